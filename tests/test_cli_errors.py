@@ -48,7 +48,9 @@ def test_batch_refuses_bad_settings_before_starting(tmp_path: Path, capsys: pyte
     session = simulate(SimulationConfig("shank", [Bout("forward", "running", 3.0, 5.0)], 100.0)).session
     write_session(session, tmp_path / "in" / "run.csv")
     assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--placement", "knee"]) == 2
-    assert "--placement must be one of" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--placement must be one of" in err
+    assert "analysing" not in err  # no progress bar before the refusal
     assert not (tmp_path / "out" / "errors.csv").exists()
 
 

@@ -106,6 +106,16 @@ def test_generic_csv_mapping(tmp_path: Path) -> None:
         load_session(path, "generic_csv")
 
 
+def test_generic_csv_wrong_delimiter_names_the_right_one(tmp_path: Path) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_text("time;ax;ay;az\n" + "".join(f"{k / 100:.2f};0.1;0.2;9.8\n" for k in range(300)))
+    mapping = GenericCsvOptions(time_column="time", time_unit="s", acc_columns=("ax", "ay", "az"), delimiter=",")
+    with pytest.raises(InputFileError, match="does not split on ',': pass --delimiter ';'"):
+        load_session(path, generic=mapping)
+    semicolon = GenericCsvOptions(time_column="time", time_unit="s", acc_columns=("ax", "ay", "az"), delimiter=";")
+    assert load_session(path, generic=semicolon).t_s.size == 300
+
+
 @pytest.mark.parametrize(
     ("writer", "message"),
     [

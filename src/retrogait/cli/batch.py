@@ -36,7 +36,7 @@ def batch(
     settings = {k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v}
     console = Console(stderr=True)
     failures: list[JobOutcome] = []
-    with Progress(
+    progress = Progress(
         TextColumn("[bold]analysing"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -45,17 +45,20 @@ def batch(
         TimeRemainingColumn(),
         console=console,
         transient=False,
-    ) as progress:
-        task = progress.add_task("batch", total=None, failed=0)
+    )
+    task = progress.add_task("batch", total=None, failed=0)
 
-        def on_start(n_inputs: int) -> None:
-            progress.update(task, total=n_inputs)
+    def on_start(n_inputs: int) -> None:
+        """The bar appears once the inputs and settings are accepted, not before a refusal."""
+        progress.update(task, total=n_inputs)
+        progress.start()
 
-        def on_done(outcome: JobOutcome, _skipped: bool) -> None:
-            if not outcome.ok:
-                failures.append(outcome)
-            progress.update(task, advance=1, failed=len(failures))
+    def on_done(outcome: JobOutcome, _skipped: bool) -> None:
+        if not outcome.ok:
+            failures.append(outcome)
+        progress.update(task, advance=1, failed=len(failures))
 
+    try:
         result = run_batch(
             inputs,
             out,
@@ -66,6 +69,8 @@ def batch(
             on_start=on_start,
             on_done=on_done,
         )
+    finally:
+        progress.stop()
     for outcome in failures[:10]:
         console.print(f"[red]failed[/red] {outcome.error}")
     if len(failures) > 10:

@@ -39,7 +39,7 @@ def sniff(path: Path) -> float:
     return 0.0
 
 
-def _resolve(source: Source, fields: list[str], wanted: str) -> str:
+def _resolve(source: Source, fields: list[str], wanted: str, sep: str) -> str:
     if wanted in fields:
         return wanted
     stripped = {f.strip().lower(): f for f in fields}
@@ -47,7 +47,13 @@ def _resolve(source: Source, fields: list[str], wanted: str) -> str:
         return stripped[wanted.strip().lower()]
     if wanted.isdigit() and int(wanted) < len(fields):
         return fields[int(wanted)]
-    raise InputFileError(source.display, f"column {wanted!r} not found (columns: {', '.join(fields)[:200]})")
+    problem = f"column {wanted!r} not found (columns: {', '.join(fields)[:200]})"
+    if len(fields) == 1:
+        others = [d for d in (",", ";", "\t") if d != sep and d in fields[0]]
+        named = {",": "','", ";": "';'", "\t": "tab"}
+        hint = f"; the header does not split on {named.get(sep, repr(sep))}"
+        problem += hint + (f": pass --delimiter {named[others[0]]}" if others else "")
+    raise InputFileError(source.display, problem)
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -65,9 +71,9 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         fields = header_fields(first_line(source.head()), sep)
     if not fields or fields == [""]:
         raise InputFileError(path, "is empty (no header line)")
-    time_col = _resolve(source, fields, mapping.time_column)
-    acc_cols = [_resolve(source, fields, c) for c in mapping.acc_columns]
-    gyr_cols = [_resolve(source, fields, c) for c in mapping.gyr_columns] if mapping.gyr_columns else []
+    time_col = _resolve(source, fields, mapping.time_column, sep)
+    acc_cols = [_resolve(source, fields, c, sep) for c in mapping.acc_columns]
+    gyr_cols = [_resolve(source, fields, c, sep) for c in mapping.gyr_columns] if mapping.gyr_columns else []
     datetime_text = mapping.time_unit == "datetime"
     report = ImportReport(format=NAME, files=[str(path)])
     table = read_table(
