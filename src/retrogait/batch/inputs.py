@@ -12,6 +12,8 @@ from retrogait.errors import RetrogaitError
 RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin")
 #: Files that sit next to recordings but are not recordings.
 NOT_RECORDINGS = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv")
+#: Side files ``retrogait record`` writes next to a session (BLE log, reference channels, unpaired samples).
+NOT_RECORDINGS += (".ble.json", ".reference.csv", ".unpaired.csv")
 
 
 def _is_recording(path: Path) -> bool:
