@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from retrogait.batch.inputs import discover_inputs
+from retrogait.ble.collector import RecordOptions, SensorSpec, record
+from retrogait.ble.profiles.base import StreamSettings
 from retrogait.ble.sidefile import UNPAIRED_HEADER, PlacedUnpaired, UnpairedWriter, unpaired_path
+from retrogait.cli import main
+from retrogait.errors import RetrogaitError
 
 
 def test_unpaired_rows_are_readable_after_each_flush_and_carry_units(tmp_path: Path) -> None:
@@ -33,3 +39,17 @@ def test_batch_discovery_skips_recording_side_files(tmp_path: Path) -> None:
     for name in ("run.csv", "run.unpaired.csv", "run.reference.csv", "run.ble.json"):
         (tmp_path / name).write_text("x\n")
     assert [p.name for p in discover_inputs([tmp_path])] == ["run.csv"]
+
+
+def test_movesense_range_is_refused_before_scanning_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["record", "--sensor", "movesense", "--address", "C0:FF:EE:00:00:01", "--placement", "shank",
+            "--out", str(tmp_path / "m.csv"), "--range", "16", "--quiet"]  # fmt: skip
+    assert main(args) == 2 and not (tmp_path / "m.csv").exists()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Movesense: --range/--gyro-range cannot be set" in err
+    spec = SensorSpec("movesense", "shank", tmp_path / "m.csv", settings=StreamSettings(acc_range_g=16))
+    with pytest.raises(RetrogaitError, match=r"no command to PUT /Meas/Acc/Config") as info:
+        asyncio.run(record([spec], RecordOptions(scan_timeout_s=0.1)))
+    assert "\n" not in str(info.value)

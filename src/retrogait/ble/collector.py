@@ -445,6 +445,8 @@ class SensorRecorder:
                 **asdict(self.status.stats),
                 # samples of one stream whose partner in the other (acc/gyro) never came: kept in this file
                 "unpaired_file": self.unpaired_writer.path.name if self.unpaired_writer.samples_written else None,
+                # settings the protocol cannot apply (Movesense ranges: decision BLE-8)
+                "range_note": getattr(self.profile, "range_note", None),
                 # packets missing by the device's sequence counter (generic profiles with one)
                 "lost_packets_by_sequence": getattr(self.profile, "lost_by_sequence", None),
             }
@@ -467,8 +469,8 @@ async def record(
     """
     if len({s.out.resolve() for s in specs}) != len(specs):
         raise RetrogaitError("each sensor needs its own --out file")
-    for s in specs:
-        make_profile(s.profile)  # unknown profiles and broken config files fail before any scanning
+    for s in specs:  # unknown profiles, broken config files and impossible settings fail before any scanning
+        make_profile(s.profile).check_settings(s.settings)
     stop = stop or asyncio.Event()
     origin = time.monotonic()
     start_utc = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

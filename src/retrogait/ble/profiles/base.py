@@ -198,6 +198,9 @@ class Profile(ABC):
     def decode(self, packets: Sequence[bytes]) -> Decoded:
         """Decode a batch of data packets, in arrival order (pure; no I/O)."""
 
+    def check_settings(self, settings: StreamSettings) -> None:  # noqa: B027  (most profiles check in start)
+        """Refuse settings the protocol can never apply, before any scanning (raises RetrogaitError)."""
+
     def reset_stream_state(self) -> None:  # noqa: B027  (most profiles keep no stream state)
         """Forget per-stream decoder state (called after a reconnect)."""
 
