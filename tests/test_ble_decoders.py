@@ -207,7 +207,15 @@ def test_polar_acc_and_gyro_are_paired_by_timestamp() -> None:
     rows = np.rint(np.concatenate([first.acc_ms2, second.acc_ms2, last.acc_ms2])[:, 0] / (profile.factor * G))
     assert rows.tolist() == [*range(5, 45), *range(65, 96)]
     # acc 0-4 (before the gyro started) and 45-64 (their gyro frame was lost); gyro 96-104 (acc stopped)
-    assert profile.unpaired_dropped == 5 + 20 + 9
+    unpaired = profile.take_unpaired()
+    acc_k = np.concatenate([np.rint(u.values[:, 0] / (profile.factor * G)) for u in unpaired if u.stream == "acc"])
+    gyr_k = np.concatenate([np.rint(u.values[:, 0] / profile.factor_gyr) for u in unpaired if u.stream == "gyr"])
+    assert acc_k.tolist() == [*range(5), *range(45, 65)] and gyr_k.tolist() == list(range(96, 105))
+    for u in unpaired:  # each keeps its own sensor time
+        assert u.sensor_time_s is not None
+        k = np.rint(u.values[:, 0] / (profile.factor * G if u.stream == "acc" else profile.factor_gyr))
+        np.testing.assert_allclose(u.sensor_time_s, (10**15 + np.rint(k * 1e9 / 416)) * 1e-9)
+    assert profile.take_unpaired() == []
 
 
 def test_polar_large_batches_decode_in_chunks_like_one_by_one() -> None:
@@ -223,3 +231,50 @@ def test_polar_large_batches_decode_in_chunks_like_one_by_one() -> None:
     assert batch.malformed == 1
     np.testing.assert_array_equal(batch.frame_index, np.delete(np.arange(601), 300))
     np.testing.assert_array_equal(batch.frame_ts_ns, 10**12 + np.arange(600))
+
+
+class MetaWearLink:
+    """Answers the accelerometer module query as a given board and records every command."""
+
+    def __init__(self, implementation: int) -> None:
+        self.implementation = implementation
+        self.written: list[bytes] = []
+        self.sink: Any = None
+
+    def has_characteristic(self, uuid: str) -> bool:
+        return True
+
+    async def read(self, uuid: str) -> bytes:
+        return b""
+
+    async def write(self, uuid: str, data: bytes, *, response: bool = True) -> None:
+        self.written.append(data)
+        if data == bytes([0x03, 0x80]):
+            self.sink(bytes([0x03, 0x80, self.implementation, 0x00]))
+
+    async def subscribe(self, uuid: str, sink: Any) -> None:
+        self.sink = sink
+
+    async def unsubscribe(self, uuid: str) -> None:
+        self.sink = None
+
+
+def test_metawear_bmi270_records_gyro_and_keeps_unpaired_triples() -> None:
+    profile = MetaWear()
+    link = MetaWearLink(implementation=4)  # MetaMotion S: BMI270
+    info = asyncio.run(profile.start(link, StreamSettings(rate_hz=200), lambda _d: None))  # type: ignore[arg-type]
+    assert info.has_gyro and info.rate_hz == 200 and info.gyr_range_dps == 2000
+    # SDK facts (ble-protocols.md 3.4, gyro_bosch.h/.cpp): 200 Hz +-2000 dps is 13 03 29 00; packed gyro 13 05
+    for command in ("0303a903", "030501", "13032900", "130501", "13020100", "130101", "03020100", "030101"):
+        assert bytes.fromhex(command) in link.written, command
+    acc = [bytes([0x03, 0x05]) + np.full(9, k, dtype="<i2").tobytes() for k in (1, 2, 3)]
+    gyr = [bytes([0x13, 0x05]) + np.full(9, 10 * k, dtype="<i2").tobytes() for k in (1, 2)]
+    paired = profile.reassemble([(0.0, acc[0]), (0.01, gyr[0]), (0.02, acc[1]), (0.03, gyr[1]), (0.04, acc[2])])
+    decoded = profile.decode([p for _, p in paired])
+    assert decoded.gyr_dps is not None and decoded.n_samples == 6
+    np.testing.assert_allclose(decoded.gyr_dps[:, 0], np.repeat([10, 20], 3) / 16.4)
+    profile.reset_stream_state()  # the link dropped before acc triple 3's gyro twin was sent
+    (unpaired,) = profile.take_unpaired()
+    assert unpaired.stream == "acc" and unpaired.values.shape == (3, 3)
+    np.testing.assert_allclose(unpaired.values, 3 * 16 / 32768 * G)
+    np.testing.assert_allclose(unpaired.arrival_s, [0.04] * 3)

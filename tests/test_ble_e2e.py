@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ble_helpers import CLI, assert_each_once, sent_indices
+from ble_helpers import CLI, assert_each_once, sent_by_stream, sent_indices, unpaired_indices
 from retrogait.ble.collector import RecordOptions, SensorSpec, record
 from retrogait.ble.emulator.harness import EmulatedBluez, dbus_daemon_path, emulated_bluez
 from retrogait.ble.emulator.peripherals import GYR_COUNTS_PER_DPS, gyr_counts
@@ -37,6 +37,7 @@ KINDS = {
     "polar_verity": ("polar", "Polar Sense 5E6F7A8B"),
     "movesense": ("movesense", "Movesense 220330000122"),
     "metawear": ("metawear", "MetaWear"),
+    "metawear_bmi270": ("metawear", "MetaMotion S"),
     "witmotion": ("witmotion", "WT901BLE68"),
     "thingy52": ("thingy52", "Thingy"),
     "diy_nrf52": ("diy_nrf52", "RG-IMU 01"),
@@ -86,8 +87,10 @@ FAULTY = [
     for i, kind in enumerate(("polar_verity", "polar_h10", "movesense", "diy_nrf52"))
 ]
 UNCLOCKED_FAULTY = [
-    device("metawear", 40, disconnect_every_s=1.0, disconnect_times=2, malformed_every=9, short_every=5)
+    device(kind, 40 + i, disconnect_every_s=1.0, disconnect_times=2, malformed_every=9, short_every=5)
+    for i, kind in enumerate(("metawear", "metawear_bmi270"))
 ]
+PAIRED = ("polar_verity", "metawear", "metawear_bmi270")  # acc and gyro arrive as separate streams
 
 
 @pytest.mark.scenario({"devices": ALL[:2]})
@@ -143,6 +146,25 @@ def test_link_loss_duplicates_reordering_and_bad_packets(bluez: EmulatedBluez, t
         assert stats.lost_samples >= 0.8 * (got.max() - got.min() + 1 - got.size), dev["kind"]
         if "duplicate_every" in dev["faults"]:
             assert stats.duplicates > 0, dev["kind"]
+        if dev["kind"] in PAIRED:
+            assert_unpaired_kept(rec, dev, bluez.sent_dir, got)
+
+
+def assert_unpaired_kept(rec: Any, dev: dict[str, Any], sent_dir: Path, got: np.ndarray) -> None:
+    """Every acc or gyro sample sent and received whose twin never came is in the side file, once."""
+    acc_sent, gyr_sent = sent_by_stream(sent_dir, dev["name"])
+    session = read_session(rec.spec.out)
+    rate = session.meta.sample_rate_hz
+    power_on = float(np.median(session.t_s - got / rate))
+    acc_k, gyr_k = unpaired_indices(rec.spec.out, dev["kind"], rate, power_on)
+    assert np.unique(acc_k).size == acc_k.size and np.unique(gyr_k).size == gyr_k.size, dev["kind"]
+    np.testing.assert_array_equal(np.sort(acc_k), np.setdiff1d(acc_sent, gyr_sent), err_msg=dev["kind"])
+    np.testing.assert_array_equal(np.sort(gyr_k), np.setdiff1d(gyr_sent, acc_sent), err_msg=dev["kind"])
+    assert np.intersect1d(got, np.concatenate([acc_k, gyr_k])).size == 0, dev["kind"]  # never in both
+    assert acc_k.size > 0, dev["kind"]  # link losses split acc from gyro on every one of these devices
+    log = json.loads(rec.spec.out.with_name(rec.spec.out.stem + ".ble.json").read_text())
+    assert log["unpaired_kept"] == acc_k.size + gyr_k.size
+    assert log["unpaired_file"] == f"{rec.spec.out.stem}.unpaired.csv"
 
 
 DRIFTING = [device("metawear", 90, clock_drift_ppm=-30000.0), device("movesense", 91, clock_drift_ppm=300.0)]

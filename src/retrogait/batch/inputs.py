@@ -11,7 +11,9 @@ from retrogait.errors import RetrogaitError
 #: File endings that can hold a recording (native sessions and app exports).
 RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin")
 #: Files that sit next to recordings but are not recordings.
-NOT_RECORDINGS = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv")
+NOT_RECORDINGS: tuple[str, ...] = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv")
+#: Side files ``retrogait record`` writes next to a session (BLE log, reference channels, unpaired samples).
+NOT_RECORDINGS += (".ble.json", ".reference.csv", ".unpaired.csv")
 
 
 def _is_recording(path: Path) -> bool:

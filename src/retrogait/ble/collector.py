@@ -31,6 +31,7 @@ from retrogait.ble.errors import DeviceNotFoundError, explain
 from retrogait.ble.profiles import make_profile
 from retrogait.ble.profiles.base import PacketSink, Profile, StreamInfo, StreamSettings, load_config
 from retrogait.ble.profiles.sig import decode_heart_rate, decode_rsc
+from retrogait.ble.sidefile import PlacedUnpaired, UnpairedWriter, unpaired_path
 from retrogait.ble.stream import StreamAssembler
 from retrogait.ble.timing import StreamStats, Timed
 from retrogait.conventions import ACC_COLUMNS, GYR_COLUMNS, TIME_COLUMN
@@ -206,6 +207,8 @@ class SensorRecorder:
         self.info: StreamInfo | None = None
         self.assembler: StreamAssembler | None = None
         self.writer: SessionWriter | None = None
+        #: samples that cannot become rows (a lost acc/gyro twin), next to the session on its clock
+        self.unpaired_writer = UnpairedWriter(unpaired_path(spec.out), origin_s)
         # notifications in arrival order; ``None`` instead of bytes marks where the link was lost
         self.inbox: deque[tuple[float, bytes | None]] = deque()
         self.ref_inbox: deque[tuple[float, str, bytes]] = deque()
@@ -353,6 +356,8 @@ class SensorRecorder:
             start_time_utc=self.start_time_utc,
             extra={k: v for k, v in extra.items() if v},
         )
+        if self.unpaired_writer.samples_written == 0:  # a side file left by an earlier recording of this name
+            self.unpaired_writer.path.unlink(missing_ok=True)
         return self.writer_factory(self.spec.out, meta, has_gyro=info.has_gyro)
 
     async def _consume(self, sessions_over: asyncio.Event) -> None:
@@ -369,9 +374,12 @@ class SensorRecorder:
                         await self._write(self.assembler.push(segment, time.monotonic(), final=last))
                     if link_lost:
                         self.assembler.on_reconnect()
+                    await self._write_unpaired(self.assembler.take_unpaired())
             now = time.monotonic()
-            if self.writer is not None and (now - last_flush >= self.options.flush_every_s or final):
-                await asyncio.to_thread(self.writer.flush)
+            if now - last_flush >= self.options.flush_every_s or final:
+                if self.writer is not None:
+                    await asyncio.to_thread(self.writer.flush)
+                await asyncio.to_thread(self.unpaired_writer.flush)
                 last_flush = now
             if now - last_rate_t >= 1.0:
                 n = self.status.stats.samples_written
@@ -388,6 +396,10 @@ class SensorRecorder:
                 self.writer = await asyncio.to_thread(self._open_writer)
             await asyncio.to_thread(self._append, timed)
             self.live_buffer.append(timed)
+
+    async def _write_unpaired(self, placed: list[PlacedUnpaired]) -> None:
+        if placed:
+            await asyncio.to_thread(self.unpaired_writer.append, placed)
 
     def _append(self, timed: Timed) -> None:
         assert self.writer is not None
@@ -416,6 +428,7 @@ class SensorRecorder:
     def _close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+        self.unpaired_writer.close()
         self.status.state = "finished" if self.status.state != "failed" else "failed"
         if self.ref_rows:
             path = self.spec.out.with_name(self.spec.out.stem + ".reference.csv")
@@ -430,8 +443,10 @@ class SensorRecorder:
                 "battery_pct": self.status.battery_pct,
                 "rate_hz": self.info.rate_hz if self.info else None,
                 **asdict(self.status.stats),
-                # samples of one stream whose partner in the other (acc/gyro) was lost with the link
-                "unpaired_dropped": getattr(self.profile, "unpaired_dropped", 0),
+                # samples of one stream whose partner in the other (acc/gyro) never came: kept in this file
+                "unpaired_file": self.unpaired_writer.path.name if self.unpaired_writer.samples_written else None,
+                # settings the protocol cannot apply (Movesense ranges: decision BLE-8)
+                "range_note": getattr(self.profile, "range_note", None),
                 # packets missing by the device's sequence counter (generic profiles with one)
                 "lost_packets_by_sequence": getattr(self.profile, "lost_by_sequence", None),
             }
@@ -454,8 +469,8 @@ async def record(
     """
     if len({s.out.resolve() for s in specs}) != len(specs):
         raise RetrogaitError("each sensor needs its own --out file")
-    for s in specs:
-        make_profile(s.profile)  # unknown profiles and broken config files fail before any scanning
+    for s in specs:  # unknown profiles, broken config files and impossible settings fail before any scanning
+        make_profile(s.profile).check_settings(s.settings)
     stop = stop or asyncio.Event()
     origin = time.monotonic()
     start_utc = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

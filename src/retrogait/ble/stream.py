@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from retrogait.ble.profiles.base import Decoded, Profile, StreamInfo
 from retrogait.ble.profiles.generic import GenericProfile
+from retrogait.ble.sidefile import PlacedUnpaired
 from retrogait.ble.timing import ClockMap, StreamStats, Timed
 
 Arrival = tuple[float, bytes]
@@ -23,6 +24,9 @@ class StreamAssembler:
     dropped (duplicates, or replays after a reconnect). Devices without a clock get a virtual clock
     (sample count / rate); after a reconnect the lateness of the first packet gives the samples lost
     while the link was down, and the clock skips them.
+
+    Samples of paired profiles that cannot become rows (:meth:`Profile.take_unpaired`) are placed
+    on the same host clock and collected for :meth:`take_unpaired`.
     """
 
     def __init__(self, profile: Profile, info: StreamInfo, reorder_window_s: float = 0.3) -> None:
@@ -42,12 +46,46 @@ class StreamAssembler:
         self._last_host_s = -np.inf
         self._virtual_count = 0
         self._reconnected = False
+        self._unpaired: list[PlacedUnpaired] = []
+        self._newest_arrival_s = -np.inf
 
     def on_reconnect(self) -> None:
         """The link came back: decoder state restarts, a sensor clock reset is recognised."""
         self.stats.reconnects += 1
         self.profile.reset_stream_state()
+        self._place_unpaired()
         self._reconnected = True
+
+    def take_unpaired(self) -> list[PlacedUnpaired]:
+        """Unpaired samples placed on the host clock since the last call."""
+        out, self._unpaired = self._unpaired, []
+        return out
+
+    def _place_unpaired(self) -> None:
+        """Put the profile's unpaired samples on the host clock the rows use.
+
+        With a sensor clock: relative to the newest row's grid place. Without one: they are the
+        samples right after the newest row (a twin is only lost at the end of a connection), so
+        they take the next virtual counts. Before any row exists, their arrival time stands in.
+        """
+        rate = self.info.rate_hz
+        for u in self.profile.take_unpaired():
+            if u.n_samples == 0:
+                continue
+            if u.sensor_time_s is not None:
+                s = u.sensor_time_s
+                if self._last_sensor_s is not None and self.clock.started:
+                    t = self.clock.map((self._last_first_grid + (s - self._last_sensor_s) * rate) / rate)
+                else:
+                    t = self._newest_arrival_s - (s[-1] - s)
+            elif self.clock.started:
+                counts = self._virtual_count + np.arange(u.n_samples)
+                self._virtual_count += u.n_samples
+                t = self.clock.map(counts / rate)
+            else:
+                t = np.asarray(u.arrival_s, dtype=np.float64)
+            self._unpaired.append(PlacedUnpaired(u.stream, np.asarray(t, dtype=np.float64), u.values))
+            self.stats.unpaired_kept += u.n_samples
 
     def push(self, items: Sequence[Arrival], now_s: float, final: bool = False) -> Timed | None:
         """Feed newly arrived packets; returns the samples now ready (or None)."""
@@ -56,13 +94,18 @@ class StreamAssembler:
         if final and hasattr(self.profile, "flush_pending"):
             arrivals += self.profile.flush_pending()
         self.stats.packets += len(arrivals)
+        if items:
+            self._newest_arrival_s = max(self._newest_arrival_s, max(t for t, _ in items))
         payloads = [p for _, p in arrivals]
         keys = self.profile.packet_keys(payloads) if arrivals else None
         if keys is None and not self.info.has_clock:
-            return self._unclocked(arrivals) if arrivals else None
-        if keys is not None:
-            self._held.extend((t, p, int(k)) for (t, p), k in zip(arrivals, keys, strict=True))
-        return self._release(now_s, final)
+            timed = self._unclocked(arrivals) if arrivals else None
+        else:
+            if keys is not None:
+                self._held.extend((t, p, int(k)) for (t, p), k in zip(arrivals, keys, strict=True))
+            timed = self._release(now_s, final)
+        self._place_unpaired()
+        return timed
 
     # ------------------------------------------------------------------------ devices with keys
 

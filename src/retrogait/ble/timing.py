@@ -100,6 +100,8 @@ class StreamStats:
     lost_samples: int = 0
     gaps: int = 0
     reconnects: int = 0
+    #: samples of one stream (acc or gyro) whose partner was lost: kept in ``NAME.unpaired.csv``
+    unpaired_kept: int = 0
 
 
 @dataclass

@@ -52,7 +52,7 @@ class Faults:
 class DeviceSpec:
     """One virtual device of a scenario."""
 
-    kind: str  # polar_h10 | polar_verity | movesense | metawear | witmotion | thingy52 | diy_nrf52
+    kind: str  # polar_h10 | polar_verity | movesense | metawear | metawear_bmi270 | witmotion | thingy52 | diy_nrf52
     address: str
     name: str
     rssi: int = -60
@@ -69,6 +69,7 @@ ACC_G_PER_COUNT = {
     "polar_verity": 16 / 32768,
     "movesense": 1 / 2048,
     "metawear": 16 / 32768,
+    "metawear_bmi270": 16 / 32768,
     "witmotion": 16 / 32768,
     "thingy52": 1 / 1024,
     "diy_nrf52": 16 / 32768,
@@ -77,8 +78,10 @@ ACC_G_PER_COUNT = {
 
 #: Gyro counts per deg/s each kind streams (deg/s values for Movesense), to predict the file's gyro.
 GYR_COUNTS_PER_DPS = {
+    "polar_verity": 32768 / 2000,
     "movesense": 1.0,
     "metawear": 16.4,
+    "metawear_bmi270": 16.4,
     "witmotion": 32768 / 2000,
     "thingy52": 32.0,
     "diy_nrf52": 32768 / 2000,
@@ -108,6 +111,8 @@ class VirtualPeripheral(ABC):
 
     kind = ""
     samples_per_packet = 1
+    #: whether one sample group goes out as several notifications (acc, then gyro) that a link loss can split
+    splits_sample_groups = False
 
     def __init__(self, spec: DeviceSpec, tree: BluezTree, sent_log: TextIO | None) -> None:
         self.spec = spec
@@ -115,6 +120,9 @@ class VirtualPeripheral(ABC):
         self.address, self.name, self.rssi = spec.address, spec.name, spec.rssi
         self.faults = spec.faults
         self.sent_log = sent_log
+        #: log of the second notification of each sample group (a separately streamed gyro), if any
+        self.second_log: TextIO | None = None
+        self._loss_due = False
         self.advertising = True
         self.connected = False
         self.down_until = 0.0
@@ -199,6 +207,13 @@ class VirtualPeripheral(ABC):
 
     async def _lose_link_later(self) -> None:
         await asyncio.sleep(self.faults.disconnect_every_s)
+        if self.streaming and self.splits_sample_groups:
+            self._loss_due = True  # the stream loop drops the link between the notifications of one group
+        else:
+            self._lose_link_now()
+
+    def _lose_link_now(self) -> None:
+        self._loss_due = False
         self.disconnects_done += 1
         self.down_until = time.monotonic() + self.faults.down_s
         self.tree.disconnect(self.tree.device_path(self.address))
@@ -228,8 +243,15 @@ class VirtualPeripheral(ABC):
         while self.streaming:
             now_k = self.device_sample_index()
             while k + n <= now_k and self.streaming:
-                for i, (uuid, payload) in enumerate(self.data_packets(k, n)):
-                    self._emit(uuid, payload, k, n if i == 0 else 0)  # log the samples once
+                packets = self.data_packets(k, n)
+                for i, (uuid, payload) in enumerate(packets):
+                    if i == 1 and self.second_log is not None:
+                        self._emit(uuid, payload, k, n, self.second_log)
+                    else:
+                        self._emit(uuid, payload, k, n if i == 0 else 0)  # log the samples once
+                    if self._loss_due and i + 1 < len(packets):
+                        self._lose_link_now()  # the group's later notifications are never sent
+                        return
                 k += n
             wait_s = (k + n - now_k) / (self.rate_hz * (1.0 + self.faults.clock_drift_ppm * 1e-6))
             await asyncio.sleep(max(wait_s, 0.001))
@@ -456,17 +478,25 @@ class MovesensePeripheral(VirtualPeripheral):
 
 
 class MetaWearPeripheral(VirtualPeripheral):
-    """MetaMotion (BMI160): module query, acc config, packed acc stream (3 samples per notification)."""
+    """MetaMotion R (BMI160) or S (BMI270): module query, acc/gyro config, packed acc and gyro streams.
 
-    kind = "metawear"
+    Each group of 3 samples goes out as a packed acc notification, then (gyro on) a packed gyro one;
+    a link loss falls between the two, so the collector sees acc triples whose gyro twin never came.
+    """
+
     samples_per_packet = 3
+    splits_sample_groups = True
 
     def __init__(self, spec: DeviceSpec, tree: BluezTree, sent_log: TextIO | None) -> None:
         self.cfg = load_config("metawear")
+        self.kind = spec.kind
+        self.chip = self.cfg["bmi270" if spec.kind == "metawear_bmi270" else "bmi160"]
         self.counts_per_g = 2048.0
         self.gyro_on = False
         self.gyro_lsb_per_dps = 16.4
         super().__init__(spec, tree, sent_log)
+        if sent_log is not None:
+            self.second_log = open(Path(str(sent_log.name)).with_suffix(".gyro.sent"), "a", buffering=1)  # noqa: SIM115
 
     def build_services(self) -> list[GattService]:
         c = self.cfg
@@ -483,17 +513,21 @@ class MetaWearPeripheral(VirtualPeripheral):
     def handle_write(self, uuid: str, data: bytes) -> None:
         if uuid != self.cfg["command_uuid"] or len(data) < 2:
             return
+        gyro_packed = int(self.chip["gyro_packed_register"])
         if data[:2] == bytes([0x03, 0x80]):
-            self._send(self.cfg["notify_uuid"], bytes([0x03, 0x80, 0x01, 0x01]))
+            self._send(self.cfg["notify_uuid"], bytes([0x03, 0x80, int(self.chip["implementation"]), 0x00]))
         elif data[:2] == bytes([0x03, 0x03]):
-            odr = {v: float(k) for k, v in self.cfg["bmi160"]["acc_odr_code"].items()}[data[2]]
-            rng = {v: float(k) for k, v in self.cfg["bmi160"]["acc_range_code"].items()}[data[3]]
+            odr = {v: float(k) for k, v in self.chip["acc_odr_code"].items()}[data[2]]
+            rng = {v: float(k) for k, v in self.chip["acc_range_code"].items()}[data[3]]
             self.rate_hz, self.counts_per_g = odr, 32768.0 / rng
         elif data[:2] == bytes([0x13, 0x03]):
+            gyro_odr = {v: float(k) for k, v in self.chip["gyro_odr_code"].items()}[data[2]]
+            if gyro_odr != self.rate_hz:
+                raise DBusFailure("org.bluez.Error.Failed", "emulated MetaWear: gyro and acc rates differ")
             self.gyro_lsb_per_dps = [16.4, 32.8, 65.6, 131.2, 262.4][data[3]]
-        elif data == bytes([0x13, 0x07, 0x01]):
+        elif data == bytes([0x13, gyro_packed, 0x01]):
             self.gyro_on = True
-        elif data == bytes([0x13, 0x07, 0x00]):
+        elif data == bytes([0x13, gyro_packed, 0x00]):
             self.gyro_on = False
         elif data == bytes([0x03, 0x01, 0x01]):
             self.start_streaming()
@@ -503,10 +537,12 @@ class MetaWearPeripheral(VirtualPeripheral):
     def data_packets(self, k0: int, n: int) -> list[tuple[str, bytes]]:
         k = np.arange(k0, k0 + n)
         uuid = self.cfg["notify_uuid"]
-        packets = [(uuid, encoders.metawear_packed(acc_counts(k, self.counts_per_g)))]
+        acc_register = int(self.chip["acc_packed_register"])
+        packets = [(uuid, encoders.metawear_packed(acc_counts(k, self.counts_per_g), register=acc_register))]
         if self.gyro_on:
             gyro = gyr_counts(k, self.gyro_lsb_per_dps)
-            packets.append((uuid, encoders.metawear_packed(gyro, register=0x07, module=0x13)))
+            register = int(self.chip["gyro_packed_register"])
+            packets.append((uuid, encoders.metawear_packed(gyro, register=register, module=0x13)))
         return packets
 
     def malformed_packet(self, payload: bytes) -> bytes:
@@ -637,6 +673,7 @@ KINDS: dict[str, type[VirtualPeripheral]] = {
     "polar_verity": PolarPeripheral,
     "movesense": MovesensePeripheral,
     "metawear": MetaWearPeripheral,
+    "metawear_bmi270": MetaWearPeripheral,
     "witmotion": WitMotionPeripheral,
     "thingy52": ThingyPeripheral,
     "diy_nrf52": GenericPeripheral,

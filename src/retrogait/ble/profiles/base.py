@@ -90,6 +90,29 @@ class Decoded:
         return int(self.acc_ms2.shape[0])
 
 
+@dataclass
+class UnpairedSamples:
+    """Samples of one stream whose partner in the other stream (acc/gyro) never came.
+
+    They cannot become session rows (a row needs both), so the collector keeps them in a side file.
+
+    Attributes:
+        stream: ``"acc"`` (values in m/s^2, gravity included) or ``"gyr"`` (deg/s).
+        values: shape (n, 3), sensor frame.
+        sensor_time_s: sensor clock of every sample (s), for devices with a clock; else None.
+        arrival_s: host arrival (s, ``time.monotonic``) of every sample's packet, for devices without a clock.
+    """
+
+    stream: str
+    values: NDArray[np.float64]
+    sensor_time_s: NDArray[np.float64] | None = None
+    arrival_s: NDArray[np.float64] | None = None
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.values.shape[0])
+
+
 def empty_decoded(has_gyro: bool, has_clock: bool, malformed: int = 0) -> Decoded:
     """A :class:`Decoded` without samples."""
     return Decoded(
@@ -175,8 +198,15 @@ class Profile(ABC):
     def decode(self, packets: Sequence[bytes]) -> Decoded:
         """Decode a batch of data packets, in arrival order (pure; no I/O)."""
 
+    def check_settings(self, settings: StreamSettings) -> None:  # noqa: B027  (most profiles check in start)
+        """Refuse settings the protocol can never apply, before any scanning (raises RetrogaitError)."""
+
     def reset_stream_state(self) -> None:  # noqa: B027  (most profiles keep no stream state)
         """Forget per-stream decoder state (called after a reconnect)."""
+
+    def take_unpaired(self) -> list[UnpairedSamples]:
+        """Samples decided since the last call that cannot become rows (paired profiles only), oldest first."""
+        return []
 
 
 def pick_nearest(wanted: float | None, allowed: Sequence[float], default: float, what: str) -> float:

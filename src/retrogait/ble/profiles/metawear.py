@@ -3,8 +3,9 @@
 Commands and notifications are ``[module][register][data...]``; a read sets bit 7 of the register.
 The accelerometer streams single samples (register 0x04) or packed triples (0x1C on BMI160, 0x05 on
 BMI270) of int16 xyz. Notifications carry no timestamp: the collector stamps them on the host.
-On BMI160 boards the gyroscope (module 0x13, packed register 0x07) runs at the same rate; the two
-packed streams are paired triple by triple (same chip, same data-ready clock) into one row each.
+The gyroscope (module 0x13, packed register 0x07 on BMI160, 0x05 on BMI270) runs at the same rate;
+the two packed streams are paired triple by triple (same chip, same data-ready clock) into one row
+each. A triple whose twin was lost with the link is handed over as unpaired (never dropped).
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ from retrogait.ble.profiles.base import (
     ProtocolError,
     StreamInfo,
     StreamSettings,
+    UnpairedSamples,
     empty_decoded,
     pick_nearest,
 )
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 ACC_MODULE, GYRO_MODULE = 0x03, 0x13
-GYRO_PACKED = 0x07
 #: Register of the synthetic packets ``03 FE acc(18 B) gyro(18 B)`` made by pairing.
 PAIRED = 0xFE
 
@@ -88,9 +89,9 @@ class MetaWear(Profile):
         self.range_g = float(self.config["default_acc_range_g"])
         self.gyr_range_dps = float(self.config["default_gyr_range_dps"])
         self.with_gyro = False
-        self.unpaired_dropped = 0
         self._acc_q: deque[tuple[float, bytes]] = deque()
-        self._gyr_q: deque[bytes] = deque()
+        self._gyr_q: deque[tuple[float, bytes]] = deque()
+        self._unpaired: list[UnpairedSamples] = []
         self._notes: asyncio.Queue[bytes] = asyncio.Queue()
         self._sink: PacketSink | None = None
 
@@ -128,6 +129,7 @@ class MetaWear(Profile):
         rng = int(self.chip["acc_range_code"][f"{self.range_g:g}"])
         packed = int(self.chip["acc_packed_register"])
         gyro_codes = self.chip.get("gyro_odr_code", {})
+        gyro_packed = int(self.chip.get("gyro_packed_register", 0))
         self.with_gyro = bool(self.config.get("record_gyro")) and f"{rate:g}" in gyro_codes
         commands = [[ACC_MODULE, 0x03, odr, rng], [ACC_MODULE, packed, 0x01]]  # configure, subscribe packed
         if self.with_gyro:
@@ -137,7 +139,7 @@ class MetaWear(Profile):
             gyro_range = int(self.chip["gyro_range_code"][f"{self.gyr_range_dps:g}"])
             commands += [
                 [GYRO_MODULE, 0x03, int(gyro_codes[f"{rate:g}"]), gyro_range],
-                [GYRO_MODULE, GYRO_PACKED, 0x01],
+                [GYRO_MODULE, gyro_packed, 0x01],
             ]
             commands += [[GYRO_MODULE, 0x02, 0x01, 0x00], [GYRO_MODULE, 0x01, 0x01]]  # enable, start
         commands += [[ACC_MODULE, 0x02, 0x01, 0x00], [ACC_MODULE, 0x01, 0x01]]  # enable, start
@@ -152,15 +154,25 @@ class MetaWear(Profile):
         packed = int(self.chip["acc_packed_register"])
         commands = [[ACC_MODULE, 0x01, 0x00], [ACC_MODULE, 0x02, 0x00, 0x01], [ACC_MODULE, packed, 0x00]]
         if self.with_gyro:
-            commands += [[GYRO_MODULE, 0x01, 0x00], [GYRO_MODULE, 0x02, 0x00, 0x01], [GYRO_MODULE, GYRO_PACKED, 0x00]]
+            gyro_packed = int(self.chip["gyro_packed_register"])
+            commands += [[GYRO_MODULE, 0x01, 0x00], [GYRO_MODULE, 0x02, 0x00, 0x01], [GYRO_MODULE, gyro_packed, 0x00]]
         for body in commands:
             await link.write(cmd, bytes(body), response=False)
 
     def reset_stream_state(self) -> None:
-        """After a reconnect both streams restart: a triple whose twin was lost with the link is dropped."""
-        self.unpaired_dropped += 3 * (len(self._acc_q) + len(self._gyr_q))
-        self._acc_q.clear()
-        self._gyr_q.clear()
+        """After a reconnect both streams restart: a triple whose twin was lost with the link becomes unpaired."""
+        acc_scale = self.range_g / 32768.0 * STANDARD_GRAVITY_MS2
+        gyr_scale = 1.0 / GYRO_LSB_PER_DPS[int(self.gyr_range_dps)]
+        for stream, queue, scale in (("acc", self._acc_q, acc_scale), ("gyr", self._gyr_q, gyr_scale)):
+            if queue:
+                counts = np.frombuffer(b"".join(p for _, p in queue), dtype="<i2").reshape(-1, 3)
+                arrival = np.repeat(np.asarray([t for t, _ in queue]), 3)
+                self._unpaired.append(UnpairedSamples(stream, counts * scale, arrival_s=arrival))
+                queue.clear()
+
+    def take_unpaired(self) -> list[UnpairedSamples]:
+        out, self._unpaired = self._unpaired, []
+        return out
 
     def reassemble(self, items: Sequence[tuple[float, bytes]]) -> list[tuple[float, bytes]]:
         """Pair packed acc and gyro triples, in arrival order, into ``03 FE`` packets (acc arrival time)."""
@@ -168,20 +180,21 @@ class MetaWear(Profile):
             return list(items)
         out: list[tuple[float, bytes]] = []
         acc_head = bytes([ACC_MODULE, int(self.chip["acc_packed_register"])])
+        gyr_head = bytes([GYRO_MODULE, int(self.chip["gyro_packed_register"])])
         for t, p in items:
             if len(p) == 20 and p[:2] == acc_head:
                 self._acc_q.append((t, p[2:]))
-            elif len(p) == 20 and p[:2] == bytes([GYRO_MODULE, GYRO_PACKED]):
-                self._gyr_q.append(p[2:])
+            elif len(p) == 20 and p[:2] == gyr_head:
+                self._gyr_q.append((t, p[2:]))
             else:
                 out.append((t, p))  # refused by decode and counted as malformed
         while self._acc_q and self._gyr_q:
             t, acc = self._acc_q.popleft()
-            out.append((t, bytes([ACC_MODULE, PAIRED]) + acc + self._gyr_q.popleft()))
+            out.append((t, bytes([ACC_MODULE, PAIRED]) + acc + self._gyr_q.popleft()[1]))
         return out
 
     def flush_pending(self) -> list[tuple[float, bytes]]:
-        """Unpaired triples at the end cannot become rows; they are counted and dropped."""
+        """The recording ends: triples still waiting for their twin become unpaired."""
         self.reset_stream_state()
         return []
 

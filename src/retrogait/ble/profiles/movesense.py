@@ -63,10 +63,19 @@ def decode_payloads(payloads: Sequence[bytes], imu6: bool, rate_hz: float) -> De
     return Decoded(acc, gyr, t, n_per, idx_valid, malformed=int((~valid).sum()))
 
 
+#: Why ``--range`` cannot work (decision BLE-8): the GATT SensorData commands have no PUT.
+RANGE_NOTE = (
+    "the GATT SensorData protocol has no command to PUT /Meas/Acc/Config or /Meas/Gyro/Config "
+    "(gatt_sensordata_app knows HELLO, SUBSCRIBE, UNSUBSCRIBE, FETCH_OFFLINE_DATA, INIT_OFFLINE), "
+    "so the sensor keeps the ranges its firmware sets and does not report them over GATT"
+)
+
+
 class Movesense(Profile):
     """Movesense /Meas/IMU6 (acc + gyro) or /Meas/Acc stream, 13-1666 Hz."""
 
     name = "movesense"
+    range_note = RANGE_NOTE
     config_name = "movesense"
     clock_resolution_s = 1e-3
     key_unit_s = 1e-3
@@ -80,6 +89,13 @@ class Movesense(Profile):
         self._results: asyncio.Queue[bytes] = asyncio.Queue()
         self._sink: PacketSink | None = None
         self._pending: tuple[float, bytes] | None = None
+
+    def check_settings(self, settings: StreamSettings) -> None:
+        if settings.acc_range_g is not None or settings.gyr_range_dps is not None:
+            raise RetrogaitError(
+                f"Movesense: --range/--gyro-range cannot be set: {RANGE_NOTE}; record without them, "
+                "or build the firmware with the range you need (impacts need ±16 g)"
+            )
 
     @property
     def imu6(self) -> bool:
@@ -106,11 +122,7 @@ class Movesense(Profile):
                     f"Movesense characteristic {uuid} is missing: flash firmware with the GATT SensorData module"
                 )
         rate = pick_nearest(settings.rate_hz, self.config["rates_hz"], self.config["default_rate_hz"], "Movesense rate")
-        if settings.acc_range_g is not None or settings.gyr_range_dps is not None:
-            raise RetrogaitError(
-                "Movesense ranges cannot be set through the GATT SensorData protocol: "
-                "configure them in the firmware (/Meas/Acc/Config) and record without --range"
-            )
+        self.check_settings(settings)
         self._sink = sink
         self._results = asyncio.Queue()
         await link.subscribe(data, self._on_data)

@@ -26,6 +26,7 @@ from retrogait.ble.profiles.base import (
     ProtocolError,
     StreamInfo,
     StreamSettings,
+    UnpairedSamples,
     empty_decoded,
     pick_nearest,
 )
@@ -386,7 +387,7 @@ class PolarPmd(Profile):
         self.gyr_range_dps: float | None = None
         self.factor_gyr = 1.0
         self.prev_gyr_ts_ns: int | None = None
-        self.unpaired_dropped = 0
+        self._unpaired: list[UnpairedSamples] = []
         self._final = False
         self._acc_t = np.zeros(0, dtype=np.int64)
         self._acc_v = np.zeros((0, 3))
@@ -576,16 +577,32 @@ class PolarPmd(Profile):
         """Whether samples wait for their partner from the other stream."""
         return bool(self._acc_t.size or self._gyr_t.size)
 
+    def take_unpaired(self) -> list[UnpairedSamples]:
+        out, self._unpaired = self._unpaired, []
+        return out
+
+    def _keep_unpaired(self, acc_sel: NDArray[np.bool_], gyr_sel: NDArray[np.bool_]) -> None:
+        """Hand the selected waiting samples over as unpaired (they will never become rows)."""
+        streams = (("acc", self._acc_t, self._acc_v, acc_sel), ("gyr", self._gyr_t, self._gyr_v, gyr_sel))
+        for stream, t, v, sel in streams:
+            if sel.any():
+                self._unpaired.append(UnpairedSamples(stream, v[sel], sensor_time_s=t[sel].astype(np.float64) * 1e-9))
+
     def _pair(self, packet: int, malformed: int) -> Decoded:
         """Rows from ACC and GYRO samples whose timestamps agree within half a period.
 
         Samples are decided once the other stream has passed them; undecided ones wait for the next
-        batch. A sample without a partner (its twin was lost with the link) is dropped and counted.
+        batch. A sample without a partner (its twin was lost with the link, or the other stream had
+        not started or had already stopped) goes to :meth:`take_unpaired`.
         """
         assert self.info is not None
         half = 0.5e9 / self.info.rate_hz
         at, gt = self._acc_t, self._gyr_t
         if at.size == 0 or gt.size == 0:
+            if self._final:  # one stream never came (or stopped): everything waiting is unpaired
+                self._keep_unpaired(np.ones(at.size, dtype=bool), np.ones(gt.size, dtype=bool))
+                self._acc_t, self._acc_v = at[:0], self._acc_v[:0]
+                self._gyr_t, self._gyr_v = gt[:0], self._gyr_v[:0]
             return empty_decoded(True, True, malformed)
         horizon = np.inf if self._final else min(int(at[-1]), int(gt[-1])) - half
         j = np.clip(np.searchsorted(gt, at), 1, gt.size - 1) if gt.size > 1 else np.zeros(at.size, dtype=np.int64)
@@ -599,7 +616,7 @@ class PolarPmd(Profile):
         decided_gyr = gt <= horizon
         used = np.zeros(gt.size, dtype=bool)
         used[nearest[emit]] = True
-        self.unpaired_dropped += int((decided_acc & ~emit).sum() + (decided_gyr & ~used).sum())
+        self._keep_unpaired(decided_acc & ~emit, decided_gyr & ~used)
         rows_t, rows_acc, rows_gyr = at[emit], self._acc_v[emit], self._gyr_v[nearest[emit]]
         self._acc_t, self._acc_v = at[~decided_acc], self._acc_v[~decided_acc]
         keep_g = ~decided_gyr & ~used
