@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,3 +111,32 @@ def test_record_arguments_fail_in_one_line(
     assert status == 2 and err.count("\n") == 1
     if expected:
         assert expected in err
+
+
+class _LoopWithoutSignalHandlers(asyncio.SelectorEventLoop):
+    """Stands in for the Windows event loop, which has no ``add_signal_handler``."""
+
+    def add_signal_handler(self, sig: int, callback: Any, *args: Any) -> None:
+        raise NotImplementedError
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to the test process")
+@pytest.mark.parametrize("loop_type", [asyncio.SelectorEventLoop, _LoopWithoutSignalHandlers])
+def test_ctrl_c_stops_the_recording_instead_of_tearing_through(loop_type: type[asyncio.AbstractEventLoop]) -> None:
+    from retrogait.cli.record import stop_on_signals
+
+    before = signal.getsignal(signal.SIGINT)
+
+    async def interrupted() -> bool:
+        stop = asyncio.Event()
+        with stop_on_signals(asyncio.get_running_loop(), stop):
+            os.kill(os.getpid(), signal.SIGINT)
+            await asyncio.wait_for(stop.wait(), timeout=5.0)
+        return stop.is_set()
+
+    loop = loop_type()
+    try:
+        assert loop.run_until_complete(interrupted())
+    finally:
+        loop.close()
+    assert signal.getsignal(signal.SIGINT) is before  # handlers restored

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,6 +27,31 @@ def _pair_up(sensors: list[str], addresses: list[str], names: list[str]) -> list
     if len(targets) != len(sensors):
         raise RetrogaitError(f"{len(sensors)} --sensor given but {len(targets)} --address/--name: give one per sensor")
     return [(s, a, n) for s, (a, n) in zip(sensors, targets, strict=True)]
+
+
+@contextlib.contextmanager
+def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> Iterator[None]:
+    """Ctrl-C / SIGTERM set ``stop`` so the recording finishes its files, on every operating system.
+
+    Unix loops take ``add_signal_handler``; on Windows it is not implemented, so a plain
+    ``signal.signal`` handler wakes the loop thread-safely instead of letting KeyboardInterrupt tear
+    through the writer (which would lose the unflushed rows and the ``.ble.json`` log).
+    """
+    previous: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:
+            previous[sig] = signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+    try:
+        yield
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            if sig in previous:
+                signal.signal(sig, previous[sig])
+            else:
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(sig)
 
 
 SENSOR_HELP = "Profile: polar, movesense, metawear, witmotion, thingy52, diy_nrf52 or a .toml file; repeatable."
@@ -89,10 +115,6 @@ def record(
 
     async def main() -> list[str]:
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C raises KeyboardInterrupt instead
-                loop.add_signal_handler(sig, stop.set)
         view: asyncio.Task[None] | None = None
 
         def on_start(recorders: list[SensorRecorder]) -> None:
@@ -103,7 +125,8 @@ def record(
 
         holder: list[SensorRecorder] = []
         try:
-            await run_record(specs, options, stop=stop, on_start=on_start)
+            with stop_on_signals(asyncio.get_running_loop(), stop):
+                await run_record(specs, options, stop=stop, on_start=on_start)
         finally:
             stop.set()
             if view is not None:
