@@ -7,9 +7,9 @@ import numpy as np
 import retrogait
 from retrogait.analysis.contacts import _one_stance_per_swing
 from retrogait.analysis.impact import mean_cadence_spm
+from retrogait.conventions import STANDARD_GRAVITY_MS2 as G
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
-from tests.test_analysis_pipeline import G
 
 
 def test_mean_cadence_is_steps_over_the_time_they_took() -> None:
