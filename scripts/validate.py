@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 import retrogait
+from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -74,9 +75,10 @@ def running_sacral_grf(root: Path, rows: list[tuple[str, ...]]) -> None:
         tp, fp, fn, pairs = match(ref_t, det_t[inside])
         tot += (tp, fp, fn)
         sub = steps[inside].reset_index(drop=True)
-        # the trial mean: a median of step intervals is ill-posed when left and right steps alternate
+        # one definition on both sides (ANALYSIS-16): 60 / mean step time between consecutive contacts
+        # of the trial (the first contact's step time reaches back before the scored ones)
         ref_cad = 60.0 / np.mean(np.diff(on / fs))
-        cad_err.append(float(np.nanmedian(sub["cadence_spm"])) - ref_cad)
+        cad_err.append(mean_cadence_spm(sub["step_time_s"].to_numpy()[1:])[0] - ref_cad)
         for i, j in pairs:
             o = on[i]
             e = off[off > o][0]
@@ -262,12 +264,18 @@ def simulated_case(placement: str, bouts: list[Bout], seed: int = 1) -> dict[str
     ic_err = (det["ic_time_s"] - ref["ic_time_s"]).to_numpy()
     tc_err = (det["contact_time_s"] - ref["contact_time_s"]).to_numpy()
     imp = (det["impact_peak_g"] - ref["impact_peak_g"]).to_numpy()
+    # bout cadence, one definition on both sides (ANALYSIS-16): 60 / mean step time over the contacts
+    # inside the true bout, ours from every detection there (a spurious or missed contact counts), the
+    # truth from its own contacts (one-leg placements: a step is half a stride)
     cad_err = []
-    for bout_id, rows in ref.groupby("bout_id"):
-        mine = det.loc[rows.index, "cadence_spm"].to_numpy(dtype=float)
-        if np.isfinite(mine).any():
-            cad_err.append(float(np.nanmedian(mine)) - float(rows["cadence_spm"].iloc[0]))
-        del bout_id
+    per_leg = placement in ("foot", "shank")
+    det_t = steps["ic_time_s"].to_numpy()
+    for _, rows in truth.groupby("bout_id"):
+        t_true = rows["ic_time_s"].to_numpy()
+        inside = (det_t >= t_true[0] - TOLERANCE_S) & (det_t <= t_true[-1] + TOLERANCE_S)
+        mine, n_times = mean_cadence_spm(steps["step_time_s"].to_numpy(dtype=float)[inside][1:])
+        if n_times and t_true.size > 1:
+            cad_err.append(mine - 60.0 / np.mean(np.diff(t_true) / (2.0 if per_leg else 1.0)))
     known_fs = ref["foot_strike"].notna()
     classified = det["foot_strike"] != "unknown"
     return {

@@ -16,6 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.ndimage import median_filter
 
+from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.analysis.preprocess import still_mask
 from retrogait.analysis.signals import BodySignals, Contacts
 
@@ -76,7 +77,7 @@ def segment_bouts(
                     "end_s": float(ic_t[e - 1]),
                     "activity": act,
                     "n_steps": int(e - s),
-                    "cadence_spm": _median(timing["cadence_spm"].to_numpy()[s:e]),
+                    "cadence_spm": mean_cadence_spm(timing["step_time_s"].to_numpy()[s:e])[0],
                     "contact_time_s": _median(timing["contact_time_s"].to_numpy()[s:e]),
                     "_slice": (int(s), int(e)),
                 }

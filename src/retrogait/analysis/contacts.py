@@ -247,10 +247,35 @@ def _limb(signals: BodySignals) -> Contacts:
 
     to = _limb_toe_offs(signals.gyr_dps[:, 1], quiet, back, fs, opposite=signals.placement == "shank")
     order = np.argsort(ic, kind="stable")
-    ic, to = ic[order], to[order]
+    ic, to, quiet = ic[order], to[order], quiet[order]
     keep = np.concatenate([[True], np.diff(ic) > int(2 * MIN_STEP_S * fs)]) & (ic >= 0)
+    ic, to, quiet = ic[keep], to[keep], quiet[keep]
+    keep = _one_stance_per_swing(ic, to, rate[quiet])
     ic, to = ic[keep], to[keep]
     return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
+
+
+def _one_stance_per_swing(
+    ic: NDArray[np.int64], to: NDArray[np.int64], score: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Mask of the stances to keep (time order): a leg lands only after it has left the ground.
+
+    A landing found before the previous stance's toe-off is not a new stance: its "mid-stance" was a
+    brief lull of the rest score inside the swing (e.g. at the swing's rate peak when the local stride
+    estimate still holds the faster gait of a coming bout), and the landing searched before it falls
+    on the previous stance. Of two such stances the one whose quiet point is less at rest (higher
+    ``score``, dimensionless) is dropped.
+    """
+    keep = np.ones(ic.size, dtype=bool)
+    last = -1
+    for i in range(ic.size):  # one pass over stances, not samples
+        if last >= 0 and to[last] >= 0 and ic[i] <= to[last]:
+            if score[i] >= score[last]:
+                keep[i] = False
+                continue
+            keep[last] = False
+        last = i
+    return keep
 
 
 def _limb_landings(

@@ -70,6 +70,21 @@ def step_timing(signals: BodySignals, contacts: Contacts) -> pd.DataFrame:
     )
 
 
+def mean_cadence_spm(step_time_s: NDArray[np.float64]) -> tuple[float, int]:
+    """Cadence of a group of steps (a bout, a direction): 60 / mean of their finite step times (s).
+
+    Returns (steps/min, number of step times used); (NaN, 0) when no step has a step time. Inside a bout
+    without gaps this is 60 (n - 1) / (t_last - t_first), the steps taken over the time they took. A
+    median of per-step cadences is not used: with left and right steps of different length (e.g. 0.294
+    and 0.324 s) it depends on which of the two happens to be the middle value.
+    """
+    finite = np.asarray(step_time_s, dtype=float)
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    if finite.size == 0:
+        return float("nan"), 0
+    return float(60.0 / np.mean(finite)), int(finite.size)
+
+
 def impact_load(signals: BodySignals, contacts: Contacts, timing: pd.DataFrame) -> pd.DataFrame:
     """Columns ``impact_peak_g, impact_loading_rate_g_per_s, vgrf_peak_bw, vgrf_loading_rate_bw_per_s``."""
     m = len(contacts)

@@ -21,7 +21,7 @@ from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import step_directions
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import step_foot_strikes
-from retrogait.analysis.impact import impact_load, step_timing
+from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_timing
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -50,8 +50,8 @@ STEP_COLUMNS = (
 )
 #: The text (label) columns of steps.csv; all others are numbers.
 TEXT_COLUMNS = ("side", "direction", "foot_strike", "activity", "quality_flags")
+#: Per-step metrics summarised by their median and mean (cadence is not: see _aggregate).
 _SUMMARY_METRICS = (
-    "cadence_spm",
     "step_time_s",
     "contact_time_s",
     "impact_peak_g",
@@ -156,7 +156,11 @@ def _classify(signals: BodySignals, contacts: Contacts) -> tuple[pd.DataFrame, p
 
 
 def _aggregate(steps: pd.DataFrame) -> dict[str, Any]:
+    """Aggregates of a group of steps: ``cadence_spm`` as {"value", "n"} (60 / mean step time over the
+    ``n`` steps that have one, ANALYSIS-16), the other metrics as {"median", "mean", "n"}."""
     out: dict[str, Any] = {"n_steps": len(steps)}
+    cadence, n_times = mean_cadence_spm(steps["step_time_s"].to_numpy(dtype=float))
+    out["cadence_spm"] = {"value": cadence if n_times else None, "n": n_times}
     for column in _SUMMARY_METRICS:
         values = steps[column].to_numpy(dtype=float)
         values = values[np.isfinite(values)]

@@ -17,8 +17,9 @@ import pandas as pd
 
 from retrogait.errors import RetrogaitError
 
-#: Metrics summarised per direction in the one-row-per-session table.
-SUMMARY_METRICS = ("cadence_spm", "contact_time_s", "impact_peak_g", "impact_loading_rate_g_per_s", "vgrf_peak_bw")
+#: Metrics summarised per direction by their median in the one-row-per-session table (cadence is
+#: 60 / mean step time instead, ``cadence_spm_<direction>``: ANALYSIS-16).
+SUMMARY_METRICS = ("contact_time_s", "impact_peak_g", "impact_loading_rate_g_per_s", "vgrf_peak_bw")
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,16 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def session_summary(steps: pd.DataFrame) -> dict[str, Any]:
-    """One flat row: step counts and per-direction medians of the main metrics."""
+    """One flat row: step counts, per-direction cadence (60 / mean step time) and medians of the main metrics."""
+    from retrogait.analysis.impact import mean_cadence_spm
+
     row: dict[str, Any] = {"n_steps": len(steps)}
     direction = steps["direction"] if "direction" in steps else pd.Series("unknown", index=steps.index)
     for name in ("forward", "backward", "unknown"):
         row[f"n_{name}"] = int((direction == name).sum())
+    if "step_time_s" in steps:
+        for name in ("forward", "backward"):
+            row[f"cadence_spm_{name}"] = mean_cadence_spm(steps.loc[direction == name, "step_time_s"].to_numpy())[0]
     for metric in SUMMARY_METRICS:
         if metric not in steps:
             continue

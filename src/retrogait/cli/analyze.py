@@ -18,7 +18,7 @@ def _fmt(value: Any, digits: int = 3) -> str:
 
 
 def summary_table(summary: dict[str, Any]) -> Table:
-    """One screen: per direction, the medians of the main metrics."""
+    """One screen: per direction, the cadence (60 / mean step time) and the medians of the other metrics."""
     table = Table(
         title=f"{summary['placement']} · {summary['sample_rate_hz']:.0f} Hz · {summary['duration_s']:.0f} s",
         title_justify="left",
@@ -32,7 +32,7 @@ def summary_table(summary: dict[str, Any]) -> Table:
         table.add_row(
             direction,
             str(agg["n_steps"]),
-            _fmt(agg["cadence_spm"]["median"], 4),
+            _fmt(agg["cadence_spm"]["value"], 4),
             _fmt(agg["contact_time_s"]["median"]),
             _fmt(agg["impact_peak_g"]["median"]),
             _fmt(agg["vgrf_peak_bw"]["median"]),
