@@ -1,7 +1,8 @@
 """Still, walking and running segments, and the activity of every step (see docs/analysis.md).
 
 A gait bout is a run of contacts no more than MAX_STEP_GAP_S apart (one leg: twice that), holding at
-least MIN_BOUT_STEPS contacts; a lasting change between walking and running starts a new bout.
+least MIN_BOUT_STEPS contacts; a lasting change between walking and running, or standing still for
+MIN_PAUSE_STILL_S between two contacts, starts a new bout.
 Running is gait with a flight phase: on the lower back the vertical
 specific force falls to the free-fall floor between steps (contacts with a toe-off are running); on a
 foot or shank the stance takes less than half the stride (duty factor < 0.5). Where neither can be
@@ -25,6 +26,9 @@ MIN_STILL_S = 2.0
 RUNNING_CADENCE_SPM = 140.0
 #: Duty factor (contact time / stride time) below which a stride has a flight phase.
 RUNNING_DUTY_FACTOR = 0.5
+#: Standing still this long (s) between two contacts ends a bout, for every placement (one leg's
+#: contacts are a stride apart, so a short stop does not open a MAX_STEP_GAP_S gap there).
+MIN_PAUSE_STILL_S = 1.0
 
 BOUT_COLUMNS = ("bout_id", "start_s", "end_s", "activity", "n_steps", "cadence_spm", "contact_time_s")
 
@@ -59,6 +63,7 @@ def segment_bouts(
     step_act = np.full(m, "unknown", dtype="<U7")
     if m:
         breaks = np.union1d(np.flatnonzero(np.diff(ic_t) > max_gap) + 1, activity_changes(activity))
+        breaks = np.union1d(breaks, still_pauses(signals, contacts))
         starts = np.concatenate([[0], breaks])
         ends = np.concatenate([breaks, [m]])
         for s, e in zip(starts, ends, strict=True):  # one iteration per bout
@@ -104,6 +109,17 @@ def activity_changes(activity: NDArray[np.str_], min_steps: int = MIN_BOUT_STEPS
     filled = code[known[np.clip(np.searchsorted(known, np.arange(code.size), side="right") - 1, 0, None)]]
     smooth = median_filter(filled, size=2 * min_steps - 1, mode="nearest")
     return np.asarray(np.flatnonzero(np.diff(smooth) != 0) + 1, dtype=np.int64)
+
+
+def still_pauses(signals: BodySignals, contacts: Contacts, min_still_s: float = MIN_PAUSE_STILL_S) -> NDArray[np.int64]:
+    """Contact indices i where the wearer stood still for ``min_still_s`` (s) between contacts i - 1 and
+    i: the std of |acc| over a window that long stays below preprocess.STILL_STD_MS2 (m/s^2)."""
+    ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples)
+    if ic.size < 2:
+        return np.zeros(0, dtype=np.int64)
+    still = still_mask(signals.acc_ms2, signals.fs_hz, window_s=min_still_s) & ~signals.gap
+    count = np.concatenate([[0], np.cumsum(still)])
+    return np.asarray(np.flatnonzero(count[ic[1:]] - count[ic[:-1]] > 0) + 1, dtype=np.int64)
 
 
 def _median(x: NDArray[np.float64]) -> float:
