@@ -95,7 +95,7 @@ def preprocess(
 
     still = still_mask(acc_u, fs_hz)
     z = _vertical(acc_u, still, gap)
-    x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, anterior_axis, fs_hz, placement, gap, notes)
+    x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, anterior_axis, fs_hz, placement, gap | still, notes)
     if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
         x, sign_known = _calibrate_sign(t_grid, acc_u, gyr_u, z, x, forward_segment_s, placement, fs_hz, notes)
         source = "calibration" if sign_known else source
@@ -263,11 +263,12 @@ def _anterior(
     anterior_axis: str | None,
     fs_hz: float,
     placement: str,
-    gap: NDArray[np.bool_],
+    unused: NDArray[np.bool_],
     notes: list[str],
 ) -> tuple[NDArray[np.float64], str, bool, YawCheck]:
     """Anterior unit vector (sensor coordinates, horizontal), its source, whether its sign is known,
-    and the check of a declared axis against the gait."""
+    and the check of a declared axis against the gait (from the samples not marked ``unused``: gaps
+    and still stretches)."""
     declared: NDArray[np.float64] | None = None
     if anterior_axis is not None:
         a = axis_vector(anterior_axis)
@@ -279,7 +280,7 @@ def _anterior(
     leg_gyro = gyr is not None and placement in ("foot", "shank")
     if declared is not None and not leg_gyro and placement != "lower_back":
         return declared, "header", True, YawCheck()  # no physics to check the declared axis against
-    moving = ~gap & ~still_mask(acc, fs_hz)
+    moving = ~unused
     if moving.sum() < fs_hz:
         if declared is not None:
             return declared, "header", True, YawCheck()
@@ -288,12 +289,12 @@ def _anterior(
     if leg_gyro:
         assert gyr is not None
         # Foot and shank rotate mostly in the sagittal plane: the main rotation axis is left-right.
-        left, dominance = _principal_horizontal(gyr[moving], z, centre=False)
+        left, dominance = _principal_horizontal(gyr, moving, z, centre=False)
         line = np.cross(left, z)
     else:
         # Trunk: the horizontal acceleration with the most power is antero-posterior (braking / propulsion
         # once per step); the medio-lateral sway repeats once per stride and is smaller in running.
-        line, dominance = _principal_horizontal(acc[moving], z, centre=True)
+        line, dominance = _principal_horizontal(acc, moving, z, centre=True)
     if declared is not None:
         assert anterior_axis is not None
         return _check_declared(declared, anterior_axis, line, dominance, z, leg_gyro, notes)
@@ -302,14 +303,19 @@ def _anterior(
 
 
 def _principal_horizontal(
-    v: NDArray[np.float64], z: NDArray[np.float64], centre: bool
+    v: NDArray[np.float64], use: NDArray[np.bool_], z: NDArray[np.float64], centre: bool
 ) -> tuple[NDArray[np.float64], float]:
-    """Unit horizontal axis (sensor coordinates) along which ``v`` (n, 3) has the most power, and its
-    dominance: the ratio of the largest to the second horizontal eigenvalue (1 = no preferred axis)."""
-    h = v - (v @ z)[:, None] * z
+    """Unit horizontal axis (sensor coordinates) along which ``v`` (n, 3) has the most power over the
+    samples ``use``, and its dominance: the ratio of the largest to the second horizontal eigenvalue
+    (1 = no preferred axis). One pass over the data, no copy of the selected rows."""
+    weighted = v.T * use  # (3, n)
+    power = weighted @ v
     if centre:
-        h = h - h.mean(axis=0)
-    vals, vecs = np.linalg.eigh(h.T @ h)  # ascending; the smallest is the vertical (~0)
+        count = float(use.sum())
+        mean = weighted.sum(axis=1) / count
+        power = power - count * np.outer(mean, mean)
+    flat = np.eye(3) - np.outer(z, z)  # projection on the horizontal plane
+    vals, vecs = np.linalg.eigh(flat @ power @ flat)  # ascending; the smallest is the vertical (~0)
     axis = _unit(vecs[:, -1] - (vecs[:, -1] @ z) * z)
     return axis, float(vals[-1] / vals[-2]) if vals[-2] > 0 else float("inf")
 
