@@ -1,4 +1,4 @@
-"""A sensor mounted turned about the vertical while the header keeps the default axes (ANALYSIS-16).
+"""A sensor mounted turned about the vertical while the header keeps the default axes (ANALYSIS-19).
 
 Simulated sessions (500 Hz, seed 4): forward running 3.0 m/s 20 s, standing 2 s, forward walking
 1.3 m/s 20 s, with the sensor turned by 0, 30, 90 and 180 deg; plus true backward running (2.5 m/s,

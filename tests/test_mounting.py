@@ -1,4 +1,4 @@
-"""A sensor mounted turned against the header's axes (ANALYSIS-16) and bouts ending at a standing pause.
+"""A sensor mounted turned against the header's axes (ANALYSIS-19) and bouts ending at a standing pause.
 
 Simulated sessions whose header keeps the default axes (+x anterior, +z up) while the sensor is
 mounted turned about the vertical by 0, 30, 90 or 180 deg.
