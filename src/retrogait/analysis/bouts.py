@@ -1,7 +1,8 @@
 """Still, walking and running segments, and the activity of every step (see docs/analysis.md).
 
 A gait bout is a run of contacts no more than MAX_STEP_GAP_S apart (one leg: twice that), holding at
-least MIN_BOUT_STEPS contacts; a lasting change between walking and running starts a new bout.
+least MIN_BOUT_STEPS contacts; a lasting change between walking and running, or standing still for
+MIN_PAUSE_STILL_S between two contacts, starts a new bout.
 Running is gait with a flight phase: on the lower back the vertical
 specific force falls to the free-fall floor between steps (contacts with a toe-off are running); on a
 foot or shank the stance takes less than half the stride (duty factor < 0.5). Where neither can be
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import median_filter
 
 from retrogait.analysis.impact import mean_cadence_spm
-from retrogait.analysis.preprocess import still_mask
+from retrogait.analysis.preprocess import STILL_WINDOW_S, still_mask
 from retrogait.analysis.signals import BodySignals, Contacts
 
 MAX_STEP_GAP_S = 1.5
@@ -26,6 +27,10 @@ MIN_STILL_S = 2.0
 RUNNING_CADENCE_SPM = 140.0
 #: Duty factor (contact time / stride time) below which a stride has a flight phase.
 RUNNING_DUTY_FACTOR = 0.5
+#: Standing still this long (s) between two contacts ends a bout, for every placement (one leg's
+#: contacts are a stride apart, so a short stop does not open a MAX_STEP_GAP_S gap there). The still
+#: mask's own window, so the still segments and the pauses come from one mask.
+MIN_PAUSE_STILL_S = STILL_WINDOW_S
 
 BOUT_COLUMNS = ("bout_id", "start_s", "end_s", "activity", "n_steps", "cadence_spm", "contact_time_s")
 
@@ -58,8 +63,10 @@ def segment_bouts(
     rows: list[dict[str, object]] = []
     step_bout = np.full(m, -1, dtype=np.int64)
     step_act = np.full(m, "unknown", dtype="<U7")
+    still = still_mask(signals.acc_ms2, signals.fs_hz, window_s=MIN_PAUSE_STILL_S) & ~signals.gap
     if m:
         breaks = np.union1d(np.flatnonzero(np.diff(ic_t) > max_gap) + 1, activity_changes(activity))
+        breaks = np.union1d(breaks, still_pauses(signals, contacts, still))
         starts = np.concatenate([[0], breaks])
         ends = np.concatenate([breaks, [m]])
         for s, e in zip(starts, ends, strict=True):  # one iteration per bout
@@ -82,7 +89,7 @@ def segment_bouts(
                     "_slice": (int(s), int(e)),
                 }
             )
-    rows.extend(_still_rows(signals))
+    rows.extend(_still_rows(signals, still))
     rows.sort(key=lambda r: float(r["start_s"]))  # type: ignore[arg-type]
     for bout_id, row in enumerate(rows):
         row["bout_id"] = bout_id
@@ -107,13 +114,24 @@ def activity_changes(activity: NDArray[np.str_], min_steps: int = MIN_BOUT_STEPS
     return np.asarray(np.flatnonzero(np.diff(smooth) != 0) + 1, dtype=np.int64)
 
 
+def still_pauses(signals: BodySignals, contacts: Contacts, still: NDArray[np.bool_] | None = None) -> NDArray[np.int64]:
+    """Contact indices i where the wearer stood still between contacts i - 1 and i: ``still`` (n,), by
+    default the std of |acc| below preprocess.STILL_STD_MS2 (m/s^2) over MIN_PAUSE_STILL_S (s)."""
+    ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples)
+    if ic.size < 2:
+        return np.zeros(0, dtype=np.int64)
+    if still is None:
+        still = still_mask(signals.acc_ms2, signals.fs_hz, window_s=MIN_PAUSE_STILL_S) & ~signals.gap
+    count = np.concatenate([[0], np.cumsum(still)])
+    return np.asarray(np.flatnonzero(count[ic[1:]] - count[ic[:-1]] > 0) + 1, dtype=np.int64)
+
+
 def _median(x: NDArray[np.float64]) -> float:
     x = x[np.isfinite(x)]
     return float(np.median(x)) if x.size else float("nan")
 
 
-def _still_rows(signals: BodySignals) -> list[dict[str, object]]:
-    still = still_mask(signals.acc_ms2, signals.fs_hz) & ~signals.gap
+def _still_rows(signals: BodySignals, still: NDArray[np.bool_]) -> list[dict[str, object]]:
     edges = np.diff(np.concatenate([[0], still.astype(np.int8), [0]]))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retrogait.analysis.axis_check import reversed_axis_notes
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import step_directions
@@ -133,6 +134,8 @@ def analyze(
     steps = steps.reindex(columns=list(STEP_COLUMNS))
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, signals, session)
+    declared = anterior_axis or session.meta.anterior_axis
+    summary["notes"] = [*summary["notes"], *reversed_axis_notes(steps, signals, contacts, declared)]
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
 
 
@@ -193,6 +196,8 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "duration_s": float(signals.t_s[-1] - signals.t_s[0]),
         "has_gyro": signals.gyr_dps is not None,
         "anterior_source": signals.anterior_source,
+        "anterior_yaw_deg": signals.anterior_yaw_deg,
+        "anterior_yaw_applied": signals.anterior_yaw_applied,
         "notes": list(signals.notes),
         "all": _aggregate(steps),
         "per_direction": per_direction,

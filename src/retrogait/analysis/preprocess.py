@@ -7,6 +7,8 @@ axis from the header / argument / a declared forward segment / the signal, rotat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -23,6 +25,20 @@ STILL_WINDOW_S = 1.0
 STILL_STD_MS2 = 0.3
 #: Without a declared range, a plateau of at least this many samples at the extreme counts as clipping.
 CLIP_PLATEAU_SAMPLES = 3
+#: A declared anterior axis further than this (deg) from the anterior line found from the gait has
+#: no trustworthy sign (foot/shank with gyro: sign unknown; trunk: a note).
+MAX_DECLARED_YAW_DEG = 60.0
+#: Foot/shank: the gyro's sagittal line replaces a declared axis only when they differ by more than
+#: this (deg). Anatomy alone (toe-out 5-20 deg, oblique ankle and knee axes) turns the rotation axis
+#: that far from a segment's long axis (real foot_walking: -16 / +20 deg); inside it the declared axis
+#: stays (its error scales the axis-reading cues by cos 25 deg = 0.91 at worst).
+REFINE_ABOVE_DEG = 25.0
+#: Foot/shank: the sagittal rotation must carry this many times the power of the other horizontal
+#: axis for the gyro's main axis to replace the declared one.
+SAGITTAL_DOMINANCE = 2.0
+#: Trunk: the main horizontal acceleration axis must carry this many times the power of the other
+#: before a declared axis far from it gets a note.
+TRUNK_AXIS_DOMINANCE = 1.5
 
 
 def preprocess(
@@ -79,7 +95,7 @@ def preprocess(
 
     still = still_mask(acc_u, fs_hz)
     z = _vertical(acc_u, still, gap)
-    x, source, sign_known = _anterior(acc_u, gyr_u, z, anterior_axis, fs_hz, placement, gap, notes)
+    x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, anterior_axis, fs_hz, placement, gap | still, notes)
     if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
         x, sign_known = _calibrate_sign(t_grid, acc_u, gyr_u, z, x, forward_segment_s, placement, fs_hz, notes)
         source = "calibration" if sign_known else source
@@ -99,6 +115,8 @@ def preprocess(
         anterior_sign_known=sign_known,
         anterior_source=source,
         notes=tuple(notes),
+        anterior_yaw_deg=yaw.yaw_deg,
+        anterior_yaw_applied=yaw.applied,
     )
 
 
@@ -224,6 +242,20 @@ def _vertical(acc: NDArray[np.float64], still: NDArray[np.bool_], gap: NDArray[n
     return _unit(acc[use].mean(axis=0))
 
 
+@dataclass(frozen=True)
+class YawCheck:
+    """The declared anterior axis checked against the gait (see docs/analysis.md, "Anterior").
+
+    Attributes:
+        yaw_deg: angle (deg) from the declared anterior axis to the anterior line found from the gait,
+            about body z (positive counter-clockwise seen from above), within +-90; None when not checked.
+        applied: True when the found line replaced the declared axis (foot/shank with gyroscope).
+    """
+
+    yaw_deg: float | None = None
+    applied: bool = False
+
+
 def _anterior(
     acc: NDArray[np.float64],
     gyr: NDArray[np.float64] | None,
@@ -231,35 +263,116 @@ def _anterior(
     anterior_axis: str | None,
     fs_hz: float,
     placement: str,
-    gap: NDArray[np.bool_],
+    unused: NDArray[np.bool_],
     notes: list[str],
-) -> tuple[NDArray[np.float64], str, bool]:
-    """Anterior unit vector (sensor coordinates, horizontal), its source, and whether its sign is known."""
+) -> tuple[NDArray[np.float64], str, bool, YawCheck]:
+    """Anterior unit vector (sensor coordinates, horizontal), its source, whether its sign is known,
+    and the check of a declared axis against the gait (from the samples not marked ``unused``: gaps
+    and still stretches)."""
+    declared: NDArray[np.float64] | None = None
     if anterior_axis is not None:
         a = axis_vector(anterior_axis)
         horizontal = a - (a @ z) * z
         if np.linalg.norm(horizontal) > 0.5:
-            return _unit(horizontal), "header", True
-        notes.append(f"anterior axis {anterior_axis} is nearly vertical; found the anterior axis from the signal")
-    moving = ~gap & ~still_mask(acc, fs_hz)
+            declared = _unit(horizontal)
+        else:
+            notes.append(f"anterior axis {anterior_axis} is nearly vertical; found the anterior axis from the signal")
+    leg_gyro = gyr is not None and placement in ("foot", "shank")
+    if declared is not None and not leg_gyro and placement != "lower_back":
+        return declared, "header", True, YawCheck()  # no physics to check the declared axis against
+    moving = ~unused
     if moving.sum() < fs_hz:
+        if declared is not None:
+            return declared, "header", True, YawCheck()
         notes.append("too little movement to find the anterior axis")
-        return np.zeros(3), "none", False
-    if gyr is not None and placement in ("foot", "shank"):
+        return np.zeros(3), "none", False, YawCheck()
+    if leg_gyro:
+        assert gyr is not None
         # Foot and shank rotate mostly in the sagittal plane: the main rotation axis is left-right.
-        w = gyr[moving] - (gyr[moving] @ z)[:, None] * z
-        _, vecs = np.linalg.eigh(w.T @ w)
-        left = _unit(vecs[:, -1] - (vecs[:, -1] @ z) * z)
-        x = np.cross(left, z)
+        left, dominance = _principal_horizontal(gyr, moving, z, centre=False)
+        line = np.cross(left, z)
     else:
         # Trunk: the horizontal acceleration with the most power is antero-posterior (braking / propulsion
         # once per step); the medio-lateral sway repeats once per stride and is smaller in running.
-        h = acc[moving] - (acc[moving] @ z)[:, None] * z
-        h = h - h.mean(axis=0)
-        _, vecs = np.linalg.eigh(h.T @ h)
-        x = vecs[:, -1] - (vecs[:, -1] @ z) * z
+        line, dominance = _principal_horizontal(acc, moving, z, centre=True)
+    if declared is not None:
+        assert anterior_axis is not None
+        return _check_declared(declared, anterior_axis, line, dominance, z, leg_gyro, notes)
     notes.append("anterior axis found from the signal; which way the wearer faces is not known")
-    return _unit(x), "signal", False
+    return _unit(line), "signal", False, YawCheck()
+
+
+def _principal_horizontal(
+    v: NDArray[np.float64], use: NDArray[np.bool_], z: NDArray[np.float64], centre: bool
+) -> tuple[NDArray[np.float64], float]:
+    """Unit horizontal axis (sensor coordinates) along which ``v`` (n, 3) has the most power over the
+    samples ``use``, and its dominance: the ratio of the largest to the second horizontal eigenvalue
+    (1 = no preferred axis). One pass over the data, no copy of the selected rows."""
+    weighted = v.T * use  # (3, n)
+    power = weighted @ v
+    if centre:
+        count = float(use.sum())
+        mean = weighted.sum(axis=1) / count
+        power = power - count * np.outer(mean, mean)
+    flat = np.eye(3) - np.outer(z, z)  # projection on the horizontal plane
+    vals, vecs = np.linalg.eigh(flat @ power @ flat)  # ascending; the smallest is the vertical (~0)
+    axis = _unit(vecs[:, -1] - (vecs[:, -1] @ z) * z)
+    return axis, float(vals[-1] / vals[-2]) if vals[-2] > 0 else float("inf")
+
+
+def _check_declared(
+    declared: NDArray[np.float64],
+    anterior_axis: str,
+    line: NDArray[np.float64],
+    dominance: float,
+    z: NDArray[np.float64],
+    leg_gyro: bool,
+    notes: list[str],
+) -> tuple[NDArray[np.float64], str, bool, YawCheck]:
+    """The declared anterior axis against the anterior line found from the gait (docs/analysis.md).
+
+    Foot/shank with gyroscope: the sagittal rotation dominates, so the line replaces the declared axis
+    (mounting yaw) when they differ by more than REFINE_ABOVE_DEG, signed to agree with it; beyond
+    MAX_DECLARED_YAW_DEG the declared sign says nothing
+    and the sign becomes unknown. Lower back: the acceleration's main horizontal axis is a weaker cue
+    (walking sway rivals braking), so a far-off declared axis only gets a note.
+    """
+    x = line if float(line @ declared) >= 0 else -line
+    yaw = float(np.degrees(np.arctan2(float(np.cross(declared, x) @ z), float(declared @ x))))
+    if not leg_gyro:
+        if dominance >= TRUNK_AXIS_DOMINANCE and abs(yaw) > MAX_DECLARED_YAW_DEG:
+            notes.append(
+                f"the declared anterior axis {anterior_axis} is {abs(yaw):.0f} deg from the trunk's main "
+                f"horizontal acceleration (braking and propulsion); if the sensor was worn turned, direction "
+                f"is unreliable: pass --anterior-axis with the axis that points forward ({_nearest_axes(x)})"
+            )
+        return declared, "header", True, YawCheck(yaw_deg=yaw, applied=False)
+    if dominance < SAGITTAL_DOMINANCE:
+        notes.append(
+            f"the gyroscope shows no dominant rotation axis (ratio {dominance:.1f}); "
+            f"the declared anterior axis {anterior_axis} is used as given"
+        )
+        return declared, "header", True, YawCheck(yaw_deg=yaw, applied=False)
+    if abs(yaw) > MAX_DECLARED_YAW_DEG:
+        notes.append(
+            f"the declared anterior axis {anterior_axis} is {abs(yaw):.0f} deg from the swing direction found "
+            f"from the gyroscope, so its sign cannot be trusted; which way the wearer faces is decided from the "
+            f"gait; pass --anterior-axis with the axis that points forward ({_nearest_axes(x)})"
+        )
+        return x, "signal", False, YawCheck(yaw_deg=yaw, applied=True)
+    if abs(yaw) <= REFINE_ABOVE_DEG:
+        return declared, "header", True, YawCheck(yaw_deg=yaw, applied=False)
+    notes.append(
+        f"anterior axis refined from the gyroscope: forward lies {yaw:+.0f} deg about the vertical "
+        f"from the declared {anterior_axis} (the sensor is mounted turned)"
+    )
+    return x, "header", True, YawCheck(yaw_deg=yaw, applied=True)
+
+
+def _nearest_axes(x: NDArray[np.float64]) -> str:
+    """The sensor axis closest to the line x, both signs ("+y or -y")."""
+    k = int(np.argmax(np.abs(x)))
+    return f"+{'xyz'[k]} or -{'xyz'[k]}"
 
 
 def _calibrate_sign(

@@ -32,6 +32,9 @@ class BodySignals:
         anterior_source: where the anterior axis came from: "header", "argument", "calibration",
             "signal" (principal axis, sign unknown) or "none" (no horizontal axis could be found).
         notes: human-readable remarks from preprocessing (unit conversions, fallbacks), one line each.
+        anterior_yaw_deg: angle (deg, about z, counter-clockwise seen from above, within +-90) from a
+            declared anterior axis to the anterior line found from the gait; None when not checked.
+        anterior_yaw_applied: True when that line replaced the declared axis (foot/shank with gyro).
     """
 
     fs_hz: float
@@ -45,6 +48,8 @@ class BodySignals:
     anterior_sign_known: bool
     anterior_source: str = "header"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    anterior_yaw_deg: float | None = None
+    anterior_yaw_applied: bool = False
 
     @property
     def n_samples(self) -> int:
