@@ -441,7 +441,10 @@ def end_to_end_real_rows(root: Path) -> list[dict[str, object]]:
                     Session(np.arange(n) / 500.0, body, None, meta),
                 )
             )
+    mocap = pd.read_csv(root / "foot_walking" / "mocap_sample.csv", header=[0, 1], index_col=0)
+    events = pd.read_csv(root / "foot_walking" / "stride_events_sample.csv")
     rows: dict[str, dict[str, list[str]]] = {}
+    angle_err: dict[str, float] = {}
     for name, session in sessions:
         for variant, sess, truth in (
             ("", session, "forward"),
@@ -451,6 +454,8 @@ def end_to_end_real_rows(root: Path) -> list[dict[str, object]]:
             entry = rows.setdefault(name + variant, {"labels": [], "truth": []})
             entry["labels"] += steps.direction.astype(str).tolist()
             entry["truth"] += [truth] * len(steps)
+            if name.startswith("foot_walking") and not variant:
+                angle_err[name] = _fsa_error_vs_mocap(steps, mocap, events, str(session.meta.side))
     out: list[dict[str, object]] = []
     for name, entry in rows.items():
         labels, truth = np.array(entry["labels"]), np.array(entry["truth"])
@@ -462,11 +467,26 @@ def end_to_end_real_rows(root: Path) -> list[dict[str, object]]:
                 "unknown": float((labels == "unknown").mean()) if labels.size else np.nan,
                 "median_confidence": np.nan,
                 "foot_strike_correct": np.nan,
-                "fsa_median_abs_err_deg": np.nan,
+                "fsa_median_abs_err_deg": angle_err.get(name, np.nan),
                 "strikes": "",
             }
         )
     return out
+
+
+def _fsa_error_vs_mocap(steps: pd.DataFrame, mocap: pd.DataFrame, events: pd.DataFrame, side: str) -> float:
+    """Median |foot-strike angle - mocap| (deg) over our steps within 50 ms of a mocap stance start."""
+    fs = 204.8
+    ev = events[events.foot == side]
+    ic_s, to_s = ev.pre_ic.to_numpy() / fs, ev.tc.to_numpy() / fs
+    reference = mocap_foot_strike_angle_deg(mocap, side, ic_s, to_s)
+    ours_t = steps.ic_time_s.to_numpy(dtype=np.float64)
+    if ours_t.size == 0:
+        return float("nan")
+    nearest = np.abs(ours_t[None, :] - ic_s[:, None]).argmin(axis=1)
+    close = np.abs(ours_t[nearest] - ic_s) <= 0.05
+    err = steps.foot_strike_angle_deg.to_numpy(dtype=np.float64)[nearest[close]] - reference[close]
+    return float(np.nanmedian(np.abs(err))) if np.isfinite(err).any() else float("nan")
 
 
 def pooled(rows: list[dict[str, object]]) -> list[dict[str, object]]:
