@@ -81,3 +81,33 @@ def test_shank_walk_to_run_change_adds_no_contact_in_the_swing() -> None:
     back = truth[(truth["activity"] == "walking") & (truth["direction"] == "backward")]["ic_time_s"].to_numpy()
     near = [int(np.argmin(np.abs(ic - t))) for t in back[1:-1]]
     assert (steps["direction"].to_numpy()[near] == "backward").all()
+
+
+def test_a_bouts_cadence_leaves_out_the_step_into_it() -> None:
+    """A walk after a run: its first step is timed from the last running contact (ANALYSIS-21)."""
+    bouts = [
+        Bout("still", "still", 0.0, 3.0),
+        Bout("forward", "walking", 1.3, 12.0),
+        Bout("forward", "running", 3.0, 12.0),
+        Bout("forward", "walking", 1.3, 12.0),
+    ]
+    result = retrogait.analyze(simulate(SimulationConfig("lower_back", bouts, 200.0, seed=5)).session)
+    gait = result.bouts[result.bouts["activity"] != "still"]
+    assert set(gait["activity"]) == {"walking", "running"}
+    for _, bout in gait.iterrows():
+        ic = result.steps.loc[result.steps["bout_id"] == bout["bout_id"], "ic_time_s"].to_numpy()
+        expected = 60.0 * (ic.size - 1) / (ic[-1] - ic[0])
+        assert abs(bout["cadence_spm"] - expected) < 0.05, (bout["activity"], bout["cadence_spm"], expected)
+        entry = next(b for b in result.summary["per_bout"] if b["bout_id"] == bout["bout_id"])
+        assert abs(entry["cadence_spm"]["value"] - expected) < 0.05
+
+
+def test_sessions_table_has_a_cadence_for_sessions_without_directions() -> None:
+    from retrogait.batch.worker import session_summary
+
+    steps = retrogait.analyze(
+        simulate(SimulationConfig("shank", [Bout("forward", "running", 3.0, 15.0)], 200.0, with_gyro=False)).session
+    ).steps
+    assert (steps["direction"] == "unknown").all()  # an acc-only shank has no direction cue
+    row = session_summary(steps)
+    assert np.isnan(row["cadence_spm_forward"]) and 150.0 < row["cadence_spm_all"] < 200.0

@@ -12,8 +12,10 @@ a backward runner: every axis-reading cue flips with the axis. Some landing phys
 So when most steps of a session read backward (>= MOSTLY_BACKWARD of at least MIN_KNOWN_STEPS steps
 with a known direction) and their running landings look like forward running, the session gets a note
 saying that the anterior axis is probably reversed. Results are never flipped: a backward heel-striker
-is unusual, not impossible. Walking has no such cue: there the note only says that nothing confirms
-the backward reading. See docs/direction_footstrike.md, "Reversed anterior axis".
+is unusual, not impossible. Walking has no such cue, and neither has running sampled below
+footstrike.MIN_RATE_FOR_TRANSIENT_HZ at the foot or shank: those sessions get no note, because a note
+without evidence would fire on every genuine retro-walking session. See docs/direction_footstrike.md,
+"Reversed anterior axis".
 """
 
 from __future__ import annotations
@@ -65,21 +67,16 @@ def reversed_axis_notes(
     fix = f"pass --anterior-axis {_opposite(anterior_axis)}" if anterior_axis else "pass --anterior-axis"
     running = backward & (steps["activity"].to_numpy(dtype=str) == "running")
     evidence = _forward_landings(signals, contacts, running)
-    if evidence is None:
-        return [
-            f"{share}; nothing in the landings confirms or contradicts it (no running steps with a "
-            f"landing cue); if this was forward gait the anterior axis is reversed: {fix}"
-        ]
     if not evidence:
         return []
     return [f"{share}, but {evidence}; if this was forward running the anterior axis is reversed: {fix}"]
 
 
-def _forward_landings(signals: BodySignals, contacts: Contacts, running: np.ndarray) -> str | None:
-    """What in the landings of the ``running`` steps says forward running ("" when nothing does), or
-    None when there is no landing evidence to look at."""
+def _forward_landings(signals: BodySignals, contacts: Contacts, running: np.ndarray) -> str:
+    """What in the landings of the ``running`` steps says forward running ("" when nothing does or
+    there is nothing to look at)."""
     if running.sum() < MIN_EVIDENCE_STEPS or signals.placement not in ("foot", "shank", "lower_back"):
-        return None
+        return ""
     found: list[str] = []
     if signals.fs_hz >= MIN_RATE_FOR_TRANSIENT_HZ:
         prominence = impact_transient_prominence(signals, contacts)

@@ -84,7 +84,8 @@ def segment_bouts(
                     "end_s": float(ic_t[e - 1]),
                     "activity": act,
                     "n_steps": int(e - s),
-                    "cadence_spm": mean_cadence_spm(timing["step_time_s"].to_numpy()[s:e])[0],
+                    # the first step is timed from the contact before the bout: not counted
+                    "cadence_spm": mean_cadence_spm(timing["step_time_s"].to_numpy()[s + 1 : e])[0],
                     "contact_time_s": _median(timing["contact_time_s"].to_numpy()[s:e]),
                     "_slice": (int(s), int(e)),
                 }

@@ -85,6 +85,19 @@ def mean_cadence_spm(step_time_s: NDArray[np.float64]) -> tuple[float, int]:
     return float(60.0 / np.mean(finite)), int(finite.size)
 
 
+def step_times_within_bouts(step_time_s: NDArray[np.float64], bout_id: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Step times (s) of steps whose previous contact is in the same bout; NaN for the first step of a bout.
+
+    The first contact of a bout is timed from the last contact before it (another gait, a pause, the
+    other direction): counting it would mix two bouts into one cadence (ANALYSIS-16).
+    """
+    step = np.asarray(step_time_s, dtype=float)
+    ids = np.asarray(bout_id)
+    same = np.zeros(step.size, dtype=bool)
+    same[1:] = ids[1:] == ids[:-1]
+    return np.where(same, step, np.nan)
+
+
 def impact_load(signals: BodySignals, contacts: Contacts, timing: pd.DataFrame) -> pd.DataFrame:
     """Columns ``impact_peak_g, impact_loading_rate_g_per_s, vgrf_peak_bw, vgrf_loading_rate_bw_per_s``."""
     m = len(contacts)

@@ -22,7 +22,7 @@ from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import step_directions
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import step_foot_strikes
-from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_timing
+from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -158,11 +158,11 @@ def _classify(signals: BodySignals, contacts: Contacts) -> tuple[pd.DataFrame, p
     )
 
 
-def _aggregate(steps: pd.DataFrame) -> dict[str, Any]:
+def _aggregate(steps: pd.DataFrame, bout_step_times_s: pd.Series) -> dict[str, Any]:
     """Aggregates of a group of steps: ``cadence_spm`` as {"value", "n"} (60 / mean step time over the
-    ``n`` steps that have one, ANALYSIS-16), the other metrics as {"median", "mean", "n"}."""
+    ``n`` steps timed within their bout, ANALYSIS-16), the other metrics as {"median", "mean", "n"}."""
     out: dict[str, Any] = {"n_steps": len(steps)}
-    cadence, n_times = mean_cadence_spm(steps["step_time_s"].to_numpy(dtype=float))
+    cadence, n_times = mean_cadence_spm(bout_step_times_s.loc[steps.index].to_numpy(dtype=float))
     out["cadence_spm"] = {"value": cadence if n_times else None, "n": n_times}
     for column in _SUMMARY_METRICS:
         values = steps[column].to_numpy(dtype=float)
@@ -179,11 +179,17 @@ def _aggregate(steps: pd.DataFrame) -> dict[str, Any]:
 
 def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, session: Session) -> dict[str, Any]:
     """JSON-ready summary: session facts, per-direction and per-bout aggregates."""
-    per_direction = {str(d): _aggregate(steps[steps["direction"] == d]) for d in ("forward", "backward", "unknown")}
+    times = pd.Series(
+        step_times_within_bouts(steps["step_time_s"].to_numpy(dtype=float), steps["bout_id"].to_numpy()),
+        index=steps.index,
+    )
+    per_direction = {
+        str(d): _aggregate(steps[steps["direction"] == d], times) for d in ("forward", "backward", "unknown")
+    }
     per_bout = []
     for record in bouts.to_dict(orient="records"):
         entry = {str(k): _json_value(v) for k, v in record.items()}
-        entry.update(_aggregate(steps[steps["bout_id"] == entry["bout_id"]]))
+        entry.update(_aggregate(steps[steps["bout_id"] == entry["bout_id"]], times))
         per_bout.append(entry)
     return {
         "source": session.source,
@@ -199,7 +205,7 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "anterior_yaw_deg": signals.anterior_yaw_deg,
         "anterior_yaw_applied": signals.anterior_yaw_applied,
         "notes": list(signals.notes),
-        "all": _aggregate(steps),
+        "all": _aggregate(steps, times),
         "per_direction": per_direction,
         "per_bout": per_bout,
     }

@@ -26,8 +26,12 @@ STILL_STD_MS2 = 0.3
 #: Without a declared range, a plateau of at least this many samples at the extreme counts as clipping.
 CLIP_PLATEAU_SAMPLES = 3
 #: A declared anterior axis further than this (deg) from the anterior line found from the gait has
-#: no trustworthy sign (foot/shank with gyro: sign unknown; trunk: a note).
-MAX_DECLARED_YAW_DEG = 60.0
+#: no trustworthy sign (foot/shank with gyro: sign unknown; trunk: a note). The line itself is found
+#: to a few degrees, so only near 90 deg does the declared axis stop saying which end is forward; a
+#: sensor turned 70 deg with a declared axis that is right keeps its (right) sign.
+MAX_DECLARED_YAW_DEG = 80.0
+#: Beyond this (deg) the note says that the sign rests on the declaration alone.
+DECLARED_SIGN_WARNING_DEG = 60.0
 #: Foot/shank: the gyro's sagittal line replaces a declared axis only when they differ by more than
 #: this (deg). Anatomy alone (toe-out 5-20 deg, oblique ankle and knee axes) turns the rotation axis
 #: that far from a segment's long axis (real foot_walking: -16 / +20 deg); inside it the declared axis
@@ -69,6 +73,7 @@ def preprocess(
     side = side or session.meta.side
     if side is not None and side not in SIDES:
         raise RetrogaitError(f"{where}: side must be one of {', '.join(SIDES)}, got {side!r}")
+    from_argument = anterior_axis is not None
     anterior_axis = anterior_axis or session.meta.anterior_axis
     if anterior_axis is not None and anterior_axis not in AXES:
         raise RetrogaitError(f"{where}: anterior axis must be one of {' '.join(AXES)}, got {anterior_axis!r}")
@@ -99,6 +104,8 @@ def preprocess(
     if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
         x, sign_known = _calibrate_sign(t_grid, acc_u, gyr_u, z, x, forward_segment_s, placement, fs_hz, notes)
         source = "calibration" if sign_known else source
+    if source == "header" and from_argument:
+        source = "argument"
     y = np.cross(z, x)
     rot = np.vstack([x, y, z])  # body = rot @ sensor
     acc_b = acc_u @ rot.T
@@ -333,14 +340,14 @@ def _check_declared(
 
     Foot/shank with gyroscope: the sagittal rotation dominates, so the line replaces the declared axis
     (mounting yaw) when they differ by more than REFINE_ABOVE_DEG, signed to agree with it; beyond
-    MAX_DECLARED_YAW_DEG the declared sign says nothing
-    and the sign becomes unknown. Lower back: the acceleration's main horizontal axis is a weaker cue
-    (walking sway rivals braking), so a far-off declared axis only gets a note.
+    MAX_DECLARED_YAW_DEG the declared sign says nothing and the sign becomes unknown. Lower back: the
+    acceleration's main horizontal axis is a weaker cue (walking sway rivals braking), so a declared
+    axis more than DECLARED_SIGN_WARNING_DEG from it only gets a note.
     """
     x = line if float(line @ declared) >= 0 else -line
     yaw = float(np.degrees(np.arctan2(float(np.cross(declared, x) @ z), float(declared @ x))))
     if not leg_gyro:
-        if dominance >= TRUNK_AXIS_DOMINANCE and abs(yaw) > MAX_DECLARED_YAW_DEG:
+        if dominance >= TRUNK_AXIS_DOMINANCE and abs(yaw) > DECLARED_SIGN_WARNING_DEG:
             notes.append(
                 f"the declared anterior axis {anterior_axis} is {abs(yaw):.0f} deg from the trunk's main "
                 f"horizontal acceleration (braking and propulsion); if the sensor was worn turned, direction "
@@ -356,16 +363,22 @@ def _check_declared(
     if abs(yaw) > MAX_DECLARED_YAW_DEG:
         notes.append(
             f"the declared anterior axis {anterior_axis} is {abs(yaw):.0f} deg from the swing direction found "
-            f"from the gyroscope, so its sign cannot be trusted; which way the wearer faces is decided from the "
-            f"gait; pass --anterior-axis with the axis that points forward ({_nearest_axes(x)})"
+            f"from the gyroscope, so it does not say which way is forward; steps whose facing the gait itself "
+            f"cannot tell stay unknown; pass --anterior-axis with the axis that points forward ({_nearest_axes(x)})"
         )
         return x, "signal", False, YawCheck(yaw_deg=yaw, applied=True)
     if abs(yaw) <= REFINE_ABOVE_DEG:
         return declared, "header", True, YawCheck(yaw_deg=yaw, applied=False)
-    notes.append(
+    note = (
         f"anterior axis refined from the gyroscope: forward lies {yaw:+.0f} deg about the vertical "
         f"from the declared {anterior_axis} (the sensor is mounted turned)"
     )
+    if abs(yaw) > DECLARED_SIGN_WARNING_DEG:
+        note += (
+            "; which end is forward rests on the declared axis alone: if the directions read reversed, "
+            f"pass --anterior-axis with the axis that points forward ({_nearest_axes(x)})"
+        )
+    notes.append(note)
     return x, "header", True, YawCheck(yaw_deg=yaw, applied=True)
 
 

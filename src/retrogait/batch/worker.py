@@ -60,15 +60,19 @@ def read_table(path: Path) -> pd.DataFrame:
 
 def session_summary(steps: pd.DataFrame) -> dict[str, Any]:
     """One flat row: step counts, per-direction cadence (60 / mean step time) and medians of the main metrics."""
-    from retrogait.analysis.impact import mean_cadence_spm
+    from retrogait.analysis.impact import mean_cadence_spm, step_times_within_bouts
 
     row: dict[str, Any] = {"n_steps": len(steps)}
     direction = steps["direction"] if "direction" in steps else pd.Series("unknown", index=steps.index)
     for name in ("forward", "backward", "unknown"):
         row[f"n_{name}"] = int((direction == name).sum())
     if "step_time_s" in steps:
+        times = steps["step_time_s"].to_numpy(dtype=float)
+        if "bout_id" in steps:
+            times = step_times_within_bouts(times, steps["bout_id"].to_numpy())
+        row["cadence_spm_all"] = mean_cadence_spm(times)[0]
         for name in ("forward", "backward"):
-            row[f"cadence_spm_{name}"] = mean_cadence_spm(steps.loc[direction == name, "step_time_s"].to_numpy())[0]
+            row[f"cadence_spm_{name}"] = mean_cadence_spm(times[(direction == name).to_numpy()])[0]
     for metric in SUMMARY_METRICS:
         if metric not in steps:
             continue
