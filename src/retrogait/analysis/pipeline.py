@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from retrogait.analysis.axis_check import reversed_axis_notes
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
@@ -158,38 +159,61 @@ def _classify(signals: BodySignals, contacts: Contacts) -> tuple[pd.DataFrame, p
     )
 
 
-def _aggregate(steps: pd.DataFrame, bout_step_times_s: pd.Series) -> dict[str, Any]:
-    """Aggregates of a group of steps: ``cadence_spm`` as {"value", "n"} (60 / mean step time over the
-    ``n`` steps timed within their bout, ANALYSIS-16), the other metrics as {"median", "mean", "n"}."""
-    out: dict[str, Any] = {"n_steps": len(steps)}
-    cadence, n_times = mean_cadence_spm(bout_step_times_s.loc[steps.index].to_numpy(dtype=float))
-    out["cadence_spm"] = {"value": cadence if n_times else None, "n": n_times}
-    for column in _SUMMARY_METRICS:
-        values = steps[column].to_numpy(dtype=float)
-        values = values[np.isfinite(values)]
-        out[column] = (
-            {"median": float(np.median(values)), "mean": float(np.mean(values)), "n": int(values.size)}
-            if values.size
-            else {"median": None, "mean": None, "n": 0}
+_FLAGS = ("clipped", "low_rate", "gap")
+
+
+@dataclass(frozen=True)
+class _StepArrays:
+    """The steps table as plain arrays, extracted once, so that a summary of thousands of bouts does not
+    select DataFrame rows per bout."""
+
+    bout_step_times_s: NDArray[np.float64]
+    metrics: dict[str, NDArray[np.float64]]
+    flags: dict[str, NDArray[np.bool_]]
+
+    @classmethod
+    def of(cls, steps: pd.DataFrame) -> _StepArrays:
+        text = steps["quality_flags"].astype(str)
+        return cls(
+            bout_step_times_s=step_times_within_bouts(
+                steps["step_time_s"].to_numpy(dtype=float), steps["bout_id"].to_numpy()
+            ),
+            metrics={c: steps[c].to_numpy(dtype=float) for c in _SUMMARY_METRICS},
+            flags={f: text.str.contains(f, regex=False).to_numpy(dtype=bool) for f in _FLAGS},
         )
-    flags = steps["quality_flags"].astype(str)
-    out["flagged_steps"] = {f: int(flags.str.contains(f, regex=False).sum()) for f in ("clipped", "low_rate", "gap")}
-    return out
+
+    def aggregate(self, rows: NDArray[np.int64]) -> dict[str, Any]:
+        """Aggregates of the steps at ``rows``: ``cadence_spm`` as {"value", "n"} (60 / mean step time over
+        the ``n`` steps timed within their bout, ANALYSIS-16), the other metrics as {"median", "mean", "n"}."""
+        out: dict[str, Any] = {"n_steps": int(rows.size)}
+        cadence, n_times = mean_cadence_spm(self.bout_step_times_s[rows])
+        out["cadence_spm"] = {"value": cadence if n_times else None, "n": n_times}
+        for column, all_values in self.metrics.items():
+            values = all_values[rows]
+            values = values[np.isfinite(values)]
+            out[column] = (
+                {"median": float(np.median(values)), "mean": float(np.mean(values)), "n": int(values.size)}
+                if values.size
+                else {"median": None, "mean": None, "n": 0}
+            )
+        out["flagged_steps"] = {f: int(mask[rows].sum()) for f, mask in self.flags.items()}
+        return out
 
 
 def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, session: Session) -> dict[str, Any]:
     """JSON-ready summary: session facts, per-direction and per-bout aggregates."""
-    times = pd.Series(
-        step_times_within_bouts(steps["step_time_s"].to_numpy(dtype=float), steps["bout_id"].to_numpy()),
-        index=steps.index,
-    )
-    per_direction = {
-        str(d): _aggregate(steps[steps["direction"] == d], times) for d in ("forward", "backward", "unknown")
-    }
+    arrays = _StepArrays.of(steps)
+    direction = steps["direction"].to_numpy(dtype=str)
+    per_direction = {d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "unknown")}
+    ids = steps["bout_id"].to_numpy(dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    keys, first = np.unique(ids[order], return_index=True)
+    rows_of_bout = dict(zip(keys.tolist(), np.split(order, first[1:]), strict=True)) if ids.size else {}
+    no_rows = np.zeros(0, dtype=np.int64)
     per_bout = []
     for record in bouts.to_dict(orient="records"):
         entry = {str(k): _json_value(v) for k, v in record.items()}
-        entry.update(_aggregate(steps[steps["bout_id"] == entry["bout_id"]], times))
+        entry.update(arrays.aggregate(rows_of_bout.get(int(entry["bout_id"]), no_rows)))
         per_bout.append(entry)
     return {
         "source": session.source,
@@ -205,7 +229,7 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "anterior_yaw_deg": signals.anterior_yaw_deg,
         "anterior_yaw_applied": signals.anterior_yaw_applied,
         "notes": list(signals.notes),
-        "all": _aggregate(steps, times),
+        "all": arrays.aggregate(np.arange(len(steps))),
         "per_direction": per_direction,
         "per_bout": per_bout,
     }
