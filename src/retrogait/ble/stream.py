@@ -127,11 +127,12 @@ class StreamAssembler:
         keys = np.asarray([h[2] for h in ready], dtype=np.int64)
         bad = keys < 0
         self.stats.malformed += int(bad.sum())
+        before_restart: Timed | None = None
         if self._reconnected and self._last_keys and keys[~bad].size:
             self._reconnected = False
             newest = max(self._last_keys.values())
             if self._sensor_s_of_key(int(keys[~bad][0])) < self._sensor_s_of_key(newest) - 10.0:
-                self._last_keys, self._last_sensor_s = {}, None  # the sensor clock restarted
+                before_restart = self._restart_clock()
         # keys interleave the device's streams (key % n_streams); each stream has its own floor
         n_streams = self.profile.key_streams
         stream = np.where(bad, 0, keys % n_streams)
@@ -140,7 +141,7 @@ class StreamAssembler:
         keep = ~bad & (keys > floors[stream]) & first_of_equal
         self.stats.duplicates += int((~bad & ~keep).sum())
         if not keep.any():
-            return None
+            return before_restart
         chosen = [ready[i] for i in np.flatnonzero(keep)]
         for i in range(n_streams):
             kept = keys[keep & (stream == i)]
@@ -152,7 +153,19 @@ class StreamAssembler:
         else:
             decoded = self.profile.decode(payloads)
         host = np.asarray([t for t, _, _ in chosen])
-        return self._clocked(decoded, host)
+        return Timed.join(before_restart, self._clocked(decoded, host))
+
+    def _restart_clock(self) -> Timed | None:
+        """The sensor clock restarted: samples still waiting in the decoder (a paired profile's
+        half-decided pairs) are decided and placed with the OLD clock, then the clock is forgotten."""
+        drain = getattr(self.profile, "drain_pending", None)
+        timed = None
+        if drain is not None:
+            decoded = drain()
+            timed = self._clocked(decoded, np.array([self._newest_arrival_s]))
+            self._place_unpaired()
+        self._last_keys, self._last_sensor_s = {}, None
+        return timed
 
     def _sensor_s_of_key(self, key: int) -> float:
         return key // self.profile.key_streams * self.profile.key_unit_s
@@ -245,7 +258,16 @@ class StreamAssembler:
         s = counts / rate
         t = self.clock.map(s)
         self.clock.observe(s[np.cumsum(n) - 1], arrival)
-        return self._finish(t, d.acc_ms2, d.gyr_dps)
+        if d.gyr_dps is None:
+            return self._finish(t, d.acc_ms2, None)
+        # half samples (NaN in one stream: the twin was a malformed packet) keep their place in time
+        acc_only, gyr_only = np.isnan(d.gyr_dps).any(axis=1), np.isnan(d.acc_ms2).any(axis=1)
+        for stream, sel, values in (("acc", acc_only & ~gyr_only, d.acc_ms2), ("gyr", gyr_only & ~acc_only, d.gyr_dps)):
+            if sel.any():
+                self._unpaired.append(PlacedUnpaired(stream, t[sel], values[sel]))
+                self.stats.unpaired_kept += int(sel.sum())
+        row = ~acc_only & ~gyr_only
+        return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row])
 
     # ------------------------------------------------------------------------------------ common
 
