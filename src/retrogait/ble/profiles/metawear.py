@@ -5,7 +5,8 @@ The accelerometer streams single samples (register 0x04) or packed triples (0x1C
 BMI270) of int16 xyz. Notifications carry no timestamp: the collector stamps them on the host.
 The gyroscope (module 0x13, packed register 0x07 on BMI160, 0x05 on BMI270) runs at the same rate;
 the two packed streams are paired triple by triple (same chip, same data-ready clock) into one row
-each. A triple whose twin was lost with the link is handed over as unpaired (never dropped).
+each. A triple whose twin was lost with the link is handed over as unpaired (never dropped); one
+whose twin was a damaged packet keeps its time slot and is written unpaired (decision BLE-12).
 """
 
 from __future__ import annotations
