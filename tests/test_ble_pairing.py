@@ -101,9 +101,9 @@ def test_polar_clock_restart_decides_waiting_samples_on_the_old_clock_first() ->
         items = [(100.0 + i * period_s, _frame(k0, 2))]
         if k0 < 442:
             items.append((100.0 + i * period_s + 0.01, _frame(k0, 5)))
-        out.append(stream.push(items, now_s=items[-1][0] + 1.0))
+        out.append(stream.push(items, now_s=items[-1][0] + 0.1))  # the newest frames stay in the reorder window
         placed += stream.take_unpaired()
-    assert profile.has_pending()
+    assert profile.has_pending() and stream._held, "samples wait for a partner, frames wait in the reorder window"
     stream.on_reconnect()
     # new clock from 1 s; values 5000+k tell the new samples apart
     restart_s = 100.0 + 40 * period_s + 3.0

@@ -127,13 +127,24 @@ class StreamAssembler:
         keys = np.asarray([h[2] for h in ready], dtype=np.int64)
         bad = keys < 0
         self.stats.malformed += int(bad.sum())
-        before_restart: Timed | None = None
         if self._reconnected and self._last_keys and keys[~bad].size:
             self._reconnected = False
-            newest = max(self._last_keys.values())
-            if self._sensor_s_of_key(int(keys[~bad][0])) < self._sensor_s_of_key(newest) - 10.0:
-                before_restart = self._restart_clock()
+            newest_s = self._sensor_s_of_key(max(self._last_keys.values()))
+            restarted = ~bad & (keys // self.profile.key_streams * self.profile.key_unit_s < newest_s - 10.0)
+            if restarted.any():  # the sensor clock restarted: finish the old clock, then start the new one
+                old = [h for h, r in zip(ready, restarted, strict=True) if not r]  # held from before the loss
+                before = self._write_ready(old, keys[~restarted])
+                before = Timed.join(before, self._restart_clock())
+                new = [h for h, r in zip(ready, restarted, strict=True) if r]
+                return Timed.join(before, self._write_ready(new, keys[restarted]))
+        return self._write_ready(ready, keys)
+
+    def _write_ready(self, ready: list[tuple[float, bytes, int]], keys: NDArray[np.int64]) -> Timed | None:
+        """Drop duplicates and replays (per-stream key floors), decode and place the rest (in key order)."""
+        if not ready:
+            return None
         # keys interleave the device's streams (key % n_streams); each stream has its own floor
+        bad = keys < 0
         n_streams = self.profile.key_streams
         stream = np.where(bad, 0, keys % n_streams)
         floors = np.asarray([self._last_keys.get(i, -1) for i in range(n_streams)], dtype=np.int64)
@@ -141,7 +152,7 @@ class StreamAssembler:
         keep = ~bad & (keys > floors[stream]) & first_of_equal
         self.stats.duplicates += int((~bad & ~keep).sum())
         if not keep.any():
-            return before_restart
+            return None
         chosen = [ready[i] for i in np.flatnonzero(keep)]
         for i in range(n_streams):
             kept = keys[keep & (stream == i)]
@@ -153,7 +164,7 @@ class StreamAssembler:
         else:
             decoded = self.profile.decode(payloads)
         host = np.asarray([t for t, _, _ in chosen])
-        return Timed.join(before_restart, self._clocked(decoded, host))
+        return self._clocked(decoded, host)
 
     def _restart_clock(self) -> Timed | None:
         """The sensor clock restarted: samples still waiting in the decoder (a paired profile's
