@@ -48,14 +48,15 @@ def test_polar_stalled_gyro_is_decided_within_the_stall_horizon_and_its_late_sam
     n_acc, n_gyr_live = round(60 * RATE_HZ), round(5 * RATE_HZ)  # 60 s of acc; gyro stalls after 5 s
     n_acc = n_acc - n_acc % FRAME
     worst_waiting = 0
+    unpaired = []
     for k0 in range(0, n_acc, FRAME):
         frames = [_frame(k0, 2)] + ([_frame(k0, 5)] if k0 < n_gyr_live else [])
         rows.append(profile.decode(frames))
-        decided = sum(r.n_samples for r in rows) + sum(u.n_samples for u in profile._unpaired if u.stream == "acc")
+        unpaired += profile.take_unpaired()
+        decided = sum(r.n_samples for r in rows) + sum(u.n_samples for u in unpaired if u.stream == "acc")
         worst_waiting = max(worst_waiting, k0 + FRAME - decided)
     # nothing older than the stall horizon (plus the frame it arrived in) waits in memory
     assert worst_waiting <= (STALL_HORIZON_S * RATE_HZ) + 2 * FRAME
-    unpaired = profile.take_unpaired()
     assert sum(u.n_samples for u in unpaired if u.stream == "acc") >= n_acc - n_gyr_live - worst_waiting
     # the gyro resumes with its buffered old samples (5-20 s), the acc goes on 5 s more, then the end
     for k0 in range(n_gyr_live, round(20 * RATE_HZ), FRAME):
