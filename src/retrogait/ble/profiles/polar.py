@@ -192,7 +192,8 @@ DECODE_CHUNK_FRAMES = 256
 #: their partner is there, otherwise unpaired) instead of waiting. The two streams' frames of one
 #: instant leave the sensor within one frame of each other and arrive within the reorder window
 #: (0.3 s) plus BLE retries (tens of ms); 2 s is several times that, so a live stream is never cut,
-#: while a kill -9 after a stall loses at most 2 s plus the writer's flush interval.
+#: while a kill -9 after a stall loses at most the horizon (2 s, or 3 frames if longer) plus the
+#: writer's flush interval.
 STALL_HORIZON_S = 2.0
 #: ...and at least this many of the longest frames seen (a 26 Hz delta frame can span ~2.5 s).
 STALL_HORIZON_FRAMES = 3
