@@ -129,10 +129,22 @@ class StreamAssembler:
         self.stats.malformed += int(bad.sum())
         if self._reconnected and self._last_keys and keys[~bad].size:
             self._reconnected = False
-            newest = max(self._last_keys.values())
-            if self._sensor_s_of_key(int(keys[~bad][0])) < self._sensor_s_of_key(newest) - 10.0:
-                self._last_keys, self._last_sensor_s = {}, None  # the sensor clock restarted
+            newest_s = self._sensor_s_of_key(max(self._last_keys.values()))
+            restarted = ~bad & (keys // self.profile.key_streams * self.profile.key_unit_s < newest_s - 10.0)
+            if restarted.any():  # the sensor clock restarted: finish the old clock, then start the new one
+                old = [h for h, r in zip(ready, restarted, strict=True) if not r]  # held from before the loss
+                before = self._write_ready(old, keys[~restarted])
+                before = Timed.join(before, self._restart_clock())
+                new = [h for h, r in zip(ready, restarted, strict=True) if r]
+                return Timed.join(before, self._write_ready(new, keys[restarted]))
+        return self._write_ready(ready, keys)
+
+    def _write_ready(self, ready: list[tuple[float, bytes, int]], keys: NDArray[np.int64]) -> Timed | None:
+        """Drop duplicates and replays (per-stream key floors), decode and place the rest (in key order)."""
+        if not ready:
+            return None
         # keys interleave the device's streams (key % n_streams); each stream has its own floor
+        bad = keys < 0
         n_streams = self.profile.key_streams
         stream = np.where(bad, 0, keys % n_streams)
         floors = np.asarray([self._last_keys.get(i, -1) for i in range(n_streams)], dtype=np.int64)
@@ -153,6 +165,18 @@ class StreamAssembler:
             decoded = self.profile.decode(payloads)
         host = np.asarray([t for t, _, _ in chosen])
         return self._clocked(decoded, host)
+
+    def _restart_clock(self) -> Timed | None:
+        """The sensor clock restarted: samples still waiting in the decoder (a paired profile's
+        half-decided pairs) are decided and placed with the OLD clock, then the clock is forgotten."""
+        drain = getattr(self.profile, "drain_pending", None)
+        timed = None
+        if drain is not None:
+            decoded = drain()
+            timed = self._clocked(decoded, np.array([self._newest_arrival_s]))
+            self._place_unpaired()
+        self._last_keys, self._last_sensor_s = {}, None
+        return timed
 
     def _sensor_s_of_key(self, key: int) -> float:
         return key // self.profile.key_streams * self.profile.key_unit_s
@@ -245,7 +269,16 @@ class StreamAssembler:
         s = counts / rate
         t = self.clock.map(s)
         self.clock.observe(s[np.cumsum(n) - 1], arrival)
-        return self._finish(t, d.acc_ms2, d.gyr_dps)
+        if d.gyr_dps is None:
+            return self._finish(t, d.acc_ms2, None)
+        # half samples (NaN in one stream: the twin was a malformed packet) keep their place in time
+        acc_only, gyr_only = np.isnan(d.gyr_dps).any(axis=1), np.isnan(d.acc_ms2).any(axis=1)
+        for stream, sel, values in (("acc", acc_only & ~gyr_only, d.acc_ms2), ("gyr", gyr_only & ~acc_only, d.gyr_dps)):
+            if sel.any():
+                self._unpaired.append(PlacedUnpaired(stream, t[sel], values[sel]))
+                self.stats.unpaired_kept += int(sel.sum())
+        row = ~acc_only & ~gyr_only
+        return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row])
 
     # ------------------------------------------------------------------------------------ common
 

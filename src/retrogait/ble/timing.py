@@ -111,3 +111,15 @@ class Timed:
     t_host_s: NDArray[np.float64]
     acc_ms2: NDArray[np.float64]
     gyr_dps: NDArray[np.float64] | None
+
+    @staticmethod
+    def join(first: Timed | None, second: Timed | None) -> Timed | None:
+        """``first`` then ``second`` (either may be None); both carry gyro or neither."""
+        if first is None or second is None:
+            return first if second is None else second
+        gyr = None
+        if first.gyr_dps is not None and second.gyr_dps is not None:
+            gyr = np.concatenate([first.gyr_dps, second.gyr_dps])
+        return Timed(
+            np.concatenate([first.t_host_s, second.t_host_s]), np.concatenate([first.acc_ms2, second.acc_ms2]), gyr
+        )

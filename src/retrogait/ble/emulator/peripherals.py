@@ -4,7 +4,9 @@ Sample ``k`` (counted from power-on on the device clock) encodes its own index i
 counts, x = k mod 1000 - 500 and y = (k // 1000) mod 1000 - 500, with z about 1 g plus a running
 bounce, so tests can tell exactly which samples reached a file. Every data packet actually notified
 is logged as ``k_first n`` lines in the sent log. Faults (link loss, refusal, malformed, short,
-duplicated and swapped packets, a missing characteristic) are switched on per device.
+duplicated and swapped packets, a missing characteristic) are switched on per device; a malformed or
+short packet is an extra notification, except on devices whose damaged packet replaces the intact one
+(``damage_replaces_packet``: MetaWear).
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ class VirtualPeripheral(ABC):
     samples_per_packet = 1
     #: whether one sample group goes out as several notifications (acc, then gyro) that a link loss can split
     splits_sample_groups = False
+    #: whether a malformed or short packet is the damaged data packet itself (its samples are not sent)
+    #: rather than an extra notification before the intact one
+    damage_replaces_packet = False
 
     def __init__(self, spec: DeviceSpec, tree: BluezTree, sent_log: TextIO | None) -> None:
         self.spec = spec
@@ -260,10 +265,16 @@ class VirtualPeripheral(ABC):
         f = self.faults
         self._packet_no += 1
         no = self._packet_no
+        damaged = []
         if f.malformed_every and no % f.malformed_every == 0:
-            self._send(uuid, self.malformed_packet(payload))
+            damaged.append(self.malformed_packet(payload))
         if f.short_every and no % f.short_every == 0:
-            self._send(uuid, payload[:3])
+            damaged.append(payload[:3])
+        if damaged and self.damage_replaces_packet:
+            self._send(uuid, damaged[0])  # the packet itself, damaged: its samples are not logged as sent
+            return
+        for bad in damaged:
+            self._send(uuid, bad)
         log = log or self.sent_log
         if f.swap_every and no % f.swap_every == 0 and self._held is None:
             self._held = (uuid, payload, k0, n, log)  # goes out after the next packet
@@ -486,6 +497,9 @@ class MetaWearPeripheral(VirtualPeripheral):
 
     samples_per_packet = 3
     splits_sample_groups = True
+    #: BLE delivers a notification whole or not at all: a damaged packed notification is the firmware's
+    #: packet for that triple, so its twin in the other stream has no partner (tests the pairing holes)
+    damage_replaces_packet = True
 
     def __init__(self, spec: DeviceSpec, tree: BluezTree, sent_log: TextIO | None) -> None:
         self.cfg = load_config("metawear")

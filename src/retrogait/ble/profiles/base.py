@@ -75,6 +75,10 @@ class Decoded:
         samples_per_packet: how many samples each accepted packet gave, shape (n_packets,).
         packet_index: index (into the input batch) of each accepted packet.
         malformed: how many packets were refused as too short or malformed.
+
+    A sample with NaN in all of ``acc_ms2`` (or of ``gyr_dps``) is half of a pair whose twin was a
+    damaged packet (devices without a clock): the assembler places it in its time slot and keeps its
+    other half as unpaired; NaN in both only holds the slot.
     """
 
     acc_ms2: NDArray[np.float64]

@@ -5,7 +5,8 @@ The accelerometer streams single samples (register 0x04) or packed triples (0x1C
 BMI270) of int16 xyz. Notifications carry no timestamp: the collector stamps them on the host.
 The gyroscope (module 0x13, packed register 0x07 on BMI160, 0x05 on BMI270) runs at the same rate;
 the two packed streams are paired triple by triple (same chip, same data-ready clock) into one row
-each. A triple whose twin was lost with the link is handed over as unpaired (never dropped).
+each. A triple whose twin was lost with the link is handed over as unpaired (never dropped); one
+whose twin was a damaged packet keeps its time slot and is written unpaired (decision BLE-12).
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 ACC_MODULE, GYRO_MODULE = 0x03, 0x13
 #: Register of the synthetic packets ``03 FE acc(18 B) gyro(18 B)`` made by pairing.
 PAIRED = 0xFE
+#: Register of the synthetic packets ``03 FD stream triple(18 B)`` (stream 0 acc, 1 gyro, 2 neither): a
+#: triple whose twin was a malformed packet, decoded with NaN for the missing half (both halves for 2),
+#: so it keeps its place in time.
+HALF = 0xFD
+#: A packed notification: module, register and three int16 xyz samples.
+PACKED_BYTES = 2 + 3 * 6
 
 
 def decode_int16_xyz(
@@ -89,8 +96,8 @@ class MetaWear(Profile):
         self.range_g = float(self.config["default_acc_range_g"])
         self.gyr_range_dps = float(self.config["default_gyr_range_dps"])
         self.with_gyro = False
-        self._acc_q: deque[tuple[float, bytes]] = deque()
-        self._gyr_q: deque[tuple[float, bytes]] = deque()
+        self._acc_q: deque[tuple[float, bytes | None]] = deque()  # None: a hole (malformed packet)
+        self._gyr_q: deque[tuple[float, bytes | None]] = deque()
         self._unpaired: list[UnpairedSamples] = []
         self._notes: asyncio.Queue[bytes] = asyncio.Queue()
         self._sink: PacketSink | None = None
@@ -161,36 +168,58 @@ class MetaWear(Profile):
 
     def reset_stream_state(self) -> None:
         """After a reconnect both streams restart: a triple whose twin was lost with the link becomes unpaired."""
-        acc_scale = self.range_g / 32768.0 * STANDARD_GRAVITY_MS2
-        gyr_scale = 1.0 / GYRO_LSB_PER_DPS[int(self.gyr_range_dps)]
-        for stream, queue, scale in (("acc", self._acc_q, acc_scale), ("gyr", self._gyr_q, gyr_scale)):
-            if queue:
-                counts = np.frombuffer(b"".join(p for _, p in queue), dtype="<i2").reshape(-1, 3)
-                arrival = np.repeat(np.asarray([t for t, _ in queue]), 3)
-                self._unpaired.append(UnpairedSamples(stream, counts * scale, arrival_s=arrival))
-                queue.clear()
+        for stream, queue in (("acc", self._acc_q), ("gyr", self._gyr_q)):
+            for t, triple in queue:
+                self._keep_unpaired(stream, t, triple)
+            queue.clear()
+
+    def _keep_unpaired(self, stream: str, arrival_s: float, triple: bytes | None) -> None:
+        """Hand one packed triple (18 bytes; None = a hole left by a malformed packet) over as unpaired."""
+        if triple is None:
+            return
+        if stream == "acc":
+            scale = self.range_g / 32768.0 * STANDARD_GRAVITY_MS2
+        else:
+            scale = 1.0 / GYRO_LSB_PER_DPS[int(self.gyr_range_dps)]
+        counts = np.frombuffer(triple, dtype="<i2").reshape(-1, 3)
+        self._unpaired.append(UnpairedSamples(stream, counts * scale, arrival_s=np.full(3, arrival_s)))
 
     def take_unpaired(self) -> list[UnpairedSamples]:
         out, self._unpaired = self._unpaired, []
         return out
 
     def reassemble(self, items: Sequence[tuple[float, bytes]]) -> list[tuple[float, bytes]]:
-        """Pair packed acc and gyro triples, in arrival order, into ``03 FE`` packets (acc arrival time)."""
+        """Pair packed acc and gyro triples, in arrival order, into ``03 FE`` packets (acc arrival time).
+
+        A malformed packet whose header still names its stream (module and packed register) leaves a
+        hole in that stream's queue, so its twin in the other stream becomes a ``03 FD`` half packet
+        (unpaired, in its place in time) instead of shifting every later row by a triple; the
+        malformed packet itself goes on to be counted as malformed.
+        """
         if not self.with_gyro:
             return list(items)
         out: list[tuple[float, bytes]] = []
         acc_head = bytes([ACC_MODULE, int(self.chip["acc_packed_register"])])
         gyr_head = bytes([GYRO_MODULE, int(self.chip["gyro_packed_register"])])
         for t, p in items:
-            if len(p) == 20 and p[:2] == acc_head:
-                self._acc_q.append((t, p[2:]))
-            elif len(p) == 20 and p[:2] == gyr_head:
-                self._gyr_q.append((t, p[2:]))
-            else:
-                out.append((t, p))  # refused by decode and counted as malformed
+            queue = self._acc_q if p[:2] == acc_head else self._gyr_q if p[:2] == gyr_head else None
+            if queue is not None and len(p) == PACKED_BYTES:
+                queue.append((t, p[2:]))
+                continue
+            if queue is not None:
+                queue.append((t, None))
+            out.append((t, p))  # refused by decode and counted as malformed
         while self._acc_q and self._gyr_q:
             t, acc = self._acc_q.popleft()
-            out.append((t, bytes([ACC_MODULE, PAIRED]) + acc + self._gyr_q.popleft()[1]))
+            t_gyr, gyr = self._gyr_q.popleft()
+            if acc is not None and gyr is not None:
+                out.append((t, bytes([ACC_MODULE, PAIRED]) + acc + gyr))
+            elif acc is not None:
+                out.append((t, bytes([ACC_MODULE, HALF, 0]) + acc))
+            elif gyr is not None:
+                out.append((t_gyr, bytes([ACC_MODULE, HALF, 1]) + gyr))
+            else:  # both damaged: the triple still took its time
+                out.append((t, bytes([ACC_MODULE, HALF, 2]) + bytes(18)))
         return out
 
     def flush_pending(self) -> list[tuple[float, bytes]]:
@@ -204,17 +233,40 @@ class MetaWear(Profile):
     def decode(self, packets: Sequence[bytes]) -> Decoded:
         acc_scale = self.range_g / 32768.0 * STANDARD_GRAVITY_MS2
         if self.with_gyro:
-            keep = [i for i, p in enumerate(packets) if len(p) == 38 and p[:2] == bytes([ACC_MODULE, PAIRED])]
-            if not keep:
-                return empty_decoded(True, False, len(packets))
-            v = np.frombuffer(b"".join(packets[i][2:] for i in keep), dtype="<i2").reshape(-1, 2, 3, 3)
-            acc = v[:, 0].reshape(-1, 3).astype(np.float64) * acc_scale
-            gyr = v[:, 1].reshape(-1, 3).astype(np.float64) / GYRO_LSB_PER_DPS[int(self.gyr_range_dps)]
-            per = np.full(len(keep), 3, dtype=np.int64)
-            return Decoded(acc, gyr, None, per, np.asarray(keep, dtype=np.int64), malformed=len(packets) - len(keep))
+            return self._decode_pairs(packets, acc_scale)
         regs = (int(self.chip["acc_data_register"]), int(self.chip["acc_packed_register"]))
         counts, per, idx = decode_int16_xyz(packets, ACC_MODULE, regs)
         if idx.size == 0:
             return empty_decoded(False, False, len(packets))
         acc = counts.astype(np.float64) * acc_scale
         return Decoded(acc, None, None, per, idx, malformed=len(packets) - idx.size)
+
+    def _decode_pairs(self, packets: Sequence[bytes], acc_scale: float) -> Decoded:
+        """Rows of ``03 FE`` packets; ``03 FD`` half packets give samples with NaN in the missing half."""
+        full_head, half_head = bytes([ACC_MODULE, PAIRED]), bytes([ACC_MODULE, HALF])
+        keep = [
+            i
+            for i, p in enumerate(packets)
+            if (len(p) == 38 and p[:2] == full_head) or (len(p) == 21 and p[:2] == half_head and p[2] in (0, 1, 2))
+        ]
+        if not keep:
+            return empty_decoded(True, False, len(packets))
+        gyr_scale = 1.0 / GYRO_LSB_PER_DPS[int(self.gyr_range_dps)]
+        acc = np.full((3 * len(keep), 3), np.nan)
+        gyr = np.full((3 * len(keep), 3), np.nan)
+        # 0 acc only, 1 gyro only, 2 neither (03 FD), 3 both (03 FE)
+        kind = np.asarray([3 if len(packets[i]) == 38 else packets[i][2] for i in keep])
+        body = [packets[i][2:] if len(packets[i]) == 38 else packets[i][3:] for i in keep]
+        for sel, dest, off, scale in (
+            (3, acc, 0, acc_scale),
+            (3, gyr, 18, gyr_scale),
+            (0, acc, 0, acc_scale),
+            (1, gyr, 0, gyr_scale),
+        ):
+            at = np.flatnonzero(kind == sel)
+            if at.size:
+                raw = b"".join(body[k][off : off + 18] for k in at)
+                rows = (at[:, None] * 3 + np.arange(3)).ravel()
+                dest[rows] = np.frombuffer(raw, dtype="<i2").reshape(-1, 3) * scale
+        per = np.full(len(keep), 3, dtype=np.int64)
+        return Decoded(acc, gyr, None, per, np.asarray(keep, dtype=np.int64), malformed=len(packets) - len(keep))

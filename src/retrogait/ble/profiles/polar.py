@@ -187,6 +187,17 @@ def _signed_le(raw: bytes, width: int) -> NDArray[np.int64]:
 #: (measured: 9.9 M samples/s at 200 frames, 3.9 M at 2000 in one pass).
 DECODE_CHUNK_FRAMES = 256
 
+#: Sensor time (s) after which a stream that has sent nothing while the other kept streaming is
+#: taken as stalled: samples this far behind the other stream's newest one are decided (paired if
+#: their partner is there, otherwise unpaired) instead of waiting. The two streams' frames of one
+#: instant leave the sensor within one frame of each other and arrive within the reorder window
+#: (0.3 s) plus BLE retries (tens of ms); 2 s is several times that, so a live stream is never cut,
+#: while a kill -9 after a stall loses at most the horizon (2 s, or 3 frames if longer) plus the
+#: writer's flush interval.
+STALL_HORIZON_S = 2.0
+#: ...and at least this many of the longest frames seen (a 26 Hz delta frame can span ~2.5 s).
+STALL_HORIZON_FRAMES = 3
+
 
 def decode_frames(frames: Sequence[bytes], channels: int = 3, resolution_bits: int = 16) -> FrameBatch:
     """Decode PMD data frames (see :func:`_decode_chunk`), ``DECODE_CHUNK_FRAMES`` at a time."""
@@ -393,6 +404,9 @@ class PolarPmd(Profile):
         self._acc_v = np.zeros((0, 3))
         self._gyr_t = np.zeros(0, dtype=np.int64)
         self._gyr_v = np.zeros((0, 3))
+        self._acc_newest_ns: int | None = None  # newest sample time seen per stream (this sensor clock)
+        self._gyr_newest_ns: int | None = None
+        self._longest_frame_s = 0.0
         self._responses: asyncio.Queue[bytes] = asyncio.Queue()
 
     @staticmethod
@@ -550,9 +564,12 @@ class PolarPmd(Profile):
             )
         gyro = decode_frames([packets[i] for i in gyr_frames], 3, 16)
         malformed += gyro.malformed
+        rate = self.info.rate_hz
         if acc is not None and t_ns is not None:
             self._acc_t = np.concatenate([self._acc_t, t_ns])
             self._acc_v = np.concatenate([self._acc_v, acc])
+            self._acc_newest_ns = max(int(t_ns[-1]), self._acc_newest_ns or int(t_ns[-1]))
+            self._longest_frame_s = max(self._longest_frame_s, float(batch.samples_per_frame.max()) / rate)
         if gyro.frame_index.size:
             g_ns = sample_timestamps_ns(
                 gyro.frame_ts_ns, gyro.samples_per_frame, self.prev_gyr_ts_ns, self.info.rate_hz
@@ -566,12 +583,24 @@ class PolarPmd(Profile):
             )
             self._gyr_t = np.concatenate([self._gyr_t, g_ns])
             self._gyr_v = np.concatenate([self._gyr_v, dps])
+            self._gyr_newest_ns = max(int(g_ns[-1]), self._gyr_newest_ns or int(g_ns[-1]))
+            self._longest_frame_s = max(self._longest_frame_s, float(gyro.samples_per_frame.max()) / rate)
         return self._pair(len(packets) - 1, malformed)
 
     def flush_pending(self) -> list[tuple[float, bytes]]:
         """The recording ends: pair everything still waiting (called before the last decode)."""
         self._final = True
         return []
+
+    def drain_pending(self) -> Decoded:
+        """The sensor clock restarted: decide every waiting sample now (rows, or unpaired) on the
+        old clock, and forget that clock, so old and new timestamps are never mixed."""
+        self._final = True
+        try:
+            return self._pair(0, 0)
+        finally:
+            self._final = False
+            self._acc_newest_ns = self._gyr_newest_ns = None
 
     def has_pending(self) -> bool:
         """Whether samples wait for their partner from the other stream."""
@@ -591,31 +620,44 @@ class PolarPmd(Profile):
     def _pair(self, packet: int, malformed: int) -> Decoded:
         """Rows from ACC and GYRO samples whose timestamps agree within half a period.
 
-        Samples are decided once the other stream has passed them; undecided ones wait for the next
-        batch. A sample without a partner (its twin was lost with the link, or the other stream had
-        not started or had already stopped) goes to :meth:`take_unpaired`.
+        A sample is decided once the other stream has passed it by half a period, or once it is
+        more than the stall horizon behind the newest sample of either stream (the other stream
+        stalled); undecided ones wait for the next batch. A decided sample without a partner (its
+        twin was lost with the link, the other stream had not started, had stopped or stalled)
+        goes to :meth:`take_unpaired`. Each stream's waiting samples are in time order.
         """
         assert self.info is not None
         half = 0.5e9 / self.info.rate_hz
         at, gt = self._acc_t, self._gyr_t
-        if at.size == 0 or gt.size == 0:
-            if self._final:  # one stream never came (or stopped): everything waiting is unpaired
-                self._keep_unpaired(np.ones(at.size, dtype=bool), np.ones(gt.size, dtype=bool))
-                self._acc_t, self._acc_v = at[:0], self._acc_v[:0]
-                self._gyr_t, self._gyr_v = gt[:0], self._gyr_v[:0]
+        if at.size + gt.size == 0:
             return empty_decoded(True, True, malformed)
-        horizon = np.inf if self._final else min(int(at[-1]), int(gt[-1])) - half
-        j = np.clip(np.searchsorted(gt, at), 1, gt.size - 1) if gt.size > 1 else np.zeros(at.size, dtype=np.int64)
-        nearest = j - (np.abs(gt[j - 1] - at) < np.abs(gt[j] - at)) if gt.size > 1 else j
-        matched = np.abs(gt[nearest] - at) <= half
-        decided_acc = at <= horizon
+        if self._final:
+            acc_horizon = gyr_horizon = np.inf
+        else:
+            newest = max(self._acc_newest_ns or 0, self._gyr_newest_ns or 0)
+            stall = newest - 1e9 * max(STALL_HORIZON_S, STALL_HORIZON_FRAMES * self._longest_frame_s)
+            acc_horizon = max(stall, (self._gyr_newest_ns or -np.inf) - half)
+            gyr_horizon = max(stall, (self._acc_newest_ns or -np.inf) - half)
+        if gt.size == 0:
+            nearest = np.zeros(at.size, dtype=np.int64)
+            matched = np.zeros(at.size, dtype=bool)
+        else:
+            j = np.clip(np.searchsorted(gt, at), 1, max(gt.size - 1, 1))
+            if gt.size > 1:
+                nearest = j - (np.abs(gt[j - 1] - at) < np.abs(gt[j] - at))
+            else:
+                nearest = np.zeros(at.size, dtype=np.int64)
+            matched = np.abs(gt[nearest] - at) <= half
+        decided_acc = at <= acc_horizon
         candidates = np.flatnonzero(decided_acc & matched)
         emit = np.zeros(at.size, dtype=bool)
         emit[candidates] = True
         emit[candidates[1:]] &= nearest[candidates[1:]] != nearest[candidates[:-1]]  # one gyro sample per row
-        decided_gyr = gt <= horizon
         used = np.zeros(gt.size, dtype=bool)
         used[nearest[emit]] = True
+        reserved = np.zeros(gt.size, dtype=bool)  # the partner of a waiting acc sample waits with it
+        reserved[nearest[~decided_acc & matched]] = True
+        decided_gyr = (gt <= gyr_horizon) & ~reserved
         self._keep_unpaired(decided_acc & ~emit, decided_gyr & ~used)
         rows_t, rows_acc, rows_gyr = at[emit], self._acc_v[emit], self._gyr_v[nearest[emit]]
         self._acc_t, self._acc_v = at[~decided_acc], self._acc_v[~decided_acc]

@@ -1,0 +1,162 @@
+"""Pairing of separate acc and gyro streams when one stalls, the sensor clock restarts, or a packet is
+malformed: every sample ends up once, as a row or as an unpaired sample, and rows pair the right twins."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retrogait.ble.emulator import encoders
+from retrogait.ble.profiles.base import Decoded, StreamInfo
+from retrogait.ble.profiles.metawear import MetaWear
+from retrogait.ble.profiles.polar import STALL_HORIZON_S, PolarPmd
+from retrogait.ble.sidefile import PlacedUnpaired
+from retrogait.ble.stream import StreamAssembler
+from retrogait.ble.timing import Timed
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+
+G = STANDARD_GRAVITY_MS2
+RATE_HZ = 52.0
+FRAME = 13  # samples per Polar frame (0.25 s at 52 Hz)
+
+
+def _polar() -> PolarPmd:
+    profile = PolarPmd(model="verity_sense")
+    profile.info = StreamInfo(RATE_HZ, 16.0, 2000.0, has_gyro=True, has_clock=True)
+    profile.with_gyro, profile.key_streams = True, 2
+    profile.factor, profile.factor_gyr = 16 / 32768, 2000 / 32768
+    return profile
+
+
+def _frame(k0: int, meas_type: int, clock_ns: int = 10**15, value0: int = 0) -> bytes:
+    """A Polar frame of samples k0.. whose x (and -y) count is ``value0 + k``; sensor time k / rate."""
+    k = np.arange(k0, k0 + FRAME)
+    counts = np.column_stack([value0 + k, -(value0 + k), np.full(FRAME, 2048)])
+    return encoders.polar_delta_frame(counts, clock_ns + round((k0 + FRAME - 1) * 1e9 / RATE_HZ), meas_type)
+
+
+def _acc_index(profile: PolarPmd, acc: np.ndarray) -> np.ndarray:
+    return np.rint(acc[:, 0] / (profile.factor * G)).astype(np.int64)
+
+
+def _gyr_index(profile: PolarPmd, gyr: np.ndarray) -> np.ndarray:
+    return np.rint(gyr[:, 0] / profile.factor_gyr).astype(np.int64)
+
+
+def test_polar_stalled_gyro_is_decided_within_the_stall_horizon_and_its_late_samples_kept() -> None:
+    profile = _polar()
+    rows: list[Decoded] = []
+    n_acc, n_gyr_live = round(60 * RATE_HZ), round(5 * RATE_HZ)  # 60 s of acc; gyro stalls after 5 s
+    n_acc = n_acc - n_acc % FRAME
+    worst_waiting = 0
+    unpaired = []
+    for k0 in range(0, n_acc, FRAME):
+        frames = [_frame(k0, 2)] + ([_frame(k0, 5)] if k0 < n_gyr_live else [])
+        rows.append(profile.decode(frames))
+        unpaired += profile.take_unpaired()
+        decided = sum(r.n_samples for r in rows) + sum(u.n_samples for u in unpaired if u.stream == "acc")
+        worst_waiting = max(worst_waiting, k0 + FRAME - decided)
+    # nothing older than the stall horizon (plus the frame it arrived in) waits in memory
+    assert worst_waiting <= (STALL_HORIZON_S * RATE_HZ) + 2 * FRAME
+    assert sum(u.n_samples for u in unpaired if u.stream == "acc") >= n_acc - n_gyr_live - worst_waiting
+    # the gyro resumes with its buffered old samples (5-20 s), the acc goes on 5 s more, then the end
+    for k0 in range(n_gyr_live, round(20 * RATE_HZ), FRAME):
+        rows.append(profile.decode([_frame(k0, 5)]))
+    for k0 in range(n_acc, n_acc + round(5 * RATE_HZ), FRAME):
+        rows.append(profile.decode([_frame(k0, 2)]))
+    profile.flush_pending()
+    rows.append(profile.decode([]))
+    unpaired += profile.take_unpaired()
+    acc = np.concatenate([r.acc_ms2 for r in rows])
+    gyr = np.concatenate([r.gyr_dps for r in rows if r.gyr_dps is not None])
+    t = np.concatenate([r.sensor_time_s for r in rows if r.sensor_time_s is not None])
+    assert np.all(np.diff(t) > 0)
+    np.testing.assert_array_equal(_acc_index(profile, acc), _gyr_index(profile, gyr))
+    # the resumed gyro samples' acc twins had passed the horizon: both are unpaired, none duplicated
+    assert _acc_index(profile, acc).tolist() == list(range(n_gyr_live))
+    acc_k = np.concatenate([_acc_index(profile, u.values) for u in unpaired if u.stream == "acc"])
+    gyr_k = np.concatenate([_gyr_index(profile, u.values) for u in unpaired if u.stream == "gyr"])
+    assert sorted(acc_k.tolist()) == list(range(n_gyr_live, n_acc + round(5 * RATE_HZ) // FRAME * FRAME))
+    assert sorted(gyr_k.tolist()) == list(range(n_gyr_live, round(20 * RATE_HZ) // FRAME * FRAME))
+
+
+def _timed_index(profile: PolarPmd, timed: list[Timed]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = np.concatenate([x.t_host_s for x in timed])
+    acc = _acc_index(profile, np.concatenate([x.acc_ms2 for x in timed]))
+    gyr = _gyr_index(profile, np.concatenate([x.gyr_dps for x in timed if x.gyr_dps is not None]))
+    return t, acc, gyr
+
+
+def _unpaired_index(profile: PolarPmd, placed: list[PlacedUnpaired], stream: str) -> list[int]:
+    to_index = _acc_index if stream == "acc" else _gyr_index
+    return sorted(k for p in placed if p.stream == stream for k in to_index(profile, p.values).tolist())
+
+
+def test_polar_clock_restart_decides_waiting_samples_on_the_old_clock_first() -> None:
+    profile = _polar()
+    stream = StreamAssembler(profile, profile.info)
+    period_s = FRAME / RATE_HZ
+    out: list[Timed | None] = []
+    placed: list[PlacedUnpaired] = []
+    # old clock: acc 0-519, gyro 0-441 (the gyro lags 6 frames when the sensor reboots)
+    for i, k0 in enumerate(range(0, 520, FRAME)):
+        items = [(100.0 + i * period_s, _frame(k0, 2))]
+        if k0 < 442:
+            items.append((100.0 + i * period_s + 0.01, _frame(k0, 5)))
+        out.append(stream.push(items, now_s=items[-1][0] + 0.1))  # the newest frames stay in the reorder window
+        placed += stream.take_unpaired()
+    assert profile.has_pending() and stream._held, "samples wait for a partner, frames wait in the reorder window"
+    stream.on_reconnect()
+    # new clock from 1 s; values 5000+k tell the new samples apart
+    restart_s = 100.0 + 40 * period_s + 3.0
+    for i, k0 in enumerate(range(0, 260, FRAME)):
+        items = [(restart_s + i * period_s + d, _frame(k0, m, 10**9, 5000)) for d, m in ((0.0, 2), (0.01, 5))]
+        out.append(stream.push(items, now_s=items[-1][0] + 1.0, final=k0 == 247))
+        placed += stream.take_unpaired()
+    t, acc, gyr = _timed_index(profile, [o for o in out if o is not None])
+    assert np.all(np.diff(t) > 0), "old-clock rows all come before new-clock rows"
+    np.testing.assert_array_equal(acc, gyr)
+    assert acc.tolist() == [*range(442), *range(5000, 5260)]
+    assert _unpaired_index(profile, placed, "acc") == list(range(442, 520))
+    assert _unpaired_index(profile, placed, "gyr") == []
+    old_acc = [p for p in placed if p.stream == "acc"]
+    assert all(np.all(p.t_host_s < t[acc >= 5000][0]) for p in old_acc), "unpaired placed on the old clock"
+
+
+def _metawear(rate_hz: float = 100.0) -> tuple[MetaWear, StreamAssembler]:
+    profile = MetaWear()
+    profile.with_gyro = True
+    profile.gyr_range_dps = 2000.0
+    profile.info = StreamInfo(rate_hz, 16.0, 2000.0, has_gyro=True, has_clock=False)
+    return profile, StreamAssembler(profile, profile.info)
+
+
+def test_metawear_malformed_packet_leaves_a_hole_instead_of_shifting_the_pairing() -> None:
+    _, stream = _metawear()
+    scale_acc, scale_gyr = 16 / 32768 * G, 1 / 16.4
+    items = []
+    for i in range(100):
+        k = np.repeat(np.arange(3 * i, 3 * i + 3)[:, None], 3, axis=1)
+        acc, gyr = encoders.metawear_packed(k, 0x1C, 0x03), encoders.metawear_packed(k, 0x07, 0x13)
+        if i == 40:
+            gyr = gyr[:14]  # a short gyro packet: its header still says "gyro"
+        if i == 70:
+            acc = acc + b"\x00"  # a malformed acc packet
+        items += [(i * 0.03 + 0.002, acc), (i * 0.03 + 0.004, gyr)]
+    out = [stream.push(items[j : j + 20], now_s=items[j][0], final=j == 180) for j in range(0, 200, 20)]
+    timed = [o for o in out if o is not None]
+    t = np.concatenate([x.t_host_s for x in timed])
+    acc_k = np.rint(np.concatenate([x.acc_ms2 for x in timed])[:, 0] / scale_acc).astype(np.int64)
+    gyr_k = np.rint(np.concatenate([x.gyr_dps for x in timed if x.gyr_dps is not None])[:, 0] / scale_gyr)
+    np.testing.assert_array_equal(acc_k, gyr_k)  # every row pairs twins, also after the bad packets
+    assert set(acc_k.tolist()) == set(range(300)) - set(range(120, 123)) - set(range(210, 213))
+    assert np.all(np.diff(t) > 0)
+    placed = stream.take_unpaired()
+    (acc_half,) = [p for p in placed if p.stream == "acc"]
+    (gyr_half,) = [p for p in placed if p.stream == "gyr"]
+    np.testing.assert_array_equal(np.rint(acc_half.values[:, 0] / scale_acc), [120, 121, 122])
+    np.testing.assert_array_equal(np.rint(gyr_half.values[:, 0] / scale_gyr), [210, 211, 212])
+    # the half keeps its place in time: the rows around it are 4 sample periods apart, not compressed
+    before, after = t[acc_k == 119][0], t[acc_k == 123][0]
+    assert before < acc_half.t_host_s[0] < acc_half.t_host_s[-1] < after
+    assert abs((after - before) - 4 / 100) < 0.005
+    assert stream.stats.malformed == 2 and stream.stats.unpaired_kept == 6
