@@ -34,6 +34,14 @@ def sig(short: int) -> str:
     return f"0000{short:04x}{SIG_BASE}"
 
 
+def write_notify_service(service_uuid: str, write_uuid: str, notify_uuid: str) -> GattService:
+    """The common vendor layout: one service with a command characteristic and a data notification."""
+    return GattService(
+        service_uuid,
+        [GattChar(write_uuid, ["write", "write-without-response"]), GattChar(notify_uuid, ["notify"])],
+    )
+
+
 @dataclass
 class Faults:
     """Faults a virtual device injects (counts are "every N-th data packet"; 0 = never)."""
@@ -449,16 +457,7 @@ class MovesensePeripheral(VirtualPeripheral):
         super().__init__(spec, tree, sent_log)
 
     def build_services(self) -> list[GattService]:
-        c = self.cfg
-        return [
-            GattService(
-                c["service_uuid"],
-                [
-                    GattChar(c["command_uuid"], ["write", "write-without-response"]),
-                    GattChar(c["data_uuid"], ["notify"]),
-                ],
-            )
-        ]
+        return [write_notify_service(self.cfg["service_uuid"], self.cfg["command_uuid"], self.cfg["data_uuid"])]
 
     def handle_write(self, uuid: str, data: bytes) -> None:
         if uuid != self.cfg["command_uuid"] or len(data) < 2:
@@ -513,16 +512,7 @@ class MetaWearPeripheral(VirtualPeripheral):
             self.second_log = open(Path(str(sent_log.name)).with_suffix(".gyro.sent"), "a", buffering=1)  # noqa: SIM115
 
     def build_services(self) -> list[GattService]:
-        c = self.cfg
-        return [
-            GattService(
-                c["service_uuid"],
-                [
-                    GattChar(c["command_uuid"], ["write", "write-without-response"]),
-                    GattChar(c["notify_uuid"], ["notify"]),
-                ],
-            )
-        ]
+        return [write_notify_service(self.cfg["service_uuid"], self.cfg["command_uuid"], self.cfg["notify_uuid"])]
 
     def handle_write(self, uuid: str, data: bytes) -> None:
         if uuid != self.cfg["command_uuid"] or len(data) < 2:
@@ -574,16 +564,7 @@ class WitMotionPeripheral(VirtualPeripheral):
         self.rate_hz = 10.0
 
     def build_services(self) -> list[GattService]:
-        c = self.cfg
-        return [
-            GattService(
-                c["service_uuid"],
-                [
-                    GattChar(c["notify_uuid"], ["notify"]),
-                    GattChar(c["write_uuid"], ["write", "write-without-response"]),
-                ],
-            )
-        ]
+        return [write_notify_service(self.cfg["service_uuid"], self.cfg["write_uuid"], self.cfg["notify_uuid"])]
 
     def handle_write(self, uuid: str, data: bytes) -> None:
         if data[:3] == bytes([0xFF, 0xAA, 0x03]):
