@@ -309,7 +309,7 @@ class SensorRecorder:
         first = self.profile is None
         if first:
             self.status.device_info = await self._device_info(link)
-            self.profile = make_profile(self.spec.profile, device_name=getattr(self._device, "name", None))
+            self.profile = make_profile(self.spec.profile, device_name=self._device.name)
         assert self.profile is not None
         info = await self.profile.start(link, self.spec.settings, self._sink)
         if self.info is not None and info.rate_hz != self.info.rate_hz:
@@ -446,9 +446,9 @@ class SensorRecorder:
                 # samples of one stream whose partner in the other (acc/gyro) never came: kept in this file
                 "unpaired_file": self.unpaired_writer.path.name if self.unpaired_writer.samples_written else None,
                 # settings the protocol cannot apply (Movesense ranges: decision BLE-8)
-                "range_note": getattr(self.profile, "range_note", None),
+                "range_note": self.profile.range_note if self.profile else None,
                 # packets missing by the device's sequence counter (generic profiles with one)
-                "lost_packets_by_sequence": getattr(self.profile, "lost_by_sequence", None),
+                "lost_packets_by_sequence": self.profile.lost_by_sequence if self.profile else None,
             }
             tmp = log_path.with_name(log_path.name + ".partial")
             tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

@@ -25,6 +25,7 @@ def analysis_readout() -> LiveReadout | None:
         from retrogait.analysis.pipeline import analyze  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
+    from retrogait.analysis.impact import mean_cadence_spm, step_times_within_bouts
     from retrogait.session import Session, SessionMeta
 
     def readout(rec: SensorRecorder) -> str | None:
@@ -39,9 +40,11 @@ def analysis_readout() -> LiveReadout | None:
             return None
         if len(steps) == 0:
             return "no steps"
-        cadence = float(steps["cadence_spm"].median())
+        # the documented cadence of a group of steps (ANALYSIS-16): 60 / mean step time within bouts
+        step_times = step_times_within_bouts(steps["step_time_s"].to_numpy(dtype=float), steps["bout_id"].to_numpy())
+        cadence, n_times = mean_cadence_spm(step_times)
         direction = str(steps["direction"].mode().iloc[0]) if "direction" in steps else "?"
-        return f"{cadence:.0f} spm {direction}"
+        return f"{cadence:.0f} spm {direction}" if n_times else f"- spm {direction}"
 
     return readout
 
