@@ -228,7 +228,7 @@ class StreamAssembler:
         self.clock.observe(s[first + n - 1], arrival)
         self._grid_next = int(grid[keep][-1]) + 1
         gyr = d.gyr_dps[keep] if d.gyr_dps is not None else None
-        return self._finish(t, d.acc_ms2[keep], gyr)
+        return self._finish(t, d.acc_ms2[keep], gyr, float(arrival.max()))
 
     # --------------------------------------------------------------------- devices without a clock
 
@@ -262,8 +262,9 @@ class StreamAssembler:
         s = counts / rate
         t = self.clock.map(s)
         self.clock.observe(s[np.cumsum(n) - 1], arrival)
+        newest = float(arrival.max())
         if d.gyr_dps is None:
-            return self._finish(t, d.acc_ms2, None)
+            return self._finish(t, d.acc_ms2, None, newest)
         # half samples (NaN in one stream: the twin was a malformed packet) keep their place in time
         acc_only, gyr_only = np.isnan(d.gyr_dps).any(axis=1), np.isnan(d.acc_ms2).any(axis=1)
         for stream, sel, values in (("acc", acc_only & ~gyr_only, d.acc_ms2), ("gyr", gyr_only & ~acc_only, d.gyr_dps)):
@@ -271,12 +272,12 @@ class StreamAssembler:
                 self._unpaired.append(PlacedUnpaired(stream, t[sel], values[sel]))
                 self.stats.unpaired_kept += int(sel.sum())
         row = ~acc_only & ~gyr_only
-        return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row])
+        return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row], newest)
 
     # ------------------------------------------------------------------------------------ common
 
     def _finish(
-        self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None
+        self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None, arrival_s: float
     ) -> Timed | None:
         keep = t > np.maximum.accumulate(np.concatenate([[self._last_host_s], t]))[:-1]
         if not keep.all():
@@ -287,4 +288,4 @@ class StreamAssembler:
             return None
         self._last_host_s = float(t[-1])
         self.stats.samples_written += int(t.size)
-        return Timed(t, acc, gyr)
+        return Timed(t, acc, gyr, arrival_s)
