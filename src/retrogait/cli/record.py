@@ -172,8 +172,7 @@ def record(
         def on_start(recorders: list[SensorRecorder]) -> None:
             nonlocal view
             if live is not None:
-                for rec in recorders:
-                    live.runner.attach(rec)
+                live.runner.attach_all(recorders)
             if not quiet:
                 instant = live.runner.readout if live is not None else None
                 view = asyncio.create_task(live_view(recorders, stop, console, instant=instant))

@@ -21,7 +21,7 @@ OUTPUT_NAMES = ("audio", "bell", "osc")
 #: cued (0/1), pitch_hz (0 when quiet).
 OSC_STEP_ADDRESS = "/retrogait/step"
 FEEDBACK_HEADER = (
-    "t_s,sensor,ic_time_s,impact_peak_g,direction,direction_confidence,cadence_spm,"
+    "t_s,sensor,ic_time_s,peak_time_s,impact_peak_g,direction,direction_confidence,cadence_spm,"
     "target_g,excess_pct,pitch_hz,cued,latency_ms\n"
 )
 
@@ -148,7 +148,8 @@ class FeedbackLog:
         excess = f"{cue.excess_pct:.2f}" if cue is not None else ""
         pitch = f"{cue.pitch_hz:.1f}" if cue is not None else ""
         self._fh.write(
-            f"{judged_s - o:.4f},{sensor},{step.ic_time_s - o:.4f},{step.impact_peak_g:.4f},{step.direction},"
+            f"{judged_s - o:.4f},{sensor},{step.ic_time_s - o:.4f},{step.peak_time_s - o:.4f},"
+            f"{step.impact_peak_g:.4f},{step.direction},"
             f"{step.direction_confidence:.3f},{step.cadence_spm:.2f},{target},{excess},{pitch},"
             f"{int(cue is not None)},{1000 * latency_s:.2f}\n"
         )

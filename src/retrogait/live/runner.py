@@ -1,6 +1,7 @@
 """Live feedback during a recording: one online step detector per sensor, fed as samples are written;
-the window is analysed in one worker thread (so BLE reception never waits for it) and each committed
-contact is judged, sent to the outputs, logged in ``NAME.feedback.csv`` and counted per direction.
+each sensor's window is analysed in its own worker thread (so BLE reception never waits for it, and
+one sensor's analysis never queues behind another's) and each committed contact is judged, sent to
+the outputs, logged in ``NAME.feedback.csv`` and counted per direction.
 
 Latency of a cue (``latency_ms`` in the log): from the arrival of the newest packet whose samples
 the deciding analysis saw to the moment the cue was handed to the outputs.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrogait.ble.collector import SensorRecorder
+from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec, record
 from retrogait.ble.timing import Timed
 from retrogait.live.feedback import ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep, OnlineStepDetector
@@ -31,10 +32,20 @@ class SensorLive:
     detector: OnlineStepDetector
     feedback: ImpactFeedback
     log: FeedbackLog
+    pool: ThreadPoolExecutor
     stats: RunningStats = field(default_factory=RunningStats)
     newest_arrival_s: float = float("nan")
     busy: bool = False
     latencies_s: list[float] = field(default_factory=list)
+    #: CPU time of each window analysis (s), to tell computing from waiting for a core
+    analysis_cpu_s: list[float] = field(default_factory=list)
+
+    def analyse(self, final: bool) -> list[LiveStep]:
+        """One window analysis (in the sensor's worker thread)."""
+        cpu0 = time.thread_time()
+        steps = self.detector.step(final)
+        self.analysis_cpu_s.append(time.thread_time() - cpu0)
+        return steps
 
 
 class LiveFeedback:
@@ -50,11 +61,15 @@ class LiveFeedback:
         self.feedback_settings = feedback or FeedbackSettings()
         self.online_settings = online or OnlineSettings()
         self.sensors: dict[int, SensorLive] = {}
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrogait-live")
         self._pending: set[asyncio.Future[list[LiveStep]]] = set()
 
     def attach(self, recorder: SensorRecorder) -> None:
         recorder.listeners.append(self._on_samples)
+
+    def attach_all(self, recorders: list[SensorRecorder]) -> None:
+        """Attach to every recorder (an ``on_start`` callback of :func:`~retrogait.ble.collector.record`)."""
+        for rec in recorders:
+            self.attach(rec)
 
     def readout(self, recorder: SensorRecorder) -> str | None:
         """The live view's column: running median impact and cadence per direction."""
@@ -79,7 +94,8 @@ class LiveFeedback:
                 settings=self.online_settings,
             )
             log = FeedbackLog(feedback_path(spec.out), rec.origin_s)
-            live = SensorLive(spec.label, detector, ImpactFeedback(self.feedback_settings), log)
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"retrogait-live-{len(self.sensors)}")
+            live = SensorLive(spec.label, detector, ImpactFeedback(self.feedback_settings), log, pool)
             self.sensors[id(rec)] = live
         return live
 
@@ -95,7 +111,7 @@ class LiveFeedback:
     def _analyse(self, live: SensorLive, final: bool = False) -> asyncio.Future[list[LiveStep]]:
         live.busy = True
         arrival = live.newest_arrival_s
-        future = asyncio.get_running_loop().run_in_executor(self._pool, live.detector.step, final)
+        future = asyncio.get_running_loop().run_in_executor(live.pool, live.analyse, final)
         self._pending.add(future)
 
         def done(f: asyncio.Future[list[LiveStep]]) -> None:
@@ -126,6 +142,16 @@ class LiveFeedback:
             await self._analyse(live, final=True)
         for live in self.sensors.values():
             live.log.close()
+            live.pool.shutdown(wait=True)
         for out in self.outputs:
             out.close()
-        self._pool.shutdown(wait=True)
+
+
+async def record_with_feedback(
+    specs: list[SensorSpec], options: RecordOptions, live: LiveFeedback
+) -> list[SensorRecorder]:
+    """:func:`~retrogait.ble.collector.record` with ``live`` attached to every sensor and finished at the end."""
+    try:
+        return await record(specs, options, on_start=live.attach_all)
+    finally:
+        await live.finish()
