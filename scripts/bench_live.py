@@ -66,12 +66,15 @@ def agreement(session: Session) -> dict[str, float]:
     m = session.meta
     det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side, m.anterior_axis, m.acc_range_g)
     steps = []
+    lag = []  # newest sample when committed minus the sample that made the contact final: scheduling
     cpu0 = time.process_time()
     for i in range(0, session.n_samples, PACKET):
         gyr = session.gyr[i : i + PACKET] if session.gyr is not None else None
         det.feed(session.t_s[i : i + PACKET], session.acc[i : i + PACKET], gyr)
         if det.due():
-            steps += det.step()
+            new = det.step()
+            lag += [det.newest_s - s.ready_time_s for s in new]
+            steps += new
     steps += det.step(final=True)
     cpu = time.process_time() - cpu0
     ic = np.asarray([s.ic_time_s for s in steps])
@@ -99,6 +102,7 @@ def agreement(session: Session) -> dict[str, float]:
         "seconds": float(session.t_s[-1] - session.t_s[0]),
         "delay_med_s": float(np.median(delays)) if delays else float("nan"),
         "delay_max_s": float(np.max(delays)) if delays else float("nan"),
+        "lag_med_s": float(np.median(lag)) if lag else float("nan"),
     }
 
 
@@ -109,10 +113,11 @@ def _row(name: str, parts: list[dict[str, float]]) -> str:
     imp = t["impact"] / max(t["impact_n"], 1)
     dirn = t["direction"] / max(t["found"], 1)
     delay = np.median([p["delay_med_s"] for p in parts])
+    lag = np.median([p["lag_med_s"] for p in parts])
     worst = max(p["delay_max_s"] for p in parts)
     return (
         f"{name:<34} {t['offline']:>5} {t['online']:>5} {100 * found:6.1f} {100 * imp:6.1f} {100 * dirn:6.1f}"
-        f" {1000 * delay:7.0f} {1000 * worst:7.0f} {100 * cpu:6.1f}"
+        f" {1000 * delay:7.0f} {1000 * worst:7.0f} {1000 * lag:5.0f} {100 * cpu:6.1f}"
     )
 
 
@@ -147,7 +152,8 @@ def real_sessions() -> dict[str, list[Session]]:
 
 def bench_agreement() -> None:
     print("1. online vs offline (contacts within 20 ms; impact within 5 %; same direction)")
-    columns = f"{'off':>5} {'on':>5} {'found%':>6} {'imp%':>6} {'dir%':>6} {'delay':>7} {'worst':>7} {'cpu%':>6}"
+    columns = f"{'off':>5} {'on':>5} {'found%':>6} {'imp%':>6} {'dir%':>6} {'delay':>7} {'worst':>7}"
+    columns += f" {'lag':>5} {'cpu%':>6}"
     print(f"{'recording':<34} {columns}")
     for placement in ("shank", "foot", "lower_back"):
         parts = [
@@ -158,6 +164,7 @@ def bench_agreement() -> None:
     for name, sessions in real_sessions().items():
         print(_row(name, [agreement(s) for s in sessions]))
     print("   delay: newest sample the commit needed minus initial contact, median / worst (ms);")
+    print("   lag: newest sample when the contact was committed minus that sample, median (ms): scheduling;")
     print("   cpu%: detector CPU per second of 200 Hz data (one core; 500 Hz for running_sacral_grf)")
 
 
