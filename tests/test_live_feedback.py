@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from pythonosc.osc_message import OscMessage
 
+from retrogait.analysis.settings import SettingsError
 from retrogait.live.feedback import ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep
 from retrogait.live.outputs import OSC_STEP_ADDRESS, BellOutput, FeedbackLog, OscOutput, make_outputs
@@ -40,10 +41,10 @@ def test_absolute_target_cues_from_the_first_contact() -> None:
     assert fb.judge(step(4.0)) is None and fb.judge(step(6.0)) is not None
 
 
-def test_bad_feedback_settings_are_refused() -> None:
-    with pytest.raises(ValueError, match="target_drop_pct"):
+def test_bad_feedback_settings_are_refused_naming_the_key() -> None:
+    with pytest.raises(SettingsError, match=r"\[feedback\] target_drop_pct = 120"):
         FeedbackSettings(target_drop_pct=120.0)
-    with pytest.raises(ValueError, match="target_g"):
+    with pytest.raises(SettingsError, match="target_g"):
         FeedbackSettings(target_g=-1.0)
 
 

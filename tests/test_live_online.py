@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import retrogait
+from retrogait.analysis.settings import AnalysisSettings, SettingsError
 from retrogait.live.online import OnlineStepDetector
 from retrogait.live.settings import OnlineSettings
 from retrogait.session import Session
@@ -78,6 +79,29 @@ def test_a_still_stretch_is_kept_so_a_late_window_has_the_standing_frame() -> No
     assert median_error(with_ref) < 0.01 < median_error(without)
 
 
-def test_settings_are_checked() -> None:
-    with pytest.raises(ValueError, match="window_s"):
-        OnlineSettings(window_s=0)
+def test_settings_are_checked_naming_the_key() -> None:
+    with pytest.raises(SettingsError, match=r"\[online\] window_s"):
+        OnlineSettings(window_s=0.0)
+    with pytest.raises(SettingsError, match="min_interval_s"):
+        OnlineSettings(hop_s=0.01, min_interval_s=0.02)
+
+
+def test_the_stages_run_with_the_analysis_settings_given() -> None:
+    bouts = [Bout("still", "still", 0, 3), Bout("forward", "running", 3.0, 8)]
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=6)).session
+    default, _ = _run(session)
+    preset = AnalysisSettings.for_placement("lower_back")
+    m = session.meta
+    for overrides, expect in (
+        ({"timing": {"max_step_time_s": 0.3}}, "no step times"),  # every step is longer than 0.3 s
+        ({"contacts": {"min_step_prominence_g": 2.0}}, "few contacts"),  # few step peaks are that prominent
+    ):
+        det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side, m.anterior_axis,
+                                 analysis=preset.with_overrides(overrides))  # fmt: skip
+        det.feed(session.t_s, session.acc, session.gyr)
+        steps = det.step(final=True)
+        if expect == "few contacts":
+            assert len(steps) < len(default) / 3
+        else:
+            assert len(steps) > 10 and np.isnan([s.step_time_s for s in steps]).all()
+    assert len(default) > 10 and np.isfinite([s.step_time_s for s in default[1:]]).all()

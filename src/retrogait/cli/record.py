@@ -229,14 +229,11 @@ def _live_feedback(
         raise RetrogaitError(f"--feedback must be 'impact', got {kind!r}")
     if target_g is not None and target_drop_pct is not None:
         raise RetrogaitError("give --target-g or --target-drop, not both")
-    try:
-        settings = FeedbackSettings(
-            target_g=target_g,
-            target_drop_pct=target_drop_pct if target_drop_pct is not None else 10.0,
-            baseline_steps=baseline_steps,
-        )
-    except ValueError as exc:
-        raise RetrogaitError(f"--feedback impact: {exc}") from None
+    settings = FeedbackSettings(
+        target_g=target_g if target_g is not None else 0.0,
+        target_drop_pct=target_drop_pct if target_drop_pct is not None else 10.0,
+        baseline_steps=baseline_steps,
+    )  # a value outside its bounds is a one-line SettingsError naming the key
     names = list(dict.fromkeys([*(cues or ["audio"]), *(["osc"] if osc else [])]))
     outputs, notes = make_outputs(names, osc, settings.cue_duration_s)
     return _Live(LiveFeedback(outputs, settings), notes)

@@ -2,7 +2,7 @@
 when peak tibial acceleration exceeds a target, higher the further above it), and the running
 per-direction read-out of the live view.
 
-Target: absolute (``target_g``, g above 1 g, the unit of ``impact_peak_g``) or a drop from a
+Target: absolute (``target_g`` > 0, g above 1 g, the unit of ``impact_peak_g``) or a drop from a
 baseline: the median impact of the first ``baseline_steps`` contacts that have one, minus
 ``target_drop_pct`` percent. While the baseline is being taken no cue sounds. Pitch:
 ``base_pitch_hz * 2 ** (pitch_per_excess_pct * excess_pct / 12)`` (semitones per percent above the
@@ -53,18 +53,18 @@ class ImpactFeedback:
     def target_g(self) -> float | None:
         """The target (g above 1 g), or None while the baseline is still being taken."""
         s = self.settings
-        if s.target_g is not None:
+        if s.target_g > 0:
             return s.target_g
         if self.baseline_g is None:
             return None
-        return self.baseline_g * (1.0 - (s.target_drop_pct or 0.0) / 100.0)
+        return self.baseline_g * (1.0 - s.target_drop_pct / 100.0)
 
     def judge(self, step: LiveStep) -> Cue | None:
         """The cue for a contact, or None when it stays quiet (below target, no impact, baseline)."""
         s = self.settings
         if not np.isfinite(step.impact_peak_g):
             return None
-        if s.target_g is None and self.baseline_g is None:
+        if s.target_g <= 0 and self.baseline_g is None:
             self._baseline.append(step.impact_peak_g)
             if len(self._baseline) >= s.baseline_steps:
                 self.baseline_g = float(np.median(self._baseline))

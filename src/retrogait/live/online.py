@@ -27,8 +27,9 @@ from numpy.typing import NDArray
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import step_directions
 from retrogait.analysis.filters import in_g
-from retrogait.analysis.impact import MAX_STEP_TIME_S, MAX_STRIDE_TIME_S, impact_load, step_timing
+from retrogait.analysis.impact import impact_load, step_timing
 from retrogait.analysis.preprocess import preprocess, still_mask
+from retrogait.analysis.settings import AnalysisSettings
 from retrogait.errors import RetrogaitError
 from retrogait.live.settings import OnlineSettings
 from retrogait.session import Session, SessionMeta
@@ -73,21 +74,25 @@ class LiveStep:
         return 60.0 / self.step_time_s if np.isfinite(self.step_time_s) and self.step_time_s > 0 else float("nan")
 
 
-def analyse_window(session: Session, placement: str, side: str | None, anterior_axis: str | None) -> pd.DataFrame:
-    """The offline stages on one window: ``ic_time_s, to_time_s, impact_peak_g, peak_time_s, direction,
-    direction_confidence, side`` per contact (times on the window's clock); empty when the window
-    cannot be analysed (too short, flat: the offline refusals)."""
+def analyse_window(
+    session: Session, placement: str, side: str | None, anterior_axis: str | None, settings: AnalysisSettings
+) -> pd.DataFrame:
+    """The offline stages, with the offline settings, on one window: ``ic_time_s, to_time_s,
+    impact_peak_g, peak_time_s, direction, direction_confidence, side`` per contact (times on the
+    window's clock); empty when the window cannot be analysed (too short, flat: the offline refusals)."""
     columns = ["ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "direction", "direction_confidence", "side"]
     try:
-        signals = preprocess(session, placement, side, anterior_axis)
+        signals = preprocess(
+            session, placement, side, anterior_axis, settings=settings.preprocess, still=settings.still
+        )
     except RetrogaitError:
         return pd.DataFrame(columns=columns)
-    contacts = detect_contacts(signals)
+    contacts = detect_contacts(signals, settings.contacts, settings.still)
     if len(contacts) == 0:
         return pd.DataFrame(columns=columns)
-    timing = step_timing(signals, contacts)
-    load = impact_load(signals, contacts, timing)
-    direction = step_directions(signals, contacts)
+    timing = step_timing(signals, contacts, settings.timing)
+    load = impact_load(signals, contacts, timing, settings.impact)
+    direction = step_directions(signals, contacts, settings.direction)
     peak = load["impact_peak_g"].to_numpy(dtype=float)
     out = pd.DataFrame(
         {
@@ -124,6 +129,8 @@ class OnlineStepDetector:
         sample_rate_hz: nominal rate of the stream (Hz).
         acc_range_g: the sensor's range (±g), for the clipping flags, or None.
         settings: window and commit rule.
+        analysis: the offline settings the stages run with (default: the placement's preset, as
+            ``retrogait analyze`` uses).
     """
 
     def __init__(
@@ -134,8 +141,10 @@ class OnlineStepDetector:
         anterior_axis: str | None = None,
         acc_range_g: float | None = None,
         settings: OnlineSettings | None = None,
+        analysis: AnalysisSettings | None = None,
     ) -> None:
         self.settings = settings or OnlineSettings()
+        self.analysis = analysis or AnalysisSettings.for_placement(placement)
         self.placement = placement
         self.side = side
         self.anterior_axis = anterior_axis
@@ -198,7 +207,8 @@ class OnlineStepDetector:
         gyr = self._gyr if self._gyr is not None and np.isfinite(self._gyr).all() else None
         t, acc, gyr = self._with_still_reference(self._t, self._acc, gyr)
         t0 = float(self._t[0])
-        found = analyse_window(Session(t - t0, acc, gyr, self.meta), self.placement, self.side, self.anterior_axis)
+        session = Session(t - t0, acc, gyr, self.meta)
+        found = analyse_window(session, self.placement, self.side, self.anterior_axis, self.analysis)
         end = self.newest_s
         new: list[LiveStep] = []
         last_ic = self._committed[-1].ic_time_s if self._committed else -np.inf
@@ -233,7 +243,7 @@ class OnlineStepDetector:
         """The window, with the latest still stretch seen before it in front when it has none itself."""
         rate = self.meta.sample_rate_hz
         need = round(self.settings.still_reference_s * rate)
-        still = np.flatnonzero(still_mask(acc, rate))
+        still = np.flatnonzero(still_mask(acc, rate, self.analysis.still.window_s, self.analysis.still.std_ms2))
         if still.size >= need:
             run_end = still[-1] + 1  # the latest still run of the window becomes the reference
             keep = still[(still >= run_end - need)]
@@ -249,6 +259,7 @@ class OnlineStepDetector:
 
     def _step_time(self, ic: float, previous_ic: float) -> float:
         interval = ic - previous_ic
+        timing = self.analysis.timing  # the offline step-time limits (impact.step_timing)
         if self.placement in ONE_LEG:
-            return interval / 2.0 if interval <= MAX_STRIDE_TIME_S else float("nan")
-        return interval if interval <= MAX_STEP_TIME_S else float("nan")
+            return interval / 2.0 if interval <= timing.max_stride_time_s else float("nan")
+        return interval if interval <= timing.max_step_time_s else float("nan")
