@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from pythonosc.osc_message import OscMessage
 
+import retrogait
 from retrogait.analysis.settings import SettingsError
 from retrogait.live.feedback import ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep
@@ -119,3 +120,43 @@ def test_feedback_log_has_a_line_per_contact_on_the_recording_clock(tmp_path: Pa
     assert table["cued"].tolist() == [0, 1] and log.cues == 1
     assert table["ic_time_s"].tolist() == [1.0, 1.0] and table["latency_ms"].tolist() == [12.0, 12.0]
     assert np.isnan(table["pitch_hz"][0]) and table["pitch_hz"][1] > 0
+
+
+def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:
+    """The feedback runner fed as a recorder writes (no BLE, no timing in the result)."""
+    import asyncio
+
+    from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
+    from retrogait.ble.profiles.base import StreamInfo
+    from retrogait.ble.timing import Timed
+    from retrogait.live.runner import LiveFeedback
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, 10), Bout("backward", "running", 2.5, 10)]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=8)).session
+    m = session.meta
+    out = tmp_path / "run.csv"
+    spec = SensorSpec("movesense", "shank", out, address="AA", side=m.side, anterior_axis=m.anterior_axis)
+    rec = SensorRecorder(spec, RecordOptions(), origin_s=0.0, start_time_utc="2026-01-01T00:00:00Z")
+    rec.info = StreamInfo(200.0, 16.0, 2000.0, has_gyro=True, has_clock=True)
+    bell = io.StringIO()
+    live = LiveFeedback([BellOutput(bell)], FeedbackSettings(target_drop_pct=10.0, baseline_steps=5))
+    live.attach(rec)
+
+    async def feed() -> None:
+        for i in range(0, session.n_samples, 40):
+            batch = Timed(session.t_s[i : i + 40], session.acc[i : i + 40], session.gyr[i : i + 40], float(i))
+            for listener in rec.listeners:
+                listener(rec, batch)
+            while any(s.busy for s in live.sensors.values()):  # no faster than real time would be analysed
+                await asyncio.sleep(0.001)
+        await live.finish()
+
+    asyncio.run(feed())
+    log = np.genfromtxt(tmp_path / "run.feedback.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
+    offline = retrogait.analyze(session).steps
+    assert len(log) >= 0.95 * len(offline) and np.all(np.diff(log["ic_time_s"]) > 0)
+    assert log["cued"][:5].sum() == 0, "no cue while the baseline is taken"
+    assert bell.getvalue() == "\a" * int(log["cued"].sum())
+    text = live.readout(rec)
+    assert text is not None and "for " in text and "bac " in text and "target" in text

@@ -55,6 +55,8 @@ class SensorSpec:
     settings: StreamSettings = field(default_factory=StreamSettings)
     #: A phone running phyphox with remote access (``--sensor phyphox --url``) instead of a BLE device.
     url: str | None = None
+    #: Sensor axis pointing anterior when standing (``+x`` ... ``-z``), written to the header; None: unknown.
+    anterior_axis: str | None = None
 
     @property
     def label(self) -> str:
@@ -378,6 +380,7 @@ class SensorRecorder:
             sensor=sensor,
             acc_range_g=info.acc_range_g,
             gyr_range_dps=info.gyr_range_dps,
+            anterior_axis=self.spec.anterior_axis,
             start_time_utc=self.start_time_utc,
             extra={k: v for k, v in extra.items() if v},
         )

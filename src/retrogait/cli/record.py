@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from retrogait.cli.app import app
-from retrogait.conventions import PLACEMENTS, SIDES
+from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 
 
@@ -113,6 +113,10 @@ def record(
     osc: Annotated[
         str | None, typer.Option("--osc", help="Send every step as OSC to HOST:PORT (implies --cue osc).")
     ] = None,
+    anterior_axis: Annotated[
+        list[str] | None,
+        typer.Option("--anterior-axis", help="Sensor axis pointing forward when standing (+x ... -z), or per sensor."),
+    ] = None,
 ) -> None:
     """Record BLE sensors and phyphox phones, each to its own session file; optionally with live feedback."""
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
@@ -135,6 +139,10 @@ def record(
     if len(out) != n:
         raise RetrogaitError(f"give one --out per --sensor ({n})")
     places, sides = per_sensor(placement, "--placement"), per_sensor(side or [], "--side", allow_empty=True)
+    axes = per_sensor(anterior_axis or [], "--anterior-axis", allow_empty=True)
+    for ax in axes:
+        if ax is not None and ax not in AXES:
+            raise RetrogaitError(f"--anterior-axis must be one of {' '.join(AXES)}, got {ax!r}")
     for p in places:
         if p not in PLACEMENTS:
             raise RetrogaitError(f"--placement must be one of {', '.join(PLACEMENTS)}, got {p!r}")
@@ -143,8 +151,10 @@ def record(
             raise RetrogaitError(f"--side must be one of {', '.join(SIDES)}, got {s!r}")
     settings = StreamSettings(rate_hz=rate_hz, acc_range_g=acc_range_g, gyr_range_dps=gyr_range_dps)
     specs = [
-        SensorSpec(profile=p, placement=str(pl), out=o, address=a, name=nm, side=sd, settings=settings, url=u)
-        for (p, a, nm, u), pl, sd, o in zip(pairs, places, sides, out, strict=True)
+        SensorSpec(
+            profile=p, placement=str(pl), out=o, address=a, name=nm, side=sd, settings=settings, url=u, anterior_axis=ax
+        )
+        for (p, a, nm, u), pl, sd, o, ax in zip(pairs, places, sides, out, axes, strict=True)
     ]
     live = None
     if feedback is not None:

@@ -90,6 +90,7 @@ class LiveFeedback:
                 spec.placement,
                 rec.info.rate_hz,
                 side=spec.side,
+                anterior_axis=spec.anterior_axis,
                 acc_range_g=rec.info.acc_range_g,
                 settings=self.online_settings,
             )
