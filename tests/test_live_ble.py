@@ -16,6 +16,7 @@ from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.emulator.harness import dbus_daemon_path, emulated_bluez
 from retrogait.ble.profiles.base import StreamSettings
 from retrogait.live.outputs import feedback_path
+from retrogait.live.phyphox_emulator import EmulatedPhyphox
 from retrogait.live.runner import LiveFeedback, record_with_feedback
 from retrogait.live.settings import FeedbackSettings
 from retrogait.session import read_session
@@ -50,6 +51,8 @@ def test_replayed_run_gives_cues_and_a_faulty_sensor_loses_nothing(
             "down_s": 0.4,
         },
     }
+    phone = EmulatedPhyphox(realtime=True)  # a phone recorded alongside, on the same clock
+    url = phone.start()
     with emulated_bluez(tmp_path / "emu", {"devices": [runner_dev, faulty]}) as emu:
         monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", emu.bus_address)
         specs = [
@@ -62,11 +65,13 @@ def test_replayed_run_gives_cues_and_a_faulty_sensor_loses_nothing(
                 settings=StreamSettings(rate_hz=208.0),
             ),
             SensorSpec("polar", "shank", tmp_path / "polar.csv", address=faulty["address"], side="left"),
+            SensorSpec("phyphox", "shank", tmp_path / "phone.csv", url=url, side="right"),
         ]
         live = LiveFeedback([], FeedbackSettings(target_g=3.0))
         options = RecordOptions(duration_s=11.0, reorder_window_s=0.03, wake_on_arrival=True)
         asyncio.run(record_with_feedback(specs, options, live))
         sent = sent_indices(emu.sent_dir, faulty["name"])
+    phone.stop()
     assert_each_once(specs[1].out, "polar_verity", sent)
     # how well online contacts agree with offline ones is measured by scripts/bench_live.py, not here:
     # where the replay stands when the recording starts depends on timing
@@ -74,3 +79,5 @@ def test_replayed_run_gives_cues_and_a_faulty_sensor_loses_nothing(
     assert len(log) >= 5 and log["cued"].sum() > 0
     assert np.all(np.diff(log["ic_time_s"].to_numpy()) > 0) and np.isfinite(log["latency_ms"]).all()
     assert log["ic_time_s"].max() <= read_session(specs[0].out).t_s[-1]
+    ble_t, phone_t = read_session(specs[1].out).t_s, pd.read_csv(specs[2].out, comment="#")["t_s"].to_numpy()
+    assert abs(ble_t[0] - phone_t[0]) < 1.0 and abs(ble_t[-1] - phone_t[-1]) < 1.0, "one clock, one origin"

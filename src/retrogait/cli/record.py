@@ -73,7 +73,7 @@ SENSOR_HELP = (
     "Profile: polar, movesense, metawear, witmotion, thingy52, diy_nrf52, a .toml file, or phyphox (a phone, "
     "with --url); repeatable."
 )
-CUE_HELP = "Where cues go: audio (needs retrogait[live]), bell, osc (with --osc); repeatable. Default: audio."
+CUE_HELP = "Where cues go: audio (needs the 'live' extra), bell, osc (with --osc); repeatable. Default: audio."
 PLACEMENT_HELP = f"Where it is worn: {', '.join(PLACEMENTS)}; one, or one per sensor."
 
 
