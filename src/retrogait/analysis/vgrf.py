@@ -17,13 +17,13 @@ strike reads 1.8 x the plate's impact peak). Timing is robust where amplitude is
   soft-tissue band the trunk sees only its smeared area, and the sacral spike's size belongs to the
   attachment. So where the landing shows a heel-strike shock, or one cannot be excluded
   (trunk_strike.landing_shock_ratio above ``shock_ratio_none``), the loading rate is NaN with the
-  reason ``heel_transient``. Without one the force rises smoothly with the body's own loading, which a
-  sacral curve below the soft-tissue band resolves: the specific force low-passed at
-  ``curve_cutoff_hz`` (the body's loading: a half-sine of 0.2 s holds its energy below 1 / t_c = 5 Hz;
-  the tissue mode at 15-20 Hz is 40 dB down), its flight level removed and scaled so that the step's
-  impulse is one body weight x T, gives the 20-80 % slope to its value at 50 % of stance. Interval:
-  from that measured curve to the symmetric spring-mass curve's 2.596 x peak / t_c (the two differ by
-  the skew of the loading: backward running lands soft and takes off hard).
+  reason ``heel_transient``. Without one the force rises with the body's own spring-mass loading; the
+  same half-sine that gives the peak gives its rate, ``2.596 x peak / t_c`` (= 4.08 T / t_c^2): timing
+  only, so the sacrum's amplitude errors (pelvis ahead of the centre of mass at landing, the tissue
+  mode, the sensor's gain) do not enter it. Interval: from the symmetric half-sine to a half-sine
+  skewed to peak where the sacral force curve (low-passed at ``curve_cutoff_hz``, a time and not an
+  amplitude) peaks -- backward running lands soft and takes off hard, which slows the rise -- each
+  with t_c +-``contact_time_uncertainty_s``.
 
 Walking (no flight), steps without a contact or step time, rates below ``min_rate_hz`` (a 40-60 ms rise
 needs samples in it) and peaks outside ``max_peak_bw`` give NaN with a reason in ``vgrf_flags``.
@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.filters import in_g, lowpass
 from retrogait.analysis.signals import BodySignals, Contacts
-from retrogait.analysis.stepwindows import window_mean
+from retrogait.analysis.stepwindows import window_argmax
 
 FloatArray = NDArray[np.float64]
 
@@ -108,12 +108,13 @@ def sacral_vgrf(
     ratio = np.asarray(shock_ratio, dtype=float)
     smooth = valid & np.isfinite(ratio) & (ratio <= settings.shock_ratio_none)
     if smooth.any():
-        curve = _loading_rate_of_curve(signals, contacts, step_avg, settings)
-        spring = HALF_SINE_LOADING_FACTOR * peak / np.where(timed, tc, np.nan)
-        ok = smooth & np.isfinite(curve)
-        out["vgrf_loading_rate_bw_per_s"] = np.where(ok, curve, np.nan)
-        out["vgrf_loading_rate_bw_per_s_lo"] = np.where(ok, np.minimum(curve, spring), np.nan)
-        out["vgrf_loading_rate_bw_per_s_hi"] = np.where(ok, np.maximum(curve, spring), np.nan)
+        skewed = loading_factor(np.nan_to_num(peak_fraction(signals, contacts, settings), nan=0.5))
+        rate = HALF_SINE_LOADING_FACTOR * step_avg / tc**2 * np.pi / 2
+        rates = np.vstack([rate, skewed * step_avg / tc**2 * np.pi / 2])
+        widen = (tc / (tc + du)) ** 2, (tc / np.maximum(tc - du, du)) ** 2
+        out["vgrf_loading_rate_bw_per_s"] = np.where(smooth, rate, np.nan)
+        out["vgrf_loading_rate_bw_per_s_lo"] = np.where(smooth, rates.min(axis=0) * widen[0], np.nan)
+        out["vgrf_loading_rate_bw_per_s_hi"] = np.where(smooth, rates.max(axis=0) * widen[1], np.nan)
     for i in range(m):  # one pass over steps to spell the reasons
         if not run[i]:
             flags[i].append("walking")
@@ -128,48 +129,31 @@ def sacral_vgrf(
     return pd.DataFrame({**out, "vgrf_flags": pd.Series([";".join(f) for f in flags], dtype=object)})
 
 
-def _loading_rate_of_curve(
-    signals: BodySignals, contacts: Contacts, step_s: FloatArray, settings: VgrfSettings
-) -> FloatArray:
-    """Average loading rate (BW/s) of the sacral force curve per contact: the vertical specific force
-    low-passed at ``curve_cutoff_hz``, minus its mean over the flight after the contact, scaled so that
-    its mean from this contact to the next is 1 BW (the impulse of a step); 20-80 % of the rise from its
-    lowest value in the first quarter of stance to its value at 50 % of stance."""
-    fs = signals.fs_hz
-    z = in_g(signals.acc_ms2[:, 2])
-    curve = lowpass(z, settings.curve_cutoff_hz, fs)
+def loading_factor(peak_fraction: FloatArray) -> FloatArray:
+    """20-80 % slope (per unit peak, per unit contact time) of the rise to the force at 50 % of stance of a
+    stance whose force is a half-sine rising to its peak at ``peak_fraction`` of stance and a half-sine
+    falling from it (area 2/pi of peak x contact, whatever the fraction); 2.596 for a symmetric stance."""
+    s = (np.arange(_MODEL_POINTS) + 0.5) / _MODEL_POINTS
+    phi = np.clip(np.asarray(peak_fraction, dtype=float), 0.05, 0.95)[:, None]
+    force = np.where(s < phi, np.sin(np.pi / 2 * s / phi), np.sin(np.pi / 2 * (1 - s) / (1 - phi)))
+    half = _MODEL_POINTS // 2
+    target = force[:, half : half + 1]
+    rise = force[:, : half + 1]
+    i20 = np.argmax(rise >= 0.2 * target, axis=1)
+    i80 = np.argmax(rise >= 0.8 * target, axis=1)
+    return np.asarray(0.6 * target[:, 0] / np.maximum(s[i80] - s[i20], 1.0 / _MODEL_POINTS), dtype=np.float64)
+
+
+def peak_fraction(signals: BodySignals, contacts: Contacts, settings: VgrfSettings) -> FloatArray:
+    """Per contact: where in stance (0..1) the sacral vertical force, low-passed at ``curve_cutoff_hz``,
+    is largest -- the bottom of the body's bounce. A time, not an amplitude: the soft tissue's and the
+    sensor's gain do not move it. NaN without a toe-off."""
+    z = lowpass(in_g(signals.acc_ms2[:, 2]), settings.curve_cutoff_hz, signals.fs_hz)
     ic = contacts.ic_idx.astype(np.int64)
     to = contacts.to_idx.astype(np.int64)
-    nxt = np.append(ic[1:], -1)
-    has = (to > ic) & (nxt > to)
-    floor = window_mean(z, to, nxt)
-    mean_step = window_mean(curve, ic, nxt)
-    scale = np.where(has, 1.0 / (mean_step - floor), np.nan)
-    half = np.maximum((to - ic) // 2, 2)
-    offs = np.arange(int(half.max()) + 1)
-    idx = np.clip(ic[:, None] + np.minimum(offs[None, :], half[:, None]), 0, z.size - 1)
-    seg = (curve[idx] - floor[:, None]) * scale[:, None]
-    rows = np.arange(ic.size)
-    quarter = np.maximum(half // 2, 1)
-    kb = np.argmin(np.where(offs[None, :] <= quarter[:, None], seg, np.inf), axis=1)
-    base = seg[rows, kb]
-    top = seg[rows, half]
-    rise = top - base
-    t20 = _crossing(seg, base + 0.2 * rise, kb, half)
-    t80 = _crossing(seg, base + 0.8 * rise, kb, half)
-    dt = (t80 - t20) / fs
-    good = has & (rise > 0) & (dt > 0) & np.isfinite(scale) & (scale > 0)
-    return np.where(good, 0.6 * rise / np.where(dt > 0, dt, 1.0), np.nan) * np.where(np.isfinite(step_s), 1.0, np.nan)
+    has = to > ic
+    top = window_argmax(z, ic, np.where(has, to, ic + 1))
+    return np.where(has & (top >= 0), (top - ic + 0.5) / np.maximum(to - ic, 1), np.nan)
 
 
-def _crossing(seg: FloatArray, level: FloatArray, first: NDArray[np.int64], last: NDArray[np.int64]) -> FloatArray:
-    """Fractional column per row where ``seg`` first reaches ``level`` after ``first`` (up to ``last``)."""
-    offs = np.arange(seg.shape[1])
-    reached = (seg >= level[:, None]) & (offs[None, :] > first[:, None]) & (offs[None, :] <= last[:, None])
-    j = np.where(reached.any(axis=1), np.argmax(reached, axis=1), last)
-    rows = np.arange(seg.shape[0])
-    before = seg[rows, np.maximum(j - 1, 0)]
-    after = seg[rows, j]
-    step = after - before
-    fraction = np.where(step > 0, (level - before) / np.where(step > 0, step, 1.0), 1.0)
-    return np.asarray(j - 1 + np.clip(fraction, 0.0, 1.0), dtype=np.float64)
+_MODEL_POINTS = 400
