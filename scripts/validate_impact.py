@@ -42,6 +42,7 @@ from retrogait.analysis.trunk_strike import (
 )
 from retrogait.analysis.vgrf import VgrfSettings, sacral_vgrf
 from retrogait.session import Session, SessionMeta
+from retrogait.simulate import Bout, SimulationConfig, simulate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from validate import _print, f1, match
@@ -387,6 +388,53 @@ def foot_walking_reversed(root: Path, rows: list[tuple[str, ...]]) -> None:
         )
 
 
+# ------------------------------------------------------------------------------------------ simulated
+
+#: Lower-back running cases of the simulator: (direction, strike, speed m/s).
+SIM_STRIKES = (
+    ("forward", "rearfoot", 3.0),
+    ("forward", "midfoot", 3.0),
+    ("forward", "forefoot", 3.3),
+    ("backward", "forefoot", 2.5),
+)
+
+
+def simulated_sacrum(rows: list[tuple[str, ...]]) -> None:
+    """Sacral strike labels, shock ratio and loading rate on simulated lower-back running (500 Hz, seed 1),
+    against the simulator's truth (its sacrum is the centre of mass: docs/simulator.md)."""
+    for direction, strike, speed in SIM_STRIKES:
+        sim = simulate(
+            SimulationConfig("lower_back", [Bout(direction, "running", speed, 20, foot_strike=strike)], 500.0, seed=1)
+        )
+        signals = preprocess(sim.session)
+        contacts = detect_contacts(signals)
+        timing = step_timing(signals, contacts)
+        zeros = np.zeros(len(contacts), dtype=np.int64)
+        ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts), zeros)
+        dirs = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
+        label, _ = sacral_strikes(ratio, dirs, contacts.to_idx < 0)
+        vgrf = sacral_vgrf(signals, contacts, timing, contacts.to_idx >= 0, ratio)
+        _, _, _, pairs = match(sim.truth["ic_time_s"].to_numpy(), signals.t_s[contacts.ic_idx])
+        truth_rate = sim.truth["vgrf_loading_rate_bw_per_s"].to_numpy()[[i for i, _ in pairs]]
+        ours = vgrf["vgrf_loading_rate_bw_per_s"].to_numpy()[[j for _, j in pairs]]
+        values, counts = np.unique(label, return_counts=True)
+        rate = (
+            f"{np.nanmedian(ours):.1f} vs truth {np.nanmedian(truth_rate):.1f} BW/s"
+            if np.isfinite(ours).any()
+            else f"NaN (truth {np.nanmedian(truth_rate):.1f} BW/s)"
+        )
+        rows.append(
+            (
+                f"simulated lower back, {direction} {strike} {speed:g} m/s",
+                "shock ratio / labels / loading rate",
+                f"{np.nanmedian(ratio):.1f} / "
+                + ", ".join(f"{v} {c}" for v, c in zip(values, counts, strict=True))
+                + f" / {rate}",
+                "= in-sample",
+            )
+        )
+
+
 # ------------------------------------------------------------------------------------------- output
 
 
@@ -409,6 +457,7 @@ def main() -> None:
         result = section(root, rows)
         if isinstance(result, pd.DataFrame):
             per_trial = result
+    simulated_sacrum(rows)
     _print("retrogait impact validation (issue 15)", ("data", "metric", "in-sample", "cross-validated"), rows)
     if per_trial is not None:
         Console(width=200).print(per_trial.round(2).to_string(index=False))
