@@ -30,17 +30,13 @@ import retrogait
 from retrogait.analysis.bouts import segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import step_directions
-from retrogait.analysis.footstrike import classify_prominence
-from retrogait.analysis.impact import impact_load, step_timing
+from retrogait.analysis.filters import in_g, lowpass
+from retrogait.analysis.impact import step_timing
 from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.settings import TrunkStrikeSettings, VgrfSettings
 from retrogait.analysis.transient import impact_transient_prominence
-from retrogait.analysis.trunk_strike import (
-    TrunkStrikeSettings,
-    habitual_shock_ratio,
-    landing_shock_ratio,
-    sacral_strikes,
-)
-from retrogait.analysis.vgrf import VgrfSettings, sacral_vgrf
+from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock, sacral_strikes
+from retrogait.analysis.vgrf import sacral_vgrf
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -120,9 +116,9 @@ def sacral_steps(
     ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts, strike_settings), bout_id, strike_settings)
     label, confidence = sacral_strikes(ratio, direction, walking, strike_settings)
     running = ~walking & (np.where(bout_id >= 0, bout_activity, activity) == "running")
-    vgrf = sacral_vgrf(signals, contacts, timing, running, ratio, vgrf_settings)
-    old = impact_load(signals, contacts, timing)
-    old_strike = np.where(walking, "unknown", classify_prominence(impact_transient_prominence(signals, contacts)))
+    vgrf = sacral_vgrf(signals, contacts, timing, running, no_heel_shock(ratio, strike_settings), vgrf_settings)
+    old_rate = _old_loading_rate(signals, contacts, timing)
+    old_strike = np.where(walking, "unknown", _old_prominence_classes(impact_transient_prominence(signals, contacts)))
     force = trial["force"]
     on, off = plate_stances(force)
     rows = []
@@ -141,12 +137,43 @@ def sacral_steps(
                 "strike_confidence": confidence[j],
                 "old_strike": old_strike[j],
                 "contact_time_s": timing["contact_time_s"].iloc[j],
-                "old_peak_bw": old["vgrf_peak_bw"].iloc[j],
-                "old_loading_rate": old["vgrf_loading_rate_bw_per_s"].iloc[j],
+                "old_loading_rate": old_rate[j],
                 **vgrf.iloc[j].to_dict(),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _old_loading_rate(signals: object, contacts: object, timing: pd.DataFrame) -> NDArray[np.float64]:
+    """The loading rate before issue 15 (ANALYSIS-1): the 20-80 % slope of the 10 Hz sacral curve from its
+    lowest value to its peak in the first half of stance (from 20 ms before the contact)."""
+    from retrogait.analysis.signals import BodySignals, Contacts
+
+    assert isinstance(signals, BodySignals) and isinstance(contacts, Contacts)
+    fs = signals.fs_hz
+    curve = lowpass(in_g(signals.acc_ms2[:, 2]), 10.0, fs)
+    contact = timing["contact_time_s"].to_numpy(dtype=float)
+    out = np.full(len(contacts), np.nan)
+    for j, ic in enumerate(contacts.ic_idx):  # a validation script: one pass over steps is fine
+        if not np.isfinite(contact[j]):
+            continue
+        seg = curve[max(ic - round(0.02 * fs), 0) : ic + max(round(0.5 * contact[j] * fs), 2) + 1]
+        k = int(np.argmax(seg))
+        kb = int(np.argmin(seg[: k + 1]))
+        rise = seg[k] - seg[kb]
+        part = seg[kb : k + 1]
+        if rise <= 0 or part.size < 3:
+            continue
+        t20 = np.interp(0.2 * rise + seg[kb], part, np.arange(part.size))
+        t80 = np.interp(0.8 * rise + seg[kb], part, np.arange(part.size))
+        out[j] = 0.6 * rise / ((t80 - t20) / fs) if t80 > t20 else np.nan
+    return out
+
+
+def _old_prominence_classes(prominence: NDArray[np.float64]) -> NDArray[np.object_]:
+    """The sacral strike classes before issue 15 (ANALYSIS-13): prominence >= 0.5 rearfoot, < 0.15 forefoot."""
+    label = np.where(prominence >= 0.5, "rearfoot", np.where(prominence < 0.15, "forefoot", "unknown"))
+    return np.where(np.isfinite(prominence), label, "unknown").astype(object)
 
 
 def _errors(est: pd.Series, ref: pd.Series) -> str:
@@ -413,7 +440,7 @@ def simulated_sacrum(rows: list[tuple[str, ...]]) -> None:
         ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts), zeros)
         dirs = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
         label, _ = sacral_strikes(ratio, dirs, contacts.to_idx < 0)
-        vgrf = sacral_vgrf(signals, contacts, timing, contacts.to_idx >= 0, ratio)
+        vgrf = sacral_vgrf(signals, contacts, timing, contacts.to_idx >= 0, no_heel_shock(ratio))
         _, _, _, pairs = match(sim.truth["ic_time_s"].to_numpy(), signals.t_s[contacts.ic_idx])
         truth_rate = sim.truth["vgrf_loading_rate_bw_per_s"].to_numpy()[[i for i, _ in pairs]]
         ours = vgrf["vgrf_loading_rate_bw_per_s"].to_numpy()[[j for _, j in pairs]]

@@ -14,7 +14,7 @@ import pytest
 
 from retrogait.analysis.impact import step_timing
 from retrogait.analysis.signals import BodySignals, Contacts
-from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, sacral_strikes
+from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock, sacral_strikes
 from retrogait.analysis.vgrf import HALF_SINE_LOADING_FACTOR, VGRF_COLUMNS, sacral_vgrf
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
@@ -46,7 +46,7 @@ def sacrum(fs: float = 500.0, heel: bool = False, steps: int = 20, seed: int = 3
 def _load(signals: BodySignals, contacts: Contacts, running: bool = True) -> pd.DataFrame:
     ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts), np.zeros(len(contacts), dtype=np.int64))
     timing = step_timing(signals, contacts)
-    return sacral_vgrf(signals, contacts, timing, np.full(len(contacts), running), ratio)
+    return sacral_vgrf(signals, contacts, timing, np.full(len(contacts), running), no_heel_shock(ratio))
 
 
 def test_heel_shock_is_seen_and_a_smooth_landing_is_not() -> None:

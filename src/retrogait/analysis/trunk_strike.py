@@ -32,36 +32,17 @@ label is ``unknown``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy.signal import butter, sosfiltfilt
 
 from retrogait.analysis.filters import in_g
+from retrogait.analysis.settings import TrunkStrikeSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import window_mean
 
 FloatArray = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class TrunkStrikeSettings:
-    """Parameters of the sacral heel-shock evidence (physical quantities, see the module docstring)."""
-
-    shock_band_low_hz: float = 20.0
-    shock_band_high_hz: float = 80.0
-    landing_before_s: float = 0.01
-    landing_after_s: float = 0.07
-    background_after_s: float = 0.1
-    background_end_before_s: float = 0.02
-    shock_ratio_heel: float = 2.5
-    shock_ratio_none: float = 1.5
-    midfoot_prior_forward: float = 0.9
-    forefoot_prior_backward: float = 0.9
-    min_rate_hz: float = 200.0
-    habit_contacts: int = 7
 
 
 def landing_shock_ratio(
@@ -70,7 +51,7 @@ def landing_shock_ratio(
     """Per contact: RMS of the shock-band vertical acceleration in the landing window over its RMS in the
     rest of the step (dimensionless, see the module docstring); NaN without a next contact, when the
     background window is shorter than the landing window, or below ``min_rate_hz``."""
-    settings = settings or TrunkStrikeSettings()
+    settings = settings or preset(signals.placement).trunk_strike
     m = len(contacts)
     fs = signals.fs_hz
     if m < 2 or fs < settings.min_rate_hz:
@@ -110,6 +91,14 @@ def habitual_shock_ratio(
     return np.asarray(np.exp(rolled.to_numpy(dtype=float)), dtype=np.float64)
 
 
+def no_heel_shock(shock_ratio: FloatArray, settings: TrunkStrikeSettings | None = None) -> NDArray[np.bool_]:
+    """The landings whose (habitual) shock ratio is at or below ``shock_ratio_none``: no heel shock reached
+    the trunk. NaN ratios are not among them (a heel transient cannot be excluded)."""
+    settings = settings or TrunkStrikeSettings()
+    ratio = np.asarray(shock_ratio, dtype=float)
+    return np.asarray(np.isfinite(ratio) & (ratio <= settings.shock_ratio_none), dtype=bool)
+
+
 def sacral_strikes(
     shock_ratio: FloatArray,
     direction: NDArray[np.object_],
@@ -124,7 +113,7 @@ def sacral_strikes(
     finite = np.isfinite(ratio) & ~np.asarray(walking, dtype=bool)
     safe = np.where(finite & (ratio > 0), ratio, 1.0)
     heel = finite & (ratio >= settings.shock_ratio_heel)
-    none = finite & (ratio <= settings.shock_ratio_none)
+    none = finite & no_heel_shock(ratio, settings)
     direction = np.asarray(direction, dtype=object)
     forward = none & (direction == "forward")
     backward = none & (direction == "backward")

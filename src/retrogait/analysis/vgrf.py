@@ -16,7 +16,7 @@ strike reads 1.8 x the plate's impact peak). Timing is robust where amplitude is
   one to the force at 50 % of stance): a heel strike's impact peak rises in 15-25 ms; below the
   soft-tissue band the trunk sees only its smeared area, and the sacral spike's size belongs to the
   attachment. So where the landing shows a heel-strike shock, or one cannot be excluded
-  (trunk_strike.landing_shock_ratio above ``shock_ratio_none``), the loading rate is NaN with the
+  (trunk_strike: the landing's shock ratio above ``trunk_strike.shock_ratio_none``), the loading rate is NaN with the
   reason ``heel_transient``. Without one the force rises with the body's own spring-mass loading; the
   same half-sine that gives the peak gives its rate, ``2.596 x peak / t_c`` (= 4.08 T / t_c^2): timing
   only, so the sacrum's amplitude errors (pelvis ahead of the centre of mass at landing, the tissue
@@ -31,13 +31,12 @@ needs samples in it) and peaks outside ``max_peak_bw`` give NaN with a reason in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import in_g, lowpass
+from retrogait.analysis.settings import VgrfSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import window_argmax
 
@@ -57,39 +56,26 @@ VGRF_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class VgrfSettings:
-    """Parameters of the lower-back vGRF (physical quantities, see the module docstring)."""
-
-    shape_factor_low: float = 1.4
-    shape_factor_high: float = 1.75
-    contact_time_uncertainty_s: float = 0.01
-    curve_cutoff_hz: float = 5.0
-    shock_ratio_none: float = 1.5
-    min_rate_hz: float = 100.0
-    max_peak_bw: float = 6.0
-
-
 def sacral_vgrf(
     signals: BodySignals,
     contacts: Contacts,
     timing: pd.DataFrame,
     running: NDArray[np.bool_],
-    shock_ratio: FloatArray,
+    no_heel_shock: NDArray[np.bool_],
     settings: VgrfSettings | None = None,
 ) -> pd.DataFrame:
     """Columns VGRF_COLUMNS (BW, BW/s; ``vgrf_flags`` ``;``-separated reasons for NaN values) per contact.
 
-    ``running``: the contacts of running (a flight before and after, in a running bout); ``shock_ratio``:
-    trunk_strike's habitual landing shock ratio per contact (NaN: unknown, treated as a possible heel
-    transient).
+    ``running``: the contacts of running (a flight before and after, in a running bout); ``no_heel_shock``:
+    the landings that show no heel-strike shock (trunk_strike.no_heel_shock; the others may hide a heel
+    transient the sacrum cannot resolve). Settings default to the placement's preset.
     """
-    settings = settings or VgrfSettings()
+    settings = settings or preset(signals.placement).vgrf
     m = len(contacts)
     out = {c: np.full(m, np.nan) for c in VGRF_COLUMNS[:-1]}
     flags: list[list[str]] = [[] for _ in range(m)]
-    if m == 0:
-        return pd.DataFrame({**out, "vgrf_flags": pd.Series([], dtype=object)})
+    if m == 0 or signals.placement != "lower_back":  # the force is estimated from the trunk only
+        return pd.DataFrame({**out, "vgrf_flags": pd.Series([""] * m, dtype=object)})
     step = timing["step_time_s"].to_numpy(dtype=float)
     nxt = np.append(step[1:], np.nan)
     step_avg = np.where(np.isfinite(step) & np.isfinite(nxt), (step + nxt) / 2, np.where(np.isfinite(step), step, nxt))
@@ -105,8 +91,7 @@ def sacral_vgrf(
     out["vgrf_peak_bw_lo"] = np.where(valid, settings.shape_factor_low * step_avg / (tc + du), np.nan)
     out["vgrf_peak_bw_hi"] = np.where(valid, settings.shape_factor_high * step_avg / np.maximum(tc - du, du), np.nan)
 
-    ratio = np.asarray(shock_ratio, dtype=float)
-    smooth = valid & np.isfinite(ratio) & (ratio <= settings.shock_ratio_none)
+    smooth = valid & np.asarray(no_heel_shock, dtype=bool)
     if smooth.any():
         skewed = loading_factor(np.nan_to_num(peak_fraction(signals, contacts, settings), nan=0.5))
         rate = HALF_SINE_LOADING_FACTOR * step_avg / tc**2 * np.pi / 2
