@@ -190,18 +190,18 @@ class VgrfSettings(Stage):
     """Lower-back vertical ground-reaction force per step: peak, loading rate, their intervals (vgrf.py)."""
 
     TABLE = "vgrf"
-    ORDERED = (("shape_factor_low", "shape_factor_high"),)
+    ORDERED = (("flat_shape_factor", "peaked_shape_factor"),)
 
-    shape_factor_low: float = quantity(
+    flat_shape_factor: float = quantity(
         1.4, "1", "peak / mean force in contact of a flat-topped stance (interval's low end)", 1.0, 2.0
     )
-    shape_factor_high: float = quantity(
+    peaked_shape_factor: float = quantity(
         1.75, "1", "peak / mean force in contact of a peaked stance (interval's high end)", 1.0, 2.5
     )
     contact_time_uncertainty_s: float = quantity(
         0.01, "s", "timing error of the sacral contact edges, widens the intervals", 0.0, 0.1
     )
-    curve_cutoff_hz: float = quantity(
+    bounce_cutoff_hz: float = quantity(
         5.0, "Hz", "low-pass of the sacral force whose maximum times the bounce (skew of the loading)", 1.0, 50.0
     )
     min_rate_hz: float = quantity(
@@ -217,7 +217,7 @@ class TrunkStrikeSettings(Stage):
     """Lower back: the heel-strike shock of each landing and the strike classes it gives (trunk_strike.py)."""
 
     TABLE = "trunk_strike"
-    ORDERED = (("shock_band_low_hz", "shock_band_high_hz"), ("shock_ratio_none", "shock_ratio_heel"))
+    ORDERED = (("shock_band_low_hz", "shock_band_high_hz"), ("no_shock_ratio", "heel_shock_ratio"))
 
     shock_band_low_hz: float = quantity(
         20.0, "Hz", "lower edge of the shock band, above the body's motion and the soft-tissue mode", 5.0, 200.0
@@ -229,19 +229,17 @@ class TrunkStrikeSettings(Stage):
         0.1, "s", "the background window starts this long after the contact", 0.02, 0.5
     )
     background_end_before_s: float = quantity(0.02, "s", "... and ends this long before the next contact", 0.0, 0.2)
-    shock_ratio_heel: float = quantity(
+    heel_shock_ratio: float = quantity(
         2.5, "1", "landing / background shock RMS at or above which the landing is a heel strike", 1.0, 100.0
     )
-    shock_ratio_none: float = quantity(
+    no_shock_ratio: float = quantity(
         1.5, "1", "at or below it the landing shows no heel shock (midfoot or forefoot)", 0.1, 100.0
     )
-    habit_contacts: int = quantity(
-        7, "contacts", "running median of the ratio over this many contacts of a bout", 1, 101
-    )
-    midfoot_prior_forward: float = quantity(
+    habit_steps: int = quantity(7, "contacts", "running median of the ratio over this many contacts of a bout", 1, 101)
+    forward_midfoot_probability: float = quantity(
         0.9, "probability", "forward, no heel shock: share of midfoot among non-heel landings (16.6 vs 1.7 %)", 0.5, 1.0
     )
-    forefoot_prior_backward: float = quantity(
+    backward_forefoot_probability: float = quantity(
         0.9, "probability", "backward, no heel shock: share of forefoot landings (Roos et al. 2012)", 0.5, 1.0
     )
     min_rate_hz: float = quantity(200.0, "Hz", "the shock band needs this rate", 100.0, 10000.0)

@@ -17,11 +17,11 @@ the vibration of a fast or loose-fitting run raises both. A ratio near 1 says th
 nothing to the stride's own vibration; a heel strike reads 3-20 (real force-plate trials,
 docs/validation.md).
 
-Classes (``sacral_strikes``): ratio >= ``shock_ratio_heel`` (2.5: the landing holds more than six
+Classes (``sacral_strikes``): ratio >= ``heel_shock_ratio`` (2.5: the landing holds more than six
 times the background's energy; with ~4 degrees of freedom in the landing window and ~10 in the
 background, chance alone gives that in under 1 % of steps) is a heel strike, ``rearfoot``, with
 confidence 1 - 1/ratio^2 (the share of the landing's energy that the background does not explain).
-Ratio <= ``shock_ratio_none`` (1.5: the landing's energy within 2.25 times the background's, what
+Ratio <= ``no_shock_ratio`` (1.5: the landing's energy within 2.25 times the background's, what
 chance gives) is a landing without a heel shock: midfoot or forefoot, which the trunk cannot tell
 apart (both load smoothly). The label then follows what such a landing most likely is in that
 direction (forward: midfoot, 16.6 % of recreational runners against 1.7 % forefoot; backward: the
@@ -78,7 +78,7 @@ def landing_shock_ratio(
 def habitual_shock_ratio(
     shock_ratio: FloatArray, group: NDArray[np.int64], settings: TrunkStrikeSettings | None = None
 ) -> FloatArray:
-    """Running median of the landing shock ratio over ``habit_contacts`` consecutive contacts of the same
+    """Running median of the landing shock ratio over ``habit_steps`` consecutive contacts of the same
     group (bout), centred; NaN ratios are left out. A runner's foot strike is a habit that holds over
     strides (10.6 % of recreational runners land differently left and right, fewer change stride to
     stride), while one landing's ratio scatters with the vibration of that stride: the median over a few
@@ -86,17 +86,17 @@ def habitual_shock_ratio(
     settings = settings or TrunkStrikeSettings()
     series = pd.Series(np.log(np.where(np.asarray(shock_ratio) > 0, shock_ratio, np.nan)))
     rolled = series.groupby(np.asarray(group)).transform(
-        lambda x: x.rolling(settings.habit_contacts, center=True, min_periods=1).median()
+        lambda x: x.rolling(settings.habit_steps, center=True, min_periods=1).median()
     )
     return np.asarray(np.exp(rolled.to_numpy(dtype=float)), dtype=np.float64)
 
 
 def no_heel_shock(shock_ratio: FloatArray, settings: TrunkStrikeSettings | None = None) -> NDArray[np.bool_]:
-    """The landings whose (habitual) shock ratio is at or below ``shock_ratio_none``: no heel shock reached
+    """The landings whose (habitual) shock ratio is at or below ``no_shock_ratio``: no heel shock reached
     the trunk. NaN ratios are not among them (a heel transient cannot be excluded)."""
     settings = settings or TrunkStrikeSettings()
     ratio = np.asarray(shock_ratio, dtype=float)
-    return np.asarray(np.isfinite(ratio) & (ratio <= settings.shock_ratio_none), dtype=bool)
+    return np.asarray(np.isfinite(ratio) & (ratio <= settings.no_shock_ratio), dtype=bool)
 
 
 def sacral_strikes(
@@ -112,7 +112,7 @@ def sacral_strikes(
     ratio = np.asarray(shock_ratio, dtype=float)
     finite = np.isfinite(ratio) & ~np.asarray(walking, dtype=bool)
     safe = np.where(finite & (ratio > 0), ratio, 1.0)
-    heel = finite & (ratio >= settings.shock_ratio_heel)
+    heel = finite & (ratio >= settings.heel_shock_ratio)
     none = finite & no_heel_shock(ratio, settings)
     direction = np.asarray(direction, dtype=object)
     forward = none & (direction == "forward")
@@ -124,6 +124,6 @@ def sacral_strikes(
     absent = np.minimum(1.0, 1.0 / safe**2)
     confidence = np.full(ratio.size, np.nan)
     confidence[heel] = 1.0 - 1.0 / safe[heel] ** 2
-    confidence[forward] = settings.midfoot_prior_forward * absent[forward]
-    confidence[backward] = settings.forefoot_prior_backward * absent[backward]
+    confidence[forward] = settings.forward_midfoot_probability * absent[forward]
+    confidence[backward] = settings.backward_forefoot_probability * absent[backward]
     return label, confidence

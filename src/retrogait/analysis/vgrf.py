@@ -9,19 +9,19 @@ strike reads 1.8 x the plate's impact peak). Timing is robust where amplitude is
 * **Peak** (running steps: a flight before and after): the impulse over a step is one body weight x
   step time T, all of it delivered during the contact time t_c, so with a force of shape factor
   k = peak / mean during contact, ``vgrf_peak_bw = k T / t_c``; the point value takes the half-sine of
-  the spring-mass model, k = pi / 2 (Morin et al. 2005). Interval: k between ``shape_factor_low`` and
-  ``shape_factor_high`` (flat-topped, an impact peak merging into the active peak, to peaked) and t_c
+  the spring-mass model, k = pi / 2 (Morin et al. 2005). Interval: k between ``flat_shape_factor`` and
+  ``peaked_shape_factor`` (flat-topped, an impact peak merging into the active peak, to peaked) and t_c
   within +-``contact_time_uncertainty_s`` (the sacral contact edges' timing error).
 * **Loading rate** (the average vertical loading rate, 20-80 % of the rise to the impact peak, or without
   one to the force at 50 % of stance): a heel strike's impact peak rises in 15-25 ms; below the
   soft-tissue band the trunk sees only its smeared area, and the sacral spike's size belongs to the
   attachment. So where the landing shows a heel-strike shock, or one cannot be excluded
-  (trunk_strike: the landing's shock ratio above ``trunk_strike.shock_ratio_none``), the loading rate is NaN with the
+  (trunk_strike: the landing's shock ratio above ``trunk_strike.no_shock_ratio``), the loading rate is NaN with the
   reason ``heel_transient``. Without one the force rises with the body's own spring-mass loading; the
   same half-sine that gives the peak gives its rate, ``2.596 x peak / t_c`` (= 4.08 T / t_c^2): timing
   only, so the sacrum's amplitude errors (pelvis ahead of the centre of mass at landing, the tissue
   mode, the sensor's gain) do not enter it. Interval: from the symmetric half-sine to a half-sine
-  skewed to peak where the sacral force curve (low-passed at ``curve_cutoff_hz``, a time and not an
+  skewed to peak where the sacral force curve (low-passed at ``bounce_cutoff_hz``, a time and not an
   amplitude) peaks -- backward running lands soft and takes off hard, which slows the rise -- each
   with t_c +-``contact_time_uncertainty_s``.
 
@@ -88,8 +88,8 @@ def sacral_vgrf(
     valid = run & timed & plausible & rate_ok
     out["vgrf_peak_bw"] = np.where(valid, peak, np.nan)
     du = settings.contact_time_uncertainty_s
-    out["vgrf_peak_bw_lo"] = np.where(valid, settings.shape_factor_low * step_avg / (tc + du), np.nan)
-    out["vgrf_peak_bw_hi"] = np.where(valid, settings.shape_factor_high * step_avg / np.maximum(tc - du, du), np.nan)
+    out["vgrf_peak_bw_lo"] = np.where(valid, settings.flat_shape_factor * step_avg / (tc + du), np.nan)
+    out["vgrf_peak_bw_hi"] = np.where(valid, settings.peaked_shape_factor * step_avg / np.maximum(tc - du, du), np.nan)
 
     smooth = valid & np.asarray(no_heel_shock, dtype=bool)
     if smooth.any():
@@ -130,10 +130,10 @@ def loading_factor(peak_fraction: FloatArray) -> FloatArray:
 
 
 def peak_fraction(signals: BodySignals, contacts: Contacts, settings: VgrfSettings) -> FloatArray:
-    """Per contact: where in stance (0..1) the sacral vertical force, low-passed at ``curve_cutoff_hz``,
+    """Per contact: where in stance (0..1) the sacral vertical force, low-passed at ``bounce_cutoff_hz``,
     is largest -- the bottom of the body's bounce. A time, not an amplitude: the soft tissue's and the
     sensor's gain do not move it. NaN without a toe-off."""
-    z = lowpass(in_g(signals.acc_ms2[:, 2]), settings.curve_cutoff_hz, signals.fs_hz)
+    z = lowpass(in_g(signals.acc_ms2[:, 2]), settings.bounce_cutoff_hz, signals.fs_hz)
     ic = contacts.ic_idx.astype(np.int64)
     to = contacts.to_idx.astype(np.int64)
     has = to > ic
