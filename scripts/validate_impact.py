@@ -41,7 +41,7 @@ from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from validate import _print, f1, match
+from validate import _print, average_loading_rate, f1, match
 
 FS_SACRAL_HZ = 500.0
 #: Shock bands compared by the LOTO check of the band choice (Hz).
@@ -88,18 +88,6 @@ def plate_stances(force: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArra
     on = on[(on > 0.1 * FS_SACRAL_HZ) & (on < n - 0.1 * FS_SACRAL_HZ)]
     on = np.asarray([o for o in on if np.any(off > o)], dtype=np.int64)
     return on, np.asarray([off[off > o][0] for o in on], dtype=np.int64)
-
-
-def average_loading_rate(stance: NDArray[np.float64], fs: float) -> float:
-    """Average vertical loading rate (BW/s) of one plate stance (the simulator truth's definition)."""
-    n = stance.size
-    early = stance[: max(int(0.3 * n), 3)]
-    local_max = np.flatnonzero((early[1:-1] > early[:-2]) & (early[1:-1] >= early[2:])) + 1
-    end = int(local_max[0]) if local_max.size else n // 2
-    target = stance[end]
-    rise = stance[: end + 1]
-    i20, i80 = int(np.argmax(rise >= 0.2 * target)), int(np.argmax(rise >= 0.8 * target))
-    return float(0.6 * target / ((i80 - i20) / fs)) if i80 > i20 else float("nan")
 
 
 def sacral_steps(
