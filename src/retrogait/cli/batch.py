@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from retrogait.batch import run_batch
-from retrogait.batch.worker import JobOutcome
 from retrogait.cli.app import app
+
+if TYPE_CHECKING:
+    from retrogait.batch.worker import JobOutcome
 
 
 @app.command()
@@ -33,6 +32,18 @@ def batch(
     ] = True,
 ) -> None:
     """Analyse every session; keep going past bad files; skip what is unchanged since the last run."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from retrogait.batch import run_batch
+
     settings = {k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v}
     console = Console(stderr=True)
     failures: list[JobOutcome] = []
