@@ -74,7 +74,7 @@ def main() -> None:
             goal = {"--version": "  goal <= 0.3 s", "analyze 1 min (with report)": "  goal <= 1.5 s"}.get(label, "")
             heavy = ", ".join(loaded(argv)) or "none"
             print(
-                f"{label:32s} {r.seconds:6.3f} s  {r.peak_mib:5.0f} MiB  (python start-up +{r.seconds - bare.seconds:.3f} s)"
+                f"{label:32s} {r.seconds:6.3f} s  {r.peak_mib:5.0f} MiB  (start-up +{r.seconds - bare.seconds:.3f} s)"
                 f"  loads: {heavy}{goal}"
             )
         print(load())
