@@ -7,9 +7,9 @@ touched. ``from retrogait import analyze`` works as before.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from retrogait._lazy import lazy_getattr
 from retrogait._version import __version__
 
 if TYPE_CHECKING:
@@ -44,13 +44,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the module that defines ``name`` when it is first asked for."""
-    if name not in _LAZY:
-        raise AttributeError(f"module 'retrogait' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr("retrogait", _LAZY, globals())
 
 
 def __dir__() -> list[str]:
