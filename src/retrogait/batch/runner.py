@@ -22,6 +22,7 @@ import pandas as pd
 from retrogait import __version__
 from retrogait.batch.fingerprint import file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
+from retrogait.batch.lifeline import start_worker
 from retrogait.batch.store import BatchStore
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
@@ -198,7 +199,10 @@ def _run_local(jobs: int) -> Runner:
                 yield analyze_one(path, key, settings, results_dir)
             return
         context = multiprocessing.get_context("spawn")
-        with _one_thread_per_worker(), ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
+        )
+        with _one_thread_per_worker(), pool:
             yield from _bounded(
                 lambda task: pool.submit(analyze_one, task[0], task[1], settings, results_dir),
                 todo,
