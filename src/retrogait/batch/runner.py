@@ -226,6 +226,7 @@ def _run_dask(address: str) -> Runner:
             raise RetrogaitError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
         with client:
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+            client.run(_warm_up)  # every worker imports the analysis now, in parallel, not on its first task
             yield from _bounded(
                 lambda task: client.submit(analyze_one, task[0], task[1], settings, results_dir, pure=False),
                 todo,
@@ -233,6 +234,11 @@ def _run_dask(address: str) -> Runner:
             )
 
     return run
+
+
+def _warm_up() -> None:
+    """Import the analysis in a Dask worker before its first session."""
+    import retrogait.analysis.pipeline  # noqa: F401
 
 
 def _bounded(submit: Callable[[Task], Any], todo: Iterable[Task], limit: int) -> Iterator[JobOutcome]:
