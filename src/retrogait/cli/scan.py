@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import typer
@@ -41,6 +40,8 @@ def scan(
     all_devices: bool = typer.Option(False, "--all", help="Also list devices no profile recognises."),
 ) -> None:
     """List nearby BLE sensors: recognised profile, name, address and signal strength."""
+    import asyncio
+
     from rich.console import Console
     from rich.table import Table
 
