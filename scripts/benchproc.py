@@ -11,7 +11,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,20 +31,33 @@ class Run:
         return self.seconds / reference.seconds
 
 
+#: Runs the command from a small launcher process and reports its wall time and peak RSS on the last
+#: stderr line. Without it a child forked from a benchmark that already holds hundreds of MB reports that
+#: size as its own peak (Linux carries the pre-exec high-water mark into ``ru_maxrss``).
+_LAUNCH = (
+    "import os, sys, time, subprocess; t = time.perf_counter(); p = subprocess.Popen(sys.argv[1:], "
+    "stdout=subprocess.DEVNULL); _, st, ru = os.wait4(p.pid, 0); "
+    "print(f'\\nRUN {time.perf_counter() - t} {ru.ru_maxrss} {os.waitstatus_to_exitcode(st)}', file=sys.stderr)"
+)
+
+
 def run(command: Sequence[str], repeats: int = 3, env: dict[str, str] | None = None) -> Run:
     """Run ``command`` ``repeats`` times (output discarded); fail loudly when it fails."""
     times, peaks = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+        proc = subprocess.run(
+            [sys.executable, "-c", _LAUNCH, *command],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
+            check=False,
+            text=True,
         )
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"{' '.join(command)} failed: {err.strip()}")
-        peaks.append(usage.ru_maxrss / 1024)
+        _, seconds, maxrss_kb, code = proc.stderr.strip().splitlines()[-1].split()
+        if int(code) != 0:
+            raise SystemExit(f"{' '.join(command)} failed: {proc.stderr.strip()}")
+        times.append(float(seconds))
+        peaks.append(int(maxrss_kb) / 1024)
     return Run(statistics.median(times), max(peaks), tuple(times))
 
 
