@@ -8,10 +8,11 @@ is m/s^2 with gravity included and angular rate is deg/s; impact outputs are in 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy is imported where it is used: the command line reads these names at start-up
+    import numpy as np
+    from numpy.typing import NDArray
 
 #: Standard gravity (m/s^2), used for every g <-> m/s^2 conversion.
 STANDARD_GRAVITY_MS2: Final = 9.80665
@@ -37,6 +38,8 @@ GYR_COLUMNS: Final = ("gyr_x", "gyr_y", "gyr_z")
 
 def axis_vector(axis: str) -> NDArray[np.float64]:
     """Unit vector (in sensor coordinates) of a signed axis name such as ``"-y"``."""
+    import numpy as np
+
     if axis not in AXES:
         raise ValueError(f"axis must be one of {', '.join(AXES)}, got {axis!r}")
     vec = np.zeros(3)
@@ -47,6 +50,8 @@ def axis_vector(axis: str) -> NDArray[np.float64]:
 def sensor_to_body_matrix(anterior_axis: str, vertical_axis: str) -> NDArray[np.float64]:
     """Rotation matrix R (3x3) with ``body = R @ sensor`` from the sensor axes that point
     anterior and up. The body y (left) axis completes a right-handed frame: y = z x x."""
+    import numpy as np
+
     x = axis_vector(anterior_axis)
     z = axis_vector(vertical_axis)
     if abs(float(x @ z)) > 0.5:

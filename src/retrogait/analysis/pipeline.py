@@ -340,16 +340,16 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], report: bool = True) -> dict[str, Path]:
-    """Write steps.csv, bouts.csv, summary.json (and report.html) into ``out_dir``; returns the paths."""
+def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write steps.csv, bouts.csv and summary.json into ``out_dir``; returns the paths.
+
+    The HTML report is written by ``retrogait.report.analysis_report.write_analysis_report`` (the report
+    depends on the analysis, never the other way round).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"steps": out / "steps.csv", "bouts": out / "bouts.csv", "summary": out / "summary.json"}
     result.steps.to_csv(paths["steps"], index=False, float_format="%.6g")
     result.bouts.reindex(columns=list(BOUT_COLUMNS)).to_csv(paths["bouts"], index=False, float_format="%.6g")
     paths["summary"].write_text(json.dumps(result.summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    if report:
-        from retrogait.report.analysis_report import write_analysis_report
-
-        paths["report"] = write_analysis_report(result, out / "report.html")
     return paths

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from retrogait.cli.app import app
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -19,6 +19,8 @@ def _fmt(value: Any, digits: int = 3) -> str:
 
 def summary_table(summary: dict[str, Any]) -> Table:
     """One screen: per direction, the cadence (60 / mean step time) and the medians of the other metrics."""
+    from rich.table import Table
+
     table = Table(
         title=f"{summary['placement']} · {summary['sample_rate_hz']:.0f} Hz · {summary['duration_s']:.0f} s",
         title_justify="left",
@@ -58,8 +60,14 @@ def analyze(
             show_default=False,
         ),
     ] = None,
+    report: Annotated[
+        bool, typer.Option("--report/--no-report", help="Also write report.html (--no-report: tables only).")
+    ] = True,
 ) -> None:
     """Find every step: contacts, cadence, contact time, impact, direction, foot strike."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from retrogait.analysis.pipeline import analyze as run_analysis
     from retrogait.analysis.pipeline import load_input, write_outputs
     from retrogait.analysis.settings import AnalysisSettings
@@ -79,6 +87,10 @@ def analyze(
         result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective)
         bar.update(task, advance=1, description="writing outputs")
         paths = write_outputs(result, out_dir)
+        if report:
+            from retrogait.report.analysis_report import write_analysis_report
+
+            paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
     for note in result.summary["notes"]:

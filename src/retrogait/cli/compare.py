@@ -8,16 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from retrogait.cli.app import app
-from retrogait.compare.core import CompareSettings, compare_directions
-from retrogait.compare.fairness import check_comparable
-from retrogait.compare.inputs import load_inputs
-from retrogait.compare.output import not_measured, write_comparison
-from retrogait.compare.sentences import format_p
 from retrogait.conventions import PLACEMENTS
 
 
@@ -78,6 +70,16 @@ def compare(
 ) -> None:
     """Compare forward with backward running: per metric n, mean ± SD, median, % difference with a 95 % bootstrap
     interval, Hedges' g and a test; writes compare.csv, compare.json, PNG figures and report.html."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from retrogait.compare.core import CompareSettings, compare_directions
+    from retrogait.compare.fairness import check_comparable
+    from retrogait.compare.inputs import load_inputs
+    from retrogait.compare.output import not_measured, write_comparison
+    from retrogait.compare.sentences import format_p
+
     with Progress(
         TextColumn("[bold]reading"),
         BarColumn(),

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from retrogait.cli.app import app
 from retrogait.conventions import PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
+
+if TYPE_CHECKING:  # asyncio is imported when recording starts, not at every command-line start
+    import asyncio
 
 
 def _pair_up(sensors: list[str], addresses: list[str], names: list[str]) -> list[tuple[str, str | None, str | None]]:
@@ -77,6 +78,10 @@ def record(
     quiet: Annotated[bool, typer.Option("--quiet", help="No live view, only the summary.")] = False,
 ) -> None:
     """Record BLE sensors: connect, configure, stream and write each to its own session file."""
+    import asyncio
+
+    from rich.console import Console
+
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
     from retrogait.ble.collector import record as run_record
     from retrogait.ble.liveview import live_view, summary_lines

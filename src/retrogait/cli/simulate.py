@@ -6,13 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from retrogait.cli.app import app
 from retrogait.errors import RetrogaitError
-from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
-from retrogait.simulate.timing import nominal_timing
 
 
 def _parse_rotation(text: str) -> tuple[float, float, float]:
@@ -53,6 +49,12 @@ def simulate_command(
     ] = "0,0,0",
 ) -> None:
     """Simulate forward/backward running and walking at the foot, shank or lower back (SYNTHETIC data)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
+    from retrogait.simulate.timing import nominal_timing
+
     config = SimulationConfig(
         placement=placement,
         bouts=parse_bouts(bouts),

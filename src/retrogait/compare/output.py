@@ -49,6 +49,12 @@ def not_measured(row: Mapping[Any, Any]) -> bool:
     return str(row["note"]).startswith("not measured")
 
 
+def never_seen(row: Mapping[Any, Any]) -> bool:
+    """True for a share that is zero in both directions (e.g. no midfoot landing at all): no line of its own
+    ("midfoot 0 % vs 0 %" says nothing), it is named once in a note instead (issue 12 item 20)."""
+    return row["kind"] == "share" and row["mean_forward"] == 0 and row["mean_backward"] == 0
+
+
 def _pm(mean: float, sd: float) -> str:
     if not math.isfinite(mean):
         return "–"
@@ -59,7 +65,7 @@ def readable_table(comparison: Comparison) -> pd.DataFrame:
     """The comparison table in words and rounded numbers, for the report (measured metrics only)."""
     rows: list[dict[str, Any]] = []
     for r in comparison.table.to_dict(orient="records"):
-        if not_measured(r):
+        if not_measured(r) or never_seen(r):
             continue
         share = r["kind"] == "share"
         scale = 100.0 if share else 1.0
@@ -97,9 +103,12 @@ def report_sections(comparison: Comparison, images: dict[str, bytes]) -> list[Se
     """The sections of the compare report: summary sentences, numbers, figures, caveats, inputs."""
     table = comparison.table
     absent = table.apply(not_measured, axis=1).to_numpy(dtype=bool)
-    measured = table[~absent]
+    unseen = table.apply(never_seen, axis=1).to_numpy(dtype=bool) & ~absent
+    measured = table[~absent & ~unseen]
     missing = table.loc[absent, "metric"].tolist()
-    note = f"Not measured in these steps: {', '.join(missing)}." if missing else ""
+    note = f"Not measured in these steps: {', '.join(missing)}. " if missing else ""
+    if unseen.any():
+        note += f"Seen in neither direction: {', '.join(table.loc[unseen, 'label'].astype(str))}."
     level = {"steps": "steps of one session", "sessions": "per-session means", "subjects": "per-subject means"}[
         comparison.level
     ]
