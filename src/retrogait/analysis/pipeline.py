@@ -27,6 +27,8 @@ from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.csvsafe import write_csv
+from retrogait.outfiles import write_text
 from retrogait.session import Session
 
 #: The columns of steps.csv, in order (docs/conventions.md, "Analysis outputs").
@@ -243,16 +245,22 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], report: bool = True) -> dict[str, Path]:
-    """Write steps.csv, bouts.csv, summary.json (and report.html) into ``out_dir``; returns the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"steps": out / "steps.csv", "bouts": out / "bouts.csv", "summary": out / "summary.json"}
-    result.steps.to_csv(paths["steps"], index=False, float_format="%.6g")
-    result.bouts.reindex(columns=list(BOUT_COLUMNS)).to_csv(paths["bouts"], index=False, float_format="%.6g")
-    paths["summary"].write_text(json.dumps(result.summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    if report:
-        from retrogait.report.analysis_report import write_analysis_report
+#: The files :func:`write_outputs` writes into the output folder, by key.
+OUTPUT_FILES = {"steps": "steps.csv", "bouts": "bouts.csv", "summary": "summary.json", "report": "report.html"}
 
-        paths["report"] = write_analysis_report(result, out / "report.html")
+
+def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], report: bool = True) -> dict[str, Path]:
+    """Write steps.csv, bouts.csv, summary.json (and report.html) into ``out_dir``; returns the paths.
+
+    Each file is replaced atomically (a crash leaves the previous one), CSV text cells neutralised.
+    """
+    out = Path(out_dir)
+    paths = {key: out / name for key, name in OUTPUT_FILES.items() if report or key != "report"}
+    write_csv(result.steps, paths["steps"], float_format="%.6g")
+    write_csv(result.bouts.reindex(columns=list(BOUT_COLUMNS)), paths["bouts"], float_format="%.6g")
+    write_text(paths["summary"], json.dumps(result.summary, indent=2, allow_nan=False) + "\n")
+    if report:
+        from retrogait.report.analysis_report import build_analysis_html
+
+        write_text(paths["report"], build_analysis_html(result))
     return paths

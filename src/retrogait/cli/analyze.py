@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from retrogait.cli.app import app
+from retrogait.outfiles import refuse_writing_over_inputs
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -52,10 +53,11 @@ def analyze(
     out: Annotated[Path | None, typer.Option(help="Output folder (default: INPUT name + '_analysis').")] = None,
 ) -> None:
     """Find every step: contacts, cadence, contact time, impact, direction, foot strike."""
+    from retrogait.analysis.pipeline import OUTPUT_FILES, write_outputs
     from retrogait.analysis.pipeline import analyze as run_analysis
-    from retrogait.analysis.pipeline import write_outputs
 
     out_dir = out or input_file.with_name(input_file.stem + "_analysis")
+    refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
     console = Console(stderr=True)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True

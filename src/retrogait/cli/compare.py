@@ -16,9 +16,10 @@ from retrogait.cli.app import app
 from retrogait.compare.core import CompareSettings, compare_directions
 from retrogait.compare.fairness import check_comparable
 from retrogait.compare.inputs import load_inputs
-from retrogait.compare.output import not_measured, write_comparison
+from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
 from retrogait.compare.sentences import format_p
 from retrogait.conventions import PLACEMENTS
+from retrogait.outfiles import refuse_writing_over_inputs
 
 
 class MatchOn(StrEnum):
@@ -78,6 +79,7 @@ def compare(
 ) -> None:
     """Compare forward with backward running: per metric n, mean ± SD, median, % difference with a 95 % bootstrap
     interval, Hedges' g and a test; writes compare.csv, compare.json, PNG figures and report.html."""
+    refuse_writing_over_inputs([out / name for name in OUTPUT_FILES], inputs)
     with Progress(
         TextColumn("[bold]reading"),
         BarColumn(),

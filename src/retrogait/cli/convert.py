@@ -12,6 +12,7 @@ from rich.table import Table
 from retrogait.cli.app import app
 from retrogait.errors import RetrogaitError
 from retrogait.imports import FORMATS, GenericCsvOptions, load_recording
+from retrogait.outfiles import refuse_writing_over_inputs
 from retrogait.session import write_session
 
 
@@ -75,6 +76,7 @@ def convert(
     delimiter: Annotated[str | None, typer.Option(help="Generic CSV: delimiter (',', ';', 'tab').")] = None,
 ) -> None:
     """Convert an app or logger export into a native retrogait session file."""
+    refuse_writing_over_inputs([out], [input])
     generic = generic_options(time_column, time_unit, acc_columns, acc_unit, gyr_columns, gyr_unit, delimiter)
     result = load_recording(
         input,
