@@ -108,7 +108,7 @@ def compare(
     written = write_comparison(comparison, out)
     console = Console()
     table = Table(title=f"forward vs backward (unit: {comparison.level})", title_justify="left")
-    for column in ("metric", "n fwd/bwd", "difference", "95 % CI", "test"):
+    for column in ("metric", f"{comparison.noun} fwd/bwd", "difference", "95 % CI", "test"):
         table.add_column(column, overflow="fold")
     for r in comparison.table.to_dict(orient="records"):
         if not_measured(r):
@@ -120,6 +120,9 @@ def compare(
         name = r["metric"] + (" (flagged)" if r["subset"] != "clean steps" else "")
         table.add_row(name, f"{r['n_forward']}/{r['n_backward']}", diff, ci, test)
     console.print(table)
+    console.print(f"unit of analysis: {comparison.level}. {comparison.unit_reason}", soft_wrap=True)
+    if comparison.noun == "contacts":
+        console.print("contacts = landings of the leg wearing the sensor; cadence is in steps of both legs per minute")
     left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
     if left_out:
         hint = (

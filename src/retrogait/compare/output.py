@@ -11,7 +11,7 @@ from typing import Any, Final
 import pandas as pd
 from matplotlib.figure import Figure
 
-from retrogait.compare.core import Comparison
+from retrogait.compare.design import Comparison
 from retrogait.compare.sentences import format_p, number
 from retrogait.csvsafe import write_csv
 from retrogait.outfiles import write_bytes, write_text
@@ -78,7 +78,7 @@ def readable_table(comparison: Comparison) -> pd.DataFrame:
             {
                 "metric": f"{r['metric']}" + (" (flagged steps)" if r["subset"] != "clean steps" else ""),
                 "unit": unit,
-                "n fwd / bwd": f"{r['n_forward']} / {r['n_backward']}",
+                f"{comparison.noun} fwd / bwd": f"{r['n_forward']} / {r['n_backward']}",
                 "forward mean ± SD": number(scale * r["mean_forward"])
                 if share
                 else _pm(r["mean_forward"], r["sd_forward"]),
@@ -104,16 +104,13 @@ def report_sections(comparison: Comparison, images: dict[str, bytes]) -> list[Se
     measured = table[~absent]
     missing = table.loc[absent, "metric"].tolist()
     note = f"Not measured in these steps: {', '.join(missing)}." if missing else ""
-    level = {"steps": "steps of one session", "sessions": "per-session means", "subjects": "per-subject means"}[
-        comparison.level
-    ]
     sources = pd.DataFrame([s.to_dict() for s in comparison.sources]) if comparison.sources else None
     return [
         Section(
             "What the data say",
             paragraphs=[
-                f"Backward compared with forward running; differences are backward relative to forward. "
-                f"Unit of analysis: {level}."
+                "Backward compared with forward running; differences are backward relative to forward.",
+                f"Unit of analysis ({comparison.level}): {comparison.unit_reason}",
             ],
             bullets=measured["summary"].tolist(),
             note=note,
