@@ -58,7 +58,10 @@ def compare(
     ] = None,
     unit: Annotated[
         UnitChoice,
-        typer.Option(help="Unit of analysis; auto = subjects if several, else sessions if several, else steps."),
+        typer.Option(
+            help="Unit of analysis; auto = subjects if several, else sessions if at least 6 per direction, else the "
+            "steps of one person (block bootstrap over consecutive steps)."
+        ),
     ] = UnitChoice.auto,
     flagged: Annotated[
         FlaggedChoice,

@@ -96,6 +96,5 @@ def simulate_command(
         table.add_row(str(bout_id), what, f"{bout.duration_s:g} s", *n, f"{cadence:.1f} spm", contact)
     console.print(table)
     console.print(
-        f"wrote {session_path} ({result.session.n_samples} samples) and {truth_path} "
-        f"({len(truth)} steps of both legs)"
+        f"wrote {session_path} ({result.session.n_samples} samples) and {truth_path} ({len(truth)} steps of both legs)"
     )
