@@ -57,7 +57,7 @@ def test_local_processes_equal_plain_loop_and_dask(squad: Path, tmp_path: Path) 
 
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     ) as cluster:
         dask = run_batch([squad], tmp_path / "dask", scheduler=cluster.scheduler_address, compare=False)
     assert (dask.n_analysed, dask.n_failed) == (4, 1)

@@ -35,6 +35,8 @@ from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock
 from retrogait.analysis.version import analysis_version
 from retrogait.analysis.vgrf import sacral_vgrf
+from retrogait.csvsafe import write_csv
+from retrogait.outfiles import write_text
 from retrogait.session import Session
 
 #: The columns of steps.csv, in order (docs/conventions.md, "Analysis outputs").
@@ -340,16 +342,20 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+#: The files :func:`write_outputs` writes into the output folder, by key (the CLI adds report.html).
+OUTPUT_FILES = {"steps": "steps.csv", "bouts": "bouts.csv", "summary": "summary.json", "report": "report.html"}
+
+
 def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
     """Write steps.csv, bouts.csv and summary.json into ``out_dir``; returns the paths.
 
-    The HTML report is written by ``retrogait.report.analysis_report.write_analysis_report`` (the report
+    Each file is replaced atomically (a crash leaves the previous one), CSV text cells neutralised. The
+    HTML report is written by ``retrogait.report.analysis_report.write_analysis_report`` (the report
     depends on the analysis, never the other way round).
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"steps": out / "steps.csv", "bouts": out / "bouts.csv", "summary": out / "summary.json"}
-    result.steps.to_csv(paths["steps"], index=False, float_format="%.6g")
-    result.bouts.reindex(columns=list(BOUT_COLUMNS)).to_csv(paths["bouts"], index=False, float_format="%.6g")
-    paths["summary"].write_text(json.dumps(result.summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    paths = {key: out / name for key, name in OUTPUT_FILES.items() if key != "report"}
+    write_csv(result.steps, paths["steps"], float_format="%.6g")
+    write_csv(result.bouts.reindex(columns=list(BOUT_COLUMNS)), paths["bouts"], float_format="%.6g")
+    write_text(paths["summary"], json.dumps(result.summary, indent=2, allow_nan=False) + "\n")
     return paths

@@ -23,10 +23,11 @@ from retrogait import __version__
 from retrogait.batch.fingerprint import file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
 from retrogait.batch.lifeline import start_worker
-from retrogait.batch.store import BatchStore
+from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
+from retrogait.outfiles import refuse_writing_over_inputs
 
 #: Jobs kept in flight per worker: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
@@ -80,6 +81,7 @@ def run_batch(
     started = time.perf_counter()
     _check_settings(settings or {}, jobs)
     out = Path(out_dir)
+    refuse_writing_over_inputs(output_files(out), map(Path, inputs))
     store = BatchStore(out)
     settings = dict(settings or {})
     paths = discover_inputs(inputs, exclude=[out])
