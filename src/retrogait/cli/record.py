@@ -3,19 +3,20 @@ with live impact feedback (docs/ble.md, docs/live.md)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from retrogait.cli.app import app
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
+
+if TYPE_CHECKING:  # asyncio is imported when recording starts, not at every command-line start
+    import asyncio
 
 
 def _pair_up(
@@ -119,6 +120,10 @@ def record(
     ] = None,
 ) -> None:
     """Record BLE sensors and phyphox phones, each to its own session file; optionally with live feedback."""
+    import asyncio
+
+    from rich.console import Console
+
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
     from retrogait.ble.collector import record as run_record
     from retrogait.ble.liveview import live_view, summary_lines
