@@ -69,7 +69,7 @@ def test_replayed_run_gives_cues_and_a_faulty_sensor_loses_nothing(
         ]
         live = LiveFeedback([], FeedbackSettings(target_g=3.0))
         options = RecordOptions(duration_s=11.0, reorder_window_s=0.03, wake_on_arrival=True)
-        asyncio.run(record_with_feedback(specs, options, live))
+        recorders = asyncio.run(record_with_feedback(specs, options, live))
         sent = sent_indices(emu.sent_dir, faulty["name"])
     phone.stop()
     assert_each_once(specs[1].out, "polar_verity", sent)
@@ -79,5 +79,8 @@ def test_replayed_run_gives_cues_and_a_faulty_sensor_loses_nothing(
     assert len(log) >= 5 and log["cued"].sum() > 0
     assert np.all(np.diff(log["ic_time_s"].to_numpy()) > 0) and np.isfinite(log["latency_ms"]).all()
     assert log["ic_time_s"].max() <= read_session(specs[0].out).t_s[-1]
-    ble_t, phone_t = read_session(specs[1].out).t_s, pd.read_csv(specs[2].out, comment="#")["t_s"].to_numpy()
-    assert abs(ble_t[0] - phone_t[0]) < 1.0 and abs(ble_t[-1] - phone_t[-1]) < 1.0, "one clock, one origin"
+    # one clock: the phone's and the sensors' files count t_s from the same origin and name the same start
+    # (how closely mapped times agree depends on load; the mapping itself is tested in test_ble_timing.py)
+    assert len({rec.origin_s for rec in recorders}) == 1
+    assert len({read_session(spec.out).meta.start_time_utc for spec in specs[:2]}) == 1
+    assert f"start_time_utc: {read_session(specs[0].out).meta.start_time_utc}" in specs[2].out.read_text()[:2000]
