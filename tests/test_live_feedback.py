@@ -16,8 +16,17 @@ import retrogait
 from retrogait.analysis.settings import SettingsError
 from retrogait.live.feedback import ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep
-from retrogait.live.outputs import OSC_STEP_ADDRESS, BellOutput, FeedbackLog, OscOutput, make_outputs
+from retrogait.live.outputs import (
+    OSC_CUE_ADDRESS,
+    OSC_STEP_ADDRESS,
+    BellOutput,
+    FeedbackLog,
+    Judged,
+    OscOutput,
+    make_outputs,
+)
 from retrogait.live.settings import FeedbackSettings
+from retrogait.live.trigger import ImpactWindow
 
 
 def step(impact: float, direction: str = "forward", ic: float = 1.0, step_time: float = 0.35) -> LiveStep:
@@ -26,12 +35,18 @@ def step(impact: float, direction: str = "forward", ic: float = 1.0, step_time: 
 
 def test_baseline_then_a_drop_target_and_pitch_rising_with_the_excess() -> None:
     fb = ImpactFeedback(FeedbackSettings(target_drop_pct=20.0, baseline_steps=5))
-    assert [fb.judge(step(v)) for v in (9.0, 11.0, 10.0, float("nan"), 10.5, 9.5)] == [None] * 6  # baseline quiet
+    for v in (9.0, 11.0, 10.0, float("nan"), 10.5):
+        assert fb.target_g is None and fb.cue_for(20.0) is None  # no cue while the baseline is taken
+        fb.add_contact(step(v))
+    fb.add_contact(step(9.5))
     assert fb.baseline_g == 10.0 and fb.target_g == pytest.approx(8.0)
-    assert fb.judge(step(7.9)) is None  # below target: quiet
-    low, high = fb.judge(step(8.8)), fb.judge(step(12.0))
+    fb.add_contact(step(30.0))  # the baseline is taken once
+    assert fb.target_g == pytest.approx(8.0)
+    assert fb.cue_for(7.9) is None and fb.cue_for(8.0) is None  # at or below target: quiet
+    low, high = fb.cue_for(8.8), fb.cue_for(12.0)
     assert low is not None and high is not None
     assert low.excess_pct == pytest.approx(10.0) and high.excess_pct == pytest.approx(50.0)
+    assert low.value_g == 8.8 and low.target_g == pytest.approx(8.0)
     s = fb.settings
     assert low.pitch_hz == pytest.approx(s.base_pitch_hz * 2 ** (s.pitch_per_excess_pct * 10 / 12))
     assert s.base_pitch_hz < low.pitch_hz < high.pitch_hz <= s.max_pitch_hz
@@ -39,7 +54,7 @@ def test_baseline_then_a_drop_target_and_pitch_rising_with_the_excess() -> None:
 
 def test_absolute_target_cues_from_the_first_contact() -> None:
     fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
-    assert fb.judge(step(4.0)) is None and fb.judge(step(6.0)) is not None
+    assert fb.cue_for(4.0) is None and fb.cue_for(6.0) is not None and fb.cue_for(float("nan")) is None
 
 
 def test_bad_feedback_settings_are_refused_naming_the_key() -> None:
@@ -75,33 +90,39 @@ def test_no_audio_falls_back_to_the_bell_with_a_note(monkeypatch: pytest.MonkeyP
     assert [o.name for o in outputs] == ["bell"] and len(notes) == 2
 
 
-def test_bell_rings_only_for_cues() -> None:
+def test_bell_rings_for_each_cue_and_not_for_steps() -> None:
     out = io.StringIO()
     bell = BellOutput(out)
     fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
     for v in (4.0, 6.0, 7.0):
-        s = step(v)
-        bell.emit("s", s, fb.judge(s))
+        cue = fb.cue_for(v)
+        if cue is not None:
+            bell.cue("s", cue, 1.0)
+        bell.step("s", Judged(step(v), cue, None))
     assert out.getvalue() == "\a\a"
 
 
-def test_osc_carries_every_step_with_impact_direction_and_cadence() -> None:
+def test_osc_carries_each_cue_when_it_fires_and_every_step_when_final() -> None:
     receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     receiver.bind(("127.0.0.1", 0))
     receiver.settimeout(5.0)
     osc = OscOutput(f"127.0.0.1:{receiver.getsockname()[1]}")
     fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
+    cue = fb.cue_for(6.5)
+    assert cue is not None
+    osc.cue("shank-left", cue, 2.0)
     for v, d in ((4.0, "forward"), (6.5, "backward")):
-        s = step(v, d)
-        osc.emit("shank-left", s, fb.judge(s))
-    got = [OscMessage(receiver.recv(1024)) for _ in range(2)]
+        osc.step("shank-left", Judged(step(v, d), fb.cue_for(v), None))
+    osc.step("shank-left", Judged(None, cue, None))  # a cue without a contact: no step message
+    got = [OscMessage(receiver.recv(1024)) for _ in range(3)]
     receiver.close()
     osc.close()
-    assert all(m.address == OSC_STEP_ADDRESS for m in got)
-    sensor, impact, direction, cadence, _ic, cued, pitch = got[1].params
+    assert [m.address for m in got] == [OSC_CUE_ADDRESS, OSC_STEP_ADDRESS, OSC_STEP_ADDRESS]
+    assert got[0].params[0] == "shank-left" and got[0].params[1] == pytest.approx(6.5) and got[0].params[3] == 2.0
+    sensor, impact, direction, cadence, _ic, cued, pitch = got[2].params
     assert (sensor, direction, cued) == ("shank-left", "backward", 1)
     assert impact == pytest.approx(6.5) and cadence == pytest.approx(60 / 0.35, rel=1e-5) and pitch > 0
-    assert got[0].params[5] == 0 and got[0].params[6] == 0.0
+    assert got[1].params[5] == 0 and got[1].params[6] == 0.0
 
 
 def test_bad_osc_target_is_one_line() -> None:
@@ -109,16 +130,20 @@ def test_bad_osc_target_is_one_line() -> None:
     assert outputs == [] and "HOST:PORT" in notes[0] and "\n" not in notes[0]
 
 
-def test_feedback_log_has_a_line_per_contact_on_the_recording_clock(tmp_path: Path) -> None:
+def test_feedback_log_has_a_line_per_contact_and_per_cue_without_one(tmp_path: Path) -> None:
     log = FeedbackLog(tmp_path / "run.feedback.csv", origin_s=100.0)
     fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
-    for v in (4.0, 6.0):
-        s = step(v, ic=101.0)
-        log.write("a", s, fb.judge(s), judged_s=101.5, latency_s=0.012)
+    window = ImpactWindow(101.0, 100.98, 101.1, max_g=6.0, max_arrival_s=101.05, cue_value_g=5.5, cue_arrival_s=101.03)
+    log.write("a", Judged(step(4.0, ic=101.0), None, None), 101.5)
+    log.write("a", Judged(step(6.0, ic=101.0), fb.cue_for(5.5), window, cue_time_s=101.042), 101.5)
+    log.write("a", Judged(None, fb.cue_for(5.5), window, cue_time_s=101.042), 101.6)  # a false cue
     log.close()
     table = np.genfromtxt(log.path, delimiter=",", names=True, dtype=None, encoding="utf-8")
-    assert table["cued"].tolist() == [0, 1] and log.cues == 1
-    assert table["ic_time_s"].tolist() == [1.0, 1.0] and table["latency_ms"].tolist() == [12.0, 12.0]
+    assert table["cued"].tolist() == [0, 1, 1] and log.cues == 2
+    assert table["ic_time_s"][:2].tolist() == [1.0, 1.0] and np.isnan(table["ic_time_s"][2])
+    assert np.isnan(table["latency_ms"][0]) and table["latency_ms"][1] == pytest.approx(12.0)
+    assert table["peak_latency_ms"][1] == pytest.approx(-8.0)  # the cue fired before the peak's packet came
+    assert table["cue_impact_g"][1] == 5.5 and table["impact_peak_g"][1] == 6.0 and table["landing_t_s"][1] == 1.0
     assert np.isnan(table["pitch_hz"][0]) and table["pitch_hz"][1] > 0
 
 
@@ -145,7 +170,8 @@ def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:
 
     async def feed() -> None:
         for i in range(0, session.n_samples, 40):
-            batch = Timed(session.t_s[i : i + 40], session.acc[i : i + 40], session.gyr[i : i + 40], float(i))
+            t = session.t_s[i : i + 40]
+            batch = Timed(t, session.acc[i : i + 40], session.gyr[i : i + 40], float(t[-1]), np.full(t.size, t[-1]))
             for listener in rec.listeners:
                 listener(rec, batch)
             while any(s.busy for s in live.sensors.values()):  # no faster than real time would be analysed
@@ -154,9 +180,14 @@ def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:
 
     asyncio.run(feed())
     log = np.genfromtxt(tmp_path / "run.feedback.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
+    contacts = log[np.isfinite(log["ic_time_s"])]
     offline = retrogait.analyze(session).steps
-    assert len(log) >= 0.95 * len(offline) and np.all(np.diff(log["ic_time_s"]) > 0)
-    assert log["cued"][:5].sum() == 0, "no cue while the baseline is taken"
-    assert bell.getvalue() == "\a" * int(log["cued"].sum())
+    assert len(contacts) >= 0.95 * len(offline) and np.all(np.diff(contacts["ic_time_s"]) > 0)
+    assert contacts["cued"][:5].sum() == 0, "no cue while the baseline is taken"
+    assert log["cued"].sum() > 0 and bell.getvalue() == "\a" * int(log["cued"].sum())
+    cued = log[log["cued"] == 1]
+    assert np.all(cued["cue_impact_g"] > cued["target_g"])
+    # a cue is decided within its landing's impact window, long before the contact is final
+    assert np.all(cued["cue_t_s"] < cued["t_s"])
     text = live.readout(rec)
     assert text is not None and "for " in text and "bac " in text and "target" in text

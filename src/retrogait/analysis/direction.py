@@ -539,23 +539,15 @@ def smooth_log_odds(
 ) -> FloatArray:
     """Posterior log-odds of a two-state Markov chain (forward/backward) given per-step evidence.
 
-    Forward-backward recursion in the log-odds domain: the prediction through a symmetric switch
-    probability p (``switch_probability``) maps log-odds f to ln(((1-p) e^f + p) / (p e^f + 1-p)).
-    Across a pause (longer than ``pause_s`` or than ``pause_median_intervals`` median intervals between
-    contacts) the chain forgets (p = 0.5); between contacts marked ``separated`` (m - 1,: standing still
-    between them) the direction changes with ``standing_switch_probability``. One O(1) scalar update per step.
+    Forward-backward recursion in the log-odds domain (:func:`predict_log_odds`), with the switch
+    probabilities of :func:`switch_probabilities`. One O(1) scalar update per step. The live path runs
+    the same chain causally (live/direction_filter.py: the forward pass and a fixed lag of this one).
     """
     m = log_odds.shape[0]
     if m == 0:
         return log_odds.astype(np.float64)
     gaps = np.diff(ic_time_s)
-    # a pause: longer than pause_s, or than pause_median_intervals times the usual interval between contacts
-    pause_s, switch = settings.pause_s, settings.switch_probability
-    limit = min(pause_s, settings.pause_median_intervals * float(np.median(gaps))) if gaps.size else pause_s
-    p = np.full(gaps.shape, switch)
-    if separated is not None:
-        p[separated] = max(settings.standing_switch_probability, switch)
-    p[gaps > limit] = 0.5
+    p = switch_probabilities(gaps, settings, separated, float(np.median(gaps)) if gaps.size else None)
     ev = np.nan_to_num(log_odds.astype(np.float64)).tolist()
     pl = p.tolist()
     fwd = [0.0] * m
@@ -563,17 +555,40 @@ def smooth_log_odds(
     acc = ev[0]
     fwd[0] = acc
     for i in range(1, m):
-        acc = _predict(acc, pl[i - 1]) + ev[i]
+        acc = predict_log_odds(acc, pl[i - 1]) + ev[i]
         fwd[i] = acc
     acc = 0.0
     for i in range(m - 2, -1, -1):
-        acc = _predict(acc + ev[i + 1], pl[i])
+        acc = predict_log_odds(acc + ev[i + 1], pl[i])
         bwd[i] = acc
     return np.asarray(fwd) + np.asarray(bwd)
 
 
-def _predict(f: float, p: float) -> float:
-    """Log-odds after one Markov step with switch probability p (numerically safe for large |f|)."""
+def switch_probabilities(
+    gaps_s: FloatArray,
+    settings: DirectionSettings = DirectionSettings(),
+    separated: NDArray[np.bool_] | None = None,
+    median_gap_s: float | None = None,
+) -> FloatArray:
+    """Probability (per gap between consecutive contacts, s) that the direction changes across it.
+
+    ``switch_probability`` within gait; across standing still (``separated``) at least
+    ``standing_switch_probability``; across a pause -- longer than ``pause_s`` or than
+    ``pause_median_intervals`` times ``median_gap_s`` (the usual interval between contacts) -- the
+    chain forgets (0.5).
+    """
+    pause_s, switch = settings.pause_s, settings.switch_probability
+    limit = min(pause_s, settings.pause_median_intervals * median_gap_s) if median_gap_s is not None else pause_s
+    p = np.full(np.shape(gaps_s), switch)
+    if separated is not None:
+        p[separated] = max(settings.standing_switch_probability, switch)
+    p[np.asarray(gaps_s) > limit] = 0.5
+    return p
+
+
+def predict_log_odds(f: float, p: float) -> float:
+    """Log-odds after one Markov step with switch probability p: ln(((1-p) e^f + p) / (p e^f + 1-p))
+    (numerically safe for large |f|)."""
     if p >= 0.5:
         return 0.0
     q = 1.0 - p

@@ -107,6 +107,10 @@ def impact_load(
         return out
     ic = contacts.ic_idx
     contact_s = timing["contact_time_s"].to_numpy()
+    if signals.placement in ("foot", "shank"):
+        # the leg's shock is a transient of the landing (peak within ~50 ms of contact): a fixed window
+        # ends when the contact is known, so the value can be judged as the samples arrive (live cues)
+        contact_s = np.full(m, np.nan)
     window = np.where(
         np.isfinite(contact_s),
         np.round(settings.stance_fraction * contact_s * fs),

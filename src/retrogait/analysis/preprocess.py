@@ -82,6 +82,7 @@ def preprocess(
         notes=tuple(notes),
         anterior_yaw_deg=yaw.yaw_deg,
         anterior_yaw_applied=yaw.applied,
+        sensor_to_body=rot,
     )
 
 
@@ -145,8 +146,13 @@ def _finite_rows(
 
 
 def _sample_rate(t: NDArray[np.float64]) -> float:
-    """Sample rate (Hz) from the median time step."""
-    return float(1.0 / np.median(np.diff(t)))
+    """Sample rate (Hz) from the median time step, rounded to 1 uHz.
+
+    Timestamps written with a few decimals step by 0.005 +- 1e-15 s: unrounded, which median a stretch
+    has would decide 200.000000000004 or 199.99999999997 Hz, and so ``int(0.05 * fs)`` (9 or 10 samples)
+    -- an analysis of the same samples must not depend on the float noise of the 15th digit (LIVE-6).
+    """
+    return round(float(1.0 / np.median(np.diff(t))), 6)
 
 
 def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:

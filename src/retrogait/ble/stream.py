@@ -228,7 +228,7 @@ class StreamAssembler:
         self.clock.observe(s[first + n - 1], arrival)
         self._grid_next = int(grid[keep][-1]) + 1
         gyr = d.gyr_dps[keep] if d.gyr_dps is not None else None
-        return self._finish(t, d.acc_ms2[keep], gyr, float(arrival.max()))
+        return self._finish(t, d.acc_ms2[keep], gyr, np.repeat(arrival, n)[keep])
 
     # --------------------------------------------------------------------- devices without a clock
 
@@ -262,9 +262,9 @@ class StreamAssembler:
         s = counts / rate
         t = self.clock.map(s)
         self.clock.observe(s[np.cumsum(n) - 1], arrival)
-        newest = float(arrival.max())
+        per_sample = np.repeat(arrival, n)
         if d.gyr_dps is None:
-            return self._finish(t, d.acc_ms2, None, newest)
+            return self._finish(t, d.acc_ms2, None, per_sample)
         # half samples (NaN in one stream: the twin was a malformed packet) keep their place in time
         acc_only, gyr_only = np.isnan(d.gyr_dps).any(axis=1), np.isnan(d.acc_ms2).any(axis=1)
         for stream, sel, values in (("acc", acc_only & ~gyr_only, d.acc_ms2), ("gyr", gyr_only & ~acc_only, d.gyr_dps)):
@@ -272,20 +272,25 @@ class StreamAssembler:
                 self._unpaired.append(PlacedUnpaired(stream, t[sel], values[sel]))
                 self.stats.unpaired_kept += int(sel.sum())
         row = ~acc_only & ~gyr_only
-        return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row], newest)
+        return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row], per_sample[row])
 
     # ------------------------------------------------------------------------------------ common
 
     def _finish(
-        self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None, arrival_s: float
+        self,
+        t: NDArray[np.float64],
+        acc: NDArray[np.float64],
+        gyr: NDArray[np.float64] | None,
+        arrival_s: NDArray[np.float64],
     ) -> Timed | None:
+        """Samples whose host time goes forward, with the arrival of the packet each came from."""
         keep = t > np.maximum.accumulate(np.concatenate([[self._last_host_s], t]))[:-1]
         if not keep.all():
             self.stats.duplicates += int((~keep).sum())
-            t, acc = t[keep], acc[keep]
+            t, acc, arrival_s = t[keep], acc[keep], arrival_s[keep]
             gyr = gyr[keep] if gyr is not None else None
         if t.size == 0:
             return None
         self._last_host_s = float(t[-1])
         self.stats.samples_written += int(t.size)
-        return Timed(t, acc, gyr, arrival_s)
+        return Timed(t, acc, gyr, float(arrival_s.max()), arrival_s)

@@ -109,13 +109,15 @@ class Timed:
     """Samples ready to be written: host times (s on the shared clock) and values.
 
     ``arrival_s``: host arrival (s, ``time.monotonic``) of the newest packet the samples came from
-    (NaN when unknown); the live path measures its latency from it.
+    (NaN when unknown); ``packet_arrival_s``: per sample, the arrival of the packet it came from (None
+    when unknown). The live path measures its latency from them.
     """
 
     t_host_s: NDArray[np.float64]
     acc_ms2: NDArray[np.float64]
     gyr_dps: NDArray[np.float64] | None
     arrival_s: float = float("nan")
+    packet_arrival_s: NDArray[np.float64] | None = None
 
     @staticmethod
     def join(first: Timed | None, second: Timed | None) -> Timed | None:
@@ -125,9 +127,13 @@ class Timed:
         gyr = None
         if first.gyr_dps is not None and second.gyr_dps is not None:
             gyr = np.concatenate([first.gyr_dps, second.gyr_dps])
+        packets = None
+        if first.packet_arrival_s is not None and second.packet_arrival_s is not None:
+            packets = np.concatenate([first.packet_arrival_s, second.packet_arrival_s])
         return Timed(
             np.concatenate([first.t_host_s, second.t_host_s]),
             np.concatenate([first.acc_ms2, second.acc_ms2]),
             gyr,
             float(np.fmax(first.arrival_s, second.arrival_s)),
+            packets,
         )

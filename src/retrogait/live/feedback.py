@@ -3,8 +3,9 @@ when peak tibial acceleration exceeds a target, higher the further above it), an
 per-direction read-out of the live view.
 
 Target: absolute (``target_g`` > 0, g above 1 g, the unit of ``impact_peak_g``) or a drop from a
-baseline: the median impact of the first ``baseline_steps`` contacts that have one, minus
-``target_drop_pct`` percent. While the baseline is being taken no cue sounds. Pitch:
+baseline: the median impact of the first ``baseline_steps`` committed contacts that have one, minus
+``target_drop_pct`` percent. While the baseline is being taken no cue sounds. The value judged is the
+impact trigger's running maximum at the moment it passes the target (live/trigger.py). Pitch:
 ``base_pitch_hz * 2 ** (pitch_per_excess_pct * excess_pct / 12)`` (semitones per percent above the
 target), at most ``max_pitch_hz``. Contacts at or below the target stay quiet.
 """
@@ -26,23 +27,24 @@ RUNNING_STEPS = 20
 
 @dataclass(frozen=True)
 class Cue:
-    """A cue decided for one contact.
+    """A cue: the impact that set it off and how it sounds.
 
     Attributes:
-        step: the contact.
-        target_g: the target in force when it was judged (g).
-        excess_pct: how far the impact was above the target (% of the target).
+        value_g: the impact window's running maximum when the cue fired (g above 1 g).
+        target_g: the target in force (g).
+        excess_pct: how far the value was above the target (% of the target).
         pitch_hz: pitch of the tone (Hz).
     """
 
-    step: LiveStep
+    value_g: float
     target_g: float
     excess_pct: float
     pitch_hz: float
 
 
 class ImpactFeedback:
-    """Judges committed contacts against the target (see the module docstring)."""
+    """The target (absolute, or a drop from the baseline of the first committed contacts) and the cue
+    for an impact value (see the module docstring)."""
 
     def __init__(self, settings: FeedbackSettings | None = None) -> None:
         self.settings = settings or FeedbackSettings()
@@ -59,22 +61,24 @@ class ImpactFeedback:
             return None
         return self.baseline_g * (1.0 - s.target_drop_pct / 100.0)
 
-    def judge(self, step: LiveStep) -> Cue | None:
-        """The cue for a contact, or None when it stays quiet (below target, no impact, baseline)."""
+    def add_contact(self, step: LiveStep) -> None:
+        """A committed contact (its offline impact): taken into the baseline until it is complete."""
         s = self.settings
-        if not np.isfinite(step.impact_peak_g):
-            return None
-        if s.target_g <= 0 and self.baseline_g is None:
-            self._baseline.append(step.impact_peak_g)
-            if len(self._baseline) >= s.baseline_steps:
-                self.baseline_g = float(np.median(self._baseline))
-            return None
+        if s.target_g > 0 or self.baseline_g is not None or not np.isfinite(step.impact_peak_g):
+            return
+        self._baseline.append(step.impact_peak_g)
+        if len(self._baseline) >= s.baseline_steps:
+            self.baseline_g = float(np.median(self._baseline))
+
+    def cue_for(self, value_g: float) -> Cue | None:
+        """The cue for an impact value, or None when it stays quiet (no target yet, at or below it)."""
+        s = self.settings
         target = self.target_g
-        if target is None or step.impact_peak_g <= target:
+        if target is None or not np.isfinite(value_g) or value_g <= target:
             return None
-        excess = 100.0 * (step.impact_peak_g - target) / target
+        excess = 100.0 * (value_g - target) / target
         pitch = min(s.base_pitch_hz * 2.0 ** (s.pitch_per_excess_pct * excess / 12.0), s.max_pitch_hz)
-        return Cue(step, target, excess, pitch)
+        return Cue(value_g, target, excess, pitch)
 
 
 class RunningStats:

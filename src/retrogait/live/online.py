@@ -1,42 +1,57 @@
-"""Online steps: a causal step detector that reuses the offline analysis stages.
+"""Online steps: the offline analysis stages on short windows of the live stream (LIVE-1, LIVE-6).
 
-Samples (host clock) go into a rolling window of ``OnlineSettings.window_s``. When it is due, the
-window is handed to the very stages ``retrogait.analyze`` runs (preprocess -> contacts -> timing ->
-impact -> direction), so every definition and setting is the offline one; only samples already
-received are used. A contact found in the window is committed (final, reported once) when the
-stance it starts is complete inside the window: its toe-off lies ``commit_after_toe_off_s`` before
-the newest sample, or ``max_wait_s`` has passed without a toe-off. Contacts are committed in time
-order; one within ``min_separation_s`` of a committed contact is that contact found again.
+There is no second step detector. The samples received (host clock) are kept for ``window_s``; at
+grid times ``hop_s`` apart (counted from the first sample) the newest ``window_s`` up to the grid time
+go through the very stages ``retrogait.analyze`` runs -- preprocess, contacts, timing, impact, the
+direction cues -- with the placement's ``AnalysisSettings``. Because windows end on the grid, what a
+contact is decided on is a function of the samples alone, not of when packets arrived or threads ran.
 
-The body frame: preprocessing takes the vertical from still stretches of its input (the quiet
-standing a recording starts with, docs/sensors.md), else from the mean over all of it. A window in
-the middle of a run has no still stretch, and its mean tilts with the gait in it (backward running
-reads ~10 % higher impacts in a window of its own than in the whole session). So the detector keeps
-the latest still stretch it has seen (``still_reference_s`` of it) and puts it in front of a window
-that has none: the window is analysed in the same standing frame as the whole recording.
+A contact found in a window is **committed** (reported once, final) when the window also holds the
+contacts of the stride after it (``lookahead_strides``: one-leg placements the next contact, both legs
+the next two) -- so its landing was searched with the context it has offline, the previous and the
+next mid-stance -- or ``max_wait_s`` after it without them (the wearer stopped), or when the
+recording ends. Contacts are committed in time order; one within ``min_separation_s`` of a committed
+contact is that contact found again. Its direction comes from the causal Markov filter with that same
+lag (live/direction_filter.py).
+
+The body frame: preprocessing takes the vertical from still stretches of its input, else from the
+mean over all of it, which tilts with the gait in a window in mid-run. So the detector keeps the
+latest still stretch it has seen (``still_reference_s``) and puts it in front of a window without one:
+every window is analysed in the standing frame of the recording. When the anterior sign is not known
+(no anterior axis declared), each window's +x is turned to agree with the previous window's, so the
+axis evidence of successive windows adds up.
+
+Work is split for the live runner: :meth:`OnlineStepDetector.windows_due` (cheap, on the thread that
+feeds samples) -> :func:`analyse_window` (pure, any thread) -> :meth:`OnlineStepDetector.commit`
+(cheap, on the feeding thread). :meth:`OnlineStepDetector.step` does all three.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import step_directions
-from retrogait.analysis.filters import in_g
+from retrogait.analysis.direction import direction_cues, standing_between
 from retrogait.analysis.impact import impact_load, step_timing
 from retrogait.analysis.preprocess import preprocess, still_mask
 from retrogait.analysis.settings import AnalysisSettings
+from retrogait.analysis.signals import BodySignals
+from retrogait.analysis.transient import LandingTransients
+from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
-from retrogait.live.settings import OnlineSettings
+from retrogait.live.direction_filter import OnlineDirection
+from retrogait.live.settings import OnlineSettings, TriggerSettings
+from retrogait.live.trigger import LandingRhythm, landing_jerks, peak_times
 from retrogait.session import Session, SessionMeta
 
-#: Placements whose sensor sees the landings of its own leg only (one contact per stride).
-ONE_LEG = ("foot", "shank")
-#: Committed contacts remembered for the step-time and scheduling estimates.
+#: Cue columns that decide the facing when the anterior sign is unknown (direction.facing_probability_from_cues).
+FACING_CUES = ("x_log_odds", "free_log_odds", "pitch_asymmetry_log_ratio", "strike_consistency")
+#: Committed contacts remembered for the step time.
 _HISTORY = 16
 
 
@@ -48,14 +63,15 @@ class LiveStep:
         ic_time_s: initial contact.
         to_time_s: toe-off (NaN when not found).
         peak_time_s: time of the impact peak sample (NaN without an impact).
-        impact_peak_g: offline definition (impact.py): body-z acceleration minus 1 g, peak over the
-            first half of stance (g).
-        direction: ``forward``, ``backward`` or ``unknown`` (direction.py, over the window's steps).
+        impact_peak_g: offline definition (impact.py): the largest impact-axis acceleration minus 1 g
+            in the impact window after contact (g).
+        direction: ``forward``, ``backward`` or ``unknown`` (causal filter, one stride of lag).
         direction_confidence: posterior probability of that direction (0..1).
         side: ``left``, ``right`` or ``unknown``.
         step_time_s: time since the previous committed contact (one-leg placements: half the
             stride), NaN after a pause or for the first contact.
-        ready_time_s: time of the newest sample when the contact became final.
+        ready_time_s: newest sample time of the window that committed it.
+        contact_time_s: toe-off minus initial contact (NaN without a toe-off).
     """
 
     ic_time_s: float
@@ -67,6 +83,7 @@ class LiveStep:
     side: str
     step_time_s: float
     ready_time_s: float
+    contact_time_s: float = float("nan")
 
     @property
     def cadence_spm(self) -> float:
@@ -74,63 +91,147 @@ class LiveStep:
         return 60.0 / self.step_time_s if np.isfinite(self.step_time_s) and self.step_time_s > 0 else float("nan")
 
 
+@dataclass(frozen=True)
+class Window:
+    """The samples one analysis sees: times relative to ``t0_s`` (host clock s), the still reference in front.
+
+    ``reference_x``: the previous window's anterior axis in sensor coordinates (keeps an unknown sign).
+    """
+
+    end_s: float
+    t0_s: float
+    t_s: NDArray[np.float64]
+    acc_ms2: NDArray[np.float64]
+    gyr_dps: NDArray[np.float64] | None
+    final: bool = False
+    reference_x: NDArray[np.float64] | None = None
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """What the offline stages found in one window.
+
+    ``steps`` (one row per contact, host clock): ``ic_time_s, to_time_s, impact_peak_g, peak_time_s,
+    side, evidence`` (summed direction log-odds, see direction_filter), ``separated`` (standing still
+    since the window's previous contact), ``landing_jerk_g_per_s`` and the FACING_CUES present.
+    ``sign_known``: the anterior sign was known; ``signals``: the window's body-frame signals (None when
+    the window could not be analysed).
+    """
+
+    end_s: float
+    final: bool
+    steps: pd.DataFrame
+    sign_known: bool
+    signals: BodySignals | None
+
+
+_STEP_COLUMNS = ("ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "side", "evidence", "separated",
+                 "landing_jerk_g_per_s")  # fmt: skip
+
+
 def analyse_window(
-    session: Session, placement: str, side: str | None, anterior_axis: str | None, settings: AnalysisSettings
-) -> pd.DataFrame:
-    """The offline stages, with the offline settings, on one window: ``ic_time_s, to_time_s,
-    impact_peak_g, peak_time_s, direction, direction_confidence, side`` per contact (times on the
-    window's clock); empty when the window cannot be analysed (too short, flat: the offline refusals)."""
-    columns = ["ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "direction", "direction_confidence", "side"]
+    window: Window,
+    meta: SessionMeta,
+    anterior_axis: str | None,
+    settings: AnalysisSettings,
+) -> WindowResult:
+    """The offline stages, with the offline settings, on one window (pure: safe in a worker thread).
+
+    A window the stages refuse (too short, flat: the offline one-line errors) gives no contacts.
+    """
+    empty = WindowResult(window.end_s, window.final, pd.DataFrame(columns=list(_STEP_COLUMNS)), True, None)
+    session = Session(window.t_s, window.acc_ms2, window.gyr_dps, meta)
     try:
         signals = preprocess(
-            session, placement, side, anterior_axis, settings=settings.preprocess, still=settings.still
+            session, meta.placement, meta.side, anterior_axis, settings=settings.preprocess, still=settings.still
         )
     except RetrogaitError:
-        return pd.DataFrame(columns=columns)
+        return empty
+    signals = _same_facing(signals, window.reference_x)
     contacts = detect_contacts(signals, settings.contacts, settings.still)
     if len(contacts) == 0:
-        return pd.DataFrame(columns=columns)
+        return replace(empty, signals=signals, sign_known=signals.anterior_sign_known)
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
-    direction = step_directions(signals, contacts, settings.direction)
+    transients = LandingTransients(signals, contacts, settings.transient)
+    cues = direction_cues(signals, contacts, settings.direction, transients)
+    separated = np.concatenate([[False], standing_between(signals, contacts, settings.direction)])
+    x = cues["x_log_odds"].to_numpy(dtype=float)
+    free = cues["free_log_odds"].to_numpy(dtype=float)
+    known = signals.anterior_sign_known
+    # the chained evidence of direction.forward_probability: both kinds with a known sign, else the axis
+    # evidence (relative to +x; the facing mixes it), or the frame-free evidence when there is none
+    evidence = x + free if known else (x if np.any(x != 0) else free)
     peak = load["impact_peak_g"].to_numpy(dtype=float)
-    out = pd.DataFrame(
+    lead = round(settings.impact.loading_lead_s * signals.fs_hz)
+    steps = pd.DataFrame(
         {
-            "ic_time_s": timing["ic_time_s"].to_numpy(dtype=float),
-            "to_time_s": timing["to_time_s"].to_numpy(dtype=float),
+            "ic_time_s": timing["ic_time_s"].to_numpy(dtype=float) + window.t0_s,
+            "to_time_s": timing["to_time_s"].to_numpy(dtype=float) + window.t0_s,
             "impact_peak_g": peak,
-            "peak_time_s": _peak_times(signals.t_s, in_g(signals.acc_ms2[:, 2]) - 1.0, contacts.ic_idx, peak),
-            "direction": direction["direction"].to_numpy(),
-            "direction_confidence": direction["direction_confidence"].to_numpy(dtype=float),
+            "peak_time_s": peak_times(signals, contacts.ic_idx, peak) + window.t0_s,
             "side": contacts.side.astype(object),
+            "evidence": evidence,
+            "separated": separated,
+            "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
         }
     )
-    return out
+    for name in FACING_CUES:
+        if name in cues:
+            steps[name] = cues[name].to_numpy(dtype=float)
+    if not known:  # axis evidence relative to +x: the facing is decided from these (direction_filter)
+        steps["facing"] = True
+    return WindowResult(window.end_s, window.final, steps, known, signals)
 
 
-def _peak_times(
-    t: NDArray[np.float64], axis_g: NDArray[np.float64], ic: NDArray[np.int64], peak: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Time of the first sample at or after each contact whose value is its reported impact peak."""
-    out = np.full(ic.size, np.nan)
-    for i, (start, value) in enumerate(zip(ic.tolist(), peak.tolist(), strict=True)):
-        if np.isfinite(value):
-            hit = np.flatnonzero(np.abs(axis_g[start:] - value) <= 1e-9 * max(1.0, abs(value)))
-            if hit.size:
-                out[i] = t[start + hit[0]]
-    return out
+def stances_seen(steps: pd.DataFrame, end_s: float) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Which of a window's contacts (``ic_time_s, to_time_s``) have their mid-stance, and which their
+    whole stance, inside the window (it ends at ``end_s``).
+
+    Mid-stance: half the window's typical contact time after the contact (without toe-offs in the
+    window -- lower back walking, no gyroscope -- half the typical interval between contacts). Whole
+    stance: the toe-off found, at least half the typical contact time after the contact (without
+    toe-offs: the mid-stance). A contact at the window's very end is often a lull of the swing taken
+    for a stance (the end is padded as a rest); a stance whose middle is not in the window does not
+    count as the next stride's (the commit rule), nor one without its toe-off for the trigger's timing.
+    """
+    ic = steps["ic_time_s"].to_numpy(dtype=float)
+    contact = steps["to_time_s"].to_numpy(dtype=float) - ic
+    has_to = np.isfinite(contact) & (contact > 0)
+    if has_to.any():
+        typical = float(np.median(contact[has_to]))
+        return np.asarray(ic + 0.5 * typical <= end_s), np.asarray(has_to & (contact >= 0.5 * typical))
+    interval = float(np.median(np.diff(ic))) if ic.size > 1 else 0.0
+    mid = np.asarray(ic + 0.5 * interval <= end_s)
+    return mid, mid
+
+
+def _same_facing(signals: BodySignals, reference_x: NDArray[np.float64] | None) -> BodySignals:
+    """With an unknown anterior sign, the body frame turned half round about z when its +x points
+    away from the previous window's (x -> -x, y -> -y): contacts do not change, cues keep their sign."""
+    rot = signals.sensor_to_body
+    if signals.anterior_sign_known or rot is None or reference_x is None or float(rot[0] @ reference_x) >= 0:
+        return signals
+    turn = np.array([-1.0, -1.0, 1.0])
+    return replace(
+        signals,
+        acc_ms2=signals.acc_ms2 * turn,
+        gyr_dps=signals.gyr_dps * turn if signals.gyr_dps is not None else None,
+        sensor_to_body=rot * turn[:, None],
+    )
 
 
 class OnlineStepDetector:
-    """Commits contacts from a live stream using only the samples received so far.
+    """Commits contacts from a live stream using only the samples received so far (see the module).
 
     Args:
         placement, side, anterior_axis: as the session header would give them.
         sample_rate_hz: nominal rate of the stream (Hz).
-        acc_range_g: the sensor's range (±g), for the clipping flags, or None.
-        settings: window and commit rule.
+        acc_range_g: the sensor's range (+-g), for the clipping flags, or None.
+        settings: windows and the commit rule.
         analysis: the offline settings the stages run with (default: the placement's preset, as
             ``retrogait analyze`` uses).
+        trigger: settings of the rhythm handed to the impact trigger.
     """
 
     def __init__(
@@ -142,33 +243,48 @@ class OnlineStepDetector:
         acc_range_g: float | None = None,
         settings: OnlineSettings | None = None,
         analysis: AnalysisSettings | None = None,
+        trigger: TriggerSettings | None = None,
     ) -> None:
         self.settings = settings or OnlineSettings()
         self.analysis = analysis or AnalysisSettings.for_placement(placement)
+        self.trigger_settings = trigger or TriggerSettings()
         self.placement = placement
         self.side = side
         self.anterior_axis = anterior_axis
         self.meta = SessionMeta(placement, sample_rate_hz, side=side, acc_range_g=acc_range_g)
+        self.one_leg = placement in ONE_LEG_PLACEMENTS
+        self._lookahead = round(self.settings.lookahead_strides * (1 if self.one_leg else 2))
         self._t = np.zeros(0)
         self._acc = np.zeros((0, 3))
         self._gyr: NDArray[np.float64] | None = None
-        self._last_run_s = -np.inf
+        self._grid0_s = math.nan
+        self._next_end_s = math.nan
         self._committed: list[LiveStep] = []
+        self._last_ic_s = -math.inf
         self._still: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None
+        self._reference_x: NDArray[np.float64] | None = None
+        self._direction = OnlineDirection(self.analysis.direction)
+        #: the body frame's vertical (sensor coordinates) of the latest analysis: the impact axis
+        self.vertical: NDArray[np.float64] | None = None
+        #: the gait's timing from the latest analysis, for the impact trigger
+        self.rhythm: LandingRhythm | None = None
         self.runs = 0
+        self.skipped = 0
 
     @property
     def newest_s(self) -> float:
         """Time of the newest sample received (s; -inf before any)."""
-        return float(self._t[-1]) if self._t.size else -np.inf
+        return float(self._t[-1]) if self._t.size else -math.inf
 
     def feed(self, t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64] | None) -> None:
         """Append samples (host clock s, m/s^2 with gravity, deg/s or None), in time order."""
         if t_s.size == 0:
             return
-        if self._t.size == 0:
+        if self._t.size == 0 and math.isnan(self._grid0_s):
             self._gyr = np.zeros((0, 3)) if gyr_dps is not None else None
-        keep = self._t >= float(t_s[-1]) - self.settings.window_s
+            self._grid0_s = float(t_s[0])
+            self._next_end_s = self._grid0_s + self.settings.hop_s
+        keep = self._t > float(t_s[-1]) - self.settings.window_s - self.settings.hop_s * self.settings.max_catch_up
         self._t = np.concatenate([self._t[keep], t_s])
         self._acc = np.concatenate([self._acc[keep], acc_ms2])
         if self._gyr is not None:
@@ -176,66 +292,35 @@ class OnlineStepDetector:
             self._gyr = np.concatenate([self._gyr[keep], new_gyr])
 
     def due(self) -> bool:
-        """Whether the window should be analysed now (hop passed, or the next contact is expected ready)."""
+        """Whether a grid time has passed since the last analysis."""
+        return self._t.size > 1 and self.newest_s >= self._next_end_s
+
+    def windows_due(self, final: bool = False) -> list[Window]:
+        """The windows of the grid times passed since the last call (oldest first; at most
+        ``max_catch_up``, older ones skipped and counted). ``final``: the recording ended, a last
+        window ends at the newest sample."""
         s = self.settings
-        newest = self.newest_s
-        since = newest - self._last_run_s
-        if since < s.min_interval_s:
-            return False
-        expected = self._expected_ready_s()
-        return since >= s.hop_s or self._last_run_s < expected <= newest
+        ends: list[float] = []
+        while self._t.size > 1 and self._next_end_s <= self.newest_s:
+            ends.append(self._next_end_s)
+            self._next_end_s += s.hop_s
+        if len(ends) > s.max_catch_up:
+            self.skipped += len(ends) - s.max_catch_up
+            ends = ends[-s.max_catch_up :]
+        windows = [self._window(end) for end in ends]
+        if final and self._t.size > 1:
+            windows.append(self._window(self.newest_s, final=True))
+        return [w for w in windows if w.t_s.size > 1]
 
-    def _expected_ready_s(self) -> float:
-        """When the next contact should become final, from the recent committed ones (inf if unknown)."""
-        recent = self._committed[-_HISTORY:]
-        if len(recent) < 3:
-            return np.inf
-        ic = np.asarray([c.ic_time_s for c in recent])
-        delay = np.median([c.ready_time_s - c.ic_time_s for c in recent])
-        return float(ic[-1] + np.median(np.diff(ic)) + delay)
-
-    def step(self, final: bool = False) -> list[LiveStep]:
-        """Analyse the window and return the contacts that became final (oldest first).
-
-        ``final``: the recording ended; every contact found is committed.
-        """
-        s = self.settings
-        if self._t.size < 2:
-            return []
-        self._last_run_s = self.newest_s
-        self.runs += 1
-        gyr = self._gyr if self._gyr is not None and np.isfinite(self._gyr).all() else None
-        t, acc, gyr = self._with_still_reference(self._t, self._acc, gyr)
-        t0 = float(self._t[0])
-        session = Session(t - t0, acc, gyr, self.meta)
-        found = analyse_window(session, self.placement, self.side, self.anterior_axis, self.analysis)
-        end = self.newest_s
-        new: list[LiveStep] = []
-        last_ic = self._committed[-1].ic_time_s if self._committed else -np.inf
-        col = {c: found[c].to_numpy() for c in found.columns}
-        for i in range(len(found)):
-            ic, to = float(col["ic_time_s"][i]) + t0, float(col["to_time_s"][i]) + t0
-            if ic <= last_ic + s.min_separation_s:
-                continue  # committed already (or older than the newest committed contact)
-            ready_at = to + s.commit_after_toe_off_s if np.isfinite(to) and to > ic else ic + s.max_wait_s
-            if ready_at > end and not final:
-                break  # later contacts wait as well: contacts are committed in order
-            step = LiveStep(
-                ic_time_s=ic,
-                to_time_s=to,
-                peak_time_s=float(col["peak_time_s"][i]) + t0,
-                impact_peak_g=float(col["impact_peak_g"][i]),
-                direction=str(col["direction"][i]),
-                direction_confidence=float(col["direction_confidence"][i]),
-                side=str(col["side"][i]),
-                step_time_s=self._step_time(ic, last_ic),
-                ready_time_s=min(ready_at, end),
-            )
-            new.append(step)
-            self._committed.append(step)
-            last_ic = ic
-        del self._committed[:-_HISTORY]
-        return new
+    def _window(self, end_s: float, final: bool = False) -> Window:
+        sel = (self._t <= end_s) & (self._t > end_s - self.settings.window_s)
+        t, acc = self._t[sel], self._acc[sel]
+        gyr = self._gyr[sel] if self._gyr is not None else None
+        if gyr is not None and not np.isfinite(gyr).all():
+            gyr = None
+        t, acc, gyr = self._with_still_reference(t, acc, gyr)
+        t0 = float(t[0]) if t.size else end_s
+        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x)
 
     def _with_still_reference(
         self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None
@@ -243,6 +328,8 @@ class OnlineStepDetector:
         """The window, with the latest still stretch seen before it in front when it has none itself."""
         rate = self.meta.sample_rate_hz
         need = round(self.settings.still_reference_s * rate)
+        if t.size < 3:
+            return t, acc, gyr
         still = np.flatnonzero(still_mask(acc, rate, self.analysis.still.window_s, self.analysis.still.std_ms2))
         if still.size >= need:
             run_end = still[-1] + 1  # the latest still run of the window becomes the reference
@@ -257,9 +344,87 @@ class OnlineStepDetector:
         joined_gyr = np.concatenate([ref_gyr, gyr]) if gyr is not None and ref_gyr is not None else None
         return np.concatenate([ref_t, t]), np.concatenate([ref_acc, acc]), joined_gyr
 
+    def analyse(self, window: Window) -> WindowResult:
+        """:func:`analyse_window` with this detector's header and settings."""
+        return analyse_window(window, self.meta, self.anterior_axis, self.analysis)
+
+    def step(self, final: bool = False) -> list[LiveStep]:
+        """Analyse the windows due and return the contacts that became final (oldest first).
+
+        ``final``: the recording ended; every contact found is committed.
+        """
+        out: list[LiveStep] = []
+        for window in self.windows_due(final):
+            out += self.commit(self.analyse(window))
+        return out
+
+    # ------------------------------------------------------------------------------- commit
+
+    def commit(self, result: WindowResult) -> list[LiveStep]:
+        """The contacts of ``result`` that are final now (see the module), in time order."""
+        self.runs += 1
+        if result.signals is not None:
+            rot = result.signals.sensor_to_body
+            if rot is not None:
+                self.vertical = rot[2].copy()
+                if result.signals.anterior_source != "none":
+                    self._reference_x = rot[0].copy()
+        steps = result.steps
+        if len(steps) == 0:
+            return []
+        mid_stance, whole = stances_seen(steps, result.end_s)
+        self.rhythm = LandingRhythm.of(steps[whole], self.trigger_settings.history_contacts) or self.rhythm
+        s = self.settings
+        ic = steps["ic_time_s"].to_numpy(dtype=float)
+        new: list[LiveStep] = []
+        for i in range(len(steps)):
+            if ic[i] <= self._last_ic_s + s.min_separation_s:
+                continue  # committed already (or older than the newest committed contact)
+            lag = [j for j in range(i + 1, len(steps)) if mid_stance[j]][: self._lookahead]
+            if len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s and not result.final:
+                break  # later contacts wait as well: contacts are committed in order
+            new.append(self._commit_one(steps, i, lag, result))
+        del self._committed[:-_HISTORY]
+        return new
+
+    def _commit_one(self, steps: pd.DataFrame, i: int, lag: list[int], result: WindowResult) -> LiveStep:
+        row = steps.iloc[i]
+        ic = float(row["ic_time_s"])
+        # standing between this contact and the previous committed one, when the window holds both
+        prev_in_window = (
+            i > 0 and abs(float(steps["ic_time_s"].iloc[i - 1]) - self._last_ic_s) < self.settings.min_separation_s
+        )
+        separated = bool(row["separated"]) if prev_in_window else False
+        facing = {c: float(row[c]) for c in FACING_CUES if c in steps} if "facing" in steps else None
+        direction, confidence = self._direction.decide(
+            float(row["evidence"]),
+            ic,
+            separated,
+            [float(steps["evidence"].iloc[j]) for j in lag],
+            [float(steps["ic_time_s"].iloc[j]) for j in lag],
+            [bool(steps["separated"].iloc[j]) for j in lag],
+            facing,
+        )
+        to = float(row["to_time_s"])
+        step = LiveStep(
+            ic_time_s=ic,
+            to_time_s=to,
+            peak_time_s=float(row["peak_time_s"]),
+            impact_peak_g=float(row["impact_peak_g"]),
+            direction=direction,
+            direction_confidence=confidence,
+            side=str(row["side"]),
+            step_time_s=self._step_time(ic, self._last_ic_s),
+            ready_time_s=result.end_s,
+            contact_time_s=to - ic if np.isfinite(to) and to > ic else float("nan"),
+        )
+        self._committed.append(step)
+        self._last_ic_s = ic
+        return step
+
     def _step_time(self, ic: float, previous_ic: float) -> float:
         interval = ic - previous_ic
         timing = self.analysis.timing  # the offline step-time limits (impact.step_timing)
-        if self.placement in ONE_LEG:
+        if self.one_leg:
             return interval / 2.0 if interval <= timing.max_stride_time_s else float("nan")
         return interval if interval <= timing.max_step_time_s else float("nan")

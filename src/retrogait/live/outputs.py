@@ -1,12 +1,15 @@
 """Where cues and steps go: system audio (sounddevice, optional extra ``live``), the terminal bell,
-Open Sound Control (python-osc) and the ``NAME.feedback.csv`` log. An output that cannot start (no
-library, no audio device, a bad OSC address) is left out with a one-line note; the others go on."""
+Open Sound Control (python-osc) and the ``NAME.feedback.csv`` log. A cue is sounded when it fires
+(within the landing's stride); the contact it belongs to is logged and sent when it is final. An
+output that cannot start (no library, no audio device, a bad OSC address) is left out with a one-line
+note; the others go on."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -15,14 +18,17 @@ import numpy as np
 from retrogait.errors import RetrogaitError
 from retrogait.live.feedback import Cue
 from retrogait.live.online import LiveStep
+from retrogait.live.trigger import ImpactWindow
 
 OUTPUT_NAMES = ("audio", "bell", "osc")
+#: OSC address of every cue as it fires: sensor, cue_impact_g, pitch_hz, landing_t_s (recording clock).
+OSC_CUE_ADDRESS = "/retrogait/cue"
 #: OSC address of every committed contact: sensor, impact_peak_g, direction, cadence_spm, ic_time_s,
 #: cued (0/1), pitch_hz (0 when quiet).
 OSC_STEP_ADDRESS = "/retrogait/step"
 FEEDBACK_HEADER = (
     "t_s,sensor,ic_time_s,peak_time_s,impact_peak_g,direction,direction_confidence,cadence_spm,"
-    "target_g,excess_pct,pitch_hz,cued,latency_ms\n"
+    "landing_t_s,cue_t_s,cue_impact_g,target_g,excess_pct,pitch_hz,cued,latency_ms,peak_latency_ms\n"
 )
 
 
@@ -30,12 +36,41 @@ class OutputUnavailable(RetrogaitError):
     """An output cannot be used here (missing library or device); the recording goes on without it."""
 
 
+@dataclass(frozen=True)
+class Judged:
+    """A committed contact and the cue its landing gave (if any), or a cue that matched no contact.
+
+    Attributes:
+        step: the contact (None: a cue whose landing the online detector did not confirm).
+        cue: the cue (None: the contact stayed quiet).
+        window: the trigger's window of this landing (None when the trigger did not recognise it).
+        cue_time_s: when the cue was handed to the outputs (``time.monotonic``, NaN without a cue).
+    """
+
+    step: LiveStep | None
+    cue: Cue | None
+    window: ImpactWindow | None
+    cue_time_s: float = float("nan")
+
+    @property
+    def latency_s(self) -> float:
+        """Arrival of the packet that decided the cue -> cue handed to the outputs (s; NaN without)."""
+        return self.cue_time_s - self.window.cue_arrival_s if self.window is not None else float("nan")
+
+    @property
+    def peak_latency_s(self) -> float:
+        """Arrival of the packet holding the window's peak -> cue (s; negative: the cue came first)."""
+        return self.cue_time_s - self.window.max_arrival_s if self.window is not None else float("nan")
+
+
 class CueOutput(Protocol):
-    """Receives every committed contact and its cue (None when it stayed quiet)."""
+    """Sounds or sends each cue as it fires, and each committed contact when it is final."""
 
     name: str
 
-    def emit(self, sensor: str, step: LiveStep, cue: Cue | None) -> None: ...
+    def cue(self, sensor: str, cue: Cue, landing_s: float) -> None: ...
+
+    def step(self, sensor: str, judged: Judged) -> None: ...
 
     def close(self) -> None: ...
 
@@ -69,9 +104,11 @@ class AudioOutput:
         fade = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.005)
         return (0.5 * np.sin(2 * np.pi * pitch_hz * t) * fade).astype(np.float32)
 
-    def emit(self, sensor: str, step: LiveStep, cue: Cue | None) -> None:
-        if cue is not None:
-            self._sd.play(self.tone(cue.pitch_hz), self.rate, blocking=False)
+    def cue(self, sensor: str, cue: Cue, landing_s: float) -> None:
+        self._sd.play(self.tone(cue.pitch_hz), self.rate, blocking=False)
+
+    def step(self, sensor: str, judged: Judged) -> None:
+        pass
 
     def close(self) -> None:
         self._sd.stop()
@@ -85,21 +122,24 @@ class BellOutput:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stderr
 
-    def emit(self, sensor: str, step: LiveStep, cue: Cue | None) -> None:
-        if cue is not None:
-            self.stream.write("\a")
-            self.stream.flush()
+    def cue(self, sensor: str, cue: Cue, landing_s: float) -> None:
+        self.stream.write("\a")
+        self.stream.flush()
+
+    def step(self, sensor: str, judged: Judged) -> None:
+        pass
 
     def close(self) -> None:
         pass
 
 
 class OscOutput:
-    """Every contact as an OSC message ``/retrogait/step`` over UDP (python-osc)."""
+    """Each cue as ``/retrogait/cue`` when it fires and each contact as ``/retrogait/step`` when it is
+    final, over UDP (python-osc). ``origin_s``: the recording clock's zero (``time.monotonic``)."""
 
     name = "osc"
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, origin_s: float = 0.0) -> None:
         host, _, port = target.rpartition(":")
         if not host or not port.isdigit():
             raise OutputUnavailable(f"--osc {target!r}: give HOST:PORT, e.g. 127.0.0.1:9000")
@@ -111,27 +151,37 @@ class OscOutput:
             self._client = SimpleUDPClient(host, int(port))
         except OSError as exc:
             raise OutputUnavailable(f"no OSC output to {target} ({exc.strerror or exc})") from None
+        self.origin_s = origin_s
 
-    def emit(self, sensor: str, step: LiveStep, cue: Cue | None) -> None:
+    def _send(self, address: str, values: list[Any]) -> None:
+        with contextlib.suppress(OSError):  # UDP: a receiver that went away must not stop the recording
+            self._client.send_message(address, values)
+
+    def cue(self, sensor: str, cue: Cue, landing_s: float) -> None:
+        self._send(OSC_CUE_ADDRESS, [sensor, float(cue.value_g), float(cue.pitch_hz), float(landing_s - self.origin_s)])
+
+    def step(self, sensor: str, judged: Judged) -> None:
+        step, cue = judged.step, judged.cue
+        if step is None:
+            return
         values: list[Any] = [
             sensor,
             float(step.impact_peak_g),
             step.direction,
             float(np.nan_to_num(step.cadence_spm)),
-            float(step.ic_time_s),
+            float(step.ic_time_s - self.origin_s),
             int(cue is not None),
             float(cue.pitch_hz) if cue is not None else 0.0,
         ]
-        with contextlib.suppress(OSError):  # UDP: a receiver that went away must not stop the recording
-            self._client.send_message(OSC_STEP_ADDRESS, values)
+        self._send(OSC_STEP_ADDRESS, values)
 
     def close(self) -> None:
         self._client.close()
 
 
 class FeedbackLog:
-    """``NAME.feedback.csv``: one line per committed contact (``cued`` 1 for a cue), on the
-    recording's clock (``t_s`` = when it was judged), flushed with each line."""
+    """``NAME.feedback.csv``: one line per committed contact and per cue that matched no contact, on the
+    recording's clock (``t_s`` = when the line was written), flushed and fsynced with each line."""
 
     name = "log"
 
@@ -142,17 +192,28 @@ class FeedbackLog:
         self._fh.write(FEEDBACK_HEADER)
         self.cues = 0
 
-    def write(self, sensor: str, step: LiveStep, cue: Cue | None, judged_s: float, latency_s: float) -> None:
+    def write(self, sensor: str, judged: Judged, written_s: float) -> None:
         o = self.origin_s
-        target = f"{cue.target_g:.4f}" if cue is not None else ""
-        excess = f"{cue.excess_pct:.2f}" if cue is not None else ""
-        pitch = f"{cue.pitch_hz:.1f}" if cue is not None else ""
-        self._fh.write(
-            f"{judged_s - o:.4f},{sensor},{step.ic_time_s - o:.4f},{step.peak_time_s - o:.4f},"
-            f"{step.impact_peak_g:.4f},{step.direction},"
-            f"{step.direction_confidence:.3f},{step.cadence_spm:.2f},{target},{excess},{pitch},"
-            f"{int(cue is not None)},{1000 * latency_s:.2f}\n"
+        step, cue, window = judged.step, judged.cue, judged.window
+
+        def num(value: float, digits: int, offset: float = 0.0) -> str:
+            return f"{value - offset:.{digits}f}" if np.isfinite(value) else ""
+
+        contact = (
+            f"{num(step.ic_time_s, 4, o)},{num(step.peak_time_s, 4, o)},{num(step.impact_peak_g, 4)},{step.direction},"
+            f"{step.direction_confidence:.3f},{num(step.cadence_spm, 2)}"
+            if step is not None
+            else ",,,,,"
         )
+        landing = num(window.onset_s, 4, o) if window is not None else ""
+        if cue is not None:
+            sound = (
+                f"{num(judged.cue_time_s, 4, o)},{cue.value_g:.4f},{cue.target_g:.4f},{cue.excess_pct:.2f},"
+                f"{cue.pitch_hz:.1f},1,{num(1000 * judged.latency_s, 2)},{num(1000 * judged.peak_latency_s, 2)}"
+            )
+        else:
+            sound = ",,,,,0,,"
+        self._fh.write(f"{written_s - o:.4f},{sensor},{contact},{landing},{sound}\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self.cues += int(cue is not None)

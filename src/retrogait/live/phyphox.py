@@ -419,7 +419,7 @@ class PhyphoxRecorder(SensorRecorder):
         if host.size:
             self.status.stats.samples_written += int(host.size)
             self.status.stats.packets += 1
-            await self._write(Timed(host, acc, gyr, arrival_s))
+            await self._write(Timed(host, acc, gyr, arrival_s, np.full(host.size, arrival_s)))  # the releasing poll
 
     def _count_gaps(self, t: NDArray[np.float64]) -> None:
         """Steps over 1.5 periods of experiment time are gaps (the phone lost samples, a pause)."""

@@ -1,10 +1,16 @@
-"""Live feedback during a recording: one online step detector per sensor, fed as samples are written;
-each sensor's window is analysed in its own worker thread (so BLE reception never waits for it, and
-one sensor's analysis never queues behind another's) and each committed contact is judged, sent to
-the outputs, logged in ``NAME.feedback.csv`` and counted per direction.
+"""Live feedback during a recording. Per sensor, as each batch of samples is written:
 
-Latency of a cue (``latency_ms`` in the log): from the arrival of the newest packet whose samples
-the deciding analysis saw to the moment the cue was handed to the outputs.
+* the impact trigger (live/trigger.py) sees it at once, on the recording's event loop, and a cue goes
+  to the outputs in the same call when the landing's impact window passes the target;
+* the online detector (live/online.py) keeps it; when an analysis grid time has passed, the window
+  goes to the offline stages in the sensor's own worker thread (BLE reception never waits for it,
+  one sensor's analysis never queues behind another's); the contacts that became final are matched to
+  the trigger's windows, logged in ``NAME.feedback.csv``, sent to OSC and counted per direction, and the
+  analysis hands the trigger the vertical and the gait's timing.
+
+Latency of a cue (``latency_ms`` in the log): from the arrival of the packet that decided it to the
+moment the cue was handed to the outputs; ``peak_latency_ms``: from the arrival of the packet holding
+the window's peak (negative when the cue came earlier, from a sample above the target before the peak).
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ import numpy as np
 
 from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec, record
 from retrogait.ble.timing import Timed
-from retrogait.live.feedback import ImpactFeedback, RunningStats
-from retrogait.live.online import LiveStep, OnlineStepDetector
-from retrogait.live.outputs import CueOutput, FeedbackLog, feedback_path
-from retrogait.live.settings import FeedbackSettings, OnlineSettings
+from retrogait.live.feedback import Cue, ImpactFeedback, RunningStats
+from retrogait.live.online import LiveStep, OnlineStepDetector, Window, WindowResult
+from retrogait.live.outputs import CueOutput, FeedbackLog, Judged, feedback_path
+from retrogait.live.settings import FeedbackSettings, OnlineSettings, TriggerSettings
+from retrogait.live.trigger import ImpactTrigger, ImpactWindow
 
 
 @dataclass
@@ -30,22 +37,24 @@ class SensorLive:
 
     label: str
     detector: OnlineStepDetector
+    trigger: ImpactTrigger
     feedback: ImpactFeedback
     log: FeedbackLog
     pool: ThreadPoolExecutor
     stats: RunningStats = field(default_factory=RunningStats)
-    newest_arrival_s: float = float("nan")
     busy: bool = False
-    latencies_s: list[float] = field(default_factory=list)
+    #: the cues of windows not yet matched to a contact: window id -> (cue, time handed to the outputs)
+    cues: dict[int, tuple[Cue, float]] = field(default_factory=dict)
+    judged: list[Judged] = field(default_factory=list)
     #: CPU time of each window analysis (s), to tell computing from waiting for a core
     analysis_cpu_s: list[float] = field(default_factory=list)
 
-    def analyse(self, final: bool) -> list[LiveStep]:
-        """One window analysis (in the sensor's worker thread)."""
+    def analyse(self, windows: list[Window]) -> list[WindowResult]:
+        """The window analyses due (in the sensor's worker thread)."""
         cpu0 = time.thread_time()
-        steps = self.detector.step(final)
+        results = [self.detector.analyse(w) for w in windows]
         self.analysis_cpu_s.append(time.thread_time() - cpu0)
-        return steps
+        return results
 
 
 class LiveFeedback:
@@ -56,12 +65,14 @@ class LiveFeedback:
         outputs: list[CueOutput],
         feedback: FeedbackSettings | None = None,
         online: OnlineSettings | None = None,
+        trigger: TriggerSettings | None = None,
     ) -> None:
         self.outputs = outputs
         self.feedback_settings = feedback or FeedbackSettings()
         self.online_settings = online or OnlineSettings()
+        self.trigger_settings = trigger or TriggerSettings()
         self.sensors: dict[int, SensorLive] = {}
-        self._pending: set[asyncio.Future[list[LiveStep]]] = set()
+        self._pending: set[asyncio.Future[list[WindowResult]]] = set()
 
     def attach(self, recorder: SensorRecorder) -> None:
         recorder.listeners.append(self._on_samples)
@@ -93,10 +104,13 @@ class LiveFeedback:
                 anterior_axis=spec.anterior_axis,
                 acc_range_g=rec.info.acc_range_g,
                 settings=self.online_settings,
+                trigger=self.trigger_settings,
             )
+            trigger = ImpactTrigger(spec.placement, rec.info.rate_hz, detector.analysis.impact, self.trigger_settings)
             log = FeedbackLog(feedback_path(spec.out), rec.origin_s)
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"retrogait-live-{len(self.sensors)}")
-            live = SensorLive(spec.label, detector, ImpactFeedback(self.feedback_settings), log, pool)
+            feedback = ImpactFeedback(self.feedback_settings)
+            live = SensorLive(spec.label, detector, trigger, feedback, log, pool)
             self.sensors[id(rec)] = live
         return live
 
@@ -104,35 +118,62 @@ class LiveFeedback:
         live = self._sensor(rec)
         if live is None:
             return
+        arrival = (
+            timed.packet_arrival_s
+            if timed.packet_arrival_s is not None
+            else np.full(timed.t_host_s.size, timed.arrival_s)
+        )
+        for window in live.trigger.feed(timed.t_host_s, timed.acc_ms2, arrival, live.feedback.target_g):
+            self._sound(live, window)
         live.detector.feed(timed.t_host_s, timed.acc_ms2, timed.gyr_dps)
-        live.newest_arrival_s = timed.arrival_s
         if not live.busy and live.detector.due():
-            self._analyse(live)
+            self._analyse(live, live.detector.windows_due())
 
-    def _analyse(self, live: SensorLive, final: bool = False) -> asyncio.Future[list[LiveStep]]:
+    def _sound(self, live: SensorLive, window: ImpactWindow) -> None:
+        """A cue fired: to the outputs now (the log line follows when its contact is final)."""
+        cue = live.feedback.cue_for(window.cue_value_g)
+        if cue is None:
+            return
+        for out in self.outputs:
+            out.cue(live.label, cue, window.onset_s)
+        live.cues[id(window)] = (cue, time.monotonic())
+
+    def _analyse(self, live: SensorLive, windows: list[Window]) -> asyncio.Future[list[WindowResult]]:
         live.busy = True
-        arrival = live.newest_arrival_s
-        future = asyncio.get_running_loop().run_in_executor(live.pool, live.analyse, final)
+        future = asyncio.get_running_loop().run_in_executor(live.pool, live.analyse, windows)
         self._pending.add(future)
 
-        def done(f: asyncio.Future[list[LiveStep]]) -> None:
+        def done(f: asyncio.Future[list[WindowResult]]) -> None:
             self._pending.discard(f)
             live.busy = False
             if not f.cancelled() and f.exception() is None:
-                self._deliver(live, f.result(), arrival)
+                for result in f.result():
+                    self._deliver(live, live.detector.commit(result))
+                live.trigger.update(live.detector.vertical, live.detector.rhythm)
 
         future.add_done_callback(done)
         return future
 
-    def _deliver(self, live: SensorLive, steps: list[LiveStep], arrival_s: float) -> None:
+    def _deliver(self, live: SensorLive, steps: list[LiveStep]) -> None:
         for step in steps:
-            cue = live.feedback.judge(step)
-            for out in self.outputs:
-                out.emit(live.label, step, cue)
-            judged = time.monotonic()
-            latency = judged - arrival_s if np.isfinite(arrival_s) else float("nan")
-            live.latencies_s.append(latency)
-            live.log.write(live.label, step, cue, judged, latency)
+            window = live.trigger.take_matching(step.ic_time_s)
+            for orphan in live.trigger.take_unmatched(step.ic_time_s):
+                self._judge(live, None, orphan)
+            live.feedback.add_contact(step)
+            self._judge(live, step, window)
+
+    def _judge(self, live: SensorLive, step: LiveStep | None, window: ImpactWindow | None) -> None:
+        sounded = live.cues.pop(id(window), None) if window is not None else None
+        if step is None and sounded is None:
+            return  # a landing the trigger recognised but the analysis did not confirm, and no cue: nothing heard
+        cue: Cue | None = sounded[0] if sounded is not None else None
+        cue_time = sounded[1] if sounded is not None else float("nan")
+        judged = Judged(step, cue, window, cue_time)
+        live.judged.append(judged)
+        for out in self.outputs:
+            out.step(live.label, judged)
+        live.log.write(live.label, judged, time.monotonic())
+        if step is not None:
             live.stats.add(step, cue is not None)
 
     async def finish(self) -> None:
@@ -140,7 +181,9 @@ class LiveFeedback:
         if self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
         for live in self.sensors.values():
-            await self._analyse(live, final=True)
+            await self._analyse(live, live.detector.windows_due(final=True))
+            for orphan in live.trigger.take_unmatched(np.inf):
+                self._judge(live, None, orphan)
         for live in self.sensors.values():
             live.log.close()
             live.pool.shutdown(wait=True)

@@ -12,33 +12,56 @@ from retrogait.analysis.settings_fields import Stage, quantity
 
 @dataclass(frozen=True)
 class OnlineSettings(Stage):
-    """When the rolling window is analysed and when a contact found in it is final (live/online.py).
+    """Which samples each analysis sees and when a contact found in it is final (live/online.py, LIVE-6).
 
-    The lower-back step period is estimated over 6 s windows and the vertical over the still or whole
-    window: 8 s holds several strides at a walk. A contact is final once its toe-off lies
-    ``commit_after_toe_off_s`` inside the window (the stance, so its impact window of half a stance,
-    is complete), or ``max_wait_s`` after it without a toe-off.
+    The window ends on a grid of ``hop_s`` from the first sample, so what a contact is decided on does
+    not depend on when packets arrive or threads run. ``window_s`` is short enough that its local
+    stride estimate follows a change of gait within a few strides (the landing search reaches back
+    0.45 strides from mid-stance) and long enough for two strides of a slow walk.
     """
 
     TABLE = "online"
-    ORDERED = (("min_interval_s", "hop_s"),)
 
-    window_s: float = quantity(8.0, "s", "rolling window handed to the offline stages", 2.0, 120.0)
-    commit_after_toe_off_s: float = quantity(
-        0.03, "s", "a contact is final once its toe-off lies this far inside the window", 0.0, 1.0
+    window_s: float = quantity(4.0, "s", "each analysis sees the newest samples of this span", 2.0, 120.0)
+    hop_s: float = quantity(
+        0.25, "s", "analyses end on a grid this far apart, counted from the first sample", 0.01, 5.0
     )
-    max_wait_s: float = quantity(
-        0.5, "s", "...or this long after it when no toe-off is found (lower-back walking, no gyro)", 0.05, 3.0
+    lookahead_strides: float = quantity(
+        1.0, "strides", "a contact is final once the window holds the contacts of this many strides after it", 0.0, 4.0
     )
+    max_wait_s: float = quantity(2.0, "s", "...or this long after it without them (the wearer stopped)", 0.2, 10.0)
     min_separation_s: float = quantity(
         0.11, "s", "a contact this close to a committed one is that contact found again (half the shortest step)",
         0.01, 1.0,
     )  # fmt: skip
-    hop_s: float = quantity(0.25, "s", "the window is analysed at least this often while samples arrive", 0.01, 5.0)
-    min_interval_s: float = quantity(0.04, "s", "...and at most this often", 0.001, 5.0)
     still_reference_s: float = quantity(
         1.5, "s", "latest still stretch kept and put in front of a window without one (standing frame)", 0.25, 1e9
     )
+    max_catch_up: int = quantity(
+        8, "windows", "grid windows analysed in a row when behind; older ones are skipped (counted)", 1, 1000
+    )
+
+
+@dataclass(frozen=True)
+class TriggerSettings(Stage):
+    """The causal impact trigger: when a landing is recognised as the samples arrive (live/trigger.py, LIVE-7).
+
+    The impact value and its window are the offline ones (impact.py); these settings only say where a
+    landing begins: after ``gate_airborne_fraction`` of the typical swing (or flight) since the last
+    toe-off, at the first sample whose impact-axis jerk reaches ``landing_jerk_fraction`` of the
+    recent landings' (the landing is the sharpest change of the stride: the ground stops the segment).
+    """
+
+    TABLE = "trigger"
+
+    gate_airborne_fraction: float = quantity(
+        0.7, "1", "a landing is looked for once this share of the typical swing since the last toe-off passed",
+        0.0, 1.0,
+    )  # fmt: skip
+    landing_jerk_fraction: float = quantity(
+        0.8, "1", "a landing: the impact-axis jerk reaches this share of the recent landings' median", 0.05, 1.0
+    )
+    history_contacts: int = quantity(8, "contacts", "recent contacts whose timing and landing jerk are used", 3, 100)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,280 @@
+"""Impact cues within the stride: a causal trigger on the offline impact definition (LIVE-7).
+
+Offline (impact.py) a contact's impact is the largest impact-axis acceleration minus 1 g in its window,
+from ``loading_lead_s`` before the initial contact to ``window_s`` after it (foot, shank) or to half the
+contact time (lower back). The trigger evaluates that quantity on that axis -- body z of the standing
+frame, the vertical of the detector's latest window -- while the window fills, batch by batch. What
+it cannot know from the past alone is where the window starts, so it recognises the landing:
+
+* the gate: once ``gate_airborne_fraction`` of the typical swing (flight) since the last toe-off has
+  passed -- from the latest window analysis, or from the trigger's own last landing when the analysis
+  has not seen it yet;
+* the landing: the first sample after the gate whose impact-axis jerk reaches ``landing_jerk_fraction``
+  of the recent landings' median (the ground stopping the segment is the sharpest change of a stride).
+
+Its window is then [landing - lead, landing + the impact window] (lower back: half the typical contact
+time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
+target, and the excess at that moment sets the pitch. The value logged is the contact's offline impact,
+committed later by the online detector; trigger windows are matched to contacts by time, and a cue
+without a contact is logged as such (a false cue).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from retrogait.analysis.filters import in_g
+from retrogait.analysis.settings import ImpactSettings
+from retrogait.analysis.signals import BodySignals
+from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
+from retrogait.live.settings import TriggerSettings
+
+#: Samples of the stream kept for looking back from a landing (s).
+_HISTORY_S = 0.5
+
+
+def impact_axis_g(acc_ms2: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The impact axis (body z) of body-frame acceleration minus 1 g (g), as impact.impact_load reads it."""
+    return np.asarray(in_g(acc_ms2[:, 2]) - 1.0)
+
+
+def landing_jerks(signals: BodySignals, ic_idx: NDArray[np.int64], lead: int) -> NDArray[np.float64]:
+    """Per contact, the largest |jerk| of the impact axis (g/s) within ``lead`` samples of the contact:
+    how sharply this wearer's landings change the impact axis (sets the trigger's landing level)."""
+    axis = impact_axis_g(signals.acc_ms2)
+    jerk = np.abs(np.diff(axis, prepend=axis[:1])) * signals.fs_hz
+    if ic_idx.size == 0:
+        return np.zeros(0)
+    idx = np.clip(ic_idx[:, None] + np.arange(-lead, lead + 1)[None, :], 0, jerk.size - 1)
+    return np.asarray(jerk[idx].max(axis=1))
+
+
+def peak_times(signals: BodySignals, ic_idx: NDArray[np.int64], peak: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Time (s, the signals' clock) of each contact's impact peak sample: the first sample from the
+    impact window's start whose value is the reported peak (NaN without a peak)."""
+    axis = impact_axis_g(signals.acc_ms2)
+    t = signals.t_s
+    lead = round(0.1 * signals.fs_hz)  # the window starts loading_lead_s (<= 0.1 s in its bounds) before
+    out = np.full(ic_idx.size, np.nan)
+    for i, (start, value) in enumerate(zip(ic_idx.tolist(), peak.tolist(), strict=True)):  # per step
+        if np.isfinite(value):
+            lo = max(start - lead, 0)
+            hit = np.flatnonzero(np.abs(axis[lo:] - value) <= 1e-9 * max(1.0, abs(value)))
+            if hit.size:
+                out[i] = t[lo + hit[0]]
+    return out
+
+
+@dataclass(frozen=True)
+class LandingRhythm:
+    """The gait's timing from the latest window analysis (host clock s; NaN where unknown)."""
+
+    last_ic_s: float
+    last_to_s: float
+    interval_s: float
+    contact_s: float
+    airborne_s: float
+    landing_jerk_g_per_s: float
+
+    @classmethod
+    def of(cls, steps: pd.DataFrame, history: int) -> LandingRhythm | None:
+        """From a window's whole stances (``ic_time_s, to_time_s, landing_jerk_g_per_s``; the last
+        ``history`` of them, online.stances_seen); None with fewer than 3."""
+        recent = steps.iloc[-history:]
+        if len(recent) < 3:
+            return None
+        ic = recent["ic_time_s"].to_numpy(dtype=float)
+        to = recent["to_time_s"].to_numpy(dtype=float)
+        contact = to - ic
+        contact = contact[np.isfinite(contact) & (contact > 0)]
+        airborne = ic[1:] - to[:-1]
+        airborne = airborne[np.isfinite(airborne) & (airborne > 0)]
+        return cls(
+            last_ic_s=float(ic[-1]),
+            last_to_s=float(to[-1]),
+            interval_s=float(np.median(np.diff(ic))),
+            contact_s=float(np.median(contact)) if contact.size else math.nan,
+            airborne_s=float(np.median(airborne)) if airborne.size else math.nan,
+            landing_jerk_g_per_s=float(np.median(recent["landing_jerk_g_per_s"].to_numpy(dtype=float))),
+        )
+
+
+@dataclass
+class ImpactWindow:
+    """One recognised landing and its impact window (host clock s; ``*_arrival_s``: ``time.monotonic``
+    arrival of the packet holding that sample).
+
+    ``max_g``/``max_time_s``/``max_arrival_s``: the running maximum so far (final once ``closed``);
+    ``cue_value_g``: the running maximum when the cue fired, ``cue_arrival_s`` the arrival of the packet
+    that decided it (NaN without a cue).
+    """
+
+    onset_s: float
+    start_s: float
+    end_s: float
+    max_g: float = -math.inf
+    max_time_s: float = math.nan
+    max_arrival_s: float = math.nan
+    cue_value_g: float = math.nan
+    cue_arrival_s: float = math.nan
+    closed: bool = False
+
+    @property
+    def cued(self) -> bool:
+        return math.isfinite(self.cue_value_g)
+
+
+class ImpactTrigger:
+    """Recognises landings and decides cues as samples arrive (see the module).
+
+    Args:
+        placement: the sensor's placement (which impact window applies).
+        sample_rate_hz: nominal rate (Hz), for the jerk.
+        impact: the offline impact settings (window, lead).
+        settings: the gate and the landing level.
+    """
+
+    def __init__(
+        self, placement: str, sample_rate_hz: float, impact: ImpactSettings, settings: TriggerSettings | None = None
+    ) -> None:
+        self.placement = placement
+        self.fs = sample_rate_hz
+        self.impact = impact
+        self.settings = settings or TriggerSettings()
+        self.vertical: NDArray[np.float64] | None = None
+        self.rhythm: LandingRhythm | None = None
+        self._t = np.zeros(0)
+        self._axis = np.zeros(0)
+        self._jerk = np.zeros(0)
+        self._arrival = np.zeros(0)
+        self._open: ImpactWindow | None = None
+        self._last_onset_s = -math.inf
+        self._last_end_s = -math.inf
+        self._windows: list[ImpactWindow] = []  # closed or open, not yet matched to a contact
+
+    def update(self, vertical: NDArray[np.float64] | None, rhythm: LandingRhythm | None) -> None:
+        """What the latest window analysis says: the impact axis (sensor coordinates) and the gait's timing."""
+        if vertical is not None:
+            self.vertical = vertical
+        if rhythm is not None:
+            self.rhythm = rhythm
+
+    def feed(
+        self,
+        t_s: NDArray[np.float64],
+        acc_ms2: NDArray[np.float64],
+        arrival_s: NDArray[np.float64],
+        target_g: float | None,
+    ) -> list[ImpactWindow]:
+        """Take a batch (host clock s, sensor-frame m/s^2 with gravity, per-sample packet arrival) and
+        return the windows whose running maximum first exceeded ``target_g`` in it (None: no cues)."""
+        if t_s.size == 0 or self.vertical is None:
+            return []
+        axis = acc_ms2 @ self.vertical / STANDARD_GRAVITY_MS2 - 1.0
+        before = self._axis[-1:] if self._axis.size else axis[:1]
+        jerk = np.abs(np.diff(np.concatenate([before, axis]))) * self.fs
+        keep = self._t > float(t_s[-1]) - _HISTORY_S
+        first_new = int(keep.sum())
+        self._t = np.concatenate([self._t[keep], t_s])
+        self._axis = np.concatenate([self._axis[keep], axis])
+        self._jerk = np.concatenate([self._jerk[keep], jerk])
+        self._arrival = np.concatenate([self._arrival[keep], np.broadcast_to(arrival_s, t_s.shape)])
+        cued: list[ImpactWindow] = []
+        position = first_new
+        while True:  # one pass per landing event, not per sample
+            if self._open is None:
+                k = self._landing(position)
+                if k is None:
+                    break
+                self._open = self._start(float(self._t[k]))
+            window = self._open
+            if self._advance(window, target_g):
+                cued.append(window)
+            if self._t[-1] < window.end_s:
+                break
+            window.closed = True
+            self._open = None
+            self._last_end_s = window.end_s
+            position = int(np.searchsorted(self._t, window.end_s, side="right"))
+        return cued
+
+    def _landing(self, position: int) -> int | None:
+        """Index (into the history) of the first landing sample from ``position``, or None."""
+        r = self.rhythm
+        if r is None or not math.isfinite(r.landing_jerk_g_per_s):
+            return None
+        gate = self.gate_s()
+        level = self.settings.landing_jerk_fraction * r.landing_jerk_g_per_s
+        hit = np.flatnonzero((self._t[position:] >= gate) & (self._jerk[position:] >= level))
+        return position + int(hit[0]) if hit.size else None
+
+    def gate_s(self) -> float:
+        """From when a landing is looked for (host clock s): ``gate_airborne_fraction`` of the typical
+        swing after the last toe-off (see the module); never inside the last window."""
+        r = self.rhythm
+        if r is None:
+            return math.inf
+        last_ic, last_to = r.last_ic_s, r.last_to_s
+        if self._last_onset_s > last_ic + 0.5 * r.interval_s:  # the trigger saw a landing the analysis has not
+            last_ic, last_to = self._last_onset_s, math.nan
+        contact = r.contact_s if math.isfinite(r.contact_s) else 0.0
+        toe_off = last_to if math.isfinite(last_to) and last_to > last_ic else last_ic + contact
+        airborne = r.airborne_s if math.isfinite(r.airborne_s) else max(r.interval_s - contact, 0.0)
+        return max(toe_off + self.settings.gate_airborne_fraction * airborne, self._last_end_s)
+
+    def window_s(self) -> float:
+        """Length of the impact window after the landing (s): impact.impact_load's for this placement."""
+        r = self.rhythm
+        if self.placement not in ONE_LEG_PLACEMENTS and r is not None and math.isfinite(r.contact_s):
+            return self.impact.stance_fraction * r.contact_s
+        return self.impact.window_s
+
+    def _start(self, onset_s: float) -> ImpactWindow:
+        window = ImpactWindow(onset_s, onset_s - self.impact.loading_lead_s, onset_s + self.window_s())
+        self._last_onset_s = onset_s
+        self._windows.append(window)
+        return window
+
+    def _advance(self, w: ImpactWindow, target_g: float | None) -> bool:
+        """The running maximum of ``w`` over the samples received; True when the cue fires now."""
+        lo = int(np.searchsorted(self._t, w.start_s, side="left"))  # a window spans a few dozen samples
+        hi = int(np.searchsorted(self._t, w.end_s, side="right"))
+        if hi <= lo:
+            return False
+        seg = self._axis[lo:hi]
+        k = int(np.argmax(seg))
+        if seg[k] > w.max_g:
+            w.max_g, w.max_time_s, w.max_arrival_s = float(seg[k]), float(self._t[lo + k]), float(self._arrival[lo + k])
+        if w.cued or target_g is None or w.max_g <= target_g:
+            return False
+        # decided by the first sample above the target, but not before the landing was recognised
+        above = lo + int(np.argmax(seg > target_g)) if (seg > target_g).any() else lo + k
+        decided = max(above, int(np.searchsorted(self._t, w.onset_s)))
+        w.cue_value_g = w.max_g
+        w.cue_arrival_s = float(self._arrival[min(decided, self._t.size - 1)])
+        return True
+
+    # ------------------------------------------------------------------------- matching to contacts
+
+    def take_matching(self, ic_time_s: float) -> ImpactWindow | None:
+        """The window of the landing at ``ic_time_s`` (its onset within the impact window of it), removed."""
+        tolerance = self.window_s() + self.impact.loading_lead_s
+        best = None
+        for w in self._windows:
+            off = abs(w.onset_s - ic_time_s)
+            if off <= tolerance and (best is None or off < abs(best.onset_s - ic_time_s)):
+                best = w
+        if best is not None:
+            self._windows.remove(best)
+        return best
+
+    def take_unmatched(self, before_s: float) -> list[ImpactWindow]:
+        """Closed windows that ended before ``before_s`` and matched no contact (removed)."""
+        old = [w for w in self._windows if w.closed and w.end_s < before_s]
+        self._windows = [w for w in self._windows if w not in old]
+        return old
