@@ -4,6 +4,7 @@ malformed: every sample ends up once, as a row or as an unpaired sample, and row
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from retrogait.ble.emulator import encoders
 from retrogait.ble.profiles.base import Decoded, StreamInfo
@@ -91,8 +92,10 @@ def _unpaired_index(profile: PolarPmd, placed: list[PlacedUnpaired], stream: str
     return sorted(k for p in placed if p.stream == stream for k in to_index(profile, p.values).tolist())
 
 
-def test_polar_clock_restart_decides_waiting_samples_on_the_old_clock_first() -> None:
+def test_polar_clock_restart_decides_waiting_samples_on_the_old_clock_first(monkeypatch: pytest.MonkeyPatch) -> None:
     profile = _polar()
+    # frames whose continuity cannot be read wait out the reorder window (contiguous ones would not wait)
+    monkeypatch.setattr(profile, "sample_span_s", lambda payload, key: None)
     stream = StreamAssembler(profile, profile.info)
     period_s = FRAME / RATE_HZ
     out: list[Timed | None] = []

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from retrogait.ble.emulator import encoders
 from retrogait.ble.emulator.peripherals import acc_counts, index_from_counts
 from retrogait.ble.profiles.base import StreamInfo
 from retrogait.ble.profiles.metawear import MetaWear
+from retrogait.ble.profiles.movesense import Movesense
 from retrogait.ble.profiles.polar import PolarPmd
 from retrogait.ble.stream import StreamAssembler
 from retrogait.ble.timing import ClockMap
@@ -87,3 +89,50 @@ def test_unclocked_stream_measures_the_gap_of_a_reconnect() -> None:
     assert stream.stats.gaps == 1
     assert abs(stream.stats.lost_samples - 200) <= 3
     assert abs(t[300] - t[299] - 2.01) < 0.05
+
+
+def _movesense_stream(rate: float = 208.0) -> tuple[Movesense, StreamAssembler]:
+    profile = Movesense()
+    profile.resource = "IMU6"
+    profile.info = StreamInfo(rate, None, None, has_gyro=True, has_clock=True)
+    return profile, StreamAssembler(profile, profile.info)
+
+
+def _movesense_packet(k0: int, n: int = 8, rate: float = 208.0) -> bytes:
+    k = np.arange(k0, k0 + n)
+    acc = acc_counts(k, 2048.0) / 2048.0 * STANDARD_GRAVITY_MS2
+    return encoders.movesense_data(1, round(k0 * 1000 / rate), acc, np.zeros((n, 3)))
+
+
+@pytest.mark.parametrize("kind", ["movesense", "polar"])
+def test_a_packet_that_continues_its_stream_is_written_at_once_a_hole_waits(kind: str) -> None:
+    """BLE-17: live feedback must not wait out the reorder window for every packet; only a packet after a
+    hole (a swapped or lost one) waits for it. Nothing is lost or written twice."""
+    if kind == "movesense":
+        _, stream = _movesense_stream()
+        packet, n, rate = _movesense_packet, 8, 208.0
+    else:
+        _, stream = _polar_stream()
+        packet, n, rate = _frame, 24, 416.0
+    stream.reorder_window_s = 0.03
+    period = n / rate
+    got: list[np.ndarray] = []
+
+    def push(arrival: float, k0: int | None) -> int:
+        items = [(arrival, packet(k0))] if k0 is not None else []
+        timed = stream.push(items, now_s=arrival)  # handled the moment it arrives
+        if timed is None:
+            return 0
+        got.append(_indices(timed.acc_ms2))
+        return int(timed.t_host_s.size)
+
+    assert push(1.0, 0) == 0, "a connection's first packet waits: there is nothing it continues"
+    assert push(1.0 + period, n) == 2 * n, "the first, older than the window, and the second, which continues it"
+    assert push(1.0 + 2 * period, 2 * n) == n, "in order: written at once"
+    assert push(1.0 + 3 * period, 4 * n) == 0, "after a hole (packet 3 still in flight): waits"
+    assert push(1.0 + 3 * period + 0.001, 3 * n) == 2 * n, "the late packet fills the hole: both written"
+    assert push(1.0 + 5 * period, 6 * n) == 0, "packet 5 lost: the next waits for the window"
+    assert push(1.0 + 5 * period + 0.031, None) == n
+    idx = np.concatenate(got)
+    assert idx.tolist() == [k for k in range(7 * n) if not 5 * n <= k < 6 * n], "each once, in order"
+    assert stream.stats.lost_samples == n and stream.stats.gaps == 1

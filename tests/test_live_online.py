@@ -81,7 +81,7 @@ def test_online_contacts_impacts_and_directions_match_offline(placement: str) ->
     delay = np.asarray([s.ready_time_s - s.ic_time_s for s in steps[:-ahead]])
     seen = [steps[k + ahead].ic_time_s < steps[k].ready_time_s for k in range(len(steps) - ahead)]
     assert np.mean(seen) > 0.95
-    assert np.median(delay) < 1.6 * stride and delay.max() <= det.settings.max_wait_s + det.settings.hop_s
+    assert np.median(delay) < 2 * stride and delay.max() <= det.settings.max_wait_s + det.settings.hop_s
     assert det.runs <= session.t_s[-1] / det.settings.hop_s + 2, "analysed on the hop grid, not per packet"
 
 
@@ -98,13 +98,14 @@ def test_what_is_committed_does_not_depend_on_how_the_samples_arrive() -> None:
         ]
 
 
-def test_a_still_stretch_is_kept_so_a_late_window_has_the_standing_frame() -> None:
+def test_a_still_stretch_is_kept_so_a_late_window_has_the_standing_frame(monkeypatch: pytest.MonkeyPatch) -> None:
     bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, 6), Bout("backward", "running", 2.5, 14)]
     session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=4)).session
     offline = retrogait.analyze(session).steps
     late = offline[offline["ic_time_s"] > 16.0]  # windows with backward running only
     with_ref, det = _run(session)
-    without, _ = _run(session, OnlineSettings(still_reference_s=1e9))  # never enough still: no reference
+    monkeypatch.setattr(OnlineStepDetector, "_with_still_reference", lambda self, t, acc, gyr: (t, acc, gyr))
+    without, _ = _run(session)  # each window alone: its vertical tilts with the gait in it
     assert det.vertical is not None and abs(float(np.linalg.norm(det.vertical)) - 1.0) < 1e-9
 
     def median_error(steps: list[LiveStep]) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.signal import butter, sosfiltfilt
@@ -13,10 +15,18 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 PERIOD_CHUNK = 64
 
 
+@lru_cache(maxsize=64)
+def _butter_sos(order: int, edges_hz: float | tuple[float, float], fs_hz: float, btype: str) -> NDArray[np.float64]:
+    """Second-order sections of a Butterworth filter (designed once per order, edges and rate: the
+    live detector filters a short window several times a second, and designing costs as much as filtering)."""
+    sos = butter(order, edges_hz, btype=btype, fs=fs_hz, output="sos")
+    return np.asarray(sos)
+
+
 def lowpass(x: NDArray[np.float64], cutoff_hz: float, fs_hz: float, order: int = 2) -> NDArray[np.float64]:
     """Zero-phase Butterworth low-pass along axis 0; the cutoff is kept below 0.45 fs."""
     cutoff_hz = min(cutoff_hz, 0.45 * fs_hz)
-    sos = butter(order, cutoff_hz, fs=fs_hz, output="sos")
+    sos = _butter_sos(order, cutoff_hz, fs_hz, "low")
     if x.shape[0] <= 3 * (2 * len(sos) + 1):
         return np.asarray(x, dtype=np.float64)
     return np.asarray(sosfiltfilt(sos, x, axis=0))
@@ -27,7 +37,7 @@ def bandpass(
 ) -> NDArray[np.float64]:
     """Zero-phase Butterworth band-pass along axis 0 (high edge kept below 0.45 fs)."""
     high_hz = min(high_hz, 0.45 * fs_hz)
-    sos = butter(order, [low_hz, high_hz], btype="band", fs=fs_hz, output="sos")
+    sos = _butter_sos(order, (low_hz, high_hz), fs_hz, "band")
     if x.shape[0] <= 3 * (2 * len(sos) + 1):
         return np.asarray(x - np.mean(x, axis=0), dtype=np.float64)
     return np.asarray(sosfiltfilt(sos, x, axis=0))

@@ -20,9 +20,10 @@ class StreamAssembler:
 
     Devices with packet keys (sensor time or counter) get a reorder window: packets are held for
     ``reorder_window_s`` of host time, sorted by key, and packets whose key was already written are
-    dropped (duplicates, or replays after a reconnect). Devices without a clock get a virtual clock
-    (sample count / rate); after a reconnect the lateness of the first packet gives the samples lost
-    while the link was down, and the clock skips them.
+    dropped (duplicates, or replays after a reconnect). A packet that starts where the last one
+    released of its stream ended (``Profile.sample_span_s``) leaves no hole and is released at once.
+    Devices without a clock get a virtual clock (sample count / rate); after a reconnect the lateness
+    of the first packet gives the samples lost while the link was down, and the clock skips them.
 
     Samples of paired profiles that cannot become rows (:meth:`Profile.take_unpaired`) are placed
     on the same host clock and collected for :meth:`take_unpaired`.
@@ -47,10 +48,14 @@ class StreamAssembler:
         self._reconnected = False
         self._unpaired: list[PlacedUnpaired] = []
         self._newest_arrival_s = -np.inf
+        # sensor time where the last packet released of each stream ended, and how far the next may be off
+        self._span_end_s: dict[int, float] = {}
+        self._span_tolerance_s = max(profile.clock_resolution_s, 0.5 * self.period_s)
 
     def on_reconnect(self) -> None:
         """The link came back: decoder state restarts, a sensor clock reset is recognised."""
         self.stats.reconnects += 1
+        self._span_end_s = {}  # a new connection's first packet waits for the reorder window
         self.profile.reset_stream_state()
         self._place_unpaired()
         self._reconnected = True
@@ -113,10 +118,20 @@ class StreamAssembler:
                 return self._clocked(self.profile.decode([]), np.array([now_s]))
             return None
         # a jitter buffer: in key order, release packets until the first one younger than the window
+        # that does not continue its stream where the last one written ended (BLE-17)
         cutoff = np.inf if final else now_s - self.reorder_window_s
         self._held.sort(key=lambda h: h[2])
         n_ready = 0
-        while n_ready < len(self._held) and self._held[n_ready][0] <= cutoff:
+        while n_ready < len(self._held):
+            arrived, payload, key = self._held[n_ready]
+            span = self.profile.sample_span_s(payload, key) if key >= 0 else None
+            stream = key % self.profile.key_streams
+            end = self._span_end_s.get(stream)
+            continues = span is not None and end is not None and abs(span[0] - end) <= self._span_tolerance_s
+            if not (arrived <= cutoff or continues or key < 0):
+                break
+            if span is not None:
+                self._span_end_s[stream] = max(span[1], end if end is not None else -np.inf)
             n_ready += 1
         if n_ready == 0:
             return None

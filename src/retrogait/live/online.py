@@ -14,10 +14,10 @@ recording ends. Contacts are committed in time order; one within ``min_separatio
 contact is that contact found again. Its direction comes from the causal Markov filter with that same
 lag (live/direction_filter.py).
 
-The body frame: preprocessing takes the vertical from still stretches of its input, else from the
-mean over all of it, which tilts with the gait in a window in mid-run. So the detector keeps the
-latest still stretch it has seen (``still_reference_s``) and puts it in front of a window without one:
-every window is analysed in the standing frame of the recording. When the anterior sign is not known
+The body frame: preprocessing takes the vertical from still stretches of its input (at least 50
+samples), else from the mean over all of it, which tilts with the gait in a window in mid-run. So the
+detector keeps the latest still samples it has seen (up to ``still_reference_s`` of them) and puts them
+in front of a window that has fewer: every window is analysed in the standing frame of the recording. When the anterior sign is not known
 (no anterior axis declared), each window's +x is turned to agree with the previous window's, so the
 axis evidence of successive windows adds up.
 
@@ -51,6 +51,8 @@ from retrogait.session import Session, SessionMeta
 
 #: Cue columns that decide the facing when the anterior sign is unknown (direction.facing_probability_from_cues).
 FACING_CUES = ("x_log_odds", "free_log_odds", "pitch_asymmetry_log_ratio", "strike_consistency")
+#: Still samples preprocessing needs before it takes the vertical from them (preprocess._vertical).
+MIN_STILL_SAMPLES = 50
 #: Committed contacts remembered for the step time.
 _HISTORY = 16
 
@@ -331,11 +333,12 @@ class OnlineStepDetector:
         if t.size < 3:
             return t, acc, gyr
         still = np.flatnonzero(still_mask(acc, rate, self.analysis.still.window_s, self.analysis.still.std_ms2))
+        if still.size >= MIN_STILL_SAMPLES:
+            # the latest still samples become the reference, repeated to ``need`` if fewer: next to the gait
+            # preprocessing's still mask (std over a centred window) takes the stretch as still only so far
+            keep = np.resize(still[-need:], need)
+            self._still = (acc[keep], gyr[keep] if gyr is not None else None)
         if still.size >= need:
-            run_end = still[-1] + 1  # the latest still run of the window becomes the reference
-            keep = still[(still >= run_end - need)]
-            if keep.size == need and keep[-1] - keep[0] == need - 1:
-                self._still = (acc[keep].copy(), gyr[keep].copy() if gyr is not None else None)
             return t, acc, gyr
         if self._still is None or (gyr is None) != (self._still[1] is None):
             return t, acc, gyr

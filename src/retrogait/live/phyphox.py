@@ -282,6 +282,7 @@ class PhyphoxRecorder(SensorRecorder):
         finally:
             stop.set()
             await self._drain(final=True)
+            await self._store()
             if self.writer is not None:
                 await asyncio.to_thread(self.writer.flush)
             await asyncio.to_thread(self._close)
@@ -355,6 +356,8 @@ class PhyphoxRecorder(SensorRecorder):
             self.status.state = "streaming" if self.stream.measuring else "paused"
             self.polls += 1
             await self._take(self.stream.take(reply), arrival)
+            if arrival - last_flush >= self.options.flush_every_s:
+                await self._store()
             if arrival - last_flush >= self.options.flush_every_s and self.writer is not None:
                 await asyncio.to_thread(self.writer.flush)
                 await asyncio.to_thread(self.unpaired_writer.flush)

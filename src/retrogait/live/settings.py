@@ -23,9 +23,7 @@ class OnlineSettings(Stage):
     TABLE = "online"
 
     window_s: float = quantity(4.0, "s", "each analysis sees the newest samples of this span", 2.0, 120.0)
-    hop_s: float = quantity(
-        0.25, "s", "analyses end on a grid this far apart, counted from the first sample", 0.01, 5.0
-    )
+    hop_s: float = quantity(0.5, "s", "analyses end on a grid this far apart, counted from the first sample", 0.01, 5.0)
     lookahead_strides: float = quantity(
         1.0, "strides", "a contact is final once the window holds the contacts of this many strides after it", 0.0, 4.0
     )
@@ -35,7 +33,7 @@ class OnlineSettings(Stage):
         0.01, 1.0,
     )  # fmt: skip
     still_reference_s: float = quantity(
-        1.5, "s", "latest still stretch kept and put in front of a window without one (standing frame)", 0.25, 1e9
+        1.5, "s", "latest still samples kept and put in front of a window with fewer (standing frame)", 0.25, 10.0
     )
     max_catch_up: int = quantity(
         8, "windows", "grid windows analysed in a row when behind; older ones are skipped (counted)", 1, 1000

@@ -261,6 +261,11 @@ class ImpactTrigger:
 
     # ------------------------------------------------------------------------- matching to contacts
 
+    @property
+    def windows(self) -> tuple[ImpactWindow, ...]:
+        """The windows recognised and not yet matched to a contact (oldest first)."""
+        return tuple(self._windows)
+
     def take_matching(self, ic_time_s: float) -> ImpactWindow | None:
         """The window of the landing at ``ic_time_s`` (its onset within the impact window of it), removed."""
         tolerance = self.window_s() + self.impact.loading_lead_s

@@ -208,6 +208,14 @@ class Profile(ABC):
     def packet_keys(self, packets: Sequence[bytes]) -> NDArray[np.int64] | None:
         """A sort/dedupe key per packet (sensor time or sequence number; -1 if unreadable), or None."""
 
+    def sample_span_s(self, payload: bytes, key: int) -> tuple[float, float] | None:
+        """Sensor time (s) of a keyed packet's first sample and of the sample after its last, or None
+        when the packet alone does not tell (then the reorder window decides when it is written).
+
+        A packet that starts where the last one written of its stream ended leaves no hole that a late
+        packet could fill, so the assembler writes it without waiting (BLE-17)."""
+        return None
+
     @abstractmethod
     def decode(self, packets: Sequence[bytes], keys: NDArray[np.int64] | None = None) -> Decoded:
         """Decode a batch of data packets, in arrival (or key) order (pure; no I/O).

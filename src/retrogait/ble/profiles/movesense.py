@@ -90,6 +90,7 @@ class Movesense(Profile):
         self._results: asyncio.Queue[bytes] = asyncio.Queue()
         self._sink: PacketSink | None = None
         self._pending: Arrival | None = None
+        self._whole_length = -1  # bytes of the stream's whole DATA packets (after joining), once seen
 
     def check_settings(self, settings: StreamSettings) -> None:
         if settings.acc_range_g is not None or settings.gyr_range_dps is not None:
@@ -145,7 +146,10 @@ class Movesense(Profile):
         """Join DATA_PART2 continuations onto their DATA packet, given (host time, payload) pairs.
 
         A DATA packet at the end of a batch is held back until the next batch shows whether a
-        continuation follows; :meth:`flush_pending` releases it at the end.
+        continuation follows -- unless it is as long as the stream's whole packets already are (the
+        firmware sends a fixed number of samples per packet, and a packet split at the MTU starts
+        shorter): then nothing follows it and it goes on at once (live feedback must not wait a packet
+        period for it). :meth:`flush_pending` releases a held packet at the end.
         """
         out: list[Arrival] = []
         current = self._pending
@@ -155,11 +159,12 @@ class Movesense(Profile):
                 continue
             if current is not None:
                 out.append(current)
+                self._whole_length = len(current[1])
                 current = None
-            if p[:1] == bytes([RESP_DATA]):
+            if p[:1] == bytes([RESP_DATA]) and len(p) != self._whole_length:
                 current = (t, bytes(p))
             else:
-                out.append((t, bytes(p)))  # malformed: counted by decode
+                out.append((t, bytes(p)))  # a whole DATA packet, or malformed: counted by decode
         self._pending = current
         return out
 
@@ -179,6 +184,14 @@ class Movesense(Profile):
             ],
             dtype=np.int64,
         )
+
+    def sample_span_s(self, payload: bytes, key: int) -> tuple[float, float] | None:
+        """The key is the first sample's time (ms); the samples follow at the stream's rate."""
+        size = 24 if self.imu6 else 12
+        if self.info is None or key < 0 or len(payload) < 6 + size or (len(payload) - 6) % size:
+            return None
+        first = key * self.key_unit_s
+        return first, first + (len(payload) - 6) // size / self.info.rate_hz
 
     def decode(self, packets: Sequence[bytes], keys: NDArray[np.int64] | None = None) -> Decoded:
         assert self.info is not None

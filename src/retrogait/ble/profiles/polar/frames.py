@@ -73,6 +73,43 @@ def decode_frames(frames: Sequence[bytes], channels: int = 3, resolution_bits: i
     )
 
 
+def _delta_width(frame: bytes, resolution_bits: int) -> int:
+    """Bytes per channel of a delta frame's reference sample (gyro 0x81 frames: float32)."""
+    is_float_gyro = (frame[0] & 0x3F) == MEAS_GYRO and frame[9] == 0x81
+    return 4 if is_float_gyro else (resolution_bits + 7) // 8
+
+
+def _delta_blocks(content: bytes, channels: int, width: int) -> list[tuple[int, int, int]] | None:
+    """``(start byte, bits, count)`` of each delta block after the reference sample; None when the
+    frame's length does not match its blocks (malformed)."""
+    pos = channels * width
+    if len(content) < pos:
+        return None
+    blocks: list[tuple[int, int, int]] = []
+    while pos + 2 <= len(content):
+        bits, count = content[pos], content[pos + 1]
+        nbytes = (bits * channels * count + 7) // 8
+        if bits == 0 or bits > 32 or pos + 2 + nbytes > len(content):
+            return None
+        blocks.append((pos + 2, bits, count))
+        pos += 2 + nbytes
+    return blocks if pos == len(content) else None
+
+
+def frame_samples(frame: bytes, channels: int = 3, resolution_bits: int = 16) -> int | None:
+    """Samples in one PMD data frame, read from its header and block headers (None: malformed)."""
+    if len(frame) < HEADER_BYTES + 1:
+        return None
+    kind, content = frame[9], frame[HEADER_BYTES:]
+    if kind & 0x80:
+        blocks = _delta_blocks(content, channels, _delta_width(frame, resolution_bits))
+        return None if blocks is None else 1 + sum(count for _, _, count in blocks)
+    width = kind + 1 if kind <= 2 else 0
+    if width == 0 or len(content) % (width * channels):
+        return None
+    return len(content) // (width * channels)
+
+
 def _decode_chunk(frames: Sequence[bytes], channels: int = 3, resolution_bits: int = 16) -> FrameBatch:
     """Decode PMD data frames (raw types 0-2 and compressed 0x80/0x81) of one measurement type.
 
@@ -100,25 +137,13 @@ def _decode_chunk(frames: Sequence[bytes], channels: int = 3, resolution_bits: i
         kind = frame[9]
         content = frame[HEADER_BYTES:]
         if kind & 0x80:
-            is_float_gyro = (frame[0] & 0x3F) == MEAS_GYRO and kind == 0x81
-            width = 4 if is_float_gyro else (resolution_bits + 7) // 8
+            width = _delta_width(frame, resolution_bits)
             ref_len = channels * width
-            pos = ref_len
-            blocks: list[tuple[int, int, int]] = []
-            n = 1
-            ok = len(content) >= ref_len
-            while ok and pos + 2 <= len(content):
-                bits, count = content[pos], content[pos + 1]
-                nbytes = (bits * channels * count + 7) // 8
-                if bits == 0 or bits > 32 or pos + 2 + nbytes > len(content):
-                    ok = False
-                    break
-                blocks.append((pos + 2, bits, count))
-                n += count
-                pos += 2 + nbytes
-            if not ok or pos != len(content):
+            blocks = _delta_blocks(content, channels, width)
+            if blocks is None:
                 malformed += 1
                 continue
+            n = 1 + sum(count for _, _, count in blocks)
             base = int(offsets[i]) + HEADER_BYTES
             ref_dest.append(n_rows)
             ref_chunks.append(content[:ref_len])

@@ -41,7 +41,7 @@ from retrogait.ble.profiles.polar.control_point import (
     parse_settings,
     status_text,
 )
-from retrogait.ble.profiles.polar.frames import HEADER_BYTES, decode_frames, float_gyro_bits_to_dps
+from retrogait.ble.profiles.polar.frames import HEADER_BYTES, decode_frames, float_gyro_bits_to_dps, frame_samples
 from retrogait.ble.profiles.polar.pairing import AccGyroPairing
 from retrogait.ble.profiles.polar.timestamps import sample_timestamps_ns
 from retrogait.conventions import STANDARD_GRAVITY_MS2
@@ -177,6 +177,17 @@ class PolarPmd(Profile):
             ],
             dtype=np.int64,
         )
+
+    def sample_span_s(self, payload: bytes, key: int) -> tuple[float, float] | None:
+        """A frame's timestamp is its last sample's (ns); its sample count is in its (block) headers."""
+        if self.info is None or key < 0:
+            return None
+        gyro = payload[0] & 0x3F == MEAS_GYRO
+        n = frame_samples(payload, 3, 16 if gyro else self.resolution)
+        if n is None:
+            return None
+        last = (key // self.key_streams) * 1e-9
+        return last - (n - 1) / self.info.rate_hz, last + 1.0 / self.info.rate_hz
 
     def acc_g_per_count(self, frame_type: NDArray[np.int64]) -> NDArray[np.float64]:
         """Scale (g per count) of each ACC frame type (raw 0x00-0x02, compressed 0x80/0x81)."""
