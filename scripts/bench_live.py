@@ -361,18 +361,15 @@ def bench_realtime(seconds: float) -> None:
             print(
                 f"   one Movesense, recording only (same live collector settings): {100 * cpu_plain:.1f} % of one core"
             )
-            one = specs(1, "fb")
-            live, cpu_one = _run_cpu(one, options, feedback=True)
-            print(f"   one Movesense with feedback: {100 * cpu_one:.1f} % of one core")
-            assert live is not None
-            for line in _latency_rows(live, one):
-                print(line)
-            two = specs(2, "two")
-            live, cpu_two = _run_cpu(two, options, feedback=True)
-            print(f"   a Movesense and a Polar Verity Sense together, with feedback: {100 * cpu_two:.1f} % of one core")
-            assert live is not None
-            for line in _latency_rows(live, two):
-                print(line)
+            for title, chosen in (
+                ("one Movesense", specs(1, "fb")),
+                ("a Movesense and a Polar Verity Sense", specs(2, "two")),
+            ):
+                live, cpu = _run_cpu(chosen, options, feedback=True)
+                print(f"   {title} with feedback: {100 * cpu:.1f} % of one core")
+                assert live is not None
+                for line in _latency_rows(live, chosen):
+                    print(line)
         bench_phyphox(sim.session, seconds, Path(tmp))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,7 +17,9 @@ PERIOD_CHUNK = 64
 
 
 @lru_cache(maxsize=64)
-def _butter_sos(order: int, edges_hz: float | tuple[float, float], fs_hz: float, btype: str) -> NDArray[np.float64]:
+def _butter_sos(
+    order: int, edges_hz: float | tuple[float, float], fs_hz: float, btype: Literal["low", "band"]
+) -> NDArray[np.float64]:
     """Second-order sections of a Butterworth filter (designed once per order, edges and rate: the
     live detector filters a short window several times a second, and designing costs as much as filtering)."""
     sos = butter(order, edges_hz, btype=btype, fs=fs_hz, output="sos")

@@ -17,9 +17,9 @@ lag (live/direction_filter.py).
 The body frame: preprocessing takes the vertical from still stretches of its input (at least 50
 samples), else from the mean over all of it, which tilts with the gait in a window in mid-run. So the
 detector keeps the latest still samples it has seen (up to ``still_reference_s`` of them) and puts them
-in front of a window that has fewer: every window is analysed in the standing frame of the recording. When the anterior sign is not known
-(no anterior axis declared), each window's +x is turned to agree with the previous window's, so the
-axis evidence of successive windows adds up.
+in front of a window that has fewer: every window is analysed in the standing frame of the recording.
+When the anterior sign is not known (no anterior axis declared), each window's +x is turned to agree
+with the previous window's, so the axis evidence of successive windows adds up.
 
 Work is split for the live runner: :meth:`OnlineStepDetector.windows_due` (cheap, on the thread that
 feeds samples) -> :func:`analyse_window` (pure, any thread) -> :meth:`OnlineStepDetector.commit`
