@@ -178,7 +178,9 @@ class ImpactSettings(Stage):
 
     TABLE = "impact"
 
-    window_s: float = quantity(0.1, "s", "impact window when the toe-off is unknown", 0.01, 1.0)
+    window_s: float = quantity(
+        0.1, "s", "impact window after contact: foot, shank; lower back without toe-off", 0.01, 1.0
+    )
     stance_fraction: float = quantity(0.5, "1", "share of stance searched for the impact peak", 0.05, 1.0)
     loading_lead_s: float = quantity(
         0.02, "s", "the loading-rate window starts this long before the detected contact", 0.0, 0.2
