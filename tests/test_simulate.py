@@ -510,7 +510,9 @@ def test_bad_turn_and_sidestep_specs(spec: str) -> None:
 
 
 def test_parse_turns_sidesteps_and_hard_landings() -> None:
-    bouts = parse_bouts("turn::-180:1.5,backward:walking:1.8:20:forefoot+hard,left:walking:0.5:10,right:walking:0.6:10:hard")
+    bouts = parse_bouts(
+        "turn::-180:1.5,backward:walking:1.8:20:forefoot+hard,left:walking:0.5:10,right:walking:0.6:10:hard"
+    )
     assert bouts[0] == Bout("still", "still", 0.0, 1.5, turn_deg=-180.0)
     assert bouts[1].hard_landing and bouts[1].foot_strike == "forefoot"
     assert bouts[2].truth_direction == "sideways" and bouts[2].lateral_sign == 1.0
@@ -536,7 +538,9 @@ def test_turn_is_a_pivot_about_the_vertical(placement: str, turn_deg: float) -> 
     turned = _run(placement, bouts, sample_rate_hz=500.0, seed=7, **CLEAN)
     assert _vertical_rate_integral_deg(turned, 6.0, 7.6) == pytest.approx(turn_deg, rel=0.03)
     # outside the pivot the signals are those of the same gait without the turn
-    plain = _run(placement, [*bouts[:1], Bout("still", "still", 0, 1.6), *bouts[2:]], sample_rate_hz=500.0, seed=7, **CLEAN)
+    plain = _run(
+        placement, [*bouts[:1], Bout("still", "still", 0, 1.6), *bouts[2:]], sample_rate_hz=500.0, seed=7, **CLEAN
+    )
     t = turned.session.t_s
     away = (t < 5.9) | (t > 7.7)
     np.testing.assert_allclose(turned.session.acc[away], plain.session.acc[away], atol=1e-3)
@@ -548,7 +552,11 @@ def test_turn_is_a_pivot_about_the_vertical(placement: str, turn_deg: float) -> 
 
 
 def test_turn_pivots_on_the_ball_with_the_heel_lifted() -> None:
-    bouts = [Bout("still", "still", 0, 1.0), Bout("still", "still", 0, 2.0, turn_deg=180.0), Bout("still", "still", 0, 1.0)]
+    bouts = [
+        Bout("still", "still", 0, 1.0),
+        Bout("still", "still", 0, 2.0, turn_deg=180.0),
+        Bout("still", "still", 0, 1.0),
+    ]
     config = SimulationConfig("foot", bouts, sample_rate_hz=1000.0)
     t = np.arange(0.0, 4.0, 0.001)
     sig = physical_signals(config, t)
