@@ -71,7 +71,8 @@ class Comparison:
             in docs/compare.md.
         level: resolved unit of analysis: ``steps``, ``sessions`` or ``subjects``.
         flag_counts: steps per direction, clean and per quality flag (before any exclusion).
-        excluded: steps left out before the comparison, by reason (direction unknown, not running).
+        excluded: steps left out before the comparison, by reason (direction sideways, direction unknown,
+            not running).
         steps: the steps that entered the comparison (after activity filter and matching).
         sources, match, caveats, settings: provenance, matching summary, caveat sentences, settings.
     """
@@ -315,7 +316,12 @@ def compare_directions(
     if "subject" not in steps.columns:
         steps["subject"] = "unknown"
     counts = flag_counts(steps)
-    excluded: dict[str, int] = {"direction unknown": int((~steps["direction"].isin(DIRECTION_PAIR)).sum())}
+    # sideways steps travel neither way (issue 17); unknown (and anything else) is no direction
+    sideways = steps["direction"] == "sideways"
+    excluded: dict[str, int] = {
+        "direction sideways": int(sideways.sum()),
+        "direction unknown": int((~steps["direction"].isin(DIRECTION_PAIR) & ~sideways).sum()),
+    }
     steps = steps[steps["direction"].isin(DIRECTION_PAIR)]
     if settings.activity and "activity" in steps.columns:
         not_activity = steps["activity"].astype(str) != settings.activity
