@@ -8,20 +8,21 @@ import numpy as np
 import pytest
 
 from retrogait.analysis.footstrike import (
-    FFS_BELOW_DEG,
-    RFS_ABOVE_DEG,
     classify_angle,
     classify_prominence,
-    impact_transient_prominence,
     step_foot_strikes,
     walking_contacts,
 )
+from retrogait.analysis.settings import FootStrikeSettings
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.transient import impact_transient_prominence
 from synthgait import BACKWARD_LANDING_PITCH_DEG, SynthBout, synth_session
 
 
 def test_mo_2021_thresholds() -> None:
-    angles = np.array([20.0, RFS_ABOVE_DEG + 0.1, RFS_ABOVE_DEG, 0.0, FFS_BELOW_DEG, FFS_BELOW_DEG - 0.1, np.nan])
+    rfs, ffs = FootStrikeSettings().rearfoot_above_deg, FootStrikeSettings().forefoot_below_deg
+    assert (rfs, ffs) == (7.4, -0.8)
+    angles = np.array([20.0, rfs + 0.1, rfs, 0.0, ffs, ffs - 0.1, np.nan])
     assert list(classify_angle(angles)) == [
         "rearfoot",
         "rearfoot",

@@ -27,59 +27,67 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.direction import facing_probability
+from retrogait.analysis.settings import FootStrikeSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import (
     FloatArray,
     next_same_side,
 )
-from retrogait.analysis.transient import (
-    impact_transient_prominence,
-    impact_transient_width_ms,
-)
+from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.zupt import contact_to_rest_rotation_deg
-
-#: Mo et al. 2021 foot-strike-angle cut-offs (deg, positive toes up).
-RFS_ABOVE_DEG = 7.4
-FFS_BELOW_DEG = -0.8
-#: Impact-transient prominence (fraction of the active peak) cut-offs for the accelerometer method.
-RFS_PROMINENCE = 0.5
-FFS_PROMINENCE = 0.15
-#: Impact-transient width (FWHM, ms) cut-offs for a shank or foot accelerometer: the heel pad
-#: stops the leg in ~10 ms, a yielding ankle (forefoot landing) in ~30-40 ms.
-RFS_NARROWER_MS = 14.0
-FFS_WIDER_MS = 22.0
-#: The accelerometer method needs the transient (20-40 ms) resolved: the impact-peak sampling rule
-#: (Mitschke et al. 2017: at least 200 Hz).
-MIN_RATE_FOR_TRANSIENT_HZ = 200.0
-#: With an unknown anterior sign the angle's sign is trusted only if the facing is this probable.
-FACING_DECIDED_PROBABILITY = 0.9
 
 FOOT_STRIKE_COLUMNS = ("foot_strike", "foot_strike_angle_deg")
 
 
-def step_foot_strikes(signals: BodySignals, contacts: Contacts) -> pd.DataFrame:
+def step_foot_strikes(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: FootStrikeSettings | None = None,
+    *,
+    facing: float | None = None,
+    transient_classes: NDArray[np.object_] | None = None,
+) -> pd.DataFrame:
     """Foot strike per contact: ``foot_strike`` (rearfoot|midfoot|forefoot|unknown) and
-    ``foot_strike_angle_deg`` (deg, positive toes up; NaN unless a foot IMU with gyroscope)."""
+    ``foot_strike_angle_deg`` (deg, positive toes up; NaN unless a foot IMU with gyroscope).
+
+    ``facing`` (P(+x anterior), direction.facing_probability) and ``transient_classes``
+    (:func:`transient_strike_classes`) are computed here when not given; the pipeline passes the ones
+    it computed once. Settings default to the placement's preset.
+    """
+    settings = settings or preset(signals.placement).foot_strike
     m = len(contacts)
     angle = np.full(m, np.nan)
     label = np.full(m, "unknown", dtype=object)
     if m == 0:
         return pd.DataFrame({"foot_strike": pd.Series([], dtype=object), "foot_strike_angle_deg": angle})
     if signals.placement == "foot" and signals.gyr_dps is not None:
-        angle = foot_strike_angle_deg(signals, contacts) * _facing_sign(signals, contacts)
-        label = classify_angle(angle)
-    elif signals.placement in ("foot", "shank", "lower_back") and signals.fs_hz >= MIN_RATE_FOR_TRANSIENT_HZ:
-        prominence = impact_transient_prominence(signals, contacts)
-        if signals.placement == "lower_back":
-            classes = classify_prominence(prominence)
-        else:
-            classes = classify_limb_transient(prominence, impact_transient_width_ms(signals, contacts))
+        p = facing_probability(signals, contacts) if facing is None else facing
+        angle = foot_strike_angle_deg(signals, contacts) * _facing_sign(p, settings)
+        label = classify_angle(angle, settings)
+        return pd.DataFrame({"foot_strike": label, "foot_strike_angle_deg": angle})
+    if transient_classes is None:
+        transient_classes = transient_strike_classes(signals, LandingTransients(signals, contacts), settings)
+    if transient_classes is not None:
         single_leg = signals.placement in ("foot", "shank")
         walking = walking_contacts(contacts, single_leg)
         if signals.placement == "lower_back":  # the sacrum shows a toe-off only after a stance followed by flight
             walking |= contacts.to_idx < 0
-        label = np.where(walking, "unknown", classes).astype(object)
+        label = np.where(walking, "unknown", transient_classes).astype(object)
     return pd.DataFrame({"foot_strike": label, "foot_strike_angle_deg": angle})
+
+
+def transient_strike_classes(
+    signals: BodySignals, transients: LandingTransients, settings: FootStrikeSettings | None = None
+) -> NDArray[np.object_] | None:
+    """Strike class of every landing from its impact transient (lower back: prominence; foot and
+    shank: width and prominence), walking or not; None where the method does not apply (other
+    placements, or a rate below ``min_rate_for_transient_hz``)."""
+    settings = settings or preset(signals.placement).foot_strike
+    if signals.placement not in ("foot", "shank", "lower_back") or signals.fs_hz < settings.min_rate_for_transient_hz:
+        return None
+    if signals.placement == "lower_back":
+        return classify_prominence(transients.prominence, settings)
+    return classify_limb_transient(transients.prominence, transients.width_ms, settings)
 
 
 def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArray:
@@ -90,13 +98,12 @@ def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArra
     return contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx)
 
 
-def _facing_sign(signals: BodySignals, contacts: Contacts) -> float:
-    """+1 when the frame's +x is anterior, -1 when it is posterior, NaN when that is undecided
-    (the angle's sign then means nothing and the strike is reported unknown)."""
-    p = facing_probability(signals, contacts)
-    if p >= FACING_DECIDED_PROBABILITY:
+def _facing_sign(p_facing: float, settings: FootStrikeSettings) -> float:
+    """+1 when the frame's +x is anterior (probability ``p_facing``), -1 when it is posterior, NaN when
+    that is undecided (the angle's sign then means nothing and the strike is reported unknown)."""
+    if p_facing >= settings.facing_decided_probability:
         return 1.0
-    if p <= 1.0 - FACING_DECIDED_PROBABILITY:
+    if p_facing <= 1.0 - settings.facing_decided_probability:
         return -1.0
     return float("nan")
 
@@ -117,30 +124,37 @@ def walking_contacts(contacts: Contacts, single_leg: bool) -> NDArray[np.bool_]:
     return has_to & (duty_walk | overlap)
 
 
-def classify_angle(angle_deg: FloatArray) -> np.ndarray:
+def classify_angle(angle_deg: FloatArray, settings: FootStrikeSettings = FootStrikeSettings()) -> np.ndarray:
     """Mo et al. (2021) classes from foot-strike angles (deg); NaN gives "unknown"."""
-    label = np.where(angle_deg > RFS_ABOVE_DEG, "rearfoot", np.where(angle_deg < FFS_BELOW_DEG, "forefoot", "midfoot"))
+    rearfoot, forefoot = settings.rearfoot_above_deg, settings.forefoot_below_deg
+    label = np.where(angle_deg > rearfoot, "rearfoot", np.where(angle_deg < forefoot, "forefoot", "midfoot"))
     return np.where(np.isfinite(angle_deg), label, "unknown").astype(object)
 
 
-def classify_limb_transient(prominence: FloatArray, width_ms: FloatArray) -> np.ndarray:
+def classify_limb_transient(
+    prominence: FloatArray, width_ms: FloatArray, settings: FootStrikeSettings = FootStrikeSettings()
+) -> np.ndarray:
     """Strike classes for a shank or foot accelerometer: no transient (prominence below
-    FFS_PROMINENCE) or a slow one (wider than FFS_WIDER_MS) is a forefoot landing, a sharp one
-    (narrower than RFS_NARROWER_MS) a heel landing, midfoot between; NaN gives "unknown"."""
+    ``forefoot_max_prominence_fraction``) or a slow one (wider than ``forefoot_wider_ms``) is a forefoot landing,
+    a sharp one (narrower than ``rearfoot_narrower_ms``) a heel landing, midfoot between; NaN gives
+    "unknown"."""
     label = np.where(
-        (prominence < FFS_PROMINENCE) | (width_ms > FFS_WIDER_MS),
+        (prominence < settings.forefoot_max_prominence_fraction) | (width_ms > settings.forefoot_wider_ms),
         "forefoot",
-        np.where(width_ms < RFS_NARROWER_MS, "rearfoot", "midfoot"),
+        np.where(width_ms < settings.rearfoot_narrower_ms, "rearfoot", "midfoot"),
     )
     return np.where(np.isfinite(prominence) & np.isfinite(width_ms), label, "unknown").astype(object)
 
 
-def classify_prominence(prominence: FloatArray) -> np.ndarray:
+def classify_prominence(prominence: FloatArray, settings: FootStrikeSettings = FootStrikeSettings()) -> np.ndarray:
     """Strike classes from the sacral impact-transient prominence: rearfoot at or above
-    RFS_PROMINENCE, forefoot below FFS_PROMINENCE; between them "unknown" (a heel transient damped
-    by soft tissue, slope or speed and a midfoot landing both fall there: on the force-plate trials
-    "midfoot" was right for 17 of 28 calls, on simulated heel strikes wrong for 55 of 80); NaN too."""
+    ``rearfoot_min_prominence_fraction``, forefoot below ``forefoot_max_prominence_fraction``; between them "unknown" (a
+    heel transient damped by soft tissue, slope or speed and a midfoot landing both fall there: on the
+    force-plate trials "midfoot" was right for 17 of 28 calls, on simulated heel strikes wrong for 55 of
+    80); NaN too."""
     label = np.where(
-        prominence >= RFS_PROMINENCE, "rearfoot", np.where(prominence < FFS_PROMINENCE, "forefoot", "unknown")
+        prominence >= settings.rearfoot_min_prominence_fraction,
+        "rearfoot",
+        np.where(prominence < settings.forefoot_max_prominence_fraction, "forefoot", "unknown"),
     )
     return np.where(np.isfinite(prominence), label, "unknown").astype(object)

@@ -1,7 +1,10 @@
 """``retrogait.analyze``: a session in, one row per foot contact out (see docs/analysis.md).
 
 preprocess -> contacts -> timing -> impact -> activity and bouts -> direction / foot strike ->
-quality flags -> summary. Outputs: steps.csv, bouts.csv, summary.json and report.html.
+quality flags -> summary. Every stage takes its part of one :class:`AnalysisSettings` (the placement's
+preset unless given); the summary records the settings and the analysis version. Intermediate results
+that several stages read (the direction cues, the landings' impact transients and their strike
+classes) are computed once here and handed on. Outputs: steps.csv, bouts.csv, summary.json, report.html.
 """
 
 from __future__ import annotations
@@ -20,13 +23,16 @@ from numpy.typing import NDArray
 from retrogait.analysis.axis_check import reversed_axis_notes
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import step_directions
+from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
-from retrogait.analysis.footstrike import step_foot_strikes
+from retrogait.analysis.footstrike import step_foot_strikes, transient_strike_classes
 from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.quality import step_flags
+from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.transient import LandingTransients
+from retrogait.analysis.version import analysis_version
 from retrogait.session import Session
 
 #: The columns of steps.csv, in order (docs/conventions.md, "Analysis outputs").
@@ -104,6 +110,7 @@ def analyze(
     side: str | None = None,
     anterior_axis: str | None = None,
     forward_segment_s: tuple[float, float] | None = None,
+    settings: AnalysisSettings | None = None,
 ) -> AnalysisResult:
     """Analyse every step of a session.
 
@@ -112,51 +119,105 @@ def analyze(
         placement, side, anterior_axis: override the header (see docs/conventions.md).
         forward_segment_s: (start, end) s of a stretch declared as forward gait, to calibrate the anterior
             sign when the header does not give the anterior axis.
+        settings: every analysis parameter; default: the preset of the placement
+            (``AnalysisSettings.for_placement``). Written into ``summary["settings"]``.
 
     Raises:
         RetrogaitError: one line when the recording cannot be analysed at all (too short, below 20 Hz,
             flat, unknown units). Recordings without gait give an empty steps table instead.
     """
     session = source if isinstance(source, Session) else load_input(source, placement, side, anterior_axis)
-    signals = preprocess(session, placement, side, anterior_axis, forward_segment_s)
-    contacts = detect_contacts(signals)
-    timing = step_timing(signals, contacts)
-    load = impact_load(signals, contacts, timing)
-    activity = step_activity(signals, contacts, timing)
-    bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity)
-    direction, foot_strike = _classify(signals, contacts)
-    m = len(contacts)
-    steps = pd.concat([timing, load, direction, foot_strike], axis=1)
-    steps["side"] = contacts.side.astype(object) if m else pd.Series([], dtype=object)
+    if settings is None:
+        resolved = placement or session.meta.placement
+        settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()
+    signals = preprocess(
+        session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still
+    )
+    contacts = detect_contacts(signals, settings.contacts, settings.still)
+    timing = step_timing(signals, contacts, settings.timing)
+    load = impact_load(signals, contacts, timing, settings.impact)
+    activity = step_activity(signals, contacts, timing, settings.bouts)
+    bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity, settings.bouts, settings.still)
+    evidence = _Evidence.of(signals, contacts, settings)
+    steps = pd.concat([timing, load, *evidence.classify(settings)], axis=1)
+    steps["side"] = contacts.side.astype(object) if len(contacts) else pd.Series([], dtype=object)
     steps["activity"] = np.where(bout_id >= 0, bout_activity, activity).astype(object)
     steps["bout_id"] = bout_id
-    steps["quality_flags"] = step_flags(signals, contacts).astype(object)
-    steps[EFFORT_COLUMN] = effort_for_steps(steps, signals.t_s, signals.acc_ms2) if m else np.zeros(0)
+    steps["quality_flags"] = step_flags(signals, contacts, settings.quality).astype(object)
+    steps[EFFORT_COLUMN] = (
+        effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort) if len(contacts) else np.zeros(0)
+    )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, signals, session)
     declared = anterior_axis or session.meta.anterior_axis
-    summary["notes"] = [*summary["notes"], *reversed_axis_notes(steps, signals, contacts, declared)]
+    summary["notes"] = [*summary["notes"], *evidence.axis_notes(steps, declared, settings)]
+    summary.update(provenance(settings))
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
 
 
-def _classify(signals: BodySignals, contacts: Contacts) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns."""
-    if not len(contacts):
+def provenance(settings: AnalysisSettings) -> dict[str, Any]:
+    """How a result was made: summary.json's ``settings`` ({table: {key: value}}), ``settings_hash``
+    (AnalysisSettings.digest) and ``analysis_version`` (version.analysis_version)."""
+    return {"settings": settings.to_dict(), "settings_hash": settings.digest(), "analysis_version": analysis_version()}
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What several per-step classifiers read, computed once per analysis: the direction cues, the
+    landings' impact transients (measured on first use) and their strike classes (None where the
+    accelerometer method does not apply or the foot-strike angle is used instead)."""
+
+    signals: BodySignals
+    contacts: Contacts
+    cues: pd.DataFrame | None
+    transients: LandingTransients
+    transient_classes: NDArray[np.object_] | None
+
+    @classmethod
+    def of(cls, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings) -> _Evidence:
+        transients = LandingTransients(signals, contacts, settings.transient)
+        if not len(contacts):
+            return cls(signals, contacts, None, transients, None)
+        cues = direction_cues(signals, contacts, settings.direction, transients)
+        angle_method = signals.placement == "foot" and signals.gyr_dps is not None
+        classes = None if angle_method else transient_strike_classes(signals, transients, settings.foot_strike)
+        return cls(signals, contacts, cues, transients, classes)
+
+    def classify(self, settings: AnalysisSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns."""
+        if self.cues is None:
+            return (
+                pd.DataFrame(
+                    {"direction": pd.Series([], dtype=object), "direction_confidence": pd.Series([], dtype=float)}
+                ),
+                pd.DataFrame(
+                    {"foot_strike": pd.Series([], dtype=object), "foot_strike_angle_deg": pd.Series([], dtype=float)}
+                ),
+            )
+        signals, contacts = self.signals, self.contacts
+        direction = step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
+        facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
+        strike = step_foot_strikes(
+            signals, contacts, settings.foot_strike, facing=facing, transient_classes=self.transient_classes
+        ).reset_index(drop=True)
         return (
-            pd.DataFrame(
-                {"direction": pd.Series([], dtype=object), "direction_confidence": pd.Series([], dtype=float)}
-            ),
-            pd.DataFrame(
-                {"foot_strike": pd.Series([], dtype=object), "foot_strike_angle_deg": pd.Series([], dtype=float)}
-            ),
+            direction.loc[:, ["direction", "direction_confidence"]],
+            strike.loc[:, ["foot_strike", "foot_strike_angle_deg"]],
         )
-    direction = step_directions(signals, contacts).reset_index(drop=True)
-    strike = step_foot_strikes(signals, contacts).reset_index(drop=True)
-    return (
-        direction.loc[:, ["direction", "direction_confidence"]],
-        strike.loc[:, ["foot_strike", "foot_strike_angle_deg"]],
-    )
+
+    def axis_notes(self, steps: pd.DataFrame, declared: str | None, settings: AnalysisSettings) -> list[str]:
+        """The reversed-axis note (axis_check.py), from the evidence already computed."""
+        return reversed_axis_notes(
+            steps,
+            self.signals,
+            self.contacts,
+            declared,
+            settings,
+            cues=self.cues,
+            transients=self.transients,
+            transient_classes=self.transient_classes,
+        )
 
 
 _FLAGS = ("clipped", "low_rate", "gap")

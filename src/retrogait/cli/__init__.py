@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         info,
         record,
         scan,
+        settings,
         simulate,
     )
     from retrogait.cli.app import app

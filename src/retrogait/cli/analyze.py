@@ -50,18 +50,33 @@ def analyze(
         str | None, typer.Option("--anterior-axis", help="Sensor axis pointing forward: +x -x +y -y +z -z.")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: INPUT name + '_analysis').")] = None,
+    settings_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="TOML file overriding analysis settings of the placement's preset (see `retrogait settings`).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Find every step: contacts, cadence, contact time, impact, direction, foot strike."""
     from retrogait.analysis.pipeline import analyze as run_analysis
-    from retrogait.analysis.pipeline import write_outputs
+    from retrogait.analysis.pipeline import load_input, write_outputs
+    from retrogait.analysis.settings import AnalysisSettings
+    from retrogait.analysis.settings_toml import read_settings_file
 
+    overrides = read_settings_file(settings_file) if settings_file is not None else None  # refused before reading data
     out_dir = out or input_file.with_name(input_file.stem + "_analysis")
     console = Console(stderr=True)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
     ) as bar:
         task = bar.add_task(f"analysing {input_file.name}", total=2)
-        result = run_analysis(input_file, placement=placement, side=side, anterior_axis=anterior_axis)
+        session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis)
+        effective: AnalysisSettings | None = None
+        if overrides is not None:
+            effective = overrides.for_placement(placement or session.meta.placement)
+        result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective)
         bar.update(task, advance=1, description="writing outputs")
         paths = write_outputs(result, out_dir)
         bar.update(task, advance=1, description="done")
