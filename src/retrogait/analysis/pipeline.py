@@ -137,8 +137,10 @@ def analyze(
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
-    bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity, settings.bouts, settings.still)
     evidence = _Evidence.of(signals, contacts, settings)
+    bouts, bout_id, bout_activity = segment_bouts(
+        signals, contacts, timing, activity, settings.bouts, settings.still, evidence.heading_change_deg()
+    )
     steps = pd.concat([timing, load, *evidence.classify(settings)], axis=1)
     steps["side"] = contacts.side.astype(object) if len(contacts) else pd.Series([], dtype=object)
     steps["activity"] = np.where(bout_id >= 0, bout_activity, activity).astype(object)
@@ -183,6 +185,13 @@ class _Evidence:
         angle_method = signals.placement == "foot" and signals.gyr_dps is not None
         classes = None if angle_method else transient_strike_classes(signals, transients, settings.foot_strike)
         return cls(signals, contacts, cues, transients, classes)
+
+    def heading_change_deg(self) -> NDArray[np.float64] | None:
+        """Per contact, the heading change (deg) since the contact before (direction cue), or None
+        without a gyroscope."""
+        if self.cues is None or "heading_change_deg" not in self.cues:
+            return None
+        return np.asarray(self.cues["heading_change_deg"].to_numpy(dtype=np.float64))
 
     def classify(self, settings: AnalysisSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns."""
@@ -265,7 +274,9 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
     """JSON-ready summary: session facts, per-direction and per-bout aggregates."""
     arrays = _StepArrays.of(steps)
     direction = steps["direction"].to_numpy(dtype=str)
-    per_direction = {d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "unknown")}
+    per_direction = {
+        d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "sideways", "unknown")
+    }
     ids = steps["bout_id"].to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     keys, first = np.unique(ids[order], return_index=True)

@@ -73,6 +73,9 @@ class PreprocessSettings(Stage):
     trunk_axis_dominance_ratio: float = quantity(
         1.5, "1", "power ratio of the trunk's main horizontal acceleration axis needed to warn", 1.0, 1e3
     )
+    vertical_max_rate_dps: float = quantity(
+        10.0, "deg/s", "with gyro: still samples rotating faster (a pivot) do not define the vertical", 0.1, 1000.0
+    )
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,13 @@ class BoutSettings(Stage):
     running_duty_factor: float = quantity(
         0.5, "1", "foot/shank: contact time / stride time below this is running (flight)", 0.1, 0.9
     )
+    turn_split_deg: float = quantity(
+        135.0,
+        "deg",
+        "with gyro: a heading change this large between two contacts (turning round) ends a bout",
+        10.0,
+        360.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -210,13 +220,40 @@ class DirectionSettings(Stage):
     """Run direction per step (direction.py; docs/direction_footstrike.md)."""
 
     TABLE = "direction"
+    ORDERED = (("turn_straight_deg", "turn_round_deg"),)
 
     unknown_below_confidence: float = quantity(0.7, "probability", "below it a step's direction is unknown", 0.5, 1.0)
     max_cue_log_odds: float = quantity(6.0, "log-odds", "no single cue claims more for one step", 0.1, 20.0)
     max_frame_free_log_odds: float = quantity(
         1.0, "log-odds", "cap of the frame-free evidence per step (weak, correlated with strike)", 0.0, 20.0
     )
-    stride_dx_scale_m: float = quantity(0.10, "m", "foot + gyro: ZUPT stride displacement per log-odds", 1e-3, 10.0)
+    stride_dx_scale_m: float = quantity(
+        0.10, "m", "foot/shank + gyro: strapdown stride vector (each direction's share) per log-odds", 1e-3, 10.0
+    )
+    rest_acc_weight_dps_per_ms2: float = quantity(
+        20.0, "deg/s per m/s^2", "stride rest: |omega| + this x | |a| - g | is least (preset shank: 100)", 0.0, 1e4
+    )
+    max_rest_acc_deviation_ms2: float = quantity(
+        3.0, "m/s^2", "a stride rest reads about 1 g: mean | |a| - g | over 40 ms above this is no rest", 0.0, 100.0
+    )
+    max_stride_turn_deg: float = quantity(
+        45.0, "deg", "a stride whose heading changes more is a turning step: no travel evidence", 1.0, 180.0
+    )
+    max_stride_rise_m: float = quantity(
+        0.3, "m", "a stride rising or falling more did not start and end at rest: no travel evidence", 0.01, 10.0
+    )
+    turn_straight_deg: float = quantity(
+        45.0, "deg", "heading change between contacts up to which the gait is straight (curves)", 0.0, 360.0
+    )
+    turn_round_deg: float = quantity(
+        135.0, "deg", "heading change between contacts from which the next direction is independent", 1.0, 360.0
+    )
+    gravity_window_s: float = quantity(
+        1.0, "s", "heading rate: the vertical is the specific force averaged over this window", 0.1, 20.0
+    )
+    evidence_temperature: float = quantity(
+        1.0, "1", "every step's evidence is multiplied by this before smoothing (calibration)", 0.05, 10.0
+    )
     rotation_moment_scale_deg: float = quantity(
         3.0, "deg", "foot + gyro: stride rotation moment per log-odds", 1e-3, 100.0
     )
@@ -444,8 +481,12 @@ _ONE_LEG = replace(_TWO_LEGS, bouts=replace(_TWO_LEGS.bouts, max_contact_gap_s=3
 PRESETS: dict[str, AnalysisSettings] = {
     "foot": _ONE_LEG,
     # the knee flexes one way: the shank's pitch asymmetry is a firmer facing cue than the foot's
+    # its stride rest is mid-stance, where it rotates over the ankle at 100-250 deg/s but does not accelerate
     "shank": replace(
-        _ONE_LEG, direction=replace(_ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0)
+        _ONE_LEG,
+        direction=replace(
+            _ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0, rest_acc_weight_dps_per_ms2=100.0
+        ),
     ),
     "lower_back": _TWO_LEGS,
     "wrist": _TWO_LEGS,

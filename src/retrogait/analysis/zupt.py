@@ -37,11 +37,18 @@ def moving_average(x: FloatArray, width: int) -> FloatArray:
     return (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
 
 
-def motion_energy(acc_ms2: FloatArray, gyr_dps: FloatArray | None, fs_hz: float, smooth_ms: float = 40.0) -> FloatArray:
-    """How much the sensor moves, per sample: smoothed |omega| (deg/s) plus 20 deg/s per m/s^2 of
-    deviation of |acc| from 1 g. Low in a flat-foot phase."""
+def motion_energy(
+    acc_ms2: FloatArray,
+    gyr_dps: FloatArray | None,
+    fs_hz: float,
+    smooth_ms: float = 40.0,
+    acc_weight_dps_per_ms2: float = 20.0,
+) -> FloatArray:
+    """How much the sensor moves, per sample: smoothed |omega| (deg/s) plus ``acc_weight_dps_per_ms2``
+    deg/s per m/s^2 of deviation of |acc| from 1 g. Low in a flat-foot phase (and, with a heavier
+    acceleration weight, at a shank's mid-stance, which rotates over the ankle but does not accelerate)."""
     acc_dev = np.abs(np.linalg.norm(acc_ms2, axis=1) - STANDARD_GRAVITY_MS2)
-    energy = 20.0 * acc_dev
+    energy = acc_weight_dps_per_ms2 * acc_dev
     if gyr_dps is not None:
         energy = energy + np.linalg.norm(gyr_dps, axis=1)
     return moving_average(energy, round(smooth_ms * 1e-3 * fs_hz))
@@ -54,6 +61,7 @@ def rest_indices(
     ic_idx: IntArray,
     skip_s: float = 0.03,
     max_stride_s: float = 2.5,
+    acc_weight_dps_per_ms2: float = 20.0,
 ) -> IntArray:
     """Per contact of one leg, the quietest sample between it and the next contact (its stance's
     flat-foot point, or the shank's mid-stance), or -1.
@@ -61,9 +69,10 @@ def rest_indices(
     Only initial contacts are used, not toe-offs, and only as window edges: whatever part of the
     stride an imprecise contact detector marks, each window holds one stance. The first
     ``skip_s`` after contact (the landing rotation) is skipped; the last contact's window is one
-    median stride long; windows longer than ``max_stride_s`` are cut to it.
+    median stride long; windows longer than ``max_stride_s`` are cut to it. ``acc_weight_dps_per_ms2``:
+    see :func:`motion_energy`.
     """
-    energy = motion_energy(acc_ms2, gyr_dps, fs_hz)
+    energy = motion_energy(acc_ms2, gyr_dps, fs_hz, acc_weight_dps_per_ms2=acc_weight_dps_per_ms2)
     ic = np.asarray(ic_idx, dtype=np.int64)
     if ic.size == 0:
         return ic.copy()

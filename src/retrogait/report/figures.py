@@ -23,9 +23,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-#: Colour per direction (Okabe-Ito blue, vermillion, grey).
-DIRECTION_COLOURS: Final = {"forward": "#0072B2", "backward": "#D55E00", "unknown": "#999999"}
-DIRECTION_ORDER: Final = ("forward", "backward", "unknown")
+#: Colour per direction (Okabe-Ito blue, vermillion, bluish green, grey).
+DIRECTION_COLOURS: Final = {"forward": "#0072B2", "backward": "#D55E00", "sideways": "#009E73", "unknown": "#999999"}
+DIRECTION_ORDER: Final = ("forward", "backward", "sideways", "unknown")
 STRIKE_ORDER: Final = ("rearfoot", "midfoot", "forefoot")
 #: Axis labels of the metrics the figures know (others are labelled with their column name).
 METRIC_LABELS: Final = {
