@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 import retrogait
-from retrogait.analysis.direction import direction_probabilities
+from retrogait.analysis.direction import direction_cues, direction_probabilities, step_directions
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import DirectionSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -175,7 +175,8 @@ def real(root: Path) -> Iterator[Scored]:
     """Real recordings: reference contacts (with their variants) and end to end."""
     for case in real_cases(root):
         group = case.name.split("/")[0]
-        vset = "real, reference contacts" + (" (time-reversed)" if "time-reversed" in case.name else "")
+        variant = next((v for v in ("time-reversed", "unknown facing") if v in case.name), "")
+        vset = "real, reference contacts" + (f" ({variant})" if variant else "")
         yield Scored(case.name, group, vset, case.signals, case.contacts, case.direction)
     from validate_direction import _reversed_session, end_to_end_sessions
 
@@ -192,11 +193,12 @@ def classify(items: list[Scored], temperature: float | None = None) -> pd.DataFr
         settings: DirectionSettings = preset(item.signals.placement).direction
         if temperature is not None:
             settings = replace(settings, evidence_temperature=temperature)
-        p = direction_probabilities(item.signals, item.contacts, settings)
-        probs = p[["p_forward", "p_backward", "p_sideways"]].to_numpy()
+        cues = direction_cues(item.signals, item.contacts, settings)
+        probs = direction_probabilities(item.signals, item.contacts, settings, cues=cues).to_numpy()
+        labelled = step_directions(item.signals, item.contacts, settings, cues=cues)
+        label = labelled["direction"].to_numpy(dtype=str)
+        conf = labelled["direction_confidence"].to_numpy(dtype=float)
         best = probs.argmax(axis=1)
-        conf = probs[np.arange(best.size), best]
-        label = np.where(conf < settings.unknown_below_confidence, "unknown", LABELS[best])
         column = np.array([{"forward": 0, "backward": 1, "sideways": 2}.get(t, -1) for t in item.truth], dtype=int)
         p_truth = np.where(column >= 0, probs[np.arange(best.size), np.maximum(column, 0)], np.nan)
         rows.append(

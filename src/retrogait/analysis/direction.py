@@ -136,7 +136,26 @@ def direction_probabilities(
         plus, minus = post[:, 0].copy(), post[:, 1].copy()
         post[:, 0] = p_facing * plus + (1.0 - p_facing) * minus
         post[:, 1] = p_facing * minus + (1.0 - p_facing) * plus
+    elif signals.anterior_sign_known and _cue_agreement(cues) < -settings.conflict_log_odds:
+        post = _capped(post, settings.conflict_cap_probability)
     return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+
+
+def _cue_agreement(cues: pd.DataFrame) -> float:
+    """How the frame-free cues agree with the axis cues over the session (log-odds):
+    ``sum_i free_i * tanh(x_i)``, positive when both say the same (the facing's own measure)."""
+    x = cues["x_log_odds"].to_numpy(dtype=np.float64)
+    free = cues["free_log_odds"].to_numpy(dtype=np.float64)
+    return float(np.sum(free * np.tanh(x)))
+
+
+def _capped(post: FloatArray, cap: float) -> FloatArray:
+    """Posteriors mixed with the uniform one just enough that none exceeds ``cap``: when two
+    independent physical measurements of direction contradict each other over a session (a corrupted
+    cue, a reversed axis), the labels keep the axis cues' reading but make no firm claim."""
+    top = post.max(axis=1, keepdims=True)
+    weight = np.clip((cap - 1.0 / 3.0) / np.maximum(top - 1.0 / 3.0, 1e-12), 0.0, 1.0)
+    return np.asarray(weight * post + (1.0 - weight) / 3.0, dtype=np.float64)
 
 
 def travel_evidence(
@@ -330,7 +349,9 @@ def _stride_travel(
     at rest, or turning about a still ankle, reads gravity), or a height change above ``max_stride_rise_m``."""
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
-    vectors = stride_vectors(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
+    vectors = stride_vectors(
+        signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, block_rate_hz=s.strapdown_block_rate_hz
+    )
     half_window = round(0.02 * fs)
     deviation = np.abs(np.linalg.norm(signals.acc_ms2, axis=1) - STANDARD_GRAVITY_MS2)
     at_rest = window_mean(deviation, rest - half_window, rest + half_window + 1) <= s.max_rest_acc_deviation_ms2

@@ -233,6 +233,9 @@ class DirectionSettings(Stage):
     rest_acc_weight_dps_per_ms2: float = quantity(
         20.0, "deg/s per m/s^2", "stride rest: |omega| + this x | |a| - g | is least (preset shank: 100)", 0.0, 1e4
     )
+    strapdown_block_rate_hz: float = quantity(
+        50.0, "Hz", "stride vectors integrate over blocks at about this rate (exact sums; 3 cm off at 6 m/s)", 1.0, 1e4
+    )
     max_rest_acc_deviation_ms2: float = quantity(
         3.0, "m/s^2", "a stride rest reads about 1 g: mean | |a| - g | over 40 ms above this is no rest", 0.0, 100.0
     )
@@ -303,6 +306,12 @@ class DirectionSettings(Stage):
         3.0, "log-odds", "foot facing: cap of the summed strike consistency", 0.0, 20.0
     )
     max_facing_log_odds: float = quantity(4.0, "log-odds", "the facing never claims more (p = 0.982)", 0.0, 20.0)
+    conflict_log_odds: float = quantity(
+        4.0, "log-odds", "known facing: frame-free cues contradicting the axis cues by this much (summed)...", 0.0, 1e3
+    )
+    conflict_cap_probability: float = quantity(
+        0.75, "probability", "... cap every step's confidence at this (cues in conflict: no firm claim)", 1 / 3, 1.0
+    )
     switch_probability: float = quantity(
         0.01, "probability", "direction change between two consecutive contacts of a bout", 0.0, 0.5
     )

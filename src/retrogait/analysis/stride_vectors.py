@@ -63,6 +63,7 @@ def stride_vectors(
     rest_idx: IntArray,
     max_stride_s: float = 2.5,
     rest_half_width_s: float = 0.02,
+    block_rate_hz: float = 50.0,
 ) -> StrideVectors:
     """Strapdown stride vectors between consecutive rest points (see the module docstring).
 
@@ -73,62 +74,86 @@ def stride_vectors(
         rest_idx: (k,) sample index of each zero-velocity rest, -1 where there is none.
         max_stride_s: pairs further apart than this (s) are pauses, not strides (NaN).
         rest_half_width_s: the gravity tilt of a rest is the mean specific force over +- this (s).
+        block_rate_hz: the integration runs over blocks of samples at about this rate (Hz); within a
+            block the rotation axis barely turns (a stride's rotation is mostly sagittal), so the
+            result changes by millimetres while the work falls with the block length.
     """
     rest = np.asarray(rest_idx, dtype=np.int64)
     k = max(rest.shape[0] - 1, 0)
     out = {name: np.full(k, np.nan) for name in ("dx", "dy", "dz", "yaw")}
     a, b = rest[:-1], rest[1:]
     valid = (a >= 0) & (b > a) & ((b - a) <= max_stride_s * fs_hz) if k else np.zeros(0, dtype=bool)
-    pairs = np.flatnonzero(valid)
     half = max(round(rest_half_width_s * fs_hz), 1)
+    # the specific force at every rest, once: gravity at rest, the tilt reference of both ends
+    at_rest = np.column_stack([window_mean(acc_ms2[:, i], rest - half, rest + half + 1) for i in range(3)])
+    acc_cs = np.concatenate([np.zeros((1, 3)), np.cumsum(acc_ms2, axis=0)])
+    omega_cs = np.concatenate([np.zeros((1, 3)), np.cumsum(np.deg2rad(gyr_dps), axis=0)])
+    block = max(round(fs_hz / block_rate_hz), 1)
+    # strides of similar length share a chunk, so the padded matrix wastes little
+    pairs = np.flatnonzero(valid)
+    pairs = pairs[np.argsort(b[pairs] - a[pairs], kind="stable")]
     for lo in range(0, pairs.size, CHUNK_STRIDES):
         sel = pairs[lo : lo + CHUNK_STRIDES]
-        dx, dy, dz, yaw = _integrate(acc_ms2, gyr_dps, fs_hz, a[sel], b[sel], half)
+        dx, dy, dz, yaw = _integrate(acc_cs, omega_cs, fs_hz, a[sel], b[sel], at_rest[sel], at_rest[sel + 1], block)
         out["dx"][sel], out["dy"][sel], out["dz"][sel], out["yaw"][sel] = dx, dy, dz, yaw
     return StrideVectors(out["dx"], out["dy"], out["dz"], out["yaw"], valid)
 
 
 def _integrate(
-    acc: FloatArray, gyr: FloatArray, fs: float, a: IntArray, b: IntArray, half: int
+    acc_cs: FloatArray,
+    omega_cs: FloatArray,
+    fs: float,
+    a: IntArray,
+    b: IntArray,
+    f0: FloatArray,
+    f1: FloatArray,
+    block: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Displacement (m) and heading change (deg) of the strides [a, b] (sample indices)."""
-    n = acc.shape[0]
-    length = b - a  # intervals per stride; samples a..b inclusive
-    width = int(length.max()) + 1
-    offsets = np.arange(width)
-    idx = np.minimum(a[:, None] + offsets[None, :], n - 1)
-    inside = offsets[None, :] <= length[:, None]
+    """Displacement (m) and heading change (deg) of the strides [a, b] (sample indices), with the
+    specific force ``f0``, ``f1`` (m/s^2, (s, 3)) at their first and second rest, from the cumulative
+    sums of the specific force (m/s^2) and the rate (rad/s) over blocks of ``block`` samples: each
+    block's rotation is its rate integral, its velocity change its specific-force integral turned by
+    the orientation halfway through it -- exact sums, so an impact's impulse is never lost."""
+    m = a.shape[0]
+    rows = np.arange(m)
+    length = b - a
+    blocks = -(-length // block)
+    width = int(blocks.max())
+    j = np.arange(width)
+    lo = np.minimum(a[:, None] + block * j[None, :], b[:, None])
+    hi = np.minimum(lo + block, b[:, None])
     dt = 1.0 / fs
-    # body-frame rotation over each interval [j, j + 1] (midpoint rate), identity past the stride end
-    omega = np.deg2rad(gyr)
-    w_mid = 0.5 * (omega[idx[:, :-1]] + omega[idx[:, 1:]])
-    w_mid = np.where((offsets[None, 1:] <= length[:, None])[..., None], w_mid, 0.0)
-    q = _rotation_quaternions(w_mid * dt)
-    q = np.concatenate([np.broadcast_to([1.0, 0.0, 0.0, 0.0], (a.shape[0], 1, 4)), q], axis=1)
-    q = _prefix_product(q)  # (strides, width, 4): body at sample j relative to body at a
-    # level attitude of the first rest (pitch and roll from gravity, zero heading)
-    f0 = np.column_stack([window_mean(acc[:, i], a - half, a + half + 1) for i in range(3)])
-    r0 = _level_attitude(f0)  # (strides, 3, 3) world <- body at a
-    r = np.einsum("sij,swjk->swik", r0, _quaternion_matrices(q))  # world <- body at each sample
-    f_world = np.einsum("swij,swj->swi", r, acc[idx])
+    phi = (omega_cs[hi] - omega_cs[lo]) * dt  # rotation vector of each block (rad), zero past the end
+    impulse = (acc_cs[hi] - acc_cs[lo]) * dt  # specific-force integral of each block (m/s), body frame
+    step = _rotation_quaternions(phi)
+    end = _prefix_product(step)  # body at each block's end relative to body at a
+    start = np.concatenate([np.broadcast_to([1.0, 0.0, 0.0, 0.0], (m, 1, 4)), end[:, :-1]], axis=1)
+    middle = _quaternion_product(start, _rotation_quaternions(0.5 * phi))
+    r0 = _level_attitude(f0)  # world <- body at a: pitch and roll from gravity, zero heading
+    dv = np.einsum("sij,swj->swi", r0, _rotate(middle, impulse))
     # tilt correction: the measured "up" at the second rest must come out vertical
-    f1 = np.column_stack([window_mean(acc[:, i], b - half, b + half + 1) for i in range(3)])
-    last = r[np.arange(a.shape[0]), length]
+    last = r0 @ _quaternion_matrices(end[rows, blocks - 1])  # world <- body at b
     up = np.einsum("sij,sj->si", last, f1 / np.linalg.norm(f1, axis=1, keepdims=True))
     tilt = np.cross(up, np.array([0.0, 0.0, 1.0]))  # small rotation taking "up" onto the vertical
-    frac = offsets[None, :] / np.maximum(length[:, None], 1)
-    f_world = f_world + np.cross(tilt[:, None, :] * frac[..., None], f_world)
-    f_world[..., 2] -= STANDARD_GRAVITY_MS2
-    f_world = np.where(inside[..., None], f_world, 0.0)
-    # velocity (trapezoid), its end error removed linearly, then position
-    vel = np.cumsum(0.5 * (f_world[:, 1:] + f_world[:, :-1]), axis=1) * dt
-    vel = np.concatenate([np.zeros((a.shape[0], 1, 3)), vel], axis=1)
-    end_vel = vel[np.arange(a.shape[0]), length]
-    vel = np.where(inside[..., None], vel - end_vel[:, None, :] * frac[..., None], 0.0)
-    disp = (vel.sum(axis=1) - 0.5 * vel[np.arange(a.shape[0]), length]) * dt
+    frac_mid = (0.5 * (lo + hi) - a[:, None]) / np.maximum(length[:, None], 1)
+    dv += np.cross(tilt[:, None, :] * frac_mid[..., None], dv)
+    dv[..., 2] -= STANDARD_GRAVITY_MS2 * (hi - lo) * dt
+    # velocity at the block ends, its end error removed linearly in time, integrated (trapezoid)
+    vel = np.cumsum(dv, axis=1)
+    frac_end = (hi - a[:, None]) / np.maximum(length[:, None], 1)
+    vel -= vel[rows, blocks - 1][:, None, :] * frac_end[..., None]
+    before = np.concatenate([np.zeros((m, 1, 3)), vel[:, :-1]], axis=1)
+    disp = np.sum(0.5 * (before + vel) * ((hi - lo) * dt)[..., None], axis=1)
     x_end = last[:, :, 0]  # the sensor's x axis in the first rest's level frame
     yaw = np.degrees(np.arctan2(x_end[:, 1], x_end[:, 0]))
     return disp[:, 0], disp[:, 1], disp[:, 2], yaw
+
+
+def _rotate(q: FloatArray, v: FloatArray) -> FloatArray:
+    """Vectors ``v`` (..., 3) rotated by unit quaternions ``q`` (..., 4): v + 2w (u x v) + 2 u x (u x v)."""
+    w, u = q[..., :1], q[..., 1:]
+    t = 2.0 * np.cross(u, v)
+    return np.asarray(v + w * t + np.cross(u, t), dtype=np.float64)
 
 
 def _rotation_quaternions(rotvec: FloatArray) -> FloatArray:

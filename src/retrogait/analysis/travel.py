@@ -52,37 +52,45 @@ def axis_evidence(x_log_odds: FloatArray) -> FloatArray:
 
 def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
     """(m, 3) posterior probabilities of the three states given per-step log-likelihoods (m, 3) and
-    per-link switch probabilities (m - 1,) in [0, 2/3] (2/3: the next step is independent)."""
+    per-link switch probabilities (m - 1,) in [0, 2/3] (2/3: the next step is independent).
+
+    Forward-backward recursion on log-probabilities normalised to a maximum of 0 after every step, so
+    nothing overflows; the prediction through a link of switch probability p maps probabilities
+    e_s to (1 - 3p/2) e_s + (p/2) sum(e). One O(1) scalar update per step (plain floats: three
+    states make numpy's per-call overhead the cost)."""
     m = log_likelihood.shape[0]
     if m == 0:
         return np.zeros((0, 3))
-    ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64)).tolist()
+    ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
+    e0, e1, e2 = ev[:, 0].tolist(), ev[:, 1].tolist(), ev[:, 2].tolist()
     pl = np.clip(np.asarray(switch, dtype=np.float64), 0.0, FORGET).tolist()
-    fwd = [[0.0, 0.0, 0.0]] * m
-    a = _normalised(ev[0])
-    fwd[0] = a
+    exp, log = math.exp, math.log
+    fwd = np.empty((m, 3))
+    a0, a1, a2 = e0[0], e1[0], e2[0]
+    top = max(a0, a1, a2)
+    a0, a1, a2 = a0 - top, a1 - top, a2 - top
+    fwd[0] = a0, a1, a2
     for i in range(1, m):
-        a = _normalised([p + e for p, e in zip(_predict(a, pl[i - 1]), ev[i], strict=True)])
-        fwd[i] = a
-    post = np.empty((m, 3))
-    b = [0.0, 0.0, 0.0]
-    for i in range(m - 1, -1, -1):
-        if i < m - 1:
-            b = _normalised(_predict([x + e for x, e in zip(b, ev[i + 1], strict=True)], pl[i]))
-        post[i] = [f + x for f, x in zip(fwd[i], b, strict=True)]
+        x0, x1, x2 = exp(a0), exp(a1), exp(a2)
+        p = pl[i - 1]
+        share, stay = 0.5 * p * (x0 + x1 + x2), 1.0 - 1.5 * p
+        a0 = log(stay * x0 + share) + e0[i]
+        a1 = log(stay * x1 + share) + e1[i]
+        a2 = log(stay * x2 + share) + e2[i]
+        top = max(a0, a1, a2)
+        a0, a1, a2 = a0 - top, a1 - top, a2 - top
+        fwd[i] = a0, a1, a2
+    bwd = np.zeros((m, 3))
+    b0 = b1 = b2 = 0.0
+    for i in range(m - 2, -1, -1):
+        x0, x1, x2 = exp(b0 + e0[i + 1]), exp(b1 + e1[i + 1]), exp(b2 + e2[i + 1])
+        p = pl[i]
+        share, stay = 0.5 * p * (x0 + x1 + x2), 1.0 - 1.5 * p
+        b0, b1, b2 = log(stay * x0 + share), log(stay * x1 + share), log(stay * x2 + share)
+        top = max(b0, b1, b2)
+        b0, b1, b2 = b0 - top, b1 - top, b2 - top
+        bwd[i] = b0, b1, b2
+    post = fwd + bwd
     post -= post.max(axis=1, keepdims=True)
     prob: NDArray[np.float64] = np.exp(post)
     return prob / prob.sum(axis=1, keepdims=True)
-
-
-def _normalised(v: list[float]) -> list[float]:
-    top = max(v)
-    return [x - top for x in v]
-
-
-def _predict(log_p: list[float], p: float) -> list[float]:
-    """Log-probabilities (up to a constant) after one step of the symmetric three-state chain."""
-    e = [math.exp(x) for x in log_p]
-    total = e[0] + e[1] + e[2]
-    stay = 1.0 - 1.5 * p
-    return [math.log(max(stay * x + 0.5 * p * total, 1e-300)) for x in e]

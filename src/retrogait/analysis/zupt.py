@@ -68,9 +68,10 @@ def rest_indices(
 
     Only initial contacts are used, not toe-offs, and only as window edges: whatever part of the
     stride an imprecise contact detector marks, each window holds one stance. The first
-    ``skip_s`` after contact (the landing rotation) is skipped; the last contact's window is one
-    median stride long; windows longer than ``max_stride_s`` are cut to it. ``acc_weight_dps_per_ms2``:
-    see :func:`motion_energy`.
+    ``skip_s`` after contact (the landing rotation) is skipped; no window is longer than one median
+    stride (nor ``max_stride_s``): a stance lands and comes to rest within a stride, and a wearer who
+    stops and stands on it keeps the rest near the landing, so the stride that landed there still
+    spans one stride, not the standing. ``acc_weight_dps_per_ms2``: see :func:`motion_energy`.
     """
     energy = motion_energy(acc_ms2, gyr_dps, fs_hz, acc_weight_dps_per_ms2=acc_weight_dps_per_ms2)
     ic = np.asarray(ic_idx, dtype=np.int64)
@@ -79,7 +80,7 @@ def rest_indices(
     strides = np.diff(ic)
     typical = int(np.median(strides)) if strides.size else round(1.0 * fs_hz)
     stop = np.append(ic[1:], ic[-1] + typical)
-    stop = np.minimum(stop, ic + round(max_stride_s * fs_hz))
+    stop = np.minimum(stop, ic + min(typical, round(max_stride_s * fs_hz)))
     start = ic + round(skip_s * fs_hz)
     return window_argmin(energy, start, stop, max_len=round(max_stride_s * fs_hz))
 
