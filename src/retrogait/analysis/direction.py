@@ -346,17 +346,21 @@ def _stride_travel(
     travel is NaN for a turning step (heading change above ``max_stride_turn_deg``: where the foot
     pointed is not where it went) and for a stride that did not start and end at rest on level
     ground: a rest whose specific force is not about 1 g (``max_rest_acc_deviation_ms2``; a segment
-    at rest, or turning about a still ankle, reads gravity), or a height change above ``max_stride_rise_m``."""
+    at rest, or turning about a still ankle, reads gravity), two rests turning at rates further apart
+    than ``max_rest_rate_change_dps`` (a shank's mid-stance turns over the still ankle, so its sensor
+    moves at a speed the zero-velocity reset assumes to be the same at both ends: running into a
+    standing stop breaks that), or a height change above ``max_stride_rise_m``."""
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
     vectors = stride_vectors(
         signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, block_rate_hz=s.strapdown_block_rate_hz
     )
-    half_window = round(0.02 * fs)
+    lo, hi = rest - round(0.02 * fs), rest + round(0.02 * fs) + 1
     deviation = np.abs(np.linalg.norm(signals.acc_ms2, axis=1) - STANDARD_GRAVITY_MS2)
-    at_rest = window_mean(deviation, rest - half_window, rest + half_window + 1) <= s.max_rest_acc_deviation_ms2
+    at_rest = window_mean(deviation, lo, hi) <= s.max_rest_acc_deviation_ms2
+    rate = window_mean(np.linalg.norm(signals.gyr_dps, axis=1), lo, hi)
     turn = vectors.heading_change_deg
-    ok = vectors.valid & at_rest[:-1] & at_rest[1:]
+    ok = vectors.valid & at_rest[:-1] & at_rest[1:] & (np.abs(np.diff(rate)) <= s.max_rest_rate_change_dps)
     ok &= (np.abs(turn) <= s.max_stride_turn_deg) & (np.abs(vectors.dz_m) <= s.max_stride_rise_m)
     half = np.radians(-0.5 * np.nan_to_num(turn))
     dx = np.cos(half) * vectors.dx_m - np.sin(half) * vectors.dy_m
@@ -418,9 +422,11 @@ def _after_pause(ic: IntArray, prev: IntArray, nxt: IntArray, ratio: float) -> N
 
 def _into_or_next(into: FloatArray, after_pause: NDArray[np.bool_], nxt: IntArray) -> FloatArray:
     """A stride cue of the stride landing on each contact, or -- for the first contact after a
-    pause, or when it is missing -- that of the stride leaving it (the next contact's)."""
+    pause, on which no stride lands -- that of the stride leaving it (the next contact's). A landing
+    stride that could not be measured is not replaced: the stride leaving a stop may start a new
+    bout in another direction."""
     following = np.where(nxt >= 0, into[np.maximum(nxt, 0)], np.nan)
-    use_next = (after_pause | ~np.isfinite(into)) & np.isfinite(following)
+    use_next = after_pause & np.isfinite(following)
     return np.where(use_next, following, into)
 
 

@@ -298,6 +298,9 @@ class DirectionSettings(Stage):
     max_rest_acc_deviation_ms2: float = quantity(
         3.0, "m/s^2", "a stride rest reads about 1 g: mean | |a| - g | over 40 ms above this is no rest", 0.0, 100.0
     )
+    max_rest_rate_change_dps: float = quantity(
+        60.0, "deg/s", "a stride's two rests turn at rates this close (a shank's mid-stance is not still)", 0.0, 1e4
+    )
     max_stride_turn_deg: float = quantity(
         45.0, "deg", "a stride whose heading changes more is a turning step: no travel evidence", 1.0, 180.0
     )
