@@ -42,9 +42,17 @@ from retrogait.analysis.direction import direction_cues, direction_probabilities
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import DirectionSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.stride_vectors import stride_vectors
+from retrogait.analysis.zupt import rest_indices
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
-from validate_direction import real_cases, shared_data_dir
+from validate_direction import (
+    _reversed_session,
+    end_to_end_sessions,
+    load_foot_walking,
+    real_cases,
+    shared_data_dir,
+)
 
 LABELS = np.array(["forward", "backward", "sideways"])
 #: Confidence bins of the reliability table (left-closed).
@@ -178,12 +186,34 @@ def real(root: Path) -> Iterator[Scored]:
         variant = next((v for v in ("time-reversed", "unknown facing") if v in case.name), "")
         vset = "real, reference contacts" + (f" ({variant})" if variant else "")
         yield Scored(case.name, group, vset, case.signals, case.contacts, case.direction)
-    from validate_direction import _reversed_session, end_to_end_sessions
-
     for name, session in end_to_end_sessions(root):
         group = name.split("/")[0]
         yield _end_to_end(name, group, "real, end to end", session, "forward")
         yield _end_to_end(name + " [time-reversed]", group, "real, end to end", _reversed_session(session), "backward")
+
+
+def stride_length_vs_mocap(root: Path) -> pd.DataFrame:
+    """Strapdown stride length (stride_vectors.py, between our rest points from the mocap contacts)
+    against motion capture on foot_walking: each mocap stride (start/end borders) is paired with our
+    rest-to-rest stride nearest to it; turning strides (heading change > 45 deg) are left out."""
+    folder = root / "foot_walking"
+    position = pd.read_csv(folder / "position_sample.csv")
+    position = position.rename(columns={position.columns[0]: "sensor"})
+    mocap = position.groupby("s_id").agg(x=("pos_x", "last"), y=("pos_y", "last"))
+    mocap_m = np.hypot(mocap["x"], mocap["y"])
+    events = pd.read_csv(folder / "stride_events_sample.csv")
+    rows = []
+    for case in load_foot_walking(root):
+        signals, side = case.signals, case.name.split("/")[1]
+        rest = rest_indices(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, case.contacts.ic_idx)
+        vectors = stride_vectors(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, rest)
+        for _, stride in events[events["foot"] == side].iterrows():
+            k = int(np.argmin(np.abs(rest[:-1] - stride["start"]) + np.abs(rest[1:] - stride["end"])))
+            if abs(vectors.heading_change_deg[k]) <= 45.0:
+                rows.append({"ours_m": vectors.horizontal_m[k], "mocap_m": mocap_m[stride["s_id"]]})
+    out = pd.DataFrame(rows)
+    out["error_m"] = out["ours_m"] - out["mocap_m"]
+    return out
 
 
 def classify(items: list[Scored], temperature: float | None = None) -> pd.DataFrame:
@@ -192,7 +222,7 @@ def classify(items: list[Scored], temperature: float | None = None) -> pd.DataFr
     for item in items:
         settings: DirectionSettings = preset(item.signals.placement).direction
         if temperature is not None:
-            settings = replace(settings, evidence_temperature=temperature)
+            settings = replace(settings, evidence_temperature_factor=temperature)
         cues = direction_cues(item.signals, item.contacts, settings)
         probs = direction_probabilities(item.signals, item.contacts, settings, cues=cues).to_numpy()
         labelled = step_directions(item.signals, item.contacts, settings, cues=cues)
@@ -288,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
             items += list(real(root))
         else:
             print(f"shared data not found at {root}; real recordings skipped", file=sys.stderr)
+    if not args.no_real and root.is_dir():
+        err = stride_length_vs_mocap(root)["error_m"].abs()
+        print(
+            f"Strapdown stride length vs motion capture (foot_walking, {err.size} strides): median |error| "
+            f"{100 * err.median():.1f} cm, 90th percentile {100 * err.quantile(0.9):.1f} cm\n"
+        )
     items += list(simulated(args.seeds))
     shipped = classify(items)
     print("Goals per validation set (shipped settings):")

@@ -162,7 +162,7 @@ def travel_evidence(
     cues: pd.DataFrame, signals: BodySignals, settings: DirectionSettings | None = None
 ) -> tuple[FloatArray, bool]:
     """(m, 3) log-likelihoods of travel along +x, -x and sideways per contact, scaled by
-    ``evidence_temperature``, and whether +x is relative to an unknown facing.
+    ``evidence_temperature_factor``, and whether +x is relative to an unknown facing.
 
     Steps with a measured travel vector (``stride_dx_m``/``stride_dy_m``: foot and shank; the negated
     braking vector ``braking_contrast_ms2``/``lateral_contrast_ms2``: walking trunk) get
@@ -189,7 +189,7 @@ def travel_evidence(
             vx, vy = dx.to_numpy(dtype=np.float64), dy.to_numpy(dtype=np.float64)
             has = np.isfinite(vx) & np.isfinite(vy)
             evidence = np.where(has[:, None], vector_evidence(vx, vy, scale, cap), evidence)
-    return evidence * settings.evidence_temperature, relative
+    return evidence * settings.evidence_temperature_factor, relative
 
 
 def link_switch_probability(

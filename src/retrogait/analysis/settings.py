@@ -316,7 +316,7 @@ class DirectionSettings(Stage):
     gravity_window_s: float = quantity(
         1.0, "s", "heading rate: the vertical is the specific force averaged over this window", 0.1, 20.0
     )
-    evidence_temperature: float = quantity(
+    evidence_temperature_factor: float = quantity(
         1.0, "1", "every step's evidence is multiplied by this before smoothing (calibration)", 0.05, 10.0
     )
     rotation_moment_scale_deg: float = quantity(
