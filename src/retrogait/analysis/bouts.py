@@ -117,21 +117,18 @@ def _gait_rows(
             continue
         acts = activity[s:e]
         known = acts[acts != "unknown"]
-        # the first step is timed from the contact before the bout: not counted
-        cadence = mean_cadence_spm(timing["step_time_s"].to_numpy()[s + 1 : e])[0]
         act = "unknown"
         if known.size:
             values, counts = np.unique(known, return_counts=True)
             act = str(values[np.argmax(counts)])
-        elif np.isfinite(cadence):  # no step of the bout shows whether it flies: cadence is all there is
-            act = "running" if cadence >= settings.running_cadence_spm else "walking"
         rows.append(
             {
                 "start_s": float(ic_t[s]),
                 "end_s": float(ic_t[e - 1]),
                 "activity": act,
                 "n_steps": int(e - s),
-                "cadence_spm": cadence,
+                # the first step is timed from the contact before the bout: not counted
+                "cadence_spm": mean_cadence_spm(timing["step_time_s"].to_numpy()[s + 1 : e])[0],
                 "contact_time_s": _median(timing["contact_time_s"].to_numpy()[s:e]),
                 "_slice": (int(s), int(e)),
             }
