@@ -308,15 +308,16 @@ def _limb_cues(
     cues["stride_dy_m"] = _into_or_next(_into(dy, prev), pause, nxt)
     cues["stride_turn_deg"] = _into(turn, prev)
     travel = _log_odds(cues["stride_dx_m"], s.stride_dx_scale_m, s.max_cue_log_odds)
-    # where no stride vector could be measured, the stride's sagittal rotation is the x cue
+    # where no stride vector could be measured, the stride's sagittal rotation stands in: a proxy of how
+    # the segment turns in each direction, it claims at most max_proxy_log_odds (DIRECTION-5)
     if signals.placement == "shank":
         cues["swing_peak_log_ratio"] = _swing_peak_log_ratio(signals, *window, s)
-        rotation = _log_odds(cues["swing_peak_log_ratio"], s.swing_peak_scale_log_ratio, s.max_cue_log_odds)
+        rotation = _log_odds(cues["swing_peak_log_ratio"], s.swing_peak_scale_log_ratio, s.max_proxy_log_odds)
         cues["pitch_asymmetry_log_ratio"] = _shank_pitch_asymmetry(signals, *window, s)
     else:
         moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
         cues["rotation_moment_deg"] = _into_or_next(_into(moment, prev), pause, nxt)
-        rotation = _log_odds(cues["rotation_moment_deg"], s.rotation_moment_scale_deg, s.max_cue_log_odds)
+        rotation = _log_odds(cues["rotation_moment_deg"], s.rotation_moment_scale_deg, s.max_proxy_log_odds)
         cues["pitch_asymmetry_log_ratio"] = _pitch_asymmetry_per_contact(signals, rest, prev, s)
         cues["strike_consistency"] = _strike_consistency(signals, contacts, s, transients.width_ms)
     evidence_x.append(np.where(np.isfinite(travel), travel, rotation))

@@ -283,6 +283,9 @@ class DirectionSettings(Stage):
 
     unknown_below_confidence: float = quantity(0.7, "probability", "below it a step's direction is unknown", 0.5, 1.0)
     max_cue_log_odds: float = quantity(6.0, "log-odds", "no single cue claims more for one step", 0.1, 20.0)
+    max_proxy_log_odds: float = quantity(
+        3.0, "log-odds", "foot/shank + gyro: a rotation cue standing in for a stride vector claims this", 0.0, 20.0
+    )
     max_frame_free_log_odds: float = quantity(
         1.0, "log-odds", "cap of the frame-free evidence per step (weak, correlated with strike)", 0.0, 20.0
     )
