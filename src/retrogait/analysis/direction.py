@@ -65,9 +65,11 @@ from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.travel import FORGET, axis_evidence, smooth_states, vector_evidence
 from retrogait.analysis.turns import heading_changes_deg, turn_switch_probability
 from retrogait.analysis.zupt import (
+    StridePitch,
     contact_to_rest_rotation_deg,
     moving_average,
     rest_indices,
+    stride_pitch,
     stride_pitch_extremes_deg,
     stride_rotation_moment_deg,
 )
@@ -315,11 +317,12 @@ def _limb_cues(
         rotation = _log_odds(cues["swing_peak_log_ratio"], s.swing_peak_scale_log_ratio, s.max_proxy_log_odds)
         cues["pitch_asymmetry_log_ratio"] = _shank_pitch_asymmetry(signals, *window, s)
     else:
-        moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
+        pitch = stride_pitch(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
+        moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, pitch)
         cues["rotation_moment_deg"] = _into_or_next(_into(moment, prev), pause, nxt)
         rotation = _log_odds(cues["rotation_moment_deg"], s.rotation_moment_scale_deg, s.max_proxy_log_odds)
-        cues["pitch_asymmetry_log_ratio"] = _pitch_asymmetry_per_contact(signals, rest, prev, s)
-        cues["strike_consistency"] = _strike_consistency(signals, contacts, s, transients.width_ms)
+        cues["pitch_asymmetry_log_ratio"] = _pitch_asymmetry_per_contact(signals, rest, prev, s, pitch)
+        cues["strike_consistency"] = _strike_consistency(signals, contacts, s, transients.width_ms, rest)
     evidence_x.append(np.where(np.isfinite(travel), travel, rotation))
 
 
@@ -330,7 +333,7 @@ def _heading_change(
     (NaN for the first): that of the stride vector landing on it where a foot or shank has one
     (strapdown, a few degrees per stride), else the gyroscope's rate about the vertical integrated
     between the two contacts (turns.heading_changes_deg); None without a gyroscope."""
-    between = heading_changes_deg(signals, contacts.ic_idx, s.gravity_window_s)
+    between = heading_changes_deg(signals, contacts.ic_idx)
     if between is None:
         return None
     heading = np.concatenate([[np.nan], between])
@@ -356,10 +359,12 @@ def _stride_travel(
     vectors = stride_vectors(
         signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, block_rate_hz=s.strapdown_block_rate_hz
     )
-    lo, hi = rest - round(0.02 * fs), rest + round(0.02 * fs) + 1
-    deviation = np.abs(np.linalg.norm(signals.acc_ms2, axis=1) - STANDARD_GRAVITY_MS2)
-    at_rest = window_mean(deviation, lo, hi) <= s.max_rest_acc_deviation_ms2
-    rate = window_mean(np.linalg.norm(signals.gyr_dps, axis=1), lo, hi)
+    around = np.clip(
+        rest[:, None] + np.arange(-round(0.02 * fs), round(0.02 * fs) + 1)[None, :], 0, signals.n_samples - 1
+    )
+    deviation = np.abs(np.linalg.norm(signals.acc_ms2[around], axis=2) - STANDARD_GRAVITY_MS2).mean(axis=1)
+    at_rest = (rest >= 0) & (deviation <= s.max_rest_acc_deviation_ms2)
+    rate = np.linalg.norm(signals.gyr_dps[around], axis=2).mean(axis=1)
     turn = vectors.heading_change_deg
     ok = vectors.valid & at_rest[:-1] & at_rest[1:] & (np.abs(np.diff(rate)) <= s.max_rest_rate_change_dps)
     ok &= (np.abs(turn) <= s.max_stride_turn_deg) & (np.abs(vectors.dz_m) <= s.max_stride_rise_m)
@@ -484,15 +489,16 @@ def _shank_pitch_asymmetry(signals: BodySignals, start: IntArray, stop: IntArray
 
 
 def _strike_consistency(
-    signals: BodySignals, contacts: Contacts, s: DirectionSettings, width_ms: FloatArray
+    signals: BodySignals, contacts: Contacts, s: DirectionSettings, width_ms: FloatArray, rest: IntArray
 ) -> FloatArray:
     """Facing check for a foot (frame-free in effect): a heel landing is sharp (impact transient
     narrower than ~12 ms), a toe landing soft (wider than ~20 ms), whichever way the foot travels;
     and a heel landing has the toes up. So sharpness x sign of the measured strike angle is
     positive when the frame's +x is the toes' side. Per contact in [-1, 1]; NaN when unmeasured.
-    ``width_ms`` (m,): the landings' impact-transient width (transient.LandingTransients)."""
+    ``width_ms`` (m,): the landings' impact-transient width (transient.LandingTransients); ``rest``
+    (m,): the stances' rest points."""
     assert signals.gyr_dps is not None
-    angle = contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx)
+    angle = contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx, rest)
     heel = np.clip((s.strike_sharp_ms - width_ms) / s.strike_width_scale_ms, -1.0, 1.0)
     return heel * np.tanh(angle / s.strike_angle_scale_deg)
 
@@ -508,7 +514,7 @@ def _into(pairs: FloatArray, prev: IntArray) -> FloatArray:
 
 
 def _pitch_asymmetry_per_contact(
-    signals: BodySignals, rest: IntArray, prev: IntArray, s: DirectionSettings
+    signals: BodySignals, rest: IntArray, prev: IntArray, s: DirectionSettings, pitch: StridePitch
 ) -> FloatArray:
     """ln((largest front-down pitch + floor) / (largest front-up pitch + floor)) over the stride
     landing on each contact. Anatomy, not direction: the ankle plantarflexes (toes down, ~60-70 deg
@@ -524,6 +530,7 @@ def _pitch_asymmetry_per_contact(
         rest,
         s.max_stride_s,
         relative_to_rest=signals.placement == "foot",
+        pitch=pitch,
     )
     floor = s.pitch_floor_deg
     with np.errstate(invalid="ignore"):

@@ -316,9 +316,6 @@ class DirectionSettings(Stage):
     turn_round_deg: float = quantity(
         135.0, "deg", "heading change between contacts from which the next direction is independent", 1.0, 360.0
     )
-    gravity_window_s: float = quantity(
-        1.0, "s", "heading rate: the vertical is the specific force averaged over this window", 0.1, 20.0
-    )
     evidence_temperature_factor: float = quantity(
         1.0, "1", "every step's evidence is multiplied by this before smoothing (calibration)", 0.05, 10.0
     )

@@ -1,10 +1,10 @@
 """Turns: how far the wearer's heading changes between consecutive contacts, from the gyroscope.
 
-A turn is a rotation about the vertical. The vertical in the sensor frame is the direction of the
-specific force averaged over ``gravity_window_s`` (over whole strides the ground force balances
-gravity; in standing it is gravity itself), so the rate about the vertical is ``omega . up``; its
-integral between two contacts is the heading change (deg, positive to the left, counter-clockwise
-seen from above). A pivot of about 180 deg (turning round) or a turning step is a boundary between
+A turn is a rotation about the vertical. Between two contacts the vertical in the sensor frame is
+the direction of the specific force averaged over the interval (over a whole step or stride the
+ground force balances gravity; in standing it is gravity itself), so the integral of ``omega . up``
+over the interval is the heading change (deg, positive to the left, counter-clockwise seen from
+above). A pivot of about 180 deg (turning round) or a turning step is a boundary between
 stretches of gait whose direction is independent (docs/direction_footstrike.md).
 """
 
@@ -15,30 +15,25 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.stepwindows import FloatArray, IntArray
-from retrogait.analysis.zupt import moving_average
 
 
-def vertical_rate_dps(
-    acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, gravity_window_s: float = 1.0
-) -> FloatArray:
-    """Angular rate about the vertical (deg/s, positive to the left) per sample: omega projected on
-    the direction of the specific force averaged over ``gravity_window_s`` (s)."""
-    width = max(round(gravity_window_s * fs_hz), 1)
-    up = np.column_stack([moving_average(acc_ms2[:, i], width) for i in range(3)])
-    norm = np.linalg.norm(up, axis=1)
-    up = up / np.where(norm > 0, norm, 1.0)[:, None]
-    return np.asarray(np.einsum("ij,ij->i", gyr_dps, up), dtype=np.float64)
-
-
-def heading_changes_deg(signals: BodySignals, ic_idx: IntArray, gravity_window_s: float = 1.0) -> FloatArray | None:
-    """(m - 1,) heading change (deg) between consecutive contacts, or None without a gyroscope."""
+def heading_changes_deg(signals: BodySignals, ic_idx: IntArray) -> FloatArray | None:
+    """(m - 1,) heading change (deg, positive to the left) between consecutive contacts, or None
+    without a gyroscope: the angular rate integrated between them, projected on that interval's
+    vertical -- the direction of its mean specific force (over a whole step or stride the ground
+    force balances gravity; standing and pivoting read gravity itself)."""
     if signals.gyr_dps is None:
         return None
-    rate = vertical_rate_dps(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, gravity_window_s)
-    rate = np.where(signals.gap, 0.0, rate)
-    heading = np.concatenate([[0.0], np.cumsum(rate) / signals.fs_hz])
     ic = np.clip(np.asarray(ic_idx, dtype=np.int64), 0, signals.n_samples)
-    return np.asarray(np.diff(heading[ic]), dtype=np.float64)
+    if ic.size < 2:
+        return np.zeros(0)
+    rate = np.where(signals.gap[:, None], 0.0, signals.gyr_dps)
+    acc_cs = np.concatenate([np.zeros((1, 3)), np.cumsum(signals.acc_ms2, axis=0)])[ic]
+    rate_cs = np.concatenate([np.zeros((1, 3)), np.cumsum(rate, axis=0)])[ic]
+    up = np.diff(acc_cs, axis=0)
+    norm = np.linalg.norm(up, axis=1)
+    up = up / np.where(norm > 0, norm, 1.0)[:, None]
+    return np.asarray(np.sum(np.diff(rate_cs, axis=0) * up, axis=1) / signals.fs_hz, dtype=np.float64)
 
 
 def turn_switch_probability(

@@ -1,13 +1,11 @@
-"""Zero-velocity (flat-foot) points and sagittal stride displacement of a foot-worn IMU.
+"""Zero-velocity (flat-foot) points of a foot- or shank-worn IMU and the sagittal pitch between them.
 
-A foot on the ground in mid-stance is still: velocity zero, orientation known from gravity. Between
-two such points the sagittal pitch is integrated from the gyroscope (with its drift spread linearly so
-it ends at the gravity pitch of the next rest), the specific force is rotated to the level frame,
-gravity is removed, velocity is integrated and its end error removed linearly (the foot is still at
-both ends), and the integral of velocity is the stride's displacement. The result is expressed in the
-frame of the stride's starting stance (x toward the toes, z up), so turns between strides do not
-matter. It is a 2-D (sagittal) strapdown: roll and yaw are ignored, which shortens the estimate in
-turns but never flips its sign. All steps are vectorised with cumulative sums over the whole signal.
+A foot on the ground in mid-stance is still: velocity zero, orientation known from gravity (a shank
+there turns over the still ankle). Between two such points the sagittal pitch is integrated from the
+gyroscope, its drift spread linearly so it ends at the gravity pitch of the next rest; from it come
+the stride's rotation moment and pitch extremes (direction.py's rotation and anatomy cues) and the
+contact-to-rest rotation (the foot-strike angle). The stride's displacement is stride_vectors.py's
+three-dimensional strapdown. All steps are vectorised with cumulative sums over the whole signal.
 
 Pitch sign (docs/conventions.md): positive omega_y tips the front down, so the pitch theta of the
 sensor's x axis below the horizontal grows with omega_y, and at rest ``theta = atan2(-f_x, f_z)``.
@@ -86,12 +84,13 @@ def rest_indices(
 
 
 def contact_to_rest_rotation_deg(
-    acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, ic_idx: IntArray
+    acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, ic_idx: IntArray, rest_idx: IntArray | None = None
 ) -> FloatArray:
     """Integral of omega_y (deg) from each initial contact to the rest point of its stance: the
-    sole's angle at contact relative to the flat foot, positive toes up (NaN without a rest)."""
+    sole's angle at contact relative to the flat foot, positive toes up (NaN without a rest).
+    ``rest_idx``: the stances' rest points (:func:`rest_indices`), if already found."""
     ic = np.asarray(ic_idx, dtype=np.int64)
-    rest = rest_indices(acc_ms2, gyr_dps, fs_hz, ic)
+    rest = rest_indices(acc_ms2, gyr_dps, fs_hz, ic) if rest_idx is None else np.asarray(rest_idx, dtype=np.int64)
     angle = window_sum(gyr_dps[:, 1], ic, rest) / fs_hz
     return np.where(rest > ic, angle, np.nan)
 
@@ -145,57 +144,25 @@ def stride_pitch(
     return StridePitch(valid, samples, seg, seg_start, lengths, frac, theta)
 
 
-def stride_displacement_m(
+def stride_rotation_moment_deg(
     acc_ms2: FloatArray,
     gyr_dps: FloatArray,
     fs_hz: float,
     rest_idx: IntArray,
     max_stride_s: float = 2.5,
-) -> tuple[FloatArray, FloatArray]:
-    """Sagittal displacement (m) of the foot from each rest point to the next one.
-
-    Returns ``(dx_m, dz_m)`` of length ``len(rest_idx) - 1``: forward (toward the toes of the
-    starting stance) and upward travel. NaN where either rest is missing (-1), not increasing, or
-    the two are more than ``max_stride_s`` apart (a pause, not a stride).
-    """
-    k = max(np.asarray(rest_idx).shape[0] - 1, 0)
-    dx = np.full(k, np.nan)
-    dz = np.full(k, np.nan)
-    if k < 1:
-        return dx, dz
-    sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
-    if not sp.valid.any():
-        return dx, dz
-    dt = 1.0 / fs_hz
-    fx, fz = acc_ms2[sp.samples, 0], acc_ms2[sp.samples, 2]
-    cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
-    # the level frame of the stride (x horizontal toward the toes at rest, z up)
-    ax = fx * cos_t + fz * sin_t
-    az = -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2
-    out = []
-    for comp in (ax, az):
-        vel = _segment_cumsum(comp, sp.seg_start, sp.seg) * dt
-        end_vel = vel[sp.seg_start + sp.lengths - 1]
-        vel = vel - end_vel[sp.seg] * (sp.frac + 1.0 / sp.lengths[sp.seg])
-        out.append(np.add.reduceat(vel, sp.seg_start) * dt)
-    dx[sp.valid] = out[0]
-    dz[sp.valid] = out[1]
-    return dx, dz
-
-
-def stride_rotation_moment_deg(
-    acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, rest_idx: IntArray, max_stride_s: float = 2.5
+    pitch: StridePitch | None = None,
 ) -> FloatArray:
     """Which way the segment rotates first after its rest (deg): mean over the stride of the pitch
     (relative to the rest) times (0.5 - fraction of the stride). Positive when it tips front-down
     (toes down / knee forward) first and front-up later -- forward gait: heel-off, push-off and
     heel kick, then the swing brings the toes (the distal shank) forward and up. Backward gait runs
-    the sequence the other way round (negative). Needs no toe-off and no precise contact time."""
+    the sequence the other way round (negative). Needs no toe-off and no precise contact time.
+    ``pitch``: :func:`stride_pitch` of the same rests, if already computed."""
     k = max(np.asarray(rest_idx).shape[0] - 1, 0)
     out = np.full(k, np.nan)
     if k < 1:
         return out
-    sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
+    sp = pitch or stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
     if not sp.valid.any():
         return out
     rel = np.rad2deg(sp.theta_rad - sp.theta_rad[sp.seg_start][sp.seg])
@@ -210,29 +177,24 @@ def stride_pitch_extremes_deg(
     rest_idx: IntArray,
     max_stride_s: float = 2.5,
     relative_to_rest: bool = True,
+    pitch: StridePitch | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Largest positive (front down) and negative (front up) pitch (deg) of each stride between
     consecutive rest points; NaN for skipped pairs. See :func:`stride_pitch`.
 
     ``relative_to_rest``: measured from the pitch at the stride's first rest (for the foot: flat on
     the ground, the anatomical zero whatever the frame's own tilt); otherwise from the frame's
-    horizontal (for the shank: upright, since a shank never rests in stance)."""
+    horizontal (for the shank: upright, since a shank never rests in stance). ``pitch``: as in
+    :func:`stride_rotation_moment_deg`."""
     k = max(np.asarray(rest_idx).shape[0] - 1, 0)
     high = np.full(k, np.nan)
     low = np.full(k, np.nan)
     if k < 1:
         return high, low
-    sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
+    sp = pitch or stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
     if not sp.valid.any():
         return high, low
     theta = np.rad2deg(sp.theta_rad - sp.theta_rad[sp.seg_start][sp.seg] if relative_to_rest else sp.theta_rad)
     high[sp.valid] = np.maximum.reduceat(theta, sp.seg_start)
     low[sp.valid] = np.minimum.reduceat(theta, sp.seg_start)
     return high, low
-
-
-def _segment_cumsum(x: FloatArray, seg_start: NDArray[np.int64], seg: NDArray[np.int64]) -> FloatArray:
-    """Cumulative sum of ``x`` restarting at every segment start (segments are contiguous)."""
-    csum = np.cumsum(x)
-    before = np.concatenate([[0.0], csum])[seg_start]
-    return csum - before[seg]
