@@ -5,7 +5,8 @@ there turns over the still ankle). Between two such points the sagittal pitch is
 gyroscope, its drift spread linearly so it ends at the gravity pitch of the next rest; from it come
 the stride's rotation moment and pitch extremes (direction.py's rotation and anatomy cues) and the
 contact-to-rest rotation (the foot-strike angle). The stride's displacement is stride_vectors.py's
-three-dimensional strapdown. All steps are vectorised with cumulative sums over the whole signal.
+three-dimensional strapdown; the sagittal level-frame velocity between rests (level_velocity_ms) is
+foot_landing.py's. All steps are vectorised with cumulative sums over the whole signal.
 
 Pitch sign (docs/conventions.md): positive omega_y tips the front down, so the pitch theta of the
 sensor's x axis below the horizontal grows with omega_y, and at rest ``theta = atan2(-f_x, f_z)``.
@@ -144,6 +145,20 @@ def stride_pitch(
     return StridePitch(valid, samples, seg, seg_start, lengths, frac, theta)
 
 
+def level_velocity_ms(acc_ms2: FloatArray, sp: StridePitch, fs_hz: float) -> tuple[FloatArray, FloatArray]:
+    """Velocity (m/s) of every sample of ``sp``'s strides in the stride's level frame (x horizontal
+    toward the toes at rest, z up): the specific force rotated by the pitch, gravity removed,
+    integrated from the first rest, its end error removed linearly (zero at both rests)."""
+    fx, fz = acc_ms2[sp.samples, 0], acc_ms2[sp.samples, 2]
+    cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
+    out = []
+    for comp in (fx * cos_t + fz * sin_t, -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2):
+        vel = _segment_cumsum(comp, sp.seg_start, sp.seg) / fs_hz
+        end_vel = vel[sp.seg_start + sp.lengths - 1]
+        out.append(vel - end_vel[sp.seg] * (sp.frac + 1.0 / sp.lengths[sp.seg]))
+    return out[0], out[1]
+
+
 def stride_rotation_moment_deg(
     acc_ms2: FloatArray,
     gyr_dps: FloatArray,
@@ -198,3 +213,10 @@ def stride_pitch_extremes_deg(
     high[sp.valid] = np.maximum.reduceat(theta, sp.seg_start)
     low[sp.valid] = np.minimum.reduceat(theta, sp.seg_start)
     return high, low
+
+
+def _segment_cumsum(x: FloatArray, seg_start: NDArray[np.int64], seg: NDArray[np.int64]) -> FloatArray:
+    """Cumulative sum of ``x`` restarting at every segment start (segments are contiguous)."""
+    csum = np.cumsum(x)
+    before = np.concatenate([[0.0], csum])[seg_start]
+    return csum - before[seg]
