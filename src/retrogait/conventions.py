@@ -16,7 +16,11 @@ from numpy.typing import NDArray
 #: Standard gravity (m/s^2), used for every g <-> m/s^2 conversion.
 STANDARD_GRAVITY_MS2: Final = 9.80665
 
-PLACEMENTS: Final = ("foot", "shank", "lower_back", "wrist", "other")
+PLACEMENTS: Final = ("foot", "shank", "lower_back", "thigh", "arm", "hand", "chest", "bag", "wrist", "other")
+#: Placements whose sensor moves with one leg: one contact per stride.
+ONE_LEG_PLACEMENTS: Final = ("foot", "shank")
+#: Placements without leg-specific physics: steps of both legs from |a| alone (phones, watches, unknown).
+STEP_COUNT_PLACEMENTS: Final = ("thigh", "arm", "hand", "chest", "bag", "wrist", "other")
 SIDES: Final = ("left", "right")
 AXES: Final = ("+x", "-x", "+y", "-y", "+z", "-z")
 
