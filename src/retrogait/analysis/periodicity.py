@@ -112,7 +112,7 @@ def windowed_periodicity(
     ]
     lag, step, stride_r, step_r, rms, fast = (np.concatenate(p) for p in zip(*parts, strict=True))
     return Periodicity(
-        centre_s=(starts + w / 2.0) / fs,
+        centre_s=(starts.astype(np.float64) + w / 2.0) / fs,
         step_s=step / fs,
         stride_s=lag / fs,
         stride_r=stride_r,

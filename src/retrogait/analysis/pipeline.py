@@ -219,6 +219,12 @@ class _Evidence:
                 ),
             )
         signals, contacts = self.signals, self.contacts
+        if signals.gravity_removed and signals.gyr_dps is None:  # no frame: gravity and rotation both unknown
+            m = len(contacts)
+            return (
+                pd.DataFrame({"direction": ["unknown"] * m, "direction_confidence": np.full(m, 0.5)}),
+                pd.DataFrame({"foot_strike": ["unknown"] * m, "foot_strike_angle_deg": np.full(m, np.nan)}),
+            )
         direction = step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
         facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
         strike = step_foot_strikes(
@@ -309,6 +315,7 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "sample_rate_hz": signals.fs_hz,
         "duration_s": float(signals.t_s[-1] - signals.t_s[0]),
         "has_gyro": signals.gyr_dps is not None,
+        "acc_gravity": "removed" if signals.gravity_removed else "included",
         "anterior_source": signals.anterior_source,
         "anterior_yaw_deg": signals.anterior_yaw_deg,
         "anterior_yaw_applied": signals.anterior_yaw_applied,

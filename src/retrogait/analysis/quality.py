@@ -8,6 +8,7 @@ from numpy.typing import NDArray
 from retrogait.analysis.settings import QualitySettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ
+from retrogait.rate import meets_rate
 
 
 def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettings | None = None) -> NDArray[np.str_]:
@@ -28,6 +29,6 @@ def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettin
         csum = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
         hit = (csum[end] - csum[start]) > 0
         flags = np.where(hit, np.char.add(flags, name + ";"), flags)
-    if fs < IMPACT_MIN_SAMPLE_RATE_HZ:
+    if not meets_rate(fs, IMPACT_MIN_SAMPLE_RATE_HZ):
         flags = np.char.add(flags, "low_rate;")
     return np.char.rstrip(flags, ";")

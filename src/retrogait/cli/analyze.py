@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from retrogait.cli.app import app
+from retrogait.conventions import PLACEMENTS
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -44,7 +45,7 @@ def summary_table(summary: dict[str, Any]) -> Table:
 @app.command()
 def analyze(
     input_file: Annotated[Path, typer.Argument(help="Recording (native session file).", show_default=False)],
-    placement: Annotated[str | None, typer.Option(help="foot, shank, lower_back, wrist or other.")] = None,
+    placement: Annotated[str | None, typer.Option(help=f"{', '.join(PLACEMENTS)}.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right (foot / shank).")] = None,
     anterior_axis: Annotated[
         str | None, typer.Option("--anterior-axis", help="Sensor axis pointing forward: +x -x +y -y +z -z.")

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from retrogait.cli.app import app
+from retrogait.conventions import PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.imports import FORMATS, GenericCsvOptions, load_recording
 from retrogait.session import write_session
@@ -59,7 +60,7 @@ def convert(
     format: Annotated[
         str | None, typer.Option("--format", "-f", help="Force a format (see 'retrogait formats').")
     ] = None,
-    placement: Annotated[str | None, typer.Option(help="foot, shank, lower_back, wrist or other.")] = None,
+    placement: Annotated[str | None, typer.Option(help=f"{', '.join(PLACEMENTS)}.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right (foot and shank).")] = None,
     sensor: Annotated[str | None, typer.Option(help="Sensor name (default: the device named in the file).")] = None,
     anterior_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing forward: +x -x +y -y +z -z.")] = None,
