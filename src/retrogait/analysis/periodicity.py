@@ -11,7 +11,9 @@ the same samples ``L`` later. Physics fixes the ambiguities:
 * Half a stride is the other leg's step: the signal there is **in phase** with itself
   (``r(L / 2) > 0``), then the step period is ``L / 2``. If the peak ``L`` was already one step of a
   symmetric signal (a slow walk whose step is longer than ``2 * min_step_s``), its half is swing
-  against landing, in **antiphase** (``r(L / 2) < 0``), and the step period is ``L`` itself.
+  against landing, in **antiphase** (``r(L / 2) < 0``), and the step period is ``L`` itself - unless
+  ``L`` is longer than the longest step (``max_step_s``): then it is a stride whatever its half shows
+  (a pocket whose other leg lands too softly to be seen).
 
 Strong short-lived transients (a bag knocked against a leg) would dominate a window's correlation, so
 each window is clipped to ``clip_mad`` robust standard deviations first. The signal is decimated to
@@ -151,7 +153,9 @@ def _chunk(
     rows = np.arange(m)
     li = lag.astype(np.int64)
     half = 0.5 * (r[rows, li // 2] + r[rows, (li + 1) // 2])
-    step = np.where(half > 0.0, lag / 2.0, lag)
+    # a stride lag longer than the longest step is a stride whatever its half looks like (a pocket whose
+    # other leg lands too softly to show): no one walks slower than one step per max_step_s
+    step = np.where((half > 0.0) | (lag > hi / 2.0), lag / 2.0, lag)
     at = lambda k: r[rows, np.clip(np.round(k).astype(np.int64), 0, max_lag)]  # noqa: E731
     stride_r = np.where(found, np.minimum(at(lag), at(2.0 * lag)), -1.0)
     step_r = np.where(found, np.maximum(at(step), at(2.0 * step)), -1.0)

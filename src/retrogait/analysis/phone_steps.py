@@ -227,8 +227,9 @@ def _trim_edges(
     big_start = prominence >= settings.edge_prominence_fraction * inner_after
     big_end = prominence >= settings.edge_prominence_fraction * inner_before
     run = EDGE_GOOD_PAIRS
-    first = np.flatnonzero(_all_in_run(rhythm & alike_ahead[:-1] & big_start[:-1] & big_start[1:], run))
-    last = np.flatnonzero(_all_in_run(rhythm & alike_behind[1:] & big_end[:-1] & big_end[1:], run)) + run - 1
+    # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly)
+    first = np.flatnonzero(_all_in_run(rhythm & alike_ahead[:-1] & (big_start[:-1] | big_start[1:]), run))
+    last = np.flatnonzero(_all_in_run(rhythm & alike_behind[1:] & (big_end[:-1] | big_end[1:]), run)) + run - 1
     if first.size == 0 or last.size == 0 or last[-1] < first[0]:
         return anchors[:0]
     return anchors[first[0] : last[-1] + 2]

@@ -407,7 +407,11 @@ class GaitGateSettings(Stage):
         4, "strides", "runs of this many strides or more must show min_cycle_correlation", 2, 1000
     )
     max_fast_correlation: float = quantity(
-        0.3, "correlation", "a run whose |a| repeats faster than the shortest step this strongly is not gait", -1.0, 1.0
+        0.6,
+        "correlation",
+        "a run whose |a| repeats faster than the shortest step this strongly (and more than per stride) is not gait",
+        -1.0,
+        1.0,
     )
 
 
