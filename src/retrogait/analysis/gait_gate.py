@@ -26,9 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.bouts import still_pauses
-from retrogait.analysis.filters import bandpass, in_g, lowpass
-from retrogait.analysis.preprocess import still_mask
+from retrogait.analysis.filters import bandpass, in_g
+from retrogait.analysis.preprocess import still_mask_of_norm
 from retrogait.analysis.settings import ContactsSettings, GaitGateSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 
@@ -80,16 +79,23 @@ def gait_gate(
     fs = signals.fs_hz
     dec = max(1, round(fs / CYCLE_RATE_HZ))
     rate = fs / dec
-    norm = lowpass(in_g(np.linalg.norm(signals.acc_ms2, axis=1)), 0.45 * rate, fs)[::dec]  # anti-aliased
+    used = signals.n_samples // dec * dec
+    acc = signals.acc_ms2[:used]
+    size = np.sqrt(np.einsum("ij,ij->i", acc, acc))  # |a| (m/s^2)
+    norm = in_g(size.reshape(-1, dec).mean(axis=1))  # block means: decimated and anti-aliased (g)
     slow = bandpass(norm, band.step_band_low_hz, band.step_band_high_hz, rate)
     quick = bandpass(norm, band.step_band_low_hz, 0.45 * rate, rate)  # all the movement the samples hold
     ic = contacts.ic_idx.astype(np.int64)
+    at = np.minimum(ic // dec, norm.size - 1)
     per_cycle = 1 if one_leg else 2  # contacts from one landing of a leg to its next
     scale = 2.0 if one_leg else 1.0
     lo_interval, hi_interval = band.min_step_s * scale * fs, band.max_step_s * scale * fs
-    # a walk never holds still between two landings: standing between contacts ends a run
-    standing = still_mask(signals.acc_ms2, fs, still.window_s, still.std_ms2) & ~signals.gap
-    breaks = np.union1d(np.flatnonzero(np.diff(ic) > max_gap_s * fs) + 1, still_pauses(signals, contacts, standing))
+    # a walk never holds still between two landings: standing between contacts ends a run (the still
+    # mask from every dec-th sample of |a|: a standard deviation needs no anti-alias filter)
+    standing = still_mask_of_norm(size[::dec], rate, still.window_s, still.std_ms2) & ~signals.gap[:used:dec]
+    count = np.concatenate([[0], np.cumsum(standing)])
+    paused = np.flatnonzero(count[at[1:]] - count[at[:-1]] > 0) + 1
+    breaks = np.union1d(np.flatnonzero(np.diff(ic) > max_gap_s * fs) + 1, paused)
     starts, ends = np.r_[0, breaks], np.r_[breaks, m]
     verdict = np.full(starts.size, "", dtype="<U8")  # "" gait, "short" undecided, else the reason
     for k, (a, b) in enumerate(zip(starts, ends, strict=True)):  # one iteration per run
@@ -102,10 +108,10 @@ def gait_gate(
         if not lo_interval <= interval <= hi_interval:
             verdict[k] = "cadence"
             continue
-        if _faster_than_steps(quick, run // dec, per_cycle * interval / dec, band.min_step_s * rate, settings):
+        if _faster_than_steps(quick, at[a:b], per_cycle * interval / dec, band.min_step_s * rate, settings):
             verdict[k] = "fast"
             continue
-        likeness = cycle_likeness(slow, run // dec, max(2, round(per_cycle * interval / dec)), per_cycle)
+        likeness = cycle_likeness(slow, at[a:b], max(2, round(per_cycle * interval / dec)), per_cycle)
         needed = (
             settings.min_cycle_correlation
             if cycles >= settings.long_run_strides
@@ -151,8 +157,9 @@ def fastest_repeat(x: NDArray[np.float64], shortest_step: int) -> float:
     energy = float(x @ x)
     if energy <= 0.0:
         return -1.0
-    lags = range(FAST_MIN_LAG_SAMPLES - 1, shortest_step + 1)  # a dozen lags at CYCLE_RATE_HZ
-    r = np.array([float(x[:-lag] @ x[lag:]) for lag in lags]) / energy
+    first, last = FAST_MIN_LAG_SAMPLES - 1, shortest_step + 1  # a dozen lags at CYCLE_RATE_HZ
+    lagged = np.lib.stride_tricks.sliding_window_view(x, last + 1)[:, first:]  # (n - last, lags): x[i + lag]
+    r = (x[: lagged.shape[0]] @ lagged) / energy
     inner = r[1:-1]
     peak = (inner > r[:-2]) & (inner >= r[2:])
     return float(inner[peak].max()) if peak.any() else -1.0
@@ -170,7 +177,7 @@ def _faster_than_steps(
     only weakly: at most 0.36 on the phone traces, against 0.9 for a sensor shaken by hand.)"""
     span = quick[int(run[0]) : int(run[-1]) + 1]
     fast = fastest_repeat(span, round(shortest_step))
-    return fast >= max(settings.max_fast_correlation, lagged_correlation(span, round(cycle)))
+    return fast >= settings.max_fast_correlation and fast >= lagged_correlation(span, round(cycle))
 
 
 def lagged_correlation(x: NDArray[np.float64], lag: int) -> float:

@@ -303,7 +303,11 @@ def _uniform_grid(
 
 def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
     """(n,) True where the std of |acc| over a centred window (s) is below ``std_ms2`` (m/s^2)."""
-    norm = np.linalg.norm(acc_ms2, axis=1)
+    return still_mask_of_norm(np.linalg.norm(acc_ms2, axis=1), fs_hz, window_s, std_ms2)
+
+
+def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
+    """:func:`still_mask` from |acc| (m/s^2, (n,)) already computed (or subsampled: a std needs no filter)."""
     w = max(3, round(window_s * fs_hz))
     csum = np.concatenate([[0.0], np.cumsum(norm - norm.mean())])
     csq = np.concatenate([[0.0], np.cumsum((norm - norm.mean()) ** 2)])
