@@ -55,7 +55,7 @@ def run_case(case: Case, out_dir: Path) -> dict[str, Path]:
     from retrogait.analysis.pipeline import analyze, write_outputs
 
     result = analyze(case.path, placement=case.placement, anterior_axis=case.anterior_axis)
-    return write_outputs(result, out_dir, report=False)
+    return write_outputs(result, out_dir)
 
 
 def comparable_summary(path: Path) -> dict[str, Any]:

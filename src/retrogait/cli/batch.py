@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from retrogait.batch import run_batch
-from retrogait.batch.worker import JobOutcome
 from retrogait.cli.app import app
+
+#: Exit status when some inputs failed and the others were analysed (docs/batch.md, "Exit status").
+EXIT_SOME_FAILED = 1
+
+if TYPE_CHECKING:
+    from retrogait.batch.worker import JobOutcome
 
 
 @app.command()
@@ -32,7 +34,23 @@ def batch(
         bool, typer.Option(help="Also compare run directions across the cohort (per subject) into OUT/cohort/.")
     ] = True,
 ) -> None:
-    """Analyse every session; keep going past bad files; skip what is unchanged since the last run."""
+    """Analyse every session; keep going past bad files; skip what is unchanged since the last run.
+
+    Exit status: 0 every input analysed (or unchanged); 1 some inputs failed (listed in errors.csv; every
+    other result and the combined tables are written); 2 nothing could be done (bad option, no inputs).
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from retrogait.batch import run_batch
+
     settings = {k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v}
     console = Console(stderr=True)
     failures: list[JobOutcome] = []
@@ -66,6 +84,7 @@ def batch(
             jobs=jobs,
             scheduler=scheduler,
             force=force,
+            compare=compare,
             on_start=on_start,
             on_done=on_done,
         )
@@ -83,3 +102,5 @@ def batch(
         f"{result.n_failed} failed in {result.elapsed_s:.1f} s ({rate:.1f} sessions/min)\n"
         f"steps: {result.steps_path}\nsessions: {result.sessions_path}\nerrors: {result.errors_path}"
     )
+    if result.n_failed:
+        raise typer.Exit(EXIT_SOME_FAILED)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from retrogait.cli.app import app
 from retrogait.conventions import PLACEMENTS
 from retrogait.errors import RetrogaitError
-from retrogait.imports import FORMATS, GenericCsvOptions, load_recording
-from retrogait.session import write_session
+from retrogait.outfiles import refuse_writing_over_inputs
+
+if TYPE_CHECKING:
+    from retrogait.imports import GenericCsvOptions
 
 
 def _triple(text: str | None, flag: str) -> tuple[str, str, str] | None:
@@ -35,6 +35,8 @@ def generic_options(
     delimiter: str | None,
 ) -> GenericCsvOptions | None:
     """The generic CSV mapping from command-line flags, or None when no mapping flag was given."""
+    from retrogait.imports import GenericCsvOptions
+
     given = (time_column, time_unit, acc_columns, acc_unit, gyr_columns, gyr_unit, delimiter)
     if all(v is None for v in given):
         return None
@@ -76,6 +78,10 @@ def convert(
     delimiter: Annotated[str | None, typer.Option(help="Generic CSV: delimiter (',', ';', 'tab').")] = None,
 ) -> None:
     """Convert an app or logger export into a native retrogait session file."""
+    from retrogait.imports import load_recording
+    from retrogait.session import write_session
+
+    refuse_writing_over_inputs([out], [input])
     generic = generic_options(time_column, time_unit, acc_columns, acc_unit, gyr_columns, gyr_unit, delimiter)
     result = load_recording(
         input,
@@ -100,6 +106,11 @@ def convert(
 @app.command()
 def formats() -> None:
     """List the input formats 'retrogait convert' and 'retrogait analyze' read."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from retrogait.imports import FORMATS
+
     table = Table(title="supported input formats", title_justify="left")
     table.add_column("name")
     table.add_column("what it reads", overflow="fold")

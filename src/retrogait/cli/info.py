@@ -6,13 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from retrogait.cli.app import app
-from retrogait.errors import RetrogaitError
-from retrogait.session import read_session
-from retrogait.summary import session_overview
 
 
 @app.command()
@@ -23,6 +18,13 @@ def info(
 
     A file that cannot be read gets one error line; the others are still summarised.
     """
+    from rich.console import Console
+    from rich.table import Table
+
+    from retrogait.errors import RetrogaitError
+    from retrogait.session import read_session
+    from retrogait.summary import session_overview
+
     table = Table(title="retrogait sessions", title_justify="left")
     for column in (
         "file",
