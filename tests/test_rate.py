@@ -54,3 +54,19 @@ def test_requirements_are_met_within_the_tolerance() -> None:
     assert meets_rate(198.5, 200.0)
     assert not meets_rate(190.0, 200.0)
     assert not meets_rate(19.0, 20.0)
+
+
+def test_a_bursty_clock_is_not_a_gap_but_a_dropout_is() -> None:
+    """Phones deliver samples in bursts: long intervals that lose no sample are not `gap`; a real hole is."""
+    still = Bout("still", "still", 0.0, 1.0)
+    sim = simulate(SimulationConfig("lower_back", [still, Bout("forward", "running", 3.0, 8.0), still]))
+    n = sim.session.n_samples
+    period = 1.0 / sim.session.meta.sample_rate_hz
+    jitter = np.random.default_rng(1).uniform(-0.4, 0.4, n) * period  # intervals of 0.2-1.8 periods
+    bursty = replace(sim.session, t_s=sim.session.t_s + jitter)
+    flags = retrogait.analyze(bursty).steps["quality_flags"].astype(str)
+    assert len(flags) > 10 and not flags.str.contains("gap").any()
+    keep = np.ones(n, dtype=bool)
+    keep[n // 2 : n // 2 + 20] = False  # 20 samples lost mid-run
+    holed = replace(sim.session, t_s=sim.session.t_s[keep], acc=sim.session.acc[keep], gyr=sim.session.gyr[keep])
+    assert retrogait.analyze(holed).steps["quality_flags"].astype(str).str.contains("gap").sum() >= 1
