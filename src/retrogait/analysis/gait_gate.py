@@ -6,13 +6,16 @@ bout allows). A run is gait only if
 
 * **its cadence is plausible**: the median interval lies between the shortest and the longest step
   (one leg's contacts: stride);
+* **it does not repeat faster than anyone steps**: a strong autocorrelation peak of its movement at a
+  lag below the shortest step, stronger than the stride's own repetition, is shaking or vibration
+  (``max_fast_correlation``);
 * **consecutive cycles are alike**: the acceleration magnitude over the stride centred on each contact
   correlates with the same span around the contact one stride later (the same leg's next landing).
   A walk repeats itself, even through a turn; noise, handling and vibration do not. The median of
-  these correlations must reach ``min_cycle_correlation`` over a run of at least ``long_run_strides`` cycles;
+  these correlations must reach ``min_cycle_correlation`` over a run of at least ``long_run_strides``;
   a shorter run (a few steps between standing, a turn) cannot show its cycles firmly, so only a run
   whose cycles are plainly unalike (below ``min_short_cycle_correlation``) is dropped;
-* standing still between two contacts (the still mask of bouts.py) ends a run;
+* standing still between two contacts (the still mask) ends a run;
 * a run too short to hold one repeated stride is kept only next to a run that is gait (the landing a
   walker stops on after a pause), never on its own (a bump on a table).
 

@@ -1,7 +1,7 @@
 """Steps of both legs from a phone (or any sensor) whose orientation is unknown and changes.
 
 Placements ``thigh`` (trouser pocket), ``arm``, ``hand``, ``chest``, ``bag``, ``wrist`` and ``other``
-(docs/analysis.md, "Phone placements"). Only the magnitude of the acceleration is used: it does not
+(docs/analysis.md, "Phones"). Only the magnitude of the acceleration is used: it does not
 depend on how the phone is turned in the pocket or the hand.
 
 1. **Signal**: |a| / g - 1, band-passed to the step band.
@@ -20,8 +20,11 @@ depend on how the phone is turned in the pocket or the hand.
    stride-to-stride likeness of gait, or much smaller than the stretch's steps are dropped: handling
    the phone before or after a walk is not steps.
 
-Step times are the peaks of the band-passed |a| (the loading peak of each step, after the initial
-contact). No toe-off, side, direction or foot strike is measurable: they stay unknown.
+5. **Landing**: the steepest rise of |a| in the half step before each step's peak (the collision of
+   the leading foot), the step's time in steps.csv.
+
+No toe-off, side, direction, foot strike or impact is measurable from a free-moving phone: they stay
+unknown.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from retrogait.analysis.preprocess import still_mask
 from retrogait.analysis.settings import PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 
-#: A stretch-end anchor's size is compared with the median of this many anchors around it.
+#: A stretch-end anchor's size is compared with the median of this many anchors just inside the stretch.
 EDGE_NEIGHBOURS = 9
 #: A stretch starts (ends) with this many consecutive anchor pairs that keep the gait's rhythm.
 EDGE_GOOD_PAIRS = 3
@@ -203,8 +206,8 @@ def local_maxima(peaks: NDArray[np.int64], height: NDArray[np.float64], half: ND
 def _trim_edges(
     x: NDArray[np.float64], anchors: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
 ) -> NDArray[np.int64]:
-    """Drop anchors at the stretch's ends until two consecutive anchors keep the gait's rhythm, stride
-    likeness and size."""
+    """Drop anchors at the stretch's ends until EDGE_GOOD_PAIRS consecutive anchor pairs keep the gait's
+    rhythm and stride likeness and hold a step of the walk's size."""
     if anchors.size < 2:
         return anchors
     p = period[anchors]
@@ -218,12 +221,7 @@ def _trim_edges(
     alike_behind = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=False) >= settings.edge_stride_correlation
     # an end anchor is compared with the steps just inside the stretch (a walk that turns into a run
     # has steps of every size; handling before a walk is small next to the walk's first steps)
-    import os
-
-    if os.environ.get("GLOBALMED"):
-        inner_after = inner_before = np.full(prominence.size, np.median(prominence))
-    else:
-        inner_after, inner_before = _inner_medians(prominence, EDGE_NEIGHBOURS)
+    inner_after, inner_before = _inner_medians(prominence, EDGE_NEIGHBOURS)
     big_start = prominence >= settings.edge_prominence_fraction * inner_after
     big_end = prominence >= settings.edge_prominence_fraction * inner_before
     run = EDGE_GOOD_PAIRS

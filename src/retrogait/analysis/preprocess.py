@@ -15,7 +15,15 @@ from numpy.typing import NDArray
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
-from retrogait.conventions import AXES, MIN_SAMPLE_RATE_HZ, PLACEMENTS, SIDES, STANDARD_GRAVITY_MS2, axis_vector
+from retrogait.conventions import (
+    AXES,
+    MIN_SAMPLE_RATE_HZ,
+    PLACEMENTS,
+    SIDES,
+    STANDARD_GRAVITY_MS2,
+    STEP_COUNT_PLACEMENTS,
+    axis_vector,
+)
 from retrogait.errors import RetrogaitError
 from retrogait.rate import meets_rate, recording_rate_hz
 from retrogait.session import Session
@@ -402,7 +410,8 @@ def _anterior(
     if declared is not None:
         assert anterior_axis is not None
         return _check_declared(declared, anterior_axis, line, dominance, z, leg_gyro, notes, settings)
-    notes.append("anterior axis found from the signal; which way the wearer faces is not known")
+    if placement not in STEP_COUNT_PLACEMENTS:  # phones use |a| only: their facing is never asked for
+        notes.append("anterior axis found from the signal; which way the wearer faces is not known")
     return _unit(line), "signal", False, YawCheck()
 
 
