@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 import retrogait
-from retrogait.analysis.direction import smooth_log_odds
+from retrogait.analysis.direction import direction_labels
 from retrogait.analysis.settings import AnalysisSettings, DirectionSettings, SettingsError
+from retrogait.analysis.travel import FORGET, smooth_states
 from retrogait.live.direction_filter import OnlineDirection
 from retrogait.live.online import LiveStep, OnlineStepDetector
 from retrogait.live.settings import OnlineSettings
@@ -153,31 +154,33 @@ def test_a_detector_that_falls_behind_skips_old_windows_and_counts_them() -> Non
 
 def test_the_causal_filter_is_the_offline_chain() -> None:
     """With every later contact as its lag, the forward filter plus the backward message is the offline
-    forward-backward smoother; with a lag of one, nothing after the next contact changes a decision."""
+    smoother (travel.smooth_states, labelled by direction.direction_labels); with a lag of one, nothing
+    after the next contact changes a decision."""
     rng = np.random.default_rng(5)
     m = 40
-    evidence = rng.normal(0.4, 1.5, m)
-    evidence[25:] -= 2.5  # a turn
-    t = np.cumsum(rng.uniform(0.3, 0.4, m))
-    t[30:] += 3.0  # a pause: the chain forgets
+    evidence = np.column_stack([rng.normal(0.8, 1.5, m), rng.normal(0.0, 1.5, m), rng.normal(-0.5, 1.0, m)])
+    evidence[25:, :2] = evidence[25:, 1::-1]  # a turn
+    switch = np.full(m - 1, 0.01)
+    switch[29] = FORGET  # a pause: the chain forgets
     settings = DirectionSettings()
-    offline = 0.5 * (1 + np.tanh(0.5 * smooth_log_odds(evidence, t, settings)))
-    gaps = np.diff(t)
+    offline = direction_labels(smooth_states(evidence, switch), "foot", settings)
+    no_cues = {"x_log_odds": 0.0, "free_log_odds": 0.0}
 
     def run(ev: np.ndarray, lag: int | None) -> list[tuple[str, float]]:
-        filt = OnlineDirection(settings)
+        filt = OnlineDirection(settings, "foot")
         out = []
         for i in range(m):
             later = list(range(i + 1, m if lag is None else min(m, i + 1 + lag)))
-            out.append(filt.decide(ev[i], t[i], False, list(ev[later]), list(t[later]), [False] * len(later), None))
+            before = float(switch[i - 1]) if i else FORGET
+            lag_ev = [ev[j] for j in later]
+            out.append(filt.decide(ev[i], before, lag_ev, [float(switch[j - 1]) for j in later], no_cues, False, True))
         return out
 
     full = run(evidence, None)
-    for i in range(2, m):  # from the third contact on its pause limit is the offline one
-        if abs(np.median(gaps[:i]) - np.median(gaps)) < 0.02:
-            assert full[i][1] == pytest.approx(max(offline[i], 1 - offline[i]), abs=1e-9)
+    assert [d for d, _ in full] == offline["direction"].tolist()
+    np.testing.assert_allclose([c for _, c in full], offline["direction_confidence"], rtol=1e-9)
     lag1 = run(evidence, 1)
     for i in range(m - 2):
         changed = evidence.copy()
-        changed[i + 2 :] = -changed[i + 2 :]
+        changed[i + 2 :] = changed[i + 2 :, ::-1]
         assert run(changed, 1)[i] == lag1[i]

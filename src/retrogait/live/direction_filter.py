@@ -1,16 +1,18 @@
-"""Run direction as the contacts arrive: the causal counterpart of the offline smoother (LIVE-8).
+"""Travel direction as the contacts arrive: the causal counterpart of the offline smoother (LIVE-8).
 
-Offline, ``direction.smooth_log_odds`` runs the two-state Markov chain forwards and backwards over the
-whole session. Live, the same chain (``direction.predict_log_odds``, ``direction.switch_probabilities``,
-the same settings) runs forwards over the committed contacts, and each contact's backward message
-comes from a fixed lag: the contacts of the stride after it that the deciding window already holds
-(one-leg placements: the next contact, both legs: the next two). The cues are the offline ones
-(``direction.direction_cues``), measured on the window that decides the contact.
+Offline, direction.direction_probabilities smooths each contact's travel evidence (forward, backward,
+sideways; direction.travel_evidence) with a three-state Markov chain over the whole session
+(travel.smooth_states, switch probabilities from direction.link_switch_probability). Live, the same
+chain runs forwards over the committed contacts, and each contact's backward message comes from a fixed
+lag: the contacts of the stride after it that the deciding window holds (one-leg placements the next
+contact, both legs the next two). Both are travel.smooth_states itself: the filtered state of the last
+committed contact stands first in the sequence as the evidence of a step, followed by the contact and
+its lag. The evidence and the switch probabilities are the offline ones, measured on the deciding
+window; the labels are direction.direction_labels.
 
-Which evidence is chained follows ``direction.forward_probability``: axis and frame-free evidence
-summed when the anterior sign is known; otherwise the axis evidence, relative to the sensor's +x (the
-detector keeps +x the same from window to window), mixed with the facing decided from the cues of the
-contacts so far (``direction.facing_probability_from_cues``: offline it is decided over the session).
+What offline is decided once over the session is decided over the contacts so far: the facing when the
+anterior sign is unknown (direction.facing_probability_from_cues; each window's +x is kept the same by
+the detector), and whether the frame-free cues contradict the axis cues (the conflict cap).
 """
 
 from __future__ import annotations
@@ -19,73 +21,65 @@ from collections import deque
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from retrogait.analysis.direction import facing_probability_from_cues, predict_log_odds, switch_probabilities
+from retrogait.analysis.direction import (
+    _capped,
+    _cue_agreement,
+    direction_labels,
+    facing_probability_from_cues,
+)
 from retrogait.analysis.settings import DirectionSettings
+from retrogait.analysis.travel import FORGET, smooth_states
 
-#: Committed contacts whose cues decide the facing, and intervals whose median says what a pause is.
+#: Committed contacts whose cues decide the facing and the conflict cap (their caps saturate long before).
 _MEMORY = 500
 
 
 class OnlineDirection:
     """Forward filter over committed contacts plus a fixed-lag backward message (see the module)."""
 
-    def __init__(self, settings: DirectionSettings) -> None:
+    def __init__(self, settings: DirectionSettings, placement: str) -> None:
         self.settings = settings
-        self._forward: float | None = None  # log-odds after the last committed contact
-        self._last_ic_s = float("nan")
-        self._gaps: deque[float] = deque(maxlen=_MEMORY)
-        self._facing_cues: deque[dict[str, float]] = deque(maxlen=_MEMORY)
+        self.placement = placement
+        self._filtered: NDArray[np.float64] | None = None  # log-probabilities after the last committed contact
+        self._cues: deque[dict[str, float]] = deque(maxlen=_MEMORY)
 
     def decide(
         self,
-        evidence: float,
-        ic_time_s: float,
-        separated: bool,
-        lag_evidence: list[float],
-        lag_ic_time_s: list[float],
-        lag_separated: list[bool],
-        facing_cues: dict[str, float] | None,
+        evidence: NDArray[np.float64],
+        switch_before: float,
+        lag_evidence: list[NDArray[np.float64]],
+        lag_switch: list[float],
+        cues: dict[str, float],
+        relative: bool,
+        sign_known: bool,
     ) -> tuple[str, float]:
         """Commit one contact and return its ``(direction, confidence)``.
 
-        ``evidence``: its summed log-odds (see the module for which); ``separated``: standing still
-        since the previous committed contact; ``lag_*``: the contacts after it in the deciding window
-        (evidence, times, standing before each); ``facing_cues``: its cue values for the facing (None
-        when the anterior sign is known).
+        ``evidence`` (3,): its travel log-likelihoods; ``switch_before``: switch probability from the
+        previous committed contact (travel.FORGET when unknown); ``lag_*``: the contacts after it in the
+        deciding window and the switch probabilities into each; ``cues``: its ``x_log_odds``,
+        ``free_log_odds`` and facing cues; ``relative``: the evidence is relative to the sensor's +x.
         """
+        rows = [np.asarray(evidence, dtype=np.float64)]
+        links: list[float] = []
+        if self._filtered is not None:
+            rows.insert(0, self._filtered)
+            links.append(float(np.clip(switch_before, 0.0, FORGET)))
+        at = len(rows) - 1
+        filtered = smooth_states(np.vstack(rows), np.asarray(links))[at]
+        self._filtered = np.log(np.maximum(filtered, 1e-300))
+        post = smooth_states(np.vstack([*rows, *lag_evidence]), np.asarray(links + list(lag_switch)))[at][None, :]
+        self._cues.append(cues)
+        table = pd.DataFrame(list(self._cues))
         s = self.settings
-        ev = float(np.nan_to_num(evidence))
-        if self._forward is None:
-            forward = ev
-        else:
-            gap = ic_time_s - self._last_ic_s
-            self._gaps.append(gap)
-            p = self._switch([gap], [separated])[0]
-            forward = predict_log_odds(self._forward, p) + ev
-        self._forward, self._last_ic_s = forward, ic_time_s
-        backward = 0.0
-        if lag_evidence:
-            times = [ic_time_s, *lag_ic_time_s]
-            p_lag = self._switch(list(np.diff(times)), lag_separated)
-            for j in range(len(lag_evidence) - 1, -1, -1):
-                backward = predict_log_odds(backward + float(np.nan_to_num(lag_evidence[j])), float(p_lag[j]))
-        relative = _sigmoid(forward + backward)
-        p_forward = relative
-        if facing_cues is not None:
-            self._facing_cues.append(facing_cues)
-            p_facing = facing_probability_from_cues(pd.DataFrame(list(self._facing_cues)), s)
-            p_forward = p_facing * relative + (1.0 - p_facing) * (1.0 - relative)
-        confidence = max(p_forward, 1.0 - p_forward)
-        if confidence < s.unknown_below_confidence:
-            return "unknown", confidence
-        return ("forward" if p_forward >= 0.5 else "backward"), confidence
-
-    def _switch(self, gaps_s: list[float], separated: list[bool]) -> list[float]:
-        median = float(np.median(self._gaps)) if self._gaps else (float(np.median(gaps_s)) if gaps_s else None)
-        p = switch_probabilities(np.asarray(gaps_s, dtype=float), self.settings, np.asarray(separated, bool), median)
-        return [float(v) for v in p]
-
-
-def _sigmoid(z: float) -> float:
-    return float(0.5 * (1.0 + np.tanh(0.5 * z)))
+        if relative:
+            p_facing = facing_probability_from_cues(table, s)
+            plus, minus = post[:, 0].copy(), post[:, 1].copy()
+            post[:, 0] = p_facing * plus + (1.0 - p_facing) * minus
+            post[:, 1] = p_facing * minus + (1.0 - p_facing) * plus
+        elif sign_known and _cue_agreement(table) < -s.conflict_log_odds:
+            post = _capped(post, s.conflict_cap_probability)
+        label = direction_labels(post, self.placement, s)
+        return str(label["direction"].iloc[0]), float(label["direction_confidence"].iloc[0])

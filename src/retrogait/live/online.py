@@ -36,12 +36,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import direction_cues, standing_between
+from retrogait.analysis.direction import direction_cues, link_switch_probability, travel_evidence
 from retrogait.analysis.impact import impact_load, step_timing
+from retrogait.analysis.pipeline import gait_contacts
 from retrogait.analysis.preprocess import preprocess, still_mask
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.transient import LandingTransients
+from retrogait.analysis.travel import FORGET
 from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.live.direction_filter import OnlineDirection
@@ -49,7 +51,9 @@ from retrogait.live.settings import OnlineSettings, TriggerSettings
 from retrogait.live.trigger import LandingRhythm, landing_jerks, peak_times
 from retrogait.session import Session, SessionMeta
 
-#: Cue columns that decide the facing when the anterior sign is unknown (direction.facing_probability_from_cues).
+#: The travel evidence per contact: log-likelihoods of +x, -x and sideways (direction.travel_evidence).
+EVIDENCE_COLUMNS = ("evidence_plus_x", "evidence_minus_x", "evidence_lateral")
+#: Cue columns that decide the facing and the conflict cap (direction.facing_probability_from_cues).
 FACING_CUES = ("x_log_odds", "free_log_odds", "pitch_asymmetry_log_ratio", "strike_consistency")
 #: Still samples preprocessing needs before it takes the vertical from them (preprocess._vertical).
 MIN_STILL_SAMPLES = 50
@@ -67,7 +71,7 @@ class LiveStep:
         peak_time_s: time of the impact peak sample (NaN without an impact).
         impact_peak_g: offline definition (impact.py): the largest impact-axis acceleration minus 1 g
             in the impact window after contact (g).
-        direction: ``forward``, ``backward`` or ``unknown`` (causal filter, one stride of lag).
+        direction: ``forward``, ``backward``, ``sideways`` or ``unknown`` (causal filter, one stride of lag).
         direction_confidence: posterior probability of that direction (0..1).
         side: ``left``, ``right`` or ``unknown``.
         step_time_s: time since the previous committed contact (one-leg placements: half the
@@ -114,10 +118,11 @@ class WindowResult:
     """What the offline stages found in one window.
 
     ``steps`` (one row per contact, host clock): ``ic_time_s, to_time_s, impact_peak_g, peak_time_s,
-    side, evidence`` (summed direction log-odds, see direction_filter), ``separated`` (standing still
-    since the window's previous contact), ``landing_jerk_g_per_s`` and the FACING_CUES present.
-    ``sign_known``: the anterior sign was known; ``signals``: the window's body-frame signals (None when
-    the window could not be analysed).
+    side, landing_jerk_g_per_s``, ``switch_before`` (probability that the travel state changed since
+    the window's previous contact, direction.link_switch_probability), the travel evidence
+    EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present. ``sign_known``: the
+    anterior sign was known; ``relative``: the evidence is relative to the sensor's +x; ``signals``: the
+    window's body-frame signals (None when the window could not be analysed).
     """
 
     end_s: float
@@ -125,10 +130,11 @@ class WindowResult:
     steps: pd.DataFrame
     sign_known: bool
     signals: BodySignals | None
+    relative: bool = False
 
 
-_STEP_COLUMNS = ("ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "side", "evidence", "separated",
-                 "landing_jerk_g_per_s")  # fmt: skip
+_STEP_COLUMNS = ("ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "side", "landing_jerk_g_per_s",
+                 "switch_before")  # fmt: skip
 
 
 def analyse_window(
@@ -150,20 +156,16 @@ def analyse_window(
     except RetrogaitError:
         return empty
     signals = _same_facing(signals, window.reference_x)
-    contacts = detect_contacts(signals, settings.contacts, settings.still)
+    found = detect_contacts(signals, settings.contacts, settings.still, settings.phone_steps)
+    contacts, _ = gait_contacts(signals, found, settings)
     if len(contacts) == 0:
         return replace(empty, signals=signals, sign_known=signals.anterior_sign_known)
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
     transients = LandingTransients(signals, contacts, settings.transient)
     cues = direction_cues(signals, contacts, settings.direction, transients)
-    separated = np.concatenate([[False], standing_between(signals, contacts, settings.direction)])
-    x = cues["x_log_odds"].to_numpy(dtype=float)
-    free = cues["free_log_odds"].to_numpy(dtype=float)
-    known = signals.anterior_sign_known
-    # the chained evidence of direction.forward_probability: both kinds with a known sign, else the axis
-    # evidence (relative to +x; the facing mixes it), or the frame-free evidence when there is none
-    evidence = x + free if known else (x if np.any(x != 0) else free)
+    evidence, relative = travel_evidence(cues, signals, settings.direction)
+    switch = link_switch_probability(signals, contacts, cues, settings.direction)
     peak = load["impact_peak_g"].to_numpy(dtype=float)
     lead = round(settings.impact.loading_lead_s * signals.fs_hz)
     steps = pd.DataFrame(
@@ -173,17 +175,16 @@ def analyse_window(
             "impact_peak_g": peak,
             "peak_time_s": peak_times(signals, contacts.ic_idx, peak) + window.t0_s,
             "side": contacts.side.astype(object),
-            "evidence": evidence,
-            "separated": separated,
             "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
+            "switch_before": np.concatenate([[np.nan], switch]),
         }
     )
+    for k, name in enumerate(EVIDENCE_COLUMNS):
+        steps[name] = evidence[:, k]
     for name in FACING_CUES:
         if name in cues:
             steps[name] = cues[name].to_numpy(dtype=float)
-    if not known:  # axis evidence relative to +x: the facing is decided from these (direction_filter)
-        steps["facing"] = True
-    return WindowResult(window.end_s, window.final, steps, known, signals)
+    return WindowResult(window.end_s, window.final, steps, signals.anterior_sign_known, signals, relative)
 
 
 def stances_seen(steps: pd.DataFrame, end_s: float) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
@@ -265,7 +266,7 @@ class OnlineStepDetector:
         self._last_ic_s = -math.inf
         self._still: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None
         self._reference_x: NDArray[np.float64] | None = None
-        self._direction = OnlineDirection(self.analysis.direction)
+        self._direction = OnlineDirection(self.analysis.direction, placement)
         #: the body frame's vertical (sensor coordinates) of the latest analysis: the impact axis
         self.vertical: NDArray[np.float64] | None = None
         #: the gait's timing from the latest analysis, for the impact trigger
@@ -393,20 +394,20 @@ class OnlineStepDetector:
     def _commit_one(self, steps: pd.DataFrame, i: int, lag: list[int], result: WindowResult) -> LiveStep:
         row = steps.iloc[i]
         ic = float(row["ic_time_s"])
-        # standing between this contact and the previous committed one, when the window holds both
+        evidence = steps.loc[:, list(EVIDENCE_COLUMNS)].to_numpy(dtype=float)
+        switch = steps["switch_before"].to_numpy(dtype=float)
+        # the link from the previous committed contact, when the window holds both (else: independent)
         prev_in_window = (
             i > 0 and abs(float(steps["ic_time_s"].iloc[i - 1]) - self._last_ic_s) < self.settings.min_separation_s
         )
-        separated = bool(row["separated"]) if prev_in_window else False
-        facing = {c: float(row[c]) for c in FACING_CUES if c in steps} if "facing" in steps else None
         direction, confidence = self._direction.decide(
-            float(row["evidence"]),
-            ic,
-            separated,
-            [float(steps["evidence"].iloc[j]) for j in lag],
-            [float(steps["ic_time_s"].iloc[j]) for j in lag],
-            [bool(steps["separated"].iloc[j]) for j in lag],
-            facing,
+            evidence[i],
+            float(switch[i]) if prev_in_window else FORGET,
+            [evidence[j] for j in lag],
+            [float(switch[j]) for j in lag],  # lag contacts are consecutive: the links into each
+            {c: float(row[c]) for c in FACING_CUES if c in steps},
+            result.relative,
+            result.sign_known,
         )
         to = float(row["to_time_s"])
         step = LiveStep(
