@@ -14,6 +14,8 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
+from retrogait.analysis.still import still_mask
+from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import AXES, MIN_SAMPLE_RATE_HZ, PLACEMENTS, SIDES, STANDARD_GRAVITY_MS2, axis_vector
 from retrogait.errors import RetrogaitError
 from retrogait.session import Session
@@ -151,7 +153,7 @@ def _sample_rate(t: NDArray[np.float64]) -> float:
 
 def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
     """Factor to m/s^2, from the median |acc| (gravity dominates it in any gait recording)."""
-    median = float(np.median(np.linalg.norm(acc, axis=1)))
+    median = float(np.median(norm_rows(acc)))
     if 4.9 <= median <= 35.0:
         return 1.0
     if 0.5 <= median <= 3.5:
@@ -168,8 +170,8 @@ def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
 
 def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:
     """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1."""
-    moving = float(np.std(np.linalg.norm(acc_ms2, axis=1))) > 2.0
-    p99 = float(np.percentile(np.linalg.norm(gyr, axis=1), 99))
+    moving = float(np.std(norm_rows(acc_ms2))) > 2.0
+    p99 = float(np.percentile(norm_rows(gyr), 99))
     if moving and 0.0 < p99 < 6.0:
         notes.append(f"angular rate looked like rad/s (99th percentile {p99:.2f}); converted to deg/s")
         return float(np.degrees(1.0))
@@ -211,22 +213,6 @@ def _uniform_grid(
     gyr_u = gyr[left] * (1.0 - w) + gyr[right] * w if gyr is not None else None
     nearest = np.where(w[:, 0] < 0.5, left, right)
     return grid, acc_u, gyr_u, gap, clipped[nearest]
-
-
-def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
-    """(n,) True where the std of |acc| over a centred window (s) is below ``std_ms2`` (m/s^2)."""
-    norm = np.linalg.norm(acc_ms2, axis=1)
-    w = max(3, round(window_s * fs_hz))
-    csum = np.concatenate([[0.0], np.cumsum(norm - norm.mean())])
-    csq = np.concatenate([[0.0], np.cumsum((norm - norm.mean()) ** 2)])
-    half = w // 2
-    idx = np.arange(norm.size)
-    lo = np.clip(idx - half, 0, norm.size)
-    hi = np.clip(idx + half + 1, 0, norm.size)
-    count = hi - lo
-    mean = (csum[hi] - csum[lo]) / count
-    var = np.maximum((csq[hi] - csq[lo]) / count - mean**2, 0.0)
-    return np.asarray(np.sqrt(var) < std_ms2)
 
 
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
