@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from retrogait import __version__
-from retrogait.batch.fingerprint import file_digest, job_key
+from retrogait.analysis.version import analysis_version
+from retrogait.batch.fingerprint import Overrides, effective_settings, file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
 from retrogait.batch.lifeline import start_worker
 from retrogait.batch.store import BatchStore
@@ -54,6 +54,7 @@ def run_batch(
     out_dir: str | Path,
     *,
     settings: Mapping[str, Any] | None = None,
+    overrides: Overrides | None = None,
     jobs: int | None = None,
     scheduler: str | None = None,
     force: bool = False,
@@ -67,6 +68,8 @@ def run_batch(
         inputs: files, folders (searched recursively) or glob patterns.
         out_dir: output folder (see :mod:`retrogait.batch.store` for its layout).
         settings: keyword arguments for :func:`retrogait.analyze` (placement, side, anterior_axis...).
+        overrides: analysis settings ``{table: {key: value}}`` on top of each file's placement preset (a
+            settings file's values, ``retrogait batch --settings``).
         jobs: local worker processes (default: all cores); ignored with ``scheduler``.
         scheduler: address of a running Dask scheduler (``tcp://host:8786``) to run on instead.
         force: analyse again even when input and settings are unchanged.
@@ -79,6 +82,7 @@ def run_batch(
     """
     started = time.perf_counter()
     _check_settings(settings or {}, jobs)
+    overrides = _checked_overrides(overrides)
     out = Path(out_dir)
     store = BatchStore(out)
     settings = dict(settings or {})
@@ -86,7 +90,7 @@ def run_batch(
     if not paths:
         raise RetrogaitError(f"no recordings found in {', '.join(map(str, inputs))}")
 
-    finished = {} if force else store.finished()
+    finished = {} if force else _still_valid(store.finished(), overrides)
     outcomes: dict[str, JobOutcome] = {}
     keys: list[str] = []
     if on_start:
@@ -95,7 +99,7 @@ def run_batch(
     def todo() -> Iterator[Task]:
         """Inputs still to analyse; hashed one by one while the workers are busy with earlier ones."""
         for path in paths:
-            key = job_key(file_digest(path), settings, __version__)
+            key = job_key(file_digest(path), settings, analysis_version())
             keys.append(key)
             if key in finished:
                 outcomes[key] = finished[key]
@@ -119,7 +123,7 @@ def run_batch(
             position += 1
 
     runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1)
-    for outcome in runner(todo(), settings, str(store.results_dir)):
+    for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
         store.record(outcome)
         outcomes[outcome.key] = outcome
         if on_done:
@@ -164,7 +168,34 @@ def _check_settings(settings: Mapping[str, Any], jobs: int | None) -> None:
             raise RetrogaitError(f"{flag} must be one of {', '.join(allowed)}, got {value!r}")
 
 
-Runner = Callable[[Iterable[Task], dict[str, Any], str], Iterator[JobOutcome]]
+def _checked_overrides(overrides: Overrides | None) -> dict[str, dict[str, Any]] | None:
+    """The overrides as plain dicts (picklable for the workers), refused at once (one line naming the
+    table and key) when they do not apply to some placement's preset."""
+    if not overrides:
+        return None
+    from retrogait.analysis.settings import PRESETS
+
+    plain = {table: dict(values) for table, values in overrides.items()}
+    for placement in PRESETS:
+        effective_settings(plain, placement)
+    return plain
+
+
+def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -> dict[str, JobOutcome]:
+    """The finished jobs whose analysis settings are the ones this run would use for their placement
+    (``settings_hash``): a changed setting re-runs a session, a settings file restating the preset does not."""
+    digests: dict[str | None, str] = {}
+    valid = {}
+    for key, outcome in finished.items():
+        placement = outcome.summary.get("placement")
+        if placement not in digests:
+            digests[placement] = effective_settings(overrides, placement).digest()
+        if outcome.settings_hash == digests[placement]:
+            valid[key] = outcome
+    return valid
+
+
+Runner = Callable[[Iterable[Task], dict[str, Any], Overrides | None, str], Iterator[JobOutcome]]
 
 #: Thread-count variables of the numeric libraries; worker processes get 1 each (see _one_thread_per_worker).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
@@ -193,10 +224,12 @@ def _one_thread_per_worker() -> Iterator[None]:
 def _run_local(jobs: int) -> Runner:
     """Run in ``jobs`` local processes (spawned: the same behaviour on Linux, macOS and Windows)."""
 
-    def run(todo: Iterable[Task], settings: dict[str, Any], results_dir: str) -> Iterator[JobOutcome]:
+    def run(
+        todo: Iterable[Task], settings: dict[str, Any], overrides: Overrides | None, results_dir: str
+    ) -> Iterator[JobOutcome]:
         if jobs <= 1:
             for path, key in todo:
-                yield analyze_one(path, key, settings, results_dir)
+                yield analyze_one(path, key, settings, results_dir, overrides)
             return
         context = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(
@@ -204,7 +237,7 @@ def _run_local(jobs: int) -> Runner:
         )
         with _one_thread_per_worker(), pool:
             yield from _bounded(
-                lambda task: pool.submit(analyze_one, task[0], task[1], settings, results_dir),
+                lambda task: pool.submit(analyze_one, task[0], task[1], settings, results_dir, overrides),
                 todo,
                 limit=jobs * IN_FLIGHT_PER_WORKER,
             )
@@ -215,7 +248,9 @@ def _run_local(jobs: int) -> Runner:
 def _run_dask(address: str) -> Runner:
     """Run on the Dask cluster whose scheduler listens at ``address`` (needs ``retrogait[dask]``)."""
 
-    def run(todo: Iterable[Task], settings: dict[str, Any], results_dir: str) -> Iterator[JobOutcome]:
+    def run(
+        todo: Iterable[Task], settings: dict[str, Any], overrides: Overrides | None, results_dir: str
+    ) -> Iterator[JobOutcome]:
         try:
             from distributed import Client
         except ImportError:
@@ -228,7 +263,7 @@ def _run_dask(address: str) -> Runner:
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
             client.run(_warm_up)  # every worker imports the analysis now, in parallel, not on its first task
             yield from _bounded(
-                lambda task: client.submit(analyze_one, task[0], task[1], settings, results_dir, pure=False),
+                lambda task: client.submit(analyze_one, task[0], task[1], settings, results_dir, overrides, pure=False),
                 todo,
                 limit=n_workers * IN_FLIGHT_PER_WORKER,
             )

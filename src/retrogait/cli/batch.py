@@ -29,6 +29,14 @@ def batch(
     placement: Annotated[str | None, typer.Option(help="Placement for files whose header does not say.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right, for files whose header does not say.")] = None,
     anterior_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing forward (+x ... -z).")] = None,
+    settings_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="TOML file overriding analysis settings of each file's placement preset (see `retrogait settings`).",
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Analyse again even when input and settings are unchanged.")] = False,
     compare: Annotated[
         bool, typer.Option(help="Also compare run directions across the cohort (per subject) into OUT/cohort/.")
@@ -49,8 +57,17 @@ def batch(
         TimeRemainingColumn,
     )
 
+    from retrogait.analysis.settings_toml import read_settings_file
     from retrogait.batch import run_batch
 
+    overrides = None
+    if settings_file is not None:  # refused before any file is read, naming the file and key
+        from retrogait.analysis.settings import PRESETS
+
+        settings_overrides = read_settings_file(settings_file)
+        for preset_placement in PRESETS:
+            settings_overrides.for_placement(preset_placement)
+        overrides = settings_overrides.values
     settings = {k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v}
     console = Console(stderr=True)
     failures: list[JobOutcome] = []
@@ -81,6 +98,7 @@ def batch(
             inputs,
             out,
             settings=settings,
+            overrides=overrides,
             jobs=jobs,
             scheduler=scheduler,
             force=force,
