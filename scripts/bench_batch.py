@@ -76,7 +76,7 @@ def main() -> None:
 
         one_thread = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, env=one_thread,
-                               dashboard_address=None)  # fmt: skip
+                               dashboard_address=":0")  # fmt: skip
     for n in args.sessions:
         t0 = time.perf_counter()
         paths = make_sessions(args.data / f"{n}x{args.minutes:g}min", n, args.minutes)

@@ -54,10 +54,12 @@ def test_inputs_skip_truth_tables_and_output_folder(squad: Path, tmp_path: Path)
         discover_inputs([tmp_path / "absent"])
 
 
-# Dask warns (a UserWarning, an error under our warnings policy) when creating its scratch folder took more than
-# 1 s of wall time: on a loaded machine, or waiting for the lock of a /tmp/dask-scratch-space shared with other
-# users' clusters, it does (the test failed once so under load 9). It says nothing about the results; the
-# cluster also gets a scratch folder of its own, so no lock is shared.
+# Two UserWarnings of Dask (errors under our warnings policy) depend on the machine, not on the results: "port
+# 8787 is already in use" when another user's cluster has the dashboard port (hence a free port, ":0"), and
+# "creating scratch directories is taking a surprisingly long time" when creating its scratch folder took more
+# than 1 s of wall time: on a loaded machine, or waiting for the lock of a /tmp/dask-scratch-space shared with
+# other users' clusters (the test failed once under load 9). The cluster gets a scratch folder of its own, so
+# no lock is shared, and that warning is ignored here.
 @pytest.mark.filterwarnings("ignore:Creating scratch directories is taking a surprisingly long time:UserWarning")
 def test_local_processes_equal_plain_loop_and_dask(squad: Path, tmp_path: Path) -> None:
     loop = run_batch([squad], tmp_path / "loop", jobs=1)
@@ -70,7 +72,7 @@ def test_local_processes_equal_plain_loop_and_dask(squad: Path, tmp_path: Path) 
         n_workers=2,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         silence_logs=40,
         local_directory=str(tmp_path / "dask-scratch"),
     ) as cluster:

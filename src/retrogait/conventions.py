@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # numpy is imported where it is used: the command line reads 
 STANDARD_GRAVITY_MS2: Final = 9.80665
 
 PLACEMENTS: Final = ("foot", "shank", "lower_back", "wrist", "other")
+#: Placements on one leg: they see only that leg's landings ("contacts"); the steps of both legs are
+#: about twice as many, and cadence is always in steps of both legs per minute. Every other placement
+#: sees each landing of either leg ("steps"). docs/conventions.md, "Contacts and steps".
+ONE_LEG_PLACEMENTS: Final = ("foot", "shank")
 SIDES: Final = ("left", "right")
 AXES: Final = ("+x", "-x", "+y", "-y", "+z", "-z")
 
@@ -34,6 +38,14 @@ IMPACT_MIN_SAMPLE_RATE_HZ: Final = 200.0
 TIME_COLUMN: Final = "t_s"
 ACC_COLUMNS: Final = ("acc_x", "acc_y", "acc_z")
 GYR_COLUMNS: Final = ("gyr_x", "gyr_y", "gyr_z")
+
+
+def landings_noun(placement: str | None) -> str:
+    """What one row of steps.csv is for ``placement``: ``contacts`` (landings of the sensor's leg, on a
+    one-leg placement), ``steps`` (landings of either leg) or ``landings`` (placement unknown)."""
+    if placement is None:
+        return "landings"
+    return "contacts" if placement in ONE_LEG_PLACEMENTS else "steps"
 
 
 def axis_vector(axis: str) -> NDArray[np.float64]:

@@ -5,7 +5,7 @@ a backward runner: every axis-reading cue flips with the axis. Some landing phys
 
 * a backward runner lands on the ball of the foot (biomechanics.md Q1/Q4), so the landing has no
   heel impact transient; a sharp one (the foot-strike transient classes: foot/shank narrower than
-  ``rearfoot_narrower_ms``, lower back prominence >= ``rearfoot_min_prominence_fraction``) is a heel strike,
+  ``rearfoot_narrower_ms``, lower back a heel-strike shock, trunk_strike.py) is a heel strike,
   i.e. forward running;
 * forward running lands hard and takes off soft, backward running the reverse (Cavagna et al., Proc R
   Soc B 2011): on the lower back the vertical load's centroid lies early in stance when running forward.

@@ -11,13 +11,16 @@ Accelerometer only (shank axial, lower-back/sacral vertical, or a foot without g
 strike is a collision of the heel pad -- an impact transient, a sharp peak in the first 20 % of
 stance riding above the smooth loading curve (Cavanagh & Lafortune 1980; Lieberman et al. 2010). A
 midfoot landing shows a smaller, slower one, a forefoot landing little or none (the ankle yields
-first). Lower back: the transient's prominence (peak minus the smoothed signal, over the smoothed
-active peak): rearfoot >= 0.5, forefoot < 0.15, unknown between (the sacrum cannot tell a damped
-heel transient from a midfoot landing). Shank and foot sit close to the
-collision, where every landing leaves a transient, so its duration decides: narrower than 14 ms
+first). Lower back: whether a heel-strike shock reaches the trunk (trunk_strike.py): rearfoot with a
+shock; without one midfoot or forefoot, which the trunk cannot tell apart, so the label is the likelier
+one in that direction at a confidence that is never high; unknown between. Shank and foot sit close to
+the collision, where every landing leaves a transient, so its duration decides: narrower than 14 ms
 rearfoot, wider than 22 ms (or no transient) forefoot. Walking steps (double support) and rates
 below 200 Hz are "unknown"; so are lower-back contacts without a flight phase after them (no
-toe-off: walking, where the transient classes are undefined). Agreement with labels: docs/direction_footstrike.md.
+toe-off: walking, where the transient classes are undefined). ``foot_strike_confidence`` (0..1) is the
+probability of the label: foot + gyro from the angle's margin to the nearest class limit over the
+angle's measurement error, lower back from the shock evidence; NaN for the other methods and for
+``unknown``. Agreement with labels: docs/direction_footstrike.md.
 """
 
 from __future__ import annotations
@@ -25,18 +28,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.special import ndtr
 
-from retrogait.analysis.direction import facing_probability
-from retrogait.analysis.settings import FootStrikeSettings, preset
+from retrogait.analysis.direction import facing_probability, step_directions
+from retrogait.analysis.settings import FootStrikeSettings, TrunkStrikeSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import (
     FloatArray,
     next_same_side,
 )
 from retrogait.analysis.transient import LandingTransients
+from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, sacral_strikes
 from retrogait.analysis.zupt import contact_to_rest_rotation_deg
 
-FOOT_STRIKE_COLUMNS = ("foot_strike", "foot_strike_angle_deg")
+FOOT_STRIKE_COLUMNS = ("foot_strike", "foot_strike_angle_deg", "foot_strike_confidence")
 
 
 def step_foot_strikes(
@@ -46,48 +51,86 @@ def step_foot_strikes(
     *,
     facing: float | None = None,
     transient_classes: NDArray[np.object_] | None = None,
+    direction: NDArray[np.object_] | None = None,
+    shock_ratio: FloatArray | None = None,
+    trunk_settings: TrunkStrikeSettings | None = None,
 ) -> pd.DataFrame:
-    """Foot strike per contact: ``foot_strike`` (rearfoot|midfoot|forefoot|unknown) and
-    ``foot_strike_angle_deg`` (deg, positive toes up; NaN unless a foot IMU with gyroscope).
+    """Foot strike per contact: columns FOOT_STRIKE_COLUMNS: ``foot_strike`` (rearfoot|midfoot|forefoot|
+    unknown), ``foot_strike_angle_deg`` (deg, positive toes up; NaN unless a foot IMU with gyroscope) and
+    ``foot_strike_confidence`` (probability of the label, NaN where not estimated).
 
-    ``facing`` (P(+x anterior), direction.facing_probability) and ``transient_classes``
-    (:func:`transient_strike_classes`) are computed here when not given; the pipeline passes the ones
-    it computed once. Settings default to the placement's preset.
+    ``facing`` (P(+x anterior), direction.facing_probability), ``transient_classes``
+    (:func:`transient_strike_classes`), the lower back's ``direction`` per contact
+    (direction.step_directions) and habitual ``shock_ratio`` (trunk_strike) are computed here when not
+    given; the pipeline passes the ones it computed once. Settings default to the placement's preset.
     """
     settings = settings or preset(signals.placement).foot_strike
     m = len(contacts)
     angle = np.full(m, np.nan)
     label = np.full(m, "unknown", dtype=object)
+    confidence = np.full(m, np.nan)
     if m == 0:
-        return pd.DataFrame({"foot_strike": pd.Series([], dtype=object), "foot_strike_angle_deg": angle})
+        return pd.DataFrame(
+            {
+                "foot_strike": pd.Series([], dtype=object),
+                "foot_strike_angle_deg": angle,
+                "foot_strike_confidence": angle,
+            }
+        )
     if signals.placement == "foot" and signals.gyr_dps is not None:
         p = facing_probability(signals, contacts) if facing is None else facing
         angle = foot_strike_angle_deg(signals, contacts) * _facing_sign(p, settings)
         label = classify_angle(angle, settings)
-        return pd.DataFrame({"foot_strike": label, "foot_strike_angle_deg": angle})
-    if transient_classes is None:
-        transient_classes = transient_strike_classes(signals, LandingTransients(signals, contacts), settings)
-    if transient_classes is not None:
-        single_leg = signals.placement in ("foot", "shank")
-        walking = walking_contacts(contacts, single_leg)
-        if signals.placement == "lower_back":  # the sacrum shows a toe-off only after a stance followed by flight
-            walking |= contacts.to_idx < 0
-        label = np.where(walking, "unknown", transient_classes).astype(object)
-    return pd.DataFrame({"foot_strike": label, "foot_strike_angle_deg": angle})
+        confidence = angle_confidence(angle, settings)
+    elif signals.placement == "lower_back":
+        trunk_settings = trunk_settings or preset(signals.placement).trunk_strike
+        if shock_ratio is None:  # one bout: the habit runs over all contacts
+            one_bout = np.zeros(m, dtype=np.int64)
+            shock_ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts, trunk_settings), one_bout)
+        if direction is None:
+            direction = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
+        label, confidence = sacral_strikes(shock_ratio, direction, contacts.to_idx < 0, trunk_settings)
+    else:
+        if transient_classes is None:
+            transient_classes = transient_strike_classes(signals, LandingTransients(signals, contacts), settings)
+        if transient_classes is not None:
+            walking = walking_contacts(contacts, signals.placement in ("foot", "shank"))
+            label = np.where(walking, "unknown", transient_classes).astype(object)
+    return pd.DataFrame({"foot_strike": label, "foot_strike_angle_deg": angle, "foot_strike_confidence": confidence})
 
 
 def transient_strike_classes(
-    signals: BodySignals, transients: LandingTransients, settings: FootStrikeSettings | None = None
+    signals: BodySignals,
+    transients: LandingTransients,
+    settings: FootStrikeSettings | None = None,
+    shock_ratio: FloatArray | None = None,
 ) -> NDArray[np.object_] | None:
-    """Strike class of every landing from its impact transient (lower back: prominence; foot and
-    shank: width and prominence), walking or not; None where the method does not apply (other
+    """Strike class of every landing from its impact transient, walking or not, whichever way the wearer
+    faces: foot and shank from its width and prominence; lower back from the heel-strike shock
+    (``shock_ratio``, trunk_strike; computed when not given): rearfoot with one, forefoot (here: any
+    landing without a heel shock) without, unknown between. None where the method does not apply (other
     placements, or a rate below ``min_rate_for_transient_hz``)."""
     settings = settings or preset(signals.placement).foot_strike
     if signals.placement not in ("foot", "shank", "lower_back") or signals.fs_hz < settings.min_rate_for_transient_hz:
         return None
     if signals.placement == "lower_back":
-        return classify_prominence(transients.prominence, settings)
+        ratio = landing_shock_ratio(signals, transients.contacts) if shock_ratio is None else shock_ratio
+        label, _ = sacral_strikes(ratio, np.full(ratio.size, "backward", dtype=object), np.zeros(ratio.size, bool))
+        return label
     return classify_limb_transient(transients.prominence, transients.width_ms, settings)
+
+
+def angle_confidence(angle_deg: FloatArray, settings: FootStrikeSettings) -> FloatArray:
+    """Probability that a foot-strike angle's class is right: the normal probability of the angle's
+    margin to the nearest class limit over ``angle_error_deg`` (0.5 on a limit, 0.84 one error away);
+    NaN for NaN angles."""
+    rearfoot, forefoot = settings.rearfoot_above_deg, settings.forefoot_below_deg
+    margin = np.where(
+        angle_deg > rearfoot,
+        angle_deg - rearfoot,
+        np.where(angle_deg < forefoot, forefoot - angle_deg, np.minimum(rearfoot - angle_deg, angle_deg - forefoot)),
+    )
+    return np.asarray(ndtr(margin / settings.angle_error_deg), dtype=np.float64)
 
 
 def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArray:
@@ -144,17 +187,3 @@ def classify_limb_transient(
         np.where(width_ms < settings.rearfoot_narrower_ms, "rearfoot", "midfoot"),
     )
     return np.where(np.isfinite(prominence) & np.isfinite(width_ms), label, "unknown").astype(object)
-
-
-def classify_prominence(prominence: FloatArray, settings: FootStrikeSettings = FootStrikeSettings()) -> np.ndarray:
-    """Strike classes from the sacral impact-transient prominence: rearfoot at or above
-    ``rearfoot_min_prominence_fraction``, forefoot below ``forefoot_max_prominence_fraction``; between them "unknown" (a
-    heel transient damped by soft tissue, slope or speed and a midfoot landing both fall there: on the
-    force-plate trials "midfoot" was right for 17 of 28 calls, on simulated heel strikes wrong for 55 of
-    80); NaN too."""
-    label = np.where(
-        prominence >= settings.rearfoot_min_prominence_fraction,
-        "rearfoot",
-        np.where(prominence < settings.forefoot_max_prominence_fraction, "forefoot", "unknown"),
-    )
-    return np.where(np.isfinite(prominence), label, "unknown").astype(object)

@@ -1,18 +1,9 @@
-"""Per-step timing and load: step time, cadence, contact time, impact peak, vGRF (see docs/analysis.md).
+"""Per-step timing and impact: step time, cadence, contact time, impact peak (see docs/analysis.md).
 
 Impact axis: shank = tibial axis (body z of the shank's quiet-standing frame, which is along the bone);
 foot and lower back = vertical (body z). Gravity is removed by subtracting 1 g: at contact the segment
-is close to its standing orientation (a 20 deg tilt changes the gravity share by 0.06 g).
-
-Lower-back vGRF model. Newton for the whole body: F_z = m (a_z + g), so the vertical specific force
-measured at the sacrum (close to the centre of mass) in g equals the vertical ground-reaction force in
-body weights. Skin and soft tissue add a 10-20 Hz wobble at impact, so the force curve is taken from
-the specific force low-passed at ImpactSettings.vgrf_cutoff_hz. Its peak is not used: the wobble survives in it.
-The peak comes from the impulse over a step instead (Morin et al., J Appl Biomech 21:167, 2005): the
-mean vertical force over a step is one body weight, and with a half-sine force curve during contact
-``F_peak / BW = (pi / 2) * step_time / contact_time``. Limits: it assumes level, steady running with a
-flight phase and a single-humped force curve; it needs both contacts' timing; it cannot be used in
-walking (no flight, two overlapping stances): vgrf_* stay NaN there.
+is close to its standing orientation (a 20 deg tilt changes the gravity share by 0.06 g). The lower
+back's vertical ground-reaction force is vgrf.py.
 """
 
 from __future__ import annotations
@@ -21,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.filters import in_g, lowpass
+from retrogait.analysis.filters import in_g
 from retrogait.analysis.settings import ImpactSettings, TimingSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 
@@ -87,11 +78,20 @@ def step_times_within_bouts(step_time_s: NDArray[np.float64], bout_id: NDArray[n
     return np.where(same, step, np.nan)
 
 
+#: The per-step columns of impact_load.
+IMPACT_COLUMNS = ("impact_peak_g", "impact_loading_rate_g_per_s", "impact_flags")
+
+
 def impact_load(
     signals: BodySignals, contacts: Contacts, timing: pd.DataFrame, settings: ImpactSettings | None = None
 ) -> pd.DataFrame:
-    """Columns ``impact_peak_g, impact_loading_rate_g_per_s, vgrf_peak_bw, vgrf_loading_rate_bw_per_s``
-    (settings default to the placement's preset)."""
+    """Columns IMPACT_COLUMNS (g, g/s, reasons) per contact (settings default to the placement's preset).
+
+    The impact peak is the largest gravity-removed acceleration along the impact axis in the window; a
+    peak is a positive acceleration (the ground pushing the segment up), so a window that holds none (the
+    axis is not the impact axis there, or nothing landed) gives NaN and ``impact_flags`` =
+    ``no_impact_peak``, never a negative "peak".
+    """
     settings = settings or preset(signals.placement).impact
     m = len(contacts)
     fs = signals.fs_hz
@@ -100,8 +100,7 @@ def impact_load(
         {
             "impact_peak_g": np.full(m, np.nan),
             "impact_loading_rate_g_per_s": np.full(m, np.nan),
-            "vgrf_peak_bw": np.full(m, np.nan),
-            "vgrf_loading_rate_bw_per_s": np.full(m, np.nan),
+            "impact_flags": pd.Series([""] * m, dtype=object),
         }
     )
     if m == 0 or signals.placement not in ("foot", "shank", "lower_back"):
@@ -117,18 +116,10 @@ def impact_load(
     axis_g = in_g(signals.acc_ms2[:, 2]) - 1.0
     lead = round(settings.loading_lead_s * fs)
     peak, rate = _peak_and_rate(axis_g, ic, window, lead, n, fs)
-    out["impact_peak_g"] = peak
-    out["impact_loading_rate_g_per_s"] = rate
-
-    if signals.placement == "lower_back":
-        step_s = timing["step_time_s"].to_numpy()
-        next_step = np.append(step_s[1:], np.nan)
-        step_avg = _mean_finite(step_s, next_step)
-        vgrf_peak = np.pi / 2.0 * step_avg / contact_s
-        out["vgrf_peak_bw"] = np.where(np.isfinite(vgrf_peak) & (step_avg > contact_s), vgrf_peak, np.nan)
-        force_bw = lowpass(in_g(signals.acc_ms2[:, 2]), settings.vgrf_cutoff_hz, fs)
-        _, vgrf_rate = _peak_and_rate(force_bw, ic, window, lead, n, fs)
-        out["vgrf_loading_rate_bw_per_s"] = np.where(np.isfinite(contact_s), vgrf_rate, np.nan)
+    positive = peak > 0
+    out["impact_peak_g"] = np.where(positive, peak, np.nan)
+    out["impact_loading_rate_g_per_s"] = np.where(positive, rate, np.nan)
+    out["impact_flags"] = np.where(positive, "", "no_impact_peak").astype(object)
     return out
 
 

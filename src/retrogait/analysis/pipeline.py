@@ -26,14 +26,18 @@ from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
-from retrogait.analysis.footstrike import step_foot_strikes, transient_strike_classes
+from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.transient import LandingTransients
+from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock
 from retrogait.analysis.version import analysis_version
+from retrogait.analysis.vgrf import sacral_vgrf
+from retrogait.csvsafe import write_csv
+from retrogait.outfiles import write_text
 from retrogait.session import Session
 
 #: The columns of steps.csv, in order (docs/conventions.md, "Analysis outputs").
@@ -45,20 +49,27 @@ STEP_COLUMNS = (
     "direction_confidence",
     "foot_strike",
     "foot_strike_angle_deg",
+    "foot_strike_confidence",
     "step_time_s",
     "cadence_spm",
     "contact_time_s",
     "impact_peak_g",
     "impact_loading_rate_g_per_s",
+    "impact_flags",
     "vgrf_peak_bw",
+    "vgrf_peak_bw_lo",
+    "vgrf_peak_bw_hi",
     "vgrf_loading_rate_bw_per_s",
+    "vgrf_loading_rate_bw_per_s_lo",
+    "vgrf_loading_rate_bw_per_s_hi",
+    "vgrf_flags",
     "effort_g_per_min",
     "activity",
     "bout_id",
     "quality_flags",
 )
 #: The text (label) columns of steps.csv; all others are numbers.
-TEXT_COLUMNS = ("side", "direction", "foot_strike", "activity", "quality_flags")
+TEXT_COLUMNS = ("side", "direction", "foot_strike", "impact_flags", "vgrf_flags", "activity", "quality_flags")
 #: Per-step metrics summarised by their median and mean (cadence is not: see _aggregate).
 _SUMMARY_METRICS = (
     "step_time_s",
@@ -140,10 +151,13 @@ def analyze(
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
     bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity, settings.bouts, settings.still)
-    evidence = _Evidence.of(signals, contacts, settings)
-    steps = pd.concat([timing, load, *evidence.classify(settings)], axis=1)
+    evidence = _Evidence.of(signals, contacts, settings, bout_id)
+    step_activities = np.where(bout_id >= 0, bout_activity, activity)
+    running = (contacts.to_idx >= 0) & (step_activities == "running")
+    vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
+    steps = pd.concat([timing, load, vgrf, *evidence.classify(settings)], axis=1)
     steps["side"] = contacts.side.astype(object) if len(contacts) else pd.Series([], dtype=object)
-    steps["activity"] = np.where(bout_id >= 0, bout_activity, activity).astype(object)
+    steps["activity"] = step_activities.astype(object)
     steps["bout_id"] = bout_id
     steps["quality_flags"] = step_flags(signals, contacts, settings.quality).astype(object)
     steps[EFFORT_COLUMN] = (
@@ -175,16 +189,29 @@ class _Evidence:
     cues: pd.DataFrame | None
     transients: LandingTransients
     transient_classes: NDArray[np.object_] | None
+    shock_ratio: NDArray[np.float64] | None
 
     @classmethod
-    def of(cls, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings) -> _Evidence:
+    def of(
+        cls, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, bout_id: NDArray[np.int64]
+    ) -> _Evidence:
         transients = LandingTransients(signals, contacts, settings.transient)
         if not len(contacts):
-            return cls(signals, contacts, None, transients, None)
+            return cls(signals, contacts, None, transients, None, None)
         cues = direction_cues(signals, contacts, settings.direction, transients)
+        shock = None
+        if signals.placement == "lower_back":  # one landing's shock ratio, then its bout's habit
+            ratio = landing_shock_ratio(signals, contacts, settings.trunk_strike)
+            shock = habitual_shock_ratio(ratio, bout_id, settings.trunk_strike)
         angle_method = signals.placement == "foot" and signals.gyr_dps is not None
-        classes = None if angle_method else transient_strike_classes(signals, transients, settings.foot_strike)
-        return cls(signals, contacts, cues, transients, classes)
+        classes = None if angle_method else transient_strike_classes(signals, transients, settings.foot_strike, shock)
+        return cls(signals, contacts, cues, transients, classes, shock)
+
+    def no_heel_shock(self, settings: AnalysisSettings) -> NDArray[np.bool_]:
+        """The landings without a heel-strike shock at the trunk (lower back; elsewhere none)."""
+        if self.shock_ratio is None:
+            return np.zeros(len(self.contacts), dtype=bool)
+        return no_heel_shock(self.shock_ratio, settings.trunk_strike)
 
     def classify(self, settings: AnalysisSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns."""
@@ -194,18 +221,29 @@ class _Evidence:
                     {"direction": pd.Series([], dtype=object), "direction_confidence": pd.Series([], dtype=float)}
                 ),
                 pd.DataFrame(
-                    {"foot_strike": pd.Series([], dtype=object), "foot_strike_angle_deg": pd.Series([], dtype=float)}
+                    {
+                        "foot_strike": pd.Series([], dtype=object),
+                        "foot_strike_angle_deg": pd.Series([], dtype=float),
+                        "foot_strike_confidence": pd.Series([], dtype=float),
+                    }
                 ),
             )
         signals, contacts = self.signals, self.contacts
         direction = step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
         facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
         strike = step_foot_strikes(
-            signals, contacts, settings.foot_strike, facing=facing, transient_classes=self.transient_classes
+            signals,
+            contacts,
+            settings.foot_strike,
+            facing=facing,
+            transient_classes=self.transient_classes,
+            direction=direction["direction"].to_numpy(dtype=object),
+            shock_ratio=self.shock_ratio,
+            trunk_settings=settings.trunk_strike,
         ).reset_index(drop=True)
         return (
             direction.loc[:, ["direction", "direction_confidence"]],
-            strike.loc[:, ["foot_strike", "foot_strike_angle_deg"]],
+            strike.loc[:, list(FOOT_STRIKE_COLUMNS)],
         )
 
     def axis_notes(self, steps: pd.DataFrame, declared: str | None, settings: AnalysisSettings) -> list[str]:
@@ -316,16 +354,20 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+#: The files :func:`write_outputs` writes into the output folder, by key (the CLI adds report.html).
+OUTPUT_FILES = {"steps": "steps.csv", "bouts": "bouts.csv", "summary": "summary.json", "report": "report.html"}
+
+
 def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
     """Write steps.csv, bouts.csv and summary.json into ``out_dir``; returns the paths.
 
-    The HTML report is written by ``retrogait.report.analysis_report.write_analysis_report`` (the report
+    Each file is replaced atomically (a crash leaves the previous one), CSV text cells neutralised. The
+    HTML report is written by ``retrogait.report.analysis_report.write_analysis_report`` (the report
     depends on the analysis, never the other way round).
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"steps": out / "steps.csv", "bouts": out / "bouts.csv", "summary": out / "summary.json"}
-    result.steps.to_csv(paths["steps"], index=False, float_format="%.6g")
-    result.bouts.reindex(columns=list(BOUT_COLUMNS)).to_csv(paths["bouts"], index=False, float_format="%.6g")
-    paths["summary"].write_text(json.dumps(result.summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    paths = {key: out / name for key, name in OUTPUT_FILES.items() if key != "report"}
+    write_csv(result.steps, paths["steps"], float_format="%.6g")
+    write_csv(result.bouts.reindex(columns=list(BOUT_COLUMNS)), paths["bouts"], float_format="%.6g")
+    write_text(paths["summary"], json.dumps(result.summary, indent=2, allow_nan=False) + "\n")
     return paths

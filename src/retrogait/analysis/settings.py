@@ -43,6 +43,8 @@ __all__ = [
     "StillSettings",
     "TimingSettings",
     "TransientSettings",
+    "TrunkStrikeSettings",
+    "VgrfSettings",
     "preset",
 ]
 
@@ -181,9 +183,66 @@ class ImpactSettings(Stage):
     loading_lead_s: float = quantity(
         0.02, "s", "the loading-rate window starts this long before the detected contact", 0.0, 0.2
     )
-    vgrf_cutoff_hz: float = quantity(
-        10.0, "Hz", "lower back: low-pass of the specific force used as the vGRF curve", 1.0, 100.0
+
+
+@dataclass(frozen=True)
+class VgrfSettings(Stage):
+    """Lower-back vertical ground-reaction force per step: peak, loading rate, their intervals (vgrf.py)."""
+
+    TABLE = "vgrf"
+    ORDERED = (("flat_shape_factor", "peaked_shape_factor"),)
+
+    flat_shape_factor: float = quantity(
+        1.4, "1", "peak / mean force in contact of a flat-topped stance (interval's low end)", 1.0, 2.0
     )
+    peaked_shape_factor: float = quantity(
+        1.75, "1", "peak / mean force in contact of a peaked stance (interval's high end)", 1.0, 2.5
+    )
+    contact_time_uncertainty_s: float = quantity(
+        0.01, "s", "timing error of the sacral contact edges, widens the intervals", 0.0, 0.1
+    )
+    bounce_cutoff_hz: float = quantity(
+        5.0, "Hz", "low-pass of the sacral force whose maximum times the bounce (skew of the loading)", 1.0, 50.0
+    )
+    min_rate_hz: float = quantity(
+        100.0, "Hz", "below it no vGRF: the contact edges and the rise need samples", 20.0, 10000.0
+    )
+    max_peak_bw: float = quantity(
+        6.0, "BW", "a larger running peak is not physical: NaN, reason implausible", 2.0, 20.0
+    )
+
+
+@dataclass(frozen=True)
+class TrunkStrikeSettings(Stage):
+    """Lower back: the heel-strike shock of each landing and the strike classes it gives (trunk_strike.py)."""
+
+    TABLE = "trunk_strike"
+    ORDERED = (("shock_band_low_hz", "shock_band_high_hz"), ("no_shock_ratio", "heel_shock_ratio"))
+
+    shock_band_low_hz: float = quantity(
+        20.0, "Hz", "lower edge of the shock band, above the body's motion and the soft-tissue mode", 5.0, 200.0
+    )
+    shock_band_high_hz: float = quantity(80.0, "Hz", "upper edge of the shock band (kept below 0.4 fs)", 10.0, 1000.0)
+    landing_before_s: float = quantity(0.01, "s", "the landing window starts this long before the contact", 0.0, 0.1)
+    landing_after_s: float = quantity(0.07, "s", "... and ends this long after it", 0.01, 0.3)
+    background_after_s: float = quantity(
+        0.1, "s", "the background window starts this long after the contact", 0.02, 0.5
+    )
+    background_end_before_s: float = quantity(0.02, "s", "... and ends this long before the next contact", 0.0, 0.2)
+    heel_shock_ratio: float = quantity(
+        2.5, "1", "landing / background shock RMS at or above which the landing is a heel strike", 1.0, 100.0
+    )
+    no_shock_ratio: float = quantity(
+        1.5, "1", "at or below it the landing shows no heel shock (midfoot or forefoot)", 0.1, 100.0
+    )
+    habit_steps: int = quantity(7, "contacts", "running median of the ratio over this many contacts of a bout", 1, 101)
+    forward_midfoot_probability: float = quantity(
+        0.9, "probability", "forward, no heel shock: share of midfoot among non-heel landings (16.6 vs 1.7 %)", 0.5, 1.0
+    )
+    backward_forefoot_probability: float = quantity(
+        0.9, "probability", "backward, no heel shock: share of forefoot landings (Roos et al. 2012)", 0.5, 1.0
+    )
+    min_rate_hz: float = quantity(200.0, "Hz", "the shock band needs this rate", 100.0, 10000.0)
 
 
 @dataclass(frozen=True)
@@ -293,17 +352,24 @@ class FootStrikeSettings(Stage):
     TABLE = "foot_strike"
     ORDERED = (
         ("forefoot_below_deg", "rearfoot_above_deg"),
-        ("forefoot_max_prominence_fraction", "rearfoot_min_prominence_fraction"),
         ("rearfoot_narrower_ms", "forefoot_wider_ms"),
     )
 
     rearfoot_above_deg: float = quantity(7.4, "deg", "foot-strike angle above this is rearfoot", -30.0, 45.0)
     forefoot_below_deg: float = quantity(-0.8, "deg", "foot-strike angle below this is forefoot", -45.0, 30.0)
-    rearfoot_min_prominence_fraction: float = quantity(
-        0.5, "active-peak fraction", "impact transient prominence at or above this is rearfoot (sacrum)", 0.0, 10.0
+    angle_error_deg: float = quantity(
+        2.0,
+        "deg",
+        "foot + gyro: measurement error of the angle (mocap: median 0.9-1.7 deg); sets the confidence",
+        0.1,
+        20.0,
     )
     forefoot_max_prominence_fraction: float = quantity(
-        0.15, "active-peak fraction", "prominence below this is forefoot (no transient)", 0.0, 10.0
+        0.15,
+        "active-peak fraction",
+        "foot/shank accelerometer: prominence below this is forefoot (no transient)",
+        0.0,
+        10.0,
     )
     rearfoot_narrower_ms: float = quantity(
         14.0, "ms", "foot/shank accelerometer: a transient narrower than this is rearfoot", 1.0, 200.0
@@ -383,9 +449,11 @@ class AnalysisSettings:
     contacts: ContactsSettings = ContactsSettings()
     timing: TimingSettings = TimingSettings()
     impact: ImpactSettings = ImpactSettings()
+    vgrf: VgrfSettings = VgrfSettings()
     bouts: BoutSettings = BoutSettings()
     direction: DirectionSettings = DirectionSettings()
     foot_strike: FootStrikeSettings = FootStrikeSettings()
+    trunk_strike: TrunkStrikeSettings = TrunkStrikeSettings()
     transient: TransientSettings = TransientSettings()
     axis_check: AxisCheckSettings = AxisCheckSettings()
     quality: QualitySettings = QualitySettings()

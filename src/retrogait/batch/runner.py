@@ -23,10 +23,11 @@ from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
 from retrogait.batch.lifeline import start_worker
-from retrogait.batch.store import BatchStore
+from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
+from retrogait.outfiles import refuse_writing_over_inputs
 
 #: Jobs kept in flight per worker: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
@@ -84,6 +85,7 @@ def run_batch(
     _check_settings(settings or {}, jobs)
     overrides = _checked_overrides(overrides)
     out = Path(out_dir)
+    refuse_writing_over_inputs(output_files(out), map(Path, inputs))
     store = BatchStore(out)
     settings = dict(settings or {})
     paths = discover_inputs(inputs, exclude=[out])

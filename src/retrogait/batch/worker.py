@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from retrogait.batch.fingerprint import Overrides, effective_settings
+from retrogait.csvsafe import safe_frame
 from retrogait.errors import RetrogaitError
 
 #: Metrics of the analysis summary (``analysis.pipeline.summarize``) whose per-direction medians go into the
@@ -53,7 +54,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     if path.suffix == ".parquet":
         frame.to_parquet(tmp, index=False)
     else:
-        frame.to_csv(tmp, index=False)
+        safe_frame(frame).to_csv(tmp, index=False)
     os.replace(tmp, path)
 
 

@@ -11,6 +11,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.conventions import PLACEMENTS
+from retrogait.outfiles import refuse_writing_over_inputs
 
 
 class MatchOn(StrEnum):
@@ -49,7 +50,10 @@ def compare(
     ] = None,
     unit: Annotated[
         UnitChoice,
-        typer.Option(help="Unit of analysis; auto = subjects if several, else sessions if several, else steps."),
+        typer.Option(
+            help="Unit of analysis; auto = subjects if several, else sessions if at least 6 per direction, else the "
+            "steps of one person (block bootstrap over consecutive steps)."
+        ),
     ] = UnitChoice.auto,
     flagged: Annotated[
         FlaggedChoice,
@@ -77,9 +81,10 @@ def compare(
     from retrogait.compare.core import CompareSettings, compare_directions
     from retrogait.compare.fairness import check_comparable
     from retrogait.compare.inputs import load_inputs
-    from retrogait.compare.output import not_measured, write_comparison
+    from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
     from retrogait.compare.sentences import format_p
 
+    refuse_writing_over_inputs([out / name for name in OUTPUT_FILES], inputs)
     with Progress(
         TextColumn("[bold]reading"),
         BarColumn(),
@@ -108,7 +113,7 @@ def compare(
     written = write_comparison(comparison, out)
     console = Console()
     table = Table(title=f"forward vs backward (unit: {comparison.level})", title_justify="left")
-    for column in ("metric", "n fwd/bwd", "difference", "95 % CI", "test"):
+    for column in ("metric", f"{comparison.noun} fwd/bwd", "difference", "95 % CI", "test"):
         table.add_column(column, overflow="fold")
     for r in comparison.table.to_dict(orient="records"):
         if not_measured(r):
@@ -120,6 +125,9 @@ def compare(
         name = r["metric"] + (" (flagged)" if r["subset"] != "clean steps" else "")
         table.add_row(name, f"{r['n_forward']}/{r['n_backward']}", diff, ci, test)
     console.print(table)
+    console.print(f"unit of analysis: {comparison.level}. {comparison.unit_reason}", soft_wrap=True)
+    if comparison.noun == "contacts":
+        console.print("contacts = landings of the leg wearing the sensor; cadence is in steps of both legs per minute")
     left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
     if left_out:
         hint = (

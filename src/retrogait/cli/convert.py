@@ -9,6 +9,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.errors import RetrogaitError
+from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
     from retrogait.imports import GenericCsvOptions
@@ -79,6 +80,7 @@ def convert(
     from retrogait.imports import load_recording
     from retrogait.session import write_session
 
+    refuse_writing_over_inputs([out], [input])
     generic = generic_options(time_column, time_unit, acc_columns, acc_unit, gyr_columns, gyr_unit, delimiter)
     result = load_recording(
         input,

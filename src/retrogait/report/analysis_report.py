@@ -20,6 +20,7 @@ import pandas as pd
 
 from retrogait._version import __version__
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.outfiles import write_text
 from retrogait.report.html import Section, Svg, render_html
 from retrogait.report.labels import (
     DIRECTION_COLOURS,
@@ -311,5 +312,5 @@ def build_analysis_html(result: AnalysisResult) -> str:
 def write_analysis_report(result: AnalysisResult, path: str | os.PathLike[str]) -> Path:
     """Write the self-contained HTML report; returns its path."""
     path = Path(path)
-    path.write_text(build_analysis_html(result), encoding="utf-8")
+    write_text(path, build_analysis_html(result))
     return path
