@@ -128,11 +128,19 @@ class _FloatText:
         self.point = len(str(int(whole[fast].max(initial=0)))) + 1  # sign, integer digits, then the point
         self.size = x.size
         self.slow = np.flatnonzero(~fast)
+        self.all_repr = 2 * self.slow.size > x.size  # full-precision data: digits of the few others not worth it
+        if self.all_repr:
+            self.slow = np.arange(x.size)
         self.slow_text = _repr_matrix(x[self.slow])
-        self.width = max(self.point + 1 + self.n_frac, self.slow_text.shape[1])
+        self.width = (
+            self.slow_text.shape[1] if self.all_repr else max(self.point + 1 + self.n_frac, self.slow_text.shape[1])
+        )
 
     def write(self, lo: int, hi: int, out: NDArray[np.uint8]) -> None:
         """The text of rows ``lo:hi`` into ``out`` (``width`` x ``hi - lo``)."""
+        if self.all_repr:
+            out[:] = self.slow_text[lo:hi].T
+            return
         point, end = self.point, self.point + 1 + self.n_frac
         np.multiply(self.minus[lo:hi], _MINUS, out=out[0], casting="unsafe")
         _integer_digits(self.whole[lo:hi], out[1:point])
