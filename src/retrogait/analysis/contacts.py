@@ -174,7 +174,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     moving = _moving(signals, still)
     smooth_acc = lowpass(acc, s.impact_cutoff_hz, fs)
     jerk = norm_rows(np.gradient(smooth_acc, axis=0)) * fs  # m/s^3
-    norm = bandpass(signals.acc_norm_ms2(), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+    norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
     stride = _step_period_s(norm, fs, s, per=2.0)
     stride = np.where(np.isfinite(stride), stride, 1.0)
     if signals.gyr_dps is None:

@@ -14,7 +14,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.still import still_mask
-from retrogait.analysis.vectors import norm_rows
 
 
 @dataclass(frozen=True)
@@ -60,18 +59,12 @@ class BodySignals:
     def n_samples(self) -> int:
         return int(self.t_s.shape[0])
 
-    def acc_norm_ms2(self) -> NDArray[np.float64]:
-        """(n,) |acc| (m/s^2), computed once (stages that need it share it; do not modify it)."""
-        if "acc_norm" not in self._memo:
-            self._memo["acc_norm"] = norm_rows(self.acc_ms2)
-        return np.asarray(self._memo["acc_norm"])
-
     def still_mask(self, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
         """(n,) :func:`still.still_mask` of the body-frame acceleration (gaps not removed), computed once
         per (window_s, std_ms2) and shared: contacts, bouts and direction ask for the same mask."""
         key = ("still", window_s, std_ms2)
         if key not in self._memo:
-            self._memo[key] = still_mask(self.acc_ms2, self.fs_hz, window_s, std_ms2, self.acc_norm_ms2())
+            self._memo[key] = still_mask(self.acc_ms2, self.fs_hz, window_s, std_ms2)
         return np.asarray(self._memo[key])
 
     @classmethod
