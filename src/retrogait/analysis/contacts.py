@@ -7,8 +7,9 @@ direction-free physics.
   body mass. One peak per step. Running has a flight phase (specific force near 0 g), and a contact
   starts where the force leaves that floor (tangent to the steepest rise, extrapolated back to the
   flight level) and ends where it comes back to it. Walking has no flight; the contact is the
-  collision that ends single support: the steepest rise of the vertical acceleration between its
-  single-support minimum and the loading peak (toe-off is not observable).
+  onset of the collision that ends single support: the kink where the vertical force starts to rise
+  faster, between its single-support minimum and the loading peak (trunk_walk_contacts; toe-off is
+  not observable).
 * Foot and shank: the foot stops at contact, whichever part lands first. Mid-stance is the quietest
   moment of the stride (lowest rest score: |a| close to g and little rotation, held over 40 ms). The
   initial contact before it is where the ground stops the segment's descent, found in the vertical
@@ -25,8 +26,10 @@ from scipy.ndimage import maximum_filter1d
 from scipy.signal import find_peaks
 
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
+from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.settings import ContactsSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
@@ -132,37 +135,13 @@ def _flight_edges(
     jmin = np.argmin(fall, axis=1)
     to_run = peaks + np.clip(np.round(np.minimum(to_off, jmin)), 0, None).astype(np.int64)
 
-    ic_walk = _walking_contacts(edge, peaks, period, fs, s.walk_search_fraction)
+    ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction)
     ic = np.where(running, ic_run, ic_walk)
     to = np.where(running, to_run, -1)
     order = np.argsort(ic, kind="stable")
     ic, to = ic[order], to[order]
     keep = np.concatenate([[True], np.diff(ic) > 0])
     return ic[keep].astype(np.int64), to[keep].astype(np.int64)
-
-
-def _walking_contacts(
-    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, search_fraction: float
-) -> NDArray[np.int64]:
-    """Walking IC before each loading peak: the steepest rise of the vertical specific force (g).
-
-    In single support the trunk vaults over the stance leg and its vertical acceleration falls to a
-    minimum (inverted pendulum); the leading foot's collision then turns the downward velocity of the
-    centre of mass upwards, so the vertical force rises fastest right at initial contact and peaks in
-    loading response 30-80 ms later (Kuo, Donelan; McCamley et al. 2012 mark the same transition).
-    The collision is the same whether heel or forefoot lands first, so backward walking is covered.
-    ``search_fraction`` (step periods) before the peak holds the minimum and the collision.
-    """
-    n = edge.size
-    back = np.maximum((search_fraction * period[peaks] * fs).astype(np.int64), 2)
-    offs = np.arange(int(back.max()) + 1)
-    idx = np.clip(np.minimum(peaks[:, None] - back[:, None] + offs[None, :], peaks[:, None]), 0, n - 1)
-    rows = np.arange(peaks.size)
-    seg = edge[idx]
-    low = np.argmin(seg, axis=1)  # single-support minimum
-    slope = np.diff(seg, axis=1, append=seg[:, -1:])
-    slope = np.where(offs[None, :] >= low[:, None], slope, -np.inf)
-    return np.asarray(idx[rows, np.argmax(slope, axis=1)], dtype=np.int64)
 
 
 # ------------------------------------------------------------------------------------ foot and shank
@@ -292,7 +271,9 @@ def _limb_landings(
     upward acceleration up to where the descent ends (the foot last moves down faster than
     ``descent_speed_ms``), no more than ``landing_search_s`` before that, its onset from the vertical jerk.
     A foot lowered slowly (walking) has no such peak; its landing is the sharpest jerk of the window.
-    Shank (no zero-velocity rest, so no velocity): the sharpest vertical jerk.
+    An impact found well after a sole point came to rest is the heel dropping onto a planted
+    forefoot, not the touch (foot_landing.first_touch). Shank (no zero-velocity rest, so no
+    velocity): the sharpest vertical jerk.
     """
     fs = signals.fs_hz
     acc = signals.acc_ms2
@@ -315,7 +296,8 @@ def _limb_landings(
     before = np.clip(stop_at[:, None] + np.arange(-rise, 1)[None, :], 0, n - 1)
     ic_fall = _impact_onset(vjerk, before[rows, np.argmax(vjerk[before], axis=1)], rise, s)
     ic_lowered = _impact_onset(jerk, idx[rows, np.argmax(jerk[idx], axis=1)], rise, s)
-    return np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
+    ic = np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
+    return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s)
 
 
 def _limb_toe_offs(

@@ -146,6 +146,13 @@ class ContactsSettings(Stage):
     fall_speed_ms: float = quantity(
         1.0, "m/s", "foot: falling faster than this in late swing is a running landing", 0.0, 10.0
     )
+    sole_rest_speed_ms: float = quantity(
+        0.3, "m/s", "foot: a sole point slower than this is on the ground (first touch)", 0.01, 5.0
+    )
+    sole_reach_m: float = quantity(
+        0.3, "m", "foot: the sole reaches this far ahead of and behind the sensor (any mounting)", 0.01, 1.0
+    )
+    sole_depth_m: float = quantity(0.12, "m", "foot: the sole lies at most this far below the sensor", 0.0, 0.5)
     toe_off_peak_fraction: float = quantity(
         0.4,
         "1",

@@ -157,21 +157,24 @@ def stride_displacement_m(
     sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
     if not sp.valid.any():
         return dx, dz
-    dt = 1.0 / fs_hz
+    vx, vz = level_velocity_ms(acc_ms2, sp, fs_hz)
+    dx[sp.valid] = np.add.reduceat(vx, sp.seg_start) / fs_hz
+    dz[sp.valid] = np.add.reduceat(vz, sp.seg_start) / fs_hz
+    return dx, dz
+
+
+def level_velocity_ms(acc_ms2: FloatArray, sp: StridePitch, fs_hz: float) -> tuple[FloatArray, FloatArray]:
+    """Velocity (m/s) of every sample of ``sp``'s strides in the stride's level frame (x horizontal
+    toward the toes at rest, z up): the specific force rotated by the pitch, gravity removed,
+    integrated from the first rest, its end error removed linearly (zero at both rests)."""
     fx, fz = acc_ms2[sp.samples, 0], acc_ms2[sp.samples, 2]
     cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
-    # the level frame of the stride (x horizontal toward the toes at rest, z up)
-    ax = fx * cos_t + fz * sin_t
-    az = -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2
     out = []
-    for comp in (ax, az):
-        vel = _segment_cumsum(comp, sp.seg_start, sp.seg) * dt
+    for comp in (fx * cos_t + fz * sin_t, -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2):
+        vel = _segment_cumsum(comp, sp.seg_start, sp.seg) / fs_hz
         end_vel = vel[sp.seg_start + sp.lengths - 1]
-        vel = vel - end_vel[sp.seg] * (sp.frac + 1.0 / sp.lengths[sp.seg])
-        out.append(np.add.reduceat(vel, sp.seg_start) * dt)
-    dx[sp.valid] = out[0]
-    dz[sp.valid] = out[1]
-    return dx, dz
+        out.append(vel - end_vel[sp.seg] * (sp.frac + 1.0 / sp.lengths[sp.seg]))
+    return out[0], out[1]
 
 
 def stride_rotation_moment_deg(
