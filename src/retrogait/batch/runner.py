@@ -7,12 +7,10 @@ clusters, and its futures API matches the pool's, so one loop drives both (docs/
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import pandas as pd
 from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
-from retrogait.batch.lifeline import start_worker
+from retrogait.batch.pool import start_local_pool
 from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
@@ -62,6 +60,7 @@ def run_batch(
     compare: bool = True,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[JobOutcome, bool], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> BatchResult:
     """Analyse every recording in ``inputs`` and write the combined tables to ``out_dir``.
 
@@ -78,6 +77,8 @@ def run_batch(
         on_start: called once with the number of inputs.
         on_done: called for every input as it is done, in completion order, with its outcome and whether
             it was skipped as unchanged.
+        pool: local workers already started (``batch.pool.start_local_pool``, ``jobs`` of them); the batch
+            uses and shuts them down. Ignored with ``scheduler``.
 
     Failures of single files never stop the batch; they land in ``errors.csv`` with one line each.
     """
@@ -124,7 +125,7 @@ def run_batch(
                 written.add(key)
             position += 1
 
-    runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1)
+    runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1, pool)
     for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
         store.record(outcome)
         outcomes[outcome.key] = outcome
@@ -199,47 +200,20 @@ def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -
 
 Runner = Callable[[Iterable[Task], dict[str, Any], Overrides | None, str], Iterator[JobOutcome]]
 
-#: Thread-count variables of the numeric libraries; worker processes get 1 each (see _one_thread_per_worker).
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
-
-
-@contextmanager
-def _one_thread_per_worker() -> Iterator[None]:
-    """Spawned workers inherit this environment: one BLAS/OpenMP thread each.
-
-    With N workers on N cores, a BLAS library that also starts N threads per worker oversubscribes the
-    machine (measured: 2 workers ran 1.1x faster than 1 instead of 1.6x). Variables the user set are kept.
-    """
-    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
-    for name in THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _run_local(jobs: int) -> Runner:
-    """Run in ``jobs`` local processes (spawned: the same behaviour on Linux, macOS and Windows)."""
+def _run_local(jobs: int, pool: ProcessPoolExecutor | None = None) -> Runner:
+    """Run in ``jobs`` local processes (``pool``, started early by the caller, or started here)."""
 
     def run(
         todo: Iterable[Task], settings: dict[str, Any], overrides: Overrides | None, results_dir: str
     ) -> Iterator[JobOutcome]:
-        if jobs <= 1:
+        if jobs <= 1 and pool is None:
             for path, key in todo:
                 yield analyze_one(path, key, settings, results_dir, overrides)
             return
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
-        )
-        with _one_thread_per_worker(), pool:
+        workers = pool or start_local_pool(jobs)
+        with workers:
             yield from _bounded(
-                lambda task: pool.submit(analyze_one, task[0], task[1], settings, results_dir, overrides),
+                lambda task: workers.submit(analyze_one, task[0], task[1], settings, results_dir, overrides),
                 todo,
                 limit=jobs * IN_FLIGHT_PER_WORKER,
             )

@@ -13,6 +13,9 @@ from retrogait.cli.app import app
 EXIT_SOME_FAILED = 1
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from retrogait.batch.fingerprint import Overrides
     from retrogait.batch.worker import JobOutcome
 
 
@@ -47,6 +50,45 @@ def batch(
     Exit status: 0 every input analysed (or unchanged); 1 some inputs failed (listed in errors.csv; every
     other result and the combined tables are written); 2 nothing could be done (bad option, no inputs).
     """
+    import os
+
+    from retrogait.analysis.settings_toml import read_settings_file
+    from retrogait.batch.inputs import discover_inputs
+    from retrogait.batch.pool import start_local_pool
+
+    overrides = None
+    if settings_file is not None:  # refused before any file is read, naming the file and key
+        from retrogait.analysis.settings import PRESETS
+
+        settings_overrides = read_settings_file(settings_file)
+        for preset_placement in PRESETS:
+            settings_overrides.for_placement(preset_placement)
+        overrides = settings_overrides.values
+    discover_inputs(inputs, exclude=[out])  # a missing input is refused before any worker starts
+    n_workers = jobs or os.cpu_count() or 1
+    # the workers import the analysis while this process imports what it needs (BATCH-10)
+    pool = start_local_pool(n_workers) if scheduler is None and n_workers > 1 else None
+    try:
+        _run(inputs, out, overrides, placement, side, anterior_axis, jobs, scheduler, force, compare, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)  # after a refusal; a finished batch shut it down
+
+
+def _run(
+    inputs: list[str],
+    out: Path,
+    overrides: Overrides | None,
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    jobs: int | None,
+    scheduler: str | None,
+    force: bool,
+    compare: bool,
+    pool: ProcessPoolExecutor | None,
+) -> None:
+    """The batch with its progress bar and summary lines (the options already checked)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -57,17 +99,8 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from retrogait.analysis.settings_toml import read_settings_file
     from retrogait.batch import run_batch
 
-    overrides = None
-    if settings_file is not None:  # refused before any file is read, naming the file and key
-        from retrogait.analysis.settings import PRESETS
-
-        settings_overrides = read_settings_file(settings_file)
-        for preset_placement in PRESETS:
-            settings_overrides.for_placement(preset_placement)
-        overrides = settings_overrides.values
     settings = {k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v}
     console = Console(stderr=True)
     failures: list[JobOutcome] = []
@@ -105,6 +138,7 @@ def batch(
             compare=compare,
             on_start=on_start,
             on_done=on_done,
+            pool=pool,
         )
     finally:
         progress.stop()
