@@ -32,6 +32,7 @@ from retrogait.conventions import (
 )
 from retrogait.csvtext import csv_lines
 from retrogait.errors import InputFileError
+from retrogait.rate import measured_rate_hz
 
 FORMAT_KEY = "retrogait-session"
 FORMAT_VERSION = "1"
@@ -328,7 +329,7 @@ def _check_time(t: NDArray[np.float64], meta: SessionMeta, path: Path, first_dat
             first_data_line + row,
         )
     if steps.size >= 10:
-        measured_hz = 1.0 / float(np.median(steps))
+        measured_hz = measured_rate_hz(t)
         if abs(measured_hz / meta.sample_rate_hz - 1.0) > 0.25:
             raise InputFileError(
                 path, f"header sample_rate_hz is {meta.sample_rate_hz:g} but the timestamps give {measured_hz:.4g} Hz"
@@ -460,7 +461,8 @@ def implausible_units(session: Session) -> str | None:
     """Why the values look like the wrong unit (acc in g or mg, gyro in rad/s), or None."""
     acc_norm = np.linalg.norm(session.acc, axis=1)
     median = float(np.median(acc_norm))
-    if median < 3.0:
+    gravity_removed = str(session.meta.extra.get("acc_gravity", "")).strip().lower() == "removed"
+    if median < 3.0 and not gravity_removed:  # linear acceleration has no gravity to judge units by
         return (
             f"acceleration looks like g, not m/s^2 (median |acc| = {median:.2f}); "
             f"multiply by {STANDARD_GRAVITY_MS2} when converting"

@@ -15,7 +15,8 @@ direction-free physics.
   initial contact before it is where the ground stops the segment's descent, found in the vertical
   (world-frame) acceleration, not the vector norm, so late-swing horizontal braking in the air is not
   taken for the landing (_limb_landings); the toe-off is the first strong sagittal rotation after it.
-* Wrist and other: one peak of the band-passed acceleration magnitude per step (cadence only).
+* Phones (thigh, arm, hand, chest, bag), wrist and other: every step of both legs from the
+  acceleration magnitude, whatever the orientation (phone_steps.py; cadence and step count only).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from scipy.signal import find_peaks
 
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.foot_landing import first_touch
-from retrogait.analysis.settings import ContactsSettings, StillSettings, preset
+from retrogait.analysis.phone_steps import phone_steps
+from retrogait.analysis.settings import ContactsSettings, PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.analysis.vectors import norm_rows
@@ -36,17 +38,21 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 
 def detect_contacts(
-    signals: BodySignals, settings: ContactsSettings | None = None, still: StillSettings | None = None
+    signals: BodySignals,
+    settings: ContactsSettings | None = None,
+    still: StillSettings | None = None,
+    phone: PhoneStepSettings | None = None,
 ) -> Contacts:
     """All initial contacts (and toe-offs where the placement shows them) of a session; settings default
-    to the placement's preset."""
+    to the placement's preset. Placements without leg-specific physics (phones, wrist, other) get one
+    contact per step of either leg from phone_steps.py."""
     settings = settings or preset(signals.placement).contacts
     still = still or preset(signals.placement).still
     if signals.placement == "lower_back":
         return _lower_back(signals, settings, still)
     if signals.placement in ("foot", "shank"):
         return _limb(signals, settings, still)
-    return _cadence_only(signals, settings, still)
+    return phone_steps(signals, phone or preset(signals.placement).phone_steps, still).contacts
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -404,18 +410,3 @@ def _first_strong_peak(seg: NDArray[np.float64], fraction: float) -> NDArray[np.
 def _local_max(x: NDArray[np.float64], i: int, half: int) -> int:
     lo, hi = max(0, i - half), min(x.size, i + half + 1)
     return lo + int(np.argmax(x[lo:hi]))
-
-
-# ------------------------------------------------------------------------------------ wrist, other
-
-
-def _cadence_only(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Contacts:
-    fs = signals.fs_hz
-    moving = _moving(signals, still)
-    step = bandpass(in_g(norm_rows(signals.acc_ms2)), s.step_band_low_hz, s.step_band_high_hz, fs)
-    period = _step_period_s(step, fs, s)
-    period = np.where(np.isfinite(period), period, 0.5)
-    peaks, _ = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
-    peaks = peaks[moving[peaks]].astype(np.int64)
-    peaks = _spaced(peaks, step[peaks], s.min_peak_spacing_periods * period[peaks] * fs)
-    return Contacts(ic_idx=peaks, to_idx=np.full(peaks.size, -1, np.int64), side=_sides(signals, peaks.size))

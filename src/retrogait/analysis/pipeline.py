@@ -28,6 +28,7 @@ from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
+from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.quality import step_flags
@@ -37,6 +38,7 @@ from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock
 from retrogait.analysis.version import analysis_version
 from retrogait.analysis.vgrf import sacral_vgrf
+from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.csvsafe import write_csv
 from retrogait.outfiles import write_text
 from retrogait.session import Session
@@ -147,7 +149,9 @@ def analyze(
     signals = preprocess(
         session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still
     )
-    contacts = detect_contacts(signals, settings.contacts, settings.still)
+    contacts, gate_notes = gait_contacts(
+        signals, detect_contacts(signals, settings.contacts, settings.still, settings.phone_steps), settings
+    )
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
@@ -168,9 +172,28 @@ def analyze(
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, signals, session)
     declared = anterior_axis or session.meta.anterior_axis
-    summary["notes"] = [*summary["notes"], *evidence.axis_notes(steps, declared, settings)]
+    summary["notes"] = [*summary["notes"], *gate_notes, *evidence.axis_notes(steps, declared, settings)]
     summary.update(provenance(settings))
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
+
+
+def gait_contacts(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
+) -> tuple[Contacts, tuple[str, ...]]:
+    """The contacts that pass the gait gate (gait_gate.py: not gait is not steps), and its notes."""
+    gate = gait_gate(
+        signals,
+        contacts,
+        one_leg=signals.placement in ONE_LEG_PLACEMENTS,
+        max_gap_s=settings.bouts.max_contact_gap_s,
+        settings=settings.gait_gate,
+        band=settings.contacts,
+        still=settings.still,
+    )
+    if gate.keep.all():
+        return contacts, gate.notes
+    keep = gate.keep
+    return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), gate.notes
 
 
 def provenance(settings: AnalysisSettings) -> dict[str, Any]:
@@ -230,6 +253,18 @@ class _Evidence:
                 ),
             )
         signals, contacts = self.signals, self.contacts
+        if signals.gravity_removed and signals.gyr_dps is None:  # no frame: gravity and rotation both unknown
+            m = len(contacts)
+            return (
+                pd.DataFrame({"direction": ["unknown"] * m, "direction_confidence": np.full(m, 0.5)}),
+                pd.DataFrame(
+                    {
+                        "foot_strike": ["unknown"] * m,
+                        "foot_strike_angle_deg": np.full(m, np.nan),
+                        "foot_strike_confidence": np.full(m, np.nan),
+                    }
+                ).loc[:, list(FOOT_STRIKE_COLUMNS)],
+            )
         direction = step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
         facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
         strike = step_foot_strikes(
@@ -337,6 +372,7 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "sample_rate_hz": signals.fs_hz,
         "duration_s": float(signals.t_s[-1] - signals.t_s[0]),
         "has_gyro": signals.gyr_dps is not None,
+        "acc_gravity": "removed" if signals.gravity_removed else "included",
         "anterior_source": signals.anterior_source,
         "anterior_yaw_deg": signals.anterior_yaw_deg,
         "anterior_yaw_applied": signals.anterior_yaw_applied,

@@ -36,7 +36,9 @@ __all__ = [
     "DirectionSettings",
     "EffortSettings",
     "FootStrikeSettings",
+    "GaitGateSettings",
     "ImpactSettings",
+    "PhoneStepSettings",
     "PreprocessSettings",
     "QualitySettings",
     "SettingsError",
@@ -74,6 +76,16 @@ class PreprocessSettings(Stage):
     )
     trunk_axis_dominance_ratio: float = quantity(
         1.5, "1", "power ratio of the trunk's main horizontal acceleration axis needed to warn", 1.0, 1e3
+    )
+    max_acc_g: float = quantity(
+        500.0,
+        "g",
+        "a sample beyond this (or beyond 1.1 x a declared acc_range_g) is beyond any wearable's range: dropped",
+        16.0,
+        1e4,
+    )
+    max_rate_dps: float = quantity(
+        10000.0, "deg/s", "an angular rate beyond this is beyond any wearable gyroscope's range: dropped", 500.0, 1e5
     )
 
 
@@ -448,6 +460,108 @@ class EffortSettings(Stage):
 
 
 @dataclass(frozen=True)
+class GaitGateSettings(Stage):
+    """Not gait is not steps: checks each run of contacts must pass (gait_gate.py), every placement."""
+
+    TABLE = "gait_gate"
+    ORDERED = (("min_short_cycle_correlation", "min_cycle_correlation"),)
+
+    min_cycle_correlation: float = quantity(
+        0.35,
+        "correlation",
+        "a run of long_run_strides strides or more: median likeness of consecutive strides",
+        -1.0,
+        1.0,
+    )
+    min_short_cycle_correlation: float = quantity(
+        0.2, "correlation", "a shorter run (a few steps, a turn) is dropped only below this likeness", -1.0, 1.0
+    )
+    long_run_strides: int = quantity(
+        4, "strides", "runs of this many strides or more must show min_cycle_correlation", 2, 1000
+    )
+    max_fast_correlation: float = quantity(
+        0.6,
+        "correlation",
+        "a run whose |a| repeats faster than the shortest step this strongly (and more than per stride) is not gait",
+        -1.0,
+        1.0,
+    )
+    cycle_shift_s: float = quantity(
+        0.0,
+        "s",
+        "consecutive strides are compared at their best alignment within this shift (contact timing jitter)",
+        0.0,
+        0.3,
+    )
+
+
+@dataclass(frozen=True)
+class PhoneStepSettings(Stage):
+    """Steps of both legs where no leg-specific detector applies: phones, wrist, other (phone_steps.py)."""
+
+    TABLE = "phone_steps"
+    ORDERED = (("min_step_s", "max_step_s"), ("band_low_hz", "band_high_hz"), ("short_window_s", "window_s"))
+
+    min_step_s: float = quantity(0.25, "s", "shortest step (240 steps/min): faster repetition is not gait", 0.1, 1.0)
+    max_step_s: float = quantity(1.0, "s", "longest step (60 steps/min; slower is not continuous walking)", 0.3, 3.0)
+    band_low_hz: float = quantity(0.3, "Hz", "lower edge of the band-pass of |a|", 0.05, 2.0)
+    band_high_hz: float = quantity(4.0, "Hz", "upper edge of the band-pass of |a| (the step fundamental)", 1.0, 20.0)
+    window_s: float = quantity(
+        8.0, "s", "periodicity window: holds three strides of the slowest walk (two-stride lag + one)", 2.0, 60.0
+    )
+    short_window_s: float = quantity(
+        4.0, "s", "second window that follows a change of gait (walk to run) the long one mixes", 1.0, 60.0
+    )
+    hop_s: float = quantity(0.25, "s", "hop between periodicity windows", 0.02, 10.0)
+    strong_fraction: float = quantity(
+        0.7, "1", "the stride is the first autocorrelation peak reaching this share of the highest", 0.1, 1.0
+    )
+    clip_factor: float = quantity(
+        4.0, "robust std", "windows are clipped here so a knock does not dominate their correlation", 1.0, 100.0
+    )
+    seed_stride_correlation: float = quantity(
+        0.6, "correlation", "a gait stretch starts where two consecutive strides are this alike", -1.0, 1.0
+    )
+    keep_step_correlation: float = quantity(
+        0.4, "correlation", "... and goes on while steps or strides stay this alike (a turn)", -1.0, 1.0
+    )
+    min_rms_g: float = quantity(0.02, "g", "less movement than this in a window is not walking", 0.0, 5.0)
+    max_fast_correlation: float = quantity(
+        0.3,
+        "correlation",
+        "a window whose |a| repeats faster than the shortest step this strongly is not gait",
+        -1.0,
+        1.0,
+    )
+    max_gap_s: float = quantity(
+        0.1, "s", "a recording gap longer than this ends a gait stretch (shorter: a late sample)", 0.0, 10.0
+    )
+    anchor_periods: float = quantity(
+        1.4, "step periods", "an anchor is the highest peak within +- half of this", 0.5, 4.0
+    )
+    placement_periods: float = quantity(
+        0.3,
+        "step periods",
+        "a step between anchors is the highest peak within this of where the rhythm puts it",
+        0.0,
+        0.5,
+    )
+    edge_prominence_fraction: float = quantity(
+        0.3, "1", "stretch ends: an anchor this much smaller than the steps inside is not a step", 0.0, 1.0
+    )
+    rhythm_tolerance_fraction: float = quantity(
+        0.25, "1", "stretch ends: anchors this far off a whole number of steps apart break the rhythm", 0.0, 0.5
+    )
+    edge_stride_correlation: float = quantity(
+        0.5, "correlation", "stretch ends: an anchor whose stride is less alike the next is not gait", -1.0, 1.0
+    )
+    landing_cutoff_hz: float = quantity(20.0, "Hz", "low-pass of |a| before its steepest rise (landing)", 2.0, 100.0)
+    landing_search_periods: float = quantity(
+        0.5, "step periods", "the landing is the steepest rise of |a| this far before the step's peak", 0.05, 1.0
+    )
+
+
+@dataclass(frozen=True)
 class AnalysisSettings:
     """Every analysis parameter: one frozen settings object per stage (field name = TOML table)."""
 
@@ -465,6 +579,8 @@ class AnalysisSettings:
     axis_check: AxisCheckSettings = AxisCheckSettings()
     quality: QualitySettings = QualitySettings()
     effort: EffortSettings = EffortSettings()
+    gait_gate: GaitGateSettings = GaitGateSettings()
+    phone_steps: PhoneStepSettings = PhoneStepSettings()
 
     @classmethod
     def for_placement(
@@ -515,7 +631,12 @@ _TWO_LEGS = AnalysisSettings()
 #: One leg's contacts are a stride apart: a bout breaks at twice the gap of both legs' contacts.
 _ONE_LEG = replace(_TWO_LEGS, bouts=replace(_TWO_LEGS.bouts, max_contact_gap_s=3.0))
 
-#: Placement presets (conventions.PLACEMENTS; phone placements add theirs here).
+#: Placements without leg-specific physics count steps of both legs from |a| (phone_steps.py). The
+#: algorithm needs no frame, so the phone presets hold the same values: nothing measured on the phone
+#: traces called for a difference between pocket, armband, hand, neck pouch and bag (PHONE-2).
+_PHONE = _TWO_LEGS
+
+#: Placement presets (conventions.PLACEMENTS).
 PRESETS: dict[str, AnalysisSettings] = {
     "foot": _ONE_LEG,
     # the knee flexes one way: the shank's pitch asymmetry is a firmer facing cue than the foot's
@@ -523,8 +644,13 @@ PRESETS: dict[str, AnalysisSettings] = {
         _ONE_LEG, direction=replace(_ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0)
     ),
     "lower_back": _TWO_LEGS,
-    "wrist": _TWO_LEGS,
-    "other": _TWO_LEGS,
+    "thigh": _PHONE,
+    "arm": _PHONE,
+    "hand": _PHONE,
+    "chest": _PHONE,
+    "bag": _PHONE,
+    "wrist": _PHONE,
+    "other": _PHONE,
 }
 
 

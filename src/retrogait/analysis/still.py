@@ -8,19 +8,17 @@ from numpy.typing import NDArray
 from retrogait.analysis.vectors import norm_rows
 
 
-def still_mask(
-    acc_ms2: NDArray[np.float64],
-    fs_hz: float,
-    window_s: float,
-    std_ms2: float,
-    norm_ms2: NDArray[np.float64] | None = None,
-) -> NDArray[np.bool_]:
-    """(n,) True where the std of |acc| over a centred window (s) is below ``std_ms2`` (m/s^2).
+def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
+    """(n,) True where the std of |acc| over a centred window (s) is below ``std_ms2`` (m/s^2)."""
+    return still_mask_of_norm(norm_rows(acc_ms2), fs_hz, window_s, std_ms2)
 
-    ``norm_ms2``: |acc| (n,) when the caller has it already. The window shrinks at the ends (it never
-    reaches past the first or last sample); the running sums are taken once over the whole signal.
+
+def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
+    """:func:`still_mask` from |acc| (m/s^2, (n,)) already computed (or subsampled: a std needs no filter).
+
+    The window shrinks at the ends (it never reaches past the first or last sample); the running sums are
+    taken once over the whole signal.
     """
-    norm = norm_rows(acc_ms2) if norm_ms2 is None else norm_ms2
     n = norm.size
     dev = norm - norm.mean()
     csum = np.empty(n + 1)

@@ -200,6 +200,7 @@ def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -
 
 Runner = Callable[[Iterable[Task], dict[str, Any], Overrides | None, str], Iterator[JobOutcome]]
 
+
 def _run_local(jobs: int, pool: ProcessPoolExecutor | None = None) -> Runner:
     """Run in ``jobs`` local processes (``pool``, started early by the caller, or started here)."""
 

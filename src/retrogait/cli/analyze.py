@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from retrogait.cli.app import app
-from retrogait.conventions import ONE_LEG_PLACEMENTS
+from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def summary_table(summary: dict[str, Any]) -> Table:
 @app.command()
 def analyze(
     input_file: Annotated[Path, typer.Argument(help="Recording (native session file).", show_default=False)],
-    placement: Annotated[str | None, typer.Option(help="foot, shank, lower_back, wrist or other.")] = None,
+    placement: Annotated[str | None, typer.Option(help=f"{', '.join(PLACEMENTS)}.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right (foot / shank).")] = None,
     anterior_axis: Annotated[
         str | None, typer.Option("--anterior-axis", help="Sensor axis pointing forward: +x -x +y -y +z -z.")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
+from retrogait.conventions import PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import refuse_writing_over_inputs
 
@@ -61,7 +62,7 @@ def convert(
     format: Annotated[
         str | None, typer.Option("--format", "-f", help="Force a format (see 'retrogait formats').")
     ] = None,
-    placement: Annotated[str | None, typer.Option(help="foot, shank, lower_back, wrist or other.")] = None,
+    placement: Annotated[str | None, typer.Option(help=f"{', '.join(PLACEMENTS)}.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right (foot and shank).")] = None,
     sensor: Annotated[str | None, typer.Option(help="Sensor name (default: the device named in the file).")] = None,
     anterior_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing forward: +x -x +y -y +z -z.")] = None,
