@@ -155,8 +155,13 @@ def analyze(
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
-    bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity, settings.bouts, settings.still)
-    evidence = _Evidence.of(signals, contacts, settings, bout_id)
+    transients = LandingTransients(signals, contacts, settings.transient)
+    cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
+    heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
+    bouts, bout_id, bout_activity = segment_bouts(
+        signals, contacts, timing, activity, settings.bouts, settings.still, heading
+    )
+    evidence = _Evidence.of(signals, contacts, settings, bout_id, transients, cues)
     step_activities = np.where(bout_id >= 0, bout_activity, activity)
     running = (contacts.to_idx >= 0) & (step_activities == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
@@ -217,12 +222,21 @@ class _Evidence:
 
     @classmethod
     def of(
-        cls, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, bout_id: NDArray[np.int64]
+        cls,
+        signals: BodySignals,
+        contacts: Contacts,
+        settings: AnalysisSettings,
+        bout_id: NDArray[np.int64],
+        transients: LandingTransients | None = None,
+        cues: pd.DataFrame | None = None,
     ) -> _Evidence:
-        transients = LandingTransients(signals, contacts, settings.transient)
+        """The evidence of an analysis; ``transients`` and the direction ``cues`` are measured here
+        unless given (the pipeline measures them before the bouts, which end at turns)."""
+        transients = transients or LandingTransients(signals, contacts, settings.transient)
         if not len(contacts):
             return cls(signals, contacts, None, transients, None, None)
-        cues = direction_cues(signals, contacts, settings.direction, transients)
+        if cues is None:
+            cues = direction_cues(signals, contacts, settings.direction, transients)
         shock = None
         if signals.placement == "lower_back":  # one landing's shock ratio, then its bout's habit
             ratio = landing_shock_ratio(signals, contacts, settings.trunk_strike)
@@ -351,7 +365,9 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
     """JSON-ready summary: session facts, per-direction and per-bout aggregates."""
     arrays = _StepArrays.of(steps)
     direction = steps["direction"].to_numpy(dtype=str)
-    per_direction = {d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "unknown")}
+    per_direction = {
+        d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "sideways", "unknown")
+    }
     ids = steps["bout_id"].to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     keys, first = np.unique(ids[order], return_index=True)

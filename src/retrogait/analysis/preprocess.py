@@ -80,7 +80,7 @@ def preprocess(
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
-    z = _vertical(acc_u, is_still, gap)
+    z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
     x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
     if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
@@ -322,6 +322,21 @@ def _uniform_grid(
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
     norm = float(np.linalg.norm(v))
     return v / norm if norm > 0 else v
+
+
+def _rotating(gyr: NDArray[np.float64] | None, n: int, fs_hz: float, max_rate_dps: float) -> NDArray[np.bool_]:
+    """(n,) True where the sensor turns faster than ``max_rate_dps`` (deg/s, |omega| averaged over 0.5 s);
+    False without a gyroscope. A pivot on the spot barely changes |acc|, so the still mask takes it for
+    standing, but its centripetal acceleration tilts a mean taken as the vertical (issue 17)."""
+    if gyr is None:
+        return np.zeros(n, dtype=bool)
+    rate = np.linalg.norm(gyr, axis=1)
+    width = max(round(0.5 * fs_hz), 1)
+    csum = np.concatenate([[0.0], np.cumsum(rate)])
+    idx = np.arange(rate.size)
+    lo = np.clip(idx - width // 2, 0, rate.size)
+    hi = np.clip(idx - width // 2 + width, 0, rate.size)
+    return np.asarray((csum[hi] - csum[lo]) / np.maximum(hi - lo, 1) > max_rate_dps)
 
 
 def _vertical(acc: NDArray[np.float64], still: NDArray[np.bool_], gap: NDArray[np.bool_]) -> NDArray[np.float64]:

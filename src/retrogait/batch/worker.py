@@ -22,7 +22,7 @@ from retrogait.errors import RetrogaitError
 #: one-row-per-session table (cadence is 60 / mean step time instead, ``cadence_spm_<direction>``: ANALYSIS-16).
 SUMMARY_METRICS = ("contact_time_s", "impact_peak_g", "impact_loading_rate_g_per_s", "vgrf_peak_bw")
 #: The directions a session row reports.
-DIRECTIONS = ("forward", "backward", "unknown")
+DIRECTIONS = ("forward", "backward", "sideways", "unknown")
 
 
 @dataclass(frozen=True)
