@@ -34,9 +34,9 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.filters import bandpass, in_g
 from retrogait.analysis.periodicity import pearson_by_lag
-from retrogait.analysis.preprocess import still_mask_of_norm
 from retrogait.analysis.settings import ContactsSettings, GaitGateSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.still import still_mask_of_norm
 from retrogait.conventions import STEP_COUNT_PLACEMENTS
 
 #: The run's signal is analysed decimated to about this rate (Hz): the step band ends at a few Hz.

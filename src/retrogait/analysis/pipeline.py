@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from retrogait.analysis import _scipy  # noqa: F401  (first: imports scipy faster, see the module)
 from retrogait.analysis.axis_check import reversed_axis_notes
+from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
@@ -117,6 +119,7 @@ def load_input(
     return load_session(path, placement=placement, side=side, anterior_axis=anterior_axis)
 
 
+@single_blas_thread()  # 3x3 rotations of long arrays: one BLAS thread is 40x faster (blas.py)
 def analyze(
     source: Session | str | os.PathLike[str],
     placement: str | None = None,
@@ -157,8 +160,13 @@ def analyze(
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
-    bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity, settings.bouts, settings.still)
-    evidence = _Evidence.of(signals, contacts, settings, bout_id)
+    transients = LandingTransients(signals, contacts, settings.transient)
+    cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
+    heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
+    bouts, bout_id, bout_activity = segment_bouts(
+        signals, contacts, timing, activity, settings.bouts, settings.still, heading
+    )
+    evidence = _Evidence.of(signals, contacts, settings, bout_id, transients, cues)
     step_activities = np.where(bout_id >= 0, bout_activity, activity)
     running = (contacts.to_idx >= 0) & (step_activities == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
@@ -220,12 +228,21 @@ class _Evidence:
 
     @classmethod
     def of(
-        cls, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, bout_id: NDArray[np.int64]
+        cls,
+        signals: BodySignals,
+        contacts: Contacts,
+        settings: AnalysisSettings,
+        bout_id: NDArray[np.int64],
+        transients: LandingTransients | None = None,
+        cues: pd.DataFrame | None = None,
     ) -> _Evidence:
-        transients = LandingTransients(signals, contacts, settings.transient)
+        """The evidence of an analysis; ``transients`` and the direction ``cues`` are measured here
+        unless given (the pipeline measures them before the bouts, which end at turns)."""
+        transients = transients or LandingTransients(signals, contacts, settings.transient)
         if not len(contacts):
             return cls(signals, contacts, None, transients, None, None)
-        cues = direction_cues(signals, contacts, settings.direction, transients)
+        if cues is None:
+            cues = direction_cues(signals, contacts, settings.direction, transients)
         shock = None
         if signals.placement == "lower_back":  # one landing's shock ratio, then its bout's habit
             ratio = landing_shock_ratio(signals, contacts, settings.trunk_strike)
@@ -332,7 +349,7 @@ class _StepArrays:
             values = all_values[rows]
             values = values[np.isfinite(values)]
             out[column] = (
-                {"median": float(np.median(values)), "mean": float(np.mean(values)), "n": int(values.size)}
+                {"median": _median(values), "mean": float(np.add.reduce(values) / values.size), "n": int(values.size)}
                 if values.size
                 else {"median": None, "mean": None, "n": 0}
             )
@@ -340,11 +357,23 @@ class _StepArrays:
         return out
 
 
+def _median(values: NDArray[np.float64]) -> float:
+    """``np.median`` of finite, non-empty ``values``, the same number without its per-call overhead (a
+    summary takes thousands: 7 metrics per bout)."""
+    k = values.size // 2
+    if values.size % 2:
+        return float(np.partition(values, k)[k])
+    part = np.partition(values, (k - 1, k))
+    return float((part[k - 1] + part[k]) / 2)
+
+
 def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, session: Session) -> dict[str, Any]:
     """JSON-ready summary: session facts, per-direction and per-bout aggregates."""
     arrays = _StepArrays.of(steps)
     direction = steps["direction"].to_numpy(dtype=str)
-    per_direction = {d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "unknown")}
+    per_direction = {
+        d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "sideways", "unknown")
+    }
     ids = steps["bout_id"].to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     keys, first = np.unique(ids[order], return_index=True)

@@ -15,6 +15,8 @@ from numpy.typing import NDArray
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
+from retrogait.analysis.still import still_mask
+from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import (
     AXES,
     MIN_SAMPLE_RATE_HZ,
@@ -78,7 +80,7 @@ def preprocess(
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
-    z = _vertical(acc_u, is_still, gap)
+    z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
     x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
     if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
@@ -270,7 +272,7 @@ def _finite_rows(
 
 def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
     """Factor to m/s^2, from the median |acc| (gravity dominates it in any gait recording)."""
-    median = float(np.median(np.linalg.norm(acc, axis=1)))
+    median = float(np.median(norm_rows(acc)))
     if 4.9 <= median <= 35.0:
         return 1.0
     if 0.5 <= median <= 3.5:
@@ -287,8 +289,8 @@ def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
 
 def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:
     """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1."""
-    moving = float(np.std(np.linalg.norm(acc_ms2, axis=1))) > 2.0
-    p99 = float(np.percentile(np.linalg.norm(gyr, axis=1), 99))
+    moving = float(np.std(norm_rows(acc_ms2))) > 2.0
+    p99 = float(np.percentile(norm_rows(gyr), 99))
     if moving and 0.0 < p99 < 6.0:
         notes.append(f"angular rate looked like rad/s (99th percentile {p99:.2f}); converted to deg/s")
         return float(np.degrees(1.0))
@@ -338,29 +340,24 @@ def _uniform_grid(
     return grid, acc_u, gyr_u, gap, clipped[nearest]
 
 
-def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
-    """(n,) True where the std of |acc| over a centred window (s) is below ``std_ms2`` (m/s^2)."""
-    return still_mask_of_norm(np.linalg.norm(acc_ms2, axis=1), fs_hz, window_s, std_ms2)
-
-
-def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
-    """:func:`still_mask` from |acc| (m/s^2, (n,)) already computed (or subsampled: a std needs no filter)."""
-    w = max(3, round(window_s * fs_hz))
-    csum = np.concatenate([[0.0], np.cumsum(norm - norm.mean())])
-    csq = np.concatenate([[0.0], np.cumsum((norm - norm.mean()) ** 2)])
-    half = w // 2
-    idx = np.arange(norm.size)
-    lo = np.clip(idx - half, 0, norm.size)
-    hi = np.clip(idx + half + 1, 0, norm.size)
-    count = hi - lo
-    mean = (csum[hi] - csum[lo]) / count
-    var = np.maximum((csq[hi] - csq[lo]) / count - mean**2, 0.0)
-    return np.asarray(np.sqrt(var) < std_ms2)
-
-
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
     norm = float(np.linalg.norm(v))
     return v / norm if norm > 0 else v
+
+
+def _rotating(gyr: NDArray[np.float64] | None, n: int, fs_hz: float, max_rate_dps: float) -> NDArray[np.bool_]:
+    """(n,) True where the sensor turns faster than ``max_rate_dps`` (deg/s, |omega| averaged over 0.5 s);
+    False without a gyroscope. A pivot on the spot barely changes |acc|, so the still mask takes it for
+    standing, but its centripetal acceleration tilts a mean taken as the vertical (issue 17)."""
+    if gyr is None:
+        return np.zeros(n, dtype=bool)
+    rate = np.linalg.norm(gyr, axis=1)
+    width = max(round(0.5 * fs_hz), 1)
+    csum = np.concatenate([[0.0], np.cumsum(rate)])
+    idx = np.arange(rate.size)
+    lo = np.clip(idx - width // 2, 0, rate.size)
+    hi = np.clip(idx - width // 2 + width, 0, rate.size)
+    return np.asarray((csum[hi] - csum[lo]) / np.maximum(hi - lo, 1) > max_rate_dps)
 
 
 def _vertical(acc: NDArray[np.float64], still: NDArray[np.bool_], gap: NDArray[np.bool_]) -> NDArray[np.float64]:

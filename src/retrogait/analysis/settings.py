@@ -77,6 +77,9 @@ class PreprocessSettings(Stage):
     trunk_axis_dominance_ratio: float = quantity(
         1.5, "1", "power ratio of the trunk's main horizontal acceleration axis needed to warn", 1.0, 1e3
     )
+    vertical_max_rate_dps: float = quantity(
+        10.0, "deg/s", "with gyro: still samples rotating faster (a pivot) do not define the vertical", 0.1, 1000.0
+    )
     max_acc_g: float = quantity(
         500.0,
         "g",
@@ -281,6 +284,13 @@ class BoutSettings(Stage):
     running_duty_factor: float = quantity(
         0.5, "1", "foot/shank: contact time / stride time below this is running (flight)", 0.1, 0.9
     )
+    turn_split_deg: float = quantity(
+        135.0,
+        "deg",
+        "with gyro: a heading change this large between two contacts (turning round) ends a bout",
+        10.0,
+        360.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -288,13 +298,46 @@ class DirectionSettings(Stage):
     """Run direction per step (direction.py; docs/direction_footstrike.md)."""
 
     TABLE = "direction"
+    ORDERED = (("turn_straight_deg", "turn_round_deg"),)
 
     unknown_below_confidence: float = quantity(0.7, "probability", "below it a step's direction is unknown", 0.5, 1.0)
     max_cue_log_odds: float = quantity(6.0, "log-odds", "no single cue claims more for one step", 0.1, 20.0)
+    max_proxy_log_odds: float = quantity(
+        3.0, "log-odds", "foot/shank + gyro: a rotation cue standing in for a stride vector claims this", 0.0, 20.0
+    )
     max_frame_free_log_odds: float = quantity(
         1.0, "log-odds", "cap of the frame-free evidence per step (weak, correlated with strike)", 0.0, 20.0
     )
-    stride_dx_scale_m: float = quantity(0.10, "m", "foot + gyro: ZUPT stride displacement per log-odds", 1e-3, 10.0)
+    stride_dx_scale_m: float = quantity(
+        0.10, "m", "foot/shank + gyro: strapdown stride vector (each direction's share) per log-odds", 1e-3, 10.0
+    )
+    rest_acc_weight_dps_per_ms2: float = quantity(
+        20.0, "deg/s per m/s^2", "stride rest: |omega| + this x | |a| - g | is least (preset shank: 100)", 0.0, 1e4
+    )
+    strapdown_block_rate_hz: float = quantity(
+        50.0, "Hz", "stride vectors integrate over blocks at about this rate (exact sums; 3 cm off at 6 m/s)", 1.0, 1e4
+    )
+    max_rest_acc_deviation_ms2: float = quantity(
+        3.0, "m/s^2", "a stride rest reads about 1 g: mean | |a| - g | over 40 ms above this is no rest", 0.0, 100.0
+    )
+    max_rest_rate_change_dps: float = quantity(
+        60.0, "deg/s", "a stride's two rests turn at rates this close (a shank's mid-stance is not still)", 0.0, 1e4
+    )
+    max_stride_turn_deg: float = quantity(
+        45.0, "deg", "a stride whose heading changes more is a turning step: no travel evidence", 1.0, 180.0
+    )
+    max_stride_rise_m: float = quantity(
+        0.3, "m", "a stride rising or falling more did not start and end at rest: no travel evidence", 0.01, 10.0
+    )
+    turn_straight_deg: float = quantity(
+        45.0, "deg", "heading change between contacts up to which the gait is straight (curves)", 0.0, 360.0
+    )
+    turn_round_deg: float = quantity(
+        135.0, "deg", "heading change between contacts from which the next direction is independent", 1.0, 360.0
+    )
+    evidence_temperature_factor: float = quantity(
+        1.0, "1", "every step's evidence is multiplied by this before smoothing (calibration)", 0.05, 10.0
+    )
     rotation_moment_scale_deg: float = quantity(
         3.0, "deg", "foot + gyro: stride rotation moment per log-odds", 1e-3, 100.0
     )
@@ -344,6 +387,12 @@ class DirectionSettings(Stage):
         3.0, "log-odds", "foot facing: cap of the summed strike consistency", 0.0, 20.0
     )
     max_facing_log_odds: float = quantity(4.0, "log-odds", "the facing never claims more (p = 0.982)", 0.0, 20.0)
+    conflict_log_odds: float = quantity(
+        4.0, "log-odds", "known facing: frame-free cues contradicting the axis cues by this much (summed)...", 0.0, 1e3
+    )
+    conflict_cap_probability: float = quantity(
+        0.75, "probability", "... cap every step's confidence at this (cues in conflict: no firm claim)", 1 / 3, 1.0
+    )
     switch_probability: float = quantity(
         0.01, "probability", "direction change between two consecutive contacts of a bout", 0.0, 0.5
     )
@@ -650,8 +699,12 @@ _PHONE = _TWO_LEGS
 PRESETS: dict[str, AnalysisSettings] = {
     "foot": _ONE_LEG,
     # the knee flexes one way: the shank's pitch asymmetry is a firmer facing cue than the foot's
+    # its stride rest is mid-stance, where it rotates over the ankle at 100-250 deg/s but does not accelerate
     "shank": replace(
-        _ONE_LEG, direction=replace(_ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0)
+        _ONE_LEG,
+        direction=replace(
+            _ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0, rest_acc_weight_dps_per_ms2=100.0
+        ),
     ),
     "lower_back": _TWO_LEGS,
     "thigh": _PHONE,
