@@ -390,7 +390,7 @@ def _run_values(g: Gated, inside: bool) -> tuple[NDArray[np.float64], NDArray[np
     """Periodicity and stride CV of the runs the gate judges alone (at least two strides) that pass its
     other checks (cadence, faster than steps, quiet); with ``inside`` only those whose contacts lie mostly
     where the recording holds gait."""
-    open_gate = replace(g.settings.gait_gate, min_periodicity_correlation=-2.0, max_stride_cv_ratio=np.inf)
+    open_gate = replace(g.settings.gait_gate, min_periodicity_correlation=-1.0, max_stride_cv_ratio=10.0)
     one_leg = g.signals.placement in ONE_LEG_PLACEMENTS
     verdict = decide(g.runs, open_gate, g.settings.contacts, one_leg, 0.0)
     judged = np.flatnonzero(np.isfinite(g.runs.interval_s) & (verdict == ""))
