@@ -76,13 +76,17 @@ def test_online_contacts_impacts_and_directions_match_offline(placement: str) ->
     )
     assert sum(s.direction == r.direction for r, s in pairs) >= 0.97 * len(pairs)
     # decided with one stride of look-ahead: after the next stride's contacts landed; at the latest
-    # max_wait_s after the contact (the next stride not found: a stop, a change of gait)
+    # max_wait_s after the window first holds it (the next stride not found: a stop, a change of gait).
+    # The gait gate may hold the first contacts of a new gait until the window shows a run of it, and a
+    # contact leaves the window window_s after it: that bounds every delay.
     ahead = 1 if placement == "shank" else 2
     stride = 2.0 * np.nanmedian([s.step_time_s for s in steps])
     delay = np.asarray([s.ready_time_s - s.ic_time_s for s in steps[:-ahead]])
     seen = [steps[k + ahead].ic_time_s < steps[k].ready_time_s for k in range(len(steps) - ahead)]
     assert np.mean(seen) > 0.95
-    assert np.median(delay) < 2 * stride and delay.max() <= det.settings.max_wait_s + det.settings.hop_s
+    s = det.settings
+    assert np.median(delay) < 2 * stride and np.quantile(delay, 0.95) <= s.max_wait_s + s.hop_s
+    assert delay.max() <= s.window_s + s.hop_s
     assert det.runs <= session.t_s[-1] / det.settings.hop_s + 2, "analysed on the hop grid, not per packet"
 
 
