@@ -4,6 +4,7 @@ look-ahead, agree with the offline analysis; the causal direction filter is the 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import retrogait
@@ -11,7 +12,7 @@ from retrogait.analysis.direction import direction_labels
 from retrogait.analysis.settings import AnalysisSettings, DirectionSettings, SettingsError
 from retrogait.analysis.travel import FORGET, smooth_states
 from retrogait.live.direction_filter import OnlineDirection
-from retrogait.live.online import LiveStep, OnlineStepDetector
+from retrogait.live.online import EVIDENCE_COLUMNS, FACING_CUES, LiveStep, OnlineStepDetector, WindowResult
 from retrogait.live.settings import OnlineSettings
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
@@ -122,6 +123,43 @@ def test_a_still_stretch_is_kept_so_a_late_window_has_the_standing_frame(monkeyp
         return float(np.median(errs))
 
     assert median_error(with_ref) < 0.01 < median_error(without)
+
+
+def _window_result(end_s: float, ic_s: list[float]) -> WindowResult:
+    """A window's contacts (shank: 0.25 s stances, neutral direction evidence), as analyse_window gives them."""
+    ic = np.asarray(ic_s, dtype=float)
+    steps = pd.DataFrame(
+        {
+            "ic_time_s": ic,
+            "to_time_s": ic + 0.25,
+            "impact_peak_g": np.full(ic.size, 3.0),
+            "peak_time_s": ic + 0.02,
+            "side": ["left"] * ic.size,
+            "landing_jerk_g_per_s": np.full(ic.size, 300.0),
+            "switch_before": np.full(ic.size, 0.01),
+        }
+    )
+    for name in (*EVIDENCE_COLUMNS, *FACING_CUES):
+        steps[name] = 0.0
+    return WindowResult(end_s, False, steps, True, None)
+
+
+def test_a_waiting_contact_the_next_window_drops_is_final_after_max_wait_unless_superseded() -> None:
+    """A stop: the last contacts wait for a next stride that never comes, and a later window may not hold
+    them at all (the gait gate sees no run of gait in it): they are committed max_wait_s after they
+    landed, decided on the last window that held them. A later window that commits a contact after a
+    dropped one has superseded it (the landing was placed elsewhere with more context)."""
+    det = OnlineStepDetector("shank", 200.0)
+    wait = det.settings.max_wait_s
+    assert [s.ic_time_s for s in det.commit(_window_result(10.0, [7.0, 8.0, 9.0]))] == [7.0, 8.0]
+    assert det.commit(_window_result(10.5, [])) == []  # 9.0 is gone from the window, not yet due
+    final = det.commit(_window_result(9.0 + wait, []))
+    assert [(s.ic_time_s, s.ready_time_s, s.impact_peak_g) for s in final] == [(9.0, 9.0 + wait, 3.0)]
+
+    det = OnlineStepDetector("shank", 200.0)
+    det.commit(_window_result(10.0, [7.0, 8.0, 9.0]))
+    later = det.commit(_window_result(9.0 + wait, [8.0, 9.3, 10.3]))  # 9.0 found at 9.3 instead
+    assert [s.ic_time_s for s in later] == [9.3]  # 10.3 waits for its next stride
 
 
 def test_settings_are_checked_naming_the_key() -> None:

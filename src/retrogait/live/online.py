@@ -10,8 +10,11 @@ A contact found in a window is **committed** (reported once, final) when the win
 contacts of the stride after it (``lookahead_strides``: one-leg placements the next contact, both legs
 the next two) -- so its landing was searched with the context it has offline, the previous and the
 next mid-stance -- or ``max_wait_s`` after it without them (the wearer stopped), or when the
-recording ends. Contacts are committed in time order; one within ``min_separation_s`` of a committed
-contact is that contact found again. Its direction comes from the causal Markov filter with that same
+recording ends. A waiting contact that a later window no longer holds (a stop: the gait gate sees no
+run of gait in it) is decided on the last window that held it, ``max_wait_s`` after it, unless a later
+window has committed a contact after it (then that window placed the landing elsewhere: superseded,
+LIVE-11). Contacts are committed in time order; one within ``min_separation_s`` of a committed contact
+is that contact found again. Its direction comes from the causal Markov filter with that same
 lag (live/direction_filter.py).
 
 The body frame: preprocessing takes the vertical from still stretches of its input (at least 50
@@ -131,6 +134,16 @@ class WindowResult:
     sign_known: bool
     signals: BodySignals | None
     relative: bool = False
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A contact waiting to be committed: its time (s), row and look-ahead rows in the latest window that held it."""
+
+    ic_s: float
+    i: int
+    lag: list[int]
+    result: WindowResult
 
 
 _STEP_COLUMNS = ("ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "side", "landing_jerk_g_per_s",
@@ -263,6 +276,7 @@ class OnlineStepDetector:
         self._grid0_s = math.nan
         self._next_end_s = math.nan
         self._committed: list[LiveStep] = []
+        self._held: list[_Held] = []  # uncommitted contacts, each with the latest window that held it
         self._last_ic_s = -math.inf
         self._still: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None
         self._reference_x: NDArray[np.float64] | None = None
@@ -374,24 +388,49 @@ class OnlineStepDetector:
                 if result.signals.anterior_source != "none":
                     self._reference_x = rot[0].copy()
         steps = result.steps
-        if len(steps) == 0:
-            return []
-        mid_stance, whole = stances_seen(steps, result.end_s)
-        self.rhythm = LandingRhythm.of(steps[whole], self.trigger_settings.history_contacts) or self.rhythm
         s = self.settings
-        ic = steps["ic_time_s"].to_numpy(dtype=float)
+        ic = steps["ic_time_s"].to_numpy(dtype=float) if len(steps) else np.zeros(0)
+        # waiting contacts an earlier window held and this one does not (e.g. a stop: the gate no longer
+        # sees a run of gait): decided on the last window that held them, below
+        gone = [h for h in self._held if not np.any(np.abs(ic - h.ic_s) < s.min_separation_s)]
+        self._held = []
         new: list[LiveStep] = []
-        for i in range(len(steps)):
-            if ic[i] <= self._last_ic_s + s.min_separation_s:
-                continue  # committed already (or older than the newest committed contact)
-            lag = [j for j in range(i + 1, len(steps)) if mid_stance[j]][: self._lookahead]
-            if len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s and not result.final:
-                break  # later contacts wait as well: contacts are committed in order
-            new.append(self._commit_one(steps, i, lag, result))
+        if len(steps):
+            mid_stance, whole = stances_seen(steps, result.end_s)
+            self.rhythm = LandingRhythm.of(steps[whole], self.trigger_settings.history_contacts) or self.rhythm
+            for i in range(len(steps)):
+                if ic[i] <= self._last_ic_s + s.min_separation_s:
+                    continue  # committed already (or older than the newest committed contact)
+                lag = self._lag(mid_stance, i)
+                if len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s and not result.final:
+                    # later contacts wait as well: contacts are committed in order
+                    self._held = [
+                        _Held(float(ic[k]), k, self._lag(mid_stance, k), result) for k in range(i, len(steps))
+                    ]
+                    break
+                new.append(self._commit_one(steps, i, lag, result))
+        # a gone contact is superseded when this window committed one after it; else it is final
+        # max_wait_s after it (or at the end), unless a contact this window still waits on comes first
+        for h in gone:
+            if h.ic_s <= self._last_ic_s + s.min_separation_s:
+                continue
+            waiting_before = bool(self._held) and self._held[0].ic_s < h.ic_s
+            if (result.final or result.end_s >= h.ic_s + s.max_wait_s) and not waiting_before:
+                new.append(self._commit_one(h.result.steps, h.i, h.lag, h.result, ready_s=result.end_s))
+            else:
+                self._held.append(h)
+        self._held.sort(key=lambda h: h.ic_s)
         del self._committed[:-_HISTORY]
         return new
 
-    def _commit_one(self, steps: pd.DataFrame, i: int, lag: list[int], result: WindowResult) -> LiveStep:
+    def _lag(self, mid_stance: NDArray[np.bool_], i: int) -> list[int]:
+        """Rows of the contacts after row ``i`` whose mid-stance the window holds: its look-ahead."""
+        return [int(j) for j in np.flatnonzero(mid_stance[i + 1 :]) + i + 1][: self._lookahead]
+
+    def _commit_one(
+        self, steps: pd.DataFrame, i: int, lag: list[int], result: WindowResult, ready_s: float | None = None
+    ) -> LiveStep:
+        """Commit contact ``i`` of ``result`` (``ready_s``: when it became final, default the window's end)."""
         row = steps.iloc[i]
         ic = float(row["ic_time_s"])
         evidence = steps.loc[:, list(EVIDENCE_COLUMNS)].to_numpy(dtype=float)
@@ -419,7 +458,7 @@ class OnlineStepDetector:
             direction_confidence=confidence,
             side=str(row["side"]),
             step_time_s=self._step_time(ic, self._last_ic_s),
-            ready_time_s=result.end_s,
+            ready_time_s=result.end_s if ready_s is None else ready_s,
             contact_time_s=to - ic if np.isfinite(to) and to > ic else float("nan"),
         )
         self._committed.append(step)
