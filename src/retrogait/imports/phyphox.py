@@ -4,7 +4,7 @@ Both header styles: classic (``"Time (s)","Acceleration x (m/s^2)",...``, ``"Gyr
 and per-sensor (``"Time (s)","X (m/s^2)",...`` in ``Accelerometer.csv``, ``"X (rad/s)"`` in
 ``Gyroscope.csv``). Acceleration with g is used as is (m/s^2); *linear* acceleration (classic
 header "Linear Acceleration", or a file named "Linear Accelerometer") has gravity removed and is
-refused. Gyroscope rad/s -> deg/s, on the accelerometer clock. ``meta/device.csv`` gives the
+read as ``acc_gravity: removed``. Gyroscope rad/s -> deg/s, on the accelerometer clock. ``meta/device.csv`` gives the
 phone model, ``meta/time.csv`` the wall-clock start.
 """
 
@@ -162,13 +162,9 @@ def _meta(sources: list[Source]) -> tuple[str | None, float | None]:
 def read(path: Path, options: ImportOptions) -> ImportResult:
     acc_layout, gyr_layout, sources = _choose(path)
     shown = acc_layout.source.display
-    if acc_layout.linear:
-        raise InputFileError(
-            shown,
-            "phyphox linear acceleration has gravity removed, so it cannot be analysed; "
-            "record with the 'Acceleration with g' experiment (or export Accelerometer.csv, not Linear Accelerometer)",
-        )
     report = ImportReport(format=NAME, files=[acc_layout.source.display])
+    if acc_layout.linear:
+        report.notes.append("phyphox linear acceleration: gravity removed (acc_gravity: removed)")
     acc = _read_stream(acc_layout, "acc", report, 1.0)
     require_rows(acc, shown, "accelerometer")
     gyr = None
@@ -186,6 +182,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report,
         device=device,
         start_epoch_s=start + float(acc.t_s[0]) if start is not None and len(acc) else None,
+        gravity="removed" if acc_layout.linear else "included",
     )
 
 
@@ -199,7 +196,7 @@ def _read_stream(layout: _Layout, kind: str, report: ImportReport, factor: float
 
 FORMAT = ImportFormat(
     name=NAME,
-    description="phyphox CSV export (file, folder or zip; acceleration with g; gyroscope rad/s)",
+    description="phyphox CSV export (file, folder or zip; acceleration with g or linear; gyroscope rad/s)",
     sniff=sniff,
     read=read,
 )

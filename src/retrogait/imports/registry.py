@@ -70,12 +70,19 @@ def detect_format(path: Path) -> ImportFormat:
     scores = [(_safe_sniff(fmt, path), i) for i, fmt in enumerate(FORMATS)]
     best, index = max(scores, key=lambda s: (s[0], -s[1]))
     if best < MIN_CONFIDENCE:
+        what = "folder" if path.is_dir() else "file"
         raise InputFileError(
-            path,
-            f"format not recognised; supported formats: {', '.join(format_names())} "
-            f"(force one with --format NAME), or map the columns of any CSV with {generic_csv.MAPPING_FLAGS}",
+            path, f"format not recognised (not a table of numbers nor a known {what}); {not_read_hint()}"
         )
     return FORMATS[index]
+
+
+def not_read_hint() -> str:
+    """The options that read a recording no format recognises: one clause for every refusal."""
+    return (
+        f"supported formats: {', '.join(format_names())} (force one with --format NAME); "
+        f"any CSV reads with {generic_csv.MAPPING_FLAGS}"
+    )
 
 
 def _safe_sniff(fmt: ImportFormat, path: Path) -> float:
