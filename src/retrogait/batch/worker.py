@@ -86,10 +86,15 @@ def session_summary(steps: pd.DataFrame) -> dict[str, Any]:
 def analyze_one(path: str, key: str, settings: dict[str, Any], results_dir: str) -> JobOutcome:
     """Analyse one recording; never raises (failures come back as ``ok=False`` with one line)."""
     from retrogait.analysis.pipeline import analyze, load_input  # imported in the worker
+    from retrogait.imports.base import ReaderOptions
 
     start = time.perf_counter()
+    reader = ReaderOptions.from_dict(settings.get("reader") or {})
+    settings = {k: v for k, v in settings.items() if k != "reader"}
     try:
-        session = load_input(path, settings.get("placement"), settings.get("side"), settings.get("anterior_axis"))
+        session = load_input(
+            path, settings.get("placement"), settings.get("side"), settings.get("anterior_axis"), reader=reader
+        )
         result = analyze(session, **settings)
         steps = result.steps.copy()
         subject = session.meta.subject or Path(path).parent.name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -11,6 +11,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
+from retrogait.cli.reader_options import reader_options
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import ReaderOptions
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -42,30 +47,36 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 
 @app.command()
+@reader_options
 def analyze(
-    input_file: Annotated[Path, typer.Argument(help="Recording (native session file).", show_default=False)],
+    input_file: Annotated[
+        Path, typer.Argument(help="Recording: session file or any export 'convert' reads.", show_default=False)
+    ],
     placement: Annotated[str | None, typer.Option(help="foot, shank, lower_back, wrist or other.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right (foot / shank).")] = None,
     anterior_axis: Annotated[
         str | None, typer.Option("--anterior-axis", help="Sensor axis pointing forward: +x -x +y -y +z -z.")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: INPUT name + '_analysis').")] = None,
+    *,
+    reader: ReaderOptions,
 ) -> None:
     """Find every step: contacts, cadence, contact time, impact, direction, foot strike."""
     from retrogait.analysis.pipeline import analyze as run_analysis
-    from retrogait.analysis.pipeline import write_outputs
+    from retrogait.analysis.pipeline import load_input, write_outputs
 
     out_dir = out or input_file.with_name(input_file.stem + "_analysis")
     console = Console(stderr=True)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
     ) as bar:
-        task = bar.add_task(f"analysing {input_file.name}", total=2)
-        result = run_analysis(input_file, placement=placement, side=side, anterior_axis=anterior_axis)
+        task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
+        session = load_input(input_file, placement, side, anterior_axis, reader=reader)
+        result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis)
         bar.update(task, advance=1, description="writing outputs")
         paths = write_outputs(result, out_dir)
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
     for note in result.summary["notes"]:
-        Console().print(f"note: {note}")
-    Console().print(f"wrote {', '.join(str(p) for p in paths.values())}")
+        Console().print(f"note: {safe(note)}")
+    Console().print(f"wrote {safe(', '.join(str(p) for p in paths.values()))}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,9 +12,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from retrogait.batch import run_batch
 from retrogait.batch.worker import JobOutcome
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
+from retrogait.cli.reader_options import reader_options
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import ReaderOptions
 
 
 @app.command()
+@reader_options
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Recordings: files, folders (recursive) or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
@@ -31,9 +37,15 @@ def batch(
     compare: Annotated[
         bool, typer.Option(help="Also compare run directions across the cohort (per subject) into OUT/cohort/.")
     ] = True,
+    *,
+    reader: ReaderOptions,
 ) -> None:
     """Analyse every session; keep going past bad files; skip what is unchanged since the last run."""
-    settings = {k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v}
+    settings: dict[str, object] = {
+        k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v
+    }
+    if reader.as_dict():  # how to read the inputs changes the results: part of every job's key
+        settings["reader"] = reader.as_dict()
     console = Console(stderr=True)
     failures: list[JobOutcome] = []
     progress = Progress(
@@ -72,14 +84,14 @@ def batch(
     finally:
         progress.stop()
     for outcome in failures[:10]:
-        console.print(f"[red]failed[/red] {outcome.error}")
+        console.print(f"[red]failed[/red] {safe(outcome.error)}")
     if len(failures) > 10:
-        console.print(f"... and {len(failures) - 10} more in {result.errors_path}")
+        console.print(f"... and {len(failures) - 10} more in {safe(result.errors_path)}")
     for line in result.cohort:
-        console.print(line)
+        console.print(safe(line))
     rate = 60 * result.n_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
     console.print(
         f"{result.n_inputs} sessions: {result.n_analysed} analysed, {result.n_skipped} skipped, "
         f"{result.n_failed} failed in {result.elapsed_s:.1f} s ({rate:.1f} sessions/min)\n"
-        f"steps: {result.steps_path}\nsessions: {result.sessions_path}\nerrors: {result.errors_path}"
+        f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\nerrors: {safe(result.errors_path)}"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,12 +13,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from retrogait.cli.app import app
+from retrogait.cli.reader_options import reader_options
 from retrogait.compare.core import CompareSettings, compare_directions
 from retrogait.compare.fairness import check_comparable
 from retrogait.compare.inputs import load_inputs
 from retrogait.compare.output import not_measured, write_comparison
 from retrogait.compare.sentences import format_p
 from retrogait.conventions import PLACEMENTS
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import ReaderOptions
 
 
 class MatchOn(StrEnum):
@@ -42,6 +46,7 @@ PlacementChoice = Enum("PlacementChoice", {p: p for p in PLACEMENTS}, type=str) 
 
 
 @app.command()
+@reader_options
 def compare(
     inputs: Annotated[
         list[Path],
@@ -75,6 +80,8 @@ def compare(
     ] = "running",
     n_boot: Annotated[int, typer.Option(help="Bootstrap resamples for the confidence intervals.", min=200)] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and of matching.")] = 0,
+    *,
+    reader: ReaderOptions,
 ) -> None:
     """Compare forward with backward running: per metric n, mean ± SD, median, % difference with a 95 % bootstrap
     interval, Hedges' g and a test; writes compare.csv, compare.json, PNG figures and report.html."""
@@ -92,6 +99,7 @@ def compare(
             subject=subject,
             placement=placement.value if placement else None,
             on_loaded=lambda _source: progress.advance(task),
+            reader=reader,
         )
     sources = check_comparable(sources, placement=placement.value if placement else None)
     settings = CompareSettings(

@@ -67,6 +67,20 @@ MAX_HEADERLESS_COLUMNS = 32
 COREMOTION_STEMS = frozenset({"useracceleration", "motionuseracceleration", "accelerometeracceleration"})
 #: Unit of gravity-free acceleration by family when the names do not say it.
 _FAMILY_UNITS = {"useracceleration": "g", "motionuseracceleration": "g"}
+#: The order of the header keys this reader writes (layout, time, acceleration, angular rate).
+_KEY_ORDER = (
+    "inferred_blocks",
+    "inferred_layout",
+    "inferred_time_column",
+    "inferred_time_unit",
+    "import_start_time_local",
+    "inferred_acc_columns",
+    "inferred_acc_gravity",
+    "inferred_acc_unit",
+    "inferred_acc_sign",
+    "inferred_gyr_columns",
+    "inferred_gyr_unit",
+)
 #: Date-time text that says its zone (``Z``, ``+01:00``, ``-0500``).
 _ZONED = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 
@@ -439,7 +453,9 @@ def _read_plan(
     if plan.gyr is not None and plan.gyr_table is not None and not same_gyro:
         acc, gyr_dps = align_gyro(acc, _other_gyro(plan, mapping, acc, report, display, options), report)
     report.notes.extend(plan.notes)
-    return finish(display, acc, gyr_dps, options, report, start_epoch_s=start, gravity=gravity, inferred=plan.inferred)
+    inferred = {k: plan.inferred[k] for k in _KEY_ORDER if k in plan.inferred}
+    inferred.update(plan.inferred)
+    return finish(display, acc, gyr_dps, options, report, start_epoch_s=start, gravity=gravity, inferred=inferred)
 
 
 def _read_columns(table: _Table, numeric: list[str], text: list[str], report: ImportReport) -> pd.DataFrame:

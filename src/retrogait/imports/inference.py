@@ -135,9 +135,13 @@ def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float]:
         blocks = finite[: size * count].reshape(count, size, 3)
         means = blocks.mean(axis=1)
         spread = np.linalg.norm(blocks - means[:, None, :], axis=2).std(axis=1)
-        quiet = spread <= np.quantile(spread, QUIET_QUANTILE)
+        usable = np.isfinite(spread) & np.isfinite(means).all(axis=1)  # a window with an absurd value is not quiet
+        if not usable.any():
+            return math.nan, math.nan
+        quiet = usable & (spread <= np.quantile(spread[usable], QUIET_QUANTILE))
         gravity = float(np.median(np.linalg.norm(means[quiet], axis=1)))
-        motion = float(np.percentile(np.linalg.norm(finite - finite.mean(axis=0), axis=1), 95))
+        centre = np.median(finite, axis=0)
+        motion = float(np.nanpercentile(np.linalg.norm(finite - centre, axis=1), 95))
     return gravity, motion
 
 

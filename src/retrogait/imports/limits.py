@@ -127,9 +127,9 @@ def check_header(line: str, sep: str, display: str) -> int:
 def count_fields(line: str, sep: str) -> int:
     """Fields of one delimited line, quotes understood (``sep`` None: runs of whitespace)."""
     if sep is None or sep == r"\s+":
-        return len(line.split())
+        line, sep = line.replace("\t", " ").strip(), " "
     try:
-        return len(next(csv.reader([line], delimiter=sep), []))
+        return len(next(csv.reader([line], delimiter=sep, skipinitialspace=True), []))
     except csv.Error:
         return line.count(sep) + 1
 

@@ -38,8 +38,8 @@ def delimiter_name(sep: str) -> str:
 
 def split_fields(line: str, sep: str) -> list[str]:
     """The fields of one line: quotes understood, spaces around fields removed."""
-    if sep == r"\s+":
-        return line.split()
+    if sep == r"\s+":  # runs of spaces or tabs; quotes still hold a field together
+        line, sep = line.replace("\t", " ").strip(), " "
     try:
         fields = next(csv.reader([line], delimiter=sep, skipinitialspace=True), [])
     except csv.Error:
@@ -120,6 +120,10 @@ def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
         InputFileError: no delimiter splits the lines into a table of numbers.
     """
     lines = _lines(text)
+    opening = next((line for line in lines if line.strip()), "")
+    widest = max(len(split_fields(opening, d)) for d in ([sep] if sep else DELIMITERS))
+    if widest > MAX_COLUMNS:
+        raise InputFileError(display, f"has {widest:,} or more columns (a sensor table has at most {MAX_COLUMNS:,})")
     if sep is None:
         scored = [(_score(lines, d), -i, d) for i, d in enumerate(DELIMITERS)]
         (score, n_fields, decimal), _, sep = max(scored)
@@ -172,7 +176,7 @@ def split_blocks(data: bytes, head: Layout, display: str) -> list[Block]:
     cuts = _block_starts(data, head)
     blocks: list[Block] = []
     for start, end in zip(cuts, [*cuts[1:], len(data)], strict=True):
-        text = _decode(data[start : start + LAYOUT_BYTES])
+        text = _decode(data[start : min(end, start + LAYOUT_BYTES)])
         if not text.strip():
             continue
         try:
@@ -200,9 +204,9 @@ def _block_starts(data: bytes, head: Layout) -> list[int]:
             candidates.clear()
             break
         candidates.add(match.end())
-    header_line = _header_bytes(data, head)
+    header_line, after_header = _header_bytes(data, head)
     if header_line:
-        at = data.find(header_line, 1)
+        at = data.find(header_line, after_header)
         while at > 0 and len(candidates) < 2 * MAX_BLANK_SEPARATORS:
             if data[at - 1 : at] in (b"\n", b"\r"):
                 candidates.add(at)
@@ -216,12 +220,15 @@ def _block_starts(data: bytes, head: Layout) -> list[int]:
     return starts
 
 
-def _header_bytes(data: bytes, head: Layout) -> bytes:
+def _header_bytes(data: bytes, head: Layout) -> tuple[bytes, int]:
+    """The first block's header line and the offset just after it (b"" when there is none)."""
     if head.names is None:
-        return b""
+        return b"", 0
     lines = re.split(rb"\r\n|\r|\n", data[:LAYOUT_BYTES], maxsplit=head.skip_lines + 1)
     line = lines[head.skip_lines] if len(lines) > head.skip_lines else b""
-    return line if len(line) >= 3 else b""
+    if len(line) < 3:
+        return b"", 0
+    return line, data.find(line) + len(line)
 
 
 def _label(text: str, layout: Layout) -> str:
