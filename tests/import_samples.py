@@ -430,7 +430,8 @@ def _axes(names: tuple[str, str, str]) -> list[int]:
     """Which axis each name carries: its last x/y/z letter (so ``z, y, x`` is written reordered)."""
     out = []
     for name in names:
-        letters = [c for c in name.lower().split("(")[0].split("[")[0] if c in "xyz"]
+        bare = name.lower().split("(")[0].split("[")[0].replace("axis", "")
+        letters = [c for c in bare if c in "xyz"]
         out.append("xyz".index(letters[-1]))
     return out
 

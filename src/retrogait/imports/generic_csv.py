@@ -538,15 +538,17 @@ def _acc_ms2(
     units = inference.acc_units(
         xyz, rate_hz, stated, mapping.acc_unit, _FAMILY_UNITS.get(family, "ms2" if plan.acc.kind == "linear" else None)
     )
-    if isinstance(units, str):
-        raise InputFileError(display, f"{units}; say it with --acc-unit ms2|g|mg (and --acc-columns X,Y,Z)")
-    if units.gravity == "removed" and plan.acc.kind in ("plain", "acc") and mapping.acc_columns is None:
-        what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"
-        raise InputFileError(
-            display,
-            f"columns {plan.acc.describe()} {what} and show no gravity ({units.evidence}): if they are acceleration "
-            f"with gravity removed, read them with --acc-columns {plan.acc.describe()}",
-        )
+    unmapped_removed = plan.acc.kind in ("plain", "acc") and mapping.acc_columns is None
+    if isinstance(units, str) or (units.gravity == "removed" and unmapped_removed):
+        evidence = units if isinstance(units, str) else units.evidence
+        if unmapped_removed:
+            what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"
+            raise InputFileError(
+                display,
+                f"columns {plan.acc.describe()} {what} at rest ({evidence}): if they are acceleration with gravity "
+                f"removed, read them with --acc-columns {plan.acc.describe()} --acc-unit ms2|g|mg",
+            )
+        raise InputFileError(display, f"{evidence}; say it with --acc-unit ms2|g|mg (and --acc-columns X,Y,Z)")
     if mapping.acc_unit is None:
         plan.inferred["inferred_acc_unit"] = units.evidence
     with np.errstate(over="ignore", invalid="ignore"):
@@ -577,31 +579,30 @@ def _gyr_dps(
 def _other_gyro(
     plan: _Plan, mapping: GenericCsvOptions, acc: Stream, report: ImportReport, display: str, options: ImportOptions
 ) -> Stream | None:
-    """The angular rate of a block of its own (RealSense: one block per stream), on its own clock."""
+    """The angular rate of a block of its own (RealSense: one block per stream), on its own clock,
+    its time column found and read as the acceleration block's was."""
     assert plan.gyr is not None and plan.gyr_table is not None
     table = plan.gyr_table
-    sub = _Plan(acc=None)
+    sub = _Plan(acc=None, gyr=plan.gyr)
     _plan_time(sub, table, GenericCsvOptions(), options, display)
-    if sub.time is None or sub.time_text:
-        plan.notes.append(f"the gyroscope block has no numeric time column; it was left out ({display})")
+    if sub.time is None and options.rate_hz is None:
+        plan.notes.append("the gyroscope block has no time column; it was left out")
         return None
-    frame = _read_columns(table, [sub.time, *plan.gyr.columns], [], report)
-    base = inference.time_base(frame[sub.time].to_numpy(dtype=np.float64), names.time_unit(names.parse(sub.time)))
-    if base is None:
-        return None
-    rate_hz = 1.0 / inference.median_step(base.t_s)
-    acc_on_gyro = np.column_stack(
-        [np.interp(base.t_s, acc.t_s, acc.xyz[:, i]) for i in range(3)]
-    )  # acceleration at the gyro's times, only to decide its unit
-    raw = frame[list(plan.gyr.columns)].to_numpy(dtype=np.float64)
-    if mapping.gyr_unit is not None:
-        factor = inference.GYR_FACTORS[mapping.gyr_unit]
-    else:
-        units = inference.gyro_units(raw, acc_on_gyro, rate_hz, names.gyro_unit(plan.gyr.unit))
-        plan.inferred["inferred_gyr_unit"] = units.evidence
-        factor = units.factor
-    with np.errstate(over="ignore", invalid="ignore"):
-        t, values = clean_rows(base.t_s, raw * factor, report, "gyr")
+    frame = _read_columns(
+        table,
+        [*plan.gyr.columns] + ([sub.time] if sub.time and not sub.time_text else []),
+        [sub.time] if sub.time and sub.time_text else [],
+        report,
+    )
+    t_s, _ = _times(sub, frame, GenericCsvOptions(), options, display)
+    if "inferred_time_unit" in sub.inferred:
+        plan.inferred["inferred_gyr_time_unit"] = sub.inferred["inferred_time_unit"]
+    rate_hz = _rate(t_s, display)
+    finite = np.isfinite(t_s)
+    acc_at = np.column_stack([np.interp(t_s[finite], acc.t_s, acc.xyz[:, i]) for i in range(3)])  # for its unit only
+    gyr = np.full((t_s.size, 3), np.nan)
+    gyr[finite] = _gyr_dps(frame.loc[finite], plan, mapping, acc_at, rate_hz, "included")
+    t, values = clean_rows(t_s, gyr, report, "gyr")
     return Stream(t, values)
 
 

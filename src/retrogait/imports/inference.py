@@ -201,14 +201,19 @@ def gyro_units(
     with np.errstate(over="ignore", invalid="ignore"):
         spread = np.linalg.norm(acc_ms2[: size * count], axis=1).reshape(count, size).std(axis=1)
         moving = np.repeat(spread > MOVING_STD_MS2, size)
-        rates = np.linalg.norm(gyr[: size * count][moving], axis=1)
-    rates = rates[np.isfinite(rates)]
-    if rates.size >= 10:
-        p99 = float(np.percentile(rates, 99))
-        said = f"99th percentile |rate| while moving = {p99:.3g}"
-        if p99 > RADS_MAX:
-            return GyrUnits("dps", 1.0, f"dps: {said}, beyond {RADS_MAX:g} rad/s no body segment turns")
+        rates = np.linalg.norm(gyr[: size * count], axis=1)
+    finite = np.isfinite(rates)
+    if finite.sum() >= 10:
+        p99 = float(np.percentile(rates[finite], 99))
+        if p99 > RADS_MAX:  # whatever the motion
+            return GyrUnits(
+                "dps", 1.0, f"dps: 99th percentile |rate| = {p99:.3g}, beyond {RADS_MAX:g} rad/s no body turns"
+            )
+    in_motion = rates[finite & moving]
+    if in_motion.size >= 10:
+        p99 = float(np.percentile(in_motion, 99))
         if p99 < DPS_MIN:
+            said = f"99th percentile |rate| while moving = {p99:.3g}"
             return GyrUnits("rads", GYR_FACTORS["rads"], f"rads: {said}, below {DPS_MIN:g} deg/s no gait turns")
     ratio = None if gravity_removed else _gravity_turn_ratio(gyr, acc_ms2, rate_hz)
     if ratio is not None:
@@ -216,7 +221,7 @@ def gyro_units(
         return GyrUnits(
             unit, GYR_FACTORS[unit], f"{unit}: gravity turns in the sensor frame at {ratio:.3g} x the rate (1 in rad/s)"
         )
-    return GyrUnits("rads", GYR_FACTORS["rads"], "rads: the recording never turns, so assumed (phone apps' unit)")
+    return GyrUnits("rads", GYR_FACTORS["rads"], "rads: no motion tells the unit, so assumed (phone apps' unit)")
 
 
 def _gravity_turn_ratio(gyr: FloatArray, acc_ms2: FloatArray, rate_hz: float) -> float | None:

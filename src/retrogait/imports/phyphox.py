@@ -82,7 +82,9 @@ def sniff(path: Path) -> float:
     members = zip_names(path)
     if members:
         return 0.95 if any(n.endswith("meta/device.csv") for n in members) else 0.0
-    return 0.9 if _header_is_phyphox(first_line(head_bytes(path))) else 0.0
+    if not _header_is_phyphox(first_line(head_bytes(path))):
+        return 0.0
+    return 0.9 if _layout(Source(str(path), path=path)) is not None else 0.0  # phyphox's own delimiters
 
 
 def _header_is_phyphox(line: str) -> bool:

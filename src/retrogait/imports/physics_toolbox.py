@@ -17,7 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError
+from retrogait.imports import inference
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     ACC_TO_MS2,
@@ -71,13 +73,24 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         source, sep=sep, decimal=decimal, numeric=[*acc_cols, *gyr_cols], text=[by_short["time"]], report=report
     )
     report.rows_read = len(table) + report.dropped_total
-    t, _ = text_time_s(table[by_short["time"]])
+    t, kind = text_time_s(table[by_short["time"]])
+    inferred: dict[str, str] = {}
+    if kind == "number":  # seconds, as PTSS writes them, unless that makes no sampling rate
+        base = inference.time_base(t, "s")
+        if base is not None and base.unit != "s":
+            t, inferred["inferred_time_unit"] = base.t_s, base.evidence
     factors = [acc_factor] * 3 + [GYR_TO_DPS["rads"]] * len(gyr_cols)
     with np.errstate(over="ignore"):  # 1e308 g is not a number of m/s^2: clean_rows drops it as out of range
         values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64) * factors
     t, values = clean_rows(t, values, report, "row")
     if gravity == "removed":
-        report.notes.append("'ax, ay, az' is the Linear Accelerometer: gravity removed (acc_gravity: removed)")
+        gravity_ms2, _ = inference.gravity_estimate(values[:, :3], 1.0 / max(inference.median_step(t), 1e-9))
+        low, high = inference.GRAVITY_MATCH
+        if low * STANDARD_GRAVITY_MS2 <= gravity_ms2 <= high * STANDARD_GRAVITY_MS2:  # not PTSS's linear acceleration
+            gravity = "included"
+            inferred["inferred_acc_gravity"] = f"included: |mean acc| over the quietest 1 s windows = {gravity_ms2:.3g}"
+        else:
+            report.notes.append("'ax, ay, az' is the Linear Accelerometer: gravity removed (acc_gravity: removed)")
     gyr_dps = values[:, 3:6] if gyr_cols else None
     return finish(
         str(path),
@@ -87,6 +100,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report,
         device="Physics Toolbox Sensor Suite",
         gravity=gravity,
+        inferred=inferred,
     )
 
 
