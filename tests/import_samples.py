@@ -446,3 +446,43 @@ def _table_text(spec: TableSpec, columns: list[tuple[str, list[str]]]) -> str:
     rows = zip(*(values for _, values in columns), strict=True)
     lines += [sep.join(cell(v) for v in row) for row in rows]
     return "\n".join(lines) + "\n"
+
+
+#: The generic reader's families as fuzz seeds: headerless gzip, blocks, no time column, semicolons.
+GENERIC_WRITERS: dict[str, Callable[[Path], Path]] = {
+    "generic_noheader_gz": lambda d: generic_table(
+        d / "phone.csv", TableSpec(time=("t", "ns"), header=False, gzip=True)
+    ),
+    "generic_blocks": lambda d: generic_table(
+        d / "realsense.csv",
+        TableSpec(
+            time=("HW Timestamp (ms)", "ms"),
+            acc=("3DOF_x", "3DOF_y", "3DOF_z"),
+            gyr=("3DOF_x", "3DOF_y", "3DOF_z"),
+            blocks=True,
+            stream_label=True,
+        ),
+    ),
+    "generic_coremotion": lambda d: generic_table(
+        d / "motion.csv",
+        TableSpec(
+            time=None,
+            acc=("userAcceleration.x", "userAcceleration.y", "userAcceleration.z"),
+            acc_unit="g",
+            gravity="stream",
+            gyr=("rotationRate.x", "rotationRate.y", "rotationRate.z"),
+            negate=True,
+        ),
+    ),
+    "generic_semicolon": lambda d: generic_table(
+        d / "ios.csv",
+        TableSpec(
+            time=("Timestamp", "epoch_ms"),
+            acc=("AccelerationX", "AccelerationY", "AccelerationZ"),
+            acc_unit="g",
+            sep=";",
+            decimal=",",
+            extra_text_column=True,
+        ),
+    ),
+}

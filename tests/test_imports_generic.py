@@ -132,15 +132,7 @@ def test_every_family_reads_back_to_the_same_signal(spec: TableSpec) -> None:
 
 
 def test_gravity_stream_is_summed_and_said(tmp_path: Path) -> None:
-    spec = TableSpec(
-        time=None,
-        acc=("userAcceleration.x", "userAcceleration.y", "userAcceleration.z"),
-        acc_unit="g",
-        gravity="stream",
-        gyr=("rotationRate.x", "rotationRate.y", "rotationRate.z"),
-        negate=True,
-    )
-    path = samples.generic_table(tmp_path / "motion.csv", spec)
+    path = samples.GENERIC_WRITERS["generic_coremotion"](tmp_path)  # userAcceleration + gravity, no time column
     session = load_recording(path, rate_hz=100.0).session
     extra = session.meta.extra
     assert extra["inferred_acc_gravity"] == "added from gravity.x,gravity.y,gravity.z"

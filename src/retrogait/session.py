@@ -511,6 +511,11 @@ def _read_table(path: Path, columns: list[str], skip_lines: int, first_data_line
 
 def implausible_units(session: Session) -> str | None:
     """Why the values look like the wrong unit (acc in g or mg, gyro in rad/s), or None."""
+    with np.errstate(over="ignore", invalid="ignore"):  # an absurd value gives inf here, not a warning
+        return _implausible_units(session)
+
+
+def _implausible_units(session: Session) -> str | None:
     acc_norm = np.linalg.norm(session.acc, axis=1)
     median = float(np.median(acc_norm))
     if median < 3.0 and not session.meta.gravity_removed:

@@ -411,10 +411,17 @@ def read_stream(
     table = read_table(source, sep=sep, decimal=decimal, numeric=[time_column, *columns], report=report)
     if label == "acc":
         report.rows_read += len(table)
-    values = table[list(columns)].to_numpy(dtype=np.float64) * to_unit
+    values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
     stream = clean_stream(table[time_column].to_numpy(dtype=np.float64) * time_to_s, values, report, label)
     require_rows(stream, source.display, label)
     return stream
+
+
+def to_si(values: NDArray[Any], factor: float) -> FloatArray:
+    """``values`` x ``factor`` (a unit conversion); a value it overflows becomes inf, which
+    :func:`clean_rows` then drops and counts as out of range (so clean after converting)."""
+    with np.errstate(over="ignore"):
+        return np.asarray(values, dtype=np.float64) * factor
 
 
 def require_rows(stream: Stream, display: str, what: str, minimum: int = 2) -> None:

@@ -26,6 +26,7 @@ from retrogait.imports.common import (
     head_bytes,
     parse_datetime_s,
     read_table,
+    to_si,
 )
 
 NAME = "geneactiv"
@@ -130,7 +131,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
     report.rows_read = len(table) + report.dropped_total
-    t, xyz = clean_rows(t, table[["x", "y", "z"]].to_numpy(dtype=np.float64) * ACC_TO_MS2["g"], report, "row")
+    t, xyz = clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
     acc = Stream(t, xyz)
     rate = re.match(r"\s*([0-9.]+)", header.get("Measurement Frequency", ""))
     stated = float(rate.group(1)) if rate else None

@@ -118,9 +118,10 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     gravity_file = find_source(sources, r"gravity\.csv")
     uncal = find_source(sources, r"accelerometeruncalibrated\.csv")
     uncal_stream = _read(uncal, ImportReport(format=NAME), "acc") if uncal is not None else None
-    uncal_in_g = (
-        uncal_stream is not None and float(np.median(np.linalg.norm(uncal_stream.xyz, axis=1))) < MIN_GRAVITY_MS2
-    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        uncal_in_g = (
+            uncal_stream is not None and float(np.median(np.linalg.norm(uncal_stream.xyz, axis=1))) < MIN_GRAVITY_MS2
+        )
     standardised = meta.get("standardisation", meta.get("standardised", "")).lower() in ("true", "1", "yes", "on")
     if uncal_stream is not None and platform == "ios" and not uncal_in_g:
         standardised = True

@@ -1,0 +1,135 @@
+"""Fuzz the importers for longer than CI does (issue 12's harness; tests/test_imports_fuzz.py runs a
+bounded slice of it): mutate exports of every format (the test writers' exports, plus the real
+files under ../shared/data/formats when present), import each through detection and through a
+forced reader, and count what happened.
+
+Every case must end as ``accepted`` (a valid session that survives write -> read) or ``refused``
+(one RetrogaitError line); anything else is ``uncaught`` and is printed with its reproducer.
+Printed: cases, accepted, refused, uncaught, the slowest case, and the peak memory of the process
+(resident set; the largest rise one case caused is named).
+
+    python scripts/fuzz_import.py [--cases 3000] [--seed 1] [--max-seconds 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import import_samples as samples  # noqa: E402
+from import_mutations import check_import, mutate, random_op  # noqa: E402
+from retrogait.imports import ImportOptions, get_format, load_recording  # noqa: E402
+
+SHARED = Path(os.environ.get("RETROGAIT_SHARED_DATA") or ROOT.parent / "shared" / "data")
+#: Real exports small enough to mutate many times (bytes).
+MAX_REAL_BYTES = 3_000_000
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def seeds(root: Path) -> dict[str, Path]:
+    """Name -> export to mutate: every writer of the tests, and small real files."""
+    out = {name: writer(root / name) for name, writer in {**samples.WRITERS, **samples.GENERIC_WRITERS}.items()}
+    formats = SHARED / "formats"
+    if formats.is_dir():
+        for path in sorted(formats.rglob("*")):
+            if path.is_file() and path.suffix in (".csv", ".txt", ".json") and path.stat().st_size < MAX_REAL_BYTES:
+                copy = root / "real" / path.relative_to(formats)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, copy)
+                out[f"real:{path.relative_to(formats)}"] = copy
+    return out
+
+
+def one_case(original: Path, op: tuple, rng: random.Random, tmp: str) -> tuple[str, str]:  # type: ignore[type-arg]
+    """(outcome of detection, outcome of a forced reader) for ``original`` mutated by ``op``."""
+    folder = original if original.is_dir() else original.parent
+    copy = Path(tmp) / "case"
+    shutil.copytree(folder, copy)
+    path = copy if original.is_dir() else copy / original.name
+    files = sorted(p for p in copy.rglob("*") if p.is_file() and p.stat().st_size > 0)
+    victim = path if path.is_file() and rng.random() < 0.7 else rng.choice(files)
+    data, suffix = mutate(victim.read_bytes(), op)
+    victim.write_bytes(data)
+    if suffix:
+        renamed = victim.rename(victim.with_name(victim.name + suffix))
+        path = renamed if victim == path else path
+    target = path
+    forced = rng.choice(["generic_csv", "generic_csv", *(f.name for f in samples_formats())])
+    detected = check_import(lambda: load_recording(target))
+    given = check_import(lambda: get_format(forced).read(target, ImportOptions(rate_hz=rng.choice([None, 100.0]))))
+    return detected, given
+
+
+def samples_formats() -> list:  # type: ignore[type-arg]
+    from retrogait.imports import FORMATS
+
+    return list(FORMATS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=3000, help="mutated files to import")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-seconds", type=float, default=0.0, help="stop after this long (0: no limit)")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    counts: Counter[str] = Counter()
+    uncaught: list[str] = []
+    slowest = (0.0, "")
+    per_kind: Counter[str] = Counter()
+    rise = (0.0, "")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as root:
+        corpus = seeds(Path(root) / "seeds")
+        names = sorted(corpus)
+        baseline = peak_mb()
+        for case in range(args.cases):
+            if args.max_seconds and time.perf_counter() - started > args.max_seconds:
+                break
+            name = rng.choice(names)
+            op = random_op(rng)
+            before = peak_mb()
+            start = time.perf_counter()
+            with tempfile.TemporaryDirectory() as tmp:
+                try:
+                    for outcome in one_case(corpus[name], op, rng, tmp):
+                        counts[outcome] += 1
+                except Exception as exc:  # the harness's point: count and show, never stop
+                    counts["uncaught"] += 1
+                    detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+                    uncaught.append(f"case {case}: {name} {str(op)[:120]}: {detail}")
+            seconds = time.perf_counter() - start
+            per_kind[op[0]] += seconds
+            label = f"{name} {str(op)[:80]}"
+            slowest = max(slowest, (seconds, label))
+            rise = max(rise, (peak_mb() - before, label))
+            counts["cases"] += 1
+    total = time.perf_counter() - started
+    imports = counts["accepted"] + counts["refused"] + counts["uncaught"]
+    print(f"seed {args.seed}: {counts['cases']} mutated files, {imports} imports in {total:.0f} s")
+    print(f"accepted {counts['accepted']}, refused {counts['refused']}, uncaught {counts['uncaught']}")
+    print(f"slowest case {slowest[0]:.2f} s: {slowest[1]}")
+    print(f"peak memory {peak_mb():.0f} MB (start {baseline:.0f} MB); largest rise {rise[0]:.0f} MB: {rise[1]}")
+    print("seconds by mutation: " + ", ".join(f"{k} {v:.1f}" for k, v in per_kind.most_common()))
+    for line in uncaught[:20]:
+        print("UNCAUGHT", line)
+    sys.exit(1 if uncaught else 0)
+
+
+if __name__ == "__main__":
+    main()
