@@ -160,14 +160,14 @@ def display_of(path: Path, source: Source) -> str:
 
 
 def detect_delimiter(text: str) -> tuple[str, str]:
-    """``(delimiter, decimal)`` from the first lines of a table: tab, ';' or ','. With ';' the
-    decimal mark is ',' when the first data line holds commas (European-locale exports)."""
+    """``(delimiter, decimal)`` from the first lines of a table: tab, ';' or ','. With tab or ';'
+    the decimal mark is ',' when the first data line holds commas (European-locale exports)."""
     lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()][:2]
     header = lines[0] if lines else ""
+    data = lines[1] if len(lines) > 1 else ""
     if "\t" in header:
-        return "\t", "."
+        return "\t", "," if "," in data else "."
     if header.count(";") > header.count(","):
-        data = lines[1] if len(lines) > 1 else ""
         return ";", "," if "," in data else "."
     return ",", "."
 

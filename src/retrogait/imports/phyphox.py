@@ -84,7 +84,11 @@ def sniff(path: Path) -> float:
         return 0.95 if any(n.endswith("meta/device.csv") for n in members) else 0.0
     if not _header_is_phyphox(first_line(head_bytes(path))):
         return 0.0
-    return 0.9 if _layout(Source(str(path), path=path)) is not None else 0.0  # phyphox's own delimiters
+    source = Source(str(path), path=path)
+    layout = _layout(source)  # None: not phyphox's own delimiters
+    if layout is None or (layout.acc is None and len(csv_layout(source)[0]) > 4):
+        return 0.0  # a gyroscope table of phyphox has nothing else in it
+    return 0.9
 
 
 def _header_is_phyphox(line: str) -> bool:

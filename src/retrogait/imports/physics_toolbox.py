@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 
-from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError
 from retrogait.imports import inference
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
@@ -36,6 +35,7 @@ from retrogait.imports.common import (
     header_fields,
     read_table,
     text_time_s,
+    to_si,
 )
 
 NAME = "physics_toolbox"
@@ -50,7 +50,11 @@ def sniff(path: Path) -> float:
     data = head_bytes(path)
     sep, _ = detect_delimiter(head_text(data))
     fields = [_short(f) for f in header_fields(first_line(data), sep)]
-    if not fields or fields[0] != "time":
+    if (
+        not fields
+        or fields[0] != "time"
+        or not ({"gfx", "gfy", "gfz"} <= set(fields) or {"ax", "ay", "az"} <= set(fields))
+    ):
         return 0.0
     return 0.85 if len(set(fields[1:]) & _KNOWN) >= 3 else 0.0
 
@@ -83,12 +87,12 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     with np.errstate(over="ignore"):  # 1e308 g is not a number of m/s^2: clean_rows drops it as out of range
         values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64) * factors
     t, values = clean_rows(t, values, report, "row")
-    if gravity == "removed":
-        gravity_ms2, _ = inference.gravity_estimate(values[:, :3], 1.0 / max(inference.median_step(t), 1e-9))
-        low, high = inference.GRAVITY_MATCH
-        if low * STANDARD_GRAVITY_MS2 <= gravity_ms2 <= high * STANDARD_GRAVITY_MS2:  # not PTSS's linear acceleration
+    if gravity == "removed":  # PTSS's ax, ay, az: linear acceleration in m/s^2, unless the data show gravity
+        units = inference.acc_units(values[:, :3], 1.0 / max(inference.median_step(t), 1e-9), "ms2", None, "ms2")
+        if isinstance(units, inference.AccUnits) and units.gravity == "included":
             gravity = "included"
-            inferred["inferred_acc_gravity"] = f"included: |mean acc| over the quietest 1 s windows = {gravity_ms2:.3g}"
+            values[:, :3] = to_si(values[:, :3], units.factor)
+            inferred["inferred_acc_unit"] = units.evidence
         else:
             report.notes.append("'ax, ay, az' is the Linear Accelerometer: gravity removed (acc_gravity: removed)")
     gyr_dps = values[:, 3:6] if gyr_cols else None
