@@ -336,11 +336,13 @@ def session_problem(session: Session) -> str | None:
     """Why :func:`read_session` would refuse this session once written (a value that is not finite,
     time not strictly increasing, a header rate the timestamps contradict, implausible units), or
     None. Importers check with it, so ``convert`` never writes a file our own reader refuses."""
-    columns = [session.t_s[:, None], session.acc] + ([session.gyr] if session.gyr is not None else [])
-    bad = _first_not_finite(np.hstack(columns))
-    if bad is not None:
-        name = (*CORE_COLUMNS, *GYR_COLUMNS)[bad[1]]
-        return f"column {name} is not finite at row {bad[0] + 1}"
+    arrays = [(CORE_COLUMNS[:1], session.t_s[:, None]), (ACC_COLUMNS, session.acc)]
+    if session.gyr is not None:
+        arrays.append((GYR_COLUMNS, session.gyr))
+    for names, values in arrays:
+        bad = _first_not_finite(values)
+        if bad is not None:
+            return f"column {names[bad[1]]} is not finite at row {bad[0] + 1}"
     problem = _time_problem(session.t_s, session.meta)
     if problem is not None:
         return problem[1]
@@ -349,9 +351,9 @@ def session_problem(session: Session) -> str | None:
 
 def _first_not_finite(values: NDArray[np.float64]) -> tuple[int, int] | None:
     """(row, column) of the first value that is NaN or infinite, or None."""
-    bad = ~np.isfinite(values)
-    if not bad.any():
+    if np.isfinite(values).all():
         return None
+    bad = ~np.isfinite(values)
     row, col = np.argwhere(bad)[0]
     return int(row), int(col)
 

@@ -25,6 +25,7 @@ from retrogait.conventions import MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.limits import (
+    LineIndex,
     check_header,
     drop_wide_rows,
     gunzip_bounded,
@@ -189,9 +190,11 @@ def read_table(
     decimal: str = ".",
     names: Sequence[str] | None = None,
     report: ImportReport | None = None,
+    lines: LineIndex | None = None,
 ) -> pd.DataFrame:
     """Read the columns ``numeric`` (as float64, NaN where a value is not a number) and ``text``
-    (as str) of a delimited table (``sep`` ``\\s+`` = runs of whitespace).
+    (as str) of a delimited table (``sep`` ``\\s+`` = runs of whitespace). ``lines``: the
+    :func:`~retrogait.imports.limits.line_bounds` of the source's bytes when the caller has them.
 
     Before parsing, a header too wide for a sensor table is refused and rows with more fields than
     the header are dropped (``limits``: they would cost rows x their width in memory). The fast
@@ -202,10 +205,10 @@ def read_table(
     numeric = list(dict.fromkeys(numeric))
     text = [c for c in dict.fromkeys(text) if c not in numeric]
     raw = source.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise InputFileError(source.display, "is empty (no table)")
     width = len(names) if names is not None else check_header(nth_line(raw, skiprows), sep, source.display)
-    scan = drop_wide_rows(raw, sep, width, skip_lines=skiprows + (0 if names is not None else 1))
+    scan = drop_wide_rows(raw, sep, width, skip_lines=skiprows + (0 if names is not None else 1), lines=lines)
     if report is not None:
         report.drop("malformed", scan.dropped_rows)
     options: dict[str, Any] = {

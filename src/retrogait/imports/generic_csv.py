@@ -43,6 +43,7 @@ from retrogait.imports.common import (
     read_table,
     text_time_s,
 )
+from retrogait.imports.limits import LineIndex, line_bounds
 from retrogait.imports.table_layout import (
     LAYOUT_BYTES,
     Block,
@@ -116,6 +117,7 @@ class _Table:
     sample: pd.DataFrame
     source: Source
     skip: int
+    lines: LineIndex | None = None
     flags: list[str] = field(default_factory=list)
 
     def column(self, wanted: str, display: str) -> str:
@@ -156,14 +158,15 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         raise RetrogaitError(problem)
     display = str(path)
     data = _utf8(Source(display, path=path).read_bytes())
-    if not data.strip():
+    if not data or data.isspace():
         raise InputFileError(path, "is empty")
     if data[:LAYOUT_BYTES].count(b"\x00") > 8:
         raise InputFileError(path, f"is a binary file, not a text table; {_formats_hint()}")
     sep = {"tab": "\t", "space": r"\s+", " ": r"\s+"}.get(mapping.delimiter or "", mapping.delimiter)
     head = _layout(data, display, sep)
-    blocks = split_blocks(data, head, display)
-    tables = [_table(data, b, display) for b in blocks]
+    lines = line_bounds(data)  # once: blank lines between blocks here, the row screen of read_table later
+    blocks = split_blocks(data, head, display, lines)
+    tables = [_table(data, b, display, lines if (b.start, b.end) == (0, len(data)) else None) for b in blocks]
     plan, acc_table = _plan(tables, mapping, options, path)
     report = ImportReport(format=NAME, files=[display])
     if len(tables) > 1:
@@ -196,7 +199,7 @@ def _formats_hint() -> str:
     return not_read_hint()
 
 
-def _table(data: bytes, block: Block, display: str) -> _Table:
+def _table(data: bytes, block: Block, display: str, lines: LineIndex | None) -> _Table:
     """A block with its column names (positions for a table without a header) and a sample of rows."""
     layout = block.layout
     if layout.names is not None:
@@ -234,7 +237,7 @@ def _table(data: bytes, block: Block, display: str) -> _Table:
         except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise InputFileError(display, f"table cannot be parsed ({str(exc).splitlines()[0][:120]})") from None
     parsed = [names.parse(c) if layout.names is not None else ColumnName(c, "other", c, None, None) for c in columns]
-    return _Table(block, columns, parsed, sample, source, skip)
+    return _Table(block, columns, parsed, sample, source, skip, lines)
 
 
 def _unique(columns: list[str]) -> list[str]:
@@ -439,14 +442,17 @@ def _read_plan(
     report.rows_read = len(frame) + report.dropped_total
     t_s, start = _times(plan, frame, mapping, options, display)
     rate_hz = _rate(t_s, display)
-    xyz = frame[list(plan.acc.columns)].to_numpy(dtype=np.float64) if plan.acc else np.empty((0, 3))
+    assert plan.acc is not None
+    gyr_columns = list(plan.gyr.columns) if same_gyro and plan.gyr is not None else []
+    values = frame[[*plan.acc.columns, *gyr_columns]].to_numpy(dtype=np.float64)  # one copy, converted in place
     if plan.gravity is not None:
-        xyz = xyz + frame[list(plan.gravity.columns)].to_numpy(dtype=np.float64)
+        values[:, :3] += frame[list(plan.gravity.columns)].to_numpy(dtype=np.float64)
         plan.inferred["inferred_acc_gravity"] = f"added from {plan.gravity.describe()}"
-    acc_ms2, gravity = _acc_ms2(xyz, rate_hz, plan, mapping, display)
-    values = acc_ms2
-    if same_gyro and plan.gyr is not None:
-        values = np.hstack([acc_ms2, _gyr_dps(frame, plan, mapping, acc_ms2, rate_hz, gravity)])
+    factor, gravity = _acc_factor(values[:, :3], rate_hz, plan, mapping, display)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow becomes inf: a dropped out_of_range row
+        values[:, :3] *= factor
+        if gyr_columns:
+            values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity)
     t, values = clean_rows(t_s, values, report, "row")
     acc = Stream(t, values[:, :3])
     gyr_dps = values[:, 3:6] if same_gyro else None
@@ -470,6 +476,7 @@ def _read_columns(table: _Table, numeric: list[str], text: list[str], report: Im
         numeric=numeric,
         text=text,
         report=report,
+        lines=table.lines,
     )
 
 
@@ -528,10 +535,11 @@ def _rate(t_s: FloatArray, display: str) -> float:
     return 1.0 / step
 
 
-def _acc_ms2(
+def _acc_factor(
     xyz: FloatArray, rate_hz: float, plan: _Plan, mapping: GenericCsvOptions, display: str
-) -> tuple[FloatArray, str]:
-    """Acceleration in m/s^2 (native sign) and ``included`` / ``removed``, inferences noted in ``plan``."""
+) -> tuple[float, str]:
+    """The factor (sign included) that turns the raw acceleration into native m/s^2, and
+    ``included`` / ``removed``; what was inferred is noted in ``plan``."""
     assert plan.acc is not None
     family = plan.acc.stem
     stated = names.acc_unit(plan.acc.unit) or ("g" if family in ("gf", "gforce") else None)
@@ -551,29 +559,25 @@ def _acc_ms2(
         raise InputFileError(display, f"{evidence}; say it with --acc-unit ms2|g|mg (and --acc-columns X,Y,Z)")
     if mapping.acc_unit is None:
         plan.inferred["inferred_acc_unit"] = units.evidence
-    with np.errstate(over="ignore", invalid="ignore"):
-        acc = xyz * units.factor
+    sign = 1.0
     if family in COREMOTION_STEMS or (plan.gravity is not None and plan.gravity.stem == "motiongravity"):
-        acc = -acc
+        sign = -1.0
         plan.inferred["inferred_acc_sign"] = "negated: CoreMotion (iOS) reports acceleration with the opposite sign"
     if units.gravity == "removed":
         plan.notes.append(f"acceleration has gravity removed ({units.evidence}): acc_gravity: removed")
-    return acc, units.gravity
+    return sign * units.factor, units.gravity
 
 
-def _gyr_dps(
-    frame: pd.DataFrame, plan: _Plan, mapping: GenericCsvOptions, acc_ms2: FloatArray, rate_hz: float, gravity: str
-) -> FloatArray:
+def _gyr_factor(
+    raw: FloatArray, acc_ms2: FloatArray, rate_hz: float, plan: _Plan, mapping: GenericCsvOptions, gravity: str
+) -> float:
+    """The factor that turns the raw angular rate into deg/s (given, stated by the names, or inferred)."""
     assert plan.gyr is not None
-    raw = frame[list(plan.gyr.columns)].to_numpy(dtype=np.float64)
     if mapping.gyr_unit is not None:
-        factor = inference.GYR_FACTORS[mapping.gyr_unit]
-    else:
-        units = inference.gyro_units(raw, acc_ms2, rate_hz, names.gyro_unit(plan.gyr.unit), gravity == "removed")
-        plan.inferred["inferred_gyr_unit"] = units.evidence
-        factor = units.factor
-    with np.errstate(over="ignore", invalid="ignore"):
-        return raw * factor
+        return inference.GYR_FACTORS[mapping.gyr_unit]
+    units = inference.gyro_units(raw, acc_ms2, rate_hz, names.gyro_unit(plan.gyr.unit), gravity == "removed")
+    plan.inferred["inferred_gyr_unit"] = units.evidence
+    return units.factor
 
 
 def _other_gyro(
@@ -600,9 +604,10 @@ def _other_gyro(
     rate_hz = _rate(t_s, display)
     finite = np.isfinite(t_s)
     acc_at = np.column_stack([np.interp(t_s[finite], acc.t_s, acc.xyz[:, i]) for i in range(3)])  # for its unit only
-    gyr = np.full((t_s.size, 3), np.nan)
-    gyr[finite] = _gyr_dps(frame.loc[finite], plan, mapping, acc_at, rate_hz, "included")
-    t, values = clean_rows(t_s, gyr, report, "gyr")
+    raw = frame[list(plan.gyr.columns)].to_numpy(dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included")
+    t, values = clean_rows(t_s, raw, report, "gyr")
     return Stream(t, values)
 
 

@@ -38,6 +38,8 @@ GRAVITY_MATCH = (0.8, 1.25)
 REMOVED_FRACTION = 0.15
 #: Quiet windows: the ones whose |acc| varies least (this quantile of the windows' spread).
 QUIET_QUANTILE = 0.25
+#: At most this many 1 s windows are looked at (spread over the recording; keeps long files cheap).
+MAX_WINDOWS = 2000
 #: A window is moving when |acc| varies more than this (m/s^2, standard deviation).
 MOVING_STD_MS2 = 1.0
 #: 99th percentile of |rate| while moving: above this cannot be rad/s, below the lower one not deg/s.
@@ -133,6 +135,9 @@ def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float]:
     size, count = _windows(finite.shape[0], rate_hz, 1.0)
     with np.errstate(over="ignore", invalid="ignore"):
         blocks = finite[: size * count].reshape(count, size, 3)
+        if count > MAX_WINDOWS:  # a long recording: windows spread evenly over it say as much
+            blocks = blocks[np.linspace(0, count - 1, MAX_WINDOWS).astype(int)]
+            finite = blocks.reshape(-1, 3)
         means = blocks.mean(axis=1)
         spread = np.linalg.norm(blocks - means[:, None, :], axis=2).std(axis=1)
         usable = np.isfinite(spread) & np.isfinite(means).all(axis=1)  # a window with an absurd value is not quiet

@@ -145,16 +145,22 @@ def line_bounds(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     return starts, ends
 
 
-def drop_wide_rows(data: bytes, sep: str | None, n_fields: int, skip_lines: int = 0) -> RowScan:
+LineIndex = tuple[NDArray[np.int64], NDArray[np.int64]]
+
+
+def drop_wide_rows(
+    data: bytes, sep: str | None, n_fields: int, skip_lines: int = 0, lines: LineIndex | None = None
+) -> RowScan:
     """``data`` without the rows that have more than ``n_fields`` fields, and how many were removed.
 
     Rows are screened by length (newline positions, one vectorised pass); only rows longer than
     ``LONG_ROW_FACTOR`` times the median row are counted field by field, so a normal file costs one
-    pass over its bytes. The first ``skip_lines`` lines (header, preamble) are not checked.
+    pass over its bytes (none when ``lines``, its :func:`line_bounds`, are given). The first
+    ``skip_lines`` lines (header, preamble) are not checked.
     """
     if not data:
         return RowScan(data, 0)
-    starts, ends = line_bounds(data)
+    starts, ends = lines if lines is not None else line_bounds(data)
     lengths = ends - starts
     body = slice(min(skip_lines, lengths.size), None)
     sample = lengths[body][:10000]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrogait.errors import InputFileError
-from retrogait.imports.limits import MAX_COLUMNS
+from retrogait.imports.limits import MAX_COLUMNS, LineIndex, line_bounds
 
 #: Delimiters tried, in order of preference on a tie. ``\s+`` = runs of spaces or tabs.
 DELIMITERS = (",", ";", "\t", "|", r"\s+")
@@ -168,12 +168,13 @@ class Block:
     label: str
 
 
-def split_blocks(data: bytes, head: Layout, display: str) -> list[Block]:
+def split_blocks(data: bytes, head: Layout, display: str, lines: LineIndex | None = None) -> list[Block]:
     """The tables of ``data``: one, or several where a blank line is followed by a new header or the
     first header line repeats. Each block gets its own layout (its header may differ). A block's
     ``label`` is the text of a preamble line or of a text column in its first data line (e.g.
-    ``Accel``), used to tell an accelerometer block from a gyroscope block."""
-    cuts = _block_starts(data, head)
+    ``Accel``), used to tell an accelerometer block from a gyroscope block. ``lines``: the
+    :func:`~retrogait.imports.limits.line_bounds` of ``data`` when the caller has them."""
+    cuts = _block_starts(data, head, lines if lines is not None else line_bounds(data))
     blocks: list[Block] = []
     for start, end in zip(cuts, [*cuts[1:], len(data)], strict=True):
         text = _decode(data[start : min(end, start + LAYOUT_BYTES)])
@@ -195,15 +196,17 @@ def _decode(data: bytes) -> str:
 MAX_BLANK_SEPARATORS = 1000
 
 
-def _block_starts(data: bytes, head: Layout) -> list[int]:
+def _block_starts(data: bytes, head: Layout, lines: LineIndex) -> list[int]:
     """Byte offsets where blocks start: 0, and where, after a blank line or at a repeated header
     line, the next line is not a data line of the first block's layout (a new header or title)."""
+    starts, ends = lines
+    lengths = ends - starts
+    buf = np.frombuffer(data, dtype=np.uint8)
+    blank = (lengths == 0) | ((lengths == 1) & (buf[np.minimum(starts, buf.size - 1)] == 13))
+    after_blank = np.flatnonzero(blank[:-1] & ~blank[1:]) + 1  # the first line after a run of blank lines
     candidates: set[int] = set()
-    for count, match in enumerate(re.finditer(rb"(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)", data)):
-        if count >= MAX_BLANK_SEPARATORS:
-            candidates.clear()
-            break
-        candidates.add(match.end())
+    if after_blank.size <= MAX_BLANK_SEPARATORS:
+        candidates.update(int(x) for x in starts[after_blank])
     header_line, after_header = _header_bytes(data, head)
     if header_line:
         at = data.find(header_line, after_header)
@@ -211,13 +214,13 @@ def _block_starts(data: bytes, head: Layout) -> list[int]:
             if data[at - 1 : at] in (b"\n", b"\r"):
                 candidates.add(at)
             at = data.find(header_line, at + len(header_line))
-    starts = [0]
+    cuts = [0]
     for at in sorted(candidates):
         following = _decode(data[at : at + 4096]).lstrip("\r\n \t")
         line = re.split(r"\r\n|\r|\n", following, maxsplit=1)[0]
         if line.strip() and not _data_like(split_fields(line, head.sep), head.n_fields, head.decimal):
-            starts.append(at)
-    return starts
+            cuts.append(at)
+    return cuts
 
 
 def _header_bytes(data: bytes, head: Layout) -> tuple[bytes, int]:
