@@ -132,3 +132,30 @@ def test_analyze_prints_paths_verbatim(tmp_path: Path, capsys: pytest.CaptureFix
     path = _hostile_sessions(folder)[0]
     assert main(["analyze", str(path)]) == 0
     assert "[bold]runs[red]" in capsys.readouterr().out.replace("\n", "")
+
+
+def test_convert_never_writes_what_analyze_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12 item 4: 1e308 g became inf in the session; convert wrote it, our reader refused the file
+    and analyze exited 0 on the export. Now the row is dropped (said), the file reads back, and a
+    session file holding inf is refused by analyze with exit 2."""
+    config = SimulationConfig("shank", [Bout("forward", "running", 3.0, 8.0)], 100.0)
+    session = simulate(config).session
+    g = samples.G
+    samples_xyz = zip(session.t_s.tolist(), session.acc.tolist(), strict=True)
+    rows = [f"{t!r},{x / g!r},{y / g!r},{z / g!r}" for t, (x, y, z) in samples_xyz]
+    rows[100] = rows[100].rsplit(",", 1)[0] + ",1e308"
+    export = tmp_path / "ptss.csv"
+    export.write_text("time,gFx,gFy,gFz\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "s.csv"
+    assert main(["convert", str(export), "--out", str(out)]) == 0
+    assert "row_out_of_range=1" in capsys.readouterr().out
+    assert read_session(out).n_samples == len(rows) - 1
+    bad = tmp_path / "bad.csv"
+    lines = out.read_text().splitlines()
+    first_row = next(i for i, line in enumerate(lines) if line.startswith("t_s")) + 5
+    fields = lines[first_row].split(",")
+    fields[1] = "inf"
+    lines[first_row] = ",".join(fields)
+    bad.write_text("\n".join(lines) + "\n")
+    assert main(["analyze", str(bad), "--out", str(tmp_path / "a")]) == 2
+    assert "not finite" in capsys.readouterr().err

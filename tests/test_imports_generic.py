@@ -181,3 +181,24 @@ def test_refusals_name_the_options_that_read_the_file(tmp_path: Path) -> None:
         load_recording(names)
     mapped_names = load_recording(names, generic=GenericCsvOptions(acc_columns=("p", "q", "r"), acc_unit="ms2"))
     assert mapped_names.session.meta.extra["inferred_time_column"] == "when (its values increase)"
+
+
+def test_date_and_time_columns_make_one_time(tmp_path: Path) -> None:
+    """``Date;Time;...`` (date text and time-of-day text) across midnight: one clock, the local start said."""
+    t = samples.times()
+    stamps = np.datetime64("2024-03-09T23:59:58.000") + np.round(t * 1000).astype("timedelta64[ms]")
+    acc = samples.truth_acc_ms2(t) / G
+    rows = [
+        f"{str(s)[:10]};{str(s)[11:23]};{x:.6f};{y:.6f};{z:.6f}"
+        for s, (x, y, z) in zip(stamps, acc.tolist(), strict=True)
+    ]
+    path = tmp_path / "log.csv"
+    path.write_text("Date;Time;AccX;AccY;AccZ\n" + "\n".join(rows) + "\n")
+    session = load_recording(path).session
+    extra = session.meta.extra
+    assert extra["inferred_time_column"] == "Time (by its name; text with the date from Date)"
+    assert extra["inferred_time_unit"] == "datetime text"
+    assert extra["import_start_time_local"] == "2024-03-09 23:59:58.000"
+    assert session.meta.start_time_utc is None  # no zone in the text: not claimed as UTC
+    assert session.duration_s == pytest.approx(samples.DURATION_S - 0.01, abs=1e-6)
+    np.testing.assert_allclose(session.acc, samples.truth_acc_ms2(session.t_s), atol=1e-4)

@@ -138,6 +138,7 @@ class _Plan:
 
     time: str | None = None
     time_text: bool = False
+    date: str | None = None
     acc: Triplet | None = None
     gravity: Triplet | None = None
     gyr: Triplet | None = None
@@ -399,7 +400,9 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
                 return
         elif _text_times(table, candidate.name):
             plan.time, plan.time_text = candidate.name, True
-            plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name; date-time text)"
+            plan.date = _date_column(table, candidate.name, used)
+            with_date = f" with the date from {plan.date}" if plan.date else ""
+            plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name; text{with_date})"
             return
     if options.rate_hz is not None:
         return
@@ -415,6 +418,24 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             plan.time, plan.time_text = column, True
             plan.inferred["inferred_time_column"] = f"{column} (date-time text)"
             return
+
+
+def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
+    """A column named like a date whose text is dates, to go with a time-of-day column."""
+    if text_time_s(table.sample[time_column].head(200))[1] != "clock":
+        return None
+    for column in table.columns:
+        if (
+            column not in used
+            and column != time_column
+            and re.fullmatch(r"date|day|datum|fecha", column.strip().lower())
+        ):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = pd.to_datetime(table.sample[column].head(200), errors="coerce", format="mixed")
+            if parsed.notna().mean() >= 0.9:
+                return column
+    return None
 
 
 def _text_times(table: _Table, column: str) -> bool:
@@ -438,7 +459,8 @@ def _read_plan(
     same_gyro = plan.gyr is not None and plan.gyr_table is table
     numeric = _columns_of(plan) + (list(plan.gyr.columns) if same_gyro and plan.gyr else [])
     time_numeric = [plan.time] if plan.time and not plan.time_text else []
-    frame = _read_columns(table, numeric + time_numeric, [plan.time] if plan.time and plan.time_text else [], report)
+    text = [c for c in (plan.time, plan.date) if c] if plan.time_text else []
+    frame = _read_columns(table, numeric + time_numeric, text, report)
     report.rows_read = len(frame) + report.dropped_total
     t_s, start = _times(plan, frame, mapping, options, display)
     rate_hz = _rate(t_s, display)
@@ -495,6 +517,8 @@ def _times(
         return np.arange(len(frame), dtype=np.float64) / options.rate_hz, None
     if plan.time_text:
         text = frame[plan.time].astype(str)
+        if plan.date is not None:  # date + time-of-day columns: one date-time text
+            text = frame[plan.date].astype(str).str.strip() + " " + text.str.strip()
         seconds, kind = text_time_s(text)
         if mapping.time_unit is None:
             plan.inferred["inferred_time_unit"] = f"{kind} text"
