@@ -1,9 +1,12 @@
 """Speed and memory of ``retrogait analyze`` on 1 h of 200 Hz 6-axis data from a native file.
 
-Usage: python scripts/bench_analyze.py [--minutes 60]
+Usage: python scripts/bench_analyze.py [--minutes 60] [--repeats 3]
 Writes a synthetic shank session (spring-mass running with gyro) to a temporary native file, then
-times read + analysis (outputs in memory, no report) and measures peak memory with tracemalloc.
-Prints: seconds end to end, peak traced memory and its ratio to the raw (n x 7 float64) array.
+1. in this process: times read + analysis (outputs in memory, no report) and measures peak memory with
+   tracemalloc (its ratio to the raw n x 7 float64 array; goal <= 4x);
+2. whole processes, paired in one run (issue 16): ``retrogait analyze FILE`` with and without its report
+   against a bare Python process doing ``pandas.read_csv`` of the same file (goals: <= 2x with the
+   report, <= 1.5x without), with each process's peak RSS.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import retrogait
+from benchproc import RETROGAIT, load, python, run
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.session import Session, SessionMeta, read_session, write_session
 
@@ -49,7 +53,9 @@ def synthetic_shank(minutes: float, fs: float = 200.0, seed: int = 0) -> Session
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--minutes", type=float, default=60.0)
-    minutes = parser.parse_args().minutes
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    minutes = args.minutes
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.csv"
         write_session(synthetic_shank(minutes), path)
@@ -61,11 +67,25 @@ def main() -> None:
         retrogait.analyze(path)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        print(load())
+        bare = run(python(f"import pandas; pandas.read_csv({str(path)!r}, comment='#')"), args.repeats)
+        out = str(Path(tmp) / "out")
+        with_report = run([RETROGAIT, "analyze", str(path), "--out", out], args.repeats)
+        without = run([RETROGAIT, "analyze", str(path), "--out", out, "--no-report"], args.repeats)
+        print(load())
     print(f"{minutes:g} min of 200 Hz 6-axis data, {len(result.steps)} steps")
     print(f"end to end (read + analyze): {seconds:.2f} s   (goal < 2 s)")
     print(
         f"peak traced memory: {peak / 1e6:.0f} MB = {peak / raw_bytes:.2f} x the raw array ({raw_bytes / 1e6:.0f} MB)"
+        "   (goal <= 4x)"
     )
+    print(f"whole process, median of {args.repeats}:")
+    print(f"  bare pandas.read_csv             {bare.seconds:6.2f} s  peak RSS {bare.peak_mib:5.0f} MiB (reference)")
+    for label, r, goal in (("retrogait analyze (with report)", with_report, 2.0), ("  --no-report", without, 1.5)):
+        print(
+            f"  {label:32s} {r.seconds:6.2f} s  peak RSS {r.peak_mib:5.0f} MiB  = {r.ratio(bare):.2f}x the bare read"
+            f"  (goal <= {goal:g}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Benchmark: read and write 1 h of 200 Hz 6-axis data as a native session file.
 
 Usage: python scripts/bench_session_io.py [--hours 1] [--rate 200]
-Prints file size, write and read times (best of 3 reads). Goal (issue 2): read well under 1 s.
+Prints file size, write time (best of 3), read time (best of 3) and, as the reference measured in the
+same run, pandas' own ``to_csv`` writer (the writer before issue 16). Goals: read well under 1 s
+(issue 2); writing at least as fast as reading and 1 h of 6-axis data in <= 1.5 s (issue 16).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrogait.session import Session, SessionMeta, read_session, write_session
+from benchproc import load
+from retrogait.session import Session, SessionMeta, format_header, read_session, write_session
 
 
 def make_session(hours: float, rate_hz: float, decimals: int | None) -> Session:
@@ -32,14 +35,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, default=1.0)
     parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--quick", action="store_true", help="one run of the pandas reference instead of two")
     args = parser.parse_args()
+    print(f"before: {load()}")
     with tempfile.TemporaryDirectory() as tmp:
         for label, decimals in (("4 decimals (simulator/logger)", 4), ("full float precision", None)):
             session = make_session(args.hours, args.rate, decimals)
             path = Path(tmp) / "bench.csv"
-            t0 = time.perf_counter()
-            write_session(session, path)
-            write_s = time.perf_counter() - t0
+            writes, pandas_writes = [], []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                write_session(session, path)
+                writes.append(time.perf_counter() - t0)
+            for _ in range(1 if args.quick else 2):
+                t0 = time.perf_counter()
+                with open(Path(tmp) / "pandas.csv", "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(format_header(session.meta))
+                    session.to_frame().to_csv(fh, index=False, lineterminator="\n")
+                pandas_writes.append(time.perf_counter() - t0)
+            assert (Path(tmp) / "pandas.csv").read_bytes() == path.read_bytes()  # the same text, byte for byte
             reads = []
             for _ in range(3):
                 t0 = time.perf_counter()
@@ -47,10 +61,13 @@ def main() -> None:
                 reads.append(time.perf_counter() - t0)
             assert np.array_equal(back.acc, session.acc)
             size_mb = path.stat().st_size / 1e6
+            write_s, read_s = min(writes), min(reads)
             print(
-                f"{label:32s} {session.n_samples:>9d} rows  {size_mb:6.1f} MB  "
-                f"write {write_s:5.2f} s  read {min(reads):5.3f} s ({size_mb / min(reads):5.0f} MB/s)"
+                f"{label:30s} {session.n_samples:>9d} rows {size_mb:6.1f} MB  write {write_s:5.2f} s  "
+                f"read {read_s:5.3f} s  write/read {write_s / read_s:4.1f}x  "
+                f"(pandas to_csv {min(pandas_writes):5.2f} s = {min(pandas_writes) / write_s:4.1f}x slower)"
             )
+    print(f"after: {load()}")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ class PageCheck:
     images: list[dict[str, Any]] = field(default_factory=list)
     screenshot_png: bytes = b""
     title: str = ""
+    #: results of the ``evaluate`` expressions given to :func:`render`, by name
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 class _Pipe:
@@ -124,8 +126,16 @@ def _high_pipe() -> tuple[int, int]:
     return ends[0], ends[1]
 
 
-def render(html_path: Path, *, width: int = 1200, height: int = 1600, timeout_s: float = 60.0) -> PageCheck:
-    """Open ``html_path`` in headless Chromium; return console errors, image states and a screenshot."""
+def render(
+    html_path: Path,
+    *,
+    width: int = 1200,
+    height: int = 1600,
+    timeout_s: float = 60.0,
+    evaluate: dict[str, str] | None = None,
+) -> PageCheck:
+    """Open ``html_path`` in headless Chromium; return console errors, image states, a screenshot and the
+    values of the JavaScript ``evaluate`` expressions (JSON-serialisable results)."""
     exe = find_chromium()
     if exe is None:
         raise FileNotFoundError("chromium is not installed")
@@ -168,6 +178,11 @@ def render(html_path: Path, *, width: int = 1200, height: int = 1600, timeout_s:
                 "Runtime.evaluate", {"expression": "document.title", "returnByValue": True}, session=session
             )
             check.title = str(title["result"]["value"])
+            for name, expression in (evaluate or {}).items():
+                value = pipe.call(
+                    "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
+                )
+                check.values[name] = value["result"].get("value")
             shot = pipe.call("Page.captureScreenshot", {"format": "png"}, session=session, timeout_s=timeout_s)
             check.screenshot_png = base64.b64decode(shot["data"])
             for event in pipe.events:

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from retrogait.session import Session, SessionMeta
+
+# Tests never depend on timing: no per-example deadline and no "generation too slow" failure on a busy
+# machine (a test's own @settings may still narrow this; keep deadline=None there too).
+settings.register_profile("retrogait", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("retrogait")
 
 #: ../shared/data beside the repository, or where RETROGAIT_SHARED_DATA points.
 SHARED_DATA = Path(os.environ.get("RETROGAIT_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")

@@ -140,7 +140,7 @@ def test_cli_writes_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert len(steps) == len(ics)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["all"]["n_steps"] == len(ics)
-    assert "data:image/png;base64," in (out / "report.html").read_text()
+    assert "<svg" in (out / "report.html").read_text()  # charts are inline SVG (PERF-2)
     assert "running" in capsys.readouterr().out or summary["per_bout"][0]["activity"] == "running"
     assert summary["acc_range_g"] == 16.0  # header facts that compare reads
     assert set(summary) >= {"sensor", "subject"}

@@ -3,6 +3,9 @@ bad files are collected, unchanged sessions are skipped."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -54,7 +57,7 @@ def test_local_processes_equal_plain_loop_and_dask(squad: Path, tmp_path: Path) 
 
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     ) as cluster:
         dask = run_batch([squad], tmp_path / "dask", scheduler=cluster.scheduler_address, compare=False)
     assert (dask.n_analysed, dask.n_failed) == (4, 1)
@@ -88,8 +91,54 @@ def test_rerun_skips_unchanged_and_redoes_changed(squad: Path, tmp_path: Path) -
 
 
 def test_cli_batch(squad: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["batch", str(squad), "--out", str(tmp_path / "cli"), "--jobs", "1"]) == 0
+    assert main(["batch", str(squad), "--out", str(tmp_path / "cli"), "--jobs", "1"]) == 1  # one input failed
     err = capsys.readouterr().err
     assert "5 sessions: 4 analysed, 0 skipped, 1 failed" in err
+    assert len(pd.read_csv(tmp_path / "cli" / "errors.csv")) == 1 and (tmp_path / "cli" / "sessions.csv").exists()
+    assert (tmp_path / "cli" / "cohort").is_dir()
     assert main(["batch", str(tmp_path / "nothing-here"), "--out", str(tmp_path / "x")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_cli_batch_exit_status_and_no_compare(squad: Path, tmp_path: Path) -> None:
+    good = [str(p) for p in sorted(squad.rglob("run*.csv"))]
+    out = tmp_path / "good"
+    assert main(["batch", *good, "--out", str(out), "--jobs", "1", "--no-compare"]) == 0  # nothing failed
+    assert not (out / "cohort").exists()  # --no-compare is honoured
+    assert main(["batch", str(squad / "athlete0" / "broken.csv"), "--out", str(tmp_path / "bad")]) == 1
+
+
+def test_a_link_to_itself_does_not_stop_the_batch(squad: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "run.csv").symlink_to(next(squad.rglob("run0.csv")))
+    (folder / "loop.csv").symlink_to(folder / "loop.csv")
+    (folder / "dangling.csv").symlink_to(folder / "gone.csv")
+    assert discover_inputs([folder]) == [next(squad.rglob("run0.csv")).resolve()]
+
+
+@pytest.mark.slow
+def test_workers_die_with_a_killed_batch(squad: Path, tmp_path: Path) -> None:
+    """kill -9 of `retrogait batch`: its worker processes and the resource tracker exit, no orphans."""
+    import psutil
+
+    many = tmp_path / "many"
+    for i in range(12):  # enough work that the workers are still busy when the parent is killed
+        (many / f"a{i}").mkdir(parents=True)
+        (many / f"a{i}" / "run.csv").write_bytes(next(squad.rglob("run0.csv")).read_bytes() + b"\n" * i)
+    code = "import sys; from retrogait.cli import main; sys.exit(main())"
+    args = [sys.executable, "-c", code, "batch", str(many), "--out", str(tmp_path / "out"), "--jobs", "2"]
+    parent = psutil.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list[psutil.Process] = []
+    deadline = time.monotonic() + 120
+    while len(children) < 3:  # two workers and the resource tracker
+        assert time.monotonic() < deadline and parent.poll() is None, "the batch never started its workers"
+        time.sleep(0.2)
+        children = parent.children(recursive=True)
+    parent.kill()
+    parent.wait()
+    _gone, alive = psutil.wait_procs(children, timeout=60)
+    alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    for orphan in alive:  # a failing run must not leave its orphans on the machine
+        orphan.kill()
+    assert not alive, "orphans outlived the killed batch"

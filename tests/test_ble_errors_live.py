@@ -53,7 +53,15 @@ def test_live_readout_uses_the_analysis_when_present(tmp_path: Path, monkeypatch
 
     def analyze(session: object) -> types.SimpleNamespace:
         seen["n"] = session.n_samples  # type: ignore[attr-defined]
-        steps = pd.DataFrame({"cadence_spm": [170.0, 174.0, 172.0], "direction": ["backward"] * 3})
+        # per-step cadences (median 187.5) differ from the group's 60 / mean step time (60 / 0.34 s)
+        steps = pd.DataFrame(
+            {
+                "step_time_s": [np.nan, 0.30, 0.40, 0.32, 0.5],  # the step into bout 1 is not timed in it
+                "cadence_spm": [np.nan, 200.0, 150.0, 187.5, 120.0],
+                "bout_id": [0, 0, 0, 0, 1],
+                "direction": ["backward"] * 5,
+            }
+        )
         return types.SimpleNamespace(steps=steps)
 
     fake = types.ModuleType("retrogait.analysis.pipeline")
@@ -62,7 +70,7 @@ def test_live_readout_uses_the_analysis_when_present(tmp_path: Path, monkeypatch
     readout = analysis_readout()
     assert readout is not None
     rec = _recorder(tmp_path)
-    assert readout(rec) == "172 spm backward"
+    assert readout(rec) == "176 spm backward"
     assert seen["n"] in (1000, 1001)  # the last 10 s at 100 Hz
     table = render([rec], 0.0, {"AA": "172 spm backward"})
     assert table.row_count == 1

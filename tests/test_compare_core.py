@@ -16,6 +16,7 @@ from retrogait.compare import (
     check_comparable,
     compare_directions,
     match_steps,
+    stats,
 )
 from retrogait.compare.metrics import METRICS_BY_NAME
 from retrogait.errors import RetrogaitError
@@ -37,20 +38,23 @@ def test_known_difference_is_reported_with_an_interval_holding_the_truth() -> No
     assert c.level == "steps"
     assert r["ci_low"] <= -20.0 <= r["ci_high"]
     assert r["difference"] == pytest.approx(-20.0, abs=4.0)
-    assert r["significant"] is True and r["test"] == "Welch's t-test"
+    assert r["significant"] is True and r["test"] == "block-bootstrap test"
+    assert r["design"] == "steps, unpaired, blocks of consecutive steps" and r["block_steps_forward"] >= 1
     assert r["effect_size"] < -0.5
     cad = row(c, "cadence_spm")
     truth = 100 * (182.0 / 170.0 - 1)
     assert cad["ci_low"] <= truth + 0.3 and truth - 0.3 <= cad["ci_high"]
     ff = row(c, "forefoot_share")
-    assert ff["test"] == "Fisher's exact test" and ff["difference_unit"] == "percentage points"
+    assert ff["test"] == "block-bootstrap test" and ff["difference_unit"] == "percentage points"
     assert ff["ci_low"] <= 70.0 <= ff["ci_high"]
     assert "lower running backward" in str(r["summary"]) and "95 % CI" in str(r["summary"])
 
 
-def test_skewed_impacts_use_the_rank_test() -> None:
+def test_steps_of_one_person_use_the_block_bootstrap_whatever_their_shape() -> None:
     c = compare_directions(make_steps(skewed=True, impact_sd_g=9.0, seed=4), settings=FAST)
-    assert row(c, "impact_peak_g")["test"] == "Mann-Whitney U test"
+    r = row(c, "impact_peak_g")
+    assert r["test"] == "block-bootstrap test" and np.isfinite(r["p_value"])
+    assert "One session of one person" in c.unit_reason and "blocks of consecutive steps" in c.unit_reason
 
 
 def test_too_few_steps_gives_no_p_value() -> None:
@@ -115,7 +119,8 @@ def test_several_sessions_are_paired_per_session() -> None:
     assert c.level == "sessions" and r["design"] == "sessions, paired"
     assert r["clusters_forward"] == 8 and r["effect_size_name"] == "Hedges' g_av"
     assert r["ci_low"] <= -15.0 <= r["ci_high"]
-    assert any("Each session, not each step" in text for text in c.caveats)
+    assert "one mean per session and direction is one observation" in c.unit_reason
+    assert c.caveats[0] == c.unit_reason
 
 
 def test_several_subjects_are_the_unit() -> None:
@@ -125,10 +130,24 @@ def test_several_subjects_are_the_unit() -> None:
     assert c.level == "subjects" and row(c, "impact_peak_g")["design"] == "subjects, paired"
 
 
-def test_too_few_sessions_are_described_only() -> None:
-    c = compare_directions(_sessions(3, ratio=0.8), settings=FAST)
+def test_one_person_with_too_few_sessions_is_compared_on_steps() -> None:
+    """Issue 12 item 16: a forward and a backward run of one person answer, on the steps, in blocks."""
+    c = compare_directions(_sessions(2, ratio=0.8, both=False), settings=FAST)
     r = row(c, "impact_peak_g")
-    assert np.isnan(r["p_value"]) and "too few sessions" in str(r["note"])
+    assert c.level == "steps" and r["test"] == "block-bootstrap test" and r["significant"] is True
+    assert r["ci_low"] <= -20.0 <= r["ci_high"]
+    assert "One person, 2 sessions" in c.unit_reason and "its own session" in c.unit_reason
+    assert "too few" not in " ".join(c.table["note"].astype(str))
+    three = compare_directions(_sessions(3, ratio=0.8), settings=FAST)
+    assert three.level == "steps" and "its own session" not in three.unit_reason
+
+
+def test_too_few_subjects_are_described_only() -> None:
+    steps = _sessions(3, ratio=0.8)
+    steps["subject"] = steps["session"].str.replace("s", "p")
+    c = compare_directions(steps, settings=FAST)
+    r = row(c, "impact_peak_g")
+    assert c.level == "subjects" and np.isnan(r["p_value"]) and "too few subjects" in str(r["note"])
 
 
 def _null_sessions(n_sessions: int, steps_per_session: int, session_sd_g: float, seed: int) -> pd.DataFrame:
@@ -148,22 +167,28 @@ def _null_sessions(n_sessions: int, steps_per_session: int, session_sd_g: float,
 
 def test_sessions_not_steps_carry_the_error_rate() -> None:
     """Sessions differ (a session-level offset) but directions do not, and each session holds one
-    direction. Treating pooled steps as independent calls that 'significant' far too often; the
-    session-level analysis stays near its 5 %."""
+    direction. Treating pooled steps as independent (Welch's t) calls that 'significant' far too often;
+    the session-level analysis stays near its 5 %, and so does the block bootstrap over the pooled steps
+    (a session's offset is a long-lasting dependence between its consecutive steps)."""
     metric = (METRICS_BY_NAME["impact_peak_g"],)
     settings_sessions = CompareSettings(n_boot=200)
     settings_steps = CompareSettings(n_boot=200, unit="steps")
-    hits_sessions = hits_steps = 0
+    hits_sessions = hits_blocks = hits_independent = 0
     n_seeds = 60
+    bound = 0.05 + 3 * np.sqrt(0.05 * 0.95 / n_seeds)
     for seed in range(n_seeds):
         steps = _null_sessions(12, 60, session_sd_g=1.5, seed=seed)
         by_session = compare_directions(steps, settings=settings_sessions, metrics=metric)
         pooled = compare_directions(steps, settings=settings_steps, metrics=metric)
         assert by_session.level == "sessions" and row(by_session, "impact_peak_g")["design"] == "sessions, unpaired"
         hits_sessions += bool(row(by_session, "impact_peak_g")["significant"])
-        hits_steps += bool(row(pooled, "impact_peak_g")["significant"])
-    assert hits_sessions / n_seeds <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / n_seeds)
-    assert hits_steps / n_seeds > 0.3
+        hits_blocks += bool(row(pooled, "impact_peak_g")["significant"])
+        fwd = steps.loc[steps["direction"] == "forward", "impact_peak_g"].to_numpy()
+        bwd = steps.loc[steps["direction"] == "backward", "impact_peak_g"].to_numpy()
+        hits_independent += bool(stats.welch_t(fwd, bwd)[1] < 0.05)
+    assert hits_sessions / n_seeds <= bound
+    assert hits_blocks / n_seeds <= bound
+    assert hits_independent / n_seeds > 0.3
 
 
 def test_matching_on_cadence_equalises_cadence() -> None:

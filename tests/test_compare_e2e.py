@@ -46,15 +46,15 @@ def test_simulated_mixed_run_reports_the_built_in_difference(tmp_path: Path) -> 
     assert true_cadence > 5.0
     assert cad["ci_low"] <= true_cadence <= cad["ci_high"], (cad["ci_low"], true_cadence, cad["ci_high"])
     assert cad["significant"] is True
-    ff = rows["forefoot_share"]  # simulated: rearfoot forward, forefoot backward (literature defaults)
-    true_ff = 100.0 * (
-        (truth.loc[truth["direction"] == "backward", "foot_strike"] == "forefoot").mean()
-        - (truth.loc[truth["direction"] == "forward", "foot_strike"] == "forefoot").mean()
-    )
-    # the sacrum calls forward heel strikes only when the transient is clear (ANALYSIS-13): with few
-    # forward steps called, compare may stay descriptive, but its difference must match the truth
-    assert abs(ff["difference"] - true_ff) <= 5.0
-    assert ff["ci_low"] is None or ff["ci_low"] <= true_ff <= ff["ci_high"]
+    # foot strike at the sacrum is the heel-strike shock at the trunk (trunk_strike.py). The simulated
+    # sacrum is the centre of mass: every landing's force kink reaches it, so its backward toe landings
+    # read "maybe a shock" and stay unknown (docs/validation.md, simulator limitation); what is called
+    # must match the truth: forward heel strikes rearfoot, no backward landing rearfoot
+    steps = analyze(result.session).steps
+    forward_calls = steps.loc[steps["direction"] == "forward", "foot_strike"]
+    backward_calls = steps.loc[steps["direction"] == "backward", "foot_strike"]
+    assert (forward_calls[forward_calls != "unknown"] == "rearfoot").mean() >= 0.95
+    assert not (backward_calls == "rearfoot").any()
     assert rows["effort_g_per_min"]["n_forward"] > 0
     assert data["sources"][0]["placement"] == "lower_back" and data["sources"][0]["sample_rate_hz"] == 500.0
 

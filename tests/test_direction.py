@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from retrogait.analysis.direction import (
-    UNKNOWN_BELOW_CONFIDENCE,
     direction_cues,
     facing_probability,
     smooth_log_odds,
     standing_between,
     step_directions,
 )
+from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from synthgait import SynthBout, synth_session
 
@@ -78,7 +78,7 @@ def test_no_evidence_gives_unknown_at_half_confidence() -> None:
     out = step_directions(still, session.contacts)
     assert (out.direction == "unknown").all()
     np.testing.assert_allclose(out.direction_confidence, 0.5, atol=0.05)
-    assert UNKNOWN_BELOW_CONFIDENCE > 0.5
+    assert DirectionSettings().unknown_below_confidence > 0.5
 
 
 def _flip_facing(signals: BodySignals, flip: float) -> BodySignals:
@@ -161,7 +161,8 @@ def test_steps_without_evidence_borrow_from_their_own_bout_only_across_standing(
     # the landing a runner stops on and the first of the next bout carry no braking cue
     ev = np.array([3.0, 3.0, 3.0, 0.0, 0.0, -3.0, -3.0, -3.0])
     t = np.array([0.0, 0.35, 0.7, 1.05, 2.05, 2.4, 2.75, 3.1])
-    known = np.log(UNKNOWN_BELOW_CONFIDENCE / (1 - UNKNOWN_BELOW_CONFIDENCE))  # log-odds of a called step
+    called = DirectionSettings().unknown_below_confidence
+    known = np.log(called / (1 - called))  # log-odds of a called step
     linked = smooth_log_odds(ev, t)
     assert abs(linked[3]) < known and abs(linked[4]) < known  # the turn could be at either: unknown
     standing = np.array([False, False, False, True, False, False, False])

@@ -64,16 +64,18 @@ def test_sacral_running_braking_cue_and_frame_free_cue(shared_data: Path) -> Non
 
 
 def test_sacral_foot_strike_agrees_with_trial_labels(shared_data: Path) -> None:
-    agree = 0
-    cases = V.load_running_sacral(shared_data)
-    for case in cases:
+    """Trial majority of the called steps (the heel-strike shock at the trunk, trunk_strike.py): right in
+    10 of 11 trials, never wrong; the fast uphill midfoot trial (21) stays unknown (docs/validation.md)."""
+    right = wrong = 0
+    for case in V.load_running_sacral(shared_data):
         out = step_foot_strikes(case.signals, case.contacts)
         called = out.foot_strike[out.foot_strike != "unknown"]
-        assert "midfoot" not in set(called)  # the sacrum calls rearfoot or forefoot only (ANALYSIS-13)
-        agree += int(called.size > 0 and called.value_counts().idxmax() == case.foot_strike[0])
-    # measured 9 of 11 among the called steps (docs/validation.md); the two misses are the uphill
-    # midfoot trials, which the sacrum cannot call
-    assert agree >= 9
+        majority = called.value_counts().idxmax() if called.size else "unknown"
+        right += int(majority == case.foot_strike[0])
+        wrong += int(majority not in ("unknown", case.foot_strike[0]))
+        mistaken = (out.foot_strike != "unknown") & (out.foot_strike != case.foot_strike[0])
+        assert not (out.foot_strike_confidence[mistaken] > 0.9).any()  # never confidently wrong
+    assert right >= 10 and wrong == 0
 
 
 def test_lowerback_walking_forward_and_reversed(shared_data: Path) -> None:

@@ -8,20 +8,21 @@ import numpy as np
 import pytest
 
 from retrogait.analysis.footstrike import (
-    FFS_BELOW_DEG,
-    RFS_ABOVE_DEG,
+    angle_confidence,
     classify_angle,
-    classify_prominence,
-    impact_transient_prominence,
     step_foot_strikes,
     walking_contacts,
 )
+from retrogait.analysis.settings import FootStrikeSettings
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.transient import impact_transient_prominence
 from synthgait import BACKWARD_LANDING_PITCH_DEG, SynthBout, synth_session
 
 
 def test_mo_2021_thresholds() -> None:
-    angles = np.array([20.0, RFS_ABOVE_DEG + 0.1, RFS_ABOVE_DEG, 0.0, FFS_BELOW_DEG, FFS_BELOW_DEG - 0.1, np.nan])
+    rfs, ffs = FootStrikeSettings().rearfoot_above_deg, FootStrikeSettings().forefoot_below_deg
+    assert (rfs, ffs) == (7.4, -0.8)
+    angles = np.array([20.0, rfs + 0.1, rfs, 0.0, ffs, ffs - 0.1, np.nan])
     assert list(classify_angle(angles)) == [
         "rearfoot",
         "rearfoot",
@@ -37,7 +38,7 @@ def test_mo_2021_thresholds() -> None:
 def test_foot_strike_angle_from_foot_gyro(angle: float, label: str) -> None:
     session = synth_session([SynthBout("forward", strike_angle_deg=angle)], placement="foot")
     out = step_foot_strikes(session.signals, session.contacts)
-    assert list(out.columns) == ["foot_strike", "foot_strike_angle_deg"]
+    assert list(out.columns) == ["foot_strike", "foot_strike_angle_deg", "foot_strike_confidence"]
     inner = slice(1, None)  # the first contact follows quiet standing, not a swing
     np.testing.assert_allclose(out.foot_strike_angle_deg.to_numpy()[inner], angle, atol=1.5)
     assert (out.foot_strike.to_numpy()[inner] == label).all()
@@ -77,13 +78,11 @@ def test_accelerometer_only_heel_transient_is_rearfoot_and_toe_landing_is_not() 
     )
 
 
-def test_prominence_classes_and_nan() -> None:
-    assert list(classify_prominence(np.array([0.8, 0.3, 0.05, np.nan]))) == [
-        "rearfoot",
-        "unknown",  # the sacrum cannot tell a damped heel transient from a midfoot landing
-        "forefoot",
-        "unknown",
-    ]
+def test_angle_confidence_grows_with_the_margin_to_the_class_limits() -> None:
+    settings = FootStrikeSettings()
+    conf = angle_confidence(np.array([7.4, 9.4, 20.0, 3.3, np.nan]), settings)
+    assert conf[0] == pytest.approx(0.5) and conf[1] == pytest.approx(0.841, abs=0.01)
+    assert conf[2] > 0.99 and 0.9 < conf[3] < 0.99 and np.isnan(conf[4])
 
 
 def test_walking_and_low_rate_are_unknown_for_the_accelerometer_method() -> None:
@@ -104,7 +103,7 @@ def test_no_contacts_keeps_columns() -> None:
         ic_idx=np.zeros(0, dtype=np.int64), to_idx=np.zeros(0, dtype=np.int64), side=np.zeros(0, dtype=str)
     )
     out = step_foot_strikes(session.signals, empty)
-    assert list(out.columns) == ["foot_strike", "foot_strike_angle_deg"]
+    assert list(out.columns) == ["foot_strike", "foot_strike_angle_deg", "foot_strike_confidence"]
     assert len(out) == 0
 
 

@@ -8,15 +8,20 @@ is m/s^2 with gravity included and angular rate is deg/s; impact outputs are in 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy is imported where it is used: the command line reads these names at start-up
+    import numpy as np
+    from numpy.typing import NDArray
 
 #: Standard gravity (m/s^2), used for every g <-> m/s^2 conversion.
 STANDARD_GRAVITY_MS2: Final = 9.80665
 
 PLACEMENTS: Final = ("foot", "shank", "lower_back", "wrist", "other")
+#: Placements on one leg: they see only that leg's landings ("contacts"); the steps of both legs are
+#: about twice as many, and cadence is always in steps of both legs per minute. Every other placement
+#: sees each landing of either leg ("steps"). docs/conventions.md, "Contacts and steps".
+ONE_LEG_PLACEMENTS: Final = ("foot", "shank")
 SIDES: Final = ("left", "right")
 AXES: Final = ("+x", "-x", "+y", "-y", "+z", "-z")
 
@@ -35,8 +40,18 @@ ACC_COLUMNS: Final = ("acc_x", "acc_y", "acc_z")
 GYR_COLUMNS: Final = ("gyr_x", "gyr_y", "gyr_z")
 
 
+def landings_noun(placement: str | None) -> str:
+    """What one row of steps.csv is for ``placement``: ``contacts`` (landings of the sensor's leg, on a
+    one-leg placement), ``steps`` (landings of either leg) or ``landings`` (placement unknown)."""
+    if placement is None:
+        return "landings"
+    return "contacts" if placement in ONE_LEG_PLACEMENTS else "steps"
+
+
 def axis_vector(axis: str) -> NDArray[np.float64]:
     """Unit vector (in sensor coordinates) of a signed axis name such as ``"-y"``."""
+    import numpy as np
+
     if axis not in AXES:
         raise ValueError(f"axis must be one of {', '.join(AXES)}, got {axis!r}")
     vec = np.zeros(3)
@@ -47,6 +62,8 @@ def axis_vector(axis: str) -> NDArray[np.float64]:
 def sensor_to_body_matrix(anterior_axis: str, vertical_axis: str) -> NDArray[np.float64]:
     """Rotation matrix R (3x3) with ``body = R @ sensor`` from the sensor axes that point
     anterior and up. The body y (left) axis completes a right-handed frame: y = z x x."""
+    import numpy as np
+
     x = axis_vector(anterior_axis)
     z = axis_vector(vertical_axis)
     if abs(float(x @ z)) > 0.5:

@@ -9,7 +9,6 @@ This module is the only place that knows that format; see ``docs/conventions.md`
 from __future__ import annotations
 
 import csv
-import io
 import math
 import os
 import re
@@ -32,6 +31,7 @@ from retrogait.conventions import (
     STANDARD_GRAVITY_MS2,
     TIME_COLUMN,
 )
+from retrogait.csvtext import csv_lines
 from retrogait.errors import InputFileError
 
 FORMAT_KEY = "retrogait-session"
@@ -215,11 +215,24 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(format_header(session.meta))
-        session.to_frame().to_csv(fh, index=False, lineterminator="\n")
+    frame = session.to_frame()
+    with open(tmp, "wb") as fh:
+        fh.write(format_header(session.meta).encode("utf-8"))
+        fh.write(_table_text(frame, header=True))
     os.replace(tmp, path)
     return path
+
+
+def _table_text(frame: pd.DataFrame, header: bool) -> bytes:
+    """The CSV text of a session table: numbers through :func:`retrogait.csvtext.csv_lines` (fast), a table
+    with text columns or names that need quoting through pandas (the same text, slower)."""
+    names = [str(c) for c in frame.columns]
+    plain = not any(ch in name for name in names for ch in ',"\r\n')
+    rows = csv_lines([frame[c].to_numpy() for c in frame.columns]) if plain else None
+    if rows is None:
+        text = frame.to_csv(index=False, header=header, lineterminator="\n")
+        return text.encode("utf-8")
+    return ((",".join(names) + "\n").encode("utf-8") if header else b"") + rows
 
 
 def format_header(meta: SessionMeta) -> str:
@@ -263,9 +276,7 @@ class SessionWriter:
         t = frame[TIME_COLUMN].to_numpy(dtype=np.float64)
         if t[0] <= self._last_t or np.any(np.diff(t) <= 0):
             raise ValueError(f"{self.path}: rows must have strictly increasing time after {self._last_t}")
-        buf = io.StringIO()
-        frame.to_csv(buf, index=False, header=False, lineterminator="\n")
-        self._fh.write(buf.getvalue())
+        self._fh.write(_table_text(frame, header=False).decode("utf-8"))
         self._last_t = float(t[-1])
         self.rows_written += len(frame)
         return len(frame)

@@ -4,16 +4,18 @@ No frame-free cue can tell a forward runner whose anterior axis is declared the 
 a backward runner: every axis-reading cue flips with the axis. Some landing physics does not:
 
 * a backward runner lands on the ball of the foot (biomechanics.md Q1/Q4), so the landing has no
-  heel impact transient; a sharp one (foot/shank: narrower than footstrike.RFS_NARROWER_MS, lower
-  back: prominence >= footstrike.RFS_PROMINENCE) is a heel strike, i.e. forward running;
+  heel impact transient; a sharp one (the foot-strike transient classes: foot/shank narrower than
+  ``rearfoot_narrower_ms``, lower back a heel-strike shock, trunk_strike.py) is a heel strike,
+  i.e. forward running;
 * forward running lands hard and takes off soft, backward running the reverse (Cavagna et al., Proc R
   Soc B 2011): on the lower back the vertical load's centroid lies early in stance when running forward.
 
-So when most steps of a session read backward (>= MOSTLY_BACKWARD of at least MIN_KNOWN_STEPS steps
-with a known direction) and their running landings look like forward running, the session gets a note
-saying that the anterior axis is probably reversed. Results are never flipped: a backward heel-striker
-is unusual, not impossible. Walking has no such cue, and neither has running sampled below
-footstrike.MIN_RATE_FOR_TRANSIENT_HZ at the foot or shank: those sessions get no note, because a note
+So when most steps of a session read backward (>= ``mostly_backward_fraction`` of at least
+``min_known_steps`` steps with a known direction; AxisCheckSettings) and their running landings look
+like forward running, the session gets a note saying that the anterior axis is probably reversed.
+Results are never flipped: a backward heel-striker is unusual, not impossible. Walking has no such cue,
+and neither has running sampled below ``min_rate_for_transient_hz`` at the foot or shank: those
+sessions get no note, because a note
 without evidence would fire on every genuine retro-walking session. See docs/direction_footstrike.md,
 "Reversed anterior axis".
 """
@@ -22,32 +24,25 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from retrogait.analysis.direction import direction_cues
-from retrogait.analysis.footstrike import (
-    MIN_RATE_FOR_TRANSIENT_HZ,
-    classify_limb_transient,
-    classify_prominence,
-)
+from retrogait.analysis.footstrike import transient_strike_classes
+from retrogait.analysis.settings import AnalysisSettings, AxisCheckSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
-from retrogait.analysis.transient import impact_transient_prominence, impact_transient_width_ms
-
-#: A session is checked when at least this many steps have a known direction ...
-MIN_KNOWN_STEPS = 20
-#: ... and at least this share of them reads backward.
-MOSTLY_BACKWARD = 0.8
-#: Landing evidence needs this many backward-read running steps.
-MIN_EVIDENCE_STEPS = 10
-#: Share of those steps with a heel impact transient that says "forward running".
-HEEL_SHARE = 0.5
-#: Lower back: a median landing asymmetry (load centroid in stance - 0.5) at or below this is a hard
-#: landing and soft take-off, forward running (real forward sacral trials: -0.05 to -0.16; simulated
-#: backward running: +0.03).
-FORWARD_LANDING_ASYMMETRY = -0.03
+from retrogait.analysis.transient import LandingTransients
 
 
 def reversed_axis_notes(
-    steps: pd.DataFrame, signals: BodySignals, contacts: Contacts, anterior_axis: str | None = None
+    steps: pd.DataFrame,
+    signals: BodySignals,
+    contacts: Contacts,
+    anterior_axis: str | None = None,
+    settings: AnalysisSettings | None = None,
+    *,
+    cues: pd.DataFrame | None = None,
+    transients: LandingTransients | None = None,
+    transient_classes: NDArray[np.object_] | None = None,
 ) -> list[str]:
     """Notes (zero or one line) when a session with a declared anterior axis reads mostly backward.
 
@@ -55,45 +50,56 @@ def reversed_axis_notes(
         steps: the steps table (columns ``direction``, ``activity``), one row per contact.
         signals, contacts: what the steps were found in.
         anterior_axis: the declared axis (``+x`` ... ``-z``), to name its opposite in the note.
+        settings: all settings (this check reads ``axis_check``, and ``foot_strike``, ``direction`` for
+            the evidence it recomputes when not given); default: the placement's preset.
+        cues, transients, transient_classes: the direction cues, the landings' impact transients and their
+            strike classes (footstrike.transient_strike_classes) the pipeline already has; computed here
+            (from ``transients`` when given) only when needed and not given.
     """
+    settings = settings or preset(signals.placement)
+    s = settings.axis_check
     if not signals.anterior_sign_known or signals.anterior_source == "calibration" or len(steps) == 0:
         return []
     direction = steps["direction"].to_numpy(dtype=str)
     known = direction != "unknown"
     backward = direction == "backward"
-    if known.sum() < MIN_KNOWN_STEPS or backward.sum() < MOSTLY_BACKWARD * known.sum():
+    if known.sum() < s.min_known_steps or backward.sum() < s.mostly_backward_fraction * known.sum():
         return []
     share = f"{100.0 * backward.sum() / known.sum():.0f} % of the {int(known.sum())} steps read backward"
     fix = f"pass --anterior-axis {_opposite(anterior_axis)}" if anterior_axis else "pass --anterior-axis"
     running = backward & (steps["activity"].to_numpy(dtype=str) == "running")
-    evidence = _forward_landings(signals, contacts, running)
+    if running.sum() < s.min_evidence_steps or signals.placement not in ("foot", "shank", "lower_back"):
+        return []
+    if transient_classes is None:
+        transients = transients or LandingTransients(signals, contacts, settings.transient)
+        transient_classes = transient_strike_classes(signals, transients, settings.foot_strike)
+    if cues is None and signals.placement == "lower_back":
+        cues = direction_cues(signals, contacts, settings.direction)
+    evidence = _forward_landings(running, s, transient_classes, cues)
     if not evidence:
         return []
     return [f"{share}, but {evidence}; if this was forward running the anterior axis is reversed: {fix}"]
 
 
-def _forward_landings(signals: BodySignals, contacts: Contacts, running: np.ndarray) -> str:
-    """What in the landings of the ``running`` steps says forward running ("" when nothing does or
-    there is nothing to look at)."""
-    if running.sum() < MIN_EVIDENCE_STEPS or signals.placement not in ("foot", "shank", "lower_back"):
-        return ""
+def _forward_landings(
+    running: NDArray[np.bool_],
+    s: AxisCheckSettings,
+    transient_classes: NDArray[np.object_] | None,
+    cues: pd.DataFrame | None,
+) -> str:
+    """What in the landings of the ``running`` steps says forward running ("" when nothing does):
+    heel impact transients (``transient_classes``, None below the transient rate) and, lower back, a
+    hard landing and soft take-off (the ``landing_asymmetry`` cue)."""
     found: list[str] = []
-    if signals.fs_hz >= MIN_RATE_FOR_TRANSIENT_HZ:
-        prominence = impact_transient_prominence(signals, contacts)
-        if signals.placement == "lower_back":
-            strike = np.asarray(classify_prominence(prominence), dtype=str)
-        else:
-            strike = np.asarray(classify_limb_transient(prominence, impact_transient_width_ms(signals, contacts)))
-        heel = float(np.mean(strike[running] == "rearfoot"))
-        if heel >= HEEL_SHARE:
+    if transient_classes is not None:
+        heel = float(np.mean(np.asarray(transient_classes, dtype=str)[running] == "rearfoot"))
+        if heel >= s.heel_share_fraction:
             found.append(f"{100.0 * heel:.0f} % of their running landings show a heel impact transient")
-    if signals.placement == "lower_back":
-        cues = direction_cues(signals, contacts)
-        if "landing_asymmetry" in cues:
-            asym = cues["landing_asymmetry"].to_numpy(dtype=np.float64)[running]
-            asym = asym[np.isfinite(asym)]
-            if asym.size >= MIN_EVIDENCE_STEPS and float(np.median(asym)) <= FORWARD_LANDING_ASYMMETRY:
-                found.append("they land hard and take off soft, as in forward running")
+    if cues is not None and "landing_asymmetry" in cues:
+        asym = cues["landing_asymmetry"].to_numpy(dtype=np.float64)[running]
+        asym = asym[np.isfinite(asym)]
+        if asym.size >= s.min_evidence_steps and float(np.median(asym)) <= s.forward_landing_asymmetry_fraction:
+            found.append("they land hard and take off soft, as in forward running")
     return " and ".join(found)
 
 

@@ -26,66 +26,36 @@ from scipy.signal import find_peaks
 
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.preprocess import still_mask
+from retrogait.analysis.settings import ContactsSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.zupt import gravity_pitch_rad
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
-#: Step period bounds (s): 270 to 40 steps/min.
-MIN_STEP_S = 0.22
-MAX_STEP_S = 1.5
-#: Upper edge of the step band-pass (Hz): keeps the step fundamental of fast backward running.
-STEP_BAND_HIGH_HZ = 4.0
-#: Cut-off for the contact-edge signal of the lower back (Hz).
-EDGE_CUTOFF_HZ = 20.0
-#: Sacral specific force below which the body is in flight (g): vGRF is zero in flight, the
-#: threshold leaves room for soft-tissue wobble.
-FLIGHT_LEVEL_G = 0.4
-#: Walking IC search: this fraction of the local step period before the loading peak holds the
-#: single-support minimum of the vertical acceleration and the collision after it.
-WALK_SEARCH_FRACTION = 0.5
-#: Minimum prominence of a lower-back step peak (g) and of a limb stride (deg/s).
-MIN_STEP_PROMINENCE_G = 0.08
-#: Scales of the stance score (m/s^2, deg/s): one unit of distance from rest each, and the prominence a
-#: stance's minimum needs.
-STILL_ACC_MS2 = 1.0
-STILL_RATE_DPS = 100.0
-MIN_STANCE_PROMINENCE = 0.5
-#: Rest must hold over this window (s) to count; below REST_LEVEL the segment is at rest.
-REST_WINDOW_S = 0.04
-REST_LEVEL = 1.0
-#: Jerk smoothing cut-off for impacts (Hz).
-IMPACT_CUTOFF_HZ = 40.0
-#: An impact rises within this time (s); its onset is where the jerk last leaves this fraction of its peak.
-IMPACT_RISE_S = 0.05
-IMPACT_ONSET_FRACTION = 0.15
-#: A jerk trough below this fraction of the impact peak separates the impact from an earlier burst.
-IMPACT_DIP_FRACTION = 0.3
-#: Foot landing: the descent ends where the foot last moves down faster than this (m/s); the landing
-#: is the sharpest vertical jerk within LANDING_SEARCH_S before that.
-DESCENT_SPEED_MS = 0.2
-LANDING_SEARCH_S = 0.1
-#: A foot descending faster than this (m/s) in late swing falls onto the ground (running).
-FALL_SPEED_MS = 1.0
-#: Toe-off: first sagittal-rate peak after mid-stance reaching this fraction of the stride's largest.
-TOE_OFF_PEAK_FRACTION = 0.4
-#: Shank toe-off: the stance rotation's last peak must reach this rate (deg/s) to count.
-TOE_OFF_MIN_RATE_DPS = 30.0
 
-
-def detect_contacts(signals: BodySignals) -> Contacts:
-    """All initial contacts (and toe-offs where the placement shows them) of a session."""
+def detect_contacts(
+    signals: BodySignals, settings: ContactsSettings | None = None, still: StillSettings | None = None
+) -> Contacts:
+    """All initial contacts (and toe-offs where the placement shows them) of a session; settings default
+    to the placement's preset."""
+    settings = settings or preset(signals.placement).contacts
+    still = still or preset(signals.placement).still
     if signals.placement == "lower_back":
-        return _lower_back(signals)
+        return _lower_back(signals, settings, still)
     if signals.placement in ("foot", "shank"):
-        return _limb(signals)
-    return _cadence_only(signals)
+        return _limb(signals, settings, still)
+    return _cadence_only(signals, settings, still)
 
 
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _moving(signals: BodySignals) -> NDArray[np.bool_]:
-    return np.asarray(~still_mask(signals.acc_ms2, signals.fs_hz) & ~signals.gap)
+def _moving(signals: BodySignals, still: StillSettings) -> NDArray[np.bool_]:
+    return np.asarray(~still_mask(signals.acc_ms2, signals.fs_hz, still.window_s, still.std_ms2) & ~signals.gap)
+
+
+def _step_period_s(x: NDArray[np.float64], fs: float, s: ContactsSettings, per: float = 1.0) -> NDArray[np.float64]:
+    """(n,) local period (s) of ``x`` between ``per`` times the step-period bounds (per = 2: strides)."""
+    return local_period_s(x, fs, per * s.min_step_s, per * s.max_step_s, s.period_window_s, s.period_hop_s)
 
 
 def _spaced(peaks: NDArray[np.int64], heights: NDArray[np.float64], min_gap: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -110,26 +80,26 @@ def _sides(signals: BodySignals, m: int) -> NDArray[np.str_]:
 # ---------------------------------------------------------------------------------------- lower back
 
 
-def _lower_back(signals: BodySignals) -> Contacts:
+def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Contacts:
     fs = signals.fs_hz
     fz = in_g(signals.acc_ms2[:, 2])
-    moving = _moving(signals)
-    step = bandpass(fz, 0.3, STEP_BAND_HIGH_HZ, fs)
-    period = local_period_s(step, fs, MIN_STEP_S, MAX_STEP_S)
+    moving = _moving(signals, still)
+    step = bandpass(fz, s.step_band_low_hz, s.step_band_high_hz, fs)
+    period = _step_period_s(step, fs, s)
     period = np.where(np.isfinite(period), period, 0.5)
-    peaks, _props = find_peaks(step, distance=max(1, int(MIN_STEP_S * fs)), prominence=MIN_STEP_PROMINENCE_G)
+    peaks, _props = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]]
     heights = step[peaks]
-    peaks = _spaced(peaks.astype(np.int64), heights, 0.6 * period[peaks] * fs)
+    peaks = _spaced(peaks.astype(np.int64), heights, s.min_peak_spacing_periods * period[peaks] * fs)
     if peaks.size == 0:
         return Contacts.empty()
-    edge = lowpass(fz, EDGE_CUTOFF_HZ, fs)
-    ic, to = _flight_edges(edge, peaks, period, fs)
+    edge = lowpass(fz, s.edge_cutoff_hz, fs)
+    ic, to = _flight_edges(edge, peaks, period, fs, s)
     return Contacts(ic_idx=ic, to_idx=to, side=np.full(ic.size, "unknown", dtype="<U7"))
 
 
 def _flight_edges(
-    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float
+    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, s: ContactsSettings
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """IC and TO around each step peak: flight-floor tangents in running, the collision in walking."""
     n = edge.size
@@ -145,7 +115,7 @@ def _flight_edges(
     fall_idx = np.minimum(peaks[:, None] + offs[None, :], hi[:, None])
     fall = edge[fall_idx]
     floor_after = fall.min(axis=1)
-    running = (floor_before < FLIGHT_LEVEL_G) & (floor_after < FLIGHT_LEVEL_G)
+    running = (floor_before < s.flight_level_g) & (floor_after < s.flight_level_g)
 
     slope = np.diff(rise, axis=1, append=rise[:, -1:])
     k = np.argmax(slope, axis=1)
@@ -162,7 +132,7 @@ def _flight_edges(
     jmin = np.argmin(fall, axis=1)
     to_run = peaks + np.clip(np.round(np.minimum(to_off, jmin)), 0, None).astype(np.int64)
 
-    ic_walk = _walking_contacts(edge, peaks, period, fs)
+    ic_walk = _walking_contacts(edge, peaks, period, fs, s.walk_search_fraction)
     ic = np.where(running, ic_run, ic_walk)
     to = np.where(running, to_run, -1)
     order = np.argsort(ic, kind="stable")
@@ -172,7 +142,7 @@ def _flight_edges(
 
 
 def _walking_contacts(
-    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float
+    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, search_fraction: float
 ) -> NDArray[np.int64]:
     """Walking IC before each loading peak: the steepest rise of the vertical specific force (g).
 
@@ -181,9 +151,10 @@ def _walking_contacts(
     centre of mass upwards, so the vertical force rises fastest right at initial contact and peaks in
     loading response 30-80 ms later (Kuo, Donelan; McCamley et al. 2012 mark the same transition).
     The collision is the same whether heel or forefoot lands first, so backward walking is covered.
+    ``search_fraction`` (step periods) before the peak holds the minimum and the collision.
     """
     n = edge.size
-    back = np.maximum((WALK_SEARCH_FRACTION * period[peaks] * fs).astype(np.int64), 2)
+    back = np.maximum((search_fraction * period[peaks] * fs).astype(np.int64), 2)
     offs = np.arange(int(back.max()) + 1)
     idx = np.clip(np.minimum(peaks[:, None] - back[:, None] + offs[None, :], peaks[:, None]), 0, n - 1)
     rows = np.arange(peaks.size)
@@ -197,62 +168,87 @@ def _walking_contacts(
 # ------------------------------------------------------------------------------------ foot and shank
 
 
-def _limb(signals: BodySignals) -> Contacts:
+def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Contacts:
     fs = signals.fs_hz
     acc = signals.acc_ms2
-    moving = _moving(signals)
-    smooth_acc = lowpass(acc, IMPACT_CUTOFF_HZ, fs)
+    moving = _moving(signals, still)
+    smooth_acc = lowpass(acc, s.impact_cutoff_hz, fs)
     jerk = np.linalg.norm(np.gradient(smooth_acc, axis=0), axis=1) * fs  # m/s^3
-    norm = bandpass(np.linalg.norm(acc, axis=1), 0.3, 2 * STEP_BAND_HIGH_HZ, fs)
-    stride = local_period_s(norm, fs, 2 * MIN_STEP_S, 2 * MAX_STEP_S)
+    norm = bandpass(np.linalg.norm(acc, axis=1), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+    stride = _step_period_s(norm, fs, s, per=2.0)
     stride = np.where(np.isfinite(stride), stride, 1.0)
     if signals.gyr_dps is None:
-        peaks, _ = find_peaks(lowpass(jerk, 10.0, fs), distance=max(1, int(2 * MIN_STEP_S * fs)))
-        peaks = peaks[moving[peaks]].astype(np.int64)
-        peaks = _spaced(peaks, jerk[peaks], 0.6 * stride[peaks] * fs)
-        peaks = np.asarray([_local_max(jerk, int(p), int(IMPACT_RISE_S * fs)) for p in peaks], dtype=np.int64)
-        ic = _impact_onset(jerk, peaks, int(IMPACT_RISE_S * fs))
-        return Contacts(ic_idx=ic, to_idx=np.full(ic.size, -1, np.int64), side=_sides(signals, ic.size))
+        return _limb_acc_only(signals, jerk, moving, stride, s)
 
-    rate = stance_score(acc, signals.gyr_dps, fs)
+    rate = stance_score(acc, signals.gyr_dps, fs, s)
+    quiet = _quiet_points(rate, moving, stride, fs, s)
+    if quiet.size == 0:
+        return Contacts.empty()
+    n = acc.shape[0]
+    # the landing precedes the start of the rest that holds the quiet point (standing may follow it)
+    rest = rate < s.rest_level_score
+    starts = np.flatnonzero(rest & ~np.concatenate([[False], rest[:-1]]))
+    run_start = np.maximum.accumulate(np.bincount(starts, weights=starts, minlength=n).astype(np.int64))
+    quiet_end = np.where(rest[quiet], run_start[quiet], quiet)
+    back = np.maximum((s.landing_window_strides * stride[quiet] * fs).astype(np.int64), 2)
+    width = int(back.max()) + 1
+    offs = np.arange(width)
+    lo = np.minimum(quiet - back, quiet_end - 2 * round(s.rest_window_s * fs))
+    idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
+    ic = _limb_landings(signals, signals.gyr_dps, jerk, quiet, idx, s)
+    ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
+
+    to = _limb_toe_offs(signals.gyr_dps[:, 1], quiet, back, fs, signals.placement == "shank", s)
+    order = np.argsort(ic, kind="stable")
+    ic, to, quiet = ic[order], to[order], quiet[order]
+    keep = np.concatenate([[True], np.diff(ic) > int(2 * s.min_step_s * fs)]) & (ic >= 0)
+    ic, to, quiet = ic[keep], to[keep], quiet[keep]
+    keep = _one_stance_per_swing(ic, to, rate[quiet])
+    ic, to = ic[keep], to[keep]
+    return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
+
+
+def _limb_acc_only(
+    signals: BodySignals,
+    jerk: NDArray[np.float64],
+    moving: NDArray[np.bool_],
+    stride: NDArray[np.float64],
+    s: ContactsSettings,
+) -> Contacts:
+    """Foot/shank without gyroscope: IC = onset of the largest jerk per stride, TO unknown."""
+    fs = signals.fs_hz
+    peaks, _ = find_peaks(lowpass(jerk, 10.0, fs), distance=max(1, int(2 * s.min_step_s * fs)))
+    peaks = peaks[moving[peaks]].astype(np.int64)
+    peaks = _spaced(peaks, jerk[peaks], s.min_peak_spacing_periods * stride[peaks] * fs)
+    rise = int(s.impact_rise_s * fs)
+    peaks = np.asarray([_local_max(jerk, int(p), rise) for p in peaks], dtype=np.int64)
+    ic = _impact_onset(jerk, peaks, rise, s)
+    return Contacts(ic_idx=ic, to_idx=np.full(ic.size, -1, np.int64), side=_sides(signals, ic.size))
+
+
+def _quiet_points(
+    rate: NDArray[np.float64],
+    moving: NDArray[np.bool_],
+    stride: NDArray[np.float64],
+    fs: float,
+    s: ContactsSettings,
+) -> NDArray[np.int64]:
+    """Mid-stance sample of each stride: the prominent minima of the rest score ``rate`` (one per
+    ``min_peak_spacing_periods`` strides) with movement in the ``landing_window_strides`` before them."""
     # the recording may end (or start) standing on a stance: pad so that its rest still is a minimum
     padded = np.empty(rate.size + 2)
     np.negative(rate, out=padded[1:-1])
     padded[0] = padded[-1] = -rate.max()
-    quiet, _ = find_peaks(padded, distance=max(1, int(2 * MIN_STEP_S * fs)), prominence=MIN_STANCE_PROMINENCE)
+    quiet, _ = find_peaks(padded, distance=max(1, int(2 * s.min_step_s * fs)), prominence=s.min_stance_prominence_score)
     quiet = quiet - 1
     del padded
     # a stance on which the wearer stops and stands is still, but the stride landing on it moved
     moved = np.zeros(moving.size + 1, dtype=np.int32)
     np.cumsum(moving, out=moved[1:])
-    reach = (0.45 * stride[quiet] * fs).astype(np.int64)
+    reach = (s.landing_window_strides * stride[quiet] * fs).astype(np.int64)
     quiet = quiet[moved[quiet + 1] - moved[np.maximum(quiet - reach, 0)] > 0].astype(np.int64)
     del moved
-    quiet = _spaced(quiet, -rate[quiet], 0.6 * stride[quiet] * fs)
-    if quiet.size == 0:
-        return Contacts.empty()
-    n = acc.shape[0]
-    # the landing precedes the start of the rest that holds the quiet point (standing may follow it)
-    rest = rate < REST_LEVEL
-    starts = np.flatnonzero(rest & ~np.concatenate([[False], rest[:-1]]))
-    run_start = np.maximum.accumulate(np.bincount(starts, weights=starts, minlength=n).astype(np.int64))
-    quiet_end = np.where(rest[quiet], run_start[quiet], quiet)
-    back = np.maximum((0.45 * stride[quiet] * fs).astype(np.int64), 2)
-    width = int(back.max()) + 1
-    offs = np.arange(width)
-    lo = np.minimum(quiet - back, quiet_end - 2 * round(REST_WINDOW_S * fs))
-    idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
-    ic = _limb_landings(signals, signals.gyr_dps, jerk, quiet, idx)
-    ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
-
-    to = _limb_toe_offs(signals.gyr_dps[:, 1], quiet, back, fs, opposite=signals.placement == "shank")
-    order = np.argsort(ic, kind="stable")
-    ic, to, quiet = ic[order], to[order], quiet[order]
-    keep = np.concatenate([[True], np.diff(ic) > int(2 * MIN_STEP_S * fs)]) & (ic >= 0)
-    ic, to, quiet = ic[keep], to[keep], quiet[keep]
-    keep = _one_stance_per_swing(ic, to, rate[quiet])
-    ic, to = ic[keep], to[keep]
-    return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
+    return _spaced(quiet, -rate[quiet], s.min_peak_spacing_periods * stride[quiet] * fs)
 
 
 def _one_stance_per_swing(
@@ -284,6 +280,7 @@ def _limb_landings(
     jerk: NDArray[np.float64],
     quiet: NDArray[np.int64],
     idx: NDArray[np.int64],
+    s: ContactsSettings,
 ) -> NDArray[np.int64]:
     """Initial contact (sample index) of the landing in each search window ``idx`` (rows: stances).
 
@@ -291,38 +288,43 @@ def _limb_landings(
     acceleration is used, not the vector norm: late-swing horizontal braking (leg retraction,
     several g in the air) must not be taken for the landing. Foot: the vertical velocity between
     the zero-velocity rests (world_vertical_motion) tells how the foot meets the ground. A foot
-    falling faster than FALL_SPEED_MS (running) is stopped by the ground: the landing is the largest
+    falling faster than ``fall_speed_ms`` (running) is stopped by the ground: the landing is the largest
     upward acceleration up to where the descent ends (the foot last moves down faster than
-    DESCENT_SPEED_MS), no more than LANDING_SEARCH_S before that, its onset from the vertical jerk.
+    ``descent_speed_ms``), no more than ``landing_search_s`` before that, its onset from the vertical jerk.
     A foot lowered slowly (walking) has no such peak; its landing is the sharpest jerk of the window.
     Shank (no zero-velocity rest, so no velocity): the sharpest vertical jerk.
     """
     fs = signals.fs_hz
     acc = signals.acc_ms2
-    n, rise, rows = acc.shape[0], int(IMPACT_RISE_S * fs), np.arange(quiet.size)
+    n, rise, rows = acc.shape[0], int(s.impact_rise_s * fs), np.arange(quiet.size)
     foot = signals.placement == "foot"
     up, vel = world_vertical_motion(acc, gyr_dps, fs, quiet, with_velocity=foot)
-    up = lowpass(up, IMPACT_CUTOFF_HZ, fs)
+    up = lowpass(up, s.impact_cutoff_hz, fs)
     vjerk = np.abs(np.gradient(up)) * fs
     if vel is None:
-        return _impact_onset(vjerk, idx[rows, np.argmax(vjerk[idx], axis=1)], rise)
+        return _impact_onset(vjerk, idx[rows, np.argmax(vjerk[idx], axis=1)], rise, s)
     width = idx.shape[1]
     offs = np.arange(width)
     v = np.where(np.isfinite(vel[idx]), vel[idx], 0.0)
-    descending: NDArray[np.bool_] = np.asarray(v < -DESCENT_SPEED_MS)
+    descending: NDArray[np.bool_] = np.asarray(v < -s.descent_speed_ms)
     has: NDArray[np.bool_] = np.asarray(descending.any(axis=1))
     arrest = np.where(has, width - np.argmax(descending[:, ::-1], axis=1), width - 1)
-    early = (offs[None, :] < (arrest - round(LANDING_SEARCH_S * fs))[:, None]) & has[:, None]
+    early = (offs[None, :] < (arrest - round(s.landing_search_s * fs))[:, None]) & has[:, None]
     outside = early | (offs[None, :] > arrest[:, None])
     stop_at = idx[rows, np.argmax(np.where(outside, -np.inf, up[idx]), axis=1)]
     before = np.clip(stop_at[:, None] + np.arange(-rise, 1)[None, :], 0, n - 1)
-    ic_fall = _impact_onset(vjerk, before[rows, np.argmax(vjerk[before], axis=1)], rise)
-    ic_lowered = _impact_onset(jerk, idx[rows, np.argmax(jerk[idx], axis=1)], rise)
-    return np.where(v.min(axis=1) < -FALL_SPEED_MS, ic_fall, ic_lowered).astype(np.int64)
+    ic_fall = _impact_onset(vjerk, before[rows, np.argmax(vjerk[before], axis=1)], rise, s)
+    ic_lowered = _impact_onset(jerk, idx[rows, np.argmax(jerk[idx], axis=1)], rise, s)
+    return np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
 
 
 def _limb_toe_offs(
-    gyr_y_dps: NDArray[np.float64], quiet: NDArray[np.int64], back: NDArray[np.int64], fs: float, opposite: bool
+    gyr_y_dps: NDArray[np.float64],
+    quiet: NDArray[np.int64],
+    back: NDArray[np.int64],
+    fs: float,
+    opposite: bool,
+    s: ContactsSettings,
 ) -> NDArray[np.int64]:
     """Toe-off after each mid-stance (sample index, -1 if none) from the sagittal rate (deg/s).
 
@@ -341,7 +343,7 @@ def _limb_toe_offs(
     swing_max = seg.max(axis=1)
     is_peak = np.zeros_like(seg, dtype=bool)
     is_peak[:, 1:-1] = (seg[:, 1:-1] >= seg[:, :-2]) & (seg[:, 1:-1] > seg[:, 2:])
-    strong = is_peak & (seg >= TOE_OFF_PEAK_FRACTION * swing_max[:, None])
+    strong = is_peak & (seg >= s.toe_off_peak_fraction * swing_max[:, None])
     first = np.argmax(strong, axis=1)
     found = strong.any(axis=1) & (swing_max > 50.0)
     if opposite:
@@ -350,7 +352,7 @@ def _limb_toe_offs(
         sign = np.sign(signed[rows, top])
         against = np.where(offs[None, :] < top[:, None], -sign[:, None] * signed, -np.inf)
         k = np.argmax(against, axis=1)
-        has = against[rows, k] > TOE_OFF_MIN_RATE_DPS
+        has = against[rows, k] > s.toe_off_min_rate_dps
         first = np.where(has, k, first)
     return np.where(found, quiet + first, -1).astype(np.int64)
 
@@ -396,9 +398,14 @@ def world_vertical_motion(
     return up, vel
 
 
-def stance_score(acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64], fs: float) -> NDArray[np.float64]:
-    """(n,) dimensionless distance from rest: the largest |(|a| - g)| / STILL_ACC_MS2 + |w| / STILL_RATE_DPS
-    within REST_WINDOW_S around each sample.
+def stance_score(
+    acc_ms2: NDArray[np.float64],
+    gyr_dps: NDArray[np.float64],
+    fs: float,
+    settings: ContactsSettings = ContactsSettings(),
+) -> NDArray[np.float64]:
+    """(n,) dimensionless distance from rest: the largest |(|a| - g)| / ``rest_acc_scale_ms2`` +
+    |w| / ``rest_rate_scale_dps`` within ``rest_window_s`` around each sample.
 
     A foot in mid-stance is still (only gravity in the accelerometer, no rotation: the zero-velocity
     conditions of Skog et al. 2010); a shank rotates over the fixed ankle, so its accelerometer near
@@ -407,17 +414,19 @@ def stance_score(acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64], fs:
     the segment rotates then, which the second term catches. Taking the largest value over a short
     window asks for the whole window to be quiet, so a momentary coincidence does not count.
     """
-    acc_dev = np.abs(np.linalg.norm(acc_ms2, axis=1) - STANDARD_GRAVITY_MS2) / STILL_ACC_MS2
-    rate = np.linalg.norm(gyr_dps, axis=1) / STILL_RATE_DPS
-    size = max(1, round(REST_WINDOW_S * fs))
+    acc_dev = np.abs(np.linalg.norm(acc_ms2, axis=1) - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
+    rate = np.linalg.norm(gyr_dps, axis=1) / settings.rest_rate_scale_dps
+    size = max(1, round(settings.rest_window_s * fs))
     return np.asarray(maximum_filter1d(acc_dev + rate, size=size, mode="nearest"), dtype=np.float64)
 
 
-def _impact_onset(jerk: NDArray[np.float64], peak: NDArray[np.int64], rise: int) -> NDArray[np.int64]:
+def _impact_onset(
+    jerk: NDArray[np.float64], peak: NDArray[np.int64], rise: int, settings: ContactsSettings = ContactsSettings()
+) -> NDArray[np.int64]:
     """Start of the jerk burst that ends in each peak, at most ``rise`` samples before it.
 
-    Walking back from the peak, the burst starts after the last sample below IMPACT_ONSET_FRACTION of
-    the peak, or at a trough below IMPACT_DIP_FRACTION of it: a late-swing deceleration just before
+    Walking back from the peak, the burst starts after the last sample below ``impact_onset_fraction`` of
+    the peak, or at a trough below ``impact_dip_fraction`` of it: a late-swing deceleration just before
     landing is a separate burst, not part of the impact. Without either, the impact rose for the whole
     ``rise`` (onset ``rise`` before the peak) if the swing was quiet before that; if it was not, the
     landing ends a sustained deceleration without a transient of its own (a gentle toe landing) and
@@ -426,17 +435,17 @@ def _impact_onset(jerk: NDArray[np.float64], peak: NDArray[np.int64], rise: int)
     offs = np.arange(-rise, 1)
     idx = np.clip(peak[:, None] + offs[None, :], 0, jerk.size - 1)
     seg = jerk[idx]
-    below = seg < IMPACT_ONSET_FRACTION * jerk[peak][:, None]
+    below = seg < settings.impact_onset_fraction * jerk[peak][:, None]
     dip = np.zeros_like(below)  # a clear trough between two bursts
     dip[:, 1:-1] = (seg[:, 1:-1] <= seg[:, :-2]) & (seg[:, 1:-1] < seg[:, 2:])
-    dip &= seg < IMPACT_DIP_FRACTION * jerk[peak][:, None]
+    dip &= seg < settings.impact_dip_fraction * jerk[peak][:, None]
     stop = below | dip
     last = rise - np.argmax(stop[:, ::-1], axis=1)  # last stop before the peak
     # no stop within the rise: a long impact rising from a quiet swing starts about ``rise`` before
     # its peak; with no quiet in the ``rise`` before that either, there is no impact onset to find
     # (a gentle landing ending a sustained deceleration): the contact is where it ends, the peak
     early = np.clip(peak[:, None] - rise + np.arange(-rise, 0)[None, :], 0, jerk.size - 1)
-    quiet_before = (jerk[early] < IMPACT_ONSET_FRACTION * jerk[peak][:, None]).any(axis=1)
+    quiet_before = (jerk[early] < settings.impact_onset_fraction * jerk[peak][:, None]).any(axis=1)
     onset = np.where(stop.any(axis=1), last + below[np.arange(peak.size), last], np.where(quiet_before, 0, rise))
     return np.asarray(idx[np.arange(peak.size), np.clip(onset, 0, rise)], dtype=np.int64)
 
@@ -459,13 +468,13 @@ def _local_max(x: NDArray[np.float64], i: int, half: int) -> int:
 # ------------------------------------------------------------------------------------ wrist, other
 
 
-def _cadence_only(signals: BodySignals) -> Contacts:
+def _cadence_only(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Contacts:
     fs = signals.fs_hz
-    moving = _moving(signals)
-    step = bandpass(in_g(np.linalg.norm(signals.acc_ms2, axis=1)), 0.3, STEP_BAND_HIGH_HZ, fs)
-    period = local_period_s(step, fs, MIN_STEP_S, MAX_STEP_S)
+    moving = _moving(signals, still)
+    step = bandpass(in_g(np.linalg.norm(signals.acc_ms2, axis=1)), s.step_band_low_hz, s.step_band_high_hz, fs)
+    period = _step_period_s(step, fs, s)
     period = np.where(np.isfinite(period), period, 0.5)
-    peaks, _ = find_peaks(step, distance=max(1, int(MIN_STEP_S * fs)), prominence=MIN_STEP_PROMINENCE_G)
+    peaks, _ = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]].astype(np.int64)
-    peaks = _spaced(peaks, step[peaks], 0.6 * period[peaks] * fs)
+    peaks = _spaced(peaks, step[peaks], s.min_peak_spacing_periods * period[peaks] * fs)
     return Contacts(ic_idx=peaks, to_idx=np.full(peaks.size, -1, np.int64), side=_sides(signals, peaks.size))

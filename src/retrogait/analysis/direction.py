@@ -7,7 +7,8 @@ along the step sequence by a two-state hidden Markov model (direction rarely cha
 steps; it may change freely across a pause), whose posterior is the confidence. See
 docs/direction_footstrike.md for the physics, scales and validation.
 
-Cues (log-odds = value / scale, each clipped to +-MAX_CUE_LOG_ODDS):
+Cues (log-odds = value / scale, each clipped to +-``max_cue_log_odds``; every scale, cap and window is a
+field of :class:`~retrogait.analysis.settings.DirectionSettings`):
 
 =========================  ==========================  ===============================  ========
 cue                        placements                  forward                          scale
@@ -27,10 +28,10 @@ braking_contrast_ms2       lower back (no toe-offs)    negative (first half of t
                                                        step brakes, second propels)
 landing_asymmetry          lower back, running         negative (hard landing, soft     0.15
                            (frame-free)                take-off; capped at 1 per step)
-pitch_asymmetry_log_ratio  foot, shank (gyro; facing)  positive in both directions:     see
-                                                       anatomy, decides the facing      ANATOMY_FACING
+pitch_asymmetry_log_ratio  foot, shank (gyro; facing)  positive in both directions:     anatomy_
+                                                       anatomy, decides the facing      scale_...
 strike_consistency         foot (gyro; facing)         positive in both directions:     capped sum
-                                                       sharp landings have toes up      (STRIKE_...)
+                                                       sharp landings have toes up      (strike_...)
 =========================  ==========================  ===============================  ========
 """
 
@@ -43,6 +44,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.preprocess import still_mask
+from retrogait.analysis.settings import DirectionSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import (
     FloatArray,
@@ -54,7 +56,7 @@ from retrogait.analysis.stepwindows import (
     window_mean,
     window_sum,
 )
-from retrogait.analysis.transient import impact_transient_width_ms
+from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.zupt import (
     contact_to_rest_rotation_deg,
     moving_average,
@@ -64,73 +66,51 @@ from retrogait.analysis.zupt import (
     stride_rotation_moment_deg,
 )
 
-#: Below this confidence a step's direction is reported as "unknown" (0.5 = coin toss).
-UNKNOWN_BELOW_CONFIDENCE = 0.7
-#: No single cue may claim more than this log-odds for one step (odds 400:1).
-MAX_CUE_LOG_ODDS = 6.0
-#: Frame-free cues are weak and correlated with foot strike: each step claims at most this.
-MAX_FRAME_FREE_LOG_ODDS = 1.0
-#: Anatomical facing evidence: (ln-ratio per unit log-odds, cap) of the median pitch asymmetry.
-#: Shank: the knee flexes one way, firm. Foot: forward gait firm, backward walking less certain.
-ANATOMY_FACING = {"shank": (0.1, 4.0), "foot": (0.25, 2.2)}
-#: Foot facing from strike consistency: transients narrower than this (ms) are heel landings;
-#: the summed evidence is capped (systematic, like the anatomy).
-STRIKE_SHARP_MS = 16.0
-STRIKE_FACING_CAP = 3.0
-#: The facing decision never claims more than this log-odds (p = 0.982).
-MAX_FACING_LOG_ODDS = 4.0
-#: Probability that the direction changes between two consecutive contacts of one bout.
-SWITCH_PROBABILITY = 0.01
-#: A pause longer than this between contacts (s), or than PAUSE_INTERVALS times the median
-#: interval, makes the next direction independent.
-PAUSE_S = 2.0
-PAUSE_INTERVALS = 3.0
-#: Standing still for STANDING_S (s) between two contacts -- std of |acc| below STANDING_STD_MS2
-#: (m/s^2): sensor noise and postural sway, below a slow walker's trunk (0.1-0.4 m/s^2) -- is where a
-#: wearer turns round: the direction changes there with STANDING_SWITCH_PROBABILITY (within gait a
-#: turn between two steps stays at SWITCH_PROBABILITY).
-STANDING_S = 0.3
-STANDING_STD_MS2 = 0.04
-STANDING_SWITCH_PROBABILITY = 0.05
-#: Running braking window: this fraction of the median contact time after initial contact.
-EARLY_STANCE_FRACTION = 0.3
-#: Same-leg strides longer than this (s) are pauses, not strides.
-MAX_STRIDE_S = 2.5
-
 DIRECTION_COLUMNS = ("direction", "direction_confidence")
 
 
-def step_directions(signals: BodySignals, contacts: Contacts) -> pd.DataFrame:
+def step_directions(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: DirectionSettings | None = None,
+    *,
+    cues: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Direction per contact: columns ``direction`` (forward|backward|unknown) and
     ``direction_confidence`` (0..1, the posterior probability of the reported direction; 0.5 when
-    there is no evidence). One row per contact, in the order of ``contacts``."""
+    there is no evidence). One row per contact, in the order of ``contacts``. ``cues``
+    (:func:`direction_cues`) are computed here unless given; settings default to the placement's preset."""
+    settings = settings or preset(signals.placement).direction
     m = len(contacts)
     if m == 0:
         return pd.DataFrame(
             {"direction": pd.Series([], dtype=object), "direction_confidence": pd.Series([], dtype=float)}
         )
-    cues = direction_cues(signals, contacts)
-    separated = standing_between(signals, contacts)
-    p_forward = forward_probability(
-        cues, contacts, signals.t_s, signals.anterior_sign_known, signals.placement, separated
-    )
+    if cues is None:
+        cues = direction_cues(signals, contacts, settings)
+    separated = standing_between(signals, contacts, settings)
+    p_forward = forward_probability(cues, contacts, signals.t_s, signals.anterior_sign_known, settings, separated)
     confidence = np.maximum(p_forward, 1.0 - p_forward)
     label = np.where(p_forward >= 0.5, "forward", "backward")
-    label = np.where(confidence < UNKNOWN_BELOW_CONFIDENCE, "unknown", label)
+    label = np.where(confidence < settings.unknown_below_confidence, "unknown", label)
     return pd.DataFrame({"direction": label.astype(object), "direction_confidence": confidence})
 
 
-def standing_between(signals: BodySignals, contacts: Contacts, standing_s: float = STANDING_S) -> NDArray[np.bool_]:
-    """(m - 1,) True where the wearer stood still for ``standing_s`` (s) between two consecutive contacts.
+def standing_between(
+    signals: BodySignals, contacts: Contacts, settings: DirectionSettings | None = None
+) -> NDArray[np.bool_]:
+    """(m - 1,) True where the wearer stood still for ``standing_s`` (s; std of |acc| below
+    ``standing_std_ms2``) between two consecutive contacts.
 
     A step borrows its direction from its neighbours through the Markov chain. Within gait a turn
     is rare between any two steps; standing is where a wearer turns round. So the landing a runner
     stops on belongs to the bout it ends, the first landing after standing to the bout it starts,
     and a direction change between two bouts is placed at the standing, not inside a stride."""
+    settings = settings or preset(signals.placement).direction
     ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
     if ic.size < 2:
         return np.zeros(max(ic.size - 1, 0), dtype=bool)
-    still = still_mask(signals.acc_ms2, signals.fs_hz, standing_s, STANDING_STD_MS2) & ~signals.gap
+    still = still_mask(signals.acc_ms2, signals.fs_hz, settings.standing_s, settings.standing_std_ms2) & ~signals.gap
     count = np.concatenate([[0], np.cumsum(still)])
     return np.asarray(count[ic[1:]] - count[ic[:-1]] > 0)
 
@@ -138,65 +118,28 @@ def standing_between(signals: BodySignals, contacts: Contacts, standing_s: float
 # --------------------------------------------------------------------------------------------- cues
 
 
-def direction_cues(signals: BodySignals, contacts: Contacts) -> pd.DataFrame:
+def direction_cues(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: DirectionSettings | None = None,
+    transients: LandingTransients | None = None,
+) -> pd.DataFrame:
     """Every direction cue that the placement and sensors allow, one row per contact (NaN where
     a cue cannot be measured), plus the summed evidence columns ``x_log_odds`` (cues that read the
-    anterior axis) and ``free_log_odds`` (frame-free cues), both positive for forward."""
-    m = len(contacts)
-    ic = contacts.ic_idx.astype(np.int64)
-    to = contacts.to_idx.astype(np.int64)
-    fs = signals.fs_hz
-    single_leg = signals.placement in ("foot", "shank")
-    prev = previous_same_side(contacts.side, single_leg)
-    nxt = next_same_side(contacts.side, single_leg)
-    stride = _stride_samples(ic, prev, nxt, fs)
-    has_to = (to > ic) & (to - ic < 0.9 * np.where(np.isfinite(stride), stride, np.inf))
+    anterior axis) and ``free_log_odds`` (frame-free cues), both positive for forward.
 
+    ``transients`` (the landings' impact transients, foot strike consistency) are measured here unless
+    given; settings default to the placement's preset."""
+    settings = settings or preset(signals.placement).direction
+    m = len(contacts)
     cues: dict[str, FloatArray] = {}
     evidence_x: list[FloatArray] = []
     evidence_free: list[FloatArray] = []
     if signals.placement in ("foot", "shank"):
-        if signals.gyr_dps is not None:
-            # rest to rest: event-free, so an imprecise contact or toe-off time cannot flip a cue
-            rest = rest_indices(signals.acc_ms2, signals.gyr_dps, fs, ic)
-            pause = _after_pause(ic, prev, nxt)
-            window = _stride_window(ic, prev, nxt, pause)
-            if signals.placement == "shank":
-                cues["swing_peak_log_ratio"] = _swing_peak_log_ratio(signals, *window)
-                evidence_x.append(_log_odds(cues["swing_peak_log_ratio"], 0.15))
-            else:
-                moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, MAX_STRIDE_S)
-                cues["rotation_moment_deg"] = _into_or_next(_into(moment, prev), pause, nxt)
-                evidence_x.append(_log_odds(cues["rotation_moment_deg"], 3.0))
-                dx, _ = stride_displacement_m(signals.acc_ms2, signals.gyr_dps, fs, rest, MAX_STRIDE_S)
-                cues["stride_dx_m"] = _into_or_next(_into(dx, prev), pause, nxt)
-                evidence_x.append(_log_odds(cues["stride_dx_m"], 0.10))
-            if signals.placement == "foot":
-                cues["pitch_asymmetry_log_ratio"] = _pitch_asymmetry_per_contact(signals, rest, prev)
-                cues["strike_consistency"] = _strike_consistency(signals, contacts)
-            else:
-                cues["pitch_asymmetry_log_ratio"] = _shank_pitch_asymmetry(signals, *window)
-        elif signals.placement == "foot":
-            impulse = _landing_impulse(signals, ic, rest_indices(signals.acc_ms2, None, fs, ic))
-            cues["landing_impulse_ms"] = impulse
-            evidence_x.append(_log_odds(-impulse, 0.25))
-        # a shank without gyroscope has no direction cue that survives its unknown tilt (see docs)
+        transients = transients or LandingTransients(signals, contacts)
+        _limb_cues(signals, contacts, settings, transients, cues, evidence_x)
     elif signals.placement == "lower_back":
-        walking = np.ones(m, dtype=bool)
-        if _running_contacts(ic, to, has_to):
-            # a contact whose toe-off could not be found in a running session (typically cut by the
-            # recording's start or end) has no trustworthy initial contact either: no evidence
-            early = _early_stance_braking(signals, ic, has_to, to)
-            cues["early_stance_ax_ms2"] = np.where(has_to, early, np.nan)
-            evidence_x.append(_log_odds(-cues["early_stance_ax_ms2"], 1.0))
-            # the landing/take-off asymmetry is a running result (Cavagna et al. 2011)
-            cues["landing_asymmetry"] = _landing_asymmetry(signals, ic, to, has_to)
-            evidence_free.append(_log_odds(-cues["landing_asymmetry"], 0.15, MAX_FRAME_FREE_LOG_ODDS))
-            walking = walking_stretch(has_to)
-        if walking.any():  # walking, or the walking stretches of a session that also runs
-            cues["braking_contrast_ms2"] = np.where(walking, _braking_contrast(signals, ic), np.nan)
-            evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], 1.0))
-
+        _trunk_cues(signals, contacts, settings, cues, evidence_x, evidence_free)
     if signals.anterior_source == "none":  # no horizontal axis was found: x cues are noise
         evidence_x = []
     out = pd.DataFrame(cues, index=pd.RangeIndex(m))
@@ -205,21 +148,92 @@ def direction_cues(signals: BodySignals, contacts: Contacts) -> pd.DataFrame:
     return out
 
 
-def _stride_samples(ic: IntArray, prev: IntArray, nxt: IntArray, fs: float) -> FloatArray:
+def _limb_cues(
+    signals: BodySignals,
+    contacts: Contacts,
+    s: DirectionSettings,
+    transients: LandingTransients,
+    cues: dict[str, FloatArray],
+    evidence_x: list[FloatArray],
+) -> None:
+    """Foot and shank cues (into ``cues``) and their axis-reading evidence (into ``evidence_x``)."""
+    ic = contacts.ic_idx.astype(np.int64)
+    fs = signals.fs_hz
+    prev = previous_same_side(contacts.side, True)
+    nxt = next_same_side(contacts.side, True)
+    if signals.gyr_dps is None:
+        if signals.placement == "foot":
+            impulse = _landing_impulse(signals, ic, rest_indices(signals.acc_ms2, None, fs, ic))
+            cues["landing_impulse_ms"] = impulse
+            evidence_x.append(_log_odds(-impulse, s.landing_impulse_scale_ms, s.max_cue_log_odds))
+        return  # a shank without gyroscope has no direction cue that survives its unknown tilt (see docs)
+    # rest to rest: event-free, so an imprecise contact or toe-off time cannot flip a cue
+    rest = rest_indices(signals.acc_ms2, signals.gyr_dps, fs, ic)
+    pause = _after_pause(ic, prev, nxt, s.pause_stride_ratio)
+    window = _stride_window(ic, prev, nxt, pause)
+    if signals.placement == "shank":
+        cues["swing_peak_log_ratio"] = _swing_peak_log_ratio(signals, *window, s)
+        evidence_x.append(_log_odds(cues["swing_peak_log_ratio"], s.swing_peak_scale_log_ratio, s.max_cue_log_odds))
+        cues["pitch_asymmetry_log_ratio"] = _shank_pitch_asymmetry(signals, *window, s)
+        return
+    moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
+    cues["rotation_moment_deg"] = _into_or_next(_into(moment, prev), pause, nxt)
+    evidence_x.append(_log_odds(cues["rotation_moment_deg"], s.rotation_moment_scale_deg, s.max_cue_log_odds))
+    dx, _ = stride_displacement_m(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
+    cues["stride_dx_m"] = _into_or_next(_into(dx, prev), pause, nxt)
+    evidence_x.append(_log_odds(cues["stride_dx_m"], s.stride_dx_scale_m, s.max_cue_log_odds))
+    cues["pitch_asymmetry_log_ratio"] = _pitch_asymmetry_per_contact(signals, rest, prev, s)
+    cues["strike_consistency"] = _strike_consistency(signals, contacts, s, transients.width_ms)
+
+
+def _trunk_cues(
+    signals: BodySignals,
+    contacts: Contacts,
+    s: DirectionSettings,
+    cues: dict[str, FloatArray],
+    evidence_x: list[FloatArray],
+    evidence_free: list[FloatArray],
+) -> None:
+    """Lower-back cues (into ``cues``) and their evidence (axis-reading and frame-free)."""
+    ic = contacts.ic_idx.astype(np.int64)
+    to = contacts.to_idx.astype(np.int64)
+    prev = previous_same_side(contacts.side, False)
+    nxt = next_same_side(contacts.side, False)
+    stride = _stride_samples(ic, prev, nxt, signals.fs_hz, s.max_stride_s)
+    has_to = (to > ic) & (to - ic < 0.9 * np.where(np.isfinite(stride), stride, np.inf))
+    walking = np.ones(ic.shape[0], dtype=bool)
+    if _running_contacts(ic, to, has_to):
+        # a contact whose toe-off could not be found in a running session (typically cut by the
+        # recording's start or end) has no trustworthy initial contact either: no evidence
+        early = _early_stance_braking(signals, ic, has_to, to, s)
+        cues["early_stance_ax_ms2"] = np.where(has_to, early, np.nan)
+        evidence_x.append(_log_odds(-cues["early_stance_ax_ms2"], s.early_stance_scale_ms2, s.max_cue_log_odds))
+        # the landing/take-off asymmetry is a running result (Cavagna et al. 2011)
+        cues["landing_asymmetry"] = _landing_asymmetry(signals, ic, to, has_to, s)
+        evidence_free.append(
+            _log_odds(-cues["landing_asymmetry"], s.landing_asymmetry_scale_fraction, s.max_frame_free_log_odds)
+        )
+        walking = walking_stretch(has_to)
+    if walking.any():  # walking, or the walking stretches of a session that also runs
+        cues["braking_contrast_ms2"] = np.where(walking, _braking_contrast(signals, ic, s), np.nan)
+        evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], s.braking_contrast_scale_ms2, s.max_cue_log_odds))
+
+
+def _stride_samples(ic: IntArray, prev: IntArray, nxt: IntArray, fs: float, max_stride_s: float) -> FloatArray:
     """Same-leg stride length (samples) around each contact: to the previous same-leg contact,
-    else to the next one; NaN when neither exists or it is longer than MAX_STRIDE_S."""
+    else to the next one; NaN when neither exists or it is longer than ``max_stride_s``."""
     before = np.where(prev >= 0, ic - ic[np.maximum(prev, 0)], -1).astype(np.float64)
     after = np.where(nxt >= 0, ic[np.maximum(nxt, 0)] - ic, -1).astype(np.float64)
     stride = np.where(before > 0, before, after)
-    return np.where((stride > 0) & (stride <= MAX_STRIDE_S * fs), stride, np.nan)
+    return np.where((stride > 0) & (stride <= max_stride_s * fs), stride, np.nan)
 
 
-def _after_pause(ic: IntArray, prev: IntArray, nxt: IntArray) -> NDArray[np.bool_]:
+def _after_pause(ic: IntArray, prev: IntArray, nxt: IntArray, ratio: float) -> NDArray[np.bool_]:
     """Contacts whose same-leg stride before is a pause or a gait start rather than a stride: more
-    than 1.3 times the stride after (or no stride before at all)."""
+    than ``ratio`` times the stride after (or no stride before at all)."""
     before = np.where(prev >= 0, ic - ic[np.maximum(prev, 0)], np.iinfo(np.int64).max // 4)
     after = np.where(nxt >= 0, ic[np.maximum(nxt, 0)] - ic, -1)
-    return (after > 0) & (before > 1.3 * after)
+    return (after > 0) & (before > ratio * after)
 
 
 def _into_or_next(into: FloatArray, after_pause: NDArray[np.bool_], nxt: IntArray) -> FloatArray:
@@ -239,7 +253,7 @@ def _stride_window(ic: IntArray, prev: IntArray, nxt: IntArray, pause: NDArray[n
     return start, stop
 
 
-def _swing_peak_log_ratio(signals: BodySignals, start: IntArray, stop: IntArray) -> FloatArray:
+def _swing_peak_log_ratio(signals: BodySignals, start: IntArray, stop: IntArray, s: DirectionSettings) -> FloatArray:
     """ln(|most negative omega_y| / most positive omega_y) over each contact-to-contact stride of a
     shank (20 ms smoothed). The fastest rotation of the stride is the swing bringing the distal
     end forward in forward gait (omega_y < 0: positive value) and backward in backward gait.
@@ -247,25 +261,26 @@ def _swing_peak_log_ratio(signals: BodySignals, start: IntArray, stop: IntArray)
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
     omega = moving_average(signals.gyr_dps[:, 1], round(0.02 * fs))
-    high = window_max(omega, start, stop, max_len=round(MAX_STRIDE_S * fs))
-    low = -window_max(-omega, start, stop, max_len=round(MAX_STRIDE_S * fs))
-    floor = 20.0  # deg/s: below it there is no swing to speak of
+    high = window_max(omega, start, stop, max_len=round(s.max_stride_s * fs))
+    low = -window_max(-omega, start, stop, max_len=round(s.max_stride_s * fs))
+    floor = s.swing_floor_dps  # below it there is no swing to speak of
     with np.errstate(invalid="ignore"):
         ratio = np.log((np.maximum(-low, 0.0) + floor) / (np.maximum(high, 0.0) + floor))
-    return np.where((stop > start) & (stop - start <= MAX_STRIDE_S * fs), ratio, np.nan)
+    return np.where((stop > start) & (stop - start <= s.max_stride_s * fs), ratio, np.nan)
 
 
-def _shank_pitch_asymmetry(signals: BodySignals, start: IntArray, stop: IntArray) -> FloatArray:
+def _shank_pitch_asymmetry(signals: BodySignals, start: IntArray, stop: IntArray, s: DirectionSettings) -> FloatArray:
     """The shank's pitch range asymmetry over each contact-to-contact stride: the gyro integral,
     made periodic (linear drift removed) and centred on its stride mean, then
-    ln((largest top-forward + 5 deg) / (largest top-back + 5 deg)). The knee flexes one way, so the
-    heel kick tips the shank top-forward further than the swing tips it back, in both directions.
+    ln((largest top-forward + floor) / (largest top-back + floor)), floor = ``pitch_floor_deg``. The knee
+    flexes one way, so the heel kick tips the shank top-forward further than the swing tips it back, in
+    both directions.
     Anchor-free like the swing peak ratio (a shank is never still, so it has no rest to anchor to)."""
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
     cum = np.concatenate([[0.0], np.cumsum(signals.gyr_dps[:, 1]) / fs])
-    stop = np.where(stop - start <= MAX_STRIDE_S * fs, stop, start)
-    vals, mask = window_matrix(cum, start, stop + 1, max_len=round(MAX_STRIDE_S * fs) + 1)
+    stop = np.where(stop - start <= s.max_stride_s * fs, stop, start)
+    vals, mask = window_matrix(cum, start, stop + 1, max_len=round(s.max_stride_s * fs) + 1)
     n_valid = mask.sum(axis=1)
     last = np.take_along_axis(vals, np.maximum(n_valid - 1, 0)[:, None], axis=1)[:, 0]
     frac = np.arange(vals.shape[1])[None, :] / np.maximum(n_valid - 1, 1)[:, None]
@@ -277,20 +292,22 @@ def _shank_pitch_asymmetry(signals: BodySignals, start: IntArray, stop: IntArray
         centred = pitch[ok] - np.nanmean(pitch[ok], axis=1)[:, None]
         high = np.nanmax(centred, axis=1)
         low = np.nanmin(centred, axis=1)
-        out[ok] = np.log((np.maximum(high, 0.0) + 5.0) / (np.maximum(-low, 0.0) + 5.0))
+        out[ok] = np.log((np.maximum(high, 0.0) + s.pitch_floor_deg) / (np.maximum(-low, 0.0) + s.pitch_floor_deg))
     return out
 
 
-def _strike_consistency(signals: BodySignals, contacts: Contacts) -> FloatArray:
+def _strike_consistency(
+    signals: BodySignals, contacts: Contacts, s: DirectionSettings, width_ms: FloatArray
+) -> FloatArray:
     """Facing check for a foot (frame-free in effect): a heel landing is sharp (impact transient
     narrower than ~12 ms), a toe landing soft (wider than ~20 ms), whichever way the foot travels;
     and a heel landing has the toes up. So sharpness x sign of the measured strike angle is
-    positive when the frame's +x is the toes' side. Per contact in [-1, 1]; NaN when unmeasured."""
+    positive when the frame's +x is the toes' side. Per contact in [-1, 1]; NaN when unmeasured.
+    ``width_ms`` (m,): the landings' impact-transient width (transient.LandingTransients)."""
     assert signals.gyr_dps is not None
-    width = impact_transient_width_ms(signals, contacts)
     angle = contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx)
-    heel = np.clip((STRIKE_SHARP_MS - width) / 4.0, -1.0, 1.0)
-    return heel * np.tanh(angle / 5.0)
+    heel = np.clip((s.strike_sharp_ms - width_ms) / s.strike_width_scale_ms, -1.0, 1.0)
+    return heel * np.tanh(angle / s.strike_angle_scale_deg)
 
 
 def _into(pairs: FloatArray, prev: IntArray) -> FloatArray:
@@ -303,8 +320,10 @@ def _into(pairs: FloatArray, prev: IntArray) -> FloatArray:
     return out
 
 
-def _pitch_asymmetry_per_contact(signals: BodySignals, rest: IntArray, prev: IntArray) -> FloatArray:
-    """ln((largest front-down pitch + 5 deg) / (largest front-up pitch + 5 deg)) over the stride
+def _pitch_asymmetry_per_contact(
+    signals: BodySignals, rest: IntArray, prev: IntArray, s: DirectionSettings
+) -> FloatArray:
+    """ln((largest front-down pitch + floor) / (largest front-up pitch + floor)) over the stride
     landing on each contact. Anatomy, not direction: the ankle plantarflexes (toes down, ~60-70 deg
     at push-off) far more than it dorsiflexes (~20-25 deg), and the knee flexes only one way, so the
     shank tips top-forward (heel kick) more than top-back -- in forward and in backward gait alike
@@ -316,10 +335,10 @@ def _pitch_asymmetry_per_contact(signals: BodySignals, rest: IntArray, prev: Int
         signals.gyr_dps,
         signals.fs_hz,
         rest,
-        MAX_STRIDE_S,
+        s.max_stride_s,
         relative_to_rest=signals.placement == "foot",
     )
-    floor = 5.0
+    floor = s.pitch_floor_deg
     with np.errstate(invalid="ignore"):
         ratio = np.log((np.maximum(high, 0.0) + floor) / (np.maximum(-low, 0.0) + floor))
     return _into(ratio, prev)
@@ -342,11 +361,11 @@ def _landing_impulse(signals: BodySignals, ic: IntArray, rest: IntArray) -> Floa
     return np.where((start >= 0) & (stop <= fx.shape[0]), impulse, np.nan)
 
 
-def _trunk_anterior(signals: BodySignals) -> FloatArray:
-    """Anterior acceleration (m/s^2) minus its 2 s mean: over whole strides the mean horizontal
-    acceleration is zero, so what the mean removes is the sensor's tilt (gravity)."""
+def _trunk_anterior(signals: BodySignals, s: DirectionSettings) -> FloatArray:
+    """Anterior acceleration (m/s^2) minus its moving mean over ``tilt_window_s``: over whole strides
+    the mean horizontal acceleration is zero, so what the mean removes is the sensor's tilt (gravity)."""
     ax = signals.acc_ms2[:, 0]
-    return ax - moving_average(ax, round(2.0 * signals.fs_hz))
+    return ax - moving_average(ax, round(s.tilt_window_s * signals.fs_hz))
 
 
 def walking_stretch(has_to: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -367,28 +386,30 @@ def _running_contacts(ic: IntArray, to: IntArray, has_to: NDArray[np.bool_]) -> 
     return bool(np.median(to[has_to] - ic[has_to]) < np.median(np.diff(ic)))
 
 
-def _early_stance_braking(signals: BodySignals, ic: IntArray, has_to: NDArray[np.bool_], to: IntArray) -> FloatArray:
-    """Mean anterior acceleration (m/s^2) over the first EARLY_STANCE_FRACTION of a typical
+def _early_stance_braking(
+    signals: BodySignals, ic: IntArray, has_to: NDArray[np.bool_], to: IntArray, s: DirectionSettings
+) -> FloatArray:
+    """Mean anterior acceleration (m/s^2) over the first ``early_stance_fraction`` of a typical
     contact time after each initial contact: the braking phase of forward running (negative);
     backward running is propelled there (positive). Only the initial contact and the median contact
     time are used, so a late or early toe-off of one step cannot move the window."""
-    ax = _trunk_anterior(signals)
+    ax = _trunk_anterior(signals, s)
     contact = int(np.median(to[has_to] - ic[has_to]))
-    stop = ic + max(round(EARLY_STANCE_FRACTION * contact), 2)
+    stop = ic + max(round(s.early_stance_fraction * contact), 2)
     ok = (ic >= 0) & (stop <= ax.shape[0])
     return np.where(ok, window_mean(ax, ic, stop), np.nan)
 
 
-def _braking_contrast(signals: BodySignals, ic: IntArray) -> FloatArray:
+def _braking_contrast(signals: BodySignals, ic: IntArray, s: DirectionSettings) -> FloatArray:
     """Walking (no toe-off): anterior acceleration averaged over the first half of the step (from
     this contact to the next of either leg) minus the second half. Forward walking brakes from
     contact to mid single support and is propelled after it (negative); backward the reverse."""
     fs = signals.fs_hz
-    ax = _trunk_anterior(signals)
+    ax = _trunk_anterior(signals, s)
     m = ic.shape[0]
     next_any = np.full(m, -1, dtype=np.int64)
     next_any[:-1] = ic[1:]
-    step_ok = (next_any > ic) & (next_any - ic <= 0.5 * MAX_STRIDE_S * fs)
+    step_ok = (next_any > ic) & (next_any - ic <= 0.5 * s.max_stride_s * fs)
     # the last step of a bout: a typical step's length
     typical = int(np.median(next_any[step_ok] - ic[step_ok])) if step_ok.any() else 0
     stop = np.where(step_ok, next_any, ic + typical)
@@ -399,18 +420,20 @@ def _braking_contrast(signals: BodySignals, ic: IntArray) -> FloatArray:
     return np.where(ok, contrast, np.nan)
 
 
-def _vertical_load(signals: BodySignals) -> FloatArray:
-    """Vertical acceleration (m/s^2) minus its 2 s mean: gravity and any calibration offset go,
-    since the mean vertical acceleration over whole strides is zero."""
+def _vertical_load(signals: BodySignals, s: DirectionSettings) -> FloatArray:
+    """Vertical acceleration (m/s^2) minus its moving mean over ``tilt_window_s``: gravity and any
+    calibration offset go, since the mean vertical acceleration over whole strides is zero."""
     z = signals.acc_ms2[:, 2]
-    return z - moving_average(z, round(2.0 * signals.fs_hz))
+    return z - moving_average(z, round(s.tilt_window_s * signals.fs_hz))
 
 
-def _landing_asymmetry(signals: BodySignals, ic: IntArray, to: IntArray, has_to: NDArray[np.bool_]) -> FloatArray:
+def _landing_asymmetry(
+    signals: BodySignals, ic: IntArray, to: IntArray, has_to: NDArray[np.bool_], s: DirectionSettings
+) -> FloatArray:
     """Centroid in time of the vertical load above 1 g within stance, as a fraction of stance,
     minus 0.5. Forward running lands hard and takes off soft (load early, negative); backward
     running lands soft and takes off hard (Cavagna et al. 2011). Needs toe-off; NaN otherwise."""
-    load = np.clip(_vertical_load(signals), 0.0, None)
+    load = np.clip(_vertical_load(signals, s), 0.0, None)
     n = load.shape[0]
     idx = np.arange(n, dtype=np.float64)
     mass = window_sum(load, ic, to)
@@ -422,7 +445,7 @@ def _landing_asymmetry(signals: BodySignals, ic: IntArray, to: IntArray, has_to:
 # ------------------------------------------------------------------------------------ evidence
 
 
-def _log_odds(value: FloatArray, scale: float, cap: float = MAX_CUE_LOG_ODDS) -> FloatArray:
+def _log_odds(value: FloatArray, scale: float, cap: float) -> FloatArray:
     """value / scale clipped to +-cap; NaN stays NaN (no evidence)."""
     return np.clip(value / scale, -cap, cap)
 
@@ -439,7 +462,7 @@ def forward_probability(
     contacts: Contacts,
     t_s: FloatArray,
     anterior_sign_known: bool,
-    placement: str = "lower_back",
+    settings: DirectionSettings = DirectionSettings(),
     separated: NDArray[np.bool_] | None = None,
 ) -> FloatArray:
     """Posterior probability of forward per contact from the summed evidence and the step sequence.
@@ -454,71 +477,84 @@ def forward_probability(
     free = cues["free_log_odds"].to_numpy(dtype=np.float64)
     ic_time = t_s[np.clip(contacts.ic_idx, 0, t_s.shape[0] - 1)]
     if anterior_sign_known:
-        return _sigmoid(smooth_log_odds(x + free, ic_time, separated=separated))
+        return _sigmoid(smooth_log_odds(x + free, ic_time, settings, separated=separated))
     if not np.any(x != 0):  # no axis evidence at all: frame-free cues alone, smoothed
-        return _sigmoid(smooth_log_odds(free, ic_time, separated=separated))
-    relative = _sigmoid(smooth_log_odds(x, ic_time, separated=separated))  # P(moving toward the sensor's +x)
-    p_facing = facing_probability_from_cues(cues, placement)
+        return _sigmoid(smooth_log_odds(free, ic_time, settings, separated=separated))
+    relative = _sigmoid(smooth_log_odds(x, ic_time, settings, separated=separated))  # P(toward the sensor's +x)
+    p_facing = facing_probability_from_cues(cues, settings)
     return p_facing * relative + (1.0 - p_facing) * (1.0 - relative)
 
 
-def facing_probability_from_cues(cues: pd.DataFrame, placement: str = "lower_back") -> float:
+def facing_probability_from_cues(cues: pd.DataFrame, settings: DirectionSettings = DirectionSettings()) -> float:
     """P(the sensor's +x axis is the wearer's anterior) from frame-free evidence.
 
     Two sources, both systematic (so they are capped, not allowed to grow without bound with the
     number of steps): how each step's frame-free evidence agrees with its axis-reading evidence,
     ``sum_i free_i * tanh(x_i)``; and, with a gyroscope on the leg, the anatomical pitch asymmetry
-    (median over strides; the shank's is firm, the foot's less so in backward walking)."""
+    (median over strides; the shank's is firm, the foot's less so in backward walking: the scale and
+    cap of ``settings``, which the shank preset sets firmer)."""
     x = cues["x_log_odds"].to_numpy(dtype=np.float64)
     free = cues["free_log_odds"].to_numpy(dtype=np.float64)
-    facing = float(np.clip(np.sum(free * np.tanh(x)), -MAX_FACING_LOG_ODDS, MAX_FACING_LOG_ODDS))
+    cap = settings.max_facing_log_odds
+    facing = float(np.clip(np.sum(free * np.tanh(x)), -cap, cap))
     if "pitch_asymmetry_log_ratio" in cues:
         ratio = cues["pitch_asymmetry_log_ratio"].to_numpy(dtype=np.float64)
         ratio = ratio[np.isfinite(ratio)]
         if ratio.size:
-            scale, cap = ANATOMY_FACING[placement] if placement in ANATOMY_FACING else ANATOMY_FACING["foot"]
-            facing += float(np.clip(np.median(ratio) / scale, -cap, cap))
+            anatomy_cap = settings.anatomy_cap_log_odds
+            facing += float(np.clip(np.median(ratio) / settings.anatomy_scale_log_ratio, -anatomy_cap, anatomy_cap))
     if "strike_consistency" in cues:
         strike = cues["strike_consistency"].to_numpy(dtype=np.float64)
-        facing += float(np.clip(np.nansum(strike), -STRIKE_FACING_CAP, STRIKE_FACING_CAP))
-    facing = float(np.clip(facing, -MAX_FACING_LOG_ODDS, MAX_FACING_LOG_ODDS))
+        strike_cap = settings.strike_facing_cap_log_odds
+        facing += float(np.clip(np.nansum(strike), -strike_cap, strike_cap))
+    facing = float(np.clip(facing, -cap, cap))
     return float(_sigmoid(np.array([facing]))[0])
 
 
-def facing_probability(signals: BodySignals, contacts: Contacts) -> float:
+def facing_probability(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: DirectionSettings | None = None,
+    *,
+    cues: pd.DataFrame | None = None,
+) -> float:
     """P(the body frame's +x is where the wearer faces): 1 when the anterior sign is known,
-    otherwise decided from frame-free cues over the whole session (0.5 = undecided)."""
+    otherwise decided from frame-free cues over the whole session (0.5 = undecided). ``cues``
+    (:func:`direction_cues`) are computed here unless given; settings default to the placement's preset."""
     if signals.anterior_sign_known:
         return 1.0
     if len(contacts) == 0:
         return 0.5
-    return facing_probability_from_cues(direction_cues(signals, contacts), signals.placement)
+    settings = settings or preset(signals.placement).direction
+    if cues is None:
+        cues = direction_cues(signals, contacts, settings)
+    return facing_probability_from_cues(cues, settings)
 
 
 def smooth_log_odds(
     log_odds: FloatArray,
     ic_time_s: FloatArray,
-    switch_probability: float = SWITCH_PROBABILITY,
-    pause_s: float = PAUSE_S,
+    settings: DirectionSettings = DirectionSettings(),
     separated: NDArray[np.bool_] | None = None,
 ) -> FloatArray:
     """Posterior log-odds of a two-state Markov chain (forward/backward) given per-step evidence.
 
     Forward-backward recursion in the log-odds domain: the prediction through a symmetric switch
-    probability p maps log-odds f to ln(((1-p) e^f + p) / (p e^f + 1-p)). Across a pause (longer
-    than ``pause_s`` or than PAUSE_INTERVALS median intervals between contacts) the chain forgets
-    (p = 0.5); between contacts marked ``separated`` (m - 1,: standing still between them) the
-    direction changes with STANDING_SWITCH_PROBABILITY. One O(1) scalar update per step.
+    probability p (``switch_probability``) maps log-odds f to ln(((1-p) e^f + p) / (p e^f + 1-p)).
+    Across a pause (longer than ``pause_s`` or than ``pause_median_intervals`` median intervals between
+    contacts) the chain forgets (p = 0.5); between contacts marked ``separated`` (m - 1,: standing still
+    between them) the direction changes with ``standing_switch_probability``. One O(1) scalar update per step.
     """
     m = log_odds.shape[0]
     if m == 0:
         return log_odds.astype(np.float64)
     gaps = np.diff(ic_time_s)
-    # a pause: longer than pause_s, or than PAUSE_INTERVALS times the usual interval between contacts
-    limit = min(pause_s, PAUSE_INTERVALS * float(np.median(gaps))) if gaps.size else pause_s
-    p = np.full(gaps.shape, switch_probability)
+    # a pause: longer than pause_s, or than pause_median_intervals times the usual interval between contacts
+    pause_s, switch = settings.pause_s, settings.switch_probability
+    limit = min(pause_s, settings.pause_median_intervals * float(np.median(gaps))) if gaps.size else pause_s
+    p = np.full(gaps.shape, switch)
     if separated is not None:
-        p[separated] = max(STANDING_SWITCH_PROBABILITY, switch_probability)
+        p[separated] = max(settings.standing_switch_probability, switch)
     p[gaps > limit] = 0.5
     ev = np.nan_to_num(log_odds.astype(np.float64)).tolist()
     pl = p.tolist()

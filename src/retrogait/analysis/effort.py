@@ -23,14 +23,11 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import signal
 
+from retrogait.analysis.settings import EffortSettings
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 #: Output column of the per-step effort proxy (g/min), as the analysis and compare use it.
 EFFORT_COLUMN: Final = "effort_g_per_min"
-#: Default low-pass cut-off applied before differencing (Hz).
-EFFORT_CUTOFF_HZ: Final = 20.0
-#: A step window longer than this is not a step (a pause or a bout boundary) (s).
-MAX_STEP_WINDOW_S: Final = 1.5
 
 
 def accumulated_change_g(
@@ -59,7 +56,7 @@ def effort_per_minute(
     start_s: NDArray[np.float64],
     end_s: NDArray[np.float64],
     *,
-    cutoff_hz: float = EFFORT_CUTOFF_HZ,
+    cutoff_hz: float = EffortSettings.cutoff_hz,
 ) -> NDArray[np.float64]:
     """Effort proxy (g/min) in each window ``[start_s[k], end_s[k]]``: accumulated change of the
     low-passed acceleration divided by the window length in minutes.
@@ -95,7 +92,7 @@ def effort_per_minute(
 
 
 def step_windows(
-    steps: pd.DataFrame, *, max_step_s: float = MAX_STEP_WINDOW_S
+    steps: pd.DataFrame, *, max_step_s: float = EffortSettings.max_step_window_s
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Window of each step (s): from its initial contact to the next contact of either foot in the same
     bout, NaN for the last step of a bout or when the next contact is more than ``max_step_s`` away.
@@ -120,9 +117,8 @@ def effort_for_steps(
     steps: pd.DataFrame,
     t_s: NDArray[np.float64],
     acc_ms2: NDArray[np.float64],
-    *,
-    cutoff_hz: float = EFFORT_CUTOFF_HZ,
+    settings: EffortSettings = EffortSettings(),
 ) -> NDArray[np.float64]:
     """Effort proxy (g/min) of every step of ``steps`` (see :func:`step_windows`) from the raw signal."""
-    start, end = step_windows(steps)
-    return effort_per_minute(t_s, acc_ms2, start, end, cutoff_hz=cutoff_hz)
+    start, end = step_windows(steps, max_step_s=settings.max_step_window_s)
+    return effort_per_minute(t_s, acc_ms2, start, end, cutoff_hz=settings.cutoff_hz)

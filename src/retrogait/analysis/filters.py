@@ -8,10 +8,8 @@ from scipy.signal import butter, sosfiltfilt
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
-#: Window (s) and hop (s) of the local period estimate.
-PERIOD_WINDOW_S = 6.0
-PERIOD_HOP_S = 2.0
-#: Windows processed at once (bounds memory on long recordings).
+#: Windows of the local period estimate processed at once: bounds memory on long recordings and does
+#: not change any result, so it is not an analysis setting.
 PERIOD_CHUNK = 64
 
 
@@ -45,10 +43,11 @@ def local_period_s(
     fs_hz: float,
     min_period_s: float,
     max_period_s: float,
-    window_s: float = PERIOD_WINDOW_S,
-    hop_s: float = PERIOD_HOP_S,
+    window_s: float,
+    hop_s: float,
 ) -> NDArray[np.float64]:
-    """(n,) dominant period (s) of a quasi-periodic signal, from windowed autocorrelation.
+    """(n,) dominant period (s) of a quasi-periodic signal, from windowed autocorrelation over windows of
+    ``window_s`` every ``hop_s`` (s; contacts settings ``period_window_s``, ``period_hop_s``).
 
     The first autocorrelation peak in [min_period_s, max_period_s] reaching 70 % of the highest one is
     taken (so a stride-length repeat does not hide the step). NaN where no periodicity is found

@@ -11,13 +11,16 @@ Accelerometer only (shank axial, lower-back/sacral vertical, or a foot without g
 strike is a collision of the heel pad -- an impact transient, a sharp peak in the first 20 % of
 stance riding above the smooth loading curve (Cavanagh & Lafortune 1980; Lieberman et al. 2010). A
 midfoot landing shows a smaller, slower one, a forefoot landing little or none (the ankle yields
-first). Lower back: the transient's prominence (peak minus the smoothed signal, over the smoothed
-active peak): rearfoot >= 0.5, forefoot < 0.15, unknown between (the sacrum cannot tell a damped
-heel transient from a midfoot landing). Shank and foot sit close to the
-collision, where every landing leaves a transient, so its duration decides: narrower than 14 ms
+first). Lower back: whether a heel-strike shock reaches the trunk (trunk_strike.py): rearfoot with a
+shock; without one midfoot or forefoot, which the trunk cannot tell apart, so the label is the likelier
+one in that direction at a confidence that is never high; unknown between. Shank and foot sit close to
+the collision, where every landing leaves a transient, so its duration decides: narrower than 14 ms
 rearfoot, wider than 22 ms (or no transient) forefoot. Walking steps (double support) and rates
 below 200 Hz are "unknown"; so are lower-back contacts without a flight phase after them (no
-toe-off: walking, where the transient classes are undefined). Agreement with labels: docs/direction_footstrike.md.
+toe-off: walking, where the transient classes are undefined). ``foot_strike_confidence`` (0..1) is the
+probability of the label: foot + gyro from the angle's margin to the nearest class limit over the
+angle's measurement error, lower back from the shock evidence; NaN for the other methods and for
+``unknown``. Agreement with labels: docs/direction_footstrike.md.
 """
 
 from __future__ import annotations
@@ -25,61 +28,109 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.special import ndtr
 
-from retrogait.analysis.direction import facing_probability
+from retrogait.analysis.direction import facing_probability, step_directions
+from retrogait.analysis.settings import FootStrikeSettings, TrunkStrikeSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import (
     FloatArray,
     next_same_side,
 )
-from retrogait.analysis.transient import (
-    impact_transient_prominence,
-    impact_transient_width_ms,
-)
+from retrogait.analysis.transient import LandingTransients
+from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, sacral_strikes
 from retrogait.analysis.zupt import contact_to_rest_rotation_deg
 
-#: Mo et al. 2021 foot-strike-angle cut-offs (deg, positive toes up).
-RFS_ABOVE_DEG = 7.4
-FFS_BELOW_DEG = -0.8
-#: Impact-transient prominence (fraction of the active peak) cut-offs for the accelerometer method.
-RFS_PROMINENCE = 0.5
-FFS_PROMINENCE = 0.15
-#: Impact-transient width (FWHM, ms) cut-offs for a shank or foot accelerometer: the heel pad
-#: stops the leg in ~10 ms, a yielding ankle (forefoot landing) in ~30-40 ms.
-RFS_NARROWER_MS = 14.0
-FFS_WIDER_MS = 22.0
-#: The accelerometer method needs the transient (20-40 ms) resolved: the impact-peak sampling rule
-#: (Mitschke et al. 2017: at least 200 Hz).
-MIN_RATE_FOR_TRANSIENT_HZ = 200.0
-#: With an unknown anterior sign the angle's sign is trusted only if the facing is this probable.
-FACING_DECIDED_PROBABILITY = 0.9
-
-FOOT_STRIKE_COLUMNS = ("foot_strike", "foot_strike_angle_deg")
+FOOT_STRIKE_COLUMNS = ("foot_strike", "foot_strike_angle_deg", "foot_strike_confidence")
 
 
-def step_foot_strikes(signals: BodySignals, contacts: Contacts) -> pd.DataFrame:
-    """Foot strike per contact: ``foot_strike`` (rearfoot|midfoot|forefoot|unknown) and
-    ``foot_strike_angle_deg`` (deg, positive toes up; NaN unless a foot IMU with gyroscope)."""
+def step_foot_strikes(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: FootStrikeSettings | None = None,
+    *,
+    facing: float | None = None,
+    transient_classes: NDArray[np.object_] | None = None,
+    direction: NDArray[np.object_] | None = None,
+    shock_ratio: FloatArray | None = None,
+    trunk_settings: TrunkStrikeSettings | None = None,
+) -> pd.DataFrame:
+    """Foot strike per contact: columns FOOT_STRIKE_COLUMNS: ``foot_strike`` (rearfoot|midfoot|forefoot|
+    unknown), ``foot_strike_angle_deg`` (deg, positive toes up; NaN unless a foot IMU with gyroscope) and
+    ``foot_strike_confidence`` (probability of the label, NaN where not estimated).
+
+    ``facing`` (P(+x anterior), direction.facing_probability), ``transient_classes``
+    (:func:`transient_strike_classes`), the lower back's ``direction`` per contact
+    (direction.step_directions) and habitual ``shock_ratio`` (trunk_strike) are computed here when not
+    given; the pipeline passes the ones it computed once. Settings default to the placement's preset.
+    """
+    settings = settings or preset(signals.placement).foot_strike
     m = len(contacts)
     angle = np.full(m, np.nan)
     label = np.full(m, "unknown", dtype=object)
+    confidence = np.full(m, np.nan)
     if m == 0:
-        return pd.DataFrame({"foot_strike": pd.Series([], dtype=object), "foot_strike_angle_deg": angle})
+        return pd.DataFrame(
+            {
+                "foot_strike": pd.Series([], dtype=object),
+                "foot_strike_angle_deg": angle,
+                "foot_strike_confidence": angle,
+            }
+        )
     if signals.placement == "foot" and signals.gyr_dps is not None:
-        angle = foot_strike_angle_deg(signals, contacts) * _facing_sign(signals, contacts)
-        label = classify_angle(angle)
-    elif signals.placement in ("foot", "shank", "lower_back") and signals.fs_hz >= MIN_RATE_FOR_TRANSIENT_HZ:
-        prominence = impact_transient_prominence(signals, contacts)
-        if signals.placement == "lower_back":
-            classes = classify_prominence(prominence)
-        else:
-            classes = classify_limb_transient(prominence, impact_transient_width_ms(signals, contacts))
-        single_leg = signals.placement in ("foot", "shank")
-        walking = walking_contacts(contacts, single_leg)
-        if signals.placement == "lower_back":  # the sacrum shows a toe-off only after a stance followed by flight
-            walking |= contacts.to_idx < 0
-        label = np.where(walking, "unknown", classes).astype(object)
-    return pd.DataFrame({"foot_strike": label, "foot_strike_angle_deg": angle})
+        p = facing_probability(signals, contacts) if facing is None else facing
+        angle = foot_strike_angle_deg(signals, contacts) * _facing_sign(p, settings)
+        label = classify_angle(angle, settings)
+        confidence = angle_confidence(angle, settings)
+    elif signals.placement == "lower_back":
+        trunk_settings = trunk_settings or preset(signals.placement).trunk_strike
+        if shock_ratio is None:  # one bout: the habit runs over all contacts
+            one_bout = np.zeros(m, dtype=np.int64)
+            shock_ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts, trunk_settings), one_bout)
+        if direction is None:
+            direction = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
+        label, confidence = sacral_strikes(shock_ratio, direction, contacts.to_idx < 0, trunk_settings)
+    else:
+        if transient_classes is None:
+            transient_classes = transient_strike_classes(signals, LandingTransients(signals, contacts), settings)
+        if transient_classes is not None:
+            walking = walking_contacts(contacts, signals.placement in ("foot", "shank"))
+            label = np.where(walking, "unknown", transient_classes).astype(object)
+    return pd.DataFrame({"foot_strike": label, "foot_strike_angle_deg": angle, "foot_strike_confidence": confidence})
+
+
+def transient_strike_classes(
+    signals: BodySignals,
+    transients: LandingTransients,
+    settings: FootStrikeSettings | None = None,
+    shock_ratio: FloatArray | None = None,
+) -> NDArray[np.object_] | None:
+    """Strike class of every landing from its impact transient, walking or not, whichever way the wearer
+    faces: foot and shank from its width and prominence; lower back from the heel-strike shock
+    (``shock_ratio``, trunk_strike; computed when not given): rearfoot with one, forefoot (here: any
+    landing without a heel shock) without, unknown between. None where the method does not apply (other
+    placements, or a rate below ``min_rate_for_transient_hz``)."""
+    settings = settings or preset(signals.placement).foot_strike
+    if signals.placement not in ("foot", "shank", "lower_back") or signals.fs_hz < settings.min_rate_for_transient_hz:
+        return None
+    if signals.placement == "lower_back":
+        ratio = landing_shock_ratio(signals, transients.contacts) if shock_ratio is None else shock_ratio
+        label, _ = sacral_strikes(ratio, np.full(ratio.size, "backward", dtype=object), np.zeros(ratio.size, bool))
+        return label
+    return classify_limb_transient(transients.prominence, transients.width_ms, settings)
+
+
+def angle_confidence(angle_deg: FloatArray, settings: FootStrikeSettings) -> FloatArray:
+    """Probability that a foot-strike angle's class is right: the normal probability of the angle's
+    margin to the nearest class limit over ``angle_error_deg`` (0.5 on a limit, 0.84 one error away);
+    NaN for NaN angles."""
+    rearfoot, forefoot = settings.rearfoot_above_deg, settings.forefoot_below_deg
+    margin = np.where(
+        angle_deg > rearfoot,
+        angle_deg - rearfoot,
+        np.where(angle_deg < forefoot, forefoot - angle_deg, np.minimum(rearfoot - angle_deg, angle_deg - forefoot)),
+    )
+    return np.asarray(ndtr(margin / settings.angle_error_deg), dtype=np.float64)
 
 
 def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArray:
@@ -90,13 +141,12 @@ def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArra
     return contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx)
 
 
-def _facing_sign(signals: BodySignals, contacts: Contacts) -> float:
-    """+1 when the frame's +x is anterior, -1 when it is posterior, NaN when that is undecided
-    (the angle's sign then means nothing and the strike is reported unknown)."""
-    p = facing_probability(signals, contacts)
-    if p >= FACING_DECIDED_PROBABILITY:
+def _facing_sign(p_facing: float, settings: FootStrikeSettings) -> float:
+    """+1 when the frame's +x is anterior (probability ``p_facing``), -1 when it is posterior, NaN when
+    that is undecided (the angle's sign then means nothing and the strike is reported unknown)."""
+    if p_facing >= settings.facing_decided_probability:
         return 1.0
-    if p <= 1.0 - FACING_DECIDED_PROBABILITY:
+    if p_facing <= 1.0 - settings.facing_decided_probability:
         return -1.0
     return float("nan")
 
@@ -117,30 +167,23 @@ def walking_contacts(contacts: Contacts, single_leg: bool) -> NDArray[np.bool_]:
     return has_to & (duty_walk | overlap)
 
 
-def classify_angle(angle_deg: FloatArray) -> np.ndarray:
+def classify_angle(angle_deg: FloatArray, settings: FootStrikeSettings = FootStrikeSettings()) -> np.ndarray:
     """Mo et al. (2021) classes from foot-strike angles (deg); NaN gives "unknown"."""
-    label = np.where(angle_deg > RFS_ABOVE_DEG, "rearfoot", np.where(angle_deg < FFS_BELOW_DEG, "forefoot", "midfoot"))
+    rearfoot, forefoot = settings.rearfoot_above_deg, settings.forefoot_below_deg
+    label = np.where(angle_deg > rearfoot, "rearfoot", np.where(angle_deg < forefoot, "forefoot", "midfoot"))
     return np.where(np.isfinite(angle_deg), label, "unknown").astype(object)
 
 
-def classify_limb_transient(prominence: FloatArray, width_ms: FloatArray) -> np.ndarray:
+def classify_limb_transient(
+    prominence: FloatArray, width_ms: FloatArray, settings: FootStrikeSettings = FootStrikeSettings()
+) -> np.ndarray:
     """Strike classes for a shank or foot accelerometer: no transient (prominence below
-    FFS_PROMINENCE) or a slow one (wider than FFS_WIDER_MS) is a forefoot landing, a sharp one
-    (narrower than RFS_NARROWER_MS) a heel landing, midfoot between; NaN gives "unknown"."""
+    ``forefoot_max_prominence_fraction``) or a slow one (wider than ``forefoot_wider_ms``) is a forefoot landing,
+    a sharp one (narrower than ``rearfoot_narrower_ms``) a heel landing, midfoot between; NaN gives
+    "unknown"."""
     label = np.where(
-        (prominence < FFS_PROMINENCE) | (width_ms > FFS_WIDER_MS),
+        (prominence < settings.forefoot_max_prominence_fraction) | (width_ms > settings.forefoot_wider_ms),
         "forefoot",
-        np.where(width_ms < RFS_NARROWER_MS, "rearfoot", "midfoot"),
+        np.where(width_ms < settings.rearfoot_narrower_ms, "rearfoot", "midfoot"),
     )
     return np.where(np.isfinite(prominence) & np.isfinite(width_ms), label, "unknown").astype(object)
-
-
-def classify_prominence(prominence: FloatArray) -> np.ndarray:
-    """Strike classes from the sacral impact-transient prominence: rearfoot at or above
-    RFS_PROMINENCE, forefoot below FFS_PROMINENCE; between them "unknown" (a heel transient damped
-    by soft tissue, slope or speed and a midfoot landing both fall there: on the force-plate trials
-    "midfoot" was right for 17 of 28 calls, on simulated heel strikes wrong for 55 of 80); NaN too."""
-    label = np.where(
-        prominence >= RFS_PROMINENCE, "rearfoot", np.where(prominence < FFS_PROMINENCE, "forefoot", "unknown")
-    )
-    return np.where(np.isfinite(prominence), label, "unknown").astype(object)

@@ -1,18 +1,9 @@
-"""Per-step timing and load: step time, cadence, contact time, impact peak, vGRF (see docs/analysis.md).
+"""Per-step timing and impact: step time, cadence, contact time, impact peak (see docs/analysis.md).
 
 Impact axis: shank = tibial axis (body z of the shank's quiet-standing frame, which is along the bone);
 foot and lower back = vertical (body z). Gravity is removed by subtracting 1 g: at contact the segment
-is close to its standing orientation (a 20 deg tilt changes the gravity share by 0.06 g).
-
-Lower-back vGRF model. Newton for the whole body: F_z = m (a_z + g), so the vertical specific force
-measured at the sacrum (close to the centre of mass) in g equals the vertical ground-reaction force in
-body weights. Skin and soft tissue add a 10-20 Hz wobble at impact, so the force curve is taken from
-the specific force low-passed at VGRF_CUTOFF_HZ. Its peak is not used: the wobble survives in it.
-The peak comes from the impulse over a step instead (Morin et al., J Appl Biomech 21:167, 2005): the
-mean vertical force over a step is one body weight, and with a half-sine force curve during contact
-``F_peak / BW = (pi / 2) * step_time / contact_time``. Limits: it assumes level, steady running with a
-flight phase and a single-humped force curve; it needs both contacts' timing; it cannot be used in
-walking (no flight, two overlapping stances): vgrf_* stay NaN there.
+is close to its standing orientation (a 20 deg tilt changes the gravity share by 0.06 g). The lower
+back's vertical ground-reaction force is vgrf.py.
 """
 
 from __future__ import annotations
@@ -21,44 +12,33 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.filters import in_g, lowpass
+from retrogait.analysis.filters import in_g
+from retrogait.analysis.settings import ImpactSettings, TimingSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 
-#: Impact window when toe-off is unknown (s), and the share of stance searched when it is known.
-IMPACT_WINDOW_S = 0.1
-IMPACT_STANCE_FRACTION = 0.5
-#: The loading-rate window starts this long before the detected contact (s).
-LOADING_LEAD_S = 0.02
-#: Low-pass of the sacral specific force used as the vGRF curve (Hz).
-VGRF_CUTOFF_HZ = 10.0
-#: Step times outside this range (s) do not give a cadence (pauses, missed steps).
-MAX_STEP_TIME_S = 1.5
-#: One leg's contacts further apart than this (s) are not consecutive strides of continuous gait
-#: (below 60 steps/min), e.g. the two sides of a standing pause.
-MAX_STRIDE_TIME_S = 2.0
 
-
-def step_timing(signals: BodySignals, contacts: Contacts) -> pd.DataFrame:
+def step_timing(signals: BodySignals, contacts: Contacts, settings: TimingSettings | None = None) -> pd.DataFrame:
     """Columns ``ic_time_s, to_time_s, step_time_s, cadence_spm, contact_time_s`` (s, steps/min).
 
     For one-leg placements (foot, shank) consecutive contacts are strides of one leg, so the step time
-    is half the interval between them.
+    is half the interval between them. Settings default to the placement's preset.
     """
+    settings = settings or preset(signals.placement).timing
     t = signals.t_s
     ic_t = t[contacts.ic_idx] if len(contacts) else np.zeros(0)
     to_t = np.where(contacts.to_idx >= 0, t[np.clip(contacts.to_idx, 0, None)], np.nan) if len(contacts) else ic_t
     per_leg = signals.placement in ("foot", "shank")
     interval = np.diff(ic_t, prepend=np.nan)
     if per_leg:  # a pause between two strides must not pass as a slow step: limit the stride itself
-        step = np.where(interval <= MAX_STRIDE_TIME_S, interval / 2.0, np.nan)
+        step = np.where(interval <= settings.max_stride_time_s, interval / 2.0, np.nan)
     else:
-        step = np.where(interval <= MAX_STEP_TIME_S, interval, np.nan)
+        step = np.where(interval <= settings.max_step_time_s, interval, np.nan)
     # cadence from the contacts around this one: mean of the step times before and after
     nxt = np.append(step[1:], np.nan)
     around = _mean_finite(step, nxt)
     cadence = 60.0 / around
     contact = to_t - ic_t
-    contact = np.where((contact > 0) & (contact < MAX_STEP_TIME_S), contact, np.nan)
+    contact = np.where((contact > 0) & (contact < settings.max_step_time_s), contact, np.nan)
     return pd.DataFrame(
         {
             "ic_time_s": ic_t,
@@ -98,8 +78,21 @@ def step_times_within_bouts(step_time_s: NDArray[np.float64], bout_id: NDArray[n
     return np.where(same, step, np.nan)
 
 
-def impact_load(signals: BodySignals, contacts: Contacts, timing: pd.DataFrame) -> pd.DataFrame:
-    """Columns ``impact_peak_g, impact_loading_rate_g_per_s, vgrf_peak_bw, vgrf_loading_rate_bw_per_s``."""
+#: The per-step columns of impact_load.
+IMPACT_COLUMNS = ("impact_peak_g", "impact_loading_rate_g_per_s", "impact_flags")
+
+
+def impact_load(
+    signals: BodySignals, contacts: Contacts, timing: pd.DataFrame, settings: ImpactSettings | None = None
+) -> pd.DataFrame:
+    """Columns IMPACT_COLUMNS (g, g/s, reasons) per contact (settings default to the placement's preset).
+
+    The impact peak is the largest gravity-removed acceleration along the impact axis in the window; a
+    peak is a positive acceleration (the ground pushing the segment up), so a window that holds none (the
+    axis is not the impact axis there, or nothing landed) gives NaN and ``impact_flags`` =
+    ``no_impact_peak``, never a negative "peak".
+    """
+    settings = settings or preset(signals.placement).impact
     m = len(contacts)
     fs = signals.fs_hz
     n = signals.n_samples
@@ -107,8 +100,7 @@ def impact_load(signals: BodySignals, contacts: Contacts, timing: pd.DataFrame) 
         {
             "impact_peak_g": np.full(m, np.nan),
             "impact_loading_rate_g_per_s": np.full(m, np.nan),
-            "vgrf_peak_bw": np.full(m, np.nan),
-            "vgrf_loading_rate_bw_per_s": np.full(m, np.nan),
+            "impact_flags": pd.Series([""] * m, dtype=object),
         }
     )
     if m == 0 or signals.placement not in ("foot", "shank", "lower_back"):
@@ -116,37 +108,31 @@ def impact_load(signals: BodySignals, contacts: Contacts, timing: pd.DataFrame) 
     ic = contacts.ic_idx
     contact_s = timing["contact_time_s"].to_numpy()
     window = np.where(
-        np.isfinite(contact_s), np.round(IMPACT_STANCE_FRACTION * contact_s * fs), round(IMPACT_WINDOW_S * fs)
+        np.isfinite(contact_s),
+        np.round(settings.stance_fraction * contact_s * fs),
+        round(settings.window_s * fs),
     ).astype(np.int64)
     window = np.maximum(window, 2)
     axis_g = in_g(signals.acc_ms2[:, 2]) - 1.0
-    peak, rate = _peak_and_rate(axis_g, ic, window, fs, n)
-    out["impact_peak_g"] = peak
-    out["impact_loading_rate_g_per_s"] = rate
-
-    if signals.placement == "lower_back":
-        step_s = timing["step_time_s"].to_numpy()
-        next_step = np.append(step_s[1:], np.nan)
-        step_avg = _mean_finite(step_s, next_step)
-        vgrf_peak = np.pi / 2.0 * step_avg / contact_s
-        out["vgrf_peak_bw"] = np.where(np.isfinite(vgrf_peak) & (step_avg > contact_s), vgrf_peak, np.nan)
-        force_bw = lowpass(in_g(signals.acc_ms2[:, 2]), VGRF_CUTOFF_HZ, fs)
-        _, vgrf_rate = _peak_and_rate(force_bw, ic, window, fs, n)
-        out["vgrf_loading_rate_bw_per_s"] = np.where(np.isfinite(contact_s), vgrf_rate, np.nan)
+    lead = round(settings.loading_lead_s * fs)
+    peak, rate = _peak_and_rate(axis_g, ic, window, lead, n, fs)
+    positive = peak > 0
+    out["impact_peak_g"] = np.where(positive, peak, np.nan)
+    out["impact_loading_rate_g_per_s"] = np.where(positive, rate, np.nan)
+    out["impact_flags"] = np.where(positive, "", "no_impact_peak").astype(object)
     return out
 
 
 def _peak_and_rate(
-    x: NDArray[np.float64], ic: NDArray[np.int64], window: NDArray[np.int64], fs: float, n: int
+    x: NDArray[np.float64], ic: NDArray[np.int64], window: NDArray[np.int64], lead: int, n: int, fs: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Peak of x in [ic - LEAD, ic + window] and the mean slope (per s) between 20 % and 80 % of the rise
-    from the lowest value before the peak to the peak.
+    """Peak of x in [ic - lead, ic + window] (samples) and the mean slope (per s) between 20 % and 80 % of
+    the rise from the lowest value before the peak to the peak.
 
-    The window starts LOADING_LEAD_S before the contact so that a contact time placed a few ms late (at the
-    steep part of a heel transient) still sees the whole rise. Crossing times are interpolated between
-    samples: a heel-strike transient rises within one or two samples even at 500 Hz.
+    The window starts ``lead`` (ImpactSettings.loading_lead_s) before the contact so that a contact time
+    placed a few ms late (at the steep part of a heel transient) still sees the whole rise. Crossing times
+    are interpolated between samples: a heel-strike transient rises within one or two samples even at 500 Hz.
     """
-    lead = round(LOADING_LEAD_S * fs)
     width = int(window.max()) + lead + 1
     offs = np.arange(width)
     idx = np.clip(ic[:, None] - lead + np.minimum(offs[None, :], window[:, None] + lead), 0, n - 1)

@@ -1,7 +1,10 @@
 """``retrogait.analyze``: a session in, one row per foot contact out (see docs/analysis.md).
 
 preprocess -> contacts -> timing -> impact -> activity and bouts -> direction / foot strike ->
-quality flags -> summary. Outputs: steps.csv, bouts.csv, summary.json and report.html.
+quality flags -> summary. Every stage takes its part of one :class:`AnalysisSettings` (the placement's
+preset unless given); the summary records the settings and the analysis version. Intermediate results
+that several stages read (the direction cues, the landings' impact transients and their strike
+classes) are computed once here and handed on. Outputs: steps.csv, bouts.csv, summary.json, report.html.
 """
 
 from __future__ import annotations
@@ -20,13 +23,20 @@ from numpy.typing import NDArray
 from retrogait.analysis.axis_check import reversed_axis_notes
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import step_directions
+from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
-from retrogait.analysis.footstrike import step_foot_strikes
+from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.quality import step_flags
+from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.transient import LandingTransients
+from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock
+from retrogait.analysis.version import analysis_version
+from retrogait.analysis.vgrf import sacral_vgrf
+from retrogait.csvsafe import write_csv
+from retrogait.outfiles import write_text
 from retrogait.session import Session
 
 if TYPE_CHECKING:
@@ -41,20 +51,27 @@ STEP_COLUMNS = (
     "direction_confidence",
     "foot_strike",
     "foot_strike_angle_deg",
+    "foot_strike_confidence",
     "step_time_s",
     "cadence_spm",
     "contact_time_s",
     "impact_peak_g",
     "impact_loading_rate_g_per_s",
+    "impact_flags",
     "vgrf_peak_bw",
+    "vgrf_peak_bw_lo",
+    "vgrf_peak_bw_hi",
     "vgrf_loading_rate_bw_per_s",
+    "vgrf_loading_rate_bw_per_s_lo",
+    "vgrf_loading_rate_bw_per_s_hi",
+    "vgrf_flags",
     "effort_g_per_min",
     "activity",
     "bout_id",
     "quality_flags",
 )
 #: The text (label) columns of steps.csv; all others are numbers.
-TEXT_COLUMNS = ("side", "direction", "foot_strike", "activity", "quality_flags")
+TEXT_COLUMNS = ("side", "direction", "foot_strike", "impact_flags", "vgrf_flags", "activity", "quality_flags")
 #: Per-step metrics summarised by their median and mean (cadence is not: see _aggregate).
 _SUMMARY_METRICS = (
     "step_time_s",
@@ -110,6 +127,7 @@ def analyze(
     side: str | None = None,
     anterior_axis: str | None = None,
     forward_segment_s: tuple[float, float] | None = None,
+    settings: AnalysisSettings | None = None,
 ) -> AnalysisResult:
     """Analyse every step of a session.
 
@@ -118,51 +136,132 @@ def analyze(
         placement, side, anterior_axis: override the header (see docs/conventions.md).
         forward_segment_s: (start, end) s of a stretch declared as forward gait, to calibrate the anterior
             sign when the header does not give the anterior axis.
+        settings: every analysis parameter; default: the preset of the placement
+            (``AnalysisSettings.for_placement``). Written into ``summary["settings"]``.
 
     Raises:
         RetrogaitError: one line when the recording cannot be analysed at all (too short, below 20 Hz,
             flat, unknown units). Recordings without gait give an empty steps table instead.
     """
     session = source if isinstance(source, Session) else load_input(source, placement, side, anterior_axis)
-    signals = preprocess(session, placement, side, anterior_axis, forward_segment_s)
-    contacts = detect_contacts(signals)
-    timing = step_timing(signals, contacts)
-    load = impact_load(signals, contacts, timing)
-    activity = step_activity(signals, contacts, timing)
-    bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity)
-    direction, foot_strike = _classify(signals, contacts)
-    m = len(contacts)
-    steps = pd.concat([timing, load, direction, foot_strike], axis=1)
-    steps["side"] = contacts.side.astype(object) if m else pd.Series([], dtype=object)
-    steps["activity"] = np.where(bout_id >= 0, bout_activity, activity).astype(object)
+    if settings is None:
+        resolved = placement or session.meta.placement
+        settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()
+    signals = preprocess(
+        session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still
+    )
+    contacts = detect_contacts(signals, settings.contacts, settings.still)
+    timing = step_timing(signals, contacts, settings.timing)
+    load = impact_load(signals, contacts, timing, settings.impact)
+    activity = step_activity(signals, contacts, timing, settings.bouts)
+    bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity, settings.bouts, settings.still)
+    evidence = _Evidence.of(signals, contacts, settings, bout_id)
+    step_activities = np.where(bout_id >= 0, bout_activity, activity)
+    running = (contacts.to_idx >= 0) & (step_activities == "running")
+    vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
+    steps = pd.concat([timing, load, vgrf, *evidence.classify(settings)], axis=1)
+    steps["side"] = contacts.side.astype(object) if len(contacts) else pd.Series([], dtype=object)
+    steps["activity"] = step_activities.astype(object)
     steps["bout_id"] = bout_id
-    steps["quality_flags"] = step_flags(signals, contacts).astype(object)
-    steps[EFFORT_COLUMN] = effort_for_steps(steps, signals.t_s, signals.acc_ms2) if m else np.zeros(0)
+    steps["quality_flags"] = step_flags(signals, contacts, settings.quality).astype(object)
+    steps[EFFORT_COLUMN] = (
+        effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort) if len(contacts) else np.zeros(0)
+    )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, signals, session)
     declared = anterior_axis or session.meta.anterior_axis
-    summary["notes"] = [*summary["notes"], *reversed_axis_notes(steps, signals, contacts, declared)]
+    summary["notes"] = [*summary["notes"], *evidence.axis_notes(steps, declared, settings)]
+    summary.update(provenance(settings))
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
 
 
-def _classify(signals: BodySignals, contacts: Contacts) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns."""
-    if not len(contacts):
+def provenance(settings: AnalysisSettings) -> dict[str, Any]:
+    """How a result was made: summary.json's ``settings`` ({table: {key: value}}), ``settings_hash``
+    (AnalysisSettings.digest) and ``analysis_version`` (version.analysis_version)."""
+    return {"settings": settings.to_dict(), "settings_hash": settings.digest(), "analysis_version": analysis_version()}
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What several per-step classifiers read, computed once per analysis: the direction cues, the
+    landings' impact transients (measured on first use) and their strike classes (None where the
+    accelerometer method does not apply or the foot-strike angle is used instead)."""
+
+    signals: BodySignals
+    contacts: Contacts
+    cues: pd.DataFrame | None
+    transients: LandingTransients
+    transient_classes: NDArray[np.object_] | None
+    shock_ratio: NDArray[np.float64] | None
+
+    @classmethod
+    def of(
+        cls, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, bout_id: NDArray[np.int64]
+    ) -> _Evidence:
+        transients = LandingTransients(signals, contacts, settings.transient)
+        if not len(contacts):
+            return cls(signals, contacts, None, transients, None, None)
+        cues = direction_cues(signals, contacts, settings.direction, transients)
+        shock = None
+        if signals.placement == "lower_back":  # one landing's shock ratio, then its bout's habit
+            ratio = landing_shock_ratio(signals, contacts, settings.trunk_strike)
+            shock = habitual_shock_ratio(ratio, bout_id, settings.trunk_strike)
+        angle_method = signals.placement == "foot" and signals.gyr_dps is not None
+        classes = None if angle_method else transient_strike_classes(signals, transients, settings.foot_strike, shock)
+        return cls(signals, contacts, cues, transients, classes, shock)
+
+    def no_heel_shock(self, settings: AnalysisSettings) -> NDArray[np.bool_]:
+        """The landings without a heel-strike shock at the trunk (lower back; elsewhere none)."""
+        if self.shock_ratio is None:
+            return np.zeros(len(self.contacts), dtype=bool)
+        return no_heel_shock(self.shock_ratio, settings.trunk_strike)
+
+    def classify(self, settings: AnalysisSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns."""
+        if self.cues is None:
+            return (
+                pd.DataFrame(
+                    {"direction": pd.Series([], dtype=object), "direction_confidence": pd.Series([], dtype=float)}
+                ),
+                pd.DataFrame(
+                    {
+                        "foot_strike": pd.Series([], dtype=object),
+                        "foot_strike_angle_deg": pd.Series([], dtype=float),
+                        "foot_strike_confidence": pd.Series([], dtype=float),
+                    }
+                ),
+            )
+        signals, contacts = self.signals, self.contacts
+        direction = step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
+        facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
+        strike = step_foot_strikes(
+            signals,
+            contacts,
+            settings.foot_strike,
+            facing=facing,
+            transient_classes=self.transient_classes,
+            direction=direction["direction"].to_numpy(dtype=object),
+            shock_ratio=self.shock_ratio,
+            trunk_settings=settings.trunk_strike,
+        ).reset_index(drop=True)
         return (
-            pd.DataFrame(
-                {"direction": pd.Series([], dtype=object), "direction_confidence": pd.Series([], dtype=float)}
-            ),
-            pd.DataFrame(
-                {"foot_strike": pd.Series([], dtype=object), "foot_strike_angle_deg": pd.Series([], dtype=float)}
-            ),
+            direction.loc[:, ["direction", "direction_confidence"]],
+            strike.loc[:, list(FOOT_STRIKE_COLUMNS)],
         )
-    direction = step_directions(signals, contacts).reset_index(drop=True)
-    strike = step_foot_strikes(signals, contacts).reset_index(drop=True)
-    return (
-        direction.loc[:, ["direction", "direction_confidence"]],
-        strike.loc[:, ["foot_strike", "foot_strike_angle_deg"]],
-    )
+
+    def axis_notes(self, steps: pd.DataFrame, declared: str | None, settings: AnalysisSettings) -> list[str]:
+        """The reversed-axis note (axis_check.py), from the evidence already computed."""
+        return reversed_axis_notes(
+            steps,
+            self.signals,
+            self.contacts,
+            declared,
+            settings,
+            cues=self.cues,
+            transients=self.transients,
+            transient_classes=self.transient_classes,
+        )
 
 
 _FLAGS = ("clipped", "low_rate", "gap")
@@ -249,16 +348,20 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], report: bool = True) -> dict[str, Path]:
-    """Write steps.csv, bouts.csv, summary.json (and report.html) into ``out_dir``; returns the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"steps": out / "steps.csv", "bouts": out / "bouts.csv", "summary": out / "summary.json"}
-    result.steps.to_csv(paths["steps"], index=False, float_format="%.6g")
-    result.bouts.reindex(columns=list(BOUT_COLUMNS)).to_csv(paths["bouts"], index=False, float_format="%.6g")
-    paths["summary"].write_text(json.dumps(result.summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    if report:
-        from retrogait.report.analysis_report import write_analysis_report
+#: The files :func:`write_outputs` writes into the output folder, by key (the CLI adds report.html).
+OUTPUT_FILES = {"steps": "steps.csv", "bouts": "bouts.csv", "summary": "summary.json", "report": "report.html"}
 
-        paths["report"] = write_analysis_report(result, out / "report.html")
+
+def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write steps.csv, bouts.csv and summary.json into ``out_dir``; returns the paths.
+
+    Each file is replaced atomically (a crash leaves the previous one), CSV text cells neutralised. The
+    HTML report is written by ``retrogait.report.analysis_report.write_analysis_report`` (the report
+    depends on the analysis, never the other way round).
+    """
+    out = Path(out_dir)
+    paths = {key: out / name for key, name in OUTPUT_FILES.items() if key != "report"}
+    write_csv(result.steps, paths["steps"], float_format="%.6g")
+    write_csv(result.bouts.reindex(columns=list(BOUT_COLUMNS)), paths["bouts"], float_format="%.6g")
+    write_text(paths["summary"], json.dumps(result.summary, indent=2, allow_nan=False) + "\n")
     return paths

@@ -12,37 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import AXES, MIN_SAMPLE_RATE_HZ, PLACEMENTS, SIDES, STANDARD_GRAVITY_MS2, axis_vector
 from retrogait.errors import RetrogaitError
 from retrogait.session import Session
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR
-
-#: A session shorter than this cannot hold two strides (s).
-MIN_DURATION_S = 2.0
-#: Window for the moving / still decision (s) and the still threshold on the std of |acc| (m/s^2).
-STILL_WINDOW_S = 1.0
-STILL_STD_MS2 = 0.3
-#: Without a declared range, a plateau of at least this many samples at the extreme counts as clipping.
-CLIP_PLATEAU_SAMPLES = 3
-#: A declared anterior axis further than this (deg) from the anterior line found from the gait has
-#: no trustworthy sign (foot/shank with gyro: sign unknown; trunk: a note). The line itself is found
-#: to a few degrees, so only near 90 deg does the declared axis stop saying which end is forward; a
-#: sensor turned 70 deg with a declared axis that is right keeps its (right) sign.
-MAX_DECLARED_YAW_DEG = 80.0
-#: Beyond this (deg) the note says that the sign rests on the declaration alone.
-DECLARED_SIGN_WARNING_DEG = 60.0
-#: Foot/shank: the gyro's sagittal line replaces a declared axis only when they differ by more than
-#: this (deg). Anatomy alone (toe-out 5-20 deg, oblique ankle and knee axes) turns the rotation axis
-#: that far from a segment's long axis (real foot_walking: -16 / +20 deg); inside it the declared axis
-#: stays (its error scales the axis-reading cues by cos 25 deg = 0.91 at worst).
-REFINE_ABOVE_DEG = 25.0
-#: Foot/shank: the sagittal rotation must carry this many times the power of the other horizontal
-#: axis for the gyro's main axis to replace the declared one.
-SAGITTAL_DOMINANCE = 2.0
-#: Trunk: the main horizontal acceleration axis must carry this many times the power of the other
-#: before a declared axis far from it gets a note.
-TRUNK_AXIS_DOMINANCE = 1.5
 
 
 def preprocess(
@@ -51,6 +26,8 @@ def preprocess(
     side: str | None = None,
     anterior_axis: str | None = None,
     forward_segment_s: tuple[float, float] | None = None,
+    settings: PreprocessSettings | None = None,
+    still: StillSettings | None = None,
 ) -> BodySignals:
     """Uniform-grid body-frame signals from a session.
 
@@ -62,49 +39,30 @@ def preprocess(
             the header.
         forward_segment_s: (start, end) in s of a stretch the wearer declares as FORWARD gait; used to
             fix the sign of an anterior axis found from the signal (calibration).
+        settings, still: the stage's settings and those of the still mask (default: the placement's preset).
 
     Raises:
         RetrogaitError: one line, naming the source, when the data cannot be analysed.
     """
     where = session.source or "session"
-    placement = placement or session.meta.placement
-    if placement not in PLACEMENTS:
-        raise RetrogaitError(f"{where}: placement must be one of {', '.join(PLACEMENTS)}, got {placement!r}")
-    side = side or session.meta.side
-    if side is not None and side not in SIDES:
-        raise RetrogaitError(f"{where}: side must be one of {', '.join(SIDES)}, got {side!r}")
-    from_argument = anterior_axis is not None
-    anterior_axis = anterior_axis or session.meta.anterior_axis
-    if anterior_axis is not None and anterior_axis not in AXES:
-        raise RetrogaitError(f"{where}: anterior axis must be one of {' '.join(AXES)}, got {anterior_axis!r}")
-
+    placement, side, axis = _resolved_header(session, placement, side, anterior_axis, where)
+    settings = settings or preset(placement).preprocess
+    still = still or preset(placement).still
     notes: list[str] = []
-    t, acc, gyr = _finite_rows(session, notes)
-    if t.size < 10:
-        raise RetrogaitError(f"{where}: too few valid samples ({t.size}) to analyse")
-    fs_hz = _sample_rate(t)
-    if fs_hz < MIN_SAMPLE_RATE_HZ * (1 - 1e-6):  # a median step of 0.05000000000000004 s is 20 Hz
-        raise RetrogaitError(
-            f"{where}: sample rate {fs_hz:.1f} Hz is below {MIN_SAMPLE_RATE_HZ:g} Hz; gait cannot be analysed"
-        )
-    if t[-1] - t[0] < MIN_DURATION_S:
-        raise RetrogaitError(f"{where}: recording is {t[-1] - t[0]:.2f} s long; at least {MIN_DURATION_S:g} s needed")
-    acc = acc * _acc_scale(acc, where, notes)
-    if gyr is not None:
-        gyr = gyr * _gyr_scale(acc, gyr, notes)
-
-    clipped_raw = _clipped(acc, session.meta.acc_range_g)
+    t, acc, gyr, fs_hz = _checked_samples(session, where, settings, notes)
+    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
     t_grid, acc_u, gyr_u, gap, clipped = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz)
     if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
-    still = still_mask(acc_u, fs_hz)
-    z = _vertical(acc_u, still, gap)
-    x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, anterior_axis, fs_hz, placement, gap | still, notes)
+    is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
+    z = _vertical(acc_u, is_still, gap)
+    unused = gap | is_still
+    x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
     if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
         x, sign_known = _calibrate_sign(t_grid, acc_u, gyr_u, z, x, forward_segment_s, placement, fs_hz, notes)
         source = "calibration" if sign_known else source
-    if source == "header" and from_argument:
+    if source == "header" and anterior_axis is not None:
         source = "argument"
     y = np.cross(z, x)
     rot = np.vstack([x, y, z])  # body = rot @ sensor
@@ -125,6 +83,44 @@ def preprocess(
         anterior_yaw_deg=yaw.yaw_deg,
         anterior_yaw_applied=yaw.applied,
     )
+
+
+def _resolved_header(
+    session: Session, placement: str | None, side: str | None, anterior_axis: str | None, where: str
+) -> tuple[str, str | None, str | None]:
+    """Placement, side and anterior axis: the arguments over the header, each checked (one-line error)."""
+    placement = placement or session.meta.placement
+    if placement not in PLACEMENTS:
+        raise RetrogaitError(f"{where}: placement must be one of {', '.join(PLACEMENTS)}, got {placement!r}")
+    side = side or session.meta.side
+    if side is not None and side not in SIDES:
+        raise RetrogaitError(f"{where}: side must be one of {', '.join(SIDES)}, got {side!r}")
+    anterior_axis = anterior_axis or session.meta.anterior_axis
+    if anterior_axis is not None and anterior_axis not in AXES:
+        raise RetrogaitError(f"{where}: anterior axis must be one of {' '.join(AXES)}, got {anterior_axis!r}")
+    return placement, side, anterior_axis
+
+
+def _checked_samples(
+    session: Session, where: str, settings: PreprocessSettings, notes: list[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float]:
+    """Finite samples in m/s^2 and deg/s, and the rate (Hz); refuses too few, too slow or too short."""
+    t, acc, gyr = _finite_rows(session, notes)
+    if t.size < 10:
+        raise RetrogaitError(f"{where}: too few valid samples ({t.size}) to analyse")
+    fs_hz = _sample_rate(t)
+    if fs_hz < MIN_SAMPLE_RATE_HZ * (1 - 1e-6):  # a median step of 0.05000000000000004 s is 20 Hz
+        raise RetrogaitError(
+            f"{where}: sample rate {fs_hz:.1f} Hz is below {MIN_SAMPLE_RATE_HZ:g} Hz; gait cannot be analysed"
+        )
+    if t[-1] - t[0] < settings.min_duration_s:
+        raise RetrogaitError(
+            f"{where}: recording is {t[-1] - t[0]:.2f} s long; at least {settings.min_duration_s:g} s needed"
+        )
+    acc = acc * _acc_scale(acc, where, notes)
+    if gyr is not None:
+        gyr = gyr * _gyr_scale(acc, gyr, notes)
+    return t, acc, gyr, fs_hz
 
 
 def _finite_rows(
@@ -180,14 +176,16 @@ def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: li
     return 1.0
 
 
-def _clipped(acc_ms2: NDArray[np.float64], acc_range_g: float | None) -> NDArray[np.bool_]:
+def _clipped(
+    acc_ms2: NDArray[np.float64], acc_range_g: float | None, settings: PreprocessSettings
+) -> NDArray[np.bool_]:
     """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme."""
     mag = np.abs(acc_ms2)
     if acc_range_g is not None:
         return np.asarray((mag >= CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2).any(axis=1))
     peak = mag.max(axis=0)
     at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak > 2.0 * STANDARD_GRAVITY_MS2)
-    plateau = at_peak.sum(axis=0) >= CLIP_PLATEAU_SAMPLES
+    plateau = at_peak.sum(axis=0) >= settings.clip_plateau_samples
     return np.asarray((at_peak & plateau).any(axis=1))
 
 
@@ -215,9 +213,7 @@ def _uniform_grid(
     return grid, acc_u, gyr_u, gap, clipped[nearest]
 
 
-def still_mask(
-    acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float = STILL_WINDOW_S, std_ms2: float = STILL_STD_MS2
-) -> NDArray[np.bool_]:
+def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
     """(n,) True where the std of |acc| over a centred window (s) is below ``std_ms2`` (m/s^2)."""
     norm = np.linalg.norm(acc_ms2, axis=1)
     w = max(3, round(window_s * fs_hz))
@@ -272,6 +268,7 @@ def _anterior(
     placement: str,
     unused: NDArray[np.bool_],
     notes: list[str],
+    settings: PreprocessSettings,
 ) -> tuple[NDArray[np.float64], str, bool, YawCheck]:
     """Anterior unit vector (sensor coordinates, horizontal), its source, whether its sign is known,
     and the check of a declared axis against the gait (from the samples not marked ``unused``: gaps
@@ -304,7 +301,7 @@ def _anterior(
         line, dominance = _principal_horizontal(acc, moving, z, centre=True)
     if declared is not None:
         assert anterior_axis is not None
-        return _check_declared(declared, anterior_axis, line, dominance, z, leg_gyro, notes)
+        return _check_declared(declared, anterior_axis, line, dominance, z, leg_gyro, notes, settings)
     notes.append("anterior axis found from the signal; which way the wearer faces is not known")
     return _unit(line), "signal", False, YawCheck()
 
@@ -335,45 +332,46 @@ def _check_declared(
     z: NDArray[np.float64],
     leg_gyro: bool,
     notes: list[str],
+    settings: PreprocessSettings,
 ) -> tuple[NDArray[np.float64], str, bool, YawCheck]:
     """The declared anterior axis against the anterior line found from the gait (docs/analysis.md).
 
     Foot/shank with gyroscope: the sagittal rotation dominates, so the line replaces the declared axis
-    (mounting yaw) when they differ by more than REFINE_ABOVE_DEG, signed to agree with it; beyond
-    MAX_DECLARED_YAW_DEG the declared sign says nothing and the sign becomes unknown. Lower back: the
+    (mounting yaw) when they differ by more than ``refine_above_deg``, signed to agree with it; beyond
+    ``max_declared_yaw_deg`` the declared sign says nothing and the sign becomes unknown. Lower back: the
     acceleration's main horizontal axis is a weaker cue (walking sway rivals braking), so a declared
-    axis more than DECLARED_SIGN_WARNING_DEG from it only gets a note.
+    axis more than ``declared_sign_warning_deg`` from it only gets a note.
     """
     x = line if float(line @ declared) >= 0 else -line
     yaw = float(np.degrees(np.arctan2(float(np.cross(declared, x) @ z), float(declared @ x))))
     if not leg_gyro:
-        if dominance >= TRUNK_AXIS_DOMINANCE and abs(yaw) > DECLARED_SIGN_WARNING_DEG:
+        if dominance >= settings.trunk_axis_dominance_ratio and abs(yaw) > settings.declared_sign_warning_deg:
             notes.append(
                 f"the declared anterior axis {anterior_axis} is {abs(yaw):.0f} deg from the trunk's main "
                 f"horizontal acceleration (braking and propulsion); if the sensor was worn turned, direction "
                 f"is unreliable: pass --anterior-axis with the axis that points forward ({_nearest_axes(x)})"
             )
         return declared, "header", True, YawCheck(yaw_deg=yaw, applied=False)
-    if dominance < SAGITTAL_DOMINANCE:
+    if dominance < settings.sagittal_dominance_ratio:
         notes.append(
             f"the gyroscope shows no dominant rotation axis (ratio {dominance:.1f}); "
             f"the declared anterior axis {anterior_axis} is used as given"
         )
         return declared, "header", True, YawCheck(yaw_deg=yaw, applied=False)
-    if abs(yaw) > MAX_DECLARED_YAW_DEG:
+    if abs(yaw) > settings.max_declared_yaw_deg:
         notes.append(
             f"the declared anterior axis {anterior_axis} is {abs(yaw):.0f} deg from the swing direction found "
             f"from the gyroscope, so it does not say which way is forward; steps whose facing the gait itself "
             f"cannot tell stay unknown; pass --anterior-axis with the axis that points forward ({_nearest_axes(x)})"
         )
         return x, "signal", False, YawCheck(yaw_deg=yaw, applied=True)
-    if abs(yaw) <= REFINE_ABOVE_DEG:
+    if abs(yaw) <= settings.refine_above_deg:
         return declared, "header", True, YawCheck(yaw_deg=yaw, applied=False)
     note = (
         f"anterior axis refined from the gyroscope: forward lies {yaw:+.0f} deg about the vertical "
         f"from the declared {anterior_axis} (the sensor is mounted turned)"
     )
-    if abs(yaw) > DECLARED_SIGN_WARNING_DEG:
+    if abs(yaw) > settings.declared_sign_warning_deg:
         note += (
             "; which end is forward rests on the declared axis alone: if the directions read reversed, "
             f"pass --anterior-axis with the axis that points forward ({_nearest_axes(x)})"

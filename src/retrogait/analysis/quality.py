@@ -5,24 +5,23 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.settings import QualitySettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ
 
-#: A step without toe-off is checked over this span after initial contact (s).
-DEFAULT_STEP_SPAN_S = 0.3
-#: Margin before initial contact included in the check (s).
-PRE_CONTACT_S = 0.05
 
-
-def step_flags(signals: BodySignals, contacts: Contacts) -> NDArray[np.str_]:
-    """(m,) ``;``-separated flags per contact, empty when clean."""
+def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettings | None = None) -> NDArray[np.str_]:
+    """(m,) ``;``-separated flags per contact, empty when clean: ``clipped`` and ``gap`` over
+    [IC - ``pre_contact_s``, TO] (IC + ``default_step_span_s`` without TO), ``low_rate`` below
+    conventions.IMPACT_MIN_SAMPLE_RATE_HZ. Settings default to the placement's preset."""
+    settings = settings or preset(signals.placement).quality
     m = len(contacts)
     if m == 0:
         return np.zeros(0, dtype="<U32")
     fs = signals.fs_hz
     n = signals.n_samples
-    start = np.clip(contacts.ic_idx - int(PRE_CONTACT_S * fs), 0, n)
-    default_end = contacts.ic_idx + int(DEFAULT_STEP_SPAN_S * fs)
+    start = np.clip(contacts.ic_idx - int(settings.pre_contact_s * fs), 0, n)
+    default_end = contacts.ic_idx + int(settings.default_step_span_s * fs)
     end = np.clip(np.where(contacts.to_idx > contacts.ic_idx, contacts.to_idx, default_end) + 1, 0, n)
     flags = np.full(m, "", dtype="<U32")
     for name, mask in (("clipped", signals.clipped), ("gap", signals.gap)):

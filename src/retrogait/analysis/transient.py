@@ -1,52 +1,82 @@
 """The landing's impact transient in the z acceleration: stance windows, prominence and duration.
 
-Shared by foot-strike classification (footstrike.py) and by the direction module's facing check
-(a heel landing is sharp whichever way the frame faces). z is the segment's long axis for the
-shank and the vertical for the lower back and foot.
+Shared by foot-strike classification (footstrike.py), the direction module's facing check (a heel
+landing is sharp whichever way the frame faces) and the reversed-axis check; the pipeline measures it
+once per analysis (:class:`LandingTransients`) and hands it to all three. z is the segment's long axis
+for the shank and the vertical for the lower back and foot.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 
+from retrogait.analysis.settings import TransientSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import FloatArray, IntArray, window_argmax, window_matrix
 from retrogait.analysis.zupt import moving_average
 
-#: The impact transient is looked for in this first fraction of stance.
-IMPACT_WINDOW_FRACTION = 0.2
-#: Without a toe-off, stance is taken as this long (s) -- or shorter if the next contact comes first.
-FALLBACK_STANCE_S = 0.25
+
+@dataclass(frozen=True)
+class LandingTransients:
+    """The impact transient of every contact, each measure computed on first use and then kept.
+
+    Attributes:
+        signals, contacts: what the transients are measured in.
+        settings: the transient settings (default: the placement's preset).
+    """
+
+    signals: BodySignals
+    contacts: Contacts
+    settings: TransientSettings | None = None
+
+    @cached_property
+    def prominence(self) -> FloatArray:
+        """(m,) impact_transient_prominence (fraction of the active peak)."""
+        return impact_transient_prominence(self.signals, self.contacts, self.settings)
+
+    @cached_property
+    def width_ms(self) -> FloatArray:
+        """(m,) impact_transient_width_ms (ms)."""
+        return impact_transient_width_ms(self.signals, self.contacts, self.settings)
 
 
-def stance_windows(signals: BodySignals, contacts: Contacts) -> tuple[IntArray, IntArray]:
-    """[start, stop) sample of each stance: toe-off when known, else FALLBACK_STANCE_S but never
+def stance_windows(
+    signals: BodySignals, contacts: Contacts, settings: TransientSettings | None = None
+) -> tuple[IntArray, IntArray]:
+    """[start, stop) sample of each stance: toe-off when known, else ``fallback_stance_s`` but never
     past 60 % of the way to the next contact of either leg."""
+    settings = settings or preset(signals.placement).transient
     ic = contacts.ic_idx.astype(np.int64)
     to = contacts.to_idx.astype(np.int64)
-    fallback = ic + round(FALLBACK_STANCE_S * signals.fs_hz)
+    fallback = ic + round(settings.fallback_stance_s * signals.fs_hz)
     nxt = np.append(ic[1:], np.iinfo(np.int64).max // 2)
     fallback = np.minimum(fallback, ic + (0.6 * (nxt - ic)).astype(np.int64))
     stop = np.where(to > ic, to, fallback)
     return ic, stop
 
 
-def impact_transient_prominence(signals: BodySignals, contacts: Contacts) -> FloatArray:
+def impact_transient_prominence(
+    signals: BodySignals, contacts: Contacts, settings: TransientSettings | None = None
+) -> FloatArray:
     """Height of the impact transient over the smooth loading curve, as a fraction of the smooth
     active peak, per contact (NaN when the stance is too short to tell).
 
     The signal is the acceleration along z (shank: the tibial axis; lower back and foot: vertical)
     minus its 2 s mean (which removes gravity and any offset). The smooth curve is a moving average
     over a quarter of the typical stance; the transient is the highest raw sample in the first
-    IMPACT_WINDOW_FRACTION of stance."""
+    ``search_stance_fraction`` of stance."""
+    settings = settings or preset(signals.placement).transient
     fs = signals.fs_hz
     z = signals.acc_ms2[:, 2]
     dyn = z - moving_average(z, round(2.0 * fs))
-    start, stop = stance_windows(signals, contacts)
+    start, stop = stance_windows(signals, contacts, settings)
     length = stop - start
     typical = float(np.median(length)) if length.size else 0.0
     smooth = moving_average(dyn, max(round(0.25 * typical), 1))
-    early_stop = start + np.maximum(np.round(IMPACT_WINDOW_FRACTION * length).astype(np.int64), 2)
+    early_stop = start + np.maximum(np.round(settings.search_stance_fraction * length).astype(np.int64), 2)
     peak_idx = window_argmax(dyn, start, early_stop, max_len=round(0.2 * fs))
     vals, mask = window_matrix(smooth, start, stop, fill=-np.inf, max_len=round(0.6 * fs))
     active = vals.max(axis=1) if vals.size else np.full(len(contacts), np.nan)
@@ -56,18 +86,21 @@ def impact_transient_prominence(signals: BodySignals, contacts: Contacts) -> Flo
     return np.where(ok, prominence, np.nan)
 
 
-def impact_transient_width_ms(signals: BodySignals, contacts: Contacts) -> FloatArray:
+def impact_transient_width_ms(
+    signals: BodySignals, contacts: Contacts, settings: TransientSettings | None = None
+) -> FloatArray:
     """Full width at half maximum (ms) of the impact transient: the highest sample of the first
-    IMPACT_WINDOW_FRACTION of stance (z acceleration minus its 2 s mean) and the run of samples
+    ``search_stance_fraction`` of stance (z acceleration minus its 2 s mean) and the run of samples
     around it above half its height. How long the landing takes to stop the leg: the heel pad
     stops it in ~10 ms, a forefoot landing lets the ankle yield for ~30-40 ms. NaN without a
     positive transient."""
+    settings = settings or preset(signals.placement).transient
     fs = signals.fs_hz
     z = signals.acc_ms2[:, 2]
     dyn = z - moving_average(z, round(2.0 * fs))
-    start, stop = stance_windows(signals, contacts)
+    start, stop = stance_windows(signals, contacts, settings)
     length = stop - start
-    early_stop = start + np.maximum(np.round(IMPACT_WINDOW_FRACTION * length).astype(np.int64), 2)
+    early_stop = start + np.maximum(np.round(settings.search_stance_fraction * length).astype(np.int64), 2)
     peak = window_argmax(dyn, start, early_stop, max_len=round(0.2 * fs))
     safe = np.maximum(peak, 0)
     before, after = round(0.06 * fs), round(0.1 * fs)

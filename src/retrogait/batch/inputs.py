@@ -44,7 +44,16 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) 
         for match in matches:
             candidates = sorted(match.rglob("*")) if match.is_dir() else [match]
             for path in candidates:
-                resolved = path.resolve()
-                if path.is_file() and _is_recording(path) and not any(resolved.is_relative_to(e) for e in excluded):
+                resolved = _resolved_file(path)
+                if resolved and _is_recording(path) and not any(resolved.is_relative_to(e) for e in excluded):
                     found[resolved] = None
     return sorted(found)
+
+
+def _resolved_file(path: Path) -> Path | None:
+    """The real path of a regular file, or None for folders, dangling links and link loops (issue 12
+    item 12: a link to itself in an input folder used to abort the whole batch before any work)."""
+    try:
+        return path.resolve(strict=True) if path.is_file() else None
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" on Python < 3.13
+        return None

@@ -22,10 +22,12 @@ import pandas as pd
 from retrogait import __version__
 from retrogait.batch.fingerprint import file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
-from retrogait.batch.store import BatchStore
+from retrogait.batch.lifeline import start_worker
+from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
+from retrogait.outfiles import refuse_writing_over_inputs
 
 #: Jobs kept in flight per worker: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
@@ -79,6 +81,7 @@ def run_batch(
     started = time.perf_counter()
     _check_settings(settings or {}, jobs)
     out = Path(out_dir)
+    refuse_writing_over_inputs(output_files(out), map(Path, inputs))
     store = BatchStore(out)
     settings = dict(settings or {})
     paths = discover_inputs(inputs, exclude=[out])
@@ -198,7 +201,10 @@ def _run_local(jobs: int) -> Runner:
                 yield analyze_one(path, key, settings, results_dir)
             return
         context = multiprocessing.get_context("spawn")
-        with _one_thread_per_worker(), ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
+        )
+        with _one_thread_per_worker(), pool:
             yield from _bounded(
                 lambda task: pool.submit(analyze_one, task[0], task[1], settings, results_dir),
                 todo,
@@ -222,6 +228,7 @@ def _run_dask(address: str) -> Runner:
             raise RetrogaitError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
         with client:
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+            client.run(_warm_up)  # every worker imports the analysis now, in parallel, not on its first task
             yield from _bounded(
                 lambda task: client.submit(analyze_one, task[0], task[1], settings, results_dir, pure=False),
                 todo,
@@ -229,6 +236,11 @@ def _run_dask(address: str) -> Runner:
             )
 
     return run
+
+
+def _warm_up() -> None:
+    """Import the analysis in a Dask worker before its first session."""
+    import retrogait.analysis.pipeline  # noqa: F401
 
 
 def _bounded(submit: Callable[[Task], Any], todo: Iterable[Task], limit: int) -> Iterator[JobOutcome]:

@@ -19,9 +19,15 @@ from typing import Any
 import pandas as pd
 
 from retrogait.batch.worker import JobOutcome, read_table, steps_suffix
+from retrogait.csvsafe import safe_frame, write_csv
 
 MANIFEST = "manifest.jsonl"
 RESULTS_DIR = "sessions"
+
+
+def output_files(out_dir: Path) -> list[Path]:
+    """The files a batch writes straight into ``out_dir`` (checked against the inputs before it starts)."""
+    return [out_dir / name for name in (MANIFEST, f"steps{steps_suffix()}", "sessions.csv", "errors.csv")]
 
 
 class BatchStore:
@@ -103,7 +109,7 @@ class CombinedTables:
             self._parquet.write_table(table if table.schema == self._schema else table.cast(self._schema))
         else:
             with open(self._tmp, "w" if self._csv_header else "a", encoding="utf-8", newline="") as fh:
-                frame.to_csv(fh, index=False, header=self._csv_header)
+                safe_frame(frame).to_csv(fh, index=False, header=self._csv_header)
             self._csv_header = False
 
     def close(self) -> None:
@@ -115,5 +121,5 @@ class CombinedTables:
         elif self._csv_header:
             self._tmp.write_text("", encoding="utf-8")
         self._tmp.replace(self.steps_path)
-        pd.DataFrame(self.summaries).to_csv(self.sessions_path, index=False)
-        pd.DataFrame(self.failures, columns=["file", "reason"]).to_csv(self.errors_path, index=False)
+        write_csv(pd.DataFrame(self.summaries), self.sessions_path)
+        write_csv(pd.DataFrame(self.failures, columns=["file", "reason"]), self.errors_path)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retrogait.csvsafe import safe_frame
 from retrogait.errors import RetrogaitError
 
 #: Metrics summarised per direction by their median in the one-row-per-session table (cadence is
@@ -50,7 +51,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     if path.suffix == ".parquet":
         frame.to_parquet(tmp, index=False)
     else:
-        frame.to_csv(tmp, index=False)
+        safe_frame(frame).to_csv(tmp, index=False)
     os.replace(tmp, path)
 
 

@@ -53,10 +53,14 @@ class SensorSpec:
     name: str | None = None
     side: str | None = None
     settings: StreamSettings = field(default_factory=StreamSettings)
+    #: A phone running phyphox with remote access (``--sensor phyphox --url``) instead of a BLE device.
+    url: str | None = None
+    #: Sensor axis pointing anterior when standing (``+x`` ... ``-z``), written to the header; None: unknown.
+    anterior_axis: str | None = None
 
     @property
     def label(self) -> str:
-        return self.address or self.name or "?"
+        return self.address or self.name or self.url or "?"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,12 @@ class RecordOptions:
     backoff_max_s: float = 5.0
     #: BlueZ only: receive notifications through AcquireNotify (a socket) instead of StartNotify.
     acquire_notify: bool = False
+    #: How long keyed packets wait for an earlier one that may come late (s); see BLE-15 for live use.
+    reorder_window_s: float = 0.3
+    #: Wake the consumer as packets arrive (live feedback) instead of only every ``consume_every_s``.
+    wake_on_arrival: bool = False
+    #: phyphox: a new ``/get`` this often (s).
+    poll_every_s: float = 0.05
 
 
 @dataclass
@@ -89,6 +99,11 @@ class SensorStatus:
     heart_rate_bpm: int | None = None
     rsc_cadence_per_min: int | None = None
     error: str | None = None
+
+
+#: Called with each batch of samples as it is written (``Timed.arrival_s``: when the newest packet
+#: they came from arrived). Runs in the event loop: must not block.
+SampleListener = Callable[["SensorRecorder", Timed], None]
 
 
 class BleakLink:
@@ -189,6 +204,9 @@ def _is_transient(exc: BaseException) -> bool:
 class SensorRecorder:
     """Connects, streams, reconnects and writes one sensor's session file."""
 
+    #: The recording log next to the session (``NAME.ble.json``).
+    log_suffix = ".ble.json"
+
     def __init__(
         self,
         spec: SensorSpec,
@@ -214,6 +232,8 @@ class SensorRecorder:
         self.ref_inbox: deque[tuple[float, str, bytes]] = deque()
         self.ref_rows: list[str] = []
         self.live_buffer: deque[Timed] = deque(maxlen=200)
+        self.listeners: list[SampleListener] = []
+        self._arrived = asyncio.Event()
         self._device: Any = None
 
     # ------------------------------------------------------------------------------ connection
@@ -226,6 +246,8 @@ class SensorRecorder:
 
     def _sink(self, data: bytes) -> None:
         self.inbox.append((time.monotonic(), data))
+        if self.options.wake_on_arrival:
+            self._arrived.set()
 
     async def run(self, stop: asyncio.Event, device: Any = None) -> None:
         """Record until ``stop`` is set; raises RetrogaitError for problems the user must fix.
@@ -309,7 +331,7 @@ class SensorRecorder:
         first = self.profile is None
         if first:
             self.status.device_info = await self._device_info(link)
-            self.profile = make_profile(self.spec.profile, device_name=getattr(self._device, "name", None))
+            self.profile = make_profile(self.spec.profile, device_name=self._device.name)
         assert self.profile is not None
         info = await self.profile.start(link, self.spec.settings, self._sink)
         if self.info is not None and info.rate_hz != self.info.rate_hz:
@@ -319,7 +341,7 @@ class SensorRecorder:
         self.info = info
         self.status.rate_hz = info.rate_hz
         if self.assembler is None:
-            self.assembler = StreamAssembler(self.profile, info)
+            self.assembler = StreamAssembler(self.profile, info, self.options.reorder_window_s)
             self.status.stats = self.assembler.stats
         for uuid, kind in ((SIG["heart_rate_measurement_uuid"], "hr"), (SIG["rsc_measurement_uuid"], "rsc")):
             if link.has_characteristic(uuid):
@@ -340,12 +362,17 @@ class SensorRecorder:
     # ---------------------------------------------------------------------------------- writing
 
     def _open_writer(self) -> SessionWriter:
-        assert self.info is not None and self.profile is not None
-        info = self.info
+        assert self.profile is not None
         sensor = " ".join(x for x in (self.profile.name, self.status.device_info.get("model"), self.spec.address) if x)
         extra = {"ble_profile": self.profile.name, "ble_address": self.spec.address or ""}
         if "firmware" in self.status.device_info:
             extra["firmware"] = self.status.device_info["firmware"]
+        return self._writer_for(sensor, extra)
+
+    def _writer_for(self, sensor: str, extra: dict[str, str]) -> SessionWriter:
+        """The session writer with this recording's header (empty ``extra`` values are left out)."""
+        assert self.info is not None
+        info = self.info
         meta = SessionMeta(
             placement=self.spec.placement,
             sample_rate_hz=info.rate_hz,
@@ -353,6 +380,7 @@ class SensorRecorder:
             sensor=sensor,
             acc_range_g=info.acc_range_g,
             gyr_range_dps=info.gyr_range_dps,
+            anterior_axis=self.spec.anterior_axis,
             start_time_utc=self.start_time_utc,
             extra={k: v for k, v in extra.items() if v},
         )
@@ -387,11 +415,22 @@ class SensorRecorder:
                 last_rate_t, last_rate_n = now, n
             if final:
                 break
-            await asyncio.sleep(self.options.consume_every_s)
+            await self._wait_for_packets()
         await asyncio.to_thread(self._close)
+
+    async def _wait_for_packets(self) -> None:
+        """Until the next consumer round: ``consume_every_s``, or the next packet when waking on arrival."""
+        if not self.options.wake_on_arrival:
+            await asyncio.sleep(self.options.consume_every_s)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._arrived.wait(), self.options.consume_every_s)
+        self._arrived.clear()
 
     async def _write(self, timed: Timed | None) -> None:
         if timed is not None:
+            for listener in self.listeners:  # before the disk write: live feedback must not wait for it
+                listener(self, timed)
             if self.writer is None:
                 self.writer = await asyncio.to_thread(self._open_writer)
             await asyncio.to_thread(self._append, timed)
@@ -435,24 +474,27 @@ class SensorRecorder:
             header = "t_s,hr_bpm,rr_s,rsc_speed_mps,rsc_cadence_per_min\n"
             path.write_text(header + "\n".join(self.ref_rows) + "\n", encoding="utf-8")
         if self.writer is not None:
-            log_path = self.spec.out.with_name(self.spec.out.stem + ".ble.json")
-            record = {
-                "profile": self.spec.profile,
-                "address": self.spec.address,
-                "device_info": self.status.device_info,
-                "battery_pct": self.status.battery_pct,
-                "rate_hz": self.info.rate_hz if self.info else None,
-                **asdict(self.status.stats),
-                # samples of one stream whose partner in the other (acc/gyro) never came: kept in this file
-                "unpaired_file": self.unpaired_writer.path.name if self.unpaired_writer.samples_written else None,
-                # settings the protocol cannot apply (Movesense ranges: decision BLE-8)
-                "range_note": getattr(self.profile, "range_note", None),
-                # packets missing by the device's sequence counter (generic profiles with one)
-                "lost_packets_by_sequence": getattr(self.profile, "lost_by_sequence", None),
-            }
+            log_path = self.spec.out.with_name(self.spec.out.stem + self.log_suffix)
             tmp = log_path.with_name(log_path.name + ".partial")
-            tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+            tmp.write_text(json.dumps(self._log_record(), indent=1) + "\n", encoding="utf-8")
             os.replace(tmp, log_path)
+
+    def _log_record(self) -> dict[str, Any]:
+        """What ``NAME.ble.json`` says about the recording."""
+        return {
+            "profile": self.spec.profile,
+            "address": self.spec.address,
+            "device_info": self.status.device_info,
+            "battery_pct": self.status.battery_pct,
+            "rate_hz": self.info.rate_hz if self.info else None,
+            **asdict(self.status.stats),
+            # samples of one stream whose partner in the other (acc/gyro) never came: kept in this file
+            "unpaired_file": self.unpaired_writer.path.name if self.unpaired_writer.samples_written else None,
+            # settings the protocol cannot apply (Movesense ranges: decision BLE-8)
+            "range_note": self.profile.range_note if self.profile else None,
+            # packets missing by the device's sequence counter (generic profiles with one)
+            "lost_packets_by_sequence": self.profile.lost_by_sequence if self.profile else None,
+        }
 
 
 async def record(
@@ -469,20 +511,22 @@ async def record(
     """
     if len({s.out.resolve() for s in specs}) != len(specs):
         raise RetrogaitError("each sensor needs its own --out file")
-    for s in specs:  # unknown profiles, broken config files and impossible settings fail before any scanning
+    ble_specs = [s for s in specs if s.url is None]
+    for s in ble_specs:  # unknown profiles, broken config files and impossible settings fail before any scanning
         make_profile(s.profile).check_settings(s.settings)
     stop = stop or asyncio.Event()
     origin = time.monotonic()
     start_utc = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    recorders = [SensorRecorder(s, options, origin, start_utc, writer_factory) for s in specs]
+    recorders = [_recorder_for(s, options, origin, start_utc, writer_factory) for s in specs]
     if on_start is not None:
         on_start(recorders)
     try:
-        devices = await find_devices(specs, options.scan_timeout_s)
+        found = iter(await find_devices(ble_specs, options.scan_timeout_s) if ble_specs else [])
     except RetrogaitError:
         for r in recorders:
             r.status.state = "not found"
         raise
+    devices = [None if s.url is not None else next(found) for s in specs]
     tasks = [asyncio.create_task(r.run(stop, d)) for r, d in zip(recorders, devices, strict=True)]
     timer = None
     if options.duration_s is not None:
@@ -496,6 +540,21 @@ async def record(
                 raise result
             raise explain(result)
     return recorders
+
+
+def _recorder_for(
+    spec: SensorSpec,
+    options: RecordOptions,
+    origin_s: float,
+    start_time_utc: str,
+    writer_factory: Callable[..., SessionWriter],
+) -> SensorRecorder:
+    """A BLE recorder, or a phyphox one for a spec with a URL (same files, same clock)."""
+    if spec.url is not None:
+        from retrogait.live.phyphox import PhyphoxRecorder
+
+        return PhyphoxRecorder(spec, options, origin_s, start_time_utc, writer_factory)
+    return SensorRecorder(spec, options, origin_s, start_time_utc, writer_factory)
 
 
 def recent_samples(recorder: SensorRecorder, seconds: float) -> Timed | None:

@@ -25,6 +25,7 @@ def analysis_readout() -> LiveReadout | None:
         from retrogait.analysis.pipeline import analyze  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
+    from retrogait.analysis.impact import mean_cadence_spm, step_times_within_bouts
     from retrogait.session import Session, SessionMeta
 
     def readout(rec: SensorRecorder) -> str | None:
@@ -39,9 +40,11 @@ def analysis_readout() -> LiveReadout | None:
             return None
         if len(steps) == 0:
             return "no steps"
-        cadence = float(steps["cadence_spm"].median())
+        # the documented cadence of a group of steps (ANALYSIS-16): 60 / mean step time within bouts
+        step_times = step_times_within_bouts(steps["step_time_s"].to_numpy(dtype=float), steps["bout_id"].to_numpy())
+        cadence, n_times = mean_cadence_spm(step_times)
         direction = str(steps["direction"].mode().iloc[0]) if "direction" in steps else "?"
-        return f"{cadence:.0f} spm {direction}"
+        return f"{cadence:.0f} spm {direction}" if n_times else f"- spm {direction}"
 
     return readout
 
@@ -68,15 +71,25 @@ def render(recorders: list[SensorRecorder], started_s: float, readouts: dict[str
 
 
 async def live_view(
-    recorders: list[SensorRecorder], stop: asyncio.Event, console: Console, refresh_s: float = 0.5
+    recorders: list[SensorRecorder],
+    stop: asyncio.Event,
+    console: Console,
+    refresh_s: float = 0.5,
+    instant: LiveReadout | None = None,
 ) -> None:
-    """Redraw the table until ``stop``; live read-outs are computed every 5 s in a worker thread."""
+    """Redraw the table until ``stop``. ``instant`` (e.g. live feedback's running medians) is cheap and
+    read at every refresh; without it the analysis read-out runs every 5 s in a worker thread."""
     started = time.monotonic()
-    readout = analysis_readout()
+    readout = analysis_readout() if instant is None else None
     readouts: dict[str, str] = {}
     last_readout = 0.0
     with Live(render(recorders, started, readouts), console=console, auto_refresh=False) as live:
         while not stop.is_set():
+            if instant is not None:
+                for rec in recorders:
+                    text = instant(rec)
+                    if text:
+                        readouts[rec.status.label] = text
             if readout is not None and time.monotonic() - last_readout > 5.0:
                 last_readout = time.monotonic()
                 for rec in recorders:

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.ble.profiles.base import Decoded, Profile, StreamInfo
-from retrogait.ble.profiles.generic import GenericProfile
+from retrogait.ble.profiles.base import Arrival, Decoded, Profile, StreamInfo
 from retrogait.ble.sidefile import PlacedUnpaired
 from retrogait.ble.timing import ClockMap, StreamStats, Timed
 
-Arrival = tuple[float, bytes]
+__all__ = ["Arrival", "StreamAssembler"]
 
 
 class StreamAssembler:
@@ -89,9 +88,8 @@ class StreamAssembler:
 
     def push(self, items: Sequence[Arrival], now_s: float, final: bool = False) -> Timed | None:
         """Feed newly arrived packets; returns the samples now ready (or None)."""
-        reassemble = getattr(self.profile, "reassemble", None)
-        arrivals = list(reassemble(items)) if reassemble else list(items)
-        if final and hasattr(self.profile, "flush_pending"):
+        arrivals = self.profile.reassemble(items)
+        if final:
             arrivals += self.profile.flush_pending()
         self.stats.packets += len(arrivals)
         if items:
@@ -111,8 +109,7 @@ class StreamAssembler:
 
     def _release(self, now_s: float, final: bool) -> Timed | None:
         if not self._held:
-            has_pending = getattr(self.profile, "has_pending", None)
-            if final and has_pending is not None and has_pending():  # let the decoder finish pairing
+            if final and self.profile.has_pending():  # let the decoder finish pairing
                 return self._clocked(self.profile.decode([]), np.array([now_s]))
             return None
         # a jitter buffer: in key order, release packets until the first one younger than the window
@@ -159,20 +156,16 @@ class StreamAssembler:
             if kept.size:
                 self._last_keys[i] = int(kept[-1])
         payloads = [p for _, p, _ in chosen]
-        if isinstance(self.profile, GenericProfile):
-            decoded = self.profile.decode(payloads, keys=keys[keep])
-        else:
-            decoded = self.profile.decode(payloads)
+        decoded = self.profile.decode(payloads, keys=keys[keep])
         host = np.asarray([t for t, _, _ in chosen])
         return self._clocked(decoded, host)
 
     def _restart_clock(self) -> Timed | None:
         """The sensor clock restarted: samples still waiting in the decoder (a paired profile's
         half-decided pairs) are decided and placed with the OLD clock, then the clock is forgotten."""
-        drain = getattr(self.profile, "drain_pending", None)
+        decoded = self.profile.drain_pending()
         timed = None
-        if drain is not None:
-            decoded = drain()
+        if decoded is not None:
             timed = self._clocked(decoded, np.array([self._newest_arrival_s]))
             self._place_unpaired()
         self._last_keys, self._last_sensor_s = {}, None
@@ -235,7 +228,7 @@ class StreamAssembler:
         self.clock.observe(s[first + n - 1], arrival)
         self._grid_next = int(grid[keep][-1]) + 1
         gyr = d.gyr_dps[keep] if d.gyr_dps is not None else None
-        return self._finish(t, d.acc_ms2[keep], gyr)
+        return self._finish(t, d.acc_ms2[keep], gyr, float(arrival.max()))
 
     # --------------------------------------------------------------------- devices without a clock
 
@@ -269,8 +262,9 @@ class StreamAssembler:
         s = counts / rate
         t = self.clock.map(s)
         self.clock.observe(s[np.cumsum(n) - 1], arrival)
+        newest = float(arrival.max())
         if d.gyr_dps is None:
-            return self._finish(t, d.acc_ms2, None)
+            return self._finish(t, d.acc_ms2, None, newest)
         # half samples (NaN in one stream: the twin was a malformed packet) keep their place in time
         acc_only, gyr_only = np.isnan(d.gyr_dps).any(axis=1), np.isnan(d.acc_ms2).any(axis=1)
         for stream, sel, values in (("acc", acc_only & ~gyr_only, d.acc_ms2), ("gyr", gyr_only & ~acc_only, d.gyr_dps)):
@@ -278,12 +272,12 @@ class StreamAssembler:
                 self._unpaired.append(PlacedUnpaired(stream, t[sel], values[sel]))
                 self.stats.unpaired_kept += int(sel.sum())
         row = ~acc_only & ~gyr_only
-        return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row])
+        return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row], newest)
 
     # ------------------------------------------------------------------------------------ common
 
     def _finish(
-        self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None
+        self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None, arrival_s: float
     ) -> Timed | None:
         keep = t > np.maximum.accumulate(np.concatenate([[self._last_host_s], t]))[:-1]
         if not keep.all():
@@ -294,4 +288,4 @@ class StreamAssembler:
             return None
         self._last_host_s = float(t[-1])
         self.stats.samples_written += int(t.size)
-        return Timed(t, acc, gyr)
+        return Timed(t, acc, gyr, arrival_s)

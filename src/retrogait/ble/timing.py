@@ -106,11 +106,16 @@ class StreamStats:
 
 @dataclass
 class Timed:
-    """Samples ready to be written: host times (s on the shared clock) and values."""
+    """Samples ready to be written: host times (s on the shared clock) and values.
+
+    ``arrival_s``: host arrival (s, ``time.monotonic``) of the newest packet the samples came from
+    (NaN when unknown); the live path measures its latency from it.
+    """
 
     t_host_s: NDArray[np.float64]
     acc_ms2: NDArray[np.float64]
     gyr_dps: NDArray[np.float64] | None
+    arrival_s: float = float("nan")
 
     @staticmethod
     def join(first: Timed | None, second: Timed | None) -> Timed | None:
@@ -121,5 +126,8 @@ class Timed:
         if first.gyr_dps is not None and second.gyr_dps is not None:
             gyr = np.concatenate([first.gyr_dps, second.gyr_dps])
         return Timed(
-            np.concatenate([first.t_host_s, second.t_host_s]), np.concatenate([first.acc_ms2, second.acc_ms2]), gyr
+            np.concatenate([first.t_host_s, second.t_host_s]),
+            np.concatenate([first.acc_ms2, second.acc_ms2]),
+            gyr,
+            float(np.fmax(first.arrival_s, second.arrival_s)),
         )

@@ -2,9 +2,15 @@
 
 Each command lives in its own module and registers itself on :data:`retrogait.cli.app.app`;
 :func:`main` turns every :class:`~retrogait.errors.RetrogaitError` into one line on stderr.
-The command modules (and Typer, rich, bleak, matplotlib behind them) are imported when :func:`main`
-runs, not when this package is imported: worker processes of ``retrogait batch`` re-import the
-console script that started them and should not pay for the whole CLI.
+The command modules are imported when :func:`main` runs, not when this package is imported: worker
+processes of ``retrogait batch`` re-import the console script that started them and should not pay
+for the whole CLI.
+
+Start-up rule (issue 16; checked by tests/test_cli_startup.py, measured by scripts/bench_startup.py):
+a command module imports at its top only Typer, the standard library and light retrogait modules
+(``cli.app``, ``conventions``, ``errors``, option definitions). Everything a command needs to *run*
+(rich, numpy, pandas, scipy, matplotlib, the analysis) is imported inside the command function, so
+``--version`` and ``--help`` load none of it and each command loads only what it uses.
 """
 
 from __future__ import annotations
@@ -20,6 +26,11 @@ EXIT_INTERNAL_ERROR = 70
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error)."""
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # needs no command, so no Typer either
+        from retrogait import __version__
+
+        print(f"retrogait {__version__}")
+        return 0
     from retrogait.cli import (  # noqa: F401  (each module registers its commands)
         analyze,
         batch,
@@ -28,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         info,
         record,
         scan,
+        settings,
         simulate,
     )
     from retrogait.cli.app import app

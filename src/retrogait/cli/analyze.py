@@ -6,15 +6,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
+from retrogait.conventions import ONE_LEG_PLACEMENTS
+from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from retrogait.imports.base import ReaderOptions
 
 
@@ -23,24 +24,42 @@ def _fmt(value: Any, digits: int = 3) -> str:
 
 
 def summary_table(summary: dict[str, Any]) -> Table:
-    """One screen: per direction, the cadence (60 / mean step time) and the medians of the other metrics."""
+    """One screen: per direction, the landings counted, the cadence (60 / mean step time, steps of both legs
+    per minute) and the medians of the other metrics.
+
+    A one-leg placement (foot, shank) counts contacts, the landings of the sensor's leg, and shows the steps of
+    both legs they imply (twice as many); other placements count steps of either leg (docs/conventions.md).
+    """
+    from rich.table import Table
+
+    one_leg = summary["placement"] in ONE_LEG_PLACEMENTS
     table = Table(
         title=f"{summary['placement']} · {summary['sample_rate_hz']:.0f} Hz · {summary['duration_s']:.0f} s",
         title_justify="left",
+        caption=(
+            f"contacts: landings of the {summary.get('side') or 'sensor'} leg; steps: both legs (2 × contacts); "
+            "cadence: steps of both legs per minute"
+            if one_leg
+            else "steps: landings of either leg; cadence: steps per minute"
+        ),
+        caption_justify="left",
     )
-    for column in ("direction", "steps", "cadence spm", "contact s", "impact g", "vGRF BW", "flags"):
+    counts = ("contacts", "steps") if one_leg else ("steps",)
+    vgrf = ("vGRF BW",) if not one_leg else ()  # vGRF is estimated at the lower back only
+    for column in ("direction", *counts, "cadence spm", "contact s", "impact g", *vgrf, "flags"):
         table.add_column(column)
     for direction, agg in [*summary["per_direction"].items(), ("all", summary["all"])]:
         if not agg["n_steps"] and direction != "all":
             continue
         flags = ", ".join(f"{k} {v}" for k, v in agg["flagged_steps"].items() if v) or "-"
+        n = agg["n_steps"]  # rows of steps.csv: contacts on a one-leg placement
         table.add_row(
             direction,
-            str(agg["n_steps"]),
+            *((str(n), str(2 * n)) if one_leg else (str(n),)),
             _fmt(agg["cadence_spm"]["value"], 4),
             _fmt(agg["contact_time_s"]["median"]),
             _fmt(agg["impact_peak_g"]["median"]),
-            _fmt(agg["vgrf_peak_bw"]["median"]),
+            *((_fmt(agg["vgrf_peak_bw"]["median"]),) if vgrf else ()),
             flags,
         )
     return table
@@ -58,23 +77,48 @@ def analyze(
         str | None, typer.Option("--anterior-axis", help="Sensor axis pointing forward: +x -x +y -y +z -z.")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: INPUT name + '_analysis').")] = None,
+    settings_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="TOML file overriding analysis settings of the placement's preset (see `retrogait settings`).",
+            show_default=False,
+        ),
+    ] = None,
+    report: Annotated[
+        bool, typer.Option("--report/--no-report", help="Also write report.html (--no-report: tables only).")
+    ] = True,
     *,
     reader: ReaderOptions,
 ) -> None:
     """Find every step: contacts, cadence, contact time, impact, direction, foot strike."""
-    from retrogait.analysis.pipeline import analyze as run_analysis
-    from retrogait.analysis.pipeline import load_input, write_outputs
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from retrogait.analysis.pipeline import OUTPUT_FILES, load_input, write_outputs
+    from retrogait.analysis.pipeline import analyze as run_analysis
+    from retrogait.analysis.settings import AnalysisSettings
+    from retrogait.analysis.settings_toml import read_settings_file
+
+    overrides = read_settings_file(settings_file) if settings_file is not None else None  # refused before reading data
     out_dir = out or input_file.with_name(input_file.stem + "_analysis")
+    refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
     console = Console(stderr=True)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
     ) as bar:
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
-        session = load_input(input_file, placement, side, anterior_axis, reader=reader)
-        result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis)
+        session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader)
+        effective: AnalysisSettings | None = None
+        if overrides is not None:
+            effective = overrides.for_placement(placement or session.meta.placement)
+        result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective)
         bar.update(task, advance=1, description="writing outputs")
         paths = write_outputs(result, out_dir)
+        if report:
+            from retrogait.report.analysis_report import write_analysis_report
+
+            paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
     for note in result.summary["notes"]:

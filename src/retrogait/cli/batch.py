@@ -6,16 +6,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from retrogait.batch import run_batch
-from retrogait.batch.worker import JobOutcome
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 
+#: Exit status when some inputs failed and the others were analysed (docs/batch.md, "Exit status").
+EXIT_SOME_FAILED = 1
+
 if TYPE_CHECKING:
+    from retrogait.batch.worker import JobOutcome
     from retrogait.imports.base import ReaderOptions
 
 
@@ -40,7 +40,23 @@ def batch(
     *,
     reader: ReaderOptions,
 ) -> None:
-    """Analyse every session; keep going past bad files; skip what is unchanged since the last run."""
+    """Analyse every session; keep going past bad files; skip what is unchanged since the last run.
+
+    Exit status: 0 every input analysed (or unchanged); 1 some inputs failed (listed in errors.csv; every
+    other result and the combined tables are written); 2 nothing could be done (bad option, no inputs).
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from retrogait.batch import run_batch
+
     settings: dict[str, object] = {
         k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v
     }
@@ -78,6 +94,7 @@ def batch(
             jobs=jobs,
             scheduler=scheduler,
             force=force,
+            compare=compare,
             on_start=on_start,
             on_done=on_done,
         )
@@ -95,3 +112,5 @@ def batch(
         f"{result.n_failed} failed in {result.elapsed_s:.1f} s ({rate:.1f} sessions/min)\n"
         f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\nerrors: {safe(result.errors_path)}"
     )
+    if result.n_failed:
+        raise typer.Exit(EXIT_SOME_FAILED)

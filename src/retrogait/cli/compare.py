@@ -8,18 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from retrogait.cli.app import app
 from retrogait.cli.reader_options import reader_options
-from retrogait.compare.core import CompareSettings, compare_directions
-from retrogait.compare.fairness import check_comparable
-from retrogait.compare.inputs import load_inputs
-from retrogait.compare.output import not_measured, write_comparison
-from retrogait.compare.sentences import format_p
 from retrogait.conventions import PLACEMENTS
+from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
@@ -62,7 +55,10 @@ def compare(
     ] = None,
     unit: Annotated[
         UnitChoice,
-        typer.Option(help="Unit of analysis; auto = subjects if several, else sessions if several, else steps."),
+        typer.Option(
+            help="Unit of analysis; auto = subjects if several, else sessions if at least 6 per direction, else the "
+            "steps of one person (block bootstrap over consecutive steps)."
+        ),
     ] = UnitChoice.auto,
     flagged: Annotated[
         FlaggedChoice,
@@ -85,6 +81,17 @@ def compare(
 ) -> None:
     """Compare forward with backward running: per metric n, mean ± SD, median, % difference with a 95 % bootstrap
     interval, Hedges' g and a test; writes compare.csv, compare.json, PNG figures and report.html."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from retrogait.compare.core import CompareSettings, compare_directions
+    from retrogait.compare.fairness import check_comparable
+    from retrogait.compare.inputs import load_inputs
+    from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
+    from retrogait.compare.sentences import format_p
+
+    refuse_writing_over_inputs([out / name for name in OUTPUT_FILES], inputs)
     with Progress(
         TextColumn("[bold]reading"),
         BarColumn(),
@@ -114,7 +121,7 @@ def compare(
     written = write_comparison(comparison, out)
     console = Console()
     table = Table(title=f"forward vs backward (unit: {comparison.level})", title_justify="left")
-    for column in ("metric", "n fwd/bwd", "difference", "95 % CI", "test"):
+    for column in ("metric", f"{comparison.noun} fwd/bwd", "difference", "95 % CI", "test"):
         table.add_column(column, overflow="fold")
     for r in comparison.table.to_dict(orient="records"):
         if not_measured(r):
@@ -126,6 +133,9 @@ def compare(
         name = r["metric"] + (" (flagged)" if r["subset"] != "clean steps" else "")
         table.add_row(name, f"{r['n_forward']}/{r['n_backward']}", diff, ci, test)
     console.print(table)
+    console.print(f"unit of analysis: {comparison.level}. {comparison.unit_reason}", soft_wrap=True)
+    if comparison.noun == "contacts":
+        console.print("contacts = landings of the leg wearing the sensor; cadence is in steps of both legs per minute")
     left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
     if left_out:
         hint = (

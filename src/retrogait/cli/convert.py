@@ -9,6 +9,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.reader_options import reader_options
+from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
@@ -31,6 +32,7 @@ def convert(
     from retrogait.imports import load_recording
     from retrogait.session import write_session
 
+    refuse_writing_over_inputs([out], [input])
     result = load_recording(
         input,
         placement=placement,

@@ -1,32 +1,48 @@
-"""``retrogait record``: record one or more BLE sensors into native session files."""
+"""``retrogait record``: record BLE sensors and phyphox phones into native session files, optionally
+with live impact feedback (docs/ble.md, docs/live.md)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from retrogait.cli.app import app
-from retrogait.conventions import PLACEMENTS, SIDES
+from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 
+if TYPE_CHECKING:  # asyncio is imported when recording starts, not at every command-line start
+    import asyncio
 
-def _pair_up(sensors: list[str], addresses: list[str], names: list[str]) -> list[tuple[str, str | None, str | None]]:
-    """Match each --sensor with its --address or --name, in order."""
-    targets: list[tuple[str | None, str | None]] = [(a, None) for a in addresses] + [(None, n) for n in names]
+
+def _pair_up(
+    sensors: list[str], addresses: list[str], names: list[str], urls: list[str]
+) -> list[tuple[str, str | None, str | None, str | None]]:
+    """Match each BLE --sensor with its --address or --name, and each ``phyphox`` with its --url, in order."""
     if not sensors:
         raise RetrogaitError("give at least one --sensor PROFILE with its --address or --name")
-    if addresses and names and len(sensors) > 1:
+    ble = [s for s in sensors if s != "phyphox"]
+    phones = len(sensors) - len(ble)
+    if len(urls) != phones:
+        raise RetrogaitError(f"{phones} --sensor phyphox given but {len(urls)} --url: give one per phone")
+    targets: list[tuple[str | None, str | None]] = [(a, None) for a in addresses] + [(None, n) for n in names]
+    if addresses and names and len(ble) > 1:
         raise RetrogaitError("with several sensors use either --address for all or --name for all (order is ambiguous)")
-    if len(targets) != len(sensors):
-        raise RetrogaitError(f"{len(sensors)} --sensor given but {len(targets)} --address/--name: give one per sensor")
-    return [(s, a, n) for s, (a, n) in zip(sensors, targets, strict=True)]
+    if len(targets) != len(ble):
+        raise RetrogaitError(f"{len(ble)} --sensor given but {len(targets)} --address/--name: give one per sensor")
+    ble_targets, url_iter = iter(targets), iter(urls)
+    out: list[tuple[str, str | None, str | None, str | None]] = []
+    for s in sensors:
+        if s == "phyphox":
+            out.append((s, None, None, next(url_iter)))
+        else:
+            a, n = next(ble_targets)
+            out.append((s, a, n, None))
+    return out
 
 
 @contextlib.contextmanager
@@ -54,7 +70,11 @@ def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> Ite
                     loop.remove_signal_handler(sig)
 
 
-SENSOR_HELP = "Profile: polar, movesense, metawear, witmotion, thingy52, diy_nrf52 or a .toml file; repeatable."
+SENSOR_HELP = (
+    "Profile: polar, movesense, metawear, witmotion, thingy52, diy_nrf52, a .toml file, or phyphox (a phone, "
+    "with --url); repeatable."
+)
+CUE_HELP = "Where cues go: audio (needs the 'live' extra), bell, osc (with --osc); repeatable. Default: audio."
 PLACEMENT_HELP = f"Where it is worn: {', '.join(PLACEMENTS)}; one, or one per sensor."
 
 
@@ -75,14 +95,41 @@ def record(
     scan_timeout_s: Annotated[float, typer.Option("--scan-timeout", help="How long to look for a sensor (s).")] = 10.0,
     reconnect_give_up_s: Annotated[float, typer.Option("--give-up", help="Stop reconnecting after (s).")] = 120.0,
     quiet: Annotated[bool, typer.Option("--quiet", help="No live view, only the summary.")] = False,
+    url: Annotated[
+        list[str] | None, typer.Option("--url", help="phyphox remote-access address, one per --sensor phyphox.")
+    ] = None,
+    feedback: Annotated[
+        str | None, typer.Option("--feedback", help="Live feedback: 'impact' (a cue per contact above target).")
+    ] = None,
+    target_g: Annotated[
+        float | None, typer.Option("--target-g", help="Impact target (g above 1 g); default: a drop from baseline.")
+    ] = None,
+    target_drop_pct: Annotated[
+        float | None, typer.Option("--target-drop", help="Target as % below the baseline impact (default 10).")
+    ] = None,
+    baseline_steps: Annotated[
+        int, typer.Option("--baseline-steps", help="Contacts whose median impact is the baseline.")
+    ] = 20,
+    cue: Annotated[list[str] | None, typer.Option("--cue", help=CUE_HELP)] = None,
+    osc: Annotated[
+        str | None, typer.Option("--osc", help="Send every step as OSC to HOST:PORT (implies --cue osc).")
+    ] = None,
+    anterior_axis: Annotated[
+        list[str] | None,
+        typer.Option("--anterior-axis", help="Sensor axis pointing forward when standing (+x ... -z), or per sensor."),
+    ] = None,
 ) -> None:
-    """Record BLE sensors: connect, configure, stream and write each to its own session file."""
+    """Record BLE sensors and phyphox phones, each to its own session file; optionally with live feedback."""
+    import asyncio
+
+    from rich.console import Console
+
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
     from retrogait.ble.collector import record as run_record
     from retrogait.ble.liveview import live_view, summary_lines
     from retrogait.ble.profiles.base import StreamSettings
 
-    pairs = _pair_up(sensor, address or [], name or [])
+    pairs = _pair_up(sensor, address or [], name or [], url or [])
     n = len(pairs)
 
     def per_sensor(values: list[str], what: str, allow_empty: bool = False) -> list[str | None]:
@@ -97,6 +144,10 @@ def record(
     if len(out) != n:
         raise RetrogaitError(f"give one --out per --sensor ({n})")
     places, sides = per_sensor(placement, "--placement"), per_sensor(side or [], "--side", allow_empty=True)
+    axes = per_sensor(anterior_axis or [], "--anterior-axis", allow_empty=True)
+    for ax in axes:
+        if ax is not None and ax not in AXES:
+            raise RetrogaitError(f"--anterior-axis must be one of {' '.join(AXES)}, got {ax!r}")
     for p in places:
         if p not in PLACEMENTS:
             raise RetrogaitError(f"--placement must be one of {', '.join(PLACEMENTS)}, got {p!r}")
@@ -105,13 +156,29 @@ def record(
             raise RetrogaitError(f"--side must be one of {', '.join(SIDES)}, got {s!r}")
     settings = StreamSettings(rate_hz=rate_hz, acc_range_g=acc_range_g, gyr_range_dps=gyr_range_dps)
     specs = [
-        SensorSpec(profile=p, placement=str(pl), out=o, address=a, name=nm, side=sd, settings=settings)
-        for (p, a, nm), pl, sd, o in zip(pairs, places, sides, out, strict=True)
+        SensorSpec(
+            profile=p, placement=str(pl), out=o, address=a, name=nm, side=sd, settings=settings, url=u, anterior_axis=ax
+        )
+        for (p, a, nm, u), pl, sd, o, ax in zip(pairs, places, sides, out, axes, strict=True)
     ]
+    live = None
+    if feedback is not None:
+        live = _live_feedback(feedback, target_g, target_drop_pct, baseline_steps, cue or [], osc)
+    elif target_g is not None or target_drop_pct is not None or cue or osc:
+        raise RetrogaitError("--target-g, --target-drop, --cue and --osc need --feedback impact")
     options = RecordOptions(
-        duration_s=duration_s, scan_timeout_s=scan_timeout_s, reconnect_give_up_s=reconnect_give_up_s
+        duration_s=duration_s,
+        scan_timeout_s=scan_timeout_s,
+        reconnect_give_up_s=reconnect_give_up_s,
+        # live feedback: packets are handled as they arrive; keyed packets wait 30 ms, not 0.3 s, for an
+        # earlier one (BLE delivers a connection's notifications in order; decision BLE-15)
+        reorder_window_s=0.03 if live else 0.3,
+        wake_on_arrival=live is not None,
     )
     console = Console(stderr=True)
+    if live is not None:
+        for note in live.notes:
+            console.print(f"note: {note}", markup=False, highlight=False)
 
     async def main() -> list[str]:
         stop = asyncio.Event()
@@ -119,8 +186,11 @@ def record(
 
         def on_start(recorders: list[SensorRecorder]) -> None:
             nonlocal view
+            if live is not None:
+                live.runner.attach_all(recorders)
             if not quiet:
-                view = asyncio.create_task(live_view(recorders, stop, console))
+                instant = live.runner.readout if live is not None else None
+                view = asyncio.create_task(live_view(recorders, stop, console, instant=instant))
             holder.extend(recorders)
 
         holder: list[SensorRecorder] = []
@@ -129,9 +199,56 @@ def record(
                 await run_record(specs, options, stop=stop, on_start=on_start)
         finally:
             stop.set()
+            if live is not None:
+                await live.runner.finish()
             if view is not None:
                 await view
-        return summary_lines(holder)
+        lines = summary_lines(holder)
+        if live is not None:
+            lines += live.summary_lines()
+        return lines
 
     for line in asyncio.run(main()):
         typer.echo(line)
+
+
+class _Live:
+    """The feedback runner asked for on the command line, and the notes about outputs left out."""
+
+    def __init__(self, runner: Any, notes: list[str]) -> None:
+        self.runner = runner
+        self.notes = notes
+
+    def summary_lines(self) -> list[str]:
+        out = []
+        for live in self.runner.sensors.values():
+            s = live.stats
+            out.append(f"{live.log.path}: {s.n_steps} contacts, {s.n_cues} cues; {s.text()}")
+        return out
+
+
+def _live_feedback(
+    kind: str,
+    target_g: float | None,
+    target_drop_pct: float | None,
+    baseline_steps: int,
+    cues: list[str],
+    osc: str | None,
+) -> _Live:
+    """Live impact feedback from the options; outputs that cannot start are left out with a note."""
+    from retrogait.live.outputs import make_outputs
+    from retrogait.live.runner import LiveFeedback
+    from retrogait.live.settings import FeedbackSettings
+
+    if kind != "impact":
+        raise RetrogaitError(f"--feedback must be 'impact', got {kind!r}")
+    if target_g is not None and target_drop_pct is not None:
+        raise RetrogaitError("give --target-g or --target-drop, not both")
+    settings = FeedbackSettings(
+        target_g=target_g if target_g is not None else 0.0,
+        target_drop_pct=target_drop_pct if target_drop_pct is not None else 10.0,
+        baseline_steps=baseline_steps,
+    )  # a value outside its bounds is a one-line SettingsError naming the key
+    names = list(dict.fromkeys([*(cues or ["audio"]), *(["osc"] if osc else [])]))
+    outputs, notes = make_outputs(names, osc, settings.cue_duration_s)
+    return _Live(LiveFeedback(outputs, settings), notes)

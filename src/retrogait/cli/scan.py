@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from retrogait.cli.app import app
 
@@ -43,6 +40,11 @@ def scan(
     all_devices: bool = typer.Option(False, "--all", help="Also list devices no profile recognises."),
 ) -> None:
     """List nearby BLE sensors: recognised profile, name, address and signal strength."""
+    import asyncio
+
+    from rich.console import Console
+    from rich.table import Table
+
     rows = asyncio.run(scan_devices(timeout_s))
     if not all_devices:
         rows = [r for r in rows if r["profile"]]

@@ -6,13 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from retrogait.cli.app import app
+from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
-from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
-from retrogait.simulate.timing import nominal_timing
 
 
 def _parse_rotation(text: str) -> tuple[float, float, float]:
@@ -53,6 +50,12 @@ def simulate_command(
     ] = "0,0,0",
 ) -> None:
     """Simulate forward/backward running and walking at the foot, shank or lower back (SYNTHETIC data)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
+    from retrogait.simulate.timing import nominal_timing
+
     config = SimulationConfig(
         placement=placement,
         bouts=parse_bouts(bouts),
@@ -69,19 +72,31 @@ def simulate_command(
     session_path, truth_path = write_simulation(result, out)
 
     console = Console()
-    table = Table(title=f"simulated {placement} ({'acc+gyro' if config.with_gyro else 'acc only'}, {rate:g} Hz)")
-    for column in ("bout", "what", "duration", "steps", "cadence", "contact"):
+    one_leg = placement in ONE_LEG_PLACEMENTS
+    table = Table(
+        title=f"simulated {placement} ({'acc+gyro' if config.with_gyro else 'acc only'}, {rate:g} Hz)",
+        caption=f"steps: landings of both legs; contacts: landings of the {side} leg, the one a {placement} sensor "
+        "sees; cadence: steps of both legs per minute"
+        if one_leg
+        else "steps: landings of both legs; cadence: steps per minute",
+        caption_justify="left",
+    )
+    counts = ("steps", "contacts") if one_leg else ("steps",)
+    for column in ("bout", "what", "duration", *counts, "cadence", "contact time"):
         table.add_column(column, justify="left" if column == "what" else "right")
     truth = result.truth
     for bout_id, bout in enumerate(config.bouts):
         rows = truth[truth["bout_id"] == bout_id]
+        n = (str(len(rows)), str(int((rows["side"] == side).sum()))) if one_leg else (str(len(rows)),)
         if bout.is_still:
-            table.add_row(str(bout_id), "still", f"{bout.duration_s:g} s", "0", "-", "-")
+            table.add_row(str(bout_id), "still", f"{bout.duration_s:g} s", *n, "-", "-")
             continue
         cadence = float(rows["cadence_spm"].iloc[0]) if len(rows) else nominal_timing(bout).cadence_spm
         # median: the landing on which a bout stops may stand on until the next bout's first toe-off
         contact = f"{1000 * rows['contact_time_s'].median():.0f} ms" if len(rows) else "-"
         what = f"{bout.direction} {bout.activity} {bout.speed_ms:g} m/s {bout.resolved_foot_strike}"
-        table.add_row(str(bout_id), what, f"{bout.duration_s:g} s", str(len(rows)), f"{cadence:.1f} spm", contact)
+        table.add_row(str(bout_id), what, f"{bout.duration_s:g} s", *n, f"{cadence:.1f} spm", contact)
     console.print(table)
-    console.print(f"wrote {session_path} ({result.session.n_samples} samples) and {truth_path} ({len(truth)} stances)")
+    console.print(
+        f"wrote {session_path} ({result.session.n_samples} samples) and {truth_path} ({len(truth)} steps of both legs)"
+    )

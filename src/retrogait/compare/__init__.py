@@ -6,12 +6,12 @@ Entry points: :func:`compare_directions` (a steps DataFrame in, a :class:`Compar
 """
 
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps, effort_per_minute
-from retrogait.compare.core import (
+from retrogait.compare.core import compare_directions
+from retrogait.compare.design import (
     MIN_CLUSTERS_FOR_INFERENCE,
     MIN_STEPS_FOR_INFERENCE,
     CompareSettings,
     Comparison,
-    compare_directions,
 )
 from retrogait.compare.fairness import check_comparable, match_steps
 from retrogait.compare.inputs import SourceInfo, load_input, load_inputs

@@ -2,10 +2,13 @@
 
 The unit of analysis (docs/compare.md, "Who is independent of whom"):
 
-* one session: steps are the observations; the interval and the test describe this runner in this
-  session (steps of one run are not independent people, and the report says so);
-* several sessions of one subject (or of unnamed subjects): one value per session and direction (the
-  mean of its valid steps); sessions holding both directions are paired;
+* one person (one session, or too few sessions to compare their means): the steps of each direction
+  are the sample, and the result describes this person in these sessions. Consecutive steps are not
+  independent, so intervals and tests resample blocks of consecutive steps
+  (:mod:`retrogait.compare.blocks`);
+* several sessions of one subject (or of unnamed subjects), at least ``MIN_CLUSTERS_FOR_INFERENCE``
+  per direction: one value per session and direction (the mean of its valid steps); sessions holding
+  both directions are paired;
 * several subjects: one value per subject and direction (the mean of all its valid steps), paired.
 
 Below ``MIN_STEPS_FOR_INFERENCE`` steps (or ``MIN_CLUSTERS_FOR_INFERENCE`` sessions/subjects) per
@@ -16,113 +19,96 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.compare import stats
-from retrogait.compare.fairness import MatchInfo, MatchOn, flag_counts, flag_matrix, match_steps
+from retrogait.compare.blocks import BLOCK_BOOTSTRAP_TEST, block_bootstrap_difference
+from retrogait.compare.design import (
+    ALPHA,
+    DIRECTION_PAIR,
+    MIN_CLUSTERS_FOR_INFERENCE,
+    MIN_STEPS_FOR_INFERENCE,
+    MIN_STEPS_PER_CLUSTER,
+    CompareSettings,
+    Comparison,
+    FlaggedSteps,
+    Unit,
+)
+from retrogait.compare.fairness import MatchInfo, flag_counts, flag_matrix, match_steps
 from retrogait.compare.inputs import SourceInfo
 from retrogait.compare.metrics import METRICS, Metric
 from retrogait.compare.sentences import caveats_for, metric_sentence
+from retrogait.conventions import landings_noun
 
-#: Fewest steps per direction for an interval and a test (single-session comparisons). Why 20: the
-#: percentile bootstrap interval of a mean undercovers for small samples (about 93 % instead of 95 %
-#: at n = 20, under 90 % below n = 10), a mean of fewer than ~10-20 steps of tibial acceleration is not
-#: a stable within-runner value, and a test on a handful of steps answers nothing worth a p-value.
-MIN_STEPS_FOR_INFERENCE: Final = 20
-#: Fewest sessions/subjects (pairs) per direction for an interval and a test. Why 6: with 5 pairs the
-#: exact Wilcoxon signed-rank test cannot reach p < 0.05 however large the effect, and a bootstrap over
-#: fewer than 6 clusters has only a few hundred distinct resamples.
-MIN_CLUSTERS_FOR_INFERENCE: Final = 6
-#: A session's (subject's) mean of one direction needs at least this many valid steps to be used.
-MIN_STEPS_PER_CLUSTER: Final = 5
-#: Significance level of the tests and 1 - confidence of the intervals.
-ALPHA: Final = 0.05
+__all__ = [
+    "ALPHA",
+    "MIN_CLUSTERS_FOR_INFERENCE",
+    "MIN_STEPS_FOR_INFERENCE",
+    "MIN_STEPS_PER_CLUSTER",
+    "CompareSettings",
+    "Comparison",
+    "FlaggedSteps",
+    "Unit",
+    "compare_directions",
+    "compare_metric",
+    "resolve_level",
+]
 
-Unit = Literal["auto", "steps", "sessions", "subjects"]
-FlaggedSteps = Literal["exclude", "separate"]
-DIRECTION_PAIR: Final = ("forward", "backward")
-
-
-@dataclass(frozen=True)
-class CompareSettings:
-    """How a comparison was made (all recorded in compare.json)."""
-
-    unit: Unit = "auto"
-    match: MatchOn | None = None
-    flagged: FlaggedSteps = "exclude"
-    activity: str | None = "running"
-    n_boot: int = 2000
-    confidence: float = 1.0 - ALPHA
-    alpha: float = ALPHA
-    seed: int = 0
+_BLOCKS = (
+    "Consecutive steps are not independent (a runner drifts with fatigue, speed and surface), so intervals "
+    "and tests resample blocks of consecutive steps (block bootstrap) instead of single steps."
+)
 
 
-@dataclass
-class Comparison:
-    """Result of :func:`compare_directions`.
+def _sessions_per_direction(steps: pd.DataFrame) -> tuple[int, int, int]:
+    """Sessions with at least MIN_STEPS_PER_CLUSTER steps forward, backward, and both."""
+    counts = steps.groupby(["session", "direction"]).size().unstack("direction")
+    counts = counts.reindex(columns=list(DIRECTION_PAIR)).fillna(0) >= MIN_STEPS_PER_CLUSTER
+    return int(counts["forward"].sum()), int(counts["backward"].sum()), int(counts.all(axis=1).sum())
 
-    Attributes:
-        table: one row per metric (and per subset when flagged steps are reported separately); columns
-            in docs/compare.md.
-        level: resolved unit of analysis: ``steps``, ``sessions`` or ``subjects``.
-        flag_counts: steps per direction, clean and per quality flag (before any exclusion).
-        excluded: steps left out before the comparison, by reason (direction unknown, not running).
-        steps: the steps that entered the comparison (after activity filter and matching).
-        sources, match, caveats, settings: provenance, matching summary, caveat sentences, settings.
+
+def resolve_level(steps: pd.DataFrame, unit: Unit) -> tuple[str, str]:
+    """The unit of analysis and why, in words.
+
+    ``auto``: subjects if several are named; else sessions if enough of them hold each direction
+    (``MIN_CLUSTERS_FOR_INFERENCE`` pairs, or per direction); else the steps of the one person.
     """
-
-    table: pd.DataFrame
-    level: str
-    flag_counts: pd.DataFrame
-    excluded: dict[str, int]
-    steps: pd.DataFrame
-    sources: list[SourceInfo] = field(default_factory=list)
-    match: MatchInfo | None = None
-    caveats: list[str] = field(default_factory=list)
-    settings: CompareSettings = field(default_factory=CompareSettings)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (NaN becomes None)."""
-        return _jsonable(
-            {
-                "level": self.level,
-                "settings": self.settings.__dict__,
-                "sources": [s.to_dict() for s in self.sources],
-                "excluded_steps": self.excluded,
-                "quality_flags": self.flag_counts.to_dict(orient="records"),
-                "match": None if self.match is None else self.match.__dict__,
-                "metrics": self.table.to_dict(orient="records"),
-                "caveats": self.caveats,
-            }
+    subjects = steps["subject"].nunique() if "subject" in steps.columns else 1
+    sessions = steps["session"].nunique() if "session" in steps.columns else 1
+    if unit == "subjects" or (unit == "auto" and subjects > 1):
+        return "subjects", (
+            f"{subjects} subjects: one mean per subject and direction is one observation (subjects holding both "
+            "directions compared in pairs), so the result is about runners, not about steps."
         )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def resolve_level(steps: pd.DataFrame, unit: Unit) -> str:
-    """The unit of analysis for ``unit="auto"``: subjects if several, else sessions if several, else steps."""
-    if unit != "auto":
-        return unit
-    if "subject" in steps.columns and steps["subject"].nunique() > 1:
-        return "subjects"
-    if "session" in steps.columns and steps["session"].nunique() > 1:
-        return "sessions"
-    return "steps"
+    n_fwd, n_bwd, n_both = _sessions_per_direction(steps) if len(steps) else (0, 0, 0)
+    enough = n_both >= MIN_CLUSTERS_FOR_INFERENCE or min(n_fwd, n_bwd) >= MIN_CLUSTERS_FOR_INFERENCE
+    if unit == "sessions" or (unit == "auto" and sessions > 1 and enough):
+        return "sessions", (
+            f"{sessions} sessions of one person: one mean per session and direction is one observation (sessions "
+            "holding both directions compared in pairs), so the variation from day to day is in the error."
+        )
+    if unit == "steps":
+        return "steps", f"Steps pooled over {sessions} session(s) as requested (--unit steps). {_BLOCKS}"
+    if sessions <= 1:
+        return "steps", (
+            f"One session of one person: the steps of each direction are the sample, so the result describes this "
+            f"runner in this session. {_BLOCKS}"
+        )
+    confounded = (
+        " Each direction was run in its own session, so a difference may be the day as much as the direction."
+        if n_both == 0
+        else ""
+    )
+    return "steps", (
+        f"One person, {sessions} sessions ({n_fwd} with forward and {n_bwd} with backward steps; "
+        f"{MIN_CLUSTERS_FOR_INFERENCE} per direction are needed to compare session means): the steps of each "
+        f"direction are the sample for this person in these sessions, and differences between sessions are not "
+        f"in the error.{confounded} {_BLOCKS}"
+    )
 
 
 def metric_values(steps: pd.DataFrame, metric: Metric) -> NDArray[np.float64]:
@@ -177,20 +163,26 @@ def _infer(
     return out
 
 
-def _infer_share_steps(a: NDArray[np.float64], b: NDArray[np.float64], settings: CompareSettings) -> dict[str, Any]:
-    interval = stats.bootstrap_difference(
-        a, b, paired=False, kind="points", n_boot=settings.n_boot, confidence=settings.confidence, seed=settings.seed
-    )
-    odds, p = stats.fisher_share_test(int(a.sum()), a.size, int(b.sum()), b.size)
+def _infer_steps(
+    a: NDArray[np.float64], b: NDArray[np.float64], metric: Metric, settings: CompareSettings
+) -> dict[str, Any]:
+    """Step-level inference: block bootstrap over consecutive steps (steps in time order)."""
+    share = metric.kind == "share"
+    result = block_bootstrap_difference(
+        a, b, kind="points" if share else "percent", n_boot=settings.n_boot, confidence=settings.confidence,
+        seed=settings.seed,
+    )  # fmt: skip
     return {
-        "difference": float(interval.estimate),
-        "ci_low": float(interval.low),
-        "ci_high": float(interval.high),
-        "effect_size": stats.cohens_h(float(a.mean()), float(b.mean())),
-        "effect_size_name": "Cohen's h",
-        "test": stats.FISHER,
-        "statistic": odds,
-        "p_value": p,
+        "difference": result.estimate,
+        "ci_low": result.low,
+        "ci_high": result.high,
+        "effect_size": stats.cohens_h(float(a.mean()), float(b.mean())) if share else float(stats.hedges_g(a, b)),
+        "effect_size_name": "Cohen's h" if share else "Hedges' g",
+        "test": BLOCK_BOOTSTRAP_TEST if math.isfinite(result.p_value) else "",
+        "statistic": result.statistic,
+        "p_value": result.p_value,
+        "block_steps_forward": result.block_a,
+        "block_steps_backward": result.block_b,
     }
 
 
@@ -233,6 +225,8 @@ def compare_metric(
             "statistic": math.nan,
             "p_value": math.nan,
             "significant": None,
+            "block_steps_forward": math.nan,
+            "block_steps_backward": math.nan,
             "note": "",
         }
     )
@@ -255,12 +249,8 @@ def compare_metric(
                 f"at least {MIN_STEPS_FOR_INFERENCE} needed)"
             )
             return row
-        row["design"] = "steps, unpaired"
-        row.update(
-            _infer_share_steps(a, b, settings)
-            if metric.kind == "share"
-            else _infer(a, b, metric, paired=False, settings=settings)
-        )
+        row["design"] = "steps, unpaired, blocks of consecutive steps"
+        row.update(_infer_steps(a, b, metric, settings))
     else:
         cluster_col = "session" if level == "sessions" else "subject"
         keep = present & usable & np.isin(direction, DIRECTION_PAIR)
@@ -288,7 +278,7 @@ def compare_metric(
     if math.isfinite(row["p_value"]):
         row["significant"] = bool(row["p_value"] < settings.alpha)
     elif not row["note"]:
-        row["note"] = "no test: the values do not vary"
+        row["note"] = "no test: the values do not vary within each direction"
     return row
 
 
@@ -324,7 +314,10 @@ def compare_directions(
     match_info: MatchInfo | None = None
     if settings.match:
         steps, match_info = match_steps(steps, on=settings.match, seed=settings.seed)
-    level = resolve_level(steps, settings.unit)
+    steps = steps.sort_values(["session", "ic_time_s"], kind="stable")  # time order: blocks of consecutive steps
+    level, unit_reason = resolve_level(steps, settings.unit)
+    placements = {s.placement for s in sources if s.placement}
+    noun = landings_noun(placements.pop() if len(placements) == 1 else None)
     flags = flag_matrix(steps)
     rows: list[dict[str, Any]] = []
     for metric in metrics:
@@ -335,7 +328,7 @@ def compare_directions(
             flagged_row["subset"] = "flagged steps only"
             rows.append(flagged_row)
     table = pd.DataFrame(rows)
-    table["summary"] = [metric_sentence(r, settings.confidence) for r in rows]
+    table["summary"] = [metric_sentence(r, settings.confidence, noun) for r in rows]
     comparison = Comparison(
         table=table,
         level=level,
@@ -345,6 +338,8 @@ def compare_directions(
         sources=list(sources),
         match=match_info,
         settings=settings,
+        unit_reason=unit_reason,
+        noun=noun,
     )
     comparison.caveats = caveats_for(comparison)
     return comparison

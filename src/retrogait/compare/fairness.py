@@ -71,7 +71,7 @@ def check_comparable(sources: Sequence[SourceInfo], *, placement: str | None = N
 
 def flag_matrix(steps: pd.DataFrame) -> pd.DataFrame:
     """One boolean column per quality flag (``clipped``, ``low_rate``, ``gap``) from ``quality_flags``."""
-    flags = steps["quality_flags"].fillna("").astype(str)
+    flags = steps["quality_flags"].astype("string").fillna("")  # an all-clean column may be read as NaN floats
     tokens = flags.str.split(";")
     return pd.DataFrame(
         {flag: tokens.map(lambda items, f=flag: f in items).astype(bool) for flag in QUALITY_FLAGS},

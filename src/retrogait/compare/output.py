@@ -11,16 +11,18 @@ from typing import Any, Final
 import pandas as pd
 from matplotlib.figure import Figure
 
-from retrogait.compare.core import Comparison
+from retrogait.compare.design import Comparison
 from retrogait.compare.sentences import format_p, number
+from retrogait.csvsafe import write_csv
+from retrogait.outfiles import write_bytes, write_text
 from retrogait.report.figures import (
     cadence_over_time,
     foot_strike_bars,
     impact_over_time,
     metric_distributions,
-    save_png,
+    png_bytes,
 )
-from retrogait.report.html import Image, Section, write_html
+from retrogait.report.html import Image, Section, render_html
 
 #: PNG files written next to the report, with their captions.
 FIGURES: Final = {
@@ -29,6 +31,8 @@ FIGURES: Final = {
     "foot_strike.png": "Share of rearfoot, midfoot and forefoot landings per direction.",
     "cadence_over_time.png": "Cadence of every step over time, coloured by run direction.",
 }
+#: Every file :func:`write_comparison` writes into its output folder.
+OUTPUT_FILES: Final = ("compare.csv", "compare.json", "report.html", *FIGURES)
 
 
 def _figures(comparison: Comparison) -> dict[str, Figure]:
@@ -49,6 +53,12 @@ def not_measured(row: Mapping[Any, Any]) -> bool:
     return str(row["note"]).startswith("not measured")
 
 
+def never_seen(row: Mapping[Any, Any]) -> bool:
+    """True for a share that is zero in both directions (e.g. no midfoot landing at all): no line of its own
+    ("midfoot 0 % vs 0 %" says nothing), it is named once in a note instead (issue 12 item 20)."""
+    return row["kind"] == "share" and row["mean_forward"] == 0 and row["mean_backward"] == 0
+
+
 def _pm(mean: float, sd: float) -> str:
     if not math.isfinite(mean):
         return "–"
@@ -59,7 +69,7 @@ def readable_table(comparison: Comparison) -> pd.DataFrame:
     """The comparison table in words and rounded numbers, for the report (measured metrics only)."""
     rows: list[dict[str, Any]] = []
     for r in comparison.table.to_dict(orient="records"):
-        if not_measured(r):
+        if not_measured(r) or never_seen(r):
             continue
         share = r["kind"] == "share"
         scale = 100.0 if share else 1.0
@@ -74,7 +84,7 @@ def readable_table(comparison: Comparison) -> pd.DataFrame:
             {
                 "metric": f"{r['metric']}" + (" (flagged steps)" if r["subset"] != "clean steps" else ""),
                 "unit": unit,
-                "n fwd / bwd": f"{r['n_forward']} / {r['n_backward']}",
+                f"{comparison.noun} fwd / bwd": f"{r['n_forward']} / {r['n_backward']}",
                 "forward mean ± SD": number(scale * r["mean_forward"])
                 if share
                 else _pm(r["mean_forward"], r["sd_forward"]),
@@ -97,19 +107,19 @@ def report_sections(comparison: Comparison, images: dict[str, bytes]) -> list[Se
     """The sections of the compare report: summary sentences, numbers, figures, caveats, inputs."""
     table = comparison.table
     absent = table.apply(not_measured, axis=1).to_numpy(dtype=bool)
-    measured = table[~absent]
+    unseen = table.apply(never_seen, axis=1).to_numpy(dtype=bool) & ~absent
+    measured = table[~absent & ~unseen]
     missing = table.loc[absent, "metric"].tolist()
-    note = f"Not measured in these steps: {', '.join(missing)}." if missing else ""
-    level = {"steps": "steps of one session", "sessions": "per-session means", "subjects": "per-subject means"}[
-        comparison.level
-    ]
+    note = f"Not measured in these steps: {', '.join(missing)}. " if missing else ""
+    if unseen.any():
+        note += f"Seen in neither direction: {', '.join(table.loc[unseen, 'label'].astype(str))}."
     sources = pd.DataFrame([s.to_dict() for s in comparison.sources]) if comparison.sources else None
     return [
         Section(
             "What the data say",
             paragraphs=[
-                f"Backward compared with forward running; differences are backward relative to forward. "
-                f"Unit of analysis: {level}."
+                "Backward compared with forward running; differences are backward relative to forward.",
+                f"Unit of analysis ({comparison.level}): {comparison.unit_reason}",
             ],
             bullets=measured["summary"].tolist(),
             note=note,
@@ -135,24 +145,22 @@ def write_comparison(
 ) -> dict[str, Path]:
     """Write compare.csv, compare.json, the PNG figures and report.html into ``out_dir`` (created).
 
+    Each file is replaced atomically (a crash leaves the previous one); CSV text cells are neutralised.
     Returns the written paths by name.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
-    csv_path = out / "compare.csv"
-    comparison.table.to_csv(csv_path, index=False)
-    written["compare.csv"] = csv_path
-    json_path = out / "compare.json"
-    json_path.write_text(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    written["compare.json"] = json_path
+    written: dict[str, Path] = {
+        "compare.csv": write_csv(comparison.table, out / "compare.csv"),
+        "compare.json": write_text(
+            out / "compare.json", json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        ),
+    }
     images: dict[str, bytes] = {}
     for name, fig in _figures(comparison).items():
-        images[name] = save_png(fig, out / name)
-        written[name] = out / name
+        images[name] = png_bytes(fig)
+        written[name] = write_bytes(out / name, images[name])
     n_sessions = len(comparison.sources) or comparison.steps["session"].nunique()
     subtitle = f"{n_sessions} input(s); unit of analysis: {comparison.level}"
-    written["report.html"] = write_html(
-        out / "report.html", title, report_sections(comparison, images), subtitle=subtitle
-    )
+    page = render_html(title, report_sections(comparison, images), subtitle=subtitle)
+    written["report.html"] = write_text(out / "report.html", page)
     return written

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
+from retrogait.compare.design import MIN_CLUSTERS_FOR_INFERENCE, MIN_STEPS_FOR_INFERENCE, Comparison
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ
-
-if TYPE_CHECKING:
-    from retrogait.compare.core import Comparison
 
 #: What the impact numbers of each placement can and cannot say.
 PLACEMENT_LIMITS: Final = {
@@ -54,21 +52,21 @@ def format_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def metric_sentence(row: Mapping[str, Any], confidence: float = 0.95) -> str:
+def metric_sentence(row: Mapping[str, Any], confidence: float = 0.95, noun: str = "steps") -> str:
     """One plain sentence for a comparison row: direction and size of the difference, its interval,
-    the test and how many steps (or sessions/subjects) it rests on."""
+    the test and how many ``noun`` (contacts, steps; or sessions/subjects) it rests on."""
     label = str(row["label"])
     label_cap = label[0].upper() + label[1:]
     unit = "" if row["unit"] == "share" else f" {row['unit']}"
     share = row["kind"] == "share"
     n_f, n_b = int(row["n_forward"]), int(row["n_backward"])
     mean_f, mean_b = float(row["mean_forward"]), float(row["mean_backward"])
-    level_text = f"{n_f} forward and {n_b} backward steps"
+    level_text = f"{n_f} forward and {n_b} backward {noun}"
     if row["level"] in ("sessions", "subjects"):
         clusters = f"{row['clusters_forward']:.0f}/{row['clusters_backward']:.0f}"
         level_text += f" in {clusters} {row['level']}"
     means = (
-        f"{100 * mean_b:.0f} % of backward vs {100 * mean_f:.0f} % of forward steps"
+        f"{100 * mean_b:.0f} % of backward vs {100 * mean_f:.0f} % of forward {noun}"
         if share
         else f"{number(mean_b)} vs {number(mean_f)}{unit}"
     )
@@ -81,7 +79,7 @@ def metric_sentence(row: Mapping[str, Any], confidence: float = 0.95) -> str:
             have = "forward" if n_f else "backward"
             mean = mean_f if n_f else mean_b
             shown = f"{100 * mean:.0f} %" if share else f"{number(mean)}{unit}"
-            return f"{label_cap}: {row['note']} ({have}: {shown} over {max(n_f, n_b)} steps)."
+            return f"{label_cap}: {row['note']} ({have}: {shown} over {max(n_f, n_b)} {noun})."
         if math.isfinite(diff):
             higher = "higher" if diff >= 0 else "lower"
             return (
@@ -105,28 +103,19 @@ def metric_sentence(row: Mapping[str, Any], confidence: float = 0.95) -> str:
 def caveats_for(comparison: Comparison) -> list[str]:
     """The caveats of a comparison, in plain words: independence, sample rate, clipping, number of
     steps, placement limits, speed, the effort proxy and multiple testing."""
-    from retrogait.compare.core import MIN_CLUSTERS_FOR_INFERENCE, MIN_STEPS_FOR_INFERENCE
-
-    out: list[str] = []
-    level = comparison.level
-    if level == "steps":
+    out: list[str] = [comparison.unit_reason]
+    noun = comparison.noun
+    if noun == "contacts":
         out.append(
-            "All steps come from one session (or were pooled on request): intervals and tests describe this "
-            "runner on this day. Steps of one run are not independent people, so this says nothing about "
-            "runners in general."
-        )
-    else:
-        noun = "session" if level == "sessions" else "subject"
-        out.append(
-            f"Steps were averaged per {noun} and direction (at least 5 valid steps each); {noun}s holding both "
-            f"directions are compared in pairs. Each {noun}, not each step, counts as one observation."
+            "Each observation is a contact: a landing of the leg wearing the sensor; the steps of both legs are "
+            "about twice as many. Cadence is in steps of both legs per minute."
         )
     n_dir = comparison.steps["direction"].value_counts()
     excluded = ", ".join(f"{v} ({k})" for k, v in comparison.excluded.items() if v)
     out.append(
-        f"{int(n_dir.get('forward', 0))} forward and {int(n_dir.get('backward', 0))} backward steps entered the "
+        f"{int(n_dir.get('forward', 0))} forward and {int(n_dir.get('backward', 0))} backward {noun} entered the "
         f"comparison" + (f"; left out: {excluded}" if excluded else "") + ". Intervals and tests need at least "
-        f"{MIN_STEPS_FOR_INFERENCE} steps per direction ({MIN_CLUSTERS_FOR_INFERENCE} sessions or subjects when "
+        f"{MIN_STEPS_FOR_INFERENCE} {noun} per direction ({MIN_CLUSTERS_FOR_INFERENCE} sessions or subjects when "
         "several are compared); below that only descriptions are given."
     )
     rates = sorted({s.sample_rate_hz for s in comparison.sources if s.sample_rate_hz})
@@ -135,7 +124,7 @@ def caveats_for(comparison: Comparison) -> list[str]:
         if rates[0] < IMPACT_MIN_SAMPLE_RATE_HZ:
             out.append(
                 f"Sampled at {rate_text}: below {IMPACT_MIN_SAMPLE_RATE_HZ:.0f} Hz impact peaks are underestimated "
-                "(steps flagged low_rate are left out of impact metrics); cadence and timing remain usable."
+                f"({noun} flagged low_rate are left out of impact metrics); cadence and timing remain usable."
             )
         else:
             out.append(
@@ -155,10 +144,10 @@ def caveats_for(comparison: Comparison) -> list[str]:
             f"{flag}: {int(fc[flag].get('forward', 0))} forward, {int(fc[flag].get('backward', 0))} backward"
             for flag in ("clipped", "low_rate", "gap")
         )
-        out.append(f"Quality flags{range_text}: {per_flag}; flagged steps are {handling}.")
+        out.append(f"Quality flags{range_text}: {per_flag}; flagged {noun} are {handling}.")
     if clipped:
         out.append(
-            f"{clipped} steps reached the sensor's full scale{range_text}: their true peaks are higher than "
+            f"{clipped} {noun} reached the sensor's full scale{range_text}: their true peaks are higher than "
             "recorded, and harder landings clip more often, which biases a comparison toward no difference."
         )
     placements = sorted({s.placement for s in comparison.sources if s.placement})
@@ -169,7 +158,7 @@ def caveats_for(comparison: Comparison) -> list[str]:
     if comparison.match is None:
         out.append(
             "Speed was not controlled: tibial acceleration rises with speed (about +38 % from 2.7 to 3.7 m/s), so "
-            "if backward running was slower, part of a difference is speed. --match cadence compares steps of "
+            "if backward running was slower, part of a difference is speed. --match cadence compares landings of "
             "equal cadence."
         )
     else:
@@ -177,7 +166,7 @@ def caveats_for(comparison: Comparison) -> list[str]:
         out.append(
             f"Matched on {m.on} in bins of {m.bin_width:g} within each session: kept "
             f"{m.after.get('forward', 0)} of {m.before.get('forward', 0)} forward and {m.after.get('backward', 0)} "
-            f"of {m.before.get('backward', 0)} backward steps. The comparison is at equal {m.on}, which is not "
+            f"of {m.before.get('backward', 0)} backward {noun}. The comparison is at equal {m.on}, which is not "
             "how people choose to run backward."
         )
     out.append(

@@ -34,7 +34,6 @@ WELCH: Final = "Welch's t-test"
 MANN_WHITNEY: Final = "Mann-Whitney U test"
 PAIRED_T: Final = "paired t-test"
 WILCOXON: Final = "Wilcoxon signed-rank test"
-FISHER: Final = "Fisher's exact test"
 
 
 @dataclass(frozen=True)
@@ -135,12 +134,6 @@ def paired_test(a: FloatArray, b: FloatArray) -> GroupTest:
         statistic=np.where(use_t, t, w_stat).reshape(shape),
         p_value=np.where(use_t, p_t, w_p).reshape(shape),
     )
-
-
-def fisher_share_test(k_a: int, n_a: int, k_b: int, n_b: int) -> tuple[float, float]:
-    """Fisher's exact test of two proportions ``k_a/n_a`` vs ``k_b/n_b``; returns (odds ratio, p)."""
-    result = stats.fisher_exact(np.array([[k_b, n_b - k_b], [k_a, n_a - k_a]]))
-    return float(result.statistic), float(result.pvalue)
 
 
 def hedges_g(a: FloatArray, b: FloatArray) -> FloatArray:

@@ -23,21 +23,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-#: Colour per direction (Okabe-Ito blue, vermillion, grey).
-DIRECTION_COLOURS: Final = {"forward": "#0072B2", "backward": "#D55E00", "unknown": "#999999"}
-DIRECTION_ORDER: Final = ("forward", "backward", "unknown")
-STRIKE_ORDER: Final = ("rearfoot", "midfoot", "forefoot")
-#: Axis labels of the metrics the figures know (others are labelled with their column name).
-METRIC_LABELS: Final = {
-    "impact_peak_g": "peak impact (g)",
-    "impact_loading_rate_g_per_s": "impact loading rate (g/s)",
-    "vgrf_peak_bw": "peak vertical force (BW)",
-    "vgrf_loading_rate_bw_per_s": "vertical loading rate (BW/s)",
-    "cadence_spm": "cadence (steps/min)",
-    "contact_time_s": "contact time (s)",
-    "effort_g_per_min": "effort proxy (g/min)",
-    "foot_strike_angle_deg": "foot-strike angle (deg)",
-}
+from retrogait.report.labels import DIRECTION_COLOURS, DIRECTION_ORDER, STRIKE_ORDER, metric_label
+
 DEFAULT_METRICS: Final = (
     "impact_peak_g",
     "impact_loading_rate_g_per_s",
@@ -52,10 +39,6 @@ FIGSIZE_IN: Final = (8.0, 4.5)
 PNG_DPI: Final = 120
 #: At most this many dots are drawn per scatter (a seeded random subset beyond that).
 MAX_POINTS: Final = 20000
-
-
-def _label(column: str) -> str:
-    return METRIC_LABELS.get(column, column)
 
 
 def _new_figure(figsize: tuple[float, float] = FIGSIZE_IN) -> Figure:
@@ -109,7 +92,7 @@ def metric_over_time(
     fig = _new_figure(figsize)
     ax = fig.add_subplot()
     if metric not in steps.columns or not steps[metric].notna().any():
-        _message(ax, f"no {_label(metric)} in these steps")
+        _message(ax, f"no {metric_label(metric)} in these steps")
         return fig
     t, starts = _session_time(steps)
     direction = (
@@ -133,9 +116,9 @@ def metric_over_time(
     for x in starts:
         ax.axvline(x, color="#bbbbbb", linewidth=0.8, linestyle="--")
     ax.set_xlabel("time (s)" if not starts else "time (s), sessions one after another")
-    ax.set_ylabel(_label(metric))
+    ax.set_ylabel(metric_label(metric))
     thinned = f" (dots: {MAX_POINTS} of {len(steps)} steps)" if len(steps) > MAX_POINTS else ""
-    ax.set_title((title or f"{_label(metric)} per step") + thinned)
+    ax.set_title((title or f"{metric_label(metric)} per step") + thinned)
     ax.legend(loc="best", fontsize="small", frameon=False)
     ax.grid(alpha=0.3)
     return fig
@@ -145,7 +128,7 @@ def impact_over_time(
     steps: pd.DataFrame, metric: str = "impact_peak_g", *, figsize: tuple[float, float] = FIGSIZE_IN
 ) -> Figure:
     """Impact per step over time, coloured by direction (``metric`` may be any impact column)."""
-    return metric_over_time(steps, metric, title=f"{_label(metric)} per step, by direction", figsize=figsize)
+    return metric_over_time(steps, metric, title=f"{metric_label(metric)} per step, by direction", figsize=figsize)
 
 
 def cadence_over_time(steps: pd.DataFrame, *, figsize: tuple[float, float] = FIGSIZE_IN) -> Figure:
@@ -191,7 +174,7 @@ def metric_distributions(
             jitter = rng.uniform(-0.18, 0.18, dots.size)
             ax.scatter(positions[i] + jitter, dots, s=5, alpha=0.5, color=DIRECTION_COLOURS[shown[i]], linewidths=0)
         ax.set_xticks(positions, [f"{d}\n(n={groups[i].size})" for i, d in enumerate(shown)], fontsize="small")
-        ax.set_title(_label(metric), fontsize="medium")
+        ax.set_title(metric_label(metric), fontsize="medium")
         ax.grid(axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(present) :]:
         ax.set_visible(False)

@@ -26,6 +26,8 @@ from numpy.typing import NDArray
 from retrogait.ble.emulator import encoders
 from retrogait.ble.emulator.bluez import BluezTree, DBusFailure, GattChar, GattService
 from retrogait.ble.profiles.base import load_config
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.session import read_session
 
 SIG_BASE = "-0000-1000-8000-00805f9b34fb"
 
@@ -67,10 +69,15 @@ class DeviceSpec:
     name: str
     rssi: int = -60
     faults: Faults = field(default_factory=Faults)
+    #: a native session file whose acceleration and angular rate the device streams (in a loop),
+    #: instead of the index-encoding signal; "" for the index encoding
+    replay: str = ""
 
     @staticmethod
     def from_dict(d: dict[str, Any]) -> DeviceSpec:
-        return DeviceSpec(d["kind"], d["address"], d["name"], d.get("rssi", -60), Faults(**d.get("faults", {})))
+        return DeviceSpec(
+            d["kind"], d["address"], d["name"], d.get("rssi", -60), Faults(**d.get("faults", {})), d.get("replay", "")
+        )
 
 
 #: g per acceleration count each kind uses in the file (for recovering sample indices).
@@ -147,6 +154,7 @@ class VirtualPeripheral(ABC):
         self._packet_no = 0
         self._held: tuple[str, bytes, int, int, TextIO | None] | None = None
         self.disconnects_done = 0
+        self.replay = read_session(spec.replay) if spec.replay else None
         self.services = [s for s in self.build_services() if s.chars]
         if self.faults.missing_characteristic:
             for s in self.services:
@@ -163,6 +171,26 @@ class VirtualPeripheral(ABC):
                 ],
             ),
         ]
+
+    def acc_counts(self, k: NDArray[np.int64], counts_per_g: float) -> NDArray[np.int64]:
+        """Acceleration counts (n, 3) of samples ``k``: the replayed session's, else the index encoding."""
+        if self.replay is None:
+            return acc_counts(k, counts_per_g)
+        g = self.replay.acc[self._replay_rows(k)] / STANDARD_GRAVITY_MS2
+        return np.clip(np.rint(g * counts_per_g), -32768, 32767).astype(np.int64)
+
+    def gyr_counts(self, k: NDArray[np.int64], counts_per_dps: float) -> NDArray[np.int64]:
+        """Angular-rate counts (n, 3) of samples ``k``: the replayed session's, else a swinging leg."""
+        if self.replay is None or self.replay.gyr is None:
+            return gyr_counts(k, counts_per_dps)
+        dps = self.replay.gyr[self._replay_rows(k)]
+        return np.clip(np.rint(dps * counts_per_dps), -32768, 32767).astype(np.int64)
+
+    def _replay_rows(self, k: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Rows of the replayed session at device samples ``k`` (its own rate, nearest row, in a loop)."""
+        assert self.replay is not None
+        rows = np.floor(np.asarray(k) * self.replay.meta.sample_rate_hz / self.rate_hz).astype(np.int64)
+        return rows % self.replay.n_samples
 
     # -------------------------------------------------------------- to be provided by each kind
 
@@ -425,7 +453,7 @@ class PolarPeripheral(VirtualPeripheral):
             while k + n <= now_k:
                 kk = np.arange(k, k + n)
                 last_ns = self.EPOCH_2000_START_NS + round((k + n - 1) * 1e9 / self.rate_hz)
-                counts = gyr_counts(kk, 1 / self.gyro_factor)
+                counts = self.gyr_counts(kk, 1 / self.gyro_factor)
                 frame = encoders.polar_delta_frame(counts, last_ns, meas_type=5)
                 self._emit(self.cfg["data_uuid"], frame, k, n, self.gyro_log)
                 k += n
@@ -435,9 +463,9 @@ class PolarPeripheral(VirtualPeripheral):
         k = np.arange(k0, k0 + n)
         last_ns = self.EPOCH_2000_START_NS + round((k0 + n - 1) * 1e9 / self.rate_hz)
         if self.verity:
-            frame = encoders.polar_delta_frame(acc_counts(k, 1 / self.factor), last_ns)
+            frame = encoders.polar_delta_frame(self.acc_counts(k, 1 / self.factor), last_ns)
         else:
-            frame = encoders.polar_raw_frame(acc_counts(k, 1000.0), last_ns)
+            frame = encoders.polar_raw_frame(self.acc_counts(k, 1000.0), last_ns)
         return [(self.cfg["data_uuid"], frame)]
 
     def malformed_packet(self, payload: bytes) -> bytes:
@@ -478,8 +506,8 @@ class MovesensePeripheral(VirtualPeripheral):
 
     def data_packets(self, k0: int, n: int) -> list[tuple[str, bytes]]:
         k = np.arange(k0, k0 + n)
-        acc = acc_counts(k, 2048.0) / 2048.0 * 9.80665
-        gyr = gyr_counts(k, 1.0).astype(np.float64) if self.imu6 else None
+        acc = self.acc_counts(k, 2048.0) / 2048.0 * 9.80665
+        gyr = self.gyr_counts(k, 1.0).astype(np.float64) if self.imu6 else None
         t_ms = int(k0 * 1000 / self.rate_hz)
         return [(self.cfg["data_uuid"], encoders.movesense_data(self.ref, t_ms, acc, gyr))]
 
@@ -542,9 +570,9 @@ class MetaWearPeripheral(VirtualPeripheral):
         k = np.arange(k0, k0 + n)
         uuid = self.cfg["notify_uuid"]
         acc_register = int(self.chip["acc_packed_register"])
-        packets = [(uuid, encoders.metawear_packed(acc_counts(k, self.counts_per_g), register=acc_register))]
+        packets = [(uuid, encoders.metawear_packed(self.acc_counts(k, self.counts_per_g), register=acc_register))]
         if self.gyro_on:
-            gyro = gyr_counts(k, self.gyro_lsb_per_dps)
+            gyro = self.gyr_counts(k, self.gyro_lsb_per_dps)
             register = int(self.chip["gyro_packed_register"])
             packets.append((uuid, encoders.metawear_packed(gyro, register=register, module=0x13)))
         return packets
@@ -582,8 +610,8 @@ class WitMotionPeripheral(VirtualPeripheral):
 
     def data_packets(self, k0: int, n: int) -> list[tuple[str, bytes]]:
         k = np.arange(k0, k0 + n)
-        acc = acc_counts(k, 2048.0)
-        gyr = gyr_counts(k, 32768 / 2000)
+        acc = self.acc_counts(k, 2048.0)
+        gyr = self.gyr_counts(k, 32768 / 2000)
         return [
             (self.cfg["notify_uuid"], encoders.witmotion_packet(acc[i], gyr[i], np.zeros(3, dtype=np.int64)))
             for i in range(n)
@@ -625,7 +653,7 @@ class ThingyPeripheral(VirtualPeripheral):
 
     def data_packets(self, k0: int, n: int) -> list[tuple[str, bytes]]:
         k = np.arange(k0, k0 + n)
-        acc, gyr = acc_counts(k, 1024.0), gyr_counts(k, 32.0)
+        acc, gyr = self.acc_counts(k, 1024.0), self.gyr_counts(k, 32.0)
         return [
             (self.cfg["raw_uuid"], encoders.thingy_raw(acc[i], gyr[i], np.zeros(3, dtype=np.int64))) for i in range(n)
         ]
@@ -657,7 +685,7 @@ class GenericPeripheral(VirtualPeripheral):
 
     def data_packets(self, k0: int, n: int) -> list[tuple[str, bytes]]:
         k = np.arange(k0, k0 + n)
-        samples = np.column_stack([acc_counts(k, 2048.0), gyr_counts(k, 32768 / 2000)])
+        samples = np.column_stack([self.acc_counts(k, 2048.0), self.gyr_counts(k, 32768 / 2000)])
         t_us = math.floor(k0 * 1e6 / self.rate_hz) + 4_294_000_000  # the 32-bit counter wraps about 1 s in
         packet = encoders.generic_packet(self.cfg, t_us, k0 // n, samples)
         return [(self.cfg["data_uuid"], packet)]

@@ -22,6 +22,8 @@ from retrogait.errors import RetrogaitError
 
 #: A sync callback that receives one notification payload (called from the BLE event loop).
 PacketSink = Callable[[bytes], None]
+#: One notification as the collector received it: (host arrival time s, ``time.monotonic``; payload).
+Arrival = tuple[float, bytes]
 
 #: Shipped with the package (in the source tree a link to the repository's ``firmware_configs/``).
 _PACKAGE_CONFIGS = Path(__file__).resolve().parents[2] / "firmware_configs"
@@ -161,7 +163,11 @@ class StreamInfo:
 
 
 class Profile(ABC):
-    """A sensor family: its protocol state machine and its decoder."""
+    """A sensor family: its protocol state machine and its decoder.
+
+    This is the whole contract the collector and :class:`~retrogait.ble.stream.StreamAssembler` use;
+    the methods with a body are no-ops that profiles without such state keep.
+    """
 
     #: Profile name used on the command line.
     name: str = ""
@@ -173,6 +179,10 @@ class Profile(ABC):
     key_unit_s: float = 1e-9
     #: Streams interleaved in the keys: ``key = time_key * key_streams + stream``.
     key_streams: int = 1
+    #: Why asked-for settings cannot be applied by this protocol (written to ``NAME.ble.json``), or None.
+    range_note: str | None = None
+    #: Packets missing by the device's own sequence counter, or None when the device has none.
+    lost_by_sequence: int | None = None
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         self.config = config if config is not None else load_config(self.config_name)
@@ -199,14 +209,36 @@ class Profile(ABC):
         """A sort/dedupe key per packet (sensor time or sequence number; -1 if unreadable), or None."""
 
     @abstractmethod
-    def decode(self, packets: Sequence[bytes]) -> Decoded:
-        """Decode a batch of data packets, in arrival order (pure; no I/O)."""
+    def decode(self, packets: Sequence[bytes], keys: NDArray[np.int64] | None = None) -> Decoded:
+        """Decode a batch of data packets, in arrival (or key) order (pure; no I/O).
+
+        ``keys`` are the packets' :meth:`packet_keys` after unwrapping, when the assembler has them;
+        profiles whose keys are their sensor time (generic TOML profiles) take the time from them.
+        """
 
     def check_settings(self, settings: StreamSettings) -> None:  # noqa: B027  (most profiles check in start)
         """Refuse settings the protocol can never apply, before any scanning (raises RetrogaitError)."""
 
     def reset_stream_state(self) -> None:  # noqa: B027  (most profiles keep no stream state)
         """Forget per-stream decoder state (called after a reconnect)."""
+
+    def reassemble(self, items: Sequence[Arrival]) -> list[Arrival]:
+        """Join notifications that continue one another into whole packets (identity by default)."""
+        return list(items)
+
+    def flush_pending(self) -> list[Arrival]:
+        """The recording ends: packets held back for :meth:`reassemble` (none by default); paired
+        profiles also decide every sample still waiting for its partner at the next decode."""
+        return []
+
+    def has_pending(self) -> bool:
+        """Whether decoded samples wait inside the profile (for a partner from another stream)."""
+        return False
+
+    def drain_pending(self) -> Decoded | None:
+        """The sensor clock restarted: decide every waiting sample on the old clock now (rows are
+        returned, the rest goes to :meth:`take_unpaired`); None when the profile keeps nothing waiting."""
+        return None
 
     def take_unpaired(self) -> list[UnpairedSamples]:
         """Samples decided since the last call that cannot become rows (paired profiles only), oldest first."""

@@ -146,7 +146,8 @@ class GenericProfile(Profile):
         if self.seq_field:
             prev = np.concatenate([[self._last_seq if self._last_seq is not None else seq[0] - 1], seq[:-1]])
             jumps = (seq - prev) % self.seq_wrap
-            self.lost_by_sequence += int(np.clip(jumps - 1, 0, None)[jumps < self.seq_wrap // 2].sum())
+            missing = int(np.clip(jumps - 1, 0, None)[jumps < self.seq_wrap // 2].sum())
+            self.lost_by_sequence = (self.lost_by_sequence or 0) + missing
             self._last_seq = int(seq[-1])
         t_first = (keys[idx] if keys is not None else t_raw) * self.time_unit_s
         k = np.arange(total) - np.repeat(row0, n_per)

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.ble.profiles.base import (
+    Arrival,
     Decoded,
     GattLink,
     PacketSink,
@@ -188,7 +189,7 @@ class MetaWear(Profile):
         out, self._unpaired = self._unpaired, []
         return out
 
-    def reassemble(self, items: Sequence[tuple[float, bytes]]) -> list[tuple[float, bytes]]:
+    def reassemble(self, items: Sequence[Arrival]) -> list[Arrival]:
         """Pair packed acc and gyro triples, in arrival order, into ``03 FE`` packets (acc arrival time).
 
         A malformed packet whose header still names its stream (module and packed register) leaves a
@@ -198,7 +199,7 @@ class MetaWear(Profile):
         """
         if not self.with_gyro:
             return list(items)
-        out: list[tuple[float, bytes]] = []
+        out: list[Arrival] = []
         acc_head = bytes([ACC_MODULE, int(self.chip["acc_packed_register"])])
         gyr_head = bytes([GYRO_MODULE, int(self.chip["gyro_packed_register"])])
         for t, p in items:
@@ -222,7 +223,7 @@ class MetaWear(Profile):
                 out.append((t, bytes([ACC_MODULE, HALF, 2]) + bytes(18)))
         return out
 
-    def flush_pending(self) -> list[tuple[float, bytes]]:
+    def flush_pending(self) -> list[Arrival]:
         """The recording ends: triples still waiting for their twin become unpaired."""
         self.reset_stream_state()
         return []
@@ -230,7 +231,7 @@ class MetaWear(Profile):
     def packet_keys(self, packets: Sequence[bytes]) -> None:
         return None
 
-    def decode(self, packets: Sequence[bytes]) -> Decoded:
+    def decode(self, packets: Sequence[bytes], keys: NDArray[np.int64] | None = None) -> Decoded:
         acc_scale = self.range_g / 32768.0 * STANDARD_GRAVITY_MS2
         if self.with_gyro:
             return self._decode_pairs(packets, acc_scale)

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.ble.profiles.base import (
+    Arrival,
     Decoded,
     GattLink,
     PacketSink,
@@ -88,7 +89,7 @@ class Movesense(Profile):
         self.ref = int(self.config["client_reference"])
         self._results: asyncio.Queue[bytes] = asyncio.Queue()
         self._sink: PacketSink | None = None
-        self._pending: tuple[float, bytes] | None = None
+        self._pending: Arrival | None = None
 
     def check_settings(self, settings: StreamSettings) -> None:
         if settings.acc_range_g is not None or settings.gyr_range_dps is not None:
@@ -140,13 +141,13 @@ class Movesense(Profile):
     def reset_stream_state(self) -> None:
         """Nothing to forget: a held-back DATA packet is complete (no continuation follows a reconnect)."""
 
-    def reassemble(self, items: Sequence[tuple[float, bytes]]) -> list[tuple[float, bytes]]:
+    def reassemble(self, items: Sequence[Arrival]) -> list[Arrival]:
         """Join DATA_PART2 continuations onto their DATA packet, given (host time, payload) pairs.
 
         A DATA packet at the end of a batch is held back until the next batch shows whether a
         continuation follows; :meth:`flush_pending` releases it at the end.
         """
-        out: list[tuple[float, bytes]] = []
+        out: list[Arrival] = []
         current = self._pending
         for t, p in items:
             if p[:1] == bytes([RESP_DATA_PART2]) and current is not None:
@@ -162,7 +163,7 @@ class Movesense(Profile):
         self._pending = current
         return out
 
-    def flush_pending(self) -> list[tuple[float, bytes]]:
+    def flush_pending(self) -> list[Arrival]:
         """The held-back last DATA packet (at stop)."""
         pending, self._pending = self._pending, None
         return [pending] if pending is not None else []
@@ -179,7 +180,7 @@ class Movesense(Profile):
             dtype=np.int64,
         )
 
-    def decode(self, packets: Sequence[bytes]) -> Decoded:
+    def decode(self, packets: Sequence[bytes], keys: NDArray[np.int64] | None = None) -> Decoded:
         assert self.info is not None
         ok = [i for i, p in enumerate(packets) if p[:1] == bytes([RESP_DATA])]
         out = decode_payloads([packets[i][2:] for i in ok], self.imu6, self.info.rate_hz)

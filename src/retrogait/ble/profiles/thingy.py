@@ -8,6 +8,7 @@ import struct
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from retrogait.ble.profiles.base import (
     Decoded,
@@ -57,7 +58,7 @@ class Thingy52(Profile):
     def packet_keys(self, packets: Sequence[bytes]) -> None:
         return None
 
-    def decode(self, packets: Sequence[bytes]) -> Decoded:
+    def decode(self, packets: Sequence[bytes], keys: NDArray[np.int64] | None = None) -> Decoded:
         size = int(self.config["packet_bytes"])
         joined, idx, refused = fixed_size_rows(packets, size)
         if idx.size == 0:

@@ -100,7 +100,7 @@ class WitMotion(Profile):
     def packet_keys(self, packets: Sequence[bytes]) -> None:
         return None
 
-    def decode(self, packets: Sequence[bytes]) -> Decoded:
+    def decode(self, packets: Sequence[bytes], keys: NDArray[np.int64] | None = None) -> Decoded:
         joined, idx, refused = fixed_size_rows(packets, PACKET, bytes([SYNC, FLAG_DATA]))
         odd = [bytes(p) for p in packets if not (len(p) == PACKET and p[:2] == bytes([SYNC, FLAG_DATA]))]
         malformed = 0

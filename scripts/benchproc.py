@@ -1,0 +1,72 @@
+"""Helpers for the whole-process benchmarks: run a command, time it from outside, read its peak memory.
+
+Imported by ``scripts/bench_*.py`` (run them from the repository root: ``python scripts/bench_x.py``).
+Every number is a median of a few runs and is printed next to a reference measured in the same run,
+because the development machine is shared and absolute seconds drift with its load.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The ``retrogait`` console script of this interpreter's environment (the one users run).
+RETROGAIT = str(Path(sys.executable).with_name("retrogait"))
+
+
+@dataclass(frozen=True)
+class Run:
+    """Median wall time (s) and the largest peak resident memory (MiB) of a few runs of one command."""
+
+    seconds: float
+    peak_mib: float
+    runs: tuple[float, ...]
+
+    def ratio(self, reference: Run) -> float:
+        return self.seconds / reference.seconds
+
+
+#: Runs the command from a small launcher process and reports its wall time and peak RSS on the last
+#: stderr line. Without it a child forked from a benchmark that already holds hundreds of MB reports that
+#: size as its own peak (Linux carries the pre-exec high-water mark into ``ru_maxrss``).
+_LAUNCH = (
+    "import os, sys, time, subprocess; t = time.perf_counter(); p = subprocess.Popen(sys.argv[1:], "
+    "stdout=subprocess.DEVNULL); _, st, ru = os.wait4(p.pid, 0); "
+    "print(f'\\nRUN {time.perf_counter() - t} {ru.ru_maxrss} {os.waitstatus_to_exitcode(st)}', file=sys.stderr)"
+)
+
+
+def run(command: Sequence[str], repeats: int = 3, env: dict[str, str] | None = None) -> Run:
+    """Run ``command`` ``repeats`` times (output discarded); fail loudly when it fails."""
+    times, peaks = [], []
+    for _ in range(repeats):
+        proc = subprocess.run(
+            [sys.executable, "-c", _LAUNCH, *command],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
+            check=False,
+            text=True,
+        )
+        _, seconds, maxrss_kb, code = proc.stderr.strip().splitlines()[-1].split()
+        if int(code) != 0:
+            raise SystemExit(f"{' '.join(command)} failed: {proc.stderr.strip()}")
+        times.append(float(seconds))
+        peaks.append(int(maxrss_kb) / 1024)
+    return Run(statistics.median(times), max(peaks), tuple(times))
+
+
+def python(code: str) -> list[str]:
+    """A command running ``code`` in this interpreter."""
+    return [sys.executable, "-c", code]
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min) and core count, to print with every result."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"

@@ -1,0 +1,526 @@
+"""Analysis settings as data: one frozen dataclass per stage, composed into :class:`AnalysisSettings`.
+
+Every field is a physical quantity (its unit in its name and in its metadata) with the documented
+default and physical bounds; ``retrogait settings`` prints them all (docs/analysis.md, "Parameters").
+Placement presets are named instances (:data:`PRESETS`, :meth:`AnalysisSettings.for_placement`):
+where a placement needs another value, its preset holds it, not an ``if placement ==`` in a stage.
+
+A stage function takes its settings as a parameter; stage functions that get the signals default to
+``None``, meaning the preset of ``signals.placement``::
+
+    detect_contacts(signals, settings.contacts, settings.still)
+    AnalysisSettings.for_placement("shank").direction.anatomy_scale_log_ratio   # 0.1
+    replace(settings, contacts=replace(settings.contacts, flight_level_g=0.35))   # a variant
+
+New field: add ``name_unit: float = quantity(default, "unit", "doc", lo, hi)`` to its stage, read it
+as ``settings.name_unit`` in the stage, and add it to docs/analysis.md (``scripts/settings_table.py``).
+New preset: add an entry to :data:`PRESETS` built with ``dataclasses.replace`` from a base preset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from retrogait.analysis.settings_fields import SettingsError, Stage, quantity
+
+__all__ = [
+    "PRESETS",
+    "AnalysisSettings",
+    "AxisCheckSettings",
+    "BoutSettings",
+    "ContactsSettings",
+    "DirectionSettings",
+    "EffortSettings",
+    "FootStrikeSettings",
+    "ImpactSettings",
+    "PreprocessSettings",
+    "QualitySettings",
+    "SettingsError",
+    "StillSettings",
+    "TimingSettings",
+    "TransientSettings",
+    "TrunkStrikeSettings",
+    "VgrfSettings",
+    "preset",
+]
+
+
+@dataclass(frozen=True)
+class PreprocessSettings(Stage):
+    """From a session to body-frame signals (preprocess.py): refusal, clipping, the declared-axis check."""
+
+    TABLE = "preprocess"
+    ORDERED = (("refine_above_deg", "declared_sign_warning_deg"), ("declared_sign_warning_deg", "max_declared_yaw_deg"))
+
+    min_duration_s: float = quantity(2.0, "s", "a shorter recording cannot hold two strides: refused", 0.5, 600.0)
+    clip_plateau_samples: int = quantity(
+        3, "samples", "without a declared range, this many samples at the extreme above 2 g count as clipping", 2, 1000
+    )
+    max_declared_yaw_deg: float = quantity(
+        80.0, "deg", "foot/shank + gyro: a declared axis further from the gait's line loses its sign", 0.0, 90.0
+    )
+    declared_sign_warning_deg: float = quantity(
+        60.0, "deg", "beyond it a note says the sign rests on the declaration (trunk: a note only)", 0.0, 90.0
+    )
+    refine_above_deg: float = quantity(
+        25.0, "deg", "foot/shank + gyro: the gyro's sagittal line replaces a declared axis further off", 0.0, 90.0
+    )
+    sagittal_dominance_ratio: float = quantity(
+        2.0, "1", "power ratio of the sagittal rotation axis over the other horizontal axis needed to refine", 1.0, 1e3
+    )
+    trunk_axis_dominance_ratio: float = quantity(
+        1.5, "1", "power ratio of the trunk's main horizontal acceleration axis needed to warn", 1.0, 1e3
+    )
+
+
+@dataclass(frozen=True)
+class StillSettings(Stage):
+    """The still mask (std of |acc| over a window), shared by the vertical, contacts and bouts."""
+
+    TABLE = "still"
+
+    window_s: float = quantity(
+        1.0, "s", "window of the std of |acc|; standing this long between contacts ends a bout", 0.1, 10.0
+    )
+    std_ms2: float = quantity(0.3, "m/s^2", "below this std of |acc| the sensor is still", 0.0, 5.0)
+
+
+@dataclass(frozen=True)
+class ContactsSettings(Stage):
+    """Initial contacts and toe-offs (contacts.py)."""
+
+    TABLE = "contacts"
+    ORDERED = (("min_step_s", "max_step_s"), ("step_band_low_hz", "step_band_high_hz"))
+
+    min_step_s: float = quantity(0.22, "s", "shortest step period (270 steps/min)", 0.1, 1.0)
+    max_step_s: float = quantity(1.5, "s", "longest step period (40 steps/min)", 0.3, 5.0)
+    step_band_low_hz: float = quantity(0.3, "Hz", "lower edge of the step band-pass", 0.05, 2.0)
+    step_band_high_hz: float = quantity(
+        4.0, "Hz", "upper edge of the step band-pass (keeps fast backward running's fundamental)", 1.0, 20.0
+    )
+    min_peak_spacing_periods: float = quantity(
+        0.6, "step periods", "at most one step peak (limbs: one mid-stance) per this many local periods", 0.1, 1.0
+    )
+    period_window_s: float = quantity(6.0, "s", "window of the local step-period autocorrelation", 1.0, 60.0)
+    period_hop_s: float = quantity(2.0, "s", "hop between local step-period windows", 0.1, 60.0)
+    edge_cutoff_hz: float = quantity(20.0, "Hz", "lower back: low-pass of the contact-edge force", 2.0, 100.0)
+    flight_level_g: float = quantity(
+        0.4, "g", "lower back: specific force below this is flight (0 g free fall + soft-tissue margin)", 0.0, 1.0
+    )
+    walk_search_fraction: float = quantity(
+        0.5, "step periods", "lower back, walking: IC searched this far before the loading peak", 0.1, 1.0
+    )
+    min_step_prominence_g: float = quantity(0.08, "g", "lower back, wrist: prominence of a step peak", 0.0, 2.0)
+    rest_acc_scale_ms2: float = quantity(
+        1.0, "m/s^2", "foot/shank rest score: | |a| - g | per unit of distance from rest", 0.01, 20.0
+    )
+    rest_rate_scale_dps: float = quantity(
+        100.0, "deg/s", "foot/shank rest score: |omega| per unit of distance from rest", 1.0, 2000.0
+    )
+    min_stance_prominence_score: float = quantity(
+        0.5, "rest-score units", "prominence a mid-stance minimum of the rest score needs", 0.0, 20.0
+    )
+    rest_window_s: float = quantity(0.04, "s", "rest must hold over this window to count", 0.005, 0.5)
+    rest_level_score: float = quantity(
+        1.0, "rest-score units", "below this rest score the segment is at rest", 0.0, 20.0
+    )
+    landing_window_strides: float = quantity(
+        0.45, "strides", "foot/shank: the landing is searched this far before mid-stance's rest", 0.1, 1.0
+    )
+    impact_cutoff_hz: float = quantity(40.0, "Hz", "low-pass of the acceleration before the jerk", 5.0, 200.0)
+    impact_rise_s: float = quantity(0.05, "s", "an impact rises within this time", 0.005, 0.3)
+    impact_onset_fraction: float = quantity(
+        0.15, "1", "IC: where the jerk last lies below this fraction of its peak", 0.0, 1.0
+    )
+    impact_dip_fraction: float = quantity(
+        0.3, "1", "a jerk trough below this fraction of the peak separates an earlier burst", 0.0, 1.0
+    )
+    descent_speed_ms: float = quantity(
+        0.2, "m/s", "foot: the descent ends where the foot last moves down faster than this", 0.0, 5.0
+    )
+    landing_search_s: float = quantity(0.1, "s", "foot: the landing lies at most this long before that", 0.01, 0.5)
+    fall_speed_ms: float = quantity(
+        1.0, "m/s", "foot: falling faster than this in late swing is a running landing", 0.0, 10.0
+    )
+    toe_off_peak_fraction: float = quantity(
+        0.4,
+        "1",
+        "TO: first sagittal-rate peak after mid-stance reaching this fraction of the stride's largest",
+        0.0,
+        1.0,
+    )
+    toe_off_min_rate_dps: float = quantity(
+        30.0, "deg/s", "shank TO: the stance rotation's last peak must reach this rate", 0.0, 2000.0
+    )
+
+
+@dataclass(frozen=True)
+class TimingSettings(Stage):
+    """Step time, cadence and contact time per step (impact.step_timing)."""
+
+    TABLE = "timing"
+
+    max_step_time_s: float = quantity(
+        1.5, "s", "longer steps (and contacts) give no cadence (contact time): pauses, missed steps", 0.3, 10.0
+    )
+    max_stride_time_s: float = quantity(
+        2.0, "s", "foot/shank: one leg's contacts further apart are not consecutive strides", 0.5, 20.0
+    )
+
+
+@dataclass(frozen=True)
+class ImpactSettings(Stage):
+    """Impact peak and loading rate per step; lower-back vGRF (impact.impact_load)."""
+
+    TABLE = "impact"
+
+    window_s: float = quantity(0.1, "s", "impact window when the toe-off is unknown", 0.01, 1.0)
+    stance_fraction: float = quantity(0.5, "1", "share of stance searched for the impact peak", 0.05, 1.0)
+    loading_lead_s: float = quantity(
+        0.02, "s", "the loading-rate window starts this long before the detected contact", 0.0, 0.2
+    )
+
+
+@dataclass(frozen=True)
+class VgrfSettings(Stage):
+    """Lower-back vertical ground-reaction force per step: peak, loading rate, their intervals (vgrf.py)."""
+
+    TABLE = "vgrf"
+    ORDERED = (("flat_shape_factor", "peaked_shape_factor"),)
+
+    flat_shape_factor: float = quantity(
+        1.4, "1", "peak / mean force in contact of a flat-topped stance (interval's low end)", 1.0, 2.0
+    )
+    peaked_shape_factor: float = quantity(
+        1.75, "1", "peak / mean force in contact of a peaked stance (interval's high end)", 1.0, 2.5
+    )
+    contact_time_uncertainty_s: float = quantity(
+        0.01, "s", "timing error of the sacral contact edges, widens the intervals", 0.0, 0.1
+    )
+    bounce_cutoff_hz: float = quantity(
+        5.0, "Hz", "low-pass of the sacral force whose maximum times the bounce (skew of the loading)", 1.0, 50.0
+    )
+    min_rate_hz: float = quantity(
+        100.0, "Hz", "below it no vGRF: the contact edges and the rise need samples", 20.0, 10000.0
+    )
+    max_peak_bw: float = quantity(
+        6.0, "BW", "a larger running peak is not physical: NaN, reason implausible", 2.0, 20.0
+    )
+
+
+@dataclass(frozen=True)
+class TrunkStrikeSettings(Stage):
+    """Lower back: the heel-strike shock of each landing and the strike classes it gives (trunk_strike.py)."""
+
+    TABLE = "trunk_strike"
+    ORDERED = (("shock_band_low_hz", "shock_band_high_hz"), ("no_shock_ratio", "heel_shock_ratio"))
+
+    shock_band_low_hz: float = quantity(
+        20.0, "Hz", "lower edge of the shock band, above the body's motion and the soft-tissue mode", 5.0, 200.0
+    )
+    shock_band_high_hz: float = quantity(80.0, "Hz", "upper edge of the shock band (kept below 0.4 fs)", 10.0, 1000.0)
+    landing_before_s: float = quantity(0.01, "s", "the landing window starts this long before the contact", 0.0, 0.1)
+    landing_after_s: float = quantity(0.07, "s", "... and ends this long after it", 0.01, 0.3)
+    background_after_s: float = quantity(
+        0.1, "s", "the background window starts this long after the contact", 0.02, 0.5
+    )
+    background_end_before_s: float = quantity(0.02, "s", "... and ends this long before the next contact", 0.0, 0.2)
+    heel_shock_ratio: float = quantity(
+        2.5, "1", "landing / background shock RMS at or above which the landing is a heel strike", 1.0, 100.0
+    )
+    no_shock_ratio: float = quantity(
+        1.5, "1", "at or below it the landing shows no heel shock (midfoot or forefoot)", 0.1, 100.0
+    )
+    habit_steps: int = quantity(7, "contacts", "running median of the ratio over this many contacts of a bout", 1, 101)
+    forward_midfoot_probability: float = quantity(
+        0.9, "probability", "forward, no heel shock: share of midfoot among non-heel landings (16.6 vs 1.7 %)", 0.5, 1.0
+    )
+    backward_forefoot_probability: float = quantity(
+        0.9, "probability", "backward, no heel shock: share of forefoot landings (Roos et al. 2012)", 0.5, 1.0
+    )
+    min_rate_hz: float = quantity(200.0, "Hz", "the shock band needs this rate", 100.0, 10000.0)
+
+
+@dataclass(frozen=True)
+class BoutSettings(Stage):
+    """Activity per step and the bouts table (bouts.py)."""
+
+    TABLE = "bouts"
+
+    max_contact_gap_s: float = quantity(
+        1.5, "s", "contacts further apart end a bout (preset foot/shank: 3 s, one leg's contacts)", 0.3, 30.0
+    )
+    min_bout_steps: int = quantity(4, "contacts", "a bout holds at least this many contacts", 2, 1000)
+    min_still_s: float = quantity(2.0, "s", "shortest still segment in the bouts table", 0.1, 600.0)
+    running_cadence_spm: float = quantity(
+        140.0, "steps/min", "running by cadence where no flight phase can be measured", 60.0, 250.0
+    )
+    running_duty_factor: float = quantity(
+        0.5, "1", "foot/shank: contact time / stride time below this is running (flight)", 0.1, 0.9
+    )
+
+
+@dataclass(frozen=True)
+class DirectionSettings(Stage):
+    """Run direction per step (direction.py; docs/direction_footstrike.md)."""
+
+    TABLE = "direction"
+
+    unknown_below_confidence: float = quantity(0.7, "probability", "below it a step's direction is unknown", 0.5, 1.0)
+    max_cue_log_odds: float = quantity(6.0, "log-odds", "no single cue claims more for one step", 0.1, 20.0)
+    max_frame_free_log_odds: float = quantity(
+        1.0, "log-odds", "cap of the frame-free evidence per step (weak, correlated with strike)", 0.0, 20.0
+    )
+    stride_dx_scale_m: float = quantity(0.10, "m", "foot + gyro: ZUPT stride displacement per log-odds", 1e-3, 10.0)
+    rotation_moment_scale_deg: float = quantity(
+        3.0, "deg", "foot + gyro: stride rotation moment per log-odds", 1e-3, 100.0
+    )
+    swing_peak_scale_log_ratio: float = quantity(
+        0.15, "ln-ratio", "shank + gyro: swing peak ratio per log-odds", 1e-3, 10.0
+    )
+    landing_impulse_scale_ms: float = quantity(0.25, "m/s", "foot, no gyro: landing impulse per log-odds", 1e-3, 10.0)
+    early_stance_scale_ms2: float = quantity(
+        1.0, "m/s^2", "lower back, running: early-stance anterior acceleration per log-odds", 1e-3, 100.0
+    )
+    braking_contrast_scale_ms2: float = quantity(
+        1.0, "m/s^2", "lower back, walking: braking contrast per log-odds", 1e-3, 100.0
+    )
+    landing_asymmetry_scale_fraction: float = quantity(
+        0.15, "stance fraction", "lower back, running: landing asymmetry per log-odds", 1e-3, 10.0
+    )
+    early_stance_fraction: float = quantity(
+        0.3, "1", "lower back, running: braking window, share of the median contact time", 0.05, 1.0
+    )
+    tilt_window_s: float = quantity(
+        2.0, "s", "lower back: moving mean removed from the acceleration (sensor tilt, gravity)", 0.2, 20.0
+    )
+    swing_floor_dps: float = quantity(
+        20.0, "deg/s", "shank swing peak ratio: added to both peaks (no swing below it)", 0.0, 500.0
+    )
+    pitch_floor_deg: float = quantity(5.0, "deg", "pitch asymmetry: added to both pitch extremes", 0.0, 90.0)
+    pause_stride_ratio: float = quantity(
+        1.3, "1", "a same-leg interval this much longer than the next stride is a pause", 1.0, 10.0
+    )
+    max_stride_s: float = quantity(2.5, "s", "longer same-leg strides are pauses, not strides", 0.5, 20.0)
+    anatomy_scale_log_ratio: float = quantity(
+        0.25, "ln-ratio", "facing: median pitch asymmetry per log-odds (preset shank: 0.1)", 1e-3, 10.0
+    )
+    anatomy_cap_log_odds: float = quantity(
+        2.2, "log-odds", "facing: cap of the anatomical evidence (preset shank: 4)", 0.0, 20.0
+    )
+    strike_sharp_ms: float = quantity(
+        16.0, "ms", "foot facing: impact transients narrower than this are heel landings", 1.0, 100.0
+    )
+    strike_width_scale_ms: float = quantity(
+        4.0, "ms", "foot facing: transient width per unit of heel evidence", 0.1, 100.0
+    )
+    strike_angle_scale_deg: float = quantity(
+        5.0, "deg", "foot facing: strike angle scale of tanh(angle / scale)", 0.1, 90.0
+    )
+    strike_facing_cap_log_odds: float = quantity(
+        3.0, "log-odds", "foot facing: cap of the summed strike consistency", 0.0, 20.0
+    )
+    max_facing_log_odds: float = quantity(4.0, "log-odds", "the facing never claims more (p = 0.982)", 0.0, 20.0)
+    switch_probability: float = quantity(
+        0.01, "probability", "direction change between two consecutive contacts of a bout", 0.0, 0.5
+    )
+    pause_s: float = quantity(
+        2.0, "s", "a longer pause between contacts makes the next direction independent", 0.1, 60.0
+    )
+    pause_median_intervals: float = quantity(
+        3.0, "contact intervals", "... as does a pause longer than this many median intervals", 1.0, 100.0
+    )
+    standing_s: float = quantity(
+        0.3, "s", "standing this long between two contacts is where a wearer turns", 0.05, 10.0
+    )
+    standing_std_ms2: float = quantity(
+        0.04, "m/s^2", "standing: std of |acc| below this (sensor noise and postural sway)", 0.0, 2.0
+    )
+    standing_switch_probability: float = quantity(
+        0.05, "probability", "direction change across standing between two contacts", 0.0, 0.5
+    )
+
+
+@dataclass(frozen=True)
+class FootStrikeSettings(Stage):
+    """Foot strike per step (footstrike.py): angle classes (Mo et al. 2021) and impact-transient classes."""
+
+    TABLE = "foot_strike"
+    ORDERED = (
+        ("forefoot_below_deg", "rearfoot_above_deg"),
+        ("rearfoot_narrower_ms", "forefoot_wider_ms"),
+    )
+
+    rearfoot_above_deg: float = quantity(7.4, "deg", "foot-strike angle above this is rearfoot", -30.0, 45.0)
+    forefoot_below_deg: float = quantity(-0.8, "deg", "foot-strike angle below this is forefoot", -45.0, 30.0)
+    angle_error_deg: float = quantity(
+        2.0,
+        "deg",
+        "foot + gyro: measurement error of the angle (mocap: median 0.9-1.7 deg); sets the confidence",
+        0.1,
+        20.0,
+    )
+    forefoot_max_prominence_fraction: float = quantity(
+        0.15,
+        "active-peak fraction",
+        "foot/shank accelerometer: prominence below this is forefoot (no transient)",
+        0.0,
+        10.0,
+    )
+    rearfoot_narrower_ms: float = quantity(
+        14.0, "ms", "foot/shank accelerometer: a transient narrower than this is rearfoot", 1.0, 200.0
+    )
+    forefoot_wider_ms: float = quantity(
+        22.0, "ms", "foot/shank accelerometer: a transient wider than this is forefoot", 1.0, 200.0
+    )
+    min_rate_for_transient_hz: float = quantity(
+        200.0, "Hz", "the accelerometer method needs this rate (Mitschke et al. 2017)", 50.0, 10000.0
+    )
+    facing_decided_probability: float = quantity(
+        0.9, "probability", "unknown anterior sign: the angle's sign is trusted above this facing", 0.5, 1.0
+    )
+
+
+@dataclass(frozen=True)
+class TransientSettings(Stage):
+    """The landing's impact transient: stance windows, prominence, width (transient.py)."""
+
+    TABLE = "transient"
+
+    search_stance_fraction: float = quantity(
+        0.2, "1", "the impact transient is looked for in this first share of stance", 0.05, 1.0
+    )
+    fallback_stance_s: float = quantity(0.25, "s", "stance length assumed without a toe-off", 0.05, 1.0)
+
+
+@dataclass(frozen=True)
+class AxisCheckSettings(Stage):
+    """The reversed-anterior-axis note (axis_check.py)."""
+
+    TABLE = "axis_check"
+
+    min_known_steps: int = quantity(20, "steps", "checked when at least this many steps have a direction", 1, 100000)
+    mostly_backward_fraction: float = quantity(0.8, "1", "... and at least this share of them reads backward", 0.5, 1.0)
+    min_evidence_steps: int = quantity(
+        10, "steps", "landing evidence needs this many backward-read running steps", 1, 100000
+    )
+    heel_share_fraction: float = quantity(
+        0.5, "1", "share of them with a heel impact transient that says forward running", 0.0, 1.0
+    )
+    forward_landing_asymmetry_fraction: float = quantity(
+        -0.03, "stance fraction", "lower back: median landing asymmetry at or below this is forward running", -0.5, 0.5
+    )
+
+
+@dataclass(frozen=True)
+class QualitySettings(Stage):
+    """Per-step quality flags (quality.py); ``low_rate`` is conventions.IMPACT_MIN_SAMPLE_RATE_HZ."""
+
+    TABLE = "quality"
+
+    pre_contact_s: float = quantity(0.05, "s", "margin before initial contact checked for clipping and gaps", 0.0, 1.0)
+    default_step_span_s: float = quantity(
+        0.3, "s", "a step without toe-off is checked over this span after initial contact", 0.01, 2.0
+    )
+
+
+@dataclass(frozen=True)
+class EffortSettings(Stage):
+    """The effort proxy, g/min (effort.py; docs/compare.md)."""
+
+    TABLE = "effort"
+
+    cutoff_hz: float = quantity(20.0, "Hz", "low-pass of the acceleration before differencing", 1.0, 200.0)
+    max_step_window_s: float = quantity(
+        1.5, "s", "a step window longer than this is a pause or a bout boundary", 0.2, 10.0
+    )
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Every analysis parameter: one frozen settings object per stage (field name = TOML table)."""
+
+    preprocess: PreprocessSettings = PreprocessSettings()
+    still: StillSettings = StillSettings()
+    contacts: ContactsSettings = ContactsSettings()
+    timing: TimingSettings = TimingSettings()
+    impact: ImpactSettings = ImpactSettings()
+    vgrf: VgrfSettings = VgrfSettings()
+    bouts: BoutSettings = BoutSettings()
+    direction: DirectionSettings = DirectionSettings()
+    foot_strike: FootStrikeSettings = FootStrikeSettings()
+    trunk_strike: TrunkStrikeSettings = TrunkStrikeSettings()
+    transient: TransientSettings = TransientSettings()
+    axis_check: AxisCheckSettings = AxisCheckSettings()
+    quality: QualitySettings = QualitySettings()
+    effort: EffortSettings = EffortSettings()
+
+    @classmethod
+    def for_placement(
+        cls, placement: str, overrides: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> AnalysisSettings:
+        """The preset of ``placement`` (:data:`PRESETS`), with ``overrides`` ({table: {key: value}}) applied."""
+        if placement not in PRESETS:
+            raise SettingsError(f"no settings preset for placement {placement!r}; presets: {', '.join(PRESETS)}")
+        preset = PRESETS[placement]
+        return preset.with_overrides(overrides) if overrides else preset
+
+    def with_overrides(self, overrides: Mapping[str, Mapping[str, Any]]) -> AnalysisSettings:
+        """A copy with ``{table: {key: value}}`` replaced; unknown tables or keys, wrong types and values
+        outside the bounds raise :class:`SettingsError` naming the table and key."""
+        stages: dict[str, Stage] = {}
+        for table, values in overrides.items():
+            stage = stage_of(self, table)
+            unknown = [key for key in values if key not in {f.name for f in fields(stage)}]  # type: ignore[arg-type]
+            if unknown:
+                raise SettingsError(f"[{table}] unknown key {unknown[0]!r}")
+            stages[table] = replace(stage, **values)  # type: ignore[type-var]
+        return replace(self, **stages)  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """``{table: {key: value}}`` of every value (JSON- and TOML-ready), in declaration order."""
+        return {f.name: getattr(self, f.name).to_dict() for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Mapping[str, Any]]) -> AnalysisSettings:
+        """Settings from ``{table: {key: value}}``; missing tables and keys keep the defaults."""
+        return cls().with_overrides(values)
+
+    def digest(self) -> str:
+        """Short sha256 (16 hex digits) of the canonical JSON of :meth:`to_dict`: equal settings, equal digest."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def stage_of(settings: AnalysisSettings, table: str) -> Stage:
+    """The stage settings object named ``table`` (raises SettingsError for an unknown table)."""
+    if table not in {f.name for f in fields(settings)}:
+        raise SettingsError(f"unknown table [{table}]; tables: {', '.join(f.name for f in fields(settings))}")
+    stage: Stage = getattr(settings, table)
+    return stage
+
+
+_TWO_LEGS = AnalysisSettings()
+#: One leg's contacts are a stride apart: a bout breaks at twice the gap of both legs' contacts.
+_ONE_LEG = replace(_TWO_LEGS, bouts=replace(_TWO_LEGS.bouts, max_contact_gap_s=3.0))
+
+#: Placement presets (conventions.PLACEMENTS; phone placements add theirs here).
+PRESETS: dict[str, AnalysisSettings] = {
+    "foot": _ONE_LEG,
+    # the knee flexes one way: the shank's pitch asymmetry is a firmer facing cue than the foot's
+    "shank": replace(
+        _ONE_LEG, direction=replace(_ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0)
+    ),
+    "lower_back": _TWO_LEGS,
+    "wrist": _TWO_LEGS,
+    "other": _TWO_LEGS,
+}
+
+
+def preset(placement: str) -> AnalysisSettings:
+    """The preset of ``placement``; the two-leg defaults for a placement without one (stage defaults)."""
+    return PRESETS.get(placement, _TWO_LEGS)

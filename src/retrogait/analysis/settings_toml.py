@@ -1,0 +1,100 @@
+"""Analysis settings as TOML: written for people (units and bounds as comments), read strictly.
+
+``settings_to_toml`` writes every value, one table per stage; ``read_settings_file`` reads a file that
+holds any subset of tables and keys (``[contacts]`` / ``flight_level_g = 0.35``) and refuses unknown
+tables or keys, wrong types and values outside physical bounds in one line naming the file and key.
+Reading uses the standard library's ``tomllib``; the writer is a few lines here because the output is
+flat tables of numbers (no dependency for that; docs/decisions.md SETTINGS-1).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from retrogait.analysis.settings import AnalysisSettings, stage_of
+from retrogait.analysis.settings_fields import SettingsError, bounds_text, format_value, value_problem
+from retrogait.errors import InputFileError
+
+
+def settings_to_toml(settings: AnalysisSettings, preset: str | None = None) -> str:
+    """Every value of ``settings`` as TOML, each with its unit, bounds and meaning as a comment.
+
+    ``preset`` names the placement preset in the header comment. Reading the text back gives equal
+    settings, and writing those gives the same text.
+    """
+    origin = f'placement preset "{preset}"' if preset else "defaults (no placement preset)"
+    lines = [
+        f"# retrogait analysis settings: {origin}, settings hash {settings.digest()}",
+        "# Each value: unit, [physical bounds], meaning. `retrogait analyze --settings FILE.toml` takes any",
+        "# subset of these tables and keys and applies them on top of the placement's preset.",
+    ]
+    for table in (f.name for f in fields(settings)):
+        stage = stage_of(settings, table)
+        lines += ["", f"[{table}]"]
+        for f in fields(stage):  # type: ignore[arg-type]
+            unit = "" if f.metadata["unit"] == "1" else f.metadata["unit"]
+            comment = " ".join(part for part in (unit, bounds_text(f), f.metadata["doc"]) if part)
+            lines.append(f"{f.name} = {format_value(getattr(stage, f.name))}  # {comment}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class SettingsFile:
+    """Overrides read from a settings file: ``values`` is ``{table: {key: value}}``, checked key by key."""
+
+    path: str
+    values: Mapping[str, Mapping[str, Any]]
+
+    def apply(self, settings: AnalysisSettings) -> AnalysisSettings:
+        """``settings`` with these overrides (an order broken by the combination names the file)."""
+        try:
+            return settings.with_overrides(self.values)
+        except SettingsError as exc:
+            raise SettingsError(f"{self.path}: {exc}") from None
+
+    def for_placement(self, placement: str) -> AnalysisSettings:
+        """The preset of ``placement`` with these overrides."""
+        return self.apply(AnalysisSettings.for_placement(placement))
+
+
+def read_settings_file(path: str | os.PathLike[str]) -> SettingsFile:
+    """Read and check a settings TOML file (see module docstring); raises a one-line RetrogaitError."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(where, f"cannot read the settings file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputFileError(where, "the settings file is not UTF-8 text") from None
+    return parse_settings_toml(text, where)
+
+
+def parse_settings_toml(text: str, where: str = "settings") -> SettingsFile:
+    """Overrides from TOML text; ``where`` names the source in messages."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(where, f"not valid TOML: {exc}") from None
+    defaults = AnalysisSettings()
+    values: dict[str, dict[str, Any]] = {}
+    for table, entries in document.items():
+        if not isinstance(entries, dict):
+            raise SettingsError(f"{where}: key {table!r} is outside a table; settings go in tables like [contacts]")
+        try:
+            known = {f.name: f for f in fields(stage_of(defaults, table))}  # type: ignore[arg-type]
+        except SettingsError as exc:
+            raise SettingsError(f"{where}: {exc}") from None
+        for key, value in entries.items():
+            if key not in known:
+                raise SettingsError(f"{where}: [{table}] unknown key {key!r}")
+            problem = value_problem(known[key], value)
+            if problem:
+                sep = " " if problem.startswith("=") else ": "
+                raise SettingsError(f"{where}: [{table}] {key}{sep}{problem}")
+        values[table] = dict(entries)
+    return SettingsFile(where, values)

@@ -1,0 +1,129 @@
+"""Foot strike seen from the lower back: does the landing send a heel-strike shock up the body?
+
+Physics. A heel strike stops the foot and shank on the heel pad within about 10-30 ms with the knee
+nearly straight: the vertical ground force jumps by about 1 BW in that time and a shock travels up
+the skeleton to the pelvis (the impact transient of the force plate). A midfoot or forefoot landing
+lets the ankle yield for 50-80 ms first: the force rises smoothly, and no shock reaches the trunk.
+At the sacrum a shock shows as vibration above the body's own motion: the centre of mass moves
+below about 5 Hz, the soft tissue under the sensor rings at 15-20 Hz when something excites it, and
+a shock carries energy up to 50-100 Hz.
+
+Evidence per landing (``landing_shock_ratio``, dimensionless): the RMS of the vertical acceleration
+band-passed to the shock band (20-80 Hz, the upper edge kept below 0.4 fs) over the landing window
+(10 ms before to 70 ms after initial contact) divided by its RMS over the rest of the step (100 ms
+after contact up to 20 ms before the next contact: mid and late stance, toe-off, flight). Both
+windows see the same sensor, belt, tissue and noise, so the ratio does not depend on the attachment;
+the vibration of a fast or loose-fitting run raises both. A ratio near 1 says the landing adds
+nothing to the stride's own vibration; a heel strike reads 3-20 (real force-plate trials,
+docs/validation.md).
+
+Classes (``sacral_strikes``): ratio >= ``heel_shock_ratio`` (2.5: the landing holds more than six
+times the background's energy; with ~4 degrees of freedom in the landing window and ~10 in the
+background, chance alone gives that in under 1 % of steps) is a heel strike, ``rearfoot``, with
+confidence 1 - 1/ratio^2 (the share of the landing's energy that the background does not explain).
+Ratio <= ``no_shock_ratio`` (1.5: the landing's energy within 2.25 times the background's, what
+chance gives) is a landing without a heel shock: midfoot or forefoot, which the trunk cannot tell
+apart (both load smoothly). The label then follows what such a landing most likely is in that
+direction (forward: midfoot, 16.6 % of recreational runners against 1.7 % forefoot; backward: the
+ball of the foot lands first, Roos et al. 2012), and its confidence is that prior share times
+min(1, 1/ratio^2), so it is never high. Between the two, and where the direction is unknown, the
+label is ``unknown``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.signal import butter, sosfiltfilt
+
+from retrogait.analysis.filters import in_g
+from retrogait.analysis.settings import TrunkStrikeSettings, preset
+from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.stepwindows import window_mean
+
+FloatArray = NDArray[np.float64]
+
+
+def landing_shock_ratio(
+    signals: BodySignals, contacts: Contacts, settings: TrunkStrikeSettings | None = None
+) -> FloatArray:
+    """Per contact: RMS of the shock-band vertical acceleration in the landing window over its RMS in the
+    rest of the step (dimensionless, see the module docstring); NaN without a next contact, when the
+    background window is shorter than the landing window, or below ``min_rate_hz``."""
+    settings = settings or preset(signals.placement).trunk_strike
+    m = len(contacts)
+    fs = signals.fs_hz
+    if m < 2 or fs < settings.min_rate_hz:
+        return np.full(m, np.nan)
+    z = in_g(signals.acc_ms2[:, 2])
+    high = min(settings.shock_band_high_hz, 0.4 * fs)
+    sos = butter(2, [settings.shock_band_low_hz, high], btype="band", fs=fs, output="sos")
+    if z.size <= 3 * (2 * len(sos) + 1):
+        return np.full(m, np.nan)
+    shock = sosfiltfilt(sos, z) ** 2
+    ic = contacts.ic_idx.astype(np.int64)
+    nxt = np.append(ic[1:], -1)
+    land_lo = np.maximum(ic - round(settings.landing_before_s * fs), 0)
+    land_hi = ic + round(settings.landing_after_s * fs)
+    bg_lo = ic + round(settings.background_after_s * fs)
+    bg_hi = nxt - round(settings.background_end_before_s * fs)
+    land_energy = window_mean(shock, land_lo, land_hi)
+    bg_hi = np.minimum(bg_hi, bg_lo + round(2.0 * fs))  # a pause after the step is not its background
+    bg_energy = window_mean(shock, bg_lo, bg_hi)
+    ok = (nxt > ic) & (bg_hi - bg_lo >= land_hi - land_lo) & (bg_energy > 0) & (land_hi <= signals.n_samples)
+    return np.where(ok, np.sqrt(land_energy / np.where(ok, bg_energy, 1.0)), np.nan)
+
+
+def habitual_shock_ratio(
+    shock_ratio: FloatArray, group: NDArray[np.int64], settings: TrunkStrikeSettings | None = None
+) -> FloatArray:
+    """Running median of the landing shock ratio over ``habit_steps`` consecutive contacts of the same
+    group (bout), centred; NaN ratios are left out. A runner's foot strike is a habit that holds over
+    strides (10.6 % of recreational runners land differently left and right, fewer change stride to
+    stride), while one landing's ratio scatters with the vibration of that stride: the median over a few
+    strides keeps a change of habit within a bout and drops single-stride noise."""
+    settings = settings or TrunkStrikeSettings()
+    series = pd.Series(np.log(np.where(np.asarray(shock_ratio) > 0, shock_ratio, np.nan)))
+    rolled = series.groupby(np.asarray(group)).transform(
+        lambda x: x.rolling(settings.habit_steps, center=True, min_periods=1).median()
+    )
+    return np.asarray(np.exp(rolled.to_numpy(dtype=float)), dtype=np.float64)
+
+
+def no_heel_shock(shock_ratio: FloatArray, settings: TrunkStrikeSettings | None = None) -> NDArray[np.bool_]:
+    """The landings whose (habitual) shock ratio is at or below ``no_shock_ratio``: no heel shock reached
+    the trunk. NaN ratios are not among them (a heel transient cannot be excluded)."""
+    settings = settings or TrunkStrikeSettings()
+    ratio = np.asarray(shock_ratio, dtype=float)
+    return np.asarray(np.isfinite(ratio) & (ratio <= settings.no_shock_ratio), dtype=bool)
+
+
+def sacral_strikes(
+    shock_ratio: FloatArray,
+    direction: NDArray[np.object_],
+    walking: NDArray[np.bool_],
+    settings: TrunkStrikeSettings | None = None,
+) -> tuple[NDArray[np.object_], FloatArray]:
+    """Foot-strike labels and their confidence (0..1, NaN for ``unknown``) from the landing shock ratio
+    of each contact, its run direction (``forward``/``backward``/other) and whether it is a walking
+    contact (walking: ``unknown``, the classes are defined for running)."""
+    settings = settings or TrunkStrikeSettings()
+    ratio = np.asarray(shock_ratio, dtype=float)
+    finite = np.isfinite(ratio) & ~np.asarray(walking, dtype=bool)
+    safe = np.where(finite & (ratio > 0), ratio, 1.0)
+    heel = finite & (ratio >= settings.heel_shock_ratio)
+    none = finite & no_heel_shock(ratio, settings)
+    direction = np.asarray(direction, dtype=object)
+    forward = none & (direction == "forward")
+    backward = none & (direction == "backward")
+    label = np.full(ratio.size, "unknown", dtype=object)
+    label[heel] = "rearfoot"
+    label[forward] = "midfoot"
+    label[backward] = "forefoot"
+    absent = np.minimum(1.0, 1.0 / safe**2)
+    confidence = np.full(ratio.size, np.nan)
+    confidence[heel] = 1.0 - 1.0 / safe[heel] ** 2
+    confidence[forward] = settings.forward_midfoot_probability * absent[forward]
+    confidence[backward] = settings.backward_forefoot_probability * absent[backward]
+    return label, confidence

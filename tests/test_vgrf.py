@@ -1,0 +1,123 @@
+"""Lower-back vGRF and sacral foot strike on a synthetic sacrum (trunk_strike.py, vgrf.py; issue 15).
+
+The synthetic sacral specific force is a train of half-sine stances (peak = (pi/2) step / contact, so
+every step's impulse is one body weight x step time) with flight at 0 g, plus a soft-tissue mode that
+rings at 18 Hz all stride long, broadband running vibration (0.03 g) and, for heel strikes, a 15 ms shock at each
+contact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrogait.analysis.impact import step_timing
+from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock, sacral_strikes
+from retrogait.analysis.vgrf import HALF_SINE_LOADING_FACTOR, VGRF_COLUMNS, sacral_vgrf
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+
+STEP_S = 0.32
+CONTACT_S = 0.2
+
+
+def sacrum(fs: float = 500.0, heel: bool = False, steps: int = 20, seed: int = 3) -> tuple[BodySignals, Contacts]:
+    """Synthetic running at the sacrum: signals in the body frame and the true contacts."""
+    rng = np.random.default_rng(seed)
+    n = round(steps * STEP_S * fs) + round(fs)
+    t = np.arange(n) / fs
+    force = np.zeros(n)
+    ic = np.round((0.5 + STEP_S * np.arange(steps)) * fs).astype(np.int64)
+    to = ic + round(CONTACT_S * fs)
+    peak = np.pi / 2 * STEP_S / CONTACT_S
+    for a, b in zip(ic, to, strict=True):
+        force[a:b] = peak * np.sin(np.pi * (np.arange(b - a) / fs) / CONTACT_S)
+        if heel:  # the heel pad stops the leg: a 15 ms shock riding on the loading
+            k = np.arange(round(0.015 * fs))
+            force[a : a + k.size] += 0.8 * np.sin(np.pi * k / k.size)
+    wobble = 0.05 * np.sin(2 * np.pi * 18.0 * t + rng.uniform(0, 2 * np.pi)) * (1 + 0.3 * rng.standard_normal(n))
+    vertical = (force + wobble + 0.03 * rng.standard_normal(n)) * STANDARD_GRAVITY_MS2
+    acc = np.column_stack([np.zeros(n), np.zeros(n), vertical])
+    signals = BodySignals.uniform(acc, None, fs, "lower_back")
+    return signals, Contacts(ic_idx=ic, to_idx=to, side=np.full(ic.size, "unknown"))
+
+
+def _load(signals: BodySignals, contacts: Contacts, running: bool = True) -> pd.DataFrame:
+    ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts), np.zeros(len(contacts), dtype=np.int64))
+    timing = step_timing(signals, contacts)
+    return sacral_vgrf(signals, contacts, timing, np.full(len(contacts), running), no_heel_shock(ratio))
+
+
+def test_heel_shock_is_seen_and_a_smooth_landing_is_not() -> None:
+    heel = landing_shock_ratio(*sacrum(heel=True))
+    smooth = landing_shock_ratio(*sacrum(heel=False))
+    assert np.nanmedian(heel) > 2.5 > 1.5 > np.nanmedian(smooth)
+
+
+def test_strike_labels_follow_the_shock_and_the_direction() -> None:
+    for heel, direction, expected in (
+        (True, "forward", "rearfoot"),
+        (False, "forward", "midfoot"),
+        (False, "backward", "forefoot"),
+        (False, "unknown", "unknown"),
+    ):
+        signals, contacts = sacrum(heel=heel)
+        ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts), np.zeros(len(contacts), dtype=np.int64))
+        label, confidence = sacral_strikes(ratio, np.full(len(contacts), direction, dtype=object), contacts.to_idx < 0)
+        called = label[:-1]  # the last contact has no background window
+        assert (called == expected).mean() >= 0.9, (heel, direction, label)
+        if expected == "unknown":
+            assert np.isnan(confidence[:-1]).all()
+        elif expected != "rearfoot":  # the trunk cannot tell midfoot from forefoot: never a confident call
+            assert np.nanmax(confidence) <= 0.9
+
+
+def test_walking_contacts_and_low_rates_are_unknown() -> None:
+    signals, contacts = sacrum(heel=True)
+    ratio = landing_shock_ratio(signals, contacts)
+    label, _ = sacral_strikes(ratio, np.full(len(contacts), "forward", dtype=object), np.ones(len(contacts), bool))
+    assert (label == "unknown").all()
+    low, low_contacts = sacrum(fs=100.0, heel=True)
+    assert np.isnan(landing_shock_ratio(low, low_contacts)).all()
+
+
+def test_peak_is_the_impulse_peak_with_an_interval_around_it() -> None:
+    out = _load(*sacrum(heel=True))
+    assert list(out.columns) == list(VGRF_COLUMNS)
+    inner = out.iloc[1:-1]
+    expected = np.pi / 2 * STEP_S / CONTACT_S
+    assert np.allclose(inner["vgrf_peak_bw"], expected, rtol=0.03)
+    assert (inner["vgrf_peak_bw_lo"] < inner["vgrf_peak_bw"]).all()
+    assert (inner["vgrf_peak_bw"] < inner["vgrf_peak_bw_hi"]).all()
+
+
+def test_loading_rate_of_a_heel_strike_is_not_a_number() -> None:
+    out = _load(*sacrum(heel=True))
+    inner = out.iloc[1:-1]
+    assert inner["vgrf_loading_rate_bw_per_s"].isna().all()
+    assert (inner["vgrf_flags"] == "heel_transient").all()
+
+
+def test_loading_rate_of_a_smooth_landing_is_the_half_sine_rate() -> None:
+    out = _load(*sacrum(heel=False))
+    inner = out.iloc[1:-1]
+    peak = np.pi / 2 * STEP_S / CONTACT_S
+    expected = HALF_SINE_LOADING_FACTOR * peak / CONTACT_S  # 20-80 % slope of the half-sine, BW/s
+    assert np.nanmedian(inner["vgrf_loading_rate_bw_per_s"]) == pytest.approx(expected, rel=0.15)
+    assert (inner["vgrf_flags"] == "").all()
+    lo, hi = inner["vgrf_loading_rate_bw_per_s_lo"], inner["vgrf_loading_rate_bw_per_s_hi"]
+    assert (lo <= inner["vgrf_loading_rate_bw_per_s"]).all() and (inner["vgrf_loading_rate_bw_per_s"] <= hi).all()
+
+
+def test_walking_and_low_rate_steps_get_no_force_and_a_reason() -> None:
+    out = _load(*sacrum(heel=False), running=False)
+    assert out["vgrf_peak_bw"].isna().all() and (out["vgrf_flags"] == "walking").all()
+    out = _load(*sacrum(fs=50.0, heel=False))
+    assert out["vgrf_peak_bw"].isna().all() and (out["vgrf_flags"] == "below_min_rate").all()
+
+
+def test_no_contacts_keep_the_columns() -> None:
+    signals, _ = sacrum()
+    out = sacral_vgrf(signals, Contacts.empty(), step_timing(signals, Contacts.empty()), np.zeros(0, bool), np.zeros(0))
+    assert list(out.columns) == list(VGRF_COLUMNS) and out.empty
