@@ -9,6 +9,12 @@ Printed: cases, accepted, refused, uncaught, the slowest case, and the peak memo
 (resident set; the largest rise one case caused is named).
 
     python scripts/fuzz_import.py [--cases 3000] [--seed 1] [--max-seconds 0]
+    python scripts/fuzz_import.py --hostile     # issue 12 item 14's inputs, each in a fresh process
+
+``--hostile`` builds the four inputs issue 12 item 14 measured (a 50,000-field row in a 20,000-row
+table, 40,000 duplicate header names, a 0.9 MB phyphox zip that unpacks to 400 MB, a 2.2 MB one-line
+JSON given to the table reader) and prints, for each, the outcome, the seconds and the peak resident
+memory of a process that only imports it.
 """
 
 from __future__ import annotations
@@ -81,12 +87,88 @@ def samples_formats() -> list:  # type: ignore[type-arg]
     return list(FORMATS)
 
 
+def hostile_inputs(folder: Path) -> dict[str, tuple[Path, dict[str, object]]]:
+    """Issue 12 item 14's inputs: name -> (path, keyword arguments of load_recording)."""
+    import json
+    import zipfile
+
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    t = np.arange(20000) / 100.0
+    rows = [f"{a!r},0.1,0.2,9.8\n" for a in t.tolist()]
+    rows.insert(10000, ",".join(["1.5"] * 50000) + "\n")
+    wide = folder / "wide_row.csv"
+    wide.write_text("t,x,y,z\n" + "".join(rows))
+    dups = folder / "duplicate_names.csv"
+    dups.write_text(",".join(["t"] + ["x"] * 40000) + "\n" + "\n".join(",".join(["1"] * 40001) for _ in range(20)))
+    bomb = folder / "phyphox_bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("meta/device.csv", '"property","value"\n"deviceModel","x"\n')
+        with zf.open("Accelerometer.csv", "w") as fh:
+            fh.write(b'"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"\n')
+            block = b"0.000000000E0,0.000000000E0,0.000000000E0,9.810000000E0\n" * 20000
+            for _ in range(400 * 1024 * 1024 // len(block)):
+                fh.write(block)
+    packets = [{"Timestamp": i, "ArrayAcc": [{"x": 0.1, "y": 0.2, "z": 9.8}] * 8} for i in range(7500)]
+    one_line = folder / "one_line.json"
+    one_line.write_text(json.dumps({"Meas": {"IMU6": packets}}))
+    by_position = {"time_column": "0", "acc_columns": ["1", "2", "3"]}  # the mapping the issue's reproducers used
+    return {
+        "50,000-field row in 20,000 rows": (wide, {"time_column": "t", "acc_columns": ["x", "y", "z"]}),
+        "40,000 duplicate header names": (dups, by_position),
+        "phyphox zip unpacking to 400 MB": (bomb, {}),
+        "one-line JSON to the table reader": (one_line, by_position),
+    }
+
+
+#: A hostile input still being read after this long is stopped and reported as such (s).
+HOSTILE_TIMEOUT_S = 600.0
+
+_CHILD = """
+import json, resource, sys, time
+from retrogait.errors import RetrogaitError
+from retrogait.imports import GenericCsvOptions, load_recording
+path, mapping = sys.argv[1], json.loads(sys.argv[2])
+mapping = {k: tuple(v) if isinstance(v, list) else v for k, v in mapping.items()}
+generic = GenericCsvOptions(**mapping) if mapping else None
+start = time.perf_counter()
+try:
+    load_recording(path, generic=generic)
+    outcome = "read"
+except RetrogaitError as exc:
+    outcome = "refused: " + str(exc).split(": ", 1)[-1][:90]
+print(f"{time.perf_counter() - start:.2f}|{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}|{outcome}")
+"""
+
+
+def run_hostile() -> None:
+    import json
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (path, mapping) in hostile_inputs(Path(tmp)).items():
+            size = path.stat().st_size / 1e6
+            done = subprocess.run(
+                [sys.executable, "-c", _CHILD, str(path), json.dumps(mapping)],
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            seconds, peak, outcome = (done.stdout.strip() or f"-|-|crashed: {done.stderr[-200:]}").split("|", 2)
+            print(f"{name} ({size:.2f} MB): {seconds} s, peak {peak} MB, {outcome}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=3000, help="mutated files to import")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-seconds", type=float, default=0.0, help="stop after this long (0: no limit)")
+    parser.add_argument("--hostile", action="store_true", help="issue 12 item 14's inputs, cost of each")
     args = parser.parse_args()
+    if args.hostile:
+        run_hostile()
+        return
     rng = random.Random(args.seed)
     counts: Counter[str] = Counter()
     uncaught: list[str] = []

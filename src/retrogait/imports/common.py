@@ -26,6 +26,7 @@ from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.limits import (
     LineIndex,
+    bomb_error,
     check_header,
     drop_wide_rows,
     gunzip_bounded,
@@ -83,8 +84,11 @@ class Source:
             if self.member is not None:
                 with zipfile.ZipFile(self.path) as archive:
                     info = archive.getinfo(self.member)
+                    limit = unpack_limit(info.compress_size)
+                    if n_bytes is None and info.file_size > limit:  # says so itself: refused before unpacking
+                        raise bomb_error(self.display, limit)
                     with archive.open(info) as fh:
-                        return read_bounded(fh.read, unpack_limit(info.compress_size), self.display, n_bytes)
+                        return read_bounded(fh.read, limit, self.display, n_bytes)
             with open(self.path, "rb") as fh:
                 if fh.read(2) == GZIP_MAGIC:
                     fh.seek(0)

@@ -48,7 +48,8 @@ def unpack_limit(packed_bytes: int) -> int:
     return min(MAX_UNPACKED_BYTES, max(UNPACK_RATIO_FLOOR_BYTES, MAX_UNPACK_RATIO * packed_bytes))
 
 
-def _bomb(display: str, limit: int) -> InputFileError:
+def bomb_error(display: str, limit: int) -> InputFileError:
+    """The refusal of an input that unpacks to more than ``limit`` bytes."""
     return InputFileError(
         display,
         f"unpacks to more than {limit / 1024**2:.0f} MiB ({MAX_UNPACK_RATIO}x its packed size or more): "
@@ -67,7 +68,7 @@ def read_bounded(read: Callable[[int], bytes], limit: int, display: str, n_bytes
             break
         total += len(chunk)
         if total > limit:
-            raise _bomb(display, limit)
+            raise bomb_error(display, limit)
         parts.append(chunk)
     return b"".join(parts)
 
@@ -92,7 +93,7 @@ def gunzip_bounded(data: bytes, display: str, n_bytes: int | None = None) -> byt
                 if inflater.eof or not pending:
                     break
             if total > limit:
-                raise _bomb(display, limit)
+                raise bomb_error(display, limit)
             if total >= want:
                 break
             if not inflater.eof:
