@@ -60,6 +60,7 @@ def test_no_time_column_is_read_with_rate_by_every_command(tmp_path: Path, capsy
     assert main(["info", str(path), "--rate", "100"]) == 0
     assert "inferred_time_column: none: times from --rate 100 Hz" in capsys.readouterr().out
     assert main(["analyze", str(path), "--rate", "100", "--placement", "shank", "--out", str(tmp_path / "a")]) == 0
+    assert "input: inferred_acc_unit: g:" in capsys.readouterr().out  # what was inferred is said
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())
     assert summary["sample_rate_hz"] == pytest.approx(100.0)
     assert main(["analyze", str(path), "--out", str(tmp_path / "b")]) == 2

@@ -121,6 +121,9 @@ def analyze(
             paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
+    inferred = [(k, v) for k, v in session.meta.extra.items() if k.startswith("inferred_")]
+    for key, value in inferred:  # how the input was read, where that was found out from the data
+        Console().print(f"input: {safe(key)}: {safe(value)}", highlight=False)
     for note in result.summary["notes"]:
         Console().print(f"note: {safe(note)}")
     Console().print(f"wrote {safe(', '.join(str(p) for p in paths.values()))}")
