@@ -149,14 +149,18 @@ def run_hostile() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, (path, mapping) in hostile_inputs(Path(tmp)).items():
             size = path.stat().st_size / 1e6
-            done = subprocess.run(
-                [sys.executable, "-c", _CHILD, str(path), json.dumps(mapping)],
-                capture_output=True,
-                text=True,
-                timeout=900,
-            )
-            seconds, peak, outcome = (done.stdout.strip() or f"-|-|crashed: {done.stderr[-200:]}").split("|", 2)
-            print(f"{name} ({size:.2f} MB): {seconds} s, peak {peak} MB, {outcome}")
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-c", _CHILD, str(path), json.dumps(mapping)],
+                    capture_output=True,
+                    text=True,
+                    timeout=HOSTILE_TIMEOUT_S,
+                )
+                line = done.stdout.strip() or f"-|-|crashed: {done.stderr.strip()[-160:]}"
+            except subprocess.TimeoutExpired:
+                line = f"> {HOSTILE_TIMEOUT_S:.0f}|-|still reading, stopped"
+            seconds, peak, outcome = line.split("|", 2)
+            print(f"{name} ({size:.2f} MB): {seconds} s, peak {peak} MB, {outcome}", flush=True)
 
 
 def main() -> None:

@@ -107,7 +107,8 @@ def test_every_family_reads_back_to_the_same_signal(spec: TableSpec) -> None:
         result = load_recording(path, rate_hz=samples.RATE_HZ if spec.time is None else None)
         session = result.session
         generic = session.meta.extra["import_format"] == "generic_csv"
-        assert generic or session.meta.extra["import_format"] == "physics_toolbox"  # "time,gFx,..." is PTSS' layout
+        # "time,gFx,..." is Physics Toolbox's layout, "Time (s)","Acceleration x (m/s^2)" phyphox's: theirs
+        assert generic or session.meta.extra["import_format"] in ("physics_toolbox", "phyphox")
         assert session.meta.sample_rate_hz == pytest.approx(samples.RATE_HZ, rel=1e-4)
         assert session.duration_s == pytest.approx(samples.DURATION_S - 1 / samples.RATE_HZ, abs=1e-3)
         expected = samples.truth_acc_ms2(session.t_s)
@@ -202,3 +203,25 @@ def test_date_and_time_columns_make_one_time(tmp_path: Path) -> None:
     assert session.meta.start_time_utc is None  # no zone in the text: not claimed as UTC
     assert session.duration_s == pytest.approx(samples.DURATION_S - 0.01, abs=1e-6)
     np.testing.assert_allclose(session.acc, samples.truth_acc_ms2(session.t_s), atol=1e-4)
+
+
+def test_coremotion_device_motion_export_without_time(tmp_path: Path) -> None:
+    """``attitude.*, gravity.*, rotationRate.*, userAcceleration.*`` after a row index, no time column:
+    neither the index (a counter) nor a drifting attitude angle is taken as the time."""
+    t = samples.times(50.0, duration_s=8.0)
+    total_g = samples.truth_acc_ms2(t) / G
+    gravity = np.tile([0.0, 0.0, 1.0], (t.size, 1))
+    attitude = np.column_stack([0.1 * np.sin(t), 0.2 * np.cos(t), 0.3 * t])  # yaw drifts up like a clock
+    table = np.hstack([attitude, -gravity, np.radians(samples.truth_gyr_dps(t)), -(total_g - gravity)])
+    header = ",attitude.roll,attitude.pitch,attitude.yaw," + ",".join(
+        f"{q}.{a}" for q in ("gravity", "rotationRate", "userAcceleration") for a in "xyz"
+    )
+    path = tmp_path / "dm.csv"
+    path.write_text(
+        header + "\n" + "".join(f"{i}," + ",".join(f"{v:.6f}" for v in row) + "\n" for i, row in enumerate(table))
+    )
+    with pytest.raises(InputFileError, match=r"has no time column.*--rate HZ"):
+        load_recording(path)
+    session = load_recording(path, rate_hz=50.0).session
+    np.testing.assert_allclose(session.acc, samples.truth_acc_ms2(session.t_s), atol=1e-4)
+    np.testing.assert_allclose(session.gyr, samples.truth_gyr_dps(session.t_s), atol=1e-3)

@@ -46,7 +46,13 @@ TIME_NAMES = (
     "sec", "secs", "seconds", "ms", "millis", "milliseconds", "epoch", "epoc", "unixtime", "unixtimestamp",
     "datetime", "sensortimestamp", "hwtimestamp", "eventtimestamp", "systemtime", "timesincestart",
     "relativetime", "clock", "timestampms", "timestampns", "timestampus", "timems", "timens", "timeus",
-    "times", "tms", "tns", "tus",
+    "times", "tms", "tns", "tus", "zeit", "tiempo", "temps", "tempo", "tijd", "czas",
+)  # fmt: skip
+#: Words naming a quantity that is not time: such a column is never taken as the time base by its values.
+NOT_TIME_WORDS = (
+    "attitude", "roll", "pitch", "yaw", "heading", "azimuth", "angle", "quat", "orient", "rotation", "gravity",
+    "mag", "lat", "lon", "alt", "speed", "pressure", "temp", "batt", "light", "lux", "step", "count", "index",
+    "frame", "sample", "number", "accuracy", "distance", "height", "hr", "bpm",
 )  # fmt: skip
 #: Words inside a column name that say it is not the time base although it mentions time.
 _NOT_TIME = ("zone", "offset", "interval", "delta", "duration", "accuracy", "count", "index", "frame", "number")

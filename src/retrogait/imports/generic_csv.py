@@ -407,7 +407,8 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
     if options.rate_hz is not None:
         return
     for column in table.columns:
-        if column in used:
+        named = table.block.layout.names is not None
+        if column in used or (named and any(w in column.lower() for w in names.NOT_TIME_WORDS)):
             continue
         values = _numbers(table, column)
         if _numeric(table, column) and inference.is_increasing(values, 0.99) and not inference.is_counter(values):

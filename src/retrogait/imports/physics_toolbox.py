@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from retrogait.errors import InputFileError
-from retrogait.imports import inference
+from retrogait.imports import column_names, inference
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     ACC_TO_MS2,
@@ -56,6 +56,11 @@ def sniff(path: Path) -> float:
         or not ({"gfx", "gfy", "gfz"} <= set(fields) or {"ax", "ay", "az"} <= set(fields))
     ):
         return 0.0
+    others = [
+        t for t in column_names.triplets([column_names.parse(f) for f in fields]) if t.stem not in ("gf", "a", "w")
+    ]
+    if any(t.kind in ("acc", "linear", "gyro") for t in others):
+        return 0.0  # motion columns this reader would leave out: the generic reader reads them all
     return 0.85 if len(set(fields[1:]) & _KNOWN) >= 3 else 0.0
 
 
