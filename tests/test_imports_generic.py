@@ -91,7 +91,12 @@ def specs(draw: st.DrawFn) -> TableSpec:
         preamble=tuple(draw(st.lists(st.sampled_from(["Exported by SomeApp 2.1", "device;Pixel 7"]), max_size=2)))
         if header
         else (),
-        blocks=with_gyro and header and time is not None and draw(st.booleans()),
+        # blocks of their own only for tables no app claims (an app reader reads its own layout as one table)
+        blocks=with_gyro
+        and header
+        and time is not None
+        and time[0] not in ("time", "Time (s)")
+        and draw(st.booleans()),
         gzip=draw(st.booleans()),
         extra_text_column=draw(st.booleans()),
         negate=names[0].startswith("userAcceleration"),

@@ -199,27 +199,36 @@ def gyro_units(
     gyr: FloatArray, acc_ms2: FloatArray, rate_hz: float, stated_unit: str | None, gravity_removed: bool = False
 ) -> GyrUnits:
     """The unit of raw angular rate ``gyr`` (n, 3) next to acceleration in m/s^2 (see module doc;
-    without gravity in the acceleration only the physiological range can decide)."""
-    if stated_unit is not None:
-        return GyrUnits(stated_unit, GYR_FACTORS[stated_unit], f"{stated_unit} (as the column names say)")
+    without gravity in the acceleration only the physiological range can decide). A unit the names
+    state holds unless a physical bound says it cannot (then the data win and the evidence says so)."""
+    if min(acc_ms2.shape[0], gyr.shape[0]) < 2:
+        unit = stated_unit or "rads"
+        return GyrUnits(unit, GYR_FACTORS[unit], f"{unit} (too few rows to tell)")
     size, count = _windows(acc_ms2.shape[0], rate_hz, 1.0)
     with np.errstate(over="ignore", invalid="ignore"):
         spread = np.linalg.norm(acc_ms2[: size * count], axis=1).reshape(count, size).std(axis=1)
         moving = np.repeat(spread > MOVING_STD_MS2, size)
         rates = np.linalg.norm(gyr[: size * count], axis=1)
     finite = np.isfinite(rates)
+    bound: GyrUnits | None = None
     if finite.sum() >= 10:
         p99 = float(np.percentile(rates[finite], 99))
         if p99 > RADS_MAX:  # whatever the motion
-            return GyrUnits(
+            bound = GyrUnits(
                 "dps", 1.0, f"dps: 99th percentile |rate| = {p99:.3g}, beyond {RADS_MAX:g} rad/s no body turns"
             )
     in_motion = rates[finite & moving]
-    if in_motion.size >= 10:
+    if bound is None and in_motion.size >= 10:
         p99 = float(np.percentile(in_motion, 99))
         if p99 < DPS_MIN:
             said = f"99th percentile |rate| while moving = {p99:.3g}"
-            return GyrUnits("rads", GYR_FACTORS["rads"], f"rads: {said}, below {DPS_MIN:g} deg/s no gait turns")
+            bound = GyrUnits("rads", GYR_FACTORS["rads"], f"rads: {said}, below {DPS_MIN:g} deg/s no gait turns")
+    if stated_unit is not None:
+        if bound is None or bound.unit == stated_unit:
+            return GyrUnits(stated_unit, GYR_FACTORS[stated_unit], f"{stated_unit} (as the column names say)")
+        return GyrUnits(bound.unit, bound.factor, f"{bound.evidence} (the column names say {stated_unit})")
+    if bound is not None:
+        return bound
     ratio = None if gravity_removed else _gravity_turn_ratio(gyr, acc_ms2, rate_hz)
     if ratio is not None:
         unit = "rads" if math.log10(ratio) > -0.88 else "dps"

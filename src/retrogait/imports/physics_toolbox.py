@@ -22,7 +22,6 @@ from retrogait.imports import column_names, inference
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     ACC_TO_MS2,
-    GYR_TO_DPS,
     Source,
     Stream,
     clean_rows,
@@ -88,9 +87,16 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         base = inference.time_base(t, "s")
         if base is not None and base.unit != "s":
             t, inferred["inferred_time_unit"] = base.t_s, base.evidence
-    factors = [acc_factor] * 3 + [GYR_TO_DPS["rads"]] * len(gyr_cols)
-    with np.errstate(over="ignore"):  # 1e308 g is not a number of m/s^2: clean_rows drops it as out of range
-        values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64) * factors
+    values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):  # 1e308 g is no number of m/s^2: dropped as out of range
+        values[:, :3] *= acc_factor
+        if gyr_cols:  # rad/s, as PTSS writes, unless a physical bound says the values cannot be
+            step = inference.median_step(t)
+            rate_hz = 1.0 / step if step > 0 else 100.0
+            rate_units = inference.gyro_units(values[:, 3:], values[:, :3], rate_hz, "rads")
+            values[:, 3:] *= rate_units.factor
+            if rate_units.unit != "rads":
+                inferred["inferred_gyr_unit"] = rate_units.evidence
     t, values = clean_rows(t, values, report, "row")
     if gravity == "removed":  # PTSS's ax, ay, az: linear acceleration in m/s^2, unless the data show gravity
         units = inference.acc_units(values[:, :3], 1.0 / max(inference.median_step(t), 1e-9), "ms2", None, "ms2")
