@@ -60,8 +60,9 @@ MAPPING_FLAGS = (
     "--time-column NAME --time-unit s|ms|us|ns|epoch_s|epoch_ms|epoch_us|epoch_ns|datetime, "
     "--acc-columns X,Y,Z --acc-unit ms2|g|mg, --gyr-columns X,Y,Z --gyr-unit dps|rads, --delimiter ';'|tab|space"
 )
-#: Lines of each block read to decide which column is which.
+#: Lines of each block read to decide which column is which (from at most SAMPLE_BYTES of it).
 SAMPLE_LINES = 2000
+SAMPLE_BYTES = 8 * 1024 * 1024
 #: A table without a header may have at most this many columns (more: name them with the options).
 MAX_HEADERLESS_COLUMNS = 32
 #: Stems whose acceleration is CoreMotion's (iOS): the opposite sign of the native convention.
@@ -221,7 +222,7 @@ def _table(data: bytes, block: Block, display: str, lines: LineIndex | None) -> 
         warnings.simplefilter("ignore")
         try:
             sample = pd.read_csv(
-                io.BytesIO(body[: 64 * 1024 * 1024]),
+                io.BytesIO(body[:SAMPLE_BYTES]),
                 sep=layout.sep,
                 header=None,
                 names=columns,
@@ -275,7 +276,8 @@ def _plan(tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptio
     if mapping.acc_columns is not None:
         table = tables[0]
         cols = tuple(table.column(c, display) for c in mapping.acc_columns)
-        plan.acc = Triplet("acc", "given", (cols[0], cols[1], cols[2]), None)
+        named = names.parse(cols[0])  # the family and unit its name says still count (CoreMotion sign, "(g)")
+        plan.acc = Triplet("acc", named.stem, (cols[0], cols[1], cols[2]), named.unit)
     else:
         found = _find_acc(tables, path)
         if found is None:
@@ -294,7 +296,8 @@ def _plan(tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptio
         plan.inferred["inferred_acc_columns"] = described
     if mapping.gyr_columns is not None:
         cols = tuple(table.column(c, display) for c in mapping.gyr_columns)
-        plan.gyr, plan.gyr_table = Triplet("gyro", "given", (cols[0], cols[1], cols[2]), None), table
+        unit = names.parse(cols[0]).unit
+        plan.gyr, plan.gyr_table = Triplet("gyro", "given", (cols[0], cols[1], cols[2]), unit), table
     elif mapping.acc_columns is None:
         gyro = _find_gyro(tables, table, path)
         if gyro is not None:
