@@ -31,6 +31,7 @@ from retrogait.analysis.direction import direction_cues, step_directions
 from retrogait.analysis.footstrike import classify_angle, step_foot_strikes
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.session import Session
 
 
 @dataclass(frozen=True)
@@ -400,19 +401,15 @@ def end_to_end_rows(seed: int = 2) -> list[dict[str, object]]:
     return rows
 
 
-def _reversed_session(session):  # type: ignore[no-untyped-def]
-    from retrogait.session import Session
-
+def _reversed_session(session: Session) -> Session:
     gyr = None if session.gyr is None else -session.gyr[::-1].copy()
     return Session(session.t_s, session.acc[::-1].copy(), gyr, session.meta)
 
 
-def end_to_end_real_rows(root: Path) -> list[dict[str, object]]:
-    """Full pipeline on the real recordings as a user would give them (foot_walking in the raw
-    sensor frame without axes, so the facing is unknown; sacral trials with and without the
-    anterior axis), forward and time-reversed; every detected step is scored."""
-    import retrogait
-    from retrogait.session import Session, SessionMeta
+def end_to_end_sessions(root: Path) -> list[tuple[str, Session]]:
+    """The real recordings as a user would give them: foot_walking in the raw sensor frame without
+    axes (the facing is unknown), the sacral trials with and without the anterior axis."""
+    from retrogait.session import SessionMeta
 
     sessions: list[tuple[str, Session]] = []
     data = pd.read_csv(root / "foot_walking" / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
@@ -441,6 +438,15 @@ def end_to_end_real_rows(root: Path) -> list[dict[str, object]]:
                     Session(np.arange(n) / 500.0, body, None, meta),
                 )
             )
+    return sessions
+
+
+def end_to_end_real_rows(root: Path) -> list[dict[str, object]]:
+    """Full pipeline on the real recordings as a user would give them (end_to_end_sessions), forward
+    and time-reversed; every detected step is scored."""
+    import retrogait
+
+    sessions = end_to_end_sessions(root)
     mocap = pd.read_csv(root / "foot_walking" / "mocap_sample.csv", header=[0, 1], index_col=0)
     events = pd.read_csv(root / "foot_walking" / "stride_events_sample.csv")
     rows: dict[str, dict[str, list[str]]] = {}

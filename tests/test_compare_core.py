@@ -95,8 +95,18 @@ def test_unknown_direction_and_other_activities_are_left_out() -> None:
     steps.loc[:9, "direction"] = "unknown"
     steps.loc[10:14, "activity"] = "walking"
     c = compare_directions(steps, settings=FAST)
-    assert c.excluded == {"direction unknown": 10, "not running": 5}
+    assert c.excluded == {"direction sideways": 0, "direction unknown": 10, "not running": 5}
     assert row(c, "cadence_spm")["n_forward"] == 185
+
+
+def test_sideways_steps_are_in_neither_group_and_counted() -> None:
+    steps = make_steps()
+    steps.loc[:6, "direction"] = "sideways"
+    steps.loc[7:9, "direction"] = "unknown"
+    c = compare_directions(steps, settings=FAST)
+    assert c.excluded["direction sideways"] == 7 and c.excluded["direction unknown"] == 3
+    assert row(c, "cadence_spm")["n_forward"] + row(c, "cadence_spm")["n_backward"] == len(steps) - 10
+    assert "7 (direction sideways)" in " ".join(c.caveats)
 
 
 def _sessions(

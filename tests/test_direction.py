@@ -9,13 +9,15 @@ import pytest
 
 from retrogait.analysis.direction import (
     direction_cues,
+    direction_probabilities,
     facing_probability,
-    smooth_log_odds,
+    link_switch_probability,
     standing_between,
     step_directions,
 )
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.travel import FORGET, axis_evidence, smooth_states
 from synthgait import SynthBout, synth_session
 
 MIXED = [
@@ -42,14 +44,14 @@ def test_mixed_session_direction_step_by_step(placement: str, with_gyro: bool) -
     labels = out.direction.to_numpy()
     assert _accuracy(labels, session.direction) >= minimum
     assert ((labels == session.direction) | (labels == "unknown")).all()
-    assert out.direction_confidence.between(0.5, 1.0).all()
+    assert out.direction_confidence.between(1 / 3, 1.0).all()
 
 
 def test_shank_without_gyro_says_unknown() -> None:
     session = synth_session(MIXED, placement="shank", with_gyro=False, pause_s=1.0)
     out = step_directions(session.signals, session.contacts)
     assert (out.direction == "unknown").all()
-    np.testing.assert_allclose(out.direction_confidence, 0.5)
+    np.testing.assert_allclose(out.direction_confidence, 1 / 3)
 
 
 def test_both_directions_are_reported_not_just_forward() -> None:
@@ -68,7 +70,7 @@ def test_foot_cues_have_the_physical_signs() -> None:
     assert cues.stride_dx_m[bwd].median() < -1.5
 
 
-def test_no_evidence_gives_unknown_at_half_confidence() -> None:
+def test_no_evidence_gives_unknown_at_a_third() -> None:
     session = synth_session([SynthBout("forward", strides=6)], placement="foot")
     still = replace(
         session.signals,
@@ -77,8 +79,10 @@ def test_no_evidence_gives_unknown_at_half_confidence() -> None:
     )
     out = step_directions(still, session.contacts)
     assert (out.direction == "unknown").all()
-    np.testing.assert_allclose(out.direction_confidence, 0.5, atol=0.05)
+    np.testing.assert_allclose(out.direction_confidence, 1 / 3, atol=0.05)  # three travel states
     assert DirectionSettings().unknown_below_confidence > 0.5
+    probs = direction_probabilities(still, session.contacts)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
 
 
 def _flip_facing(signals: BodySignals, flip: float) -> BodySignals:
@@ -146,30 +150,47 @@ def test_missing_toe_offs_still_decide() -> None:
     assert _accuracy(out.direction.to_numpy(), session.direction) >= 0.95
 
 
-def test_smoother_is_antisymmetric_and_forgets_across_pauses() -> None:
-    ev = np.array([3.0, 3.0, 3.0, -0.5, 3.0, -3.0, -3.0, -3.0])
-    t = np.array([0.0, 0.3, 0.6, 0.9, 1.2, 10.0, 10.3, 10.6])
-    post = smooth_log_odds(ev, t)
-    np.testing.assert_allclose(smooth_log_odds(-ev, t), -post)
-    assert post[3] > 0  # one weak contrary step inside a bout is outvoted
-    assert (post[5:] < 0).all()  # after a pause the new bout stands on its own
-    np.testing.assert_allclose(smooth_log_odds(np.zeros(4), np.arange(4.0)), 0.0)
-    assert smooth_log_odds(np.zeros(0), np.zeros(0)).shape == (0,)
+def test_smoother_is_symmetric_and_forgets_across_pauses() -> None:
+    x = np.array([3.0, 3.0, 3.0, -0.5, 3.0, -3.0, -3.0, -3.0])
+    switch = np.array([0.01, 0.01, 0.01, 0.01, FORGET, 0.01, 0.01])  # a pause between the 5th and 6th
+    post = smooth_states(axis_evidence(x), switch)
+    mirrored = smooth_states(axis_evidence(-x), switch)
+    np.testing.assert_allclose(mirrored[:, [1, 0, 2]], post)
+    assert post[3, 0] > 0.9  # one weak contrary step inside a bout is outvoted
+    assert (post[5:, 1] > 0.9).all()  # after a pause the new bout stands on its own
 
 
 def test_steps_without_evidence_borrow_from_their_own_bout_only_across_standing() -> None:
     # the landing a runner stops on and the first of the next bout carry no braking cue
-    ev = np.array([3.0, 3.0, 3.0, 0.0, 0.0, -3.0, -3.0, -3.0])
-    t = np.array([0.0, 0.35, 0.7, 1.05, 2.05, 2.4, 2.75, 3.1])
+    x = np.array([3.0, 3.0, 3.0, 0.0, 0.0, -3.0, -3.0, -3.0])
     called = DirectionSettings().unknown_below_confidence
-    known = np.log(called / (1 - called))  # log-odds of a called step
-    linked = smooth_log_odds(ev, t)
-    assert abs(linked[3]) < known and abs(linked[4]) < known  # the turn could be at either: unknown
-    standing = np.array([False, False, False, True, False, False, False])
-    post = smooth_log_odds(ev, t, separated=standing)
-    assert post[3] > known and post[4] < -known  # the turn is at the standing: each joins its own bout
+    linked = smooth_states(axis_evidence(x), np.full(7, 0.01))
+    assert linked[3].max() < called and linked[4].max() < called  # the turn could be at either: unknown
+    standing = np.full(7, 0.01)
+    standing[3] = DirectionSettings().standing_switch_probability
+    post = smooth_states(axis_evidence(x), standing)
+    assert post[3, 0] > called and post[4, 1] > called  # the turn is at the standing: each joins its own bout
     same = np.array([3.0, 3.0, 3.0, 0.0, 0.0, 0.5, 0.5, 0.5])  # no turn: standing only weakens the link
-    assert (smooth_log_odds(same, t, separated=standing) > 1.0).all()
+    assert (smooth_states(axis_evidence(same), standing)[:, 0] > 0.7).all()
+
+
+def test_switch_probability_forgets_across_pauses_and_turns() -> None:
+    fs = 100.0
+    t = np.arange(0.0, 12.0, 1 / fs)
+    acc = np.zeros((t.size, 3))
+    acc[:, 2] = 9.81 + 2.0 * np.sin(2 * np.pi * 1.8 * t)
+    gyr = np.zeros((t.size, 3))
+    turning = (t > 4.2) & (t < 5.2)
+    gyr[turning, 2] = 180.0  # a 180-degree pivot between two contacts
+    signals = BodySignals.uniform(acc, gyr, fs, "lower_back")
+    ic = np.round(np.array([1.0, 1.5, 2.0, 4.0, 5.5, 6.0, 9.0, 9.5]) * fs).astype(np.int64)
+    contacts = Contacts(ic, np.full(ic.size, -1, np.int64), np.full(ic.size, "unknown", dtype="<U7"))
+    cues = direction_cues(signals, contacts)
+    p = link_switch_probability(signals, contacts, cues)
+    s = DirectionSettings()
+    assert p[0] == pytest.approx(s.switch_probability) and p[4] == pytest.approx(s.switch_probability)
+    assert p[3] == pytest.approx(FORGET)  # turned round
+    assert p[2] == pytest.approx(FORGET) and p[5] == pytest.approx(FORGET)  # pauses (2 s and 3 s)
 
 
 def test_standing_between_contacts_needs_a_still_stretch() -> None:
@@ -211,5 +232,5 @@ def test_odd_inputs_never_raise(placement: str, with_gyro: bool) -> None:
         contacts = Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=np.full(ic.shape[0], "left"))
         out = step_directions(signals, contacts)
         assert len(out) == len(contacts)
-        assert out.direction.isin(["forward", "backward", "unknown"]).all()
-        assert out.direction_confidence.between(0.5, 1.0).all()
+        assert out.direction.isin(["forward", "backward", "sideways", "unknown"]).all()
+        assert out.direction_confidence.between(1 / 3, 1.0).all()

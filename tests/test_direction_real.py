@@ -36,11 +36,15 @@ def _direction_accuracy(case: object) -> tuple[float, float]:
 
 
 def test_foot_walking_forward_and_time_reversed(shared_data: Path) -> None:
+    """2 x 20 m with a stepping turn: at most the one turning stride (96 deg heading change on the
+    left foot) is 'unknown' -- where the foot pointed is not where it went -- and nothing is wrong."""
     for case in V.load_foot_walking(shared_data):
-        assert _direction_accuracy(case)[0] >= 0.99
+        for variant in (case, V.time_reversed(case), V.with_unknown_facing(case, flip=True)):
+            out = step_directions(variant.signals, variant.contacts)
+            labels = out.direction.to_numpy()
+            assert (labels == variant.direction).sum() >= len(labels) - 1
+            assert ((labels == variant.direction) | (labels == "unknown")).all()
         assert _direction_accuracy(case)[1] > 0.95
-        assert _direction_accuracy(V.time_reversed(case))[0] >= 0.99
-        assert _direction_accuracy(V.with_unknown_facing(case, flip=True))[0] >= 0.99
 
 
 def test_foot_strike_angle_matches_motion_capture(shared_data: Path) -> None:

@@ -29,8 +29,8 @@ GRAVITY_REMOVED = [
     ("phyphox_otatoYL_walk/data/ankle_walk(1).csv", "phyphox", 1696, 100.5, False),
     ("phyphox_otatoYL_walk/data/pocket_walk(1).csv", "phyphox", 1815, 100.5, False),
     ("phyphox_otatoYL_walk/data/hand_walk(1).csv", "phyphox", 1377, 100.5, False),
-    ("physicstoolbox_huy/ankle1_100.csv", "physics_toolbox", 17237, 257.0, False),
-    ("physicstoolbox_huy/pocket1_114.csv", "physics_toolbox", 18883, 271.9, False),
+    ("physicstoolbox_huy/ankle1_100.csv", "physics_toolbox", 17237, 328.7, False),  # bursty: count / span (PHONE-4)
+    ("physicstoolbox_huy/pocket1_114.csv", "physics_toolbox", 18883, 315.4, False),
     ("sensorlogger_ios_BennyJHui", "sensorlogger", 1038, 99.7, True),
 ]
 

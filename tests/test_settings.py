@@ -24,7 +24,8 @@ SAMPLE = ROOT / "sample_data" / "lower_back_mixed.csv"
 #: How a settings field name ends: its unit, or what a plain number is relative to.
 UNIT_SUFFIXES = (
     "_s", "_ms", "_hz", "_g", "_ms2", "_dps", "_deg", "_m", "_spm", "_fraction", "_ratio", "_probability",
-    "_confidence", "_log_odds", "_samples", "_steps", "_periods", "_strides", "_intervals", "_score", "_factor", "_bw",
+    "_confidence", "_correlation", "_log_odds", "_samples", "_steps", "_periods", "_strides", "_intervals",
+    "_score", "_factor", "_bw",
 )  # fmt: skip
 
 

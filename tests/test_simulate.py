@@ -486,3 +486,131 @@ def test_truth_contains_the_landing_on_which_a_bout_stops() -> None:
             for bout_id in (1, 2):
                 peaks = lead.loc[lead["bout_id"] == bout_id, "impact_peak_g"]
                 assert peaks.iloc[-1] > 0.6 * peaks.median()
+
+
+# ---------------------------------------------------------------- issue 17: turns, side-steps, hard landings
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "left:running:0.5:10",  # side-steps are walking
+        "right:walking:2.0:10",  # beyond the side-step speeds
+        "turn::180:0.2",  # too fast for a pivot
+        "turn::720:8",  # more than one full turn
+        "turn:walking:180:2",
+        "forward:walking:1:10:forefoot+midfoot",
+        "still::0:5:hard",
+    ],
+)
+def test_bad_turn_and_sidestep_specs(spec: str) -> None:
+    with pytest.raises(RetrogaitError) as info:
+        parse_bouts(spec)
+    assert "\n" not in str(info.value) and str(info.value)
+
+
+def test_parse_turns_sidesteps_and_hard_landings() -> None:
+    bouts = parse_bouts(
+        "turn::-180:1.5,backward:walking:1.8:20:forefoot+hard,left:walking:0.5:10,right:walking:0.6:10:hard"
+    )
+    assert bouts[0] == Bout("still", "still", 0.0, 1.5, turn_deg=-180.0)
+    assert bouts[1].hard_landing and bouts[1].foot_strike == "forefoot"
+    assert bouts[2].truth_direction == "sideways" and bouts[2].lateral_sign == 1.0
+    assert bouts[3].hard_landing and bouts[3].lateral_sign == -1.0
+    assert [parse_bouts(b.describe())[0] for b in bouts] == bouts
+
+
+def _vertical_rate_integral_deg(result: SimulationResult, t0: float, t1: float) -> float:
+    """Integral (deg) of the angular rate about the world vertical (the gravity direction of the
+    clean, low-passed specific force) between t0 and t1 (s)."""
+    t, acc, gyr = result.session.t_s, result.session.acc, result.session.gyr
+    assert gyr is not None
+    w = (t >= t0) & (t < t1)
+    up = acc[w] / np.linalg.norm(acc[w], axis=1, keepdims=True)
+    return float(np.sum(np.einsum("ij,ij->i", gyr[w], up)) / result.config.sample_rate_hz)
+
+
+@pytest.mark.parametrize("placement", ["foot", "shank", "lower_back"])
+@pytest.mark.parametrize("turn_deg", [180.0, -150.0])
+def test_turn_is_a_pivot_about_the_vertical(placement: str, turn_deg: float) -> None:
+    bouts = [Bout("forward", "walking", 1.3, 6.0), Bout("still", "still", 0, 1.6, turn_deg=turn_deg)]
+    bouts += [Bout("backward", "walking", 1.0, 6.0)]
+    turned = _run(placement, bouts, sample_rate_hz=500.0, seed=7, **CLEAN)
+    assert _vertical_rate_integral_deg(turned, 6.0, 7.6) == pytest.approx(turn_deg, rel=0.03)
+    # outside the pivot the signals are those of the same gait without the turn
+    plain = _run(
+        placement, [*bouts[:1], Bout("still", "still", 0, 1.6), *bouts[2:]], sample_rate_hz=500.0, seed=7, **CLEAN
+    )
+    t = turned.session.t_s
+    away = (t < 5.9) | (t > 7.7)
+    np.testing.assert_allclose(turned.session.acc[away], plain.session.acc[away], atol=1e-3)
+    pd.testing.assert_frame_equal(turned.truth, plain.truth)
+    # standing before and after: gravity only
+    for t_still in (6.0, 7.6):
+        near = np.abs(t - t_still) < 0.01
+        assert np.linalg.norm(turned.session.acc[near], axis=1).mean() == pytest.approx(G, abs=0.05)
+
+
+def test_turn_pivots_on_the_ball_with_the_heel_lifted() -> None:
+    bouts = [
+        Bout("still", "still", 0, 1.0),
+        Bout("still", "still", 0, 2.0, turn_deg=180.0),
+        Bout("still", "still", 0, 1.0),
+    ]
+    config = SimulationConfig("foot", bouts, sample_rate_hz=1000.0)
+    t = np.arange(0.0, 4.0, 0.001)
+    sig = physical_signals(config, t)
+    # toes-down pitch halfway (positive omega_y tips the front down), back to flat at the end
+    pitch = np.cumsum(sig.gyr_dps[:, 1]) * 0.001
+    assert pitch[t.searchsorted(2.0)] == pytest.approx(15.0, abs=0.5)
+    assert pitch[-1] == pytest.approx(0.0, abs=0.2)
+    assert np.max(np.abs(sig.gyr_dps[:, 2])) > 150.0  # about 280 deg/s peak for 180 deg in 2 s
+
+
+@pytest.mark.parametrize("placement", ["foot", "shank", "lower_back"])
+@pytest.mark.parametrize("direction", ["left", "right"])
+def test_sidesteps_travel_sideways_with_double_support(placement: str, direction: str) -> None:
+    result = _run(placement, [Bout(direction, "walking", 0.6, 10.0)], sample_rate_hz=500.0, seed=3)
+    truth = result.truth
+    assert set(truth["direction"]) == {"sideways"} and set(truth["activity"]) == {"walking"}
+    lead = _lead_stances(result, 0)
+    assert (lead["contact_time_s"].dropna() > 0.5 * np.diff(lead["ic_time_s"]).mean()).all()
+    # cadence from the side-step stride length (0.3 + 0.4 v = 0.54 m at 0.6 m/s)
+    assert truth["cadence_spm"].iloc[0] == pytest.approx(120 * 0.6 / 0.54, rel=0.02)
+
+
+@pytest.mark.parametrize("placement", ["foot", "shank"])
+def test_sidestep_foot_path_is_lateral(placement: str) -> None:
+    """The segment's sensor point moves one stride sideways per stride and returns along x."""
+    config = SimulationConfig(placement, [Bout("left", "walking", 0.6, 8.0)], sample_rate_hz=1000.0, seed=2)
+    from retrogait.simulate.assemble import _model, _plan
+
+    moving, _ = _plan(config, np.random.default_rng(config.seed))
+    model = _model(config, moving)
+    lead = _lead_stances(simulate(config), 0)
+    rest = lead["ic_time_s"].to_numpy() + 0.4 * lead["contact_time_s"].to_numpy()  # flat-foot, mid-stance
+    pose = model.pose(rest[:-1])  # type: ignore[union-attr]
+    stride_y = np.diff(pose.ankle_y)
+    assert np.all(np.abs(np.diff(pose.ankle_x)) < 0.01)
+    assert stride_y == pytest.approx(0.6 * np.diff(rest[:-1]), rel=0.05)
+
+
+def test_sidestep_lower_back_sways_along_y_not_x() -> None:
+    result = _run("lower_back", [Bout("right", "walking", 0.6, 10.0)], sample_rate_hz=200.0, **CLEAN)
+    acc = result.session.acc[400:-400]
+    assert np.std(acc[:, 1]) > 1.5 * np.std(acc[:, 0])  # x: the pelvis pitch mixes in gravity
+
+
+def test_hard_toe_landing_is_hard_but_still_walking() -> None:
+    soft = _run("foot", [Bout("backward", "walking", 1.8, 10.0)], sample_rate_hz=1000.0, seed=1)
+    hard = _run("foot", [Bout("backward", "walking", 1.8, 10.0, hard_landing=True)], sample_rate_hz=1000.0, seed=1)
+    soft_peak = _lead_stances(soft, 0)["impact_peak_g"].median()
+    hard_peak = _lead_stances(hard, 0)["impact_peak_g"].median()
+    assert hard_peak > 3.0 * soft_peak and hard_peak > 3.0
+    lead = _lead_stances(hard, 0)
+    # double support: each stance outlasts half the stride (no flight), though the cadence is high
+    assert (lead["contact_time_s"].dropna() > np.diff(lead["ic_time_s"]).mean() / 2).all()
+    assert hard.truth["cadence_spm"].iloc[0] > 140.0
+    assert set(hard.truth["activity"]) == {"walking"}
+    trunk = _run("lower_back", [Bout("backward", "walking", 1.8, 10.0, hard_landing=True)], sample_rate_hz=500.0)
+    assert trunk.truth["vgrf_peak_bw"].median() > 1.4  # the landing pulse on top of the walking humps

@@ -17,11 +17,13 @@ if TYPE_CHECKING:  # numpy is imported where it is used: the command line reads 
 #: Standard gravity (m/s^2), used for every g <-> m/s^2 conversion.
 STANDARD_GRAVITY_MS2: Final = 9.80665
 
-PLACEMENTS: Final = ("foot", "shank", "lower_back", "wrist", "other")
+PLACEMENTS: Final = ("foot", "shank", "lower_back", "thigh", "arm", "hand", "chest", "bag", "wrist", "other")
 #: Placements on one leg: they see only that leg's landings ("contacts"); the steps of both legs are
 #: about twice as many, and cadence is always in steps of both legs per minute. Every other placement
 #: sees each landing of either leg ("steps"). docs/conventions.md, "Contacts and steps".
 ONE_LEG_PLACEMENTS: Final = ("foot", "shank")
+#: Placements without leg-specific physics: steps of both legs from |a| alone (phones, watches, unknown).
+STEP_COUNT_PLACEMENTS: Final = ("thigh", "arm", "hand", "chest", "bag", "wrist", "other")
 SIDES: Final = ("left", "right")
 AXES: Final = ("+x", "-x", "+y", "-y", "+z", "-z")
 

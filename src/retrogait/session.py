@@ -33,6 +33,7 @@ from retrogait.conventions import (
 )
 from retrogait.csvtext import csv_lines
 from retrogait.errors import InputFileError
+from retrogait.rate import measured_rate_hz
 
 FORMAT_KEY = "retrogait-session"
 FORMAT_VERSION = "1"
@@ -378,7 +379,7 @@ def _time_problem(t: NDArray[np.float64], meta: SessionMeta) -> tuple[int | None
             f"time t_s={float(t[row])!r} is not after the previous {float(t[row - 1])!r} (t_s must strictly increase)"
         )
     if steps.size >= 10:
-        measured_hz = 1.0 / float(np.median(steps))
+        measured_hz = measured_rate_hz(t)
         if abs(measured_hz / meta.sample_rate_hz - 1.0) > 0.25:
             stated = meta.sample_rate_hz
             return None, f"header sample_rate_hz is {stated:g} but the timestamps give {measured_hz:.4g} Hz"
@@ -531,7 +532,7 @@ def implausible_units(session: Session) -> str | None:
 def _implausible_units(session: Session) -> str | None:
     acc_norm = np.linalg.norm(session.acc, axis=1)
     median = float(np.median(acc_norm))
-    if median < 3.0 and not session.meta.gravity_removed:
+    if median < 3.0 and not session.meta.gravity_removed:  # linear acceleration has no gravity to judge units by
         return (
             f"acceleration looks like g, not m/s^2 (median |acc| = {median:.2f}); "
             f"multiply by {STANDARD_GRAVITY_MS2} when converting"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.rate import measured_rate_hz
 from retrogait.session import Session
 
 #: A step in time longer than this many nominal sample periods counts as a gap.
@@ -47,8 +48,7 @@ def session_overview(session: Session) -> SessionOverview:
     meta = session.meta
     steps = np.diff(session.t_s)
     gaps = gap_mask(session.t_s, meta.sample_rate_hz)
-    periods = steps[~gaps]
-    measured = 1.0 / float(np.median(periods)) if periods.size else float("nan")
+    measured = measured_rate_hz(session.t_s)
     clipped = float(clipped_mask(session.acc, meta.acc_range_g).mean()) if meta.acc_range_g is not None else None
     return SessionOverview(
         placement=meta.placement,

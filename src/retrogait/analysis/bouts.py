@@ -13,6 +13,8 @@ at least ``min_still_s`` where the acceleration magnitude barely varies.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -29,7 +31,13 @@ BOUT_COLUMNS = ("bout_id", "start_s", "end_s", "activity", "n_steps", "cadence_s
 def step_activity(
     signals: BodySignals, contacts: Contacts, timing: pd.DataFrame, settings: BoutSettings | None = None
 ) -> NDArray[np.str_]:
-    """(m,) "running" / "walking" / "unknown" per step, from flight-phase physics or cadence."""
+    """(m,) "running" / "walking" / "unknown" per step: running is gait with a flight phase.
+
+    Lower back: a flight floor after the step (a toe-off). Foot/shank: duty factor below
+    ``running_duty_factor``; a step whose duty factor is not measured is "unknown" (its bout's
+    majority decides) when the session has toe-offs at all -- never cadence, which fast backward
+    walking and side-steps push past any running threshold. Only where flight cannot be measured
+    (no toe-offs: no gyroscope; wrist, other) does cadence decide (>= ``running_cadence_spm``)."""
     settings = settings or preset(signals.placement).bouts
     m = len(contacts)
     cadence = timing["cadence_spm"].to_numpy()
@@ -42,7 +50,8 @@ def step_activity(
         stride = 2.0 * timing["step_time_s"].to_numpy()
         duty = timing["contact_time_s"].to_numpy() / stride
         by_duty = np.where(duty < settings.running_duty_factor, "running", "walking")
-        return np.where(np.isfinite(duty), by_duty, by_cadence)
+        without_duty = "unknown" if bool(np.any(contacts.to_idx >= 0)) else by_cadence
+        return np.where(np.isfinite(duty), by_duty, without_duty)
     return by_cadence if m else np.zeros(0, dtype="<U7")
 
 
@@ -53,16 +62,19 @@ def segment_bouts(
     activity: NDArray[np.str_],
     settings: BoutSettings | None = None,
     still_settings: StillSettings | None = None,
+    heading_change_deg: NDArray[np.float64] | None = None,
 ) -> tuple[pd.DataFrame, NDArray[np.int64], NDArray[np.str_]]:
     """Bouts table (BOUT_COLUMNS), and per step its bout id (-1 outside a bout) and the bout's activity.
-    Settings default to the placement's preset."""
+    Settings default to the placement's preset. ``heading_change_deg`` (m,): the wearer's heading change
+    since the contact before (direction cue ``heading_change_deg``); turning round
+    (``turn_split_deg`` or more) ends a bout."""
     settings = settings or preset(signals.placement).bouts
     still_settings = still_settings or preset(signals.placement).still
     m = len(timing)
     step_bout = np.full(m, -1, dtype=np.int64)
     step_act = np.full(m, "unknown", dtype="<U7")
     still = _still(signals, still_settings)
-    rows = _gait_rows(signals, contacts, timing, activity, still, settings) if m else []
+    rows = _gait_rows(signals, contacts, timing, activity, still, settings, heading_change_deg) if m else []
     rows.extend(_still_rows(signals, still, settings))
     rows.sort(key=lambda r: float(r["start_s"]))  # type: ignore[arg-type]
     for bout_id, row in enumerate(rows):
@@ -82,15 +94,21 @@ def _gait_rows(
     activity: NDArray[np.str_],
     still: NDArray[np.bool_],
     settings: BoutSettings,
+    heading_change_deg: NDArray[np.float64] | None = None,
 ) -> list[dict[str, object]]:
     """One row per gait bout (with its step ``_slice``): contacts split at long gaps, lasting gait
-    changes and standing, keeping runs of at least ``min_bout_steps``."""
+    changes, standing and turning round, keeping runs of at least ``min_bout_steps``."""
     ic_t = timing["ic_time_s"].to_numpy()
     breaks = np.union1d(
-        np.flatnonzero(np.diff(ic_t) > settings.max_contact_gap_s) + 1,
-        activity_changes(activity, settings.min_bout_steps),
+        np.flatnonzero(np.diff(ic_t) > settings.max_contact_gap_s) + 1, still_pauses(signals, contacts, still)
     )
-    breaks = np.union1d(breaks, still_pauses(signals, contacts, still))
+    if heading_change_deg is not None:
+        turned = np.abs(np.nan_to_num(np.asarray(heading_change_deg, dtype=np.float64))) >= settings.turn_split_deg
+        breaks = np.union1d(breaks, np.flatnonzero(turned))
+    # a change of gait is looked for within each stretch, so the gait before a pause or turn has no vote
+    edges = np.concatenate([[0], breaks, [ic_t.size]]).astype(np.int64)
+    changes = [a + activity_changes(activity[a:b], settings.min_bout_steps) for a, b in itertools.pairwise(edges)]
+    breaks = np.union1d(breaks, np.concatenate([np.zeros(0, dtype=np.int64), *changes]))
     starts = np.concatenate([[0], breaks])
     ends = np.concatenate([breaks, [ic_t.size]])
     rows: list[dict[str, object]] = []
@@ -125,15 +143,15 @@ def _still(signals: BodySignals, still: StillSettings) -> NDArray[np.bool_]:
 
 def activity_changes(activity: NDArray[np.str_], min_steps: int = BoutSettings.min_bout_steps) -> NDArray[np.int64]:
     """Step indices where the gait switches between walking and running and stays switched: a change
-    of gait starts a new bout. Unknown steps take the previous known activity; the per-step activity
-    is then a running majority over 2 min_steps - 1 steps, so a lone odd step does not split a bout."""
+    of gait starts a new bout, at the first step of the new gait whose activity is known. Unknown steps
+    do not vote; the known steps' activity is a running majority over 2 min_steps - 1 of them (mirrored
+    at the ends), so a lone odd step -- inside or at an end -- does not split a bout."""
     code = np.where(activity == "running", 1.0, np.where(activity == "walking", 0.0, np.nan))
     known = np.flatnonzero(np.isfinite(code))
     if known.size == 0:
         return np.zeros(0, dtype=np.int64)
-    filled = code[known[np.clip(np.searchsorted(known, np.arange(code.size), side="right") - 1, 0, None)]]
-    smooth = median_filter(filled, size=2 * min_steps - 1, mode="nearest")
-    return np.asarray(np.flatnonzero(np.diff(smooth) != 0) + 1, dtype=np.int64)
+    smooth = median_filter(code[known], size=2 * min_steps - 1, mode="mirror")
+    return np.asarray(known[np.flatnonzero(np.diff(smooth) != 0) + 1], dtype=np.int64)
 
 
 def still_pauses(signals: BodySignals, contacts: Contacts, still: NDArray[np.bool_] | None = None) -> NDArray[np.int64]:

@@ -7,14 +7,16 @@ direction-free physics.
   body mass. One peak per step. Running has a flight phase (specific force near 0 g), and a contact
   starts where the force leaves that floor (tangent to the steepest rise, extrapolated back to the
   flight level) and ends where it comes back to it. Walking has no flight; the contact is the
-  collision that ends single support: the steepest rise of the vertical acceleration between its
-  single-support minimum and the loading peak (toe-off is not observable).
+  onset of the collision that ends single support: the kink where the vertical force starts to rise
+  faster, between its single-support minimum and the loading peak (trunk_walk_contacts; toe-off is
+  not observable).
 * Foot and shank: the foot stops at contact, whichever part lands first. Mid-stance is the quietest
   moment of the stride (lowest rest score: |a| close to g and little rotation, held over 40 ms). The
   initial contact before it is where the ground stops the segment's descent, found in the vertical
   (world-frame) acceleration, not the vector norm, so late-swing horizontal braking in the air is not
   taken for the landing (_limb_landings); the toe-off is the first strong sagittal rotation after it.
-* Wrist and other: one peak of the band-passed acceleration magnitude per step (cadence only).
+* Phones (thigh, arm, hand, chest, bag), wrist and other: every step of both legs from the
+  acceleration magnitude, whatever the orientation (phone_steps.py; cadence and step count only).
 """
 
 from __future__ import annotations
@@ -25,25 +27,32 @@ from scipy.ndimage import maximum_filter1d
 from scipy.signal import find_peaks
 
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
+from retrogait.analysis.foot_landing import first_touch
+from retrogait.analysis.phone_steps import phone_steps
 from retrogait.analysis.preprocess import still_mask
-from retrogait.analysis.settings import ContactsSettings, StillSettings, preset
+from retrogait.analysis.settings import ContactsSettings, PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.analysis.zupt import gravity_pitch_rad
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 
 def detect_contacts(
-    signals: BodySignals, settings: ContactsSettings | None = None, still: StillSettings | None = None
+    signals: BodySignals,
+    settings: ContactsSettings | None = None,
+    still: StillSettings | None = None,
+    phone: PhoneStepSettings | None = None,
 ) -> Contacts:
     """All initial contacts (and toe-offs where the placement shows them) of a session; settings default
-    to the placement's preset."""
+    to the placement's preset. Placements without leg-specific physics (phones, wrist, other) get one
+    contact per step of either leg from phone_steps.py."""
     settings = settings or preset(signals.placement).contacts
     still = still or preset(signals.placement).still
     if signals.placement == "lower_back":
         return _lower_back(signals, settings, still)
     if signals.placement in ("foot", "shank"):
         return _limb(signals, settings, still)
-    return _cadence_only(signals, settings, still)
+    return phone_steps(signals, phone or preset(signals.placement).phone_steps, still).contacts
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -132,37 +141,13 @@ def _flight_edges(
     jmin = np.argmin(fall, axis=1)
     to_run = peaks + np.clip(np.round(np.minimum(to_off, jmin)), 0, None).astype(np.int64)
 
-    ic_walk = _walking_contacts(edge, peaks, period, fs, s.walk_search_fraction)
+    ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction)
     ic = np.where(running, ic_run, ic_walk)
     to = np.where(running, to_run, -1)
     order = np.argsort(ic, kind="stable")
     ic, to = ic[order], to[order]
     keep = np.concatenate([[True], np.diff(ic) > 0])
     return ic[keep].astype(np.int64), to[keep].astype(np.int64)
-
-
-def _walking_contacts(
-    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, search_fraction: float
-) -> NDArray[np.int64]:
-    """Walking IC before each loading peak: the steepest rise of the vertical specific force (g).
-
-    In single support the trunk vaults over the stance leg and its vertical acceleration falls to a
-    minimum (inverted pendulum); the leading foot's collision then turns the downward velocity of the
-    centre of mass upwards, so the vertical force rises fastest right at initial contact and peaks in
-    loading response 30-80 ms later (Kuo, Donelan; McCamley et al. 2012 mark the same transition).
-    The collision is the same whether heel or forefoot lands first, so backward walking is covered.
-    ``search_fraction`` (step periods) before the peak holds the minimum and the collision.
-    """
-    n = edge.size
-    back = np.maximum((search_fraction * period[peaks] * fs).astype(np.int64), 2)
-    offs = np.arange(int(back.max()) + 1)
-    idx = np.clip(np.minimum(peaks[:, None] - back[:, None] + offs[None, :], peaks[:, None]), 0, n - 1)
-    rows = np.arange(peaks.size)
-    seg = edge[idx]
-    low = np.argmin(seg, axis=1)  # single-support minimum
-    slope = np.diff(seg, axis=1, append=seg[:, -1:])
-    slope = np.where(offs[None, :] >= low[:, None], slope, -np.inf)
-    return np.asarray(idx[rows, np.argmax(slope, axis=1)], dtype=np.int64)
 
 
 # ------------------------------------------------------------------------------------ foot and shank
@@ -292,7 +277,9 @@ def _limb_landings(
     upward acceleration up to where the descent ends (the foot last moves down faster than
     ``descent_speed_ms``), no more than ``landing_search_s`` before that, its onset from the vertical jerk.
     A foot lowered slowly (walking) has no such peak; its landing is the sharpest jerk of the window.
-    Shank (no zero-velocity rest, so no velocity): the sharpest vertical jerk.
+    An impact found well after a sole point came to rest is the heel dropping onto a planted
+    forefoot, not the touch (foot_landing.first_touch). Shank (no zero-velocity rest, so no
+    velocity): the sharpest vertical jerk.
     """
     fs = signals.fs_hz
     acc = signals.acc_ms2
@@ -315,7 +302,8 @@ def _limb_landings(
     before = np.clip(stop_at[:, None] + np.arange(-rise, 1)[None, :], 0, n - 1)
     ic_fall = _impact_onset(vjerk, before[rows, np.argmax(vjerk[before], axis=1)], rise, s)
     ic_lowered = _impact_onset(jerk, idx[rows, np.argmax(jerk[idx], axis=1)], rise, s)
-    return np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
+    ic = np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
+    return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s)
 
 
 def _limb_toe_offs(
@@ -463,18 +451,3 @@ def _first_strong_peak(seg: NDArray[np.float64], fraction: float) -> NDArray[np.
 def _local_max(x: NDArray[np.float64], i: int, half: int) -> int:
     lo, hi = max(0, i - half), min(x.size, i + half + 1)
     return lo + int(np.argmax(x[lo:hi]))
-
-
-# ------------------------------------------------------------------------------------ wrist, other
-
-
-def _cadence_only(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Contacts:
-    fs = signals.fs_hz
-    moving = _moving(signals, still)
-    step = bandpass(in_g(np.linalg.norm(signals.acc_ms2, axis=1)), s.step_band_low_hz, s.step_band_high_hz, fs)
-    period = _step_period_s(step, fs, s)
-    period = np.where(np.isfinite(period), period, 0.5)
-    peaks, _ = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
-    peaks = peaks[moving[peaks]].astype(np.int64)
-    peaks = _spaced(peaks, step[peaks], s.min_peak_spacing_periods * period[peaks] * fs)
-    return Contacts(ic_idx=peaks, to_idx=np.full(peaks.size, -1, np.int64), side=_sides(signals, peaks.size))

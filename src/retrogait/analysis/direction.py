@@ -1,31 +1,37 @@
-"""Run direction per step (forward / backward) with a calibrated-ish confidence.
+"""Travel direction per step (forward / backward / sideways) with a confidence that means something.
 
-Each cue is a physical quantity measured per contact and turned into evidence, a log-odds of
-"forward" (value / scale, clipped): positive says forward, zero says nothing. Cues that read the
-anterior axis (x) flip with it; "frame-free" cues do not. Evidence is summed per step and smoothed
-along the step sequence by a two-state hidden Markov model (direction rarely changes between two
-steps; it may change freely across a pause), whose posterior is the confidence. See
+Each cue is a physical quantity measured per contact and turned into evidence. Where a placement
+measures the horizontal direction of travel -- the strapdown stride vector of a foot or shank with a
+gyroscope (stride_vectors.py), the braking vector of a walking trunk -- the evidence is a
+log-likelihood of each of the three travel states (+x, -x, lateral; travel.py). Elsewhere a cue is
+a log-odds of +x over -x (value / scale, clipped). Cues that read the anterior axis (x) flip with
+it; "frame-free" cues do not. The evidence is smoothed along the step sequence by a three-state
+hidden Markov model (direction rarely changes between two steps; it may change across standing, and
+the chain forgets across a pause or a turn, turns.py); its posterior is the confidence. See
 docs/direction_footstrike.md for the physics, scales and validation.
 
-Cues (log-odds = value / scale, each clipped to +-``max_cue_log_odds``; every scale, cap and window is a
-field of :class:`~retrogait.analysis.settings.DirectionSettings`):
+Cues (every scale, cap and window is a field of :class:`~retrogait.analysis.settings.DirectionSettings`):
 
 =========================  ==========================  ===============================  ========
 cue                        placements                  forward                          scale
 =========================  ==========================  ===============================  ========
-rotation_moment_deg        foot (gyro)                 positive (after flat foot the    3 deg
-                                                       toes go down first: push-off;
+stride_dx_m, stride_dy_m   foot, shank (gyro)          the stride's horizontal travel   0.10 m
+                                                       (strapdown, rest to rest) along
+                                                       +x; sideways: along +-y
+rotation_moment_deg        foot (gyro; no stride       positive (after flat foot the    3 deg
+                           vector)                     toes go down first: push-off;
                                                        then the swing brings them up)
-swing_peak_log_ratio       shank (gyro)                positive (the fastest rotation   0.15
-                                                       is the distal end swinging
+swing_peak_log_ratio       shank (gyro; no stride      positive (the fastest rotation   0.15
+                           vector)                     is the distal end swinging
                                                        forward, omega_y < 0)
-stride_dx_m                foot (gyro, ZUPT)           positive                         0.10 m
 landing_impulse_ms         foot (no gyro)              negative (the ground stops a     0.25 m/s
                                                        foot moving forward; to rest)
 early_stance_ax_ms2        lower back (with toe-offs)  negative (braking in the first   1 m/s^2
                                                        30 % of a typical stance)
-braking_contrast_ms2       lower back (no toe-offs)    negative (first half of the      1 m/s^2
-                                                       step brakes, second propels)
+braking_contrast_ms2,      lower back (no toe-offs)    braking vector (first half of    1 m/s^2
+lateral_contrast_ms2                                   the step minus the second, two
+                                                       steps, levelled by the gyro)
+                                                       points against the travel
 landing_asymmetry          lower back, running         negative (hard landing, soft     0.15
                            (frame-free)                take-off; capped at 1 per step)
 pitch_asymmetry_log_ratio  foot, shank (gyro; facing)  positive in both directions:     anatomy_
@@ -36,8 +42,6 @@ strike_consistency         foot (gyro; facing)         positive in both directio
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -56,17 +60,28 @@ from retrogait.analysis.stepwindows import (
     window_mean,
     window_sum,
 )
+from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.analysis.transient import LandingTransients
+from retrogait.analysis.travel import FORGET, axis_evidence, smooth_states, vector_evidence
+from retrogait.analysis.turns import heading_changes_deg, turn_switch_probability
 from retrogait.analysis.zupt import (
+    StridePitch,
     contact_to_rest_rotation_deg,
     moving_average,
     rest_indices,
-    stride_displacement_m,
+    stride_pitch,
     stride_pitch_extremes_deg,
     stride_rotation_moment_deg,
 )
+from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 DIRECTION_COLUMNS = ("direction", "direction_confidence")
+#: The travel labels, in the column order of :func:`direction_probabilities`.
+TRAVEL_LABELS = ("forward", "backward", "sideways")
+PROBABILITY_COLUMNS = ("p_forward", "p_backward", "p_sideways")
+#: Placements whose sideways evidence says where the stride went (a stride vector). A walking trunk's
+#: braking vector also turns sideways in a curve, so there it only withholds forward/backward.
+SIDEWAYS_PLACEMENTS = ("foot", "shank")
 
 
 def step_directions(
@@ -76,24 +91,133 @@ def step_directions(
     *,
     cues: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Direction per contact: columns ``direction`` (forward|backward|unknown) and
-    ``direction_confidence`` (0..1, the posterior probability of the reported direction; 0.5 when
-    there is no evidence). One row per contact, in the order of ``contacts``. ``cues``
-    (:func:`direction_cues`) are computed here unless given; settings default to the placement's preset."""
+    """Direction per contact: columns ``direction`` (forward|backward|sideways|unknown) and
+    ``direction_confidence`` (1/3..1, the posterior probability of the most likely travel state, the
+    reported one; 1/3 when there is no evidence). Below ``unknown_below_confidence`` the direction is
+    ``unknown``; so is a step most likely lateral at a placement outside SIDEWAYS_PLACEMENTS, which sees
+    that the gait is not sagittal but not reliably why. One row per contact, in the order of
+    ``contacts``. ``cues`` (:func:`direction_cues`) are computed here unless given; settings default to
+    the placement's preset."""
     settings = settings or preset(signals.placement).direction
-    m = len(contacts)
-    if m == 0:
+    probs = direction_probabilities(signals, contacts, settings, cues=cues).to_numpy(dtype=np.float64)
+    if probs.shape[0] == 0:
         return pd.DataFrame(
             {"direction": pd.Series([], dtype=object), "direction_confidence": pd.Series([], dtype=float)}
         )
-    if cues is None:
-        cues = direction_cues(signals, contacts, settings)
-    separated = standing_between(signals, contacts, settings)
-    p_forward = forward_probability(cues, contacts, signals.t_s, signals.anterior_sign_known, settings, separated)
-    confidence = np.maximum(p_forward, 1.0 - p_forward)
-    label = np.where(p_forward >= 0.5, "forward", "backward")
+    best = np.argmax(probs, axis=1)
+    confidence = probs[np.arange(best.size), best]
+    label = np.asarray(TRAVEL_LABELS, dtype=object)[best]
+    if signals.placement not in SIDEWAYS_PLACEMENTS:
+        label = np.where(best == 2, "unknown", label)
     label = np.where(confidence < settings.unknown_below_confidence, "unknown", label)
     return pd.DataFrame({"direction": label.astype(object), "direction_confidence": confidence})
+
+
+def direction_probabilities(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: DirectionSettings | None = None,
+    *,
+    cues: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Posterior probability of each travel state per contact: columns PROBABILITY_COLUMNS (summing
+    to 1), from the evidence of :func:`travel_evidence` smoothed along the contacts with the switch
+    probabilities of :func:`link_switch_probability`. With an unknown anterior sign the evidence
+    tells travel relative to the sensor's +x; the facing (:func:`facing_probability_from_cues`) mixes
+    the two sagittal states, and the lateral state does not depend on it."""
+    settings = settings or preset(signals.placement).direction
+    m = len(contacts)
+    if m == 0:
+        return pd.DataFrame({c: pd.Series([], dtype=float) for c in PROBABILITY_COLUMNS})
+    if cues is None:
+        cues = direction_cues(signals, contacts, settings)
+    evidence, relative = travel_evidence(cues, signals, settings)
+    post = smooth_states(evidence, link_switch_probability(signals, contacts, cues, settings))
+    if relative:
+        p_facing = facing_probability_from_cues(cues, settings)
+        plus, minus = post[:, 0].copy(), post[:, 1].copy()
+        post[:, 0] = p_facing * plus + (1.0 - p_facing) * minus
+        post[:, 1] = p_facing * minus + (1.0 - p_facing) * plus
+    elif signals.anterior_sign_known and _cue_agreement(cues) < -settings.conflict_log_odds:
+        post = _capped(post, settings.conflict_cap_probability)
+    return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+
+
+def _cue_agreement(cues: pd.DataFrame) -> float:
+    """How the frame-free cues agree with the axis cues over the session (log-odds):
+    ``sum_i free_i * tanh(x_i)``, positive when both say the same (the facing's own measure)."""
+    x = cues["x_log_odds"].to_numpy(dtype=np.float64)
+    free = cues["free_log_odds"].to_numpy(dtype=np.float64)
+    return float(np.sum(free * np.tanh(x)))
+
+
+def _capped(post: FloatArray, cap: float) -> FloatArray:
+    """Posteriors mixed with the uniform one just enough that none exceeds ``cap``: when two
+    independent physical measurements of direction contradict each other over a session (a corrupted
+    cue, a reversed axis), the labels keep the axis cues' reading but make no firm claim."""
+    top = post.max(axis=1, keepdims=True)
+    weight = np.clip((cap - 1.0 / 3.0) / np.maximum(top - 1.0 / 3.0, 1e-12), 0.0, 1.0)
+    return np.asarray(weight * post + (1.0 - weight) / 3.0, dtype=np.float64)
+
+
+def travel_evidence(
+    cues: pd.DataFrame, signals: BodySignals, settings: DirectionSettings | None = None
+) -> tuple[FloatArray, bool]:
+    """(m, 3) log-likelihoods of travel along +x, -x and sideways per contact, scaled by
+    ``evidence_temperature_factor``, and whether +x is relative to an unknown facing.
+
+    Steps with a measured travel vector (``stride_dx_m``/``stride_dy_m``: foot and shank; the negated
+    braking vector ``braking_contrast_ms2``/``lateral_contrast_ms2``: walking trunk) get
+    travel.vector_evidence; the others the x cues' log-odds (travel.axis_evidence). With a known
+    anterior sign the frame-free cues add to the x cues. With an unknown sign the evidence is relative
+    to the sensor's +x -- unless there is no axis evidence at all, when the frame-free cues, which
+    need no facing, decide alone. Without a horizontal axis (``anterior_source == "none"``) only the
+    frame-free cues count."""
+    settings = settings or preset(signals.placement).direction
+    x = cues["x_log_odds"].to_numpy(dtype=np.float64)
+    free = cues["free_log_odds"].to_numpy(dtype=np.float64)
+    relative = not signals.anterior_sign_known and bool(np.any(x != 0))
+    evidence = axis_evidence(x if relative else x + free)
+    if signals.anterior_source != "none":
+        cap = settings.max_cue_log_odds
+        vectors = []
+        if "stride_dx_m" in cues:
+            vectors.append((cues["stride_dx_m"], cues["stride_dy_m"], settings.stride_dx_scale_m))
+        if "lateral_contrast_ms2" in cues:  # braking points against the travel
+            vectors.append(
+                (-cues["braking_contrast_ms2"], -cues["lateral_contrast_ms2"], settings.braking_contrast_scale_ms2)
+            )
+        for dx, dy, scale in vectors:
+            vx, vy = dx.to_numpy(dtype=np.float64), dy.to_numpy(dtype=np.float64)
+            has = np.isfinite(vx) & np.isfinite(vy)
+            evidence = np.where(has[:, None], vector_evidence(vx, vy, scale, cap), evidence)
+    return evidence * settings.evidence_temperature_factor, relative
+
+
+def link_switch_probability(
+    signals: BodySignals, contacts: Contacts, cues: pd.DataFrame, settings: DirectionSettings | None = None
+) -> FloatArray:
+    """(m - 1,) probability that the travel state changes between consecutive contacts:
+    ``switch_probability`` within gait, ``standing_switch_probability`` across standing
+    (:func:`standing_between`), and the chain forgets (travel.FORGET) across a pause (longer than
+    ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
+    turns.turn_switch_probability, across a turn (the ``heading_change_deg`` cue)."""
+    settings = settings or preset(signals.placement).direction
+    m = len(contacts)
+    if m < 2:
+        return np.zeros(0)
+    ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
+    gaps = np.diff(signals.t_s[ic])
+    limit = min(settings.pause_s, settings.pause_median_intervals * float(np.median(gaps)))
+    p = np.full(m - 1, settings.switch_probability)
+    p[standing_between(signals, contacts, settings)] = max(
+        settings.standing_switch_probability, settings.switch_probability
+    )
+    heading = cues["heading_change_deg"].to_numpy(dtype=np.float64)[1:] if "heading_change_deg" in cues else None
+    turning = turn_switch_probability(heading, m, settings.turn_straight_deg, settings.turn_round_deg)
+    p = p + (FORGET - p) * turning
+    p[gaps > limit] = FORGET
+    return p
 
 
 def standing_between(
@@ -142,6 +266,9 @@ def direction_cues(
         _trunk_cues(signals, contacts, settings, cues, evidence_x, evidence_free)
     if signals.anterior_source == "none":  # no horizontal axis was found: x cues are noise
         evidence_x = []
+    heading = _heading_change(signals, contacts, cues, settings)
+    if heading is not None:
+        cues["heading_change_deg"] = heading
     out = pd.DataFrame(cues, index=pd.RangeIndex(m))
     out["x_log_odds"] = _sum_evidence(evidence_x, m)
     out["free_log_odds"] = _sum_evidence(evidence_free, m)
@@ -168,22 +295,83 @@ def _limb_cues(
             evidence_x.append(_log_odds(-impulse, s.landing_impulse_scale_ms, s.max_cue_log_odds))
         return  # a shank without gyroscope has no direction cue that survives its unknown tilt (see docs)
     # rest to rest: event-free, so an imprecise contact or toe-off time cannot flip a cue
-    rest = rest_indices(signals.acc_ms2, signals.gyr_dps, fs, ic)
+    rest = rest_indices(
+        signals.acc_ms2,
+        signals.gyr_dps,
+        fs,
+        ic,
+        max_stride_s=s.max_stride_s,
+        acc_weight_dps_per_ms2=s.rest_acc_weight_dps_per_ms2,
+    )
     pause = _after_pause(ic, prev, nxt, s.pause_stride_ratio)
     window = _stride_window(ic, prev, nxt, pause)
+    dx, dy, turn = _stride_travel(signals, rest, s)
+    cues["stride_dx_m"] = _into_or_next(_into(dx, prev), pause, nxt)
+    cues["stride_dy_m"] = _into_or_next(_into(dy, prev), pause, nxt)
+    cues["stride_turn_deg"] = _into(turn, prev)
+    travel = _log_odds(cues["stride_dx_m"], s.stride_dx_scale_m, s.max_cue_log_odds)
+    # where no stride vector could be measured, the stride's sagittal rotation stands in: a proxy of how
+    # the segment turns in each direction, it claims at most max_proxy_log_odds (DIRECTION-5)
     if signals.placement == "shank":
         cues["swing_peak_log_ratio"] = _swing_peak_log_ratio(signals, *window, s)
-        evidence_x.append(_log_odds(cues["swing_peak_log_ratio"], s.swing_peak_scale_log_ratio, s.max_cue_log_odds))
+        rotation = _log_odds(cues["swing_peak_log_ratio"], s.swing_peak_scale_log_ratio, s.max_proxy_log_odds)
         cues["pitch_asymmetry_log_ratio"] = _shank_pitch_asymmetry(signals, *window, s)
-        return
-    moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
-    cues["rotation_moment_deg"] = _into_or_next(_into(moment, prev), pause, nxt)
-    evidence_x.append(_log_odds(cues["rotation_moment_deg"], s.rotation_moment_scale_deg, s.max_cue_log_odds))
-    dx, _ = stride_displacement_m(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
-    cues["stride_dx_m"] = _into_or_next(_into(dx, prev), pause, nxt)
-    evidence_x.append(_log_odds(cues["stride_dx_m"], s.stride_dx_scale_m, s.max_cue_log_odds))
-    cues["pitch_asymmetry_log_ratio"] = _pitch_asymmetry_per_contact(signals, rest, prev, s)
-    cues["strike_consistency"] = _strike_consistency(signals, contacts, s, transients.width_ms)
+    else:
+        pitch = stride_pitch(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
+        moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, pitch)
+        cues["rotation_moment_deg"] = _into_or_next(_into(moment, prev), pause, nxt)
+        rotation = _log_odds(cues["rotation_moment_deg"], s.rotation_moment_scale_deg, s.max_proxy_log_odds)
+        cues["pitch_asymmetry_log_ratio"] = _pitch_asymmetry_per_contact(signals, rest, prev, s, pitch)
+        cues["strike_consistency"] = _strike_consistency(signals, contacts, s, transients.width_ms, rest)
+    evidence_x.append(np.where(np.isfinite(travel), travel, rotation))
+
+
+def _heading_change(
+    signals: BodySignals, contacts: Contacts, cues: dict[str, FloatArray], s: DirectionSettings
+) -> FloatArray | None:
+    """Per contact, the wearer's heading change (deg, positive to the left) since the contact before
+    (NaN for the first): that of the stride vector landing on it where a foot or shank has one
+    (strapdown, a few degrees per stride), else the gyroscope's rate about the vertical integrated
+    between the two contacts (turns.heading_changes_deg); None without a gyroscope."""
+    between = heading_changes_deg(signals, contacts.ic_idx)
+    if between is None:
+        return None
+    heading = np.concatenate([[np.nan], between])
+    if "stride_turn_deg" in cues:
+        heading = np.where(np.isfinite(cues["stride_turn_deg"]), cues["stride_turn_deg"], heading)
+    return np.asarray(heading, dtype=np.float64)
+
+
+def _stride_travel(
+    signals: BodySignals, rest: IntArray, s: DirectionSettings
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per consecutive rest pair: the stride vector's horizontal travel (m) along x and y, in the
+    frame halfway between the stride's start and end heading, and its heading change (deg). The
+    travel is NaN for a turning step (heading change above ``max_stride_turn_deg``: where the foot
+    pointed is not where it went) and for a stride that did not start and end at rest on level
+    ground: a rest whose specific force is not about 1 g (``max_rest_acc_deviation_ms2``; a segment
+    at rest, or turning about a still ankle, reads gravity), two rests turning at rates further apart
+    than ``max_rest_rate_change_dps`` (a shank's mid-stance turns over the still ankle, so its sensor
+    moves at a speed the zero-velocity reset assumes to be the same at both ends: running into a
+    standing stop breaks that), or a height change above ``max_stride_rise_m``."""
+    assert signals.gyr_dps is not None
+    fs = signals.fs_hz
+    vectors = stride_vectors(
+        signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, block_rate_hz=s.strapdown_block_rate_hz
+    )
+    around = np.clip(
+        rest[:, None] + np.arange(-round(0.02 * fs), round(0.02 * fs) + 1)[None, :], 0, signals.n_samples - 1
+    )
+    deviation = np.abs(np.linalg.norm(signals.acc_ms2[around], axis=2) - STANDARD_GRAVITY_MS2).mean(axis=1)
+    at_rest = (rest >= 0) & (deviation <= s.max_rest_acc_deviation_ms2)
+    rate = np.linalg.norm(signals.gyr_dps[around], axis=2).mean(axis=1)
+    turn = vectors.heading_change_deg
+    ok = vectors.valid & at_rest[:-1] & at_rest[1:] & (np.abs(np.diff(rate)) <= s.max_rest_rate_change_dps)
+    ok &= (np.abs(turn) <= s.max_stride_turn_deg) & (np.abs(vectors.dz_m) <= s.max_stride_rise_m)
+    half = np.radians(-0.5 * np.nan_to_num(turn))
+    dx = np.cos(half) * vectors.dx_m - np.sin(half) * vectors.dy_m
+    dy = np.sin(half) * vectors.dx_m + np.cos(half) * vectors.dy_m
+    return np.where(ok, dx, np.nan), np.where(ok, dy, np.nan), turn
 
 
 def _trunk_cues(
@@ -215,7 +403,9 @@ def _trunk_cues(
         )
         walking = walking_stretch(has_to)
     if walking.any():  # walking, or the walking stretches of a session that also runs
-        cues["braking_contrast_ms2"] = np.where(walking, _braking_contrast(signals, ic, s), np.nan)
+        along, across = _braking_vector(signals, ic, walking, s)
+        cues["braking_contrast_ms2"] = along
+        cues["lateral_contrast_ms2"] = across
         evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], s.braking_contrast_scale_ms2, s.max_cue_log_odds))
 
 
@@ -238,9 +428,11 @@ def _after_pause(ic: IntArray, prev: IntArray, nxt: IntArray, ratio: float) -> N
 
 def _into_or_next(into: FloatArray, after_pause: NDArray[np.bool_], nxt: IntArray) -> FloatArray:
     """A stride cue of the stride landing on each contact, or -- for the first contact after a
-    pause, or when it is missing -- that of the stride leaving it (the next contact's)."""
+    pause, on which no stride lands -- that of the stride leaving it (the next contact's). A landing
+    stride that could not be measured is not replaced: the stride leaving a stop may start a new
+    bout in another direction."""
     following = np.where(nxt >= 0, into[np.maximum(nxt, 0)], np.nan)
-    use_next = (after_pause | ~np.isfinite(into)) & np.isfinite(following)
+    use_next = after_pause & np.isfinite(following)
     return np.where(use_next, following, into)
 
 
@@ -297,15 +489,16 @@ def _shank_pitch_asymmetry(signals: BodySignals, start: IntArray, stop: IntArray
 
 
 def _strike_consistency(
-    signals: BodySignals, contacts: Contacts, s: DirectionSettings, width_ms: FloatArray
+    signals: BodySignals, contacts: Contacts, s: DirectionSettings, width_ms: FloatArray, rest: IntArray
 ) -> FloatArray:
     """Facing check for a foot (frame-free in effect): a heel landing is sharp (impact transient
     narrower than ~12 ms), a toe landing soft (wider than ~20 ms), whichever way the foot travels;
     and a heel landing has the toes up. So sharpness x sign of the measured strike angle is
     positive when the frame's +x is the toes' side. Per contact in [-1, 1]; NaN when unmeasured.
-    ``width_ms`` (m,): the landings' impact-transient width (transient.LandingTransients)."""
+    ``width_ms`` (m,): the landings' impact-transient width (transient.LandingTransients); ``rest``
+    (m,): the stances' rest points."""
     assert signals.gyr_dps is not None
-    angle = contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx)
+    angle = contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx, rest)
     heel = np.clip((s.strike_sharp_ms - width_ms) / s.strike_width_scale_ms, -1.0, 1.0)
     return heel * np.tanh(angle / s.strike_angle_scale_deg)
 
@@ -321,7 +514,7 @@ def _into(pairs: FloatArray, prev: IntArray) -> FloatArray:
 
 
 def _pitch_asymmetry_per_contact(
-    signals: BodySignals, rest: IntArray, prev: IntArray, s: DirectionSettings
+    signals: BodySignals, rest: IntArray, prev: IntArray, s: DirectionSettings, pitch: StridePitch
 ) -> FloatArray:
     """ln((largest front-down pitch + floor) / (largest front-up pitch + floor)) over the stride
     landing on each contact. Anatomy, not direction: the ankle plantarflexes (toes down, ~60-70 deg
@@ -337,6 +530,7 @@ def _pitch_asymmetry_per_contact(
         rest,
         s.max_stride_s,
         relative_to_rest=signals.placement == "foot",
+        pitch=pitch,
     )
     floor = s.pitch_floor_deg
     with np.errstate(invalid="ignore"):
@@ -400,12 +594,46 @@ def _early_stance_braking(
     return np.where(ok, window_mean(ax, ic, stop), np.nan)
 
 
-def _braking_contrast(signals: BodySignals, ic: IntArray, s: DirectionSettings) -> FloatArray:
-    """Walking (no toe-off): anterior acceleration averaged over the first half of the step (from
-    this contact to the next of either leg) minus the second half. Forward walking brakes from
-    contact to mid single support and is propelled after it (negative); backward the reverse."""
+def _trunk_level(signals: BodySignals, s: DirectionSettings) -> tuple[FloatArray, FloatArray]:
+    """Anterior and left acceleration (m/s^2) of the trunk in a level frame: the moving mean over
+    ``tilt_window_s`` removes the sensor's static tilt (over whole strides the mean horizontal
+    acceleration is zero); with a gyroscope the tilt's swing about it (the pelvis pitches and rolls a
+    few degrees every step, which leaks g sin(tilt) into the horizontal axes) is removed as well, from
+    the integrated rate with its own moving mean removed."""
     fs = signals.fs_hz
+    width = round(s.tilt_window_s * fs)
     ax = _trunk_anterior(signals, s)
+    ay = signals.acc_ms2[:, 1] - moving_average(signals.acc_ms2[:, 1], width)
+    if signals.gyr_dps is not None:
+        pitch = np.cumsum(np.radians(signals.gyr_dps[:, 1])) / fs  # front down: gravity leaks into -x
+        roll = np.cumsum(np.radians(signals.gyr_dps[:, 0])) / fs  # left side up: gravity leaks into +y
+        ax = ax + STANDARD_GRAVITY_MS2 * (pitch - moving_average(pitch, width))
+        ay = ay - STANDARD_GRAVITY_MS2 * (roll - moving_average(roll, width))
+    return ax, ay
+
+
+def _braking_vector(
+    signals: BodySignals, ic: IntArray, walking: NDArray[np.bool_], s: DirectionSettings
+) -> tuple[FloatArray, FloatArray]:
+    """Walking (no toe-off): the braking contrast along x and y (m/s^2) per contact, NaN outside
+    ``walking``: the level-frame acceleration (:func:`_trunk_level`) averaged over the first half of
+    the step minus the second half (:func:`_step_contrast`), then averaged with the mean of its
+    neighbours' -- two steps, one of each leg, so the sway that alternates from step to step cancels
+    and the braking along the travel stays. Forward walking brakes from contact to mid single support
+    and is propelled after it (x negative), backward walking the reverse, side-steps along y."""
+    out = []
+    for a in _trunk_level(signals, s):
+        c = np.where(walking, _step_contrast(a, ic, signals.fs_hz, s), np.nan)
+        around = np.vstack([np.concatenate([[np.nan], c[:-1]]), np.concatenate([c[1:], [np.nan]])])
+        count = np.isfinite(around).sum(axis=0)
+        neighbours = np.where(count > 0, np.nansum(around, axis=0) / np.maximum(count, 1), np.nan)
+        out.append(np.where(np.isfinite(neighbours), 0.5 * (c + neighbours), c))
+    return out[0], out[1]
+
+
+def _step_contrast(a: FloatArray, ic: IntArray, fs: float, s: DirectionSettings) -> FloatArray:
+    """Acceleration ``a`` (m/s^2) averaged over the first half of each step (from this contact to the
+    next of either leg) minus the second half; the last step of a bout lasts a typical step."""
     m = ic.shape[0]
     next_any = np.full(m, -1, dtype=np.int64)
     next_any[:-1] = ic[1:]
@@ -414,9 +642,9 @@ def _braking_contrast(signals: BodySignals, ic: IntArray, s: DirectionSettings) 
     typical = int(np.median(next_any[step_ok] - ic[step_ok])) if step_ok.any() else 0
     stop = np.where(step_ok, next_any, ic + typical)
     # a step cut off by the end of the recording would show braking without its propulsion
-    ok = (step_ok | (typical > 0)) & (ic >= 0) & (stop <= ax.shape[0])
+    ok = (step_ok | (typical > 0)) & (ic >= 0) & (stop <= a.shape[0])
     mid = (ic + stop) // 2
-    contrast = window_mean(ax, ic, mid) - window_mean(ax, mid, stop)
+    contrast = window_mean(a, ic, mid) - window_mean(a, mid, stop)
     return np.where(ok, contrast, np.nan)
 
 
@@ -455,34 +683,6 @@ def _sum_evidence(parts: list[FloatArray], m: int) -> FloatArray:
         return np.zeros(m)
     stacked = np.vstack(parts)
     return np.nansum(stacked, axis=0)
-
-
-def forward_probability(
-    cues: pd.DataFrame,
-    contacts: Contacts,
-    t_s: FloatArray,
-    anterior_sign_known: bool,
-    settings: DirectionSettings = DirectionSettings(),
-    separated: NDArray[np.bool_] | None = None,
-) -> FloatArray:
-    """Posterior probability of forward per contact from the summed evidence and the step sequence.
-
-    With a known anterior sign both kinds of evidence are summed and smoothed. Without it the
-    axis-reading evidence only tells direction relative to the unknown facing; the facing itself
-    is decided once for the whole session by how the frame-free evidence correlates with it
-    (``P(facing = +x) = sigmoid(sum_i free_i * tanh(x_i))``), and each step mixes the two cases.
-    ``separated`` (m - 1,) marks consecutive contacts with standing between them (standing_between).
-    """
-    x = cues["x_log_odds"].to_numpy(dtype=np.float64)
-    free = cues["free_log_odds"].to_numpy(dtype=np.float64)
-    ic_time = t_s[np.clip(contacts.ic_idx, 0, t_s.shape[0] - 1)]
-    if anterior_sign_known:
-        return _sigmoid(smooth_log_odds(x + free, ic_time, settings, separated=separated))
-    if not np.any(x != 0):  # no axis evidence at all: frame-free cues alone, smoothed
-        return _sigmoid(smooth_log_odds(free, ic_time, settings, separated=separated))
-    relative = _sigmoid(smooth_log_odds(x, ic_time, settings, separated=separated))  # P(toward the sensor's +x)
-    p_facing = facing_probability_from_cues(cues, settings)
-    return p_facing * relative + (1.0 - p_facing) * (1.0 - relative)
 
 
 def facing_probability_from_cues(cues: pd.DataFrame, settings: DirectionSettings = DirectionSettings()) -> float:
@@ -529,59 +729,6 @@ def facing_probability(
     if cues is None:
         cues = direction_cues(signals, contacts, settings)
     return facing_probability_from_cues(cues, settings)
-
-
-def smooth_log_odds(
-    log_odds: FloatArray,
-    ic_time_s: FloatArray,
-    settings: DirectionSettings = DirectionSettings(),
-    separated: NDArray[np.bool_] | None = None,
-) -> FloatArray:
-    """Posterior log-odds of a two-state Markov chain (forward/backward) given per-step evidence.
-
-    Forward-backward recursion in the log-odds domain: the prediction through a symmetric switch
-    probability p (``switch_probability``) maps log-odds f to ln(((1-p) e^f + p) / (p e^f + 1-p)).
-    Across a pause (longer than ``pause_s`` or than ``pause_median_intervals`` median intervals between
-    contacts) the chain forgets (p = 0.5); between contacts marked ``separated`` (m - 1,: standing still
-    between them) the direction changes with ``standing_switch_probability``. One O(1) scalar update per step.
-    """
-    m = log_odds.shape[0]
-    if m == 0:
-        return log_odds.astype(np.float64)
-    gaps = np.diff(ic_time_s)
-    # a pause: longer than pause_s, or than pause_median_intervals times the usual interval between contacts
-    pause_s, switch = settings.pause_s, settings.switch_probability
-    limit = min(pause_s, settings.pause_median_intervals * float(np.median(gaps))) if gaps.size else pause_s
-    p = np.full(gaps.shape, switch)
-    if separated is not None:
-        p[separated] = max(settings.standing_switch_probability, switch)
-    p[gaps > limit] = 0.5
-    ev = np.nan_to_num(log_odds.astype(np.float64)).tolist()
-    pl = p.tolist()
-    fwd = [0.0] * m
-    bwd = [0.0] * m
-    acc = ev[0]
-    fwd[0] = acc
-    for i in range(1, m):
-        acc = _predict(acc, pl[i - 1]) + ev[i]
-        fwd[i] = acc
-    acc = 0.0
-    for i in range(m - 2, -1, -1):
-        acc = _predict(acc + ev[i + 1], pl[i])
-        bwd[i] = acc
-    return np.asarray(fwd) + np.asarray(bwd)
-
-
-def _predict(f: float, p: float) -> float:
-    """Log-odds after one Markov step with switch probability p (numerically safe for large |f|)."""
-    if p >= 0.5:
-        return 0.0
-    q = 1.0 - p
-    if f > 0:
-        e = math.exp(-f)
-        return math.log((q + p * e) / (p + q * e))
-    e = math.exp(f)
-    return math.log((q * e + p) / (p * e + q))
 
 
 def _sigmoid(z: FloatArray) -> FloatArray:

@@ -25,6 +25,7 @@ from scipy import signal
 
 from retrogait.analysis.settings import EffortSettings
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.rate import measured_rate_hz
 
 #: Output column of the per-step effort proxy (g/min), as the analysis and compare use it.
 EFFORT_COLUMN: Final = "effort_g_per_min"
@@ -41,7 +42,7 @@ def accumulated_change_g(
     n = t_s.shape[0]
     if n < 2:
         return np.zeros(n)
-    fs_hz = 1.0 / float(np.median(np.diff(t_s)))
+    fs_hz = measured_rate_hz(t_s)
     wn = min(cutoff_hz, 0.45 * fs_hz) / (0.5 * fs_hz)
     sos = signal.butter(4, wn, btype="low", output="sos")
     padlen = min(3 * (2 * sos.shape[0] + 1), n - 1)

@@ -40,6 +40,7 @@ from retrogait.analysis.stepwindows import (
 from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, sacral_strikes
 from retrogait.analysis.zupt import contact_to_rest_rotation_deg
+from retrogait.rate import meets_rate
 
 FOOT_STRIKE_COLUMNS = ("foot_strike", "foot_strike_angle_deg", "foot_strike_confidence")
 
@@ -111,7 +112,9 @@ def transient_strike_classes(
     landing without a heel shock) without, unknown between. None where the method does not apply (other
     placements, or a rate below ``min_rate_for_transient_hz``)."""
     settings = settings or preset(signals.placement).foot_strike
-    if signals.placement not in ("foot", "shank", "lower_back") or signals.fs_hz < settings.min_rate_for_transient_hz:
+    if signals.placement not in ("foot", "shank", "lower_back") or not meets_rate(
+        signals.fs_hz, settings.min_rate_for_transient_hz
+    ):
         return None
     if signals.placement == "lower_back":
         ratio = landing_shock_ratio(signals, transients.contacts) if shock_ratio is None else shock_ratio

@@ -26,6 +26,7 @@ from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
+from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.quality import step_flags
@@ -35,6 +36,7 @@ from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock
 from retrogait.analysis.version import analysis_version
 from retrogait.analysis.vgrf import sacral_vgrf
+from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.csvsafe import write_csv
 from retrogait.outfiles import write_text
 from retrogait.session import Session
@@ -150,12 +152,19 @@ def analyze(
     signals = preprocess(
         session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still
     )
-    contacts = detect_contacts(signals, settings.contacts, settings.still)
+    contacts, gate_notes = gait_contacts(
+        signals, detect_contacts(signals, settings.contacts, settings.still, settings.phone_steps), settings
+    )
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
-    bouts, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity, settings.bouts, settings.still)
-    evidence = _Evidence.of(signals, contacts, settings, bout_id)
+    transients = LandingTransients(signals, contacts, settings.transient)
+    cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
+    heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
+    bouts, bout_id, bout_activity = segment_bouts(
+        signals, contacts, timing, activity, settings.bouts, settings.still, heading
+    )
+    evidence = _Evidence.of(signals, contacts, settings, bout_id, transients, cues)
     step_activities = np.where(bout_id >= 0, bout_activity, activity)
     running = (contacts.to_idx >= 0) & (step_activities == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
@@ -171,9 +180,28 @@ def analyze(
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, signals, session)
     declared = anterior_axis or session.meta.anterior_axis
-    summary["notes"] = [*summary["notes"], *evidence.axis_notes(steps, declared, settings)]
+    summary["notes"] = [*summary["notes"], *gate_notes, *evidence.axis_notes(steps, declared, settings)]
     summary.update(provenance(settings))
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
+
+
+def gait_contacts(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
+) -> tuple[Contacts, tuple[str, ...]]:
+    """The contacts that pass the gait gate (gait_gate.py: not gait is not steps), and its notes."""
+    gate = gait_gate(
+        signals,
+        contacts,
+        one_leg=signals.placement in ONE_LEG_PLACEMENTS,
+        max_gap_s=settings.bouts.max_contact_gap_s,
+        settings=settings.gait_gate,
+        band=settings.contacts,
+        still=settings.still,
+    )
+    if gate.keep.all():
+        return contacts, gate.notes
+    keep = gate.keep
+    return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), gate.notes
 
 
 def provenance(settings: AnalysisSettings) -> dict[str, Any]:
@@ -197,12 +225,21 @@ class _Evidence:
 
     @classmethod
     def of(
-        cls, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, bout_id: NDArray[np.int64]
+        cls,
+        signals: BodySignals,
+        contacts: Contacts,
+        settings: AnalysisSettings,
+        bout_id: NDArray[np.int64],
+        transients: LandingTransients | None = None,
+        cues: pd.DataFrame | None = None,
     ) -> _Evidence:
-        transients = LandingTransients(signals, contacts, settings.transient)
+        """The evidence of an analysis; ``transients`` and the direction ``cues`` are measured here
+        unless given (the pipeline measures them before the bouts, which end at turns)."""
+        transients = transients or LandingTransients(signals, contacts, settings.transient)
         if not len(contacts):
             return cls(signals, contacts, None, transients, None, None)
-        cues = direction_cues(signals, contacts, settings.direction, transients)
+        if cues is None:
+            cues = direction_cues(signals, contacts, settings.direction, transients)
         shock = None
         if signals.placement == "lower_back":  # one landing's shock ratio, then its bout's habit
             ratio = landing_shock_ratio(signals, contacts, settings.trunk_strike)
@@ -233,6 +270,18 @@ class _Evidence:
                 ),
             )
         signals, contacts = self.signals, self.contacts
+        if signals.gravity_removed and signals.gyr_dps is None:  # no frame: gravity and rotation both unknown
+            m = len(contacts)
+            return (
+                pd.DataFrame({"direction": ["unknown"] * m, "direction_confidence": np.full(m, 0.5)}),
+                pd.DataFrame(
+                    {
+                        "foot_strike": ["unknown"] * m,
+                        "foot_strike_angle_deg": np.full(m, np.nan),
+                        "foot_strike_confidence": np.full(m, np.nan),
+                    }
+                ).loc[:, list(FOOT_STRIKE_COLUMNS)],
+            )
         direction = step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
         facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
         strike = step_foot_strikes(
@@ -309,7 +358,9 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
     """JSON-ready summary: session facts, per-direction and per-bout aggregates."""
     arrays = _StepArrays.of(steps)
     direction = steps["direction"].to_numpy(dtype=str)
-    per_direction = {d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "unknown")}
+    per_direction = {
+        d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "sideways", "unknown")
+    }
     ids = steps["bout_id"].to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     keys, first = np.unique(ids[order], return_index=True)
@@ -330,6 +381,7 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "sample_rate_hz": signals.fs_hz,
         "duration_s": float(signals.t_s[-1] - signals.t_s[0]),
         "has_gyro": signals.gyr_dps is not None,
+        "acc_gravity": "removed" if signals.gravity_removed else "included",
         "anterior_source": signals.anterior_source,
         "anterior_yaw_deg": signals.anterior_yaw_deg,
         "anterior_yaw_applied": signals.anterior_yaw_applied,

@@ -12,12 +12,34 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.filters import bandpass
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
-from retrogait.conventions import AXES, MIN_SAMPLE_RATE_HZ, PLACEMENTS, SIDES, STANDARD_GRAVITY_MS2, axis_vector
+from retrogait.conventions import (
+    AXES,
+    MIN_SAMPLE_RATE_HZ,
+    PLACEMENTS,
+    SIDES,
+    STANDARD_GRAVITY_MS2,
+    STEP_COUNT_PLACEMENTS,
+    axis_vector,
+)
 from retrogait.errors import RetrogaitError
+from retrogait.rate import meets_rate, recording_rate_hz
 from retrogait.session import Session
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR
+
+#: Beyond this no accelerometer or gyroscope reading is possible in any unit (mg, deg/s included): such
+#: values are dropped before anything is computed from them (their squares overflow).
+ANY_UNIT_LIMIT = 1e7
+#: Gravity removed: step-band acceleration above this (m/s^2) is movement; the extremes compared to find
+#: which end of the vertical is up are these percentiles (1 and 99).
+FREE_MOVING_MS2 = 0.2
+EXTREME_PERCENT = 1.0
+#: The longest regular sampling interval is this percentile of the intervals (a bursty clock's jitter).
+REGULAR_PERCENTILE = 95.0
+#: A sample beyond this many times the declared acc_range_g cannot have come from that sensor.
+OVER_RANGE = 1.1
 
 
 def preprocess(
@@ -56,7 +78,7 @@ def preprocess(
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
-    z = _vertical(acc_u, is_still, gap)
+    z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
     x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
     if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
@@ -82,6 +104,7 @@ def preprocess(
         notes=tuple(notes),
         anterior_yaw_deg=yaw.yaw_deg,
         anterior_yaw_applied=yaw.applied,
+        gravity_removed=gravity_removed(session),
     )
 
 
@@ -104,12 +127,16 @@ def _resolved_header(
 def _checked_samples(
     session: Session, where: str, settings: PreprocessSettings, notes: list[str]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float]:
-    """Finite samples in m/s^2 and deg/s, and the rate (Hz); refuses too few, too slow or too short."""
+    """Plausible samples in m/s^2 and deg/s, and the rate (Hz); refuses too few, too slow or too short.
+
+    Missing values and samples beyond any sensor's range (1e300, a declared range exceeded) are dropped
+    with a note: they become gaps, and the rest is analysed. With ``acc_gravity: removed`` in the header
+    the acceleration is taken as m/s^2 and gravity is put back along the vertical of the movement."""
     t, acc, gyr = _finite_rows(session, notes)
     if t.size < 10:
         raise RetrogaitError(f"{where}: too few valid samples ({t.size}) to analyse")
-    fs_hz = _sample_rate(t)
-    if fs_hz < MIN_SAMPLE_RATE_HZ * (1 - 1e-6):  # a median step of 0.05000000000000004 s is 20 Hz
+    fs_hz = recording_rate_hz(t, session.meta.sample_rate_hz)
+    if not meets_rate(fs_hz, MIN_SAMPLE_RATE_HZ):
         raise RetrogaitError(
             f"{where}: sample rate {fs_hz:.1f} Hz is below {MIN_SAMPLE_RATE_HZ:g} Hz; gait cannot be analysed"
         )
@@ -117,21 +144,97 @@ def _checked_samples(
         raise RetrogaitError(
             f"{where}: recording is {t[-1] - t[0]:.2f} s long; at least {settings.min_duration_s:g} s needed"
         )
-    acc = acc * _acc_scale(acc, where, notes)
+    removed = gravity_removed(session)
+    if not removed:
+        acc = acc * _acc_scale(acc, where, notes)
+    t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     if gyr is not None:
         gyr = gyr * _gyr_scale(acc, gyr, notes)
+    if t.size < 10:
+        raise RetrogaitError(f"{where}: too few plausible samples ({t.size}) to analyse")
+    if removed:
+        acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
     return t, acc, gyr, fs_hz
+
+
+def gravity_removed(session: Session) -> bool:
+    """True when the header says the acceleration has gravity removed (``acc_gravity: removed``)."""
+    return session.meta.gravity_removed
+
+
+def gravity_put_back(
+    acc: NDArray[np.float64], fs_hz: float, vertical_axis: str | None, has_gyro: bool, notes: list[str]
+) -> NDArray[np.float64]:
+    """Gravity-free acceleration (m/s^2) with 1 g added along the vertical: the header's ``vertical_axis``
+    when it has one, else the one found from the movement (vertical_without_gravity). The sensor is
+    assumed to keep its mean orientation (trunk, thigh and arm do within some 20 deg; a foot or shank
+    swings through much more, but is near its standing orientation at the landing)."""
+    if vertical_axis in AXES:
+        up, found = axis_vector(str(vertical_axis)), f"the header's vertical axis {vertical_axis}"
+    else:
+        up, share = vertical_without_gravity(acc, fs_hz)
+        found = f"the main axis of the movement ({share:.0%} of it), taken as the vertical"
+    notes.append(
+        f"acceleration has gravity removed (header acc_gravity: removed): gravity was put back along {found}, "
+        "assuming the sensor keeps its mean orientation; direction and "
+        + ("foot strike use the gyroscope" if has_gyro else "foot strike need gravity or a gyroscope and are unknown")
+    )
+    return np.asarray(acc + STANDARD_GRAVITY_MS2 * up, dtype=np.float64)
+
+
+def vertical_without_gravity(acc: NDArray[np.float64], fs_hz: float) -> tuple[NDArray[np.float64], float]:
+    """Up (unit vector, sensor coordinates) of gravity-free acceleration ``acc`` (m/s^2), and its share of
+    the movement.
+
+    The body's largest acceleration in gait is vertical (it bounces once per step), so the main axis of
+    the movement is the vertical. Its upward end is the one with the larger extreme: the ground can only
+    push, so the body accelerates down at most at 1 g (free fall in flight, a slow sag in walking), while
+    each landing pushes it up by more (a running landing by 1-3 g, a heel strike by a sharp peak)."""
+    wide = bandpass(acc, 0.3, min(20.0, 0.45 * fs_hz), fs_hz)
+    moving = np.linalg.norm(bandpass(acc, 0.3, 4.0, fs_hz), axis=1) > FREE_MOVING_MS2
+    x = wide[moving] if moving.sum() > 10 * fs_hz else wide
+    vals, vecs = np.linalg.eigh(x.T @ x)
+    up = vecs[:, -1]
+    along = x @ up
+    if np.percentile(along, 100 - EXTREME_PERCENT) < -np.percentile(along, EXTREME_PERCENT):
+        up = -up
+    return up, float(vals[-1] / max(float(vals.sum()), 1e-12))
+
+
+def _plausible_rows(
+    t: NDArray[np.float64],
+    acc: NDArray[np.float64],
+    gyr: NDArray[np.float64] | None,
+    acc_range_g: float | None,
+    settings: PreprocessSettings,
+    notes: list[str],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
+    """Drop samples beyond any sensor's range (m/s^2, and deg/s or rad/s): they are gaps, with a note."""
+    limit_g = settings.max_acc_g if acc_range_g is None else min(settings.max_acc_g, OVER_RANGE * acc_range_g)
+    ok = (np.abs(acc) <= limit_g * STANDARD_GRAVITY_MS2).all(axis=1)
+    if gyr is not None:
+        ok &= (np.abs(gyr) <= settings.max_rate_dps).all(axis=1)
+    if ok.all():
+        return t, acc, gyr
+    largest = float(np.abs(acc[~ok]).max()) / STANDARD_GRAVITY_MS2
+    notes.append(
+        f"{int((~ok).sum())} samples beyond any sensor's range (acceleration up to {largest:.3g} g, limit "
+        f"{limit_g:g} g{'' if gyr is None else f', or angular rate above {settings.max_rate_dps:g} deg/s'}) "
+        "dropped; they are gaps"
+    )
+    return t[ok], acc[ok], gyr[ok] if gyr is not None else None
 
 
 def _finite_rows(
     session: Session, notes: list[str]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
     t, acc, gyr = session.t_s, session.acc, session.gyr
-    ok = np.isfinite(t) & np.isfinite(acc).all(axis=1)
+    ok = np.isfinite(t) & (np.abs(acc) < ANY_UNIT_LIMIT).all(axis=1)  # NaN compares False: dropped too
     if gyr is not None:
-        ok &= np.isfinite(gyr).all(axis=1)
+        ok &= (np.abs(gyr) < ANY_UNIT_LIMIT).all(axis=1)
     if not ok.all():
-        notes.append(f"{int((~ok).sum())} samples with missing values treated as gaps")
+        missing = int((~ok).sum())
+        notes.append(f"{missing} samples with missing, infinite or absurd values (beyond 1e7 in any unit) dropped")
         t, acc = t[ok], acc[ok]
         gyr = gyr[ok] if gyr is not None else None
     if t.size > 1 and np.any(np.diff(t) <= 0):
@@ -142,11 +245,6 @@ def _finite_rows(
         gyr = gyr[idx] if gyr is not None else None
         notes.append("timestamps were not increasing; sorted and duplicates dropped")
     return t, acc, gyr
-
-
-def _sample_rate(t: NDArray[np.float64]) -> float:
-    """Sample rate (Hz) from the median time step."""
-    return float(1.0 / np.median(np.diff(t)))
 
 
 def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
@@ -196,7 +294,12 @@ def _uniform_grid(
     clipped: NDArray[np.bool_],
     fs_hz: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.bool_], NDArray[np.bool_]]:
-    """Linear interpolation onto ``t0 + k / fs``; grid points inside a long time step are marked gap."""
+    """Linear interpolation onto ``t0 + k / fs``; grid points inside a long time step are marked gap.
+
+    A step is long when it exceeds GAP_FACTOR times the longer of the sample period and the longest
+    regular interval (REGULAR_PERCENTILE): a phone that delivers its samples in bursts (Samsung: 1.5 to
+    9 ms around 4.6 ms) has long intervals that lose no sample; a steady clock's longest regular
+    interval is its period, so a single missing sample is a gap there as before."""
     period = 1.0 / fs_hz
     n = int(np.floor((t[-1] - t[0]) * fs_hz + 1e-6)) + 1
     grid = t[0] + np.arange(n) * period
@@ -205,7 +308,8 @@ def _uniform_grid(
     right = np.clip(np.searchsorted(t, grid, side="right"), 1, t.size - 1)
     left = right - 1
     step = t[right] - t[left]
-    gap = step > GAP_FACTOR * period
+    longest_regular = float(np.percentile(np.diff(t), REGULAR_PERCENTILE)) if t.size > 1 else period
+    gap = step > GAP_FACTOR * max(period, longest_regular)
     w = np.clip((grid - t[left]) / step, 0.0, 1.0)[:, None]
     acc_u = acc[left] * (1.0 - w) + acc[right] * w
     gyr_u = gyr[left] * (1.0 - w) + gyr[right] * w if gyr is not None else None
@@ -215,7 +319,11 @@ def _uniform_grid(
 
 def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
     """(n,) True where the std of |acc| over a centred window (s) is below ``std_ms2`` (m/s^2)."""
-    norm = np.linalg.norm(acc_ms2, axis=1)
+    return still_mask_of_norm(np.linalg.norm(acc_ms2, axis=1), fs_hz, window_s, std_ms2)
+
+
+def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
+    """:func:`still_mask` from |acc| (m/s^2, (n,)) already computed (or subsampled: a std needs no filter)."""
     w = max(3, round(window_s * fs_hz))
     csum = np.concatenate([[0.0], np.cumsum(norm - norm.mean())])
     csq = np.concatenate([[0.0], np.cumsum((norm - norm.mean()) ** 2)])
@@ -232,6 +340,21 @@ def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
     norm = float(np.linalg.norm(v))
     return v / norm if norm > 0 else v
+
+
+def _rotating(gyr: NDArray[np.float64] | None, n: int, fs_hz: float, max_rate_dps: float) -> NDArray[np.bool_]:
+    """(n,) True where the sensor turns faster than ``max_rate_dps`` (deg/s, |omega| averaged over 0.5 s);
+    False without a gyroscope. A pivot on the spot barely changes |acc|, so the still mask takes it for
+    standing, but its centripetal acceleration tilts a mean taken as the vertical (issue 17)."""
+    if gyr is None:
+        return np.zeros(n, dtype=bool)
+    rate = np.linalg.norm(gyr, axis=1)
+    width = max(round(0.5 * fs_hz), 1)
+    csum = np.concatenate([[0.0], np.cumsum(rate)])
+    idx = np.arange(rate.size)
+    lo = np.clip(idx - width // 2, 0, rate.size)
+    hi = np.clip(idx - width // 2 + width, 0, rate.size)
+    return np.asarray((csum[hi] - csum[lo]) / np.maximum(hi - lo, 1) > max_rate_dps)
 
 
 def _vertical(acc: NDArray[np.float64], still: NDArray[np.bool_], gap: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -302,7 +425,8 @@ def _anterior(
     if declared is not None:
         assert anterior_axis is not None
         return _check_declared(declared, anterior_axis, line, dominance, z, leg_gyro, notes, settings)
-    notes.append("anterior axis found from the signal; which way the wearer faces is not known")
+    if placement not in STEP_COUNT_PLACEMENTS:  # phones use |a| only: their facing is never asked for
+        notes.append("anterior axis found from the signal; which way the wearer faces is not known")
     return _unit(line), "signal", False, YawCheck()
 
 

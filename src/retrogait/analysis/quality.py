@@ -7,13 +7,15 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.settings import QualitySettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
-from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ
+from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ, STEP_COUNT_PLACEMENTS
+from retrogait.rate import meets_rate
 
 
 def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettings | None = None) -> NDArray[np.str_]:
     """(m,) ``;``-separated flags per contact, empty when clean: ``clipped`` and ``gap`` over
     [IC - ``pre_contact_s``, TO] (IC + ``default_step_span_s`` without TO), ``low_rate`` below
-    conventions.IMPACT_MIN_SAMPLE_RATE_HZ. Settings default to the placement's preset."""
+    conventions.IMPACT_MIN_SAMPLE_RATE_HZ where impact is measured (not on phones, wrist, other: they
+    give steps and cadence only). Settings default to the placement's preset."""
     settings = settings or preset(signals.placement).quality
     m = len(contacts)
     if m == 0:
@@ -28,6 +30,6 @@ def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettin
         csum = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
         hit = (csum[end] - csum[start]) > 0
         flags = np.where(hit, np.char.add(flags, name + ";"), flags)
-    if fs < IMPACT_MIN_SAMPLE_RATE_HZ:
+    if signals.placement not in STEP_COUNT_PLACEMENTS and not meets_rate(fs, IMPACT_MIN_SAMPLE_RATE_HZ):
         flags = np.char.add(flags, "low_rate;")
     return np.char.rstrip(flags, ";")

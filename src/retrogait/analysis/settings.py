@@ -36,7 +36,9 @@ __all__ = [
     "DirectionSettings",
     "EffortSettings",
     "FootStrikeSettings",
+    "GaitGateSettings",
     "ImpactSettings",
+    "PhoneStepSettings",
     "PreprocessSettings",
     "QualitySettings",
     "SettingsError",
@@ -74,6 +76,19 @@ class PreprocessSettings(Stage):
     )
     trunk_axis_dominance_ratio: float = quantity(
         1.5, "1", "power ratio of the trunk's main horizontal acceleration axis needed to warn", 1.0, 1e3
+    )
+    vertical_max_rate_dps: float = quantity(
+        10.0, "deg/s", "with gyro: still samples rotating faster (a pivot) do not define the vertical", 0.1, 1000.0
+    )
+    max_acc_g: float = quantity(
+        500.0,
+        "g",
+        "a sample beyond this (or beyond 1.1 x a declared acc_range_g) is beyond any wearable's range: dropped",
+        16.0,
+        1e4,
+    )
+    max_rate_dps: float = quantity(
+        10000.0, "deg/s", "an angular rate beyond this is beyond any wearable gyroscope's range: dropped", 500.0, 1e5
     )
 
 
@@ -146,6 +161,13 @@ class ContactsSettings(Stage):
     fall_speed_ms: float = quantity(
         1.0, "m/s", "foot: falling faster than this in late swing is a running landing", 0.0, 10.0
     )
+    sole_rest_speed_ms: float = quantity(
+        0.3, "m/s", "foot: a sole point slower than this is on the ground (first touch)", 0.01, 5.0
+    )
+    sole_reach_m: float = quantity(
+        0.3, "m", "foot: the sole reaches this far ahead of and behind the sensor (any mounting)", 0.01, 1.0
+    )
+    sole_depth_m: float = quantity(0.12, "m", "foot: the sole lies at most this far below the sensor", 0.0, 0.5)
     toe_off_peak_fraction: float = quantity(
         0.4,
         "1",
@@ -262,6 +284,13 @@ class BoutSettings(Stage):
     running_duty_factor: float = quantity(
         0.5, "1", "foot/shank: contact time / stride time below this is running (flight)", 0.1, 0.9
     )
+    turn_split_deg: float = quantity(
+        135.0,
+        "deg",
+        "with gyro: a heading change this large between two contacts (turning round) ends a bout",
+        10.0,
+        360.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -269,13 +298,46 @@ class DirectionSettings(Stage):
     """Run direction per step (direction.py; docs/direction_footstrike.md)."""
 
     TABLE = "direction"
+    ORDERED = (("turn_straight_deg", "turn_round_deg"),)
 
     unknown_below_confidence: float = quantity(0.7, "probability", "below it a step's direction is unknown", 0.5, 1.0)
     max_cue_log_odds: float = quantity(6.0, "log-odds", "no single cue claims more for one step", 0.1, 20.0)
+    max_proxy_log_odds: float = quantity(
+        3.0, "log-odds", "foot/shank + gyro: a rotation cue standing in for a stride vector claims this", 0.0, 20.0
+    )
     max_frame_free_log_odds: float = quantity(
         1.0, "log-odds", "cap of the frame-free evidence per step (weak, correlated with strike)", 0.0, 20.0
     )
-    stride_dx_scale_m: float = quantity(0.10, "m", "foot + gyro: ZUPT stride displacement per log-odds", 1e-3, 10.0)
+    stride_dx_scale_m: float = quantity(
+        0.10, "m", "foot/shank + gyro: strapdown stride vector (each direction's share) per log-odds", 1e-3, 10.0
+    )
+    rest_acc_weight_dps_per_ms2: float = quantity(
+        20.0, "deg/s per m/s^2", "stride rest: |omega| + this x | |a| - g | is least (preset shank: 100)", 0.0, 1e4
+    )
+    strapdown_block_rate_hz: float = quantity(
+        50.0, "Hz", "stride vectors integrate over blocks at about this rate (exact sums; 3 cm off at 6 m/s)", 1.0, 1e4
+    )
+    max_rest_acc_deviation_ms2: float = quantity(
+        3.0, "m/s^2", "a stride rest reads about 1 g: mean | |a| - g | over 40 ms above this is no rest", 0.0, 100.0
+    )
+    max_rest_rate_change_dps: float = quantity(
+        60.0, "deg/s", "a stride's two rests turn at rates this close (a shank's mid-stance is not still)", 0.0, 1e4
+    )
+    max_stride_turn_deg: float = quantity(
+        45.0, "deg", "a stride whose heading changes more is a turning step: no travel evidence", 1.0, 180.0
+    )
+    max_stride_rise_m: float = quantity(
+        0.3, "m", "a stride rising or falling more did not start and end at rest: no travel evidence", 0.01, 10.0
+    )
+    turn_straight_deg: float = quantity(
+        45.0, "deg", "heading change between contacts up to which the gait is straight (curves)", 0.0, 360.0
+    )
+    turn_round_deg: float = quantity(
+        135.0, "deg", "heading change between contacts from which the next direction is independent", 1.0, 360.0
+    )
+    evidence_temperature_factor: float = quantity(
+        1.0, "1", "every step's evidence is multiplied by this before smoothing (calibration)", 0.05, 10.0
+    )
     rotation_moment_scale_deg: float = quantity(
         3.0, "deg", "foot + gyro: stride rotation moment per log-odds", 1e-3, 100.0
     )
@@ -325,6 +387,12 @@ class DirectionSettings(Stage):
         3.0, "log-odds", "foot facing: cap of the summed strike consistency", 0.0, 20.0
     )
     max_facing_log_odds: float = quantity(4.0, "log-odds", "the facing never claims more (p = 0.982)", 0.0, 20.0)
+    conflict_log_odds: float = quantity(
+        4.0, "log-odds", "known facing: frame-free cues contradicting the axis cues by this much (summed)...", 0.0, 1e3
+    )
+    conflict_cap_probability: float = quantity(
+        0.75, "probability", "... cap every step's confidence at this (cues in conflict: no firm claim)", 1 / 3, 1.0
+    )
     switch_probability: float = quantity(
         0.01, "probability", "direction change between two consecutive contacts of a bout", 0.0, 0.5
     )
@@ -441,6 +509,108 @@ class EffortSettings(Stage):
 
 
 @dataclass(frozen=True)
+class GaitGateSettings(Stage):
+    """Not gait is not steps: checks each run of contacts must pass (gait_gate.py), every placement."""
+
+    TABLE = "gait_gate"
+    ORDERED = (("min_short_cycle_correlation", "min_cycle_correlation"),)
+
+    min_cycle_correlation: float = quantity(
+        0.35,
+        "correlation",
+        "a run of long_run_strides strides or more: median likeness of consecutive strides",
+        -1.0,
+        1.0,
+    )
+    min_short_cycle_correlation: float = quantity(
+        0.2, "correlation", "a shorter run (a few steps, a turn) is dropped only below this likeness", -1.0, 1.0
+    )
+    long_run_strides: int = quantity(
+        4, "strides", "runs of this many strides or more must show min_cycle_correlation", 2, 1000
+    )
+    max_fast_correlation: float = quantity(
+        0.6,
+        "correlation",
+        "a run whose |a| repeats faster than the shortest step this strongly (and more than per stride) is not gait",
+        -1.0,
+        1.0,
+    )
+    cycle_shift_s: float = quantity(
+        0.0,
+        "s",
+        "consecutive strides are compared at their best alignment within this shift (contact timing jitter)",
+        0.0,
+        0.3,
+    )
+
+
+@dataclass(frozen=True)
+class PhoneStepSettings(Stage):
+    """Steps of both legs where no leg-specific detector applies: phones, wrist, other (phone_steps.py)."""
+
+    TABLE = "phone_steps"
+    ORDERED = (("min_step_s", "max_step_s"), ("band_low_hz", "band_high_hz"), ("short_window_s", "window_s"))
+
+    min_step_s: float = quantity(0.25, "s", "shortest step (240 steps/min): faster repetition is not gait", 0.1, 1.0)
+    max_step_s: float = quantity(1.0, "s", "longest step (60 steps/min; slower is not continuous walking)", 0.3, 3.0)
+    band_low_hz: float = quantity(0.3, "Hz", "lower edge of the band-pass of |a|", 0.05, 2.0)
+    band_high_hz: float = quantity(4.0, "Hz", "upper edge of the band-pass of |a| (the step fundamental)", 1.0, 20.0)
+    window_s: float = quantity(
+        8.0, "s", "periodicity window: holds three strides of the slowest walk (two-stride lag + one)", 2.0, 60.0
+    )
+    short_window_s: float = quantity(
+        4.0, "s", "second window that follows a change of gait (walk to run) the long one mixes", 1.0, 60.0
+    )
+    hop_s: float = quantity(0.25, "s", "hop between periodicity windows", 0.02, 10.0)
+    strong_fraction: float = quantity(
+        0.7, "1", "the stride is the first autocorrelation peak reaching this share of the highest", 0.1, 1.0
+    )
+    clip_factor: float = quantity(
+        4.0, "robust std", "windows are clipped here so a knock does not dominate their correlation", 1.0, 100.0
+    )
+    seed_stride_correlation: float = quantity(
+        0.6, "correlation", "a gait stretch starts where two consecutive strides are this alike", -1.0, 1.0
+    )
+    keep_step_correlation: float = quantity(
+        0.4, "correlation", "... and goes on while steps or strides stay this alike (a turn)", -1.0, 1.0
+    )
+    min_rms_g: float = quantity(0.02, "g", "less movement than this in a window is not walking", 0.0, 5.0)
+    max_fast_correlation: float = quantity(
+        0.3,
+        "correlation",
+        "a window whose |a| repeats faster than the shortest step this strongly is not gait",
+        -1.0,
+        1.0,
+    )
+    max_gap_s: float = quantity(
+        0.1, "s", "a recording gap longer than this ends a gait stretch (shorter: a late sample)", 0.0, 10.0
+    )
+    anchor_periods: float = quantity(
+        1.4, "step periods", "an anchor is the highest peak within +- half of this", 0.5, 4.0
+    )
+    placement_periods: float = quantity(
+        0.3,
+        "step periods",
+        "a step between anchors is the highest peak within this of where the rhythm puts it",
+        0.0,
+        0.5,
+    )
+    edge_prominence_fraction: float = quantity(
+        0.3, "1", "stretch ends: an anchor this much smaller than the steps inside is not a step", 0.0, 1.0
+    )
+    rhythm_tolerance_fraction: float = quantity(
+        0.25, "1", "stretch ends: anchors this far off a whole number of steps apart break the rhythm", 0.0, 0.5
+    )
+    edge_stride_correlation: float = quantity(
+        0.5, "correlation", "stretch ends: an anchor whose stride is less alike the next is not gait", -1.0, 1.0
+    )
+    landing_cutoff_hz: float = quantity(20.0, "Hz", "low-pass of |a| before its steepest rise (landing)", 2.0, 100.0)
+    landing_search_periods: float = quantity(
+        0.5, "step periods", "the landing is the steepest rise of |a| this far before the step's peak", 0.05, 1.0
+    )
+
+
+@dataclass(frozen=True)
 class AnalysisSettings:
     """Every analysis parameter: one frozen settings object per stage (field name = TOML table)."""
 
@@ -458,6 +628,8 @@ class AnalysisSettings:
     axis_check: AxisCheckSettings = AxisCheckSettings()
     quality: QualitySettings = QualitySettings()
     effort: EffortSettings = EffortSettings()
+    gait_gate: GaitGateSettings = GaitGateSettings()
+    phone_steps: PhoneStepSettings = PhoneStepSettings()
 
     @classmethod
     def for_placement(
@@ -508,16 +680,30 @@ _TWO_LEGS = AnalysisSettings()
 #: One leg's contacts are a stride apart: a bout breaks at twice the gap of both legs' contacts.
 _ONE_LEG = replace(_TWO_LEGS, bouts=replace(_TWO_LEGS.bouts, max_contact_gap_s=3.0))
 
-#: Placement presets (conventions.PLACEMENTS; phone placements add theirs here).
+#: Placements without leg-specific physics count steps of both legs from |a| (phone_steps.py). The
+#: algorithm needs no frame, so the phone presets hold the same values: nothing measured on the phone
+#: traces called for a difference between pocket, armband, hand, neck pouch and bag (PHONE-2).
+_PHONE = _TWO_LEGS
+
+#: Placement presets (conventions.PLACEMENTS).
 PRESETS: dict[str, AnalysisSettings] = {
     "foot": _ONE_LEG,
     # the knee flexes one way: the shank's pitch asymmetry is a firmer facing cue than the foot's
+    # its stride rest is mid-stance, where it rotates over the ankle at 100-250 deg/s but does not accelerate
     "shank": replace(
-        _ONE_LEG, direction=replace(_ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0)
+        _ONE_LEG,
+        direction=replace(
+            _ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0, rest_acc_weight_dps_per_ms2=100.0
+        ),
     ),
     "lower_back": _TWO_LEGS,
-    "wrist": _TWO_LEGS,
-    "other": _TWO_LEGS,
+    "thigh": _PHONE,
+    "arm": _PHONE,
+    "hand": _PHONE,
+    "chest": _PHONE,
+    "bag": _PHONE,
+    "wrist": _PHONE,
+    "other": _PHONE,
 }
 
 

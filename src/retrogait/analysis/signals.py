@@ -35,6 +35,8 @@ class BodySignals:
         anterior_yaw_deg: angle (deg, about z, counter-clockwise seen from above, within +-90) from a
             declared anterior axis to the anterior line found from the gait; None when not checked.
         anterior_yaw_applied: True when that line replaced the declared axis (foot/shank with gyro).
+        gravity_removed: True when the recording had gravity removed (header ``acc_gravity: removed``)
+            and preprocessing put it back along the vertical of the movement.
     """
 
     fs_hz: float
@@ -50,6 +52,7 @@ class BodySignals:
     notes: tuple[str, ...] = field(default_factory=tuple)
     anterior_yaw_deg: float | None = None
     anterior_yaw_applied: bool = False
+    gravity_removed: bool = False
 
     @property
     def n_samples(self) -> int:

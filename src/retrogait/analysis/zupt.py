@@ -1,13 +1,12 @@
-"""Zero-velocity (flat-foot) points and sagittal stride displacement of a foot-worn IMU.
+"""Zero-velocity (flat-foot) points of a foot- or shank-worn IMU and the sagittal pitch between them.
 
-A foot on the ground in mid-stance is still: velocity zero, orientation known from gravity. Between
-two such points the sagittal pitch is integrated from the gyroscope (with its drift spread linearly so
-it ends at the gravity pitch of the next rest), the specific force is rotated to the level frame,
-gravity is removed, velocity is integrated and its end error removed linearly (the foot is still at
-both ends), and the integral of velocity is the stride's displacement. The result is expressed in the
-frame of the stride's starting stance (x toward the toes, z up), so turns between strides do not
-matter. It is a 2-D (sagittal) strapdown: roll and yaw are ignored, which shortens the estimate in
-turns but never flips its sign. All steps are vectorised with cumulative sums over the whole signal.
+A foot on the ground in mid-stance is still: velocity zero, orientation known from gravity (a shank
+there turns over the still ankle). Between two such points the sagittal pitch is integrated from the
+gyroscope, its drift spread linearly so it ends at the gravity pitch of the next rest; from it come
+the stride's rotation moment and pitch extremes (direction.py's rotation and anatomy cues) and the
+contact-to-rest rotation (the foot-strike angle). The stride's displacement is stride_vectors.py's
+three-dimensional strapdown; the sagittal level-frame velocity between rests (level_velocity_ms) is
+foot_landing.py's. All steps are vectorised with cumulative sums over the whole signal.
 
 Pitch sign (docs/conventions.md): positive omega_y tips the front down, so the pitch theta of the
 sensor's x axis below the horizontal grows with omega_y, and at rest ``theta = atan2(-f_x, f_z)``.
@@ -37,11 +36,18 @@ def moving_average(x: FloatArray, width: int) -> FloatArray:
     return (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
 
 
-def motion_energy(acc_ms2: FloatArray, gyr_dps: FloatArray | None, fs_hz: float, smooth_ms: float = 40.0) -> FloatArray:
-    """How much the sensor moves, per sample: smoothed |omega| (deg/s) plus 20 deg/s per m/s^2 of
-    deviation of |acc| from 1 g. Low in a flat-foot phase."""
+def motion_energy(
+    acc_ms2: FloatArray,
+    gyr_dps: FloatArray | None,
+    fs_hz: float,
+    smooth_ms: float = 40.0,
+    acc_weight_dps_per_ms2: float = 20.0,
+) -> FloatArray:
+    """How much the sensor moves, per sample: smoothed |omega| (deg/s) plus ``acc_weight_dps_per_ms2``
+    deg/s per m/s^2 of deviation of |acc| from 1 g. Low in a flat-foot phase (and, with a heavier
+    acceleration weight, at a shank's mid-stance, which rotates over the ankle but does not accelerate)."""
     acc_dev = np.abs(np.linalg.norm(acc_ms2, axis=1) - STANDARD_GRAVITY_MS2)
-    energy = 20.0 * acc_dev
+    energy = acc_weight_dps_per_ms2 * acc_dev
     if gyr_dps is not None:
         energy = energy + np.linalg.norm(gyr_dps, axis=1)
     return moving_average(energy, round(smooth_ms * 1e-3 * fs_hz))
@@ -54,34 +60,38 @@ def rest_indices(
     ic_idx: IntArray,
     skip_s: float = 0.03,
     max_stride_s: float = 2.5,
+    acc_weight_dps_per_ms2: float = 20.0,
 ) -> IntArray:
     """Per contact of one leg, the quietest sample between it and the next contact (its stance's
     flat-foot point, or the shank's mid-stance), or -1.
 
     Only initial contacts are used, not toe-offs, and only as window edges: whatever part of the
     stride an imprecise contact detector marks, each window holds one stance. The first
-    ``skip_s`` after contact (the landing rotation) is skipped; the last contact's window is one
-    median stride long; windows longer than ``max_stride_s`` are cut to it.
+    ``skip_s`` after contact (the landing rotation) is skipped; no window is longer than one median
+    stride (nor ``max_stride_s``): a stance lands and comes to rest within a stride, and a wearer who
+    stops and stands on it keeps the rest near the landing, so the stride that landed there still
+    spans one stride, not the standing. ``acc_weight_dps_per_ms2``: see :func:`motion_energy`.
     """
-    energy = motion_energy(acc_ms2, gyr_dps, fs_hz)
+    energy = motion_energy(acc_ms2, gyr_dps, fs_hz, acc_weight_dps_per_ms2=acc_weight_dps_per_ms2)
     ic = np.asarray(ic_idx, dtype=np.int64)
     if ic.size == 0:
         return ic.copy()
     strides = np.diff(ic)
     typical = int(np.median(strides)) if strides.size else round(1.0 * fs_hz)
     stop = np.append(ic[1:], ic[-1] + typical)
-    stop = np.minimum(stop, ic + round(max_stride_s * fs_hz))
+    stop = np.minimum(stop, ic + min(typical, round(max_stride_s * fs_hz)))
     start = ic + round(skip_s * fs_hz)
     return window_argmin(energy, start, stop, max_len=round(max_stride_s * fs_hz))
 
 
 def contact_to_rest_rotation_deg(
-    acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, ic_idx: IntArray
+    acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, ic_idx: IntArray, rest_idx: IntArray | None = None
 ) -> FloatArray:
     """Integral of omega_y (deg) from each initial contact to the rest point of its stance: the
-    sole's angle at contact relative to the flat foot, positive toes up (NaN without a rest)."""
+    sole's angle at contact relative to the flat foot, positive toes up (NaN without a rest).
+    ``rest_idx``: the stances' rest points (:func:`rest_indices`), if already found."""
     ic = np.asarray(ic_idx, dtype=np.int64)
-    rest = rest_indices(acc_ms2, gyr_dps, fs_hz, ic)
+    rest = rest_indices(acc_ms2, gyr_dps, fs_hz, ic) if rest_idx is None else np.asarray(rest_idx, dtype=np.int64)
     angle = window_sum(gyr_dps[:, 1], ic, rest) / fs_hz
     return np.where(rest > ic, angle, np.nan)
 
@@ -135,57 +145,39 @@ def stride_pitch(
     return StridePitch(valid, samples, seg, seg_start, lengths, frac, theta)
 
 
-def stride_displacement_m(
+def level_velocity_ms(acc_ms2: FloatArray, sp: StridePitch, fs_hz: float) -> tuple[FloatArray, FloatArray]:
+    """Velocity (m/s) of every sample of ``sp``'s strides in the stride's level frame (x horizontal
+    toward the toes at rest, z up): the specific force rotated by the pitch, gravity removed,
+    integrated from the first rest, its end error removed linearly (zero at both rests)."""
+    fx, fz = acc_ms2[sp.samples, 0], acc_ms2[sp.samples, 2]
+    cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
+    out = []
+    for comp in (fx * cos_t + fz * sin_t, -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2):
+        vel = _segment_cumsum(comp, sp.seg_start, sp.seg) / fs_hz
+        end_vel = vel[sp.seg_start + sp.lengths - 1]
+        out.append(vel - end_vel[sp.seg] * (sp.frac + 1.0 / sp.lengths[sp.seg]))
+    return out[0], out[1]
+
+
+def stride_rotation_moment_deg(
     acc_ms2: FloatArray,
     gyr_dps: FloatArray,
     fs_hz: float,
     rest_idx: IntArray,
     max_stride_s: float = 2.5,
-) -> tuple[FloatArray, FloatArray]:
-    """Sagittal displacement (m) of the foot from each rest point to the next one.
-
-    Returns ``(dx_m, dz_m)`` of length ``len(rest_idx) - 1``: forward (toward the toes of the
-    starting stance) and upward travel. NaN where either rest is missing (-1), not increasing, or
-    the two are more than ``max_stride_s`` apart (a pause, not a stride).
-    """
-    k = max(np.asarray(rest_idx).shape[0] - 1, 0)
-    dx = np.full(k, np.nan)
-    dz = np.full(k, np.nan)
-    if k < 1:
-        return dx, dz
-    sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
-    if not sp.valid.any():
-        return dx, dz
-    dt = 1.0 / fs_hz
-    fx, fz = acc_ms2[sp.samples, 0], acc_ms2[sp.samples, 2]
-    cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
-    # the level frame of the stride (x horizontal toward the toes at rest, z up)
-    ax = fx * cos_t + fz * sin_t
-    az = -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2
-    out = []
-    for comp in (ax, az):
-        vel = _segment_cumsum(comp, sp.seg_start, sp.seg) * dt
-        end_vel = vel[sp.seg_start + sp.lengths - 1]
-        vel = vel - end_vel[sp.seg] * (sp.frac + 1.0 / sp.lengths[sp.seg])
-        out.append(np.add.reduceat(vel, sp.seg_start) * dt)
-    dx[sp.valid] = out[0]
-    dz[sp.valid] = out[1]
-    return dx, dz
-
-
-def stride_rotation_moment_deg(
-    acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, rest_idx: IntArray, max_stride_s: float = 2.5
+    pitch: StridePitch | None = None,
 ) -> FloatArray:
     """Which way the segment rotates first after its rest (deg): mean over the stride of the pitch
     (relative to the rest) times (0.5 - fraction of the stride). Positive when it tips front-down
     (toes down / knee forward) first and front-up later -- forward gait: heel-off, push-off and
     heel kick, then the swing brings the toes (the distal shank) forward and up. Backward gait runs
-    the sequence the other way round (negative). Needs no toe-off and no precise contact time."""
+    the sequence the other way round (negative). Needs no toe-off and no precise contact time.
+    ``pitch``: :func:`stride_pitch` of the same rests, if already computed."""
     k = max(np.asarray(rest_idx).shape[0] - 1, 0)
     out = np.full(k, np.nan)
     if k < 1:
         return out
-    sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
+    sp = pitch or stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
     if not sp.valid.any():
         return out
     rel = np.rad2deg(sp.theta_rad - sp.theta_rad[sp.seg_start][sp.seg])
@@ -200,19 +192,21 @@ def stride_pitch_extremes_deg(
     rest_idx: IntArray,
     max_stride_s: float = 2.5,
     relative_to_rest: bool = True,
+    pitch: StridePitch | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Largest positive (front down) and negative (front up) pitch (deg) of each stride between
     consecutive rest points; NaN for skipped pairs. See :func:`stride_pitch`.
 
     ``relative_to_rest``: measured from the pitch at the stride's first rest (for the foot: flat on
     the ground, the anatomical zero whatever the frame's own tilt); otherwise from the frame's
-    horizontal (for the shank: upright, since a shank never rests in stance)."""
+    horizontal (for the shank: upright, since a shank never rests in stance). ``pitch``: as in
+    :func:`stride_rotation_moment_deg`."""
     k = max(np.asarray(rest_idx).shape[0] - 1, 0)
     high = np.full(k, np.nan)
     low = np.full(k, np.nan)
     if k < 1:
         return high, low
-    sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
+    sp = pitch or stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
     if not sp.valid.any():
         return high, low
     theta = np.rad2deg(sp.theta_rad - sp.theta_rad[sp.seg_start][sp.seg] if relative_to_rest else sp.theta_rad)

@@ -65,7 +65,7 @@ def session_summary(steps: pd.DataFrame) -> dict[str, Any]:
 
     row: dict[str, Any] = {"n_steps": len(steps)}
     direction = steps["direction"] if "direction" in steps else pd.Series("unknown", index=steps.index)
-    for name in ("forward", "backward", "unknown"):
+    for name in ("forward", "backward", "sideways", "unknown"):
         row[f"n_{name}"] = int((direction == name).sum())
     if "step_time_s" in steps:
         times = steps["step_time_s"].to_numpy(dtype=float)

@@ -10,7 +10,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
-from retrogait.conventions import ONE_LEG_PLACEMENTS
+from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def analyze(
     input_file: Annotated[
         Path, typer.Argument(help="Recording: session file or any export 'convert' reads.", show_default=False)
     ],
-    placement: Annotated[str | None, typer.Option(help="foot, shank, lower_back, wrist or other.")] = None,
+    placement: Annotated[str | None, typer.Option(help=f"{', '.join(PLACEMENTS)}.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right (foot / shank).")] = None,
     anterior_axis: Annotated[
         str | None, typer.Option("--anterior-axis", help="Sensor axis pointing forward: +x -x +y -y +z -z.")

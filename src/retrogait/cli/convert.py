@@ -9,6 +9,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.reader_options import reader_options
+from retrogait.conventions import PLACEMENTS
 from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def convert(
     input: Annotated[Path, typer.Argument(help="Export file, export folder or zip.", show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Native session file to write (.csv).", show_default=False)],
-    placement: Annotated[str | None, typer.Option(help="foot, shank, lower_back, wrist or other.")] = None,
+    placement: Annotated[str | None, typer.Option(help=f"{', '.join(PLACEMENTS)}.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right (foot and shank).")] = None,
     sensor: Annotated[str | None, typer.Option(help="Sensor name (default: the device named in the file).")] = None,
     anterior_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing forward: +x -x +y -y +z -z.")] = None,

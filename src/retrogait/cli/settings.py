@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from retrogait.cli.app import app
+from retrogait.conventions import PLACEMENTS
 
 
 @app.command()
 def settings(
     placement: Annotated[
         str | None,
-        typer.Option(help="Placement preset: foot, shank, lower_back, wrist or other (default: the defaults)."),
+        typer.Option(help=f"Placement preset: {', '.join(PLACEMENTS)} (default: the defaults)."),
     ] = None,
     settings_file: Annotated[
         str | None,

@@ -305,7 +305,12 @@ def compare_directions(
     if "subject" not in steps.columns:
         steps["subject"] = "unknown"
     counts = flag_counts(steps)
-    excluded: dict[str, int] = {"direction unknown": int((~steps["direction"].isin(DIRECTION_PAIR)).sum())}
+    # sideways steps travel neither way (issue 17); unknown (and anything else) is no direction
+    sideways = steps["direction"] == "sideways"
+    excluded: dict[str, int] = {
+        "direction sideways": int(sideways.sum()),
+        "direction unknown": int((~steps["direction"].isin(DIRECTION_PAIR) & ~sideways).sum()),
+    }
     steps = steps[steps["direction"].isin(DIRECTION_PAIR)]
     if settings.activity and "activity" in steps.columns:
         not_activity = steps["activity"].astype(str) != settings.activity

@@ -61,7 +61,8 @@ class Comparison:
         noun: what one row of the steps table is: ``contacts`` (one-leg placements), ``steps`` or
             ``landings`` (placement unknown); docs/conventions.md.
         flag_counts: steps per direction, clean and per quality flag (before any exclusion).
-        excluded: steps left out before the comparison, by reason (direction unknown, not running).
+        excluded: steps left out before the comparison, by reason (direction sideways, direction unknown,
+            not running).
         steps: the steps that entered the comparison (after activity filter and matching).
         sources, match, caveats, settings: provenance, matching summary, caveat sentences, settings.
     """

@@ -18,6 +18,11 @@ PLACEMENT_MEANING: Final = {
     "shank": "tibial acceleration (the shock reaching the shin, along the tibia)",
     "foot": "foot acceleration (the shoe meeting the ground, the least damped signal)",
     "lower_back": "acceleration at the sacrum (after the leg has damped the impact; used to estimate the ground force)",
+    "thigh": "a phone in a trouser pocket (good for steps and cadence only)",
+    "arm": "a phone in an armband (good for steps and cadence only)",
+    "hand": "a phone in the hand (good for steps and cadence only)",
+    "chest": "a phone in a neck pouch (good for steps and cadence only)",
+    "bag": "a phone in a bag (good for steps and cadence only)",
     "wrist": "wrist motion (arm swing; good for cadence only)",
     "other": "motion at an unspecified place (good for cadence only)",
 }

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from retrogait.compare.design import MIN_CLUSTERS_FOR_INFERENCE, MIN_STEPS_FOR_INFERENCE, Comparison
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ
+from retrogait.rate import meets_rate
 
 #: What the impact numbers of each placement can and cannot say.
 PLACEMENT_LIMITS: Final = {
@@ -24,6 +25,10 @@ PLACEMENT_LIMITS: Final = {
         "Ground force is estimated from the sacrum; single-sensor estimates of the first force peak have "
         "limits of agreement beyond ±65 %, and side and foot strike are estimated, not measured."
     ),
+    **{
+        p: "A phone shows steps and cadence only; its acceleration peaks do not describe the leg."
+        for p in ("thigh", "arm", "hand", "chest", "bag")
+    },
     "wrist": "A wrist sensor shows cadence only; its acceleration peaks do not describe the leg.",
     "other": "This placement shows cadence only; its acceleration peaks do not describe the leg.",
 }
@@ -121,7 +126,7 @@ def caveats_for(comparison: Comparison) -> list[str]:
     rates = sorted({s.sample_rate_hz for s in comparison.sources if s.sample_rate_hz})
     if rates:
         rate_text = ", ".join(f"{r:g} Hz" for r in rates)
-        if rates[0] < IMPACT_MIN_SAMPLE_RATE_HZ:
+        if not meets_rate(rates[0], IMPACT_MIN_SAMPLE_RATE_HZ):
             out.append(
                 f"Sampled at {rate_text}: below {IMPACT_MIN_SAMPLE_RATE_HZ:.0f} Hz impact peaks are underestimated "
                 f"({noun} flagged low_rate are left out of impact metrics); cadence and timing remain usable."

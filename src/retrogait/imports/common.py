@@ -34,6 +34,7 @@ from retrogait.imports.limits import (
     read_bounded,
     unpack_limit,
 )
+from retrogait.rate import measured_rate_hz, meets_rate
 from retrogait.session import Session, SessionMeta, session_problem
 
 #: Multiply by these to get m/s^2 and deg/s.
@@ -524,10 +525,10 @@ def finish(
     """
     if len(acc) < 2:
         raise InputFileError(display, f"has no usable rows ({len(acc)} left after dropping bad rows)")
-    measured_hz = 1.0 / float(np.median(np.diff(acc.t_s)))
+    measured_hz = measured_rate_hz(acc.t_s)
     if not math.isfinite(measured_hz) or measured_hz <= 0:
         raise InputFileError(display, "timestamps do not advance")
-    if measured_hz < MIN_SAMPLE_RATE_HZ:
+    if not meets_rate(measured_hz, MIN_SAMPLE_RATE_HZ):
         raise InputFileError(
             display,
             f"sample rate is {measured_hz:.3g} Hz, too low for gait analysis: steps need at least "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-#: Colour per direction (Okabe-Ito blue, vermillion, grey: readable with colour-vision deficiency).
-DIRECTION_COLOURS: Final = {"forward": "#0072B2", "backward": "#D55E00", "unknown": "#999999"}
-DIRECTION_ORDER: Final = ("forward", "backward", "unknown")
+#: Colour per direction (Okabe-Ito blue, vermillion, bluish green, grey: readable with colour-vision deficiency).
+DIRECTION_COLOURS: Final = {"forward": "#0072B2", "backward": "#D55E00", "sideways": "#009E73", "unknown": "#999999"}
+DIRECTION_ORDER: Final = ("forward", "backward", "sideways", "unknown")
 STRIKE_ORDER: Final = ("rearfoot", "midfoot", "forefoot")
 #: What a reader sees instead of a column name: the quantity and its unit.
 METRIC_LABELS: Final = {

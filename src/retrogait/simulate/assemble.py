@@ -22,7 +22,7 @@ from retrogait.simulate.kinematics import (
     impact_model,
     stride_template,
 )
-from retrogait.simulate.segments import LimbMotion, MovingBout, SegmentSignals, TrunkMotion, moving_vgrf_shape
+from retrogait.simulate.segments import LimbMotion, MovingBout, SegmentSignals, TrunkMotion, Turn, moving_vgrf_shape
 from retrogait.simulate.sensor import acc_full_scale_ms2, block_average, digitise, segment_to_sensor_matrix
 from retrogait.simulate.timing import stance_sequence
 
@@ -88,7 +88,7 @@ def _plan(config: SimulationConfig, rng: np.random.Generator) -> tuple[list[Movi
                     start_s=start,
                     end_s=start + bout.duration_s,
                     stances=seq,
-                    template=stride_template(bout, seq.timing.duty_factor, fsa) if limb else None,
+                    template=stride_template(bout, seq.timing.duty_factor, fsa, config.side) if limb else None,
                     impact=impact_model(bout, config.placement, swing) if limb else None,
                     vgrf=moving_vgrf_shape(bout),
                     strike_angle_deg=angles,
@@ -99,10 +99,20 @@ def _plan(config: SimulationConfig, rng: np.random.Generator) -> tuple[list[Movi
     return moving, ids
 
 
+def _turns(config: SimulationConfig) -> list[Turn]:
+    """The pivots of the still bouts that turn (``turn_deg``), with their times."""
+    ends = np.cumsum([b.duration_s for b in config.bouts])
+    return [
+        Turn(float(end - b.duration_s), float(end), b.turn_deg)
+        for b, end in zip(config.bouts, ends, strict=True)
+        if b.turn_deg
+    ]
+
+
 def _model(config: SimulationConfig, moving: list[MovingBout]) -> LimbMotion | TrunkMotion:
     if config.placement == "lower_back":
-        return TrunkMotion(moving, config.side)
-    return LimbMotion(config.placement, moving, config.side)
+        return TrunkMotion(moving, config.side, _turns(config))
+    return LimbMotion(config.placement, moving, config.side, _turns(config))
 
 
 def physical_signals(config: SimulationConfig, t_s: NDArray[np.float64]) -> SegmentSignals:
@@ -211,7 +221,7 @@ def _truth(
                     "ic_time_s": ic,
                     "to_time_s": to,
                     "side": np.where(lead, config.side, _other_side(config.side)),
-                    "direction": mb.bout.direction,
+                    "direction": mb.bout.truth_direction,
                     "activity": mb.bout.activity,
                     "foot_strike": mb.bout.resolved_foot_strike,
                     "foot_strike_angle_deg": mb.strike_angle_deg[real],

@@ -1,9 +1,9 @@
 """What to simulate: bouts of gait and the sensor that records them (see docs/simulator.md).
 
-A :class:`Bout` is a stretch of constant direction, activity and speed; a
-:class:`SimulationConfig` strings bouts together for one sensor at one placement. Every value that
-is a physical quantity carries its unit in its name. Invalid values raise a one-line
-:class:`~retrogait.errors.RetrogaitError`.
+A :class:`Bout` is a stretch of constant direction, activity and speed (or standing, which may
+hold a turn round); a :class:`SimulationConfig` strings bouts together for one sensor at one
+placement. Every value that is a physical quantity carries its unit in its name. Invalid values
+raise a one-line :class:`~retrogait.errors.RetrogaitError`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from retrogait.conventions import AXES, SIDES
 from retrogait.errors import RetrogaitError
 
-SIM_DIRECTIONS = ("forward", "backward", "still")
+SIM_DIRECTIONS = ("forward", "backward", "left", "right", "still")
+#: Directions that travel sideways (side-steps); the truth labels them ``sideways``.
+SIDEWAYS_DIRECTIONS = ("left", "right")
 SIM_ACTIVITIES = ("running", "walking", "still")
 SIM_FOOT_STRIKES = ("rearfoot", "midfoot", "forefoot")
 SIM_PLACEMENTS = ("foot", "shank", "lower_back")
@@ -25,8 +27,13 @@ RUNNING_SPEED_RANGE_MS = (1.0, 7.0)
 WALKING_SPEED_RANGE_MS = (0.3, 2.5)
 #: Cadence range (steps/min) accepted when requested explicitly.
 CADENCE_RANGE_SPM = (60.0, 240.0)
+#: Side-step (step-together) speeds (m/s) the side-step model is built for.
+SIDESTEP_SPEED_RANGE_MS = (0.2, 1.2)
 #: Shortest moving bout (s): at least a few strides, so the bout's start and end pose fit in.
 MIN_MOVING_BOUT_S = 3.0
+#: Largest turn (deg) one standing bout may hold, and the shortest time (s) per 180 deg of it.
+MAX_TURN_DEG = 360.0
+MIN_TURN_S_PER_180_DEG = 0.6
 
 
 @dataclass(frozen=True)
@@ -35,13 +42,20 @@ class Bout:
 
     Attributes:
         direction: ``forward`` (travel along the facing direction, +x), ``backward`` (travel along
-            -x) or ``still`` (quiet standing).
+            -x), ``left`` / ``right`` (side-steps toward the wearer's left, +y, or right, -y; walking
+            only; the truth calls them ``sideways``) or ``still`` (quiet standing).
         activity: ``running``, ``walking`` or ``still``.
         speed_ms: treadmill-equivalent speed (m/s); 0 for still bouts.
         duration_s: length of the bout (s).
         foot_strike: strike pattern, or None for the literature default (forward running rearfoot,
-            backward running forefoot, walking rearfoot forward and forefoot backward).
+            backward running forefoot, walking rearfoot forward and forefoot backward, side-steps
+            midfoot).
         cadence_spm: requested cadence (steps/min), or None for the speed/direction model.
+        hard_landing: the foot lands with a stiff ankle: the landing point is stopped as fast as a
+            heel (foot 12 ms, shank 14 ms; walking not slowed) from the forward touchdown velocity
+            (backward landings not softened). Fast backward walking and running on the toes.
+        turn_deg: still bouts only: the wearer pivots this far about the vertical during the bout
+            (deg, positive to the left, i.e. counter-clockwise seen from above; 180 = turn round).
     """
 
     direction: str
@@ -50,6 +64,8 @@ class Bout:
     duration_s: float
     foot_strike: str | None = None
     cadence_spm: float | None = None
+    hard_landing: bool = False
+    turn_deg: float = 0.0
 
     def __post_init__(self) -> None:
         problem = self.problem()
@@ -61,9 +77,23 @@ class Bout:
         return self.activity == "still"
 
     @property
+    def is_sideways(self) -> bool:
+        return self.direction in SIDEWAYS_DIRECTIONS
+
+    @property
     def travel_sign(self) -> float:
-        """+1 for forward, -1 for backward travel (along body x), 0 when still."""
+        """+1 for forward, -1 for backward travel (along body x), 0 when still or sideways."""
         return {"forward": 1.0, "backward": -1.0}.get(self.direction, 0.0)
+
+    @property
+    def lateral_sign(self) -> float:
+        """+1 for side-steps to the left (+y), -1 to the right, 0 otherwise."""
+        return {"left": 1.0, "right": -1.0}.get(self.direction, 0.0)
+
+    @property
+    def truth_direction(self) -> str:
+        """The direction label of the truth: forward, backward, sideways or still."""
+        return "sideways" if self.is_sideways else self.direction
 
     @property
     def resolved_foot_strike(self) -> str | None:
@@ -72,12 +102,17 @@ class Bout:
             return None
         if self.foot_strike is not None:
             return self.foot_strike
+        if self.is_sideways:
+            return "midfoot"
         return "rearfoot" if self.direction == "forward" else "forefoot"
 
     def describe(self) -> str:
-        """Compact text such as ``forward:running:3.0:60``."""
+        """Compact text such as ``forward:running:3.0:60`` (``turn::180:1.5`` for a turn)."""
+        if self.turn_deg:
+            return f"turn::{self.turn_deg:g}:{self.duration_s:g}"
         text = f"{self.direction}:{self.activity}:{self.speed_ms:g}:{self.duration_s:g}"
-        return text + (f":{self.foot_strike}" if self.foot_strike else "")
+        options = [o for o in (self.foot_strike, "hard" if self.hard_landing else None) if o]
+        return text + (f":{'+'.join(options)}" if options else "")
 
     def problem(self) -> str | None:
         """The first thing wrong with this bout, or None."""
@@ -91,13 +126,26 @@ class Bout:
             return f"duration_s must be a positive number, got {self.duration_s!r}"
         if not math.isfinite(self.speed_ms):
             return f"speed_ms must be a number, got {self.speed_ms!r}"
+        if not math.isfinite(self.turn_deg):
+            return f"turn_deg must be a number, got {self.turn_deg!r}"
         if self.is_still:
             if self.speed_ms != 0:
                 return f"a still bout has speed 0, got {self.speed_ms:g} m/s"
-            if self.foot_strike is not None or self.cadence_spm is not None:
-                return "a still bout has no foot strike or cadence"
+            if self.foot_strike is not None or self.cadence_spm is not None or self.hard_landing:
+                return "a still bout has no foot strike, cadence or landing"
+            if abs(self.turn_deg) > MAX_TURN_DEG:
+                return f"a turn may be at most {MAX_TURN_DEG:g} deg, got {self.turn_deg:g}"
+            shortest = MIN_TURN_S_PER_180_DEG * abs(self.turn_deg) / 180.0
+            if self.duration_s < shortest:
+                return f"turning {self.turn_deg:g} deg takes at least {shortest:.2g} s, got {self.duration_s:g}"
             return None
+        if self.turn_deg:
+            return "only a still bout can turn (the wearer pivots while standing)"
+        if self.is_sideways and self.activity != "walking":
+            return "side-steps are simulated as walking (step-together), not running"
         low, high = RUNNING_SPEED_RANGE_MS if self.activity == "running" else WALKING_SPEED_RANGE_MS
+        if self.is_sideways:
+            low, high = SIDESTEP_SPEED_RANGE_MS
         if not low <= self.speed_ms <= high:
             return f"{self.activity} speed must be within {low:g}-{high:g} m/s, got {self.speed_ms:g}"
         if self.duration_s < MIN_MOVING_BOUT_S:
@@ -219,8 +267,10 @@ class SimulationConfig:
 def parse_bouts(spec: str) -> list[Bout]:
     """Bouts from text like ``forward:running:3.0:60,backward:running:2.5:60:forefoot,still::0:5``.
 
-    Each comma-separated item is ``direction:activity:speed_ms:duration_s[:foot_strike[:cadence_spm]]``;
-    for standing use ``still::0:SECONDS``. Raises a one-line RetrogaitError naming the bad item.
+    Each comma-separated item is ``direction:activity:speed_ms:duration_s[:options[:cadence_spm]]``,
+    options being a foot strike, ``hard`` (hard landing) or both joined by ``+`` (``forefoot+hard``);
+    for standing use ``still::0:SECONDS``, for a turn while standing ``turn::DEGREES:SECONDS``
+    (positive to the left). Raises a one-line RetrogaitError naming the bad item.
     """
     items = [item.strip() for item in spec.split(",")]
     if not spec.strip() or any(not item for item in items):
@@ -233,6 +283,11 @@ def parse_bouts(spec: str) -> list[Bout]:
                 f"bout {item!r}: expected direction:activity:speed_ms:duration_s[:foot_strike[:cadence_spm]]"
             )
         direction, activity = parts[0].lower(), parts[1].lower()
+        turn = direction == "turn"
+        if turn:
+            if activity not in ("", "still") or len(parts) != 4:
+                raise RetrogaitError(f"bout {item!r}: a turn is turn::DEGREES:SECONDS")
+            direction = "still"
         if direction == "still" and not activity:
             activity = "still"
         try:
@@ -241,6 +296,16 @@ def parse_bouts(spec: str) -> list[Bout]:
             cadence = float(parts[5]) if len(parts) == 6 and parts[5] else None
         except ValueError:
             raise RetrogaitError(f"bout {item!r}: speed, duration and cadence must be numbers") from None
-        strike = parts[4].lower() if len(parts) >= 5 and parts[4] else None
-        bouts.append(Bout(direction, activity, speed, duration, foot_strike=strike, cadence_spm=cadence))
+        options = [o for o in (parts[4].lower().split("+") if len(parts) >= 5 else []) if o]
+        hard = "hard" in options
+        strikes = [o for o in options if o != "hard"]
+        if len(strikes) > 1:
+            raise RetrogaitError(f"bout {item!r}: one foot strike at most, got {'+'.join(strikes)}")
+        strike = strikes[0] if strikes else None
+        if turn:
+            bouts.append(Bout("still", "still", 0.0, duration, turn_deg=speed))
+        else:
+            bouts.append(
+                Bout(direction, activity, speed, duration, foot_strike=strike, cadence_spm=cadence, hard_landing=hard)
+            )
     return bouts

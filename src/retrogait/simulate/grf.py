@@ -194,20 +194,33 @@ class VgrfShape:
         return np.asarray(moment / (scale + impact_scale * self.impact_integral), dtype=np.float64)
 
 
-def vgrf_shape(activity: str, direction: str, foot_strike: str, speed_ms: float) -> VgrfShape:
-    """vGRF shape of a stance for an activity, direction, strike pattern and speed (m/s)."""
+def vgrf_shape(
+    activity: str, direction: str, foot_strike: str, speed_ms: float, hard_landing: bool = False
+) -> VgrfShape:
+    """vGRF shape of a stance for an activity, direction, strike pattern and speed (m/s).
+
+    ``hard_landing`` (a stiff toe landing): the landing pulse of a heel strike, not softened
+    backward, also in walking (which otherwise has none)."""
+    if hard_landing:
+        peak, end = LANDING_TIMING["rearfoot"]
+        landing_pulse = Pulse(0.0, peak, end, smooth_end=True)
+        landing = LANDING_BW["rearfoot"] * (speed_ms / 3.0) ** 0.5
     if activity == "walking":
         (m1, m2), (end1, start2) = WALKING_HUMP_FRACTIONS, WALKING_HUMP_SPAN
         humps = (
             (Pulse(0.0, m1, end1, smooth_end=True), 1.0),
             (Pulse(start2, m2, 1.0, smooth_start=True), 1.0),
         )
+        if hard_landing:
+            return VgrfShape(humps=humps, landing=landing_pulse, landing_bw=landing)
         return VgrfShape(humps=humps, landing=Pulse(0.0, 0.1, 0.25, smooth_end=True), landing_bw=0.0)
+    active = Pulse(0.0, ACTIVE_PEAK_FRACTION[direction], 1.0)
+    if hard_landing:
+        return VgrfShape(humps=((active, 1.0),), landing=landing_pulse, landing_bw=landing)
     peak, end = LANDING_TIMING[foot_strike]
     landing = LANDING_BW[foot_strike] * (speed_ms / 3.0) ** 0.5
     if direction == "backward":
         landing *= BACKWARD_LANDING_FACTOR
-    active = Pulse(0.0, ACTIVE_PEAK_FRACTION[direction], 1.0)
     return VgrfShape(humps=((active, 1.0),), landing=Pulse(0.0, peak, end, smooth_end=True), landing_bw=landing)
 
 

@@ -158,20 +158,34 @@ RINGING_HZ = {"shank": 25.0, "foot": 30.0}
 #: Touchdown velocity (m/s) per m/s of speed; backward landings are softer by BACKWARD_LANDING_FACTOR.
 TOUCHDOWN_PER_SPEED = {"running": 0.27, "walking": 0.20}
 BACKWARD_LANDING_FACTOR = 0.7
+#: A side-step places the foot: its touchdown velocity (m/s) does not grow with the sideways speed.
+SIDESTEP_TOUCHDOWN_MS = 0.25
 
 
 def impact_model(bout: Bout, placement: str, swing_time_s: float) -> ImpactModel:
-    """Landing impact of a bout at the foot or shank."""
+    """Landing impact of a bout at the foot or shank.
+
+    A hard landing (``bout.hard_landing``: fast backward walking or running on stiff toes) is
+    stopped as fast as a heel, from the running touchdown velocity, neither softened backward nor
+    slowed for walking; its ringing is that of a midfoot landing."""
     strike = bout.resolved_foot_strike or "rearfoot"
-    velocity = TOUCHDOWN_PER_SPEED[bout.activity] * bout.speed_ms
-    if bout.direction == "backward":
-        velocity *= BACKWARD_LANDING_FACTOR
-    stop = STOP_TIME_S[(placement, strike)] * (1.5 if bout.activity == "walking" else 1.0)
+    if bout.hard_landing:
+        velocity = TOUCHDOWN_PER_SPEED["running"] * bout.speed_ms
+        stop = STOP_TIME_S[(placement, "rearfoot")]
+        ringing = RINGING_RATIO["midfoot"]
+    else:
+        velocity = TOUCHDOWN_PER_SPEED[bout.activity] * bout.speed_ms
+        if bout.is_sideways:
+            velocity = SIDESTEP_TOUCHDOWN_MS
+        if bout.direction == "backward":
+            velocity *= BACKWARD_LANDING_FACTOR
+        stop = STOP_TIME_S[(placement, strike)] * (1.5 if bout.activity == "walking" else 1.0)
+        ringing = RINGING_RATIO[strike]
     lift = min(0.2, 0.45 * swing_time_s)
     return ImpactModel(
         touchdown_velocity_ms=velocity,
         stop_time_s=stop,
-        ringing_ratio=RINGING_RATIO[strike],
+        ringing_ratio=ringing,
         ringing_hz=RINGING_HZ[placement],
         descent_time_s=min(0.06, 0.2 * swing_time_s),
         lift_time_s=lift,
@@ -303,6 +317,23 @@ class StrideTemplate:
     ankle_z_to: tuple[float, float, float]
     clearance_m: float
     peak_fraction: float
+    lateral_sign: float = 0.0  # side-steps: +1 toward the left (+y), -1 right; 0 for sagittal gait
+    roll: FootAngle | None = None  # side-steps: foot roll about its long axis (deg, + lifts the +y edge)
+
+    def lateral(self, u: NDArray[np.float64], stride_length_m: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Ankle y (m) relative to the stride's stance position: 0 in stance, and in swing a quintic
+        step of one stride length toward the travel side, at rest at both ends (the foot is placed)."""
+        out = np.zeros_like(u)
+        if self.lateral_sign == 0.0:
+            return out
+        swing = u >= self.duty
+        w = (u[swing] - self.duty) / (1 - self.duty)
+        out[swing] = self.lateral_sign * stride_length_m[swing] * w**3 * (10 - 15 * w + 6 * w * w)
+        return out
+
+    def foot_roll(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Roll of the foot about its long axis (deg); 0 for sagittal gait (its twist is separate)."""
+        return np.zeros_like(u) if self.roll is None else self.roll(u)
 
     def landing_state(self, scale: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
         """Ankle x, dx/dw, d2x/dw2, z, dz/dw, d2z/dw2 at contact for landing angles scaled by ``scale``
@@ -421,8 +452,52 @@ _CLEARANCE_M = {"running": (0.05, 0.03), "walking": (0.04, 0.02)}
 _FORWARD_PEAK_FRACTION = 0.35
 
 
-def stride_template(bout: Bout, duty: float, foot_strike_angle_deg: float) -> StrideTemplate:
-    """Kinematic template of a moving bout for a canonical duty factor (stance / stride)."""
+def _stance_swing_angle(
+    d: float, flat_from: float, flat_to: float, theta_ic: float, theta_to: float, mid: float
+) -> FootAngle:
+    """A :class:`FootAngle` for duty ``d``: lands at ``theta_ic``, flat from ``flat_from`` to
+    ``flat_to`` (fractions of stance), leaves at ``theta_to``; the swing passes ``mid`` halfway and
+    joins both stance ends with the rocker's slope."""
+    n = ROCKER_EXPONENT
+    m_ic = -n * theta_ic / (flat_from * d)
+    m_to = n * theta_to / ((1 - flat_to) * d)
+    swing = 1 - d
+    post_w, pre_w = 0.15, 0.8
+    post = theta_to + m_to * swing * post_w / 2.5
+    pre = theta_ic - m_ic * swing * (1 - pre_w) / 2.5
+    u_keys = [d, d + post_w * swing, d + 0.5 * swing, d + pre_w * swing, 1.0]
+    th_keys = [theta_to, post, mid, pre, theta_ic]
+    slopes = _catmull_rom(u_keys, th_keys, {0: m_to, 1: 0.0, 3: 0.0, 4: m_ic})
+    return FootAngle(
+        duty=d,
+        flat_from=flat_from * d,
+        flat_to=flat_to * d,
+        theta_ic=theta_ic,
+        theta_to=theta_to,
+        swing=CubicHermiteSpline(u_keys, th_keys, slopes),
+    )
+
+
+#: Side-steps (step-together, see docs/simulator.md), by the sensor leg's role: the leading leg
+#: steps out (lifted with little plantarflexion), the trailing leg pushes off from its ball and
+#: closes. Foot pitch at toe-off and heel-off (fraction of stance); roll (deg, the travel-side edge
+#: down) at landing and toe-off; the mid-swing pitch; the shank's sagittal keys (knee flexion lifts
+#: the foot: the distal shank swings back and returns); swing clearance (m, base + per m/s).
+SIDESTEP_FOOT_TO_DEG = {"lead": -10.0, "trail": -25.0}
+SIDESTEP_HEEL_OFF_STANCE = {"lead": 0.75, "trail": 0.60}
+SIDESTEP_ROLL_DEG = {"lead": (6.0, 4.0), "trail": (3.0, 10.0)}
+SIDESTEP_SWING_MID_DEG = -5.0
+SIDESTEP_SHANK_KEYS_DEG = ((0.0, 3.0), (0.5, 5.0), (1.0, 12.0), (0.45, 35.0), (0.85, 6.0))
+SIDESTEP_CLEARANCE_M = (0.04, 0.02)
+
+
+def stride_template(bout: Bout, duty: float, foot_strike_angle_deg: float, sensor_side: str = "left") -> StrideTemplate:
+    """Kinematic template of a moving bout for a canonical duty factor (stance / stride).
+
+    ``sensor_side`` (the leg the template is for) matters for side-steps only: the leg on the
+    travel side leads, the other trails."""
+    if bout.is_sideways:
+        return _sidestep_template(bout, duty, foot_strike_angle_deg, sensor_side)
     act = bout.activity
     backward = bout.direction == "backward"
     strike = bout.resolved_foot_strike or "rearfoot"
@@ -437,25 +512,8 @@ def stride_template(bout: Bout, duty: float, foot_strike_angle_deg: float) -> St
     else:
         theta_to = _FOOT_TO_DEG[act]
         flat_to = _HEEL_OFF_STANCE[act]
-    n = ROCKER_EXPONENT
-    m_ic = -n * theta_ic / (flat_from * d)
-    m_to = n * theta_to / ((1 - flat_to) * d)
+    foot = _stance_swing_angle(d, flat_from, flat_to, theta_ic, theta_to, _FOOT_SWING_MID_DEG[act])
     swing = 1 - d
-    post_w, pre_w = 0.15, 0.8
-    post = theta_to + m_to * swing * post_w / 2.5
-    pre = theta_ic - m_ic * swing * (1 - pre_w) / 2.5
-    mid = _FOOT_SWING_MID_DEG[act]
-    u_keys = [d, d + post_w * swing, d + 0.5 * swing, d + pre_w * swing, 1.0]
-    th_keys = [theta_to, post, mid, pre, theta_ic]
-    slopes = _catmull_rom(u_keys, th_keys, {0: m_to, 1: 0.0, 3: 0.0, 4: m_ic})
-    foot = FootAngle(
-        duty=d,
-        flat_from=flat_from * d,
-        flat_to=flat_to * d,
-        theta_ic=theta_ic,
-        theta_to=theta_to,
-        swing=CubicHermiteSpline(u_keys, th_keys, slopes),
-    )
 
     # Shank angle: forward keys, reversed in time for backward gait.
     keys = _SHANK_KEYS_DEG[act]
@@ -494,6 +552,44 @@ def stride_template(bout: Bout, duty: float, foot_strike_angle_deg: float) -> St
         ankle_z_to=z_to,
         clearance_m=clearance,
         peak_fraction=peak_fraction,
+    )
+
+
+def _sidestep_template(bout: Bout, duty: float, foot_strike_angle_deg: float, sensor_side: str) -> StrideTemplate:
+    """Side-step template: the sagittal rocker and swing height as in walking (no travel along x,
+    clearance peak halfway), a lateral swing of one stride (:meth:`StrideTemplate.lateral`) and a
+    foot roll that lands and leaves on the travel-side edge."""
+    d = duty
+    lam = bout.lateral_sign
+    role = "lead" if (lam > 0) == (sensor_side == "left") else "trail"
+    flat_from = FLAT_FROM_STANCE[bout.resolved_foot_strike or "midfoot"] * _FLAT_FROM_SCALE["walking"]
+    flat_to = SIDESTEP_HEEL_OFF_STANCE[role]
+    foot = _stance_swing_angle(
+        d, flat_from, flat_to, foot_strike_angle_deg, SIDESTEP_FOOT_TO_DEG[role], SIDESTEP_SWING_MID_DEG
+    )
+    roll_ic, roll_to = SIDESTEP_ROLL_DEG[role]
+    # +roll lifts the +y edge: the travel-side edge stays down with roll of sign -lam
+    roll = _stance_swing_angle(d, 0.15, flat_to, -lam * roll_ic, -lam * roll_to, 0.0)
+    (_, ic_deg), (s_mid, mid_deg), (_, to_deg), (w1, sw1), (w2, sw2) = SIDESTEP_SHANK_KEYS_DEG
+    swing = 1 - d
+    su = [0.0, s_mid * d, d, d + w1 * swing, d + w2 * swing, 1.0]
+    shank = CubicSpline(su, [ic_deg, mid_deg, to_deg, sw1, sw2, ic_deg], bc_type="periodic")
+    twist = CubicSpline([0.0, 0.5, 1.0], [0.0, 0.0, 0.0], bc_type="periodic")
+    x_to, z_to = _rocker_derivatives(foot, d, -1, swing)
+    base, per_speed = SIDESTEP_CLEARANCE_M
+    return StrideTemplate(
+        duty=d,
+        travel_sign=0.0,
+        foot_strike_angle_deg=foot_strike_angle_deg,
+        foot_angle=foot,
+        shank_angle=shank,
+        twist=twist,
+        ankle_x_to=x_to,
+        ankle_z_to=z_to,
+        clearance_m=base + per_speed * bout.speed_ms,
+        peak_fraction=0.5,
+        lateral_sign=lam,
+        roll=roll,
     )
 
 

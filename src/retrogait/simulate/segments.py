@@ -20,12 +20,14 @@ from retrogait.simulate.config import Bout
 from retrogait.simulate.grf import HALF_STEP_WIDTH_M, VgrfShape, horizontal_forces_bw, stop_blend, vgrf_shape
 from retrogait.simulate.kinematics import (
     ANKLE_FLAT_HEIGHT_M,
+    BALL_XZ_M,
     FOOT_SENSOR_XZ_M,
     HEEL_XZ_M,
     SHANK_SENSOR_XZ_M,
     TWIST_SHANK_RATIO,
     ImpactModel,
     StrideTemplate,
+    _rocker,
 )
 from retrogait.simulate.timing import StanceSequence
 
@@ -69,20 +71,81 @@ def _smoothstep(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return x * x * (3 - 2 * x)
 
 
-class LimbMotion:
-    """Foot or shank of the lead leg through a sequence of bouts."""
+@dataclass(frozen=True)
+class Turn:
+    """A pivot about the vertical while standing (a still bout with ``turn_deg``)."""
 
-    def __init__(self, placement: str, moving: list[MovingBout], side: str) -> None:
+    start_s: float
+    end_s: float
+    turn_deg: float
+
+    def fraction(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Progress 0..1 of the pivot at times t (s), 0 before and 1 after it."""
+        return np.clip((t - self.start_s) / (self.end_s - self.start_s), 0.0, 1.0)
+
+
+def _min_jerk(tau: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Minimum-jerk progress 0..1 (zero velocity and acceleration at both ends)."""
+    return np.asarray(tau**3 * (10 - 15 * tau + 6 * tau * tau), dtype=np.float64)
+
+
+def yaw_rad(turns: list[Turn], t: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Heading (rad, positive to the left) at times t: the sum of the turns made so far, each
+    following a minimum-jerk profile over its bout."""
+    out = np.zeros_like(t)
+    for turn in turns:
+        out += np.radians(turn.turn_deg) * _min_jerk(turn.fraction(t))
+    return out
+
+
+#: Heel lift (deg) halfway through a pivot: the wearer turns on the ball of the foot.
+TURN_HEEL_LIFT_DEG = 15.0
+#: The shank leans forward by this fraction of the heel lift during a pivot (the knee moves over the ball).
+TURN_SHANK_LEAN = 0.5
+#: Hip joint above the ankle (m), for the shank's frontal tilt in side-steps.
+LEG_LENGTH_M = 0.85
+#: The body pivots on the ball of the lead leg's foot: that vertical axis lies this far ahead of and
+#: beside the sacrum (m; x anterior, y toward the lead leg).
+TRUNK_PIVOT_M = (0.15, 0.10)
+
+
+@dataclass(frozen=True)
+class LimbPose:
+    """Pose of the foot or shank in the heading frame (x where the wearer faces, z up) at times t.
+
+    The orientation is R = R_x(roll) R_y(sagittal) R_local(twist) (R_local = R_x for the foot,
+    R_z for the shank); ``yaw`` (rad) turns the heading frame about the vertical through
+    ``pivot_xy`` (m) while the wearer pivots."""
+
+    ankle_x: NDArray[np.float64]
+    ankle_y: NDArray[np.float64]
+    ankle_z: NDArray[np.float64]
+    sagittal: NDArray[np.float64]
+    roll: NDArray[np.float64]
+    twist: NDArray[np.float64]
+    yaw: NDArray[np.float64]
+    pivot_x: NDArray[np.float64]
+    pivot_y: NDArray[np.float64]
+
+
+class LimbMotion:
+    """Foot or shank of the lead leg through a sequence of bouts (and the turns between them)."""
+
+    def __init__(self, placement: str, moving: list[MovingBout], side: str, turns: list[Turn] | None = None) -> None:
         self.placement = placement
         self.side = side
         self.moving = moving
+        self.turns = list(turns or [])
         self._phase: list[PchipInterpolator] = []
         self._heel: list[NDArray[np.float64]] = []
+        self._lateral: list[NDArray[np.float64]] = []
         self._stride: list[NDArray[np.float64]] = []
         self._scale: list[NDArray[np.float64]] = []
         self._landing: list[tuple[NDArray[np.float64], ...]] = []
         self.final_heel_m: list[float] = []
+        self.final_lateral_m: list[float] = []
         origin = 0.0  # heel position (m) while standing; each bout continues where the last ended
+        origin_y = 0.0  # the foot's sideways position (m), moved by side-steps only
         for mb in moving:
             seq = mb.stances
             assert mb.template is not None
@@ -93,33 +156,52 @@ class LimbMotion:
             phase = PchipInterpolator(knots_t, knots_p)
             stride = mb.bout.speed_ms * np.diff(ic)
             heel = origin + mb.bout.travel_sign * np.concatenate([[0.0], np.cumsum(stride)])
+            lateral = origin_y + mb.bout.lateral_sign * np.concatenate([[0.0], np.cumsum(stride)])
             self._phase.append(phase)
             scale = np.append(mb.strike_angle_deg[seq.lead], 1.0) / mb.template.foot_strike_angle_deg
             self._scale.append(scale)
             self._landing.append(mb.template.landing_state(scale))
             self._stride.append(np.append(stride, stride[-1]))
             self._heel.append(heel)
-            origin = float(heel[int(np.floor(phase(seq.gait_end_s)))])
+            self._lateral.append(lateral)
+            last = int(np.floor(phase(seq.gait_end_s)))
+            origin, origin_y = float(heel[last]), float(lateral[last])
             self.final_heel_m.append(origin)
+            self.final_lateral_m.append(origin_y)
 
-    def pose(
-        self, t: NDArray[np.float64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """Ankle x, z (m, world), sagittal rotation about y and out-of-plane twist (rad) at times t (s).
+    def pose(self, t: NDArray[np.float64]) -> LimbPose:
+        """Pose at times t (s); see :class:`LimbPose`.
 
         The twist is about the segment's x axis for the foot (eversion) and its z axis for the shank
         (internal rotation), signed for the side so that eversion/internal rotation is positive
         anatomically. Outside the gait of a bout the wearer stands: foot flat, shank vertical, heel
-        where the last stride left it.
-        """
+        where the last stride left it -- or, during a turn, pivots on the ball of the foot with the
+        heel lifted (TURN_HEEL_LIFT_DEG halfway)."""
         heel = np.zeros_like(t)
+        lateral = np.zeros_like(t)
         theta = np.zeros_like(t)
         psi = np.zeros_like(t)
         twist = np.zeros_like(t)
+        roll = np.zeros_like(t)
+        shank_roll = np.zeros_like(t)
         ankle_z = np.full_like(t, ANKLE_FLAT_HEIGHT_M)
         for i, mb in enumerate(self.moving):
-            heel[t > mb.stances.gait_end_s] = self.final_heel_m[i]
+            after = t > mb.stances.gait_end_s
+            heel[after] = self.final_heel_m[i]
+            lateral[after] = self.final_lateral_m[i]
         ankle_x = heel - HEEL_XZ_M[0]
+        ankle_y = lateral.copy()
+        pivot_x = heel + (BALL_XZ_M[0] - HEEL_XZ_M[0])
+        for turn in self.turns:
+            inside = (t >= turn.start_s) & (t <= turn.end_s)
+            if inside.any():
+                # sin^4: the heel leaves and returns to the ground without a jump in acceleration
+                lift = -TURN_HEEL_LIFT_DEG * np.sin(np.pi * turn.fraction(t[inside])) ** 4
+                x_rel, z_rel = _rocker(lift)
+                ankle_x[inside] = heel[inside] + x_rel
+                ankle_z[inside] = z_rel
+                theta[inside] = lift
+                psi[inside] = np.radians(-TURN_SHANK_LEAN * lift)
         for i, mb in enumerate(self.moving):
             seq, tpl = mb.stances, mb.template
             assert tpl is not None
@@ -141,12 +223,26 @@ class LimbMotion:
             )
             psi[gait] = np.radians(tpl.shank_angle(u)) * blend
             twist[gait] = np.radians(tpl.twist(u)) * blend
+            if tpl.lateral_sign:
+                ankle_y[gait] = self._lateral[i][k] + tpl.lateral(u, self._stride[i][k])
+                roll[gait] = np.radians(tpl.foot_roll(u))
+                # the leg tilts in the frontal plane from the ankle toward the hip, which moves
+                # sideways at the bout speed from above the ankle at the gait start
+                hip_y = self._lateral[i][0] + tpl.lateral_sign * mb.bout.speed_ms * (tg - seq.gait_start_s)
+                shank_roll[gait] = -np.arctan2(hip_y - ankle_y[gait], LEG_LENGTH_M) * blend
+        yaw = yaw_rad(self.turns, t)
         # eversion of the left foot turns its sole to +y: +x rotation; internal rotation of the left
         # shank turns its front to -y: -z rotation. Mirrored for the right leg.
         left = 1.0 if self.side == "left" else -1.0
+        if roll.any():  # the foot rolls about its sole below the ankle, which moves the ankle
+            h = ANKLE_FLAT_HEIGHT_M
+            ankle_y = ankle_y - h * np.sin(roll)
+            ankle_z = ankle_z - h * (1 - np.cos(roll))
         if self.placement == "foot":
-            return ankle_x, ankle_z, -np.radians(theta), left * twist
-        return ankle_x, ankle_z, psi, -left * TWIST_SHANK_RATIO * twist
+            return LimbPose(ankle_x, ankle_y, ankle_z, -np.radians(theta), roll, left * twist, yaw, pivot_x, lateral)
+        return LimbPose(
+            ankle_x, ankle_y, ankle_z, psi, shank_roll, -left * TWIST_SHANK_RATIO * twist, yaw, pivot_x, lateral
+        )
 
     def impact_accel_ms2(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
         """Extra world-vertical landing acceleration (m/s^2) of the sensor point at times t (s)."""
@@ -170,19 +266,30 @@ class LimbMotion:
     def signals(self, t_fine: NDArray[np.float64], dt_s: float) -> SegmentSignals:
         """Signals at ``t_fine`` (uniform, step ``dt_s``), differentiated on that grid.
 
-        Orientation R = R_y(a) R_local(twist); the sensor point is ankle + R r_sensor. The
-        accelerometer reads R^T (p'' + g z_hat), the gyroscope the body-frame angular rate.
+        Orientation R = R_x(roll) R_y(a) R_local(twist) in the heading frame; the sensor point is
+        ankle + R r_sensor. The accelerometer reads R^T (p'' + g z_hat + pivot terms), the gyroscope
+        the body-frame angular rate; a pivot at yaw rate w about the vertical through c adds
+        2 w z x p' + w' z x (p - c) + w^2 z x (z x (p - c)) and R^T (0, 0, w).
         """
         t_pad = np.concatenate([[t_fine[0] - dt_s], t_fine, [t_fine[-1] + dt_s]])
-        ankle_x, ankle_z, a, twist = self.pose(t_pad)
+        pose = self.pose(t_pad)
         rx, rz = FOOT_SENSOR_XZ_M if self.placement == "foot" else SHANK_SENSOR_XZ_M
+        twist = pose.twist
         ct, st = np.cos(twist), np.sin(twist)
         if self.placement == "foot":  # R_x(twist) @ (rx, 0, rz)
             lx, ly, lz = np.full_like(twist, rx), -st * rz, ct * rz
         else:  # R_z(twist) @ (rx, 0, rz)
             lx, ly, lz = ct * rx, st * rx, np.full_like(twist, rz)
+        a = pose.sagittal
         ca, sa = np.cos(a), np.sin(a)
-        position = (ankle_x + ca * lx + sa * lz, ly, ankle_z - sa * lx + ca * lz)
+        cr, sr = np.cos(pose.roll), np.sin(pose.roll)
+        px = pose.ankle_x + ca * lx + sa * lz  # ankle + R_x(roll) R_y(a) l
+        if np.any(pose.roll != 0.0):
+            vz = -sa * lx + ca * lz
+            py, pz = pose.ankle_y + cr * ly - sr * vz, pose.ankle_z + sr * ly + cr * vz
+        else:  # sagittal gait: the same arithmetic as before the roll existed (bit-identical output)
+            py, pz = pose.ankle_y + ly, pose.ankle_z - sa * lx + ca * lz
+        position = (px, py, pz)
 
         def second(v: NDArray[np.float64]) -> NDArray[np.float64]:
             return np.asarray((v[2:] - 2 * v[1:-1] + v[:-2]) / dt_s**2, dtype=np.float64)
@@ -192,20 +299,29 @@ class LimbMotion:
 
         ax, ay, az = (second(v) for v in position)
         az = az + self.impact_accel_ms2(t_fine)
-        a_rate, tw_rate = first(a), first(twist)
-        ca, sa, ct, st = ca[1:-1], sa[1:-1], ct[1:-1], st[1:-1]
+        a_rate, tw_rate, roll_rate = first(a), first(twist), first(pose.roll)
+        yaw_rate, yaw_acc = first(pose.yaw), second(pose.yaw)
+        if np.any(yaw_rate != 0.0):
+            px, py = position[0][1:-1] - pose.pivot_x[1:-1], position[1][1:-1] - pose.pivot_y[1:-1]
+            vel_x, vel_y = first(position[0]), first(position[1])
+            ax = ax - 2 * yaw_rate * vel_y - yaw_acc * py - yaw_rate**2 * px
+            ay = ay + 2 * yaw_rate * vel_x + yaw_acc * px - yaw_rate**2 * py
+        ca, sa, ct, st, cr, sr = ca[1:-1], sa[1:-1], ct[1:-1], st[1:-1], cr[1:-1], sr[1:-1]
         fx, fy, fz = ax, ay, az + STANDARD_GRAVITY_MS2
-        # R_y(a)^T f
-        vx, vy, vz = ca * fx - sa * fz, fy, sa * fx + ca * fz
+        fx, fy, fz = fx, cr * fy + sr * fz, -sr * fy + cr * fz  # R_x(roll)^T f
+        vx, vy, vz = ca * fx - sa * fz, fy, sa * fx + ca * fz  # R_y(a)^T
+        # angular rate before the local twist: R_y^T (roll' e_x + R_x^T yaw' e_z) + a' e_y
+        wx0, wy0, wz0 = roll_rate, sr * yaw_rate, cr * yaw_rate
+        ox, oy, oz = ca * wx0 - sa * wz0, wy0 + a_rate, sa * wx0 + ca * wz0
         n = t_fine.size
         acc = np.empty((n, 3))
         gyr = np.empty((n, 3))
-        if self.placement == "foot":  # R_x^T v; omega = R_x^T (0, a', 0) + (twist', 0, 0)
+        if self.placement == "foot":  # R_x^T v; omega = R_x^T o + (twist', 0, 0)
             acc[:, 0], acc[:, 1], acc[:, 2] = vx, ct * vy + st * vz, -st * vy + ct * vz
-            gyr[:, 0], gyr[:, 1], gyr[:, 2] = tw_rate, ct * a_rate, -st * a_rate
-        else:  # R_z^T v; omega = R_z^T (0, a', 0) + (0, 0, twist')
+            gyr[:, 0], gyr[:, 1], gyr[:, 2] = ox + tw_rate, ct * oy + st * oz, -st * oy + ct * oz
+        else:  # R_z^T v; omega = R_z^T o + (0, 0, twist')
             acc[:, 0], acc[:, 1], acc[:, 2] = ct * vx + st * vy, -st * vx + ct * vy, vz
-            gyr[:, 0], gyr[:, 1], gyr[:, 2] = st * a_rate, ct * a_rate, tw_rate
+            gyr[:, 0], gyr[:, 1], gyr[:, 2] = ct * ox + st * oy, -st * ox + ct * oy, oz + tw_rate
         gyr = np.degrees(gyr)
         impact = ax * sa + az * ca if self.placement == "shank" else az
         return SegmentSignals(acc_ms2=acc, gyr_dps=gyr, impact_ms2=impact)
@@ -214,9 +330,10 @@ class LimbMotion:
 class TrunkMotion:
     """Lower back (sacrum, taken as the centre of mass) through a sequence of bouts."""
 
-    def __init__(self, moving: list[MovingBout], lead_side: str) -> None:
+    def __init__(self, moving: list[MovingBout], lead_side: str, turns: list[Turn] | None = None) -> None:
         self.moving = moving
         self.lead_side = lead_side
+        self.turns = list(turns or [])
 
     def forces_bw(
         self, t: NDArray[np.float64]
@@ -255,7 +372,14 @@ class TrunkMotion:
                 centroid = mb.vgrf.centroid_fraction(step, contact, scale)
                 side = self.lead_side if lead else ("right" if self.lead_side == "left" else "left")
                 lateral = np.full_like(s, width if side == "left" else -width)
-                ap, ml = horizontal_forces_bw(vz, s, centroid, mb.bout.speed_ms * contact, mb.bout.travel_sign, lateral)
+                if mb.bout.is_sideways:  # travel along y; the feet side by side along x
+                    ml, ap = horizontal_forces_bw(
+                        vz, s, centroid, mb.bout.speed_ms * contact, mb.bout.lateral_sign, np.zeros_like(s)
+                    )
+                else:
+                    ap, ml = horizontal_forces_bw(
+                        vz, s, centroid, mb.bout.speed_ms * contact, mb.bout.travel_sign, lateral
+                    )
                 # the stance on which the gait stops: from the standing pose on, the force settles
                 # to standing (1 BW, no horizontal force) by the end of the nominal stance
                 settle = np.where(seq.stops[jj], stop_blend(s, seq.pose_fraction), 0.0)
@@ -274,20 +398,35 @@ class TrunkMotion:
         return fx, fy, fz, pitch
 
     def signals(self, t_fine: NDArray[np.float64], dt_s: float) -> SegmentSignals:
-        """Signals at ``t_fine`` (uniform, step ``dt_s``)."""
+        """Signals at ``t_fine`` (uniform, step ``dt_s``). During a turn the sacrum, TRUNK_PIVOT_M
+        from the vertical axis it turns about, adds the pivot's tangential and centripetal
+        acceleration, and the gyroscope reads the yaw rate."""
         t_pad = np.concatenate([[t_fine[0] - dt_s], t_fine, [t_fine[-1] + dt_s]])
         fx, fy, fz, pitch = self.forces_bw(t_pad)
         g = STANDARD_GRAVITY_MS2
         wx, wy, wz = g * fx[1:-1], g * fy[1:-1], g * fz[1:-1]
+        yaw = yaw_rad(self.turns, t_pad)
+        yaw_rate = (yaw[2:] - yaw[:-2]) / (2 * dt_s)
+        if np.any(yaw_rate != 0.0):
+            yaw_acc = (yaw[2:] - 2 * yaw[1:-1] + yaw[:-2]) / dt_s**2
+            side = 1.0 if self.lead_side == "left" else -1.0
+            px, py = -TRUNK_PIVOT_M[0], -side * TRUNK_PIVOT_M[1]  # sacrum relative to the pivot
+            wx = wx - yaw_acc * py - yaw_rate**2 * px
+            wy = wy + yaw_acc * px - yaw_rate**2 * py
         a = pitch[1:-1]
         c, s = np.cos(a), np.sin(a)
         n = t_fine.size
         acc = np.column_stack([wx * c - wz * s, wy, wx * s + wz * c])
         gyr = np.zeros((n, 3))
         gyr[:, 1] = np.degrees((pitch[2:] - pitch[:-2]) / (2 * dt_s))
+        if np.any(yaw_rate != 0.0):
+            gyr[:, 0] = np.degrees(-s * yaw_rate)
+            gyr[:, 2] = np.degrees(c * yaw_rate)
         return SegmentSignals(acc_ms2=acc, gyr_dps=gyr, impact_ms2=wz - g)
 
 
 def moving_vgrf_shape(bout: Bout) -> VgrfShape:
-    """vGRF shape of a moving bout."""
-    return vgrf_shape(bout.activity, bout.direction, bout.resolved_foot_strike or "rearfoot", bout.speed_ms)
+    """vGRF shape of a moving bout (side-steps: that of forward walking)."""
+    direction = "forward" if bout.is_sideways else bout.direction
+    strike = bout.resolved_foot_strike or "rearfoot"
+    return vgrf_shape(bout.activity, direction, strike, bout.speed_ms, hard_landing=bout.hard_landing)

@@ -8,7 +8,10 @@ Model (sources in docs/simulator.md):
   times near Cavagna et al. (2012) (0.098 s backward vs 0.072 s forward, averaged over speeds) and
   the shorter contact of Wright & Weyand (2001);
 * forward walking: cadence 72 + 28 v (111 at 1.4 m/s), duty factor (stance / stride) 0.62 at 1.4 m/s
-  falling with speed; backward walking: cadence x 1.15 (shorter steps) and a longer stance share.
+  falling with speed; backward walking: cadence x 1.15 (shorter steps) and a longer stance share;
+* side-steps (step-together): each foot moves 0.3 + 0.4 v m per stride (0.5 m at 0.5 m/s, at most
+  SIDESTEP_MAX_STRIDE_M), so the cadence follows from the speed (120 steps/min at 0.5 m/s); the
+  duty factor of forward walking at that speed (double support every step).
 
 Step times vary independently (Gaussian, seeded) so that stride time (two steps) has the configured
 coefficient of variation; contact times vary with theirs; step times are then rescaled so the bout's
@@ -30,6 +33,9 @@ BACKWARD_RUN_CONTACT_FACTOR = 0.82
 #: Backward walking relative to forward walking at the same speed.
 BACKWARD_WALK_CADENCE_FACTOR = 1.15
 BACKWARD_WALK_DUTY_OFFSET = 0.02
+#: Side-step stride length (m) per stride: base + per m/s of speed, capped (the legs' lateral reach).
+SIDESTEP_STRIDE_M = (0.3, 0.4)
+SIDESTEP_MAX_STRIDE_M = 0.8
 #: Fraction of the stance, in the middle of the flat-foot phase, at which each moving bout starts
 #: and ends for the lead leg (the pose closest to quiet standing; see kinematics).
 POSE_STANCE_FRACTION = {"running": 0.36, "walking": 0.40}
@@ -73,10 +79,20 @@ def forward_walking_duty(speed_ms: float) -> float:
     return float(np.clip(0.62 - 0.04 * (speed_ms - 1.4), 0.56, 0.70))
 
 
+def sidestep_stride_m(speed_ms: float) -> float:
+    """Side-step stride length (m): how far each foot moves sideways per stride at a speed (m/s)."""
+    base, per_speed = SIDESTEP_STRIDE_M
+    return min(base + per_speed * speed_ms, SIDESTEP_MAX_STRIDE_M)
+
+
 def nominal_timing(bout: Bout) -> NominalTiming:
     """Cadence, step and contact time of a moving bout from its speed, direction and activity."""
     v = bout.speed_ms
     backward = bout.direction == "backward"
+    if bout.is_sideways:
+        cadence = bout.cadence_spm or 120.0 * v / sidestep_stride_m(v)
+        step = 60.0 / cadence
+        return NominalTiming(cadence_spm=cadence, step_time_s=step, contact_time_s=forward_walking_duty(v) * 2 * step)
     if bout.activity == "running":
         cadence = forward_running_cadence_spm(v) * (BACKWARD_RUN_CADENCE_FACTOR if backward else 1.0)
         cadence = bout.cadence_spm or cadence

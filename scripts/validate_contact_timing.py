@@ -1,0 +1,568 @@
+"""Contact timing of issue 15 item 3: lower-back walking contacts and a foot's first touch, in-sample and
+cross-validated, with physically varied inputs (docs/validation.md, "Contact timing").
+
+Usage: python scripts/validate_contact_timing.py [--data DIR] [--part lowerback|foot|all]
+(DIR: $RETROGAIT_SHARED_DATA or ../shared/data)
+
+Lower back (lowerback_walking HA_001, 100 Hz, references INDIP and Stereophoto): every trial is a fold;
+per trial and reference the F1 within 50 ms (and 200 ms, the tolerance mobgap evaluates with), the
+signed timing error of the contacts matched within 200 ms (median, IQR, mean = bias) and the bout
+cadence error of the straight walks. Besides each reference alone,
+"agreed" scores only the steps both systems mark within 50 ms of each other (their mean time is the
+reference; a detection near a step only one system marks is neither right nor wrong), "either"
+counts a step as found when a detection lies within 50 ms of either system's mark. Methods: the
+shipped collision onset (IMPACT-6), the steepest rise it replaced (ANALYSIS-5), and our own
+implementations, from their published descriptions, of McCamley et al. 2012 (Gaussian CWT, gaus1),
+its Ionescu 2020 variant (mobgap IcdIonescu: 40 Hz scale 9 gaus2, minima between zero crossings) and
+Zijlstra & Hof 2003 (anterior acceleration peak before its 2 Hz sign change). Varied inputs: a causal
+soft-tissue filter (critically damped, 20 / 12 / 8 Hz: a looser attachment or softer landing), 50 Hz,
+a static 20 deg tilt, the trunk's motion scaled to 40 % (a gentler walker), and the simulator's
+lower-back walking at 0.4-1.3 m/s both ways.
+
+Foot (foot_walking, 204.8 Hz, mocap events): forward and time-reversed (kinematically backward walking
+with soft toe landings; the reference is the reversed toe-off), the shipped first touch (IMPACT-7) and
+the detector without it; leave-one-foot-out choice of ``sole_rest_speed_ms``; a virtual sensor moved
+toward the toes (rigid-body transfer of the acceleration); simulated foot walking and running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.signal import bilinear, butter, lfilter, resample_poly, sosfiltfilt
+
+import retrogait
+import retrogait.analysis.contacts as contacts_module
+from retrogait.analysis.filters import in_g, lowpass
+from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.settings import AnalysisSettings
+from retrogait.analysis.signals import BodySignals
+from retrogait.session import Session, SessionMeta
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from validate import _print, f1, match
+
+FS_LB = 100.0
+FS_FOOT = 204.8
+TRIALS = ("TimeMeasure1_Test5_Trial1", "TimeMeasure1_Test5_Trial2", "TimeMeasure1_Test11_Trial1")
+SYSTEMS = ("INDIP", "Stereophoto")
+Rows = list[tuple[str, ...]]
+
+
+# ------------------------------------------------------------------------------------ lower back
+
+
+def lb_raw(root: Path, stem: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    data = pd.read_csv(root / "lowerback_walking" / "HA_001" / f"{stem}.csv")
+    return data[["acc_x", "acc_y", "acc_z"]].to_numpy(), data[["gyr_x", "gyr_y", "gyr_z"]].to_numpy()
+
+
+def lb_refs(root: Path, stem: str, system: str) -> pd.DataFrame:
+    folder = root / "lowerback_walking" / "reference_initial_contacts"
+    return pd.read_csv(folder / f"HA_001_{stem}_{system}_initial_contacts.csv")
+
+
+def lb_session(acc: NDArray[np.float64], gyr: NDArray[np.float64], fs: float) -> Session:
+    return Session(np.arange(acc.shape[0]) / fs, acc, gyr, SessionMeta("lower_back", fs))
+
+
+def causal_tissue(acc: NDArray[np.float64], fs: float, f0_hz: float) -> NDArray[np.float64]:
+    """A critically damped second-order low-pass (DC gain 1), run forward only: soft tissue between the
+    skeleton and the sensor, or a softer loading; it delays and smooths every edge."""
+    w = 2 * np.pi * f0_hz
+    b, a = bilinear([w * w], [1, 2 * w, w * w], fs)
+    return np.asarray(lfilter(b, a, acc - acc[0], axis=0) + acc[0])
+
+
+def tilted(x: NDArray[np.float64], deg: float) -> NDArray[np.float64]:
+    """Sensor turned by ``deg`` about its y axis and ``deg / 2`` about its z axis (a static mounting tilt)."""
+    p, r = np.radians(deg), np.radians(deg / 2)
+    ry = np.array([[np.cos(p), 0, np.sin(p)], [0, 1, 0], [-np.sin(p), 0, np.cos(p)]])
+    rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
+    return np.asarray(x @ (ry @ rz).T)
+
+
+def gentler(acc: NDArray[np.float64], gyr: NDArray[np.float64], k: float) -> tuple[NDArray, NDArray]:
+    """The trunk's motion above 0.3 Hz scaled by ``k`` (gravity and posture kept): a gentler walker."""
+    sos = butter(2, 0.3, fs=FS_LB, output="sos")
+    slow = sosfiltfilt(sos, acc, axis=0)
+    return slow + k * (acc - slow), k * gyr
+
+
+#: Physically varied versions of the HA_001 recordings: name -> (acc, gyr) -> (acc, gyr, fs).
+VARIANTS: dict[str, Callable[[NDArray, NDArray], tuple[NDArray, NDArray, float]]] = {
+    "as recorded": lambda a, g: (a, g, FS_LB),
+    "soft tissue 20 Hz": lambda a, g: (causal_tissue(a, FS_LB, 20.0), g, FS_LB),
+    "soft tissue 12 Hz": lambda a, g: (causal_tissue(a, FS_LB, 12.0), g, FS_LB),
+    "soft tissue 8 Hz": lambda a, g: (causal_tissue(a, FS_LB, 8.0), g, FS_LB),
+    "resampled 50 Hz": lambda a, g: (resample_poly(a, 1, 2, axis=0), resample_poly(g, 1, 2, axis=0), FS_LB / 2),
+    "tilted 20 deg": lambda a, g: (tilted(a, 20.0), tilted(g, 20.0), FS_LB),
+    "motion x 0.4": lambda a, g: (*gentler(a, g, 0.4), FS_LB),
+}
+
+
+def steepest_rise(
+    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, frac: float
+) -> NDArray[np.int64]:
+    """The walking contact before IMPACT-6 (ANALYSIS-5): the steepest rise of the force between the
+    single-support minimum and the step peak, in the same window as the shipped collision onset."""
+    n = edge.size
+    back = np.maximum((frac * period[peaks] * fs).astype(np.int64), 2)
+    offs = np.arange(int(back.max()) + 1)
+    idx = np.clip(np.minimum(peaks[:, None] - back[:, None] + offs[None, :], peaks[:, None]), 0, n - 1)
+    seg = edge[idx]
+    low = np.argmin(seg, axis=1)
+    slope = np.diff(seg, axis=1, append=seg[:, -1:])
+    slope = np.where(offs[None, :] >= low[:, None], slope, -np.inf)
+    return np.asarray(idx[np.arange(peaks.size), np.argmax(slope, axis=1)], dtype=np.int64)
+
+
+@contextmanager
+def walking_marker(marker: Callable[..., NDArray[np.int64]] | None) -> Iterator[None]:
+    """Run ``retrogait.analyze`` with another lower-back walking marker (None: the shipped one)."""
+    shipped = contacts_module.collision_onsets
+    contacts_module.collision_onsets = marker or shipped  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        contacts_module.collision_onsets = shipped  # type: ignore[assignment]
+
+
+def analyzed_ics(session: Session, settings: AnalysisSettings | None = None) -> NDArray[np.float64]:
+    return np.asarray(retrogait.analyze(session, settings=settings).steps["ic_time_s"].to_numpy(), dtype=float)
+
+
+def _bandpass4(x: NDArray[np.float64], lo: float, hi: float, fs: float) -> NDArray[np.float64]:
+    return np.asarray(sosfiltfilt(butter(4, [lo, hi], btype="band", fs=fs, output="sos"), x))
+
+
+def _gaussian_wavelet_cwt(x: NDArray[np.float64], fs: float, scale_s: float, order: int) -> NDArray[np.float64]:
+    """CWT at one scale with the first (order 1) or second (order 2) derivative-of-Gaussian wavelet,
+    signed as PyWavelets' gaus1 (-2u e^-u^2) and gaus2 (positive centre, -(e^-u^2)''): correlation."""
+    s = scale_s * fs
+    u = np.arange(-int(np.ceil(6 * s)), int(np.ceil(6 * s)) + 1) / s
+    psi = -2 * u * np.exp(-(u**2)) if order == 1 else (2 - 4 * u**2) * np.exp(-(u**2))
+    return np.asarray(np.correlate(x, psi, mode="same") / np.sqrt(s))
+
+
+def _minima_between_zero_crossings(c: NDArray[np.float64]) -> NDArray[np.int64]:
+    sign = c >= 0
+    zc = np.flatnonzero(sign[1:] != sign[:-1])
+    out = [a + 1 + int(np.argmin(c[a + 1 : b + 1])) for a, b in itertools.pairwise(zc) if sign[a]]
+    return np.asarray(out, dtype=np.int64)
+
+
+def mccamley(signals: BodySignals, order: int) -> NDArray[np.float64]:
+    """McCamley et al. 2012 (order 1: gaus1, IC = its minima) and the Ionescu 2020 variant (order 2:
+    gaus2 at the scale mobgap's IcdIonescu uses, 9 samples at 40 Hz = 0.225 s; band-pass 0.15-3.14 Hz):
+    the gravity-aligned vertical acceleration (g, up) is integrated, transformed and the minima between
+    zero crossings are the contacts. Zero-phase filters throughout."""
+    fs = signals.fs_hz
+    band = (0.15, 3.14) if order == 2 else (0.15, 20.0)
+    v = np.cumsum(_bandpass4(in_g(signals.acc_ms2[:, 2]), *band, fs)) / fs
+    c = _gaussian_wavelet_cwt(v, fs, 0.225 if order == 2 else 0.1, order)
+    return signals.t_s[_minima_between_zero_crossings(c - c.mean())]
+
+
+def zijlstra_hof(signals: BodySignals, forward_sign: float) -> NDArray[np.float64]:
+    """Zijlstra & Hof 2003: the peak of the (20 Hz) anterior acceleration before each positive-to-negative
+    zero crossing of its 2 Hz low-pass (tilt removed by a 0.25 Hz high-pass); needs the facing sign."""
+    fs = signals.fs_hz
+    ap = forward_sign * in_g(signals.acc_ms2[:, 0])
+    ap = ap - np.asarray(sosfiltfilt(butter(2, 0.25, fs=fs, output="sos"), ap))
+    low = np.asarray(sosfiltfilt(butter(4, 2.0, fs=fs, output="sos"), ap))
+    high = lowpass(ap, 20.0, fs, order=4)
+    sign = low >= 0
+    zc = np.flatnonzero(sign[1:] != sign[:-1])
+    out, prev = [], 0
+    for z in zc:  # a validation script: one pass over crossings
+        if sign[z] and z > prev:
+            out.append(prev + int(np.argmax(high[prev : z + 1])))
+        prev = z + 1
+    return signals.t_s[np.asarray(out, dtype=np.int64)]
+
+
+def _in_bouts(det: NDArray[np.float64], ref: pd.DataFrame, tol: float) -> Iterator[tuple[NDArray, NDArray]]:
+    for _, bout in ref.groupby("wb_id"):
+        lo, hi = bout["wb_start_s"].iloc[0], bout["wb_end_s"].iloc[0]
+        yield bout["ic_time_s"].dropna().to_numpy(), det[(det >= lo - tol) & (det <= hi + tol)]
+
+
+def score_reference(det: NDArray[np.float64], ref: pd.DataFrame, tol: float = 0.05) -> tuple[NDArray, list, list]:
+    """(tp, fp, fn), signed errors (s) and bout cadence errors (spm) against one system, in its bouts."""
+    tot, errors, cadence = np.zeros(3, int), [], []
+    for ref_t, mine in _in_bouts(det, ref, tol):
+        tp, fp, fn, pairs = match(ref_t, mine, tol)
+        tot += (tp, fp, fn)
+        errors += [mine[j] - ref_t[i] for i, j in pairs]
+        if mine.size > 1 and ref_t.size > 1:
+            cadence.append(_cadence(mine) - _cadence(ref_t))
+    return tot, errors, cadence
+
+
+def _cadence(ic_s: NDArray[np.float64]) -> float:
+    return float(60.0 * (ic_s.size - 1) / (ic_s[-1] - ic_s[0]))
+
+
+def _spans(ref: pd.DataFrame) -> list[tuple[float, float]]:
+    return [(b["wb_start_s"].iloc[0], b["wb_end_s"].iloc[0]) for _, b in ref.groupby("wb_id")]
+
+
+def _inside(t: NDArray[np.float64], spans: list[tuple[float, float]], tol: float) -> NDArray[np.bool_]:
+    return np.asarray([any(lo - tol <= x <= hi + tol for lo, hi in spans) for x in t], dtype=bool)
+
+
+def score_both(det: NDArray[np.float64], indip: pd.DataFrame, stereo: pd.DataFrame, tol: float = 0.05) -> dict:
+    """Scores against both systems at once: "agreed" (steps both mark within ``tol``, in the bouts of
+    both; detections near a step only one marks are ignored) and "either" (a step is found by a
+    detection within ``tol`` of either mark, in the bouts of either)."""
+    ta, tb = indip["ic_time_s"].dropna().to_numpy(), stereo["ic_time_s"].dropna().to_numpy()
+    _, _, _, pairs = match(ta, tb, 0.2)  # the same step marked by both systems
+    steps = [(ta[i], tb[j]) for i, j in pairs]
+    steps += [(ta[i], np.nan) for i in sorted(set(range(ta.size)) - {i for i, _ in pairs})]
+    steps += [(np.nan, tb[j]) for j in sorted(set(range(tb.size)) - {j for _, j in pairs})]
+    marks = np.asarray(steps, dtype=float).reshape(-1, 2)
+    agreed = np.isfinite(marks).all(axis=1) & (np.abs(marks[:, 0] - marks[:, 1]) <= tol)
+    sa, sb = _spans(indip), _spans(stereo)
+    overlap = [(max(a0, b0), min(a1, b1)) for a0, a1 in sa for b0, b1 in sb if min(a1, b1) > max(a0, b0)]
+    out = {}
+    for name, chosen, spans in (("agreed", agreed, overlap), ("either", np.ones(len(marks), bool), sa + sb)):
+        d = det[_inside(det, spans, tol)]
+        used, ignored = np.zeros(d.size, bool), np.zeros(d.size, bool)
+        tp = fn = 0
+        errors: list[float] = []
+        for k, mark in enumerate(marks):  # a validation script: one pass over reference steps
+            dist = np.nanmin(np.abs(d[:, None] - mark[None, :]), axis=1) if d.size else np.zeros(0)
+            dist[used] = np.inf
+            if not chosen[k]:
+                ignored |= dist <= tol
+                continue
+            if not _inside(np.array([np.nanmean(mark)]), spans, 0.0)[0]:
+                continue
+            if dist.size and dist.min() <= tol:
+                j = int(np.argmin(dist))
+                used[j] = True
+                tp += 1
+                errors.append(d[j] - float(np.nanmean(mark)))
+            else:
+                fn += 1
+        out[name] = (np.array([tp, int((~used & ~ignored).sum()), fn]), errors)
+    return out
+
+
+def _dist(errors: list[float]) -> str:
+    e = 1000 * np.asarray(errors)
+    if e.size == 0:
+        return "-"
+    q1, med, q3 = np.percentile(e, [25, 50, 75])
+    return f"median {med:+.0f}, IQR {q1:+.0f}..{q3:+.0f}, bias {e.mean():+.0f} ms"
+
+
+def _f1(tot: NDArray) -> str:
+    return f"{f1(*tot):.3f} ({tot[0]}/{tot[1]}/{tot[2]})"
+
+
+def lowerback_methods(root: Path) -> dict[str, Callable[[Session], NDArray[np.float64]]]:
+    """Method name -> contacts (s) of a lower-back session."""
+
+    def with_marker(marker: Callable[..., NDArray[np.int64]] | None) -> Callable[[Session], NDArray[np.float64]]:
+        def run(session: Session) -> NDArray[np.float64]:
+            with walking_marker(marker):
+                return analyzed_ics(session)
+
+        return run
+
+    def on_signals(f: Callable[[BodySignals], NDArray[np.float64]]) -> Callable[[Session], NDArray[np.float64]]:
+        return lambda session: f(preprocess(session))
+
+    # Zijlstra & Hof needs the facing, which a lower-back recording without an axis does not give:
+    # both signs are scored
+    return {
+        "collision onset (shipped)": with_marker(None),
+        "steepest rise (before)": with_marker(steepest_rise),
+        "McCamley 2012 (gaus1)": on_signals(lambda s: mccamley(s, 1)),
+        "Ionescu 2020 (gaus2, mobgap)": on_signals(lambda s: mccamley(s, 2)),
+        "Zijlstra & Hof 2003, +x forward": on_signals(lambda s: zijlstra_hof(s, 1.0)),
+        "Zijlstra & Hof 2003, -x forward": on_signals(lambda s: zijlstra_hof(s, -1.0)),
+    }
+
+
+def lowerback(root: Path, rows: Rows) -> None:
+    sessions = {stem: lb_session(*lb_raw(root, stem), FS_LB) for stem in TRIALS}
+    refs = {(stem, system): lb_refs(root, stem, system) for stem in TRIALS for system in SYSTEMS}
+    methods = lowerback_methods(root)
+    for name, method in methods.items():
+        det = {stem: method(s) for stem, s in sessions.items()}
+        for stem in TRIALS:
+            trial = stem.replace("TimeMeasure1_", "")
+            cells = []
+            for system in SYSTEMS:
+                tot, _, cad = score_reference(det[stem], refs[stem, system])
+                f200, err, _ = score_reference(det[stem], refs[stem, system], 0.2)
+                cad_s = f", max |bout cadence err| {np.max(np.abs(cad)):.2f} spm" if "Test5" in stem else ""
+                cells.append(f"{system} {_f1(tot)} (200 ms {f1(*f200):.2f}), {_dist(err)}{cad_s}")
+            both = score_both(det[stem], refs[stem, "INDIP"], refs[stem, "Stereophoto"])
+            cells.append(f"agreed {_f1(both['agreed'][0])} {_dist(both['agreed'][1])}; either {_f1(both['either'][0])}")
+            rows.append((name, trial, "; ".join(cells)))
+    loto_cutoff(sessions, refs, rows)
+
+
+def loto_cutoff(sessions: dict[str, Session], refs: dict, rows: Rows) -> None:
+    """Leave-one-trial-out choice of the edge low-pass (the only filter of the collision onset) among
+    10-30 Hz by F1 against INDIP on the other trials, scored on the left-out one (both systems)."""
+    cutoffs = (10.0, 15.0, 20.0, 30.0)
+    base = AnalysisSettings.for_placement("lower_back")
+    det = {
+        c: {
+            stem: analyzed_ics(s, replace(base, contacts=replace(base.contacts, edge_cutoff_hz=c)))
+            for stem, s in sessions.items()
+        }
+        for c in cutoffs
+    }
+    for system in SYSTEMS:
+        tot = np.zeros(3, int)
+        chosen = []
+        for held in TRIALS:
+            score = {
+                c: f1(
+                    *sum(
+                        (score_reference(det[c][t], refs[t, "INDIP"])[0] for t in TRIALS if t != held), np.zeros(3, int)
+                    )
+                )
+                for c in cutoffs
+            }
+            best = max(cutoffs, key=lambda c: (round(score[c], 6), c == 20.0))
+            chosen.append(best)
+            tot += score_reference(det[best][held], refs[held, system])[0]
+        in_sample = sum((score_reference(det[20.0][t], refs[t, system])[0] for t in TRIALS), np.zeros(3, int))
+        rows.append(
+            (
+                "collision onset (shipped)",
+                f"LOTO edge cutoff vs {system}",
+                f"chosen {', '.join(f'{c:g}' for c in chosen)} Hz; all trials LOTO {_f1(tot)}, "
+                f"in-sample 20 Hz {_f1(in_sample)}",
+            )
+        )
+
+
+def lowerback_varied(root: Path, rows: Rows) -> None:
+    """Shipped vs before on physically varied versions of HA_001 (all trials, INDIP and Stereophoto)."""
+    refs = {(stem, system): lb_refs(root, stem, system) for stem in TRIALS for system in SYSTEMS}
+    raw = {stem: lb_raw(root, stem) for stem in TRIALS}
+    for variant, make in VARIANTS.items():
+        sessions = {stem: lb_session(*make(*raw[stem])) for stem in TRIALS}
+        for name, marker in (("collision onset (shipped)", None), ("steepest rise (before)", steepest_rise)):
+            cells = []
+            for group in ("Test5", "Test11"):
+                for system in SYSTEMS:
+                    tot, err = np.zeros(3, int), []
+                    for stem in TRIALS:
+                        if f"_{group}_" in stem:
+                            with walking_marker(marker):
+                                t, e, _ = score_reference(analyzed_ics(sessions[stem]), refs[stem, system])
+                            tot += t
+                            err += e
+                    cells.append(f"{group}/{system[:5]} {f1(*tot):.2f} {1000 * np.median(err):+.0f} ms")
+            rows.append((variant, name, ", ".join(cells)))
+
+
+def lowerback_simulated(rows: Rows) -> None:
+    """Shipped vs before on the simulator's lower-back walking (100 Hz, seed 1, 30 s), against its truth."""
+    for direction in ("forward", "backward"):
+        for speed in (0.4, 0.6, 0.8, 1.0, 1.3):
+            sim = simulate(SimulationConfig("lower_back", [Bout(direction, "walking", speed, 30)], FS_LB, seed=1))
+            truth = sim.truth["ic_time_s"].to_numpy()
+            cells = []
+            for name, marker in (("shipped", None), ("before", steepest_rise)):
+                with walking_marker(marker):
+                    det = analyzed_ics(sim.session)
+                tp, fp, fn, pairs = match(truth, det)
+                err = [det[j] - truth[i] for i, j in pairs]
+                cells.append(f"{name} {f1(tp, fp, fn):.3f} ({tp}/{fp}/{fn}) {_dist(err)}")
+            rows.append((f"simulated lower back, {direction} walking {speed:g} m/s", "vs truth", "; ".join(cells)))
+
+
+# ------------------------------------------------------------------------------------------- foot
+
+
+@contextmanager
+def without_first_touch() -> Iterator[None]:
+    """The foot detector as before IMPACT-7: the impact-based landing only."""
+    shipped = contacts_module.first_touch
+    contacts_module.first_touch = lambda acc, gyr, fs, rest, idx, ic, s: ic  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        contacts_module.first_touch = shipped  # type: ignore[assignment]
+
+
+def foot_sessions(root: Path, reverse: bool, lever_m: float = 0.0) -> list[tuple[Session, NDArray[np.float64]]]:
+    """(session, reference IC times) per foot; reversed: positions retrace (acceleration keeps its sign,
+    angular rate flips) and the reference is the reversed toe-off. ``lever_m``: a virtual sensor this far
+    toward the toes along the foot (rigid-body transfer: a + alpha x r + omega x (omega x r))."""
+    folder = root / "foot_walking"
+    data = pd.read_csv(folder / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
+    events = pd.read_csv(folder / "stride_events_sample.csv")
+    out = []
+    for side in ("left", "right"):
+        x = data[f"{side}_sensor"]
+        n = len(x)
+        acc = x[["acc_x", "acc_y", "acc_z"]].to_numpy()
+        gyr = x[["gyr_x", "gyr_y", "gyr_z"]].to_numpy()
+        if reverse:
+            acc, gyr = acc[::-1].copy(), -gyr[::-1].copy()
+        session = Session(np.arange(n) / FS_FOOT, acc, gyr, SessionMeta("foot", FS_FOOT, side=side))
+        if lever_m:
+            session = _moved_sensor(session, lever_m)
+        ev = events[events["foot"] == side]
+        ref = (
+            np.sort((n - 1) / FS_FOOT - ev["tc"].to_numpy() / FS_FOOT)
+            if reverse
+            else np.sort(ev["ic"].to_numpy() / FS_FOOT)
+        )
+        out.append((session, ref))
+    return out
+
+
+def _moved_sensor(session: Session, lever_m: float) -> Session:
+    signals = preprocess(session)
+    fs = signals.fs_hz
+    assert signals.gyr_dps is not None
+    w = np.radians(lowpass(signals.gyr_dps, 40.0, fs))
+    alpha = np.gradient(w, axis=0) * fs
+    r = np.array([lever_m, 0.0, 0.0])
+    acc = signals.acc_ms2 + np.cross(alpha, r) + np.cross(w, np.cross(w, r))
+    meta = SessionMeta("foot", fs, side=session.meta.side, anterior_axis="+x", vertical_axis="+z")
+    return Session(signals.t_s, acc, signals.gyr_dps, meta)
+
+
+def foot_score(
+    pairs: list[tuple[Session, NDArray[np.float64]]], settings: AnalysisSettings | None = None
+) -> tuple[NDArray, list]:
+    tot, errors = np.zeros(3, int), []
+    for session, ref in pairs:
+        det = analyzed_ics(session, settings)
+        det = det[(det >= ref.min() - 0.5) & (det <= ref.max() + 0.5)]
+        tp, fp, fn, matched = match(ref, det)
+        tot += (tp, fp, fn)
+        errors += [det[j] - ref[i] for i, j in matched]
+    return tot, errors
+
+
+def foot(root: Path, rows: Rows) -> None:
+    for lever, where in (
+        (0.0, "as worn (near the heel)"),
+        (0.17, "virtual sensor 0.17 m toward the toes"),
+        (0.25, "virtual, 0.25 m"),
+    ):
+        for reverse in (False, True):
+            pairs = foot_sessions(root, reverse, lever)
+            tot, err = foot_score(pairs)
+            with without_first_touch():
+                tot0, err0 = foot_score(pairs)
+            label = "time-reversed (toe landings)" if reverse else "forward"
+            rows.append(
+                (f"foot_walking {label}", where, f"shipped {_f1(tot)} {_dist(err)}; before {_f1(tot0)} {_dist(err0)}")
+            )
+    loto_sole_speed(root, rows)
+    foot_simulated(rows)
+
+
+def loto_sole_speed(root: Path, rows: Rows) -> None:
+    """Leave-one-foot-out choice of ``sole_rest_speed_ms`` among 0.2 / 0.3 / 0.5 m/s (forward and
+    reversed together), scored on the other foot."""
+    speeds = (0.2, 0.3, 0.5)
+    base = AnalysisSettings.for_placement("foot")
+    pairs = [p for reverse in (False, True) for p in foot_sessions(root, reverse)]
+    side_of = [p[0].meta.side for p in pairs]
+    per = {}
+    for v in speeds:
+        settings = replace(base, contacts=replace(base.contacts, sole_rest_speed_ms=v))
+        per[v] = [foot_score([p], settings)[0] for p in pairs]
+    tot = np.zeros(3, int)
+    chosen = []
+    for held in ("left", "right"):
+        score = {
+            v: f1(*sum((t for t, s in zip(per[v], side_of, strict=True) if s != held), np.zeros(3, int)))
+            for v in speeds
+        }
+        best = max(speeds, key=lambda v: (round(score[v], 6), v == 0.3))
+        chosen.append(best)
+        tot += sum((t for t, s in zip(per[best], side_of, strict=True) if s == held), np.zeros(3, int))
+    in_sample = {v: _f1(sum(per[v], np.zeros(3, int))) for v in speeds}
+    rows.append(
+        (
+            "foot_walking forward + reversed",
+            "leave-one-foot-out sole_rest_speed_ms",
+            f"chosen {chosen[0]:g} / {chosen[1]:g} m/s, LOTO {_f1(tot)}; in-sample "
+            + ", ".join(f"{v:g} m/s {s}" for v, s in in_sample.items()),
+        )
+    )
+
+
+FOOT_SIM = (
+    ("forward", "running", 3.0),
+    ("backward", "running", 2.5),
+    ("forward", "walking", 1.3),
+    ("forward", "walking", 0.6),
+    ("backward", "walking", 0.8),
+    ("backward", "walking", 1.2),
+)
+
+
+def foot_simulated(rows: Rows) -> None:
+    """Simulated foot (200 Hz, seed 1, 30 s), shipped vs before, against the sensor leg's truth."""
+    for direction, activity, speed in FOOT_SIM:
+        sim = simulate(SimulationConfig("foot", [Bout(direction, activity, speed, 30)], 200.0, seed=1))
+        truth = sim.truth[sim.truth["side"] == sim.config.side]["ic_time_s"].to_numpy()
+        cells = []
+        for name in ("shipped", "before"):
+            if name == "before":
+                with without_first_touch():
+                    det = analyzed_ics(sim.session)
+            else:
+                det = analyzed_ics(sim.session)
+            tp, fp, fn, pairs = match(truth, det)
+            cells.append(f"{name} {f1(tp, fp, fn):.3f} {_dist([det[j] - truth[i] for i, j in pairs])}")
+        rows.append((f"simulated foot, {direction} {activity} {speed:g} m/s", "vs truth", "; ".join(cells)))
+
+
+# ------------------------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    default = os.environ.get("RETROGAIT_SHARED_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--data", default=default)
+    parser.add_argument("--part", choices=("lowerback", "foot", "all"), default="all")
+    args = parser.parse_args()
+    root = Path(args.data)
+    if not root.is_dir():
+        raise SystemExit(f"validate_contact_timing: no data folder at {root} (set RETROGAIT_SHARED_DATA)")
+    if args.part in ("lowerback", "all"):
+        rows: Rows = []
+        lowerback(root, rows)
+        _print("lower-back walking contacts, HA_001 (each trial a fold)", ("method", "trial", "result"), rows)
+        rows = []
+        lowerback_varied(root, rows)
+        lowerback_simulated(rows)
+        _print("lower-back walking contacts, varied inputs", ("input", "method", "result"), rows)
+    if args.part in ("foot", "all"):
+        rows = []
+        foot(root, rows)
+        _print("foot landings: first touch (IMPACT-7)", ("data", "sensor / check", "result"), rows)
+
+
+if __name__ == "__main__":
+    main()

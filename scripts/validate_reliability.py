@@ -1,0 +1,351 @@
+"""Direction in mixed sessions with turns and side-steps, and the reliability of its confidence (issue 17).
+
+Usage::
+
+    RETROGAIT_SHARED_DATA=../shared/data python scripts/validate_reliability.py [--seeds 3] [--no-real]
+
+Validation sets:
+
+* real recordings with their reference contacts (foot_walking with and without gyroscope,
+  running_sacral_grf, lowerback_walking), the same time-reversed (kinematically backward gait) and
+  with the facing unknown (validate_direction.real_cases);
+* real recordings end to end (``retrogait.analyze`` on the files as a user gives them, forward and
+  time-reversed), every detected step scored against the recording's one direction;
+* simulated mixed sessions (foot, shank, lower back; one simulated person per seed: speeds within
+  +-10 %, turn sense, mounting error within +-8 deg per axis, leg, sample rate) in two scenarios:
+  ``protocol`` (walk slow and fast, jog, run, sprint, stand, turn round, walk backward fast on hard
+  toes and slow, side-step left and right, with standing between) and ``nostand`` (the same kinds of
+  change without standing: run, turn, run backward, turn, walk, side-step, walk, walk backward,
+  run); scored with the simulator's contacts and end to end (our contacts matched within 50 ms).
+
+Prints, per set, the share of forward and backward steps labelled right, the share of side-steps
+labelled ``sideways`` or ``unknown``, and the labels that are wrong with confidence >= 0.9; then the
+reliability table (confidence bins vs observed accuracy) over all sets with the shipped settings,
+and the evidence temperature fitted by leave-one-group-out cross-validation (groups: each real data
+set with its variants, each simulated person), with its reliability table on the held-out groups
+next to the in-sample one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import retrogait
+from retrogait.analysis.direction import direction_cues, direction_probabilities, step_directions
+from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.settings import DirectionSettings, preset
+from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.stride_vectors import stride_vectors
+from retrogait.analysis.zupt import rest_indices
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+from validate_direction import (
+    _reversed_session,
+    end_to_end_sessions,
+    load_foot_walking,
+    real_cases,
+    shared_data_dir,
+)
+
+LABELS = np.array(["forward", "backward", "sideways"])
+#: Confidence bins of the reliability table (left-closed).
+BINS = (0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0 + 1e-9)
+#: Evidence temperatures tried by the calibration fit.
+TEMPERATURES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One recording ready to classify: signals, contacts, the truth per contact and its groups."""
+
+    name: str
+    group: str  # cross-validation group: a real data set or a simulated person
+    vset: str  # validation set it is reported in
+    signals: BodySignals
+    contacts: Contacts
+    truth: np.ndarray  # forward / backward / sideways per contact ("none": a detection with no true step)
+
+
+def _jitter(rng: np.random.Generator) -> Callable[[float], float]:
+    return lambda v: float(v * (1.0 + 0.1 * rng.uniform(-1.0, 1.0)))
+
+
+def protocol_bouts(rng: np.random.Generator) -> list[Bout]:
+    """The held-back protocol: walk slow, walk fast, jog, run, sprint, turn round, walk backward fast
+    (hard toe landings) and slow, side-step left and right; standing between the parts."""
+    j = _jitter(rng)
+    turn = float(rng.choice([-1.0, 1.0]) * rng.uniform(160.0, 200.0))
+    return [
+        Bout("still", "still", 0, 2.0),
+        Bout("forward", "walking", j(1.0), 15.0),
+        Bout("forward", "walking", j(1.7), 15.0),
+        Bout("forward", "running", j(2.5), 15.0),
+        Bout("forward", "running", j(3.6), 12.0),
+        Bout("forward", "running", min(6.9, j(5.5)), 8.0),
+        Bout("still", "still", 0, 1.0),
+        Bout("still", "still", 0, float(rng.uniform(1.2, 2.0)), turn_deg=turn),
+        Bout("still", "still", 0, 0.5),
+        Bout("backward", "walking", j(1.6), 15.0, hard_landing=True),
+        Bout("backward", "walking", j(0.7), 15.0),
+        Bout("still", "still", 0, 1.0),
+        Bout("left", "walking", j(0.5), 12.0),
+        Bout("still", "still", 0, 1.0),
+        Bout("right", "walking", j(0.6), 12.0),
+        Bout("still", "still", 0, 2.0),
+    ]
+
+
+def nostand_bouts(rng: np.random.Generator) -> list[Bout]:
+    """Changes of direction without standing: turns straight out of a run, side-steps between walks."""
+    j = _jitter(rng)
+    sense = float(rng.choice([-1.0, 1.0]))
+    return [
+        Bout("still", "still", 0, 1.0),
+        Bout("forward", "running", j(3.0), 15.0),
+        Bout("still", "still", 0, 1.3, turn_deg=sense * 180.0),
+        Bout("backward", "running", j(2.5), 15.0),
+        Bout("still", "still", 0, 1.3, turn_deg=-sense * 180.0),
+        Bout("forward", "walking", j(1.3), 12.0),
+        Bout("left" if sense > 0 else "right", "walking", j(0.6), 10.0),
+        Bout("forward", "walking", j(1.2), 12.0),
+        Bout("backward", "walking", j(1.0), 12.0),
+        Bout("forward", "running", j(3.2), 12.0),
+        Bout("still", "still", 0, 1.0),
+    ]
+
+
+SCENARIOS = {"protocol": protocol_bouts, "nostand": nostand_bouts}
+RATES_HZ = {"foot": (800.0, 200.0), "shank": (500.0, 200.0), "lower_back": (200.0, 100.0)}
+
+
+def simulated(seeds: int) -> Iterator[Scored]:
+    """Simulated mixed sessions, with the simulator's contacts and end to end."""
+    for placement in ("foot", "shank", "lower_back"):
+        for seed in range(1, seeds + 1):
+            rng = np.random.default_rng(1000 + seed)
+            for scenario, bouts_of in SCENARIOS.items():
+                bouts = bouts_of(rng)
+                config = SimulationConfig(
+                    placement,
+                    bouts,
+                    sample_rate_hz=RATES_HZ[placement][seed % 2],
+                    side=("left", "right")[seed % 2],
+                    mounting_rotation_deg=tuple(float(v) for v in rng.uniform(-8.0, 8.0, 3)),
+                    seed=seed,
+                )
+                result = simulate(config)
+                truth = result.truth
+                if placement != "lower_back":
+                    truth = truth[truth["side"] == config.side].reset_index(drop=True)
+                group = f"sim person {seed}"
+                name = f"sim {placement} {scenario} seed {seed} ({config.sample_rate_hz:g} Hz)"
+                yield _with_true_contacts(name, group, result.session, truth, placement)
+                e2e = name.replace("sim", "sim end to end", 1)
+                yield _end_to_end(e2e, group, "simulated, end to end", result.session, truth)
+
+
+def _with_true_contacts(name: str, group: str, session: Session, truth: pd.DataFrame, placement: str) -> Scored:
+    signals = preprocess(session)
+    ic = np.round((truth["ic_time_s"].to_numpy() - signals.t_s[0]) * signals.fs_hz).astype(np.int64)
+    to_s = truth["to_time_s"].to_numpy()
+    to = np.where(np.isfinite(to_s), np.round((np.nan_to_num(to_s) - signals.t_s[0]) * signals.fs_hz), -1)
+    if placement == "lower_back":  # a sacral toe-off is a flight edge: none in walking (docs/analysis.md)
+        to = np.where(truth["activity"].to_numpy() == "walking", -1, to)
+    contacts = Contacts(ic, to.astype(np.int64), truth["side"].to_numpy().astype(str))
+    return Scored(name, group, "simulated, true contacts", signals, contacts, truth["direction"].to_numpy().astype(str))
+
+
+def _end_to_end(name: str, group: str, vset: str, session: Session, truth: pd.DataFrame | str) -> Scored:
+    """The pipeline's own contacts; each detection gets the truth of the true contact within 50 ms
+    (``none`` if there is none), or the recording's one direction when ``truth`` is a string."""
+    result = retrogait.analyze(session)
+    det = result.steps["ic_time_s"].to_numpy(dtype=float)
+    if isinstance(truth, str):
+        labels = np.full(det.size, truth)
+    else:
+        t = truth["ic_time_s"].to_numpy()
+        labels = np.full(det.size, "none", dtype=object)
+        if det.size and t.size:
+            near = np.abs(t[None, :] - det[:, None]).argmin(axis=1)
+            ok = np.abs(t[near] - det) <= 0.05
+            labels[ok] = truth["direction"].to_numpy()[near[ok]]
+    return Scored(name, group, vset, result.signals, result.contacts, np.asarray(labels, dtype=str))
+
+
+def real(root: Path) -> Iterator[Scored]:
+    """Real recordings: reference contacts (with their variants) and end to end."""
+    for case in real_cases(root):
+        group = case.name.split("/")[0]
+        variant = next((v for v in ("time-reversed", "unknown facing") if v in case.name), "")
+        vset = "real, reference contacts" + (f" ({variant})" if variant else "")
+        yield Scored(case.name, group, vset, case.signals, case.contacts, case.direction)
+    for name, session in end_to_end_sessions(root):
+        group = name.split("/")[0]
+        yield _end_to_end(name, group, "real, end to end", session, "forward")
+        yield _end_to_end(name + " [time-reversed]", group, "real, end to end", _reversed_session(session), "backward")
+
+
+def stride_length_vs_mocap(root: Path) -> pd.DataFrame:
+    """Strapdown stride length (stride_vectors.py, between our rest points from the mocap contacts)
+    against motion capture on foot_walking: each mocap stride (start/end borders) is paired with our
+    rest-to-rest stride nearest to it; turning strides (heading change > 45 deg) are left out."""
+    folder = root / "foot_walking"
+    position = pd.read_csv(folder / "position_sample.csv")
+    position = position.rename(columns={position.columns[0]: "sensor"})
+    mocap = position.groupby("s_id").agg(x=("pos_x", "last"), y=("pos_y", "last"))
+    mocap_m = np.hypot(mocap["x"], mocap["y"])
+    events = pd.read_csv(folder / "stride_events_sample.csv")
+    rows = []
+    for case in load_foot_walking(root):
+        signals, side = case.signals, case.name.split("/")[1]
+        rest = rest_indices(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, case.contacts.ic_idx)
+        vectors = stride_vectors(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, rest)
+        for _, stride in events[events["foot"] == side].iterrows():
+            k = int(np.argmin(np.abs(rest[:-1] - stride["start"]) + np.abs(rest[1:] - stride["end"])))
+            if abs(vectors.heading_change_deg[k]) <= 45.0:
+                rows.append({"ours_m": vectors.horizontal_m[k], "mocap_m": mocap_m[stride["s_id"]]})
+    out = pd.DataFrame(rows)
+    out["error_m"] = out["ours_m"] - out["mocap_m"]
+    return out
+
+
+def classify(items: list[Scored], temperature: float | None = None) -> pd.DataFrame:
+    """One row per scored step: truth, label, confidence, the probability of the truth."""
+    rows = []
+    for item in items:
+        settings: DirectionSettings = preset(item.signals.placement).direction
+        if temperature is not None:
+            settings = replace(settings, evidence_temperature_factor=temperature)
+        cues = direction_cues(item.signals, item.contacts, settings)
+        probs = direction_probabilities(item.signals, item.contacts, settings, cues=cues).to_numpy()
+        labelled = step_directions(item.signals, item.contacts, settings, cues=cues)
+        label = labelled["direction"].to_numpy(dtype=str)
+        conf = labelled["direction_confidence"].to_numpy(dtype=float)
+        best = probs.argmax(axis=1)
+        column = np.array([{"forward": 0, "backward": 1, "sideways": 2}.get(t, -1) for t in item.truth], dtype=int)
+        p_truth = np.where(column >= 0, probs[np.arange(best.size), np.maximum(column, 0)], np.nan)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "name": item.name,
+                    "group": item.group,
+                    "vset": item.vset,
+                    "placement": item.signals.placement,
+                    "truth": item.truth,
+                    "label": label,
+                    "confidence": conf,
+                    "p_truth": p_truth,
+                }
+            )
+        )
+    out = pd.concat(rows, ignore_index=True)
+    out = out[out["truth"] != "none"]  # a detection without a true step has no right answer
+    # for a side-step, unknown is an acceptable answer (the issue's goal); for the others it is not wrong either
+    out["labelled"] = out["label"] != "unknown"
+    out["right"] = out["label"] == out["truth"]
+    out["wrong"] = out["labelled"] & ~out["right"]
+    return out
+
+
+def goals(df: pd.DataFrame) -> pd.DataFrame:
+    """Per validation set and placement: the issue's goals."""
+    rows = []
+    for (vset, placement), g in df.groupby(["vset", "placement"], sort=False):
+        row: dict[str, object] = {"set": vset, "placement": placement, "steps": len(g)}
+        for d in ("forward", "backward"):
+            sub = g[g["truth"] == d]
+            row[f"{d} right"] = f"{sub['right'].mean():.1%} of {len(sub)}" if len(sub) else "-"
+        side = g[g["truth"] == "sideways"]
+        ok = side["label"].isin(["sideways", "unknown"])
+        row["side-steps sideways|unknown"] = f"{ok.mean():.1%} of {len(side)}" if len(side) else "-"
+        row["side-steps sideways"] = f"{(side['label'] == 'sideways').mean():.1%}" if len(side) else "-"
+        row["wrong at >= 0.9"] = int((g["wrong"] & (g["confidence"] >= 0.9)).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def reliability(df: pd.DataFrame) -> pd.DataFrame:
+    """Confidence bins of the labelled steps vs the share of them that are right."""
+    lab = df[df["labelled"]]
+    bins = pd.cut(lab["confidence"], BINS, right=False)
+    table = lab.groupby(bins, observed=False).agg(labels=("right", "size"), right=("right", "mean"))
+    table["wrong"] = lab.groupby(bins, observed=False)["wrong"].sum()
+    return table
+
+
+def log_loss(df: pd.DataFrame) -> float:
+    p = df["p_truth"].to_numpy(dtype=float)
+    return float(-np.mean(np.log(np.clip(p[np.isfinite(p)], 1e-6, 1.0))))
+
+
+def cross_validated(items: list[Scored]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float], float]:
+    """Leave-one-group-out fit of the evidence temperature (minimum log-loss on the other groups);
+    the held-out predictions pooled, the in-sample predictions, each group's fitted value and the
+    in-sample one."""
+    by_t = {t: classify(items, t) for t in TEMPERATURES}
+    groups = sorted(by_t[TEMPERATURES[0]]["group"].unique())
+    held_out = []
+    fitted: dict[str, float] = {}
+    for group in groups:
+        losses = {t: log_loss(df[df["group"] != group]) for t, df in by_t.items()}
+        best = min(losses, key=losses.__getitem__)
+        fitted[group] = best
+        held_out.append(by_t[best][by_t[best]["group"] == group])
+    losses = {t: log_loss(df) for t, df in by_t.items()}
+    in_sample_t = min(losses, key=losses.__getitem__)
+    return pd.concat(held_out, ignore_index=True), by_t[in_sample_t], fitted, in_sample_t
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3, help="simulated people (seeds 1..N)")
+    parser.add_argument("--no-real", action="store_true", help="skip the real recordings")
+    parser.add_argument("--no-cv", action="store_true", help="skip the cross-validated calibration")
+    args = parser.parse_args(argv)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_columns", 20)
+    root = shared_data_dir()
+    items: list[Scored] = []
+    if not args.no_real:
+        if root.is_dir():
+            items += list(real(root))
+        else:
+            print(f"shared data not found at {root}; real recordings skipped", file=sys.stderr)
+    if not args.no_real and root.is_dir():
+        err = stride_length_vs_mocap(root)["error_m"].abs()
+        print(
+            f"Strapdown stride length vs motion capture (foot_walking, {err.size} strides): median |error| "
+            f"{100 * err.median():.1f} cm, 90th percentile {100 * err.quantile(0.9):.1f} cm\n"
+        )
+    items += list(simulated(args.seeds))
+    shipped = classify(items)
+    print("Goals per validation set (shipped settings):")
+    print(goals(shipped).to_string(index=False))
+    print("\nReliability over all sets (shipped settings): confidence bin, labels, share right, wrong")
+    print(reliability(shipped).to_string(float_format=lambda v: f"{v:.4f}"))
+    wrong = shipped[shipped["wrong"] & (shipped["confidence"] >= 0.9)]
+    print(f"\nwrong with confidence >= 0.9: {len(wrong)} of {int((shipped['confidence'] >= 0.9).sum())} labels")
+    if len(wrong):
+        print(wrong.groupby(["name", "truth", "label"]).size().to_string())
+    if not args.no_cv:
+        held_out, in_sample, fitted, t_all = cross_validated(items)
+        print("\nEvidence temperature fitted by leave-one-group-out (min log-loss on the other groups):")
+        print(", ".join(f"{g}: {t:g}" for g, t in fitted.items()) + f"; in-sample (all groups): {t_all:g}")
+        table = pd.concat({"cross-validated": reliability(held_out), "in-sample": reliability(in_sample)}, axis=1)
+        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+        print(
+            f"log-loss: shipped {log_loss(shipped):.4f}, cross-validated {log_loss(held_out):.4f}, "
+            f"in-sample {log_loss(in_sample):.4f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

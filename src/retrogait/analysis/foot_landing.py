@@ -1,0 +1,81 @@
+"""A foot's first touch: the moment a point of its sole comes to rest (issue 15, IMPACT-7).
+
+A landing is the instant the ground stops the part of the foot that reaches it first: the heel in a
+heel strike, the toes in a toe landing (backward walking, forefoot running). From then on that
+point stays still while the foot rotates about it (heel rocker, or heel lowering onto a planted
+forefoot), so the velocity of some sole point drops to zero at the touch, whichever part lands and
+wherever the sensor sits on the foot. The sensor's own velocity does not: on a planted forefoot the
+heel is still falling and a dorsum sensor keeps descending for 60-100 ms, which is why the end of
+the sensor's descent (and the acceleration burst when the heel drops) marks the foot-flat, not the
+touch.
+
+For a rigid foot rotating in the sagittal plane at rate omega, a point at (x, z) from the sensor (the
+foot's frame, x toward the toes, z up) moves at ``(v_x + omega z, v_z - omega x)``. Its speed is
+smallest at the instantaneous centre of rotation; the two components are minimised independently
+over the sole box (|x| <= reach, -depth <= z <= 0), so the lowest sole speed is a closed form per
+sample, with no foot geometry beyond its size. The velocity is the zero-velocity-reset (ZUPT)
+integral between the foot's rests (zupt.level_velocity_ms).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from retrogait.analysis.settings import ContactsSettings
+from retrogait.analysis.zupt import level_velocity_ms, stride_pitch
+
+
+def lowest_sole_speed_ms(
+    acc_ms2: NDArray[np.float64],
+    gyr_dps: NDArray[np.float64],
+    fs_hz: float,
+    rest_idx: NDArray[np.int64],
+    reach_m: float,
+    depth_m: float,
+) -> NDArray[np.float64]:
+    """(n,) speed (m/s) of the slowest point of the sole box, NaN outside the strides between the
+    foot's consecutive rests ``rest_idx`` (sagittal plane; foot frame x toward the toes, z up)."""
+    n = acc_ms2.shape[0]
+    out = np.full(n, np.nan)
+    sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx)
+    if not sp.valid.any():
+        return out
+    vx_level, vz_level = level_velocity_ms(acc_ms2, sp, fs_hz)
+    cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
+    vx = cos_t * vx_level - sin_t * vz_level  # into the foot's frame
+    vz = sin_t * vx_level + cos_t * vz_level
+    w = np.deg2rad(gyr_dps[sp.samples, 1])
+    w2 = np.maximum(w * w, 1e-12)
+    z = np.clip(-vx * w / w2, -depth_m, 0.0)  # the box point closest to the rotation centre
+    x = np.clip(vz * w / w2, -reach_m, reach_m)
+    out[sp.samples] = np.hypot(vx + w * z, vz - w * x)
+    return out
+
+
+def first_touch(
+    acc_ms2: NDArray[np.float64],
+    gyr_dps: NDArray[np.float64],
+    fs_hz: float,
+    rest_idx: NDArray[np.int64],
+    idx: NDArray[np.int64],
+    impact_ic: NDArray[np.int64],
+    s: ContactsSettings,
+) -> NDArray[np.int64]:
+    """Initial contacts (sample index), one per landing window ``idx`` (rows), given the impact-based
+    contacts ``impact_ic``.
+
+    The touch is where the lowest sole speed last falls below ``sole_rest_speed_ms`` in the window.
+    An impact found more than ``impact_rise_s`` after it belongs to a later part of the stance (the
+    heel dropping onto a planted forefoot): the contact is the touch. Otherwise the impact's onset
+    stays (a heel strike: the sole stops in the impact it starts).
+    """
+    speed = lowest_sole_speed_ms(acc_ms2, gyr_dps, fs_hz, rest_idx, s.sole_reach_m, s.sole_depth_m)
+    seg = speed[idx]
+    seg = np.where(np.isfinite(seg), seg, np.inf)
+    falls = (seg[:, 1:] < s.sole_rest_speed_ms) & (seg[:, :-1] >= s.sole_rest_speed_ms)
+    has = falls.any(axis=1)
+    last = idx.shape[1] - 1 - np.argmax(falls[:, ::-1], axis=1)
+    touch = idx[np.arange(idx.shape[0]), last]
+    late = has & (impact_ic > touch + round(s.impact_rise_s * fs_hz))
+    return np.where(late, touch, impact_ic).astype(np.int64)

@@ -1,0 +1,195 @@
+"""Local gait periodicity: step and stride period, and how alike consecutive cycles are (docs/analysis.md).
+
+A walking or running body repeats itself every stride (two steps, left and right). The windowed,
+normalised autocorrelation of an orientation-free signal (here |a|, band-passed to the step band)
+measures it: in each window, ``r(L)`` is the Pearson correlation between the window's samples and
+the same samples ``L`` later. Physics fixes the ambiguities:
+
+* The **stride** ``L`` is the first strong autocorrelation peak between two shortest and two longest
+  steps (``2 * min_step_s .. 2 * max_step_s``): the whole gait pattern repeats there, whether the two
+  legs look alike (trunk, hand) or not (a thigh pocket, a foot).
+* Half a stride is the other leg's step: the signal there is **in phase** with itself
+  (``r(L / 2) > 0``), then the step period is ``L / 2``. If the peak ``L`` was already one step of a
+  symmetric signal (a slow walk whose step is longer than ``2 * min_step_s``), its half is swing
+  against landing, in **antiphase** (``r(L / 2) < 0``), and the step period is ``L`` itself - unless
+  ``L`` is longer than the longest step (``max_step_s``): then it is a stride whatever its half shows
+  (a pocket whose other leg lands too softly to be seen).
+
+Strong short-lived transients (a bag knocked against a leg) would dominate a window's correlation, so
+each window is clipped to ``clip_mad`` robust standard deviations first. The signal is decimated to
+about 50 Hz (the step band ends at a few Hz), and windows go through the FFT in chunks, so an hour of
+data costs a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: Rate (Hz) the band-passed signal is decimated to before the autocorrelation (step band < 5 Hz).
+ANALYSIS_RATE_HZ = 50.0
+#: Shortest lag (samples at ANALYSIS_RATE_HZ) searched for a periodicity faster than any step.
+FAST_MIN_LAG_SAMPLES = 3
+#: Windows processed at once (bounds memory on long recordings).
+CHUNK_WINDOWS = 256
+#: A robust standard deviation is 1.4826 median absolute deviations (normal data).
+MAD_TO_STD = 1.4826
+#: The clipping scale is at least this share of the window's standard deviation.
+MIN_SCALE_OF_STD = 0.25
+
+
+@dataclass(frozen=True)
+class Periodicity:
+    """Per analysis window (times are window centres, s from the first sample).
+
+    Attributes:
+        centre_s: window centres (s), increasing.
+        step_s: step period (s): half the stride when the half-stride is in phase, else the stride lag.
+        stride_s: the stride lag L (s): first strong autocorrelation peak in the stride range.
+        stride_r: ``min(r(L), r(2 L))``: two consecutive strides alike (1 = identical, ~0 for noise).
+        step_r: ``max(r(step), r(2 step))``: step-to-step or stride-to-stride likeness, whichever holds
+            (a turn keeps the steps alike while the strides differ).
+        rms_g: root mean square of the window (g).
+        fast_r: the highest autocorrelation peak at lags shorter than the shortest step (-1 without
+            one): a signal that repeats faster than anyone steps (shaking, vibration) is not gait.
+    """
+
+    centre_s: NDArray[np.float64]
+    step_s: NDArray[np.float64]
+    stride_s: NDArray[np.float64]
+    stride_r: NDArray[np.float64]
+    step_r: NDArray[np.float64]
+    rms_g: NDArray[np.float64]
+    fast_r: NDArray[np.float64]
+
+    def at(self, t_s: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Index of the window whose centre is nearest to each time ``t_s`` (s)."""
+        if self.centre_s.size == 0:
+            return np.zeros(t_s.shape, dtype=np.int64)
+        right = np.clip(np.searchsorted(self.centre_s, t_s), 1, max(self.centre_s.size - 1, 1))
+        left = right - 1
+        nearer_left = np.abs(t_s - self.centre_s[left]) <= np.abs(self.centre_s[right] - t_s)
+        return np.asarray(np.where(nearer_left, left, right), dtype=np.int64).clip(0, self.centre_s.size - 1)
+
+
+def windowed_periodicity(
+    x: NDArray[np.float64],
+    fs_hz: float,
+    *,
+    window_s: float,
+    hop_s: float,
+    min_step_s: float,
+    max_step_s: float,
+    strong_fraction: float,
+    clip_mad: float,
+) -> Periodicity:
+    """Step/stride periods and cycle likeness of a band-passed signal ``x`` (g), per window.
+
+    Args:
+        x: (n,) signal already band-passed to the step band (g), sampled at ``fs_hz``.
+        window_s, hop_s: analysis window and hop (s); a recording shorter than the window is one window.
+        min_step_s, max_step_s: shortest and longest plausible step (s).
+        strong_fraction: the stride is the first autocorrelation peak reaching this share of the highest.
+        clip_mad: each window is clipped to this many robust standard deviations (transients).
+    """
+    dec = max(1, round(fs_hz / ANALYSIS_RATE_HZ))
+    fs = fs_hz / dec
+    y = np.asarray(x[::dec], dtype=np.float64)
+    n = y.size
+    w = min(max(4, round(window_s * fs)), n)
+    lo = max(2, round(2.0 * min_step_s * fs))
+    hi = round(2.0 * max_step_s * fs)
+    max_lag = min(2 * hi + 2, w - 2)
+    empty = np.zeros(0)
+    if n < 8 or hi + 2 > max_lag or lo >= hi:
+        return Periodicity(empty, empty, empty, empty, empty, empty, empty)
+    starts = np.arange(0, n - w + 1, max(1, round(hop_s * fs)))
+    frames = np.lib.stride_tricks.sliding_window_view(y, w)
+    fastest = max(FAST_MIN_LAG_SAMPLES + 2, round(min_step_s * fs))
+    parts = [
+        _chunk(frames[starts[c : c + CHUNK_WINDOWS]], lo, hi, max_lag, fastest, strong_fraction, clip_mad)
+        for c in range(0, starts.size, CHUNK_WINDOWS)
+    ]
+    lag, step, stride_r, step_r, rms, fast = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return Periodicity(
+        centre_s=(starts.astype(np.float64) + w / 2.0) / fs,
+        step_s=step / fs,
+        stride_s=lag / fs,
+        stride_r=stride_r,
+        step_r=step_r,
+        rms_g=rms,
+        fast_r=fast,
+    )
+
+
+def _chunk(
+    frames: NDArray[np.float64],
+    lo: int,
+    hi: int,
+    max_lag: int,
+    fastest: int,
+    strong_fraction: float,
+    clip_mad: float,
+) -> tuple[NDArray[np.float64], ...]:
+    """Periods and likeness of a block of windows (rows of ``frames``), lags in samples."""
+    m = frames.shape[0]
+    centred = frames - np.median(frames, axis=1, keepdims=True)
+    # robust scale, floored so that a window mostly standing still does not clip its steps flat
+    scale = np.maximum(
+        MAD_TO_STD * np.median(np.abs(centred), axis=1, keepdims=True),
+        MIN_SCALE_OF_STD * np.std(centred, axis=1, keepdims=True),
+    )
+    f = np.clip(centred, -clip_mad * scale, clip_mad * scale)
+    r = _pearson_by_lag(f, max_lag)
+    values = _peak_values(r[:, lo - 1 : hi + 2])
+    fast = np.maximum(_peak_values(r[:, FAST_MIN_LAG_SAMPLES - 1 : fastest + 1]).max(axis=1), -1.0)
+    is_peak = np.isfinite(values)
+    best = values.max(axis=1)
+    found = np.isfinite(best)
+    strong = is_peak & (values >= strong_fraction * best[:, None])
+    lag = (np.argmax(strong, axis=1) + lo).astype(np.float64)
+    rows = np.arange(m)
+    li = lag.astype(np.int64)
+    half = 0.5 * (r[rows, li // 2] + r[rows, (li + 1) // 2])
+    # a stride lag longer than the longest step is a stride whatever its half looks like (a pocket whose
+    # other leg lands too softly to show): no one walks slower than one step per max_step_s
+    step = np.where((half > 0.0) | (lag > hi / 2.0), lag / 2.0, lag)
+    at = lambda k: r[rows, np.clip(np.round(k).astype(np.int64), 0, max_lag)]  # noqa: E731
+    stride_r = np.where(found, np.minimum(at(lag), at(2.0 * lag)), -1.0)
+    step_r = np.where(found, np.maximum(at(step), at(2.0 * step)), -1.0)
+    rms = np.sqrt(np.mean(f**2, axis=1))
+    return lag, step, stride_r, step_r, rms, fast
+
+
+def _peak_values(seg: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(m, k - 2): the value of each local maximum of the rows' interior samples, -inf elsewhere."""
+    inner = seg[:, 1:-1]
+    peak = (inner > seg[:, :-2]) & (inner >= seg[:, 2:])
+    out: NDArray[np.float64] = np.where(peak, inner, -np.inf)
+    return out
+
+
+def _pearson_by_lag(frames: NDArray[np.float64], max_lag: int) -> NDArray[np.float64]:
+    """(m, max_lag + 1): per row, the Pearson correlation of ``row[:w-L]`` with ``row[L:]`` for each lag L.
+
+    The lagged products come from one FFT per row; the means and energies of the two overlapping
+    segments from cumulative sums, so each lag is normalised by its own segments (a window that ends
+    in standing still correlates its walking part with itself).
+    """
+    m, w = frames.shape
+    nfft = 1 << int(np.ceil(np.log2(2 * w)))
+    spec = np.fft.rfft(frames, nfft, axis=1)
+    products = np.fft.irfft(spec * np.conj(spec), nfft, axis=1)[:, : max_lag + 1]
+    zero = np.zeros((m, 1))
+    c1 = np.concatenate([zero, np.cumsum(frames, axis=1)], axis=1)
+    c2 = np.concatenate([zero, np.cumsum(frames**2, axis=1)], axis=1)
+    lags = np.arange(max_lag + 1)
+    count = (w - lags).astype(np.float64)
+    head_sum, head_sq = c1[:, w - lags], c2[:, w - lags]
+    tail_sum, tail_sq = c1[:, [w]] - c1[:, lags], c2[:, [w]] - c2[:, lags]
+    cov = products - head_sum * tail_sum / count
+    var = (head_sq - head_sum**2 / count) * (tail_sq - tail_sum**2 / count)
+    out: NDArray[np.float64] = cov / np.sqrt(np.maximum(var, 1e-30))
+    return out

@@ -1,0 +1,310 @@
+"""Steps of both legs from a phone (or any sensor) whose orientation is unknown and changes.
+
+Placements ``thigh`` (trouser pocket), ``arm``, ``hand``, ``chest``, ``bag``, ``wrist`` and ``other``
+(docs/analysis.md, "Phones"). Only the magnitude of the acceleration is used: it does not
+depend on how the phone is turned in the pocket or the hand.
+
+1. **Signal**: |a| / g - 1, band-passed to the step band.
+2. **Periodicity** (periodicity.py): per window, the stride, whether its half is the other leg's step
+   (in phase) or swing against landing (antiphase), and how alike consecutive cycles are. A pocket
+   sees one leg's landings strongly and the other's weakly; the stride repeats all the same, and
+   its half is in phase, so the step period is half the stride: both legs are counted.
+3. **Gait stretches**: a stretch starts where two consecutive strides are alike
+   (``seed_stride_correlation``) with some movement (``min_rms_g``) and goes on while steps or strides stay
+   alike (``keep_step_correlation``): a turn changes the strides but keeps stepping.
+4. **Steps**: the highest peak within +-``anchor_periods`` / 2 step periods is an anchor (the
+   strong leg of a pocket, or either leg of a symmetric placement). Between two anchors lie
+   round(gap / step period) steps; the ones in between are placed on the highest peak near where
+   the rhythm puts them (``placement_periods``), else where it puts them. At a stretch's ends,
+   anchors without the rhythm (gap not close to a whole number of steps), without the
+   stride-to-stride likeness of gait, or much smaller than the stretch's steps are dropped: handling
+   the phone before or after a walk is not steps.
+
+5. **Landing**: the steepest rise of |a| in the half step before each step's peak (the collision of
+   the leading foot), the step's time in steps.csv.
+
+No toe-off, side, direction, foot strike or impact is measurable from a free-moving phone: they stay
+unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.ndimage import minimum_filter1d
+from scipy.signal import find_peaks
+
+from retrogait.analysis.filters import bandpass, in_g, lowpass
+from retrogait.analysis.periodicity import Periodicity, windowed_periodicity
+from retrogait.analysis.preprocess import still_mask
+from retrogait.analysis.settings import PhoneStepSettings, StillSettings, preset
+from retrogait.analysis.signals import BodySignals, Contacts
+
+#: A stretch-end anchor's size is compared with the median of this many anchors just inside the stretch.
+EDGE_NEIGHBOURS = 9
+#: A stretch starts (ends) with this many consecutive anchor pairs that keep the gait's rhythm.
+EDGE_GOOD_PAIRS = 3
+#: The stride likeness is computed on the signal decimated to about this many samples per step.
+LIKENESS_SAMPLES_PER_STEP = 25
+
+
+@dataclass(frozen=True)
+class PhoneSteps:
+    """Steps found by :func:`phone_steps`.
+
+    Attributes:
+        contacts: one contact per step (both legs), no toe-off, side ``unknown``.
+        periodicity: the per-window periods and likeness the steps were found with.
+        gait: (n,) True where a gait stretch was found.
+    """
+
+    contacts: Contacts
+    periodicity: Periodicity
+    gait: NDArray[np.bool_]
+
+
+def step_signal(signals: BodySignals, settings: PhoneStepSettings) -> NDArray[np.float64]:
+    """|a| / g - 1 band-passed to the step band (g): independent of the sensor's orientation."""
+    norm = in_g(np.linalg.norm(signals.acc_ms2, axis=1)) - 1.0
+    return bandpass(norm, settings.band_low_hz, settings.band_high_hz, signals.fs_hz)
+
+
+def phone_steps(
+    signals: BodySignals, settings: PhoneStepSettings | None = None, still: StillSettings | None = None
+) -> PhoneSteps:
+    """Every step of both legs (see the module docstring); settings default to the placement's preset."""
+    settings = settings or preset(signals.placement).phone_steps
+    still = still or preset(signals.placement).still
+    fs = signals.fs_hz
+    x = step_signal(signals, settings)
+    per = _periodicity(x, fs, settings, settings.window_s)
+    n = x.size
+    if per.centre_s.size == 0:
+        return PhoneSteps(Contacts.empty(), per, np.zeros(n, dtype=bool))
+    seed = _moving(per, settings) & (per.stride_r >= settings.seed_stride_correlation)
+    # the steps may stay alike over a shorter window where the long one mixes two gaits (walk to run)
+    short = _periodicity(x, fs, settings, settings.short_window_s)
+    near = short.at(per.centre_s)
+    keep = (_moving(per, settings) & (per.step_r >= settings.keep_step_correlation)) | (
+        _moving(short, settings)[near] & (short.step_r[near] >= settings.keep_step_correlation)
+    )
+    in_gait = hysteresis(seed, keep)
+    window = per.at(np.arange(n) / fs)
+    standing = still_mask(signals.acc_ms2, fs, still.window_s, still.std_ms2)
+    gait = in_gait[window] & ~_long_gaps(signals.gap, settings.max_gap_s * fs) & ~standing
+    period = per.step_s[window] * fs  # samples
+    peaks, _ = find_peaks(x, distance=max(1, int(settings.min_step_s * fs)))
+    steps = [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in runs(gait)]
+    peak_idx = np.sort(np.concatenate(steps)) if steps else np.zeros(0, dtype=np.int64)
+    idx = landings(signals, peak_idx, period, settings)
+    contacts = Contacts(
+        ic_idx=idx.astype(np.int64),
+        to_idx=np.full(idx.size, -1, dtype=np.int64),
+        side=np.full(idx.size, "unknown", dtype="<U7"),
+    )
+    return PhoneSteps(contacts, per, gait)
+
+
+def landings(
+    signals: BodySignals, peak_idx: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
+) -> NDArray[np.int64]:
+    """Initial contact of each step: the steepest rise of |a| (low-passed) in the half step period
+    before the step's peak. The leading foot's collision turns the body's fall into a rise, so the
+    force rises fastest at contact, whichever part of the foot lands (as at the lower back)."""
+    if peak_idx.size == 0:
+        return peak_idx
+    fs = signals.fs_hz
+    rise = np.gradient(lowpass(np.linalg.norm(signals.acc_ms2, axis=1), settings.landing_cutoff_hz, fs))
+    reach = np.maximum(np.rint(settings.landing_search_periods * period[peak_idx]).astype(np.int64), 1)
+    offs = np.arange(int(reach.max()) + 1)
+    idx = peak_idx[:, None] - offs[None, :]
+    valid = (offs[None, :] <= reach[:, None]) & (idx >= 0)
+    values = np.where(valid, rise[np.clip(idx, 0, rise.size - 1)], -np.inf)
+    out = peak_idx - offs[np.argmax(values, axis=1)]
+    return np.unique(out).astype(np.int64)
+
+
+def _periodicity(x: NDArray[np.float64], fs: float, settings: PhoneStepSettings, window_s: float) -> Periodicity:
+    return windowed_periodicity(
+        x,
+        fs,
+        window_s=window_s,
+        hop_s=settings.hop_s,
+        min_step_s=settings.min_step_s,
+        max_step_s=settings.max_step_s,
+        strong_fraction=settings.strong_fraction,
+        clip_mad=settings.clip_factor,
+    )
+
+
+def _moving(per: Periodicity, settings: PhoneStepSettings) -> NDArray[np.bool_]:
+    """Windows with movement, and none repeating faster than a step (shaking, vibration)."""
+    return np.asarray((per.rms_g >= settings.min_rms_g) & (per.fast_r < settings.max_fast_correlation))
+
+
+def _long_gaps(gap: NDArray[np.bool_], max_samples: float) -> NDArray[np.bool_]:
+    """The runs of ``gap`` longer than ``max_samples``: a hole that can hide a step (phones sample
+    irregularly, so single late samples are common and harmless for counting)."""
+    out = np.zeros(gap.size, dtype=bool)
+    for a, b in runs(gap):
+        if b - a > max_samples:
+            out[a:b] = True
+    return out
+
+
+def hysteresis(seed: NDArray[np.bool_], keep: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Runs of ``keep | seed`` that hold at least one ``seed``."""
+    allowed = seed | keep
+    out = np.zeros(allowed.size, dtype=bool)
+    count = np.concatenate([[0], np.cumsum(seed)])
+    for a, b in runs(allowed):  # one iteration per stretch
+        out[a:b] = count[b] > count[a]
+    return out
+
+
+def runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """(start, end) index pairs of the runs of True in ``mask`` (end exclusive)."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
+def _segment_steps(
+    x: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
+) -> NDArray[np.int64]:
+    """Steps (sample indices) of one gait stretch from its signal peaks."""
+    if peaks.size < 2:
+        return np.zeros(0, dtype=np.int64)
+    anchors = local_maxima(peaks, x[peaks], 0.5 * settings.anchor_periods * period[peaks])
+    anchors = _trim_edges(x, anchors, period, settings)
+    if anchors.size < 2:
+        return np.zeros(0, dtype=np.int64)
+    gap = np.diff(anchors).astype(np.float64)
+    p = period[(anchors[:-1] + anchors[1:]) // 2]
+    k = np.maximum(np.rint(gap / p), 1).astype(np.int64)  # steps from one anchor to the next
+    pair = np.repeat(np.arange(gap.size), k - 1)
+    j = np.arange(pair.size) - np.repeat(np.cumsum(k - 1) - (k - 1), k - 1) + 1  # 1 .. k-1 within a pair
+    expected = anchors[pair] + j * gap[pair] / k[pair]
+    inserted = _nearest_strong_peak(x, peaks, expected, settings.placement_periods * p[pair])
+    return np.sort(np.concatenate([anchors, inserted])).astype(np.int64)
+
+
+def local_maxima(peaks: NDArray[np.int64], height: NDArray[np.float64], half: NDArray[np.float64]) -> NDArray[np.int64]:
+    """The peaks that are the highest within +-``half`` samples (ties: the earlier one)."""
+    keep = np.ones(peaks.size, dtype=bool)
+    reach = float(half.max(initial=0.0))
+    k = 1
+    while k < peaks.size and float((peaks[k:] - peaks[:-k]).min()) <= reach:  # a few neighbours at most
+        apart = peaks[k:] - peaks[:-k]
+        keep[k:] &= ~((apart <= half[k:]) & (height[:-k] >= height[k:]))  # a higher (or equal) one before
+        keep[:-k] &= ~((apart <= half[:-k]) & (height[k:] > height[:-k]))  # a higher one after
+        k += 1
+    return peaks[keep]
+
+
+def _trim_edges(
+    x: NDArray[np.float64], anchors: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
+) -> NDArray[np.int64]:
+    """Drop anchors at the stretch's ends until EDGE_GOOD_PAIRS consecutive anchor pairs keep the gait's
+    rhythm and stride likeness and hold a step of the walk's size."""
+    if anchors.size < 2:
+        return anchors
+    p = period[anchors]
+    width = max(3, int(np.median(p)) * 2 + 1)
+    prominence = x[anchors] - minimum_filter1d(x, width, mode="nearest")[anchors]
+    gap = np.diff(anchors) / period[(anchors[:-1] + anchors[1:]) // 2]
+    whole = np.maximum(np.rint(gap), 1)
+    rhythm = (np.abs(gap - whole) / whole <= settings.rhythm_tolerance_fraction) & (whole <= 2)
+    dec = max(1, int(np.median(p) / LIKENESS_SAMPLES_PER_STEP))
+    alike_ahead = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=True) >= settings.edge_stride_correlation
+    alike_behind = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=False) >= settings.edge_stride_correlation
+    # an end anchor is compared with the steps just inside the stretch (a walk that turns into a run
+    # has steps of every size; handling before a walk is small next to the walk's first steps)
+    inner_after, inner_before = _inner_medians(prominence, EDGE_NEIGHBOURS)
+    big_start = prominence >= settings.edge_prominence_fraction * inner_after
+    big_end = prominence >= settings.edge_prominence_fraction * inner_before
+    run = EDGE_GOOD_PAIRS
+    # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly)
+    first = np.flatnonzero(_all_in_run(rhythm & alike_ahead[:-1] & (big_start[:-1] | big_start[1:]), run))
+    last = np.flatnonzero(_all_in_run(rhythm & alike_behind[1:] & (big_end[:-1] | big_end[1:]), run)) + run - 1
+    if first.size == 0 or last.size == 0 or last[-1] < first[0]:
+        return anchors[:0]
+    return anchors[first[0] : last[-1] + 2]
+
+
+def _all_in_run(good: NDArray[np.bool_], run: int) -> NDArray[np.bool_]:
+    """(n - run + 1,) True where ``good[i : i + run]`` are all True (shorter input: all of it)."""
+    if good.size < run:
+        return np.array([bool(good.all()) and good.size > 0])
+    return np.asarray(np.lib.stride_tricks.sliding_window_view(good, run).all(axis=1))
+
+
+def _inner_medians(values: NDArray[np.float64], k: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per element, the median of the (up to) ``k`` elements after it and of those before it; the
+    element itself where there are none."""
+    n = values.size
+    padded = np.concatenate([np.full(k, np.nan), values, np.full(k, np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, k)  # windows[j] = padded[j : j + k]
+    return _row_median(windows[k + 1 : k + 1 + n], values), _row_median(windows[:n], values)
+
+
+def _row_median(rows: NDArray[np.float64], fallback: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Median of the finite values of each row; ``fallback`` for rows without any."""
+    count = np.isfinite(rows).sum(axis=1)
+    ordered = np.sort(np.where(np.isfinite(rows), rows, np.inf), axis=1)  # NaNs (as inf) last
+    lo = np.clip((count - 1) // 2, 0, None)
+    hi = np.clip(count // 2, 0, None)
+    idx = np.arange(rows.shape[0])
+    med = 0.5 * (ordered[idx, lo] + ordered[idx, hi])
+    return np.where(count > 0, med, fallback)
+
+
+def stride_likeness(
+    x: NDArray[np.float64], at: NDArray[np.int64], period: NDArray[np.float64], ahead: bool
+) -> NDArray[np.float64]:
+    """Per index in ``at``: the best Pearson correlation (lags 1.8-2.2 step periods) between the stride
+    that starts there and the next one (``ahead``), or the stride that ends there and the one before.
+    At a stretch's start the stride ahead is the walk's; behind it lies what came before the walk."""
+    n = x.size
+    half = np.maximum(np.rint(period).astype(np.int64), 2)
+    out = np.full(at.size, -1.0)
+    for h in np.unique(half):  # one pass per distinct step length (few: the period changes slowly)
+        sel = np.flatnonzero(half == h)
+        offs = np.arange(2 * h)
+        start = at[sel] if ahead else at[sel] - 2 * h
+        a = x[np.clip(start[:, None] + offs, 0, n - 1)]
+        for lag in range(int(1.8 * h), int(2.2 * h) + 1):
+            shift = lag if ahead else -lag
+            b = x[np.clip(start[:, None] + shift + offs, 0, n - 1)]
+            out[sel] = np.maximum(out[sel], _row_pearson(a, b))
+    return out
+
+
+def _row_pearson(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    a = a - a.mean(axis=1, keepdims=True)
+    b = b - b.mean(axis=1, keepdims=True)
+    den = np.sqrt(np.maximum((a * a).sum(axis=1) * (b * b).sum(axis=1), 1e-30))
+    out: NDArray[np.float64] = (a * b).sum(axis=1) / den
+    return out
+
+
+def _nearest_strong_peak(
+    x: NDArray[np.float64], peaks: NDArray[np.int64], expected: NDArray[np.float64], reach: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """For each expected step time (samples), the highest peak within +-``reach`` of it, else the time itself."""
+    out = np.rint(expected).astype(np.int64)
+    if peaks.size == 0 or expected.size == 0:
+        return out
+    lo = np.searchsorted(peaks, expected - reach)
+    hi = np.searchsorted(peaks, expected + reach, side="right")
+    width = int((hi - lo).max(initial=0))
+    if width == 0:
+        return out
+    idx = lo[:, None] + np.arange(width)[None, :]
+    valid = idx < hi[:, None]
+    heights = np.where(valid, x[peaks[np.clip(idx, 0, peaks.size - 1)]], -np.inf)
+    best = np.argmax(heights, axis=1)
+    has = valid.any(axis=1)
+    out[has] = peaks[np.clip(lo[has] + best[has], 0, peaks.size - 1)]
+    return out

@@ -1,0 +1,96 @@
+"""Travel direction relative to the facing: forward, backward or sideways, per step, and its smoothing.
+
+Evidence is a log-likelihood per step for each of the three travel states (+x, -x, lateral; only
+differences matter). Where a placement measures the horizontal direction of travel -- the stride
+vector of a foot or shank (stride_vectors.py), the braking direction of the trunk in walking --
+the evidence is its projection on each state's direction: ``(d_x, -d_x, |d_y|) / scale``, a von
+Mises-like model whose concentration grows with the length of the measured vector, so a long
+stride along x is firm evidence and a short shuffle is none. Where only an x cue exists (a signed
+log-odds ``x`` of +x over -x), the step says nothing about sideways beyond ruling it out as much as
+the less likely sagittal direction: ``(x, 0, 0)`` for x > 0, ``(0, -x, -x)`` otherwise (up to a
+common constant).
+
+The sequence is smoothed by a three-state hidden Markov model (forward-backward recursion in the
+log domain, one O(1) update per step): the state stays with probability 1 - p and moves to each
+other state with p / 2; p is small within gait, larger across standing, and the chain forgets
+(p = 2/3, uniform) across a pause or a turn (turns.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from retrogait.analysis.stepwindows import FloatArray
+
+#: The travel states, in the column order of every evidence array here.
+STATES = ("plus_x", "minus_x", "lateral")
+#: Switch probability that makes the next state independent of the last (uniform over three).
+FORGET = 2.0 / 3.0
+
+
+def vector_evidence(dx: FloatArray, dy: FloatArray, scale: float, cap: float) -> FloatArray:
+    """(k, 3) log-likelihoods of (+x, -x, lateral) from horizontal travel vectors (dx, dy) in the unit
+    of ``scale``; each row shifted so its best state is 0 and clipped at ``-cap``. NaN vectors give
+    zeros (no evidence)."""
+    x = np.asarray(dx, dtype=np.float64) / scale
+    y = np.abs(np.asarray(dy, dtype=np.float64)) / scale
+    ll = np.column_stack([x, -x, y])
+    ll = ll - np.max(ll, axis=1, keepdims=True)
+    ll = np.clip(ll, -cap, 0.0)
+    return np.where(np.isfinite(ll), ll, 0.0)
+
+
+def axis_evidence(x_log_odds: FloatArray) -> FloatArray:
+    """(m, 3) log-likelihoods from a signed log-odds ``x`` of +x over -x alone (NaN: none): the
+    lateral state is ruled out as much as the less likely sagittal one, ``(max(x, 0), max(-x, 0), 0)``."""
+    x = np.nan_to_num(np.asarray(x_log_odds, dtype=np.float64))
+    return np.column_stack([np.maximum(x, 0.0), np.maximum(-x, 0.0), np.zeros_like(x)])
+
+
+def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
+    """(m, 3) posterior probabilities of the three states given per-step log-likelihoods (m, 3) and
+    per-link switch probabilities (m - 1,) in [0, 2/3] (2/3: the next step is independent).
+
+    Forward-backward recursion on log-probabilities normalised to a maximum of 0 after every step, so
+    nothing overflows; the prediction through a link of switch probability p maps probabilities
+    e_s to (1 - 3p/2) e_s + (p/2) sum(e). One O(1) scalar update per step (plain floats: three
+    states make numpy's per-call overhead the cost)."""
+    m = log_likelihood.shape[0]
+    if m == 0:
+        return np.zeros((0, 3))
+    ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
+    e0, e1, e2 = ev[:, 0].tolist(), ev[:, 1].tolist(), ev[:, 2].tolist()
+    pl = np.clip(np.asarray(switch, dtype=np.float64), 0.0, FORGET).tolist()
+    exp, log = math.exp, math.log
+    fwd = np.empty((m, 3))
+    a0, a1, a2 = e0[0], e1[0], e2[0]
+    top = max(a0, a1, a2)
+    a0, a1, a2 = a0 - top, a1 - top, a2 - top
+    fwd[0] = a0, a1, a2
+    for i in range(1, m):
+        x0, x1, x2 = exp(a0), exp(a1), exp(a2)
+        p = pl[i - 1]
+        share, stay = 0.5 * p * (x0 + x1 + x2), 1.0 - 1.5 * p
+        a0 = log(stay * x0 + share) + e0[i]
+        a1 = log(stay * x1 + share) + e1[i]
+        a2 = log(stay * x2 + share) + e2[i]
+        top = max(a0, a1, a2)
+        a0, a1, a2 = a0 - top, a1 - top, a2 - top
+        fwd[i] = a0, a1, a2
+    bwd = np.zeros((m, 3))
+    b0 = b1 = b2 = 0.0
+    for i in range(m - 2, -1, -1):
+        x0, x1, x2 = exp(b0 + e0[i + 1]), exp(b1 + e1[i + 1]), exp(b2 + e2[i + 1])
+        p = pl[i]
+        share, stay = 0.5 * p * (x0 + x1 + x2), 1.0 - 1.5 * p
+        b0, b1, b2 = log(stay * x0 + share), log(stay * x1 + share), log(stay * x2 + share)
+        top = max(b0, b1, b2)
+        b0, b1, b2 = b0 - top, b1 - top, b2 - top
+        bwd[i] = b0, b1, b2
+    post = fwd + bwd
+    post -= post.max(axis=1, keepdims=True)
+    prob: NDArray[np.float64] = np.exp(post)
+    return prob / prob.sum(axis=1, keepdims=True)

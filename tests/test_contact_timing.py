@@ -1,0 +1,124 @@
+"""Contact timing of issue 15 item 3: the lower-back collision onset (IMPACT-6) and a foot's first touch
+(IMPACT-7), on constructed signals, on the simulator and on the real recordings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import retrogait
+from retrogait.analysis.filters import lowpass
+from retrogait.analysis.foot_landing import first_touch, lowest_sole_speed_ms
+from retrogait.analysis.settings import ContactsSettings
+from retrogait.analysis.trunk_walk_contacts import collision_onsets
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.session import Session, SessionMeta
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+FS = 100.0
+
+
+def _step_force(contact_s: float, loading_s: float, n: int = 200) -> np.ndarray:
+    """Vertical force (g) of one step: the single-support dip and the trailing leg's gentle rise, and
+    from ``contact_s`` the landing leg's load, leaving zero with a finite slope and ramping in over
+    ``loading_s`` (a heel strike's sharp collision or a slow walker's soft one), low-passed at 20 Hz."""
+    t = np.arange(n) / FS
+    force = 0.85 + 0.5 * (t - 0.5) ** 2 + 0.5 * np.clip((t - contact_s) / loading_s, 0.0, 1.0)
+    return lowpass(force, 20.0, FS)
+
+
+def test_collision_onset_stays_at_contact_whatever_the_loading_rate() -> None:
+    contact = 0.9
+    for loading_s in (0.03, 0.08, 0.15):  # heel strike ... slow, soft landing
+        force = _step_force(contact, loading_s)
+        peak = np.array([round((contact + loading_s) * FS)])
+        ic = collision_onsets(force, peak, np.full(force.size, 0.6), FS, 0.5)
+        assert abs(ic[0] / FS - contact) <= 0.015
+        steepest = int(np.argmax(np.diff(force[: peak[0]])))
+        if loading_s >= 0.08:  # the steepest point of a gentle rise lies half-way up: late
+            assert steepest / FS - contact >= 0.03
+
+
+def test_lower_back_slow_simulated_walking_is_on_time() -> None:
+    for direction in ("forward", "backward"):
+        sim = simulate(SimulationConfig("lower_back", [Bout(direction, "walking", 0.5, 20)], FS, seed=3))
+        truth = sim.truth["ic_time_s"].to_numpy()
+        det = retrogait.analyze(sim.session).steps["ic_time_s"].to_numpy()
+        err = np.array([det[np.argmin(np.abs(det - t))] - t for t in truth[1:-1]])
+        assert np.mean(np.abs(err) <= 0.05) >= 0.9
+        assert abs(np.median(err)) <= 0.008  # the steepest rise lay +10..+16 ms after the contact
+
+
+def test_lowest_sole_speed_of_a_still_and_of_a_gliding_foot() -> None:
+    fs = 200.0
+    acc = np.tile([0.0, 0.0, STANDARD_GRAVITY_MS2], (400, 1))
+    gyr = np.zeros((400, 3))
+    speed = lowest_sole_speed_ms(acc, gyr, fs, np.array([10, 390]), 0.3, 0.12)
+    assert np.nanmax(speed) < 1e-6  # a still foot: every sole point at rest
+    assert np.isnan(speed[:10]).all() and np.isnan(speed[390:]).all()  # no velocity outside the strides
+    # a foot gliding without rotation at 1 m/s (pushed, then braked): no sole point is at rest
+    acc[100:120, 0] += 10.0
+    acc[280:300, 0] -= 10.0
+    speed = lowest_sole_speed_ms(acc, gyr, fs, np.array([10, 390]), 0.3, 0.12)
+    assert 0.95 < speed[200] < 1.05
+
+
+def test_first_touch_replaces_an_impact_long_after_the_sole_came_to_rest() -> None:
+    fs = 200.0
+    n = 400
+    acc = np.tile([0.0, 0.0, STANDARD_GRAVITY_MS2], (n, 1))
+    acc[60:80, 0] += 10.0  # the foot moves forward at 1 m/s ...
+    acc[200:204, 0] -= 50.0  # ... and is stopped at 200-204: below 0.3 m/s from sample 202
+    gyr = np.zeros((n, 3))
+    idx = np.arange(120, 330)[None, :]
+    s = ContactsSettings()
+    touch = first_touch(acc, gyr, fs, np.array([10, 390]), idx, np.array([260]), s)
+    assert abs(int(touch[0]) - 202) <= 2  # the impact 290 ms later is not the touch
+    kept = first_touch(acc, gyr, fs, np.array([10, 390]), idx, np.array([206]), s)
+    assert int(kept[0]) == 206  # an impact within an impact's rise of the touch is the landing
+
+
+@pytest.mark.shared_data
+def test_foot_soft_toe_landings_and_heel_strikes(shared_data: Path) -> None:
+    """foot_walking forward (heel strikes) and time-reversed (soft toe landings, heel dropping 60-100 ms
+    later): contacts within 50 ms of the mocap events."""
+    folder = shared_data / "foot_walking"
+    data = pd.read_csv(folder / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
+    events = pd.read_csv(folder / "stride_events_sample.csv")
+    fs = 204.8
+    for reverse, goal in ((False, 0.97), (True, 0.95)):
+        hits = []
+        for side in ("left", "right"):
+            x = data[f"{side}_sensor"]
+            n = len(x)
+            acc, gyr = x[["acc_x", "acc_y", "acc_z"]].to_numpy(), x[["gyr_x", "gyr_y", "gyr_z"]].to_numpy()
+            if reverse:
+                acc, gyr = acc[::-1].copy(), -gyr[::-1].copy()
+            session = Session(np.arange(n) / fs, acc, gyr, SessionMeta("foot", fs, side=side))
+            det = retrogait.analyze(session).steps["ic_time_s"].to_numpy()
+            ev = events[events["foot"] == side]
+            ref = (n - 1) / fs - ev["tc"].to_numpy() / fs if reverse else ev["ic"].to_numpy() / fs
+            hits += [bool(np.min(np.abs(det - r)) <= 0.05) for r in ref]
+        assert np.mean(hits) >= goal
+
+
+@pytest.mark.shared_data
+def test_lower_back_course_contacts_against_insoles(shared_data: Path) -> None:
+    """The daily-life course (Test11, slow steps and turns) against INDIP, in its walking bouts."""
+    folder = shared_data / "lowerback_walking"
+    data = pd.read_csv(folder / "HA_001" / "TimeMeasure1_Test11_Trial1.csv")
+    session = Session(
+        data["samples"].to_numpy() / 100.0,
+        data[["acc_x", "acc_y", "acc_z"]].to_numpy(),
+        data[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
+        SessionMeta("lower_back", 100.0),
+    )
+    det = retrogait.analyze(session).steps["ic_time_s"].to_numpy()
+    ref = pd.read_csv(
+        folder / "reference_initial_contacts" / "HA_001_TimeMeasure1_Test11_Trial1_INDIP_initial_contacts.csv"
+    )
+    found = [bool(np.min(np.abs(det - r)) <= 0.05) for r in ref["ic_time_s"]]
+    assert np.mean(found) >= 0.8

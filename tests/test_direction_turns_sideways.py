@@ -1,0 +1,117 @@
+"""Issue 17 on simulated sessions: direction after a turn, fast backward walking on hard toes,
+side-steps, and the activity that follows a flight phase."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import retrogait
+from retrogait.analysis.bouts import activity_changes, step_activity
+from retrogait.analysis.direction import direction_cues, link_switch_probability, step_directions
+from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.travel import FORGET
+from retrogait.simulate import Bout, SimulationConfig, SimulationResult, simulate
+
+PROTOCOL = [
+    Bout("still", "still", 0, 1.0),
+    Bout("forward", "running", 3.5, 6.0),
+    Bout("still", "still", 0, 1.4, turn_deg=180.0),
+    Bout("backward", "walking", 1.7, 8.0, hard_landing=True),
+    Bout("left", "walking", 0.6, 6.0),
+    Bout("forward", "walking", 1.3, 6.0),
+    Bout("still", "still", 0, 1.0),
+]
+
+
+def _with_true_contacts(result: SimulationResult) -> tuple[BodySignals, Contacts, pd.DataFrame]:
+    signals = preprocess(result.session)
+    truth = result.truth
+    if result.config.placement != "lower_back":
+        truth = truth[truth["side"] == result.config.side].reset_index(drop=True)
+    ic = np.round(truth["ic_time_s"].to_numpy() * signals.fs_hz).astype(np.int64)
+    to = truth["to_time_s"].to_numpy()
+    to_idx = np.where(np.isfinite(to), np.round(np.nan_to_num(to) * signals.fs_hz), -1).astype(np.int64)
+    if result.config.placement == "lower_back":  # the trunk sees a toe-off only after a flight
+        to_idx = np.where(truth["activity"].to_numpy() == "walking", -1, to_idx)
+    return signals, Contacts(ic, to_idx, truth["side"].to_numpy().astype(str)), truth
+
+
+@pytest.mark.parametrize(("placement", "rate"), [("foot", 800.0), ("shank", 200.0)])
+def test_turn_hard_backward_walk_and_side_steps_at_the_leg(placement: str, rate: float) -> None:
+    result = simulate(SimulationConfig(placement, PROTOCOL, sample_rate_hz=rate, seed=5))
+    signals, contacts, truth = _with_true_contacts(result)
+    out = step_directions(signals, contacts)
+    labels, conf, want = (
+        out["direction"].to_numpy(),
+        out["direction_confidence"].to_numpy(),
+        truth["direction"].to_numpy(),
+    )
+    for direction in ("forward", "backward", "sideways"):
+        assert (labels[want == direction] == direction).mean() >= 0.95, direction
+    assert not ((labels != want) & (labels != "unknown") & (conf >= 0.9)).any()
+
+
+def test_the_trunk_never_calls_side_steps_forward_or_backward_with_confidence() -> None:
+    result = simulate(SimulationConfig("lower_back", PROTOCOL, sample_rate_hz=200.0, seed=6))
+    signals, contacts, truth = _with_true_contacts(result)
+    out = step_directions(signals, contacts)
+    side = truth["direction"].to_numpy() == "sideways"
+    assert "sideways" not in set(out["direction"])  # the trunk withholds, it does not claim sideways
+    assert (out["direction"].to_numpy()[side] == "unknown").mean() >= 0.9
+    wrong = (out["direction"].to_numpy() != truth["direction"].to_numpy()) & (out["direction"] != "unknown")
+    assert not (wrong & (out["direction_confidence"] >= 0.9)).any()
+
+
+def test_a_pivot_is_a_boundary_even_without_standing() -> None:
+    bouts = [Bout("forward", "running", 3.0, 6.0), Bout("still", "still", 0, 1.2, turn_deg=-180.0)]
+    bouts.append(Bout("backward", "running", 2.5, 6.0))
+    result = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=2))
+    signals, contacts, truth = _with_true_contacts(result)
+    cues = direction_cues(signals, contacts)
+    switch = link_switch_probability(signals, contacts, cues)
+    across = int(np.searchsorted(truth["ic_time_s"].to_numpy(), 6.5)) - 1
+    assert switch[across] == pytest.approx(FORGET)
+    assert np.all(np.delete(switch, across) < 0.1)
+    result_bouts = retrogait.analyze(result.session).bouts
+    gait = result_bouts[result_bouts["activity"] != "still"]
+    assert len(gait) == 2  # the turn ends the first bout
+
+
+def test_fast_backward_walking_on_hard_toes_is_walking() -> None:
+    """141 steps/min with hard toe landings, but double support: no flight, so walking."""
+    bouts = [Bout("still", "still", 0, 1.0), Bout("backward", "walking", 1.8, 10.0, hard_landing=True)]
+    bouts.append(Bout("still", "still", 0, 1.0))
+    result = simulate(SimulationConfig("foot", bouts, sample_rate_hz=800.0, seed=3))
+    assert result.truth["cadence_spm"].iloc[0] > 140.0
+    steps = retrogait.analyze(result.session).steps
+    assert (steps["activity"] == "walking").mean() >= 0.9
+    assert (steps["direction"] == "backward").mean() >= 0.9
+
+
+def test_activity_without_a_measured_flight_is_unknown_not_cadence() -> None:
+    n = 2000
+    signals = BodySignals.uniform(np.tile([0.0, 0.0, 9.81], (n, 1)), np.zeros((n, 3)), 100.0, "foot")
+    ic = np.array([100, 500, 900, 1300], dtype=np.int64)
+    timing = pd.DataFrame(
+        {
+            "step_time_s": [np.nan, 0.2, 0.2, 0.2],  # 150 steps/min
+            "cadence_spm": [150.0, 150.0, 150.0, 150.0],
+            "contact_time_s": [np.nan, 0.25, np.nan, 0.25],  # duty 0.625: double support
+        }
+    )
+    with_to = Contacts(ic, np.array([-1, 525, -1, 1325]), np.full(4, "left"))
+    assert step_activity(signals, with_to, timing).tolist() == ["unknown", "walking", "unknown", "walking"]
+    no_to = Contacts(ic, np.full(4, -1), np.full(4, "left"))  # no toe-off anywhere: flight unmeasurable
+    no_contact_time = timing.assign(contact_time_s=np.nan)
+    assert set(step_activity(signals, no_to, no_contact_time)) == {"running"}  # only cadence is left
+
+
+def test_unknown_steps_do_not_vote_and_a_lone_end_step_does_not_split() -> None:
+    run = np.array(["running"] * 10)
+    assert activity_changes(np.concatenate([run, ["walking"]])).size == 0
+    assert activity_changes(np.concatenate([["unknown", "walking"], run])).size == 0
+    change = activity_changes(np.concatenate([run, ["unknown"] * 3, ["walking"] * 10]))
+    assert change.tolist() == [13]  # the first walking step of known activity
