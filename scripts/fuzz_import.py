@@ -61,8 +61,8 @@ def seeds(root: Path) -> dict[str, Path]:
     return out
 
 
-def one_case(original: Path, op: tuple, rng: random.Random, tmp: str) -> tuple[str, str]:  # type: ignore[type-arg]
-    """(outcome of detection, outcome of a forced reader) for ``original`` mutated by ``op``."""
+def one_case(original: Path, op: tuple, rng: random.Random, tmp: str) -> list[tuple[str, float, str]]:  # type: ignore[type-arg]
+    """(outcome, seconds, what) of detection and of a forced reader for ``original`` mutated by ``op``."""
     folder = original if original.is_dir() else original.parent
     copy = Path(tmp) / "case"
     shutil.copytree(folder, copy)
@@ -76,9 +76,17 @@ def one_case(original: Path, op: tuple, rng: random.Random, tmp: str) -> tuple[s
         path = renamed if victim == path else path
     target = path
     forced = rng.choice(["generic_csv", "generic_csv", *(f.name for f in samples_formats())])
-    detected = check_import(lambda: load_recording(target))
-    given = check_import(lambda: get_format(forced).read(target, ImportOptions(rate_hz=rng.choice([None, 100.0]))))
-    return detected, given
+    rate = rng.choice([None, 100.0])
+    runs = [
+        ("detected", lambda: load_recording(target)),
+        (f"--format {forced} --rate {rate}", lambda: get_format(forced).read(target, ImportOptions(rate_hz=rate))),
+    ]
+    out = []
+    for how, run in runs:
+        start = time.perf_counter()
+        outcome = check_import(run)
+        out.append((outcome, time.perf_counter() - start, f"{victim.name} mutated, {how}"))
+    return out
 
 
 def samples_formats() -> list:  # type: ignore[type-arg]
@@ -191,25 +199,24 @@ def main() -> None:
             op = random_op(rng)
             before = peak_mb()
             start = time.perf_counter()
+            label = f"{name} {str(op)[:80]}"
             with tempfile.TemporaryDirectory() as tmp:
                 try:
-                    for outcome in one_case(corpus[name], op, rng, tmp):
+                    for outcome, seconds, what in one_case(corpus[name], op, rng, tmp):
                         counts[outcome] += 1
+                        slowest = max(slowest, (seconds, f"case {case}: {label}: {what}"))
                 except Exception as exc:  # the harness's point: count and show, never stop
                     counts["uncaught"] += 1
                     detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
                     uncaught.append(f"case {case}: {name} {str(op)[:120]}: {detail}")
-            seconds = time.perf_counter() - start
-            per_kind[op[0]] += seconds
-            label = f"{name} {str(op)[:80]}"
-            slowest = max(slowest, (seconds, label))
+            per_kind[op[0]] += time.perf_counter() - start
             rise = max(rise, (peak_mb() - before, label))
             counts["cases"] += 1
     total = time.perf_counter() - started
     imports = counts["accepted"] + counts["refused"] + counts["uncaught"]
     print(f"seed {args.seed}: {counts['cases']} mutated files, {imports} imports in {total:.0f} s")
     print(f"accepted {counts['accepted']}, refused {counts['refused']}, uncaught {counts['uncaught']}")
-    print(f"slowest case {slowest[0]:.2f} s: {slowest[1]}")
+    print(f"slowest import {slowest[0]:.2f} s: {slowest[1]}")
     print(f"peak memory {peak_mb():.0f} MB (start {baseline:.0f} MB); largest rise {rise[0]:.0f} MB: {rise[1]}")
     print("seconds by mutation: " + ", ".join(f"{k} {v:.1f}" for k, v in per_kind.most_common()))
     for line in uncaught[:20]:
