@@ -199,7 +199,7 @@ def test_gravity_removed_at_the_lower_back_without_a_vertical_counts_steps_only(
     assert session.meta.vertical_axis is not None
     with_gravity = retrogait.analyze(session)
     moved = session.acc - session.acc[: 2 * 200].mean(axis=0)
-    meta = replace(session.meta, vertical_axis=None, extra={**session.meta.extra, "acc_gravity": "removed"})
+    meta = replace(session.meta, vertical_axis=None, acc_gravity="removed")
     result = retrogait.analyze(replace(session, acc=moved, meta=meta))
     steps = result.steps
     assert result.summary["placement"] == "lower_back"

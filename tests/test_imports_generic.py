@@ -230,3 +230,19 @@ def test_coremotion_device_motion_export_without_time(tmp_path: Path) -> None:
     session = load_recording(path, rate_hz=50.0).session
     np.testing.assert_allclose(session.acc, samples.truth_acc_ms2(session.t_s), atol=1e-4)
     np.testing.assert_allclose(session.gyr, samples.truth_gyr_dps(session.t_s), atol=1e-3)
+
+
+def test_a_phyphox_named_table_with_columns_phyphox_does_not_read_goes_to_the_generic_reader(tmp_path: Path) -> None:
+    """Formats claim only what they read: phyphox-style acceleration names next to a gyroscope phyphox
+    does not name its way must not lose the gyroscope (found by the family round trip)."""
+    t = np.arange(400) / 100.0
+    rows = [
+        "Time (s),Acceleration x (m/s^2),Acceleration y (m/s^2),Acceleration z (m/s^2),gx (deg/s),gy (deg/s),gz (deg/s)"
+    ]
+    rows += [f"{ti:.2f},{np.sin(ti):.4f},0.1000,9.8100,{100 * np.cos(ti):.3f},5.000,-5.000" for ti in t]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(rows) + "\n")
+    session = load_recording(path, placement="shank").session
+    assert session.meta.extra["import_format"] == "generic_csv"
+    assert session.gyr is not None
+    np.testing.assert_allclose(session.gyr[:, 0], 100 * np.cos(t), atol=1e-3)  # deg/s

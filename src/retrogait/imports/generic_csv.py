@@ -29,6 +29,7 @@ import pandas as pd
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import column_names as names
 from retrogait.imports import inference
+from retrogait.imports.app_formats import GENERIC_NAME, MAPPING_FLAGS, not_read_hint
 from retrogait.imports.base import GenericCsvOptions, ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.column_names import ColumnName, Triplet
 from retrogait.imports.common import (
@@ -53,13 +54,7 @@ from retrogait.imports.table_layout import (
     split_blocks,
 )
 
-NAME = "generic_csv"
-#: The options that read a table this reader cannot read on its own.
-MAPPING_FLAGS = (
-    "--rate HZ (no time column), "
-    "--time-column NAME --time-unit s|ms|us|ns|epoch_s|epoch_ms|epoch_us|epoch_ns|datetime, "
-    "--acc-columns X,Y,Z --acc-unit ms2|g|mg, --gyr-columns X,Y,Z --gyr-unit dps|rads, --delimiter ';'|tab|space"
-)
+NAME = GENERIC_NAME
 #: Lines of each block read to decide which column is which (from at most SAMPLE_BYTES of it).
 SAMPLE_LINES = 2000
 SAMPLE_BYTES = 8 * 1024 * 1024
@@ -163,7 +158,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if not data or data.isspace():
         raise InputFileError(path, "is empty")
     if data[:LAYOUT_BYTES].count(b"\x00") > 8:
-        raise InputFileError(path, f"is a binary file, not a text table; {_formats_hint()}")
+        raise InputFileError(path, f"is a binary file, not a text table; {not_read_hint()}")
     sep = {"tab": "\t", "space": r"\s+", " ": r"\s+"}.get(mapping.delimiter or "", mapping.delimiter)
     head = _layout(data, display, sep)
     lines = line_bounds(data)  # once: blank lines between blocks here, the row screen of read_table later
@@ -185,7 +180,7 @@ def _layout(data: bytes, display: str, sep: str | None) -> Layout:
         return sniff_layout(text, display, sep)
     except InputFileError as exc:
         if sep is None:
-            raise InputFileError(display, f"{exc.problem}; {_formats_hint()}") from None
+            raise InputFileError(display, f"{exc.problem}; {not_read_hint()}") from None
         try:
             found = sniff_layout(text, display).sep
         except InputFileError:
@@ -193,12 +188,6 @@ def _layout(data: bytes, display: str, sep: str | None) -> Layout:
         raise InputFileError(
             display, f"does not split into columns on {delimiter_name(sep)}: pass --delimiter {delimiter_name(found)}"
         ) from None
-
-
-def _formats_hint() -> str:
-    from retrogait.imports.registry import not_read_hint  # the registry imports this module
-
-    return not_read_hint()
 
 
 def _table(data: bytes, block: Block, display: str, lines: LineIndex | None) -> _Table:
@@ -285,7 +274,7 @@ def _plan(tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptio
             raise InputFileError(
                 display,
                 f"holds no three acceleration columns that can be told by name (columns: {columns}); "
-                f"map them with --acc-columns X,Y,Z; {_formats_hint()}",
+                f"map them with --acc-columns X,Y,Z; {not_read_hint()}",
             )
         table, plan.acc, plan.gravity = found
         described = plan.acc.describe() + (f" + {plan.gravity.describe()}" if plan.gravity else "")

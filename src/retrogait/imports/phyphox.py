@@ -86,9 +86,15 @@ def sniff(path: Path) -> float:
         return 0.0
     source = Source(str(path), path=path)
     layout = _layout(source)  # None: not phyphox's own delimiters
-    if layout is None or (layout.acc is None and len(csv_layout(source)[0]) > 4):
-        return 0.0  # a gyroscope table of phyphox has nothing else in it
+    if layout is None or _unread_columns(layout, csv_layout(source)[0]):
+        return 0.0  # a phyphox sensor table holds time, one triplet and its magnitude: the rest is not ours
     return 0.9
+
+
+def _unread_columns(layout: _Layout, fields: list[str]) -> list[str]:
+    """Columns of a table this reader would drop (not its time, triplets or "Absolute ..." magnitude)."""
+    read = {layout.time, *(layout.acc or ()), *(layout.gyr or ())}
+    return [f for f in fields if f not in read and not f.strip().strip('"').lower().startswith("absolute")]
 
 
 def _header_is_phyphox(line: str) -> bool:
