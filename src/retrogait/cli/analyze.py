@@ -10,6 +10,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
+from retrogait.cli.warm import import_beside
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.outfiles import refuse_writing_over_inputs
 
@@ -95,8 +96,7 @@ def analyze(
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from retrogait.analysis.pipeline import OUTPUT_FILES, load_input, write_outputs
-    from retrogait.analysis.pipeline import analyze as run_analysis
+    from retrogait.analysis.load import OUTPUT_FILES, load_input
     from retrogait.analysis.settings import AnalysisSettings
     from retrogait.analysis.settings_toml import read_settings_file
 
@@ -108,7 +108,12 @@ def analyze(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
     ) as bar:
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
+        warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
         session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader)
+        warm.join()
+        from retrogait.analysis.pipeline import analyze as run_analysis
+        from retrogait.analysis.pipeline import write_outputs
+
         effective: AnalysisSettings | None = None
         if overrides is not None:
             effective = overrides.for_placement(placement or session.meta.placement)
