@@ -31,7 +31,7 @@ from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.impact import impact_load, step_timing
-from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.preprocess import preprocess, without_vertical
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -137,12 +137,17 @@ def analyze(
     if settings is None:
         resolved = placement or session.meta.placement
         settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()
-    signals = preprocess(
+    declared_signals = preprocess(
         session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still
     )
     contacts, gate_notes = gait_contacts(
-        signals, detect_contacts(signals, settings.contacts, settings.still, settings.phone_steps), settings
+        declared_signals,
+        detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps),
+        settings,
     )
+    signals, vertical_note = without_vertical(declared_signals, session)
+    if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
+        contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
@@ -166,11 +171,12 @@ def analyze(
     )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
-    summary = summarize(steps, bouts, signals, session)
+    summary = summarize(steps, bouts, declared_signals, session)
     declared = anterior_axis or session.meta.anterior_axis
-    summary["notes"] = [*summary["notes"], *gate_notes, *evidence.axis_notes(steps, declared, settings)]
+    notes = [*gate_notes, *evidence.axis_notes(steps, declared, settings), *([vertical_note] if vertical_note else [])]
+    summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
-    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
+    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=declared_signals, contacts=contacts)
 
 
 def gait_contacts(

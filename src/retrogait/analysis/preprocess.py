@@ -7,7 +7,7 @@ axis from the header / argument / a declared forward segment / the signal, rotat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -162,6 +162,27 @@ def _checked_samples(
 def gravity_removed(session: Session) -> bool:
     """True when the header says the acceleration has gravity removed (``acc_gravity: removed``)."""
     return str(session.meta.extra.get("acc_gravity", "")).strip().lower() == "removed"
+
+
+def without_vertical(signals: BodySignals, session: Session) -> tuple[BodySignals, str | None]:
+    """The signals the per-step measures are taken on, and a note when the vertical is unknown.
+
+    With gravity removed and no declared ``vertical_axis`` a lower back's vertical is only a guess from the
+    movement (gravity_put_back): 14-54 deg off in walking, where the anteroposterior acceleration rivals the
+    vertical, and upside down in 2 of 11 sacral running trials. Its landings still repeat along that axis,
+    so the lower-back detector still counts the steps (cadence, step times); but contact time, impact,
+    vGRF, direction and foot strike need the true vertical. They are then measured as for a sensor whose
+    frame is unknown (placement ``other``: unknown / NaN), and the toe-offs are not used. Every other
+    recording is returned as it is, without a note.
+    """
+    if signals.placement != "lower_back" or not signals.gravity_removed or session.meta.vertical_axis in AXES:
+        return signals, None
+    note = (
+        "lower back with gravity removed and no declared vertical_axis: the vertical cannot be identified, "
+        "so only the steps (times, cadence) are counted; contact time, impact, vGRF, direction and foot strike "
+        "are unknown (declare vertical_axis to measure them)"
+    )
+    return replace(signals, placement="other", anterior_sign_known=False, anterior_source="none"), note
 
 
 def gravity_put_back(
