@@ -14,7 +14,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,9 @@ from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.csvsafe import write_csv
 from retrogait.outfiles import write_text
 from retrogait.session import Session
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import ReaderOptions
 
 #: The columns of steps.csv, in order (docs/conventions.md, "Analysis outputs").
 STEP_COLUMNS = (
@@ -100,14 +103,17 @@ def load_input(
     placement: str | None = None,
     side: str | None = None,
     anterior_axis: str | None = None,
+    reader: ReaderOptions | None = None,
 ) -> Session:
-    """Read a recording for analysis: a native session file or any export ``retrogait.imports`` knows.
+    """Read a recording for analysis: a native session file or any export ``retrogait.imports`` knows
+    (``reader``: the user's --format, --rate and column mapping).
 
     This is the single place where analysis reads input.
     """
     from retrogait.imports import load_session
 
-    return load_session(path, placement=placement, side=side, anterior_axis=anterior_axis)
+    kwargs = reader.load_kwargs() if reader is not None else {}
+    return load_session(path, placement=placement, side=side, anterior_axis=anterior_axis, **kwargs)
 
 
 @single_blas_thread()  # 3x3 rotations of long arrays: one BLAS thread is 40x faster (blas.py)
