@@ -66,12 +66,14 @@ def test_bad_feedback_settings_are_refused_naming_the_key() -> None:
 
 def test_running_stats_per_direction_use_the_documented_cadence() -> None:
     stats = RunningStats()
-    for i, t in enumerate([0.30, 0.40, 0.32]):
-        stats.add(step(5.0 + i, "forward", step_time=t), cued=False)
-    stats.add(step(3.0, "backward", step_time=0.5), cued=True)
+    for i, t in enumerate([0.9, 0.30, 0.40, 0.32]):  # the first contact's step time reaches before the run
+        stats.add(step(4.0 + i, "forward", step_time=t), cued=False)
+    for t in (2.0, 0.5, 0.5):  # the first backward step is timed from a forward contact: it spans the turn
+        stats.add(step(3.0, "backward", step_time=t), cued=True)
     per = stats.per_direction()
-    assert per["forward"][0] == 6.0 and per["forward"][1] == pytest.approx(60 / 0.34)  # not the median cadence
-    assert stats.text().startswith("for 6.0 g 176 spm | bac 3.0 g 120 spm") and stats.n_cues == 1
+    assert per["forward"][0] == 5.5 and per["forward"][1] == pytest.approx(60 / 0.34)  # not the median cadence
+    assert per["backward"][1] == pytest.approx(120.0)  # the turn's 2 s left out (aggregate.py, TRUST-4)
+    assert stats.text().startswith("for 5.5 g 176 spm | bac 3.0 g 120 spm") and stats.n_cues == 3
 
 
 def test_no_audio_falls_back_to_the_bell_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,12 +12,13 @@ target), at most ``max_pitch_hz``. Contacts at or below the target stay quiet.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
-from retrogait.analysis.impact import mean_cadence_spm
+from retrogait.analysis.aggregate import cadence_aggregate
 from retrogait.live.online import LiveStep
 from retrogait.live.settings import FeedbackSettings
 
@@ -82,11 +83,17 @@ class ImpactFeedback:
 
 
 class RunningStats:
-    """Running median impact and cadence per direction over the last ``RUNNING_STEPS`` contacts."""
+    """Running median impact and cadence per direction over the last ``RUNNING_STEPS`` contacts.
+
+    Cadence is the summary's (analysis/aggregate.py, TRUST-4): 60 / mean step time over the steps timed
+    from a contact of the same direction; the first step after a change of direction spans the turn and
+    is left out, as are step times beyond the offline limits (a pause: NaN in ``LiveStep.step_time_s``).
+    """
 
     def __init__(self) -> None:
         self._impact: dict[str, deque[float]] = {}
         self._step_time: dict[str, deque[float]] = {}
+        self._last_direction: str | None = None
         self.n_steps = 0
         self.n_cues = 0
 
@@ -94,8 +101,10 @@ class RunningStats:
         self.n_steps += 1
         self.n_cues += int(cued)
         d = step.direction
+        same_run = d == self._last_direction
+        self._last_direction = d
         self._impact.setdefault(d, deque(maxlen=RUNNING_STEPS)).append(step.impact_peak_g)
-        self._step_time.setdefault(d, deque(maxlen=RUNNING_STEPS)).append(step.step_time_s)
+        self._step_time.setdefault(d, deque(maxlen=RUNNING_STEPS)).append(step.step_time_s if same_run else math.nan)
 
     def per_direction(self) -> dict[str, tuple[float, float, int]]:
         """direction -> (median impact g, cadence steps/min = 60 / mean step time, steps)."""
@@ -103,8 +112,12 @@ class RunningStats:
         for d, impacts in self._impact.items():
             values = np.asarray(impacts, dtype=float)
             values = values[np.isfinite(values)]
-            cadence, _ = mean_cadence_spm(np.asarray(self._step_time[d], dtype=float))
-            out[d] = (float(np.median(values)) if values.size else float("nan"), cadence, len(impacts))
+            cadence = cadence_aggregate(np.asarray(self._step_time[d], dtype=float))["value"]
+            out[d] = (
+                float(np.median(values)) if values.size else math.nan,
+                math.nan if cadence is None else cadence,
+                len(impacts),
+            )
         return out
 
     def text(self) -> str:
