@@ -8,9 +8,11 @@ fault runs without loss.
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
    contacts found online within 20 ms, of those with the impact within 5 % and the same direction (the
    causal filter with one stride of lag); the delay until a contact is final; the detector's CPU per
-   second of data. Simulator sessions (standing start, forward/backward running, forward/backward
-   walking, 200 Hz): seeds 1-2 are the ones the window length, the look-ahead rule and the trigger
-   settings were chosen on (in-sample), seeds 3-6 were not (held out). Real recordings from
+   second of data; on simulator sessions, the share of online and of offline contacts labelled with
+   the simulated true direction (both judged against the truth, not one against the other).
+   Simulator sessions (standing start, forward/backward running, forward/backward walking, 200 Hz):
+   seeds 1-2 are the ones the window length, the look-ahead rule and the trigger settings were chosen
+   on (in-sample), seeds 3-6 were not (held out). Real recordings from
    ../shared/data: running_sacral_grf (lower back, 11 trials of 5 s), foot_walking (both feet).
 2. The impact trigger's cues against the offline impacts, same replays: with the documented target
    (median of the first 20 contacts minus 10 %), and a stress test with a target at the 25th, 50th and
@@ -89,9 +91,10 @@ class Replay:
     triggers: dict[str, ImpactTrigger] = field(default_factory=dict)
     baseline_target_g: float | None = None
     baseline_from_s: float = np.inf  # when the baseline was complete (no cue before)
+    truth: pd.DataFrame | None = None  # the simulator's stances (simulator sessions only)
 
 
-def replay(session: Session) -> Replay:
+def replay(session: Session, truth: pd.DataFrame | None = None) -> Replay:
     """Online steps and trigger windows from packets of 8 samples, only what has arrived."""
     offline = retrogait.analyze(session).steps
     m = session.meta
@@ -132,7 +135,7 @@ def replay(session: Session) -> Replay:
     steps += det.step(final=True)
     cpu = time.process_time() - cpu0
     seconds = float(session.t_s[-1] - session.t_s[0])
-    return Replay(offline, steps, cpu, seconds, triggers, feedback.target_g, baseline_from)
+    return Replay(offline, steps, cpu, seconds, triggers, feedback.target_g, baseline_from, truth)
 
 
 def agreement(r: Replay) -> dict[str, float]:
@@ -150,7 +153,13 @@ def agreement(r: Replay) -> dict[str, float]:
             impact += abs(r.steps[j].impact_peak_g - row.impact_peak_g) <= 0.05 * abs(row.impact_peak_g)
         direction += r.steps[j].direction == row.direction
     delays = [s.ready_time_s - s.ic_time_s for s in r.steps]
+    on_true, on_n = true_directions(r.truth, ic, [s.direction for s in r.steps])
+    off_true, off_n = true_directions(r.truth, r.offline["ic_time_s"].to_numpy(), r.offline["direction"].tolist())
     return {
+        "on_true": on_true,
+        "on_n": on_n,
+        "off_true": off_true,
+        "off_n": off_n,
         "offline": len(r.offline),
         "online": len(r.steps),
         "found": found,
@@ -161,6 +170,19 @@ def agreement(r: Replay) -> dict[str, float]:
         "seconds": r.seconds,
         "delay_s": float(np.median(delays)) if delays else float("nan"),
     }
+
+
+def true_directions(truth: pd.DataFrame | None, ic_s: np.ndarray, directions: list[str]) -> tuple[int, int]:
+    """How many of the contacts matched to a simulated stance (nearest, within 0.15 s) carry its true
+    direction (``unknown`` counts as wrong), and how many were matched; (0, 0) without a truth."""
+    if truth is None or len(ic_s) == 0:
+        return 0, 0
+    t = truth["ic_time_s"].to_numpy(dtype=float)
+    j = np.clip(np.searchsorted(t, ic_s), 1, len(t) - 1)
+    j = np.where(np.abs(t[j - 1] - ic_s) < np.abs(t[j] - ic_s), j - 1, j)
+    matched = np.abs(t[j] - ic_s) <= 0.15
+    true = truth["direction"].to_numpy()[j]
+    return int(np.sum(matched & (np.asarray(directions, dtype=object) == true))), int(matched.sum())
 
 
 def cue_decisions(r: Replay, name: str, target_of: dict[str, float] | float | None) -> dict[str, int]:
@@ -191,8 +213,10 @@ def cue_decisions(r: Replay, name: str, target_of: dict[str, float] | float | No
     return out
 
 
-def sim_sessions(placement: str, seeds: tuple[int, ...]) -> list[Session]:
-    return [simulate(SimulationConfig(placement, BOUTS, sample_rate_hz=200.0, seed=s)).session for s in seeds]
+def sim_sessions(placement: str, seeds: tuple[int, ...]) -> list[tuple[Session, pd.DataFrame]]:
+    """The simulated sessions and their truth (one row per stance)."""
+    results = [simulate(SimulationConfig(placement, BOUTS, sample_rate_hz=200.0, seed=s)) for s in seeds]
+    return [(r.session, r.truth) for r in results]
 
 
 def real_sessions() -> dict[str, list[Session]]:
@@ -225,7 +249,8 @@ def real_sessions() -> dict[str, list[Session]]:
 
 
 def _row(name: str, parts: list[dict[str, float]]) -> str:
-    t = {k: sum(p[k] for p in parts) for k in ("offline", "online", "found", "impact", "impact_n", "direction")}
+    keys = ("offline", "online", "found", "impact", "impact_n", "direction", "on_true", "on_n", "off_true", "off_n")
+    t = {k: sum(p[k] for p in parts) for k in keys}
     cpu = sum(p["cpu_s"] for p in parts) / sum(p["seconds"] for p in parts)
     found = t["found"] / max(t["offline"], 1)
     imp = t["impact"] / max(t["impact_n"], 1)
@@ -233,8 +258,12 @@ def _row(name: str, parts: list[dict[str, float]]) -> str:
     delay = np.median([p["delay_s"] for p in parts])
     return (
         f"{name:<44} {t['offline']:>5} {t['online']:>5} {100 * found:6.1f} {100 * imp:6.1f} {100 * dirn:6.1f}"
-        f" {1000 * delay:7.0f} {100 * cpu:6.1f}"
+        f" {1000 * delay:7.0f} {100 * cpu:6.1f} {_share(t['on_true'], t['on_n'])} {_share(t['off_true'], t['off_n'])}"
     )
+
+
+def _share(k: float, n: float) -> str:
+    return f"{100 * k / n:7.1f}" if n else f"{'-':>7}"
 
 
 def _cue_row(name: str, counts: list[dict[str, int]]) -> str:
@@ -248,11 +277,14 @@ def _cue_row(name: str, counts: list[dict[str, int]]) -> str:
 
 def bench_replays() -> None:
     print("1. online vs offline (contacts within 20 ms; impact within 5 %; same direction, one stride of lag)")
-    print(f"{'recording':<44} {'off':>5} {'on':>5} {'found%':>6} {'imp%':>6} {'dir%':>6} {'delay':>7} {'cpu%':>6}")
+    print(
+        f"{'recording':<44} {'off':>5} {'on':>5} {'found%':>6} {'imp%':>6} {'dir%':>6} {'delay':>7} {'cpu%':>6}"
+        f" {'on=tru':>7} {'off=tru':>7}"
+    )
     cue_rows: list[str] = []
     for placement in ("shank", "foot", "lower_back"):
         for label, seeds in (("seeds 1-2, in-sample", TUNED_SEEDS), ("seeds 3-6, held out", HELD_OUT_SEEDS)):
-            replays = [replay(s) for s in sim_sessions(placement, seeds)]
+            replays = [replay(s, truth) for s, truth in sim_sessions(placement, seeds)]
             name = f"simulator {placement} ({label})"
             print(_row(name, [agreement(r) for r in replays]))
             cue_rows.append(
@@ -274,6 +306,8 @@ def bench_replays() -> None:
         )
     print("   delay: median time from the initial contact to the window that made it final (ms);")
     print("   cpu%: detector CPU per second of data (one core; 500 Hz for running_sacral_grf, else ~200 Hz)")
+    print("   on=tru, off=tru: online / offline contacts labelled with the simulated stance's true direction")
+    print("   (nearest stance within 0.15 s; unknown counts as wrong)")
     print("\n2. impact trigger: cue decisions against the offline impact (% of offline contacts after the baseline)")
     print(f"{'recording, target':<44} {'n':>5} {'agree':>6} {'missed':>6} {'false':>6} {'no-ctc':>6} {'cues':>6}")
     for line in cue_rows:
