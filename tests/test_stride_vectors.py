@@ -159,3 +159,17 @@ def test_smoothing_is_the_exact_three_state_posterior() -> None:
     # no evidence: uniform; forgetting: a step keeps only its own side of the chain
     assert smooth_states(np.zeros((4, 3)), np.full(3, 0.01)) == pytest.approx(np.full((4, 3), 1 / 3))
     assert smooth_states(np.zeros((0, 3)), np.zeros(0)).shape == (0, 3)
+
+
+def test_a_turning_stride_keeps_the_direction_it_cannot_have_gone() -> None:
+    # a stride that turned 102 deg: the facing lies anywhere within +-51 deg of its middle heading
+    straight = vector_evidence(np.array([0.6]), np.array([0.5]), 0.1, 6.0)
+    turning = vector_evidence(np.array([0.6]), np.array([0.5]), 0.1, 6.0, np.radians(51.0))
+    assert straight[0].argmax() == 0 and straight[0, 2] < 0.0  # straight: forward ahead of sideways
+    assert turning[0, 0] == pytest.approx(0.0) and turning[0, 2] == pytest.approx(0.0)  # forward = sideways
+    assert turning[0, 1] == pytest.approx(-6.0)  # but it did not go backward
+    # no spread: the plain projections; a spread of 180 deg (or more): no evidence at all
+    plain = vector_evidence(np.array([1.0, -0.3]), np.array([0.2, 0.4]), 0.1, 20.0, 0.0)
+    expected = np.array([[10.0, -10.0, 2.0], [-3.0, 3.0, 4.0]])
+    np.testing.assert_allclose(plain, expected - expected.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(vector_evidence(np.array([1.0]), np.array([0.2]), 0.1, 6.0, np.pi), 0.0, atol=1e-12)

@@ -323,9 +323,6 @@ class DirectionSettings(Stage):
     max_rest_rate_change_dps: float = quantity(
         60.0, "deg/s", "a stride's two rests turn at rates this close (a shank's mid-stance is not still)", 0.0, 1e4
     )
-    max_stride_turn_deg: float = quantity(
-        45.0, "deg", "a stride whose heading changes more is a turning step: no travel evidence", 1.0, 180.0
-    )
     max_stride_rise_m: float = quantity(
         0.3, "m", "a stride rising or falling more did not start and end at rest: no travel evidence", 0.01, 10.0
     )
