@@ -115,3 +115,38 @@ def test_unknown_steps_do_not_vote_and_a_lone_end_step_does_not_split() -> None:
     assert activity_changes(np.concatenate([["unknown", "walking"], run])).size == 0
     change = activity_changes(np.concatenate([run, ["unknown"] * 3, ["walking"] * 10]))
     assert change.tolist() == [13]  # the first walking step of known activity
+
+
+STEPPING = [
+    Bout("still", "still", 0, 1.0),
+    Bout("forward", "walking", 1.2, 10.0, turn_deg=180.0, turn_steps=2.0),
+    Bout("backward", "walking", 1.0, 10.0, turn_deg=-150.0, turn_steps=4.0),
+    Bout("forward", "walking", 1.3, 9.0, turn_deg=180.0, turn_at_s=5.5),
+    Bout("backward", "walking", 1.1, 8.0),
+    Bout("still", "still", 0, 1.0),
+]
+
+
+@pytest.mark.parametrize(("placement", "rate"), [("foot", 200.0), ("shank", 500.0), ("lower_back", 100.0)])
+def test_stepping_turns_are_right_or_unknown_and_the_next_stretch_is_found_at_once(placement: str, rate: float) -> None:
+    result = simulate(SimulationConfig(placement, STEPPING, sample_rate_hz=rate, seed=8))
+    signals, contacts, truth = _with_true_contacts(result)
+    out = step_directions(signals, contacts)
+    labels, conf = out["direction"].to_numpy(), out["direction_confidence"].to_numpy()
+    want = truth["direction"].to_numpy()
+    assert not ((labels != want) & (labels != "unknown")).any()  # never wrong, turning or not
+    # the stretch after each turn is found by its second stride (the landing a walk stops on, before
+    # the next bout, is left out: it has no step after it), and the turning steps are mostly known
+    per_stride = 2 if placement == "lower_back" else 1
+    t, start = truth["ic_time_s"].to_numpy(), 0.0
+    stop = truth["bout_id"].to_numpy() != np.append(truth["bout_id"].to_numpy()[1:], -1)
+    for bout in STEPPING:
+        window = bout.stepping_turn_s
+        if window is not None:
+            after = np.flatnonzero(t > start + window[1] + 0.3)[per_stride : 4 * per_stride]
+            after = after[~stop[after]]
+            assert (labels[after] == want[after]).all()
+            turning = (t >= start + window[0] - 0.3) & (t <= start + window[1] + 0.3)
+            assert (labels[turning] == want[turning]).mean() >= 0.5
+        start += bout.duration_s
+    assert (labels == want).mean() >= 0.95 and conf.min() >= 1 / 3
