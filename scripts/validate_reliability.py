@@ -76,6 +76,8 @@ class Scored:
     truth: np.ndarray  # forward / backward / sideways per contact ("none": a detection with no true step)
     #: per contact: "turning" (a stepping turn), "stride 1/2 after" (the strides after it), else ""
     turn_phase: np.ndarray | None = None
+    #: end to end on simulated sessions: the true activity per detection ("none": no true step) and ours
+    activity: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _jitter(rng: np.random.Generator) -> Callable[[float], float]:
@@ -211,20 +213,24 @@ def _end_to_end(name: str, group: str, vset: str, session: Session, truth: pd.Da
     (``none`` if there is none), or the recording's one direction when ``truth`` is a string."""
     result = retrogait.analyze(session)
     det = result.steps["ic_time_s"].to_numpy(dtype=float)
-    phase = None
+    phase, activity = None, None
     if isinstance(truth, str):
         labels = np.full(det.size, truth)
     else:
         t = truth["ic_time_s"].to_numpy()
         labels = np.full(det.size, "none", dtype=object)
         phase = np.full(det.size, "", dtype=object)
+        true_activity = np.full(det.size, "none", dtype=object)
         if det.size and t.size:
             near = np.abs(t[None, :] - det[:, None]).argmin(axis=1)
             ok = np.abs(t[near] - det) <= 0.05
             labels[ok] = truth["direction"].to_numpy()[near[ok]]
+            true_activity[ok] = truth["activity"].to_numpy()[near[ok]]
             if "turn_phase" in truth:
                 phase[ok] = truth["turn_phase"].to_numpy()[near[ok]]
-    return Scored(name, group, vset, result.signals, result.contacts, np.asarray(labels, dtype=str), phase)
+        activity = (true_activity.astype(str), result.steps["activity"].to_numpy(dtype=str))
+    labels = np.asarray(labels, dtype=str)
+    return Scored(name, group, vset, result.signals, result.contacts, labels, phase, activity)
 
 
 def real(root: Path) -> Iterator[Scored]:
@@ -341,6 +347,32 @@ def stepping_turns(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def activity_table(items: list[Scored]) -> pd.DataFrame:
+    """End to end on simulated sessions, per placement and true direction: the share of matched steps
+    whose activity (walking / running: a flight phase) is the truth's, and the share ``unknown``."""
+    frames = [
+        pd.DataFrame(
+            {"placement": it.signals.placement, "truth": it.truth, "want": it.activity[0], "got": it.activity[1]}
+        )
+        for it in items
+        if it.activity is not None
+    ]
+    if not frames:
+        return pd.DataFrame()
+    df = pd.concat(frames, ignore_index=True)
+    df = df[df["want"] != "none"]
+    rows = []
+    for (placement, truth), g in df.groupby(["placement", "truth"], sort=False):
+        right, unknown = (g["got"] == g["want"]).mean(), (g["got"] == "unknown").mean()
+        rows.append({"placement": placement, "direction": truth, "steps": len(g), "activity right": f"{right:.1%}"})
+        rows[-1]["unknown"] = f"{unknown:.1%}"
+    for placement, g in df.groupby("placement", sort=False):
+        right, unknown = (g["got"] == g["want"]).mean(), (g["got"] == "unknown").mean()
+        rows.append({"placement": placement, "direction": "all", "steps": len(g), "activity right": f"{right:.1%}"})
+        rows[-1]["unknown"] = f"{unknown:.1%}"
+    return pd.DataFrame(rows)
+
+
 def reliability(df: pd.DataFrame) -> pd.DataFrame:
     """Confidence bins of the labelled steps vs the share of them that are right."""
     lab = df[df["labelled"]]
@@ -401,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     if (shipped["turn_phase"] != "").any():
         print("\nStepping turns (scenario stepturn): the turning steps and the two strides after each turn:")
         print(stepping_turns(shipped).to_string(index=False))
+    print("\nActivity end to end on the simulated sessions (matched steps):")
+    print(activity_table(items).to_string(index=False))
     print("\nReliability over all sets (shipped settings): confidence bin, labels, share right, wrong")
     print(reliability(shipped).to_string(float_format=lambda v: f"{v:.4f}"))
     wrong = shipped[shipped["wrong"] & (shipped["confidence"] >= 0.9)]

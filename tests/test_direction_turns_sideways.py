@@ -9,6 +9,7 @@ import pytest
 
 import retrogait
 from retrogait.analysis.bouts import activity_changes, step_activity
+from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, link_switch_probability, step_directions
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -150,3 +151,33 @@ def test_stepping_turns_are_right_or_unknown_and_the_next_stretch_is_found_at_on
             assert (labels[turning] == want[turning]).mean() >= 0.5
         start += bout.duration_s
     assert (labels == want).mean() >= 0.95 and conf.min() >= 1 / 3
+
+
+@pytest.mark.parametrize(("direction", "speed"), [("left", 0.5), ("right", 1.0)])
+def test_shank_side_steps_have_their_toe_off_and_walk(direction: str, speed: float) -> None:
+    bouts = [Bout("still", "still", 0, 1.0), Bout(direction, "walking", speed, 12.0), Bout("still", "still", 0, 1.0)]
+    result = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=9))
+    signals = preprocess(result.session)
+    contacts = detect_contacts(signals)
+    truth = result.truth[result.truth["side"] == result.config.side]
+    ic, to = contacts.ic_idx / signals.fs_hz, np.where(contacts.to_idx >= 0, contacts.to_idx / signals.fs_hz, np.nan)
+    near = np.abs(truth["to_time_s"].to_numpy()[:, None] - to[None, :])
+    found = np.nanmin(np.where(np.isfinite(near), near, np.inf), axis=0)
+    assert np.isfinite(to).mean() >= 0.8 and np.median(found[np.isfinite(to)]) < 0.05  # 7 % of a stance
+    # every stance found is a walking one: longer than half the stride (no flight); the landing the
+    # walker stops on has no toe-off, whatever the search finds after it (left out)
+    stride, ok = np.median(np.diff(ic)), np.isfinite(to[:-1])
+    assert (to[:-1][ok] - ic[:-1][ok] > 0.5 * stride).all()
+
+
+def test_the_swing_axis_is_the_axis_a_stride_rotates_about() -> None:
+    from retrogait.analysis.swing_axis import rates_about, swing_axes
+
+    t = np.arange(0.0, 2.0, 0.005)
+    axis = np.array([0.8, 0.1, -0.6]) / np.linalg.norm([0.8, 0.1, -0.6])
+    gyr = 300.0 * np.sin(2 * np.pi * t)[:, None] * axis[None, :] + np.random.default_rng(1).normal(0, 5, (t.size, 3))
+    found = swing_axes(gyr, np.array([0, 200]), np.array([200, 400]))
+    assert np.abs(found @ axis) == pytest.approx([1.0, 1.0], abs=1e-3)
+    rate = rates_about(gyr, np.array([[50, 150]]), found[:1])
+    assert np.abs(rate[0]).tolist() == pytest.approx([300.0, 300.0], rel=0.05)
+    assert swing_axes(np.zeros((10, 3)), np.array([0]), np.array([10])).tolist() == [[0.0, 1.0, 0.0]]

@@ -178,6 +178,13 @@ class ContactsSettings(Stage):
     toe_off_min_rate_dps: float = quantity(
         30.0, "deg/s", "shank TO: the stance rotation's last peak must reach this rate", 0.0, 2000.0
     )
+    shank_toe_off_window_strides: float = quantity(
+        0.75,
+        "strides",
+        "shank TO not found in the landing window: search this far after mid-stance about the swing axis",
+        0.1,
+        1.0,
+    )
 
 
 @dataclass(frozen=True)
