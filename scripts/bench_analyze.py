@@ -4,9 +4,10 @@ Usage: python scripts/bench_analyze.py [--minutes 60] [--repeats 3]
 Writes a synthetic shank session (spring-mass running with gyro) to a temporary native file, then
 1. in this process: times read + analysis (outputs in memory, no report) and measures peak memory with
    tracemalloc (its ratio to the raw n x 7 float64 array; goal <= 4x);
-2. whole processes, paired in one run (issue 16): ``retrogait analyze FILE`` with and without its report
+2. whole processes, run in turn (issue 16): ``retrogait analyze FILE`` with and without its report
    against a bare Python process doing ``pandas.read_csv`` of the same file (goals: <= 2x with the
-   report, <= 1.5x without), with each process's peak RSS.
+   report, <= 1.5x without), with each process's peak RSS; and the floor: the bare read plus
+   ``import scipy.signal`` (docs/decisions.md PERF-5).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 import retrogait
-from benchproc import RETROGAIT, load, python, run
+from benchproc import RETROGAIT, load, python, run_in_turn
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.session import Session, SessionMeta, read_session, write_session
 
@@ -68,10 +69,17 @@ def main() -> None:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(load())
-        bare = run(python(f"import pandas; pandas.read_csv({str(path)!r}, comment='#')"), args.repeats)
         out = str(Path(tmp) / "out")
-        with_report = run([RETROGAIT, "analyze", str(path), "--out", out], args.repeats)
-        without = run([RETROGAIT, "analyze", str(path), "--out", out, "--no-report"], args.repeats)
+        runs = run_in_turn(
+            {
+                "bare": python(f"import pandas; pandas.read_csv({str(path)!r}, comment='#')"),
+                "floor": python(f"import pandas, scipy.signal; pandas.read_csv({str(path)!r}, comment='#')"),
+                "with": [RETROGAIT, "analyze", str(path), "--out", out],
+                "without": [RETROGAIT, "analyze", str(path), "--out", out, "--no-report"],
+            },
+            args.repeats,
+        )
+        bare, floor, with_report, without = runs["bare"], runs["floor"], runs["with"], runs["without"]
         print(load())
     print(f"{minutes:g} min of 200 Hz 6-axis data, {len(result.steps)} steps")
     print(f"end to end (read + analyze): {seconds:.2f} s   (goal < 2 s)")
@@ -79,8 +87,12 @@ def main() -> None:
         f"peak traced memory: {peak / 1e6:.0f} MB = {peak / raw_bytes:.2f} x the raw array ({raw_bytes / 1e6:.0f} MB)"
         "   (goal <= 4x)"
     )
-    print(f"whole process, median of {args.repeats}:")
+    print(f"whole process, median of {args.repeats}, the commands run in turn:")
     print(f"  bare pandas.read_csv             {bare.seconds:6.2f} s  peak RSS {bare.peak_mib:5.0f} MiB (reference)")
+    print(
+        f"  the same + import scipy.signal   {floor.seconds:6.2f} s  peak RSS {floor.peak_mib:5.0f} MiB"
+        f"  = {floor.ratio(bare):.2f}x the bare read (the floor of any analysis filtering with scipy)"
+    )
     for label, r, goal in (("retrogait analyze (with report)", with_report, 2.0), ("  --no-report", without, 1.5)):
         print(
             f"  {label:32s} {r.seconds:6.2f} s  peak RSS {r.peak_mib:5.0f} MiB  = {r.ratio(bare):.2f}x the bare read"

@@ -43,22 +43,37 @@ _LAUNCH = (
 
 def run(command: Sequence[str], repeats: int = 3, env: dict[str, str] | None = None) -> Run:
     """Run ``command`` ``repeats`` times (output discarded); fail loudly when it fails."""
-    times, peaks = [], []
+    return run_in_turn({"": command}, repeats, env)[""]
+
+
+def run_in_turn(
+    commands: dict[str, Sequence[str]], repeats: int = 3, env: dict[str, str] | None = None
+) -> dict[str, Run]:
+    """Run the commands in turn (A B C A B C ...) ``repeats`` times, so that each sees the same machine
+    load as the others and their ratios hold on a busy machine; fail loudly when one fails."""
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    peaks: dict[str, list[float]] = {label: [] for label in commands}
     for _ in range(repeats):
-        proc = subprocess.run(
-            [sys.executable, "-c", _LAUNCH, *command],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **(env or {})},
-            check=False,
-            text=True,
-        )
-        _, seconds, maxrss_kb, code = proc.stderr.strip().splitlines()[-1].split()
-        if int(code) != 0:
-            raise SystemExit(f"{' '.join(command)} failed: {proc.stderr.strip()}")
-        times.append(float(seconds))
-        peaks.append(int(maxrss_kb) / 1024)
-    return Run(statistics.median(times), max(peaks), tuple(times))
+        for label, command in commands.items():
+            seconds, peak_mib = _once(command, env)
+            times[label].append(seconds)
+            peaks[label].append(peak_mib)
+    return {label: Run(statistics.median(times[label]), max(peaks[label]), tuple(times[label])) for label in commands}
+
+
+def _once(command: Sequence[str], env: dict[str, str] | None) -> tuple[float, float]:
+    proc = subprocess.run(
+        [sys.executable, "-c", _LAUNCH, *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+        check=False,
+        text=True,
+    )
+    _, seconds, maxrss_kb, code = proc.stderr.strip().splitlines()[-1].split()
+    if int(code) != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {proc.stderr.strip()}")
+    return float(seconds), int(maxrss_kb) / 1024
 
 
 def python(code: str) -> list[str]:

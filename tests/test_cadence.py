@@ -103,11 +103,11 @@ def test_a_bouts_cadence_leaves_out_the_step_into_it() -> None:
 
 
 def test_sessions_table_has_a_cadence_for_sessions_without_directions() -> None:
-    from retrogait.batch.worker import session_summary
+    from retrogait.batch.worker import session_row
 
-    steps = retrogait.analyze(
+    result = retrogait.analyze(
         simulate(SimulationConfig("shank", [Bout("forward", "running", 3.0, 15.0)], 200.0, with_gyro=False)).session
-    ).steps
-    assert (steps["direction"] == "unknown").all()  # an acc-only shank has no direction cue
-    row = session_summary(steps)
+    )
+    assert (result.steps["direction"] == "unknown").all()  # an acc-only shank has no direction cue
+    row = session_row(result.summary)
     assert np.isnan(row["cadence_spm_forward"]) and 150.0 < row["cadence_spm_all"] < 200.0

@@ -69,3 +69,30 @@ def test_live_writer_appends_the_same_text(tmp_path: object) -> None:
             writer.append({"t_s": t[chunk], "acc_x": acc[chunk, 0], "acc_y": acc[chunk, 1], "acc_z": acc[chunk, 2]})
     back = read_session(f"{tmp_path}/live.csv")
     assert np.array_equal(back.acc, acc) and np.array_equal(back.t_s, t)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(allow_nan=True, allow_infinity=True), st.decimals(-500, 500, places=3, allow_nan=False)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(min_value=1, max_value=7),
+)
+def test_rows_written_a_chunk_at_a_time_are_the_same_text(rows: list[tuple[float, object]], chunk: int) -> None:
+    """Chunk boundaries anywhere (also between values that need repr) change no byte."""
+    import retrogait.csvtext as csvtext
+
+    a = np.array([r[0] for r in rows])
+    b = np.array([float(r[1]) for r in rows])  # type: ignore[arg-type]
+    counts = np.arange(len(rows)) - 3
+    lines = zip(a.tolist(), b.tolist(), counts.tolist(), strict=True)
+    expected_text = "".join(f"{expected(x)},{expected(y)},{k}\n" for x, y, k in lines)
+    original = csvtext.CHUNK
+    csvtext.CHUNK = chunk
+    try:
+        text = csv_lines([a, b, counts])
+    finally:
+        csvtext.CHUNK = original
+    assert text is not None and text.decode() == expected_text

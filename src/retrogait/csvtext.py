@@ -36,6 +36,8 @@ _POW10_INT = 10 ** np.arange(19, dtype=np.int64)
 _ZERO, _POINT, _MINUS, _COMMA, _NEWLINE = (ord(c) for c in "0.-,\n")
 #: Values checked to guess a column's decimal places before checking them all.
 _SAMPLE = 2000
+#: Values turned into digits at once: the working arrays stay in the processor's cache.
+CHUNK = 1 << 15
 
 
 def _spellable(a: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -94,77 +96,147 @@ def _decimal(x: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.int6
 
 
 def float_matrix(x: NDArray[np.float64]) -> NDArray[np.uint8]:
-    """The text of every value as a row of bytes (0 = padding to drop), same spelling as ``repr``.
+    """The text of every value as a row of bytes (0 = padding to drop), same spelling as ``repr``."""
+    column = _FloatText(np.asarray(x, dtype=np.float64))
+    out = np.empty((column.width, column.size), dtype=np.uint8)
+    for lo in range(0, column.size, CHUNK):
+        hi = min(lo + CHUNK, column.size)
+        column.write(lo, hi, out[:, lo:hi])
+    return out.T
 
-    Digits come out of repeated ``divmod(., 10)`` by a scalar (numpy divides by a constant without a
-    hardware division per element); the fraction is padded to the column's most decimal places and its
-    trailing zeros are dropped from the text (repr is shortest), keeping at least one fraction digit.
+
+class _FloatText:
+    """How one float column is spelled: the decimal of every value (module doc) found once for the whole
+    column; the digits written for any run of rows into a (width, rows) byte matrix, one row per character
+    position ("plane", 0 = padding), so that each plane is written in one contiguous pass.
+
+    The fraction is padded to the column's most decimal places and its trailing zeros are dropped from the
+    text (repr is shortest), keeping at least one fraction digit; values the vectorised path cannot prove
+    are spelled by Python's ``repr``, once, up front.
     """
-    x = np.asarray(x, dtype=np.float64)
-    m, places, fast = _decimal(x)
-    common = int(np.bincount(places[fast]).argmax()) if fast.any() else 0
-    whole = m // _POW10_INT[common]
-    other = np.flatnonzero(places != common)
-    whole[other] = m[other] // _POW10_INT[places[other]]
-    n_frac = max(int(places[fast].max(initial=1)), 1)
-    frac = (m - whole * _POW10_INT[places]) * _POW10_INT[n_frac - places]  # n_frac digits each
-    q_hi = len(str(int(whole[fast].max(initial=0)))) - 1
-    point = q_hi + 2  # sign, integer digits 10^q_hi .. 10^0, then the point
-    out = np.zeros((x.size, point + 1 + n_frac), dtype=np.uint8)
-    out[:, 0] = np.where(np.signbit(x), _MINUS, 0)
-    rest = whole
-    for q in range(q_hi + 1):
-        rest, digit = np.divmod(rest, 10)
-        out[:, point - 1 - q] = np.where((whole >= _POW10_INT[q]) | (q == 0), _ZERO + digit, 0)
-    out[:, point] = _POINT
-    rest, trailing = frac, np.ones(x.size, dtype=bool)
-    for j in range(n_frac, 0, -1):
-        rest, digit = np.divmod(rest, 10)
-        trailing &= digit == 0
-        out[:, point + j] = np.where(~trailing | (j == 1), _ZERO + digit, 0)
-    slow = np.flatnonzero(~fast)
-    if slow.size:
-        out = _with_slow(out, x, slow)
-    return out
+
+    def __init__(self, x: NDArray[np.float64]) -> None:
+        m, places, fast = _decimal(x)
+        common = int(np.bincount(places[fast]).argmax()) if fast.any() else 0
+        whole = m // _POW10_INT[common]
+        other = np.flatnonzero(places != common)
+        whole[other] = m[other] // _POW10_INT[places[other]]
+        self.n_frac = max(int(places[fast].max(initial=1)), 1)
+        self.frac = (m - whole * _POW10_INT[places]) * _POW10_INT[self.n_frac - places]  # n_frac digits each
+        self.whole = whole
+        self.minus = np.signbit(x)
+        self.point = len(str(int(whole[fast].max(initial=0)))) + 1  # sign, integer digits, then the point
+        self.size = x.size
+        self.slow = np.flatnonzero(~fast)
+        self.all_repr = 2 * self.slow.size > x.size  # full-precision data: digits of the few others not worth it
+        if self.all_repr:
+            self.slow = np.arange(x.size)
+        self.slow_text = _repr_matrix(x[self.slow])
+        self.width = (
+            self.slow_text.shape[1] if self.all_repr else max(self.point + 1 + self.n_frac, self.slow_text.shape[1])
+        )
+
+    def write(self, lo: int, hi: int, out: NDArray[np.uint8]) -> None:
+        """The text of rows ``lo:hi`` into ``out`` (``width`` x ``hi - lo``)."""
+        if self.all_repr:
+            out[:] = self.slow_text[lo:hi].T
+            return
+        point, end = self.point, self.point + 1 + self.n_frac
+        np.multiply(self.minus[lo:hi], _MINUS, out=out[0], casting="unsafe")
+        _integer_digits(self.whole[lo:hi], out[1:point])
+        out[point] = _POINT
+        _fraction_digits(self.frac[lo:hi], out[point + 1 : end])
+        out[end:] = 0
+        first, last = np.searchsorted(self.slow, [lo, hi])
+        if last > first:
+            rows = self.slow[first:last] - lo
+            out[:, rows] = 0
+            text = self.slow_text[first:last]
+            out[: text.shape[1], rows] = text.T
 
 
-def _with_slow(out: NDArray[np.uint8], x: NDArray[np.float64], rows: NDArray[np.intp]) -> NDArray[np.uint8]:
-    """Rows ``rows`` replaced by Python's text of their values (the matrix widens when needed)."""
-    values = x[rows]
+def _integer_digits(whole: NDArray[np.int64], planes: NDArray[np.uint8]) -> None:
+    """Decimal digits of ``whole`` (>= 0) right-aligned in ``planes`` (one row per digit), no leading zeros."""
+    rest, digit = whole.copy(), np.empty_like(whole)
+    for q in range(planes.shape[0]):
+        np.divmod(rest, 10, out=(rest, digit))
+        plane = planes[planes.shape[0] - 1 - q]
+        np.add(digit, _ZERO, out=plane, casting="unsafe")
+        if q:
+            np.multiply(plane, whole >= _POW10_INT[q], out=plane, casting="unsafe")
+
+
+def _fraction_digits(frac: NDArray[np.int64], planes: NDArray[np.uint8]) -> None:
+    """The ``len(planes)`` fraction digits of ``frac``, trailing zeros dropped (the first digit always kept)."""
+    rest, digit = frac.copy(), np.empty_like(frac)
+    kept = np.zeros(frac.size, dtype=bool)
+    for j in range(planes.shape[0] - 1, -1, -1):
+        np.divmod(rest, 10, out=(rest, digit))
+        plane = planes[j]
+        np.add(digit, _ZERO, out=plane, casting="unsafe")
+        if j:
+            kept |= digit != 0
+            np.multiply(plane, kept, out=plane, casting="unsafe")
+
+
+def _repr_matrix(values: NDArray[np.float64]) -> NDArray[np.uint8]:
+    """Python's text of each value as a row of bytes (0-padded); NaN as an empty field, infinities as pandas
+    writes them (``inf``, ``-inf``)."""
     texts = list(map(float.__repr__, values.tolist()))
-    for k in np.flatnonzero(~np.isfinite(values)).tolist():  # NaN: an empty field; inf as pandas writes it
+    for k in np.flatnonzero(~np.isfinite(values)).tolist():
         texts[k] = "" if np.isnan(values[k]) else texts[k]
-    raw = np.array(texts, dtype=np.bytes_)
-    width = max(out.shape[1], raw.itemsize)
-    if width > out.shape[1]:
-        out = np.pad(out, ((0, 0), (0, width - out.shape[1])))
-    out[rows] = 0
-    out[rows, : raw.itemsize] = raw.view(np.uint8).reshape(rows.size, raw.itemsize)
-    return out
+    raw = np.array(texts, dtype=np.bytes_) if texts else np.zeros(0, dtype="S1")
+    return raw.view(np.uint8).reshape(values.size, raw.itemsize)
 
 
-def _matrix(column: NDArray[np.generic]) -> NDArray[np.uint8] | None:
-    """Text rows of a float or integer column; None for any other kind (text, booleans, objects)."""
-    if column.dtype.kind == "f":
-        return float_matrix(column.astype(np.float64, copy=False))
-    if column.dtype.kind in "iu":
+class _IntegerText:
+    """An integer column's text (numpy's own spelling, as pandas writes integers), rows on request."""
+
+    def __init__(self, column: NDArray[np.generic]) -> None:
         raw = column.astype(np.bytes_)
-        return raw.view(np.uint8).reshape(column.size, raw.itemsize)
+        self.text = raw.view(np.uint8).reshape(column.size, raw.itemsize)
+        self.width = raw.itemsize
+
+    def write(self, lo: int, hi: int, out: NDArray[np.uint8]) -> None:
+        out[:] = self.text[lo:hi].T
+
+
+def _column_text(column: NDArray[np.generic]) -> _FloatText | _IntegerText | None:
+    """The spelling of a float or integer column; None for any other kind (text, booleans, objects)."""
+    if column.dtype.kind == "f":
+        return _FloatText(column.astype(np.float64, copy=False))
+    if column.dtype.kind in "iu":
+        return _IntegerText(column)
     return None
 
 
 def csv_lines(columns: Sequence[NDArray[np.generic]]) -> bytes | None:
     """The lines ``a,b,c\n`` of equally long numeric columns (floats in shortest round-trip text),
-    or None when a column is not numbers (the caller then writes that table another way)."""
+    or None when a column is not numbers (the caller then writes that table another way).
+
+    CHUNK rows at a time, every column writes its characters into its span of one (rows, width) byte table
+    (each character position a strided column of it), the separators stand in theirs; read row by row with
+    the padding dropped, the table is the text of those rows. A chunk's arrays stay in the processor's
+    cache.
+    """
     if not columns or not len(columns[0]):
         return b""
-    blocks = []
-    for k, column in enumerate(columns):
-        block = _matrix(np.asarray(column))
-        if block is None:
+    texts = []
+    for column in columns:
+        text = _column_text(np.asarray(column))
+        if text is None:
             return None
-        blocks.append(block)
-        sep = _NEWLINE if k == len(columns) - 1 else _COMMA
-        blocks.append(np.full((len(column), 1), sep, dtype=np.uint8))
-    table = np.hstack(blocks)
-    return table[table != 0].tobytes()
+        texts.append(text)
+    n = len(columns[0])
+    starts = np.cumsum([0] + [t.width + 1 for t in texts])
+    table = np.empty((min(n, CHUNK), int(starts[-1])), dtype=np.uint8)
+    table[:, starts[1:] - 1] = _COMMA
+    table[:, -1] = _NEWLINE
+    pieces = []
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        rows = table[: hi - lo]
+        for text, start in zip(texts, starts.tolist(), strict=False):
+            text.write(lo, hi, rows[:, start : start + text.width].T)  # planes are strided views of the rows
+        pieces.append(rows[rows != 0].tobytes())
+    return b"".join(pieces)

@@ -21,7 +21,6 @@ from numpy.typing import NDArray
 from scipy.ndimage import median_filter
 
 from retrogait.analysis.impact import mean_cadence_spm
-from retrogait.analysis.preprocess import still_mask
 from retrogait.analysis.settings import BoutSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 
@@ -99,6 +98,7 @@ def _gait_rows(
     """One row per gait bout (with its step ``_slice``): contacts split at long gaps, lasting gait
     changes, standing and turning round, keeping runs of at least ``min_bout_steps``."""
     ic_t = timing["ic_time_s"].to_numpy()
+    step_time, contact_time = timing["step_time_s"].to_numpy(), timing["contact_time_s"].to_numpy()
     breaks = np.union1d(
         np.flatnonzero(np.diff(ic_t) > settings.max_contact_gap_s) + 1, still_pauses(signals, contacts, still)
     )
@@ -128,8 +128,8 @@ def _gait_rows(
                 "activity": act,
                 "n_steps": int(e - s),
                 # the first step is timed from the contact before the bout: not counted
-                "cadence_spm": mean_cadence_spm(timing["step_time_s"].to_numpy()[s + 1 : e])[0],
-                "contact_time_s": _median(timing["contact_time_s"].to_numpy()[s:e]),
+                "cadence_spm": mean_cadence_spm(step_time[s + 1 : e])[0],
+                "contact_time_s": _median(contact_time[s:e]),
                 "_slice": (int(s), int(e)),
             }
         )
@@ -138,7 +138,7 @@ def _gait_rows(
 
 def _still(signals: BodySignals, still: StillSettings) -> NDArray[np.bool_]:
     """(n,) the still mask outside gaps: std of |acc| below ``std_ms2`` over ``window_s``."""
-    return np.asarray(still_mask(signals.acc_ms2, signals.fs_hz, still.window_s, still.std_ms2) & ~signals.gap)
+    return np.asarray(signals.still_mask(still.window_s, still.std_ms2) & ~signals.gap)
 
 
 def activity_changes(activity: NDArray[np.str_], min_steps: int = BoutSettings.min_bout_steps) -> NDArray[np.int64]:

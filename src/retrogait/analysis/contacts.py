@@ -29,12 +29,12 @@ from scipy.signal import find_peaks
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.phone_steps import phone_steps
-from retrogait.analysis.preprocess import still_mask
 from retrogait.analysis.settings import ContactsSettings, PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.swing_axis import rates_about, swing_axes
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
-from retrogait.analysis.zupt import gravity_pitch_rad
+from retrogait.analysis.vectors import norm_rows
+from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 
@@ -60,7 +60,7 @@ def detect_contacts(
 
 
 def _moving(signals: BodySignals, still: StillSettings) -> NDArray[np.bool_]:
-    return np.asarray(~still_mask(signals.acc_ms2, signals.fs_hz, still.window_s, still.std_ms2) & ~signals.gap)
+    return np.asarray(~signals.still_mask(still.window_s, still.std_ms2) & ~signals.gap)
 
 
 def _step_period_s(x: NDArray[np.float64], fs: float, s: ContactsSettings, per: float = 1.0) -> NDArray[np.float64]:
@@ -159,8 +159,8 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     acc = signals.acc_ms2
     moving = _moving(signals, still)
     smooth_acc = lowpass(acc, s.impact_cutoff_hz, fs)
-    jerk = np.linalg.norm(np.gradient(smooth_acc, axis=0), axis=1) * fs  # m/s^3
-    norm = bandpass(np.linalg.norm(acc, axis=1), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+    jerk = norm_rows(np.gradient(smooth_acc, axis=0)) * fs  # m/s^3
+    norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
     stride = _step_period_s(norm, fs, s, per=2.0)
     stride = np.where(np.isfinite(stride), stride, 1.0)
     if signals.gyr_dps is None:
@@ -367,47 +367,6 @@ def _toe_off_offsets(signed: NDArray[np.float64], shank: bool, s: ContactsSettin
     return np.where(found, first, -1).astype(np.int64)
 
 
-def world_vertical_motion(
-    acc_ms2: NDArray[np.float64],
-    gyr_dps: NDArray[np.float64],
-    fs: float,
-    rest_idx: NDArray[np.int64],
-    with_velocity: bool = True,
-    max_stride_s: float = 2.5,
-) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
-    """(n,) upward acceleration (m/s^2, gravity removed) and upward velocity (m/s, or None) of a limb.
-
-    Between consecutive rest points (mid-stance; for the foot zero velocity) the sagittal pitch is the
-    gyro integral anchored on gravity at both rests (as zupt.stride_pitch), the specific force is
-    rotated to the level frame, and for the foot it is integrated with the velocity's end error
-    removed linearly (zero at both rests). Elsewhere (before the first rest, across pauses longer
-    than ``max_stride_s``) the acceleration is the body frame's z (the segment's standing vertical)
-    and the velocity NaN. One pass over strides, not samples: no signal-long index arrays.
-    """
-    n = acc_ms2.shape[0]
-    up = acc_ms2[:, 2] - STANDARD_GRAVITY_MS2
-    vel = np.full(n, np.nan) if with_velocity else None
-    rest = np.asarray(rest_idx, dtype=np.int64)
-    a, b = rest[:-1], rest[1:]
-    ok = (a >= 0) & (b > a) & (b - a <= max_stride_s * fs)
-    a, b = a[ok], b[ok]
-    if a.size == 0:
-        return up, vel
-    cum = np.concatenate([[0.0], np.cumsum(gyr_dps[:, 1])]) * (np.pi / 180.0 / fs)
-    theta_a = gravity_pitch_rad(acc_ms2, a, fs)
-    drift = theta_a + cum[b] - cum[a] - gravity_pitch_rad(acc_ms2, b, fs)
-    for k in range(a.size):  # one pass over strides
-        lo, hi = int(a[k]), int(b[k])
-        frac = np.arange(hi - lo) / (hi - lo)
-        theta = theta_a[k] + (cum[lo:hi] - cum[lo]) - drift[k] * frac
-        seg = -acc_ms2[lo:hi, 0] * np.sin(theta) + acc_ms2[lo:hi, 2] * np.cos(theta) - STANDARD_GRAVITY_MS2
-        up[lo:hi] = seg
-        if vel is not None:
-            v = np.cumsum(seg) / fs
-            vel[lo:hi] = v - v[-1] * (frac + 1.0 / (hi - lo))
-    return up, vel
-
-
 def stance_score(
     acc_ms2: NDArray[np.float64],
     gyr_dps: NDArray[np.float64],
@@ -424,8 +383,8 @@ def stance_score(
     the segment rotates then, which the second term catches. Taking the largest value over a short
     window asks for the whole window to be quiet, so a momentary coincidence does not count.
     """
-    acc_dev = np.abs(np.linalg.norm(acc_ms2, axis=1) - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
-    rate = np.linalg.norm(gyr_dps, axis=1) / settings.rest_rate_scale_dps
+    acc_dev = np.abs(norm_rows(acc_ms2) - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
+    rate = norm_rows(gyr_dps) / settings.rest_rate_scale_dps
     size = max(1, round(settings.rest_window_s * fs))
     return np.asarray(maximum_filter1d(acc_dev + rate, size=size, mode="nearest"), dtype=np.float64)
 

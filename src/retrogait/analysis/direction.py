@@ -47,7 +47,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.preprocess import still_mask
 from retrogait.analysis.settings import DirectionSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import (
@@ -235,7 +234,7 @@ def standing_between(
     ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
     if ic.size < 2:
         return np.zeros(max(ic.size - 1, 0), dtype=bool)
-    still = still_mask(signals.acc_ms2, signals.fs_hz, settings.standing_s, settings.standing_std_ms2) & ~signals.gap
+    still = signals.still_mask(settings.standing_s, settings.standing_std_ms2) & ~signals.gap
     count = np.concatenate([[0], np.cumsum(still)])
     return np.asarray(count[ic[1:]] - count[ic[:-1]] > 0)
 

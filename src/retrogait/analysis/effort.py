@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from scipy import signal
 
 from retrogait.analysis.settings import EffortSettings
+from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.rate import measured_rate_hz
 
@@ -47,7 +48,7 @@ def accumulated_change_g(
     sos = signal.butter(4, wn, btype="low", output="sos")
     padlen = min(3 * (2 * sos.shape[0] + 1), n - 1)
     smooth = signal.sosfiltfilt(sos, acc_ms2, axis=0, padlen=padlen)
-    change_g = np.linalg.norm(np.diff(smooth, axis=0), axis=1) / STANDARD_GRAVITY_MS2
+    change_g = norm_rows(np.diff(smooth, axis=0)) / STANDARD_GRAVITY_MS2
     return np.concatenate(([0.0], np.cumsum(change_g)))
 
 

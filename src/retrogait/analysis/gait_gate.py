@@ -2,22 +2,25 @@
 
 Contact detectors find landing-like events; noise, handling, vibration or a sensor put down can
 produce such events too. Contacts are grouped into runs (consecutive contacts no further apart than a
-bout allows). A run is gait only if
+bout allows, no standing between them). A run is gait only if
 
 * **its cadence is plausible**: the median interval lies between the shortest and the longest step
   (one leg's contacts: stride);
 * **it does not repeat faster than anyone steps**: a strong autocorrelation peak of its movement at a
   lag below the shortest step, stronger than the stride's own repetition, is shaking or vibration
   (``max_fast_correlation``);
-* **consecutive cycles are alike**: the acceleration magnitude over the stride centred on each contact
-  correlates with the same span around the contact one stride later (the same leg's next landing).
-  A walk repeats itself, even through a turn; noise, handling and vibration do not. The median of
-  these correlations must reach ``min_cycle_correlation`` over a run of at least ``long_run_strides``;
-  a shorter run (a few steps between standing, a turn) cannot show its cycles firmly, so only a run
-  whose cycles are plainly unalike (below ``min_short_cycle_correlation``) is dropped;
-* standing still between two contacts (the still mask) ends a run;
-* a run too short to hold one repeated stride is kept only next to a run that is gait (the landing a
-  walker stops on after a pause), never on its own (a bump on a table).
+* **the sensor moves between landings**: a walking body segment is never quiet for long; a sensor
+  quiet for most of the run is lying somewhere, knocked now and then (``max_quiet_fraction``);
+* **the signal repeats at the rhythm the contacts give**: the autocorrelation of the run's step-band
+  |a| has a local peak within ``lag_tolerance_fraction`` of the contacts' median interval reaching
+  ``min_periodicity_correlation`` — at the trunk every step repeats (both legs load it alike), on one leg every
+  stride, and a phone may see one leg only, so either (``periodicity``). This reads the signal, not
+  the contacts' exact times: a detector's landing time may jitter by tens of ms from step to step
+  (a heel contact here, a flat-foot kink there) without changing the verdict;
+* **its strides are regular**: the robust coefficient of variation of the stride durations stays
+  below ``max_stride_cv_ratio`` (``stride_cv``; a detector's timing jitter of +-50 ms adds < 0.05);
+* a run too short to hold two strides is kept only next to a run that is gait (the landing a walker
+  stops on after a pause), never on its own (a bump on a table).
 
 Dropped contacts are counted in a note. The magnitude |a| is used, so no frame is needed.
 """
@@ -30,14 +33,29 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import bandpass, in_g
-from retrogait.analysis.preprocess import still_mask_of_norm
+from retrogait.analysis.periodicity import pearson_by_lag
 from retrogait.analysis.settings import ContactsSettings, GaitGateSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.still import still_mask_of_norm
+from retrogait.conventions import STEP_COUNT_PLACEMENTS
 
-#: The cycle correlation is computed on the step-band signal decimated to about this rate (Hz).
+#: The run's signal is analysed decimated to about this rate (Hz): the step band ends at a few Hz.
 CYCLE_RATE_HZ = 50.0
 #: Shortest lag (samples at CYCLE_RATE_HZ) searched for a repetition faster than any step.
 FAST_MIN_LAG_SAMPLES = 3
+#: An interval within this share of a whole number of median intervals is that many steps (missed landings).
+MISSED_TOLERANCE = 0.15
+#: A robust standard deviation is this many median absolute deviations (normal data).
+MAD_TO_STD = 1.4826
+#: Why a run was dropped, as the note says it.
+REASONS = {
+    "cadence": "the cadence is outside any gait's",
+    "fast": "the movement repeats faster than anyone steps (shaking or vibration)",
+    "quiet": "the sensor is quiet between them (lying somewhere, knocked), not carried by a walk",
+    "aperiodic": "the movement does not repeat at their rhythm (handling, vibration or noise, not gait)",
+    "irregular": "their strides vary more than any walk's (handling, vibration or noise, not gait)",
+    "isolated": "they stand alone, too few to be a stride (a bump, not a walk)",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,45 @@ class GateResult:
 
     keep: NDArray[np.bool_]
     notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RunMeasures:
+    """What the gate measured on each run of contacts (NaN for runs too short to hold two strides).
+
+    Attributes:
+        starts, ends: (runs,) the run's first contact and one past its last (contact indices).
+        first, last: (runs,) sample indices of its first and last contact.
+        interval_s: median interval between its contacts (s).
+        fast_r: highest autocorrelation peak of its movement faster than the shortest step (-1: none).
+        stride_r: its movement's correlation one stride later.
+        quiet_fraction: share of it during which the sensor is quiet.
+        periodicity: how strongly its step-band |a| repeats at its contacts' rhythm (:func:`periodicity`).
+        stride_cv: robust coefficient of variation of its strides (:func:`stride_cv`).
+    """
+
+    starts: NDArray[np.int64]
+    ends: NDArray[np.int64]
+    first: NDArray[np.int64]
+    last: NDArray[np.int64]
+    interval_s: NDArray[np.float64]
+    fast_r: NDArray[np.float64]
+    stride_r: NDArray[np.float64]
+    quiet_fraction: NDArray[np.float64]
+    periodicity: NDArray[np.float64]
+    stride_cv: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class _Movement:
+    """The session's |a| at about CYCLE_RATE_HZ, computed once for every run."""
+
+    rate_hz: float
+    dec: int
+    slow: NDArray[np.float64]  # step band (g)
+    quick: NDArray[np.float64]  # all the movement the samples hold (g)
+    standing: NDArray[np.bool_]  # still mask (bout standing)
+    quiet: NDArray[np.bool_]  # quiet over quiet_window_s
 
 
 def gait_gate(
@@ -76,9 +133,84 @@ def gait_gate(
     settings = settings or preset(signals.placement).gait_gate
     band = band or preset(signals.placement).contacts
     still = still or preset(signals.placement).still
-    m = len(contacts)
-    if m == 0:
+    if len(contacts) == 0:
         return GateResult(np.ones(0, dtype=bool), ())
+    runs = measure_runs(
+        signals, contacts, one_leg=one_leg, max_gap_s=max_gap_s, settings=settings, band=band, still=still
+    )
+    verdict = decide(runs, settings, band, one_leg, 2.0 * max_gap_s * signals.fs_hz)
+    sizes = runs.ends - runs.starts
+    return GateResult(np.repeat(verdict == "", sizes), _notes(verdict, sizes))
+
+
+def measure_runs(
+    signals: BodySignals,
+    contacts: Contacts,
+    *,
+    one_leg: bool,
+    max_gap_s: float,
+    settings: GaitGateSettings,
+    band: ContactsSettings,
+    still: StillSettings,
+) -> RunMeasures:
+    """Group the contacts into runs (a gap longer than ``max_gap_s`` or standing between two contacts ends
+    one: a walk never holds still between two landings) and measure each run (:class:`RunMeasures`)."""
+    fs = signals.fs_hz
+    mov = _movement(signals, band, still, settings)
+    ic = contacts.ic_idx.astype(np.int64)
+    m = ic.size
+    at = np.minimum(ic // mov.dec, mov.slow.size - 1)
+    per_cycle = 1 if one_leg else 2  # contacts from one landing of a leg to its next
+    # the lags (in contact intervals) where the signal must repeat: at the trunk every step, on one leg
+    # every stride; a phone may see one leg only (a pocket), so its steps or its strides
+    multiples = (1.0, 2.0) if signals.placement in STEP_COUNT_PLACEMENTS else (1.0,)
+    count = np.concatenate([[0], np.cumsum(mov.standing)])
+    paused = np.flatnonzero(count[at[1:]] - count[at[:-1]] > 0) + 1
+    breaks = np.union1d(np.flatnonzero(np.diff(ic) > max_gap_s * fs) + 1, paused)
+    starts = np.r_[0, breaks].astype(np.int64) if m else np.zeros(0, dtype=np.int64)
+    ends = np.r_[breaks, m].astype(np.int64) if m else np.zeros(0, dtype=np.int64)
+    values = np.full((6, starts.size), np.nan)  # interval, fast_r, stride_r, quiet, periodicity, stride cv
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):  # one iteration per run
+        run = ic[a:b]
+        if (run.size - 1) // per_cycle < 2:
+            continue
+        interval = float(np.median(np.diff(run)))
+        lag = interval / mov.dec  # samples at the decimated rate
+        first, last = int(at[a]), int(at[b - 1])
+        span = mov.quick[first : last + 1]
+        repeat = periodicity(mov.slow, first, last, per_cycle * lag, [f * lag for f in multiples], settings)
+        values[:, k] = (
+            interval / fs,
+            fastest_repeat(span, round(band.min_step_s * mov.rate_hz)),
+            lagged_correlation(span, round(per_cycle * lag)),
+            float(np.mean(mov.quiet[first : last + 1])),
+            repeat,
+            stride_cv(run, per_cycle, settings.missed_tolerance_fraction),
+        )
+    return RunMeasures(starts, ends, ic[starts], ic[ends - 1], *values)
+
+
+def decide(
+    runs: RunMeasures, settings: GaitGateSettings, band: ContactsSettings, one_leg: bool, reach: float
+) -> NDArray[np.str_]:
+    """Per run: "" (gait) or the first check it fails (REASONS). A run too short to hold two strides is
+    gait when a gait run lies within ``reach`` samples of it, else "isolated"."""
+    scale = 2.0 if one_leg else 1.0
+    checks = (
+        ("cadence", ~((band.min_step_s * scale <= runs.interval_s) & (runs.interval_s <= band.max_step_s * scale))),
+        ("fast", (runs.fast_r >= settings.max_fast_correlation) & (runs.fast_r >= runs.stride_r)),
+        ("quiet", runs.quiet_fraction > settings.max_quiet_fraction),
+        ("aperiodic", runs.periodicity < settings.min_periodicity_correlation),
+        ("irregular", runs.stride_cv > settings.max_stride_cv_ratio),
+    )
+    verdict = np.where(np.isnan(runs.interval_s), "short", "").astype("<U10")
+    for reason, failed in reversed(checks):  # the first failed check names the reason
+        verdict = np.where((verdict != "short") & failed, reason, verdict)
+    _settle_short_runs(verdict, runs.first, runs.last, reach)
+    return verdict
+
+
+def _movement(signals: BodySignals, band: ContactsSettings, still: StillSettings, gate: GaitGateSettings) -> _Movement:
     fs = signals.fs_hz
     dec = max(1, round(fs / CYCLE_RATE_HZ))
     rate = fs / dec
@@ -86,46 +218,60 @@ def gait_gate(
     acc = signals.acc_ms2[:used]
     size = np.sqrt(np.einsum("ij,ij->i", acc, acc))  # |a| (m/s^2)
     norm = in_g(size.reshape(-1, dec).mean(axis=1))  # block means: decimated and anti-aliased (g)
-    slow = bandpass(norm, band.step_band_low_hz, band.step_band_high_hz, rate)
-    quick = bandpass(norm, band.step_band_low_hz, 0.45 * rate, rate)  # all the movement the samples hold
-    ic = contacts.ic_idx.astype(np.int64)
-    at = np.minimum(ic // dec, norm.size - 1)
-    per_cycle = 1 if one_leg else 2  # contacts from one landing of a leg to its next
-    scale = 2.0 if one_leg else 1.0
-    lo_interval, hi_interval = band.min_step_s * scale * fs, band.max_step_s * scale * fs
-    # a walk never holds still between two landings: standing between contacts ends a run (the still
-    # mask from every dec-th sample of |a|: a standard deviation needs no anti-alias filter)
-    standing = still_mask_of_norm(size[::dec], rate, still.window_s, still.std_ms2) & ~signals.gap[:used:dec]
-    count = np.concatenate([[0], np.cumsum(standing)])
-    paused = np.flatnonzero(count[at[1:]] - count[at[:-1]] > 0) + 1
-    breaks = np.union1d(np.flatnonzero(np.diff(ic) > max_gap_s * fs) + 1, paused)
-    starts, ends = np.r_[0, breaks], np.r_[breaks, m]
-    verdict = np.full(starts.size, "", dtype="<U8")  # "" gait, "short" undecided, else the reason
-    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):  # one iteration per run
-        run = ic[a:b]
-        cycles = (run.size - 1) // per_cycle
-        if cycles < 2:
-            verdict[k] = "short"
-            continue
-        interval = float(np.median(np.diff(run)))
-        if not lo_interval <= interval <= hi_interval:
-            verdict[k] = "cadence"
-            continue
-        if _faster_than_steps(quick, at[a:b], per_cycle * interval / dec, band.min_step_s * rate, settings):
-            verdict[k] = "fast"
-            continue
-        likeness = cycle_likeness(
-            slow, at[a:b], max(2, round(per_cycle * interval / dec)), per_cycle, round(settings.cycle_shift_s * rate)
-        )
-        needed = (
-            settings.min_cycle_correlation
-            if cycles >= settings.long_run_strides
-            else settings.min_short_cycle_correlation
-        )
-        verdict[k] = "" if likeness >= needed else "cycles"
-    _settle_short_runs(verdict, ic[starts], ic[ends - 1], 2.0 * max_gap_s * fs)
-    keep = np.repeat(verdict == "", ends - starts)
-    return GateResult(keep, _notes(verdict, ends - starts))
+    # the still and quiet masks from every dec-th sample of |a|: a standard deviation needs no anti-alias filter
+    sparse, valid = size[::dec], ~signals.gap[:used:dec]
+    return _Movement(
+        rate_hz=rate,
+        dec=dec,
+        slow=bandpass(norm, band.step_band_low_hz, band.step_band_high_hz, rate),
+        quick=bandpass(norm, band.step_band_low_hz, 0.45 * rate, rate),
+        standing=still_mask_of_norm(sparse, rate, still.window_s, still.std_ms2) & valid,
+        quiet=still_mask_of_norm(sparse, rate, gate.quiet_window_s, gate.quiet_std_ms2) & valid,
+    )
+
+
+def periodicity(
+    slow: NDArray[np.float64], first: int, last: int, stride: float, lags: list[float], settings: GaitGateSettings
+) -> float:
+    """How strongly a run's step-band signal repeats at any of ``lags`` (samples): the highest local peak of
+    its autocorrelation within ``lag_tolerance_fraction`` of one of them (-1 without a peak).
+
+    The run spans half a stride (``stride`` samples) before its first contact (sample ``first``) to half a
+    stride after its last, its whole first and last cycles. Each lag's Pearson correlation is normalised
+    by its own overlapping segments (periodicity.pearson_by_lag). Only the contacts' median interval
+    enters, never their exact times.
+    """
+    a = max(0, int(first - stride / 2.0))
+    b = min(slow.size, int(last + stride / 2.0) + 1)
+    tol = settings.lag_tolerance_fraction
+    top = int(np.ceil(max(lags) * (1.0 + tol))) + 1
+    if b - a < top + 4:
+        return -1.0
+    x = slow[a:b]
+    r = pearson_by_lag((x - x.mean())[None, :], top)[0]
+    inner = np.arange(1, top)
+    peak = (r[inner] > r[inner - 1]) & (r[inner] >= r[inner + 1])
+    best = -1.0
+    for lag in lags:
+        near = peak & (np.abs(inner - lag) <= tol * lag)
+        if near.any():
+            best = max(best, float(r[inner[near]].max()))
+    return best
+
+
+def stride_cv(run: NDArray[np.int64], per_cycle: int, missed_tolerance: float) -> float:
+    """Robust coefficient of variation of a run's strides (contacts ``per_cycle`` apart): 1.4826 median
+    absolute deviations over the median. A stride within ``missed_tolerance`` of a whole number of steps
+    more than ``per_cycle`` (median stride / ``per_cycle`` each) holds landings the detector missed and is
+    scaled to ``per_cycle`` steps: a missed landing does not make a walk irregular. Other long or short
+    strides count as they are."""
+    strides = (run[per_cycle:] - run[:-per_cycle]).astype(np.float64)
+    steps = strides / np.median(strides) * per_cycle
+    whole = np.maximum(np.rint(steps), per_cycle)
+    whole = np.where(np.abs(steps - whole) <= missed_tolerance * whole, whole, per_cycle)
+    scaled = strides * per_cycle / whole
+    mid = float(np.median(scaled))
+    return MAD_TO_STD * float(np.median(np.abs(scaled - mid))) / mid if mid > 0 else np.inf
 
 
 def _settle_short_runs(
@@ -139,14 +285,8 @@ def _settle_short_runs(
 
 
 def _notes(verdict: NDArray[np.str_], sizes: NDArray[np.int64]) -> tuple[str, ...]:
-    texts = {
-        "cycles": "consecutive strides are not alike (handling, vibration or noise, not gait)",
-        "cadence": "the cadence is outside any gait's",
-        "fast": "the movement repeats faster than anyone steps (shaking or vibration)",
-        "isolated": "they stand alone, too few to be a stride (a bump, not a walk)",
-    }
     notes = []
-    for reason, text in texts.items():
+    for reason, text in REASONS.items():
         count = int(sizes[verdict == reason].sum())
         if count:
             notes.append(f"{count} contact{'s' if count > 1 else ''} dropped: {text}")
@@ -170,40 +310,9 @@ def fastest_repeat(x: NDArray[np.float64], shortest_step: int) -> float:
     return float(inner[peak].max()) if peak.any() else -1.0
 
 
-def _faster_than_steps(
-    quick: NDArray[np.float64],
-    run: NDArray[np.int64],
-    cycle: float,
-    shortest_step: float,
-    settings: GaitGateSettings,
-) -> bool:
-    """True when a run's movement is shaking or vibration: it repeats faster than the shortest step,
-    strongly, and more than it repeats from one stride to the next. (A gait's impacts ring too, but
-    only weakly: at most 0.36 on the phone traces, against 0.9 for a sensor shaken by hand.)"""
-    span = quick[int(run[0]) : int(run[-1]) + 1]
-    fast = fastest_repeat(span, round(shortest_step))
-    return fast >= settings.max_fast_correlation and fast >= lagged_correlation(span, round(cycle))
-
-
 def lagged_correlation(x: NDArray[np.float64], lag: int) -> float:
     """Pearson correlation of ``x`` with itself ``lag`` samples later (-1 when too short)."""
     if lag < 1 or x.size < lag + 4:
         return -1.0
     a, b = x[:-lag] - x[:-lag].mean(), x[lag:] - x[lag:].mean()
     return float(a @ b / np.sqrt(max(float(a @ a) * float(b @ b), 1e-30)))
-
-
-def cycle_likeness(x: NDArray[np.float64], at: NDArray[np.int64], cycle: int, per_cycle: int, shift: int = 0) -> float:
-    """Median Pearson correlation between the ``cycle`` samples centred on each contact in ``at`` and
-    those centred on the contact ``per_cycle`` contacts later (the same leg, one stride on), each pair at
-    its best alignment within ``shift`` samples: a detector's landing time jitters by a few tens of ms
-    from stride to stride (a heel contact here, a flat-foot kink there), the stride's shape does not."""
-    offs = np.arange(cycle) - cycle // 2
-    lags = np.arange(-shift, shift + 1)
-    a = x[np.clip(at[:-per_cycle, None] + offs, 0, x.size - 1)]  # (pairs, cycle)
-    b = x[np.clip(at[per_cycle:, None, None] + lags[:, None] + offs, 0, x.size - 1)]  # (pairs, lags, cycle)
-    a = a - a.mean(axis=1, keepdims=True)
-    b = b - b.mean(axis=2, keepdims=True)
-    dot = np.einsum("pc,plc->pl", a, b)
-    den = np.sqrt(np.maximum((a * a).sum(axis=1)[:, None] * (b * b).sum(axis=2), 1e-30))
-    return float(np.median((dot / den).max(axis=1)))

@@ -66,7 +66,7 @@ class Periodicity:
 
     def at(self, t_s: NDArray[np.float64]) -> NDArray[np.int64]:
         """Index of the window whose centre is nearest to each time ``t_s`` (s)."""
-        if self.centre_s.size == 0:
+        if self.centre_s.size <= 1:  # no window, or a recording shorter than two: the one window
             return np.zeros(t_s.shape, dtype=np.int64)
         right = np.clip(np.searchsorted(self.centre_s, t_s), 1, max(self.centre_s.size - 1, 1))
         left = right - 1
@@ -142,7 +142,7 @@ def _chunk(
         MIN_SCALE_OF_STD * np.std(centred, axis=1, keepdims=True),
     )
     f = np.clip(centred, -clip_mad * scale, clip_mad * scale)
-    r = _pearson_by_lag(f, max_lag)
+    r = pearson_by_lag(f, max_lag)
     values = _peak_values(r[:, lo - 1 : hi + 2])
     fast = np.maximum(_peak_values(r[:, FAST_MIN_LAG_SAMPLES - 1 : fastest + 1]).max(axis=1), -1.0)
     is_peak = np.isfinite(values)
@@ -171,7 +171,7 @@ def _peak_values(seg: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-def _pearson_by_lag(frames: NDArray[np.float64], max_lag: int) -> NDArray[np.float64]:
+def pearson_by_lag(frames: NDArray[np.float64], max_lag: int) -> NDArray[np.float64]:
     """(m, max_lag + 1): per row, the Pearson correlation of ``row[:w-L]`` with ``row[L:]`` for each lag L.
 
     The lagged products come from one FFT per row; the means and energies of the two overlapping

@@ -38,7 +38,6 @@ from scipy.signal import find_peaks
 
 from retrogait.analysis.filters import bandpass, in_g, lowpass
 from retrogait.analysis.periodicity import Periodicity, windowed_periodicity
-from retrogait.analysis.preprocess import still_mask
 from retrogait.analysis.settings import PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 
@@ -92,7 +91,7 @@ def phone_steps(
     )
     in_gait = hysteresis(seed, keep)
     window = per.at(np.arange(n) / fs)
-    standing = still_mask(signals.acc_ms2, fs, still.window_s, still.std_ms2)
+    standing = signals.still_mask(still.window_s, still.std_ms2)  # shared with bouts (PERF-4)
     gait = in_gait[window] & ~_long_gaps(signals.gap, settings.max_gap_s * fs) & ~standing
     period = per.step_s[window] * fs  # samples
     peaks, _ = find_peaks(x, distance=max(1, int(settings.min_step_s * fs)))

@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from retrogait.analysis import _scipy  # noqa: F401  (first: imports scipy faster, see the module)
 from retrogait.analysis.axis_check import reversed_axis_notes
+from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
@@ -28,7 +30,7 @@ from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
-from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.preprocess import preprocess, without_vertical
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -117,6 +119,7 @@ def load_input(
     return load_session(path, placement=placement, side=side, anterior_axis=anterior_axis)
 
 
+@single_blas_thread()  # 3x3 rotations of long arrays: one BLAS thread is 40x faster (blas.py)
 def analyze(
     source: Session | str | os.PathLike[str],
     placement: str | None = None,
@@ -143,12 +146,17 @@ def analyze(
     if settings is None:
         resolved = placement or session.meta.placement
         settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()
-    signals = preprocess(
+    declared_signals = preprocess(
         session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still
     )
     contacts, gate_notes = gait_contacts(
-        signals, detect_contacts(signals, settings.contacts, settings.still, settings.phone_steps), settings
+        declared_signals,
+        detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps),
+        settings,
     )
+    signals, vertical_note = without_vertical(declared_signals, session)
+    if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
+        contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
     timing = step_timing(signals, contacts, settings.timing)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
@@ -172,11 +180,12 @@ def analyze(
     )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
-    summary = summarize(steps, bouts, signals, session)
+    summary = summarize(steps, bouts, declared_signals, session)
     declared = anterior_axis or session.meta.anterior_axis
-    summary["notes"] = [*summary["notes"], *gate_notes, *evidence.axis_notes(steps, declared, settings)]
+    notes = [*gate_notes, *evidence.axis_notes(steps, declared, settings), *([vertical_note] if vertical_note else [])]
+    summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
-    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
+    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=declared_signals, contacts=contacts)
 
 
 def gait_contacts(
@@ -340,12 +349,22 @@ class _StepArrays:
             values = all_values[rows]
             values = values[np.isfinite(values)]
             out[column] = (
-                {"median": float(np.median(values)), "mean": float(np.mean(values)), "n": int(values.size)}
+                {"median": _median(values), "mean": float(np.add.reduce(values) / values.size), "n": int(values.size)}
                 if values.size
                 else {"median": None, "mean": None, "n": 0}
             )
         out["flagged_steps"] = {f: int(mask[rows].sum()) for f, mask in self.flags.items()}
         return out
+
+
+def _median(values: NDArray[np.float64]) -> float:
+    """``np.median`` of finite, non-empty ``values``, the same number without its per-call overhead (a
+    summary takes thousands: 7 metrics per bout)."""
+    k = values.size // 2
+    if values.size % 2:
+        return float(np.partition(values, k)[k])
+    part = np.partition(values, (k - 1, k))
+    return float((part[k - 1] + part[k]) / 2)
 
 
 def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, session: Session) -> dict[str, Any]:

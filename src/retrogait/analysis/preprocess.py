@@ -7,7 +7,7 @@ axis from the header / argument / a declared forward segment / the signal, rotat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,6 +15,8 @@ from numpy.typing import NDArray
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
+from retrogait.analysis.still import still_mask
+from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import (
     AXES,
     MIN_SAMPLE_RATE_HZ,
@@ -162,6 +164,27 @@ def gravity_removed(session: Session) -> bool:
     return str(session.meta.extra.get("acc_gravity", "")).strip().lower() == "removed"
 
 
+def without_vertical(signals: BodySignals, session: Session) -> tuple[BodySignals, str | None]:
+    """The signals the per-step measures are taken on, and a note when the vertical is unknown.
+
+    With gravity removed and no declared ``vertical_axis`` a lower back's vertical is only a guess from the
+    movement (gravity_put_back): 14-54 deg off in walking, where the anteroposterior acceleration rivals the
+    vertical, and upside down in 2 of 11 sacral running trials. Its landings still repeat along that axis,
+    so the lower-back detector still counts the steps (cadence, step times); but contact time, impact,
+    vGRF, direction and foot strike need the true vertical. They are then measured as for a sensor whose
+    frame is unknown (placement ``other``: unknown / NaN), and the toe-offs are not used. Every other
+    recording is returned as it is, without a note.
+    """
+    if signals.placement != "lower_back" or not signals.gravity_removed or session.meta.vertical_axis in AXES:
+        return signals, None
+    note = (
+        "lower back with gravity removed and no declared vertical_axis: the vertical cannot be identified, "
+        "so only the steps (times, cadence) are counted; contact time, impact, vGRF, direction and foot strike "
+        "are unknown (declare vertical_axis to measure them)"
+    )
+    return replace(signals, placement="other", anterior_sign_known=False, anterior_source="none"), note
+
+
 def gravity_put_back(
     acc: NDArray[np.float64], fs_hz: float, vertical_axis: str | None, has_gyro: bool, notes: list[str]
 ) -> NDArray[np.float64]:
@@ -249,7 +272,7 @@ def _finite_rows(
 
 def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
     """Factor to m/s^2, from the median |acc| (gravity dominates it in any gait recording)."""
-    median = float(np.median(np.linalg.norm(acc, axis=1)))
+    median = float(np.median(norm_rows(acc)))
     if 4.9 <= median <= 35.0:
         return 1.0
     if 0.5 <= median <= 3.5:
@@ -266,8 +289,8 @@ def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
 
 def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:
     """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1."""
-    moving = float(np.std(np.linalg.norm(acc_ms2, axis=1))) > 2.0
-    p99 = float(np.percentile(np.linalg.norm(gyr, axis=1), 99))
+    moving = float(np.std(norm_rows(acc_ms2))) > 2.0
+    p99 = float(np.percentile(norm_rows(gyr), 99))
     if moving and 0.0 < p99 < 6.0:
         notes.append(f"angular rate looked like rad/s (99th percentile {p99:.2f}); converted to deg/s")
         return float(np.degrees(1.0))
@@ -315,26 +338,6 @@ def _uniform_grid(
     gyr_u = gyr[left] * (1.0 - w) + gyr[right] * w if gyr is not None else None
     nearest = np.where(w[:, 0] < 0.5, left, right)
     return grid, acc_u, gyr_u, gap, clipped[nearest]
-
-
-def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
-    """(n,) True where the std of |acc| over a centred window (s) is below ``std_ms2`` (m/s^2)."""
-    return still_mask_of_norm(np.linalg.norm(acc_ms2, axis=1), fs_hz, window_s, std_ms2)
-
-
-def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
-    """:func:`still_mask` from |acc| (m/s^2, (n,)) already computed (or subsampled: a std needs no filter)."""
-    w = max(3, round(window_s * fs_hz))
-    csum = np.concatenate([[0.0], np.cumsum(norm - norm.mean())])
-    csq = np.concatenate([[0.0], np.cumsum((norm - norm.mean()) ** 2)])
-    half = w // 2
-    idx = np.arange(norm.size)
-    lo = np.clip(idx - half, 0, norm.size)
-    hi = np.clip(idx + half + 1, 0, norm.size)
-    count = hi - lo
-    mean = (csum[hi] - csum[lo]) / count
-    var = np.maximum((csq[hi] - csq[lo]) / count - mean**2, 0.0)
-    return np.asarray(np.sqrt(var) < std_ms2)
 
 
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -517,20 +517,37 @@ class GaitGateSettings(Stage):
     """Not gait is not steps: checks each run of contacts must pass (gait_gate.py), every placement."""
 
     TABLE = "gait_gate"
-    ORDERED = (("min_short_cycle_correlation", "min_cycle_correlation"),)
 
-    min_cycle_correlation: float = quantity(
-        0.35,
+    min_periodicity_correlation: float = quantity(
+        0.25,
         "correlation",
-        "a run of long_run_strides strides or more: median likeness of consecutive strides",
+        "the run's |a| must repeat at the contacts' step (trunk) or stride (one leg) this strongly",
         -1.0,
         1.0,
     )
-    min_short_cycle_correlation: float = quantity(
-        0.2, "correlation", "a shorter run (a few steps, a turn) is dropped only below this likeness", -1.0, 1.0
+    lag_tolerance_fraction: float = quantity(
+        0.3,
+        "1",
+        "the repetition is searched within this share of the lag the contacts' median interval gives",
+        0.05,
+        0.5,
     )
-    long_run_strides: int = quantity(
-        4, "strides", "runs of this many strides or more must show min_cycle_correlation", 2, 1000
+    max_stride_cv_ratio: float = quantity(
+        0.2,
+        "1",
+        "strides vary more than this (robust coefficient of variation) in no walk or run",
+        0.0,
+        10.0,
+    )
+    missed_tolerance_fraction: float = quantity(
+        0.1, "1", "a stride this close to a whole number of steps more holds missed landings (stride CV)", 0.0, 0.5
+    )
+    quiet_window_s: float = quantity(0.2, "s", "window of the std of |a| that tells a quiet sensor", 0.02, 2.0)
+    quiet_std_ms2: float = quantity(
+        0.15, "m/s^2", "below this std of |a| over quiet_window_s the sensor is quiet", 0.0, 5.0
+    )
+    max_quiet_fraction: float = quantity(
+        0.5, "1", "a run whose sensor is quiet longer than this share of it is not gait (a tapped table)", 0.0, 1.0
     )
     max_fast_correlation: float = quantity(
         0.6,
@@ -538,13 +555,6 @@ class GaitGateSettings(Stage):
         "a run whose |a| repeats faster than the shortest step this strongly (and more than per stride) is not gait",
         -1.0,
         1.0,
-    )
-    cycle_shift_s: float = quantity(
-        0.0,
-        "s",
-        "consecutive strides are compared at their best alignment within this shift (contact timing jitter)",
-        0.0,
-        0.3,
     )
 
 

@@ -8,9 +8,12 @@ row per contact. Frames and signs are those of ``docs/conventions.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from retrogait.analysis.still import still_mask
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,19 @@ class BodySignals:
     anterior_yaw_deg: float | None = None
     anterior_yaw_applied: bool = False
     gravity_removed: bool = False
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def n_samples(self) -> int:
         return int(self.t_s.shape[0])
+
+    def still_mask(self, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
+        """(n,) :func:`still.still_mask` of the body-frame acceleration (gaps not removed), computed once
+        per (window_s, std_ms2) and shared: contacts, bouts and direction ask for the same mask."""
+        key = ("still", window_s, std_ms2)
+        if key not in self._memo:
+            self._memo[key] = still_mask(self.acc_ms2, self.fs_hz, window_s, std_ms2)
+        return np.asarray(self._memo[key])
 
     @classmethod
     def uniform(

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.stepwindows import FloatArray, IntArray, window_argmin, window_mean, window_sum
+from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 
@@ -46,10 +47,10 @@ def motion_energy(
     """How much the sensor moves, per sample: smoothed |omega| (deg/s) plus ``acc_weight_dps_per_ms2``
     deg/s per m/s^2 of deviation of |acc| from 1 g. Low in a flat-foot phase (and, with a heavier
     acceleration weight, at a shank's mid-stance, which rotates over the ankle but does not accelerate)."""
-    acc_dev = np.abs(np.linalg.norm(acc_ms2, axis=1) - STANDARD_GRAVITY_MS2)
+    acc_dev = np.abs(norm_rows(acc_ms2) - STANDARD_GRAVITY_MS2)
     energy = acc_weight_dps_per_ms2 * acc_dev
     if gyr_dps is not None:
-        energy = energy + np.linalg.norm(gyr_dps, axis=1)
+        energy = energy + norm_rows(gyr_dps)
     return moving_average(energy, round(smooth_ms * 1e-3 * fs_hz))
 
 

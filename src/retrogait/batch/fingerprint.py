@@ -1,4 +1,4 @@
-"""Content hashes that decide whether a session must be analysed again."""
+"""Content hashes that decide whether a session must be analysed again (docs/decisions.md BATCH-3, BATCH-7)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,15 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from retrogait.analysis.settings import AnalysisSettings
 
 CHUNK_BYTES = 1 << 20
+
+#: ``{table: {key: value}}`` overrides of the analysis settings (a settings file's values).
+Overrides = Mapping[str, Mapping[str, Any]]
 
 
 def file_digest(path: Path) -> str:
@@ -21,9 +27,21 @@ def file_digest(path: Path) -> str:
 
 
 def job_key(content_digest: str, settings: Mapping[str, Any], version: str) -> str:
-    """Key of one analysis job: the input's content, the settings and the retrogait version.
+    """Key of one analysis job: the input's content, the batch options (placement, side, anterior axis:
+    they decide how the file is read) and the analysis version (``analysis.version.analysis_version``).
 
-    The path is deliberately not part of it: a renamed or moved file is not analysed again.
+    The path is deliberately not part of it: a renamed or moved file is not analysed again. The analysis
+    settings are checked apart (:func:`effective_settings`, ``settings_hash`` in the manifest) because
+    they depend on the file's placement, which only the analysis reads.
     """
     blob = json.dumps({"content": content_digest, "settings": dict(settings), "version": version}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def effective_settings(overrides: Overrides | None, placement: str | None) -> AnalysisSettings:
+    """The analysis settings a session of ``placement`` is analysed with: its preset with ``overrides``
+    (as ``retrogait analyze --settings`` does); the stage defaults for a placement without a preset."""
+    from retrogait.analysis.settings import PRESETS, AnalysisSettings
+
+    base = PRESETS[placement] if placement in PRESETS else AnalysisSettings()
+    return base.with_overrides(overrides) if overrides else base

@@ -7,22 +7,20 @@ clusters, and its futures API matches the pool's, so one loop drives both (docs/
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from retrogait import __version__
-from retrogait.batch.fingerprint import file_digest, job_key
+from retrogait.analysis.version import analysis_version
+from retrogait.batch.fingerprint import Overrides, effective_settings, file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
-from retrogait.batch.lifeline import start_worker
+from retrogait.batch.pool import start_local_pool
 from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
@@ -55,12 +53,14 @@ def run_batch(
     out_dir: str | Path,
     *,
     settings: Mapping[str, Any] | None = None,
+    overrides: Overrides | None = None,
     jobs: int | None = None,
     scheduler: str | None = None,
     force: bool = False,
     compare: bool = True,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[JobOutcome, bool], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> BatchResult:
     """Analyse every recording in ``inputs`` and write the combined tables to ``out_dir``.
 
@@ -68,6 +68,8 @@ def run_batch(
         inputs: files, folders (searched recursively) or glob patterns.
         out_dir: output folder (see :mod:`retrogait.batch.store` for its layout).
         settings: keyword arguments for :func:`retrogait.analyze` (placement, side, anterior_axis...).
+        overrides: analysis settings ``{table: {key: value}}`` on top of each file's placement preset (a
+            settings file's values, ``retrogait batch --settings``).
         jobs: local worker processes (default: all cores); ignored with ``scheduler``.
         scheduler: address of a running Dask scheduler (``tcp://host:8786``) to run on instead.
         force: analyse again even when input and settings are unchanged.
@@ -75,11 +77,14 @@ def run_batch(
         on_start: called once with the number of inputs.
         on_done: called for every input as it is done, in completion order, with its outcome and whether
             it was skipped as unchanged.
+        pool: local workers already started (``batch.pool.start_local_pool``, ``jobs`` of them); the batch
+            uses and shuts them down. Ignored with ``scheduler``.
 
     Failures of single files never stop the batch; they land in ``errors.csv`` with one line each.
     """
     started = time.perf_counter()
     _check_settings(settings or {}, jobs)
+    overrides = _checked_overrides(overrides)
     out = Path(out_dir)
     refuse_writing_over_inputs(output_files(out), map(Path, inputs))
     store = BatchStore(out)
@@ -88,7 +93,7 @@ def run_batch(
     if not paths:
         raise RetrogaitError(f"no recordings found in {', '.join(map(str, inputs))}")
 
-    finished = {} if force else store.finished()
+    finished = {} if force else _still_valid(store.finished(), overrides)
     outcomes: dict[str, JobOutcome] = {}
     keys: list[str] = []
     if on_start:
@@ -97,7 +102,7 @@ def run_batch(
     def todo() -> Iterator[Task]:
         """Inputs still to analyse; hashed one by one while the workers are busy with earlier ones."""
         for path in paths:
-            key = job_key(file_digest(path), settings, __version__)
+            key = job_key(file_digest(path), settings, analysis_version())
             keys.append(key)
             if key in finished:
                 outcomes[key] = finished[key]
@@ -120,8 +125,8 @@ def run_batch(
                 written.add(key)
             position += 1
 
-    runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1)
-    for outcome in runner(todo(), settings, str(store.results_dir)):
+    runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1, pool)
+    for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
         store.record(outcome)
         outcomes[outcome.key] = outcome
         if on_done:
@@ -166,47 +171,50 @@ def _check_settings(settings: Mapping[str, Any], jobs: int | None) -> None:
             raise RetrogaitError(f"{flag} must be one of {', '.join(allowed)}, got {value!r}")
 
 
-Runner = Callable[[Iterable[Task], dict[str, Any], str], Iterator[JobOutcome]]
+def _checked_overrides(overrides: Overrides | None) -> dict[str, dict[str, Any]] | None:
+    """The overrides as plain dicts (picklable for the workers), refused at once (one line naming the
+    table and key) when they do not apply to some placement's preset."""
+    if not overrides:
+        return None
+    from retrogait.analysis.settings import PRESETS
 
-#: Thread-count variables of the numeric libraries; worker processes get 1 each (see _one_thread_per_worker).
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
-
-
-@contextmanager
-def _one_thread_per_worker() -> Iterator[None]:
-    """Spawned workers inherit this environment: one BLAS/OpenMP thread each.
-
-    With N workers on N cores, a BLAS library that also starts N threads per worker oversubscribes the
-    machine (measured: 2 workers ran 1.1x faster than 1 instead of 1.6x). Variables the user set are kept.
-    """
-    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
-    for name in THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    plain = {table: dict(values) for table, values in overrides.items()}
+    for placement in PRESETS:
+        effective_settings(plain, placement)
+    return plain
 
 
-def _run_local(jobs: int) -> Runner:
-    """Run in ``jobs`` local processes (spawned: the same behaviour on Linux, macOS and Windows)."""
+def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -> dict[str, JobOutcome]:
+    """The finished jobs whose analysis settings are the ones this run would use for their placement
+    (``settings_hash``): a changed setting re-runs a session, a settings file restating the preset does not."""
+    digests: dict[str | None, str] = {}
+    valid = {}
+    for key, outcome in finished.items():
+        placement = outcome.summary.get("placement")
+        if placement not in digests:
+            digests[placement] = effective_settings(overrides, placement).digest()
+        if outcome.settings_hash == digests[placement]:
+            valid[key] = outcome
+    return valid
 
-    def run(todo: Iterable[Task], settings: dict[str, Any], results_dir: str) -> Iterator[JobOutcome]:
-        if jobs <= 1:
+
+Runner = Callable[[Iterable[Task], dict[str, Any], Overrides | None, str], Iterator[JobOutcome]]
+
+
+def _run_local(jobs: int, pool: ProcessPoolExecutor | None = None) -> Runner:
+    """Run in ``jobs`` local processes (``pool``, started early by the caller, or started here)."""
+
+    def run(
+        todo: Iterable[Task], settings: dict[str, Any], overrides: Overrides | None, results_dir: str
+    ) -> Iterator[JobOutcome]:
+        if jobs <= 1 and pool is None:
             for path, key in todo:
-                yield analyze_one(path, key, settings, results_dir)
+                yield analyze_one(path, key, settings, results_dir, overrides)
             return
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
-        )
-        with _one_thread_per_worker(), pool:
+        workers = pool or start_local_pool(jobs)
+        with workers:
             yield from _bounded(
-                lambda task: pool.submit(analyze_one, task[0], task[1], settings, results_dir),
+                lambda task: workers.submit(analyze_one, task[0], task[1], settings, results_dir, overrides),
                 todo,
                 limit=jobs * IN_FLIGHT_PER_WORKER,
             )
@@ -217,7 +225,9 @@ def _run_local(jobs: int) -> Runner:
 def _run_dask(address: str) -> Runner:
     """Run on the Dask cluster whose scheduler listens at ``address`` (needs ``retrogait[dask]``)."""
 
-    def run(todo: Iterable[Task], settings: dict[str, Any], results_dir: str) -> Iterator[JobOutcome]:
+    def run(
+        todo: Iterable[Task], settings: dict[str, Any], overrides: Overrides | None, results_dir: str
+    ) -> Iterator[JobOutcome]:
         try:
             from distributed import Client
         except ImportError:
@@ -230,7 +240,7 @@ def _run_dask(address: str) -> Runner:
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
             client.run(_warm_up)  # every worker imports the analysis now, in parallel, not on its first task
             yield from _bounded(
-                lambda task: client.submit(analyze_one, task[0], task[1], settings, results_dir, pure=False),
+                lambda task: client.submit(analyze_one, task[0], task[1], settings, results_dir, overrides, pure=False),
                 todo,
                 limit=n_workers * IN_FLIGHT_PER_WORKER,
             )

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from retrogait.batch.fingerprint import Overrides, effective_settings
 from retrogait.csvsafe import safe_frame
 from retrogait.errors import RetrogaitError
 
-#: Metrics summarised per direction by their median in the one-row-per-session table (cadence is
-#: 60 / mean step time instead, ``cadence_spm_<direction>``: ANALYSIS-16).
+#: Metrics of the analysis summary (``analysis.pipeline.summarize``) whose per-direction medians go into the
+#: one-row-per-session table (cadence is 60 / mean step time instead, ``cadence_spm_<direction>``: ANALYSIS-16).
 SUMMARY_METRICS = ("contact_time_s", "impact_peak_g", "impact_loading_rate_g_per_s", "vgrf_peak_bw")
+#: The directions a session row reports.
+DIRECTIONS = ("forward", "backward", "sideways", "unknown")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class JobOutcome:
     steps_file: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    settings_hash: str | None = None  # AnalysisSettings.digest() of the settings the session was analysed with
 
 
 def steps_suffix() -> str:
@@ -59,39 +62,41 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
 
 
-def session_summary(steps: pd.DataFrame) -> dict[str, Any]:
-    """One flat row: step counts, per-direction cadence (60 / mean step time) and medians of the main metrics."""
-    from retrogait.analysis.impact import mean_cadence_spm, step_times_within_bouts
+def session_row(summary: dict[str, Any]) -> dict[str, Any]:
+    """One flat row of the analysis summary (``summary.json``, made by ``analysis.pipeline.summarize``: the
+    one definition of every aggregate): step counts, cadence (60 / mean step time within bouts) of all
+    steps and per direction, and per-direction medians of :data:`SUMMARY_METRICS`; NaN where there is none."""
 
-    row: dict[str, Any] = {"n_steps": len(steps)}
-    direction = steps["direction"] if "direction" in steps else pd.Series("unknown", index=steps.index)
-    for name in ("forward", "backward", "sideways", "unknown"):
-        row[f"n_{name}"] = int((direction == name).sum())
-    if "step_time_s" in steps:
-        times = steps["step_time_s"].to_numpy(dtype=float)
-        if "bout_id" in steps:
-            times = step_times_within_bouts(times, steps["bout_id"].to_numpy())
-        row["cadence_spm_all"] = mean_cadence_spm(times)[0]
-        for name in ("forward", "backward"):
-            row[f"cadence_spm_{name}"] = mean_cadence_spm(times[(direction == name).to_numpy()])[0]
+    def number(value: Any) -> float:
+        return float("nan") if value is None else float(value)
+
+    per_direction = summary["per_direction"]
+    row: dict[str, Any] = {"n_steps": summary["all"]["n_steps"]}
+    row.update({f"n_{name}": per_direction[name]["n_steps"] for name in DIRECTIONS})
+    row["cadence_spm_all"] = number(summary["all"]["cadence_spm"]["value"])
+    for name in ("forward", "backward"):
+        row[f"cadence_spm_{name}"] = number(per_direction[name]["cadence_spm"]["value"])
     for metric in SUMMARY_METRICS:
-        if metric not in steps:
-            continue
         for name in ("forward", "backward"):
-            values = steps.loc[direction == name, metric].to_numpy(dtype=float)
-            values = values[np.isfinite(values)]
-            row[f"{metric}_median_{name}"] = float(np.median(values)) if values.size else float("nan")
+            row[f"{metric}_median_{name}"] = number(per_direction[name][metric]["median"])
     return row
 
 
-def analyze_one(path: str, key: str, settings: dict[str, Any], results_dir: str) -> JobOutcome:
-    """Analyse one recording; never raises (failures come back as ``ok=False`` with one line)."""
+def analyze_one(
+    path: str, key: str, settings: dict[str, Any], results_dir: str, overrides: Overrides | None = None
+) -> JobOutcome:
+    """Analyse one recording; never raises (failures come back as ``ok=False`` with one line).
+
+    ``settings``: placement, side, anterior_axis (as ``retrogait batch`` options); ``overrides``: analysis
+    settings ``{table: {key: value}}`` applied on the placement's preset (``--settings FILE.toml``).
+    """
     from retrogait.analysis.pipeline import analyze, load_input  # imported in the worker
 
     start = time.perf_counter()
     try:
         session = load_input(path, settings.get("placement"), settings.get("side"), settings.get("anterior_axis"))
-        result = analyze(session, **settings)
+        effective = effective_settings(overrides, settings.get("placement") or session.meta.placement)
+        result = analyze(session, **settings, settings=effective)
         steps = result.steps.copy()
         subject = session.meta.subject or Path(path).parent.name
         steps.insert(0, "subject", subject)
@@ -107,7 +112,7 @@ def analyze_one(path: str, key: str, settings: dict[str, Any], results_dir: str)
             "side": meta.side,
             "sample_rate_hz": meta.sample_rate_hz,
             "acc_range_g": meta.acc_range_g,
-            **session_summary(steps),
+            **session_row(result.summary),
         }
     except RetrogaitError as exc:
         return JobOutcome(key, path, ok=False, error=str(exc), seconds=time.perf_counter() - start)
@@ -115,5 +120,11 @@ def analyze_one(path: str, key: str, settings: dict[str, Any], results_dir: str)
         message = f"{path}: internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
         return JobOutcome(key, path, ok=False, error=message, seconds=time.perf_counter() - start)
     return JobOutcome(
-        key, path, ok=True, steps_file=str(steps_file), summary=summary, seconds=time.perf_counter() - start
+        key,
+        path,
+        ok=True,
+        steps_file=str(steps_file),
+        summary=summary,
+        seconds=time.perf_counter() - start,
+        settings_hash=result.summary["settings_hash"],
     )

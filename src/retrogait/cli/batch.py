@@ -13,6 +13,9 @@ from retrogait.cli.app import app
 EXIT_SOME_FAILED = 1
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from retrogait.batch.fingerprint import Overrides
     from retrogait.batch.worker import JobOutcome
 
 
@@ -29,6 +32,14 @@ def batch(
     placement: Annotated[str | None, typer.Option(help="Placement for files whose header does not say.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right, for files whose header does not say.")] = None,
     anterior_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing forward (+x ... -z).")] = None,
+    settings_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="TOML file overriding analysis settings of each file's placement preset (see `retrogait settings`).",
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Analyse again even when input and settings are unchanged.")] = False,
     compare: Annotated[
         bool, typer.Option(help="Also compare run directions across the cohort (per subject) into OUT/cohort/.")
@@ -39,6 +50,45 @@ def batch(
     Exit status: 0 every input analysed (or unchanged); 1 some inputs failed (listed in errors.csv; every
     other result and the combined tables are written); 2 nothing could be done (bad option, no inputs).
     """
+    import os
+
+    from retrogait.analysis.settings_toml import read_settings_file
+    from retrogait.batch.inputs import discover_inputs
+    from retrogait.batch.pool import start_local_pool
+
+    overrides = None
+    if settings_file is not None:  # refused before any file is read, naming the file and key
+        from retrogait.analysis.settings import PRESETS
+
+        settings_overrides = read_settings_file(settings_file)
+        for preset_placement in PRESETS:
+            settings_overrides.for_placement(preset_placement)
+        overrides = settings_overrides.values
+    discover_inputs(inputs, exclude=[out])  # a missing input is refused before any worker starts
+    n_workers = jobs or os.cpu_count() or 1
+    # the workers import the analysis while this process imports what it needs (BATCH-10)
+    pool = start_local_pool(n_workers) if scheduler is None and n_workers > 1 else None
+    try:
+        _run(inputs, out, overrides, placement, side, anterior_axis, jobs, scheduler, force, compare, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)  # after a refusal; a finished batch shut it down
+
+
+def _run(
+    inputs: list[str],
+    out: Path,
+    overrides: Overrides | None,
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    jobs: int | None,
+    scheduler: str | None,
+    force: bool,
+    compare: bool,
+    pool: ProcessPoolExecutor | None,
+) -> None:
+    """The batch with its progress bar and summary lines (the options already checked)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -81,12 +131,14 @@ def batch(
             inputs,
             out,
             settings=settings,
+            overrides=overrides,
             jobs=jobs,
             scheduler=scheduler,
             force=force,
             compare=compare,
             on_start=on_start,
             on_done=on_done,
+            pool=pool,
         )
     finally:
         progress.stop()

@@ -22,6 +22,8 @@ from retrogait.session import Session, SessionMeta
 G = STANDARD_GRAVITY_MS2
 #: The kinds of non-gait movement :func:`non_gait` makes.
 KINDS = ("noise", "handling", "shaking", "car", "table")
+#: Harsher kinds, closer to gait: handled at a step's rate, a rough road, a phone tapped at 1 Hz.
+HARSH_KINDS = ("handling_2hz", "rough_car", "tapping")
 
 
 def _lowpass(x: NDArray[np.float64], cutoff_hz: float, fs: float) -> NDArray[np.float64]:
@@ -38,7 +40,10 @@ def non_gait(
     * ``shaking``: shaken to and fro at 5 Hz by +-2 g, with the amplitude wandering;
     * ``car``: road and engine vibration (8-30 Hz, 0.4 m/s^2), braking and turning (0.2 Hz), a road bump
       every 3 s on average;
-    * ``table``: lying still, knocked five times.
+    * ``table``: lying still, knocked five times;
+    * ``handling_2hz``: handled at a step's rate: turns up to 2 Hz, 2 m/s^2 rms of movement in 1-3 Hz;
+    * ``rough_car``: the car on a rough road: twice the vibration, a bump every second on average;
+    * ``tapping``: lying on a table, tapped by a finger once a second (+-5 %): a 1 g, 20 ms knock.
     """
     rng = np.random.default_rng(seed)
     n = round(duration_s * fs_hz)
@@ -46,29 +51,43 @@ def non_gait(
     up = np.array([0.0, 0.0, G])
     if kind == "noise":
         acc = rng.normal(0.0, 15.0, (n, 3))
-    elif kind == "handling":
-        turn = np.cumsum(_lowpass(rng.normal(0.0, 1.0, (n, 3)), 1.0, fs_hz), axis=0) / fs_hz * 3.0
-        move = _lowpass(rng.normal(0.0, 1.0, (n, 3)), 3.0, fs_hz)
+    elif kind in ("handling", "handling_2hz"):
+        fast = kind == "handling_2hz"
+        turn = np.cumsum(_lowpass(rng.normal(0.0, 1.0, (n, 3)), 2.0 if fast else 1.0, fs_hz), axis=0) / fs_hz * 3.0
+        if fast:
+            move = sosfiltfilt(
+                butter(2, [1.0, 3.0], btype="band", fs=fs_hz, output="sos"), rng.normal(0, 1, (n, 3)), axis=0
+            )
+        else:
+            move = _lowpass(rng.normal(0.0, 1.0, (n, 3)), 3.0, fs_hz)
         acc = Rotation.from_rotvec(turn).inv().apply(up) + 2.0 * move / move.std() + rng.normal(0, 0.05, (n, 3))
     elif kind == "shaking":
         size = 1.0 + 0.3 * _lowpass(rng.normal(0.0, 1.0, n), 0.5, fs_hz) / 0.05
         phase = 2 * np.pi * 5.0 * t + np.cumsum(rng.normal(0.0, 0.02, n))
         acc = np.column_stack([2 * G * size * np.sin(phase), 0.3 * G * np.sin(phase + 1.0), np.full(n, G)])
         acc += rng.normal(0.0, 0.3, (n, 3))
-    elif kind == "car":
+    elif kind in ("car", "rough_car"):
+        rough = kind == "rough_car"
         band = butter(2, [8.0, min(30.0, 0.45 * fs_hz)], btype="band", fs=fs_hz, output="sos")
         vibration = sosfiltfilt(band, rng.normal(0.0, 1.0, (n, 3)), axis=0)
         drive = _lowpass(rng.normal(0.0, 1.0, (n, 3)), 0.2, fs_hz) * [1.0, 1.0, 0.3]
         bumps = np.zeros((n, 3))
-        at = rng.choice(n, max(1, round(duration_s / 3.0)), replace=False)
+        at = rng.choice(n, max(1, round(duration_s / (1.0 if rough else 3.0))), replace=False)
         bumps[at, 2] = rng.normal(0.0, 40.0, at.size)
-        acc = 0.4 * vibration / vibration.std() + drive / drive.std() + _lowpass(bumps, 15.0, fs_hz) + up
+        shake = (0.8 if rough else 0.4) * vibration / vibration.std()
+        acc = shake + drive / drive.std() + _lowpass(bumps, 15.0, fs_hz) + up
     elif kind == "table":
         acc = np.tile(up, (n, 1)) + rng.normal(0.0, 0.02, (n, 3))
         for start in rng.integers(0, n - round(0.1 * fs_hz), 5):
             acc[start : start + round(0.1 * fs_hz)] += rng.normal(0.0, 5.0, 3)
+    elif kind == "tapping":
+        acc = np.tile(up, (n, 1)) + rng.normal(0.0, 0.02, (n, 3))
+        knock = np.sin(np.pi * np.arange(round(0.02 * fs_hz)) / round(0.02 * fs_hz)) * G  # 1 g half-sine, 20 ms
+        taps = np.cumsum(rng.uniform(0.95, 1.05, int(duration_s)))
+        for start in np.rint(taps[taps < duration_s - 0.05] * fs_hz).astype(np.int64):
+            acc[start : start + knock.size, 2] += knock[: n - start]
     else:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        raise ValueError(f"kind must be one of {', '.join(KINDS + HARSH_KINDS)}, got {kind!r}")
     meta = SessionMeta(placement, fs_hz, sensor=f"retrogait non-gait generator ({kind}, seed {seed}; synthetic)")
     return Session(t_s=t, acc=np.asarray(acc, dtype=np.float64), gyr=None, meta=meta)
 

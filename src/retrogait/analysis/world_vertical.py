@@ -1,0 +1,87 @@
+"""A limb's vertical motion in the level (world) frame between its rests, for the landing search.
+
+Vectorised over strides in chunks of samples (docs/decisions.md PERF-4): the numbers are those of a
+per-stride loop (same operations per sample, per-stride running sums restarted at each stride).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from numpy.typing import NDArray
+
+from retrogait.analysis.zupt import gravity_pitch_rad
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+
+#: Samples of strides processed at once: bounds the temporary arrays on long recordings (changes no
+#: result, so not an analysis setting).
+CHUNK_SAMPLES = 1 << 17
+
+
+def world_vertical_motion(
+    acc_ms2: NDArray[np.float64],
+    gyr_dps: NDArray[np.float64],
+    fs: float,
+    rest_idx: NDArray[np.int64],
+    with_velocity: bool = True,
+    max_stride_s: float = 2.5,
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+    """(n,) upward acceleration (m/s^2, gravity removed) and upward velocity (m/s, or None) of a limb.
+
+    Between consecutive rest points (mid-stance; for the foot zero velocity) the sagittal pitch is the
+    gyro integral anchored on gravity at both rests (as zupt.stride_pitch), the specific force is
+    rotated to the level frame, and for the foot it is integrated with the velocity's end error
+    removed linearly (zero at both rests). Elsewhere (before the first rest, across pauses longer
+    than ``max_stride_s``) the acceleration is the body frame's z (the segment's standing vertical)
+    and the velocity NaN.
+    """
+    n = acc_ms2.shape[0]
+    up = acc_ms2[:, 2] - STANDARD_GRAVITY_MS2
+    vel = np.full(n, np.nan) if with_velocity else None
+    rest = np.asarray(rest_idx, dtype=np.int64)
+    a, b = rest[:-1], rest[1:]
+    ok = (a >= 0) & (b > a) & (b - a <= max_stride_s * fs)
+    a, b = a[ok], b[ok]
+    if a.size == 0:
+        return up, vel
+    cum = np.concatenate([[0.0], np.cumsum(gyr_dps[:, 1])]) * (np.pi / 180.0 / fs)
+    theta_a = gravity_pitch_rad(acc_ms2, a, fs)
+    drift = theta_a + cum[b] - cum[a] - gravity_pitch_rad(acc_ms2, b, fs)
+    for rows in _chunks(b - a):
+        length = b[rows] - a[rows]
+        stride = np.repeat(np.arange(rows.size), length)  # chunk row of each sample
+        pos = np.arange(stride.size) - np.repeat(np.cumsum(length) - length, length)  # sample within stride
+        start = a[rows][stride]
+        sample = start + pos
+        frac = pos / length[stride]
+        theta = theta_a[rows][stride] + (cum[sample] - cum[start]) - drift[rows][stride] * frac
+        seg = -acc_ms2[sample, 0] * np.sin(theta) + acc_ms2[sample, 2] * np.cos(theta) - STANDARD_GRAVITY_MS2
+        up[sample] = seg
+        if vel is not None:
+            v = _cumsum_per_stride(seg, length) / fs
+            last = v[np.cumsum(length) - 1]
+            vel[sample] = v - last[stride] * (frac + 1.0 / length[stride])
+    return up, vel
+
+
+def _chunks(length: NDArray[np.int64]) -> Iterator[NDArray[np.int64]]:
+    """Consecutive stride indices whose samples add up to about CHUNK_SAMPLES (at least one stride)."""
+    ends = np.cumsum(length)
+    first = 0
+    while first < length.size:
+        last = max(first + 1, int(np.searchsorted(ends, ends[first] - length[first] + CHUNK_SAMPLES, "right")))
+        yield np.arange(first, last)
+        first = last
+
+
+def _cumsum_per_stride(x: NDArray[np.float64], length: NDArray[np.int64]) -> NDArray[np.float64]:
+    """``np.cumsum`` of each stride's run of ``x`` (runs of ``length`` samples, back to back), bit for bit:
+    the runs are laid out as the rows of a zero-padded matrix, whose row-wise running sum adds the same
+    numbers in the same order."""
+    width = int(length.max())
+    inside = np.arange(width)[None, :] < length[:, None]
+    padded = np.zeros((length.size, width))
+    padded[inside] = x
+    np.cumsum(padded, axis=1, out=padded)
+    return np.asarray(padded[inside])
