@@ -324,18 +324,25 @@ def _limb_toe_offs(
     opposite to the swing's largest rate (Aminian et al. 2002, Salarian et al. 2004: the minimum
     before the mid-swing peak). This holds both ways: backward walking's heel leaves the ground at
     the end of the stance rotation, not at the first swing peak. Where a shank's sagittal rate shows
-    no toe-off there, the search goes on for up to ``shank_toe_off_window_strides`` of its stride
-    (``stride_s``, s) about the axis its stride rotates about (swing_axis.py): a long stance after an
-    early mid-stance (slow walking, side-steps, duty factor up to 0.75), or a leg that swings
-    sideways (abduction), whose sagittal rate is too small to show its toe-off.
+    no toe-off there, the search goes on about the axis its stride rotates about (swing_axis.py) for up
+    to ``shank_toe_off_window_strides`` of its stride (``stride_s``, s) and never past the next
+    mid-stance (a toe-off comes before the next stance): a long stance after an early mid-stance
+    (slow walking, side-steps), or a leg that swings sideways (abduction), whose sagittal rate is too
+    small to show its toe-off. The default is chosen on the simulator (DIRECTION-12): its side-steps
+    need 0.7 stride, a whole stride finds a false toe-off where a runner stops and then pivots.
     """
     n = gyr_dps.shape[0]
     sagittal = lowpass(gyr_dps[:, 1], 15.0, fs)
     offset = _toe_off_offsets(sagittal[_ahead(quiet, back, n)], shank, s)
     missing = np.flatnonzero(offset < 0) if shank else np.zeros(0, dtype=np.int64)
     if missing.size:
-        ahead = np.maximum((s.shank_toe_off_window_strides * stride_s[missing] * fs).astype(np.int64), back[missing])
         q = quiet[missing]
+        # a toe-off comes before the next stance: never search past the next mid-stance
+        later = np.sort(quiet)
+        k = np.searchsorted(later, q, side="right")
+        next_quiet = np.where(k < later.size, later[np.minimum(k, later.size - 1)], n)
+        window = np.minimum((s.shank_toe_off_window_strides * stride_s[missing] * fs).astype(np.int64), next_quiet - q)
+        ahead = np.maximum(window, back[missing])
         rates = rates_about(lowpass(gyr_dps, 15.0, fs), _ahead(q, ahead, n), swing_axes(gyr_dps, q, q + ahead))
         offset[missing] = _toe_off_offsets(rates, shank, s)
     return np.where(offset >= 0, quiet + offset, -1).astype(np.int64)

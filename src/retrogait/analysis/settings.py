@@ -181,7 +181,8 @@ class ContactsSettings(Stage):
     shank_toe_off_window_strides: float = quantity(
         0.75,
         "strides",
-        "shank TO not found in the landing window: search this far after mid-stance about the swing axis",
+        "shank TO not found in the landing window: search this far after mid-stance (never past the next one) "
+        "about the swing axis",
         0.1,
         1.0,
     )
