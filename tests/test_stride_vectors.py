@@ -173,3 +173,18 @@ def test_a_turning_stride_keeps_the_direction_it_cannot_have_gone() -> None:
     expected = np.array([[10.0, -10.0, 2.0], [-3.0, 3.0, 4.0]])
     np.testing.assert_allclose(plain, expected - expected.max(axis=1, keepdims=True))
     np.testing.assert_allclose(vector_evidence(np.array([1.0]), np.array([0.2]), 0.1, 6.0, np.pi), 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [([100, 400, 900], [400, 900, 1500]), ([100, 50, 900, 120], [400, 300, 1500, 200])],
+    ids=["consecutive strides", "unsorted and overlapping"],
+)
+def test_block_sums_equal_the_samples_summed_per_block(a: list[int], b: list[int]) -> None:
+    from retrogait.analysis.stride_vectors import _block_sums, _blocks
+
+    x = np.random.default_rng(1).normal(size=(2000, 3))
+    lo, hi = _blocks(np.array(a), np.array(b), 7)
+    got = _block_sums(x, lo, hi)
+    for s, j in itertools.product(range(lo.shape[0]), range(lo.shape[1])):
+        np.testing.assert_allclose(got[:, s, j], x[lo[s, j] : hi[s, j]].sum(axis=0), atol=1e-12)
