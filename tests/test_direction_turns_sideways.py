@@ -181,3 +181,20 @@ def test_the_swing_axis_is_the_axis_a_stride_rotates_about() -> None:
     rate = rates_about(gyr, np.array([[50, 150]]), found[:1])
     assert np.abs(rate[0]).tolist() == pytest.approx([300.0, 300.0], rel=0.05)
     assert swing_axes(np.zeros((10, 3)), np.array([0]), np.array([10])).tolist() == [[0.0, 1.0, 0.0]]
+
+
+def test_a_shank_toe_off_is_never_searched_past_the_next_mid_stance() -> None:
+    """The second toe-off search (about the swing axis) stops at the next mid-stance: a swing that
+    follows the next stance is not this stance's toe-off."""
+    from retrogait.analysis.contacts import _limb_toe_offs
+    from retrogait.analysis.settings import ContactsSettings
+
+    fs, n = 100.0, 400
+    gyr = np.zeros((n, 3))
+    t = np.arange(n)
+    # a toe-off dip (-80 deg/s at 175) before a swing peak (+300 deg/s at 200), about the sensor's y
+    gyr[:, 1] = -80.0 * np.exp(-0.5 * ((t - 175) / 4.0) ** 2) + 300.0 * np.exp(-0.5 * ((t - 200) / 8.0) ** 2)
+    quiet, back = np.array([100, 150]), np.array([20, 20])
+    to = _limb_toe_offs(gyr, quiet, back, np.array([2.0, 2.0]), fs, True, ContactsSettings())
+    assert to[0] == -1  # 0.75 of a 2 s stride would reach the swing after the next mid-stance (150)
+    assert abs(to[1] - 175) <= 2  # the next stance's own toe-off is found
