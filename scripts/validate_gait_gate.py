@@ -79,7 +79,7 @@ def _linear(path: Path, placement: str, time_column: str, columns: list[str]) ->
     data = pd.read_csv(path)
     t = data[time_column].to_numpy(float)
     t = t - t[0]
-    meta = SessionMeta(placement, round((t.size - 1) / (t[-1] - t[0]), 3), extra={"acc_gravity": "removed"})
+    meta = SessionMeta(placement, round((t.size - 1) / (t[-1] - t[0]), 3), acc_gravity="removed")
     return Session(t, data[columns].to_numpy(float), None, meta, source=str(path))
 
 

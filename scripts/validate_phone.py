@@ -249,7 +249,7 @@ def _without_gravity(session: Session, window_s: float) -> Session:
     constant over it), marked ``acc_gravity: removed``."""
     fs = (session.t_s.size - 1) / (session.t_s[-1] - session.t_s[0])
     gravity = uniform_filter1d(session.acc, size=max(3, round(window_s * fs)), axis=0, mode="nearest")
-    meta = replace(session.meta, extra={**session.meta.extra, "acc_gravity": "removed"})
+    meta = replace(session.meta, acc_gravity="removed")
     return replace(session, acc=session.acc - gravity, meta=meta)
 
 

@@ -13,7 +13,8 @@ from retrogait.session import Session, SessionMeta
 
 # Tests never depend on timing: no per-example deadline and no "generation too slow" failure on a busy
 # machine (a test's own @settings may still narrow this; keep deadline=None there too).
-settings.register_profile("retrogait", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same examples on every run (CI is repeatable); scripts/fuzz_import.py explores further.
+settings.register_profile("retrogait", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("retrogait")
 
 #: ../shared/data beside the repository, or where RETROGAIT_SHARED_DATA points.

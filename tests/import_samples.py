@@ -11,6 +11,7 @@ import json
 import math
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -321,4 +322,167 @@ WRITERS: dict[str, Callable[[Path], Path]] = {
     "sensorlog": lambda d: sensorlog(d / "sensorlog.csv"),
     "generic_csv": lambda d: generic(d / "generic.csv"),
     "native": lambda d: native(d / "native.csv"),
+}
+
+
+# ------------------------------------------------------------------------ any table (generic reader)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How an unknown app might write the known motion: the families the generic reader must read.
+
+    ``time``: (column name, unit) with unit ``s``/``ms``/``us``/``ns``, ``epoch_ms``/``epoch_ns``,
+    ``datetime`` or ``clock`` text; None = no time column (read with --rate). ``acc``: three
+    column names (any order: the names carry the axis), ``acc_unit`` ``ms2``/``g``/``mg``;
+    ``gravity``: ``included``, ``removed`` or ``stream`` (linear columns ``acc`` plus a gravity
+    triplet ``gravity_names``). ``gyr``: three names or None, ``gyr_unit`` ``rads``/``dps``. ``blocks``:
+    the gyroscope in a block of its own after a blank line; ``stream_label``: a first column
+    ``Stream Type`` (``Accel``/``Gyro``) and a frame counter ``F#``, as RealSense writes.
+    """
+
+    time: tuple[str, str] | None = ("time", "s")
+    acc: tuple[str, str, str] = ("x", "y", "z")
+    acc_unit: str = "ms2"
+    gravity: str = "included"
+    gravity_names: tuple[str, str, str] = ("gravity.x", "gravity.y", "gravity.z")
+    gyr: tuple[str, str, str] | None = None
+    gyr_unit: str = "rads"
+    sep: str = ","
+    decimal: str = "."
+    quote: bool = False
+    header: bool = True
+    preamble: tuple[str, ...] = ()
+    blocks: bool = False
+    gzip: bool = False
+    extra_text_column: bool = False
+    negate: bool = False
+    stream_label: bool = False
+    rate_hz: float = RATE_HZ
+
+
+ACC_FACTOR = {"ms2": 1.0, "g": 1.0 / G, "mg": 1000.0 / G}
+EPOCH_START_S = 1_700_000_000.0
+
+
+def _time_text(spec: TableSpec, t: Array) -> list[str]:
+    assert spec.time is not None
+    unit = spec.time[1]
+    if unit in ("datetime", "clock"):
+        stamps = np.datetime64("2023-11-14T22:13:20.000") + np.round(t * 1000).astype("timedelta64[ms]")
+        text = [str(s).replace("T", " ") for s in stamps]
+        return [s[11:] for s in text] if unit == "clock" else text
+    scale = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9, "epoch_ms": 1e3, "epoch_ns": 1e9}[unit]
+    offset = EPOCH_START_S if unit.startswith("epoch") else 0.0
+    if unit in ("ns", "epoch_ns", "us"):
+        return [str(round(float(offset + x) * scale)) for x in t]
+    return [repr(round(float(offset + x) * scale, 9)) for x in t]
+
+
+def generic_table(path: Path, spec: TableSpec) -> Path:
+    """Write the known motion as ``spec`` says; returns the path (``.gz`` appended when gzipped)."""
+    t = times(spec.rate_hz)
+    total = truth_acc_ms2(t)
+    sign = -1.0 if spec.negate else 1.0
+    acc = sign * (total - [0.0, 0.0, G] if spec.gravity in ("removed", "stream") else total) * ACC_FACTOR[spec.acc_unit]
+    gravity = sign * np.tile([0.0, 0.0, G], (t.size, 1)) * ACC_FACTOR[spec.acc_unit]
+    gyr = truth_gyr_dps(t) * (math.pi / 180 if spec.gyr_unit == "rads" else 1.0)
+
+    def fmt(v: float) -> str:
+        text = f"{v:.7g}"
+        return text.replace(".", ",") if spec.decimal == "," else text
+
+    columns: list[tuple[str, list[str]]] = []
+    if spec.stream_label:
+        columns += [("Stream Type", ["Accel"] * t.size), ("F#", [str(i) for i in range(t.size)])]
+    if spec.time is not None:
+        columns.append((spec.time[0], _time_text(spec, t)))
+    if spec.extra_text_column:
+        columns.append(("DeviceOrientation", ["1"] * t.size))
+
+    def triplet(names: tuple[str, str, str], values: Array) -> list[tuple[str, list[str]]]:
+        return [(n, [fmt(v) for v in values[:, i]]) for i, n in zip(_axes(names), names, strict=True)]
+
+    columns += triplet(spec.acc, acc)
+    if spec.gravity == "stream":
+        columns += triplet(spec.gravity_names, gravity)
+    gyro_columns = triplet(spec.gyr, gyr) if spec.gyr is not None else []
+    if spec.gyr is not None and not spec.blocks:
+        columns += gyro_columns
+    text = "".join(line + "\n" for line in spec.preamble) + _table_text(spec, columns)
+    if spec.blocks and gyro_columns:
+        first = 2 if spec.stream_label else 0
+        labels = [("Stream Type", ["Gyro"] * t.size), columns[1]] if spec.stream_label else []
+        time_columns = columns[first : first + 1] if spec.time is not None else []
+        text += "\n\n" + _table_text(spec, labels + time_columns + gyro_columns)
+    data = text.encode("utf-8")
+    if spec.gzip:
+        import gzip
+
+        path = path.with_name(path.name + ".gz")
+        data = gzip.compress(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def _axes(names: tuple[str, str, str]) -> list[int]:
+    """Which axis each name carries: its last x/y/z letter (so ``z, y, x`` is written reordered)."""
+    out = []
+    for name in names:
+        bare = name.lower().split("(")[0].split("[")[0].replace("axis", "")
+        letters = [c for c in bare if c in "xyz"]
+        out.append("xyz".index(letters[-1]))
+    return out
+
+
+def _table_text(spec: TableSpec, columns: list[tuple[str, list[str]]]) -> str:
+    sep = spec.sep
+
+    def cell(text: str) -> str:
+        return f'"{text}"' if spec.quote or sep in text or (spec.decimal == "," and sep == ",") else text
+
+    lines = [sep.join(cell(name) for name, _ in columns)] if spec.header else []
+    rows = zip(*(values for _, values in columns), strict=True)
+    lines += [sep.join(cell(v) for v in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+#: The generic reader's families as fuzz seeds: headerless gzip, blocks, no time column, semicolons.
+GENERIC_WRITERS: dict[str, Callable[[Path], Path]] = {
+    "generic_noheader_gz": lambda d: generic_table(
+        d / "phone.csv", TableSpec(time=("t", "ns"), header=False, gzip=True)
+    ),
+    "generic_blocks": lambda d: generic_table(
+        d / "realsense.csv",
+        TableSpec(
+            time=("HW Timestamp (ms)", "ms"),
+            acc=("3DOF_x", "3DOF_y", "3DOF_z"),
+            gyr=("3DOF_x", "3DOF_y", "3DOF_z"),
+            blocks=True,
+            stream_label=True,
+        ),
+    ),
+    "generic_coremotion": lambda d: generic_table(
+        d / "motion.csv",
+        TableSpec(
+            time=None,
+            acc=("userAcceleration.x", "userAcceleration.y", "userAcceleration.z"),
+            acc_unit="g",
+            gravity="stream",
+            gyr=("rotationRate.x", "rotationRate.y", "rotationRate.z"),
+            negate=True,
+        ),
+    ),
+    "generic_semicolon": lambda d: generic_table(
+        d / "ios.csv",
+        TableSpec(
+            time=("Timestamp", "epoch_ms"),
+            acc=("AccelerationX", "AccelerationY", "AccelerationZ"),
+            acc_unit="g",
+            sep=";",
+            decimal=",",
+            extra_text_column=True,
+        ),
+    ),
 }

@@ -159,7 +159,7 @@ def test_gravity_removed_is_analysed_and_says_what_is_missing(tmp_path: Path) ->
     session = replace(_running(), gyr=None)
     with_gravity = retrogait.analyze(session)
     moved = session.acc - session.acc[: 2 * 200].mean(axis=0)  # standing at the start: gravity alone
-    meta = replace(session.meta, extra={**session.meta.extra, "acc_gravity": "removed"})
+    meta = replace(session.meta, acc_gravity="removed")
     path = write_session(replace(session, acc=moved, meta=meta), tmp_path / "linear.csv")
     result = retrogait.analyze(path)  # the native reader does not refuse the missing gravity
     assert result.summary["acc_gravity"] == "removed"
@@ -177,7 +177,7 @@ def test_gravity_removed_is_analysed_and_says_what_is_missing(tmp_path: Path) ->
 
 def test_gravity_removed_with_a_gyroscope_keeps_direction() -> None:
     session = _running("foot", seed=2)
-    meta = replace(session.meta, extra={"acc_gravity": "removed"})
+    meta = replace(session.meta, acc_gravity="removed", extra={})
     moved = session.acc - session.acc[: 2 * 200].mean(axis=0)
     result = retrogait.analyze(replace(session, acc=moved, meta=meta))
     assert "foot strike use the gyroscope" in " ".join(result.summary["notes"])
@@ -199,7 +199,7 @@ def test_gravity_removed_at_the_lower_back_without_a_vertical_counts_steps_only(
     assert session.meta.vertical_axis is not None
     with_gravity = retrogait.analyze(session)
     moved = session.acc - session.acc[: 2 * 200].mean(axis=0)
-    meta = replace(session.meta, vertical_axis=None, extra={**session.meta.extra, "acc_gravity": "removed"})
+    meta = replace(session.meta, vertical_axis=None, acc_gravity="removed")
     result = retrogait.analyze(replace(session, acc=moved, meta=meta))
     steps = result.steps
     assert result.summary["placement"] == "lower_back"

@@ -98,36 +98,49 @@ def test_generic_csv_mapping(tmp_path: Path) -> None:
     )  # fmt: skip
     session = load_session(path, generic=mapping)
     _check_motion(session, 0.0, 1e-5, 1e-3)
-    with pytest.raises(InputFileError, match=r"format not recognised.*--time-column"):
-        load_session(path)
+    assert not any(k.startswith(("inferred_time", "inferred_acc", "inferred_gyr")) for k in session.meta.extra)
+    inferred = load_session(path)  # the same, found out from the names and the data, and said
+    _check_motion(inferred, 0.0, 1e-5, 1e-3)
+    extra = inferred.meta.extra
+    assert extra["import_format"] == "generic_csv"
+    assert extra["inferred_time_column"].startswith("stamp_ms") and extra["inferred_time_unit"].startswith("ms")
+    assert extra["inferred_acc_unit"].startswith("mg") and extra["inferred_gyr_unit"].startswith("rads")
     with pytest.raises(InputFileError, match="column 'nope' not found"):
         load_session(path, generic=GenericCsvOptions(time_column="nope", acc_columns=("ax", "ay", "az")))
-    with pytest.raises(RetrogaitError, match="needs the column mapping"):
-        load_session(path, "generic_csv")
 
 
 def test_generic_csv_wrong_delimiter_names_the_right_one(tmp_path: Path) -> None:
     path = tmp_path / "semi.csv"
     path.write_text("time;ax;ay;az\n" + "".join(f"{k / 100:.2f};0.1;0.2;9.8\n" for k in range(300)))
     mapping = GenericCsvOptions(time_column="time", time_unit="s", acc_columns=("ax", "ay", "az"), delimiter=",")
-    with pytest.raises(InputFileError, match="does not split on ',': pass --delimiter ';'"):
+    with pytest.raises(InputFileError, match="does not split into columns on ',': pass --delimiter ';'"):
         load_session(path, generic=mapping)
     semicolon = GenericCsvOptions(time_column="time", time_unit="s", acc_columns=("ax", "ay", "az"), delimiter=";")
     assert load_session(path, generic=semicolon).t_s.size == 300
 
 
 @pytest.mark.parametrize(
-    ("writer", "message"),
+    ("writer", "sign"),
     [
-        (lambda d: samples.phyphox_classic(d / "lin.csv", linear=True), "gravity removed"),
-        (lambda d: samples.physics_toolbox_linear(d / "pt.csv"), "gravity removed"),
-        (lambda d: _without(samples.sensorlogger_folder(d / "sl", "ios"), "Gravity.csv"), "gravity removed"),
-        (lambda d: _without(samples.sensorlogger_folder(d / "sl"), "TotalAcceleration.csv"), "gravity removed"),
+        (lambda d: samples.phyphox_classic(d / "lin.csv", linear=True), 1.0),
+        (lambda d: samples.physics_toolbox_linear(d / "pt.csv"), 1.0),
+        (lambda d: _without(samples.sensorlogger_folder(d / "sl", "ios"), "Gravity.csv"), 1.0),  # negated back
+        (lambda d: _without(samples.sensorlogger_folder(d / "sl"), "TotalAcceleration.csv"), 1.0),
     ],
 )
-def test_acceleration_without_gravity_is_refused(tmp_path: Path, writer: Callable[[Path], Path], message: str) -> None:
-    with pytest.raises(InputFileError, match=message):
-        load_recording(writer(tmp_path))
+def test_acceleration_without_gravity_is_read_and_said(
+    tmp_path: Path, writer: Callable[[Path], Path], sign: float
+) -> None:
+    """Issue 11 item 2: linear acceleration is read, not refused; the header says gravity is removed."""
+    result = load_recording(writer(tmp_path))
+    session = result.session
+    assert session.meta.acc_gravity == "removed"
+    t = session.t_s
+    expected = samples.truth_acc_ms2(t) - [0.0, 0.0, G]
+    np.testing.assert_allclose(session.acc, sign * expected, atol=1e-3)
+    assert any("gravity removed" in note for note in result.report.notes)
+    back = read_session(write_session(session, tmp_path / "out.csv"))
+    assert back.meta.acc_gravity == "removed"
 
 
 def _without(folder: Path, name: str) -> Path:

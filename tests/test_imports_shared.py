@@ -24,16 +24,57 @@ READABLE = [
     ("geneactiv_gaitpy/demo_data.csv", "geneactiv", 8400, 168.5, 50.0, False, None),
 ]
 
-REFUSED = [
-    ("phyphox_otatoYL_walk/data/ankle_walk(1).csv", "phyphox", "linear acceleration has gravity removed"),
-    ("phyphox_otatoYL_walk/data/pocket_walk(1).csv", "phyphox", "linear acceleration has gravity removed"),
-    ("phyphox_otatoYL_walk/data/hand_walk(1).csv", "phyphox", "linear acceleration has gravity removed"),
-    ("phyphox_otatoYL_walk/data/hand_walk(2).csv", "sensorlog", r"16.8 Hz, too low for gait analysis"),
-    ("physicstoolbox_huy/ankle1_100.csv", "physics_toolbox", "linear acceleration with gravity removed"),
-    ("physicstoolbox_huy/pocket1_114.csv", "physics_toolbox", "linear acceleration with gravity removed"),
-    ("sensorlogger_ios_BennyJHui", "sensorlogger", "Accelerometer.csv has gravity removed"),
-    ("geneactiv_gaitpy/demo_gait_features.csv", None, "format not recognised"),
+# gravity removed (issue 11 item 2): read, with acc_gravity: removed. path, format, samples, rate Hz, gyro
+GRAVITY_REMOVED = [
+    ("phyphox_otatoYL_walk/data/ankle_walk(1).csv", "phyphox", 1696, 100.5, False),
+    ("phyphox_otatoYL_walk/data/pocket_walk(1).csv", "phyphox", 1815, 100.5, False),
+    ("phyphox_otatoYL_walk/data/hand_walk(1).csv", "phyphox", 1377, 100.5, False),
+    ("physicstoolbox_huy/ankle1_100.csv", "physics_toolbox", 17237, 328.7, False),  # bursty: count / span (PHONE-4)
+    ("physicstoolbox_huy/pocket1_114.csv", "physics_toolbox", 18883, 315.4, False),
+    ("sensorlogger_ios_BennyJHui", "sensorlogger", 1038, 99.7, True),
 ]
+
+REFUSED = [
+    ("phyphox_otatoYL_walk/data/hand_walk(2).csv", "sensorlog", r"16.8 Hz, too low for gait analysis"),
+    ("geneactiv_gaitpy/demo_gait_features.csv", "generic_csv", "holds no three acceleration columns.*--acc-columns"),
+    ("metawear_chenliseu_lowerback/gait_features.csv", "generic_csv", "holds no three acceleration columns"),
+    ("polar_sensor_logger_biobss/Polar_Sense_MAGN.txt", "polar_logger", "without acceleration.*pass its _ACC.txt"),
+    ("polar_sensor_logger_biobss/Polar_Sense_HR.txt", "polar_logger", "without acceleration"),
+    ("geneactiv_gaitpy/LICENSE", None, "format not recognised.*--format NAME.*--rate HZ"),
+]
+
+
+@pytest.mark.parametrize(("rel", "fmt", "n", "rate_hz", "gyro"), GRAVITY_REMOVED)
+def test_real_export_without_gravity_is_read(
+    shared_data: Path, rel: str, fmt: str, n: int, rate_hz: float, gyro: bool
+) -> None:
+    path = shared_data / "formats" / rel
+    if not path.exists():
+        pytest.skip(f"{rel} is not present")
+    assert detect_format(path).name == fmt
+    s = load_recording(path).session
+    assert s.meta.acc_gravity == "removed" and s.n_samples == n and s.has_gyro is gyro
+    assert s.meta.sample_rate_hz == pytest.approx(rate_hz, rel=0.01)
+    assert float(np.linalg.norm(s.acc.mean(axis=0))) < 3.0  # no gravity in it (m/s^2; 9.8 with it)
+
+
+def test_android_logger_gz_without_header_is_read_with_its_evidence(shared_data: Path) -> None:
+    """``timestamp_ns, accuracy, x, y, z`` with no header, gzip-compressed: the generic path, evidence said."""
+    folder = shared_data / "phone_positions"
+    path = folder / "Samsung_Jamie_Hard_InHand_1.accelerometer.csv.gz"
+    if not path.exists():
+        pytest.skip("phone_positions is not present")
+    s = load_recording(path).session
+    extra = s.meta.extra
+    assert extra["import_format"] == "generic_csv" and s.meta.acc_gravity == "included"
+    assert extra["inferred_layout"].startswith("delimiter ',', decimal '.', no header")
+    assert extra["inferred_time_unit"].startswith("ns (median step")
+    assert extra["inferred_acc_columns"].startswith("2,3,4") and "1: a status flag" in extra["inferred_acc_columns"]
+    assert extra["inferred_acc_unit"].startswith("ms2: |mean acc|")
+    assert float(np.median(np.linalg.norm(s.acc, axis=1))) == pytest.approx(G, rel=0.1)
+    steps = __import__("pandas").read_csv(folder / "steps.csv")
+    duration = float(steps.loc[steps.trace == path.name.split(".")[0], "duration_s"].iloc[0])
+    assert s.duration_s == pytest.approx(duration, abs=2.0)
 
 
 @pytest.mark.parametrize(("rel", "fmt", "n", "duration_s", "rate_hz", "gyro", "gravity_axis"), READABLE)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from retrogait.errors import InputFileError
 from retrogait.session import Session, SessionMeta, SessionWriter, read_session, write_session
@@ -149,3 +152,45 @@ def test_incremental_writer_is_readable_at_every_flush(tmp_path: Path, small_ses
         with pytest.raises(ValueError, match="strictly increasing"):
             writer.append({c: np.array([0.0]) for c in writer.columns})
     assert np.array_equal(read_session(path).acc, small_session.acc)
+
+
+# ------------------------------------------------------------------ issue 12 items 8, 9; header round trip
+
+
+def test_spaces_after_commas_in_the_column_header(tmp_path: Path) -> None:
+    """Issue 12 item 8: ``t_s, acc_x, acc_y, acc_z`` was a KeyError."""
+    path = _write_lines(tmp_path, [*HEADER, "t_s, acc_x, acc_y, acc_z", *[r.replace(",", ", ") for r in _rows()]])
+    session = read_session(path)
+    assert session.n_samples == 20 and session.acc[0, 2] == 9.8
+
+
+def test_quoted_extra_column_with_a_comma(tmp_path: Path) -> None:
+    """Issue 12 item 9: a quoted column name holding the delimiter was a KeyError."""
+    rows = [f'{r},"a, b"' for r in _rows()]
+    path = _write_lines(tmp_path, [*HEADER, COLUMNS + ',"note, quoted"', *rows])
+    session = read_session(path)
+    assert list(session.extra) == ["note, quoted"]
+    assert session.extra["note, quoted"][0] == "a, b"
+    again = read_session(write_session(session, tmp_path / "again.csv"))
+    assert list(again.extra) == ["note, quoted"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(min_size=1, max_size=40))
+def test_any_header_text_survives_a_round_trip(tmp_path: Path, small_session: Session, value: str) -> None:
+    """Newlines, NUL and other control bytes in header values were written raw: the file could not be read back."""
+    s = small_session.with_meta(sensor=value, extra={"import_device": value})
+    back = read_session(write_session(s, tmp_path / "s.csv"))
+    assert back.meta.sensor == (value.strip(" \t") or None)
+    assert back.meta.extra["import_device"] == value.strip(" \t")
+
+
+def test_gravity_removed_is_a_known_key(tmp_path: Path, small_session: Session) -> None:
+    linear = small_session.acc - [0.0, 0.0, 9.80665]
+    s = Session(small_session.t_s, linear, small_session.gyr, replace(small_session.meta, acc_gravity="removed"))
+    back = read_session(write_session(s, tmp_path / "s.csv"))  # no "looks like g" refusal
+    assert back.meta.acc_gravity == "removed" and "acc_gravity" not in back.meta.extra
+    with pytest.raises(ValueError, match="acc_gravity must be one of included, removed"):
+        SessionMeta("foot", 100.0, acc_gravity="gone")
+    with pytest.raises(InputFileError, match="looks like g"):  # without the key it is still refused
+        read_session(write_session(Session(s.t_s, linear, None, small_session.meta), tmp_path / "t.csv"))

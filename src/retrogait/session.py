@@ -8,6 +8,7 @@ This module is the only place that knows that format; see ``docs/conventions.md`
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 import re
@@ -40,14 +41,20 @@ CORE_COLUMNS = (TIME_COLUMN, *ACC_COLUMNS)
 
 _HEADER_LINE = re.compile(r"^#\s*([A-Za-z0-9_.-]+)\s*:\s?(.*)$")
 _OPTIONAL_FLOAT_KEYS = ("acc_range_g", "gyr_range_dps")
+#: Values of ``acc_gravity``: gravity ``included`` in the acceleration (absent means the same) or ``removed``.
+ACC_GRAVITY_VALUES = ("included", "removed")
+#: Control characters stored as ``\xNN`` in header values (newline and CR as ``\n`` and ``\r``).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
 class SessionMeta:
     """Header of a session: where the sensor was worn and how it was set up.
 
-    ``sample_rate_hz`` is the nominal rate; the timestamps are the truth. Header keys retrogait
-    does not know are kept verbatim in ``extra`` and written back unchanged.
+    ``sample_rate_hz`` is the nominal rate; the timestamps are the truth. ``acc_gravity`` is
+    ``removed`` for acceleration with gravity taken out (phone "linear acceleration"); absent or
+    ``included`` means gravity is in it. Header keys retrogait does not know are kept verbatim in
+    ``extra`` and written back unchanged.
     """
 
     placement: str
@@ -59,6 +66,7 @@ class SessionMeta:
     anterior_axis: str | None = None
     vertical_axis: str | None = None
     start_time_utc: str | None = None
+    acc_gravity: str | None = None
     subject: str | None = None
     notes: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -86,6 +94,8 @@ class SessionMeta:
                 return f"{key} must be one of {' '.join(AXES)}, got {value!r}"
         if self.anterior_axis and self.vertical_axis and self.anterior_axis[1] == self.vertical_axis[1]:
             return f"anterior_axis {self.anterior_axis} and vertical_axis {self.vertical_axis} use the same axis"
+        if self.acc_gravity is not None and self.acc_gravity not in ACC_GRAVITY_VALUES:
+            return f"acc_gravity must be one of {', '.join(ACC_GRAVITY_VALUES)}, got {self.acc_gravity!r}"
         if self.start_time_utc is not None:
             try:
                 datetime.fromisoformat(self.start_time_utc.replace("Z", "+00:00"))
@@ -105,8 +115,13 @@ class SessionMeta:
             value = getattr(self, f.name)
             if value is not None:
                 items.append((f.name, _format_value(value)))
-        items.extend((k, str(v)) for k, v in self.extra.items())
+        items.extend((k, _escape(str(v))) for k, v in self.extra.items())
         return items
+
+    @property
+    def gravity_removed(self) -> bool:
+        """True when the acceleration has gravity taken out (``acc_gravity: removed``)."""
+        return self.acc_gravity == "removed"
 
 
 _KNOWN_KEYS = tuple(f.name for f in fields(SessionMeta) if f.name != "extra")
@@ -179,11 +194,18 @@ def _format_value(value: object) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    """One header line's worth of text: backslash, newline, CR and other control bytes escaped."""
+    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), text)
+    def one(m: re.Match[str]) -> str:
+        if m.group(2):
+            return chr(int(m.group(2), 16))
+        return {"n": "\n", "r": "\r"}.get(m.group(1), m.group(1))
+
+    return re.sub(r"\\(x([0-9a-fA-F]{2})|.)", one, text)
 
 
 # --------------------------------------------------------------------------------------------- write
@@ -301,39 +323,67 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
 
     numeric = [c for c in columns if c in CORE_COLUMNS or c in GYR_COLUMNS]
     values = frame[numeric].to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(values)
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
-        raise InputFileError(path, f"column {numeric[col]} is empty or not finite", first_data_line + int(row))
+    bad = _first_not_finite(values)
+    if bad is not None:
+        row, col = bad
+        raise InputFileError(path, f"column {numeric[col]} is empty or not finite", first_data_line + row)
 
     t = values[:, 0]
-    _check_time(t, meta, path, first_data_line)
+    problem = _time_problem(t, meta)
+    if problem is not None:
+        at, message = problem
+        raise InputFileError(path, message, first_data_line + at if at is not None else None)
     acc = values[:, 1:4]
     gyr = values[:, 4:7] if len(numeric) == 7 else None
     extra = {c: frame[c].to_numpy() for c in columns if c not in numeric}
     session = Session(t_s=t, acc=acc, gyr=gyr, meta=meta, extra=extra, source=str(path))
     if check_units:
-        problem = implausible_units(session)
-        if problem:
-            raise InputFileError(path, problem)
+        unit_problem = implausible_units(session)
+        if unit_problem:
+            raise InputFileError(path, unit_problem)
     return session
 
 
-def _check_time(t: NDArray[np.float64], meta: SessionMeta, path: Path, first_data_line: int) -> None:
+def session_problem(session: Session) -> str | None:
+    """Why :func:`read_session` would refuse this session once written (a value that is not finite,
+    time not strictly increasing, a header rate the timestamps contradict, implausible units), or
+    None. Importers check with it, so ``convert`` never writes a file our own reader refuses."""
+    arrays = [(CORE_COLUMNS[:1], session.t_s[:, None]), (ACC_COLUMNS, session.acc)]
+    if session.gyr is not None:
+        arrays.append((GYR_COLUMNS, session.gyr))
+    for names, values in arrays:
+        bad = _first_not_finite(values)
+        if bad is not None:
+            return f"column {names[bad[1]]} is not finite at row {bad[0] + 1}"
+    problem = _time_problem(session.t_s, session.meta)
+    if problem is not None:
+        return problem[1]
+    return implausible_units(session)
+
+
+def _first_not_finite(values: NDArray[np.float64]) -> tuple[int, int] | None:
+    """(row, column) of the first value that is NaN or infinite, or None."""
+    if np.isfinite(values).all():
+        return None
+    bad = ~np.isfinite(values)
+    row, col = np.argwhere(bad)[0]
+    return int(row), int(col)
+
+
+def _time_problem(t: NDArray[np.float64], meta: SessionMeta) -> tuple[int | None, str] | None:
+    """(row, message) when the times do not strictly increase or contradict the header rate, else None."""
     steps = np.diff(t)
     if steps.size and (steps <= 0).any():
         row = int(np.argmax(steps <= 0)) + 1
-        raise InputFileError(
-            path,
-            f"time t_s={float(t[row])!r} is not after the previous {float(t[row - 1])!r} (t_s must strictly increase)",
-            first_data_line + row,
+        return row, (
+            f"time t_s={float(t[row])!r} is not after the previous {float(t[row - 1])!r} (t_s must strictly increase)"
         )
     if steps.size >= 10:
         measured_hz = measured_rate_hz(t)
         if abs(measured_hz / meta.sample_rate_hz - 1.0) > 0.25:
-            raise InputFileError(
-                path, f"header sample_rate_hz is {meta.sample_rate_hz:g} but the timestamps give {measured_hz:.4g} Hz"
-            )
+            stated = meta.sample_rate_hz
+            return None, f"header sample_rate_hz is {stated:g} but the timestamps give {measured_hz:.4g} Hz"
+    return None
 
 
 def _read_head(path: Path) -> tuple[dict[str, str], int, list[str]]:
@@ -375,7 +425,16 @@ def _read_head(path: Path) -> tuple[dict[str, str], int, list[str]]:
         raise InputFileError(path, f"unsupported session version {header[FORMAT_KEY]!r} (this reader knows 1)", 1)
     if not line.strip():
         raise InputFileError(path, "no column header after the '#' header lines", line_no)
-    return header, line_no - 1, [c.strip() for c in line.split(",")]
+    return header, line_no - 1, column_names(line)
+
+
+def column_names(line: str) -> list[str]:
+    """The column names of a table's header line: CSV quoting understood, spaces around names removed."""
+    try:
+        fields = next(csv.reader([line], skipinitialspace=True), [])
+    except csv.Error:
+        fields = line.split(",")
+    return [f.strip() for f in fields]
 
 
 def _parse_header_line(line: str, line_no: int, header: dict[str, str], path: Path) -> None:
@@ -384,7 +443,7 @@ def _parse_header_line(line: str, line_no: int, header: dict[str, str], path: Pa
     match = _HEADER_LINE.match(line)
     if not match:
         raise InputFileError(path, f"header line is not '# key: value': {line[:60]!r}", line_no)
-    key, value = match.group(1), _unescape(match.group(2).strip())
+    key, value = match.group(1), _unescape(match.group(2).strip(" \t"))
     if key in header:
         raise InputFileError(path, f"header key {key!r} appears twice", line_no)
     if not header and key != FORMAT_KEY:
@@ -432,7 +491,14 @@ def _check_columns(columns: list[str], path: str | os.PathLike[str], line: int) 
 
 def _read_table(path: Path, columns: list[str], skip_lines: int, first_data_line: int) -> pd.DataFrame:
     numeric = {c: np.float64 for c in columns if c in CORE_COLUMNS or c in GYR_COLUMNS}
-    options: dict[str, Any] = {"skiprows": skip_lines, "encoding": "utf-8-sig", "skip_blank_lines": False}
+    options: dict[str, Any] = {
+        "skiprows": skip_lines,
+        "encoding": "utf-8-sig",
+        "skip_blank_lines": False,
+        "header": 0,
+        "names": columns,  # as _read_head parsed them: quotes understood, spaces removed
+        "skipinitialspace": True,
+    }
     try:
         return pd.read_csv(path, dtype=numeric, **options)
     except UnicodeDecodeError as exc:
@@ -459,10 +525,14 @@ def _read_table(path: Path, columns: list[str], skip_lines: int, first_data_line
 
 def implausible_units(session: Session) -> str | None:
     """Why the values look like the wrong unit (acc in g or mg, gyro in rad/s), or None."""
+    with np.errstate(over="ignore", invalid="ignore"):  # an absurd value gives inf here, not a warning
+        return _implausible_units(session)
+
+
+def _implausible_units(session: Session) -> str | None:
     acc_norm = np.linalg.norm(session.acc, axis=1)
     median = float(np.median(acc_norm))
-    gravity_removed = str(session.meta.extra.get("acc_gravity", "")).strip().lower() == "removed"
-    if median < 3.0 and not gravity_removed:  # linear acceleration has no gravity to judge units by
+    if median < 3.0 and not session.meta.gravity_removed:  # linear acceleration has no gravity to judge units by
         return (
             f"acceleration looks like g, not m/s^2 (median |acc| = {median:.2f}); "
             f"multiply by {STANDARD_GRAVITY_MS2} when converting"

@@ -30,6 +30,7 @@ from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
+from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.preprocess import preprocess, without_vertical
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
@@ -102,21 +103,6 @@ class AnalysisResult:
     summary: dict[str, Any]
     signals: BodySignals
     contacts: Contacts
-
-
-def load_input(
-    path: str | os.PathLike[str],
-    placement: str | None = None,
-    side: str | None = None,
-    anterior_axis: str | None = None,
-) -> Session:
-    """Read a recording for analysis: a native session file or any export ``retrogait.imports`` knows.
-
-    This is the single place where analysis reads input.
-    """
-    from retrogait.imports import load_session
-
-    return load_session(path, placement=placement, side=side, anterior_axis=anterior_axis)
 
 
 @single_blas_thread()  # 3x3 rotations of long arrays: one BLAS thread is 40x faster (blas.py)
@@ -414,9 +400,6 @@ def _json_value(value: Any) -> Any:
 
 
 #: The files :func:`write_outputs` writes into the output folder, by key (the CLI adds report.html).
-OUTPUT_FILES = {"steps": "steps.csv", "bouts": "bouts.csv", "summary": "summary.json", "report": "report.html"}
-
-
 def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
     """Write steps.csv, bouts.csv and summary.json into ``out_dir``; returns the paths.
 

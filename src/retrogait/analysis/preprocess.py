@@ -161,7 +161,7 @@ def _checked_samples(
 
 def gravity_removed(session: Session) -> bool:
     """True when the header says the acceleration has gravity removed (``acc_gravity: removed``)."""
-    return str(session.meta.extra.get("acc_gravity", "")).strip().lower() == "removed"
+    return session.meta.gravity_removed
 
 
 def without_vertical(signals: BodySignals, session: Session) -> tuple[BodySignals, str | None]:

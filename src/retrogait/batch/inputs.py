@@ -9,7 +9,7 @@ from pathlib import Path
 from retrogait.errors import RetrogaitError
 
 #: File endings that can hold a recording (native sessions and app exports).
-RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin")
+RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin", ".gz")
 #: Files that sit next to recordings but are not recordings.
 NOT_RECORDINGS: tuple[str, ...] = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv")
 #: Side files ``retrogait record`` writes next to a session (BLE log, reference channels, unpaired samples).

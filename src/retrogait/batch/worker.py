@@ -91,10 +91,15 @@ def analyze_one(
     settings ``{table: {key: value}}`` applied on the placement's preset (``--settings FILE.toml``).
     """
     from retrogait.analysis.pipeline import analyze, load_input  # imported in the worker
+    from retrogait.imports.base import ReaderOptions
 
     start = time.perf_counter()
+    reader = ReaderOptions.from_dict(settings.get("reader") or {})
+    settings = {k: v for k, v in settings.items() if k != "reader"}
     try:
-        session = load_input(path, settings.get("placement"), settings.get("side"), settings.get("anterior_axis"))
+        session = load_input(
+            path, settings.get("placement"), settings.get("side"), settings.get("anterior_axis"), reader=reader
+        )
         effective = effective_settings(overrides, settings.get("placement") or session.meta.placement)
         result = analyze(session, **settings, settings=effective)
         steps = result.steps.copy()

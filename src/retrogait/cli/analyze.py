@@ -8,11 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
+from retrogait.cli.reader_options import reader_options
+from retrogait.cli.warm import import_beside
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from retrogait.imports.base import ReaderOptions
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -62,8 +67,11 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 
 @app.command()
+@reader_options
 def analyze(
-    input_file: Annotated[Path, typer.Argument(help="Recording (native session file).", show_default=False)],
+    input_file: Annotated[
+        Path, typer.Argument(help="Recording: session file or any export 'convert' reads.", show_default=False)
+    ],
     placement: Annotated[str | None, typer.Option(help=f"{', '.join(PLACEMENTS)}.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right (foot / shank).")] = None,
     anterior_axis: Annotated[
@@ -81,13 +89,14 @@ def analyze(
     report: Annotated[
         bool, typer.Option("--report/--no-report", help="Also write report.html (--no-report: tables only).")
     ] = True,
+    *,
+    reader: ReaderOptions,
 ) -> None:
     """Find every step: contacts, cadence, contact time, impact, direction, foot strike."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from retrogait.analysis.pipeline import OUTPUT_FILES, load_input, write_outputs
-    from retrogait.analysis.pipeline import analyze as run_analysis
+    from retrogait.analysis.load import OUTPUT_FILES, load_input
     from retrogait.analysis.settings import AnalysisSettings
     from retrogait.analysis.settings_toml import read_settings_file
 
@@ -98,8 +107,13 @@ def analyze(
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
     ) as bar:
-        task = bar.add_task(f"analysing {input_file.name}", total=2)
-        session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis)
+        task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
+        warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
+        session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader)
+        warm.join()
+        from retrogait.analysis.pipeline import analyze as run_analysis
+        from retrogait.analysis.pipeline import write_outputs
+
         effective: AnalysisSettings | None = None
         if overrides is not None:
             effective = overrides.for_placement(placement or session.meta.placement)
@@ -112,6 +126,9 @@ def analyze(
             paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
+    inferred = [(k, v) for k, v in session.meta.extra.items() if k.startswith("inferred_")]
+    for key, value in inferred:  # how the input was read, where that was found out from the data
+        Console().print(f"input: {safe(key)}: {safe(value)}", highlight=False)
     for note in result.summary["notes"]:
-        Console().print(f"note: {note}")
-    Console().print(f"wrote {', '.join(str(p) for p in paths.values())}")
+        Console().print(f"note: {safe(note)}")
+    Console().print(f"wrote {safe(', '.join(str(p) for p in paths.values()))}")

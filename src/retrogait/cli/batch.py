@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
+from retrogait.cli.reader_options import reader_options
 
 #: Exit status when some inputs failed and the others were analysed (docs/batch.md, "Exit status").
 EXIT_SOME_FAILED = 1
@@ -17,9 +19,11 @@ if TYPE_CHECKING:
 
     from retrogait.batch.fingerprint import Overrides
     from retrogait.batch.worker import JobOutcome
+    from retrogait.imports.base import ReaderOptions
 
 
 @app.command()
+@reader_options
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Recordings: files, folders (recursive) or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
@@ -44,6 +48,8 @@ def batch(
     compare: Annotated[
         bool, typer.Option(help="Also compare run directions across the cohort (per subject) into OUT/cohort/.")
     ] = True,
+    *,
+    reader: ReaderOptions,
 ) -> None:
     """Analyse every session; keep going past bad files; skip what is unchanged since the last run.
 
@@ -69,7 +75,7 @@ def batch(
     # the workers import the analysis while this process imports what it needs (BATCH-10)
     pool = start_local_pool(n_workers) if scheduler is None and n_workers > 1 else None
     try:
-        _run(inputs, out, overrides, placement, side, anterior_axis, jobs, scheduler, force, compare, pool)
+        _run(inputs, out, overrides, placement, side, anterior_axis, jobs, scheduler, force, compare, pool, reader)
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)  # after a refusal; a finished batch shut it down
@@ -87,6 +93,7 @@ def _run(
     force: bool,
     compare: bool,
     pool: ProcessPoolExecutor | None,
+    reader: ReaderOptions,
 ) -> None:
     """The batch with its progress bar and summary lines (the options already checked)."""
     from rich.console import Console
@@ -101,7 +108,11 @@ def _run(
 
     from retrogait.batch import run_batch
 
-    settings = {k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v}
+    settings: dict[str, object] = {
+        k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v
+    }
+    if reader.as_dict():  # how to read the inputs changes the results: part of every job's key
+        settings["reader"] = reader.as_dict()
     console = Console(stderr=True)
     failures: list[JobOutcome] = []
     progress = Progress(
@@ -143,16 +154,16 @@ def _run(
     finally:
         progress.stop()
     for outcome in failures[:10]:
-        console.print(f"[red]failed[/red] {outcome.error}")
+        console.print(f"[red]failed[/red] {safe(outcome.error)}")
     if len(failures) > 10:
-        console.print(f"... and {len(failures) - 10} more in {result.errors_path}")
+        console.print(f"... and {len(failures) - 10} more in {safe(result.errors_path)}")
     for line in result.cohort:
-        console.print(line)
+        console.print(safe(line))
     rate = 60 * result.n_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
     console.print(
         f"{result.n_inputs} sessions: {result.n_analysed} analysed, {result.n_skipped} skipped, "
         f"{result.n_failed} failed in {result.elapsed_s:.1f} s ({rate:.1f} sessions/min)\n"
-        f"steps: {result.steps_path}\nsessions: {result.sessions_path}\nerrors: {result.errors_path}"
+        f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\nerrors: {safe(result.errors_path)}"
     )
     if result.n_failed:
         raise typer.Exit(EXIT_SOME_FAILED)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import math
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import PLACEMENTS
 from retrogait.outfiles import refuse_writing_over_inputs
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import ReaderOptions
 
 
 class MatchOn(StrEnum):
@@ -35,6 +39,7 @@ PlacementChoice = Enum("PlacementChoice", {p: p for p in PLACEMENTS}, type=str) 
 
 
 @app.command()
+@reader_options
 def compare(
     inputs: Annotated[
         list[Path],
@@ -71,6 +76,8 @@ def compare(
     ] = "running",
     n_boot: Annotated[int, typer.Option(help="Bootstrap resamples for the confidence intervals.", min=200)] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and of matching.")] = 0,
+    *,
+    reader: ReaderOptions,
 ) -> None:
     """Compare forward with backward running: per metric n, mean ± SD, median, % difference with a 95 % bootstrap
     interval, Hedges' g and a test; writes compare.csv, compare.json, PNG figures and report.html."""
@@ -99,6 +106,7 @@ def compare(
             subject=subject,
             placement=placement.value if placement else None,
             on_loaded=lambda _source: progress.advance(task),
+            reader=reader,
         )
     sources = check_comparable(sources, placement=placement.value if placement else None)
     settings = CompareSettings(

@@ -1,66 +1,67 @@
-"""``retrogait info``: a one-screen summary of native session files."""
+"""``retrogait info``: a one-screen summary of recordings, read as ``analyze`` reads them."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
+from retrogait.cli.reader_options import reader_options
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import ReaderOptions
 
 
 @app.command()
+@reader_options
 def info(
-    files: Annotated[list[Path], typer.Argument(help="Native session files (.csv).", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Recordings: session files or any export 'analyze' reads.", show_default=False)
+    ],
+    *,
+    reader: ReaderOptions,
 ) -> None:
-    """Summarise native session files: placement, duration, rate, gaps, gravity, clipping.
+    """Summarise recordings, one line each: format, placement, duration, rate, gyro, gravity, gaps,
+    |acc| median, clipping; then the sensor and what was inferred while reading (``inferred_*`` keys).
 
     A file that cannot be read gets one error line; the others are still summarised.
     """
     from rich.console import Console
-    from rich.table import Table
 
     from retrogait.errors import RetrogaitError
-    from retrogait.session import read_session
+    from retrogait.imports import load_recording
     from retrogait.summary import session_overview
 
-    table = Table(title="retrogait sessions", title_justify="left")
-    for column in (
-        "file",
-        "placement",
-        "side",
-        "sensor",
-        "duration",
-        "rate",
-        "gyro",
-        "gaps",
-        "|acc| median",
-        "clipped",
-    ):
-        table.add_column(column, overflow="fold", no_wrap=column == "file")
-    problems = []
+    console = Console(highlight=False)
+    problems: list[str] = []
     for path in files:
         try:
-            o = session_overview(read_session(path))
+            session = load_recording(path, **reader.load_kwargs()).session
+            o = session_overview(session)
         except RetrogaitError as exc:
             problems.append(str(exc))
             continue
-        table.add_row(
-            path.name,
-            o.placement,
-            o.side or "-",
-            o.sensor or "-",
+        meta = session.meta
+        facts = [
+            meta.extra.get("import_format", "native"),
+            o.placement + (f" {o.side}" if o.side else ""),
             f"{o.duration_s:.1f} s",
             f"{o.measured_rate_hz:.1f} Hz",
-            "yes" if o.has_gyro else "no",
-            f"{o.n_gaps} ({o.gap_total_s:.2f} s)" if o.n_gaps else "0",
-            f"{o.median_acc_norm_ms2:.2f} m/s²",
-            f"{100 * o.clipped_fraction:.2f} %" if o.clipped_fraction is not None else "range unknown",
-        )
-    if table.row_count:
-        Console().print(table)
+            f"gyro {'yes' if o.has_gyro else 'no'}",
+            f"gravity {meta.acc_gravity or 'included'}",
+            f"gaps {o.n_gaps} ({o.gap_total_s:.2f} s)" if o.n_gaps else "gaps 0",
+            f"|acc| median {o.median_acc_norm_ms2:.2f} m/s²",
+            f"clipped {100 * o.clipped_fraction:.2f} %" if o.clipped_fraction is not None else "range unknown",
+        ]
+        console.print(f"[bold]{safe(path.name)}[/bold]  {safe(' · '.join(facts))}")
+        details = [("sensor", o.sensor)] if o.sensor else []
+        details += [(k, v) for k, v in meta.extra.items() if k.startswith("inferred_")]
+        for key, value in details:
+            console.print(f"  {safe(key)}: {safe(value)}")
     for problem in problems:
-        typer.echo(f"retrogait: error: {problem}", err=True)
+        typer.echo(f"retrogait: error: {safe(problem, markup=False)}", err=True)
     if problems:
         raise typer.Exit(2)

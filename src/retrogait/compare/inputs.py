@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,9 @@ from retrogait.compare.metrics import METRICS
 from retrogait.conventions import DIRECTIONS
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.session import Session
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import ReaderOptions
 
 #: Columns a steps table must have; all others are optional (a missing metric is reported as such).
 REQUIRED_COLUMNS: Final = ("ic_time_s", "direction")
@@ -194,7 +197,12 @@ def _session_info(session: Session) -> dict[str, Any]:
 
 
 def load_input(
-    path: str | Path, *, label: str | None = None, subject: str | None = None, placement: str | None = None
+    path: str | Path,
+    *,
+    label: str | None = None,
+    subject: str | None = None,
+    placement: str | None = None,
+    reader: ReaderOptions | None = None,
 ) -> LoadedInput:
     """Read one input (analysis folder, steps table or recording) into a validated steps table.
 
@@ -212,12 +220,14 @@ def load_input(
         info = read_summary(p.with_name("summary.json"))
         name = p.parent.name if p.name == "steps.csv" and p.parent.name else p.stem
         return _finish(steps, _source(p, label or name, "analysis output", info, len(steps), subject))
-    return _load_recording(p, label=label, subject=subject, placement=placement)
+    return _load_recording(p, label=label, subject=subject, placement=placement, reader=reader)
 
 
-def _load_recording(p: Path, *, label: str | None, subject: str | None, placement: str | None) -> LoadedInput:
+def _load_recording(
+    p: Path, *, label: str | None, subject: str | None, placement: str | None, reader: ReaderOptions | None = None
+) -> LoadedInput:
     """Analyse a recording (native file, app export file, folder or zip); its steps carry the effort proxy."""
-    session = load_recording_session(p, placement)
+    session = load_recording_session(p, placement, reader=reader)
     try:
         result = analyze(session)
     except RetrogaitError:
@@ -243,17 +253,19 @@ def load_inputs(
     subject: str | None = None,
     placement: str | None = None,
     on_loaded: Callable[[SourceInfo], None] | None = None,
+    reader: ReaderOptions | None = None,
 ) -> tuple[pd.DataFrame, list[SourceInfo]]:
     """Read several inputs into one steps table (session labels made unique) and their sources.
 
-    ``on_loaded`` is called after each input (for a progress bar).
+    ``on_loaded`` is called after each input (for a progress bar); ``reader`` says how to read
+    recordings (the user's --format, --rate and column mapping).
     """
     if not paths:
         raise RetrogaitError("nothing to compare: give at least one recording or analysis output")
     loaded: list[LoadedInput] = []
     seen: dict[str, int] = {}
     for path in paths:
-        item = load_input(path, subject=subject, placement=placement)
+        item = load_input(path, subject=subject, placement=placement, reader=reader)
         count = seen.get(item.source.session, 0) + 1
         seen[item.source.session] = count
         if count > 1:

@@ -3,7 +3,7 @@
 Public API::
 
     load_recording(path, format=None, *, placement=None, side=None, sensor=None,
-                   anterior_axis=None, vertical_axis=None, generic=None) -> ImportResult
+                   anterior_axis=None, vertical_axis=None, generic=None, rate_hz=None) -> ImportResult
     load_session(path, ...same...) -> Session
 
 ``ImportResult.session`` is a native :class:`~retrogait.session.Session` (m/s^2 with gravity,
@@ -19,7 +19,14 @@ import os
 from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
-from retrogait.imports.base import GenericCsvOptions, ImportFormat, ImportOptions, ImportReport, ImportResult
+from retrogait.imports.base import (
+    GenericCsvOptions,
+    ImportFormat,
+    ImportOptions,
+    ImportReport,
+    ImportResult,
+    ReaderOptions,
+)
 from retrogait.imports.registry import FORMATS, detect_format, format_names, get_format
 from retrogait.session import Session
 
@@ -30,6 +37,7 @@ __all__ = [
     "ImportOptions",
     "ImportReport",
     "ImportResult",
+    "ReaderOptions",
     "detect_format",
     "format_names",
     "get_format",
@@ -48,26 +56,34 @@ def load_recording(
     anterior_axis: str | None = None,
     vertical_axis: str | None = None,
     generic: GenericCsvOptions | None = None,
+    rate_hz: float | None = None,
 ) -> ImportResult:
-    """Read any supported recording (file, export folder or zip) as a native session plus a report.
+    """Read any supported recording (file, export folder or zip, also gzip-compressed) as a native
+    session plus a report.
 
     Args:
         path: the export (a file, the folder of one export, or its zip).
         format: a name from :func:`format_names` to skip detection; ``None`` detects it (giving
-            ``generic`` without a format selects ``generic_csv``).
+            ``generic`` without a format selects ``generic_csv``; a table no app format knows is
+            read by ``generic_csv`` too).
         placement, side, sensor, anterior_axis, vertical_axis: recorded in the session header
             (placement defaults to ``other``; ``sensor`` defaults to the device named in the file).
-        generic: column mapping for ``generic_csv``.
+        generic: column mapping for ``generic_csv`` (``None`` fields are inferred).
+        rate_hz: the sampling rate (Hz): the time base of a table without a time column, and the
+            stated rate of any other recording.
 
     Raises:
         RetrogaitError: one line naming the file and the problem.
     """
     source = Path(path)
+    problem = ReaderOptions(format, rate_hz, generic).problem()
+    if problem:
+        raise RetrogaitError(problem)
     if format is not None:
         fmt = get_format(format)
         if not source.exists():
             raise InputFileError(source, "no such file or folder")
-    elif generic is not None:
+    elif generic is not None and generic.given:
         fmt = get_format("generic_csv")
     else:
         fmt = detect_format(source)
@@ -78,13 +94,16 @@ def load_recording(
         anterior_axis=anterior_axis,
         vertical_axis=vertical_axis,
         generic=generic,
+        rate_hz=rate_hz,
     )
     try:
         return fmt.read(source, options)
     except RetrogaitError:
         raise
-    except (OSError, MemoryError) as exc:
-        raise InputFileError(source, f"cannot be read as {fmt.name} ({type(exc).__name__}: {exc})") from None
+    except MemoryError:
+        raise InputFileError(source, f"is too large to read as {fmt.name} in this machine's memory") from None
+    except OSError as exc:
+        raise InputFileError(source, f"cannot be read as {fmt.name} ({exc.strerror or exc})") from None
 
 
 def load_session(
@@ -97,6 +116,7 @@ def load_session(
     anterior_axis: str | None = None,
     vertical_axis: str | None = None,
     generic: GenericCsvOptions | None = None,
+    rate_hz: float | None = None,
 ) -> Session:
     """:func:`load_recording` without the report: just the native session."""
     return load_recording(
@@ -108,4 +128,5 @@ def load_session(
         anterior_axis=anterior_axis,
         vertical_axis=vertical_axis,
         generic=generic,
+        rate_hz=rate_hz,
     ).session

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from retrogait.session import Session
 
@@ -16,43 +18,96 @@ GYR_UNITS = ("dps", "rads")
 
 @dataclass(frozen=True)
 class GenericCsvOptions:
-    """Column mapping for a CSV no dedicated reader knows.
+    """Column mapping for the generic reader: what the user says about a table; ``None`` = inferred.
 
     Columns are named by their header text or by 0-based position (``"0"``). Time units: ``s``,
     ``ms``, ``us``, ``ns`` (relative), ``epoch_s`` .. ``epoch_ns`` (since 1970-01-01 UTC) or
-    ``datetime`` (ISO-like text). Acceleration ``ms2`` (m/s^2), ``g`` or ``mg``, gravity included;
-    angular rate ``dps`` (deg/s) or ``rads`` (rad/s). ``delimiter`` None = detect from the header.
+    ``datetime`` (ISO-like text). Acceleration ``ms2`` (m/s^2), ``g`` or ``mg``; angular rate
+    ``dps`` (deg/s) or ``rads`` (rad/s). ``delimiter``: one character, ``tab`` or ``space``.
     """
 
     time_column: str | None = None
-    time_unit: str = "s"
+    time_unit: str | None = None
     acc_columns: tuple[str, str, str] | None = None
-    acc_unit: str = "ms2"
+    acc_unit: str | None = None
     gyr_columns: tuple[str, str, str] | None = None
-    gyr_unit: str = "dps"
+    gyr_unit: str | None = None
     delimiter: str | None = None
 
     def problem(self) -> str | None:
         """The first thing wrong with these options, or None."""
-        if self.time_unit not in TIME_UNITS:
-            return f"--time-unit must be one of {', '.join(TIME_UNITS)}, got {self.time_unit!r}"
-        if self.acc_unit not in ACC_UNITS:
-            return f"--acc-unit must be one of {', '.join(ACC_UNITS)}, got {self.acc_unit!r}"
-        if self.gyr_unit not in GYR_UNITS:
-            return f"--gyr-unit must be one of {', '.join(GYR_UNITS)}, got {self.gyr_unit!r}"
+        for flag, value, allowed in (
+            ("--time-unit", self.time_unit, TIME_UNITS),
+            ("--acc-unit", self.acc_unit, ACC_UNITS),
+            ("--gyr-unit", self.gyr_unit, GYR_UNITS),
+        ):
+            if value is not None and value not in allowed:
+                return f"{flag} must be one of {', '.join(allowed)}, got {value!r}"
+        mapped: list[str] = []
         for name, cols in (("--acc-columns", self.acc_columns), ("--gyr-columns", self.gyr_columns)):
             if cols is not None and len(cols) != 3:
                 return f"{name} needs exactly three column names (x,y,z), got {len(cols)}"
-        if self.delimiter is not None and len(self.delimiter) != 1:
-            return f"--delimiter must be one character, got {self.delimiter!r}"
+            mapped += list(cols or ())
+        if self.time_column is not None:
+            mapped.append(self.time_column)
+        twice = sorted({c for c in mapped if mapped.count(c) > 1})
+        if twice:
+            return f"column(s) {', '.join(twice)} mapped twice in --time-column/--acc-columns/--gyr-columns"
+        if self.delimiter is not None and len(self.delimiter) != 1 and self.delimiter not in ("tab", "space"):
+            return f"--delimiter must be one character, 'tab' or 'space', got {self.delimiter!r}"
         return None
+
+    @property
+    def given(self) -> bool:
+        """True when any of the mapping was given."""
+        return any(getattr(self, f.name) is not None for f in fields(self))
+
+
+@dataclass(frozen=True)
+class ReaderOptions:
+    """How to read a recording, as the user gave it (``--format``, ``--rate``, column mapping); the
+    same for every command that reads one. ``None`` everywhere = detect and infer."""
+
+    format: str | None = None
+    rate_hz: float | None = None
+    mapping: GenericCsvOptions | None = None
+
+    def problem(self) -> str | None:
+        """The first thing wrong with these options, or None."""
+        if self.rate_hz is not None and not (math.isfinite(self.rate_hz) and self.rate_hz > 0):
+            return f"--rate must be a positive number of Hz, got {self.rate_hz!r}"
+        return self.mapping.problem() if self.mapping is not None else None
+
+    def load_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`retrogait.imports.load_recording` / ``load_session``."""
+        return {"format": self.format, "generic": self.mapping, "rate_hz": self.rate_hz}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Only what was given, as JSON-ready values (batch job keys, summaries)."""
+        out: dict[str, Any] = {k: v for k, v in (("format", self.format), ("rate_hz", self.rate_hz)) if v is not None}
+        if self.mapping is not None:
+            out.update({f.name: getattr(self.mapping, f.name) for f in fields(self.mapping)})
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> ReaderOptions:
+        """Inverse of :meth:`as_dict`."""
+        names = {f.name for f in fields(GenericCsvOptions)}
+        mapping: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in names}
+        return cls(
+            format=values.get("format"),
+            rate_hz=values.get("rate_hz"),
+            mapping=GenericCsvOptions(**mapping) if mapping else None,
+        )
 
 
 @dataclass(frozen=True)
 class ImportOptions:
     """What the user says about the recording; recorded in the session header.
 
-    ``placement`` defaults to ``other`` when not given (the file formats do not say it).
+    ``placement`` defaults to ``other`` when not given (the file formats do not say it); ``rate_hz``
+    is the sampling rate the user gave (``--rate``): the time base of a file without a time column,
+    and the stated rate of any other.
     """
 
     placement: str | None = None
@@ -61,6 +116,7 @@ class ImportOptions:
     anterior_axis: str | None = None
     vertical_axis: str | None = None
     generic: GenericCsvOptions | None = None
+    rate_hz: float | None = None
 
 
 @dataclass

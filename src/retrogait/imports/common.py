@@ -24,16 +24,26 @@ from numpy.typing import NDArray
 from retrogait.conventions import MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
+from retrogait.imports.limits import (
+    LineIndex,
+    bomb_error,
+    check_header,
+    drop_wide_rows,
+    gunzip_bounded,
+    line_bounds,
+    read_bounded,
+    unpack_limit,
+)
 from retrogait.rate import measured_rate_hz, meets_rate
-from retrogait.session import Session, SessionMeta, implausible_units
+from retrogait.session import Session, SessionMeta, session_problem
 
 #: Multiply by these to get m/s^2 and deg/s.
 ACC_TO_MS2 = {"ms2": 1.0, "g": STANDARD_GRAVITY_MS2, "mg": STANDARD_GRAVITY_MS2 / 1000.0}
 GYR_TO_DPS = {"dps": 1.0, "rads": 180.0 / math.pi}
 #: Bytes looked at by sniffers.
 SNIFF_BYTES = 4096
-#: Zip members larger than this when unpacked are ignored (bytes; e.g. audio recorded alongside).
-MAX_ZIP_MEMBER_BYTES = 2 * 1024**3
+#: The first bytes of a gzip stream.
+GZIP_MAGIC = b"\x1f\x8b"
 #: A second stream is interpolated only between its samples at most this many of its periods apart.
 MERGE_MAX_GAP_PERIODS = 2.5
 #: With less coverage than this (fraction of the master clock) the second stream is left out.
@@ -60,12 +70,6 @@ class Source:
     def name(self) -> str:
         return self.display.replace("\\", "/").rsplit("/", 1)[-1]
 
-    def buffer(self) -> Path | io.BytesIO:
-        """Something pandas and json can read."""
-        if self.data is None and self.member is None and self.path is not None:
-            return self.path
-        return io.BytesIO(self.read_bytes())
-
     def read_bytes(self) -> bytes:
         return self._read(None)
 
@@ -73,25 +77,35 @@ class Source:
         return self._read(n_bytes)
 
     def _read(self, n_bytes: int | None) -> bytes:
+        """The content (its first ``n_bytes``), gzip and zip members unpacked within the limits."""
         if self.data is not None:
             return self.data if n_bytes is None else self.data[:n_bytes]
         assert self.path is not None
         try:
             if self.member is not None:
-                with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as fh:
-                    return fh.read() if n_bytes is None else fh.read(n_bytes)
+                with zipfile.ZipFile(self.path) as archive:
+                    info = archive.getinfo(self.member)
+                    limit = unpack_limit(info.compress_size)
+                    if n_bytes is None and info.file_size > limit:  # says so itself: refused before unpacking
+                        raise bomb_error(self.display, limit)
+                    with archive.open(info) as fh:
+                        return read_bounded(fh.read, limit, self.display, n_bytes)
             with open(self.path, "rb") as fh:
+                if fh.read(2) == GZIP_MAGIC:
+                    fh.seek(0)
+                    packed = fh.read() if n_bytes is None else fh.read(max(65536, 4 * n_bytes))
+                    return gunzip_bounded(packed, self.display, n_bytes)
+                fh.seek(0)
                 return fh.read() if n_bytes is None else fh.read(n_bytes)
-        except (OSError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError) as exc:
+        except (OSError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError, KeyError) as exc:
             raise InputFileError(self.display, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
 
 
 def head_bytes(path: Path, n_bytes: int = SNIFF_BYTES) -> bytes:
-    """The first bytes of a file, or b'' when it is not a readable file (for sniffers)."""
+    """The first bytes of a file (unpacked when it is gzip), or b'' when it is not a readable file (for sniffers)."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read(n_bytes)
-    except OSError:
+        return Source(str(path), path=path).head(n_bytes) if path.is_file() else b""
+    except (OSError, RetrogaitError):
         return b""
 
 
@@ -135,8 +149,7 @@ def _zip_sources(path: Path) -> list[Source]:
             infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
         raise InputFileError(path, f"is not a readable zip archive ({exc})") from None
-    too_big = [i.filename for i in infos if i.file_size > MAX_ZIP_MEMBER_BYTES]
-    return [Source(f"{path}/{i.filename}", path=path, member=i.filename) for i in infos if i.filename not in too_big]
+    return [Source(f"{path}/{i.filename}", path=path, member=i.filename) for i in infos]
 
 
 def find_source(sources: Sequence[Source], pattern: str) -> Source | None:
@@ -153,14 +166,14 @@ def display_of(path: Path, source: Source) -> str:
 
 
 def detect_delimiter(text: str) -> tuple[str, str]:
-    """``(delimiter, decimal)`` from the first lines of a table: tab, ';' or ','. With ';' the
-    decimal mark is ',' when the first data line holds commas (European-locale exports)."""
+    """``(delimiter, decimal)`` from the first lines of a table: tab, ';' or ','. With tab or ';'
+    the decimal mark is ',' when the first data line holds commas (European-locale exports)."""
     lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()][:2]
     header = lines[0] if lines else ""
+    data = lines[1] if len(lines) > 1 else ""
     if "\t" in header:
-        return "\t", "."
+        return "\t", "," if "," in data else "."
     if header.count(";") > header.count(","):
-        data = lines[1] if len(lines) > 1 else ""
         return ";", "," if "," in data else "."
     return ",", "."
 
@@ -182,19 +195,31 @@ def read_table(
     decimal: str = ".",
     names: Sequence[str] | None = None,
     report: ImportReport | None = None,
+    lines: LineIndex | None = None,
 ) -> pd.DataFrame:
     """Read the columns ``numeric`` (as float64, NaN where a value is not a number) and ``text``
-    (as str) of a delimited table.
+    (as str) of a delimited table (``sep`` ``\\s+`` = runs of whitespace). ``lines``: the
+    :func:`~retrogait.imports.limits.line_bounds` of the source's bytes when the caller has them.
 
-    The fast path is pandas' C parser with float dtypes; only when it fails (text in a number
-    column, ragged rows) is the file read again as text and converted value by value; rows with
-    too many fields are skipped and counted as ``malformed`` in ``report``.
+    Before parsing, a header too wide for a sensor table is refused and rows with more fields than
+    the header are dropped (``limits``: they would cost rows x their width in memory). The fast
+    path is pandas' C parser with float dtypes; only when it fails (text in a number column, ragged
+    rows) is the table read again as text and converted value by value. Dropped rows (too many
+    fields) are counted as ``malformed`` in ``report``.
     """
-    usecols = list(dict.fromkeys([*numeric, *text]))
+    numeric = list(dict.fromkeys(numeric))
+    text = [c for c in dict.fromkeys(text) if c not in numeric]
+    raw = source.read_bytes()
+    if not raw or raw.isspace():
+        raise InputFileError(source.display, "is empty (no table)")
+    width = len(names) if names is not None else check_header(nth_line(raw, skiprows), sep, source.display)
+    scan = drop_wide_rows(raw, sep, width, skip_lines=skiprows + (0 if names is not None else 1), lines=lines)
+    if report is not None:
+        report.drop("malformed", scan.dropped_rows)
     options: dict[str, Any] = {
         "sep": sep,
         "skiprows": skiprows,
-        "usecols": usecols,
+        "usecols": [*numeric, *text],
         "decimal": decimal,
         "skip_blank_lines": True,
         "engine": "c",
@@ -204,10 +229,8 @@ def read_table(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            frame = pd.read_csv(
-                source.buffer(), dtype={**dict.fromkeys(numeric, np.float64), **dict.fromkeys(text, str)}, **options
-            )
-        return frame
+            dtypes = {**dict.fromkeys(numeric, np.float64), **dict.fromkeys(text, str)}
+            return pd.read_csv(io.BytesIO(scan.data), dtype=dtypes, **options)
     except pd.errors.EmptyDataError:
         raise InputFileError(source.display, "is empty (no table)") from None
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError, OverflowError):
@@ -216,7 +239,12 @@ def read_table(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             frame = pd.read_csv(
-                source.buffer(), dtype=str, on_bad_lines="skip", encoding="latin-1", keep_default_na=False, **options
+                io.BytesIO(scan.data),
+                dtype=str,
+                on_bad_lines="skip",
+                encoding="latin-1",
+                keep_default_na=False,
+                **options,
             )
     except pd.errors.EmptyDataError:
         raise InputFileError(source.display, "is empty (no table)") from None
@@ -224,19 +252,30 @@ def read_table(
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputFileError(source.display, f"table cannot be parsed ({message})") from None
     if report is not None:
-        report.drop("malformed", max(0, _count_data_lines(source, skiprows, names is None) - len(frame)))
+        data_rows = count_lines(scan.data, skiprows) - (1 if names is None else 0)
+        report.drop("malformed", max(0, data_rows - len(frame)))
     for column in numeric:
-        raw = frame[column].str.strip()
+        values = frame[column].str.strip()
         if decimal != ".":
-            raw = raw.str.replace(decimal, ".", regex=False)
-        frame[column] = pd.to_numeric(raw, errors="coerce").astype(np.float64)
+            values = values.str.replace(decimal, ".", regex=False)
+        frame[column] = pd.to_numeric(values, errors="coerce").astype(np.float64)
     return frame
 
 
-def _count_data_lines(source: Source, skiprows: int, has_header: bool) -> int:
-    data = source.read_bytes()
-    lines = [line for line in re.split(rb"\r\n|\r|\n", data)[skiprows:] if line.strip()]
-    return max(0, len(lines) - (1 if has_header else 0))
+def nth_line(data: bytes, skip: int) -> str:
+    """The first non-blank line after the first ``skip`` lines of ``data`` (decoded leniently), or ''."""
+    lines = re.split(rb"\r\n|\r|\n", data[: (skip + 64) * 65536], maxsplit=skip + 64)[skip:]
+    line = next((x for x in lines if x.strip()), b"")
+    return head_text(line[: 4 * 65536])
+
+
+def count_lines(data: bytes, skip: int = 0) -> int:
+    """Non-blank lines of ``data`` after the first ``skip`` lines (vectorised)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    starts, ends = line_bounds(data)
+    lengths = (ends - starts)[skip:]
+    carriage = buf[np.minimum(starts[skip:], buf.size - 1)] == 13
+    return int(((lengths > 1) | ((lengths == 1) & ~carriage)).sum())
 
 
 def header_fields(line: str, sep: str) -> list[str]:
@@ -256,10 +295,12 @@ def require_columns(source: Source, columns: Sequence[str], wanted: Sequence[str
 
 
 def parse_datetime_s(values: pd.Series, fmt: str | None = None) -> FloatArray:
-    """Date-time text to seconds since 1970 (as written, no zone applied); NaN where unparseable."""
+    """Date-time text to seconds since 1970 (as written; a zone given in the text is applied);
+    NaN where unparseable. Without ``fmt`` the format of the first value is tried for all (fast),
+    then each value on its own where that fails."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(values, format=fmt if fmt else "mixed", errors="coerce")
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce") if fmt else _any_datetime(values)
     if not isinstance(parsed, pd.Series):
         parsed = pd.Series(parsed)
     if getattr(parsed.dt, "tz", None) is not None:
@@ -267,6 +308,40 @@ def parse_datetime_s(values: pd.Series, fmt: str | None = None) -> FloatArray:
     ns = parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
     ns[parsed.isna().to_numpy()] = np.nan
     return ns / 1e9
+
+
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(?:[:.,](\d+))?$")
+
+
+def text_time_s(values: pd.Series) -> tuple[FloatArray, str]:
+    """Seconds from a column of times written as text, and how they were written: ``number``,
+    ``clock`` (``hh:mm:ss[.:]SSS``, seconds of the day, a pass through midnight adds a day) or
+    ``datetime`` (date-time text, seconds since 1970 as written); NaN where unreadable."""
+    as_number = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    if as_number.size == 0 or np.isfinite(as_number).mean() >= 0.5:
+        return as_number, "number"
+    text = values.astype(str).str.strip()
+    clock = text.str.extract(_CLOCK)
+    if clock[[0, 1, 2]].notna().all(axis=1).mean() >= 0.5:
+        parts = clock.apply(pd.to_numeric, errors="coerce")
+        digits = clock[3].fillna("")
+        fraction = (parts[3].fillna(0) / np.power(10.0, digits.str.len())).to_numpy(dtype=np.float64)
+        seconds = (parts[0] * 3600 + parts[1] * 60 + parts[2]).to_numpy(dtype=np.float64) + fraction
+        back = np.diff(seconds[np.isfinite(seconds)], prepend=np.nan) < -43200  # midnight
+        days = np.zeros(seconds.size)
+        days[np.isfinite(seconds)] = np.cumsum(np.nan_to_num(back.astype(float)))
+        return seconds + 86400.0 * days, "clock"
+    return parse_datetime_s(text), "datetime"
+
+
+def _any_datetime(values: pd.Series) -> pd.Series:
+    try:
+        parsed = pd.to_datetime(values, errors="coerce")
+        if parsed.notna().mean() >= 0.9 or values.size == 0:
+            return parsed
+    except (ValueError, TypeError, OverflowError):
+        pass
+    return pd.to_datetime(values, format="mixed", errors="coerce")
 
 
 def iso_utc(epoch_s: float) -> str | None:
@@ -297,21 +372,27 @@ class Stream:
 def clean_rows(
     t_s: NDArray[Any], values: NDArray[Any], report: ImportReport, label: str
 ) -> tuple[FloatArray, FloatArray]:
-    """Drop rows with a missing/non-numeric value and rows whose time is not after every earlier
-    time (duplicates, backwards jumps); each reason counted in ``report`` as ``<label>_...``.
+    """Drop rows with a missing/non-numeric value (``<label>_not_a_number``), an infinite one
+    (``<label>_out_of_range``: call this after converting units, so a value the conversion overflows
+    is caught) and rows whose time is not after every earlier time (``<label>_time_not_increasing``:
+    duplicates, backwards jumps); each counted in ``report``.
 
     ``values`` is (n, m); returns the kept ``(t_s, values)``.
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
     finite = np.isfinite(t) & np.isfinite(v).all(axis=1)
-    report.drop(f"{label}_not_a_number", int((~finite).sum()))
-    t, v = t[finite], v[finite]
+    if not finite.all():
+        nan = np.isnan(t) | np.isnan(v).any(axis=1)
+        report.drop(f"{label}_not_a_number", int(nan.sum()))
+        report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
+        t, v = t[finite], v[finite]
     if t.size:
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
-        report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
-        t, v = t[forward], v[forward]
+        if not forward.all():
+            report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
+            t, v = t[forward], v[forward]
     return t, v
 
 
@@ -338,10 +419,17 @@ def read_stream(
     table = read_table(source, sep=sep, decimal=decimal, numeric=[time_column, *columns], report=report)
     if label == "acc":
         report.rows_read += len(table)
-    values = table[list(columns)].to_numpy(dtype=np.float64) * to_unit
+    values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
     stream = clean_stream(table[time_column].to_numpy(dtype=np.float64) * time_to_s, values, report, label)
     require_rows(stream, source.display, label)
     return stream
+
+
+def to_si(values: NDArray[Any], factor: float) -> FloatArray:
+    """``values`` x ``factor`` (a unit conversion); a value it overflows becomes inf, which
+    :func:`clean_rows` then drops and counts as out of range (so clean after converting)."""
+    with np.errstate(over="ignore"):
+        return np.asarray(values, dtype=np.float64) * factor
 
 
 def require_rows(stream: Stream, display: str, what: str, minimum: int = 2) -> None:
@@ -422,12 +510,18 @@ def finish(
     stated_rate_hz: float | None = None,
     start_epoch_s: float | None = None,
     header: dict[str, str] | None = None,
+    gravity: str = "included",
+    inferred: dict[str, str] | None = None,
 ) -> ImportResult:
     """Check the converted arrays (enough rows, rate, gravity, units) and build the session.
 
-    ``acc.t_s`` may have any origin; it is shifted to start at 0. ``stated_rate_hz`` (what the
-    file says) becomes the header rate when the timestamps agree within 25 %, else the measured
-    rate is used and the stated one kept as ``import_stated_rate_hz``.
+    ``acc.t_s`` may have any origin; it is shifted to start at 0. The rate the user gave
+    (``options.rate_hz``), else ``stated_rate_hz`` (what the file says), becomes the header rate
+    when the timestamps agree within 25 %; otherwise the measured rate is used and the stated one
+    kept as ``import_stated_rate_hz``. ``gravity`` is ``included`` or ``removed`` (``acc_gravity``
+    in the header); acceleration said to include gravity whose median |acc| is below 4 m/s^2 is
+    refused. ``inferred`` are the ``inferred_*`` header keys: what the reader decided from the data.
+    The session is checked as the native reader would check it, so it can be written and read back.
     """
     if len(acc) < 2:
         raise InputFileError(display, f"has no usable rows ({len(acc)} left after dropping bad rows)")
@@ -440,25 +534,27 @@ def finish(
             f"sample rate is {measured_hz:.3g} Hz, too low for gait analysis: steps need at least "
             f"{MIN_SAMPLE_RATE_HZ:g} Hz (a running contact lasts 0.2-0.3 s); record at 50 Hz or more",
         )
-    norm = np.linalg.norm(acc.xyz, axis=1)
-    median_norm = float(np.median(norm))
-    if median_norm < MIN_GRAVITY_MS2:
-        raise InputFileError(
-            display,
-            f"acceleration has no gravity in it (median |acc| = {median_norm:.2f} m/s^2): this is linear "
-            "acceleration (gravity removed) or a unit mix-up; export acceleration including gravity",
-        )
+    if gravity == "included":
+        with np.errstate(over="ignore", invalid="ignore"):
+            median_norm = float(np.median(np.linalg.norm(acc.xyz, axis=1)))
+        if median_norm < MIN_GRAVITY_MS2:
+            raise InputFileError(
+                display,
+                f"acceleration has no gravity in it (median |acc| = {median_norm:.2f} m/s^2) although the file "
+                "says it does: a unit mix-up, or linear acceleration (gravity removed) under another name",
+            )
     sources = ", ".join(Path(f).name for f in report.files)
     extra: dict[str, str] = {"import_format": report.format, "import_source": sources}
     rate_hz = measured_hz
+    stated_rate_hz = options.rate_hz if options.rate_hz is not None else stated_rate_hz
     if stated_rate_hz is not None and math.isfinite(stated_rate_hz) and stated_rate_hz > 0:
         if abs(measured_hz / stated_rate_hz - 1.0) <= 0.25:
             rate_hz = stated_rate_hz
         else:
             extra["import_stated_rate_hz"] = f"{stated_rate_hz:g}"
             report.notes.append(
-                f"file states {stated_rate_hz:g} Hz but the timestamps give {measured_hz:.4g} Hz; "
-                "the measured rate is used"
+                f"{'--rate' if options.rate_hz is not None else 'file'} states {stated_rate_hz:g} Hz but the "
+                f"timestamps give {measured_hz:.4g} Hz; the measured rate is used"
             )
     if device:
         extra["import_device"] = device
@@ -467,6 +563,7 @@ def finish(
     if report.dropped:
         extra["import_dropped_detail"] = report.dropped_detail()
     extra.update(header or {})
+    extra.update(inferred or {})
     try:
         meta = SessionMeta(
             placement=options.placement or "other",
@@ -476,12 +573,13 @@ def finish(
             anterior_axis=options.anterior_axis,
             vertical_axis=options.vertical_axis,
             start_time_utc=iso_utc(start_epoch_s) if start_epoch_s is not None else None,
+            acc_gravity=gravity,
             extra={k: " ".join(v.split()) for k, v in extra.items()},
         )
     except ValueError as exc:
         raise RetrogaitError(str(exc)) from None
     session = Session(t_s=acc.t_s - acc.t_s[0], acc=acc.xyz, gyr=gyr_dps, meta=meta, source=display)
-    problem = implausible_units(session)
+    problem = session_problem(session)
     if problem:
         raise InputFileError(display, problem)
     return ImportResult(session=session, report=report)

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from retrogait.errors import InputFileError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
@@ -26,7 +27,9 @@ from retrogait.imports.common import (
     head_bytes,
     parse_datetime_s,
     read_table,
+    to_si,
 )
+from retrogait.imports.limits import line_bounds
 
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
@@ -63,13 +66,13 @@ _DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22])
 _SEPARATORS = {4: b"-", 7: b"-", 10: b" ", 13: b":", 16: b":", 19: b":", 23: b","}
 
 
-def line_times_s(data: bytes) -> FloatArray:
+def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatArray:
     """Seconds since 1970 of the timestamp that starts each non-blank line of ``data``, decoded
     from the fixed-width bytes with numpy (no per-row text objects); NaN where a line does not
-    start with a valid ``YYYY-MM-DD HH:MM:SS:mmm,``."""
+    start with a valid ``YYYY-MM-DD HH:MM:SS:mmm,``. ``starts``: the lines' first bytes, if known."""
     buf = np.frombuffer(data, dtype=np.uint8)
-    newline = 10 if b"\n" in data[:4096] or b"\r" not in data[:4096] else 13
-    starts = np.concatenate([[0], np.flatnonzero(buf == newline) + 1])
+    if starts is None:
+        starts = line_bounds(data)[0]
     starts = starts[starts < buf.size]
     first = buf[starts]
     starts = starts[(first != 10) & (first != 13)]  # blank lines, as pandas skips them
@@ -123,14 +126,15 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             data = Source(str(path), data=fh.read())
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], report=report)
-    t = line_times_s(data.read_bytes())
+    lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
+    table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], report=report, lines=lines)
+    t = line_times_s(data.read_bytes(), lines[0])
     if t.size != len(table) or report.dropped:  # ragged rows were skipped: align by parsing the text
         report.dropped.clear()
         table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
     report.rows_read = len(table) + report.dropped_total
-    t, xyz = clean_rows(t, table[["x", "y", "z"]].to_numpy(dtype=np.float64) * ACC_TO_MS2["g"], report, "row")
+    t, xyz = clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
     acc = Stream(t, xyz)
     rate = re.match(r"\s*([0-9.]+)", header.get("Measurement Frequency", ""))
     stated = float(rate.group(1)) if rate else None

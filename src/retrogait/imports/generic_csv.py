@@ -1,59 +1,151 @@
-"""Any delimited table, mapped by the user: time column and unit, acceleration and gyroscope
-columns and units, delimiter (see :class:`~retrogait.imports.base.GenericCsvOptions`).
+"""Any delimited table with a time base (or a known rate) and three acceleration axes.
 
-Never detected automatically: chosen with ``--format generic_csv`` or by giving mapping flags.
-Columns are named by header text or by 0-based position. Acceleration must include gravity.
+The catch-all behind the app formats: chosen when no app format recognises a file, or with
+``--format generic_csv`` or any column-mapping option. What it finds out, and the evidence, goes
+into the session header as ``inferred_*`` keys (docs/formats.md, "generic_csv"):
+
+1. layout (``table_layout``): delimiter, decimal mark, header or none, preamble, blocks;
+2. columns by name family (``column_names``), or for a table without a header by their values;
+3. the time column by name, else by increasing values, its unit from the name or the data
+   (``inference``), or times from ``--rate`` when there is none;
+4. acceleration (linear acceleration plus gravity summed where both are there), its unit and
+   whether gravity is in it from the data; angular rate and its unit likewise.
+
+Everything the user maps (``--time-column``, ``--acc-columns`` ...) is taken as given.
 """
 
 from __future__ import annotations
 
+import io
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from retrogait.errors import InputFileError, RetrogaitError
+from retrogait.imports import column_names as names
+from retrogait.imports import inference
+from retrogait.imports.app_formats import GENERIC_NAME, MAPPING_FLAGS, not_read_hint
 from retrogait.imports.base import GenericCsvOptions, ImportFormat, ImportOptions, ImportReport, ImportResult
+from retrogait.imports.column_names import ColumnName, Triplet
 from retrogait.imports.common import (
-    ACC_TO_MS2,
-    GYR_TO_DPS,
+    FloatArray,
     Source,
     Stream,
+    align_gyro,
     clean_rows,
-    csv_layout,
     finish,
-    first_line,
-    header_fields,
-    parse_datetime_s,
+    head_bytes,
+    head_text,
     read_table,
+    text_time_s,
+)
+from retrogait.imports.limits import LineIndex, line_bounds
+from retrogait.imports.table_layout import (
+    LAYOUT_BYTES,
+    Block,
+    Layout,
+    delimiter_name,
+    sniff_layout,
+    split_blocks,
 )
 
-NAME = "generic_csv"
-MAPPING_FLAGS = (
-    "--time-column NAME --time-unit s|ms|us|ns|epoch_s|epoch_ms|epoch_us|epoch_ns|datetime "
-    "--acc-columns X,Y,Z --acc-unit ms2|g|mg [--gyr-columns X,Y,Z --gyr-unit dps|rads] [--delimiter ';']"
+NAME = GENERIC_NAME
+#: Lines of each block read to decide which column is which (from at most SAMPLE_BYTES of it).
+SAMPLE_LINES = 2000
+SAMPLE_BYTES = 8 * 1024 * 1024
+#: A table without a header may have at most this many columns (more: name them with the options).
+MAX_HEADERLESS_COLUMNS = 32
+#: Stems whose acceleration is CoreMotion's (iOS): the opposite sign of the native convention.
+COREMOTION_STEMS = frozenset({"useracceleration", "motionuseracceleration", "accelerometeracceleration"})
+#: Unit of gravity-free acceleration by family when the names do not say it.
+_FAMILY_UNITS = {"useracceleration": "g", "motionuseracceleration": "g"}
+#: The order of the header keys this reader writes (layout, time, acceleration, angular rate).
+_KEY_ORDER = (
+    "inferred_blocks",
+    "inferred_layout",
+    "inferred_time_column",
+    "inferred_time_unit",
+    "import_start_time_local",
+    "inferred_acc_columns",
+    "inferred_acc_gravity",
+    "inferred_acc_unit",
+    "inferred_acc_sign",
+    "inferred_gyr_columns",
+    "inferred_gyr_unit",
 )
-_TIME_FACTORS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+#: Date-time text that says its zone (``Z``, ``+01:00``, ``-0500``).
+_ZONED = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 
 
 def sniff(path: Path) -> float:
-    return 0.0
+    """0.5 (below every app format) for a delimited text table of numbers, else 0."""
+    if path.is_dir():
+        return 0.0
+    data = head_bytes(path, LAYOUT_BYTES)
+    if not data or data.count(b"\x00") > 8 or data.lstrip()[:1] in (b"{", b"["):
+        return 0.0
+    try:
+        sniff_layout(head_text(_utf8(data)), str(path))
+    except RetrogaitError:
+        return 0.0
+    return 0.5
 
 
-def _resolve(source: Source, fields: list[str], wanted: str, sep: str) -> str:
-    if wanted in fields:
-        return wanted
-    stripped = {f.strip().lower(): f for f in fields}
-    if wanted.strip().lower() in stripped:
-        return stripped[wanted.strip().lower()]
-    if wanted.isdigit() and int(wanted) < len(fields):
-        return fields[int(wanted)]
-    problem = f"column {wanted!r} not found (columns: {', '.join(fields)[:200]})"
-    if len(fields) == 1:
-        others = [d for d in (",", ";", "\t") if d != sep and d in fields[0]]
-        named = {",": "','", ";": "';'", "\t": "tab"}
-        hint = f"; the header does not split on {named.get(sep, repr(sep))}"
-        problem += hint + (f": pass --delimiter {named[others[0]]}" if others else "")
-    raise InputFileError(source.display, problem)
+def _utf8(data: bytes) -> bytes:
+    """UTF-16 text (a byte-order mark says so) as UTF-8; anything else unchanged."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace").encode("utf-8")
+    return data
+
+
+@dataclass
+class _Table:
+    """One block read: its columns by name, the parsed names, the rows read."""
+
+    block: Block
+    columns: list[str]
+    parsed: list[ColumnName]
+    sample: pd.DataFrame
+    source: Source
+    skip: int
+    lines: LineIndex | None = None
+    flags: list[str] = field(default_factory=list)
+
+    def column(self, wanted: str, display: str) -> str:
+        """The column a user named (header text, any case, or a 0-based position)."""
+        if wanted in self.columns:
+            return wanted
+        lowered = {c.strip().lower(): c for c in self.columns}
+        if wanted.strip().lower() in lowered:
+            return lowered[wanted.strip().lower()]
+        if wanted.isdigit() and int(wanted) < len(self.columns):
+            return self.columns[int(wanted)]
+        raise InputFileError(display, f"column {wanted!r} not found (columns: {_listed(self.columns)})")
+
+
+@dataclass
+class _Plan:
+    """Which columns to read and what was inferred, for the header."""
+
+    time: str | None = None
+    time_text: bool = False
+    date: str | None = None
+    acc: Triplet | None = None
+    gravity: Triplet | None = None
+    gyr: Triplet | None = None
+    gyr_table: _Table | None = None
+    inferred: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _listed(columns: list[str]) -> str:
+    text = ", ".join(columns)
+    return (text[:200] + "...") if len(text) > 200 else text
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -61,45 +153,485 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     problem = mapping.problem()
     if problem:
         raise RetrogaitError(problem)
-    if mapping.time_column is None or mapping.acc_columns is None:
-        raise RetrogaitError(f"the generic CSV reader needs the column mapping: {MAPPING_FLAGS}")
-    source = Source(str(path), path=path)
-    fields, sep, decimal = csv_layout(source)
-    if mapping.delimiter is not None:
-        sep = mapping.delimiter
-        decimal = decimal if sep == ";" else "."
-        fields = header_fields(first_line(source.head()), sep)
-    if not fields or fields == [""]:
-        raise InputFileError(path, "is empty (no header line)")
-    time_col = _resolve(source, fields, mapping.time_column, sep)
-    acc_cols = [_resolve(source, fields, c, sep) for c in mapping.acc_columns]
-    gyr_cols = [_resolve(source, fields, c, sep) for c in mapping.gyr_columns] if mapping.gyr_columns else []
-    datetime_text = mapping.time_unit == "datetime"
-    report = ImportReport(format=NAME, files=[str(path)])
-    table = read_table(
-        source,
-        sep=sep,
-        decimal=decimal,
-        numeric=[*acc_cols, *gyr_cols] + ([] if datetime_text else [time_col]),
-        text=[time_col] if datetime_text else [],
-        report=report,
-    )
-    report.rows_read = len(table) + report.dropped_total
-    if datetime_text:
-        t = parse_datetime_s(table[time_col])
+    display = str(path)
+    data = _utf8(Source(display, path=path).read_bytes())
+    if not data or data.isspace():
+        raise InputFileError(path, "is empty")
+    if data[:LAYOUT_BYTES].count(b"\x00") > 8:
+        raise InputFileError(path, f"is a binary file, not a text table; {not_read_hint()}")
+    sep = {"tab": "\t", "space": r"\s+", " ": r"\s+"}.get(mapping.delimiter or "", mapping.delimiter)
+    head = _layout(data, display, sep)
+    lines = line_bounds(data)  # once: blank lines between blocks here, the row screen of read_table later
+    blocks = split_blocks(data, head, display, lines)
+    tables = [_table(data, b, display, lines if (b.start, b.end) == (0, len(data)) else None) for b in blocks]
+    plan, acc_table = _plan(tables, mapping, options, path)
+    report = ImportReport(format=NAME, files=[display])
+    if len(tables) > 1:
+        plan.inferred["inferred_blocks"] = "; ".join(
+            f"{i + 1}: {t.block.label or 'unlabelled'} ({len(t.columns)} columns)" for i, t in enumerate(tables)
+        )
+    plan.inferred["inferred_layout"] = acc_table.block.layout.describe()
+    return _read_plan(plan, acc_table, mapping, options, report, display)
+
+
+def _layout(data: bytes, display: str, sep: str | None) -> Layout:
+    text = head_text(data[:LAYOUT_BYTES])
+    try:
+        return sniff_layout(text, display, sep)
+    except InputFileError as exc:
+        if sep is None:
+            raise InputFileError(display, f"{exc.problem}; {not_read_hint()}") from None
+        try:
+            found = sniff_layout(text, display).sep
+        except InputFileError:
+            raise exc from None
+        raise InputFileError(
+            display, f"does not split into columns on {delimiter_name(sep)}: pass --delimiter {delimiter_name(found)}"
+        ) from None
+
+
+def _table(data: bytes, block: Block, display: str, lines: LineIndex | None) -> _Table:
+    """A block with its column names (positions for a table without a header) and a sample of rows."""
+    layout = block.layout
+    if layout.names is not None:
+        columns = _unique(list(layout.names))
+        skip = layout.skip_lines + 1
     else:
-        t = table[time_col].to_numpy(dtype=np.float64) * _TIME_FACTORS[mapping.time_unit.removeprefix("epoch_")]
-    values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
-    t, values = clean_rows(t, values, report, "row")
-    acc = Stream(t, values[:, :3] * ACC_TO_MS2[mapping.acc_unit])
-    gyr = values[:, 3:6] * GYR_TO_DPS[mapping.gyr_unit] if gyr_cols else None
-    start = float(t[0]) if mapping.time_unit.startswith("epoch_") and t.size else None
-    return finish(str(path), acc, gyr, options, report, start_epoch_s=start)
+        if layout.n_fields > MAX_HEADERLESS_COLUMNS:
+            raise InputFileError(
+                display,
+                f"has no header and {layout.n_fields} columns: name the columns to read with --time-column "
+                "and --acc-columns (0-based positions)",
+            )
+        columns = [str(i) for i in range(layout.n_fields)]
+        skip = layout.skip_lines
+    body = data if (block.start, block.end) == (0, len(data)) else data[block.start : block.end]
+    source = Source(display, data=body)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            sample = pd.read_csv(
+                io.BytesIO(body[:SAMPLE_BYTES]),
+                sep=layout.sep,
+                header=None,
+                names=columns,
+                skiprows=skip,
+                nrows=SAMPLE_LINES,
+                dtype=str,
+                keep_default_na=False,
+                on_bad_lines="skip",
+                encoding="latin-1",
+                engine="c",
+                skip_blank_lines=True,
+                index_col=False,
+            )
+        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise InputFileError(display, f"table cannot be parsed ({str(exc).splitlines()[0][:120]})") from None
+    parsed = [names.parse(c) if layout.names is not None else ColumnName(c, "other", c, None, None) for c in columns]
+    return _Table(block, columns, parsed, sample, source, skip, lines)
+
+
+def _unique(columns: list[str]) -> list[str]:
+    """Column names made unique in one pass (``x``, ``x.1``, ...), blanks named by position."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(columns):
+        name = name or f"column_{i}"
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(name if count == 0 else f"{name}.{count}")
+    return out
+
+
+def _numbers(table: _Table, column: str) -> FloatArray:
+    values = table.sample[column].str.strip().str.strip('"')
+    if table.block.layout.decimal != ".":
+        values = values.str.replace(table.block.layout.decimal, ".", regex=False)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _numeric(table: _Table, column: str) -> bool:
+    values = _numbers(table, column)
+    return values.size > 0 and float(np.isfinite(values).mean()) >= 0.9
+
+
+# ------------------------------------------------------------------------------------ the plan
+
+
+def _plan(tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptions, path: Path) -> tuple[_Plan, _Table]:
+    """Decide the columns: the user's mapping first, then names, then values."""
+    display = str(path)
+    plan = _Plan()
+    if mapping.acc_columns is not None:
+        table = tables[0]
+        cols = tuple(table.column(c, display) for c in mapping.acc_columns)
+        named = names.parse(cols[0])  # the family and unit its name says still count (CoreMotion sign, "(g)")
+        plan.acc = Triplet("acc", named.stem, (cols[0], cols[1], cols[2]), named.unit)
+    else:
+        found = _find_acc(tables, path)
+        if found is None:
+            columns = _listed(tables[0].columns)
+            raise InputFileError(
+                display,
+                f"holds no three acceleration columns that can be told by name (columns: {columns}); "
+                f"map them with --acc-columns X,Y,Z; {not_read_hint()}",
+            )
+        table, plan.acc, plan.gravity = found
+        described = plan.acc.describe() + (f" + {plan.gravity.describe()}" if plan.gravity else "")
+        if table.block.layout.names is None:
+            described += " (no header: 0-based positions, by their values"
+            described += "".join(f"; {c}: a status flag (whole numbers, few values), left out" for c in table.flags)
+            described += ")"
+        plan.inferred["inferred_acc_columns"] = described
+    if mapping.gyr_columns is not None:
+        cols = tuple(table.column(c, display) for c in mapping.gyr_columns)
+        unit = names.parse(cols[0]).unit
+        plan.gyr, plan.gyr_table = Triplet("gyro", "given", (cols[0], cols[1], cols[2]), unit), table
+    elif mapping.acc_columns is None:
+        gyro = _find_gyro(tables, table, path)
+        if gyro is not None:
+            plan.gyr_table, plan.gyr = gyro
+            plan.inferred["inferred_gyr_columns"] = plan.gyr.describe() + (
+                " (own block, own clock)" if plan.gyr_table is not table else ""
+            )
+    _plan_time(plan, table, mapping, options, display)
+    return plan, table
+
+
+def _kinds_by_words(table: _Table, path: Path) -> str | None:
+    """acc, gyro, linear, gravity or other from a block's label (or the file name for one block)."""
+    words = f"{table.block.label} {path.stem if table.block.start == 0 else ''}".lower()
+    for kind, pattern in (
+        ("other", r"magn|compass|orientation|attitude|pose|rotation vector|quaternion|gps|location"),
+        ("linear", r"linear|user ?acc|without gravity"),
+        ("gravity", r"gravity"),
+        ("gyro", r"gyr|rotation ?rate|angular"),
+        ("acc", r"acc"),
+    ):
+        if re.search(pattern, words):
+            return kind
+    return None
+
+
+def _triplets(table: _Table, path: Path) -> list[Triplet]:
+    """The table's triplets, plain ones given the kind its label or file name says."""
+    found = names.triplets(table.parsed)
+    kind = _kinds_by_words(table, path)
+    return [Triplet(kind, t.stem, t.columns, t.unit) if t.kind == "plain" and kind else t for t in found]
+
+
+def _find_acc(tables: list[_Table], path: Path) -> tuple[_Table, Triplet, Triplet | None] | None:
+    for table in tables:
+        if table.block.layout.names is None:
+            headerless = _headerless(table)
+            if headerless:
+                return table, headerless[0], None
+            continue
+        found = _triplets(table, path)
+        by_kind: dict[str, list[Triplet]] = {}
+        for t in found:
+            by_kind.setdefault(t.kind, []).append(t)
+        if by_kind.get("acc"):
+            return table, by_kind["acc"][0], None
+        if by_kind.get("linear"):
+            gravity = by_kind.get("gravity", [])
+            return table, by_kind["linear"][0], gravity[0] if gravity else None
+        plain = by_kind.get("plain", [])
+        if plain:
+            return table, Triplet("plain", plain[0].stem, plain[0].columns, plain[0].unit), None
+    return None
+
+
+def _find_gyro(tables: list[_Table], acc_table: _Table, path: Path) -> tuple[_Table, Triplet] | None:
+    if acc_table.block.layout.names is None:
+        headerless = _headerless(acc_table)
+        return (acc_table, headerless[1]) if len(headerless) > 1 else None
+    for table in [acc_table, *(t for t in tables if t is not acc_table)]:
+        if table.block.layout.names is None:
+            continue
+        gyros = [t for t in _triplets(table, path) if t.kind == "gyro"]
+        if gyros:
+            return table, gyros[0]
+    return None
+
+
+def _headerless(table: _Table) -> list[Triplet]:
+    """Triplets of a table without a header: runs of three number columns that are not the time
+    (increasing) nor a status flag (whole numbers with few values); acceleration first. The flags
+    left out are kept in ``table.flags``."""
+    free = []
+    table.flags = []
+    for column in table.columns:
+        values = _numbers(table, column)
+        finite = values[np.isfinite(values)]
+        if finite.size < max(3, 0.9 * values.size):
+            continue
+        if bool(np.all(finite == np.round(finite))) and np.unique(finite).size <= 8:
+            table.flags.append(column)
+        elif not inference.is_increasing(values, 0.99):
+            free.append(column)
+    return [Triplet("plain", "position", (free[i], free[i + 1], free[i + 2]), None) for i in range(0, len(free) - 2, 3)]
+
+
+def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: ImportOptions, display: str) -> None:
+    """The time column: as mapped, else by name, else by increasing values; None for ``--rate``."""
+    if mapping.time_column is not None:
+        plan.time = table.column(mapping.time_column, display)
+        plan.time_text = mapping.time_unit == "datetime" or not _numeric(table, plan.time)
+        return
+    used = set(plan.acc.columns if plan.acc else ()) | set(plan.gyr.columns if plan.gyr else ())
+    candidates = sorted(
+        (c for c in table.parsed if c.kind == "time" and c.name not in used),
+        key=lambda c: (c.stem not in names.TIME_NAMES, table.columns.index(c.name)),
+    )
+    for candidate in candidates:
+        if _numeric(table, candidate.name):
+            if inference.is_increasing(_numbers(table, candidate.name)):
+                plan.time = candidate.name
+                plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name)"
+                return
+        elif _text_times(table, candidate.name):
+            plan.time, plan.time_text = candidate.name, True
+            plan.date = _date_column(table, candidate.name, used)
+            with_date = f" with the date from {plan.date}" if plan.date else ""
+            plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name; text{with_date})"
+            return
+    if options.rate_hz is not None:
+        return
+    for column in table.columns:
+        named = table.block.layout.names is not None
+        if column in used or (named and any(w in column.lower() for w in names.NOT_TIME_WORDS)):
+            continue
+        values = _numbers(table, column)
+        if _numeric(table, column) and inference.is_increasing(values, 0.99) and not inference.is_counter(values):
+            plan.time = column
+            plan.inferred["inferred_time_column"] = f"{column} (its values increase)"
+            return
+        if not _numeric(table, column) and _text_times(table, column):
+            plan.time, plan.time_text = column, True
+            plan.inferred["inferred_time_column"] = f"{column} (date-time text)"
+            return
+
+
+def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
+    """A column named like a date whose text is dates, to go with a time-of-day column."""
+    if text_time_s(table.sample[time_column].head(200))[1] != "clock":
+        return None
+    for column in table.columns:
+        if (
+            column not in used
+            and column != time_column
+            and re.fullmatch(r"date|day|datum|fecha", column.strip().lower())
+        ):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = pd.to_datetime(table.sample[column].head(200), errors="coerce", format="mixed")
+            if parsed.notna().mean() >= 0.9:
+                return column
+    return None
+
+
+def _text_times(table: _Table, column: str) -> bool:
+    values = table.sample[column].head(200)
+    seconds, kind = text_time_s(values)
+    return kind != "number" and float(np.isfinite(seconds).mean()) >= 0.9 and inference.is_increasing(seconds)
+
+
+# ------------------------------------------------------------------------------------- reading
+
+
+def _columns_of(plan: _Plan) -> list[str]:
+    cols = list(plan.acc.columns if plan.acc else ())
+    cols += list(plan.gravity.columns if plan.gravity else ())
+    return cols
+
+
+def _read_plan(
+    plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: ImportOptions, report: ImportReport, display: str
+) -> ImportResult:
+    same_gyro = plan.gyr is not None and plan.gyr_table is table
+    numeric = _columns_of(plan) + (list(plan.gyr.columns) if same_gyro and plan.gyr else [])
+    time_numeric = [plan.time] if plan.time and not plan.time_text else []
+    text = [c for c in (plan.time, plan.date) if c] if plan.time_text else []
+    frame = _read_columns(table, numeric + time_numeric, text, report)
+    report.rows_read = len(frame) + report.dropped_total
+    t_s, start = _times(plan, frame, mapping, options, display)
+    rate_hz = _rate(t_s, display)
+    assert plan.acc is not None
+    gyr_columns = list(plan.gyr.columns) if same_gyro and plan.gyr is not None else []
+    values = frame[[*plan.acc.columns, *gyr_columns]].to_numpy(dtype=np.float64)  # one copy, converted in place
+    if plan.gravity is not None:
+        values[:, :3] += frame[list(plan.gravity.columns)].to_numpy(dtype=np.float64)
+        plan.inferred["inferred_acc_gravity"] = f"added from {plan.gravity.describe()}"
+    factor, gravity = _acc_factor(values[:, :3], rate_hz, plan, mapping, display)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow becomes inf: a dropped out_of_range row
+        values[:, :3] *= factor
+        if gyr_columns:
+            values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity)
+    t, values = clean_rows(t_s, values, report, "row")
+    acc = Stream(t, values[:, :3])
+    gyr_dps = values[:, 3:6] if same_gyro else None
+    if plan.gyr is not None and plan.gyr_table is not None and not same_gyro:
+        acc, gyr_dps = align_gyro(acc, _other_gyro(plan, mapping, acc, report, display, options), report)
+    report.notes.extend(plan.notes)
+    inferred = {k: plan.inferred[k] for k in _KEY_ORDER if k in plan.inferred}
+    inferred.update(plan.inferred)
+    return finish(display, acc, gyr_dps, options, report, start_epoch_s=start, gravity=gravity, inferred=inferred)
+
+
+def _read_columns(table: _Table, numeric: list[str], text: list[str], report: ImportReport) -> pd.DataFrame:
+    """The whole block, only these columns (within the limits of ``read_table``)."""
+    layout = table.block.layout
+    return read_table(
+        table.source,
+        sep=layout.sep,
+        decimal=layout.decimal,
+        skiprows=table.skip,
+        names=table.columns,
+        numeric=numeric,
+        text=text,
+        report=report,
+        lines=table.lines,
+    )
+
+
+def _times(
+    plan: _Plan, frame: pd.DataFrame, mapping: GenericCsvOptions, options: ImportOptions, display: str
+) -> tuple[FloatArray, float | None]:
+    """Seconds (any origin) of each row and the epoch start (s since 1970) when the times are absolute."""
+    if plan.time is None:
+        if options.rate_hz is None:
+            raise InputFileError(
+                display,
+                "has no time column (none named like time/timestamp/t, none increasing): read it with --rate HZ "
+                "(its sampling rate), or name the time column with --time-column NAME",
+            )
+        plan.inferred["inferred_time_column"] = f"none: times from --rate {options.rate_hz:g} Hz"
+        return np.arange(len(frame), dtype=np.float64) / options.rate_hz, None
+    if plan.time_text:
+        text = frame[plan.time].astype(str)
+        if plan.date is not None:  # date + time-of-day columns: one date-time text
+            text = frame[plan.date].astype(str).str.strip() + " " + text.str.strip()
+        seconds, kind = text_time_s(text)
+        if mapping.time_unit is None:
+            plan.inferred["inferred_time_unit"] = f"{kind} text"
+        finite = np.flatnonzero(np.isfinite(seconds))
+        if kind != "datetime" or not finite.size:
+            return seconds, None
+        first = str(text.iloc[int(finite[0])]).strip()
+        if _ZONED.search(first):
+            return seconds, float(seconds[finite[0]])
+        plan.inferred["import_start_time_local"] = first[:40]  # no zone in the text: not claimed as UTC
+        return seconds, None
+    raw = frame[plan.time].to_numpy(dtype=np.float64)
+    t_s: FloatArray
+    if mapping.time_unit is not None:
+        unit = mapping.time_unit.removeprefix("epoch_")
+        t_s = raw * inference.TIME_FACTORS[unit]
+        epoch = mapping.time_unit.startswith("epoch_")
+    else:
+        column = names.parse(plan.time)
+        base = inference.time_base(
+            raw, names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
+        )
+        if base is None:
+            raise InputFileError(
+                display,
+                f"time column {plan.time!r} has steps too small for any unit (s, ms, us, ns): pass --time-unit",
+            )
+        t_s, epoch = base.t_s, base.epoch
+        plan.inferred["inferred_time_unit"] = base.evidence
+    starts = t_s[np.isfinite(t_s)][:1]
+    return t_s, float(starts[0]) if epoch and starts.size else None
+
+
+def _rate(t_s: FloatArray, display: str) -> float:
+    step = inference.median_step(t_s)
+    if not (math.isfinite(step) and step > 0):
+        raise InputFileError(display, "time values do not increase")
+    return 1.0 / step
+
+
+def _acc_factor(
+    xyz: FloatArray, rate_hz: float, plan: _Plan, mapping: GenericCsvOptions, display: str
+) -> tuple[float, str]:
+    """The factor (sign included) that turns the raw acceleration into native m/s^2, and
+    ``included`` / ``removed``; what was inferred is noted in ``plan``."""
+    assert plan.acc is not None
+    family = plan.acc.stem
+    stated = names.acc_unit(plan.acc.unit) or ("g" if family in ("gf", "gforce") else None)
+    units = inference.acc_units(
+        xyz, rate_hz, stated, mapping.acc_unit, _FAMILY_UNITS.get(family, "ms2" if plan.acc.kind == "linear" else None)
+    )
+    unmapped_removed = plan.acc.kind in ("plain", "acc") and mapping.acc_columns is None
+    if isinstance(units, str) or (units.gravity == "removed" and unmapped_removed):
+        evidence = units if isinstance(units, str) else units.evidence
+        if unmapped_removed:
+            what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"
+            raise InputFileError(
+                display,
+                f"columns {plan.acc.describe()} {what} at rest ({evidence}): if they are acceleration with gravity "
+                f"removed, read them with --acc-columns {plan.acc.describe()} --acc-unit ms2|g|mg",
+            )
+        raise InputFileError(display, f"{evidence}; say it with --acc-unit ms2|g|mg (and --acc-columns X,Y,Z)")
+    if mapping.acc_unit is None:
+        plan.inferred["inferred_acc_unit"] = units.evidence
+    sign = 1.0
+    if family in COREMOTION_STEMS or (plan.gravity is not None and plan.gravity.stem == "motiongravity"):
+        sign = -1.0
+        plan.inferred["inferred_acc_sign"] = "negated: CoreMotion (iOS) reports acceleration with the opposite sign"
+    if units.gravity == "removed":
+        plan.notes.append(f"acceleration has gravity removed ({units.evidence}): acc_gravity: removed")
+    return sign * units.factor, units.gravity
+
+
+def _gyr_factor(
+    raw: FloatArray, acc_ms2: FloatArray, rate_hz: float, plan: _Plan, mapping: GenericCsvOptions, gravity: str
+) -> float:
+    """The factor that turns the raw angular rate into deg/s (given, stated by the names, or inferred)."""
+    assert plan.gyr is not None
+    if mapping.gyr_unit is not None:
+        return inference.GYR_FACTORS[mapping.gyr_unit]
+    units = inference.gyro_units(raw, acc_ms2, rate_hz, names.gyro_unit(plan.gyr.unit), gravity == "removed")
+    plan.inferred["inferred_gyr_unit"] = units.evidence
+    return units.factor
+
+
+def _other_gyro(
+    plan: _Plan, mapping: GenericCsvOptions, acc: Stream, report: ImportReport, display: str, options: ImportOptions
+) -> Stream | None:
+    """The angular rate of a block of its own (RealSense: one block per stream), on its own clock,
+    its time column found and read as the acceleration block's was."""
+    assert plan.gyr is not None and plan.gyr_table is not None
+    table = plan.gyr_table
+    sub = _Plan(acc=None, gyr=plan.gyr)
+    _plan_time(sub, table, GenericCsvOptions(), options, display)
+    if sub.time is None and options.rate_hz is None:
+        plan.notes.append("the gyroscope block has no time column; it was left out")
+        return None
+    frame = _read_columns(
+        table,
+        [*plan.gyr.columns] + ([sub.time] if sub.time and not sub.time_text else []),
+        [sub.time] if sub.time and sub.time_text else [],
+        report,
+    )
+    t_s, _ = _times(sub, frame, GenericCsvOptions(), options, display)
+    if "inferred_time_unit" in sub.inferred:
+        plan.inferred["inferred_gyr_time_unit"] = sub.inferred["inferred_time_unit"]
+    rate_hz = _rate(t_s, display)
+    finite = np.isfinite(t_s)
+    acc_at = np.column_stack([np.interp(t_s[finite], acc.t_s, acc.xyz[:, i]) for i in range(3)])  # for its unit only
+    raw = frame[list(plan.gyr.columns)].to_numpy(dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included")
+    t, values = clean_rows(t_s, raw, report, "gyr")
+    return Stream(t, values)
 
 
 FORMAT = ImportFormat(
     name=NAME,
-    description="any CSV with a column mapping (" + MAPPING_FLAGS + ")",
+    description="any CSV with a time column (or --rate) and three acceleration axes: delimiter, units, "
+    "columns and gravity inferred and written to the header (or mapped: " + MAPPING_FLAGS + ")",
     sniff=sniff,
     read=read,
 )

@@ -29,6 +29,7 @@ from retrogait.imports.common import (
     head_text,
     snap_rate,
 )
+from retrogait.imports.limits import MAX_JSON_BYTES
 
 NAME = "movesense"
 MOVESENSE_RATES_HZ = (13.0, 26.0, 52.0, 104.0, 208.0, 416.0, 833.0, 1666.0)
@@ -67,11 +68,24 @@ def _unwrap(packet: Any) -> Any:
     return packet
 
 
+#: What a malformed packet raises while being read (a huge integer overflows a float).
+_BAD_PACKET = (KeyError, TypeError, ValueError, IndexError, OverflowError)
+
+
 def _xyz(samples: Any) -> FloatArray:
-    """(n, 3) float array from a list of {x, y, z}; raises ValueError/TypeError/KeyError when malformed."""
+    """(n, 3) float array from a list of {x, y, z}; raises one of ``_BAD_PACKET`` when malformed."""
     if not isinstance(samples, list) or not samples:
         raise ValueError("no samples")
-    return np.array([[s["x"], s["y"], s["z"]] for s in samples], dtype=np.float64).reshape(-1, 3)
+    values = np.array([[s["x"], s["y"], s["z"]] for s in samples], dtype=np.float64).reshape(-1, 3)
+    if not np.isfinite(values).all():
+        raise ValueError("a value is not a finite number")
+    return values
+
+
+def _claimed_samples(packet: Any) -> int:
+    """How many samples a malformed packet says it holds (its ArrayAcc length), at least 1."""
+    samples = packet.get("ArrayAcc") if isinstance(packet, dict) else None
+    return len(samples) if isinstance(samples, list) and samples else 1
 
 
 def _sample_times_ms(stamps: FloatArray, counts: NDArray[np.int64]) -> FloatArray:
@@ -102,9 +116,14 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     raw = source.read_bytes()
     if not raw.strip():
         raise InputFileError(path, "is empty")
+    if len(raw) > MAX_JSON_BYTES:
+        raise InputFileError(
+            path,
+            f"is {len(raw) / 1024**2:.0f} MiB of JSON, more than the {MAX_JSON_BYTES / 1024**2:.0f} MiB one log may be",
+        )
     try:
         document = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: also integers beyond 4300 digits
         where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise InputFileError(path, f"is not valid JSON{where}; a Movesense log is one JSON document") from None
     packets = _packets(document)
@@ -118,11 +137,12 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             acc_xyz = _xyz(packet["ArrayAcc"])
             gyr_xyz = _xyz(packet["ArrayGyro"]) if has_gyro else None
             stamp = float(packet["Timestamp"])
+            if not np.isfinite(stamp):
+                raise ValueError("timestamp is not a finite number")
             if gyr_xyz is not None and gyr_xyz.shape != acc_xyz.shape:
                 raise ValueError("gyro and acc sample counts differ")
-        except (KeyError, TypeError, ValueError, IndexError):
-            n = len(packet.get("ArrayAcc", [])) if isinstance(packet, dict) else 0
-            report.drop("bad_packet_samples", n if isinstance(n, int) and n > 0 else 1)
+        except _BAD_PACKET:
+            report.drop("bad_packet_samples", _claimed_samples(packet))
             continue
         stamps.append(stamp)
         counts.append(acc_xyz.shape[0])

@@ -4,7 +4,7 @@ Both header styles: classic (``"Time (s)","Acceleration x (m/s^2)",...``, ``"Gyr
 and per-sensor (``"Time (s)","X (m/s^2)",...`` in ``Accelerometer.csv``, ``"X (rad/s)"`` in
 ``Gyroscope.csv``). Acceleration with g is used as is (m/s^2); *linear* acceleration (classic
 header "Linear Acceleration", or a file named "Linear Accelerometer") has gravity removed and is
-refused. Gyroscope rad/s -> deg/s, on the accelerometer clock. ``meta/device.csv`` gives the
+read as ``acc_gravity: removed``. Gyroscope rad/s -> deg/s, on the accelerometer clock. ``meta/device.csv`` gives the
 phone model, ``meta/time.csv`` the wall-clock start.
 """
 
@@ -82,7 +82,19 @@ def sniff(path: Path) -> float:
     members = zip_names(path)
     if members:
         return 0.95 if any(n.endswith("meta/device.csv") for n in members) else 0.0
-    return 0.9 if _header_is_phyphox(first_line(head_bytes(path))) else 0.0
+    if not _header_is_phyphox(first_line(head_bytes(path))):
+        return 0.0
+    source = Source(str(path), path=path)
+    layout = _layout(source)  # None: not phyphox's own delimiters
+    if layout is None or _unread_columns(layout, csv_layout(source)[0]):
+        return 0.0  # a phyphox sensor table holds time, one triplet and its magnitude: the rest is not ours
+    return 0.9
+
+
+def _unread_columns(layout: _Layout, fields: list[str]) -> list[str]:
+    """Columns of a table this reader would drop (not its time, triplets or "Absolute ..." magnitude)."""
+    read = {layout.time, *(layout.acc or ()), *(layout.gyr or ())}
+    return [f for f in fields if f not in read and not f.strip().strip('"').lower().startswith("absolute")]
 
 
 def _header_is_phyphox(line: str) -> bool:
@@ -162,13 +174,9 @@ def _meta(sources: list[Source]) -> tuple[str | None, float | None]:
 def read(path: Path, options: ImportOptions) -> ImportResult:
     acc_layout, gyr_layout, sources = _choose(path)
     shown = acc_layout.source.display
-    if acc_layout.linear:
-        raise InputFileError(
-            shown,
-            "phyphox linear acceleration has gravity removed, so it cannot be analysed; "
-            "record with the 'Acceleration with g' experiment (or export Accelerometer.csv, not Linear Accelerometer)",
-        )
     report = ImportReport(format=NAME, files=[acc_layout.source.display])
+    if acc_layout.linear:
+        report.notes.append("phyphox linear acceleration: gravity removed (acc_gravity: removed)")
     acc = _read_stream(acc_layout, "acc", report, 1.0)
     require_rows(acc, shown, "accelerometer")
     gyr = None
@@ -186,6 +194,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report,
         device=device,
         start_epoch_s=start + float(acc.t_s[0]) if start is not None and len(acc) else None,
+        gravity="removed" if acc_layout.linear else "included",
     )
 
 
@@ -199,7 +208,7 @@ def _read_stream(layout: _Layout, kind: str, report: ImportReport, factor: float
 
 FORMAT = ImportFormat(
     name=NAME,
-    description="phyphox CSV export (file, folder or zip; acceleration with g; gyroscope rad/s)",
+    description="phyphox CSV export (file, folder or zip; acceleration with g or linear; gyroscope rad/s)",
     sniff=sniff,
     read=read,
 )

@@ -2,8 +2,10 @@
 
 Columns by short name (units in brackets are ignored): ``time``, ``gFx gFy gFz`` (g-force meter:
 g, gravity included), ``ax ay az`` (linear accelerometer: m/s^2, gravity REMOVED), ``wx wy wz``
-(gyroscope: rad/s). Only the g-force columns carry gravity, so files with only ``ax ay az`` are
-refused. ``time`` is seconds, or date-time text (``2021-03-05 12:34:56.789``), or ``hh:mm:ss:SSS``.
+(gyroscope: rad/s). The g-force columns are used when present; files with only ``ax ay az`` are
+read as ``acc_gravity: removed``. Units are converted before rows are checked, so a value the
+conversion overflows is dropped and counted, never carried into the session. ``time`` is
+seconds, or date-time text (``2021-03-05 12:34:56.789``), or ``hh:mm:ss:SSS``.
 Rows whose time or values are not numbers (a real export repeats the header text ``Time`` in
 some rows) are dropped and counted.
 """
@@ -14,14 +16,12 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from retrogait.errors import InputFileError
+from retrogait.imports import column_names, inference
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     ACC_TO_MS2,
-    GYR_TO_DPS,
-    FloatArray,
     Source,
     Stream,
     clean_rows,
@@ -32,13 +32,13 @@ from retrogait.imports.common import (
     head_bytes,
     head_text,
     header_fields,
-    parse_datetime_s,
     read_table,
+    text_time_s,
+    to_si,
 )
 
 NAME = "physics_toolbox"
 _KNOWN = {"gfx", "gfy", "gfz", "tgf", "ax", "ay", "az", "at", "wx", "wy", "wz", "bx", "by", "bz", "p"}
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})[:.](\d+)$")
 
 
 def _short(name: str) -> str:
@@ -49,23 +49,18 @@ def sniff(path: Path) -> float:
     data = head_bytes(path)
     sep, _ = detect_delimiter(head_text(data))
     fields = [_short(f) for f in header_fields(first_line(data), sep)]
-    if not fields or fields[0] != "time":
+    if (
+        not fields
+        or fields[0] != "time"
+        or not ({"gfx", "gfy", "gfz"} <= set(fields) or {"ax", "ay", "az"} <= set(fields))
+    ):
         return 0.0
+    others = [
+        t for t in column_names.triplets([column_names.parse(f) for f in fields]) if t.stem not in ("gf", "a", "w")
+    ]
+    if any(t.kind in ("acc", "linear", "gyro") for t in others):
+        return 0.0  # motion columns this reader would leave out: the generic reader reads them all
     return 0.85 if len(set(fields[1:]) & _KNOWN) >= 3 else 0.0
-
-
-def _time_s(values: pd.Series) -> FloatArray:
-    """Seconds from a PTSS time column: numbers, date-time text or hh:mm:ss:SSS; NaN where unreadable."""
-    as_number = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
-    if as_number.size == 0 or np.isfinite(as_number).mean() >= 0.5:
-        return as_number
-    text = values.astype(str).str.strip()
-    clock = text.str.extract(_CLOCK)
-    if clock.notna().all(axis=1).mean() >= 0.5:
-        parts = clock.apply(pd.to_numeric, errors="coerce")
-        fraction = parts[3] / np.power(10.0, clock[3].str.len())
-        return (parts[0] * 3600 + parts[1] * 60 + parts[2] + fraction).to_numpy(dtype=np.float64)
-    return parse_datetime_s(text)
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -74,32 +69,59 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     by_short = {_short(f): f for f in fields}
     if "time" not in by_short:
         raise InputFileError(path, "is not a Physics Toolbox export (no 'time' column)")
-    if not {"gfx", "gfy", "gfz"} <= set(by_short):
-        if {"ax", "ay", "az"} <= set(by_short):
-            raise InputFileError(
-                path,
-                "Physics Toolbox 'ax, ay, az' is linear acceleration with gravity removed, so it cannot be analysed; "
-                "record the g-Force Meter (gFx, gFy, gFz) too",
-            )
-        raise InputFileError(path, "has no g-force columns (gFx, gFy, gFz); record the g-Force Meter")
-    acc_cols = [by_short[c] for c in ("gfx", "gfy", "gfz")]
+    if {"gfx", "gfy", "gfz"} <= set(by_short):
+        acc_cols, acc_factor, gravity = [by_short[c] for c in ("gfx", "gfy", "gfz")], ACC_TO_MS2["g"], "included"
+    elif {"ax", "ay", "az"} <= set(by_short):
+        acc_cols, acc_factor, gravity = [by_short[c] for c in ("ax", "ay", "az")], ACC_TO_MS2["ms2"], "removed"
+    else:
+        raise InputFileError(path, "has no acceleration columns (gFx, gFy, gFz or ax, ay, az)")
     gyr_cols = [by_short[c] for c in ("wx", "wy", "wz")] if {"wx", "wy", "wz"} <= set(by_short) else []
     report = ImportReport(format=NAME, files=[str(path)])
     table = read_table(
         source, sep=sep, decimal=decimal, numeric=[*acc_cols, *gyr_cols], text=[by_short["time"]], report=report
     )
     report.rows_read = len(table) + report.dropped_total
-    t = _time_s(table[by_short["time"]])
+    t, kind = text_time_s(table[by_short["time"]])
+    inferred: dict[str, str] = {}
+    if kind == "number":  # seconds, as PTSS writes them, unless that makes no sampling rate
+        base = inference.time_base(t, "s")
+        if base is not None and base.unit != "s":
+            t, inferred["inferred_time_unit"] = base.t_s, base.evidence
     values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):  # 1e308 g is no number of m/s^2: dropped as out of range
+        values[:, :3] *= acc_factor
+        if gyr_cols:  # rad/s, as PTSS writes, unless a physical bound says the values cannot be
+            step = inference.median_step(t)
+            rate_hz = 1.0 / step if step > 0 else 100.0
+            rate_units = inference.gyro_units(values[:, 3:], values[:, :3], rate_hz, "rads")
+            values[:, 3:] *= rate_units.factor
+            if rate_units.unit != "rads":
+                inferred["inferred_gyr_unit"] = rate_units.evidence
     t, values = clean_rows(t, values, report, "row")
-    acc = Stream(t, values[:, :3] * ACC_TO_MS2["g"])
-    gyr_dps = values[:, 3:6] * GYR_TO_DPS["rads"] if gyr_cols else None
-    return finish(str(path), acc, gyr_dps, options, report, device="Physics Toolbox Sensor Suite")
+    if gravity == "removed":  # PTSS's ax, ay, az: linear acceleration in m/s^2, unless the data show gravity
+        units = inference.acc_units(values[:, :3], 1.0 / max(inference.median_step(t), 1e-9), "ms2", None, "ms2")
+        if isinstance(units, inference.AccUnits) and units.gravity == "included":
+            gravity = "included"
+            values[:, :3] = to_si(values[:, :3], units.factor)
+            inferred["inferred_acc_unit"] = units.evidence
+        else:
+            report.notes.append("'ax, ay, az' is the Linear Accelerometer: gravity removed (acc_gravity: removed)")
+    gyr_dps = values[:, 3:6] if gyr_cols else None
+    return finish(
+        str(path),
+        Stream(t, values[:, :3]),
+        gyr_dps,
+        options,
+        report,
+        device="Physics Toolbox Sensor Suite",
+        gravity=gravity,
+        inferred=inferred,
+    )
 
 
 FORMAT = ImportFormat(
     name=NAME,
-    description="Physics Toolbox Sensor Suite CSV: time, gFx/gFy/gFz (g), optional wx/wy/wz (rad/s)",
+    description="Physics Toolbox Sensor Suite CSV: time, gFx/gFy/gFz (g) or ax/ay/az (gravity removed), wx/wy/wz",
     sniff=sniff,
     read=read,
 )

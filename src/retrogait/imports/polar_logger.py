@@ -38,15 +38,16 @@ POLAR_RATES_HZ = (25.0, 26.0, 50.0, 52.0, 100.0, 104.0, 200.0, 208.0, 400.0, 416
 
 
 def _kind(line: str) -> str | None:
-    """'acc' or 'gyr' from a header line, or None."""
-    if not line.lower().startswith("phone timestamp;sensor timestamp [ns]"):
+    """'acc' or 'gyr' from a header line, 'other' for another Polar Sensor Logger file (MAGN, HR,
+    PPG, MARKER ...), or None."""
+    if not line.lower().startswith("phone timestamp;"):
         return None
     units = {m.group(2) for f in header_fields(line, ";") if (m := _AXIS.match(f))}
     if "mg" in units:
         return "acc"
     if units & {"dps", "deg/s"}:
         return "gyr"
-    return None
+    return "other"
 
 
 def sniff(path: Path) -> float:
@@ -96,6 +97,12 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         kind = _kind(first_line(given.head()))
         if kind is None:
             raise InputFileError(path, "is not a Polar Sensor Logger ACC/GYRO file (header not recognised)")
+        if kind == "other":
+            columns = ", ".join(header_fields(first_line(given.head()), ";"))[:120]
+            raise InputFileError(
+                path,
+                f"is a Polar Sensor Logger file without acceleration (columns: {columns}); pass its _ACC.txt file",
+            )
         partner = _partner(given, sources, "acc") if kind == "gyr" else None
         if kind == "gyr" and partner is None:
             raise InputFileError(path, "holds only the gyroscope; the matching _ACC file was not found beside it")

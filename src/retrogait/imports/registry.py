@@ -1,6 +1,6 @@
 """The list of supported formats and automatic detection.
 
-Adding a format = one module with a ``FORMAT = ImportFormat(...)`` and one line in ``FORMATS``.
+Adding a format = one module with a ``FORMAT = ImportFormat(...)`` and one line in ``app_formats.APP_FORMATS``.
 """
 
 from __future__ import annotations
@@ -8,39 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
-from retrogait.imports import (
-    geneactiv,
-    generic_csv,
-    metabase,
-    movesense,
-    native,
-    phyphox,
-    physics_toolbox,
-    polar_logger,
-    sensorlog,
-    sensorlogger,
-)
+from retrogait.imports import generic_csv
+from retrogait.imports.app_formats import APP_FORMATS, format_names, not_read_hint
 from retrogait.imports.base import ImportFormat
 
-FORMATS: tuple[ImportFormat, ...] = (
-    native.FORMAT,
-    phyphox.FORMAT,
-    sensorlogger.FORMAT,
-    polar_logger.FORMAT,
-    metabase.FORMAT,
-    movesense.FORMAT,
-    physics_toolbox.FORMAT,
-    geneactiv.FORMAT,
-    sensorlog.FORMAT,
-    generic_csv.FORMAT,
-)
+FORMATS: tuple[ImportFormat, ...] = (*APP_FORMATS, generic_csv.FORMAT)
 
 #: Below this sniff confidence a file is "unknown format".
 MIN_CONFIDENCE = 0.5
-
-
-def format_names() -> list[str]:
-    return [f.name for f in FORMATS]
 
 
 def get_format(name: str) -> ImportFormat:
@@ -70,10 +45,9 @@ def detect_format(path: Path) -> ImportFormat:
     scores = [(_safe_sniff(fmt, path), i) for i, fmt in enumerate(FORMATS)]
     best, index = max(scores, key=lambda s: (s[0], -s[1]))
     if best < MIN_CONFIDENCE:
+        what = "folder" if path.is_dir() else "file"
         raise InputFileError(
-            path,
-            f"format not recognised; supported formats: {', '.join(format_names())} "
-            f"(force one with --format NAME), or map the columns of any CSV with {generic_csv.MAPPING_FLAGS}",
+            path, f"format not recognised (not a table of numbers nor a known {what}); {not_read_hint()}"
         )
     return FORMATS[index]
 

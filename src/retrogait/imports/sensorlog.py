@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from retrogait.errors import InputFileError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
@@ -26,6 +24,7 @@ from retrogait.imports.common import (
     head_bytes,
     read_table,
     require_rows,
+    to_si,
 )
 
 NAME = "sensorlog"
@@ -50,14 +49,12 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     text = ["deviceID(txt)"] if "deviceID(txt)" in fields else []
     table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, text=text, report=report)
     report.rows_read = len(table) + report.dropped_total
-    acc = clean_stream(
-        table[_ACC_T].to_numpy(), -table[list(_ACC)].to_numpy(np.float64) * ACC_TO_MS2["g"], report, "acc"
-    )
+    acc = clean_stream(table[_ACC_T].to_numpy(), to_si(table[list(_ACC)].to_numpy(), -ACC_TO_MS2["g"]), report, "acc")
     require_rows(acc, str(path), "accelerometer")
     gyr = None
     if with_gyro:
         gyr = clean_stream(
-            table[_GYR_T].to_numpy(), table[list(_GYR)].to_numpy(np.float64) * GYR_TO_DPS["rads"], report, "gyr"
+            table[_GYR_T].to_numpy(), to_si(table[list(_GYR)].to_numpy(), GYR_TO_DPS["rads"]), report, "gyr"
         )
     acc, gyr_dps = align_gyro(acc, gyr, report)
     device = str(table[text[0]].dropna().iloc[0]).strip() if text and table[text[0]].notna().any() else None

@@ -9,8 +9,8 @@ Which files carry gravity (the app's UNITS/COORDINATES notes):
 - ``AccelerometerUncalibrated.csv``: with gravity; Android m/s^2, iOS g unless "Standardise Units &
   Frames" was on (then m/s^2).
 
-Preference: TotalAcceleration, else Accelerometer + Gravity, else AccelerometerUncalibrated; with
-none of them the recording is refused (never analysed without gravity). iOS reports acceleration
+Preference: TotalAcceleration, else Accelerometer + Gravity, else AccelerometerUncalibrated, else
+Accelerometer alone, read as ``acc_gravity: removed``. iOS reports acceleration
 with the opposite sign of Android (inertial force): unless the recording was standardised (seen
 from Metadata or from AccelerometerUncalibrated being in m/s^2) iOS acceleration is negated so a
 phone at rest reads +9.81 m/s^2 up. ``Gyroscope.csv`` rad/s -> deg/s, on the accelerometer clock.
@@ -115,33 +115,36 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     platform = meta.get("platform", "").lower()
     total = find_source(sources, r"totalacceleration\.csv")
     linear = find_source(sources, r"accelerometer\.csv")
-    gravity = find_source(sources, r"gravity\.csv")
+    gravity_file = find_source(sources, r"gravity\.csv")
     uncal = find_source(sources, r"accelerometeruncalibrated\.csv")
     uncal_stream = _read(uncal, ImportReport(format=NAME), "acc") if uncal is not None else None
-    uncal_in_g = (
-        uncal_stream is not None and float(np.median(np.linalg.norm(uncal_stream.xyz, axis=1))) < MIN_GRAVITY_MS2
-    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        uncal_in_g = (
+            uncal_stream is not None and float(np.median(np.linalg.norm(uncal_stream.xyz, axis=1))) < MIN_GRAVITY_MS2
+        )
     standardised = meta.get("standardisation", meta.get("standardised", "")).lower() in ("true", "1", "yes", "on")
     if uncal_stream is not None and platform == "ios" and not uncal_in_g:
         standardised = True
+    gravity = "included"
     if total is not None:
         chosen, sensor_name = total, "TotalAcceleration"
         acc = _read(total, report, "acc")
-    elif linear is not None and gravity is not None:
+    elif linear is not None and gravity_file is not None:
         chosen, sensor_name = linear, "Accelerometer"
         acc = _read(linear, report, "acc")
-        acc = add_on_clock(acc, _read(gravity, report, "gravity"), report, "gravity")
-        report.files.append(gravity.display)
+        acc = add_on_clock(acc, _read(gravity_file, report, "gravity"), report, "gravity")
+        report.files.append(gravity_file.display)
         report.notes.append("acceleration = Accelerometer (gravity removed) + Gravity, on the accelerometer clock")
     elif uncal is not None and uncal_stream is not None:
         chosen, sensor_name = uncal, "AccelerometerUncalibrated"
         acc = _read(uncal, report, "acc", STANDARD_GRAVITY_MS2 if uncal_in_g else 1.0)
         report.notes.append(f"acceleration from AccelerometerUncalibrated ({'g' if uncal_in_g else 'm/s^2'})")
     elif linear is not None:
-        raise InputFileError(
-            linear.display,
-            "Sensor Logger's Accelerometer.csv has gravity removed and no Gravity.csv or TotalAcceleration.csv "
-            "is beside it; enable the Gravity sensor (or TotalAcceleration on Android) when recording",
+        chosen, sensor_name, gravity = linear, "Accelerometer", "removed"
+        acc = _read(linear, report, "acc")
+        report.notes.append(
+            "Accelerometer.csv has gravity removed and no Gravity.csv or TotalAcceleration.csv is beside it: "
+            "read as acc_gravity: removed"
         )
     else:
         raise InputFileError(
@@ -171,6 +174,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         stated_rate_hz=_stated_rate_hz(meta, sensor_name),
         start_epoch_s=float(acc.t_s[0]) if len(acc) else None,
         header=header,
+        gravity=gravity,
     )
 
 

@@ -1,0 +1,35 @@
+"""Reading a recording for analysis, and the names of analyze's output files.
+
+Light on purpose (no scipy): ``retrogait analyze`` reads its input with this while the analysis modules
+are imported beside it (docs/decisions.md, PERF-7).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import ReaderOptions
+    from retrogait.session import Session
+
+#: The files ``analyze`` writes into its output folder.
+OUTPUT_FILES = {"steps": "steps.csv", "bouts": "bouts.csv", "summary": "summary.json", "report": "report.html"}
+
+
+def load_input(
+    path: str | os.PathLike[str],
+    placement: str | None = None,
+    side: str | None = None,
+    anterior_axis: str | None = None,
+    reader: ReaderOptions | None = None,
+) -> Session:
+    """Read a recording for analysis: a native session file or any export ``retrogait.imports`` knows
+    (``reader``: the user's --format, --rate and column mapping).
+
+    This is the single place where analysis reads input.
+    """
+    from retrogait.imports import load_session
+
+    kwargs = reader.load_kwargs() if reader is not None else {}
+    return load_session(path, placement=placement, side=side, anterior_axis=anterior_axis, **kwargs)

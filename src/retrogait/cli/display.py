@@ -1,0 +1,25 @@
+"""User text made safe to print: terminal control bytes shown as ``\\xNN`` (never obeyed) and, for
+rich output, markup escaped so ``[/b]`` in a header value prints as text instead of crashing.
+
+Everything that comes from a file or a folder name (header values, column names, paths, error
+lines quoting them) goes through :func:`safe` before it is printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: rich's markup tag pattern (rich.markup.escape), here so this module imports nothing heavy.
+_MARKUP = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+#: C0 and C1 control characters, DEL and the line/paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def safe(text: object, *, markup: bool = True) -> str:
+    """``text`` as one printable line: control characters shown as ``\\xNN`` (tab kept), and with
+    ``markup`` (for rich) every ``[tag]`` escaped so rich prints it verbatim."""
+    shown = _CONTROL.sub(lambda m: "\t" if m.group(0) == "\t" else f"\\x{ord(m.group(0)):02x}", str(text))
+    if not markup:
+        return shown
+    shown = _MARKUP.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", shown)
+    return shown + "\\" if shown.endswith("\\") and not shown.endswith("\\\\") else shown

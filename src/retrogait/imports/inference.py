@@ -1,0 +1,273 @@
+"""Units and time base decided from the data, each with the evidence that decided it.
+
+- **Time unit** (s, ms, us, ns): the one that puts the median step between samples at a rate of
+  2 Hz to 2 kHz (the window is 1000 wide, so exactly one unit fits); epoch when the first time lies
+  between 2000 and 2100 in that unit.
+- **Acceleration unit and gravity**: gravity is what the acceleration averages to while the
+  sensor is quiet (the vector mean over 1 s windows with the least variation). Its magnitude is
+  1 g in the file's unit: ~9.81 means m/s^2, ~1 means g, ~1000 means mg. A mean under 0.15 g
+  means gravity was removed (the unit then comes from the names or the sensor family).
+- **Angular-rate unit**: human segments turn faster than 5 deg/s while the body moves and never
+  faster than 2000 deg/s (35 rad/s), so the 99th percentile of |rate| while moving decides outside
+  5-35; inside, the rate is compared with how fast gravity turns in the sensor frame (in rad/s),
+  which is 1x the rate in rad/s and 1/57 of it in deg/s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+
+FloatArray = NDArray[np.float64]
+
+#: Sample rates a time unit may imply (Hz, lower bound inclusive): 1000 wide, so one unit fits.
+RATE_WINDOW_HZ = (2.0, 2000.0)
+TIME_FACTORS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+#: First times (s since 1970) taken as epoch time: 2000-01-01 to 2100-01-01.
+EPOCH_RANGE_S = (946684800.0, 4102444800.0)
+#: 1 g in each acceleration unit.
+GRAVITY_IN_UNIT = {"ms2": STANDARD_GRAVITY_MS2, "g": 1.0, "mg": 1000.0}
+#: |gravity| / 1 g within this range: the unit fits.
+GRAVITY_MATCH = (0.8, 1.25)
+#: |mean acc| at rest below this fraction of 1 g: gravity removed.
+REMOVED_FRACTION = 0.15
+#: Quiet windows: the ones whose |acc| varies least (this quantile of the windows' spread).
+QUIET_QUANTILE = 0.25
+#: At most this many 1 s windows are looked at (spread over the recording; keeps long files cheap).
+MAX_WINDOWS = 2000
+#: A window is moving when |acc| varies more than this (m/s^2, standard deviation).
+MOVING_STD_MS2 = 1.0
+#: 99th percentile of |rate| while moving: above this cannot be rad/s, below the lower one not deg/s.
+RADS_MAX, DPS_MIN = 35.0, 5.0
+GYR_FACTORS = {"dps": 1.0, "rads": 180.0 / math.pi}
+
+
+@dataclass(frozen=True)
+class TimeBase:
+    """Times in s (any origin) and how they were read."""
+
+    t_s: FloatArray
+    unit: str
+    epoch: bool
+    evidence: str
+
+
+def median_step(values: FloatArray) -> float:
+    """Median of the positive steps of finite, increasing values (NaN when there are none)."""
+    v = values[np.isfinite(values)]
+    steps = np.diff(v)
+    steps = steps[steps > 0]
+    return float(np.median(steps)) if steps.size else math.nan
+
+
+def is_increasing(values: FloatArray, share: float = 0.9) -> bool:
+    """True when at least ``share`` of the steps between finite values are positive."""
+    v = values[np.isfinite(values)]
+    if v.size < 3:
+        return False
+    return float((np.diff(v) > 0).mean()) >= share
+
+
+def is_counter(values: FloatArray) -> bool:
+    """True for a sample counter (whole numbers going up by one): an index, not a time."""
+    v = values[np.isfinite(values)]
+    if v.size < 3:
+        return False
+    steps = np.diff(v)
+    return bool(np.all(v == np.round(v)) and float(np.median(steps)) == 1.0 and float((steps == 1).mean()) > 0.9)
+
+
+def time_base(values: FloatArray, stated_unit: str | None, epoch_hint: bool = False) -> TimeBase | None:
+    """Read numeric times in the unit the name states (``stated_unit``) if it gives a plausible rate,
+    else in the one unit that does; None when no unit makes a sampling rate of 2 Hz - 2 kHz."""
+    step = median_step(values)
+    if not (math.isfinite(step) and step > 0):
+        return None
+    fits = [u for u, f in TIME_FACTORS.items() if RATE_WINDOW_HZ[0] <= 1.0 / (step * f) < RATE_WINDOW_HZ[1]]
+    if stated_unit in TIME_FACTORS and (stated_unit in fits or not fits):
+        unit, how = stated_unit, "as the column name says"
+    elif fits:
+        unit = fits[0]
+        how = "the one unit that makes a rate of 2 Hz - 2 kHz"
+        if stated_unit in TIME_FACTORS:
+            stated_hz = 1.0 / (step * TIME_FACTORS[stated_unit])
+            how += f"; the column name says {stated_unit}, which would make {stated_hz:.3g} Hz"
+    elif 1.0 / step < RATE_WINDOW_HZ[0]:
+        unit, how = "s", "too slow for any other unit"
+    else:
+        return None
+    factor = TIME_FACTORS[unit]
+    t_s = values * factor
+    first = float(t_s[np.isfinite(t_s)][0]) if np.isfinite(t_s).any() else math.nan
+    epoch = epoch_hint or EPOCH_RANGE_S[0] <= first < EPOCH_RANGE_S[1]
+    rate = 1.0 / (step * factor)
+    evidence = f"{'epoch_' if epoch else ''}{unit} (median step {step:.6g} -> {rate:.4g} Hz; {how})"
+    return TimeBase(t_s, f"epoch_{unit}" if epoch else unit, epoch, evidence)
+
+
+@dataclass(frozen=True)
+class AccUnits:
+    """What the acceleration columns hold: the factor to m/s^2, gravity included or removed."""
+
+    unit: str
+    factor: float
+    gravity: str
+    evidence: str
+
+
+def _windows(n: int, rate_hz: float, seconds: float) -> tuple[int, int]:
+    """(samples per window, number of windows) for windows of ``seconds`` over ``n`` samples."""
+    size = int(min(max(8, round(seconds * rate_hz)), max(n, 1)))
+    return size, max(1, n // size)
+
+
+def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float]:
+    """(|gravity|, motion) in the file's unit: the median |vector mean| of the quietest 1 s windows,
+    and the 95th percentile of |acc| about its mean."""
+    finite = xyz[np.isfinite(xyz).all(axis=1)]
+    if finite.shape[0] < 2:
+        return math.nan, math.nan
+    size, count = _windows(finite.shape[0], rate_hz, 1.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        blocks = finite[: size * count].reshape(count, size, 3)
+        if count > MAX_WINDOWS:  # a long recording: windows spread evenly over it say as much
+            blocks = blocks[np.linspace(0, count - 1, MAX_WINDOWS).astype(int)]
+            finite = blocks.reshape(-1, 3)
+        means = blocks.mean(axis=1)
+        spread = np.linalg.norm(blocks - means[:, None, :], axis=2).std(axis=1)
+        usable = np.isfinite(spread) & np.isfinite(means).all(axis=1)  # a window with an absurd value is not quiet
+        if not usable.any():
+            return math.nan, math.nan
+        quiet = usable & (spread <= np.quantile(spread[usable], QUIET_QUANTILE))
+        gravity = float(np.median(np.linalg.norm(means[quiet], axis=1)))
+        centre = np.median(finite, axis=0)
+        motion = float(np.nanpercentile(np.linalg.norm(finite - centre, axis=1), 95))
+    return gravity, motion
+
+
+def acc_units(
+    xyz: FloatArray, rate_hz: float, stated_unit: str | None, given_unit: str | None, family_unit: str | None
+) -> AccUnits | str:
+    """The unit and gravity of raw acceleration ``xyz`` (n, 3), or why they cannot be told.
+
+    ``given_unit`` (the user's ``--acc-unit``) is taken as is; otherwise the unit in which the
+    quiet mean is 1 g wins (``stated_unit``, from the column names, is only reported when it
+    disagrees). Without gravity the unit is the one given, stated or implied by the sensor family
+    (``family_unit``: CoreMotion user acceleration is in g, phone linear acceleration in m/s^2).
+    """
+    gravity, motion = gravity_estimate(xyz, rate_hz)
+    if not math.isfinite(gravity):
+        return "no finite acceleration values"
+    said = f"|mean acc| over the quietest 1 s windows = {gravity:.3g}"
+    fits = [u for u, g in GRAVITY_IN_UNIT.items() if GRAVITY_MATCH[0] <= gravity / g <= GRAVITY_MATCH[1]]
+    if given_unit is None and fits:
+        found = fits[0]
+        evidence = f"{found}: {said}, 1 g in {found}"
+        if stated_unit is not None and stated_unit != found:
+            evidence += f" (the column names say {stated_unit})"
+        return AccUnits(found, STANDARD_GRAVITY_MS2 / GRAVITY_IN_UNIT[found], "included", evidence)
+    unit = given_unit or stated_unit or family_unit
+    how = "given" if given_unit else "as the column names say" if stated_unit else "the unit of this sensor family"
+    if unit is None:
+        if gravity < REMOVED_FRACTION:
+            return (
+                f"acceleration holds no gravity ({said}), so the data cannot tell its unit and the names do not say it"
+            )
+        return f"acceleration is neither 1 g in m/s^2, g or mg nor free of gravity ({said})"
+    g = GRAVITY_IN_UNIT[unit]
+    factor = STANDARD_GRAVITY_MS2 / g
+    if gravity < REMOVED_FRACTION * g:
+        return AccUnits(unit, factor, "removed", f"{unit} ({how}); gravity removed: {said} (motion {motion:.3g})")
+    if given_unit is not None:
+        return AccUnits(unit, factor, "included", f"{unit} ({how}); {said}")
+    return f"acceleration in {unit} is neither 1 g nor free of gravity at rest ({said})"
+
+
+@dataclass(frozen=True)
+class GyrUnits:
+    unit: str
+    factor: float
+    evidence: str
+
+
+def gyro_units(
+    gyr: FloatArray, acc_ms2: FloatArray, rate_hz: float, stated_unit: str | None, gravity_removed: bool = False
+) -> GyrUnits:
+    """The unit of raw angular rate ``gyr`` (n, 3) next to acceleration in m/s^2 (see module doc;
+    without gravity in the acceleration only the physiological range can decide). A unit the names
+    state holds unless a physical bound says it cannot (then the data win and the evidence says so)."""
+    if min(acc_ms2.shape[0], gyr.shape[0]) < 2:
+        unit = stated_unit or "rads"
+        return GyrUnits(unit, GYR_FACTORS[unit], f"{unit} (too few rows to tell)")
+    size, count = _windows(acc_ms2.shape[0], rate_hz, 1.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = np.linalg.norm(acc_ms2[: size * count], axis=1).reshape(count, size).std(axis=1)
+        moving = np.repeat(spread > MOVING_STD_MS2, size)
+        rates = np.linalg.norm(gyr[: size * count], axis=1)
+    finite = np.isfinite(rates)
+    bound: GyrUnits | None = None
+    if finite.sum() >= 10:
+        p99 = float(np.percentile(rates[finite], 99))
+        if p99 > RADS_MAX:  # whatever the motion
+            bound = GyrUnits(
+                "dps", 1.0, f"dps: 99th percentile |rate| = {p99:.3g}, beyond {RADS_MAX:g} rad/s no body turns"
+            )
+    in_motion = rates[finite & moving]
+    if bound is None and in_motion.size >= 10:
+        p99 = float(np.percentile(in_motion, 99))
+        if p99 < DPS_MIN:
+            said = f"99th percentile |rate| while moving = {p99:.3g}"
+            bound = GyrUnits("rads", GYR_FACTORS["rads"], f"rads: {said}, below {DPS_MIN:g} deg/s no gait turns")
+    if stated_unit is not None:
+        if bound is None or bound.unit == stated_unit:
+            return GyrUnits(stated_unit, GYR_FACTORS[stated_unit], f"{stated_unit} (as the column names say)")
+        return GyrUnits(bound.unit, bound.factor, f"{bound.evidence} (the column names say {stated_unit})")
+    if bound is not None:
+        return bound
+    ratio = None if gravity_removed else _gravity_turn_ratio(gyr, acc_ms2, rate_hz)
+    if ratio is not None:
+        unit = "rads" if math.log10(ratio) > -0.88 else "dps"
+        return GyrUnits(
+            unit, GYR_FACTORS[unit], f"{unit}: gravity turns in the sensor frame at {ratio:.3g} x the rate (1 in rad/s)"
+        )
+    return GyrUnits("rads", GYR_FACTORS["rads"], "rads: no motion tells the unit, so assumed (phone apps' unit)")
+
+
+def _gravity_turn_ratio(gyr: FloatArray, acc_ms2: FloatArray, rate_hz: float) -> float | None:
+    """How fast the gravity direction turns in the sensor frame (rad/s) over the rate across it
+    (file units), where the sensor turns most; None when it barely turns."""
+    n = acc_ms2.shape[0]
+    width = max(3, round(0.2 * rate_hz))
+    if n < 4 * width:
+        return None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        smooth_acc = _moving_mean(acc_ms2, width)
+        smooth_gyr = _moving_mean(gyr, width)
+        direction = smooth_acc / np.linalg.norm(smooth_acc, axis=1, keepdims=True)
+        turning = np.linalg.norm(np.gradient(direction, axis=0), axis=1) * rate_hz
+        across = np.linalg.norm(np.cross(smooth_gyr, direction), axis=1)
+    inner = slice(width, n - width)
+    turning, across = turning[inner], across[inner]
+    ok = np.isfinite(turning) & np.isfinite(across)
+    turning, across = turning[ok], across[ok]
+    if across.size < 10:
+        return None
+    busy = across >= np.quantile(across, 0.7)
+    if float(np.median(turning[busy])) < 0.2:  # gravity turning less than ~11 deg/s: no evidence
+        return None
+    denominator = float(np.median(across[busy]))
+    return float(np.median(turning[busy])) / denominator if denominator > 0 else None
+
+
+def _moving_mean(values: FloatArray, width: int) -> FloatArray:
+    """Centred moving mean of each column over ``width`` samples (edges use what there is)."""
+    padded = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
+    n = values.shape[0]
+    lo = np.clip(np.arange(n) - width // 2, 0, n)
+    hi = np.clip(np.arange(n) + (width + 1) // 2, 0, n)
+    return (padded[hi] - padded[lo]) / (hi - lo)[:, None]

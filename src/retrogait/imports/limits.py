@@ -1,0 +1,185 @@
+"""What one input may cost: bounded unpacking and the checks that keep a hostile or broken file from
+costing more memory or time than its samples need (docs/formats.md, "Limits").
+
+A recording's samples need about 8 bytes per value; its text takes 2-3 times that. Reading may use a
+small multiple of the text, so everything that could make it cost more is refused (or, for single
+bad rows, dropped and counted) before the table parser sees it:
+
+- an archive member or ``.gz`` stream that unpacks to more than ``MAX_UNPACK_RATIO`` times its packed
+  size (a decompression bomb: real sensor text packs 2-10 times);
+- a header with more than ``MAX_COLUMNS`` columns (name de-duplication is quadratic in pandas);
+- a row with more fields than the header (pandas allocates rows x widest row when reading selected
+  columns): such rows are dropped and counted as ``malformed``;
+- a JSON document larger than ``MAX_JSON_BYTES`` (it becomes Python objects, ~10x its text).
+"""
+
+from __future__ import annotations
+
+import csv
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from retrogait.errors import InputFileError
+
+#: Unpacked / packed size beyond which an archive member is a decompression bomb (real text: 2-10).
+MAX_UNPACK_RATIO = 100
+#: Members and streams that unpack to less than this (bytes) are never refused for their ratio.
+UNPACK_RATIO_FLOOR_BYTES = 16 * 1024**2
+#: No input unpacks to more than this (bytes), whatever its ratio.
+MAX_UNPACKED_BYTES = 8 * 1024**3
+#: A sensor table has at most this many columns.
+MAX_COLUMNS = 1024
+#: A header line longer than this (bytes) is not a sensor table's header.
+MAX_HEADER_LINE_BYTES = 64 * 1024
+#: Rows longer than this many times the median row are counted field by field.
+LONG_ROW_FACTOR = 4
+#: A JSON log larger than this (bytes) is refused: parsed, it costs about ten times its size.
+MAX_JSON_BYTES = 512 * 1024**2
+
+_CHUNK_BYTES = 1024**2
+
+
+def unpack_limit(packed_bytes: int) -> int:
+    """Most bytes an archive member or gzip stream of ``packed_bytes`` may unpack to."""
+    return min(MAX_UNPACKED_BYTES, max(UNPACK_RATIO_FLOOR_BYTES, MAX_UNPACK_RATIO * packed_bytes))
+
+
+def bomb_error(display: str, limit: int) -> InputFileError:
+    """The refusal of an input that unpacks to more than ``limit`` bytes."""
+    return InputFileError(
+        display,
+        f"unpacks to more than {limit / 1024**2:.0f} MiB ({MAX_UNPACK_RATIO}x its packed size or more): "
+        "refused as a decompression bomb, not a recording",
+    )
+
+
+def read_bounded(read: Callable[[int], bytes], limit: int, display: str, n_bytes: int | None = None) -> bytes:
+    """Read a decompressing stream (``read(size) -> bytes``) to its end or to ``n_bytes``, refusing
+    it as soon as it unpacks to more than ``limit`` bytes."""
+    parts: list[bytes] = []
+    total = 0
+    while n_bytes is None or total < n_bytes:
+        chunk = read(_CHUNK_BYTES if n_bytes is None else min(_CHUNK_BYTES, n_bytes - total))
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limit:
+            raise bomb_error(display, limit)
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def gunzip_bounded(data: bytes, display: str, n_bytes: int | None = None) -> bytes:
+    """The unpacked content of gzip ``data`` (all of it, or its first ``n_bytes``: then a truncated
+    stream is no error), bounded by :func:`unpack_limit`. Concatenated gzip members are one stream."""
+    limit = unpack_limit(len(data))
+    want = limit + 1 if n_bytes is None else min(n_bytes, limit + 1)
+    parts: list[bytes] = []
+    total = 0
+    rest = data
+    try:
+        while rest and total < want:
+            inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+            pending = rest
+            while total < want:
+                piece = inflater.decompress(pending, want - total)
+                parts.append(piece)
+                total += len(piece)
+                pending = inflater.unconsumed_tail
+                if inflater.eof or not pending:
+                    break
+            if total > limit:
+                raise bomb_error(display, limit)
+            if total >= want:
+                break
+            if not inflater.eof:
+                if n_bytes is not None:
+                    break
+                raise InputFileError(display, "gzip stream is truncated (the file was cut off)")
+            rest = inflater.unused_data.lstrip(b"\x00")
+    except zlib.error as exc:
+        if n_bytes is None or not parts:
+            raise InputFileError(display, f"is not a readable gzip file ({exc})") from None
+    return b"".join(parts)
+
+
+@dataclass(frozen=True)
+class RowScan:
+    """Rows of a table text that would cost more than they hold, found before parsing."""
+
+    data: bytes
+    dropped_rows: int
+
+
+def check_header(line: str, sep: str, display: str) -> int:
+    """Number of fields of a header line; refuses one too long or too wide to be a sensor table's."""
+    if len(line) > MAX_HEADER_LINE_BYTES:
+        raise InputFileError(display, f"header line is {len(line):,} characters long: not a sensor table")
+    n = count_fields(line, sep)
+    if n > MAX_COLUMNS:
+        raise InputFileError(display, f"header has {n:,} columns (a sensor table has at most {MAX_COLUMNS:,})")
+    return n
+
+
+def count_fields(line: str, sep: str) -> int:
+    """Fields of one delimited line, quotes understood (``sep`` None: runs of whitespace)."""
+    if sep is None or sep == r"\s+":
+        line, sep = line.replace("\t", " ").strip(), " "
+    try:
+        return len(next(csv.reader([line], delimiter=sep, skipinitialspace=True), []))
+    except csv.Error:
+        return line.count(sep) + 1
+
+
+def line_bounds(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(start, end) byte offsets of every line of ``data`` (end excludes the newline; LF, CRLF or CR)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newline = 10 if b"\n" in data[:65536] or b"\r" not in data[:65536] else 13
+    ends = np.flatnonzero(buf == newline)
+    if ends.size == 0 or ends[-1] != buf.size - 1:
+        ends = np.append(ends, buf.size)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    return starts, ends
+
+
+LineIndex = tuple[NDArray[np.int64], NDArray[np.int64]]
+
+
+def drop_wide_rows(
+    data: bytes, sep: str | None, n_fields: int, skip_lines: int = 0, lines: LineIndex | None = None
+) -> RowScan:
+    """``data`` without the rows that have more than ``n_fields`` fields, and how many were removed.
+
+    Rows are screened by length (newline positions, one vectorised pass); only rows longer than
+    ``LONG_ROW_FACTOR`` times the median row are counted field by field, so a normal file costs one
+    pass over its bytes (none when ``lines``, its :func:`line_bounds`, are given). The first
+    ``skip_lines`` lines (header, preamble) are not checked.
+    """
+    if not data:
+        return RowScan(data, 0)
+    starts, ends = lines if lines is not None else line_bounds(data)
+    lengths = ends - starts
+    body = slice(min(skip_lines, lengths.size), None)
+    sample = lengths[body][:10000]
+    if sample.size == 0:
+        return RowScan(data, 0)
+    typical = max(float(np.median(sample)), 16.0)
+    long_rows = np.flatnonzero(lengths[body] > LONG_ROW_FACTOR * typical) + body.start
+    wide = [
+        int(i)
+        for i in long_rows
+        if count_fields(data[starts[i] : ends[i]].decode("latin-1").rstrip("\r"), sep or r"\s+") > n_fields
+    ]
+    if not wide:
+        return RowScan(data, 0)
+    keep: list[bytes] = []
+    previous = 0
+    for i in wide:
+        keep.append(data[previous : starts[i]])
+        previous = min(int(ends[i]) + 1, len(data))
+    keep.append(data[previous:])
+    return RowScan(b"".join(keep), len(wide))

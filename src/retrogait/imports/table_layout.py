@@ -1,0 +1,245 @@
+"""The layout of a delimited text table nobody described: delimiter, decimal mark, header or none,
+preamble lines, and the blocks of a file that holds several tables one after the other.
+
+Decided from the text, never from the file name: the delimiter is the one (``,`` ``;`` tab ``|`` or
+runs of spaces) that splits the data lines into the same number of fields, most of them numbers;
+the decimal mark is ``,`` when the numbers only parse that way. The data start where such lines
+begin; the line just before them is the header when it has the same number of fields and holds
+names rather than numbers; anything above it is a preamble and is skipped. A new block starts
+after a blank line or where the header line repeats (e.g. a RealSense CSV: one block per stream,
+each with its own header).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrogait.errors import InputFileError
+from retrogait.imports.limits import MAX_COLUMNS, LineIndex, line_bounds
+
+#: Delimiters tried, in order of preference on a tie. ``\s+`` = runs of spaces or tabs.
+DELIMITERS = (",", ";", "\t", "|", r"\s+")
+#: Text looked at to decide the layout of a block (bytes).
+LAYOUT_BYTES = 65536
+#: Lines looked at to decide the layout of a block.
+LAYOUT_LINES = 200
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
+_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'", r"\s+": "spaces"}
+
+
+def delimiter_name(sep: str) -> str:
+    """How a delimiter is said on the command line and in messages."""
+    return _NAMES.get(sep, repr(sep))
+
+
+def split_fields(line: str, sep: str) -> list[str]:
+    """The fields of one line: quotes understood, spaces around fields removed."""
+    if sep == r"\s+":  # runs of spaces or tabs; quotes still hold a field together
+        line, sep = line.replace("\t", " ").strip(), " "
+    try:
+        fields = next(csv.reader([line], delimiter=sep, skipinitialspace=True), [])
+    except csv.Error:
+        fields = line.split(sep)
+    return [f.strip() for f in fields]
+
+
+def is_number(text: str, decimal: str = ".") -> bool:
+    """True when ``text`` is a number written with ``decimal`` as the decimal mark (or an integer)."""
+    text = text.strip().strip('"').strip()
+    if not _NUMBER.match(text):
+        return False
+    other = "," if decimal == "." else "."
+    return other not in text
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one table is written.
+
+    Attributes:
+        sep: delimiter for pandas (``\\s+`` = whitespace runs).
+        decimal: decimal mark, ``.`` or ``,``.
+        skip_lines: lines before the header (or before the first data line when there is no header).
+        names: the header's column names, or None when the table has no header.
+        n_fields: fields per data line.
+    """
+
+    sep: str
+    decimal: str
+    skip_lines: int
+    names: tuple[str, ...] | None
+    n_fields: int
+
+    def describe(self) -> str:
+        """One phrase for the ``inferred_layout`` header key."""
+        parts = [f"delimiter {delimiter_name(self.sep)}", f"decimal '{self.decimal}'"]
+        parts.append("header line" if self.names is not None else "no header")
+        if self.skip_lines:
+            parts.append(f"{self.skip_lines} preamble line(s) skipped")
+        return ", ".join(parts)
+
+
+def _lines(text: str) -> list[str]:
+    return re.split(r"\r\n|\r|\n", text)[:LAYOUT_LINES]
+
+
+def _score(lines: list[str], sep: str) -> tuple[float, int, str]:
+    """(score, fields per data line, decimal) of splitting the data-looking tail of ``lines`` on ``sep``."""
+    rows = [split_fields(line, sep) for line in lines if line.strip()]
+    tail = rows[len(rows) // 3 :] or rows
+    counts = [len(r) for r in tail]
+    if not counts:
+        return 0.0, 0, "."
+    values, freq = np.unique(counts, return_counts=True)
+    mode = int(values[int(np.argmax(freq))])
+    if mode < 2:
+        return 0.0, mode, "."
+    consistent = float(freq.max()) / len(counts)
+    same = [r for r in tail if len(r) == mode]
+    best = (0.0, ".")
+    for decimal in (".", ","):
+        numbers = sum(is_number(f, decimal) for r in same for f in r)
+        best = max(best, (numbers / (mode * len(same)), decimal))
+    numeric, decimal = best
+    return consistent * numeric * (1.0 + 0.01 * min(mode, 50)), mode, decimal
+
+
+def _data_like(fields: list[str], n_fields: int, decimal: str) -> bool:
+    numbers = sum(is_number(f, decimal) for f in fields)
+    return len(fields) == n_fields and numbers >= max(1, min(3, n_fields // 2))
+
+
+def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
+    """The layout of the table at the start of ``text`` (``sep`` forces the delimiter).
+
+    Raises:
+        InputFileError: no delimiter splits the lines into a table of numbers.
+    """
+    lines = _lines(text)
+    opening = next((line for line in lines if line.strip()), "")
+    widest = max(len(split_fields(opening, d)) for d in ([sep] if sep else DELIMITERS))
+    if widest > MAX_COLUMNS:
+        raise InputFileError(display, f"has {widest:,} or more columns (a sensor table has at most {MAX_COLUMNS:,})")
+    if sep is None:
+        scored = [(_score(lines, d), -i, d) for i, d in enumerate(DELIMITERS)]
+        (score, n_fields, decimal), _, sep = max(scored)
+        if score <= 0.3:
+            raise InputFileError(
+                display, "is not a delimited table of numbers (no delimiter splits its lines into equal columns)"
+            )
+    else:
+        _, n_fields, decimal = _score(lines, sep)
+        if n_fields < 2:
+            raise InputFileError(display, f"does not split into columns on {delimiter_name(sep)}")
+    if n_fields > MAX_COLUMNS:
+        raise InputFileError(display, f"has {n_fields:,} columns (a sensor table has at most {MAX_COLUMNS:,})")
+    rows = [split_fields(line, sep) for line in lines]
+    first = next(
+        (
+            i
+            for i in range(len(rows))
+            if _data_like(rows[i], n_fields, decimal)
+            and all(_data_like(r, n_fields, decimal) for r in rows[i + 1 : i + 3] if any(r))
+        ),
+        None,
+    )
+    if first is None:
+        raise InputFileError(display, f"has no lines of numbers in {n_fields} columns split on {delimiter_name(sep)}")
+    header = first - 1
+    while header >= 0 and not lines[header].strip():
+        header -= 1
+    if header >= 0 and len(rows[header]) == n_fields and not _data_like(rows[header], n_fields, decimal):
+        names = tuple(f.strip().strip('"').strip() for f in rows[header])
+        return Layout(sep, decimal, header, names, n_fields)
+    return Layout(sep, decimal, first, None, n_fields)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One table of a file: its bytes ``data[start:end]`` and its layout within them."""
+
+    start: int
+    end: int
+    layout: Layout
+    label: str
+
+
+def split_blocks(data: bytes, head: Layout, display: str, lines: LineIndex | None = None) -> list[Block]:
+    """The tables of ``data``: one, or several where a blank line is followed by a new header or the
+    first header line repeats. Each block gets its own layout (its header may differ). A block's
+    ``label`` is the text of a preamble line or of a text column in its first data line (e.g.
+    ``Accel``), used to tell an accelerometer block from a gyroscope block. ``lines``: the
+    :func:`~retrogait.imports.limits.line_bounds` of ``data`` when the caller has them."""
+    cuts = _block_starts(data, head, lines if lines is not None else line_bounds(data))
+    blocks: list[Block] = []
+    for start, end in zip(cuts, [*cuts[1:], len(data)], strict=True):
+        text = _decode(data[start : min(end, start + LAYOUT_BYTES)])
+        if not text.strip():
+            continue
+        try:
+            layout = sniff_layout(text, display, head.sep) if start else head
+        except InputFileError:
+            continue
+        blocks.append(Block(start, end, layout, _label(text, layout)))
+    return blocks or [Block(0, len(data), head, _label(_decode(data[:LAYOUT_BYTES]), head))]
+
+
+def _decode(data: bytes) -> str:
+    return data.replace(b"\x00", b"").decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+#: More blank lines than this are formatting (a double-spaced file), not block separators.
+MAX_BLANK_SEPARATORS = 1000
+
+
+def _block_starts(data: bytes, head: Layout, lines: LineIndex) -> list[int]:
+    """Byte offsets where blocks start: 0, and where, after a blank line or at a repeated header
+    line, the next line is not a data line of the first block's layout (a new header or title)."""
+    starts, ends = lines
+    lengths = ends - starts
+    buf = np.frombuffer(data, dtype=np.uint8)
+    blank = (lengths == 0) | ((lengths == 1) & (buf[np.minimum(starts, buf.size - 1)] == 13))
+    after_blank = np.flatnonzero(blank[:-1] & ~blank[1:]) + 1  # the first line after a run of blank lines
+    candidates: set[int] = set()
+    if after_blank.size <= MAX_BLANK_SEPARATORS:
+        candidates.update(int(x) for x in starts[after_blank])
+    header_line, after_header = _header_bytes(data, head)
+    if header_line:
+        at = data.find(header_line, after_header)
+        while at > 0 and len(candidates) < 2 * MAX_BLANK_SEPARATORS:
+            if data[at - 1 : at] in (b"\n", b"\r"):
+                candidates.add(at)
+            at = data.find(header_line, at + len(header_line))
+    cuts = [0]
+    for at in sorted(candidates):
+        following = _decode(data[at : at + 4096]).lstrip("\r\n \t")
+        line = re.split(r"\r\n|\r|\n", following, maxsplit=1)[0]
+        if line.strip() and not _data_like(split_fields(line, head.sep), head.n_fields, head.decimal):
+            cuts.append(at)
+    return cuts
+
+
+def _header_bytes(data: bytes, head: Layout) -> tuple[bytes, int]:
+    """The first block's header line and the offset just after it (b"" when there is none)."""
+    if head.names is None:
+        return b"", 0
+    lines = re.split(rb"\r\n|\r|\n", data[:LAYOUT_BYTES], maxsplit=head.skip_lines + 1)
+    line = lines[head.skip_lines] if len(lines) > head.skip_lines else b""
+    if len(line) < 3:
+        return b"", 0
+    return line, data.find(line) + len(line)
+
+
+def _label(text: str, layout: Layout) -> str:
+    """Words that say what a block holds: its preamble lines and the text fields of its first data line."""
+    lines = _lines(text)
+    words = [line.strip() for line in lines[: layout.skip_lines] if line.strip()]
+    first_data = layout.skip_lines + (1 if layout.names is not None else 0)
+    if first_data < len(lines):
+        fields = split_fields(lines[first_data], layout.sep)
+        words += [f for f in fields if f and not is_number(f, layout.decimal)]
+    return " ".join(words)[:200]
