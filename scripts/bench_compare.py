@@ -19,12 +19,14 @@ def synthetic_steps(n_sessions: int, steps_per_direction: int, seed: int = 0) ->
     n = n_sessions * 2 * steps_per_direction
     direction = np.tile(np.repeat(["forward", "backward"], steps_per_direction), n_sessions)
     backward = direction == "backward"
+    cadence = rng.normal(np.where(backward, 182.0, 170.0), 3.0)
     return pd.DataFrame(
         {
             "ic_time_s": np.tile(np.arange(2 * steps_per_direction) * 0.34, n_sessions),
             "direction": direction,
             "impact_peak_g": rng.normal(np.where(backward, 8.0, 10.0), 2.0),
-            "cadence_spm": rng.normal(np.where(backward, 182.0, 170.0), 3.0),
+            "step_time_s": 60.0 / cadence,  # compare's cadence is 60 / mean step time (TRUST-4)
+            "cadence_spm": cadence,
             "contact_time_s": rng.normal(np.where(backward, 0.23, 0.25), 0.02),
             "foot_strike": np.where(rng.random(n) < np.where(backward, 0.8, 0.1), "forefoot", "rearfoot"),
             "quality_flags": "",

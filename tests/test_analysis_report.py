@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import retrogait
@@ -127,3 +128,33 @@ def test_compare_report_drops_shares_seen_in_neither_direction() -> None:
     assert "share of midfoot landings" in summary.note  # named once, as seen in neither direction
     assert numbers.table is not None and not numbers.table.to_string().count("midfoot")
     assert any("forefoot" in b for b in summary.bullets)
+
+
+def test_report_counts_why_values_are_missing() -> None:
+    from retrogait.report.not_measured import not_measured_lines, reason_counts
+
+    steps = pd.DataFrame(
+        {
+            "impact_flags": ["", "no_impact_peak", "", ""],
+            "vgrf_flags": ["heel_transient", "heel_transient", "walking", "odd;heel_transient"],
+        }
+    )
+    assert reason_counts(steps["vgrf_flags"]) == {"heel_transient": 3, "walking": 1, "odd": 1}
+    lines = not_measured_lines(steps)
+    assert (
+        lines[0]
+        == "peak impact and impact loading rate not estimated on 1 step: no impact peak (no positive acceleration)"
+    )
+    assert lines[1].startswith("vGRF loading rate not estimated on 3 steps: heel transient")
+    assert "vGRF peak and loading rate not estimated on 1 step: walking" in lines[2]
+    assert lines[3] == "vgrf values not estimated on 1 step: odd"  # an unknown reason is named as written
+    assert not_measured_lines(steps.iloc[:0]) == []
+
+
+def test_lower_back_report_says_how_many_loading_rates_a_heel_transient_cost() -> None:
+    result = retrogait.analyze(Path(__file__).resolve().parents[1] / "sample_data" / "lower_back_mixed.csv")
+    n = int((result.steps["vgrf_flags"] == "heel_transient").sum())
+    assert n > 0
+    html = build_analysis_html(result)
+    assert f"vGRF loading rate not estimated on {n} steps: heel transient" in html
+    assert "Values not measured, and why" in html

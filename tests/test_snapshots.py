@@ -1,10 +1,12 @@
-"""The analysis outputs of sample_data/ and stored simulated sessions stay what they were (issue 13).
+"""The analysis outputs of sample_data/ and seeded simulated sessions stay what they were (issue 13).
 
 Recorded outputs live in tests/data/snapshots/<case>/ (see tests/snapshot_cases.py, which also
-regenerates them when a change is intended). Comparison: labels, integers and column order exactly;
-numbers in summary.json (written at full precision) within a relative 1e-9; numbers in the CSVs
-(written with 6 significant digits) within a relative 1e-5, one unit of their last digit. The
-provenance keys of summary.json (settings, settings_hash, analysis_version) are not compared.
+regenerates them when a change is intended). The simulated inputs are simulated once per test run and
+must match their recorded sha256 first: a simulator change is reported as such. Comparison: labels,
+integers and column order exactly; numbers in summary.json (written at full precision) within a
+relative 1e-9; numbers in the CSVs (written with 6 significant digits) within a relative 1e-5, one unit
+of their last digit. The provenance keys of summary.json (settings, settings_hash, analysis_version)
+are not compared.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from snapshot_cases import CASES, SNAPSHOTS, Case, comparable_summary, run_case
+from snapshot_cases import (
+    CASES,
+    SNAPSHOTS,
+    Case,
+    comparable_summary,
+    digest,
+    recorded_digests,
+    run_case,
+    write_simulated_inputs,
+)
 
 JSON_RTOL = 1e-9
 CSV_RTOL = 1e-5
@@ -59,9 +70,24 @@ def _same_table(expected_path: Path, actual_path: Path) -> None:
         )
 
 
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seeded simulated inputs, written once for all cases."""
+    return write_simulated_inputs(tmp_path_factory.mktemp("snapshot_inputs"))
+
+
+def test_simulated_inputs_are_the_recorded_ones(simulated: dict[str, Path]) -> None:
+    changed = [name for name, path in simulated.items() if digest(path) != recorded_digests().get(name)]
+    assert set(simulated) == set(recorded_digests())
+    assert not changed, (
+        f"the simulator now writes other inputs for {changed}: a simulator change, not an analysis change; "
+        "if intended, re-record with `python tests/snapshot_cases.py outputs` and check the outputs' diff"
+    )
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_outputs_match_snapshot(case: Case, tmp_path: Path) -> None:
-    paths = run_case(case, tmp_path)
+def test_outputs_match_snapshot(case: Case, tmp_path: Path, simulated: dict[str, Path]) -> None:
+    paths = run_case(case, tmp_path, simulated)
     recorded = SNAPSHOTS / case.name
     _same(comparable_summary(recorded / "summary.json"), comparable_summary(paths["summary"]), case.name)
     _same_table(recorded / "steps.csv", paths["steps"])

@@ -21,6 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis import _scipy  # noqa: F401  (first: imports scipy faster, see the module)
+from retrogait.analysis.aggregate import StepArrays
 from retrogait.analysis.axis_check import reversed_axis_notes
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
@@ -29,7 +30,7 @@ from retrogait.analysis.direction import direction_cues, facing_probability, ste
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
-from retrogait.analysis.impact import impact_load, mean_cadence_spm, step_times_within_bouts, step_timing
+from retrogait.analysis.impact import impact_load, step_timing
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.preprocess import preprocess, without_vertical
 from retrogait.analysis.quality import step_flags
@@ -74,16 +75,6 @@ STEP_COLUMNS = (
 )
 #: The text (label) columns of steps.csv; all others are numbers.
 TEXT_COLUMNS = ("side", "direction", "foot_strike", "impact_flags", "vgrf_flags", "activity", "quality_flags")
-#: Per-step metrics summarised by their median and mean (cadence is not: see _aggregate).
-_SUMMARY_METRICS = (
-    "step_time_s",
-    "contact_time_s",
-    "impact_peak_g",
-    "impact_loading_rate_g_per_s",
-    "vgrf_peak_bw",
-    "vgrf_loading_rate_bw_per_s",
-    "effort_g_per_min",
-)
 
 
 @dataclass(frozen=True)
@@ -302,60 +293,10 @@ class _Evidence:
         )
 
 
-_FLAGS = ("clipped", "low_rate", "gap")
-
-
-@dataclass(frozen=True)
-class _StepArrays:
-    """The steps table as plain arrays, extracted once, so that a summary of thousands of bouts does not
-    select DataFrame rows per bout."""
-
-    bout_step_times_s: NDArray[np.float64]
-    metrics: dict[str, NDArray[np.float64]]
-    flags: dict[str, NDArray[np.bool_]]
-
-    @classmethod
-    def of(cls, steps: pd.DataFrame) -> _StepArrays:
-        text = steps["quality_flags"].astype(str)
-        return cls(
-            bout_step_times_s=step_times_within_bouts(
-                steps["step_time_s"].to_numpy(dtype=float), steps["bout_id"].to_numpy()
-            ),
-            metrics={c: steps[c].to_numpy(dtype=float) for c in _SUMMARY_METRICS},
-            flags={f: text.str.contains(f, regex=False).to_numpy(dtype=bool) for f in _FLAGS},
-        )
-
-    def aggregate(self, rows: NDArray[np.int64]) -> dict[str, Any]:
-        """Aggregates of the steps at ``rows``: ``cadence_spm`` as {"value", "n"} (60 / mean step time over
-        the ``n`` steps timed within their bout, ANALYSIS-16), the other metrics as {"median", "mean", "n"}."""
-        out: dict[str, Any] = {"n_steps": int(rows.size)}
-        cadence, n_times = mean_cadence_spm(self.bout_step_times_s[rows])
-        out["cadence_spm"] = {"value": cadence if n_times else None, "n": n_times}
-        for column, all_values in self.metrics.items():
-            values = all_values[rows]
-            values = values[np.isfinite(values)]
-            out[column] = (
-                {"median": _median(values), "mean": float(np.add.reduce(values) / values.size), "n": int(values.size)}
-                if values.size
-                else {"median": None, "mean": None, "n": 0}
-            )
-        out["flagged_steps"] = {f: int(mask[rows].sum()) for f, mask in self.flags.items()}
-        return out
-
-
-def _median(values: NDArray[np.float64]) -> float:
-    """``np.median`` of finite, non-empty ``values``, the same number without its per-call overhead (a
-    summary takes thousands: 7 metrics per bout)."""
-    k = values.size // 2
-    if values.size % 2:
-        return float(np.partition(values, k)[k])
-    part = np.partition(values, (k - 1, k))
-    return float((part[k - 1] + part[k]) / 2)
-
-
 def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, session: Session) -> dict[str, Any]:
-    """JSON-ready summary: session facts, per-direction and per-bout aggregates."""
-    arrays = _StepArrays.of(steps)
+    """JSON-ready summary: session facts, per-direction and per-bout aggregates (aggregate.StepArrays: the one
+    definition of a group's cadence and metric aggregates)."""
+    arrays = StepArrays.of(steps)
     direction = steps["direction"].to_numpy(dtype=str)
     per_direction = {
         d: arrays.aggregate(np.flatnonzero(direction == d)) for d in ("forward", "backward", "sideways", "unknown")

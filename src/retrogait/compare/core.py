@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from retrogait.analysis.aggregate import cadence_aggregate, metric_aggregate, step_times_in_runs
 from retrogait.compare import stats
-from retrogait.compare.blocks import BLOCK_BOOTSTRAP_TEST, block_bootstrap_difference
+from retrogait.compare.blocks import BLOCK_BOOTSTRAP_TEST, BlockInterval, block_bootstrap_difference
 from retrogait.compare.design import (
     ALPHA,
     DIRECTION_PAIR,
@@ -57,6 +58,12 @@ __all__ = [
     "compare_metric",
     "resolve_level",
 ]
+
+#: Each step's step time when its previous contact is of the same bout and direction (s; else NaN), added
+#: before steps are filtered: the values of the cadence metric (``analysis.aggregate.step_times_in_runs``).
+STEP_TIME_IN_RUN_COLUMN = "step_time_in_run_s"
+#: A direction's step times: timed from a contact of the same bout and the same direction (as summary.json).
+RUN_KEYS = ("bout_id", "direction")
 
 _BLOCKS = (
     "Consecutive steps are not independent (a runner drifts with fatigue, speed and surface), so intervals "
@@ -112,7 +119,12 @@ def resolve_level(steps: pd.DataFrame, unit: Unit) -> tuple[str, str]:
 
 
 def metric_values(steps: pd.DataFrame, metric: Metric) -> NDArray[np.float64]:
-    """Per-step values of ``metric`` (NaN where missing); shares are 1/0 among steps of known strike."""
+    """Per-step values of ``metric`` (NaN where missing); shares are 1/0 among steps of known strike; for
+    cadence the step times within bouts (s), which :func:`group_value` turns into 60 / mean step time."""
+    if metric.aggregate == "cadence":
+        if STEP_TIME_IN_RUN_COLUMN in steps.columns:
+            return steps[STEP_TIME_IN_RUN_COLUMN].to_numpy(dtype=np.float64)
+        return step_times_in_runs(steps, RUN_KEYS)
     if metric.column not in steps.columns:
         return np.full(len(steps), np.nan)
     if metric.kind == "share":
@@ -122,19 +134,36 @@ def metric_values(steps: pd.DataFrame, metric: Metric) -> NDArray[np.float64]:
     return steps[metric.column].to_numpy(dtype=np.float64)
 
 
-def _describe(x: NDArray[np.float64]) -> tuple[float, float, float]:
+def group_value(x: NDArray[np.float64], metric: Metric) -> float:
+    """The one number of a group of finite values (``mean_<direction>`` in compare.csv, a session's or
+    subject's value): the aggregates of summary.json (``retrogait.analysis.aggregate``), so cadence is
+    60 / mean step time within bouts (steps/min) and every other metric the mean."""
+    aggregate = cadence_aggregate(x)["value"] if metric.aggregate == "cadence" else metric_aggregate(x)["mean"]
+    return math.nan if aggregate is None else float(aggregate)
+
+
+def _describe(x: NDArray[np.float64], metric: Metric) -> tuple[float, float, float]:
+    """The group's value, SD and median in the metric's unit. Cadence has no median (the summary's cadence is
+    one number of the group); its SD is the spread of the per-step cadences 60 / step time."""
     if x.size == 0:
         return math.nan, math.nan, math.nan
-    sd = float(np.std(x, ddof=1)) if x.size > 1 else math.nan
-    return float(np.mean(x)), sd, float(np.median(x))
+    spread = 60.0 / x if metric.aggregate == "cadence" else x
+    sd = float(np.std(spread, ddof=1)) if x.size > 1 else math.nan
+    median = metric_aggregate(x)["median"] if metric.aggregate == "mean" else math.nan
+    return group_value(x, metric), sd, float(median)
 
 
-def _cluster_means(values: NDArray[np.float64], direction: NDArray[Any], cluster: NDArray[Any]) -> pd.DataFrame:
-    """Mean per cluster and direction (clusters with fewer than MIN_STEPS_PER_CLUSTER valid steps dropped)."""
+def _cluster_values(
+    values: NDArray[np.float64], direction: NDArray[Any], cluster: NDArray[Any], metric: Metric
+) -> pd.DataFrame:
+    """:func:`group_value` per cluster and direction (clusters with fewer than MIN_STEPS_PER_CLUSTER valid
+    steps dropped)."""
     frame = pd.DataFrame({"value": values, "direction": direction, "cluster": cluster}).dropna(subset=["value"])
-    agg = frame.groupby(["cluster", "direction"])["value"].agg(["mean", "count"])
+    agg = frame.groupby(["cluster", "direction"])["value"].agg(
+        value=lambda v: group_value(v.to_numpy(dtype=np.float64), metric), count="count"
+    )
     agg = agg[agg["count"] >= MIN_STEPS_PER_CLUSTER]
-    return agg["mean"].unstack("direction").reindex(columns=list(DIRECTION_PAIR))
+    return agg["value"].unstack("direction").reindex(columns=list(DIRECTION_PAIR))
 
 
 def _infer(
@@ -166,17 +195,21 @@ def _infer(
 def _infer_steps(
     a: NDArray[np.float64], b: NDArray[np.float64], metric: Metric, settings: CompareSettings
 ) -> dict[str, Any]:
-    """Step-level inference: block bootstrap over consecutive steps (steps in time order)."""
+    """Step-level inference: block bootstrap over consecutive steps (steps in time order). Cadence is
+    resampled as step times and its difference read through 60 / mean step time (:func:`_as_cadence`)."""
     share = metric.kind == "share"
     result = block_bootstrap_difference(
         a, b, kind="points" if share else "percent", n_boot=settings.n_boot, confidence=settings.confidence,
         seed=settings.seed,
     )  # fmt: skip
+    effect = stats.cohens_h(float(a.mean()), float(b.mean())) if share else float(stats.hedges_g(a, b))
+    if metric.aggregate == "cadence":
+        result, effect = _as_cadence(result), -effect
     return {
         "difference": result.estimate,
         "ci_low": result.low,
         "ci_high": result.high,
-        "effect_size": stats.cohens_h(float(a.mean()), float(b.mean())) if share else float(stats.hedges_g(a, b)),
+        "effect_size": effect,
         "effect_size_name": "Cohen's h" if share else "Hedges' g",
         "test": BLOCK_BOOTSTRAP_TEST if math.isfinite(result.p_value) else "",
         "statistic": result.statistic,
@@ -184,6 +217,25 @@ def _infer_steps(
         "block_steps_forward": result.block_a,
         "block_steps_backward": result.block_b,
     }
+
+
+def _as_cadence(step_time: BlockInterval) -> BlockInterval:
+    """A percent difference of mean step times as the percent difference of cadences (60 / mean step time):
+    ``100 (100 / (100 + d) - 1)``, decreasing, so the interval's ends swap and the statistic (a difference
+    of logs) changes sign; the p-value stays."""
+
+    def cadence(d: float) -> float:
+        return 100.0 * (100.0 / (100.0 + d) - 1.0) if d > -100.0 else math.nan
+
+    return BlockInterval(
+        cadence(step_time.estimate),
+        cadence(step_time.high),
+        cadence(step_time.low),
+        -step_time.statistic,
+        step_time.p_value,
+        step_time.block_a,
+        step_time.block_b,
+    )
 
 
 def compare_metric(
@@ -207,7 +259,7 @@ def compare_metric(
         groups[d] = values[in_dir & present & usable]
         row[f"n_{d}"] = int(groups[d].size)
         row[f"n_excluded_{d}"] = int(np.sum(in_dir & present & ~usable))
-        mean, sd, median = _describe(groups[d])
+        mean, sd, median = _describe(groups[d], metric)
         row[f"mean_{d}"], row[f"sd_{d}"], row[f"median_{d}"] = mean, sd, median
     kind: stats.DifferenceKind = "points" if metric.kind == "share" else "percent"
     row["difference_unit"] = "percentage points" if kind == "points" else "%"
@@ -242,7 +294,7 @@ def compare_metric(
         row["note"] = f"no usable {missing} steps: nothing to compare"
         return row
     if level == "steps":
-        row["difference"] = float(stats.difference(np.array(a.mean()), np.array(b.mean()), kind))
+        row["difference"] = float(stats.difference(np.array(row["mean_forward"]), np.array(row["mean_backward"]), kind))
         if min(a.size, b.size) < MIN_STEPS_FOR_INFERENCE:
             row["note"] = (
                 f"too few steps for an interval or a test ({min(a.size, b.size)} in one direction; "
@@ -254,7 +306,7 @@ def compare_metric(
     else:
         cluster_col = "session" if level == "sessions" else "subject"
         keep = present & usable & np.isin(direction, DIRECTION_PAIR)
-        means = _cluster_means(values[keep], direction[keep], steps[cluster_col].to_numpy()[keep])
+        means = _cluster_values(values[keep], direction[keep], steps[cluster_col].to_numpy()[keep], metric)
         both = means.dropna()
         fa, fb = means["forward"].dropna().to_numpy(), means["backward"].dropna().to_numpy()
         row["clusters_forward"], row["clusters_backward"] = int(fa.size), int(fb.size)
@@ -304,6 +356,7 @@ def compare_directions(
         steps["session"] = "session"
     if "subject" not in steps.columns:
         steps["subject"] = "unknown"
+    steps[STEP_TIME_IN_RUN_COLUMN] = step_times_in_runs(steps, RUN_KEYS)  # before filtering
     counts = flag_counts(steps)
     # sideways steps travel neither way (issue 17); unknown (and anything else) is no direction
     sideways = steps["direction"] == "sideways"

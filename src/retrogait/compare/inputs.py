@@ -122,7 +122,7 @@ def validate_steps(steps: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     if not measured:
         raise InputFileError(
             path,
-            "has no metric column to compare (e.g. cadence_spm, contact_time_s, impact_peak_g, foot_strike); "
+            "has no metric column to compare (e.g. step_time_s, contact_time_s, impact_peak_g, foot_strike); "
             "see docs/conventions.md, 'Analysis outputs'",
         )
     out = steps.copy()

@@ -29,6 +29,9 @@ class Metric:
         kind: ``continuous`` (difference in % of forward) or ``share`` (difference in percentage points).
         spoiled_by: quality flags that exclude a step's value from this metric.
         strike: for shares, the ``foot_strike`` class counted.
+        aggregate: how a group of values becomes one number: ``mean``, or ``cadence`` (the values are step
+            times within bouts, s, and the group's number is 60 / their mean, steps/min: the one cadence
+            definition of ``retrogait.analysis.aggregate``, as in summary.json).
     """
 
     name: str
@@ -38,6 +41,7 @@ class Metric:
     kind: Literal["continuous", "share"]
     spoiled_by: tuple[str, ...]
     strike: str | None = None
+    aggregate: Literal["mean", "cadence"] = "mean"
 
 
 METRICS: Final = (
@@ -59,7 +63,7 @@ METRICS: Final = (
         "continuous",
         _PEAK_FLAGS,
     ),
-    Metric("cadence_spm", "cadence_spm", "cadence", "steps/min", "continuous", _TIMING_FLAGS),
+    Metric("cadence_spm", "step_time_s", "cadence", "steps/min", "continuous", _TIMING_FLAGS, aggregate="cadence"),
     Metric("contact_time_s", "contact_time_s", "ground contact time", "s", "continuous", _TIMING_FLAGS),
     Metric(
         EFFORT_COLUMN,

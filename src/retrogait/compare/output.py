@@ -91,7 +91,9 @@ def readable_table(comparison: Comparison) -> pd.DataFrame:
                 "backward mean ± SD": number(scale * r["mean_backward"])
                 if share
                 else _pm(r["mean_backward"], r["sd_backward"]),
-                "median fwd / bwd": "–" if share else f"{number(r['median_forward'])} / {number(r['median_backward'])}",
+                "median fwd / bwd": "–"
+                if share or r["metric"] == "cadence_spm"  # one cadence per group: 60 / mean step time
+                else f"{number(r['median_forward'])} / {number(r['median_backward'])}",
                 "difference": f"{r['difference']:+.1f}{diff_unit}" if math.isfinite(r["difference"]) else "–",
                 "95 % CI": ci,
                 "effect size": f"{r['effect_size']:+.2f} ({r['effect_size_name']})"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from retrogait._version import __version__
-from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.conventions import STANDARD_GRAVITY_MS2, landings_noun
 from retrogait.outfiles import write_text
 from retrogait.report.html import Section, Svg, render_html
 from retrogait.report.labels import (
@@ -29,6 +29,7 @@ from retrogait.report.labels import (
     landings_name,
     metric_label,
 )
+from retrogait.report.not_measured import not_measured_lines
 from retrogait.report.svg import chart, envelope, grouped_bars, layer
 
 if TYPE_CHECKING:
@@ -257,6 +258,17 @@ def _bouts_table(bouts: pd.DataFrame, placement: str | None) -> pd.DataFrame:
     return bouts.round(3).rename(columns=names)
 
 
+def _not_measured_section(steps: pd.DataFrame, noun: str) -> Section:
+    """The steps each reason left without a value (impact_flags, vgrf_flags), or that none was lost."""
+    lines = not_measured_lines(steps, noun)
+    if lines:
+        return Section("Values not measured, and why", bullets=lines)
+    return Section(
+        "Values not measured, and why",
+        paragraphs=[f"Every value this placement measures is there on every {noun.removesuffix('s')}."],
+    )
+
+
 def footer_lines(summary: dict[str, Any]) -> list[str]:
     """How the numbers were made: analysis version and settings hash from summary.json, when it has them."""
     version = summary.get("analysis_version")
@@ -302,6 +314,7 @@ def build_analysis_html(result: AnalysisResult) -> str:
             Section(
                 "All numbers per direction", table=_detail_table(s), note="Medians; cadence is 60 / mean step time."
             ),
+            _not_measured_section(steps, landings_noun(s.get("placement"))),
             Section("Bouts", table=_bouts_table(result.bouts, s.get("placement")), tall_table=True),
         ]
     else:
