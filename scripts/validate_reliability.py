@@ -12,14 +12,17 @@ Validation sets:
 * real recordings end to end (``retrogait.analyze`` on the files as a user gives them, forward and
   time-reversed), every detected step scored against the recording's one direction;
 * simulated mixed sessions (foot, shank, lower back; one simulated person per seed: speeds within
-  +-10 %, turn sense, mounting error within +-8 deg per axis, leg, sample rate) in two scenarios:
+  +-10 %, turn sense, mounting error within +-8 deg per axis, leg, sample rate) in three scenarios:
   ``protocol`` (walk slow and fast, jog, run, sprint, stand, turn round, walk backward fast on hard
-  toes and slow, side-step left and right, with standing between) and ``nostand`` (the same kinds of
+  toes and slow, side-step left and right, with standing between), ``nostand`` (the same kinds of
   change without standing: run, turn, run backward, turn, walk, side-step, walk, walk backward,
-  run); scored with the simulator's contacts and end to end (our contacts matched within 50 ms).
+  run) and ``stepturn`` (stepping turns of 2-4 steps mid-walk, mid-backward-walk, mid-run and at the
+  end of a walk into backward walking); scored with the simulator's contacts and end to end (our
+  contacts matched within 50 ms).
 
 Prints, per set, the share of forward and backward steps labelled right, the share of side-steps
-labelled ``sideways`` or ``unknown``, and the labels that are wrong with confidence >= 0.9; then the
+labelled ``sideways`` or ``unknown``, and the labels that are wrong with confidence >= 0.9; the
+steps of the stepping turns and of the two strides after each turn; then the
 reliability table (confidence bins vs observed accuracy) over all sets with the shipped settings,
 and the evidence temperature fitted by leave-one-group-out cross-validation (groups: each real data
 set with its variants, each simulated person), with its reliability table on the held-out groups
@@ -71,6 +74,10 @@ class Scored:
     signals: BodySignals
     contacts: Contacts
     truth: np.ndarray  # forward / backward / sideways per contact ("none": a detection with no true step)
+    #: per contact: "turning" (a stepping turn), "stride 1/2 after" (the strides after it), else ""
+    turn_phase: np.ndarray | None = None
+    #: end to end on simulated sessions: the true activity per detection ("none": no true step) and ours
+    activity: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _jitter(rng: np.random.Generator) -> Callable[[float], float]:
@@ -121,17 +128,38 @@ def nostand_bouts(rng: np.random.Generator) -> list[Bout]:
     ]
 
 
-SCENARIOS = {"protocol": protocol_bouts, "nostand": nostand_bouts}
+def stepturn_bouts(rng: np.random.Generator) -> list[Bout]:
+    """Stepping turns (the heading changes over 2-4 steps while the gait goes on): turning round
+    mid-walk, mid-backward-walk and mid-run, and turning round at the end of a walk into backward
+    walking without standing."""
+    j = _jitter(rng)
+    sense = float(rng.choice([-1.0, 1.0]))
+    return [
+        Bout("still", "still", 0, 1.0),
+        Bout("forward", "walking", j(1.2), 14.0, turn_deg=sense * j(180.0), turn_steps=float(rng.choice([2, 3, 4]))),
+        Bout("backward", "walking", j(1.0), 12.0, turn_deg=-sense * j(160.0), turn_steps=float(rng.choice([2, 3, 4]))),
+        Bout("forward", "running", j(3.0), 12.0, turn_deg=sense * j(180.0), turn_steps=4.0),
+        Bout("forward", "walking", j(1.3), 10.0, turn_deg=-sense * j(180.0), turn_at_s=7.5, turn_steps=3.0),
+        Bout("backward", "walking", j(1.1), 10.0),
+        Bout("still", "still", 0, 1.0),
+    ]
+
+
+SCENARIOS = {"protocol": protocol_bouts, "nostand": nostand_bouts, "stepturn": stepturn_bouts}
 RATES_HZ = {"foot": (800.0, 200.0), "shank": (500.0, 200.0), "lower_back": (200.0, 100.0)}
 
 
-def simulated(seeds: int) -> Iterator[Scored]:
-    """Simulated mixed sessions, with the simulator's contacts and end to end."""
+def simulated(seeds: int, scenarios: tuple[str, ...] = tuple(SCENARIOS)) -> Iterator[Scored]:
+    """Simulated mixed sessions, with the simulator's contacts and end to end. Every scenario draws
+    from the person's generator in the order of SCENARIOS, so leaving one out does not change the
+    sessions of the others."""
     for placement in ("foot", "shank", "lower_back"):
         for seed in range(1, seeds + 1):
             rng = np.random.default_rng(1000 + seed)
             for scenario, bouts_of in SCENARIOS.items():
                 bouts = bouts_of(rng)
+                if scenario not in scenarios:
+                    continue
                 config = SimulationConfig(
                     placement,
                     bouts,
@@ -144,11 +172,31 @@ def simulated(seeds: int) -> Iterator[Scored]:
                 truth = result.truth
                 if placement != "lower_back":
                     truth = truth[truth["side"] == config.side].reset_index(drop=True)
+                truth = truth.assign(turn_phase=turn_phases(bouts, truth, 1 if placement != "lower_back" else 2))
                 group = f"sim person {seed}"
                 name = f"sim {placement} {scenario} seed {seed} ({config.sample_rate_hz:g} Hz)"
                 yield _with_true_contacts(name, group, result.session, truth, placement)
                 e2e = name.replace("sim", "sim end to end", 1)
                 yield _end_to_end(e2e, group, "simulated, end to end", result.session, truth)
+
+
+def turn_phases(bouts: list[Bout], truth: pd.DataFrame, steps_per_stride: int, margin_s: float = 0.3) -> np.ndarray:
+    """Per truth row: "turning" within a stepping turn (its window +- ``margin_s``), "stride 1 after" /
+    "stride 2 after" for the next strides (``steps_per_stride`` rows each: 1 for one leg, 2 for both),
+    else ""."""
+    phase = np.full(len(truth), "", dtype=object)
+    t = truth["ic_time_s"].to_numpy()
+    start = 0.0
+    for bout in bouts:
+        window = bout.stepping_turn_s
+        if window is not None:
+            lo, hi = start + window[0] - margin_s, start + window[1] + margin_s
+            phase[(t >= lo) & (t <= hi)] = "turning"
+            after = np.flatnonzero(t > hi)
+            phase[after[:steps_per_stride]] = "stride 1 after"
+            phase[after[steps_per_stride : 2 * steps_per_stride]] = "stride 2 after"
+        start += bout.duration_s
+    return phase
 
 
 def _with_true_contacts(name: str, group: str, session: Session, truth: pd.DataFrame, placement: str) -> Scored:
@@ -159,7 +207,9 @@ def _with_true_contacts(name: str, group: str, session: Session, truth: pd.DataF
     if placement == "lower_back":  # a sacral toe-off is a flight edge: none in walking (docs/analysis.md)
         to = np.where(truth["activity"].to_numpy() == "walking", -1, to)
     contacts = Contacts(ic, to.astype(np.int64), truth["side"].to_numpy().astype(str))
-    return Scored(name, group, "simulated, true contacts", signals, contacts, truth["direction"].to_numpy().astype(str))
+    direction = truth["direction"].to_numpy().astype(str)
+    phase = truth["turn_phase"].to_numpy() if "turn_phase" in truth else None
+    return Scored(name, group, "simulated, true contacts", signals, contacts, direction, phase)
 
 
 def _end_to_end(name: str, group: str, vset: str, session: Session, truth: pd.DataFrame | str) -> Scored:
@@ -167,16 +217,24 @@ def _end_to_end(name: str, group: str, vset: str, session: Session, truth: pd.Da
     (``none`` if there is none), or the recording's one direction when ``truth`` is a string."""
     result = retrogait.analyze(session)
     det = result.steps["ic_time_s"].to_numpy(dtype=float)
+    phase, activity = None, None
     if isinstance(truth, str):
         labels = np.full(det.size, truth)
     else:
         t = truth["ic_time_s"].to_numpy()
         labels = np.full(det.size, "none", dtype=object)
+        phase = np.full(det.size, "", dtype=object)
+        true_activity = np.full(det.size, "none", dtype=object)
         if det.size and t.size:
             near = np.abs(t[None, :] - det[:, None]).argmin(axis=1)
             ok = np.abs(t[near] - det) <= 0.05
             labels[ok] = truth["direction"].to_numpy()[near[ok]]
-    return Scored(name, group, vset, result.signals, result.contacts, np.asarray(labels, dtype=str))
+            true_activity[ok] = truth["activity"].to_numpy()[near[ok]]
+            if "turn_phase" in truth:
+                phase[ok] = truth["turn_phase"].to_numpy()[near[ok]]
+        activity = (true_activity.astype(str), result.steps["activity"].to_numpy(dtype=str))
+    labels = np.asarray(labels, dtype=str)
+    return Scored(name, group, vset, result.signals, result.contacts, labels, phase, activity)
 
 
 def real(root: Path) -> Iterator[Scored]:
@@ -239,6 +297,7 @@ def classify(items: list[Scored], temperature: float | None = None) -> pd.DataFr
                     "vset": item.vset,
                     "placement": item.signals.placement,
                     "truth": item.truth,
+                    "turn_phase": item.turn_phase if item.turn_phase is not None else "",
                     "label": label,
                     "confidence": conf,
                     "p_truth": p_truth,
@@ -268,6 +327,53 @@ def goals(df: pd.DataFrame) -> pd.DataFrame:
         row["side-steps sideways"] = f"{(side['label'] == 'sideways').mean():.1%}" if len(side) else "-"
         row["wrong at >= 0.9"] = int((g["wrong"] & (g["confidence"] >= 0.9)).sum())
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def stepping_turns(df: pd.DataFrame) -> pd.DataFrame:
+    """Per validation set and placement: the steps of stepping turns and the two strides after each,
+    right / unknown / wrong (and wrong at >= 0.9)."""
+    rows = []
+    turning = df[df["turn_phase"] != ""]
+    for (vset, placement, phase), g in turning.groupby(["vset", "placement", "turn_phase"], sort=False):
+        rows.append(
+            {
+                "set": vset,
+                "placement": placement,
+                "steps": phase,
+                "n": len(g),
+                "right": f"{g['right'].mean():.1%}",
+                "unknown": f"{(g['label'] == 'unknown').mean():.1%}",
+                "wrong": int(g["wrong"].sum()),
+                "wrong at >= 0.9": int((g["wrong"] & (g["confidence"] >= 0.9)).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def activity_table(items: list[Scored]) -> pd.DataFrame:
+    """End to end on simulated sessions, per placement and true direction: the share of matched steps
+    whose activity (walking / running: a flight phase) is the truth's, and the share ``unknown``."""
+    frames = [
+        pd.DataFrame(
+            {"placement": it.signals.placement, "truth": it.truth, "want": it.activity[0], "got": it.activity[1]}
+        )
+        for it in items
+        if it.activity is not None
+    ]
+    if not frames:
+        return pd.DataFrame()
+    df = pd.concat(frames, ignore_index=True)
+    df = df[df["want"] != "none"]
+    rows = []
+    for (placement, truth), g in df.groupby(["placement", "truth"], sort=False):
+        right, unknown = (g["got"] == g["want"]).mean(), (g["got"] == "unknown").mean()
+        rows.append({"placement": placement, "direction": truth, "steps": len(g), "activity right": f"{right:.1%}"})
+        rows[-1]["unknown"] = f"{unknown:.1%}"
+    for placement, g in df.groupby("placement", sort=False):
+        right, unknown = (g["got"] == g["want"]).mean(), (g["got"] == "unknown").mean()
+        rows.append({"placement": placement, "direction": "all", "steps": len(g), "activity right": f"{right:.1%}"})
+        rows[-1]["unknown"] = f"{unknown:.1%}"
     return pd.DataFrame(rows)
 
 
@@ -308,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3, help="simulated people (seeds 1..N)")
     parser.add_argument("--no-real", action="store_true", help="skip the real recordings")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validated calibration")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help=f"simulated scenarios, comma-separated ({', '.join(SCENARIOS)})",
+    )
     args = parser.parse_args(argv)
     pd.set_option("display.width", 250)
     pd.set_option("display.max_columns", 20)
@@ -324,10 +435,15 @@ def main(argv: list[str] | None = None) -> int:
             f"Strapdown stride length vs motion capture (foot_walking, {err.size} strides): median |error| "
             f"{100 * err.median():.1f} cm, 90th percentile {100 * err.quantile(0.9):.1f} cm\n"
         )
-    items += list(simulated(args.seeds))
+    items += list(simulated(args.seeds, tuple(args.scenarios.split(","))))
     shipped = classify(items)
     print("Goals per validation set (shipped settings):")
     print(goals(shipped).to_string(index=False))
+    if (shipped["turn_phase"] != "").any():
+        print("\nStepping turns (scenario stepturn): the turning steps and the two strides after each turn:")
+        print(stepping_turns(shipped).to_string(index=False))
+    print("\nActivity end to end on the simulated sessions (matched steps):")
+    print(activity_table(items).to_string(index=False))
     print("\nReliability over all sets (shipped settings): confidence bin, labels, share right, wrong")
     print(reliability(shipped).to_string(float_format=lambda v: f"{v:.4f}"))
     wrong = shipped[shipped["wrong"] & (shipped["confidence"] >= 0.9)]

@@ -9,6 +9,7 @@ import pytest
 
 import retrogait
 from retrogait.analysis.bouts import activity_changes, step_activity
+from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, link_switch_probability, step_directions
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -115,3 +116,85 @@ def test_unknown_steps_do_not_vote_and_a_lone_end_step_does_not_split() -> None:
     assert activity_changes(np.concatenate([["unknown", "walking"], run])).size == 0
     change = activity_changes(np.concatenate([run, ["unknown"] * 3, ["walking"] * 10]))
     assert change.tolist() == [13]  # the first walking step of known activity
+
+
+STEPPING = [
+    Bout("still", "still", 0, 1.0),
+    Bout("forward", "walking", 1.2, 10.0, turn_deg=180.0, turn_steps=2.0),
+    Bout("backward", "walking", 1.0, 10.0, turn_deg=-150.0, turn_steps=4.0),
+    Bout("forward", "walking", 1.3, 9.0, turn_deg=180.0, turn_at_s=5.5),
+    Bout("backward", "walking", 1.1, 8.0),
+    Bout("still", "still", 0, 1.0),
+]
+
+
+@pytest.mark.parametrize(("placement", "rate"), [("foot", 200.0), ("shank", 500.0), ("lower_back", 100.0)])
+def test_stepping_turns_are_right_or_unknown_and_the_next_stretch_is_found_at_once(placement: str, rate: float) -> None:
+    result = simulate(SimulationConfig(placement, STEPPING, sample_rate_hz=rate, seed=8))
+    signals, contacts, truth = _with_true_contacts(result)
+    out = step_directions(signals, contacts)
+    labels, conf = out["direction"].to_numpy(), out["direction_confidence"].to_numpy()
+    want = truth["direction"].to_numpy()
+    assert not ((labels != want) & (labels != "unknown")).any()  # never wrong, turning or not
+    # the stretch after each turn is found by its second stride (the landing a walk stops on, before
+    # the next bout, is left out: it has no step after it), and the turning steps are mostly known
+    per_stride = 2 if placement == "lower_back" else 1
+    t, start = truth["ic_time_s"].to_numpy(), 0.0
+    stop = truth["bout_id"].to_numpy() != np.append(truth["bout_id"].to_numpy()[1:], -1)
+    for bout in STEPPING:
+        window = bout.stepping_turn_s
+        if window is not None:
+            after = np.flatnonzero(t > start + window[1] + 0.3)[per_stride : 4 * per_stride]
+            after = after[~stop[after]]
+            assert (labels[after] == want[after]).all()
+            turning = (t >= start + window[0] - 0.3) & (t <= start + window[1] + 0.3)
+            assert (labels[turning] == want[turning]).mean() >= 0.5
+        start += bout.duration_s
+    assert (labels == want).mean() >= 0.95 and conf.min() >= 1 / 3
+
+
+@pytest.mark.parametrize(("direction", "speed"), [("left", 0.5), ("right", 1.0)])
+def test_shank_side_steps_have_their_toe_off_and_walk(direction: str, speed: float) -> None:
+    bouts = [Bout("still", "still", 0, 1.0), Bout(direction, "walking", speed, 12.0), Bout("still", "still", 0, 1.0)]
+    result = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=9))
+    signals = preprocess(result.session)
+    contacts = detect_contacts(signals)
+    truth = result.truth[result.truth["side"] == result.config.side]
+    ic, to = contacts.ic_idx / signals.fs_hz, np.where(contacts.to_idx >= 0, contacts.to_idx / signals.fs_hz, np.nan)
+    near = np.abs(truth["to_time_s"].to_numpy()[:, None] - to[None, :])
+    found = np.nanmin(np.where(np.isfinite(near), near, np.inf), axis=0)
+    assert np.isfinite(to).mean() >= 0.8 and np.median(found[np.isfinite(to)]) < 0.05  # 7 % of a stance
+    # every stance found is a walking one: longer than half the stride (no flight); the landing the
+    # walker stops on has no toe-off, whatever the search finds after it (left out)
+    stride, ok = np.median(np.diff(ic)), np.isfinite(to[:-1])
+    assert (to[:-1][ok] - ic[:-1][ok] > 0.5 * stride).all()
+
+
+def test_the_swing_axis_is_the_axis_a_stride_rotates_about() -> None:
+    from retrogait.analysis.swing_axis import rates_about, swing_axes
+
+    t = np.arange(0.0, 2.0, 0.005)
+    axis = np.array([0.8, 0.1, -0.6]) / np.linalg.norm([0.8, 0.1, -0.6])
+    gyr = 300.0 * np.sin(2 * np.pi * t)[:, None] * axis[None, :] + np.random.default_rng(1).normal(0, 5, (t.size, 3))
+    found = swing_axes(gyr, np.array([0, 200]), np.array([200, 400]))
+    assert np.abs(found @ axis) == pytest.approx([1.0, 1.0], abs=1e-3)
+    rate = rates_about(gyr, np.array([[50, 150]]), found[:1])
+    assert np.abs(rate[0]).tolist() == pytest.approx([300.0, 300.0], rel=0.05)
+    assert swing_axes(np.zeros((10, 3)), np.array([0]), np.array([10])).tolist() == [[0.0, 1.0, 0.0]]
+
+
+def test_a_shank_toe_off_is_never_searched_past_the_next_mid_stance() -> None:
+    """The second toe-off search (about the swing axis) stops at the next mid-stance: a swing that
+    follows the next stance is not this stance's toe-off."""
+    from retrogait.analysis.contacts import _limb_toe_offs
+    from retrogait.analysis.settings import ContactsSettings
+
+    fs, n = 100.0, 400
+    gyr = np.zeros((n, 3))
+    t = np.arange(n)
+    # a toe-off dip (-80 deg/s at 175) before a swing peak (+300 deg/s at 200), about the sensor's y
+    gyr[:, 1] = -80.0 * np.exp(-0.5 * ((t - 175) / 4.0) ** 2) + 300.0 * np.exp(-0.5 * ((t - 200) / 8.0) ** 2)
+    quiet, back = np.array([100, 150]), np.array([20, 20])
+    to = _limb_toe_offs(gyr, quiet, back, np.array([2.0, 2.0]), fs, True, ContactsSettings())
+    assert to[0] == -1  # 0.75 of a 2 s stride would reach the swing after the next mid-stance (150)
+    assert abs(to[1] - 175) <= 2  # the next stance's own toe-off is found

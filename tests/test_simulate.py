@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -501,6 +502,12 @@ def test_truth_contains_the_landing_on_which_a_bout_stops() -> None:
         "turn:walking:180:2",
         "forward:walking:1:10:forefoot+midfoot",
         "still::0:5:hard",
+        "left:walking:0.5:10:turn90",  # side-steps do not turn
+        "forward:walking:1.2:4:turn180@3.5",  # no straight stride after the stepping turn
+        "forward:walking:1.2:10:turn180x12",  # more steps than a stepping turn takes
+        "forward:walking:1.2:10:turnleft",
+        "forward:walking:1.2:10:turn90+turn90",
+        "forward:running:3:10:turn400",
     ],
 )
 def test_bad_turn_and_sidestep_specs(spec: str) -> None:
@@ -614,3 +621,87 @@ def test_hard_toe_landing_is_hard_but_still_walking() -> None:
     assert set(hard.truth["activity"]) == {"walking"}
     trunk = _run("lower_back", [Bout("backward", "walking", 1.8, 10.0, hard_landing=True)], sample_rate_hz=500.0)
     assert trunk.truth["vgrf_peak_bw"].median() > 1.4  # the landing pulse on top of the walking humps
+
+
+# ------------------------------------------------------------------------- stepping turns (issue 17 item 4)
+
+
+def test_a_still_bout_has_no_stepping_turn_time() -> None:
+    with pytest.raises(RetrogaitError, match="turn_at_s"):
+        Bout("still", "still", 0, 2.0, turn_deg=90.0, turn_at_s=1.0)
+
+
+def test_parse_stepping_turns() -> None:
+    bouts = parse_bouts("forward:walking:1.2:12:turn180@6x4,backward:running:2.5:10:forefoot+turn-150")
+    assert bouts[0] == Bout("forward", "walking", 1.2, 12.0, turn_deg=180.0, turn_steps=4.0, turn_at_s=6.0)
+    assert bouts[1].turn_deg == -150.0 and bouts[1].turn_at_s is None and bouts[1].foot_strike == "forefoot"
+    assert [parse_bouts(b.describe())[0] for b in bouts] == bouts
+    start, end = bouts[0].stepping_turn_s or (0.0, 0.0)
+    assert (start + end) / 2 == pytest.approx(6.0) and end - start == pytest.approx(4 * 60 / (72 + 28 * 1.2))
+    assert Bout("forward", "walking", 1.2, 12.0).stepping_turn_s is None
+
+
+def _heading_change_deg(result: SimulationResult) -> float:
+    """The wearer's heading change (deg) over a session: the trunk's yaw rate integrated (its pelvis
+    pitches by 2 deg only), a leg's strapdown stride headings between the mid-stances of its leg."""
+    gyr, fs = result.session.gyr, result.config.sample_rate_hz
+    assert gyr is not None
+    if result.config.placement == "lower_back":
+        return float(np.sum(gyr[:, 2]) / fs)
+    from retrogait.analysis.stride_vectors import stride_vectors
+
+    lead = result.truth[result.truth["side"] == result.config.side]
+    mid = lead["ic_time_s"].to_numpy()[:-1] + 0.4 * lead["contact_time_s"].to_numpy()[:-1]
+    rest = np.round(mid * fs).astype(np.int64)
+    return float(np.nansum(stride_vectors(result.session.acc, gyr, fs, rest).heading_change_deg))
+
+
+@pytest.mark.parametrize("placement", ["foot", "shank", "lower_back"])
+@pytest.mark.parametrize("turn_deg", [180.0, -120.0])
+def test_stepping_turn_turns_the_heading_while_the_gait_goes_on(placement: str, turn_deg: float) -> None:
+    walk = Bout("forward", "walking", 1.2, 12.0, turn_deg=turn_deg)
+    bouts = [Bout("still", "still", 0, 1.0), walk, Bout("still", "still", 0, 1.0)]
+    turned = _run(placement, bouts, sample_rate_hz=500.0, seed=4, **CLEAN)
+    plain = _run(placement, [bouts[0], replace(walk, turn_deg=0.0), bouts[2]], sample_rate_hz=500.0, seed=4, **CLEAN)
+    start, end = walk.stepping_turn_s or (0.0, 0.0)
+    assert _heading_change_deg(turned) == pytest.approx(turn_deg, abs=4.0)
+    assert _heading_change_deg(plain) == pytest.approx(0.0, abs=4.0)
+    # before and after the turn (a stride of margin) the body-frame signals are those of the straight walk
+    t = turned.session.t_s
+    away = (t < 1.0 + start - 1.2) | (t > 1.0 + end + 1.2)
+    np.testing.assert_allclose(turned.session.acc[away], plain.session.acc[away], atol=1e-3)
+    assert turned.session.gyr is not None and plain.session.gyr is not None
+    np.testing.assert_allclose(turned.session.gyr[away], plain.session.gyr[away], atol=1e-2)
+    pd.testing.assert_frame_equal(turned.truth, plain.truth)  # the same steps, all forward
+
+
+def test_a_planted_foot_does_not_turn_and_each_turning_stride_follows_its_middle_heading() -> None:
+    walk = Bout("forward", "walking", 1.2, 12.0, turn_deg=180.0, turn_steps=3.0)
+    config = SimulationConfig("foot", [walk], sample_rate_hz=1000.0, seed=5, **CLEAN)
+    result = simulate(config)
+    lead = _lead_stances(result, 0)
+    flat = lead["ic_time_s"].to_numpy()[:-1] + 0.4 * lead["contact_time_s"].to_numpy()[:-1]
+    t = np.arange(0.0, 12.0, 0.001)
+    sig = physical_signals(config, t)
+    straight = physical_signals(replace(config, bouts=[replace(walk, turn_deg=0.0)]), t)
+    # every stance, turning or not: the foot is planted, it moves exactly as in the straight walk
+    stance = np.zeros(t.size, dtype=bool)
+    for ic, to in zip(lead["ic_time_s"], lead["to_time_s"], strict=True):
+        stance |= (t > ic + 0.01) & (t < to - 0.01)
+    np.testing.assert_allclose(sig.acc_ms2[stance], straight.acc_ms2[stance], atol=1e-6)
+    np.testing.assert_allclose(sig.gyr_dps[stance], straight.gyr_dps[stance], atol=1e-6)
+    # the strapdown stride between two flat feet: the heading changes add up to the turn, and each
+    # turning stride's chord lies along the heading halfway between its stances (a curve)
+    from retrogait.analysis.stride_vectors import stride_vectors
+
+    rest = np.round(flat * config.sample_rate_hz).astype(np.int64)
+    vectors = stride_vectors(result.session.acc, result.session.gyr, config.sample_rate_hz, rest)
+    turn = vectors.heading_change_deg
+    assert np.nansum(turn) == pytest.approx(180.0, abs=3.0)
+    turning = np.abs(turn) > 20.0
+    assert 1 <= turning.sum() <= 3
+    half = np.radians(0.5 * turn[turning])
+    along = np.cos(half) * vectors.dx_m[turning] + np.sin(half) * vectors.dy_m[turning]
+    across = -np.sin(half) * vectors.dx_m[turning] + np.cos(half) * vectors.dy_m[turning]
+    # the sensor sits 6 cm ahead of the ankle, so its chord also holds 2 x 6 cm x sin(turn / 2) across
+    assert np.all(along > 0.5) and np.all(np.abs(across) < 0.03 * along + 0.12 * np.abs(np.sin(half)))

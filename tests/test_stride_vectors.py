@@ -159,3 +159,32 @@ def test_smoothing_is_the_exact_three_state_posterior() -> None:
     # no evidence: uniform; forgetting: a step keeps only its own side of the chain
     assert smooth_states(np.zeros((4, 3)), np.full(3, 0.01)) == pytest.approx(np.full((4, 3), 1 / 3))
     assert smooth_states(np.zeros((0, 3)), np.zeros(0)).shape == (0, 3)
+
+
+def test_a_turning_stride_keeps_the_direction_it_cannot_have_gone() -> None:
+    # a stride that turned 102 deg: the facing lies anywhere within +-51 deg of its middle heading
+    straight = vector_evidence(np.array([0.6]), np.array([0.5]), 0.1, 6.0)
+    turning = vector_evidence(np.array([0.6]), np.array([0.5]), 0.1, 6.0, np.radians(51.0))
+    assert straight[0].argmax() == 0 and straight[0, 2] < 0.0  # straight: forward ahead of sideways
+    assert turning[0, 0] == pytest.approx(0.0) and turning[0, 2] == pytest.approx(0.0)  # forward = sideways
+    assert turning[0, 1] == pytest.approx(-6.0)  # but it did not go backward
+    # no spread: the plain projections; a spread of 180 deg (or more): no evidence at all
+    plain = vector_evidence(np.array([1.0, -0.3]), np.array([0.2, 0.4]), 0.1, 20.0, 0.0)
+    expected = np.array([[10.0, -10.0, 2.0], [-3.0, 3.0, 4.0]])
+    np.testing.assert_allclose(plain, expected - expected.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(vector_evidence(np.array([1.0]), np.array([0.2]), 0.1, 6.0, np.pi), 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [([100, 400, 900], [400, 900, 1500]), ([100, 50, 900, 120], [400, 300, 1500, 200])],
+    ids=["consecutive strides", "unsorted and overlapping"],
+)
+def test_block_sums_equal_the_samples_summed_per_block(a: list[int], b: list[int]) -> None:
+    from retrogait.analysis.stride_vectors import _block_sums, _blocks
+
+    x = np.random.default_rng(1).normal(size=(2000, 3))
+    lo, hi = _blocks(np.array(a), np.array(b), 7)
+    got = _block_sums(x, lo, hi)
+    for s, j in itertools.product(range(lo.shape[0]), range(lo.shape[1])):
+        np.testing.assert_allclose(got[:, s, j], x[lo[s, j] : hi[s, j]].sum(axis=0), atol=1e-12)

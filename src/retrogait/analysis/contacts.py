@@ -31,6 +31,7 @@ from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.phone_steps import phone_steps
 from retrogait.analysis.settings import ContactsSettings, PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.swing_axis import rates_about, swing_axes
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
@@ -183,7 +184,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     ic = _limb_landings(signals, signals.gyr_dps, jerk, quiet, idx, s)
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
 
-    to = _limb_toe_offs(signals.gyr_dps[:, 1], quiet, back, fs, signals.placement == "shank", s)
+    to = _limb_toe_offs(signals.gyr_dps, quiet, back, stride[quiet], fs, signals.placement == "shank", s)
     order = np.argsort(ic, kind="stable")
     ic, to, quiet = ic[order], to[order], quiet[order]
     keep = np.concatenate([[True], np.diff(ic) > int(2 * s.min_step_s * fs)]) & (ic >= 0)
@@ -307,26 +308,54 @@ def _limb_landings(
 
 
 def _limb_toe_offs(
-    gyr_y_dps: NDArray[np.float64],
+    gyr_dps: NDArray[np.float64],
     quiet: NDArray[np.int64],
     back: NDArray[np.int64],
+    stride_s: NDArray[np.float64],
     fs: float,
-    opposite: bool,
+    shank: bool,
     s: ContactsSettings,
 ) -> NDArray[np.int64]:
-    """Toe-off after each mid-stance (sample index, -1 if none) from the sagittal rate (deg/s).
+    """Toe-off after each mid-stance (sample index, -1 if none) from the rate (deg/s) the leg swings at,
+    searched over ``back`` samples after it (the landing window's length).
 
-    Foot: the last push of the stance, the first strong sagittal-rotation peak after mid-stance. Shank
-    (``opposite``): the stance rotation ends where the rate, before reversing into the swing, peaks
-    with the sign opposite to the swing's largest rate (Aminian et al. 2002, Salarian et al. 2004:
-    the minimum before the mid-swing peak). This holds both ways: backward walking's heel leaves the
-    ground at the end of the stance rotation, not at the first swing peak.
+    Foot: the last push of the stance, the first strong sagittal-rotation peak after mid-stance. Shank:
+    the stance rotation ends where the rate, before reversing into the swing, peaks with the sign
+    opposite to the swing's largest rate (Aminian et al. 2002, Salarian et al. 2004: the minimum
+    before the mid-swing peak). This holds both ways: backward walking's heel leaves the ground at
+    the end of the stance rotation, not at the first swing peak. Where a shank's sagittal rate shows
+    no toe-off there, the search goes on about the axis its stride rotates about (swing_axis.py) for up
+    to ``shank_toe_off_window_strides`` of its stride (``stride_s``, s) and never past the next
+    mid-stance (a toe-off comes before the next stance): a long stance after an early mid-stance
+    (slow walking, side-steps), or a leg that swings sideways (abduction), whose sagittal rate is too
+    small to show its toe-off. The default is chosen on the simulator (DIRECTION-12): its side-steps
+    need 0.7 stride, a whole stride finds a false toe-off where a runner stops and then pivots.
     """
-    n = gyr_y_dps.size
-    rate = lowpass(gyr_y_dps, 15.0, fs)
-    offs = np.arange(int(back.max()) + 1)
-    fwd_idx = np.clip(quiet[:, None] + offs[None, :], None, np.minimum(quiet + back, n - 1)[:, None])
-    signed = rate[fwd_idx]
+    n = gyr_dps.shape[0]
+    sagittal = lowpass(gyr_dps[:, 1], 15.0, fs)
+    offset = _toe_off_offsets(sagittal[_ahead(quiet, back, n)], shank, s)
+    missing = np.flatnonzero(offset < 0) if shank else np.zeros(0, dtype=np.int64)
+    if missing.size:
+        q = quiet[missing]
+        # a toe-off comes before the next stance: never search past the next mid-stance
+        later = np.sort(quiet)
+        k = np.searchsorted(later, q, side="right")
+        next_quiet = np.where(k < later.size, later[np.minimum(k, later.size - 1)], n)
+        window = np.minimum((s.shank_toe_off_window_strides * stride_s[missing] * fs).astype(np.int64), next_quiet - q)
+        ahead = np.maximum(window, back[missing])
+        rates = rates_about(lowpass(gyr_dps, 15.0, fs), _ahead(q, ahead, n), swing_axes(gyr_dps, q, q + ahead))
+        offset[missing] = _toe_off_offsets(rates, shank, s)
+    return np.where(offset >= 0, quiet + offset, -1).astype(np.int64)
+
+
+def _ahead(start: NDArray[np.int64], length: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    """(m, max length + 1) sample indices from each start over its length, held at its end (or n - 1)."""
+    offs = np.arange(int(length.max()) + 1)
+    return np.clip(start[:, None] + offs[None, :], None, np.minimum(start + length, n - 1)[:, None])
+
+
+def _toe_off_offsets(signed: NDArray[np.float64], shank: bool, s: ContactsSettings) -> NDArray[np.int64]:
+    """Per row of rates (deg/s) after a mid-stance, the offset of the toe-off (see _limb_toe_offs), or -1."""
     seg = np.abs(signed)
     swing_max = seg.max(axis=1)
     is_peak = np.zeros_like(seg, dtype=bool)
@@ -334,15 +363,15 @@ def _limb_toe_offs(
     strong = is_peak & (seg >= s.toe_off_peak_fraction * swing_max[:, None])
     first = np.argmax(strong, axis=1)
     found = strong.any(axis=1) & (swing_max > 50.0)
-    if opposite:
-        rows = np.arange(quiet.size)
+    if shank:
+        rows = np.arange(signed.shape[0])
         top = np.argmax(seg, axis=1)
         sign = np.sign(signed[rows, top])
-        against = np.where(offs[None, :] < top[:, None], -sign[:, None] * signed, -np.inf)
+        against = np.where(np.arange(signed.shape[1])[None, :] < top[:, None], -sign[:, None] * signed, -np.inf)
         k = np.argmax(against, axis=1)
         has = against[rows, k] > s.toe_off_min_rate_dps
         first = np.where(has, k, first)
-    return np.where(found, quiet + first, -1).astype(np.int64)
+    return np.where(found, first, -1).astype(np.int64)
 
 
 def stance_score(

@@ -187,15 +187,16 @@ def travel_evidence(
         cap = settings.max_cue_log_odds
         vectors = []
         if "stride_dx_m" in cues:
-            vectors.append((cues["stride_dx_m"], cues["stride_dy_m"], settings.stride_dx_scale_m))
+            spread = np.radians(cues["stride_facing_spread_deg"].to_numpy(dtype=np.float64))
+            vectors.append((cues["stride_dx_m"], cues["stride_dy_m"], settings.stride_dx_scale_m, spread))
         if "lateral_contrast_ms2" in cues:  # braking points against the travel
             vectors.append(
-                (-cues["braking_contrast_ms2"], -cues["lateral_contrast_ms2"], settings.braking_contrast_scale_ms2)
+                (-cues["braking_contrast_ms2"], -cues["lateral_contrast_ms2"], settings.braking_contrast_scale_ms2, 0.0)
             )
-        for dx, dy, scale in vectors:
+        for dx, dy, scale, spread in vectors:
             vx, vy = dx.to_numpy(dtype=np.float64), dy.to_numpy(dtype=np.float64)
             has = np.isfinite(vx) & np.isfinite(vy)
-            evidence = np.where(has[:, None], vector_evidence(vx, vy, scale, cap), evidence)
+            evidence = np.where(has[:, None], vector_evidence(vx, vy, scale, cap, spread), evidence)
     return evidence * settings.evidence_temperature_factor, relative
 
 
@@ -313,6 +314,8 @@ def _limb_cues(
     dx, dy, turn = _stride_travel(signals, rest, s)
     cues["stride_dx_m"] = _into_or_next(_into(dx, prev), pause, nxt)
     cues["stride_dy_m"] = _into_or_next(_into(dy, prev), pause, nxt)
+    # the facing lies between the stride's start and end heading: up to half its change off its frame
+    cues["stride_facing_spread_deg"] = _into_or_next(_into(0.5 * np.abs(turn), prev), pause, nxt)
     cues["stride_turn_deg"] = _into(turn, prev)
     travel = _log_odds(cues["stride_dx_m"], s.stride_dx_scale_m, s.max_cue_log_odds)
     # where no stride vector could be measured, the stride's sagittal rotation stands in: a proxy of how
@@ -351,9 +354,9 @@ def _stride_travel(
     signals: BodySignals, rest: IntArray, s: DirectionSettings
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per consecutive rest pair: the stride vector's horizontal travel (m) along x and y, in the
-    frame halfway between the stride's start and end heading, and its heading change (deg). The
-    travel is NaN for a turning step (heading change above ``max_stride_turn_deg``: where the foot
-    pointed is not where it went) and for a stride that did not start and end at rest on level
+    frame halfway between the stride's start and end heading, and its heading change (deg; a turning
+    stride keeps its vector, its evidence allows for the facing anywhere between the two headings,
+    travel.vector_evidence). The travel is NaN for a stride that did not start and end at rest on level
     ground: a rest whose specific force is not about 1 g (``max_rest_acc_deviation_ms2``; a segment
     at rest, or turning about a still ankle, reads gravity), two rests turning at rates further apart
     than ``max_rest_rate_change_dps`` (a shank's mid-stance turns over the still ankle, so its sensor
@@ -372,7 +375,7 @@ def _stride_travel(
     rate = np.linalg.norm(signals.gyr_dps[around], axis=2).mean(axis=1)
     turn = vectors.heading_change_deg
     ok = vectors.valid & at_rest[:-1] & at_rest[1:] & (np.abs(np.diff(rate)) <= s.max_rest_rate_change_dps)
-    ok &= (np.abs(turn) <= s.max_stride_turn_deg) & (np.abs(vectors.dz_m) <= s.max_stride_rise_m)
+    ok &= np.abs(vectors.dz_m) <= s.max_stride_rise_m
     half = np.radians(-0.5 * np.nan_to_num(turn))
     dx = np.cos(half) * vectors.dx_m - np.sin(half) * vectors.dy_m
     dy = np.sin(half) * vectors.dx_m + np.cos(half) * vectors.dy_m
@@ -425,10 +428,14 @@ def _stride_samples(ic: IntArray, prev: IntArray, nxt: IntArray, fs: float, max_
 
 def _after_pause(ic: IntArray, prev: IntArray, nxt: IntArray, ratio: float) -> NDArray[np.bool_]:
     """Contacts whose same-leg stride before is a pause or a gait start rather than a stride: more
-    than ``ratio`` times the stride after (or no stride before at all)."""
+    than ``ratio`` times the stride after and the leg's median stride (or no stride before at all).
+    The median guards a normal stride before a short one (a turning step, a stutter) from passing
+    for a pause."""
     before = np.where(prev >= 0, ic - ic[np.maximum(prev, 0)], np.iinfo(np.int64).max // 4)
     after = np.where(nxt >= 0, ic[np.maximum(nxt, 0)] - ic, -1)
-    return (after > 0) & (before > ratio * after)
+    strides = after[after > 0]
+    typical = float(np.median(strides)) if strides.size else 0.0
+    return (after > 0) & (before > ratio * np.maximum(after, typical))
 
 
 def _into_or_next(into: FloatArray, after_pause: NDArray[np.bool_], nxt: IntArray) -> FloatArray:

@@ -178,6 +178,14 @@ class ContactsSettings(Stage):
     toe_off_min_rate_dps: float = quantity(
         30.0, "deg/s", "shank TO: the stance rotation's last peak must reach this rate", 0.0, 2000.0
     )
+    shank_toe_off_window_strides: float = quantity(
+        0.75,
+        "strides",
+        "shank TO not found in the landing window: search this far after mid-stance (never past the next one) "
+        "about the swing axis",
+        0.1,
+        1.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -324,9 +332,6 @@ class DirectionSettings(Stage):
     )
     max_rest_rate_change_dps: float = quantity(
         60.0, "deg/s", "a stride's two rests turn at rates this close (a shank's mid-stance is not still)", 0.0, 1e4
-    )
-    max_stride_turn_deg: float = quantity(
-        45.0, "deg", "a stride whose heading changes more is a turning step: no travel evidence", 1.0, 180.0
     )
     max_stride_rise_m: float = quantity(
         0.3, "m", "a stride rising or falling more did not start and end at rest: no travel evidence", 0.01, 10.0

@@ -13,9 +13,10 @@ a forward stride is +x, a backward one -x, a side-step +-y, whatever the wearer'
 room; turns between strides do not matter. The heading change of the sensor over the stride (deg,
 positive to the left) comes with it.
 
-Vectorised over strides: the samples of all strides (in chunks) form one padded matrix, and the
-quaternion products are composed by a parallel prefix scan (log2 of the stride length passes), so
-there is no Python loop over samples or strides.
+Vectorised over strides: the samples of all strides are summed over blocks (about 50 per second)
+in one pass, the blocks of all strides (in chunks of similar length) form one padded matrix, and
+the orientation is composed block after block for all strides at once -- no Python loop over
+samples or strides.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.stepwindows import FloatArray, IntArray, window_mean
+from retrogait.analysis.stepwindows import FloatArray, IntArray
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
-#: Strides per chunk of the padded matrix (bounds memory: chunk x longest stride x 4 floats).
-CHUNK_STRIDES = 256
+#: Strides per chunk of the padded matrix (bounds memory: chunk x longest stride's blocks x 9 floats).
+CHUNK_STRIDES = 1024
 
 
 @dataclass(frozen=True)
@@ -83,116 +84,155 @@ def stride_vectors(
     out = {name: np.full(k, np.nan) for name in ("dx", "dy", "dz", "yaw")}
     a, b = rest[:-1], rest[1:]
     valid = (a >= 0) & (b > a) & ((b - a) <= max_stride_s * fs_hz) if k else np.zeros(0, dtype=bool)
-    half = max(round(rest_half_width_s * fs_hz), 1)
-    # the specific force at every rest, once: gravity at rest, the tilt reference of both ends
-    at_rest = np.column_stack([window_mean(acc_ms2[:, i], rest - half, rest + half + 1) for i in range(3)])
-    acc_cs = np.concatenate([np.zeros((1, 3)), np.cumsum(acc_ms2, axis=0)])
-    omega_cs = np.concatenate([np.zeros((1, 3)), np.cumsum(np.deg2rad(gyr_dps), axis=0)])
-    block = max(round(fs_hz / block_rate_hz), 1)
-    # strides of similar length share a chunk, so the padded matrix wastes little
     pairs = np.flatnonzero(valid)
-    pairs = pairs[np.argsort(b[pairs] - a[pairs], kind="stable")]
-    for lo in range(0, pairs.size, CHUNK_STRIDES):
-        sel = pairs[lo : lo + CHUNK_STRIDES]
-        dx, dy, dz, yaw = _integrate(acc_cs, omega_cs, fs_hz, a[sel], b[sel], at_rest[sel], at_rest[sel + 1], block)
-        out["dx"][sel], out["dy"][sel], out["dz"][sel], out["yaw"][sel] = dx, dy, dz, yaw
+    if pairs.size == 0:
+        return StrideVectors(out["dx"], out["dy"], out["dz"], out["yaw"], valid)
+    half = max(round(rest_half_width_s * fs_hz), 1)
+    # the specific force at every rest used, once: gravity at rest, the tilt reference of both ends
+    ends = np.unique(np.concatenate([a[pairs], b[pairs]]))
+    near = ends[:, None] + np.arange(-half, half + 1)[None, :]
+    inside = (near >= 0) & (near < acc_ms2.shape[0])
+    samples = acc_ms2[np.clip(near, 0, acc_ms2.shape[0] - 1)] * inside[..., None]
+    gravity = samples.sum(axis=1) / inside.sum(axis=1)[:, None]
+    block = max(round(fs_hz / block_rate_hz), 1)
+    dt = 1.0 / fs_hz
+    # every stride's blocks [lo, hi), and their sums of specific force (m/s) and rotation (rad)
+    lo, hi = _blocks(a[pairs], b[pairs], block)
+    impulse = _block_sums(acc_ms2, lo, hi) * dt
+    rotation = _block_sums(gyr_dps, lo, hi) * (np.pi / 180.0 * dt)
+    f0, f1 = gravity[np.searchsorted(ends, a[pairs])], gravity[np.searchsorted(ends, b[pairs])]
+    # strides of similar length share a chunk, so the padded matrix wastes little
+    order = np.argsort(b[pairs] - a[pairs], kind="stable")
+    nblocks = (hi > lo).sum(axis=1)
+    for start in range(0, order.size, CHUNK_STRIDES):
+        sel = order[start : start + CHUNK_STRIDES]
+        w = int(nblocks[sel].max())
+        span = ((hi[sel, :w] - lo[sel, :w]) * dt).astype(np.float64)
+        dx, dy, dz, yaw = _integrate(impulse[:, sel, :w], rotation[:, sel, :w], span, nblocks[sel], f0[sel], f1[sel])
+        out["dx"][pairs[sel]], out["dy"][pairs[sel]], out["dz"][pairs[sel]], out["yaw"][pairs[sel]] = dx, dy, dz, yaw
     return StrideVectors(out["dx"], out["dy"], out["dz"], out["yaw"], valid)
 
 
+def _blocks(a: IntArray, b: IntArray, block: int) -> tuple[IntArray, IntArray]:
+    """(s, width) first and end sample of each stride's blocks of ``block`` samples from ``a`` to
+    ``b``; past a stride's end both are ``b`` (empty blocks)."""
+    width = int((-(-(b - a) // block)).max())
+    lo = np.minimum(a[:, None] + block * np.arange(width)[None, :], b[:, None])
+    return lo, np.minimum(lo + block, b[:, None])
+
+
+def _block_sums(x: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
+    """(3, s, width) sums of the columns of ``x`` (n, 3) over the blocks [lo, hi) (zero for empty
+    blocks): one pass over the samples between the blocks' sorted edges (numpy's reduceat) -- no
+    cumulative sum of the whole signal. Rest-to-rest strides come in time order and do not overlap,
+    so each block is one piece; otherwise a block is a difference of the pieces' running sum."""
+    bounds = np.column_stack([lo, hi[:, -1]]).ravel()  # each stride's block starts, then its end
+    ordered = bool(np.all(np.diff(bounds) >= 0))
+    if ordered:
+        new = np.concatenate([[True], np.diff(bounds) > 0])
+        edges, position = bounds[new], np.cumsum(new) - 1
+    else:
+        edges = np.unique(bounds)
+        position = np.searchsorted(edges, bounds)
+    position = position.reshape(lo.shape[0], -1)
+    first, last = position[:, :-1], position[:, 1:]  # a block ends where the next starts, or at the stride's end
+    pieces = np.add.reduceat(x, edges, axis=0).T
+    if ordered:
+        return np.asarray(np.where(hi > lo, pieces[:, first], 0.0), dtype=np.float64)
+    running = np.concatenate([np.zeros((3, 1)), np.cumsum(pieces, axis=1)], axis=1)
+    return np.asarray(running[:, last] - running[:, first], dtype=np.float64)
+
+
 def _integrate(
-    acc_cs: FloatArray,
-    omega_cs: FloatArray,
-    fs: float,
-    a: IntArray,
-    b: IntArray,
+    impulse: FloatArray,
+    phi: FloatArray,
+    span: FloatArray,
+    blocks: IntArray,
     f0: FloatArray,
     f1: FloatArray,
-    block: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Displacement (m) and heading change (deg) of the strides [a, b] (sample indices), with the
-    specific force ``f0``, ``f1`` (m/s^2, (s, 3)) at their first and second rest, from the cumulative
-    sums of the specific force (m/s^2) and the rate (rad/s) over blocks of ``block`` samples: each
-    block's rotation is its rate integral, its velocity change its specific-force integral turned by
-    the orientation halfway through it -- exact sums, so an impact's impulse is never lost."""
-    m = a.shape[0]
+    """Displacement (m) and heading change (deg) of strides from their blocks: ``impulse`` (3, s, w)
+    the specific-force integral (m/s) and ``phi`` (3, s, w) the rotation vector (rad) of each block
+    (body frame, by component), ``span`` (s, w) its duration (s; 0 past the stride's ``blocks``), and
+    the specific force ``f0``, ``f1`` (m/s^2, (s, 3)) at the stride's first and second rest. Each
+    block's velocity change is its specific-force integral turned by the orientation halfway through
+    it -- exact sums, so an impact's impulse is never lost. Arrays are kept by component ((s, w) each)
+    so that every step is one elementwise pass."""
+    m = span.shape[0]
     rows = np.arange(m)
-    length = b - a
-    blocks = -(-length // block)
-    width = int(blocks.max())
-    j = np.arange(width)
-    lo = np.minimum(a[:, None] + block * j[None, :], b[:, None])
-    hi = np.minimum(lo + block, b[:, None])
-    dt = 1.0 / fs
-    phi = (omega_cs[hi] - omega_cs[lo]) * dt  # rotation vector of each block (rad), zero past the end
-    impulse = (acc_cs[hi] - acc_cs[lo]) * dt  # specific-force integral of each block (m/s), body frame
-    step = _rotation_quaternions(phi)
-    end = _prefix_product(step)  # body at each block's end relative to body at a
-    start = np.concatenate([np.broadcast_to([1.0, 0.0, 0.0, 0.0], (m, 1, 4)), end[:, :-1]], axis=1)
-    middle = _quaternion_product(start, _rotation_quaternions(0.5 * phi))
+    halfway = _rotated(0.5 * phi, impulse)  # each block's impulse in the body at the block's start
+    start, end = _block_start_orientations(phi)
     r0 = _level_attitude(f0)  # world <- body at a: pitch and roll from gravity, zero heading
-    dv = np.einsum("sij,swj->swi", r0, _rotate(middle, impulse))
+    body = _quaternion_rotated(start, halfway)
+    dv = np.stack([sum(r0[:, i, j, None] * body[j] for j in range(3)) for i in range(3)])
     # tilt correction: the measured "up" at the second rest must come out vertical
-    last = r0 @ _quaternion_matrices(end[rows, blocks - 1])  # world <- body at b
+    last = r0 @ _quaternion_matrices(end)  # world <- body at b (blocks past a stride's end do not rotate)
     up = np.einsum("sij,sj->si", last, f1 / np.linalg.norm(f1, axis=1, keepdims=True))
-    tilt = np.cross(up, np.array([0.0, 0.0, 1.0]))  # small rotation taking "up" onto the vertical
-    frac_mid = (0.5 * (lo + hi) - a[:, None]) / np.maximum(length[:, None], 1)
-    dv += np.cross(tilt[:, None, :] * frac_mid[..., None], dv)
-    dv[..., 2] -= STANDARD_GRAVITY_MS2 * (hi - lo) * dt
+    elapsed = np.cumsum(span, axis=1)
+    total = elapsed[rows, blocks - 1][:, None]
+    frac_mid = (elapsed - 0.5 * span) / total
+    # a small rotation about up x z, growing along the stride: v + (tilt x v), tilt = up x z
+    tx, ty = up[:, 1, None] * frac_mid, -up[:, 0, None] * frac_mid
+    dvx, dvy, dvz = dv
+    dv = np.stack([dvx + ty * dvz, dvy - tx * dvz, dvz + tx * dvy - ty * dvx])
+    dv[2] -= STANDARD_GRAVITY_MS2 * span
     # velocity at the block ends, its end error removed linearly in time, integrated (trapezoid)
-    vel = np.cumsum(dv, axis=1)
-    frac_end = (hi - a[:, None]) / np.maximum(length[:, None], 1)
-    vel -= vel[rows, blocks - 1][:, None, :] * frac_end[..., None]
-    before = np.concatenate([np.zeros((m, 1, 3)), vel[:, :-1]], axis=1)
-    disp = np.sum(0.5 * (before + vel) * ((hi - lo) * dt)[..., None], axis=1)
+    vel = np.cumsum(dv, axis=2)
+    vel -= vel[:, rows, blocks - 1][:, :, None] * (elapsed / total)[None]
+    before = np.concatenate([np.zeros((3, m, 1)), vel[:, :, :-1]], axis=2)
+    disp = np.sum(0.5 * (before + vel) * span[None], axis=2)
     x_end = last[:, :, 0]  # the sensor's x axis in the first rest's level frame
     yaw = np.degrees(np.arctan2(x_end[:, 1], x_end[:, 0]))
-    return disp[:, 0], disp[:, 1], disp[:, 2], yaw
+    return disp[0], disp[1], disp[2], yaw
 
 
-def _rotate(q: FloatArray, v: FloatArray) -> FloatArray:
-    """Vectors ``v`` (..., 3) rotated by unit quaternions ``q`` (..., 4): v + 2w (u x v) + 2 u x (u x v)."""
-    w, u = q[..., :1], q[..., 1:]
-    t = 2.0 * np.cross(u, v)
-    return np.asarray(v + w * t + np.cross(u, t), dtype=np.float64)
+def _cross(u: FloatArray, v: FloatArray) -> FloatArray:
+    """Cross product of vectors stored by component along axis 0 ((3, ...) each)."""
+    return np.stack([u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]])
 
 
-def _rotation_quaternions(rotvec: FloatArray) -> FloatArray:
-    """Unit quaternions (w, x, y, z) of rotation vectors (rad), last axis 3 -> 4."""
-    angle = np.linalg.norm(rotvec, axis=-1, keepdims=True)
-    half = 0.5 * angle
-    scale = np.where(angle > 1e-12, np.sin(half) / np.maximum(angle, 1e-12), 0.5)
-    return np.concatenate([np.cos(half), rotvec * scale], axis=-1)
+def _rotated(rotvec: FloatArray, v: FloatArray) -> FloatArray:
+    """Vectors ``v`` turned by the rotation vectors ``rotvec`` (rad), both by component ((3, ...)),
+    Rodrigues: v + sin(a)/a (r x v) + (1 - cos(a))/a^2 r x (r x v), a = |r| (exact at 0)."""
+    angle = np.sqrt(np.einsum("i...,i...->...", rotvec, rotvec))
+    sinc, cosc = np.sinc(angle / np.pi), 0.5 * np.sinc(angle / (2.0 * np.pi)) ** 2
+    t = _cross(rotvec, v)
+    return np.asarray(v + sinc * t + cosc * _cross(rotvec, t), dtype=np.float64)
 
 
-def _quaternion_product(p: FloatArray, q: FloatArray) -> FloatArray:
-    """Hamilton product p q (last axis w, x, y, z)."""
-    pw, px, py, pz = p[..., 0], p[..., 1], p[..., 2], p[..., 3]
-    qw, qx, qy, qz = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
-    return np.stack(
-        [
-            pw * qw - px * qx - py * qy - pz * qz,
-            pw * qx + px * qw + py * qz - pz * qy,
-            pw * qy - px * qz + py * qw + pz * qx,
-            pw * qz + px * qy - py * qx + pz * qw,
-        ],
-        axis=-1,
-    )
+def _block_start_orientations(phi: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Unit quaternions (4, s, w) of the body at each block's start relative to the body at the
+    stride's first rest, and (4, s) at its end: the blocks' rotations ``phi`` (3, s, w, rad) composed
+    one block after the other, for all strides at once (a block with no rotation composes identity)."""
+    angle = np.sqrt(np.einsum("i...,i...->...", phi, phi))
+    step_w = np.cos(0.5 * angle)
+    step_v = phi * (0.5 * np.sinc(angle / (2.0 * np.pi)))  # sin(a/2)/a
+    w = phi.shape[2]
+    start = np.empty((4, *phi.shape[1:]))
+    qw, qx, qy, qz = (np.ones(phi.shape[1]), np.zeros(phi.shape[1]), np.zeros(phi.shape[1]), np.zeros(phi.shape[1]))
+    for k in range(w):  # one step per block of the longest stride (about 50 per second), not per sample
+        start[0, :, k], start[1, :, k], start[2, :, k], start[3, :, k] = qw, qx, qy, qz
+        pw, px, py, pz = step_w[:, k], step_v[0, :, k], step_v[1, :, k], step_v[2, :, k]
+        qw, qx, qy, qz = (
+            qw * pw - qx * px - qy * py - qz * pz,
+            qw * px + qx * pw + qy * pz - qz * py,
+            qw * py - qx * pz + qy * pw + qz * px,
+            qw * pz + qx * py - qy * px + qz * pw,
+        )
+    norm = np.sqrt(qw * qw + qx * qx + qy * qy + qz * qz)
+    return start, np.stack([qw, qx, qy, qz]) / norm
 
 
-def _prefix_product(q: FloatArray) -> FloatArray:
-    """Inclusive prefix products along axis 1: out[:, j] = q[:, 0] q[:, 1] ... q[:, j] (Hillis-Steele)."""
-    out = q.copy()
-    step = 1
-    while step < out.shape[1]:
-        out[:, step:] = _quaternion_product(out[:, :-step], out[:, step:])
-        step *= 2
-    norm = np.linalg.norm(out, axis=-1, keepdims=True)
-    return np.asarray(out / norm, dtype=np.float64)
+def _quaternion_rotated(q: FloatArray, v: FloatArray) -> FloatArray:
+    """Vectors ``v`` (3, ...) rotated by unit quaternions ``q`` (4, ...): v + 2w (u x v) + 2 u x (u x v)."""
+    u = q[1:]
+    t = 2.0 * _cross(u, v)
+    return np.asarray(v + q[0] * t + _cross(u, t), dtype=np.float64)
 
 
 def _quaternion_matrices(q: FloatArray) -> FloatArray:
-    """Rotation matrices of unit quaternions, (..., 4) -> (..., 3, 3)."""
-    w, x, y, z = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    """Rotation matrices (s, 3, 3) of unit quaternions stored by component ((4, s))."""
+    w, x, y, z = q
     return np.stack(
         [
             np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], axis=-1),

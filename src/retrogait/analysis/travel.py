@@ -31,13 +31,29 @@ STATES = ("plus_x", "minus_x", "lateral")
 FORGET = 2.0 / 3.0
 
 
-def vector_evidence(dx: FloatArray, dy: FloatArray, scale: float, cap: float) -> FloatArray:
+def vector_evidence(
+    dx: FloatArray, dy: FloatArray, scale: float, cap: float, facing_spread_rad: FloatArray | float = 0.0
+) -> FloatArray:
     """(k, 3) log-likelihoods of (+x, -x, lateral) from horizontal travel vectors (dx, dy) in the unit
     of ``scale``; each row shifted so its best state is 0 and clipped at ``-cap``. NaN vectors give
-    zeros (no evidence)."""
+    zeros (no evidence).
+
+    ``facing_spread_rad`` (scalar or (k,), rad): how far the wearer's facing may lie from the vector's
+    x axis (a turning stride: half its heading change). Each state then gets its best case within
+    that spread -- ``L cos(max(delta - spread, 0))`` with L the vector's length and delta its angle
+    to the state's direction (0, pi, and the nearer of +-pi/2) -- a profile likelihood that reduces
+    to ``(d_x, -d_x, |d_y|)`` without spread. A stride that turned round says nothing about forward
+    or sideways, but a long one still rules out the direction it did not go."""
     x = np.asarray(dx, dtype=np.float64) / scale
-    y = np.abs(np.asarray(dy, dtype=np.float64)) / scale
-    ll = np.column_stack([x, -x, y])
+    y = np.asarray(dy, dtype=np.float64) / scale
+    spread = np.broadcast_to(np.asarray(facing_spread_rad, dtype=np.float64), x.shape)
+    spread = np.clip(np.nan_to_num(spread), 0.0, np.pi)
+    if np.any(spread > 0):
+        length, angle = np.hypot(x, y), np.abs(np.arctan2(y, x))
+        delta = np.column_stack([angle, np.pi - angle, np.abs(angle - 0.5 * np.pi)])
+        ll = length[:, None] * np.cos(np.maximum(delta - spread[:, None], 0.0))
+    else:
+        ll = np.column_stack([x, -x, np.abs(y)])
     ll = ll - np.max(ll, axis=1, keepdims=True)
     ll = np.clip(ll, -cap, 0.0)
     return np.where(np.isfinite(ll), ll, 0.0)

@@ -32,9 +32,9 @@ def simulate_command(
     bouts: Annotated[
         str,
         typer.Option(
-            help="Comma-separated direction:activity:speed_ms:duration_s[:foot_strike[+hard][:cadence_spm]] "
-            "(direction forward, backward, left or right); still::0:SECONDS stands, turn::DEGREES:SECONDS "
-            "pivots (positive to the left).",
+            help="Comma-separated direction:activity:speed_ms:duration_s[:foot_strike[+hard][+turnDEG[@S][xSTEPS]]"
+            "[:cadence_spm]] (direction forward, backward, left or right; turnDEG: a stepping turn); still::0:SECONDS "
+            "stands, turn::DEGREES:SECONDS pivots (positive to the left).",
         ),
     ] = "still::0:3,forward:running:3.0:60,still::0:3,backward:running:2.5:60,still::0:3",
     side: Annotated[str, typer.Option(help="Leg wearing a foot or shank sensor (left/right).")] = "left",
@@ -98,6 +98,7 @@ def simulate_command(
         contact = f"{1000 * rows['contact_time_s'].median():.0f} ms" if len(rows) else "-"
         what = f"{bout.direction} {bout.activity} {bout.speed_ms:g} m/s {bout.resolved_foot_strike}"
         what += " (hard landing)" if bout.hard_landing else ""
+        what += f", stepping turn {bout.turn_deg:g} deg" if bout.turn_deg else ""
         table.add_row(str(bout_id), what, f"{bout.duration_s:g} s", *n, f"{cadence:.1f} spm", contact)
     console.print(table)
     console.print(

@@ -105,7 +105,7 @@ def _turns(config: SimulationConfig) -> list[Turn]:
     return [
         Turn(float(end - b.duration_s), float(end), b.turn_deg)
         for b, end in zip(config.bouts, ends, strict=True)
-        if b.turn_deg
+        if b.turn_deg and b.is_still
     ]
 
 

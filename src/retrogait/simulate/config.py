@@ -1,14 +1,15 @@
 """What to simulate: bouts of gait and the sensor that records them (see docs/simulator.md).
 
 A :class:`Bout` is a stretch of constant direction, activity and speed (or standing, which may
-hold a turn round); a :class:`SimulationConfig` strings bouts together for one sensor at one
-placement. Every value that is a physical quantity carries its unit in its name. Invalid values
-raise a one-line :class:`~retrogait.errors.RetrogaitError`.
+hold a turn round; a walking or running bout may hold a stepping turn); a :class:`SimulationConfig`
+strings bouts together for one sensor at one placement. Every value that is a physical quantity
+carries its unit in its name. Invalid values raise a one-line :class:`~retrogait.errors.RetrogaitError`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,10 @@ MIN_MOVING_BOUT_S = 3.0
 #: Largest turn (deg) one standing bout may hold, and the shortest time (s) per 180 deg of it.
 MAX_TURN_DEG = 360.0
 MIN_TURN_S_PER_180_DEG = 0.6
+#: A stepping turn (a moving bout's ``turn_deg``) is made over this many steps (both legs), and the
+#: bout keeps at least STEPPING_TURN_MARGIN_STRIDES of straight gait before and after it.
+STEPPING_TURN_STEPS_RANGE = (1.0, 8.0)
+STEPPING_TURN_MARGIN_STRIDES = 1.0
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,14 @@ class Bout:
         hard_landing: the foot lands with a stiff ankle: the landing point is stopped as fast as a
             heel (foot 12 ms, shank 14 ms; walking not slowed) from the forward touchdown velocity
             (backward landings not softened). Fast backward walking and running on the toes.
-        turn_deg: still bouts only: the wearer pivots this far about the vertical during the bout
-            (deg, positive to the left, i.e. counter-clockwise seen from above; 180 = turn round).
+        turn_deg: how far the wearer turns about the vertical (deg, positive to the left, i.e.
+            counter-clockwise seen from above; 180 = turn round). A still bout pivots while standing
+            over the whole bout; a walking or running bout (forward or backward) makes a **stepping
+            turn**: the heading changes over ``turn_steps`` steps centred at ``turn_at_s``, the feet
+            placed along the turn, and the gait goes on (docs/simulator.md).
+        turn_steps: steps (both legs) over which a stepping turn is made (1-8; 2-4 is usual).
+        turn_at_s: time (s from the bout start) at the middle of a stepping turn; None: the bout's
+            middle. At least one stride of straight gait stays before and after the turn.
     """
 
     direction: str
@@ -66,6 +77,8 @@ class Bout:
     cadence_spm: float | None = None
     hard_landing: bool = False
     turn_deg: float = 0.0
+    turn_steps: float = 3.0
+    turn_at_s: float | None = None
 
     def __post_init__(self) -> None:
         problem = self.problem()
@@ -106,12 +119,29 @@ class Bout:
             return "midfoot"
         return "rearfoot" if self.direction == "forward" else "forefoot"
 
+    @property
+    def stepping_turn_s(self) -> tuple[float, float] | None:
+        """(start, end) of a moving bout's stepping turn (s from the bout start), or None: ``turn_steps``
+        nominal steps centred at ``turn_at_s`` (default: the bout's middle)."""
+        if self.is_still or not self.turn_deg:
+            return None
+        from retrogait.simulate.timing import nominal_timing  # timing builds on Bout
+
+        half = 0.5 * self.turn_steps * nominal_timing(self).step_time_s
+        centre = 0.5 * self.duration_s if self.turn_at_s is None else self.turn_at_s
+        return centre - half, centre + half
+
     def describe(self) -> str:
-        """Compact text such as ``forward:running:3.0:60`` (``turn::180:1.5`` for a turn)."""
-        if self.turn_deg:
+        """Compact text such as ``forward:running:3.0:60`` (``turn::180:1.5`` for a turn while standing,
+        ``forward:walking:1.2:12:turn180@6`` for a stepping turn)."""
+        if self.turn_deg and self.is_still:
             return f"turn::{self.turn_deg:g}:{self.duration_s:g}"
         text = f"{self.direction}:{self.activity}:{self.speed_ms:g}:{self.duration_s:g}"
-        options = [o for o in (self.foot_strike, "hard" if self.hard_landing else None) if o]
+        turn = None
+        if self.turn_deg:
+            turn = f"turn{self.turn_deg:g}" + (f"@{self.turn_at_s:g}" if self.turn_at_s is not None else "")
+            turn += f"x{self.turn_steps:g}" if self.turn_steps != 3.0 else ""
+        options = [o for o in (self.foot_strike, "hard" if self.hard_landing else None, turn) if o]
         return text + (f":{'+'.join(options)}" if options else "")
 
     def problem(self) -> str | None:
@@ -133,14 +163,16 @@ class Bout:
                 return f"a still bout has speed 0, got {self.speed_ms:g} m/s"
             if self.foot_strike is not None or self.cadence_spm is not None or self.hard_landing:
                 return "a still bout has no foot strike, cadence or landing"
+            if self.turn_at_s is not None:
+                return "turn_at_s places a stepping turn in a moving bout; a still bout turns over its whole length"
             if abs(self.turn_deg) > MAX_TURN_DEG:
                 return f"a turn may be at most {MAX_TURN_DEG:g} deg, got {self.turn_deg:g}"
             shortest = MIN_TURN_S_PER_180_DEG * abs(self.turn_deg) / 180.0
             if self.duration_s < shortest:
                 return f"turning {self.turn_deg:g} deg takes at least {shortest:.2g} s, got {self.duration_s:g}"
             return None
-        if self.turn_deg:
-            return "only a still bout can turn (the wearer pivots while standing)"
+        if self.is_sideways and self.turn_deg:
+            return "side-steps cannot turn (a stepping turn is forward or backward gait)"
         if self.is_sideways and self.activity != "walking":
             return "side-steps are simulated as walking (step-together), not running"
         low, high = RUNNING_SPEED_RANGE_MS if self.activity == "running" else WALKING_SPEED_RANGE_MS
@@ -156,6 +188,28 @@ class Bout:
             lo, hi = CADENCE_RANGE_SPM
             if not (math.isfinite(self.cadence_spm) and lo <= self.cadence_spm <= hi):
                 return f"cadence_spm must be within {lo:g}-{hi:g}, got {self.cadence_spm!r}"
+        return self._stepping_turn_problem()
+
+    def _stepping_turn_problem(self) -> str | None:
+        if not self.turn_deg:
+            return None
+        if abs(self.turn_deg) > MAX_TURN_DEG:
+            return f"a turn may be at most {MAX_TURN_DEG:g} deg, got {self.turn_deg:g}"
+        lo, hi = STEPPING_TURN_STEPS_RANGE
+        if not (math.isfinite(self.turn_steps) and lo <= self.turn_steps <= hi):
+            return f"turn_steps must be within {lo:g}-{hi:g}, got {self.turn_steps!r}"
+        if self.turn_at_s is not None and not math.isfinite(self.turn_at_s):
+            return f"turn_at_s must be a number, got {self.turn_at_s!r}"
+        window = self.stepping_turn_s
+        assert window is not None
+        from retrogait.simulate.timing import nominal_timing
+
+        margin = STEPPING_TURN_MARGIN_STRIDES * 2.0 * nominal_timing(self).step_time_s
+        if window[0] < margin or window[1] > self.duration_s - margin:
+            return (
+                f"the stepping turn ({window[0]:.2f}-{window[1]:.2f} s) must leave {margin:.2f} s "
+                f"(one stride) of straight gait before and after it within the {self.duration_s:g} s bout"
+            )
         return None
 
 
@@ -268,9 +322,11 @@ def parse_bouts(spec: str) -> list[Bout]:
     """Bouts from text like ``forward:running:3.0:60,backward:running:2.5:60:forefoot,still::0:5``.
 
     Each comma-separated item is ``direction:activity:speed_ms:duration_s[:options[:cadence_spm]]``,
-    options being a foot strike, ``hard`` (hard landing) or both joined by ``+`` (``forefoot+hard``);
-    for standing use ``still::0:SECONDS``, for a turn while standing ``turn::DEGREES:SECONDS``
-    (positive to the left). Raises a one-line RetrogaitError naming the bad item.
+    options being a foot strike, ``hard`` (hard landing) and ``turnDEG[@SECONDS][xSTEPS]`` (a stepping
+    turn of DEG degrees, positive to the left, centred SECONDS into the bout, over STEPS steps), joined
+    by ``+`` (``forefoot+hard``, ``turn180@8x4``); for standing use ``still::0:SECONDS``, for a turn
+    while standing ``turn::DEGREES:SECONDS`` (positive to the left). Raises a one-line RetrogaitError
+    naming the bad item.
     """
     items = [item.strip() for item in spec.split(",")]
     if not spec.strip() or any(not item for item in items):
@@ -298,14 +354,46 @@ def parse_bouts(spec: str) -> list[Bout]:
             raise RetrogaitError(f"bout {item!r}: speed, duration and cadence must be numbers") from None
         options = [o for o in (parts[4].lower().split("+") if len(parts) >= 5 else []) if o]
         hard = "hard" in options
-        strikes = [o for o in options if o != "hard"]
+        turns = [o for o in options if o.startswith("turn")]
+        strikes = [o for o in options if o != "hard" and o not in turns]
         if len(strikes) > 1:
             raise RetrogaitError(f"bout {item!r}: one foot strike at most, got {'+'.join(strikes)}")
+        if len(turns) > 1:
+            raise RetrogaitError(f"bout {item!r}: one stepping turn at most, got {'+'.join(turns)}")
         strike = strikes[0] if strikes else None
         if turn:
             bouts.append(Bout("still", "still", 0.0, duration, turn_deg=speed))
         else:
+            stepping = _stepping_turn(turns[0], item) if turns else {}
             bouts.append(
-                Bout(direction, activity, speed, duration, foot_strike=strike, cadence_spm=cadence, hard_landing=hard)
+                Bout(
+                    direction,
+                    activity,
+                    speed,
+                    duration,
+                    foot_strike=strike,
+                    cadence_spm=cadence,
+                    hard_landing=hard,
+                    **stepping,
+                )
             )
     return bouts
+
+
+_STEPPING_TURN = re.compile(r"^turn([+-]?[0-9.]+)(?:@([0-9.]+))?(?:x([0-9.]+))?$")
+
+
+def _stepping_turn(option: str, item: str) -> dict[str, float]:
+    """Bout fields of a ``turnDEG[@SECONDS][xSTEPS]`` option."""
+    match = _STEPPING_TURN.match(option)
+    try:
+        if match is None:
+            raise ValueError(option)
+        fields = {"turn_deg": float(match.group(1))}
+        if match.group(2):
+            fields["turn_at_s"] = float(match.group(2))
+        if match.group(3):
+            fields["turn_steps"] = float(match.group(3))
+    except ValueError:
+        raise RetrogaitError(f"bout {item!r}: a stepping turn is turnDEG[@SECONDS][xSTEPS], got {option!r}") from None
+    return fields

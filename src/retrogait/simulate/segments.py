@@ -65,6 +65,14 @@ class MovingBout:
     vgrf: VgrfShape
     strike_angle_deg: NDArray[np.float64]  # per stance of ``stances``
 
+    @property
+    def stepping_turn(self) -> SteppingTurn | None:
+        """The bout's stepping turn (absolute times), or None."""
+        window = self.bout.stepping_turn_s
+        if window is None:
+            return None
+        return SteppingTurn(self.start_s + window[0], self.start_s + window[1], self.bout.turn_deg)
+
 
 def _smoothstep(x: NDArray[np.float64]) -> NDArray[np.float64]:
     x = np.clip(x, 0.0, 1.0)
@@ -82,6 +90,21 @@ class Turn:
     def fraction(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
         """Progress 0..1 of the pivot at times t (s), 0 before and 1 after it."""
         return np.clip((t - self.start_s) / (self.end_s - self.start_s), 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class SteppingTurn:
+    """A turn made while walking or running (a moving bout's ``turn_deg``): the body's heading
+    follows a minimum-jerk profile over [start_s, end_s] while the gait goes on."""
+
+    start_s: float
+    end_s: float
+    turn_deg: float
+
+    def heading_rad(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The body's heading change so far (rad, positive to the left) at times t (s)."""
+        tau = np.clip((t - self.start_s) / (self.end_s - self.start_s), 0.0, 1.0)
+        return np.radians(self.turn_deg) * _min_jerk(tau)
 
 
 def _min_jerk(tau: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -192,6 +215,7 @@ class LimbMotion:
         ankle_x = heel - HEEL_XZ_M[0]
         ankle_y = lateral.copy()
         pivot_x = heel + (BALL_XZ_M[0] - HEEL_XZ_M[0])
+        pivot_y = lateral
         for turn in self.turns:
             inside = (t >= turn.start_s) & (t <= turn.end_s)
             if inside.any():
@@ -231,6 +255,9 @@ class LimbMotion:
                 hip_y = self._lateral[i][0] + tpl.lateral_sign * mb.bout.speed_ms * (tg - seq.gait_start_s)
                 shank_roll[gait] = -np.arctan2(hip_y - ankle_y[gait], LEG_LENGTH_M) * blend
         yaw = yaw_rad(self.turns, t)
+        for i, mb in enumerate(self.moving):
+            if mb.stepping_turn is not None:
+                self._stepping_turn(i, mb.stepping_turn, t, yaw, pivot_x, pivot_y)
         # eversion of the left foot turns its sole to +y: +x rotation; internal rotation of the left
         # shank turns its front to -y: -z rotation. Mirrored for the right leg.
         left = 1.0 if self.side == "left" else -1.0
@@ -239,10 +266,39 @@ class LimbMotion:
             ankle_y = ankle_y - h * np.sin(roll)
             ankle_z = ankle_z - h * (1 - np.cos(roll))
         if self.placement == "foot":
-            return LimbPose(ankle_x, ankle_y, ankle_z, -np.radians(theta), roll, left * twist, yaw, pivot_x, lateral)
+            return LimbPose(ankle_x, ankle_y, ankle_z, -np.radians(theta), roll, left * twist, yaw, pivot_x, pivot_y)
         return LimbPose(
-            ankle_x, ankle_y, ankle_z, psi, shank_roll, -left * TWIST_SHANK_RATIO * twist, yaw, pivot_x, lateral
+            ankle_x, ankle_y, ankle_z, psi, shank_roll, -left * TWIST_SHANK_RATIO * twist, yaw, pivot_x, pivot_y
         )
+
+    def _stepping_turn(
+        self,
+        i: int,
+        turn: SteppingTurn,
+        t: NDArray[np.float64],
+        yaw: NDArray[np.float64],
+        pivot_x: NDArray[np.float64],
+        pivot_y: NDArray[np.float64],
+    ) -> None:
+        """Add bout ``i``'s stepping turn to ``yaw`` (rad) and set the pivot (m) of its swings, in place.
+
+        A planted foot does not turn: each stance keeps the body's heading at its middle, and the
+        foot turns in the swing that follows to the next stance's (minimum jerk, so the rate and its
+        change are zero at toe-off and landing). It turns about the midpoint between the two stances'
+        ankles, so the stride's chord lies along the heading halfway between them, as on a curve."""
+        seq = self.moving[i].stances
+        ic, to = seq.ic_s[seq.lead], seq.to_s[seq.lead]
+        heading = turn.heading_rad(0.5 * (ic + to))
+        k = np.searchsorted(ic, t, side="right") - 1
+        before = k < 0
+        k = np.clip(k, 0, ic.size - 1)
+        nxt = np.minimum(k + 1, ic.size - 1)
+        swing = ~before & (t >= to[k]) & (k + 1 < ic.size) & (heading[nxt] != heading[k])
+        tau = np.where(swing, (t - to[k]) / np.maximum(ic[nxt] - to[k], 1e-9), 0.0)
+        yaw += np.where(before, heading[0], heading[k] + (heading[nxt] - heading[k]) * _min_jerk(tau))
+        heel = self._heel[i]
+        pivot_x[swing] = 0.5 * (heel[k[swing]] + heel[nxt[swing]]) - HEEL_XZ_M[0]
+        pivot_y[swing] = self._lateral[i][k[swing]]
 
     def impact_accel_ms2(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
         """Extra world-vertical landing acceleration (m/s^2) of the sensor point at times t (s)."""
@@ -400,7 +456,8 @@ class TrunkMotion:
     def signals(self, t_fine: NDArray[np.float64], dt_s: float) -> SegmentSignals:
         """Signals at ``t_fine`` (uniform, step ``dt_s``). During a turn the sacrum, TRUNK_PIVOT_M
         from the vertical axis it turns about, adds the pivot's tangential and centripetal
-        acceleration, and the gyroscope reads the yaw rate."""
+        acceleration, and the gyroscope reads the yaw rate. In a stepping turn the sacrum follows
+        the turning heading at the bout speed: the heading frame adds omega x v (centripetal)."""
         t_pad = np.concatenate([[t_fine[0] - dt_s], t_fine, [t_fine[-1] + dt_s]])
         fx, fy, fz, pitch = self.forces_bw(t_pad)
         g = STANDARD_GRAVITY_MS2
@@ -413,6 +470,14 @@ class TrunkMotion:
             px, py = -TRUNK_PIVOT_M[0], -side * TRUNK_PIVOT_M[1]  # sacrum relative to the pivot
             wx = wx - yaw_acc * py - yaw_rate**2 * px
             wy = wy + yaw_acc * px - yaw_rate**2 * py
+        stepping = [mb for mb in self.moving if mb.stepping_turn is not None]
+        if stepping:  # walking along the turn: the centripetal acceleration omega x v of the heading frame
+            for mb in stepping:
+                assert mb.stepping_turn is not None
+                heading = mb.stepping_turn.heading_rad(t_pad)
+                rate = (heading[2:] - heading[:-2]) / (2 * dt_s)
+                wy = wy + rate * mb.bout.travel_sign * mb.bout.speed_ms
+                yaw_rate = yaw_rate + rate
         a = pitch[1:-1]
         c, s = np.cos(a), np.sin(a)
         n = t_fine.size

@@ -1,0 +1,37 @@
+"""The axis a leg swings about, from the gyroscope alone (for the shank's toe-off in any direction).
+
+A swinging leg is a pendulum: its stride's rotation is mostly about one axis, perpendicular to the
+plane it swings in -- the sensor's medio-lateral axis when it swings forward or backward, its
+anterior axis when it steps sideways (abduction, adduction). That axis is the principal axis of
+the angular rate over the stride: the unit vector a that maximises sum((omega . a)^2), the
+eigenvector of the largest eigenvalue of sum(omega omega^T). It is found per window from six
+cumulative sums (no loop over samples) and needs no stride vector, no toe-off and no mounting.
+Its sign is arbitrary; the rates about it are read sign-free (contacts._limb_toe_offs).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from retrogait.analysis.stepwindows import FloatArray, IntArray, window_sum
+
+
+def swing_axes(gyr_dps: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
+    """(m, 3) unit principal rotation axis (sensor frame) of the angular rate (deg/s, (n, 3)) over
+    each window [start, stop) (sample indices); (0, 1, 0) for an empty or still window."""
+    m = np.asarray(start).shape[0]
+    moment = np.zeros((m, 3, 3))
+    for i, j in itertools.combinations_with_replacement(range(3), 2):
+        moment[:, i, j] = moment[:, j, i] = window_sum(gyr_dps[:, i] * gyr_dps[:, j], start, stop)
+    _values, vectors = np.linalg.eigh(moment)
+    axes = vectors[:, :, -1]  # eigh sorts the eigenvalues ascending
+    still = ~(np.trace(moment, axis1=1, axis2=2) > 0)
+    axes[still] = (0.0, 1.0, 0.0)
+    return np.asarray(axes, dtype=np.float64)
+
+
+def rates_about(gyr_dps: FloatArray, idx: IntArray, axes: FloatArray) -> FloatArray:
+    """(m, w) angular rate (deg/s) about each row's axis at the sample indices ``idx`` (m, w)."""
+    return np.asarray(np.einsum("mwk,mk->mw", gyr_dps[idx], axes), dtype=np.float64)
