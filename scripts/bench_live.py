@@ -47,7 +47,7 @@ import pandas as pd
 import psutil
 
 import retrogait
-from retrogait.ble.collector import RecordOptions, SensorSpec, record
+from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.emulator.harness import emulated_bluez
 from retrogait.ble.emulator.peripherals import ACC_G_PER_COUNT, index_from_counts
 from retrogait.ble.profiles.base import StreamSettings
@@ -55,6 +55,7 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.live.feedback import ImpactFeedback
 from retrogait.live.online import LiveStep, OnlineStepDetector
 from retrogait.live.phyphox_emulator import EmulatedPhyphox, PhyphoxFaults, index_of
+from retrogait.live.recording import record
 from retrogait.live.runner import LiveFeedback, record_with_feedback
 from retrogait.live.settings import FeedbackSettings
 from retrogait.live.trigger import ImpactTrigger

@@ -20,10 +20,11 @@ import numpy as np
 import pytest
 
 from ble_helpers import CLI, assert_each_once, file_indices, sent_by_stream, sent_indices, unpaired_indices
-from retrogait.ble.collector import RecordOptions, SensorSpec, record
+from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.emulator.harness import EmulatedBluez, dbus_daemon_path, emulated_bluez
 from retrogait.ble.emulator.peripherals import GYR_COUNTS_PER_DPS, gyr_counts
 from retrogait.errors import RetrogaitError
+from retrogait.live.recording import record
 from retrogait.session import SessionWriter, read_session
 
 pytestmark = [

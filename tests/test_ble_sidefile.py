@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from retrogait.batch.inputs import discover_inputs
-from retrogait.ble.collector import RecordOptions, SensorSpec, record
+from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.profiles.base import StreamSettings
 from retrogait.ble.sidefile import UNPAIRED_HEADER, PlacedUnpaired, UnpairedWriter, unpaired_path
 from retrogait.cli import main
 from retrogait.errors import RetrogaitError
+from retrogait.live.recording import record
 
 
 def test_unpaired_rows_are_readable_after_each_flush_and_carry_units(tmp_path: Path) -> None:

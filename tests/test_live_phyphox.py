@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrogait.ble.collector import RecordOptions, SensorSpec, record
+from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.sidefile import unpaired_path
 from retrogait.errors import RetrogaitError
 from retrogait.live.phyphox import PhyphoxBuffers, PhyphoxStream, buffers_from_config
 from retrogait.live.phyphox_emulator import EmulatedPhyphox, PhyphoxFaults, index_of
+from retrogait.live.recording import record
 
 BUFFERS = PhyphoxBuffers(("accX", "accY", "accZ"), "acc_time", ("gyrX", "gyrY", "gyrZ"), "gyr_time")
 

@@ -26,8 +26,8 @@ from retrogait.simulate import (
 from retrogait.simulate.assemble import physical_signals
 from retrogait.simulate.grf import vgrf_shape
 from retrogait.simulate.kinematics import stride_template
+from retrogait.simulate.nominal import nominal_timing
 from retrogait.simulate.sensor import lsb
-from retrogait.simulate.timing import nominal_timing
 
 G = STANDARD_GRAVITY_MS2
 CLEAN = {"acc_noise_ms2": 0.0, "gyr_noise_dps": 0.0, "acc_bias_ms2": 0.0, "gyr_bias_dps": 0.0}

@@ -20,7 +20,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -511,66 +510,6 @@ class SensorRecorder:
             # packets missing by the device's sequence counter (generic profiles with one)
             "lost_packets_by_sequence": self.profile.lost_by_sequence if self.profile else None,
         }
-
-
-async def record(
-    specs: list[SensorSpec],
-    options: RecordOptions,
-    stop: asyncio.Event | None = None,
-    on_start: Callable[[list[SensorRecorder]], None] | None = None,
-    writer_factory: Callable[..., SessionWriter] = SessionWriter,
-) -> list[SensorRecorder]:
-    """Record every sensor until ``stop`` is set, ``options.duration_s`` elapses or a sensor fails.
-
-    All sensors share one host clock; each writes its own file. Raises the first sensor's
-    RetrogaitError after every file has been closed cleanly.
-    """
-    if len({s.out.resolve() for s in specs}) != len(specs):
-        raise RetrogaitError("each sensor needs its own --out file")
-    ble_specs = [s for s in specs if s.url is None]
-    for s in ble_specs:  # unknown profiles, broken config files and impossible settings fail before any scanning
-        make_profile(s.profile).check_settings(s.settings)
-    stop = stop or asyncio.Event()
-    origin = time.monotonic()
-    start_utc = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    recorders = [_recorder_for(s, options, origin, start_utc, writer_factory) for s in specs]
-    if on_start is not None:
-        on_start(recorders)
-    try:
-        found = iter(await find_devices(ble_specs, options.scan_timeout_s) if ble_specs else [])
-    except RetrogaitError:
-        for r in recorders:
-            r.status.state = "not found"
-        raise
-    devices = [None if s.url is not None else next(found) for s in specs]
-    tasks = [asyncio.create_task(r.run(stop, d)) for r, d in zip(recorders, devices, strict=True)]
-    timer = None
-    if options.duration_s is not None:
-        timer = asyncio.get_running_loop().call_later(options.duration_s, stop.set)
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    if timer is not None:
-        timer.cancel()
-    for result in results:
-        if isinstance(result, BaseException):
-            if isinstance(result, RetrogaitError):
-                raise result
-            raise explain(result)
-    return recorders
-
-
-def _recorder_for(
-    spec: SensorSpec,
-    options: RecordOptions,
-    origin_s: float,
-    start_time_utc: str,
-    writer_factory: Callable[..., SessionWriter],
-) -> SensorRecorder:
-    """A BLE recorder, or a phyphox one for a spec with a URL (same files, same clock)."""
-    if spec.url is not None:
-        from retrogait.live.phyphox import PhyphoxRecorder
-
-        return PhyphoxRecorder(spec, options, origin_s, start_time_utc, writer_factory)
-    return SensorRecorder(spec, options, origin_s, start_time_utc, writer_factory)
 
 
 def recent_samples(recorder: SensorRecorder, seconds: float) -> Timed | None:

@@ -125,9 +125,9 @@ def record(
     from rich.console import Console
 
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
-    from retrogait.ble.collector import record as run_record
     from retrogait.ble.liveview import live_view, summary_lines
     from retrogait.ble.profiles.base import StreamSettings
+    from retrogait.live.recording import record as run_record
 
     pairs = _pair_up(sensor, address or [], name or [], url or [])
     n = len(pairs)

@@ -55,7 +55,7 @@ def simulate_command(
     from rich.table import Table
 
     from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
-    from retrogait.simulate.timing import nominal_timing
+    from retrogait.simulate.nominal import nominal_timing
 
     config = SimulationConfig(
         placement=placement,

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec, record
+from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
 from retrogait.ble.timing import Timed
 from retrogait.live.feedback import Cue, ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep, OnlineStepDetector, Window, WindowResult
 from retrogait.live.outputs import CueOutput, FeedbackLog, Judged, feedback_path
+from retrogait.live.recording import record
 from retrogait.live.settings import FeedbackSettings, OnlineSettings, TriggerSettings
 from retrogait.live.trigger import ImpactTrigger, ImpactWindow
 
@@ -78,7 +79,7 @@ class LiveFeedback:
         recorder.listeners.append(self._on_samples)
 
     def attach_all(self, recorders: list[SensorRecorder]) -> None:
-        """Attach to every recorder (an ``on_start`` callback of :func:`~retrogait.ble.collector.record`)."""
+        """Attach to every recorder (an ``on_start`` callback of :func:`~retrogait.live.recording.record`)."""
         for rec in recorders:
             self.attach(rec)
 
@@ -194,7 +195,7 @@ class LiveFeedback:
 async def record_with_feedback(
     specs: list[SensorSpec], options: RecordOptions, live: LiveFeedback
 ) -> list[SensorRecorder]:
-    """:func:`~retrogait.ble.collector.record` with ``live`` attached to every sensor and finished at the end."""
+    """:func:`~retrogait.live.recording.record` with ``live`` attached to every sensor and finished at the end."""
     try:
         return await record(specs, options, on_start=live.attach_all)
     finally:

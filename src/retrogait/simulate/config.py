@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from retrogait.conventions import AXES, SIDES
 from retrogait.errors import RetrogaitError
+from retrogait.simulate.nominal import nominal_timing
 
 SIM_DIRECTIONS = ("forward", "backward", "left", "right", "still")
 #: Directions that travel sideways (side-steps); the truth labels them ``sideways``.
@@ -125,8 +126,6 @@ class Bout:
         nominal steps centred at ``turn_at_s`` (default: the bout's middle)."""
         if self.is_still or not self.turn_deg:
             return None
-        from retrogait.simulate.timing import nominal_timing  # timing builds on Bout
-
         half = 0.5 * self.turn_steps * nominal_timing(self).step_time_s
         centre = 0.5 * self.duration_s if self.turn_at_s is None else self.turn_at_s
         return centre - half, centre + half
@@ -202,8 +201,6 @@ class Bout:
             return f"turn_at_s must be a number, got {self.turn_at_s!r}"
         window = self.stepping_turn_s
         assert window is not None
-        from retrogait.simulate.timing import nominal_timing
-
         margin = STEPPING_TURN_MARGIN_STRIDES * 2.0 * nominal_timing(self).step_time_s
         if window[0] < margin or window[1] > self.duration_s - margin:
             return (
