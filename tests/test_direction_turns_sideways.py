@@ -178,7 +178,7 @@ def test_the_swing_axis_is_the_axis_a_stride_rotates_about() -> None:
     gyr = 300.0 * np.sin(2 * np.pi * t)[:, None] * axis[None, :] + np.random.default_rng(1).normal(0, 5, (t.size, 3))
     found = swing_axes(gyr, np.array([0, 200]), np.array([200, 400]))
     assert np.abs(found @ axis) == pytest.approx([1.0, 1.0], abs=1e-3)
-    rate = rates_about(gyr, np.array([[50, 150]]), found[:1])
+    rate = rates_about(gyr, np.array([[50, 150]]), found[:1], 200.0)  # 1 Hz swing: the 15 Hz low-pass keeps it
     assert np.abs(rate[0]).tolist() == pytest.approx([300.0, 300.0], rel=0.05)
     assert swing_axes(np.zeros((10, 3)), np.array([0]), np.array([10])).tolist() == [[0.0, 1.0, 0.0]]
 

@@ -31,7 +31,7 @@ from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.phone_steps import phone_steps
 from retrogait.analysis.settings import ContactsSettings, PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
-from retrogait.analysis.swing_axis import rates_about, swing_axes
+from retrogait.analysis.swing_axis import RATE_LOWPASS_HZ, rates_about, swing_axes
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
@@ -332,7 +332,7 @@ def _limb_toe_offs(
     need 0.7 stride, a whole stride finds a false toe-off where a runner stops and then pivots.
     """
     n = gyr_dps.shape[0]
-    sagittal = lowpass(gyr_dps[:, 1], 15.0, fs)
+    sagittal = lowpass(gyr_dps[:, 1], RATE_LOWPASS_HZ, fs)
     offset = _toe_off_offsets(sagittal[_ahead(quiet, back, n)], shank, s)
     missing = np.flatnonzero(offset < 0) if shank else np.zeros(0, dtype=np.int64)
     if missing.size:
@@ -343,7 +343,7 @@ def _limb_toe_offs(
         next_quiet = np.where(k < later.size, later[np.minimum(k, later.size - 1)], n)
         window = np.minimum((s.shank_toe_off_window_strides * stride_s[missing] * fs).astype(np.int64), next_quiet - q)
         ahead = np.maximum(window, back[missing])
-        rates = rates_about(lowpass(gyr_dps, 15.0, fs), _ahead(q, ahead, n), swing_axes(gyr_dps, q, q + ahead))
+        rates = rates_about(gyr_dps, _ahead(q, ahead, n), swing_axes(gyr_dps, q, q + ahead), fs, {1: sagittal})
         offset[missing] = _toe_off_offsets(rates, shank, s)
     return np.where(offset >= 0, quiet + offset, -1).astype(np.int64)
 

@@ -15,7 +15,11 @@ import itertools
 
 import numpy as np
 
+from retrogait.analysis.filters import lowpass
 from retrogait.analysis.stepwindows import FloatArray, IntArray, window_sum
+
+#: Low-pass (Hz) of the angular rate read for a toe-off (as the sagittal rate in contacts.py).
+RATE_LOWPASS_HZ = 15.0
 
 
 def swing_axes(gyr_dps: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
@@ -32,6 +36,15 @@ def swing_axes(gyr_dps: FloatArray, start: IntArray, stop: IntArray) -> FloatArr
     return np.asarray(axes, dtype=np.float64)
 
 
-def rates_about(gyr_dps: FloatArray, idx: IntArray, axes: FloatArray) -> FloatArray:
-    """(m, w) angular rate (deg/s) about each row's axis at the sample indices ``idx`` (m, w)."""
-    return np.asarray(np.einsum("mwk,mk->mw", gyr_dps[idx], axes), dtype=np.float64)
+def rates_about(
+    gyr_dps: FloatArray, idx: IntArray, axes: FloatArray, fs: float, filtered: dict[int, FloatArray] | None = None
+) -> FloatArray:
+    """(m, w) angular rate (deg/s), low-passed at ``RATE_LOWPASS_HZ``, about each row's axis at the sample
+    indices ``idx`` (m, w). One axis is filtered at a time (``filtered``: axes already filtered, by
+    column), so the memory is one column of the recording, not three."""
+    rates = np.zeros(idx.shape)
+    for k in range(3):
+        column = (filtered or {}).get(k)
+        column = lowpass(gyr_dps[:, k], RATE_LOWPASS_HZ, fs) if column is None else column
+        rates += column[idx] * axes[:, k, None]
+    return rates
