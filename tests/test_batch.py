@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -227,3 +228,12 @@ def test_workers_die_with_a_killed_batch(squad: Path, tmp_path: Path) -> None:
     for orphan in alive:  # a failing run must not leave its orphans on the machine
         orphan.kill()
     assert not alive, "orphans outlived the killed batch"
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
+def test_dask_workers_reuse_freed_memory() -> None:
+    """BATCH-11: the allocator setting that keeps a Dask worker at local speed is taken by glibc."""
+    from retrogait.batch.malloc import reuse_freed_memory
+
+    assert reuse_freed_memory() is True
+    assert reuse_freed_memory() is True  # once per process, then cached

@@ -20,6 +20,7 @@ import pandas as pd
 from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
+from retrogait.batch.malloc import reuse_freed_memory
 from retrogait.batch.pool import start_local_pool
 from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
@@ -240,7 +241,9 @@ def _run_dask(address: str) -> Runner:
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
             client.run(_warm_up)  # every worker imports the analysis now, in parallel, not on its first task
             yield from _bounded(
-                lambda task: client.submit(analyze_one, task[0], task[1], settings, results_dir, overrides, pure=False),
+                lambda task: client.submit(
+                    _analyze_on_dask, task[0], task[1], settings, results_dir, overrides, pure=False
+                ),
                 todo,
                 limit=n_workers * IN_FLIGHT_PER_WORKER,
             )
@@ -249,8 +252,18 @@ def _run_dask(address: str) -> Runner:
 
 
 def _warm_up() -> None:
-    """Import the analysis in a Dask worker before its first session."""
+    """Import the analysis in a Dask worker before its first session; let it reuse freed memory."""
     import retrogait.analysis.pipeline  # noqa: F401
+
+    reuse_freed_memory()
+
+
+def _analyze_on_dask(
+    path: str, key: str, settings: dict[str, Any], results_dir: str, overrides: Overrides | None
+) -> JobOutcome:
+    """:func:`analyze_one` in a Dask worker, whose allocator Dask sets up for returning memory (BATCH-11)."""
+    reuse_freed_memory()  # also for a worker that joined after the warm-up
+    return analyze_one(path, key, settings, results_dir, overrides)
 
 
 def _bounded(submit: Callable[[Task], Any], todo: Iterable[Task], limit: int) -> Iterator[JobOutcome]:
