@@ -246,3 +246,22 @@ def test_a_phyphox_named_table_with_columns_phyphox_does_not_read_goes_to_the_ge
     assert session.meta.extra["import_format"] == "generic_csv"
     assert session.gyr is not None
     np.testing.assert_allclose(session.gyr[:, 0], 100 * np.cos(t), atol=1e-3)  # deg/s
+
+
+def test_a_renamed_sensor_logger_table_with_reordered_axes_is_read(tmp_path: Path) -> None:
+    """Issue 11: a Sensor Logger table saved under another name, its axes reordered (z, y, x), was
+    claimed by the Sensor Logger reader and refused for its file name; the generic reader reads it."""
+    t = np.arange(0.0, 20.0, 0.01)
+    x, y, z = np.sin(2 * np.pi * 1.5 * t), 0.1 * np.cos(t), 9.81 + 0.3 * np.sin(2 * np.pi * 3 * t)
+    rows = ["time,seconds_elapsed,z,y,x"]
+    rows += [
+        f"{int((1.7e9 + ti) * 1e9)},{ti:.3f},{zi:.4f},{yi:.4f},{xi:.4f}"
+        for ti, xi, yi, zi in zip(t, x, y, z, strict=True)
+    ]
+    path = tmp_path / "my_walk.csv"
+    path.write_text("\n".join(rows) + "\n")
+    session = load_recording(path).session
+    assert session.meta.extra["import_format"] == "generic_csv"
+    assert session.meta.sample_rate_hz == pytest.approx(100.0, rel=1e-3)
+    np.testing.assert_allclose(session.acc[:, 0], x, atol=1e-3)
+    np.testing.assert_allclose(session.acc[:, 2], z, atol=1e-3)

@@ -63,8 +63,8 @@ def sniff(path: Path) -> float:
     if members:
         return 0.95 if "metadata.csv" in members and "accelerometer.csv" in members else 0.0
     line = first_line(head_bytes(path))
-    if _is_table(line):
-        return 0.9
+    if _is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
+        return 0.9 if path.name.lower() in _ACC_FILES else 0.0
     return 0.6 if line.lower().startswith("version,device name,recording epoch time") else 0.0
 
 
