@@ -97,17 +97,17 @@ class CombinedTables:
             self.failures.append({"file": outcome.path, "reason": outcome.error})
             return
         self.summaries.append(outcome.summary)
-        frame = read_table(Path(outcome.steps_file))
         if self.steps_path.suffix == ".parquet":
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pandas(frame, preserve_index=False)
+            # Arrow to Arrow: a session's table is appended without a round trip through pandas
+            table = pq.read_table(outcome.steps_file).replace_schema_metadata(None)
             if self._parquet is None:
                 self._schema = table.schema
                 self._parquet = pq.ParquetWriter(self._tmp, self._schema)
             self._parquet.write_table(table if table.schema == self._schema else table.cast(self._schema))
         else:
+            frame = read_table(Path(outcome.steps_file))
             with open(self._tmp, "w" if self._csv_header else "a", encoding="utf-8", newline="") as fh:
                 safe_frame(frame).to_csv(fh, index=False, header=self._csv_header)
             self._csv_header = False
