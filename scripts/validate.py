@@ -22,6 +22,7 @@ import retrogait
 from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from shared_recordings import lowerback_walking_reference, lowerback_walking_session
 
 TOLERANCE_S = 0.05
 
@@ -139,13 +140,7 @@ def lowerback_walking(root: Path, rows: list[tuple[str, ...]]) -> None:
     folder = root / "lowerback_walking"
     sessions = {}
     for csv in sorted((folder / "HA_001").glob("*.csv")):
-        data = pd.read_csv(csv)
-        session = Session(
-            data["samples"].to_numpy() / 100.0,
-            data[["acc_x", "acc_y", "acc_z"]].to_numpy(),
-            data[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-            SessionMeta("lower_back", 100.0),
-        )
+        session = lowerback_walking_session(csv)
         sessions[csv.stem] = retrogait.analyze(session).steps["ic_time_s"].to_numpy()
     for system in ("INDIP", "Stereophoto"):
         for group, label in (("Test5", "straight walks"), ("Test11", "daily-life course")):
@@ -154,9 +149,7 @@ def lowerback_walking(root: Path, rows: list[tuple[str, ...]]) -> None:
             for stem, det_t in sessions.items():
                 if f"_{group}_" not in stem:
                     continue
-                ref = pd.read_csv(
-                    folder / "reference_initial_contacts" / f"HA_001_{stem}_{system}_initial_contacts.csv"
-                )
+                ref = lowerback_walking_reference(folder / "HA_001" / f"{stem}.csv", system)
                 for _, bout in ref.groupby("wb_id"):
                     lo, hi = bout["wb_start_s"].iloc[0], bout["wb_end_s"].iloc[0]
                     ref_t = bout["ic_time_s"].to_numpy()
@@ -186,7 +179,7 @@ def lowerback_walking(root: Path, rows: list[tuple[str, ...]]) -> None:
             if f"_{group}_" not in stem:
                 continue
             refs = [
-                pd.read_csv(folder / "reference_initial_contacts" / f"HA_001_{stem}_{system}_initial_contacts.csv")
+                lowerback_walking_reference(folder / "HA_001" / f"{stem}.csv", system)
                 for system in ("INDIP", "Stereophoto")
             ]
             other = refs[1]["ic_time_s"].to_numpy()

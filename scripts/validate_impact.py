@@ -39,6 +39,7 @@ from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_
 from retrogait.analysis.vgrf import sacral_vgrf
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from shared_recordings import lowerback_walking_reference, lowerback_walking_session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from validate import _print, average_loading_rate, f1, match
@@ -332,17 +333,9 @@ def lowerback_walking(root: Path, rows: list[tuple[str, ...]]) -> None:
             errors: list[float] = []
             cadence: list[float] = []
             for csv in sorted((folder / "HA_001").glob(f"*_{group}_*.csv")):
-                data = pd.read_csv(csv)
-                session = Session(
-                    data["samples"].to_numpy() / 100.0,
-                    data[["acc_x", "acc_y", "acc_z"]].to_numpy(),
-                    data[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-                    SessionMeta("lower_back", 100.0),
-                )
+                session = lowerback_walking_session(csv)
                 det = retrogait.analyze(session).steps["ic_time_s"].to_numpy()
-                ref = pd.read_csv(
-                    folder / "reference_initial_contacts" / f"HA_001_{csv.stem}_{system}_initial_contacts.csv"
-                )
+                ref = lowerback_walking_reference(csv, system)
                 for _, bout in ref.groupby("wb_id"):
                     lo, hi = bout["wb_start_s"].iloc[0], bout["wb_end_s"].iloc[0]
                     ref_t = bout["ic_time_s"].to_numpy()

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import retrogait
 from retrogait.analysis.bouts import activity_changes
 from retrogait.analysis.direction import walking_stretch
-from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from script_module import load_script
+
+RECORDINGS = load_script("shared_recordings")
 
 
 def _hit_rate(truth_s: np.ndarray, det_s: np.ndarray, tol_s: float = 0.05) -> float:
@@ -69,17 +70,10 @@ def test_simulated_contacts_forward_and_backward(
 @pytest.mark.shared_data
 def test_lower_back_walking_contacts_at_the_collision(shared_data: Path) -> None:
     folder = shared_data / "lowerback_walking"
-    data = pd.read_csv(folder / "HA_001" / "TimeMeasure1_Test5_Trial1.csv")
-    session = Session(
-        data["samples"].to_numpy() / 100.0,
-        data[["acc_x", "acc_y", "acc_z"]].to_numpy(),
-        data[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-        SessionMeta("lower_back", 100.0),
-    )
+    trial = folder / "HA_001" / "TimeMeasure1_Test5_Trial1.csv"
+    session = RECORDINGS.lowerback_walking_session(trial)
     det = retrogait.analyze(session).steps["ic_time_s"].to_numpy()
-    ref = pd.read_csv(
-        folder / "reference_initial_contacts" / "HA_001_TimeMeasure1_Test5_Trial1_INDIP_initial_contacts.csv"
-    )
+    ref = RECORDINGS.lowerback_walking_reference(trial)
     err = np.array([det[np.argmin(np.abs(det - r))] - r for r in ref["ic_time_s"]])
     assert np.mean(np.abs(err) <= 0.05) >= 0.95
     assert abs(np.median(err)) <= 0.02

@@ -17,6 +17,9 @@ from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from script_module import load_script
+
+RECORDINGS = load_script("shared_recordings")
 
 FS = 100.0
 
@@ -109,16 +112,9 @@ def test_foot_soft_toe_landings_and_heel_strikes(shared_data: Path) -> None:
 def test_lower_back_course_contacts_against_insoles(shared_data: Path) -> None:
     """The daily-life course (Test11, slow steps and turns) against INDIP, in its walking bouts."""
     folder = shared_data / "lowerback_walking"
-    data = pd.read_csv(folder / "HA_001" / "TimeMeasure1_Test11_Trial1.csv")
-    session = Session(
-        data["samples"].to_numpy() / 100.0,
-        data[["acc_x", "acc_y", "acc_z"]].to_numpy(),
-        data[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-        SessionMeta("lower_back", 100.0),
-    )
+    trial = folder / "HA_001" / "TimeMeasure1_Test11_Trial1.csv"
+    session = RECORDINGS.lowerback_walking_session(trial)
     det = retrogait.analyze(session).steps["ic_time_s"].to_numpy()
-    ref = pd.read_csv(
-        folder / "reference_initial_contacts" / "HA_001_TimeMeasure1_Test11_Trial1_INDIP_initial_contacts.csv"
-    )
+    ref = RECORDINGS.lowerback_walking_reference(trial)
     found = [bool(np.min(np.abs(det - r)) <= 0.05) for r in ref["ic_time_s"]]
     assert np.mean(found) >= 0.8

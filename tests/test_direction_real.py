@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
 from retrogait.analysis.direction import step_directions
 from retrogait.analysis.footstrike import step_foot_strikes
+from script_module import load_script
 
 pytestmark = pytest.mark.shared_data
 
 
-def _validation_module() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "scripts" / "validate_direction.py"
-    spec = importlib.util.spec_from_file_location("validate_direction", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-V = _validation_module()
+V = load_script("validate_direction")
 
 
 def _direction_accuracy(case: object) -> tuple[float, float]:

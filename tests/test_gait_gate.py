@@ -6,7 +6,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import retrogait
@@ -19,6 +18,9 @@ from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.session import Session, SessionMeta, write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 from retrogait.simulate.nongait import HARSH_KINDS, KINDS, non_gait
+from script_module import load_script
+
+RECORDINGS = load_script("shared_recordings")
 
 STILL = Bout("still", "still", 0.0, 2.0)
 
@@ -85,16 +87,9 @@ def test_the_gate_keeps_the_daily_life_walk_however_its_contacts_jitter(shared_d
     """HA_001 Test11 (turns, 5-18-step bouts): no contact inside INDIP's bouts is dropped, nor after moving
     every contact by a random +-50 ms (the anchored stride likeness dropped 13, PHONE-9)."""
     folder = shared_data / "lowerback_walking"
-    data = pd.read_csv(folder / "HA_001" / "TimeMeasure1_Test11_Trial1.csv")
-    session = Session(
-        data["samples"].to_numpy() / 100.0,
-        data[["acc_x", "acc_y", "acc_z"]].to_numpy(),
-        data[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-        SessionMeta("lower_back", 100.0),
-    )
-    ref = pd.read_csv(
-        folder / "reference_initial_contacts" / "HA_001_TimeMeasure1_Test11_Trial1_INDIP_initial_contacts.csv"
-    )
+    trial = folder / "HA_001" / "TimeMeasure1_Test11_Trial1.csv"
+    session = RECORDINGS.lowerback_walking_session(trial)
+    ref = RECORDINGS.lowerback_walking_reference(trial)
     signals = preprocess(session)
     contacts = detect_contacts(signals)
     t = contacts.ic_idx / signals.fs_hz

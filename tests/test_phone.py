@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -15,19 +12,9 @@ import retrogait
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.conventions import PLACEMENTS, STEP_COUNT_PLACEMENTS
 from retrogait.simulate.nongait import pocket_walk
+from script_module import load_script
 
-
-def _validation_module() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "scripts" / "validate_phone.py"
-    spec = importlib.util.spec_from_file_location("validate_phone", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-V = _validation_module()
+V = load_script("validate_phone")
 
 
 def test_phone_placements_exist_with_presets() -> None:

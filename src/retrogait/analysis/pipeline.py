@@ -39,7 +39,7 @@ from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock
 from retrogait.analysis.version import analysis_version
-from retrogait.analysis.vgrf import sacral_vgrf
+from retrogait.analysis.vgrf import VGRF_COLUMNS, sacral_vgrf
 from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.csvsafe import write_csv
 from retrogait.outfiles import write_text
@@ -52,22 +52,14 @@ STEP_COLUMNS = (
     "side",
     "direction",
     "direction_confidence",
-    "foot_strike",
-    "foot_strike_angle_deg",
-    "foot_strike_confidence",
+    *FOOT_STRIKE_COLUMNS,
     "step_time_s",
     "cadence_spm",
     "contact_time_s",
     "impact_peak_g",
     "impact_loading_rate_g_per_s",
     "impact_flags",
-    "vgrf_peak_bw",
-    "vgrf_peak_bw_lo",
-    "vgrf_peak_bw_hi",
-    "vgrf_loading_rate_bw_per_s",
-    "vgrf_loading_rate_bw_per_s_lo",
-    "vgrf_loading_rate_bw_per_s_hi",
-    "vgrf_flags",
+    *VGRF_COLUMNS,
     "effort_g_per_min",
     "activity",
     "bout_id",
