@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from retrogait.session import Session, write_session
+from retrogait.simulate import Bout, SimulationConfig, simulate
 
 #: Runs the CLI in a fresh interpreter and prints the modules it loaded, as JSON, on stderr.
 PROBE = (
@@ -50,6 +52,57 @@ def test_analyze_loads_neither_compare_nor_matplotlib(small_session: Session, tm
     assert (tmp_path / "out" / "report.html").exists() == report
     assert "matplotlib" not in modules
     assert not {m for m in modules if m.startswith("retrogait.compare")}
+
+
+@pytest.fixture(scope="module")
+def one_minute(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A simulated minute of running forward and backward, shank at 200 Hz, as a native file."""
+    bouts = [Bout("still", "still", 0.0, 5), Bout("forward", "running", 3.0, 30), Bout("backward", "running", 2.5, 25)]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=5)).session
+    return write_session(session, tmp_path_factory.mktemp("minute") / "minute.csv")
+
+
+def _loaded_by(code: str, *args: str) -> set[str]:
+    """Every module a snippet of Python loaded (it must print nothing else on stderr's last line)."""
+    probe = f"{code}\nimport sys, json; print('MODULES ' + json.dumps(sorted(sys.modules)), file=sys.stderr)"
+    proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES "))
+    return set(json.loads(line.removeprefix("MODULES ")))
+
+
+@pytest.mark.parametrize("report", [True, False])
+def test_analyze_loads_no_scipy(one_minute: Path, tmp_path: Path, report: bool) -> None:
+    """The analysis runs on retrogait.dsp (PERF-8): scipy is not imported by analyze, with or without report."""
+    args = ["analyze", str(one_minute), "--out", str(tmp_path / "out"), "--report" if report else "--no-report"]
+    modules = modules_of(*args)
+    assert len(pd.read_csv(tmp_path / "out" / "steps.csv")) > 50
+    assert not {m for m in modules if m.split(".")[0] == "scipy"}
+
+
+def test_batch_worker_and_live_detector_load_no_scipy(one_minute: Path, tmp_path: Path) -> None:
+    worker = (
+        "import os, sys\n"
+        "from retrogait.batch.lifeline import start_worker\n"
+        "from retrogait.batch.worker import analyze_one\n"
+        "start_worker(os.getppid())\n"
+        "outcome = analyze_one(sys.argv[1], 'k' * 24, {}, sys.argv[2])\n"
+        "assert outcome.ok and outcome.summary['n_steps'] > 50, outcome"
+    )
+    assert not {m for m in _loaded_by(worker, str(one_minute), str(tmp_path)) if m.startswith("scipy")}
+    live = (
+        "import sys\n"
+        "from retrogait.live.online import OnlineStepDetector\n"
+        "from retrogait.session import read_session\n"
+        "s = read_session(sys.argv[1])\n"
+        "det = OnlineStepDetector('shank', s.meta.sample_rate_hz, side=s.meta.side)\n"
+        "steps = []\n"
+        "for i in range(0, s.n_samples, 50):\n"
+        "    det.feed(s.t_s[i : i + 50], s.acc[i : i + 50], s.gyr[i : i + 50])\n"
+        "    steps += det.step() if det.due() else []\n"
+        "assert len(steps + det.step(final=True)) > 50"
+    )
+    assert not {m for m in _loaded_by(live, str(one_minute)) if m.startswith("scipy")}
 
 
 def test_import_retrogait_is_light() -> None:

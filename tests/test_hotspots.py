@@ -114,16 +114,3 @@ def test_single_blas_thread_restores_the_callers_threads() -> None:
     with single_blas_thread(), single_blas_thread():
         assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
     assert [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"] == before
-
-
-def test_scipy_imported_with_its_docstring_parser_put_back() -> None:
-    import scipy._lib._array_api as array_api
-    import scipy.signal
-
-    import retrogait.analysis._scipy  # noqa: F401
-    from retrogait.analysis._scipy import _DocAsItIs, _docstrings_as_they_are
-
-    with _docstrings_as_they_are():
-        assert array_api.FunctionDoc is _DocAsItIs  # type: ignore[attr-defined]
-    assert array_api.FunctionDoc is not _DocAsItIs  # type: ignore[attr-defined]
-    assert (scipy.signal.find_peaks.__doc__ or "").startswith("Find peaks inside a signal")

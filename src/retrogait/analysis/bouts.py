@@ -18,11 +18,11 @@ import itertools
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.ndimage import median_filter
 
 from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.analysis.settings import BoutSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.dsp import running_median
 
 BOUT_COLUMNS = ("bout_id", "start_s", "end_s", "activity", "n_steps", "cadence_spm", "contact_time_s")
 
@@ -150,7 +150,7 @@ def activity_changes(activity: NDArray[np.str_], min_steps: int = BoutSettings.m
     known = np.flatnonzero(np.isfinite(code))
     if known.size == 0:
         return np.zeros(0, dtype=np.int64)
-    smooth = median_filter(code[known], size=2 * min_steps - 1, mode="mirror")
+    smooth = running_median(code[known], 2 * min_steps - 1)
     return np.asarray(known[np.flatnonzero(np.diff(smooth) != 0) + 1], dtype=np.int64)
 
 

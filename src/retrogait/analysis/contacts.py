@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import maximum_filter1d
-from scipy.signal import find_peaks
 
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.foot_landing import first_touch
@@ -36,6 +34,7 @@ from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.dsp import find_peaks, running_max
 
 
 def detect_contacts(
@@ -97,7 +96,7 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     step = bandpass(fz, s.step_band_low_hz, s.step_band_high_hz, fs)
     period = _step_period_s(step, fs, s)
     period = np.where(np.isfinite(period), period, 0.5)
-    peaks, _props = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
+    peaks = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]]
     heights = step[peaks]
     peaks = _spaced(peaks.astype(np.int64), heights, s.min_peak_spacing_periods * period[peaks] * fs)
@@ -203,7 +202,7 @@ def _limb_acc_only(
 ) -> Contacts:
     """Foot/shank without gyroscope: IC = onset of the largest jerk per stride, TO unknown."""
     fs = signals.fs_hz
-    peaks, _ = find_peaks(lowpass(jerk, 10.0, fs), distance=max(1, int(2 * s.min_step_s * fs)))
+    peaks = find_peaks(lowpass(jerk, 10.0, fs), distance=max(1, int(2 * s.min_step_s * fs)))
     peaks = peaks[moving[peaks]].astype(np.int64)
     peaks = _spaced(peaks, jerk[peaks], s.min_peak_spacing_periods * stride[peaks] * fs)
     rise = int(s.impact_rise_s * fs)
@@ -225,7 +224,7 @@ def _quiet_points(
     padded = np.empty(rate.size + 2)
     np.negative(rate, out=padded[1:-1])
     padded[0] = padded[-1] = -rate.max()
-    quiet, _ = find_peaks(padded, distance=max(1, int(2 * s.min_step_s * fs)), prominence=s.min_stance_prominence_score)
+    quiet = find_peaks(padded, distance=max(1, int(2 * s.min_step_s * fs)), prominence=s.min_stance_prominence_score)
     quiet = quiet - 1
     del padded
     # a stance on which the wearer stops and stands is still, but the stride landing on it moved
@@ -393,7 +392,7 @@ def stance_score(
     acc_dev = np.abs(norm_rows(acc_ms2) - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
     rate = norm_rows(gyr_dps) / settings.rest_rate_scale_dps
     size = max(1, round(settings.rest_window_s * fs))
-    return np.asarray(maximum_filter1d(acc_dev + rate, size=size, mode="nearest"), dtype=np.float64)
+    return running_max(acc_dev + rate, size)
 
 
 def _impact_onset(

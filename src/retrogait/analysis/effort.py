@@ -21,11 +21,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import signal
 
 from retrogait.analysis.settings import EffortSettings
 from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.dsp import butter_sos, sosfiltfilt
 from retrogait.rate import measured_rate_hz
 
 #: Output column of the per-step effort proxy (g/min), as the analysis and compare use it.
@@ -44,10 +44,9 @@ def accumulated_change_g(
     if n < 2:
         return np.zeros(n)
     fs_hz = measured_rate_hz(t_s)
-    wn = min(cutoff_hz, 0.45 * fs_hz) / (0.5 * fs_hz)
-    sos = signal.butter(4, wn, btype="low", output="sos")
+    sos = butter_sos(4, min(cutoff_hz, 0.45 * fs_hz), fs_hz, "low")
     padlen = min(3 * (2 * sos.shape[0] + 1), n - 1)
-    smooth = signal.sosfiltfilt(sos, acc_ms2, axis=0, padlen=padlen)
+    smooth = sosfiltfilt(sos, acc_ms2, padlen=padlen)
     change_g = norm_rows(np.diff(smooth, axis=0)) / STANDARD_GRAVITY_MS2
     return np.concatenate(([0.0], np.cumsum(change_g)))
 

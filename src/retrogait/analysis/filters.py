@@ -7,9 +7,9 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import butter, sosfiltfilt
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.dsp import butter_sos, sosfiltfilt
 
 #: Windows of the local period estimate processed at once: bounds memory on long recordings and does
 #: not change any result, so it is not an analysis setting.
@@ -22,8 +22,7 @@ def _butter_sos(
 ) -> NDArray[np.float64]:
     """Second-order sections of a Butterworth filter (designed once per order, edges and rate: the
     live detector filters a short window several times a second, and designing costs as much as filtering)."""
-    sos = butter(order, edges_hz, btype=btype, fs=fs_hz, output="sos")
-    return np.asarray(sos)
+    return butter_sos(order, edges_hz, fs_hz, btype)
 
 
 def lowpass(x: NDArray[np.float64], cutoff_hz: float, fs_hz: float, order: int = 2) -> NDArray[np.float64]:
@@ -32,7 +31,7 @@ def lowpass(x: NDArray[np.float64], cutoff_hz: float, fs_hz: float, order: int =
     sos = _butter_sos(order, cutoff_hz, fs_hz, "low")
     if x.shape[0] <= 3 * (2 * len(sos) + 1):
         return np.asarray(x, dtype=np.float64)
-    return np.asarray(sosfiltfilt(sos, x, axis=0))
+    return sosfiltfilt(sos, x)
 
 
 def bandpass(
@@ -43,7 +42,7 @@ def bandpass(
     sos = _butter_sos(order, (low_hz, high_hz), fs_hz, "band")
     if x.shape[0] <= 3 * (2 * len(sos) + 1):
         return np.asarray(x - np.mean(x, axis=0), dtype=np.float64)
-    return np.asarray(sosfiltfilt(sos, x, axis=0))
+    return sosfiltfilt(sos, x)
 
 
 def in_g(acc_ms2: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.special import ndtr
 
 from retrogait.analysis.direction import facing_probability, step_directions
 from retrogait.analysis.settings import FootStrikeSettings, TrunkStrikeSettings, preset
@@ -40,6 +39,7 @@ from retrogait.analysis.stepwindows import (
 from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, sacral_strikes
 from retrogait.analysis.zupt import contact_to_rest_rotation_deg
+from retrogait.dsp import ndtr
 from retrogait.rate import meets_rate
 
 FOOT_STRIKE_COLUMNS = ("foot_strike", "foot_strike_angle_deg", "foot_strike_confidence")
@@ -133,7 +133,7 @@ def angle_confidence(angle_deg: FloatArray, settings: FootStrikeSettings) -> Flo
         angle_deg - rearfoot,
         np.where(angle_deg < forefoot, forefoot - angle_deg, np.minimum(rearfoot - angle_deg, angle_deg - forefoot)),
     )
-    return np.asarray(ndtr(margin / settings.angle_error_deg), dtype=np.float64)
+    return ndtr(margin / settings.angle_error_deg)
 
 
 def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArray:

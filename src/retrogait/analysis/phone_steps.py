@@ -33,13 +33,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import minimum_filter1d
-from scipy.signal import find_peaks
 
 from retrogait.analysis.filters import bandpass, in_g, lowpass
 from retrogait.analysis.periodicity import Periodicity, windowed_periodicity
 from retrogait.analysis.settings import PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.dsp import find_peaks, running_min
 
 #: A stretch-end anchor's size is compared with the median of this many anchors just inside the stretch.
 EDGE_NEIGHBOURS = 9
@@ -94,7 +93,7 @@ def phone_steps(
     standing = signals.still_mask(still.window_s, still.std_ms2)  # shared with bouts (PERF-4)
     gait = in_gait[window] & ~_long_gaps(signals.gap, settings.max_gap_s * fs) & ~standing
     period = per.step_s[window] * fs  # samples
-    peaks, _ = find_peaks(x, distance=max(1, int(settings.min_step_s * fs)))
+    peaks = find_peaks(x, distance=max(1, int(settings.min_step_s * fs)))
     steps = [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in runs(gait)]
     peak_idx = np.sort(np.concatenate(steps)) if steps else np.zeros(0, dtype=np.int64)
     idx = landings(signals, peak_idx, period, settings)
@@ -211,7 +210,7 @@ def _trim_edges(
         return anchors
     p = period[anchors]
     width = max(3, int(np.median(p)) * 2 + 1)
-    prominence = x[anchors] - minimum_filter1d(x, width, mode="nearest")[anchors]
+    prominence = x[anchors] - running_min(x, width)[anchors]
     gap = np.diff(anchors) / period[(anchors[:-1] + anchors[1:]) // 2]
     whole = np.maximum(np.rint(gap), 1)
     rhythm = (np.abs(gap - whole) / whole <= settings.rhythm_tolerance_fraction) & (whole <= 2)

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis import _scipy  # noqa: F401  (first: imports scipy faster, see the module)
 from retrogait.analysis.aggregate import StepArrays
 from retrogait.analysis.axis_check import reversed_axis_notes
 from retrogait.analysis.blas import single_blas_thread

@@ -35,12 +35,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.signal import butter, sosfiltfilt
 
 from retrogait.analysis.filters import in_g
 from retrogait.analysis.settings import TrunkStrikeSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import window_mean
+from retrogait.dsp import butter_sos, sosfiltfilt
 
 FloatArray = NDArray[np.float64]
 
@@ -58,7 +58,7 @@ def landing_shock_ratio(
         return np.full(m, np.nan)
     z = in_g(signals.acc_ms2[:, 2])
     high = min(settings.shock_band_high_hz, 0.4 * fs)
-    sos = butter(2, [settings.shock_band_low_hz, high], btype="band", fs=fs, output="sos")
+    sos = butter_sos(2, (settings.shock_band_low_hz, high), fs, "band")
     if z.size <= 3 * (2 * len(sos) + 1):
         return np.full(m, np.nan)
     shock = sosfiltfilt(sos, z) ** 2
