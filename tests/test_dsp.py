@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import ndimage, signal, special
 
-from retrogait.dsp import butter_sos, find_peaks, ndtr, running_max, running_median, running_min, sosfiltfilt
+from retrogait.dsp import butter_sos, find_peaks, ndtr, running_max, running_median, running_min, sosfiltfilt, zerophase
 from retrogait.dsp import peaks as peaks_module
 from retrogait.dsp import running as running_module
 from retrogait.dsp.peaks import local_maxima, peak_prominences
@@ -114,6 +114,17 @@ def test_sosfiltfilt_is_within_rounding_of_exact_arithmetic(spec: tuple[int, flo
     np.testing.assert_allclose(sosfiltfilt(sos, x), exact, rtol=0, atol=1e-14 * np.abs(x).max())
 
 
+def test_sosfiltfilt_chunks_carry_the_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    sos = _sos((2, (0.3, 4.0), "band"))
+    x = _signal(5000, 3)
+    whole = sosfiltfilt(sos, x)
+    for chunk in (BLOCK, 3 * BLOCK, 64 * BLOCK):
+        monkeypatch.setattr(zerophase, "CHUNK", chunk)
+        np.testing.assert_allclose(sosfiltfilt(sos, x), whole, rtol=0, atol=1e-14 * np.abs(x).max())
+        expected = signal.sosfiltfilt(sos, x)
+        np.testing.assert_allclose(sosfiltfilt(sos, x), expected, rtol=0, atol=2e-11 * np.abs(x).max())
+
+
 def test_sosfiltfilt_columns_padlen_and_short_signals() -> None:
     sos = _sos((4, 20.0, "low"))
     x = _signal(5000, 1, columns=3)
@@ -193,13 +204,13 @@ def test_prominences_are_scipys() -> None:
         find_peaks(np.zeros(5), distance=0.5)
 
 
-@pytest.mark.parametrize("chunk", [running_module.CHUNK, 64])
+@pytest.mark.parametrize("chunk", [1 << 16, 7])
 def test_running_extremes_are_ndimages(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(running_module, "CHUNK", chunk)
     rng = np.random.default_rng(3)
-    for trial in range(300):
+    for trial in range(600):
         n = int(rng.integers(1, 400))
-        size = int(rng.integers(1, 80))
+        size = int(rng.integers(1, 80)) if trial % 3 else int(rng.integers(1, 1000))
         x = rng.integers(0, 5, n).astype(float) if trial % 2 else rng.normal(size=n)
         np.testing.assert_array_equal(running_max(x, size), ndimage.maximum_filter1d(x, size, mode="nearest"))
         np.testing.assert_array_equal(running_min(x, size), ndimage.minimum_filter1d(x, size, mode="nearest"))

@@ -96,7 +96,8 @@ def _within(pos: IndexArray, reach: int) -> tuple[IndexArray, IndexArray]:
     """For sorted distinct positions: [lo[i], hi[i]) = the indices of those closer than ``reach`` to pos[i]
     (counted on the sample grid: one cumulative count instead of two binary searches)."""
     first = int(pos[0])
-    upto = np.zeros(int(pos[-1]) - first + 1, dtype=np.intp)
+    span = int(pos[-1]) - first + 1
+    upto = np.zeros(span, dtype=np.int32 if span < 2**31 else np.intp)
     upto[pos - first] = 1
     np.cumsum(upto, out=upto)  # upto[t - first]: positions <= t
     lo = upto[np.maximum(pos - reach - first, -1)]

@@ -2,10 +2,11 @@
 
 ``running_max(x, size)`` / ``running_min(x, size)`` are ``maximum_filter1d`` / ``minimum_filter1d`` with
 ``mode="nearest"`` (the ends repeated), ``origin=0``: sample i sees ``x[i - size // 2 : i - size // 2 +
-size]``. van Herk / Gil-Werman: the edge-padded signal is cut into blocks of ``size``; every window spans
-the end of one block and the start of the next, so its extreme is that of a suffix extreme of the first
-and a prefix extreme of the second (``np.maximum.accumulate`` within blocks): three passes whatever the
-size, in chunks of ``CHUNK`` samples. The values are samples of ``x``, so the results are exact.
+size]``. By doubling: the extreme over 2w samples is that of two windows of w side by side, so
+log2(size) whole-signal passes give windows of the largest power of two w <= size, and one more pass
+combines two of them, overlapping, into ``size`` (the extreme is the same however often a sample is
+seen); ``CHUNK`` samples at a time. The values are samples of ``x``, so the results are exact. NaN is
+not handled as ndimage handles it (the analysis's signals are finite).
 ``running_median(x, size)`` is ``median_filter`` with ``mode="mirror"`` (reflected about the end
 samples) for short per-step series.
 """
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 
-#: Output samples per chunk of the running extremes (bounds the temporary memory of long signals).
+#: Output samples per chunk of the running extremes (bounds their temporary memory on long signals).
 CHUNK = 1 << 16
 
 
@@ -41,24 +42,34 @@ def _running_extreme(x: FloatArray, size: int, op: np.ufunc) -> FloatArray:
     n = x.size
     if size == 1 or n == 0:
         return x.copy()
-    before = size // 2
     out = np.empty(n)
-    step = max(size, CHUNK - CHUNK % size)  # a whole number of blocks per chunk
-    for start in range(0, n, step):
-        stop = min(start + step, n)
-        out[start:stop] = _chunk_extreme(x, start - before, stop - start, size, op)
+    for start in range(0, n, CHUNK):
+        stop = min(start + CHUNK, n)
+        out[start:stop] = _doubling(_padded(x, start - size // 2, stop - start + size - 1), size, op)
     return out
 
 
-def _chunk_extreme(x: FloatArray, first: int, count: int, size: int, op: np.ufunc) -> FloatArray:
-    """Extremes of the ``count`` windows starting at ``x[first]``, ``x[first + 1]``, ... (indices outside
-    ``x`` read its end samples)."""
-    blocks = -(-(count + size - 1) // size)
-    idx = np.clip(np.arange(first, first + blocks * size), 0, x.size - 1)
-    padded = x[idx].reshape(blocks, size)
-    prefix = op.accumulate(padded, axis=1).reshape(-1)
-    suffix = op.accumulate(padded[:, ::-1], axis=1)[:, ::-1].reshape(-1)
-    return np.asarray(op(suffix[:count], prefix[size - 1 : size - 1 + count]))
+def _padded(x: FloatArray, first: int, length: int) -> FloatArray:
+    """``x[first : first + length]`` with indices outside ``x`` reading its end samples."""
+    seg = np.empty(length)
+    lo, hi = max(first, 0), min(first + length, x.size)
+    seg[: lo - first] = x[0]
+    seg[lo - first : hi - first] = x[lo:hi]
+    seg[hi - first :] = x[-1]
+    return seg
+
+
+def _doubling(seg: FloatArray, size: int, op: np.ufunc) -> FloatArray:
+    """op over each window of ``size`` samples of ``seg`` (len(seg) - size + 1 windows)."""
+    spare = np.empty_like(seg)
+    width = 1  # seg[i] = op(original[i : i + width]) for i <= len - width
+    while 2 * width <= size:
+        valid = seg.size - 2 * width + 1
+        op(seg[:valid], seg[width : width + valid], out=spare[:valid])
+        seg, spare = spare, seg
+        width *= 2
+    count = seg.size - size + 1
+    return np.asarray(op(seg[:count], seg[size - width : size - width + count], out=spare[:count]))
 
 
 def running_median(x: NDArray[np.floating], size: int) -> FloatArray:
