@@ -21,12 +21,15 @@ valley minima in between; the nearest higher maximum and the lowest valley come 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 IndexArray = NDArray[np.intp]
+#: Indices or counts of 32 or 64 bits.
+Counts = NDArray[np.signedinteger[Any]]
 
 #: Rounds of the vectorised distance selection before the remaining peaks are taken one by one.
 MAX_ROUNDS = 64
@@ -92,12 +95,12 @@ def select_by_distance(peaks: IndexArray, heights: FloatArray, distance: float) 
     return keep
 
 
-def _within(pos: IndexArray, reach: int) -> tuple[IndexArray, IndexArray]:
+def _within(pos: IndexArray, reach: int) -> tuple[Counts, Counts]:
     """For sorted distinct positions: [lo[i], hi[i]) = the indices of those closer than ``reach`` to pos[i]
     (counted on the sample grid: one cumulative count instead of two binary searches)."""
     first = int(pos[0])
     span = int(pos[-1]) - first + 1
-    upto = np.zeros(span, dtype=np.int32 if span < 2**31 else np.intp)
+    upto: Counts = np.zeros(span, dtype=np.int32 if span < 2**31 else np.intp)
     upto[pos - first] = 1
     np.cumsum(upto, out=upto)  # upto[t - first]: positions <= t
     lo = upto[np.maximum(pos - reach - first, -1)]
@@ -193,7 +196,7 @@ class _RangeTable:
             self.levels.append(op(prev[:-width], prev[width:]))
             width *= 2
 
-    def query(self, lo: IndexArray, hi: IndexArray) -> NDArray[np.generic]:
+    def query(self, lo: Counts, hi: Counts) -> NDArray[np.generic]:
         """op over ``values[lo[i] : hi[i]]`` (each range non-empty)."""
         level = np.frexp((hi - lo).astype(np.float64))[1] - 1  # floor(log2(span))
         if len(self.levels) == 1:
