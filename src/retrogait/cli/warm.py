@@ -1,7 +1,7 @@
 """Import the heavy modules a command will need in a thread while it reads its input (PERF-7).
 
-Importing scipy.signal costs about as much as reading an hour of data; pandas parses with the GIL
-released, so on two cores the two overlap. A failed import is not hidden: the command imports the module
+Importing the analysis and report modules costs a good part of reading an hour of data; pandas parses
+with the GIL released, so on two cores the two overlap. A failed import is not hidden: the command imports the module
 again after :meth:`threading.Thread.join` and gets the error there.
 """
 
