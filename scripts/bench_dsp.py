@@ -10,17 +10,21 @@ rounds the vectorised distance selection takes (docs/decisions.md PERF-8). Goal:
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import ndimage, signal
 from threadpoolctl import threadpool_limits
 
+from bench_analyze import simulated_shank
 from retrogait.dsp import butter_sos, find_peaks, running_max, sosfiltfilt
 from retrogait.dsp import peaks as peaks_module
+from retrogait.session import read_session
 
 FS_HZ = 200.0
 N = 720_000
@@ -64,19 +68,16 @@ def rounds(x: np.ndarray, distance: int) -> tuple[int, int]:
     return maxima.size, len(calls)
 
 
-def gait_signals(seed: int = 0) -> dict[str, np.ndarray]:
-    """Running-like test signals: vertical acceleration (g) with impacts, its jerk, a rest score."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from bench_analyze import synthetic_shank
-
-    session = synthetic_shank(N / FS_HZ / 60, FS_HZ, seed)
-    fz = session.acc[:, 2] / 9.80665
+def gait_signals() -> dict[str, np.ndarray]:
+    """bench_analyze.py's simulated 1 h shank session (cached): vertical acceleration (g), 3-axis
+    acceleration, a jerk and contacts.py's rest score (without the analysis's frame rotation)."""
+    session = read_session(simulated_shank(N / FS_HZ / 60, Path(tempfile.gettempdir()) / "retrogait-bench-analyze"))
+    acc = session.acc[:N]
+    gyr = session.gyr[:N] if session.gyr is not None else np.zeros_like(acc)
+    fz = acc[:, 2] / 9.80665
     jerk = np.abs(np.gradient(sosfiltfilt(butter_sos(2, 40.0, FS_HZ, "low"), fz))) * FS_HZ
-    rest = np.abs(np.linalg.norm(session.acc, axis=1) - 9.80665) / 2.0 + np.linalg.norm(session.gyr, axis=1) / 50.0
-    return {"fz": fz, "acc": session.acc, "jerk": jerk, "rest": rest}
+    rest = np.abs(np.linalg.norm(acc, axis=1) - 9.80665) / 2.0 + np.linalg.norm(gyr, axis=1) / 50.0
+    return {"fz": fz, "acc": acc, "jerk": jerk, "rest": rest}
 
 
 def main() -> None:
