@@ -3,6 +3,8 @@ look-ahead, agree with the offline analysis; the causal direction filter is the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +16,7 @@ from retrogait.analysis.travel import FORGET, smooth_states
 from retrogait.live.direction_filter import OnlineDirection
 from retrogait.live.online import EVIDENCE_COLUMNS, FACING_CUES, LiveStep, OnlineStepDetector, WindowResult
 from retrogait.live.settings import OnlineSettings
-from retrogait.session import Session
+from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
 PACKET = 8  # samples handed over at a time, as a BLE packet would
@@ -160,6 +162,53 @@ def test_a_waiting_contact_the_next_window_drops_is_final_after_max_wait_unless_
     det.commit(_window_result(10.0, [7.0, 8.0, 9.0]))
     later = det.commit(_window_result(9.0 + wait, [8.0, 9.3, 10.3]))  # 9.0 found at 9.3 instead
     assert [s.ic_time_s for s in later] == [9.3]  # 10.3 waits for its next stride
+
+
+def test_a_landing_placed_elsewhere_by_a_later_window_supersedes_the_waiting_one() -> None:
+    """The last landing before a stop, found by a later window within half a stride before where an earlier
+    window put it, replaces it: the window with the gait on both sides of the stop decides."""
+    det = OnlineStepDetector("shank", 200.0)
+    wait = det.settings.max_wait_s
+    det.commit(_window_result(10.0, [7.0, 8.0, 9.0]))
+    later = det.commit(_window_result(8.7 + wait, [7.0, 8.0, 8.7]))  # 9.0 placed at 8.7
+    assert [s.ic_time_s for s in later] == [8.7]
+    assert det.commit(_window_result(9.0 + wait, [])) == []
+
+
+def test_a_window_younger_than_window_s_commits_nothing() -> None:
+    """At the start of a recording the window holds a stride or two: its stride estimate is not the
+    offline one, so its contacts wait for the first full window."""
+    det = OnlineStepDetector("shank", 200.0)
+    det.feed(np.arange(0.0, 1.0, 0.005), np.tile([0.0, 0.0, 9.81], (200, 1)), None)
+    full = det.settings.window_s
+    assert det.commit(_window_result(full - 0.5, [0.5, 1.5, 2.5, 3.0])) == []
+    assert [s.ic_time_s for s in det.commit(_window_result(full, [0.5, 1.5, 2.5, 3.5]))] == [0.5, 1.5, 2.5]
+
+
+@pytest.mark.shared_data
+def test_a_real_walk_is_found_online_from_its_first_to_its_last_contact(shared_data: Path) -> None:
+    """foot_walking starts walking within a second and stops at the end: the first contacts (before a
+    4 s window is full) and the last before the stop are found online as offline (windows holding the
+    standing reach back transition_window_s)."""
+    data = pd.read_csv(shared_data / "foot_walking" / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
+    fs = 204.8
+    n_offline = n_found = 0
+    for side in ("left", "right"):
+        sensor = data[f"{side}_sensor"]
+        session = Session(
+            np.arange(len(sensor)) / fs,
+            sensor[["acc_x", "acc_y", "acc_z"]].to_numpy(),
+            sensor[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
+            SessionMeta("foot", fs, side=side),
+        )
+        offline = retrogait.analyze(session).steps
+        steps, _ = _run(session)
+        pairs = _matched(steps, offline)
+        n_offline, n_found = n_offline + len(offline), n_found + len(pairs)
+        found = {r.ic_time_s for r, _ in pairs}
+        ends = offline["ic_time_s"].iloc[[0, 1, -2, -1]]
+        assert all(t in found for t in ends), side
+    assert n_found >= 0.97 * n_offline
 
 
 def test_settings_are_checked_naming_the_key() -> None:

@@ -10,9 +10,10 @@ committed contact stands first in the sequence as the evidence of a step, follow
 its lag. The evidence and the switch probabilities are the offline ones, measured on the deciding
 window; the labels are direction.direction_labels.
 
-What offline is decided once over the session is decided over the contacts so far: the facing when the
-anterior sign is unknown (direction.facing_probability_from_cues; each window's +x is kept the same by
-the detector), and whether the frame-free cues contradict the axis cues (the conflict cap).
+What offline is decided once over the session is decided over the contacts so far, by the offline step
+itself (direction.facing_and_conflict): the facing when the anterior sign is unknown (each window's +x
+is kept the same by the detector), and whether the frame-free cues contradict the axis cues (the
+conflict cap).
 """
 
 from __future__ import annotations
@@ -23,12 +24,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.direction import (
-    _capped,
-    _cue_agreement,
-    direction_labels,
-    facing_probability_from_cues,
-)
+from retrogait.analysis.direction import direction_labels, facing_and_conflict
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.travel import FORGET, smooth_states
 
@@ -72,14 +68,6 @@ class OnlineDirection:
         self._filtered = np.log(np.maximum(filtered, 1e-300))
         post = smooth_states(np.vstack([*rows, *lag_evidence]), np.asarray(links + list(lag_switch)))[at][None, :]
         self._cues.append(cues)
-        table = pd.DataFrame(list(self._cues))
-        s = self.settings
-        if relative:
-            p_facing = facing_probability_from_cues(table, s)
-            plus, minus = post[:, 0].copy(), post[:, 1].copy()
-            post[:, 0] = p_facing * plus + (1.0 - p_facing) * minus
-            post[:, 1] = p_facing * minus + (1.0 - p_facing) * plus
-        elif sign_known and _cue_agreement(table) < -s.conflict_log_odds:
-            post = _capped(post, s.conflict_cap_probability)
-        label = direction_labels(post, self.placement, s)
+        post = facing_and_conflict(post, pd.DataFrame(list(self._cues)), relative, sign_known, self.settings)
+        label = direction_labels(post, self.placement, self.settings)
         return str(label["direction"].iloc[0]), float(label["direction_confidence"].iloc[0])

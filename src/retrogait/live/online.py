@@ -1,21 +1,25 @@
 """Online steps: the offline analysis stages on short windows of the live stream (LIVE-1, LIVE-6).
 
-There is no second step detector. The samples received (host clock) are kept for ``window_s``; at
-grid times ``hop_s`` apart (counted from the first sample) the newest ``window_s`` up to the grid time
-go through the very stages ``retrogait.analyze`` runs -- preprocess, contacts, timing, impact, the
-direction cues -- with the placement's ``AnalysisSettings``. Because windows end on the grid, what a
-contact is decided on is a function of the samples alone, not of when packets arrived or threads ran.
+There is no second step detector. The samples received (host clock) are kept; at grid times ``hop_s``
+apart (counted from the first sample) the newest ``window_s`` up to the grid time go through the very
+stages ``retrogait.analyze`` runs -- preprocess, contacts, timing, impact, the direction cues -- with
+the placement's ``AnalysisSettings``. A window whose last ``transition_window_s`` hold standing (a
+start or a stop) reaches back that far: the gait gate and the stride estimate then see the walk next
+to the standing, as offline (LIVE-12). Because windows end on the grid, what a contact is decided on
+is a function of the samples alone, not of when packets arrived or threads ran.
 
 A contact found in a window is **committed** (reported once, final) when the window also holds the
 contacts of the stride after it (``lookahead_strides``: one-leg placements the next contact, both legs
 the next two) -- so its landing was searched with the context it has offline, the previous and the
 next mid-stance -- or ``max_wait_s`` after it without them (the wearer stopped), or when the
-recording ends. A waiting contact that a later window no longer holds (a stop: the gait gate sees no
-run of gait in it) is decided on the last window that held it, ``max_wait_s`` after it, unless a later
-window has committed a contact after it (then that window placed the landing elsewhere: superseded,
-LIVE-11). Contacts are committed in time order; one within ``min_separation_s`` of a committed contact
-is that contact found again. Its direction comes from the causal Markov filter with that same
-lag (live/direction_filter.py).
+recording ends. A window younger than ``window_s`` (the recording's first seconds) commits nothing:
+its stride estimate rests on a stride or two. A waiting contact that a later window no longer holds
+(a stop: the gait gate sees no run of gait in it) is decided on the last window that held it,
+``max_wait_s`` after it, unless a later window holds a contact after it or within half its typical
+interval before it (then that window placed the landing elsewhere: superseded, LIVE-11, LIVE-12).
+Contacts are committed in time order; one within ``min_separation_s`` of a committed contact is that
+contact found again. Its direction comes from the causal Markov filter with that same lag
+(live/direction_filter.py).
 
 The body frame: preprocessing takes the vertical from still stretches of its input (at least 50
 samples), else from the mean over all of it, which tilts with the gait in a window in mid-run. So the
@@ -301,7 +305,8 @@ class OnlineStepDetector:
             self._gyr = np.zeros((0, 3)) if gyr_dps is not None else None
             self._grid0_s = float(t_s[0])
             self._next_end_s = self._grid0_s + self.settings.hop_s
-        keep = self._t > float(t_s[-1]) - self.settings.window_s - self.settings.hop_s * self.settings.max_catch_up
+        span = max(self.settings.window_s, self.settings.transition_window_s)
+        keep = self._t > float(t_s[-1]) - span - self.settings.hop_s * self.settings.max_catch_up
         self._t = np.concatenate([self._t[keep], t_s])
         self._acc = np.concatenate([self._acc[keep], acc_ms2])
         if self._gyr is not None:
@@ -330,7 +335,13 @@ class OnlineStepDetector:
         return [w for w in windows if w.t_s.size > 1]
 
     def _window(self, end_s: float, final: bool = False) -> Window:
-        sel = (self._t <= end_s) & (self._t > end_s - self.settings.window_s)
+        s = self.settings
+        sel = (self._t <= end_s) & (self._t >= end_s - s.window_s)
+        if s.transition_window_s > s.window_s:
+            # a start or a stop: the window reaches back over the gait next to the standing
+            longer = (self._t <= end_s) & (self._t >= end_s - s.transition_window_s)
+            if self._holds_standing(longer):
+                sel = longer
         t, acc = self._t[sel], self._acc[sel]
         gyr = self._gyr[sel] if self._gyr is not None else None
         if gyr is not None and not np.isfinite(gyr).all():
@@ -338,6 +349,16 @@ class OnlineStepDetector:
         t, acc, gyr = self._with_still_reference(t, acc, gyr)
         t0 = float(t[0]) if t.size else end_s
         return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x)
+
+    def _holds_standing(self, sel: NDArray[np.bool_]) -> bool:
+        """Whether the selected samples hold a still stretch (at least MIN_STILL_SAMPLES still samples)."""
+        acc = self._acc[sel]
+        if acc.shape[0] < MIN_STILL_SAMPLES:
+            return False
+        still = self.analysis.still
+        return int(np.count_nonzero(still_mask(acc, self.meta.sample_rate_hz, still.window_s, still.std_ms2))) >= (
+            MIN_STILL_SAMPLES
+        )
 
     def _with_still_reference(
         self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None
@@ -395,6 +416,9 @@ class OnlineStepDetector:
         gone = [h for h in self._held if not np.any(np.abs(ic - h.ic_s) < s.min_separation_s)]
         self._held = []
         new: list[LiveStep] = []
+        # a window shorter than window_s (the recording is younger) decides nothing: its stride estimate
+        # rests on a stride or two; its contacts wait for the first full window
+        young = result.end_s < self._grid0_s + s.window_s
         if len(steps):
             mid_stance, whole = stances_seen(steps, result.end_s)
             self.rhythm = LandingRhythm.of(steps[whole], self.trigger_settings.history_contacts) or self.rhythm
@@ -402,17 +426,20 @@ class OnlineStepDetector:
                 if ic[i] <= self._last_ic_s + s.min_separation_s:
                     continue  # committed already (or older than the newest committed contact)
                 lag = self._lag(mid_stance, i)
-                if len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s and not result.final:
+                waits = len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s
+                if (waits or young) and not result.final:
                     # later contacts wait as well: contacts are committed in order
                     self._held = [
                         _Held(float(ic[k]), k, self._lag(mid_stance, k), result) for k in range(i, len(steps))
                     ]
                     break
                 new.append(self._commit_one(steps, i, lag, result))
-        # a gone contact is superseded when this window committed one after it; else it is final
-        # max_wait_s after it (or at the end), unless a contact this window still waits on comes first
+        # a gone contact is superseded when this window holds a contact after it or within half its
+        # typical interval before it (it placed that landing elsewhere); else it is final max_wait_s after
+        # it (or at the end), unless a contact this window still waits on comes first
+        near = 0.5 * float(np.median(np.diff(ic))) if ic.size > 1 else 0.0
         for h in gone:
-            if h.ic_s <= self._last_ic_s + s.min_separation_s:
+            if h.ic_s <= self._last_ic_s + s.min_separation_s or np.any(ic > h.ic_s - near):
                 continue
             waiting_before = bool(self._held) and self._held[0].ic_s < h.ic_s
             if (result.final or result.end_s >= h.ic_s + s.max_wait_s) and not waiting_before:
