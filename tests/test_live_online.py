@@ -16,8 +16,11 @@ from retrogait.analysis.travel import FORGET, smooth_states
 from retrogait.live.direction_filter import OnlineDirection
 from retrogait.live.online import EVIDENCE_COLUMNS, FACING_CUES, LiveStep, OnlineStepDetector, WindowResult
 from retrogait.live.settings import OnlineSettings
-from retrogait.session import Session, SessionMeta
+from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from script_module import load_script
+
+RECORDINGS = load_script("shared_recordings")
 
 PACKET = 8  # samples handed over at a time, as a BLE packet would
 
@@ -190,17 +193,8 @@ def test_a_real_walk_is_found_online_from_its_first_to_its_last_contact(shared_d
     """foot_walking starts walking within a second and stops at the end: the first contacts (before a
     4 s window is full) and the last before the stop are found online as offline (windows holding the
     standing reach back transition_window_s)."""
-    data = pd.read_csv(shared_data / "foot_walking" / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
-    fs = 204.8
     n_offline = n_found = 0
-    for side in ("left", "right"):
-        sensor = data[f"{side}_sensor"]
-        session = Session(
-            np.arange(len(sensor)) / fs,
-            sensor[["acc_x", "acc_y", "acc_z"]].to_numpy(),
-            sensor[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-            SessionMeta("foot", fs, side=side),
-        )
+    for side, session in RECORDINGS.foot_walking_sessions(shared_data / "foot_walking").items():
         offline = retrogait.analyze(session).steps
         steps, _ = _run(session)
         pairs = _matched(steps, offline)
