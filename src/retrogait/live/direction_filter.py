@@ -39,7 +39,8 @@ class OnlineDirection:
         self.settings = settings
         self.placement = placement
         self._filtered: NDArray[np.float64] | None = None  # log-probabilities after the last committed contact
-        self._cues: deque[dict[str, float]] = deque(maxlen=_MEMORY)
+        self._cues: dict[str, deque[float]] = {}  # cue name -> its values at the committed contacts
+        self._count = 0
 
     def decide(
         self,
@@ -67,7 +68,13 @@ class OnlineDirection:
         filtered = smooth_states(np.vstack(rows), np.asarray(links))[at]
         self._filtered = np.log(np.maximum(filtered, 1e-300))
         post = smooth_states(np.vstack([*rows, *lag_evidence]), np.asarray(links + list(lag_switch)))[at][None, :]
-        self._cues.append(cues)
-        post = facing_and_conflict(post, pd.DataFrame(list(self._cues)), relative, sign_known, self.settings)
+        for name, value in cues.items():
+            self._cues.setdefault(name, deque([np.nan] * min(self._count, _MEMORY), maxlen=_MEMORY)).append(value)
+        self._count += 1
+        for values in self._cues.values():
+            if len(values) < min(self._count, _MEMORY):
+                values.append(np.nan)  # a cue this contact's window did not measure
+        table = pd.DataFrame({name: np.fromiter(values, dtype=np.float64) for name, values in self._cues.items()})
+        post = facing_and_conflict(post, table, relative, sign_known, self.settings)
         label = direction_labels(post, self.placement, self.settings)
         return str(label["direction"].iloc[0]), float(label["direction_confidence"].iloc[0])
