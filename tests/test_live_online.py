@@ -284,3 +284,16 @@ def test_the_causal_filter_is_the_offline_chain() -> None:
         changed = evidence.copy()
         changed[i + 2 :] = changed[i + 2 :, ::-1]
         assert run(changed, 1)[i] == lag1[i]
+
+
+def test_the_facing_is_decided_over_every_contact_received_so_far() -> None:
+    """Without an anterior axis, offline decides the facing over the session; live, over the committed
+    contacts and the later ones the deciding window already holds: the first contact of a walk is not
+    labelled from its own cues alone."""
+    settings = DirectionSettings()
+    evidence = np.array([0.0, -5.0, -5.0])  # travel along the sensor's +x
+    own = {"x_log_odds": 2.0, "free_log_odds": -2.0}  # its own frame-free cue: +x points backward
+    later = [{"x_log_odds": 1.0, "free_log_odds": 2.0}] * 3  # the next contacts: +x points forward
+    alone = OnlineDirection(settings, "foot").decide(evidence, FORGET, [], [], own, True, False)
+    seen = OnlineDirection(settings, "foot").decide(evidence, FORGET, [], [], own, True, False, later)
+    assert alone[0] == "backward" and seen[0] == "forward"

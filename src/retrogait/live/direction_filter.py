@@ -51,13 +51,17 @@ class OnlineDirection:
         cues: dict[str, float],
         relative: bool,
         sign_known: bool,
+        later_cues: list[dict[str, float]] | None = None,
     ) -> tuple[str, float]:
         """Commit one contact and return its ``(direction, confidence)``.
 
         ``evidence`` (3,): its travel log-likelihoods; ``switch_before``: switch probability from the
         previous committed contact (travel.FORGET when unknown); ``lag_*``: the contacts after it in the
         deciding window and the switch probabilities into each; ``cues``: its ``x_log_odds``,
-        ``free_log_odds`` and facing cues; ``relative``: the evidence is relative to the sensor's +x.
+        ``free_log_odds`` and facing cues; ``relative``: the evidence is relative to the sensor's +x;
+        ``later_cues``: those of the contacts after it in the deciding window (not committed yet): the
+        facing and the conflict cap are decided over every contact received so far, as offline over the
+        session.
         """
         rows = [np.asarray(evidence, dtype=np.float64)]
         links: list[float] = []
@@ -74,7 +78,13 @@ class OnlineDirection:
         for values in self._cues.values():
             if len(values) < min(self._count, _MEMORY):
                 values.append(np.nan)  # a cue this contact's window did not measure
-        table = pd.DataFrame({name: np.fromiter(values, dtype=np.float64) for name, values in self._cues.items()})
+        later = later_cues or []
+        table = pd.DataFrame(
+            {
+                name: np.concatenate([np.fromiter(values, dtype=np.float64), [c.get(name, np.nan) for c in later]])
+                for name, values in self._cues.items()
+            }
+        )
         post = facing_and_conflict(post, table, relative, sign_known, self.settings)
         label = direction_labels(post, self.placement, self.settings)
         return str(label["direction"].iloc[0]), float(label["direction_confidence"].iloc[0])

@@ -536,6 +536,7 @@ class OnlineStepDetector:
             {c: float(col[c][i]) for c in FACING_CUES if c in col},
             result.relative,
             result.sign_known,
+            [{c: float(col[c][j]) for c in FACING_CUES if c in col} for j in range(i + 1, col["ic_time_s"].size)],
         )
         to = float(col["to_time_s"][i])
         step = LiveStep(
