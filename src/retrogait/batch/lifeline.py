@@ -18,8 +18,8 @@ import time
 POLL_S = 0.25
 
 
-def _parent_alive(parent_pid: int) -> bool:
-    if os.getppid() != parent_pid:  # re-parented (POSIX): the parent is gone
+def _parent_alive(parent_pid: int, first_ppid: int) -> bool:
+    if os.getppid() != first_ppid:  # re-parented (POSIX): the process that started this one is gone
         return False
     try:
         os.kill(parent_pid, 0)  # signal 0: only asks whether the process exists
@@ -30,14 +30,17 @@ def _parent_alive(parent_pid: int) -> bool:
     return True
 
 
-def _watch(parent_pid: int) -> None:
-    while _parent_alive(parent_pid):
+def _watch(parent_pid: int, first_ppid: int) -> None:
+    while _parent_alive(parent_pid, first_ppid):
         time.sleep(POLL_S)
     os._exit(1)  # no clean-up: the parent that would collect anything is gone
 
 
 def start_worker(parent_pid: int, warm_up: bool = True) -> None:
-    """Pool initializer: watch the parent, then import the analysis once (the worker stays warm)."""
-    threading.Thread(target=_watch, args=(parent_pid,), name="retrogait-lifeline", daemon=True).start()
+    """Pool initializer: watch the batch process ``parent_pid`` and the process that started this one (the
+    batch itself, or the fork server between them), then import the analysis once (the worker stays warm;
+    a no-op when the fork server had it imported)."""
+    first_ppid = os.getppid()
+    threading.Thread(target=_watch, args=(parent_pid, first_ppid), name="retrogait-lifeline", daemon=True).start()
     if warm_up:
         import retrogait.analysis.pipeline  # noqa: F401  (the first session should not pay for the imports)

@@ -1,8 +1,10 @@
-"""Local worker processes for a batch, started early (docs/decisions.md BATCH-1, BATCH-5, BATCH-10).
+"""Local worker processes for a batch, started early (docs/decisions.md BATCH-1, BATCH-5, BATCH-10, BATCH-13).
 
 Standard library only, so that ``retrogait batch`` can start its workers before it imports anything
-heavy itself: each worker's import of the analysis (about 1.2 s of CPU) then overlaps the parent's own
-start-up (rich, pandas, pyarrow) instead of following it.
+heavy itself: the import of the analysis (about 1.2 s of CPU) then overlaps the parent's own start-up
+(rich, pandas, pyarrow) instead of following it. Where the platform has a fork server (Linux, macOS),
+that one process imports the analysis and every worker is forked from it, already warm: one import for
+any number of workers instead of one each. Elsewhere (Windows) each worker is spawned and imports it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from retrogait.batch.lifeline import start_worker
+
+#: Imported once by the fork server; its workers inherit the modules.
+PRELOAD = ["retrogait.analysis.pipeline"]
 
 #: Thread-count variables of the numeric libraries; worker processes get 1 each (see one_thread_per_worker).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
@@ -39,12 +44,25 @@ def one_thread_per_worker() -> Iterator[None]:
                 os.environ[name] = value
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """A fork server that preloads the analysis where the platform has one, else fresh spawned processes.
+
+    Neither inherits this process' state (threads, open files, the CLI's modules): a fork server is a
+    clean interpreter started like a spawned worker, and only its own imports are shared.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def start_local_pool(jobs: int) -> ProcessPoolExecutor:
-    """``jobs`` spawned worker processes (the same behaviour on Linux, macOS and Windows), started now:
-    each watches this process (lifeline) and imports the analysis at once. Shut it down when done."""
+    """``jobs`` worker processes, started now: each watches this process (lifeline) and has the analysis
+    imported (from the fork server, or by itself). Shut it down when done."""
     pool = ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=worker_context(),
         initializer=start_worker,
         initargs=(os.getpid(),),
     )
