@@ -61,6 +61,7 @@ from retrogait.live.settings import FeedbackSettings
 from retrogait.live.trigger import ImpactTrigger
 from retrogait.session import Session, SessionMeta, read_session
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+from shared_recordings import foot_walking_sessions
 
 TOLERANCE_S = 0.02
 PACKET = 8
@@ -235,17 +236,7 @@ def real_sessions() -> dict[str, list[Session]]:
         ]
     folder = SHARED / "foot_walking"
     if folder.exists():
-        data = pd.read_csv(folder / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
-        fs = 204.8
-        out["foot_walking (foot, 2 sensors)"] = [
-            Session(
-                np.arange(len(data)) / fs,
-                data[f"{side}_sensor"][["acc_x", "acc_y", "acc_z"]].to_numpy(),
-                data[f"{side}_sensor"][["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-                SessionMeta("foot", fs, side=side),
-            )
-            for side in ("left", "right")
-        ]
+        out["foot_walking (foot, 2 sensors)"] = list(foot_walking_sessions(folder).values())
     return out
 
 

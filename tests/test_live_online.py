@@ -3,6 +3,8 @@ look-ahead, agree with the offline analysis; the causal direction filter is the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +18,9 @@ from retrogait.live.online import EVIDENCE_COLUMNS, FACING_CUES, LiveStep, Onlin
 from retrogait.live.settings import OnlineSettings
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from script_module import load_script
+
+RECORDINGS = load_script("shared_recordings")
 
 PACKET = 8  # samples handed over at a time, as a BLE packet would
 
@@ -162,6 +167,44 @@ def test_a_waiting_contact_the_next_window_drops_is_final_after_max_wait_unless_
     assert [s.ic_time_s for s in later] == [9.3]  # 10.3 waits for its next stride
 
 
+def test_a_landing_placed_elsewhere_by_a_later_window_supersedes_the_waiting_one() -> None:
+    """The last landing before a stop, found by a later window within half a stride before where an earlier
+    window put it, replaces it: the window with the gait on both sides of the stop decides."""
+    det = OnlineStepDetector("shank", 200.0)
+    wait = det.settings.max_wait_s
+    det.commit(_window_result(10.0, [7.0, 8.0, 9.0]))
+    later = det.commit(_window_result(8.7 + wait, [7.0, 8.0, 8.7]))  # 9.0 placed at 8.7
+    assert [s.ic_time_s for s in later] == [8.7]
+    assert det.commit(_window_result(9.0 + wait, [])) == []
+
+
+def test_a_window_younger_than_window_s_commits_nothing() -> None:
+    """At the start of a recording the window holds a stride or two: its stride estimate is not the
+    offline one, so its contacts wait for the first full window."""
+    det = OnlineStepDetector("shank", 200.0)
+    det.feed(np.arange(0.0, 1.0, 0.005), np.tile([0.0, 0.0, 9.81], (200, 1)), None)
+    full = det.settings.window_s
+    assert det.commit(_window_result(full - 0.5, [0.5, 1.5, 2.5, 3.0])) == []
+    assert [s.ic_time_s for s in det.commit(_window_result(full, [0.5, 1.5, 2.5, 3.5]))] == [0.5, 1.5, 2.5]
+
+
+@pytest.mark.shared_data
+def test_a_real_walk_is_found_online_from_its_first_to_its_last_contact(shared_data: Path) -> None:
+    """foot_walking starts walking within a second and stops at the end: the first contacts (before a
+    4 s window is full) and the last before the stop are found online as offline (windows holding the
+    standing reach back transition_window_s)."""
+    n_offline = n_found = 0
+    for side, session in RECORDINGS.foot_walking_sessions(shared_data / "foot_walking").items():
+        offline = retrogait.analyze(session).steps
+        steps, _ = _run(session)
+        pairs = _matched(steps, offline)
+        n_offline, n_found = n_offline + len(offline), n_found + len(pairs)
+        found = {r.ic_time_s for r, _ in pairs}
+        ends = offline["ic_time_s"].iloc[[0, 1, -2, -1]]
+        assert all(t in found for t in ends), side
+    assert n_found >= 0.97 * n_offline
+
+
 def test_settings_are_checked_naming_the_key() -> None:
     with pytest.raises(SettingsError, match=r"\[online\] window_s"):
         OnlineSettings(window_s=0.0)
@@ -188,10 +231,25 @@ def test_a_detector_that_falls_behind_skips_old_windows_and_counts_them() -> Non
     det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side, m.anterior_axis, settings=OnlineSettings())
     det.feed(session.t_s, session.acc, session.gyr)  # 8 s at once: 31 grid times passed
     passed = int((session.t_s[-1] - session.t_s[0]) / det.settings.hop_s)
-    windows = det.windows_due()
-    assert len(windows) == det.settings.max_catch_up and det.skipped == passed - det.settings.max_catch_up
-    assert windows[-1].end_s == pytest.approx(session.t_s[0] + passed * det.settings.hop_s)
+    ends = []
+    while windows := det.windows_due():  # one at a time, each committed before the next is cut
+        ends.append(windows[0].end_s)
+        det.commit(det.analyse(windows[0]))
+    assert det.skipped == passed - det.settings.max_catch_up
+    assert len(ends) + det.idle == det.settings.max_catch_up
+    assert ends[-1] == pytest.approx(session.t_s[0] + passed * det.settings.hop_s)
     assert not det.due()
+
+
+def test_windows_that_cannot_commit_anything_are_not_analysed() -> None:
+    """Running: a grid time before the next stance's middle can enter the window changes nothing, so
+    it is skipped; the contacts are those of analysing every grid time."""
+    bouts = [Bout("still", "still", 0, 3), Bout("forward", "running", 3.0, 12)]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=5)).session
+    steps, det = _run(session)
+    assert det.idle > 0.2 * det.runs
+    offline = retrogait.analyze(session).steps
+    assert len(_matched(steps, offline)) >= 0.97 * len(offline)
 
 
 def test_the_causal_filter_is_the_offline_chain() -> None:
@@ -226,3 +284,16 @@ def test_the_causal_filter_is_the_offline_chain() -> None:
         changed = evidence.copy()
         changed[i + 2 :] = changed[i + 2 :, ::-1]
         assert run(changed, 1)[i] == lag1[i]
+
+
+def test_the_facing_is_decided_over_every_contact_received_so_far() -> None:
+    """Without an anterior axis, offline decides the facing over the session; live, over the committed
+    contacts and the later ones the deciding window already holds: the first contact of a walk is not
+    labelled from its own cues alone."""
+    settings = DirectionSettings()
+    evidence = np.array([0.0, -5.0, -5.0])  # travel along the sensor's +x
+    own = {"x_log_odds": 2.0, "free_log_odds": -2.0}  # its own frame-free cue: +x points backward
+    later = [{"x_log_odds": 1.0, "free_log_odds": 2.0}] * 3  # the next contacts: +x points forward
+    alone = OnlineDirection(settings, "foot").decide(evidence, FORGET, [], [], own, True, False)
+    seen = OnlineDirection(settings, "foot").decide(evidence, FORGET, [], [], own, True, False, later)
+    assert alone[0] == "backward" and seen[0] == "forward"

@@ -138,17 +138,30 @@ def direction_probabilities(
         cues = direction_cues(signals, contacts, settings)
     evidence, relative = travel_evidence(cues, signals, settings)
     post = smooth_states(evidence, link_switch_probability(signals, contacts, cues, settings))
+    post = facing_and_conflict(post, cues, relative, signals.anterior_sign_known, settings)
+    return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+
+
+def facing_and_conflict(
+    post: FloatArray, cues: pd.DataFrame, relative: bool, sign_known: bool, settings: DirectionSettings
+) -> FloatArray:
+    """What is decided over all the contacts in ``cues`` (offline the session, live those so far),
+    applied to (m, 3) smoothed travel-state posteriors: with evidence ``relative`` to the sensor's +x,
+    the facing (:func:`facing_probability_from_cues`) mixes the two sagittal states; with a known
+    anterior sign whose frame-free cues contradict the axis cues (:func:`cue_agreement` below
+    ``-conflict_log_odds``), the posteriors are capped (:func:`capped_posteriors`)."""
+    post = np.array(post, dtype=np.float64)
     if relative:
         p_facing = facing_probability_from_cues(cues, settings)
         plus, minus = post[:, 0].copy(), post[:, 1].copy()
         post[:, 0] = p_facing * plus + (1.0 - p_facing) * minus
         post[:, 1] = p_facing * minus + (1.0 - p_facing) * plus
-    elif signals.anterior_sign_known and _cue_agreement(cues) < -settings.conflict_log_odds:
-        post = _capped(post, settings.conflict_cap_probability)
-    return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+    elif sign_known and cue_agreement(cues) < -settings.conflict_log_odds:
+        post = capped_posteriors(post, settings.conflict_cap_probability)
+    return post
 
 
-def _cue_agreement(cues: pd.DataFrame) -> float:
+def cue_agreement(cues: pd.DataFrame) -> float:
     """How the frame-free cues agree with the axis cues over the session (log-odds):
     ``sum_i free_i * tanh(x_i)``, positive when both say the same (the facing's own measure)."""
     x = cues["x_log_odds"].to_numpy(dtype=np.float64)
@@ -156,7 +169,7 @@ def _cue_agreement(cues: pd.DataFrame) -> float:
     return float(np.sum(free * np.tanh(x)))
 
 
-def _capped(post: FloatArray, cap: float) -> FloatArray:
+def capped_posteriors(post: FloatArray, cap: float) -> FloatArray:
     """Posteriors mixed with the uniform one just enough that none exceeds ``cap``: when two
     independent physical measurements of direction contradict each other over a session (a corrupted
     cue, a reversed axis), the labels keep the axis cues' reading but make no firm claim."""

@@ -10,9 +10,10 @@ committed contact stands first in the sequence as the evidence of a step, follow
 its lag. The evidence and the switch probabilities are the offline ones, measured on the deciding
 window; the labels are direction.direction_labels.
 
-What offline is decided once over the session is decided over the contacts so far: the facing when the
-anterior sign is unknown (direction.facing_probability_from_cues; each window's +x is kept the same by
-the detector), and whether the frame-free cues contradict the axis cues (the conflict cap).
+What offline is decided once over the session is decided over the contacts so far, by the offline step
+itself (direction.facing_and_conflict): the facing when the anterior sign is unknown (each window's +x
+is kept the same by the detector), and whether the frame-free cues contradict the axis cues (the
+conflict cap).
 """
 
 from __future__ import annotations
@@ -23,12 +24,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.direction import (
-    _capped,
-    _cue_agreement,
-    direction_labels,
-    facing_probability_from_cues,
-)
+from retrogait.analysis.direction import direction_labels, facing_and_conflict
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.travel import FORGET, smooth_states
 
@@ -43,7 +39,8 @@ class OnlineDirection:
         self.settings = settings
         self.placement = placement
         self._filtered: NDArray[np.float64] | None = None  # log-probabilities after the last committed contact
-        self._cues: deque[dict[str, float]] = deque(maxlen=_MEMORY)
+        self._cues: dict[str, deque[float]] = {}  # cue name -> its values at the committed contacts
+        self._count = 0
 
     def decide(
         self,
@@ -54,13 +51,17 @@ class OnlineDirection:
         cues: dict[str, float],
         relative: bool,
         sign_known: bool,
+        later_cues: list[dict[str, float]] | None = None,
     ) -> tuple[str, float]:
         """Commit one contact and return its ``(direction, confidence)``.
 
         ``evidence`` (3,): its travel log-likelihoods; ``switch_before``: switch probability from the
         previous committed contact (travel.FORGET when unknown); ``lag_*``: the contacts after it in the
         deciding window and the switch probabilities into each; ``cues``: its ``x_log_odds``,
-        ``free_log_odds`` and facing cues; ``relative``: the evidence is relative to the sensor's +x.
+        ``free_log_odds`` and facing cues; ``relative``: the evidence is relative to the sensor's +x;
+        ``later_cues``: those of the contacts after it in the deciding window (not committed yet): the
+        facing and the conflict cap are decided over every contact received so far, as offline over the
+        session.
         """
         rows = [np.asarray(evidence, dtype=np.float64)]
         links: list[float] = []
@@ -71,15 +72,19 @@ class OnlineDirection:
         filtered = smooth_states(np.vstack(rows), np.asarray(links))[at]
         self._filtered = np.log(np.maximum(filtered, 1e-300))
         post = smooth_states(np.vstack([*rows, *lag_evidence]), np.asarray(links + list(lag_switch)))[at][None, :]
-        self._cues.append(cues)
-        table = pd.DataFrame(list(self._cues))
-        s = self.settings
-        if relative:
-            p_facing = facing_probability_from_cues(table, s)
-            plus, minus = post[:, 0].copy(), post[:, 1].copy()
-            post[:, 0] = p_facing * plus + (1.0 - p_facing) * minus
-            post[:, 1] = p_facing * minus + (1.0 - p_facing) * plus
-        elif sign_known and _cue_agreement(table) < -s.conflict_log_odds:
-            post = _capped(post, s.conflict_cap_probability)
-        label = direction_labels(post, self.placement, s)
+        for name, value in cues.items():
+            self._cues.setdefault(name, deque([np.nan] * min(self._count, _MEMORY), maxlen=_MEMORY)).append(value)
+        self._count += 1
+        for values in self._cues.values():
+            if len(values) < min(self._count, _MEMORY):
+                values.append(np.nan)  # a cue this contact's window did not measure
+        later = later_cues or []
+        table = pd.DataFrame(
+            {
+                name: np.concatenate([np.fromiter(values, dtype=np.float64), [c.get(name, np.nan) for c in later]])
+                for name, values in self._cues.items()
+            }
+        )
+        post = facing_and_conflict(post, table, relative, sign_known, self.settings)
+        label = direction_labels(post, self.placement, self.settings)
         return str(label["direction"].iloc[0]), float(label["direction_confidence"].iloc[0])

@@ -1,21 +1,25 @@
 """Online steps: the offline analysis stages on short windows of the live stream (LIVE-1, LIVE-6).
 
-There is no second step detector. The samples received (host clock) are kept for ``window_s``; at
-grid times ``hop_s`` apart (counted from the first sample) the newest ``window_s`` up to the grid time
-go through the very stages ``retrogait.analyze`` runs -- preprocess, contacts, timing, impact, the
-direction cues -- with the placement's ``AnalysisSettings``. Because windows end on the grid, what a
-contact is decided on is a function of the samples alone, not of when packets arrived or threads ran.
+There is no second step detector. The samples received (host clock) are kept; at grid times ``hop_s``
+apart (counted from the first sample) the newest ``window_s`` up to the grid time go through the very
+stages ``retrogait.analyze`` runs -- preprocess, contacts, timing, impact, the direction cues -- with
+the placement's ``AnalysisSettings``. A window whose last ``transition_window_s`` hold standing (a
+start or a stop) reaches back that far: the gait gate and the stride estimate then see the walk next
+to the standing, as offline (LIVE-12). Because windows end on the grid, what a contact is decided on
+is a function of the samples alone, not of when packets arrived or threads ran.
 
 A contact found in a window is **committed** (reported once, final) when the window also holds the
 contacts of the stride after it (``lookahead_strides``: one-leg placements the next contact, both legs
 the next two) -- so its landing was searched with the context it has offline, the previous and the
 next mid-stance -- or ``max_wait_s`` after it without them (the wearer stopped), or when the
-recording ends. A waiting contact that a later window no longer holds (a stop: the gait gate sees no
-run of gait in it) is decided on the last window that held it, ``max_wait_s`` after it, unless a later
-window has committed a contact after it (then that window placed the landing elsewhere: superseded,
-LIVE-11). Contacts are committed in time order; one within ``min_separation_s`` of a committed contact
-is that contact found again. Its direction comes from the causal Markov filter with that same
-lag (live/direction_filter.py).
+recording ends. A window younger than ``window_s`` (the recording's first seconds) commits nothing:
+its stride estimate rests on a stride or two. A waiting contact that a later window no longer holds
+(a stop: the gait gate sees no run of gait in it) is decided on the last window that held it,
+``max_wait_s`` after it, unless a later window holds a contact after it or within half its typical
+interval before it (then that window placed the landing elsewhere: superseded, LIVE-11, LIVE-12).
+Contacts are committed in time order; one within ``min_separation_s`` of a committed contact is that
+contact found again. Its direction comes from the causal Markov filter with that same lag
+(live/direction_filter.py).
 
 The body frame: preprocessing takes the vertical from still stretches of its input (at least 50
 samples), else from the mean over all of it, which tilts with the gait in a window in mid-run. So the
@@ -33,6 +37,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -105,6 +111,7 @@ class Window:
     """The samples one analysis sees: times relative to ``t0_s`` (host clock s), the still reference in front.
 
     ``reference_x``: the previous window's anterior axis in sensor coordinates (keeps an unknown sign).
+    ``standing_only``: every sample of its last ``window_s`` is still (nothing to find in it).
     """
 
     end_s: float
@@ -114,6 +121,7 @@ class Window:
     gyr_dps: NDArray[np.float64] | None
     final: bool = False
     reference_x: NDArray[np.float64] | None = None
+    standing_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,11 @@ class WindowResult:
     sign_known: bool
     signals: BodySignals | None
     relative: bool = False
+
+    @cached_property
+    def columns(self) -> dict[str, NDArray[Any]]:
+        """``steps`` as one array per column (read per contact when committing, without pandas)."""
+        return {str(c): self.steps[c].to_numpy() for c in self.steps.columns}
 
 
 @dataclass(frozen=True)
@@ -181,22 +194,21 @@ def analyse_window(
     switch = link_switch_probability(signals, contacts, cues, settings.direction)
     peak = load["impact_peak_g"].to_numpy(dtype=float)
     lead = round(settings.impact.loading_lead_s * signals.fs_hz)
-    steps = pd.DataFrame(
-        {
-            "ic_time_s": timing["ic_time_s"].to_numpy(dtype=float) + window.t0_s,
-            "to_time_s": timing["to_time_s"].to_numpy(dtype=float) + window.t0_s,
-            "impact_peak_g": peak,
-            "peak_time_s": peak_times(signals, contacts.ic_idx, peak) + window.t0_s,
-            "side": contacts.side.astype(object),
-            "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
-            "switch_before": np.concatenate([[np.nan], switch]),
-        }
-    )
+    columns: dict[str, NDArray[Any]] = {
+        "ic_time_s": timing["ic_time_s"].to_numpy(dtype=float) + window.t0_s,
+        "to_time_s": timing["to_time_s"].to_numpy(dtype=float) + window.t0_s,
+        "impact_peak_g": peak,
+        "peak_time_s": peak_times(signals, contacts.ic_idx, peak) + window.t0_s,
+        "side": contacts.side.astype(object),
+        "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
+        "switch_before": np.concatenate([[np.nan], switch]),
+    }
     for k, name in enumerate(EVIDENCE_COLUMNS):
-        steps[name] = evidence[:, k]
+        columns[name] = evidence[:, k]
     for name in FACING_CUES:
         if name in cues:
-            steps[name] = cues[name].to_numpy(dtype=float)
+            columns[name] = cues[name].to_numpy(dtype=float)
+    steps = pd.DataFrame(columns)
     return WindowResult(window.end_s, window.final, steps, signals.anterior_sign_known, signals, relative)
 
 
@@ -272,6 +284,11 @@ class OnlineStepDetector:
         self._lookahead = round(self.settings.lookahead_strides * (1 if self.one_leg else 2))
         self._t = np.zeros(0)
         self._acc = np.zeros((0, 3))
+        self._queued: list[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]] = []
+        self._ends: list[float] = []  # grid times passed, not analysed yet
+        self._useful_from_s = -math.inf  # no window ending earlier can commit anything (commit)
+        self._finished = False
+        self._newest_s = -math.inf
         self._gyr: NDArray[np.float64] | None = None
         self._grid0_s = math.nan
         self._next_end_s = math.nan
@@ -287,57 +304,103 @@ class OnlineStepDetector:
         self.rhythm: LandingRhythm | None = None
         self.runs = 0
         self.skipped = 0
+        self.idle = 0
 
     @property
     def newest_s(self) -> float:
         """Time of the newest sample received (s; -inf before any)."""
-        return float(self._t[-1]) if self._t.size else -math.inf
+        return self._newest_s
 
     def feed(self, t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64] | None) -> None:
-        """Append samples (host clock s, m/s^2 with gravity, deg/s or None), in time order."""
+        """Append samples (host clock s, m/s^2 with gravity, deg/s or None), in time order.
+
+        Cheap: the packet is queued; the buffer is joined when windows are cut."""
         if t_s.size == 0:
             return
-        if self._t.size == 0 and math.isnan(self._grid0_s):
+        if math.isnan(self._grid0_s):
             self._gyr = np.zeros((0, 3)) if gyr_dps is not None else None
             self._grid0_s = float(t_s[0])
             self._next_end_s = self._grid0_s + self.settings.hop_s
-        keep = self._t > float(t_s[-1]) - self.settings.window_s - self.settings.hop_s * self.settings.max_catch_up
-        self._t = np.concatenate([self._t[keep], t_s])
-        self._acc = np.concatenate([self._acc[keep], acc_ms2])
+        gyr = None
         if self._gyr is not None:
-            new_gyr = gyr_dps if gyr_dps is not None else np.full((t_s.size, 3), np.nan)
-            self._gyr = np.concatenate([self._gyr[keep], new_gyr])
+            gyr = gyr_dps if gyr_dps is not None else np.full((t_s.size, 3), np.nan)
+        self._queued.append((t_s, acc_ms2, gyr))
+        self._newest_s = float(t_s[-1])
+
+    def _join(self) -> None:
+        """The queued packets appended to the buffer, which keeps what the next windows can reach."""
+        if not self._queued:
+            return
+        s = self.settings
+        span = max(s.window_s, s.transition_window_s) + s.hop_s * s.max_catch_up
+        keep = self._t > self._newest_s - span
+        self._t = np.concatenate([self._t[keep], *(q[0] for q in self._queued)])
+        self._acc = np.concatenate([self._acc[keep], *(q[1] for q in self._queued)])
+        if self._gyr is not None:
+            self._gyr = np.concatenate([self._gyr[keep], *(q[2] for q in self._queued if q[2] is not None)])
+        self._queued.clear()
 
     def due(self) -> bool:
-        """Whether a grid time has passed since the last analysis."""
-        return self._t.size > 1 and self.newest_s >= self._next_end_s
+        """Whether a grid time has passed that was not analysed or skipped yet."""
+        return bool(self._ends) or self._newest_s >= self._next_end_s
 
     def windows_due(self, final: bool = False) -> list[Window]:
-        """The windows of the grid times passed since the last call (oldest first; at most
-        ``max_catch_up``, older ones skipped and counted). ``final``: the recording ended, a last
-        window ends at the newest sample."""
+        """The next window to analyse (a list of at most one), or none. Grid times before the next
+        stance whose middle can enter the window (:meth:`commit` predicts it from the gait so far), and
+        windows of nothing but standing while no contact waits, are skipped: nothing can be committed
+        from them (counted in ``idle``). Windows are handed out one at a
+        time, each after the previous one's commit, so what is decided does not depend on packet sizes;
+        a detector more than ``max_catch_up`` grid times behind skips the oldest (counted in
+        ``skipped``). ``final``: the recording ended; a last window ends at the newest sample."""
         s = self.settings
-        ends: list[float] = []
+        self._join()
         while self._t.size > 1 and self._next_end_s <= self.newest_s:
-            ends.append(self._next_end_s)
+            self._ends.append(self._next_end_s)
             self._next_end_s += s.hop_s
-        if len(ends) > s.max_catch_up:
-            self.skipped += len(ends) - s.max_catch_up
-            ends = ends[-s.max_catch_up :]
-        windows = [self._window(end) for end in ends]
-        if final and self._t.size > 1:
-            windows.append(self._window(self.newest_s, final=True))
-        return [w for w in windows if w.t_s.size > 1]
+        if len(self._ends) > s.max_catch_up:
+            self.skipped += len(self._ends) - s.max_catch_up
+            del self._ends[: -s.max_catch_up]
+        while self._ends:
+            end = self._ends.pop(0)
+            if end < self._useful_from_s:
+                self.idle += 1
+                continue
+            window = self._window(end)
+            if window.standing_only and not self._held:
+                self.idle += 1  # nothing to find and nothing waiting
+                continue
+            if window.t_s.size > 1:
+                return [window]
+        if final and not self._finished and self._t.size > 1:
+            self._finished = True
+            window = self._window(self.newest_s, final=True)
+            return [window] if window.t_s.size > 1 else []
+        return []
 
     def _window(self, end_s: float, final: bool = False) -> Window:
-        sel = (self._t <= end_s) & (self._t > end_s - self.settings.window_s)
+        s = self.settings
+        sel = (self._t <= end_s) & (self._t >= end_s - s.window_s)
+        longer = (self._t <= end_s) & (self._t >= end_s - max(s.transition_window_s, s.window_s))
+        still = self._still_mask(longer)
+        # nothing but standing in the last window_s: no contact can be found in it
+        standing_only = bool(still[sel[longer]].all()) if still.size else False
+        if s.transition_window_s > s.window_s and np.count_nonzero(still) >= MIN_STILL_SAMPLES:
+            sel = longer  # a start or a stop: the window reaches back over the gait next to the standing
         t, acc = self._t[sel], self._acc[sel]
         gyr = self._gyr[sel] if self._gyr is not None else None
         if gyr is not None and not np.isfinite(gyr).all():
             gyr = None
         t, acc, gyr = self._with_still_reference(t, acc, gyr)
         t0 = float(t[0]) if t.size else end_s
-        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x)
+        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only)
+
+    def _still_mask(self, sel: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """The offline still mask (analysis.still) of the selected samples (all False when too few)."""
+        acc = self._acc[sel]
+        if acc.shape[0] < MIN_STILL_SAMPLES:
+            return np.zeros(acc.shape[0], dtype=bool)
+        still = self.analysis.still
+        return still_mask(acc, self.meta.sample_rate_hz, still.window_s, still.std_ms2)
 
     def _with_still_reference(
         self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None
@@ -372,8 +435,8 @@ class OnlineStepDetector:
         ``final``: the recording ended; every contact found is committed.
         """
         out: list[LiveStep] = []
-        for window in self.windows_due(final):
-            out += self.commit(self.analyse(window))
+        while windows := self.windows_due(final):
+            out += self.commit(self.analyse(windows[0]))
         return out
 
     # ------------------------------------------------------------------------------- commit
@@ -389,12 +452,15 @@ class OnlineStepDetector:
                     self._reference_x = rot[0].copy()
         steps = result.steps
         s = self.settings
-        ic = steps["ic_time_s"].to_numpy(dtype=float) if len(steps) else np.zeros(0)
+        ic = result.columns["ic_time_s"].astype(float) if len(steps) else np.zeros(0)
         # waiting contacts an earlier window held and this one does not (e.g. a stop: the gate no longer
         # sees a run of gait): decided on the last window that held them, below
         gone = [h for h in self._held if not np.any(np.abs(ic - h.ic_s) < s.min_separation_s)]
         self._held = []
         new: list[LiveStep] = []
+        # a window shorter than window_s (the recording is younger) decides nothing: its stride estimate
+        # rests on a stride or two; its contacts wait for the first full window
+        young = result.end_s < self._grid0_s + s.window_s
         if len(steps):
             mid_stance, whole = stances_seen(steps, result.end_s)
             self.rhythm = LandingRhythm.of(steps[whole], self.trigger_settings.history_contacts) or self.rhythm
@@ -402,61 +468,85 @@ class OnlineStepDetector:
                 if ic[i] <= self._last_ic_s + s.min_separation_s:
                     continue  # committed already (or older than the newest committed contact)
                 lag = self._lag(mid_stance, i)
-                if len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s and not result.final:
+                waits = len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s
+                if (waits or young) and not result.final:
                     # later contacts wait as well: contacts are committed in order
                     self._held = [
                         _Held(float(ic[k]), k, self._lag(mid_stance, k), result) for k in range(i, len(steps))
                     ]
                     break
-                new.append(self._commit_one(steps, i, lag, result))
-        # a gone contact is superseded when this window committed one after it; else it is final
-        # max_wait_s after it (or at the end), unless a contact this window still waits on comes first
+                new.append(self._commit_one(i, lag, result))
+        # a gone contact is superseded when this window holds a contact after it or within half its
+        # typical interval before it (it placed that landing elsewhere); else it is final max_wait_s after
+        # it (or at the end), unless a contact this window still waits on comes first
+        near = 0.5 * float(np.median(np.diff(ic))) if ic.size > 1 else 0.0
         for h in gone:
-            if h.ic_s <= self._last_ic_s + s.min_separation_s:
+            if h.ic_s <= self._last_ic_s + s.min_separation_s or np.any(ic > h.ic_s - near):
                 continue
             waiting_before = bool(self._held) and self._held[0].ic_s < h.ic_s
             if (result.final or result.end_s >= h.ic_s + s.max_wait_s) and not waiting_before:
-                new.append(self._commit_one(h.result.steps, h.i, h.lag, h.result, ready_s=result.end_s))
+                new.append(self._commit_one(h.i, h.lag, h.result, ready_s=result.end_s))
             else:
                 self._held.append(h)
         self._held.sort(key=lambda h: h.ic_s)
         del self._committed[:-_HISTORY]
+        self._useful_from_s = self._next_change_s(result, young)
         return new
+
+    def _next_change_s(self, result: WindowResult, young: bool) -> float:
+        """The earliest window end from which a window can commit more than this one (-inf: any): the
+        next stance whose middle the window does not hold yet -- the look-ahead a waiting contact needs
+        -- or the first waiting contact's ``max_wait_s``. Without a run of gait in the window, or
+        before the first full window, every grid time is analysed."""
+        steps = result.steps
+        if young or len(steps) < 2:
+            return -math.inf
+        ic = result.columns["ic_time_s"].astype(float)
+        to = result.columns["to_time_s"].astype(float)
+        contact = to - ic
+        has_to = np.isfinite(contact) & (contact > 0)
+        interval = float(np.median(np.diff(ic)))
+        half_stance = 0.5 * float(np.median(contact[has_to])) if has_to.any() else 0.5 * interval
+        mid = ic + half_stance
+        ahead = mid[mid > result.end_s]
+        change = float(ahead[0]) if ahead.size else float(ic[-1] + interval + half_stance)
+        if self._held:
+            change = min(change, self._held[0].ic_s + self.settings.max_wait_s)
+        return change
 
     def _lag(self, mid_stance: NDArray[np.bool_], i: int) -> list[int]:
         """Rows of the contacts after row ``i`` whose mid-stance the window holds: its look-ahead."""
         return [int(j) for j in np.flatnonzero(mid_stance[i + 1 :]) + i + 1][: self._lookahead]
 
-    def _commit_one(
-        self, steps: pd.DataFrame, i: int, lag: list[int], result: WindowResult, ready_s: float | None = None
-    ) -> LiveStep:
+    def _commit_one(self, i: int, lag: list[int], result: WindowResult, ready_s: float | None = None) -> LiveStep:
         """Commit contact ``i`` of ``result`` (``ready_s``: when it became final, default the window's end)."""
-        row = steps.iloc[i]
-        ic = float(row["ic_time_s"])
-        evidence = steps.loc[:, list(EVIDENCE_COLUMNS)].to_numpy(dtype=float)
-        switch = steps["switch_before"].to_numpy(dtype=float)
+        col = result.columns
+        ic = float(col["ic_time_s"][i])
+        evidence = np.column_stack([col[c] for c in EVIDENCE_COLUMNS]).astype(float)
+        switch = col["switch_before"].astype(float)
         # the link from the previous committed contact, when the window holds both (else: independent)
         prev_in_window = (
-            i > 0 and abs(float(steps["ic_time_s"].iloc[i - 1]) - self._last_ic_s) < self.settings.min_separation_s
+            i > 0 and abs(float(col["ic_time_s"][i - 1]) - self._last_ic_s) < self.settings.min_separation_s
         )
         direction, confidence = self._direction.decide(
             evidence[i],
             float(switch[i]) if prev_in_window else FORGET,
             [evidence[j] for j in lag],
             [float(switch[j]) for j in lag],  # lag contacts are consecutive: the links into each
-            {c: float(row[c]) for c in FACING_CUES if c in steps},
+            {c: float(col[c][i]) for c in FACING_CUES if c in col},
             result.relative,
             result.sign_known,
+            [{c: float(col[c][j]) for c in FACING_CUES if c in col} for j in range(i + 1, col["ic_time_s"].size)],
         )
-        to = float(row["to_time_s"])
+        to = float(col["to_time_s"][i])
         step = LiveStep(
             ic_time_s=ic,
             to_time_s=to,
-            peak_time_s=float(row["peak_time_s"]),
-            impact_peak_g=float(row["impact_peak_g"]),
+            peak_time_s=float(col["peak_time_s"][i]),
+            impact_peak_g=float(col["impact_peak_g"][i]),
             direction=direction,
             direction_confidence=confidence,
-            side=str(row["side"]),
+            side=str(col["side"][i]),
             step_time_s=self._step_time(ic, self._last_ic_s),
             ready_time_s=result.end_s if ready_s is None else ready_s,
             contact_time_s=to - ic if np.isfinite(to) and to > ic else float("nan"),

@@ -74,6 +74,7 @@ class LiveFeedback:
         self.trigger_settings = trigger or TriggerSettings()
         self.sensors: dict[int, SensorLive] = {}
         self._pending: set[asyncio.Future[list[WindowResult]]] = set()
+        self._finishing = False  # finish() hands out the last windows itself
 
     def attach(self, recorder: SensorRecorder) -> None:
         recorder.listeners.append(self._on_samples)
@@ -127,8 +128,14 @@ class LiveFeedback:
         for window in live.trigger.feed(timed.t_host_s, timed.acc_ms2, arrival, live.feedback.target_g):
             self._sound(live, window)
         live.detector.feed(timed.t_host_s, timed.acc_ms2, timed.gyr_dps)
-        if not live.busy and live.detector.due():
-            self._analyse(live, live.detector.windows_due())
+        self._next_window(live)
+
+    def _next_window(self, live: SensorLive) -> None:
+        """Hand the detector's next window (if one is due) to the sensor's worker, unless it is busy."""
+        if not live.busy and not self._finishing and live.detector.due():
+            windows = live.detector.windows_due()
+            if windows:
+                self._analyse(live, windows)
 
     def _sound(self, live: SensorLive, window: ImpactWindow) -> None:
         """A cue fired: to the outputs now (the log line follows when its contact is final)."""
@@ -151,6 +158,7 @@ class LiveFeedback:
                 for result in f.result():
                     self._deliver(live, live.detector.commit(result))
                 live.trigger.update(live.detector.vertical, live.detector.rhythm)
+                self._next_window(live)  # a detector behind does not wait for the next packet
 
         future.add_done_callback(done)
         return future
@@ -179,10 +187,12 @@ class LiveFeedback:
 
     async def finish(self) -> None:
         """The recording ended: wait for running analyses, commit what is left, close everything."""
+        self._finishing = True
         if self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
         for live in self.sensors.values():
-            await self._analyse(live, live.detector.windows_due(final=True))
+            while windows := live.detector.windows_due(final=True):
+                await self._analyse(live, windows)
             for orphan in live.trigger.take_unmatched(np.inf):
                 self._judge(live, None, orphan)
         for live in self.sensors.values():

@@ -23,6 +23,10 @@ class OnlineSettings(Stage):
     TABLE = "online"
 
     window_s: float = quantity(4.0, "s", "each analysis sees the newest samples of this span", 2.0, 120.0)
+    transition_window_s: float = quantity(
+        8.0, "s", "a window holding standing (a start or a stop) reaches back this far over the gait next to it",
+        2.0, 120.0,
+    )  # fmt: skip
     hop_s: float = quantity(0.5, "s", "analyses end on a grid this far apart, counted from the first sample", 0.01, 5.0)
     lookahead_strides: float = quantity(
         1.0, "strides", "a contact is final once the window holds the contacts of this many strides after it", 0.0, 4.0
