@@ -19,7 +19,7 @@ import tracemalloc
 from pathlib import Path
 
 import retrogait
-from benchproc import RETROGAIT, load, python, run_in_turn
+from benchproc import RETROGAIT, compile_package, load, python, run_in_turn
 from retrogait.session import read_session
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
     args = parser.parse_args()
+    print(compile_package())
     minutes = args.minutes
     path = simulated_shank(minutes, args.data)
     with tempfile.TemporaryDirectory() as tmp:

@@ -33,7 +33,7 @@ from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from benchproc import RETROGAIT, load  # noqa: E402
+from benchproc import RETROGAIT, compile_package, load  # noqa: E402
 from retrogait.batch import run_batch  # noqa: E402
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation  # noqa: E402
 
@@ -101,6 +101,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-batch")
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
+    print(compile_package())
     for n in args.sessions:
         t0 = time.perf_counter()
         paths = make_sessions(args.data / f"{n}x{args.minutes:g}min", n, args.minutes)

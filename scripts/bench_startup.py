@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchproc import RETROGAIT, load, python, run
+from benchproc import RETROGAIT, compile_package, load, python, run
 
 #: Runs a command in-process and reports the top-level packages it loaded (on stderr, as JSON).
 _PROBE = (
@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--top", type=int, default=8)
     args = parser.parse_args()
+    print(compile_package())
     with tempfile.TemporaryDirectory() as tmp:
         minute = Path(tmp) / "minute.csv"
         sim = [RETROGAIT, "simulate", "--out", str(minute), "--rate", "200"]

@@ -81,6 +81,19 @@ def python(code: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+def compile_package() -> str:
+    """Write retrogait's bytecode caches (``__pycache__``) now, as an install or a first run does, so that a
+    timed command does not compile the package from source on every run where ``PYTHONDONTWRITEBYTECODE``
+    is set (this development machine sets it); returns the line to print."""
+    import compileall
+
+    import retrogait
+
+    package = Path(retrogait.__file__).parent
+    ok = compileall.compile_dir(package, quiet=2)
+    return f"bytecode of {package} {'compiled' if ok else 'NOT all compiled'} (as after an install or a first run)"
+
+
 def load() -> str:
     """The machine's load averages (1, 5, 15 min) and core count, to print with every result."""
     one, five, fifteen = os.getloadavg()
