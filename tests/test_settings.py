@@ -14,7 +14,7 @@ import pytest
 import retrogait
 from retrogait.analysis.settings import PRESETS, AnalysisSettings, ContactsSettings, SettingsError, stage_of
 from retrogait.analysis.settings_toml import parse_settings_toml, read_settings_file, settings_to_toml
-from retrogait.analysis.version import analysis_version, source_digest
+from retrogait.analysis.version import NOT_RESULTS, analysis_version, source_digest, source_files
 from retrogait.cli import main
 from retrogait.conventions import PLACEMENTS
 from retrogait.errors import RetrogaitError
@@ -141,6 +141,31 @@ def test_analysis_version_changes_with_analysis_code_only(tmp_path: Path) -> Non
         assert after != before, changed
         before = after
     assert analysis_version().startswith(f"{retrogait.__version__}+")
+
+
+def test_analysis_version_covers_every_module_the_analysis_imports() -> None:
+    """A module the hashed sources import (a new helper package, say) is hashed too, or declared to make
+    no result: otherwise a change to it would leave batch results of older code in place."""
+    package = Path(retrogait.__file__).parent
+    hashed = {p.relative_to(package).as_posix() for p in source_files(package)}
+    missing = set()
+    for path in source_files(package):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [f"retrogait.{a.name}" for a in node.names] if node.module == "retrogait" else [node.module]
+            for name in names:
+                if not name.startswith("retrogait."):
+                    continue
+                parts = name.split(".")[1:]
+                module = "/".join(parts) + ".py"
+                init = "/".join(parts) + "/__init__.py"
+                if not (package / module).is_file() and not (package / init).is_file():
+                    continue  # a name, not a module (``from retrogait import __version__``)
+                if module in hashed or init in hashed or module in NOT_RESULTS or parts[-1] + ".py" in NOT_RESULTS:
+                    continue
+                missing.add(name)
+    assert not missing, f"imported by the analysis but not in ANALYSIS_SOURCES or NOT_RESULTS: {sorted(missing)}"
 
 
 def test_summary_says_how_it_was_made() -> None:

@@ -2,8 +2,11 @@
 
 ``analysis_version()`` is e.g. ``"0.1.0+3f2c9a1b7e04"``. The hash covers every file whose code can
 change a result of ``retrogait.analyze`` (decision SETTINGS-2): ``analysis/`` (the stages and their
-settings), ``imports/`` and ``session.py`` (how a recording is read: units, time base, placement),
-``conventions.py`` (gravity, rate floors) and ``summary.py`` (gap and clipping rules). Any edit of
+settings), ``dsp/`` (the filters and peak finding they run on), ``imports/``, ``session.py`` and
+``rate.py`` (how a recording is read: units, time base, rate, placement), ``conventions.py`` (gravity,
+rate floors), ``summary.py`` (gap and clipping rules) and ``csvsafe.py`` / ``csvtext.py`` (the text of
+the result files). ``tests/test_settings.py`` checks that every module these import is either listed
+here or makes no result (:data:`NOT_RESULTS`). Any edit of
 these files, comments included, gives a new version, so a cache keyed on it never keeps a result of
 older code. Computed once per process (a few ms: the files are read as bytes, never imported).
 """
@@ -15,7 +18,20 @@ import hashlib
 from pathlib import Path
 
 #: Paths (relative to the ``retrogait`` package) whose source makes up the analysis version.
-ANALYSIS_SOURCES = ("analysis", "imports", "session.py", "conventions.py", "summary.py")
+ANALYSIS_SOURCES = (
+    "analysis",
+    "dsp",
+    "imports",
+    "session.py",
+    "rate.py",
+    "conventions.py",
+    "summary.py",
+    "csvsafe.py",
+    "csvtext.py",
+)
+#: Modules the analysis sources import that cannot change a result: messages, atomic file writes, the
+#: package version (in the analysis version by itself), lazy attribute loading.
+NOT_RESULTS = ("errors.py", "outfiles.py", "_version.py", "_lazy.py", "__init__.py")
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
