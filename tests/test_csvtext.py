@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,3 +97,18 @@ def test_rows_written_a_chunk_at_a_time_are_the_same_text(rows: list[tuple[float
     finally:
         csvtext.CHUNK = original
     assert text is not None and text.decode() == expected_text
+
+
+def test_long_integer_and_fraction_parts_and_any_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Numbers longer than one 4-digit group, mixed decimal places, the same text on 1 to 4 threads."""
+    import retrogait.csvtext as csvtext
+
+    values = [12345.5, 100000000.25, 0.000123456789, 99999999.0, 10000.0, 1234567890123.5, 0.1000000002,
+              5.000001, -20000.0001, 3.0, 0.00012, 987654321.123456]  # fmt: skip
+    x = np.array(values * 7)
+    expected_text = "".join(f"{v!r},{k}\n" for k, v in enumerate(x.tolist()))
+    for threads in (1, 2, 3, 4):
+        monkeypatch.setattr(csvtext, "CHUNK", 5)
+        monkeypatch.setattr(csvtext, "_threads", lambda threads=threads: threads)
+        text = csv_lines([x, np.arange(x.size)])
+        assert text is not None and text.decode() == expected_text

@@ -31,7 +31,7 @@ from retrogait.conventions import (
     STANDARD_GRAVITY_MS2,
     TIME_COLUMN,
 )
-from retrogait.csvtext import csv_lines
+from retrogait.csvtext import csv_pieces
 from retrogait.errors import InputFileError
 from retrogait.rate import measured_rate_hz
 
@@ -219,21 +219,20 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
     frame = session.to_frame()
     with open(tmp, "wb") as fh:
         fh.write(format_header(session.meta).encode("utf-8"))
-        fh.write(_table_text(frame, header=True))
+        fh.writelines(_table_text(frame, header=True))
     os.replace(tmp, path)
     return path
 
 
-def _table_text(frame: pd.DataFrame, header: bool) -> bytes:
-    """The CSV text of a session table: numbers through :func:`retrogait.csvtext.csv_lines` (fast), a table
-    with text columns or names that need quoting through pandas (the same text, slower)."""
+def _table_text(frame: pd.DataFrame, header: bool) -> list[bytes]:
+    """The CSV text of a session table, in pieces: numbers through :func:`retrogait.csvtext.csv_pieces`
+    (fast), a table with text columns or names that need quoting through pandas (the same text, slower)."""
     names = [str(c) for c in frame.columns]
     plain = not any(ch in name for name in names for ch in ',"\r\n')
-    rows = csv_lines([frame[c].to_numpy() for c in frame.columns]) if plain else None
+    rows = csv_pieces([frame[c].to_numpy() for c in frame.columns]) if plain else None
     if rows is None:
-        text = frame.to_csv(index=False, header=header, lineterminator="\n")
-        return text.encode("utf-8")
-    return ((",".join(names) + "\n").encode("utf-8") if header else b"") + rows
+        return [frame.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")]
+    return [(",".join(names) + "\n").encode("utf-8"), *rows] if header else rows
 
 
 def format_header(meta: SessionMeta) -> str:
@@ -277,7 +276,7 @@ class SessionWriter:
         t = frame[TIME_COLUMN].to_numpy(dtype=np.float64)
         if t[0] <= self._last_t or np.any(np.diff(t) <= 0):
             raise ValueError(f"{self.path}: rows must have strictly increasing time after {self._last_t}")
-        self._fh.write(_table_text(frame, header=False).decode("utf-8"))
+        self._fh.write(b"".join(_table_text(frame, header=False)).decode("utf-8"))
         self._last_t = float(t[-1])
         self.rows_written += len(frame)
         return len(frame)
