@@ -44,7 +44,7 @@ def _still_reference(acc: np.ndarray, fs_hz: float, window_s: float, std_ms2: fl
     return np.asarray(np.sqrt(var) < std_ms2)
 
 
-@pytest.mark.parametrize("n", [4, 40, 20_000])
+@pytest.mark.parametrize("n", [1, 2, 4, 7, 40, 20_000])
 @pytest.mark.parametrize(("window_s", "std_ms2"), [(0.5, 0.3), (1.0, 0.5), (0.001, 0.2), (3.0, 2.0)])
 def test_still_mask_is_the_reference(n: int, window_s: float, std_ms2: float) -> None:
     acc, _ = _signal(n)

@@ -30,12 +30,33 @@ def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float,
     np.cumsum(dev, out=csq[1:])
     del dev
     half = max(3, round(window_s * fs_hz)) // 2
-    idx = np.arange(n)
-    lo = np.clip(idx - half, 0, n)
-    hi = np.minimum(idx + half + 1, n)
-    count = hi - lo
-    mean = (csum[hi] - csum[lo]) / count
-    var = (csq[hi] - csq[lo]) / count
+    return np.asarray(_window_std(csum, csq, half) < std_ms2)
+
+
+def _window_std(csum: NDArray[np.float64], csq: NDArray[np.float64], half: int) -> NDArray[np.float64]:
+    """Std over samples ``i - half .. i + half`` (clipped to the signal) from the running sums (n + 1,) of
+    the values and of their squares."""
+    n = csum.size - 1
+    ends = np.unique(np.r_[0 : min(half, n), max(n - half, 0) : n])  # windows clipped by an end
+    count = np.full(n, 2.0 * half + 1)
+    count[ends] = np.minimum(ends + half + 1, n) - np.maximum(ends - half, 0)
+    mean = _window_sums(csum, half)
+    mean /= count
+    var = _window_sums(csq, half)
+    var /= count
     var -= np.square(mean, out=mean)
     np.maximum(var, 0.0, out=var)
-    return np.asarray(np.sqrt(var, out=var) < std_ms2)
+    return np.sqrt(var, out=var)
+
+
+def _window_sums(running: NDArray[np.float64], half: int) -> NDArray[np.float64]:
+    """``running[min(i + half + 1, n)] - running[max(i - half, 0)]`` for every i: whole-array slices, no
+    index arrays (the window is the same size away from the ends; ``running[0]`` is 0)."""
+    n = running.size - 1
+    inside = max(n - half, 0)  # windows whose last sample is inside the signal
+    out = np.empty(n)
+    out[:inside] = running[half + 1 : half + 1 + inside]
+    out[inside:] = running[n]
+    if n > half:
+        out[half:] -= running[: n - half]
+    return out
