@@ -239,3 +239,41 @@ def test_dask_workers_reuse_freed_memory() -> None:
 
     assert reuse_freed_memory() is True
     assert reuse_freed_memory() is True  # once per process, then cached
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["in", "--out", "o", "--jobs", "2"], 2),
+        (["in", "-j", "3", "--out", "o"], 3),
+        (["in", "--jobs=1"], 1),
+        (["in", "-j4"], 4),
+        (["in", "--jobs", "many"], 0),  # Typer refuses it; nothing starts early
+        (["in", "--scheduler", "tcp://h:8786"], 0),
+        (["in", "--scheduler=tcp://h:8786", "--jobs", "2"], 0),
+        (["--help"], 0),
+        (["in", "--", "--jobs", "5"], os.cpu_count() or 1),  # after `--` it is a file name
+        (["in", "--out", "o"], os.cpu_count() or 1),
+    ],
+)
+def test_local_workers_read_from_the_raw_arguments(args: list[str], expected: int) -> None:
+    """BATCH-14: the fork server is started before Typer parses; the hand reading must agree with it."""
+    from retrogait.cli.early import local_workers
+
+    assert local_workers(args) == expected
+
+
+def test_a_batch_starts_its_fork_server_before_the_cli_loads(squad: Path, tmp_path: Path) -> None:
+    """BATCH-14: with local workers the fork server (importing the analysis) is running before Typer and
+    pandas are imported here; with --jobs 1 none is started."""
+    if worker_context().get_start_method() != "forkserver":
+        pytest.skip("no fork server on this platform")
+    code = (
+        "import sys, multiprocessing.forkserver as f; from retrogait.cli.early import start_early\n"
+        "start_early(sys.argv[1:])\n"
+        "print(f._forkserver._forkserver_pid is not None, 'pandas' in sys.modules, 'typer' in sys.modules)"
+    )
+    for jobs, started in (("2", "True"), ("1", "False")):
+        args = ["batch", str(squad), "--out", str(tmp_path / "o"), "--jobs", jobs]
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
+        assert out.split() == [started, "False", "False"]

@@ -57,6 +57,20 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def start_fork_server() -> None:
+    """Start the fork server now and return at once: it imports the analysis while this process goes on
+    starting up (BATCH-14). A no-op where there is no fork server; the pool uses the running one.
+
+    Spawned with one BLAS thread per worker in its environment, which the workers it forks inherit.
+    """
+    if worker_context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    with one_thread_per_worker():
+        forkserver.ensure_running()
+
+
 def start_local_pool(jobs: int) -> ProcessPoolExecutor:
     """``jobs`` worker processes, started now: each watches this process (lifeline) and has the analysis
     imported (from the fork server, or by itself). Shut it down when done."""
@@ -66,6 +80,7 @@ def start_local_pool(jobs: int) -> ProcessPoolExecutor:
         initializer=start_worker,
         initargs=(os.getpid(),),
     )
+    start_fork_server()  # usually running already (cli.early); else it starts here
     with one_thread_per_worker():
         for _ in range(jobs):  # the pool starts a process per submit while none is idle: all start now
             pool.submit(int)

@@ -26,11 +26,15 @@ EXIT_INTERNAL_ERROR = 70
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error)."""
-    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # needs no command, so no Typer either
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:  # needs no command, so no Typer either
         from retrogait import __version__
 
         print(f"retrogait {__version__}")
         return 0
+    from retrogait.cli.early import start_early
+
+    start_early(args)  # a batch's fork server imports the analysis while Typer and pandas load here
     from retrogait.cli import (  # noqa: F401  (each module registers its commands)
         analyze,
         batch,
