@@ -192,7 +192,7 @@ def capped_posteriors(post: FloatArray, cap: float) -> FloatArray:
 
 
 def travel_evidence(
-    cues: pd.DataFrame, signals: BodySignals, settings: DirectionSettings | None = None
+    cues: CueTable, signals: BodySignals, settings: DirectionSettings | None = None
 ) -> tuple[FloatArray, bool]:
     """(m, 3) log-likelihoods of travel along +x, -x and sideways per contact, scaled by
     ``evidence_temperature_factor``, and whether +x is relative to an unknown facing.
@@ -205,29 +205,28 @@ def travel_evidence(
     need no facing, decide alone. Without a horizontal axis (``anterior_source == "none"``) only the
     frame-free cues count."""
     settings = settings or preset(signals.placement).direction
-    x = cues["x_log_odds"].to_numpy(dtype=np.float64)
-    free = cues["free_log_odds"].to_numpy(dtype=np.float64)
+    x = np.asarray(cues["x_log_odds"], dtype=np.float64)
+    free = np.asarray(cues["free_log_odds"], dtype=np.float64)
     relative = not signals.anterior_sign_known and bool(np.any(x != 0))
     evidence = axis_evidence(x if relative else x + free)
     if signals.anterior_source != "none":
         cap = settings.max_cue_log_odds
-        vectors = []
+        vectors: list[tuple[FloatArray, FloatArray, float, FloatArray | float]] = []
         if "stride_dx_m" in cues:
-            spread = np.radians(cues["stride_facing_spread_deg"].to_numpy(dtype=np.float64))
-            vectors.append((cues["stride_dx_m"], cues["stride_dy_m"], settings.stride_dx_scale_m, spread))
+            facing_spread = np.radians(np.asarray(cues["stride_facing_spread_deg"], dtype=np.float64))
+            dx, dy = (np.asarray(cues[c], dtype=np.float64) for c in ("stride_dx_m", "stride_dy_m"))
+            vectors.append((dx, dy, settings.stride_dx_scale_m, facing_spread))
         if "lateral_contrast_ms2" in cues:  # braking points against the travel
-            vectors.append(
-                (-cues["braking_contrast_ms2"], -cues["lateral_contrast_ms2"], settings.braking_contrast_scale_ms2, 0.0)
-            )
-        for dx, dy, scale, spread in vectors:
-            vx, vy = dx.to_numpy(dtype=np.float64), dy.to_numpy(dtype=np.float64)
+            dx, dy = (-np.asarray(cues[c], dtype=np.float64) for c in ("braking_contrast_ms2", "lateral_contrast_ms2"))
+            vectors.append((dx, dy, settings.braking_contrast_scale_ms2, 0.0))
+        for vx, vy, scale, spread in vectors:
             has = np.isfinite(vx) & np.isfinite(vy)
             evidence = np.where(has[:, None], vector_evidence(vx, vy, scale, cap, spread), evidence)
     return evidence * settings.evidence_temperature_factor, relative
 
 
 def link_switch_probability(
-    signals: BodySignals, contacts: Contacts, cues: pd.DataFrame, settings: DirectionSettings | None = None
+    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings | None = None
 ) -> FloatArray:
     """(m - 1,) probability that the travel state changes between consecutive contacts:
     ``switch_probability`` within gait, ``standing_switch_probability`` across standing
@@ -245,7 +244,7 @@ def link_switch_probability(
     p[standing_between(signals, contacts, settings)] = max(
         settings.standing_switch_probability, settings.switch_probability
     )
-    heading = cues["heading_change_deg"].to_numpy(dtype=np.float64)[1:] if "heading_change_deg" in cues else None
+    heading = np.asarray(cues["heading_change_deg"], dtype=np.float64)[1:] if "heading_change_deg" in cues else None
     turning = turn_switch_probability(heading, m, settings.turn_straight_deg, settings.turn_round_deg)
     p = p + (FORGET - p) * turning
     p[gaps > limit] = FORGET
@@ -285,7 +284,20 @@ def direction_cues(
     anterior axis) and ``free_log_odds`` (frame-free cues), both positive for forward.
 
     ``transients`` (the landings' impact transients, foot strike consistency) are measured here unless
-    given; settings default to the placement's preset."""
+    given; settings default to the placement's preset. :func:`direction_cue_columns` as a table."""
+    return pd.DataFrame(
+        direction_cue_columns(signals, contacts, settings, transients), index=pd.RangeIndex(len(contacts))
+    )
+
+
+def direction_cue_columns(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: DirectionSettings | None = None,
+    transients: LandingTransients | None = None,
+) -> dict[str, FloatArray]:
+    """The columns of :func:`direction_cues`, one array each (the live detector's windows use them
+    without building the table)."""
     settings = settings or preset(signals.placement).direction
     m = len(contacts)
     cues: dict[str, FloatArray] = {}
@@ -301,10 +313,9 @@ def direction_cues(
     heading = _heading_change(signals, contacts, cues, settings)
     if heading is not None:
         cues["heading_change_deg"] = heading
-    out = pd.DataFrame(cues, index=pd.RangeIndex(m))
-    out["x_log_odds"] = _sum_evidence(evidence_x, m)
-    out["free_log_odds"] = _sum_evidence(evidence_free, m)
-    return out
+    cues["x_log_odds"] = _sum_evidence(evidence_x, m)
+    cues["free_log_odds"] = _sum_evidence(evidence_free, m)
+    return cues
 
 
 def _limb_cues(

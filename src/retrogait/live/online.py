@@ -44,8 +44,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import direction_cues, link_switch_probability, travel_evidence
-from retrogait.analysis.impact import impact_load, step_timing
+from retrogait.analysis.direction import direction_cue_columns, link_switch_probability, travel_evidence
+from retrogait.analysis.impact import impact_peaks, step_timing_columns
 from retrogait.analysis.pipeline import gait_contacts
 from retrogait.analysis.preprocess import preprocess, still_mask
 from retrogait.analysis.settings import AnalysisSettings
@@ -185,17 +185,17 @@ def analyse_window(
     contacts, _ = gait_contacts(signals, found, settings)
     if len(contacts) == 0:
         return replace(empty, signals=signals, sign_known=signals.anterior_sign_known)
-    timing = step_timing(signals, contacts, settings.timing)
-    load = impact_load(signals, contacts, timing, settings.impact)
+    # the stages' column entry points: the values of analyze's tables, without building the tables
+    timing = step_timing_columns(signals, contacts, settings.timing)
+    peak, _ = impact_peaks(signals, contacts, timing["contact_time_s"], settings.impact)
     transients = LandingTransients(signals, contacts, settings.transient)
-    cues = direction_cues(signals, contacts, settings.direction, transients)
+    cues = direction_cue_columns(signals, contacts, settings.direction, transients)
     evidence, relative = travel_evidence(cues, signals, settings.direction)
     switch = link_switch_probability(signals, contacts, cues, settings.direction)
-    peak = load["impact_peak_g"].to_numpy(dtype=float)
     lead = round(settings.impact.loading_lead_s * signals.fs_hz)
     columns: dict[str, NDArray[Any]] = {
-        "ic_time_s": timing["ic_time_s"].to_numpy(dtype=float) + window.t0_s,
-        "to_time_s": timing["to_time_s"].to_numpy(dtype=float) + window.t0_s,
+        "ic_time_s": timing["ic_time_s"] + window.t0_s,
+        "to_time_s": timing["to_time_s"] + window.t0_s,
         "impact_peak_g": peak,
         "peak_time_s": peak_times(signals, contacts.ic_idx, peak) + window.t0_s,
         "side": contacts.side.astype(object),
@@ -206,7 +206,7 @@ def analyse_window(
         columns[name] = evidence[:, k]
     for name in FACING_CUES:
         if name in cues:
-            columns[name] = cues[name].to_numpy(dtype=float)
+            columns[name] = np.asarray(cues[name], dtype=float)
     return WindowResult(window.end_s, window.final, columns, signals.anterior_sign_known, signals, relative)
 
 
