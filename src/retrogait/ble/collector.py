@@ -424,8 +424,9 @@ class SensorRecorder:
         if not self.options.wake_on_arrival:
             await asyncio.sleep(self.options.consume_every_s)
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._arrived.wait(), self.options.consume_every_s)
+        with contextlib.suppress(TimeoutError):  # asyncio.timeout: no task per wait, as wait_for makes
+            async with asyncio.timeout(self.options.consume_every_s):
+                await self._arrived.wait()
         self._arrived.clear()
 
     async def _write(self, timed: Timed | None) -> None:
