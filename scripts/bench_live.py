@@ -3,6 +3,7 @@ fault runs without loss.
 
     python scripts/bench_live.py --seconds 30     # everything (about 8 minutes on a busy 2-core machine)
     python scripts/bench_live.py --skip-realtime  # replays only (deterministic)
+    python scripts/bench_live.py --only-cpu       # the recording path's CPU without BLE (5., load independent)
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
