@@ -3,6 +3,7 @@ fault runs without loss.
 
     python scripts/bench_live.py --seconds 30     # everything (about 8 minutes on a busy 2-core machine)
     python scripts/bench_live.py --skip-realtime  # replays only (deterministic)
+    python scripts/bench_live.py --only-cpu       # the recording path's CPU without BLE (5., load independent)
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
@@ -29,6 +30,12 @@ fault runs without loss.
    sensor's packet batching, the link and the reorder/pairing waits. CPU of the recording process
    (the emulator runs in its own processes), with and without feedback.
 4. Fault runs with the live settings lose no sample that arrived.
+5. (``--only-cpu``) The recording path without Bluetooth, in CPU seconds per simulated minute: the
+   packets a Movesense (IMU6, 8 samples a packet) and a Polar Verity Sense (24-sample acc and 20-sample
+   gyro frames) send of simulated shank running at 208 Hz, each pushed alone (as wake-on-arrival does)
+   through the stream assembler, the impact trigger, the online detector (its window analyses counted
+   apart) and the session writer (one append per 0.5 s). process_time, best of 3: independent of the
+   machine's load, unlike the real-time runs; BLE, D-Bus and the event loop are not in it.
 """
 
 from __future__ import annotations
@@ -48,9 +55,20 @@ import psutil
 
 import retrogait
 from retrogait.ble.collector import RecordOptions, SensorSpec
+from retrogait.ble.emulator import encoders
 from retrogait.ble.emulator.harness import emulated_bluez
-from retrogait.ble.emulator.peripherals import ACC_G_PER_COUNT, index_from_counts
-from retrogait.ble.profiles.base import StreamSettings
+from retrogait.ble.emulator.peripherals import (
+    ACC_G_PER_COUNT,
+    DeviceSpec,
+    MovesensePeripheral,
+    PolarPeripheral,
+    index_from_counts,
+)
+from retrogait.ble.profiles.base import StreamInfo, StreamSettings
+from retrogait.ble.profiles.movesense import Movesense
+from retrogait.ble.profiles.polar import PolarPmd
+from retrogait.ble.stream import StreamAssembler
+from retrogait.ble.timing import Timed
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.live.feedback import ImpactFeedback
 from retrogait.live.online import LiveStep, OnlineStepDetector
@@ -59,7 +77,7 @@ from retrogait.live.recording import record
 from retrogait.live.runner import LiveFeedback, record_with_feedback
 from retrogait.live.settings import FeedbackSettings
 from retrogait.live.trigger import ImpactTrigger
-from retrogait.session import Session, SessionMeta, read_session
+from retrogait.session import Session, SessionMeta, SessionWriter, read_session
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 from shared_recordings import foot_walking_sessions
 
@@ -472,12 +490,116 @@ def bench_faults() -> None:
         )
 
 
+# ------------------------------------------------------------------------------- 5. CPU without BLE
+
+CPU_RATE_HZ = 208.0
+
+
+def _sensor_packets(replay_file: Path, seconds: float) -> list[tuple[float, int, bytes]]:
+    """(arrival s, sensor 0/1, payload) of a Movesense and a Polar Verity Sense streaming the replay,
+    arriving 10-20 ms after their last sample (seeded), in arrival order."""
+    rng = np.random.default_rng(0)
+    rate, n = CPU_RATE_HZ, int(seconds * CPU_RATE_HZ)
+    move = MovesensePeripheral(DeviceSpec("movesense", "A", "M", replay=str(replay_file)), None, None)  # type: ignore[arg-type]
+    polar = PolarPeripheral(DeviceSpec("polar_verity", "B", "P", replay=str(replay_file)), None, None)  # type: ignore[arg-type]
+    move.rate_hz = polar.rate_hz = rate
+    frames = [(0, 8, k, move.data_packets(k, 8)[0][1]) for k in range(0, n - 8, 8)]
+    frames += [(1, 24, k, polar.data_packets(k, 24)[0][1]) for k in range(0, n - 24, 24)]
+    for k in range(7, n - 20, 20):  # the gyroscope's own frames, as the emulated Verity Sense sends them
+        last_ns = polar.EPOCH_2000_START_NS + round((k + 19) * 1e9 / rate)
+        counts = polar.gyr_counts(np.arange(k, k + 20), 1 / polar.gyro_factor)
+        frames.append((1, 20, k, encoders.polar_delta_frame(counts, last_ns, meas_type=5)))
+    out = [((k + size - 1) / rate + 0.01 + 0.01 * rng.random(), sensor, p) for sensor, size, k, p in frames]
+    return sorted(out, key=lambda x: x[0])
+
+
+def _assemblers() -> list[StreamAssembler]:
+    move = Movesense()
+    move.info = StreamInfo(CPU_RATE_HZ, None, None, has_gyro=True, has_clock=True)
+    polar = PolarPmd(model="verity_sense")
+    polar.info = StreamInfo(CPU_RATE_HZ, 16.0, 2000.0, has_gyro=True, has_clock=True)
+    polar.with_gyro, polar.key_streams, polar.factor, polar.factor_gyr = True, 2, 16 / 32768, 2000 / 32768
+    return [StreamAssembler(move, move.info, 0.03), StreamAssembler(polar, polar.info, 0.03)]
+
+
+def _cpu_pass(packets: list[tuple[float, int, bytes]], tmp: Path) -> tuple[dict[str, float], int]:
+    """One pass of the recording path over the packets: CPU s per part, and the number of analyses."""
+    streams = _assemblers()
+    detectors = [OnlineStepDetector("shank", CPU_RATE_HZ, side="left") for _ in streams]
+    triggers = [ImpactTrigger("shank", CPU_RATE_HZ, d.analysis.impact) for d in detectors]
+    meta = SessionMeta("shank", CPU_RATE_HZ)
+    writers = [SessionWriter(tmp / f"cpu{i}.csv", meta, has_gyro=True) for i in range(2)]
+    unstored: list[list[Timed]] = [[], []]
+    cost = dict.fromkeys(("assemble", "trigger", "detector", "analyses", "writer"), 0.0)
+    analyses, stored_s = 0, 0.0
+    clock = time.process_time
+    for arrival, i, payload in packets:
+        c0 = clock()
+        timed = streams[i].push([(arrival, payload)], arrival)
+        c1 = clock()
+        cost["assemble"] += c1 - c0
+        if timed is not None:
+            triggers[i].feed(timed.t_host_s, timed.acc_ms2, np.full(timed.t_host_s.size, arrival), 3.0)
+            c2 = clock()
+            cost["trigger"] += c2 - c1
+            det, analysing = detectors[i], 0.0
+            det.feed(timed.t_host_s, timed.acc_ms2, timed.gyr_dps)
+            while det.due() and (windows := det.windows_due()):
+                c3 = clock()
+                result = det.analyse(windows[0])
+                analysing += clock() - c3
+                analyses += 1
+                det.commit(result)
+                triggers[i].update(det.vertical, det.rhythm)
+            cost["detector"] += clock() - c2 - analysing  # feeding, cutting windows, committing
+            cost["analyses"] += analysing
+            unstored[i].append(timed)
+        if arrival - stored_s >= 0.5:  # the collector appends what it holds with each flush
+            c4 = clock()
+            for writer, parts in zip(writers, unstored, strict=True):
+                if parts:
+                    t = np.concatenate([p.t_host_s for p in parts])
+                    acc = np.concatenate([p.acc_ms2 for p in parts])
+                    gyr = np.concatenate([p.gyr_dps for p in parts if p.gyr_dps is not None])
+                    writer.append({"t_s": t, **dict(zip(("acc_x", "acc_y", "acc_z"), acc.T, strict=True)),
+                                   **dict(zip(("gyr_x", "gyr_y", "gyr_z"), gyr.T, strict=True))})  # fmt: skip
+                    parts.clear()
+            cost["writer"] += clock() - c4
+            stored_s = arrival
+    for writer in writers:
+        writer.close()
+    return cost, analyses
+
+
+def bench_cpu(seconds: float) -> None:
+    print(f"\n5. recording path without BLE, two sensors, {seconds:g} s of simulated shank running at 208 Hz")
+    bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, seconds)]
+    sim = simulate(SimulationConfig("shank", bouts, sample_rate_hz=CPU_RATE_HZ, seed=7))
+    with tempfile.TemporaryDirectory() as tmp:
+        replay_file = Path(tmp) / "replay.csv"
+        write_simulation(sim, replay_file)
+        packets = _sensor_packets(replay_file, seconds + 4)
+        passes = [_cpu_pass(packets, Path(tmp)) for _ in range(3)]
+    cost, analyses = min(passes, key=lambda p: sum(p[0].values()))
+    per_min = 60.0 / (seconds + 4)
+    total = sum(cost.values())
+    parts = ", ".join(f"{name} {per_min * c:.2f}" for name, c in cost.items())
+    share = 100 * total / (seconds + 4)
+    each = 1000 * cost["analyses"] / max(analyses, 1)
+    print(f"   {len(packets)} packets: {per_min * total:.2f} CPU s per simulated minute ({share:.1f} % of a core)")
+    print(f"   by part: {parts}; {analyses} window analyses, {each:.1f} ms each")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the real-time runs (s)")
     parser.add_argument("--skip-realtime", action="store_true", help="only the deterministic replays")
     parser.add_argument("--only-realtime", action="store_true", help="only the real-time runs and the fault runs")
+    parser.add_argument("--only-cpu", action="store_true", help="only the recording path's CPU without BLE (5.)")
     args = parser.parse_args()
+    if args.only_cpu:
+        bench_cpu(60.0)
+        return
     if not args.only_realtime:
         bench_replays()
     if not args.skip_realtime:

@@ -12,7 +12,7 @@ from retrogait.ble.profiles.metawear import MetaWear
 from retrogait.ble.profiles.movesense import Movesense
 from retrogait.ble.profiles.polar import PolarPmd
 from retrogait.ble.stream import StreamAssembler
-from retrogait.ble.timing import ClockMap
+from retrogait.ble.timing import ClockMap, theil_sen_slope
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 
@@ -31,6 +31,33 @@ def test_clock_map_estimates_drift_and_stays_monotonic() -> None:
     assert np.all(np.diff(m) > 0)
     late = host[-200:] - m[-200:]
     assert 0 <= np.median(late) < 0.03  # mapped near the lower envelope of the arrivals
+
+
+def test_theil_sen_slope_is_scipys() -> None:
+    from scipy.stats import theilslopes
+
+    rng = np.random.default_rng(5)
+    x = np.round(rng.uniform(0, 50, 301), 1)  # ties in x are left out of the pairs, as scipy does
+    y = 2e-4 * x + rng.exponential(0.01, x.size)
+    assert theil_sen_slope(x, y) == theilslopes(y, x)[0]
+
+
+def test_clock_map_fits_the_pairs_of_its_window() -> None:
+    """Pairs older than ``window_s`` are forgotten; the drift is the Theil-Sen slope of the kept ones
+    (every k-th of them when more than 300), re-estimated every ``refit_every_s``."""
+    from scipy.stats import theilslopes
+
+    rng = np.random.default_rng(4)
+    clock = ClockMap(window_s=30.0)
+    sensor = np.arange(0, 100, 1 / 26)  # one pair per packet, 26 packets/s
+    host = sensor * (1 + 80e-6) + rng.exponential(0.01, sensor.size)
+    for i in range(sensor.size):
+        clock.observe(sensor[i : i + 1], host[i : i + 1])
+    fitted = clock._last_fit_s
+    kept = (sensor >= fitted - 30.0) & (sensor <= fitted)
+    step = max(1, int(kept.sum()) // 300)
+    expected = theilslopes(host[kept][::step], sensor[kept][::step])[0] - 1.0
+    assert clock.drift == pytest.approx(expected, abs=1e-15)
 
 
 def _polar_stream(rate: float = 416.0) -> tuple[PolarPmd, StreamAssembler]:

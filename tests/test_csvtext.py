@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrogait.csvtext import csv_lines, float_matrix
+from retrogait.csvtext import _PLACES_FROM, csv_lines, float_matrix
 from retrogait.session import Session, SessionMeta, SessionWriter, format_header, read_session, write_session
 
 
@@ -27,6 +27,8 @@ def expected(value: float) -> str:
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=50))
 def test_every_float_is_spelled_like_repr(values: list[float]) -> None:
     assert texts(np.array(values)) == [expected(v) for v in values]
+    long = np.resize(np.array(values), _PLACES_FROM)  # long columns try the common decimal places first
+    assert texts(long) == [expected(v) for v in long.tolist()]
 
 
 @settings(max_examples=200, deadline=None)
@@ -34,6 +36,8 @@ def test_every_float_is_spelled_like_repr(values: list[float]) -> None:
 def test_logger_decimals_take_the_fast_path_and_read_back(values: list[object]) -> None:
     x = np.array([float(v) for v in values])  # type: ignore[arg-type]
     assert texts(x) == [repr(v) for v in x.tolist()]
+    long = np.resize(x, _PLACES_FROM)  # long columns try the common decimal places first
+    assert texts(long) == [repr(v) for v in long.tolist()]
     back = pd.read_csv(io.BytesIO(b"x\n" + csv_lines([x])), dtype=np.float64)["x"].to_numpy()  # type: ignore[operator]
     assert np.array_equal(back, x)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import retrogait
@@ -133,19 +132,17 @@ def test_a_still_stretch_is_kept_so_a_late_window_has_the_standing_frame(monkeyp
 def _window_result(end_s: float, ic_s: list[float]) -> WindowResult:
     """A window's contacts (shank: 0.25 s stances, neutral direction evidence), as analyse_window gives them."""
     ic = np.asarray(ic_s, dtype=float)
-    steps = pd.DataFrame(
-        {
-            "ic_time_s": ic,
-            "to_time_s": ic + 0.25,
-            "impact_peak_g": np.full(ic.size, 3.0),
-            "peak_time_s": ic + 0.02,
-            "side": ["left"] * ic.size,
-            "landing_jerk_g_per_s": np.full(ic.size, 300.0),
-            "switch_before": np.full(ic.size, 0.01),
-        }
-    )
+    steps = {
+        "ic_time_s": ic,
+        "to_time_s": ic + 0.25,
+        "impact_peak_g": np.full(ic.size, 3.0),
+        "peak_time_s": ic + 0.02,
+        "side": np.asarray(["left"] * ic.size, dtype=object),
+        "landing_jerk_g_per_s": np.full(ic.size, 300.0),
+        "switch_before": np.full(ic.size, 0.01),
+    }
     for name in (*EVIDENCE_COLUMNS, *FACING_CUES):
-        steps[name] = 0.0
+        steps[name] = np.zeros(ic.size)
     return WindowResult(end_s, False, steps, True, None)
 
 

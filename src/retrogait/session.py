@@ -228,11 +228,17 @@ def _table_text(frame: pd.DataFrame, header: bool) -> list[bytes]:
     """The CSV text of a session table, in pieces: numbers through :func:`retrogait.csvtext.csv_pieces`
     (fast), a table with text columns or names that need quoting through pandas (the same text, slower)."""
     names = [str(c) for c in frame.columns]
-    plain = not any(ch in name for name in names for ch in ',"\r\n')
-    rows = csv_pieces([frame[c].to_numpy() for c in frame.columns]) if plain else None
+    rows = _number_rows(names, [frame[c].to_numpy() for c in frame.columns])
     if rows is None:
         return [frame.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")]
     return [(",".join(names) + "\n").encode("utf-8"), *rows] if header else rows
+
+
+def _number_rows(names: list[str], columns: list[NDArray[Any]]) -> list[bytes] | None:
+    """The rows of numeric columns whose names need no quoting, in pieces
+    (:func:`~retrogait.csvtext.csv_pieces`), else None."""
+    plain = not any(ch in name for name in names for ch in ',"\r\n')
+    return csv_pieces(columns) if plain else None
 
 
 def format_header(meta: SessionMeta) -> str:
@@ -270,16 +276,20 @@ class SessionWriter:
         Rows whose time is not after the last written time are refused with ValueError: the
         caller must resolve duplicates before writing.
         """
-        frame = pd.DataFrame({c: np.asarray(table[c]) for c in self.columns}, copy=False)
-        if frame.empty:
+        columns = [np.asarray(table[c]) for c in self.columns]
+        if not len(columns[0]):
             return 0
-        t = frame[TIME_COLUMN].to_numpy(dtype=np.float64)
+        t = np.asarray(table[TIME_COLUMN], dtype=np.float64)
         if t[0] <= self._last_t or np.any(np.diff(t) <= 0):
             raise ValueError(f"{self.path}: rows must have strictly increasing time after {self._last_t}")
-        self._fh.write(b"".join(_table_text(frame, header=False)).decode("utf-8"))
+        # numbers straight to text, without a table (a live recording appends a hundred rows at a time)
+        rows = _number_rows(list(self.columns), columns)
+        if rows is None:
+            rows = _table_text(pd.DataFrame(dict(zip(self.columns, columns, strict=True)), copy=False), header=False)
+        self._fh.write(b"".join(rows).decode("utf-8"))
         self._last_t = float(t[-1])
-        self.rows_written += len(frame)
-        return len(frame)
+        self.rows_written += t.size
+        return int(t.size)
 
     def flush(self) -> None:
         """Push written rows to the operating system and to disk."""

@@ -43,6 +43,8 @@ strike_consistency         foot (gyro; facing)         positive in both directio
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -81,6 +83,8 @@ PROBABILITY_COLUMNS = ("p_forward", "p_backward", "p_sideways")
 #: Placements whose sideways evidence says where the stride went (a stride vector). A walking trunk's
 #: braking vector also turns sideways in a curve, so there it only withholds forward/backward.
 SIDEWAYS_PLACEMENTS = ("foot", "shank")
+#: Per-contact cues, one column each: direction_cues' table, or the live filter's arrays by name.
+CueTable = pd.DataFrame | Mapping[str, NDArray[np.float64]]
 
 
 def step_directions(
@@ -104,18 +108,27 @@ def step_directions(
 
 def direction_labels(probs: FloatArray, placement: str, settings: DirectionSettings) -> pd.DataFrame:
     """``direction`` and ``direction_confidence`` from (m, 3) travel-state probabilities (the rules of
-    :func:`step_directions`; the live filter labels its posteriors with them too)."""
+    :func:`step_directions`, :func:`label_arrays` as a table)."""
     if probs.shape[0] == 0:
         return pd.DataFrame(
             {"direction": pd.Series([], dtype=object), "direction_confidence": pd.Series([], dtype=float)}
         )
+    label, confidence = label_arrays(probs, placement, settings)
+    return pd.DataFrame({"direction": label, "direction_confidence": confidence})
+
+
+def label_arrays(
+    probs: FloatArray, placement: str, settings: DirectionSettings
+) -> tuple[NDArray[np.object_], FloatArray]:
+    """The labels (object array) and their confidences of :func:`direction_labels`, without the table
+    (the live filter labels one contact at a time)."""
     best = np.argmax(probs, axis=1)
     confidence = probs[np.arange(best.size), best]
     label = np.asarray(TRAVEL_LABELS, dtype=object)[best]
     if placement not in SIDEWAYS_PLACEMENTS:
         label = np.where(best == 2, "unknown", label)
     label = np.where(confidence < settings.unknown_below_confidence, "unknown", label)
-    return pd.DataFrame({"direction": label.astype(object), "direction_confidence": confidence})
+    return label.astype(object), confidence
 
 
 def direction_probabilities(
@@ -143,7 +156,7 @@ def direction_probabilities(
 
 
 def facing_and_conflict(
-    post: FloatArray, cues: pd.DataFrame, relative: bool, sign_known: bool, settings: DirectionSettings
+    post: FloatArray, cues: CueTable, relative: bool, sign_known: bool, settings: DirectionSettings
 ) -> FloatArray:
     """What is decided over all the contacts in ``cues`` (offline the session, live those so far),
     applied to (m, 3) smoothed travel-state posteriors: with evidence ``relative`` to the sensor's +x,
@@ -161,11 +174,11 @@ def facing_and_conflict(
     return post
 
 
-def cue_agreement(cues: pd.DataFrame) -> float:
+def cue_agreement(cues: CueTable) -> float:
     """How the frame-free cues agree with the axis cues over the session (log-odds):
     ``sum_i free_i * tanh(x_i)``, positive when both say the same (the facing's own measure)."""
-    x = cues["x_log_odds"].to_numpy(dtype=np.float64)
-    free = cues["free_log_odds"].to_numpy(dtype=np.float64)
+    x = np.asarray(cues["x_log_odds"], dtype=np.float64)
+    free = np.asarray(cues["free_log_odds"], dtype=np.float64)
     return float(np.sum(free * np.tanh(x)))
 
 
@@ -179,7 +192,7 @@ def capped_posteriors(post: FloatArray, cap: float) -> FloatArray:
 
 
 def travel_evidence(
-    cues: pd.DataFrame, signals: BodySignals, settings: DirectionSettings | None = None
+    cues: CueTable, signals: BodySignals, settings: DirectionSettings | None = None
 ) -> tuple[FloatArray, bool]:
     """(m, 3) log-likelihoods of travel along +x, -x and sideways per contact, scaled by
     ``evidence_temperature_factor``, and whether +x is relative to an unknown facing.
@@ -192,29 +205,28 @@ def travel_evidence(
     need no facing, decide alone. Without a horizontal axis (``anterior_source == "none"``) only the
     frame-free cues count."""
     settings = settings or preset(signals.placement).direction
-    x = cues["x_log_odds"].to_numpy(dtype=np.float64)
-    free = cues["free_log_odds"].to_numpy(dtype=np.float64)
+    x = np.asarray(cues["x_log_odds"], dtype=np.float64)
+    free = np.asarray(cues["free_log_odds"], dtype=np.float64)
     relative = not signals.anterior_sign_known and bool(np.any(x != 0))
     evidence = axis_evidence(x if relative else x + free)
     if signals.anterior_source != "none":
         cap = settings.max_cue_log_odds
-        vectors = []
+        vectors: list[tuple[FloatArray, FloatArray, float, FloatArray | float]] = []
         if "stride_dx_m" in cues:
-            spread = np.radians(cues["stride_facing_spread_deg"].to_numpy(dtype=np.float64))
-            vectors.append((cues["stride_dx_m"], cues["stride_dy_m"], settings.stride_dx_scale_m, spread))
+            facing_spread = np.radians(np.asarray(cues["stride_facing_spread_deg"], dtype=np.float64))
+            dx, dy = (np.asarray(cues[c], dtype=np.float64) for c in ("stride_dx_m", "stride_dy_m"))
+            vectors.append((dx, dy, settings.stride_dx_scale_m, facing_spread))
         if "lateral_contrast_ms2" in cues:  # braking points against the travel
-            vectors.append(
-                (-cues["braking_contrast_ms2"], -cues["lateral_contrast_ms2"], settings.braking_contrast_scale_ms2, 0.0)
-            )
-        for dx, dy, scale, spread in vectors:
-            vx, vy = dx.to_numpy(dtype=np.float64), dy.to_numpy(dtype=np.float64)
+            dx, dy = (-np.asarray(cues[c], dtype=np.float64) for c in ("braking_contrast_ms2", "lateral_contrast_ms2"))
+            vectors.append((dx, dy, settings.braking_contrast_scale_ms2, 0.0))
+        for vx, vy, scale, spread in vectors:
             has = np.isfinite(vx) & np.isfinite(vy)
             evidence = np.where(has[:, None], vector_evidence(vx, vy, scale, cap, spread), evidence)
     return evidence * settings.evidence_temperature_factor, relative
 
 
 def link_switch_probability(
-    signals: BodySignals, contacts: Contacts, cues: pd.DataFrame, settings: DirectionSettings | None = None
+    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings | None = None
 ) -> FloatArray:
     """(m - 1,) probability that the travel state changes between consecutive contacts:
     ``switch_probability`` within gait, ``standing_switch_probability`` across standing
@@ -232,7 +244,7 @@ def link_switch_probability(
     p[standing_between(signals, contacts, settings)] = max(
         settings.standing_switch_probability, settings.switch_probability
     )
-    heading = cues["heading_change_deg"].to_numpy(dtype=np.float64)[1:] if "heading_change_deg" in cues else None
+    heading = np.asarray(cues["heading_change_deg"], dtype=np.float64)[1:] if "heading_change_deg" in cues else None
     turning = turn_switch_probability(heading, m, settings.turn_straight_deg, settings.turn_round_deg)
     p = p + (FORGET - p) * turning
     p[gaps > limit] = FORGET
@@ -272,7 +284,20 @@ def direction_cues(
     anterior axis) and ``free_log_odds`` (frame-free cues), both positive for forward.
 
     ``transients`` (the landings' impact transients, foot strike consistency) are measured here unless
-    given; settings default to the placement's preset."""
+    given; settings default to the placement's preset. :func:`direction_cue_columns` as a table."""
+    return pd.DataFrame(
+        direction_cue_columns(signals, contacts, settings, transients), index=pd.RangeIndex(len(contacts))
+    )
+
+
+def direction_cue_columns(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: DirectionSettings | None = None,
+    transients: LandingTransients | None = None,
+) -> dict[str, FloatArray]:
+    """The columns of :func:`direction_cues`, one array each (the live detector's windows use them
+    without building the table)."""
     settings = settings or preset(signals.placement).direction
     m = len(contacts)
     cues: dict[str, FloatArray] = {}
@@ -288,10 +313,9 @@ def direction_cues(
     heading = _heading_change(signals, contacts, cues, settings)
     if heading is not None:
         cues["heading_change_deg"] = heading
-    out = pd.DataFrame(cues, index=pd.RangeIndex(m))
-    out["x_log_odds"] = _sum_evidence(evidence_x, m)
-    out["free_log_odds"] = _sum_evidence(evidence_free, m)
-    return out
+    cues["x_log_odds"] = _sum_evidence(evidence_x, m)
+    cues["free_log_odds"] = _sum_evidence(evidence_free, m)
+    return cues
 
 
 def _limb_cues(
@@ -710,7 +734,7 @@ def _sum_evidence(parts: list[FloatArray], m: int) -> FloatArray:
     return np.nansum(stacked, axis=0)
 
 
-def facing_probability_from_cues(cues: pd.DataFrame, settings: DirectionSettings = DirectionSettings()) -> float:
+def facing_probability_from_cues(cues: CueTable, settings: DirectionSettings = DirectionSettings()) -> float:
     """P(the sensor's +x axis is the wearer's anterior) from frame-free evidence.
 
     Two sources, both systematic (so they are capped, not allowed to grow without bound with the
@@ -718,18 +742,18 @@ def facing_probability_from_cues(cues: pd.DataFrame, settings: DirectionSettings
     ``sum_i free_i * tanh(x_i)``; and, with a gyroscope on the leg, the anatomical pitch asymmetry
     (median over strides; the shank's is firm, the foot's less so in backward walking: the scale and
     cap of ``settings``, which the shank preset sets firmer)."""
-    x = cues["x_log_odds"].to_numpy(dtype=np.float64)
-    free = cues["free_log_odds"].to_numpy(dtype=np.float64)
+    x = np.asarray(cues["x_log_odds"], dtype=np.float64)
+    free = np.asarray(cues["free_log_odds"], dtype=np.float64)
     cap = settings.max_facing_log_odds
     facing = float(np.clip(np.sum(free * np.tanh(x)), -cap, cap))
     if "pitch_asymmetry_log_ratio" in cues:
-        ratio = cues["pitch_asymmetry_log_ratio"].to_numpy(dtype=np.float64)
+        ratio = np.asarray(cues["pitch_asymmetry_log_ratio"], dtype=np.float64)
         ratio = ratio[np.isfinite(ratio)]
         if ratio.size:
             anatomy_cap = settings.anatomy_cap_log_odds
             facing += float(np.clip(np.median(ratio) / settings.anatomy_scale_log_ratio, -anatomy_cap, anatomy_cap))
     if "strike_consistency" in cues:
-        strike = cues["strike_consistency"].to_numpy(dtype=np.float64)
+        strike = np.asarray(cues["strike_consistency"], dtype=np.float64)
         strike_cap = settings.strike_facing_cap_log_odds
         facing += float(np.clip(np.nansum(strike), -strike_cap, strike_cap))
     facing = float(np.clip(facing, -cap, cap))

@@ -23,6 +23,14 @@ def step_timing(signals: BodySignals, contacts: Contacts, settings: TimingSettin
     For one-leg placements (foot, shank) consecutive contacts are strides of one leg, so the step time
     is half the interval between them. Settings default to the placement's preset.
     """
+    return pd.DataFrame(step_timing_columns(signals, contacts, settings))
+
+
+def step_timing_columns(
+    signals: BodySignals, contacts: Contacts, settings: TimingSettings | None = None
+) -> dict[str, NDArray[np.float64]]:
+    """The columns of :func:`step_timing`, one array each (the live detector's windows use them
+    without building the table)."""
     settings = settings or preset(signals.placement).timing
     t = signals.t_s
     ic_t = t[contacts.ic_idx] if len(contacts) else np.zeros(0)
@@ -39,15 +47,13 @@ def step_timing(signals: BodySignals, contacts: Contacts, settings: TimingSettin
     cadence = 60.0 / around
     contact = to_t - ic_t
     contact = np.where((contact > 0) & (contact < settings.max_step_time_s), contact, np.nan)
-    return pd.DataFrame(
-        {
-            "ic_time_s": ic_t,
-            "to_time_s": to_t,
-            "step_time_s": step,
-            "cadence_spm": cadence,
-            "contact_time_s": contact,
-        }
-    )
+    return {
+        "ic_time_s": ic_t,
+        "to_time_s": to_t,
+        "step_time_s": step,
+        "cadence_spm": cadence,
+        "contact_time_s": contact,
+    }
 
 
 def mean_cadence_spm(step_time_s: NDArray[np.float64]) -> tuple[float, int]:
@@ -80,6 +86,8 @@ def step_times_within_bouts(step_time_s: NDArray[np.float64], bout_id: NDArray[n
 
 #: The per-step columns of impact_load.
 IMPACT_COLUMNS = ("impact_peak_g", "impact_loading_rate_g_per_s", "impact_flags")
+#: Placements whose impact axis is measured (elsewhere the impact columns stay NaN, without a flag).
+IMPACT_PLACEMENTS = ("foot", "shank", "lower_back")
 
 
 def impact_load(
@@ -92,10 +100,7 @@ def impact_load(
     axis is not the impact axis there, or nothing landed) gives NaN and ``impact_flags`` =
     ``no_impact_peak``, never a negative "peak".
     """
-    settings = settings or preset(signals.placement).impact
     m = len(contacts)
-    fs = signals.fs_hz
-    n = signals.n_samples
     out = pd.DataFrame(
         {
             "impact_peak_g": np.full(m, np.nan),
@@ -103,10 +108,32 @@ def impact_load(
             "impact_flags": pd.Series([""] * m, dtype=object),
         }
     )
-    if m == 0 or signals.placement not in ("foot", "shank", "lower_back"):
+    if m == 0 or signals.placement not in IMPACT_PLACEMENTS:
         return out
+    peak, rate = impact_peaks(signals, contacts, timing["contact_time_s"].to_numpy(), settings)
+    out["impact_peak_g"] = peak
+    out["impact_loading_rate_g_per_s"] = rate
+    out["impact_flags"] = np.where(np.isfinite(peak), "", "no_impact_peak").astype(object)
+    return out
+
+
+def impact_peaks(
+    signals: BodySignals,
+    contacts: Contacts,
+    contact_time_s: NDArray[np.float64],
+    settings: ImpactSettings | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The impact peak (g) and loading rate (g/s) of :func:`impact_load` per contact (NaN where the
+    window holds no positive peak), from the contacts' contact times (s; step_timing's
+    ``contact_time_s``): without the table, for the live detector's windows."""
+    settings = settings or preset(signals.placement).impact
+    m = len(contacts)
+    fs = signals.fs_hz
+    n = signals.n_samples
+    if m == 0 or signals.placement not in IMPACT_PLACEMENTS:
+        return np.full(m, np.nan), np.full(m, np.nan)
     ic = contacts.ic_idx
-    contact_s = timing["contact_time_s"].to_numpy()
+    contact_s = np.asarray(contact_time_s, dtype=np.float64)
     if signals.placement in ("foot", "shank"):
         # the leg's shock is a transient of the landing (peak within ~50 ms of contact): a fixed window
         # ends when the contact is known, so the value can be judged as the samples arrive (live cues)
@@ -121,10 +148,7 @@ def impact_load(
     lead = round(settings.loading_lead_s * fs)
     peak, rate = _peak_and_rate(axis_g, ic, window, lead, n, fs)
     positive = peak > 0
-    out["impact_peak_g"] = np.where(positive, peak, np.nan)
-    out["impact_loading_rate_g_per_s"] = np.where(positive, rate, np.nan)
-    out["impact_flags"] = np.where(positive, "", "no_impact_peak").astype(object)
-    return out
+    return np.where(positive, peak, np.nan), np.where(positive, rate, np.nan)
 
 
 def _peak_and_rate(

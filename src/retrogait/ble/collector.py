@@ -233,7 +233,6 @@ class SensorRecorder:
         self.live_buffer: deque[Timed] = deque(maxlen=200)
         self.listeners: list[SampleListener] = []
         self._unstored: Timed | None = None  # batches the listeners have seen, not yet in the file
-        self._stored_s = -float("inf")
         self._arrived = asyncio.Event()
         self._device: Any = None
 
@@ -425,27 +424,25 @@ class SensorRecorder:
         if not self.options.wake_on_arrival:
             await asyncio.sleep(self.options.consume_every_s)
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._arrived.wait(), self.options.consume_every_s)
+        with contextlib.suppress(TimeoutError):  # asyncio.timeout: no task per wait, as wait_for makes
+            async with asyncio.timeout(self.options.consume_every_s):
+                await self._arrived.wait()
         self._arrived.clear()
 
     async def _write(self, timed: Timed | None) -> None:
-        """Hand a batch to the listeners at once, and to the file every half ``flush_every_s``: with
-        wake-on-arrival a batch is one packet, and a thread hop plus a table per packet cost more than the
-        rest of the recording; the rows reach the disk with the next flush either way (so a killed
-        recorder still loses less than a second)."""
+        """Hand a batch to the listeners at once; the file gets the batches with the next flush (every
+        ``flush_every_s``, in one append: with wake-on-arrival a batch is one packet, and a thread hop
+        plus the text of a few rows cost far more per row than a flush's hundred; a killed recorder
+        still loses less than a second)."""
         if timed is not None:
             for listener in self.listeners:  # before the disk write: live feedback must not wait for it
                 listener(self, timed)
             self._unstored = Timed.join(self._unstored, timed)
             self.live_buffer.append(timed)
-        if self._unstored is not None and time.monotonic() - self._stored_s >= 0.5 * self.options.flush_every_s:
-            await self._store()
 
     async def _store(self) -> None:
         """Append the batches not yet written (in the writer thread)."""
         timed, self._unstored = self._unstored, None
-        self._stored_s = time.monotonic()
         if timed is not None:
             if self.writer is None:
                 self.writer = await asyncio.to_thread(self._open_writer)

@@ -51,6 +51,8 @@ class StreamAssembler:
         # sensor time where the last packet released of each stream ended, and how far the next may be off
         self._span_end_s: dict[int, float] = {}
         self._span_tolerance_s = max(profile.clock_resolution_s, 0.5 * self.period_s)
+        # samples of clock jitter: a packet's first sample this far from where the count puts it is on time
+        self._jitter = max(int(np.ceil(profile.clock_resolution_s * info.rate_hz - 1e-3)), 0)
 
     def on_reconnect(self) -> None:
         """The link came back: decoder state restarts, a sensor clock reset is recognised."""
@@ -136,44 +138,43 @@ class StreamAssembler:
         if n_ready == 0:
             return None
         ready, self._held = self._held[:n_ready], self._held[n_ready:]
-        keys = np.asarray([h[2] for h in ready], dtype=np.int64)
-        bad = keys < 0
-        self.stats.malformed += int(bad.sum())
-        if self._reconnected and self._last_keys and keys[~bad].size:
+        n_bad = sum(1 for h in ready if h[2] < 0)
+        self.stats.malformed += n_bad
+        if self._reconnected and self._last_keys and n_bad < len(ready):
             self._reconnected = False
             newest_s = self._sensor_s_of_key(max(self._last_keys.values()))
-            restarted = ~bad & (keys // self.profile.key_streams * self.profile.key_unit_s < newest_s - 10.0)
-            if restarted.any():  # the sensor clock restarted: finish the old clock, then start the new one
+            restarted = [h[2] >= 0 and self._sensor_s_of_key(h[2]) < newest_s - 10.0 for h in ready]
+            if any(restarted):  # the sensor clock restarted: finish the old clock, then start the new one
                 old = [h for h, r in zip(ready, restarted, strict=True) if not r]  # held from before the loss
-                before = self._write_ready(old, keys[~restarted])
-                before = Timed.join(before, self._restart_clock())
+                before = Timed.join(self._write_ready(old), self._restart_clock())
                 new = [h for h, r in zip(ready, restarted, strict=True) if r]
-                return Timed.join(before, self._write_ready(new, keys[restarted]))
-        return self._write_ready(ready, keys)
+                return Timed.join(before, self._write_ready(new))
+        return self._write_ready(ready)
 
-    def _write_ready(self, ready: list[tuple[float, bytes, int]], keys: NDArray[np.int64]) -> Timed | None:
-        """Drop duplicates and replays (per-stream key floors), decode and place the rest (in key order)."""
-        if not ready:
-            return None
-        # keys interleave the device's streams (key % n_streams); each stream has its own floor
-        bad = keys < 0
+    def _write_ready(self, ready: list[tuple[float, bytes, int]]) -> Timed | None:
+        """Drop duplicates and replays (per-stream key floors), decode and place the rest (in key order).
+
+        A loop over the packets: a batch is one to a few packets, where numpy's calls cost more than
+        the work."""
+        # keys interleave the device's streams (key % n_streams); each stream has its own floor, and of
+        # equal keys in a row only the first is written
         n_streams = self.profile.key_streams
-        stream = np.where(bad, 0, keys % n_streams)
-        floors = np.asarray([self._last_keys.get(i, -1) for i in range(n_streams)], dtype=np.int64)
-        first_of_equal = np.concatenate([[True], keys[1:] != keys[:-1]])
-        keep = ~bad & (keys > floors[stream]) & first_of_equal
-        self.stats.duplicates += int((~bad & ~keep).sum())
-        if not keep.any():
+        floors = dict(self._last_keys)
+        chosen: list[tuple[float, bytes, int]] = []
+        previous: int | None = None
+        for packet in ready:
+            key, first_of_equal, previous = packet[2], packet[2] != previous, packet[2]
+            if key < 0:
+                continue  # counted as malformed
+            if key > floors.get(key % n_streams, -1) and first_of_equal:
+                chosen.append(packet)
+                self._last_keys[key % n_streams] = key
+            else:
+                self.stats.duplicates += 1
+        if not chosen:
             return None
-        chosen = [ready[i] for i in np.flatnonzero(keep)]
-        for i in range(n_streams):
-            kept = keys[keep & (stream == i)]
-            if kept.size:
-                self._last_keys[i] = int(kept[-1])
-        payloads = [p for _, p, _ in chosen]
-        decoded = self.profile.decode(payloads, keys=keys[keep])
-        host = np.asarray([t for t, _, _ in chosen])
-        return self._clocked(decoded, host)
+        decoded = self.profile.decode([p for _, p, _ in chosen], keys=np.asarray([k for _, _, k in chosen]))
+        return self._clocked(decoded, np.asarray([t for t, _, _ in chosen]))
 
     def _restart_clock(self) -> Timed | None:
         """The sensor clock restarted: samples still waiting in the decoder (a paired profile's
@@ -202,38 +203,36 @@ class StreamAssembler:
             return None
         n = d.samples_per_packet
         first = np.cumsum(n) - n
-        s_first = d.sensor_time_s[first]
         rate = self.info.rate_hz
-        tol = max(int(np.ceil(self.profile.clock_resolution_s * rate - 1e-3)), 0)  # samples of clock jitter
         arrival = host_per_packet[d.packet_index]
-        if self._last_sensor_s is None:  # first packet ever, or after the sensor clock restarted
+        last_s = self._last_sensor_s
+        restart = last_s is None  # first packet ever, or after the sensor clock restarted
+        if last_s is None:
             if self.clock.started:
                 late = float(arrival[0] - self.clock.map(np.array([(self._grid_next - 1) / rate]))[0])
                 start = self._grid_next + max(int(np.rint(late * rate)) - int(n[0]), 0)
             else:
                 start = 0
-            prev_s, prev_g, prev_n = s_first[0], start - 0, 0
-            steps0 = 0
+            prev_s, prev_g, prev_n = float(d.sensor_time_s[0]), start, 0
         else:
-            prev_s, prev_g, prev_n = self._last_sensor_s, self._last_first_grid, self._last_n
-            steps0 = None
-        prev_first_s = np.concatenate([[prev_s], s_first[:-1]])
-        prev_count = np.concatenate([[prev_n], n[:-1]])
-        steps = np.rint((s_first - prev_first_s) * rate).astype(np.int64)
-        if steps0 is not None:
-            steps[0] = 0
-        on_time = np.abs(steps - prev_count) <= tol
-        steps = np.where(on_time, prev_count, steps)
-        grid_first = prev_g + np.cumsum(steps)
-        self._last_sensor_s, self._last_first_grid, self._last_n = float(s_first[-1]), int(grid_first[-1]), int(n[-1])
+            prev_s, prev_g, prev_n = last_s, self._last_first_grid, self._last_n
+        # per packet (a loop: one to a few packets): the step from the previous packet's first sample, in
+        # whole samples of the sensor clock, on time within the clock's resolution; what a longer step lost
+        grid_first = []
+        for j, (s_first, count) in enumerate(zip(d.sensor_time_s[first].tolist(), n.tolist(), strict=True)):
+            step = 0 if j == 0 and restart else round((s_first - prev_s) * rate)
+            if abs(step - prev_n) <= self._jitter:
+                step = prev_n
+            elif step > prev_n and not (j == 0 and restart):
+                self.stats.gaps += 1
+                self.stats.lost_samples += step - prev_n
+            prev_g += step
+            grid_first.append(prev_g)
+            prev_s, prev_n = s_first, count
+        self._last_sensor_s, self._last_first_grid, self._last_n = prev_s, prev_g, prev_n
         grid = np.repeat(grid_first, n) + (np.arange(int(n.sum())) - np.repeat(first, n))
         keep = grid >= np.maximum.accumulate(np.concatenate([[self._grid_next], grid + 1]))[:-1]
         self.stats.duplicates += int((~keep).sum())
-        lost = np.clip(steps - prev_count, 0, None)
-        if steps0 is not None:
-            lost[0] = 0
-        self.stats.gaps += int((lost > 0).sum())
-        self.stats.lost_samples += int(lost.sum())
         if not keep.any():
             return None
         s = grid / rate

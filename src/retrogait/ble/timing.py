@@ -10,12 +10,21 @@ never go backwards and never jump.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import theilslopes
+
+
+def theil_sen_slope(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+    """The Theil-Sen slope: the median of the slopes between all pairs of points with different x.
+
+    The estimator of ``scipy.stats.theilslopes(y, x)[0]`` (same pairs, same median, same value), without
+    its confidence interval, its input checks and the import of scipy in the recording path."""
+    dx = x[:, None] - x
+    dy = y[:, None] - y
+    up = dx > 0
+    return float(np.median(dy[up] / dx[up]))
 
 
 class ClockMap:
@@ -39,7 +48,9 @@ class ClockMap:
         self.anchor_host_s = 0.0
         self.rate = 1.0  # host seconds per sensor second, including the slew correction
         self.drift = 0.0  # estimated (host/sensor - 1)
-        self._pairs: deque[tuple[float, float]] = deque()
+        # (sensor, host) pairs in arrival order: rows [_first, _end) of a buffer that grows when full
+        self._pairs = np.zeros((256, 2))
+        self._first = self._end = 0
         self._last_fit_s = -np.inf
         self._newest_s = -np.inf
 
@@ -51,7 +62,7 @@ class ClockMap:
         """Anchor the map: ``sensor_s`` happened at ``host_s``."""
         self.anchor_sensor_s, self.anchor_host_s = sensor_s, host_s
         self.rate = 1.0 + self.drift
-        self._pairs.clear()
+        self._first = self._end = 0
         self._last_fit_s = sensor_s
         self._newest_s = sensor_s
 
@@ -64,22 +75,35 @@ class ClockMap:
         """Add (sensor time of a packet's last sample, host arrival) pairs and refit when due."""
         if not self.started:
             self.start(float(sensor_s[0]), float(host_s[0]))
-        self._pairs.extend(zip(sensor_s.tolist(), host_s.tolist(), strict=True))
+        self._append(sensor_s, host_s)
         self._newest_s = max(self._newest_s, float(np.max(sensor_s)))
         newest = self._newest_s  # re-anchoring here keeps every time already mapped below the anchor
-        while self._pairs and self._pairs[0][0] < newest - self.window_s:
-            self._pairs.popleft()
-        if newest - self._last_fit_s >= self.refit_every_s and len(self._pairs) >= 8:
+        while self._first < self._end and self._pairs[self._first, 0] < newest - self.window_s:
+            self._first += 1
+        if newest - self._last_fit_s >= self.refit_every_s and self._end - self._first >= 8:
             self._refit(newest)
 
+    def _append(self, sensor_s: NDArray[np.float64], host_s: NDArray[np.float64]) -> None:
+        k = sensor_s.size
+        if self._end + k > self._pairs.shape[0]:  # move the kept pairs to the front, and grow if still full
+            kept = self._pairs[self._first : self._end].copy()
+            size = max(self._pairs.shape[0], 2 * (kept.shape[0] + k))
+            self._pairs = np.zeros((size, 2))
+            self._pairs[: kept.shape[0]] = kept
+            self._first, self._end = 0, kept.shape[0]
+        self._pairs[self._end : self._end + k, 0] = sensor_s
+        self._pairs[self._end : self._end + k, 1] = host_s
+        self._end += k
+
     def _refit(self, now_sensor_s: float) -> None:
-        pairs = np.asarray(self._pairs)
-        step = max(1, len(pairs) // 300)
-        s, h = pairs[::step, 0], pairs[::step, 1]
+        pairs = self._pairs[self._first : self._end]
+        sensor, host = pairs[:, 0], pairs[:, 1]
+        step = max(1, sensor.size // 300)
+        s, h = sensor[::step], host[::step]
         if s[-1] - s[0] > 2.0:
-            slope = float(theilslopes(h, s)[0])
+            slope = theil_sen_slope(s, h)
             self.drift = float(np.clip(slope - 1.0, -self.max_drift, self.max_drift))
-        offset_target = float(np.min(pairs[:, 1] - (1.0 + self.drift) * pairs[:, 0]))
+        offset_target = float(np.min(host - (1.0 + self.drift) * sensor))
         # re-anchor at the present point so the map stays continuous, then slew towards the target
         host_now = float(self.map(np.array([now_sensor_s]))[0])
         self.anchor_sensor_s, self.anchor_host_s = now_sensor_s, host_now

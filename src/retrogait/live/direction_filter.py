@@ -8,7 +8,7 @@ lag: the contacts of the stride after it that the deciding window holds (one-leg
 contact, both legs the next two). Both are travel.smooth_states itself: the filtered state of the last
 committed contact stands first in the sequence as the evidence of a step, followed by the contact and
 its lag. The evidence and the switch probabilities are the offline ones, measured on the deciding
-window; the labels are direction.direction_labels.
+window; the labels are direction.direction_labels' (direction.label_arrays).
 
 What offline is decided once over the session is decided over the contacts so far, by the offline step
 itself (direction.facing_and_conflict): the facing when the anterior sign is unknown (each window's +x
@@ -21,10 +21,9 @@ from __future__ import annotations
 from collections import deque
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.direction import direction_labels, facing_and_conflict
+from retrogait.analysis.direction import facing_and_conflict, label_arrays
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.travel import FORGET, smooth_states
 
@@ -79,12 +78,10 @@ class OnlineDirection:
             if len(values) < min(self._count, _MEMORY):
                 values.append(np.nan)  # a cue this contact's window did not measure
         later = later_cues or []
-        table = pd.DataFrame(
-            {
-                name: np.concatenate([np.fromiter(values, dtype=np.float64), [c.get(name, np.nan) for c in later]])
-                for name, values in self._cues.items()
-            }
-        )
+        table = {
+            name: np.concatenate([np.fromiter(values, dtype=np.float64), [c.get(name, np.nan) for c in later]])
+            for name, values in self._cues.items()
+        }
         post = facing_and_conflict(post, table, relative, sign_known, self.settings)
-        label = direction_labels(post, self.placement, self.settings)
-        return str(label["direction"].iloc[0]), float(label["direction_confidence"].iloc[0])
+        label, confidence = label_arrays(post, self.placement, self.settings)
+        return str(label[0]), float(confidence[0])

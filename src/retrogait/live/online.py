@@ -36,17 +36,16 @@ feeds samples) -> :func:`analyse_window` (pure, any thread) -> :meth:`OnlineStep
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import direction_cues, link_switch_probability, travel_evidence
-from retrogait.analysis.impact import impact_load, step_timing
+from retrogait.analysis.direction import direction_cue_columns, link_switch_probability, travel_evidence
+from retrogait.analysis.impact import impact_peaks, step_timing_columns
 from retrogait.analysis.pipeline import gait_contacts
 from retrogait.analysis.preprocess import preprocess, still_mask
 from retrogait.analysis.settings import AnalysisSettings
@@ -128,25 +127,24 @@ class Window:
 class WindowResult:
     """What the offline stages found in one window.
 
-    ``steps`` (one row per contact, host clock): ``ic_time_s, to_time_s, impact_peak_g, peak_time_s,
-    side, landing_jerk_g_per_s``, ``switch_before`` (probability that the travel state changed since
-    the window's previous contact, direction.link_switch_probability), the travel evidence
-    EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present. ``sign_known``: the
-    anterior sign was known; ``relative``: the evidence is relative to the sensor's +x; ``signals``: the
-    window's body-frame signals (None when the window could not be analysed).
+    ``steps`` (one array per column, one row per contact, host clock): ``ic_time_s, to_time_s,
+    impact_peak_g, peak_time_s, side, landing_jerk_g_per_s``, ``switch_before`` (probability that the
+    travel state changed since the window's previous contact, direction.link_switch_probability), the
+    travel evidence EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present.
+    ``sign_known``: the anterior sign was known; ``relative``: the evidence is relative to the sensor's
+    +x; ``signals``: the window's body-frame signals (None when the window could not be analysed).
     """
 
     end_s: float
     final: bool
-    steps: pd.DataFrame
+    steps: dict[str, NDArray[Any]]
     sign_known: bool
     signals: BodySignals | None
     relative: bool = False
 
-    @cached_property
-    def columns(self) -> dict[str, NDArray[Any]]:
-        """``steps`` as one array per column (read per contact when committing, without pandas)."""
-        return {str(c): self.steps[c].to_numpy() for c in self.steps.columns}
+    @property
+    def n_contacts(self) -> int:
+        return len(self.steps["ic_time_s"])
 
 
 @dataclass(frozen=True)
@@ -173,7 +171,8 @@ def analyse_window(
 
     A window the stages refuse (too short, flat: the offline one-line errors) gives no contacts.
     """
-    empty = WindowResult(window.end_s, window.final, pd.DataFrame(columns=list(_STEP_COLUMNS)), True, None)
+    no_steps: dict[str, NDArray[Any]] = {name: np.zeros(0) for name in _STEP_COLUMNS}
+    empty = WindowResult(window.end_s, window.final, no_steps, True, None)
     session = Session(window.t_s, window.acc_ms2, window.gyr_dps, meta)
     try:
         signals = preprocess(
@@ -186,17 +185,17 @@ def analyse_window(
     contacts, _ = gait_contacts(signals, found, settings)
     if len(contacts) == 0:
         return replace(empty, signals=signals, sign_known=signals.anterior_sign_known)
-    timing = step_timing(signals, contacts, settings.timing)
-    load = impact_load(signals, contacts, timing, settings.impact)
+    # the stages' column entry points: the values of analyze's tables, without building the tables
+    timing = step_timing_columns(signals, contacts, settings.timing)
+    peak, _ = impact_peaks(signals, contacts, timing["contact_time_s"], settings.impact)
     transients = LandingTransients(signals, contacts, settings.transient)
-    cues = direction_cues(signals, contacts, settings.direction, transients)
+    cues = direction_cue_columns(signals, contacts, settings.direction, transients)
     evidence, relative = travel_evidence(cues, signals, settings.direction)
     switch = link_switch_probability(signals, contacts, cues, settings.direction)
-    peak = load["impact_peak_g"].to_numpy(dtype=float)
     lead = round(settings.impact.loading_lead_s * signals.fs_hz)
     columns: dict[str, NDArray[Any]] = {
-        "ic_time_s": timing["ic_time_s"].to_numpy(dtype=float) + window.t0_s,
-        "to_time_s": timing["to_time_s"].to_numpy(dtype=float) + window.t0_s,
+        "ic_time_s": timing["ic_time_s"] + window.t0_s,
+        "to_time_s": timing["to_time_s"] + window.t0_s,
         "impact_peak_g": peak,
         "peak_time_s": peak_times(signals, contacts.ic_idx, peak) + window.t0_s,
         "side": contacts.side.astype(object),
@@ -207,12 +206,11 @@ def analyse_window(
         columns[name] = evidence[:, k]
     for name in FACING_CUES:
         if name in cues:
-            columns[name] = cues[name].to_numpy(dtype=float)
-    steps = pd.DataFrame(columns)
-    return WindowResult(window.end_s, window.final, steps, signals.anterior_sign_known, signals, relative)
+            columns[name] = np.asarray(cues[name], dtype=float)
+    return WindowResult(window.end_s, window.final, columns, signals.anterior_sign_known, signals, relative)
 
 
-def stances_seen(steps: pd.DataFrame, end_s: float) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+def stances_seen(steps: Mapping[str, NDArray[Any]], end_s: float) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Which of a window's contacts (``ic_time_s, to_time_s``) have their mid-stance, and which their
     whole stance, inside the window (it ends at ``end_s``).
 
@@ -223,8 +221,8 @@ def stances_seen(steps: pd.DataFrame, end_s: float) -> tuple[NDArray[np.bool_], 
     for a stance (the end is padded as a rest); a stance whose middle is not in the window does not
     count as the next stride's (the commit rule), nor one without its toe-off for the trigger's timing.
     """
-    ic = steps["ic_time_s"].to_numpy(dtype=float)
-    contact = steps["to_time_s"].to_numpy(dtype=float) - ic
+    ic = np.asarray(steps["ic_time_s"], dtype=float)
+    contact = np.asarray(steps["to_time_s"], dtype=float) - ic
     has_to = np.isfinite(contact) & (contact > 0)
     if has_to.any():
         typical = float(np.median(contact[has_to]))
@@ -452,7 +450,7 @@ class OnlineStepDetector:
                     self._reference_x = rot[0].copy()
         steps = result.steps
         s = self.settings
-        ic = result.columns["ic_time_s"].astype(float) if len(steps) else np.zeros(0)
+        ic = steps["ic_time_s"].astype(float)
         # waiting contacts an earlier window held and this one does not (e.g. a stop: the gate no longer
         # sees a run of gait): decided on the last window that held them, below
         gone = [h for h in self._held if not np.any(np.abs(ic - h.ic_s) < s.min_separation_s)]
@@ -461,19 +459,17 @@ class OnlineStepDetector:
         # a window shorter than window_s (the recording is younger) decides nothing: its stride estimate
         # rests on a stride or two; its contacts wait for the first full window
         young = result.end_s < self._grid0_s + s.window_s
-        if len(steps):
+        if ic.size:
             mid_stance, whole = stances_seen(steps, result.end_s)
-            self.rhythm = LandingRhythm.of(steps[whole], self.trigger_settings.history_contacts) or self.rhythm
-            for i in range(len(steps)):
+            self.rhythm = LandingRhythm.of(steps, whole, self.trigger_settings.history_contacts) or self.rhythm
+            for i in range(ic.size):
                 if ic[i] <= self._last_ic_s + s.min_separation_s:
                     continue  # committed already (or older than the newest committed contact)
                 lag = self._lag(mid_stance, i)
                 waits = len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s
                 if (waits or young) and not result.final:
                     # later contacts wait as well: contacts are committed in order
-                    self._held = [
-                        _Held(float(ic[k]), k, self._lag(mid_stance, k), result) for k in range(i, len(steps))
-                    ]
+                    self._held = [_Held(float(ic[k]), k, self._lag(mid_stance, k), result) for k in range(i, ic.size)]
                     break
                 new.append(self._commit_one(i, lag, result))
         # a gone contact is superseded when this window holds a contact after it or within half its
@@ -498,11 +494,10 @@ class OnlineStepDetector:
         next stance whose middle the window does not hold yet -- the look-ahead a waiting contact needs
         -- or the first waiting contact's ``max_wait_s``. Without a run of gait in the window, or
         before the first full window, every grid time is analysed."""
-        steps = result.steps
-        if young or len(steps) < 2:
+        if young or result.n_contacts < 2:
             return -math.inf
-        ic = result.columns["ic_time_s"].astype(float)
-        to = result.columns["to_time_s"].astype(float)
+        ic = result.steps["ic_time_s"].astype(float)
+        to = result.steps["to_time_s"].astype(float)
         contact = to - ic
         has_to = np.isfinite(contact) & (contact > 0)
         interval = float(np.median(np.diff(ic)))
@@ -520,7 +515,7 @@ class OnlineStepDetector:
 
     def _commit_one(self, i: int, lag: list[int], result: WindowResult, ready_s: float | None = None) -> LiveStep:
         """Commit contact ``i`` of ``result`` (``ready_s``: when it became final, default the window's end)."""
-        col = result.columns
+        col = result.steps
         ic = float(col["ic_time_s"][i])
         evidence = np.column_stack([col[c] for c in EVIDENCE_COLUMNS]).astype(float)
         switch = col["switch_before"].astype(float)

@@ -22,10 +22,11 @@ without a contact is logged as such (a false cue).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import in_g
@@ -82,14 +83,14 @@ class LandingRhythm:
     landing_jerk_g_per_s: float
 
     @classmethod
-    def of(cls, steps: pd.DataFrame, history: int) -> LandingRhythm | None:
-        """From a window's whole stances (``ic_time_s, to_time_s, landing_jerk_g_per_s``; the last
-        ``history`` of them, online.stances_seen); None with fewer than 3."""
-        recent = steps.iloc[-history:]
-        if len(recent) < 3:
+    def of(cls, steps: Mapping[str, NDArray[Any]], whole: NDArray[np.bool_], history: int) -> LandingRhythm | None:
+        """From a window's contacts (``ic_time_s, to_time_s, landing_jerk_g_per_s``, one array each), the
+        last ``history`` of its ``whole`` stances (online.stances_seen); None with fewer than 3."""
+        rows = np.flatnonzero(whole)[-history:]
+        if rows.size < 3:
             return None
-        ic = recent["ic_time_s"].to_numpy(dtype=float)
-        to = recent["to_time_s"].to_numpy(dtype=float)
+        ic = np.asarray(steps["ic_time_s"], dtype=float)[rows]
+        to = np.asarray(steps["to_time_s"], dtype=float)[rows]
         contact = to - ic
         contact = contact[np.isfinite(contact) & (contact > 0)]
         airborne = ic[1:] - to[:-1]
@@ -100,7 +101,7 @@ class LandingRhythm:
             interval_s=float(np.median(np.diff(ic))),
             contact_s=float(np.median(contact)) if contact.size else math.nan,
             airborne_s=float(np.median(airborne)) if airborne.size else math.nan,
-            landing_jerk_g_per_s=float(np.median(recent["landing_jerk_g_per_s"].to_numpy(dtype=float))),
+            landing_jerk_g_per_s=float(np.median(np.asarray(steps["landing_jerk_g_per_s"], dtype=float)[rows])),
         )
 
 
