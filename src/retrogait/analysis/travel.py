@@ -81,11 +81,10 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
     e0, e1, e2 = ev[:, 0].tolist(), ev[:, 1].tolist(), ev[:, 2].tolist()
     pl = np.clip(np.asarray(switch, dtype=np.float64), 0.0, FORGET).tolist()
     exp, log = math.exp, math.log
-    fwd = np.empty((m, 3))
     a0, a1, a2 = e0[0], e1[0], e2[0]
     top = max(a0, a1, a2)
     a0, a1, a2 = a0 - top, a1 - top, a2 - top
-    fwd[0] = a0, a1, a2
+    fwd = [(a0, a1, a2)]  # Python lists: a numpy row assignment per step costs more than the step
     for i in range(1, m):
         x0, x1, x2 = exp(a0), exp(a1), exp(a2)
         p = pl[i - 1]
@@ -95,8 +94,8 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
         a2 = log(stay * x2 + share) + e2[i]
         top = max(a0, a1, a2)
         a0, a1, a2 = a0 - top, a1 - top, a2 - top
-        fwd[i] = a0, a1, a2
-    bwd = np.zeros((m, 3))
+        fwd.append((a0, a1, a2))
+    bwd = [(0.0, 0.0, 0.0)]
     b0 = b1 = b2 = 0.0
     for i in range(m - 2, -1, -1):
         x0, x1, x2 = exp(b0 + e0[i + 1]), exp(b1 + e1[i + 1]), exp(b2 + e2[i + 1])
@@ -105,8 +104,8 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
         b0, b1, b2 = log(stay * x0 + share), log(stay * x1 + share), log(stay * x2 + share)
         top = max(b0, b1, b2)
         b0, b1, b2 = b0 - top, b1 - top, b2 - top
-        bwd[i] = b0, b1, b2
-    post = fwd + bwd
+        bwd.append((b0, b1, b2))
+    post = np.array(fwd) + np.array(bwd[::-1])
     post -= post.max(axis=1, keepdims=True)
     prob: NDArray[np.float64] = np.exp(post)
     return prob / prob.sum(axis=1, keepdims=True)

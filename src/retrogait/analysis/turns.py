@@ -28,12 +28,27 @@ def heading_changes_deg(signals: BodySignals, ic_idx: IntArray) -> FloatArray | 
     if ic.size < 2:
         return np.zeros(0)
     rate = np.where(signals.gap[:, None], 0.0, signals.gyr_dps)
-    acc_cs = np.concatenate([np.zeros((1, 3)), np.cumsum(signals.acc_ms2, axis=0)])[ic]
-    rate_cs = np.concatenate([np.zeros((1, 3)), np.cumsum(rate, axis=0)])[ic]
-    up = np.diff(acc_cs, axis=0)
+    up = interval_sums(signals.acc_ms2, ic)
     norm = np.linalg.norm(up, axis=1)
     up = up / np.where(norm > 0, norm, 1.0)[:, None]
-    return np.asarray(np.sum(np.diff(rate_cs, axis=0) * up, axis=1) / signals.fs_hz, dtype=np.float64)
+    return np.asarray(np.sum(interval_sums(rate, ic) * up, axis=1) / signals.fs_hz, dtype=np.float64)
+
+
+def interval_sums(x: FloatArray, edges: IntArray) -> FloatArray:
+    """(m - 1, 3) sums of the rows of ``x`` (n, 3) over ``[edges[i], edges[i + 1])`` for edges in
+    0..n: one pass over the samples between sorted edges (numpy's reduceat, no running sum of the whole
+    signal, whose differences also lose digits on a long recording); unsorted edges by running sums."""
+    n = x.shape[0]
+    if np.any(np.diff(edges) < 0):
+        running = np.concatenate([np.zeros((1, 3)), np.cumsum(x, axis=0)])[edges]
+        return np.asarray(np.diff(running, axis=0), dtype=np.float64)
+    starts = np.unique(edges[edges < n])
+    pieces = np.add.reduceat(x, starts, axis=0) if starts.size else np.zeros((0, 3))
+    piece = np.searchsorted(starts, edges[:-1])
+    filled = edges[1:] > edges[:-1]  # an empty interval sums to zero
+    out = np.zeros((edges.size - 1, 3))
+    out[filled] = pieces[piece[filled]]
+    return out
 
 
 def turn_switch_probability(
