@@ -119,9 +119,9 @@ def test_single_blas_thread_restores_the_callers_threads() -> None:
 
 
 def test_interval_sums_are_the_samples_between_contacts() -> None:
-    """turns.interval_sums: sorted edges (with repeats and the signal's end) by reduceat, unsorted by running
+    """stepwindows.interval_sums: sorted edges (with repeats and the signal's end) by reduceat, unsorted by running
     sums; both equal the direct sums to rounding (the running sums of the old code differ from them by more)."""
-    from retrogait.analysis.turns import interval_sums
+    from retrogait.analysis.stepwindows import interval_sums
 
     x, _ = _signal(500, seed=3)
     for edges in ([0, 10, 10, 250, 499, 500], [3, 3, 3], [500, 500], [40, 7, 300, 120], [0, 500]):

@@ -30,6 +30,32 @@ def window_sum(x: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
     return np.where(ok, out, np.nan)
 
 
+def interval_sums(x: FloatArray, edges: IntArray) -> FloatArray:
+    """(m - 1, ...) sums of the rows of ``x`` (n, ...) over ``[edges[i], edges[i + 1])``, edges in 0..n (an
+    interval whose edges go back gives minus the sum between them, an empty one zero).
+
+    One pass over the samples between the distinct edges (numpy's reduceat): no running sum of the whole
+    signal, whose differences also lose digits on a long recording. Sorted edges take each interval as one
+    piece; otherwise an interval is a difference of the pieces' running sum."""
+    n = x.shape[0]
+    in_order = not np.any(np.diff(edges) < 0)
+    if in_order:
+        distinct = np.concatenate([[True], np.diff(edges) > 0])
+        starts = edges[distinct & (edges < n)]
+        position = np.cumsum(distinct) - 1  # of each edge among the distinct ones (those at n come last)
+    else:
+        starts = np.unique(edges[edges < n])
+        position = np.searchsorted(starts, edges)
+    if starts.size == 0:  # every edge at the signal's end
+        return np.zeros((max(edges.size - 1, 0), *x.shape[1:]))
+    pieces = np.add.reduceat(x, starts, axis=0)
+    if in_order:
+        filled = (edges[1:] > edges[:-1]).reshape(-1, *([1] * (x.ndim - 1)))
+        return np.where(filled, pieces[np.minimum(position[:-1], starts.size - 1)], 0.0)
+    running = np.concatenate([np.zeros((1, *x.shape[1:])), np.cumsum(pieces, axis=0)])
+    return np.asarray(running[position[1:]] - running[position[:-1]], dtype=np.float64)
+
+
 def window_mean(x: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
     """Mean of ``x[start:stop]`` per window (NaN for empty windows)."""
     lo, hi, ok = clip_windows(start, stop, x.shape[0])

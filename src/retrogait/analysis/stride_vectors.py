@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.stepwindows import FloatArray, IntArray
+from retrogait.analysis.stepwindows import FloatArray, IntArray, interval_sums
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 #: Strides per chunk of the padded matrix (bounds memory: chunk x longest stride's blocks x 9 floats).
@@ -123,24 +123,13 @@ def _blocks(a: IntArray, b: IntArray, block: int) -> tuple[IntArray, IntArray]:
 
 def _block_sums(x: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     """(3, s, width) sums of the columns of ``x`` (n, 3) over the blocks [lo, hi) (zero for empty
-    blocks): one pass over the samples between the blocks' sorted edges (numpy's reduceat) -- no
-    cumulative sum of the whole signal. Rest-to-rest strides come in time order and do not overlap,
-    so each block is one piece; otherwise a block is a difference of the pieces' running sum."""
-    bounds = np.column_stack([lo, hi[:, -1]]).ravel()  # each stride's block starts, then its end
-    ordered = bool(np.all(np.diff(bounds) >= 0))
-    if ordered:
-        new = np.concatenate([[True], np.diff(bounds) > 0])
-        edges, position = bounds[new], np.cumsum(new) - 1
-    else:
-        edges = np.unique(bounds)
-        position = np.searchsorted(edges, bounds)
-    position = position.reshape(lo.shape[0], -1)
-    first, last = position[:, :-1], position[:, 1:]  # a block ends where the next starts, or at the stride's end
-    pieces = np.add.reduceat(x, edges, axis=0).T
-    if ordered:
-        return np.asarray(np.where(hi > lo, pieces[:, first], 0.0), dtype=np.float64)
-    running = np.concatenate([np.zeros((3, 1)), np.cumsum(pieces, axis=1)], axis=1)
-    return np.asarray(running[:, last] - running[:, first], dtype=np.float64)
+    blocks): each stride's block starts and its end are consecutive edges of
+    :func:`~retrogait.analysis.stepwindows.interval_sums` (one pass over the samples, no running sum of
+    the whole signal); the intervals between one stride's end and the next stride's start are dropped."""
+    strides, width = lo.shape
+    sums = interval_sums(x, np.column_stack([lo, hi[:, -1]]).ravel())
+    block = np.arange(strides)[:, None] * (width + 1) + np.arange(width)[None, :]
+    return np.ascontiguousarray(sums[block].transpose(2, 0, 1))
 
 
 def _integrate(

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.signals import BodySignals
-from retrogait.analysis.stepwindows import FloatArray, IntArray
+from retrogait.analysis.stepwindows import FloatArray, IntArray, interval_sums
 
 
 def heading_changes_deg(signals: BodySignals, ic_idx: IntArray) -> FloatArray | None:
@@ -32,23 +32,6 @@ def heading_changes_deg(signals: BodySignals, ic_idx: IntArray) -> FloatArray | 
     norm = np.linalg.norm(up, axis=1)
     up = up / np.where(norm > 0, norm, 1.0)[:, None]
     return np.asarray(np.sum(interval_sums(rate, ic) * up, axis=1) / signals.fs_hz, dtype=np.float64)
-
-
-def interval_sums(x: FloatArray, edges: IntArray) -> FloatArray:
-    """(m - 1, 3) sums of the rows of ``x`` (n, 3) over ``[edges[i], edges[i + 1])`` for edges in
-    0..n: one pass over the samples between sorted edges (numpy's reduceat, no running sum of the whole
-    signal, whose differences also lose digits on a long recording); unsorted edges by running sums."""
-    n = x.shape[0]
-    if np.any(np.diff(edges) < 0):
-        running = np.concatenate([np.zeros((1, 3)), np.cumsum(x, axis=0)])[edges]
-        return np.asarray(np.diff(running, axis=0), dtype=np.float64)
-    starts = np.unique(edges[edges < n])
-    pieces = np.add.reduceat(x, starts, axis=0) if starts.size else np.zeros((0, 3))
-    piece = np.searchsorted(starts, edges[:-1])
-    filled = edges[1:] > edges[:-1]  # an empty interval sums to zero
-    out = np.zeros((edges.size - 1, 3))
-    out[filled] = pieces[piece[filled]]
-    return out
 
 
 def turn_switch_probability(
