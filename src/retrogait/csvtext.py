@@ -215,8 +215,8 @@ class _FloatText:
             self.groups = [(1 + GROUP * k, _INTEGER_TABLE, row) for k, row in enumerate(integer)]
             self.groups += [(self.point + 1 + GROUP * k, _FRACTION_TABLE, row) for k, row in enumerate(fraction)]
         self.slow_text = _repr_matrix(x[self.slow])
-        fast_width = self.groups[-1][0] + GROUP if self.groups else 0
-        self.width = max(fast_width, self.slow_text.shape[1])
+        self.fast_width = self.groups[-1][0] + GROUP if self.groups else 0  # sign to the last fraction group
+        self.width = max(self.fast_width, self.slow_text.shape[1])
 
     def write(self, lo: int, hi: int, table: NDArray[np.uint8], start: int) -> None:
         """The text of rows ``lo:hi`` into columns ``start : start + width`` of ``table`` (``hi - lo`` rows)."""
@@ -228,9 +228,8 @@ class _FloatText:
         for offset, digits, rows in self.groups:
             at = start + offset
             table[:, at : at + GROUP].view(np.uint32)[:, 0] = digits[rows[lo:hi]]
-        end = self.groups[-1][0] + GROUP
-        if end < self.width:
-            table[:, start + end : start + self.width] = 0
+        if self.fast_width < self.width:
+            table[:, start + self.fast_width : start + self.width] = 0
         first, last = np.searchsorted(self.slow, [lo, hi])
         if last > first:
             rows = self.slow[first:last] - lo
