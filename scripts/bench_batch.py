@@ -69,18 +69,21 @@ def make_sessions(folder: Path, n: int, minutes: float) -> list[Path]:
     return paths
 
 
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of one whole process (the command and every process it started; it must
+    succeed)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _TIMED, *command], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    if out[2] != "0":
+        raise SystemExit(f"{' '.join(command)} exited {out[2]}")
+    return float(out[0]), float(out[1])
+
+
 def cold(command: list[str], repeats: int) -> tuple[float, float]:
     """Median wall and CPU seconds of a whole ``retrogait batch`` process (it must succeed)."""
-    walls, cpus = [], []
-    for _ in range(repeats):
-        out = subprocess.run(
-            [sys.executable, "-c", _TIMED, *command], capture_output=True, text=True, check=True
-        ).stdout.split()
-        if out[2] != "0":
-            raise SystemExit(f"{' '.join(command)} exited {out[2]}")
-        walls.append(float(out[0]))
-        cpus.append(float(out[1]))
-    return statistics.median(walls), statistics.median(cpus)
+    runs = [timed(command) for _ in range(repeats)]
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
 def steady_rate(folder: Path, out: Path, **options: object) -> float:

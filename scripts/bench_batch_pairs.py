@@ -19,21 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_batch import _TIMED, make_sessions
+from bench_batch import make_sessions, timed
 from benchproc import RETROGAIT, compile_package
 
 #: One BLAS/OpenMP thread per process, as bench_batch.py runs.
 ONE_THREAD = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one whole process (it must succeed)."""
-    out = subprocess.run(
-        [sys.executable, "-c", _TIMED, *command], env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
-    if out[2] != "0":
-        raise SystemExit(f"{' '.join(command)} exited {out[2]}")
-    return float(out[0]), float(out[1])
 
 
 def main() -> None:
