@@ -111,3 +111,18 @@ def test_import_retrogait_is_light() -> None:
     code = "import retrogait; print(retrogait.analyze.__module__, retrogait.Session.__name__)"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.split() == ["retrogait.analysis.pipeline", "Session"]
+
+
+def test_batch_process_loads_no_pandas_while_workers_analyse(one_minute: Path, tmp_path: Path) -> None:
+    """With workers (and without the cohort comparison) the batch process only hands out jobs and writes the
+    combined tables: it never imports pandas, whose import the Dask client paid in series (BATCH-17)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.csv").write_bytes(one_minute.read_bytes())
+    bouts = [Bout("forward", "running", 3.0, 30), Bout("backward", "running", 2.5, 30)]
+    write_session(simulate(SimulationConfig("shank", bouts, seed=6)).session, tmp_path / "in" / "b.csv")
+    out = tmp_path / "out"
+    modules = modules_of("batch", str(tmp_path / "in"), "--out", str(out), "--jobs", "2", "--no-compare")
+    sessions = pd.read_csv(out / "sessions.csv")
+    assert len(sessions) == 2 and (sessions["n_steps"] > 50).all()
+    assert pd.read_parquet(out / "steps.parquet")["session"].nunique() == 2
+    assert not {m.split(".")[0] for m in modules} & {"pandas", "scipy", "matplotlib"}

@@ -7,19 +7,25 @@ recommends, such a text cell gets a single quote in front (``'=HYPERLINK(...)``)
 show as text. Numbers are never touched: a number column stays a number, and a text cell that is a
 plain number (``-0.24``) is not a formula either.
 
-Every CSV retrogait writes goes through :func:`write_csv` (neutralised, written atomically).
+Every CSV retrogait writes goes through :func:`write_csv` (a DataFrame) or :func:`write_records` (rows
+as dicts, without pandas: the batch process writes its small tables with it, BATCH-17); both neutralise
+and write atomically, and give the same text for the same rows.
 """
 
 from __future__ import annotations
 
+import csv
+import math
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final
 
 from retrogait.outfiles import replacing
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -42,6 +48,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Only text (object/string) columns are looked at, vectorised per column; numbers stay numbers.
     Applying it twice changes nothing more (a neutralised cell starts with a quote).
     """
+    import pandas as pd
+
     out = frame.rename(columns=safe_cell)
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
@@ -65,3 +73,38 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], **to_csv: Any) 
     with replacing(path) as tmp:
         safe_frame(frame).to_csv(tmp, **to_csv)
     return Path(path)
+
+
+def write_records(
+    rows: Sequence[Mapping[str, Any]], path: str | os.PathLike[str], columns: Sequence[str] | None = None
+) -> Path:
+    """Write rows (dicts of text, numbers, booleans or None) as CSV, byte for byte what :func:`write_csv`
+    writes for ``pandas.DataFrame(rows, columns=columns)``, without importing pandas. Returns the path.
+
+    Columns are ``columns`` or the keys in the order they first appear; a missing key or None is an empty
+    cell. Each column is typed as pandas types it: whole numbers stay whole unless the column also holds
+    fractions or gaps (then every value is written as a float, ``3.0``); floats are written as Python's
+    ``repr`` (the shortest text that reads back the same double, which is what pandas writes).
+    """
+    names = list(columns) if columns is not None else list(dict.fromkeys(key for row in rows for key in row))
+    cells = [_column_text([row.get(name, math.nan) for row in rows]) for name in names]
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator=os.linesep)
+        writer.writerow([safe_cell(name) for name in names])
+        writer.writerows(zip(*cells, strict=True) if cells else ([] for _ in rows))
+    return Path(path)
+
+
+def _column_text(values: list[Any]) -> list[str]:
+    """One column's cells as pandas writes them (an int64, float64, bool or object column)."""
+    given = [v for v in values if not _missing(v)]
+    if given and all(isinstance(v, int | float) and not isinstance(v, bool) for v in given):
+        if len(given) == len(values) and all(isinstance(v, int) for v in given):
+            return [str(v) for v in values]  # int64
+        return ["" if _missing(v) else repr(float(v)) for v in values]  # float64: gaps are NaN
+    return ["" if _missing(v) else str(safe_cell(v)) for v in values]  # object, bool, or nothing given
+
+
+def _missing(value: Any) -> bool:
+    """None or NaN: an empty cell."""
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -8,14 +8,13 @@ clusters, and its futures API matches the pool's, so one loop drives both (docs/
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, file_digest, job_key
@@ -27,6 +26,10 @@ from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.warm import import_beside
+
+#: The cohort comparison (pandas, statistics, figures): imported beside the running batch (BATCH-17).
+COHORT_MODULE = "retrogait.batch.cohort"
 
 #: Jobs kept in flight per worker: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
@@ -127,7 +130,10 @@ def run_batch(
             position += 1
 
     runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1, pool)
+    warming: threading.Thread | None = None
     for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
+        if compare and warming is None:  # the first session is back: import the comparison while waiting
+            warming = import_beside([COHORT_MODULE])
         store.record(outcome)
         outcomes[outcome.key] = outcome
         if on_done:
@@ -137,13 +143,16 @@ def run_batch(
     tables.close()
 
     ordered = [outcomes[k] for k in dict.fromkeys(keys)]
-    sessions = pd.DataFrame(tables.summaries)
     steps_path, sessions_path, errors_path = tables.steps_path, tables.sessions_path, tables.errors_path
     cohort: list[str] = []
     if compare:  # imported here: worker processes import this package and need no plotting
+        if warming is not None:
+            warming.join()
+        import pandas as pd
+
         from retrogait.batch.cohort import cohort_comparisons
 
-        cohort = cohort_comparisons(steps_path, sessions, out / "cohort")
+        cohort = cohort_comparisons(steps_path, pd.DataFrame(tables.summaries), out / "cohort")
     analysed = [o for o in ordered if o.key not in finished]
     return BatchResult(
         n_inputs=len(paths),

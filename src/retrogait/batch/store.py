@@ -16,10 +16,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from retrogait.batch.worker import JobOutcome, read_table, steps_suffix
-from retrogait.csvsafe import safe_frame, write_csv
+from retrogait.csvsafe import safe_frame, write_records
 
 MANIFEST = "manifest.jsonl"
 RESULTS_DIR = "sessions"
@@ -77,7 +75,9 @@ class CombinedTables:
 
     Steps are appended one session at a time (pyarrow's ParquetWriter, or CSV appends) while the other
     jobs still run, so the combined table costs no time at the end and never holds more than one
-    session in memory. Files are written under a temporary name and renamed by :meth:`close`.
+    session in memory. Files are written under a temporary name and renamed by :meth:`close`. pandas is
+    not needed with pyarrow (BATCH-17): Arrow tables are appended as they are, the small tables are
+    written from their rows.
     """
 
     def __init__(self, out_dir: Path) -> None:
@@ -100,8 +100,9 @@ class CombinedTables:
         if self.steps_path.suffix == ".parquet":
             import pyarrow.parquet as pq
 
-            # Arrow to Arrow: a session's table is appended without a round trip through pandas
-            table = pq.read_table(outcome.steps_file).replace_schema_metadata(None)
+            # Arrow to Arrow: a session's table is appended without a round trip through pandas;
+            # ParquetFile, not read_table, whose dataset layer would import pandas (BATCH-17)
+            table = pq.ParquetFile(outcome.steps_file).read().replace_schema_metadata(None)
             if self._parquet is None:
                 self._schema = table.schema
                 self._parquet = pq.ParquetWriter(self._tmp, self._schema)
@@ -116,10 +117,12 @@ class CombinedTables:
         """Finish the steps file and write the sessions and errors tables."""
         if self._parquet is not None:
             self._parquet.close()
-        elif self.steps_path.suffix == ".parquet":
+        elif self.steps_path.suffix == ".parquet":  # nothing analysed: an empty table, as pandas writes one
+            import pandas as pd
+
             pd.DataFrame().to_parquet(self._tmp, index=False)
         elif self._csv_header:
             self._tmp.write_text("", encoding="utf-8")
         self._tmp.replace(self.steps_path)
-        write_csv(pd.DataFrame(self.summaries), self.sessions_path)
-        write_csv(pd.DataFrame(self.failures, columns=["file", "reason"]), self.errors_path)
+        write_records(self.summaries, self.sessions_path)
+        write_records(self.failures, self.errors_path, columns=["file", "reason"])

@@ -1,7 +1,9 @@
 """The unit of work of a batch: analyse one recording and write its steps next to the others.
 
 Runs in a worker process (local pool or Dask worker), so it takes and returns only small, picklable
-values; the steps table goes straight to disk and never travels back to the parent.
+values; the steps table goes straight to disk and never travels back to the parent. pandas and the
+analysis are imported where a table is made or read: the batch process that only hands out jobs and
+collects their outcomes never loads them (BATCH-17).
 """
 
 from __future__ import annotations
@@ -9,14 +11,15 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from retrogait.batch.fingerprint import Overrides, effective_settings
-from retrogait.csvsafe import safe_frame
 from retrogait.errors import RetrogaitError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Metrics of the analysis summary (``analysis.pipeline.summarize``) whose per-direction medians go into the
 #: one-row-per-session table (cadence is 60 / mean step time instead, ``cadence_spm_<direction>``: ANALYSIS-16).
@@ -40,16 +43,14 @@ class JobOutcome:
 
 
 def steps_suffix() -> str:
-    """``.parquet`` when pyarrow is installed, else ``.csv``."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return ".csv"
-    return ".parquet"
+    """``.parquet`` when pyarrow is installed, else ``.csv`` (found without importing it)."""
+    return ".parquet" if find_spec("pyarrow") is not None else ".csv"
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write atomically (temporary file, then rename) as Parquet or CSV by suffix."""
+    from retrogait.csvsafe import safe_frame
+
     tmp = path.with_name(path.name + ".partial")
     if path.suffix == ".parquet":
         frame.to_parquet(tmp, index=False)
@@ -59,6 +60,8 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
 
 
 def read_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
 
 

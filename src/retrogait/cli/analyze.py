@@ -10,9 +10,9 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
-from retrogait.cli.warm import import_beside
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.warm import import_beside
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -11,24 +11,38 @@ deg/s, t_s from 0); ``ImportResult.report`` says which files were read and which
 dropped and why (also in the session header as ``import_dropped_rows`` / ``import_dropped_detail``).
 Every problem with the input raises a one-line :class:`~retrogait.errors.RetrogaitError`.
 See ``docs/formats.md``.
+
+Names are loaded on first use (PEP 562): ``retrogait.imports.base`` (the reader options) needs neither
+numpy nor pandas, so a process that only passes options on, like the parent of ``retrogait batch``,
+never loads them (BATCH-17).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from retrogait.errors import InputFileError, RetrogaitError
-from retrogait.imports.base import (
-    GenericCsvOptions,
-    ImportFormat,
-    ImportOptions,
-    ImportReport,
-    ImportResult,
-    ReaderOptions,
-)
-from retrogait.imports.registry import FORMATS, detect_format, format_names, get_format
-from retrogait.session import Session
+from retrogait._lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from retrogait.imports.base import (
+        GenericCsvOptions,
+        ImportFormat,
+        ImportOptions,
+        ImportReport,
+        ImportResult,
+        ReaderOptions,
+    )
+    from retrogait.imports.loading import load_recording, load_session
+    from retrogait.imports.registry import FORMATS, detect_format, format_names, get_format
+
+_LAZY = {
+    **dict.fromkeys(
+        ("GenericCsvOptions", "ImportFormat", "ImportOptions", "ImportReport", "ImportResult", "ReaderOptions"),
+        "retrogait.imports.base",
+    ),
+    **dict.fromkeys(("FORMATS", "detect_format", "format_names", "get_format"), "retrogait.imports.registry"),
+    **dict.fromkeys(("load_recording", "load_session"), "retrogait.imports.loading"),
+}
 
 __all__ = [
     "FORMATS",
@@ -45,88 +59,4 @@ __all__ = [
     "load_session",
 ]
 
-
-def load_recording(
-    path: str | os.PathLike[str],
-    format: str | None = None,
-    *,
-    placement: str | None = None,
-    side: str | None = None,
-    sensor: str | None = None,
-    anterior_axis: str | None = None,
-    vertical_axis: str | None = None,
-    generic: GenericCsvOptions | None = None,
-    rate_hz: float | None = None,
-) -> ImportResult:
-    """Read any supported recording (file, export folder or zip, also gzip-compressed) as a native
-    session plus a report.
-
-    Args:
-        path: the export (a file, the folder of one export, or its zip).
-        format: a name from :func:`format_names` to skip detection; ``None`` detects it (giving
-            ``generic`` without a format selects ``generic_csv``; a table no app format knows is
-            read by ``generic_csv`` too).
-        placement, side, sensor, anterior_axis, vertical_axis: recorded in the session header
-            (placement defaults to ``other``; ``sensor`` defaults to the device named in the file).
-        generic: column mapping for ``generic_csv`` (``None`` fields are inferred).
-        rate_hz: the sampling rate (Hz): the time base of a table without a time column, and the
-            stated rate of any other recording.
-
-    Raises:
-        RetrogaitError: one line naming the file and the problem.
-    """
-    source = Path(path)
-    problem = ReaderOptions(format, rate_hz, generic).problem()
-    if problem:
-        raise RetrogaitError(problem)
-    if format is not None:
-        fmt = get_format(format)
-        if not source.exists():
-            raise InputFileError(source, "no such file or folder")
-    elif generic is not None and generic.given:
-        fmt = get_format("generic_csv")
-    else:
-        fmt = detect_format(source)
-    options = ImportOptions(
-        placement=placement,
-        side=side,
-        sensor=sensor,
-        anterior_axis=anterior_axis,
-        vertical_axis=vertical_axis,
-        generic=generic,
-        rate_hz=rate_hz,
-    )
-    try:
-        return fmt.read(source, options)
-    except RetrogaitError:
-        raise
-    except MemoryError:
-        raise InputFileError(source, f"is too large to read as {fmt.name} in this machine's memory") from None
-    except OSError as exc:
-        raise InputFileError(source, f"cannot be read as {fmt.name} ({exc.strerror or exc})") from None
-
-
-def load_session(
-    path: str | os.PathLike[str],
-    format: str | None = None,
-    *,
-    placement: str | None = None,
-    side: str | None = None,
-    sensor: str | None = None,
-    anterior_axis: str | None = None,
-    vertical_axis: str | None = None,
-    generic: GenericCsvOptions | None = None,
-    rate_hz: float | None = None,
-) -> Session:
-    """:func:`load_recording` without the report: just the native session."""
-    return load_recording(
-        path,
-        format,
-        placement=placement,
-        side=side,
-        sensor=sensor,
-        anterior_axis=anterior_axis,
-        vertical_axis=vertical_axis,
-        generic=generic,
-        rate_hz=rate_hz,
-    ).session
+__getattr__ = lazy_getattr("retrogait.imports", _LAZY, globals())

@@ -6,9 +6,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from retrogait.session import Session
+if TYPE_CHECKING:  # only for the annotation: this module stays free of numpy and pandas (BATCH-17)
+    from retrogait.session import Session
 
 #: Units the generic CSV reader understands (``--time-unit``, ``--acc-unit``, ``--gyr-unit``).
 TIME_UNITS = ("s", "ms", "us", "ns", "epoch_s", "epoch_ms", "epoch_us", "epoch_ns", "datetime")

@@ -1,8 +1,9 @@
-"""Import the heavy modules a command will need in a thread while it reads its input (PERF-7).
+"""Import the heavy modules a command will need in a thread while it does something else (PERF-7, BATCH-17).
 
 Importing the analysis and report modules costs a good part of reading an hour of data; pandas parses
-with the GIL released, so on two cores the two overlap. A failed import is not hidden: the command imports the module
-again after :meth:`threading.Thread.join` and gets the error there.
+with the GIL released, so on two cores the two overlap. A batch imports its cohort comparison (pandas,
+the statistics, matplotlib) while it waits for its workers. A failed import is not hidden: the command
+imports the module again after :meth:`threading.Thread.join` and gets the error there.
 """
 
 from __future__ import annotations
