@@ -100,7 +100,7 @@ def _random_rows(rng: np.random.Generator) -> tuple[list[dict[str, object]], lis
     texts = ["a", "", "=cmd", "-0.5", "x,y", 'q"uote', "new\nline", "é", " lead", "+1e5", "@x", "\tt"]
 
     def any_value() -> object:
-        kind = rng.integers(8)
+        kind = rng.integers(10)
         choices: list[object] = [
             None,
             math.nan,
@@ -110,6 +110,8 @@ def _random_rows(rng: np.random.Generator) -> tuple[list[dict[str, object]], lis
             bool(rng.random() < 0.5),
             float(rng.integers(5)),
             float(10 ** rng.uniform(-20, 20)),
+            np.int64(rng.integers(-9, 9)),  # numpy scalars, as an analysis may hand them on
+            np.float64(rng.normal()),
         ]
         return choices[kind]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import math
+import numbers
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -98,13 +99,13 @@ def write_records(
 def _column_text(values: list[Any]) -> list[str]:
     """One column's cells as pandas writes them (an int64, float64, bool or object column)."""
     given = [v for v in values if not _missing(v)]
-    if given and all(isinstance(v, int | float) and not isinstance(v, bool) for v in given):
-        if len(given) == len(values) and all(isinstance(v, int) for v in given):
-            return [str(v) for v in values]  # int64
+    if given and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in given):
+        if len(given) == len(values) and all(isinstance(v, numbers.Integral) for v in given):
+            return [str(int(v)) for v in values]  # int64
         return ["" if _missing(v) else repr(float(v)) for v in values]  # float64: gaps are NaN
     return ["" if _missing(v) else str(safe_cell(v)) for v in values]  # object, bool, or nothing given
 
 
 def _missing(value: Any) -> bool:
     """None or NaN: an empty cell."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or (isinstance(value, numbers.Real) and math.isnan(value))
