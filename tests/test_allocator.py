@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -15,29 +16,35 @@ from retrogait.cli import early
 
 
 @pytest.fixture
-def fresh_cache() -> object:
-    allocator.reuse_freed_memory.cache_clear()
+def fresh_cache() -> Iterator[None]:
+    """Forget which settings this process took, before and after the test (they are set once per process)."""
+    for setting in (allocator.reuse_freed_memory, allocator.one_heap):
+        setting.cache_clear()
     yield
-    allocator.reuse_freed_memory.cache_clear()
+    for setting in (allocator.reuse_freed_memory, allocator.one_heap):
+        setting.cache_clear()
 
 
-def test_nothing_is_set_off_linux(fresh_cache: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_is_set_off_linux(fresh_cache: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")
     assert allocator.reuse_freed_memory() is False
+    assert allocator.one_heap() is False
 
 
-def test_nothing_is_set_without_glibc(fresh_cache: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_is_set_without_glibc(fresh_cache: None, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_glibc(name: str) -> ctypes.CDLL:
         raise OSError(f"{name}: cannot open shared object file")
 
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(ctypes, "CDLL", no_glibc)  # musl: no libc.so.6
     assert allocator.reuse_freed_memory() is False
+    assert allocator.one_heap() is False
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
-def test_glibc_takes_the_thresholds(fresh_cache: object) -> None:
+def test_glibc_takes_the_settings(fresh_cache: None) -> None:
     assert allocator.reuse_freed_memory() is True
+    assert allocator.one_heap() is True
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ numpy or pandas.
 
 Every page a process touches for the first time is faulted in and zeroed by the kernel. On this
 project's development machine (a Firecracker VM that hands free memory back to its host) that costs
-~100-200 us per fault, and an hour's ``retrogait analyze`` spent 0.3-0.9 s of system time on it, for two
-reasons this module addresses:
+~100-200 us per fault, and an hour's ``retrogait analyze`` spent 0.3-0.9 s of system time on it, for
+three reasons this module addresses:
 
 * glibc gives every allocation above its mmap threshold (128 KiB at start, raised adaptively up to 32
   MiB as large blocks are freed) its own ``mmap``, and returns free memory at the top of the heap to the
@@ -22,6 +22,9 @@ reasons this module addresses:
   randomly accessed, so the fewer TLB misses do not pay it back in a process that lives seconds.
   ``NUMPY_MADVISE_HUGEPAGE=0`` (numpy's documented switch, read when numpy is imported) turns that off
   unless the user set it.
+* glibc gives each new thread a heap (arena) of its own: what pandas' parser threads free cannot serve
+  the analysis on the main thread. One heap for all threads (``M_ARENA_MAX`` = 1) lowers the peak; the
+  threads of an analysis allocate rarely (large arrays), so they hardly wait for its lock.
 
 Elsewhere than glibc on Linux the allocator part does nothing; outputs never depend on either.
 """
@@ -31,11 +34,13 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+from collections.abc import Callable
 from functools import cache
 
 #: glibc's mallopt parameters (malloc.h).
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
 #: Arrays up to this size (bytes) come from the heap and are reused; glibc's adaptive ceiling on 64 bits.
 MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024
 #: Freed memory kept by the process before it is returned to the system (bytes).
@@ -45,21 +50,39 @@ NUMPY_HUGE_PAGES = "NUMPY_MADVISE_HUGEPAGE"
 
 
 def prepare_for_analysis() -> None:
-    """Both settings, for a process (and the worker processes it starts) about to analyse recordings; call
-    it before numpy is imported, or numpy keeps asking for huge pages in this process."""
+    """All three settings, for a process (and the worker processes it starts) about to analyse recordings;
+    call it before numpy is imported (or numpy keeps asking for huge pages in this process) and before
+    the process starts threads (or they keep their own heaps)."""
     os.environ.setdefault(NUMPY_HUGE_PAGES, "0")
     reuse_freed_memory()
+    one_heap()
 
 
 @cache
 def reuse_freed_memory() -> bool:
     """Set glibc's two thresholds once per process; True where glibc took them."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # musl or another C library: nothing to set
+    mallopt = _mallopt()
+    if mallopt is None:
         return False
     mmap_set = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
     return mmap_set and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
+
+
+@cache
+def one_heap() -> bool:
+    """Let every thread of this process allocate from the one main heap (glibc's ``M_ARENA_MAX`` = 1); True
+    where glibc took it. Threads started afterwards (pandas' parallel CSV parser, the CLI's import thread)
+    would each get a heap of their own, whose freed memory the analysis on the main thread cannot reuse."""
+    mallopt = _mallopt()
+    return mallopt is not None and bool(mallopt(M_ARENA_MAX, 1))
+
+
+def _mallopt() -> Callable[[int, int], int] | None:
+    """glibc's ``mallopt``, or None (not Linux, or another C library: musl)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        mallopt: Callable[[int, int], int] = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return None
+    return mallopt

@@ -332,8 +332,6 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
 
     numeric = [c for c in columns if c in CORE_COLUMNS or c in GYR_COLUMNS]
     values = frame[numeric].to_numpy(dtype=np.float64)
-    extra = {c: frame[c].to_numpy() for c in columns if c not in numeric}
-    del frame  # its numeric columns (as large as ``values``) are freed for the checks' temporaries (PERF-12)
     bad = _first_not_finite(values)
     if bad is not None:
         row, col = bad
@@ -346,6 +344,7 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
         raise InputFileError(path, message, first_data_line + at if at is not None else None)
     acc = values[:, 1:4]
     gyr = values[:, 4:7] if len(numeric) == 7 else None
+    extra = {c: frame[c].to_numpy() for c in columns if c not in numeric}
     session = Session(t_s=t, acc=acc, gyr=gyr, meta=meta, extra=extra, source=str(path))
     if check_units:
         unit_problem = implausible_units(session)

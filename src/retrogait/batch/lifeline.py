@@ -14,7 +14,7 @@ import os
 import threading
 import time
 
-from retrogait.allocator import reuse_freed_memory
+from retrogait.allocator import prepare_for_analysis
 
 #: How often a worker checks that its parent is still alive (s).
 POLL_S = 0.25
@@ -39,12 +39,12 @@ def _watch(parent_pid: int, first_ppid: int) -> None:
 
 
 def start_worker(parent_pid: int, warm_up: bool = True) -> None:
-    """Pool initializer: watch the batch process ``parent_pid`` and the process that started this one (the
-    batch itself, or the fork server between them), let the allocator reuse what one session frees for the
-    next (PERF-12), then import the analysis once (the worker stays warm; a no-op when the fork server had
-    it imported)."""
+    """Pool initializer: let the allocator reuse what one session frees for the next (``allocator.py``,
+    PERF-12), watch the batch process ``parent_pid`` and the process that started this one (the batch
+    itself, or the fork server between them), then import the analysis once (the worker stays warm; a
+    no-op when the fork server had it imported)."""
+    prepare_for_analysis()  # before the thread below
     first_ppid = os.getppid()
     threading.Thread(target=_watch, args=(parent_pid, first_ppid), name="retrogait-lifeline", daemon=True).start()
-    reuse_freed_memory()
     if warm_up:
         import retrogait.analysis.pipeline  # noqa: F401  (the first session should not pay for the imports)
