@@ -1,4 +1,5 @@
-"""PERF-12: an analysing command reuses freed memory and keeps numpy on small pages; elsewhere nothing."""
+"""PERF-12: an analysing command reuses freed memory, on one heap, and keeps numpy on small pages;
+elsewhere than glibc nothing is set."""
 
 from __future__ import annotations
 
@@ -14,21 +15,25 @@ import pytest
 from retrogait import allocator
 from retrogait.cli import early
 
+GLIBC = platform.libc_ver()[0] == "glibc"
+
 
 @pytest.fixture
-def fresh_cache() -> Iterator[None]:
-    """Forget which settings this process took, before and after the test (they are set once per process)."""
-    for setting in (allocator.reuse_freed_memory, allocator.one_heap):
+def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Forget which settings this process took, before and after the test (they are set once per process);
+    the environment variable a test may set is restored."""
+    monkeypatch.setenv(allocator.NUMPY_HUGE_PAGES, "1")
+    for setting in (allocator.reuse_freed_memory, allocator.prepare_for_analysis):
         setting.cache_clear()
     yield
-    for setting in (allocator.reuse_freed_memory, allocator.one_heap):
+    for setting in (allocator.reuse_freed_memory, allocator.prepare_for_analysis):
         setting.cache_clear()
 
 
 def test_nothing_is_set_off_linux(fresh_cache: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")
     assert allocator.reuse_freed_memory() is False
-    assert allocator.one_heap() is False
+    assert allocator.prepare_for_analysis() is False
 
 
 def test_nothing_is_set_without_glibc(fresh_cache: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,13 +43,7 @@ def test_nothing_is_set_without_glibc(fresh_cache: None, monkeypatch: pytest.Mon
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(ctypes, "CDLL", no_glibc)  # musl: no libc.so.6
     assert allocator.reuse_freed_memory() is False
-    assert allocator.one_heap() is False
-
-
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
-def test_glibc_takes_the_settings(fresh_cache: None) -> None:
-    assert allocator.reuse_freed_memory() is True
-    assert allocator.one_heap() is True
+    assert allocator.prepare_for_analysis() is False
 
 
 @pytest.mark.parametrize(
@@ -60,10 +59,12 @@ def test_analysing_commands_prepare_first(args: list[str], prepared: bool, monke
     assert len(calls) == int(prepared)
 
 
+#: What the CLI does first, in a fresh interpreter: then numpy's own state, glibc's answer and the variable.
 _PROBE = (
     "import os, sys; from retrogait.cli.early import start_early; start_early(sys.argv[1:]); import numpy\n"
-    "from numpy._core import multiarray\n"
-    "print(os.environ.get('NUMPY_MADVISE_HUGEPAGE'), getattr(multiarray, '_get_madvise_hugepage', lambda: None)())"
+    "from numpy._core import multiarray; from retrogait.allocator import prepare_for_analysis as p\n"
+    "print(os.environ.get('NUMPY_MADVISE_HUGEPAGE'), getattr(multiarray, '_get_madvise_hugepage', lambda: None)(),"
+    " p() if p.cache_info().currsize else None, __import__('retrogait.allocator').allocator.reuse_freed_memory())"
 )
 
 
@@ -71,15 +72,17 @@ _PROBE = (
     ("args", "user_setting", "expected"),
     [(["analyze"], None, "0"), (["analyze"], "1", "1"), (["info"], None, None)],
 )
-def test_numpy_asks_for_no_huge_pages_unless_the_user_said_so(
+def test_the_cli_sets_up_before_numpy_is_imported(
     args: list[str], user_setting: str | None, expected: str | None
 ) -> None:
-    """Set before numpy is imported (in a fresh interpreter, as the CLI does); a user's own setting wins."""
+    """numpy asks for no huge pages unless the user said so; glibc takes the settings (where it runs)."""
     env = {k: v for k, v in os.environ.items() if k != allocator.NUMPY_HUGE_PAGES}
     if user_setting is not None:
         env[allocator.NUMPY_HUGE_PAGES] = user_setting
     out = subprocess.run([sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, text=True, check=True)
-    variable, madvise = out.stdout.split()
+    variable, madvise, prepared, dask_setting = out.stdout.split()
     assert variable == str(expected)
     if madvise != "None":  # numpy's own state, where this numpy shows it
         assert madvise == str(expected != "0")
+    assert prepared == (str(GLIBC) if args == ["analyze"] else "None")
+    assert dask_setting == str(GLIBC)
