@@ -6,8 +6,10 @@ Simulates a shank session once (forward and backward running, 200 Hz, 6 axes; ca
    tracemalloc (its ratio to the raw n x 7 float64 array; goal <= 4x);
 2. whole processes, run in turn (issue 16): ``retrogait analyze FILE`` with and without its report
    against a bare Python process doing ``pandas.read_csv`` of the same file (goals: <= 2x with the
-   report, <= 1.5x without), with each process's peak RSS; and for reference the bare read plus
-   ``import scipy.signal``, the floor while the analysis used scipy (PERF-5; since PERF-8 it does not).
+   report, <= 1.5x without), with each process's peak RSS, user and system CPU time and minor page faults
+   (first touches of fresh memory pages: much of the system time on this virtual machine, PERF-12); and for
+   reference the bare read plus ``import scipy.signal``, the floor while the analysis used scipy (PERF-5;
+   since PERF-8 it does not).
 """
 
 from __future__ import annotations
@@ -82,15 +84,18 @@ def main() -> None:
     )
     print(f"whole process, median of {args.repeats}, the commands run in turn:")
     print(f"  bare pandas.read_csv             {bare.seconds:6.2f} s  peak RSS {bare.peak_mib:5.0f} MiB (reference)")
+    print(f"  {'':32s} {bare.cpu()}")
     print(
         f"  the same + import scipy.signal   {floor.seconds:6.2f} s  peak RSS {floor.peak_mib:5.0f} MiB"
         f"  = {floor.ratio(bare):.2f}x the bare read (the floor of any analysis filtering with scipy)"
     )
+    print(f"  {'':32s} {floor.cpu()}")
     for label, r, goal in (("retrogait analyze (with report)", with_report, 2.0), ("  --no-report", without, 1.5)):
         print(
             f"  {label:32s} {r.seconds:6.2f} s  peak RSS {r.peak_mib:5.0f} MiB  = {r.ratio(bare):.2f}x the bare read"
             f"  (goal <= {goal:g}x)"
         )
+        print(f"  {'':32s} {r.cpu()}")
 
 
 if __name__ == "__main__":

@@ -21,23 +21,34 @@ RETROGAIT = str(Path(sys.executable).with_name("retrogait"))
 
 @dataclass(frozen=True)
 class Run:
-    """Median wall time (s) and the largest peak resident memory (MiB) of a few runs of one command."""
+    """Median wall time (s) and the largest peak resident memory (MiB) of a few runs of one command, with
+    the medians of its user and system CPU time (s) and of its minor page faults (the first touches of fresh
+    memory pages: on a virtual machine that zeroes pages for the host they are much of the system time)."""
 
     seconds: float
     peak_mib: float
     runs: tuple[float, ...]
+    user_s: float = 0.0
+    sys_s: float = 0.0
+    minor_faults: float = 0.0
 
     def ratio(self, reference: Run) -> float:
         return self.seconds / reference.seconds
 
+    def cpu(self) -> str:
+        """``user U s, sys S s, F k faults``: the process's CPU and page faults, to print beside its time."""
+        return f"user {self.user_s:.2f} s, sys {self.sys_s:.2f} s, {self.minor_faults / 1000:.0f}k faults"
 
-#: Runs the command from a small launcher process and reports its wall time and peak RSS on the last
-#: stderr line. Without it a child forked from a benchmark that already holds hundreds of MB reports that
+
+#: Runs the command from a small launcher process and reports its wall time, peak RSS, user and system
+#: CPU time and minor page faults (``os.wait4``'s resource usage of that child alone) on the last stderr
+#: line. Without it a child forked from a benchmark that already holds hundreds of MB reports that
 #: size as its own peak (Linux carries the pre-exec high-water mark into ``ru_maxrss``).
 _LAUNCH = (
     "import os, sys, time, subprocess; t = time.perf_counter(); p = subprocess.Popen(sys.argv[1:], "
     "stdout=subprocess.DEVNULL); _, st, ru = os.wait4(p.pid, 0); "
-    "print(f'\\nRUN {time.perf_counter() - t} {ru.ru_maxrss} {os.waitstatus_to_exitcode(st)}', file=sys.stderr)"
+    "print(f'\\nRUN {time.perf_counter() - t} {ru.ru_maxrss} {ru.ru_utime} {ru.ru_stime} {ru.ru_minflt} '"
+    "f'{os.waitstatus_to_exitcode(st)}', file=sys.stderr)"
 )
 
 
@@ -51,17 +62,21 @@ def run_in_turn(
 ) -> dict[str, Run]:
     """Run the commands in turn (A B C A B C ...) ``repeats`` times, so that each sees the same machine
     load as the others and their ratios hold on a busy machine; fail loudly when one fails."""
-    times: dict[str, list[float]] = {label: [] for label in commands}
-    peaks: dict[str, list[float]] = {label: [] for label in commands}
+    samples: dict[str, list[tuple[float, ...]]] = {label: [] for label in commands}
     for _ in range(repeats):
         for label, command in commands.items():
-            seconds, peak_mib = _once(command, env)
-            times[label].append(seconds)
-            peaks[label].append(peak_mib)
-    return {label: Run(statistics.median(times[label]), max(peaks[label]), tuple(times[label])) for label in commands}
+            samples[label].append(_once(command, env))
+    return {label: _summary(samples[label]) for label in commands}
 
 
-def _once(command: Sequence[str], env: dict[str, str] | None) -> tuple[float, float]:
+def _summary(samples: list[tuple[float, ...]]) -> Run:
+    seconds, peak_mib, user_s, sys_s, faults = zip(*samples, strict=True)
+    median = statistics.median
+    return Run(median(seconds), max(peak_mib), seconds, median(user_s), median(sys_s), median(faults))
+
+
+def _once(command: Sequence[str], env: dict[str, str] | None) -> tuple[float, ...]:
+    """Wall time (s), peak RSS (MiB), user and system CPU (s) and minor faults of one run of ``command``."""
     proc = subprocess.run(
         [sys.executable, "-c", _LAUNCH, *command],
         stdout=subprocess.DEVNULL,
@@ -70,10 +85,10 @@ def _once(command: Sequence[str], env: dict[str, str] | None) -> tuple[float, fl
         check=False,
         text=True,
     )
-    _, seconds, maxrss_kb, code = proc.stderr.strip().splitlines()[-1].split()
+    _, seconds, maxrss_kb, user_s, sys_s, faults, code = proc.stderr.strip().splitlines()[-1].split()
     if int(code) != 0:
         raise SystemExit(f"{' '.join(command)} failed: {proc.stderr.strip()}")
-    return float(seconds), int(maxrss_kb) / 1024
+    return float(seconds), int(maxrss_kb) / 1024, float(user_s), float(sys_s), float(faults)
 
 
 def python(code: str) -> list[str]:

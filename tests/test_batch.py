@@ -235,7 +235,7 @@ def test_workers_die_with_a_killed_batch(squad: Path, tmp_path: Path) -> None:
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
 def test_dask_workers_reuse_freed_memory() -> None:
     """BATCH-11: the allocator setting that keeps a Dask worker at local speed is taken by glibc."""
-    from retrogait.batch.malloc import reuse_freed_memory
+    from retrogait.allocator import reuse_freed_memory
 
     assert reuse_freed_memory() is True
     assert reuse_freed_memory() is True  # once per process, then cached

@@ -11,7 +11,7 @@ from retrogait.analysis import world_vertical
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
-from retrogait.analysis.vectors import norm_rows
+from retrogait.analysis.vectors import gradient_norm_rows, norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.analysis.zupt import gravity_pitch_rad
 from retrogait.conventions import STANDARD_GRAVITY_MS2
@@ -27,8 +27,21 @@ def _signal(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 def test_norm_rows_is_numpys_norm() -> None:
     acc, gyr = _signal(10_001)
-    for v in (acc, gyr, acc * 1e-200, acc * 1e150, np.zeros((0, 3))):
+    table = np.hstack([acc[:, :1], acc, gyr])  # a session's (n, 7) values: its acc and gyr are strided views
+    for v in (acc, gyr, acc * 1e-200, acc * 1e150, np.zeros((0, 3)), table[:, 1:4], np.asfortranarray(gyr)):
         assert np.array_equal(norm_rows(v), np.linalg.norm(v, axis=1))
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 10_001])
+def test_gradient_norm_rows_is_the_norm_of_numpys_gradient(n: int) -> None:
+    """PERF-12: a column at a time, without the (n, 3) gradient; the same bits."""
+    acc, gyr = _signal(n, seed=n)
+    table = np.hstack([acc[:, :1], acc, gyr])
+    for v in (acc, gyr * 1e-160, acc * 1e150, table[:, 4:7]):
+        assert np.array_equal(gradient_norm_rows(v), norm_rows(np.gradient(v, axis=0)))
+    v = acc.copy()
+    v[n // 2, 1] = np.nan
+    assert np.array_equal(gradient_norm_rows(v), norm_rows(np.gradient(v, axis=0)), equal_nan=True)
 
 
 def _still_reference(acc: np.ndarray, fs_hz: float, window_s: float, std_ms2: float) -> np.ndarray:

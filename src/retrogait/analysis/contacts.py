@@ -31,7 +31,7 @@ from retrogait.analysis.settings import ContactsSettings, PhoneStepSettings, Sti
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.swing_axis import RATE_LOWPASS_HZ, rates_about, swing_axes
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
-from retrogait.analysis.vectors import norm_rows
+from retrogait.analysis.vectors import gradient_norm_rows, norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
@@ -157,8 +157,8 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     fs = signals.fs_hz
     acc = signals.acc_ms2
     moving = _moving(signals, still)
-    smooth_acc = lowpass(acc, s.impact_cutoff_hz, fs)
-    jerk = norm_rows(np.gradient(smooth_acc, axis=0)) * fs  # m/s^3
+    jerk = gradient_norm_rows(lowpass(acc, s.impact_cutoff_hz, fs))
+    jerk *= fs  # m/s^3
     norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
     stride = _step_period_s(norm, fs, s, per=2.0)
     stride = np.where(np.isfinite(stride), stride, 1.0)

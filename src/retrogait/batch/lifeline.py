@@ -14,6 +14,8 @@ import os
 import threading
 import time
 
+from retrogait.allocator import prepare_for_analysis
+
 #: How often a worker checks that its parent is still alive (s).
 POLL_S = 0.25
 
@@ -37,9 +39,11 @@ def _watch(parent_pid: int, first_ppid: int) -> None:
 
 
 def start_worker(parent_pid: int, warm_up: bool = True) -> None:
-    """Pool initializer: watch the batch process ``parent_pid`` and the process that started this one (the
-    batch itself, or the fork server between them), then import the analysis once (the worker stays warm;
-    a no-op when the fork server had it imported)."""
+    """Pool initializer: let the allocator reuse what one session frees for the next (``allocator.py``,
+    PERF-12), watch the batch process ``parent_pid`` and the process that started this one (the batch
+    itself, or the fork server between them), then import the analysis once (the worker stays warm; a
+    no-op when the fork server had it imported)."""
+    prepare_for_analysis()  # before the thread below
     first_ppid = os.getppid()
     threading.Thread(target=_watch, args=(parent_pid, first_ppid), name="retrogait-lifeline", daemon=True).start()
     if warm_up:

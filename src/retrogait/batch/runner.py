@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, file_digest, job_key
 from retrogait.batch.inputs import discover_inputs
-from retrogait.batch.malloc import reuse_freed_memory
 from retrogait.batch.pool import start_local_pool
 from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one

@@ -1,14 +1,21 @@
-"""What a command starts before the CLI itself is loaded (standard library only; BATCH-14).
+"""What a command starts before the CLI itself is loaded (standard library only; BATCH-14, PERF-12).
 
 ``retrogait batch`` with local workers starts its fork server first thing: the server's import of the
 analysis (0.5-0.8 s) then runs beside this process' own start-up (Typer, pandas: ~0.7 s) instead of after
-it. The arguments are read here by hand, before Typer parses them; a misreading only costs time (a fork
+it. A command that analyses sets up how the process takes memory (``allocator.py``) before numpy is
+imported. The arguments are read here by hand, before Typer parses them; a misreading only costs time (a fork
 server started for nothing, or started later by the pool), never a result.
 """
 
 from __future__ import annotations
 
 import os
+
+from retrogait.allocator import prepare_for_analysis
+
+#: Commands that analyse recordings in this process or its workers: freed memory reused, numpy on small
+#: pages (PERF-12, ``allocator.py``).
+ANALYSING_COMMANDS = ("analyze", "batch", "compare")
 
 
 def local_workers(args: list[str]) -> int:
@@ -33,6 +40,8 @@ def local_workers(args: list[str]) -> int:
 
 def start_early(args: list[str]) -> None:
     """Start what the command ``args`` (without the program name) will need, without waiting for it."""
+    if args[:1] and args[0] in ANALYSING_COMMANDS:  # first: the fork server below inherits the environment
+        prepare_for_analysis()
     if args[:1] == ["batch"] and local_workers(args[1:]) > 1:
         from retrogait.batch.pool import start_fork_server
 
