@@ -32,8 +32,26 @@ def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_nothing_is_set_off_linux(fresh_cache: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.delenv(allocator.NUMPY_HUGE_PAGES)
     assert allocator.reuse_freed_memory() is False
     assert allocator.prepare_for_analysis() is False
+    assert allocator.NUMPY_HUGE_PAGES not in os.environ
+
+
+def test_every_setting_is_tried_when_one_is_refused(fresh_cache: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refused parameter (a 32-bit glibc refuses the 32 MiB mmap threshold) does not skip the others."""
+    tried: list[int] = []
+
+    class Libc:
+        @staticmethod
+        def mallopt(parameter: int, value: int) -> int:
+            tried.append(parameter)
+            return int(parameter != allocator.M_MMAP_THRESHOLD)
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", lambda _name: Libc())
+    assert allocator.prepare_for_analysis() is False
+    assert sorted(tried) == sorted([allocator.M_MMAP_THRESHOLD, allocator.M_TRIM_THRESHOLD, allocator.M_ARENA_MAX])
 
 
 def test_nothing_is_set_without_glibc(fresh_cache: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,13 +67,16 @@ def test_nothing_is_set_without_glibc(fresh_cache: None, monkeypatch: pytest.Mon
 @pytest.mark.parametrize(
     ("args", "prepared"),
     [(["analyze", "x.csv"], True), (["batch", "in", "--jobs", "1"], True), (["compare", "a", "b"], True)]
-    + [(["info", "x.csv"], False), (["convert", "x"], False), (["--help"], False), ([], False)],
+    + [(["info", "x.csv"], False), (["convert", "x"], False), (["--help"], False), ([], False)]
+    + [(["batch", "in", "--scheduler", "tcp://host:8786"], False)],  # a Dask client analyses nothing
 )
 def test_analysing_commands_prepare_first(args: list[str], prepared: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[None] = []
     monkeypatch.setattr(early, "prepare_for_analysis", lambda: calls.append(None))
     monkeypatch.setattr(early, "local_workers", lambda _args: 1)  # no fork server from this test
     early.start_early(args)
+    assert len(calls) == int(prepared)
+    early.start_early(args, whole_process=False)  # main([...]) called from Python: the process is not ours
     assert len(calls) == int(prepared)
 
 

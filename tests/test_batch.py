@@ -78,8 +78,20 @@ def test_local_processes_equal_plain_loop_and_dask(squad: Path, tmp_path: Path) 
         silence_logs=40,
         local_directory=str(tmp_path / "dask-scratch"),
     ) as cluster:
-        dask = run_batch([squad], tmp_path / "dask", scheduler=cluster.scheduler_address, compare=False)
+        dask = run_batch([squad], tmp_path / "dask", scheduler=cluster.scheduler_address)
+        # the client process of `retrogait batch --scheduler` loads no pandas (BATCH-17): what it imports, it
+        # imports before its first task is submitted
+        probe = (
+            "import sys, json; from retrogait.cli import main; code = main(sys.argv[1:]); "
+            "print('MODULES ' + json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)"
+        )
+        args = [str(squad), "--out", str(tmp_path / "client"), "--no-compare", "--scheduler", cluster.scheduler_address]
+        client = subprocess.run([sys.executable, "-c", probe, "batch", *args], capture_output=True, text=True)
+        loaded = json.loads(next(x for x in client.stderr.splitlines() if x.startswith("MODULES "))[8:])
     assert (dask.n_analysed, dask.n_failed) == (4, 1)
+    assert len(dask.cohort) == 2, dask.cohort  # the cohort comparison, imported beside the Dask batch
+    assert client.returncode == 0 and len(pd.read_csv(tmp_path / "client" / "sessions.csv")) == 4  # 1 bad input
+    assert not {"pandas", "scipy", "matplotlib"} & set(loaded), loaded
 
     reference = _tables(tmp_path / "loop")
     for other in ("local", "dask"):

@@ -44,7 +44,8 @@ __all__ = [
 ]
 
 
-__getattr__ = lazy_getattr("retrogait", _LAZY, globals())
+if not TYPE_CHECKING:  # for type checkers every name is imported above: a misspelt one is an error
+    __getattr__ = lazy_getattr("retrogait", _LAZY, globals())
 
 
 def __dir__() -> list[str]:

@@ -5,20 +5,24 @@ loads numpy or pandas or starts a thread.
 Every page a process touches for the first time is faulted in and zeroed by the kernel. On this
 project's development machine (a Firecracker VM that hands free memory back to its host) that costs up
 to ~100-200 us per fault, and an hour's ``retrogait analyze`` spent 0.3-1.0 s of system time on it, for
-three reasons addressed here (glibc only; elsewhere nothing is set, and no output depends on any of it):
+three reasons addressed here (on Linux only; elsewhere nothing is set; glibc's settings only where glibc
+runs; no output depends on any of it):
 
 * glibc gives every allocation above its mmap threshold (128 KiB at start, raised adaptively up to 32
   MiB as large blocks are freed) its own ``mmap``, and returns free memory at the top of the heap to the
   system once more than the trim threshold is free, so the analysis' 1-40 MB temporaries kept arriving
   on fresh pages. With the mmap threshold at 32 MiB (glibc's adaptive ceiling; larger blocks are always
   mapped) and a high trim threshold, an array freed by one step is reused by the next.
-* glibc gives each new thread a heap (arena) of its own: what pandas' parser threads free cannot serve
-  the analysis on the main thread. One heap for all threads (``M_ARENA_MAX`` = 1) lowers the peak.
+* glibc gives each new thread a heap (arena) of its own: what ``analyze``'s import thread (``warm.py``)
+  allocated and freed cannot serve the analysis on the main thread. One heap for all threads
+  (``M_ARENA_MAX`` = 1) lowers the peak.
 * numpy asks for transparent huge pages (2 MiB) on every array of 4 MiB or more. Here a huge page comes
   from the large free blocks the guest has handed back to its host, and its first touch costs more than
   the same memory in 4 KiB pages; the arrays are streamed, so the fewer TLB misses do not pay that back
   in a process that lives seconds. ``NUMPY_MADVISE_HUGEPAGE=0`` (numpy's documented switch, read when
-  numpy is imported) turns it off unless the user set it.
+  numpy is imported) turns it off unless the user set it. This part was measured on that VM only: on
+  a Linux machine that does not hand memory back to a host a huge page may well be the cheaper fault,
+  and ``NUMPY_MADVISE_HUGEPAGE=1`` gives numpy its default back.
 
 What it costs: a process keeps the memory it freed, up to ``KEEP_FREED_BYTES``, instead of returning it;
 it never holds more than its own peak. A command exits right after; a local batch worker keeps what its
@@ -54,7 +58,8 @@ def prepare_for_analysis() -> bool:
     """All three settings for a process (and the worker processes it starts) about to analyse recordings;
     True where glibc took them. Call it before numpy is imported (or numpy keeps asking for huge pages in
     this process) and before the process starts threads (or they keep heaps of their own)."""
-    os.environ.setdefault(NUMPY_HUGE_PAGES, "0")
+    if sys.platform.startswith("linux"):  # numpy asks for huge pages on Linux only
+        os.environ.setdefault(NUMPY_HUGE_PAGES, "0")
     return _set({M_MMAP_THRESHOLD: MMAP_THRESHOLD_BYTES, M_TRIM_THRESHOLD: KEEP_FREED_BYTES, M_ARENA_MAX: 1})
 
 
@@ -65,11 +70,13 @@ def reuse_freed_memory() -> bool:
 
 
 def _set(parameters: dict[int, int]) -> bool:
-    """``mallopt`` each parameter; False at the first glibc refuses, or without glibc (not Linux, or musl)."""
+    """``mallopt`` each parameter, each on its own (one refused, e.g. 32 MiB on a 32-bit glibc, does not
+    keep the others from being set); True when glibc took them all, False without glibc (not Linux, musl)."""
     if not sys.platform.startswith("linux"):
         return False
     try:
         mallopt: Callable[[int, int], int] = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):
         return False
-    return all(mallopt(parameter, value) for parameter, value in parameters.items())
+    taken = [bool(mallopt(parameter, value)) for parameter, value in parameters.items()]
+    return all(taken)

@@ -79,8 +79,12 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], **to_csv: Any) 
 def write_records(
     rows: Sequence[Mapping[str, Any]], path: str | os.PathLike[str], columns: Sequence[str] | None = None
 ) -> Path:
-    """Write rows (dicts of text, numbers, booleans or None) as CSV, byte for byte what :func:`write_csv`
-    writes for ``pandas.DataFrame(rows, columns=columns)``, without importing pandas. Returns the path.
+    """Write rows as CSV, byte for byte what :func:`write_csv` writes for ``pandas.DataFrame(rows,
+    columns=columns)``, without importing pandas. Returns the path.
+
+    Values: text, None, booleans, whole numbers within int64 and float64 numbers (Python's or numpy's),
+    which is what a batch's summaries hold. Other kinds (float32, ``pd.NA``, dates, integers beyond int64
+    beside fractions) are written as their ``str``/``repr``, where pandas may write them differently.
 
     Columns are ``columns`` or the keys in the order they first appear; a missing key or None is an empty
     cell. Each column is typed as pandas types it: whole numbers stay whole unless the column also holds

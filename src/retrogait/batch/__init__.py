@@ -22,4 +22,9 @@ _LAZY = {
 
 __all__ = ["BatchResult", "discover_inputs", "run_batch"]
 
-__getattr__ = lazy_getattr("retrogait.batch", _LAZY, globals())
+if not TYPE_CHECKING:  # for type checkers every name is imported above: a misspelt one is an error
+    __getattr__ = lazy_getattr("retrogait.batch", _LAZY, globals())
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from importlib.util import find_spec
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +42,15 @@ class JobOutcome:
     settings_hash: str | None = None  # AnalysisSettings.digest() of the settings the session was analysed with
 
 
+@cache
 def steps_suffix() -> str:
-    """``.parquet`` when pyarrow is installed, else ``.csv`` (found without importing it)."""
-    return ".parquet" if find_spec("pyarrow") is not None else ".csv"
+    """``.parquet`` when pyarrow's Parquet module imports (it loads no pandas), else ``.csv``: an installed
+    but unusable pyarrow (built for another numpy, or a build without Parquet) falls back to CSV."""
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return ".csv"
+    return ".parquet"
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from retrogait.cli.early import start_early
 
-    start_early(args)  # a batch's fork server imports the analysis while Typer and pandas load here
+    # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up
+    # only when this process is the `retrogait` program (PERF-12), not for main([...]) called from Python
+    start_early(args, whole_process=argv is None)
     from retrogait.cli import (  # noqa: F401  (each module registers its commands)
         analyze,
         batch,

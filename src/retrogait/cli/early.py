@@ -38,9 +38,21 @@ def local_workers(args: list[str]) -> int:
     return int(jobs) if jobs.isdigit() else 0
 
 
-def start_early(args: list[str]) -> None:
-    """Start what the command ``args`` (without the program name) will need, without waiting for it."""
-    if args[:1] and args[0] in ANALYSING_COMMANDS:  # first: the fork server below inherits the environment
+def analyses_here(args: list[str]) -> bool:
+    """True when the command ``args`` analyses recordings in this process or in local workers it starts; a
+    batch on a Dask scheduler only hands out jobs (its workers are the cluster's)."""
+    if not args or args[0] not in ANALYSING_COMMANDS:
+        return False
+    return not (args[0] == "batch" and any(arg.startswith("--scheduler") for arg in args[1:]))
+
+
+def start_early(args: list[str], *, whole_process: bool = True) -> None:
+    """Start what the command ``args`` (without the program name) will need, without waiting for it.
+
+    ``whole_process``: this process runs just this command (the ``retrogait`` program), so settings that
+    hold for the whole process (``allocator.py``) may be made; not when ``main([...])`` is called from
+    Python code that goes on running (a test, a notebook)."""
+    if whole_process and analyses_here(args):  # first: the fork server below inherits the environment
         prepare_for_analysis()
     if args[:1] == ["batch"] and local_workers(args[1:]) > 1:
         from retrogait.batch.pool import start_fork_server

@@ -59,4 +59,9 @@ __all__ = [
     "load_session",
 ]
 
-__getattr__ = lazy_getattr("retrogait.imports", _LAZY, globals())
+if not TYPE_CHECKING:  # for type checkers every name is imported above: a misspelt one is an error
+    __getattr__ = lazy_getattr("retrogait.imports", _LAZY, globals())
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
