@@ -289,3 +289,17 @@ def test_a_batch_starts_its_fork_server_before_the_cli_loads(squad: Path, tmp_pa
         args = ["batch", str(squad), "--out", str(tmp_path / "o"), "--jobs", jobs]
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
         assert out.split() == [started, "False", "False"]
+
+
+def test_an_unusable_pyarrow_falls_back_to_csv(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyarrow installed but not importable (built for another numpy, or without Parquet): CSV steps."""
+    from retrogait.batch.worker import steps_suffix
+
+    steps_suffix.cache_clear()
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # its import raises ImportError
+    try:
+        assert steps_suffix() == ".csv"
+    finally:
+        steps_suffix.cache_clear()
+    monkeypatch.undo()
+    assert steps_suffix() == ".parquet"
