@@ -303,3 +303,25 @@ def test_an_unusable_pyarrow_falls_back_to_csv(monkeypatch: pytest.MonkeyPatch) 
         steps_suffix.cache_clear()
     monkeypatch.undo()
     assert steps_suffix() == ".parquet"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not UTF-8 needs a Linux file system")
+def test_a_file_name_that_is_not_utf8_is_analysed_and_named(tmp_path: Path) -> None:
+    """A name from another system's encoding (Latin-1 'café') is analysed; the tables name it with \\xNN."""
+    from retrogait.outfiles import writable_text
+
+    bouts = [Bout("forward", "running", 3.0, 20)]
+    source, _truth = write_simulation(simulate(SimulationConfig("shank", bouts, seed=2)), tmp_path / "s.csv")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.rename(source, os.path.join(os.fsencode(folder), b"caf\xe9.csv"))
+    result = run_batch([folder], tmp_path / "out", jobs=1, compare=False)
+    assert (result.n_analysed, result.n_failed) == (1, 0)
+    sessions = pd.read_csv(result.sessions_path)
+    assert sessions["session"].iloc[0].endswith("caf\\xe9.csv")
+    assert pd.read_parquet(result.steps_path)["session"].iloc[0] == sessions["session"].iloc[0]
+    name = os.fsdecode(os.path.join(os.fsencode(folder), b"caf\xe9.csv"))  # as the shell hands it over
+    assert main(["analyze", name, "--out", str(tmp_path / "one")]) == 0  # the report names it too
+    assert "caf\\xe9.csv" in (tmp_path / "one" / "report.html").read_text(encoding="utf-8")
+    assert writable_text("café ünïcode") == "café ünïcode"  # text that is UTF-8 stays as it is
+    assert writable_text("\ud800") == "\\ud800"  # a lone surrogate that is no escaped byte

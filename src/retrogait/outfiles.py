@@ -6,6 +6,8 @@
 * :func:`replacing` writes through a temporary file in the target's folder and renames it over the
   target only when the writing has finished (``os.replace`` is atomic on one file system), so a crash,
   a full disk or Ctrl-C leaves the previous file or none, never a half-written one.
+* :func:`writable_text` makes a file name (or a message naming one) fit a UTF-8 table: a name in another
+  system's encoding reaches Python with its bytes kept as surrogates, which no UTF-8 file can hold.
 """
 
 from __future__ import annotations
@@ -79,9 +81,10 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write UTF-8 text atomically (see :func:`replacing`); returns the path."""
+    """Write UTF-8 text atomically (see :func:`replacing`; a file name in it that is not UTF-8 is written
+    as :func:`writable_text` spells it); returns the path."""
     with replacing(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(writable_text(text), encoding="utf-8")
     return Path(path)
 
 
@@ -90,3 +93,12 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     with replacing(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def writable_text(text: str) -> str:
+    """``text`` with the bytes of a name that is not UTF-8 written as ``\\xNN`` (``café`` in Latin-1 becomes
+    ``caf\\xe9``), so a table can hold it; other text is returned unchanged."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from retrogait.batch.fingerprint import Overrides, effective_settings
 from retrogait.errors import RetrogaitError
+from retrogait.outfiles import writable_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,14 +113,14 @@ def analyze_one(
         effective = effective_settings(overrides, settings.get("placement") or session.meta.placement)
         result = analyze(session, **settings, settings=effective)
         steps = result.steps.copy()
-        subject = session.meta.subject or Path(path).parent.name
+        subject = writable_text(session.meta.subject or Path(path).parent.name)
         steps.insert(0, "subject", subject)
-        steps.insert(0, "session", path)
+        steps.insert(0, "session", writable_text(path))
         steps_file = Path(results_dir) / f"{key[:24]}{steps_suffix()}"
         write_table(steps, steps_file)
         meta = session.meta
         summary = {
-            "session": path,
+            "session": writable_text(path),
             "subject": subject,
             "placement": result.signals.placement,
             "sensor": meta.sensor,
@@ -129,10 +130,10 @@ def analyze_one(
             **session_row(result.summary),
         }
     except RetrogaitError as exc:
-        return JobOutcome(key, path, ok=False, error=str(exc), seconds=time.perf_counter() - start)
+        return JobOutcome(key, path, ok=False, error=writable_text(str(exc)), seconds=time.perf_counter() - start)
     except Exception as exc:  # a bug: keep the batch going, say which file triggered it
         message = f"{path}: internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
-        return JobOutcome(key, path, ok=False, error=message, seconds=time.perf_counter() - start)
+        return JobOutcome(key, path, ok=False, error=writable_text(message), seconds=time.perf_counter() - start)
     return JobOutcome(
         key,
         path,
