@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from retrogait._lazy import lazy_getattr
+from retrogait._lazy import lazy_dir, lazy_getattr
 from retrogait._version import __version__
 
 if TYPE_CHECKING:
@@ -47,6 +47,4 @@ __all__ = [
 if not TYPE_CHECKING:  # for type checkers every name is imported above: a misspelt one is an error
     __getattr__ = lazy_getattr("retrogait", _LAZY, globals())
 
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__dir__ = lazy_dir(__all__, globals())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 
@@ -19,3 +19,13 @@ def lazy_getattr(package: str, names: Mapping[str, str], namespace: dict[str, An
         return value
 
     return __getattr__
+
+
+def lazy_dir(names: Iterable[str], namespace: dict[str, Any]) -> Callable[[], list[str]]:
+    """A module ``__dir__`` that lists the names loaded on first use too (``names``, the ``__all__``)."""
+    public = tuple(names)
+
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *public})
+
+    return __dir__

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from retrogait.outfiles import replacing
+from retrogait.outfiles import replacing, writable_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,7 +95,7 @@ def write_records(
     cells = [_column_text([row.get(name, math.nan) for row in rows]) for name in names]
     with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator=os.linesep)
-        writer.writerow([safe_cell(name) for name in names])
+        writer.writerow([writable_text(safe_cell(name)) for name in names])
         writer.writerows(zip(*cells, strict=True) if cells else ([] for _ in rows))
     return Path(path)
 
@@ -107,7 +107,8 @@ def _column_text(values: list[Any]) -> list[str]:
         if len(given) == len(values) and all(isinstance(v, numbers.Integral) for v in given):
             return [str(int(v)) for v in values]  # int64
         return ["" if _missing(v) else repr(float(v)) for v in values]  # float64: gaps are NaN
-    return ["" if _missing(v) else str(safe_cell(v)) for v in values]  # object, bool, or nothing given
+    # object, bool, or nothing given; a file name that is not UTF-8 spelt as \xNN (BATCH-18)
+    return ["" if _missing(v) else writable_text(str(safe_cell(v))) for v in values]
 
 
 def _missing(value: Any) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from retrogait._lazy import lazy_getattr
+from retrogait._lazy import lazy_dir, lazy_getattr
 
 if TYPE_CHECKING:
     from retrogait.batch.inputs import discover_inputs
@@ -25,6 +25,4 @@ __all__ = ["BatchResult", "discover_inputs", "run_batch"]
 if not TYPE_CHECKING:  # for type checkers every name is imported above: a misspelt one is an error
     __getattr__ = lazy_getattr("retrogait.batch", _LAZY, globals())
 
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__dir__ = lazy_dir(__all__, globals())

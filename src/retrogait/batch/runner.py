@@ -25,7 +25,7 @@ from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
-from retrogait.outfiles import refuse_writing_over_inputs, writable_text
+from retrogait.outfiles import refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
 #: The cohort comparison (pandas, statistics, figures): imported beside the running batch (BATCH-17).
@@ -293,8 +293,7 @@ def _bounded(submit: Callable[[Task], Any], todo: Iterable[Task], limit: int) ->
             try:
                 yield future.result()
             except Exception as exc:
-                error = writable_text(f"{path}: worker failed: {type(exc).__name__}: {exc}")
-                yield JobOutcome(key, path, ok=False, error=error)
+                yield JobOutcome(key, path, ok=False, error=f"{path}: worker failed: {type(exc).__name__}: {exc}")
             following = next(queue, None)
             if following is not None:
                 pending[submit(following)] = following

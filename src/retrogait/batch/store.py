@@ -18,7 +18,6 @@ from typing import Any
 
 from retrogait.batch.worker import JobOutcome, read_table, steps_suffix
 from retrogait.csvsafe import safe_frame, write_records
-from retrogait.outfiles import writable_text
 
 MANIFEST = "manifest.jsonl"
 RESULTS_DIR = "sessions"
@@ -95,7 +94,7 @@ class CombinedTables:
     def add(self, outcome: JobOutcome) -> None:
         """Append one job's results (call in input order)."""
         if not outcome.ok or not outcome.steps_file:
-            self.failures.append({"file": writable_text(outcome.path), "reason": writable_text(outcome.error or "")})
+            self.failures.append({"file": outcome.path, "reason": outcome.error})
             return
         self.summaries.append(outcome.summary)
         if self.steps_path.suffix == ".parquet":

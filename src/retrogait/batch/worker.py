@@ -113,14 +113,16 @@ def analyze_one(
         effective = effective_settings(overrides, settings.get("placement") or session.meta.placement)
         result = analyze(session, **settings, settings=effective)
         steps = result.steps.copy()
+        # the session's name as the tables hold it (Arrow strings and UTF-8 files: BATCH-18), the same in each
+        name = writable_text(path)
         subject = writable_text(session.meta.subject or Path(path).parent.name)
         steps.insert(0, "subject", subject)
-        steps.insert(0, "session", writable_text(path))
+        steps.insert(0, "session", name)
         steps_file = Path(results_dir) / f"{key[:24]}{steps_suffix()}"
         write_table(steps, steps_file)
         meta = session.meta
         summary = {
-            "session": writable_text(path),
+            "session": name,
             "subject": subject,
             "placement": result.signals.placement,
             "sensor": meta.sensor,
@@ -130,10 +132,10 @@ def analyze_one(
             **session_row(result.summary),
         }
     except RetrogaitError as exc:
-        return JobOutcome(key, path, ok=False, error=writable_text(str(exc)), seconds=time.perf_counter() - start)
+        return JobOutcome(key, path, ok=False, error=str(exc), seconds=time.perf_counter() - start)
     except Exception as exc:  # a bug: keep the batch going, say which file triggered it
         message = f"{path}: internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
-        return JobOutcome(key, path, ok=False, error=writable_text(message), seconds=time.perf_counter() - start)
+        return JobOutcome(key, path, ok=False, error=message, seconds=time.perf_counter() - start)
     return JobOutcome(
         key,
         path,

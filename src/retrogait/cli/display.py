@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from retrogait.outfiles import writable_text
+
 #: rich's markup tag pattern (rich.markup.escape), here so this module imports nothing heavy.
 _MARKUP = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 #: C0 and C1 control characters, DEL and the line/paragraph separators.
@@ -18,7 +20,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def safe(text: object, *, markup: bool = True) -> str:
     """``text`` as one printable line: control characters shown as ``\\xNN`` (tab kept), and with
     ``markup`` (for rich) every ``[tag]`` escaped so rich prints it verbatim."""
-    shown = _CONTROL.sub(lambda m: "\t" if m.group(0) == "\t" else f"\\x{ord(m.group(0)):02x}", str(text))
+    line = writable_text(str(text))  # a file name that is not UTF-8: its bytes as \xNN (BATCH-18)
+    shown = _CONTROL.sub(lambda m: "\t" if m.group(0) == "\t" else f"\\x{ord(m.group(0)):02x}", line)
     if not markup:
         return shown
     shown = _MARKUP.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", shown)
