@@ -291,6 +291,24 @@ def test_a_batch_starts_its_fork_server_before_the_cli_loads(squad: Path, tmp_pa
         assert out.split() == [started, "False", "False"]
 
 
+def test_forked_workers_start_with_what_a_session_loads() -> None:
+    """BATCH-19: the fork server loads the readers, the Arrow writer and threadpoolctl's view of the BLAS
+    once; a worker forked from it has them before its first session instead of loading them itself."""
+    if worker_context().get_start_method() != "forkserver":
+        pytest.skip("no fork server on this platform")
+    from retrogait.batch.pool import start_local_pool
+
+    probe = (
+        "[m in __import__('sys').modules for m in ('retrogait.imports.loading', 'retrogait.batch.worker')]"
+        " + [__import__('retrogait.analysis.blas', fromlist=['_']).__dict__['_controller'] is not None]"
+    )
+    pool = start_local_pool(1)
+    try:
+        assert pool.submit(eval, probe).result(timeout=120) == [True, True, True]
+    finally:
+        pool.shutdown()
+
+
 def test_an_unusable_pyarrow_falls_back_to_csv(monkeypatch: pytest.MonkeyPatch) -> None:
     """pyarrow installed but not importable (built for another numpy, or without Parquet): CSV steps."""
     from retrogait.batch.worker import steps_suffix

@@ -21,18 +21,24 @@ _controller: Any = None  # threadpoolctl's view of the loaded libraries, found o
 _limiter: Any = None  # its limiter while any analysis runs
 
 
+def blas_controller() -> Any:
+    """threadpoolctl's view of the BLAS libraries this process has loaded, found once (1-5 ms)."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller
+
+
 @contextmanager
 def single_blas_thread() -> Iterator[None]:
     """Limit BLAS to one thread inside the block; re-entrant and safe across threads (the limit is set
     by the first analysis to enter and restored by the last to leave)."""
-    global _controller, _depth, _limiter
+    global _depth, _limiter
     with _lock:
         if _depth == 0:
-            if _controller is None:
-                from threadpoolctl import ThreadpoolController
-
-                _controller = ThreadpoolController()
-            _limiter = _controller.limit(limits=1, user_api="blas")
+            _limiter = blas_controller().limit(limits=1, user_api="blas")
         _depth += 1
     try:
         yield

@@ -1,0 +1,33 @@
+"""What the fork server loads once for every local worker it forks (BATCH-13, BATCH-19).
+
+A worker forked from the server starts with these modules and caches in memory, so its first session
+costs what its later ones do: the analysis, the readers of every format, the worker's Arrow writer
+(``pyarrow.parquet``, 0.05 s) and threadpoolctl's view of the BLAS (PERF-4). Imported only by the fork
+server (``pool.PRELOAD``); a failure here must not stop the server, since each worker imports what it
+needs again and reports a real failure with the session it belongs to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+
+def warm() -> None:
+    """Import and cache what a worker's first session would otherwise load itself."""
+    import encodings.utf_8_sig  # noqa: F401  (the session reader's encoding)
+
+    import numpy.char  # numpy loads these two on first use of np.char, np.fft
+    import numpy.fft  # noqa: F401
+
+    import retrogait.analysis.pipeline
+    import retrogait.imports.loading  # noqa: F401  (the readers of every format)
+    from retrogait.analysis.blas import blas_controller
+    from retrogait.batch.worker import steps_suffix
+
+    if steps_suffix() == ".parquet":  # imports pyarrow.parquet where it works; the answer is cached
+        import pyarrow.pandas_compat  # noqa: F401  (steps table to Arrow)
+    blas_controller()
+
+
+with contextlib.suppress(Exception):  # an optimisation only: the worker meets and reports the same failure
+    warm()
