@@ -261,8 +261,9 @@ def _run_dask(address: str) -> Runner:
 
 
 def _warm_up() -> None:
-    """Import the analysis in a Dask worker before its first session; let it reuse freed memory."""
-    import retrogait.analysis.pipeline  # noqa: F401
+    """Load in a Dask worker, before its first session, what a local worker gets from the fork server
+    (``preload.py``: the analysis, the readers, the Arrow writer); let it reuse freed memory."""
+    import retrogait.batch.preload  # noqa: F401  (loads them when imported)
 
     reuse_freed_memory()
 
