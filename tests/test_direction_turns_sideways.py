@@ -10,8 +10,9 @@ import pytest
 import retrogait
 from retrogait.analysis.bouts import activity_changes, step_activity
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import direction_cues, link_switch_probability, step_directions
+from retrogait.analysis.direction import _step_contrast, direction_cues, link_switch_probability, step_directions
 from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.travel import FORGET
 from retrogait.simulate import Bout, SimulationConfig, SimulationResult, simulate
@@ -198,3 +199,41 @@ def test_a_shank_toe_off_is_never_searched_past_the_next_mid_stance() -> None:
     to = _limb_toe_offs(gyr, quiet, back, np.array([2.0, 2.0]), fs, True, ContactsSettings())
     assert to[0] == -1  # 0.75 of a 2 s stride would reach the swing after the next mid-stance (150)
     assert abs(to[1] - 175) <= 2  # the next stance's own toe-off is found
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_a_walking_trunk_keeps_its_direction_where_the_other_legs_contacts_are_missed(direction: str) -> None:
+    """DIRECTION-15: every other contact missed for 7 s before a stepping turn (the chain forgets at the
+    turn, standing before): the braking contrast over a two-step interval was one leg's step minus the
+    other's (sway), so the stretch read lateral and unknown; split in two steps it is the braking."""
+    bouts = [
+        Bout("still", "still", 0, 1.0),
+        Bout(direction, "walking", 1.2, 14.0, turn_deg=180.0, turn_at_s=9.0),
+        Bout("still", "still", 0, 1.0),
+    ]
+    result = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=2))
+    signals, contacts, _ = _with_true_contacts(result)
+    t = contacts.ic_idx / signals.fs_hz
+    keep = ~((contacts.side == "right") & (t > 1.0) & (t < 8.5))
+    out = step_directions(signals, Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]))
+    labels, conf = out["direction"].to_numpy(), out["direction_confidence"].to_numpy()
+    stretch = (t[keep] > 1.0) & (t[keep] < 8.5)
+    assert stretch.sum() >= 5
+    assert (labels[stretch] == direction).all()  # was 0-17 % (the rest unknown)
+    assert not ((labels != direction) & (labels != "unknown") & (conf >= 0.9)).any()
+
+
+def test_a_two_step_interval_is_the_mean_of_its_two_steps_and_a_long_step_stays_one() -> None:
+    fs = 100.0
+    a = np.random.default_rng(0).normal(size=1400)
+    settings = DirectionSettings()
+    ic = np.arange(0, 1200, 50)  # 24 steps of 0.5 s
+    whole = _step_contrast(a, ic, fs, settings)
+    missed = np.delete(ic, 12)  # the contact at 600 missed: 550 -> 650 is two steps
+    two = _step_contrast(a, missed, fs, settings)
+    assert two[11] == pytest.approx(0.5 * (whole[11] + whole[12]))
+    np.testing.assert_allclose(np.delete(two, 11), np.delete(whole, [11, 12]))
+    slow = np.concatenate([ic[:12], ic[12:] + 30])  # 550 -> 630: 1.6 typical steps, a slow step
+    assert _step_contrast(a, slow, fs, settings)[11] == pytest.approx(a[550:590].mean() - a[590:630].mean())
+    few = np.array([0, 50, 100, 150, 200, 250, 350, 400])  # under TYPICAL_STEP_MIN_STEPS steps: no split
+    assert _step_contrast(a, few, fs, settings)[5] == pytest.approx(a[250:300].mean() - a[300:350].mean())

@@ -83,6 +83,9 @@ PROBABILITY_COLUMNS = ("p_forward", "p_backward", "p_sideways")
 #: Placements whose sideways evidence says where the stride went (a stride vector). A walking trunk's
 #: braking vector also turns sideways in a curve, so there it only withholds forward/backward.
 SIDEWAYS_PLACEMENTS = ("foot", "shank")
+#: A walking trunk's typical step (the median of its steps) is taken to find missed contacts only over at
+#: least this many steps: over a few, one extra or misplaced contact moves the median (the live windows).
+TYPICAL_STEP_MIN_STEPS = 10
 #: Per-contact cues, one column each: direction_cues' table, or the live filter's arrays by name.
 CueTable = pd.DataFrame | Mapping[str, NDArray[np.float64]]
 
@@ -672,7 +675,7 @@ def _braking_vector(
     and is propelled after it (x negative), backward walking the reverse, side-steps along y."""
     out = []
     for a in _trunk_level(signals, s):
-        c = np.where(walking, _step_contrast(a, ic, signals.fs_hz, s), np.nan)
+        c = np.where(walking, _step_contrast(a, ic, signals.fs_hz, s, walking), np.nan)
         around = np.vstack([np.concatenate([[np.nan], c[:-1]]), np.concatenate([c[1:], [np.nan]])])
         count = np.isfinite(around).sum(axis=0)
         neighbours = np.where(count > 0, np.nansum(around, axis=0) / np.maximum(count, 1), np.nan)
@@ -680,9 +683,18 @@ def _braking_vector(
     return out[0], out[1]
 
 
-def _step_contrast(a: FloatArray, ic: IntArray, fs: float, s: DirectionSettings) -> FloatArray:
+def _step_contrast(
+    a: FloatArray, ic: IntArray, fs: float, s: DirectionSettings, walking: NDArray[np.bool_] | None = None
+) -> FloatArray:
     """Acceleration ``a`` (m/s^2) averaged over the first half of each step (from this contact to the
-    next of either leg) minus the second half; the last step of a bout lasts a typical step."""
+    next of either leg) minus the second half; the last step of a bout lasts a typical step.
+
+    An interval of about n >= 2 typical walking steps (the median step of the ``walking`` contacts,
+    default all, over at least TYPICAL_STEP_MIN_STEPS; from ``missed_step_ratio`` of them on: n =
+    floor(ratio + 2 - missed_step_ratio)) holds n - 1 contacts the detector missed, typically the other
+    leg's: over it, first half minus second half would be one leg's step minus the other's -- their
+    alternating sway, not the braking (a simulated walk with every other contact missed read lateral,
+    `unknown`). It is split into n equal steps and their contrasts averaged (one step of each leg)."""
     m = ic.shape[0]
     next_any = np.full(m, -1, dtype=np.int64)
     next_any[:-1] = ic[1:]
@@ -692,8 +704,21 @@ def _step_contrast(a: FloatArray, ic: IntArray, fs: float, s: DirectionSettings)
     stop = np.where(step_ok, next_any, ic + typical)
     # a step cut off by the end of the recording would show braking without its propulsion
     ok = (step_ok | (typical > 0)) & (ic >= 0) & (stop <= a.shape[0])
-    mid = (ic + stop) // 2
-    contrast = window_mean(a, ic, mid) - window_mean(a, mid, stop)
+    parts = np.ones(m, dtype=np.int64)
+    walked = step_ok if walking is None else step_ok & walking
+    if np.count_nonzero(walked) >= TYPICAL_STEP_MIN_STEPS:
+        ratio = (stop - ic) / np.median(next_any[walked] - ic[walked])
+        parts = np.maximum(np.floor(np.where(ok, ratio, 1.0) + 2.0 - s.missed_step_ratio), 1).astype(np.int64)
+    contrast = np.zeros(m)
+    n = a.shape[0]
+    for k in range(int(parts.max(initial=1))):
+        here = parts > k
+        lo = np.clip(ic + ((stop - ic) * k) // parts, 0, n)
+        hi = np.clip(ic + ((stop - ic) * (k + 1)) // parts, 0, n)
+        mid = (lo + hi) // 2
+        part = window_mean(a, lo, mid) - window_mean(a, mid, hi)
+        contrast += np.where(here, part, 0.0)
+    contrast /= parts
     return np.where(ok, contrast, np.nan)
 
 

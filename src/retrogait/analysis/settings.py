@@ -358,6 +358,13 @@ class DirectionSettings(Stage):
     braking_contrast_scale_ms2: float = quantity(
         1.0, "m/s^2", "lower back, walking: braking contrast per log-odds", 1e-3, 100.0
     )
+    missed_step_ratio: float = quantity(
+        1.75,
+        "typical steps",
+        "lower back, walking: an interval between contacts this long holds a missed contact (split in steps)",
+        1.5,
+        10.0,
+    )
     landing_asymmetry_scale_fraction: float = quantity(
         0.15, "stance fraction", "lower back, running: landing asymmetry per log-odds", 1e-3, 10.0
     )
