@@ -56,8 +56,8 @@ from retrogait.analysis.stepwindows import (
     IntArray,
     next_same_side,
     previous_same_side,
+    window_extremes,
     window_matrix,
-    window_max,
     window_mean,
     window_sum,
 )
@@ -505,8 +505,7 @@ def _swing_peak_log_ratio(signals: BodySignals, start: IntArray, stop: IntArray,
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
     omega = moving_average(signals.gyr_dps[:, 1], round(0.02 * fs))
-    high = window_max(omega, start, stop, max_len=round(s.max_stride_s * fs))
-    low = -window_max(-omega, start, stop, max_len=round(s.max_stride_s * fs))
+    high, low = window_extremes(omega, start, stop, max_len=round(s.max_stride_s * fs))
     floor = s.swing_floor_dps  # below it there is no swing to speak of
     with np.errstate(invalid="ignore"):
         ratio = np.log((np.maximum(-low, 0.0) + floor) / (np.maximum(high, 0.0) + floor))
