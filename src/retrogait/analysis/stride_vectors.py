@@ -213,7 +213,13 @@ def _integrate(
     start, end = _block_start_orientations(phi, chunks)
     r0 = _level_attitude(f0)  # world <- body at a: pitch and roll from gravity, zero heading
     body = _quaternion_rotated(start, halfway)
-    dv = np.stack([sum(r0[None, :, i, j] * body[j] for j in range(3)) for i in range(3)])
+    dv = np.empty_like(body)
+    scratch = np.empty(span.shape)
+    for i in range(3):  # sum(r0_ij body_j for j), from 0 as Python's sum starts: ((0 + t0) + t1) + t2
+        np.multiply(r0[None, :, i, 0], body[0], out=dv[i])
+        dv[i] += 0.0
+        for j in (1, 2):
+            dv[i] += np.multiply(r0[None, :, i, j], body[j], out=scratch)
     # tilt correction: the measured "up" at the second rest must come out vertical
     last = r0 @ _quaternion_matrices(end)  # world <- body at b (blocks past a stride's end do not rotate)
     up = np.einsum("sij,sj->si", last, f1 / np.linalg.norm(f1, axis=1, keepdims=True))

@@ -24,20 +24,26 @@ from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 
-def moving_average(x: FloatArray, width: int) -> FloatArray:
+def running_sum(x: FloatArray) -> FloatArray:
+    """(n + 1,) running sum of ``x`` in float64 with a leading 0 (sum of the first i samples at i)."""
+    csum = np.empty(x.shape[0] + 1)
+    csum[0] = 0.0
+    np.cumsum(x, dtype=np.float64, out=csum[1:])
+    return csum
+
+
+def moving_average(x: FloatArray, width: int, running: FloatArray | None = None) -> FloatArray:
     """Centred moving average over ``width`` samples (edges use the samples available).
 
     Sample i averages ``x[i - width // 2 : i - width // 2 + width]`` clipped to the signal, from one
-    running sum; the windows that fit take their differences by whole-array slices and divide by
-    ``width``, only the clipped ones at the ends by their own count (PERF-14; the same numbers as
-    gathering every window's ends)."""
+    running sum (``running``: :func:`running_sum` of ``x``, if already taken); the windows that fit
+    take their differences by whole-array slices and divide by ``width``, only the clipped ones at the
+    ends by their own count (PERF-14; the same numbers as gathering every window's ends)."""
     width = max(int(width), 1)
     if width == 1 or x.size == 0:
         return x.astype(np.float64)
     n = x.shape[0]
-    csum = np.empty(n + 1)
-    csum[0] = 0.0
-    np.cumsum(x, dtype=np.float64, out=csum[1:])
+    csum = running_sum(x) if running is None else running
     half = width // 2
     out = np.empty(n)
     # windows inside the signal: i from half to n - width + half
