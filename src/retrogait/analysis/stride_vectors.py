@@ -31,9 +31,6 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 #: Strides per chunk of the padded matrix (bounds memory: chunk x longest stride's blocks x 9 floats).
 CHUNK_STRIDES = 1024
-#: Padded blocks (strides x blocks) integrated at once: whole chunks up to this many (bounds memory:
-#: about 20 arrays of 3 x this many floats).
-GROUP_BLOCKS = 2**17
 
 
 @dataclass(frozen=True)
@@ -107,36 +104,16 @@ def stride_vectors(
     # strides of similar length share a chunk, so the padded matrix wastes little
     order = np.argsort(b[pairs] - a[pairs], kind="stable")
     nblocks = (hi > lo).sum(axis=1)
-    for first, last, widths in _groups(nblocks[order]):
-        sel = order[first:last]
-        w = widths[-1][1]
+    for start in range(0, order.size, CHUNK_STRIDES):
+        sel = order[start : start + CHUNK_STRIDES]
+        w = int(nblocks[sel].max())
         cols = np.ascontiguousarray(column[sel, :w].T)  # (w, strides): block-major, one row per block
         span = np.ascontiguousarray((hi[sel, :w] - lo[sel, :w]).T) * dt
-        # C-ordered (3, w, s): einsum sums the components in the same order as for the chunk matrices
+        # C-ordered (3, w, s): einsum sums the components in the same order as for (3, s, w) matrices
         imp, phi = np.take(impulse, cols, axis=1), np.take(rotation, cols, axis=1)
-        dx, dy, dz, yaw = _integrate(imp, phi, span, nblocks[sel], f0[sel], f1[sel], widths)
+        dx, dy, dz, yaw = _integrate(imp, phi, span, nblocks[sel], f0[sel], f1[sel])
         out["dx"][pairs[sel]], out["dy"][pairs[sel]], out["dz"][pairs[sel]], out["yaw"][pairs[sel]] = dx, dy, dz, yaw
     return StrideVectors(out["dx"], out["dy"], out["dz"], out["yaw"], valid)
-
-
-def _groups(nblocks: IntArray) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """Strides (sorted by length; ``nblocks`` their block counts) integrated together: (first, last,
-    chunks), the chunks as (end relative to first, width). Each chunk of CHUNK_STRIDES is padded to
-    its own longest stride, as the displacement's sum over a padded row rounds with its width; a group
-    holds whole chunks up to GROUP_BLOCKS padded blocks (bounds memory), so the Python loop over blocks
-    runs once per group, not per chunk."""
-    groups: list[tuple[int, int, list[tuple[int, int]]]] = []
-    chunks: list[tuple[int, int]] = []
-    first = 0
-    for start in range(0, nblocks.size, CHUNK_STRIDES):
-        end = min(start + CHUNK_STRIDES, nblocks.size)
-        width = int(nblocks[start:end].max())
-        if chunks and (end - first) * width > GROUP_BLOCKS:
-            groups.append((first, start, chunks))
-            chunks, first = [], start
-        chunks.append((end - first, width))
-    groups.append((first, nblocks.size, chunks))
-    return groups
 
 
 def _block_tables(
@@ -197,20 +174,19 @@ def _integrate(
     blocks: IntArray,
     f0: FloatArray,
     f1: FloatArray,
-    chunks: list[tuple[int, int]],
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Displacement (m) and heading change (deg) of strides from their blocks: ``impulse`` (3, w, s)
     the specific-force integral (m/s) and ``phi`` (3, w, s) the rotation vector (rad) of each block
     (body frame, by component, block-major: one row of all strides per block), ``span`` (w, s) its
     duration (s; 0 past the stride's ``blocks``), and the specific force ``f0``, ``f1`` (m/s^2, (s, 3))
-    at the stride's first and second rest; ``chunks`` (end, width): the strides' chunks and their
-    padded widths (:func:`_groups`). Each block's velocity change is its specific-force integral
+    at the stride's first and second rest. Each block's velocity change is its specific-force integral
     turned by the orientation halfway through it -- exact sums, so an impact's impulse is never lost.
-    Arrays are kept by component so that every step is one elementwise pass."""
+    Arrays are kept by component and block-major so that every step is one elementwise pass over
+    contiguous rows (PERF-14: the numbers of the stride-major (3, s, w) layout, bit for bit)."""
     m = span.shape[1]
     rows = np.arange(m)
     halfway = _rotated(0.5 * phi, impulse)  # each block's impulse in the body at the block's start
-    start, end = _block_start_orientations(phi, chunks)
+    start, end = _block_start_orientations(phi)
     r0 = _level_attitude(f0)  # world <- body at a: pitch and roll from gravity, zero heading
     body = _quaternion_rotated(start, halfway)
     dv = np.empty_like(body)
@@ -236,11 +212,8 @@ def _integrate(
     vel -= vel[:, blocks - 1, rows][:, None, :] * (elapsed / total)[None]
     before = np.concatenate([np.zeros((3, 1, m)), vel[:, :-1, :]], axis=1)
     area = 0.5 * (before + vel) * span[None]
-    disp = np.empty((3, m))
-    first = 0
-    for stop, width in chunks:  # each stride's row as wide as its chunk's, contiguous: the same sum
-        disp[:, first:stop] = np.sum(np.ascontiguousarray(area[:, :width, first:stop].transpose(0, 2, 1)), axis=2)
-        first = stop
+    # each stride's row contiguous, as wide as the chunk's: numpy's pairwise sum rounds by the row length
+    disp = np.sum(np.ascontiguousarray(area.transpose(0, 2, 1)), axis=2)
     x_end = last[:, :, 0]  # the sensor's x axis in the first rest's level frame
     yaw = np.degrees(np.arctan2(x_end[:, 1], x_end[:, 0]))
     return disp[0], disp[1], disp[2], yaw
@@ -292,11 +265,11 @@ def _rotated(rotvec: FloatArray, v: FloatArray) -> FloatArray:
     return out
 
 
-def _block_start_orientations(phi: FloatArray, chunks: list[tuple[int, int]]) -> tuple[FloatArray, FloatArray]:
+def _block_start_orientations(phi: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Unit quaternions (4, w, s) of the body at each block's start relative to the body at the
     stride's first rest, and (4, s) at its end: the blocks' rotations ``phi`` (3, w, s, rad, block-major)
     composed one block after the other, for all strides at once (a block with no rotation composes
-    identity); the end of a chunk's strides (``chunks``: (end, width)) is taken after its width."""
+    identity), each block's row written in place."""
     angle = np.sqrt(np.einsum("i...,i...->...", phi, phi))
     half_sinc = _sinc(angle / (2.0 * np.pi))
     half_sinc *= 0.5  # sin(a/2)/a
@@ -307,27 +280,12 @@ def _block_start_orientations(phi: FloatArray, chunks: list[tuple[int, int]]) ->
     start = np.empty((4, w, m))
     start[0, 0], start[1:, 0] = 1.0, 0.0
     end = np.empty((4, m))
-    spans = _chunk_spans(chunks)
     scratch = np.empty(m)
     for k in range(w):  # one step per block of the longest stride (about 50 per second), not per sample
-        qw, qx, qy, qz = start[0, k], start[1, k], start[2, k], start[3, k]
-        pw, px, py, pz = step_w[k], step_v[0, k], step_v[1, k], step_v[2, k]
-        new = start[:, k + 1] if k + 1 < w else np.empty((4, m))
-        _compose(qw, qx, qy, qz, pw, px, py, pz, new, scratch)
-        for lo, hi in spans.get(k + 1, ()):
-            end[:, lo:hi] = new[:, lo:hi]
+        q, nxt = start[:, k], start[:, k + 1] if k + 1 < w else end
+        _compose(q[0], q[1], q[2], q[3], step_w[k], step_v[0, k], step_v[1, k], step_v[2, k], nxt, scratch)
     norm = np.sqrt(end[0] * end[0] + end[1] * end[1] + end[2] * end[2] + end[3] * end[3])
     return start, end / norm
-
-
-def _chunk_spans(chunks: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
-    """Per width, the stride ranges [lo, hi) of the chunks of ``chunks`` ((end, width)) that have it."""
-    spans: dict[int, list[tuple[int, int]]] = {}
-    first = 0
-    for stop, width in chunks:
-        spans.setdefault(width, []).append((first, stop))
-        first = stop
-    return spans
 
 
 def _compose(
