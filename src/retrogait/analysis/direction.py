@@ -542,18 +542,34 @@ def _shank_pitch_asymmetry(
     n_valid = mask.sum(axis=1)
     last = np.take_along_axis(vals, np.maximum(n_valid - 1, 0)[:, None], axis=1)[:, 0]
     frac = np.arange(vals.shape[1])[None, :] / np.maximum(n_valid - 1, 1)[:, None]
-    frac *= (last - vals[:, 0])[:, None]  # in place: vals - vals[:, :1] - (last - vals[:, 0]) * frac
-    pitch = vals - vals[:, :1]
+    # in place (PERF-14): pitch = vals - vals[:, :1] - (last - vals[:, 0]) * frac
+    first = vals[:, 0].copy()
+    frac *= (last - first)[:, None]
+    pitch = vals
+    pitch -= first[:, None]
     pitch -= frac
     pitch[~mask] = np.nan
     ok = (n_valid > 3) & (stop > start)
     out = np.full(start.shape[0], np.nan)
     if ok.any():
-        centred = pitch[ok] - np.nanmean(pitch[ok], axis=1)[:, None]
+        centred = _centred_rows(pitch if ok.all() else pitch[ok])
         high = np.nanmax(centred, axis=1)
         low = np.nanmin(centred, axis=1)
         out[ok] = np.log((np.maximum(high, 0.0) + s.pitch_floor_deg) / (np.maximum(-low, 0.0) + s.pitch_floor_deg))
     return out
+
+
+def _centred_rows(p: FloatArray) -> FloatArray:
+    """``p - np.nanmean(p, axis=1)[:, None]`` computed in ``p`` (consumed) by numpy's own steps -- the
+    NaNs set to 0 for the row sums, counted, and put back -- without copying the matrix twice."""
+    isnan = np.isnan(p)
+    np.copyto(p, 0.0, where=isnan)
+    count = np.sum(~isnan, axis=1, dtype=np.intp)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.divide(np.sum(p, axis=1), count)
+    np.copyto(p, np.nan, where=isnan)
+    p -= mean[:, None]
+    return p
 
 
 def _strike_consistency(
