@@ -153,14 +153,14 @@ def compare(baseline: Path, minutes: float, repeats: int) -> None:
             name: [float(run[placement]["seconds"]) / float(run[placement]["hours"]) for run in runs[name]]
             for name in runs
         }
-        ratios = [a / b for a, b in zip(per_hour["this"], per_hour["baseline"])]
-        sources = {name: runs[name][0][placement] for name in runs}
-        note = "" if sources["baseline"]["source"] == "shared" else "  (baseline: its own simulator's session)"
+        ratios = [a / b for a, b in zip(per_hour["this"], per_hour["baseline"], strict=True)]
+        this, base = (runs[name][0][placement] for name in ("this", "baseline"))
+        note = "" if base["source"] == "shared" else "  (baseline: its own simulator's session)"
+        minutes = f"{float(this['hours']) * 60:.1f} / {float(base['hours']) * 60:.1f} min"
         print(
-            f"{placement:10s} {statistics.median(per_hour['this']):9.3f} {statistics.median(per_hour['baseline']):9.3f} "
-            f"{statistics.median(ratios):6.3f}  [{sources['this']['contacts']} / {sources['baseline']['contacts']} "
-            f"contacts, {float(sources['this']['hours']) * 60:.1f} / {float(sources['baseline']['hours']) * 60:.1f} min]"
-            f"{note}"
+            f"{placement:10s} {statistics.median(per_hour['this']):9.3f} "
+            f"{statistics.median(per_hour['baseline']):9.3f} {statistics.median(ratios):6.3f}  "
+            f"[{this['contacts']} / {base['contacts']} contacts, {minutes}]{note}"
         )
 
 

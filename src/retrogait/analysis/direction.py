@@ -533,10 +533,8 @@ def _shank_pitch_asymmetry(
     ``rate_sum``: zupt.running_sum of omega_y (deg/s, float64), if already taken."""
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
-    if rate_sum is None:
-        cum = np.concatenate([[0.0], np.cumsum(signals.gyr_dps[:, 1]) / fs])
-    else:  # the same: 0 / fs is 0.0
-        cum = rate_sum / fs
+    # from the running sum the same: 0 / fs is 0.0
+    cum = np.concatenate([[0.0], np.cumsum(signals.gyr_dps[:, 1]) / fs]) if rate_sum is None else rate_sum / fs
     stop = np.where(stop - start <= s.max_stride_s * fs, stop, start)
     vals, mask = window_matrix(cum, start, stop + 1, max_len=round(s.max_stride_s * fs) + 1)
     n_valid = mask.sum(axis=1)

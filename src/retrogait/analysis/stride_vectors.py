@@ -130,7 +130,7 @@ def _block_tables(
     n = signals[0].shape[0]
     block = np.arange(strides)[:, None] * (width + 1) + np.arange(width)[None, :]
     if np.any(np.diff(edges) < 0):
-        tables = [(_block_sums(x, lo, hi) * scale).reshape(3, -1) for x, scale in zip(signals, scales)]
+        tables = [(_block_sums(x, lo, hi) * scale).reshape(3, -1) for x, scale in zip(signals, scales, strict=True)]
         zero = np.zeros((3, 1))
         return [np.concatenate([t, zero], axis=1) for t in tables], np.arange(strides * width).reshape(strides, width)
     distinct = np.concatenate([[True], np.diff(edges) > 0])
@@ -140,7 +140,7 @@ def _block_tables(
     pieces = starts.size
     column = np.where(filled, np.minimum(position[:-1], max(pieces - 1, 0)), pieces)[block]
     tables = []
-    for x, scale in zip(signals, scales):
+    for x, scale in zip(signals, scales, strict=True):
         table = np.zeros((3, pieces + 1))
         if pieces:
             np.multiply(np.add.reduceat(x, starts, axis=0).T, scale, out=table[:, :pieces])

@@ -79,7 +79,7 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
         return np.zeros((0, 3))
     ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
     e0, e1, e2 = ev[:, 0].tolist(), ev[:, 1].tolist(), ev[:, 2].tolist()
-    pl = np.clip(np.asarray(switch, dtype=np.float64), 0.0, FORGET)
+    pl = np.clip(np.asarray(switch, dtype=np.float64)[: m - 1], 0.0, FORGET)  # the m - 1 links
     # per link: 0.5 p and 1 - 1.5 p, the same products elementwise as one float at a time
     half, stays = (0.5 * pl).tolist(), (1.0 - 1.5 * pl).tolist()
     exp, log = math.exp, math.log
@@ -88,7 +88,7 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
     a0, a1, a2 = a0 - top, a1 - top, a2 - top
     fwd = [a0, a1, a2]  # flat Python lists: a numpy row assignment per step costs more than the step
     push = fwd.extend
-    for h, stay, y0, y1, y2 in zip(half, stays, e0[1:], e1[1:], e2[1:]):
+    for h, stay, y0, y1, y2 in zip(half, stays, e0[1:], e1[1:], e2[1:], strict=True):
         x0, x1, x2 = exp(a0), exp(a1), exp(a2)
         share = h * (x0 + x1 + x2)
         a0 = log(stay * x0 + share) + y0
@@ -104,7 +104,7 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
     bwd = [0.0, 0.0, 0.0]
     push = bwd.extend
     b0 = b1 = b2 = 0.0
-    for h, stay, y0, y1, y2 in zip(half[::-1], stays[::-1], e0[:0:-1], e1[:0:-1], e2[:0:-1]):
+    for h, stay, y0, y1, y2 in zip(half[::-1], stays[::-1], e0[:0:-1], e1[:0:-1], e2[:0:-1], strict=True):
         x0, x1, x2 = exp(b0 + y0), exp(b1 + y1), exp(b2 + y2)
         share = h * (x0 + x1 + x2)
         b0, b1, b2 = log(stay * x0 + share), log(stay * x1 + share), log(stay * x2 + share)
