@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -142,3 +143,171 @@ def test_interval_sums_are_the_samples_between_contacts() -> None:
         pairs = itertools.pairwise(e.tolist())
         direct = np.array([x[a:b].sum(axis=0) if b >= a else -x[b:a].sum(axis=0) for a, b in pairs])
         assert np.allclose(interval_sums(x, e), direct.reshape(-1, 3), rtol=1e-12, atol=1e-9)
+
+
+# ---------------------------------------------------------------- PERF-14: the direction's fast paths
+
+
+def _moving_average_reference(x: np.ndarray, width: int) -> np.ndarray:
+    """The index-gathering moving average zupt.moving_average had before PERF-14."""
+    width = max(int(width), 1)
+    if width == 1 or x.size == 0:
+        return x.astype(np.float64)
+    csum = np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
+    n = x.shape[0]
+    half = width // 2
+    lo = np.clip(np.arange(n) - half, 0, n)
+    hi = np.clip(np.arange(n) - half + width, 0, n)
+    return np.asarray((csum[hi] - csum[lo]) / np.maximum(hi - lo, 1), dtype=np.float64)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 8, 9, 101, 5_000])
+def test_moving_average_by_slices_is_the_gathering_one(n: int) -> None:
+    from retrogait.analysis.zupt import moving_average, running_sum
+
+    acc, _ = _signal(max(n, 3), seed=n)
+    for x in (acc[:n, 1], np.ascontiguousarray(acc[:n, 2]) * 1e-3, np.arange(n) % 7):
+        for width in (0, 1, 2, 3, 4, 8, 9, 100, 6_000):
+            expected = _moving_average_reference(x, width)
+            for got in (moving_average(x, width), moving_average(x, width, running_sum(x))):
+                assert got.dtype == np.float64
+                assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
+
+
+def _window_matrix_reference(x, start, stop, fill=np.nan, max_len=None):  # type: ignore[no-untyped-def]
+    """stepwindows.window_matrix before PERF-14: every sample gathered by an index matrix."""
+    n = x.shape[0]
+    lo, hi = np.clip(start, 0, n), np.clip(stop, 0, n)
+    length = np.maximum(hi - lo, 0)
+    width = int(length.max()) if length.size else 0
+    width = max(min(width, max_len) if max_len is not None else width, 1)
+    offsets = np.arange(width)
+    mask = offsets[None, :] < length[:, None]
+    idx = lo[:, None] + offsets[None, :]
+    vals = np.where(mask, x[np.minimum(idx, max(n - 1, 0))], fill) if x.size else np.full(idx.shape, fill)
+    return vals.astype(np.float64), mask
+
+
+def test_window_matrix_and_extremes_are_the_gathering_ones() -> None:
+    """Sliding-view rows, argmin without negation and both extremes from one matrix (PERF-14) pick the
+    samples of the index-gathering code: NaN, +-inf, +-0 and ties, windows past either end, capped rows."""
+    from retrogait.analysis import stepwindows as sw
+
+    rng = np.random.default_rng(14)
+    for trial in range(300):
+        n = int(rng.integers(0, 80))
+        x = np.round(rng.normal(size=n) * 3.0) if trial % 2 else rng.normal(size=n)
+        if n:
+            x[rng.integers(0, n, 4)] = rng.choice([np.nan, 0.0, -0.0, np.inf, -np.inf], 4)
+        m = int(rng.integers(0, 9))
+        start = rng.integers(-5, n + 5, m)
+        stop = start + rng.integers(-3, 40, m)
+        for signal in (x, np.column_stack([x, -x])[:, 1]):
+            for max_len in (None, 1, 7):
+                for fill in (np.nan, -np.inf, np.inf):
+                    got, got_mask = sw.window_matrix(signal, start, stop, fill, max_len)
+                    want, want_mask = _window_matrix_reference(signal, start, stop, fill, max_len)
+                    assert np.array_equal(got, want, equal_nan=True) and np.array_equal(got_mask, want_mask)
+                    assert np.array_equal(np.signbit(got), np.signbit(want))
+                assert np.array_equal(
+                    sw.window_argmin(signal, start, stop, max_len), sw.window_argmax(-signal, start, stop, max_len)
+                )
+                high, low = sw.window_extremes(signal, start, stop, max_len)
+                assert np.array_equal(high, sw.window_max(signal, start, stop, max_len), equal_nan=True)
+                assert np.array_equal(low, -sw.window_max(-signal, start, stop, max_len), equal_nan=True)
+
+
+def test_selected_heading_changes_are_the_whole_computations() -> None:
+    """turns.heading_changes_deg(needed=...): the needed intervals, each summed from its own samples, bit
+    for bit as in the whole computation (sorted contacts with repeats and the signal's end; a gap)."""
+    from retrogait.analysis.turns import heading_changes_deg
+
+    acc, gyr = _signal(3_000, seed=7)
+    signals = BodySignals.uniform(acc, gyr, 100.0, "shank")
+    gap = np.zeros(3_000, dtype=bool)
+    gap[1_000:1_040] = True
+    rng = np.random.default_rng(2)
+    for sig in (signals, dataclasses.replace(signals, gap=gap)):
+        for ic in (np.sort(rng.integers(0, 3_000, 60)), np.array([0, 5, 5, 2_999, 3_000, 3_000]), np.array([9, 3])):
+            whole = heading_changes_deg(sig, ic)
+            assert whole is not None
+            for needed in (rng.random(ic.size - 1) < 0.3, np.ones(ic.size - 1, bool), np.zeros(ic.size - 1, bool)):
+                got = heading_changes_deg(sig, ic, needed)
+                assert got is not None
+                assert np.array_equal(got, np.where(needed, whole, np.nan), equal_nan=True)
+
+
+def _smooth_states_reference(log_likelihood: np.ndarray, switch: np.ndarray) -> np.ndarray:
+    """travel.smooth_states before PERF-14 (tuples of rows, max(), the link's factors per step)."""
+    import math
+
+    m = log_likelihood.shape[0]
+    ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
+    e0, e1, e2 = ev[:, 0].tolist(), ev[:, 1].tolist(), ev[:, 2].tolist()
+    pl = np.clip(np.asarray(switch, dtype=np.float64), 0.0, 2.0 / 3.0).tolist()
+    a0, a1, a2 = e0[0], e1[0], e2[0]
+    top = max(a0, a1, a2)
+    a0, a1, a2 = a0 - top, a1 - top, a2 - top
+    fwd = [(a0, a1, a2)]
+    for i in range(1, m):
+        x0, x1, x2 = math.exp(a0), math.exp(a1), math.exp(a2)
+        p = pl[i - 1]
+        share, stay = 0.5 * p * (x0 + x1 + x2), 1.0 - 1.5 * p
+        a0 = math.log(stay * x0 + share) + e0[i]
+        a1 = math.log(stay * x1 + share) + e1[i]
+        a2 = math.log(stay * x2 + share) + e2[i]
+        top = max(a0, a1, a2)
+        a0, a1, a2 = a0 - top, a1 - top, a2 - top
+        fwd.append((a0, a1, a2))
+    bwd = [(0.0, 0.0, 0.0)]
+    b0 = b1 = b2 = 0.0
+    for i in range(m - 2, -1, -1):
+        x0, x1, x2 = math.exp(b0 + e0[i + 1]), math.exp(b1 + e1[i + 1]), math.exp(b2 + e2[i + 1])
+        p = pl[i]
+        share, stay = 0.5 * p * (x0 + x1 + x2), 1.0 - 1.5 * p
+        b0, b1, b2 = math.log(stay * x0 + share), math.log(stay * x1 + share), math.log(stay * x2 + share)
+        top = max(b0, b1, b2)
+        b0, b1, b2 = b0 - top, b1 - top, b2 - top
+        bwd.append((b0, b1, b2))
+    post = np.array(fwd) + np.array(bwd[::-1])
+    post -= post.max(axis=1, keepdims=True)
+    prob = np.exp(post)
+    return np.asarray(prob / prob.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+def test_smoother_is_the_per_step_one() -> None:
+    from retrogait.analysis.travel import smooth_states
+
+    rng = np.random.default_rng(5)
+    for trial in range(150):
+        m = int(rng.integers(1, 200))
+        ev = rng.normal(0.0, 3.0, (m, 3)) * (20.0 if trial % 6 == 0 else 1.0)
+        ev = np.round(ev) if trial % 3 == 0 else ev  # ties between states
+        ev[rng.random((m, 3)) < 0.1] = np.nan if trial % 5 == 0 else 0.0
+        switch = rng.choice([0.0, 2.0 / 3.0, 0.01, 1.0, -0.5], m - 1) if trial % 2 else rng.random(m - 1) * 0.7
+        assert np.array_equal(smooth_states(ev, switch), _smooth_states_reference(ev, switch))
+
+
+def test_stride_vector_helpers_are_numpys_numbers() -> None:
+    """The block-major strapdown's pieces (PERF-14): block tables hold _block_sums' sums, the row-by-row
+    running sums are np.cumsum's, _sinc is np.sinc's, the centred rows are nanmean's."""
+    from retrogait.analysis.direction import _centred_rows
+    from retrogait.analysis.stride_vectors import _block_sums, _block_tables, _blocks, _cumsum_rows, _sinc
+
+    acc, gyr = _signal(3_000, seed=11)
+    for a, b in (([100, 400, 900], [400, 900, 1500]), ([100, 50, 900], [400, 300, 2999]), ([0], [3_000])):
+        lo, hi = _blocks(np.array(a), np.array(b), 4)
+        tables, column = _block_tables((acc, gyr), (0.01, 0.5), lo, hi)
+        assert np.array_equal(tables[0][:, column], _block_sums(acc, lo, hi) * 0.01)
+        assert np.array_equal(tables[1][:, column], _block_sums(gyr, lo, hi) * 0.5)
+    blocks = acc.reshape(3, 150, 20)
+    assert np.array_equal(_cumsum_rows(blocks, axis=1), np.cumsum(blocks, axis=1))
+    assert np.array_equal(_cumsum_rows(blocks[0]), np.cumsum(blocks[0], axis=0))
+    angles = np.concatenate([[0.0, -0.0, 1e-300], acc[:, 0] * 0.01])
+    assert np.array_equal(_sinc(angles / np.pi), np.sinc(angles / np.pi))
+    rows = acc.reshape(300, 30).copy()
+    rows[rows > 4.0] = np.nan
+    rows[7] = np.nan
+    with np.errstate(invalid="ignore"), pytest.warns(RuntimeWarning, match="empty slice"):
+        expected = rows - np.nanmean(rows, axis=1)[:, None]
+    assert np.array_equal(_centred_rows(rows.copy()), expected, equal_nan=True)

@@ -56,8 +56,8 @@ from retrogait.analysis.stepwindows import (
     IntArray,
     next_same_side,
     previous_same_side,
+    window_extremes,
     window_matrix,
-    window_max,
     window_mean,
     window_sum,
 )
@@ -65,11 +65,13 @@ from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.travel import FORGET, axis_evidence, smooth_states, vector_evidence
 from retrogait.analysis.turns import heading_changes_deg, turn_switch_probability
+from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import (
     StridePitch,
     contact_to_rest_rotation_deg,
     moving_average,
     rest_indices,
+    running_sum,
     stride_pitch,
     stride_pitch_extremes_deg,
     stride_rotation_moment_deg,
@@ -361,9 +363,11 @@ def _limb_cues(
     # where no stride vector could be measured, the stride's sagittal rotation stands in: a proxy of how
     # the segment turns in each direction, it claims at most max_proxy_log_odds (DIRECTION-5)
     if signals.placement == "shank":
-        cues["swing_peak_log_ratio"] = _swing_peak_log_ratio(signals, *window, s)
+        rate = signals.gyr_dps[:, 1]
+        rate_sum = running_sum(rate) if rate.dtype == np.float64 else None  # both cues' running sum of omega_y
+        cues["swing_peak_log_ratio"] = _swing_peak_log_ratio(signals, *window, s, rate_sum)
         rotation = _log_odds(cues["swing_peak_log_ratio"], s.swing_peak_scale_log_ratio, s.max_proxy_log_odds)
-        cues["pitch_asymmetry_log_ratio"] = _shank_pitch_asymmetry(signals, *window, s)
+        cues["pitch_asymmetry_log_ratio"] = _shank_pitch_asymmetry(signals, *window, s, rate_sum)
     else:
         pitch = stride_pitch(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
         moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, pitch)
@@ -381,12 +385,15 @@ def _heading_change(
     (NaN for the first): that of the stride vector landing on it where a foot or shank has one
     (strapdown, a few degrees per stride), else the gyroscope's rate about the vertical integrated
     between the two contacts (turns.heading_changes_deg); None without a gyroscope."""
-    between = heading_changes_deg(signals, contacts.ic_idx)
+    stride_turn = cues.get("stride_turn_deg")
+    # the gyroscope's turn only where no stride vector tells it (PERF-14: the same values, fewer samples)
+    needed = None if stride_turn is None else ~np.isfinite(stride_turn[1:])
+    between = heading_changes_deg(signals, contacts.ic_idx, needed)
     if between is None:
         return None
     heading = np.concatenate([[np.nan], between])
-    if "stride_turn_deg" in cues:
-        heading = np.where(np.isfinite(cues["stride_turn_deg"]), cues["stride_turn_deg"], heading)
+    if stride_turn is not None:
+        heading = np.where(np.isfinite(stride_turn), stride_turn, heading)
     return np.asarray(heading, dtype=np.float64)
 
 
@@ -410,9 +417,11 @@ def _stride_travel(
     around = np.clip(
         rest[:, None] + np.arange(-round(0.02 * fs), round(0.02 * fs) + 1)[None, :], 0, signals.n_samples - 1
     )
-    deviation = np.abs(np.linalg.norm(signals.acc_ms2[around], axis=2) - STANDARD_GRAVITY_MS2).mean(axis=1)
+    # |f| and |omega| of the samples around each rest (norm_rows: np.linalg.norm's numbers, PERF-4)
+    deviation = np.abs(norm_rows(signals.acc_ms2[around.ravel()]).reshape(around.shape) - STANDARD_GRAVITY_MS2)
+    deviation = deviation.mean(axis=1)
     at_rest = (rest >= 0) & (deviation <= s.max_rest_acc_deviation_ms2)
-    rate = np.linalg.norm(signals.gyr_dps[around], axis=2).mean(axis=1)
+    rate = norm_rows(signals.gyr_dps[around.ravel()]).reshape(around.shape).mean(axis=1)
     turn = vectors.heading_change_deg
     ok = vectors.valid & at_rest[:-1] & at_rest[1:] & (np.abs(np.diff(rate)) <= s.max_rest_rate_change_dps)
     ok &= np.abs(vectors.dz_m) <= s.max_stride_rise_m
@@ -497,47 +506,71 @@ def _stride_window(ic: IntArray, prev: IntArray, nxt: IntArray, pause: NDArray[n
     return start, stop
 
 
-def _swing_peak_log_ratio(signals: BodySignals, start: IntArray, stop: IntArray, s: DirectionSettings) -> FloatArray:
+def _swing_peak_log_ratio(
+    signals: BodySignals, start: IntArray, stop: IntArray, s: DirectionSettings, rate_sum: FloatArray | None = None
+) -> FloatArray:
     """ln(|most negative omega_y| / most positive omega_y) over each contact-to-contact stride of a
     shank (20 ms smoothed). The fastest rotation of the stride is the swing bringing the distal
     end forward in forward gait (omega_y < 0: positive value) and backward in backward gait.
-    Anchor-free: any window of one stride will do, so contact timing errors do not matter."""
+    Anchor-free: any window of one stride will do, so contact timing errors do not matter.
+    ``rate_sum``: zupt.running_sum of omega_y (deg/s), if already taken."""
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
-    omega = moving_average(signals.gyr_dps[:, 1], round(0.02 * fs))
-    high = window_max(omega, start, stop, max_len=round(s.max_stride_s * fs))
-    low = -window_max(-omega, start, stop, max_len=round(s.max_stride_s * fs))
+    omega = moving_average(signals.gyr_dps[:, 1], round(0.02 * fs), rate_sum)
+    high, low = window_extremes(omega, start, stop, max_len=round(s.max_stride_s * fs))
     floor = s.swing_floor_dps  # below it there is no swing to speak of
     with np.errstate(invalid="ignore"):
         ratio = np.log((np.maximum(-low, 0.0) + floor) / (np.maximum(high, 0.0) + floor))
     return np.where((stop > start) & (stop - start <= s.max_stride_s * fs), ratio, np.nan)
 
 
-def _shank_pitch_asymmetry(signals: BodySignals, start: IntArray, stop: IntArray, s: DirectionSettings) -> FloatArray:
+def _shank_pitch_asymmetry(
+    signals: BodySignals, start: IntArray, stop: IntArray, s: DirectionSettings, rate_sum: FloatArray | None = None
+) -> FloatArray:
     """The shank's pitch range asymmetry over each contact-to-contact stride: the gyro integral,
     made periodic (linear drift removed) and centred on its stride mean, then
     ln((largest top-forward + floor) / (largest top-back + floor)), floor = ``pitch_floor_deg``. The knee
     flexes one way, so the heel kick tips the shank top-forward further than the swing tips it back, in
     both directions.
-    Anchor-free like the swing peak ratio (a shank is never still, so it has no rest to anchor to)."""
+    Anchor-free like the swing peak ratio (a shank is never still, so it has no rest to anchor to).
+    ``rate_sum``: zupt.running_sum of omega_y (deg/s, float64), if already taken."""
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
-    cum = np.concatenate([[0.0], np.cumsum(signals.gyr_dps[:, 1]) / fs])
+    # from the running sum the same: 0 / fs is 0.0
+    cum = np.concatenate([[0.0], np.cumsum(signals.gyr_dps[:, 1]) / fs]) if rate_sum is None else rate_sum / fs
     stop = np.where(stop - start <= s.max_stride_s * fs, stop, start)
     vals, mask = window_matrix(cum, start, stop + 1, max_len=round(s.max_stride_s * fs) + 1)
     n_valid = mask.sum(axis=1)
     last = np.take_along_axis(vals, np.maximum(n_valid - 1, 0)[:, None], axis=1)[:, 0]
     frac = np.arange(vals.shape[1])[None, :] / np.maximum(n_valid - 1, 1)[:, None]
-    pitch = vals - vals[:, :1] - (last - vals[:, 0])[:, None] * frac
-    pitch = np.where(mask, pitch, np.nan)
+    # in place (PERF-14): pitch = vals - vals[:, :1] - (last - vals[:, 0]) * frac
+    first = vals[:, 0].copy()
+    frac *= (last - first)[:, None]
+    pitch = vals
+    pitch -= first[:, None]
+    pitch -= frac
+    pitch[~mask] = np.nan
     ok = (n_valid > 3) & (stop > start)
     out = np.full(start.shape[0], np.nan)
     if ok.any():
-        centred = pitch[ok] - np.nanmean(pitch[ok], axis=1)[:, None]
+        centred = _centred_rows(pitch if ok.all() else pitch[ok])
         high = np.nanmax(centred, axis=1)
         low = np.nanmin(centred, axis=1)
         out[ok] = np.log((np.maximum(high, 0.0) + s.pitch_floor_deg) / (np.maximum(-low, 0.0) + s.pitch_floor_deg))
     return out
+
+
+def _centred_rows(p: FloatArray) -> FloatArray:
+    """``p - np.nanmean(p, axis=1)[:, None]`` computed in ``p`` (consumed) by numpy's own steps -- the
+    NaNs set to 0 for the row sums, counted, and put back -- without copying the matrix twice."""
+    isnan = np.isnan(p)
+    np.copyto(p, 0.0, where=isnan)
+    count = np.sum(~isnan, axis=1, dtype=np.intp)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.divide(np.sum(p, axis=1), count)
+    np.copyto(p, np.nan, where=isnan)
+    p -= mean[:, None]
+    return p
 
 
 def _strike_consistency(

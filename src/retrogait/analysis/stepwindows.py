@@ -9,6 +9,7 @@ give NaN (or -1 for indices).
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
@@ -68,7 +69,9 @@ def window_matrix(
 ) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Windows as rows of a padded matrix (steps x longest window) and its validity mask.
 
-    ``max_len`` caps the row length (samples) so one overlong window cannot blow up memory.
+    ``max_len`` caps the row length (samples) so one overlong window cannot blow up memory. A float64
+    signal's rows are copied from a sliding view of it (whole rows, no index matrix; PERF-14), the
+    samples past each window's end then set to ``fill``: the same matrix as gathering every sample.
     """
     lo, hi, _ = clip_windows(start, stop, x.shape[0])
     length = np.maximum(hi - lo, 0)
@@ -77,8 +80,20 @@ def window_matrix(
         width = min(width, max_len)
     width = max(width, 1)
     offsets = np.arange(width)
-    idx = lo[:, None] + offsets[None, :]
     mask = offsets[None, :] < length[:, None]
+    n = x.shape[0]
+    if x.ndim == 1 and x.dtype == np.float64 and n >= width:
+        rows = sliding_window_view(x, width)
+        inside = lo <= n - width
+        if inside.all():
+            vals = rows[lo]
+        else:  # windows near the signal's end: their samples up to it, the last one repeated (then filled)
+            vals = np.empty((lo.shape[0], width))
+            vals[inside] = rows[lo[inside]]
+            vals[~inside] = x[np.minimum(lo[~inside, None] + offsets[None, :], n - 1)]
+        vals[~mask] = fill
+        return vals, mask
+    idx = lo[:, None] + offsets[None, :]
     vals = np.where(mask, x[np.minimum(idx, max(x.shape[0] - 1, 0))], fill) if x.size else np.full(idx.shape, fill)
     return vals.astype(np.float64), mask
 
@@ -92,14 +107,42 @@ def window_argmax(x: FloatArray, start: IntArray, stop: IntArray, max_len: int |
 
 
 def window_argmin(x: FloatArray, start: IntArray, stop: IntArray, max_len: int | None = None) -> IntArray:
-    """Sample index of the minimum of ``x[start:stop]`` per window (-1 for empty windows)."""
-    return window_argmax(-x, start, stop, max_len=max_len)
+    """Sample index of the minimum of ``x[start:stop]`` per window (-1 for empty windows): the first
+    one, as ``window_argmax(-x)`` finds it, without negating the whole float signal (an integer one is
+    negated: the most negative integer is its own negative)."""
+    if x.dtype.kind != "f":
+        return window_argmax(-x, start, stop, max_len=max_len)
+    lo, hi, ok = clip_windows(start, stop, x.shape[0])
+    vals, mask = window_matrix(x, lo, hi, fill=np.inf, max_len=max_len)
+    arg = np.argmin(vals, axis=1) if vals.size else np.zeros(lo.shape[0], dtype=np.int64)
+    return np.where(ok & mask.any(axis=1), lo + arg, -1).astype(np.int64)
 
 
 def window_max(x: FloatArray, start: IntArray, stop: IntArray, max_len: int | None = None) -> FloatArray:
     """Maximum of ``x[start:stop]`` per window (NaN for empty windows)."""
     arg = window_argmax(x, start, stop, max_len=max_len)
     return np.where(arg >= 0, x[np.maximum(arg, 0)] if x.size else np.nan, np.nan)
+
+
+def window_extremes(
+    x: FloatArray, start: IntArray, stop: IntArray, max_len: int | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Maximum and minimum of ``x[start:stop]`` per window (NaN for empty windows): the samples that
+    :func:`window_max` and ``-window_max(-x)`` pick (the first extreme), from one window matrix (of a
+    float signal; an integer one takes those two)."""
+    if x.dtype.kind != "f":
+        return window_max(x, start, stop, max_len=max_len), -window_max(-x, start, stop, max_len=max_len)
+    lo, hi, ok = clip_windows(start, stop, x.shape[0])
+    vals, mask = window_matrix(x, lo, hi, fill=-np.inf, max_len=max_len)
+    if not x.size:
+        return np.full(lo.shape[0], np.nan), np.full(lo.shape[0], np.nan)
+    top = np.argmax(vals, axis=1)
+    vals[~mask] = np.inf
+    bottom = np.argmin(vals, axis=1)
+    good = ok & mask.any(axis=1)
+    high = x[np.where(good, lo + top, 0)]
+    low = x[np.where(good, lo + bottom, 0)]
+    return np.where(good, high, np.nan), np.where(good, low, np.nan)
 
 
 def previous_same_side(side: NDArray[np.str_], single_leg: bool) -> IntArray:

@@ -16,7 +16,8 @@ positive to the left) comes with it.
 Vectorised over strides: the samples of all strides are summed over blocks (about 50 per second)
 in one pass, the blocks of all strides (in chunks of similar length) form one padded matrix, and
 the orientation is composed block after block for all strides at once -- no Python loop over
-samples or strides.
+samples or strides. The matrix is block-major (one contiguous row of all the chunk's strides per
+block), gathered from one table of block sums shared by the specific force and the rate (PERF-14).
 """
 
 from __future__ import annotations
@@ -96,10 +97,10 @@ def stride_vectors(
     gravity = samples.sum(axis=1) / inside.sum(axis=1)[:, None]
     block = max(round(fs_hz / block_rate_hz), 1)
     dt = 1.0 / fs_hz
-    # every stride's blocks [lo, hi), and their sums of specific force (m/s) and rotation (rad)
+    # every stride's blocks [lo, hi), and their sums of specific force (m/s) and rotation (rad), as
+    # columns of two (3, pieces + 1) tables and each block's column (the last one is zero: empty blocks)
     lo, hi = _blocks(a[pairs], b[pairs], block)
-    impulse = _block_sums(acc_ms2, lo, hi) * dt
-    rotation = _block_sums(gyr_dps, lo, hi) * (np.pi / 180.0 * dt)
+    (impulse, rotation), column = _block_tables((acc_ms2, gyr_dps), (dt, np.pi / 180.0 * dt), lo, hi)
     f0, f1 = gravity[np.searchsorted(ends, a[pairs])], gravity[np.searchsorted(ends, b[pairs])]
     # strides of similar length share a chunk, so the padded matrix wastes little
     order = np.argsort(b[pairs] - a[pairs], kind="stable")
@@ -107,10 +108,46 @@ def stride_vectors(
     for start in range(0, order.size, CHUNK_STRIDES):
         sel = order[start : start + CHUNK_STRIDES]
         w = int(nblocks[sel].max())
-        span = ((hi[sel, :w] - lo[sel, :w]) * dt).astype(np.float64)
-        dx, dy, dz, yaw = _integrate(impulse[:, sel, :w], rotation[:, sel, :w], span, nblocks[sel], f0[sel], f1[sel])
+        cols = np.ascontiguousarray(column[sel, :w].T)  # (w, strides): block-major, one row per block
+        span = np.ascontiguousarray((hi[sel, :w] - lo[sel, :w]).T) * dt
+        # C-ordered (3, w, s): einsum sums the components in the same order as for (3, s, w) matrices
+        imp, phi = np.take(impulse, cols, axis=1), np.take(rotation, cols, axis=1)
+        dx, dy, dz, yaw = _integrate(imp, phi, span, nblocks[sel], f0[sel], f1[sel])
         out["dx"][pairs[sel]], out["dy"][pairs[sel]], out["dz"][pairs[sel]], out["yaw"][pairs[sel]] = dx, dy, dz, yaw
     return StrideVectors(out["dx"], out["dy"], out["dz"], out["yaw"], valid)
+
+
+def _block_tables(
+    signals: tuple[FloatArray, ...], scales: tuple[float, ...], lo: IntArray, hi: IntArray
+) -> tuple[list[FloatArray], IntArray]:
+    """The block sums of :func:`_block_sums` of each of ``signals`` (n, 3), times its scale, as a
+    (3, pieces + 1) table, and (s, width) each block's column in it (the last column, zero, for an
+    empty block). With blocks in order (strides that do not overlap) the pieces are numpy's
+    ``reduceat`` between the distinct edges, a column at a time (the very numbers of the (n, 3) call
+    :func:`_block_sums` makes, tests/test_hotspots.py; 20 % faster), the same columns for all signals,
+    gathered once per chunk straight into the block-major layout of :func:`_integrate`; otherwise the
+    table is :func:`_block_sums` itself."""
+    strides, width = lo.shape
+    edges = np.column_stack([lo, hi[:, -1]]).ravel()
+    n = signals[0].shape[0]
+    block = np.arange(strides)[:, None] * (width + 1) + np.arange(width)[None, :]
+    if np.any(np.diff(edges) < 0):
+        tables = [(_block_sums(x, lo, hi) * scale).reshape(3, -1) for x, scale in zip(signals, scales, strict=True)]
+        zero = np.zeros((3, 1))
+        return [np.concatenate([t, zero], axis=1) for t in tables], np.arange(strides * width).reshape(strides, width)
+    distinct = np.concatenate([[True], np.diff(edges) > 0])
+    starts = edges[distinct & (edges < n)]
+    position = np.cumsum(distinct) - 1  # of each edge among the distinct ones (those at n come last)
+    filled = edges[1:] > edges[:-1]
+    pieces = starts.size
+    column = np.where(filled, np.minimum(position[:-1], max(pieces - 1, 0)), pieces)[block]
+    tables = []
+    for x, scale in zip(signals, scales, strict=True):
+        table = np.zeros((3, pieces + 1))
+        for axis in range(3) if pieces else ():  # a column at a time: reduceat's sums of the rows, faster
+            np.multiply(np.add.reduceat(x[:, axis], starts), scale, out=table[axis, :pieces])
+        tables.append(table)
+    return tables, column
 
 
 def _blocks(a: IntArray, b: IntArray, block: int) -> tuple[IntArray, IntArray]:
@@ -140,76 +177,150 @@ def _integrate(
     f0: FloatArray,
     f1: FloatArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Displacement (m) and heading change (deg) of strides from their blocks: ``impulse`` (3, s, w)
-    the specific-force integral (m/s) and ``phi`` (3, s, w) the rotation vector (rad) of each block
-    (body frame, by component), ``span`` (s, w) its duration (s; 0 past the stride's ``blocks``), and
-    the specific force ``f0``, ``f1`` (m/s^2, (s, 3)) at the stride's first and second rest. Each
-    block's velocity change is its specific-force integral turned by the orientation halfway through
-    it -- exact sums, so an impact's impulse is never lost. Arrays are kept by component ((s, w) each)
-    so that every step is one elementwise pass."""
-    m = span.shape[0]
+    """Displacement (m) and heading change (deg) of strides from their blocks: ``impulse`` (3, w, s)
+    the specific-force integral (m/s) and ``phi`` (3, w, s) the rotation vector (rad) of each block
+    (body frame, by component, block-major: one row of all strides per block), ``span`` (w, s) its
+    duration (s; 0 past the stride's ``blocks``), and the specific force ``f0``, ``f1`` (m/s^2, (s, 3))
+    at the stride's first and second rest. Each block's velocity change is its specific-force integral
+    turned by the orientation halfway through it -- exact sums, so an impact's impulse is never lost.
+    Arrays are kept by component and block-major so that every step is one elementwise pass over
+    contiguous rows (PERF-14: the numbers of the stride-major (3, s, w) layout, bit for bit)."""
+    m = span.shape[1]
     rows = np.arange(m)
     halfway = _rotated(0.5 * phi, impulse)  # each block's impulse in the body at the block's start
     start, end = _block_start_orientations(phi)
     r0 = _level_attitude(f0)  # world <- body at a: pitch and roll from gravity, zero heading
     body = _quaternion_rotated(start, halfway)
-    dv = np.stack([sum(r0[:, i, j, None] * body[j] for j in range(3)) for i in range(3)])
+    dv = np.empty_like(body)
+    scratch = np.empty(span.shape)
+    for i in range(3):  # sum(r0_ij body_j for j), from 0 as Python's sum starts: ((0 + t0) + t1) + t2
+        np.multiply(r0[None, :, i, 0], body[0], out=dv[i])
+        dv[i] += 0.0
+        for j in (1, 2):
+            dv[i] += np.multiply(r0[None, :, i, j], body[j], out=scratch)
     # tilt correction: the measured "up" at the second rest must come out vertical
     last = r0 @ _quaternion_matrices(end)  # world <- body at b (blocks past a stride's end do not rotate)
     up = np.einsum("sij,sj->si", last, f1 / np.linalg.norm(f1, axis=1, keepdims=True))
-    elapsed = np.cumsum(span, axis=1)
-    total = elapsed[rows, blocks - 1][:, None]
+    elapsed = _cumsum_rows(span)
+    total = elapsed[blocks - 1, rows][None, :]
     frac_mid = (elapsed - 0.5 * span) / total
     # a small rotation about up x z, growing along the stride: v + (tilt x v), tilt = up x z
-    tx, ty = up[:, 1, None] * frac_mid, -up[:, 0, None] * frac_mid
+    tx, ty = up[None, :, 1] * frac_mid, -up[None, :, 0] * frac_mid
     dvx, dvy, dvz = dv
     dv = np.stack([dvx + ty * dvz, dvy - tx * dvz, dvz + tx * dvy - ty * dvx])
     dv[2] -= STANDARD_GRAVITY_MS2 * span
     # velocity at the block ends, its end error removed linearly in time, integrated (trapezoid)
-    vel = np.cumsum(dv, axis=2)
-    vel -= vel[:, rows, blocks - 1][:, :, None] * (elapsed / total)[None]
-    before = np.concatenate([np.zeros((3, m, 1)), vel[:, :, :-1]], axis=2)
-    disp = np.sum(0.5 * (before + vel) * span[None], axis=2)
+    vel = _cumsum_rows(dv, axis=1)
+    vel -= vel[:, blocks - 1, rows][:, None, :] * (elapsed / total)[None]
+    before = np.concatenate([np.zeros((3, 1, m)), vel[:, :-1, :]], axis=1)
+    area = 0.5 * (before + vel) * span[None]
+    # each stride's row contiguous, as wide as the chunk's: numpy's pairwise sum rounds by the row length
+    disp = np.sum(np.ascontiguousarray(area.transpose(0, 2, 1)), axis=2)
     x_end = last[:, :, 0]  # the sensor's x axis in the first rest's level frame
     yaw = np.degrees(np.arctan2(x_end[:, 1], x_end[:, 0]))
     return disp[0], disp[1], disp[2], yaw
 
 
+def _cumsum_rows(x: FloatArray, axis: int = 0) -> FloatArray:
+    """``np.cumsum(x, axis)`` along the block axis (0 or 1) of a block-major array, one block row
+    after the other: the same running sums (each is the previous one plus the row), several times
+    faster than numpy's accumulation along an axis that is not the last."""
+    out = np.empty_like(x)
+    view_in, view_out = (x, out) if axis == 0 else (x.swapaxes(0, 1), out.swapaxes(0, 1))
+    view_out[0] = view_in[0]
+    for k in range(1, view_in.shape[0]):
+        np.add(view_out[k - 1], view_in[k], out=view_out[k])
+    return out
+
+
 def _cross(u: FloatArray, v: FloatArray) -> FloatArray:
     """Cross product of vectors stored by component along axis 0 ((3, ...) each)."""
-    return np.stack([u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]])
+    out = np.empty(np.broadcast_shapes(u.shape, v.shape))
+    scratch = np.empty(out.shape[1:])
+    for i, (j, k) in enumerate(((1, 2), (2, 0), (0, 1))):
+        np.multiply(u[j], v[k], out=out[i])
+        out[i] -= np.multiply(u[k], v[j], out=scratch)
+    return out
+
+
+def _sinc(x: FloatArray) -> FloatArray:
+    """``np.sinc(x)`` (sin(pi x) / (pi x), 1 at 0) by numpy's own steps, in place of ``x`` (consumed)."""
+    np.multiply(np.pi, x, out=x)
+    x[x == 0] = np.finfo(np.float64).eps
+    out = np.sin(x)
+    out /= x
+    return out
 
 
 def _rotated(rotvec: FloatArray, v: FloatArray) -> FloatArray:
     """Vectors ``v`` turned by the rotation vectors ``rotvec`` (rad), both by component ((3, ...)),
     Rodrigues: v + sin(a)/a (r x v) + (1 - cos(a))/a^2 r x (r x v), a = |r| (exact at 0)."""
     angle = np.sqrt(np.einsum("i...,i...->...", rotvec, rotvec))
-    sinc, cosc = np.sinc(angle / np.pi), 0.5 * np.sinc(angle / (2.0 * np.pi)) ** 2
+    sinc = _sinc(angle / np.pi)
+    cosc = _sinc(angle / (2.0 * np.pi))
+    np.square(cosc, out=cosc)
+    cosc *= 0.5
     t = _cross(rotvec, v)
-    return np.asarray(v + sinc * t + cosc * _cross(rotvec, t), dtype=np.float64)
+    out = sinc * t
+    out += v  # v + sinc t: the same sum in either order
+    out += cosc * _cross(rotvec, t)
+    return out
 
 
 def _block_start_orientations(phi: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Unit quaternions (4, s, w) of the body at each block's start relative to the body at the
-    stride's first rest, and (4, s) at its end: the blocks' rotations ``phi`` (3, s, w, rad) composed
-    one block after the other, for all strides at once (a block with no rotation composes identity)."""
+    """Unit quaternions (4, w, s) of the body at each block's start relative to the body at the
+    stride's first rest, and (4, s) at its end: the blocks' rotations ``phi`` (3, w, s, rad, block-major)
+    composed one block after the other, for all strides at once (a block with no rotation composes
+    identity), each block's row written in place."""
     angle = np.sqrt(np.einsum("i...,i...->...", phi, phi))
-    step_w = np.cos(0.5 * angle)
-    step_v = phi * (0.5 * np.sinc(angle / (2.0 * np.pi)))  # sin(a/2)/a
-    w = phi.shape[2]
-    start = np.empty((4, *phi.shape[1:]))
-    qw, qx, qy, qz = (np.ones(phi.shape[1]), np.zeros(phi.shape[1]), np.zeros(phi.shape[1]), np.zeros(phi.shape[1]))
+    half_sinc = _sinc(angle / (2.0 * np.pi))
+    half_sinc *= 0.5  # sin(a/2)/a
+    angle *= 0.5
+    step_w = np.cos(angle, out=angle)
+    step_v = phi * half_sinc
+    w, m = phi.shape[1], phi.shape[2]
+    start = np.empty((4, w, m))
+    start[0, 0], start[1:, 0] = 1.0, 0.0
+    end = np.empty((4, m))
+    scratch = np.empty(m)
     for k in range(w):  # one step per block of the longest stride (about 50 per second), not per sample
-        start[0, :, k], start[1, :, k], start[2, :, k], start[3, :, k] = qw, qx, qy, qz
-        pw, px, py, pz = step_w[:, k], step_v[0, :, k], step_v[1, :, k], step_v[2, :, k]
-        qw, qx, qy, qz = (
-            qw * pw - qx * px - qy * py - qz * pz,
-            qw * px + qx * pw + qy * pz - qz * py,
-            qw * py - qx * pz + qy * pw + qz * px,
-            qw * pz + qx * py - qy * px + qz * pw,
+        q, nxt = start[:, k], start[:, k + 1] if k + 1 < w else end
+        _compose(q[0], q[1], q[2], q[3], step_w[k], step_v[0, k], step_v[1, k], step_v[2, k], nxt, scratch)
+    norm = np.sqrt(end[0] * end[0] + end[1] * end[1] + end[2] * end[2] + end[3] * end[3])
+    return start, end / norm
+
+
+def _compose(
+    qw: FloatArray,
+    qx: FloatArray,
+    qy: FloatArray,
+    qz: FloatArray,
+    pw: FloatArray,
+    px: FloatArray,
+    py: FloatArray,
+    pz: FloatArray,
+    out: FloatArray,
+    scratch: FloatArray,
+) -> None:
+    """The quaternion products q p into ``out`` (4, s), term by term in the order
+    ``qw pw - qx px - qy py - qz pz`` etc., without temporaries (``scratch``: (s,))."""
+    for row, terms in enumerate(
+        (
+            ((qw, pw, 1), (qx, px, -1), (qy, py, -1), (qz, pz, -1)),
+            ((qw, px, 1), (qx, pw, 1), (qy, pz, 1), (qz, py, -1)),
+            ((qw, py, 1), (qx, pz, -1), (qy, pw, 1), (qz, px, 1)),
+            ((qw, pz, 1), (qx, py, 1), (qy, px, -1), (qz, pw, 1)),
         )
-    norm = np.sqrt(qw * qw + qx * qx + qy * qy + qz * qz)
-    return start, np.stack([qw, qx, qy, qz]) / norm
+    ):
+        target = out[row]
+        (a, b, _), *rest = terms
+        np.multiply(a, b, out=target)
+        for a, b, sign in rest:
+            np.multiply(a, b, out=scratch)
+            if sign > 0:
+                target += scratch
+            else:
+                target -= scratch
 
 
 def _quaternion_rotated(q: FloatArray, v: FloatArray) -> FloatArray:

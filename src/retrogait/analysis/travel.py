@@ -79,33 +79,43 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
         return np.zeros((0, 3))
     ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
     e0, e1, e2 = ev[:, 0].tolist(), ev[:, 1].tolist(), ev[:, 2].tolist()
-    pl = np.clip(np.asarray(switch, dtype=np.float64), 0.0, FORGET).tolist()
+    pl = np.clip(np.asarray(switch, dtype=np.float64)[: m - 1], 0.0, FORGET)  # the m - 1 links
+    # per link: 0.5 p and 1 - 1.5 p, the same products elementwise as one float at a time
+    half, stays = (0.5 * pl).tolist(), (1.0 - 1.5 * pl).tolist()
     exp, log = math.exp, math.log
     a0, a1, a2 = e0[0], e1[0], e2[0]
     top = max(a0, a1, a2)
     a0, a1, a2 = a0 - top, a1 - top, a2 - top
-    fwd = [(a0, a1, a2)]  # Python lists: a numpy row assignment per step costs more than the step
-    for i in range(1, m):
+    fwd = [a0, a1, a2]  # flat Python lists: a numpy row assignment per step costs more than the step
+    push = fwd.extend
+    for h, stay, y0, y1, y2 in zip(half, stays, e0[1:], e1[1:], e2[1:], strict=True):
         x0, x1, x2 = exp(a0), exp(a1), exp(a2)
-        p = pl[i - 1]
-        share, stay = 0.5 * p * (x0 + x1 + x2), 1.0 - 1.5 * p
-        a0 = log(stay * x0 + share) + e0[i]
-        a1 = log(stay * x1 + share) + e1[i]
-        a2 = log(stay * x2 + share) + e2[i]
-        top = max(a0, a1, a2)
+        share = h * (x0 + x1 + x2)
+        a0 = log(stay * x0 + share) + y0
+        a1 = log(stay * x1 + share) + y1
+        a2 = log(stay * x2 + share) + y2
+        top = a0  # max(a0, a1, a2), the first of equals, without the call
+        if a1 > top:
+            top = a1
+        if a2 > top:
+            top = a2
         a0, a1, a2 = a0 - top, a1 - top, a2 - top
-        fwd.append((a0, a1, a2))
-    bwd = [(0.0, 0.0, 0.0)]
+        push((a0, a1, a2))
+    bwd = [0.0, 0.0, 0.0]
+    push = bwd.extend
     b0 = b1 = b2 = 0.0
-    for i in range(m - 2, -1, -1):
-        x0, x1, x2 = exp(b0 + e0[i + 1]), exp(b1 + e1[i + 1]), exp(b2 + e2[i + 1])
-        p = pl[i]
-        share, stay = 0.5 * p * (x0 + x1 + x2), 1.0 - 1.5 * p
+    for h, stay, y0, y1, y2 in zip(half[::-1], stays[::-1], e0[:0:-1], e1[:0:-1], e2[:0:-1], strict=True):
+        x0, x1, x2 = exp(b0 + y0), exp(b1 + y1), exp(b2 + y2)
+        share = h * (x0 + x1 + x2)
         b0, b1, b2 = log(stay * x0 + share), log(stay * x1 + share), log(stay * x2 + share)
-        top = max(b0, b1, b2)
+        top = b0
+        if b1 > top:
+            top = b1
+        if b2 > top:
+            top = b2
         b0, b1, b2 = b0 - top, b1 - top, b2 - top
-        bwd.append((b0, b1, b2))
-    post = np.array(fwd) + np.array(bwd[::-1])
+        push((b0, b1, b2))
+    post = np.array(fwd).reshape(m, 3) + np.array(bwd).reshape(m, 3)[::-1]
     post -= post.max(axis=1, keepdims=True)
     prob: NDArray[np.float64] = np.exp(post)
     return prob / prob.sum(axis=1, keepdims=True)
