@@ -5,7 +5,8 @@
   given as input, is refused with one line naming both.
 * :func:`replacing` writes through a temporary file in the target's folder and renames it over the
   target only when the writing has finished (``os.replace`` is atomic on one file system), so a crash,
-  a full disk or Ctrl-C leaves the previous file or none, never a half-written one.
+  a full disk or Ctrl-C leaves the previous file or none, never a half-written one (Ctrl-C waits for
+  the file: ``interrupt.uninterrupted``).
 * :func:`writable_text` makes a file name (or a message naming one) fit a UTF-8 table: a name in another
   system's encoding reaches Python with its bytes kept as surrogates, which no UTF-8 file can hold.
 """
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from retrogait.errors import RetrogaitError
+from retrogait.interrupt import uninterrupted
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -72,12 +74,13 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    try:
-        yield tmp
-        _fsync(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with uninterrupted():  # Ctrl-C waits for the rename or the clean-up (EDGE-1)
+        try:
+            yield tmp
+            _fsync(tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:

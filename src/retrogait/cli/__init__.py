@@ -25,13 +25,23 @@ EXIT_INTERNAL_ERROR = 70
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error)."""
+    """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error, 130 Ctrl-C)."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # needs no command, so no Typer either
         from retrogait import __version__
 
         print(f"retrogait {__version__}")
         return 0
+    if args[:1] == ["record"]:  # stops on Ctrl-C and finishes its files itself
+        return _run(args, argv)
+    from retrogait.interrupt import exit_on_interrupt
+
+    # Ctrl-C: one line and status 130 at once, wherever it comes (EDGE-1)
+    with exit_on_interrupt(whole_process=argv is None):
+        return _run(args, argv)
+
+
+def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
 
     # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up

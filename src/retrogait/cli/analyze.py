@@ -11,6 +11,7 @@ from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
+from retrogait.interrupt import uninterrupted
 from retrogait.outfiles import refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
@@ -119,11 +120,12 @@ def analyze(
             effective = overrides.for_placement(placement or session.meta.placement)
         result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective)
         bar.update(task, advance=1, description="writing outputs")
-        paths = write_outputs(result, out_dir)
         if report:
             from retrogait.report.analysis_report import write_analysis_report
-
-            paths["report"] = write_analysis_report(result, out_dir / "report.html")
+        with uninterrupted():  # Ctrl-C leaves the previous set of outputs or this one, not a mix (EDGE-1)
+            paths = write_outputs(result, out_dir)
+            if report:
+                paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
     inferred = [(k, v) for k, v in session.meta.extra.items() if k.startswith("inferred_")]
