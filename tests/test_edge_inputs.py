@@ -1,0 +1,60 @@
+"""Damaged real-life inputs through the CLI as a user types it (EDGE-2 ...): each test failed before its fix.
+Fixtures are generated here (tests/import_samples.py); nothing depends on ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import import_samples as samples
+from retrogait.cli import main
+
+
+def _error(capsys: pytest.CaptureFixture[str]) -> str:
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+# ------------------------------------------------------------------ EDGE-2: the time going back
+
+
+def test_two_recordings_joined_in_one_file_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Half the rows (the second recording) were dropped as "time not increasing" and analyze said nothing."""
+    one = samples.phyphox_classic(tmp_path / "one.csv").read_text()
+    joined = tmp_path / "joined.csv"
+    joined.write_text(one + one)  # the second header is a row of text, then the times start again
+    assert main(["analyze", str(joined), "--no-report", "--out", str(tmp_path / "out")]) == 2
+    line = _error(capsys)
+    assert line.startswith(f"retrogait: error: {joined}: time goes back from ")
+    assert "(50 %)" in line and "two recordings joined in one file" in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_rows_newest_first_are_refused_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = samples.phyphox_classic(tmp_path / "one.csv").read_text().splitlines(keepends=True)
+    backwards = tmp_path / "newest_first.csv"
+    backwards.write_text(lines[0] + "".join(reversed(lines[1:])))
+    assert main(["info", str(backwards)]) == 2
+    assert _error(capsys).endswith("rows are in reverse time order (newest first); sort the file by time")
+
+
+def test_a_few_rows_out_of_order_and_repeated_rows_are_still_dropped(tmp_path: Path) -> None:
+    from retrogait.imports import load_recording
+
+    lines = samples.phyphox_classic(tmp_path / "one.csv").read_text().splitlines(keepends=True)
+    lines[10], lines[11] = lines[11], lines[10]  # one row out of order
+    lines = lines[:1] + [row for row in lines[1:] for _ in (0, 1)]  # every row twice: nothing is lost
+    path = tmp_path / "jitter.csv"
+    path.write_text("".join(lines))
+    result = load_recording(path)
+    assert result.report.dropped["acc_time_not_increasing"] == len(lines) // 2 + 1
+
+
+def test_no_usable_rows_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = samples.phyphox_classic(tmp_path / "one.csv").read_text().splitlines(keepends=True)
+    same = tmp_path / "same_time.csv"
+    same.write_text(lines[0] + "".join("0" + row[row.index(",") :] for row in lines[1:]))
+    assert main(["info", str(same)]) == 2
+    assert _error(capsys).endswith("(1 after dropping bad rows: acc_time_not_increasing=" + f"{len(lines) - 2})")
