@@ -3,12 +3,15 @@ Fixtures are generated here (tests/import_samples.py); nothing depends on ../sha
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import import_samples as samples
 from retrogait.cli import main
+from retrogait.session import Session, read_session, write_session
 
 
 def _error(capsys: pytest.CaptureFixture[str]) -> str:
@@ -58,3 +61,38 @@ def test_no_usable_rows_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[s
     same.write_text(lines[0] + "".join("0" + row[row.index(",") :] for row in lines[1:]))
     assert main(["info", str(same)]) == 2
     assert _error(capsys).endswith("(1 after dropping bad rows: acc_time_not_increasing=" + f"{len(lines) - 2})")
+
+
+# ------------------------------------------------------------- EDGE-3: a recording cut mid-line
+
+
+def test_session_cut_mid_line_is_read_up_to_its_last_whole_row(small_session: Session, tmp_path: Path) -> None:
+    """A recorder killed while appending leaves half a row; the whole recording was refused for it."""
+    path = write_session(small_session, tmp_path / "rec.csv")
+    text = path.read_bytes()
+    path.write_bytes(text[: text.rindex(b",")])  # the last row loses its last field
+    back = read_session(path)
+    assert back.n_samples == small_session.n_samples - 1
+    assert back.meta.extra["import_dropped_rows"] == "1"
+    assert back.meta.extra["import_dropped_detail"] == "last_line_cut_short=1"
+    assert np.array_equal(back.acc, small_session.acc[:-1])
+
+
+def test_analyze_notes_the_rows_reading_dropped(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_session(small_session, tmp_path / "rec.csv")
+    text = path.read_bytes()
+    path.write_bytes(text[:-3])
+    assert main(["analyze", str(path), "--no-report", "--out", str(tmp_path / "out")]) == 0
+    note = "1 row of the input dropped while reading it (last_line_cut_short=1)"
+    assert f"note: {note}" in capsys.readouterr().out
+    assert note in json.loads((tmp_path / "out" / "summary.json").read_text())["notes"]
+
+
+def test_a_whole_last_row_without_a_line_end_is_the_only_row_left_out(small_session: Session, tmp_path: Path) -> None:
+    path = write_session(small_session, tmp_path / "rec.csv")
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    assert read_session(path).n_samples == small_session.n_samples - 1
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert read_session(path).n_samples == small_session.n_samples
