@@ -96,3 +96,64 @@ def test_a_whole_last_row_without_a_line_end_is_the_only_row_left_out(small_sess
     assert read_session(path).n_samples == small_session.n_samples - 1
     path.write_bytes(path.read_bytes() + b"\n")
     assert read_session(path).n_samples == small_session.n_samples
+
+
+# ---------------------------------------------------------- EDGE-4: a recording is never overwritten
+
+
+def test_convert_does_not_overwrite_a_recording(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`convert EXPORT --out run.csv` replaced a recording already called run.csv without a word."""
+    recording = write_session(small_session, tmp_path / "run.csv")
+    before = recording.read_bytes()
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    assert main(["convert", str(export), "--out", str(recording)]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {recording}: exists and is not a session file that convert")
+    assert recording.read_bytes() == before
+
+
+def test_convert_writes_its_own_conversion_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    out = tmp_path / "run.csv"
+    assert main(["convert", str(export), "--out", str(out)]) == 0
+    assert main(["convert", str(export), "--out", str(out), "--placement", "hand"]) == 0
+    assert read_session(out).meta.placement == "hand"
+
+
+def test_convert_to_a_folder_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It said "OUT.partial: Is a directory" (the name of an internal temporary file)."""
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    assert main(["convert", str(export), "--out", str(tmp_path)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {tmp_path}: is a folder; give the name of the session file to write, "
+        f"e.g. {tmp_path / 'run.csv'}"
+    )
+
+
+def test_record_refuses_an_existing_file_before_looking_for_sensors(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recording = write_session(small_session, tmp_path / "run.csv")
+    before = recording.read_bytes()
+    args = ["record", "--sensor", "polar", "--name", "Polar H10", "--placement", "foot", "--out", str(recording)]
+    assert main(args) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {recording}: exists; it is not overwritten")
+    assert recording.read_bytes() == before
+    two = ["record", "--sensor", "polar", "--sensor", "polar", "--name", "A", "--name", "B", "--placement", "foot"]
+    assert main([*two, "--out", str(tmp_path / "x.csv"), "--out", str(tmp_path / "x.csv")]) == 2
+    assert _error(capsys) == "retrogait: error: give each --sensor its own --out file"
+
+
+def test_an_output_folder_that_is_a_file_is_named_as_such(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--out FILE` for a command that writes a folder said only "FILE: File exists" / "Not a directory"."""
+    source = write_session(small_session, tmp_path / "rec.csv")
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine\n")
+    assert main(["analyze", str(source), "--no-report", "--out", str(a_file)]) == 2
+    assert _error(capsys) == f"retrogait: error: {a_file}: is a file, not a folder (an output folder was expected)"
+    assert main(["analyze", str(source), "--no-report", "--out", str(a_file / "sub")]) == 2
+    assert _error(capsys) == f"retrogait: error: {a_file / 'sub'}: a part of this path is a file, not a folder"
+    assert a_file.read_text() == "mine\n"

@@ -56,6 +56,42 @@ def refuse_writing_over_inputs(
                 raise RetrogaitError(f"{out.parent}: is the input file {source}, not a folder to write into")
 
 
+def _converted_session(path: Path) -> bool:
+    """True when ``path`` is a retrogait session file that ``convert`` wrote (its header has ``import_format``):
+    made from an export that still exists, so writing it again loses nothing."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    if not head.startswith(b"# retrogait-session:"):
+        return False
+    for line in head.splitlines():
+        if not line.startswith(b"#"):
+            return False
+        if line.startswith(b"# import_format:"):
+            return True
+    return False
+
+
+def refuse_replacing_a_recording(path: str | os.PathLike[str], *, converted_ok: bool = False) -> None:
+    """Raise :class:`RetrogaitError` when ``path``, the one file a command writes, is a folder or an existing
+    file (EDGE-4): a recording is never overwritten. ``converted_ok``: a session file ``convert`` wrote
+    (from an export, which still exists) may be written again."""
+    target = Path(path)
+    if target.is_dir():
+        raise RetrogaitError(
+            f"{target}: is a folder; give the name of the session file to write, e.g. {target / 'run.csv'}"
+        )
+    if not os.path.lexists(target) or (converted_ok and _converted_session(target)):
+        return
+    unlike = " and is not a session file that convert wrote" if converted_ok else ""
+    raise RetrogaitError(
+        f"{target}: exists{unlike}; it is not overwritten (it may be a recording): choose another name, "
+        "or move it away first"
+    )
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
