@@ -157,3 +157,17 @@ def test_an_output_folder_that_is_a_file_is_named_as_such(
     assert main(["analyze", str(source), "--no-report", "--out", str(a_file / "sub")]) == 2
     assert _error(capsys) == f"retrogait: error: {a_file / 'sub'}: a part of this path is a file, not a folder"
     assert a_file.read_text() == "mine\n"
+
+
+# ------------------------------------------------------- Physics Toolbox with decimal commas
+
+
+def test_physics_toolbox_with_decimal_commas_reads_as_with_points(tmp_path: Path) -> None:
+    """Its time column (read as text) kept '0,006431': the export was refused or misread."""
+    from retrogait.imports import load_recording
+
+    points = samples.physics_toolbox(tmp_path / "points.csv")
+    commas = tmp_path / "commas.csv"
+    commas.write_text(points.read_text().replace(",", ";").replace(".", ","))
+    a, b = load_recording(points).session, load_recording(commas).session
+    assert np.array_equal(a.t_s, b.t_s) and np.array_equal(a.acc, b.acc)

@@ -313,11 +313,12 @@ def parse_datetime_s(values: pd.Series, fmt: str | None = None) -> FloatArray:
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(?:[:.,](\d+))?$")
 
 
-def text_time_s(values: pd.Series) -> tuple[FloatArray, str]:
-    """Seconds from a column of times written as text, and how they were written: ``number``,
-    ``clock`` (``hh:mm:ss[.:]SSS``, seconds of the day, a pass through midnight adds a day) or
-    ``datetime`` (date-time text, seconds since 1970 as written); NaN where unreadable."""
-    as_number = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+def text_time_s(values: pd.Series, decimal: str = ".") -> tuple[FloatArray, str]:
+    """Seconds from a column of times written as text, and how they were written: ``number`` (with the
+    table's ``decimal`` mark), ``clock`` (``hh:mm:ss[.:]SSS``, seconds of the day, a pass through midnight
+    adds a day) or ``datetime`` (date-time text, seconds since 1970 as written); NaN where unreadable."""
+    numbers = values.astype(str).str.replace(",", ".", regex=False) if decimal == "," else values
+    as_number = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype=np.float64)
     if as_number.size == 0 or np.isfinite(as_number).mean() >= 0.5:
         return as_number, "number"
     text = values.astype(str).str.strip()
