@@ -171,3 +171,29 @@ def test_physics_toolbox_with_decimal_commas_reads_as_with_points(tmp_path: Path
     commas.write_text(points.read_text().replace(",", ";").replace(".", ","))
     a, b = load_recording(points).session, load_recording(commas).session
     assert np.array_equal(a.t_s, b.t_s) and np.array_equal(a.acc, b.acc)
+
+
+# ------------------------------------------------------------------------ damaged zip exports
+
+
+def test_a_damaged_or_empty_zip_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A phyphox zip cut short by a download said "format not recognised (not a table of numbers ...)"."""
+    import zipfile
+
+    whole = samples.phyphox_zip(tmp_path / "export.zip").read_bytes()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole[: len(whole) // 2])
+    assert main(["info", str(cut)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {cut}: is a damaged zip archive (cut short while copying or downloading?): "
+        "copy or download it again"
+    )
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    assert main(["info", str(empty)]) == 2
+    assert _error(capsys) == f"retrogait: error: {empty}: is an empty zip archive"
+    other = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    assert main(["info", str(other)]) == 2
+    assert "is a zip archive holding no export a format knows (files: notes.txt); supported formats" in _error(capsys)

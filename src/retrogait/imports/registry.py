@@ -46,10 +46,37 @@ def detect_format(path: Path) -> ImportFormat:
     best, index = max(scores, key=lambda s: (s[0], -s[1]))
     if best < MIN_CONFIDENCE:
         what = "folder" if path.is_dir() else "file"
+        zip_problem = _zip_problem(path)
+        if zip_problem:  # the reader options only help with a zip that holds tables
+            hint = f"; {not_read_hint()}" if zip_problem.startswith("is a zip archive holding") else ""
+            raise InputFileError(path, zip_problem + hint)
         raise InputFileError(
             path, f"format not recognised (not a table of numbers nor a known {what}); {not_read_hint()}"
         )
     return FORMATS[index]
+
+
+def _zip_problem(path: Path) -> str | None:
+    """Why a zip archive that no format recognised was not read (None when ``path`` is no zip): a zip cut
+    short (its directory is at the end), an empty one, or one holding no known export."""
+    import zipfile
+
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+    except OSError:
+        return None
+    if magic not in (b"PK\x03\x04", b"PK\x05\x06") and path.suffix.lower() != ".zip":
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+        return "is a damaged zip archive (cut short while copying or downloading?): copy or download it again"
+    if not names:
+        return "is an empty zip archive"
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return f"is a zip archive holding no export a format knows (files: {shown})"
 
 
 def _safe_sniff(fmt: ImportFormat, path: Path) -> float:
