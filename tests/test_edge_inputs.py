@@ -197,3 +197,25 @@ def test_a_damaged_or_empty_zip_is_named_as_such(tmp_path: Path, capsys: pytest.
         archive.writestr("notes.txt", "hello")
     assert main(["info", str(other)]) == 2
     assert "is a zip archive holding no export a format knows (files: notes.txt); supported formats" in _error(capsys)
+
+
+# --------------------------------------------------------- EDGE-5: compare counts a session once
+
+
+def test_compare_refuses_the_same_input_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`compare run_analysis run_analysis/steps.csv` counted every step twice: n doubled, intervals narrowed."""
+    from steps_factory import make_steps
+
+    folder = tmp_path / "run_analysis"
+    folder.mkdir()
+    make_steps(n_forward=40, n_backward=40).to_csv(folder / "steps.csv", index=False)
+    out = str(tmp_path / "cmp")
+    assert main(["compare", str(folder), "--placement", "shank", "--n-boot", "200", "--out", out]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(folder), str(folder / "steps.csv"), "--out", out]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {folder / 'steps.csv'}: is the same input as {folder}; "
+        "its steps would count twice: give each session once"
+    )
+    assert main(["compare", str(folder), str(folder), "--out", out]) == 2
+    assert _error(capsys).endswith(f"{folder}: is given twice; its steps would count twice: give each session once")
