@@ -219,3 +219,42 @@ def test_compare_refuses_the_same_input_twice(tmp_path: Path, capsys: pytest.Cap
     )
     assert main(["compare", str(folder), str(folder), "--out", out]) == 2
     assert _error(capsys).endswith(f"{folder}: is given twice; its steps would count twice: give each session once")
+
+
+# ------------------------------------------------------------ text saved again by other programs
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_an_export_saved_as_utf16_is_read(encoding: str, tmp_path: Path) -> None:
+    """Saved as "Unicode text" (UTF-16): with a byte-order mark it was "format not recognised" (the generic
+    reader's sniffer counted the NUL bytes before decoding); without one the phyphox reader claimed it and
+    failed with pandas' "Usecols do not match columns"."""
+    from retrogait.imports import load_recording
+
+    original = samples.phyphox_classic(tmp_path / "export.csv")
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(original.read_text().encode(encoding))
+    a, b = load_recording(original).session, load_recording(wide).session
+    assert np.array_equal(a.t_s, b.t_s) and np.array_equal(a.acc, b.acc)
+
+
+def test_blank_and_binary_files_are_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blank = tmp_path / "blank.csv"
+    blank.write_text("\n\n   \n")
+    zeros = tmp_path / "zeros.csv"
+    zeros.write_bytes(bytes(4096))
+    assert main(["info", str(blank)]) == 2
+    assert _error(capsys) == f"retrogait: error: {blank}: is empty (blank lines only)"
+    assert main(["info", str(zeros)]) == 2
+    assert _error(capsys) == f"retrogait: error: {zeros}: is a binary file, not a table of numbers nor a known export"
+
+
+def test_a_session_saved_again_with_semicolons_says_so(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "required column(s) missing: t_s, acc_x, acc_y, acc_z" for columns that are all there."""
+    path = write_session(small_session, tmp_path / "rec.csv")
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(line if line.startswith("#") else line.replace(",", ";") for line in lines))
+    assert main(["info", str(path)]) == 2
+    assert "columns are separated by ';', not ',' (saved again by a spreadsheet?)" in _error(capsys)

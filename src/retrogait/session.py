@@ -491,6 +491,13 @@ def _meta_from_header(header: dict[str, str], path: str | os.PathLike[str]) -> S
 
 def _check_columns(columns: list[str], path: str | os.PathLike[str], line: int) -> None:
     missing = [c for c in CORE_COLUMNS if c not in columns]
+    if missing and len(columns) == 1 and ";" in columns[0]:  # re-saved by a spreadsheet set to a decimal comma
+        raise InputFileError(
+            path,
+            "columns are separated by ';', not ',' (saved again by a spreadsheet?): a session file uses ',' "
+            "between columns and '.' in numbers; use the file as retrogait wrote it",
+            line,
+        )
     if missing:
         raise InputFileError(path, f"required column(s) missing: {', '.join(missing)}", line)
     gyro_present = [c for c in GYR_COLUMNS if c in columns]

@@ -42,10 +42,21 @@ def detect_format(path: Path) -> ImportFormat:
         raise InputFileError(path, "is empty")
     if path.is_dir() and not any(p.is_file() for p in path.iterdir()):
         raise InputFileError(path, "is an empty folder: no recording in it")
-    scores = [(_safe_sniff(fmt, path), i) for i, fmt in enumerate(FORMATS)]
+    utf16 = path.is_file() and generic_csv.utf16_encoding(_head(path, unpacked=True)) is not None
+    # UTF-16 text (a spreadsheet's "Unicode text"): only the generic reader decodes it; the app readers read
+    # UTF-8 and would take it for their own export, then fail on it
+    scores = [
+        (_safe_sniff(fmt, path) if fmt is generic_csv.FORMAT or not utf16 else 0.0, i) for i, fmt in enumerate(FORMATS)
+    ]
     best, index = max(scores, key=lambda s: (s[0], -s[1]))
     if best < MIN_CONFIDENCE:
         what = "folder" if path.is_dir() else "file"
+        if path.is_file():
+            head = _head(path)
+            if not head.strip():
+                raise InputFileError(path, "is empty (blank lines only)")
+            if not head.startswith((b"\x1f\x8b", b"PK")) and head.count(b"\x00") > 0.6 * len(head):  # not UTF-16
+                raise InputFileError(path, "is a binary file, not a table of numbers nor a known export")
         zip_problem = _zip_problem(path)
         if zip_problem:  # the reader options only help with a zip that holds tables
             hint = f"; {not_read_hint()}" if zip_problem.startswith("is a zip archive holding") else ""
@@ -54,6 +65,19 @@ def detect_format(path: Path) -> ImportFormat:
             path, f"format not recognised (not a table of numbers nor a known {what}); {not_read_hint()}"
         )
     return FORMATS[index]
+
+
+def _head(path: Path, unpacked: bool = False) -> bytes:
+    """The first 64 KiB of ``path`` (``unpacked``: of its text when gzip-compressed), or ``b"x"`` unreadable."""
+    try:
+        if unpacked:
+            from retrogait.imports.common import head_bytes
+
+            return head_bytes(path)
+        with open(path, "rb") as fh:
+            return fh.read(65536)
+    except (OSError, RetrogaitError, EOFError, ValueError):
+        return b"x"
 
 
 def _zip_problem(path: Path) -> str | None:
