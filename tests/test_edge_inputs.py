@@ -4,6 +4,7 @@ Fixtures are generated here (tests/import_samples.py); nothing depends on ../sha
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -258,3 +259,16 @@ def test_a_session_saved_again_with_semicolons_says_so(
     path.write_text("".join(line if line.startswith("#") else line.replace(",", ";") for line in lines))
     assert main(["info", str(path)]) == 2
     assert "columns are separated by ';', not ',' (saved again by a spreadsheet?)" in _error(capsys)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
+def test_a_pipe_is_refused_without_waiting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A named pipe with no writer made `info` and `analyze` wait for ever (a sniffer opened it); `<(zcat x)`
+    (a pipe read once) was "format not recognised"."""
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    assert main(["info", str(pipe)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {pipe}: is a pipe or a device, not a file (e.g. <(zcat ...)): "
+        "a recording is read more than once; save it"
+    )

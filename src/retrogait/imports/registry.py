@@ -38,6 +38,10 @@ def detect_format(path: Path) -> ImportFormat:
     """
     if not path.exists():
         raise InputFileError(path, "no such file or folder")
+    if not path.is_file() and not path.is_dir():  # opening a pipe without a writer would wait for ever
+        raise InputFileError(
+            path, "is a pipe or a device, not a file (e.g. <(zcat ...)): a recording is read more than once; save it"
+        )
     if path.is_file() and path.stat().st_size == 0:
         raise InputFileError(path, "is empty")
     if path.is_dir() and not any(p.is_file() for p in path.iterdir()):
