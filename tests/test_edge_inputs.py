@@ -272,3 +272,27 @@ def test_a_pipe_is_refused_without_waiting(tmp_path: Path, capsys: pytest.Captur
         f"retrogait: error: {pipe}: is a pipe or a device, not a file (e.g. <(zcat ...)): "
         "a recording is read more than once; save it"
     )
+
+
+# ---------------------------------------------------- Sensor Logger: a sensor that gave nothing
+
+
+@pytest.mark.parametrize("empty", ["", "time,seconds_elapsed,z,y,x\n"])
+def test_sensor_logger_with_an_empty_gyroscope_file_is_read_without_it(
+    empty: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app leaves an empty file (or only its header) for a sensor that gave nothing; the whole recording
+    was refused: "Gyroscope.csv: is not a Sensor Logger table (columns: )"."""
+    from retrogait.imports import load_recording
+
+    folder = samples.sensorlogger_folder(tmp_path / "export")
+    (folder / "Gyroscope.csv").write_text(empty)
+    result = load_recording(folder)
+    assert result.session.gyr is None and result.session.n_samples > 100
+    assert "Gyroscope.csv holds no samples: left out" in result.report.notes
+    (folder / "TotalAcceleration.csv").write_text(empty)
+    (folder / "Accelerometer.csv").write_text(empty)
+    assert main(["info", str(folder)]) == 2
+    assert _error(capsys).endswith(
+        "TotalAcceleration.csv, Accelerometer.csv hold no samples: the recording has no acceleration"
+    )
