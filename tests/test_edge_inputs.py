@@ -296,3 +296,19 @@ def test_sensor_logger_with_an_empty_gyroscope_file_is_read_without_it(
     assert _error(capsys).endswith(
         "TotalAcceleration.csv, Accelerometer.csv hold no samples: the recording has no acceleration"
     )
+
+
+def test_a_gyroscope_file_with_only_its_header_is_left_out(tmp_path: Path) -> None:
+    """phyphox and Polar Sensor Logger: the whole recording was refused ("has no usable gyr rows")."""
+    from retrogait.imports import load_recording
+
+    folder = samples.phyphox_folder(tmp_path / "phyphox")
+    gyro = folder / "Gyroscope.csv"
+    gyro.write_text(gyro.read_text().splitlines(keepends=True)[0])
+    result = load_recording(folder)
+    assert result.session.gyr is None and "Gyroscope.csv holds no samples: left out" in result.report.notes
+    acc_file = samples.polar_pair(tmp_path / "polar")
+    polar_gyro = next((tmp_path / "polar").glob("*GYRO*"))
+    polar_gyro.write_text(polar_gyro.read_text().splitlines(keepends=True)[0])
+    result = load_recording(acc_file)
+    assert result.session.gyr is None and f"{polar_gyro.name} holds no samples: left out" in result.report.notes

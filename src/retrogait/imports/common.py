@@ -447,6 +447,9 @@ def read_stream(
     table = read_table(source, sep=sep, decimal=decimal, numeric=[time_column, *columns], report=report)
     if label == "acc":
         report.rows_read += len(table)
+    elif table.empty:  # a second sensor that gave nothing (only its header): left out, the rest is read
+        report.notes.append(f"{source.name} holds no samples: left out")
+        return Stream(np.empty(0), np.empty((0, 3)))
     values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
     stream = clean_stream(table[time_column].to_numpy(dtype=np.float64) * time_to_s, values, report, label)
     require_rows(stream, source.display, label, report=report)
