@@ -312,3 +312,22 @@ def test_a_gyroscope_file_with_only_its_header_is_left_out(tmp_path: Path) -> No
     polar_gyro.write_text(polar_gyro.read_text().splitlines(keepends=True)[0])
     result = load_recording(acc_file)
     assert result.session.gyr is None and f"{polar_gyro.name} holds no samples: left out" in result.report.notes
+
+
+# -------------------------------------------- batch: earlier outputs in the data folder are no inputs
+
+
+def test_batch_does_not_take_earlier_outputs_for_recordings(tmp_path: Path) -> None:
+    """`analyze run.csv` writes run_analysis/ beside it; a later `batch DATA` failed on its bouts.csv and
+    summary.json (exit 1), and on an earlier batch's compare.json and CSV session tables."""
+    from retrogait.batch.inputs import discover_inputs
+
+    data = tmp_path / "data"
+    recording = data / "run.csv"
+    for name in ("run.csv", "run_analysis/steps.csv", "run_analysis/bouts.csv", "run_analysis/summary.json"):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text("x\n")
+    for name in ("manifest.jsonl", "sessions/0a1b2c.csv", "cohort/shank_x/compare.json", "sessions.csv"):
+        (data / "results" / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / "results" / name).write_text("x\n")
+    assert discover_inputs([data]) == [recording.resolve()]
