@@ -16,7 +16,8 @@ from retrogait.session import Session, read_session, write_session
 
 
 def _error(capsys: pytest.CaptureFixture[str]) -> str:
-    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    """The one line on stderr (no blank line either: a progress bar off a terminal left one before it)."""
+    lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1, lines
     return lines[0]
 

@@ -99,6 +99,7 @@ def compare(
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
+        disable=not Console(stderr=True).is_terminal,  # else a blank line on stderr
     ) as progress:
         task = progress.add_task("inputs", total=len(inputs))
         steps, sources = load_inputs(
