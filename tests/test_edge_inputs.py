@@ -332,3 +332,34 @@ def test_batch_does_not_take_earlier_outputs_for_recordings(tmp_path: Path) -> N
         (data / "results" / name).parent.mkdir(parents=True, exist_ok=True)
         (data / "results" / name).write_text("x\n")
     assert discover_inputs([data]) == [recording.resolve()]
+
+
+# -------------------------------------------------- EDGE-6: compare a folder of analysis folders
+
+
+def _analysis_folder(folder: Path, placement: str, seed: int) -> Path:
+    from steps_factory import make_steps
+
+    folder.mkdir(parents=True)
+    make_steps(n_forward=40, n_backward=40, seed=seed).to_csv(folder / "steps.csv", index=False)
+    summary = {"placement": placement, "sensor": "S", "side": "left", "sample_rate_hz": 200.0, "subject": "me"}
+    (folder / "summary.json").write_text(json.dumps(summary))
+    return folder
+
+
+def test_compare_takes_a_folder_of_analysis_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`compare results/` (one analysis folder per run inside) said "is an empty folder: no recording in it"."""
+    results = tmp_path / "results"
+    _analysis_folder(results / "run1", "shank", 1)
+    _analysis_folder(results / "run2", "shank", 2)
+    out = tmp_path / "cmp"
+    assert main(["compare", str(results), "--n-boot", "200", "--out", str(out)]) == 0
+    assert json.loads((out / "compare.json").read_text())
+    capsys.readouterr()
+    _analysis_folder(results / "run3", "lower_back", 3)
+    assert main(["compare", str(results), "--n-boot", "200", "--out", str(out)]) == 2
+    assert _error(capsys).startswith(
+        f"retrogait: error: cannot compare {results / 'run1'} (shank) with {results / 'run3'} (lower_back)"
+    )
+    assert main(["compare", str(results), "--out", str(results / "run1")]) == 2
+    assert "would be written into the input folder" in _error(capsys)

@@ -248,6 +248,19 @@ def _finish(steps: pd.DataFrame, source: SourceInfo) -> LoadedInput:
     return LoadedInput(steps=steps, source=source)
 
 
+def analysis_folders_in(path: str | Path) -> list[str | Path]:
+    """``path``, or the analysis folders directly inside it (EDGE-6): a folder without a steps.csv of its own
+    whose subfolders hold one (`compare results/` after `analyze ... --out results/NAME`)."""
+    p = Path(path)
+    if not p.is_dir() or (p / "steps.csv").is_file():
+        return [path]
+    try:
+        inside = sorted(c for c in p.iterdir() if c.is_dir() and (c / "steps.csv").is_file())
+    except OSError:
+        return [path]
+    return list(inside) or [path]
+
+
 def _file_identity(path: str | Path) -> tuple[int, int] | None:
     """The file whose steps ``path`` gives (an analysis folder's steps.csv, else the path itself) as
     ``(device, inode)``, so a link or another spelling of it is the same; None when it cannot be looked at."""
@@ -278,7 +291,7 @@ def load_inputs(
     loaded: list[LoadedInput] = []
     seen: dict[str, int] = {}
     given: dict[tuple[int, int], str | Path] = {}
-    for path in paths:
+    for path in [one for given_path in paths for one in analysis_folders_in(given_path)]:
         identity = _file_identity(path)
         if identity is not None and identity in given:  # EDGE-5: its steps would count twice
             same = "is given twice" if str(given[identity]) == str(path) else f"is the same input as {given[identity]}"
