@@ -363,3 +363,16 @@ def test_compare_takes_a_folder_of_analysis_folders(tmp_path: Path, capsys: pyte
     )
     assert main(["compare", str(results), "--out", str(results / "run1")]) == 2
     assert "would be written into the input folder" in _error(capsys)
+
+
+def test_a_folder_of_folders_given_as_one_recording_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`analyze data/` (one folder per athlete inside) said "is an empty folder: no recording in it"."""
+    data = tmp_path / "data"
+    (data / "alice").mkdir(parents=True)
+    (data / "bob").mkdir()
+    samples.phyphox_classic(data / "alice" / "run.csv")
+    assert main(["analyze", str(data), "--out", str(tmp_path / "out")]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {data}: holds folders (alice, bob) but no recording file; "
+        "give one, or `retrogait batch` the whole tree"
+    )

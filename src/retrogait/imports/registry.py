@@ -45,6 +45,12 @@ def detect_format(path: Path) -> ImportFormat:
     if path.is_file() and path.stat().st_size == 0:
         raise InputFileError(path, "is empty")
     if path.is_dir() and not any(p.is_file() for p in path.iterdir()):
+        folders = sorted(p.name for p in path.iterdir() if p.is_dir())
+        if folders:
+            shown = ", ".join(folders[:5]) + (", ..." if len(folders) > 5 else "")
+            raise InputFileError(
+                path, f"holds folders ({shown}) but no recording file; give one, or `retrogait batch` the whole tree"
+            )
         raise InputFileError(path, "is an empty folder: no recording in it")
     utf16 = path.is_file() and generic_csv.utf16_encoding(_head(path, unpacked=True)) is not None
     # UTF-16 text (a spreadsheet's "Unicode text"): only the generic reader decodes it; the app readers read
