@@ -376,3 +376,22 @@ def test_a_folder_of_folders_given_as_one_recording_says_so(tmp_path: Path, caps
         f"retrogait: error: {data}: holds folders (alice, bob) but no recording file; "
         "give one, or `retrogait batch` the whole tree"
     )
+
+
+@pytest.mark.parametrize("given", [".", ".."])
+def test_analyze_an_export_folder_given_as_dot(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze .` inside a phyphox export ended in an internal error (ValueError: '.' has an empty name);
+    `analyze ..` from its meta/ folder wrote a folder called `.._analysis` inside the export."""
+    folder = samples.phyphox_folder(tmp_path / "export")
+    monkeypatch.chdir(folder if given == "." else folder / "meta")
+    assert main(["analyze", given, "--no-report"]) == 0
+    assert (tmp_path / "export_analysis" / "summary.json").is_file()
+    assert sorted(p.name for p in folder.rglob("*")) == [
+        "Accelerometer.csv",
+        "Gyroscope.csv",
+        "device.csv",
+        "meta",
+        "time.csv",
+    ]

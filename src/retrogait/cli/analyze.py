@@ -102,7 +102,9 @@ def analyze(
     from retrogait.analysis.settings_toml import read_settings_file
 
     overrides = read_settings_file(settings_file) if settings_file is not None else None  # refused before reading data
-    out_dir = out or input_file.with_name(input_file.stem + "_analysis")
+    # `analyze .` or `analyze ..` (an export folder): named after the folder itself, beside it
+    named = input_file if input_file.name not in ("", ".", "..") else input_file.resolve()
+    out_dir = out or named.with_name(named.stem + "_analysis")
     refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
     console = Console(stderr=True)
     with Progress(  # a transient bar on a console that is not a terminal leaves a blank line on stderr
