@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from retrogait.interrupt import sigint_ignored
-from retrogait.session import Session, write_session
+from retrogait.session import Session, read_session, write_session
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -74,3 +74,29 @@ def test_helper_processes_are_started_ignoring_ctrl_c() -> None:
         printed = subprocess.run(probe, capture_output=True, text=True, timeout=60, check=True).stdout
     assert printed.strip() == "True"
     assert signal.getsignal(signal.SIGINT) is before
+
+
+_CONVERT_SCRIPT = """
+import os, signal, sys
+import retrogait.session as session
+
+original = session._table_text
+
+def interrupting(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    return original(*args, **kwargs)
+
+session._table_text = interrupting
+from retrogait.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_while_convert_writes_finishes_the_file(small_session: Session, tmp_path: Path) -> None:
+    source = write_session(small_session, tmp_path / "rec.csv")
+    out = tmp_path / "out" / "copy.csv"
+    args = [sys.executable, "-c", _CONVERT_SCRIPT, "convert", str(source), "--out", str(out)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 130 and done.stderr.strip().splitlines() == ["retrogait: interrupted"]
+    assert [p.name for p in out.parent.iterdir()] == ["copy.csv"]  # whole, and no copy.csv.partial
+    assert read_session(out).n_samples == small_session.n_samples

@@ -33,6 +33,7 @@ from retrogait.conventions import (
 )
 from retrogait.csvtext import csv_pieces
 from retrogait.errors import InputFileError
+from retrogait.interrupt import uninterrupted
 from retrogait.rate import measured_rate_hz
 
 FORMAT_KEY = "retrogait-session"
@@ -217,10 +218,14 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     frame = session.to_frame()
-    with open(tmp, "wb") as fh:
-        fh.write(format_header(session.meta).encode("utf-8"))
-        fh.writelines(_table_text(frame, header=True))
-    os.replace(tmp, path)
+    with uninterrupted():  # Ctrl-C waits for the file (EDGE-1): no .partial left behind
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(format_header(session.meta).encode("utf-8"))
+                fh.writelines(_table_text(frame, header=True))
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return path
 
 
