@@ -395,3 +395,12 @@ def test_analyze_an_export_folder_given_as_dot(
         "meta",
         "time.csv",
     ]
+
+
+def test_a_batch_refusal_is_one_line(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank line (a progress bar stopped without being started) came before the refusal."""
+    source = write_session(small_session, tmp_path / "rec.csv")
+    assert main(["batch", str(source), "--out", str(source), "--jobs", "1"]) == 2
+    assert _error(capsys) == f"retrogait: error: {source}: is the input file {source}, not a folder to write into"
