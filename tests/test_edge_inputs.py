@@ -404,3 +404,21 @@ def test_a_batch_refusal_is_one_line(
     source = write_session(small_session, tmp_path / "rec.csv")
     assert main(["batch", str(source), "--out", str(source), "--jobs", "1"]) == 2
     assert _error(capsys) == f"retrogait: error: {source}: is the input file {source}, not a folder to write into"
+
+
+def test_an_unreadable_file_is_named_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file without read permission was "format not recognised (not a table of numbers ...)": every sniffer
+    met the PermissionError and answered 'not mine'. (Root reads any file, so the refusal is simulated.)"""
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    real_open = Path.open
+
+    def no_permission(self: Path, *args: object, **kwargs: object) -> object:
+        if self == export:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", no_permission)
+    assert main(["info", str(export)]) == 2
+    assert _error(capsys) == f"retrogait: error: {export}: cannot be read (Permission denied)"

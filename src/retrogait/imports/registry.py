@@ -42,6 +42,12 @@ def detect_format(path: Path) -> ImportFormat:
         raise InputFileError(
             path, "is a pipe or a device, not a file (e.g. <(zcat ...)): a recording is read more than once; save it"
         )
+    if path.is_file():  # the sniffers take an unreadable file for an unknown format
+        try:
+            with path.open("rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     if path.is_file() and path.stat().st_size == 0:
         raise InputFileError(path, "is empty")
     if path.is_dir() and not any(p.is_file() for p in path.iterdir()):
