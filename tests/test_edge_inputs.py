@@ -422,3 +422,21 @@ def test_an_unreadable_file_is_named_as_such(
     monkeypatch.setattr(Path, "open", no_permission)
     assert main(["info", str(export)]) == 2
     assert _error(capsys) == f"retrogait: error: {export}: cannot be read (Permission denied)"
+
+
+def test_simulate_does_not_overwrite_a_recording(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`simulate --out run.csv` replaced a recording called run.csv; `--out FOLDER/` wrote FOLDER.csv beside it."""
+    recording = write_session(small_session, tmp_path / "run.csv")
+    before = recording.read_bytes()
+    assert main(["simulate", "--bouts", "still::0:3", "--out", str(recording)]) == 2
+    assert "exists and is not a session file that simulate wrote" in _error(capsys)
+    assert recording.read_bytes() == before
+    assert main(["simulate", "--bouts", "still::0:3", "--out", str(tmp_path)]) == 2
+    assert _error(capsys).endswith(
+        f"{tmp_path}: is a folder; give the name of the session file to write, e.g. {tmp_path / 'run.csv'}"
+    )
+    synthetic = tmp_path / "sim.csv"
+    assert main(["simulate", "--bouts", "still::0:3", "--out", str(synthetic)]) == 0
+    assert main(["simulate", "--bouts", "still::0:4", "--out", str(synthetic)]) == 0  # its own file: made again

@@ -56,9 +56,12 @@ def refuse_writing_over_inputs(
                 raise RetrogaitError(f"{out.parent}: is the input file {source}, not a folder to write into")
 
 
-def _converted_session(path: Path) -> bool:
-    """True when ``path`` is a retrogait session file that ``convert`` wrote (its header has ``import_format``):
-    made from an export that still exists, so writing it again loses nothing."""
+#: The header line that marks a session file a command can make again, by command (EDGE-4).
+_REMADE_MARK = {"convert": b"# import_format:", "simulate": b"# sensor: retrogait simulator"}
+
+
+def _remade_session(path: Path, mark: bytes) -> bool:
+    """True when ``path`` is a retrogait session file whose header has a line starting with ``mark``."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536)
@@ -69,23 +72,23 @@ def _converted_session(path: Path) -> bool:
     for line in head.splitlines():
         if not line.startswith(b"#"):
             return False
-        if line.startswith(b"# import_format:"):
+        if line.startswith(mark):
             return True
     return False
 
 
-def refuse_replacing_a_recording(path: str | os.PathLike[str], *, converted_ok: bool = False) -> None:
+def refuse_replacing_a_recording(path: str | os.PathLike[str], *, remade_by: str | None = None) -> None:
     """Raise :class:`RetrogaitError` when ``path``, the one file a command writes, is a folder or an existing
-    file (EDGE-4): a recording is never overwritten. ``converted_ok``: a session file ``convert`` wrote
-    (from an export, which still exists) may be written again."""
+    file (EDGE-4): a recording is never overwritten. ``remade_by`` (``convert`` or ``simulate``): a session
+    file that command wrote (from an export that still exists, or synthetic) may be written again."""
     target = Path(path)
     if target.is_dir():
         raise RetrogaitError(
             f"{target}: is a folder; give the name of the session file to write, e.g. {target / 'run.csv'}"
         )
-    if not os.path.lexists(target) or (converted_ok and _converted_session(target)):
+    if not os.path.lexists(target) or (remade_by is not None and _remade_session(target, _REMADE_MARK[remade_by])):
         return
-    unlike = " and is not a session file that convert wrote" if converted_ok else ""
+    unlike = f" and is not a session file that {remade_by} wrote" if remade_by else ""
     raise RetrogaitError(
         f"{target}: exists{unlike}; it is not overwritten (it may be a recording): choose another name, "
         "or move it away first"

@@ -34,7 +34,7 @@ def convert(
     from retrogait.session import write_session
 
     refuse_writing_over_inputs([out], [input])
-    refuse_replacing_a_recording(out, converted_ok=True)  # EDGE-4
+    refuse_replacing_a_recording(out, remade_by="convert")  # EDGE-4
     result = load_recording(
         input,
         placement=placement,
