@@ -130,7 +130,7 @@ class ImportReport:
     rows_kept: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    #: the stream whose times went back the most (EDGE-2): (rows before an earlier time, rows, the time
+    #: how the acceleration's times went back (EDGE-2): (rows before an earlier time, rows, the time
     #: before the first jump back, the time after it; seconds from the stream's first time)
     time_back: tuple[int, int, float, float] | None = None
 

@@ -394,7 +394,8 @@ def clean_rows(
         if not forward.all():
             report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
             behind = int((t < previous_max).sum())  # not duplicates: rows before a time already read
-            if behind and (report.time_back is None or behind > report.time_back[0]):
+            # the acceleration (the master clock) only: a second stream's rows are interpolated across, as gaps
+            if behind and label in ("acc", "row") and (report.time_back is None or behind > report.time_back[0]):
                 first = int(np.argmax(t < previous_max))
                 report.time_back = (behind, int(t.size), float(previous_max[first] - t[0]), float(t[first] - t[0]))
             t, v = t[forward], v[forward]
