@@ -22,6 +22,7 @@ from types import FrameType
 EXIT_INTERRUPTED = 130
 
 _state = {"deferring": 0, "pending": 0}
+_lock = threading.Lock()  # blocks may run in several threads at once (writers)
 
 
 def _exit_now() -> None:
@@ -69,12 +70,15 @@ def exit_on_interrupt(*, whole_process: bool = False) -> Iterator[None]:
 @contextmanager
 def uninterrupted() -> Iterator[None]:
     """Hold back an exit on SIGINT until the block has finished (blocks may nest)."""
-    _state["deferring"] += 1
+    with _lock:
+        _state["deferring"] += 1
     try:
         yield
     finally:
-        _state["deferring"] -= 1
-        if not _state["deferring"] and _state["pending"] and signal.getsignal(signal.SIGINT) is _on_sigint:
+        with _lock:
+            _state["deferring"] -= 1
+            exit_now = not _state["deferring"] and _state["pending"]
+        if exit_now and signal.getsignal(signal.SIGINT) is _on_sigint:
             _exit_now()
 
 
