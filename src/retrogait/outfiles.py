@@ -5,7 +5,8 @@
   given as input, is refused with one line naming both.
 * :func:`replacing` writes through a temporary file in the target's folder and renames it over the
   target only when the writing has finished (``os.replace`` is atomic on one file system), so a crash,
-  a full disk or Ctrl-C leaves the previous file or none, never a half-written one.
+  a full disk or Ctrl-C leaves the previous file or none, never a half-written one (Ctrl-C waits for
+  the file: ``interrupt.uninterrupted``).
 * :func:`writable_text` makes a file name (or a message naming one) fit a UTF-8 table: a name in another
   system's encoding reaches Python with its bytes kept as surrogates, which no UTF-8 file can hold.
 """
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from retrogait.errors import RetrogaitError
+from retrogait.interrupt import uninterrupted
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -54,6 +56,45 @@ def refuse_writing_over_inputs(
                 raise RetrogaitError(f"{out.parent}: is the input file {source}, not a folder to write into")
 
 
+#: The header line that marks a session file a command can make again, by command (EDGE-4).
+_REMADE_MARK = {"convert": b"# import_format:", "simulate": b"# sensor: retrogait simulator"}
+
+
+def _remade_session(path: Path, mark: bytes) -> bool:
+    """True when ``path`` is a retrogait session file whose header has a line starting with ``mark``."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    if not head.startswith(b"# retrogait-session:"):
+        return False
+    for line in head.splitlines():
+        if not line.startswith(b"#"):
+            return False
+        if line.startswith(mark):
+            return True
+    return False
+
+
+def refuse_replacing_a_recording(path: str | os.PathLike[str], *, remade_by: str | None = None) -> None:
+    """Raise :class:`RetrogaitError` when ``path``, the one file a command writes, is a folder or an existing
+    file (EDGE-4): a recording is never overwritten. ``remade_by`` (``convert`` or ``simulate``): a session
+    file that command wrote (from an export that still exists, or synthetic) may be written again."""
+    target = Path(path)
+    if target.is_dir():
+        raise RetrogaitError(
+            f"{target}: is a folder; give the name of the session file to write, e.g. {target / 'run.csv'}"
+        )
+    if not os.path.lexists(target) or (remade_by is not None and _remade_session(target, _REMADE_MARK[remade_by])):
+        return
+    unlike = f" and is not a session file that {remade_by} wrote" if remade_by else ""
+    raise RetrogaitError(
+        f"{target}: exists{unlike}; it is not overwritten (it may be a recording): choose another name, "
+        "or move it away first"
+    )
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -72,12 +113,13 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    try:
-        yield tmp
-        _fsync(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with uninterrupted():  # Ctrl-C waits for the rename or the clean-up (EDGE-1)
+        try:
+            yield tmp
+            _fsync(tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:

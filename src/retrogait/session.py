@@ -33,6 +33,7 @@ from retrogait.conventions import (
 )
 from retrogait.csvtext import csv_pieces
 from retrogait.errors import InputFileError
+from retrogait.interrupt import uninterrupted
 from retrogait.rate import measured_rate_hz
 
 FORMAT_KEY = "retrogait-session"
@@ -217,10 +218,14 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     frame = session.to_frame()
-    with open(tmp, "wb") as fh:
-        fh.write(format_header(session.meta).encode("utf-8"))
-        fh.writelines(_table_text(frame, header=True))
-    os.replace(tmp, path)
+    with uninterrupted():  # Ctrl-C waits for the file (EDGE-1): no .partial left behind
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(format_header(session.meta).encode("utf-8"))
+                fh.writelines(_table_text(frame, header=True))
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return path
 
 
@@ -326,9 +331,14 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
     meta = _meta_from_header(header, path)
     first_data_line = n_header_lines + 2
     _check_columns(columns, path, n_header_lines + 1)
-    frame = _read_table(path, columns, skip_lines=n_header_lines, first_data_line=first_data_line)
+    complete_rows = _complete_rows(path, n_header_lines + 1)
+    frame = _read_table(path, columns, skip_lines=n_header_lines, first_data_line=first_data_line, nrows=complete_rows)
     if frame.empty:
         raise InputFileError(path, "has a header but no data rows")
+    if complete_rows is not None:  # the last line was cut short (EDGE-3): counted as the imports count drops
+        dropped = int(meta.extra.get("import_dropped_rows", "0") or 0) + 1
+        detail = ";".join(filter(None, [meta.extra.get("import_dropped_detail", ""), "last_line_cut_short=1"]))
+        meta = replace(meta, extra={**meta.extra, "import_dropped_rows": str(dropped), "import_dropped_detail": detail})
 
     numeric = [c for c in columns if c in CORE_COLUMNS or c in GYR_COLUMNS]
     values = frame[numeric].to_numpy(dtype=np.float64)
@@ -486,6 +496,13 @@ def _meta_from_header(header: dict[str, str], path: str | os.PathLike[str]) -> S
 
 def _check_columns(columns: list[str], path: str | os.PathLike[str], line: int) -> None:
     missing = [c for c in CORE_COLUMNS if c not in columns]
+    if missing and len(columns) == 1 and ";" in columns[0]:  # re-saved by a spreadsheet set to a decimal comma
+        raise InputFileError(
+            path,
+            "columns are separated by ';', not ',' (saved again by a spreadsheet?): a session file uses ',' "
+            "between columns and '.' in numbers; use the file as retrogait wrote it",
+            line,
+        )
     if missing:
         raise InputFileError(path, f"required column(s) missing: {', '.join(missing)}", line)
     gyro_present = [c for c in GYR_COLUMNS if c in columns]
@@ -498,9 +515,30 @@ def _check_columns(columns: list[str], path: str | os.PathLike[str], line: int) 
         raise InputFileError(path, "a column has no name", line)
 
 
-def _read_table(path: Path, columns: list[str], skip_lines: int, first_data_line: int) -> pd.DataFrame:
+def _complete_rows(path: Path, lines_before_data: int) -> int | None:
+    """The number of data rows that end with a line end when the file's last line has none, else None.
+
+    Every row a retrogait writer (``write_session``, a recording's ``SessionWriter``) writes ends with
+    ``\\n``; a last line without one was cut short (a recorder killed or out of disk while appending):
+    its values may be cut too (``12.5`` of ``12.53``), so it is left out rather than read (EDGE-3)."""
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell() == 0:
+            return None
+        fh.seek(-1, os.SEEK_END)
+        if fh.read(1) == b"\n":
+            return None
+        fh.seek(0)
+        line_ends = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    return max(line_ends - lines_before_data, 0)
+
+
+def _read_table(
+    path: Path, columns: list[str], skip_lines: int, first_data_line: int, nrows: int | None = None
+) -> pd.DataFrame:
     numeric = {c: np.float64 for c in columns if c in CORE_COLUMNS or c in GYR_COLUMNS}
     options: dict[str, Any] = {
+        "nrows": nrows,
         "skiprows": skip_lines,
         "encoding": "utf-8-sig",
         "skip_blank_lines": False,

@@ -72,7 +72,7 @@ def preprocess(
     placement, side, axis = _resolved_header(session, placement, side, anterior_axis, where)
     settings = settings or preset(placement).preprocess
     still = still or preset(placement).still
-    notes: list[str] = []
+    notes: list[str] = _reading_notes(session)
     t, acc, gyr, fs_hz = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
     t_grid, acc_u, gyr_u, gap, clipped = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz)
@@ -125,6 +125,19 @@ def _resolved_header(
     if anterior_axis is not None and anterior_axis not in AXES:
         raise RetrogaitError(f"{where}: anterior axis must be one of {' '.join(AXES)}, got {anterior_axis!r}")
     return placement, side, anterior_axis
+
+
+def _reading_notes(session: Session) -> list[str]:
+    """What reading the file dropped (the header's ``import_dropped_rows``/``_detail``), as a note (EDGE-3)."""
+    try:
+        dropped = int(session.meta.extra.get("import_dropped_rows", "0"))
+    except ValueError:
+        return []
+    if dropped <= 0:
+        return []
+    detail = session.meta.extra.get("import_dropped_detail", "").replace(";", ", ")
+    why = f" ({detail})" if detail else ""
+    return [f"{dropped} row{'s' if dropped > 1 else ''} of the input dropped while reading it{why}"]
 
 
 def _checked_samples(

@@ -30,8 +30,8 @@ ANALYSIS_SOURCES = (
     "csvtext.py",
 )
 #: Modules the analysis sources import that cannot change a result: messages, atomic file writes, the
-#: package version (in the analysis version by itself), lazy attribute loading.
-NOT_RESULTS = ("errors.py", "outfiles.py", "_version.py", "_lazy.py", "__init__.py")
+#: package version (in the analysis version by itself), lazy attribute loading, Ctrl-C handling (EDGE-1).
+NOT_RESULTS = ("errors.py", "outfiles.py", "_version.py", "_lazy.py", "__init__.py", "interrupt.py")
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 

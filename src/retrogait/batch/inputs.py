@@ -10,8 +10,12 @@ from retrogait.errors import RetrogaitError
 
 #: File endings that can hold a recording (native sessions and app exports).
 RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin", ".gz")
-#: Files that sit next to recordings but are not recordings.
+#: Files that sit next to recordings but are not recordings (among them what analyze, compare and batch write:
+#: an analysis folder beside its recording is analyze's default).
 NOT_RECORDINGS: tuple[str, ...] = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv")
+NOT_RECORDINGS += ("bouts.csv", "summary.json", "compare.json")
+#: A folder holding this is the output of an earlier `retrogait batch`: nothing in it is a recording.
+BATCH_MARK = "manifest.jsonl"
 #: Side files ``retrogait record`` writes next to a session (BLE log, reference channels, unpaired samples).
 NOT_RECORDINGS += (".ble.json", ".reference.csv", ".unpaired.csv")
 
@@ -43,9 +47,15 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) 
             raise RetrogaitError(f"{text}: no such file or folder")
         for match in matches:
             candidates = sorted(match.rglob("*")) if match.is_dir() else [match]
+            earlier_batches = [m.parent for m in candidates if m.name == BATCH_MARK] if match.is_dir() else []
             for path in candidates:
                 resolved = _resolved_file(path)
-                if resolved and _is_recording(path) and not any(resolved.is_relative_to(e) for e in excluded):
+                if (
+                    resolved
+                    and _is_recording(path)
+                    and not any(resolved.is_relative_to(e) for e in excluded)
+                    and not any(path.is_relative_to(b) for b in earlier_batches)
+                ):
                     found[resolved] = None
     return sorted(found)
 

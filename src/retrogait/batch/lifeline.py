@@ -11,6 +11,7 @@ works the same on Linux, macOS and Windows (``prctl(PR_SET_PDEATHSIG)`` would be
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 
@@ -44,6 +45,7 @@ def start_worker(parent_pid: int, warm_up: bool = True) -> None:
     itself, or the fork server between them), then import the analysis once (the worker stays warm; a
     no-op when the fork server had it imported)."""
     prepare_for_analysis()  # before the thread below
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C ends the batch process; the lifeline then ends this one
     first_ppid = os.getppid()
     threading.Thread(target=_watch, args=(parent_pid, first_ppid), name="retrogait-lifeline", daemon=True).start()
     if warm_up:

@@ -67,7 +67,10 @@ def start_fork_server() -> None:
         return
     from multiprocessing import forkserver
 
-    with one_thread_per_worker():
+    from retrogait.interrupt import sigint_ignored
+
+    # the server and the workers it forks ignore Ctrl-C: the batch process ends on it, and they follow (lifeline)
+    with one_thread_per_worker(), sigint_ignored():
         forkserver.ensure_running()
 
 

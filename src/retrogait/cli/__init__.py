@@ -15,6 +15,7 @@ a command module imports at its top only Typer, the standard library and light r
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -25,13 +26,34 @@ EXIT_INTERNAL_ERROR = 70
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error)."""
+    """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error, 130 Ctrl-C)."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # needs no command, so no Typer either
         from retrogait import __version__
 
         print(f"retrogait {__version__}")
         return 0
+    if args[:1] == ["record"]:  # stops on Ctrl-C and finishes its files itself
+        return _run(args, argv)
+    from retrogait.interrupt import exit_on_interrupt
+
+    # Ctrl-C: one line and status 130 at once, wherever it comes (EDGE-1)
+    with exit_on_interrupt(whole_process=argv is None):
+        return _run(args, argv)
+
+
+def os_error_text(exc: OSError) -> str:
+    """``PATH: problem`` for an error of the file system, in words for a path that is not what an output needs
+    (``File exists`` was all `--out FILE` got where a folder is written)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno == errno.EEXIST and exc.filename and os.path.isfile(exc.filename):
+        return f"{where}is a file, not a folder (an output folder was expected)"
+    if exc.errno == errno.ENOTDIR:
+        return f"{where}a part of this path is a file, not a folder"
+    return f"{where}{exc.strerror or exc}"
+
+
+def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
 
     # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up
@@ -56,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"retrogait: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:  # the file system said no: a full disk, a folder where a file belongs, no permission
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"retrogait: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"retrogait: error: {os_error_text(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("retrogait: interrupted", file=sys.stderr)

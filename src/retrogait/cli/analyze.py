@@ -11,6 +11,7 @@ from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
+from retrogait.interrupt import uninterrupted
 from retrogait.outfiles import refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
@@ -101,11 +102,18 @@ def analyze(
     from retrogait.analysis.settings_toml import read_settings_file
 
     overrides = read_settings_file(settings_file) if settings_file is not None else None  # refused before reading data
-    out_dir = out or input_file.with_name(input_file.stem + "_analysis")
+    # `analyze .` or `analyze ..` (an export folder): named after the folder itself, beside it
+    named = input_file if input_file.name not in ("", ".", "..") else input_file.resolve()
+    out_dir = out or named.with_name(named.stem + "_analysis")
     refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
     console = Console(stderr=True)
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+    with Progress(  # a transient bar on a console that is not a terminal leaves a blank line on stderr
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
         warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
@@ -119,11 +127,12 @@ def analyze(
             effective = overrides.for_placement(placement or session.meta.placement)
         result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective)
         bar.update(task, advance=1, description="writing outputs")
-        paths = write_outputs(result, out_dir)
         if report:
             from retrogait.report.analysis_report import write_analysis_report
-
-            paths["report"] = write_analysis_report(result, out_dir / "report.html")
+        with uninterrupted():  # Ctrl-C leaves the previous set of outputs or this one, not a mix (EDGE-1)
+            paths = write_outputs(result, out_dir)
+            if report:
+                paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
     inferred = [(k, v) for k, v in session.meta.extra.items() if k.startswith("inferred_")]

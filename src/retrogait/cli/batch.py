@@ -158,7 +158,8 @@ def _run(
             pool=pool,
         )
     finally:
-        progress.stop()
+        if progress.live.is_started:  # stopping a bar never started printed a blank line before a refusal
+            progress.stop()
     for outcome in failures[:10]:
         console.print(f"[red]failed[/red] {safe(outcome.error)}")
     if len(failures) > 10:

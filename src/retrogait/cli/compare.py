@@ -87,10 +87,11 @@ def compare(
 
     from retrogait.compare.core import CompareSettings, compare_directions
     from retrogait.compare.fairness import check_comparable
-    from retrogait.compare.inputs import load_inputs
+    from retrogait.compare.inputs import analysis_folders_in, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
     from retrogait.compare.sentences import format_p
 
+    inputs = [Path(one) for given in inputs for one in analysis_folders_in(given)]  # a folder of analyses: each
     refuse_writing_over_inputs([out / name for name in OUTPUT_FILES], inputs)
     with Progress(
         TextColumn("[bold]reading"),
@@ -99,6 +100,7 @@ def compare(
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
+        disable=not Console(stderr=True).is_terminal,  # else a blank line on stderr
     ) as progress:
         task = progress.add_task("inputs", total=len(inputs))
         steps, sources = load_inputs(

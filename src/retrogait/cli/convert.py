@@ -10,7 +10,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import PLACEMENTS
-from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.outfiles import refuse_replacing_a_recording, refuse_writing_over_inputs
 
 if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
@@ -34,6 +34,7 @@ def convert(
     from retrogait.session import write_session
 
     refuse_writing_over_inputs([out], [input])
+    refuse_replacing_a_recording(out, remade_by="convert")  # EDGE-4
     result = load_recording(
         input,
         placement=placement,

@@ -54,8 +54,13 @@ def simulate_command(
     from rich.console import Console
     from rich.table import Table
 
+    from retrogait.outfiles import refuse_replacing_a_recording
     from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
+    from retrogait.simulate.assemble import simulation_paths
     from retrogait.simulate.nominal import nominal_timing
+
+    for path in (out, simulation_paths(out)[0]):  # a folder (it wrote FOLDER.csv beside it), then the file: EDGE-4
+        refuse_replacing_a_recording(path, remade_by="simulate")
 
     config = SimulationConfig(
         placement=placement,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -247,6 +248,31 @@ def _finish(steps: pd.DataFrame, source: SourceInfo) -> LoadedInput:
     return LoadedInput(steps=steps, source=source)
 
 
+def analysis_folders_in(path: str | Path) -> list[str | Path]:
+    """``path``, or the analysis folders directly inside it (EDGE-6): a folder without a steps.csv of its own
+    whose subfolders hold one (`compare results/` after `analyze ... --out results/NAME`)."""
+    p = Path(path)
+    if not p.is_dir() or (p / "steps.csv").is_file():
+        return [path]
+    try:
+        inside = sorted(c for c in p.iterdir() if c.is_dir() and (c / "steps.csv").is_file())
+    except OSError:
+        return [path]
+    return list(inside) or [path]
+
+
+def _file_identity(path: str | Path) -> tuple[int, int] | None:
+    """The file whose steps ``path`` gives (an analysis folder's steps.csv, else the path itself) as
+    ``(device, inode)``, so a link or another spelling of it is the same; None when it cannot be looked at."""
+    p = Path(path)
+    target = p / "steps.csv" if p.is_dir() and (p / "steps.csv").is_file() else p
+    try:
+        info = os.stat(target)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def load_inputs(
     paths: Sequence[str | Path],
     *,
@@ -264,7 +290,14 @@ def load_inputs(
         raise RetrogaitError("nothing to compare: give at least one recording or analysis output")
     loaded: list[LoadedInput] = []
     seen: dict[str, int] = {}
-    for path in paths:
+    given: dict[tuple[int, int], str | Path] = {}
+    for path in [one for given_path in paths for one in analysis_folders_in(given_path)]:
+        identity = _file_identity(path)
+        if identity is not None and identity in given:  # EDGE-5: its steps would count twice
+            same = "is given twice" if str(given[identity]) == str(path) else f"is the same input as {given[identity]}"
+            raise RetrogaitError(f"{path}: {same}; its steps would count twice: give each session once")
+        if identity is not None:
+            given[identity] = path
         item = load_input(path, subject=subject, placement=placement, reader=reader)
         count = seen.get(item.source.session, 0) + 1
         seen[item.source.session] = count

@@ -130,6 +130,9 @@ class ImportReport:
     rows_kept: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: how the acceleration's times went back (EDGE-2): (rows before an earlier time, rows, the time
+    #: before the first jump back, the time after it; seconds from the stream's first time)
+    time_back: tuple[int, int, float, float] | None = None
 
     def drop(self, reason: str, count: int) -> None:
         """Count ``count`` rows dropped for ``reason`` (a short snake_case label)."""

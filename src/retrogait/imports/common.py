@@ -313,11 +313,12 @@ def parse_datetime_s(values: pd.Series, fmt: str | None = None) -> FloatArray:
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(?:[:.,](\d+))?$")
 
 
-def text_time_s(values: pd.Series) -> tuple[FloatArray, str]:
-    """Seconds from a column of times written as text, and how they were written: ``number``,
-    ``clock`` (``hh:mm:ss[.:]SSS``, seconds of the day, a pass through midnight adds a day) or
-    ``datetime`` (date-time text, seconds since 1970 as written); NaN where unreadable."""
-    as_number = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+def text_time_s(values: pd.Series, decimal: str = ".") -> tuple[FloatArray, str]:
+    """Seconds from a column of times written as text, and how they were written: ``number`` (with the
+    table's ``decimal`` mark), ``clock`` (``hh:mm:ss[.:]SSS``, seconds of the day, a pass through midnight
+    adds a day) or ``datetime`` (date-time text, seconds since 1970 as written); NaN where unreadable."""
+    numbers = values.astype(str).str.replace(",", ".", regex=False) if decimal == "," else values
+    as_number = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype=np.float64)
     if as_number.size == 0 or np.isfinite(as_number).mean() >= 0.5:
         return as_number, "number"
     text = values.astype(str).str.strip()
@@ -392,8 +393,36 @@ def clean_rows(
         forward = t > previous_max
         if not forward.all():
             report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
+            behind = int((t < previous_max).sum())  # not duplicates: rows before a time already read
+            # the acceleration (the master clock) only: a second stream's rows are interpolated across, as gaps
+            if behind and label in ("acc", "row") and (report.time_back is None or behind > report.time_back[0]):
+                first = int(np.argmax(t < previous_max))
+                report.time_back = (behind, int(t.size), float(previous_max[first] - t[0]), float(t[first] - t[0]))
             t, v = t[forward], v[forward]
     return t, v
+
+
+#: More rows than this share of a stream lying before times already read are not dropped but refused
+#: (EDGE-2): two recordings joined in one file, a clock reset, rows newest first.
+MAX_TIME_BACK_SHARE = 0.01
+
+
+def refuse_time_going_back(display: str, report: ImportReport) -> None:
+    """Raise when a stream's time went back for more than :data:`MAX_TIME_BACK_SHARE` of its rows: dropping
+    them (as single out-of-order rows are dropped) would silently throw away a part of the recording."""
+    if report.time_back is None:
+        return
+    behind, rows, before_s, after_s = report.time_back
+    if behind <= MAX_TIME_BACK_SHARE * rows:
+        return
+    if behind >= rows - 1:
+        raise InputFileError(display, "rows are in reverse time order (newest first); sort the file by time")
+    raise InputFileError(
+        display,
+        f"time goes back from {before_s:.6g} s to {after_s:.6g} s (from the first row) and {behind} of {rows} rows "
+        f"({100 * behind / rows:.0f} %) lie before times already read: two recordings joined in one file, or a "
+        "clock reset? split the file where the time goes back",
+    )
 
 
 def clean_stream(t_s: NDArray[Any], xyz: NDArray[Any], report: ImportReport, label: str) -> Stream:
@@ -419,9 +448,12 @@ def read_stream(
     table = read_table(source, sep=sep, decimal=decimal, numeric=[time_column, *columns], report=report)
     if label == "acc":
         report.rows_read += len(table)
+    elif table.empty:  # a second sensor that gave nothing (only its header): left out, the rest is read
+        report.notes.append(f"{source.name} holds no samples: left out")
+        return Stream(np.empty(0), np.empty((0, 3)))
     values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
     stream = clean_stream(table[time_column].to_numpy(dtype=np.float64) * time_to_s, values, report, label)
-    require_rows(stream, source.display, label)
+    require_rows(stream, source.display, label, report=report)
     return stream
 
 
@@ -432,9 +464,13 @@ def to_si(values: NDArray[Any], factor: float) -> FloatArray:
         return np.asarray(values, dtype=np.float64) * factor
 
 
-def require_rows(stream: Stream, display: str, what: str, minimum: int = 2) -> None:
+def require_rows(stream: Stream, display: str, what: str, minimum: int = 2, report: ImportReport | None = None) -> None:
+    """Raise unless ``stream`` has ``minimum`` rows (after :func:`refuse_time_going_back` with ``report``)."""
+    if report is not None:
+        refuse_time_going_back(display, report)
     if len(stream) < minimum:
-        raise InputFileError(display, f"has no usable {what} rows ({len(stream)} after dropping bad rows)")
+        why = f": {report.dropped_detail().replace(';', ', ')}" if report is not None and report.dropped else ""
+        raise InputFileError(display, f"has no usable {what} rows ({len(stream)} after dropping bad rows{why})")
 
 
 def interpolate_onto(master_t: FloatArray, other: Stream, max_gap_s: float, edge_s: float) -> FloatArray:
@@ -523,6 +559,7 @@ def finish(
     refused. ``inferred`` are the ``inferred_*`` header keys: what the reader decided from the data.
     The session is checked as the native reader would check it, so it can be written and read back.
     """
+    refuse_time_going_back(display, report)
     if len(acc) < 2:
         raise InputFileError(display, f"has no usable rows ({len(acc)} left after dropping bad rows)")
     measured_hz = measured_rate_hz(acc.t_s)

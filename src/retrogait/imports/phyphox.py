@@ -178,7 +178,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if acc_layout.linear:
         report.notes.append("phyphox linear acceleration: gravity removed (acc_gravity: removed)")
     acc = _read_stream(acc_layout, "acc", report, 1.0)
-    require_rows(acc, shown, "accelerometer")
+    require_rows(acc, shown, "accelerometer", report=report)
     gyr = None
     if gyr_layout is not None:
         if gyr_layout.source is not acc_layout.source:

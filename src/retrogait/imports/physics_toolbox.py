@@ -81,7 +81,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         source, sep=sep, decimal=decimal, numeric=[*acc_cols, *gyr_cols], text=[by_short["time"]], report=report
     )
     report.rows_read = len(table) + report.dropped_total
-    t, kind = text_time_s(table[by_short["time"]])
+    t, kind = text_time_s(table[by_short["time"]], decimal)  # 0,006431 s in a decimal-comma export
     inferred: dict[str, str] = {}
     if kind == "number":  # seconds, as PTSS writes them, unless that makes no sampling rate
         base = inference.time_base(t, "s")

@@ -50,7 +50,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, text=text, report=report)
     report.rows_read = len(table) + report.dropped_total
     acc = clean_stream(table[_ACC_T].to_numpy(), to_si(table[list(_ACC)].to_numpy(), -ACC_TO_MS2["g"]), report, "acc")
-    require_rows(acc, str(path), "accelerometer")
+    require_rows(acc, str(path), "accelerometer", report=report)
     gyr = None
     if with_gyro:
         gyr = clean_stream(

@@ -108,15 +108,27 @@ def _read(source: Source, report: ImportReport, label: str, factor: float = 1.0)
     return read_stream(source, "time", ["x", "y", "z"], report, label, time_to_s=1e-9, to_unit=factor)
 
 
+def _with_samples(source: Source | None, report: ImportReport) -> Source | None:
+    """``source``, or None (with a note) when it holds no samples: the app leaves an empty file, or one with
+    only its header, for a sensor that gave nothing; the other files are still the recording."""
+    if source is None:
+        return None
+    rows = [line for line in source.head(8192).splitlines()[1:] if line.strip()]
+    if rows:
+        return source
+    report.notes.append(f"{source.name} holds no samples: left out")
+    return None
+
+
 def read(path: Path, options: ImportOptions) -> ImportResult:
     sources = bundle_sources(path)
     meta = _metadata(sources)
     report = ImportReport(format=NAME)
     platform = meta.get("platform", "").lower()
-    total = find_source(sources, r"totalacceleration\.csv")
-    linear = find_source(sources, r"accelerometer\.csv")
-    gravity_file = find_source(sources, r"gravity\.csv")
-    uncal = find_source(sources, r"accelerometeruncalibrated\.csv")
+    total = _with_samples(find_source(sources, r"totalacceleration\.csv"), report)
+    linear = _with_samples(find_source(sources, r"accelerometer\.csv"), report)
+    gravity_file = _with_samples(find_source(sources, r"gravity\.csv"), report)
+    uncal = _with_samples(find_source(sources, r"accelerometeruncalibrated\.csv"), report)
     uncal_stream = _read(uncal, ImportReport(format=NAME), "acc") if uncal is not None else None
     with np.errstate(over="ignore", invalid="ignore"):
         uncal_in_g = (
@@ -147,14 +159,20 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             "read as acc_gravity: removed"
         )
     else:
+        empty = [note.split(" ", 1)[0] for note in report.notes if note.endswith("holds no samples: left out")]
         raise InputFileError(
-            path, "holds no Sensor Logger acceleration file (Accelerometer.csv, TotalAcceleration.csv)"
+            path,
+            f"{', '.join(empty)} hold{'s' if len(empty) == 1 else ''} no samples: the recording has no acceleration"
+            if empty
+            else "holds no Sensor Logger acceleration file (Accelerometer.csv, TotalAcceleration.csv)",
         )
     report.files.insert(0, chosen.display)
     if platform == "ios" and not standardised and sensor_name != "TotalAcceleration":
         acc = Stream(acc.t_s, -acc.xyz)
         report.notes.append("iOS acceleration negated to the Android sign (at rest +9.81 m/s^2 up)")
-    gyro_source = find_source(sources, r"gyroscope\.csv") or find_source(sources, r"gyroscopeuncalibrated\.csv")
+    gyro_source = _with_samples(
+        find_source(sources, r"gyroscope\.csv") or find_source(sources, r"gyroscopeuncalibrated\.csv"), report
+    )
     gyr = None
     if gyro_source is not None:
         gyr = _read(gyro_source, report, "gyr", GYR_TO_DPS["rads"])

@@ -265,12 +265,17 @@ def _impact_peaks_g(
     return peaks / STANDARD_GRAVITY_MS2
 
 
-def write_simulation(result: SimulationResult, path: str | os.PathLike[str]) -> tuple[Path, Path]:
-    """Write the session to ``X.csv`` and the ground truth to ``X_truth.csv`` beside it."""
+def simulation_paths(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """The session file ``X.csv`` (``.csv`` added when missing) and the truth file ``X_truth.csv`` for ``path``."""
     session_path = Path(path)
     if session_path.suffix.lower() != ".csv":
         session_path = session_path.with_name(session_path.name + ".csv")
-    truth_path = session_path.with_name(session_path.stem + "_truth.csv")
+    return session_path, session_path.with_name(session_path.stem + "_truth.csv")
+
+
+def write_simulation(result: SimulationResult, path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write the session to ``X.csv`` and the ground truth to ``X_truth.csv`` beside it."""
+    session_path, truth_path = simulation_paths(path)
     write_session(result.session, session_path)
     truth_path.parent.mkdir(parents=True, exist_ok=True)
     result.truth.to_csv(truth_path, index=False, float_format="%.10g", lineterminator="\n")

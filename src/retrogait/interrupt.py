@@ -1,0 +1,97 @@
+"""Ctrl-C in a command: one line, exit status 130, at once (EDGE-1).
+
+Python turns SIGINT into ``KeyboardInterrupt`` wherever the main thread happens to be. Inside an import
+that another thread is also running (``warm.import_beside``) that can leave the import lock held, and
+the command then hangs for ever; elsewhere it can stop a command between two files of one output set.
+So while :func:`exit_on_interrupt` is active, SIGINT ends the process with ``retrogait: interrupted``
+and status 130 without unwinding anything, and :func:`uninterrupted` blocks (writing one output file,
+or a set that belongs together) hold the exit back until they are done: an interrupted command leaves
+the previous outputs or the new ones, never half of each, and no temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from types import FrameType
+
+EXIT_INTERRUPTED = 130
+
+_state = {"deferring": 0, "pending": 0}
+_lock = threading.Lock()  # blocks may run in several threads at once (writers)
+
+
+def _exit_now() -> None:
+    multiprocessing_util = sys.modules.get("multiprocessing.util")
+    if multiprocessing_util is not None:
+        # the batch's semaphores: released as at a normal exit (finalizers that only close and unlink, none
+        # joins), else the resource tracker warns about them after we are gone
+        with suppress(Exception):  # exiting anyway
+            multiprocessing_util._run_finalizers(0)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
+    # a progress bar may be on the line and have hidden the cursor: clear the line, show the cursor again
+    prefix = b"\r\x1b[2K\x1b[?25h" if os.isatty(2) else b""
+    try:
+        os.write(2, prefix + b"retrogait: interrupted\n")
+    finally:
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    if _state["deferring"]:
+        _state["pending"] = 1
+        return
+    _exit_now()
+
+
+@contextmanager
+def exit_on_interrupt(*, whole_process: bool = False) -> Iterator[None]:
+    """While the block runs (in the main thread), SIGINT exits the process as described above.
+
+    ``whole_process``: this process is the ``retrogait`` program, so the handler stays after the block
+    (a Ctrl-C while the interpreter shuts down is no traceback either)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        yield
+    finally:
+        if not whole_process:
+            signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold back an exit on SIGINT until the block has finished (blocks may nest)."""
+    with _lock:
+        _state["deferring"] += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _state["deferring"] -= 1
+            exit_now = not _state["deferring"] and _state["pending"]
+        if exit_now and signal.getsignal(signal.SIGINT) is _on_sigint:
+            _exit_now()
+
+
+@contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored (the disposition itself, so a process started in the block inherits it): for helper
+    processes such as the batch's fork server, which the command ends itself (their Ctrl-C would print a
+    traceback of their own)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,442 @@
+"""Damaged real-life inputs through the CLI as a user types it (EDGE-2 ...): each test failed before its fix.
+Fixtures are generated here (tests/import_samples.py); nothing depends on ../shared."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import import_samples as samples
+from retrogait.cli import main
+from retrogait.session import Session, read_session, write_session
+
+
+def _error(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line on stderr (no blank line either: a progress bar off a terminal left one before it)."""
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+# ------------------------------------------------------------------ EDGE-2: the time going back
+
+
+def test_two_recordings_joined_in_one_file_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Half the rows (the second recording) were dropped as "time not increasing" and analyze said nothing."""
+    one = samples.phyphox_classic(tmp_path / "one.csv").read_text()
+    joined = tmp_path / "joined.csv"
+    joined.write_text(one + one)  # the second header is a row of text, then the times start again
+    assert main(["analyze", str(joined), "--no-report", "--out", str(tmp_path / "out")]) == 2
+    line = _error(capsys)
+    assert line.startswith(f"retrogait: error: {joined}: time goes back from ")
+    assert "(50 %)" in line and "two recordings joined in one file" in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_rows_newest_first_are_refused_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = samples.phyphox_classic(tmp_path / "one.csv").read_text().splitlines(keepends=True)
+    backwards = tmp_path / "newest_first.csv"
+    backwards.write_text(lines[0] + "".join(reversed(lines[1:])))
+    assert main(["info", str(backwards)]) == 2
+    assert _error(capsys).endswith("rows are in reverse time order (newest first); sort the file by time")
+
+
+def test_a_few_rows_out_of_order_and_repeated_rows_are_still_dropped(tmp_path: Path) -> None:
+    from retrogait.imports import load_recording
+
+    lines = samples.phyphox_classic(tmp_path / "one.csv").read_text().splitlines(keepends=True)
+    lines[10], lines[11] = lines[11], lines[10]  # one row out of order
+    lines = lines[:1] + [row for row in lines[1:] for _ in (0, 1)]  # every row twice: nothing is lost
+    path = tmp_path / "jitter.csv"
+    path.write_text("".join(lines))
+    result = load_recording(path)
+    assert result.report.dropped["acc_time_not_increasing"] == len(lines) // 2 + 1
+
+
+def test_no_usable_rows_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = samples.phyphox_classic(tmp_path / "one.csv").read_text().splitlines(keepends=True)
+    same = tmp_path / "same_time.csv"
+    same.write_text(lines[0] + "".join("0" + row[row.index(",") :] for row in lines[1:]))
+    assert main(["info", str(same)]) == 2
+    assert _error(capsys).endswith("(1 after dropping bad rows: acc_time_not_increasing=" + f"{len(lines) - 2})")
+
+
+# ------------------------------------------------------------- EDGE-3: a recording cut mid-line
+
+
+def test_session_cut_mid_line_is_read_up_to_its_last_whole_row(small_session: Session, tmp_path: Path) -> None:
+    """A recorder killed while appending leaves half a row; the whole recording was refused for it."""
+    path = write_session(small_session, tmp_path / "rec.csv")
+    text = path.read_bytes()
+    path.write_bytes(text[: text.rindex(b",")])  # the last row loses its last field
+    back = read_session(path)
+    assert back.n_samples == small_session.n_samples - 1
+    assert back.meta.extra["import_dropped_rows"] == "1"
+    assert back.meta.extra["import_dropped_detail"] == "last_line_cut_short=1"
+    assert np.array_equal(back.acc, small_session.acc[:-1])
+
+
+def test_analyze_notes_the_rows_reading_dropped(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_session(small_session, tmp_path / "rec.csv")
+    text = path.read_bytes()
+    path.write_bytes(text[:-3])
+    assert main(["analyze", str(path), "--no-report", "--out", str(tmp_path / "out")]) == 0
+    note = "1 row of the input dropped while reading it (last_line_cut_short=1)"
+    assert f"note: {note}" in capsys.readouterr().out
+    assert note in json.loads((tmp_path / "out" / "summary.json").read_text())["notes"]
+
+
+def test_a_whole_last_row_without_a_line_end_is_the_only_row_left_out(small_session: Session, tmp_path: Path) -> None:
+    path = write_session(small_session, tmp_path / "rec.csv")
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    assert read_session(path).n_samples == small_session.n_samples - 1
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert read_session(path).n_samples == small_session.n_samples
+
+
+# ---------------------------------------------------------- EDGE-4: a recording is never overwritten
+
+
+def test_convert_does_not_overwrite_a_recording(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`convert EXPORT --out run.csv` replaced a recording already called run.csv without a word."""
+    recording = write_session(small_session, tmp_path / "run.csv")
+    before = recording.read_bytes()
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    assert main(["convert", str(export), "--out", str(recording)]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {recording}: exists and is not a session file that convert")
+    assert recording.read_bytes() == before
+
+
+def test_convert_writes_its_own_conversion_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    out = tmp_path / "run.csv"
+    assert main(["convert", str(export), "--out", str(out)]) == 0
+    assert main(["convert", str(export), "--out", str(out), "--placement", "hand"]) == 0
+    assert read_session(out).meta.placement == "hand"
+
+
+def test_convert_to_a_folder_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It said "OUT.partial: Is a directory" (the name of an internal temporary file)."""
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    assert main(["convert", str(export), "--out", str(tmp_path)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {tmp_path}: is a folder; give the name of the session file to write, "
+        f"e.g. {tmp_path / 'run.csv'}"
+    )
+
+
+def test_record_refuses_an_existing_file_before_looking_for_sensors(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recording = write_session(small_session, tmp_path / "run.csv")
+    before = recording.read_bytes()
+    args = ["record", "--sensor", "polar", "--name", "Polar H10", "--placement", "foot", "--out", str(recording)]
+    assert main(args) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {recording}: exists; it is not overwritten")
+    assert recording.read_bytes() == before
+    two = ["record", "--sensor", "polar", "--sensor", "polar", "--name", "A", "--name", "B", "--placement", "foot"]
+    assert main([*two, "--out", str(tmp_path / "x.csv"), "--out", str(tmp_path / "x.csv")]) == 2
+    assert _error(capsys) == "retrogait: error: give each --sensor its own --out file"
+
+
+def test_an_output_folder_that_is_a_file_is_named_as_such(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--out FILE` for a command that writes a folder said only "FILE: File exists" / "Not a directory"."""
+    source = write_session(small_session, tmp_path / "rec.csv")
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine\n")
+    assert main(["analyze", str(source), "--no-report", "--out", str(a_file)]) == 2
+    assert _error(capsys) == f"retrogait: error: {a_file}: is a file, not a folder (an output folder was expected)"
+    assert main(["analyze", str(source), "--no-report", "--out", str(a_file / "sub")]) == 2
+    assert _error(capsys) == f"retrogait: error: {a_file / 'sub'}: a part of this path is a file, not a folder"
+    assert a_file.read_text() == "mine\n"
+
+
+# ------------------------------------------------------- Physics Toolbox with decimal commas
+
+
+def test_physics_toolbox_with_decimal_commas_reads_as_with_points(tmp_path: Path) -> None:
+    """Its time column (read as text) kept '0,006431': the export was refused or misread."""
+    from retrogait.imports import load_recording
+
+    points = samples.physics_toolbox(tmp_path / "points.csv")
+    commas = tmp_path / "commas.csv"
+    commas.write_text(points.read_text().replace(",", ";").replace(".", ","))
+    a, b = load_recording(points).session, load_recording(commas).session
+    assert np.array_equal(a.t_s, b.t_s) and np.array_equal(a.acc, b.acc)
+
+
+# ------------------------------------------------------------------------ damaged zip exports
+
+
+def test_a_damaged_or_empty_zip_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A phyphox zip cut short by a download said "format not recognised (not a table of numbers ...)"."""
+    import zipfile
+
+    whole = samples.phyphox_zip(tmp_path / "export.zip").read_bytes()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole[: len(whole) // 2])
+    assert main(["info", str(cut)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {cut}: is a damaged zip archive (cut short while copying or downloading?): "
+        "copy or download it again"
+    )
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    assert main(["info", str(empty)]) == 2
+    assert _error(capsys) == f"retrogait: error: {empty}: is an empty zip archive"
+    other = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    assert main(["info", str(other)]) == 2
+    assert "is a zip archive holding no export a format knows (files: notes.txt); supported formats" in _error(capsys)
+
+
+# --------------------------------------------------------- EDGE-5: compare counts a session once
+
+
+def test_compare_refuses_the_same_input_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`compare run_analysis run_analysis/steps.csv` counted every step twice: n doubled, intervals narrowed."""
+    from steps_factory import make_steps
+
+    folder = tmp_path / "run_analysis"
+    folder.mkdir()
+    make_steps(n_forward=40, n_backward=40).to_csv(folder / "steps.csv", index=False)
+    out = str(tmp_path / "cmp")
+    assert main(["compare", str(folder), "--placement", "shank", "--n-boot", "200", "--out", out]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(folder), str(folder / "steps.csv"), "--out", out]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {folder / 'steps.csv'}: is the same input as {folder}; "
+        "its steps would count twice: give each session once"
+    )
+    assert main(["compare", str(folder), str(folder), "--out", out]) == 2
+    assert _error(capsys).endswith(f"{folder}: is given twice; its steps would count twice: give each session once")
+
+
+# ------------------------------------------------------------ text saved again by other programs
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_an_export_saved_as_utf16_is_read(encoding: str, tmp_path: Path) -> None:
+    """Saved as "Unicode text" (UTF-16): with a byte-order mark it was "format not recognised" (the generic
+    reader's sniffer counted the NUL bytes before decoding); without one the phyphox reader claimed it and
+    failed with pandas' "Usecols do not match columns"."""
+    from retrogait.imports import load_recording
+
+    original = samples.phyphox_classic(tmp_path / "export.csv")
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(original.read_text().encode(encoding))
+    a, b = load_recording(original).session, load_recording(wide).session
+    assert np.array_equal(a.t_s, b.t_s) and np.array_equal(a.acc, b.acc)
+
+
+def test_blank_and_binary_files_are_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blank = tmp_path / "blank.csv"
+    blank.write_text("\n\n   \n")
+    zeros = tmp_path / "zeros.csv"
+    zeros.write_bytes(bytes(4096))
+    assert main(["info", str(blank)]) == 2
+    assert _error(capsys) == f"retrogait: error: {blank}: is empty (blank lines only)"
+    assert main(["info", str(zeros)]) == 2
+    assert _error(capsys) == f"retrogait: error: {zeros}: is a binary file, not a table of numbers nor a known export"
+
+
+def test_a_session_saved_again_with_semicolons_says_so(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "required column(s) missing: t_s, acc_x, acc_y, acc_z" for columns that are all there."""
+    path = write_session(small_session, tmp_path / "rec.csv")
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(line if line.startswith("#") else line.replace(",", ";") for line in lines))
+    assert main(["info", str(path)]) == 2
+    assert "columns are separated by ';', not ',' (saved again by a spreadsheet?)" in _error(capsys)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
+def test_a_pipe_is_refused_without_waiting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A named pipe with no writer made `info` and `analyze` wait for ever (a sniffer opened it); `<(zcat x)`
+    (a pipe read once) was "format not recognised"."""
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    assert main(["info", str(pipe)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {pipe}: is a pipe or a device, not a file (e.g. <(zcat ...)): "
+        "a recording is read more than once; save it"
+    )
+
+
+# ---------------------------------------------------- Sensor Logger: a sensor that gave nothing
+
+
+@pytest.mark.parametrize("empty", ["", "time,seconds_elapsed,z,y,x\n"])
+def test_sensor_logger_with_an_empty_gyroscope_file_is_read_without_it(
+    empty: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app leaves an empty file (or only its header) for a sensor that gave nothing; the whole recording
+    was refused: "Gyroscope.csv: is not a Sensor Logger table (columns: )"."""
+    from retrogait.imports import load_recording
+
+    folder = samples.sensorlogger_folder(tmp_path / "export")
+    (folder / "Gyroscope.csv").write_text(empty)
+    result = load_recording(folder)
+    assert result.session.gyr is None and result.session.n_samples > 100
+    assert "Gyroscope.csv holds no samples: left out" in result.report.notes
+    (folder / "TotalAcceleration.csv").write_text(empty)
+    (folder / "Accelerometer.csv").write_text(empty)
+    assert main(["info", str(folder)]) == 2
+    assert _error(capsys).endswith(
+        "TotalAcceleration.csv, Accelerometer.csv hold no samples: the recording has no acceleration"
+    )
+
+
+def test_a_gyroscope_file_with_only_its_header_is_left_out(tmp_path: Path) -> None:
+    """phyphox and Polar Sensor Logger: the whole recording was refused ("has no usable gyr rows")."""
+    from retrogait.imports import load_recording
+
+    folder = samples.phyphox_folder(tmp_path / "phyphox")
+    gyro = folder / "Gyroscope.csv"
+    gyro.write_text(gyro.read_text().splitlines(keepends=True)[0])
+    result = load_recording(folder)
+    assert result.session.gyr is None and "Gyroscope.csv holds no samples: left out" in result.report.notes
+    acc_file = samples.polar_pair(tmp_path / "polar")
+    polar_gyro = next((tmp_path / "polar").glob("*GYRO*"))
+    polar_gyro.write_text(polar_gyro.read_text().splitlines(keepends=True)[0])
+    result = load_recording(acc_file)
+    assert result.session.gyr is None and f"{polar_gyro.name} holds no samples: left out" in result.report.notes
+
+
+# -------------------------------------------- batch: earlier outputs in the data folder are no inputs
+
+
+def test_batch_does_not_take_earlier_outputs_for_recordings(tmp_path: Path) -> None:
+    """`analyze run.csv` writes run_analysis/ beside it; a later `batch DATA` failed on its bouts.csv and
+    summary.json (exit 1), and on an earlier batch's compare.json and CSV session tables."""
+    from retrogait.batch.inputs import discover_inputs
+
+    data = tmp_path / "data"
+    recording = data / "run.csv"
+    for name in ("run.csv", "run_analysis/steps.csv", "run_analysis/bouts.csv", "run_analysis/summary.json"):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text("x\n")
+    for name in ("manifest.jsonl", "sessions/0a1b2c.csv", "cohort/shank_x/compare.json", "sessions.csv"):
+        (data / "results" / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / "results" / name).write_text("x\n")
+    assert discover_inputs([data]) == [recording.resolve()]
+
+
+# -------------------------------------------------- EDGE-6: compare a folder of analysis folders
+
+
+def _analysis_folder(folder: Path, placement: str, seed: int) -> Path:
+    from steps_factory import make_steps
+
+    folder.mkdir(parents=True)
+    make_steps(n_forward=40, n_backward=40, seed=seed).to_csv(folder / "steps.csv", index=False)
+    summary = {"placement": placement, "sensor": "S", "side": "left", "sample_rate_hz": 200.0, "subject": "me"}
+    (folder / "summary.json").write_text(json.dumps(summary))
+    return folder
+
+
+def test_compare_takes_a_folder_of_analysis_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`compare results/` (one analysis folder per run inside) said "is an empty folder: no recording in it"."""
+    results = tmp_path / "results"
+    _analysis_folder(results / "run1", "shank", 1)
+    _analysis_folder(results / "run2", "shank", 2)
+    out = tmp_path / "cmp"
+    assert main(["compare", str(results), "--n-boot", "200", "--out", str(out)]) == 0
+    assert json.loads((out / "compare.json").read_text())
+    capsys.readouterr()
+    _analysis_folder(results / "run3", "lower_back", 3)
+    assert main(["compare", str(results), "--n-boot", "200", "--out", str(out)]) == 2
+    assert _error(capsys).startswith(
+        f"retrogait: error: cannot compare {results / 'run1'} (shank) with {results / 'run3'} (lower_back)"
+    )
+    assert main(["compare", str(results), "--out", str(results / "run1")]) == 2
+    assert "would be written into the input folder" in _error(capsys)
+
+
+def test_a_folder_of_folders_given_as_one_recording_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`analyze data/` (one folder per athlete inside) said "is an empty folder: no recording in it"."""
+    data = tmp_path / "data"
+    (data / "alice").mkdir(parents=True)
+    (data / "bob").mkdir()
+    samples.phyphox_classic(data / "alice" / "run.csv")
+    assert main(["analyze", str(data), "--out", str(tmp_path / "out")]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {data}: holds folders (alice, bob) but no recording file; "
+        "give one, or `retrogait batch` the whole tree"
+    )
+
+
+@pytest.mark.parametrize("given", [".", ".."])
+def test_analyze_an_export_folder_given_as_dot(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze .` inside a phyphox export ended in an internal error (ValueError: '.' has an empty name);
+    `analyze ..` from its meta/ folder wrote a folder called `.._analysis` inside the export."""
+    folder = samples.phyphox_folder(tmp_path / "export")
+    monkeypatch.chdir(folder if given == "." else folder / "meta")
+    assert main(["analyze", given, "--no-report"]) == 0
+    assert (tmp_path / "export_analysis" / "summary.json").is_file()
+    assert sorted(p.name for p in folder.rglob("*")) == [
+        "Accelerometer.csv",
+        "Gyroscope.csv",
+        "device.csv",
+        "meta",
+        "time.csv",
+    ]
+
+
+def test_a_batch_refusal_is_one_line(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank line (a progress bar stopped without being started) came before the refusal."""
+    source = write_session(small_session, tmp_path / "rec.csv")
+    assert main(["batch", str(source), "--out", str(source), "--jobs", "1"]) == 2
+    assert _error(capsys) == f"retrogait: error: {source}: is the input file {source}, not a folder to write into"
+
+
+def test_an_unreadable_file_is_named_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file without read permission was "format not recognised (not a table of numbers ...)": every sniffer
+    met the PermissionError and answered 'not mine'. (Root reads any file, so the refusal is simulated.)"""
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    real_open = Path.open
+
+    def no_permission(self: Path, *args: object, **kwargs: object) -> object:
+        if self == export:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", no_permission)
+    assert main(["info", str(export)]) == 2
+    assert _error(capsys) == f"retrogait: error: {export}: cannot be read (Permission denied)"
+
+
+def test_simulate_does_not_overwrite_a_recording(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`simulate --out run.csv` replaced a recording called run.csv; `--out FOLDER/` wrote FOLDER.csv beside it."""
+    recording = write_session(small_session, tmp_path / "run.csv")
+    before = recording.read_bytes()
+    assert main(["simulate", "--bouts", "still::0:3", "--out", str(recording)]) == 2
+    assert "exists and is not a session file that simulate wrote" in _error(capsys)
+    assert recording.read_bytes() == before
+    assert main(["simulate", "--bouts", "still::0:3", "--out", str(tmp_path)]) == 2
+    assert _error(capsys).endswith(
+        f"{tmp_path}: is a folder; give the name of the session file to write, e.g. {tmp_path / 'run.csv'}"
+    )
+    synthetic = tmp_path / "sim.csv"
+    assert main(["simulate", "--bouts", "still::0:3", "--out", str(synthetic)]) == 0
+    assert main(["simulate", "--bouts", "still::0:4", "--out", str(synthetic)]) == 0  # its own file: made again

@@ -1,0 +1,102 @@
+"""Ctrl-C (SIGINT) in a command: one line, exit status 130, no traceback, no hang, no half-replaced set of
+outputs (EDGE-1). The signal is sent by the process to itself at a chosen point, so nothing here depends
+on timing."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retrogait.interrupt import sigint_ignored
+from retrogait.session import Session, read_session, write_session
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+# runs `retrogait analyze` with SIGINT sent from inside the step named by argv[1]
+_SCRIPT = """
+import os, signal, sys
+from retrogait.analysis import load, pipeline
+import retrogait.report.analysis_report as report
+
+where = sys.argv[1]
+
+def interrupting(function):
+    def wrapper(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return function(*args, **kwargs)
+    return wrapper
+
+if where == "reading":
+    load.load_input = interrupting(load.load_input)
+elif where == "writing":
+    pipeline.write_outputs = interrupting(pipeline.write_outputs)
+from retrogait.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _analyze_interrupted(where: str, session_file: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, "-c", _SCRIPT, where, "analyze", str(session_file), "--out", str(out)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_ctrl_c_while_reading_exits_with_one_line(small_session: Session, tmp_path: Path) -> None:
+    source = write_session(small_session, tmp_path / "rec.csv")
+    done = _analyze_interrupted("reading", source, tmp_path / "out")
+    assert done.returncode == 130
+    assert done.stderr.strip().splitlines() == ["retrogait: interrupted"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_while_writing_finishes_the_set_of_outputs(small_session: Session, tmp_path: Path) -> None:
+    source = write_session(small_session, tmp_path / "rec.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("steps.csv", "bouts.csv", "summary.json", "report.html"):
+        (out / name).write_text("from an earlier run\n")
+    done = _analyze_interrupted("writing", source, out)
+    assert done.returncode == 130
+    assert done.stderr.strip().splitlines()[-1] == "retrogait: interrupted"
+    assert "Traceback" not in done.stderr
+    # every file of the set is the new one (no mix of runs), and no temporary file is left
+    assert all("from an earlier run" not in p.read_text() for p in out.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == ["bouts.csv", "report.html", "steps.csv", "summary.json"]
+
+
+def test_helper_processes_are_started_ignoring_ctrl_c() -> None:
+    probe = [sys.executable, "-c", "import signal; print(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)"]
+    before = signal.getsignal(signal.SIGINT)
+    with sigint_ignored():
+        printed = subprocess.run(probe, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert printed.strip() == "True"
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+_CONVERT_SCRIPT = """
+import os, signal, sys
+import retrogait.session as session
+
+original = session._table_text
+
+def interrupting(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    return original(*args, **kwargs)
+
+session._table_text = interrupting
+from retrogait.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_while_convert_writes_finishes_the_file(small_session: Session, tmp_path: Path) -> None:
+    source = write_session(small_session, tmp_path / "rec.csv")
+    out = tmp_path / "out" / "copy.csv"
+    args = [sys.executable, "-c", _CONVERT_SCRIPT, "convert", str(source), "--out", str(out)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 130 and done.stderr.strip().splitlines() == ["retrogait: interrupted"]
+    assert [p.name for p in out.parent.iterdir()] == ["copy.csv"]  # whole, and no copy.csv.partial
+    assert read_session(out).n_samples == small_session.n_samples
