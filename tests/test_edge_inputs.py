@@ -147,6 +147,20 @@ def test_record_refuses_an_existing_file_before_looking_for_sensors(
     assert _error(capsys) == "retrogait: error: give each --sensor its own --out file"
 
 
+@pytest.mark.parametrize("suffix", [".unpaired.csv", ".reference.csv", ".feedback.csv", ".ble.json"])
+def test_record_refuses_the_side_files_of_an_earlier_recording(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """run.csv moved away (as the refusal says) left run.unpaired.csv ...: the next `record --out run.csv`
+    deleted or replaced these samples and logs of the earlier recording."""
+    side = tmp_path / f"run{suffix}"
+    side.write_text("recorded earlier\n")
+    args = ["record", "--sensor", "polar", "--name", "Polar H10", "--placement", "foot"]
+    assert main([*args, "--out", str(tmp_path / "run.csv")]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {side}: exists; it is not overwritten")
+    assert side.read_text() == "recorded earlier\n"
+
+
 def test_an_output_folder_that_is_a_file_is_named_as_such(
     small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

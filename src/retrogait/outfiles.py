@@ -95,6 +95,18 @@ def refuse_replacing_a_recording(path: str | os.PathLike[str], *, remade_by: str
     )
 
 
+#: What ``retrogait record`` writes beside a session file ``NAME.csv``, as ``NAME`` + suffix: the BLE log, the
+#: reference channels, the unpaired samples and the live-feedback log. Recorded data too: a new recording of
+#: the same name would replace (or, for unpaired samples, delete) them.
+RECORDING_SIDE_SUFFIXES = (".ble.json", ".reference.csv", ".unpaired.csv", ".feedback.csv")
+
+
+def recording_side_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The side files ``retrogait record`` writes beside the session file ``path`` (``run.csv`` -> ``run.ble.json``)."""
+    target = Path(path)
+    return [target.with_name(target.stem + suffix) for suffix in RECORDING_SIDE_SUFFIXES]
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

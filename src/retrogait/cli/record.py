@@ -15,7 +15,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
-from retrogait.outfiles import refuse_replacing_a_recording
+from retrogait.outfiles import recording_side_files, refuse_replacing_a_recording
 
 if TYPE_CHECKING:  # asyncio is imported when recording starts, not at every command-line start
     import asyncio
@@ -147,8 +147,9 @@ def record(
         raise RetrogaitError(f"give one --out per --sensor ({n})")
     if len({os.path.abspath(o) for o in out}) != n:
         raise RetrogaitError("give each --sensor its own --out file")
-    for o in out:  # before looking for any sensor: a recording is never overwritten (EDGE-4)
-        refuse_replacing_a_recording(o)
+    for o in out:  # before looking for any sensor: a recording is never overwritten (EDGE-4), nor its side files
+        for path in (o, *recording_side_files(o)):  # (moving run.csv away leaves run.unpaired.csv ... behind)
+            refuse_replacing_a_recording(path)
     places, sides = per_sensor(placement, "--placement"), per_sensor(side or [], "--side", allow_empty=True)
     axes = per_sensor(anterior_axis or [], "--anterior-axis", allow_empty=True)
     for ax in axes:
