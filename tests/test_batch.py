@@ -343,3 +343,22 @@ def test_a_file_name_that_is_not_utf8_is_analysed_and_named(tmp_path: Path) -> N
     assert "caf\\xe9.csv" in (tmp_path / "one" / "report.html").read_text(encoding="utf-8")
     assert writable_text("café ünïcode") == "café ünïcode"  # text that is UTF-8 stays as it is
     assert writable_text("\ud800") == "\\ud800"  # a lone surrogate that is no escaped byte
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc")
+def test_a_worker_takes_a_batch_that_has_exited_but_is_not_collected_for_gone() -> None:
+    """Ctrl-C ends the batch at once (EDGE-1) and its workers ignore it, waiting for the lifeline; but a batch
+    run by `subprocess.run(..., capture_output=True)` stays a zombie until its output ends, which the workers
+    hold open: signal 0 still found it, and the batch's caller and its workers waited for each other for ever."""
+    from retrogait.batch.lifeline import _parent_alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        assert _parent_alive(os.getpid(), os.getppid())
+        deadline = time.monotonic() + 60  # only a bound: the test waits for the state, not for a time
+        while Path(f"/proc/{child.pid}/stat").read_bytes().rsplit(b")", 1)[1][1:2] != b"Z":
+            assert time.monotonic() < deadline, "the child did not exit"
+            time.sleep(0.01)
+        assert not _parent_alive(child.pid, os.getppid())
+    finally:
+        child.wait()

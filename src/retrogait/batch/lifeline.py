@@ -30,7 +30,21 @@ def _parent_alive(parent_pid: int, first_ppid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(parent_pid)
+
+
+def _zombie(pid: int) -> bool:
+    """True when ``pid`` has exited but its own parent has not collected it yet (Linux; elsewhere False).
+
+    Signal 0 still finds such a process. A batch ended by Ctrl-C stays one while the program that started
+    it reads its output to the end before waiting for it (``subprocess.run(..., capture_output=True)``),
+    and that end never came: the workers, forked from the fork server, hold the output open."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] == b"Z"  # the state follows "(name) "
 
 
 def _watch(parent_pid: int, first_ppid: int) -> None:
