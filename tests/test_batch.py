@@ -56,6 +56,19 @@ def test_inputs_skip_truth_tables_and_output_folder(squad: Path, tmp_path: Path)
         discover_inputs([tmp_path / "absent"])
 
 
+def test_recordings_named_like_an_analysis_output_are_inputs(tmp_path: Path) -> None:
+    """analyze's bouts.csv and summary.json beside a recording are skipped by name; a recording called
+    walking_bouts.csv or week_summary.json was skipped too, without a word."""
+    for name in ("walking_bouts.csv", "week_summary.json", "run.csv"):
+        (tmp_path / name).write_text("t,x\n")
+    analysis = tmp_path / "run_analysis"
+    analysis.mkdir()
+    for name in ("bouts.csv", "summary.json", "steps.csv"):
+        (analysis / name).write_text("{}\n")
+    found = [p.name for p in discover_inputs([tmp_path])]
+    assert found == ["run.csv", "walking_bouts.csv", "week_summary.json"]
+
+
 # Two UserWarnings of Dask (errors under our warnings policy) depend on the machine, not on the results: "port
 # 8787 is already in use" when another user's cluster has the dashboard port (hence a free port, ":0"), and
 # "creating scratch directories is taking a surprisingly long time" when creating its scratch folder took more

@@ -10,10 +10,11 @@ from retrogait.errors import RetrogaitError
 
 #: File endings that can hold a recording (native sessions and app exports).
 RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin", ".gz")
-#: Files that sit next to recordings but are not recordings (among them what analyze, compare and batch write:
-#: an analysis folder beside its recording is analyze's default).
+#: Files that sit next to recordings but are not recordings (among them what compare and batch write), by ending.
 NOT_RECORDINGS: tuple[str, ...] = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv")
-NOT_RECORDINGS += ("bouts.csv", "summary.json", "compare.json")
+#: What analyze and compare also write (an analysis folder beside its recording is analyze's default), by whole
+#: name: a recording may well be called ``walking_bouts.csv`` or ``week_summary.json``.
+OUTPUT_NAMES = ("bouts.csv", "summary.json", "compare.json")
 #: A folder holding this is the output of an earlier `retrogait batch`: nothing in it is a recording.
 BATCH_MARK = "manifest.jsonl"
 #: Side files ``retrogait record`` writes next to a session (BLE log, reference channels, unpaired samples).
@@ -22,7 +23,12 @@ NOT_RECORDINGS += (".ble.json", ".reference.csv", ".unpaired.csv")
 
 def _is_recording(path: Path) -> bool:
     name = path.name.lower()
-    return path.suffix.lower() in RECORDING_SUFFIXES and not name.endswith(NOT_RECORDINGS) and not name.startswith(".")
+    return (
+        path.suffix.lower() in RECORDING_SUFFIXES
+        and not name.endswith(NOT_RECORDINGS)
+        and name not in OUTPUT_NAMES
+        and not name.startswith(".")
+    )
 
 
 def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
