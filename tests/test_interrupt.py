@@ -35,7 +35,8 @@ if where == "reading":
 elif where == "writing":
     pipeline.write_outputs = interrupting(pipeline.write_outputs)
 from retrogait.cli import main
-sys.exit(main(sys.argv[2:]))
+sys.argv = ["retrogait", *sys.argv[2:]]  # the program itself (main() reads sys.argv)
+sys.exit(main())
 """
 
 
@@ -88,7 +89,8 @@ def interrupting(*args, **kwargs):
 
 session._table_text = interrupting
 from retrogait.cli import main
-sys.exit(main(sys.argv[1:]))
+sys.argv = ["retrogait", *sys.argv[1:]]
+sys.exit(main())
 """
 
 
@@ -100,3 +102,30 @@ def test_ctrl_c_while_convert_writes_finishes_the_file(small_session: Session, t
     assert done.returncode == 130 and done.stderr.strip().splitlines() == ["retrogait: interrupted"]
     assert [p.name for p in out.parent.iterdir()] == ["copy.csv"]  # whole, and no copy.csv.partial
     assert read_session(out).n_samples == small_session.n_samples
+
+
+_IN_PROCESS_SCRIPT = """
+import os, signal, sys
+from retrogait.analysis import load
+
+original = load.load_input
+
+def interrupting(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    return original(*args, **kwargs)
+
+load.load_input = interrupting
+from retrogait.cli import main
+print("main returned", main(sys.argv[1:]))
+print("caller still running")
+"""
+
+
+def test_ctrl_c_in_main_called_from_python_leaves_the_caller_running(small_session: Session, tmp_path: Path) -> None:
+    """main([...]) from a notebook or a test: Ctrl-C makes it return 130, as before EDGE-1; the caller's
+    process is not ended (only the retrogait program exits at once)."""
+    source = write_session(small_session, tmp_path / "rec.csv")
+    args = [sys.executable, "-c", _IN_PROCESS_SCRIPT, "analyze", str(source), "--out", str(tmp_path / "out")]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-2:] == ["main returned 130", "caller still running"]

@@ -26,19 +26,22 @@ EXIT_INTERNAL_ERROR = 70
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error, 130 Ctrl-C)."""
+    """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error, 130 Ctrl-C; the
+    ``retrogait`` program itself, ``argv`` None, exits with 130 on Ctrl-C at once: EDGE-1)."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # needs no command, so no Typer either
         from retrogait import __version__
 
         print(f"retrogait {__version__}")
         return 0
-    if args[:1] == ["record"]:  # stops on Ctrl-C and finishes its files itself
+    if args[:1] == ["record"] or argv is not None:
+        # record stops on Ctrl-C and finishes its files itself; main([...]) called from Python code that goes
+        # on running (a notebook, a test) gets Ctrl-C as KeyboardInterrupt, like any other function
         return _run(args, argv)
     from retrogait.interrupt import exit_on_interrupt
 
-    # Ctrl-C: one line and status 130 at once, wherever it comes (EDGE-1)
-    with exit_on_interrupt(whole_process=argv is None):
+    # the retrogait program: Ctrl-C gives one line and status 130 at once, wherever it comes (EDGE-1)
+    with exit_on_interrupt(whole_process=True):
         return _run(args, argv)
 
 
