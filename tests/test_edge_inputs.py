@@ -123,6 +123,21 @@ def test_convert_writes_its_own_conversion_again(tmp_path: Path, capsys: pytest.
     assert read_session(out).meta.placement == "hand"
 
 
+def test_convert_does_not_replace_the_conversion_of_another_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`convert A --out run.csv`, A deleted, then `convert B --out run.csv` replaced the only copy of A."""
+    first = samples.phyphox_classic(tmp_path / "a" / "first.csv")
+    out = tmp_path / "run.csv"
+    assert main(["convert", str(first), "--out", str(out)]) == 0
+    before = out.read_bytes()
+    first.unlink()
+    other = samples.phyphox_classic(tmp_path / "b" / "other.csv")
+    assert main(["convert", str(other), "--out", str(out)]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {out}: exists and was converted from another export")
+    assert out.read_bytes() == before
+
+
 def test_convert_to_a_folder_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """It said "OUT.partial: Is a directory" (the name of an internal temporary file)."""
     export = samples.phyphox_classic(tmp_path / "export.csv")

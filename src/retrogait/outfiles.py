@@ -60,8 +60,9 @@ def refuse_writing_over_inputs(
 _REMADE_MARK = {"convert": b"# import_format:", "simulate": b"# sensor: retrogait simulator"}
 
 
-def _remade_session(path: Path, mark: bytes) -> bool:
-    """True when ``path`` is a retrogait session file whose header has a line starting with ``mark``."""
+def _remade_session(path: Path, mark: bytes, source: str | None = None) -> bool:
+    """True when ``path`` is a retrogait session file whose header has a line starting with ``mark`` (and,
+    with ``source``, whose ``import_source`` is ``source``: the same export converted again)."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536)
@@ -69,26 +70,36 @@ def _remade_session(path: Path, mark: bytes) -> bool:
         return False
     if not head.startswith(b"# retrogait-session:"):
         return False
+    marked, same_source = False, source is None
     for line in head.splitlines():
         if not line.startswith(b"#"):
-            return False
-        if line.startswith(mark):
-            return True
-    return False
+            break
+        marked = marked or line.startswith(mark)
+        if source is not None and line.startswith(b"# import_source:"):
+            same_source = line.removeprefix(b"# import_source:").strip() == source.encode("utf-8", "surrogateescape")
+    return marked and same_source
 
 
-def refuse_replacing_a_recording(path: str | os.PathLike[str], *, remade_by: str | None = None) -> None:
+def refuse_replacing_a_recording(
+    path: str | os.PathLike[str], *, remade_by: str | None = None, source: str | None = None
+) -> None:
     """Raise :class:`RetrogaitError` when ``path``, the one file a command writes, is a folder or an existing
     file (EDGE-4): a recording is never overwritten. ``remade_by`` (``convert`` or ``simulate``): a session
-    file that command wrote (from an export that still exists, or synthetic) may be written again."""
+    file that command wrote (synthetic, or converted from an export) may be written again; with ``source``
+    (the ``import_source`` of what convert is about to write) only one converted from that same export,
+    so converting another file onto it is refused (its export may be gone)."""
     target = Path(path)
     if target.is_dir():
         raise RetrogaitError(
             f"{target}: is a folder; give the name of the session file to write, e.g. {target / 'run.csv'}"
         )
-    if not os.path.lexists(target) or (remade_by is not None and _remade_session(target, _REMADE_MARK[remade_by])):
+    if not os.path.lexists(target) or (
+        remade_by is not None and _remade_session(target, _REMADE_MARK[remade_by], source)
+    ):
         return
     unlike = f" and is not a session file that {remade_by} wrote" if remade_by else ""
+    if remade_by is not None and source is not None:
+        unlike = f" and was converted from another export than {source}"
     raise RetrogaitError(
         f"{target}: exists{unlike}; it is not overwritten (it may be a recording): choose another name, "
         "or move it away first"

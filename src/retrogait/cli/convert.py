@@ -44,6 +44,8 @@ def convert(
         vertical_axis=vertical_axis,
         **reader.load_kwargs(),
     )
+    # the same export converted again may replace its earlier conversion, another export may not (EDGE-4)
+    refuse_replacing_a_recording(out, remade_by="convert", source=result.session.meta.extra.get("import_source"))
     write_session(result.session, out)
     s = result.session
     for line in result.report.lines():
