@@ -129,3 +129,37 @@ def test_ctrl_c_in_main_called_from_python_leaves_the_caller_running(small_sessi
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-2:] == ["main returned 130", "caller still running"]
+
+
+_COMPARE_SCRIPT = """
+import os, signal, sys
+import retrogait.compare.output as output
+
+original = output.png_bytes
+
+def interrupting(*args, **kwargs):  # Ctrl-C while the first figure is drawn, compare.csv already written
+    os.kill(os.getpid(), signal.SIGINT)
+    return original(*args, **kwargs)
+
+output.png_bytes = interrupting
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path) -> None:
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    config = SimulationConfig(
+        "lower_back", [Bout("forward", "running", 3.0, 20.0), Bout("backward", "running", 2.5, 20.0)], seed=3
+    )
+    recording, _ = write_simulation(simulate(config), tmp_path / "mixed.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("from an earlier run\n")
+    args = [sys.executable, "-c", _COMPARE_SCRIPT, "compare", str(recording), "--out", str(out), "--n-boot", "200"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 130 and done.stderr.strip().splitlines()[-1] == "retrogait: interrupted"
+    assert "from an earlier run" not in (out / "report.html").read_text()  # the whole set is this run's
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]

@@ -12,6 +12,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import PLACEMENTS
+from retrogait.interrupt import uninterrupted
 from retrogait.outfiles import refuse_writing_over_inputs
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ def compare(
         seed=seed,
     )
     comparison = compare_directions(steps, sources=sources, settings=settings)
-    written = write_comparison(comparison, out)
+    with uninterrupted():  # Ctrl-C leaves the previous set of outputs or this one, not a mix (EDGE-1)
+        written = write_comparison(comparison, out)
     console = Console()
     table = Table(title=f"forward vs backward (unit: {comparison.level})", title_justify="left")
     for column in ("metric", f"{comparison.noun} fwd/bwd", "difference", "95 % CI", "test"):
