@@ -87,7 +87,7 @@ def test_analyze_notes_the_rows_reading_dropped(
     text = path.read_bytes()
     path.write_bytes(text[:-3])
     assert main(["analyze", str(path), "--no-report", "--out", str(tmp_path / "out")]) == 0
-    note = "1 row of the input dropped while reading it (last_line_cut_short=1)"
+    note = "1 row dropped on import (last_line_cut_short=1)"
     assert f"note: {note}" in capsys.readouterr().out
     assert note in json.loads((tmp_path / "out" / "summary.json").read_text())["notes"]
 

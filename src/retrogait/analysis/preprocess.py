@@ -137,7 +137,7 @@ def _reading_notes(session: Session) -> list[str]:
         return []
     detail = session.meta.extra.get("import_dropped_detail", "").replace(";", ", ")
     why = f" ({detail})" if detail else ""
-    return [f"{dropped} row{'s' if dropped > 1 else ''} of the input dropped while reading it{why}"]
+    return [f"{dropped} row{'s' if dropped > 1 else ''} dropped on import{why}"]
 
 
 def _checked_samples(
