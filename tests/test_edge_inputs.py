@@ -363,6 +363,18 @@ def test_batch_does_not_take_earlier_outputs_for_recordings(tmp_path: Path) -> N
     assert discover_inputs([data]) == [recording.resolve()]
 
 
+def test_batch_takes_recordings_beside_a_manifest_or_a_feedback_log(tmp_path: Path) -> None:
+    """A manifest.jsonl alone (not an earlier batch's folder, which also holds sessions/) skipped every
+    recording beside it; a live-feedback log (`run.feedback.csv`) was taken for a recording (review)."""
+    from retrogait.batch.inputs import discover_inputs
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("run.csv", "manifest.jsonl", "run.feedback.csv", "run.unpaired.csv"):
+        (data / name).write_text("x\n")
+    assert discover_inputs([data]) == [(data / "run.csv").resolve()]
+
+
 # -------------------------------------------------- EDGE-6: compare a folder of analysis folders
 
 

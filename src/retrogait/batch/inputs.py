@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from retrogait.errors import RetrogaitError
+from retrogait.outfiles import RECORDING_SIDE_SUFFIXES
 
 #: File endings that can hold a recording (native sessions and app exports).
 RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin", ".gz")
@@ -15,10 +16,12 @@ NOT_RECORDINGS: tuple[str, ...] = ("_truth.csv", "steps.csv", "sessions.csv", "e
 #: What analyze and compare also write (an analysis folder beside its recording is analyze's default), by whole
 #: name: a recording may well be called ``walking_bouts.csv`` or ``week_summary.json``.
 OUTPUT_NAMES = ("bouts.csv", "summary.json", "compare.json")
-#: A folder holding this is the output of an earlier `retrogait batch`: nothing in it is a recording.
-BATCH_MARK = "manifest.jsonl"
-#: Side files ``retrogait record`` writes next to a session (BLE log, reference channels, unpaired samples).
-NOT_RECORDINGS += (".ble.json", ".reference.csv", ".unpaired.csv")
+#: A folder holding both is the output of an earlier `retrogait batch` (``store.py``): nothing in it is a
+#: recording. A manifest alone may be anything a user keeps beside recordings.
+BATCH_MARK = ("manifest.jsonl", "sessions")
+#: Side files ``retrogait record`` writes next to a session (BLE log, reference channels, unpaired samples,
+#: feedback log).
+NOT_RECORDINGS += RECORDING_SIDE_SUFFIXES
 
 
 def _is_recording(path: Path) -> bool:
@@ -29,6 +32,12 @@ def _is_recording(path: Path) -> bool:
         and name not in OUTPUT_NAMES
         and not name.startswith(".")
     )
+
+
+def _is_batch_output(manifest: Path) -> bool:
+    """True when ``manifest`` is the manifest of an earlier batch's output folder (BATCH_MARK)."""
+    name, results = BATCH_MARK
+    return manifest.name == name and (manifest.parent / results).is_dir()
 
 
 def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
@@ -53,7 +62,7 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) 
             raise RetrogaitError(f"{text}: no such file or folder")
         for match in matches:
             candidates = sorted(match.rglob("*")) if match.is_dir() else [match]
-            earlier_batches = [m.parent for m in candidates if m.name == BATCH_MARK] if match.is_dir() else []
+            earlier_batches = [m.parent for m in candidates if _is_batch_output(m)] if match.is_dir() else []
             for path in candidates:
                 resolved = _resolved_file(path)
                 if (
