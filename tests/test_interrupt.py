@@ -16,33 +16,37 @@ from retrogait.session import Session, read_session, write_session
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
-# runs `retrogait analyze` with SIGINT sent from inside the step named by argv[1]
+# runs the CLI with SIGINT sent from inside MODULE.NAME (argv[1], argv[2]), as the `retrogait` program
+# ("program") or as main([...]) called from Python code that goes on ("python")
 _SCRIPT = """
-import os, signal, sys
-from retrogait.analysis import load, pipeline
-import retrogait.report.analysis_report as report
+import importlib, os, signal, sys
+module = importlib.import_module(sys.argv[1])
+original = getattr(module, sys.argv[2])
 
-where = sys.argv[1]
+def interrupting(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    return original(*args, **kwargs)
 
-def interrupting(function):
-    def wrapper(*args, **kwargs):
-        os.kill(os.getpid(), signal.SIGINT)
-        return function(*args, **kwargs)
-    return wrapper
-
-if where == "reading":
-    load.load_input = interrupting(load.load_input)
-elif where == "writing":
-    pipeline.write_outputs = interrupting(pipeline.write_outputs)
+setattr(module, sys.argv[2], interrupting)
 from retrogait.cli import main
-sys.argv = ["retrogait", *sys.argv[2:]]  # the program itself (main() reads sys.argv)
-sys.exit(main())
+if sys.argv[3] == "program":
+    sys.argv = ["retrogait", *sys.argv[4:]]  # the program itself (main() reads sys.argv)
+    sys.exit(main())
+print("main returned", main(sys.argv[4:]))
+print("caller still running")
 """
 
 
+def _interrupted(where: str, *args: str, program: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``retrogait ARGS`` with Ctrl-C sent when ``where`` (``module.function``) is called."""
+    module, name = where.rsplit(".", 1)
+    command = [sys.executable, "-c", _SCRIPT, module, name, "program" if program else "python", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+
 def _analyze_interrupted(where: str, session_file: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    args = [sys.executable, "-c", _SCRIPT, where, "analyze", str(session_file), "--out", str(out)]
-    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    step = {"reading": "retrogait.analysis.load.load_input", "writing": "retrogait.analysis.pipeline.write_outputs"}
+    return _interrupted(step[where], "analyze", str(session_file), "--out", str(out))
 
 
 def test_ctrl_c_while_reading_exits_with_one_line(small_session: Session, tmp_path: Path) -> None:
@@ -77,75 +81,23 @@ def test_helper_processes_are_started_ignoring_ctrl_c() -> None:
     assert signal.getsignal(signal.SIGINT) is before
 
 
-_CONVERT_SCRIPT = """
-import os, signal, sys
-import retrogait.session as session
-
-original = session._table_text
-
-def interrupting(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGINT)
-    return original(*args, **kwargs)
-
-session._table_text = interrupting
-from retrogait.cli import main
-sys.argv = ["retrogait", *sys.argv[1:]]
-sys.exit(main())
-"""
-
-
 def test_ctrl_c_while_convert_writes_finishes_the_file(small_session: Session, tmp_path: Path) -> None:
     source = write_session(small_session, tmp_path / "rec.csv")
     out = tmp_path / "out" / "copy.csv"
-    args = [sys.executable, "-c", _CONVERT_SCRIPT, "convert", str(source), "--out", str(out)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    done = _interrupted("retrogait.session._table_text", "convert", str(source), "--out", str(out))
     assert done.returncode == 130 and done.stderr.strip().splitlines() == ["retrogait: interrupted"]
     assert [p.name for p in out.parent.iterdir()] == ["copy.csv"]  # whole, and no copy.csv.partial
     assert read_session(out).n_samples == small_session.n_samples
-
-
-_IN_PROCESS_SCRIPT = """
-import os, signal, sys
-from retrogait.analysis import load
-
-original = load.load_input
-
-def interrupting(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGINT)
-    return original(*args, **kwargs)
-
-load.load_input = interrupting
-from retrogait.cli import main
-print("main returned", main(sys.argv[1:]))
-print("caller still running")
-"""
 
 
 def test_ctrl_c_in_main_called_from_python_leaves_the_caller_running(small_session: Session, tmp_path: Path) -> None:
     """main([...]) from a notebook or a test: Ctrl-C makes it return 130, as before EDGE-1; the caller's
     process is not ended (only the retrogait program exits at once)."""
     source = write_session(small_session, tmp_path / "rec.csv")
-    args = [sys.executable, "-c", _IN_PROCESS_SCRIPT, "analyze", str(source), "--out", str(tmp_path / "out")]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    out = str(tmp_path / "out")
+    done = _interrupted("retrogait.analysis.load.load_input", "analyze", str(source), "--out", out, program=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-2:] == ["main returned 130", "caller still running"]
-
-
-_COMPARE_SCRIPT = """
-import os, signal, sys
-import retrogait.compare.output as output
-
-original = output.png_bytes
-
-def interrupting(*args, **kwargs):  # Ctrl-C while the first figure is drawn, compare.csv already written
-    os.kill(os.getpid(), signal.SIGINT)
-    return original(*args, **kwargs)
-
-output.png_bytes = interrupting
-from retrogait.cli import main
-sys.argv = ["retrogait", *sys.argv[1:]]
-sys.exit(main())
-"""
 
 
 def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path) -> None:
@@ -158,8 +110,10 @@ def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.html").write_text("from an earlier run\n")
-    args = [sys.executable, "-c", _COMPARE_SCRIPT, "compare", str(recording), "--out", str(out), "--n-boot", "200"]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    # Ctrl-C while the first figure is drawn, compare.csv already written
+    done = _interrupted(
+        "retrogait.compare.output.png_bytes", "compare", str(recording), "--out", str(out), "--n-boot", "200"
+    )
     assert done.returncode == 130 and done.stderr.strip().splitlines()[-1] == "retrogait: interrupted"
     assert "from an earlier run" not in (out / "report.html").read_text()  # the whole set is this run's
     assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
