@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrogait.errors import InputFileError, RetrogaitError
+from retrogait.errors import RetrogaitError
 from retrogait.imports import generic_csv
-from retrogait.imports.app_formats import APP_FORMATS, format_names, not_read_hint
+from retrogait.imports.app_formats import APP_FORMATS, format_names
 from retrogait.imports.base import ImportFormat
+from retrogait.imports.diagnose import head, refuse_unreadable, refuse_unrecognised
 
 FORMATS: tuple[ImportFormat, ...] = (*APP_FORMATS, generic_csv.FORMAT)
 
@@ -33,32 +34,12 @@ def detect_format(path: Path) -> ImportFormat:
     """The format whose sniffer is most confident about ``path``.
 
     Raises:
-        InputFileError: the path does not exist, is empty, or no format recognises it (the message
-            lists the supported formats and the generic CSV mapping flags).
+        InputFileError: the path does not exist, cannot be read, is empty, or no format recognises it (the
+            message says what the file is instead, or lists the supported formats and the generic CSV
+            mapping flags).
     """
-    if not path.exists():
-        raise InputFileError(path, "no such file or folder")
-    if not path.is_file() and not path.is_dir():  # opening a pipe without a writer would wait for ever
-        raise InputFileError(
-            path, "is a pipe or a device, not a file (e.g. <(zcat ...)): a recording is read more than once; save it"
-        )
-    if path.is_file():  # the sniffers take an unreadable file for an unknown format
-        try:
-            with path.open("rb") as fh:
-                fh.read(1)
-        except OSError as exc:
-            raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if path.is_file() and path.stat().st_size == 0:
-        raise InputFileError(path, "is empty")
-    if path.is_dir() and not any(p.is_file() for p in path.iterdir()):
-        folders = sorted(p.name for p in path.iterdir() if p.is_dir())
-        if folders:
-            shown = ", ".join(folders[:5]) + (", ..." if len(folders) > 5 else "")
-            raise InputFileError(
-                path, f"holds folders ({shown}) but no recording file; give one, or `retrogait batch` the whole tree"
-            )
-        raise InputFileError(path, "is an empty folder: no recording in it")
-    utf16 = path.is_file() and generic_csv.utf16_encoding(_head(path, unpacked=True)) is not None
+    refuse_unreadable(path)
+    utf16 = path.is_file() and generic_csv.utf16_encoding(head(path, unpacked=True)) is not None
     # UTF-16 text (a spreadsheet's "Unicode text"): only the generic reader decodes it; the app readers read
     # UTF-8 and would take it for their own export, then fail on it
     scores = [
@@ -66,57 +47,8 @@ def detect_format(path: Path) -> ImportFormat:
     ]
     best, index = max(scores, key=lambda s: (s[0], -s[1]))
     if best < MIN_CONFIDENCE:
-        what = "folder" if path.is_dir() else "file"
-        if path.is_file():
-            head = _head(path)
-            if not head.strip():
-                raise InputFileError(path, "is empty (blank lines only)")
-            if not head.startswith((b"\x1f\x8b", b"PK")) and head.count(b"\x00") > 0.6 * len(head):  # not UTF-16
-                raise InputFileError(path, "is a binary file, not a table of numbers nor a known export")
-        zip_problem = _zip_problem(path)
-        if zip_problem:  # the reader options only help with a zip that holds tables
-            hint = f"; {not_read_hint()}" if zip_problem.startswith("is a zip archive holding") else ""
-            raise InputFileError(path, zip_problem + hint)
-        raise InputFileError(
-            path, f"format not recognised (not a table of numbers nor a known {what}); {not_read_hint()}"
-        )
+        refuse_unrecognised(path)
     return FORMATS[index]
-
-
-def _head(path: Path, unpacked: bool = False) -> bytes:
-    """The first 64 KiB of ``path`` (``unpacked``: of its text when gzip-compressed), or ``b"x"`` unreadable."""
-    try:
-        if unpacked:
-            from retrogait.imports.common import head_bytes
-
-            return head_bytes(path)
-        with open(path, "rb") as fh:
-            return fh.read(65536)
-    except (OSError, RetrogaitError, EOFError, ValueError):
-        return b"x"
-
-
-def _zip_problem(path: Path) -> str | None:
-    """Why a zip archive that no format recognised was not read (None when ``path`` is no zip): a zip cut
-    short (its directory is at the end), an empty one, or one holding no known export."""
-    import zipfile
-
-    try:
-        with open(path, "rb") as fh:
-            magic = fh.read(4)
-    except OSError:
-        return None
-    if magic not in (b"PK\x03\x04", b"PK\x05\x06") and path.suffix.lower() != ".zip":
-        return None
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if not n.endswith("/")]
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
-        return "is a damaged zip archive (cut short while copying or downloading?): copy or download it again"
-    if not names:
-        return "is an empty zip archive"
-    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-    return f"is a zip archive holding no export a format knows (files: {shown})"
 
 
 def _safe_sniff(fmt: ImportFormat, path: Path) -> float:

@@ -1,0 +1,98 @@
+"""What a path given as a recording is when it cannot be read, in one line (issue 12, EDGE review).
+
+``registry.detect_format`` asks here before the sniffers run (a pipe, a file that cannot be opened, an
+empty file or folder) and after none of them recognised the file (blank, binary, a zip that is damaged,
+empty or holds no known export), so that the user reads what the file is instead of "format not
+recognised".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrogait.errors import InputFileError, RetrogaitError
+from retrogait.imports.app_formats import not_read_hint
+
+#: How much of a file the checks look at (bytes).
+HEAD_BYTES = 65536
+
+
+def refuse_unreadable(path: Path) -> None:
+    """Raise :class:`InputFileError` when ``path`` does not exist, is a pipe or a device, cannot be read, is
+    an empty file, or a folder without files."""
+    if not path.exists():
+        raise InputFileError(path, "no such file or folder")
+    if not path.is_file() and not path.is_dir():  # opening a pipe without a writer would wait for ever
+        raise InputFileError(
+            path, "is a pipe or a device, not a file (e.g. <(zcat ...)): a recording is read more than once; save it"
+        )
+    if path.is_file():  # the sniffers take an unreadable file for an unknown format
+        try:
+            with path.open("rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+        if path.stat().st_size == 0:
+            raise InputFileError(path, "is empty")
+    elif not any(p.is_file() for p in path.iterdir()):
+        folders = sorted(p.name for p in path.iterdir() if p.is_dir())
+        if folders:
+            shown = ", ".join(folders[:5]) + (", ..." if len(folders) > 5 else "")
+            raise InputFileError(
+                path, f"holds folders ({shown}) but no recording file; give one, or `retrogait batch` the whole tree"
+            )
+        raise InputFileError(path, "is an empty folder: no recording in it")
+
+
+def refuse_unrecognised(path: Path) -> None:
+    """Raise :class:`InputFileError` for a file or folder no format recognised, saying what it is where
+    that can be told (blank, binary, a zip that is damaged, empty or holds no known export)."""
+    what = "folder" if path.is_dir() else "file"
+    if path.is_file():
+        text = head(path)
+        if not text.strip():
+            raise InputFileError(path, "is empty (blank lines only)")
+        if not text.startswith((b"\x1f\x8b", b"PK")) and text.count(b"\x00") > 0.6 * len(text):  # not UTF-16
+            raise InputFileError(path, "is a binary file, not a table of numbers nor a known export")
+    zip_problem = _zip_problem(path)
+    if zip_problem:  # the reader options only help with a zip that holds tables
+        hint = f"; {not_read_hint()}" if zip_problem.startswith("is a zip archive holding") else ""
+        raise InputFileError(path, zip_problem + hint)
+    raise InputFileError(path, f"format not recognised (not a table of numbers nor a known {what}); {not_read_hint()}")
+
+
+def head(path: Path, unpacked: bool = False) -> bytes:
+    """The first :data:`HEAD_BYTES` of ``path`` (``unpacked``: of its text when gzip-compressed); ``b"x"``
+    (one byte that is no sign of anything) when it cannot be read."""
+    try:
+        if unpacked:
+            from retrogait.imports.common import head_bytes
+
+            return head_bytes(path)
+        with open(path, "rb") as fh:
+            return fh.read(HEAD_BYTES)
+    except (OSError, RetrogaitError, EOFError, ValueError):
+        return b"x"
+
+
+def _zip_problem(path: Path) -> str | None:
+    """Why a zip archive that no format recognised was not read (None when ``path`` is no zip): a zip cut
+    short (its directory is at the end), an empty one, or one holding no known export."""
+    import zipfile
+
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+    except OSError:
+        return None
+    if magic not in (b"PK\x03\x04", b"PK\x05\x06") and path.suffix.lower() != ".zip":
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+        return "is a damaged zip archive (cut short while copying or downloading?): copy or download it again"
+    if not names:
+        return "is an empty zip archive"
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return f"is a zip archive holding no export a format knows (files: {shown})"
