@@ -6,22 +6,21 @@ import glob
 from collections.abc import Iterable
 from pathlib import Path
 
+from retrogait.batch.store import MANIFEST, RESULTS_DIR
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import RECORDING_SIDE_SUFFIXES
 
 #: File endings that can hold a recording (native sessions and app exports).
 RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin", ".gz")
-#: Files that sit next to recordings but are not recordings (among them what compare and batch write), by ending.
-NOT_RECORDINGS: tuple[str, ...] = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv")
+#: Files that sit next to recordings but are not recordings (what compare and batch write, the side files
+#: ``retrogait record`` writes next to a session), by ending.
+NOT_RECORDINGS = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv", *RECORDING_SIDE_SUFFIXES)
 #: What analyze and compare also write (an analysis folder beside its recording is analyze's default), by whole
 #: name: a recording may well be called ``walking_bouts.csv`` or ``week_summary.json``.
 OUTPUT_NAMES = ("bouts.csv", "summary.json", "compare.json")
 #: A folder holding both is the output of an earlier `retrogait batch` (``store.py``): nothing in it is a
 #: recording. A manifest alone may be anything a user keeps beside recordings.
-BATCH_MARK = ("manifest.jsonl", "sessions")
-#: Side files ``retrogait record`` writes next to a session (BLE log, reference channels, unpaired samples,
-#: feedback log).
-NOT_RECORDINGS += RECORDING_SIDE_SUFFIXES
+BATCH_MARK = (MANIFEST, RESULTS_DIR)
 
 
 def _is_recording(path: Path) -> bool:
