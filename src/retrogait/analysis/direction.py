@@ -32,6 +32,9 @@ braking_contrast_ms2,      lower back (no toe-offs)    braking vector (first hal
 lateral_contrast_ms2                                   the step minus the second, two
                                                        steps, levelled by the gyro)
                                                        points against the travel
+contact_phase_error_steps  lower back (no toe-offs)    weights the braking vector       0.5 steps
+                                                       (step-time asymmetry about its   (reversal)
+                                                       contacts: none from half a step)
 landing_asymmetry          lower back, running         negative (hard landing, soft     0.15
                            (frame-free)                take-off; capped at 1 per step)
 pitch_asymmetry_log_ratio  foot, shank (gyro; facing)  positive in both directions:     anatomy_
@@ -223,11 +226,28 @@ def travel_evidence(
             vectors.append((dx, dy, settings.stride_dx_scale_m, facing_spread))
         if "lateral_contrast_ms2" in cues:  # braking points against the travel
             dx, dy = (-np.asarray(cues[c], dtype=np.float64) for c in ("braking_contrast_ms2", "lateral_contrast_ms2"))
+            if "contact_phase_error_steps" in cues:
+                weight = phase_weight(np.asarray(cues["contact_phase_error_steps"], dtype=np.float64), settings)
+                dx, dy = dx * weight, dy * weight
             vectors.append((dx, dy, settings.braking_contrast_scale_ms2, 0.0))
         for vx, vy, scale, spread in vectors:
             has = np.isfinite(vx) & np.isfinite(vy)
             evidence = np.where(has[:, None], vector_evidence(vx, vy, scale, cap, spread), evidence)
     return evidence * settings.evidence_temperature_factor, relative
+
+
+def phase_weight(error_steps: FloatArray, settings: DirectionSettings) -> FloatArray:
+    """Share of a walking trunk's braking contrast to trust when the contacts it rests on may lie up to
+    ``error_steps`` d off the gait's phase (:func:`_contact_phase_error`; NaN: not measured, 1).
+
+    The braking wave has one cycle per step, so a first-half-minus-second-half contrast taken from
+    contacts shifted by s steps is cos(pi s / r) of the true one, r = ``contact_phase_reversal_steps``
+    (half a step): none at a quarter step, reversed at half a step. The measured d bounds the shift but
+    also holds the gait's own step-to-step asymmetry, so the shift is taken anywhere in [0, d]: the mean
+    of cos(pi s / r) over it, sin(pi d / r) / (pi d / r), and none from d = r on."""
+    d = np.nan_to_num(np.asarray(error_steps, dtype=np.float64), nan=0.0)
+    x = np.minimum(d / settings.contact_phase_reversal_steps, 1.0)
+    return np.asarray(np.sinc(x), dtype=np.float64)
 
 
 def link_switch_probability(
@@ -463,6 +483,7 @@ def _trunk_cues(
         along, across = _braking_vector(signals, ic, walking, s)
         cues["braking_contrast_ms2"] = along
         cues["lateral_contrast_ms2"] = across
+        cues["contact_phase_error_steps"] = _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking)
         evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], s.braking_contrast_scale_ms2, s.max_cue_log_odds))
 
 
@@ -729,21 +750,9 @@ def _step_contrast(
     alternating sway, not the braking (a simulated walk with every other contact missed read lateral,
     `unknown`). It is split into n equal steps and their contrasts averaged (one step of each leg)."""
     m = ic.shape[0]
-    next_any = np.full(m, -1, dtype=np.int64)
-    next_any[:-1] = ic[1:]
-    step_ok = (next_any > ic) & (next_any - ic <= 0.5 * s.max_stride_s * fs)
-    # the last step of a bout: a typical step's length
-    typical = int(np.median(next_any[step_ok] - ic[step_ok])) if step_ok.any() else 0
-    stop = np.where(step_ok, next_any, ic + typical)
-    # a step cut off by the end of the recording would show braking without its propulsion
-    ok = (step_ok | (typical > 0)) & (ic >= 0) & (stop <= a.shape[0])
-    parts = np.ones(m, dtype=np.int64)
-    walked = step_ok if walking is None else step_ok & walking
-    if np.count_nonzero(walked) >= TYPICAL_STEP_MIN_STEPS:
-        ratio = (stop - ic) / np.median(next_any[walked] - ic[walked])
-        parts = np.maximum(np.floor(np.where(ok, ratio, 1.0) + 2.0 - s.missed_step_ratio), 1).astype(np.int64)
-    contrast = np.zeros(m)
     n = a.shape[0]
+    stop, parts, ok, _ = _step_bounds(ic, fs, s, n, walking)
+    contrast = np.zeros(m)
     for k in range(int(parts.max(initial=1))):
         here = parts > k
         lo = np.clip(ic + ((stop - ic) * k) // parts, 0, n)
@@ -753,6 +762,48 @@ def _step_contrast(
         contrast += np.where(here, part, 0.0)
     contrast /= parts
     return np.where(ok, contrast, np.nan)
+
+
+def _step_bounds(
+    ic: IntArray, fs: float, s: DirectionSettings, n: int, walking: NDArray[np.bool_] | None = None
+) -> tuple[IntArray, IntArray, NDArray[np.bool_], NDArray[np.bool_]]:
+    """The walking trunk's steps of :func:`_step_contrast`: per contact the step's end (the next
+    contact of either leg, or a typical step on for the last of a bout), the number of steps the
+    interval holds (``missed_step_ratio``), whether the step can be measured within the ``n``
+    samples, and whether it ends at a real next contact (not the typical step's stand-in)."""
+    m = ic.shape[0]
+    next_any = np.full(m, -1, dtype=np.int64)
+    next_any[:-1] = ic[1:]
+    step_ok = (next_any > ic) & (next_any - ic <= 0.5 * s.max_stride_s * fs)
+    # the last step of a bout: a typical step's length
+    typical = int(np.median(next_any[step_ok] - ic[step_ok])) if step_ok.any() else 0
+    stop = np.where(step_ok, next_any, ic + typical)
+    # a step cut off by the end of the recording would show braking without its propulsion
+    ok = (step_ok | (typical > 0)) & (ic >= 0) & (stop <= n)
+    parts = np.ones(m, dtype=np.int64)
+    walked = step_ok if walking is None else step_ok & walking
+    if np.count_nonzero(walked) >= TYPICAL_STEP_MIN_STEPS:
+        ratio = (stop - ic) / np.median(next_any[walked] - ic[walked])
+        parts = np.maximum(np.floor(np.where(ok, ratio, 1.0) + 2.0 - s.missed_step_ratio), 1).astype(np.int64)
+    return stop, parts, ok, step_ok
+
+
+def _contact_phase_error(
+    ic: IntArray, fs: float, s: DirectionSettings, n: int, walking: NDArray[np.bool_]
+) -> FloatArray:
+    """Per walking contact, how far (in steps) the contacts bounding its step may lie off the gait's
+    phase: ``|T_before - T_after| / (T_before + T_after)`` of the steps on either side of a contact
+    (a missed contact's interval counted as its :func:`_step_bounds` steps), the larger of the step's
+    two contacts. Walking is regular from one step to the next (left and right steps differ by a few
+    per cent), so a contact placed a fraction d of a step off the true one makes the step before it
+    1 + d and the one after 1 - d steps long: the measure is d. NaN where neither contact has a
+    measured step on both sides."""
+    stop, parts, ok, step_ok = _step_bounds(ic, fs, s, n, walking)
+    length = np.where(ok & step_ok & walking, (stop - ic) / parts, np.nan)
+    before, after = length[:-1], length[1:]
+    at = np.full(ic.shape[0] + 1, np.nan)  # at[j]: contact j, from the steps j - 1 and j
+    at[1 : ic.shape[0]] = np.abs(before - after) / (before + after)
+    return np.where(walking, np.fmax(at[:-1], at[1:]), np.nan)
 
 
 def _vertical_load(signals: BodySignals, s: DirectionSettings) -> FloatArray:

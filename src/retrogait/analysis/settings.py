@@ -365,6 +365,13 @@ class DirectionSettings(Stage):
         1.5,
         10.0,
     )
+    contact_phase_reversal_steps: float = quantity(
+        0.5,
+        "steps",
+        "lower back, walking: a contact this far off the gait's phase reverses the braking contrast (no evidence)",
+        0.05,
+        1.0,
+    )
     landing_asymmetry_scale_fraction: float = quantity(
         0.15, "stance fraction", "lower back, running: landing asymmetry per log-odds", 1e-3, 10.0
     )

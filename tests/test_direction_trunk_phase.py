@@ -1,0 +1,74 @@
+"""DIRECTION-16: a walking trunk's braking contrast is phase-bound; contacts off the gait's phase
+(irregular step times) weaken its evidence instead of reversing the direction with confidence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrogait.analysis.direction import _contact_phase_error, direction_cues, phase_weight, step_directions
+from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.settings import DirectionSettings
+from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+def _walking_trunk(direction: str) -> tuple[BodySignals, Contacts]:
+    """A simulated lower back walking 12 s and its true contacts (no toe-off: walking)."""
+    bouts = [Bout("still", "still", 0, 1.0), Bout(direction, "walking", 1.2, 12.0), Bout("still", "still", 0, 1.0)]
+    result = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=1))
+    signals = preprocess(result.session)
+    ic = np.round(result.truth["ic_time_s"].to_numpy() * signals.fs_hz).astype(np.int64)
+    return signals, Contacts(ic, np.full(ic.size, -1, dtype=np.int64), result.truth["side"].to_numpy().astype(str))
+
+
+def test_the_phase_error_is_the_share_of_a_step_a_contact_lies_off() -> None:
+    fs, settings = 100.0, DirectionSettings()
+    ic = np.arange(0, 1500, 50)  # 30 steps of 0.5 s
+    walking = np.ones(ic.size, dtype=bool)
+    regular = _contact_phase_error(ic, fs, settings, 2000, walking)
+    assert np.nanmax(regular) == 0.0
+    shifted = ic.copy()
+    shifted[10] -= 15  # 0.3 step early: the steps around it are 0.7 and 1.3 steps long
+    error = _contact_phase_error(shifted, fs, settings, 2000, walking)
+    assert error[9] == pytest.approx(0.3) and error[10] == pytest.approx(0.3)  # the two steps it bounds
+    # the contacts either side see a regular step and a shortened or lengthened one (which is off is not known)
+    assert error[8] == pytest.approx(15 / 85) and error[11] == pytest.approx(15 / 115)
+    assert error[7] == 0.0 and error[12] == 0.0
+    missed = np.delete(ic, 12)  # a missed contact: an interval of two steps is two regular steps
+    assert np.nanmax(_contact_phase_error(missed, fs, settings, 2000, np.ones(missed.size, dtype=bool))) == 0.0
+    assert np.isnan(_contact_phase_error(ic, fs, settings, 2000, ~walking)).all()
+
+
+def test_the_evidence_kept_is_the_mean_contrast_over_the_possible_shifts() -> None:
+    settings = DirectionSettings()  # the contrast reverses at half a step
+    d = np.array([0.0, 0.25, 0.5, 0.8, np.nan])
+    shifts = np.linspace(0.0, 0.25, 100001)
+    w = phase_weight(d, settings)
+    assert w[0] == 1.0 and w[4] == 1.0  # none measured: kept
+    assert w[1] == pytest.approx(np.mean(np.cos(2.0 * np.pi * shifts)), abs=1e-4)  # 2 / pi
+    assert w[2] == pytest.approx(0.0, abs=1e-12) and w[3] == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_a_walking_trunk_with_contacts_half_a_step_off_is_not_confidently_reversed(direction: str) -> None:
+    """The held-out end-to-end pattern (simulated people 4-6): over 5 s two of every three contacts lie
+    0.4 step early. Their braking contrast swapped braking and propulsion and the stretch read the
+    opposite direction at up to 0.9999 (7 labels at >= 0.9); now it has no wrong label at >= 0.9."""
+    signals, contacts = _walking_trunk(direction)
+    ic = contacts.ic_idx.copy()
+    step = int(np.median(np.diff(ic)))
+    t = ic / signals.fs_hz
+    stretch = np.flatnonzero((t > 4.0) & (t < 9.0))
+    ic[stretch[np.arange(stretch.size) % 3 != 0]] -= int(0.4 * step)
+    off = Contacts(ic, contacts.to_idx, contacts.side)
+    out = step_directions(signals, off)
+    labels, conf = out["direction"].to_numpy(), out["direction_confidence"].to_numpy()
+    wrong = (labels != direction) & (labels != "unknown")
+    assert not (wrong & (conf >= 0.9)).any()
+    error = direction_cues(signals, off)["contact_phase_error_steps"].to_numpy()
+    assert np.nanmin(error[stretch[1:-1]]) > 0.15 and np.nanmax(error[stretch]) > 0.35  # 0.6 and 1.4 steps
+    # with the simulator's contacts the direction stays firm and the step times regular
+    true_out = step_directions(signals, contacts)
+    assert (true_out["direction"] == direction).all()
+    assert np.nanmax(direction_cues(signals, contacts)["contact_phase_error_steps"]) < 0.1
