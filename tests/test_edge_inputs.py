@@ -252,6 +252,42 @@ def test_compare_refuses_the_same_input_twice(tmp_path: Path, capsys: pytest.Cap
     assert _error(capsys).endswith(f"{folder}: is given twice; its steps would count twice: give each session once")
 
 
+# ------------------------------------ EDGE-8: compare links a recording and its analysis by content
+
+
+def test_compare_refuses_a_recording_with_its_own_analysis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`compare c5/*` (c5 holding run.csv and run_analysis/) counted the same session twice."""
+    import hashlib
+    import shutil
+
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    config = SimulationConfig(
+        "lower_back", [Bout("forward", "running", 3.0, 15.0), Bout("backward", "running", 2.5, 15.0)], seed=5
+    )
+    c5 = tmp_path / "c5"
+    c5.mkdir()
+    recording, _ = write_simulation(simulate(config), c5 / "run.csv")
+    analysis = c5 / "run_analysis"
+    assert main(["analyze", str(recording), "--no-report"]) == 0
+    summary = json.loads((analysis / "summary.json").read_text())
+    assert summary["source_digest"] == "sha256:" + hashlib.sha256(recording.read_bytes()).hexdigest()
+    capsys.readouterr()
+    out = str(tmp_path / "cmp")
+    assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {recording}: is the same session as {analysis}; "
+        "its steps would count twice: give each session once"
+    )
+    copy = shutil.copy(recording, tmp_path / "copy.csv")  # a copy is the same session too
+    assert main(["compare", str(recording), str(copy), "--n-boot", "200", "--out", out]) == 2
+    assert "copy.csv: is the same session as" in _error(capsys)
+    # a summary written before EDGE-8 has no digest: the pair is taken as two sessions, as before
+    del summary["source_digest"]
+    (analysis / "summary.json").write_text(json.dumps(summary))
+    assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 0
+
+
 # ------------------------------------------------------------ text saved again by other programs
 
 
