@@ -288,6 +288,76 @@ def test_compare_refuses_a_recording_with_its_own_analysis(tmp_path: Path, capsy
     assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 0
 
 
+# ------------------------------------------- EDGE-9: a file cut off is read up to the cut, with a note
+
+
+def test_a_gzip_file_cut_off_is_read_up_to_the_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A .gz cut short by a download was refused ("gzip stream is truncated"): the whole recording lost."""
+    import gzip
+
+    from retrogait.imports import load_recording
+
+    text = samples.phyphox_classic(tmp_path / "export.csv").read_bytes()
+    packed = gzip.compress(text)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed[: len(packed) * 19 // 20])
+    result = load_recording(cut)
+    whole = load_recording(tmp_path / "export.csv").session
+    n = result.session.n_samples
+    assert 300 < n < whole.n_samples
+    assert np.array_equal(result.session.acc, whole.acc[:n])  # the rows before the cut, exactly
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    extra = result.session.meta.extra
+    assert extra["import_cut_short"].startswith("cut.csv.gz: gzip stream ends early (cut off after ")
+    assert extra["import_dropped_detail"] == "last_line_cut_short=1"
+    assert main(["analyze", str(cut), "--no-report", "--out", str(tmp_path / "out")]) == 0
+    notes = json.loads((tmp_path / "out" / "summary.json").read_text())["notes"]
+    assert any(note.startswith("file cut short: cut.csv.gz: gzip stream ends early") for note in notes)
+    assert "1 row dropped on import (last_line_cut_short=1)" in notes
+    capsys.readouterr()
+    assert main(["info", str(cut)]) == 0
+    assert "cut short: cut.csv.gz: gzip stream ends early" in capsys.readouterr().out
+    # a cut that leaves nothing is refused in one line, as before
+    (tmp_path / "nothing.csv.gz").write_bytes(packed[:12])
+    assert main(["info", str(tmp_path / "nothing.csv.gz")]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {tmp_path / 'nothing.csv.gz'}: ")
+
+
+@pytest.mark.parametrize("share", [0.999, 0.9, 0.61, 0.5, 0.37])
+def test_a_movesense_log_cut_off_keeps_its_whole_packets(share: float, tmp_path: Path) -> None:
+    """A Movesense JSON log cut off (logger stopped, copy interrupted) was "is not valid JSON"; cut at any
+    character, its whole packets are read and the packet being written is left out and counted."""
+    from retrogait.imports import load_recording
+
+    log = samples.movesense_json(tmp_path / "log.json")
+    text = log.read_text()
+    whole = load_recording(log).session
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: int(len(text) * share)])
+    result = load_recording(cut)
+    n = result.session.n_samples
+    assert 0 < n < whole.n_samples
+    assert np.allclose(result.session.acc, whole.acc[:n])
+    assert set(result.report.dropped) <= {"last_packet_cut_short"}
+    assert result.session.meta.extra["import_cut_short"].startswith("cut.json: the JSON log ends before its end")
+
+
+def test_a_movesense_log_cut_at_every_character_is_read_or_refused_in_one_line(tmp_path: Path) -> None:
+    from retrogait.errors import RetrogaitError
+    from retrogait.imports.movesense import _cut_log_repaired
+
+    text = samples.movesense_json(tmp_path / "log.json").read_text()
+    head = text[:3000]
+    for end in range(1, len(head)):
+        repaired = _cut_log_repaired(head[:end])
+        assert repaired is None or isinstance(repaired[0], (dict, list))
+    (tmp_path / "broken.json").write_text(text.replace("]", "}", 1))  # a real syntax error: refused as before
+    with pytest.raises(RetrogaitError, match="is not valid JSON"):
+        from retrogait.imports import load_recording
+
+        load_recording(tmp_path / "broken.json")
+
+
 # ------------------------------------------------------------ text saved again by other programs
 
 
