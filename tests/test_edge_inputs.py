@@ -587,3 +587,74 @@ def test_simulate_does_not_overwrite_a_recording(
     synthetic = tmp_path / "sim.csv"
     assert main(["simulate", "--bouts", "still::0:3", "--out", str(synthetic)]) == 0
     assert main(["simulate", "--bouts", "still::0:4", "--out", str(synthetic)]) == 0  # its own file: made again
+
+
+# ------------------------------------------------------ EDGE-10: a full disk while writing the outputs
+
+# runs the CLI with a file size limit (RLIMIT_FSIZE; writes beyond it fail with EFBIG as on a full disk)
+_LIMITED = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[2:]]
+sys.exit(main())
+"""
+
+
+def _with_file_size_limit(limit: int, *args: str) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _LIMITED, str(limit), *args], capture_output=True, text=True, timeout=300, check=False
+    )
+    return done.returncode, done.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX resource limits")
+def test_a_full_disk_names_the_output_and_keeps_the_earlier_set(small_session: Session, tmp_path: Path) -> None:
+    """A full disk said "retrogait: error: No space left on device" (no file named; `convert` named its
+    temporary `x.csv.partial`), and `analyze` left new tables beside an earlier run's report."""
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    config = SimulationConfig("shank", [Bout("forward", "running", 3.0, 12.0)], seed=2)
+    recording, _ = write_simulation(simulate(config), tmp_path / "run.csv")
+    out = tmp_path / "out"
+    assert main(["analyze", str(recording), "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    largest = max(len(data) for data in before.values())
+    smallest = min(len(data) for data in before.values())
+    status, stderr = _with_file_size_limit((smallest + largest) // 2, "analyze", str(recording), "--out", str(out))
+    assert status == 2 and len(stderr.splitlines()) == 1, stderr
+    assert stderr.startswith(f"retrogait: error: {out}{os.sep}") and "cannot be written: File too large" in stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier set, whole, and nothing else
+    copy = tmp_path / "copy.csv"
+    status, stderr = _with_file_size_limit(1000, "convert", str(recording), "--out", str(copy))
+    assert status == 2 and stderr.strip() == f"retrogait: error: {copy}: cannot be written: File too large (disk full?)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "run.csv", "run_truth.csv"]
+
+
+def test_a_full_disk_in_a_batch_worker_is_no_internal_error(
+    small_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch worker's full disk was listed as "internal error: OSError: [Errno 28] ..." (a bug in retrogait)
+    and left its `.parquet.partial` behind."""
+    import errno
+
+    import pandas as pd
+
+    from retrogait.batch.worker import write_table
+    from retrogait.errors import RetrogaitError
+
+    def full(self: pd.DataFrame, path: Path, *args: object, **kwargs: object) -> None:
+        Path(path).write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    target = tmp_path / "abc.parquet"
+    with pytest.raises(RetrogaitError) as caught:
+        write_table(pd.DataFrame({"a": [1.0]}), target)
+    assert str(caught.value) == f"{target}: cannot be written: No space left on device"
+    assert not list(tmp_path.iterdir())

@@ -224,6 +224,10 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
                 fh.write(format_header(session.meta).encode("utf-8"))
                 fh.writelines(_table_text(frame, header=True))
             os.replace(tmp, path)
+        except OSError as exc:
+            from retrogait.outfiles import naming_the_output
+
+            raise naming_the_output(exc, tmp, path) from None
         finally:
             tmp.unlink(missing_ok=True)
     return path

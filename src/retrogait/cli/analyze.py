@@ -12,8 +12,7 @@ from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
-from retrogait.interrupt import uninterrupted
-from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
 if TYPE_CHECKING:
@@ -168,7 +167,7 @@ def analyze(
         bar.update(task, advance=1, description="writing outputs")
         if report:
             from retrogait.report.analysis_report import write_analysis_report
-        with uninterrupted():  # Ctrl-C leaves the previous set of outputs or this one, not a mix (EDGE-1)
+        with one_set():  # Ctrl-C or a full disk leaves the previous outputs or these, not a mix (EDGE-1, EDGE-10)
             paths = write_outputs(result, out_dir)
             if report:
                 paths["report"] = write_analysis_report(result, out_dir / "report.html")

@@ -12,8 +12,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import PLACEMENTS
-from retrogait.interrupt import uninterrupted
-from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.outfiles import one_set, refuse_writing_over_inputs
 
 if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
@@ -121,7 +120,7 @@ def compare(
         seed=seed,
     )
     comparison = compare_directions(steps, sources=sources, settings=settings)
-    with uninterrupted():  # Ctrl-C leaves the previous set of outputs or this one, not a mix (EDGE-1)
+    with one_set():  # Ctrl-C or a full disk leaves the previous set of outputs or this one, not a mix (EDGE-1, EDGE-10)
         written = write_comparison(comparison, out)
     console = Console()
     table = Table(title=f"forward vs backward (unit: {comparison.level})", title_justify="left")
