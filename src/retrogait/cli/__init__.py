@@ -57,7 +57,7 @@ def os_error_text(exc: OSError) -> str:
         return f"{where}is a file, not a folder (an output folder was expected)"
     if exc.errno == errno.ENOTDIR:
         return f"{where}a part of this path is a file, not a folder"
-    if exc.errno in _FULL:  # the earlier file, if any, is kept (outfiles.replacing)
+    if exc.errno is not None and exc.errno in _FULL:  # the earlier file, if any, is kept (outfiles.replacing)
         return f"{where}cannot be written: {exc.strerror or os.strerror(exc.errno)} (disk full?)"
     return f"{where}{exc.strerror or exc}"
 
