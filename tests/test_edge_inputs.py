@@ -323,6 +323,32 @@ def test_a_gzip_file_cut_off_is_read_up_to_the_cut(tmp_path: Path, capsys: pytes
     assert _error(capsys).startswith(f"retrogait: error: {tmp_path / 'nothing.csv.gz'}: ")
 
 
+def test_a_gzip_compressed_session_file_is_read(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze run.csv.gz` (a native session compressed to save room) said "is a binary file, not a
+    retrogait session CSV" although every input may be gzip-compressed (EDGE-11); cut off, it is read up to
+    the cut (EDGE-9)."""
+    import gzip
+
+    text = write_session(small_session, tmp_path / "rec.csv").read_bytes()
+    packed = tmp_path / "rec.csv.gz"
+    packed.write_bytes(gzip.compress(text))
+    from retrogait.imports import load_recording
+
+    session = load_recording(packed).session
+    assert np.array_equal(session.acc, small_session.acc) and session.source == str(packed)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed.read_bytes()[: packed.stat().st_size * 2 // 3])
+    result = load_recording(cut)
+    assert 0 < result.session.n_samples < small_session.n_samples
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    bad = tmp_path / "bad.csv.gz"  # a problem of the session file is named by the user's path
+    bad.write_bytes(gzip.compress(text.replace(b"# placement: shank", b"# placement: elbow")))
+    assert main(["info", str(bad)]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {bad}:")
+
+
 @pytest.mark.parametrize("share", [0.999, 0.9, 0.61, 0.5, 0.37])
 def test_a_movesense_log_cut_off_keeps_its_whole_packets(share: float, tmp_path: Path) -> None:
     """A Movesense JSON log cut off (logger stopped, copy interrupted) was "is not valid JSON"; cut at any
