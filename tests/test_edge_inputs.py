@@ -349,6 +349,25 @@ def test_a_gzip_compressed_session_file_is_read(
     assert _error(capsys).startswith(f"retrogait: error: {bad}:")
 
 
+def test_an_export_still_being_written_leaves_its_cut_last_row_out(tmp_path: Path) -> None:
+    """An app export whose last row was cut while being written or copied was read with the cut value:
+    `8.46190` of `8.461903381E-1`, ten times too large (EDGE-12). A whole last row without a line end (as
+    phyphox and MetaWear write) is kept."""
+    from retrogait.imports import load_recording
+
+    text = samples.phyphox_classic(tmp_path / "export.csv").read_text().rstrip("\n")
+    whole = tmp_path / "whole.csv"
+    whole.write_text(text)  # no line end after the last row
+    complete = load_recording(whole)
+    assert complete.report.dropped == {}
+    growing = tmp_path / "growing.csv"
+    growing.write_text(text[:-4])
+    result = load_recording(growing)
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    assert result.session.n_samples == complete.session.n_samples - 1
+    assert np.array_equal(result.session.acc, complete.session.acc[:-1])
+
+
 @pytest.mark.parametrize("share", [0.999, 0.9, 0.61, 0.5, 0.37])
 def test_a_movesense_log_cut_off_keeps_its_whole_packets(share: float, tmp_path: Path) -> None:
     """A Movesense JSON log cut off (logger stopped, copy interrupted) was "is not valid JSON"; cut at any
