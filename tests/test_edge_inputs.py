@@ -442,6 +442,24 @@ def test_a_session_saved_again_with_semicolons_says_so(
     assert "columns are separated by ';', not ',' (saved again by a spreadsheet?)" in _error(capsys)
 
 
+def test_a_session_saved_again_by_a_spreadsheet_is_read(small_session: Session, tmp_path: Path) -> None:
+    """Excel pads every row to the table's width when it saves a CSV: `# retrogait-session: 1,,,,,,` was
+    refused as "unsupported session version '1,,,,,,'" (EDGE-13)."""
+    path = write_session(small_session, tmp_path / "rec.csv")
+    lines = path.read_text().splitlines()
+    width = next(line for line in lines if not line.startswith("#")).count(",")
+    padded = [line + "," * width if line.startswith("#") else line for line in lines]
+    resaved = tmp_path / "resaved.csv"
+    resaved.write_bytes(("\ufeff" + "\r\n".join(padded) + "\r\n").encode())  # with a BOM and CRLF, as Excel
+    again = read_session(resaved)
+    assert again.meta == read_session(path).meta and np.array_equal(again.acc, small_session.acc)
+    (tmp_path / "notes.csv").write_text(path.read_text().replace("# side: left", "# side: left,"))
+    from retrogait.errors import InputFileError
+
+    with pytest.raises(InputFileError, match="side must be one of left, right, got 'left,'"):
+        read_session(tmp_path / "notes.csv")  # one line ending in a comma is no padding
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
 def test_a_pipe_is_refused_without_waiting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A named pipe with no writer made `info` and `analyze` wait for ever (a sniffer opened it); `<(zcat x)`
