@@ -544,6 +544,38 @@ def test_batch_takes_recordings_beside_a_manifest_or_a_feedback_log(tmp_path: Pa
     assert discover_inputs([data]) == [(data / "run.csv").resolve()]
 
 
+# ------------------------------------------- EDGE-14: an analysis output or a folder of runs given as a recording
+
+
+def test_an_analysis_output_given_as_a_recording_says_so(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze run_analysis` said "format not recognised", `analyze run_analysis/steps.csv` "holds no three
+    acceleration columns"; `analyze data/` for a folder of runs "format not recognised"."""
+    from steps_factory import make_steps
+
+    folder = tmp_path / "run_analysis"
+    folder.mkdir()
+    make_steps(n_forward=10, n_backward=10).to_csv(folder / "steps.csv", index=False)
+    (folder / "summary.json").write_text("{}")
+    assert main(["analyze", str(folder)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {folder}: is an analysis folder written by `retrogait analyze` (steps.csv, "
+        "summary.json), not a recording: give the recording it was made from; `retrogait compare` takes it as it is"
+    )
+    assert main(["info", str(folder / "steps.csv")]) == 2
+    assert "steps.csv: is a steps table written by `retrogait analyze`, not a recording" in _error(capsys)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for name in ("a.csv", "b.csv"):
+        write_session(small_session, runs / name)
+    assert main(["info", str(runs)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {runs}: is a folder of 2 recordings (a.csv, b.csv), not one export: give them one "
+        f"by one (e.g. {runs / '*'}), or `retrogait batch` the folder"
+    )
+
+
 # -------------------------------------------------- EDGE-6: compare a folder of analysis folders
 
 
