@@ -81,6 +81,8 @@ class _Digest(threading.Thread):
     def run(self) -> None:
         from retrogait.batch.fingerprint import recording_digest
 
+        if not (self.path.is_file() or self.path.is_dir()):  # a pipe would block this thread: refused anyway
+            return
         try:
             self.digest = recording_digest(self.path)
         except OSError:
