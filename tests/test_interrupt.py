@@ -125,11 +125,18 @@ def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path)
 _GATE = """
 import os, signal, time
 from multiprocessing import synchronize
-from retrogait.batch.lifeline import _parent_alive
+from retrogait.batch.lifeline import _zombie
 
 BATCH = os.getppid()  # the fork server's parent: the batch process
 SERVER = os.getpid()
 original = synchronize.SemLock.__setstate__
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not _zombie(pid)  # exited, not yet collected by the test's subprocess.run: gone
 
 def __setstate__(self, state):
     if os.getpid() != SERVER:  # a worker being forked
@@ -139,7 +146,7 @@ def __setstate__(self, state):
             pass
         else:
             os.kill(BATCH, signal.SIGINT)
-            while _parent_alive(BATCH, BATCH):
+            while _running(BATCH):
                 time.sleep(0.01)  # polls an event (the batch's exit); no timing is assumed
     return original(self, state)
 
