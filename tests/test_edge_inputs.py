@@ -576,6 +576,38 @@ def test_an_analysis_output_given_as_a_recording_says_so(
     )
 
 
+def test_batch_takes_an_export_of_several_files_once(tmp_path: Path) -> None:
+    """`batch data/` analysed a phyphox folder's Accelerometer.csv and Gyroscope.csv, a Sensor Logger
+    folder's Accelerometer.csv, TotalAcceleration.csv and Metadata.csv, a Polar *_ACC.txt and *_GYRO.txt
+    each as a session: each reader reads the whole export, so the same recording counted two to four times
+    in the tables and the cohort comparison (EDGE-15)."""
+    from retrogait.batch.inputs import discover_inputs
+
+    files = {
+        "phyphox": ["Accelerometer.csv", "Gyroscope.csv", "Accelerometer_2.csv", "Gyroscope_2.csv"],
+        "sensorlogger": ["Accelerometer.csv", "TotalAcceleration.csv", "Metadata.csv", "Gyroscope.csv"],
+        "android": ["TotalAcceleration.csv", "Gyroscope.csv", "Annotation.csv"],
+        "polar": ["Polar_Sense_ACC.txt", "Polar_Sense_GYRO.txt", "Polar_Sense_HR.txt", "MARKER.txt"],
+        "metabase": ["MW_2022_C4_Accelerometer_100.000Hz_1.4.5.csv", "MW_2022_C4_Gyroscope_100.000Hz_1.4.5.csv"],
+        "alone": ["Gyroscope.csv", "Polar_Sense_GYRO.txt"],  # no accelerometer file beside: the reader says why
+    }
+    for folder, names in files.items():
+        (tmp_path / folder).mkdir()
+        for name in names:
+            (tmp_path / folder / name).write_text("x\n")
+    found = [p.relative_to(tmp_path.resolve()).as_posix() for p in discover_inputs([tmp_path])]
+    assert found == [
+        "alone/Gyroscope.csv",
+        "alone/Polar_Sense_GYRO.txt",
+        "android/TotalAcceleration.csv",
+        "metabase/MW_2022_C4_Accelerometer_100.000Hz_1.4.5.csv",
+        "phyphox/Accelerometer.csv",
+        "phyphox/Accelerometer_2.csv",
+        "polar/Polar_Sense_ACC.txt",
+        "sensorlogger/Accelerometer.csv",
+    ]
+
+
 # -------------------------------------------------- EDGE-6: compare a folder of analysis folders
 
 
