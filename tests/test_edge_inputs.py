@@ -785,3 +785,18 @@ def test_a_full_disk_in_a_batch_worker_is_no_internal_error(
         write_table(pd.DataFrame({"a": [1.0]}), target)
     assert str(caught.value) == f"{target}: cannot be written: No space left on device"
     assert not list(tmp_path.iterdir())
+
+
+def test_compare_says_which_files_beside_analysis_folders_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare data/` where data holds analysis folders and recordings compared the analysis folders only
+    and left the recordings out without a word (EDGE-16)."""
+    data = tmp_path / "data"
+    _analysis_folder(data / "run1_analysis", "shank", 1)
+    _analysis_folder(data / "run2_analysis", "shank", 2)
+    (data / "run3.csv").write_text("t_s,acc_x\n")
+    (data / "notes.md").write_text("not a recording\n")
+    assert main(["compare", str(data), "--n-boot", "200", "--out", str(tmp_path / "cmp")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"note: {data} also holds run3.csv, not compared" in printed

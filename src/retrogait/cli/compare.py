@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import PLACEMENTS
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
@@ -87,10 +88,11 @@ def compare(
 
     from retrogait.compare.core import CompareSettings, compare_directions
     from retrogait.compare.fairness import check_comparable
-    from retrogait.compare.inputs import analysis_folders_in, load_inputs
+    from retrogait.compare.inputs import analysis_folders_in, files_beside_analyses, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
     from retrogait.compare.sentences import format_p
 
+    not_compared = [(given, files_beside_analyses(given)) for given in inputs]  # beside its analysis folders
     inputs = [Path(one) for given in inputs for one in analysis_folders_in(given)]  # a folder of analyses: each
     refuse_writing_over_inputs([out / name for name in OUTPUT_FILES], inputs)
     with Progress(
@@ -147,4 +149,12 @@ def compare(
             else ""
         )
         console.print(f"left out: {left_out}{hint}")
+    for folder, names in not_compared:
+        if names:  # EDGE-16: only the analysis folders inside were compared
+            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            console.print(
+                f"note: {safe(str(folder))} also holds {safe(shown)}, not compared (a folder of analysis folders "
+                "stands for those folders): give them as inputs to compare them too",
+                soft_wrap=True,
+            )
     console.print(f"report: {written['report.html']}")

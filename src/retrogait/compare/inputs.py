@@ -261,6 +261,20 @@ def analysis_folders_in(path: str | Path) -> list[str | Path]:
     return list(inside) or [path]
 
 
+def files_beside_analyses(path: str | Path) -> list[str]:
+    """The files directly in ``path`` that could be recordings (by name: ``batch.inputs``' rule) when
+    ``path`` stands for the analysis folders inside it (EDGE-6), so not compared (EDGE-16)."""
+    from retrogait.batch.inputs import _is_recording
+
+    p = Path(path)
+    if analysis_folders_in(p) == [path]:
+        return []
+    try:
+        return sorted(c.name for c in p.iterdir() if c.is_file() and _is_recording(c))
+    except OSError:
+        return []
+
+
 def _file_identity(path: str | Path) -> tuple[int, int] | None:
     """The file whose steps ``path`` gives (an analysis folder's steps.csv, else the path itself) as
     ``(device, inode)``, so a link or another spelling of it is the same; None when it cannot be looked at."""
