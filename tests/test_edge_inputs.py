@@ -252,6 +252,157 @@ def test_compare_refuses_the_same_input_twice(tmp_path: Path, capsys: pytest.Cap
     assert _error(capsys).endswith(f"{folder}: is given twice; its steps would count twice: give each session once")
 
 
+# ------------------------------------ EDGE-8: compare links a recording and its analysis by content
+
+
+def test_compare_refuses_a_recording_with_its_own_analysis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`compare c5/*` (c5 holding run.csv and run_analysis/) counted the same session twice."""
+    import hashlib
+    import shutil
+
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    config = SimulationConfig(
+        "lower_back", [Bout("forward", "running", 3.0, 15.0), Bout("backward", "running", 2.5, 15.0)], seed=5
+    )
+    c5 = tmp_path / "c5"
+    c5.mkdir()
+    recording, _ = write_simulation(simulate(config), c5 / "run.csv")
+    analysis = c5 / "run_analysis"
+    assert main(["analyze", str(recording), "--no-report"]) == 0
+    summary = json.loads((analysis / "summary.json").read_text())
+    assert summary["source_digest"] == "sha256:" + hashlib.sha256(recording.read_bytes()).hexdigest()
+    capsys.readouterr()
+    out = str(tmp_path / "cmp")
+    assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {recording}: is the same session as {analysis}; "
+        "its steps would count twice: give each session once"
+    )
+    copy = shutil.copy(recording, tmp_path / "copy.csv")  # a copy is the same session too
+    assert main(["compare", str(recording), str(copy), "--n-boot", "200", "--out", out]) == 2
+    assert "copy.csv: is the same session as" in _error(capsys)
+    # a summary written before EDGE-8 has no digest: the pair is taken as two sessions, as before
+    del summary["source_digest"]
+    (analysis / "summary.json").write_text(json.dumps(summary))
+    assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 0
+
+
+# ------------------------------------------- EDGE-9: a file cut off is read up to the cut, with a note
+
+
+def test_a_gzip_file_cut_off_is_read_up_to_the_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A .gz cut short by a download was refused ("gzip stream is truncated"): the whole recording lost."""
+    import gzip
+
+    from retrogait.imports import load_recording
+
+    text = samples.phyphox_classic(tmp_path / "export.csv").read_bytes()
+    packed = gzip.compress(text)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed[: len(packed) * 19 // 20])
+    result = load_recording(cut)
+    whole = load_recording(tmp_path / "export.csv").session
+    n = result.session.n_samples
+    assert 300 < n < whole.n_samples
+    assert np.array_equal(result.session.acc, whole.acc[:n])  # the rows before the cut, exactly
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    extra = result.session.meta.extra
+    assert extra["import_cut_short"].startswith("cut.csv.gz: gzip stream ends early (cut off after ")
+    assert extra["import_dropped_detail"] == "last_line_cut_short=1"
+    assert main(["analyze", str(cut), "--no-report", "--out", str(tmp_path / "out")]) == 0
+    notes = json.loads((tmp_path / "out" / "summary.json").read_text())["notes"]
+    assert any(note.startswith("file cut short: cut.csv.gz: gzip stream ends early") for note in notes)
+    assert "1 row dropped on import (last_line_cut_short=1)" in notes
+    capsys.readouterr()
+    assert main(["info", str(cut)]) == 0
+    assert "cut short: cut.csv.gz: gzip stream ends early" in capsys.readouterr().out
+    # a cut that leaves nothing is refused in one line, as before
+    (tmp_path / "nothing.csv.gz").write_bytes(packed[:12])
+    assert main(["info", str(tmp_path / "nothing.csv.gz")]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {tmp_path / 'nothing.csv.gz'}: ")
+
+
+def test_a_gzip_compressed_session_file_is_read(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze run.csv.gz` (a native session compressed to save room) said "is a binary file, not a
+    retrogait session CSV" although every input may be gzip-compressed (EDGE-11); cut off, it is read up to
+    the cut (EDGE-9)."""
+    import gzip
+
+    text = write_session(small_session, tmp_path / "rec.csv").read_bytes()
+    packed = tmp_path / "rec.csv.gz"
+    packed.write_bytes(gzip.compress(text))
+    from retrogait.imports import load_recording
+
+    session = load_recording(packed).session
+    assert np.array_equal(session.acc, small_session.acc) and session.source == str(packed)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed.read_bytes()[: packed.stat().st_size * 2 // 3])
+    result = load_recording(cut)
+    assert 0 < result.session.n_samples < small_session.n_samples
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    bad = tmp_path / "bad.csv.gz"  # a problem of the session file is named by the user's path
+    bad.write_bytes(gzip.compress(text.replace(b"# placement: shank", b"# placement: elbow")))
+    assert main(["info", str(bad)]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {bad}:")
+
+
+def test_an_export_still_being_written_leaves_its_cut_last_row_out(tmp_path: Path) -> None:
+    """An app export whose last row was cut while being written or copied was read with the cut value:
+    `8.46190` of `8.461903381E-1`, ten times too large (EDGE-12). A whole last row without a line end (as
+    phyphox and MetaWear write) is kept."""
+    from retrogait.imports import load_recording
+
+    text = samples.phyphox_classic(tmp_path / "export.csv").read_text().rstrip("\n")
+    whole = tmp_path / "whole.csv"
+    whole.write_text(text)  # no line end after the last row
+    complete = load_recording(whole)
+    assert complete.report.dropped == {}
+    growing = tmp_path / "growing.csv"
+    growing.write_text(text[:-4])
+    result = load_recording(growing)
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    assert result.session.n_samples == complete.session.n_samples - 1
+    assert np.array_equal(result.session.acc, complete.session.acc[:-1])
+
+
+@pytest.mark.parametrize("share", [0.999, 0.9, 0.61, 0.5, 0.37])
+def test_a_movesense_log_cut_off_keeps_its_whole_packets(share: float, tmp_path: Path) -> None:
+    """A Movesense JSON log cut off (logger stopped, copy interrupted) was "is not valid JSON"; cut at any
+    character, its whole packets are read and the packet being written is left out and counted."""
+    from retrogait.imports import load_recording
+
+    log = samples.movesense_json(tmp_path / "log.json")
+    text = log.read_text()
+    whole = load_recording(log).session
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: int(len(text) * share)])
+    result = load_recording(cut)
+    n = result.session.n_samples
+    assert 0 < n < whole.n_samples
+    assert np.allclose(result.session.acc, whole.acc[:n])
+    assert set(result.report.dropped) <= {"last_packet_cut_short"}
+    assert result.session.meta.extra["import_cut_short"].startswith("cut.json: the JSON log ends before its end")
+
+
+def test_a_movesense_log_cut_at_every_character_is_read_or_refused_in_one_line(tmp_path: Path) -> None:
+    from retrogait.errors import RetrogaitError
+    from retrogait.imports.movesense import _cut_log_repaired
+
+    text = samples.movesense_json(tmp_path / "log.json").read_text()
+    head = text[:3000]
+    for end in range(1, len(head)):
+        repaired = _cut_log_repaired(head[:end])
+        assert repaired is None or isinstance(repaired[0], (dict, list))
+    (tmp_path / "broken.json").write_text(text.replace("]", "}", 1))  # a real syntax error: refused as before
+    with pytest.raises(RetrogaitError, match="is not valid JSON"):
+        from retrogait.imports import load_recording
+
+        load_recording(tmp_path / "broken.json")
+
+
 # ------------------------------------------------------------ text saved again by other programs
 
 
@@ -289,6 +440,24 @@ def test_a_session_saved_again_with_semicolons_says_so(
     path.write_text("".join(line if line.startswith("#") else line.replace(",", ";") for line in lines))
     assert main(["info", str(path)]) == 2
     assert "columns are separated by ';', not ',' (saved again by a spreadsheet?)" in _error(capsys)
+
+
+def test_a_session_saved_again_by_a_spreadsheet_is_read(small_session: Session, tmp_path: Path) -> None:
+    """Excel pads every row to the table's width when it saves a CSV: `# retrogait-session: 1,,,,,,` was
+    refused as "unsupported session version '1,,,,,,'" (EDGE-13)."""
+    path = write_session(small_session, tmp_path / "rec.csv")
+    lines = path.read_text().splitlines()
+    width = next(line for line in lines if not line.startswith("#")).count(",")
+    padded = [line + "," * width if line.startswith("#") else line for line in lines]
+    resaved = tmp_path / "resaved.csv"
+    resaved.write_bytes(("\ufeff" + "\r\n".join(padded) + "\r\n").encode())  # with a BOM and CRLF, as Excel
+    again = read_session(resaved)
+    assert again.meta == read_session(path).meta and np.array_equal(again.acc, small_session.acc)
+    (tmp_path / "notes.csv").write_text(path.read_text().replace("# side: left", "# side: left,"))
+    from retrogait.errors import InputFileError
+
+    with pytest.raises(InputFileError, match="side must be one of left, right, got 'left,'"):
+        read_session(tmp_path / "notes.csv")  # one line ending in a comma is no padding
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
@@ -373,6 +542,70 @@ def test_batch_takes_recordings_beside_a_manifest_or_a_feedback_log(tmp_path: Pa
     for name in ("run.csv", "manifest.jsonl", "run.feedback.csv", "run.unpaired.csv"):
         (data / name).write_text("x\n")
     assert discover_inputs([data]) == [(data / "run.csv").resolve()]
+
+
+# ------------------------------------------- EDGE-14: an analysis output or a folder of runs given as a recording
+
+
+def test_an_analysis_output_given_as_a_recording_says_so(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze run_analysis` said "format not recognised", `analyze run_analysis/steps.csv` "holds no three
+    acceleration columns"; `analyze data/` for a folder of runs "format not recognised"."""
+    from steps_factory import make_steps
+
+    folder = tmp_path / "run_analysis"
+    folder.mkdir()
+    make_steps(n_forward=10, n_backward=10).to_csv(folder / "steps.csv", index=False)
+    (folder / "summary.json").write_text("{}")
+    assert main(["analyze", str(folder)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {folder}: is an analysis folder written by `retrogait analyze` (steps.csv, "
+        "summary.json), not a recording: give the recording it was made from; `retrogait compare` takes it as it is"
+    )
+    assert main(["info", str(folder / "steps.csv")]) == 2
+    assert "steps.csv: is a steps table written by `retrogait analyze`, not a recording" in _error(capsys)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for name in ("a.csv", "b.csv"):
+        write_session(small_session, runs / name)
+    assert main(["info", str(runs)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {runs}: is a folder of 2 recordings (a.csv, b.csv), not one export: give them one "
+        f"by one (e.g. {runs / '*'}), or `retrogait batch` the folder"
+    )
+
+
+def test_batch_takes_an_export_of_several_files_once(tmp_path: Path) -> None:
+    """`batch data/` analysed a phyphox folder's Accelerometer.csv and Gyroscope.csv, a Sensor Logger
+    folder's Accelerometer.csv, TotalAcceleration.csv and Metadata.csv, a Polar *_ACC.txt and *_GYRO.txt
+    each as a session: each reader reads the whole export, so the same recording counted two to four times
+    in the tables and the cohort comparison (EDGE-15)."""
+    from retrogait.batch.inputs import discover_inputs
+
+    files = {
+        "phyphox": ["Accelerometer.csv", "Gyroscope.csv", "Accelerometer_2.csv", "Gyroscope_2.csv"],
+        "sensorlogger": ["Accelerometer.csv", "TotalAcceleration.csv", "Metadata.csv", "Gyroscope.csv"],
+        "android": ["TotalAcceleration.csv", "Gyroscope.csv", "Annotation.csv"],
+        "polar": ["Polar_Sense_ACC.txt", "Polar_Sense_GYRO.txt", "Polar_Sense_HR.txt", "MARKER.txt"],
+        "metabase": ["MW_2022_C4_Accelerometer_100.000Hz_1.4.5.csv", "MW_2022_C4_Gyroscope_100.000Hz_1.4.5.csv"],
+        "alone": ["Gyroscope.csv", "Polar_Sense_GYRO.txt"],  # no accelerometer file beside: the reader says why
+    }
+    for folder, names in files.items():
+        (tmp_path / folder).mkdir()
+        for name in names:
+            (tmp_path / folder / name).write_text("x\n")
+    found = [p.relative_to(tmp_path.resolve()).as_posix() for p in discover_inputs([tmp_path])]
+    assert found == [
+        "alone/Gyroscope.csv",
+        "alone/Polar_Sense_GYRO.txt",
+        "android/TotalAcceleration.csv",
+        "metabase/MW_2022_C4_Accelerometer_100.000Hz_1.4.5.csv",
+        "phyphox/Accelerometer.csv",
+        "phyphox/Accelerometer_2.csv",
+        "polar/Polar_Sense_ACC.txt",
+        "sensorlogger/Accelerometer.csv",
+    ]
 
 
 # -------------------------------------------------- EDGE-6: compare a folder of analysis folders
@@ -481,3 +714,89 @@ def test_simulate_does_not_overwrite_a_recording(
     synthetic = tmp_path / "sim.csv"
     assert main(["simulate", "--bouts", "still::0:3", "--out", str(synthetic)]) == 0
     assert main(["simulate", "--bouts", "still::0:4", "--out", str(synthetic)]) == 0  # its own file: made again
+
+
+# ------------------------------------------------------ EDGE-10: a full disk while writing the outputs
+
+# runs the CLI with a file size limit (RLIMIT_FSIZE; writes beyond it fail with EFBIG as on a full disk)
+_LIMITED = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[2:]]
+sys.exit(main())
+"""
+
+
+def _with_file_size_limit(limit: int, *args: str) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _LIMITED, str(limit), *args], capture_output=True, text=True, timeout=300, check=False
+    )
+    return done.returncode, done.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX resource limits")
+def test_a_full_disk_names_the_output_and_keeps_the_earlier_set(small_session: Session, tmp_path: Path) -> None:
+    """A full disk said "retrogait: error: No space left on device" (no file named; `convert` named its
+    temporary `x.csv.partial`), and `analyze` left new tables beside an earlier run's report."""
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    config = SimulationConfig("shank", [Bout("forward", "running", 3.0, 12.0)], seed=2)
+    recording, _ = write_simulation(simulate(config), tmp_path / "run.csv")
+    out = tmp_path / "out"
+    assert main(["analyze", str(recording), "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    largest = max(len(data) for data in before.values())
+    smallest = min(len(data) for data in before.values())
+    status, stderr = _with_file_size_limit((smallest + largest) // 2, "analyze", str(recording), "--out", str(out))
+    assert status == 2 and len(stderr.splitlines()) == 1, stderr
+    assert stderr.startswith(f"retrogait: error: {out}{os.sep}") and "cannot be written: File too large" in stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier set, whole, and nothing else
+    copy = tmp_path / "copy.csv"
+    status, stderr = _with_file_size_limit(1000, "convert", str(recording), "--out", str(copy))
+    assert status == 2 and stderr.strip() == f"retrogait: error: {copy}: cannot be written: File too large (disk full?)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "run.csv", "run_truth.csv"]
+
+
+def test_a_full_disk_in_a_batch_worker_is_no_internal_error(
+    small_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch worker's full disk was listed as "internal error: OSError: [Errno 28] ..." (a bug in retrogait)
+    and left its `.parquet.partial` behind."""
+    import errno
+
+    import pandas as pd
+
+    from retrogait.batch.worker import write_table
+    from retrogait.errors import RetrogaitError
+
+    def full(self: pd.DataFrame, path: Path, *args: object, **kwargs: object) -> None:
+        Path(path).write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    target = tmp_path / "abc.parquet"
+    with pytest.raises(RetrogaitError) as caught:
+        write_table(pd.DataFrame({"a": [1.0]}), target)
+    assert str(caught.value) == f"{target}: cannot be written: No space left on device"
+    assert not list(tmp_path.iterdir())
+
+
+def test_compare_says_which_files_beside_analysis_folders_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare data/` where data holds analysis folders and recordings compared the analysis folders only
+    and left the recordings out without a word (EDGE-16)."""
+    data = tmp_path / "data"
+    _analysis_folder(data / "run1_analysis", "shank", 1)
+    _analysis_folder(data / "run2_analysis", "shank", 2)
+    (data / "run3.csv").write_text("t_s,acc_x\n")
+    (data / "notes.md").write_text("not a recording\n")
+    assert main(["compare", str(data), "--n-boot", "200", "--out", str(tmp_path / "cmp")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"note: {data} also holds run3.csv, not compared" in printed

@@ -117,3 +117,62 @@ def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path)
     assert done.returncode == 130 and done.stderr.strip().splitlines()[-1] == "retrogait: interrupted"
     assert "from an earlier run" not in (out / "report.html").read_text()  # the whole set is this run's
     assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
+
+
+# Imported by the batch's fork server (added to its preload): the first worker forked from it, while it
+# receives its process object, sends Ctrl-C to the batch and waits until the batch has exited before it
+# opens the batch's semaphores, the moment a Ctrl-C in a batch's first second can hit (EDGE-7).
+_GATE = """
+import os, signal, time
+from multiprocessing import synchronize
+from retrogait.batch.lifeline import _zombie
+
+BATCH = os.getppid()  # the fork server's parent: the batch process
+SERVER = os.getpid()
+original = synchronize.SemLock.__setstate__
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not _zombie(pid)  # exited, not yet collected by the test's subprocess.run: gone
+
+def __setstate__(self, state):
+    if os.getpid() != SERVER:  # a worker being forked
+        try:
+            os.close(os.open(os.environ["GATE_MARK"], os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            pass
+        else:
+            os.kill(BATCH, signal.SIGINT)
+            while _running(BATCH):
+                time.sleep(0.01)  # polls an event (the batch's exit); no timing is assumed
+    return original(self, state)
+
+synchronize.SemLock.__setstate__ = __setstate__
+"""
+
+_GATED_BATCH = """
+import sys
+import retrogait.batch.pool
+retrogait.batch.pool.PRELOAD.append("retrogait_test_gate")
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_while_the_fork_server_forks_a_worker_prints_one_line(small_session: Session, tmp_path: Path) -> None:
+    import os
+
+    if "forkserver" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("no fork server on this platform")
+    (tmp_path / "retrogait_test_gate.py").write_text(_GATE)
+    source = write_session(small_session, tmp_path / "rec.csv")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "GATE_MARK": str(tmp_path / "gate.mark")}
+    args = [sys.executable, "-c", _GATED_BATCH, "batch", str(source), "--out", str(tmp_path / "out"), "--jobs", "2"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert (tmp_path / "gate.mark").exists(), done.stderr  # the gate was reached
+    assert done.returncode == 130
+    assert done.stderr.strip().splitlines() == ["retrogait: interrupted"], done.stderr

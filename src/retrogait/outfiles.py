@@ -17,6 +17,7 @@ import os
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from retrogait.errors import RetrogaitError
@@ -136,13 +137,56 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+    staged = _set.get()
     with uninterrupted():  # Ctrl-C waits for the rename or the clean-up (EDGE-1)
+        done = False
         try:
             yield tmp
             _fsync(tmp)
-            os.replace(tmp, target)
+            if staged is None:
+                os.replace(tmp, target)
+            else:  # renamed with the rest of its set (one_set)
+                staged.append((tmp, target))
+            done = True
+        except OSError as exc:
+            raise naming_the_output(exc, tmp, target) from None
         finally:
-            tmp.unlink(missing_ok=True)
+            if staged is None or not done:
+                tmp.unlink(missing_ok=True)
+
+
+#: The files of the set being written (:func:`one_set`): (temporary file, target), renamed at its end.
+_set: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("retrogait_output_set", default=None)
+
+
+@contextmanager
+def one_set() -> Iterator[None]:
+    """The files written in the block (through :func:`replacing`) are one set: each goes to its temporary
+    file, and only when all are written are they renamed onto their targets. Ctrl-C waits for the block
+    (EDGE-1); a failure (a full disk) leaves every earlier file of the set as it was, none replaced (EDGE-10)."""
+    staged: list[tuple[Path, Path]] = []
+    with uninterrupted():  # the clean-up too: a Ctrl-C held back exits when this block ends
+        token = _set.set(staged)
+        try:
+            yield
+            for tmp, target in staged:
+                try:
+                    os.replace(tmp, target)
+                except OSError as exc:
+                    raise naming_the_output(exc, tmp, target) from None
+        finally:
+            _set.reset(token)
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+
+
+def naming_the_output(exc: OSError, tmp: Path, target: Path) -> OSError:
+    """``exc`` naming ``target``, the file the user asked for, where it named the temporary file or nothing
+    (a full disk fails a write, which names no file: "No space left on device" alone; EDGE-10)."""
+    if exc.errno is not None and (exc.filename is None or os.fspath(exc.filename) == os.fspath(tmp)):
+        exc.filename = os.fspath(target)
+        exc.filename2 = None
+    return exc
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:

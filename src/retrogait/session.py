@@ -224,6 +224,10 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
                 fh.write(format_header(session.meta).encode("utf-8"))
                 fh.writelines(_table_text(frame, header=True))
             os.replace(tmp, path)
+        except OSError as exc:
+            from retrogait.outfiles import naming_the_output
+
+            raise naming_the_output(exc, tmp, path) from None
         finally:
             tmp.unlink(missing_ok=True)
     return path
@@ -424,13 +428,16 @@ def _read_head(path: Path) -> tuple[dict[str, str], int, list[str]]:
     line, line_no = "", 0
     try:
         with open(path, encoding="utf-8-sig") as fh:
-            for line_no, raw_line in enumerate(fh, start=1):
+            header_lines: list[str] = []
+            for line_no, raw_line in enumerate(fh, start=1):  # noqa: B007  (line_no: where the table starts)
                 line = raw_line.rstrip("\n")
                 if not line.startswith("#"):
                     break
-                _parse_header_line(line, line_no, header, path)
+                header_lines.append(line)
             else:
                 line, line_no = "", line_no + 1
+        for number, header_line in enumerate(_without_padding(header_lines), start=1):
+            _parse_header_line(header_line, number, header, path)
     except UnicodeDecodeError as exc:
         raise InputFileError(path, f"is not UTF-8 text (byte {exc.start} of a header line)") from None
     if FORMAT_KEY not in header:
@@ -445,6 +452,13 @@ def _read_head(path: Path) -> tuple[dict[str, str], int, list[str]]:
     if not line.strip():
         raise InputFileError(path, "no column header after the '#' header lines", line_no)
     return header, line_no - 1, column_names(line)
+
+
+def _without_padding(lines: list[str]) -> list[str]:
+    """The header lines without the commas a spreadsheet pads every row with when it saves the file again
+    (Excel: `# placement: shank,,,,,,`; EDGE-13): stripped only when every header line ends with them."""
+    pad = min((len(line) - len(line.rstrip(",")) for line in lines), default=0)
+    return [line[:-pad] for line in lines] if pad else lines
 
 
 def column_names(line: str) -> list[str]:

@@ -128,16 +128,19 @@ def _resolved_header(
 
 
 def _reading_notes(session: Session) -> list[str]:
-    """What reading the file dropped (the header's ``import_dropped_rows``/``_detail``), as a note (EDGE-3)."""
+    """What reading the file dropped (the header's ``import_dropped_rows``/``_detail``, EDGE-3) and a cut it
+    was read up to (``import_cut_short``, EDGE-9), as notes."""
+    cut = session.meta.extra.get("import_cut_short", "")
+    notes = [f"file cut short: {cut}"] if cut else []  # read up to the cut (EDGE-9)
     try:
         dropped = int(session.meta.extra.get("import_dropped_rows", "0"))
     except ValueError:
-        return []
+        return notes
     if dropped <= 0:
-        return []
+        return notes
     detail = session.meta.extra.get("import_dropped_detail", "").replace(";", ", ")
     why = f" ({detail})" if detail else ""
-    return [f"{dropped} row{'s' if dropped > 1 else ''} dropped on import{why}"]
+    return [*notes, f"{dropped} row{'s' if dropped > 1 else ''} dropped on import{why}"]
 
 
 def _checked_samples(

@@ -26,6 +26,18 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def recording_digest(path: Path) -> str:
+    """``sha256:HEX``: the content of a recording as ``analyze`` and ``compare`` identify it (EDGE-8): a file's
+    bytes (a zip or .gz as stored), or for an export folder the names and bytes of the files in it (hidden
+    ones left out), so a copy of a recording has the digest of its original. Raises OSError."""
+    if not path.is_dir():
+        return "sha256:" + file_digest(path)
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        digest.update(f"{file.relative_to(path).as_posix()}\0{file_digest(file)}\n".encode())
+    return "sha256:" + digest.hexdigest()
+
+
 def job_key(content_digest: str, settings: Mapping[str, Any], version: str) -> str:
     """Key of one analysis job: the input's content, the batch options (placement, side, anterior axis:
     they decide how the file is read) and the analysis version (``analysis.version.analysis_version``).

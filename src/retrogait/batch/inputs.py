@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -71,7 +72,59 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) 
                     and not any(path.is_relative_to(b) for b in earlier_batches)
                 ):
                     found[resolved] = None
-    return sorted(found)
+    return without_export_companions(sorted(found))
+
+
+#: Per-sensor files that the reader of an export reads with its accelerometer file, by the name before
+#: the numbering phyphox adds (``Gyroscope_2.csv`` goes with ``Accelerometer_2.csv``): phyphox, Sensor
+#: Logger. Given as inputs of their own, each was the same session again (EDGE-15).
+_COMPANIONS = (
+    "gyroscope",
+    "gyroscopeuncalibrated",
+    "totalacceleration",
+    "accelerometeruncalibrated",
+    "gravity",
+    "magnetometer",
+    "magnetometeruncalibrated",
+    "orientation",
+    "metadata",
+    "annotation",
+)
+_NUMBERED = re.compile(r"^([a-z]+)(_\d+)?\.csv$")
+#: Polar Sensor Logger: ``PREFIX_GYRO.txt`` (and the other streams) go with ``PREFIX_ACC.txt``.
+_POLAR = re.compile(r"^(.*)_(acc|gyro|magn|hr|ppg|ppi|ecg)\.txt$")
+#: MetaBase (MetaWear): ``..._Gyroscope_100.000Hz_1.4.5.csv`` goes with ``..._Accelerometer_...csv``.
+_METABASE = re.compile(r"^(.*)_(accelerometer|gyroscope|magnetometer)_.*\.csv$")
+
+
+def without_export_companions(paths: list[Path]) -> list[Path]:
+    """``paths`` without the files that an accelerometer file beside them, also in ``paths``, reads as part
+    of its export (EDGE-15): a phyphox or Sensor Logger folder's ``Gyroscope.csv``, ``Metadata.csv``...,
+    a Polar ``*_GYRO.txt`` beside its ``*_ACC.txt``, a MetaBase gyroscope file. Found file by file, each
+    was analysed as a session of its own: the same recording two to four times in the tables and the
+    cohort comparison."""
+    names: dict[Path, set[str]] = {}
+    for path in paths:
+        names.setdefault(path.parent, set()).add(path.name.lower())
+    return [path for path in paths if not _companion(path.name.lower(), names[path.parent])]
+
+
+def _companion(name: str, beside: set[str]) -> bool:
+    if m := _NUMBERED.match(name):
+        sensor, number = m.group(1), m.group(2) or ""
+        if sensor not in _COMPANIONS:
+            return False
+        primaries = {f"accelerometer{number}.csv"}
+        if sensor != "totalacceleration":
+            primaries.add(f"totalacceleration{number}.csv")
+        return bool(primaries & beside)
+    if name == "marker.txt":
+        return any(other.endswith("_acc.txt") for other in beside)
+    if (m := _POLAR.match(name)) and m.group(2) != "acc":
+        return f"{m.group(1)}_acc.txt" in beside
+    if (m := _METABASE.match(name)) and m.group(2) != "accelerometer":
+        return any(other.startswith(f"{m.group(1)}_accelerometer_") for other in beside)
+    return False
 
 
 def _resolved_file(path: Path) -> Path | None:

@@ -6,14 +6,20 @@ resource tracker, which lives as long as any process holds its pipe) stayed aliv
 ~200 MB orphans. Each worker therefore watches its parent from a daemon thread and exits at once when
 the parent is gone; the resource tracker then sees its pipe close and exits too. Polling the parent id
 works the same on Linux, macOS and Windows (``prctl(PR_SET_PDEATHSIG)`` would be Linux only).
+
+A worker the fork server is still handing over when the batch ends (Ctrl-C in the batch's first second)
+finds the batch's semaphores removed or its pipe closed: it exits quietly too (``quiet_when_batch_gone``,
+EDGE-7), instead of printing the standard library's traceback under ``retrogait: interrupted``.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
+from types import TracebackType
 
 from retrogait.allocator import prepare_for_analysis
 
@@ -45,6 +51,36 @@ def _zombie(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] == b"Z"  # the state follows "(name) "
+
+
+#: What a worker meets while it receives its process object from a batch that has gone: the batch's exit
+#: removed its semaphores (FileNotFoundError from ``SemLock._rebuild``), or closed the pipe mid-way.
+_SENDER_GONE = (FileNotFoundError, EOFError, ConnectionError)
+
+#: Where a worker (``spawn._main``) or the fork server (``reduction.recvfds``) receives from the batch.
+_RECEIVING = {("multiprocessing.spawn", "_main"), ("multiprocessing.reduction", "recvfds")}
+
+
+def _while_receiving(tb: TracebackType | None) -> bool:
+    while tb is not None:
+        if (tb.tb_frame.f_globals.get("__name__"), tb.tb_frame.f_code.co_name) in _RECEIVING:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def quiet_when_batch_gone() -> None:
+    """In the fork server (and so in every worker it forks): an error that says the batch went away while
+    a worker was being handed over ends that process without a traceback; the user has already seen
+    ``retrogait: interrupted`` and there is no one left to report to. Any other error is shown as before."""
+    shown = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(error, _SENDER_GONE) and _while_receiving(tb):
+            return
+        shown(kind, error, tb)
+
+    sys.excepthook = hook
 
 
 def _watch(parent_pid: int, first_ppid: int) -> None:

@@ -29,5 +29,14 @@ def warm() -> None:
     blas_controller()
 
 
+def _quiet_when_batch_gone() -> None:
+    from retrogait.batch.lifeline import quiet_when_batch_gone
+
+    quiet_when_batch_gone()  # a worker forked while the batch ends on Ctrl-C: no traceback (EDGE-7)
+
+
+with contextlib.suppress(Exception):
+    _quiet_when_batch_gone()
+
 with contextlib.suppress(Exception):  # an optimisation only: the worker meets and reports the same failure
     warm()

@@ -59,11 +59,17 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     from retrogait.csvsafe import safe_frame
 
     tmp = path.with_name(path.name + ".partial")
-    if path.suffix == ".parquet":
-        frame.to_parquet(tmp, index=False)
-    else:
-        safe_frame(frame).to_csv(tmp, index=False)
-    os.replace(tmp, path)
+    try:
+        if path.suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            safe_frame(frame).to_csv(tmp, index=False)
+        os.replace(tmp, path)
+    except OSError as exc:  # a full disk is the user's to fix, not an internal error (EDGE-10)
+        problem = os.strerror(exc.errno) if exc.errno else " ".join(str(exc).split())
+        raise RetrogaitError(f"{path}: cannot be written: {problem}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_table(path: Path) -> pd.DataFrame:

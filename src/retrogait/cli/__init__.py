@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, argv)
 
 
+#: Errors of a write that ran out of room: a full disk, a quota, a file size limit.
+_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
 def os_error_text(exc: OSError) -> str:
     """``PATH: problem`` for an error of the file system, in words for a path that is not what an output needs
     (``File exists`` was all `--out FILE` got where a folder is written)."""
@@ -53,6 +57,8 @@ def os_error_text(exc: OSError) -> str:
         return f"{where}is a file, not a folder (an output folder was expected)"
     if exc.errno == errno.ENOTDIR:
         return f"{where}a part of this path is a file, not a folder"
+    if exc.errno is not None and exc.errno in _FULL:  # the earlier file, if any, is kept (outfiles.replacing)
+        return f"{where}cannot be written: {exc.strerror or os.strerror(exc.errno)} (disk full?)"
     return f"{where}{exc.strerror or exc}"
 
 

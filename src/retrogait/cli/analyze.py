@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,8 +12,7 @@ from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
-from retrogait.interrupt import uninterrupted
-from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
 if TYPE_CHECKING:
@@ -67,6 +67,44 @@ def summary_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+class _Digest(threading.Thread):
+    """The recording's content digest (``batch.fingerprint.recording_digest``), computed in a thread: hashing
+    releases the GIL, so it runs beside the reading and the analysis (None when the file cannot be read
+    again: the analysis does not depend on it)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(name="retrogait-source-digest", daemon=True)
+        self.path = path
+        self.digest: str | None = None
+        self.start()
+
+    def run(self) -> None:
+        from retrogait.batch.fingerprint import recording_digest
+
+        if not (self.path.is_file() or self.path.is_dir()):  # a pipe would block this thread: refused anyway
+            return
+        try:
+            self.digest = recording_digest(self.path)
+        except OSError:
+            self.digest = None
+
+    def result(self) -> str | None:
+        self.join()
+        return self.digest
+
+
+def _with_source_digest(summary: dict[str, Any], digest: str | None) -> None:
+    """summary.json's ``source_digest`` right after ``source``: what ``compare`` links an analysis to its
+    recording by (EDGE-8)."""
+    items = list(summary.items())
+    summary.clear()
+    for key, value in items:
+        summary[key] = value
+        if key == "source":
+            summary["source_digest"] = digest
+    summary.setdefault("source_digest", digest)
+
+
 @app.command()
 @reader_options
 def analyze(
@@ -116,6 +154,7 @@ def analyze(
         disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
+        digest = _Digest(input_file)  # hashed while the recording is read and analysed (EDGE-8)
         warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
         session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader)
         warm.join()
@@ -126,10 +165,11 @@ def analyze(
         if overrides is not None:
             effective = overrides.for_placement(placement or session.meta.placement)
         result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective)
+        _with_source_digest(result.summary, digest.result())
         bar.update(task, advance=1, description="writing outputs")
         if report:
             from retrogait.report.analysis_report import write_analysis_report
-        with uninterrupted():  # Ctrl-C leaves the previous set of outputs or this one, not a mix (EDGE-1)
+        with one_set():  # Ctrl-C or a full disk leaves the previous outputs or these, not a mix (EDGE-1, EDGE-10)
             paths = write_outputs(result, out_dir)
             if report:
                 paths["report"] = write_analysis_report(result, out_dir / "report.html")

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import PLACEMENTS
-from retrogait.interrupt import uninterrupted
-from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.outfiles import one_set, refuse_writing_over_inputs
 
 if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
@@ -88,10 +88,11 @@ def compare(
 
     from retrogait.compare.core import CompareSettings, compare_directions
     from retrogait.compare.fairness import check_comparable
-    from retrogait.compare.inputs import analysis_folders_in, load_inputs
+    from retrogait.compare.inputs import analysis_folders_in, files_beside_analyses, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
     from retrogait.compare.sentences import format_p
 
+    not_compared = [(given, files_beside_analyses(given)) for given in inputs]  # beside its analysis folders
     inputs = [Path(one) for given in inputs for one in analysis_folders_in(given)]  # a folder of analyses: each
     refuse_writing_over_inputs([out / name for name in OUTPUT_FILES], inputs)
     with Progress(
@@ -121,7 +122,7 @@ def compare(
         seed=seed,
     )
     comparison = compare_directions(steps, sources=sources, settings=settings)
-    with uninterrupted():  # Ctrl-C leaves the previous set of outputs or this one, not a mix (EDGE-1)
+    with one_set():  # Ctrl-C or a full disk leaves the previous set of outputs or this one, not a mix (EDGE-1, EDGE-10)
         written = write_comparison(comparison, out)
     console = Console()
     table = Table(title=f"forward vs backward (unit: {comparison.level})", title_justify="left")
@@ -148,4 +149,12 @@ def compare(
             else ""
         )
         console.print(f"left out: {left_out}{hint}")
+    for folder, names in not_compared:
+        if names:  # EDGE-16: only the analysis folders inside were compared
+            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            console.print(
+                f"note: {safe(str(folder))} also holds {safe(shown)}, not compared (a folder of analysis folders "
+                "stands for those folders): give them as inputs to compare them too",
+                soft_wrap=True,
+            )
     console.print(f"report: {written['report.html']}")

@@ -59,6 +59,10 @@ def info(
         console.print(f"[bold]{safe(path.name)}[/bold]  {safe(' · '.join(facts))}")
         details = [("sensor", o.sensor)] if o.sensor else []
         details += [(k, v) for k, v in meta.extra.items() if k.startswith("inferred_")]
+        if meta.extra.get("import_cut_short"):  # read up to where the file was cut off (EDGE-9)
+            details.append(("cut short", meta.extra["import_cut_short"]))
+        if meta.extra.get("import_dropped_detail"):
+            details.append(("dropped on import", meta.extra["import_dropped_detail"].replace(";", ", ")))
         for key, value in details:
             console.print(f"  {safe(key)}: {safe(value)}")
     for problem in problems:

@@ -261,6 +261,20 @@ def analysis_folders_in(path: str | Path) -> list[str | Path]:
     return list(inside) or [path]
 
 
+def files_beside_analyses(path: str | Path) -> list[str]:
+    """The files directly in ``path`` that could be recordings (by name: ``batch.inputs``' rule) when
+    ``path`` stands for the analysis folders inside it (EDGE-6), so not compared (EDGE-16)."""
+    from retrogait.batch.inputs import _is_recording
+
+    p = Path(path)
+    if analysis_folders_in(p) == [path]:
+        return []
+    try:
+        return sorted(c.name for c in p.iterdir() if c.is_file() and _is_recording(c))
+    except OSError:
+        return []
+
+
 def _file_identity(path: str | Path) -> tuple[int, int] | None:
     """The file whose steps ``path`` gives (an analysis folder's steps.csv, else the path itself) as
     ``(device, inode)``, so a link or another spelling of it is the same; None when it cannot be looked at."""
@@ -271,6 +285,29 @@ def _file_identity(path: str | Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+def _session_digest(path: str | Path) -> str | None:
+    """The content digest of the recording ``path``'s steps come from (EDGE-8): a recording's own
+    (``batch.fingerprint.recording_digest``), an analysis output's ``source_digest`` from its summary.json;
+    None when unknown (a summary written before EDGE-8, a file that cannot be read: reading it says why)."""
+    from retrogait.batch.fingerprint import recording_digest
+
+    p = Path(path)
+    if p.is_dir() and (p / "steps.csv").is_file():
+        summary = p / "summary.json"
+    elif p.is_file() and is_steps_table(p):
+        summary = p.with_name("summary.json")
+    else:
+        try:
+            return recording_digest(p)
+        except OSError:
+            return None
+    try:
+        digest = read_summary(summary).get("source_digest")
+    except RetrogaitError:
+        return None
+    return digest if isinstance(digest, str) and digest else None
 
 
 def load_inputs(
@@ -291,6 +328,7 @@ def load_inputs(
     loaded: list[LoadedInput] = []
     seen: dict[str, int] = {}
     given: dict[tuple[int, int], str | Path] = {}
+    sessions: dict[str, str | Path] = {}
     for path in [one for given_path in paths for one in analysis_folders_in(given_path)]:
         identity = _file_identity(path)
         if identity is not None and identity in given:  # EDGE-5: its steps would count twice
@@ -299,6 +337,12 @@ def load_inputs(
         if identity is not None:
             given[identity] = path
         item = load_input(path, subject=subject, placement=placement, reader=reader)
+        digest = _session_digest(path)  # after reading: a folder is hashed only once it proved a recording
+        if digest is not None and digest in sessions:  # EDGE-8: a recording and its analysis, or two copies
+            same = f"is the same session as {sessions[digest]}"
+            raise RetrogaitError(f"{path}: {same}; its steps would count twice: give each session once")
+        if digest is not None:
+            sessions[digest] = path
         count = seen.get(item.source.session, 0) + 1
         seen[item.source.session] = count
         if count > 1:

@@ -212,6 +212,11 @@ def read_table(
     raw = source.read_bytes()
     if not raw or raw.isspace():
         raise InputFileError(source.display, "is empty (no table)")
+    whole = without_cut_last_line(raw)
+    if whole is not None:  # a file still being written, or cut off: its last value may be cut short (EDGE-12)
+        raw = whole
+        if report is not None:
+            report.drop("last_line_cut_short", 1)
     width = len(names) if names is not None else check_header(nth_line(raw, skiprows), sep, source.display)
     scan = drop_wide_rows(raw, sep, width, skip_lines=skiprows + (0 if names is not None else 1), lines=lines)
     if report is not None:
@@ -260,6 +265,43 @@ def read_table(
             values = values.str.replace(decimal, ".", regex=False)
         frame[column] = pd.to_numeric(values, errors="coerce").astype(np.float64)
     return frame
+
+
+#: How many lines before the last one tell how long a whole row is at least (EDGE-12).
+CUT_LINE_LOOKBACK = 50
+
+
+def without_cut_last_line(data: bytes) -> bytes | None:
+    """``data`` without its last line when that line was cut short, else None (EDGE-12).
+
+    App exports end with or without a line end (phyphox and MetaWear write none after the last row), so
+    a missing line end alone says nothing. A last line without one that is shorter than each of the
+    (up to) 50 lines before it was cut while being written or copied: ``8.46190`` is what is left of
+    ``8.461903381E-1``, a value ten times too large. Rows of a sensor table are about equally long (fixed
+    formats are equally long to the sign), so a whole last row is not the shortest of them all. Needs 10
+    lines before it to judge."""
+    if data.endswith((b"\n", b"\r")):
+        return None
+    end = max(data.rfind(b"\n"), data.rfind(b"\r"))
+    last = data[end + 1 :].strip()
+    if end < 0 or not last:
+        return None
+    before = data[:end].splitlines()[-CUT_LINE_LOOKBACK:] if end < 1 << 16 else _lines_before(data, end)
+    lengths = [len(line.strip()) for line in before if line.strip()]
+    if len(lengths) < 10 or len(last) >= min(lengths):
+        return None
+    return data[: end + 1]
+
+
+def _lines_before(data: bytes, end: int) -> list[bytes]:
+    """The last :data:`CUT_LINE_LOOKBACK` lines before ``end`` of a large text, without splitting it all."""
+    window = 4096
+    while True:
+        start = max(0, end - window)
+        lines = data[start:end].splitlines()
+        if start == 0 or len(lines) > CUT_LINE_LOOKBACK + 1:
+            return lines[-CUT_LINE_LOOKBACK:]
+        window *= 4
 
 
 def nth_line(data: bytes, skip: int) -> str:

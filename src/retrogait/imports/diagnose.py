@@ -44,6 +44,28 @@ def refuse_unreadable(path: Path) -> None:
         raise InputFileError(path, "is an empty folder: no recording in it")
 
 
+#: Columns only analyze's steps table has (a recording has a time and acc columns): both mark one.
+_STEPS_COLUMNS = (b"ic_time_s", b"direction")
+
+
+def refuse_analysis_output(path: Path) -> None:
+    """Raise :class:`InputFileError` when ``path`` is what ``retrogait analyze`` wrote (its output folder,
+    or its steps table) rather than a recording (EDGE-14): read as a recording it was "format not
+    recognised" or "holds no three acceleration columns"."""
+    if path.is_dir() and (path / "steps.csv").is_file() and (path / "summary.json").is_file():
+        what = "an analysis folder written by `retrogait analyze` (steps.csv, summary.json)"
+    elif path.is_file() and path.suffix.lower() == ".csv":
+        first = head(path).lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+        if not all(column in first.split(b",") for column in _STEPS_COLUMNS):
+            return
+        what = "a steps table written by `retrogait analyze`"
+    else:
+        return
+    raise InputFileError(
+        path, f"is {what}, not a recording: give the recording it was made from; `retrogait compare` takes it as it is"
+    )
+
+
 def refuse_unrecognised(path: Path) -> None:
     """Raise :class:`InputFileError` for a file or folder no format recognised, saying what it is where
     that can be told (blank, binary, a zip that is damaged, empty or holds no known export)."""

@@ -11,13 +11,19 @@ bad rows, dropped and counted) before the table parser sees it:
 - a row with more fields than the header (pandas allocates rows x widest row when reading selected
   columns): such rows are dropped and counted as ``malformed``;
 - a JSON document larger than ``MAX_JSON_BYTES`` (it becomes Python objects, ~10x its text).
+
+A ``.gz`` stream that ends before its end (a download or copy cut off) is not refused while a recording
+is read (:func:`recovering_cut_streams`): what it holds up to the cut is read, its last unfinished line
+left out, and the cut is noted (EDGE-9).
 """
 
 from __future__ import annotations
 
 import csv
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +79,54 @@ def read_bounded(read: Callable[[int], bytes], limit: int, display: str, n_bytes
     return b"".join(parts)
 
 
+#: The session header key that says a file was cut short and what of it was read (EDGE-9).
+CUT_SHORT_KEY = "import_cut_short"
+
+
+@dataclass(frozen=True)
+class CutShort:
+    """A stream that ended before its end and was read up to the cut (EDGE-9)."""
+
+    display: str
+    #: what was read, in words (no ``;``: the header joins several with it), e.g. "gzip stream ends early ..."
+    what: str
+    #: an unfinished last line was left out (counted as ``last_line_cut_short``)
+    line_left_out: bool
+
+
+_cut_short: ContextVar[dict[str, CutShort] | None] = ContextVar("retrogait_cut_short", default=None)
+
+
+@contextmanager
+def recovering_cut_streams() -> Iterator[dict[str, CutShort]]:
+    """While the block runs (reading one recording), a gzip stream cut off is read up to the cut instead of
+    refused; the streams so read are in the dict yielded (by display name), for the import's report."""
+    found: dict[str, CutShort] = {}
+    token = _cut_short.set(found)
+    try:
+        yield found
+    finally:
+        _cut_short.reset(token)
+
+
+def _recovered(display: str, unpacked: bytes, packed_bytes: int) -> bytes:
+    """The content of a gzip stream cut off after ``unpacked``, when a recording is being read
+    (:func:`recovering_cut_streams`): up to its last line end (the last line is unfinished; a text without
+    any line end, such as a one-line JSON log, is kept whole for its reader to recover). Refused otherwise."""
+    found = _cut_short.get()
+    if found is None or not unpacked.strip():
+        raise InputFileError(display, "gzip stream is truncated (the file was cut off)")
+    end = unpacked.rfind(b"\n") + 1
+    kept = unpacked[:end] if end else unpacked
+    left_out = len(kept) < len(unpacked)
+    what = (
+        f"gzip stream ends early (cut off after {packed_bytes:,} bytes): the {len(kept):,} bytes of text "
+        "before the cut were read" + (" (the unfinished last line left out)" if left_out else "")
+    )
+    found[display] = CutShort(display, what, left_out)
+    return kept
+
+
 def gunzip_bounded(data: bytes, display: str, n_bytes: int | None = None) -> bytes:
     """The unpacked content of gzip ``data`` (all of it, or its first ``n_bytes``: then a truncated
     stream is no error), bounded by :func:`unpack_limit`. Concatenated gzip members are one stream."""
@@ -99,7 +153,7 @@ def gunzip_bounded(data: bytes, display: str, n_bytes: int | None = None) -> byt
             if not inflater.eof:
                 if n_bytes is not None:
                     break
-                raise InputFileError(display, "gzip stream is truncated (the file was cut off)")
+                return _recovered(display, b"".join(parts), len(data))
             rest = inflater.unused_data.lstrip(b"\x00")
     except zlib.error as exc:
         if n_bytes is None or not parts:

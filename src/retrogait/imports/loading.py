@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResult, ReaderOptions
+from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
 from retrogait.imports.registry import detect_format, get_format
 from retrogait.session import Session
+
+
+def with_cut_streams_noted(result: ImportResult, cut: Iterable[CutShort]) -> ImportResult:
+    """``result`` with each file read up to a cut (EDGE-9) in its report's notes and in the session header
+    (``import_cut_short``; an unfinished last line left out is counted as ``last_line_cut_short``, as
+    EDGE-3 counts it), so ``convert`` prints it and ``analyze`` notes it."""
+    cut = list(cut)
+    if not cut:
+        return result
+    extra = dict(result.session.meta.extra)
+    words = [f"{Path(c.display).name}: {c.what}" for c in cut]
+    result.report.notes.extend(words)
+    extra[CUT_SHORT_KEY] = " / ".join(filter(None, [extra.get(CUT_SHORT_KEY, ""), *words]))
+    left_out = sum(c.line_left_out for c in cut)
+    if left_out:
+        result.report.drop("last_line_cut_short", left_out)
+        dropped = int(extra.get("import_dropped_rows", "0") or 0) + left_out
+        detail = ";".join(filter(None, [extra.get("import_dropped_detail", ""), f"last_line_cut_short={left_out}"]))
+        extra.update(import_dropped_rows=str(dropped), import_dropped_detail=detail)
+    meta = replace(result.session.meta, extra={k: " ".join(v.split()) for k, v in extra.items()})
+    return ImportResult(session=replace(result.session, meta=meta), report=result.report)
 
 
 def load_recording(
@@ -62,7 +86,9 @@ def load_recording(
         rate_hz=rate_hz,
     )
     try:
-        return fmt.read(source, options)
+        with recovering_cut_streams() as cut:
+            result = fmt.read(source, options)
+        return with_cut_streams_noted(result, cut.values())
     except RetrogaitError:
         raise
     except MemoryError:

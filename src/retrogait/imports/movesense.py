@@ -11,6 +11,7 @@ jitter does not become sample jitter, and a lost packet stays a gap). Accelerati
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from retrogait.imports.common import (
     head_text,
     snap_rate,
 )
-from retrogait.imports.limits import MAX_JSON_BYTES
+from retrogait.imports.limits import CUT_SHORT_KEY, MAX_JSON_BYTES
 
 NAME = "movesense"
 MOVESENSE_RATES_HZ = (13.0, 26.0, 52.0, 104.0, 208.0, 416.0, 833.0, 1666.0)
@@ -82,6 +83,53 @@ def _xyz(samples: Any) -> FloatArray:
     return values
 
 
+#: A JSON string (also one cut off at the end of the text) or a bracket outside strings.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\Z)|[\[\]{}]')
+
+
+def _cut_log_repaired(text: str) -> tuple[Any, int] | None:
+    """The document of a log cut off before its end (a copy or download interrupted, a logger stopped:
+    EDGE-9): the text up to the last value completed inside the innermost unfinished container that has
+    one, with the open containers closed, parsed; and the length of the text. None when ``text`` is not
+    the beginning of a JSON document (a real syntax error: refused as before).
+
+    A scalar at the cut is never kept (``12`` may be the start of ``1234``); the packet being written then
+    lacks its ``Timestamp`` or some samples, and the caller leaves it out."""
+    stack: list[int] = []  # positions of the open containers
+    last_closed: dict[int, int] = {}  # depth after a closing bracket -> position of the last such bracket
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            stack.append(match.start())
+        elif token in "]}":
+            if not stack or "[{"["]}".index(token)] != text[stack[-1]]:
+                return None
+            stack.pop()
+            last_closed[len(stack)] = match.start()
+    if not stack:
+        return None
+    for depth in range(len(stack), 0, -1):  # the innermost unfinished container with a whole value in it
+        end = last_closed.get(depth, -1)
+        if end > stack[depth - 1]:
+            kept = text[: end + 1]
+            break
+    else:
+        return None
+    closing = "".join("]" if text[i] == "[" else "}" for i in reversed(stack[:depth]))
+    try:
+        return json.loads(kept + closing), len(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _complete_packet(packet: Any) -> bool:
+    """A packet as the sensor wrote it whole: acc samples, a timestamp, as many gyro samples as acc."""
+    if not isinstance(packet, dict) or "Timestamp" not in packet or not isinstance(packet.get("ArrayAcc"), list):
+        return False
+    gyro = packet.get("ArrayGyro")
+    return gyro is None or (isinstance(gyro, list) and len(gyro) == len(packet["ArrayAcc"]))
+
+
 def _claimed_samples(packet: Any) -> int:
     """How many samples a malformed packet says it holds (its ArrayAcc length), at least 1."""
     samples = packet.get("ArrayAcc") if isinstance(packet, dict) else None
@@ -121,8 +169,16 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             path,
             f"is {len(raw) / 1024**2:.0f} MiB of JSON, more than the {MAX_JSON_BYTES / 1024**2:.0f} MiB one log may be",
         )
+    cut_at: int | None = None  # where the log was cut off (EDGE-9), in characters
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError:
+            repaired = _cut_log_repaired(text)
+            if repaired is None:
+                raise
+            document, cut_at = repaired
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: also integers beyond 4300 digits
         where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise InputFileError(path, f"is not valid JSON{where}; a Movesense log is one JSON document") from None
@@ -130,6 +186,17 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if not packets:
         raise InputFileError(path, "holds no Movesense measurement packets (expected Meas/IMU9 or IMU6 with ArrayAcc)")
     report = ImportReport(format=NAME, files=[str(path)])
+    header: dict[str, str] = {}
+    if cut_at is not None:  # the last packet is unfinished (no Timestamp, or fewer gyro than acc samples)
+        last = packets[-1]
+        if not _complete_packet(last):
+            packets = packets[:-1]
+            report.drop("last_packet_cut_short", _claimed_samples(last))
+        header[CUT_SHORT_KEY] = (
+            f"{path.name}: the JSON log ends before its end (cut off after {len(text):,} characters): "
+            f"the {len(packets):,} whole packets before the cut were read"
+        )
+        report.notes.append(header[CUT_SHORT_KEY])
     has_gyro = any(isinstance(p, dict) and "ArrayGyro" in p for p in packets)
     stamps, counts, accs, gyrs = [], [], [], []
     for packet in packets:
@@ -170,7 +237,14 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if gyrs:
         report.notes.append("gyroscope samples share the accelerometer's packets and clock")
     return finish(
-        str(path), acc, gyr_dps, options, report, device="Movesense", stated_rate_hz=snap_rate(acc, MOVESENSE_RATES_HZ)
+        str(path),
+        acc,
+        gyr_dps,
+        options,
+        report,
+        device="Movesense",
+        stated_rate_hz=snap_rate(acc, MOVESENSE_RATES_HZ),
+        header=header,
     )
 
 

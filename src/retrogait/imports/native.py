@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from retrogait.errors import RetrogaitError
+from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
-from retrogait.imports.common import head_bytes
-from retrogait.session import FORMAT_KEY, read_session
+from retrogait.imports.common import GZIP_MAGIC, Source, head_bytes
+from retrogait.session import FORMAT_KEY, Session, read_session
 
 NAME = "native"
 
@@ -18,7 +19,7 @@ def sniff(path: Path) -> float:
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
-    session = read_session(path)
+    session = _read_packed(path) if _packed(path) else read_session(path)
     changes = {
         key: value
         for key in ("placement", "side", "sensor", "anterior_axis", "vertical_axis")
@@ -31,6 +32,30 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             raise RetrogaitError(str(exc)) from None
     report = ImportReport(format=NAME, files=[str(path)], rows_read=session.n_samples, rows_kept=session.n_samples)
     return ImportResult(session=session, report=report)
+
+
+def _packed(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) == GZIP_MAGIC
+    except OSError:
+        return False  # read_session says why
+
+
+def _read_packed(path: Path) -> Session:
+    """A gzip-compressed session file (``run.csv.gz``; EDGE-11): unpacked within the limits (a stream cut off
+    is read up to the cut, EDGE-9) into a temporary file that ``read_session`` reads; its messages name
+    ``path``."""
+    text = Source(str(path), path=path).read_bytes()
+    with tempfile.TemporaryDirectory(prefix="retrogait-") as folder:
+        unpacked = Path(folder) / path.name.removesuffix(".gz")
+        unpacked.write_bytes(text)
+        del text
+        try:
+            session = read_session(unpacked)
+        except InputFileError as exc:
+            raise InputFileError(path, exc.problem, exc.line) from None
+    return replace(session, source=str(path))
 
 
 FORMAT = ImportFormat(

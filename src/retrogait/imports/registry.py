@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrogait.errors import RetrogaitError
+from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import generic_csv
 from retrogait.imports.app_formats import APP_FORMATS, format_names
 from retrogait.imports.base import ImportFormat
-from retrogait.imports.diagnose import head, refuse_unreadable, refuse_unrecognised
+from retrogait.imports.diagnose import head, refuse_analysis_output, refuse_unreadable, refuse_unrecognised
 
 FORMATS: tuple[ImportFormat, ...] = (*APP_FORMATS, generic_csv.FORMAT)
 
@@ -39,6 +39,7 @@ def detect_format(path: Path) -> ImportFormat:
             mapping flags).
     """
     refuse_unreadable(path)
+    refuse_analysis_output(path)
     utf16 = path.is_file() and generic_csv.utf16_encoding(head(path, unpacked=True)) is not None
     # UTF-16 text (a spreadsheet's "Unicode text"): only the generic reader decodes it; the app readers read
     # UTF-8 and would take it for their own export, then fail on it
@@ -47,8 +48,28 @@ def detect_format(path: Path) -> ImportFormat:
     ]
     best, index = max(scores, key=lambda s: (s[0], -s[1]))
     if best < MIN_CONFIDENCE:
+        if path.is_dir():
+            _refuse_folder_of_recordings(path)
         refuse_unrecognised(path)
     return FORMATS[index]
+
+
+def _refuse_folder_of_recordings(path: Path) -> None:
+    """A folder no format reads as one export but whose files are recordings one by one (EDGE-14): `compare
+    data/` or `analyze data/` for a folder of runs said "format not recognised"."""
+    try:
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        return
+    recordings = [p.name for p in files[:50] if max(_safe_sniff(fmt, p) for fmt in FORMATS) >= MIN_CONFIDENCE]
+    if len(recordings) < 2:
+        return
+    shown = ", ".join(recordings[:4]) + (", ..." if len(recordings) > 4 else "")
+    raise InputFileError(
+        path,
+        f"is a folder of {len(recordings)} recordings ({shown}), not one export: give them one by one "
+        f"(e.g. {path / '*'}), or `retrogait batch` the folder",
+    )
 
 
 def _safe_sniff(fmt: ImportFormat, path: Path) -> float:
