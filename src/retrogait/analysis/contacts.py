@@ -26,7 +26,6 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.foot_landing import first_touch
-from retrogait.analysis.parallel import both
 from retrogait.analysis.phone_steps import phone_steps
 from retrogait.analysis.settings import ContactsSettings, PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -157,23 +156,16 @@ def _flight_edges(
 def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Contacts:
     fs = signals.fs_hz
     acc = signals.acc_ms2
-    gyr_dps = signals.gyr_dps
-
-    def sample_scores() -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64] | None]:
-        moving = _moving(signals, still)
-        jerk = gradient_norm_rows(lowpass(acc, s.impact_cutoff_hz, fs))
-        jerk *= fs  # m/s^3
-        return moving, jerk, None if gyr_dps is None else stance_score(acc, gyr_dps, fs, s)
-
-    def stride_s() -> NDArray[np.float64]:
-        norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
-        stride = _step_period_s(norm, fs, s, per=2.0)
-        return np.where(np.isfinite(stride), stride, 1.0)
-
-    (moving, jerk, rate), stride = both(sample_scores, stride_s)  # independent: on two cores in `analyze`
-    if gyr_dps is None or rate is None:
+    moving = _moving(signals, still)
+    jerk = gradient_norm_rows(lowpass(acc, s.impact_cutoff_hz, fs))
+    jerk *= fs  # m/s^3
+    norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+    stride = _step_period_s(norm, fs, s, per=2.0)
+    stride = np.where(np.isfinite(stride), stride, 1.0)
+    if signals.gyr_dps is None:
         return _limb_acc_only(signals, jerk, moving, stride, s)
 
+    rate = stance_score(acc, signals.gyr_dps, fs, s)
     quiet = _quiet_points(rate, moving, stride, fs, s)
     if quiet.size == 0:
         return Contacts.empty()
@@ -188,11 +180,10 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     offs = np.arange(width)
     lo = np.minimum(quiet - back, quiet_end - 2 * round(s.rest_window_s * fs))
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
-    ic, to = both(
-        lambda: _limb_landings(signals, gyr_dps, jerk, quiet, idx, s),
-        lambda: _limb_toe_offs(gyr_dps, quiet, back, stride[quiet], fs, signals.placement == "shank", s),
-    )
+    ic = _limb_landings(signals, signals.gyr_dps, jerk, quiet, idx, s)
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
+
+    to = _limb_toe_offs(signals.gyr_dps, quiet, back, stride[quiet], fs, signals.placement == "shank", s)
     order = np.argsort(ic, kind="stable")
     ic, to, quiet = ic[order], to[order], quiet[order]
     keep = np.concatenate([[True], np.diff(ic) > int(2 * s.min_step_s * fs)]) & (ic >= 0)

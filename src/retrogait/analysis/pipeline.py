@@ -26,12 +26,11 @@ from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
-from retrogait.analysis.effort import EFFORT_COLUMN, accumulated_change_g, effort_for_steps
+from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.impact import impact_load, step_timing
 from retrogait.analysis.load import OUTPUT_FILES, load_input
-from retrogait.analysis.parallel import both
 from retrogait.analysis.preprocess import preprocess, without_vertical
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
@@ -126,26 +125,11 @@ def analyze(
     signals, vertical_note = without_vertical(declared_signals, session)
     if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
         contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
+    timing = step_timing(signals, contacts, settings.timing)
+    load = impact_load(signals, contacts, timing, settings.impact)
+    activity = step_activity(signals, contacts, timing, settings.bouts)
     transients = LandingTransients(signals, contacts, settings.transient)
-
-    def per_step() -> tuple[pd.DataFrame, pd.DataFrame, NDArray[np.str_], NDArray[np.str_], NDArray[np.float64] | None]:
-        timing = step_timing(signals, contacts, settings.timing)
-        load = impact_load(signals, contacts, timing, settings.impact)
-        activity = step_activity(signals, contacts, timing, settings.bouts)
-        flags = step_flags(signals, contacts, settings.quality)
-        effort_total = (
-            accumulated_change_g(signals.t_s, signals.acc_ms2, cutoff_hz=settings.effort.cutoff_hz)
-            if len(contacts)
-            else None
-        )
-        return timing, load, activity, flags, effort_total
-
-    # the direction cues and the per-step timing, load, activity and flags read only the contacts and the
-    # signals: on two cores in `analyze` (parallel.py)
-    cues, (timing, load, activity, flags, effort_total) = both(
-        lambda: direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None,
-        per_step,
-    )
+    cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
     bouts, bout_id, bout_activity = segment_bouts(
         signals, contacts, timing, activity, settings.bouts, settings.still, heading
@@ -158,11 +142,9 @@ def analyze(
     steps["side"] = contacts.side.astype(object) if len(contacts) else pd.Series([], dtype=object)
     steps["activity"] = step_activities.astype(object)
     steps["bout_id"] = bout_id
-    steps["quality_flags"] = flags.astype(object)
+    steps["quality_flags"] = step_flags(signals, contacts, settings.quality).astype(object)
     steps[EFFORT_COLUMN] = (
-        effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, effort_total)
-        if len(contacts)
-        else np.zeros(0)
+        effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort) if len(contacts) else np.zeros(0)
     )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})

@@ -126,17 +126,13 @@ def analyze(
         warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
         session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader)
         warm.join()
-        from retrogait.analysis.parallel import analysis_threads
         from retrogait.analysis.pipeline import analyze as run_analysis
         from retrogait.analysis.pipeline import write_outputs
 
         effective: AnalysisSettings | None = None
         if overrides is not None:
             effective = overrides.for_placement(placement or session.meta.placement)
-        with analysis_threads():  # one recording: its independent parts on the machine's second core (PERF-15)
-            result = run_analysis(
-                session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective
-            )
+        result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective)
         bar.update(task, advance=1, description="writing outputs")
         if report:
             from retrogait.report.analysis_report import write_analysis_report
