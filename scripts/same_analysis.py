@@ -1,13 +1,14 @@
 """Check: does `retrogait analyze` of this tree write the same files as another tree's code?
 
-Usage: python scripts/same_analysis.py BASE_SRC [FILE ...] [--bench-hour] [--data DIR]
+Usage: python scripts/same_analysis.py BASE_SRC [FILE ...] [--bench-hour] [--data DIR] [--options "..."]
 BASE_SRC is the ``src`` folder of the code to compare with (``git archive COMMIT src | tar -x -C DIR``, then
 DIR/src; put first on ``PYTHONPATH`` for its runs). Without files it takes ``sample_data/*.csv`` (the
-truth tables left out); ``--bench-hour`` adds ``bench_analyze.py``'s simulated 1 h shank session. For each
+truth tables left out); ``--bench-hour`` adds ``bench_analyze.py``'s simulated 1 h shank session;
+``--options`` are passed on to ``analyze`` (one string, e.g. ``"--placement foot"``). For each
 input both trees run ``retrogait analyze FILE --out ...`` as processes; steps.csv and bouts.csv must be
 equal byte for byte, summary.json equal but for ``analysis_version`` (a digest of the analysis' source
-files, which any edit changes), report.html equal but for the text of that version. Prints one line per
-input and exits 1 on any difference.
+files, which any edit changes), report.html equal but for the text of that version; an input both refuse
+must be refused with the same status and message. Prints one line per input and exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -26,10 +27,14 @@ from benchproc import RETROGAIT
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def outputs(src: str, recording: Path, out: Path) -> dict[str, bytes]:
-    """The files ``retrogait analyze recording`` of the tree ``src`` ('' = this one) writes into ``out``."""
+def outputs(src: str, recording: Path, out: Path, options: list[str]) -> dict[str, bytes]:
+    """The files ``retrogait analyze recording`` of the tree ``src`` ('' = this one) writes into ``out``; a
+    refused input gives its exit status and message as the file ``refused``."""
     env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
-    subprocess.run([RETROGAIT, "analyze", str(recording), "--out", str(out)], env=env, check=True, capture_output=True)
+    command = [RETROGAIT, "analyze", str(recording), "--out", str(out), *options]
+    done = subprocess.run(command, env=env, capture_output=True)
+    if done.returncode != 0:
+        return {"refused": f"{done.returncode} {done.stderr.decode(errors='replace')}".encode()}
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
@@ -37,6 +42,8 @@ def differences(base: dict[str, bytes], this: dict[str, bytes]) -> list[str]:
     """Names of the files that differ beyond the analysis version."""
     if base.keys() != this.keys():
         return [f"files {sorted(base)} vs {sorted(this)}"]
+    if "refused" in base:
+        return [] if base == this else ["refused differently"]
     summaries = [json.loads(files["summary.json"]) for files in (base, this)]
     versions = [s.pop("analysis_version") for s in summaries]
     found = [] if summaries[0] == summaries[1] else ["summary.json"]
@@ -56,6 +63,7 @@ def main() -> None:
     parser.add_argument("base_src", type=Path)
     parser.add_argument("files", type=Path, nargs="*")
     parser.add_argument("--bench-hour", action="store_true", help="add bench_analyze.py's 1 h session")
+    parser.add_argument("--options", default="", help="options passed on to analyze (one string)")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
     args = parser.parse_args()
     files = list(args.files) or sorted(p for p in (ROOT / "sample_data").glob("*.csv") if "_truth" not in p.name)
@@ -64,8 +72,9 @@ def main() -> None:
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         for i, recording in enumerate(files):
-            base = outputs(str(args.base_src.resolve()), recording, Path(tmp) / f"base{i}")
-            this = outputs("", recording, Path(tmp) / f"this{i}")
+            options = args.options.split()
+            base = outputs(str(args.base_src.resolve()), recording, Path(tmp) / f"base{i}", options)
+            this = outputs("", recording, Path(tmp) / f"this{i}", options)
             found = differences(base, this)
             failed |= bool(found)
             verdict = "DIFFERENT " + ", ".join(found) if found else "same"
