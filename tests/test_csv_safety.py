@@ -135,3 +135,44 @@ def test_records_are_written_as_pandas_writes_their_frame(tmp_path: Path) -> Non
         ours = write_records(rows, tmp_path / "records.csv", columns)
         theirs = write_csv(pd.DataFrame(rows, columns=columns), tmp_path / "frame.csv")
         assert ours.read_bytes() == theirs.read_bytes(), (trial, rows, columns)
+
+
+def _float_frame(rows: int, seed: int) -> pd.DataFrame:
+    """Floats of every size with NaN, infinities, -0.0 and whole numbers, beside text, integers and booleans."""
+    rng = np.random.default_rng(seed)
+    columns: dict[str, object] = {}
+    for k in range(6):
+        values = rng.standard_normal(rows) * 10.0 ** rng.integers(-15, 16, rows)
+        values[rng.random(rows) < 0.1] = np.nan
+        values[rng.random(rows) < 0.02] = np.inf
+        values[rng.random(rows) < 0.02] = -np.inf
+        values[rng.random(rows) < 0.05] = -0.0
+        whole = rng.random(rows) < 0.05
+        values[whole] = rng.integers(-1000, 1000, int(whole.sum()))
+        columns[f"f{k}"] = values
+    columns["f32"] = (rng.standard_normal(rows) * 1e3).astype(np.float32)
+    columns["i"] = rng.integers(-5, 5, rows)
+    columns["label"] = rng.choice(np.array(["forward", "-1.5", "=1+1", "a,b", ""], dtype=object), rows)
+    columns["flag"] = rng.random(rows) < 0.5
+    return pd.DataFrame(columns)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("float_format", "na_rep"), [("%.6g", ""), ("%.10g", "NA"), ("%.3f", ""), ("%g", "")])
+def test_floats_are_written_as_pandas_writes_them(seed: int, float_format: str, na_rep: str, tmp_path: Path) -> None:
+    """PERF-15: write_csv spells float columns itself; the bytes are pandas' own (also for 0 and 1 rows)."""
+    for rows in (0, 1, 3000):
+        frame = _float_frame(rows, seed)
+        write_csv(frame, tmp_path / "ours.csv", float_format=float_format, na_rep=na_rep)
+        with (tmp_path / "pandas.csv").open("w", newline="") as fh:
+            safe_frame(frame).to_csv(fh, index=False, float_format=float_format, na_rep=na_rep)
+        assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_one_formula_among_many_labels_is_neutralised() -> None:
+    """PERF-15: a column is skipped by its distinct values only when none of them is a formula."""
+    labels = pd.Series(["forward"] * 5000 + ["=1+1"] + ["backward"] * 5000, dtype=object)
+    clean = pd.Series(["forward", "-0.5", ""] * 3333 + ["backward", "a=b"], dtype=object)
+    out = safe_frame(pd.DataFrame({"direction": labels, "clean": clean}))
+    assert out["direction"].iloc[5000] == "'=1+1" and (out["direction"] != labels).sum() == 1
+    assert out["clean"].tolist() == clean.tolist()

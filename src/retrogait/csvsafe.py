@@ -56,6 +56,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         column = out.iloc[:, position]
         if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
             continue
+        if _no_formula(column):  # the usual case, from its distinct values (labels: a handful)
+            continue
         try:
             text = column.str
         except AttributeError:  # an object column holding no text at all (numbers, None)
@@ -67,13 +69,52 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: ``to_csv`` options under which :func:`write_csv` spells float columns itself (see :func:`floats_as_text`).
+_PLAIN_OPTIONS: Final = frozenset({"index", "float_format", "na_rep", "header", "lineterminator", "encoding"})
+
+
+def _no_formula(column: pd.Series) -> bool:
+    """True when no cell of ``column`` is text :func:`safe_cell` would change (False when unsure)."""
+    import pandas as pd
+
+    try:
+        distinct = pd.unique(column)
+    except TypeError:  # unhashable cells: the caller looks at every cell
+        return False
+    return all(safe_cell(value) is value for value in distinct)
+
+
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], **to_csv: Any) -> Path:
     """Write ``frame`` as CSV with its text cells neutralised, atomically; ``to_csv`` options pass on
     (``index=False`` unless given). Returns the path."""
     to_csv.setdefault("index", False)
+    safe = safe_frame(frame)
+    if isinstance(to_csv.get("float_format"), str) and set(to_csv) <= _PLAIN_OPTIONS:
+        safe = floats_as_text(safe, to_csv["float_format"], to_csv.get("na_rep", ""))
     with replacing(path) as tmp:
-        safe_frame(frame).to_csv(tmp, **to_csv)
+        safe.to_csv(tmp, **to_csv)
     return Path(path)
+
+
+def floats_as_text(frame: pd.DataFrame, float_format: str, na_rep: str = "") -> pd.DataFrame:
+    """A copy of ``frame`` whose float columns are their text as ``to_csv(float_format=..., na_rep=...)``
+    writes it: ``float_format % value``, ``na_rep`` for NaN (PERF-15).
+
+    The same text, made by one ``%`` per value over the column's Python floats instead of pandas' formatter
+    (a call, a missing-value check and a lambda per value: 0.09 s for an hour's steps.csv, now 0.03 s).
+    Applied after :func:`safe_frame`: a number's text is never neutralised.
+    """
+    import numpy as np  # here: the batch process writes its tables without numpy (BATCH-17)
+
+    out = frame.copy(deep=False)
+    for position, dtype in enumerate(frame.dtypes):
+        if not (isinstance(dtype, np.dtype) and dtype.kind == "f"):
+            continue  # pandas' nullable Float64 (pd.NA) and every other kind: as pandas writes them
+        values = frame.iloc[:, position].to_numpy()
+        text = np.array([float_format % value for value in values.tolist()], dtype=object)
+        text[np.isnan(values)] = na_rep
+        out.isetitem(position, text)
+    return out
 
 
 def write_records(
