@@ -322,6 +322,22 @@ def test_forked_workers_start_with_what_a_session_loads() -> None:
         pool.shutdown()
 
 
+def test_forked_workers_start_with_the_first_jobs() -> None:
+    """BATCH-20: with a fork server the pool is returned before any worker is forked (a fork waits for the
+    server's preload, and the batch process prepares its first jobs meanwhile); the first submits fork them."""
+    if worker_context().get_start_method() != "forkserver":
+        pytest.skip("no fork server on this platform")
+    from retrogait.batch.pool import start_local_pool
+
+    pool = start_local_pool(2)
+    try:
+        assert not pool._processes  # no fork yet
+        pids = {future.result(timeout=120) for future in [pool.submit(os.getpid) for _ in range(2)]}
+        assert len(pool._processes) == 2 and pids <= set(pool._processes)
+    finally:
+        pool.shutdown()
+
+
 def test_an_unusable_pyarrow_falls_back_to_csv(monkeypatch: pytest.MonkeyPatch) -> None:
     """pyarrow installed but not importable (built for another numpy, or without Parquet): CSV steps."""
     from retrogait.batch.worker import steps_suffix

@@ -75,15 +75,20 @@ def start_fork_server() -> None:
 
 
 def start_local_pool(jobs: int) -> ProcessPoolExecutor:
-    """``jobs`` worker processes, started now: each watches this process (lifeline) and has the analysis
-    imported (from the fork server, or by itself). Shut it down when done."""
+    """``jobs`` worker processes: each watches this process (lifeline) and has the analysis imported (from
+    the fork server, or by itself). Spawned workers start now; forked ones at the pool's first submits,
+    so that this process prepares its first jobs while the server imports (BATCH-20). Shut it down when done.
+    """
+    context = worker_context()
     pool = ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=worker_context(),
+        mp_context=context,
         initializer=start_worker,
         initargs=(os.getpid(),),
     )
     start_fork_server()  # usually running already (cli.early); else it starts here
+    if context.get_start_method() == "forkserver":
+        return pool  # a fork waits for the server's preload: forking now would block this process until then
     with one_thread_per_worker():
         for _ in range(jobs):  # the pool starts a process per submit while none is idle: all start now
             pool.submit(int)
