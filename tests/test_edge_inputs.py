@@ -823,3 +823,26 @@ def test_compare_says_which_files_beside_analysis_folders_it_left_out(
     assert main(["compare", str(data), "--n-boot", "200", "--out", str(tmp_path / "cmp")]) == 0
     printed = " ".join(capsys.readouterr().out.split())
     assert f"note: {data} also holds run3.csv, not compared" in printed
+
+
+def test_compare_does_not_name_a_recording_whose_analysis_it_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze data/*.csv` puts run1_analysis beside run1.csv; `compare data/` then named run1.csv as "not
+    compared: give them as inputs", and giving it was refused as the same session as run1_analysis (EDGE-8).
+    A recording an analysis folder there was made from (its source_digest, else the source file's name in an
+    older summary) is compared through it (EDGE-18)."""
+    from retrogait.batch.fingerprint import recording_digest
+
+    data = tmp_path / "data"
+    one = _analysis_folder(data / "run1_analysis", "shank", 1)
+    two = _analysis_folder(data / "run2_analysis", "shank", 2)
+    for name in ("run1.csv", "run2.csv", "run3.csv"):
+        (data / name).write_text(f"t_s,acc_x\n0,{name[3]}\n")
+    summary = json.loads((one / "summary.json").read_text())
+    (one / "summary.json").write_text(json.dumps({"source_digest": recording_digest(data / "run1.csv"), **summary}))
+    summary = json.loads((two / "summary.json").read_text())  # written before source_digest: by its name
+    (two / "summary.json").write_text(json.dumps({"source": "elsewhere/run2.csv", **summary}))
+    assert main(["compare", str(data), "--n-boot", "200", "--out", str(tmp_path / "cmp")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"note: {data} also holds run3.csv, not compared" in printed
