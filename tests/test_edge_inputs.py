@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -481,6 +482,32 @@ def test_a_session_saved_again_by_a_spreadsheet_is_read(small_session: Session, 
 
     with pytest.raises(InputFileError, match="side must be one of left, right, got 'left,'"):
         read_session(tmp_path / "notes.csv")  # one line ending in a comma is no padding
+
+
+def test_a_session_with_commas_in_its_notes_saved_again_by_a_spreadsheet_is_read(
+    small_session: Session, tmp_path: Path
+) -> None:
+    """Excel splits each line at its commas and pads it to the widest row: a notes line with two commas gets
+    two fewer, so EDGE-13's "commas every header line ends with" stripped none and the file was still
+    refused ("unsupported session version '1,,,,,,'") (EDGE-19)."""
+    import csv
+
+    from retrogait.errors import InputFileError
+
+    noted = replace(small_session, meta=replace(small_session.meta, notes="left foot, then right, indoors"))
+    path = write_session(noted, tmp_path / "rec.csv")
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    width = max(len(row) for row in rows)
+    resaved = tmp_path / "resaved.csv"
+    with open(resaved, "w", newline="", encoding="utf-8-sig") as fh:  # as Excel writes it: BOM, CRLF, padded
+        csv.writer(fh, lineterminator="\r\n").writerows(row + [""] * (width - len(row)) for row in rows)
+    assert "# notes: left foot, then right, indoors,,,," in resaved.read_text(encoding="utf-8-sig")
+    again = read_session(resaved)
+    assert again.meta == read_session(path).meta and np.array_equal(again.acc, noted.acc)
+    (tmp_path / "side.csv").write_text(path.read_text().replace("# side: left", "# side: left,"))
+    with pytest.raises(InputFileError, match="side must be one of left, right, got 'left,'"):
+        read_session(tmp_path / "side.csv")  # one line ending in a comma is no padding
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
