@@ -873,3 +873,33 @@ def test_compare_does_not_name_a_recording_whose_analysis_it_compared(
     assert main(["compare", str(data), "--n-boot", "200", "--out", str(tmp_path / "cmp")]) == 0
     printed = " ".join(capsys.readouterr().out.split())
     assert f"note: {data} also holds run3.csv, not compared" in printed
+
+
+def test_an_export_folder_digest_hashes_only_files_that_can_hold_a_recording(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`analyze` waits for the digest of its input (EDGE-8). An export folder's digest hashed every file in
+    it: a phyphox folder with a 3 GB video beside the tables took 10.7 s to analyse instead of 1.1 s. Only the
+    files that can hold a recording are hashed (EDGE-20); a copy still has its original's digest."""
+    from retrogait.batch import fingerprint
+
+    export = tmp_path / "export"
+    (export / "meta").mkdir(parents=True)
+    (export / "Accelerometer.csv").write_text("Time (s),x,y,z\n0,1,2,3\n")
+    (export / "meta" / "device.csv").write_text("property,value\n")
+    (export / "Microphone.mp4").write_bytes(b"\0" * 1000)
+    (export / ".DS_Store").write_bytes(b"x")
+    hashed: list[str] = []
+    real = fingerprint.file_digest
+
+    def recorded(path: Path) -> str:
+        hashed.append(path.relative_to(export).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(fingerprint, "file_digest", recorded)
+    digest = fingerprint.recording_digest(export)
+    assert sorted(hashed) == ["Accelerometer.csv", "meta/device.csv"]
+    (export / "Microphone.mp4").write_bytes(b"\1" * 1000)
+    assert fingerprint.recording_digest(export) == digest
+    (export / "Accelerometer.csv").write_text("Time (s),x,y,z\n0,1,2,4\n")
+    assert fingerprint.recording_digest(export) != digest
