@@ -903,3 +903,46 @@ def test_an_export_folder_digest_hashes_only_files_that_can_hold_a_recording(
     assert fingerprint.recording_digest(export) == digest
     (export / "Accelerometer.csv").write_text("Time (s),x,y,z\n0,1,2,4\n")
     assert fingerprint.recording_digest(export) != digest
+
+
+def test_a_full_disk_while_batch_writes_its_manifest_or_combined_steps_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`batch` under a file size limit said `retrogait: error: cannot be written: File too large (disk
+    full?)`, naming no file (the manifest), or named none and left `steps.parquet.partial` behind (the
+    combined steps): EDGE-10 had left the batch's own files open (EDGE-21)."""
+    import errno
+
+    import pandas as pd
+
+    from retrogait.batch import store as store_module
+    from retrogait.batch.worker import JobOutcome, steps_suffix, write_table
+    from retrogait.cli import os_error_text
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    steps = tmp_path / f"one{steps_suffix()}"
+    write_table(pd.DataFrame({"ic_time_s": [0.5, 1.0], "direction": ["forward", "forward"]}), steps)
+    out = tmp_path / "out"
+    store = store_module.BatchStore(out)
+    tables = store.combined()
+    if steps_suffix() == ".parquet":
+        import pyarrow.parquet as pq
+
+        monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    else:
+        monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    with pytest.raises(OSError) as caught:
+        tables.add(JobOutcome("k", "rec.csv", True, steps_file=str(steps)))
+    assert (
+        os_error_text(caught.value) == f"{tables.steps_path}: cannot be written: No space left on device (disk full?)"
+    )
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
+    monkeypatch.setattr(store_module, "open", full, raising=False)
+    with pytest.raises(OSError) as caught:
+        store.record(JobOutcome("k", "rec.csv", True, steps_file=str(steps)))
+    assert (
+        os_error_text(caught.value)
+        == f"{out / 'manifest.jsonl'}: cannot be written: No space left on device (disk full?)"
+    )
