@@ -946,3 +946,21 @@ def test_a_full_disk_while_batch_writes_its_manifest_or_combined_steps_names_the
         os_error_text(caught.value)
         == f"{out / 'manifest.jsonl'}: cannot be written: No space left on device (disk full?)"
     )
+
+
+def test_a_folder_of_more_recordings_than_are_sniffed_is_not_given_a_count_it_does_not_have(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder of 60 runs given as a recording said "is a folder of 50 recordings": only the first 50 files
+    are sniffed (EDGE-14). It says "at least 50" (EDGE-22); a folder of 3 says 3."""
+    one = write_session(small_session, tmp_path / "one.csv").read_bytes()
+    data = tmp_path / "data"
+    data.mkdir()
+    for i in range(60):
+        (data / f"run{i:02d}.csv").write_bytes(one)
+    assert main(["analyze", str(data), "--out", str(tmp_path / "out")]) == 2
+    assert f"{data}: is a folder of at least 50 recordings (run00.csv, run01.csv, " in _error(capsys)
+    for extra in data.glob("run[1-5]*.csv"):
+        extra.unlink()
+    assert main(["analyze", str(data), "--out", str(tmp_path / "out")]) == 2
+    assert f"{data}: is a folder of 10 recordings (run00.csv, " in _error(capsys)
