@@ -456,9 +456,17 @@ def _read_head(path: Path) -> tuple[dict[str, str], int, list[str]]:
 
 def _without_padding(lines: list[str]) -> list[str]:
     """The header lines without the commas a spreadsheet pads every row with when it saves the file again
-    (Excel: `# placement: shank,,,,,,`; EDGE-13): stripped only when every header line ends with them."""
-    pad = min((len(line) - len(line.rstrip(",")) for line in lines), default=0)
-    return [line[:-pad] for line in lines] if pad else lines
+    (Excel: `# placement: shank,,,,,,`; EDGE-13). Excel splits each line at its commas and pads it to the
+    table's widest row, so a line's padding is that width less its own fields (a notes line with commas
+    has less, or none): stripped when every header line has the same number of fields, more than one, and
+    some end in a comma (EDGE-19). One header value ending in a comma (`# side: left,`) is no padding."""
+    try:
+        widths = {len(fields) for fields in csv.reader(lines)}
+    except csv.Error:
+        return lines
+    if len(widths) != 1 or widths.pop() < 2 or not any(line.endswith(",") for line in lines):
+        return lines
+    return [line.rstrip(",") for line in lines]
 
 
 def column_names(line: str) -> list[str]:
@@ -522,11 +530,11 @@ def _check_columns(columns: list[str], path: str | os.PathLike[str], line: int) 
     gyro_present = [c for c in GYR_COLUMNS if c in columns]
     if gyro_present and len(gyro_present) != 3:
         raise InputFileError(path, "gyroscope needs all of gyr_x, gyr_y, gyr_z or none", line)
+    if "" in columns:  # before duplicates: two unnamed columns are no "duplicate column(s): "
+        raise InputFileError(path, "a column has no name", line)
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
     if duplicates:
         raise InputFileError(path, f"duplicate column(s): {', '.join(duplicates)}", line)
-    if "" in columns:
-        raise InputFileError(path, "a column has no name", line)
 
 
 def _complete_rows(path: Path, lines_before_data: int) -> int | None:

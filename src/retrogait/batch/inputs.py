@@ -7,12 +7,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from retrogait.batch.fingerprint import RECORDING_SUFFIXES
 from retrogait.batch.store import MANIFEST, RESULTS_DIR
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import RECORDING_SIDE_SUFFIXES
 
-#: File endings that can hold a recording (native sessions and app exports).
-RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin", ".gz")
 #: Files that sit next to recordings but are not recordings (what compare and batch write, the side files
 #: ``retrogait record`` writes next to a session), by ending.
 NOT_RECORDINGS = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv", *RECORDING_SIDE_SUFFIXES)

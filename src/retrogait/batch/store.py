@@ -12,12 +12,16 @@ Layout of ``OUT``::
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from retrogait.batch.worker import JobOutcome, read_table, steps_suffix
 from retrogait.csvsafe import safe_frame, write_records
+from retrogait.outfiles import naming_the_output
 
 MANIFEST = "manifest.jsonl"
 RESULTS_DIR = "sessions"
@@ -56,8 +60,11 @@ class BatchStore:
 
     def record(self, outcome: JobOutcome) -> None:
         """Append one finished job to the manifest (flushed at once: a crash loses no finished job)."""
-        with open(self.manifest_path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(asdict(outcome), default=_json_default) + "\n")
+        try:
+            with open(self.manifest_path, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(asdict(outcome), default=_json_default) + "\n")
+        except OSError as exc:  # a full disk names the manifest, not nothing (EDGE-21)
+            raise naming_the_output(exc, self.manifest_path, self.manifest_path) from None
 
     def combined(self) -> CombinedTables:
         """A writer of the combined steps, sessions and errors tables of this folder."""
@@ -103,26 +110,47 @@ class CombinedTables:
             # Arrow to Arrow: a session's table is appended without a round trip through pandas;
             # ParquetFile, not read_table, whose dataset layer would import pandas (BATCH-17)
             table = pq.ParquetFile(outcome.steps_file).read().replace_schema_metadata(None)
-            if self._parquet is None:
-                self._schema = table.schema
-                self._parquet = pq.ParquetWriter(self._tmp, self._schema)
-            self._parquet.write_table(table if table.schema == self._schema else table.cast(self._schema))
+            with self._steps_written():
+                if self._parquet is None:
+                    self._schema = table.schema
+                    self._parquet = pq.ParquetWriter(self._tmp, self._schema)
+                self._parquet.write_table(table if table.schema == self._schema else table.cast(self._schema))
         else:
             frame = read_table(Path(outcome.steps_file))
-            with open(self._tmp, "w" if self._csv_header else "a", encoding="utf-8", newline="") as fh:
+            with (
+                self._steps_written(),
+                open(self._tmp, "w" if self._csv_header else "a", encoding="utf-8", newline="") as fh,
+            ):
                 safe_frame(frame).to_csv(fh, index=False, header=self._csv_header)
             self._csv_header = False
 
     def close(self) -> None:
         """Finish the steps file and write the sessions and errors tables."""
-        if self._parquet is not None:
-            self._parquet.close()
-        elif self.steps_path.suffix == ".parquet":  # nothing analysed: an empty table, as pandas writes one
-            import pandas as pd
+        with self._steps_written():
+            if self._parquet is not None:
+                self._parquet.close()
+            elif self.steps_path.suffix == ".parquet":  # nothing analysed: an empty table, as pandas writes one
+                import pandas as pd
 
-            pd.DataFrame().to_parquet(self._tmp, index=False)
-        elif self._csv_header:
-            self._tmp.write_text("", encoding="utf-8")
-        self._tmp.replace(self.steps_path)
+                pd.DataFrame().to_parquet(self._tmp, index=False)
+            elif self._csv_header:
+                self._tmp.write_text("", encoding="utf-8")
+            self._tmp.replace(self.steps_path)
         write_records(self.summaries, self.sessions_path)
         write_records(self.failures, self.errors_path, columns=["file", "reason"])
+
+    @contextmanager
+    def _steps_written(self) -> Iterator[None]:
+        """A write of the combined steps that fails (a full disk) names the steps file, not nothing or its
+        ``.partial``, and removes the ``.partial`` (EDGE-21); the batch ends with that one line."""
+        try:
+            yield
+        except OSError as exc:
+            if self._parquet is not None:
+                with suppress(Exception):
+                    self._parquet.close()
+                self._parquet = None
+            self._tmp.unlink(missing_ok=True)
+            if exc.errno:  # pyarrow's words: "Error writing bytes to file. Detail: [errno 28] ..."
+                exc.strerror = os.strerror(exc.errno)
+            raise naming_the_output(exc, self._tmp, self.steps_path) from None

@@ -263,16 +263,41 @@ def analysis_folders_in(path: str | Path) -> list[str | Path]:
 
 def files_beside_analyses(path: str | Path) -> list[str]:
     """The files directly in ``path`` that could be recordings (by name: ``batch.inputs``' rule) when
-    ``path`` stands for the analysis folders inside it (EDGE-6), so not compared (EDGE-16)."""
+    ``path`` stands for the analysis folders inside it (EDGE-6), so not compared (EDGE-16). A recording
+    one of those folders was made from (its ``source_digest``, else its ``source`` file name, in the
+    summary) is compared, through its analysis, and not named (EDGE-18)."""
+    from retrogait.batch.fingerprint import recording_digest
     from retrogait.batch.inputs import _is_recording
 
     p = Path(path)
-    if analysis_folders_in(p) == [path]:
+    folders = analysis_folders_in(p)
+    if folders == [path]:
         return []
     try:
-        return sorted(c.name for c in p.iterdir() if c.is_file() and _is_recording(c))
+        files = sorted((c for c in p.iterdir() if c.is_file() and _is_recording(c)), key=lambda c: c.name)
     except OSError:
         return []
+    digests: set[str] = set()
+    names: set[str] = set()
+    for folder in folders:
+        try:
+            summary = read_summary(Path(folder) / "summary.json")
+        except RetrogaitError:
+            continue
+        if isinstance(summary.get("source_digest"), str):
+            digests.add(summary["source_digest"])
+        elif isinstance(summary.get("source"), str):
+            names.add(Path(summary["source"]).name)
+
+    def analysed(file: Path) -> bool:
+        if file.name in names:
+            return True
+        try:
+            return bool(digests) and recording_digest(file) in digests
+        except OSError:
+            return False
+
+    return [c.name for c in files if not analysed(c)]
 
 
 def _file_identity(path: str | Path) -> tuple[int, int] | None:

@@ -212,7 +212,7 @@ def read_table(
     raw = source.read_bytes()
     if not raw or raw.isspace():
         raise InputFileError(source.display, "is empty (no table)")
-    whole = without_cut_last_line(raw)
+    whole = without_cut_last_line(raw, sep)
     if whole is not None:  # a file still being written, or cut off: its last value may be cut short (EDGE-12)
         raw = whole
         if report is not None:
@@ -271,15 +271,15 @@ def read_table(
 CUT_LINE_LOOKBACK = 50
 
 
-def without_cut_last_line(data: bytes) -> bytes | None:
-    """``data`` without its last line when that line was cut short, else None (EDGE-12).
+def without_cut_last_line(data: bytes, sep: str = ",") -> bytes | None:
+    """``data`` without its last line when that line was cut short, else None (EDGE-12, EDGE-17).
 
     App exports end with or without a line end (phyphox and MetaWear write none after the last row), so
-    a missing line end alone says nothing. A last line without one that is shorter than each of the
-    (up to) 50 lines before it was cut while being written or copied: ``8.46190`` is what is left of
-    ``8.461903381E-1``, a value ten times too large. Rows of a sensor table are about equally long (fixed
-    formats are equally long to the sign), so a whole last row is not the shortest of them all. Needs 10
-    lines before it to judge."""
+    a missing line end alone says nothing. A last line without one was cut while being written or copied
+    when it has fewer fields than each of the (up to) 50 lines before it, or when its last field (its sign
+    aside) is narrower than that field in each of them: ``8.46190`` is what is left of ``8.461903381E-1``,
+    a value ten times too large. Field by field, not the whole line: a whole row with a positive value
+    where the rows before had negative ones is a character shorter (EDGE-17). Needs 10 lines before it."""
     if data.endswith((b"\n", b"\r")):
         return None
     end = max(data.rfind(b"\n"), data.rfind(b"\r"))
@@ -287,10 +287,27 @@ def without_cut_last_line(data: bytes) -> bytes | None:
     if end < 0 or not last:
         return None
     before = data[:end].splitlines()[-CUT_LINE_LOOKBACK:] if end < 1 << 16 else _lines_before(data, end)
-    lengths = [len(line.strip()) for line in before if line.strip()]
-    if len(lengths) < 10 or len(last) >= min(lengths):
+    rows = [_fields(line, sep) for line in before if line.strip()]
+    if len(rows) < 10:
         return None
-    return data[: end + 1]
+    fields = _fields(last, sep)
+    fewest = min(len(row) for row in rows)
+    if len(fields) < fewest:
+        return data[: end + 1]
+    at = len(fields) - 1
+    if len(fields) == fewest and _width(fields[at]) < min(_width(row[at]) for row in rows):
+        return data[: end + 1]
+    return None
+
+
+def _fields(line: bytes, sep: str) -> list[bytes]:
+    """The fields of one line split at ``sep`` (``\\s+``: runs of whitespace), quotes not understood."""
+    return line.split() if sep == r"\s+" else line.strip().split(sep.encode())
+
+
+def _width(field: bytes) -> int:
+    """A field's characters without surrounding blanks and its sign."""
+    return len(field.strip().lstrip(b"+-"))
 
 
 def _lines_before(data: bytes, end: int) -> list[bytes]:

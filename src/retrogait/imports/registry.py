@@ -54,6 +54,10 @@ def detect_format(path: Path) -> ImportFormat:
     return FORMATS[index]
 
 
+#: How many of a folder's files are sniffed to tell a folder of recordings (EDGE-14): only so many are counted.
+FOLDER_FILES_SNIFFED = 50
+
+
 def _refuse_folder_of_recordings(path: Path) -> None:
     """A folder no format reads as one export but whose files are recordings one by one (EDGE-14): `compare
     data/` or `analyze data/` for a folder of runs said "format not recognised"."""
@@ -61,13 +65,15 @@ def _refuse_folder_of_recordings(path: Path) -> None:
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
     except OSError:
         return
-    recordings = [p.name for p in files[:50] if max(_safe_sniff(fmt, p) for fmt in FORMATS) >= MIN_CONFIDENCE]
+    looked_at = files[:FOLDER_FILES_SNIFFED]
+    recordings = [p.name for p in looked_at if max(_safe_sniff(fmt, p) for fmt in FORMATS) >= MIN_CONFIDENCE]
     if len(recordings) < 2:
         return
     shown = ", ".join(recordings[:4]) + (", ..." if len(recordings) > 4 else "")
+    count = f"at least {len(recordings)}" if len(files) > len(looked_at) else str(len(recordings))
     raise InputFileError(
         path,
-        f"is a folder of {len(recordings)} recordings ({shown}), not one export: give them one by one "
+        f"is a folder of {count} recordings ({shown}), not one export: give them one by one "
         f"(e.g. {path / '*'}), or `retrogait batch` the folder",
     )
 
