@@ -964,3 +964,24 @@ def test_a_folder_of_more_recordings_than_are_sniffed_is_not_given_a_count_it_do
         extra.unlink()
     assert main(["analyze", str(data), "--out", str(tmp_path / "out")]) == 2
     assert f"{data}: is a folder of 10 recordings (run00.csv, " in _error(capsys)
+
+
+# ------------------------------------------------------ EDGE-23: --no-report after a run with the report
+
+
+def test_no_report_removes_an_earlier_runs_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`analyze --no-report` into a folder where a run with the report had written left that report.html
+    beside the new tables: a page of other numbers, read as this run's."""
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    config = SimulationConfig("shank", [Bout("forward", "running", 3.0, 12.0)], seed=2)
+    recording, _ = write_simulation(simulate(config), tmp_path / "run.csv")
+    out = tmp_path / "out"
+    assert main(["analyze", str(recording), "--out", str(out)]) == 0
+    assert (out / "report.html").is_file()
+    capsys.readouterr()
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["bouts.csv", "steps.csv", "summary.json"]
+    assert f"removed {out / 'report.html'}: an earlier run's report" in capsys.readouterr().out.replace("\n", "")
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0  # nothing to remove
+    assert "removed" not in capsys.readouterr().out

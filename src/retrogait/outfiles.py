@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -160,10 +160,12 @@ _set: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("retrogait_output_
 
 
 @contextmanager
-def one_set() -> Iterator[None]:
+def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
     """The files written in the block (through :func:`replacing`) are one set: each goes to its temporary
     file, and only when all are written are they renamed onto their targets. Ctrl-C waits for the block
-    (EDGE-1); a failure (a full disk) leaves every earlier file of the set as it was, none replaced (EDGE-10)."""
+    (EDGE-1); a failure (a full disk) leaves every earlier file of the set as it was, none replaced (EDGE-10).
+    ``stale``: files of an earlier set that this one does not write (a report left by a run with one),
+    removed once the new set is in place, so that the folder never mixes two runs (EDGE-23)."""
     staged: list[tuple[Path, Path]] = []
     with uninterrupted():  # the clean-up too: a Ctrl-C held back exits when this block ends
         token = _set.set(staged)
@@ -174,6 +176,8 @@ def one_set() -> Iterator[None]:
                     os.replace(tmp, target)
                 except OSError as exc:
                     raise naming_the_output(exc, tmp, target) from None
+            for old in stale:
+                old.unlink(missing_ok=True)
         finally:
             _set.reset(token)
             for tmp, _ in staged:

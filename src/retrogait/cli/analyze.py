@@ -176,7 +176,9 @@ def analyze(
         bar.update(task, advance=1, description="writing outputs")
         if report:
             from retrogait.report.analysis_report import write_analysis_report
-        with one_set():  # Ctrl-C or a full disk leaves the previous outputs or these, not a mix (EDGE-1, EDGE-10)
+        # an earlier run's report beside these tables would show other numbers: it goes with them (EDGE-23)
+        stale = [] if report or not (out_dir / "report.html").is_file() else [out_dir / "report.html"]
+        with one_set(stale):  # Ctrl-C or a full disk leaves the previous outputs or these, not a mix (EDGE-1, EDGE-10)
             paths = write_outputs(result, out_dir)
             if report:
                 paths["report"] = write_analysis_report(result, out_dir / "report.html")
@@ -188,3 +190,5 @@ def analyze(
     for note in result.summary["notes"]:
         Console().print(f"note: {safe(note)}")
     Console().print(f"wrote {safe(', '.join(str(p) for p in paths.values()))}")
+    for old in stale:
+        Console().print(f"removed {safe(str(old))}: an earlier run's report, of other results")
