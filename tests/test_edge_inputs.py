@@ -985,3 +985,24 @@ def test_no_report_removes_an_earlier_runs_report(tmp_path: Path, capsys: pytest
     assert f"removed {out / 'report.html'}: an earlier run's report" in capsys.readouterr().out.replace("\n", "")
     assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0  # nothing to remove
     assert "removed" not in capsys.readouterr().out
+
+
+# ------------------------------------------------------ EDGE-24: empty lines after a session's last row
+
+
+def test_a_session_with_empty_lines_at_its_end_is_read(
+    small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session file given extra line ends (an editor, a copy) was refused: "column t_s is empty or not
+    finite" at the first empty line. An empty line inside the table is still refused where it is."""
+    path = write_session(small_session, tmp_path / "rec.csv")
+    text = path.read_bytes()
+    path.write_bytes(text + b"\n\n \n")
+    back = read_session(path)
+    assert np.array_equal(back.acc, small_session.acc) and np.array_equal(back.t_s, small_session.t_s)
+    assert "import_dropped_rows" not in back.meta.extra
+    lines = text.split(b"\n")
+    lines.insert(len(lines) - 5, b"")
+    path.write_bytes(b"\n".join(lines))
+    assert main(["info", str(path)]) == 2
+    assert "is empty or not finite" in _error(capsys)

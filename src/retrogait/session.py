@@ -337,6 +337,7 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
     _check_columns(columns, path, n_header_lines + 1)
     complete_rows = _complete_rows(path, n_header_lines + 1)
     frame = _read_table(path, columns, skip_lines=n_header_lines, first_data_line=first_data_line, nrows=complete_rows)
+    frame = _without_blank_rows_at_end(frame)
     if frame.empty:
         raise InputFileError(path, "has a header but no data rows")
     if complete_rows is not None:  # the last line was cut short (EDGE-3): counted as the imports count drops
@@ -553,6 +554,15 @@ def _complete_rows(path: Path, lines_before_data: int) -> int | None:
         fh.seek(0)
         line_ends = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
     return max(line_ends - lines_before_data, 0)
+
+
+def _without_blank_rows_at_end(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the rows of empty lines after its last row (an editor or a copy that adds line ends:
+    they hold nothing). Empty lines inside the table stay, and are refused where they are (EDGE-24)."""
+    if frame.empty or not frame.iloc[-1].isna().all():
+        return frame
+    filled = np.flatnonzero(frame.notna().to_numpy().any(axis=1))
+    return frame.iloc[: int(filled[-1]) + 1 if filled.size else 0]
 
 
 def _read_table(
