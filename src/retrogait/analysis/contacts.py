@@ -159,13 +159,13 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     moving = _moving(signals, still)
     jerk = gradient_norm_rows(lowpass(acc, s.impact_cutoff_hz, fs))
     jerk *= fs  # m/s^3
-    norm = bandpass(signals.acc_norm(), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+    norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
     stride = _step_period_s(norm, fs, s, per=2.0)
     stride = np.where(np.isfinite(stride), stride, 1.0)
     if signals.gyr_dps is None:
         return _limb_acc_only(signals, jerk, moving, stride, s)
 
-    rate = stance_score(acc, signals.gyr_dps, fs, s, norms=(signals.acc_norm(), signals.gyr_norm()))
+    rate = stance_score(acc, signals.gyr_dps, fs, s)
     quiet = _quiet_points(rate, moving, stride, fs, s)
     if quiet.size == 0:
         return Contacts.empty()
@@ -378,8 +378,6 @@ def stance_score(
     gyr_dps: NDArray[np.float64],
     fs: float,
     settings: ContactsSettings = ContactsSettings(),
-    *,
-    norms: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None,
 ) -> NDArray[np.float64]:
     """(n,) dimensionless distance from rest: the largest |(|a| - g)| / ``rest_acc_scale_ms2`` +
     |w| / ``rest_rate_scale_dps`` within ``rest_window_s`` around each sample.
@@ -390,13 +388,9 @@ def stance_score(
     accelerating, which the first term catches; a swing moment where |a| passes g is not rest either:
     the segment rotates then, which the second term catches. Taking the largest value over a short
     window asks for the whole window to be quiet, so a momentary coincidence does not count.
-    ``norms``: |a| (m/s^2) and |w| (deg/s) if already taken (:meth:`BodySignals.acc_norm`, PERF-16).
     """
-    acc_norm, gyr_norm = norms if norms is not None else (None, None)
-    acc_norm = norm_rows(acc_ms2) if acc_norm is None else acc_norm
-    gyr_norm = norm_rows(gyr_dps) if gyr_norm is None else gyr_norm
-    acc_dev = np.abs(acc_norm - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
-    rate = gyr_norm / settings.rest_rate_scale_dps
+    acc_dev = np.abs(norm_rows(acc_ms2) - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
+    rate = norm_rows(gyr_dps) / settings.rest_rate_scale_dps
     size = max(1, round(settings.rest_window_s * fs))
     return running_max(acc_dev + rate, size)
 

@@ -358,8 +358,7 @@ def _limb_cues(
     nxt = next_same_side(contacts.side, True)
     if signals.gyr_dps is None:
         if signals.placement == "foot":
-            rest = rest_indices(signals.acc_ms2, None, fs, ic, norms=(signals.acc_norm(), None))
-            impulse = _landing_impulse(signals, ic, rest)
+            impulse = _landing_impulse(signals, ic, rest_indices(signals.acc_ms2, None, fs, ic))
             cues["landing_impulse_ms"] = impulse
             evidence_x.append(_log_odds(-impulse, s.landing_impulse_scale_ms, s.max_cue_log_odds))
         return  # a shank without gyroscope has no direction cue that survives its unknown tilt (see docs)
@@ -371,7 +370,6 @@ def _limb_cues(
         ic,
         max_stride_s=s.max_stride_s,
         acc_weight_dps_per_ms2=s.rest_acc_weight_dps_per_ms2,
-        norms=(signals.acc_norm(), signals.gyr_norm()),
     )
     pause = _after_pause(ic, prev, nxt, s.pause_stride_ratio)
     window = _stride_window(ic, prev, nxt, pause)

@@ -141,8 +141,7 @@ def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArra
     stance: the integral of omega_y from initial contact to the rest point (positive omega_y brings
     the toes down, so a heel landing integrates to a positive angle)."""
     assert signals.gyr_dps is not None
-    norms = (signals.acc_norm(), signals.gyr_norm())  # shared |acc| and |omega| (PERF-16)
-    return contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx, norms=norms)
+    return contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx)
 
 
 def _facing_sign(p_facing: float, settings: FootStrikeSettings) -> float:

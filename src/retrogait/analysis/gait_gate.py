@@ -36,7 +36,7 @@ from retrogait.analysis.filters import bandpass, in_g
 from retrogait.analysis.periodicity import pearson_by_lag
 from retrogait.analysis.settings import ContactsSettings, GaitGateSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
-from retrogait.analysis.still import still_mask_of_sums, still_sums
+from retrogait.analysis.still import still_mask_of_norm
 from retrogait.conventions import STEP_COUNT_PLACEMENTS
 
 #: The run's signal is analysed decimated to about this rate (Hz): the step band ends at a few Hz.
@@ -220,14 +220,13 @@ def _movement(signals: BodySignals, band: ContactsSettings, still: StillSettings
     norm = in_g(size.reshape(-1, dec).mean(axis=1))  # block means: decimated and anti-aliased (g)
     # the still and quiet masks from every dec-th sample of |a|: a standard deviation needs no anti-alias filter
     sparse, valid = size[::dec], ~signals.gap[:used:dec]
-    sums = still_sums(sparse)  # both masks' running sums (PERF-16)
     return _Movement(
         rate_hz=rate,
         dec=dec,
         slow=bandpass(norm, band.step_band_low_hz, band.step_band_high_hz, rate),
         quick=bandpass(norm, band.step_band_low_hz, 0.45 * rate, rate),
-        standing=still_mask_of_sums(sums, rate, still.window_s, still.std_ms2) & valid,
-        quiet=still_mask_of_sums(sums, rate, gate.quiet_window_s, gate.quiet_std_ms2) & valid,
+        standing=still_mask_of_norm(sparse, rate, still.window_s, still.std_ms2) & valid,
+        quiet=still_mask_of_norm(sparse, rate, gate.quiet_window_s, gate.quiet_std_ms2) & valid,
     )
 
 

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
-from retrogait.analysis.still import still_mask_of_norm
+from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import (
     AXES,
@@ -73,15 +73,13 @@ def preprocess(
     settings = settings or preset(placement).preprocess
     still = still or preset(placement).still
     notes: list[str] = _reading_notes(session)
-    t, acc, gyr, fs_hz, acc_norm = _checked_samples(session, where, settings, notes)
+    t, acc, gyr, fs_hz = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
     t_grid, acc_u, gyr_u, gap, clipped = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz)
-    if acc_norm is None or acc_u is not acc:  # on a new grid: |acc| of the grid's samples
-        acc_norm = norm_rows(acc_u)
     if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
-    is_still = still_mask_of_norm(acc_norm, fs_hz, still.window_s, still.std_ms2)
+    is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
     z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
     x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
@@ -147,9 +145,8 @@ def _reading_notes(session: Session) -> list[str]:
 
 def _checked_samples(
     session: Session, where: str, settings: PreprocessSettings, notes: list[str]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float, NDArray[np.float64] | None]:
-    """Plausible samples in m/s^2 and deg/s, the rate (Hz), and |acc| (m/s^2) of the returned samples
-    where it was already taken to check the units (else None: PERF-16).
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float]:
+    """Plausible samples in m/s^2 and deg/s, and the rate (Hz); refuses too few, too slow or too short.
 
     Missing values and samples beyond any sensor's range (1e300, a declared range exceeded) are dropped
     with a note: they become gaps, and the rest is analysed. With ``acc_gravity: removed`` in the header
@@ -167,23 +164,16 @@ def _checked_samples(
             f"{where}: recording is {t[-1] - t[0]:.2f} s long; at least {settings.min_duration_s:g} s needed"
         )
     removed = gravity_removed(session)
-    norm: NDArray[np.float64] | None = None  # |acc| of ``acc`` as it stands (x 1.0 keeps every bit)
     if not removed:
-        norm = norm_rows(acc)
-        scale = _acc_scale(norm, where, notes)
-        acc, norm = acc * scale, (norm if scale == 1.0 else None)
-    checked = acc
+        acc = acc * _acc_scale(acc, where, notes)
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
-    norm = norm if acc is checked else None  # rows dropped: taken again where needed
     if gyr is not None:
-        norm = norm_rows(acc) if norm is None else norm
-        gyr = gyr * _gyr_scale(norm, gyr, notes)
+        gyr = gyr * _gyr_scale(acc, gyr, notes)
     if t.size < 10:
         raise RetrogaitError(f"{where}: too few plausible samples ({t.size}) to analyse")
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
-        norm = None
-    return t, acc, gyr, fs_hz, norm
+    return t, acc, gyr, fs_hz
 
 
 def gravity_removed(session: Session) -> bool:
@@ -297,10 +287,9 @@ def _finite_rows(
     return t, acc, gyr
 
 
-def _acc_scale(acc_norm: NDArray[np.float64], where: str, notes: list[str]) -> float:
-    """Factor to m/s^2, from the median of |acc| (``acc_norm``, any unit; gravity dominates it in any
-    gait recording)."""
-    median = float(np.median(acc_norm))
+def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
+    """Factor to m/s^2, from the median |acc| (gravity dominates it in any gait recording)."""
+    median = float(np.median(norm_rows(acc)))
     if 4.9 <= median <= 35.0:
         return 1.0
     if 0.5 <= median <= 3.5:
@@ -315,10 +304,9 @@ def _acc_scale(acc_norm: NDArray[np.float64], where: str, notes: list[str]) -> f
     )
 
 
-def _gyr_scale(acc_norm: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:
-    """57.3 when the gyroscope looks like rad/s while the sensor clearly moves (|acc| ``acc_norm`` in
-    m/s^2), else 1."""
-    moving = float(np.std(acc_norm)) > 2.0
+def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:
+    """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1."""
+    moving = float(np.std(norm_rows(acc_ms2))) > 2.0
     p99 = float(np.percentile(norm_rows(gyr), 99))
     if moving and 0.0 < p99 < 6.0:
         notes.append(f"angular rate looked like rad/s (99th percentile {p99:.2f}); converted to deg/s")

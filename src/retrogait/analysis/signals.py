@@ -13,8 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.still import still_mask_of_sums, still_sums
-from retrogait.analysis.vectors import norm_rows
+from retrogait.analysis.still import still_mask
 
 
 @dataclass(frozen=True)
@@ -68,30 +67,11 @@ class BodySignals:
 
     def still_mask(self, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
         """(n,) :func:`still.still_mask` of the body-frame acceleration (gaps not removed), computed once
-        per (window_s, std_ms2) and shared: contacts, bouts and direction ask for the same mask. The
-        masks of every window share :meth:`acc_norm` and its running sums (:func:`still.still_sums`)."""
+        per (window_s, std_ms2) and shared: contacts, bouts and direction ask for the same mask."""
         key = ("still", window_s, std_ms2)
         if key not in self._memo:
-            sums = self._memo.get("still_sums")
-            if sums is None:
-                sums = self._memo["still_sums"] = still_sums(self.acc_norm())
-            self._memo[key] = still_mask_of_sums(sums, self.fs_hz, window_s, std_ms2)
+            self._memo[key] = still_mask(self.acc_ms2, self.fs_hz, window_s, std_ms2)
         return np.asarray(self._memo[key])
-
-    def acc_norm(self) -> NDArray[np.float64]:
-        """(n,) |acc| (m/s^2) of the body-frame acceleration (:func:`vectors.norm_rows`), computed once
-        and shared by the still masks, contacts and rest search (PERF-16). Read-only: copy to change it."""
-        if "acc_norm" not in self._memo:
-            self._memo["acc_norm"] = _read_only(norm_rows(self.acc_ms2))
-        return np.asarray(self._memo["acc_norm"])
-
-    def gyr_norm(self) -> NDArray[np.float64] | None:
-        """(n,) |omega| (deg/s) of the angular rate, as :meth:`acc_norm`; None without a gyroscope."""
-        if self.gyr_dps is None:
-            return None
-        if "gyr_norm" not in self._memo:
-            self._memo["gyr_norm"] = _read_only(norm_rows(self.gyr_dps))
-        return np.asarray(self._memo["gyr_norm"])
 
     @classmethod
     def uniform(
@@ -116,12 +96,6 @@ class BodySignals:
             side=side,
             anterior_sign_known=anterior_sign_known,
         )
-
-
-def _read_only(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``x`` marked read-only (a shared intermediate must not be changed in place by one of its users)."""
-    x.flags.writeable = False
-    return x
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,12 @@ def clip_windows(start: IntArray, stop: IntArray, n: int) -> tuple[IntArray, Int
     return lo, hi, hi > lo
 
 
-def window_sum(x: FloatArray, start: IntArray, stop: IntArray, running: FloatArray | None = None) -> FloatArray:
-    """Sum of ``x[start:stop]`` per window (NaN for empty windows), from one cumulative sum (``running``:
-    :func:`window_running_sum` of ``x``, if already taken for other windows)."""
+def window_sum(x: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
+    """Sum of ``x[start:stop]`` per window (NaN for empty windows), from one cumulative sum."""
     lo, hi, ok = clip_windows(start, stop, x.shape[0])
-    csum = window_running_sum(x) if running is None else running
+    csum = np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
     out = csum[hi] - csum[lo]
     return np.where(ok, out, np.nan)
-
-
-def window_running_sum(x: FloatArray) -> FloatArray:
-    """(n + 1,) running sum of ``x`` in float64 with a leading 0: what :func:`window_sum` differences."""
-    return np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
 
 
 def interval_sums(x: FloatArray, edges: IntArray) -> FloatArray:
@@ -63,10 +57,10 @@ def interval_sums(x: FloatArray, edges: IntArray) -> FloatArray:
     return np.asarray(running[position[1:]] - running[position[:-1]], dtype=np.float64)
 
 
-def window_mean(x: FloatArray, start: IntArray, stop: IntArray, running: FloatArray | None = None) -> FloatArray:
-    """Mean of ``x[start:stop]`` per window (NaN for empty windows); ``running`` as :func:`window_sum`."""
+def window_mean(x: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
+    """Mean of ``x[start:stop]`` per window (NaN for empty windows)."""
     lo, hi, ok = clip_windows(start, stop, x.shape[0])
-    total = window_sum(x, lo, hi, running)
+    total = window_sum(x, lo, hi)
     return np.where(ok, total / np.maximum(hi - lo, 1), np.nan)
 
 

@@ -19,12 +19,6 @@ def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float,
     The window shrinks at the ends (it never reaches past the first or last sample); the running sums are
     taken once over the whole signal.
     """
-    return still_mask_of_sums(still_sums(norm), fs_hz, window_s, std_ms2)
-
-
-def still_sums(norm: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The running sums (n + 1,) of |acc| minus its mean and of their squares ((m/s^2), (m/s^2)^2): what
-    every still mask of one |acc| shares whatever its window (PERF-16)."""
     n = norm.size
     dev = norm - norm.mean()
     csum = np.empty(n + 1)
@@ -34,14 +28,7 @@ def still_sums(norm: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[
     csq = np.empty(n + 1)
     csq[0] = 0.0
     np.cumsum(dev, out=csq[1:])
-    return csum, csq
-
-
-def still_mask_of_sums(
-    sums: tuple[NDArray[np.float64], NDArray[np.float64]], fs_hz: float, window_s: float, std_ms2: float
-) -> NDArray[np.bool_]:
-    """:func:`still_mask` from :func:`still_sums` of |acc| (window in s, threshold in m/s^2)."""
-    csum, csq = sums
+    del dev
     half = max(3, round(window_s * fs_hz)) // 2
     return np.asarray(_window_std(csum, csq, half) < std_ms2)
 

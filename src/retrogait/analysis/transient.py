@@ -33,27 +33,14 @@ class LandingTransients:
     settings: TransientSettings | None = None
 
     @cached_property
-    def dynamic(self) -> FloatArray:
-        """(n,) :func:`dynamic_z` (m/s^2), taken once for both measures (PERF-16); read-only."""
-        dyn = dynamic_z(self.signals)
-        dyn.flags.writeable = False
-        return dyn
-
-    @cached_property
     def prominence(self) -> FloatArray:
         """(m,) impact_transient_prominence (fraction of the active peak)."""
-        return impact_transient_prominence(self.signals, self.contacts, self.settings, dyn=self.dynamic)
+        return impact_transient_prominence(self.signals, self.contacts, self.settings)
 
     @cached_property
     def width_ms(self) -> FloatArray:
         """(m,) impact_transient_width_ms (ms)."""
-        return impact_transient_width_ms(self.signals, self.contacts, self.settings, dyn=self.dynamic)
-
-
-def dynamic_z(signals: BodySignals) -> FloatArray:
-    """(n,) the z acceleration minus its centred 2 s moving mean (m/s^2): gravity and offsets removed."""
-    z = signals.acc_ms2[:, 2]
-    return z - moving_average(z, round(2.0 * signals.fs_hz))
+        return impact_transient_width_ms(self.signals, self.contacts, self.settings)
 
 
 def stance_windows(
@@ -72,11 +59,7 @@ def stance_windows(
 
 
 def impact_transient_prominence(
-    signals: BodySignals,
-    contacts: Contacts,
-    settings: TransientSettings | None = None,
-    *,
-    dyn: FloatArray | None = None,
+    signals: BodySignals, contacts: Contacts, settings: TransientSettings | None = None
 ) -> FloatArray:
     """Height of the impact transient over the smooth loading curve, as a fraction of the smooth
     active peak, per contact (NaN when the stance is too short to tell).
@@ -84,10 +67,11 @@ def impact_transient_prominence(
     The signal is the acceleration along z (shank: the tibial axis; lower back and foot: vertical)
     minus its 2 s mean (which removes gravity and any offset). The smooth curve is a moving average
     over a quarter of the typical stance; the transient is the highest raw sample in the first
-    ``search_stance_fraction`` of stance. ``dyn``: :func:`dynamic_z` if already taken."""
+    ``search_stance_fraction`` of stance."""
     settings = settings or preset(signals.placement).transient
     fs = signals.fs_hz
-    dyn = dynamic_z(signals) if dyn is None else dyn
+    z = signals.acc_ms2[:, 2]
+    dyn = z - moving_average(z, round(2.0 * fs))
     start, stop = stance_windows(signals, contacts, settings)
     length = stop - start
     typical = float(np.median(length)) if length.size else 0.0
@@ -103,20 +87,17 @@ def impact_transient_prominence(
 
 
 def impact_transient_width_ms(
-    signals: BodySignals,
-    contacts: Contacts,
-    settings: TransientSettings | None = None,
-    *,
-    dyn: FloatArray | None = None,
+    signals: BodySignals, contacts: Contacts, settings: TransientSettings | None = None
 ) -> FloatArray:
     """Full width at half maximum (ms) of the impact transient: the highest sample of the first
     ``search_stance_fraction`` of stance (z acceleration minus its 2 s mean) and the run of samples
     around it above half its height. How long the landing takes to stop the leg: the heel pad
     stops it in ~10 ms, a forefoot landing lets the ankle yield for ~30-40 ms. NaN without a
-    positive transient. ``dyn``: :func:`dynamic_z` if already taken."""
+    positive transient."""
     settings = settings or preset(signals.placement).transient
     fs = signals.fs_hz
-    dyn = dynamic_z(signals) if dyn is None else dyn
+    z = signals.acc_ms2[:, 2]
+    dyn = z - moving_average(z, round(2.0 * fs))
     start, stop = stance_windows(signals, contacts, settings)
     length = stop - start
     early_stop = start + np.maximum(np.round(settings.search_stance_fraction * length).astype(np.int64), 2)

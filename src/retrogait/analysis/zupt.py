@@ -19,14 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.stepwindows import (
-    FloatArray,
-    IntArray,
-    window_argmin,
-    window_mean,
-    window_running_sum,
-    window_sum,
-)
+from retrogait.analysis.stepwindows import FloatArray, IntArray, window_argmin, window_mean, window_sum
 from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
@@ -72,23 +65,16 @@ def motion_energy(
     fs_hz: float,
     smooth_ms: float = 40.0,
     acc_weight_dps_per_ms2: float = 20.0,
-    *,
-    norms: tuple[FloatArray, FloatArray | None] | None = None,
 ) -> FloatArray:
     """How much the sensor moves, per sample: smoothed |omega| (deg/s) plus ``acc_weight_dps_per_ms2``
     deg/s per m/s^2 of deviation of |acc| from 1 g. Low in a flat-foot phase (and, with a heavier
-    acceleration weight, at a shank's mid-stance, which rotates over the ankle but does not accelerate).
-    ``norms``: |acc| (m/s^2) and |omega| (deg/s) if already taken (:meth:`BodySignals.acc_norm`, PERF-16)."""
-    acc_norm, gyr_norm = norms if norms is not None else (None, None)
-    if acc_norm is None:
-        energy = norm_rows(acc_ms2)  # in place from here: the same operations without temporaries
-        energy -= STANDARD_GRAVITY_MS2
-    else:
-        energy = np.subtract(acc_norm, STANDARD_GRAVITY_MS2)  # the shared |acc| stays as it is
+    acceleration weight, at a shank's mid-stance, which rotates over the ankle but does not accelerate)."""
+    energy = norm_rows(acc_ms2)  # in place from here: the same operations without temporaries
+    energy -= STANDARD_GRAVITY_MS2
     np.abs(energy, out=energy)
     np.multiply(acc_weight_dps_per_ms2, energy, out=energy)
     if gyr_dps is not None:
-        energy += norm_rows(gyr_dps) if gyr_norm is None else gyr_norm
+        energy += norm_rows(gyr_dps)
     return moving_average(energy, round(smooth_ms * 1e-3 * fs_hz))
 
 
@@ -100,8 +86,6 @@ def rest_indices(
     skip_s: float = 0.03,
     max_stride_s: float = 2.5,
     acc_weight_dps_per_ms2: float = 20.0,
-    *,
-    norms: tuple[FloatArray, FloatArray | None] | None = None,
 ) -> IntArray:
     """Per contact of one leg, the quietest sample between it and the next contact (its stance's
     flat-foot point, or the shank's mid-stance), or -1.
@@ -111,9 +95,9 @@ def rest_indices(
     ``skip_s`` after contact (the landing rotation) is skipped; no window is longer than one median
     stride (nor ``max_stride_s``): a stance lands and comes to rest within a stride, and a wearer who
     stops and stands on it keeps the rest near the landing, so the stride that landed there still
-    spans one stride, not the standing. ``acc_weight_dps_per_ms2``, ``norms``: see :func:`motion_energy`.
+    spans one stride, not the standing. ``acc_weight_dps_per_ms2``: see :func:`motion_energy`.
     """
-    energy = motion_energy(acc_ms2, gyr_dps, fs_hz, acc_weight_dps_per_ms2=acc_weight_dps_per_ms2, norms=norms)
+    energy = motion_energy(acc_ms2, gyr_dps, fs_hz, acc_weight_dps_per_ms2=acc_weight_dps_per_ms2)
     ic = np.asarray(ic_idx, dtype=np.int64)
     if ic.size == 0:
         return ic.copy()
@@ -126,45 +110,23 @@ def rest_indices(
 
 
 def contact_to_rest_rotation_deg(
-    acc_ms2: FloatArray,
-    gyr_dps: FloatArray,
-    fs_hz: float,
-    ic_idx: IntArray,
-    rest_idx: IntArray | None = None,
-    *,
-    norms: tuple[FloatArray, FloatArray | None] | None = None,
+    acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, ic_idx: IntArray, rest_idx: IntArray | None = None
 ) -> FloatArray:
     """Integral of omega_y (deg) from each initial contact to the rest point of its stance: the
     sole's angle at contact relative to the flat foot, positive toes up (NaN without a rest).
-    ``rest_idx``: the stances' rest points (:func:`rest_indices`), if already found; ``norms``: see
-    :func:`motion_energy`."""
+    ``rest_idx``: the stances' rest points (:func:`rest_indices`), if already found."""
     ic = np.asarray(ic_idx, dtype=np.int64)
-    if rest_idx is None:
-        rest = rest_indices(acc_ms2, gyr_dps, fs_hz, ic, norms=norms)
-    else:
-        rest = np.asarray(rest_idx, dtype=np.int64)
+    rest = rest_indices(acc_ms2, gyr_dps, fs_hz, ic) if rest_idx is None else np.asarray(rest_idx, dtype=np.int64)
     angle = window_sum(gyr_dps[:, 1], ic, rest) / fs_hz
     return np.where(rest > ic, angle, np.nan)
 
 
 def gravity_pitch_rad(acc_ms2: FloatArray, idx: IntArray, fs_hz: float, half_width_s: float = 0.02) -> FloatArray:
     """Sagittal pitch (rad, positive front down) from the mean specific force around each index."""
-    return gravity_pitches_rad(acc_ms2, (idx,), fs_hz, half_width_s)[0]
-
-
-def gravity_pitches_rad(
-    acc_ms2: FloatArray, indices: tuple[IntArray, ...], fs_hz: float, half_width_s: float = 0.02
-) -> list[FloatArray]:
-    """:func:`gravity_pitch_rad` (rad) at each array of ``indices``, from one running sum per axis (PERF-16:
-    a stride's start and end rests share them)."""
     half = max(round(half_width_s * fs_hz), 1)
-    fx_sum, fz_sum = window_running_sum(acc_ms2[:, 0]), window_running_sum(acc_ms2[:, 2])
-    pitches = []
-    for idx in indices:
-        fx = window_mean(acc_ms2[:, 0], idx - half, idx + half + 1, fx_sum)
-        fz = window_mean(acc_ms2[:, 2], idx - half, idx + half + 1, fz_sum)
-        pitches.append(np.arctan2(-fx, fz))
-    return pitches
+    fx = window_mean(acc_ms2[:, 0], idx - half, idx + half + 1)
+    fz = window_mean(acc_ms2[:, 2], idx - half, idx + half + 1)
+    return np.arctan2(-fx, fz)
 
 
 @dataclass(frozen=True)
@@ -201,7 +163,8 @@ def stride_pitch(
     frac = (samples - a[seg]) / np.maximum(lengths[seg], 1)
     omega = np.deg2rad(gyr_dps[:, 1]) / fs_hz
     cum_omega = np.concatenate([[0.0], np.cumsum(omega)])
-    theta_a, theta_b = gravity_pitches_rad(acc_ms2, (a, b), fs_hz)
+    theta_a = gravity_pitch_rad(acc_ms2, a, fs_hz)
+    theta_b = gravity_pitch_rad(acc_ms2, b, fs_hz)
     drift = theta_a + (cum_omega[b] - cum_omega[a]) - theta_b
     theta = theta_a[seg] + (cum_omega[samples] - cum_omega[a[seg]]) - drift[seg] * frac
     return StridePitch(valid, samples, seg, seg_start, lengths, frac, theta)

@@ -47,10 +47,9 @@ from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cue_columns, link_switch_probability, travel_evidence
 from retrogait.analysis.impact import impact_peaks, step_timing_columns
 from retrogait.analysis.pipeline import gait_contacts
-from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.preprocess import preprocess, still_mask
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals
-from retrogait.analysis.still import still_mask
 from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.travel import FORGET
 from retrogait.conventions import ONE_LEG_PLACEMENTS
