@@ -7,30 +7,13 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from retrogait.batch.fingerprint import RECORDING_SUFFIXES
 from retrogait.batch.store import MANIFEST, RESULTS_DIR
 from retrogait.errors import RetrogaitError
-from retrogait.outfiles import RECORDING_SIDE_SUFFIXES
+from retrogait.recordings import is_recording
 
-#: Files that sit next to recordings but are not recordings (what compare and batch write, the side files
-#: ``retrogait record`` writes next to a session), by ending.
-NOT_RECORDINGS = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv", *RECORDING_SIDE_SUFFIXES)
-#: What analyze and compare also write (an analysis folder beside its recording is analyze's default), by whole
-#: name: a recording may well be called ``walking_bouts.csv`` or ``week_summary.json``.
-OUTPUT_NAMES = ("bouts.csv", "summary.json", "compare.json")
 #: A folder holding both is the output of an earlier `retrogait batch` (``store.py``): nothing in it is a
 #: recording. A manifest alone may be anything a user keeps beside recordings.
 BATCH_MARK = (MANIFEST, RESULTS_DIR)
-
-
-def _is_recording(path: Path) -> bool:
-    name = path.name.lower()
-    return (
-        path.suffix.lower() in RECORDING_SUFFIXES
-        and not name.endswith(NOT_RECORDINGS)
-        and name not in OUTPUT_NAMES
-        and not name.startswith(".")
-    )
 
 
 def _is_batch_output(manifest: Path) -> bool:
@@ -66,7 +49,7 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) 
                 resolved = _resolved_file(path)
                 if (
                     resolved
-                    and _is_recording(path)
+                    and is_recording(path)
                     and not any(resolved.is_relative_to(e) for e in excluded)
                     and not any(path.is_relative_to(b) for b in earlier_batches)
                 ):

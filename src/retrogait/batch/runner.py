@@ -18,7 +18,7 @@ from typing import Any
 
 from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
-from retrogait.batch.fingerprint import Overrides, effective_settings, file_digest, job_key
+from retrogait.batch.fingerprint import Overrides, effective_settings, job_key
 from retrogait.batch.inputs import discover_inputs
 from retrogait.batch.pool import start_local_pool
 from retrogait.batch.store import BatchStore, output_files
@@ -26,6 +26,7 @@ from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.recordings import file_digest
 from retrogait.warm import import_beside
 
 #: The cohort comparison (pandas, statistics, figures): imported beside the running batch (BATCH-17).

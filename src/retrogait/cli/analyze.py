@@ -68,7 +68,7 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 
 class _Digest(threading.Thread):
-    """The recording's content digest (``batch.fingerprint.recording_digest``), computed in a thread: hashing
+    """The recording's content digest (``recordings.recording_digest``), computed in a thread: hashing
     releases the GIL, so it runs beside the reading and the analysis (None when the file cannot be read
     again: the analysis does not depend on it)."""
 
@@ -79,7 +79,7 @@ class _Digest(threading.Thread):
         self.start()
 
     def run(self) -> None:
-        from retrogait.batch.fingerprint import recording_digest
+        from retrogait.recordings import recording_digest
 
         if not (self.path.is_file() or self.path.is_dir()):  # a pipe would block this thread: refused anyway
             return

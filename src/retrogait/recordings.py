@@ -1,0 +1,60 @@
+"""What counts as a recording file beside the files retrogait writes, and a recording's content digest
+(``analyze``, ``compare`` and ``batch`` identify recordings alike: EDGE-8, BATCH-3)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from retrogait.outfiles import RECORDING_SIDE_SUFFIXES
+
+CHUNK_BYTES = 1 << 20
+#: File endings that can hold a recording (native sessions and app exports).
+RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin", ".gz")
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of the file's bytes (hex)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def recording_digest(path: Path) -> str:
+    """``sha256:HEX``: the content of a recording as ``analyze`` and ``compare`` identify it (EDGE-8): a file's
+    bytes (a zip or .gz as stored), or for an export folder the names and bytes of the files in it that can
+    hold a recording (:data:`RECORDING_SUFFIXES`; hidden ones left out: a video or audio file an app saved
+    beside the sensor tables would be hashed while ``analyze`` waits, EDGE-20), so a copy of a recording has
+    the digest of its original. Raises OSError."""
+    if not path.is_dir():
+        return "sha256:" + file_digest(path)
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if _part_of_recording(p)):
+        digest.update(f"{file.relative_to(path).as_posix()}\0{file_digest(file)}\n".encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def _part_of_recording(path: Path) -> bool:
+    return path.suffix.lower() in RECORDING_SUFFIXES and not path.name.startswith(".") and path.is_file()
+
+
+#: Files that sit next to recordings but are not recordings (what compare and batch write, the side files
+#: ``retrogait record`` writes next to a session), by ending.
+NOT_RECORDINGS = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv", *RECORDING_SIDE_SUFFIXES)
+#: What analyze and compare also write (an analysis folder beside its recording is analyze's default), by whole
+#: name: a recording may well be called ``walking_bouts.csv`` or ``week_summary.json``.
+OUTPUT_NAMES = ("bouts.csv", "summary.json", "compare.json")
+
+
+def is_recording(path: Path) -> bool:
+    """True when ``path``'s name can be a recording: a recording's ending, not hidden, and none of the
+    files retrogait writes beside recordings (:data:`NOT_RECORDINGS`, :data:`OUTPUT_NAMES`)."""
+    name = path.name.lower()
+    return (
+        path.suffix.lower() in RECORDING_SUFFIXES
+        and not name.endswith(NOT_RECORDINGS)
+        and name not in OUTPUT_NAMES
+        and not name.startswith(".")
+    )
