@@ -1006,3 +1006,19 @@ def test_a_session_with_empty_lines_at_its_end_is_read(
     path.write_bytes(b"\n".join(lines))
     assert main(["info", str(path)]) == 2
     assert "is empty or not finite" in _error(capsys)
+
+
+def test_a_compressed_recordings_analysis_is_named_without_its_endings(tmp_path: Path) -> None:
+    """`analyze run.csv.gz` wrote `run.csv_analysis/` (only `.gz` taken off); it is `run_analysis/`, as for
+    `run.csv` (EDGE-25)."""
+    import gzip
+
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    config = SimulationConfig("shank", [Bout("forward", "running", 3.0, 12.0)], seed=2)
+    recording, _ = write_simulation(simulate(config), tmp_path / "run.csv")
+    packed = tmp_path / "run.csv.GZ"
+    packed.write_bytes(gzip.compress(recording.read_bytes()))
+    recording.unlink()
+    assert main(["analyze", str(packed), "--no-report"]) == 0
+    assert (tmp_path / "run_analysis" / "steps.csv").is_file()

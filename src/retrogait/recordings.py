@@ -40,6 +40,11 @@ def _part_of_recording(path: Path) -> bool:
     return path.suffix.lower() in RECORDING_SUFFIXES and not path.name.startswith(".") and path.is_file()
 
 
+def without_gz(name: str) -> str:
+    """``name`` without a gzip ending, in any case (``run.csv.GZ`` -> ``run.csv``): the recording's own name."""
+    return name[: -len(".gz")] if name.lower().endswith(".gz") else name
+
+
 #: Files that sit next to recordings but are not recordings (what compare and batch write, the side files
 #: ``retrogait record`` writes next to a session), by ending.
 NOT_RECORDINGS = ("_truth.csv", "steps.csv", "sessions.csv", "errors.csv", "compare.csv", *RECORDING_SIDE_SUFFIXES)

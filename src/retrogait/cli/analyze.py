@@ -93,6 +93,13 @@ class _Digest(threading.Thread):
         return self.digest
 
 
+def _recording_stem(path: Path) -> str:
+    """The recording's name without its ending, a compressed one's too (``run.csv.gz`` -> ``run``)."""
+    from retrogait.recordings import without_gz
+
+    return Path(without_gz(path.name)).stem
+
+
 def _with_source_digest(summary: dict[str, Any], digest: str | None) -> None:
     """summary.json's ``source_digest`` right after ``source``: what ``compare`` links an analysis to its
     recording by (EDGE-8)."""
@@ -145,7 +152,7 @@ def analyze(
     overrides = read_settings_file(settings_file) if settings_file is not None else None  # refused before reading data
     # `analyze .` or `analyze ..` (an export folder): named after the folder itself, beside it
     named = input_file if input_file.name not in ("", ".", "..") else input_file.resolve()
-    out_dir = out or named.with_name(named.stem + "_analysis")
+    out_dir = out or named.with_name(_recording_stem(named) + "_analysis")
     refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
     # the process ends after the command: its last garbage collections over every loaded module and the
     # analysis' objects (0.2-0.3 s) are skipped; every output file is closed explicitly before (PERF-15)

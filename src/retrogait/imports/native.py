@@ -9,6 +9,7 @@ from pathlib import Path
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import GZIP_MAGIC, Source, head_bytes
+from retrogait.recordings import without_gz
 from retrogait.session import FORMAT_KEY, Session, read_session
 
 NAME = "native"
@@ -48,7 +49,7 @@ def _read_packed(path: Path) -> Session:
     ``path``."""
     text = Source(str(path), path=path).read_bytes()
     with tempfile.TemporaryDirectory(prefix="retrogait-") as folder:
-        unpacked = Path(folder) / path.name.removesuffix(".gz")
+        unpacked = Path(folder) / without_gz(path.name)  # any case: pandas would unpack a `.GZ` again
         unpacked.write_bytes(text)
         del text
         try:
