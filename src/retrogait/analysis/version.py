@@ -28,6 +28,7 @@ ANALYSIS_SOURCES = (
     "summary.py",
     "csvsafe.py",
     "csvtext.py",
+    "recordings.py",
 )
 #: Modules the analysis sources import that cannot change a result: messages, atomic file writes, the
 #: package version (in the analysis version by itself), lazy attribute loading, Ctrl-C handling (EDGE-1).
