@@ -262,7 +262,7 @@ def analysis_folders_in(path: str | Path) -> list[str | Path]:
 
 
 def files_beside_analyses(path: str | Path) -> list[str]:
-    """The files directly in ``path`` that could be recordings (by name: ``batch.inputs``' rule) when
+    """The files directly in ``path`` that could be recordings (by name: ``recordings.is_recording``) when
     ``path`` stands for the analysis folders inside it (EDGE-6), so not compared (EDGE-16). A recording
     one of those folders was made from (its ``source_digest``, else its ``source`` file name, in the
     summary) is compared, through its analysis, and not named (EDGE-18)."""

@@ -286,7 +286,7 @@ def without_cut_last_line(data: bytes, sep: str = ",") -> bytes | None:
     last = data[end + 1 :].strip()
     if end < 0 or not last:
         return None
-    before = data[:end].splitlines()[-CUT_LINE_LOOKBACK:] if end < 1 << 16 else _lines_before(data, end)
+    before = _lines_before(data, end)
     rows = [_fields(line, sep) for line in before if line.strip()]
     if len(rows) < 10:
         return None
@@ -311,7 +311,7 @@ def _width(field: bytes) -> int:
 
 
 def _lines_before(data: bytes, end: int) -> list[bytes]:
-    """The last :data:`CUT_LINE_LOOKBACK` lines before ``end`` of a large text, without splitting it all."""
+    """The last :data:`CUT_LINE_LOOKBACK` lines before ``end`` of ``data``, without splitting all of a large text."""
     window = 4096
     while True:
         start = max(0, end - window)
