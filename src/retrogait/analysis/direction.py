@@ -35,6 +35,9 @@ lateral_contrast_ms2                                   the step minus the second
 contact_phase_error_steps  lower back (no toe-offs)    weights the braking vector       0.5 steps
                                                        (step-time asymmetry about its   (reversal)
                                                        contacts: none from half a step)
+vertical_phase_error_steps lower back (no toe-offs)    weights it too (the contact's    0.5 steps
+                                                       phase in the vertical            (reversal)
+                                                       oscillation off the session's)
 landing_asymmetry          lower back, running         negative (hard landing, soft     0.15
                            (frame-free)                take-off; capped at 1 per step)
 pitch_asymmetry_log_ratio  foot, shank (gyro; facing)  positive in both directions:     anatomy_
