@@ -822,14 +822,15 @@ def _vertical_phase_error(
 ) -> FloatArray:
     """Per walking contact, how far (in steps, 0..0.5) it lies off the phase of the trunk's own vertical
     oscillation: the phase of the vertical acceleration's step-frequency component (one cycle per typical
-    walking step, a Hann window of ``vertical_phase_window_steps`` steps centred on the contact) minus
-    the session's phase at its walking contacts (their components summed: the clear oscillations weigh
-    most), over 2 pi. The vertical force peaks at the same point of every walking step, a little after
-    the contact (loading, double support), and time reversal mirrors it about double support, so
-    backward walking keeps that point: a contact whose component is off the session's by d steps lies
-    d steps off the gait's phase. Unlike :func:`_contact_phase_error` this needs no step times, so it
-    sees contacts shifted alike and contacts next to missed ones. NaN outside walking, where the window
-    leaves the recording, or with no measured walking step (typical step: the median of them)."""
+    walking step, a Hann window of ``vertical_phase_window_steps`` steps centred on the contact) minus the
+    session's phase (the circular median of its walking contacts' phases, weighted by the size of their
+    components: the clear oscillations weigh most), over 2 pi. The vertical force peaks at the same point of
+    every walking step, a little after the contact (loading, double support), and time reversal mirrors it
+    about double support, so backward walking keeps that point: a contact whose component is off the
+    session's by d steps lies d steps off the gait's phase. Unlike :func:`_contact_phase_error` this needs
+    no step times, so it sees contacts shifted alike and contacts next to missed ones; not a session most of
+    whose contacts are off alike (the reference is theirs). NaN outside walking, where the window leaves the
+    recording, or with no measured walking step (typical step: the median of them)."""
     m = ic.shape[0]
     out = np.full(m, np.nan)
     stop, parts, ok, step_ok = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking)
@@ -849,7 +850,7 @@ def _vertical_phase_error(
     component = rows @ basis  # (k, 2): real and imaginary part of each contact's step-frequency component
     phase = np.arctan2(component[:, 1], component[:, 0]) / (2.0 * np.pi)  # steps
     weight = np.hypot(component[:, 0], component[:, 1])
-    # the session's phase: the weighted circular median (the contacts off it, however many, do not pull it)
+    # the session's phase: the weighted circular median (contacts off it do not pull it while they are fewer)
     grid = np.arange(PHASE_GRID_STEPS) / PHASE_GRID_STEPS
     spread = np.abs((phase[None, :] - grid[:, None] + 0.5) % 1.0 - 0.5) @ weight
     reference = grid[int(np.argmin(spread))]
