@@ -72,3 +72,31 @@ def test_a_walking_trunk_with_contacts_half_a_step_off_is_not_confidently_revers
     true_out = step_directions(signals, contacts)
     assert (true_out["direction"] == direction).all()
     assert np.nanmax(direction_cues(signals, contacts)["contact_phase_error_steps"]) < 0.1
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_contacts_shifted_alike_are_seen_in_the_vertical_oscillation(direction: str) -> None:
+    """DIRECTION-17 (issue 17, simulated person 9 end to end): over 4 s every contact lies 0.45 step early.
+    Inside the stretch the step times stay regular, so the step-time measure sees only its two ends and
+    the stretch read the opposite direction at up to 0.9999 (6-7 labels at >= 0.9). The vertical
+    acceleration's step-frequency component is off the session's phase there by about the shift: the
+    braking evidence goes and the stretch keeps its neighbours' direction."""
+    signals, contacts = _walking_trunk(direction)
+    ic = contacts.ic_idx.copy()
+    step = int(np.median(np.diff(ic)))
+    t = ic / signals.fs_hz
+    stretch = np.flatnonzero((t > 4.0) & (t < 8.0))
+    ic[stretch] -= int(0.45 * step)
+    off = Contacts(ic, contacts.to_idx, contacts.side)
+    cues = direction_cues(signals, off)
+    out = step_directions(signals, off, cues=cues)
+    labels, conf = out["direction"].to_numpy(), out["direction_confidence"].to_numpy()
+    assert not ((labels != direction) & (labels != "unknown") & (conf >= 0.9)).any()
+    assert np.nanmax(cues["contact_phase_error_steps"].to_numpy()[stretch[1:-2]]) < 0.05  # regular step times
+    vertical = cues["vertical_phase_error_steps"].to_numpy()
+    assert np.nanmin(vertical[stretch]) > 0.35
+    assert np.nanmax(vertical[(t > 2.0) & (t < 11.0) & ~np.isin(np.arange(t.size), stretch)]) < 0.1
+    # at the simulator's contacts every walking contact (the first and last aside: their window takes in
+    # the standing) lies on the session's phase
+    true_vertical = direction_cues(signals, contacts)["vertical_phase_error_steps"].to_numpy()
+    assert np.nanmax(true_vertical[1:-1]) < 0.1

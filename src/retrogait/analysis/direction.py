@@ -35,6 +35,9 @@ lateral_contrast_ms2                                   the step minus the second
 contact_phase_error_steps  lower back (no toe-offs)    weights the braking vector       0.5 steps
                                                        (step-time asymmetry about its   (reversal)
                                                        contacts: none from half a step)
+vertical_phase_error_steps lower back (no toe-offs)    weights it too (the contact's    0.5 steps
+                                                       phase in the vertical            (reversal)
+                                                       oscillation off the session's)
 landing_asymmetry          lower back, running         negative (hard landing, soft     0.15
                            (frame-free)                take-off; capped at 1 per step)
 pitch_asymmetry_log_ratio  foot, shank (gyro; facing)  positive in both directions:     anatomy_
@@ -91,6 +94,8 @@ SIDEWAYS_PLACEMENTS = ("foot", "shank")
 #: A walking trunk's typical step (the median of its steps) is taken to find missed contacts only over at
 #: least this many steps: over a few, one extra or misplaced contact moves the median (the live windows).
 TYPICAL_STEP_MIN_STEPS = 10
+#: Resolution of the walking trunk's reference phase in the vertical oscillation (candidates per step).
+PHASE_GRID_STEPS = 200
 #: Per-contact cues, one column each: direction_cues' table, or the live filter's arrays by name.
 CueTable = pd.DataFrame | Mapping[str, NDArray[np.float64]]
 
@@ -227,7 +232,10 @@ def travel_evidence(
         if "lateral_contrast_ms2" in cues:  # braking points against the travel
             dx, dy = (-np.asarray(cues[c], dtype=np.float64) for c in ("braking_contrast_ms2", "lateral_contrast_ms2"))
             if "contact_phase_error_steps" in cues:
-                weight = phase_weight(np.asarray(cues["contact_phase_error_steps"], dtype=np.float64), settings)
+                error = np.asarray(cues["contact_phase_error_steps"], dtype=np.float64)
+                if "vertical_phase_error_steps" in cues:  # either may show the contacts off the gait's phase
+                    error = np.fmax(error, np.asarray(cues["vertical_phase_error_steps"], dtype=np.float64))
+                weight = phase_weight(error, settings)
                 dx, dy = dx * weight, dy * weight
             vectors.append((dx, dy, settings.braking_contrast_scale_ms2, 0.0))
         for vx, vy, scale, spread in vectors:
@@ -484,6 +492,9 @@ def _trunk_cues(
         cues["braking_contrast_ms2"] = along
         cues["lateral_contrast_ms2"] = across
         cues["contact_phase_error_steps"] = _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking)
+        # a contact with a toe-off (a flight edge) is timed by its flight, and the vertical force of running
+        # peaks later in the step: the phase is taken over the walking contacts proper
+        cues["vertical_phase_error_steps"] = _vertical_phase_error(signals, ic, walking & ~has_to, s)
         evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], s.braking_contrast_scale_ms2, s.max_cue_log_odds))
 
 
@@ -804,6 +815,47 @@ def _contact_phase_error(
     at = np.full(ic.shape[0] + 1, np.nan)  # at[j]: contact j, from the steps j - 1 and j
     at[1 : ic.shape[0]] = np.abs(before - after) / (before + after)
     return np.where(walking, np.fmax(at[:-1], at[1:]), np.nan)
+
+
+def _vertical_phase_error(
+    signals: BodySignals, ic: IntArray, walking: NDArray[np.bool_], s: DirectionSettings
+) -> FloatArray:
+    """Per walking contact, how far (in steps, 0..0.5) it lies off the phase of the trunk's own vertical
+    oscillation: the phase of the vertical acceleration's step-frequency component (one cycle per typical
+    walking step, a Hann window of ``vertical_phase_window_steps`` steps centred on the contact) minus the
+    session's phase (the circular median of its walking contacts' phases, weighted by the size of their
+    components: the clear oscillations weigh most), over 2 pi. The vertical force peaks at the same point of
+    every walking step, a little after the contact (loading, double support), and time reversal mirrors it
+    about double support, so backward walking keeps that point: a contact whose component is off the
+    session's by d steps lies d steps off the gait's phase. Unlike :func:`_contact_phase_error` this needs
+    no step times, so it sees contacts shifted alike and contacts next to missed ones; not a session most of
+    whose contacts are off alike (the reference is theirs). NaN outside walking, where the window leaves the
+    recording, or with no measured walking step (typical step: the median of them)."""
+    m = ic.shape[0]
+    out = np.full(m, np.nan)
+    stop, parts, ok, step_ok = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking)
+    measured = ok & step_ok & walking
+    if not measured.any():
+        return out
+    step = float(np.median((stop - ic)[measured] / parts[measured]))
+    half = max(round(0.5 * s.vertical_phase_window_steps * step), 1)
+    lag = np.arange(-half, half + 1)
+    taper = 0.5 * (1.0 + np.cos(np.pi * lag / (half + 1)))
+    basis = taper[:, None] * np.stack([np.cos(2.0 * np.pi * lag / step), -np.sin(2.0 * np.pi * lag / step)], axis=1)
+    inside = walking & (ic - half >= 0) & (ic + half < signals.n_samples)
+    if not inside.any():
+        return out
+    a = _vertical_load(signals, s)
+    rows = np.lib.stride_tricks.sliding_window_view(a, lag.size)[ic[inside] - half]
+    component = rows @ basis  # (k, 2): real and imaginary part of each contact's step-frequency component
+    phase = np.arctan2(component[:, 1], component[:, 0]) / (2.0 * np.pi)  # steps
+    weight = np.hypot(component[:, 0], component[:, 1])
+    # the session's phase: the weighted circular median (contacts off it do not pull it while they are fewer)
+    grid = np.arange(PHASE_GRID_STEPS) / PHASE_GRID_STEPS
+    spread = np.abs((phase[None, :] - grid[:, None] + 0.5) % 1.0 - 0.5) @ weight
+    reference = grid[int(np.argmin(spread))]
+    out[inside] = np.abs((phase - reference + 0.5) % 1.0 - 0.5)
+    return out
 
 
 def _vertical_load(signals: BodySignals, s: DirectionSettings) -> FloatArray:

@@ -372,6 +372,13 @@ class DirectionSettings(Stage):
         0.05,
         1.0,
     )
+    vertical_phase_window_steps: float = quantity(
+        2.0,
+        "steps",
+        "lower back, walking: a contact's phase in the vertical oscillation is taken over this many steps",
+        1.0,
+        10.0,
+    )
     landing_asymmetry_scale_fraction: float = quantity(
         0.15, "stance fraction", "lower back, running: landing asymmetry per log-odds", 1e-3, 10.0
     )
