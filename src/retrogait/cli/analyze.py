@@ -12,6 +12,7 @@ from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
+from retrogait.gc_pause import resume
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
@@ -170,6 +171,9 @@ def analyze(
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
         digest = _Digest(input_file)  # hashed while the recording is read and analysed (EDGE-8)
         warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
+        import retrogait.imports.loading  # noqa: F401  (pandas: what load_input imports first)
+
+        resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
         session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader)
         warm.join()
         from retrogait.analysis.pipeline import analyze as run_analysis

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import typer
 
+from retrogait.cli.coercion import install
+
+install()  # option values without pydantic where Typer's outcome is known (PERF-17)
+
 app = typer.Typer(
     name="retrogait",
     help=(

@@ -1,0 +1,121 @@
+"""Typer's option values without pydantic (PERF-17): the same values and the same refusals as Typer's own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer import _coercion, core
+from typer.main import get_command
+
+from retrogait.cli import (  # noqa: F401  (each module registers its commands)
+    analyze,
+    batch,
+    compare,
+    convert,
+    info,
+    record,
+    scan,
+    settings,
+    simulate,
+)
+from retrogait.cli.app import app
+from retrogait.cli.coercion import install
+
+
+def parameters() -> list[tuple[Any, Any]]:
+    """(command, parameter) for every Typer parameter of every retrogait command."""
+    group = get_command(app)
+    found = []
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):  # type: ignore[attr-defined]
+        command = group.get_command(ctx, name)  # type: ignore[attr-defined]
+        found.extend((command, p) for p in command.params if isinstance(p, core._TyperParameter))
+    return found
+
+
+def outcome(runtime: Any, value: Any, param: Any, command: Any) -> tuple[str, Any]:
+    ctx = typer.Context(command)
+    try:
+        result = runtime.coerce(value, param=param, ctx=ctx)
+    except Exception as exc:  # the refusal's kind and words are compared
+        return "error", (type(exc).__name__, str(exc))
+    return "value", (type(result), repr(result))  # repr: NaN equals NaN
+
+
+def test_installed_once() -> None:
+    assert install()
+    assert install()
+    assert getattr(core._TyperParameter, "_retrogait_lazy", False)
+
+
+def test_every_option_coerces_as_typer_does(tmp_path: Path) -> None:
+    afile = tmp_path / "a.csv"
+    afile.write_text("t_s\n")
+    locked = tmp_path / "locked.csv"
+    locked.write_text("x")
+    if os.name == "posix":
+        locked.chmod(0)  # not readable (but by root)
+    values: list[Any] = [
+        None,
+        "",
+        "x",
+        "12",
+        "1e3",
+        "nan",
+        "-",
+        "+x",
+        " 5 ",
+        "true",
+        "caf\udce9.csv",
+        str(afile),
+        str(afile) + "/",
+        str(tmp_path),
+        str(tmp_path) + "//.",
+        str(locked),
+        str(tmp_path / "missing" / "x.csv"),
+        ("a", "b"),
+        ["a"],
+        7,
+        2.5,
+        True,
+    ]
+    checked = 0
+    for command, param in parameters():
+        for value in values:
+            lazy = core._TyperParameter.get_runtime_param(_fresh(param))
+            typer_own = _coercion.build_runtime_param(param.type_descriptor)
+            assert outcome(lazy, value, param, command) == outcome(typer_own, value, param, command), (
+                command.name,
+                param.name,
+                value,
+            )
+            checked += 1
+    assert checked > 200
+
+
+def _fresh(param: Any) -> Any:
+    param._runtime_param = None
+    return param
+
+
+def test_no_pydantic_for_plain_options(tmp_path: Path) -> None:
+    """Text and path options and options left out need no pydantic; a number builds Typer's adapter."""
+    probe = (
+        "import sys; from retrogait.cli import main; rc = main(sys.argv[1:]); "
+        "print('PYDANTIC', 'pydantic' in sys.modules, file=sys.stderr)"
+    )
+    session = tmp_path / "missing.csv"
+
+    def pydantic_loaded(*args: str) -> tuple[bool, str]:
+        proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False)
+        return "PYDANTIC True" in proc.stderr, proc.stderr
+
+    plain, _ = pydantic_loaded("analyze", str(session), "--format", "native", "--out", str(tmp_path / "o"))
+    assert not plain
+    number, stderr = pydantic_loaded("analyze", str(session), "--rate", "abc")
+    assert number and "valid number" in stderr

@@ -1,0 +1,78 @@
+"""No cyclic garbage collection while ``retrogait analyze`` imports its libraries (PERF-18)."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from retrogait import gc_pause
+from retrogait.session import Session, write_session
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    enabled = gc.isenabled()
+    yield
+    gc_pause._paused = False
+    gc.unfreeze()
+    (gc.enable if enabled else gc.disable)()
+
+
+@pytest.mark.usefixtures("collector_restored")
+def test_pause_then_resume_freezes_what_is_alive() -> None:
+    gc.enable()
+    frozen = gc.get_freeze_count()
+    gc_pause.pause()
+    assert not gc.isenabled()
+    gc_pause.resume()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > frozen
+    again = gc.get_freeze_count()
+    gc_pause.resume()  # once only
+    assert gc.get_freeze_count() == again
+
+
+@pytest.mark.usefixtures("collector_restored")
+def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
+    gc.disable()
+    gc_pause.pause()
+    gc_pause.resume()
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+#: Runs the CLI as the ``retrogait`` program does (``main()`` reads sys.argv) or as Python code calling
+#: ``main([...])``, and prints whether the collector was on and what it had frozen, once the read began.
+PROBE = """
+import gc, sys
+import retrogait.analysis.load as load
+seen = []
+original = load.load_input
+def load_input(*args, **kwargs):
+    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+    return original(*args, **kwargs)
+load.load_input = load_input
+from retrogait.cli import main
+if sys.argv[1] == "program":
+    sys.argv = ["retrogait", *sys.argv[2:]]
+    rc = main()
+else:
+    rc = main(sys.argv[2:])
+print("SEEN", rc, seen, gc.isenabled(), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("how", ["program", "call"])
+def test_analyze_reads_with_the_collector_on(small_session: Session, tmp_path: Path, how: str) -> None:
+    path = write_session(small_session, tmp_path / "s.csv")
+    args = ["analyze", str(path), "--out", str(tmp_path / "out"), "--no-report"]
+    proc = subprocess.run([sys.executable, "-c", PROBE, how, *args], capture_output=True, text=True, check=False)
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("SEEN "))
+    frozen = how == "program"  # main([...]) from Python code that goes on running leaves the collector alone
+    assert line == f"SEEN 0 [(True, {frozen})] True", proc.stderr
+    assert (tmp_path / "out" / "summary.json").exists()
