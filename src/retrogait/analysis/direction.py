@@ -850,12 +850,27 @@ def _vertical_phase_error(
     component = rows @ basis  # (k, 2): real and imaginary part of each contact's step-frequency component
     phase = np.arctan2(component[:, 1], component[:, 0]) / (2.0 * np.pi)  # steps
     weight = np.hypot(component[:, 0], component[:, 1])
+    rhythm = _rhythm_share(weight, rows, taper) >= s.vertical_rhythm_min_share
+    if not rhythm.any():
+        return out
     # the session's phase: the weighted circular median (contacts off it do not pull it while they are fewer)
     grid = np.arange(PHASE_GRID_STEPS) / PHASE_GRID_STEPS
-    spread = np.abs((phase[None, :] - grid[:, None] + 0.5) % 1.0 - 0.5) @ weight
+    spread = np.abs((phase[None, rhythm] - grid[:, None] + 0.5) % 1.0 - 0.5) @ weight[rhythm]
     reference = grid[int(np.argmin(spread))]
-    out[inside] = np.abs((phase - reference + 0.5) % 1.0 - 0.5)
+    out[np.flatnonzero(inside)[rhythm]] = np.abs((phase[rhythm] - reference + 0.5) % 1.0 - 0.5)
     return out
+
+
+def _rhythm_share(size: FloatArray, rows: FloatArray, taper: FloatArray) -> FloatArray:
+    """Per window (``rows``, weighted by ``taper``), the share of its RMS that its step-frequency
+    oscillation carries: the oscillation's amplitude, 2 ``size`` / sum(taper) (``size``: the magnitude of
+    the tapered step-frequency component), over sqrt(2) times the tapered RMS. 1 for a pure oscillation at
+    the step frequency, its square the share of the variance; a lone load (one dip or peak, no rhythm)
+    spreads over every frequency and carries little of it."""
+    total = taper.sum()
+    rms = np.sqrt(np.maximum((rows * rows) @ taper, 0.0) / total)
+    amplitude = 2.0 * size / total
+    return np.asarray(amplitude / np.maximum(np.sqrt(2.0) * rms, np.finfo(np.float64).tiny), dtype=np.float64)
 
 
 def _vertical_load(signals: BodySignals, s: DirectionSettings) -> FloatArray:
