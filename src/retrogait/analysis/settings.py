@@ -379,7 +379,7 @@ class DirectionSettings(Stage):
         1.0,
         10.0,
     )
-    vertical_rhythm_min_share: float = quantity(
+    vertical_rhythm_min_fraction: float = quantity(
         0.5,
         "1",
         "lower back, walking: the step-frequency share of the window's vertical RMS below which no phase is read",
