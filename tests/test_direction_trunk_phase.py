@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrogait.analysis.direction import _contact_phase_error, direction_cues, phase_weight, step_directions
+from retrogait.analysis.direction import (
+    _contact_phase_error,
+    _rhythm_share,
+    direction_cues,
+    phase_weight,
+    step_directions,
+)
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -100,3 +106,60 @@ def test_contacts_shifted_alike_are_seen_in_the_vertical_oscillation(direction: 
     # the standing) lies on the session's phase
     true_vertical = direction_cues(signals, contacts)["vertical_phase_error_steps"].to_numpy()
     assert np.nanmax(true_vertical[1:-1]) < 0.1
+
+
+def test_the_rhythm_share_is_the_step_frequency_part_of_the_window() -> None:
+    """DIRECTION-18: 1 for a pure oscillation at the step frequency, 1 / sqrt(2) with a second harmonic as
+    large (the two loads of fast walking); a train of one load per step (0.14 step after each contact, as
+    the simulated trunk) well above a half, the same train with the load of the centre step missing (the
+    first step of a change of direction) well below."""
+    step = 50  # samples
+    lag = np.arange(-step, step + 1)  # two steps
+    taper = 0.5 * (1.0 + np.cos(np.pi * lag / (step + 1)))
+    basis = taper[:, None] * np.stack([np.cos(2.0 * np.pi * lag / step), -np.sin(2.0 * np.pi * lag / step)], axis=1)
+
+    def share(x: np.ndarray) -> float:
+        rows = x[None, :]
+        return float(_rhythm_share(np.hypot(*(rows @ basis).T), rows, taper)[0])
+
+    def loads(missing: tuple[int, ...] = ()) -> np.ndarray:
+        x = sum(
+            np.exp(-0.5 * ((lag - (k + 0.14) * step) / (0.1 * step)) ** 2) for k in range(-3, 4) if k not in missing
+        )
+        return np.asarray(x - np.mean(x))
+
+    phase = 2.0 * np.pi * lag / step
+    assert share(3.0 * np.cos(phase + 0.7)) == pytest.approx(1.0, abs=0.02)
+    assert share(np.cos(phase) + np.cos(2.0 * phase + 0.3)) == pytest.approx(np.sqrt(0.5), abs=0.03)
+    assert share(loads()) > 0.8
+    assert share(loads(missing=(0,))) < 0.25
+    assert share(loads(missing=(-1,))) > 0.7  # a load missing at the window's edge barely counts
+    assert share(np.zeros(lag.size)) == 0.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_window_without_a_step_rhythm_reads_no_phase(seed: int) -> None:
+    """DIRECTION-18 (the cost of DIRECTION-17): where a walk turns straight into backward walking the
+    simulated vertical force has one deep dip instead of a step rhythm around the first backward contact;
+    its phase read 0.37-0.45 step off and took that step's right braking evidence (seed 3: `backward` ->
+    `unknown`). The window's step-frequency share is below a half there: no phase, DIRECTION-16's weight."""
+    bouts = [
+        Bout("still", "still", 0, 1.0),
+        Bout("forward", "walking", 1.2, 8.0),
+        Bout("backward", "walking", 1.0, 8.0),
+        Bout("still", "still", 0, 1.0),
+    ]
+    result = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=seed))
+    signals = preprocess(result.session)
+    ic = np.round((result.truth["ic_time_s"].to_numpy() - signals.t_s[0]) * signals.fs_hz).astype(np.int64)
+    contacts = Contacts(ic, np.full(ic.size, -1, dtype=np.int64), result.truth["side"].to_numpy().astype(str))
+    cues = direction_cues(signals, contacts)
+    out = step_directions(signals, contacts, cues=cues)
+    truth = result.truth["direction"].to_numpy()
+    first = int(np.flatnonzero(truth == "backward")[0])
+    vertical = cues["vertical_phase_error_steps"].to_numpy()
+    assert np.isnan(vertical[first])
+    assert np.nanmax(vertical[first - 6 : first]) < 0.15 and np.nanmax(vertical[first + 1 : first + 7]) < 0.15
+    labels = out["direction"].to_numpy()
+    assert labels[first] == "backward"
+    assert ((labels == truth) | (labels == "unknown")).all()

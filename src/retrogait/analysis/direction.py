@@ -830,7 +830,10 @@ def _vertical_phase_error(
     session's by d steps lies d steps off the gait's phase. Unlike :func:`_contact_phase_error` this needs
     no step times, so it sees contacts shifted alike and contacts next to missed ones; not a session most of
     whose contacts are off alike (the reference is theirs). NaN outside walking, where the window leaves the
-    recording, or with no measured walking step (typical step: the median of them)."""
+    recording, with no measured walking step (typical step: the median of them), and where the window holds
+    no step rhythm (:func:`_rhythm_share` below ``vertical_rhythm_min_fraction``: around the first step of a
+    change of direction, whose load is missing, the phase is that of whatever else the window holds); such
+    windows do not count towards the session's phase either (DIRECTION-18)."""
     m = ic.shape[0]
     out = np.full(m, np.nan)
     stop, parts, ok, step_ok = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking)
@@ -850,12 +853,27 @@ def _vertical_phase_error(
     component = rows @ basis  # (k, 2): real and imaginary part of each contact's step-frequency component
     phase = np.arctan2(component[:, 1], component[:, 0]) / (2.0 * np.pi)  # steps
     weight = np.hypot(component[:, 0], component[:, 1])
+    rhythm = _rhythm_share(weight, rows, taper) >= s.vertical_rhythm_min_fraction
+    if not rhythm.any():
+        return out
     # the session's phase: the weighted circular median (contacts off it do not pull it while they are fewer)
     grid = np.arange(PHASE_GRID_STEPS) / PHASE_GRID_STEPS
-    spread = np.abs((phase[None, :] - grid[:, None] + 0.5) % 1.0 - 0.5) @ weight
+    spread = np.abs((phase[None, rhythm] - grid[:, None] + 0.5) % 1.0 - 0.5) @ weight[rhythm]
     reference = grid[int(np.argmin(spread))]
-    out[inside] = np.abs((phase - reference + 0.5) % 1.0 - 0.5)
+    out[np.flatnonzero(inside)[rhythm]] = np.abs((phase[rhythm] - reference + 0.5) % 1.0 - 0.5)
     return out
+
+
+def _rhythm_share(size: FloatArray, rows: FloatArray, taper: FloatArray) -> FloatArray:
+    """Per window (``rows``, weighted by ``taper``), the share of its RMS that its step-frequency
+    oscillation carries: the oscillation's amplitude, 2 ``size`` / sum(taper) (``size``: the magnitude of
+    the tapered step-frequency component), over sqrt(2) times the tapered RMS. 1 for a pure oscillation at
+    the step frequency, its square the share of the variance; a lone load (one dip or peak, no rhythm)
+    spreads over every frequency and carries little of it."""
+    total = taper.sum()
+    rms = np.sqrt(np.maximum((rows * rows) @ taper, 0.0) / total)
+    amplitude = 2.0 * size / total
+    return np.asarray(amplitude / np.maximum(np.sqrt(2.0) * rms, np.finfo(np.float64).tiny), dtype=np.float64)
 
 
 def _vertical_load(signals: BodySignals, s: DirectionSettings) -> FloatArray:

@@ -379,6 +379,13 @@ class DirectionSettings(Stage):
         1.0,
         10.0,
     )
+    vertical_rhythm_min_fraction: float = quantity(
+        0.5,
+        "1",
+        "lower back, walking: the step-frequency share of the window's vertical RMS below which no phase is read",
+        0.0,
+        1.0,
+    )
     landing_asymmetry_scale_fraction: float = quantity(
         0.15, "stance fraction", "lower back, running: landing asymmetry per log-odds", 1e-3, 10.0
     )
