@@ -322,6 +322,22 @@ def test_forked_workers_start_with_what_a_session_loads() -> None:
         pool.shutdown()
 
 
+def test_forked_workers_start_with_a_frozen_heap_and_the_collector_on() -> None:
+    """BATCH-22: the fork server imports without cyclic collections and freezes what it loaded; a worker
+    forked from it collects its own garbage as usual, without scanning the server's objects."""
+    if worker_context().get_start_method() != "forkserver":
+        pytest.skip("no fork server on this platform")
+    from retrogait.batch.pool import start_local_pool
+
+    probe = "(__import__('gc').isenabled(), __import__('gc').get_freeze_count())"
+    pool = start_local_pool(1)
+    try:
+        enabled, frozen = pool.submit(eval, probe).result(timeout=120)
+    finally:
+        pool.shutdown()
+    assert enabled and frozen > 10_000  # numpy, pandas, pyarrow and the analysis: ~120,000 objects
+
+
 def test_forked_workers_start_with_the_first_jobs() -> None:
     """BATCH-20: with a fork server the pool is returned before any worker is forked (a fork waits for the
     server's preload, and the batch process prepares its first jobs meanwhile); the first submits fork them."""

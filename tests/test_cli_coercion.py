@@ -78,7 +78,17 @@ def test_every_option_coerces_as_typer_does(tmp_path: Path) -> None:
         str(tmp_path) + "//.",
         str(locked),
         str(tmp_path / "missing" / "x.csv"),
+        "0",
+        "1",
+        "007",
+        "-3",
+        "1_000",
+        "\u0663",
+        "123456789012345678901",
         ("a", "b"),
+        ("a", 7),
+        ("caf\udce9.csv",),
+        (),
         ["a"],
         7,
         2.5,
@@ -117,5 +127,7 @@ def test_no_pydantic_for_plain_options(tmp_path: Path) -> None:
 
     plain, _ = pydantic_loaded("analyze", str(session), "--format", "native", "--out", str(tmp_path / "o"))
     assert not plain
+    listed, stderr = pydantic_loaded("batch", str(session), str(tmp_path), "--jobs", "2", "--out", str(tmp_path / "b"))
+    assert not listed, stderr  # list[str] inputs and plain digits for an int (BATCH-22)
     number, stderr = pydantic_loaded("analyze", str(session), "--rate", "abc")
     assert number and "valid number" in stderr

@@ -1,4 +1,5 @@
-"""No cyclic garbage collection while ``retrogait analyze`` imports its libraries (PERF-18)."""
+"""No cyclic garbage collection while ``retrogait analyze`` and ``batch`` import their libraries (PERF-18,
+BATCH-22)."""
 
 from __future__ import annotations
 
@@ -67,12 +68,18 @@ print("SEEN", rc, seen, gc.isenabled(), file=sys.stderr)
 """
 
 
+@pytest.mark.parametrize("command", ["analyze", "batch"])
 @pytest.mark.parametrize("how", ["program", "call"])
-def test_analyze_reads_with_the_collector_on(small_session: Session, tmp_path: Path, how: str) -> None:
+def test_analyze_reads_with_the_collector_on(small_session: Session, tmp_path: Path, how: str, command: str) -> None:
+    """``batch --jobs 1`` analyses in its own process: it reads with the collector on too (BATCH-22)."""
     path = write_session(small_session, tmp_path / "s.csv")
-    args = ["analyze", str(path), "--out", str(tmp_path / "out"), "--no-report"]
+    out = tmp_path / "out"
+    if command == "analyze":
+        args, written = ["analyze", str(path), "--out", str(out), "--no-report"], out / "summary.json"
+    else:
+        args, written = ["batch", str(path), "--out", str(out), "--jobs", "1", "--no-compare"], out / "sessions.csv"
     proc = subprocess.run([sys.executable, "-c", PROBE, how, *args], capture_output=True, text=True, check=False)
     line = next(x for x in proc.stderr.splitlines() if x.startswith("SEEN "))
     frozen = how == "program"  # main([...]) from Python code that goes on running leaves the collector alone
     assert line == f"SEEN 0 [(True, {frozen})] True", proc.stderr
-    assert (tmp_path / "out" / "summary.json").exists()
+    assert written.exists()

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 
 from retrogait.batch.lifeline import start_worker
 
-#: Imported once by the fork server; its workers inherit the modules and caches (``preload.py``).
-PRELOAD = ["retrogait.batch.preload"]
+#: Imported once by the fork server (``server_preload.py``: ``preload.py``, frozen); its workers inherit it.
+PRELOAD = ["retrogait.batch.server_preload"]
 
 #: Thread-count variables of the numeric libraries; worker processes get 1 each (see one_thread_per_worker).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")

@@ -10,6 +10,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
+from retrogait.gc_pause import resume
 
 #: Exit status when some inputs failed and the others were analysed (docs/batch.md, "Exit status").
 EXIT_SOME_FAILED = 1
@@ -113,7 +114,13 @@ def _run(
     )
 
     from retrogait.batch import run_batch
+    from retrogait.batch.worker import steps_suffix
 
+    steps_suffix()  # pyarrow.parquet where it works (the combined steps' format); the answer is cached
+    if pool is None and scheduler is None:  # --jobs 1: the sessions are analysed in this process
+        import retrogait.analysis.pipeline
+        import retrogait.imports.loading  # noqa: F401  (what the first session imports)
+    resume()  # the modules imported so far are not scanned again; the sessions are collected (BATCH-22)
     settings: dict[str, object] = {
         k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v
     }

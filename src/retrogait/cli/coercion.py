@@ -7,19 +7,25 @@ the adapters cost ``retrogait analyze`` 0.06-0.09 s before the recording is open
 
 :func:`install` makes each parameter's coercion lazy: an option left out is ``None`` (or ``()``) as in
 Typer's own ``RuntimeParam.coerce``, a ``str`` option's text is that text (Typer's ``_parse_cli_str`` and
-pydantic's ``str`` give it back unchanged), and a ``pathlib.Path`` option's text goes through Typer's own
-``coerce_cli_path`` with ``Path(text)`` (what pydantic's ``Path`` validator returns for any text); every
-other value (numbers, choices, a parser, files, lists, a path check that fails) is handed to the adapter
-Typer builds, so its results and error messages are Typer's. A Typer without these private names is left
-as it is.
+pydantic's ``str`` give it back unchanged), a ``pathlib.Path`` option's text goes through Typer's own
+``coerce_cli_path`` with ``Path(text)`` (what pydantic's ``Path`` validator returns for any text), an
+``int`` option's plain digits are that number when in its range, and a ``list[str]`` argument's texts are
+that list (BATCH-22: ``retrogait batch DIR --jobs 2`` loads no pydantic); every other value (other
+numbers, choices, a parser, files, other lists, a path check that fails, a number out of range) is handed
+to the adapter Typer builds, so its results and error messages are Typer's. A Typer without these private
+names is left as it is.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 _NOT_HANDLED = object()
+
+#: Text that is an int to pydantic and to Python alike: ASCII digits, no sign, space, "_" or leading zero.
+_PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,17}")
 
 
 def install() -> bool:
@@ -62,12 +68,22 @@ def install() -> bool:
         def _fast(self, value: Any, param: Any, ctx: Any) -> Any:
             descriptor = self._descriptor
             info = descriptor.parameter_info
-            if type(value) is not str or descriptor.file_annotation is not None or info.parser is not None:
+            if descriptor.file_annotation is not None or info.parser is not None:
                 return _NOT_HANDLED
-            if param.multiple or param.nargs != 1:
+            if type(value) is tuple and descriptor.annotation == list[str] and param.nargs == -1:
+                if all(type(item) is str for item in value):  # several texts (BATCH-22: batch's inputs)
+                    return list(value)
+                return _NOT_HANDLED
+            if type(value) is not str or param.multiple or param.nargs != 1:
                 return _NOT_HANDLED
             if descriptor.annotation is str:
                 return value
+            if descriptor.annotation is int and _PLAIN_INT.fullmatch(value) and not info.clamp:
+                number = int(value)  # pydantic's lax int of plain digits (BATCH-22: --jobs)
+                low, high = info.min, info.max  # out of range: Typer's adapter refuses it in its words
+                if (low is None or number >= low) and (high is None or number <= high):
+                    return number
+                return _NOT_HANDLED
             if descriptor.annotation is Path and info.path_type is None:
                 try:
                     return coerce_path(Path(value), info, path_type=Path, param=param, ctx=ctx)

@@ -55,8 +55,8 @@ def start_early(args: list[str], *, whole_process: bool = True) -> None:
     Python code that goes on running (a test, a notebook)."""
     if whole_process and analyses_here(args):  # first: the fork server below inherits the environment
         prepare_for_analysis()
-    if whole_process and args[:1] == ["analyze"]:  # no collections over the modules being imported (PERF-18)
-        pause()
+    if whole_process and analyses_here(args) and args[0] in ("analyze", "batch"):
+        pause()  # no collections over the modules being imported (PERF-18, BATCH-22)
     if args[:1] == ["batch"] and local_workers(args[1:]) > 1:
         from retrogait.batch.pool import start_fork_server
 
