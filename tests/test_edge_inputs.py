@@ -1022,3 +1022,73 @@ def test_a_compressed_recordings_analysis_is_named_without_its_endings(tmp_path:
     recording.unlink()
     assert main(["analyze", str(packed), "--no-report"]) == 0
     assert (tmp_path / "run_analysis" / "steps.csv").is_file()
+
+
+# ------------------------------- EDGE-26: a last row of shortest round-trip doubles judged by how it is written
+
+
+def _sensorlogger_rows(n: int = 80) -> list[str]:
+    """Sensor Logger's Accelerometer.csv rows as the app writes them: doubles as short as they read back,
+    every last value with 16 or 17 significant digits."""
+    rng = np.random.default_rng(26)
+    rows = []
+    for k in range(n):
+        x = y = z = 0.0
+        while len(repr(x).lstrip("-").replace(".", "").lstrip("0")) < 16:
+            x, y, z = (float(v) for v in rng.normal(0.0, 2.0, 3))
+        rows.append(f"{1_700_000_000_000_000_000 + k * 10_000_000},{k / 100 + 0.05!r},{z!r},{y!r},{x!r}")
+    return rows
+
+
+@pytest.mark.parametrize("last", ["-0.083081475448329", "2.55312556317746"])
+def test_a_whole_last_row_of_shortest_doubles_is_kept(last: str, tmp_path: Path) -> None:
+    """A Sensor Logger table ended at a whole row without a line end lost that row, with a false note, when
+    its last value had fewer digits than each of the 50 before (EDGE-17's rule: 0.2-1.2 % of the rows of
+    the real and generated exports; a shortest round trip has 15-17 digits, fewer now and then)."""
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = _sensorlogger_rows()
+    rows[-1] = rows[-1].rsplit(",", 1)[0] + "," + last
+    text = "\n".join(["time,seconds_elapsed,z,y,x", *rows]).encode()
+    assert without_cut_last_line(text) is None
+
+
+def test_a_whole_last_row_of_float32_values_reading_zero_is_kept() -> None:
+    """Android writes float32 values as doubles; a quantized axis crossing zero reads exactly ``0``."""
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = [f"{k},{float(np.float32(1.0 + k / 7))!r}" for k in range(60)]
+    assert without_cut_last_line("\n".join([*rows, "60,0"]).encode()) is None
+
+
+def test_a_last_row_of_shortest_doubles_cut_short_is_still_left_out(tmp_path: Path) -> None:
+    """A cut that took digits, the exponent or all after the point is left out; one that left 14 of 17
+    significant digits is read (the value as written to 1e-13)."""
+    from retrogait.imports import load_recording
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = _sensorlogger_rows()
+    text = "\n".join(["time,seconds_elapsed,z,y,x", *rows])
+    head, value = text.rsplit(",", 1)
+    for cut in ("1.", "1", "-", "-0", "-0.0", "0.0", "2.5", "0.07914616355970", "1.2e-", "1.234567891"):
+        assert without_cut_last_line(f"{head},{cut}".encode()) is not None, cut
+    assert without_cut_last_line(f"{head},1.23456789012345".encode()) is None
+    exported = tmp_path / "Accelerometer.csv"
+    exported.write_text(text)
+    whole = load_recording(exported)
+    assert whole.report.dropped == {}
+    exported.write_text(f"{head},{value[:6]}")
+    cut = load_recording(exported)
+    assert cut.report.dropped == {"last_line_cut_short": 1}
+    assert cut.session.n_samples == whole.session.n_samples - 1
+
+
+def test_a_whole_last_row_with_a_shorter_exponent_is_kept(tmp_path: Path) -> None:
+    """phyphox writes ``%.9E``: ``1.282909714E0`` is a character narrower than ``3.214742381E-1``; EDGE-17's
+    width rule left such a whole last row out (0.24 % of ../shared's ankle_walk(1).csv). Its decimals tell."""
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = [f"{k / 100:.9E},{-(k + 1) / 300:.9E}" for k in range(1, 60)]
+    assert without_cut_last_line("\n".join([*rows, "6.000000000E-1,1.282909714E0"]).encode()) is None
+    for cut in ("1.282909714E", "1.282909714", "1.28290971"):
+        assert without_cut_last_line("\n".join([*rows, f"6.000000000E-1,{cut}"]).encode()) is not None, cut
