@@ -1092,3 +1092,29 @@ def test_a_whole_last_row_with_a_shorter_exponent_is_kept(tmp_path: Path) -> Non
     assert without_cut_last_line("\n".join([*rows, "6.000000000E-1,1.282909714E0"]).encode()) is None
     for cut in ("1.282909714E", "1.282909714", "1.28290971"):
         assert without_cut_last_line("\n".join([*rows, f"6.000000000E-1,{cut}"]).encode()) is not None, cut
+
+
+# --------------------------------------------------- EDGE-27: convert --out run.csv.gz writes what it names
+
+
+@pytest.mark.parametrize("name", ["run.csv.gz", "run.csv.GZ"])
+def test_convert_to_a_gz_name_writes_a_compressed_session(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`convert export.csv --out run.csv.gz` wrote plain text under a .gz name: every command then refused
+    the file it had just written ("cannot be read as native (Not a gzipped file (b'# '))")."""
+    import gzip
+
+    from retrogait.imports import load_recording
+
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    out = tmp_path / name
+    assert main(["convert", str(export), "--out", str(out)]) == 0
+    assert gzip.decompress(out.read_bytes()).startswith(b"# retrogait-session:")
+    assert np.array_equal(load_recording(out).session.acc, load_recording(export).session.acc)
+    assert main(["convert", str(export), "--out", str(out)]) == 0  # its own conversion is replaced, as for .csv
+    other = samples.physics_toolbox(tmp_path / "other.csv")
+    capsys.readouterr()
+    assert main(["convert", str(other), "--out", str(out)]) == 2  # another export's is not (EDGE-4)
+    assert "was converted from another export than other.csv" in _error(capsys)
+    assert main(["info", str(out)]) == 0
