@@ -1118,3 +1118,23 @@ def test_convert_to_a_gz_name_writes_a_compressed_session(
     assert main(["convert", str(other), "--out", str(out)]) == 2  # another export's is not (EDGE-4)
     assert "was converted from another export than other.csv" in _error(capsys)
     assert main(["info", str(out)]) == 0
+
+
+# ------------------------------------------------ EDGE-28: info of an absurd value prints no numpy warning
+
+
+def test_info_of_a_recording_with_an_absurd_value_prints_its_line_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One value of 1e300 in an export (a logger's glitch): `info` printed numpy's "RuntimeWarning: overflow
+    encountered in multiply" and a line of numpy's source to stderr under the summary."""
+    header, *rows = samples.phyphox_classic(tmp_path / "export.csv").read_text().splitlines()
+    fields = rows[50].split(",")
+    fields[2] = "1e300"
+    rows[50] = ",".join(fields)
+    path = tmp_path / "glitch.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    assert main(["info", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "glitch.csv" in captured.out and "|acc| median" in captured.out
