@@ -1138,3 +1138,29 @@ def test_info_of_a_recording_with_an_absurd_value_prints_its_line_only(
     captured = capsys.readouterr()
     assert captured.err == ""
     assert "glitch.csv" in captured.out and "|acc| median" in captured.out
+
+
+# ---------------------------------------- EDGE-29: a gyroscope read but left out is noted by analyze and info
+
+
+def test_a_gyroscope_left_out_on_import_is_noted_by_analyze_and_info(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Sensor Logger Gyroscope.csv whose clock lies 1000 s after the accelerometer's covers none of it and
+    is left out: `convert` said so, but `analyze` analysed without the gyroscope (no direction, no foot strike)
+    and neither it, its summary nor `info` said a word."""
+    folder = samples.sensorlogger_folder(tmp_path / "export")
+    gyro = folder / "Gyroscope.csv"
+    header, *rows = gyro.read_text().splitlines()
+    shifted = [f"{int(row.split(',', 1)[0]) + 10**12},{row.split(',', 1)[1]}" for row in rows]
+    gyro.write_text("\n".join([header, *shifted]) + "\n")
+    note = "gyroscope covers only 0 % of the accelerometer time; it was left out"
+    out = tmp_path / "out"
+    assert main(["analyze", str(folder), "--no-report", "--out", str(out)]) == 0
+    assert note in json.loads((out / "summary.json").read_text())["notes"]
+    capsys.readouterr()
+    assert main(["info", str(folder)]) == 0
+    assert "gyroscope: " + note in " ".join(capsys.readouterr().out.split())
+    session = tmp_path / "run.csv"  # a converted session keeps it in its header
+    assert main(["convert", str(folder), "--out", str(session)]) == 0
+    assert read_session(session).meta.extra["import_gyro_left_out"] == note

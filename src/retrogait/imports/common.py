@@ -25,6 +25,7 @@ from retrogait.conventions import MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.limits import (
+    GYRO_LEFT_OUT_KEY,
     LineIndex,
     bomb_error,
     check_header,
@@ -639,7 +640,10 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     covered = np.isfinite(values).all(axis=1)
     fraction = float(covered.mean()) if covered.size else 0.0
     if fraction < MIN_GYRO_COVERAGE:
-        report.notes.append(f"gyroscope covers only {100 * fraction:.0f} % of the accelerometer time; it was left out")
+        report.gyro_left_out = (
+            f"gyroscope covers only {100 * fraction:.0f} % of the accelerometer time; it was left out"
+        )
+        report.notes.append(report.gyro_left_out)
         return acc, None
     report.drop("no_gyro_at_time", int((~covered).sum()))
     report.notes.append(
@@ -722,6 +726,8 @@ def finish(
             )
     if device:
         extra["import_device"] = device
+    if report.gyro_left_out:
+        extra[GYRO_LEFT_OUT_KEY] = report.gyro_left_out
     report.rows_kept = len(acc)
     extra["import_dropped_rows"] = str(report.dropped_total)
     if report.dropped:
