@@ -1164,3 +1164,29 @@ def test_a_gyroscope_left_out_on_import_is_noted_by_analyze_and_info(
     session = tmp_path / "run.csv"  # a converted session keeps it in its header
     assert main(["convert", str(folder), "--out", str(session)]) == 0
     assert read_session(session).meta.extra["import_gyro_left_out"] == note
+
+
+# ------------------------------------------------------- EDGE-30: an empty or damaged .gz is named as such
+
+
+def test_an_empty_or_damaged_gzip_file_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A logger that made run.csv.gz and stopped before its first row, and a .gz damaged at its start, were
+    both "format not recognised (not a table of numbers nor a known file)", as if the wrong file was given."""
+    import gzip
+
+    text = samples.phyphox_classic(tmp_path / "export.csv").read_bytes()
+    cases = {
+        "empty.csv.gz": (gzip.compress(b""), "is empty (a gzip file that unpacks to nothing or to blank lines)"),
+        "blank.csv.gz": (gzip.compress(b"\n\r\n"), "is empty (a gzip file that unpacks to nothing or to blank lines)"),
+        "damaged.csv.gz": (b"\x1f\x8b" + bytes(range(7, 200)), "is a damaged gzip file ("),
+        "cut.csv.gz": (gzip.compress(text)[:14], "is a gzip file cut off before any of its text"),
+    }
+    for name, (data, problem) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        for command in (["info", str(path)], ["analyze", str(path), "--out", str(tmp_path / "out")]):
+            assert main(command) == 2
+            assert _error(capsys).startswith(f"retrogait: error: {path}: {problem}"), name
+    whole = tmp_path / "whole.csv.gz"
+    whole.write_bytes(gzip.compress(text))
+    assert main(["info", str(whole)]) == 0
