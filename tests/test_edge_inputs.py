@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -1190,3 +1191,28 @@ def test_an_empty_or_damaged_gzip_file_is_named_as_such(tmp_path: Path, capsys: 
     whole = tmp_path / "whole.csv.gz"
     whole.write_bytes(gzip.compress(text))
     assert main(["info", str(whole)]) == 0
+
+
+# ------------------------------------------- EDGE-31: batch says which input it counted once with another
+
+
+def test_batch_names_an_input_that_is_the_same_recording_as_another(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same recording copied into two subjects' folders: batch wrote it once, under the first subject,
+    and said "2 sessions: 1 analysed, 0 skipped, 0 failed": the second input was in none of the counts and
+    not named anywhere a user looks."""
+    import csv
+
+    squad = tmp_path / "squad"
+    first = samples.phyphox_classic(squad / "anna" / "run.csv")
+    (squad / "ben").mkdir()
+    again = Path(shutil.copy(first, squad / "ben" / "run.csv"))
+    out = tmp_path / "out"
+    assert main(["batch", str(squad), "--out", str(out), "--jobs", "1", "--no-compare"]) == 0
+    printed = "".join(capsys.readouterr().err.split())  # on stderr, long paths folded at any character
+    note = f"note: {again} is the same recording as {first} (the same bytes): counted once"
+    assert "".join(note.split()) in printed
+    assert "2sessions:1analysed,0skipped,0failed,1thesameasanother" in printed
+    with (out / "sessions.csv").open() as fh:
+        assert [row["session"] for row in csv.DictReader(fh)] == [str(first)]
