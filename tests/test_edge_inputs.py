@@ -1216,3 +1216,35 @@ def test_batch_names_an_input_that_is_the_same_recording_as_another(
     assert "2sessions:1analysed,0skipped,0failed,1thesameasanother" in printed
     with (out / "sessions.csv").open() as fh:
         assert [row["session"] for row in csv.DictReader(fh)] == [str(first)]
+
+
+# ------------------------------------------ EDGE-32: a recording and its gzip-compressed copy are one session
+
+
+def test_compare_refuses_a_recording_given_with_its_compressed_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare run.csv run.csv.gz` (or run.csv.gz's analysis folder with run.csv) counted every step twice:
+    the digest that tells one session given twice (EDGE-8) hashed the .gz as stored."""
+    import gzip
+
+    from retrogait.recordings import recording_digest
+
+    recording = samples.phyphox_classic(tmp_path / "run.csv")
+    packed = tmp_path / "run.csv.gz"
+    packed.write_bytes(gzip.compress(recording.read_bytes()))
+    assert recording_digest(packed) == recording_digest(recording)
+    cut = tmp_path / "cut.csv.gz"  # a .gz cut off is another recording (read up to its cut, EDGE-9)
+    cut.write_bytes(packed.read_bytes()[:-40])
+    assert recording_digest(cut) not in (recording_digest(recording), "sha256:")
+    out = str(tmp_path / "cmp")
+    assert main(["compare", str(recording), str(packed), "--n-boot", "200", "--out", out]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {packed}: is the same session as {recording}; "
+        "its steps would count twice: give each session once"
+    )
+    analysis = tmp_path / "packed_analysis"
+    assert main(["analyze", str(packed), "--no-report", "--out", str(analysis)]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 2
+    assert "is the same session as" in _error(capsys)
