@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -1022,3 +1023,228 @@ def test_a_compressed_recordings_analysis_is_named_without_its_endings(tmp_path:
     recording.unlink()
     assert main(["analyze", str(packed), "--no-report"]) == 0
     assert (tmp_path / "run_analysis" / "steps.csv").is_file()
+
+
+# ------------------------------- EDGE-26: a last row of shortest round-trip doubles judged by how it is written
+
+
+def _sensorlogger_rows(n: int = 80) -> list[str]:
+    """Sensor Logger's Accelerometer.csv rows as the app writes them: doubles as short as they read back,
+    every last value with 16 or 17 significant digits."""
+    rng = np.random.default_rng(26)
+    rows = []
+    for k in range(n):
+        x = y = z = 0.0
+        while len(repr(x).lstrip("-").replace(".", "").lstrip("0")) < 16:
+            x, y, z = (float(v) for v in rng.normal(0.0, 2.0, 3))
+        rows.append(f"{1_700_000_000_000_000_000 + k * 10_000_000},{k / 100 + 0.05!r},{z!r},{y!r},{x!r}")
+    return rows
+
+
+@pytest.mark.parametrize("last", ["-0.083081475448329", "2.55312556317746"])
+def test_a_whole_last_row_of_shortest_doubles_is_kept(last: str, tmp_path: Path) -> None:
+    """A Sensor Logger table ended at a whole row without a line end lost that row, with a false note, when
+    its last value had fewer digits than each of the 50 before (EDGE-17's rule: 0.2-1.2 % of the rows of
+    the real and generated exports; a shortest round trip has 15-17 digits, fewer now and then)."""
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = _sensorlogger_rows()
+    rows[-1] = rows[-1].rsplit(",", 1)[0] + "," + last
+    text = "\n".join(["time,seconds_elapsed,z,y,x", *rows]).encode()
+    assert without_cut_last_line(text) is None
+
+
+def test_a_whole_last_row_of_float32_values_reading_zero_is_kept() -> None:
+    """Android writes float32 values as doubles; a quantized axis crossing zero reads exactly ``0``."""
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = [f"{k},{float(np.float32(1.0 + k / 7))!r}" for k in range(60)]
+    assert without_cut_last_line("\n".join([*rows, "60,0"]).encode()) is None
+
+
+def test_a_last_row_of_shortest_doubles_cut_short_is_still_left_out(tmp_path: Path) -> None:
+    """A cut that took digits, the exponent or all after the point is left out; one that left 14 of 17
+    significant digits is read (the value as written to 1e-13)."""
+    from retrogait.imports import load_recording
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = _sensorlogger_rows()
+    text = "\n".join(["time,seconds_elapsed,z,y,x", *rows])
+    head, value = text.rsplit(",", 1)
+    for cut in ("1.", "1", "-", "-0", "-0.0", "0.0", "2.5", "0.07914616355970", "1.2e-", "1.234567891"):
+        assert without_cut_last_line(f"{head},{cut}".encode()) is not None, cut
+    assert without_cut_last_line(f"{head},1.23456789012345".encode()) is None
+    exported = tmp_path / "Accelerometer.csv"
+    exported.write_text(text)
+    whole = load_recording(exported)
+    assert whole.report.dropped == {}
+    exported.write_text(f"{head},{value[:6]}")
+    cut = load_recording(exported)
+    assert cut.report.dropped == {"last_line_cut_short": 1}
+    assert cut.session.n_samples == whole.session.n_samples - 1
+
+
+def test_a_whole_last_row_with_a_shorter_exponent_is_kept(tmp_path: Path) -> None:
+    """phyphox writes ``%.9E``: ``1.282909714E0`` is a character narrower than ``3.214742381E-1``; EDGE-17's
+    width rule left such a whole last row out (0.24 % of ../shared's ankle_walk(1).csv). Its decimals tell."""
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = [f"{k / 100:.9E},{-(k + 1) / 300:.9E}" for k in range(1, 60)]
+    assert without_cut_last_line("\n".join([*rows, "6.000000000E-1,1.282909714E0"]).encode()) is None
+    for cut in ("1.282909714E", "1.282909714", "1.28290971"):
+        assert without_cut_last_line("\n".join([*rows, f"6.000000000E-1,{cut}"]).encode()) is not None, cut
+
+
+# --------------------------------------------------- EDGE-27: convert --out run.csv.gz writes what it names
+
+
+@pytest.mark.parametrize("name", ["run.csv.gz", "run.csv.GZ"])
+def test_convert_to_a_gz_name_writes_a_compressed_session(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`convert export.csv --out run.csv.gz` wrote plain text under a .gz name: every command then refused
+    the file it had just written ("cannot be read as native (Not a gzipped file (b'# '))")."""
+    import gzip
+
+    from retrogait.imports import load_recording
+
+    export = samples.phyphox_classic(tmp_path / "export.csv")
+    out = tmp_path / name
+    assert main(["convert", str(export), "--out", str(out)]) == 0
+    assert gzip.decompress(out.read_bytes()).startswith(b"# retrogait-session:")
+    assert np.array_equal(load_recording(out).session.acc, load_recording(export).session.acc)
+    assert main(["convert", str(export), "--out", str(out)]) == 0  # its own conversion is replaced, as for .csv
+    other = samples.physics_toolbox(tmp_path / "other.csv")
+    capsys.readouterr()
+    assert main(["convert", str(other), "--out", str(out)]) == 2  # another export's is not (EDGE-4)
+    assert "was converted from another export than other.csv" in _error(capsys)
+    assert main(["info", str(out)]) == 0
+
+
+# ------------------------------------------------ EDGE-28: info of an absurd value prints no numpy warning
+
+
+def test_info_of_a_recording_with_an_absurd_value_prints_its_line_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One value of 1e300 in an export (a logger's glitch): `info` printed numpy's "RuntimeWarning: overflow
+    encountered in multiply" and a line of numpy's source to stderr under the summary."""
+    header, *rows = samples.phyphox_classic(tmp_path / "export.csv").read_text().splitlines()
+    fields = rows[50].split(",")
+    fields[2] = "1e300"
+    rows[50] = ",".join(fields)
+    path = tmp_path / "glitch.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    assert main(["info", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "glitch.csv" in captured.out and "|acc| median" in captured.out
+
+
+# ---------------------------------------- EDGE-29: a gyroscope read but left out is noted by analyze and info
+
+
+def test_a_gyroscope_left_out_on_import_is_noted_by_analyze_and_info(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Sensor Logger Gyroscope.csv whose clock lies 1000 s after the accelerometer's covers none of it and
+    is left out: `convert` said so, but `analyze` analysed without the gyroscope (no direction, no foot strike)
+    and neither it, its summary nor `info` said a word."""
+    folder = samples.sensorlogger_folder(tmp_path / "export")
+    gyro = folder / "Gyroscope.csv"
+    header, *rows = gyro.read_text().splitlines()
+    shifted = [f"{int(row.split(',', 1)[0]) + 10**12},{row.split(',', 1)[1]}" for row in rows]
+    gyro.write_text("\n".join([header, *shifted]) + "\n")
+    note = "gyroscope covers only 0 % of the accelerometer time; it was left out"
+    out = tmp_path / "out"
+    assert main(["analyze", str(folder), "--no-report", "--out", str(out)]) == 0
+    assert note in json.loads((out / "summary.json").read_text())["notes"]
+    capsys.readouterr()
+    assert main(["info", str(folder)]) == 0
+    assert "gyroscope: " + note in " ".join(capsys.readouterr().out.split())
+    session = tmp_path / "run.csv"  # a converted session keeps it in its header
+    assert main(["convert", str(folder), "--out", str(session)]) == 0
+    assert read_session(session).meta.extra["import_gyro_left_out"] == note
+
+
+# ------------------------------------------------------- EDGE-30: an empty or damaged .gz is named as such
+
+
+def test_an_empty_or_damaged_gzip_file_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A logger that made run.csv.gz and stopped before its first row, and a .gz damaged at its start, were
+    both "format not recognised (not a table of numbers nor a known file)", as if the wrong file was given."""
+    import gzip
+
+    text = samples.phyphox_classic(tmp_path / "export.csv").read_bytes()
+    cases = {
+        "empty.csv.gz": (gzip.compress(b""), "is empty (a gzip file that unpacks to nothing or to blank lines)"),
+        "blank.csv.gz": (gzip.compress(b"\n\r\n"), "is empty (a gzip file that unpacks to nothing or to blank lines)"),
+        "damaged.csv.gz": (b"\x1f\x8b" + bytes(range(7, 200)), "is a damaged gzip file ("),
+        "cut.csv.gz": (gzip.compress(text)[:14], "is a gzip file cut off before any of its text"),
+    }
+    for name, (data, problem) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        for command in (["info", str(path)], ["analyze", str(path), "--out", str(tmp_path / "out")]):
+            assert main(command) == 2
+            assert _error(capsys).startswith(f"retrogait: error: {path}: {problem}"), name
+    whole = tmp_path / "whole.csv.gz"
+    whole.write_bytes(gzip.compress(text))
+    assert main(["info", str(whole)]) == 0
+
+
+# ------------------------------------------- EDGE-31: batch says which input it counted once with another
+
+
+def test_batch_names_an_input_that_is_the_same_recording_as_another(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same recording copied into two subjects' folders: batch wrote it once, under the first subject,
+    and said "2 sessions: 1 analysed, 0 skipped, 0 failed": the second input was in none of the counts and
+    not named anywhere a user looks."""
+    import csv
+
+    squad = tmp_path / "squad"
+    first = samples.phyphox_classic(squad / "anna" / "run.csv")
+    (squad / "ben").mkdir()
+    again = Path(shutil.copy(first, squad / "ben" / "run.csv"))
+    out = tmp_path / "out"
+    assert main(["batch", str(squad), "--out", str(out), "--jobs", "1", "--no-compare"]) == 0
+    printed = "".join(capsys.readouterr().err.split())  # on stderr, long paths folded at any character
+    note = f"note: {again} is the same recording as {first} (the same bytes): counted once"
+    assert "".join(note.split()) in printed
+    assert "2sessions:1analysed,0skipped,0failed,1thesameasanother" in printed
+    with (out / "sessions.csv").open() as fh:
+        assert [row["session"] for row in csv.DictReader(fh)] == [str(first)]
+
+
+# ------------------------------------------ EDGE-32: a recording and its gzip-compressed copy are one session
+
+
+def test_compare_refuses_a_recording_given_with_its_compressed_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare run.csv run.csv.gz` (or run.csv.gz's analysis folder with run.csv) counted every step twice:
+    the digest that tells one session given twice (EDGE-8) hashed the .gz as stored."""
+    import gzip
+
+    from retrogait.recordings import recording_digest
+
+    recording = samples.phyphox_classic(tmp_path / "run.csv")
+    packed = tmp_path / "run.csv.gz"
+    packed.write_bytes(gzip.compress(recording.read_bytes()))
+    assert recording_digest(packed) == recording_digest(recording)
+    cut = tmp_path / "cut.csv.gz"  # a .gz cut off is another recording (read up to its cut, EDGE-9)
+    cut.write_bytes(packed.read_bytes()[:-40])
+    assert recording_digest(cut) not in (recording_digest(recording), "sha256:")
+    out = str(tmp_path / "cmp")
+    assert main(["compare", str(recording), str(packed), "--n-boot", "200", "--out", out]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {packed}: is the same session as {recording}; "
+        "its steps would count twice: give each session once"
+    )
+    analysis = tmp_path / "packed_analysis"
+    assert main(["analyze", str(packed), "--no-report", "--out", str(analysis)]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 2
+    assert "is the same session as" in _error(capsys)

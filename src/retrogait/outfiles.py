@@ -67,7 +67,12 @@ def _remade_session(path: Path, mark: bytes, source: str | None = None) -> bool:
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536)
-    except OSError:
+        if head.startswith(b"\x1f\x8b"):  # a session written compressed (EDGE-27)
+            import gzip
+
+            with gzip.open(path, "rb") as packed:
+                head = packed.read(65536)
+    except (OSError, EOFError):
         return False
     if not head.startswith(b"# retrogait-session:"):
         return False

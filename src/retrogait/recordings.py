@@ -24,16 +24,35 @@ def file_digest(path: Path) -> str:
 
 def recording_digest(path: Path) -> str:
     """``sha256:HEX``: the content of a recording as ``analyze`` and ``compare`` identify it (EDGE-8): a file's
-    bytes (a zip or .gz as stored), or for an export folder the names and bytes of the files in it that can
-    hold a recording (:data:`RECORDING_SUFFIXES`; hidden ones left out: a video or audio file an app saved
-    beside the sensor tables would be hashed while ``analyze`` waits, EDGE-20), so a copy of a recording has
-    the digest of its original. Raises OSError."""
+    bytes (a zip as stored, a whole gzip file unpacked: EDGE-32), or for an export folder the names and bytes
+    of the files in it that can hold a recording (:data:`RECORDING_SUFFIXES`; hidden ones left out: a video
+    or audio file an app saved beside the sensor tables would be hashed while ``analyze`` waits, EDGE-20),
+    so a copy of a recording, compressed or not, has the digest of its original. Raises OSError."""
     if not path.is_dir():
-        return "sha256:" + file_digest(path)
+        return "sha256:" + (_unpacked_digest(path) or file_digest(path))
     digest = hashlib.sha256()
     for file in sorted(p for p in path.rglob("*") if _part_of_recording(p)):
         digest.update(f"{file.relative_to(path).as_posix()}\0{file_digest(file)}\n".encode())
     return "sha256:" + digest.hexdigest()
+
+
+def _unpacked_digest(path: Path) -> str | None:
+    """SHA-256 (hex) of the unpacked bytes of a whole gzip file, so ``run.csv.gz`` is the same recording as
+    ``run.csv`` (EDGE-32); None for any other file, and for a .gz cut off or damaged (hashed as stored)."""
+    import gzip
+    import zlib
+
+    with open(path, "rb") as fh:
+        if fh.read(2) != b"\x1f\x8b":
+            return None
+    digest = hashlib.sha256()
+    try:
+        with gzip.open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK_BYTES):
+                digest.update(chunk)
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        return None
+    return digest.hexdigest()
 
 
 def _part_of_recording(path: Path) -> bool:

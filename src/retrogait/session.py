@@ -213,16 +213,23 @@ def _unescape(text: str) -> str:
 
 
 def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
-    """Write a session as a native file (lossless: floats use their shortest round-trip text)."""
+    """Write a session as a native file (lossless: floats use their shortest round-trip text); a name
+    ending in ``.gz`` (any case) is written gzip-compressed, as every reader takes it (EDGE-11, EDGE-27)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     frame = session.to_frame()
     with uninterrupted():  # Ctrl-C waits for the file (EDGE-1): no .partial left behind
         try:
-            with open(tmp, "wb") as fh:
-                fh.write(format_header(session.meta).encode("utf-8"))
-                fh.writelines(_table_text(frame, header=True))
+            with open(tmp, "wb") as raw:
+                pieces = [format_header(session.meta).encode("utf-8"), *_table_text(frame, header=True)]
+                if path.name.lower().endswith(".gz"):
+                    import gzip
+
+                    with gzip.GzipFile(path.name[: -len(".gz")], "wb", 6, raw, mtime=0) as packed:
+                        packed.writelines(pieces)
+                else:
+                    raw.writelines(pieces)
             os.replace(tmp, path)
         except OSError as exc:
             from retrogait.outfiles import naming_the_output

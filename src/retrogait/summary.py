@@ -50,6 +50,8 @@ def session_overview(session: Session) -> SessionOverview:
     gaps = gap_mask(session.t_s, meta.sample_rate_hz)
     measured = measured_rate_hz(session.t_s)
     clipped = float(clipped_mask(session.acc, meta.acc_range_g).mean()) if meta.acc_range_g is not None else None
+    with np.errstate(over="ignore"):  # a value near 1e300 read as written: its norm is inf, not a warning (EDGE-28)
+        median_acc_norm = float(np.median(np.linalg.norm(session.acc, axis=1)))
     return SessionOverview(
         placement=meta.placement,
         side=meta.side,
@@ -61,6 +63,6 @@ def session_overview(session: Session) -> SessionOverview:
         has_gyro=session.has_gyro,
         n_gaps=int(gaps.sum()),
         gap_total_s=float((steps[gaps] - 1.0 / meta.sample_rate_hz).sum()),
-        median_acc_norm_ms2=float(np.median(np.linalg.norm(session.acc, axis=1))),
+        median_acc_norm_ms2=median_acc_norm,
         clipped_fraction=clipped,
     )

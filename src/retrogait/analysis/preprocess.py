@@ -128,10 +128,13 @@ def _resolved_header(
 
 
 def _reading_notes(session: Session) -> list[str]:
-    """What reading the file dropped (the header's ``import_dropped_rows``/``_detail``, EDGE-3) and a cut it
-    was read up to (``import_cut_short``, EDGE-9), as notes."""
+    """What reading the file dropped (the header's ``import_dropped_rows``/``_detail``, EDGE-3), a cut it
+    was read up to (``import_cut_short``, EDGE-9) and a gyroscope left out (``import_gyro_left_out``,
+    EDGE-29), as notes."""
     cut = session.meta.extra.get("import_cut_short", "")
     notes = [f"file cut short: {cut}"] if cut else []  # read up to the cut (EDGE-9)
+    gyro = session.meta.extra.get("import_gyro_left_out", "")
+    notes += [gyro] if gyro else []  # a gyroscope read but not used (EDGE-29)
     try:
         dropped = int(session.meta.extra.get("import_dropped_rows", "0"))
     except ValueError:

@@ -51,6 +51,8 @@ class BatchResult:
     errors_path: Path
     elapsed_s: float
     cohort: tuple[str, ...] = ()
+    #: (input, the earlier input with the same bytes) for each input counted once with another (EDGE-31)
+    same_as: tuple[tuple[str, str], ...] = ()
 
 
 def run_batch(
@@ -101,6 +103,8 @@ def run_batch(
     finished = {} if force else _still_valid(store.finished(), overrides)
     outcomes: dict[str, JobOutcome] = {}
     keys: list[str] = []
+    first: dict[str, str] = {}
+    same_as: list[tuple[str, str]] = []
     if on_start:
         on_start(len(paths))
 
@@ -109,6 +113,10 @@ def run_batch(
         for path in paths:
             key = job_key(file_digest(path), settings, analysis_version())
             keys.append(key)
+            if key in first:  # the same bytes again: written once, and said so (EDGE-31)
+                same_as.append((str(path), first[key]))
+            else:
+                first[key] = str(path)
             if key in finished:
                 outcomes[key] = finished[key]
                 if on_done:
@@ -165,6 +173,7 @@ def run_batch(
         errors_path=errors_path,
         elapsed_s=time.perf_counter() - started,
         cohort=tuple(cohort),
+        same_as=tuple(same_as),
     )
 
 

@@ -173,10 +173,16 @@ def _run(
         console.print(f"... and {len(failures) - 10} more in {safe(result.errors_path)}")
     for line in result.cohort:
         console.print(safe(line))
+    for again, earlier in result.same_as[:10]:  # EDGE-31
+        console.print(f"note: {safe(again)} is the same recording as {safe(earlier)} (the same bytes): counted once")
+    if len(result.same_as) > 10:
+        console.print(f"... and {len(result.same_as) - 10} more inputs the same as an earlier one")
     rate = 60 * result.n_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
     console.print(
         f"{result.n_inputs} sessions: {result.n_analysed} analysed, {result.n_skipped} skipped, "
-        f"{result.n_failed} failed in {result.elapsed_s:.1f} s ({rate:.1f} sessions/min)\n"
+        f"{result.n_failed} failed"
+        + (f", {len(result.same_as)} the same as another" if result.same_as else "")
+        + f" in {result.elapsed_s:.1f} s ({rate:.1f} sessions/min)\n"
         f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\nerrors: {safe(result.errors_path)}"
     )
     if result.n_failed:

@@ -61,6 +61,8 @@ def info(
         details += [(k, v) for k, v in meta.extra.items() if k.startswith("inferred_")]
         if meta.extra.get("import_cut_short"):  # read up to where the file was cut off (EDGE-9)
             details.append(("cut short", meta.extra["import_cut_short"]))
+        if meta.extra.get("import_gyro_left_out"):  # a gyroscope read but not used (EDGE-29)
+            details.append(("gyroscope", meta.extra["import_gyro_left_out"]))
         if meta.extra.get("import_dropped_detail"):
             details.append(("dropped on import", meta.extra["import_dropped_detail"].replace(";", ", ")))
         for key, value in details:

@@ -133,6 +133,8 @@ class ImportReport:
     #: how the acceleration's times went back (EDGE-2): (rows before an earlier time, rows, the time
     #: before the first jump back, the time after it; seconds from the stream's first time)
     time_back: tuple[int, int, float, float] | None = None
+    #: why a gyroscope that was read is not in the session (EDGE-29): kept in its header, noted by ``analyze``
+    gyro_left_out: str | None = None
 
     def drop(self, reason: str, count: int) -> None:
         """Count ``count`` rows dropped for ``reason`` (a short snake_case label)."""

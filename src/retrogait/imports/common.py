@@ -25,6 +25,7 @@ from retrogait.conventions import MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.limits import (
+    GYRO_LEFT_OUT_KEY,
     LineIndex,
     bomb_error,
     check_header,
@@ -272,14 +273,13 @@ CUT_LINE_LOOKBACK = 50
 
 
 def without_cut_last_line(data: bytes, sep: str = ",") -> bytes | None:
-    """``data`` without its last line when that line was cut short, else None (EDGE-12, EDGE-17).
+    """``data`` without its last line when that line was cut short, else None (EDGE-12, EDGE-17, EDGE-26).
 
     App exports end with or without a line end (phyphox and MetaWear write none after the last row), so
     a missing line end alone says nothing. A last line without one was cut while being written or copied
-    when it has fewer fields than each of the (up to) 50 lines before it, or when its last field (its sign
-    aside) is narrower than that field in each of them: ``8.46190`` is what is left of ``8.461903381E-1``,
-    a value ten times too large. Field by field, not the whole line: a whole row with a positive value
-    where the rows before had negative ones is a character shorter (EDGE-17). Needs 10 lines before it."""
+    when it has fewer fields than each of the (up to) 50 lines before it, or when its last field is not
+    whole as that column is written (:func:`_last_value_cut`): ``8.46190`` is what is left of
+    ``8.461903381E-1``, a value ten times too large. Needs 10 lines before it."""
     if data.endswith((b"\n", b"\r")):
         return None
     end = max(data.rfind(b"\n"), data.rfind(b"\r"))
@@ -295,14 +295,83 @@ def without_cut_last_line(data: bytes, sep: str = ",") -> bytes | None:
     if len(fields) < fewest:
         return data[: end + 1]
     at = len(fields) - 1
-    if len(fields) == fewest and _width(fields[at]) < min(_width(row[at]) for row in rows):
+    if len(fields) == fewest and _last_value_cut(fields[at].strip(), [row[at].strip() for row in rows]):
         return data[: end + 1]
     return None
+
+
+#: A number as a table writes it: sign, digits with or without a fraction, an exponent.
+_NUMBER = re.compile(rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+@dataclass(frozen=True)
+class _Written:
+    """How one number is written: exponent or not, digits after the point, significant digits (none for a
+    zero), whether its fraction ends in 0 and whether it ends at its point."""
+
+    exponent: bool
+    decimals: int
+    digits: int
+    zero_ending: bool
+    ends_at_point: bool
+
+
+def _written(field: bytes) -> _Written | None:
+    if not _NUMBER.fullmatch(field):
+        return None
+    mantissa, _, exponent = field.lstrip(b"+-").lower().partition(b"e")
+    integer, _, fraction = mantissa.partition(b".")
+    digits = len((integer + fraction).lstrip(b"0"))
+    return _Written(bool(exponent), len(fraction), digits, fraction.endswith(b"0"), mantissa.endswith(b"."))
+
+
+def _last_value_cut(field: bytes, column: list[bytes]) -> bool:
+    """Whether ``field``, the last value of a line without a line end, was cut, judged by ``column``, that
+    value in the lines before (EDGE-26).
+
+    Text and whole numbers: narrower, its sign aside, than each before (EDGE-17). Numbers with a fraction:
+    cut when not a number or ending at its point or sign (``1.``, ``-``, ``1e-``) or without the exponent
+    each before has; with a fixed number of decimals, when it has fewer. Doubles written as short as they
+    read back (JavaScript's and Python's shortest round trip: Sensor Logger; 15-17 significant digits, a
+    few fewer now and then, so no width tells a whole one): cut when its fraction ends in a 0 (such a
+    writer never writes one; ``0.0`` only where the column writes integers so), when it is a zero other
+    than the zeros before it and ``0`` among float32 values (a quantized axis crossing zero), or when it
+    has 3 significant digits fewer than each before and 6 fewer than the most of them. A cut these values
+    pass keeps at least 10 significant digits, except one leaving ``0`` of ``0.xxx`` among float32 values
+    (the app's own zero)."""
+    shapes = [_written(value) for value in column]
+    numbers = [shape for shape in shapes if shape is not None]
+    if len(numbers) < len(shapes) or all(not shape.exponent and shape.decimals == 0 for shape in numbers):
+        return _width(field) < min(_width(value) for value in column)
+    shape = _written(field)
+    if shape is None or shape.ends_at_point:
+        return True
+    if not shape.exponent and all(before.exponent for before in numbers):
+        return True
+    decimals = {before.decimals for before in numbers}
+    if len(decimals) == 1:
+        return shape.decimals < min(decimals)
+    digits = [before.digits for before in numbers if before.digits]
+    if not digits or max(digits) < 15:  # not doubles written to round trip: by width (EDGE-17)
+        return _width(field) < min(_width(value) for value in column)
+    if shape.digits == 0:  # a zero: "0" where the values are a sensor's float32 (exactly 0 at a crossing)
+        integral_zero = field == b"0.0" and any(value.endswith(b".0") for value in column)
+        return not (field in column or integral_zero or (field == b"0" and _single_precision(column)))
+    if shape.zero_ending and not any(before.zero_ending for before in numbers if before.digits):
+        return True
+    return shape.digits < min(min(digits) - 3, max(digits) - 6)
 
 
 def _fields(line: bytes, sep: str) -> list[bytes]:
     """The fields of one line split at ``sep`` (``\\s+``: runs of whitespace), quotes not understood."""
     return line.split() if sep == r"\s+" else line.strip().split(sep.encode())
+
+
+def _single_precision(column: list[bytes]) -> bool:
+    """Whether each of ``column``'s values is a float32 value written as a double (Sensor Logger on Android)."""
+    values = np.array([float(value) for value in column])
+    with np.errstate(over="ignore"):
+        return bool(np.array_equal(values.astype(np.float32).astype(np.float64), values))
 
 
 def _width(field: bytes) -> int:
@@ -571,7 +640,10 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     covered = np.isfinite(values).all(axis=1)
     fraction = float(covered.mean()) if covered.size else 0.0
     if fraction < MIN_GYRO_COVERAGE:
-        report.notes.append(f"gyroscope covers only {100 * fraction:.0f} % of the accelerometer time; it was left out")
+        report.gyro_left_out = (
+            f"gyroscope covers only {100 * fraction:.0f} % of the accelerometer time; it was left out"
+        )
+        report.notes.append(report.gyro_left_out)
         return acc, None
     report.drop("no_gyro_at_time", int((~covered).sum()))
     report.notes.append(
@@ -654,6 +726,8 @@ def finish(
             )
     if device:
         extra["import_device"] = device
+    if report.gyro_left_out:
+        extra[GYRO_LEFT_OUT_KEY] = report.gyro_left_out
     report.rows_kept = len(acc)
     extra["import_dropped_rows"] = str(report.dropped_total)
     if report.dropped:

@@ -74,6 +74,8 @@ def refuse_unrecognised(path: Path) -> None:
         text = head(path)
         if not text.strip():
             raise InputFileError(path, "is empty (blank lines only)")
+        if text.startswith(b"\x1f\x8b"):  # EDGE-30
+            _refuse_empty_gzip(path)
         if not text.startswith((b"\x1f\x8b", b"PK")) and text.count(b"\x00") > 0.6 * len(text):  # not UTF-16
             raise InputFileError(path, "is a binary file, not a table of numbers nor a known export")
     zip_problem = _zip_problem(path)
@@ -81,6 +83,25 @@ def refuse_unrecognised(path: Path) -> None:
         hint = f"; {not_read_hint()}" if zip_problem.startswith("is a zip archive holding") else ""
         raise InputFileError(path, zip_problem + hint)
     raise InputFileError(path, f"format not recognised (not a table of numbers nor a known {what}); {not_read_hint()}")
+
+
+def _refuse_empty_gzip(path: Path) -> None:
+    """Raise :class:`InputFileError` when the gzip file ``path`` is damaged at its start or unpacks to nothing
+    or to blank lines (a logger that made the file and stopped): "format not recognised" said neither."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(path, "rb") as fh:
+            start = fh.read(HEAD_BYTES)
+    except EOFError:  # cut off: read up to the cut (EDGE-9), unless nothing is before it
+        if not head(path, unpacked=True).strip():
+            raise InputFileError(path, "is a gzip file cut off before any of its text") from None
+        return
+    except (OSError, zlib.error) as exc:
+        raise InputFileError(path, f"is a damaged gzip file ({exc})") from None
+    if not start.strip():
+        raise InputFileError(path, "is empty (a gzip file that unpacks to nothing or to blank lines)")
 
 
 def head(path: Path, unpacked: bool = False) -> bytes:

@@ -82,6 +82,9 @@ def read_bounded(read: Callable[[int], bytes], limit: int, display: str, n_bytes
 #: The session header key that says a file was cut short and what of it was read (EDGE-9).
 CUT_SHORT_KEY = "import_cut_short"
 
+#: The session header key that says a gyroscope was read but left out, and why (EDGE-29).
+GYRO_LEFT_OUT_KEY = "import_gyro_left_out"
+
 
 @dataclass(frozen=True)
 class CutShort:
