@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -39,3 +41,14 @@ def small_session() -> Session:
     gyr = rng.normal(0.0, 0.5, (n, 3))
     meta = SessionMeta(placement="shank", sample_rate_hz=100.0, side="left", acc_range_g=16.0, notes="line1\nline2")
     return Session(t_s=t, acc=acc, gyr=gyr, meta=meta, extra={"marker": np.where(t > 5, "b", "a")})
+
+
+@pytest.fixture(autouse=True)
+def _collector_left_on() -> Iterator[None]:
+    """No test leaves Python's cyclic garbage collector off for the tests after it (``gc_pause.pause`` is
+    for the ``retrogait`` program's own process; REVIEW-4)."""
+    enabled = gc.isenabled()
+    yield
+    if enabled and not gc.isenabled():
+        gc.enable()
+        pytest.fail("the test left the cyclic garbage collector off")

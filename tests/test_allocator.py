@@ -72,12 +72,18 @@ def test_nothing_is_set_without_glibc(fresh_cache: None, monkeypatch: pytest.Mon
 )
 def test_analysing_commands_prepare_first(args: list[str], prepared: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[None] = []
+    paused: list[None] = []
     monkeypatch.setattr(early, "prepare_for_analysis", lambda: calls.append(None))
     monkeypatch.setattr(early, "local_workers", lambda _args: 1)  # no fork server from this test
+    # the collector is turned off for `analyze` only, and not in this test's process (REVIEW-4)
+    monkeypatch.setattr(early, "pause", lambda: paused.append(None))
     early.start_early(args)
     assert len(calls) == int(prepared)
+    assert len(paused) <= len(calls) and len(paused) >= int(args[:1] == ["analyze"])  # analysing commands only
+    before = len(paused)
     early.start_early(args, whole_process=False)  # main([...]) called from Python: the process is not ours
     assert len(calls) == int(prepared)
+    assert len(paused) == before
 
 
 #: What the CLI does first, in a fresh interpreter: then numpy's own state, glibc's answer and the variable.

@@ -72,6 +72,8 @@ def test_every_option_coerces_as_typer_does(tmp_path: Path) -> None:
         " 5 ",
         "true",
         "caf\udce9.csv",
+        "a\x00b.csv",  # main([...]) and CliRunner take any text: no path can hold it (REVIEW-3)
+        "\ud800.csv",  # a lone surrogate that no file name encodes to
         str(afile),
         str(afile) + "/",
         str(tmp_path),
@@ -131,3 +133,14 @@ def test_no_pydantic_for_plain_options(tmp_path: Path) -> None:
     assert not listed, stderr  # list[str] inputs and plain digits for an int (BATCH-22)
     number, stderr = pydantic_loaded("analyze", str(session), "--rate", "abc")
     assert number and "valid number" in stderr
+
+
+def test_a_path_no_file_can_have_is_a_usage_error(tmp_path: Path, capsys: Any) -> None:
+    """Text with a NUL or a lone surrogate (main([...]) and CliRunner take any text): Typer's usage error, exit
+    2, as without PERF-17; it was an internal error (exit 70: os.stat's ValueError escaped; REVIEW-3)."""
+    from retrogait.cli import main
+
+    for args in (["analyze", "a\x00b.csv"], ["analyze", str(tmp_path / "s.csv"), "--out", "\ud800"]):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert "internal error" not in err and "Invalid value" in err, err

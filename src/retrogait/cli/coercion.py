@@ -87,7 +87,9 @@ def install() -> bool:
             if descriptor.annotation is Path and info.path_type is None:
                 try:
                     return coerce_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
-                except bad_parameter:  # Typer's adapter raises it again, in its own words
+                except Exception:  # Typer's adapter refuses it again, in its own words: a failed check, and
+                    # text no file name can hold (a NUL, a lone surrogate: ValueError from os.stat), which
+                    # pydantic turns into a usage error (REVIEW-3)
                     return _NOT_HANDLED
             return _NOT_HANDLED
 
