@@ -163,3 +163,27 @@ def test_a_window_without_a_step_rhythm_reads_no_phase(seed: int) -> None:
     labels = out["direction"].to_numpy()
     assert labels[first] == "backward"
     assert ((labels == truth) | (labels == "unknown")).all()
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_a_walking_trunk_below_its_rate_is_unknown_not_reversed(direction: str) -> None:
+    """At 30 Hz the walking trunk's contacts lie a third of a step early and the braking contrast reads
+    reversed: before DIRECTION-19 nearly every step was the wrong direction at >= 0.9; now unknown."""
+    import dataclasses
+
+    from retrogait import analyze
+
+    bouts = [Bout("still", "still", 0, 2.0), Bout(direction, "walking", 1.2, 20.0), Bout("still", "still", 0, 2.0)]
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=180.0, seed=1)).session
+    keep = slice(None, None, 6)  # 30 Hz; the simulated acceleration is smooth enough to be sampled so
+    low = dataclasses.replace(
+        session,
+        t_s=session.t_s[keep],
+        acc=session.acc[keep],
+        gyr=None if session.gyr is None else session.gyr[keep],
+        extra={},
+    )
+    steps = analyze(low).steps
+    labels = steps["direction"].to_numpy()
+    assert len(labels) >= 20
+    assert not ((labels != direction) & (labels != "unknown")).any()

@@ -489,6 +489,10 @@ def _trunk_cues(
         walking = walking_stretch(has_to)
     if walking.any():  # walking, or the walking stretches of a session that also runs
         along, across = _braking_vector(signals, ic, walking, s)
+        if signals.fs_hz < s.walking_min_rate_hz:
+            # below it the walking trunk's contacts lock onto the wrong part of the step (simulated at 30 Hz:
+            # 0.19 s early, a third of a step) and the phase-bound contrast reads reversed: no evidence
+            along, across = np.full_like(along, np.nan), np.full_like(across, np.nan)
         cues["braking_contrast_ms2"] = along
         cues["lateral_contrast_ms2"] = across
         cues["contact_phase_error_steps"] = _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking)

@@ -386,6 +386,13 @@ class DirectionSettings(Stage):
         0.0,
         1.0,
     )
+    walking_min_rate_hz: float = quantity(
+        40.0,
+        "Hz",
+        "lower back, walking: below it no braking evidence (contacts are not timed to the step's phase)",
+        20.0,
+        10000.0,
+    )
     landing_asymmetry_scale_fraction: float = quantity(
         0.15, "stance fraction", "lower back, running: landing asymmetry per log-odds", 1e-3, 10.0
     )
