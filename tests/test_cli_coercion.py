@@ -12,19 +12,10 @@ import typer
 from typer import _coercion, core
 from typer.main import get_command
 
-from retrogait.cli import (  # noqa: F401  (each module registers its commands)
-    analyze,
-    batch,
-    compare,
-    convert,
-    info,
-    record,
-    scan,
-    settings,
-    simulate,
-)
-from retrogait.cli.app import app
+from retrogait.cli import load_commands
 from retrogait.cli.coercion import install
+
+app = load_commands()
 
 
 def parameters() -> list[tuple[Any, Any]]:

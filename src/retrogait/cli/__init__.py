@@ -18,8 +18,12 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from retrogait.errors import RetrogaitError
+
+if TYPE_CHECKING:
+    import typer
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 70
@@ -62,13 +66,9 @@ def os_error_text(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
-def _run(args: list[str], argv: list[str] | None) -> int:
-    from retrogait.cli.early import start_early
-
-    # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up
-    # only when this process is the `retrogait` program (PERF-12), not for main([...]) called from Python
-    start_early(args, whole_process=argv is None)
-    from retrogait.cli import (  # noqa: F401  (each module registers its commands)
+def load_commands() -> typer.Typer:
+    """The Typer app with every command registered (each module registers its own on import)."""
+    from retrogait.cli import (  # noqa: F401
         analyze,
         batch,
         compare,
@@ -80,6 +80,17 @@ def _run(args: list[str], argv: list[str] | None) -> int:
         simulate,
     )
     from retrogait.cli.app import app
+
+    return app
+
+
+def _run(args: list[str], argv: list[str] | None) -> int:
+    from retrogait.cli.early import start_early
+
+    # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up
+    # only when this process is the `retrogait` program (PERF-12), not for main([...]) called from Python
+    start_early(args, whole_process=argv is None)
+    app = load_commands()
 
     try:
         app(args=argv, prog_name="retrogait")  # usage errors: Typer prints them and exits 2
