@@ -28,8 +28,27 @@ _NOT_HANDLED = object()
 _PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,17}")
 
 
+#: Typer releases (major, minor) whose private coercion this module was checked against
+#: (tests/test_cli_coercion.py compares every parameter with Typer's own): any other keeps Typer's own.
+CHECKED_TYPER = frozenset({(0, 29)})
+
+
+def applies() -> bool:
+    """True when the installed Typer is one of :data:`CHECKED_TYPER`."""
+    import typer
+
+    parts = typer.__version__.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) in CHECKED_TYPER
+    except (IndexError, ValueError):
+        return False
+
+
 def install() -> bool:
-    """Make Typer's parameters coerce lazily; False (and nothing changed) when this Typer differs."""
+    """Make Typer's parameters coerce lazily; False (and nothing changed) when this Typer differs or was
+    not checked (:data:`CHECKED_TYPER`): its private names could mean something else there."""
+    if not applies():
+        return False
     try:
         from typer import _coercion, _param_types, core
     except ImportError:
