@@ -77,7 +77,7 @@ def test_analysing_commands_prepare_first(args: list[str], prepared: bool, monke
     monkeypatch.setattr(early, "local_workers", lambda _args: 1)  # no fork server from this test
     # the collector is turned off for `analyze` only, and not in this test's process (REVIEW-4)
     monkeypatch.setattr(early, "pause", lambda: paused.append(None))
-    early.start_early(args)
+    early.start_early(args, whole_process=True)
     assert len(calls) == int(prepared)
     assert len(paused) <= len(calls) and len(paused) >= int(args[:1] == ["analyze"])  # analysing commands only
     before = len(paused)
@@ -88,7 +88,8 @@ def test_analysing_commands_prepare_first(args: list[str], prepared: bool, monke
 
 #: What the CLI does first, in a fresh interpreter: then numpy's own state, glibc's answer and the variable.
 _PROBE = (
-    "import os, sys; from retrogait.cli.early import start_early; start_early(sys.argv[1:]); import numpy\n"
+    "import os, sys; from retrogait.cli.early import start_early\n"
+    "start_early(sys.argv[1:], whole_process=True); import numpy\n"
     "from numpy._core import multiarray; from retrogait.allocator import prepare_for_analysis as p\n"
     "print(os.environ.get('NUMPY_MADVISE_HUGEPAGE'), getattr(multiarray, '_get_madvise_hugepage', lambda: None)(),"
     " p() if p.cache_info().currsize else None, __import__('retrogait.allocator').allocator.reuse_freed_memory())"

@@ -295,7 +295,7 @@ def test_a_batch_starts_its_fork_server_before_the_cli_loads(squad: Path, tmp_pa
         pytest.skip("no fork server on this platform")
     code = (
         "import sys, multiprocessing.forkserver as f; from retrogait.cli.early import start_early\n"
-        "start_early(sys.argv[1:])\n"
+        "start_early(sys.argv[1:], whole_process=True)\n"
         "print(f._forkserver._forkserver_pid is not None, 'pandas' in sys.modules, 'typer' in sys.modules)"
     )
     for jobs, started in (("2", "True"), ("1", "False")):

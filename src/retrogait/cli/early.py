@@ -47,12 +47,13 @@ def analyses_here(args: list[str]) -> bool:
     return not (args[0] == "batch" and any(arg.startswith("--scheduler") for arg in args[1:]))
 
 
-def start_early(args: list[str], *, whole_process: bool = True) -> None:
+def start_early(args: list[str], *, whole_process: bool) -> None:
     """Start what the command ``args`` (without the program name) will need, without waiting for it.
 
     ``whole_process``: this process runs just this command (the ``retrogait`` program), so settings that
     hold for the whole process (``allocator.py``) may be made; not when ``main([...])`` is called from
-    Python code that goes on running (a test, a notebook)."""
+    Python code that goes on running (a test, a notebook). No default: it decides whether the garbage
+    collector is paused process-wide (PERF-18), which a caller must ask for (REVIEW-6)."""
     if whole_process and analyses_here(args):  # first: the fork server below inherits the environment
         prepare_for_analysis()
     if whole_process and analyses_here(args) and args[0] in ("analyze", "batch"):
