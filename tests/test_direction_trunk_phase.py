@@ -6,9 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from retrogait.analysis import direction
 from retrogait.analysis.direction import (
     _contact_phase_error,
     _rhythm_share,
+    _vertical_phase_error,
+    _windowed_components,
     direction_cues,
     phase_weight,
     step_directions,
@@ -187,3 +190,31 @@ def test_a_walking_trunk_below_its_rate_is_unknown_not_reversed(direction: str) 
     labels = steps["direction"].to_numpy()
     assert len(labels) >= 20
     assert not ((labels != direction) & (labels != "unknown")).any()
+
+
+def test_windows_taken_a_block_at_a_time_give_what_all_at_once_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contacts' windows are copied a block at a time (memory bounded at high rates): any block size
+    gives the same components, rhythm shares and phase errors as one block holding every window."""
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=5000)
+    width = 121
+    lag = np.arange(width) - width // 2
+    taper = 0.5 * (1.0 + np.cos(np.pi * lag / (width // 2 + 1)))
+    basis = taper[:, None] * np.stack([np.cos(2 * np.pi * lag / 60), -np.sin(2 * np.pi * lag / 60)], axis=1)
+    starts = np.sort(rng.integers(0, a.size - width, size=37))
+    rows = np.lib.stride_tricks.sliding_window_view(a, width)[starts]
+    whole = rows @ basis
+    share = _rhythm_share(np.hypot(whole[:, 0], whole[:, 1]), rows, taper)
+    for block_samples in (1, width, 5 * width + 7, 10**9):
+        monkeypatch.setattr(direction, "WINDOW_BLOCK_SAMPLES", block_samples)
+        component, blocked_share = _windowed_components(a, starts, basis, taper)
+        np.testing.assert_allclose(component, whole, rtol=1e-13, atol=1e-12)
+        np.testing.assert_allclose(blocked_share, share, rtol=1e-13)
+    signals, contacts = _walking_trunk("forward")
+    walking = np.ones(len(contacts), dtype=bool)
+    monkeypatch.setattr(direction, "WINDOW_BLOCK_SAMPLES", 10**9)
+    at_once = _vertical_phase_error(signals, contacts.ic_idx, walking, DirectionSettings())
+    monkeypatch.setattr(direction, "WINDOW_BLOCK_SAMPLES", 100)
+    blocked = _vertical_phase_error(signals, contacts.ic_idx, walking, DirectionSettings())
+    np.testing.assert_allclose(blocked, at_once, rtol=1e-12, atol=1e-12)
+    assert np.isfinite(at_once).sum() > 10
