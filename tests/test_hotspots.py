@@ -8,14 +8,17 @@ import itertools
 import numpy as np
 import pytest
 
-from retrogait.analysis import world_vertical
+from retrogait.analysis import contacts, foot_landing, world_vertical
 from retrogait.analysis.blas import single_blas_thread
+from retrogait.analysis.contacts import detect_contacts
+from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import gradient_norm_rows, norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
-from retrogait.analysis.zupt import gravity_pitch_rad
+from retrogait.analysis.zupt import gravity_pitch_rad, stride_pitch, stride_pitch_blocks
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.simulate import Bout, SimulationConfig, simulate
 
 
 def _signal(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -311,3 +314,73 @@ def test_stride_vector_helpers_are_numpys_numbers() -> None:
     with np.errstate(invalid="ignore"), pytest.warns(RuntimeWarning, match="empty slice"):
         expected = rows - np.nanmean(rows, axis=1)[:, None]
     assert np.array_equal(_centred_rows(rows.copy()), expected, equal_nan=True)
+
+
+def _sole_speed_reference(
+    acc: np.ndarray, gyr: np.ndarray, fs: float, rest: np.ndarray, reach: float, depth: float
+) -> np.ndarray:
+    """The lowest sole speed as first written (IMPACT-7): every stride's samples at once."""
+    a, b = rest[:-1], rest[1:]
+    valid = (a >= 0) & (b > a) & ((b - a) <= 2.5 * fs)
+    a, b = a[valid], b[valid]
+    out = np.full(acc.shape[0], np.nan)
+    if a.size == 0:
+        return out
+    lengths = b - a
+    seg = np.repeat(np.arange(a.shape[0]), lengths)
+    seg_start = np.cumsum(lengths) - lengths
+    samples = a[seg] + (np.arange(int(lengths.sum())) - seg_start[seg])
+    frac = (samples - a[seg]) / np.maximum(lengths[seg], 1)
+    cum_omega = np.concatenate([[0.0], np.cumsum(np.deg2rad(gyr[:, 1]) / fs)])
+    theta_a, theta_b = gravity_pitch_rad(acc, a, fs), gravity_pitch_rad(acc, b, fs)
+    drift = theta_a + (cum_omega[b] - cum_omega[a]) - theta_b
+    theta = theta_a[seg] + (cum_omega[samples] - cum_omega[a[seg]]) - drift[seg] * frac
+    fx, fz = acc[samples, 0], acc[samples, 2]
+    cos_t, sin_t = np.cos(theta), np.sin(theta)
+    level = []
+    for comp in (fx * cos_t + fz * sin_t, -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2):
+        csum = np.cumsum(comp)
+        vel = (csum - np.concatenate([[0.0], csum])[seg_start][seg]) / fs
+        end_vel = vel[seg_start + lengths - 1]
+        level.append(vel - end_vel[seg] * (frac + 1.0 / lengths[seg]))
+    vx = cos_t * level[0] - sin_t * level[1]
+    vz = sin_t * level[0] + cos_t * level[1]
+    w = np.deg2rad(gyr[samples, 1])
+    w2 = np.maximum(w * w, 1e-12)
+    z = np.clip(-vx * w / w2, -depth, 0.0)
+    x = np.clip(vz * w / w2, -reach, reach)
+    out[samples] = np.hypot(vx + w * z, vz - w * x)
+    return out
+
+
+@pytest.mark.parametrize("block", [1, 97, 400, 1 << 16])
+def test_sole_speed_a_block_at_a_time_is_the_whole(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-20: the strides integrated a block at a time, the running sums carried over: the same bits."""
+    acc, gyr = _signal(6_000, seed=4)
+    fs = 200.0
+    rest = np.array([-1, 40, 250, 251, 600, 590, 900, 1400, 1650, 2100, 2300, 2800, 3500, 3900, 5950])
+    monkeypatch.setattr(foot_landing, "SOLE_SPEED_BLOCK_SAMPLES", block)
+    got = foot_landing.lowest_sole_speed_ms(acc, gyr, fs, rest, 0.3, 0.12)
+    assert np.array_equal(got, _sole_speed_reference(acc, gyr, fs, rest, 0.3, 0.12), equal_nan=True)
+    assert np.isfinite(got).sum() > 3000
+    pitch = stride_pitch(acc, gyr, fs, rest)
+    blocks = list(stride_pitch_blocks(acc, gyr, fs, rest, block_samples=block))
+    assert np.array_equal(np.concatenate([p.theta_rad for p in blocks]), pitch.theta_rad)
+    assert np.array_equal(np.logical_or.reduce([p.valid for p in blocks]), pitch.valid)
+
+
+def test_trunk_step_edges_a_block_at_a_time_are_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-20: the lower back's step windows searched a block of steps at a time: the same contacts."""
+    bouts = [
+        Bout("still", "still", 0, 1.0),
+        Bout("forward", "walking", 1.3, 8.0),
+        Bout("backward", "running", 2.5, 6.0),
+        Bout("still", "still", 0, 1.0),
+    ]
+    signals = preprocess(simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=2)).session)
+    whole = detect_contacts(signals)
+    assert len(whole) > 20 and (whole.to_idx >= 0).any() and (whole.to_idx < 0).any()  # running and walking
+    for block_samples in (1, 500, 3000):
+        monkeypatch.setattr(contacts, "EDGE_BLOCK_SAMPLES", block_samples)
+        blocked = detect_contacts(signals)
+        assert np.array_equal(blocked.ic_idx, whole.ic_idx) and np.array_equal(blocked.to_idx, whole.to_idx)

@@ -107,10 +107,33 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     return Contacts(ic_idx=ic, to_idx=to, side=np.full(ic.size, "unknown", dtype="<U7"))
 
 
+#: Step windows searched at once, times their length in samples (PERF-20: bounds the window matrices
+#: at high rates; changes no result, so not an analysis setting).
+EDGE_BLOCK_SAMPLES = 1 << 17
+
+
 def _flight_edges(
     edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, s: ContactsSettings
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """IC and TO around each step peak: flight-floor tangents in running, the collision in walking."""
+    """IC and TO around each step peak: flight-floor tangents in running, the collision in walking.
+    Searched a block of steps at a time (each step's search is its own)."""
+    if peaks.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    width = int(np.maximum((0.8 * period[peaks] * fs).astype(np.int64), 2).max()) + 1
+    block = max(EDGE_BLOCK_SAMPLES // width, 1)
+    found = [_flight_edges_of(edge, peaks[i : i + block], period, fs, s) for i in range(0, peaks.size, block)]
+    ic = np.concatenate([f[0] for f in found])
+    to = np.concatenate([f[1] for f in found])
+    order = np.argsort(ic, kind="stable")
+    ic, to = ic[order], to[order]
+    keep = np.concatenate([[True], np.diff(ic) > 0])
+    return ic[keep].astype(np.int64), to[keep].astype(np.int64)
+
+
+def _flight_edges_of(
+    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, s: ContactsSettings
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`_flight_edges` of some steps, unsorted: (IC, TO) per step peak."""
     n = edge.size
     half = np.maximum((0.8 * period[peaks] * fs).astype(np.int64), 2)
     lo = np.clip(peaks - half, 0, n - 1)
@@ -142,12 +165,7 @@ def _flight_edges(
     to_run = peaks + np.clip(np.round(np.minimum(to_off, jmin)), 0, None).astype(np.int64)
 
     ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction)
-    ic = np.where(running, ic_run, ic_walk)
-    to = np.where(running, to_run, -1)
-    order = np.argsort(ic, kind="stable")
-    ic, to = ic[order], to[order]
-    keep = np.concatenate([[True], np.diff(ic) > 0])
-    return ic[keep].astype(np.int64), to[keep].astype(np.int64)
+    return np.where(running, ic_run, ic_walk), np.where(running, to_run, -1)
 
 
 # ------------------------------------------------------------------------------------ foot and shank
@@ -175,6 +193,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     starts = np.flatnonzero(rest & ~np.concatenate([[False], rest[:-1]]))
     run_start = np.maximum.accumulate(np.bincount(starts, weights=starts, minlength=n).astype(np.int64))
     quiet_end = np.where(rest[quiet], run_start[quiet], quiet)
+    del norm, rest, starts, run_start  # per-sample arrays not needed from here (PERF-20)
     back = np.maximum((s.landing_window_strides * stride[quiet] * fs).astype(np.int64), 2)
     width = int(back.max()) + 1
     offs = np.arange(width)
@@ -303,6 +322,7 @@ def _limb_landings(
     ic_fall = _impact_onset(vjerk, before[rows, np.argmax(vjerk[before], axis=1)], rise, s)
     ic_lowered = _impact_onset(jerk, idx[rows, np.argmax(jerk[idx], axis=1)], rise, s)
     ic = np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
+    del up, vel, vjerk, v  # freed before the sole's speed is integrated (PERF-20)
     return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s)
 
 

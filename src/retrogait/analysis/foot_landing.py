@@ -14,7 +14,7 @@ foot's frame, x toward the toes, z up) moves at ``(v_x + omega z, v_z - omega x)
 smallest at the instantaneous centre of rotation; the two components are minimised independently
 over the sole box (|x| <= reach, -depth <= z <= 0), so the lowest sole speed is a closed form per
 sample, with no foot geometry beyond its size. The velocity is the zero-velocity-reset (ZUPT)
-integral between the foot's rests (zupt.level_velocity_ms).
+integral between the foot's rests (zupt.level_velocity_ms), a block of strides at a time.
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.settings import ContactsSettings
-from retrogait.analysis.zupt import level_velocity_ms, stride_pitch
+from retrogait.analysis.zupt import level_velocity_carried, stride_pitch_blocks
+
+#: Samples of strides integrated at once: bounds the temporaries on long recordings (changes no result,
+#: so not an analysis setting; PERF-20).
+SOLE_SPEED_BLOCK_SAMPLES = 1 << 16
 
 
 def lowest_sole_speed_ms(
@@ -36,20 +40,18 @@ def lowest_sole_speed_ms(
 ) -> NDArray[np.float64]:
     """(n,) speed (m/s) of the slowest point of the sole box, NaN outside the strides between the
     foot's consecutive rests ``rest_idx`` (sagittal plane; foot frame x toward the toes, z up)."""
-    n = acc_ms2.shape[0]
-    out = np.full(n, np.nan)
-    sp = stride_pitch(acc_ms2, gyr_dps, fs_hz, rest_idx)
-    if not sp.valid.any():
-        return out
-    vx_level, vz_level = level_velocity_ms(acc_ms2, sp, fs_hz)
-    cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
-    vx = cos_t * vx_level - sin_t * vz_level  # into the foot's frame
-    vz = sin_t * vx_level + cos_t * vz_level
-    w = np.deg2rad(gyr_dps[sp.samples, 1])
-    w2 = np.maximum(w * w, 1e-12)
-    z = np.clip(-vx * w / w2, -depth_m, 0.0)  # the box point closest to the rotation centre
-    x = np.clip(vz * w / w2, -reach_m, reach_m)
-    out[sp.samples] = np.hypot(vx + w * z, vz - w * x)
+    out = np.full(acc_ms2.shape[0], np.nan)
+    carry = (0.0, 0.0)
+    for sp in stride_pitch_blocks(acc_ms2, gyr_dps, fs_hz, rest_idx, block_samples=SOLE_SPEED_BLOCK_SAMPLES):
+        vx_level, vz_level, carry = level_velocity_carried(acc_ms2, sp, fs_hz, carry)
+        cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
+        vx = cos_t * vx_level - sin_t * vz_level  # into the foot's frame
+        vz = sin_t * vx_level + cos_t * vz_level
+        w = np.deg2rad(gyr_dps[sp.samples, 1])
+        w2 = np.maximum(w * w, 1e-12)
+        z = np.clip(-vx * w / w2, -depth_m, 0.0)  # the box point closest to the rotation centre
+        x = np.clip(vz * w / w2, -reach_m, reach_m)
+        out[sp.samples] = np.hypot(vx + w * z, vz - w * x)
     return out
 
 

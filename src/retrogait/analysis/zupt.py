@@ -14,6 +14,7 @@ sensor's x axis below the horizontal grows with omega_y, and at rest ``theta = a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,36 +153,104 @@ def stride_pitch(
     """Pitch between consecutive rest points: the gyro integral from the gravity pitch at the first
     rest, its drift spread linearly so that it lands on the gravity pitch at the next rest. Pairs
     with a missing (-1) or non-increasing rest, or more than ``max_stride_s`` apart, are skipped."""
-    rest = np.asarray(rest_idx, dtype=np.int64)
-    a, b = rest[:-1], rest[1:]
-    valid = (a >= 0) & (b > a) & ((b - a) <= max_stride_s * fs_hz)
-    a, b = a[valid], b[valid]
-    lengths = b - a
-    seg = np.repeat(np.arange(a.shape[0]), lengths)
-    seg_start = np.cumsum(lengths) - lengths
-    samples = a[seg] + (np.arange(int(lengths.sum())) - seg_start[seg])
-    frac = (samples - a[seg]) / np.maximum(lengths[seg], 1)
-    omega = np.deg2rad(gyr_dps[:, 1]) / fs_hz
-    cum_omega = np.concatenate([[0.0], np.cumsum(omega)])
-    theta_a = gravity_pitch_rad(acc_ms2, a, fs_hz)
-    theta_b = gravity_pitch_rad(acc_ms2, b, fs_hz)
-    drift = theta_a + (cum_omega[b] - cum_omega[a]) - theta_b
-    theta = theta_a[seg] + (cum_omega[samples] - cum_omega[a[seg]]) - drift[seg] * frac
-    return StridePitch(valid, samples, seg, seg_start, lengths, frac, theta)
+    pairs = _PitchPairs.of(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
+    return pairs.pitch(np.flatnonzero(pairs.valid))
+
+
+def stride_pitch_blocks(
+    acc_ms2: FloatArray,
+    gyr_dps: FloatArray,
+    fs_hz: float,
+    rest_idx: IntArray,
+    max_stride_s: float = 2.5,
+    block_samples: int = 1 << 17,
+) -> Iterator[StridePitch]:
+    """:func:`stride_pitch` a block of consecutive strides at a time (about ``block_samples`` samples, at
+    least one stride): the same numbers per sample, with temporaries bounded on long recordings. Each
+    block's ``valid`` marks the pairs it holds."""
+    pairs = _PitchPairs.of(acc_ms2, gyr_dps, fs_hz, rest_idx, max_stride_s)
+    used = np.flatnonzero(pairs.valid)
+    ends = np.cumsum(pairs.b[used] - pairs.a[used])
+    first = 0
+    while first < used.size:
+        before = ends[first - 1] if first else 0
+        last = max(first + 1, int(np.searchsorted(ends, before + block_samples, "right")))
+        yield pairs.pitch(used[first:last])
+        first = last
+
+
+@dataclass(frozen=True)
+class _PitchPairs:
+    """Per pair of consecutive rests: its ends ``a``/``b`` (samples), gravity pitch at ``a`` and drift
+    (rad); and the gyro's running integral (rad, n + 1)."""
+
+    valid: NDArray[np.bool_]
+    a: IntArray
+    b: IntArray
+    theta_a: FloatArray
+    drift: FloatArray
+    cum_omega: FloatArray
+
+    @classmethod
+    def of(
+        cls, acc_ms2: FloatArray, gyr_dps: FloatArray, fs_hz: float, rest_idx: IntArray, max_stride_s: float
+    ) -> _PitchPairs:
+        rest = np.asarray(rest_idx, dtype=np.int64)
+        a, b = rest[:-1], rest[1:]
+        valid = (a >= 0) & (b > a) & ((b - a) <= max_stride_s * fs_hz)
+        a, b = np.where(valid, a, 0), np.where(valid, b, 0)
+        omega = np.deg2rad(gyr_dps[:, 1])
+        omega /= fs_hz
+        cum_omega = np.empty(omega.size + 1)  # filled in place: no second copy of the signal
+        cum_omega[0] = 0.0
+        np.cumsum(omega, out=cum_omega[1:])
+        del omega
+        theta_a = gravity_pitch_rad(acc_ms2, a, fs_hz)
+        theta_b = gravity_pitch_rad(acc_ms2, b, fs_hz)
+        drift = theta_a + (cum_omega[b] - cum_omega[a]) - theta_b
+        return cls(valid, a, b, theta_a, drift, cum_omega)
+
+    def pitch(self, pairs: IntArray) -> StridePitch:
+        """The samples and pitch of the strides ``pairs`` (valid pair indices, in order)."""
+        a, b = self.a[pairs], self.b[pairs]
+        lengths = b - a
+        seg = np.repeat(np.arange(a.shape[0]), lengths)
+        seg_start = np.cumsum(lengths) - lengths
+        samples = a[seg] + (np.arange(int(lengths.sum())) - seg_start[seg])
+        frac = (samples - a[seg]) / np.maximum(lengths[seg], 1)
+        theta_a, drift = self.theta_a[pairs], self.drift[pairs]
+        theta = theta_a[seg] + (self.cum_omega[samples] - self.cum_omega[a[seg]]) - drift[seg] * frac
+        valid = np.zeros(self.valid.shape, dtype=bool)
+        valid[pairs] = True
+        return StridePitch(valid, samples, seg, seg_start, lengths, frac, theta)
 
 
 def level_velocity_ms(acc_ms2: FloatArray, sp: StridePitch, fs_hz: float) -> tuple[FloatArray, FloatArray]:
     """Velocity (m/s) of every sample of ``sp``'s strides in the stride's level frame (x horizontal
     toward the toes at rest, z up): the specific force rotated by the pitch, gravity removed,
     integrated from the first rest, its end error removed linearly (zero at both rests)."""
+    vx, vz, _ = level_velocity_carried(acc_ms2, sp, fs_hz, (0.0, 0.0))
+    return vx, vz
+
+
+def level_velocity_carried(
+    acc_ms2: FloatArray, sp: StridePitch, fs_hz: float, carry: tuple[float, float]
+) -> tuple[FloatArray, FloatArray, tuple[float, float]]:
+    """:func:`level_velocity_ms` of one block of :func:`stride_pitch_blocks`, bit for bit the numbers of
+    the whole: ``carry`` is the two running sums (m/s^2 x samples) the blocks before it ended on
+    ((0, 0) for the first); returns the velocities and the sums this block ends on."""
     fx, fz = acc_ms2[sp.samples, 0], acc_ms2[sp.samples, 2]
     cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
     out = []
-    for comp in (fx * cos_t + fz * sin_t, -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2):
-        vel = _segment_cumsum(comp, sp.seg_start, sp.seg) / fs_hz
+    ends = []
+    components = (fx * cos_t + fz * sin_t, -fx * sin_t + fz * cos_t - STANDARD_GRAVITY_MS2)
+    for comp, start in zip(components, carry, strict=True):
+        summed, end = _segment_cumsum(comp, sp.seg_start, sp.seg, start)
+        vel = summed / fs_hz
         end_vel = vel[sp.seg_start + sp.lengths - 1]
         out.append(vel - end_vel[sp.seg] * (sp.frac + 1.0 / sp.lengths[sp.seg]))
-    return out[0], out[1]
+        ends.append(end)
+    return out[0], out[1], (ends[0], ends[1])
 
 
 def stride_rotation_moment_deg(
@@ -240,8 +309,13 @@ def stride_pitch_extremes_deg(
     return high, low
 
 
-def _segment_cumsum(x: FloatArray, seg_start: NDArray[np.int64], seg: NDArray[np.int64]) -> FloatArray:
-    """Cumulative sum of ``x`` restarting at every segment start (segments are contiguous)."""
-    csum = np.cumsum(x)
-    before = np.concatenate([[0.0], csum])[seg_start]
-    return csum - before[seg]
+def _segment_cumsum(
+    x: FloatArray, seg_start: NDArray[np.int64], seg: NDArray[np.int64], start: float = 0.0
+) -> tuple[FloatArray, float]:
+    """Cumulative sum of ``x`` restarting at every segment start (segments are contiguous), taken as
+    one running sum from ``start`` (a block's predecessors' sum) minus its value before each segment;
+    and that running sum's last value."""
+    csum = np.cumsum(np.concatenate([[start], x]))
+    end = float(csum[-1])
+    before = csum[:-1][seg_start]
+    return csum[1:] - before[seg], end
