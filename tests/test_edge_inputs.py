@@ -1095,6 +1095,62 @@ def test_a_whole_last_row_with_a_shorter_exponent_is_kept(tmp_path: Path) -> Non
         assert without_cut_last_line("\n".join([*rows, f"6.000000000E-1,{cut}"]).encode()) is not None, cut
 
 
+def _polar_gyro_rows(last_k: int, n: int = 60) -> list[str]:
+    """Polar Sensor Logger's GYRO rows: readings of 0.07 deg/s, scaled in float32 and written as Java floats
+    (shortest digits: ``0.35``, ``0.42000002``, ``2.1``); every value before the last at least 4 characters."""
+    rng = np.random.default_rng(14)
+    rows = []
+    for k in range(n):
+        counts = rng.choice([c for c in range(15, 140) if c % 10], 3) * rng.choice([-1, 1], 3)
+        if k == n - 1:
+            counts[2] = last_k
+        x, y, z = (np.format_float_positional(np.float32(c) * np.float32(0.07), trim="0") for c in counts)
+        rows.append(f"2022-04-25T11:39:{k // 50:02d}.{k % 50:03d};{704201974831222483 + k * 19_340_000};{x};{y};{z}")
+    return ["Phone timestamp;sensor timestamp [ns];X [dps];Y [dps];Z [dps]", *rows]
+
+
+@pytest.mark.parametrize("last_k", [10, -1, 0, 6])
+def test_a_whole_last_polar_row_narrower_than_those_before_is_kept(last_k: int) -> None:
+    """Polar's quantized Java floats: a whole last row whose value (``0.7``, ``-0.07``, ``0.0``) is narrower
+    than each of the 50 before was left out by EDGE-17's width rule (0.50 % of ../shared's GYRO rows); it is
+    a whole multiple of the column's 0.07 deg/s (IMPORT-14)."""
+    from retrogait.imports.common import without_cut_last_line
+
+    rows = _polar_gyro_rows(last_k)
+    assert min(len(row.rsplit(";", 1)[1].lstrip("-")) for row in rows[1:-1]) >= 4
+    assert without_cut_last_line("\n".join(rows).encode(), ";") is None
+
+
+def test_a_cut_polar_row_is_left_out_or_read_within_two_quanta() -> None:
+    """Every cut of a Polar GYRO last row is left out, or read within two of the sensor's 0.07 deg/s steps
+    (a cut on the lattice that kept enough decimals); none off the lattice is read."""
+    from retrogait.imports.common import without_cut_last_line
+
+    left_out = 0
+    for last_k in (-37, 17, 6, 301, -1430):
+        rows = _polar_gyro_rows(last_k)
+        head, value = "\n".join(rows).rsplit(";", 1)
+        for at in range(1, len(value)):
+            cut = value[:at]
+            if without_cut_last_line(f"{head};{cut}".encode(), ";") is None:
+                assert abs(float(cut) - float(value)) <= 2 * 0.07 + 1e-6, (value, cut)
+            else:
+                left_out += 1
+    assert left_out >= 10
+
+
+def test_a_column_without_a_quantum_keeps_the_width_rule() -> None:
+    """Decimal fractions with no common step (3-6 decimals of noise): the lattice says nothing, the width
+    rule decides as before (a value narrower than each before is taken as cut)."""
+    from retrogait.imports.common import without_cut_last_line
+
+    rng = np.random.default_rng(5)
+    values = zip(rng.uniform(1, 9, 60), rng.integers(3, 7, 60), strict=True)
+    rows = [f"{k},{v:.{d}f}" for k, (v, d) in enumerate(values)]
+    assert without_cut_last_line("\n".join([*rows, "60,1.2"]).encode()) is not None
+    assert without_cut_last_line("\n".join([*rows, "60,1.234"]).encode()) is None
+
+
 # --------------------------------------------------- EDGE-27: convert --out run.csv.gz writes what it names
 
 

@@ -352,7 +352,10 @@ def _last_value_cut(field: bytes, column: list[bytes]) -> bool:
     if len(decimals) == 1:
         return shape.decimals < min(decimals)
     digits = [before.digits for before in numbers if before.digits]
-    if not digits or max(digits) < 15:  # not doubles written to round trip: by width (EDGE-17)
+    if not digits or max(digits) < 15:  # not doubles written to round trip: on a lattice (IMPORT-14), or by width
+        on_lattice = _on_column_lattice(field, shape, column, numbers)
+        if on_lattice is not None:
+            return not on_lattice
         return _width(field) < min(_width(value) for value in column)
     if shape.digits == 0:  # a zero: "0" where the values are a sensor's float32 (exactly 0 at a crossing)
         integral_zero = field == b"0.0" and any(value.endswith(b".0") for value in column)
@@ -360,6 +363,38 @@ def _last_value_cut(field: bytes, column: list[bytes]) -> bool:
     if shape.zero_ending and not any(before.zero_ending for before in numbers if before.digits):
         return True
     return shape.digits < min(min(digits) - 3, max(digits) - 6)
+
+
+def _on_column_lattice(field: bytes, shape: _Written, column: list[bytes], numbers: list[_Written]) -> bool | None:
+    """For a column of a sensor's fixed-point readings scaled to a unit and written as decimal fractions
+    (Polar's Java floats: multiples of 0.07 deg/s, 0.0015 G, written ``0.42000002``, ``2.1``): whether
+    ``field`` is whole by the column's quantum (IMPORT-14). None where that test does not apply: a value
+    without a point or with an exponent, no quantum that every value is a whole multiple of (found from
+    the smallest difference between the column's values, or a half to a fifth of it), or one finer than
+    the field's last decimal place over two (a cut value on the lattice could be further off than two
+    quanta). Otherwise True when ``field`` is a whole multiple of it (within float32 precision): if it was
+    cut, what was lost is at most two quanta, the sensor's own resolution; False when it is off it."""
+    if shape.exponent or shape.decimals == 0 or any(n.exponent or n.decimals == 0 for n in numbers):
+        return None
+    values = np.unique(np.array([float(value) for value in column]))
+    steps = np.diff(values)
+    if steps.size < 2:
+        return None
+    smallest = float(steps.min())
+    for divisor in range(1, 6):
+        quantum = smallest / divisor
+        if 10.0**-shape.decimals > 2.0 * quantum:
+            return None
+        if _multiples(values, quantum).all():
+            return bool(_multiples(np.array([float(field)]), quantum)[0])
+    return None
+
+
+def _multiples(values: NDArray[np.float64], quantum: float) -> NDArray[np.bool_]:
+    """Whether each of ``values`` is a whole multiple of ``quantum`` as float32 arithmetic writes it (to
+    1e-6 of the value, and 1e-3 of the quantum)."""
+    k = np.round(values / quantum)
+    return np.abs(values - k * quantum) <= np.maximum(1e-6 * np.abs(values), 1e-3 * quantum)
 
 
 def _fields(line: bytes, sep: str) -> list[bytes]:
