@@ -141,7 +141,7 @@ def _flight_edges(
     jmin = np.argmin(fall, axis=1)
     to_run = peaks + np.clip(np.round(np.minimum(to_off, jmin)), 0, None).astype(np.int64)
 
-    ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction)
+    ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction, s.walk_sag_cutoff_factor)
     ic = np.where(running, ic_run, ic_walk)
     to = np.where(running, to_run, -1)
     order = np.argsort(ic, kind="stable")

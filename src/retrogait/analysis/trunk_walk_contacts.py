@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.filters import lowpass
+
 
 def collision_onsets(
     edge_g: NDArray[np.float64],
@@ -23,14 +25,16 @@ def collision_onsets(
     period_s: NDArray[np.float64],
     fs_hz: float,
     search_fraction: float,
+    sag_cutoff_factor: float,
 ) -> NDArray[np.int64]:
     """Walking IC (sample index) before each step peak: the largest upward kink of the force.
 
     ``edge_g``: (n,) vertical specific force (g), low-passed (contacts ``edge_cutoff_hz``);
     ``peaks``: (m,) step-peak sample indices; ``period_s``: (n,) local step period (s). The window
     runs from the single-support minimum (the lowest force within ``search_fraction`` step periods
-    before the peak) to the peak; in it the contact is the largest second difference of the force
-    (g per sample squared), the sample where its slope increases most.
+    before the peak) to the peak; in it the contact is the largest second difference of the force less
+    its sag (g per sample squared; the sag: ``edge_g`` low-passed at ``sag_cutoff_factor`` times the
+    median step frequency of the peaks), the sample where its slope increases most.
     """
     n = edge_g.size
     back = np.maximum((search_fraction * period_s[peaks] * fs_hz).astype(np.int64), 2)
@@ -38,7 +42,8 @@ def collision_onsets(
     idx = np.clip(np.minimum(peaks[:, None] - back[:, None] + offs[None, :], peaks[:, None]), 0, n - 1)
     rows = np.arange(peaks.size)
     low = np.argmin(edge_g[idx], axis=1)  # single-support minimum
+    collision = edge_g - lowpass(edge_g, sag_cutoff_factor / float(np.median(period_s[peaks])), fs_hz)
     kink = np.zeros(n)
-    kink[1:-1] = edge_g[2:] - 2.0 * edge_g[1:-1] + edge_g[:-2]
+    kink[1:-1] = collision[2:] - 2.0 * collision[1:-1] + collision[:-2]
     kink_w = np.where(offs[None, :] >= low[:, None], kink[idx], -np.inf)
     return np.asarray(idx[rows, np.argmax(kink_w, axis=1)], dtype=np.int64)
