@@ -387,11 +387,14 @@ def stance_score(
     the ankle still reads about 1 g. A rate zero-crossing in swing is not rest: the segment is then
     accelerating, which the first term catches; a swing moment where |a| passes g is not rest either:
     the segment rotates then, which the second term catches. Taking the largest value over a short
-    window asks for the whole window to be quiet, so a momentary coincidence does not count.
+    window asks for the whole window to be quiet, so a momentary coincidence does not count. The window
+    holds at least two samples (RATE-5): below 37.5 Hz ``rest_window_s`` rounds to one sample, which
+    asks nothing, and a single sample on a swing's rate zero-crossing (or on the running shank's brief
+    stance dip) then passed for rest.
     """
     acc_dev = np.abs(norm_rows(acc_ms2) - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
     rate = norm_rows(gyr_dps) / settings.rest_rate_scale_dps
-    size = max(1, round(settings.rest_window_s * fs))
+    size = max(2, round(settings.rest_window_s * fs))
     return running_max(acc_dev + rate, size)
 
 
