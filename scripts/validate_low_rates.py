@@ -15,7 +15,8 @@ rate and 52 / 26 / 13 Hz.
 
     RETROGAIT_SHARED_DATA=/work/shared/data .venv/bin/python scripts/validate_low_rates.py [--seeds 1,2,3]
 
-Seeds 1-3 are where the RATE decisions were developed; 4-6 are held out. About 2-3 minutes.
+Seeds 1-3 are where the RATE decisions were developed; 4-6 are held out. About 1 minute (30 s with
+``--no-real``).
 """
 
 from __future__ import annotations
