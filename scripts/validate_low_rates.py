@@ -16,7 +16,8 @@ rate and 52 / 26 / 13 Hz.
     RETROGAIT_SHARED_DATA=/work/shared/data .venv/bin/python scripts/validate_low_rates.py [--seeds 1,2,3]
 
 Seeds 1-3 are where the RATE decisions were developed; 4-6 are held out. About 1 minute (30 s with
-``--no-real``).
+``--no-real``). ``--trunk-walking``: only the walking lower back at 0.8 / 1.2 / 1.6 m/s and 25-100 Hz,
+contacts and direction with ``direction.walking_min_rate_hz`` as shipped and off (RATE-1, RATE-2; ~2 min).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from numpy.typing import NDArray
 from scipy.signal import resample_poly
 
 import retrogait
+from retrogait.analysis.settings import AnalysisSettings
 from retrogait.errors import RetrogaitError
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
@@ -302,12 +304,92 @@ def foot_walking(root: Path) -> list[tuple[str, ...]]:
     return rows
 
 
+TRUNK_RATES_HZ = (100.0, 50.0, 40.0, 100.0 / 3.0, 30.0, 26.0, 25.0)
+
+
+def trunk_walking_rows(seeds: list[int]) -> list[tuple[str, ...]]:
+    """RATE-1 / RATE-2: the walking lower back at 0.8 / 1.2 / 1.6 m/s, forward and backward (2 s still, 30 s,
+    2 s still, simulated at 200 Hz), per rate: contacts (F1 within 50 ms, median and IQR of those within
+    200 ms) and direction right / unknown / wrong (wrong at >= 0.9), with `walking_min_rate_hz` as shipped
+    and with it off (20 Hz)."""
+    base = AnalysisSettings.for_placement("lower_back")
+    off = dataclasses.replace(base, direction=dataclasses.replace(base.direction, walking_min_rate_hz=20.0))
+    sims = [
+        simulate(
+            SimulationConfig(
+                "lower_back",
+                [
+                    Bout("still", "still", 0, 2.0),
+                    Bout(direction, "walking", speed, 30.0),
+                    Bout("still", "still", 0, 2.0),
+                ],
+                sample_rate_hz=200.0,
+                seed=seed,
+            )
+        )
+        for seed in seeds
+        for direction in ("forward", "backward")
+        for speed in (0.8, 1.2, 1.6)
+    ]
+    rows = []
+    for fs in TRUNK_RATES_HZ:
+        tot = np.zeros(3, int)
+        err: list[float] = []
+        dirs = {"shipped": np.zeros(4, int), "off": np.zeros(4, int)}
+        for sim in sims:
+            session = decimated(sim.session, fs)
+            truth = sim.truth[sim.truth["activity"] != "still"].reset_index(drop=True)
+            ref_t = truth["ic_time_s"].to_numpy()
+            for name, settings in (("shipped", base), ("off", off)):
+                steps = retrogait.analyze(session, settings=settings).steps
+                det_t = steps["ic_time_s"].to_numpy()
+                pairs = match(ref_t, det_t, 0.2)[3]
+                if name == "shipped":
+                    tot += match(ref_t, det_t)[:3]
+                    err += [det_t[j] - ref_t[i] for i, j in pairs]
+                lab = steps["direction"].to_numpy()[[j for _, j in pairs]]
+                conf = steps["direction_confidence"].to_numpy(dtype=float)[[j for _, j in pairs]]
+                true_dir = truth["direction"].to_numpy()[[i for i, _ in pairs]]
+                wrong = (lab != true_dir) & (lab != "unknown")
+                dirs[name] += (
+                    int(np.sum(lab == true_dir)),
+                    int(np.sum(lab == "unknown")),
+                    int(wrong.sum()),
+                    int(np.sum(wrong & (conf >= 0.9))),
+                )
+        e = 1000 * np.asarray(err)
+        rows.append(
+            (
+                f"{fs:.1f}",
+                f"{f1(*tot):.3f} ({tot[0]}/{tot[1]}/{tot[2]})",
+                f"{np.median(e):+.0f} ms ({np.percentile(e, 25):+.0f}..{np.percentile(e, 75):+.0f})",
+                *(f"{d[0]}/{d[1]}/{d[2]} ({d[3]})" for d in (dirs["shipped"], dirs["off"])),
+            )
+        )
+    return rows
+
+
+TRUNK_COLUMNS = (
+    "Hz",
+    "contacts F1 50 ms (tp/fp/fn)",
+    "IC err median (IQR)",
+    "direction right/unk/wrong (>= 0.9), shipped",
+    "same, walking_min_rate_hz off",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="1,2,3", help="simulator seeds (1-3 development, 4-6 held out)")
     parser.add_argument("--no-real", action="store_true", help="simulated sweep only")
+    parser.add_argument(
+        "--trunk-walking", action="store_true", help="only the walking lower back at 25-100 Hz (RATE-1, RATE-2)"
+    )
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
+    if args.trunk_walking:
+        _print(f"Walking lower back, seeds {args.seeds} (summed)", TRUNK_COLUMNS, trunk_walking_rows(seeds))
+        return
     _print(f"Simulated, seeds {args.seeds} (summed)", SIM_COLUMNS, simulated_rows(seeds))
     shared = os.environ.get("RETROGAIT_SHARED_DATA")
     if args.no_real or not shared or not Path(shared).is_dir():
