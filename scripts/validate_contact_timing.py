@@ -113,10 +113,16 @@ VARIANTS: dict[str, Callable[[NDArray, NDArray], tuple[NDArray, NDArray, float]]
 
 
 def steepest_rise(
-    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, frac: float
+    edge: NDArray[np.float64],
+    peaks: NDArray[np.int64],
+    period: NDArray[np.float64],
+    fs: float,
+    frac: float,
+    sag_cutoff_factor: float = 0.0,
 ) -> NDArray[np.int64]:
     """The walking contact before IMPACT-6 (ANALYSIS-5): the steepest rise of the force between the
-    single-support minimum and the step peak, in the same window as the shipped collision onset."""
+    single-support minimum and the step peak, in the same window as the shipped collision onset (the
+    sag, RATE-1, is not used)."""
     n = edge.size
     back = np.maximum((frac * period[peaks] * fs).astype(np.int64), 2)
     offs = np.arange(int(back.max()) + 1)

@@ -38,7 +38,7 @@ def test_collision_onset_stays_at_contact_whatever_the_loading_rate() -> None:
     for loading_s in (0.03, 0.08, 0.15):  # heel strike ... slow, soft landing
         force = _step_force(contact, loading_s)
         peak = np.array([round((contact + loading_s) * FS)])
-        ic = collision_onsets(force, peak, np.full(force.size, 0.6), FS, 0.5)
+        ic = collision_onsets(force, peak, np.full(force.size, 0.6), FS, 0.5, 1.5)
         assert abs(ic[0] / FS - contact) <= 0.015
         steepest = int(np.argmax(np.diff(force[: peak[0]])))
         if loading_s >= 0.08:  # the steepest point of a gentle rise lies half-way up: late

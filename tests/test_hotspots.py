@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from retrogait.analysis import contacts, foot_landing, world_vertical
+from retrogait.analysis import contacts, foot_landing, trunk_walk_contacts, world_vertical
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.preprocess import preprocess
@@ -382,5 +382,6 @@ def test_trunk_step_edges_a_block_at_a_time_are_the_whole(monkeypatch: pytest.Mo
     assert len(whole) > 20 and (whole.to_idx >= 0).any() and (whole.to_idx < 0).any()  # running and walking
     for block_samples in (1, 500, 3000):
         monkeypatch.setattr(contacts, "EDGE_BLOCK_SAMPLES", block_samples)
+        monkeypatch.setattr(trunk_walk_contacts, "WINDOW_BLOCK_SAMPLES", block_samples)
         blocked = detect_contacts(signals)
         assert np.array_equal(blocked.ic_idx, whole.ic_idx) and np.array_equal(blocked.to_idx, whole.to_idx)

@@ -121,19 +121,22 @@ def _flight_edges(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     width = int(np.maximum((0.8 * period[peaks] * fs).astype(np.int64), 2).max()) + 1
     block = max(EDGE_BLOCK_SAMPLES // width, 1)
-    found = [_flight_edges_of(edge, peaks[i : i + block], period, fs, s) for i in range(0, peaks.size, block)]
-    ic = np.concatenate([f[0] for f in found])
-    to = np.concatenate([f[1] for f in found])
+    found = [_running_edges(edge, peaks[i : i + block], period, fs, s) for i in range(0, peaks.size, block)]
+    running = np.concatenate([f[0] for f in found])
+    ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction, s.walk_sag_cutoff_factor)
+    ic = np.where(running, np.concatenate([f[1] for f in found]), ic_walk)
+    to = np.where(running, np.concatenate([f[2] for f in found]), -1)
     order = np.argsort(ic, kind="stable")
     ic, to = ic[order], to[order]
     keep = np.concatenate([[True], np.diff(ic) > 0])
     return ic[keep].astype(np.int64), to[keep].astype(np.int64)
 
 
-def _flight_edges_of(
+def _running_edges(
     edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, s: ContactsSettings
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """:func:`_flight_edges` of some steps, unsorted: (IC, TO) per step peak."""
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64]]:
+    """Per step peak of some steps: whether it runs (a flight floor on both sides), and its running IC and
+    TO (the flight-floor tangents)."""
     n = edge.size
     half = np.maximum((0.8 * period[peaks] * fs).astype(np.int64), 2)
     lo = np.clip(peaks - half, 0, n - 1)
@@ -164,8 +167,7 @@ def _flight_edges_of(
     jmin = np.argmin(fall, axis=1)
     to_run = peaks + np.clip(np.round(np.minimum(to_off, jmin)), 0, None).astype(np.int64)
 
-    ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction)
-    return np.where(running, ic_run, ic_walk), np.where(running, to_run, -1)
+    return running, ic_run, to_run
 
 
 # ------------------------------------------------------------------------------------ foot and shank
@@ -407,11 +409,14 @@ def stance_score(
     the ankle still reads about 1 g. A rate zero-crossing in swing is not rest: the segment is then
     accelerating, which the first term catches; a swing moment where |a| passes g is not rest either:
     the segment rotates then, which the second term catches. Taking the largest value over a short
-    window asks for the whole window to be quiet, so a momentary coincidence does not count.
+    window asks for the whole window to be quiet, so a momentary coincidence does not count. The window
+    holds at least two samples (RATE-5): below 37.5 Hz ``rest_window_s`` rounds to one sample, which
+    asks nothing, and a single sample on a swing's rate zero-crossing (or on the running shank's brief
+    stance dip) then passed for rest.
     """
     acc_dev = np.abs(norm_rows(acc_ms2) - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
     rate = norm_rows(gyr_dps) / settings.rest_rate_scale_dps
-    size = max(1, round(settings.rest_window_s * fs))
+    size = max(2, round(settings.rest_window_s * fs))
     return running_max(acc_dev + rate, size)
 
 

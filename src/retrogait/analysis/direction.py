@@ -83,6 +83,7 @@ from retrogait.analysis.zupt import (
     stride_rotation_moment_deg,
 )
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.rate import meets_rate
 
 DIRECTION_COLUMNS = ("direction", "direction_confidence")
 #: The travel labels, in the column order of :func:`direction_probabilities`.
@@ -489,9 +490,9 @@ def _trunk_cues(
         walking = walking_stretch(has_to)
     if walking.any():  # walking, or the walking stretches of a session that also runs
         along, across = _braking_vector(signals, ic, walking, s)
-        if signals.fs_hz < s.walking_min_rate_hz:
-            # below it the walking trunk's contacts lock onto the wrong part of the step (simulated at 30 Hz:
-            # 0.19 s early, a third of a step) and the phase-bound contrast reads reversed: no evidence
+        if not meets_rate(signals.fs_hz, s.walking_min_rate_hz):
+            # below it the walking trunk's contacts are not timed finely enough for the phase-bound contrast
+            # (DIRECTION-19; RATE-2: at 25-26 Hz fast walking still read reversed): no evidence
             along, across = np.full_like(along, np.nan), np.full_like(across, np.nan)
         cues["braking_contrast_ms2"] = along
         cues["lateral_contrast_ms2"] = across

@@ -82,7 +82,7 @@ def step_foot_strikes(
         p = facing_probability(signals, contacts) if facing is None else facing
         angle = foot_strike_angle_deg(signals, contacts) * _facing_sign(p, settings)
         label = classify_angle(angle, settings)
-        confidence = angle_confidence(angle, settings)
+        confidence = angle_confidence(angle, settings, sampling_angle_error_deg(signals, contacts))
     elif signals.placement == "lower_back":
         trunk_settings = trunk_settings or preset(signals.placement).trunk_strike
         if shock_ratio is None:  # one bout: the habit runs over all contacts
@@ -123,17 +123,38 @@ def transient_strike_classes(
     return classify_limb_transient(transients.prominence, transients.width_ms, settings)
 
 
-def angle_confidence(angle_deg: FloatArray, settings: FootStrikeSettings) -> FloatArray:
+def angle_confidence(
+    angle_deg: FloatArray, settings: FootStrikeSettings, sampling_error_deg: FloatArray | None = None
+) -> FloatArray:
     """Probability that a foot-strike angle's class is right: the normal probability of the angle's
-    margin to the nearest class limit over ``angle_error_deg`` (0.5 on a limit, 0.84 one error away);
-    NaN for NaN angles."""
+    margin to the nearest class limit over its error (0.5 on a limit, 0.84 one error away); NaN for NaN
+    angles. The error is ``angle_error_deg`` and, where given, ``sampling_error_deg`` (per contact, deg)
+    added in quadrature (:func:`sampling_angle_error_deg`)."""
     rearfoot, forefoot = settings.rearfoot_above_deg, settings.forefoot_below_deg
     margin = np.where(
         angle_deg > rearfoot,
         angle_deg - rearfoot,
         np.where(angle_deg < forefoot, forefoot - angle_deg, np.minimum(rearfoot - angle_deg, angle_deg - forefoot)),
     )
-    return ndtr(margin / settings.angle_error_deg)
+    error = (
+        settings.angle_error_deg
+        if sampling_error_deg is None
+        else np.hypot(settings.angle_error_deg, sampling_error_deg)
+    )
+    return ndtr(margin / error)
+
+
+def sampling_angle_error_deg(signals: BodySignals, contacts: Contacts) -> FloatArray:
+    """Foot-strike angle error from the sampling (deg, per contact; RATE-4): the contact lies anywhere
+    within half a sample of the sample it is placed on, and the angle is integrated from that sample,
+    so it is uncertain by the sagittal rotation over half a sample there, ``|omega_y(IC)| / (2 fs)``
+    (taken as one standard error; a uniform half-sample would be 1/sqrt(3) of it: the contacts' own
+    scatter also grows at low rates).
+    At 200 Hz that is 0.5-1 deg, inside ``angle_error_deg``; at 26 Hz 5-10 deg: a landing's class near a
+    limit is then not known with confidence."""
+    assert signals.gyr_dps is not None
+    ic = np.clip(contacts.ic_idx, 0, signals.n_samples - 1)
+    return np.asarray(np.abs(signals.gyr_dps[ic, 1]) / (2.0 * signals.fs_hz), dtype=np.float64)
 
 
 def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArray:

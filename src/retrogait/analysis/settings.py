@@ -129,6 +129,13 @@ class ContactsSettings(Stage):
     walk_search_fraction: float = quantity(
         0.5, "step periods", "lower back, walking: IC searched this far before the loading peak", 0.1, 1.0
     )
+    walk_sag_cutoff_factor: float = quantity(
+        1.5,
+        "x step frequency",
+        "lower back, walking: the single-support sag is the force below this times the step frequency (RATE-1)",
+        0.5,
+        10.0,
+    )
     min_step_prominence_g: float = quantity(0.08, "g", "lower back, wrist: prominence of a step peak", 0.0, 2.0)
     rest_acc_scale_ms2: float = quantity(
         1.0, "m/s^2", "foot/shank rest score: | |a| - g | per unit of distance from rest", 0.01, 20.0
@@ -387,7 +394,7 @@ class DirectionSettings(Stage):
         1.0,
     )
     walking_min_rate_hz: float = quantity(
-        40.0,
+        30.0,
         "Hz",
         "lower back, walking: below it no braking evidence (contacts are not timed to the step's phase)",
         20.0,

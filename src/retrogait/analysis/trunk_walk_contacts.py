@@ -16,6 +16,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.filters import lowpass
+
+#: Step windows searched at once, times their length in samples (bounds the window matrices at high rates;
+#: changes no result, so not an analysis setting; PERF-20).
+WINDOW_BLOCK_SAMPLES = 1 << 17
+
 
 def collision_onsets(
     edge_g: NDArray[np.float64],
@@ -23,22 +29,32 @@ def collision_onsets(
     period_s: NDArray[np.float64],
     fs_hz: float,
     search_fraction: float,
+    sag_cutoff_factor: float,
 ) -> NDArray[np.int64]:
     """Walking IC (sample index) before each step peak: the largest upward kink of the force.
 
     ``edge_g``: (n,) vertical specific force (g), low-passed (contacts ``edge_cutoff_hz``);
     ``peaks``: (m,) step-peak sample indices; ``period_s``: (n,) local step period (s). The window
     runs from the single-support minimum (the lowest force within ``search_fraction`` step periods
-    before the peak) to the peak; in it the contact is the largest second difference of the force
-    (g per sample squared), the sample where its slope increases most.
+    before the peak) to the peak; in it the contact is the largest second difference of the force less
+    its sag (g per sample squared; the sag: ``edge_g`` low-passed at ``sag_cutoff_factor`` times the
+    median step frequency of the peaks), the sample where its slope increases most.
     """
     n = edge_g.size
+    if peaks.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    collision = edge_g - lowpass(edge_g, sag_cutoff_factor / float(np.median(period_s[peaks])), fs_hz)
+    kink = np.zeros(n)
+    kink[1:-1] = collision[2:] - 2.0 * collision[1:-1] + collision[:-2]
+    del collision
     back = np.maximum((search_fraction * period_s[peaks] * fs_hz).astype(np.int64), 2)
     offs = np.arange(int(back.max()) + 1)
-    idx = np.clip(np.minimum(peaks[:, None] - back[:, None] + offs[None, :], peaks[:, None]), 0, n - 1)
-    rows = np.arange(peaks.size)
-    low = np.argmin(edge_g[idx], axis=1)  # single-support minimum
-    kink = np.zeros(n)
-    kink[1:-1] = edge_g[2:] - 2.0 * edge_g[1:-1] + edge_g[:-2]
-    kink_w = np.where(offs[None, :] >= low[:, None], kink[idx], -np.inf)
-    return np.asarray(idx[rows, np.argmax(kink_w, axis=1)], dtype=np.int64)
+    block = max(WINDOW_BLOCK_SAMPLES // offs.size, 1)
+    out = np.empty(peaks.size, dtype=np.int64)
+    for lo in range(0, peaks.size, block):  # a block of steps' windows at a time (PERF-20), not per sample
+        p, b = peaks[lo : lo + block], back[lo : lo + block]
+        idx = np.clip(np.minimum(p[:, None] - b[:, None] + offs[None, :], p[:, None]), 0, n - 1)
+        low = np.argmin(edge_g[idx], axis=1)  # single-support minimum
+        kink_w = np.where(offs[None, :] >= low[:, None], kink[idx], -np.inf)
+        out[lo : lo + block] = idx[np.arange(p.size), np.argmax(kink_w, axis=1)]
+    return out
