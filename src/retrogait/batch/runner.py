@@ -83,7 +83,7 @@ def run_batch(
         compare: also write a cohort comparison of run directions per placement/sensor to ``OUT/cohort/``.
         on_start: called once with the number of inputs.
         on_done: called for every input as it is done, in completion order, with its outcome and whether
-            it was skipped as unchanged.
+            it was skipped (unchanged, or the same bytes as an earlier input: then the earlier one's outcome).
         pool: local workers already started (``batch.pool.start_local_pool``, ``jobs`` of them); the batch
             uses and shuts them down. Ignored with ``scheduler``.
 
@@ -115,8 +115,8 @@ def run_batch(
             keys.append(key)
             if key in first:  # the same bytes again: written once, and said so (EDGE-31)
                 same_as.append((str(path), first[key]))
-            else:
-                first[key] = str(path)
+                continue  # not analysed again: its steps file is the earlier input's, under its name (USER-2)
+            first[key] = str(path)
             if key in finished:
                 outcomes[key] = finished[key]
                 if on_done:
@@ -136,6 +136,8 @@ def run_batch(
             if key not in written:  # an input listed twice (same content) is written once
                 tables.add(outcomes[key])
                 written.add(key)
+            elif on_done:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
+                on_done(outcomes[key], True)
             position += 1
 
     runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1, pool)
