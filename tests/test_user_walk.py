@@ -47,3 +47,55 @@ def test_batch_does_not_analyse_a_copy_again_and_keeps_the_first_name_on_a_rerun
         import pandas as pd
 
         assert set(pd.read_parquet(steps_file, columns=["session"])["session"]) == {str(first)}
+
+
+# ------------------------------- USER-1: compare says when its inputs were analysed in different ways
+
+
+def _analysis_folder(folder: Path, seed: int, **summary: object) -> Path:
+    from steps_factory import make_steps
+
+    folder.mkdir(parents=True)
+    make_steps(n_forward=30, n_backward=30, seed=seed).to_csv(folder / "steps.csv", index=False)
+    info = {"placement": "shank", "sample_rate_hz": 500.0, "source_digest": f"sha256:{seed}", **summary}
+    (folder / "summary.json").write_text(json.dumps(info), encoding="utf-8")
+    return folder
+
+
+def test_compare_names_inputs_analysed_with_other_settings_or_versions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two sessions analysed with different --settings files (or by an older version) were pooled without a
+    word, and compare.json recorded neither how each input was analysed nor its own version."""
+    made = {"analysis_version": "0.1.0+aaaa", "settings_hash": "1111"}
+    a = _analysis_folder(tmp_path / "monday", 1, **made)
+    b = _analysis_folder(tmp_path / "tuesday", 2, **{**made, "settings_hash": "2222"})
+    c = _analysis_folder(tmp_path / "old", 3, **{**made, "analysis_version": "0.0.9+bbbb"})
+    d = _analysis_folder(tmp_path / "bare", 4)  # a summary without either
+    same = _analysis_folder(tmp_path / "wednesday", 5, **made)
+    out = tmp_path / "cmp"
+
+    assert main(["compare", str(a), str(same), "--out", str(out), "--n-boot", "200"]) == 0
+    assert "note:" not in capsys.readouterr().out  # analysed alike: nothing to say
+    saved = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    assert saved["retrogait_version"]
+    assert [(s["analysis_version"], s["settings_hash"]) for s in saved["sources"]] == [("0.1.0+aaaa", "1111")] * 2
+
+    assert main(["compare", str(a), str(b), "--out", str(out), "--n-boot", "200"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert (
+        "note: The inputs were analysed with different analysis settings (settings hash 1111: monday; 2222: tuesday)"
+        in printed
+    )
+    saved = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    assert any("different analysis settings" in c for c in saved["caveats"])
+    assert "different analysis settings" in (out / "report.html").read_text(encoding="utf-8")
+
+    assert main(["compare", str(a), str(c), "--out", str(out), "--n-boot", "200"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "different versions of the analysis (version 0.1.0+aaaa: monday; 0.0.9+bbbb: old)" in printed
+    assert "different analysis settings" not in printed
+
+    assert main(["compare", str(a), str(d), "--out", str(out), "--n-boot", "200"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "note: How bare was analysed (settings, analysis version) is not recorded" in printed

@@ -87,7 +87,7 @@ def compare(
     from rich.table import Table
 
     from retrogait.compare.core import CompareSettings, compare_directions
-    from retrogait.compare.fairness import check_comparable
+    from retrogait.compare.fairness import check_comparable, provenance_notes
     from retrogait.compare.inputs import analysis_folders_in, files_beside_analyses, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
     from retrogait.compare.sentences import format_p
@@ -157,4 +157,6 @@ def compare(
                 "stands for those folders): give them as inputs to compare them too",
                 soft_wrap=True,
             )
+    for line in provenance_notes(comparison.sources):  # USER-1: inputs analysed differently
+        console.print(f"note: {safe(line)}", soft_wrap=True)
     console.print(f"report: {written['report.html']}")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from retrogait.compare.design import MIN_CLUSTERS_FOR_INFERENCE, MIN_STEPS_FOR_INFERENCE, Comparison
+from retrogait.compare.fairness import provenance_notes
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ
 from retrogait.rate import meets_rate
 
@@ -155,6 +156,7 @@ def caveats_for(comparison: Comparison) -> list[str]:
             f"{clipped} {noun} reached the sensor's full scale{range_text}: their true peaks are higher than "
             "recorded, and harder landings clip more often, which biases a comparison toward no difference."
         )
+    out.extend(provenance_notes(comparison.sources))  # USER-1
     placements = sorted({s.placement for s in comparison.sources if s.placement})
     if placements:
         out.append(PLACEMENT_LIMITS.get(placements[0], ""))
