@@ -99,3 +99,30 @@ def test_compare_names_inputs_analysed_with_other_settings_or_versions(
     assert main(["compare", str(a), str(d), "--out", str(out), "--n-boot", "200"]) == 0
     printed = " ".join(capsys.readouterr().out.split())
     assert "note: How bare was analysed (settings, analysis version) is not recorded" in printed
+
+
+# ------------------------------------ USER-3: a batch's outputs say with which settings they were made
+
+
+def test_batch_writes_the_settings_it_analysed_with(tmp_path: Path) -> None:
+    """`batch --settings FILE` wrote the settings nowhere but as a hash in manifest.jsonl: sessions.csv and
+    the cohort did not say how the sessions were analysed, and a changed settings file was then lost."""
+    from retrogait.analysis.settings_toml import read_settings_file
+
+    squad = tmp_path / "squad"
+    samples.phyphox_classic(squad / "anna" / "run.csv")
+    mine = tmp_path / "mine.toml"
+    mine.write_text("[still]\nstd_ms2 = 0.35\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["batch", str(squad), "--out", str(out), "--jobs", "1", "--no-compare", "--placement", "shank"]
+    assert main([*args, "--settings", str(mine)]) == 0
+    written = out / "settings_shank.toml"
+    settings = read_settings_file(written).for_placement("shank")
+    assert settings.still.std_ms2 == 0.35
+    with (out / "sessions.csv").open(encoding="utf-8") as fh:
+        (row,) = csv.DictReader(fh)
+    assert row["settings_hash"] == settings.digest()
+    assert row["analysis_version"].startswith("0.")
+    assert f"analysis version {row['analysis_version']}" in written.read_text(encoding="utf-8").splitlines()[0]
+    assert main(args) == 0  # without the file: the preset's settings, the same file name, another hash
+    assert read_settings_file(written).for_placement("shank").still.std_ms2 != 0.35

@@ -152,6 +152,7 @@ def run_batch(
         write_ready()
     write_ready()
     tables.close()
+    _write_settings(out, tables.summaries, overrides)
 
     ordered = [outcomes[k] for k in dict.fromkeys(keys)]
     steps_path, sessions_path, errors_path = tables.steps_path, tables.sessions_path, tables.errors_path
@@ -177,6 +178,27 @@ def run_batch(
         cohort=tuple(cohort),
         same_as=tuple(same_as),
     )
+
+
+def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides: Overrides | None) -> None:
+    """``OUT/settings_<placement>.toml``: every analysis setting the sessions of each placement in the tables
+    were analysed with (their preset with the ``--settings`` file), readable again with ``--settings``;
+    a file of a placement no longer in the tables is removed (USER-3). A session analysed earlier is in the
+    tables only when its settings are these (``_still_valid``)."""
+    from retrogait.analysis.settings_toml import settings_to_toml
+    from retrogait.outfiles import write_text
+
+    placements = sorted({str(s["placement"]) for s in summaries if s.get("placement")})
+    for placement in placements:
+        header = (
+            f"# written by retrogait batch: the settings its {placement} sessions were analysed with "
+            f"(analysis version {analysis_version()})\n"
+        )
+        settings = effective_settings(overrides, placement)
+        write_text(out / f"settings_{placement}.toml", header + settings_to_toml(settings, preset=placement))
+    for earlier in out.glob("settings_*.toml"):
+        if earlier.stem.removeprefix("settings_") not in placements:
+            earlier.unlink(missing_ok=True)
 
 
 _ALLOWED_SETTINGS = {"placement": PLACEMENTS, "side": SIDES, "anterior_axis": AXES}
