@@ -126,3 +126,76 @@ def test_batch_writes_the_settings_it_analysed_with(tmp_path: Path) -> None:
     assert f"analysis version {row['analysis_version']}" in written.read_text(encoding="utf-8").splitlines()[0]
     assert main(args) == 0  # without the file: the preset's settings, the same file name, another hash
     assert read_settings_file(written).for_placement("shank").still.std_ms2 != 0.35
+
+
+# -------------------------------- USER-4: a recording whose folder is removed while recording is kept
+
+
+def _write_rows(writer: object, start: int, n: int) -> None:
+    import numpy as np
+
+    t = (start + np.arange(n)) / 100.0
+    rows = {"t_s": t, "acc_x": t, "acc_y": 0 * t, "acc_z": 9.81 + 0 * t}
+    writer.append(rows)  # type: ignore[attr-defined]
+
+
+def test_a_recording_whose_folder_is_removed_is_written_again_at_its_end(tmp_path: Path) -> None:
+    """`record --out day/run.csv` with day/ removed while recording (a sync client, a clean-up script): the
+    rows went on into the removed file and were lost with its close, and the end of the recording said
+    "cannot reach the system D-Bus / Bluetooth service (... run.ble.json.partial): is bluetoothd running?"."""
+    from retrogait.ble.errors import explain
+    from retrogait.ble.sidefile import UnpairedWriter
+    from retrogait.live.outputs import FeedbackLog
+    from retrogait.session import SessionMeta, SessionWriter, read_session
+
+    folder = tmp_path / "day"
+    writer = SessionWriter(folder / "run.csv", SessionMeta(placement="shank", sample_rate_hz=100.0), has_gyro=False)
+    log = FeedbackLog(folder / "run.feedback.csv", origin_s=0.0)
+    side = UnpairedWriter(folder / "run.unpaired.csv", origin_s=0.0)
+    _write_rows(writer, 0, 150)
+    writer.flush()
+    shutil.rmtree(folder)
+    _write_rows(writer, 150, 150)
+    writer.close()
+    log.close()
+    side.close()
+    assert writer.restored_to == folder / "run.csv"
+    assert len(read_session(folder / "run.csv").t_s) == 300  # every row, before and after the removal
+    assert log.restored_to == folder / "run.feedback.csv" and (folder / "run.feedback.csv").read_text()
+    assert side.restored_to is None  # never created: nothing to restore
+
+    taken = tmp_path / "taken" / "run.csv"  # another file took the name meanwhile: it is not written over
+    writer = SessionWriter(taken, SessionMeta(placement="shank", sample_rate_hz=100.0), has_gyro=False)
+    _write_rows(writer, 0, 120)
+    taken.unlink()
+    taken.write_text("someone else's\n", encoding="utf-8")
+    writer.close()
+    assert taken.read_text(encoding="utf-8") == "someone else's\n"
+    assert writer.restored_to == taken.with_name("run.restored.csv")
+    assert len(read_session(writer.restored_to).t_s) == 120
+
+    kept = SessionWriter(tmp_path / "kept.csv", SessionMeta(placement="shank", sample_rate_hz=100.0), has_gyro=False)
+    kept.close()
+    assert kept.restored_to is None
+
+    message = str(explain(FileNotFoundError(2, "No such file or directory", str(folder / "run.ble.json.partial"))))
+    assert message == f"{folder / 'run.ble.json'}: cannot be written: No such file or directory"
+
+
+def test_the_end_of_a_recording_says_its_file_was_written_again(tmp_path: Path) -> None:
+    from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
+    from retrogait.ble.liveview import summary_lines
+    from retrogait.session import SessionMeta, SessionWriter
+
+    out = tmp_path / "day" / "run.csv"
+    spec = SensorSpec(profile="movesense", placement="shank", out=out, address="AA", side="left")
+    rec = SensorRecorder(spec, RecordOptions(), origin_s=0.0, start_time_utc="2026-01-01T00:00:00Z")
+    rec.writer = SessionWriter(out, SessionMeta(placement="shank", sample_rate_hz=100.0), has_gyro=False)
+    _write_rows(rec.writer, 0, 50)
+    shutil.rmtree(out.parent)
+    rec.writer.close()
+    lines = summary_lines([rec])
+    assert (
+        lines[1]
+        == f"note: {out} was removed while recording (its folder deleted?): every row was written again to {out}"
+    )

@@ -231,6 +231,11 @@ class _Live:
         for live in self.runner.sensors.values():
             s = live.stats
             out.append(f"{live.log.path}: {s.n_steps} contacts, {s.n_cues} cues; {s.text()}")
+            if live.log.restored_to is not None:  # USER-4
+                out.append(
+                    f"note: {live.log.path} was removed while recording (its folder deleted?): every line was "
+                    f"written again to {live.log.restored_to}"
+                )
         return out
 
 
