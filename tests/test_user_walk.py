@@ -199,3 +199,36 @@ def test_the_end_of_a_recording_says_its_file_was_written_again(tmp_path: Path) 
         lines[1]
         == f"note: {out} was removed while recording (its folder deleted?): every row was written again to {out}"
     )
+
+
+# ------------------------------ USER-5: `record --feedback` into a folder that does not exist yet
+
+
+def test_record_with_feedback_makes_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`record --sensor phyphox ... --feedback impact --out day2/run.csv` with day2/ not made yet ended at once
+    with "cannot reach the system D-Bus / Bluetooth service ([Errno 2] ... day2/run.feedback.csv): is
+    bluetoothd running?": the feedback log was opened before the session file, which makes the folder."""
+    from retrogait.live.phyphox_emulator import EmulatedPhyphox
+
+    emu = EmulatedPhyphox(realtime=True)
+    url = emu.start()
+    out = tmp_path / "day2" / "deeper" / "run.csv"
+    try:
+        status = main(
+            ["record", "--sensor", "phyphox", "--url", url, "--placement", "shank", "--side", "left"]
+            + ["--out", str(out), "--feedback", "impact", "--cue", "bell", "--duration", "1", "--quiet"]
+        )
+    finally:
+        emu.stop()
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert out.with_name("run.feedback.csv").is_file()  # made at the start (the session file: with its first rows)
+
+    blocked = tmp_path / "a_file"
+    blocked.write_text("", encoding="utf-8")
+    status = main(
+        ["record", "--sensor", "phyphox", "--url", url, "--placement", "shank", "--out", str(blocked / "r.csv")]
+    )
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert f"{blocked / 'r.csv'}: cannot be written: its folder cannot be made" in err

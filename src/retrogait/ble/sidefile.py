@@ -78,7 +78,8 @@ class UnpairedWriter:
             n += int(table.shape[0])
         if n == 0:
             return 0
-        if self._fh is None:
+        if self._fh is None:  # its folder may not be made yet: unpaired samples can come before the first row
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = open(self.path, "w+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
             self._fh.write(UNPAIRED_HEADER)
         self._fh.write("".join(parts))

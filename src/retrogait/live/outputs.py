@@ -189,6 +189,7 @@ class FeedbackLog:
     def __init__(self, path: Path, origin_s: float) -> None:
         self.path = path
         self.origin_s = origin_s
+        path.parent.mkdir(parents=True, exist_ok=True)  # opened before the session file, which makes it too (USER-5)
         self._fh: IO[str] = open(path, "w+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
         self._fh.write(FEEDBACK_HEADER)
         self.cues = 0
