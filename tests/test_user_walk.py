@@ -232,3 +232,26 @@ def test_record_with_feedback_makes_the_output_folder(tmp_path: Path, capsys: py
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1
     assert f"{blocked / 'r.csv'}: cannot be written: its folder cannot be made" in err
+
+
+# --------------------------- USER-6: a bootstrap p-value at the floor of its resamples is a bound
+
+
+def test_a_block_bootstrap_p_value_no_resample_reaches_is_printed_as_a_bound() -> None:
+    """`compare run/ --n-boot 200` of a clear difference printed "block-bootstrap test, p = 0.010": 0.010 is
+    2 / (200 + 1), the smallest p 200 resamples can show (none was as extreme), not the p-value."""
+    from retrogait.compare import CompareSettings, compare_directions
+    from retrogait.compare.sentences import format_p, p_text
+    from steps_factory import make_steps
+
+    clear = make_steps(n_forward=60, n_backward=60, impact_ratio=0.5, impact_sd_g=0.5, seed=3)
+    table = compare_directions(clear, settings=CompareSettings(n_boot=200)).table.set_index("metric")
+    row = table.loc["impact_peak_g"]
+    assert row["p_value"] == pytest.approx(2 / 201) and bool(row["p_value_is_bound"])
+    assert p_text(row) == "p ≤ 0.010"
+    assert "block-bootstrap test, p ≤ 0.010" in row["summary"]
+
+    same = make_steps(n_forward=60, n_backward=60, impact_ratio=1.0, seed=4)  # no difference: a p-value proper
+    row = compare_directions(same, settings=CompareSettings(n_boot=200)).table.set_index("metric").loc["impact_peak_g"]
+    assert not bool(row["p_value_is_bound"]) and p_text(row).startswith("p = ")
+    assert format_p(0.0004, True) == "p < 0.001"  # the bound below 0.001 (2000 resamples): true as before

@@ -90,7 +90,7 @@ def compare(
     from retrogait.compare.fairness import check_comparable, provenance_notes
     from retrogait.compare.inputs import analysis_folders_in, files_beside_analyses, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
-    from retrogait.compare.sentences import format_p
+    from retrogait.compare.sentences import p_text
 
     not_compared = [(given, files_beside_analyses(given)) for given in inputs]  # beside its analysis folders
     inputs = [Path(one) for given in inputs for one in analysis_folders_in(given)]  # a folder of analyses: each
@@ -134,7 +134,7 @@ def compare(
         unit_text = " pp" if r["kind"] == "share" else " %"
         ci = f"{r['ci_low']:+.1f} to {r['ci_high']:+.1f}{unit_text}" if math.isfinite(r["ci_low"]) else "-"
         diff = f"{r['difference']:+.1f}{unit_text}" if math.isfinite(r["difference"]) else "-"
-        test = f"{r['test']}, {format_p(r['p_value'])}" if math.isfinite(r["p_value"]) else r["note"] or "-"
+        test = f"{r['test']}, {p_text(r)}" if math.isfinite(r["p_value"]) else r["note"] or "-"
         name = r["metric"] + (" (flagged)" if r["subset"] != "clean steps" else "")
         table.add_row(name, f"{r['n_forward']}/{r['n_backward']}", diff, ci, test)
     console.print(table)

@@ -214,6 +214,7 @@ def _infer_steps(
         "test": BLOCK_BOOTSTRAP_TEST if math.isfinite(result.p_value) else "",
         "statistic": result.statistic,
         "p_value": result.p_value,
+        "p_value_is_bound": result.p_is_bound,
         "block_steps_forward": result.block_a,
         "block_steps_backward": result.block_b,
     }
@@ -235,6 +236,7 @@ def _as_cadence(step_time: BlockInterval) -> BlockInterval:
         step_time.p_value,
         step_time.block_a,
         step_time.block_b,
+        step_time.p_is_bound,
     )
 
 
@@ -276,6 +278,7 @@ def compare_metric(
             "test": "",
             "statistic": math.nan,
             "p_value": math.nan,
+            "p_value_is_bound": False,  # True: p_value is the smallest the resamples can show (USER-6)
             "significant": None,
             "block_steps_forward": math.nan,
             "block_steps_backward": math.nan,

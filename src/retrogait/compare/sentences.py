@@ -53,9 +53,17 @@ def _signed(value: float) -> str:
     return ("+" if value >= 0 else "−") + _pct(value)
 
 
-def format_p(p: float) -> str:
-    """``p < 0.001`` or ``p = 0.034``."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+def format_p(p: float, bound: bool = False) -> str:
+    """``p < 0.001``, ``p = 0.034``, or ``p ≤ 0.010`` when ``bound``: no resample was as extreme as the data,
+    so ``p`` is the smallest p-value the resamples can show, not the p-value (USER-6)."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p ≤ {p:.3f}" if bound else f"p = {p:.3f}"
+
+
+def p_text(row: Mapping[Any, Any]) -> str:
+    """The p-value of a comparison row in words (:func:`format_p`)."""
+    return format_p(float(row["p_value"]), bool(row.get("p_value_is_bound", False)))
 
 
 def metric_sentence(row: Mapping[str, Any], confidence: float = 0.95, noun: str = "steps") -> str:
@@ -94,7 +102,7 @@ def metric_sentence(row: Mapping[str, Any], confidence: float = 0.95, noun: str 
             )
         return f"{label_cap}: {row['note']}."
     ci = f"{confidence * 100:.0f} % CI {_signed(float(row['ci_low']))} to {_signed(float(row['ci_high']))}{diff_unit}"
-    test = f"{row['test']}, {format_p(float(row['p_value']))}"
+    test = f"{row['test']}, {p_text(row)}"
     if row["significant"]:
         higher = "higher" if diff > 0 else "lower"
         return (
