@@ -255,3 +255,28 @@ def test_a_block_bootstrap_p_value_no_resample_reaches_is_printed_as_a_bound() -
     row = compare_directions(same, settings=CompareSettings(n_boot=200)).table.set_index("metric").loc["impact_peak_g"]
     assert not bool(row["p_value_is_bound"]) and p_text(row).startswith("p = ")
     assert format_p(0.0004, True) == "p < 0.001"  # the bound below 0.001 (2000 resamples): true as before
+
+
+# ----------------------- USER-7: an older steps table without `activity` compared with a newer one
+
+
+def test_compare_keeps_the_steps_of_an_older_table_without_activity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare old/ new/` with old/steps.csv from before the `activity` column: all of old's steps were left
+    out as "not running", and the unit said "One session of one person" though two were given. Alone,
+    the same table was compared whole."""
+    new = _analysis_folder(tmp_path / "new", 1)
+    old = _analysis_folder(tmp_path / "old", 2)
+    table = old / "steps.csv"
+    import pandas as pd
+
+    pd.read_csv(table).drop(columns=["activity"]).to_csv(table, index=False)
+    out = tmp_path / "cmp"
+    assert main(["compare", str(old), "--out", str(out), "--n-boot", "200"]) == 0
+    alone = json.loads((out / "compare.json").read_text(encoding="utf-8"))["metrics"][0]
+    assert main(["compare", str(old), str(new), "--out", str(out), "--n-boot", "200"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "not running" not in printed and "2 sessions" in printed
+    both = json.loads((out / "compare.json").read_text(encoding="utf-8"))["metrics"][0]
+    assert both["n_forward"] == 2 * alone["n_forward"] and both["n_backward"] == 2 * alone["n_backward"]

@@ -369,7 +369,10 @@ def compare_directions(
     }
     steps = steps[steps["direction"].isin(DIRECTION_PAIR)]
     if settings.activity and "activity" in steps.columns:
-        not_activity = steps["activity"].astype(str) != settings.activity
+        # a step whose activity is not recorded (a steps table from before the column, compared with newer
+        # ones) is kept, as when no input has the column; it was dropped as "not running" (USER-7)
+        activity = steps["activity"].astype("string").str.strip().fillna("")
+        not_activity = (activity != "") & (activity != settings.activity)
         excluded[f"not {settings.activity}"] = int(not_activity.sum())
         steps = steps[~not_activity]
     match_info: MatchInfo | None = None
