@@ -280,3 +280,31 @@ def test_compare_keeps_the_steps_of_an_older_table_without_activity(
     assert "not running" not in printed and "2 sessions" in printed
     both = json.loads((out / "compare.json").read_text(encoding="utf-8"))["metrics"][0]
     assert both["n_forward"] == 2 * alone["n_forward"] and both["n_backward"] == 2 * alone["n_backward"]
+
+
+# ------------------ USER-8: a batch re-run from another folder, or of a moved output, skips unchanged work
+
+
+def test_batch_rerun_from_another_folder_or_of_a_moved_output_skips_unchanged_sessions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest records each step file as the first batch was given --out (`results/sessions/...`,
+    relative to where it ran): the nightly job run from another folder, with --out as an absolute path,
+    or the output folder moved, found no step file and analysed every session again."""
+    from retrogait.batch import run_batch
+
+    squad = tmp_path / "squad"
+    samples.phyphox_classic(squad / "anna" / "run.csv")
+    samples.phyphox_classic(squad / "ben" / "run.csv", linear=True)
+    monkeypatch.chdir(tmp_path)
+    first = run_batch(["squad"], "results", jobs=1, compare=False)
+    assert (first.n_analysed, first.n_skipped) == (2, 0)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = run_batch([str(squad)], str(tmp_path / "results"), jobs=1, compare=False)
+    assert (again.n_analysed, again.n_skipped) == (0, 2)
+    moved = Path(shutil.move(tmp_path / "results", tmp_path / "archive"))
+    after_move = run_batch([str(squad)], str(moved), jobs=1, compare=False)
+    assert (after_move.n_analysed, after_move.n_skipped) == (0, 2)
+    assert [Path(s).parent.name for s in _sessions(moved / "sessions.csv")] == ["anna", "ben"]
