@@ -308,3 +308,30 @@ def test_batch_rerun_from_another_folder_or_of_a_moved_output_skips_unchanged_se
     after_move = run_batch([str(squad)], str(moved), jobs=1, compare=False)
     assert (after_move.n_analysed, after_move.n_skipped) == (0, 2)
     assert [Path(s).parent.name for s in _sessions(moved / "sessions.csv")] == ["anna", "ben"]
+
+
+# --------------------------- USER-9: `compare --match` that keeps nothing says so, not "no steps"
+
+
+def test_compare_match_that_keeps_no_step_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`compare run/ --match cadence` of a run whose backward cadence never met the forward one printed
+    "no forward or backward steps to compare" on every row, for a session of 41 and 45 contacts, and
+    nowhere on the console how many steps the matching kept."""
+    from steps_factory import make_steps
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    make_steps(n_forward=40, n_backward=40, cadence_forward_spm=150, cadence_backward_spm=195, seed=1).to_csv(
+        folder / "steps.csv", index=False
+    )
+    (folder / "summary.json").write_text(json.dumps({"placement": "shank"}), encoding="utf-8")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(folder), "--match", "cadence", "--out", str(out), "--n-boot", "200"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert (
+        "matched on cadence in bins of 5 within each session: kept 0 of 40 forward, 0 of 40 backward contacts"
+        in printed
+    )
+    row = json.loads((out / "compare.json").read_text(encoding="utf-8"))["metrics"][0]
+    assert row["note"].startswith("no forward and backward contacts of equal cadence to compare (--match cadence kept")
+    assert "none of 40 forward, 40 backward" in row["summary"]

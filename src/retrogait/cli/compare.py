@@ -141,6 +141,13 @@ def compare(
     console.print(f"unit of analysis: {comparison.level}. {comparison.unit_reason}", soft_wrap=True)
     if comparison.noun == "contacts":
         console.print("contacts = landings of the leg wearing the sensor; cadence is in steps of both legs per minute")
+    if comparison.match is not None:  # how many steps the matching kept (USER-9)
+        m = comparison.match
+        kept = ", ".join(f"{m.after.get(d, 0)} of {m.before.get(d, 0)} {d}" for d in ("forward", "backward"))
+        console.print(
+            f"matched on {m.on} in bins of {m.bin_width:g} within each session: kept {kept} {comparison.noun}",
+            soft_wrap=True,
+        )
     left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
     if left_out:
         hint = (

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -240,6 +240,10 @@ def _as_cadence(step_time: BlockInterval) -> BlockInterval:
     )
 
 
+#: The note of a row when no forward or backward step is left at all.
+NOTHING_TO_COMPARE: Final = "no forward or backward steps to compare"
+
+
 def compare_metric(
     steps: pd.DataFrame, metric: Metric, *, level: str, usable: NDArray[np.bool_], settings: CompareSettings
 ) -> dict[str, Any]:
@@ -287,7 +291,7 @@ def compare_metric(
     )
     a, b = groups["forward"], groups["backward"]
     if len(steps) == 0:
-        row["note"] = "no forward or backward steps to compare"
+        row["note"] = NOTHING_TO_COMPARE
         return row
     if metric.column not in steps.columns or not present.any():
         row["note"] = f"not measured (no {metric.column} values in the steps)"
@@ -391,6 +395,14 @@ def compare_directions(
             flagged_row = compare_metric(steps, metric, level=level, usable=spoiled, settings=settings)
             flagged_row["subset"] = "flagged steps only"
             rows.append(flagged_row)
+    if match_info is not None and not any(match_info.after.values()):  # say why nothing is left (USER-9)
+        before = ", ".join(f"{match_info.before.get(d, 0)} {d}" for d in DIRECTION_PAIR)
+        for row in rows:
+            if row["note"] == NOTHING_TO_COMPARE:
+                row["note"] = (
+                    f"no forward and backward {noun} of equal {match_info.on} to compare (--match {match_info.on} "
+                    f"kept none of {before}: the directions never met in one bin of {match_info.bin_width:g})"
+                )
     table = pd.DataFrame(rows)
     table["summary"] = [metric_sentence(r, settings.confidence, noun) for r in rows]
     comparison = Comparison(
