@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import IO
 
 from retrogait.errors import RetrogaitError
 from retrogait.interrupt import uninterrupted
@@ -220,3 +221,29 @@ def writable_text(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def restore_if_removed(fh: IO[str], path: Path) -> Path | None:
+    """Write the open file ``fh`` (opened for reading too, ``w+``) back to ``path`` when ``path`` no longer
+    names it: its folder (or it) was removed while it was being written, so its bytes live only in the open
+    file and would be lost with its close (USER-4). When another file has taken the name meanwhile, the
+    bytes go beside it to ``NAME.restored.SUFFIX`` (that file is not written over). Returns where they were
+    written, None when ``path`` is still the open file (or nothing could be checked)."""
+    fh.flush()
+    fd = fh.fileno()
+    mine = os.fstat(fd)
+    try:
+        there = os.stat(path)
+    except FileNotFoundError:
+        target = path
+    except OSError:
+        return None
+    else:
+        if (there.st_dev, there.st_ino) == (mine.st_dev, mine.st_ino):
+            return None
+        target = path.with_name(f"{path.stem}.restored{path.suffix}")
+    fh.seek(0)  # read back through the file itself (the writers here write UTF-8)
+    with replacing(target) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        while chunk := fh.read(1 << 20):
+            out.write(chunk)
+    return target

@@ -34,6 +34,7 @@ from retrogait.conventions import (
 from retrogait.csvtext import csv_pieces
 from retrogait.errors import InputFileError
 from retrogait.interrupt import uninterrupted
+from retrogait.outfiles import restore_if_removed
 from retrogait.rate import measured_rate_hz
 
 FORMAT_KEY = "retrogait-session"
@@ -280,11 +281,14 @@ class SessionWriter:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.columns = (*CORE_COLUMNS, *(GYR_COLUMNS if has_gyro else ()), *extra_columns)
-        self._fh: IO[str] = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        # w+: readable too, so a file whose folder is removed while recording can be written again (USER-4)
+        self._fh: IO[str] = open(self.path, "w+", encoding="utf-8", newline="\n")  # noqa: SIM115
         self._fh.write(format_header(meta) + ",".join(self.columns) + "\n")
         self._fh.flush()
         self.rows_written = 0
         self._last_t = -math.inf
+        #: where the rows were written again at close when ``path`` had been removed meanwhile (USER-4)
+        self.restored_to: Path | None = None
 
     def append(self, table: Mapping[str, NDArray[Any]]) -> int:
         """Append rows given as column arrays (all of ``self.columns``); returns rows written.
@@ -313,9 +317,14 @@ class SessionWriter:
         os.fsync(self._fh.fileno())
 
     def close(self) -> None:
+        """Flush and close; when the file (or its folder) was removed meanwhile, every row is written
+        again to ``path`` first (``restored_to``; :func:`retrogait.outfiles.restore_if_removed`)."""
         if not self._fh.closed:
-            self.flush()
-            self._fh.close()
+            try:
+                self.flush()
+                self.restored_to = restore_if_removed(self._fh, self.path)
+            finally:
+                self._fh.close()
 
     def __enter__(self) -> SessionWriter:
         return self

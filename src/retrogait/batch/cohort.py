@@ -49,6 +49,8 @@ def _sources(sessions: pd.DataFrame) -> list[SourceInfo]:
             sample_rate_hz=number(r.get("sample_rate_hz")),
             acc_range_g=number(r.get("acc_range_g")),
             n_steps=int(r["n_steps"]),
+            analysis_version=text(r.get("analysis_version")),
+            settings_hash=text(r.get("settings_hash")),
         )
         for r in sessions.to_dict(orient="records")
     ]

@@ -83,7 +83,7 @@ def run_batch(
         compare: also write a cohort comparison of run directions per placement/sensor to ``OUT/cohort/``.
         on_start: called once with the number of inputs.
         on_done: called for every input as it is done, in completion order, with its outcome and whether
-            it was skipped as unchanged.
+            it was skipped (unchanged, or the same bytes as an earlier input: then the earlier one's outcome).
         pool: local workers already started (``batch.pool.start_local_pool``, ``jobs`` of them); the batch
             uses and shuts them down. Ignored with ``scheduler``.
 
@@ -115,8 +115,8 @@ def run_batch(
             keys.append(key)
             if key in first:  # the same bytes again: written once, and said so (EDGE-31)
                 same_as.append((str(path), first[key]))
-            else:
-                first[key] = str(path)
+                continue  # not analysed again: its steps file is the earlier input's, under its name (USER-2)
+            first[key] = str(path)
             if key in finished:
                 outcomes[key] = finished[key]
                 if on_done:
@@ -136,6 +136,8 @@ def run_batch(
             if key not in written:  # an input listed twice (same content) is written once
                 tables.add(outcomes[key])
                 written.add(key)
+            elif on_done:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
+                on_done(outcomes[key], True)
             position += 1
 
     runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1, pool)
@@ -150,6 +152,7 @@ def run_batch(
         write_ready()
     write_ready()
     tables.close()
+    _write_settings(out, tables.summaries, overrides)
 
     ordered = [outcomes[k] for k in dict.fromkeys(keys)]
     steps_path, sessions_path, errors_path = tables.steps_path, tables.sessions_path, tables.errors_path
@@ -175,6 +178,27 @@ def run_batch(
         cohort=tuple(cohort),
         same_as=tuple(same_as),
     )
+
+
+def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides: Overrides | None) -> None:
+    """``OUT/settings_<placement>.toml``: every analysis setting the sessions of each placement in the tables
+    were analysed with (their preset with the ``--settings`` file), readable again with ``--settings``;
+    a file of a placement no longer in the tables is removed (USER-3). A session analysed earlier is in the
+    tables only when its settings are these (``_still_valid``)."""
+    from retrogait.analysis.settings_toml import settings_to_toml
+    from retrogait.outfiles import write_text
+
+    placements = sorted({str(s["placement"]) for s in summaries if s.get("placement")})
+    for placement in placements:
+        header = (
+            f"# written by retrogait batch: the settings its {placement} sessions were analysed with "
+            f"(analysis version {analysis_version()})\n"
+        )
+        settings = effective_settings(overrides, placement)
+        write_text(out / f"settings_{placement}.toml", header + settings_to_toml(settings, preset=placement))
+    for earlier in out.glob("settings_*.toml"):
+        if earlier.stem.removeprefix("settings_") not in placements:
+            earlier.unlink(missing_ok=True)
 
 
 _ALLOWED_SETTINGS = {"placement": PLACEMENTS, "side": SIDES, "anterior_axis": AXES}

@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,12 @@ class BatchStore:
                     outcome = JobOutcome(**json.loads(line))
                 except (json.JSONDecodeError, TypeError):
                     continue  # a line cut short by a crash: that job simply runs again
-                if outcome.ok and outcome.steps_file and Path(outcome.steps_file).exists():
-                    done[outcome.key] = outcome
+                # the step file is looked for in this output folder by its name: the path recorded is as the
+                # batch that wrote it was given --out (relative to its working directory), so a re-run from
+                # elsewhere, or of a moved folder, found none and analysed everything again (USER-8)
+                steps_file = self.results_dir / Path(outcome.steps_file).name if outcome.steps_file else None
+                if outcome.ok and steps_file is not None and steps_file.is_file():
+                    done[outcome.key] = replace(outcome, steps_file=str(steps_file))
                 else:
                     done.pop(outcome.key, None)
         return done

@@ -136,6 +136,9 @@ def analyze_one(
             "sample_rate_hz": meta.sample_rate_hz,
             "acc_range_g": meta.acc_range_g,
             **session_row(result.summary),
+            # how its steps were made (USER-3): the whole settings are OUT/settings_<placement>.toml
+            "analysis_version": result.summary["analysis_version"],
+            "settings_hash": result.summary["settings_hash"],
         }
     except RetrogaitError as exc:
         return JobOutcome(key, path, ok=False, error=str(exc), seconds=time.perf_counter() - start)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from retrogait.errors import RetrogaitError
 
 
@@ -60,6 +62,11 @@ def explain(exc: BaseException, device: str = "the sensor") -> RetrogaitError:
         if name.endswith("AccessDenied"):
             return RetrogaitError("permission denied by D-Bus: add your user to the 'bluetooth' group and log in again")
         return RetrogaitError(f"Bluetooth error from {device}: {text}")
+    if isinstance(exc, OSError) and exc.filename is not None and exc.errno is not None:
+        # a file of the recording (the session, its side files): not Bluetooth's to fix (USER-4)
+        name = os.fspath(exc.filename)
+        name = name[: -len(".partial")] if name.endswith(".partial") else name
+        return RetrogaitError(f"{name}: cannot be written: {os.strerror(exc.errno)}")
     if isinstance(exc, PermissionError):
         return RetrogaitError(f"permission denied ({text}): add your user to the 'bluetooth' group and log in again")
     if isinstance(exc, (FileNotFoundError, ConnectionRefusedError)):

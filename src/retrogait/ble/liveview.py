@@ -112,4 +112,11 @@ def summary_lines(recorders: list[SensorRecorder]) -> list[str]:
             f"{rec.spec.out}: {s.samples_written} samples, {s.lost_samples} lost in {s.gaps} gap(s), "
             f"{s.reconnects} reconnect(s), {s.duplicates} duplicate(s) and {s.malformed} malformed packet(s) dropped"
         )
+        for writer in (getattr(rec, "writer", None), getattr(rec, "unpaired_writer", None)):
+            restored = getattr(writer, "restored_to", None)
+            if restored is not None:  # USER-4: the file or its folder was removed while recording
+                out.append(
+                    f"note: {getattr(writer, 'path', '')} was removed while recording (its folder deleted?): "
+                    f"every row was written again to {restored}"
+                )
     return out

@@ -22,6 +22,8 @@ from typing import IO
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.outfiles import restore_if_removed
+
 UNPAIRED_SUFFIX = ".unpaired.csv"
 UNPAIRED_HEADER = "t_s,stream,acc_x_ms2,acc_y_ms2,acc_z_ms2,gyr_x_dps,gyr_y_dps,gyr_z_dps\n"
 _ROW_FORMAT = {"acc": "%.6f,acc,%.9g,%.9g,%.9g,,,\n", "gyr": "%.6f,gyr,,,,%.9g,%.9g,%.9g\n"}
@@ -57,6 +59,7 @@ class UnpairedWriter:
         self.origin_s = origin_s
         self.samples_written = 0
         self._fh: IO[str] | None = None
+        self.restored_to: Path | None = None
 
     def append(self, batches: list[PlacedUnpaired]) -> int:
         """Write the batches as whole lines (one ``write``); returns the number of samples written.
@@ -75,8 +78,9 @@ class UnpairedWriter:
             n += int(table.shape[0])
         if n == 0:
             return 0
-        if self._fh is None:
-            self._fh = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
+        if self._fh is None:  # its folder may not be made yet: unpaired samples can come before the first row
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "w+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
             self._fh.write(UNPAIRED_HEADER)
         self._fh.write("".join(parts))
         self.samples_written += n
@@ -90,5 +94,8 @@ class UnpairedWriter:
 
     def close(self) -> None:
         if self._fh is not None and not self._fh.closed:
-            self.flush()
-            self._fh.close()
+            try:
+                self.flush()
+                self.restored_to = restore_if_removed(self._fh, self.path)  # its folder removed meanwhile (USER-4)
+            finally:
+                self._fh.close()

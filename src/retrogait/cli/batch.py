@@ -145,8 +145,8 @@ def _run(
         progress.update(task, total=n_inputs)
         progress.start()
 
-    def on_done(outcome: JobOutcome, _skipped: bool) -> None:
-        if not outcome.ok:
+    def on_done(outcome: JobOutcome, skipped: bool) -> None:
+        if not outcome.ok and not skipped:  # a copy of a failed input is named by the note, not failed twice
             failures.append(outcome)
         progress.update(task, advance=1, failed=len(failures))
 

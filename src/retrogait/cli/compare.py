@@ -87,10 +87,10 @@ def compare(
     from rich.table import Table
 
     from retrogait.compare.core import CompareSettings, compare_directions
-    from retrogait.compare.fairness import check_comparable
+    from retrogait.compare.fairness import check_comparable, provenance_notes
     from retrogait.compare.inputs import analysis_folders_in, files_beside_analyses, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
-    from retrogait.compare.sentences import format_p
+    from retrogait.compare.sentences import p_text
 
     not_compared = [(given, files_beside_analyses(given)) for given in inputs]  # beside its analysis folders
     inputs = [Path(one) for given in inputs for one in analysis_folders_in(given)]  # a folder of analyses: each
@@ -134,13 +134,20 @@ def compare(
         unit_text = " pp" if r["kind"] == "share" else " %"
         ci = f"{r['ci_low']:+.1f} to {r['ci_high']:+.1f}{unit_text}" if math.isfinite(r["ci_low"]) else "-"
         diff = f"{r['difference']:+.1f}{unit_text}" if math.isfinite(r["difference"]) else "-"
-        test = f"{r['test']}, {format_p(r['p_value'])}" if math.isfinite(r["p_value"]) else r["note"] or "-"
+        test = f"{r['test']}, {p_text(r)}" if math.isfinite(r["p_value"]) else r["note"] or "-"
         name = r["metric"] + (" (flagged)" if r["subset"] != "clean steps" else "")
         table.add_row(name, f"{r['n_forward']}/{r['n_backward']}", diff, ci, test)
     console.print(table)
     console.print(f"unit of analysis: {comparison.level}. {comparison.unit_reason}", soft_wrap=True)
     if comparison.noun == "contacts":
         console.print("contacts = landings of the leg wearing the sensor; cadence is in steps of both legs per minute")
+    if comparison.match is not None:  # how many steps the matching kept (USER-9)
+        m = comparison.match
+        kept = ", ".join(f"{m.after.get(d, 0)} of {m.before.get(d, 0)} {d}" for d in ("forward", "backward"))
+        console.print(
+            f"matched on {m.on} in bins of {m.bin_width:g} within each session: kept {kept} {comparison.noun}",
+            soft_wrap=True,
+        )
     left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
     if left_out:
         hint = (
@@ -157,4 +164,6 @@ def compare(
                 "stands for those folders): give them as inputs to compare them too",
                 soft_wrap=True,
             )
+    for line in provenance_notes(comparison.sources):  # USER-1: inputs analysed differently
+        console.print(f"note: {safe(line)}", soft_wrap=True)
     console.print(f"report: {written['report.html']}")

@@ -150,6 +150,10 @@ def record(
     for o in out:  # before looking for any sensor: a recording is never overwritten (EDGE-4), nor its side files
         for path in (o, *recording_side_files(o)):  # (moving run.csv away leaves run.unpaired.csv ... behind)
             refuse_replacing_a_recording(path)
+        try:  # the folder of every file of the recording, before any sensor is looked for (USER-5)
+            o.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RetrogaitError(f"{o}: cannot be written: its folder cannot be made ({exc.strerror or exc})") from None
     places, sides = per_sensor(placement, "--placement"), per_sensor(side or [], "--side", allow_empty=True)
     axes = per_sensor(anterior_axis or [], "--anterior-axis", allow_empty=True)
     for ax in axes:
@@ -231,6 +235,11 @@ class _Live:
         for live in self.runner.sensors.values():
             s = live.stats
             out.append(f"{live.log.path}: {s.n_steps} contacts, {s.n_cues} cues; {s.text()}")
+            if live.log.restored_to is not None:  # USER-4
+                out.append(
+                    f"note: {live.log.path} was removed while recording (its folder deleted?): every line was "
+                    f"written again to {live.log.restored_to}"
+                )
         return out
 
 

@@ -64,6 +64,8 @@ class BlockInterval:
     """A difference of means (``b`` vs ``a``) with its block-bootstrap interval and two-sided p-value.
 
     ``statistic`` is the studentized observed difference; ``p_value`` is NaN when no value varies.
+    ``p_is_bound``: no resample was as extreme as the data, so ``p_value`` is the smallest p the resamples
+    can show, an upper bound of the p-value, not its value (USER-6).
     """
 
     estimate: float
@@ -73,6 +75,7 @@ class BlockInterval:
     p_value: float
     block_a: int
     block_b: int
+    p_is_bound: bool = False
 
 
 def _flat_top(t: FloatArray) -> FloatArray:
@@ -194,4 +197,6 @@ def block_bootstrap_difference(
         low, high = 100.0 * low, 100.0 * high
     else:
         low, high = 100.0 * math.expm1(low), 100.0 * math.expm1(high)
-    return BlockInterval(estimate, float(low), float(high), float(t0), p, dep_a.block_steps, dep_b.block_steps)
+    return BlockInterval(
+        estimate, float(low), float(high), float(t0), p, dep_a.block_steps, dep_b.block_steps, p_is_bound=side == 0
+    )

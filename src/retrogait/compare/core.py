@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -214,6 +214,7 @@ def _infer_steps(
         "test": BLOCK_BOOTSTRAP_TEST if math.isfinite(result.p_value) else "",
         "statistic": result.statistic,
         "p_value": result.p_value,
+        "p_value_is_bound": result.p_is_bound,
         "block_steps_forward": result.block_a,
         "block_steps_backward": result.block_b,
     }
@@ -235,7 +236,12 @@ def _as_cadence(step_time: BlockInterval) -> BlockInterval:
         step_time.p_value,
         step_time.block_a,
         step_time.block_b,
+        step_time.p_is_bound,
     )
+
+
+#: The note of a row when no forward or backward step is left at all.
+NOTHING_TO_COMPARE: Final = "no forward or backward steps to compare"
 
 
 def compare_metric(
@@ -276,6 +282,7 @@ def compare_metric(
             "test": "",
             "statistic": math.nan,
             "p_value": math.nan,
+            "p_value_is_bound": False,  # True: p_value is the smallest the resamples can show (USER-6)
             "significant": None,
             "block_steps_forward": math.nan,
             "block_steps_backward": math.nan,
@@ -284,7 +291,7 @@ def compare_metric(
     )
     a, b = groups["forward"], groups["backward"]
     if len(steps) == 0:
-        row["note"] = "no forward or backward steps to compare"
+        row["note"] = NOTHING_TO_COMPARE
         return row
     if metric.column not in steps.columns or not present.any():
         row["note"] = f"not measured (no {metric.column} values in the steps)"
@@ -366,7 +373,10 @@ def compare_directions(
     }
     steps = steps[steps["direction"].isin(DIRECTION_PAIR)]
     if settings.activity and "activity" in steps.columns:
-        not_activity = steps["activity"].astype(str) != settings.activity
+        # a step whose activity is not recorded (a steps table from before the column, compared with newer
+        # ones) is kept, as when no input has the column; it was dropped as "not running" (USER-7)
+        activity = steps["activity"].astype("string").str.strip().fillna("")
+        not_activity = (activity != "") & (activity != settings.activity)
         excluded[f"not {settings.activity}"] = int(not_activity.sum())
         steps = steps[~not_activity]
     match_info: MatchInfo | None = None
@@ -385,6 +395,14 @@ def compare_directions(
             flagged_row = compare_metric(steps, metric, level=level, usable=spoiled, settings=settings)
             flagged_row["subset"] = "flagged steps only"
             rows.append(flagged_row)
+    if match_info is not None and not any(match_info.after.values()):  # say why nothing is left (USER-9)
+        before = ", ".join(f"{match_info.before.get(d, 0)} {d}" for d in DIRECTION_PAIR)
+        for row in rows:
+            if row["note"] == NOTHING_TO_COMPARE:
+                row["note"] = (
+                    f"no forward and backward {noun} of equal {match_info.on} to compare (--match {match_info.on} "
+                    f"kept none of {before}: the directions never met in one bin of {match_info.bin_width:g})"
+                )
     table = pd.DataFrame(rows)
     table["summary"] = [metric_sentence(r, settings.confidence, noun) for r in rows]
     comparison = Comparison(

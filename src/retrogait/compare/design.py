@@ -13,6 +13,7 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
+from retrogait._version import __version__
 from retrogait.compare.fairness import MatchInfo, MatchOn
 from retrogait.compare.inputs import SourceInfo
 
@@ -83,6 +84,7 @@ class Comparison:
         """JSON-ready dictionary (NaN becomes None)."""
         return _jsonable(
             {
+                "retrogait_version": __version__,  # the comparison's; each source says how it was analysed
                 "level": self.level,
                 "unit_of_analysis": {"level": self.level, "reason": self.unit_reason, "observations": self.noun},
                 "settings": self.settings.__dict__,

@@ -74,6 +74,44 @@ def check_comparable(sources: Sequence[SourceInfo], *, placement: str | None = N
     return filled
 
 
+def _named(sessions: Sequence[str], at_most: int = 3) -> str:
+    shown = ", ".join(sessions[:at_most])
+    return shown + (f" and {len(sessions) - at_most} more" if len(sessions) > at_most else "")
+
+
+def provenance_notes(sources: Sequence[SourceInfo]) -> list[str]:
+    """Sentences for inputs whose steps were made differently (USER-1): analysed with other settings
+    (``settings_hash``) or by another version of the analysis (``analysis_version``), or with that not
+    recorded while it is for others. Empty when every input was made the same way (or none says how)."""
+    out: list[str] = []
+    kinds = (
+        ("settings_hash", "analysis settings (settings hash", "the settings", "with one settings file"),
+        ("analysis_version", "versions of the analysis (version", "the analysis version", "with this version"),
+    )
+    for attr, what, cause, again in kinds:
+        groups: dict[str, list[str]] = {}
+        for s in sources:
+            value = getattr(s, attr)
+            if value:
+                groups.setdefault(value, []).append(s.session)
+        if len(groups) > 1:
+            listed = "; ".join(f"{value}: {_named(names)}" for value, names in groups.items())
+            out.append(
+                f"The inputs were analysed with different {what} {listed}): their steps were found and measured "
+                f"differently, so a difference between them may be {cause}, not the run direction; analyse the "
+                f"recordings again {again}."
+            )
+    known = [s for s in sources if s.settings_hash or s.analysis_version]
+    unknown = [s.session for s in sources if not (s.settings_hash and s.analysis_version)]
+    if known and unknown:
+        out.append(
+            f"How {_named(unknown)} {'was' if len(unknown) == 1 else 'were'} analysed (settings, analysis version) "
+            "is not recorded (a steps table without summary.json, or an analysis from an older version), so "
+            "whether the inputs were analysed alike cannot be checked."
+        )
+    return out
+
+
 def flag_matrix(steps: pd.DataFrame) -> pd.DataFrame:
     """One boolean column per quality flag (``clipped``, ``low_rate``, ``gap``) from ``quality_flags``."""
     flags = steps["quality_flags"].astype("string").fillna("")  # an all-clean column may be read as NaN floats

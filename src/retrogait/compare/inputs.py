@@ -58,6 +58,10 @@ class SourceInfo:
     sample_rate_hz: float | None
     acc_range_g: float | None
     n_steps: int
+    #: How its steps were made (summary.json's ``analysis_version`` and ``settings_hash``; None when not
+    #: recorded: a steps table without summary.json, a summary from before they were written) (USER-1).
+    analysis_version: str | None = None
+    settings_hash: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -182,6 +186,8 @@ def _source(
         sample_rate_hz=_opt_float(info.get("sample_rate_hz")),
         acc_range_g=_opt_float(info.get("acc_range_g")),
         n_steps=n_steps,
+        analysis_version=_opt_str(info.get("analysis_version")),
+        settings_hash=_opt_str(info.get("settings_hash")),
     )
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from retrogait.compare.design import Comparison
-from retrogait.compare.sentences import format_p, number
+from retrogait.compare.sentences import number, p_text
 from retrogait.csvsafe import write_csv
 from retrogait.outfiles import write_bytes, write_text
 from retrogait.report.figures import (
@@ -99,7 +99,7 @@ def readable_table(comparison: Comparison) -> pd.DataFrame:
                 "effect size": f"{r['effect_size']:+.2f} ({r['effect_size_name']})"
                 if math.isfinite(r["effect_size"])
                 else "–",
-                "test": f"{r['test']}, {format_p(r['p_value'])}" if math.isfinite(r["p_value"]) else (r["note"] or "–"),
+                "test": f"{r['test']}, {p_text(r)}" if math.isfinite(r["p_value"]) else (r["note"] or "–"),
             }
         )
     return pd.DataFrame(rows)

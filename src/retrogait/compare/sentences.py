@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from retrogait.compare.design import MIN_CLUSTERS_FOR_INFERENCE, MIN_STEPS_FOR_INFERENCE, Comparison
+from retrogait.compare.fairness import provenance_notes
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ
 from retrogait.rate import meets_rate
 
@@ -52,9 +53,17 @@ def _signed(value: float) -> str:
     return ("+" if value >= 0 else "−") + _pct(value)
 
 
-def format_p(p: float) -> str:
-    """``p < 0.001`` or ``p = 0.034``."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+def format_p(p: float, bound: bool = False) -> str:
+    """``p < 0.001``, ``p = 0.034``, or ``p ≤ 0.010`` when ``bound``: no resample was as extreme as the data,
+    so ``p`` is the smallest p-value the resamples can show, not the p-value (USER-6)."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p ≤ {p:.3f}" if bound else f"p = {p:.3f}"
+
+
+def p_text(row: Mapping[Any, Any]) -> str:
+    """The p-value of a comparison row in words (:func:`format_p`)."""
+    return format_p(float(row["p_value"]), bool(row.get("p_value_is_bound", False)))
 
 
 def metric_sentence(row: Mapping[str, Any], confidence: float = 0.95, noun: str = "steps") -> str:
@@ -93,7 +102,7 @@ def metric_sentence(row: Mapping[str, Any], confidence: float = 0.95, noun: str 
             )
         return f"{label_cap}: {row['note']}."
     ci = f"{confidence * 100:.0f} % CI {_signed(float(row['ci_low']))} to {_signed(float(row['ci_high']))}{diff_unit}"
-    test = f"{row['test']}, {format_p(float(row['p_value']))}"
+    test = f"{row['test']}, {p_text(row)}"
     if row["significant"]:
         higher = "higher" if diff > 0 else "lower"
         return (
@@ -155,6 +164,7 @@ def caveats_for(comparison: Comparison) -> list[str]:
             f"{clipped} {noun} reached the sensor's full scale{range_text}: their true peaks are higher than "
             "recorded, and harder landings clip more often, which biases a comparison toward no difference."
         )
+    out.extend(provenance_notes(comparison.sources))  # USER-1
     placements = sorted({s.placement for s in comparison.sources if s.placement})
     if placements:
         out.append(PLACEMENT_LIMITS.get(placements[0], ""))

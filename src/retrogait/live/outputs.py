@@ -19,6 +19,7 @@ from retrogait.errors import RetrogaitError
 from retrogait.live.feedback import Cue
 from retrogait.live.online import LiveStep
 from retrogait.live.trigger import ImpactWindow
+from retrogait.outfiles import restore_if_removed
 
 OUTPUT_NAMES = ("audio", "bell", "osc")
 #: OSC address of every cue as it fires: sensor, cue_impact_g, pitch_hz, landing_t_s (recording clock).
@@ -188,9 +189,12 @@ class FeedbackLog:
     def __init__(self, path: Path, origin_s: float) -> None:
         self.path = path
         self.origin_s = origin_s
-        self._fh: IO[str] = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
+        path.parent.mkdir(parents=True, exist_ok=True)  # opened before the session file, which makes it too (USER-5)
+        self._fh: IO[str] = open(path, "w+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
         self._fh.write(FEEDBACK_HEADER)
         self.cues = 0
+        #: where the lines were written again at close when ``path`` had been removed meanwhile (USER-4)
+        self.restored_to: Path | None = None
 
     def write(self, sensor: str, judged: Judged, written_s: float) -> None:
         o = self.origin_s
@@ -220,7 +224,10 @@ class FeedbackLog:
 
     def close(self) -> None:
         if not self._fh.closed:
-            self._fh.close()
+            try:
+                self.restored_to = restore_if_removed(self._fh, self.path)  # its folder removed meanwhile (USER-4)
+            finally:
+                self._fh.close()
 
 
 def feedback_path(session_path: Path) -> Path:
