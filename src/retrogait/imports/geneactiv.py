@@ -120,12 +120,9 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if units and units != {"g"}:
         raise InputFileError(path, f"acceleration units {', '.join(sorted(units))} are not g")
     report = ImportReport(format=NAME, files=[str(path)])
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            data = Source(str(path), data=fh.read())
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    whole = Source(str(path), path=path).read_bytes()  # as the header was read: unpacked, decoded (EDGE-33)
+    data = Source(str(path), data=whole[offset:])
+    del whole
     lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
     table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], report=report, lines=lines)
     t = line_times_s(data.read_bytes(), lines[0])
