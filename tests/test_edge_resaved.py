@@ -48,3 +48,89 @@ def test_an_export_saved_again_as_unicode_text_reads_as_its_format(fmt: str, enc
         assert np.array_equal(a.session.gyr, b.session.gyr)
     assert a.session.meta.sensor == b.session.meta.sensor
     assert a.session.meta.start_time_utc == b.session.meta.start_time_utc
+
+
+# ------------------------------------------------------------------------------------ zipped again
+
+
+def _zipped(original: Path, archive: Path, top: str = "") -> Path:
+    """Every file of ``original``'s export zipped into ``archive`` (under the folder ``top`` when given), with
+    the ``__MACOSX/`` and ``.DS_Store`` entries macOS "Compress" adds."""
+    import zipfile
+
+    folder = original if original.is_dir() else original.parent
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                out.write(file, top + file.relative_to(folder).as_posix())
+        out.writestr("__MACOSX/._" + folder.name, b"\x00\x05\x16\x07 resource fork")
+        out.writestr(top + ".DS_Store", b"\x00\x00\x00\x01Bud1\x00\x00")
+    return archive
+
+
+@pytest.mark.parametrize("top", ["", "2024-05-01_07-30-00/"])
+@pytest.mark.parametrize("fmt", sorted(samples.WRITERS))
+def test_a_zip_of_an_export_reads_as_the_export(fmt: str, top: str, tmp_path: Path) -> None:
+    """A phone's "share" zips what it sends: a zip of one CSV, of a Polar or MetaBase pair, of a GENEActiv or
+    Movesense file was "is a zip archive holding no export a format knows (files: ...)" (EDGE-34)."""
+    original = samples.WRITERS[fmt](tmp_path / "orig" / fmt)
+    archive = _zipped(original, tmp_path / f"{fmt}.zip", top)
+    a, b = load_recording(original), load_recording(archive)
+    assert b.report.format == a.report.format == fmt
+    assert np.array_equal(a.session.t_s, b.session.t_s) and np.array_equal(a.session.acc, b.session.acc)
+    assert (a.session.gyr is None) == (b.session.gyr is None)
+    assert a.session.meta.extra.get("import_source") == b.session.meta.extra.get("import_source")
+    assert all(f.startswith(f"{archive}/") or f == str(archive) for f in b.report.files), b.report.files
+    assert b.session.source.startswith(str(archive))
+
+
+def test_a_zip_of_several_recordings_or_a_zip_in_a_zip_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused with one line naming the zip and what it holds, never the folder it was unpacked into."""
+    import zipfile
+
+    from retrogait.cli import main
+
+    a = samples.generic(tmp_path / "a.csv")
+    b = samples.physics_toolbox(tmp_path / "b.csv")
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as out:
+        out.write(a, "a.csv")
+        out.write(b, "b.csv")
+    assert main(["info", str(two)]) == 2
+    assert capsys.readouterr().err == (
+        f"retrogait: error: {two}: is a zip of 2 recordings (a.csv, b.csv), not one export: unpack it and give "
+        "them one by one, or `retrogait batch` its folder\n"
+    )
+    outer = tmp_path / "outer.zip"
+    with zipfile.ZipFile(outer, "w") as out:
+        out.write(two, "two.zip")
+    assert main(["info", str(outer)]) == 2
+    assert capsys.readouterr().err == (
+        f"retrogait: error: {outer}/two.zip: is a zip inside a zip archive: unpack the outer one, then give this one\n"
+    )
+    slip = tmp_path / "slip.zip"
+    with zipfile.ZipFile(slip, "w") as out:
+        out.write(a, "../a.csv")
+    assert main(["info", str(slip)]) == 2
+    assert capsys.readouterr().err == f"retrogait: error: {slip}: member '../a.csv' lies outside the zip's folder\n"
+    assert not (tmp_path.parent / "a.csv").exists()
+
+
+def test_a_zip_of_one_csv_is_analysed_and_converted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command reads it; what they print and write names the zip, never a temporary folder."""
+    import zipfile
+
+    from retrogait.cli import main
+
+    archive = tmp_path / "shared.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(samples.polar_pair(tmp_path / "polar"), "Polar_Sense_ACC.txt")
+    assert main(["convert", str(archive), "--out", str(tmp_path / "run.csv")]) == 0
+    assert main(["info", str(archive)]) == 0
+    assert main(["analyze", str(archive), "--out", str(tmp_path / "out"), "--no-report"]) == 0
+    printed = capsys.readouterr()
+    assert "retrogait-zip" not in printed.out + printed.err
+    assert "retrogait-zip" not in (tmp_path / "out" / "summary.json").read_text()
+    assert "# import_source: Polar_Sense_ACC.txt" in (tmp_path / "run.csv").read_text()

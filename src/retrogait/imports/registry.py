@@ -50,6 +50,11 @@ def detect_format(path: Path) -> ImportFormat:
     return FORMATS[index]
 
 
+def claimed(path: Path) -> bool:
+    """Whether a format's sniffer claims ``path`` as it is (a zip no format claims is unpacked: EDGE-34)."""
+    return max(_safe_sniff(fmt, path) for fmt in FORMATS) >= MIN_CONFIDENCE
+
+
 #: How many of a folder's files are sniffed to tell a folder of recordings (EDGE-14): only so many are counted.
 FOLDER_FILES_SNIFFED = 50
 
