@@ -134,3 +134,78 @@ def test_a_zip_of_one_csv_is_analysed_and_converted(tmp_path: Path, capsys: pyte
     assert "retrogait-zip" not in printed.out + printed.err
     assert "retrogait-zip" not in (tmp_path / "out" / "summary.json").read_text()
     assert "# import_source: Polar_Sense_ACC.txt" in (tmp_path / "run.csv").read_text()
+
+
+# ---------------------------------------------------------------------- an analysis copied in part
+
+
+@pytest.fixture(scope="module")
+def analysis_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An analysis folder of a simulated shank recording (forward then backward running)."""
+    from retrogait.cli import main
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    folder = tmp_path_factory.mktemp("analysis")
+    bouts = [Bout("forward", "running", 3.0, 12.0), Bout("backward", "running", 2.5, 12.0)]
+    recording, _ = write_simulation(simulate(SimulationConfig("shank", bouts, seed=3)), folder / "run.csv")
+    assert main(["analyze", str(recording), "--out", str(folder / "out"), "--no-report"]) == 0
+    return folder / "out"
+
+
+@pytest.mark.parametrize("cut", ["mid_row", "at_a_field", "at_a_line_end", "in_the_header"])
+def test_compare_names_a_steps_table_cut_off(
+    cut: str, analysis_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy interrupted in steps.csv: `compare` counted the half row as a step (its missing fields empty:
+    "1 steps not running"), the rows after a cut at a line end were silently missing, and a header cut off
+    compared "no forward or backward steps" with exit 0 (EDGE-35)."""
+    import shutil
+
+    from retrogait.cli import main
+
+    copy = tmp_path / "copy"
+    shutil.copytree(analysis_folder, copy)
+    raw = (analysis_folder / "steps.csv").read_bytes()
+    middle = raw.index(b"\n", len(raw) // 2) + 1  # the start of a row half way down
+    end = {
+        "mid_row": raw.index(b",", middle + 12) + 3,
+        "at_a_field": raw.index(b",", middle + 12) + 1,
+        "at_a_line_end": middle,
+        "in_the_header": 60,
+    }[cut]
+    (copy / "steps.csv").write_bytes(raw[:end])
+    assert main(["compare", str(copy), "--out", str(tmp_path / "cmp")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"retrogait: error: {copy / 'steps.csv'}: ") and err.count("\n") == 1
+    expected = {
+        "mid_row": "its last row (line ",
+        "at_a_field": "its last row (line ",
+        "at_a_line_end": "steps but summary.json beside it counts",
+        "in_the_header": "is cut off in its header line",
+    }[cut]
+    assert expected in err
+    assert main(["compare", str(analysis_folder), "--out", str(tmp_path / "whole")]) == 0
+
+
+# --------------------------------------------------------------------- what analyze will drop, told
+
+
+def test_info_says_how_many_absurd_values_analyze_drops(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Values of 1e300 and -1e305 (a logger's glitch) are read as written and dropped by `analyze` ("2 samples
+    with missing, infinite or absurd values (beyond 1e7 in any unit) dropped"); `info` showed the recording
+    as if whole (EDGE-36)."""
+    from retrogait.cli import main
+
+    header, *rows = samples.phyphox_classic(tmp_path / "export.csv").read_text().splitlines()
+    for row, value in ((50, "1e300"), (90, "-1e305")):
+        fields = rows[row].split(",")
+        fields[2] = value
+        rows[row] = ",".join(fields)
+    path = tmp_path / "glitch.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    assert main(["info", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "  absurd values: 2 samples beyond 1e7 in any unit: analyze drops them (gaps)\n" in captured.out
+    assert main(["info", str(tmp_path / "export.csv")]) == 0
+    assert "absurd" not in capsys.readouterr().out
