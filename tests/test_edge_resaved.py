@@ -209,3 +209,26 @@ def test_info_says_how_many_absurd_values_analyze_drops(tmp_path: Path, capsys: 
     assert "  absurd values: 2 samples beyond 1e7 in any unit: analyze drops them (gaps)\n" in captured.out
     assert main(["info", str(tmp_path / "export.csv")]) == 0
     assert "absurd" not in capsys.readouterr().out
+
+
+# ------------------------------------------------------------ a header written again in the middle
+
+
+def test_a_table_whose_header_repeats_mid_file_is_read_whole(tmp_path: Path) -> None:
+    """A logger restarted mid-file writes its header again: the generic reader took the rest for a second
+    table and read only the first (half the recording gone, no note); two recordings joined were read as the
+    first one alone instead of refused as the app formats refuse them (EDGE-37)."""
+    from retrogait.errors import InputFileError
+
+    original = samples.generic(tmp_path / "whole.csv")
+    header, *rows = original.read_text().splitlines()
+    middle = len(rows) // 2
+    again = tmp_path / "again.csv"
+    again.write_text("\n".join([header, *rows[:middle], header, *rows[middle:]]) + "\n")
+    a, b = load_recording(original), load_recording(again)
+    assert np.array_equal(a.session.t_s, b.session.t_s) and np.array_equal(a.session.acc, b.session.acc)
+    assert b.report.dropped == {"row_not_a_number": 1}
+    joined = tmp_path / "joined.csv"
+    joined.write_text("\n".join([header, *rows, header, *rows]) + "\n")
+    with pytest.raises(InputFileError, match="two recordings joined in one file"):
+        load_recording(joined)
