@@ -232,3 +232,23 @@ def test_a_table_whose_header_repeats_mid_file_is_read_whole(tmp_path: Path) -> 
     joined.write_text("\n".join([header, *rows, header, *rows]) + "\n")
     with pytest.raises(InputFileError, match="two recordings joined in one file"):
         load_recording(joined)
+
+
+# ------------------------------------------------------------------------- a time stamp repeated
+
+
+@pytest.mark.parametrize("header", ["", "c0,accuracy,ax,ay,az\n"])
+def test_an_unnamed_clock_with_repeated_stamps_is_the_time(header: str, tmp_path: Path) -> None:
+    """An Android logger's table (ns stamps, an accuracy flag, x y z) with 2 % of its rows written twice: the
+    time column was not found ("has no time column (none named like time/timestamp/t, none increasing)")
+    because a clock had to step forward 99 % of the time; the repeats are now dropped and counted (EDGE-38)."""
+    t = samples.times(200.0, duration_s=6.0)
+    acc = samples.truth_acc_ms2(t)
+    stamps = (1e9 * t).astype(np.int64) + 123_456_789_000
+    lines = [f"{s},3,{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(stamps.tolist(), acc.tolist(), strict=True)]
+    doubled = [line for i, line in enumerate(lines) for _ in range(2 if i % 50 == 7 else 1)]
+    path = tmp_path / "android.csv"
+    path.write_text(header + "\n".join(doubled) + "\n")
+    result = load_recording(path)
+    assert result.report.dropped == {"row_time_not_increasing": len(doubled) - len(lines)}
+    assert np.allclose(result.session.t_s, t - t[0]) and np.allclose(result.session.acc, acc, atol=1e-5)

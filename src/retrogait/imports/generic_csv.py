@@ -361,7 +361,7 @@ def _headerless(table: _Table) -> list[Triplet]:
             continue
         if bool(np.all(finite == np.round(finite))) and np.unique(finite).size <= 8:
             table.flags.append(column)
-        elif not inference.is_increasing(values, 0.99):
+        elif not inference.is_clock(values):
             free.append(column)
     return [Triplet("plain", "position", (free[i], free[i + 1], free[i + 2]), None) for i in range(0, len(free) - 2, 3)]
 
@@ -396,7 +396,7 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
         if column in used or (named and any(w in column.lower() for w in names.NOT_TIME_WORDS)):
             continue
         values = _numbers(table, column)
-        if _numeric(table, column) and inference.is_increasing(values, 0.99) and not inference.is_counter(values):
+        if _numeric(table, column) and inference.is_clock(values) and not inference.is_counter(values):
             plan.time = column
             plan.inferred["inferred_time_column"] = f"{column} (its values increase)"
             return
