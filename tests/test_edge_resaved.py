@@ -252,3 +252,25 @@ def test_an_unnamed_clock_with_repeated_stamps_is_the_time(header: str, tmp_path
     result = load_recording(path)
     assert result.report.dropped == {"row_time_not_increasing": len(doubled) - len(lines)}
     assert np.allclose(result.session.t_s, t - t[0]) and np.allclose(result.session.acc, acc, atol=1e-5)
+
+
+# ------------------------------------------------------------------- an empty column added at the end
+
+
+def test_a_phyphox_export_with_a_trailing_empty_column_keeps_its_gyroscope(tmp_path: Path) -> None:
+    """Saved again with a delimiter at the end of every line (an empty last column): the phyphox reader left
+    it to the generic reader, which read the accelerometer alone (`gyro no`, no partner file) (EDGE-39)."""
+    original = samples.phyphox_folder(tmp_path / "orig") / "Accelerometer.csv"
+    padded = tmp_path / "padded"
+    padded.mkdir()
+    for file in original.parent.glob("*.csv"):
+        lines = file.read_text().splitlines()
+        (padded / file.name).write_text("".join(line + ",\n" for line in lines))
+    a, b = load_recording(original), load_recording(padded / "Accelerometer.csv")
+    assert b.report.format == "phyphox" and b.session.gyr is not None and a.session.gyr is not None
+    assert np.array_equal(a.session.acc, b.session.acc) and np.array_equal(a.session.gyr, b.session.gyr)
+    filled = tmp_path / "filled"  # a last column without a name but with values is not phyphox's: not dropped
+    filled.mkdir()
+    lines = original.read_text().splitlines()
+    (filled / "Accelerometer.csv").write_text(lines[0] + ",\n" + "".join(line + ",7\n" for line in lines[1:]))
+    assert load_recording(filled / "Accelerometer.csv").report.format != "phyphox"
