@@ -274,3 +274,24 @@ def test_a_phyphox_export_with_a_trailing_empty_column_keeps_its_gyroscope(tmp_p
     lines = original.read_text().splitlines()
     (filled / "Accelerometer.csv").write_text(lines[0] + ",\n" + "".join(line + ",7\n" for line in lines[1:]))
     assert load_recording(filled / "Accelerometer.csv").report.format != "phyphox"
+
+
+# ------------------------------------------------------------------ GENEActiv saved again by Excel
+
+
+def test_a_geneactiv_export_saved_again_by_excel_is_read(tmp_path: Path) -> None:
+    """Excel pads every header line with commas to the rows' width (`Units,g,,,,,`): the import was refused
+    as "acceleration units g ,,,,, are not g" (EDGE-40)."""
+    original = samples.geneactiv(tmp_path / "geneactiv.csv")
+    lines = original.read_bytes().replace(b"\x00", b"").decode().splitlines()
+    padded = [line + "," * (6 - line.count(",")) if line[:1].isalpha() else line for line in lines]
+    resaved = tmp_path / "resaved.csv"
+    resaved.write_bytes(("\ufeff" + "\r\n".join(padded) + "\r\n").encode())
+    a, b = load_recording(original).session, load_recording(resaved).session
+    assert np.array_equal(a.t_s, b.t_s) and np.array_equal(a.acc, b.acc)
+    assert (a.meta.sensor, a.meta.start_time_utc, a.meta.sample_rate_hz) == (
+        b.meta.sensor,
+        b.meta.start_time_utc,
+        b.meta.sample_rate_hz,
+    )
+    assert a.meta.extra["import_device_location"] == b.meta.extra["import_device_location"] == "right wrist"

@@ -44,12 +44,14 @@ def sniff(path: Path) -> float:
 
 
 def _header(block: bytes) -> dict[str, str]:
+    """The ``Key,Value`` lines above the rows; the commas a spreadsheet pads each line with to the table's
+    width (``Units,g,,,,,``, as Excel saves it) are not part of the value (EDGE-40)."""
     text = block.replace(b"\x00", b"").decode("latin-1")
     header: dict[str, str] = {}
     for line in re.split(r"\r\n|\r|\n", text):
         key, sep, value = line.partition(",")
         if sep and key.strip() and key.strip() not in header:
-            header[key.strip()] = value.strip()
+            header[key.strip()] = re.sub(r"[\s,]+$", "", value).strip()
     return header
 
 
