@@ -295,3 +295,38 @@ def test_a_geneactiv_export_saved_again_by_excel_is_read(tmp_path: Path) -> None
         b.meta.sample_rate_hz,
     )
     assert a.meta.extra["import_device_location"] == b.meta.extra["import_device_location"] == "right wrist"
+
+
+def test_a_recording_and_its_zip_are_one_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With EDGE-34 reading a zip of one recording, `compare run.csv run.zip` counted every step twice (the zip
+    was hashed as stored): refused now as the same session, as EDGE-32 refuses `run.csv.gz` (EDGE-41)."""
+    import zipfile
+
+    from retrogait.cli import main
+    from retrogait.recordings import recording_digest
+
+    native = samples.native(tmp_path / "run.csv")
+    archive = tmp_path / "run.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(native, "run.csv")
+    assert recording_digest(archive) == recording_digest(native)
+    polar = samples.polar_pair(tmp_path / "polar").parent
+    pair = _zipped(polar, tmp_path / "polar.zip", "polar/")
+    assert recording_digest(pair) == recording_digest(polar)
+    assert main(["compare", str(native), str(archive), "--out", str(tmp_path / "cmp")]) == 2
+    assert capsys.readouterr().err.startswith(f"retrogait: error: {archive}: is the same session as {native}")
+
+
+def test_compare_takes_steps_whose_direction_is_sideways(
+    analysis_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sideways` is one of the four directions `analyze` writes (docs/conventions.md) and `compare` leaves
+    out and counts, but its input check knew three: a steps table or a recording with one sideways step was
+    refused ("direction must be one of forward, backward, unknown, found 'sideways'") (EDGE-42)."""
+    from retrogait.cli import main
+
+    text = (analysis_folder / "steps.csv").read_text()
+    table = tmp_path / "mine.csv"
+    table.write_text(text.replace(",forward,", ",sideways,", 1))
+    assert main(["compare", str(table), "--out", str(tmp_path / "cmp")]) == 0
+    assert "1 steps direction sideways" in " ".join(capsys.readouterr().out.split())

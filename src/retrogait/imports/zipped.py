@@ -26,7 +26,8 @@ def is_plain_zip(path: Path) -> bool:
         return False
 
 
-def _content(info: zipfile.ZipInfo) -> bool:
+def member_is_content(info: zipfile.ZipInfo) -> bool:
+    """Whether a zip member is a file of the recording (not a folder, not macOS's or Windows' own files)."""
     name = info.filename
     return not info.is_dir() and not any(name.startswith(p) or name.rsplit("/", 1)[-1] == p for p in _NOT_CONTENT)
 
@@ -60,7 +61,7 @@ def _unpack(path: Path, folder: Path) -> None:
     """Write the content members of the zip ``path`` into ``folder``, each and all within the limits."""
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = [i for i in archive.infolist() if _content(i)]
+            infos = [i for i in archive.infolist() if member_is_content(i)]
             if not infos:
                 raise InputFileError(path, "is an empty zip archive")
             total = 0
