@@ -330,3 +330,18 @@ def test_compare_takes_steps_whose_direction_is_sideways(
     table.write_text(text.replace(",forward,", ",sideways,", 1))
     assert main(["compare", str(table), "--out", str(tmp_path / "cmp")]) == 0
     assert "1 steps direction sideways" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_gzip_compressed_geneactiv_export_is_read(tmp_path: Path) -> None:
+    """`demo_data.csv.gz` (a week of GENEActiv at 100 Hz is gigabytes; people compress it): the header was
+    read unpacked but the rows from the packed bytes at the header's offset, and the import refused it as
+    "has no usable rows (0 left after dropping bad rows)" or "table cannot be parsed (Too many columns
+    specified: expected 7 and found 4)" (EDGE-43)."""
+    import gzip
+
+    original = samples.geneactiv(tmp_path / "geneactiv.csv")
+    packed = tmp_path / "geneactiv.csv.gz"
+    packed.write_bytes(gzip.compress(original.read_bytes()))
+    a, b = load_recording(original).session, load_recording(packed).session
+    assert np.array_equal(a.t_s, b.t_s) and np.array_equal(a.acc, b.acc)
+    assert a.meta.start_time_utc == b.meta.start_time_utc
