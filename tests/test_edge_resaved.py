@@ -345,3 +345,27 @@ def test_a_gzip_compressed_geneactiv_export_is_read(tmp_path: Path) -> None:
     a, b = load_recording(original).session, load_recording(packed).session
     assert np.array_equal(a.t_s, b.t_s) and np.array_equal(a.acc, b.acc)
     assert a.meta.start_time_utc == b.meta.start_time_utc
+
+
+# ------------------------------------------------------------------ a session's columns in another order
+
+
+def test_a_session_with_its_columns_in_another_order_reads_them_by_name(small_session: object, tmp_path: Path) -> None:
+    """A session file whose columns were put in another order (a spreadsheet, a script: `t_s,acc_y,acc_x,...`)
+    was read by position: acc_x and acc_y swapped, the gyroscope's axes mixed, without a word (EDGE-44)."""
+    import pandas as pd
+
+    from retrogait.session import Session, read_session, write_session
+
+    assert isinstance(small_session, Session)
+    path = write_session(small_session, tmp_path / "run.csv")
+    lines = path.read_text().splitlines(keepends=True)
+    header = [line for line in lines if line.startswith("#")]
+    table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+    order = ["t_s", "acc_y", "acc_x", "acc_z", "gyr_z", "gyr_x", "gyr_y"]
+    order += [c for c in table.columns if c not in order]
+    shuffled = tmp_path / "shuffled.csv"
+    shuffled.write_text("".join(header) + table[order].to_csv(index=False))
+    again = read_session(shuffled)
+    assert np.array_equal(again.acc, small_session.acc) and again.gyr is not None
+    assert small_session.gyr is not None and np.array_equal(again.gyr, small_session.gyr)
