@@ -369,3 +369,22 @@ def test_a_session_with_its_columns_in_another_order_reads_them_by_name(small_se
     again = read_session(shuffled)
     assert np.array_equal(again.acc, small_session.acc) and again.gyr is not None
     assert small_session.gyr is not None and np.array_equal(again.gyr, small_session.gyr)
+
+
+# ------------------------------------------------------------------------- a name without an ending
+
+
+def test_batch_takes_a_recording_whose_name_has_no_ending(tmp_path: Path) -> None:
+    """`run2` (an ending lost in a copy): `analyze run2` read it, `compare data/` said "a folder of 2
+    recordings (a.csv, run2) ... or `retrogait batch` the folder", and `batch data/` analysed a.csv alone
+    without a word about run2; `batch data/run2` said "no recordings found" (EDGE-45)."""
+    import shutil
+
+    from retrogait.batch.inputs import discover_inputs
+
+    data = tmp_path / "data"
+    samples.native(data / "a.csv")
+    shutil.copy(samples.polar_pair(tmp_path / "polar"), data / "run2")
+    (data / "LICENSE").write_text("Permission is hereby granted, free of charge, to any person\n")
+    assert discover_inputs([data]) == [(data / "a.csv").resolve(), (data / "run2").resolve()]
+    assert discover_inputs([data / "run2"]) == [(data / "run2").resolve()]
