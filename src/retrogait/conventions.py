@@ -27,7 +27,7 @@ STEP_COUNT_PLACEMENTS: Final = ("thigh", "arm", "hand", "chest", "bag", "wrist",
 SIDES: Final = ("left", "right")
 AXES: Final = ("+x", "-x", "+y", "-y", "+z", "-z")
 
-DIRECTIONS: Final = ("forward", "backward", "unknown")
+DIRECTIONS: Final = ("forward", "backward", "sideways", "unknown")
 FOOT_STRIKES: Final = ("rearfoot", "midfoot", "forefoot", "unknown")
 ACTIVITIES: Final = ("running", "walking", "still", "unknown")
 

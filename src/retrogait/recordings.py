@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from retrogait.outfiles import RECORDING_SIDE_SUFFIXES
+
+if TYPE_CHECKING:
+    import zipfile
 
 CHUNK_BYTES = 1 << 20
 #: File endings that can hold a recording (native sessions and app exports).
@@ -29,7 +33,7 @@ def recording_digest(path: Path) -> str:
     or audio file an app saved beside the sensor tables would be hashed while ``analyze`` waits, EDGE-20),
     so a copy of a recording, compressed or not, has the digest of its original. Raises OSError."""
     if not path.is_dir():
-        return "sha256:" + (_unpacked_digest(path) or file_digest(path))
+        return "sha256:" + (_unpacked_digest(path) or _zip_digest(path) or file_digest(path))
     digest = hashlib.sha256()
     for file in sorted(p for p in path.rglob("*") if _part_of_recording(p)):
         digest.update(f"{file.relative_to(path).as_posix()}\0{file_digest(file)}\n".encode())
@@ -52,6 +56,44 @@ def _unpacked_digest(path: Path) -> str | None:
                 digest.update(chunk)
     except (EOFError, zlib.error, gzip.BadGzipFile):
         return None
+    return digest.hexdigest()
+
+
+def _zip_digest(path: Path) -> str | None:
+    """SHA-256 (hex) of what a zip that no format reads as it is holds (EDGE-34 unpacks it; EDGE-41): of its one
+    file's bytes, or hashed as the folder it unpacks to would be, so ``run.zip`` holding ``run.csv`` is the
+    same recording as ``run.csv``. None for any other file, a zip a format reads as it is (its digest stays
+    that of its bytes, as analyses made before this hold it), and a damaged zip."""
+    import zipfile
+
+    from retrogait.imports.registry import claimed
+    from retrogait.imports.zipped import is_plain_zip, member_is_content
+
+    if not is_plain_zip(path) or claimed(path):
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [i for i in archive.infolist() if member_is_content(i)]
+            if len(infos) == 1:
+                return _member_digest(archive, infos[0])
+            parts = [PurePosixPath(i.filename).parts for i in infos]
+            top = 1 if parts and all(len(p) > 1 and p[0] == parts[0][0] for p in parts) else 0
+            digest = hashlib.sha256()
+            for rel, info in sorted(zip(parts, infos, strict=True), key=lambda pair: pair[0]):
+                name = PurePosixPath(*rel[top:])
+                if name.suffix.lower() in RECORDING_SUFFIXES and not name.name.startswith("."):
+                    digest.update(f"{name.as_posix()}\0{_member_digest(archive, info)}\n".encode())
+            return digest.hexdigest()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError, NotImplementedError):
+        return None
+
+
+def _member_digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """SHA-256 (hex) of one zip member's unpacked bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with archive.open(info) as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            digest.update(chunk)
     return digest.hexdigest()
 
 

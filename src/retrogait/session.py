@@ -361,7 +361,8 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
         detail = ";".join(filter(None, [meta.extra.get("import_dropped_detail", ""), "last_line_cut_short=1"]))
         meta = replace(meta, extra={**meta.extra, "import_dropped_rows": str(dropped), "import_dropped_detail": detail})
 
-    numeric = [c for c in columns if c in CORE_COLUMNS or c in GYR_COLUMNS]
+    # by name, in the order t, acc x y z, gyr x y z, whatever the file's order (EDGE-44)
+    numeric = [*CORE_COLUMNS, *(GYR_COLUMNS if GYR_COLUMNS[0] in columns else ())]
     values = frame[numeric].to_numpy(dtype=np.float64)
     bad = _first_not_finite(values)
     if bad is not None:

@@ -66,3 +66,12 @@ def session_overview(session: Session) -> SessionOverview:
         median_acc_norm_ms2=median_acc_norm,
         clipped_fraction=clipped,
     )
+
+
+def absurd_samples(session: Session, limit: float = 1e7) -> int:
+    """How many samples hold a value of ``limit`` or more in size (any unit: m/s^2, deg/s) or a non-finite
+    time: read as written, dropped by ``analyze`` (``analysis.preprocess.ANY_UNIT_LIMIT``)."""
+    bad = ~np.isfinite(session.t_s) | (np.abs(session.acc) >= limit).any(axis=1)
+    if session.gyr is not None:
+        bad |= (np.abs(session.gyr) >= limit).any(axis=1)
+    return int(bad.sum())

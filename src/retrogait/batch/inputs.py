@@ -49,12 +49,22 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) 
                 resolved = _resolved_file(path)
                 if (
                     resolved
-                    and is_recording(path)
+                    and (is_recording(path) or _unnamed_recording(path))
                     and not any(resolved.is_relative_to(e) for e in excluded)
                     and not any(path.is_relative_to(b) for b in earlier_batches)
                 ):
                     found[resolved] = None
     return without_export_companions(sorted(found))
+
+
+def _unnamed_recording(path: Path) -> bool:
+    """A file without an ending (``run2``: a name typed by hand, an ending lost in a copy) that a format's
+    sniffer claims from its first bytes (EDGE-45); by its name alone it was passed over without a word."""
+    if path.suffix or path.name.startswith("."):
+        return False
+    from retrogait.imports.registry import claimed
+
+    return claimed(path)
 
 
 #: Per-sensor files that the reader of an export reads with its accelerometer file, by the name before

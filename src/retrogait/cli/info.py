@@ -31,9 +31,10 @@ def info(
     """
     from rich.console import Console
 
+    from retrogait.analysis.preprocess import ANY_UNIT_LIMIT
     from retrogait.errors import RetrogaitError
     from retrogait.imports import load_recording
-    from retrogait.summary import session_overview
+    from retrogait.summary import absurd_samples, session_overview
 
     console = Console(highlight=False)
     problems: list[str] = []
@@ -65,6 +66,10 @@ def info(
             details.append(("gyroscope", meta.extra["import_gyro_left_out"]))
         if meta.extra.get("import_dropped_detail"):
             details.append(("dropped on import", meta.extra["import_dropped_detail"].replace(";", ", ")))
+        absurd = absurd_samples(session, ANY_UNIT_LIMIT)
+        if absurd:  # read as written, dropped by analyze (EDGE-36)
+            limit = f"{ANY_UNIT_LIMIT:.0e}".replace("e+0", "e")
+            details.append(("absurd values", f"{absurd} samples beyond {limit} in any unit: analyze drops them (gaps)"))
         for key, value in details:
             console.print(f"  {safe(key)}: {safe(value)}")
     for problem in problems:

@@ -15,6 +15,7 @@ summary or the session header, else ``unknown``, meaning "the one user running r
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -29,6 +30,7 @@ import pandas as pd
 from retrogait.analysis.pipeline import STEP_COLUMNS, TEXT_COLUMNS, analyze
 from retrogait.analysis.pipeline import load_input as load_recording_session
 from retrogait.compare.metrics import METRICS
+from retrogait.compare.steps_cut import refuse_cut_last_row, refuse_missing_rows
 from retrogait.conventions import DIRECTIONS
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.session import Session
@@ -153,8 +155,16 @@ def validate_steps(steps: pd.DataFrame, path: str | Path) -> pd.DataFrame:
 
 
 def _read_steps_csv(path: Path) -> pd.DataFrame:
+    """A steps table, checked (:func:`validate_steps`); one cut off in a row is refused (EDGE-35)."""
     try:
-        table = pd.read_csv(path, comment="#", dtype={"direction": str, "foot_strike": str, "quality_flags": str})
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    refuse_cut_last_row(path, raw)
+    try:
+        table = pd.read_csv(
+            io.BytesIO(raw), comment="#", dtype={"direction": str, "foot_strike": str, "quality_flags": str}
+        )
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise InputFileError(path, f"cannot be read as a steps table ({' '.join(str(exc).split())})") from exc
     return validate_steps(table, path)
@@ -221,10 +231,13 @@ def load_input(
     if p.is_dir() and (p / "steps.csv").is_file():
         steps = _read_steps_csv(p / "steps.csv")
         info = read_summary(p / "summary.json")
+        refuse_missing_rows(p / "steps.csv", len(steps), info)
         return _finish(steps, _source(p, label or p.name, "analysis output", info, len(steps), subject))
     if p.is_file() and is_steps_table(p):
         steps = _read_steps_csv(p)
         info = read_summary(p.with_name("summary.json"))
+        if p.name == "steps.csv":
+            refuse_missing_rows(p, len(steps), info)
         name = p.parent.name if p.name == "steps.csv" and p.parent.name else p.stem
         return _finish(steps, _source(p, label or name, "analysis output", info, len(steps), subject))
     return _load_recording(p, label=label, subject=subject, placement=placement, reader=reader)

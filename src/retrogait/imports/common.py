@@ -35,6 +35,7 @@ from retrogait.imports.limits import (
     read_bounded,
     unpack_limit,
 )
+from retrogait.imports.textcoding import as_utf8
 from retrogait.rate import measured_rate_hz, meets_rate
 from retrogait.session import Session, SessionMeta, session_problem
 
@@ -78,7 +79,14 @@ class Source:
         return self._read(n_bytes)
 
     def _read(self, n_bytes: int | None) -> bytes:
-        """The content (its first ``n_bytes``), gzip and zip members unpacked within the limits."""
+        """The content as UTF-8 (:func:`~retrogait.imports.textcoding.as_utf8`: UTF-16 decoded, a BOM removed;
+        its first ``n_bytes``), gzip and zip members unpacked within the limits."""
+        if n_bytes is None:
+            return as_utf8(self._raw(None))
+        return as_utf8(self._raw(2 * n_bytes))[:n_bytes]  # UTF-16 takes two bytes a character
+
+    def _raw(self, n_bytes: int | None) -> bytes:
+        """The bytes as stored (its first ``n_bytes``), gzip and zip members unpacked within the limits."""
         if self.data is not None:
             return self.data if n_bytes is None else self.data[:n_bytes]
         assert self.path is not None

@@ -19,6 +19,7 @@ from retrogait.errors import InputFileError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     ACC_TO_MS2,
+    GZIP_MAGIC,
     FloatArray,
     Source,
     Stream,
@@ -30,6 +31,7 @@ from retrogait.imports.common import (
     to_si,
 )
 from retrogait.imports.limits import line_bounds
+from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
 
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
@@ -44,12 +46,14 @@ def sniff(path: Path) -> float:
 
 
 def _header(block: bytes) -> dict[str, str]:
+    """The ``Key,Value`` lines above the rows; the commas a spreadsheet pads each line with to the table's
+    width (``Units,g,,,,,``, as Excel saves it) are not part of the value (EDGE-40)."""
     text = block.replace(b"\x00", b"").decode("latin-1")
     header: dict[str, str] = {}
     for line in re.split(r"\r\n|\r|\n", text):
         key, sep, value = line.partition(",")
         if sep and key.strip() and key.strip() not in header:
-            header[key.strip()] = value.strip()
+            header[key.strip()] = re.sub(r"[\s,]+$", "", value).strip()
     return header
 
 
@@ -120,12 +124,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if units and units != {"g"}:
         raise InputFileError(path, f"acceleration units {', '.join(sorted(units))} are not g")
     report = ImportReport(format=NAME, files=[str(path)])
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            data = Source(str(path), data=fh.read())
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    data = _rows(path, offset)
     lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
     table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], report=report, lines=lines)
     t = line_times_s(data.read_bytes(), lines[0])
@@ -154,6 +153,22 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         start_epoch_s=float(acc.t_s[0]) - offset_s if offset_s is not None and len(acc) else None,
         header=extra,
     )
+
+
+def _rows(path: Path, offset: int) -> Source:
+    """The file's text from ``offset`` of its decoded text on (the first data row): read from there when the file
+    is plain UTF-8 (a GENEActiv CSV can be gigabytes: not read twice over), else unpacked and decoded first, as
+    its header was (a ``.gz`` or UTF-16 text: EDGE-33)."""
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(UTF16_PROBE_BYTES)
+            if start[:2] != GZIP_MAGIC and utf16_encoding(start) is None:
+                fh.seek(offset + (len(UTF8_BOM) if start.startswith(UTF8_BOM) else 0))
+                return Source(str(path), data=fh.read())
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    whole = Source(str(path), path=path).read_bytes()
+    return Source(str(path), data=whole[offset:])
 
 
 FORMAT = ImportFormat(

@@ -86,7 +86,7 @@ def sniff(path: Path) -> float:
     """0.5 (below every app format) for a delimited text table of numbers, else 0."""
     if path.is_dir():
         return 0.0
-    data = _utf8(head_bytes(path, LAYOUT_BYTES))  # before looking for NUL bytes: UTF-16 text is full of them
+    data = head_bytes(path, LAYOUT_BYTES)  # decoded from UTF-16 (EDGE-33): NUL bytes are a binary file's
     if not data or data.count(b"\x00") > 8 or data.lstrip()[:1] in (b"{", b"["):
         return 0.0
     try:
@@ -94,30 +94,6 @@ def sniff(path: Path) -> float:
     except RetrogaitError:
         return 0.0
     return 0.5
-
-
-def utf16_encoding(data: bytes) -> str | None:
-    """``utf-16`` when ``data`` starts with a UTF-16 byte-order mark, ``utf-16-le``/``-be`` when it has none
-    but every second byte of its first hundreds is NUL (text of Latin letters and digits), else None."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "utf-16"
-    head = data[:512]
-    if len(head) < 16:
-        return None
-    even, odd = head[0::2], head[1::2]
-    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
-        return "utf-16-le"
-    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
-        return "utf-16-be"
-    return None
-
-
-def _utf8(data: bytes) -> bytes:
-    """UTF-16 text (:func:`utf16_encoding`) as UTF-8; anything else unchanged."""
-    encoding = utf16_encoding(data)
-    if encoding is not None:
-        return data.decode(encoding, errors="replace").lstrip("\ufeff").encode("utf-8")
-    return data
 
 
 @dataclass
@@ -171,7 +147,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if problem:
         raise RetrogaitError(problem)
     display = str(path)
-    data = _utf8(Source(display, path=path).read_bytes())
+    data = Source(display, path=path).read_bytes()
     if not data or data.isspace():
         raise InputFileError(path, "is empty")
     if data[:LAYOUT_BYTES].count(b"\x00") > 8:
@@ -385,7 +361,7 @@ def _headerless(table: _Table) -> list[Triplet]:
             continue
         if bool(np.all(finite == np.round(finite))) and np.unique(finite).size <= 8:
             table.flags.append(column)
-        elif not inference.is_increasing(values, 0.99):
+        elif not inference.is_clock(values):
             free.append(column)
     return [Triplet("plain", "position", (free[i], free[i + 1], free[i + 2]), None) for i in range(0, len(free) - 2, 3)]
 
@@ -420,7 +396,7 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
         if column in used or (named and any(w in column.lower() for w in names.NOT_TIME_WORDS)):
             continue
         values = _numbers(table, column)
-        if _numeric(table, column) and inference.is_increasing(values, 0.99) and not inference.is_counter(values):
+        if _numeric(table, column) and inference.is_clock(values) and not inference.is_counter(values):
             plan.time = column
             plan.inferred["inferred_time_column"] = f"{column} (its values increase)"
             return

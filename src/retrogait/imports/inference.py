@@ -73,6 +73,17 @@ def is_increasing(values: FloatArray, share: float = 0.9) -> bool:
     return float((np.diff(v) > 0).mean()) >= share
 
 
+def is_clock(values: FloatArray, share: float = 0.99) -> bool:
+    """True for a column that can be an unnamed clock: at least ``share`` of the steps between finite values
+    do not go back and at least half go forward (a logger repeats a time stamp now and then: EDGE-38; the
+    repeats are dropped and counted when the rows are read). A status flag never moves, an axis goes back."""
+    v = values[np.isfinite(values)]
+    if v.size < 3:
+        return False
+    steps = np.diff(v)
+    return float((steps >= 0).mean()) >= share and float((steps > 0).mean()) >= 0.5
+
+
 def is_counter(values: FloatArray) -> bool:
     """True for a sample counter (whole numbers going up by one): an index, not a time."""
     v = values[np.isfinite(values)]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import replace
 from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResult, ReaderOptions
+from retrogait.imports.diagnose import refuse_unrecognised
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
-from retrogait.imports.registry import detect_format, get_format
+from retrogait.imports.registry import claimed, detect_format, get_format
+from retrogait.imports.zipped import in_zip_words, is_plain_zip, unpacked
 from retrogait.session import Session
 
 
@@ -68,14 +71,6 @@ def load_recording(
     problem = ReaderOptions(format, rate_hz, generic).problem()
     if problem:
         raise RetrogaitError(problem)
-    if format is not None:
-        fmt = get_format(format)
-        if not source.exists():
-            raise InputFileError(source, "no such file or folder")
-    elif generic is not None and generic.given:
-        fmt = get_format("generic_csv")
-    else:
-        fmt = detect_format(source)
     options = ImportOptions(
         placement=placement,
         side=side,
@@ -85,6 +80,63 @@ def load_recording(
         generic=generic,
         rate_hz=rate_hz,
     )
+    if not _UNPACKING.get() and is_plain_zip(source) and not claimed(source):
+        return _load_zip(source, format, options)
+    return _load(source, format, options)
+
+
+#: True while what a zip holds is read: a zip inside it is not unpacked again (a zip quine would never end).
+_UNPACKING: ContextVar[bool] = ContextVar("retrogait_unpacking_zip", default=False)
+
+
+def _load_zip(source: Path, format: str | None, options: ImportOptions) -> ImportResult:
+    """A zip no format reads as it is (EDGE-34): what it holds, unpacked, read as a file or folder would be;
+    the result and any refusal name the zip and its members."""
+    token = _UNPACKING.set(True)
+    try:
+        with unpacked(source) as (target, folder):
+            if is_plain_zip(target):
+                shown = in_zip_words(str(target), folder, source)
+                raise InputFileError(shown, "is a zip inside a zip archive: unpack the outer one, then give this one")
+            try:
+                result = _load(target, format, options)
+            except InputFileError as exc:
+                if exc.problem.startswith("format not recognised"):
+                    refuse_unrecognised(source)  # "is a zip archive holding no export a format knows (files: ...)"
+                problem = in_zip_words(exc.problem, folder, source)
+                if problem.startswith("is a folder of "):  # EDGE-14's refusal, for a zip
+                    problem = "is a zip of " + problem.removeprefix("is a folder of ").split(", not one export")[0]
+                    problem += ", not one export: unpack it and give them one by one, or `retrogait batch` its folder"
+                raise InputFileError(in_zip_words(exc.path, folder, source), problem, exc.line) from None
+            except RetrogaitError as exc:
+                raise RetrogaitError(in_zip_words(str(exc), folder, source)) from None
+            return _named_as_zip(result, folder, source)
+    finally:
+        _UNPACKING.reset(token)
+
+
+def _named_as_zip(result: ImportResult, folder: Path, source: Path) -> ImportResult:
+    """``result`` read from ``folder`` with its report, header and source naming the zip ``source``."""
+    report = result.report
+    report.files = [in_zip_words(f, folder, source) for f in report.files]
+    report.notes = [in_zip_words(n, folder, source) for n in report.notes]
+    session = result.session
+    extra = {k: in_zip_words(v, folder, source) for k, v in session.meta.extra.items()}
+    session = replace(session, meta=replace(session.meta, extra=extra), source=str(source))
+    return ImportResult(session=session, report=report)
+
+
+def _load(source: Path, format: str | None, options: ImportOptions) -> ImportResult:
+    """Read ``source`` with the format ``format`` (None: detected, or ``generic_csv`` when a mapping is given)."""
+    generic = options.generic
+    if format is not None:
+        fmt = get_format(format)
+        if not source.exists():
+            raise InputFileError(source, "no such file or folder")
+    elif generic is not None and generic.given:
+        fmt = get_format("generic_csv")
+    else:
+        fmt = detect_format(source)
     try:
         with recovering_cut_streams() as cut:
             result = fmt.read(source, options)

@@ -9,6 +9,7 @@ from pathlib import Path
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import GZIP_MAGIC, Source, head_bytes
+from retrogait.imports.textcoding import UTF16_PROBE_BYTES, utf16_encoding
 from retrogait.recordings import without_gz
 from retrogait.session import FORMAT_KEY, Session, read_session
 
@@ -36,17 +37,19 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
 
 
 def _packed(path: Path) -> bool:
+    """Whether ``path`` is gzip-compressed or UTF-16 text: read through :func:`_read_packed`."""
     try:
         with open(path, "rb") as fh:
-            return fh.read(2) == GZIP_MAGIC
+            start = fh.read(UTF16_PROBE_BYTES)
     except OSError:
         return False  # read_session says why
+    return start[:2] == GZIP_MAGIC or utf16_encoding(start) is not None
 
 
 def _read_packed(path: Path) -> Session:
-    """A gzip-compressed session file (``run.csv.gz``; EDGE-11): unpacked within the limits (a stream cut off
-    is read up to the cut, EDGE-9) into a temporary file that ``read_session`` reads; its messages name
-    ``path``."""
+    """A gzip-compressed session file (``run.csv.gz``; EDGE-11) or one saved again as UTF-16 (EDGE-33):
+    unpacked within the limits (a stream cut off is read up to the cut, EDGE-9) and decoded into a temporary
+    file that ``read_session`` reads; its messages name ``path``."""
     text = Source(str(path), path=path).read_bytes()
     with tempfile.TemporaryDirectory(prefix="retrogait-") as folder:
         unpacked = Path(folder) / without_gz(path.name)  # any case: pandas would unpack a `.GZ` again

@@ -26,6 +26,7 @@ from retrogait.imports.common import (
     finish,
     first_line,
     head_bytes,
+    head_text,
     read_stream,
     read_table,
     require_rows,
@@ -86,15 +87,21 @@ def sniff(path: Path) -> float:
         return 0.0
     source = Source(str(path), path=path)
     layout = _layout(source)  # None: not phyphox's own delimiters
-    if layout is None or _unread_columns(layout, csv_layout(source)[0]):
+    if layout is None or _unread_columns(layout, csv_layout(source)[0], head_text(source.head())):
         return 0.0  # a phyphox sensor table holds time, one triplet and its magnitude: the rest is not ours
     return 0.9
 
 
-def _unread_columns(layout: _Layout, fields: list[str]) -> list[str]:
-    """Columns of a table this reader would drop (not its time, triplets or "Absolute ..." magnitude)."""
+def _unread_columns(layout: _Layout, fields: list[str], head: str) -> list[str]:
+    """Columns of a table this reader would drop (not its time, triplets or "Absolute ..." magnitude; nor the
+    empty last field a spreadsheet adds after a trailing delimiter: no name, nothing in the rows of ``head``,
+    the file's first lines; EDGE-39)."""
     read = {layout.time, *(layout.acc or ()), *(layout.gyr or ())}
-    return [f for f in fields if f not in read and not f.strip().strip('"').lower().startswith("absolute")]
+    names = [f.strip().strip('"').strip().lower() for f in fields]
+    rows = [line.rstrip("\r").split(layout.sep) for line in head.split("\n")[1:-1] if line.strip()]
+    empty_last = names[-1:] == [""] and all(len(r) == len(fields) and not r[-1].strip() for r in rows)
+    unread = [f for f, name in zip(fields, names, strict=True) if f not in read and not name.startswith("absolute")]
+    return unread[:-1] if empty_last and unread[-1:] == fields[-1:] else unread
 
 
 def _header_is_phyphox(line: str) -> bool:

@@ -11,7 +11,7 @@ from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import generic_csv
 from retrogait.imports.app_formats import APP_FORMATS, format_names
 from retrogait.imports.base import ImportFormat
-from retrogait.imports.diagnose import head, refuse_analysis_output, refuse_unreadable, refuse_unrecognised
+from retrogait.imports.diagnose import refuse_analysis_output, refuse_unreadable, refuse_unrecognised
 
 FORMATS: tuple[ImportFormat, ...] = (*APP_FORMATS, generic_csv.FORMAT)
 
@@ -40,18 +40,19 @@ def detect_format(path: Path) -> ImportFormat:
     """
     refuse_unreadable(path)
     refuse_analysis_output(path)
-    utf16 = path.is_file() and generic_csv.utf16_encoding(head(path, unpacked=True)) is not None
-    # UTF-16 text (a spreadsheet's "Unicode text"): only the generic reader decodes it; the app readers read
-    # UTF-8 and would take it for their own export, then fail on it
-    scores = [
-        (_safe_sniff(fmt, path) if fmt is generic_csv.FORMAT or not utf16 else 0.0, i) for i, fmt in enumerate(FORMATS)
-    ]
+    # UTF-16 text (a spreadsheet's "Unicode text") is decoded for every reader (EDGE-33): sniffed as what it holds
+    scores = [(_safe_sniff(fmt, path), i) for i, fmt in enumerate(FORMATS)]
     best, index = max(scores, key=lambda s: (s[0], -s[1]))
     if best < MIN_CONFIDENCE:
         if path.is_dir():
             _refuse_folder_of_recordings(path)
         refuse_unrecognised(path)
     return FORMATS[index]
+
+
+def claimed(path: Path) -> bool:
+    """Whether a format's sniffer claims ``path`` as it is (a zip no format claims is unpacked: EDGE-34)."""
+    return max(_safe_sniff(fmt, path) for fmt in FORMATS) >= MIN_CONFIDENCE
 
 
 #: How many of a folder's files are sniffed to tell a folder of recordings (EDGE-14): only so many are counted.

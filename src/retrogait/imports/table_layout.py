@@ -185,7 +185,28 @@ def split_blocks(data: bytes, head: Layout, display: str, lines: LineIndex | Non
         except InputFileError:
             continue
         blocks.append(Block(start, end, layout, _label(text, layout)))
-    return blocks or [Block(0, len(data), head, _label(_decode(data[:LAYOUT_BYTES]), head))]
+    return _joined(blocks) or [Block(0, len(data), head, _label(_decode(data[:LAYOUT_BYTES]), head))]
+
+
+def _joined(blocks: list[Block]) -> list[Block]:
+    """``blocks`` with each block that repeats the one before it (the same column names, delimiter, decimal
+    mark and label, no title of its own) joined to it (EDGE-37): a header written again mid-file (a logger
+    restarted, two files joined) continues the table; its header line is a row that is not a number,
+    dropped and counted, and two recordings joined are refused by their times going back (EDGE-2)."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and _continues(out[-1], block):
+            out[-1] = Block(out[-1].start, block.end, out[-1].layout, out[-1].label)
+        else:
+            out.append(block)
+    return out
+
+
+def _continues(before: Block, block: Block) -> bool:
+    """Whether ``block`` is ``before``'s header written again, with no title of its own."""
+    a, b = before.layout, block.layout
+    same = (a.names, a.sep, a.decimal, a.n_fields, before.label) == (b.names, b.sep, b.decimal, b.n_fields, block.label)
+    return a.names is not None and b.skip_lines == 0 and same
 
 
 def _decode(data: bytes) -> str:
