@@ -22,7 +22,12 @@ import retrogait
 from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
-from shared_recordings import lowerback_walking_reference, lowerback_walking_session
+from shared_recordings import (
+    FOOT_WALKING_RATE_HZ,
+    foot_walking_sessions,
+    lowerback_walking_reference,
+    lowerback_walking_session,
+)
 
 TOLERANCE_S = 0.05
 
@@ -198,19 +203,11 @@ def _mean_cadence(ic_s: NDArray[np.float64]) -> float:
 
 def foot_walking(root: Path, rows: list[tuple[str, ...]]) -> None:
     folder = root / "foot_walking"
-    data = pd.read_csv(folder / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
     events = pd.read_csv(folder / "stride_events_sample.csv")
-    fs = 204.8
+    fs = FOOT_WALKING_RATE_HZ
     tot = np.zeros(3, int)
     ic_err, to_err = [], []
-    for side in ("left", "right"):
-        x = data[f"{side}_sensor"]
-        session = Session(
-            np.arange(len(x)) / fs,
-            x[["acc_x", "acc_y", "acc_z"]].to_numpy(),
-            x[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-            SessionMeta("foot", fs, side=side),
-        )
+    for side, session in foot_walking_sessions(folder).items():
         steps = retrogait.analyze(session).steps
         ev = events[events["foot"] == side].sort_values("ic")
         ref_ic = ev["ic"].to_numpy() / fs

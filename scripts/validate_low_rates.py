@@ -41,6 +41,7 @@ from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shared_recordings import FOOT_WALKING_RATE_HZ, foot_walking_sessions
 from validate import _print, f1, match
 from validate_contact_timing import SYSTEMS, TRIALS, lb_raw, lb_refs, lb_session, score_reference
 
@@ -266,22 +267,15 @@ def sacral_running(root: Path) -> list[tuple[str, ...]]:
 
 def foot_walking(root: Path) -> list[tuple[str, ...]]:
     folder = root / "foot_walking"
-    data = pd.read_csv(folder / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
+    sessions = foot_walking_sessions(folder)
     events = pd.read_csv(folder / "stride_events_sample.csv")
-    native = 204.8
+    native = FOOT_WALKING_RATE_HZ
     rows = []
     for fs in _rates(native):
         tot = np.zeros(3, int)
         errors: list[float] = []
         refused = False
-        for side in ("left", "right"):
-            x = data[f"{side}_sensor"]
-            session = Session(
-                np.arange(len(x)) / native,
-                x[["acc_x", "acc_y", "acc_z"]].to_numpy(),
-                x[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
-                SessionMeta("foot", native, side=side),
-            )
+        for side, session in sessions.items():
             steps = analyzed(decimated(session, fs))
             if steps is None:
                 refused = True
