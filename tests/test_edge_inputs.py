@@ -860,7 +860,7 @@ def test_compare_does_not_name_a_recording_whose_analysis_it_compared(
     compared: give them as inputs", and giving it was refused as the same session as run1_analysis (EDGE-8).
     A recording an analysis folder there was made from (its source_digest, else the source file's name in an
     older summary) is compared through it (EDGE-18)."""
-    from retrogait.recordings import recording_digest
+    from retrogait.imports.identity import recording_digest
 
     data = tmp_path / "data"
     one = _analysis_folder(data / "run1_analysis", "shank", 1)
@@ -882,7 +882,7 @@ def test_an_export_folder_digest_hashes_only_files_that_can_hold_a_recording(
     """`analyze` waits for the digest of its input (EDGE-8). An export folder's digest hashed every file in
     it: a phyphox folder with a 3 GB video beside the tables took 10.7 s to analyse instead of 1.1 s. Only the
     files that can hold a recording are hashed (EDGE-20); a copy still has its original's digest."""
-    from retrogait import recordings
+    from retrogait.imports import identity
 
     export = tmp_path / "export"
     (export / "meta").mkdir(parents=True)
@@ -891,19 +891,19 @@ def test_an_export_folder_digest_hashes_only_files_that_can_hold_a_recording(
     (export / "Microphone.mp4").write_bytes(b"\0" * 1000)
     (export / ".DS_Store").write_bytes(b"x")
     hashed: list[str] = []
-    real = recordings.file_digest
+    real = identity.file_digest
 
     def recorded(path: Path) -> str:
         hashed.append(path.relative_to(export).as_posix())
         return real(path)
 
-    monkeypatch.setattr(recordings, "file_digest", recorded)
-    digest = recordings.recording_digest(export)
+    monkeypatch.setattr(identity, "file_digest", recorded)
+    digest = identity.recording_digest(export)
     assert sorted(hashed) == ["Accelerometer.csv", "meta/device.csv"]
     (export / "Microphone.mp4").write_bytes(b"\1" * 1000)
-    assert recordings.recording_digest(export) == digest
+    assert identity.recording_digest(export) == digest
     (export / "Accelerometer.csv").write_text("Time (s),x,y,z\n0,1,2,4\n")
-    assert recordings.recording_digest(export) != digest
+    assert identity.recording_digest(export) != digest
 
 
 def test_a_full_disk_while_batch_writes_its_manifest_or_combined_steps_names_the_file(
@@ -1285,7 +1285,7 @@ def test_compare_refuses_a_recording_given_with_its_compressed_copy(
     the digest that tells one session given twice (EDGE-8) hashed the .gz as stored."""
     import gzip
 
-    from retrogait.recordings import recording_digest
+    from retrogait.imports.identity import recording_digest
 
     recording = samples.phyphox_classic(tmp_path / "run.csv")
     packed = tmp_path / "run.csv.gz"

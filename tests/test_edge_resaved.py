@@ -303,7 +303,7 @@ def test_a_recording_and_its_zip_are_one_session(tmp_path: Path, capsys: pytest.
     import zipfile
 
     from retrogait.cli import main
-    from retrogait.recordings import recording_digest
+    from retrogait.imports.identity import recording_digest
 
     native = samples.native(tmp_path / "run.csv")
     archive = tmp_path / "run.zip"

@@ -69,7 +69,7 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 
 class _Digest(threading.Thread):
-    """The recording's content digest (``recordings.recording_digest``), computed in a thread: hashing
+    """The recording's content digest (``imports.identity.recording_digest``), computed in a thread: hashing
     releases the GIL, so it runs beside the reading and the analysis (None when the file cannot be read
     again: the analysis does not depend on it)."""
 
@@ -80,7 +80,7 @@ class _Digest(threading.Thread):
         self.start()
 
     def run(self) -> None:
-        from retrogait.recordings import recording_digest
+        from retrogait.imports.identity import recording_digest
 
         if not (self.path.is_file() or self.path.is_dir()):  # a pipe would block this thread: refused anyway
             return

@@ -285,7 +285,8 @@ def files_beside_analyses(path: str | Path) -> list[str]:
     ``path`` stands for the analysis folders inside it (EDGE-6), so not compared (EDGE-16). A recording
     one of those folders was made from (its ``source_digest``, else its ``source`` file name, in the
     summary) is compared, through its analysis, and not named (EDGE-18)."""
-    from retrogait.recordings import is_recording, recording_digest
+    from retrogait.imports.identity import recording_digest
+    from retrogait.recordings import is_recording
 
     p = Path(path)
     folders = analysis_folders_in(p)
@@ -332,9 +333,9 @@ def _file_identity(path: str | Path) -> tuple[int, int] | None:
 
 def _session_digest(path: str | Path) -> str | None:
     """The content digest of the recording ``path``'s steps come from (EDGE-8): a recording's own
-    (``recordings.recording_digest``), an analysis output's ``source_digest`` from its summary.json;
+    (``imports.identity.recording_digest``), an analysis output's ``source_digest`` from its summary.json;
     None when unknown (a summary written before EDGE-8, a file that cannot be read: reading it says why)."""
-    from retrogait.recordings import recording_digest
+    from retrogait.imports.identity import recording_digest
 
     p = Path(path)
     if p.is_dir() and (p / "steps.csv").is_file():
