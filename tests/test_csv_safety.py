@@ -169,6 +169,51 @@ def test_floats_are_written_as_pandas_writes_them(seed: int, float_format: str, 
         assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
 
 
+def _plain_frame(rows: int, seed: int) -> pd.DataFrame:
+    """The kinds of column write_csv spells itself (PERF-30): float64, int64, bool and text with gaps, with
+    cells the CSV writer must quote (commas, quotes, line ends) and text beyond ASCII."""
+    frame = _float_frame(rows, seed).drop(columns="f32")
+    rng = np.random.default_rng(seed + 100)
+    texts = np.array(['say "hi"', "two\nlines", "cr\r", "naïve ü", " lead", "", None, math.nan], dtype=object)
+    frame["text"] = rng.choice(texts, rows) if rows else np.array([], dtype=object)
+    frame["u8"] = rng.integers(0, 255, rows).astype(np.uint8)
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("float_format", "na_rep"), [("%.6g", ""), ("%.10g", "NA"), ("%.3f", "")])
+def test_plain_tables_are_written_as_pandas_writes_them(
+    seed: int, float_format: str, na_rep: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-30: write_csv writes tables of floats, integers, booleans and text itself; the bytes are pandas'
+    own (0, 1 and 3000 rows; a lone text column whose cell is empty; a different line end)."""
+
+    def not_used(*_: object) -> None:
+        raise AssertionError("pandas' path taken")
+
+    monkeypatch.setattr("retrogait.csvsafe.floats_as_text", not_used)
+    frames = [_plain_frame(rows, seed) for rows in (0, 1, 3000)]
+    frames.append(pd.DataFrame({"only": pd.Series(["", None, "x"], dtype=object)}))
+    for frame in frames:
+        for terminator in (None, "\r\n"):
+            options = {"lineterminator": terminator} if terminator else {}
+            write_csv(frame, tmp_path / "ours.csv", float_format=float_format, na_rep=na_rep, **options)
+            with (tmp_path / "pandas.csv").open("w", newline="", encoding="utf-8") as fh:
+                safe_frame(frame).to_csv(fh, index=False, float_format=float_format, na_rep=na_rep, **options)
+            assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_tables_pandas_must_spell_are_left_to_it(tmp_path: Path) -> None:
+    """PERF-30: columns write_csv does not spell itself (numbers in an object column, dates) are pandas'."""
+    frame = pd.DataFrame(
+        {"mixed": pd.Series([1.5, "a", None], dtype=object), "when": pd.to_datetime(["2026-01-01"] * 3), "x": 1.0}
+    )
+    write_csv(frame, tmp_path / "ours.csv", float_format="%.3f")
+    with (tmp_path / "pandas.csv").open("w", newline="") as fh:
+        safe_frame(frame).to_csv(fh, index=False, float_format="%.3f")
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
 def test_one_formula_among_many_labels_is_neutralised() -> None:
     """PERF-15: a column is skipped by its distinct values only when none of them is a formula."""
     labels = pd.Series(["forward"] * 5000 + ["=1+1"] + ["backward"] * 5000, dtype=object)

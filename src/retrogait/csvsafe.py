@@ -90,10 +90,69 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], **to_csv: Any) 
     to_csv.setdefault("index", False)
     safe = safe_frame(frame)
     if isinstance(to_csv.get("float_format"), str) and set(to_csv) <= _PLAIN_OPTIONS:
+        cells = _plain_cells(safe, to_csv) if to_csv["index"] is False else None
+        if cells is not None:  # the text pandas would write, without its per-block formatting (PERF-30)
+            terminator = to_csv.get("lineterminator") or os.linesep
+            with replacing(path) as tmp, open(tmp, "w", encoding=to_csv.get("encoding") or "utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator=terminator)
+                if to_csv.get("header", True) is True:
+                    writer.writerow([str(name) for name in safe.columns])
+                writer.writerows(zip(*cells, strict=True) if cells else ([] for _ in range(len(safe))))
+            return Path(path)
         safe = floats_as_text(safe, to_csv["float_format"], to_csv.get("na_rep", ""))
     with replacing(path) as tmp:
         safe.to_csv(tmp, **to_csv)
     return Path(path)
+
+
+def _plain_cells(frame: pd.DataFrame, to_csv: Mapping[str, Any]) -> list[list[str]] | None:
+    """Each column of ``frame`` as the text cells ``frame.to_csv(**to_csv)`` writes, or None where a column or
+    option is one whose spelling is left to pandas (PERF-30).
+
+    Covered: float64 (``float_format % value``, ``na_rep`` for NaN), int64 and bool (``str``), and object
+    columns of text with gaps (None or NaN: ``na_rep``), under one level of plain column names. Anything
+    else (dates, categories, nullable dtypes, objects holding numbers, a header given as a list) is None.
+    """
+    import numpy as np  # here: the batch process writes its tables without numpy (BATCH-17)
+    import pandas as pd
+
+    header = to_csv.get("header", True)
+    if header is not True or frame.columns.nlevels != 1:
+        return None
+    float_format: str = to_csv["float_format"]
+    na_rep = str(to_csv.get("na_rep", ""))
+    cells: list[list[str]] = []
+    for position, dtype in enumerate(frame.dtypes):
+        column = frame.iloc[:, position]
+        if isinstance(dtype, pd.StringDtype):  # pandas' text dtype (what safe_frame gives a neutralised column)
+            values = column.to_numpy(dtype=object)  # gaps: NaN or pd.NA, by the dtype's variant
+            dtype = values.dtype
+        elif isinstance(dtype, np.dtype):
+            values = column.to_numpy()
+        else:
+            return None
+        if dtype.kind == "f" and dtype.itemsize == 8:
+            text = [float_format % value for value in values.tolist()]
+            for row in np.flatnonzero(np.isnan(values)).tolist():
+                text[row] = na_rep
+        elif dtype.kind in "iub":
+            text = [str(value) for value in values.tolist()]
+        elif dtype.kind == "O":
+            objects = values.tolist()
+            if not all(type(value) is str or _gap(value) for value in objects):
+                return None
+            text = [value if type(value) is str else na_rep for value in objects]
+        else:
+            return None
+        cells.append(text)
+    return cells
+
+
+def _gap(value: Any) -> bool:
+    """A gap in a text column: None, a float NaN (Python's or numpy's) or ``pd.NA``."""
+    import pandas as pd
+
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def floats_as_text(frame: pd.DataFrame, float_format: str, na_rep: str = "") -> pd.DataFrame:
