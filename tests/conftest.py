@@ -52,3 +52,16 @@ def _collector_left_on() -> Iterator[None]:
     if enabled and not gc.isenabled():
         gc.enable()
         pytest.fail("the test left the cyclic garbage collector off")
+
+
+@pytest.fixture(scope="session")
+def analysis_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An analysis folder of a simulated shank recording (forward then backward running)."""
+    from retrogait.cli import main
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    folder = tmp_path_factory.mktemp("analysis")
+    bouts = [Bout("forward", "running", 3.0, 12.0), Bout("backward", "running", 2.5, 12.0)]
+    recording, _ = write_simulation(simulate(SimulationConfig("shank", bouts, seed=3)), folder / "run.csv")
+    assert main(["analyze", str(recording), "--out", str(folder / "out"), "--no-report"]) == 0
+    return folder / "out"

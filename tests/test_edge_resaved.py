@@ -139,19 +139,6 @@ def test_a_zip_of_one_csv_is_analysed_and_converted(tmp_path: Path, capsys: pyte
 # ---------------------------------------------------------------------- an analysis copied in part
 
 
-@pytest.fixture(scope="module")
-def analysis_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An analysis folder of a simulated shank recording (forward then backward running)."""
-    from retrogait.cli import main
-    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
-
-    folder = tmp_path_factory.mktemp("analysis")
-    bouts = [Bout("forward", "running", 3.0, 12.0), Bout("backward", "running", 2.5, 12.0)]
-    recording, _ = write_simulation(simulate(SimulationConfig("shank", bouts, seed=3)), folder / "run.csv")
-    assert main(["analyze", str(recording), "--out", str(folder / "out"), "--no-report"]) == 0
-    return folder / "out"
-
-
 @pytest.mark.parametrize("cut", ["mid_row", "at_a_field", "at_a_line_end", "in_the_header"])
 def test_compare_names_a_steps_table_cut_off(
     cut: str, analysis_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -143,6 +143,7 @@ def validate_steps(steps: pd.DataFrame, path: str | Path) -> pd.DataFrame:
                     path, f"column {column} holds {out[column].iloc[row]!r}, not a number (data row {row + 1})"
                 )
             out[column] = converted.astype(float)
+            _refuse_beyond_measurement(out[column], column, path)
     out["direction"] = out["direction"].fillna("unknown").astype(str).str.strip().str.lower()
     bad_dirs = sorted(set(out["direction"]) - set(DIRECTIONS))
     if bad_dirs:
@@ -152,6 +153,29 @@ def validate_steps(steps: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     flags = out["quality_flags"] if "quality_flags" in out.columns else pd.Series("", index=out.index)
     out["quality_flags"] = flags.fillna("").astype(str).str.strip()
     return out
+
+
+#: A metric's magnitude no measurement reaches in any unit the steps table uses (g, BW, s, steps/min, BW/s,
+#: g/s, g/min): as ``analysis.preprocess.ANY_UNIT_LIMIT`` for samples (EDGE-60).
+METRIC_LIMIT: Final = 1e7
+#: The columns held to it: the measured metrics (times of day may be large, e.g. a Unix clock).
+_LIMITED_COLUMNS: Final = frozenset(m.column for m in METRICS)
+
+
+def _refuse_beyond_measurement(values: pd.Series, column: str, path: str | Path) -> None:
+    """Refuse a column holding an infinity, or a metric beyond :data:`METRIC_LIMIT`: no analysis writes one
+    (a gap is empty), and the statistics would overflow on it (EDGE-60)."""
+    numbers = values.to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(numbers)
+        if column in _LIMITED_COLUMNS:
+            bad |= np.abs(numbers) > METRIC_LIMIT
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        value = float(numbers[row])
+        limit = f"{METRIC_LIMIT:.0e}".replace("e+0", "e")
+        what = "not a finite number" if math.isinf(value) else f"beyond any measurement (|value| > {limit})"
+        raise InputFileError(path, f"column {column} holds {value:g}, {what} (data row {row + 1})")
 
 
 def _read_steps_csv(path: Path) -> pd.DataFrame:
