@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -302,6 +303,21 @@ def test_bad_bout_specs_give_one_line_errors(spec: str) -> None:
     with pytest.raises(RetrogaitError) as info:
         parse_bouts(spec)
     assert "\n" not in str(info.value) and str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "rate", "expected"),
+    [
+        ("forward:running:3:1e9", 200.0, "a simulation is at most 86400 s (24 h)"),
+        ("forward:running:3:80000", 1000.0, "80,000,000 samples; at most 50,000,000 are simulated at once"),
+    ],
+)
+def test_a_simulation_too_long_for_memory_is_refused(spec: str, rate: float, expected: str) -> None:
+    """`--bouts forward:running:3:1e9` ran until the kernel killed the process (status 137, no word);
+    a day at 200 Hz (17.3 million samples) is still simulated (EDGE-61)."""
+    with pytest.raises(RetrogaitError, match=re.escape(expected)):
+        SimulationConfig("shank", parse_bouts(spec), sample_rate_hz=rate)
+    SimulationConfig("shank", parse_bouts("forward:running:3:86400"), sample_rate_hz=200.0)
 
 
 def test_parse_bouts_forms() -> None:

@@ -57,8 +57,9 @@ def os_error_text(exc: OSError) -> str:
     """``PATH: problem`` for an error of the file system, in words for a path that is not what an output needs
     (``File exists`` was all `--out FILE` got where a folder is written)."""
     where = f"{exc.filename}: " if exc.filename else ""
-    if exc.errno == errno.EEXIST and exc.filename and os.path.isfile(exc.filename):
-        return f"{where}is a file, not a folder (an output folder was expected)"
+    if exc.errno == errno.EEXIST and exc.filename and os.path.exists(exc.filename) and not os.path.isdir(exc.filename):
+        kind = "a file" if os.path.isfile(exc.filename) else "a device or a pipe"  # /dev/null (EDGE-62)
+        return f"{where}is {kind}, not a folder (an output folder was expected)"
     if exc.errno == errno.ENOTDIR:
         return f"{where}a part of this path is a file, not a folder"
     if exc.errno is not None and exc.errno in _FULL:  # the earlier file, if any, is kept (outfiles.replacing)

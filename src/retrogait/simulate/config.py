@@ -40,6 +40,11 @@ MIN_TURN_S_PER_180_DEG = 0.6
 #: bout keeps at least STEPPING_TURN_MARGIN_STRIDES of straight gait before and after it.
 STEPPING_TURN_STEPS_RANGE = (1.0, 8.0)
 STEPPING_TURN_MARGIN_STRIDES = 1.0
+#: The longest simulated recording (s): a day of wear.
+MAX_DURATION_S = 86_400.0
+#: The most samples simulated at once: ~90 bytes each while simulating (acc, gyr, the fine impact, the
+#: truth), so ~4.5 GB; a day at 200 Hz is 17.3 million (EDGE-61).
+MAX_SAMPLES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -294,6 +299,14 @@ class SimulationConfig:
                 return f"{name} must be a positive number, got {value!r}"
         if not 50.0 <= self.sample_rate_hz <= 4000.0:
             return f"sample_rate_hz must be within 50-4000 Hz, got {self.sample_rate_hz:g}"
+        if self.duration_s > MAX_DURATION_S:
+            return f"the bouts last {self.duration_s:g} s; a simulation is at most {MAX_DURATION_S:g} s (24 h)"
+        if self.duration_s * self.sample_rate_hz > MAX_SAMPLES:
+            return (
+                f"{self.duration_s:g} s at {self.sample_rate_hz:g} Hz is {self.duration_s * self.sample_rate_hz:,.0f} "
+                f"samples; at most {MAX_SAMPLES:,} are simulated at once (~4.5 GB of memory): "
+                "simulate shorter sessions or at a lower rate"
+            )
         non_negative = {
             "acc_noise_ms2": self.acc_noise_ms2,
             "gyr_noise_dps": self.gyr_noise_dps,
