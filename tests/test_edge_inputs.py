@@ -164,6 +164,32 @@ def test_record_refuses_an_existing_file_before_looking_for_sensors(
     assert _error(capsys) == "retrogait: error: give each --sensor its own --out file"
 
 
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (["--duration", "-1"], "--duration must be a positive number, got -1"),
+        (["--rate", "0"], "--rate must be a positive number, got 0"),
+        (["--scan-timeout", "nan"], "--scan-timeout must be a positive number, got nan"),
+        (["--give-up", "-5"], "--give-up must be zero or a positive number of s, got -5"),
+        (["--baseline-steps", "0"], "--baseline-steps must be at least 1, got 0"),
+        (
+            ["--url", "http://[::1"],
+            "--url 'http://[::1': give the address phyphox shows, e.g. http://192.168.0.42:8080",
+        ),
+        (["--url", "http://phone:80a"], "--url 'http://phone:80a': give the address phyphox shows"),
+    ],
+)
+def test_record_refuses_impossible_options_before_looking_for_sensors(
+    option: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--duration -1` looked for the sensors, connected and stopped at once; an unclosed IPv6 bracket in
+    `--url` was an internal error ("ValueError: Invalid IPv6 URL") (EDGE-63/64). No file is written."""
+    sensor = ["--sensor", "phyphox"] + ([] if option[0] == "--url" else ["--url", "http://127.0.0.1:9"])
+    assert main(["record", *sensor, "--placement", "shank", "--out", str(tmp_path / "r.csv"), *option]) == 2
+    assert _error(capsys).startswith(f"retrogait: error: {expected}")
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("suffix", [".unpaired.csv", ".reference.csv", ".feedback.csv", ".ble.json"])
 def test_record_refuses_the_side_files_of_an_earlier_recording(
     suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

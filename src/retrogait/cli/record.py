@@ -131,6 +131,12 @@ def record(
     from retrogait.ble.profiles.base import StreamSettings
     from retrogait.live.recording import record as run_record
 
+    _refuse_impossible_numbers(
+        {"--duration": duration_s, "--rate": rate_hz, "--range": acc_range_g, "--gyro-range": gyr_range_dps},
+        scan_timeout_s,
+        reconnect_give_up_s,
+        baseline_steps,
+    )
     pairs = _pair_up(sensor, address or [], name or [], url or [])
     n = len(pairs)
 
@@ -268,3 +274,20 @@ def _live_feedback(
     names = list(dict.fromkeys([*(cues or ["audio"]), *(["osc"] if osc else [])]))
     outputs, notes = make_outputs(names, osc, settings.cue_duration_s)
     return _Live(LiveFeedback(outputs, settings), notes)
+
+
+def _refuse_impossible_numbers(
+    positive: dict[str, float | None], scan_timeout_s: float, give_up_s: float, baseline_steps: int
+) -> None:
+    """One line for a time, rate or range no recording can have, before any sensor is looked for (EDGE-64):
+    `--duration -1` looked for the sensors, connected and then stopped at once."""
+    import math
+
+    values = {**positive, "--scan-timeout": scan_timeout_s}
+    for option, value in values.items():
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise RetrogaitError(f"{option} must be a positive number, got {value:g}")
+    if not (math.isfinite(give_up_s) and give_up_s >= 0):
+        raise RetrogaitError(f"--give-up must be zero or a positive number of s, got {give_up_s:g}")
+    if baseline_steps < 1:
+        raise RetrogaitError(f"--baseline-steps must be at least 1, got {baseline_steps}")

@@ -91,9 +91,14 @@ class PhyphoxClient:
     """Blocking JSON requests to one phone (call from a worker thread)."""
 
     def __init__(self, url: str, timeout_s: float = 2.0) -> None:
-        parsed = urllib.parse.urlparse(url if "://" in url else f"http://{url}")
+        usage = f"--url {url!r}: give the address phyphox shows, e.g. http://192.168.0.42:8080"
+        try:
+            parsed = urllib.parse.urlparse(url if "://" in url else f"http://{url}")
+            _ = parsed.port  # a port that is not a number (":80a") raises here, not at the first request
+        except ValueError:  # "Invalid IPv6 URL" (an unclosed bracket), "Port could not be cast" (EDGE-63)
+            raise RetrogaitError(usage) from None
         if parsed.scheme != "http" or not parsed.hostname:
-            raise RetrogaitError(f"--url {url!r}: give the address phyphox shows, e.g. http://192.168.0.42:8080")
+            raise RetrogaitError(usage)
         self.base = f"http://{parsed.netloc}"
         self.timeout_s = timeout_s
 
