@@ -45,6 +45,8 @@ _HEADER_LINE = re.compile(r"^#\s*([A-Za-z0-9_.-]+)\s*:\s?(.*)$")
 _OPTIONAL_FLOAT_KEYS = ("acc_range_g", "gyr_range_dps")
 #: Values of ``acc_gravity``: gravity ``included`` in the acceleration (absent means the same) or ``removed``.
 ACC_GRAVITY_VALUES = ("included", "removed")
+#: ``analyze`` uses a gyroscope with a value at this fraction of the rows or more (EDGE-46).
+MIN_GYRO_COVERAGE = 0.5
 #: Control characters stored as ``\xNN`` in header values (newline and CR as ``\n`` and ``\r``).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -174,6 +176,13 @@ class Session:
     @property
     def has_gyro(self) -> bool:
         return self.gyr is not None
+
+    @property
+    def gyro_missing(self) -> NDArray[np.bool_]:
+        """(n,) True at the rows without a gyroscope value (empty cells, EDGE-46); all True without a gyroscope."""
+        if self.gyr is None:
+            return np.ones(self.n_samples, dtype=bool)
+        return np.asarray(np.isnan(self.gyr).any(axis=1))
 
     def with_meta(self, **changes: Any) -> Session:
         """A copy sharing the arrays, with some header values changed."""
@@ -364,10 +373,10 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
     # by name, in the order t, acc x y z, gyr x y z, whatever the file's order (EDGE-44)
     numeric = [*CORE_COLUMNS, *(GYR_COLUMNS if GYR_COLUMNS[0] in columns else ())]
     values = frame[numeric].to_numpy(dtype=np.float64)
-    bad = _first_not_finite(values)
+    bad = _first_bad_value(values)
     if bad is not None:
-        row, col = bad
-        raise InputFileError(path, f"column {numeric[col]} is empty or not finite", first_data_line + row)
+        row, col, why = bad
+        raise InputFileError(path, f"column {numeric[col]} {why}", first_data_line + row)
 
     t = values[:, 0]
     problem = _time_problem(t, meta)
@@ -389,26 +398,34 @@ def session_problem(session: Session) -> str | None:
     """Why :func:`read_session` would refuse this session once written (a value that is not finite,
     time not strictly increasing, a header rate the timestamps contradict, implausible units), or
     None. Importers check with it, so ``convert`` never writes a file our own reader refuses."""
-    arrays = [(CORE_COLUMNS[:1], session.t_s[:, None]), (ACC_COLUMNS, session.acc)]
-    if session.gyr is not None:
-        arrays.append((GYR_COLUMNS, session.gyr))
-    for names, values in arrays:
-        bad = _first_not_finite(values)
-        if bad is not None:
-            return f"column {names[bad[1]]} is not finite at row {bad[0] + 1}"
+    names = [*CORE_COLUMNS, *(GYR_COLUMNS if session.gyr is not None else ())]
+    parts = [session.t_s[:, None], session.acc, *([session.gyr] if session.gyr is not None else [])]
+    bad = _first_bad_value(np.hstack(parts))
+    if bad is not None:
+        return f"column {names[bad[1]]} {bad[2]} at row {bad[0] + 1}"
     problem = _time_problem(session.t_s, session.meta)
     if problem is not None:
         return problem[1]
     return implausible_units(session)
 
 
-def _first_not_finite(values: NDArray[np.float64]) -> tuple[int, int] | None:
-    """(row, column) of the first value that is NaN or infinite, or None."""
-    if np.isfinite(values).all():
+def _first_bad_value(values: NDArray[np.float64]) -> tuple[int, int, str] | None:
+    """(row, column, why) of the first value a session may not hold, or None: columns t, acc x y z (and
+    gyr x y z) in that order; every value finite, except that a row's three gyroscope cells may all be
+    empty (NaN): no gyroscope value at that time (EDGE-46)."""
+    finite = np.isfinite(values)
+    if finite.all():
         return None
-    bad = ~np.isfinite(values)
+    bad = ~finite
+    if values.shape[1] == 7:
+        no_gyro = np.isnan(values[:, 4:7]).all(axis=1)
+        bad[no_gyro, 4:7] = False
+        if not bad.any():
+            return None
     row, col = np.argwhere(bad)[0]
-    return int(row), int(col)
+    if col >= 4 and np.isnan(values[row, col]):
+        return int(row), int(col), "is empty where another gyroscope column has a value (all three or none)"
+    return int(row), int(col), "is empty or not finite"
 
 
 def _time_problem(t: NDArray[np.float64], meta: SessionMeta) -> tuple[int | None, str] | None:
@@ -635,9 +652,11 @@ def _implausible_units(session: Session) -> str | None:
         )
     if median > 60.0:
         return f"acceleration looks like mg or raw counts, not m/s^2 (median |acc| = {median:.0f})"
-    if session.gyr is not None and acc_norm.size > 10:
+    gyr_norm = np.linalg.norm(session.gyr, axis=1) if session.gyr is not None else np.zeros(0)
+    gyr_norm = gyr_norm[np.isfinite(gyr_norm)]  # rows without a gyroscope value (EDGE-46) say nothing
+    if gyr_norm.size > 10:
         moving = float(np.std(acc_norm)) > 2.0
-        gyr_p99 = float(np.percentile(np.linalg.norm(session.gyr, axis=1), 99))
+        gyr_p99 = float(np.percentile(gyr_norm, 99))
         if moving and gyr_p99 < 6.0:
             return (
                 f"gyroscope looks like rad/s, not deg/s (99th percentile |gyr| = {gyr_p99:.2f} while moving); "
