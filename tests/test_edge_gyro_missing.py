@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import pytest
 import import_samples as samples
 from retrogait.cli import main
 from retrogait.imports import load_recording
+from retrogait.imports.base import GenericCsvOptions
 from retrogait.session import read_session, write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -124,3 +126,37 @@ def test_info_and_convert_show_the_gyroscope_share(tmp_path: Path, capsys: pytes
     assert "gyro 67 %" in printed and "analyze leaves those out as gaps" in printed
     assert main(["convert", str(acc), "--out", str(tmp_path / "s.csv")]) == 0
     assert "gyroscope 67 %" in capsys.readouterr().out
+
+
+# ------------------------------------------ EDGE-50: empty gyroscope cells in one table (generic CSV, PTSS)
+
+
+def _blank_gyro(path: Path, sep: str, rows: slice) -> Path:
+    """Empty the last three fields (the gyroscope) of the data rows ``rows`` of a table."""
+    header, *lines = path.read_text().splitlines()
+    for i in range(len(lines))[rows]:
+        fields = lines[i].split(sep)
+        lines[i] = sep.join([*fields[:-3], "", "", ""])
+    path.write_text("\n".join([header, *lines]) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("write", "sep"), [(samples.generic, ";"), (samples.physics_toolbox, ",")], ids=["generic", "physics_toolbox"]
+)
+def test_a_row_with_empty_gyroscope_cells_in_one_table_is_kept(tmp_path: Path, write: Any, sep: str) -> None:
+    """The rows were dropped (``row_not_a_number``): 1 s of a 4 s table gone, a gap in the acceleration."""
+    whole = load_recording(write(tmp_path / "whole.csv")).session
+    result = load_recording(_blank_gyro(write(tmp_path / "cut.csv"), sep, slice(100, 200)))
+    s = result.session
+    assert s.n_samples == whole.n_samples and np.array_equal(s.acc, whole.acc)
+    assert not result.report.dropped
+    assert s.gyr is not None and s.gyro_missing.sum() == 100 and np.flatnonzero(s.gyro_missing)[0] == 100
+    assert "kept with empty gyroscope cells" in s.meta.extra["import_gyro_missing"]
+
+
+def test_gyroscope_columns_empty_in_every_row_are_left_out_with_a_note(tmp_path: Path) -> None:
+    path = _blank_gyro(samples.generic(tmp_path / "g.csv"), ";", slice(None))
+    result = load_recording(path, generic=GenericCsvOptions(gyr_columns=("gx", "gy", "gz"), gyr_unit="rads"))
+    assert result.session.gyr is None and result.session.n_samples == 400
+    assert "hold no number in any row" in result.session.meta.extra["import_gyro_left_out"]

@@ -542,20 +542,30 @@ class Stream:
 
 
 def clean_rows(
-    t_s: NDArray[Any], values: NDArray[Any], report: ImportReport, label: str
+    t_s: NDArray[Any], values: NDArray[Any], report: ImportReport, label: str, *, gyro_from: int | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """Drop rows with a missing/non-numeric value (``<label>_not_a_number``), an infinite one
     (``<label>_out_of_range``: call this after converting units, so a value the conversion overflows
     is caught) and rows whose time is not after every earlier time (``<label>_time_not_increasing``:
     duplicates, backwards jumps); each counted in ``report``.
 
-    ``values`` is (n, m); returns the kept ``(t_s, values)``.
+    ``values`` is (n, m); returns the kept ``(t_s, values)``. With ``gyro_from``, columns from it on are a
+    gyroscope in the same table: a row with a time and acceleration but a gyroscope value missing or not
+    finite is kept, its gyroscope NaN (EDGE-50; :func:`table_gyro` says so).
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
-    finite = np.isfinite(t) & np.isfinite(v).all(axis=1)
-    if not finite.all():
+    if gyro_from is not None:
+        no_gyro = ~np.isfinite(v[:, gyro_from:]).all(axis=1)
+        if no_gyro.any():
+            v = v.copy() if v is values else v
+            v[no_gyro, gyro_from:] = np.nan
+        finite = np.isfinite(t) & np.isfinite(v[:, :gyro_from]).all(axis=1)
+        nan = np.isnan(t) | np.isnan(v[:, :gyro_from]).any(axis=1)
+    else:
+        finite = np.isfinite(t) & np.isfinite(v).all(axis=1)
         nan = np.isnan(t) | np.isnan(v).any(axis=1)
+    if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
         t, v = t[finite], v[finite]
@@ -695,6 +705,21 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         report.gyro_missing = gyro_missing_text(acc.t_s, covered)
         report.notes.append(report.gyro_missing)
     return acc, values
+
+
+def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> FloatArray | None:
+    """The gyroscope columns of a table (after :func:`clean_rows` with ``gyro_from``): rows without a value
+    are NaN and noted as :func:`align_gyro` notes them (EDGE-50); None, with a note, when no row has one."""
+    covered = np.asarray(np.isfinite(gyr_dps).all(axis=1))
+    if covered.all():
+        return gyr_dps
+    if not covered.any():
+        report.gyro_left_out = "the gyroscope columns hold no number in any row; they were left out"
+        report.notes.append(report.gyro_left_out)
+        return None
+    report.gyro_missing = gyro_missing_text(t_s, covered)
+    report.notes.append(report.gyro_missing)
+    return gyr_dps
 
 
 def gyro_missing_text(t_s: FloatArray, covered: NDArray[np.bool_]) -> str:
