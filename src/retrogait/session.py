@@ -373,7 +373,7 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
     # by name, in the order t, acc x y z, gyr x y z, whatever the file's order (EDGE-44)
     numeric = [*CORE_COLUMNS, *(GYR_COLUMNS if GYR_COLUMNS[0] in columns else ())]
     values = frame[numeric].to_numpy(dtype=np.float64)
-    bad = _first_bad_value(values)
+    bad = _first_bad_value([values[:, :4]], values[:, 4:7] if len(numeric) == 7 else None)
     if bad is not None:
         row, col, why = bad
         raise InputFileError(path, f"column {numeric[col]} {why}", first_data_line + row)
@@ -399,8 +399,7 @@ def session_problem(session: Session) -> str | None:
     time not strictly increasing, a header rate the timestamps contradict, implausible units), or
     None. Importers check with it, so ``convert`` never writes a file our own reader refuses."""
     names = [*CORE_COLUMNS, *(GYR_COLUMNS if session.gyr is not None else ())]
-    parts = [session.t_s[:, None], session.acc, *([session.gyr] if session.gyr is not None else [])]
-    bad = _first_bad_value(np.hstack(parts))
+    bad = _first_bad_value([session.t_s, session.acc], session.gyr)
     if bad is not None:
         return f"column {names[bad[1]]} {bad[2]} at row {bad[0] + 1}"
     problem = _time_problem(session.t_s, session.meta)
@@ -409,23 +408,35 @@ def session_problem(session: Session) -> str | None:
     return implausible_units(session)
 
 
-def _first_bad_value(values: NDArray[np.float64]) -> tuple[int, int, str] | None:
-    """(row, column, why) of the first value a session may not hold, or None: columns t, acc x y z (and
-    gyr x y z) in that order; every value finite, except that a row's three gyroscope cells may all be
-    empty (NaN): no gyroscope value at that time (EDGE-46)."""
-    finite = np.isfinite(values)
-    if finite.all():
+def _first_bad_value(core: list[NDArray[np.float64]], gyr: NDArray[np.float64] | None) -> tuple[int, int, str] | None:
+    """(row, column, why) of the first value (by row, then column) a session may not hold, or None:
+    ``core`` the arrays of t and acc x y z ((n,) or (n, k) each, columns counted in that order), ``gyr``
+    (n, 3) after them. Every value finite, except that a row's three gyroscope cells may all be empty (NaN):
+    no gyroscope value at that time (EDGE-46)."""
+    found: list[tuple[int, int, str]] = []
+    col = 0
+    for values in core:
+        block = values.reshape(len(values), -1)
+        bad = _first_not_finite(block)
+        if bad is not None:
+            found.append((bad[0], col + bad[1], "is empty or not finite"))
+        col += block.shape[1]
+    if gyr is not None and not np.isfinite(gyr).all():
+        bad_gyro = ~np.isfinite(gyr)
+        bad_gyro[np.isnan(gyr).all(axis=1)] = False
+        if bad_gyro.any():
+            row, k = (int(i) for i in np.argwhere(bad_gyro)[0])
+            why = "is not finite" if np.isinf(gyr[row, k]) else "is empty where another gyroscope column has a value"
+            found.append((row, col + k, why if why == "is not finite" else f"{why} (all three or none)"))
+    return min(found) if found else None
+
+
+def _first_not_finite(values: NDArray[np.float64]) -> tuple[int, int] | None:
+    """(row, column) of the first value that is NaN or infinite, or None."""
+    if np.isfinite(values).all():
         return None
-    bad = ~finite
-    if values.shape[1] == 7:
-        no_gyro = np.isnan(values[:, 4:7]).all(axis=1)
-        bad[no_gyro, 4:7] = False
-        if not bad.any():
-            return None
-    row, col = np.argwhere(bad)[0]
-    if col >= 4 and np.isnan(values[row, col]):
-        return int(row), int(col), "is empty where another gyroscope column has a value (all three or none)"
-    return int(row), int(col), "is empty or not finite"
+    row, col = np.argwhere(~np.isfinite(values))[0]
+    return int(row), int(col)
 
 
 def _time_problem(t: NDArray[np.float64], meta: SessionMeta) -> tuple[int | None, str] | None:
