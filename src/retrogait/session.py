@@ -45,6 +45,8 @@ _HEADER_LINE = re.compile(r"^#\s*([A-Za-z0-9_.-]+)\s*:\s?(.*)$")
 _OPTIONAL_FLOAT_KEYS = ("acc_range_g", "gyr_range_dps")
 #: Values of ``acc_gravity``: gravity ``included`` in the acceleration (absent means the same) or ``removed``.
 ACC_GRAVITY_VALUES = ("included", "removed")
+#: ``analyze`` uses a gyroscope with a value at this fraction of the rows or more (EDGE-46).
+MIN_GYRO_COVERAGE = 0.5
 #: Control characters stored as ``\xNN`` in header values (newline and CR as ``\n`` and ``\r``).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -174,6 +176,13 @@ class Session:
     @property
     def has_gyro(self) -> bool:
         return self.gyr is not None
+
+    @property
+    def gyro_missing(self) -> NDArray[np.bool_]:
+        """(n,) True at the rows without a gyroscope value (empty cells, EDGE-46); all True without a gyroscope."""
+        if self.gyr is None:
+            return np.ones(self.n_samples, dtype=bool)
+        return np.asarray(np.isnan(self.gyr).any(axis=1))
 
     def with_meta(self, **changes: Any) -> Session:
         """A copy sharing the arrays, with some header values changed."""
@@ -364,10 +373,10 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
     # by name, in the order t, acc x y z, gyr x y z, whatever the file's order (EDGE-44)
     numeric = [*CORE_COLUMNS, *(GYR_COLUMNS if GYR_COLUMNS[0] in columns else ())]
     values = frame[numeric].to_numpy(dtype=np.float64)
-    bad = _first_not_finite(values)
+    bad = _first_bad_value([values[:, :4]], values[:, 4:7] if len(numeric) == 7 else None)
     if bad is not None:
-        row, col = bad
-        raise InputFileError(path, f"column {numeric[col]} is empty or not finite", first_data_line + row)
+        row, col, why = bad
+        raise InputFileError(path, f"column {numeric[col]} {why}", first_data_line + row)
 
     t = values[:, 0]
     problem = _time_problem(t, meta)
@@ -389,25 +398,44 @@ def session_problem(session: Session) -> str | None:
     """Why :func:`read_session` would refuse this session once written (a value that is not finite,
     time not strictly increasing, a header rate the timestamps contradict, implausible units), or
     None. Importers check with it, so ``convert`` never writes a file our own reader refuses."""
-    arrays = [(CORE_COLUMNS[:1], session.t_s[:, None]), (ACC_COLUMNS, session.acc)]
-    if session.gyr is not None:
-        arrays.append((GYR_COLUMNS, session.gyr))
-    for names, values in arrays:
-        bad = _first_not_finite(values)
-        if bad is not None:
-            return f"column {names[bad[1]]} is not finite at row {bad[0] + 1}"
+    names = [*CORE_COLUMNS, *(GYR_COLUMNS if session.gyr is not None else ())]
+    bad = _first_bad_value([session.t_s, session.acc], session.gyr)
+    if bad is not None:
+        return f"column {names[bad[1]]} {bad[2]} at row {bad[0] + 1}"
     problem = _time_problem(session.t_s, session.meta)
     if problem is not None:
         return problem[1]
     return implausible_units(session)
 
 
+def _first_bad_value(core: list[NDArray[np.float64]], gyr: NDArray[np.float64] | None) -> tuple[int, int, str] | None:
+    """(row, column, why) of the first value (by row, then column) a session may not hold, or None:
+    ``core`` the arrays of t and acc x y z ((n,) or (n, k) each, columns counted in that order), ``gyr``
+    (n, 3) after them. Every value finite, except that a row's three gyroscope cells may all be empty (NaN):
+    no gyroscope value at that time (EDGE-46)."""
+    found: list[tuple[int, int, str]] = []
+    col = 0
+    for values in core:
+        block = values.reshape(len(values), -1)
+        bad = _first_not_finite(block)
+        if bad is not None:
+            found.append((bad[0], col + bad[1], "is empty or not finite"))
+        col += block.shape[1]
+    if gyr is not None and not np.isfinite(gyr).all():
+        bad_gyro = ~np.isfinite(gyr)
+        bad_gyro[np.isnan(gyr).all(axis=1)] = False
+        if bad_gyro.any():
+            row, k = (int(i) for i in np.argwhere(bad_gyro)[0])
+            why = "is not finite" if np.isinf(gyr[row, k]) else "is empty where another gyroscope column has a value"
+            found.append((row, col + k, why if why == "is not finite" else f"{why} (all three or none)"))
+    return min(found) if found else None
+
+
 def _first_not_finite(values: NDArray[np.float64]) -> tuple[int, int] | None:
     """(row, column) of the first value that is NaN or infinite, or None."""
     if np.isfinite(values).all():
         return None
-    bad = ~np.isfinite(values)
-    row, col = np.argwhere(bad)[0]
+    row, col = np.argwhere(~np.isfinite(values))[0]
     return int(row), int(col)
 
 
@@ -635,9 +663,11 @@ def _implausible_units(session: Session) -> str | None:
         )
     if median > 60.0:
         return f"acceleration looks like mg or raw counts, not m/s^2 (median |acc| = {median:.0f})"
-    if session.gyr is not None and acc_norm.size > 10:
+    gyr_norm = np.linalg.norm(session.gyr, axis=1) if session.gyr is not None else np.zeros(0)
+    gyr_norm = gyr_norm[np.isfinite(gyr_norm)]  # rows without a gyroscope value (EDGE-46) say nothing
+    if gyr_norm.size > 10:
         moving = float(np.std(acc_norm)) > 2.0
-        gyr_p99 = float(np.percentile(np.linalg.norm(session.gyr, axis=1), 99))
+        gyr_p99 = float(np.percentile(gyr_norm, 99))
         if moving and gyr_p99 < 6.0:
             return (
                 f"gyroscope looks like rad/s, not deg/s (99th percentile |gyr| = {gyr_p99:.2f} while moving); "

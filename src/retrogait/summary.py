@@ -68,6 +68,20 @@ def session_overview(session: Session) -> SessionOverview:
     )
 
 
+def percent(share: float) -> str:
+    """``share`` (0..1) as ``67 %``, ``0.03 %`` below 1 % (never a bare ``0 %`` for a share above 0)."""
+    value = 100.0 * share
+    return f"{value:.0f} %" if value >= 1.0 or value == 0.0 else f"{value:.1g} %"
+
+
+def gyro_text(session: Session) -> str:
+    """``yes``, ``no`` or ``67 %`` (the share of samples with a gyroscope value, EDGE-46)."""
+    if session.gyr is None:
+        return "no"
+    missing = session.gyro_missing
+    return percent(1.0 - float(missing.mean())) if missing.any() else "yes"
+
+
 def absurd_samples(session: Session, limit: float = 1e7) -> int:
     """How many samples hold a value of ``limit`` or more in size (any unit: m/s^2, deg/s) or a non-finite
     time: read as written, dropped by ``analyze`` (``analysis.preprocess.ANY_UNIT_LIMIT``)."""

@@ -19,6 +19,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.impact import mean_cadence_spm
+from retrogait.dsp import running_median
 
 #: Per-step metrics summarised by their median and mean (cadence is not: see cadence_aggregate).
 SUMMARY_METRICS: Final = (
@@ -30,6 +31,8 @@ SUMMARY_METRICS: Final = (
     "vgrf_loading_rate_bw_per_s",
     "effort_g_per_min",
 )
+#: A change of direction lasts this many known steps or more (as a change of gait: ``BoutSettings.min_bout_steps``).
+LASTING_DIRECTION_STEPS: Final = 4
 #: Quality flags counted per group (``flagged_steps``).
 QUALITY_FLAGS: Final = ("clipped", "low_rate", "gap")
 
@@ -65,6 +68,28 @@ def step_times_in_runs(steps: pd.DataFrame, same: tuple[str, ...] = ("bout_id",)
             same_run[1:] &= values[1:] == values[:-1]
     out = np.full(n, np.nan)
     out[order] = np.where(same_run, step[order], np.nan)
+    return out
+
+
+def direction_changes(steps: pd.DataFrame, lasting: int = LASTING_DIRECTION_STEPS) -> NDArray[np.bool_]:
+    """(n,) True at each step (of a table in time order) where the direction changes and stays changed: the
+    first step of the new direction whose direction is known, by a running majority of ``2 lasting - 1``
+    known steps (forward, sideways, backward; unknown steps do not vote), so that a lone step taken for the
+    other direction changes nothing. Its step time reaches back into the other direction: from running
+    forward to running backward without a stop or a turn, the time it takes to change (EDGE-47)."""
+    n = len(steps)
+    out = np.zeros(n, dtype=bool)
+    if "direction" not in steps.columns or n < 2:
+        return out
+    direction = steps["direction"].astype(str).to_numpy()
+    code = np.select(
+        [direction == "forward", direction == "sideways", direction == "backward"], [1.0, 0.0, -1.0], np.nan
+    )
+    known = np.flatnonzero(np.isfinite(code))
+    if known.size < 2:
+        return out
+    smooth = running_median(code[known], 2 * lasting - 1)
+    out[known[np.flatnonzero(np.diff(smooth) != 0) + 1]] = True
     return out
 
 
@@ -107,26 +132,34 @@ class StepArrays:
     bout_step_times_s: NDArray[np.float64]
     metrics: dict[str, NDArray[np.float64]]
     flags: dict[str, NDArray[np.bool_]]
+    #: ``bout_step_times_s`` without the step at a lasting change of direction (:func:`direction_changes`)
+    all_step_times_s: NDArray[np.float64] | None = None
 
     @classmethod
     def of(cls, steps: pd.DataFrame) -> StepArrays:
         """The arrays of an analysis steps table (columns of docs/conventions.md, in time order)."""
         text = steps["quality_flags"].astype(str)
+        bout_step_times = step_times_in_runs(steps)
         return cls(
-            bout_step_times_s=step_times_in_runs(steps),
+            bout_step_times_s=bout_step_times,
             metrics={c: steps[c].to_numpy(dtype=float) for c in SUMMARY_METRICS},
             flags={f: text.str.contains(f, regex=False).to_numpy(dtype=bool) for f in QUALITY_FLAGS},
+            all_step_times_s=np.where(direction_changes(steps), np.nan, bout_step_times),
         )
 
-    def aggregate(self, rows: NDArray[np.int64]) -> dict[str, Any]:
+    def aggregate(self, rows: NDArray[np.int64], *, all_directions: bool = False) -> dict[str, Any]:
         """Aggregates of the steps at ``rows`` (ascending, of a table in time order): ``n_steps``,
         ``cadence_spm`` (:func:`cadence_aggregate` of the step times whose previous contact is in the same bout
-        and among ``rows``: a direction's cadence leaves out the step after a turn), every metric of
-        SUMMARY_METRICS (:func:`metric_aggregate`) and the ``flagged_steps`` per flag."""
+        and among ``rows``: a direction's cadence leaves out the step after a turn; ``all_directions`` (the
+        steps of every direction): and the step at a lasting change of direction within a bout, EDGE-47),
+        every metric of SUMMARY_METRICS (:func:`metric_aggregate`) and the ``flagged_steps`` per flag."""
         out: dict[str, Any] = {"n_steps": int(rows.size)}
         follows_group = np.zeros(rows.size, dtype=bool)
         follows_group[1:] = np.diff(rows) == 1
-        out["cadence_spm"] = cadence_aggregate(np.where(follows_group, self.bout_step_times_s[rows], np.nan))
+        times = self.bout_step_times_s
+        if all_directions and self.all_step_times_s is not None:
+            times = self.all_step_times_s
+        out["cadence_spm"] = cadence_aggregate(np.where(follows_group, times[rows], np.nan))
         for column, all_values in self.metrics.items():
             out[column] = metric_aggregate(all_values[rows])
         out["flagged_steps"] = {f: int(mask[rows].sum()) for f, mask in self.flags.items()}

@@ -41,6 +41,9 @@ def step_timing_columns(
         step = np.where(interval <= settings.max_stride_time_s, interval / 2.0, np.nan)
     else:
         step = np.where(interval <= settings.max_step_time_s, interval, np.nan)
+    if len(contacts) > 1 and signals.gap.any():  # a contact may be missing in a gap: no step time across one
+        gaps_before = np.cumsum(signals.gap)[contacts.ic_idx]
+        step[1:] = np.where(np.diff(gaps_before) > 0, np.nan, step[1:])
     # cadence from the contacts around this one: mean of the step times before and after
     nxt = np.append(step[1:], np.nan)
     around = _mean_finite(step, nxt)

@@ -317,7 +317,7 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "anterior_yaw_deg": signals.anterior_yaw_deg,
         "anterior_yaw_applied": signals.anterior_yaw_applied,
         "notes": list(signals.notes),
-        "all": arrays.aggregate(np.arange(len(steps))),
+        "all": arrays.aggregate(np.arange(len(steps)), all_directions=True),  # EDGE-47
         "per_direction": per_direction,
         "per_bout": per_bout,
     }

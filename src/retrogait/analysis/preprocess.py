@@ -28,8 +28,8 @@ from retrogait.conventions import (
 )
 from retrogait.errors import RetrogaitError
 from retrogait.rate import meets_rate, recording_rate_hz
-from retrogait.session import Session
-from retrogait.summary import CLIP_MARGIN, GAP_FACTOR
+from retrogait.session import MIN_GYRO_COVERAGE, Session
+from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
 #: Beyond this no accelerometer or gyroscope reading is possible in any unit (mg, deg/s included): such
 #: values are dropped before anything is computed from them (their squares overflow).
@@ -268,18 +268,41 @@ def _plausible_rows(
     return t[ok], acc[ok], gyr[ok] if gyr is not None else None
 
 
+def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: list[str]) -> NDArray[np.float64] | None:
+    """The gyroscope to analyse with, given rows without a gyroscope value (NaN, EDGE-46): with a value at
+    fewer than MIN_GYRO_COVERAGE of the rows, none (every row is analysed as from a sensor without one);
+    else all of it, and the rows without are left out as gaps (:func:`_finite_rows`). Each with a note."""
+    if gyr is None:
+        return None
+    missing = np.isnan(gyr).any(axis=1)
+    if not missing.any():
+        return gyr
+    n, share = int(missing.sum()), float(missing.mean())
+    seconds = n * float(np.median(np.diff(t))) if t.size > 1 else 0.0
+    what = f"the gyroscope has no value at {n} samples ({seconds:.2f} s, {percent(share)})"
+    if 1.0 - share < MIN_GYRO_COVERAGE:
+        notes.append(f"{what}: analysed without the gyroscope, as a sensor without one")
+        return None
+    notes.append(f"{what}: those samples are left out of the analysis as gaps (the session keeps them)")
+    return gyr
+
+
 def _finite_rows(
     session: Session, notes: list[str]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
     t, acc, gyr = session.t_s, session.acc, session.gyr
+    gyr = _gyro_used(t, gyr, notes)
     ok = np.isfinite(t) & (np.abs(acc) < ANY_UNIT_LIMIT).all(axis=1)  # NaN compares False: dropped too
+    no_gyro = np.zeros(t.size, dtype=bool)
     if gyr is not None:
+        no_gyro = np.asarray(np.isnan(gyr).any(axis=1))  # noted by _gyro_used
         ok &= (np.abs(gyr) < ANY_UNIT_LIMIT).all(axis=1)
     if not ok.all():
-        missing = int((~ok).sum())
-        notes.append(f"{missing} samples with missing, infinite or absurd values (beyond 1e7 in any unit) dropped")
         t, acc = t[ok], acc[ok]
         gyr = gyr[ok] if gyr is not None else None
+    if not (ok | no_gyro).all():
+        missing = int((~(ok | no_gyro)).sum())
+        notes.append(f"{missing} samples with missing, infinite or absurd values (beyond 1e7 in any unit) dropped")
     if t.size > 1 and np.any(np.diff(t) <= 0):
         order = np.argsort(t, kind="stable")
         keep = np.concatenate([[True], np.diff(t[order]) > 0])

@@ -32,6 +32,7 @@ def convert(
     """Convert an app or logger export into a native retrogait session file."""
     from retrogait.imports import load_recording
     from retrogait.session import write_session
+    from retrogait.summary import gyro_text
 
     refuse_writing_over_inputs([out], [input])
     refuse_replacing_a_recording(out, remade_by="convert")  # EDGE-4
@@ -55,7 +56,7 @@ def convert(
             typer.echo(f"{key}: {value}")
     typer.echo(
         f"wrote {out}: {s.n_samples} samples, {s.duration_s:.2f} s at {s.meta.sample_rate_hz:g} Hz, "
-        f"gyroscope {'yes' if s.has_gyro else 'no'}, gravity {s.meta.acc_gravity or 'included'}"
+        f"gyroscope {gyro_text(s)}, gravity {s.meta.acc_gravity or 'included'}"
     )
 
 

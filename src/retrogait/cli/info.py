@@ -34,7 +34,8 @@ def info(
     from retrogait.analysis.preprocess import ANY_UNIT_LIMIT
     from retrogait.errors import RetrogaitError
     from retrogait.imports import load_recording
-    from retrogait.summary import absurd_samples, session_overview
+    from retrogait.session import MIN_GYRO_COVERAGE
+    from retrogait.summary import absurd_samples, gyro_text, session_overview
 
     console = Console(highlight=False)
     problems: list[str] = []
@@ -51,7 +52,7 @@ def info(
             o.placement + (f" {o.side}" if o.side else ""),
             f"{o.duration_s:.1f} s",
             f"{o.measured_rate_hz:.1f} Hz",
-            f"gyro {'yes' if o.has_gyro else 'no'}",
+            f"gyro {gyro_text(session)}",
             f"gravity {meta.acc_gravity or 'included'}",
             f"gaps {o.n_gaps} ({o.gap_total_s:.2f} s)" if o.n_gaps else "gaps 0",
             f"|acc| median {o.median_acc_norm_ms2:.2f} m/s²",
@@ -64,6 +65,16 @@ def info(
             details.append(("cut short", meta.extra["import_cut_short"]))
         if meta.extra.get("import_gyro_left_out"):  # a gyroscope read but not used (EDGE-29)
             details.append(("gyroscope", meta.extra["import_gyro_left_out"]))
+        missing = session.gyro_missing if session.gyr is not None else None
+        if missing is not None and missing.any():  # rows kept without a gyroscope value (EDGE-46)
+            used = 1.0 - float(missing.mean()) >= MIN_GYRO_COVERAGE
+            details.append(
+                (
+                    "gyroscope",
+                    f"no value at {int(missing.sum())} of {missing.size} samples: analyze "
+                    + ("leaves those out as gaps" if used else "analyses without the gyroscope"),
+                )
+            )
         if meta.extra.get("import_dropped_detail"):
             details.append(("dropped on import", meta.extra["import_dropped_detail"].replace(";", ", ")))
         absurd = absurd_samples(session, ANY_UNIT_LIMIT)

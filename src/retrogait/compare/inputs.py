@@ -19,6 +19,7 @@ import io
 import json
 import math
 import os
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -264,7 +265,44 @@ def load_input(
             refuse_missing_rows(p, len(steps), info)
         name = p.parent.name if p.name == "steps.csv" and p.parent.name else p.stem
         return _finish(steps, _source(p, label or name, "analysis output", info, len(steps), subject))
+    if _holds_steps_table(p):
+        return _zipped_analysis(p, label=label, subject=subject)
     return _load_recording(p, label=label, subject=subject, placement=placement, reader=reader)
+
+
+def _holds_steps_table(path: Path) -> bool:
+    """Whether ``path`` is a zip with a ``steps.csv`` in it (a zipped analysis folder; by the names only)."""
+    from retrogait.imports.zipped import is_plain_zip
+
+    if not is_plain_zip(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.replace("\\", "/").rsplit("/", 1)[-1] == "steps.csv" for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _zipped_analysis(p: Path, *, label: str | None, subject: str | None) -> LoadedInput:
+    """The analysis folder a zip holds (a zipped ``retrogait analyze`` output), read as the folder would be
+    (EDGE-49); every message names the zip and its members."""
+    from retrogait.imports.zipped import in_zip_words, unpacked
+
+    with unpacked(p) as (_, folder):
+        found = sorted(table.parent for table in folder.rglob("steps.csv") if table.is_file())
+        if len(found) != 1:
+            names = ", ".join(in_zip_words(str(f), folder, p) for f in found[:3]) + (", ..." if len(found) > 3 else "")
+            raise InputFileError(
+                p, f"holds {len(found)} analysis folders ({names}): unzip it and give the folders (or their parent)"
+            )
+        try:
+            steps = _read_steps_csv(found[0] / "steps.csv")
+            info = read_summary(found[0] / "summary.json")
+            refuse_missing_rows(found[0] / "steps.csv", len(steps), info)
+        except InputFileError as exc:
+            where = in_zip_words(exc.path, folder, p)
+            raise InputFileError(where, in_zip_words(exc.problem, folder, p), exc.line) from None
+    return _finish(steps, _source(p, label or p.stem, "analysis output", info, len(steps), subject))
 
 
 def _load_recording(

@@ -135,6 +135,8 @@ class ImportReport:
     time_back: tuple[int, int, float, float] | None = None
     #: why a gyroscope that was read is not in the session (EDGE-29): kept in its header, noted by ``analyze``
     gyro_left_out: str | None = None
+    #: accelerometer rows kept without a gyroscope value (EDGE-46): kept in the header (``import_gyro_missing``)
+    gyro_missing: str | None = None
 
     def drop(self, reason: str, count: int) -> None:
         """Count ``count`` rows dropped for ``reason`` (a short snake_case label)."""

@@ -26,6 +26,7 @@ from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.limits import (
     GYRO_LEFT_OUT_KEY,
+    GYRO_MISSING_KEY,
     LineIndex,
     bomb_error,
     check_header,
@@ -38,6 +39,7 @@ from retrogait.imports.limits import (
 from retrogait.imports.textcoding import as_utf8
 from retrogait.rate import measured_rate_hz, meets_rate
 from retrogait.session import Session, SessionMeta, session_problem
+from retrogait.summary import percent
 
 #: Multiply by these to get m/s^2 and deg/s.
 ACC_TO_MS2 = {"ms2": 1.0, "g": STANDARD_GRAVITY_MS2, "mg": STANDARD_GRAVITY_MS2 / 1000.0}
@@ -48,8 +50,6 @@ SNIFF_BYTES = 4096
 GZIP_MAGIC = b"\x1f\x8b"
 #: A second stream is interpolated only between its samples at most this many of its periods apart.
 MERGE_MAX_GAP_PERIODS = 2.5
-#: With less coverage than this (fraction of the master clock) the second stream is left out.
-MIN_GYRO_COVERAGE = 0.5
 #: Median |acc| below this (m/s^2) cannot contain gravity.
 MIN_GRAVITY_MS2 = 4.0
 
@@ -542,20 +542,30 @@ class Stream:
 
 
 def clean_rows(
-    t_s: NDArray[Any], values: NDArray[Any], report: ImportReport, label: str
+    t_s: NDArray[Any], values: NDArray[Any], report: ImportReport, label: str, *, gyro_from: int | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """Drop rows with a missing/non-numeric value (``<label>_not_a_number``), an infinite one
     (``<label>_out_of_range``: call this after converting units, so a value the conversion overflows
     is caught) and rows whose time is not after every earlier time (``<label>_time_not_increasing``:
     duplicates, backwards jumps); each counted in ``report``.
 
-    ``values`` is (n, m); returns the kept ``(t_s, values)``.
+    ``values`` is (n, m); returns the kept ``(t_s, values)``. With ``gyro_from``, columns from it on are a
+    gyroscope in the same table: a row with a time and acceleration but a gyroscope value missing or not
+    finite is kept, its gyroscope NaN (EDGE-50; :func:`table_gyro` says so).
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
-    finite = np.isfinite(t) & np.isfinite(v).all(axis=1)
-    if not finite.all():
+    if gyro_from is not None:
+        no_gyro = ~np.isfinite(v[:, gyro_from:]).all(axis=1)
+        if no_gyro.any():
+            v = v.copy() if v is values else v
+            v[no_gyro, gyro_from:] = np.nan
+        finite = np.isfinite(t) & np.isfinite(v[:, :gyro_from]).all(axis=1)
+        nan = np.isnan(t) | np.isnan(v[:, :gyro_from]).any(axis=1)
+    else:
+        finite = np.isfinite(t) & np.isfinite(v).all(axis=1)
         nan = np.isnan(t) | np.isnan(v).any(axis=1)
+    if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
         t, v = t[finite], v[finite]
@@ -672,28 +682,54 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
 
     Gyro values are interpolated linearly at each accelerometer time that lies between two gyro
     samples at most ``MERGE_MAX_GAP_PERIODS`` gyro periods apart (or within half a period of its
-    ends). Accelerometer rows with no gyro value there are dropped and counted (``no_gyro_at_time``):
-    the gap stays a gap. When the gyro covers less than half of the accelerometer rows it is left
-    out altogether (noted in the report).
+    ends). Every accelerometer row is kept (EDGE-46): one with no gyro value there (a gap of the
+    gyroscope, a gyroscope that starts late or stops early) gets NaN, written as empty gyroscope
+    cells, and is noted in the report and the header (``import_gyro_missing``). A gyroscope that is
+    at no accelerometer time (another clock) is left out (noted, EDGE-29).
     """
     if gyr is None or len(gyr) < 2:
         return acc, None
     period = gyr.period_s()
     values = interpolate_onto(acc.t_s, gyr, MERGE_MAX_GAP_PERIODS * period, 0.5 * period)
-    covered = np.isfinite(values).all(axis=1)
-    fraction = float(covered.mean()) if covered.size else 0.0
-    if fraction < MIN_GYRO_COVERAGE:
-        report.gyro_left_out = (
-            f"gyroscope covers only {100 * fraction:.0f} % of the accelerometer time; it was left out"
-        )
+    covered = np.asarray(np.isfinite(values).all(axis=1))
+    if not covered.any():
+        report.gyro_left_out = "gyroscope covers only 0 % of the accelerometer time; it was left out"
         report.notes.append(report.gyro_left_out)
         return acc, None
-    report.drop("no_gyro_at_time", int((~covered).sum()))
     report.notes.append(
         "gyroscope interpolated linearly onto the accelerometer timestamps "
         f"(gyro period {1000 * period:.2f} ms, no interpolation across gaps > {MERGE_MAX_GAP_PERIODS} periods)"
     )
-    return Stream(acc.t_s[covered], acc.xyz[covered]), values[covered]
+    if not covered.all():
+        values[~covered] = np.nan
+        report.gyro_missing = gyro_missing_text(acc.t_s, covered)
+        report.notes.append(report.gyro_missing)
+    return acc, values
+
+
+def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> FloatArray | None:
+    """The gyroscope columns of a table (after :func:`clean_rows` with ``gyro_from``): rows without a value
+    are NaN and noted as :func:`align_gyro` notes them (EDGE-50); None, with a note, when no row has one."""
+    covered = np.asarray(np.isfinite(gyr_dps).all(axis=1))
+    if covered.all():
+        return gyr_dps
+    if not covered.any():
+        report.gyro_left_out = "the gyroscope columns hold no number in any row; they were left out"
+        report.notes.append(report.gyro_left_out)
+        return None
+    report.gyro_missing = gyro_missing_text(t_s, covered)
+    report.notes.append(report.gyro_missing)
+    return gyr_dps
+
+
+def gyro_missing_text(t_s: FloatArray, covered: NDArray[np.bool_]) -> str:
+    """The note for accelerometer rows (times ``t_s``, s) without a gyroscope value (``~covered``)."""
+    missing = int((~covered).sum())
+    period = float(np.median(np.diff(t_s))) if t_s.size > 1 else 0.0
+    return (
+        f"gyroscope has no sample at {missing} of {covered.size} accelerometer rows "
+        f"({missing * period:.2f} s, {percent(missing / covered.size)}): kept with empty gyroscope cells"
+    )
 
 
 def add_on_clock(base: Stream, other: Stream, report: ImportReport, label: str) -> Stream:
@@ -771,6 +807,8 @@ def finish(
         extra["import_device"] = device
     if report.gyro_left_out:
         extra[GYRO_LEFT_OUT_KEY] = report.gyro_left_out
+    if report.gyro_missing:
+        extra[GYRO_MISSING_KEY] = report.gyro_missing
     report.rows_kept = len(acc)
     extra["import_dropped_rows"] = str(report.dropped_total)
     if report.dropped:

@@ -42,6 +42,7 @@ from retrogait.imports.common import (
     head_bytes,
     head_text,
     read_table,
+    table_gyro,
     text_time_s,
 )
 from retrogait.imports.limits import LineIndex, line_bounds
@@ -461,9 +462,9 @@ def _read_plan(
         values[:, :3] *= factor
         if gyr_columns:
             values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity)
-    t, values = clean_rows(t_s, values, report, "row")
+    t, values = clean_rows(t_s, values, report, "row", gyro_from=3 if gyr_columns else None)
     acc = Stream(t, values[:, :3])
-    gyr_dps = values[:, 3:6] if same_gyro else None
+    gyr_dps = table_gyro(t, values[:, 3:6], report) if same_gyro else None
     if plan.gyr is not None and plan.gyr_table is not None and not same_gyro:
         acc, gyr_dps = align_gyro(acc, _other_gyro(plan, mapping, acc, report, display, options), report)
     report.notes.extend(plan.notes)

@@ -85,6 +85,9 @@ CUT_SHORT_KEY = "import_cut_short"
 #: The session header key that says a gyroscope was read but left out, and why (EDGE-29).
 GYRO_LEFT_OUT_KEY = "import_gyro_left_out"
 
+#: The session header key that says how many accelerometer rows have no gyroscope value (EDGE-46).
+GYRO_MISSING_KEY = "import_gyro_missing"
+
 
 @dataclass(frozen=True)
 class CutShort:

@@ -33,6 +33,7 @@ from retrogait.imports.common import (
     head_text,
     header_fields,
     read_table,
+    table_gyro,
     text_time_s,
     to_si,
 )
@@ -97,7 +98,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             values[:, 3:] *= rate_units.factor
             if rate_units.unit != "rads":
                 inferred["inferred_gyr_unit"] = rate_units.evidence
-    t, values = clean_rows(t, values, report, "row")
+    t, values = clean_rows(t, values, report, "row", gyro_from=3 if gyr_cols else None)
     if gravity == "removed":  # PTSS's ax, ay, az: linear acceleration in m/s^2, unless the data show gravity
         units = inference.acc_units(values[:, :3], 1.0 / max(inference.median_step(t), 1e-9), "ms2", None, "ms2")
         if isinstance(units, inference.AccUnits) and units.gravity == "included":
@@ -106,7 +107,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             inferred["inferred_acc_unit"] = units.evidence
         else:
             report.notes.append("'ax, ay, az' is the Linear Accelerometer: gravity removed (acc_gravity: removed)")
-    gyr_dps = values[:, 3:6] if gyr_cols else None
+    gyr_dps = table_gyro(t, values[:, 3:6], report) if gyr_cols else None
     return finish(
         str(path),
         Stream(t, values[:, :3]),

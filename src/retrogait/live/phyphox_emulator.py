@@ -113,7 +113,8 @@ class EmulatedPhyphox:
         """Acceleration (m/s^2) and gyroscope (rad/s) of sample indices ``k``."""
         if self.replay is not None:
             i = k % self.replay.n_samples
-            gyr = self.replay.gyr[i] if self.replay.gyr is not None else np.zeros((k.size, 3))
+            # a row without a gyroscope value (EDGE-46) is sent as 0: a stream has no empty value
+            gyr = np.nan_to_num(self.replay.gyr[i]) if self.replay.gyr is not None else np.zeros((k.size, 3))
             return self.replay.acc[i], np.deg2rad(gyr)
         acc = np.column_stack(
             [(k % 1000 - 500) / 100, ((k // 1000) % 1000 - 500) / 100, np.full(k.size, STANDARD_GRAVITY_MS2)]

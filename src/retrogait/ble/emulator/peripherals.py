@@ -183,7 +183,7 @@ class VirtualPeripheral(ABC):
         """Angular-rate counts (n, 3) of samples ``k``: the replayed session's, else a swinging leg."""
         if self.replay is None or self.replay.gyr is None:
             return gyr_counts(k, counts_per_dps)
-        dps = self.replay.gyr[self._replay_rows(k)]
+        dps = np.nan_to_num(self.replay.gyr[self._replay_rows(k)])  # no gyroscope value (EDGE-46): 0
         return np.clip(np.rint(dps * counts_per_dps), -32768, 32767).astype(np.int64)
 
     def _replay_rows(self, k: NDArray[np.int64]) -> NDArray[np.int64]:
