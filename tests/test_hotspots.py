@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from retrogait.analysis import contacts, foot_landing, trunk_walk_contacts, world_vertical
+from retrogait.analysis import contacts, filters, foot_landing, trunk_walk_contacts, world_vertical
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.preprocess import preprocess
@@ -385,3 +385,38 @@ def test_trunk_step_edges_a_block_at_a_time_are_the_whole(monkeypatch: pytest.Mo
         monkeypatch.setattr(trunk_walk_contacts, "WINDOW_BLOCK_SAMPLES", block_samples)
         blocked = detect_contacts(signals)
         assert np.array_equal(blocked.ic_idx, whole.ic_idx) and np.array_equal(blocked.to_idx, whole.to_idx)
+
+
+def _period_reference(
+    x: np.ndarray, fs: float, min_s: float, max_s: float, window_s: float, hop_s: float
+) -> np.ndarray:
+    """local_period_s as first written: every window zero-padded to twice its length for the FFT."""
+    n = x.shape[0]
+    w = min(round(window_s * fs), n)
+    hop = max(1, round(hop_s * fs))
+    starts = np.arange(0, max(n - w, 0) + 1, hop)
+    lo, hi = max(1, int(min_s * fs)), min(w - 2, int(max_s * fs))
+    period = np.full(starts.size, np.nan)
+    if hi > lo + 2:
+        frames = np.lib.stride_tricks.sliding_window_view(x, w)[starts]
+        period = filters._first_period(frames, 1 << int(np.ceil(np.log2(2 * w))), lo, hi, fs)
+    if starts.size == 1:
+        return np.full(n, period[0])
+    return np.interp(np.arange(n), starts + w / 2.0, period)
+
+
+@pytest.mark.parametrize("fs", [50.0, 100.0, 200.0, 1000.0])
+def test_local_period_with_the_smaller_fft_is_the_twice_window_one(fs: float) -> None:
+    """PERF-21: padded to the window plus the lags searched, not twice the window; the same periods.
+    Steps that speed up and slow down, a stride that repeats, noise, standing, and a short recording."""
+    rng = np.random.default_rng(int(fs))
+    t = np.arange(round(300 * fs)) / fs
+    step_hz = 1.2 + 1.4 * (0.5 + 0.5 * np.sin(2 * np.pi * t / 97.0))
+    phase = 2 * np.pi * np.cumsum(step_hz) / fs
+    x = np.sin(phase) + 0.6 * np.sin(phase / 2) + rng.normal(0.0, 0.4, t.size)
+    x[t.size // 3 : t.size // 2] = rng.normal(0.0, 0.01, t.size // 2 - t.size // 3)  # standing
+    for per in (1.0, 2.0):
+        args = (fs, per * 0.22, per * 1.5, 6.0, 2.0)
+        for signal in (x, x[: round(4.5 * fs)]):
+            expected = _period_reference(signal, *args)
+            assert np.array_equal(filters.local_period_s(signal, *args), expected, equal_nan=True)
