@@ -29,11 +29,19 @@ def _signal(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return acc, rng.normal(0.0, 150.0, (n, 3))
 
 
-def test_norm_rows_is_numpys_norm() -> None:
-    acc, gyr = _signal(10_001)
+@pytest.mark.parametrize("n", [1, 8191, 8192, 10_001, 3 * 8192 + 1])
+def test_norm_rows_is_numpys_norm(n: int) -> None:
+    """PERF-22: C-ordered arrays a block of rows at a time (sizes about the block's), others a column at a time."""
+    acc, gyr = _signal(n, seed=n)
     table = np.hstack([acc[:, :1], acc, gyr])  # a session's (n, 7) values: its acc and gyr are strided views
+    with_nan = acc.copy()
+    with_nan[n // 2, 1] = np.nan
     for v in (acc, gyr, acc * 1e-200, acc * 1e150, np.zeros((0, 3)), table[:, 1:4], np.asfortranarray(gyr)):
         assert np.array_equal(norm_rows(v), np.linalg.norm(v, axis=1))
+    assert np.array_equal(norm_rows(with_nan), np.linalg.norm(with_nan, axis=1), equal_nan=True)
+    single = acc.astype(np.float32)  # keeps its precision, as numpy's norm does
+    assert norm_rows(single).dtype == np.float32
+    assert np.array_equal(norm_rows(single), np.linalg.norm(single, axis=1))
 
 
 @pytest.mark.parametrize("n", [2, 3, 5, 10_001])
