@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from retrogait.analysis import contacts, filters, foot_landing, trunk_walk_contacts, world_vertical
+from retrogait.analysis import preprocess as preprocess_module
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.preprocess import preprocess
@@ -428,3 +429,21 @@ def test_local_period_with_the_smaller_fft_is_the_twice_window_one(fs: float) ->
         for signal in (x, x[: round(4.5 * fs)]):
             expected = _period_reference(signal, *args)
             assert np.array_equal(filters.local_period_s(signal, *args), expected, equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [5, 60, 20_001])
+def test_rotating_mask_is_the_gathering_one(n: int) -> None:
+    """PERF-23: |omega| by norm_rows, its 0.5 s mean by moving_average's slices; the mask as first written."""
+    _acc, gyr = _signal(n, seed=n)
+    table = np.hstack([gyr[:, :1], gyr, gyr])
+    for fs in (20.0, 100.0, 200.0):
+        for v in (gyr, np.asfortranarray(gyr), table[:, 1:4]):
+            rate = np.linalg.norm(v, axis=1)
+            width = max(round(0.5 * fs), 1)
+            csum = np.concatenate([[0.0], np.cumsum(rate)])
+            idx = np.arange(rate.size)
+            lo = np.clip(idx - width // 2, 0, rate.size)
+            hi = np.clip(idx - width // 2 + width, 0, rate.size)
+            mean = (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
+            for limit in (100.0, float(np.median(mean))):
+                assert np.array_equal(preprocess_module._rotating(v, n, fs, limit), mean > limit)
