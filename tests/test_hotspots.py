@@ -8,7 +8,8 @@ import itertools
 import numpy as np
 import pytest
 
-from retrogait.analysis import contacts, foot_landing, trunk_walk_contacts, world_vertical
+from retrogait.analysis import contacts, filters, foot_landing, trunk_walk_contacts, world_vertical
+from retrogait.analysis import preprocess as preprocess_module
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.preprocess import preprocess
@@ -29,11 +30,19 @@ def _signal(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return acc, rng.normal(0.0, 150.0, (n, 3))
 
 
-def test_norm_rows_is_numpys_norm() -> None:
-    acc, gyr = _signal(10_001)
+@pytest.mark.parametrize("n", [1, 8191, 8192, 10_001, 3 * 8192 + 1])
+def test_norm_rows_is_numpys_norm(n: int) -> None:
+    """PERF-22: C-ordered arrays a block of rows at a time (sizes about the block's), others a column at a time."""
+    acc, gyr = _signal(n, seed=n)
     table = np.hstack([acc[:, :1], acc, gyr])  # a session's (n, 7) values: its acc and gyr are strided views
+    with_nan = acc.copy()
+    with_nan[n // 2, 1] = np.nan
     for v in (acc, gyr, acc * 1e-200, acc * 1e150, np.zeros((0, 3)), table[:, 1:4], np.asfortranarray(gyr)):
         assert np.array_equal(norm_rows(v), np.linalg.norm(v, axis=1))
+    assert np.array_equal(norm_rows(with_nan), np.linalg.norm(with_nan, axis=1), equal_nan=True)
+    single = acc.astype(np.float32)  # keeps its precision, as numpy's norm does
+    assert norm_rows(single).dtype == np.float32
+    assert np.array_equal(norm_rows(single), np.linalg.norm(single, axis=1))
 
 
 @pytest.mark.parametrize("n", [2, 3, 5, 10_001])
@@ -385,3 +394,56 @@ def test_trunk_step_edges_a_block_at_a_time_are_the_whole(monkeypatch: pytest.Mo
         monkeypatch.setattr(trunk_walk_contacts, "WINDOW_BLOCK_SAMPLES", block_samples)
         blocked = detect_contacts(signals)
         assert np.array_equal(blocked.ic_idx, whole.ic_idx) and np.array_equal(blocked.to_idx, whole.to_idx)
+
+
+def _period_reference(
+    x: np.ndarray, fs: float, min_s: float, max_s: float, window_s: float, hop_s: float
+) -> np.ndarray:
+    """local_period_s as first written: every window zero-padded to twice its length for the FFT."""
+    n = x.shape[0]
+    w = min(round(window_s * fs), n)
+    hop = max(1, round(hop_s * fs))
+    starts = np.arange(0, max(n - w, 0) + 1, hop)
+    lo, hi = max(1, int(min_s * fs)), min(w - 2, int(max_s * fs))
+    period = np.full(starts.size, np.nan)
+    if hi > lo + 2:
+        frames = np.lib.stride_tricks.sliding_window_view(x, w)[starts]
+        period = filters._first_period(frames, 1 << int(np.ceil(np.log2(2 * w))), lo, hi, fs)
+    if starts.size == 1:
+        return np.full(n, period[0])
+    return np.interp(np.arange(n), starts + w / 2.0, period)
+
+
+@pytest.mark.parametrize("fs", [50.0, 100.0, 200.0, 1000.0])
+def test_local_period_with_the_smaller_fft_is_the_twice_window_one(fs: float) -> None:
+    """PERF-21: padded to the window plus the lags searched, not twice the window; the same periods.
+    Steps that speed up and slow down, a stride that repeats, noise, standing, and a short recording."""
+    rng = np.random.default_rng(int(fs))
+    t = np.arange(round(300 * fs)) / fs
+    step_hz = 1.2 + 1.4 * (0.5 + 0.5 * np.sin(2 * np.pi * t / 97.0))
+    phase = 2 * np.pi * np.cumsum(step_hz) / fs
+    x = np.sin(phase) + 0.6 * np.sin(phase / 2) + rng.normal(0.0, 0.4, t.size)
+    x[t.size // 3 : t.size // 2] = rng.normal(0.0, 0.01, t.size // 2 - t.size // 3)  # standing
+    for per in (1.0, 2.0):
+        args = (fs, per * 0.22, per * 1.5, 6.0, 2.0)
+        for signal in (x, x[: round(4.5 * fs)]):
+            expected = _period_reference(signal, *args)
+            assert np.array_equal(filters.local_period_s(signal, *args), expected, equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [5, 60, 20_001])
+def test_rotating_mask_is_the_gathering_one(n: int) -> None:
+    """PERF-23: |omega| by norm_rows, its 0.5 s mean by moving_average's slices; the mask as first written."""
+    _acc, gyr = _signal(n, seed=n)
+    table = np.hstack([gyr[:, :1], gyr, gyr])
+    for fs in (20.0, 100.0, 200.0):
+        for v in (gyr, np.asfortranarray(gyr), table[:, 1:4]):
+            rate = np.linalg.norm(v, axis=1)
+            width = max(round(0.5 * fs), 1)
+            csum = np.concatenate([[0.0], np.cumsum(rate)])
+            idx = np.arange(rate.size)
+            lo = np.clip(idx - width // 2, 0, rate.size)
+            hi = np.clip(idx - width // 2 + width, 0, rate.size)
+            mean = (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
+            for limit in (100.0, float(np.median(mean))):
+                assert np.array_equal(preprocess_module._rotating(v, n, fs, limit), mean > limit)

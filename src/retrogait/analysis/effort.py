@@ -47,8 +47,12 @@ def accumulated_change_g(
     sos = butter_sos(4, min(cutoff_hz, 0.45 * fs_hz), fs_hz, "low")
     padlen = min(3 * (2 * sos.shape[0] + 1), n - 1)
     smooth = sosfiltfilt(sos, acc_ms2, padlen=padlen)
-    change_g = norm_rows(np.diff(smooth, axis=0)) / STANDARD_GRAVITY_MS2
-    return np.concatenate(([0.0], np.cumsum(change_g)))
+    change_g = norm_rows(np.diff(smooth, axis=0))
+    change_g /= STANDARD_GRAVITY_MS2
+    total = np.empty(n)  # the running sum after a leading 0, filled in place
+    total[0] = 0.0
+    np.cumsum(change_g, out=total[1:])
+    return total
 
 
 def effort_per_minute(

@@ -63,7 +63,8 @@ def local_period_s(
 
     The first autocorrelation peak in [min_period_s, max_period_s] reaching 70 % of the highest one is
     taken (so a stride-length repeat does not hide the step). NaN where no periodicity is found
-    (normalised autocorrelation below 0.2). Windows go through the FFT in chunks of PERIOD_CHUNK.
+    (normalised autocorrelation below 0.2). Windows go through the FFT in chunks of PERIOD_CHUNK, zero-padded
+    to the smallest power of two holding the window and the lags searched (not twice the window).
     """
     n = x.shape[0]
     w = round(window_s * fs_hz)
@@ -75,7 +76,7 @@ def local_period_s(
     hi = min(w - 2, int(max_period_s * fs_hz))
     period = np.full(starts.size, np.nan)
     if hi > lo + 2:
-        nfft = 1 << int(np.ceil(np.log2(2 * w)))
+        nfft = 1 << (w + hi).bit_length()  # >= w + hi + 1: lags up to hi + 1 do not wrap around (PERF-21)
         windows = np.lib.stride_tricks.sliding_window_view(x, w)
         for c0 in range(0, starts.size, PERIOD_CHUNK):  # chunks bound the memory of long recordings
             chunk = starts[c0 : c0 + PERIOD_CHUNK]

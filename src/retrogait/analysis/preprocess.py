@@ -17,6 +17,7 @@ from retrogait.analysis.settings import PreprocessSettings, StillSettings, prese
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import norm_rows
+from retrogait.analysis.zupt import moving_average
 from retrogait.conventions import (
     AXES,
     MIN_SAMPLE_RATE_HZ,
@@ -394,13 +395,8 @@ def _rotating(gyr: NDArray[np.float64] | None, n: int, fs_hz: float, max_rate_dp
     standing, but its centripetal acceleration tilts a mean taken as the vertical (issue 17)."""
     if gyr is None:
         return np.zeros(n, dtype=bool)
-    rate = np.linalg.norm(gyr, axis=1)
     width = max(round(0.5 * fs_hz), 1)
-    csum = np.concatenate([[0.0], np.cumsum(rate)])
-    idx = np.arange(rate.size)
-    lo = np.clip(idx - width // 2, 0, rate.size)
-    hi = np.clip(idx - width // 2 + width, 0, rate.size)
-    return np.asarray((csum[hi] - csum[lo]) / np.maximum(hi - lo, 1) > max_rate_dps)
+    return np.asarray(moving_average(norm_rows(gyr), width) > max_rate_dps)
 
 
 def _vertical(acc: NDArray[np.float64], still: NDArray[np.bool_], gap: NDArray[np.bool_]) -> NDArray[np.float64]:

@@ -27,6 +27,8 @@ def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettin
     end = np.clip(np.where(contacts.to_idx > contacts.ic_idx, contacts.to_idx, default_end) + 1, 0, n)
     flags = np.full(m, "", dtype="<U32")
     for name, mask in (("clipped", signals.clipped), ("gap", signals.gap)):
+        if not mask.any():  # most recordings: no step to flag, no running count of the whole signal
+            continue
         csum = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
         hit = (csum[end] - csum[start]) > 0
         flags = np.where(hit, np.char.add(flags, name + ";"), flags)

@@ -26,7 +26,9 @@ def clip_windows(start: IntArray, stop: IntArray, n: int) -> tuple[IntArray, Int
 def window_sum(x: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
     """Sum of ``x[start:stop]`` per window (NaN for empty windows), from one cumulative sum."""
     lo, hi, ok = clip_windows(start, stop, x.shape[0])
-    csum = np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
+    csum = np.empty(x.shape[0] + 1)  # running sum with a leading 0, filled in place (no copy)
+    csum[0] = 0.0
+    np.cumsum(x, dtype=np.float64, out=csum[1:])
     out = csum[hi] - csum[lo]
     return np.where(ok, out, np.nan)
 

@@ -6,18 +6,39 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+#: Rows of a C-ordered (n, 3) array squared at a time by :func:`norm_rows` (a scratch block that stays in
+#: the processor's cache; changes no result).
+NORM_BLOCK_ROWS = 8192
+
 
 def norm_rows(v: NDArray[np.float64]) -> NDArray[np.float64]:
     """(n,) Euclidean norm of each row of ``v`` (n, 3), in ``v``'s unit.
 
     Bit-identical to ``np.linalg.norm(v, axis=1)`` (squares summed in the same order, x + y, then + z)
-    and 4-6x faster: numpy reduces a length-3 axis of a C-ordered array one stride at a time. The squares
-    are taken a column at a time into one (n,) scratch array, not an (n, 3) one.
+    and 4-6x faster: numpy reduces a length-3 axis of a C-ordered array one stride at a time. A C-ordered
+    float64 array is squared NORM_BLOCK_ROWS rows at a time into a small scratch block (one contiguous multiply,
+    which numpy vectorises; a column of it is strided), others a column at a time into one (n,) scratch
+    array; never an (n, 3) temporary.
     """
+    if v.dtype == np.float64 and v.flags.c_contiguous and v.ndim == 2 and v.shape[1] == 3:
+        return _norm_rows_blocked(v)
     out = np.multiply(v[:, 0], v[:, 0])
     scratch = np.multiply(v[:, 1], v[:, 1])
     out += scratch
     out += np.multiply(v[:, 2], v[:, 2], out=scratch)
+    return np.sqrt(out, out=out)
+
+
+def _norm_rows_blocked(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`norm_rows` of a C-ordered (n, 3) array, a block of rows at a time (PERF-22)."""
+    n = v.shape[0]
+    out = np.empty(n)
+    squares = np.empty((min(n, NORM_BLOCK_ROWS), 3))
+    for start in range(0, n, NORM_BLOCK_ROWS):
+        stop = min(start + NORM_BLOCK_ROWS, n)
+        block = np.multiply(v[start:stop], v[start:stop], out=squares[: stop - start])
+        part = np.add(block[:, 0], block[:, 1], out=out[start:stop])
+        part += block[:, 2]
     return np.sqrt(out, out=out)
 
 
