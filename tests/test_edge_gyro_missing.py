@@ -95,11 +95,16 @@ def _foot_run(tmp_path: Path, keep_gyro_s: float | None) -> tuple[Path, int]:
     return path, int((s.t_s > (keep_gyro_s or 0.0)).sum())
 
 
+def _analysed_summary(path: Path, out: Path) -> dict[str, Any]:
+    """summary.json of ``retrogait analyze PATH --no-report --out OUT``."""
+    assert main(["analyze", str(path), "--no-report", "--out", str(out)]) == 0
+    summary: dict[str, Any] = json.loads((out / "summary.json").read_text())
+    return summary
+
+
 def test_analyze_leaves_rows_without_gyroscope_out_as_gaps_and_says_so(tmp_path: Path) -> None:
     path, n_missing = _foot_run(tmp_path, keep_gyro_s=15.0)
-    out = tmp_path / "out"
-    assert main(["analyze", str(path), "--no-report", "--out", str(out)]) == 0
-    summary = json.loads((out / "summary.json").read_text())
+    summary = _analysed_summary(path, tmp_path / "out")
     assert summary["has_gyro"] is True
     note = next(n for n in summary["notes"] if n.startswith("the gyroscope has no value"))
     assert f"at {n_missing} samples" in note and "left out of the analysis as gaps" in note
@@ -109,8 +114,7 @@ def test_analyze_leaves_rows_without_gyroscope_out_as_gaps_and_says_so(tmp_path:
 def test_analyze_without_gyroscope_when_it_covers_less_than_half(tmp_path: Path) -> None:
     path, _ = _foot_run(tmp_path, keep_gyro_s=5.0)
     out = tmp_path / "out"
-    assert main(["analyze", str(path), "--no-report", "--out", str(out)]) == 0
-    summary = json.loads((out / "summary.json").read_text())
+    summary = _analysed_summary(path, out)
     assert summary["has_gyro"] is False
     assert any("analysed without the gyroscope" in n for n in summary["notes"])
     without, _ = _foot_run(tmp_path, keep_gyro_s=None)  # the whole run, as from a sensor without gyroscope
