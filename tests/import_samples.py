@@ -84,6 +84,94 @@ def phyphox_zip(path: Path) -> Path:
     return path
 
 
+_XLSX_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _xlsx_cell(value: object) -> str:
+    """A cell as phyphox-android's XlsxWriter writes it: a number as ``<v>``, anything else an inline string."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"<c><v>{value!r}</v></c>"
+    text = "NaN" if isinstance(value, float) else str(value)
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
+
+
+def xlsx_workbook(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> Path:
+    """An .xlsx laid out as phyphox-android's minimal XlsxWriter writes it (inline strings, no cell
+    references, one part per sheet); rows are lists of floats and texts."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "_rels/.rels",
+            f'{head}<Relationships xmlns="{_PKG_NS}"><Relationship Id="rId1" Type="{_REL_NS}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        for i, (_, rows) in enumerate(sheets, 1):
+            body = "".join("<row>" + "".join(_xlsx_cell(v) for v in row) + "</row>" for row in rows)
+            z.writestr(
+                f"xl/worksheets/sheet{i}.xml",
+                f'{head}<worksheet xmlns="{_XLSX_NS}"><sheetData>{body}</sheetData></worksheet>',
+            )
+        listed = "".join(
+            f'<sheet name="{_xml_text(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, (n, _) in enumerate(sheets, 1)
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'{head}<workbook xmlns="{_XLSX_NS}" xmlns:r="{_REL_NS}"><sheets>{listed}</sheets></workbook>',
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        z.writestr("xl/_rels/workbook.xml.rels", f'{head}<Relationships xmlns="{_PKG_NS}">{rels}</Relationships>')
+        kinds = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        z.writestr(
+            "[Content_Types].xml",
+            f'{head}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{kinds}</Types>',
+        )
+    return path
+
+
+def _csv_rows(path: Path) -> list[list[object]]:
+    """A phyphox CSV file's header and rows (numbers as floats, as its Excel export holds them)."""
+    import csv
+
+    with open(path, newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    return [header, *[[_number_or_text(v) for v in row] for row in rows]]
+
+
+def _number_or_text(value: str) -> object:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def phyphox_workbook(path: Path, folder: Path, metadata: bool = True) -> Path:
+    """phyphox's Excel export of the tables of the CSV export ``folder``: a sheet per sensor table (named as
+    its file), then "Metadata Device" and "Metadata Time" from ``meta/`` (left out with ``metadata=False``,
+    as phyphox's export of a single graph leaves them out)."""
+    sheets = [(p.stem, _csv_rows(p)) for p in sorted(folder.glob("*.csv"))]
+    if metadata:
+        sheets += [("Metadata Device", _csv_rows(folder / "meta" / "device.csv"))]
+        sheets += [("Metadata Time", _csv_rows(folder / "meta" / "time.csv"))]
+    return xlsx_workbook(path, sheets)
+
+
 def phyphox_classic(path: Path, linear: bool = False) -> Path:
     """Classic single-file 'Acceleration with g' (or 'Linear Acceleration') export."""
     t = times()

@@ -10,7 +10,6 @@ import math
 import re
 import warnings
 import zipfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.limits import (
     GYRO_LEFT_OUT_KEY,
     GYRO_MISSING_KEY,
+    ZIP_ERRORS,
     LineIndex,
     bomb_error,
     check_header,
@@ -37,6 +37,7 @@ from retrogait.imports.limits import (
     unpack_limit,
 )
 from retrogait.imports.textcoding import as_utf8
+from retrogait.imports.workbook import Sheet, is_workbook, read_sheets, source_name
 from retrogait.rate import measured_rate_hz, meets_rate
 from retrogait.session import Session, SessionMeta, session_problem
 from retrogait.summary import percent
@@ -67,6 +68,7 @@ class Source:
     path: Path | None = None
     data: bytes | None = None
     member: str | None = None
+    sheet: Sheet | None = None  # a workbook's sheet (workbook.py): its table is read as it is
 
     @property
     def name(self) -> str:
@@ -86,7 +88,10 @@ class Source:
         return as_utf8(self._raw(2 * n_bytes))[:n_bytes]  # UTF-16 takes two bytes a character
 
     def _raw(self, n_bytes: int | None) -> bytes:
-        """The bytes as stored (its first ``n_bytes``), gzip and zip members unpacked within the limits."""
+        """The bytes as stored (its first ``n_bytes``), gzip and zip members unpacked within the limits; a
+        workbook sheet's as CSV text (its head: the header and first rows)."""
+        if self.sheet is not None:  # its head stands for any head asked for (as a short file's would)
+            return self.sheet.csv_text() if n_bytes is None else self.sheet.head[:n_bytes]
         if self.data is not None:
             return self.data if n_bytes is None else self.data[:n_bytes]
         assert self.path is not None
@@ -106,7 +111,7 @@ class Source:
                     return gunzip_bounded(packed, self.display, n_bytes)
                 fh.seek(0)
                 return fh.read() if n_bytes is None else fh.read(n_bytes)
-        except (OSError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError, KeyError) as exc:
+        except ZIP_ERRORS + (KeyError,) as exc:
             raise InputFileError(self.display, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
 
 
@@ -131,6 +136,8 @@ def first_line(data: bytes) -> str:
 def bundle_sources(path: Path) -> list[Source]:
     """The files of an export: a folder's files (and its ``meta/``), a zip's members, or a file and
     its siblings (apps write one file per sensor side by side)."""
+    if is_workbook(path):
+        return [Source(f"{path}/{source_name(s.name)}", sheet=s) for s in read_sheets(path)]
     if zipfile.is_zipfile(path) if path.is_file() else False:
         return _zip_sources(path)
     folder = path if path.is_dir() else path.parent
@@ -148,7 +155,7 @@ def zip_names(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
             return [n for n in archive.namelist() if not n.endswith("/")]
-    except (OSError, zipfile.BadZipFile, ValueError):
+    except ZIP_ERRORS:
         return []
 
 
@@ -156,7 +163,7 @@ def _zip_sources(path: Path) -> list[Source]:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+    except ZIP_ERRORS as exc:
         raise InputFileError(path, f"is not a readable zip archive ({exc})") from None
     return [Source(f"{path}/{i.filename}", path=path, member=i.filename) for i in infos]
 
@@ -218,6 +225,8 @@ def read_table(
     """
     numeric = list(dict.fromkeys(numeric))
     text = [c for c in dict.fromkeys(text) if c not in numeric]
+    if source.sheet is not None:  # a workbook's sheet: its cells, without a trip through text
+        return source.sheet.columns(numeric, text, source.display)
     raw = source.read_bytes()
     if not raw or raw.isspace():
         raise InputFileError(source.display, "is empty (no table)")

@@ -70,6 +70,7 @@ def refuse_unrecognised(path: Path) -> None:
     """Raise :class:`InputFileError` for a file or folder no format recognised, saying what it is where
     that can be told (blank, binary, a zip that is damaged, empty or holds no known export)."""
     what = "folder" if path.is_dir() else "file"
+    _refuse_other_workbook(path)
     if path.is_file():
         text = head(path)
         if not text.strip():
@@ -83,6 +84,23 @@ def refuse_unrecognised(path: Path) -> None:
         hint = f"; {not_read_hint()}" if zip_problem.startswith("is a zip archive holding") else ""
         raise InputFileError(path, zip_problem + hint)
     raise InputFileError(path, f"format not recognised (not a table of numbers nor a known {what}); {not_read_hint()}")
+
+
+def _refuse_other_workbook(path: Path) -> None:
+    """A spreadsheet workbook no reader claimed (only phyphox's Excel export is read as one: workbook.py)."""
+    from retrogait.imports.workbook import is_workbook, read_sheets
+
+    if not is_workbook(path):
+        return
+    names = [sheet.name for sheet in read_sheets(path)]  # a damaged workbook is refused here, saying so
+    shown = (
+        ", ".join(repr(n) for n in names[:6]) + (", ..." if len(names) > 6 else "") if names else "none with a header"
+    )
+    raise InputFileError(
+        path,
+        f"is a spreadsheet workbook (sheets: {shown}) that is not a phyphox export: save the sheet that holds "
+        "the sensor table as CSV and give that file",
+    )
 
 
 def _refuse_empty_gzip(path: Path) -> None:
@@ -123,6 +141,8 @@ def _zip_problem(path: Path) -> str | None:
     short (its directory is at the end), an empty one, or one holding no known export."""
     import zipfile
 
+    from retrogait.imports.limits import ZIP_ERRORS
+
     try:
         with open(path, "rb") as fh:
             magic = fh.read(4)
@@ -133,7 +153,7 @@ def _zip_problem(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if not n.endswith("/")]
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+    except ZIP_ERRORS:
         return "is a damaged zip archive (cut short while copying or downloading?): copy or download it again"
     if not names:
         return "is an empty zip archive"

@@ -54,10 +54,12 @@ def _zip_digest(path: Path) -> str | None:
     that of its bytes, as analyses made before this hold it), and a damaged zip."""
     import zipfile
 
+    from retrogait.imports.limits import ZIP_ERRORS
     from retrogait.imports.registry import claimed
+    from retrogait.imports.workbook import is_workbook
     from retrogait.imports.zipped import is_plain_zip, member_is_content
 
-    if not is_plain_zip(path) or claimed(path):
+    if not is_plain_zip(path) or is_workbook(path) or claimed(path):  # a workbook is hashed as stored
         return None
     try:
         with zipfile.ZipFile(path) as archive:
@@ -72,7 +74,7 @@ def _zip_digest(path: Path) -> str | None:
                 if name.suffix.lower() in RECORDING_SUFFIXES and not name.name.startswith("."):
                     digest.update(f"{name.as_posix()}\0{_member_digest(archive, info)}\n".encode())
             return digest.hexdigest()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError, NotImplementedError):
+    except ZIP_ERRORS:
         return None
 
 

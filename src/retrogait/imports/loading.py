@@ -13,6 +13,7 @@ from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResul
 from retrogait.imports.diagnose import refuse_unrecognised
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
 from retrogait.imports.registry import claimed, detect_format, get_format
+from retrogait.imports.workbook import is_workbook
 from retrogait.imports.zipped import in_zip_words, is_plain_zip, unpacked
 from retrogait.session import Session
 
@@ -80,7 +81,7 @@ def load_recording(
         generic=generic,
         rate_hz=rate_hz,
     )
-    if not _UNPACKING.get() and is_plain_zip(source) and not claimed(source):
+    if not _UNPACKING.get() and is_plain_zip(source) and not is_workbook(source) and not claimed(source):
         return _load_zip(source, format, options)
     return _load(source, format, options)
 

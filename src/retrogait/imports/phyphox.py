@@ -1,11 +1,12 @@
-"""phyphox CSV exports: one file, the folder, or the zip of one export.
+"""phyphox exports: one CSV file, the folder, the zip of one export, or the Excel workbook (its default).
 
 Both header styles: classic (``"Time (s)","Acceleration x (m/s^2)",...``, ``"Gyroscope x (rad/s)"``)
 and per-sensor (``"Time (s)","X (m/s^2)",...`` in ``Accelerometer.csv``, ``"X (rad/s)"`` in
 ``Gyroscope.csv``). Acceleration with g is used as is (m/s^2); *linear* acceleration (classic
 header "Linear Acceleration", or a file named "Linear Accelerometer") has gravity removed and is
 read as ``acc_gravity: removed``. Gyroscope rad/s -> deg/s, on the accelerometer clock. ``meta/device.csv`` gives the
-phone model, ``meta/time.csv`` the wall-clock start.
+phone model, ``meta/time.csv`` the wall-clock start. The Excel export holds the same tables as sheets
+(``Accelerometer``, ..., ``Metadata Device``, ``Metadata Time``; ``workbook.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from retrogait.imports.common import (
     require_rows,
     zip_names,
 )
+from retrogait.imports.workbook import is_workbook
 
 NAME = "phyphox"
 _TIME = re.compile(r"^time \(s\)$", re.IGNORECASE)
@@ -76,6 +78,11 @@ def _layout(source: Source) -> _Layout | None:
 
 
 def sniff(path: Path) -> float:
+    if is_workbook(path):  # phyphox's Excel export: its metadata sheets, or a sheet with its header
+        sources = bundle_sources(path)
+        if any(s.display.lower().endswith(("/meta/device.csv", "/meta/time.csv")) for s in sources):
+            return 0.95
+        return 0.9 if any(_layout(s) is not None for s in sources) else 0.0
     if path.is_dir():
         names = {p.name.lower() for p in path.iterdir()}
         tables = [p for p in path.glob("*.csv") if _header_is_phyphox(first_line(head_bytes(p)))]
@@ -125,7 +132,7 @@ def _partner(chosen: Source, sources: list[Source], wanted: str) -> _Layout | No
 
 def _choose(path: Path) -> tuple[_Layout, _Layout | None, list[Source]]:
     """The acceleration table and the gyroscope table (may be the same file) of an export."""
-    if path.is_file() and not zip_names(path):
+    if path.is_file() and not zip_names(path) and not is_workbook(path):
         given = _layout(Source(str(path), path=path))
         if given is None:
             raise InputFileError(path, "is not a phyphox export (no 'Time (s)' column with m/s^2 or rad/s columns)")
@@ -215,7 +222,7 @@ def _read_stream(layout: _Layout, kind: str, report: ImportReport, factor: float
 
 FORMAT = ImportFormat(
     name=NAME,
-    description="phyphox CSV export (file, folder or zip; acceleration with g or linear; gyroscope rad/s)",
+    description="phyphox export (Excel workbook, CSV file, folder or zip; acceleration with g or linear; gyro rad/s)",
     sniff=sniff,
     read=read,
 )

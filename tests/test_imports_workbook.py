@@ -1,0 +1,186 @@
+"""IMPORT-15: phyphox's Excel export (its default) is read as its CSV export is; other workbooks are refused
+in one line. The workbooks are written here as phyphox-android's XlsxWriter writes them (import_samples)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import import_samples as samples
+from retrogait.cli import main
+from retrogait.errors import InputFileError
+from retrogait.imports import load_recording
+from retrogait.imports import workbook as workbook_module
+from retrogait.session import Session
+
+
+def _same_session(a: Session, b: Session) -> None:
+    np.testing.assert_array_equal(a.t_s, b.t_s)
+    np.testing.assert_array_equal(a.acc, b.acc)
+    assert a.gyr is not None and b.gyr is not None
+    np.testing.assert_array_equal(a.gyr, b.gyr)
+    assert a.meta.sample_rate_hz == b.meta.sample_rate_hz
+    assert a.meta.sensor == b.meta.sensor
+    assert a.meta.start_time_utc == b.meta.start_time_utc
+
+
+def test_phyphox_excel_export_reads_as_its_csv_export(tmp_path: Path) -> None:
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    book = samples.phyphox_workbook(tmp_path / "run.xlsx", folder)
+    from_csv = load_recording(folder)
+    from_book = load_recording(book)
+    assert from_book.report.format == "phyphox"
+    _same_session(from_book.session, from_csv.session)
+    assert from_book.session.meta.sensor and "Pixel 7" in from_book.session.meta.sensor
+    assert any(f.endswith("run.xlsx/Accelerometer.csv") for f in from_book.report.files)
+
+
+def test_a_single_graph_export_without_metadata_sheets_is_read(tmp_path: Path) -> None:
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    book = samples.phyphox_workbook(tmp_path / "graph.xlsx", folder, metadata=False)
+    result = load_recording(book)
+    assert result.report.format == "phyphox"
+    np.testing.assert_array_equal(result.session.acc, load_recording(folder).session.acc)
+
+
+def test_linear_acceleration_sheet_is_read_with_gravity_removed(tmp_path: Path) -> None:
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    acc = folder / "Accelerometer.csv"
+    lines = acc.read_text().splitlines()
+    rows = [lines[0]] + [
+        ",".join(
+            [f.split(",")[0], *(f"{float(v) - (9.81 if k == 2 else 0):.9E}" for k, v in enumerate(f.split(",")[1:]))]
+        )
+        for f in lines[1:]
+    ]
+    acc.rename(folder / "Linear Accelerometer.csv")
+    (folder / "Linear Accelerometer.csv").write_text("\n".join(rows) + "\n")
+    result = load_recording(samples.phyphox_workbook(tmp_path / "linear.xlsx", folder))
+    assert result.session.meta.gravity_removed
+
+
+def test_nan_text_cells_are_missing_values_as_in_the_csv_export(tmp_path: Path) -> None:
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    gyro = folder / "Gyroscope.csv"
+    lines = gyro.read_text().splitlines()
+    lines[40] = ",".join([lines[40].split(",")[0], "NaN", "NaN", "NaN"])  # as phyphox pads a shorter column
+    gyro.write_text("\n".join(lines) + "\n")
+    book = samples.phyphox_workbook(tmp_path / "nan.xlsx", folder)
+    _same_session(load_recording(book).session, load_recording(folder).session)
+
+
+@pytest.mark.shared_data
+def test_a_real_phyphox_recording_saved_as_excel_reads_as_the_csv(tmp_path: Path, shared_data: Path) -> None:
+    real = shared_data / "formats" / "phyphox_lucadomene_gaitlab"
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        shutil.copy(real / name, folder / name)
+    book = samples.phyphox_workbook(tmp_path / "real.xlsx", folder, metadata=False)
+    from_book, from_csv = load_recording(book), load_recording(folder / "Accelerometer.csv")
+    np.testing.assert_array_equal(from_book.session.t_s, from_csv.session.t_s)
+    np.testing.assert_array_equal(from_book.session.acc, from_csv.session.acc)
+    np.testing.assert_array_equal(from_book.session.gyr, from_csv.session.gyr)  # type: ignore[arg-type]
+    assert from_book.session.n_samples == 2388
+
+
+def test_analyze_info_and_convert_take_the_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    book = samples.phyphox_workbook(tmp_path / "run.xlsx", folder)
+    assert main(["info", str(book)]) == 0
+    assert "phyphox" in capsys.readouterr().out
+    assert main(["convert", str(book), "--out", str(tmp_path / "run.csv"), "--placement", "shank"]) == 0
+    assert main(["analyze", str(book), "--placement", "shank", "--out", str(tmp_path / "out"), "--no-report"]) == 0
+    assert (tmp_path / "out" / "steps.csv").is_file()
+
+
+def _refusal(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["info", str(path)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err
+    return err
+
+
+def test_another_workbook_is_refused_in_one_line_naming_its_sheets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = samples.xlsx_workbook(tmp_path / "budget.xlsx", [("Costs", [["item", "euro"], ["shoes", 120.0]])])
+    err = _refusal(book, capsys)
+    assert err.count("\n") == 0
+    assert "is a spreadsheet workbook (sheets: 'Costs') that is not a phyphox export" in err
+
+
+def test_a_damaged_workbook_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = samples.phyphox_workbook(tmp_path / "run.xlsx", samples.phyphox_folder(tmp_path / "csv"))
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(book.read_bytes()[: book.stat().st_size // 2])
+    err = _refusal(cut, capsys)
+    assert err.count("\n") == 0 and "cut.xlsx" in err
+
+
+def test_a_workbook_that_unpacks_to_a_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    book = tmp_path / "bomb.xlsx"
+    samples.xlsx_workbook(book, [("Accelerometer", [["Time (s)", "X (m/s^2)", "Y (m/s^2)", "Z (m/s^2)"]])])
+    with zipfile.ZipFile(book, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet2.xml", b" " * (40 * 1024**2))
+    with pytest.raises(InputFileError, match="decompression bomb"):
+        workbook_module.read_sheets(book)
+
+
+def test_without_python_calamine_the_message_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = samples.phyphox_workbook(tmp_path / "run.xlsx", samples.phyphox_folder(tmp_path / "csv"))
+    monkeypatch.setitem(sys.modules, "python_calamine", None)
+    workbook_module._read_sheets.cache_clear()
+    with pytest.raises(InputFileError, match="needs python-calamine"):
+        workbook_module.read_sheets(book)
+    workbook_module._read_sheets.cache_clear()
+
+
+def test_a_workbook_rewritten_after_it_was_read_is_read_again(tmp_path: Path) -> None:
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    book = samples.phyphox_workbook(tmp_path / "run.xlsx", folder)
+    first = load_recording(book).session.n_samples
+    samples.xlsx_workbook(book, [("Accelerometer", samples._csv_rows(folder / "Accelerometer.csv")[:101])])
+    assert load_recording(book).session.n_samples == 100 != first
+
+
+# ------------------------------------------------- damaged zips (found by fuzzing the workbooks, IMPORT-15)
+
+
+def _zipped_csv(path: Path) -> Path:
+    """A zip of one generated CSV export, its member deflated."""
+    source = samples.generic(path.parent / "inner.csv")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(source, "run.csv")
+    return path
+
+
+def test_a_zip_whose_member_does_not_unpack_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The deflate stream itself damaged: zlib.error escaped as a traceback."""
+    path = _zipped_csv(tmp_path / "run.zip")
+    data = bytearray(path.read_bytes())
+    start = 30 + len("run.csv")  # the local header, then the compressed data
+    data[start : start + 4] = b"\xff\xff\xff\xff"
+    path.write_bytes(bytes(data))
+    err = _refusal(path, capsys)
+    assert err.count("\n") == 0 and "run.zip" in err
+
+
+def test_a_zip_of_an_unknown_version_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A central directory entry asking for zip version 9.9: NotImplementedError escaped as a traceback."""
+    path = _zipped_csv(tmp_path / "run.zip")
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = (99).to_bytes(2, "little")  # version needed to extract
+    path.write_bytes(bytes(data))
+    err = _refusal(path, capsys)
+    assert err.count("\n") == 0 and "run.zip" in err
