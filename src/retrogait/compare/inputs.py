@@ -272,6 +272,7 @@ def load_input(
 
 def _holds_steps_table(path: Path) -> bool:
     """Whether ``path`` is a zip with a ``steps.csv`` in it (a zipped analysis folder; by the names only)."""
+    from retrogait.imports.limits import ZIP_ERRORS
     from retrogait.imports.zipped import is_plain_zip
 
     if not is_plain_zip(path):
@@ -279,7 +280,7 @@ def _holds_steps_table(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return any(name.replace("\\", "/").rsplit("/", 1)[-1] == "steps.csv" for name in archive.namelist())
-    except (OSError, zipfile.BadZipFile):
+    except ZIP_ERRORS:
         return False
 
 

@@ -20,6 +20,7 @@ left out, and the cut is noted (EDGE-9).
 from __future__ import annotations
 
 import csv
+import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,20 @@ LONG_ROW_FACTOR = 4
 MAX_JSON_BYTES = 512 * 1024**2
 
 _CHUNK_BYTES = 1024**2
+
+#: What reading a damaged zip archive (a copy cut short, flipped bytes) raises, besides ``zipfile``'s own
+#: errors: a member that does not unpack (``zlib.error``), a header of an unknown zip version
+#: (``NotImplementedError``), a directory that ends early (``EOFError``), and more.
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    NotImplementedError,
+    EOFError,
+    RuntimeError,
+    ValueError,
+    OSError,
+)
 
 
 def unpack_limit(packed_bytes: int) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -79,7 +80,15 @@ def _unpack(path: Path, folder: Path) -> None:
                 target = folder.joinpath(*parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        RuntimeError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
         raise InputFileError(path, f"is a damaged zip archive ({exc})") from None
     except OSError as exc:
         raise InputFileError(path, f"cannot be unpacked ({exc.strerror or exc})") from None
