@@ -331,3 +331,53 @@ def test_acquire_notify_path(bluez: EmulatedBluez, tmp_path: Path, caplog: pytes
     for dev, rec in zip(devices, recorders, strict=True):
         assert_each_once(rec.spec.out, dev["kind"], sent_indices(bluez.sent_dir, dev["name"]))
     assert 'using "AcquireNotify"' in caplog.text
+
+
+GYRO_FAULTS = [
+    device("polar_verity", 60, gyro_start_after_s=1.5),
+    device("polar_verity", 61, gyro_stop_after_s=2.0),
+    device("polar_verity", 62, gyro_drop_every=4),
+    device(
+        "polar_verity",
+        63,
+        gyro_start_after_s=0.5,
+        gyro_stop_after_s=2.5,
+        gyro_drop_every=5,
+        disconnect_every_s=1.5,
+        disconnect_times=1,
+        down_s=0.4,
+    ),
+]
+
+
+@pytest.mark.scenario({"devices": GYRO_FAULTS})
+def test_acc_whose_gyro_starts_late_stops_early_or_drops_frames_is_a_row(bluez: EmulatedBluez, tmp_path: Path) -> None:
+    """REC-20: a Verity Sense whose GYRO stream starts late, stops early or loses frames mid-run keeps
+    every accelerometer sample as a session row (empty gyroscope cells), in time order; analyze runs."""
+    from retrogait.ble.liveview import summary_lines
+    from retrogait.ble.profiles.base import StreamSettings
+    from retrogait.cli import main
+
+    specs = [
+        SensorSpec("polar", "shank", tmp_path / f"v{i}.csv", d["address"], side="left", settings=StreamSettings(104.0))
+        for i, d in enumerate(GYRO_FAULTS)
+    ]
+    recorders = asyncio.run(record(specs, RecordOptions(duration_s=6.0)))
+    for dev, rec in zip(GYRO_FAULTS, recorders, strict=True):
+        got = assert_each_once(rec.spec.out, "polar_verity", sent_indices(bluez.sent_dir, dev["name"]))
+        session = read_session(rec.spec.out)
+        assert np.all(np.diff(session.t_s) > 0), dev["name"]
+        assert_unpaired_kept(rec, dev, bluez.sent_dir, got)  # the rows without gyro are exactly the acc-only ones
+        faults, missing = dev["faults"], session.gyro_missing
+        one_link = "disconnect_times" not in faults  # (the gyro's start and stop count from each connection)
+        if "gyro_start_after_s" in faults and one_link:  # the first of them are the ones before the gyro started
+            assert missing[: round(0.8 * faults["gyro_start_after_s"] * 104)].all(), dev["name"]
+        if "gyro_stop_after_s" in faults and one_link:  # and the last ones those after it stopped
+            assert missing[-round(0.8 * (6.0 - faults["gyro_stop_after_s"] - 1.5) * 104) :].all(), dev["name"]
+        if faults.get("gyro_drop_every") == 4:  # a lost frame of 20 of every 4: a quarter of the rows
+            assert 0.15 < missing.mean() < 0.35, dev["name"]
+        assert rec.status.stats.acc_without_gyro == int(missing.sum()), dev["name"]
+        note = f"gyroscope has no sample at {int(missing.sum())} of {got.size} accelerometer rows"
+        assert note in "\n".join(summary_lines([rec])), dev["name"]  # said at the end, as an import notes it
+        analysis = tmp_path / f"{rec.spec.out.stem}_analysis"
+        assert main(["analyze", str(rec.spec.out), "--out", str(analysis), "--no-report"]) == 0, dev["name"]

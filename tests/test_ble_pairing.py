@@ -160,3 +160,30 @@ def test_metawear_malformed_packet_leaves_a_hole_instead_of_shifting_the_pairing
     assert abs((after - before) - 4 / 100) < 0.005
     assert np.allclose(np.diff(t[(acc_k >= 119) & (acc_k <= 123)]), 1 / 100, atol=0.005)
     assert stream.stats.malformed == 2 and stream.stats.unpaired_kept == 3 and stream.stats.acc_without_gyro == 3
+
+
+def test_metawear_acc_whose_gyro_went_with_the_link_is_rows_between_the_rows_before_and_after() -> None:
+    """REC-20: acc triples waiting for a gyro twin when the link drops are rows with NaN gyro, returned
+    by on_reconnect: after every row written before, before every row after; also when no row came yet."""
+    _, stream = _metawear()
+    scale_acc = 16 / 32768 * G
+
+    def packets(i: int, gyro: bool) -> list[tuple[float, bytes]]:
+        k = np.repeat(np.arange(3 * i, 3 * i + 3)[:, None], 3, axis=1)
+        out = [(i * 0.03 + 0.002, encoders.metawear_packed(k, 0x1C, 0x03))]
+        return out + ([(i * 0.03 + 0.004, encoders.metawear_packed(k, 0x07, 0x13))] if gyro else [])
+
+    # the gyro never starts before the first link loss; then 20 pairs, 5 acc without gyro, a loss, 20 pairs
+    timed = [stream.push([p for i in range(10) for p in packets(i, False)], now_s=0.3), stream.on_reconnect()]
+    timed.append(stream.push([p for i in range(20, 40) for p in packets(i, True)], now_s=1.3))
+    timed.append(stream.push([p for i in range(40, 45) for p in packets(i, False)], now_s=1.4))
+    timed.append(stream.on_reconnect())
+    timed.append(stream.push([p for i in range(60, 80) for p in packets(i, True)], now_s=2.5, final=True))
+    rows = [x for x in timed if x is not None]
+    t = np.concatenate([x.t_host_s for x in rows])
+    acc_k = np.rint(np.concatenate([x.acc_ms2 for x in rows])[:, 0] / scale_acc).astype(np.int64)
+    gyr = np.concatenate([x.gyr_dps for x in rows if x.gyr_dps is not None])
+    assert np.all(np.diff(t) > 0)
+    assert acc_k.tolist() == [*range(30), *range(60, 135), *range(180, 240)]
+    assert np.array_equal(np.isnan(gyr).all(axis=1), (acc_k < 30) | ((acc_k >= 120) & (acc_k < 135)))
+    assert stream.take_unpaired() == [] and stream.stats.acc_without_gyro == 45
