@@ -59,17 +59,13 @@ def unpaired_indices(
 
 
 def sent_indices(sent_dir: Path, name: str) -> NDArray[np.int64]:
-    """Sample indices a virtual device notified, in send order (mod 1e6)."""
+    """Sample indices a virtual device notified acceleration for, in send order (mod 1e6): each is a
+    session row, also when its gyroscope twin (paired devices) never came (REC-20)."""
     path = sent_dir / f"{name}.sent"
     if not path.exists() or not path.read_text().strip():
         return np.zeros(0, dtype=np.int64)
     rows = np.loadtxt(path, dtype=np.int64, ndmin=2)
-    sent = np.concatenate([np.arange(k, k + n) for k, n in rows]) % 1_000_000
-    gyro = sent_dir / f"{name}.gyro.sent"
-    if gyro.exists():  # a row needs both streams: only samples whose acc and gyro were both sent
-        g = np.loadtxt(gyro, dtype=np.int64, ndmin=2)
-        sent = sent[np.isin(sent, np.concatenate([np.arange(k, k + n) for k, n in g]) % 1_000_000)]
-    return sent
+    return np.concatenate([np.arange(k, k + n) for k, n in rows]) % 1_000_000
 
 
 def file_indices(path: Path, kind: str) -> NDArray[np.int64]:

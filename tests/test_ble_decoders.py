@@ -199,22 +199,26 @@ def test_polar_acc_and_gyro_are_paired_by_timestamp() -> None:
     # gyro starts 5 samples late; its frame 45-64 is lost
     first = profile.decode([acc(0), gyr(5), acc(24), gyr(25)])
     assert first.gyr_dps is not None
-    np.testing.assert_allclose(first.gyr_dps[:, 0] / profile.factor_gyr, first.acc_ms2[:, 0] / (profile.factor * G))
+    has = np.isfinite(first.gyr_dps).all(axis=1)
+    acc_first = first.acc_ms2[:, 0] / (profile.factor * G)
+    np.testing.assert_allclose(first.gyr_dps[has, 0] / profile.factor_gyr, acc_first[has])
     assert first.sensor_time_s is not None and np.allclose(np.diff(first.sensor_time_s), 1 / 416)
     second = profile.decode([acc(48), gyr(65), acc(72)])
     profile.flush_pending()
     last = profile.decode([gyr(85)])
     rows = np.rint(np.concatenate([first.acc_ms2, second.acc_ms2, last.acc_ms2])[:, 0] / (profile.factor * G))
-    assert rows.tolist() == [*range(5, 45), *range(65, 96)]
-    # acc 0-4 (before the gyro started) and 45-64 (their gyro frame was lost); gyro 96-104 (acc stopped)
-    unpaired = profile.take_unpaired()
-    acc_k = np.concatenate([np.rint(u.values[:, 0] / (profile.factor * G)) for u in unpaired if u.stream == "acc"])
-    gyr_k = np.concatenate([np.rint(u.values[:, 0] / profile.factor_gyr) for u in unpaired if u.stream == "gyr"])
-    assert acc_k.tolist() == [*range(5), *range(45, 65)] and gyr_k.tolist() == list(range(96, 105))
-    for u in unpaired:  # each keeps its own sensor time
-        assert u.sensor_time_s is not None
-        k = np.rint(u.values[:, 0] / (profile.factor * G if u.stream == "acc" else profile.factor_gyr))
-        np.testing.assert_allclose(u.sensor_time_s, (10**15 + np.rint(k * 1e9 / 416)) * 1e-9)
+    gyr_rows = np.concatenate([d.gyr_dps for d in (first, second, last) if d.gyr_dps is not None])
+    # every acc sample is a row (REC-20): 0-4 (before the gyro started) and 45-64 (their gyro frame was
+    # lost) with NaN gyro
+    assert rows.tolist() == list(range(96))
+    without = [*range(5), *range(45, 65)]
+    assert np.isnan(gyr_rows[without]).all() and np.isfinite(np.delete(gyr_rows, without, axis=0)).all()
+    # gyro 96-104 (acc stopped) is unpaired, with its own sensor time
+    (unpaired,) = profile.take_unpaired()
+    assert unpaired.stream == "gyr" and unpaired.sensor_time_s is not None
+    k = np.rint(unpaired.values[:, 0] / profile.factor_gyr)
+    assert k.tolist() == list(range(96, 105))
+    np.testing.assert_allclose(unpaired.sensor_time_s, (10**15 + np.rint(k * 1e9 / 416)) * 1e-9)
     assert profile.take_unpaired() == []
 
 
@@ -273,8 +277,15 @@ def test_metawear_bmi270_records_gyro_and_keeps_unpaired_triples() -> None:
     decoded = profile.decode([p for _, p in paired])
     assert decoded.gyr_dps is not None and decoded.n_samples == 6
     np.testing.assert_allclose(decoded.gyr_dps[:, 0], np.repeat([10, 20], 3) / 16.4)
-    profile.reset_stream_state()  # the link dropped before acc triple 3's gyro twin was sent
+    # the link dropped before acc triple 3's gyro twin was sent: it becomes rows with NaN gyro (REC-20)
+    ((t, half),) = profile.link_lost_packets()
+    assert t == 0.04 and profile.take_unpaired() == []
+    rows = profile.decode([half])
+    assert rows.gyr_dps is not None and np.isnan(rows.gyr_dps).all()
+    np.testing.assert_allclose(rows.acc_ms2, 3 * 16 / 32768 * G)
+    # a gyro triple whose acc twin was lost is unpaired
+    profile.reassemble([(0.05, gyr[0])])
+    assert profile.link_lost_packets() == []
     (unpaired,) = profile.take_unpaired()
-    assert unpaired.stream == "acc" and unpaired.values.shape == (3, 3)
-    np.testing.assert_allclose(unpaired.values, 3 * 16 / 32768 * G)
-    np.testing.assert_allclose(unpaired.arrival_s, [0.04] * 3)
+    assert unpaired.stream == "gyr" and unpaired.values.shape == (3, 3)
+    np.testing.assert_allclose(unpaired.arrival_s, [0.05] * 3)

@@ -54,11 +54,11 @@ def test_polar_stalled_gyro_is_decided_within_the_stall_horizon_and_its_late_sam
         frames = [_frame(k0, 2)] + ([_frame(k0, 5)] if k0 < n_gyr_live else [])
         rows.append(profile.decode(frames))
         unpaired += profile.take_unpaired()
-        decided = sum(r.n_samples for r in rows) + sum(u.n_samples for u in unpaired if u.stream == "acc")
-        worst_waiting = max(worst_waiting, k0 + FRAME - decided)
-    # nothing older than the stall horizon (plus the frame it arrived in) waits in memory
+        worst_waiting = max(worst_waiting, k0 + FRAME - sum(r.n_samples for r in rows))
+    # nothing older than the stall horizon (plus the frame it arrived in) waits in memory: the acc
+    # samples the stalled gyro leaves alone are rows with NaN gyro (REC-20), not held back
     assert worst_waiting <= (STALL_HORIZON_S * RATE_HZ) + 2 * FRAME
-    assert sum(u.n_samples for u in unpaired if u.stream == "acc") >= n_acc - n_gyr_live - worst_waiting
+    assert not any(u.stream == "acc" for u in unpaired)
     # the gyro resumes with its buffered old samples (5-20 s), the acc goes on 5 s more, then the end
     for k0 in range(n_gyr_live, round(20 * RATE_HZ), FRAME):
         rows.append(profile.decode([_frame(k0, 5)]))
@@ -71,25 +71,15 @@ def test_polar_stalled_gyro_is_decided_within_the_stall_horizon_and_its_late_sam
     gyr = np.concatenate([r.gyr_dps for r in rows if r.gyr_dps is not None])
     t = np.concatenate([r.sensor_time_s for r in rows if r.sensor_time_s is not None])
     assert np.all(np.diff(t) > 0)
-    np.testing.assert_array_equal(_acc_index(profile, acc), _gyr_index(profile, gyr))
-    # the resumed gyro samples' acc twins had passed the horizon: both are unpaired, none duplicated
-    assert _acc_index(profile, acc).tolist() == list(range(n_gyr_live))
-    acc_k = np.concatenate([_acc_index(profile, u.values) for u in unpaired if u.stream == "acc"])
+    # every acc sample is a row, once; those of the first 5 s with their gyro twin, the rest with NaN
+    acc_k = _acc_index(profile, acc)
+    assert acc_k.tolist() == list(range(n_acc + round(5 * RATE_HZ) // FRAME * FRAME))
+    has_gyr = np.isfinite(gyr).all(axis=1)
+    assert np.array_equal(has_gyr, acc_k < n_gyr_live) and np.isnan(gyr[~has_gyr]).all()
+    np.testing.assert_array_equal(acc_k[has_gyr], _gyr_index(profile, gyr[has_gyr]))
+    # the resumed gyro samples' acc twins had passed the horizon: the gyro samples are unpaired, once
     gyr_k = np.concatenate([_gyr_index(profile, u.values) for u in unpaired if u.stream == "gyr"])
-    assert sorted(acc_k.tolist()) == list(range(n_gyr_live, n_acc + round(5 * RATE_HZ) // FRAME * FRAME))
     assert sorted(gyr_k.tolist()) == list(range(n_gyr_live, round(20 * RATE_HZ) // FRAME * FRAME))
-
-
-def _timed_index(profile: PolarPmd, timed: list[Timed]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    t = np.concatenate([x.t_host_s for x in timed])
-    acc = _acc_index(profile, np.concatenate([x.acc_ms2 for x in timed]))
-    gyr = _gyr_index(profile, np.concatenate([x.gyr_dps for x in timed if x.gyr_dps is not None]))
-    return t, acc, gyr
-
-
-def _unpaired_index(profile: PolarPmd, placed: list[PlacedUnpaired], stream: str) -> list[int]:
-    to_index = _acc_index if stream == "acc" else _gyr_index
-    return sorted(k for p in placed if p.stream == stream for k in to_index(profile, p.values).tolist())
 
 
 def test_polar_clock_restart_decides_waiting_samples_on_the_old_clock_first(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,14 +105,19 @@ def test_polar_clock_restart_decides_waiting_samples_on_the_old_clock_first(monk
         items = [(restart_s + i * period_s + d, _frame(k0, m, 10**9, 5000)) for d, m in ((0.0, 2), (0.01, 5))]
         out.append(stream.push(items, now_s=items[-1][0] + 1.0, final=k0 == 247))
         placed += stream.take_unpaired()
-    t, acc, gyr = _timed_index(profile, [o for o in out if o is not None])
+    timed = [o for o in out if o is not None]
+    t = np.concatenate([x.t_host_s for x in timed])
+    acc = _acc_index(profile, np.concatenate([x.acc_ms2 for x in timed]))
+    gyr_dps = np.concatenate([x.gyr_dps for x in timed if x.gyr_dps is not None])
     assert np.all(np.diff(t) > 0), "old-clock rows all come before new-clock rows"
-    np.testing.assert_array_equal(acc, gyr)
-    assert acc.tolist() == [*range(442), *range(5000, 5260)]
-    assert _unpaired_index(profile, placed, "acc") == list(range(442, 520))
-    assert _unpaired_index(profile, placed, "gyr") == []
-    old_acc = [p for p in placed if p.stream == "acc"]
-    assert all(np.all(p.t_host_s < t[acc >= 5000][0]) for p in old_acc), "unpaired placed on the old clock"
+    # acc 442-519 (their gyro never came) are rows with NaN gyro, decided on the OLD clock (REC-20)
+    assert acc.tolist() == [*range(520), *range(5000, 5260)]
+    has = np.isfinite(gyr_dps).all(axis=1)
+    assert np.array_equal(~has, (acc >= 442) & (acc < 520)) and np.isnan(gyr_dps[~has]).all()
+    np.testing.assert_array_equal(acc[has], _gyr_index(profile, gyr_dps[has]))
+    assert placed == [] and stream.stats.acc_without_gyro == 78
+    old_step = np.diff(t[(acc >= 400) & (acc < 520)])
+    assert np.allclose(old_step, 1 / RATE_HZ, rtol=0.02), "the rows without gyro continue the old clock's grid"
 
 
 def _metawear(rate_hz: float = 100.0) -> tuple[MetaWear, StreamAssembler]:
@@ -150,16 +145,45 @@ def test_metawear_malformed_packet_leaves_a_hole_instead_of_shifting_the_pairing
     t = np.concatenate([x.t_host_s for x in timed])
     acc_k = np.rint(np.concatenate([x.acc_ms2 for x in timed])[:, 0] / scale_acc).astype(np.int64)
     gyr_k = np.rint(np.concatenate([x.gyr_dps for x in timed if x.gyr_dps is not None])[:, 0] / scale_gyr)
-    np.testing.assert_array_equal(acc_k, gyr_k)  # every row pairs twins, also after the bad packets
-    assert set(acc_k.tolist()) == set(range(300)) - set(range(120, 123)) - set(range(210, 213))
+    has = np.isfinite(gyr_k)
+    np.testing.assert_array_equal(acc_k[has], gyr_k[has])  # every row pairs twins, also after the bad packets
+    # the acc half of the damaged gyro packet is a row with NaN gyro (REC-20), the gyro half is unpaired
+    assert acc_k.tolist() == [k for k in range(300) if not 210 <= k < 213]
+    assert acc_k[~has].tolist() == [120, 121, 122]
     assert np.all(np.diff(t) > 0)
-    placed = stream.take_unpaired()
-    (acc_half,) = [p for p in placed if p.stream == "acc"]
-    (gyr_half,) = [p for p in placed if p.stream == "gyr"]
-    np.testing.assert_array_equal(np.rint(acc_half.values[:, 0] / scale_acc), [120, 121, 122])
+    (gyr_half,) = stream.take_unpaired()
+    assert gyr_half.stream == "gyr"
     np.testing.assert_array_equal(np.rint(gyr_half.values[:, 0] / scale_gyr), [210, 211, 212])
-    # the half keeps its place in time: the rows around it are 4 sample periods apart, not compressed
-    before, after = t[acc_k == 119][0], t[acc_k == 123][0]
-    assert before < acc_half.t_host_s[0] < acc_half.t_host_s[-1] < after
+    # each half keeps its place in time: the rows around it are 4 sample periods apart, not compressed
+    before, after = t[acc_k == 209][0], t[acc_k == 213][0]
+    assert before < gyr_half.t_host_s[0] < gyr_half.t_host_s[-1] < after
     assert abs((after - before) - 4 / 100) < 0.005
-    assert stream.stats.malformed == 2 and stream.stats.unpaired_kept == 6
+    assert np.allclose(np.diff(t[(acc_k >= 119) & (acc_k <= 123)]), 1 / 100, atol=0.005)
+    assert stream.stats.malformed == 2 and stream.stats.unpaired_kept == 3 and stream.stats.acc_without_gyro == 3
+
+
+def test_metawear_acc_whose_gyro_went_with_the_link_is_rows_between_the_rows_before_and_after() -> None:
+    """REC-20: acc triples waiting for a gyro twin when the link drops are rows with NaN gyro, returned
+    by on_reconnect: after every row written before, before every row after; also when no row came yet."""
+    _, stream = _metawear()
+    scale_acc = 16 / 32768 * G
+
+    def packets(i: int, gyro: bool) -> list[tuple[float, bytes]]:
+        k = np.repeat(np.arange(3 * i, 3 * i + 3)[:, None], 3, axis=1)
+        out = [(i * 0.03 + 0.002, encoders.metawear_packed(k, 0x1C, 0x03))]
+        return out + ([(i * 0.03 + 0.004, encoders.metawear_packed(k, 0x07, 0x13))] if gyro else [])
+
+    # the gyro never starts before the first link loss; then 20 pairs, 5 acc without gyro, a loss, 20 pairs
+    timed = [stream.push([p for i in range(10) for p in packets(i, False)], now_s=0.3), stream.on_reconnect()]
+    timed.append(stream.push([p for i in range(20, 40) for p in packets(i, True)], now_s=1.3))
+    timed.append(stream.push([p for i in range(40, 45) for p in packets(i, False)], now_s=1.4))
+    timed.append(stream.on_reconnect())
+    timed.append(stream.push([p for i in range(60, 80) for p in packets(i, True)], now_s=2.5, final=True))
+    rows = [x for x in timed if x is not None]
+    t = np.concatenate([x.t_host_s for x in rows])
+    acc_k = np.rint(np.concatenate([x.acc_ms2 for x in rows])[:, 0] / scale_acc).astype(np.int64)
+    gyr = np.concatenate([x.gyr_dps for x in rows if x.gyr_dps is not None])
+    assert np.all(np.diff(t) > 0)
+    assert acc_k.tolist() == [*range(30), *range(60, 135), *range(180, 240)]
+    assert np.array_equal(np.isnan(gyr).all(axis=1), (acc_k < 30) | ((acc_k >= 120) & (acc_k < 135)))
+    assert stream.take_unpaired() == [] and stream.stats.acc_without_gyro == 45

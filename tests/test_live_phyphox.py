@@ -195,3 +195,42 @@ def test_live_arguments_fail_in_one_line(
     status = main(["record", *args, "--quiet"])
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and expected in err
+
+
+@pytest.mark.parametrize(
+    ("faults", "without_gyro"),
+    [
+        # the gyroscope has nothing for 3 s (longer than GYRO_STALL_S): acceleration there is decided without it
+        (PhyphoxFaults(gyro_gap=(400, 1000)), (400, 1000)),
+        # ... and it lags 0.5 s behind the accelerometer: at the end, its last 0.5 s never came
+        (PhyphoxFaults(gyro_gap=(400, 1000), gyro_lag=100, drop_every=6), (400, 1000)),
+    ],
+)
+def test_acceleration_without_gyroscope_cover_is_a_session_row_with_empty_gyroscope_cells(
+    faults: PhyphoxFaults, without_gyro: tuple[int, int], tmp_path: Path
+) -> None:
+    """REC-20: every acceleration sample the phone sent is a row of the session file (none in the side
+    file), in time order; those the gyroscope does not cover have empty gyroscope cells."""
+    from retrogait.cli import main
+    from retrogait.session import read_session
+
+    emu = EmulatedPhyphox(rate_hz=200.0, faults=faults)
+    out = tmp_path / "phone.csv"
+    recorders = asyncio.run(_record_while_feeding(emu, out, chunks=40, chunk=40))
+    assert not unpaired_path(out).exists(), "nothing goes to the side file"
+    session = read_session(out)
+    assert np.all(np.diff(session.t_s) > 0)
+    k = index_of(session.acc)
+    assert k.size == len(set(k.tolist())) and set(k.tolist()) == emu.served, "every sample sent is a row, once"
+    missing = session.gyro_missing
+    a, b = without_gyro
+    assert missing[(k >= a + 3) & (k < b - 3)].all(), "the gap's rows have empty gyroscope cells"
+    lag = faults.gyro_lag
+    tail = k >= max(emu.served) + 1 - lag - 3 if lag else np.zeros(k.size, dtype=bool)
+    assert not missing[((k < a - 3) | (k >= b + 3)) & ~tail].any(), "rows with a gyroscope around keep it"
+    if lag:
+        assert missing[k > max(emu.served) - lag + 3].all(), "the end the gyroscope never covered"
+    stats = recorders[0].status.stats
+    assert stats.acc_without_gyro == int(missing.sum()) and stats.unpaired_kept == 0
+    assert '"acc_without_gyro"' in (tmp_path / "phone.phyphox.json").read_text()
+    assert main(["analyze", str(out), "--out", str(tmp_path / "analysis"), "--no-report"]) == 0

@@ -400,8 +400,8 @@ class SensorRecorder:
                     last = final and not link_lost
                     if segment or last:
                         await self._write(self.assembler.push(segment, time.monotonic(), final=last))
-                    if link_lost:
-                        self.assembler.on_reconnect()
+                    if link_lost:  # acceleration whose gyro twin went with the link: rows now (REC-20)
+                        await self._write(self.assembler.on_reconnect())
                     await self._write_unpaired(self.assembler.take_unpaired())
             now = time.monotonic()
             if now - last_flush >= self.options.flush_every_s or final:
@@ -500,7 +500,8 @@ class SensorRecorder:
             "battery_pct": self.status.battery_pct,
             "rate_hz": self.info.rate_hz if self.info else None,
             **asdict(self.status.stats),
-            # samples of one stream whose partner in the other (acc/gyro) never came: kept in this file
+            # gyroscope samples whose acceleration never came: kept in this file (acceleration whose
+            # gyroscope never came is a row with empty gyroscope cells: acc_without_gyro, REC-20)
             "unpaired_file": self.unpaired_writer.path.name if self.unpaired_writer.samples_written else None,
             # settings the protocol cannot apply (Movesense ranges: decision BLE-8)
             "range_note": self.profile.range_note if self.profile else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,7 @@ from rich.live import Live
 from rich.table import Table
 
 from retrogait.ble.collector import SensorRecorder, recent_samples
+from retrogait.summary import percent
 
 #: A live read-out: (recorder) -> short text such as "172 spm forward", or None when unavailable.
 LiveReadout = Callable[[SensorRecorder], str | None]
@@ -112,6 +114,14 @@ def summary_lines(recorders: list[SensorRecorder]) -> list[str]:
             f"{rec.spec.out}: {s.samples_written} samples, {s.lost_samples} lost in {s.gaps} gap(s), "
             f"{s.reconnects} reconnect(s), {s.duplicates} duplicate(s) and {s.malformed} malformed packet(s) dropped"
         )
+        missing = int(getattr(s, "acc_without_gyro", 0))
+        if missing:  # REC-20: the note an import makes (import_gyro_missing)
+            rate = rec.info.rate_hz if rec.info is not None else math.nan
+            out.append(
+                f"note: {rec.spec.out}: gyroscope has no sample at {missing} of {s.samples_written} accelerometer "
+                f"rows ({missing / rate:.2f} s, {percent(missing / max(s.samples_written, 1))}): kept with empty "
+                "gyroscope cells"
+            )
         for writer in (getattr(rec, "writer", None), getattr(rec, "unpaired_writer", None)):
             restored = getattr(writer, "restored_to", None)
             if restored is not None:  # USER-4: the file or its folder was removed while recording

@@ -1,9 +1,11 @@
 """``NAME.unpaired.csv``: samples a sensor sent that cannot become session rows.
 
 Devices that stream acceleration and angular rate separately (Polar Verity Sense, MetaWear) are
-paired into 6-axis rows; a sample whose partner was lost with the link, or came before the other
-stream started or after it stopped, has no row. It is kept here, on the session's clock, so that
-nothing a sensor sent is ever lost. Columns (units in the names, values in the sensor frame):
+paired into 6-axis rows; an acceleration sample without a gyroscope partner is a row with empty
+gyroscope cells (decision REC-20), but a gyroscope sample whose acceleration partner was lost with the
+link, or came before that stream started or after it stopped, has no row. It is kept here, on the
+session's clock, so that nothing a sensor sent is ever lost (``acc`` rows: recordings before REC-20).
+Columns (units in the names, values in the sensor frame):
 
 ``t_s`` (s, same clock and origin as the session's ``t_s``), ``stream`` (``acc`` or ``gyr``),
 ``acc_x_ms2, acc_y_ms2, acc_z_ms2`` (m/s^2, gravity included; empty on ``gyr`` rows),

@@ -25,8 +25,9 @@ class StreamAssembler:
     Devices without a clock get a virtual clock (sample count / rate); after a reconnect the lateness
     of the first packet gives the samples lost while the link was down, and the clock skips them.
 
-    Samples of paired profiles that cannot become rows (:meth:`Profile.take_unpaired`) are placed
-    on the same host clock and collected for :meth:`take_unpaired`.
+    Paired profiles hand acceleration without a gyroscope partner over as rows with NaN gyroscope
+    (REC-20); samples that cannot become rows (gyroscope without acceleration,
+    :meth:`Profile.take_unpaired`) are placed on the same host clock and collected for :meth:`take_unpaired`.
     """
 
     def __init__(self, profile: Profile, info: StreamInfo, reorder_window_s: float = 0.3) -> None:
@@ -54,13 +55,21 @@ class StreamAssembler:
         # samples of clock jitter: a packet's first sample this far from where the count puts it is on time
         self._jitter = max(int(np.ceil(profile.clock_resolution_s * info.rate_hz - 1e-3)), 0)
 
-    def on_reconnect(self) -> None:
-        """The link came back: decoder state restarts, a sensor clock reset is recognised."""
+    def on_reconnect(self) -> Timed | None:
+        """The link was lost: decoder state restarts, a sensor clock reset is recognised. Returns the
+        rows decided by the loss (acceleration whose gyroscope twin was lost with the link, REC-20):
+        they follow every row returned before and precede every row returned after."""
         self.stats.reconnects += 1
         self._span_end_s = {}  # a new connection's first packet waits for the reorder window
+        lost = self.profile.link_lost_packets()
+        rows = None
+        if lost:  # profiles without a sensor clock: the samples right after the newest row
+            self.stats.packets += len(lost)
+            rows = self._unclocked(lost)
         self.profile.reset_stream_state()
         self._place_unpaired()
         self._reconnected = True
+        return rows
 
     def take_unpaired(self) -> list[PlacedUnpaired]:
         """Unpaired samples placed on the host clock since the last call."""
@@ -279,13 +288,14 @@ class StreamAssembler:
         per_sample = np.repeat(arrival, n)
         if d.gyr_dps is None:
             return self._finish(t, d.acc_ms2, None, per_sample)
-        # half samples (NaN in one stream: the twin was a malformed packet) keep their place in time
-        acc_only, gyr_only = np.isnan(d.gyr_dps).any(axis=1), np.isnan(d.acc_ms2).any(axis=1)
-        for stream, sel, values in (("acc", acc_only & ~gyr_only, d.acc_ms2), ("gyr", gyr_only & ~acc_only, d.gyr_dps)):
-            if sel.any():
-                self._unpaired.append(PlacedUnpaired(stream, t[sel], values[sel]))
-                self.stats.unpaired_kept += int(sel.sum())
-        row = ~acc_only & ~gyr_only
+        # half samples (NaN in one stream: the twin was lost or malformed) keep their place in time:
+        # acceleration is a row with NaN gyro (REC-20), a gyro half is unpaired, neither only held the slot
+        no_acc = np.isnan(d.acc_ms2).any(axis=1)
+        gyr_only = no_acc & ~np.isnan(d.gyr_dps).any(axis=1)
+        if gyr_only.any():
+            self._unpaired.append(PlacedUnpaired("gyr", t[gyr_only], d.gyr_dps[gyr_only]))
+            self.stats.unpaired_kept += int(gyr_only.sum())
+        row = ~no_acc
         return self._finish(t[row], d.acc_ms2[row], d.gyr_dps[row], per_sample[row])
 
     # ------------------------------------------------------------------------------------ common
@@ -307,4 +317,6 @@ class StreamAssembler:
             return None
         self._last_host_s = float(t[-1])
         self.stats.samples_written += int(t.size)
+        if gyr is not None:
+            self.stats.acc_without_gyro += int(np.isnan(gyr).any(axis=1).sum())
         return Timed(t, acc, gyr, float(arrival_s.max()), arrival_s)

@@ -124,8 +124,10 @@ class StreamStats:
     lost_samples: int = 0
     gaps: int = 0
     reconnects: int = 0
-    #: samples of one stream (acc or gyro) whose partner was lost: kept in ``NAME.unpaired.csv``
+    #: gyroscope samples whose acceleration twin was lost: kept in ``NAME.unpaired.csv``
     unpaired_kept: int = 0
+    #: rows written with empty gyroscope cells: acceleration whose gyroscope partner was lost (REC-20)
+    acc_without_gyro: int = 0
 
 
 @dataclass

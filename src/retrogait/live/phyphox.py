@@ -17,7 +17,8 @@ worker thread (decision LIVE-4). Experiment time (s since the measurement starte
 is the sensor clock: it is mapped to the recording's host clock by the same :class:`ClockMap` as a
 BLE sensor's; a restart or a resumed pause starts the map again (a gap in ``t_s``). Acceleration is
 the master clock; the gyroscope is interpolated onto it (as the phyphox importer does) once it has
-passed an acceleration sample; one without gyroscope cover goes to ``NAME.unpaired.csv``.
+passed an acceleration sample; one without gyroscope cover (the gyroscope lags, stalled or has not
+started) is a row with empty gyroscope cells (decision REC-20), in its place in time.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from numpy.typing import NDArray
 
 from retrogait.ble.collector import SensorRecorder
 from retrogait.ble.profiles.base import StreamInfo
-from retrogait.ble.sidefile import PlacedUnpaired
 from retrogait.ble.timing import ClockMap, Timed
 from retrogait.errors import RetrogaitError
 from retrogait.imports.common import MERGE_MAX_GAP_PERIODS, Stream, interpolate_onto
@@ -48,6 +48,8 @@ DPS_PER_RAD_S = 180.0 / math.pi
 #: A gyroscope that has sent nothing for this long (s of experiment time) while acceleration goes on
 #: has stalled: acceleration samples older than this are decided without it (as BLE-11).
 GYRO_STALL_S = 2.0
+#: The gyroscope's period is the median of its last this many sample steps.
+GYRO_PERIOD_STEPS = 64
 #: Rates a phone's sensor is reported at are rounded to this (Hz) in the header.
 RATE_ROUND_HZ = 1.0
 
@@ -218,8 +220,13 @@ class GyroAligner:
         self._acc = np.zeros((0, 3))
         self._gyr_t = np.zeros(0)
         self._gyr = np.zeros((0, 3))
+        # the gyroscope's latest sample steps (s), as received: its period, also when few samples are kept
+        self._gyr_steps = np.zeros(0)
 
     def add(self, s: Samples) -> None:
+        if s.gyr_t.size:
+            steps = np.diff(np.concatenate([self._gyr_t[-1:], s.gyr_t]))
+            self._gyr_steps = np.concatenate([self._gyr_steps, steps[steps > 0]])[-GYRO_PERIOD_STEPS:]
         self._acc_t = np.concatenate([self._acc_t, s.acc_t])
         self._acc = np.concatenate([self._acc, s.acc])
         self._gyr_t = np.concatenate([self._gyr_t, s.gyr_t])
@@ -234,7 +241,9 @@ class GyroAligner:
             self._acc_t, self._acc = np.zeros(0), np.zeros((0, 3))
             return t, acc, None, np.ones(t.size, dtype=bool)
         gt = self._gyr_t
-        period = float(np.median(np.diff(gt))) if gt.size > 1 else math.inf
+        # from the steps as received, not the samples kept: one kept sample before a gap is not "period inf"
+        # (which held its value over the whole gap; REC-20)
+        period = float(np.median(self._gyr_steps)) if self._gyr_steps.size else math.inf
         horizon = (
             math.inf
             if final
@@ -419,11 +428,9 @@ class PhyphoxRecorder(SensorRecorder):
         gyr = gyr[keep] if gyr is not None else None
         if host.size:
             self._last_host_s = float(host[-1])
-        if gyr is not None and not paired.all():
-            lonely = ~paired
-            await self._write_unpaired([PlacedUnpaired("acc", host[lonely], acc[lonely])])
-            self.status.stats.unpaired_kept += int(lonely.sum())
-            host, acc, gyr = host[paired], acc[paired], gyr[paired]
+        if gyr is not None and not paired.all():  # rows with empty gyroscope cells (REC-20), never dropped
+            gyr = np.where(paired[:, None], gyr, np.nan)
+            self.status.stats.acc_without_gyro += int((~paired).sum())
         if host.size:
             self.status.stats.samples_written += int(host.size)
             self.status.stats.packets += 1

@@ -8,7 +8,7 @@ It serves an "Acceleration (with g)" + gyroscope experiment (``accX/accY/accZ/ac
 as a test calls :meth:`EmulatedPhyphox.advance` (deterministic). Values either encode the sample
 index (``acc_x = (k % 1000 - 500) / 100``, ``acc_y = (k // 1000 % 1000 - 500) / 100`` m/s^2, so a test
 can check that every sample served is in the file once) or replay a session. Faults: dropped connections, slow answers,
-the experiment cleared and restarted, not running, no accelerometer.
+the experiment cleared and restarted, not running, no accelerometer, a gyroscope that lags or has a gap.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ class PhyphoxFaults:
     restart_at_sample: int = 0  # after this many samples the data are cleared and measuring restarts from t = 0
     not_running: bool = False  # not measuring, and cmd=start is refused
     accelerometer: bool = True  # False: the experiment has linear acceleration only
+    gyro_lag: int = 0  # the gyroscope buffer holds this many samples fewer than the accelerometer's
+    gyro_gap: tuple[int, int] = (0, 0)  # sample indices [a, b) the gyroscope has no sample for
 
 
 class EmulatedPhyphox:
@@ -128,7 +130,11 @@ class EmulatedPhyphox:
         t = np.arange(self._produced) / self.rate_hz
         out = {"acc_time": t, "accX": acc[:, 0], "accY": acc[:, 1], "accZ": acc[:, 2], "_index": k.astype(float)}
         if self.with_gyro:  # its own clock, half a period after the accelerometer's
-            out.update({"gyr_time": t + 0.5 / self.rate_hz, "gyrX": gyr[:, 0], "gyrY": gyr[:, 1], "gyrZ": gyr[:, 2]})
+            a, b = self.faults.gyro_gap
+            has = (np.arange(self._produced) < self._produced - self.faults.gyro_lag) & ~((k >= a) & (k < b))
+            out.update(
+                {"gyr_time": t[has] + 0.5 / self.rate_hz, "gyrX": gyr[has, 0], "gyrY": gyr[has, 1], "gyrZ": gyr[has, 2]}
+            )
         return out
 
     # ------------------------------------------------------------------------------- the answers

@@ -58,6 +58,11 @@ class Faults:
     swap_every: int = 0
     missing_characteristic: str = ""
     clock_drift_ppm: float = 0.0
+    #: Polar Verity Sense GYRO stream of each connection: starts this late (s), stops after this long (s;
+    #: 0 = never), and every N-th of its frames is never sent (0 = none); acc goes on (REC-20)
+    gyro_start_after_s: float = 0.0
+    gyro_stop_after_s: float = 0.0
+    gyro_drop_every: int = 0
 
 
 @dataclass
@@ -448,14 +453,21 @@ class PolarPeripheral(VirtualPeripheral):
         """GYRO frames: the same sample clock as ACC (sample k at the same instant), own frame boundaries."""
         n = 20
         k = self.device_sample_index() + 7
+        f = self.faults
+        first_k = k + round(f.gyro_start_after_s * self.rate_hz)
+        end_k = k + round(f.gyro_stop_after_s * self.rate_hz) if f.gyro_stop_after_s > 0 else None
+        frame_no = 0
         while True:
             now_k = self.device_sample_index()
             while k + n <= now_k:
-                kk = np.arange(k, k + n)
-                last_ns = self.EPOCH_2000_START_NS + round((k + n - 1) * 1e9 / self.rate_hz)
-                counts = self.gyr_counts(kk, 1 / self.gyro_factor)
-                frame = encoders.polar_delta_frame(counts, last_ns, meas_type=5)
-                self._emit(self.cfg["data_uuid"], frame, k, n, self.gyro_log)
+                frame_no += 1
+                sent = k >= first_k and (end_k is None or k < end_k)
+                if sent and not (f.gyro_drop_every and frame_no % f.gyro_drop_every == 0):
+                    kk = np.arange(k, k + n)
+                    last_ns = self.EPOCH_2000_START_NS + round((k + n - 1) * 1e9 / self.rate_hz)
+                    counts = self.gyr_counts(kk, 1 / self.gyro_factor)
+                    frame = encoders.polar_delta_frame(counts, last_ns, meas_type=5)
+                    self._emit(self.cfg["data_uuid"], frame, k, n, self.gyro_log)
                 k += n
             await asyncio.sleep(max((k + n - now_k) / self.rate_hz, 0.001))
 

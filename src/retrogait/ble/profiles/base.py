@@ -78,9 +78,9 @@ class Decoded:
         packet_index: index (into the input batch) of each accepted packet.
         malformed: how many packets were refused as too short or malformed.
 
-    A sample with NaN in all of ``acc_ms2`` (or of ``gyr_dps``) is half of a pair whose twin was a
-    damaged packet (devices without a clock): the assembler places it in its time slot and keeps its
-    other half as unpaired; NaN in both only holds the slot.
+    A sample with NaN in all of ``gyr_dps`` is a row without a gyroscope value (its twin was lost or
+    damaged; REC-20). One with NaN in all of ``acc_ms2`` is a gyroscope half (devices without a clock):
+    the assembler places it in its time slot and keeps it as unpaired; NaN in both only holds the slot.
     """
 
     acc_ms2: NDArray[np.float64]
@@ -98,9 +98,9 @@ class Decoded:
 
 @dataclass
 class UnpairedSamples:
-    """Samples of one stream whose partner in the other stream (acc/gyro) never came.
-
-    They cannot become session rows (a row needs both), so the collector keeps them in a side file.
+    """Samples of one stream whose partner in the other stream (acc/gyro) never came, that cannot be
+    session rows: gyroscope samples (a row needs acceleration; acceleration without a gyroscope is a row
+    with empty gyroscope cells, REC-20). The collector keeps them in a side file.
 
     Attributes:
         stream: ``"acc"`` (values in m/s^2, gravity included) or ``"gyr"`` (deg/s).
@@ -233,6 +233,12 @@ class Profile(ABC):
     def reassemble(self, items: Sequence[Arrival]) -> list[Arrival]:
         """Join notifications that continue one another into whole packets (identity by default)."""
         return list(items)
+
+    def link_lost_packets(self) -> list[Arrival]:
+        """The link was lost (profiles without a sensor clock): packets that can still become rows now,
+        such as acceleration whose gyroscope twin was lost with the link (REC-20); what cannot goes to
+        :meth:`take_unpaired`. None by default."""
+        return []
 
     def flush_pending(self) -> list[Arrival]:
         """The recording ends: packets held back for :meth:`reassemble` (none by default); paired

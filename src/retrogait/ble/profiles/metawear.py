@@ -5,8 +5,9 @@ The accelerometer streams single samples (register 0x04) or packed triples (0x1C
 BMI270) of int16 xyz. Notifications carry no timestamp: the collector stamps them on the host.
 The gyroscope (module 0x13, packed register 0x07 on BMI160, 0x05 on BMI270) runs at the same rate;
 the two packed streams are paired triple by triple (same chip, same data-ready clock) into one row
-each. A triple whose twin was lost with the link is handed over as unpaired (never dropped); one
-whose twin was a damaged packet keeps its time slot and is written unpaired (decision BLE-12).
+each. An acc triple whose twin was lost with the link, or was a damaged packet (keeping its time slot,
+decision BLE-12), is written as rows with empty gyroscope cells (REC-20); such a gyro triple is handed
+over as unpaired (never dropped).
 """
 
 from __future__ import annotations
@@ -185,6 +186,14 @@ class MetaWear(Profile):
         counts = np.frombuffer(triple, dtype="<i2").reshape(-1, 3)
         self._unpaired.append(UnpairedSamples(stream, counts * scale, arrival_s=np.full(3, arrival_s)))
 
+    def link_lost_packets(self) -> list[Arrival]:
+        """Acc triples whose gyro twin was lost with the link, as ``03 FD`` acc halves (rows with NaN
+        gyro, REC-20); gyro triples whose acc twin was lost become unpaired. Both queues restart."""
+        out = [(t, bytes([ACC_MODULE, HALF, 0]) + triple) for t, triple in self._acc_q if triple is not None]
+        self._acc_q.clear()
+        self.reset_stream_state()
+        return out
+
     def take_unpaired(self) -> list[UnpairedSamples]:
         out, self._unpaired = self._unpaired, []
         return out
@@ -224,9 +233,8 @@ class MetaWear(Profile):
         return out
 
     def flush_pending(self) -> list[Arrival]:
-        """The recording ends: triples still waiting for their twin become unpaired."""
-        self.reset_stream_state()
-        return []
+        """The recording ends: triples still waiting for their twin are decided (:meth:`link_lost_packets`)."""
+        return self.link_lost_packets()
 
     def packet_keys(self, packets: Sequence[bytes]) -> None:
         return None

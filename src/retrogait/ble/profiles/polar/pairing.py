@@ -4,7 +4,10 @@ timestamps, into 6-axis rows (decisions BLE-7, BLE-9, BLE-11, BLE-13).
 Samples are paired when their timestamps agree within half a period. A sample is decided once the
 other stream has passed it by half a period, or once it is more than the stall horizon behind the
 newest sample of either stream (the other stream stalled); undecided ones wait for the next batch.
-A decided sample without a partner goes to :meth:`AccGyroPairing.take_unpaired`.
+A decided accelerometer sample without a partner is a row with NaN gyroscope (decision REC-20: the
+session keeps it, with empty gyroscope cells); a decided gyroscope sample without a partner goes to
+:meth:`AccGyroPairing.take_unpaired`. Decided accelerometer samples are always the oldest waiting ones,
+so rows come out in time order across batches.
 """
 
 from __future__ import annotations
@@ -72,12 +75,11 @@ class AccGyroPairing:
             self.final = False
             self._acc_newest_ns = self._gyr_newest_ns = None
 
-    def _keep_unpaired(self, acc_sel: NDArray[np.bool_], gyr_sel: NDArray[np.bool_]) -> None:
-        """Hand the selected waiting samples over as unpaired (they will never become rows)."""
-        streams = (("acc", self._acc_t, self._acc_v, acc_sel), ("gyr", self._gyr_t, self._gyr_v, gyr_sel))
-        for stream, t, v, sel in streams:
-            if sel.any():
-                self._unpaired.append(UnpairedSamples(stream, v[sel], sensor_time_s=t[sel].astype(np.float64) * 1e-9))
+    def _keep_unpaired(self, gyr_sel: NDArray[np.bool_]) -> None:
+        """Hand the selected waiting gyro samples over as unpaired (a row needs acceleration)."""
+        if gyr_sel.any():
+            t = self._gyr_t[gyr_sel].astype(np.float64) * 1e-9
+            self._unpaired.append(UnpairedSamples("gyr", self._gyr_v[gyr_sel], sensor_time_s=t))
 
     def pair(self, rate_hz: float, packet: int, malformed: int) -> Decoded:
         """Rows from ACC and GYRO samples whose timestamps agree within half a period (see module).
@@ -115,8 +117,11 @@ class AccGyroPairing:
         reserved = np.zeros(gt.size, dtype=bool)  # the partner of a waiting acc sample waits with it
         reserved[nearest[~decided_acc & matched]] = True
         decided_gyr = (gt <= gyr_horizon) & ~reserved
-        self._keep_unpaired(decided_acc & ~emit, decided_gyr & ~used)
-        rows_t, rows_acc, rows_gyr = at[emit], self._acc_v[emit], self._gyr_v[nearest[emit]]
+        self._keep_unpaired(decided_gyr & ~used)
+        # every decided acc sample is a row (a prefix of the waiting ones: time order); NaN gyro without a partner
+        rows_t, rows_acc = at[decided_acc], self._acc_v[decided_acc]
+        rows_gyr = np.full((rows_t.size, 3), np.nan)
+        rows_gyr[emit[decided_acc]] = self._gyr_v[nearest[emit]]
         self._acc_t, self._acc_v = at[~decided_acc], self._acc_v[~decided_acc]
         keep_g = ~decided_gyr & ~used
         self._gyr_t, self._gyr_v = gt[keep_g], self._gyr_v[keep_g]
