@@ -145,6 +145,23 @@ def xlsx_workbook(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> P
     return path
 
 
+def xls_workbook(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> Path:
+    """An Excel 97 ``.xls`` (BIFF8, as the Apache POI HSSF writer of older phyphox Android builds writes it),
+    through xlwt (a test-only dependency): numbers as numbers, anything else as text (``NaN`` for a float NaN)."""
+    import xlwt  # type: ignore[import-untyped]
+
+    book = xlwt.Workbook()
+    for name, rows in sheets:
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                finite = isinstance(value, float) and math.isfinite(value)
+                sheet.write(r, c, value if finite else ("NaN" if isinstance(value, float) else str(value)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(str(path))
+    return path
+
+
 def _csv_rows(path: Path) -> list[list[object]]:
     """A phyphox CSV file's header and rows (numbers as floats, as its Excel export holds them)."""
     import csv
@@ -164,12 +181,12 @@ def _number_or_text(value: str) -> object:
 def phyphox_workbook(path: Path, folder: Path, metadata: bool = True) -> Path:
     """phyphox's Excel export of the tables of the CSV export ``folder``: a sheet per sensor table (named as
     its file), then "Metadata Device" and "Metadata Time" from ``meta/`` (left out with ``metadata=False``,
-    as phyphox's export of a single graph leaves them out)."""
+    as phyphox's export of a single graph leaves them out); ``.xls`` when ``path`` ends so, else ``.xlsx``."""
     sheets = [(p.stem, _csv_rows(p)) for p in sorted(folder.glob("*.csv"))]
     if metadata:
         sheets += [("Metadata Device", _csv_rows(folder / "meta" / "device.csv"))]
         sheets += [("Metadata Time", _csv_rows(folder / "meta" / "time.csv"))]
-    return xlsx_workbook(path, sheets)
+    return xls_workbook(path, sheets) if path.suffix == ".xls" else xlsx_workbook(path, sheets)
 
 
 def phyphox_classic(path: Path, linear: bool = False) -> Path:

@@ -40,6 +40,16 @@ def test_phyphox_excel_export_reads_as_its_csv_export(tmp_path: Path) -> None:
     assert any(f.endswith("run.xlsx/Accelerometer.csv") for f in from_book.report.files)
 
 
+def test_the_older_xls_export_reads_as_the_csv_export(tmp_path: Path) -> None:
+    pytest.importorskip("xlwt")
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    book = samples.phyphox_workbook(tmp_path / "run.xls", folder)
+    assert book.read_bytes()[:8] == workbook_module.OLE2_MAGIC
+    result = load_recording(book)
+    assert result.report.format == "phyphox"
+    _same_session(result.session, load_recording(folder).session)
+
+
 def test_a_single_graph_export_without_metadata_sheets_is_read(tmp_path: Path) -> None:
     folder = samples.phyphox_folder(tmp_path / "csv")
     book = samples.phyphox_workbook(tmp_path / "graph.xlsx", folder, metadata=False)
