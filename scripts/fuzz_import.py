@@ -1,14 +1,15 @@
 """Fuzz the importers for longer than CI does (issue 12's harness; tests/test_imports_fuzz.py runs a
 bounded slice of it): mutate exports of every format (the test writers' exports, plus the real
-files under ../shared/data/formats when present), import each through detection and through a
-forced reader, and count what happened.
+files under ../shared/data/formats when present, and phyphox's Excel export as .xlsx and .xls), import
+each through detection and through a forced reader, and count what happened; ``--only xls`` mutates only
+the seeds whose name holds ``xls``.
 
 Every case must end as ``accepted`` (a valid session that survives write -> read) or ``refused``
 (one RetrogaitError line); anything else is ``uncaught`` and is printed with its reproducer.
 Printed: cases, accepted, refused, uncaught, the slowest case, and the peak memory of the process
 (resident set; the largest rise one case caused is named).
 
-    python scripts/fuzz_import.py [--cases 3000] [--seed 1] [--max-seconds 0]
+    python scripts/fuzz_import.py [--cases 3000] [--seed 1] [--max-seconds 0] [--only NAME]
     python scripts/fuzz_import.py --hostile     # issue 12 item 14's inputs, each in a fresh process
 
 ``--hostile`` builds the four inputs issue 12 item 14 measured (a 50,000-field row in a 20,000-row
@@ -50,6 +51,10 @@ def peak_mb() -> float:
 def seeds(root: Path) -> dict[str, Path]:
     """Name -> export to mutate: every writer of the tests, and small real files."""
     out = {name: writer(root / name) for name, writer in {**samples.WRITERS, **samples.GENERIC_WRITERS}.items()}
+    for suffix in ("xlsx", "xls"):  # phyphox's Excel export (IMPORT-15), its source tables kept apart
+        out[f"phyphox_{suffix}"] = samples.phyphox_workbook(
+            root / f"phyphox_{suffix}" / f"run.{suffix}", samples.phyphox_folder(root / f"phyphox_{suffix}_src")
+        )
     formats = SHARED / "formats"
     if formats.is_dir():
         for path in sorted(formats.rglob("*")):
@@ -177,6 +182,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-seconds", type=float, default=0.0, help="stop after this long (0: no limit)")
     parser.add_argument("--hostile", action="store_true", help="issue 12 item 14's inputs, cost of each")
+    parser.add_argument("--only", default="", help="mutate only the seed exports whose name contains this")
     args = parser.parse_args()
     if args.hostile:
         run_hostile()
@@ -190,7 +196,7 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as root:
         corpus = seeds(Path(root) / "seeds")
-        names = sorted(corpus)
+        names = sorted(n for n in corpus if args.only in n)
         baseline = peak_mb()
         for case in range(args.cases):
             if args.max_seconds and time.perf_counter() - started > args.max_seconds:

@@ -194,3 +194,23 @@ def test_a_zip_of_an_unknown_version_is_refused_in_one_line(tmp_path: Path, caps
     path.write_bytes(bytes(data))
     err = _refusal(path, capsys)
     assert err.count("\n") == 0 and "run.zip" in err
+
+
+def test_a_cell_far_from_the_others_is_refused_not_the_end_of_the_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """calamine holds a sheet as a dense grid: one cell at XFD1048576 asks for ~17 billion cells and Rust ends
+    the process on the failed allocation (IMPORT-16: parsed in a child with its memory capped)."""
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    book = samples.phyphox_workbook(tmp_path / "far.xlsx", folder)
+    with zipfile.ZipFile(book) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    ).encode()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    err = _refusal(book, capsys)
+    assert err.count("\n") == 0 and "far.xlsx" in err and "is a damaged spreadsheet workbook" in err

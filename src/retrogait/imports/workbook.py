@@ -8,14 +8,20 @@ given to the readers as the CSV export's file would be, named as a zip's members
 ``run.xlsx/Accelerometer.csv``, ``run.xlsx/meta/device.csv``, ``run.xlsx/meta/time.csv``; its values are
 the cells' (numbers as stored, not as shown), handed to ``common.read_table`` without a trip through text.
 
-Read by python-calamine (Rust; xlsx, xls, ods; docs/decisions.md IMPORT-15). A zip-based workbook is
-checked against the unpacking limits first (``limits``: a decompression bomb is refused before it is read).
+Read by python-calamine (Rust; xlsx, xls, ods; docs/decisions.md IMPORT-15) in a child process whose
+memory is capped (``_workbook_child.py``, IMPORT-16): a damaged workbook can make calamine ask for gigabytes,
+and Rust ends a process whose allocation fails. A zip-based workbook is checked against the unpacking
+limits first (``limits``: a decompression bomb is refused before it is read).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import pickle
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,6 +42,13 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 META_SHEETS = {"metadata device": "meta/device.csv", "metadata time": "meta/time.csv"}
 #: Rows of a sheet shown to sniffers as CSV text (the header and the first rows).
 HEAD_ROWS = 64
+#: The child parsing a workbook may take this much address space, plus PARSE_MEMORY_PER_BYTE per byte of
+#: the file (a phyphox hour at 500 Hz, 60 MB, parses in ~0.8 GB; IMPORT-16).
+PARSE_MEMORY_FLOOR_BYTES = 2 * 1024**3
+PARSE_MEMORY_PER_BYTE = 40
+#: ... and this long (s), plus PARSE_SECONDS_PER_MB per MB of the file (parsing runs at ~4 MB/s here).
+PARSE_TIMEOUT_FLOOR_S = 60.0
+PARSE_SECONDS_PER_MB = 5.0
 
 
 @dataclass(frozen=True)
@@ -118,23 +131,53 @@ def read_sheets(path: Path) -> list[Sheet]:
     return list(_read_sheets(str(path), str(path.resolve()), st.st_size, st.st_mtime_ns))
 
 
-@lru_cache(maxsize=2)  # a file is sniffed, then read: loaded once
+@lru_cache(maxsize=2)  # a file is sniffed, then read: parsed once
 def _read_sheets(path: str, resolved: str, size: int, mtime_ns: int) -> tuple[Sheet, ...]:
     try:
-        from python_calamine import CalamineError, CalamineWorkbook
+        import python_calamine  # noqa: F401  (the child parses; a missing library is said here, in one line)
     except ImportError:
         raise InputFileError(
             path, "is a spreadsheet workbook: reading one needs python-calamine (pip install python-calamine)"
         ) from None
     _refuse_bomb(Path(path))
-    try:
-        with CalamineWorkbook.from_path(resolved) as book:
-            names = list(book.sheet_names)
-            sheets = [_sheet(name, book.get_sheet_by_name(name).to_python()) for name in names]
-    except (CalamineError, OSError, ValueError, RuntimeError) as exc:
-        problem = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise InputFileError(path, f"is a damaged or protected spreadsheet workbook ({problem})") from None
+    sheets = [_sheet(name, header, body) for name, (header, body) in _parsed(path, resolved, size)]
     return tuple(sheet for sheet in sheets if sheet is not None)
+
+
+def parse_memory_bytes(size: int) -> int:
+    """The most address space the child parsing a workbook of ``size`` bytes may take."""
+    return PARSE_MEMORY_FLOOR_BYTES + PARSE_MEMORY_PER_BYTE * size
+
+
+def _parsed(path: str, resolved: str, size: int) -> list[tuple[str, tuple[list[Any], Any]]]:
+    """The sheets as ``_workbook_child`` parses them, in a child process with its memory capped (IMPORT-16)."""
+    limit = parse_memory_bytes(size)
+    timeout_s = PARSE_TIMEOUT_FLOOR_S + PARSE_SECONDS_PER_MB * size / 1e6
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    try:
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("_workbook_child.py")), resolved, str(limit)],
+            capture_output=True,
+            timeout=timeout_s,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputFileError(path, f"is a spreadsheet workbook that was not read within {timeout_s:.0f} s") from None
+    if done.returncode == 2:
+        problem = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["unreadable"]
+        raise InputFileError(path, f"is a damaged or protected spreadsheet workbook ({problem[0]})")
+    if done.returncode != 0:  # the cap reached (Rust aborts on a failed allocation), or killed
+        raise InputFileError(
+            path,
+            f"is a damaged spreadsheet workbook: reading it took more than {limit / 1024**3:.1f} GiB "
+            "(a cell far from the others, or a broken file); save its sensor sheet as CSV",
+        )
+    try:
+        parsed: list[tuple[str, tuple[list[Any], Any]]] = pickle.loads(done.stdout)  # our own child's output
+    except (pickle.UnpicklingError, EOFError, ValueError) as exc:
+        raise InputFileError(path, f"is a spreadsheet workbook that could not be read ({exc})") from None
+    return parsed
 
 
 def _refuse_bomb(path: Path) -> None:
@@ -153,22 +196,23 @@ def _refuse_bomb(path: Path) -> None:
         raise bomb_error(str(path), min(MAX_UNPACKED_BYTES, unpack_limit(packed)))
 
 
-def _sheet(name: str, rows: list[list[Any]]) -> Sheet | None:
-    """A sheet's rows as a table under its first row's texts; None for an empty sheet."""
-    if not rows or not any(_text(c) for c in rows[0]):
+def _sheet(name: str, header_cells: list[Any], body: Any) -> Sheet | None:
+    """A sheet as a table under its first row's texts (``body``: a float64 array, or the rows below the
+    header as cells); None for an empty sheet."""
+    if not any(_text(c) for c in header_cells):
         return None
-    header = [_text(c).strip() for c in rows[0]]
-    body = rows[1:]
-    try:
-        values = np.array(body, dtype=np.float64).reshape(len(body), len(header))
-        frame = pd.DataFrame(values, columns=header, copy=False)
-    except (ValueError, TypeError):  # text in a cell (metadata, a label): as it is, converted when read
+    header = [_text(c).strip() for c in header_cells]
+    if isinstance(body, np.ndarray):
+        frame = pd.DataFrame(body, columns=header, copy=False)
+        shown: list[list[Any]] = body[:HEAD_ROWS].tolist()
+    else:  # text in a cell (metadata, a label): as it is, converted when read
         body = [row for row in body if any(_text(c) for c in row)]  # an empty row: a CSV's blank line
         frame = pd.DataFrame([[_cell(c) for c in row] for row in body], columns=header, dtype=object)
+        shown = body[:HEAD_ROWS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([[_text(c) for c in row] for row in body[:HEAD_ROWS]])
+    writer.writerows([[_text(c) for c in row] for row in shown])
     return Sheet(name, frame, buffer.getvalue().encode("utf-8"))
 
 

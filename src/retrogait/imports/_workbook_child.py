@@ -1,0 +1,46 @@
+"""Parse a spreadsheet workbook with python-calamine in a child process whose memory is capped (workbook.py).
+
+Run as ``python _workbook_child.py PATH MAX_BYTES`` (by file path: the package and pandas are not imported).
+A damaged workbook, or a stray cell far from the others, makes calamine ask for gigabytes for its dense
+cell grid, and Rust ends the process on a failed allocation: the cap and the separate process turn that
+into a refusal of the file instead of the end of the recording's analysis (IMPORT-16).
+
+Writes to stdout a pickle of ``[(sheet name, rows), ...]``: ``rows`` is ``(header cells, float64 array)``
+when every cell below the header is a number or a number's text, else ``(header cells, list of rows)``.
+Exit status 2 with a one-line message on stderr: calamine refused the file.
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import sys
+from typing import Any
+
+
+def _rows(cells: list[list[Any]]) -> tuple[list[Any], Any]:
+    import numpy as np
+
+    header, body = (cells[0], cells[1:]) if cells else ([], [])
+    try:
+        return header, np.array(body, dtype=np.float64).reshape(len(body), len(header))
+    except (ValueError, TypeError):
+        return header, body
+
+
+def main() -> None:
+    path, max_bytes = sys.argv[1], int(sys.argv[2])
+    resource.setrlimit(resource.RLIMIT_AS, (max_bytes, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        with CalamineWorkbook.from_path(path) as book:
+            sheets = [(name, _rows(book.get_sheet_by_name(name).to_python())) for name in book.sheet_names]
+    except (CalamineError, OSError, ValueError, RuntimeError) as exc:
+        sys.stderr.write((str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__) + "\n")
+        sys.exit(2)
+    pickle.dump(sheets, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+if __name__ == "__main__":
+    main()
