@@ -214,3 +214,26 @@ def test_a_cell_far_from_the_others_is_refused_not_the_end_of_the_process(
             archive.writestr(name, data)
     err = _refusal(book, capsys)
     assert err.count("\n") == 0 and "far.xlsx" in err and "is a damaged spreadsheet workbook" in err
+
+
+# ------------------------------------------------------- any table saved again as a workbook (IMPORT-17)
+
+
+def test_a_table_saved_again_as_a_workbook_reads_as_the_table(tmp_path: Path) -> None:
+    table = samples.generic(tmp_path / "phone.csv")
+    book = samples.xlsx_workbook(tmp_path / "phone.xlsx", [("Sheet1", samples._csv_rows(table))])
+    from_book, from_csv = load_recording(book), load_recording(table)
+    assert from_book.report.format == from_csv.report.format == "generic_csv"
+    np.testing.assert_array_equal(from_book.session.t_s, from_csv.session.t_s)
+    np.testing.assert_array_equal(from_book.session.acc, from_csv.session.acc)
+    np.testing.assert_array_equal(from_book.session.gyr, from_csv.session.gyr)  # type: ignore[arg-type]
+
+
+def test_a_workbook_with_two_tables_of_numbers_is_refused_naming_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = samples._csv_rows(samples.generic(tmp_path / "phone.csv"))
+    book = samples.xlsx_workbook(tmp_path / "two.xlsx", [("Left", rows), ("Right", rows)])
+    assert main(["analyze", str(book), "--out", str(tmp_path / "out")]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "'Left', 'Right'" in err, err

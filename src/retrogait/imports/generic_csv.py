@@ -54,6 +54,7 @@ from retrogait.imports.table_layout import (
     sniff_layout,
     split_blocks,
 )
+from retrogait.imports.workbook import Sheet, is_workbook, read_sheets
 
 NAME = GENERIC_NAME
 #: Lines of each block read to decide which column is which (from at most SAMPLE_BYTES of it).
@@ -84,9 +85,12 @@ _ZONED = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 
 
 def sniff(path: Path) -> float:
-    """0.5 (below every app format) for a delimited text table of numbers, else 0."""
+    """0.5 (below every app format) for a delimited text table of numbers (or a workbook holding one
+    sheet that is one), else 0."""
     if path.is_dir():
         return 0.0
+    if is_workbook(path):
+        return 0.5 if len(_table_sheets(path)) == 1 else 0.0
     data = head_bytes(path, LAYOUT_BYTES)  # decoded from UTF-16 (EDGE-33): NUL bytes are a binary file's
     if not data or data.count(b"\x00") > 8 or data.lstrip()[:1] in (b"{", b"["):
         return 0.0
@@ -148,7 +152,9 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if problem:
         raise RetrogaitError(problem)
     display = str(path)
-    data = Source(display, path=path).read_bytes()
+    data = Source(display, path=path).read_bytes() if not is_workbook(path) else b""
+    if is_workbook(path):  # a table saved again as a workbook: its one sheet holding a table, as CSV text
+        display, data = _workbook_table(path)
     if not data or data.isspace():
         raise InputFileError(path, "is empty")
     if data[:LAYOUT_BYTES].count(b"\x00") > 8:
@@ -166,6 +172,31 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         )
     plan.inferred["inferred_layout"] = acc_table.block.layout.describe()
     return _read_plan(plan, acc_table, mapping, options, report, display)
+
+
+def _table_sheets(path: Path) -> list[Sheet]:
+    """The sheets of a workbook whose first rows read as a table of numbers."""
+    found = []
+    for sheet in read_sheets(path):
+        try:
+            sniff_layout(head_text(sheet.head), f"{path}/{sheet.name}")
+        except RetrogaitError:
+            continue
+        found.append(sheet)
+    return found
+
+
+def _workbook_table(path: Path) -> tuple[str, bytes]:
+    """(display, CSV text) of the one sheet of the workbook ``path`` that holds a table (IMPORT-17)."""
+    sheets = _table_sheets(path)
+    if len(sheets) != 1:
+        names = ", ".join(repr(s.name) for s in sheets) or "none"
+        raise InputFileError(
+            path,
+            f"is a spreadsheet workbook with {len(sheets)} sheets of numbers ({names}): save the sensor "
+            "sheet as CSV and give that file",
+        )
+    return f"{path}/{sheets[0].name}", sheets[0].csv_text()
 
 
 def _layout(data: bytes, display: str, sep: str | None) -> Layout:
