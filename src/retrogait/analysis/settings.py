@@ -410,9 +410,9 @@ class DirectionSettings(Stage):
         2.0, "s", "lower back: moving mean removed from the acceleration (sensor tilt, gravity)", 0.2, 20.0
     )
     swing_floor_dps: float = quantity(
-        20.0, "deg/s", "shank swing peak ratio: added to both peaks (no swing below it)", 0.0, 500.0
+        20.0, "deg/s", "shank swing peak ratio: added to both peaks (no swing below it)", 0.1, 500.0
     )
-    pitch_floor_deg: float = quantity(5.0, "deg", "pitch asymmetry: added to both pitch extremes", 0.0, 90.0)
+    pitch_floor_deg: float = quantity(5.0, "deg", "pitch asymmetry: added to both pitch extremes", 0.01, 90.0)
     pause_stride_ratio: float = quantity(
         1.3, "1", "a same-leg interval this much longer than the next stride is a pause", 1.0, 10.0
     )
@@ -609,6 +609,7 @@ class PhoneStepSettings(Stage):
 
     TABLE = "phone_steps"
     ORDERED = (("min_step_s", "max_step_s"), ("band_low_hz", "band_high_hz"), ("short_window_s", "window_s"))
+    AT_LEAST = (("short_window_s", 2.0, "max_step_s", "a periodicity window must hold a stride of the longest steps"),)
 
     min_step_s: float = quantity(0.25, "s", "shortest step (240 steps/min): faster repetition is not gait", 0.1, 1.0)
     max_step_s: float = quantity(1.0, "s", "longest step (60 steps/min; slower is not continuous walking)", 0.3, 3.0)
