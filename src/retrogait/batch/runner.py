@@ -7,7 +7,6 @@ clusters, and its futures API matches the pool's, so one loop drives both (docs/
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -20,7 +19,7 @@ from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, job_key
 from retrogait.batch.inputs import discover_inputs
-from retrogait.batch.pool import start_local_pool
+from retrogait.batch.pool import local_workers, start_local_pool
 from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
@@ -98,7 +97,16 @@ def run_batch(
     settings = dict(settings or {})
     paths = discover_inputs(inputs, exclude=[out])
     if not paths:
-        raise RetrogaitError(f"no recordings found in {', '.join(map(str, inputs))}")
+        given = [i for i in map(Path, inputs) if i.is_file() or (i.is_dir() and any(i.iterdir()))]
+        inside = [i for i in given if i.resolve().is_relative_to(out.resolve())]
+        raise RetrogaitError(
+            f"no recordings found in {', '.join(map(str, inputs))}"
+            + (
+                f" ({inside[0]} lies in the output folder {out}, which a batch never reads: give another --out)"
+                if inside
+                else ""
+            )
+        )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .
 
     finished = {} if force else _still_valid(store.finished(), overrides)
     outcomes: dict[str, JobOutcome] = {}
@@ -140,7 +148,7 @@ def run_batch(
                 on_done(outcomes[key], True)
             position += 1
 
-    runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1, pool)
+    runner = _run_dask(scheduler) if scheduler else _run_local(local_workers(jobs), pool)
     warming: threading.Thread | None = None
     for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
         if compare and warming is None:  # the first session is back: import the comparison while waiting
