@@ -73,3 +73,12 @@ def test_the_smallest_floors_analyse_a_foot_and_a_shank() -> None:
         result = retrogait.analyze(session, settings=AnalysisSettings.for_placement(placement, overrides))
         assert len(result.steps) > 10
         assert F.leaks(result) is None
+
+
+def test_a_recording_shorter_than_min_duration_names_the_setting() -> None:
+    walk = pocket_walk(duration_s=16.0, fs_hz=25.0)
+    settings = AnalysisSettings.for_placement("thigh", {"preprocess": {"min_duration_s": 600.0}})
+    with pytest.raises(
+        retrogait.RetrogaitError, match=r"at least 600 s needed \(setting \[preprocess\] min_duration_s\)"
+    ):
+        retrogait.analyze(walk.session, settings=settings)
