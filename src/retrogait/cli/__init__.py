@@ -93,13 +93,15 @@ def _run(args: list[str], argv: list[str] | None) -> int:
     start_early(args, whole_process=argv is None)
     app = load_commands()
 
+    from retrogait.cli.display import safe
+
     try:
         app(args=argv, prog_name="retrogait")  # usage errors: Typer prints them and exits 2
-    except RetrogaitError as exc:
-        print(f"retrogait: error: {exc}", file=sys.stderr)
+    except RetrogaitError as exc:  # a name with a newline or a terminal escape shown, not obeyed (EDGE-72)
+        print(f"retrogait: error: {safe(exc, markup=False)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:  # the file system said no: a full disk, a folder where a file belongs, no permission
-        print(f"retrogait: error: {os_error_text(exc)}", file=sys.stderr)
+        print(f"retrogait: error: {safe(os_error_text(exc), markup=False)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("retrogait: interrupted", file=sys.stderr)
@@ -110,7 +112,7 @@ def _run(args: list[str], argv: list[str] | None) -> int:
         if os.environ.get("RETROGAIT_DEBUG"):
             raise
         print(
-            f"retrogait: internal error: {type(exc).__name__}: {exc} "
+            f"retrogait: internal error: {type(exc).__name__}: {safe(exc, markup=False)} "
             "(this is a bug; rerun with RETROGAIT_DEBUG=1 for details and report it)",
             file=sys.stderr,
         )

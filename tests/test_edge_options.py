@@ -1,0 +1,99 @@
+"""Odd option values and paths for batch, convert, info and analyze: one clear line, never an internal
+error, and a name from the file system is shown, never obeyed by the terminal (EDGE-71, EDGE-72)."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from retrogait.batch import pool as batch_pool
+from retrogait.cli import main
+from retrogait.session import write_session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+@pytest.fixture
+def run_csv(tmp_path: Path) -> Path:
+    session = simulate(SimulationConfig("lower_back", [Bout("forward", "running", 3.0, 5.0)], 100.0)).session
+    return write_session(session, tmp_path / "run.csv")
+
+
+def _one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("retrogait: error: "), err
+    assert "\x1b" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize("name", ["bad\nname.csv", "bad\x1b[2Jname.csv"])
+def test_a_refused_file_with_a_newline_or_an_escape_in_its_name_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    bad = tmp_path / name
+    bad.write_text("x,y\n1,2\n")
+    assert main(["analyze", str(bad), "--no-report"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "bad\\x0aname.csv" in line or "bad\\x1b[2Jname.csv" in line
+
+
+def test_convert_shows_an_output_name_with_an_escape_as_text(
+    tmp_path: Path, run_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["convert", str(run_csv), "-o", str(tmp_path / "out\x1b[2J\n.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "out\\x1b[2J\\x0a.csv" in out
+
+
+@pytest.mark.parametrize("command", [["info"], ["analyze", "--no-report"], ["batch", "-j", "1", "-o", "OUT"]])
+def test_a_symbolic_link_loop_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    argv = [*command[:1], str(tmp_path / "a.csv"), *(str(tmp_path / a) if a == "OUT" else a for a in command[1:])]
+    assert main(argv) == 2
+    assert "is a symbolic link that leads nowhere" in _one_error_line(capsys.readouterr().err)
+
+
+def test_a_numeric_time_column_read_as_datetime_is_refused(run_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It was "internal error: KeyError: 'datetime'"."""
+    assert main(["info", str(run_csv), "--time-unit", "datetime"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "time column 't_s' holds numbers, not date-time text" in line
+
+
+def test_a_batch_whose_output_folder_holds_its_input_says_so(
+    run_csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It said "no recordings found in run.csv" of a recording."""
+    monkeypatch.chdir(run_csv.parent)
+    assert main(["batch", "run.csv", "-j", "1", "-o", "."]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "run.csv lies in the output folder ., which a batch never reads: give another --out" in line
+
+
+def test_local_workers_are_at_most_four_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert batch_pool.local_workers(None) == 2
+    assert batch_pool.local_workers(3) == 3
+    assert batch_pool.local_workers(10000) == 8
+
+
+def test_batch_with_ten_thousand_jobs_starts_a_few_workers(
+    tmp_path: Path, run_csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 10000 started a process per input (thousands for a large cohort, each 0.2-0.3 GB)."""
+    started: list[int] = []
+
+    def threads(jobs: int) -> ThreadPoolExecutor:  # the workers' count, without processes
+        started.append(jobs)
+        return ThreadPoolExecutor(jobs)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(batch_pool, "start_local_pool", threads)
+    assert main(["batch", str(run_csv), "-o", str(tmp_path / "out"), "--jobs", "10000", "--no-compare"]) == 0
+    assert started == [8]
+    assert "note: --jobs 10000: 8 worker processes (4 per core" in capsys.readouterr().err
