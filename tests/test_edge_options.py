@@ -97,3 +97,12 @@ def test_batch_with_ten_thousand_jobs_starts_a_few_workers(
     assert main(["batch", str(run_csv), "-o", str(tmp_path / "out"), "--jobs", "10000", "--no-compare"]) == 0
     assert started == [8]
     assert "note: --jobs 10000: 8 worker processes (4 per core" in capsys.readouterr().err
+
+
+def test_analyze_of_the_root_folder_asks_for_out(capsys: pytest.CaptureFixture[str]) -> None:
+    """Its output folder was named after it: "internal error: ValueError: PosixPath('/') has an empty name"."""
+    assert main(["analyze", "/", "--no-report"]) == 2
+    assert (
+        _one_error_line(capsys.readouterr().err)
+        == "retrogait: error: /: has no name to name the output folder after: give --out"
+    )
