@@ -106,3 +106,16 @@ def test_analyze_of_the_root_folder_asks_for_out(capsys: pytest.CaptureFixture[s
         _one_error_line(capsys.readouterr().err)
         == "retrogait: error: /: has no name to name the output folder after: give --out"
     )
+
+
+@pytest.mark.parametrize("address", ["", "tcp://a\nb:8786", "junk"])
+def test_batch_refuses_a_scheduler_that_is_no_address(
+    tmp_path: Path, run_csv: Path, capsys: pytest.CaptureFixture[str], address: str
+) -> None:
+    """'' ran locally without a word; 'junk' was "internal error: ValueError: missing port number"."""
+    if address == "junk":
+        pytest.importorskip("distributed")
+    assert main(["batch", str(run_csv), "-o", str(tmp_path / "out"), "--scheduler", address]) == 2
+    err = capsys.readouterr().err  # 'junk' is refused by Dask once the batch has started: after its bar
+    line = _one_error_line(err.strip().splitlines()[-1])
+    assert line.startswith("retrogait: error: --scheduler ") and "address" in line
