@@ -185,15 +185,18 @@ def bad_document(rng: random.Random, all_fields: list[tuple[str, Field[Any]]]) -
 
 
 def good_document(rng: random.Random, all_fields: list[tuple[str, Field[Any]]]) -> str:
-    """A settings text of 1-8 in-bounds values, or of 10-60 (a quarter of the cases), ordered pairs drawn in
-    order where both are drawn."""
+    """A settings text of 1-8 in-bounds values, or of 10-60 (a quarter of the cases); of an ordered pair,
+    both drawn are put in order, one drawn gives the other its value in 30 % of the cases."""
     chosen: dict[str, dict[str, Any]] = {}
     many = rng.random() < 0.25
     for table, f in rng.sample(all_fields, rng.randint(10, 60) if many else rng.randint(1, 8)):
         chosen.setdefault(table, {})[f.name] = legal_value(f, rng)
     defaults = AnalysisSettings()
     for table, values in chosen.items():
-        for first, second in stage_of(defaults, table).ORDERED:
+        stage = stage_of(defaults, table)
+        for first, second in (*stage.ORDERED, *stage.BELOW):
+            if (first in values) != (second in values) and rng.random() < 0.3:  # a pair at one value
+                values[first] = values[second] = values.get(first, values.get(second))
             if first in values and second in values and values[first] > values[second]:
                 values[first], values[second] = values[second], values[first]
     lines = []

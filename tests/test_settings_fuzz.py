@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pytest
 
 import retrogait
-from retrogait.analysis.settings import AnalysisSettings, SettingsError
+from retrogait.analysis.settings import AnalysisSettings, SettingsError, stage_of
 from retrogait.analysis.settings_toml import parse_settings_toml
 from retrogait.analysis.travel import smooth_states
 from retrogait.simulate.nongait import pocket_walk
@@ -82,3 +84,31 @@ def test_a_recording_shorter_than_min_duration_names_the_setting() -> None:
         retrogait.RetrogaitError, match=r"at least 600 s needed \(setting \[preprocess\] min_duration_s\)"
     ):
         retrogait.analyze(walk.session, settings=settings)
+
+
+def _below_pairs() -> list[tuple[str, str, str]]:
+    defaults = AnalysisSettings()
+    return [(f.name, a, b) for f in fields(defaults) for a, b in stage_of(defaults, f.name).BELOW]
+
+
+def test_band_edges_and_ramp_ends_are_strictly_ordered() -> None:
+    assert ("contacts", "step_band_low_hz", "step_band_high_hz") in _below_pairs()
+    assert ("direction", "turn_straight_deg", "turn_round_deg") in _below_pairs()
+
+
+@pytest.mark.parametrize(("table", "low", "high"), _below_pairs())
+def test_a_band_of_no_width_is_refused(table: str, low: str, high: str) -> None:
+    """Equal edges passed the order check and crashed the filter design (ValueError) or divided by zero."""
+    known = {f.name: f for f in fields(stage_of(AnalysisSettings(), table))}  # type: ignore[arg-type]
+    value = float(max(known[low].metadata["min"], known[high].metadata["min"]))  # within both bounds
+    with pytest.raises(SettingsError) as caught:
+        parse_settings_toml(f"[{table}]\n{low} = {value!r}\n{high} = {value!r}\n", "s.toml").for_placement("shank")
+    assert str(caught.value) == f"s.toml: [{table}] {low} = {value!r} must be below {high} = {value!r}"
+
+
+def test_a_shock_band_above_the_rate_gives_no_ratio() -> None:
+    """shock_band_low_hz at or above 0.4 fs: no shock ratio (as below min_rate_hz), not a filter error."""
+    session = F.simulated("lower_back", 400.0, F.RUN).make()
+    overrides = {"trunk_strike": {"shock_band_low_hz": 200.0, "shock_band_high_hz": 1000.0}}
+    result = retrogait.analyze(session, settings=AnalysisSettings.for_placement("lower_back", overrides))
+    assert len(result.steps) > 10 and F.leaks(result) is None

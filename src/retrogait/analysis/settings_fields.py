@@ -74,12 +74,14 @@ class Stage:
     """Base of a stage's frozen settings dataclass: checks types, bounds and order on creation.
 
     Subclasses set ``TABLE`` (the TOML table and summary.json key, e.g. ``"contacts"``) and may set
-    ``ORDERED``: pairs of field names whose values must satisfy ``first <= second``, and ``AT_LEAST``:
+    ``ORDERED``: pairs of field names whose values must satisfy ``first <= second``, ``BELOW``: pairs that
+    must satisfy ``first < second`` (a band's edges, a ramp's ends), and ``AT_LEAST``:
     ``(first, factor, second, why)`` where ``first >= factor * second`` must hold (EDGE-70).
     """
 
     TABLE: ClassVar[str] = ""
     ORDERED: ClassVar[tuple[tuple[str, str], ...]] = ()
+    BELOW: ClassVar[tuple[tuple[str, str], ...]] = ()
     AT_LEAST: ClassVar[tuple[tuple[str, float, str, str], ...]] = ()
 
     def __post_init__(self) -> None:
@@ -95,6 +97,12 @@ class Stage:
             if a > b:
                 raise SettingsError(
                     f"[{self.TABLE}] {first} = {format_value(a)} must not exceed {second} = {format_value(b)}"
+                )
+        for first, second in self.BELOW:
+            a, b = getattr(self, first), getattr(self, second)
+            if a >= b:
+                raise SettingsError(
+                    f"[{self.TABLE}] {first} = {format_value(a)} must be below {second} = {format_value(b)}"
                 )
         for first, factor, second, why in self.AT_LEAST:
             a, b = getattr(self, first), getattr(self, second)
