@@ -119,3 +119,13 @@ def test_batch_refuses_a_scheduler_that_is_no_address(
     err = capsys.readouterr().err  # 'junk' is refused by Dask once the batch has started: after its bar
     line = _one_error_line(err.strip().splitlines()[-1])
     assert line.startswith("retrogait: error: --scheduler ") and "address" in line
+
+
+def test_batch_into_a_file_names_the_file(tmp_path: Path, run_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It said "FILE/sessions: a part of this path is a file", a folder the user never named."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine\n")
+    assert main(["batch", str(run_csv), "-j", "1", "-o", str(a_file)]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line == f"retrogait: error: {a_file / 'sessions'}: {a_file} is a file, not a folder"
+    assert a_file.read_text() == "mine\n"

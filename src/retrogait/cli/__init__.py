@@ -60,8 +60,14 @@ def os_error_text(exc: OSError) -> str:
     if exc.errno == errno.EEXIST and exc.filename and os.path.exists(exc.filename) and not os.path.isdir(exc.filename):
         kind = "a file" if os.path.isfile(exc.filename) else "a device or a pipe"  # /dev/null (EDGE-62)
         return f"{where}is {kind}, not a folder (an output folder was expected)"
-    if exc.errno == errno.ENOTDIR:
-        return f"{where}a part of this path is a file, not a folder"
+    if exc.errno == errno.ENOTDIR:  # which part: `batch -o FILE` failed on FILE/sessions, a name not given (EDGE-72)
+        from pathlib import Path
+
+        parents = Path(os.fsdecode(exc.filename)).parents if exc.filename else []
+        part = next((p for p in parents if p.exists() and not p.is_dir()), None)
+        if part is None:
+            return f"{where}a part of this path is a file, not a folder"
+        return f"{where}{part} is {'a file' if part.is_file() else 'a device or a pipe'}, not a folder"
     if exc.errno is not None and exc.errno in _FULL:  # the earlier file, if any, is kept (outfiles.replacing)
         return f"{where}cannot be written: {exc.strerror or os.strerror(exc.errno)} (disk full?)"
     return f"{where}{exc.strerror or exc}"
