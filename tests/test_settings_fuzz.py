@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import retrogait
 from retrogait.analysis.settings import AnalysisSettings, SettingsError, stage_of
-from retrogait.analysis.settings_toml import parse_settings_toml
+from retrogait.analysis.settings_toml import parse_settings_toml, read_settings_file
 from retrogait.analysis.travel import smooth_states
 from retrogait.simulate.nongait import pocket_walk
 from script_module import load_script
@@ -112,3 +113,13 @@ def test_a_shock_band_above_the_rate_gives_no_ratio() -> None:
     overrides = {"trunk_strike": {"shock_band_low_hz": 200.0, "shock_band_high_hz": 1000.0}}
     result = retrogait.analyze(session, settings=AnalysisSettings.for_placement("lower_back", overrides))
     assert len(result.steps) > 10 and F.leaks(result) is None
+
+
+def test_a_settings_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Notepad writes UTF-8 with a byte-order mark: it was "not valid TOML: Invalid statement (line 1)"."""
+    path = tmp_path / "lab.toml"
+    path.write_bytes(b"\xef\xbb\xbf[contacts]\r\nflight_level_g = 0.3\r\n")
+    assert read_settings_file(path).for_placement("lower_back").contacts.flight_level_g == 0.3
+    path.write_bytes("[contacts]\nflight_level_g = 0.3\n".encode("utf-16"))
+    with pytest.raises(retrogait.RetrogaitError, match=r"lab\.toml: the settings file is not UTF-8 text \(save it as UTF-8\)"):
+        read_settings_file(path)
