@@ -129,3 +129,22 @@ def test_batch_into_a_file_names_the_file(tmp_path: Path, run_csv: Path, capsys:
     line = _one_error_line(capsys.readouterr().err)
     assert line == f"retrogait: error: {a_file / 'sessions'}: {a_file} is a file, not a folder"
     assert a_file.read_text() == "mine\n"
+
+
+def test_simulate_and_compare_print_an_output_name_with_brackets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path holding "[/b]" (folder "a[", file "b]x.csv") was rich markup: "internal error: MarkupError"
+    after the files were written."""
+    (tmp_path / "a[").mkdir()
+    out = tmp_path / "a[" / "b]x.csv"
+    assert main(["simulate", "-o", str(out), "--bouts", "forward:running:3:6", "--placement", "lower_back"]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out.replace("\n", "")
+    assert main(["analyze", str(out), "--no-report", "--out", str(tmp_path / "an")]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(tmp_path / "an"), "--out", str(tmp_path / "a[" / "b]c")]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "internal error" not in captured.err
+        and f"report: {tmp_path / 'a[' / 'b]c' / 'report.html'}" in captured.out.replace("\n", "")
+    )
