@@ -148,3 +148,24 @@ def test_simulate_and_compare_print_an_output_name_with_brackets(
         "internal error" not in captured.err
         and f"report: {tmp_path / 'a[' / 'b]c' / 'report.html'}" in captured.out.replace("\n", "")
     )
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0", "nan", "inf"])
+def test_scan_refuses_a_timeout_that_is_no_duration(timeout: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", "--timeout", timeout]) == 2
+    assert "--timeout must be a positive number of seconds" in _one_error_line(capsys.readouterr().err)
+
+
+def test_scan_lists_a_device_named_like_markup(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Anyone nearby names their device: "[/b]" was "internal error: MarkupError", an escape reached the terminal."""
+    from retrogait.cli import scan
+
+    async def seen(timeout_s: float) -> list[dict[str, object]]:
+        return [{"name": "x[/b]\x1b[2J", "address": "AA:BB", "rssi_dbm": -50, "profile": ""}]
+
+    monkeypatch.setattr(scan, "scan_devices", seen)
+    assert main(["scan", "--all", "--timeout", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "x[/b]\\x1b[2J" in out and "\x1b" not in out
