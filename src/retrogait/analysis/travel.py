@@ -108,14 +108,12 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
     push = bwd.extend
     b0 = b1 = b2 = 0.0
     for h, stay, y0, y1, y2 in zip(half[::-1], stays[::-1], e0[:0:-1], e1[:0:-1], e2[:0:-1], strict=True):
-        z0, z1, z2 = b0 + y0, b1 + y1, b2 + y2
-        top = z0  # exp of the largest is 1: evidence against every state underflows no more (EDGE-70)
-        if z1 > top:
-            top = z1
-        if z2 > top:
-            top = z2
-        x0, x1, x2 = exp(z0 - top), exp(z1 - top), exp(z2 - top)
+        x0, x1, x2 = exp(b0 + y0), exp(b1 + y1), exp(b2 + y2)
         share = h * (x0 + x1 + x2)
+        if share == 0.0:  # evidence against every state underflowed: the same, scaled by the largest (EDGE-70)
+            top = max(b0 + y0, b1 + y1, b2 + y2)
+            x0, x1, x2 = exp(b0 + y0 - top), exp(b1 + y1 - top), exp(b2 + y2 - top)
+            share = h * (x0 + x1 + x2)  # at least h: every log below is finite
         b0, b1, b2 = log(stay * x0 + share), log(stay * x1 + share), log(stay * x2 + share)
         top = b0
         if b1 > top:
