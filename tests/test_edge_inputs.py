@@ -214,7 +214,7 @@ def test_an_output_folder_that_is_a_file_is_named_as_such(
     assert main(["analyze", str(source), "--no-report", "--out", str(a_file)]) == 2
     assert _error(capsys) == f"retrogait: error: {a_file}: is a file, not a folder (an output folder was expected)"
     assert main(["analyze", str(source), "--no-report", "--out", str(a_file / "sub")]) == 2
-    assert _error(capsys) == f"retrogait: error: {a_file / 'sub'}: a part of this path is a file, not a folder"
+    assert _error(capsys) == f"retrogait: error: {a_file / 'sub'}: {a_file} is a file, not a folder"
     assert a_file.read_text() == "mine\n"
     if os.path.exists(os.devnull) and not os.path.isdir(os.devnull):  # `--out /dev/null` said "File exists" (EDGE-62)
         assert main(["analyze", str(source), "--no-report", "--out", os.devnull]) == 2

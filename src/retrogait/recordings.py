@@ -51,3 +51,11 @@ def is_recording(path: Path) -> bool:
         and name not in OUTPUT_NAMES
         and not name.startswith(".")
     )
+
+
+def not_found_text(path: str | Path) -> str:
+    """Why ``path`` names nothing: ``no such file or folder``, or a symbolic link that leads nowhere (a loop,
+    or a target that is gone; EDGE-72: that one was "no such file" beside a link the user can see)."""
+    if Path(path).is_symlink():
+        return "is a symbolic link that leads nowhere (a loop of links, or its target is gone)"
+    return "no such file or folder"

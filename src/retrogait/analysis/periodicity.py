@@ -98,9 +98,9 @@ def windowed_periodicity(
     fs = fs_hz / dec
     y = np.asarray(x[::dec], dtype=np.float64)
     n = y.size
-    w = min(max(4, round(window_s * fs)), n)
     lo = max(2, round(2.0 * min_step_s * fs))
     hi = round(2.0 * max_step_s * fs)
+    w = min(max(4, round(window_s * fs), hi + 4), n)  # a window holds the longest stride's lag (EDGE-70)
     max_lag = min(2 * hi + 2, w - 2)
     empty = np.zeros(0)
     if n < 8 or hi + 2 > max_lag or lo >= hi:

@@ -165,7 +165,8 @@ def _checked_samples(
         )
     if t[-1] - t[0] < settings.min_duration_s:
         raise RetrogaitError(
-            f"{where}: recording is {t[-1] - t[0]:.2f} s long; at least {settings.min_duration_s:g} s needed"
+            f"{where}: recording is {t[-1] - t[0]:.2f} s long; at least {settings.min_duration_s:g} s needed "
+            "(setting [preprocess] min_duration_s)"
         )
     removed = gravity_removed(session)
     if not removed:

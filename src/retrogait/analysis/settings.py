@@ -109,7 +109,8 @@ class ContactsSettings(Stage):
     """Initial contacts and toe-offs (contacts.py)."""
 
     TABLE = "contacts"
-    ORDERED = (("min_step_s", "max_step_s"), ("step_band_low_hz", "step_band_high_hz"))
+    ORDERED = (("min_step_s", "max_step_s"),)
+    BELOW = (("step_band_low_hz", "step_band_high_hz"),)
 
     min_step_s: float = quantity(0.22, "s", "shortest step period (270 steps/min)", 0.1, 1.0)
     max_step_s: float = quantity(1.5, "s", "longest step period (40 steps/min)", 0.3, 5.0)
@@ -256,7 +257,8 @@ class TrunkStrikeSettings(Stage):
     """Lower back: the heel-strike shock of each landing and the strike classes it gives (trunk_strike.py)."""
 
     TABLE = "trunk_strike"
-    ORDERED = (("shock_band_low_hz", "shock_band_high_hz"), ("no_shock_ratio", "heel_shock_ratio"))
+    ORDERED = (("no_shock_ratio", "heel_shock_ratio"),)
+    BELOW = (("shock_band_low_hz", "shock_band_high_hz"),)
 
     shock_band_low_hz: float = quantity(
         20.0, "Hz", "lower edge of the shock band, above the body's motion and the soft-tissue mode", 5.0, 200.0
@@ -315,7 +317,7 @@ class DirectionSettings(Stage):
     """Run direction per step (direction.py; docs/direction_footstrike.md)."""
 
     TABLE = "direction"
-    ORDERED = (("turn_straight_deg", "turn_round_deg"),)
+    BELOW = (("turn_straight_deg", "turn_round_deg"),)
 
     unknown_below_confidence: float = quantity(0.7, "probability", "below it a step's direction is unknown", 0.5, 1.0)
     max_cue_log_odds: float = quantity(6.0, "log-odds", "no single cue claims more for one step", 0.1, 20.0)
@@ -410,9 +412,9 @@ class DirectionSettings(Stage):
         2.0, "s", "lower back: moving mean removed from the acceleration (sensor tilt, gravity)", 0.2, 20.0
     )
     swing_floor_dps: float = quantity(
-        20.0, "deg/s", "shank swing peak ratio: added to both peaks (no swing below it)", 0.0, 500.0
+        20.0, "deg/s", "shank swing peak ratio: added to both peaks (no swing below it)", 0.1, 500.0
     )
-    pitch_floor_deg: float = quantity(5.0, "deg", "pitch asymmetry: added to both pitch extremes", 0.0, 90.0)
+    pitch_floor_deg: float = quantity(5.0, "deg", "pitch asymmetry: added to both pitch extremes", 0.01, 90.0)
     pause_stride_ratio: float = quantity(
         1.3, "1", "a same-leg interval this much longer than the next stride is a pause", 1.0, 10.0
     )
@@ -608,7 +610,9 @@ class PhoneStepSettings(Stage):
     """Steps of both legs where no leg-specific detector applies: phones, wrist, other (phone_steps.py)."""
 
     TABLE = "phone_steps"
-    ORDERED = (("min_step_s", "max_step_s"), ("band_low_hz", "band_high_hz"), ("short_window_s", "window_s"))
+    ORDERED = (("min_step_s", "max_step_s"), ("short_window_s", "window_s"))
+    BELOW = (("band_low_hz", "band_high_hz"),)
+    AT_LEAST = (("short_window_s", 2.0, "max_step_s", "a periodicity window must hold a stride of the longest steps"),)
 
     min_step_s: float = quantity(0.25, "s", "shortest step (240 steps/min): faster repetition is not gait", 0.1, 1.0)
     max_step_s: float = quantity(1.0, "s", "longest step (60 steps/min; slower is not continuous walking)", 0.3, 3.0)

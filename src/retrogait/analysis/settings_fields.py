@@ -74,11 +74,15 @@ class Stage:
     """Base of a stage's frozen settings dataclass: checks types, bounds and order on creation.
 
     Subclasses set ``TABLE`` (the TOML table and summary.json key, e.g. ``"contacts"``) and may set
-    ``ORDERED``: pairs of field names whose values must satisfy ``first <= second``.
+    ``ORDERED``: pairs of field names whose values must satisfy ``first <= second``, ``BELOW``: pairs that
+    must satisfy ``first < second`` (a band's edges, a ramp's ends), and ``AT_LEAST``:
+    ``(first, factor, second, why)`` where ``first >= factor * second`` must hold (EDGE-70).
     """
 
     TABLE: ClassVar[str] = ""
     ORDERED: ClassVar[tuple[tuple[str, str], ...]] = ()
+    BELOW: ClassVar[tuple[tuple[str, str], ...]] = ()
+    AT_LEAST: ClassVar[tuple[tuple[str, float, str, str], ...]] = ()
 
     def __post_init__(self) -> None:
         for f in fields(self):  # type: ignore[arg-type]
@@ -93,6 +97,19 @@ class Stage:
             if a > b:
                 raise SettingsError(
                     f"[{self.TABLE}] {first} = {format_value(a)} must not exceed {second} = {format_value(b)}"
+                )
+        for first, second in self.BELOW:
+            a, b = getattr(self, first), getattr(self, second)
+            if a >= b:
+                raise SettingsError(
+                    f"[{self.TABLE}] {first} = {format_value(a)} must be below {second} = {format_value(b)}"
+                )
+        for first, factor, second, why in self.AT_LEAST:
+            a, b = getattr(self, first), getattr(self, second)
+            if a < factor * b:
+                raise SettingsError(
+                    f"[{self.TABLE}] {first} = {format_value(a)} must be at least {factor:g} x {second} "
+                    f"= {format_value(factor * b)} ({why})"
                 )
 
     def to_dict(self) -> dict[str, Any]:

@@ -66,11 +66,11 @@ def read_settings_file(path: str | os.PathLike[str]) -> SettingsFile:
     """Read and check a settings TOML file (see module docstring); raises a one-line RetrogaitError."""
     where = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # Notepad's byte-order mark: not TOML's (EDGE-72)
     except OSError as exc:
         raise InputFileError(where, f"cannot read the settings file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise InputFileError(where, "the settings file is not UTF-8 text") from None
+        raise InputFileError(where, "the settings file is not UTF-8 text (save it as UTF-8)") from None
     return parse_settings_toml(text, where)
 
 

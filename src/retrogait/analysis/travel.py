@@ -29,6 +29,9 @@ from retrogait.analysis.stepwindows import FloatArray
 STATES = ("plus_x", "minus_x", "lateral")
 #: Switch probability that makes the next state independent of the last (uniform over three).
 FORGET = 2.0 / 3.0
+#: The smallest switch probability the recursion uses: with 0, a state that many steps' evidence ruled
+#: out underflows to probability 0 and its log is undefined (EDGE-70); 1e-300 changes no probability.
+MIN_SWITCH = 1e-300
 
 
 def vector_evidence(
@@ -79,7 +82,7 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
         return np.zeros((0, 3))
     ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
     e0, e1, e2 = ev[:, 0].tolist(), ev[:, 1].tolist(), ev[:, 2].tolist()
-    pl = np.clip(np.asarray(switch, dtype=np.float64)[: m - 1], 0.0, FORGET)  # the m - 1 links
+    pl = np.clip(np.asarray(switch, dtype=np.float64)[: m - 1], MIN_SWITCH, FORGET)  # the m - 1 links
     # per link: 0.5 p and 1 - 1.5 p, the same products elementwise as one float at a time
     half, stays = (0.5 * pl).tolist(), (1.0 - 1.5 * pl).tolist()
     exp, log = math.exp, math.log
@@ -107,6 +110,10 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
     for h, stay, y0, y1, y2 in zip(half[::-1], stays[::-1], e0[:0:-1], e1[:0:-1], e2[:0:-1], strict=True):
         x0, x1, x2 = exp(b0 + y0), exp(b1 + y1), exp(b2 + y2)
         share = h * (x0 + x1 + x2)
+        if share == 0.0:  # evidence against every state underflowed: the same, scaled by the largest (EDGE-70)
+            top = max(b0 + y0, b1 + y1, b2 + y2)
+            x0, x1, x2 = exp(b0 + y0 - top), exp(b1 + y1 - top), exp(b2 + y2 - top)
+            share = h * (x0 + x1 + x2)  # at least h: every log below is finite
         b0, b1, b2 = log(stay * x0 + share), log(stay * x1 + share), log(stay * x2 + share)
         top = b0
         if b1 > top:

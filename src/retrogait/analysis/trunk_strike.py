@@ -50,14 +50,15 @@ def landing_shock_ratio(
 ) -> FloatArray:
     """Per contact: RMS of the shock-band vertical acceleration in the landing window over its RMS in the
     rest of the step (dimensionless, see the module docstring); NaN without a next contact, when the
-    background window is shorter than the landing window, or below ``min_rate_hz``."""
+    background window is shorter than the landing window, below ``min_rate_hz``, or when the shock band's low
+    edge lies at or above 0.4 fs (the rate cannot hold the band)."""
     settings = settings or preset(signals.placement).trunk_strike
     m = len(contacts)
     fs = signals.fs_hz
-    if m < 2 or fs < settings.min_rate_hz:
+    high = min(settings.shock_band_high_hz, 0.4 * fs)
+    if m < 2 or fs < settings.min_rate_hz or settings.shock_band_low_hz >= high:  # the band above 0.4 fs: EDGE-70
         return np.full(m, np.nan)
     z = in_g(signals.acc_ms2[:, 2])
-    high = min(settings.shock_band_high_hz, 0.4 * fs)
     sos = butter_sos(2, (settings.shock_band_low_hz, high), fs, "band")
     if z.size <= 3 * (2 * len(sos) + 1):
         return np.full(m, np.nan)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from retrogait.batch.store import MANIFEST, RESULTS_DIR
 from retrogait.errors import RetrogaitError
-from retrogait.recordings import is_recording
+from retrogait.recordings import is_recording, not_found_text
 
 #: A folder holding both is the output of an earlier `retrogait batch` (``store.py``): nothing in it is a
 #: recording. A manifest alone may be anything a user keeps beside recordings.
@@ -41,7 +41,7 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) 
         else:
             matches = [Path(text)]
         if not matches or not any(m.exists() for m in matches):
-            raise RetrogaitError(f"{text}: no such file or folder")
+            raise RetrogaitError(f"{text}: {not_found_text(text)}")
         for match in matches:
             candidates = sorted(match.rglob("*")) if match.is_dir() else [match]
             earlier_batches = [m.parent for m in candidates if _is_batch_output(m)] if match.is_dir() else []

@@ -20,6 +20,10 @@ from retrogait.batch.lifeline import start_worker
 #: Imported once by the fork server (``server_preload.py``: ``preload.py``, frozen); its workers inherit it.
 PRELOAD = ["retrogait.batch.server_preload"]
 
+#: Local workers per core at most: the analysis is CPU-bound and each worker holds the analysis and a recording
+#: in memory (0.2-0.3 GB), so more only cost memory; --jobs 10000 would start a process per input (EDGE-71).
+MAX_WORKERS_PER_CORE = 4
+
 #: Thread-count variables of the numeric libraries; worker processes get 1 each (see one_thread_per_worker).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
@@ -42,6 +46,12 @@ def one_thread_per_worker() -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def local_workers(jobs: int | None) -> int:
+    """Local worker processes for ``--jobs`` (None: one per core), at most MAX_WORKERS_PER_CORE per core."""
+    cores = os.cpu_count() or 1
+    return max(1, min(jobs or cores, MAX_WORKERS_PER_CORE * cores))
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

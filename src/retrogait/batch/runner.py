@@ -7,7 +7,6 @@ clusters, and its futures API matches the pool's, so one loop drives both (docs/
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -20,7 +19,7 @@ from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, job_key
 from retrogait.batch.inputs import discover_inputs
-from retrogait.batch.pool import start_local_pool
+from retrogait.batch.pool import local_workers, start_local_pool
 from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
@@ -90,7 +89,7 @@ def run_batch(
     Failures of single files never stop the batch; they land in ``errors.csv`` with one line each.
     """
     started = time.perf_counter()
-    _check_settings(settings or {}, jobs)
+    _check_settings(settings or {}, jobs, scheduler)
     overrides = _checked_overrides(overrides)
     out = Path(out_dir)
     refuse_writing_over_inputs(output_files(out), map(Path, inputs))
@@ -98,7 +97,16 @@ def run_batch(
     settings = dict(settings or {})
     paths = discover_inputs(inputs, exclude=[out])
     if not paths:
-        raise RetrogaitError(f"no recordings found in {', '.join(map(str, inputs))}")
+        given = [i for i in map(Path, inputs) if i.is_file() or (i.is_dir() and any(i.iterdir()))]
+        inside = [i for i in given if i.resolve().is_relative_to(out.resolve())]
+        raise RetrogaitError(
+            f"no recordings found in {', '.join(map(str, inputs))}"
+            + (
+                f" ({inside[0]} lies in the output folder {out}, which a batch never reads: give another --out)"
+                if inside
+                else ""
+            )
+        )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .
 
     finished = {} if force else _still_valid(store.finished(), overrides)
     outcomes: dict[str, JobOutcome] = {}
@@ -140,7 +148,7 @@ def run_batch(
                 on_done(outcomes[key], True)
             position += 1
 
-    runner = _run_dask(scheduler) if scheduler else _run_local(jobs or os.cpu_count() or 1, pool)
+    runner = _run_dask(scheduler) if scheduler is not None else _run_local(local_workers(jobs), pool)
     warming: threading.Thread | None = None
     for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
         if compare and warming is None:  # the first session is back: import the comparison while waiting
@@ -204,10 +212,13 @@ def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides
 _ALLOWED_SETTINGS = {"placement": PLACEMENTS, "side": SIDES, "anterior_axis": AXES}
 
 
-def _check_settings(settings: Mapping[str, Any], jobs: int | None) -> None:
+def _check_settings(settings: Mapping[str, Any], jobs: int | None, scheduler: str | None = None) -> None:
     """Refuse bad batch-wide settings before any file is touched (they would fail every file)."""
     if jobs is not None and jobs < 1:
         raise RetrogaitError(f"--jobs must be at least 1, got {jobs}")
+    if scheduler is not None and (not scheduler or any(ch.isspace() or not ch.isprintable() for ch in scheduler)):
+        # an empty one ran the batch locally without a word (EDGE-72)
+        raise RetrogaitError(f"--scheduler must be an address like tcp://host:8786, got {scheduler!r}")
     for name, allowed in _ALLOWED_SETTINGS.items():
         value = settings.get(name)
         if value is not None and value not in allowed:
@@ -280,6 +291,8 @@ def _run_dask(address: str) -> Runner:
             client = Client(address, timeout="30s")
         except (OSError, TimeoutError) as exc:
             raise RetrogaitError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+        except ValueError as exc:  # not an address at all: it was "internal error: ValueError" (EDGE-72)
+            raise RetrogaitError(f"--scheduler {address!r} is not a Dask scheduler address ({exc})") from None
         with client:
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
             client.run(_warm_up)  # every worker imports the analysis now, in parallel, not on its first task

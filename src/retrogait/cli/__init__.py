@@ -60,8 +60,14 @@ def os_error_text(exc: OSError) -> str:
     if exc.errno == errno.EEXIST and exc.filename and os.path.exists(exc.filename) and not os.path.isdir(exc.filename):
         kind = "a file" if os.path.isfile(exc.filename) else "a device or a pipe"  # /dev/null (EDGE-62)
         return f"{where}is {kind}, not a folder (an output folder was expected)"
-    if exc.errno == errno.ENOTDIR:
-        return f"{where}a part of this path is a file, not a folder"
+    if exc.errno == errno.ENOTDIR:  # which part: `batch -o FILE` failed on FILE/sessions, a name not given (EDGE-72)
+        from pathlib import Path
+
+        parents = Path(os.fsdecode(exc.filename)).parents if exc.filename else []
+        part = next((p for p in parents if p.exists() and not p.is_dir()), None)
+        if part is None:
+            return f"{where}a part of this path is a file, not a folder"
+        return f"{where}{part} is {'a file' if part.is_file() else 'a device or a pipe'}, not a folder"
     if exc.errno is not None and exc.errno in _FULL:  # the earlier file, if any, is kept (outfiles.replacing)
         return f"{where}cannot be written: {exc.strerror or os.strerror(exc.errno)} (disk full?)"
     return f"{where}{exc.strerror or exc}"
@@ -93,13 +99,15 @@ def _run(args: list[str], argv: list[str] | None) -> int:
     start_early(args, whole_process=argv is None)
     app = load_commands()
 
+    from retrogait.cli.display import safe
+
     try:
         app(args=argv, prog_name="retrogait")  # usage errors: Typer prints them and exits 2
-    except RetrogaitError as exc:
-        print(f"retrogait: error: {exc}", file=sys.stderr)
+    except RetrogaitError as exc:  # a name with a newline or a terminal escape shown, not obeyed (EDGE-72)
+        print(f"retrogait: error: {safe(exc, markup=False)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:  # the file system said no: a full disk, a folder where a file belongs, no permission
-        print(f"retrogait: error: {os_error_text(exc)}", file=sys.stderr)
+        print(f"retrogait: error: {safe(os_error_text(exc), markup=False)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("retrogait: interrupted", file=sys.stderr)
@@ -110,7 +118,7 @@ def _run(args: list[str], argv: list[str] | None) -> int:
         if os.environ.get("RETROGAIT_DEBUG"):
             raise
         print(
-            f"retrogait: internal error: {type(exc).__name__}: {exc} "
+            f"retrogait: internal error: {type(exc).__name__}: {safe(exc, markup=False)} "
             "(this is a bug; rerun with RETROGAIT_DEBUG=1 for details and report it)",
             file=sys.stderr,
         )

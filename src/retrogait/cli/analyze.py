@@ -12,6 +12,7 @@ from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
+from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import resume
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.warm import import_beside
@@ -153,6 +154,8 @@ def analyze(
     overrides = read_settings_file(settings_file) if settings_file is not None else None  # refused before reading data
     # `analyze .` or `analyze ..` (an export folder): named after the folder itself, beside it
     named = input_file if input_file.name not in ("", ".", "..") else input_file.resolve()
+    if out is None and not named.name:  # `analyze /`: "internal error: ValueError" (EDGE-72)
+        raise RetrogaitError(f"{input_file}: has no name to name the output folder after: give --out")
     out_dir = out or named.with_name(_recording_stem(named) + "_analysis")
     refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
     # the process ends after the command: its last garbage collections over every loaded module and the

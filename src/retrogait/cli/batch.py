@@ -63,7 +63,7 @@ def batch(
 
     from retrogait.analysis.settings_toml import read_settings_file
     from retrogait.batch.inputs import discover_inputs
-    from retrogait.batch.pool import start_local_pool
+    from retrogait.batch.pool import local_workers, start_local_pool
 
     overrides = None
     if settings_file is not None:  # refused before any file is read, naming the file and key
@@ -74,7 +74,14 @@ def batch(
             settings_overrides.for_placement(preset_placement)
         overrides = settings_overrides.values
     discover_inputs(inputs, exclude=[out])  # a missing input is refused before any worker starts
-    n_workers = jobs or os.cpu_count() or 1
+    n_workers = local_workers(jobs)
+    if scheduler is None and jobs is not None and jobs > n_workers:  # EDGE-71
+        from rich.console import Console
+
+        Console(stderr=True).print(
+            f"note: --jobs {jobs}: {n_workers} worker processes ({n_workers // (os.cpu_count() or 1)} per core; "
+            "more only cost memory)"
+        )
     # the process ends after the batch: its last garbage collections over every loaded module (0.2 s) are
     # skipped; every output file is closed explicitly before (BATCH-15)
     atexit.unregister(gc.freeze)

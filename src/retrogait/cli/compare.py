@@ -166,4 +166,4 @@ def compare(
             )
     for line in provenance_notes(comparison.sources):  # USER-1: inputs analysed differently
         console.print(f"note: {safe(line)}", soft_wrap=True)
-    console.print(f"report: {written['report.html']}")
+    console.print(f"report: {safe(written['report.html'])}")

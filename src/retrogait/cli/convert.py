@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import PLACEMENTS
 from retrogait.outfiles import refuse_replacing_a_recording, refuse_writing_over_inputs
@@ -49,14 +50,14 @@ def convert(
     refuse_replacing_a_recording(out, remade_by="convert", source=result.session.meta.extra.get("import_source"))
     write_session(result.session, out)
     s = result.session
-    for line in result.report.lines():
-        typer.echo(line)
+    for line in result.report.lines():  # names from the file system or the file: shown, not obeyed (EDGE-72)
+        typer.echo(safe(line, markup=False))
     for key, value in s.meta.extra.items():
         if key.startswith("inferred_"):
-            typer.echo(f"{key}: {value}")
+            typer.echo(safe(f"{key}: {value}", markup=False))
     typer.echo(
-        f"wrote {out}: {s.n_samples} samples, {s.duration_s:.2f} s at {s.meta.sample_rate_hz:g} Hz, "
-        f"gyroscope {gyro_text(s)}, gravity {s.meta.acc_gravity or 'included'}"
+        safe(f"wrote {out}", markup=False) + f": {s.n_samples} samples, {s.duration_s:.2f} s at "
+        f"{s.meta.sample_rate_hz:g} Hz, gyroscope {gyro_text(s)}, gravity {s.meta.acc_gravity or 'included'}"
     )
 
 

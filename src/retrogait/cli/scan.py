@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
 
 
 async def scan_devices(timeout_s: float) -> list[dict[str, Any]]:
@@ -41,10 +42,15 @@ def scan(
 ) -> None:
     """List nearby BLE sensors: recognised profile, name, address and signal strength."""
     import asyncio
+    import math
 
     from rich.console import Console
     from rich.table import Table
 
+    from retrogait.errors import RetrogaitError
+
+    if not (math.isfinite(timeout_s) and timeout_s > 0):  # EDGE-72: -1 and nan reached the BLE stack
+        raise RetrogaitError(f"--timeout must be a positive number of seconds, got {timeout_s:g}")
     rows = asyncio.run(scan_devices(timeout_s))
     if not all_devices:
         rows = [r for r in rows if r["profile"]]
@@ -52,7 +58,8 @@ def scan(
     for col in ("profile", "name", "address", "RSSI dBm"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["profile"] or "-", r["name"], r["address"], str(r["rssi_dbm"]))
+        # a neighbour's device named "[/b]" was rich markup: an internal error (EDGE-72)
+        table.add_row(r["profile"] or "-", safe(r["name"]), safe(r["address"]), str(r["rssi_dbm"]))
     Console().print(table)
     if not rows:
         typer.echo("no sensors found: switch them on, bring them close, and close phone apps that hold them")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from retrogait.cli.app import app
+from retrogait.cli.display import safe
 from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
 
@@ -107,5 +108,6 @@ def simulate_command(
         table.add_row(str(bout_id), what, f"{bout.duration_s:g} s", *n, f"{cadence:.1f} spm", contact)
     console.print(table)
     console.print(
-        f"wrote {session_path} ({result.session.n_samples} samples) and {truth_path} ({len(truth)} steps of both legs)"
+        f"wrote {safe(session_path)} ({result.session.n_samples} samples) and {safe(truth_path)} "
+        f"({len(truth)} steps of both legs)"  # a name like run[/b].csv was markup: an internal error (EDGE-72)
     )

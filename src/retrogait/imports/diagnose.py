@@ -12,6 +12,7 @@ from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.app_formats import not_read_hint
+from retrogait.recordings import not_found_text
 
 #: How much of a file the checks look at (bytes).
 HEAD_BYTES = 65536
@@ -21,7 +22,7 @@ def refuse_unreadable(path: Path) -> None:
     """Raise :class:`InputFileError` when ``path`` does not exist, is a pipe or a device, cannot be read, is
     an empty file, or a folder without files."""
     if not path.exists():
-        raise InputFileError(path, "no such file or folder")
+        raise InputFileError(path, not_found_text(path))
     if not path.is_file() and not path.is_dir():  # opening a pipe without a writer would wait for ever
         raise InputFileError(
             path, "is a pipe or a device, not a file (e.g. <(zcat ...)): a recording is read more than once; save it"

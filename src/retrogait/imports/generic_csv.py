@@ -550,6 +550,12 @@ def _times(
         return seconds, None
     raw = frame[plan.time].to_numpy(dtype=np.float64)
     t_s: FloatArray
+    if mapping.time_unit == "datetime":  # EDGE-72: a KeyError, "internal error", for a column of numbers
+        raise InputFileError(
+            display,
+            f"time column {plan.time!r} holds numbers, not date-time text: give the unit of its numbers with "
+            "--time-unit s|ms|us|ns|epoch_s|epoch_ms|epoch_us|epoch_ns (datetime reads text like 2024-05-01 10:00:00)",
+        )
     if mapping.time_unit is not None:
         unit = mapping.time_unit.removeprefix("epoch_")
         t_s = raw * inference.TIME_FACTORS[unit]

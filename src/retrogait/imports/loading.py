@@ -15,6 +15,7 @@ from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_str
 from retrogait.imports.registry import claimed, detect_format, get_format
 from retrogait.imports.workbook import is_workbook
 from retrogait.imports.zipped import in_zip_words, is_plain_zip, unpacked
+from retrogait.recordings import not_found_text
 from retrogait.session import Session
 
 
@@ -133,7 +134,7 @@ def _load(source: Path, format: str | None, options: ImportOptions) -> ImportRes
     if format is not None:
         fmt = get_format(format)
         if not source.exists():
-            raise InputFileError(source, "no such file or folder")
+            raise InputFileError(source, not_found_text(source))
     elif generic is not None and generic.given:
         fmt = get_format("generic_csv")
     else:
