@@ -319,6 +319,24 @@ def mutate(target: Target, op: str, rng: np.random.Generator, packets: list[byte
         p[i + 1 : i + 1] = p[j : j + k]
         a[i + 1 : i + 1] = [a[i] + 0.001 * (m + 1) for m in range(len(p[j : j + k]))]
         return p, a, 0
+    elif op == "time_nudge":  # a damaged low byte: the timestamp a little off
+        if target.time_field is None:
+            return mutate(target, "flip_bit", rng, packets, arrivals)
+        f = target.time_field
+        width = f.stop - f.start
+        shift = int(rng.integers(1, 2 ** (8 * width - 1))) >> int(rng.integers(8, 8 * width - 1))
+        old = int.from_bytes(b[f], "little")
+        b[f] = ((old + (shift if rng.random() < 0.5 else -shift)) % 2 ** (8 * width)).to_bytes(width, "little")
+        p[i] = bytes(b)
+    elif op == "reconnect":  # the link drops (None marks it, as in the collector's inbox) for a while
+        lost = int(rng.integers(0, 4))
+        down_s = float(rng.uniform(0.5, 3.0))
+        del p[i : i + lost]
+        del a[i : i + lost]
+        a[i:] = [x + down_s for x in a[i:]]
+        p.insert(i, None)  # type: ignore[arg-type]
+        a.insert(i, a[i - 1] if i else a[0])
+        return p, a, lost
     else:
         raise ValueError(op)
     return p, a, 1
@@ -343,6 +361,8 @@ OPS = (
     "duplicate",
     "reorder",
     "replay",
+    "time_nudge",
+    "reconnect",
 )
 
 
@@ -399,8 +419,16 @@ def run_stream(target: Target, packets: list[bytes], arrivals: list[float], batc
     pos = 0
     k = 0
     while pos < len(packets):
+        if packets[pos] is None:  # the link was lost here (the collector's order: push, then on_reconnect)
+            timed = asm.on_reconnect()
+            if timed is not None:
+                parts.append(timed)
+            pos += 1
+            continue
         size = batch[k % len(batch)]
         k += 1
+        chunk = packets[pos : pos + size]
+        size = next((j for j, x in enumerate(chunk) if x is None), len(chunk))
         items = list(zip(arrivals[pos : pos + size], packets[pos : pos + size], strict=True))
         pos += size
         timed = asm.push(items, items[-1][0])
@@ -416,7 +444,7 @@ def run_stream(target: Target, packets: list[bytes], arrivals: list[float], batc
 
 def run_decode(target: Target, packets: list[bytes]) -> list[str]:
     """The profile's decode on the damaged batch: no exception; no non-finite or out-of-range value."""
-    d = target.make().decode(packets)
+    d = target.make().decode([x for x in packets if x is not None])
     problems = []
     acc = d.acc_ms2[~np.isnan(d.acc_ms2).all(axis=1)]
     if not np.isfinite(acc).all() or (acc.size and np.abs(acc).max() > target.acc_limit_ms2):
@@ -582,7 +610,7 @@ def fuzz_phyphox(cases: int, seed: int) -> tuple[Counter[str], list[str]]:
                 reply = phyphox_reply(rng, 10.0 + k * 0.2, 20)
                 sent = mutate_reply(rng, reply, op) if k == bad else reply
                 samples = stream.take(sent)
-                malformed += samples.malformed
+                malformed += getattr(samples, "malformed", 0)  # (a field since BLE-22)
                 if samples.restarted:  # a new clock: the recorder decides what waits first (as _take)
                     aligner.take(final=True)
                     t_prev = -math.inf
