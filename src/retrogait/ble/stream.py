@@ -54,6 +54,11 @@ class StreamAssembler:
         self._span_tolerance_s = max(profile.clock_resolution_s, 0.5 * self.period_s)
         # samples of clock jitter: a packet's first sample this far from where the count puts it is on time
         self._jitter = max(int(np.ceil(profile.clock_resolution_s * info.rate_hz - 1e-3)), 0)
+        # a damaged sensor timestamp (BLE-21): sensor minus host time of the most prompt packet, the host
+        # time it was seen, and the packets since whose timestamps disagree with it (held back)
+        self._offset_s: float | None = None
+        self._offset_host_s = 0.0
+        self._suspects: list[tuple[float, bytes, int]] = []
 
     def on_reconnect(self) -> Timed | None:
         """The link was lost: decoder state restarts, a sensor clock reset is recognised. Returns the
@@ -61,6 +66,7 @@ class StreamAssembler:
         they follow every row returned before and precede every row returned after."""
         self.stats.reconnects += 1
         self._span_end_s = {}  # a new connection's first packet waits for the reorder window
+        self._offset_s, self._suspects = None, []  # the sensor clock may restart: judged again (BLE-21)
         lost = self.profile.link_lost_packets()
         rows = None
         if lost:  # profiles without a sensor clock: the samples right after the newest row
@@ -115,11 +121,73 @@ class StreamAssembler:
         if keys is None and not self.info.has_clock:
             timed = self._unclocked(arrivals) if arrivals else None
         else:
+            restarted = None
             if keys is not None:
-                self._held.extend((t, p, int(k)) for (t, p), k in zip(arrivals, keys, strict=True))
-            timed = self._release(now_s, final)
+                packets, restarted = self._plausible([(t, p, int(k)) for (t, p), k in zip(arrivals, keys, strict=True)])
+                self._held.extend(packets)
+            timed = Timed.join(restarted, self._release(now_s, final))
         self._place_unpaired()
         return timed
+
+    #: A packet whose sensor time runs ahead of the host clock by more than this (s, plus the drift a
+    #: crystal can have), or behind by more than ``_BEHIND_S``, has a damaged timestamp (BLE-21).
+    _AHEAD_S = 2.0
+    _BEHIND_S = 60.0
+    #: Packets in a row that agree with each other and not with the clock: the clock itself jumped.
+    _SUSPECTS_TO_TRUST = 3
+
+    def _plausible(
+        self, packets: list[tuple[float, bytes, int]]
+    ) -> tuple[list[tuple[float, bytes, int]], Timed | None]:
+        """Refuse packets whose sensor timestamp cannot be true (BLE-21).
+
+        Sensor time and host arrival advance together: a packet's ``sensor - host`` offset is at most
+        the most prompt packet's (plus drift), and lower by the latency of the link. A timestamp far
+        ahead of it (a damaged high byte) would put rows hours away and drop every packet after it as a
+        duplicate; far behind, it would be taken for a replay. Such a packet is marked unreadable (key
+        -1: counted as malformed) -- unless ``_SUSPECTS_TO_TRUST`` packets in a row agree with each other:
+        then the reference was the damaged one (or the sensor clock jumped), the held packets are
+        written, the clock restarts (as after a sensor reset, BLE-13) and the suspects are kept.
+        Returns the packets to hold and the rows written by such a restart.
+        """
+        out: list[tuple[float, bytes, int]] = []
+        restarted: Timed | None = None
+        for t, p, k in packets:
+            if k < 0:
+                out.append((t, p, k))
+                continue
+            offset = self._sensor_s_of_key(k) - t
+            if self._offset_s is None:
+                self._offset_s, self._offset_host_s = offset, t
+                out.append((t, p, k))
+                continue
+            ahead = self._AHEAD_S + 1e-3 * max(t - self._offset_host_s, 0.0)
+            if -self._BEHIND_S <= offset - self._offset_s <= ahead:
+                self._suspects = []
+                if offset > self._offset_s:
+                    self._offset_s, self._offset_host_s = offset, t
+                out.append((t, p, k))
+                continue
+            agree = (
+                not self._suspects
+                or abs(offset - (self._sensor_s_of_key(self._suspects[-1][2]) - self._suspects[-1][0])) <= ahead
+            )
+            self._suspects = [*self._suspects, (t, p, k)] if agree else [(t, p, k)]
+            if len(self._suspects) < self._SUSPECTS_TO_TRUST:
+                out.append((t, p, -1))
+                continue
+            # the reference was wrong: write what is held on the old clock, then start a new one
+            held = sorted([*self._held, *out], key=lambda h: h[2])
+            self._held = []
+            restarted = Timed.join(restarted, Timed.join(self._write_ready(held), self._restart_clock()))
+            self.stats.malformed += sum(1 for h in held if h[2] < 0)
+            self.stats.malformed -= len(self._suspects) - 1  # counted as malformed above, kept after all
+            self._span_end_s = {}
+            out = list(self._suspects)
+            self._offset_s = max(self._sensor_s_of_key(h[2]) - h[0] for h in self._suspects)
+            self._offset_host_s = t
+            self._suspects = []
+        return out, restarted
 
     # ------------------------------------------------------------------------ devices with keys
 

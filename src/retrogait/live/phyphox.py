@@ -52,6 +52,9 @@ GYRO_STALL_S = 2.0
 GYRO_PERIOD_STEPS = 64
 #: Rates a phone's sensor is reported at are rounded to this (Hz) in the header.
 RATE_ROUND_HZ = 1.0
+#: Beyond any phone's accelerometer (32 g) and gyroscope (4000 deg/s) range: a damaged value (BLE-22).
+MAX_ACC_MS2 = 32 * 9.80665
+MAX_GYR_RAD_S = 4000 / DPS_PER_RAD_S
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,9 @@ class Samples:
     gyr_t: NDArray[np.float64]
     gyr: NDArray[np.float64]
     restarted: bool = False
+    #: damaged parts of the reply (not an object, a buffer of the wrong type, values that are not
+    #: numbers or beyond any phone's range): counted as malformed (BLE-22)
+    malformed: int = 0
 
 
 class PhyphoxStream:
@@ -157,17 +163,23 @@ class PhyphoxStream:
     def take(self, reply: dict[str, Any]) -> Samples:
         """The new samples of an answer to :meth:`query`; ``restarted`` when the experiment's data
         were reset (cleared, switched, or its time ran backwards): they start a new clock."""
-        status = reply.get("status", {}) or {}
+        b = self.buffers
+        if not isinstance(reply, dict) or not isinstance(reply.get("buffer", {}), dict):
+            return Samples(np.zeros(0), np.zeros((0, 3)), np.zeros(0), np.zeros((0, 3)), malformed=1)
+        status = reply.get("status", {})
+        damaged = not isinstance(status, dict)
+        status = dict(status) if isinstance(status, dict) else {}
+        if "session" not in status and self.session is not None:  # an answer without it changes nothing
+            status["session"] = self.session
         session = str(status.get("session", ""))
         self.measuring = bool(status.get("measuring", False))
         buffers = reply.get("buffer", {}) or {}
-        b = self.buffers
         restarted = self.session is not None and session != self.session
         self.session = session
-        acc_t, acc, full_a = _columns(buffers, b.acc_time, b.acc)
-        gyr_t, gyr, full_g = (np.zeros(0), np.zeros((0, 3)), False)
+        acc_t, acc, full_a, bad_a = _columns(buffers, b.acc_time, b.acc, MAX_ACC_MS2)
+        gyr_t, gyr, full_g, bad_g = (np.zeros(0), np.zeros((0, 3)), False, 0)
         if b.gyr is not None and b.gyr_time is not None:
-            gyr_t, gyr, full_g = _columns(buffers, b.gyr_time, b.gyr)
+            gyr_t, gyr, full_g, bad_g = _columns(buffers, b.gyr_time, b.gyr, MAX_GYR_RAD_S)
         # a "full" answer to an incremental request: the server reset its buffers (cleared data)
         restarted |= (full_a and math.isfinite(self.acc_after)) or (full_g and math.isfinite(self.gyr_after))
         restarted |= bool(acc_t.size) and acc_t[0] < self.acc_after
@@ -179,7 +191,8 @@ class PhyphoxStream:
             self.acc_after = float(acc_t[-1])
         if gyr_t.size:
             self.gyr_after = float(gyr_t[-1])
-        return Samples(acc_t, acc, gyr_t, gyr * DPS_PER_RAD_S, restarted)
+        malformed = int(damaged or bad_a > 0 or bad_g > 0)
+        return Samples(acc_t, acc, gyr_t, gyr * DPS_PER_RAD_S, restarted, malformed)
 
 
 def _incremental(time_buffer: str, axes: tuple[str, str, str], after: float) -> list[tuple[str, str]]:
@@ -189,25 +202,48 @@ def _incremental(time_buffer: str, axes: tuple[str, str, str], after: float) -> 
     return [(time_buffer, threshold), *((a, f"{threshold}|{time_buffer}") for a in axes)]
 
 
+def _numbers(values: Any) -> tuple[NDArray[np.float64], int]:
+    """A JSON array as floats (``null`` and anything not a number: NaN) and how many were not numbers."""
+    if not isinstance(values, list):
+        return np.zeros(0), int(values is not None)
+    try:
+        return np.asarray([np.nan if v is None else v for v in values], dtype=float), 0
+    except (TypeError, ValueError):  # strings that are not numbers, lists, objects (BLE-22)
+        out = np.asarray(
+            [float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan for v in values]
+        )
+        return out, sum(1 for v in values if v is not None and not isinstance(v, int | float))
+
+
 def _columns(
-    buffers: dict[str, Any], time_buffer: str, axes: tuple[str, str, str]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], bool]:
-    """Times and xyz of one sensor (rows with a missing value dropped: gaps stay gaps), and whether
-    the server answered with the full buffer."""
-    entries = [buffers.get(name) or {} for name in (time_buffer, *axes)]
-    columns = [np.asarray([np.nan if v is None else v for v in e.get("buffer", [])], dtype=float) for e in entries]
+    buffers: dict[str, Any], time_buffer: str, axes: tuple[str, str, str], limit: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], bool, int]:
+    """Times and xyz of one sensor (rows with a missing value dropped: gaps stay gaps), whether the
+    server answered with the full buffer, and how many entries or rows were damaged (BLE-22): not an
+    object, not numbers, or values beyond ``limit`` (dropped with their row)."""
+    raw = [buffers.get(name) for name in (time_buffer, *axes)]
+    entries = [e if isinstance(e, dict) else {} for e in raw]
+    damaged = sum(1 for e in raw if e is not None and not isinstance(e, dict))
+    columns = []
+    for e in entries:
+        values, bad = _numbers(e.get("buffer", []))
+        columns.append(values)
+        damaged += bad
     n = min(c.size for c in columns)
     table = np.column_stack([c[:n] for c in columns]) if n else np.zeros((0, 4))
-    table = table[np.isfinite(table).all(axis=1)]
+    finite = np.asarray(np.isfinite(table).all(axis=1), dtype=bool)
+    sane = finite & (np.abs(np.where(finite[:, None], table[:, 1:], 0.0)) <= limit).all(axis=1)
+    damaged += int((finite & ~sane).sum())
+    table = table[sane]
     full = any(e.get("updateMode") == "full" for e in entries)
-    return table[:, 0], table[:, 1:], full
+    return table[:, 0], table[:, 1:], full, damaged
 
 
 def _after(
     t: NDArray[np.float64], v: NDArray[np.float64], after: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    keep = t > after
-    keep &= np.concatenate([[True], np.diff(t) > 0])  # strictly increasing
+    # strictly increasing: after everything before (a time that runs back and forth keeps its first pass)
+    keep = t > np.maximum.accumulate(np.concatenate([[after], t]))[:-1]
     return t[keep], v[keep]
 
 
@@ -369,7 +405,9 @@ class PhyphoxRecorder(SensorRecorder):
                 self.status.stats.reconnects += 1
             self.status.state = "streaming" if self.stream.measuring else "paused"
             self.polls += 1
-            await self._take(self.stream.take(reply), arrival)
+            samples = self.stream.take(reply)
+            self.status.stats.malformed += samples.malformed
+            await self._take(samples, arrival)
             if arrival - last_flush >= self.options.flush_every_s:
                 await self._store()
             if arrival - last_flush >= self.options.flush_every_s and self.writer is not None:

@@ -131,6 +131,21 @@ def empty_decoded(has_gyro: bool, has_clock: bool, malformed: int = 0) -> Decode
     )
 
 
+def unwrap_counter(
+    raw: NDArray[np.int64], wrap: int, last_raw: int | None, last_key: int | None
+) -> tuple[NDArray[np.int64], int, int]:
+    """Unwrap a counter that wraps at ``wrap`` (a sensor clock of N bits): each value continues the one
+    before by the signed modular difference, the first one the state ``(last_raw, last_key)`` of the
+    batch before. Returns the unwrapped values and the new state. A damaged value jumps once and the
+    next one jumps back, so it never shifts what follows."""
+    prev_raw = np.concatenate([[last_raw if last_raw is not None else raw[0]], raw[:-1]])
+    half = wrap // 2
+    step = (raw - prev_raw + half) % wrap - half  # signed modular difference
+    base = last_key if last_key is not None else int(raw[0]) - int(step[0])
+    keys = base + np.cumsum(step)
+    return keys, int(raw[-1]), int(keys[-1])
+
+
 def fixed_size_rows(packets: Sequence[bytes], size: int, prefix: bytes = b"") -> tuple[bytes, NDArray[np.int64], int]:
     """Join the packets of exactly ``size`` bytes starting with ``prefix``.
 

@@ -23,6 +23,7 @@ from retrogait.ble.profiles.base import (
     StreamInfo,
     StreamSettings,
     empty_decoded,
+    unwrap_counter,
 )
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.errors import RetrogaitError
@@ -111,13 +112,9 @@ class GenericProfile(Profile):
         good = raw >= 0
         if not good.any():
             return keys
-        r = raw[good]
-        prev_raw = np.concatenate([[self._last_raw if self._last_raw is not None else r[0]], r[:-1]])
-        half = self.time_wrap // 2
-        step = (r - prev_raw + half) % self.time_wrap - half  # signed modular difference
-        base = self._last_key if self._last_key is not None else int(r[0]) - int(step[0])
-        keys[good] = base + np.cumsum(step)
-        self._last_raw, self._last_key = int(r[-1]), int(keys[good][-1])
+        keys[good], self._last_raw, self._last_key = unwrap_counter(
+            raw[good], self.time_wrap, self._last_raw, self._last_key
+        )
         return keys
 
     def decode(self, packets: Sequence[bytes], keys: NDArray[np.int64] | None = None) -> Decoded:

@@ -26,11 +26,16 @@ from retrogait.ble.profiles.base import (
     StreamSettings,
     empty_decoded,
     pick_nearest,
+    unwrap_counter,
 )
+from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.errors import RetrogaitError
 
 CMD_HELLO, CMD_SUBSCRIBE, CMD_UNSUBSCRIBE = 0, 1, 2
 RESP_RESULT, RESP_DATA, RESP_DATA_PART2 = 1, 2, 3
+#: Beyond the largest full scale of the sensor (16 g, 2000 deg/s; 5 % for its calibration): a damaged value.
+MAX_ACC_MS2 = 16 * STANDARD_GRAVITY_MS2 * 1.05
+MAX_GYR_DPS = 2000 * 1.05
 
 
 def decode_payloads(payloads: Sequence[bytes], imu6: bool, rate_hz: float) -> Decoded:
@@ -61,7 +66,22 @@ def decode_payloads(payloads: Sequence[bytes], imu6: bool, rate_hz: float) -> De
         t_first[sel] = rec["t"] * 1e-3
     k = np.arange(total) - np.repeat(row0, n_per)
     t = np.repeat(t_first, n_per) + k / rate_hz
-    return Decoded(acc, gyr, t, n_per, idx_valid, malformed=int((~valid).sum()))
+    # float32 values: a damaged packet can hold NaN, inf or 1e38: refused whole (BLE-20)
+    sane = (np.abs(acc) <= MAX_ACC_MS2).all(axis=1)
+    if gyr is not None:
+        sane &= (np.abs(gyr) <= MAX_GYR_DPS).all(axis=1)
+    packet_ok = np.add.reduceat(~sane, row0) == 0
+    if packet_ok.all():
+        return Decoded(acc, gyr, t, n_per, idx_valid, malformed=int((~valid).sum()))
+    rows = np.repeat(packet_ok, n_per)
+    return Decoded(
+        acc[rows],
+        gyr[rows] if gyr is not None else None,
+        t[rows],
+        n_per[packet_ok],
+        idx_valid[packet_ok],
+        malformed=int((~valid).sum()) + int((~packet_ok).sum()),
+    )
 
 
 #: Why ``--range`` cannot work (decision BLE-8): the GATT SensorData commands have no PUT.
@@ -91,6 +111,8 @@ class Movesense(Profile):
         self._sink: PacketSink | None = None
         self._pending: Arrival | None = None
         self._whole_length = -1  # bytes of the stream's whole DATA packets (after joining), once seen
+        self._last_raw: int | None = None  # the newest uint32 time (ms) and its unwrapped key
+        self._last_key: int | None = None
 
     def check_settings(self, settings: StreamSettings) -> None:
         if settings.acc_range_g is not None or settings.gyr_range_dps is not None:
@@ -174,8 +196,10 @@ class Movesense(Profile):
         return [pending] if pending is not None else []
 
     def packet_keys(self, packets: Sequence[bytes]) -> NDArray[np.int64]:
+        """The first sample's time (ms, uint32), unwrapped across its wrap-around every 49.7 days of
+        uptime (BLE-19); -1 for a packet that is not a whole DATA packet."""
         size = 24 if self.imu6 else 12
-        return np.asarray(
+        raw = np.asarray(
             [
                 int.from_bytes(p[2:6], "little")
                 if len(p) >= 6 + size and (len(p) - 6) % size == 0 and p[0] == RESP_DATA
@@ -184,6 +208,10 @@ class Movesense(Profile):
             ],
             dtype=np.int64,
         )
+        good = raw >= 0
+        if good.any():
+            raw[good], self._last_raw, self._last_key = unwrap_counter(raw[good], 2**32, self._last_raw, self._last_key)
+        return raw
 
     def sample_span_s(self, payload: bytes, key: int) -> tuple[float, float] | None:
         """The key is the first sample's time (ms); the samples follow at the stream's rate."""
@@ -197,6 +225,11 @@ class Movesense(Profile):
         assert self.info is not None
         ok = [i for i, p in enumerate(packets) if p[:1] == bytes([RESP_DATA])]
         out = decode_payloads([packets[i][2:] for i in ok], self.imu6, self.info.rate_hz)
+        if keys is not None and out.n_samples and out.sensor_time_s is not None:  # the unwrapped clock
+            n = out.samples_per_packet
+            k = np.arange(out.n_samples) - np.repeat(np.cumsum(n) - n, n)
+            first_ms = np.asarray(keys, dtype=np.int64)[np.asarray(ok, dtype=np.int64)[out.packet_index]]
+            out.sensor_time_s = np.repeat(first_ms * 1e-3, n) + k / self.info.rate_hz
         out.packet_index = np.asarray(ok, dtype=np.int64)[out.packet_index]
         out.malformed += len(packets) - len(ok)
         return out

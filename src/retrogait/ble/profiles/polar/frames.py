@@ -206,13 +206,36 @@ def _decode_chunk(frames: Sequence[bytes], channels: int = 3, resolution_bits: i
         before = np.where(start_idx[:, None] > 0, csum[np.maximum(start_idx - 1, 0)], 0)
         counts = csum - before
     ftype_arr = np.asarray(ftype, dtype=np.int64)
-    return FrameBatch(
+    batch = FrameBatch(
         counts=counts,
         frame_ts_ns=np.asarray(ts, dtype=np.uint64).astype(np.int64),
         frame_type=ftype_arr,
         samples_per_frame=np.asarray(rows, dtype=np.int64),
         frame_index=np.asarray(frame_ok, dtype=np.int64),
         malformed=malformed,
+    )
+    if not blk_bit:
+        return batch
+    # a damaged delta frame sums to counts its resolution cannot hold: refused whole (BLE-20); float
+    # gyro frames (0x81) hold bit patterns, checked as floats by the profile
+    limit = 1 << (max(resolution_bits, 8) - 1)
+    spf = batch.samples_per_frame
+    out_of_range = (counts < -limit) | (counts >= limit)
+    per_frame = np.add.reduceat(out_of_range.any(axis=1), np.cumsum(spf) - spf) if spf.size else np.zeros(0)
+    bad = (per_frame > 0) & (ftype_arr == 0x80)
+    return drop_frames(batch, bad) if bad.any() else batch
+
+
+def drop_frames(batch: FrameBatch, bad: NDArray[np.bool_]) -> FrameBatch:
+    """The batch without the frames flagged ``bad`` (counted as malformed)."""
+    keep_rows = np.repeat(~bad, batch.samples_per_frame)
+    return FrameBatch(
+        counts=batch.counts[keep_rows],
+        frame_ts_ns=batch.frame_ts_ns[~bad],
+        frame_type=batch.frame_type[~bad],
+        samples_per_frame=batch.samples_per_frame[~bad],
+        frame_index=batch.frame_index[~bad],
+        malformed=batch.malformed + int(bad.sum()),
     )
 
 

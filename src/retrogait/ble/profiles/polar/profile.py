@@ -41,7 +41,13 @@ from retrogait.ble.profiles.polar.control_point import (
     parse_settings,
     status_text,
 )
-from retrogait.ble.profiles.polar.frames import HEADER_BYTES, decode_frames, float_gyro_bits_to_dps, frame_samples
+from retrogait.ble.profiles.polar.frames import (
+    HEADER_BYTES,
+    decode_frames,
+    drop_frames,
+    float_gyro_bits_to_dps,
+    frame_samples,
+)
 from retrogait.ble.profiles.polar.pairing import AccGyroPairing
 from retrogait.ble.profiles.polar.timestamps import sample_timestamps_ns
 from retrogait.conventions import STANDARD_GRAVITY_MS2
@@ -205,6 +211,13 @@ class PolarPmd(Profile):
         used = acc_frames + gyr_frames if self.with_gyro else acc_frames
         malformed = len(packets) - len(used)
         batch = decode_frames([packets[i] for i in acc_frames], 3, self.resolution)
+        if batch.frame_index.size and self.info.acc_range_g:
+            # beyond the range the sensor saturates at: a damaged frame, refused whole (BLE-20)
+            g = batch.counts * np.repeat(self.acc_g_per_count(batch.frame_type), batch.samples_per_frame)[:, None]
+            n = batch.samples_per_frame
+            bad = np.add.reduceat(~(np.abs(g) <= 1.05 * self.info.acc_range_g).all(axis=1), np.cumsum(n) - n) > 0
+            if bad.any():
+                batch = drop_frames(batch, bad)
         malformed += batch.malformed
         acc = t_ns = None
         if batch.frame_index.size:
@@ -224,6 +237,16 @@ class PolarPmd(Profile):
                 malformed=malformed,
             )
         gyro = decode_frames([packets[i] for i in gyr_frames], 3, 16)
+        if gyro.frame_index.size and (gyro.frame_type == 0x81).any():
+            # float frames: a damaged one can hold NaN, inf or 1e38 deg/s: refused whole (BLE-20)
+            dps_f = float_gyro_bits_to_dps(gyro.counts, 1.0)
+            limit = 1.05 * float(self.gyr_range_dps or 2000.0)
+            bad_row = ~(np.abs(dps_f * self.factor_gyr) <= limit).all(axis=1)
+            bad_row &= np.repeat(gyro.frame_type == 0x81, gyro.samples_per_frame)
+            n = gyro.samples_per_frame
+            bad = np.add.reduceat(bad_row, np.cumsum(n) - n) > 0
+            if bad.any():
+                gyro = drop_frames(gyro, bad)
         malformed += gyro.malformed
         rate = self.info.rate_hz
         if acc is not None and t_ns is not None:
