@@ -122,16 +122,22 @@ def test_polar_float_gyro_nan_frame_is_refused() -> None:
     assert _polar(gyro=True).decode([nan_gyro]).malformed == 1
 
 
+def _with_damaged_timestamp(frame: int, byte: int, flip: int) -> tuple[Timed | None, StreamAssembler, list[float]]:
+    """The Polar stream with one bit of one frame's timestamp flipped, through the assembler:
+    (rows, assembler, arrival times)."""
+    packets, arrivals = _polar_stream()
+    bad = bytearray(packets[frame])
+    bad[byte] ^= flip
+    packets[frame] = bytes(bad)
+    p = _polar()
+    asm = StreamAssembler(p, p.info)  # type: ignore[arg-type]
+    return _run(asm, packets, arrivals), asm, arrivals
+
+
 def test_damaged_timestamp_far_ahead_loses_only_its_packet() -> None:
     """A damaged high byte of one frame's timestamp: that frame is malformed, every other one is written
     at its time (before: rows hours away, and every later frame dropped as a duplicate; BLE-21)."""
-    packets, arrivals = _polar_stream()
-    bad = bytearray(packets[5])
-    bad[7] ^= 0x40
-    packets[5] = bytes(bad)
-    p = _polar()
-    asm = StreamAssembler(p, p.info)  # type: ignore[arg-type]
-    timed = _run(asm, packets, arrivals)
+    timed, asm, arrivals = _with_damaged_timestamp(5, 7, 0x40)
     assert timed is not None and timed.t_host_s.size == 15 * 18
     assert np.all(np.diff(timed.t_host_s) > 0) and timed.t_host_s[-1] < arrivals[-1] + 1.0
     assert asm.stats.malformed == 1
@@ -140,13 +146,7 @@ def test_damaged_timestamp_far_ahead_loses_only_its_packet() -> None:
 def test_damaged_first_timestamp_does_not_take_the_stream() -> None:
     """The very first frame is the damaged one: after three frames that agree with each other the
     clock restarts on them and the rest of the stream is written (BLE-21)."""
-    packets, arrivals = _polar_stream()
-    bad = bytearray(packets[0])
-    bad[8] ^= 0x01
-    packets[0] = bytes(bad)
-    p = _polar()
-    asm = StreamAssembler(p, p.info)  # type: ignore[arg-type]
-    timed = _run(asm, packets, arrivals)
+    timed, _, arrivals = _with_damaged_timestamp(0, 8, 0x01)
     assert timed is not None and timed.t_host_s.size >= 15 * 18
     assert np.all(np.diff(timed.t_host_s) > 0)
     assert timed.t_host_s.min() > arrivals[0] - 60 and timed.t_host_s.max() < arrivals[-1] + 60
