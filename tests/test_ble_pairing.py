@@ -187,3 +187,26 @@ def test_metawear_acc_whose_gyro_went_with_the_link_is_rows_between_the_rows_bef
     assert acc_k.tolist() == [*range(30), *range(60, 135), *range(180, 240)]
     assert np.array_equal(np.isnan(gyr).all(axis=1), (acc_k < 30) | ((acc_k >= 120) & (acc_k < 135)))
     assert stream.take_unpaired() == [] and stream.stats.acc_without_gyro == 45
+
+
+def test_polar_rows_before_a_late_gyro_are_placed_when_they_were_sent_not_when_decided() -> None:
+    """The gyro starts 1.5 s after the acc: the acc rows before it are decided only when the first gyro frame
+    arrives. The clock's anchor is the smallest delay of the first rows (latency is never negative), not the
+    first row with the arrival of the batch that decided it, which put every row of the recording ~1.5 s late
+    and left the map to slew it back at 5 ms/s (REC-20 had made those rows; bench_live's Polar end to end
+    median went +6 -> -58 ms)."""
+    profile = _polar()
+    asm = StreamAssembler(profile, profile.info)
+    latency_s, gyro_from = 0.010, 78  # the gyro's first frame: sample 78 = 1.5 s
+    rows: list[Timed] = []
+    for k0 in range(0, 20 * FRAME, FRAME):
+        arrival = (k0 + FRAME - 1) / RATE_HZ + latency_s  # host clock = sensor clock + latency
+        frames = [_frame(k0, 2)] + ([_frame(k0, 5)] if k0 >= gyro_from else [])
+        timed = asm.push([(arrival, f) for f in frames], arrival)
+        if timed is not None:
+            rows.append(timed)
+    t = np.concatenate([r.t_host_s for r in rows])
+    acc = np.concatenate([r.acc_ms2 for r in rows])
+    sent = (_acc_index(profile, acc) // FRAME * FRAME + FRAME - 1) / RATE_HZ + latency_s  # its frame's arrival
+    assert t.size >= 18 * FRAME and np.all(np.diff(t) > 0)
+    assert float(np.max(t - sent)) <= 1.5 / RATE_HZ  # no row placed after its frame arrived (a sample's grid)

@@ -313,8 +313,10 @@ class StreamAssembler:
         if not keep.any():
             return None
         s = grid / rate
-        if not self.clock.started:
-            self.clock.start(float(s[n[0] - 1]), float(arrival[0]))
+        if not self.clock.started:  # at the smallest delay (latency is never negative): a paired profile's rows
+            ends = first + n - 1  # decided late share the batch's arrival with rows sent much earlier (REC-20)
+            k = int(np.argmin(arrival - s[ends]))
+            self.clock.start(float(s[ends[k]]), float(arrival[k]))
         t = self.clock.map(s[keep])  # map with the current map; what this batch teaches applies from here on
         self.clock.observe(s[first + n - 1], arrival)
         self._grid_next = int(grid[keep][-1]) + 1
