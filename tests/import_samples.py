@@ -162,6 +162,46 @@ def xls_workbook(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> Pa
     return path
 
 
+def ods_workbook(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> Path:
+    """An OpenDocument spreadsheet (``.ods``, as LibreOffice saves a workbook): numbers as float cells,
+    anything else as text (``NaN`` for a float NaN)."""
+
+    def cell(value: object) -> str:
+        if isinstance(value, float) and math.isfinite(value):
+            return f'<table:table-cell office:value-type="float" office:value="{value!r}"/>'
+        text = "NaN" if isinstance(value, float) else str(value)
+        return f'<table:table-cell office:value-type="string"><text:p>{_xml_text(text)}</text:p></table:table-cell>'
+
+    tables = "".join(
+        f'<table:table table:name="{_xml_text(name)}">'
+        + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+        + "</table:table>"
+        for name, rows in sheets
+    )
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
 def _csv_rows(path: Path) -> list[list[object]]:
     """A phyphox CSV file's header and rows (numbers as floats, as its Excel export holds them)."""
     import csv
@@ -181,12 +221,14 @@ def _number_or_text(value: str) -> object:
 def phyphox_workbook(path: Path, folder: Path, metadata: bool = True) -> Path:
     """phyphox's Excel export of the tables of the CSV export ``folder``: a sheet per sensor table (named as
     its file), then "Metadata Device" and "Metadata Time" from ``meta/`` (left out with ``metadata=False``,
-    as phyphox's export of a single graph leaves them out); ``.xls`` when ``path`` ends so, else ``.xlsx``."""
+    as phyphox's export of a single graph leaves them out); ``.xls`` or ``.ods`` when ``path`` ends so, else
+    ``.xlsx``."""
     sheets = [(p.stem, _csv_rows(p)) for p in sorted(folder.glob("*.csv"))]
     if metadata:
         sheets += [("Metadata Device", _csv_rows(folder / "meta" / "device.csv"))]
         sheets += [("Metadata Time", _csv_rows(folder / "meta" / "time.csv"))]
-    return xls_workbook(path, sheets) if path.suffix == ".xls" else xlsx_workbook(path, sheets)
+    writers = {".xls": xls_workbook, ".ods": ods_workbook}
+    return writers.get(path.suffix, xlsx_workbook)(path, sheets)
 
 
 def phyphox_classic(path: Path, linear: bool = False) -> Path:

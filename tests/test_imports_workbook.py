@@ -50,6 +50,14 @@ def test_the_older_xls_export_reads_as_the_csv_export(tmp_path: Path) -> None:
     _same_session(result.session, load_recording(folder).session)
 
 
+def test_the_export_saved_as_opendocument_reads_as_the_csv_export(tmp_path: Path) -> None:
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    book = samples.phyphox_workbook(tmp_path / "run.ods", folder)
+    result = load_recording(book)
+    assert result.report.format == "phyphox"
+    _same_session(result.session, load_recording(folder).session)
+
+
 def test_a_single_graph_export_without_metadata_sheets_is_read(tmp_path: Path) -> None:
     folder = samples.phyphox_folder(tmp_path / "csv")
     book = samples.phyphox_workbook(tmp_path / "graph.xlsx", folder, metadata=False)
