@@ -152,9 +152,10 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if problem:
         raise RetrogaitError(problem)
     display = str(path)
-    data = Source(display, path=path).read_bytes() if not is_workbook(path) else b""
     if is_workbook(path):  # a table saved again as a workbook: its one sheet holding a table, as CSV text
         display, data = _workbook_table(path)
+    else:
+        data = Source(display, path=path).read_bytes()
     if not data or data.isspace():
         raise InputFileError(path, "is empty")
     if data[:LAYOUT_BYTES].count(b"\x00") > 8:

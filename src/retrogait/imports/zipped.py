@@ -7,13 +7,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from retrogait.errors import InputFileError
-from retrogait.imports.limits import MAX_UNPACKED_BYTES, bomb_error, read_bounded, unpack_limit
+from retrogait.imports.limits import MAX_UNPACKED_BYTES, ZIP_ERRORS, bomb_error, read_bounded, unpack_limit
 
 #: Files a zip holds that are no one's recording: macOS "Compress" adds ``__MACOSX/`` and ``.DS_Store``.
 _NOT_CONTENT = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
@@ -80,18 +79,10 @@ def _unpack(path: Path, folder: Path) -> None:
                 target = folder.joinpath(*parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        EOFError,
-        RuntimeError,
-        ValueError,
-        NotImplementedError,
-    ) as exc:
-        raise InputFileError(path, f"is a damaged zip archive ({exc})") from None
-    except OSError as exc:
+    except OSError as exc:  # before the zip's own errors, which include OSError
         raise InputFileError(path, f"cannot be unpacked ({exc.strerror or exc})") from None
+    except ZIP_ERRORS as exc:
+        raise InputFileError(path, f"is a damaged zip archive ({exc})") from None
 
 
 def _what_to_read(folder: Path) -> Path:
