@@ -55,6 +55,16 @@ def seeds(root: Path) -> dict[str, Path]:
         out[f"phyphox_{suffix}"] = samples.phyphox_workbook(
             root / f"phyphox_{suffix}" / f"run.{suffix}", samples.phyphox_folder(root / f"phyphox_{suffix}_src")
         )
+    for platform in ("android", "ios"):  # Sensor Logger's JSON and SQLite exports (IMPORT-18)
+        source = samples.sensorlogger_folder(root / f"sensorlogger_{platform}_src", platform=platform)
+        (root / f"sensorlogger_{platform}_json").mkdir()
+        (root / f"sensorlogger_{platform}_sqlite").mkdir()
+        out[f"sensorlogger_{platform}_json"] = samples.sensorlogger_json(
+            root / f"sensorlogger_{platform}_json" / "run.json", source, "lines" if platform == "ios" else "compact"
+        )
+        out[f"sensorlogger_{platform}_sqlite"] = samples.sensorlogger_sqlite(
+            root / f"sensorlogger_{platform}_sqlite" / "run.sqlite", source, typed=platform == "android"
+        )
     formats = SHARED / "formats"
     if formats.is_dir():
         for path in sorted(formats.rglob("*")):

@@ -284,6 +284,60 @@ def sensorlogger_folder(folder: Path, platform: str = "android") -> Path:
     return folder
 
 
+def _csv_records(folder: Path) -> list[tuple[str, list[dict[str, str]]]]:
+    """Each non-empty CSV table of a Sensor Logger folder as (sensor, rows of texts), Metadata last."""
+    import csv
+
+    tables = []
+    for path in sorted(folder.glob("*.csv"), key=lambda p: (p.stem == "Metadata", p.stem)):
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        if rows:
+            tables.append((path.stem, rows))
+    return tables
+
+
+def sensorlogger_json(path: Path, folder: Path, style: str = "compact") -> Path:
+    """Sensor Logger's JSON export of the recording in ``folder``: one array of records, each a CSV row of one
+    sensor with ``"sensor"`` first and every value the CSV's text (awesome-sensor-logger README "JSON").
+    ``style``: ``compact`` (one line, as the app's 2022 exports), ``lines`` (a record a line, 2021) or
+    ``indented`` (as the README shows it)."""
+    import json
+
+    records = [{"sensor": sensor, **row} for sensor, rows in _csv_records(folder) for row in rows]
+    if style == "indented":
+        text = json.dumps(records, indent=2)
+    elif style == "lines":
+        text = "[\n" + ",\n".join(json.dumps(r, separators=(",", ":")) for r in records) + "\n]\n"
+    else:
+        text = json.dumps(records, separators=(",", ":"))
+    return _write(path, text)
+
+
+def sensorlogger_sqlite(path: Path, folder: Path, typed: bool = True) -> Path:
+    """Sensor Logger's SQLite export of the recording in ``folder``: a table per sensor with the CSV's
+    columns; ``typed``: ``time`` INTEGER and the numbers REAL, else every value TEXT as in the CSV."""
+    import sqlite3
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        for sensor, rows in _csv_records(folder):
+            columns = list(rows[0])
+            text = not typed or sensor == "Metadata"
+            kinds = {c: "TEXT" if text else "INTEGER" if c == "time" else "REAL" for c in columns}
+            declared = ", ".join(f'"{c}" {kinds[c]}' for c in columns)
+            connection.execute(f'CREATE TABLE "{sensor}" ({declared})')
+            convert = {"INTEGER": int, "REAL": float, "TEXT": str}
+            values = [[convert[kinds[c]](r[c]) for c in columns] for r in rows]
+            marks = ", ".join("?" for _ in columns)
+            connection.executemany(f'INSERT INTO "{sensor}" VALUES ({marks})', values)
+        connection.commit()
+    finally:
+        connection.close()
+    return path
+
+
 # ------------------------------------------------------------------------------------------- Polar
 
 _POLAR_EPOCH_NS = 700_000_000_000_000_000

@@ -11,7 +11,11 @@ from retrogait.outfiles import RECORDING_SIDE_SUFFIXES
 
 CHUNK_BYTES = 1 << 20
 #: File endings that can hold a recording (native sessions and app exports).
-RECORDING_SUFFIXES = (".csv", ".json", ".txt", ".zip", ".bin", ".gz", ".xlsx", ".xlsm", ".xls", ".ods")
+RECORDING_SUFFIXES = (
+    *(".csv", ".json", ".txt", ".zip", ".bin", ".gz"),
+    *(".xlsx", ".xlsm", ".xls", ".ods"),
+    *(".sqlite", ".sqlite3", ".db"),
+)
 
 
 def file_digest(path: Path) -> str:

@@ -36,6 +36,7 @@ from retrogait.imports.limits import (
     read_bounded,
     unpack_limit,
 )
+from retrogait.imports.sensor_tables import is_records_json, is_sqlite, json_tables, sqlite_tables
 from retrogait.imports.textcoding import as_utf8
 from retrogait.imports.workbook import Sheet, is_workbook, read_sheets, source_name
 from retrogait.rate import measured_rate_hz, meets_rate
@@ -135,9 +136,13 @@ def first_line(data: bytes) -> str:
 
 def bundle_sources(path: Path) -> list[Source]:
     """The files of an export: a folder's files (and its ``meta/``), a zip's members, or a file and
-    its siblings (apps write one file per sensor side by side)."""
+    its siblings (apps write one file per sensor side by side); a workbook's sheets, the sensor tables of a
+    records JSON or an SQLite export (``sensor_tables``) as the CSV files they stand for."""
     if is_workbook(path):
         return [Source(f"{path}/{source_name(s.name)}", sheet=s) for s in read_sheets(path)]
+    if path.is_file() and (is_records_json(path) or is_sqlite(path)):
+        tables = json_tables(path) if is_records_json(path) else sqlite_tables(path)
+        return [Source(f"{path}/{name}.csv", data=table) for name, table in tables.items()]
     if zipfile.is_zipfile(path) if path.is_file() else False:
         return _zip_sources(path)
     folder = path if path.is_dir() else path.parent
@@ -632,15 +637,24 @@ def read_stream(
     to_unit: float = 1.0,
     sep: str = ",",
     decimal: str = ".",
+    stale: tuple[str, float] | None = None,
 ) -> Stream:
     """One three-axis stream of a table: times (x ``time_to_s`` -> s) and ``columns`` (x ``to_unit``),
-    bad rows dropped and counted under ``label``; the rows of the ``acc`` stream count as read."""
-    table = read_table(source, sep=sep, decimal=decimal, numeric=[time_column, *columns], report=report)
+    bad rows dropped and counted under ``label``; the rows of the ``acc`` stream count as read.
+    ``stale``: (column, s): rows whose value there is below -s are values from before the recording
+    started (a sensor's cached last value), dropped and counted as ``{label}_before_recording_start``."""
+    numeric = [time_column, *columns, *([stale[0]] if stale is not None else [])]
+    table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, report=report)
     if label == "acc":
         report.rows_read += len(table)
     elif table.empty:  # a second sensor that gave nothing (only its header): left out, the rest is read
         report.notes.append(f"{source.name} holds no samples: left out")
         return Stream(np.empty(0), np.empty((0, 3)))
+    if stale is not None:
+        early = table[stale[0]].to_numpy(dtype=np.float64) < -stale[1]
+        if early.any():
+            report.drop(f"{label}_before_recording_start", int(early.sum()))
+            table = table[~early]
     values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
     stream = clean_stream(table[time_column].to_numpy(dtype=np.float64) * time_to_s, values, report, label)
     require_rows(stream, source.display, label, report=report)

@@ -72,6 +72,7 @@ def refuse_unrecognised(path: Path) -> None:
     that can be told (blank, binary, a zip that is damaged, empty or holds no known export)."""
     what = "folder" if path.is_dir() else "file"
     _refuse_other_workbook(path)
+    _refuse_other_sqlite(path)
     if path.is_file():
         text = head(path)
         if not text.strip():
@@ -101,6 +102,21 @@ def _refuse_other_workbook(path: Path) -> None:
         path,
         f"is a spreadsheet workbook (sheets: {shown}) that is not a phyphox export: save the sheet that holds "
         "the sensor table as CSV and give that file",
+    )
+
+
+def _refuse_other_sqlite(path: Path) -> None:
+    """An SQLite database no reader claimed (only Sensor Logger's SQLite export is read: sensor_tables.py)."""
+    from retrogait.imports.sensor_tables import is_sqlite, sqlite_table_names
+
+    if not path.is_file() or not is_sqlite(path):
+        return
+    names = sqlite_table_names(path)  # a damaged database is refused here, saying so
+    shown = ", ".join(repr(n) for n in names[:6]) + (", ..." if len(names) > 6 else "") if names else "none"
+    raise InputFileError(
+        path,
+        f"is an SQLite database (tables: {shown}) that is not a Sensor Logger export: export the table that "
+        "holds the sensor samples as CSV and give that file",
     )
 
 

@@ -130,6 +130,15 @@ def recovering_cut_streams() -> Iterator[dict[str, CutShort]]:
         _cut_short.reset(token)
 
 
+def note_cut_short(display: str, what: str, line_left_out: bool) -> None:
+    """Say that the stream ``display`` ended before its end and was read up to the cut (``what``: how, in
+    words), when a recording is being read (:func:`recovering_cut_streams`); refused otherwise."""
+    found = _cut_short.get()
+    if found is None:
+        raise InputFileError(display, f"is cut off ({what})")
+    found[display] = CutShort(display, what, line_left_out)
+
+
 def _recovered(display: str, unpacked: bytes, packed_bytes: int) -> bytes:
     """The content of a gzip stream cut off after ``unpacked``, when a recording is being read
     (:func:`recovering_cut_streams`): up to its last line end (the last line is unfinished; a text without

@@ -1,4 +1,5 @@
-"""Sensor Logger (Kelvin Choi; iOS and Android): the folder or zip of one recording, or any file in it.
+"""Sensor Logger (Kelvin Choi; iOS and Android): the folder or zip of one recording, or any file in it; its
+JSON and SQLite exports, whose tables are read as the zip's files (``sensor_tables``, IMPORT-18).
 
 Files: ``time`` (ns since 1970), ``seconds_elapsed``, then ``z,y,x`` (order taken from the header).
 Which files carry gravity (the app's UNITS/COORDINATES notes):
@@ -42,9 +43,20 @@ from retrogait.imports.common import (
     read_table,
     zip_names,
 )
+from retrogait.imports.sensor_tables import (
+    is_records_json,
+    is_sqlite,
+    json_sensor_names,
+    sqlite_table_names,
+)
 
 NAME = "sensorlogger"
 _HEADER_START = "time,seconds_elapsed"
+#: A row more than this long before the recording's start (``seconds_elapsed`` < -this, s) is a sensor's
+#: cached value from before it, not a sample of the recording: real iOS exports start Accelerometer, Gravity
+#: and Orientation with an all-zero row 91 h early (-328883 s); buffering makes rows a few ms early (the
+#: app's notes), never seconds (IMPORT-19).
+MAX_EARLY_S = 5.0
 _ACC_FILES = ("accelerometer.csv", "totalacceleration.csv", "gravity.csv", "gyroscope.csv")
 
 
@@ -59,6 +71,11 @@ def sniff(path: Path) -> float:
             return 0.95
         tables = [p for p in path.glob("*.csv") if p.name.lower() in _ACC_FILES]
         return 0.9 if any(_is_table(first_line(head_bytes(p))) for p in tables) else 0.0
+    if is_records_json(path):  # the JSON export: a records array with a "sensor" key (IMPORT-18)
+        return 0.9
+    if is_sqlite(path):  # the SQLite export: a table per sensor
+        held = {name.lower() for name in sqlite_table_names(path)}
+        return 0.95 if held & {"accelerometer", "totalacceleration", "accelerometeruncalibrated"} else 0.0
     members = [n.rsplit("/", 1)[-1].lower() for n in zip_names(path)]
     if members:
         return 0.95 if "metadata.csv" in members and "accelerometer.csv" in members else 0.0
@@ -105,7 +122,8 @@ def _read(source: Source, report: ImportReport, label: str, factor: float = 1.0)
     columns = _columns(source)
     if not {"time", "x", "y", "z"} <= set(columns):
         raise InputFileError(source.display, f"is not a Sensor Logger table (columns: {', '.join(columns)[:120]})")
-    return read_stream(source, "time", ["x", "y", "z"], report, label, time_to_s=1e-9, to_unit=factor)
+    stale = ("seconds_elapsed", MAX_EARLY_S) if "seconds_elapsed" in columns else None
+    return read_stream(source, "time", ["x", "y", "z"], report, label, time_to_s=1e-9, to_unit=factor, stale=stale)
 
 
 def _with_samples(source: Source | None, report: ImportReport) -> Source | None:
@@ -164,7 +182,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             path,
             f"{', '.join(empty)} hold{'s' if len(empty) == 1 else ''} no samples: the recording has no acceleration"
             if empty
-            else "holds no Sensor Logger acceleration file (Accelerometer.csv, TotalAcceleration.csv)",
+            else _no_acceleration(path),
         )
     report.files.insert(0, chosen.display)
     if platform == "ios" and not standardised and sensor_name != "TotalAcceleration":
@@ -196,9 +214,20 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     )
 
 
+def _no_acceleration(path: Path) -> str:
+    """Why an export has no acceleration to read, naming what it holds where it is one file of all sensors."""
+    if path.is_file() and (is_records_json(path) or is_sqlite(path)):
+        names = json_sensor_names(path) if is_records_json(path) else sqlite_table_names(path)
+        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "") if names else "none"
+        kind = "records" if is_records_json(path) else "tables"
+        return f"holds no Accelerometer or TotalAcceleration {kind} ({kind}: {shown}): record with the accelerometer on"
+    return "holds no Sensor Logger acceleration file (Accelerometer.csv, TotalAcceleration.csv)"
+
+
 FORMAT = ImportFormat(
     name=NAME,
-    description="Sensor Logger folder/zip (iOS, Android): TotalAcceleration or Accelerometer+Gravity, Gyroscope",
+    description="Sensor Logger folder/zip/JSON/SQLite (iOS, Android): TotalAcceleration or Accelerometer+Gravity, "
+    "Gyroscope",
     sniff=sniff,
     read=read,
 )
