@@ -128,6 +128,8 @@ def test_no_pydantic_for_plain_options(tmp_path: Path) -> None:
     assert not plain
     listed, stderr = pydantic_loaded("batch", str(session), str(tmp_path), "--jobs", "2", "--out", str(tmp_path / "b"))
     assert not listed, stderr  # list[str] inputs and plain digits for an int (BATCH-22)
+    paths, stderr = pydantic_loaded("info", str(session), str(tmp_path / "other.csv"))
+    assert not paths, stderr  # list[Path] inputs (PERF-32)
     number, stderr = pydantic_loaded("analyze", str(session), "--rate", "abc")
     assert number and "valid number" in stderr
 

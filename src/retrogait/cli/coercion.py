@@ -93,6 +93,13 @@ def install() -> bool:
                 if all(type(item) is str for item in value):  # several texts (BATCH-22: batch's inputs)
                     return list(value)
                 return _NOT_HANDLED
+            if type(value) is tuple and descriptor.annotation == list[Path] and param.nargs == -1:
+                if not all(type(item) is str for item in value) or info.path_type is not None:
+                    return _NOT_HANDLED
+                try:  # several paths (info's and compare's inputs), each as a single path option's
+                    return [coerce_path(Path(item), info, path_type=Path, param=param, ctx=ctx) for item in value]
+                except Exception:  # Typer's adapter refuses it again, in its own words (as below)
+                    return _NOT_HANDLED
             if type(value) is not str or param.multiple or param.nargs != 1:
                 return _NOT_HANDLED
             if descriptor.annotation is str:
