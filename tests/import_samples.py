@@ -284,6 +284,30 @@ def sensorlogger_folder(folder: Path, platform: str = "android") -> Path:
     return folder
 
 
+def wrist_motion(folder: Path, platform: str = "ios", in_g: bool = True) -> Array:
+    """Write Sensor Logger's ``WristMotion.csv`` (a paired watch) into ``folder`` with the real exports'
+    columns; returns the watch's true specific force (m/s^2, +g up at rest) at its sample times.
+    ``in_g``: gravity and user acceleration in g (iOS: CoreMotion's sign, -1 g up), else m/s^2 (the app's
+    "Standardise Units & Frames": Android's sign)."""
+    t = times(rate_hz=50.0)
+    true = truth_acc_ms2(t) + np.array([1.0, 0.0, 0.0])
+    gravity = np.tile([0.0, 0.0, G], (t.size, 1))
+    user = true - gravity
+    scale = (-1.0 if platform == "ios" else 1.0) / G if in_g else 1.0
+    rate = np.radians(truth_gyr_dps(t)) * 0.5
+    ns = (_SL_EPOCH_NS + np.round(t * 1e9)).astype(np.int64)
+    header = (
+        "time,seconds_elapsed,rotationRateX,rotationRateY,rotationRateZ,gravityX,gravityY,gravityZ,"
+        "accelerationX,accelerationY,accelerationZ,quaternionW,quaternionX,quaternionY,quaternionZ,pitch,roll,yaw\n"
+    )
+    rows = "".join(
+        f"{n},{s:.9f},{r[0]!r},{r[1]!r},{r[2]!r},{g[0]!r},{g[1]!r},{g[2]!r},{u[0]!r},{u[1]!r},{u[2]!r},1,0,0,0,0,0,0\n"
+        for n, s, r, g, u in zip(ns, t, rate.tolist(), (gravity * scale).tolist(), (user * scale).tolist(), strict=True)
+    )
+    _write(folder / "WristMotion.csv", header + rows)
+    return np.asarray(true)
+
+
 def _csv_records(folder: Path) -> list[tuple[str, list[dict[str, str]]]]:
     """Each non-empty CSV table of a Sensor Logger folder as (sensor, rows of texts), Metadata last."""
     import csv

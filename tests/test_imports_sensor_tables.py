@@ -159,3 +159,34 @@ def test_analyze_and_batch_take_the_exports(tmp_path: Path, capsys: pytest.Captu
     assert "# import_format: sensorlogger" in header
     assert "# import_source: TotalAcceleration.csv, Gyroscope.csv" in header
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(("platform", "in_g"), [("ios", True), ("android", True), ("ios", False)])
+def test_placement_wrist_reads_the_watch(tmp_path: Path, platform: str, in_g: bool) -> None:
+    """IMPORT-20: a paired watch's WristMotion.csv (gravity + user acceleration, rotation rate) is read when
+    the wrist is said, when it is the file given, or when the phone recorded no acceleration."""
+    folder = samples.sensorlogger_folder(tmp_path / "rec", platform=platform)
+    true = samples.wrist_motion(folder, platform=platform, in_g=in_g)
+    t = samples.times(rate_hz=50.0)
+    for result in (load_recording(folder, placement="wrist"), load_recording(folder / "WristMotion.csv")):
+        session = result.session
+        assert session.meta.placement == "wrist"
+        assert session.meta.sensor == f"watch paired with TestPhone ({platform})"
+        np.testing.assert_allclose(session.acc, true, rtol=1e-9, atol=1e-9)
+        assert session.gyr is not None
+        np.testing.assert_allclose(session.gyr, samples.truth_gyr_dps(t) * 0.5, rtol=1e-9, atol=1e-9)
+        assert session.meta.sample_rate_hz == pytest.approx(50.0)
+    phone = load_recording(folder)
+    assert phone.session.meta.placement == "other" and phone.session.n_samples == 400
+    assert any("WristMotion.csv: --placement wrist" in note for note in phone.report.notes)
+    for name in ("Accelerometer.csv", "TotalAcceleration.csv", "Gravity.csv"):
+        (folder / name).unlink(missing_ok=True)
+    np.testing.assert_allclose(load_recording(folder).session.acc, true, rtol=1e-9, atol=1e-9)
+
+
+def test_the_watch_in_a_json_export_reads_as_in_the_folder(tmp_path: Path) -> None:
+    folder = samples.sensorlogger_folder(tmp_path / "rec", platform="ios")
+    samples.wrist_motion(folder)
+    exported = samples.sensorlogger_json(tmp_path / "run.json", folder)
+    from_json = load_recording(exported, placement="wrist")
+    _same_session(from_json.session, load_recording(folder, placement="wrist").session)

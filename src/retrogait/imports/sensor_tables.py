@@ -41,6 +41,7 @@ WANTED = frozenset(
         "accelerometeruncalibrated",
         "gyroscope",
         "gyroscopeuncalibrated",
+        "wristmotion",
         "metadata",
     }
 )

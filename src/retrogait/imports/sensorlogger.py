@@ -20,6 +20,7 @@ phone at rest reads +9.81 m/s^2 up. ``Gyroscope.csv`` rad/s -> deg/s, on the acc
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +58,7 @@ _HEADER_START = "time,seconds_elapsed"
 #: and Orientation with an all-zero row 91 h early (-328883 s); buffering makes rows a few ms early (the
 #: app's notes), never seconds (IMPORT-19).
 MAX_EARLY_S = 5.0
-_ACC_FILES = ("accelerometer.csv", "totalacceleration.csv", "gravity.csv", "gyroscope.csv")
+_ACC_FILES = ("accelerometer.csv", "totalacceleration.csv", "gravity.csv", "gyroscope.csv", "wristmotion.csv")
 
 
 def _is_table(line: str) -> bool:
@@ -67,7 +68,7 @@ def _is_table(line: str) -> bool:
 def sniff(path: Path) -> float:
     if path.is_dir():
         names = {p.name.lower() for p in path.iterdir()}
-        if "metadata.csv" in names and names & {"accelerometer.csv", "totalacceleration.csv"}:
+        if "metadata.csv" in names and names & {"accelerometer.csv", "totalacceleration.csv", "wristmotion.csv"}:
             return 0.95
         tables = [p for p in path.glob("*.csv") if p.name.lower() in _ACC_FILES]
         return 0.9 if any(_is_table(first_line(head_bytes(p))) for p in tables) else 0.0
@@ -75,10 +76,12 @@ def sniff(path: Path) -> float:
         return 0.9
     if is_sqlite(path):  # the SQLite export: a table per sensor
         held = {name.lower() for name in sqlite_table_names(path)}
-        return 0.95 if held & {"accelerometer", "totalacceleration", "accelerometeruncalibrated"} else 0.0
+        motion = {"accelerometer", "totalacceleration", "accelerometeruncalibrated", "wristmotion"}
+        return 0.95 if held & motion else 0.0
     members = [n.rsplit("/", 1)[-1].lower() for n in zip_names(path)]
     if members:
-        return 0.95 if "metadata.csv" in members and "accelerometer.csv" in members else 0.0
+        motion = {"accelerometer.csv", "totalacceleration.csv", "wristmotion.csv"}
+        return 0.95 if "metadata.csv" in members and motion & set(members) else 0.0
     line = first_line(head_bytes(path))
     if _is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
         return 0.9 if path.name.lower() in _ACC_FILES else 0.0
@@ -143,6 +146,9 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     meta = _metadata(sources)
     report = ImportReport(format=NAME)
     platform = meta.get("platform", "").lower()
+    watch = _read_watch(path, sources, options, meta, report)
+    if watch is not None:
+        return watch
     total = _with_samples(find_source(sources, r"totalacceleration\.csv"), report)
     linear = _with_samples(find_source(sources, r"accelerometer\.csv"), report)
     gravity_file = _with_samples(find_source(sources, r"gravity\.csv"), report)
@@ -196,6 +202,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         gyr = _read(gyro_source, report, "gyr", GYR_TO_DPS["rads"])
         report.files.append(gyro_source.display)
     acc, gyr_dps = align_gyro(acc, gyr, report)
+    if find_source(sources, r"wristmotion\.csv") is not None:
+        report.notes.append(f"{path.name} also holds a watch's WristMotion.csv: --placement wrist reads the watch")
     device = meta.get("device name") or None
     if device and platform:
         device = f"{device} ({platform})"
@@ -211,6 +219,73 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         start_epoch_s=float(acc.t_s[0]) if len(acc) else None,
         header=header,
         gravity=gravity,
+    )
+
+
+def _read_watch(
+    path: Path, sources: list[Source], options: ImportOptions, meta: dict[str, str], report: ImportReport
+) -> ImportResult | None:
+    """The watch's ``WristMotion.csv`` (Apple Watch, Wear OS companion app) when it is the file given or
+    ``--placement wrist`` was said or the phone recorded no acceleration; None otherwise (the phone is read).
+
+    Columns (real exports): ``time, seconds_elapsed, rotationRateX..Z`` (rad/s), ``gravityX..Z``,
+    ``accelerationX..Z`` (the user acceleration, gravity removed), quaternion and angles. gravity and
+    acceleration are in g unless "Standardise Units & Frames" was on (m/s^2): told by |gravity|. The
+    acceleration read is gravity + user acceleration; an iOS watch in g has CoreMotion's sign (at rest -1 g
+    up) and is negated as the phone is (IMPORT-20)."""
+    source = find_source(sources, r"wristmotion\.csv")
+    given = path.is_file() and path.name.lower() == "wristmotion.csv"
+    phone = any(find_source(sources, rf"{name}\.csv") for name in ("totalacceleration", "accelerometer(uncalibrated)?"))
+    if source is None or not (given or options.placement == "wrist" or not phone):
+        return None
+    source = _with_samples(source, report)
+    if source is None:
+        return None
+    columns = _columns(source)
+    axes = {kind: [f"{kind}{axis}" for axis in "XYZ"] for kind in ("acceleration", "gravity", "rotationRate")}
+    missing = [c for names in axes.values() for c in names if c not in columns]
+    if "time" not in columns or missing:
+        first = "time" if "time" not in columns else missing[0]
+        raise InputFileError(
+            source.display,
+            f"has no {first} column (a watch's wrist motion has time and rotationRate, gravity and acceleration "
+            f"X/Y/Z; columns: {', '.join(columns)[:120]})",
+        )
+    stale = ("seconds_elapsed", MAX_EARLY_S) if "seconds_elapsed" in columns else None
+    user = read_stream(source, "time", axes["acceleration"], report, "acc", time_to_s=1e-9, stale=stale)
+    down = read_stream(source, "time", axes["gravity"], report, "gravity", time_to_s=1e-9, stale=stale)
+    with np.errstate(over="ignore", invalid="ignore"):
+        in_g = float(np.median(np.linalg.norm(down.xyz, axis=1))) < MIN_GRAVITY_MS2
+    acc = add_on_clock(user, down, report, "gravity")
+    platform = meta.get("platform", "").lower()
+    scale = STANDARD_GRAVITY_MS2 if in_g else 1.0
+    if platform == "ios" and in_g:
+        scale = -scale
+        report.notes.append("the watch's acceleration (iOS, in g) negated to the Android sign")
+    acc = Stream(acc.t_s, acc.xyz * scale)
+    gyr = read_stream(
+        source, "time", axes["rotationRate"], report, "gyr", time_to_s=1e-9, to_unit=GYR_TO_DPS["rads"], stale=stale
+    )
+    acc, gyr_dps = align_gyro(acc, gyr, report)
+    report.files.append(source.display)
+    report.notes.append(
+        f"the watch's wrist motion (WristMotion: gravity + acceleration in {'g' if in_g else 'm/s^2'}, rotation "
+        "rate), not the phone"
+    )
+    paired = meta.get("device name")
+    device = f"watch paired with {paired}" + (f" ({platform})" if platform else "") if paired else "watch"
+    header = {"import_app_version": meta["appVersion"]} if meta.get("appVersion") else {}
+    return finish(
+        source.display,
+        acc,
+        gyr_dps,
+        replace(options, placement=options.placement or "wrist"),
+        report,
+        device=device,
+        stated_rate_hz=_stated_rate_hz(meta, "WristMotion"),
+        start_epoch_s=float(acc.t_s[0]) if len(acc) else None,
+        header=header,
+        gravity="included",
     )
 
 
