@@ -229,3 +229,24 @@ def test_sensorlogger_zip_and_uncalibrated_fallback(tmp_path: Path) -> None:
     result = load_recording(ios)
     assert any("AccelerometerUncalibrated (g)" in note for note in result.report.notes)
     _check_motion(result.session, 0.0, 1e-4, 1e-3)
+
+
+def test_another_apps_table_with_short_names_and_its_own_units_is_not_physics_toolbox(tmp_path: Path) -> None:
+    """EDGE-73: WitMotion's export (``ax(g)``, ``wx(deg/s)``, ``ChipTime``, angles) was claimed by the Physics
+    Toolbox reader, which ignores units in names: its gyroscope read as rad/s, 57x too large."""
+    t = samples.times()
+    acc_g = samples.truth_acc_ms2(t) / G
+    gyr = samples.truth_gyr_dps(t) / 10.0  # small rates that rad/s could also be
+    rows = "".join(
+        f"{s:.3f}\t{s:.3f}\t{a[0]:.5f}\t{a[1]:.5f}\t{a[2]:.5f}\t{w[0]:.4f}\t{w[1]:.4f}\t{w[2]:.4f}\t1.0\t2.0\t90.0\t25.3\n"
+        for s, a, w in zip(t, acc_g.tolist(), gyr.tolist(), strict=True)
+    )
+    path = tmp_path / "wit.txt"
+    path.write_text(
+        "Time\tChipTime\tax(g)\tay(g)\taz(g)\twx(deg/s)\twy(deg/s)\twz(deg/s)\tAngleX(deg)\tAngleY(deg)\tAngleZ(deg)\tT(°)\n"
+        + rows
+    )
+    for result in (load_recording(path), load_recording(path, "physics_toolbox")):
+        assert result.session.gyr is not None
+        np.testing.assert_allclose(result.session.gyr, gyr, atol=1e-3)
+    assert load_recording(path).report.format == "generic_csv"

@@ -46,10 +46,24 @@ def _short(name: str) -> str:
     return re.sub(r"\s*\(.*\)\s*$", "", name).strip().lower()
 
 
+#: The units Physics Toolbox writes for its motion columns (by stem); a column naming another unit is not its.
+_OWN_UNITS = {"gf": "g", "a": "ms2", "w": "rads"}
+
+
+def _stated_unit(field: str) -> tuple[str, str | None]:
+    """(stem, unit family) of a column by its name: ``wx(deg/s)`` -> (``w``, ``dps``); no unit -> None."""
+    column = column_names.parse(field)
+    family = column_names.gyro_unit(column.unit) if column.stem == "w" else column_names.acc_unit(column.unit)
+    return column.stem, family
+
+
 def sniff(path: Path) -> float:
     data = head_bytes(path)
     sep, _ = detect_delimiter(head_text(data))
-    fields = [_short(f) for f in header_fields(first_line(data), sep)]
+    raw = header_fields(first_line(data), sep)
+    if any(family not in (None, _OWN_UNITS.get(stem, family)) for stem, family in map(_stated_unit, raw)):
+        return 0.0  # a unit Physics Toolbox never writes (WitMotion's ``wx(deg/s)``): the generic reader's (EDGE-73)
+    fields = [_short(f) for f in raw]
     if (
         not fields
         or fields[0] != "time"
@@ -91,7 +105,10 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):  # 1e308 g is no number of m/s^2: dropped as out of range
         values[:, :3] *= acc_factor
-        if gyr_cols:  # rad/s, as PTSS writes, unless a physical bound says the values cannot be
+        stated = _stated_unit(gyr_cols[0])[1] if gyr_cols else None
+        if gyr_cols and stated == "dps":  # a unit in the name wins (forced onto another app's table)
+            inferred["inferred_gyr_unit"] = "dps (as the column names say)"
+        elif gyr_cols:  # rad/s, as PTSS writes, unless a physical bound says the values cannot be
             step = inference.median_step(t)
             rate_hz = 1.0 / step if step > 0 else 100.0
             rate_units = inference.gyro_units(values[:, 3:], values[:, :3], rate_hz, "rads")
