@@ -118,6 +118,33 @@ def test_a_zip_of_several_recordings_or_a_zip_in_a_zip_says_so(
     assert not (tmp_path.parent / "a.csv").exists()
 
 
+@pytest.mark.parametrize("fmt", ["sensorlogger", "phyphox"])
+def test_a_zip_of_two_exports_of_one_app_is_refused_not_read_as_one(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-74: a zip of two Sensor Logger (or phyphox) recording folders was claimed by the app's reader, which
+    took the first file of each name: one recording read, the other left out without a word (or, with a file
+    missing from the first, the two mixed)."""
+    import zipfile
+
+    from retrogait.cli import main
+
+    writer = samples.WRITERS[fmt]
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as out:
+        for run in ("run1", "run2"):
+            folder = writer(tmp_path / run / fmt)
+            folder = folder if folder.is_dir() else folder.parent
+            for file in sorted(folder.rglob("*")):
+                if file.is_file():
+                    out.write(file, f"runs/{run}/{file.relative_to(folder).as_posix()}")
+    assert main(["info", str(two)]) == 2
+    assert capsys.readouterr().err == (
+        f"retrogait: error: {two}: is a zip of 2 recordings (runs/run1/, runs/run2/), not one export: unpack it "
+        "and give them one by one, or `retrogait batch` its folder\n"
+    )
+
+
 def test_a_zip_of_one_csv_is_analysed_and_converted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every command reads it; what they print and write names the zip, never a temporary folder."""
     import zipfile

@@ -39,6 +39,7 @@ from retrogait.imports.limits import (
 from retrogait.imports.sensor_tables import is_records_json, is_sqlite, json_tables, sqlite_tables
 from retrogait.imports.textcoding import as_utf8
 from retrogait.imports.workbook import Sheet, is_workbook, read_sheets, source_name
+from retrogait.imports.zipped import member_is_content
 from retrogait.rate import measured_rate_hz, meets_rate
 from retrogait.session import Session, SessionMeta, session_problem
 from retrogait.summary import percent
@@ -170,7 +171,27 @@ def _zip_sources(path: Path) -> list[Source]:
             infos = [i for i in archive.infolist() if not i.is_dir()]
     except ZIP_ERRORS as exc:
         raise InputFileError(path, f"is not a readable zip archive ({exc})") from None
+    _refuse_several_recordings(path, [i.filename for i in infos if member_is_content(i)])
     return [Source(f"{path}/{i.filename}", path=path, member=i.filename) for i in infos]
+
+
+def _refuse_several_recordings(path: Path, names: list[str]) -> None:
+    """Refuse a zip whose folders hold files of the same name (``run1/Accelerometer.csv``,
+    ``run2/Accelerometer.csv``): several recordings, of which a reader would take the first file of each
+    name, mixing them or leaving all but one out (EDGE-74)."""
+    folders: dict[str, set[str]] = {}
+    for name in names:
+        folder, _, base = name.replace("\\", "/").rpartition("/")
+        folders.setdefault(base.lower(), set()).add(folder)
+    repeated = {f for held in folders.values() if len(held) > 1 for f in held}
+    shared = sorted(f for f in repeated if not any(f.startswith(f"{o}/") for o in repeated if o))  # run1/meta: run1's
+    if shared:
+        shown = ", ".join(f"{f}/" if f else "(top level)" for f in shared[:4]) + (", ..." if len(shared) > 4 else "")
+        raise InputFileError(
+            path,
+            f"is a zip of {len(shared)} recordings ({shown}), not one export: unpack it and give them one by one, "
+            "or `retrogait batch` its folder",
+        )
 
 
 def find_source(sources: Sequence[Source], pattern: str) -> Source | None:
