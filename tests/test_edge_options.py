@@ -169,3 +169,37 @@ def test_scan_lists_a_device_named_like_markup(
     assert main(["scan", "--all", "--timeout", "1"]) == 0
     out = capsys.readouterr().out
     assert "x[/b]\\x1b[2J" in out and "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["analyze", "{missing}", "--no-report"],
+        ["convert", "{missing}", "--out", "{out}"],
+        ["batch", "{missing}", "--out", "{out}", "--jobs", "1"],
+        ["record", "--sensor", "movesense", "--address", "AA:BB", "--out", "{out}"],
+    ],
+)
+def test_a_word_for_a_placement_is_answered_before_any_file_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """EDGE-75: `--placement pocket` was refused only after the recording was read (1-2 s), with no hint; the
+    file here does not even exist, and the placement is still what is said."""
+    values = {"{missing}": str(tmp_path / "missing.csv"), "{out}": str(tmp_path / "out.csv")}
+    assert main([values.get(a, a) for a in command] + ["--placement", "pocket"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line.endswith("got 'pocket'; for 'pocket' give --placement thigh"), line
+
+
+def test_placement_and_side_in_another_spelling_are_taken(
+    run_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "analysis"
+    assert (
+        main(["analyze", str(run_csv), "--placement", "Lower-Back", "--side", "L", "--out", str(out), "--no-report"])
+        == 0
+    )
+    summary = (out / "summary.json").read_text()
+    assert '"placement": "lower_back"' in summary and '"side": "left"' in summary
+    assert main(["analyze", str(run_csv), "--side", "up", "--out", str(out), "--no-report"]) == 2
+    assert _one_error_line(capsys.readouterr().err).endswith("--side must be one of left, right, got 'up'")

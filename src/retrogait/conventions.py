@@ -25,6 +25,51 @@ ONE_LEG_PLACEMENTS: Final = ("foot", "shank")
 #: Placements without leg-specific physics: steps of both legs from |a| alone (phones, watches, unknown).
 STEP_COUNT_PLACEMENTS: Final = ("thigh", "arm", "hand", "chest", "bag", "wrist", "other")
 SIDES: Final = ("left", "right")
+#: Words people use for where the sensor was, and the placement each is (EDGE-75): a phone in a trouser pocket
+#: rides on the thigh, a sensor at the ankle or on the shin on the shank, one on a belt at the lower back.
+PLACEMENT_WORDS: Final = {
+    **dict.fromkeys(("pocket", "trouser_pocket", "pants_pocket", "front_pocket", "pants", "trousers"), "thigh"),
+    **dict.fromkeys(("ankle", "shin", "tibia", "leg", "lower_leg", "calf"), "shank"),
+    **dict.fromkeys(
+        ("back", "lowerback", "waist", "belt", "hip", "hips", "sacrum", "pelvis", "l5", "trunk"), "lower_back"
+    ),
+    **dict.fromkeys(("shoe", "shoes", "feet", "instep", "toe", "heel", "laces"), "foot"),
+    **dict.fromkeys(("armband", "upper_arm", "upperarm"), "arm"),
+    **dict.fromkeys(("watch", "wristband", "smartwatch"), "wrist"),
+    **dict.fromkeys(("handheld", "held", "in_hand"), "hand"),
+    **dict.fromkeys(("backpack", "rucksack", "purse", "handbag"), "bag"),
+    **dict.fromkeys(("sternum", "breast", "strap", "chest_strap", "torso"), "chest"),
+}
+
+
+def placement_named(text: str, flag: str = "--placement") -> str:
+    """The placement ``text`` names: one of PLACEMENTS in any case, with ``-`` or a space for ``_``.
+
+    Raises:
+        ValueError: one line listing the placements, and the one meant where ``text`` is a word for it
+            (``pocket`` -> ``thigh``).
+    """
+    key = "_".join(text.strip().lower().replace("-", " ").split())
+    if key in PLACEMENTS:
+        return key
+    meant = PLACEMENT_WORDS.get(key)
+    hint = f"; for {text.strip()!r} give {flag} {meant}" if meant else ""
+    raise ValueError(f"{flag} must be one of {', '.join(PLACEMENTS)}, got {text!r}{hint}")
+
+
+def side_named(text: str, flag: str = "--side") -> str:
+    """The side ``text`` names: ``left`` or ``right`` in any case, or ``l`` / ``r``.
+
+    Raises:
+        ValueError: one line listing the sides.
+    """
+    key = text.strip().lower()
+    key = {"l": "left", "r": "right"}.get(key, key)
+    if key in SIDES:
+        return key
+    raise ValueError(f"{flag} must be one of {', '.join(SIDES)}, got {text!r}")
+
+
 AXES: Final = ("+x", "-x", "+y", "-y", "+z", "-z")
 
 DIRECTIONS: Final = ("forward", "backward", "sideways", "unknown")

@@ -9,7 +9,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
-from retrogait.cli.reader_options import reader_options
+from retrogait.cli.reader_options import checked_place, reader_options
 from retrogait.conventions import PLACEMENTS
 from retrogait.outfiles import refuse_replacing_a_recording, refuse_writing_over_inputs
 
@@ -35,6 +35,7 @@ def convert(
     from retrogait.session import write_session
     from retrogait.summary import gyro_text
 
+    placement, side = checked_place(placement, side)  # before the export is read (EDGE-75)
     refuse_writing_over_inputs([out], [input])
     refuse_replacing_a_recording(out, remade_by="convert")  # EDGE-4
     result = load_recording(

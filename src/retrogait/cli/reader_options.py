@@ -81,6 +81,21 @@ def reader_options(command: Command) -> Command:
     return run  # type: ignore[return-value]
 
 
+def checked_place(placement: str | None, side: str | None) -> tuple[str | None, str | None]:
+    """``--placement`` and ``--side`` as the names retrogait uses (any case; ``lower-back``; ``L``), checked
+    before any file is read: a word for a placement is answered with it (EDGE-75)."""
+    from retrogait.conventions import placement_named, side_named
+    from retrogait.errors import RetrogaitError
+
+    try:
+        return (
+            placement_named(placement) if placement is not None else None,
+            side_named(side) if side is not None else None,
+        )
+    except ValueError as exc:
+        raise RetrogaitError(str(exc)) from None
+
+
 def _triple(text: str | None, flag: str) -> tuple[str, str, str] | None:
     from retrogait.errors import RetrogaitError
 

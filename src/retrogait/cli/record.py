@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from retrogait.cli.app import app
-from retrogait.conventions import AXES, PLACEMENTS, SIDES
+from retrogait.conventions import AXES, PLACEMENTS, placement_named, side_named
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import recording_side_files, refuse_replacing_a_recording
 
@@ -165,12 +165,11 @@ def record(
     for ax in axes:
         if ax is not None and ax not in AXES:
             raise RetrogaitError(f"--anterior-axis must be one of {' '.join(AXES)}, got {ax!r}")
-    for p in places:
-        if p not in PLACEMENTS:
-            raise RetrogaitError(f"--placement must be one of {', '.join(PLACEMENTS)}, got {p!r}")
-    for s in sides:
-        if s is not None and s not in SIDES:
-            raise RetrogaitError(f"--side must be one of {', '.join(SIDES)}, got {s!r}")
+    try:  # any case, "lower-back", "L"; a word for a placement is answered with it (EDGE-75)
+        places = [placement_named(str(p)) for p in places]  # --placement is required: never None
+        sides = [side_named(s) if s is not None else None for s in sides]
+    except ValueError as exc:
+        raise RetrogaitError(str(exc)) from None
     settings = StreamSettings(rate_hz=rate_hz, acc_range_g=acc_range_g, gyr_range_dps=gyr_range_dps)
     specs = [
         SensorSpec(
