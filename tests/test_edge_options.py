@@ -184,8 +184,9 @@ def test_a_word_for_a_placement_is_answered_before_any_file_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
     """EDGE-75: `--placement pocket` was refused only after the recording was read (1-2 s), with no hint; the
-    file here does not even exist, and the placement is still what is said."""
-    values = {"{missing}": str(tmp_path / "missing.csv"), "{out}": str(tmp_path / "out.csv")}
+    file here is empty, which reading it would say first."""
+    (tmp_path / "empty.csv").write_text("")
+    values = {"{missing}": str(tmp_path / "empty.csv"), "{out}": str(tmp_path / "out.csv")}
     assert main([values.get(a, a) for a in command] + ["--placement", "pocket"]) == 2
     line = _one_error_line(capsys.readouterr().err)
     assert line.endswith("got 'pocket'; for 'pocket' give --placement thigh"), line
@@ -203,3 +204,28 @@ def test_placement_and_side_in_another_spelling_are_taken(
     assert '"placement": "lower_back"' in summary and '"side": "left"' in summary
     assert main(["analyze", str(run_csv), "--side", "up", "--out", str(out), "--no-report"]) == 2
     assert _one_error_line(capsys.readouterr().err).endswith("--side must be one of left, right, got 'up'")
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (["--format", "junk"], "unknown format 'junk'; supported formats: native, phyphox,"),
+        (["--anterior-axis", "+q"], "--anterior-axis must be one of +x -x +y -y +z -z, got '+q'"),
+    ],
+)
+def test_a_bad_format_or_axis_is_refused_before_any_file_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], said: str
+) -> None:
+    """EDGE-75: both were refused only after the recording was read (3.7 s for an hour); the file here is
+    empty, which reading it would say first."""
+    (tmp_path / "empty.csv").write_text("")
+    assert main(["analyze", str(tmp_path / "empty.csv"), *option, "--no-report"]) == 2
+    assert said in _one_error_line(capsys.readouterr().err)
+
+
+def test_the_format_names_checked_early_are_the_readers() -> None:
+    from retrogait.imports import FORMATS
+    from retrogait.imports.base import FORMAT_ALIASES, FORMAT_NAMES
+
+    assert tuple(fmt.name for fmt in FORMATS) == FORMAT_NAMES
+    assert set(FORMAT_ALIASES.values()) <= set(FORMAT_NAMES)

@@ -57,6 +57,19 @@ def placement_named(text: str, flag: str = "--placement") -> str:
     raise ValueError(f"{flag} must be one of {', '.join(PLACEMENTS)}, got {text!r}{hint}")
 
 
+def axis_named(text: str, flag: str) -> str:
+    """The sensor axis ``text`` names: one of AXES in any case, a bare axis (``x``) meaning its + direction.
+
+    Raises:
+        ValueError: one line listing the axes.
+    """
+    key = text.strip().lower()
+    key = f"+{key}" if key in ("x", "y", "z") else key
+    if key in AXES:
+        return key
+    raise ValueError(f"{flag} must be one of {' '.join(AXES)}, got {text!r}")
+
+
 def side_named(text: str, flag: str = "--side") -> str:
     """The side ``text`` names: ``left`` or ``right`` in any case, or ``l`` / ``r``.
 

@@ -10,7 +10,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
-from retrogait.cli.reader_options import checked_place, reader_options
+from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import resume
@@ -151,7 +151,8 @@ def analyze(
     from retrogait.analysis.settings import AnalysisSettings
     from retrogait.analysis.settings_toml import read_settings_file
 
-    placement, side = checked_place(placement, side)  # before the recording is read (EDGE-75)
+    placement, side = checked_place(placement, side)
+    anterior_axis = checked_axis(anterior_axis, "--anterior-axis")  # before the recording is read (EDGE-75)
     overrides = read_settings_file(settings_file) if settings_file is not None else None  # refused before reading data
     # `analyze .` or `analyze ..` (an export folder): named after the folder itself, beside it
     named = input_file if input_file.name not in ("", ".", "..") else input_file.resolve()

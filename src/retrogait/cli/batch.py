@@ -9,7 +9,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
-from retrogait.cli.reader_options import checked_place, reader_options
+from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.gc_pause import resume
 
 #: Exit status when some inputs failed and the others were analysed (docs/batch.md, "Exit status").
@@ -65,7 +65,8 @@ def batch(
     from retrogait.batch.inputs import discover_inputs
     from retrogait.batch.pool import local_workers, start_local_pool
 
-    placement, side = checked_place(placement, side)  # before any file is read (EDGE-75)
+    placement, side = checked_place(placement, side)
+    anterior_axis = checked_axis(anterior_axis, "--anterior-axis")  # before any file is read (EDGE-75)
     overrides = None
     if settings_file is not None:  # refused before any file is read, naming the file and key
         from retrogait.analysis.settings import PRESETS

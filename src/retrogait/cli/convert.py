@@ -9,7 +9,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
-from retrogait.cli.reader_options import checked_place, reader_options
+from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import PLACEMENTS
 from retrogait.outfiles import refuse_replacing_a_recording, refuse_writing_over_inputs
 
@@ -36,6 +36,8 @@ def convert(
     from retrogait.summary import gyro_text
 
     placement, side = checked_place(placement, side)  # before the export is read (EDGE-75)
+    anterior_axis = checked_axis(anterior_axis, "--anterior-axis")
+    vertical_axis = checked_axis(vertical_axis, "--vertical-axis")
     refuse_writing_over_inputs([out], [input])
     refuse_replacing_a_recording(out, remade_by="convert")  # EDGE-4
     result = load_recording(

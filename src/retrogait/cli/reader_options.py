@@ -96,6 +96,18 @@ def checked_place(placement: str | None, side: str | None) -> tuple[str | None, 
         raise RetrogaitError(str(exc)) from None
 
 
+def checked_axis(axis: str | None, flag: str) -> str | None:
+    """A sensor axis option (``--anterior-axis``, ``--vertical-axis``) as retrogait names it (``+x``; any
+    case; ``x`` for ``+x``), checked before any file is read (EDGE-75)."""
+    from retrogait.conventions import axis_named
+    from retrogait.errors import RetrogaitError
+
+    try:
+        return axis_named(axis, flag) if axis is not None else None
+    except ValueError as exc:
+        raise RetrogaitError(str(exc)) from None
+
+
 def _triple(text: str | None, flag: str) -> tuple[str, str, str] | None:
     from retrogait.errors import RetrogaitError
 

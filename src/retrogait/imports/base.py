@@ -15,6 +15,20 @@ if TYPE_CHECKING:  # only for the annotation: this module stays free of numpy an
 TIME_UNITS = ("s", "ms", "us", "ns", "epoch_s", "epoch_ms", "epoch_us", "epoch_ns", "datetime")
 ACC_UNITS = ("ms2", "g", "mg")
 GYR_UNITS = ("dps", "rads")
+#: Every format's name in detection order, and other names a user may give (``registry.FORMATS`` holds the
+#: readers; tests/test_imports_formats.py keeps the two lists equal): ``--format`` is checked before any
+#: reader is imported or any file read (EDGE-75).
+FORMAT_NAMES = (
+    *("native", "phyphox", "sensorlogger", "polar_logger", "metabase", "movesense", "physics_toolbox"),
+    *("geneactiv", "sensorlog", "generic_csv"),
+)
+FORMAT_ALIASES = {"generic": "generic_csv", "polar": "polar_logger", "physicstoolbox": "physics_toolbox"}
+
+
+def format_key(name: str) -> str:
+    """The format name a user's ``--format`` value stands for (any case, ``-`` for ``_``, aliases)."""
+    key = name.strip().lower().replace("-", "_")
+    return FORMAT_ALIASES.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,8 @@ class ReaderOptions:
         """The first thing wrong with these options, or None."""
         if self.rate_hz is not None and not (math.isfinite(self.rate_hz) and self.rate_hz > 0):
             return f"--rate must be a positive number of Hz, got {self.rate_hz!r}"
+        if self.format is not None and format_key(self.format) not in FORMAT_NAMES:
+            return f"unknown format {self.format!r}; supported formats: {', '.join(FORMAT_NAMES)}"
         return self.mapping.problem() if self.mapping is not None else None
 
     def load_kwargs(self) -> dict[str, Any]:

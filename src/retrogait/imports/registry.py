@@ -10,7 +10,7 @@ from pathlib import Path
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import generic_csv
 from retrogait.imports.app_formats import APP_FORMATS, format_names
-from retrogait.imports.base import ImportFormat
+from retrogait.imports.base import ImportFormat, format_key
 from retrogait.imports.diagnose import refuse_analysis_output, refuse_unreadable, refuse_unrecognised
 
 FORMATS: tuple[ImportFormat, ...] = (*APP_FORMATS, generic_csv.FORMAT)
@@ -21,9 +21,7 @@ MIN_CONFIDENCE = 0.5
 
 def get_format(name: str) -> ImportFormat:
     """The format called ``name`` (also accepts ``-`` for ``_`` and any case)."""
-    key = name.strip().lower().replace("-", "_")
-    aliases = {"generic": "generic_csv", "polar": "polar_logger", "physicstoolbox": "physics_toolbox"}
-    key = aliases.get(key, key)
+    key = format_key(name)
     for fmt in FORMATS:
         if fmt.name == key:
             return fmt
