@@ -648,6 +648,28 @@ def test_an_analysis_output_given_as_a_recording_says_so(
     )
     assert main(["info", str(folder / "steps.csv")]) == 2
     assert "steps.csv: is a steps table written by `retrogait analyze`, not a recording" in _error(capsys)
+    # EDGE-76: the simulator's truth was called analyze's steps table; summary.json and bouts.csv were
+    # "format not recognised"
+    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+    sim = write_simulation(
+        simulate(SimulationConfig("shank", [Bout("forward", "running", 3.0, 4.0)], 100.0)), folder / "sim"
+    )
+    truth = folder / "sim_truth.csv"
+    assert truth.is_file() and sim
+    assert main(["analyze", str(truth)]) == 2
+    assert _error(capsys) == (
+        f"retrogait: error: {truth}: is the ground truth `retrogait simulate` writes beside a recording, not a "
+        "recording: give sim.csv"
+    )
+    (folder / "summary.json").write_text('{"source": "run.csv", "source_digest": "sha256:0"}')
+    (folder / "bouts.csv").write_text("bout_id,start_s,end_s,activity,n_steps,cadence_spm,contact_time_s\n")
+    for name, what in (("summary.json", "the summary"), ("bouts.csv", "the bouts table")):
+        assert main(["analyze", str(folder / name)]) == 2
+        assert _error(capsys) == (
+            f"retrogait: error: {folder / name}: is {what} written by `retrogait analyze`, not a recording: give "
+            "the recording it was made from; `retrogait compare` takes its folder"
+        )
     runs = tmp_path / "runs"
     runs.mkdir()
     for name in ("a.csv", "b.csv"):

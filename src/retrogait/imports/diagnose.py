@@ -47,24 +47,37 @@ def refuse_unreadable(path: Path) -> None:
 
 #: Columns only analyze's steps table has (a recording has a time and acc columns): both mark one.
 _STEPS_COLUMNS = (b"ic_time_s", b"direction")
+#: The first columns of analyze's bouts table.
+_BOUTS_COLUMNS = [b"bout_id", b"start_s", b"end_s"]
 
 
 def refuse_analysis_output(path: Path) -> None:
     """Raise :class:`InputFileError` when ``path`` is what ``retrogait analyze`` wrote (its output folder,
     or its steps table) rather than a recording (EDGE-14): read as a recording it was "format not
     recognised" or "holds no three acceleration columns"."""
+    compare = "; `retrogait compare` takes it as it is"
     if path.is_dir() and (path / "steps.csv").is_file() and (path / "summary.json").is_file():
         what = "an analysis folder written by `retrogait analyze` (steps.csv, summary.json)"
     elif path.is_file() and path.suffix.lower() == ".csv":
-        first = head(path).lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
-        if not all(column in first.split(b",") for column in _STEPS_COLUMNS):
+        columns = head(path).lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip().split(b",")
+        if columns[:3] == _BOUTS_COLUMNS:
+            what, compare = "the bouts table written by `retrogait analyze`", "; `retrogait compare` takes its folder"
+        elif not all(column in columns for column in _STEPS_COLUMNS):
             return
-        what = "a steps table written by `retrogait analyze`"
+        elif b"speed_ms" in columns and b"quality_flags" not in columns:  # EDGE-76: the simulator's truth
+            recording = path.name[: -len("_truth.csv")] + ".csv" if path.name.endswith("_truth.csv") else "its session"
+            raise InputFileError(
+                path,
+                f"is the ground truth `retrogait simulate` writes beside a recording, not a recording: "
+                f"give {recording}",
+            )
+        else:
+            what = "a steps table written by `retrogait analyze`"
+    elif path.is_file() and path.name.lower() == "summary.json" and b'"source_digest"' in head(path)[:4096]:
+        what, compare = "the summary written by `retrogait analyze`", "; `retrogait compare` takes its folder"
     else:
         return
-    raise InputFileError(
-        path, f"is {what}, not a recording: give the recording it was made from; `retrogait compare` takes it as it is"
-    )
+    raise InputFileError(path, f"is {what}, not a recording: give the recording it was made from{compare}")
 
 
 def refuse_unrecognised(path: Path) -> None:
