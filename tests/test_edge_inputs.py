@@ -674,6 +674,7 @@ def test_an_analysis_output_given_as_a_recording_says_so(
     runs.mkdir()
     for name in ("a.csv", "b.csv"):
         write_session(small_session, runs / name)
+    (runs / "a_truth.csv").write_text(truth.read_text())  # a simulator's truth is not counted (EDGE-76)
     assert main(["info", str(runs)]) == 2
     assert _error(capsys) == (
         f"retrogait: error: {runs}: is a folder of 2 recordings (a.csv, b.csv), not one export: give them one "

@@ -12,6 +12,7 @@ from retrogait.imports import generic_csv
 from retrogait.imports.app_formats import APP_FORMATS, format_names
 from retrogait.imports.base import ImportFormat, format_key
 from retrogait.imports.diagnose import refuse_analysis_output, refuse_unreadable, refuse_unrecognised
+from retrogait.recordings import is_recording
 
 FORMATS: tuple[ImportFormat, ...] = (*APP_FORMATS, generic_csv.FORMAT)
 
@@ -61,7 +62,7 @@ def _refuse_folder_of_recordings(path: Path) -> None:
     """A folder no format reads as one export but whose files are recordings one by one (EDGE-14): `compare
     data/` or `analyze data/` for a folder of runs said "format not recognised"."""
     try:
-        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        files = sorted(p for p in path.iterdir() if p.is_file() and is_recording(p))  # not a truth table (EDGE-76)
     except OSError:
         return
     looked_at = files[:FOLDER_FILES_SNIFFED]
