@@ -24,7 +24,7 @@ SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
 #: sha256 of each simulated input as written by ``write_session`` (name -> hex digest).
 INPUT_DIGESTS = SNAPSHOTS / "inputs.json"
 #: summary.json keys that say how a result was made, not what it is: not compared.
-PROVENANCE_KEYS = ("settings", "settings_hash", "analysis_version")
+PROVENANCE_KEYS = ("settings", "settings_hash", "analysis_version", "input_provenance")
 OUTPUT_FILES = ("summary.json", "steps.csv", "bouts.csv")
 
 

@@ -158,3 +158,20 @@ def test_lower_back_report_says_how_many_loading_rates_a_heel_transient_cost() -
     html = build_analysis_html(result)
     assert f"vGRF loading rate not estimated on {n} steps: heel transient" in html
     assert "Values not measured, and why" in html
+
+
+def test_how_the_recording_was_read_is_in_the_summary_and_the_report(tmp_path: Path) -> None:
+    """EDGE-77: analysing an export directly kept none of the import's facts (format, files, every inferred
+    unit and column, rows dropped) in summary.json or the report; they were only in a converted file's header."""
+    import import_samples as samples
+
+    table = samples.generic(tmp_path / "run.csv")
+    out = tmp_path / "analysis"
+    assert main(["analyze", str(table), "--out", str(out)]) == 0
+    import json
+
+    given = json.loads((out / "summary.json").read_text())["input_provenance"]
+    assert given["import_format"] == "generic_csv" and given["import_source"] == "run.csv"
+    assert given["inferred_acc_unit"].startswith(("ms2", "g", "mg"))
+    page = (out / "report.html").read_text()
+    assert "format: generic_csv" in page and "inferred acc unit: " in page

@@ -317,6 +317,9 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "anterior_yaw_deg": signals.anterior_yaw_deg,
         "anterior_yaw_applied": signals.anterior_yaw_applied,
         "notes": list(signals.notes),
+        # how the recording was read or recorded: the header's further keys (import format and files, every
+        # inference, rows dropped, a cut, the recorder's facts), as the session file holds them (EDGE-77)
+        "input_provenance": dict(session.meta.extra),
         "all": arrays.aggregate(np.arange(len(steps)), all_directions=True),  # EDGE-47
         "per_direction": per_direction,
         "per_bout": per_bout,

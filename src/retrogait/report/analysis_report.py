@@ -279,6 +279,18 @@ def footer_lines(summary: dict[str, Any]) -> list[str]:
     return [f"analysis version {version or 'not recorded'}, settings hash {digest or 'not recorded'}{settings_note}"]
 
 
+#: The input keys the report shows (summary.json's ``input_provenance`` holds every one): the format and files,
+#: what was inferred, what was dropped or cut.
+_SHOWN_INPUT = ("import_format", "import_source", "import_dropped_detail", "import_cut_short", "import_gyro_missing")
+
+
+def input_lines(summary: dict[str, Any]) -> list[str]:
+    """How the recording was read, one line per fact: ``import_format: sensorlogger``, each ``inferred_*``."""
+    given = summary.get("input_provenance") or {}
+    keys = [k for k in given if k in _SHOWN_INPUT or k.startswith("inferred_")]
+    return [f"{k.removeprefix('import_').replace('_', ' ')}: {given[k]}" for k in keys if str(given[k]).strip()]
+
+
 def build_analysis_html(result: AnalysisResult) -> str:
     """The whole report page as one HTML string."""
     s = result.summary
@@ -298,7 +310,7 @@ def build_analysis_html(result: AnalysisResult) -> str:
     if len(steps):
         sentences, table = headline(s, steps)
         sections.append(Section("The answer", paragraphs=sentences, table=table))
-    sections.append(Section("Recording", paragraphs=facts, bullets=list(s["notes"])))
+    sections.append(Section("Recording", paragraphs=facts, bullets=[*input_lines(s), *s["notes"]]))
     if len(steps):
         strike = _strike_chart(steps)
         sections += [
