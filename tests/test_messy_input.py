@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import retrogait
+from retrogait.errors import RetrogaitError
+from retrogait.imports import load_session
 from retrogait.rate import measured_rate_hz
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
@@ -89,3 +93,18 @@ def test_a_clock_off_its_stated_rate_is_a_note(foot_run: Session) -> None:
         for n in result.summary["notes"]
     )
     assert not any("states" in n for n in retrogait.analyze(foot_run).summary["notes"])
+
+
+def test_a_time_column_stamped_per_packet_is_refused_naming_it(tmp_path: Path) -> None:
+    """A logger that stamps each BLE packet of 4 samples once: the refusal said the file had no column named
+    like time; it names the column and what is wrong with it, and --rate reads the file (HONEST-7)."""
+    n = 2000
+    t = (np.arange(n) // 4 * 4 + 3) / 200.0
+    acc = np.random.default_rng(0).normal(0.0, 1.0, (n, 3)) + [0.0, 0.0, 9.81]
+    path = tmp_path / "packets.csv"
+    pd.DataFrame({"time_s": t, "acc_x": acc[:, 0], "acc_y": acc[:, 1], "acc_z": acc[:, 2]}).to_csv(path, index=False)
+    with pytest.raises(
+        RetrogaitError, match=r"column time_s repeats the time before it in 75% of its rows .*--rate HZ"
+    ):
+        load_session(path)
+    assert load_session(path, rate_hz=200.0).n_samples == n
