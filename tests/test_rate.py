@@ -70,3 +70,14 @@ def test_a_bursty_clock_is_not_a_gap_but_a_dropout_is() -> None:
     keep[n // 2 : n // 2 + 20] = False  # 20 samples lost mid-run
     holed = replace(sim.session, t_s=sim.session.t_s[keep], acc=sim.session.acc[keep], gyr=sim.session.gyr[keep])
     assert retrogait.analyze(holed).steps["quality_flags"].astype(str).str.contains("gap").sum() >= 1
+
+
+def test_lost_single_samples_do_not_slow_a_steady_clock() -> None:
+    """A steady 200 Hz clock that lost 2 % of its samples one at a time (a BLE packet of one sample, a row
+    a reader dropped as out of order): each such interval holds two periods. Counted as one regular interval
+    it read 196 Hz, and the analysis resampled the whole recording off its samples (HONEST-2)."""
+    n = 10000
+    lost = np.random.default_rng(3).choice(np.arange(1, n - 1), n // 50, replace=False)
+    t = np.delete(np.arange(n) / 200.0, lost)
+    assert measured_rate_hz(t) == pytest.approx(200.0)
+    assert recording_rate_hz(t, None) == pytest.approx(200.0)

@@ -19,17 +19,63 @@ from numpy.typing import NDArray
 RATE_TOLERANCE = 0.01
 #: An interval longer than this many typical intervals is a pause in the recording, not sampling.
 GAP_INTERVALS = 3.0
+#: A steady clock: at least STEADY_SHARE of its intervals lie within STEADY_SPREAD typical intervals of a whole
+#: number of them (lost samples are whole periods). On it an interval longer than STEADY_GAP_INTERVALS typical
+#: ones has lost a sample (HONEST-2).
+STEADY_SHARE = 0.9
+STEADY_SPREAD = 0.25
+STEADY_GAP_INTERVALS = 1.5
+#: ... and at least STEADY_SINGLE of them are one typical interval.
+STEADY_SINGLE = 0.8
+#: On an irregular clock (bursts) the longest regular interval is this percentile of the intervals.
+REGULAR_PERCENTILE = 95.0
 
 
 def measured_rate_hz(t_s: NDArray[np.float64]) -> float:
     """Samples per second (Hz) over the regular intervals of the timestamps ``t_s`` (s, increasing);
-    NaN with fewer than two samples or timestamps that do not advance."""
+    NaN with fewer than two samples or timestamps that do not advance.
+
+    On a steady clock (STEADY_SHARE of the intervals within STEADY_SPREAD of a whole number of typical
+    ones) the intervals longer than STEADY_GAP_INTERVALS typical ones are left out:
+    a lost sample or BLE packet, whose interval holds two periods and would otherwise count as one
+    (1 % single samples lost read 1 % slow, and the whole recording was resampled off its samples). On
+    any other clock (bursts, jitter) those longer than GAP_INTERVALS times the longer of the typical
+    (median) and the longest regular interval (REGULAR_PERCENTILE) are pauses: a burst of 4 stamped a
+    quarter period apart is followed by 3.25 typical intervals, and a phone delivering 200 Hz in bursts
+    (Physics Toolbox: 0.3 ms within, up to 46 ms between) is no 329 Hz sensor with 36 s of pauses."""
     steps = np.diff(np.asarray(t_s, dtype=np.float64))
     steps = steps[np.isfinite(steps) & (steps > 0)]
     if steps.size == 0:
         return float("nan")
-    regular = steps[steps <= GAP_INTERVALS * float(np.median(steps))]
+    typical = float(np.median(steps))
+    if _steady(steps, typical):
+        regular = steps[steps <= STEADY_GAP_INTERVALS * typical]
+    else:  # bursts: the interval after a burst of 4 stamped a quarter period apart is 3.25 typical ones
+        regular = steps[steps <= GAP_INTERVALS * max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))]
     return float(regular.size / regular.sum())
+
+
+def _steady(steps: NDArray[np.float64], typical: float) -> bool:
+    """True when STEADY_SHARE of the intervals ``steps`` (s, > 0) lie within STEADY_SPREAD typical ones of a
+    whole number (one or more) of ``typical``, and STEADY_SINGLE of one: a steady clock, some of whose
+    samples were lost."""
+    ratio = steps / typical
+    whole = np.rint(ratio)
+    near = np.abs(ratio - whole) <= STEADY_SPREAD
+    # most intervals are one period: bursts of 4 stamped a quarter period apart are whole quarter periods
+    # too (1, 1, 1, 13), on a clock that would have lost 12 of every 16 samples
+    return (
+        float(np.mean(near & (whole >= 1.0))) >= STEADY_SHARE and float(np.mean(near & (whole == 1.0))) >= STEADY_SINGLE
+    )
+
+
+def steady_clock(t_s: NDArray[np.float64]) -> bool:
+    """True when the timestamps ``t_s`` (s, increasing) tick steadily: STEADY_SHARE of their intervals within
+    STEADY_SPREAD of the typical one (lost samples aside); False for bursts and jitter of a large part of
+    a period."""
+    steps = np.diff(np.asarray(t_s, dtype=np.float64))
+    steps = steps[np.isfinite(steps) & (steps > 0)]
+    return bool(steps.size) and _steady(steps, float(np.median(steps)))
 
 
 def recording_rate_hz(t_s: NDArray[np.float64], nominal_hz: float | None) -> float:

@@ -139,6 +139,8 @@ class _Plan:
     gyr_table: _Table | None = None
     inferred: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: why a numeric column named like time was not taken (HONEST-7), for the refusal
+    time_rejected: str | None = None
 
 
 def _listed(columns: list[str]) -> str:
@@ -412,10 +414,12 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
     )
     for candidate in candidates:
         if _numeric(table, candidate.name):
-            if inference.is_increasing(_numbers(table, candidate.name)):
+            values = _numbers(table, candidate.name)
+            if inference.is_increasing(values):
                 plan.time = candidate.name
                 plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name)"
                 return
+            plan.time_rejected = plan.time_rejected or _why_not_a_clock(candidate.name, values)
         elif _text_times(table, candidate.name):
             plan.time, plan.time_text = candidate.name, True
             plan.date = _date_column(table, candidate.name, used)
@@ -437,6 +441,20 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             plan.time, plan.time_text = column, True
             plan.inferred["inferred_time_column"] = f"{column} (date-time text)"
             return
+
+
+def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
+    """Why the numbers of a column named like time are no clock, when its steps repeat or go back."""
+    steps = np.diff(values[np.isfinite(values)])
+    if steps.size < 2:
+        return None
+    same, back = float(np.mean(steps == 0)), float(np.mean(steps < 0))
+    if same >= back and same > 0:
+        return (
+            f"column {name} repeats the time before it in {same:.0%} of its rows (samples stamped per packet or "
+            "burst, not per sample)"
+        )
+    return f"column {name} goes back in {back:.0%} of its rows" if back > 0 else None
 
 
 def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
@@ -527,10 +545,11 @@ def _times(
     """Seconds (any origin) of each row and the epoch start (s since 1970) when the times are absolute."""
     if plan.time is None:
         if options.rate_hz is None:
+            why = plan.time_rejected or "none named like time/timestamp/t, none increasing"
             raise InputFileError(
                 display,
-                "has no time column (none named like time/timestamp/t, none increasing): read it with --rate HZ "
-                "(its sampling rate), or name the time column with --time-column NAME",
+                f"has no time column ({why}): read it with --rate HZ (its sampling rate), or name the time "
+                "column with --time-column NAME",
             )
         plan.inferred["inferred_time_column"] = f"none: times from --rate {options.rate_hz:g} Hz"
         return np.arange(len(frame), dtype=np.float64) / options.rate_hz, None

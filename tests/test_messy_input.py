@@ -1,0 +1,110 @@
+"""Messy timestamps keep the numbers honest (HONEST-2..6; scripts/validate_messy.py measures it on real data)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import retrogait
+from retrogait.errors import RetrogaitError
+from retrogait.imports import load_session
+from retrogait.rate import measured_rate_hz
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+STILL = Bout("still", "still", 0.0, 1.0)
+
+
+@pytest.fixture(scope="module")
+def foot_run() -> Session:
+    """A foot sensor at 200 Hz: 1 s still, 10 s of forward running, 1 s still."""
+    config = SimulationConfig("foot", [STILL, Bout("forward", "running", 3.0, 10.0), STILL], sample_rate_hz=200.0)
+    return simulate(config).session
+
+
+def _bursts(t: np.ndarray, size: int, spread: float, period: float) -> np.ndarray:
+    """Stamps of samples delivered in bunches of ``size``: the bunch's last sample's time, ``spread``
+    periods apart inside the bunch."""
+    n = t.size
+    last = np.minimum((np.arange(n) // size + 1) * size - 1, n - 1)
+    within = np.arange(n) % size
+    return np.asarray(t[last] + (within - size + 1) * spread * period)
+
+
+def test_jittered_stamps_keep_the_impact_peaks(foot_run: Session) -> None:
+    """Stamps +-1.2 ms off a 200 Hz clock (a phone or BLE host stamping on arrival): interpolated where
+    stamped, the one- or two-sample landing peaks read low; put on their clock's slots they are the
+    sensor's own (HONEST-3)."""
+    clean = retrogait.analyze(foot_run).steps
+    jitter = np.random.default_rng(7).uniform(-0.0012, 0.0012, foot_run.n_samples)
+    steps = retrogait.analyze(replace(foot_run, t_s=foot_run.t_s + jitter)).steps
+    assert len(steps) == len(clean) > 10
+    np.testing.assert_allclose(steps["impact_peak_g"], clean["impact_peak_g"], rtol=1e-9)
+    np.testing.assert_allclose(steps["ic_time_s"], clean["ic_time_s"], atol=0.0015)
+
+
+def test_bursts_of_two_keep_the_rate_and_the_impact_peaks(foot_run: Session) -> None:
+    """Pairs of samples stamped half a period apart at the second's time."""
+    clean = retrogait.analyze(foot_run).steps
+    t = _bursts(foot_run.t_s, 2, 0.5, 1 / 200.0)
+    result = retrogait.analyze(replace(foot_run, t_s=t))
+    assert result.summary["sample_rate_hz"] == 200.0
+    np.testing.assert_allclose(result.steps["impact_peak_g"], clean["impact_peak_g"], rtol=1e-9)
+
+
+def test_bursts_of_four_measure_the_sensor_rate() -> None:
+    """Four samples stamped a quarter period apart, then 3.25 periods to the next four: the long
+    interval is the burst's, not a pause (it read 4 x the rate, HONEST-2)."""
+    t = _bursts(np.arange(4000) / 200.0, 4, 0.25, 1 / 200.0)
+    assert measured_rate_hz(t) == pytest.approx(200.0, rel=1e-3)
+
+
+def test_stamps_that_cannot_be_put_on_a_clock_say_impact_may_read_low(foot_run: Session) -> None:
+    """Bursts of four a quarter period apart span 0.75 periods: no slot per sample can be told, the samples
+    are interpolated where stamped, and a note says what that costs (HONEST-5)."""
+    t = _bursts(foot_run.t_s, 4, 0.25, 1 / 200.0)
+    notes = retrogait.analyze(replace(foot_run, t_s=t)).summary["notes"]
+    assert any("too irregular" in n and "impact peaks can read low" in n for n in notes)
+    assert not any("irregular" in n for n in retrogait.analyze(foot_run).summary["notes"])
+
+
+def test_a_gap_in_the_timestamps_is_a_note(foot_run: Session) -> None:
+    """Lost samples: a contact inside them is not found and no step says so; the session does (HONEST-4)."""
+    keep = np.ones(foot_run.n_samples, dtype=bool)
+    keep[1000:1030] = False  # 0.15 s lost mid-run
+    assert foot_run.gyr is not None
+    holed = replace(foot_run, t_s=foot_run.t_s[keep], acc=foot_run.acc[keep], gyr=foot_run.gyr[keep])
+    notes = retrogait.analyze(holed).summary["notes"]
+    assert [n for n in notes if n.startswith("1 gap in the timestamps (0.15 s without samples")]
+
+
+def test_a_clock_off_its_stated_rate_is_a_note(foot_run: Session) -> None:
+    """The sensor samples 2 % faster than its header states, stamped on arrival: the timestamps' rate is
+    used (as before), and now the session says the two disagree (HONEST-6)."""
+    off = replace(foot_run, meta=replace(foot_run.meta, sample_rate_hz=200.0 / 1.02))
+    result = retrogait.analyze(off)
+    assert result.summary["sample_rate_hz"] == 200.0
+    assert any(
+        n.startswith("the file states 196.078 Hz but the timestamps give 200 Hz (+2.0%)")
+        for n in result.summary["notes"]
+    )
+    assert not any("states" in n for n in retrogait.analyze(foot_run).summary["notes"])
+
+
+def test_a_time_column_stamped_per_packet_is_refused_naming_it(tmp_path: Path) -> None:
+    """A logger that stamps each BLE packet of 4 samples once: the refusal said the file had no column named
+    like time; it names the column and what is wrong with it, and --rate reads the file (HONEST-7)."""
+    n = 2000
+    t = (np.arange(n) // 4 * 4 + 3) / 200.0
+    acc = np.random.default_rng(0).normal(0.0, 1.0, (n, 3)) + [0.0, 0.0, 9.81]
+    path = tmp_path / "packets.csv"
+    pd.DataFrame({"time_s": t, "acc_x": acc[:, 0], "acc_y": acc[:, 1], "acc_z": acc[:, 2]}).to_csv(path, index=False)
+    with pytest.raises(
+        RetrogaitError, match=r"column time_s repeats the time before it in 75% of its rows .*--rate HZ"
+    ):
+        load_session(path)
+    assert load_session(path, rate_hz=200.0).n_samples == n
