@@ -7,8 +7,9 @@ truth tables left out); ``--bench-hour`` adds ``bench_analyze.py``'s simulated 1
 ``--options`` are passed on to ``analyze`` (one string, e.g. ``"--placement foot"``). For each
 input both trees run ``retrogait analyze FILE --out ...`` as processes; steps.csv and bouts.csv must be
 equal byte for byte, summary.json equal but for ``analysis_version`` (a digest of the analysis' source
-files, which any edit changes), report.html equal but for the text of that version; an input both refuse
-must be refused with the same status and message. Prints one line per input and exits 1 on any difference.
+files, which any edit changes) and ``input_provenance`` (how the input was read, EDGE-77), report.html
+equal but for the text of that version; an input both refuse must be refused with the same status and message.
+Prints one line per input and exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def differences(base: dict[str, bytes], this: dict[str, bytes]) -> list[str]:
         return [] if base == this else ["refused differently"]
     summaries = [json.loads(files["summary.json"]) for files in (base, this)]
     versions = [s.pop("analysis_version") for s in summaries]
+    for summary in summaries:
+        summary.pop("input_provenance", None)  # how the input was read: provenance, as the version
     found = [] if summaries[0] == summaries[1] else ["summary.json"]
     for name in sorted(base):
         if name == "summary.json":
