@@ -501,9 +501,11 @@ GENEACTIV_OFFSET = (-813, -1262, 492)
 _HEX_DIGITS = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
 
 
-def geneactiv_counts(acc_g: Array) -> NDArray[np.int64]:
-    """The 12-bit counts a GENEActiv with :data:`GENEACTIV_GAIN` / ``_OFFSET`` records for ``acc_g`` (n, 3)."""
-    counts = np.round((acc_g * np.array(GENEACTIV_GAIN) + np.array(GENEACTIV_OFFSET)) / 100.0)
+def geneactiv_counts(
+    acc_g: Array, gain: tuple[float, ...] = GENEACTIV_GAIN, offset: tuple[float, ...] = GENEACTIV_OFFSET
+) -> NDArray[np.int64]:
+    """The 12-bit counts a GENEActiv calibrated with ``gain`` / ``offset`` records for ``acc_g`` (n, 3)."""
+    counts = np.round((acc_g * np.array(gain) + np.array(offset)) / 100.0)
     return np.clip(counts, -2048, 2047).astype(np.int64)
 
 
@@ -522,7 +524,13 @@ def geneactiv_page_hex(counts: NDArray[np.int64], light: int = 37, button: int =
     return np.hstack([lines, np.tile(np.frombuffer(b"\r\n", dtype=np.uint8), (lines.shape[0], 1))]).tobytes()
 
 
-def geneactiv_bin_header(rate_hz: float, pages: int, calibration: bool = True) -> list[str]:
+def geneactiv_bin_header(
+    rate_hz: float,
+    pages: int,
+    calibration: bool = True,
+    gain: tuple[float, ...] = GENEACTIV_GAIN,
+    offset: tuple[float, ...] = GENEACTIV_OFFSET,
+) -> list[str]:
     """The text header of a GENEActiv ``.bin`` (the layout of a real one: sections of ``Key:Value`` lines)."""
     lines = [
         "Device Identity",
@@ -574,8 +582,8 @@ def geneactiv_bin_header(rate_hz: float, pages: int, calibration: bool = True) -
     ]
     if calibration:
         lines += ["Calibration Data"]
-        for axis, gain, offset in zip("xyz", GENEACTIV_GAIN, GENEACTIV_OFFSET, strict=True):
-            lines += [f"{axis} gain:{gain}", f"{axis} offset:{offset}"]
+        for axis, axis_gain, axis_offset in zip("xyz", gain, offset, strict=True):
+            lines += [f"{axis} gain:{axis_gain:g}", f"{axis} offset:{axis_offset:g}"]
         lines += ["Volts:300", "Lux:800", ""]
     return [*lines, "Memory Status", f"Number of Pages:{pages}", ""]
 
@@ -591,16 +599,39 @@ def geneactiv_bin(
     """The device's own ``.bin`` (GENEActiv instruction manual, "Decoding .bin files"): the known motion from
     ``start`` (local time, GMT -04), ``pages`` pages of 300 samples, the pages in ``skip_pages`` not written (a
     gap: their sequence numbers and times missing, as when the device lost them)."""
-    n = pages * 300
-    t = np.arange(n) / rate_hz
-    counts = geneactiv_counts(truth_acc_ms2(t) / G)
-    hex_lines = geneactiv_page_hex(counts)
+    t = np.arange(pages * 300) / rate_hz
     first = np.datetime64(start)
-    out = ["\r\n".join(geneactiv_bin_header(rate_hz, pages - len(skip_pages), calibration)).encode() + b"\r\n"]
+    page_times = [first + np.timedelta64(round(page * 300 / rate_hz * 1000), "ms") for page in range(pages)]
+    return write_geneactiv_bin(
+        path,
+        geneactiv_counts(truth_acc_ms2(t) / G),
+        page_times,
+        rate_hz,
+        skip_pages=skip_pages,
+        calibration=calibration,
+    )
+
+
+def write_geneactiv_bin(
+    path: Path,
+    counts: NDArray[np.int64],
+    page_times: list[np.datetime64],
+    rate_hz: float,
+    gain: tuple[float, ...] = GENEACTIV_GAIN,
+    offset: tuple[float, ...] = GENEACTIV_OFFSET,
+    skip_pages: tuple[int, ...] = (),
+    calibration: bool = True,
+) -> Path:
+    """A ``.bin`` of ``counts`` (pages * 300, 3), each page's first sample at its time in ``page_times`` (local
+    wall clock), ``skip_pages`` left out."""
+    pages = len(page_times)
+    hex_lines = geneactiv_page_hex(counts)
+    header = geneactiv_bin_header(rate_hz, pages - len(skip_pages), calibration, gain, offset)
+    out = ["\r\n".join(header).encode() + b"\r\n"]
     for page in range(pages):
         if page in skip_pages:
             continue
-        stamp = str(first + np.timedelta64(round(page * 300 / rate_hz * 1000), "ms"))
+        stamp = str(page_times[page].astype("datetime64[ms]"))
         head = [
             "Recorded Data",
             "Device Unique Serial Code:046164",

@@ -160,3 +160,52 @@ def test_a_gzipped_bin_reads_the_same(tmp_path: Path) -> None:
     packed.write_bytes(gzip.compress(path.read_bytes()))
     a, b = load_recording(path).session, load_recording(packed).session
     assert np.array_equal(a.acc, b.acc) and np.array_equal(a.t_s, b.t_s)
+
+
+def _lattice(values_g: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """(gain, offset, counts) such that ``values_g`` = (counts * 100 - offset) / gain within the CSV's rounding:
+    the gain whose lattice the values' fractional counts agree on best (whole numbers 20000-30000, as real
+    headers hold), the offset from their common fraction (known to a multiple of 100, i.e. a whole count: the
+    one whose counts fit 12 bits with the smallest |offset|)."""
+    distinct = np.unique(np.round(values_g, 4))
+    gains = np.arange(20000, 30001)
+    agreement = np.abs(np.exp(2j * np.pi * distinct[None, :] * gains[:, None] / 100).mean(axis=1))
+    gain = int(gains[np.argmax(agreement)])
+    fraction = np.angle(np.exp(2j * np.pi * distinct * gain / 100).mean()) / (2 * np.pi)
+    choices = []
+    for shift in range(-20, 21):
+        offset = round(-fraction * 100) + 100 * shift
+        counts = np.round((values_g * gain + offset) / 100).astype(np.int64)
+        if counts.min() >= -2048 and counts.max() <= 2047:
+            choices.append((abs(offset), offset, counts))
+    assert choices, "no offset puts the counts in 12 bits"
+    _, offset, counts = min(choices, key=lambda c: c[0])
+    return gain, offset, counts
+
+
+@pytest.mark.shared_data
+def test_the_real_csv_is_the_bin_layout_and_reads_back_through_the_bin_reader(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """No real .bin is at hand (gaitpy's demo is the PC software's CSV of one); what its values show about the
+    device file: each axis is (12-bit count * 100 - offset) / gain to the CSV's 4 decimals (x spans exactly
+    the 4096 counts -2048..2047: saturated at both ends), times step 1/50 s except between pages of 300 samples
+    (each page starts at its own Page Time). The CSV written back as the .bin it came from reads the same."""
+    csv = load_recording(shared_data / "formats/geneactiv_gaitpy/demo_data.csv").session
+    acc_g = csv.acc / G
+    calibrations = [_lattice(acc_g[:, axis]) for axis in range(3)]
+    counts = np.column_stack([c for _, _, c in calibrations])
+    gain = tuple(float(g) for g, _, _ in calibrations)
+    offset = tuple(float(o) for _, o, _ in calibrations)
+    np.testing.assert_allclose(acc_g, (counts * 100.0 - np.array(offset)) / np.array(gain), atol=0.51e-4, rtol=0)
+    assert counts[:, 0].min() == -2048 and counts[:, 0].max() == 2047
+    jumps = np.flatnonzero(np.abs(np.diff(csv.t_s) - 0.02) > 0.0015) + 1
+    assert jumps.size and (jumps % 300 == 0).all()
+    assert csv.n_samples % 300 == 0
+    local_start = np.datetime64(csv.meta.start_time_utc.rstrip("Z")) - np.timedelta64(4, "h")  # GMT -04
+    page_times = [local_start + np.timedelta64(round(csv.t_s[i] * 1000), "ms") for i in range(0, csv.n_samples, 300)]
+    path = samples.write_geneactiv_bin(tmp_path / "demo.bin", counts, page_times, 50.0, gain, offset)
+    back = load_recording(path).session
+    assert back.n_samples == csv.n_samples and back.meta.start_time_utc == csv.meta.start_time_utc
+    np.testing.assert_allclose(back.t_s, csv.t_s, atol=0.0005 + 1e-6)
+    np.testing.assert_allclose(back.acc, csv.acc, atol=0.51e-4 * G, rtol=0)
