@@ -101,7 +101,7 @@ def test_a_file_ending_after_fewer_pages_than_its_header_states_says_so(tmp_path
     assert "ends after page 2 of the 3 its header states" in session.meta.extra[CUT_SHORT_KEY]
 
 
-@pytest.mark.parametrize("damage", ["hex", "page_time", "page_header"])
+@pytest.mark.parametrize("damage", ["hex", "page_time", "page_header", "extra_line", "data_twice"])
 def test_a_damaged_page_is_dropped_counted_and_a_gap(tmp_path: Path, damage: str) -> None:
     path = samples.geneactiv_bin(tmp_path / "rec.bin", rate_hz=100.0, pages=3)
     data = path.read_bytes()
@@ -111,14 +111,24 @@ def test_a_damaged_page_is_dropped_counted_and_a_gap(tmp_path: Path, damage: str
         data = data[:at] + b"G" + data[at + 1 :]
     elif damage == "page_time":
         data = data.replace(b"Page Time:2019-08-06 10:25:53:000", b"Page Time:2019-13-06 10:25:53:000")
-    else:  # its "Recorded Data" line garbled: its data line has no page
+    elif damage == "page_header":  # its "Recorded Data" line garbled: its data line has no page
         data = data[:second] + b"Rec?rded Data" + data[second + 13 :]
+    elif damage == "extra_line":  # a line of its header twice: its data line is not where a page's is
+        at = data.index(b"Temperature", second)
+        data = data[:at] + b"Temperature:31.6\r\n" + data[at:]
+    else:  # the first page's data line twice: the second copy is no page's (counted once, not read twice)
+        second = data.index(b"Recorded Data")
+        at = data.index(b"Measurement Frequency", second)
+        line = data[data.index(b"\n", at) + 1 : data.index(b"Recorded Data", at)]
+        data = data[: data.index(b"Recorded Data", at)] + line + data[data.index(b"Recorded Data", at) :]
     path.write_bytes(data)
     result = load_recording(path)
-    assert result.session.n_samples == 600
+    read = 900 if damage == "data_twice" else 600
+    assert result.session.n_samples == read
     assert result.report.dropped == {"bad_page_samples": 300}
-    assert result.report.rows_read == 900
-    assert np.diff(result.session.t_s).max() == pytest.approx(3.01, abs=1e-6)
+    assert result.report.rows_read == read + 300
+    if damage != "data_twice":
+        assert np.diff(result.session.t_s).max() == pytest.approx(3.01, abs=1e-6)
     assert any("1 page(s) not read" in note for note in result.report.notes)
 
 

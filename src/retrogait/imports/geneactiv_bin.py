@@ -140,6 +140,23 @@ def _frequencies(data: bytes, starts: NDArray[np.int64], stops: NDArray[np.int64
     return np.array([number(bytes(u)) for u in unique])[inverse.ravel()]
 
 
+def _orphan_data_lines(
+    lengths: NDArray[np.int64], recorded: NDArray[np.int64], data_line: NDArray[np.int64], good: NDArray[np.bool_]
+) -> int:
+    """Data lines (3600 characters) that belong to no page: not a readable page's own, nor the first one after a
+    page that could not be read (that page's own, counted with it). A page whose ``Recorded Data`` line is
+    damaged leaves its data line here: counted, not lost without a word."""
+    lines = np.flatnonzero(lengths == PAGE_DIGITS)
+    owner = np.searchsorted(recorded, lines, side="right") - 1  # the page header above each (-1: none)
+    page_good = np.zeros(recorded.size, dtype=bool)
+    page_good[: good.size] = good
+    own = np.isin(lines, data_line[good])
+    after_bad = np.flatnonzero((owner >= 0) & ~page_good[np.maximum(owner, 0)])
+    _, first = np.unique(owner[after_bad], return_index=True)
+    own[after_bad[first]] = True
+    return int(np.count_nonzero(~own))
+
+
 def _decode(buf: NDArray[np.uint8], hex_starts: NDArray[np.int64]) -> tuple[NDArray[np.int16], NDArray[np.bool_]]:
     """The x, y, z counts of each page's samples, shape (pages, 300, 3), and whether each page's data line is all
     hex digits (a page with any other byte is not decoded)."""
@@ -218,9 +235,7 @@ def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
     cut_in_data = (
         not cut_in_header and not good[-1] and data_line[-1] == n_lines - 1 and lengths[data_line[-1]] < PAGE_DIGITS
     )
-    written = np.zeros(n_lines, dtype=bool)
-    written[data_line] = True
-    orphans = int(np.count_nonzero((lengths == PAGE_DIGITS) & ~written))  # data lines whose page header is damaged
+    orphans = _orphan_data_lines(lengths, recorded, data_line, good)
     bad = int(np.count_nonzero(~good)) - int(cut_in_data) + orphans
     report.drop("bad_page_samples", SAMPLES_PER_PAGE * bad)
     if bad:
@@ -240,6 +255,8 @@ def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
         note_cut_short(display, f"the file ends after page {recorded.size:,}{of}: those were read", False)
     keep = np.flatnonzero(good)
     if keep.size == 0:
+        if (cut_in_header or cut_in_data) and recorded.size == 1:
+            raise InputFileError(path, "is cut off inside its first GENEActiv page: no whole page to read")
         raise InputFileError(path, f"holds no readable GENEActiv page ({recorded.size} found, none whole and sound)")
     t = (page_t[keep, None] + np.arange(SAMPLES_PER_PAGE) / frequency[keep, None]).ravel()
     xyz = counts[np.flatnonzero(good[shaped])].reshape(-1, 3).astype(np.float64)
