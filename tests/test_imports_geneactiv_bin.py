@@ -219,3 +219,26 @@ def test_the_real_csv_is_the_bin_layout_and_reads_back_through_the_bin_reader(
     assert back.n_samples == csv.n_samples and back.meta.start_time_utc == csv.meta.start_time_utc
     np.testing.assert_allclose(back.t_s, csv.t_s, atol=0.0005 + 1e-6)
     np.testing.assert_allclose(back.acc, csv.acc, atol=0.51e-4 * G, rtol=0)
+
+
+def test_a_megabyte_frequency_line_costs_no_more_than_its_bytes(tmp_path: Path) -> None:
+    """Each page's frequency is read from its first characters: 200 pages with a 1 MB frequency line made an
+    array of 200 fixed-width strings of 1 MB each (200 MB; a longer line or more pages, gigabytes)."""
+    import tracemalloc
+
+    from retrogait.imports import geneactiv_bin
+
+    line = b"Measurement Frequency:100.0" + b"0" * 1_000_000
+    starts, stops = np.zeros(200, dtype=np.int64), np.full(200, len(line), dtype=np.int64)
+    tracemalloc.start()
+    try:
+        rates = geneactiv_bin._frequencies(line, starts, stops)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+    assert rates.shape == (200,) and np.isfinite(rates).all()
+    path = samples.geneactiv_bin(tmp_path / "rec.bin", rate_hz=100.0, pages=4)
+    path.write_bytes(path.read_bytes().replace(b"Measurement Frequency:100.0", line))
+    result = load_recording(path)
+    assert result.session.n_samples == 1200 and result.session.meta.sample_rate_hz == 100.0

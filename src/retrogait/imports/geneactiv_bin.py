@@ -128,7 +128,10 @@ def _starts_with(
 
 def _frequencies(data: bytes, starts: NDArray[np.int64], stops: NDArray[np.int64]) -> FloatArray:
     """The number after ``Measurement Frequency:`` on each of the lines (Hz); NaN where there is none."""
-    texts = np.array([data[a + len(_FREQUENCY) : b] for a, b in zip(starts.tolist(), stops.tolist(), strict=True)])
+    skip = len(_FREQUENCY)  # at most 32 characters of each (a number): a damaged line may be megabytes long
+    texts = np.array(
+        [data[a + skip : min(b, a + skip + 32)] for a, b in zip(starts.tolist(), stops.tolist(), strict=True)]
+    )
     if texts.size == 0:
         return np.zeros(0)
     unique, inverse = np.unique(texts, return_inverse=True)  # one or a few distinct lines in a whole file
