@@ -164,11 +164,17 @@ def test_a_cut_file_read_directly_is_refused_not_silently_short(tmp_path: Path) 
         get_format("geneactiv").read(path, ImportOptions())
 
 
-def test_a_gzipped_bin_reads_the_same(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["gzip", "lf", "cr"])
+def test_a_gzipped_bin_or_other_line_ends_read_the_same(tmp_path: Path, how: str) -> None:
+    """Compressed, or its CRLF line ends saved again as LF or CR alone (as GENEActiv's CSV is written)."""
     path = samples.geneactiv_bin(tmp_path / "rec.bin")
-    packed = tmp_path / "rec.bin.gz"
-    packed.write_bytes(gzip.compress(path.read_bytes()))
-    a, b = load_recording(path).session, load_recording(packed).session
+    other = tmp_path / ("rec.bin.gz" if how == "gzip" else f"{how}.bin")
+    data = path.read_bytes()
+    if how == "gzip":
+        other.write_bytes(gzip.compress(data))
+    else:
+        other.write_bytes(data.replace(b"\r\n", b"\n" if how == "lf" else b"\r"))
+    a, b = load_recording(path).session, load_recording(other).session
     assert np.array_equal(a.acc, b.acc) and np.array_equal(a.t_s, b.t_s)
 
 
@@ -242,3 +248,12 @@ def test_a_megabyte_frequency_line_costs_no_more_than_its_bytes(tmp_path: Path) 
     path.write_bytes(path.read_bytes().replace(b"Measurement Frequency:100.0", line))
     result = load_recording(path)
     assert result.session.n_samples == 1200 and result.session.meta.sample_rate_hz == 100.0
+
+
+def test_millions_of_short_lines_are_refused_before_their_index_is_made(tmp_path: Path) -> None:
+    """A page and then 2 M empty lines: the line index costs 24 bytes a line (48 MB here; a gigabyte of line ends
+    would cost 24 GB), where a .bin's lines average ~380 bytes."""
+    path = samples.geneactiv_bin(tmp_path / "rec.bin", pages=2)
+    path.write_bytes(path.read_bytes() + b"\n" * 2_000_000)
+    with pytest.raises(InputFileError, match=r"has 2,000,\d+ lines in 2,0\d\d,\d+ bytes: not a GENEActiv .bin"):
+        load_recording(path)

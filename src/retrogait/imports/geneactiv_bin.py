@@ -48,6 +48,8 @@ PAGE_LINES = 10
 _CHUNK_PAGES = 4096
 #: Bytes scanned for line ends at once (bounds the temporary masks).
 _SCAN_BYTES = 64 * 1024**2
+#: A .bin's lines average ~380 bytes (a page: 10 lines, ~3,800 bytes); a file of much shorter ones is none.
+MIN_BYTES_PER_LINE = 64
 _RECORDED = b"Recorded Data"
 _PAGE_TIME = b"Page Time:"
 _FREQUENCY = b"Measurement Frequency:"
@@ -101,10 +103,18 @@ def calibration(header: dict[str, str], display: str) -> tuple[FloatArray, Float
     return gain, offset
 
 
-def _line_bounds(buf: NDArray[np.uint8]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(start, end) of every line of ``buf`` (end excludes ``\\n`` and a ``\\r`` before it), scanned in
-    chunks so that no mask as large as the file is made (a week at 100 Hz is ~1 GB of text)."""
-    ends = [np.flatnonzero(buf[i : i + _SCAN_BYTES] == 10) + i for i in range(0, buf.size, _SCAN_BYTES)]
+def _line_bounds(buf: NDArray[np.uint8], display: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(start, end) of every line of ``buf`` (end excludes ``\\n`` and a ``\\r`` before it, or a lone ``\\r``),
+    scanned in chunks so that no mask as large as the file is made (a week at 100 Hz is ~1 GB of text). More lines
+    than :data:`MIN_BYTES_PER_LINE` allows are refused before the index (24 bytes a line) is made."""
+    newline = 10 if 10 in buf[:65536] or 13 not in buf[:65536] else 13  # LF or CRLF; CR alone, as old Macs save
+    count = sum(int(np.count_nonzero(buf[i : i + _SCAN_BYTES] == newline)) for i in range(0, buf.size, _SCAN_BYTES))
+    if count > buf.size // MIN_BYTES_PER_LINE + 1024:
+        raise InputFileError(
+            display,
+            f"has {count:,} lines in {buf.size:,} bytes: not a GENEActiv .bin (its pages are 10 lines of ~3,800 bytes)",
+        )
+    ends = [np.flatnonzero(buf[i : i + _SCAN_BYTES] == newline) + i for i in range(0, buf.size, _SCAN_BYTES)]
     newlines = np.concatenate([*ends, np.zeros(0, dtype=np.int64)]).astype(np.int64)
     if newlines.size == 0 or newlines[-1] != buf.size - 1:
         newlines = np.append(newlines, buf.size)
@@ -216,7 +226,7 @@ def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
     if not is_bin(data[:1024]):
         raise InputFileError(path, "is not a GENEActiv .bin file (its first line must be 'Device Identity')")
     buf = np.frombuffer(data, dtype=np.uint8)
-    starts, stops = _line_bounds(buf)
+    starts, stops = _line_bounds(buf, display)
     lengths = stops - starts
     n_lines = starts.size
     recorded = np.flatnonzero(_starts_with(buf, starts, lengths, _RECORDED))
