@@ -6,12 +6,18 @@ once finding everything out itself (layout, time unit, units, the row screen of 
 once with the full column mapping given. Each file is written to /tmp (not kept), read once after
 a warm-up read (page cache); MB/s of both sides and their ratio are printed. Goal: ratio within 2x.
 
-    python scripts/bench_import.py [--mb 100] [--keep] [--which all|geneactiv|generic]
+    python scripts/bench_import.py [--mb 100] [--keep] [--which all|geneactiv|generic|geneactiv_bin]
+
+``geneactiv_bin`` writes the device's own .bin of about ``--mb`` MB (100 Hz, 300-sample pages; ~100 MB is a
+day, a week ~750 MB) and prints the time to read it (best of two) and the peak resident memory of a fresh
+process that only reads it (there is no pandas counterpart: the data are hex digits).
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -121,12 +127,82 @@ def bench_generic(size: float) -> None:
             print(f"retrogait {label}: {t_ours:.2f} s = {size_mb / t_ours:.1f} MB/s, ratio {t_ours / t_bare:.2f}x")
 
 
+def write_geneactiv_bin(path: Path, target_mb: float, seed: int = 3) -> int:
+    """A GENEActiv .bin of about ``target_mb`` MB at 100 Hz (walking-like signal), written page block by page
+    block (tests/import_samples.py's encoder, from the published layout); returns its samples."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import import_samples as samples
+
+    pages = max(1, int(target_mb * 1e6 / 3820))  # 3602 hex bytes + ~220 bytes of page header
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2024-05-01T08:00:00.000")
+    with open(path, "wb") as fh:
+        fh.write("\r\n".join(samples.geneactiv_bin_header(RATE_HZ, pages)).encode() + b"\r\n")
+        for first in range(0, pages, 1000):
+            block = range(first, min(pages, first + 1000))
+            t = np.arange(block.start * 300, block.stop * 300) / RATE_HZ
+            w = 2 * np.pi * 1.8
+            acc_g = np.column_stack(
+                [0.3 * np.sin(w * t), 1.0 + 0.5 * np.sin(2 * w * t), 0.2 * np.cos(w * t)]
+            ) + rng.normal(0, 0.02, (t.size, 3))
+            lines = samples.geneactiv_page_hex(samples.geneactiv_counts(acc_g))
+            for i, page in enumerate(block):
+                stamp = str(start + np.timedelta64(page * 3000, "ms"))
+                head = (
+                    f"Recorded Data\r\nDevice Unique Serial Code:046164\r\nSequence Number:{page}\r\n"
+                    f"Page Time:{stamp[:10]} {stamp[11:19]}:{stamp[20:23]}\r\nUnassigned:\r\nTemperature:31.6\r\n"
+                    "Battery voltage:4.1400\r\nDevice Status:Recording\r\nMeasurement Frequency:100.0\r\n"
+                )
+                fh.write(head.encode() + lines[i * 3602 : (i + 1) * 3602])
+    return pages * 300
+
+
+#: Peak resident memory of a fresh process (VmHWM: ``ru_maxrss`` would carry over the parent's from the fork).
+_PEAK_CHILD = (
+    "import re, sys; from retrogait.imports import load_recording; load_recording(sys.argv[1]); "
+    "print(int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1)) / 1024)"
+)
+
+
+def bench_geneactiv_bin(size: float) -> None:
+    """The .bin reader: seconds and peak memory to read a day-long (``--mb 100``) or longer file."""
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        path = Path(tmp) / "geneactiv_bench.bin"
+        samples_n = write_geneactiv_bin(path, size)
+        size_mb = path.stat().st_size / 1e6
+
+        def ours() -> None:
+            load_recording(path)
+
+        ours()  # warm the page cache
+        t_ours = min(timed(ours) for _ in range(2))
+        child = subprocess.run([sys.executable, "-c", _PEAK_CHILD, str(path)], capture_output=True, text=True)
+        peak = float(child.stdout.strip() or "nan")
+        baseline = subprocess.run(
+            [sys.executable, "-c", _PEAK_CHILD.replace("load_recording(sys.argv[1]); ", ""), str(path)],
+            capture_output=True,
+            text=True,
+        )
+        base = float(baseline.stdout.strip() or "nan")
+        hours = samples_n / RATE_HZ / 3600
+        print(f"file: GENEActiv .bin, {size_mb:.1f} MB, {samples_n} samples ({hours:.1f} h at {RATE_HZ:g} Hz)")
+        rate = f"{size_mb / t_ours:.1f} MB/s = {samples_n / t_ours / 1e6:.2f} M samples/s"
+        print(f"retrogait import: {t_ours:.2f} s = {rate}")
+        print(
+            f"peak memory of a process reading it: {peak:.0f} MB ({base:.0f} MB before reading: Python and libraries)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=100.0, help="size of the test file (MB)")
     parser.add_argument("--keep", action="store_true", help="keep the file in /tmp")
-    parser.add_argument("--which", choices=("all", "geneactiv", "generic"), default="all")
+    parser.add_argument("--which", choices=("all", "geneactiv", "generic", "geneactiv_bin"), default="all")
     args = parser.parse_args()
+    if args.which in ("all", "geneactiv_bin"):
+        bench_geneactiv_bin(args.mb)
+    if args.which == "geneactiv_bin":
+        return
     if args.which in ("all", "generic"):
         bench_generic(args.mb)
     if args.which == "generic":

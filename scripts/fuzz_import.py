@@ -21,6 +21,7 @@ memory of a process that only imports it.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import random
 import resource
@@ -65,6 +66,12 @@ def seeds(root: Path) -> dict[str, Path]:
         out[f"sensorlogger_{platform}_sqlite"] = samples.sensorlogger_sqlite(
             root / f"sensorlogger_{platform}_sqlite" / "run.sqlite", source, typed=platform == "android"
         )
+    # GENEActiv's own .bin (IMPORT-21): besides the writers' one, a page missing (a gap) and gzip-compressed
+    out["geneactiv_bin_gap"] = samples.geneactiv_bin(root / "geneactiv_bin_gap" / "rec.bin", 100.0, 4, (1,))
+    packed = root / "geneactiv_bin_gz" / "rec.bin.gz"
+    packed.write_bytes(gzip.compress(samples.geneactiv_bin(root / "geneactiv_bin_gz" / "rec.bin").read_bytes()))
+    (root / "geneactiv_bin_gz" / "rec.bin").unlink()
+    out["geneactiv_bin_gz"] = packed
     formats = SHARED / "formats"
     if formats.is_dir():
         for path in sorted(formats.rglob("*")):

@@ -495,6 +495,160 @@ def geneactiv(path: Path, rate_hz: float = 50.0, newline: str = "\r\n") -> Path:
     return _write(path, "\n".join(header + rows) + "\n", newline=newline)
 
 
+#: A GENEActiv's calibration (``.bin`` header): g = (count * 100 - offset) / gain, per axis.
+GENEACTIV_GAIN = (24949, 24936, 25168)
+GENEACTIV_OFFSET = (-813, -1262, 492)
+_HEX_DIGITS = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
+
+
+def geneactiv_counts(
+    acc_g: Array, gain: tuple[float, ...] = GENEACTIV_GAIN, offset: tuple[float, ...] = GENEACTIV_OFFSET
+) -> NDArray[np.int64]:
+    """The 12-bit counts a GENEActiv calibrated with ``gain`` / ``offset`` records for ``acc_g`` (n, 3)."""
+    counts = np.round((acc_g * np.array(gain) + np.array(offset)) / 100.0)
+    return np.clip(counts, -2048, 2047).astype(np.int64)
+
+
+def geneactiv_page_hex(counts: NDArray[np.int64], light: int = 37, button: int = 0) -> bytes:
+    """The data line of pages (``counts``: (pages * 300, 3)): 12 hex digits a sample, x, y, z as 12-bit two's
+    complement, light (10 bits), button (1 bit), 1 reserved bit; one line of 3600 digits a page, CRLF each."""
+    word = (
+        ((counts[:, 0] & 0xFFF) << 36)
+        | ((counts[:, 1] & 0xFFF) << 24)
+        | ((counts[:, 2] & 0xFFF) << 12)
+        | ((light & 0x3FF) << 2)
+        | ((button & 1) << 1)
+    ).astype(np.uint64)
+    nibbles = (word[:, None] >> np.arange(44, -1, -4, dtype=np.uint64)) & np.uint64(0xF)
+    lines = _HEX_DIGITS[nibbles.astype(np.intp)].reshape(-1, 3600)
+    return np.hstack([lines, np.tile(np.frombuffer(b"\r\n", dtype=np.uint8), (lines.shape[0], 1))]).tobytes()
+
+
+def geneactiv_bin_header(
+    rate_hz: float,
+    pages: int,
+    calibration: bool = True,
+    gain: tuple[float, ...] = GENEACTIV_GAIN,
+    offset: tuple[float, ...] = GENEACTIV_OFFSET,
+) -> list[str]:
+    """The text header of a GENEActiv ``.bin`` (the layout of a real one: sections of ``Key:Value`` lines)."""
+    lines = [
+        "Device Identity",
+        "Device Unique Serial Code:046164",
+        "Device Type:GENEActiv",
+        "Device Model:1.1",
+        "Device Firmware Version:Ver06.17 15June23",
+        "Calibration Date:2017-11-23 11:45:28:000",
+        "",
+        "Device Capabilities",
+        "Accelerometer Range:-8 to 8",
+        "Accelerometer Resolution:0.0039",
+        "Accelerometer Units:g",
+        "Light Meter Range:0 to 20000",
+        "Light Meter Resolution:3 to 48",
+        "Light Meter Units:lux",
+        "Temperature Sensor Range:0 to 70",
+        "Temperature Sensor Resolution:0.1",
+        "Temperature Sensor Units:deg. C",
+        "",
+        "Configuration Info",
+        f"Measurement Frequency:{rate_hz:g} Hz",
+        "Measurement Period:168 Hours",
+        "Start Time:2019-08-06 10:25:45:000",
+        "Time Zone:GMT -04:00",
+        "",
+        "Trial Info",
+        "Study Centre:",
+        "Study Code:",
+        "Investigator ID:",
+        "Exercise Type:",
+        "Config Operator ID:",
+        "Config Time:2019-08-06 10:25:22:456",
+        "Config Notes:",
+        "Extract Operator ID:",
+        "Extract Time:2019-08-06 10:30:16:183",
+        "Extract Notes:(device clock drift 0.019s)",
+        "",
+        "Subject Info",
+        "Device Location Code:right wrist",
+        "Subject Code:20190806",
+        "Date of Birth:1900-01-01",
+        "Sex:",
+        "Height:",
+        "Weight:",
+        "Handedness Code:",
+        "Subject Notes:",
+        "",
+    ]
+    if calibration:
+        lines += ["Calibration Data"]
+        for axis, axis_gain, axis_offset in zip("xyz", gain, offset, strict=True):
+            lines += [f"{axis} gain:{axis_gain:g}", f"{axis} offset:{axis_offset:g}"]
+        lines += ["Volts:300", "Lux:800", ""]
+    return [*lines, "Memory Status", f"Number of Pages:{pages}", ""]
+
+
+def geneactiv_bin(
+    path: Path,
+    rate_hz: float = 75.0,
+    pages: int = 2,
+    skip_pages: tuple[int, ...] = (),
+    calibration: bool = True,
+    start: str = "2019-08-06T10:25:50.000",
+) -> Path:
+    """The device's own ``.bin`` (GENEActiv instruction manual, "Decoding .bin files"): the known motion from
+    ``start`` (local time, GMT -04), ``pages`` pages of 300 samples, the pages in ``skip_pages`` not written (a
+    gap: their sequence numbers and times missing, as when the device lost them)."""
+    t = np.arange(pages * 300) / rate_hz
+    first = np.datetime64(start)
+    page_times = [first + np.timedelta64(round(page * 300 / rate_hz * 1000), "ms") for page in range(pages)]
+    return write_geneactiv_bin(
+        path,
+        geneactiv_counts(truth_acc_ms2(t) / G),
+        page_times,
+        rate_hz,
+        skip_pages=skip_pages,
+        calibration=calibration,
+    )
+
+
+def write_geneactiv_bin(
+    path: Path,
+    counts: NDArray[np.int64],
+    page_times: list[np.datetime64],
+    rate_hz: float,
+    gain: tuple[float, ...] = GENEACTIV_GAIN,
+    offset: tuple[float, ...] = GENEACTIV_OFFSET,
+    skip_pages: tuple[int, ...] = (),
+    calibration: bool = True,
+) -> Path:
+    """A ``.bin`` of ``counts`` (pages * 300, 3), each page's first sample at its time in ``page_times`` (local
+    wall clock), ``skip_pages`` left out."""
+    pages = len(page_times)
+    hex_lines = geneactiv_page_hex(counts)
+    header = geneactiv_bin_header(rate_hz, pages - len(skip_pages), calibration, gain, offset)
+    out = ["\r\n".join(header).encode() + b"\r\n"]
+    for page in range(pages):
+        if page in skip_pages:
+            continue
+        stamp = str(page_times[page].astype("datetime64[ms]"))
+        head = [
+            "Recorded Data",
+            "Device Unique Serial Code:046164",
+            f"Sequence Number:{page}",
+            f"Page Time:{stamp[:10]} {stamp[11:19]}:{stamp[20:23]}",
+            "Unassigned:",
+            "Temperature:31.6",
+            "Battery voltage:4.1400",
+            "Device Status:Recording",
+            f"Measurement Frequency:{rate_hz:.1f}",
+        ]
+        out.append("\r\n".join(head).encode() + b"\r\n" + hex_lines[page * 3602 : (page + 1) * 3602])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"".join(out))
+    return path
+
+
 # ----------------------------------------------------------------------------------------- SensorLog
 
 
@@ -535,7 +689,8 @@ def native(path: Path) -> Path:
     return path
 
 
-#: format name -> writer of one representative export in tmp dir (returns the path to import).
+#: format name (or a name :func:`format_of` maps to one) -> writer of one representative export in tmp dir
+#: (returns the path to import).
 WRITERS: dict[str, Callable[[Path], Path]] = {
     "phyphox": lambda d: phyphox_folder(d / "phyphox") / "Accelerometer.csv",
     "sensorlogger": lambda d: sensorlogger_folder(d / "sl"),
@@ -544,10 +699,20 @@ WRITERS: dict[str, Callable[[Path], Path]] = {
     "movesense": lambda d: movesense_json(d / "MovesenseLog.json"),
     "physics_toolbox": lambda d: physics_toolbox(d / "ptss.csv"),
     "geneactiv": lambda d: geneactiv(d / "geneactiv.csv"),
+    "geneactiv_bin": lambda d: geneactiv_bin(d / "geneactiv.bin"),
     "sensorlog": lambda d: sensorlog(d / "sensorlog.csv"),
     "generic_csv": lambda d: generic(d / "generic.csv"),
     "native": lambda d: native(d / "native.csv"),
 }
+
+
+#: Writers of a second export of a format, by name -> the format that reads it.
+SECOND_EXPORTS = {"geneactiv_bin": "geneactiv"}
+
+
+def format_of(name: str) -> str:
+    """The format reading the export that ``WRITERS[name]`` writes."""
+    return SECOND_EXPORTS.get(name, name)
 
 
 # ------------------------------------------------------------------------ any table (generic reader)

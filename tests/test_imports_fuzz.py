@@ -53,7 +53,7 @@ def test_mutated_export_never_crashes(exports: dict[str, Path], name: str, op: O
     with tempfile.TemporaryDirectory() as tmp:
         path = _mutated_copy(exports[name], tmp, op, which)
         generic = GENERIC if name == "generic_csv" else None
-        fmt = name if name in samples.WRITERS else "generic_csv"
+        fmt = samples.format_of(name) if name in samples.WRITERS else "generic_csv"
         check_import(lambda: get_format(fmt).read(path, ImportOptions(generic=generic, rate_hz=100.0)))
         check_import(lambda: load_recording(path, generic=generic))
 

@@ -5,6 +5,7 @@ with ``Device Model``, ``Device Unique Serial Code``, ``Measurement Frequency,50
 ``Time Zone,GMT -04``, ``Device Location Code``; then rows
 ``YYYY-MM-DD HH:MM:SS:mmm,x,y,z,lux,button,temperature`` with x, y, z in g (gravity included).
 Times are local wall-clock; with the time zone the start is carried over as UTC. No gyroscope.
+The device's own ``.bin`` file (the same header keys, ``Key:Value``) is read by ``geneactiv_bin``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.errors import InputFileError
+from retrogait.imports import geneactiv_bin
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     ACC_TO_MS2,
@@ -30,6 +32,7 @@ from retrogait.imports.common import (
     read_table,
     to_si,
 )
+from retrogait.imports.geneactiv_bin import is_bin
 from retrogait.imports.limits import line_bounds
 from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
 
@@ -42,7 +45,9 @@ _COLUMNS = ("time", "x", "y", "z", "lux", "button", "temperature_c")
 
 
 def sniff(path: Path) -> float:
-    return 0.95 if head_bytes(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"Device Type,GENEActiv") else 0.0
+    """The PC software's CSV (``Device Type,GENEActiv``) or the device's own ``.bin`` (``Device Identity``)."""
+    head = head_bytes(path, 1024)
+    return 0.95 if head.lstrip(b"\xef\xbb\xbf").startswith(b"Device Type,GENEActiv") or is_bin(head) else 0.0
 
 
 def _header(block: bytes) -> dict[str, str]:
@@ -65,9 +70,9 @@ def _utc_offset_s(zone: str) -> float | None:
     return sign * (int(match.group(2)) * 3600 + int(match.group(3) or 0) * 60)
 
 
-#: Byte offsets of the digits in ``YYYY-MM-DD HH:MM:SS:mmm`` and the separators after the fields.
+#: Byte offsets of the digits in ``YYYY-MM-DD HH:MM:SS:mmm`` and of the separators between its fields.
 _DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22])
-_SEPARATORS = {4: b"-", 7: b"-", 10: b" ", 13: b":", 16: b":", 19: b":", 23: b","}
+_SEPARATORS = {4: b"-", 7: b"-", 10: b" ", 13: b":", 16: b":", 19: b":"}
 
 
 def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatArray:
@@ -80,6 +85,12 @@ def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatA
     starts = starts[starts < buf.size]
     first = buf[starts]
     starts = starts[(first != 10) & (first != 13)]  # blank lines, as pandas skips them
+    return stamps_s(buf, starts, b",")
+
+
+def stamps_s(buf: NDArray[np.uint8], starts: NDArray[np.int64], after: bytes) -> FloatArray:
+    """Seconds since 1970 (wall clock, no zone) of the ``YYYY-MM-DD HH:MM:SS:mmm`` at each of ``starts`` in
+    ``buf``, followed by one of the bytes ``after``; NaN where there is none (one value per start)."""
     width = 24
     out = np.full(starts.size, np.nan)
     whole = np.flatnonzero(starts <= buf.size - width)  # a shorter last line cannot hold a valid row
@@ -88,6 +99,7 @@ def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatA
     valid = ((digits >= 0) & (digits <= 9)).all(axis=1)
     for offset, char in _SEPARATORS.items():
         valid &= block[:, offset] == char[0]
+    valid &= np.isin(block[:, width - 1], np.frombuffer(after, dtype=np.uint8))
     year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
     month = digits[:, 4] * 10 + digits[:, 5]
     day = digits[:, 6] * 10 + digits[:, 7]
@@ -113,6 +125,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     block = head_bytes(path, HEADER_BYTES)
     if not block.strip():
         raise InputFileError(path, "is empty")
+    if is_bin(block):
+        return geneactiv_bin.read(path, options)
     match = _DATA_LINE.search(block)
     if match is None:
         raise InputFileError(path, "has no GENEActiv data rows ('YYYY-MM-DD HH:MM:SS:mmm,x,y,z,...') after the header")
@@ -135,13 +149,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     report.rows_read = len(table) + report.dropped_total
     t, xyz = clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
     acc = Stream(t, xyz)
-    rate = re.match(r"\s*([0-9.]+)", header.get("Measurement Frequency", ""))
-    stated = float(rate.group(1)) if rate else None
-    offset_s = _utc_offset_s(header.get("Time Zone", ""))
-    device = " ".join(
-        p for p in ("GENEActiv", header.get("Device Model", ""), header.get("Device Unique Serial Code", "")) if p
-    )
-    extra = {"import_device_location": header["Device Location Code"]} if header.get("Device Location Code") else {}
+    device, stated, start_epoch_s, extra = device_header(header, acc)
     return finish(
         str(path),
         acc,
@@ -150,9 +158,27 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report,
         device=device,
         stated_rate_hz=stated,
-        start_epoch_s=float(acc.t_s[0]) - offset_s if offset_s is not None and len(acc) else None,
+        start_epoch_s=start_epoch_s,
         header=extra,
     )
+
+
+def device_header(header: dict[str, str], acc: Stream) -> tuple[str, float | None, float | None, dict[str, str]]:
+    """What a GENEActiv header (the CSV's or the ``.bin``'s: the same keys) says for the session: the device
+    (``GENEActiv <model> <serial>``), the stated rate (Hz), the first sample's time as UTC (s since 1970: the
+    local wall clock less the ``Time Zone``) and ``import_device_location``."""
+    rate = re.match(r"\s*([0-9.]+)", header.get("Measurement Frequency", ""))
+    try:
+        stated = float(rate.group(1)) if rate else None
+    except ValueError:
+        stated = None
+    offset_s = _utc_offset_s(header.get("Time Zone", ""))
+    device = " ".join(
+        p for p in ("GENEActiv", header.get("Device Model", ""), header.get("Device Unique Serial Code", "")) if p
+    )
+    extra = {"import_device_location": header["Device Location Code"]} if header.get("Device Location Code") else {}
+    start = float(acc.t_s[0]) - offset_s if offset_s is not None and len(acc) else None
+    return device, stated, start, extra
 
 
 def _rows(path: Path, offset: int) -> Source:
@@ -173,7 +199,7 @@ def _rows(path: Path, offset: int) -> Source:
 
 FORMAT = ImportFormat(
     name=NAME,
-    description="GENEActiv PC-software CSV (metadata header, CR/CRLF line ends, x/y/z in g)",
+    description="GENEActiv: the PC software's CSV (metadata header, x/y/z in g) or the device's own .bin",
     sniff=sniff,
     read=read,
 )
