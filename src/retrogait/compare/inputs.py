@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from retrogait.analysis.pipeline import STEP_COLUMNS, TEXT_COLUMNS, analyze
 from retrogait.analysis.pipeline import load_input as load_recording_session
@@ -78,16 +79,34 @@ class LoadedInput:
     source: SourceInfo
 
 
-def _table_header(path: Path) -> list[str]:
-    """Column names of a CSV whose header may be preceded by ``#`` lines."""
+#: Field separators a steps table may use: ``,`` as ``retrogait analyze`` writes it; ``;`` or a tab as a spreadsheet
+#: saves it again in a locale whose decimal mark is a comma (COMPARE-11).
+SEPARATORS: Final = (",", ";", "\t")
+
+
+def separator_of(header: str) -> str:
+    """The field separator of a table whose header line is ``header``: the one it holds most of (column
+    names hold none), ``,`` when it holds none."""
+    counts = [header.count(sep) for sep in SEPARATORS]
+    return SEPARATORS[counts.index(max(counts))] if max(counts) else ","
+
+
+def _header_line(path: Path) -> str:
+    """The header line of a CSV whose header may be preceded by ``#`` lines ("" when there is none)."""
     try:
-        with path.open("r", encoding="utf-8", errors="replace") as fh:
+        with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
             for line in fh:
                 if line.strip() and not line.startswith("#"):
-                    return [c.strip() for c in line.strip().split(",")]
+                    return line.strip()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    return []
+    return ""
+
+
+def _table_header(path: Path) -> list[str]:
+    """Column names of a CSV whose header may be preceded by ``#`` lines (any of :data:`SEPARATORS`)."""
+    line = _header_line(path)
+    return [c.strip().lower() for c in line.split(separator_of(line))] if line else []
 
 
 #: Columns only a steps table has (a recording has t_s and acc_*): one of them marks a steps table.
@@ -102,6 +121,8 @@ def is_steps_table(path: Path) -> bool:
 
 def read_summary(path: Path) -> dict[str, Any]:
     """The ``summary.json`` of an analysis output ({} when absent)."""
+    if path.is_dir():  # not silently "no summary": its placement and step count would be lost unsaid
+        raise InputFileError(path, "is a folder, not a file: an analysis folder's summary.json is a JSON file")
     if not path.is_file():
         return {}
     try:
@@ -136,24 +157,34 @@ def validate_steps(steps: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     out = steps.copy()
     for column in NUMERIC_COLUMNS:
         if column in out.columns:
-            converted = pd.to_numeric(out[column], errors="coerce")
-            bad = converted.isna() & out[column].notna() & (out[column].astype(str).str.strip() != "")
-            if bad.any():
-                row = int(np.flatnonzero(bad.to_numpy())[0])
-                raise InputFileError(
-                    path, f"column {column} holds {out[column].iloc[row]!r}, not a number (data row {row + 1})"
-                )
+            original = out[column]
+            converted = original if is_numeric_dtype(original) else pd.to_numeric(original, errors="coerce")
+            suspect = (converted.isna() & original.notna()).to_numpy()
+            if suspect.any():  # only the cells that did not convert are looked at as text (300 inputs: COMPARE-11)
+                bad = suspect.copy()
+                bad[suspect] = (original[suspect].astype(str).str.strip() != "").to_numpy()
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise InputFileError(
+                        path, f"column {column} holds {original.iloc[row]!r}, not a number (data row {row + 1})"
+                    )
             out[column] = converted.astype(float)
             _refuse_beyond_measurement(out[column], column, path)
-    out["direction"] = out["direction"].fillna("unknown").astype(str).str.strip().str.lower()
+    out["direction"] = _text(out["direction"], "unknown").str.lower()
     bad_dirs = sorted(set(out["direction"]) - set(DIRECTIONS))
     if bad_dirs:
         raise InputFileError(path, f"direction must be one of {', '.join(DIRECTIONS)}, found {bad_dirs[0]!r}")
     if "foot_strike" in out.columns:
-        out["foot_strike"] = out["foot_strike"].fillna("unknown").astype(str).str.strip().str.lower()
+        out["foot_strike"] = _text(out["foot_strike"], "unknown").str.lower()
     flags = out["quality_flags"] if "quality_flags" in out.columns else pd.Series("", index=out.index)
-    out["quality_flags"] = flags.fillna("").astype(str).str.strip()
+    out["quality_flags"] = _text(flags, "")
     return out
+
+
+def _text(column: pd.Series, empty: str) -> pd.Series:
+    """A text column with ``empty`` in its empty cells, stripped; also when every cell is empty and pandas read
+    it as numbers (a table whose column names were edited, so no text type was asked for it; COMPARE-11)."""
+    return column.astype(object).where(column.notna(), empty).astype(str).str.strip()
 
 
 #: A metric's magnitude no measurement reaches in any unit the steps table uses (g, BW, s, steps/min, BW/s,
@@ -180,18 +211,35 @@ def _refuse_beyond_measurement(values: pd.Series, column: str, path: str | Path)
 
 
 def _read_steps_csv(path: Path) -> pd.DataFrame:
-    """A steps table, checked (:func:`validate_steps`); one cut off in a row is refused (EDGE-35)."""
+    """A steps table, checked (:func:`validate_steps`); one cut off in a row is refused (EDGE-35). A table saved
+    again by a spreadsheet is read as well: ``;`` or tab separated, decimal commas, a BOM, column names in
+    capitals or with spaces around them (COMPARE-11)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    refuse_cut_last_row(path, raw)
+    if not raw.strip():
+        raise InputFileError(path, "is empty: a steps table needs a header line and one row per step")
+    text_start = raw[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
+    header = next((ln.strip() for ln in text_start.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    sep = separator_of(header)
+    refuse_cut_last_row(path, raw, sep)
     try:
         table = pd.read_csv(
-            io.BytesIO(raw), comment="#", dtype={"direction": str, "foot_strike": str, "quality_flags": str}
+            io.BytesIO(raw),
+            comment="#",
+            sep=sep,
+            encoding="utf-8-sig",
+            dtype=str if sep != "," else {"direction": str, "foot_strike": str, "quality_flags": str},
+            skip_blank_lines=True,
         )
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise InputFileError(path, f"cannot be read as a steps table ({' '.join(str(exc).split())})") from exc
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    if sep != ",":  # a comma inside a field of a ;- or tab-separated table is a decimal comma
+        for column in NUMERIC_COLUMNS:
+            if column in table.columns:
+                table[column] = table[column].str.strip().str.replace(",", ".", regex=False)
     return validate_steps(table, path)
 
 
@@ -253,6 +301,8 @@ def load_input(
     p = Path(path)
     if not p.exists():
         raise InputFileError(p, "does not exist")
+    if p.is_dir() and (p / "steps.csv").exists() and not (p / "steps.csv").is_file():
+        raise InputFileError(p / "steps.csv", "is a folder, not a file: an analysis folder's steps table is a CSV file")
     if p.is_dir() and (p / "steps.csv").is_file():
         steps = _read_steps_csv(p / "steps.csv")
         info = read_summary(p / "summary.json")
@@ -417,6 +467,26 @@ def _session_digest(path: str | Path) -> str | None:
     return digest if isinstance(digest, str) and digest else None
 
 
+#: Fewest steps whose times and directions identify a session by its content: two inputs holding the same this
+#: many or more are one session (COMPARE-12); fewer could agree by chance (and give no session mean anyway).
+MIN_STEPS_FOR_IDENTITY: Final = 5
+
+
+def steps_fingerprint(steps: pd.DataFrame) -> str | None:
+    """A digest of a steps table's step times (to 0.1 ms) and directions, whatever its file, name, separators or
+    other columns: two inputs with the same are one session given twice (a copy of a steps table under another
+    name, the same table saved again by a spreadsheet; COMPARE-12). None below :data:`MIN_STEPS_FOR_IDENTITY`."""
+    import hashlib
+
+    if len(steps) < MIN_STEPS_FOR_IDENTITY:
+        return None
+    order = np.argsort(steps["ic_time_s"].to_numpy(dtype=float), kind="stable")
+    times = np.round(steps["ic_time_s"].to_numpy(dtype=float)[order] * 1e4)
+    digest = hashlib.sha256(np.nan_to_num(times, nan=-1.0).astype(np.int64).tobytes())
+    digest.update("|".join(steps["direction"].astype(str).to_numpy()[order]).encode())
+    return digest.hexdigest()
+
+
 def load_inputs(
     paths: Sequence[str | Path],
     *,
@@ -436,6 +506,7 @@ def load_inputs(
     seen: dict[str, int] = {}
     given: dict[tuple[int, int], str | Path] = {}
     sessions: dict[str, str | Path] = {}
+    contents: dict[str, str | Path] = {}
     for path in [one for given_path in paths for one in analysis_folders_in(given_path)]:
         identity = _file_identity(path)
         if identity is not None and identity in given:  # EDGE-5: its steps would count twice
@@ -450,6 +521,14 @@ def load_inputs(
             raise RetrogaitError(f"{path}: {same}; its steps would count twice: give each session once")
         if digest is not None:
             sessions[digest] = path
+        content = steps_fingerprint(item.steps)
+        if content is not None and content in contents:  # COMPARE-12: a copy of a table, not linked by a digest
+            raise RetrogaitError(
+                f"{path}: holds the same {len(item.steps)} step times and directions as {contents[content]}: one "
+                "session given twice (a copy under another name?); its steps would count twice: give each session once"
+            )
+        if content is not None:
+            contents[content] = path
         count = seen.get(item.source.session, 0) + 1
         seen[item.source.session] = count
         if count > 1:
