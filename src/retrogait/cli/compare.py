@@ -171,6 +171,6 @@ def compare(
                 "stands for those folders): give them as inputs to compare them too",
                 soft_wrap=True,
             )
-    for line in provenance_notes(comparison.sources):  # USER-1: inputs analysed differently
+    for line in provenance_notes(comparison.sources, comparison.steps):  # USER-1, COMPARE-13: made differently
         console.print(f"note: {safe(line)}", soft_wrap=True)
     console.print(f"report: {safe(written['report.html'])}")
