@@ -77,6 +77,7 @@ class Case:
     options: list[str]
     done: list[str] = field(default_factory=list)
     same_session_twice: bool = False  # an ok result would have counted one session twice
+    out: str | None = None  # --out when not the case's own fresh folder
 
 
 def make_bases(cache: Path) -> dict[str, Path]:
@@ -484,6 +485,19 @@ def build_case(rng: random.Random, bases: dict[str, Path], work: Path) -> Case:
         case.inputs.append(rng.choice([str(work), str(work / "nothing_here"), str(work / "empty")]))
         (work / "empty").mkdir(exist_ok=True)
         case.done.append("odd_path")
+    elif special < 0.20:  # the recording an input was analysed from, given beside it (or alone)
+        name = chosen[0]
+        recording = bases[name].parent / f"{name}.csv"
+        case.inputs.append(str(recording))
+        case.done.append("recording_beside")
+        case.same_session_twice = "0_" + name + ":clean" in case.done and len(case.inputs) == 2
+    elif special < 0.24:  # --out an input, a file, or a folder inside an input
+        first = Path(case.inputs[0])
+        (work / "a_file.txt").write_text("x")
+        case.out = rng.choice(
+            [str(first), str(work / "a_file.txt"), str(first / "out"), str(work / "a_file.txt" / "o")]
+        )
+        case.done.append("odd_out")
     return case
 
 
@@ -519,7 +533,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 def run_case(case: Case, out: Path, timeout: float) -> tuple[str, str, float]:
     """(outcome, detail, seconds) of ``retrogait compare`` on the case."""
-    argv = ["compare", *case.inputs, "--out", str(out), *case.options]
+    argv = ["compare", *case.inputs, "--out", case.out or str(out), *case.options]
     stdout, stderr = io.StringIO(), io.StringIO()
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
@@ -543,7 +557,7 @@ def run_case(case: Case, out: Path, timeout: float) -> tuple[str, str, float]:
         return "BUG", err.strip().splitlines()[0] if err.strip() else "status 70", seconds
     if rc == 0:
         try:
-            data = json.loads((out / "compare.json").read_text(), parse_constant=_no_constant)
+            data = json.loads((Path(case.out or out) / "compare.json").read_text(), parse_constant=_no_constant)
         except (OSError, ValueError) as exc:
             return "BUG", f"status 0 but compare.json unreadable: {exc}", seconds
         if case.same_session_twice:

@@ -130,3 +130,21 @@ def test_a_negative_seed_is_a_usage_error_not_an_internal_error(
     assert _compare(folders, tmp_path / "o", "--seed", "-1", "--placement", "shank") == 2
     err = capsys.readouterr().err
     assert "internal error" not in err and "--seed" in err
+
+
+def test_a_column_given_twice_is_named(
+    analysis_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A column in capitals beside the same in lower case was an internal error ('DataFrame' object has no
+    attribute 'str'); the same name twice was read with the second silently renamed and left out."""
+    folder = _copy(analysis_folder, tmp_path)
+    table = pd.read_csv(folder / "steps.csv", dtype=str, keep_default_na=False)
+    table["QUALITY_FLAGS"] = "clipped"
+    table.to_csv(folder / "steps.csv", index=False)
+    assert _compare([folder], tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "steps.csv: has the column quality_flags twice" in err
+    lines = (analysis_folder / "steps.csv").read_text().splitlines()
+    (folder / "steps.csv").write_text("\n".join(f"{line},{line.split(',')[11]}" for line in lines) + "\n")
+    assert _compare([folder], tmp_path / "out") == 2
+    assert "has the column impact_peak_g twice" in capsys.readouterr().err

@@ -15,6 +15,7 @@ summary or the session header, else ``unknown``, meaning "the one user running r
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -224,6 +225,10 @@ def _read_steps_csv(path: Path) -> pd.DataFrame:
     header = next((ln.strip() for ln in text_start.splitlines() if ln.strip() and not ln.startswith("#")), "")
     sep = separator_of(header)
     refuse_cut_last_row(path, raw, sep)
+    names = [c.strip().lower() for c in next(csv.reader([header], delimiter=sep), [])]
+    twice = sorted({c for c in names if c and names.count(c) > 1})
+    if twice:  # which of the two to compare cannot be told (pandas would rename the second and leave it unsaid)
+        raise InputFileError(path, f"has the column {twice[0]} twice: keep one of them")
     try:
         table = pd.read_csv(
             io.BytesIO(raw),
