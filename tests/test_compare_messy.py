@@ -148,3 +148,19 @@ def test_a_column_given_twice_is_named(
     (folder / "steps.csv").write_text("\n".join(f"{line},{line.split(',')[11]}" for line in lines) + "\n")
     assert _compare([folder], tmp_path / "out") == 2
     assert "has the column impact_peak_g twice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("column", "value"), [("step_time_s", "0"), ("step_time_s", "-0.3"), ("contact_time_s", "-1")])
+def test_a_step_without_duration_is_refused_with_its_row(
+    analysis_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str, value: str
+) -> None:
+    """A step time of 0 made the cadence divide by zero (a RuntimeWarning, an error under pytest)."""
+    folder = _copy(analysis_folder, tmp_path)
+    table = pd.read_csv(folder / "steps.csv", dtype=str, keep_default_na=False)
+    table.loc[3, column] = value
+    table.to_csv(folder / "steps.csv", index=False)
+    assert _compare([folder], tmp_path / "out", "--unit", "subjects") == 2
+    err = capsys.readouterr().err
+    assert (
+        f"steps.csv: column {column} holds {float(value):g}, not a duration of a step" in err and "(data row 4)" in err
+    )

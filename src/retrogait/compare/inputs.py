@@ -171,6 +171,7 @@ def validate_steps(steps: pd.DataFrame, path: str | Path) -> pd.DataFrame:
                     )
             out[column] = converted.astype(float)
             _refuse_beyond_measurement(out[column], column, path)
+    _refuse_timeless_steps(out, path)
     out["direction"] = _text(out["direction"], "unknown").str.lower()
     bad_dirs = sorted(set(out["direction"]) - set(DIRECTIONS))
     if bad_dirs:
@@ -193,6 +194,26 @@ def _text(column: pd.Series, empty: str) -> pd.Series:
 METRIC_LIMIT: Final = 1e7
 #: The columns held to it: the measured metrics (times of day may be large, e.g. a Unix clock).
 _LIMITED_COLUMNS: Final = frozenset(m.column for m in METRICS)
+
+
+#: Durations no step has: a step time must be above 0 s and a contact time not below it (COMPARE-11).
+_DURATIONS: Final = {"step_time_s": "above 0", "contact_time_s": "0 or more"}
+
+
+def _refuse_timeless_steps(steps: pd.DataFrame, path: str | Path) -> None:
+    """Refuse a step time of 0 s or less, or a negative contact time: no analysis writes one (a gap is an empty
+    cell), and cadence, 60 / step time, would divide by it (COMPARE-11)."""
+    for column, rule in _DURATIONS.items():
+        if column not in steps.columns:
+            continue
+        values = steps[column].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            bad = values <= 0 if column == "step_time_s" else values < 0
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputFileError(
+                path, f"column {column} holds {values[row]:g}, not a duration of a step ({rule} s) (data row {row + 1})"
+            )
 
 
 def _refuse_beyond_measurement(values: pd.Series, column: str, path: str | Path) -> None:
