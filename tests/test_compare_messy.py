@@ -71,6 +71,10 @@ def test_the_same_steps_under_two_names_are_one_session_given_twice(
     assert _compare([tmp_path / "monday.csv", tmp_path / "tuesday.csv"], tmp_path / "out") == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "tuesday.csv: holds the same" in err and "one session given twice" in err
+    part = pd.read_csv(tmp_path / "monday.csv")
+    part.iloc[: int(0.92 * len(part))].to_csv(tmp_path / "part.csv", index=False)  # a copy, its last rows cut
+    assert _compare([tmp_path / "monday.csv", tmp_path / "part.csv"], tmp_path / "out") == 2
+    assert "part.csv: holds" in capsys.readouterr().err
     resaved = _copy(analysis_folder, tmp_path, "resaved")
     _resave(resaved, sep=";", decimal=",")  # saved again by a spreadsheet, without the summary: still the same
     (resaved / "summary.json").unlink()

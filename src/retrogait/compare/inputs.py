@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from pandas.api.types import is_numeric_dtype
 
 from retrogait.analysis.pipeline import STEP_COLUMNS, TEXT_COLUMNS, analyze
@@ -493,24 +494,56 @@ def _session_digest(path: str | Path) -> str | None:
     return digest if isinstance(digest, str) and digest else None
 
 
-#: Fewest steps whose times and directions identify a session by its content: two inputs holding the same this
-#: many or more are one session (COMPARE-12); fewer could agree by chance (and give no session mean anyway).
+#: Fewest steps whose times and directions identify a session by its content (COMPARE-12): fewer could agree
+#: with another session's by chance (and give no session mean anyway).
 MIN_STEPS_FOR_IDENTITY: Final = 5
+#: Share of an input's steps found, at the same time and direction, in an earlier input that makes it (part of)
+#: the same session: a copy, or a copy with some rows removed. Different sessions share a step time to 0.1 ms
+#: about 1 % of the time at 400 Hz, 11 % at 25 Hz (one sample in a step's duration).
+SAME_STEPS_SHARE: Final = 0.9
 
 
-def steps_fingerprint(steps: pd.DataFrame) -> str | None:
-    """A digest of a steps table's step times (to 0.1 ms) and directions, whatever its file, name, separators or
-    other columns: two inputs with the same are one session given twice (a copy of a steps table under another
-    name, the same table saved again by a spreadsheet; COMPARE-12). None below :data:`MIN_STEPS_FOR_IDENTITY`."""
-    import hashlib
+def step_keys(steps: pd.DataFrame) -> NDArray[np.int64]:
+    """One integer per step: its time to 0.1 ms and its direction (0-3), so that a step of one input can be
+    looked up in another's whatever their file, name, separators or other columns (COMPARE-12)."""
+    times = np.round(np.nan_to_num(steps["ic_time_s"].to_numpy(dtype=float), nan=-1.0) * 1e4)
+    times = np.clip(times, -(2.0**58), 2.0**58).astype(np.int64)
+    code = pd.Categorical(steps["direction"].astype(str), categories=list(DIRECTIONS)).codes.astype(np.int64)
+    return times * 8 + (code + 1)
 
-    if len(steps) < MIN_STEPS_FOR_IDENTITY:
-        return None
-    order = np.argsort(steps["ic_time_s"].to_numpy(dtype=float), kind="stable")
-    times = np.round(steps["ic_time_s"].to_numpy(dtype=float)[order] * 1e4)
-    digest = hashlib.sha256(np.nan_to_num(times, nan=-1.0).astype(np.int64).tobytes())
-    digest.update("|".join(steps["direction"].astype(str).to_numpy()[order]).encode())
-    return digest.hexdigest()
+
+class _SeenSteps:
+    """The steps of the inputs read so far, to find an input whose steps are (most of) an earlier one's."""
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.int64)  # sorted, unique: every step seen
+        self._owner = np.empty(0, dtype=np.int64)  # the input that first held each
+        self._paths: list[str | Path] = []
+
+    def check(self, path: str | Path, steps: pd.DataFrame) -> None:
+        """Raise :class:`RetrogaitError` when at least :data:`SAME_STEPS_SHARE` of ``steps`` (at least
+        :data:`MIN_STEPS_FOR_IDENTITY`) are steps of one earlier input; else remember them."""
+        keys = np.unique(step_keys(steps))
+        if keys.size >= MIN_STEPS_FOR_IDENTITY and self._keys.size:
+            at = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
+            found = self._keys[at] == keys
+            counts = np.bincount(self._owner[at[found]], minlength=len(self._paths))
+            if counts.size and counts.max() >= SAME_STEPS_SHARE * keys.size:
+                first, shared = self._paths[int(counts.argmax())], int(counts.max())
+                what = (
+                    f"holds the same {keys.size} step times and directions as {first}"
+                    if shared == keys.size
+                    else f"holds {shared} of its {keys.size} step times and directions also in {first}"
+                )
+                raise RetrogaitError(
+                    f"{path}: {what}: one session given twice (a copy under another name, or a part of it?); "
+                    "its steps would count twice: give each session once"
+                )
+        merged = np.concatenate([self._keys, keys])
+        owners = np.concatenate([self._owner, np.full(keys.size, len(self._paths), dtype=np.int64)])
+        self._keys, first_at = np.unique(merged, return_index=True)  # the earlier input keeps a shared step
+        self._owner = owners[first_at]
+        self._paths.append(path)
 
 
 def load_inputs(
@@ -532,7 +565,7 @@ def load_inputs(
     seen: dict[str, int] = {}
     given: dict[tuple[int, int], str | Path] = {}
     sessions: dict[str, str | Path] = {}
-    contents: dict[str, str | Path] = {}
+    same_steps = _SeenSteps()
     for path in [one for given_path in paths for one in analysis_folders_in(given_path)]:
         identity = _file_identity(path)
         if identity is not None and identity in given:  # EDGE-5: its steps would count twice
@@ -547,14 +580,7 @@ def load_inputs(
             raise RetrogaitError(f"{path}: {same}; its steps would count twice: give each session once")
         if digest is not None:
             sessions[digest] = path
-        content = steps_fingerprint(item.steps)
-        if content is not None and content in contents:  # COMPARE-12: a copy of a table, not linked by a digest
-            raise RetrogaitError(
-                f"{path}: holds the same {len(item.steps)} step times and directions as {contents[content]}: one "
-                "session given twice (a copy under another name?); its steps would count twice: give each session once"
-            )
-        if content is not None:
-            contents[content] = path
+        same_steps.check(path, item.steps)  # COMPARE-12: a copy (or part) of a table, not linked by a digest
         count = seen.get(item.source.session, 0) + 1
         seen[item.source.session] = count
         if count > 1:
