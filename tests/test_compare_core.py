@@ -240,3 +240,57 @@ def test_json_has_no_nan_and_every_metric() -> None:
     assert [m["metric"] for m in data["metrics"]] == [m.name for m in METRICS]
     assert data["level"] == "steps" and data["sources"][0]["placement"] == "shank"
     assert any("Tibial acceleration" in t for t in data["caveats"])
+
+
+# ------------------------------------------- COMPARE-13: observations of several people pooled, rates mixed
+
+
+def test_sessions_of_several_subjects_taken_as_independent_get_no_test() -> None:
+    """`--unit sessions` over sessions of two runners took them as independent (a p-value on pseudo-replicated
+    sessions) and called them "8 sessions of one person"."""
+    steps = _sessions(8, ratio=0.85)
+    steps["subject"] = np.where(steps["session"].isin(["s0", "s1", "s2", "s3"]), "ann", "bob")
+    c = compare_directions(steps, settings=CompareSettings(n_boot=500, unit="sessions"))
+    assert c.level == "sessions" and "8 sessions of 2 subjects" in c.unit_reason and "one person" not in c.unit_reason
+    assert c.table["p_value"].isna().all() and c.table["ci_low"].isna().all()
+    r = row(c, "impact_peak_g")
+    assert "sessions of 2 subjects are taken as independent" in r["note"] and np.isfinite(r["difference"])
+    assert "description, not evidence" in str(r["summary"])
+    one_each = _sessions(8, ratio=0.85)  # one session per subject: sessions are subjects, compared as such
+    one_each["subject"] = one_each["session"]
+    c = compare_directions(one_each, settings=CompareSettings(n_boot=500, unit="sessions"))
+    assert row(c, "impact_peak_g")["design"] == "sessions, paired"
+
+
+def test_steps_of_several_subjects_pooled_get_no_test() -> None:
+    steps = _sessions(2, ratio=0.8)
+    steps["subject"] = steps["session"]
+    c = compare_directions(steps, settings=CompareSettings(n_boot=500, unit="steps"))
+    r = row(c, "impact_peak_g")
+    assert c.level == "steps" and "of 2 subjects" in c.unit_reason
+    assert not np.isfinite(r["p_value"]) and "steps of 2 subjects are pooled" in r["note"]
+
+
+def test_inputs_naming_no_subject_beside_named_ones_are_said_to_be_one_subject() -> None:
+    steps = _sessions(8, ratio=0.85)
+    steps["subject"] = np.where(steps["session"].isin(["s6", "s7"]), "unknown", steps["session"])
+    c = compare_directions(steps, settings=FAST)
+    assert c.level == "subjects" and "The 2 inputs naming no subject are taken as one subject" in c.unit_reason
+
+
+def _rated(session: str, rate: float) -> SourceInfo:
+    return SourceInfo(f"{session}.csv", session, "unknown", "analysis output", "shank", None, None, rate, None, 60)
+
+
+def test_inputs_sampled_at_different_rates_are_said_and_a_direction_per_rate_too() -> None:
+    """Sessions at 100 and 400 Hz were pooled with no word of it in the console (the report listed the rates)."""
+    steps = _sessions(2, ratio=0.8, both=False)  # s0 forward only, s1 backward only
+    c = compare_directions(steps, sources=[_rated("s0", 100.0), _rated("s1", 400.0)], settings=FAST)
+    note = next(n for n in c.caveats if n.startswith("The inputs were sampled at different rates"))
+    assert "100 Hz: s0; 400 Hz: s1" in note and "may be the sample rate, not the run direction" in note
+    both = _sessions(2, ratio=0.8)  # each session holds both directions: said, not called confounded
+    c = compare_directions(both, sources=[_rated("s0", 100.0), _rated("s1", 400.0)], settings=FAST)
+    note = next(n for n in c.caveats if n.startswith("The inputs were sampled at different rates"))
+    assert "may be the sample rate" not in note
+    same = compare_directions(both, sources=[_rated("s0", 400.0), _rated("s1", 400.0)], settings=FAST)
+    assert not any("different rates" in n for n in same.caveats)

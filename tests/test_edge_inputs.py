@@ -316,10 +316,12 @@ def test_compare_refuses_a_recording_with_its_own_analysis(tmp_path: Path, capsy
     copy = shutil.copy(recording, tmp_path / "copy.csv")  # a copy is the same session too
     assert main(["compare", str(recording), str(copy), "--n-boot", "200", "--out", out]) == 2
     assert "copy.csv: is the same session as" in _error(capsys)
-    # a summary written before EDGE-8 has no digest: the pair is taken as two sessions, as before
+    # a summary written before EDGE-8 has no digest: the pair was taken as two sessions; their steps are the
+    # same steps at the same times, which is one session too (COMPARE-12)
     del summary["source_digest"]
     (analysis / "summary.json").write_text(json.dumps(summary))
-    assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 0
+    assert main(["compare", str(analysis), str(recording), "--n-boot", "200", "--out", out]) == 2
+    assert "run.csv: holds the same" in _error(capsys)
 
 
 # ------------------------------------------- EDGE-9: a file cut off is read up to the cut, with a note

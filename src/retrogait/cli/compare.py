@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
 
 
+#: Most bootstrap resamples: 50 times the default; more moves no printed digit and a mistyped number of
+#: resamples (10000000000) ran for hours (COMPARE-11).
+MAX_N_BOOT = 100_000
+
+
 class MatchOn(StrEnum):
     cadence = "cadence"
     speed = "speed"
@@ -75,8 +80,10 @@ def compare(
     activity: Annotated[
         str, typer.Option(help="Compare only steps of this activity (running, walking) or 'any'.")
     ] = "running",
-    n_boot: Annotated[int, typer.Option(help="Bootstrap resamples for the confidence intervals.", min=200)] = 2000,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap and of matching.")] = 0,
+    n_boot: Annotated[
+        int, typer.Option(help="Bootstrap resamples for the confidence intervals.", min=200, max=MAX_N_BOOT)
+    ] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap and of matching (0 or more).", min=0)] = 0,
     *,
     reader: ReaderOptions,
 ) -> None:
@@ -164,6 +171,6 @@ def compare(
                 "stands for those folders): give them as inputs to compare them too",
                 soft_wrap=True,
             )
-    for line in provenance_notes(comparison.sources):  # USER-1: inputs analysed differently
+    for line in provenance_notes(comparison.sources, comparison.steps):  # USER-1, COMPARE-13: made differently
         console.print(f"note: {safe(line)}", soft_wrap=True)
     console.print(f"report: {safe(written['report.html'])}")

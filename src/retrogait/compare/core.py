@@ -40,7 +40,7 @@ from retrogait.compare.design import (
     Unit,
 )
 from retrogait.compare.fairness import MatchInfo, flag_counts, flag_matrix, match_steps
-from retrogait.compare.inputs import SourceInfo
+from retrogait.compare.inputs import UNKNOWN_SUBJECT, SourceInfo
 from retrogait.compare.metrics import METRICS, Metric
 from retrogait.compare.sentences import caveats_for, metric_sentence
 from retrogait.conventions import landings_noun
@@ -78,6 +78,49 @@ def _sessions_per_direction(steps: pd.DataFrame) -> tuple[int, int, int]:
     return int(counts["forward"].sum()), int(counts["backward"].sum()), int(counts.all(axis=1).sum())
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _unnamed_subject(steps: pd.DataFrame) -> str:
+    """A sentence when inputs that name no subject are taken as one subject beside named ones (COMPARE-13)."""
+    if "subject" not in steps.columns or steps["subject"].nunique() < 2:
+        return ""
+    unnamed = steps.loc[steps["subject"] == UNKNOWN_SUBJECT, "session"].nunique() if "session" in steps else 0
+    if not unnamed:
+        return ""
+    return (
+        f" The {_plural(int(unnamed), 'input')} naming no subject {'is' if unnamed == 1 else 'are'} taken as one "
+        f"subject, '{UNKNOWN_SUBJECT}', though {'it' if unnamed == 1 else 'they'} may be of other people: name "
+        "the subject (summary.json's subject, or --subject)."
+    )
+
+
+def pooled_people(steps: pd.DataFrame, level: str) -> str:
+    """Why no interval or test is given when the observations of ``level`` mix several subjects without
+    keeping them apart (COMPARE-13), else "": ``--unit steps`` over several subjects (steps of different
+    people are no one's sample), ``--unit sessions`` where a subject has several sessions (a runner's
+    sessions are more alike than different runners', so they are not independent observations)."""
+    if level not in ("steps", "sessions") or "subject" not in steps.columns or len(steps) == 0:
+        return ""
+    subjects = int(steps["subject"].nunique())
+    if subjects < 2:
+        return ""
+    if level == "steps":
+        return (
+            f"no interval or test: the steps of {subjects} subjects are pooled, and steps of different people are "
+            "not one sample (a difference may be who ran which direction); --unit subjects compares runners"
+        )
+    per_subject = steps.groupby("subject")["session"].nunique() if "session" in steps.columns else None
+    if per_subject is None or int(per_subject.max()) < 2:
+        return ""
+    return (
+        f"no interval or test: the sessions of {subjects} subjects are taken as independent, but a runner's "
+        "sessions are more alike than different runners' (the interval would be too narrow, the p-value too "
+        "small); --unit subjects compares runners"
+    )
+
+
 def resolve_level(steps: pd.DataFrame, unit: Unit) -> tuple[str, str]:
     """The unit of analysis and why, in words.
 
@@ -88,18 +131,21 @@ def resolve_level(steps: pd.DataFrame, unit: Unit) -> tuple[str, str]:
     sessions = steps["session"].nunique() if "session" in steps.columns else 1
     if unit == "subjects" or (unit == "auto" and subjects > 1):
         return "subjects", (
-            f"{subjects} subjects: one mean per subject and direction is one observation (subjects holding both "
-            "directions compared in pairs), so the result is about runners, not about steps."
+            f"{_plural(subjects, 'subject')}: one mean per subject and direction is one observation (subjects "
+            "holding both directions compared in pairs), so the result is about runners, not about steps."
+            + _unnamed_subject(steps)
         )
     n_fwd, n_bwd, n_both = _sessions_per_direction(steps) if len(steps) else (0, 0, 0)
     enough = n_both >= MIN_CLUSTERS_FOR_INFERENCE or min(n_fwd, n_bwd) >= MIN_CLUSTERS_FOR_INFERENCE
     if unit == "sessions" or (unit == "auto" and sessions > 1 and enough):
+        whose = "one person" if subjects <= 1 else f"{subjects} subjects, as requested (--unit sessions)"
         return "sessions", (
-            f"{sessions} sessions of one person: one mean per session and direction is one observation (sessions "
-            "holding both directions compared in pairs), so the variation from day to day is in the error."
+            f"{_plural(sessions, 'session')} of {whose}: one mean per session and direction is one observation "
+            "(sessions holding both directions compared in pairs), so the variation from day to day is in the error."
         )
     if unit == "steps":
-        return "steps", f"Steps pooled over {sessions} session(s) as requested (--unit steps). {_BLOCKS}"
+        whose = "" if subjects <= 1 else f" of {subjects} subjects"
+        return "steps", (f"Steps pooled over {sessions} session(s){whose} as requested (--unit steps). {_BLOCKS}")
     if sessions <= 1:
         return "steps", (
             f"One session of one person: the steps of each direction are the sample, so the result describes this "
@@ -245,9 +291,16 @@ NOTHING_TO_COMPARE: Final = "no forward or backward steps to compare"
 
 
 def compare_metric(
-    steps: pd.DataFrame, metric: Metric, *, level: str, usable: NDArray[np.bool_], settings: CompareSettings
+    steps: pd.DataFrame,
+    metric: Metric,
+    *,
+    level: str,
+    usable: NDArray[np.bool_],
+    settings: CompareSettings,
+    withhold: str = "",
 ) -> dict[str, Any]:
-    """One row of the comparison table for ``metric`` using the steps where ``usable`` is True."""
+    """One row of the comparison table for ``metric`` using the steps where ``usable`` is True; ``withhold``
+    (a reason) gives the description only (:func:`pooled_people`)."""
     values = metric_values(steps, metric)
     direction = steps["direction"].to_numpy()
     present = ~np.isnan(values)
@@ -299,6 +352,10 @@ def compare_metric(
     if a.size == 0 or b.size == 0:
         missing = "backward" if b.size == 0 else "forward"
         row["note"] = f"no usable {missing} steps: nothing to compare"
+        return row
+    if withhold:
+        row["difference"] = float(stats.difference(np.array(row["mean_forward"]), np.array(row["mean_backward"]), kind))
+        row["note"] = withhold
         return row
     if level == "steps":
         row["difference"] = float(stats.difference(np.array(row["mean_forward"]), np.array(row["mean_backward"]), kind))
@@ -387,12 +444,15 @@ def compare_directions(
     placements = {s.placement for s in sources if s.placement}
     noun = landings_noun(placements.pop() if len(placements) == 1 else None)
     flags = flag_matrix(steps)
+    withhold = pooled_people(steps, level)  # COMPARE-13
     rows: list[dict[str, Any]] = []
     for metric in metrics:
         spoiled = flags[list(metric.spoiled_by)].any(axis=1).to_numpy()
-        rows.append(compare_metric(steps, metric, level=level, usable=~spoiled, settings=settings))
+        rows.append(compare_metric(steps, metric, level=level, usable=~spoiled, settings=settings, withhold=withhold))
         if settings.flagged == "separate" and spoiled.any():
-            flagged_row = compare_metric(steps, metric, level=level, usable=spoiled, settings=settings)
+            flagged_row = compare_metric(
+                steps, metric, level=level, usable=spoiled, settings=settings, withhold=withhold
+            )
             flagged_row["subset"] = "flagged steps only"
             rows.append(flagged_row)
     if match_info is not None and not any(match_info.after.values()):  # say why nothing is left (USER-9)

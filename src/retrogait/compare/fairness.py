@@ -79,11 +79,47 @@ def _named(sessions: Sequence[str], at_most: int = 3) -> str:
     return shown + (f" and {len(sessions) - at_most} more" if len(sessions) > at_most else "")
 
 
-def provenance_notes(sources: Sequence[SourceInfo]) -> list[str]:
+def rate_note(sources: Sequence[SourceInfo], steps: pd.DataFrame | None = None) -> str | None:
+    """A sentence when the inputs were sampled at different rates (COMPARE-13): a short impact peak sampled
+    at a lower rate reads lower, so impact values are not measured alike across them; when each direction's
+    steps come from inputs of other rates than the other's (``steps`` tells which session holds which
+    direction), an impact difference may be the rate. None when one rate (or none) is known."""
+    groups: dict[float, list[str]] = {}
+    for s in sources:
+        if s.sample_rate_hz:
+            groups.setdefault(s.sample_rate_hz, []).append(s.session)
+    if len(groups) < 2:
+        return None
+    listed = "; ".join(f"{rate:g} Hz: {_named(names)}" for rate, names in sorted(groups.items()))
+    text = (
+        f"The inputs were sampled at different rates ({listed}): a lower rate misses more of the top of a short "
+        "impact peak, so impact peaks and loading rates are not measured alike across them"
+    )
+    if steps is not None and len(steps) and "session" in steps.columns:
+        rate_of = {s.session: s.sample_rate_hz for s in sources if s.sample_rate_hz}
+        rates = {
+            d: {rate_of.get(str(x)) for x in steps.loc[steps["direction"] == d, "session"].unique()} - {None}
+            for d in ("forward", "backward")
+        }
+        if rates["forward"] and rates["backward"] and not rates["forward"] & rates["backward"]:
+            shown = {d: " and ".join(f"{r:g} Hz" for r in sorted(v)) for d, v in rates.items()}  # type: ignore[type-var]
+            text += (
+                f"; the forward steps were all recorded at {shown['forward']} and the backward steps at "
+                f"{shown['backward']}, so an impact difference between them may be the sample rate, not the run "
+                "direction"
+            )
+    return text + ". Cadence and contact time are much less affected; for impact, compare inputs of one rate."
+
+
+def provenance_notes(sources: Sequence[SourceInfo], steps: pd.DataFrame | None = None) -> list[str]:
     """Sentences for inputs whose steps were made differently (USER-1): analysed with other settings
     (``settings_hash``) or by another version of the analysis (``analysis_version``), or with that not
-    recorded while it is for others. Empty when every input was made the same way (or none says how)."""
+    recorded while it is for others; sampled at different rates (:func:`rate_note`, with ``steps`` the
+    compared steps). Empty when every input was made the same way (or none says how)."""
     out: list[str] = []
+    rates = rate_note(sources, steps)
+    if rates:
+        out.append(rates)
     kinds = (
         ("settings_hash", "analysis settings (settings hash", "the settings", "with one settings file"),
         ("analysis_version", "versions of the analysis (version", "the analysis version", "with this version"),

@@ -15,6 +15,7 @@ summary or the session header, else ``unknown``, meaning "the one user running r
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -27,6 +28,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+from pandas.api.types import is_numeric_dtype
 
 from retrogait.analysis.pipeline import STEP_COLUMNS, TEXT_COLUMNS, analyze
 from retrogait.analysis.pipeline import load_input as load_recording_session
@@ -78,16 +81,34 @@ class LoadedInput:
     source: SourceInfo
 
 
-def _table_header(path: Path) -> list[str]:
-    """Column names of a CSV whose header may be preceded by ``#`` lines."""
+#: Field separators a steps table may use: ``,`` as ``retrogait analyze`` writes it; ``;`` or a tab as a spreadsheet
+#: saves it again in a locale whose decimal mark is a comma (COMPARE-11).
+SEPARATORS: Final = (",", ";", "\t")
+
+
+def separator_of(header: str) -> str:
+    """The field separator of a table whose header line is ``header``: the one it holds most of (column
+    names hold none), ``,`` when it holds none."""
+    counts = [header.count(sep) for sep in SEPARATORS]
+    return SEPARATORS[counts.index(max(counts))] if max(counts) else ","
+
+
+def _header_line(path: Path) -> str:
+    """The header line of a CSV whose header may be preceded by ``#`` lines ("" when there is none)."""
     try:
-        with path.open("r", encoding="utf-8", errors="replace") as fh:
+        with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
             for line in fh:
                 if line.strip() and not line.startswith("#"):
-                    return [c.strip() for c in line.strip().split(",")]
+                    return line.strip()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    return []
+    return ""
+
+
+def _table_header(path: Path) -> list[str]:
+    """Column names of a CSV whose header may be preceded by ``#`` lines (any of :data:`SEPARATORS`)."""
+    line = _header_line(path)
+    return [c.strip().lower() for c in line.split(separator_of(line))] if line else []
 
 
 #: Columns only a steps table has (a recording has t_s and acc_*): one of them marks a steps table.
@@ -102,6 +123,8 @@ def is_steps_table(path: Path) -> bool:
 
 def read_summary(path: Path) -> dict[str, Any]:
     """The ``summary.json`` of an analysis output ({} when absent)."""
+    if path.is_dir():  # not silently "no summary": its placement and step count would be lost unsaid
+        raise InputFileError(path, "is a folder, not a file: an analysis folder's summary.json is a JSON file")
     if not path.is_file():
         return {}
     try:
@@ -136,24 +159,35 @@ def validate_steps(steps: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     out = steps.copy()
     for column in NUMERIC_COLUMNS:
         if column in out.columns:
-            converted = pd.to_numeric(out[column], errors="coerce")
-            bad = converted.isna() & out[column].notna() & (out[column].astype(str).str.strip() != "")
-            if bad.any():
-                row = int(np.flatnonzero(bad.to_numpy())[0])
-                raise InputFileError(
-                    path, f"column {column} holds {out[column].iloc[row]!r}, not a number (data row {row + 1})"
-                )
+            original = out[column]
+            converted = original if is_numeric_dtype(original) else pd.to_numeric(original, errors="coerce")
+            suspect = (converted.isna() & original.notna()).to_numpy()
+            if suspect.any():  # only the cells that did not convert are looked at as text (300 inputs: COMPARE-11)
+                bad = suspect.copy()
+                bad[suspect] = (original[suspect].astype(str).str.strip() != "").to_numpy()
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise InputFileError(
+                        path, f"column {column} holds {original.iloc[row]!r}, not a number (data row {row + 1})"
+                    )
             out[column] = converted.astype(float)
             _refuse_beyond_measurement(out[column], column, path)
-    out["direction"] = out["direction"].fillna("unknown").astype(str).str.strip().str.lower()
+    _refuse_timeless_steps(out, path)
+    out["direction"] = _text(out["direction"], "unknown").str.lower()
     bad_dirs = sorted(set(out["direction"]) - set(DIRECTIONS))
     if bad_dirs:
         raise InputFileError(path, f"direction must be one of {', '.join(DIRECTIONS)}, found {bad_dirs[0]!r}")
     if "foot_strike" in out.columns:
-        out["foot_strike"] = out["foot_strike"].fillna("unknown").astype(str).str.strip().str.lower()
+        out["foot_strike"] = _text(out["foot_strike"], "unknown").str.lower()
     flags = out["quality_flags"] if "quality_flags" in out.columns else pd.Series("", index=out.index)
-    out["quality_flags"] = flags.fillna("").astype(str).str.strip()
+    out["quality_flags"] = _text(flags, "")
     return out
+
+
+def _text(column: pd.Series, empty: str) -> pd.Series:
+    """A text column with ``empty`` in its empty cells, stripped; also when every cell is empty and pandas read
+    it as numbers (a table whose column names were edited, so no text type was asked for it; COMPARE-11)."""
+    return column.astype(object).where(column.notna(), empty).astype(str).str.strip()
 
 
 #: A metric's magnitude no measurement reaches in any unit the steps table uses (g, BW, s, steps/min, BW/s,
@@ -161,6 +195,26 @@ def validate_steps(steps: pd.DataFrame, path: str | Path) -> pd.DataFrame:
 METRIC_LIMIT: Final = 1e7
 #: The columns held to it: the measured metrics (times of day may be large, e.g. a Unix clock).
 _LIMITED_COLUMNS: Final = frozenset(m.column for m in METRICS)
+
+
+#: Durations no step has: a step time must be above 0 s and a contact time not below it (COMPARE-11).
+_DURATIONS: Final = {"step_time_s": "above 0", "contact_time_s": "0 or more"}
+
+
+def _refuse_timeless_steps(steps: pd.DataFrame, path: str | Path) -> None:
+    """Refuse a step time of 0 s or less, or a negative contact time: no analysis writes one (a gap is an empty
+    cell), and cadence, 60 / step time, would divide by it (COMPARE-11)."""
+    for column, rule in _DURATIONS.items():
+        if column not in steps.columns:
+            continue
+        values = steps[column].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            bad = values <= 0 if column == "step_time_s" else values < 0
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputFileError(
+                path, f"column {column} holds {values[row]:g}, not a duration of a step ({rule} s) (data row {row + 1})"
+            )
 
 
 def _refuse_beyond_measurement(values: pd.Series, column: str, path: str | Path) -> None:
@@ -180,18 +234,39 @@ def _refuse_beyond_measurement(values: pd.Series, column: str, path: str | Path)
 
 
 def _read_steps_csv(path: Path) -> pd.DataFrame:
-    """A steps table, checked (:func:`validate_steps`); one cut off in a row is refused (EDGE-35)."""
+    """A steps table, checked (:func:`validate_steps`); one cut off in a row is refused (EDGE-35). A table saved
+    again by a spreadsheet is read as well: ``;`` or tab separated, decimal commas, a BOM, column names in
+    capitals or with spaces around them (COMPARE-11)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    refuse_cut_last_row(path, raw)
+    if not raw.strip():
+        raise InputFileError(path, "is empty: a steps table needs a header line and one row per step")
+    text_start = raw[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
+    header = next((ln.strip() for ln in text_start.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    sep = separator_of(header)
+    refuse_cut_last_row(path, raw, sep)
+    names = [c.strip().lower() for c in next(csv.reader([header], delimiter=sep), [])]
+    twice = sorted({c for c in names if c and names.count(c) > 1})
+    if twice:  # which of the two to compare cannot be told (pandas would rename the second and leave it unsaid)
+        raise InputFileError(path, f"has the column {twice[0]} twice: keep one of them")
     try:
         table = pd.read_csv(
-            io.BytesIO(raw), comment="#", dtype={"direction": str, "foot_strike": str, "quality_flags": str}
+            io.BytesIO(raw),
+            comment="#",
+            sep=sep,
+            encoding="utf-8-sig",
+            dtype=str if sep != "," else {"direction": str, "foot_strike": str, "quality_flags": str},
+            skip_blank_lines=True,
         )
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise InputFileError(path, f"cannot be read as a steps table ({' '.join(str(exc).split())})") from exc
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    if sep != ",":  # a comma inside a field of a ;- or tab-separated table is a decimal comma
+        for column in NUMERIC_COLUMNS:
+            if column in table.columns:
+                table[column] = table[column].str.strip().str.replace(",", ".", regex=False)
     return validate_steps(table, path)
 
 
@@ -253,6 +328,8 @@ def load_input(
     p = Path(path)
     if not p.exists():
         raise InputFileError(p, "does not exist")
+    if p.is_dir() and (p / "steps.csv").exists() and not (p / "steps.csv").is_file():
+        raise InputFileError(p / "steps.csv", "is a folder, not a file: an analysis folder's steps table is a CSV file")
     if p.is_dir() and (p / "steps.csv").is_file():
         steps = _read_steps_csv(p / "steps.csv")
         info = read_summary(p / "summary.json")
@@ -417,6 +494,58 @@ def _session_digest(path: str | Path) -> str | None:
     return digest if isinstance(digest, str) and digest else None
 
 
+#: Fewest steps whose times and directions identify a session by its content (COMPARE-12): fewer could agree
+#: with another session's by chance (and give no session mean anyway).
+MIN_STEPS_FOR_IDENTITY: Final = 5
+#: Share of an input's steps found, at the same time and direction, in an earlier input that makes it (part of)
+#: the same session: a copy, or a copy with some rows removed. Different sessions share a step time to 0.1 ms
+#: about 1 % of the time at 400 Hz, 11 % at 25 Hz (one sample in a step's duration).
+SAME_STEPS_SHARE: Final = 0.9
+
+
+def step_keys(steps: pd.DataFrame) -> NDArray[np.int64]:
+    """One integer per step: its time to 0.1 ms and its direction (0-3), so that a step of one input can be
+    looked up in another's whatever their file, name, separators or other columns (COMPARE-12)."""
+    times = np.round(np.nan_to_num(steps["ic_time_s"].to_numpy(dtype=float), nan=-1.0) * 1e4)
+    times = np.clip(times, -(2.0**58), 2.0**58).astype(np.int64)
+    code = pd.Categorical(steps["direction"].astype(str), categories=list(DIRECTIONS)).codes.astype(np.int64)
+    return times * 8 + (code + 1)
+
+
+class _SeenSteps:
+    """The steps of the inputs read so far, to find an input whose steps are (most of) an earlier one's."""
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.int64)  # sorted, unique: every step seen
+        self._owner = np.empty(0, dtype=np.int64)  # the input that first held each
+        self._paths: list[str | Path] = []
+
+    def check(self, path: str | Path, steps: pd.DataFrame) -> None:
+        """Raise :class:`RetrogaitError` when at least :data:`SAME_STEPS_SHARE` of ``steps`` (at least
+        :data:`MIN_STEPS_FOR_IDENTITY`) are steps of one earlier input; else remember them."""
+        keys = np.unique(step_keys(steps))
+        if keys.size >= MIN_STEPS_FOR_IDENTITY and self._keys.size:
+            at = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
+            found = self._keys[at] == keys
+            counts = np.bincount(self._owner[at[found]], minlength=len(self._paths))
+            if counts.size and counts.max() >= SAME_STEPS_SHARE * keys.size:
+                first, shared = self._paths[int(counts.argmax())], int(counts.max())
+                what = (
+                    f"holds the same {keys.size} step times and directions as {first}"
+                    if shared == keys.size
+                    else f"holds {shared} of its {keys.size} step times and directions also in {first}"
+                )
+                raise RetrogaitError(
+                    f"{path}: {what}: one session given twice (a copy under another name, or a part of it?); "
+                    "its steps would count twice: give each session once"
+                )
+        merged = np.concatenate([self._keys, keys])
+        owners = np.concatenate([self._owner, np.full(keys.size, len(self._paths), dtype=np.int64)])
+        self._keys, first_at = np.unique(merged, return_index=True)  # the earlier input keeps a shared step
+        self._owner = owners[first_at]
+        self._paths.append(path)
+
+
 def load_inputs(
     paths: Sequence[str | Path],
     *,
@@ -436,6 +565,7 @@ def load_inputs(
     seen: dict[str, int] = {}
     given: dict[tuple[int, int], str | Path] = {}
     sessions: dict[str, str | Path] = {}
+    same_steps = _SeenSteps()
     for path in [one for given_path in paths for one in analysis_folders_in(given_path)]:
         identity = _file_identity(path)
         if identity is not None and identity in given:  # EDGE-5: its steps would count twice
@@ -450,6 +580,7 @@ def load_inputs(
             raise RetrogaitError(f"{path}: {same}; its steps would count twice: give each session once")
         if digest is not None:
             sessions[digest] = path
+        same_steps.check(path, item.steps)  # COMPARE-12: a copy (or part) of a table, not linked by a digest
         count = seen.get(item.source.session, 0) + 1
         seen[item.source.session] = count
         if count > 1:

@@ -164,7 +164,7 @@ def caveats_for(comparison: Comparison) -> list[str]:
             f"{clipped} {noun} reached the sensor's full scale{range_text}: their true peaks are higher than "
             "recorded, and harder landings clip more often, which biases a comparison toward no difference."
         )
-    out.extend(provenance_notes(comparison.sources))  # USER-1
+    out.extend(provenance_notes(comparison.sources, comparison.steps))  # USER-1, COMPARE-13
     placements = sorted({s.placement for s in comparison.sources if s.placement})
     if placements:
         out.append(PLACEMENT_LIMITS.get(placements[0], ""))

@@ -15,9 +15,10 @@ from retrogait.errors import InputFileError
 _REMEDY = "copy it again, or run `retrogait analyze` on the recording again"
 
 
-def refuse_cut_last_row(path: Path, raw: bytes) -> None:
-    """Raise :class:`InputFileError` when the table in ``raw`` (the bytes of ``path``) ends in a row with fewer
-    fields than its header and no line end (cut in the middle of a row), or holds no whole header line."""
+def refuse_cut_last_row(path: Path, raw: bytes, separator: str = ",") -> None:
+    """Raise :class:`InputFileError` when the table in ``raw`` (the bytes of ``path``, fields separated by
+    ``separator``) ends in a row with fewer fields than its header and no line end (cut in the middle of a
+    row), or holds no whole header line."""
     if not raw.strip() or raw.endswith((b"\n", b"\r")):
         return
     text = raw.decode("utf-8", errors="replace")
@@ -26,7 +27,7 @@ def refuse_cut_last_row(path: Path, raw: bytes) -> None:
         raise InputFileError(
             path, f"is cut off in its header line (no line end after {len(text)} characters): {_REMEDY}"
         )
-    header, last = (next(csv.reader(io.StringIO(line))) for line in (lines[0], lines[-1]))
+    header, last = (next(csv.reader(io.StringIO(line), delimiter=separator)) for line in (lines[0], lines[-1]))
     if len(last) < len(header):
         raise InputFileError(
             path,
