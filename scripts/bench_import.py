@@ -6,11 +6,15 @@ once finding everything out itself (layout, time unit, units, the row screen of 
 once with the full column mapping given. Each file is written to /tmp (not kept), read once after
 a warm-up read (page cache); MB/s of both sides and their ratio are printed. Goal: ratio within 2x.
 
-    python scripts/bench_import.py [--mb 100] [--keep] [--which all|geneactiv|generic|geneactiv_bin]
+    python scripts/bench_import.py [--mb 100] [--keep] [--which all|geneactiv|generic|geneactiv_bin|sensorlogger_json]
 
 ``geneactiv_bin`` writes the device's own .bin of about ``--mb`` MB (100 Hz, 300-sample pages; ~100 MB is a
 day, a week ~750 MB) and prints the time to read it (best of two) and the peak resident memory of a fresh
 process that only reads it (there is no pandas counterpart: the data are hex digits).
+
+``sensorlogger_json`` writes ``--minutes`` (default 60) of a Sensor Logger recording at 100 Hz (Accelerometer,
+Gravity, Gyroscope, Magnetometer, Orientation; the app's compact JSON export) and the same recording as its zip
+export, and prints the time to read each (best of two) and the JSON's peak memory in a fresh process (IMPORT-18).
 """
 
 from __future__ import annotations
@@ -193,12 +197,85 @@ def bench_geneactiv_bin(size: float) -> None:
         )
 
 
+def write_sensorlogger(folder: Path, minutes: float, seed: int = 4) -> tuple[Path, Path, int]:
+    """Sensor Logger's JSON and zip exports of one ``minutes``-long recording at 100 Hz; returns both and the
+    samples per sensor."""
+    import json
+    import zipfile
+
+    n = int(minutes * 60 * RATE_HZ)
+    rng = np.random.default_rng(seed)
+    t0 = 1_700_000_000_000_000_000
+    ns = t0 + np.arange(n) * 10_000_000 + rng.integers(-20_000, 20_000, n)
+    elapsed = [repr(float(e)) for e in (ns - t0) / 1e9]
+    stamps = [str(int(v)) for v in ns]
+    sensors = {
+        "Accelerometer": "zyx",
+        "Gravity": "zyx",
+        "Gyroscope": "zyx",
+        "Magnetometer": "zyx",
+        "Orientation": ("yaw", "qx", "qz", "roll", "qw", "qy", "pitch"),
+    }
+    records: list[str] = []
+    tables: dict[str, str] = {}
+    for name, keys in sensors.items():
+        values = rng.normal(size=(n, len(keys)))
+        if name == "Gravity":
+            values[:, 0] -= 9.80665  # iOS sign: z down at rest
+        text = [[repr(float(v)) for v in row] for row in values]
+        rows = [
+            dict(zip(("time", "seconds_elapsed", *keys), (s, e, *r), strict=True))
+            for s, e, r in zip(stamps, elapsed, text, strict=True)
+        ]
+        records += [json.dumps({"sensor": name, **r}, separators=(",", ":")) for r in rows]
+        tables[f"{name}.csv"] = (
+            ",".join(("time", "seconds_elapsed", *keys))
+            + "\n"
+            + "".join(",".join((s, e, *r)) + "\n" for s, e, r in zip(stamps, elapsed, text, strict=True))
+        )
+    meta = {"version": "3", "device name": "iPhone", "platform": "ios", "appVersion": "1.30.0"}
+    records.append(json.dumps({"sensor": "Metadata", **meta}, separators=(",", ":")))
+    tables["Metadata.csv"] = ",".join(meta) + "\n" + ",".join(meta.values()) + "\n"
+    json_path, zip_path = folder / "run.json", folder / "run.zip"
+    json_path.write_text("[" + ",".join(records) + "]")
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in tables.items():
+            archive.writestr(name, text)
+    return json_path, zip_path, n
+
+
+def bench_sensorlogger_json(minutes: float) -> None:
+    """Sensor Logger's JSON export against its zip export of the same recording: seconds to read each."""
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        json_path, zip_path, n = write_sensorlogger(Path(tmp), minutes)
+        times = {}
+        for path in (json_path, zip_path):
+
+            def ours(path: Path = path) -> None:
+                load_recording(path)
+
+            ours()  # warm the page cache
+            times[path.suffix] = min(timed(ours) for _ in range(2))
+        child = subprocess.run([sys.executable, "-c", _PEAK_CHILD, str(json_path)], capture_output=True, text=True)
+        size_mb = json_path.stat().st_size / 1e6
+        print(f"file: Sensor Logger JSON export, {size_mb:.0f} MB, {minutes:g} min at {RATE_HZ:g} Hz, 5 sensors x {n}")
+        print(f"retrogait import: JSON {times['.json']:.2f} s, the zip export of the same {times['.zip']:.2f} s")
+        print(f"peak memory of a process reading the JSON: {float(child.stdout.strip() or 'nan'):.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=100.0, help="size of the test file (MB)")
     parser.add_argument("--keep", action="store_true", help="keep the file in /tmp")
-    parser.add_argument("--which", choices=("all", "geneactiv", "generic", "geneactiv_bin"), default="all")
+    parser.add_argument(
+        "--which", choices=("all", "geneactiv", "generic", "geneactiv_bin", "sensorlogger_json"), default="all"
+    )
+    parser.add_argument("--minutes", type=float, default=60.0, help="length of the Sensor Logger recording (min)")
     args = parser.parse_args()
+    if args.which in ("all", "sensorlogger_json"):
+        bench_sensorlogger_json(args.minutes)
+    if args.which == "sensorlogger_json":
+        return
     if args.which in ("all", "geneactiv_bin"):
         bench_geneactiv_bin(args.mb)
     if args.which == "geneactiv_bin":
