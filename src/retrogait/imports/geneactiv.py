@@ -148,7 +148,14 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
     report.rows_read = len(table) + report.dropped_total
     t, xyz = clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
-    acc = Stream(t, xyz)
+    return finish_geneactiv(path, Stream(t, xyz), header, options, report)
+
+
+def finish_geneactiv(
+    path: Path, acc: Stream, header: dict[str, str], options: ImportOptions, report: ImportReport
+) -> ImportResult:
+    """The session of a GENEActiv recording (its CSV or its ``.bin``): acceleration only, with what its header
+    says (:func:`device_header`)."""
     device, stated, start_epoch_s, extra = device_header(header, acc)
     return finish(
         str(path),

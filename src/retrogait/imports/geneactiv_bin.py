@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from retrogait.errors import InputFileError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
-from retrogait.imports.common import ACC_TO_MS2, FloatArray, Source, Stream, clean_rows, finish, head_bytes
+from retrogait.imports.common import ACC_TO_MS2, FloatArray, Source, Stream, clean_rows, head_bytes
 from retrogait.imports.limits import note_cut_short
 
 #: Samples in one page, hex digits per sample, hex digits in one page's data line.
@@ -201,21 +201,10 @@ def _decode(data: bytes, hex_starts: NDArray[np.int64]) -> tuple[NDArray[np.int1
 def read(path: Path, options: ImportOptions) -> ImportResult:
     """A GENEActiv ``.bin`` as a session: acceleration in m/s^2 (gravity included), no gyroscope; the header's
     device, location code, rate and time zone (the start as UTC) as the CSV export's reader carries them."""
-    from retrogait.imports.geneactiv import device_header  # the CSV's reader (it dispatches here)
+    from retrogait.imports.geneactiv import finish_geneactiv  # the CSV's reader (it dispatches here)
 
     acc, report, header = _read_pages(path)
-    device, stated_hz, start_epoch_s, extra = device_header(header, acc)
-    return finish(
-        str(path),
-        acc,
-        None,
-        options,
-        report,
-        device=device,
-        stated_rate_hz=stated_hz,
-        start_epoch_s=start_epoch_s,
-        header=extra,
-    )
+    return finish_geneactiv(path, acc, header, options, report)
 
 
 def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
