@@ -26,13 +26,13 @@ from retrogait.imports.common import (
     Source,
     Stream,
     clean_rows,
-    finish,
     head_bytes,
     parse_datetime_s,
     read_table,
     to_si,
 )
 from retrogait.imports.geneactiv_bin import is_bin
+from retrogait.imports.geneactiv_common import finish_geneactiv, stamps_s
 from retrogait.imports.limits import line_bounds
 from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
 
@@ -62,19 +62,6 @@ def _header(block: bytes) -> dict[str, str]:
     return header
 
 
-def _utc_offset_s(zone: str) -> float | None:
-    match = re.search(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?", zone)
-    if not match:
-        return 0.0 if zone.strip().upper() in ("GMT", "UTC") else None
-    sign = 1.0 if match.group(1) == "+" else -1.0
-    return sign * (int(match.group(2)) * 3600 + int(match.group(3) or 0) * 60)
-
-
-#: Byte offsets of the digits in ``YYYY-MM-DD HH:MM:SS:mmm`` and of the separators between its fields.
-_DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22])
-_SEPARATORS = {4: b"-", 7: b"-", 10: b" ", 13: b":", 16: b":", 19: b":"}
-
-
 def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatArray:
     """Seconds since 1970 of the timestamp that starts each non-blank line of ``data``, decoded
     from the fixed-width bytes with numpy (no per-row text objects); NaN where a line does not
@@ -86,39 +73,6 @@ def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatA
     first = buf[starts]
     starts = starts[(first != 10) & (first != 13)]  # blank lines, as pandas skips them
     return stamps_s(buf, starts, b",")
-
-
-def stamps_s(buf: NDArray[np.uint8], starts: NDArray[np.int64], after: bytes) -> FloatArray:
-    """Seconds since 1970 (wall clock, no zone) of the ``YYYY-MM-DD HH:MM:SS:mmm`` at each of ``starts`` in
-    ``buf``, followed by one of the bytes ``after``; NaN where there is none (one value per start)."""
-    width = 24
-    out = np.full(starts.size, np.nan)
-    whole = np.flatnonzero(starts <= buf.size - width)  # a shorter last line cannot hold a valid row
-    block = buf[starts[whole, None] + np.arange(width)]
-    digits = block[:, _DIGITS].astype(np.int32) - 48
-    valid = ((digits >= 0) & (digits <= 9)).all(axis=1)
-    for offset, char in _SEPARATORS.items():
-        valid &= block[:, offset] == char[0]
-    valid &= np.isin(block[:, width - 1], np.frombuffer(after, dtype=np.uint8))
-    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-    month = digits[:, 4] * 10 + digits[:, 5]
-    day = digits[:, 6] * 10 + digits[:, 7]
-    valid &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
-    seconds_of_day = (
-        (digits[:, 8] * 10 + digits[:, 9]) * 3600
-        + (digits[:, 10] * 10 + digits[:, 11]) * 60
-        + (digits[:, 12] * 10 + digits[:, 13])
-        + (digits[:, 14] * 100 + digits[:, 15] * 10 + digits[:, 16]) / 1000.0
-    )
-    y = year - (month <= 2)  # days from the civil date (proleptic Gregorian), vectorised
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
-    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    seconds = days * 86400.0 + seconds_of_day
-    seconds[~valid] = np.nan
-    out[whole] = seconds
-    return out
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -149,43 +103,6 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     report.rows_read = len(table) + report.dropped_total
     t, xyz = clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
     return finish_geneactiv(path, Stream(t, xyz), header, options, report)
-
-
-def finish_geneactiv(
-    path: Path, acc: Stream, header: dict[str, str], options: ImportOptions, report: ImportReport
-) -> ImportResult:
-    """The session of a GENEActiv recording (its CSV or its ``.bin``): acceleration only, with what its header
-    says (:func:`device_header`)."""
-    device, stated, start_epoch_s, extra = device_header(header, acc)
-    return finish(
-        str(path),
-        acc,
-        None,
-        options,
-        report,
-        device=device,
-        stated_rate_hz=stated,
-        start_epoch_s=start_epoch_s,
-        header=extra,
-    )
-
-
-def device_header(header: dict[str, str], acc: Stream) -> tuple[str, float | None, float | None, dict[str, str]]:
-    """What a GENEActiv header (the CSV's or the ``.bin``'s: the same keys) says for the session: the device
-    (``GENEActiv <model> <serial>``), the stated rate (Hz), the first sample's time as UTC (s since 1970: the
-    local wall clock less the ``Time Zone``) and ``import_device_location``."""
-    rate = re.match(r"\s*([0-9.]+)", header.get("Measurement Frequency", ""))
-    try:
-        stated = float(rate.group(1)) if rate else None
-    except ValueError:
-        stated = None
-    offset_s = _utc_offset_s(header.get("Time Zone", ""))
-    device = " ".join(
-        p for p in ("GENEActiv", header.get("Device Model", ""), header.get("Device Unique Serial Code", "")) if p
-    )
-    extra = {"import_device_location": header["Device Location Code"]} if header.get("Device Location Code") else {}
-    start = float(acc.t_s[0]) - offset_s if offset_s is not None and len(acc) else None
-    return device, stated, start, extra
 
 
 def _rows(path: Path, offset: int) -> Source:

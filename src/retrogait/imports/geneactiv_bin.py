@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 from retrogait.errors import InputFileError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import ACC_TO_MS2, FloatArray, Source, Stream, clean_rows, head_bytes
+from retrogait.imports.geneactiv_common import finish_geneactiv, stamps_s
 from retrogait.imports.limits import note_cut_short
 
 #: Samples in one page, hex digits per sample, hex digits in one page's data line.
@@ -201,8 +202,6 @@ def _decode(data: bytes, hex_starts: NDArray[np.int64]) -> tuple[NDArray[np.int1
 def read(path: Path, options: ImportOptions) -> ImportResult:
     """A GENEActiv ``.bin`` as a session: acceleration in m/s^2 (gravity included), no gyroscope; the header's
     device, location code, rate and time zone (the start as UTC) as the CSV export's reader carries them."""
-    from retrogait.imports.geneactiv import finish_geneactiv  # the CSV's reader (it dispatches here)
-
     acc, report, header = _read_pages(path)
     return finish_geneactiv(path, acc, header, options, report)
 
@@ -234,8 +233,6 @@ def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
         & _starts_with(buf, starts[time_line], lengths[time_line], _PAGE_TIME)
         & _starts_with(buf, starts[frequency_line], lengths[frequency_line], _FREQUENCY)
     )
-    from retrogait.imports.geneactiv import stamps_s  # the CSV's timestamps: the same digits
-
     page_t = np.full(whole.size, np.nan)
     page_t[shaped] = stamps_s(buf, starts[time_line[shaped]] + len(_PAGE_TIME), b"\r\n")
     frequency = np.full(whole.size, np.nan)
