@@ -141,8 +141,8 @@ def bundle_sources(path: Path) -> list[Source]:
     records JSON or an SQLite export (``sensor_tables``) as the CSV files they stand for."""
     if is_workbook(path):
         return [Source(f"{path}/{source_name(s.name)}", sheet=s) for s in read_sheets(path)]
-    if path.is_file() and (is_records_json(path) or is_sqlite(path)):
-        tables = json_tables(path) if is_records_json(path) else sqlite_tables(path)
+    tables = json_tables(path) if is_records_json(path) else sqlite_tables(path) if is_sqlite(path) else None
+    if tables is not None:
         return [Source(f"{path}/{name}.csv", data=table) for name, table in tables.items()]
     if zipfile.is_zipfile(path) if path.is_file() else False:
         return _zip_sources(path)

@@ -25,7 +25,7 @@ import json
 import mmap
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,15 +122,7 @@ def _interleaved_tables(data: Any, path: Path) -> dict[str, bytes]:
         name = str(record.get("sensor", ""))
         if name.lower() in WANTED:
             by_sensor.setdefault(name, []).append(record)
-    tables = {}
-    for name, records in by_sensor.items():
-        keys = [k for k in records[0] if k != "sensor"]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(keys)
-        writer.writerows([["" if r.get(k) is None else str(r.get(k)) for k in keys] for r in records])
-        tables[name] = buffer.getvalue().encode("utf-8")
-    return tables
+    return {name: _records_csv(records[0], records) for name, records in by_sensor.items()}
 
 
 def json_sensor_names(path: Path) -> list[str]:
@@ -161,16 +153,16 @@ def _block_csv(data: Any, start: int, end: int, name: str, path: Path) -> bytes:
     first = _first_record(data, start, end, name, path)
     if first is None:
         return b""
-    keys = [k for k in first if k != "sensor"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(keys)
     fast = _fast_rows(data, start, end, first, cut_ok=end == len(data))
     if fast is not None:
-        return buffer.getvalue().encode("utf-8") + fast
-    for record in _records(data, start, end, name, path):
-        writer.writerow(["" if record.get(k) is None else str(record.get(k)) for k in keys])
-    return buffer.getvalue().encode("utf-8")
+        return _records_csv(first, []) + fast
+    return _records_csv(first, _records(data, start, end, name, path))
+
+
+def _records_csv(first: dict[str, Any], records: Iterable[dict[str, Any]]) -> bytes:
+    """``records`` as a CSV table under ``first``'s keys (without ``sensor``); a key a record lacks is empty."""
+    keys = [k for k in first if k != "sensor"]
+    return _csv_table(keys, ([record.get(k) for k in keys] for record in records))
 
 
 def _first_record(data: Any, start: int, end: int, name: str, path: Path) -> dict[str, Any] | None:
@@ -273,15 +265,21 @@ def sqlite_tables(path: Path) -> dict[str, bytes]:
                 rows = cursor.fetchall()
             except sqlite3.Error as exc:
                 raise InputFileError(path, f"is a damaged SQLite database (table {name}: {exc})") from None
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows([[_cell(v) for v in row] for row in rows])
-            tables[name] = buffer.getvalue().encode("utf-8")
+            tables[name] = _csv_table(header, rows)
     return tables
 
 
+def _csv_table(header: list[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV table (UTF-8): ``header``, then each row's values as text (:func:`_cell`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
 def _cell(value: Any) -> str:
+    """A value as a CSV cell: empty for None (JSON null, SQL NULL), a float in its shortest exact form."""
     if value is None:
         return ""
     if isinstance(value, float):

@@ -291,10 +291,10 @@ def _read_watch(
 
 def _no_acceleration(path: Path) -> str:
     """Why an export has no acceleration to read, naming what it holds where it is one file of all sensors."""
-    if path.is_file() and (is_records_json(path) or is_sqlite(path)):
-        names = json_sensor_names(path) if is_records_json(path) else sqlite_table_names(path)
+    kind = "records" if is_records_json(path) else "tables" if is_sqlite(path) else None
+    if kind is not None:
+        names = json_sensor_names(path) if kind == "records" else sqlite_table_names(path)
         shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "") if names else "none"
-        kind = "records" if is_records_json(path) else "tables"
         return f"holds no Accelerometer or TotalAcceleration {kind} ({kind}: {shown}): record with the accelerometer on"
     return "holds no Sensor Logger acceleration file (Accelerometer.csv, TotalAcceleration.csv)"
 
