@@ -48,13 +48,14 @@ OUTPUT_NAMES = ("bouts.csv", "summary.json", "compare.json")
 def is_recording(path: Path) -> bool:
     """True when ``path``'s name can be a recording: a recording's ending, not hidden, and none of the
     files retrogait writes beside recordings (:data:`NOT_RECORDINGS`, :data:`OUTPUT_NAMES`)."""
-    name = path.name.lower()
-    return (
-        path.suffix.lower() in RECORDING_SUFFIXES
-        and not name.endswith(NOT_RECORDINGS)
-        and name not in OUTPUT_NAMES
-        and not name.startswith(".")
-    )
+    return path.suffix.lower() in RECORDING_SUFFIXES and not written_beside(path.name)
+
+
+def written_beside(name: str) -> bool:
+    """A hidden file, or one retrogait writes beside recordings (:data:`NOT_RECORDINGS`, :data:`OUTPUT_NAMES`:
+    a simulator's truth, analyze's outputs): never a recording, whatever its ending."""
+    low = name.lower()
+    return low.startswith(".") or low.endswith(NOT_RECORDINGS) or low in OUTPUT_NAMES
 
 
 def not_found_text(path: str | Path) -> str:

@@ -12,7 +12,7 @@ from retrogait.imports import generic_csv
 from retrogait.imports.app_formats import APP_FORMATS, format_names
 from retrogait.imports.base import ImportFormat, format_key
 from retrogait.imports.diagnose import refuse_analysis_output, refuse_unreadable, refuse_unrecognised
-from retrogait.recordings import NOT_RECORDINGS, OUTPUT_NAMES
+from retrogait.recordings import written_beside
 
 FORMATS: tuple[ImportFormat, ...] = (*APP_FORMATS, generic_csv.FORMAT)
 
@@ -62,7 +62,7 @@ def _refuse_folder_of_recordings(path: Path) -> None:
     """A folder no format reads as one export but whose files are recordings one by one (EDGE-14): `compare
     data/` or `analyze data/` for a folder of runs said "format not recognised"."""
     try:
-        files = sorted(p for p in path.iterdir() if p.is_file() and not _written_beside(p.name))
+        files = sorted(p for p in path.iterdir() if p.is_file() and not written_beside(p.name))
     except OSError:
         return
     looked_at = files[:FOLDER_FILES_SNIFFED]
@@ -76,13 +76,6 @@ def _refuse_folder_of_recordings(path: Path) -> None:
         f"is a folder of {count} recordings ({shown}), not one export: give them one by one "
         f"(e.g. {path / '*'}), or `retrogait batch` the folder",
     )
-
-
-def _written_beside(name: str) -> bool:
-    """A hidden file, or one retrogait writes beside recordings (a simulator's truth, analyze's outputs):
-    never counted as a recording of a folder (EDGE-76); any other ending may be one."""
-    low = name.lower()
-    return name.startswith(".") or low.endswith(NOT_RECORDINGS) or low in OUTPUT_NAMES
 
 
 def _safe_sniff(fmt: ImportFormat, path: Path) -> float:
