@@ -135,9 +135,11 @@ def _resolved_header(
 def _reading_notes(session: Session) -> list[str]:
     """What reading the file dropped (the header's ``import_dropped_rows``/``_detail``, EDGE-3), a cut it
     was read up to (``import_cut_short``, EDGE-9) and a gyroscope left out (``import_gyro_left_out``,
-    EDGE-29), as notes."""
+    EDGE-29), as notes; before them what else the import said (``import_notes``, IMPORT-23)."""
+    told = session.meta.extra.get("import_notes", "")
+    notes = [note.strip() for note in told.split(" | ") if note.strip()]
     cut = session.meta.extra.get("import_cut_short", "")
-    notes = [f"file cut short: {cut}"] if cut else []  # read up to the cut (EDGE-9)
+    notes += [f"file cut short: {cut}"] if cut else []  # read up to the cut (EDGE-9)
     gyro = session.meta.extra.get("import_gyro_left_out", "")
     notes += [gyro] if gyro else []  # a gyroscope read but not used (EDGE-29)
     try:

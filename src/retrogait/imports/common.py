@@ -26,6 +26,7 @@ from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.limits import (
     GYRO_LEFT_OUT_KEY,
     GYRO_MISSING_KEY,
+    IMPORT_NOTES_KEY,
     ZIP_ERRORS,
     LineIndex,
     bomb_error,
@@ -836,6 +837,7 @@ def finish(
             )
     sources = ", ".join(Path(f).name for f in report.files)
     extra: dict[str, str] = {"import_format": report.format, "import_source": sources}
+    said = list(report.notes)  # before the stated-rate note below, which the analysis makes from its own key
     rate_hz = measured_hz
     stated_rate_hz = options.rate_hz if options.rate_hz is not None else stated_rate_hz
     if stated_rate_hz is not None and math.isfinite(stated_rate_hz) and stated_rate_hz > 0:
@@ -859,6 +861,9 @@ def finish(
         extra["import_dropped_detail"] = report.dropped_detail()
     extra.update(header or {})
     extra.update(inferred or {})
+    told = [note for note in said if not any(note in value for value in extra.values())]
+    if told:  # what only the import's report said: the analysis reads it from the header as notes (IMPORT-23)
+        extra[IMPORT_NOTES_KEY] = " | ".join(note.replace("|", "/") for note in told)
     try:
         meta = SessionMeta(
             placement=options.placement or "other",

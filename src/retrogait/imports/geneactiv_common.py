@@ -8,11 +8,13 @@ imports the other's module for them.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.conventions import PLACEMENT_WORDS, PLACEMENTS, SIDES, STEP_COUNT_PLACEMENTS
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import FloatArray, Stream, finish
 
@@ -69,12 +71,14 @@ def finish_geneactiv(
     """The session of a GENEActiv recording (its CSV or its ``.bin``): acceleration only, with what its header
     says (:func:`device_header`)."""
     device, stated, start_epoch_s, extra = device_header(header, acc)
+    options, inferred = _worn_where(header.get("Device Location Code", ""), options, report)
     return finish(
         str(path),
         acc,
         None,
         options,
         report,
+        inferred=inferred,
         device=device,
         stated_rate_hz=stated,
         start_epoch_s=start_epoch_s,
@@ -98,3 +102,31 @@ def device_header(header: dict[str, str], acc: Stream) -> tuple[str, float | Non
     extra = {"import_device_location": header["Device Location Code"]} if header.get("Device Location Code") else {}
     start = float(acc.t_s[0]) - offset_s if offset_s is not None and len(acc) else None
     return device, stated, start, extra
+
+
+def _worn_where(code: str, options: ImportOptions, report: ImportReport) -> tuple[ImportOptions, dict[str, str]]:
+    """The placement and side the device's ``Device Location Code`` (set in GENEActiv's software before the
+    recording: ``left wrist``, ``right ankle``, ``chest`` ...) states, where the user gave none (IMPORT-22).
+
+    A place whose analysis counts steps of both legs from |a| (wrist, chest ...: the preset of ``other``) is
+    taken as said; a leg or trunk place (ankle, hip) is only noted with the option that analyses it so, since
+    those analyses assume a sensor mounted as docs/conventions.md describes, which a strap may not be.
+    """
+    words = re.findall(r"[a-z0-9]+", code.lower())
+    side = next((w for w in words if w in SIDES), None)
+    named = [w for w in words if w not in SIDES]
+    key = "_".join(named)
+    place = key if key in PLACEMENTS else PLACEMENT_WORDS.get(key)
+    if place is None and len(named) > 1:
+        place = next((PLACEMENT_WORDS.get(w, w) for w in named if PLACEMENT_WORDS.get(w, w) in PLACEMENTS), None)
+    if place is None or options.placement is not None:
+        return options, {}
+    said = f"Device Location Code {code.strip()!r}"
+    if place not in STEP_COUNT_PLACEMENTS:
+        report.notes.append(f"{said}: analysed as 'other' (steps of both legs); --placement {place} analyses it so")
+        return options, {}
+    inferred = {"inferred_placement": f"{place} ({said})"}
+    if side is not None and options.side is None:
+        options = replace(options, side=side)
+        inferred["inferred_side"] = f"{side} ({said})"
+    return replace(options, placement=place), inferred

@@ -103,6 +103,9 @@ GYRO_LEFT_OUT_KEY = "import_gyro_left_out"
 #: The session header key that says how many accelerometer rows have no gyroscope value (EDGE-46).
 GYRO_MISSING_KEY = "import_gyro_missing"
 
+#: The session header key holding what the import said that no other key says, ``|``-separated (IMPORT-23).
+IMPORT_NOTES_KEY = "import_notes"
+
 
 @dataclass(frozen=True)
 class CutShort:
