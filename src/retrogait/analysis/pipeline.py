@@ -31,6 +31,7 @@ from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.impact import impact_load, step_timing
 from retrogait.analysis.load import OUTPUT_FILES, load_input
+from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import preprocess, without_vertical
 from retrogait.analysis.quality import step_flags
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
@@ -151,6 +152,7 @@ def analyze(
     summary = summarize(steps, bouts, declared_signals, session)
     declared = anterior_axis or session.meta.anterior_axis
     notes = [*gate_notes, *evidence.axis_notes(steps, declared, settings), *([vertical_note] if vertical_note else [])]
+    notes += placement_notes(declared_signals, bouts)  # a sensor that turns unlike its declared segment
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=declared_signals, contacts=contacts)
