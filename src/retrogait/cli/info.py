@@ -25,7 +25,7 @@ def info(
     reader: ReaderOptions,
 ) -> None:
     """Summarise recordings, one line each: format, placement, duration, rate, gyro, gravity, gaps,
-    |acc| median, clipping; then the sensor and what was inferred while reading (``inferred_*`` keys).
+    |acc| median, clipping; then the sensor and what was inferred while reading (the inferred_* keys).
 
     A file that cannot be read gets one error line; the others are still summarised.
     """
