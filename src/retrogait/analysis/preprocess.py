@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import bandpass
+from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
@@ -294,7 +295,8 @@ def _plausible_rows(
 def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: list[str]) -> NDArray[np.float64] | None:
     """The gyroscope to analyse with, given rows without a gyroscope value (NaN, EDGE-46): with a value at
     fewer than MIN_GYRO_COVERAGE of the rows, none (every row is analysed as from a sensor without one);
-    else all of it, and the rows without are left out as gaps (:func:`_finite_rows`). Each with a note."""
+    else all of it, and the rows without are left out as gaps (:func:`_finite_rows`); the pipeline analyses
+    the stretches of them lasting MIN_STRETCH_S or more again without it (gyro_stretches.py). Each with a note."""
     if gyr is None:
         return None
     missing = np.isnan(gyr).any(axis=1)
@@ -306,7 +308,17 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
     if 1.0 - share < MIN_GYRO_COVERAGE:
         notes.append(f"{what}: analysed without the gyroscope, as a sensor without one")
         return None
-    notes.append(f"{what}: those samples are left out of the analysis as gaps (the session keeps them)")
+    stretches = no_gyro_stretches(t, np.asarray(missing, dtype=bool))
+    if not stretches.size:
+        notes.append(f"{what}: those samples are left out of the analysis as gaps (the session keeps them)")
+        return gyr
+    inside = int((stretches[:, 1] - stretches[:, 0]).sum())
+    k = stretches.shape[0]
+    rest = f"; the other {n - inside} are left out as gaps (the session keeps them)" if inside < n else ""
+    notes.append(
+        f"{what}: {k} stretch{'es' if k > 1 else ''} of {MIN_STRETCH_S:g} s or more ({inside} samples) "
+        f"analysed without the gyroscope, as a sensor without one (their steps flagged {NO_GYRO_FLAG}){rest}"
+    )
     return gyr
 
 
