@@ -68,6 +68,7 @@ def test_contacts_in_a_stretch_without_gyroscope_are_those_of_the_whole_analysis
     assert "no_gyro" not in full.summary["all"]["flagged_steps"]  # a summary without a stretch is as before
     (entry,) = cut.summary["no_gyro_stretches"]
     assert entry["start_s"] == pytest.approx(20.0) and entry["n_steps"] == no_gyro.sum()
+    assert not any("in the timestamps" in n for n in cut.summary["notes"])  # the samples are there: no gap note
     assert len(cut.contacts) == len(cut.steps)
     assert np.allclose(cut.signals.t_s[cut.contacts.ic_idx], ci, atol=0.006)  # the report's markers
 
@@ -97,6 +98,7 @@ def test_a_stretch_shorter_than_a_stride_stays_a_gap() -> None:
     assert not cut.steps["quality_flags"].astype(str).str.contains("no_gyro").any()
     assert "no_gyro_stretches" not in cut.summary and "no_gyro" not in cut.summary["all"]["flagged_steps"]
     assert any("left out of the analysis as gaps" in n for n in cut.summary["notes"])
+    assert not any("in the timestamps" in n for n in cut.summary["notes"])  # not missing timestamps: its own note
 
 
 def test_stretches_are_runs_of_missing_rows_lasting_the_minimum() -> None:

@@ -81,7 +81,7 @@ def preprocess(
     t, acc, gyr, fs_hz = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz)
-    notes += _timing_notes(t, gap, fs_hz, placement, placed)
+    notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
     if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
@@ -427,6 +427,23 @@ def _uniform_grid(
     gyr_u = gyr[left] * (1.0 - w) + gyr[right] * w if gyr is not None else None
     nearest = np.where(w[:, 0] < 0.5, left, right)
     return grid, acc_u, gyr_u, gap, clipped[nearest], placed
+
+
+def _timestamp_gaps(
+    session: Session, t_grid: NDArray[np.float64], gap: NDArray[np.bool_], gyro_used: bool
+) -> NDArray[np.bool_]:
+    """The grid's gaps without those of rows left out for want of a gyroscope value (their note is
+    _gyro_used's: the samples are there, GYRO-1), so the timing note counts only samples missing."""
+    if not gap.any() or not gyro_used or session.gyr is None:
+        return gap
+    left_out = np.sort(session.t_s[session.gyro_missing])
+    if not left_out.size:
+        return gap
+    period = float(t_grid[1] - t_grid[0]) if t_grid.size > 1 else 0.0
+    at = np.searchsorted(left_out, t_grid)
+    before, after = left_out[np.maximum(at - 1, 0)], left_out[np.minimum(at, left_out.size - 1)]
+    nearest = np.minimum(np.abs(t_grid - before), np.abs(after - t_grid))
+    return np.asarray(gap & ~(nearest < 1.5 * period))  # a grid point beside a left-out row: its slot
 
 
 def _timing_notes(
