@@ -85,7 +85,7 @@ def test_a_gyroscope_that_stops_before_the_end_keeps_the_steps_after(tmp_path: P
     assert "1 stretch of 2 s or more" in note and "analysed without the gyroscope" in note
     # the files: steps.csv flags them; info says what analyze does
     path = write_session(cut_session, tmp_path / "s.csv")
-    assert main(["analyze", str(path), "--no-report", "--out", str(tmp_path / "out")]) == 0
+    assert main(["analyze", str(path), "--out", str(tmp_path / "out")]) == 0  # the report too
     written = pd.read_csv(tmp_path / "out" / "steps.csv", keep_default_na=False)
     flagged = written["quality_flags"] == "no_gyro"
     assert flagged[written["ic_time_s"] > 30.0].all() and not flagged[written["ic_time_s"] < 30.0 - EDGE_S].any()
