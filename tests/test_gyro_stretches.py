@@ -73,7 +73,9 @@ def test_contacts_in_a_stretch_without_gyroscope_are_those_of_the_whole_analysis
     assert np.allclose(cut.signals.t_s[cut.contacts.ic_idx], ci, atol=0.006)  # the report's markers
 
 
-def test_a_gyroscope_that_stops_before_the_end_keeps_the_steps_after(tmp_path: Path) -> None:
+def test_a_gyroscope_that_stops_before_the_end_keeps_the_steps_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     s = _run("lower_back", 40.0)
     full = analyze(s)
     cut_session = _blanked(s, 30.0, 100.0)
@@ -90,6 +92,10 @@ def test_a_gyroscope_that_stops_before_the_end_keeps_the_steps_after(tmp_path: P
     flagged = written["quality_flags"] == "no_gyro"
     assert flagged[written["ic_time_s"] > 30.0].all() and not flagged[written["ic_time_s"] < 30.0 - EDGE_S].any()
     assert flagged.sum() == cut.summary["all"]["flagged_steps"]["no_gyro"] > 20
+    capsys.readouterr()
+    assert main(["info", str(path)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "analyze analyses 2000 in stretches of 2 s or more without the gyroscope" in printed
 
 
 def test_a_stretch_shorter_than_a_stride_stays_a_gap() -> None:
