@@ -126,3 +126,12 @@ def test_compare_counts_the_steps_found_without_gyroscope() -> None:
     steps = pd.DataFrame({"direction": ["forward"] * 3, "quality_flags": ["", "no_gyro", "gap;no_gyro"]})
     counts = flag_counts(steps).set_index("direction")
     assert counts.loc["forward", "no_gyro"] == 2 and counts.loc["forward", "clean"] == 1
+
+
+def test_a_session_with_unsorted_times_keeps_its_stretches_as_gaps() -> None:
+    s = _blanked(_run("lower_back", 20.0), 5.0, 10.0)
+    t = s.t_s.copy()
+    t[[100, 101]] = t[[101, 100]]  # in memory only: a session file's times increase
+    cut = analyze(Session(t, s.acc, s.gyr, s.meta))
+    assert "no_gyro_stretches" not in cut.summary
+    assert any("left out of the analysis as gaps" in n for n in cut.summary["notes"])

@@ -121,8 +121,8 @@ def analyze(
     if sig.gyr_dps is None or session.gyr is None or not cut:
         return result  # no gyroscope, or no sample left out: nothing more to do (no extra pass)
     stretches = no_gyro_stretches(session.t_s, session.gyro_missing)
-    if not stretches.size:
-        return result
+    if not stretches.size or not np.all(np.diff(session.t_s) > 0):  # unsorted times: preprocess sorted them
+        return result  # (a session file's are increasing); the stretches stay gaps, as their note says
 
     def without_gyro(part: Session) -> AnalysisResult:
         inside = (

@@ -309,7 +309,7 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
         notes.append(f"{what}: analysed without the gyroscope, as a sensor without one")
         return None
     stretches = no_gyro_stretches(t, np.asarray(missing, dtype=bool))
-    if not stretches.size:
+    if not stretches.size or not np.all(np.diff(t) > 0):  # the pipeline joins stretches of increasing times only
         notes.append(f"{what}: those samples are left out of the analysis as gaps (the session keeps them)")
         return gyr
     inside = int((stretches[:, 1] - stretches[:, 0]).sum())
