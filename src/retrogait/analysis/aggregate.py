@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from retrogait.analysis.gyro_stretches import NO_GYRO_FLAG
 from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.dsp import running_median
 
@@ -35,6 +36,15 @@ SUMMARY_METRICS: Final = (
 LASTING_DIRECTION_STEPS: Final = 4
 #: Quality flags counted per group (``flagged_steps``).
 QUALITY_FLAGS: Final = ("clipped", "low_rate", "gap")
+
+
+def flags_of(quality_flags: pd.Series) -> tuple[str, ...]:
+    """The flags counted per group (``flagged_steps``): QUALITY_FLAGS, and ``no_gyro`` (steps found without the
+    gyroscope in a stretch it missed, GYRO-1) when a step carries it (a summary without such a stretch is as
+    before)."""
+    return (
+        (*QUALITY_FLAGS, NO_GYRO_FLAG) if quality_flags.str.contains(NO_GYRO_FLAG, regex=False).any() else QUALITY_FLAGS
+    )
 
 
 def cadence_aggregate(step_times_s: NDArray[np.float64]) -> dict[str, Any]:
@@ -143,7 +153,7 @@ class StepArrays:
         return cls(
             bout_step_times_s=bout_step_times,
             metrics={c: steps[c].to_numpy(dtype=float) for c in SUMMARY_METRICS},
-            flags={f: text.str.contains(f, regex=False).to_numpy(dtype=bool) for f in QUALITY_FLAGS},
+            flags={f: text.str.contains(f, regex=False).to_numpy(dtype=bool) for f in flags_of(text)},
             all_step_times_s=np.where(direction_changes(steps), np.nan, bout_step_times),
         )
 

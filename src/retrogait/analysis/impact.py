@@ -46,7 +46,7 @@ def step_timing_columns(
         step[1:] = np.where(np.diff(gaps_before) > 0, np.nan, step[1:])
     # cadence from the contacts around this one: mean of the step times before and after
     nxt = np.append(step[1:], np.nan)
-    around = _mean_finite(step, nxt)
+    around = mean_finite(step, nxt)
     cadence = 60.0 / around
     contact = to_t - ic_t
     contact = np.where((contact > 0) & (contact < settings.max_step_time_s), contact, np.nan)
@@ -198,7 +198,7 @@ def _crossing(
     return j - 1 + np.clip(fraction, 0.0, 1.0)
 
 
-def _mean_finite(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+def mean_finite(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
     """Element-wise mean of the finite ones of a and b (NaN when neither is)."""
     count = np.isfinite(a).astype(float) + np.isfinite(b)
     total = np.where(np.isfinite(a), a, 0.0) + np.where(np.isfinite(b), b, 0.0)

@@ -29,6 +29,7 @@ from retrogait.analysis.direction import direction_cues, facing_probability, ste
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
+from retrogait.analysis.gyro_stretches import join_no_gyro_stretches, no_gyro_stretches
 from retrogait.analysis.impact import impact_load, step_timing
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.placement_check import placement_notes
@@ -115,6 +116,40 @@ def analyze(
     if settings is None:
         resolved = placement or session.meta.placement
         settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()
+    result = _analyze_session(session, placement, side, anterior_axis, forward_segment_s, settings)
+    sig = result.signals
+    cut = sig.gap.any() or sig.t_s[0] > session.t_s[0] or sig.t_s[-1] < session.t_s[-1]
+    if sig.gyr_dps is None or session.gyr is None or not cut:
+        return result  # no gyroscope, or no sample left out: nothing more to do (no extra pass)
+    stretches = no_gyro_stretches(session.t_s, session.gyro_missing)
+    if not stretches.size or not np.all(np.diff(session.t_s) > 0):  # unsorted times: preprocess sorted them
+        return result  # (a session file's are increasing); the stretches stay gaps, as their note says
+
+    def without_gyro(part: Session) -> AnalysisResult:
+        inside = (
+            forward_segment_s is not None and part.t_s[0] <= forward_segment_s[0] < forward_segment_s[1] <= part.t_s[-1]
+        )
+        return _analyze_session(part, placement, side, anterior_axis, forward_segment_s if inside else None, settings)
+
+    steps, bouts, contacts, notes, entries = join_no_gyro_stretches(result, session, stretches, settings, without_gyro)
+    summary = summarize(steps, bouts, result.signals, session)
+    summary = {**result.summary, **{k: summary[k] for k in ("all", "per_direction", "per_bout")}}
+    summary["notes"] = [*result.summary["notes"], *notes]
+    summary["no_gyro_stretches"] = entries
+    start = min(float(sig.t_s[0]), float(session.t_s[stretches[0, 0]]))
+    summary["duration_s"] = max(float(sig.t_s[-1]), float(session.t_s[stretches[-1, 1] - 1])) - start
+    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=result.signals, contacts=contacts)
+
+
+def _analyze_session(
+    session: Session,
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    forward_segment_s: tuple[float, float] | None,
+    settings: AnalysisSettings,
+) -> AnalysisResult:
+    """:func:`analyze` of one session with its settings resolved, without the stretches without gyroscope."""
     declared_signals = preprocess(
         session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still
     )

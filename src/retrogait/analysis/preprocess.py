@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import bandpass
+from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
@@ -80,7 +81,7 @@ def preprocess(
     t, acc, gyr, fs_hz = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz)
-    notes += _timing_notes(t, gap, fs_hz, placement, placed)
+    notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
     if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
@@ -296,7 +297,8 @@ def _plausible_rows(
 def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: list[str]) -> NDArray[np.float64] | None:
     """The gyroscope to analyse with, given rows without a gyroscope value (NaN, EDGE-46): with a value at
     fewer than MIN_GYRO_COVERAGE of the rows, none (every row is analysed as from a sensor without one);
-    else all of it, and the rows without are left out as gaps (:func:`_finite_rows`). Each with a note."""
+    else all of it, and the rows without are left out as gaps (:func:`_finite_rows`); the pipeline analyses
+    the stretches of them lasting MIN_STRETCH_S or more again without it (gyro_stretches.py). Each with a note."""
     if gyr is None:
         return None
     missing = np.isnan(gyr).any(axis=1)
@@ -308,7 +310,17 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
     if 1.0 - share < MIN_GYRO_COVERAGE:
         notes.append(f"{what}: analysed without the gyroscope, as a sensor without one")
         return None
-    notes.append(f"{what}: those samples are left out of the analysis as gaps (the session keeps them)")
+    stretches = no_gyro_stretches(t, np.asarray(missing, dtype=bool))
+    if not stretches.size or not np.all(np.diff(t) > 0):  # the pipeline joins stretches of increasing times only
+        notes.append(f"{what}: those samples are left out of the analysis as gaps (the session keeps them)")
+        return gyr
+    inside = int((stretches[:, 1] - stretches[:, 0]).sum())
+    k = stretches.shape[0]
+    rest = f"; the other {n - inside} are left out as gaps (the session keeps them)" if inside < n else ""
+    notes.append(
+        f"{what}: {k} stretch{'es' if k > 1 else ''} of {MIN_STRETCH_S:g} s or more ({inside} samples) "
+        f"analysed without the gyroscope, as a sensor without one (their steps flagged {NO_GYRO_FLAG}){rest}"
+    )
     return gyr
 
 
@@ -417,6 +429,23 @@ def _uniform_grid(
     gyr_u = gyr[left] * (1.0 - w) + gyr[right] * w if gyr is not None else None
     nearest = np.where(w[:, 0] < 0.5, left, right)
     return grid, acc_u, gyr_u, gap, clipped[nearest], placed
+
+
+def _timestamp_gaps(
+    session: Session, t_grid: NDArray[np.float64], gap: NDArray[np.bool_], gyro_used: bool
+) -> NDArray[np.bool_]:
+    """The grid's gaps without those of rows left out for want of a gyroscope value (their note is
+    _gyro_used's: the samples are there, GYRO-1), so the timing note counts only samples missing."""
+    if not gap.any() or not gyro_used or session.gyr is None:
+        return gap
+    left_out = np.sort(session.t_s[session.gyro_missing])
+    if not left_out.size:
+        return gap
+    period = float(t_grid[1] - t_grid[0]) if t_grid.size > 1 else 0.0
+    at = np.searchsorted(left_out, t_grid)
+    before, after = left_out[np.maximum(at - 1, 0)], left_out[np.minimum(at, left_out.size - 1)]
+    nearest = np.minimum(np.abs(t_grid - before), np.abs(after - t_grid))
+    return np.asarray(gap & ~(nearest < 1.5 * period))  # a grid point beside a left-out row: its slot
 
 
 def _timing_notes(

@@ -31,6 +31,7 @@ def info(
     """
     from rich.console import Console
 
+    from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
     from retrogait.analysis.preprocess import ANY_UNIT_LIMIT
     from retrogait.errors import RetrogaitError
     from retrogait.imports import load_recording
@@ -68,12 +69,15 @@ def info(
         missing = session.gyro_missing if session.gyr is not None else None
         if missing is not None and missing.any():  # rows kept without a gyroscope value (EDGE-46)
             used = 1.0 - float(missing.mean()) >= MIN_GYRO_COVERAGE
-            details.append(
-                (
-                    "gyroscope",
-                    f"no value at {int(missing.sum())} of {missing.size} samples: analyze "
-                    + ("leaves those out as gaps" if used else "analyses without the gyroscope"),
+            doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
+            stretches = no_gyro_stretches(session.t_s, missing) if used else None
+            if stretches is not None and stretches.size:  # GYRO-1
+                inside = int((stretches[:, 1] - stretches[:, 0]).sum())
+                doing = f"analyses {inside} in stretches of {MIN_STRETCH_S:g} s or more without the gyroscope" + (
+                    f", leaves the other {int(missing.sum()) - inside} out as gaps" if inside < missing.sum() else ""
                 )
+            details.append(
+                ("gyroscope", f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}")
             )
         if meta.extra.get("import_dropped_detail"):
             details.append(("dropped on import", meta.extra["import_dropped_detail"].replace(";", ", ")))

@@ -7,8 +7,9 @@ from typing import Final, Literal
 
 from retrogait.analysis.effort import EFFORT_COLUMN
 
-#: Quality flags of docs/conventions.md.
-QUALITY_FLAGS: Final = ("clipped", "low_rate", "gap")
+#: Quality flags of docs/conventions.md (``no_gyro``: found without the gyroscope in a stretch it missed, GYRO-1;
+#: it spoils no metric, the direction of such a step is the accelerometer's).
+QUALITY_FLAGS: Final = ("clipped", "low_rate", "gap", "no_gyro")
 
 #: Flags that spoil an acceleration peak or rate: a clipped or undersampled peak is underestimated,
 #: and a gap can hide it.

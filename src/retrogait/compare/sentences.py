@@ -159,6 +159,12 @@ def caveats_for(comparison: Comparison) -> list[str]:
             for flag in ("clipped", "low_rate", "gap")
         )
         out.append(f"Quality flags{range_text}: {per_flag}; flagged {noun} are {handling}.")
+    no_gyro = int(fc["no_gyro"].sum()) if fc is not None else 0
+    if no_gyro:
+        out.append(
+            f"{no_gyro} {noun} were found without the gyroscope, in stretches it missed (flagged no_gyro): their "
+            "direction and foot strike come from the acceleration alone (more often unknown)."
+        )
     if clipped:
         out.append(
             f"{clipped} {noun} reached the sensor's full scale{range_text}: their true peaks are higher than "

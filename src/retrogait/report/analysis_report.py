@@ -202,12 +202,16 @@ def _signal_charts(result: AnalysisResult) -> list[Svg]:
         ]
         return chart([trace, *marks], title=title, xlabel="time (s)", ylabel=ylabel, alt=f"{ylabel}, {title}")
 
-    whole = draw(sig.t_s, z_g, np.ones(ic_t.size, dtype=bool), "whole session")
+    # a contact found without the gyroscope beyond the signals' ends (a gyroscope that stopped, GYRO-1) has no
+    # sample to sit on: not marked
+    true_t = steps["ic_time_s"].to_numpy(dtype=float)
+    on_signal = (true_t >= sig.t_s[0] - 0.5 / sig.fs_hz) & (true_t <= sig.t_s[-1] + 0.5 / sig.fs_hz)
+    whole = draw(sig.t_s, z_g, on_signal, "whole session")
     charts = [Svg(whole, "Grey: the signal (its range per pixel where samples are denser than the screen); "
                   "triangles: each contact on the sample where it was found, coloured by run direction.")]  # fmt: skip
     for start in _zoom_starts(steps):
         sel = (sig.t_s >= start) & (sig.t_s <= start + ZOOM_SPAN_S)
-        shown = (ic_t >= start) & (ic_t <= start + ZOOM_SPAN_S)
+        shown = (ic_t >= start) & (ic_t <= start + ZOOM_SPAN_S) & on_signal
         charts.append(Svg(draw(sig.t_s[sel], z_g[sel], shown, f"{start:.1f} to {start + ZOOM_SPAN_S:.1f} s")))
     return charts
 
