@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -382,3 +382,71 @@ def test_acc_whose_gyro_starts_late_stops_early_or_drops_frames_is_a_row(bluez: 
         assert note in "\n".join(summary_lines([rec])), dev["name"]  # said at the end, as an import notes it
         analysis = tmp_path / f"{rec.spec.out.stem}_analysis"
         assert main(["analyze", str(rec.spec.out), "--out", str(analysis), "--no-report"]) == 0, dev["name"]
+
+
+class _HeldGyroStart:
+    """Forces the start-up ordering of a Verity Sense (LIVE-19) with events, not timing: its GYRO start waits
+    until an ACC frame has arrived and the recorder's consumer has gone round twice since (a round that
+    began after the frame arrived has ended); then the start goes on, or (``fail_first``) the first
+    connection's setup fails there, as when the link drops while the gyroscope is being started."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, fail_first: bool = False) -> None:
+        from retrogait.ble.collector import SensorRecorder
+        from retrogait.ble.profiles.polar import PolarPmd
+
+        self.fail_first, self.packets, self.rounds, self.starts = fail_first, 0, 0, 0
+        self.changed = asyncio.Event()
+        sink, wait, start_gyro = SensorRecorder._sink, SensorRecorder._wait_for_packets, PolarPmd._start_gyro
+
+        def counting_sink(rec: SensorRecorder, data: bytes) -> None:
+            sink(rec, data)
+            self.packets += 1
+            self.changed.set()
+
+        async def counting_wait(rec: SensorRecorder) -> None:
+            self.rounds += 1
+            self.changed.set()
+            await wait(rec)
+
+        async def held_start_gyro(profile: PolarPmd, link: Any, rate: float, gyr_range_dps: float) -> None:
+            self.starts += 1
+            if self.starts == 1:
+                await self._until(lambda: self.packets > 0)
+                rounds = self.rounds
+                await self._until(lambda: self.rounds >= rounds + 2)
+                if self.fail_first:
+                    from bleak.exc import BleakError
+
+                    raise BleakError("the link dropped while the gyroscope was being started")
+            await start_gyro(profile, link, rate, gyr_range_dps)
+
+        monkeypatch.setattr(SensorRecorder, "_sink", counting_sink)
+        monkeypatch.setattr(SensorRecorder, "_wait_for_packets", counting_wait)
+        monkeypatch.setattr(PolarPmd, "_start_gyro", held_start_gyro)
+
+    async def _until(self, condition: Callable[[], bool]) -> None:
+        while not condition():
+            self.changed.clear()
+            await self.changed.wait()
+
+
+VERITY = [device("polar_verity", 60)]
+
+
+@pytest.mark.scenario({"devices": VERITY})
+@pytest.mark.parametrize("fail_first", [False, True], ids=["slow_start", "failed_start"])
+def test_frames_arriving_while_the_stream_is_set_up_are_kept(
+    bluez: EmulatedBluez, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_first: bool
+) -> None:
+    """LIVE-19: a Verity Sense sends acceleration while its gyroscope is still being started (or that
+    setup fails and the link is made again): those first frames wait for the stream to be set up and are
+    rows (empty gyroscope cells), not taken by the consumer before the assembler exists and dropped."""
+    hold = _HeldGyroStart(monkeypatch, fail_first)
+    specs = [spec(VERITY[0], tmp_path / "v.csv")]
+    (rec,) = asyncio.run(record(specs, RecordOptions(duration_s=1.5)))
+    assert hold.packets > 0 and hold.starts == 1 + fail_first
+    sent = sent_indices(bluez.sent_dir, VERITY[0]["name"])
+    got = assert_each_once(rec.spec.out, "polar_verity", sent)
+    assert got[0] == sent[0]  # the first frame, which came before the gyroscope started
+    assert rec.status.stats.reconnects == int(fail_first)  # a failed setup is a link made again
+    assert_unpaired_kept(rec, VERITY[0], bluez.sent_dir, got)

@@ -210,3 +210,26 @@ def test_polar_rows_before_a_late_gyro_are_placed_when_they_were_sent_not_when_d
     sent = (_acc_index(profile, acc) // FRAME * FRAME + FRAME - 1) / RATE_HZ + latency_s  # its frame's arrival
     assert t.size >= 18 * FRAME and np.all(np.diff(t) > 0)
     assert float(np.max(t - sent)) <= 1.5 / RATE_HZ  # no row placed after its frame arrived (a sample's grid)
+
+
+@pytest.mark.parametrize("last", ["none", "duplicate", "damaged"])
+def test_polar_samples_waiting_for_their_gyro_are_rows_when_the_recording_ends(last: str) -> None:
+    """LIVE-20: at the end every acc sample still waiting for its gyro partner is decided (a row with NaN
+    gyro). When the last packets released were only a duplicate or a damaged frame, nothing reached the
+    decoder and the waiting samples (the last frame) were never written."""
+    profile = _polar()
+    asm = StreamAssembler(profile, profile.info, reorder_window_s=0.3)
+    items = []
+    for i in range(4):  # acc frames 0-3; gyro frames 0-2: the last acc frame waits for its partner
+        items.append((100.0 + 0.25 * i, _frame(i * FRAME, 2)))
+        if i < 3:
+            items.append((100.01 + 0.25 * i, _frame(i * FRAME, 5)))
+    rows = [asm.push(items, now_s=102.0)]
+    assert profile.has_pending()
+    final = {"none": [], "duplicate": [_frame(2 * FRAME, 2)], "damaged": [_frame(3 * FRAME, 2)[:9] + b"\x7f"]}
+    rows.append(asm.push([(102.1, p) for p in final[last]], now_s=102.2, final=True))
+    acc = np.concatenate([r.acc_ms2 for r in rows if r is not None])
+    gyr = np.concatenate([r.gyr_dps for r in rows if r is not None and r.gyr_dps is not None])
+    assert _acc_index(profile, acc).tolist() == list(range(4 * FRAME)) and not profile.has_pending()
+    assert np.isnan(gyr[3 * FRAME :]).all() and np.isfinite(gyr[: 3 * FRAME]).all()
+    assert asm.stats.duplicates + asm.stats.malformed == (last != "none")

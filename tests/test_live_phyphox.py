@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -234,3 +235,45 @@ def test_acceleration_without_gyroscope_cover_is_a_session_row_with_empty_gyrosc
     assert stats.acc_without_gyro == int(missing.sum()) and stats.unpaired_kept == 0
     assert '"acc_without_gyro"' in (tmp_path / "phone.phyphox.json").read_text()
     assert main(["analyze", str(out), "--out", str(tmp_path / "analysis"), "--no-report"]) == 0
+
+
+def test_what_the_phone_measured_since_its_last_poll_is_fetched_at_the_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LIVE-21: the stop comes right after a poll (forced with a hook on the recorder, not timing), while the
+    phone has measured 100 samples more: one last poll fetches them, as a BLE sensor's last packets arrive
+    during its stop sequence. They were left on the phone, the file ending up to a poll interval early."""
+    from retrogait.live.phyphox import PhyphoxRecorder
+
+    emu = EmulatedPhyphox(rate_hz=200.0)
+    out = tmp_path / "phone.csv"
+    take = PhyphoxRecorder._take
+    stopped: list[int] = []
+
+    async def main() -> None:
+        url = emu.start()
+        stop = asyncio.Event()
+
+        async def take_then_stop(rec: PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
+            await take(rec, samples, arrival_s)
+            with emu.lock:
+                produced = emu._produced
+            if not stopped and produced >= 400 and rec.stream.acc_after >= (produced - 1) / emu.rate_hz - 1e-9:
+                emu.advance(100)  # measured after this poll; the stop follows before the next one
+                stopped.append(produced + 100)
+                stop.set()
+
+        monkeypatch.setattr(PhyphoxRecorder, "_take", take_then_stop)
+        options = RecordOptions(poll_every_s=0.01)
+        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+        task = asyncio.create_task(record([spec], options, stop=stop))
+        while not stopped:
+            emu.advance(40)
+            await asyncio.sleep(0.02)
+        await task
+        emu.stop()
+
+    asyncio.run(main())
+    got = _indices_in(out)
+    assert got.max() == stopped[0] - 1 and set(got.tolist()) == emu.served
+    assert len(got) == len(set(got.tolist()))

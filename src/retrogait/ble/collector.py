@@ -2,7 +2,8 @@
 
 Per sensor: scan for the device, connect, read device information and battery, run the profile's
 start sequence, then stream. The notification callback only stamps the host time and appends the
-bytes to a deque; a consumer task decodes in batches (:class:`StreamAssembler`), writes with
+bytes to a deque (held back while the stream is being set up: a profile decodes only once its start
+sequence is complete, LIVE-19); a consumer task decodes in batches (:class:`StreamAssembler`), writes with
 :class:`~retrogait.session.SessionWriter` in a worker thread (a slow disk never blocks reception)
 and flushes at least every second. A dropped link is reconnected with exponential backoff
 (tenacity), notifications are re-enabled and the same file continues; the gap shows in ``t_s``.
@@ -228,6 +229,10 @@ class SensorRecorder:
         self.unpaired_writer = UnpairedWriter(unpaired_path(spec.out), origin_s)
         # notifications in arrival order; ``None`` instead of bytes marks where the link was lost
         self.inbox: deque[tuple[float, bytes | None]] = deque()
+        # notifications that arrived while the stream was being set up (the profile's start sequence
+        # runs, the assembler may not exist): handed to the inbox once it is set up, or the setup failed
+        self._early: list[tuple[float, bytes | None]] | None = None
+        self._received = 0  # notifications received, all connections
         self.ref_inbox: deque[tuple[float, str, bytes]] = deque()
         self.ref_rows: list[str] = []
         self.live_buffer: deque[Timed] = deque(maxlen=200)
@@ -245,9 +250,21 @@ class SensorRecorder:
         return sink
 
     def _sink(self, data: bytes) -> None:
+        self._received += 1
+        if self._early is not None:
+            self._early.append((time.monotonic(), data))
+            return
         self.inbox.append((time.monotonic(), data))
         if self.options.wake_on_arrival:
             self._arrived.set()
+
+    def _hand_over_early(self) -> None:
+        """The stream is set up (or its setup failed): what arrived meanwhile goes to the consumer, in order."""
+        early, self._early = self._early, None
+        if early:
+            self.inbox.extend(early)
+            if self.options.wake_on_arrival:
+                self._arrived.set()
 
     async def run(self, stop: asyncio.Event, device: Any = None) -> None:
         """Record until ``stop`` is set; raises RetrogaitError for problems the user must fix.
@@ -308,6 +325,7 @@ class SensorRecorder:
             if isinstance(exc, BleakDeviceNotFoundError):
                 self._device = None  # dropped by BlueZ: scan again on the next attempt
             raise
+        received_before, failed = self._received, True
         try:
             link = BleakLink(client, self.options.acquire_notify)
             await self._setup(link)
@@ -319,12 +337,18 @@ class SensorRecorder:
             if stop.is_set() and not lost.is_set() and self.profile is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self.profile.stop(link), 5.0)
+            failed = False
         finally:
             with contextlib.suppress(Exception):
                 await client.disconnect()
+            self._hand_over_early()  # a setup that failed after packets came: they are kept too
+            # the consumer restarts the stream state here: after a lost link, or a connection that failed
+            # (in its setup) after packets came, so they are never taken for the next connection's
+            came = self._received > received_before
+            if (came if failed else lost.is_set()) and not stop.is_set():
+                self.inbox.append((time.monotonic(), None))
         if lost.is_set() and not stop.is_set():
             self.status.state = "reconnecting"
-            self.inbox.append((time.monotonic(), None))  # the consumer restarts the stream state here
             # returning (not raising) gives the next reconnect episode a fresh give-up budget
 
     async def _setup(self, link: BleakLink) -> None:
@@ -333,6 +357,9 @@ class SensorRecorder:
             self.status.device_info = await self._device_info(link)
             self.profile = make_profile(self.spec.profile, device_name=self._device.name)
         assert self.profile is not None
+        # packets that come before the start sequence is complete (the Polar sends acceleration while its
+        # gyroscope is being started) wait until the profile knows its stream and the assembler exists
+        self._early = []
         info = await self.profile.start(link, self.spec.settings, self._sink)
         if self.info is not None and info.rate_hz != self.info.rate_hz:
             raise RetrogaitError(
@@ -343,6 +370,7 @@ class SensorRecorder:
         if self.assembler is None:
             self.assembler = StreamAssembler(self.profile, info, self.options.reorder_window_s)
             self.status.stats = self.assembler.stats
+        self._hand_over_early()
         for uuid, kind in ((SIG["heart_rate_measurement_uuid"], "hr"), (SIG["rsc_measurement_uuid"], "rsc")):
             if link.has_characteristic(uuid):
                 await link.subscribe(uuid, self._reference_sink(kind))
@@ -393,7 +421,9 @@ class SensorRecorder:
         last_rate_t, last_rate_n = last_flush, 0
         while True:
             final = sessions_over.is_set()
-            items = [self.inbox.popleft() for _ in range(len(self.inbox))]
+            # packets wait in the inbox until a stream was set up (only then is there an assembler); a
+            # recording that never set one up has nothing that could be decoded
+            items = [self.inbox.popleft() for _ in range(len(self.inbox))] if self.assembler is not None else []
             self._consume_reference()
             if self.assembler is not None:
                 for segment, link_lost in _split_at_link_loss(items):

@@ -192,9 +192,15 @@ class StreamAssembler:
     # ------------------------------------------------------------------------ devices with keys
 
     def _release(self, now_s: float, final: bool) -> Timed | None:
+        timed = self._release_held(now_s, final)
+        if final and self.profile.has_pending():
+            # let the decoder finish pairing: nothing was held, or what was released at the end was only
+            # duplicates and damaged packets, which never reach the decoder (LIVE-20)
+            timed = Timed.join(timed, self._clocked(self.profile.decode([]), np.array([now_s])))
+        return timed
+
+    def _release_held(self, now_s: float, final: bool) -> Timed | None:
         if not self._held:
-            if final and self.profile.has_pending():  # let the decoder finish pairing
-                return self._clocked(self.profile.decode([]), np.array([now_s]))
             return None
         # a jitter buffer: in key order, release packets until the first one younger than the window
         # that does not continue its stream where the last one written ended (BLE-17)

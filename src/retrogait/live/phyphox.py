@@ -404,10 +404,7 @@ class PhyphoxRecorder(SensorRecorder):
                 failing_since, backoff = None, interval
                 self.status.stats.reconnects += 1
             self.status.state = "streaming" if self.stream.measuring else "paused"
-            self.polls += 1
-            samples = self.stream.take(reply)
-            self.status.stats.malformed += samples.malformed
-            await self._take(samples, arrival)
+            await self._take_reply(reply, arrival)
             if arrival - last_flush >= self.options.flush_every_s:
                 await self._store()
             if arrival - last_flush >= self.options.flush_every_s and self.writer is not None:
@@ -416,6 +413,22 @@ class PhyphoxRecorder(SensorRecorder):
                 last_flush = arrival
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), max(interval - (time.monotonic() - started), 0.0))
+        # the recording stops: what the phone measured since the last poll is fetched once more, as a BLE
+        # sensor's last packets arrive during its stop sequence (LIVE-21); a phone that does not answer now
+        # keeps them (the file holds everything until the last poll)
+        try:
+            reply = await self._call("/get", self.stream.query())
+        except OSError:
+            return
+        await self._take_reply(reply, time.monotonic())
+
+    async def _take_reply(self, reply: Any, arrival_s: float) -> None:
+        """One poll's answer (arrived at host time ``arrival_s``, s) into the session."""
+        assert self.stream is not None
+        self.polls += 1
+        samples = self.stream.take(reply)
+        self.status.stats.malformed += samples.malformed
+        await self._take(samples, arrival_s)
 
     async def _take(self, samples: Samples, arrival_s: float) -> None:
         """Place a poll's samples on the host clock and write the decided ones."""
