@@ -108,3 +108,33 @@ def test_a_time_column_stamped_per_packet_is_refused_naming_it(tmp_path: Path) -
     ):
         load_session(path)
     assert load_session(path, rate_hz=200.0).n_samples == n
+
+
+def test_coarse_quantisation_is_a_note_and_flags_the_steps_it_decides(foot_run: Session, tmp_path: Path) -> None:
+    """8 bits over +-8 g (0.0625 g steps): the import records the quantum, the session says contacts and
+    impact peaks can move with the rounding, and the steps that change when the samples move within their
+    step are flagged ``quantised`` (HONEST-8). 12 bits over +-16 g (0.0078 g) is finer than the sensor's
+    noise: neither note nor flag, and the same steps as the continuous recording."""
+    step = 0.0625 * 9.80665
+    coarse = replace(foot_run, acc=np.round(foot_run.acc / step) * step)
+    path = tmp_path / "coarse.csv"
+    frame = pd.DataFrame({"time_s": coarse.t_s})
+    for k, axis in enumerate("xyz"):
+        frame[f"acc_{axis}"] = coarse.acc[:, k]
+        frame[f"gyr_{axis}"] = coarse.gyr[:, k] if coarse.gyr is not None else 0.0
+    frame.to_csv(path, index=False, float_format="%.9g")
+    session = load_session(path)
+    assert session.meta.extra["inferred_acc_quantum_g"].startswith("0.0625 ")
+    result = retrogait.analyze(session, placement="foot")
+    assert any(
+        "recorded in steps of 0.0625 g" in n and "contacts" in n and "impact" in n for n in result.summary["notes"]
+    )
+    flags = result.steps["quality_flags"].astype(str)
+    assert flags.str.contains("quantised").any()
+    clean = retrogait.analyze(foot_run)
+    assert not clean.steps["quality_flags"].astype(str).str.contains("quantised").any()
+    fine_step = 32 / 2**12 * 9.80665
+    fine = retrogait.analyze(replace(foot_run, acc=np.round(foot_run.acc / fine_step) * fine_step))
+    assert not any("recorded in steps" in n for n in fine.summary["notes"])
+    assert not fine.steps["quality_flags"].astype(str).str.contains("quantised").any()
+    assert len(fine.steps) == len(clean.steps)
