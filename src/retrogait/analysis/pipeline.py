@@ -204,11 +204,16 @@ def quantum_unsettled(
     uniform offsets on the sensor's axes; deterministic), and a step whose contact time or impact peak
     changes between these equally valid readings, or next to which one finds a contact the recording's
     own analysis does not, is decided by the rounding rather than the movement. ``declared`` are the
-    signals the contacts were found in, ``signals`` those the impact was measured on (without_vertical)."""
+    signals the contacts were found in, ``signals`` those the impact was measured on (without_vertical).
+    An impact peak within QUANTUM_IMPACT_CHANGE of the most the rounding can move it (half a step on each
+    sensor axis, along the body's vertical) is not settled either."""
     m = len(contacts)
-    unsettled = np.zeros(m, dtype=bool)
-    quantum_ms2 = float(declared.acc_quantum_g or 0.0) * STANDARD_GRAVITY_MS2
+    quantum_g = float(declared.acc_quantum_g or 0.0)
+    quantum_ms2 = quantum_g * STANDARD_GRAVITY_MS2
     rot = declared.sensor_to_body if declared.sensor_to_body is not None else np.eye(3)
+    # the rounding moves a peak along the body's vertical by at most half a step on each sensor axis
+    rounding_g = 0.5 * quantum_g * float(np.abs(rot[2]).sum())
+    unsettled = np.asarray(np.isfinite(impact_g) & (rounding_g > QUANTUM_IMPACT_CHANGE * impact_g))
     ic_s = declared.t_s[contacts.ic_idx]
     for seed in range(QUANTUM_DITHERS):
         offsets = np.random.default_rng(seed).uniform(-0.5, 0.5, declared.acc_ms2.shape) * quantum_ms2
