@@ -80,7 +80,8 @@ def preprocess(
     notes: list[str] = _reading_notes(session)
     t, acc, gyr, fs_hz, quantum_g = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
-    t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz)
+    by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
+    t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
     notes += _timing_notes(t, gap, fs_hz, placement, placed)
     if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
@@ -401,12 +402,15 @@ def _uniform_grid(
     gyr: NDArray[np.float64] | None,
     clipped: NDArray[np.bool_],
     fs_hz: float,
+    by_order: bool = False,
 ) -> tuple[
     NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.bool_], NDArray[np.bool_], str
 ]:
     """Linear interpolation onto ``t0 + k / fs``; grid points inside a long time step are marked gap. The last
     item says how the samples were placed: ``uniform`` (already on the grid), ``slots`` (a uniform clock
-    stamped with jitter, each sample on its own slot: _clock_slots) or ``stamps`` (where stamped).
+    stamped with jitter, each sample on its own slot: _clock_slots), ``order`` (stamps too irregular for
+    slots but no sample lost or added: one slot after the other, _order_slots; only with ``by_order``) or
+    ``stamps`` (where stamped).
 
     A step is long when it exceeds GAP_FACTOR times the longer of the sample period and the longest
     regular interval (REGULAR_PERCENTILE): a phone that delivers its samples in bursts (Samsung: 1.5 to
@@ -419,6 +423,9 @@ def _uniform_grid(
         return t, acc, gyr, np.zeros(n, dtype=bool), clipped, "uniform"  # already uniform: no copy
     slots = _clock_slots(t, fs_hz)
     placed = "stamps" if slots is None else "slots"
+    if slots is None and by_order:
+        slots = _order_slots(t, fs_hz)
+        placed = "stamps" if slots is None else "order"
     if slots is not None:  # a uniform clock stamped with jitter: each sample on its own slot
         start, k = slots
         t = start + k.astype(np.float64) * period
@@ -455,6 +462,12 @@ def _timing_notes(
             f"samples, the longest {longest:.2f} s): nothing is measured in a gap, so a contact there is not found, "
             "steps touching one are flagged gap and no step time spans one"
         )
+    if placed == "order":
+        notes.append(
+            "the timestamps are too irregular to put each sample on its own slot of the sensor's clock (jitter or "
+            "bursts of more than half a sample period), but none is lost or added: the samples were put on the "
+            "clock one after the other, its phase the stamps' median"
+        )
     if placed == "stamps" and placement not in STEP_COUNT_PLACEMENTS and not steady_clock(t):
         notes.append(
             "the timestamps are too irregular to put the samples on the sensor's clock (jitter or bursts of more "
@@ -487,6 +500,41 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     if float(np.max(np.abs(exact - k))) > SNAP_PERIODS or bool(np.any(np.diff(k) < 1)):
         return None
     return float(t[0] + (offset + slope * k[0]) / fs_hz), (k - k[0]).astype(np.int64)
+
+
+#: Samples per block whose median distance from its slot tracks the clock (_order_slots) ...
+ORDER_BLOCK = 64
+#: ... and the blocks' medians lie within this many periods of one line when no sample was lost or added
+#: (a lost sample moves every later one by a whole period).
+ORDER_DRIFT_PERIODS = 0.3
+#: No stamp lies further than this many periods from its slot (a pause is not jitter).
+ORDER_MAX_PERIODS = 3.0
+
+
+def _order_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[np.int64]] | None:
+    """(start s, slot of each sample) when the stamps ``t`` are a uniform ``fs_hz`` clock's samples in order
+    with none lost or added, delivered with jitter or in bursts of more than half a period: sample k on
+    slot k; else None (HONEST-9).
+
+    Stamped k periods after the first, sample k lies at a distance from slot k that jitter and bursts
+    move by up to ORDER_MAX_PERIODS but whose median over a block of ORDER_BLOCK samples stays on one line
+    (the clock's phase and its drift off ``fs_hz``); a lost sample moves every later block's median by a
+    whole period, an added one by minus one, and the samples are then left where stamped. The clock's
+    phase is the stamps' median: a constant delivery delay cannot be seen and stays in every time."""
+    n = t.size
+    if n < 4 * ORDER_BLOCK:
+        return None
+    r = (t - t[0]) * fs_hz - np.arange(n, dtype=np.float64)  # periods from slot k, stamped at t[0] + k periods
+    blocks = n // ORDER_BLOCK
+    med = np.median(r[: blocks * ORDER_BLOCK].reshape(blocks, ORDER_BLOCK), axis=1)
+    centre = (np.arange(blocks) + 0.5) * ORDER_BLOCK - 0.5
+    slope, offset = np.polyfit(centre, med, 1)
+    if float(np.max(np.abs(med - (offset + slope * centre)))) > ORDER_DRIFT_PERIODS:
+        return None
+    line = offset + slope * np.arange(n)
+    if float(np.max(np.abs(r - line))) > ORDER_MAX_PERIODS:
+        return None
+    return float(t[0] + offset / fs_hz), np.arange(n, dtype=np.int64)
 
 
 def _middle_phase(x: NDArray[np.float64]) -> float:
