@@ -64,12 +64,32 @@ def test_bursts_of_four_measure_the_sensor_rate() -> None:
 
 
 def test_stamps_that_cannot_be_put_on_a_clock_say_impact_may_read_low(foot_run: Session) -> None:
-    """Bursts of four a quarter period apart span 0.75 periods: no slot per sample can be told, the samples
-    are interpolated where stamped, and a note says what that costs (HONEST-5)."""
+    """Bursts of four a quarter period apart span 0.75 periods: no slot per sample can be told, and with
+    one sample lost they cannot be put on the clock in their order either: the samples are interpolated
+    where stamped, and a note says what that costs (HONEST-5)."""
     t = _bursts(foot_run.t_s, 4, 0.25, 1 / 200.0)
-    notes = retrogait.analyze(replace(foot_run, t_s=t)).summary["notes"]
+    keep = np.arange(foot_run.n_samples) != 1001
+    assert foot_run.gyr is not None
+    lost = replace(foot_run, t_s=t[keep], acc=foot_run.acc[keep], gyr=foot_run.gyr[keep])
+    notes = retrogait.analyze(lost).summary["notes"]
     assert any("too irregular" in n and "impact peaks can read low" in n for n in notes)
     assert not any("irregular" in n for n in retrogait.analyze(foot_run).summary["notes"])
+
+
+def test_bursts_with_every_sample_go_on_the_clock_in_their_order(foot_run: Session) -> None:
+    """Bursts of four a quarter period apart, no sample lost: each sample on the slot after the one before
+    (HONEST-9): the impact peaks and contacts of the clean recording, with a note saying how they were
+    placed; phones (steps only) are left where stamped."""
+    clean = retrogait.analyze(foot_run).steps
+    t = _bursts(foot_run.t_s, 4, 0.25, 1 / 200.0)
+    result = retrogait.analyze(replace(foot_run, t_s=t))
+    np.testing.assert_allclose(result.steps["impact_peak_g"], clean["impact_peak_g"], rtol=1e-9)
+    offset = float(np.median(t - foot_run.t_s))  # the stamps' median delay stays in every time
+    np.testing.assert_allclose(result.steps["ic_time_s"] - offset, clean["ic_time_s"], atol=0.0051)
+    assert any("one after the other" in n for n in result.summary["notes"])
+    assert not any("impact peaks can read low" in n for n in result.summary["notes"])
+    phone = retrogait.analyze(replace(foot_run, t_s=t), placement="thigh").summary["notes"]
+    assert not any("one after the other" in n for n in phone)
 
 
 def test_a_gap_in_the_timestamps_is_a_note(foot_run: Session) -> None:
@@ -108,3 +128,33 @@ def test_a_time_column_stamped_per_packet_is_refused_naming_it(tmp_path: Path) -
     ):
         load_session(path)
     assert load_session(path, rate_hz=200.0).n_samples == n
+
+
+def test_coarse_quantisation_is_a_note_and_flags_the_steps_it_decides(foot_run: Session, tmp_path: Path) -> None:
+    """8 bits over +-8 g (0.0625 g steps): the import records the quantum, the session says contacts and
+    impact peaks can move with the rounding, and the steps that change when the samples move within their
+    step are flagged ``quantised`` (HONEST-8). 12 bits over +-16 g (0.0078 g) is finer than the sensor's
+    noise: neither note nor flag, and the same steps as the continuous recording."""
+    step = 0.0625 * 9.80665
+    coarse = replace(foot_run, acc=np.round(foot_run.acc / step) * step)
+    path = tmp_path / "coarse.csv"
+    frame = pd.DataFrame({"time_s": coarse.t_s})
+    for k, axis in enumerate("xyz"):
+        frame[f"acc_{axis}"] = coarse.acc[:, k]
+        frame[f"gyr_{axis}"] = coarse.gyr[:, k] if coarse.gyr is not None else 0.0
+    frame.to_csv(path, index=False, float_format="%.9g")
+    session = load_session(path)
+    assert session.meta.extra["inferred_acc_quantum_g"].startswith("0.0625 ")
+    result = retrogait.analyze(session, placement="foot")
+    assert any(
+        "recorded in steps of 0.0625 g" in n and "contacts" in n and "impact" in n for n in result.summary["notes"]
+    )
+    flags = result.steps["quality_flags"].astype(str)
+    assert flags.str.contains("quantised").any()
+    clean = retrogait.analyze(foot_run)
+    assert not clean.steps["quality_flags"].astype(str).str.contains("quantised").any()
+    fine_step = 32 / 2**12 * 9.80665
+    fine = retrogait.analyze(replace(foot_run, acc=np.round(foot_run.acc / fine_step) * fine_step))
+    assert not any("recorded in steps" in n for n in fine.summary["notes"])
+    assert not fine.steps["quality_flags"].astype(str).str.contains("quantised").any()
+    assert len(fine.steps) == len(clean.steps)

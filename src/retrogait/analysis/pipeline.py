@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +30,21 @@ from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import join_no_gyro_stretches, no_gyro_stretches
-from retrogait.analysis.impact import impact_load, step_timing
+from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import preprocess, without_vertical
-from retrogait.analysis.quality import step_flags
+from retrogait.analysis.quality import step_flags, with_flag
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock
 from retrogait.analysis.version import analysis_version
 from retrogait.analysis.vgrf import VGRF_COLUMNS, sacral_vgrf
-from retrogait.conventions import ONE_LEG_PLACEMENTS
+from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.csvsafe import write_csv
 from retrogait.outfiles import write_text
+from retrogait.resolution import is_coarse
 from retrogait.session import Session
 
 #: The columns of steps.csv, in order (docs/conventions.md, "Analysis outputs").
@@ -178,7 +179,11 @@ def _analyze_session(
     steps["side"] = contacts.side.astype(object) if len(contacts) else pd.Series([], dtype=object)
     steps["activity"] = step_activities.astype(object)
     steps["bout_id"] = bout_id
-    steps["quality_flags"] = step_flags(signals, contacts, settings.quality).astype(object)
+    flags = step_flags(signals, contacts, settings.quality)
+    if is_coarse(declared_signals.acc_quantum_g) and len(contacts):  # HONEST-8
+        unsettled = quantum_unsettled(declared_signals, signals, contacts, steps["impact_peak_g"].to_numpy(), settings)
+        flags = with_flag(flags, unsettled, "quantised")
+    steps["quality_flags"] = flags.astype(object)
     steps[EFFORT_COLUMN] = (
         effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort) if len(contacts) else np.zeros(0)
     )
@@ -210,6 +215,73 @@ def gait_contacts(
         return contacts, gate.notes
     keep = gate.keep
     return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), gate.notes
+
+
+#: Readings of a coarsely quantised recording that its samples cannot tell apart, analysed besides it ...
+QUANTUM_DITHERS = 2
+#: ... and a step is ``quantised`` when in one of them its contact is not found within this (s) of its
+#: own, a contact is found that it does not have next to it, or its impact peak differs by more than
+#: QUANTUM_IMPACT_CHANGE (relative).
+QUANTUM_CONTACT_S = 0.025
+QUANTUM_IMPACT_CHANGE = 0.10
+
+
+def quantum_unsettled(
+    declared: BodySignals,
+    signals: BodySignals,
+    contacts: Contacts,
+    impact_g: NDArray[np.float64],
+    settings: AnalysisSettings,
+) -> NDArray[np.bool_]:
+    """(m,) True where a contact or its impact peak is not settled by the samples of a coarsely quantised
+    recording (HONEST-8).
+
+    A sample recorded as ``a`` on an axis with quantum ``q`` was anywhere in ``[a - q/2, a + q/2]``: the
+    recording is analysed again QUANTUM_DITHERS times with every value moved within its step (seeded
+    uniform offsets on the sensor's axes; deterministic), and a step whose contact time or impact peak
+    changes between these equally valid readings, or next to which one finds a contact the recording's
+    own analysis does not, is decided by the rounding rather than the movement. ``declared`` are the
+    signals the contacts were found in, ``signals`` those the impact was measured on (without_vertical).
+    An impact peak within QUANTUM_IMPACT_CHANGE of the most the rounding can move it (half a step on each
+    sensor axis, along the body's vertical) is not settled either."""
+    m = len(contacts)
+    quantum_g = float(declared.acc_quantum_g or 0.0)
+    quantum_ms2 = quantum_g * STANDARD_GRAVITY_MS2
+    rot = declared.sensor_to_body if declared.sensor_to_body is not None else np.eye(3)
+    # the rounding moves a peak along the body's vertical by at most half a step on each sensor axis
+    rounding_g = 0.5 * quantum_g * float(np.abs(rot[2]).sum())
+    unsettled = np.asarray(np.isfinite(impact_g) & (rounding_g > QUANTUM_IMPACT_CHANGE * impact_g))
+    ic_s = declared.t_s[contacts.ic_idx]
+    for seed in range(QUANTUM_DITHERS):
+        offsets = np.random.default_rng(seed).uniform(-0.5, 0.5, declared.acc_ms2.shape) * quantum_ms2
+        other = replace(declared, acc_ms2=declared.acc_ms2 + offsets @ rot.T)
+        found = detect_contacts(other, settings.contacts, settings.still, settings.phone_steps)
+        other_contacts, _ = gait_contacts(other, found, settings)
+        if not len(other_contacts):
+            return np.ones(m, dtype=bool)
+        other_s = other.t_s[other_contacts.ic_idx]
+        nearest = _nearest(other_s, ic_s)
+        unsettled |= np.abs(other_s[nearest] - ic_s) > QUANTUM_CONTACT_S
+        extra = np.abs(ic_s[_nearest(ic_s, other_s)] - other_s) > QUANTUM_CONTACT_S
+        after = np.searchsorted(ic_s, other_s[extra])  # a contact only the other reading has: its neighbours
+        unsettled[np.clip(after, 0, m - 1)] = True
+        unsettled[np.clip(after - 1, 0, m - 1)] = True
+        measured = replace(other, placement=signals.placement)
+        timing = step_timing_columns(measured, other_contacts, settings.timing)
+        other_g, _ = impact_peaks(measured, other_contacts, timing["contact_time_s"], settings.impact)
+        both = np.isfinite(impact_g) & np.isfinite(other_g[nearest])
+        change = np.abs(other_g[nearest] / np.where(both, impact_g, 1.0) - 1.0)
+        unsettled |= np.where(
+            both, change > QUANTUM_IMPACT_CHANGE, np.isfinite(impact_g) != np.isfinite(other_g[nearest])
+        )
+    return unsettled
+
+
+def _nearest(sorted_s: NDArray[np.float64], at_s: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Index into ``sorted_s`` (non-empty, increasing) of the value nearest each of ``at_s``."""
+    right = np.clip(np.searchsorted(sorted_s, at_s), 0, sorted_s.size - 1)
+    left = np.clip(right - 1, 0, sorted_s.size - 1)
+    return np.where(np.abs(sorted_s[left] - at_s) <= np.abs(sorted_s[right] - at_s), left, right).astype(np.int64)
 
 
 def provenance(settings: AnalysisSettings) -> dict[str, Any]:

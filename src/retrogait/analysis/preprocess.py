@@ -30,6 +30,7 @@ from retrogait.conventions import (
 )
 from retrogait.errors import RetrogaitError
 from retrogait.rate import meets_rate, recording_rate_hz, same_rate, steady_clock
+from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.session import MIN_GYRO_COVERAGE, Session
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
@@ -78,9 +79,10 @@ def preprocess(
     settings = settings or preset(placement).preprocess
     still = still or preset(placement).still
     notes: list[str] = _reading_notes(session)
-    t, acc, gyr, fs_hz = _checked_samples(session, where, settings, notes)
+    t, acc, gyr, fs_hz, quantum_g = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
-    t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz)
+    by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
+    t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
     notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
     if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
@@ -114,6 +116,7 @@ def preprocess(
         anterior_yaw_applied=yaw.applied,
         gravity_removed=gravity_removed(session),
         sensor_to_body=rot,
+        acc_quantum_g=quantum_g,
     )
 
 
@@ -156,8 +159,9 @@ def _reading_notes(session: Session) -> list[str]:
 
 def _checked_samples(
     session: Session, where: str, settings: PreprocessSettings, notes: list[str]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float]:
-    """Plausible samples in m/s^2 and deg/s, and the rate (Hz); refuses too few, too slow or too short.
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float, float | None]:
+    """Plausible samples in m/s^2 and deg/s, the rate (Hz) and the acceleration's quantum (g, None when its
+    values lie on no grid: resolution.acc_quantum_g); refuses too few, too slow or too short.
 
     Missing values and samples beyond any sensor's range (1e300, a declared range exceeded) are dropped
     with a note: they become gaps, and the rest is analysed. With ``acc_gravity: removed`` in the header
@@ -180,13 +184,29 @@ def _checked_samples(
     if not removed:
         acc = acc * _acc_scale(acc, where, notes)
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
+    quantum_g = acc_quantum_g(acc)
+    notes += _quantum_notes(quantum_g)
     if gyr is not None:
         gyr = gyr * _gyr_scale(acc, gyr, notes)
     if t.size < 10:
         raise RetrogaitError(f"{where}: too few plausible samples ({t.size}) to analyse")
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
-    return t, acc, gyr, fs_hz
+    return t, acc, gyr, fs_hz, quantum_g
+
+
+def _quantum_notes(quantum_g: float | None) -> list[str]:
+    """A note when the acceleration's quantum is coarse (resolution.COARSE_QUANTUM_G, HONEST-8): its
+    rounding, not the movement, can decide a contact or an impact peak (foot_walking rounded to 8 bits
+    over +-8 g: 5 of 65 contacts moved or lost, 2 impacts moved > 10 %; the lower back: 21 of 106)."""
+    if not is_coarse(quantum_g):
+        return []
+    return [
+        f"the acceleration is recorded in steps of {quantum_g:.3g} g, coarser than an accelerometer's own noise "
+        f"({COARSE_QUANTUM_G:g} g or more): contacts can be missed or moved and impact peaks can be off by "
+        "the rounding; steps whose contact or impact changes when the samples move within their step are "
+        "flagged quantised"
+    ]
 
 
 def _stated_rate_notes(session: Session, fs_hz: float) -> list[str]:
@@ -396,12 +416,15 @@ def _uniform_grid(
     gyr: NDArray[np.float64] | None,
     clipped: NDArray[np.bool_],
     fs_hz: float,
+    by_order: bool = False,
 ) -> tuple[
     NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.bool_], NDArray[np.bool_], str
 ]:
     """Linear interpolation onto ``t0 + k / fs``; grid points inside a long time step are marked gap. The last
     item says how the samples were placed: ``uniform`` (already on the grid), ``slots`` (a uniform clock
-    stamped with jitter, each sample on its own slot: _clock_slots) or ``stamps`` (where stamped).
+    stamped with jitter, each sample on its own slot: _clock_slots), ``order`` (stamps too irregular for
+    slots but no sample lost or added: one slot after the other, _order_slots; only with ``by_order``) or
+    ``stamps`` (where stamped).
 
     A step is long when it exceeds GAP_FACTOR times the longer of the sample period and the longest
     regular interval (REGULAR_PERCENTILE): a phone that delivers its samples in bursts (Samsung: 1.5 to
@@ -414,6 +437,9 @@ def _uniform_grid(
         return t, acc, gyr, np.zeros(n, dtype=bool), clipped, "uniform"  # already uniform: no copy
     slots = _clock_slots(t, fs_hz)
     placed = "stamps" if slots is None else "slots"
+    if slots is None and by_order:
+        slots = _order_slots(t, fs_hz)
+        placed = "stamps" if slots is None else "order"
     if slots is not None:  # a uniform clock stamped with jitter: each sample on its own slot
         start, k = slots
         t = start + k.astype(np.float64) * period
@@ -467,6 +493,12 @@ def _timing_notes(
             f"samples, the longest {longest:.2f} s): nothing is measured in a gap, so a contact there is not found, "
             "steps touching one are flagged gap and no step time spans one"
         )
+    if placed == "order":
+        notes.append(
+            "the timestamps are too irregular to put each sample on its own slot of the sensor's clock (jitter or "
+            "bursts of more than half a sample period), but none is lost or added: the samples were put on the "
+            "clock one after the other, its phase the stamps' median"
+        )
     if placed == "stamps" and placement not in STEP_COUNT_PLACEMENTS and not steady_clock(t):
         notes.append(
             "the timestamps are too irregular to put the samples on the sensor's clock (jitter or bursts of more "
@@ -499,6 +531,41 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     if float(np.max(np.abs(exact - k))) > SNAP_PERIODS or bool(np.any(np.diff(k) < 1)):
         return None
     return float(t[0] + (offset + slope * k[0]) / fs_hz), (k - k[0]).astype(np.int64)
+
+
+#: Samples per block whose median distance from its slot tracks the clock (_order_slots) ...
+ORDER_BLOCK = 64
+#: ... and the blocks' medians lie within this many periods of one line when no sample was lost or added
+#: (a lost sample moves every later one by a whole period).
+ORDER_DRIFT_PERIODS = 0.3
+#: No stamp lies further than this many periods from its slot (a pause is not jitter).
+ORDER_MAX_PERIODS = 3.0
+
+
+def _order_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[np.int64]] | None:
+    """(start s, slot of each sample) when the stamps ``t`` are a uniform ``fs_hz`` clock's samples in order
+    with none lost or added, delivered with jitter or in bursts of more than half a period: sample k on
+    slot k; else None (HONEST-9).
+
+    Stamped k periods after the first, sample k lies at a distance from slot k that jitter and bursts
+    move by up to ORDER_MAX_PERIODS but whose median over a block of ORDER_BLOCK samples stays on one line
+    (the clock's phase and its drift off ``fs_hz``); a lost sample moves every later block's median by a
+    whole period, an added one by minus one, and the samples are then left where stamped. The clock's
+    phase is the stamps' median: a constant delivery delay cannot be seen and stays in every time."""
+    n = t.size
+    if n < 4 * ORDER_BLOCK:
+        return None
+    r = (t - t[0]) * fs_hz - np.arange(n, dtype=np.float64)  # periods from slot k, stamped at t[0] + k periods
+    blocks = n // ORDER_BLOCK
+    med = np.median(r[: blocks * ORDER_BLOCK].reshape(blocks, ORDER_BLOCK), axis=1)
+    centre = (np.arange(blocks) + 0.5) * ORDER_BLOCK - 0.5
+    slope, offset = np.polyfit(centre, med, 1)
+    if float(np.max(np.abs(med - (offset + slope * centre)))) > ORDER_DRIFT_PERIODS:
+        return None
+    line = offset + slope * np.arange(n)
+    if float(np.max(np.abs(r - line))) > ORDER_MAX_PERIODS:
+        return None
+    return float(t[0] + offset / fs_hz), np.arange(n, dtype=np.int64)
 
 
 def _middle_phase(x: NDArray[np.float64]) -> float:

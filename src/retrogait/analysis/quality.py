@@ -1,4 +1,4 @@
-"""Per-step quality flags: ``clipped``, ``low_rate``, ``gap`` (see docs/conventions.md, Labels)."""
+"""Per-step quality flags: ``clipped``, ``low_rate``, ``gap``, ``quantised`` (see docs/conventions.md, Labels)."""
 
 from __future__ import annotations
 
@@ -35,3 +35,9 @@ def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettin
     if signals.placement not in STEP_COUNT_PLACEMENTS and not meets_rate(fs, IMPACT_MIN_SAMPLE_RATE_HZ):
         flags = np.char.add(flags, "low_rate;")
     return np.char.rstrip(flags, ";")
+
+
+def with_flag(flags: NDArray[np.str_], where: NDArray[np.bool_], name: str) -> NDArray[np.str_]:
+    """``flags`` (step_flags) with ``name`` added to the steps ``where`` is True."""
+    added = np.where(flags == "", name, np.char.add(np.char.add(flags.astype("<U64"), ";"), name))
+    return np.asarray(np.where(where, added, flags.astype("<U64")))

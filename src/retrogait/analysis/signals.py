@@ -42,6 +42,8 @@ class BodySignals:
             and preprocessing put it back along the vertical of the movement.
         sensor_to_body: (3, 3) rotation from the sensor frame to the body frame (body = R @ sensor;
             its rows are the body axes in sensor coordinates), None when not known.
+        acc_quantum_g: the step (g) the raw acceleration values lie on (resolution.acc_quantum_g), None
+            when they lie on no grid (calibrated floats) or it was not measured.
     """
 
     fs_hz: float
@@ -59,6 +61,7 @@ class BodySignals:
     anterior_yaw_applied: bool = False
     gravity_removed: bool = False
     sensor_to_body: NDArray[np.float64] | None = None
+    acc_quantum_g: float | None = None
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property

@@ -3,7 +3,8 @@
 ``analysis_version()`` is e.g. ``"0.1.0+3f2c9a1b7e04"``. The hash covers every file whose code can
 change a result of ``retrogait.analyze`` (decision SETTINGS-2): ``analysis/`` (the stages and their
 settings), ``dsp/`` (the filters and peak finding they run on), ``imports/``, ``session.py`` and
-``rate.py`` (how a recording is read: units, time base, rate, placement), ``conventions.py`` (gravity,
+``rate.py`` (how a recording is read: units, time base, rate, placement), ``resolution.py`` (the
+acceleration's quantum: a note and flags), ``conventions.py`` (gravity,
 rate floors), ``summary.py`` (gap and clipping rules) and ``csvsafe.py`` / ``csvtext.py`` (the text of
 the result files). ``tests/test_settings.py`` checks that every module these import is either listed
 here or makes no result (:data:`NOT_RESULTS`). Any edit of
@@ -29,6 +30,7 @@ ANALYSIS_SOURCES = (
     "csvsafe.py",
     "csvtext.py",
     "recordings.py",
+    "resolution.py",
 )
 #: Modules the analysis sources import that cannot change a result: messages, atomic file writes, the
 #: package version (in the analysis version by itself), lazy attribute loading, Ctrl-C handling (EDGE-1).

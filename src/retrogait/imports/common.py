@@ -42,6 +42,7 @@ from retrogait.imports.textcoding import as_utf8
 from retrogait.imports.workbook import Sheet, is_workbook, read_sheets, source_name
 from retrogait.imports.zipped import member_is_content
 from retrogait.rate import measured_rate_hz, meets_rate
+from retrogait.resolution import acc_quantum_g, describe_quantum
 from retrogait.session import Session, SessionMeta, session_problem
 from retrogait.summary import percent
 
@@ -861,6 +862,9 @@ def finish(
         extra["import_dropped_detail"] = report.dropped_detail()
     extra.update(header or {})
     extra.update(inferred or {})
+    quantum_g = acc_quantum_g(acc.xyz)
+    if quantum_g is not None:  # the resolution the values show (HONEST-8); calibrated floats show none
+        extra["inferred_acc_quantum_g"] = describe_quantum(quantum_g)
     told = [note for note in said if not any(note in value for value in extra.values())]
     if told:  # what only the import's report said: the analysis reads it from the header as notes (IMPORT-23)
         extra[IMPORT_NOTES_KEY] = " | ".join(note.replace("|", "/") for note in told)
