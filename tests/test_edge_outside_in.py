@@ -34,3 +34,37 @@ def test_compare_activity_in_capitals_is_the_activity(
 ) -> None:
     assert main(["compare", str(shank_run), "--activity", "Running", "--out", str(tmp_path / "cmp")]) == 0
     assert "not Running" not in capsys.readouterr().out
+
+
+def test_batch_placement_fills_in_only_what_a_header_leaves_open(
+    shank_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A coach's folder: sessions that say where the sensor was, and one converted without (placement other).
+    `--placement foot --side right` is for the one that does not say; it turned the shank session into a
+    foot session, analysed with the foot's preset (EDGE-79)."""
+    import csv
+    import shutil
+
+    folder = tmp_path / "squad"
+    folder.mkdir()
+    shutil.copy(shank_run, folder / "shank.csv")
+    session = simulate(SimulationConfig("foot", [Bout("forward", "running", 3.0, 12.0)], 200.0, seed=4)).session
+    write_session(session.with_meta(placement="other", side=None), folder / "unsaid.csv")
+    out = tmp_path / "out"
+    options = ["--placement", "foot", "--side", "right", "--no-compare", "-j", "1"]
+    assert main(["batch", str(folder), "--out", str(out), *options]) == 0
+    with open(out / "sessions.csv", encoding="utf-8") as fh:
+        rows = {Path(r["session"]).name: (r["placement"], r["side"]) for r in csv.DictReader(fh)}
+    assert rows == {"shank.csv": ("shank", "left"), "unsaid.csv": ("foot", "right")}
+
+
+def test_compare_placement_is_checked_against_a_recordings_own(
+    shank_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--placement` names inputs that do not state one and must agree with those that do: a shank recording
+    was analysed as a foot one instead (EDGE-79)."""
+    out = tmp_path / "cmp"
+    assert main(["compare", str(shank_run), "--placement", "foot", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "run.csv: placement is shank, but --placement says foot" in err
+    assert not out.exists()

@@ -113,11 +113,16 @@ def analyze_one(
     reader = ReaderOptions.from_dict(settings.get("reader") or {})
     settings = {k: v for k, v in settings.items() if k != "reader"}
     try:
-        session = load_input(
-            path, settings.get("placement"), settings.get("side"), settings.get("anterior_axis"), reader=reader
+        session = load_input(  # the options fill in what the file does not say (EDGE-79)
+            path,
+            settings.get("placement"),
+            settings.get("side"),
+            settings.get("anterior_axis"),
+            reader=reader,
+            header_wins=True,
         )
-        effective = effective_settings(overrides, settings.get("placement") or session.meta.placement)
-        result = analyze(session, **settings, settings=effective)
+        effective = effective_settings(overrides, session.meta.placement)
+        result = analyze(session, settings=effective)
         steps = result.steps.copy()
         # the session's name as the tables hold it (Arrow strings and UTF-8 files: BATCH-18), the same in each
         name = writable_text(path)

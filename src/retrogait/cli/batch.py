@@ -34,9 +34,13 @@ def batch(
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786) to run on instead of locally.")
     ] = None,
-    placement: Annotated[str | None, typer.Option(help="Placement for files whose header does not say.")] = None,
+    placement: Annotated[
+        str | None, typer.Option(help="Placement for files whose header does not say (app exports; 'other').")
+    ] = None,
     side: Annotated[str | None, typer.Option(help="left or right, for files whose header does not say.")] = None,
-    anterior_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing forward (+x ... -z).")] = None,
+    anterior_axis: Annotated[
+        str | None, typer.Option(help="Sensor axis pointing forward (+x ... -z), for files whose header does not say.")
+    ] = None,
     settings_file: Annotated[
         Path | None,
         typer.Option(

@@ -89,7 +89,10 @@ def compare(
     ] = FlaggedChoice.exclude,
     placement: Annotated[
         PlacementChoice | None,
-        typer.Option(help="Placement of inputs that do not state one (a steps.csv without summary.json)."),
+        typer.Option(
+            help="Placement of inputs that do not state one (a steps.csv without summary.json, an app export); "
+            "an input that states another is refused."
+        ),
     ] = None,
     subject: Annotated[str | None, typer.Option(help="Subject of inputs that do not name one.")] = None,
     activity: Annotated[
