@@ -68,3 +68,22 @@ def test_compare_placement_is_checked_against_a_recordings_own(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "run.csv: placement is shank, but --placement says foot" in err
     assert not out.exists()
+
+
+def test_no_help_text_loses_brackets_to_rich_markup() -> None:
+    """Typer renders help as rich markup: `[default: all cores]` (batch --jobs) and `[@S][xSTEPS]` (simulate
+    --bouts) were taken for style tags and vanished from `--help` (EDGE-80)."""
+    import typer.main
+    from rich.text import Text
+
+    from retrogait.cli import load_commands
+
+    commands = getattr(typer.main.get_command(load_commands()), "commands", {})
+    assert "simulate" in commands and "batch" in commands
+    lost = []
+    for name, command in commands.items():
+        texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+        for text in texts:
+            if Text.from_markup(text).plain != text.replace("\\[", "["):
+                lost.append(f"{name}: {text[:60]}")
+    assert lost == []

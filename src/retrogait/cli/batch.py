@@ -29,7 +29,7 @@ def batch(
     inputs: Annotated[list[str], typer.Argument(help="Recordings: files, folders (recursive) or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Local worker processes [default: all cores].")
+        int | None, typer.Option("--jobs", "-j", min=1, help="Local worker processes \\[default: all cores].")
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786) to run on instead of locally.")
