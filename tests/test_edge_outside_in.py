@@ -87,3 +87,26 @@ def test_no_help_text_loses_brackets_to_rich_markup() -> None:
             if Text.from_markup(text).plain != text.replace("\\[", "["):
                 lost.append(f"{name}: {text[:60]}")
     assert lost == []
+
+
+_SCRIPT = """
+from retrogait.batch import run_batch
+
+result = run_batch([{inputs!r}], {out!r}, jobs=2, compare=False)
+print("analysed", result.n_analysed, "failed", result.n_failed)
+"""
+
+
+def test_a_script_calling_run_batch_unguarded_is_told_why_its_workers_died(shank_run: Path, tmp_path: Path) -> None:
+    """docs/batch.md's example, saved as a script and run: each worker ran the script again and died, every
+    session failed as `BrokenProcessPool` and nothing said why (EDGE-82). The example is now guarded; an
+    unguarded script's failures say what to do."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "nightly.py"
+    script.write_text(_SCRIPT.format(inputs=str(shank_run), out=str(tmp_path / "out")), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False)
+    assert "analysed 0 failed 1" in done.stdout, done.stdout + done.stderr
+    errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8")
+    assert "BrokenProcessPool" in errors and 'under `if __name__ == ""__main__"":`' in errors

@@ -7,6 +7,7 @@ clusters, and its futures API matches the pool's, so one loop drives both (docs/
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -341,10 +342,30 @@ def _bounded(submit: Callable[[Task], Any], todo: Iterable[Task], limit: int) ->
             try:
                 yield future.result()
             except Exception as exc:
-                yield JobOutcome(key, path, ok=False, error=f"{path}: worker failed: {type(exc).__name__}: {exc}")
+                error = f"{path}: worker failed: {type(exc).__name__}: {exc}{_script_hint(exc)}"
+                yield JobOutcome(key, path, ok=False, error=error)
             following = next(queue, None)
             if following is not None:
                 pending[submit(following)] = following
+
+
+def _script_hint(exc: BaseException) -> str:
+    """Why a local worker died at once when a Python script called :func:`run_batch` (EDGE-82): a worker
+    process starts by running the calling script again (multiprocessing's ``forkserver``, as ``spawn``), and a
+    script whose call is not under ``if __name__ == "__main__":`` calls ``run_batch`` inside the worker, which
+    multiprocessing refuses; every session failed as ``BrokenProcessPool`` and nothing said why."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    main = sys.modules.get("__main__")
+    if not isinstance(exc, BrokenProcessPool) or getattr(main, "__spec__", None) is not None:
+        return ""
+    script = getattr(main, "__file__", None)
+    if script is None or getattr(main, "main", None) is getattr(sys.modules.get("retrogait.cli"), "main", False):
+        return ""  # `python -c`, a notebook, or the retrogait program itself: nothing is run again
+    return (
+        f" (a worker process starts by running {script} again: a script that calls run_batch must call it under "
+        '`if __name__ == "__main__":`)'
+    )
 
 
 def _wait_first(pending: set[Any]) -> set[Any]:
