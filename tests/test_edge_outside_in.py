@@ -110,3 +110,37 @@ def test_a_script_calling_run_batch_unguarded_is_told_why_its_workers_died(shank
     assert "analysed 0 failed 1" in done.stdout, done.stdout + done.stderr
     errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8")
     assert "BrokenProcessPool" in errors and 'under `if __name__ == ""__main__"":`' in errors
+
+
+def _still(t_s: object) -> object:
+    import numpy as np
+
+    from retrogait.session import Session, SessionMeta
+
+    t = np.asarray(t_s, dtype=np.float64)
+    acc = np.tile([0.0, 0.0, 9.81], (t.size, 1))
+    return Session(t, acc, None, SessionMeta(placement="thigh", sample_rate_hz=200.0))
+
+
+def test_info_counts_gaps_as_analyze_does_on_a_bursty_phone_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Samsung phone delivers 200 Hz in bursts (1.5 to 9 ms apart): `info` said "gaps 1130 (3.45 s)" of a
+    file `analyze` found 2 gaps in (phone_positions, Samsung_Carmelo_Hard_Armband_1); now both count the pause
+    only (EDGE-83). A steady clock's single lost sample is still a gap."""
+    import numpy as np
+
+    from retrogait.summary import session_overview
+
+    rng = np.random.default_rng(0)
+    steps = rng.choice([0.0015, 0.004, 0.005, 0.009], size=4000, p=[0.25, 0.25, 0.3, 0.2])
+    steps[2000] = 0.5  # one real pause: half a second without samples
+    bursty = _still(np.concatenate([[0.0], np.cumsum(steps)]))
+    overview = session_overview(bursty)  # type: ignore[arg-type]
+    assert overview.n_gaps == 1 and 0.48 < overview.gap_total_s < 0.5
+    write_session(bursty, tmp_path / "phone.csv")  # type: ignore[arg-type]
+    assert main(["info", str(tmp_path / "phone.csv")]) == 0
+    assert "gaps 1 (0.4" in " ".join(capsys.readouterr().out.split())
+
+    steady = np.delete(np.arange(4000) / 200.0, [100, 900, 901, 2500])  # three losses: one of two samples
+    assert session_overview(_still(steady)).n_gaps == 3  # type: ignore[arg-type]
