@@ -144,3 +144,32 @@ def test_info_counts_gaps_as_analyze_does_on_a_bursty_phone_clock(
 
     steady = np.delete(np.arange(4000) / 200.0, [100, 900, 901, 2500])  # three losses: one of two samples
     assert session_overview(_still(steady)).n_gaps == 3  # type: ignore[arg-type]
+
+
+def test_batch_counts_one_recording_once_however_it_is_packed(
+    shank_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A download folder holds the export's zip beside the unpacked file, and a .gz copy: the bytes differ, so
+    each was a session of its own, the cohort compared one run as three (two "subjects"; EDGE-84)."""
+    import csv
+    import gzip
+    import zipfile
+
+    folder = tmp_path / "downloads"
+    (folder / "run").mkdir(parents=True)
+    data = shank_run.read_bytes()
+    (folder / "run" / "run.csv").write_bytes(data)
+    with zipfile.ZipFile(folder / "run.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("run/run.csv", data)
+    (folder / "copy.csv.gz").write_bytes(gzip.compress(data))
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), "--out", str(out), "-j", "1"]) == 0
+    captured = capsys.readouterr()
+    printed = " ".join((captured.out + captured.err).split())
+    with open(out / "sessions.csv", encoding="utf-8") as fh:
+        assert [Path(r["session"]).name for r in csv.DictReader(fh)] == ["copy.csv.gz"]
+    assert "run.zip holds the same samples as" in printed and "2 the same as another" in printed
+    import json
+
+    cohort = next((out / "cohort").iterdir())
+    assert len(json.loads((cohort / "compare.json").read_text(encoding="utf-8"))["sources"]) == 1

@@ -53,6 +53,9 @@ class BatchResult:
     cohort: tuple[str, ...] = ()
     #: (input, the earlier input with the same bytes) for each input counted once with another (EDGE-31)
     same_as: tuple[tuple[str, str], ...] = ()
+    #: (input, the earlier input with the same samples in other bytes: a zip, a .gz, a converted copy) for each
+    #: analysed but counted once with another (EDGE-84)
+    same_samples_as: tuple[tuple[str, str], ...] = ()
 
 
 def run_batch(
@@ -136,6 +139,8 @@ def run_batch(
     tables = store.combined()
     written: set[str] = set()
     position = 0  # keys[:position] are written (or were duplicates of written ones)
+    by_samples: dict[str, str] = {}  # samples digest -> the input whose steps are in the tables (EDGE-84)
+    same_samples_as: list[tuple[str, str]] = []
 
     def write_ready() -> None:
         """Append, in input order, every job whose turn has come and whose outcome is known."""
@@ -143,7 +148,14 @@ def run_batch(
         while position < len(keys) and (keys[position] in written or keys[position] in outcomes):
             key = keys[position]
             if key not in written:  # an input listed twice (same content) is written once
-                tables.add(outcomes[key])
+                outcome = outcomes[key]
+                earlier = by_samples.get(outcome.samples) if outcome.ok and outcome.samples else None
+                if earlier is not None:  # the same recording packed otherwise: its steps are in once (EDGE-84)
+                    same_samples_as.append((str(paths[position]), earlier))
+                else:
+                    if outcome.ok and outcome.samples:
+                        by_samples[outcome.samples] = str(paths[position])
+                    tables.add(outcome)
                 written.add(key)
             elif on_done:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
                 on_done(outcomes[key], True)
@@ -186,6 +198,7 @@ def run_batch(
         elapsed_s=time.perf_counter() - started,
         cohort=tuple(cohort),
         same_as=tuple(same_as),
+        same_samples_as=tuple(same_samples_as),
     )
 
 
