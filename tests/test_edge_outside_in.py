@@ -173,3 +173,17 @@ def test_batch_counts_one_recording_once_however_it_is_packed(
 
     cohort = next((out / "cohort").iterdir())
     assert len(json.loads((cohort / "compare.json").read_text(encoding="utf-8"))["sources"]) == 1
+
+
+def test_compare_of_a_phone_says_why_there_is_nothing_to_compare(
+    shank_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A phone in the pocket (placement thigh, other, ...) gives every step direction unknown: compare printed
+    a table of "no forward or backward steps to compare" and "left out: N steps direction unknown" and never
+    said that the placement cannot tell directions (EDGE-85)."""
+    from retrogait.session import read_session
+
+    phone = write_session(read_session(shank_run).with_meta(placement="thigh", side=None), tmp_path / "pocket.csv")
+    assert main(["compare", str(phone), "--out", str(tmp_path / "cmp")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "steps direction unknown" in printed and "note: placement thigh gives no run direction" in printed

@@ -12,7 +12,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
-from retrogait.conventions import ACTIVITIES, PLACEMENTS
+from retrogait.conventions import ACTIVITIES, PLACEMENTS, STEP_COUNT_PLACEMENTS
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 
 if TYPE_CHECKING:
@@ -182,6 +182,14 @@ def compare(
             else ""
         )
         console.print(f"left out: {left_out}{hint}")
+    phones = {s.placement for s in comparison.sources if s.placement in STEP_COUNT_PLACEMENTS}
+    if comparison.steps.empty and comparison.excluded.get("direction unknown") and phones:  # EDGE-85
+        console.print(
+            f"note: placement {', '.join(sorted(phones))} gives no run direction (it counts steps from the size of "
+            "the acceleration only; docs/conventions.md): a sensor on the foot, shank or lower back tells forward "
+            "from backward",
+            soft_wrap=True,
+        )
     for folder, names in not_compared:
         if names:  # EDGE-16: only the analysis folders inside were compared
             shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
