@@ -187,3 +187,31 @@ def test_compare_of_a_phone_says_why_there_is_nothing_to_compare(
     assert main(["compare", str(phone), "--out", str(tmp_path / "cmp")]) == 0
     printed = " ".join(capsys.readouterr().out.split())
     assert "steps direction unknown" in printed and "note: placement thigh gives no run direction" in printed
+
+
+@pytest.mark.parametrize("command", ["analyze", "compare", "batch", "convert", "simulate"])
+def test_an_empty_out_is_refused_not_the_current_folder(
+    command: str, shank_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--out "$RESULTS"` with the variable unset: Typer reads "" as `.`, so analyze, compare and batch wrote
+    their tables into the current folder and simulate was an internal error (EDGE-86)."""
+    monkeypatch.chdir(tmp_path)
+    argv = [command] if command == "simulate" else [command, str(shank_run)]
+    assert main([*argv, "--out", ""]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "retrogait: error: --out is empty (an unset shell variable?): give the output folder or file"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out", [".", "DIR/.."])
+def test_simulate_into_a_folder_without_a_name_is_one_line(
+    out: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`simulate --out .` was "internal error: ValueError: PosixPath('.') has an empty name"; `--out DIR/..`
+    wrote `...csv` (EDGE-86)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["simulate", "--out", out.replace("DIR", str(tmp_path / "new")), "--bouts", "still::0:3"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("retrogait: error:") and "\n" not in err and "internal" not in err
+    assert list(tmp_path.iterdir()) == []

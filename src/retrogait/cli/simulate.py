@@ -61,8 +61,10 @@ def simulate_command(
     from retrogait.simulate.assemble import simulation_paths
     from retrogait.simulate.nominal import nominal_timing
 
-    for path in (out, simulation_paths(out)[0]):  # a folder (it wrote FOLDER.csv beside it), then the file: EDGE-4
-        refuse_replacing_a_recording(path, remade_by="simulate")
+    # a folder (it wrote FOLDER.csv beside it), then the file: EDGE-4; the folder first: `--out .` (or "") has no
+    # name to add .csv to and was an internal error (EDGE-86)
+    refuse_replacing_a_recording(out, remade_by="simulate")
+    refuse_replacing_a_recording(simulation_paths(out)[0], remade_by="simulate")
 
     config = SimulationConfig(
         placement=placement,
