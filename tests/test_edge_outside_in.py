@@ -215,3 +215,33 @@ def test_simulate_into_a_folder_without_a_name_is_one_line(
     err = capsys.readouterr().err.strip()
     assert err.startswith("retrogait: error:") and "\n" not in err and "internal" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_batch_analyses_again_when_an_exports_gyroscope_file_changes(tmp_path: Path) -> None:
+    """The job key hashed the accelerometer file only: a phyphox or Sensor Logger folder whose Gyroscope.csv
+    was exported again (or deleted) was skipped as unchanged, its old steps kept (EDGE-87)."""
+    from import_samples import phyphox_folder
+
+    folder = phyphox_folder(tmp_path / "export")
+    out = tmp_path / "out"
+    argv = ["batch", str(folder), "--out", str(out), "--no-compare", "-j", "1"]
+    assert main(argv) == 0
+    assert main(argv) == 0  # unchanged: skipped
+    again = phyphox_folder(tmp_path / "again", gyro_offset_s=0.008)  # the gyroscope exported again
+    (folder / "Gyroscope.csv").write_bytes((again / "Gyroscope.csv").read_bytes())
+    finished = (out / "manifest.jsonl").read_text(encoding="utf-8").count("\n")
+    assert main(argv) == 0
+    assert (out / "manifest.jsonl").read_text(encoding="utf-8").count("\n") == finished + 1  # analysed again
+
+
+def test_batch_of_a_phyphox_export_takes_its_meta_files_for_no_recordings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every phyphox export has meta/device.csv and meta/time.csv: each failed as "format not recognised", so a
+    batch of phyphox exports always ended with exit 1 and two errors per export (EDGE-88)."""
+    from import_samples import phyphox_folder
+
+    phyphox_folder(tmp_path / "exports" / "monday")
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "exports"), "--out", str(out), "--no-compare", "-j", "1"]) == 0
+    assert (out / "errors.csv").read_text(encoding="utf-8").strip() == "file,reason"

@@ -19,7 +19,7 @@ from typing import Any
 from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, job_key
-from retrogait.batch.inputs import discover_inputs
+from retrogait.batch.inputs import discover_inputs, export_companions
 from retrogait.batch.pool import local_workers, start_local_pool
 from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
@@ -123,7 +123,7 @@ def run_batch(
     def todo() -> Iterator[Task]:
         """Inputs still to analyse; hashed one by one while the workers are busy with earlier ones."""
         for path in paths:
-            key = job_key(file_digest(path), settings, analysis_version())
+            key = job_key(_content_digest(path), settings, analysis_version())
             keys.append(key)
             if key in first:  # the same bytes again: written once, and said so (EDGE-31)
                 same_as.append((str(path), first[key]))
@@ -360,6 +360,20 @@ def _bounded(submit: Callable[[Task], Any], todo: Iterable[Task], limit: int) ->
             following = next(queue, None)
             if following is not None:
                 pending[submit(following)] = following
+
+
+def _content_digest(path: Path) -> str:
+    """SHA-256 (hex) of what the job reads: the file's bytes, and for an export's accelerometer file also the
+    names and bytes of the files its reader reads with it (EDGE-87); a file alone keeps its bytes' digest."""
+    companions = export_companions(path)
+    if not companions:
+        return file_digest(path)
+    import hashlib
+
+    digest = hashlib.sha256(file_digest(path).encode())
+    for companion in companions:
+        digest.update(f"\0{companion.name}\0{file_digest(companion)}".encode())
+    return digest.hexdigest()
 
 
 def _script_hint(exc: BaseException) -> str:
