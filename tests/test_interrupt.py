@@ -176,3 +176,34 @@ def test_ctrl_c_while_the_fork_server_forks_a_worker_prints_one_line(small_sessi
     assert (tmp_path / "gate.mark").exists(), done.stderr  # the gate was reached
     assert done.returncode == 130
     assert done.stderr.strip().splitlines() == ["retrogait: interrupted"], done.stderr
+
+
+# Ctrl-C when every session is analysed and the combined steps table is still `steps.parquet.partial`
+_AT_CLOSE = """
+import os, signal, sys
+from retrogait.batch import store
+
+original = store.CombinedTables.close
+
+def close(self):
+    assert self._tmp.exists(), "the combined table should be half-written here"
+    os.kill(os.getpid(), signal.SIGINT)
+    return original(self)
+
+store.CombinedTables.close = close
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_in_a_batch_leaves_no_partial_combined_table(small_session: Session, tmp_path: Path) -> None:
+    """The batch's combined steps table is written over the whole run: Ctrl-C left `steps.parquet.partial`
+    (or `steps.csv.partial`) in the output folder (EDGE-81); a re-run resumes from the manifest as before."""
+    write_session(small_session, tmp_path / "in" / "a.csv")
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", _AT_CLOSE, "batch", str(tmp_path / "in"), "--out", str(out), "-j", "1"]
+    done = subprocess.run([*command, "--no-compare"], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 130 and done.stderr.strip().splitlines()[-1] == "retrogait: interrupted", done.stderr
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
+    assert (out / "manifest.jsonl").is_file()  # what was analysed is kept for the re-run

@@ -23,9 +23,27 @@ EXIT_INTERRUPTED = 130
 
 _state = {"deferring": 0, "pending": 0}
 _lock = threading.Lock()  # blocks may run in several threads at once (writers)
+#: Temporary files written over a long stretch (a batch's combined steps table, ``discard_on_interrupt``):
+#: removed when Ctrl-C ends the process, which cannot wait for them (EDGE-81).
+_discard: set[str] = set()
+
+
+def discard_on_interrupt(path: str | os.PathLike[str]) -> None:
+    """Remove ``path`` (a temporary file, there or not yet) if Ctrl-C ends the process before :func:`keep`."""
+    with _lock:
+        _discard.add(os.fspath(path))
+
+
+def keep(path: str | os.PathLike[str]) -> None:
+    """Undo :func:`discard_on_interrupt` for ``path`` (renamed onto its target, or removed)."""
+    with _lock:
+        _discard.discard(os.fspath(path))
 
 
 def _exit_now() -> None:
+    for path in list(_discard):  # no temporary file left behind (EDGE-81)
+        with suppress(OSError):
+            os.unlink(path)
     multiprocessing_util = sys.modules.get("multiprocessing.util")
     if multiprocessing_util is not None:
         # the batch's semaphores: released as at a normal exit (finalizers that only close and unlink, none

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
-from retrogait.rate import measured_rate_hz
+from retrogait.rate import REGULAR_PERCENTILE, measured_rate_hz, steady_clock
 from retrogait.session import Session
 
 #: A step in time longer than this many nominal sample periods counts as a gap.
@@ -33,8 +33,16 @@ class SessionOverview:
 
 
 def gap_mask(t_s: np.ndarray, sample_rate_hz: float) -> np.ndarray:
-    """Boolean (n-1,): True where the step from sample i to i+1 is longer than GAP_FACTOR periods."""
-    return np.diff(t_s) > GAP_FACTOR / sample_rate_hz
+    """Boolean (n-1,): True where the step from sample i to i+1 is longer than GAP_FACTOR periods; on a clock
+    that is not steady (a phone delivering in bursts) GAP_FACTOR times the longest regular interval
+    (REGULAR_PERCENTILE), as ``analyze`` counts gaps (``preprocess._uniform``): a Samsung export's 1130
+    "gaps" of one burst spacing were 2 for the analysis (EDGE-83)."""
+    steps = np.diff(t_s)
+    limit = 1.0 / sample_rate_hz
+    if steps.size and not steady_clock(t_s):
+        finite = steps[np.isfinite(steps)]
+        limit = max(limit, float(np.percentile(finite, REGULAR_PERCENTILE))) if finite.size else limit
+    return np.asarray(steps > GAP_FACTOR * limit)
 
 
 def clipped_mask(acc_ms2: np.ndarray, acc_range_g: float) -> np.ndarray:

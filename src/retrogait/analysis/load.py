@@ -23,13 +23,18 @@ def load_input(
     side: str | None = None,
     anterior_axis: str | None = None,
     reader: ReaderOptions | None = None,
+    *,
+    header_wins: bool = False,
 ) -> Session:
     """Read a recording for analysis: a native session file or any export ``retrogait.imports`` knows
-    (``reader``: the user's --format, --rate and column mapping).
+    (``reader``: the user's --format, --rate and column mapping). ``header_wins``: placement, side and
+    anterior axis fill in only what a session file's header leaves open (batch, compare: EDGE-79).
 
     This is the single place where analysis reads input.
     """
     from retrogait.imports import load_session
 
     kwargs = reader.load_kwargs() if reader is not None else {}
-    return load_session(path, placement=placement, side=side, anterior_axis=anterior_axis, **kwargs)
+    return load_session(
+        path, placement=placement, side=side, anterior_axis=anterior_axis, header_wins=header_wins, **kwargs
+    )

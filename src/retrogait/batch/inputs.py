@@ -98,7 +98,47 @@ def without_export_companions(paths: list[Path]) -> list[Path]:
     names: dict[Path, set[str]] = {}
     for path in paths:
         names.setdefault(path.parent, set()).add(path.name.lower())
-    return [path for path in paths if not _companion(path.name.lower(), names[path.parent])]
+    return [
+        path
+        for path in paths
+        if not _companion(path.name.lower(), names[path.parent]) and not _phyphox_meta(path, names)
+    ]
+
+
+#: phyphox writes these into ``meta/`` beside the sensor tables of every export (EDGE-88).
+_PHYPHOX_META = ("device.csv", "time.csv")
+
+
+def _phyphox_meta(path: Path, names: dict[Path, set[str]]) -> bool:
+    """``meta/device.csv`` or ``meta/time.csv`` of a phyphox export whose accelerometer table is also found:
+    each failed as "format not recognised", so a batch of phyphox exports always ended with exit 1 (EDGE-88)."""
+    if path.parent.name.lower() != "meta" or path.name.lower() not in _PHYPHOX_META:
+        return False
+    beside = names.get(path.parent.parent, set())
+    return any(_NUMBERED.match(n) is not None and n.startswith("accelerometer") for n in beside)
+
+
+def export_companions(path: Path) -> list[Path]:
+    """The files beside ``path``, an export's accelerometer file, that its reader reads with it (its
+    ``Gyroscope.csv``, ``*_GYRO.txt``, ...; :func:`without_export_companions`), sorted; [] for any other file.
+    Part of the batch's job key: a re-exported gyroscope beside an unchanged accelerometer file was skipped
+    as unchanged (EDGE-87)."""
+    name = path.name.lower()
+    numbered, polar, metabase = _NUMBERED.match(name), _POLAR.match(name), _METABASE.match(name)
+    primary = (
+        (numbered is not None and numbered.group(1) in ("accelerometer", "totalacceleration"))
+        or (polar is not None and polar.group(2) == "acc")
+        or (metabase is not None and metabase.group(2) == "accelerometer")
+    )
+    if not primary:
+        return []
+    try:
+        beside = sorted(p for p in path.parent.iterdir() if p != path and p.is_file())
+    except OSError:
+        return []
+    names = {p.name.lower() for p in beside} | {name}
+    meta = [path.parent / "meta" / n for n in _PHYPHOX_META] if numbered is not None else []
+    return [p for p in beside if _companion(p.name.lower(), names)] + [p for p in meta if p.is_file()]
 
 
 def _companion(name: str, beside: set[str]) -> bool:

@@ -7,6 +7,7 @@ clusters, and its futures API matches the pool's, so one loop drives both (docs/
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, effective_settings, job_key
-from retrogait.batch.inputs import discover_inputs
+from retrogait.batch.inputs import discover_inputs, export_companions
 from retrogait.batch.pool import local_workers, start_local_pool
 from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
@@ -52,6 +53,9 @@ class BatchResult:
     cohort: tuple[str, ...] = ()
     #: (input, the earlier input with the same bytes) for each input counted once with another (EDGE-31)
     same_as: tuple[tuple[str, str], ...] = ()
+    #: (input, the earlier input with the same samples in other bytes: a zip, a .gz, a converted copy) for each
+    #: analysed but counted once with another (EDGE-84)
+    same_samples_as: tuple[tuple[str, str], ...] = ()
 
 
 def run_batch(
@@ -119,7 +123,7 @@ def run_batch(
     def todo() -> Iterator[Task]:
         """Inputs still to analyse; hashed one by one while the workers are busy with earlier ones."""
         for path in paths:
-            key = job_key(file_digest(path), settings, analysis_version())
+            key = job_key(_content_digest(path), settings, analysis_version())
             keys.append(key)
             if key in first:  # the same bytes again: written once, and said so (EDGE-31)
                 same_as.append((str(path), first[key]))
@@ -135,6 +139,8 @@ def run_batch(
     tables = store.combined()
     written: set[str] = set()
     position = 0  # keys[:position] are written (or were duplicates of written ones)
+    by_samples: dict[str, str] = {}  # samples digest -> the input whose steps are in the tables (EDGE-84)
+    same_samples_as: list[tuple[str, str]] = []
 
     def write_ready() -> None:
         """Append, in input order, every job whose turn has come and whose outcome is known."""
@@ -142,7 +148,14 @@ def run_batch(
         while position < len(keys) and (keys[position] in written or keys[position] in outcomes):
             key = keys[position]
             if key not in written:  # an input listed twice (same content) is written once
-                tables.add(outcomes[key])
+                outcome = outcomes[key]
+                earlier = by_samples.get(outcome.samples) if outcome.ok and outcome.samples else None
+                if earlier is not None:  # the same recording packed otherwise: its steps are in once (EDGE-84)
+                    same_samples_as.append((str(paths[position]), earlier))
+                else:
+                    if outcome.ok and outcome.samples:
+                        by_samples[outcome.samples] = str(paths[position])
+                    tables.add(outcome)
                 written.add(key)
             elif on_done:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
                 on_done(outcomes[key], True)
@@ -185,6 +198,7 @@ def run_batch(
         elapsed_s=time.perf_counter() - started,
         cohort=tuple(cohort),
         same_as=tuple(same_as),
+        same_samples_as=tuple(same_samples_as),
     )
 
 
@@ -341,10 +355,44 @@ def _bounded(submit: Callable[[Task], Any], todo: Iterable[Task], limit: int) ->
             try:
                 yield future.result()
             except Exception as exc:
-                yield JobOutcome(key, path, ok=False, error=f"{path}: worker failed: {type(exc).__name__}: {exc}")
+                error = f"{path}: worker failed: {type(exc).__name__}: {exc}{_script_hint(exc)}"
+                yield JobOutcome(key, path, ok=False, error=error)
             following = next(queue, None)
             if following is not None:
                 pending[submit(following)] = following
+
+
+def _content_digest(path: Path) -> str:
+    """SHA-256 (hex) of what the job reads: the file's bytes, and for an export's accelerometer file also the
+    names and bytes of the files its reader reads with it (EDGE-87); a file alone keeps its bytes' digest."""
+    companions = export_companions(path)
+    if not companions:
+        return file_digest(path)
+    import hashlib
+
+    digest = hashlib.sha256(file_digest(path).encode())
+    for companion in companions:
+        digest.update(f"\0{companion.name}\0{file_digest(companion)}".encode())
+    return digest.hexdigest()
+
+
+def _script_hint(exc: BaseException) -> str:
+    """Why a local worker died at once when a Python script called :func:`run_batch` (EDGE-82): a worker
+    process starts by running the calling script again (multiprocessing's ``forkserver``, as ``spawn``), and a
+    script whose call is not under ``if __name__ == "__main__":`` calls ``run_batch`` inside the worker, which
+    multiprocessing refuses; every session failed as ``BrokenProcessPool`` and nothing said why."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    main = sys.modules.get("__main__")
+    if not isinstance(exc, BrokenProcessPool) or getattr(main, "__spec__", None) is not None:
+        return ""
+    script = getattr(main, "__file__", None)
+    if script is None or getattr(main, "main", None) is getattr(sys.modules.get("retrogait.cli"), "main", False):
+        return ""  # `python -c`, a notebook, or the retrogait program itself: nothing is run again
+    return (
+        f" (a worker process starts by running {script} again: a script that calls run_batch must call it under "
+        '`if __name__ == "__main__":`)'
+    )
 
 
 def _wait_first(pending: set[Any]) -> set[Any]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from retrogait.batch.worker import JobOutcome, read_table, steps_suffix
 from retrogait.csvsafe import safe_frame, write_records
+from retrogait.interrupt import discard_on_interrupt, keep
 from retrogait.outfiles import naming_the_output
 
 MANIFEST = "manifest.jsonl"
@@ -96,6 +97,7 @@ class CombinedTables:
         self.sessions_path = out_dir / "sessions.csv"
         self.errors_path = out_dir / "errors.csv"
         self._tmp = self.steps_path.with_name(self.steps_path.name + ".partial")
+        discard_on_interrupt(self._tmp)  # written over the whole batch: Ctrl-C removes it (EDGE-81)
         self._parquet: Any = None  # pyarrow.parquet.ParquetWriter, opened with the first table
         self._schema: Any = None  # its pyarrow schema
         self._csv_header = True
@@ -140,6 +142,7 @@ class CombinedTables:
             elif self._csv_header:
                 self._tmp.write_text("", encoding="utf-8")
             self._tmp.replace(self.steps_path)
+            keep(self._tmp)
         write_records(self.summaries, self.sessions_path)
         write_records(self.failures, self.errors_path, columns=["file", "reason"])
 

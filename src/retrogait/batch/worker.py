@@ -22,6 +22,8 @@ from retrogait.outfiles import writable_text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from retrogait.session import Session
+
 #: Metrics of the analysis summary (``analysis.pipeline.summarize``) whose per-direction medians go into the
 #: one-row-per-session table (cadence is 60 / mean step time instead, ``cadence_spm_<direction>``: ANALYSIS-16).
 SUMMARY_METRICS = ("contact_time_s", "impact_peak_g", "impact_loading_rate_g_per_s", "vgrf_peak_bw")
@@ -41,6 +43,22 @@ class JobOutcome:
     summary: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     settings_hash: str | None = None  # AnalysisSettings.digest() of the settings the session was analysed with
+    #: SHA-256 of the samples as read (``samples_digest``): the same recording in another container (EDGE-84)
+    samples: str | None = None
+
+
+def samples_digest(session: Session) -> str:
+    """SHA-256 (hex) of a session's time, acceleration and angular-rate arrays as read: the same for one
+    recording however it is packed (``run.csv``, ``run.csv.gz``, ``run.zip``, its export folder and that
+    folder's zip, a session ``convert`` made of it), where the bytes of the files differ (EDGE-84)."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for values in (session.t_s, session.acc, session.gyr):
+        digest.update(b"-" if values is None else np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    return digest.hexdigest()
 
 
 @cache
@@ -113,11 +131,16 @@ def analyze_one(
     reader = ReaderOptions.from_dict(settings.get("reader") or {})
     settings = {k: v for k, v in settings.items() if k != "reader"}
     try:
-        session = load_input(
-            path, settings.get("placement"), settings.get("side"), settings.get("anterior_axis"), reader=reader
+        session = load_input(  # the options fill in what the file does not say (EDGE-79)
+            path,
+            settings.get("placement"),
+            settings.get("side"),
+            settings.get("anterior_axis"),
+            reader=reader,
+            header_wins=True,
         )
-        effective = effective_settings(overrides, settings.get("placement") or session.meta.placement)
-        result = analyze(session, **settings, settings=effective)
+        effective = effective_settings(overrides, session.meta.placement)
+        result = analyze(session, settings=effective)
         steps = result.steps.copy()
         # the session's name as the tables hold it (Arrow strings and UTF-8 files: BATCH-18), the same in each
         name = writable_text(path)
@@ -153,4 +176,5 @@ def analyze_one(
         summary=summary,
         seconds=time.perf_counter() - start,
         settings_hash=result.summary["settings_hash"],
+        samples=samples_digest(session),
     )

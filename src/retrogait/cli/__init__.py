@@ -91,8 +91,26 @@ def load_commands() -> typer.Typer:
     return app
 
 
+def empty_out(args: list[str]) -> str | None:
+    """The refusal of an empty ``--out`` (``--out "$RESULTS"`` with the variable unset), else None: Typer reads
+    ``""`` as the path ``.``, so analyze, compare and batch wrote their tables into the current folder and
+    simulate failed with an internal error (EDGE-86). ``record`` is left to its own checks."""
+    if args[:1] == ["record"]:
+        return None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--out=" or (arg in ("--out", "-o") and i + 1 < len(args) and not args[i + 1].strip()):
+            return "--out is empty (an unset shell variable?): give the output folder or file"
+    return None
+
+
 def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
+
+    if (refusal := empty_out(args)) is not None:
+        print(f"retrogait: error: {refusal}", file=sys.stderr)
+        return EXIT_USER_ERROR
 
     # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up
     # only when this process is the `retrogait` program (PERF-12), not for main([...]) called from Python

@@ -29,14 +29,18 @@ def batch(
     inputs: Annotated[list[str], typer.Argument(help="Recordings: files, folders (recursive) or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Local worker processes [default: all cores].")
+        int | None, typer.Option("--jobs", "-j", min=1, help="Local worker processes \\[default: all cores].")
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786) to run on instead of locally.")
     ] = None,
-    placement: Annotated[str | None, typer.Option(help="Placement for files whose header does not say.")] = None,
+    placement: Annotated[
+        str | None, typer.Option(help="Placement for files whose header does not say (app exports; 'other').")
+    ] = None,
     side: Annotated[str | None, typer.Option(help="left or right, for files whose header does not say.")] = None,
-    anterior_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing forward (+x ... -z).")] = None,
+    anterior_axis: Annotated[
+        str | None, typer.Option(help="Sensor axis pointing forward (+x ... -z), for files whose header does not say.")
+    ] = None,
     settings_file: Annotated[
         Path | None,
         typer.Option(
@@ -186,11 +190,17 @@ def _run(
         console.print(f"note: {safe(again)} is the same recording as {safe(earlier)} (the same bytes): counted once")
     if len(result.same_as) > 10:
         console.print(f"... and {len(result.same_as) - 10} more inputs the same as an earlier one")
+    for again, earlier in result.same_samples_as[:10]:  # EDGE-84
+        console.print(
+            f"note: {safe(again)} holds the same samples as {safe(earlier)} (one recording packed twice): counted once"
+        )
+    if len(result.same_samples_as) > 10:
+        console.print(f"... and {len(result.same_samples_as) - 10} more inputs holding an earlier one's samples")
     rate = 60 * result.n_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
     console.print(
         f"{result.n_inputs} sessions: {result.n_analysed} analysed, {result.n_skipped} skipped, "
         f"{result.n_failed} failed"
-        + (f", {len(result.same_as)} the same as another" if result.same_as else "")
+        + (f", {n_same} the same as another" if (n_same := len(result.same_as) + len(result.same_samples_as)) else "")
         + f" in {result.elapsed_s:.1f} s ({rate:.1f} sessions/min)\n"
         f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\nerrors: {safe(result.errors_path)}"
     )

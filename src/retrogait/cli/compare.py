@@ -12,7 +12,7 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
-from retrogait.conventions import PLACEMENTS
+from retrogait.conventions import ACTIVITIES, PLACEMENTS, STEP_COUNT_PLACEMENTS
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 
 if TYPE_CHECKING:
@@ -42,6 +42,21 @@ class FlaggedChoice(StrEnum):
 
 
 PlacementChoice = Enum("PlacementChoice", {p: p for p in PLACEMENTS}, type=str)  # type: ignore[misc]
+
+
+def checked_activity(activity: str) -> str:
+    """``--activity`` as steps.csv spells it (any case, spaces around), checked before any input is read: a
+    word steps are never labelled with (``jogging``, ``Running`` before EDGE-78) compared nothing and wrote
+    an empty report over the previous one."""
+    from retrogait.errors import RetrogaitError
+
+    name = activity.strip().lower()
+    if name not in (*ACTIVITIES, "any"):
+        raise RetrogaitError(
+            f"--activity {safe(activity, markup=False)!r}: steps are labelled {', '.join(ACTIVITIES)}; give one "
+            "of those or 'any'"
+        )
+    return name
 
 
 @app.command()
@@ -74,11 +89,14 @@ def compare(
     ] = FlaggedChoice.exclude,
     placement: Annotated[
         PlacementChoice | None,
-        typer.Option(help="Placement of inputs that do not state one (a steps.csv without summary.json)."),
+        typer.Option(
+            help="Placement of inputs that do not state one (a steps.csv without summary.json, an app export); "
+            "an input that states another is refused."
+        ),
     ] = None,
     subject: Annotated[str | None, typer.Option(help="Subject of inputs that do not name one.")] = None,
     activity: Annotated[
-        str, typer.Option(help="Compare only steps of this activity (running, walking) or 'any'.")
+        str, typer.Option(help=f"Compare only steps of this activity ({', '.join(ACTIVITIES)}) or 'any'.")
     ] = "running",
     n_boot: Annotated[
         int, typer.Option(help="Bootstrap resamples for the confidence intervals.", min=200, max=MAX_N_BOOT)
@@ -99,6 +117,7 @@ def compare(
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
     from retrogait.compare.sentences import p_text
 
+    activity = checked_activity(activity)
     not_compared = [(given, files_beside_analyses(given)) for given in inputs]  # beside its analysis folders
     inputs = [Path(one) for given in inputs for one in analysis_folders_in(given)]  # a folder of analyses: each
     refuse_writing_over_inputs([out / name for name in OUTPUT_FILES], inputs)
@@ -163,6 +182,14 @@ def compare(
             else ""
         )
         console.print(f"left out: {left_out}{hint}")
+    phones = {s.placement for s in comparison.sources if s.placement in STEP_COUNT_PLACEMENTS}
+    if comparison.steps.empty and comparison.excluded.get("direction unknown") and phones:  # EDGE-85
+        console.print(
+            f"note: placement {', '.join(sorted(phones))} gives no run direction (it counts steps from the size of "
+            "the acceleration only; docs/conventions.md): a sensor on the foot, shank or lower back tells forward "
+            "from backward",
+            soft_wrap=True,
+        )
     for folder, names in not_compared:
         if names:  # EDGE-16: only the analysis folders inside were compared
             shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")

@@ -33,9 +33,10 @@ def simulate_command(
     bouts: Annotated[
         str,
         typer.Option(
-            help="Comma-separated direction:activity:speed_ms:duration_s[:foot_strike[+hard][+turnDEG[@S][xSTEPS]]"
-            "[:cadence_spm]] (direction forward, backward, left or right; turnDEG: a stepping turn); still::0:SECONDS "
-            "stands, turn::DEGREES:SECONDS pivots (positive to the left).",
+            # rich markup: an unescaped [@S] or [xSTEPS] is taken for a style tag and vanishes from the help (EDGE-80)
+            help="Comma-separated direction:activity:speed_ms:duration_s\\[:foot_strike\\[+hard]\\[+turnDEG\\[@S]"
+            "\\[xSTEPS]]\\[:cadence_spm]] (direction forward, backward, left or right; turnDEG: a stepping turn); "
+            "still::0:SECONDS stands, turn::DEGREES:SECONDS pivots (positive to the left).",
         ),
     ] = "still::0:3,forward:running:3.0:60,still::0:3,backward:running:2.5:60,still::0:3",
     side: Annotated[str, typer.Option(help="Leg wearing a foot or shank sensor (left/right).")] = "left",
@@ -60,8 +61,10 @@ def simulate_command(
     from retrogait.simulate.assemble import simulation_paths
     from retrogait.simulate.nominal import nominal_timing
 
-    for path in (out, simulation_paths(out)[0]):  # a folder (it wrote FOLDER.csv beside it), then the file: EDGE-4
-        refuse_replacing_a_recording(path, remade_by="simulate")
+    # a folder (it wrote FOLDER.csv beside it), then the file: EDGE-4; the folder first: `--out .` (or "") has no
+    # name to add .csv to and was an internal error (EDGE-86)
+    refuse_replacing_a_recording(out, remade_by="simulate")
+    refuse_replacing_a_recording(simulation_paths(out)[0], remade_by="simulate")
 
     config = SimulationConfig(
         placement=placement,

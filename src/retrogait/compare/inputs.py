@@ -387,7 +387,7 @@ def _load_recording(
     p: Path, *, label: str | None, subject: str | None, placement: str | None, reader: ReaderOptions | None = None
 ) -> LoadedInput:
     """Analyse a recording (native file, app export file, folder or zip); its steps carry the effort proxy."""
-    session = load_recording_session(p, placement, reader=reader)
+    session = load_recording_session(p, placement, reader=reader, header_wins=True)  # a file's own wins (EDGE-79)
     try:
         result = analyze(session)
     except RetrogaitError:

@@ -124,7 +124,9 @@ class ImportOptions:
 
     ``placement`` defaults to ``other`` when not given (the file formats do not say it); ``rate_hz``
     is the sampling rate the user gave (``--rate``): the time base of a file without a time column,
-    and the stated rate of any other.
+    and the stated rate of any other. ``header_wins``: placement, side and axes fill in only what a session
+    file's header leaves open (no side or axis; placement ``other``, "not known"): what ``batch`` and
+    ``compare`` do with a folder of files, some of which say it (EDGE-79).
     """
 
     placement: str | None = None
@@ -134,6 +136,7 @@ class ImportOptions:
     vertical_axis: str | None = None
     generic: GenericCsvOptions | None = None
     rate_hz: float | None = None
+    header_wins: bool = False
 
 
 @dataclass

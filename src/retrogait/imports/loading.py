@@ -51,6 +51,7 @@ def load_recording(
     vertical_axis: str | None = None,
     generic: GenericCsvOptions | None = None,
     rate_hz: float | None = None,
+    header_wins: bool = False,
 ) -> ImportResult:
     """Read any supported recording (file, export folder or zip, also gzip-compressed) as a native
     session plus a report.
@@ -65,6 +66,8 @@ def load_recording(
         generic: column mapping for ``generic_csv`` (``None`` fields are inferred).
         rate_hz: the sampling rate (Hz): the time base of a table without a time column, and the
             stated rate of any other recording.
+        header_wins: ``placement``, ``side`` and the axes only fill in what a session file's header leaves
+            open (``ImportOptions.header_wins``; EDGE-79); else they replace it.
 
     Raises:
         RetrogaitError: one line naming the file and the problem.
@@ -81,6 +84,7 @@ def load_recording(
         vertical_axis=vertical_axis,
         generic=generic,
         rate_hz=rate_hz,
+        header_wins=header_wins,
     )
     if not _UNPACKING.get() and is_plain_zip(source) and not is_workbook(source) and not claimed(source):
         return _load_zip(source, format, options)
@@ -162,6 +166,7 @@ def load_session(
     vertical_axis: str | None = None,
     generic: GenericCsvOptions | None = None,
     rate_hz: float | None = None,
+    header_wins: bool = False,
 ) -> Session:
     """:func:`load_recording` without the report: just the native session."""
     return load_recording(
@@ -174,4 +179,5 @@ def load_session(
         vertical_axis=vertical_axis,
         generic=generic,
         rate_hz=rate_hz,
+        header_wins=header_wins,
     ).session

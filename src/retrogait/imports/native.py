@@ -25,7 +25,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     changes = {
         key: value
         for key in ("placement", "side", "sensor", "anterior_axis", "vertical_axis")
-        if (value := getattr(options, key)) is not None
+        if (value := getattr(options, key)) is not None and not (options.header_wins and _stated(session, key))
     }
     if changes:
         try:
@@ -34,6 +34,12 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             raise RetrogaitError(str(exc)) from None
     report = ImportReport(format=NAME, files=[str(path)], rows_read=session.n_samples, rows_kept=session.n_samples)
     return ImportResult(session=session, report=report)
+
+
+def _stated(session: Session, key: str) -> bool:
+    """Whether the header of ``session`` says ``key`` (a placement of ``other`` is "not known", EDGE-79)."""
+    value = getattr(session.meta, key)
+    return value is not None and not (key == "placement" and value == "other")
 
 
 def _packed(path: Path) -> bool:

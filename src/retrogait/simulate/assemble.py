@@ -13,6 +13,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.errors import RetrogaitError
 from retrogait.session import Session, SessionMeta, write_session
 from retrogait.simulate.config import SimulationConfig
 from retrogait.simulate.grf import stance_force_metrics
@@ -268,6 +269,8 @@ def _impact_peaks_g(
 def simulation_paths(path: str | os.PathLike[str]) -> tuple[Path, Path]:
     """The session file ``X.csv`` (``.csv`` added when missing) and the truth file ``X_truth.csv`` for ``path``."""
     session_path = Path(path)
+    if session_path.name in ("", ".", ".."):  # `.`, `""`, `DIR/..`: no name to add .csv to (EDGE-86)
+        raise RetrogaitError(f"{path}: names a folder, not a file; give the session file to write, e.g. run.csv")
     if session_path.suffix.lower() != ".csv":
         session_path = session_path.with_name(session_path.name + ".csv")
     return session_path, session_path.with_name(session_path.stem + "_truth.csv")
