@@ -89,3 +89,9 @@ def assert_each_once(path: Path, kind: str, sent: NDArray[np.int64], allow_missi
     else:
         assert missing.size == 0, f"{path}: {missing.size} sent samples missing, e.g. {missing[:10]}"
     return got
+
+
+def disconnect_count(sent_dir: Path, name: str) -> int:
+    """Links a virtual device dropped (its fault schedule), from the emulator's ``NAME.disconnects`` log."""
+    path = sent_dir / f"{name}.disconnects"
+    return len(path.read_text().split()) if path.exists() else 0

@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ble_helpers import CLI, assert_each_once, file_indices, sent_by_stream, sent_indices, unpaired_indices
+from ble_helpers import (
+    CLI,
+    assert_each_once,
+    disconnect_count,
+    file_indices,
+    sent_by_stream,
+    sent_indices,
+    unpaired_indices,
+)
 from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.emulator.harness import EmulatedBluez, dbus_daemon_path, emulated_bluez
 from retrogait.ble.emulator.peripherals import GYR_COUNTS_PER_DPS, gyr_counts
@@ -118,7 +126,9 @@ def test_every_profile_at_once_every_sample_once(bluez: EmulatedBluez, tmp_path:
             lsb = GYR_COUNTS_PER_DPS[dev["kind"]]
             assert session.gyr is not None, dev["kind"]
             has = ~session.gyro_missing  # the Verity's gyro starts a few samples after its acc (REC-20)
-            assert has.mean() > 0.95, dev["kind"]
+            # how many depends on the machine's load for a gyro started by its own command (PAIRED, checked
+            # exactly below: the rows without one are those whose gyro was never sent); else within packets
+            assert has.mean() > (0.5 if dev["kind"] in PAIRED else 0.95), dev["kind"]
             np.testing.assert_allclose(session.gyr[has], gyr_counts(got[has], lsb) / lsb, rtol=1e-6, atol=1e-9)
             if dev["kind"] in PAIRED:
                 acc_sent, gyr_sent = sent_by_stream(bluez.sent_dir, dev["name"])
@@ -140,14 +150,17 @@ def test_link_loss_duplicates_reordering_and_bad_packets(bluez: EmulatedBluez, t
         sent = sent_indices(bluez.sent_dir, dev["name"])
         got = assert_each_once(rec.spec.out, dev["kind"], sent)
         stats = rec.status.stats
-        expected_drops = dev["faults"]["disconnect_times"]
-        assert stats.reconnects == expected_drops, dev["kind"]
-        assert stats.gaps >= expected_drops, dev["kind"]
+        # the links the device dropped (its own log): on a loaded machine a reconnect takes longer, so fewer
+        # may fit in the recording, and the last may fall at its end, with no data after it to reconnect for
+        drops = disconnect_count(bluez.sent_dir, dev["name"])
+        assert 1 <= drops <= dev["faults"]["disconnect_times"], dev["kind"]
+        assert drops - 1 <= stats.reconnects <= drops, dev["kind"]
+        assert stats.gaps >= stats.reconnects, dev["kind"]
         assert stats.malformed > 0, dev["kind"]
         session = read_session(rec.spec.out)
         period = 1.0 / session.meta.sample_rate_hz
         big_steps = np.diff(session.t_s) > 1.5 * period
-        assert big_steps.sum() >= expected_drops, dev["kind"]  # the gaps show in t_s
+        assert big_steps.sum() >= stats.reconnects, dev["kind"]  # the gaps show in t_s
         # lost samples are exactly those the device took while the link was down: stretches never
         # sent (a MetaWear sample whose twin packet was damaged went out in one stream and is kept
         # unpaired; one whose two packets were both damaged is a lone triple, not a link loss)

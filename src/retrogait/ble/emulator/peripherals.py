@@ -261,6 +261,9 @@ class VirtualPeripheral(ABC):
     def _lose_link_now(self) -> None:
         self._loss_due = False
         self.disconnects_done += 1
+        if self.sent_log is not None:  # what the tests compare the recorder's reconnects with: load-independent
+            with open(Path(str(self.sent_log.name)).with_suffix(".disconnects"), "a") as log:
+                log.write(f"{time.monotonic():.6f}\n")
         self.down_until = time.monotonic() + self.faults.down_s
         self.tree.disconnect(self.tree.device_path(self.address))
 
