@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from retrogait.cli import main
 from retrogait.session import write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -51,3 +53,42 @@ def test_a_closed_output_pipe_is_a_quiet_exit(args: list[str], shank_run: Path, 
     assert (done.returncode, done.stderr) == (141, "")
     if "analyze" in args:  # the files were written before the summary was printed: whole
         assert json.loads((tmp_path / "an" / "summary.json").read_text(encoding="utf-8"))["all"]["n_steps"] > 0
+
+
+def _strict(text: str) -> object:
+    """``text`` read as jq and JavaScript read JSON: NaN and Infinity are errors."""
+
+    def refuse(word: str) -> object:
+        raise ValueError(f"{word} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_batch_writes_strict_json(tmp_path: Path) -> None:
+    """A session run forward only has no backward medians: manifest.jsonl held NaN, which jq and JavaScript
+    refuse (the whole file); now null, and every other JSON of the folder is strict too (EDGE-90)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    session = simulate(SimulationConfig("shank", [Bout("forward", "running", 3.0, 15.0)], 200.0, seed=5)).session
+    write_session(session, folder / "fwd.csv")
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), "--out", str(out), "-j", "1"]) == 0
+    lines = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [_strict(line) for line in lines]
+    assert len(records) == 1
+    summary = records[0]["summary"]  # type: ignore[index]
+    assert summary["n_steps"] > 0 and summary["cadence_spm_backward"] is None
+    for path in out.rglob("*.json"):
+        _strict(path.read_text(encoding="utf-8"))
+    sessions = (out / "sessions.csv").read_bytes()
+    assert main(["batch", str(folder), "--out", str(out), "-j", "1"]) == 0  # read back: null is a gap, as NaN was
+    assert (out / "sessions.csv").read_bytes() == sessions
+
+
+def test_json_text_has_no_nan() -> None:
+    import numpy as np
+
+    from retrogait.jsontext import dumps
+
+    value = {"a": math.nan, "b": [np.float64(math.inf), -math.inf, (1.5, np.float32(2.0))], "c": np.int64(3)}
+    assert _strict(dumps(value)) == {"a": None, "b": [None, None, [1.5, 2.0]], "c": 3}
