@@ -64,7 +64,7 @@ def _strict(text: str) -> object:
     return json.loads(text, parse_constant=refuse)
 
 
-def test_batch_writes_strict_json(tmp_path: Path) -> None:
+def test_batch_writes_strict_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A session run forward only has no backward medians: manifest.jsonl held NaN, which jq and JavaScript
     refuse (the whole file); now null, and every other JSON of the folder is strict too (EDGE-90)."""
     folder = tmp_path / "in"
@@ -81,8 +81,11 @@ def test_batch_writes_strict_json(tmp_path: Path) -> None:
     for path in out.rglob("*.json"):
         _strict(path.read_text(encoding="utf-8"))
     sessions = (out / "sessions.csv").read_bytes()
+    capsys.readouterr()
     assert main(["batch", str(folder), "--out", str(out), "-j", "1"]) == 0  # read back: null is a gap, as NaN was
     assert (out / "sessions.csv").read_bytes() == sessions
+    said = " ".join(capsys.readouterr().err.split())  # a re-run with nothing new: no "0.0 sessions/min" (EDGE-91)
+    assert "0 analysed, 1 skipped" in said and "sessions/min" not in said and "nothing to analyse" in said
 
 
 def test_json_text_has_no_nan() -> None:
