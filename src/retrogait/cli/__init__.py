@@ -134,10 +134,43 @@ def _output_closed(*, whole_process: bool) -> int:
     return EXIT_BROKEN_PIPE
 
 
+#: Commands whose ``--out`` is one file (a session file), not a folder.
+FILE_OUT_COMMANDS = ("simulate", "convert", "record")
+
+
+def folder_out(args: list[str]) -> str | None:
+    """The refusal of a folder path (``newdir/``, a trailing ``/``) given as ``--out`` to a command that writes one
+    file, else None: the path reaches the command without its ``/`` (``pathlib``), so ``simulate --out newdir/``
+    wrote ``newdir.csv`` and ``convert`` a file called ``newdir`` (EDGE-93). An existing folder is refused by
+    the command itself (``outfiles.refuse_replacing_a_recording``)."""
+    if args[:1] not in ([c] for c in FILE_OUT_COMMANDS):
+        return None
+    separators = ("/", os.sep) if os.altsep is None else ("/", os.sep, os.altsep)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg.removeprefix("--out=") if arg.startswith("--out=") else None
+        if arg in ("--out", "-o") and i + 1 < len(args):
+            value = args[i + 1]
+        if value and value.strip() and value.endswith(separators):
+            return (
+                f"--out {safe_text(value)}: names a folder (it ends in {value[-1]}); give the session file to "
+                f"write, e.g. {safe_text(value)}run.csv"
+            )
+    return None
+
+
+def safe_text(text: str) -> str:
+    """``text`` as one printable line (``cli.display.safe`` without rich markup)."""
+    from retrogait.cli.display import safe
+
+    return safe(text, markup=False)
+
+
 def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
 
-    if (refusal := empty_out(args)) is not None:
+    if (refusal := empty_out(args) or folder_out(args)) is not None:
         print(f"retrogait: error: {refusal}", file=sys.stderr)
         return EXIT_USER_ERROR
 
