@@ -95,3 +95,73 @@ def test_json_text_has_no_nan() -> None:
 
     value = {"a": math.nan, "b": [np.float64(math.inf), -math.inf, (1.5, np.float32(2.0))], "c": np.int64(3)}
     assert _strict(dumps(value)) == {"a": None, "b": [None, None, [1.5, 2.0]], "c": 3}
+
+
+@pytest.mark.parametrize("bouts", ["forward:running:3.0:15", "backward:running:2.5:15"])
+def test_compare_with_nothing_to_compare_is_refused(
+    bouts: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One direction only: compare printed a table of "nothing to compare" rows, exited 0 and replaced the
+    previous comparison in --out; now one line, exit 2 (nothing could be done), the earlier files kept (EDGE-92)."""
+    run = tmp_path / "one_way.csv"
+    assert main(["simulate", "--out", str(run), "--bouts", f"still::0:3,{bouts},still::0:3", "--rate", "200"]) == 0
+    out = tmp_path / "cmp"
+    out.mkdir()
+    (out / "compare.csv").write_text("earlier\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["compare", str(run), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nothing to compare" in err and " 0 " in err and "nothing written" in err
+    assert [p.name for p in out.iterdir()] == ["compare.csv"]
+    assert (out / "compare.csv").read_text(encoding="utf-8") == "earlier\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["simulate", "--out", "newdir/"],
+        ["simulate", "-o", "newdir/", "--rate", "100"],
+        ["simulate", "--out=newdir/"],
+        ["convert", "RUN", "--out", "newdir/"],
+    ],
+)
+def test_a_folder_path_as_the_session_file_is_refused(
+    args: list[str],
+    shank_run: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`simulate --out newdir/` wrote newdir.csv beside the folder meant, `convert` a file called newdir
+    (pathlib drops the trailing /): now one line naming a file to give, exit 2, nothing written (EDGE-93)."""
+    monkeypatch.chdir(tmp_path)
+    assert main([str(shank_run) if a == "RUN" else a for a in args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "names a folder" in err and "newdir/run.csv" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_simulator_refuses_a_folder_path() -> None:
+    from retrogait.errors import RetrogaitError
+    from retrogait.simulate.assemble import simulation_paths
+
+    with pytest.raises(RetrogaitError, match="names a folder"):
+        simulation_paths("newdir/")
+    assert simulation_paths("newdir/run")[0] == Path("newdir/run.csv")
+
+
+@pytest.mark.parametrize("beside", [False, True])
+def test_a_sensor_logger_magnetometer_alone_points_to_the_accelerometer(
+    beside: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sensor Logger (iOS) Magnetometer.csv given alone was "no three acceleration columns" (the generic reader's
+    words); now the file to give, as Polar's MAGN file is answered (EDGE-94)."""
+    rows = "".join(f"{1_700_000_000_000_000_000 + i * 10_000_000},{i / 100},1,2,3\n" for i in range(50))
+    magnetometer = tmp_path / "Magnetometer.csv"
+    magnetometer.write_text("time,seconds_elapsed,z,y,x\n" + rows, encoding="utf-8")
+    if beside:
+        (tmp_path / "Accelerometer.csv").write_text("time,seconds_elapsed,z,y,x\n" + rows, encoding="utf-8")
+    assert main(["info", str(magnetometer)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Sensor Logger Magnetometer table without acceleration" in err
+    assert ("pass Accelerometer.csv beside it" if beside else "pass the export's Accelerometer.csv") in err
