@@ -138,7 +138,8 @@ def test_simulate_and_compare_print_an_output_name_with_brackets(
     after the files were written."""
     (tmp_path / "a[").mkdir()
     out = tmp_path / "a[" / "b]x.csv"
-    assert main(["simulate", "-o", str(out), "--bouts", "forward:running:3:6", "--placement", "lower_back"]) == 0
+    bouts = "forward:running:3:8,still::0:2,backward:running:2.5:8"  # both directions: something to compare
+    assert main(["simulate", "-o", str(out), "--bouts", bouts, "--placement", "lower_back"]) == 0
     assert f"wrote {out}" in capsys.readouterr().out.replace("\n", "")
     assert main(["analyze", str(out), "--no-report", "--out", str(tmp_path / "an")]) == 0
     capsys.readouterr()

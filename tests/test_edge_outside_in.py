@@ -184,9 +184,10 @@ def test_compare_of_a_phone_says_why_there_is_nothing_to_compare(
     from retrogait.session import read_session
 
     phone = write_session(read_session(shank_run).with_meta(placement="thigh", side=None), tmp_path / "pocket.csv")
-    assert main(["compare", str(phone), "--out", str(tmp_path / "cmp")]) == 0
-    printed = " ".join(capsys.readouterr().out.split())
-    assert "steps direction unknown" in printed and "note: placement thigh gives no run direction" in printed
+    assert main(["compare", str(phone), "--out", str(tmp_path / "cmp")]) == 2  # nothing compared (EDGE-92)
+    printed = capsys.readouterr().err
+    assert printed.count("\n") == 1 and "steps direction unknown" in printed
+    assert "placement thigh gives no run direction" in printed
 
 
 @pytest.mark.parametrize("command", ["analyze", "compare", "batch", "convert", "simulate"])

@@ -326,12 +326,11 @@ def test_compare_match_that_keeps_no_step_says_why(tmp_path: Path, capsys: pytes
     )
     (folder / "summary.json").write_text(json.dumps({"placement": "shank"}), encoding="utf-8")
     out = tmp_path / "cmp"
-    assert main(["compare", str(folder), "--match", "cadence", "--out", str(out), "--n-boot", "200"]) == 0
-    printed = " ".join(capsys.readouterr().out.split())
+    # nothing left to compare: one line, exit 2, nothing written (EDGE-92)
+    assert main(["compare", str(folder), "--match", "cadence", "--out", str(out), "--n-boot", "200"]) == 2
+    printed = capsys.readouterr().err
+    assert printed.count("\n") == 1 and not out.exists()
     assert (
         "matched on cadence in bins of 5 within each session: kept 0 of 40 forward, 0 of 40 backward contacts"
         in printed
     )
-    row = json.loads((out / "compare.json").read_text(encoding="utf-8"))["metrics"][0]
-    assert row["note"].startswith("no forward and backward contacts of equal cadence to compare (--match cadence kept")
-    assert "none of 40 forward, 40 backward" in row["summary"]

@@ -22,6 +22,7 @@ from typing import Any
 from retrogait.batch.worker import JobOutcome, read_table, steps_suffix
 from retrogait.csvsafe import safe_frame, write_records
 from retrogait.interrupt import discard_on_interrupt, keep
+from retrogait.jsontext import dumps
 from retrogait.outfiles import naming_the_output
 
 MANIFEST = "manifest.jsonl"
@@ -67,7 +68,7 @@ class BatchStore:
         """Append one finished job to the manifest (flushed at once: a crash loses no finished job)."""
         try:
             with open(self.manifest_path, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps(asdict(outcome), default=_json_default) + "\n")
+                fh.write(dumps(asdict(outcome), default=_json_default) + "\n")  # NaN as null (EDGE-90)
         except OSError as exc:  # a full disk names the manifest, not nothing (EDGE-21)
             raise naming_the_output(exc, self.manifest_path, self.manifest_path) from None
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import time
@@ -36,6 +35,7 @@ from retrogait.ble.stream import StreamAssembler
 from retrogait.ble.timing import StreamStats, Timed
 from retrogait.conventions import ACC_COLUMNS, GYR_COLUMNS, TIME_COLUMN
 from retrogait.errors import RetrogaitError
+from retrogait.jsontext import dumps
 from retrogait.session import SessionMeta, SessionWriter
 
 log = logging.getLogger(__name__)
@@ -518,7 +518,7 @@ class SensorRecorder:
         if self.writer is not None:
             log_path = self.spec.out.with_name(self.spec.out.stem + self.log_suffix)
             tmp = log_path.with_name(log_path.name + ".partial")
-            tmp.write_text(json.dumps(self._log_record(), indent=1) + "\n", encoding="utf-8")
+            tmp.write_text(dumps(self._log_record(), indent=1) + "\n", encoding="utf-8")
             os.replace(tmp, log_path)
 
     def _log_record(self) -> dict[str, Any]:

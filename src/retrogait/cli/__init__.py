@@ -27,16 +27,23 @@ if TYPE_CHECKING:
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 70
+#: The reader of the output went away (``retrogait info *.csv | head -1``): 128 + SIGPIPE, as a shell reports a
+#: program the closed pipe stopped (EDGE-89).
+EXIT_BROKEN_PIPE = 141
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error, 130 Ctrl-C; the
+    """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error, 130 Ctrl-C, 141 output
+    pipe closed by its reader (EDGE-89); the
     ``retrogait`` program itself, ``argv`` None, exits with 130 on Ctrl-C at once: EDGE-1)."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # needs no command, so no Typer either
         from retrogait import __version__
 
-        print(f"retrogait {__version__}")
+        try:
+            print(f"retrogait {__version__}", flush=True)
+        except BrokenPipeError:
+            return _output_closed(whole_process=argv is None)
         return 0
     if args[:1] == ["record"] or argv is not None:
         # record stops on Ctrl-C and finishes its files itself; main([...]) called from Python code that goes
@@ -105,10 +112,65 @@ def empty_out(args: list[str]) -> str | None:
     return None
 
 
+def _from_broken_pipe(exc: SystemExit) -> bool:
+    """True when ``exc`` is how rich (``Console.on_broken_pipe``) or Typer (its ``EPIPE`` handler) stop on a
+    write to a closed pipe: exit 1 raised while handling that error."""
+    cause = exc.__context__
+    return exc.code == 1 and isinstance(cause, OSError) and cause.errno == errno.EPIPE
+
+
+def _output_closed(*, whole_process: bool) -> int:
+    """The reader of the output went away (``| head``): nothing more to say and nowhere to say it, so a quiet
+    :data:`EXIT_BROKEN_PIPE`. The ``retrogait`` program points its standard output at the null device first, as
+    Python's documentation recommends (signal module, note on SIGPIPE): the flush at exit would fail again and
+    print a traceback. Files already written are complete (each is replaced whole: ``outfiles``)."""
+    if whole_process:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # no file descriptor behind sys.stdout
+            pass
+    return EXIT_BROKEN_PIPE
+
+
+#: Commands whose ``--out`` is one file (a session file), not a folder.
+FILE_OUT_COMMANDS = ("simulate", "convert", "record")
+
+
+def folder_out(args: list[str]) -> str | None:
+    """The refusal of a folder path (``newdir/``, a trailing ``/``) given as ``--out`` to a command that writes one
+    file, else None: the path reaches the command without its ``/`` (``pathlib``), so ``simulate --out newdir/``
+    wrote ``newdir.csv`` and ``convert`` a file called ``newdir`` (EDGE-93). An existing folder is refused by
+    the command itself (``outfiles.refuse_replacing_a_recording``)."""
+    if args[:1] not in ([c] for c in FILE_OUT_COMMANDS):
+        return None
+    separators = ("/", os.sep) if os.altsep is None else ("/", os.sep, os.altsep)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg.removeprefix("--out=") if arg.startswith("--out=") else None
+        if arg in ("--out", "-o") and i + 1 < len(args):
+            value = args[i + 1]
+        if value and value.strip() and value.endswith(separators):
+            return (
+                f"--out {safe_text(value)}: names a folder (it ends in {value[-1]}); give the session file to "
+                f"write, e.g. {safe_text(value)}run.csv"
+            )
+    return None
+
+
+def safe_text(text: str) -> str:
+    """``text`` as one printable line (``cli.display.safe`` without rich markup)."""
+    from retrogait.cli.display import safe
+
+    return safe(text, markup=False)
+
+
 def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
 
-    if (refusal := empty_out(args)) is not None:
+    if (refusal := empty_out(args) or folder_out(args)) is not None:
         print(f"retrogait: error: {refusal}", file=sys.stderr)
         return EXIT_USER_ERROR
 
@@ -124,6 +186,8 @@ def _run(args: list[str], argv: list[str] | None) -> int:
     except RetrogaitError as exc:  # a name with a newline or a terminal escape shown, not obeyed (EDGE-72)
         print(f"retrogait: error: {safe(exc, markup=False)}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # a write to a closed pipe that Typer left to us
+        return _output_closed(whole_process=argv is None)
     except OSError as exc:  # the file system said no: a full disk, a folder where a file belongs, no permission
         print(f"retrogait: error: {safe(os_error_text(exc), markup=False)}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -131,6 +195,8 @@ def _run(args: list[str], argv: list[str] | None) -> int:
         print("retrogait: interrupted", file=sys.stderr)
         return 130
     except SystemExit as exc:
+        if _from_broken_pipe(exc):  # rich and Typer turn a closed output pipe into exit 1 without a word
+            return _output_closed(whole_process=argv is None)
         return exc.code if isinstance(exc.code, int) else 0
     except Exception as exc:  # a bug in retrogait: still one line, details on request
         if os.environ.get("RETROGAIT_DEBUG"):

@@ -196,12 +196,19 @@ def _run(
         )
     if len(result.same_samples_as) > 10:
         console.print(f"... and {len(result.same_samples_as) - 10} more inputs holding an earlier one's samples")
-    rate = 60 * result.n_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
+    # no rate when nothing was analysed: "0.0 sessions/min" for a re-run that skipped everything read as a stall
+    rate = (
+        f" ({60 * result.n_analysed / result.elapsed_s:.1f} sessions/min)"
+        if result.n_analysed and result.elapsed_s > 0
+        else " (nothing changed since the last run: nothing to analyse)"
+        if result.n_skipped and not result.n_failed
+        else ""
+    )
     console.print(
         f"{result.n_inputs} sessions: {result.n_analysed} analysed, {result.n_skipped} skipped, "
         f"{result.n_failed} failed"
         + (f", {n_same} the same as another" if (n_same := len(result.same_as) + len(result.same_samples_as)) else "")
-        + f" in {result.elapsed_s:.1f} s ({rate:.1f} sessions/min)\n"
+        + f" in {result.elapsed_s:.1f} s{rate}\n"
         f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\nerrors: {safe(result.errors_path)}"
     )
     if result.n_failed:

@@ -16,6 +16,7 @@ from retrogait.conventions import ACTIVITIES, PLACEMENTS, STEP_COUNT_PLACEMENTS
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 
 if TYPE_CHECKING:
+    from retrogait.compare.design import Comparison
     from retrogait.imports.base import ReaderOptions
 
 
@@ -57,6 +58,43 @@ def checked_activity(activity: str) -> str:
             "of those or 'any'"
         )
     return name
+
+
+def _left_out(comparison: Comparison) -> str:
+    """The steps left out and why (``120 steps direction unknown``), with how to keep them, or ''."""
+    left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
+    hint = any(k.startswith("not ") for k, n in comparison.excluded.items() if n)
+    return left_out + (" (--activity any keeps them)" if left_out and hint else "")
+
+
+def nothing_to_compare(comparison: Comparison) -> str | None:
+    """Why ``comparison`` compares nothing (no forward or no backward steps entered it), or None.
+
+    Exit status 2 as for any input that cannot give what the command is for (docs/compare.md), and nothing written:
+    it wrote a table of "nothing to compare" rows and exited 0, and replaced the previous comparison in ``--out``
+    (EDGE-92)."""
+    directions = comparison.steps.get("direction")
+    counts = {d: int((directions == d).sum()) if directions is not None else 0 for d in ("forward", "backward")}
+    if all(counts.values()):
+        return None
+    text = (
+        f"nothing to compare: {counts['forward']} forward and {counts['backward']} backward {comparison.noun} "
+        "entered the comparison"
+    )
+    if comparison.match is not None:  # how many steps the matching kept (USER-9)
+        m = comparison.match
+        kept = ", ".join(f"{m.after.get(d, 0)} of {m.before.get(d, 0)} {d}" for d in ("forward", "backward"))
+        text += f"; matched on {m.on} in bins of {m.bin_width:g} within each session: kept {kept} {comparison.noun}"
+    if left_out := _left_out(comparison):
+        text += f"; left out: {left_out}"
+    phones = {s.placement for s in comparison.sources if s.placement in STEP_COUNT_PLACEMENTS}
+    if comparison.steps.empty and comparison.excluded.get("direction unknown") and phones:  # EDGE-85
+        text += (
+            f"; placement {', '.join(sorted(phones))} gives no run direction (it counts steps from the size of the "
+            "acceleration only; docs/conventions.md): a sensor on the foot, shank or lower back tells forward from "
+            "backward"
+        )
+    return text + "; nothing written"
 
 
 @app.command()
@@ -116,6 +154,7 @@ def compare(
     from retrogait.compare.inputs import analysis_folders_in, files_beside_analyses, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
     from retrogait.compare.sentences import p_text
+    from retrogait.errors import RetrogaitError
 
     activity = checked_activity(activity)
     not_compared = [(given, files_beside_analyses(given)) for given in inputs]  # beside its analysis folders
@@ -148,6 +187,8 @@ def compare(
         seed=seed,
     )
     comparison = compare_directions(steps, sources=sources, settings=settings)
+    if (refusal := nothing_to_compare(comparison)) is not None:  # before anything is written over (EDGE-92)
+        raise RetrogaitError(refusal)
     with one_set():  # Ctrl-C or a full disk leaves the previous set of outputs or this one, not a mix (EDGE-1, EDGE-10)
         written = write_comparison(comparison, out)
     console = Console()
@@ -174,22 +215,8 @@ def compare(
             f"matched on {m.on} in bins of {m.bin_width:g} within each session: kept {kept} {comparison.noun}",
             soft_wrap=True,
         )
-    left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
-    if left_out:
-        hint = (
-            " (--activity any keeps them)"
-            if any(k.startswith("not ") for k, n in comparison.excluded.items() if n)
-            else ""
-        )
-        console.print(f"left out: {left_out}{hint}")
-    phones = {s.placement for s in comparison.sources if s.placement in STEP_COUNT_PLACEMENTS}
-    if comparison.steps.empty and comparison.excluded.get("direction unknown") and phones:  # EDGE-85
-        console.print(
-            f"note: placement {', '.join(sorted(phones))} gives no run direction (it counts steps from the size of "
-            "the acceleration only; docs/conventions.md): a sensor on the foot, shank or lower back tells forward "
-            "from backward",
-            soft_wrap=True,
-        )
+    if left_out := _left_out(comparison):
+        console.print(f"left out: {left_out}")
     for folder, names in not_compared:
         if names:  # EDGE-16: only the analysis folders inside were compared
             shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")

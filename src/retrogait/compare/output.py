@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +13,7 @@ from matplotlib.figure import Figure
 from retrogait.compare.design import Comparison
 from retrogait.compare.sentences import number, p_text
 from retrogait.csvsafe import write_csv
+from retrogait.jsontext import dumps
 from retrogait.outfiles import write_bytes, write_text
 from retrogait.report.figures import (
     cadence_over_time,
@@ -154,7 +154,7 @@ def write_comparison(
     written: dict[str, Path] = {
         "compare.csv": write_csv(comparison.table, out / "compare.csv"),
         "compare.json": write_text(
-            out / "compare.json", json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n"
+            out / "compare.json", dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n"
         ),
     }
     images: dict[str, bytes] = {}

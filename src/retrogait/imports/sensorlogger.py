@@ -20,6 +20,7 @@ phone at rest reads +9.81 m/s^2 up. ``Gyroscope.csv`` rad/s -> deg/s, on the acc
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -61,6 +62,34 @@ MAX_EARLY_S = 5.0
 _ACC_FILES = ("accelerometer.csv", "totalacceleration.csv", "gravity.csv", "gyroscope.csv", "wristmotion.csv")
 
 
+#: Sensor Logger tables without acceleration (the sensor's name, lower case, before ``.csv`` or ``_N.csv``): given
+#: alone, the generic reader took them and said "no three acceleration columns"; now they are answered with the
+#: file to give, as Polar's MAGN files are (EDGE-94).
+_OTHER_TABLES = (
+    "magnetometer",
+    "magnetometeruncalibrated",
+    "orientation",
+    "barometer",
+    "compass",
+    "location",
+    "pedometer",
+    "microphone",
+    "heartrate",
+    "battery",
+    "brightness",
+    "annotation",
+)
+_TABLE_NAME = re.compile(r"^([a-z]+)(?:_\d+)?\.csv$")
+
+
+def _other_table(path: Path) -> str | None:
+    """The sensor (``Magnetometer``) of a Sensor Logger table ``path`` that holds no acceleration, or None."""
+    match = _TABLE_NAME.match(path.name.lower())
+    if match is None or match.group(1) not in _OTHER_TABLES:
+        return None
+    return path.name[: len(match.group(1))]
+
+
 def _is_table(line: str) -> bool:
     return line.lower().replace('"', "").startswith(_HEADER_START)
 
@@ -84,7 +113,7 @@ def sniff(path: Path) -> float:
         return 0.95 if "metadata.csv" in members and motion & set(members) else 0.0
     line = first_line(head_bytes(path))
     if _is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
-        return 0.9 if path.name.lower() in _ACC_FILES else 0.0
+        return 0.9 if path.name.lower() in _ACC_FILES or _other_table(path) else 0.0
     return 0.6 if line.lower().startswith("version,device name,recording epoch time") else 0.0
 
 
@@ -142,6 +171,8 @@ def _with_samples(source: Source | None, report: ImportReport) -> Source | None:
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
+    if path.is_file() and (sensor := _other_table(path)) is not None:
+        raise InputFileError(path, _without_acceleration(path, sensor))
     sources = bundle_sources(path)
     meta = _metadata(sources)
     report = ImportReport(format=NAME)
@@ -286,6 +317,23 @@ def _read_watch(
         start_epoch_s=float(acc.t_s[0]) if len(acc) else None,
         header=header,
         gravity="included",
+    )
+
+
+def _without_acceleration(path: Path, sensor: str) -> str:
+    """The answer to a Sensor Logger table without acceleration given alone (EDGE-94): the file to give instead."""
+    beside = sorted(
+        p.name for p in path.parent.iterdir() if p.name.lower() in ("accelerometer.csv", "totalacceleration.csv")
+    )
+    columns = ", ".join(_columns(Source(str(path), path=path)))[:120]
+    if beside:
+        return (
+            f"is a Sensor Logger {sensor} table without acceleration (columns: {columns}); pass {beside[-1]} beside "
+            "it, or the export folder"
+        )
+    return (
+        f"is a Sensor Logger {sensor} table without acceleration (columns: {columns}); pass the export's "
+        "Accelerometer.csv (or TotalAcceleration.csv), or the export folder"
     )
 
 

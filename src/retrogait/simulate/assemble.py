@@ -269,6 +269,8 @@ def _impact_peaks_g(
 def simulation_paths(path: str | os.PathLike[str]) -> tuple[Path, Path]:
     """The session file ``X.csv`` (``.csv`` added when missing) and the truth file ``X_truth.csv`` for ``path``."""
     session_path = Path(path)
+    if isinstance(path, str) and path.endswith(("/", os.sep)):  # `newdir/` wrote newdir.csv (EDGE-93)
+        raise RetrogaitError(f"{path}: names a folder, not a file; give the session file to write, e.g. {path}run.csv")
     if session_path.name in ("", ".", ".."):  # `.`, `""`, `DIR/..`: no name to add .csv to (EDGE-86)
         raise RetrogaitError(f"{path}: names a folder, not a file; give the session file to write, e.g. run.csv")
     if session_path.suffix.lower() != ".csv":

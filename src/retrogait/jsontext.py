@@ -1,0 +1,32 @@
+"""JSON text every reader takes: NaN and infinities written as ``null`` (EDGE-90).
+
+Python's ``json`` writes ``NaN``, ``Infinity`` and ``-Infinity``, which are not JSON: ``jq``, JavaScript's
+``JSON.parse`` and most strict readers refuse the whole file. Every JSON file the project writes
+(``summary.json``, ``compare.json``, ``manifest.jsonl``, the recorder's ``.ble.json``) goes through
+:func:`dumps`, which maps them to ``null`` and then lets ``json`` check that none is left (``allow_nan=False``).
+Standard library only (imported by the batch's store and the recorder).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every non-finite float (in dicts, lists and tuples, numpy scalars too) made None."""
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):  # a numpy scalar, without importing numpy
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """``json.dumps(value, **options)`` with NaN and infinities as ``null``: strict JSON."""
+    return json.dumps(finite(value), allow_nan=False, **options)
