@@ -4,6 +4,7 @@ failed before: its contacts were left out of the analysis as gaps (EDGE-46)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from retrogait import analyze
 from retrogait.analysis.gyro_stretches import EDGE_S, MIN_STRETCH_S, _in_hole, no_gyro_stretches
 from retrogait.analysis.pipeline import AnalysisResult
+from retrogait.analysis.preprocess import AnteriorFrame, preprocess
 from retrogait.cli import main
 from retrogait.compare.fairness import flag_counts
 from retrogait.session import Session, write_session
@@ -135,3 +137,34 @@ def test_a_session_with_unsorted_times_keeps_its_stretches_as_gaps() -> None:
     cut = analyze(Session(t, s.acc, s.gyr, s.meta))
     assert "no_gyro_stretches" not in cut.summary
     assert any("left out of the analysis as gaps" in n for n in cut.summary["notes"])
+
+
+def test_a_stretch_analysis_takes_the_gyroscope_analysis_anterior_axis_and_yaw() -> None:
+    """GYRO-2: the same sensor on the same mounting; without the frame the acceleration alone kept the declared
+    axis, 25 deg off the foot's sagittal line that the gyroscope found."""
+    config = SimulationConfig(
+        "foot", [Bout("forward", "running", 3.0, 30.0)], sample_rate_hz=200.0, seed=1, mounting_rotation_deg=(0, 0, 25)
+    )
+    s = simulate(config).session
+    main = preprocess(s)
+    assert main.anterior_yaw_applied and main.sensor_to_body is not None
+    alone = preprocess(Session(s.t_s, s.acc, None, s.meta))
+    sub = preprocess(Session(s.t_s, s.acc, None, s.meta), frame=AnteriorFrame.of(main))
+    assert alone.sensor_to_body is not None and sub.sensor_to_body is not None
+    assert float(alone.sensor_to_body[0] @ main.sensor_to_body[0]) < np.cos(np.radians(15.0))  # before: its own
+    assert np.allclose(sub.sensor_to_body[0], main.sensor_to_body[0], atol=0.01)
+    assert (sub.anterior_source, sub.anterior_sign_known) == (main.anterior_source, main.anterior_sign_known)
+    assert sub.anterior_yaw_deg == main.anterior_yaw_deg
+
+
+def test_a_sign_calibrated_outside_a_stretch_is_not_read_into_its_backward_walking() -> None:
+    """GYRO-2: the stretch analysis takes a declared axis, not a calibrated sign: with it, the acceleration alone
+    called this backward walking forward at 0.99 (alone it has no sign: ``unknown``, not wrong)."""
+    bouts = [Bout("forward", "walking", 1.4, 20.0), Bout("backward", "walking", 1.0, 40.0)]
+    s = _blanked(simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=1)).session, 25.0, 45.0)
+    cut = analyze(Session(s.t_s, s.acc, s.gyr, replace(s.meta, anterior_axis=None)), forward_segment_s=(1.0, 15.0))
+    assert cut.signals.anterior_source == "calibration"
+    no_gyro = cut.steps[cut.steps["quality_flags"].astype(str).str.contains("no_gyro")]
+    assert len(no_gyro) > 30
+    confident = no_gyro["direction_confidence"].to_numpy() >= 0.9
+    assert (no_gyro["direction"][confident] == "backward").all()

@@ -43,6 +43,11 @@ EDGE_S = 2.5
 #: between is cheaper than a second start (a 5 min run with 10 stretches of 5 s:
 #: 0.5 s without them, 2.7 s with a window each, 0.9 s in one).
 SHARED_WINDOW_S = 60.0
+#: Where the gyroscope analysis' anterior axis came from (BodySignals.anterior_source) for the stretch analysis to
+#: take it, yaw and sign (GYRO-2): a declared axis, refined by the gyroscope. A sign calibrated on a forward
+#: segment or guessed from the cues stays the stretch's own: passed on, it made simulated backward walking in a
+#: stretch forward at confidence 0.99 (acc-only evidence read against it), where alone it says ``unknown``.
+DECLARED_SOURCES = ("header", "argument")
 #: The flag of a step found without the gyroscope (steps.csv ``quality_flags``).
 NO_GYRO_FLAG = "no_gyro"
 

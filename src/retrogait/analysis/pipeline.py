@@ -29,11 +29,11 @@ from retrogait.analysis.direction import direction_cues, facing_probability, ste
 from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
-from retrogait.analysis.gyro_stretches import join_no_gyro_stretches, no_gyro_stretches
+from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.placement_check import placement_notes
-from retrogait.analysis.preprocess import preprocess, without_vertical
+from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
 from retrogait.analysis.quality import step_flags, with_flag
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -130,7 +130,13 @@ def analyze(
         inside = (
             forward_segment_s is not None and part.t_s[0] <= forward_segment_s[0] < forward_segment_s[1] <= part.t_s[-1]
         )
-        return _analyze_session(part, placement, side, anterior_axis, forward_segment_s if inside else None, settings)
+        segment = forward_segment_s if inside else None
+        return _analyze_session(part, placement, side, anterior_axis, segment, settings, frame)
+
+    # the same sensor on the same mounting: a declared axis as the gyroscope analysis refined it (GYRO-2); a sign
+    # calibrated or guessed is not passed on (it made a stretch's backward walking forward at 0.99)
+    declared = result.signals.anterior_source in DECLARED_SOURCES
+    frame = AnteriorFrame.of(result.signals) if declared else None
 
     steps, bouts, contacts, notes, entries = join_no_gyro_stretches(result, session, stretches, settings, without_gyro)
     summary = summarize(steps, bouts, result.signals, session)
@@ -149,10 +155,12 @@ def _analyze_session(
     anterior_axis: str | None,
     forward_segment_s: tuple[float, float] | None,
     settings: AnalysisSettings,
+    frame: AnteriorFrame | None = None,
 ) -> AnalysisResult:
-    """:func:`analyze` of one session with its settings resolved, without the stretches without gyroscope."""
+    """:func:`analyze` of one session with its settings resolved, without the stretches without gyroscope
+    (``frame``: the anterior axis of another analysis of the same recording, see preprocess)."""
     declared_signals = preprocess(
-        session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still
+        session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still, frame
     )
     contacts, gate_notes = gait_contacts(
         declared_signals,

@@ -58,6 +58,7 @@ def preprocess(
     forward_segment_s: tuple[float, float] | None = None,
     settings: PreprocessSettings | None = None,
     still: StillSettings | None = None,
+    frame: AnteriorFrame | None = None,
 ) -> BodySignals:
     """Uniform-grid body-frame signals from a session.
 
@@ -70,6 +71,9 @@ def preprocess(
         forward_segment_s: (start, end) in s of a stretch the wearer declares as FORWARD gait; used to
             fix the sign of an anterior axis found from the signal (calibration).
         settings, still: the stage's settings and those of the still mask (default: the placement's preset).
+        frame: the anterior axis an analysis of the same recording found (the same sensor on the same
+            mounting: a stretch without gyroscope takes the gyroscope analysis' axis, GYRO-2); used instead
+            of the header, the signal and ``forward_segment_s``, put on this session's horizontal.
 
     Raises:
         RetrogaitError: one line, naming the source, when the data cannot be analysed.
@@ -90,12 +94,16 @@ def preprocess(
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
     z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
-    x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
-    if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
-        x, sign_known = _calibrate_sign(t_grid, acc_u, gyr_u, z, x, forward_segment_s, placement, fs_hz, notes)
-        source = "calibration" if sign_known else source
-    if source == "header" and anterior_axis is not None:
-        source = "argument"
+    inherited = frame.on(z) if frame is not None else None
+    if inherited is not None:
+        x, source, sign_known, yaw = inherited
+    else:
+        x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
+        if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
+            x, sign_known = _calibrate_sign(t_grid, acc_u, gyr_u, z, x, forward_segment_s, placement, fs_hz, notes)
+            source = "calibration" if sign_known else source
+        if source == "header" and anterior_axis is not None:
+            source = "argument"
     y = np.cross(z, x)
     rot = np.vstack([x, y, z])  # body = rot @ sensor
     acc_b = acc_u @ rot.T
@@ -615,6 +623,43 @@ class YawCheck:
 
     yaw_deg: float | None = None
     applied: bool = False
+
+
+@dataclass(frozen=True)
+class AnteriorFrame:
+    """The anterior axis an analysis found, handed to another analysis of the same sensor on the same
+    mounting (GYRO-2: a stretch without gyroscope keeps the axis, its sign and the mounting yaw that the
+    gyroscope analysis found; the acceleration alone may find another or none).
+
+    Attributes:
+        axis: anterior unit vector (sensor coordinates; zeros when none was found).
+        source, sign_known, yaw: as BodySignals' ``anterior_source``, ``anterior_sign_known`` and
+            ``anterior_yaw_deg`` / ``anterior_yaw_applied``.
+    """
+
+    axis: NDArray[np.float64]
+    source: str
+    sign_known: bool
+    yaw: YawCheck
+
+    @classmethod
+    def of(cls, signals: BodySignals) -> AnteriorFrame | None:
+        """The frame of ``signals`` (None without a rotation)."""
+        if signals.sensor_to_body is None:
+            return None
+        yaw = YawCheck(signals.anterior_yaw_deg, signals.anterior_yaw_applied)
+        return cls(signals.sensor_to_body[0].copy(), signals.anterior_source, signals.anterior_sign_known, yaw)
+
+    def on(self, z: NDArray[np.float64]) -> tuple[NDArray[np.float64], str, bool, YawCheck] | None:
+        """The axis put on the horizontal of the vertical ``z`` (sensor coordinates) with its source, sign and
+        yaw, as :func:`_anterior` gives them; None when the axis is not horizontal there (more than 60 deg
+        from it: the vertical found differs, the axis is found again)."""
+        if not np.any(self.axis):
+            return np.zeros(3), self.source, False, self.yaw
+        horizontal = self.axis - (self.axis @ z) * z
+        if np.linalg.norm(horizontal) < 0.5:
+            return None
+        return _unit(horizontal), self.source, self.sign_known, self.yaw
 
 
 def _anterior(
