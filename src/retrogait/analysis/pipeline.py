@@ -117,7 +117,12 @@ def analyze(
     if settings is None:
         resolved = placement or session.meta.placement
         settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()
-    result = _analyze_session(session, placement, side, anterior_axis, forward_segment_s, settings)
+    calibrated, calibration_note = _facing_from_forward_segment(
+        session, placement, side, anterior_axis, forward_segment_s, settings
+    )
+    result = _analyze_session(session, placement, side, anterior_axis, settings, calibrated)
+    if calibration_note:
+        result.summary["notes"].append(calibration_note)
     sig = result.signals
     cut = sig.gap.any() or sig.t_s[0] > session.t_s[0] or sig.t_s[-1] < session.t_s[-1]
     if sig.gyr_dps is None or session.gyr is None or not cut:
@@ -127,11 +132,7 @@ def analyze(
         return result  # (a session file's are increasing); the stretches stay gaps, as their note says
 
     def without_gyro(part: Session) -> AnalysisResult:
-        inside = (
-            forward_segment_s is not None and part.t_s[0] <= forward_segment_s[0] < forward_segment_s[1] <= part.t_s[-1]
-        )
-        segment = forward_segment_s if inside else None
-        return _analyze_session(part, placement, side, anterior_axis, segment, settings, frame)
+        return _analyze_session(part, placement, side, anterior_axis, settings, frame)
 
     # the same sensor on the same mounting: a declared axis as the gyroscope analysis refined it (GYRO-2); a sign
     # calibrated or guessed is not passed on (it made a stretch's backward walking forward at 0.99)
@@ -148,20 +149,55 @@ def analyze(
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=result.signals, contacts=contacts)
 
 
-def _analyze_session(
+def _facing_from_forward_segment(
     session: Session,
     placement: str | None,
     side: str | None,
     anterior_axis: str | None,
     forward_segment_s: tuple[float, float] | None,
     settings: AnalysisSettings,
+) -> tuple[AnteriorFrame | None, str | None]:
+    """The anterior axis found from the signal, its sign set so that the steps of the declared forward segment
+    read forward (ANALYSIS-23), and a note saying so; None where there is no segment, an axis was declared
+    (header or argument) or none was found; with a note where the segment's steps do not tell (as many read
+    backward as forward: the sign stays unknown).
+
+    The steps' own direction evidence decides (the validated per-step direction, docs/direction_footstrike.md),
+    not a separate rule: the swing-rate and braking rules it replaces read the sign wrong on real feet, on the
+    real lower back walking and on 8 of 11 real sacral running trials.
+    """
+    if forward_segment_s is None:
+        return None, None
+    found = AnteriorFrame.of(preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still))
+    if found is None or found.source != "signal" or not np.any(found.axis):
+        return None, None
+    start, end = forward_segment_s
+
+    def forward_share(axis: NDArray[np.float64]) -> tuple[AnteriorFrame, int, int]:
+        frame = replace(found, axis=axis, source="calibration", sign_known=True)
+        steps = _analyze_session(session, placement, side, anterior_axis, settings, frame).steps
+        inside = steps[(steps["ic_time_s"] >= start) & (steps["ic_time_s"] <= end)]["direction"]
+        return frame, int((inside == "forward").sum()), int((inside == "backward").sum())
+
+    frame, forward, backward = forward_share(found.axis)
+    where = f"the declared forward segment {start:g}-{end:g} s"
+    if forward == backward:
+        return None, f"{where}: its steps read {forward} forward and {backward} backward either way; facing unknown"
+    said = f"anterior sign from {where}: {max(forward, backward)} of {forward + backward} of its steps read forward"
+    return (frame if forward > backward else replace(frame, axis=-found.axis)), said
+
+
+def _analyze_session(
+    session: Session,
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    settings: AnalysisSettings,
     frame: AnteriorFrame | None = None,
 ) -> AnalysisResult:
     """:func:`analyze` of one session with its settings resolved, without the stretches without gyroscope
     (``frame``: the anterior axis of another analysis of the same recording, see preprocess)."""
-    declared_signals = preprocess(
-        session, placement, side, anterior_axis, forward_segment_s, settings.preprocess, settings.still, frame
-    )
+    declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
     contacts, gate_notes = gait_contacts(
         declared_signals,
         detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps),

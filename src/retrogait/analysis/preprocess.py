@@ -2,7 +2,8 @@
 
 Steps: drop non-finite rows, check units from the gravity magnitude, put the samples on a uniform
 time grid (gaps marked, never invented as data), find the vertical from gravity and the anterior
-axis from the header / argument / a declared forward segment / the signal, rotate to the body frame.
+axis from the header / argument / another analysis of the recording (frame) / the signal, rotate to the
+body frame.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ def preprocess(
     placement: str | None = None,
     side: str | None = None,
     anterior_axis: str | None = None,
-    forward_segment_s: tuple[float, float] | None = None,
     settings: PreprocessSettings | None = None,
     still: StillSettings | None = None,
     frame: AnteriorFrame | None = None,
@@ -68,12 +68,11 @@ def preprocess(
         side: overrides the header side ("left"/"right").
         anterior_axis: sensor axis pointing anterior in quiet standing (``+x`` ... ``-z``), overrides
             the header.
-        forward_segment_s: (start, end) in s of a stretch the wearer declares as FORWARD gait; used to
-            fix the sign of an anterior axis found from the signal (calibration).
         settings, still: the stage's settings and those of the still mask (default: the placement's preset).
         frame: the anterior axis an analysis of the same recording found (the same sensor on the same
-            mounting: a stretch without gyroscope takes the gyroscope analysis' axis, GYRO-2); used instead
-            of the header, the signal and ``forward_segment_s``, put on this session's horizontal.
+            mounting: a stretch without gyroscope takes the gyroscope analysis' axis, GYRO-2; a declared forward
+            segment's sign, ANALYSIS-23); used instead of the header and the signal, put on this session's
+            horizontal.
 
     Raises:
         RetrogaitError: one line, naming the source, when the data cannot be analysed.
@@ -99,9 +98,6 @@ def preprocess(
         x, source, sign_known, yaw = inherited
     else:
         x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
-        if forward_segment_s is not None and source in ("signal", "none") and np.any(x):
-            x, sign_known = _calibrate_sign(t_grid, acc_u, gyr_u, z, x, forward_segment_s, placement, fs_hz, notes)
-            source = "calibration" if sign_known else source
         if source == "header" and anterior_axis is not None:
             source = "argument"
     y = np.cross(z, x)
@@ -788,42 +784,3 @@ def _nearest_axes(x: NDArray[np.float64]) -> str:
     """The sensor axis closest to the line x, both signs ("+y or -y")."""
     k = int(np.argmax(np.abs(x)))
     return f"+{'xyz'[k]} or -{'xyz'[k]}"
-
-
-def _calibrate_sign(
-    t: NDArray[np.float64],
-    acc: NDArray[np.float64],
-    gyr: NDArray[np.float64] | None,
-    z: NDArray[np.float64],
-    x: NDArray[np.float64],
-    segment_s: tuple[float, float],
-    placement: str,
-    fs_hz: float,
-    notes: list[str],
-) -> tuple[NDArray[np.float64], bool]:
-    """Fix the sign of x with a declared forward segment.
-
-    Foot/shank with gyro: in forward gait the distal segment swings forward, so the sagittal rate
-    (about y = z x x) is negative during the fast swing (conventions). Trunk: forward gait brakes early in
-    stance; the specific force along x is negative when the vertical force is high (stance).
-    """
-    sel = (t >= segment_s[0]) & (t <= segment_s[1])
-    if sel.sum() < 2 * fs_hz:
-        notes.append("declared forward segment is shorter than 2 s; anterior sign left unknown")
-        return x, False
-    y = np.cross(z, x)
-    if gyr is not None and placement in ("foot", "shank"):
-        wy = gyr[sel] @ y
-        fast = np.abs(wy) >= np.percentile(np.abs(wy), 90)
-        evidence = -float(np.sum(wy[fast]))
-    else:
-        az = acc[sel] @ z
-        ax = acc[sel] @ x
-        ax = ax - ax.mean()
-        # braking dominates the loading half of stance (vertical force high and rising)
-        loading = (az >= np.percentile(az, 80)) & (np.gradient(az) > 0)
-        evidence = -float(np.sum(ax[loading]))
-    if evidence == 0.0:
-        return x, False
-    notes.append("anterior sign calibrated on the declared forward segment")
-    return (x if evidence > 0 else -x), True
