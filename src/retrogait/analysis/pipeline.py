@@ -117,10 +117,11 @@ def analyze(
     if settings is None:
         resolved = placement or session.meta.placement
         settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()
-    calibrated, calibration_note = _facing_from_forward_segment(
+    result, calibration_note = _facing_from_forward_segment(
         session, placement, side, anterior_axis, forward_segment_s, settings
     )
-    result = _analyze_session(session, placement, side, anterior_axis, settings, calibrated)
+    if result is None:
+        result = _analyze_session(session, placement, side, anterior_axis, settings)
     if calibration_note:
         result.summary["notes"].append(calibration_note)
     sig = result.signals
@@ -156,11 +157,11 @@ def _facing_from_forward_segment(
     anterior_axis: str | None,
     forward_segment_s: tuple[float, float] | None,
     settings: AnalysisSettings,
-) -> tuple[AnteriorFrame | None, str | None]:
-    """The anterior axis found from the signal, its sign set so that the steps of the declared forward segment
-    read forward (ANALYSIS-23), and a note saying so; None where there is no segment, an axis was declared
-    (header or argument) or none was found; with a note where the segment's steps do not tell (as many read
-    backward as forward: the sign stays unknown).
+) -> tuple[AnalysisResult | None, str | None]:
+    """The analysis with the anterior axis found from the signal, its sign set so that the steps of the declared
+    forward segment read forward (ANALYSIS-23), and a note saying so; None where there is no segment, an axis was
+    declared (header or argument) or none was found; None with a note where the segment's steps do not tell (as
+    many read backward as forward: the sign stays unknown).
 
     The steps' own direction evidence decides (the validated per-step direction, docs/direction_footstrike.md),
     not a separate rule: the swing-rate and braking rules it replaces read the sign wrong on real feet, on the
@@ -172,19 +173,18 @@ def _facing_from_forward_segment(
     if found is None or found.source != "signal" or not np.any(found.axis):
         return None, None
     start, end = forward_segment_s
-
-    def forward_share(axis: NDArray[np.float64]) -> tuple[AnteriorFrame, int, int]:
-        frame = replace(found, axis=axis, source="calibration", sign_known=True)
-        steps = _analyze_session(session, placement, side, anterior_axis, settings, frame).steps
-        inside = steps[(steps["ic_time_s"] >= start) & (steps["ic_time_s"] <= end)]["direction"]
-        return frame, int((inside == "forward").sum()), int((inside == "backward").sum())
-
-    frame, forward, backward = forward_share(found.axis)
+    frame = replace(found, source="calibration", sign_known=True)
+    as_found = _analyze_session(session, placement, side, anterior_axis, settings, frame)
+    inside = as_found.steps.loc[as_found.steps["ic_time_s"].between(start, end), "direction"]
+    forward, backward = int((inside == "forward").sum()), int((inside == "backward").sum())
     where = f"the declared forward segment {start:g}-{end:g} s"
     if forward == backward:
         return None, f"{where}: its steps read {forward} forward and {backward} backward either way; facing unknown"
     said = f"anterior sign from {where}: {max(forward, backward)} of {forward + backward} of its steps read forward"
-    return (frame if forward > backward else replace(frame, axis=-found.axis)), said
+    if forward > backward:
+        return as_found, said
+    turned = replace(frame, axis=-found.axis)
+    return _analyze_session(session, placement, side, anterior_axis, settings, turned), said
 
 
 def _analyze_session(
