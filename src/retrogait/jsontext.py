@@ -15,9 +15,10 @@ from typing import Any
 
 
 def finite(value: Any) -> Any:
-    """``value`` with every non-finite float (in dicts, lists and tuples, numpy scalars too) made None."""
+    """``value`` with every non-finite float (in dicts, lists and tuples, numpy scalars too) made None, numpy
+    scalars made Python numbers and dict keys text."""
     if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
+        return {str(k): finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [finite(v) for v in value]
     if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):  # a numpy scalar, without importing numpy

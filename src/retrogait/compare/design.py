@@ -6,16 +6,15 @@ Shared by :mod:`retrogait.compare.core` (which computes a :class:`Comparison`) a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-import numpy as np
 import pandas as pd
 
 from retrogait._version import __version__
 from retrogait.compare.fairness import MatchInfo, MatchOn
 from retrogait.compare.inputs import SourceInfo
+from retrogait.jsontext import finite
 
 #: Fewest steps per direction for an interval and a test (single-session comparisons). Why 20: the
 #: percentile bootstrap interval of a mean undercovers for small samples (about 93 % instead of 95 %
@@ -82,7 +81,7 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (NaN becomes None)."""
-        return _jsonable(
+        return finite(
             {
                 "retrogait_version": __version__,  # the comparison's; each source says how it was analysed
                 "level": self.level,
@@ -96,15 +95,3 @@ class Comparison:
                 "caveats": self.caveats,
             }
         )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
