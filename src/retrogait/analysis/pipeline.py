@@ -9,6 +9,7 @@ classes) are computed once here and handed on. Outputs: steps.csv, bouts.csv, su
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import dataclass, replace
@@ -42,7 +43,6 @@ from retrogait.analysis.version import analysis_version
 from retrogait.analysis.vgrf import VGRF_COLUMNS, sacral_vgrf
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.csvsafe import write_csv
-from retrogait.jsontext import dumps
 from retrogait.outfiles import write_text
 from retrogait.resolution import is_coarse
 from retrogait.session import Session
@@ -499,5 +499,5 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str]) -> di
     paths = {key: out / name for key, name in OUTPUT_FILES.items() if key != "report"}
     write_csv(result.steps, paths["steps"], float_format="%.6g")
     write_csv(result.bouts.reindex(columns=list(BOUT_COLUMNS)), paths["bouts"], float_format="%.6g")
-    write_text(paths["summary"], dumps(result.summary, indent=2) + "\n")
+    write_text(paths["summary"], json.dumps(result.summary, indent=2, allow_nan=False) + "\n")
     return paths
