@@ -1,9 +1,10 @@
 """JSON text every reader takes: NaN and infinities written as ``null`` (EDGE-90).
 
 Python's ``json`` writes ``NaN``, ``Infinity`` and ``-Infinity``, which are not JSON: ``jq``, JavaScript's
-``JSON.parse`` and most strict readers refuse the whole file. Every JSON file the project writes
-(``summary.json``, ``compare.json``, ``manifest.jsonl``, the recorder's ``.ble.json``) goes through
-:func:`dumps`, which maps them to ``null`` and then lets ``json`` check that none is left (``allow_nan=False``).
+``JSON.parse`` and most strict readers refuse the whole file. ``compare.json``, ``manifest.jsonl`` and the
+recorder's ``.ble.json`` go through :func:`dumps`, which maps them to ``null`` and then lets ``json`` check that
+none is left (``allow_nan=False``); ``summary.json`` holds only finite numbers and is written with
+``allow_nan=False`` by the analysis itself (this module is not part of the analysis version).
 Standard library only (imported by the batch's store and the recorder).
 """
 
