@@ -61,3 +61,14 @@ def test_a_long_recording_is_measured_on_blocks_spread_over_it() -> None:
     acc = np.column_stack([g, 0.5 * g, -g]) * STANDARD_GRAVITY_MS2
     acc = np.round(acc / (0.0625 * STANDARD_GRAVITY_MS2)) * 0.0625 * STANDARD_GRAVITY_MS2
     assert acc_quantum_g(acc) == pytest.approx(0.0625, rel=1e-6)
+
+
+def test_values_near_the_float_limit_give_an_answer_not_a_warning() -> None:
+    """A file's 1e308 among its values (kept: it is finite) must not overflow into RuntimeWarnings (shown to
+    a user, errors in the tests); the grid of the other values is still found, or none is claimed."""
+    coarse = np.round(_gait_g() / 0.0625) * 0.0625
+    for extreme in ([1e308, -1e308], [1.7e308], [-1.7e308, 5e-324]):
+        values = np.concatenate([coarse, extreme])
+        found = axis_quantum(values)
+        assert found is None or found == pytest.approx(0.0625, rel=1e-6)
+        acc_quantum_g(np.column_stack([values, values, values]))

@@ -73,11 +73,13 @@ def axis_quantum(values: NDArray[np.float64]) -> float | None:
     if counts[repeated].sum() >= REPEATED_SHARE * v.size and repeated.sum() >= MIN_LEVELS:
         order = np.argsort(counts[repeated], kind="stable")[::-1][:MOST_COMMON_LEVELS]
         levels = np.sort(levels[repeated][order])
-    step = _grid_step(levels)
-    if step is None:
-        return None
-    phase = (v - levels[0]) / step
-    on_grid = np.abs(phase - np.round(phase)) <= ON_GRID_TOLERANCE
+    # a value near the float limit (1e308 in a file is finite) overflows here: inf/NaN fall off the grid
+    with np.errstate(over="ignore", invalid="ignore"):
+        step = _grid_step(levels)
+        if step is None:
+            return None
+        phase = (v - levels[0]) / step
+        on_grid = np.abs(phase - np.round(phase)) <= ON_GRID_TOLERANCE
     return step if float(on_grid.mean()) >= ON_GRID_SHARE else None
 
 
