@@ -71,6 +71,21 @@ def test_movesense_clock_wrap_keeps_every_sample() -> None:
     assert asm.stats.duplicates == 0 and asm.stats.lost_samples == 0
 
 
+@pytest.mark.parametrize("first_ms", [0, 2**31 + 5, 2**32 - 1])
+def test_a_damaged_first_timestamp_before_the_wrap_loses_only_its_packet(first_ms: int) -> None:
+    """The first packet's clock damaged (to 0, or ahead) just before the uint32 wrap: the true times that
+    follow lie before it modulo the wrap. They must not unwrap to negative keys, which mean unreadable:
+    every packet but the damaged one is kept (fuzz_ble seed 3030, cases 11 and 68: 3 good packets lost)."""
+    m = _movesense()
+    asm = StreamAssembler(m, m.info)  # type: ignore[arg-type]
+    packets, arrivals = _movesense_stream(2**32 - 300)
+    bad = bytearray(packets[0])
+    bad[2:6] = first_ms.to_bytes(4, "little")
+    timed = _run(asm, [bytes(bad), *packets[1:]], arrivals)
+    assert timed is not None and timed.t_host_s.size >= 80 - 4
+    assert np.all(np.diff(timed.t_host_s) > 0)
+
+
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 3e38, 200 * G])
 def test_movesense_damaged_float_refuses_its_packet(value: float) -> None:
     """NaN, inf or a value no sensor range holds: the packet is malformed, not a row (BLE-20)."""

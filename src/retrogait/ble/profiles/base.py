@@ -137,11 +137,13 @@ def unwrap_counter(
     """Unwrap a counter that wraps at ``wrap`` (a sensor clock of N bits): each value continues the one
     before by the signed modular difference, the first one the state ``(last_raw, last_key)`` of the
     batch before. Returns the unwrapped values and the new state. A damaged value jumps once and the
-    next one jumps back, so it never shifts what follows."""
+    next one jumps back, so it never shifts what follows. The first value ever starts one ``wrap`` up:
+    when it is the damaged one (0, say) and the true values lie before it modulo the wrap, they stay
+    positive (a negative key means an unreadable packet). Keys are only ever compared and differenced."""
     prev_raw = np.concatenate([[last_raw if last_raw is not None else raw[0]], raw[:-1]])
     half = wrap // 2
     step = (raw - prev_raw + half) % wrap - half  # signed modular difference
-    base = last_key if last_key is not None else int(raw[0]) - int(step[0])
+    base = last_key if last_key is not None else int(raw[0]) + wrap - int(step[0])
     keys = base + np.cumsum(step)
     return keys, int(raw[-1]), int(keys[-1])
 
