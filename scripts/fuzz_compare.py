@@ -515,6 +515,7 @@ def build_case(rng: random.Random, bases: dict[str, Path], work: Path) -> Case:
             [str(first), str(work / "a_file.txt"), str(first / "out"), str(work / "a_file.txt" / "o")]
         )
         case.done.append("odd_out")
+        case.should_read = False  # an --out that is an input or a file is refused, whatever the input is
     return case
 
 
