@@ -30,7 +30,7 @@ from retrogait.conventions import (
     axis_vector,
 )
 from retrogait.errors import RetrogaitError
-from retrogait.rate import meets_rate, recording_rate_hz, same_rate, steady_clock
+from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.session import MIN_GYRO_COVERAGE, Session
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
@@ -427,7 +427,7 @@ def _uniform_grid(
     """Linear interpolation onto ``t0 + k / fs``; grid points inside a long time step are marked gap. The last
     item says how the samples were placed: ``uniform`` (already on the grid), ``slots`` (a uniform clock
     stamped with jitter, each sample on its own slot: _clock_slots), ``order`` (stamps too irregular for
-    slots but no sample lost or added: one slot after the other, _order_slots; only with ``by_order``) or
+    slots but no sample lost or added: one slot after the other, rate.order_slots; only with ``by_order``) or
     ``stamps`` (where stamped).
 
     A step is long when it exceeds GAP_FACTOR times the longer of the sample period and the longest
@@ -442,7 +442,7 @@ def _uniform_grid(
     slots = _clock_slots(t, fs_hz)
     placed = "stamps" if slots is None else "slots"
     if slots is None and by_order:
-        slots = _order_slots(t, fs_hz)
+        slots = order_slots(t, fs_hz)
         placed = "stamps" if slots is None else "order"
     if slots is not None:  # a uniform clock stamped with jitter: each sample on its own slot
         start, k = slots
@@ -535,41 +535,6 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     if float(np.max(np.abs(exact - k))) > SNAP_PERIODS or bool(np.any(np.diff(k) < 1)):
         return None
     return float(t[0] + (offset + slope * k[0]) / fs_hz), (k - k[0]).astype(np.int64)
-
-
-#: Samples per block whose median distance from its slot tracks the clock (_order_slots) ...
-ORDER_BLOCK = 64
-#: ... and the blocks' medians lie within this many periods of one line when no sample was lost or added
-#: (a lost sample moves every later one by a whole period).
-ORDER_DRIFT_PERIODS = 0.3
-#: No stamp lies further than this many periods from its slot (a pause is not jitter).
-ORDER_MAX_PERIODS = 3.0
-
-
-def _order_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[np.int64]] | None:
-    """(start s, slot of each sample) when the stamps ``t`` are a uniform ``fs_hz`` clock's samples in order
-    with none lost or added, delivered with jitter or in bursts of more than half a period: sample k on
-    slot k; else None (HONEST-9).
-
-    Stamped k periods after the first, sample k lies at a distance from slot k that jitter and bursts
-    move by up to ORDER_MAX_PERIODS but whose median over a block of ORDER_BLOCK samples stays on one line
-    (the clock's phase and its drift off ``fs_hz``); a lost sample moves every later block's median by a
-    whole period, an added one by minus one, and the samples are then left where stamped. The clock's
-    phase is the stamps' median: a constant delivery delay cannot be seen and stays in every time."""
-    n = t.size
-    if n < 4 * ORDER_BLOCK:
-        return None
-    r = (t - t[0]) * fs_hz - np.arange(n, dtype=np.float64)  # periods from slot k, stamped at t[0] + k periods
-    blocks = n // ORDER_BLOCK
-    med = np.median(r[: blocks * ORDER_BLOCK].reshape(blocks, ORDER_BLOCK), axis=1)
-    centre = (np.arange(blocks) + 0.5) * ORDER_BLOCK - 0.5
-    slope, offset = np.polyfit(centre, med, 1)
-    if float(np.max(np.abs(med - (offset + slope * centre)))) > ORDER_DRIFT_PERIODS:
-        return None
-    line = offset + slope * np.arange(n)
-    if float(np.max(np.abs(r - line))) > ORDER_MAX_PERIODS:
-        return None
-    return float(t[0] + offset / fs_hz), np.arange(n, dtype=np.int64)
 
 
 def _middle_phase(x: NDArray[np.float64]) -> float:
