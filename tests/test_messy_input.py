@@ -205,3 +205,26 @@ def test_same_stamps_off_any_clock_are_dropped_as_before(foot_run: Session, tmp_
     session = load_session(_write_csv(foot_run, t[swapped], swapped, tmp_path / "swapped.csv"), placement="foot")
     assert session.meta.extra["import_dropped_detail"] == f"row_time_not_increasing={ties + 1}"
 
+
+def test_a_coarse_signal_s_top_level_is_not_clipping_a_pile_up_there_is(tmp_path: Path) -> None:
+    """A smooth running trunk at 500 Hz rounded to 0.0625 g (8 bits over +-8 g) holds its largest level for
+    several samples: the plateau rule of an undeclared range read it as clipping (8-bit sacral running:
+    13 steps). Rounding gives the top level no more samples than the levels below it; a clip piles every
+    value beyond the full scale there, and stays flagged (HONEST-11)."""
+    config = SimulationConfig("lower_back", [STILL, Bout("forward", "running", 3.0, 20.0), STILL], sample_rate_hz=500.0)
+    session = simulate(config).session
+    session = replace(session, meta=replace(session.meta, acc_range_g=None))
+    smooth = np.column_stack([np.convolve(session.acc[:, k], np.ones(5) / 5, mode="same") for k in range(3)])
+    step = 0.0625 * 9.80665
+    rounded = np.round(smooth / step) * step
+    top = np.abs(rounded).max(axis=0)
+    assert ((np.abs(rounded) >= top * (1 - 1e-6)).sum(axis=0) >= 3).any()  # the top level repeats
+    coarse = retrogait.analyze(replace(session, acc=rounded)).steps
+    assert not coarse["quality_flags"].astype(str).str.contains("clipped").any()
+    limit = 2.125 * 9.80665  # three steps below the largest level: a clip
+    clipped = retrogait.analyze(replace(session, acc=np.clip(rounded, -limit, limit))).steps
+    flagged = clipped["quality_flags"].astype(str).str.contains("clipped")
+    assert flagged.sum() > 10
+    assert len(clipped) == len(coarse)
+    moved = np.abs(clipped["impact_peak_g"] / coarse["impact_peak_g"] - 1.0) > 0.02
+    assert moved.any() and bool(flagged[moved].all())

@@ -83,7 +83,7 @@ def preprocess(
     still = still or preset(placement).still
     notes: list[str] = _reading_notes(session)
     t, acc, gyr, fs_hz, quantum_g = _checked_samples(session, where, settings, notes)
-    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
+    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
     notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
@@ -401,17 +401,57 @@ def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: li
     return 1.0
 
 
+#: A plateau of a quantised signal is clipping only when rounding puts that many samples on its level with
+#: a probability below this (HONEST-11).
+CLIP_ROUNDING_ALPHA = 0.01
+
+
 def _clipped(
-    acc_ms2: NDArray[np.float64], acc_range_g: float | None, settings: PreprocessSettings
+    acc_ms2: NDArray[np.float64],
+    acc_range_g: float | None,
+    settings: PreprocessSettings,
+    quantum_g: float | None = None,
 ) -> NDArray[np.bool_]:
-    """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme."""
+    """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme: on
+    a signal with a measured quantum (g) only a level that holds more samples than rounding puts there
+    (:func:`_piled_up`)."""
     mag = np.abs(acc_ms2)
     if acc_range_g is not None:
         return np.asarray((mag >= CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2).any(axis=1))
     peak = mag.max(axis=0)
     at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak > 2.0 * STANDARD_GRAVITY_MS2)
-    plateau = at_peak.sum(axis=0) >= settings.clip_plateau_samples
+    count = at_peak.sum(axis=0)
+    plateau = count >= settings.clip_plateau_samples
+    if quantum_g is not None:
+        plateau &= _piled_up(mag, peak, count, quantum_g * STANDARD_GRAVITY_MS2)
     return np.asarray((at_peak & plateau).any(axis=1))
+
+
+def _piled_up(
+    mag: NDArray[np.float64], peak: NDArray[np.float64], count: NDArray[np.int64], quantum_ms2: float
+) -> NDArray[np.bool_]:
+    """(axes,) True where the ``count`` samples on an axis' largest level ``peak`` (m/s^2) of ``mag`` (n,
+    axes; |acceleration|, m/s^2, on a grid of ``quantum_ms2``) are more than rounding puts there.
+
+    Rounded to a step q, every value within q/2 of a level reads the level: a smooth peak of a coarse
+    signal sits on its top level for several samples (8 bits over +-8 g, sacral running at 500 Hz: 2-9
+    samples), as a clipped one does. A clip piles every value beyond the full scale on that one level;
+    rounding gives the top level no more than the levels below it, where the values' density is higher.
+    The top level's samples are taken as Poisson with the mean of the two levels below, and the plateau is
+    clipping when that many or more has a chance below CLIP_ROUNDING_ALPHA."""
+    below = ((mag >= peak - 2.5 * quantum_ms2) & (mag < peak - 0.5 * quantum_ms2)).sum(axis=0)
+    chance = [_poisson_tail(int(k), float(n) / 2.0) for k, n in zip(count, below, strict=True)]
+    return np.asarray(chance) < CLIP_ROUNDING_ALPHA
+
+
+def _poisson_tail(k: int, rate: float) -> float:
+    """P(X >= k) for X Poisson with mean ``rate`` (k >= 0)."""
+    if k <= 0:
+        return 1.0
+    if rate <= 0.0:
+        return 0.0
+    log_terms = -rate + np.concatenate([[0.0], np.cumsum(np.log(rate / np.arange(1, k)))])  # P(X = 0 .. k-1)
+    return float(max(0.0, 1.0 - np.exp(log_terms).sum()))
 
 
 def _uniform_grid(
