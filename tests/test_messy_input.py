@@ -206,25 +206,33 @@ def test_same_stamps_off_any_clock_are_dropped_as_before(foot_run: Session, tmp_
     assert session.meta.extra["import_dropped_detail"] == f"row_time_not_increasing={ties + 1}"
 
 
-def test_a_coarse_signal_s_top_level_is_not_clipping_a_pile_up_there_is(tmp_path: Path) -> None:
+def test_a_coarse_signal_s_top_level_is_not_clipping_a_full_scale_or_a_pile_up_is() -> None:
     """A smooth running trunk at 500 Hz rounded to 0.0625 g (8 bits over +-8 g) holds its largest level for
     several samples: the plateau rule of an undeclared range read it as clipping (8-bit sacral running:
-    13 steps). Rounding gives the top level no more samples than the levels below it; a clip piles every
-    value beyond the full scale there, and stays flagged (HONEST-11)."""
+    13 steps). On a coarse signal a plateau is clipping at a full scale of its grid (2^m steps: where a
+    sensor of that resolution reads its range) or where more samples pile up than rounding puts there;
+    every step a clip moves stays flagged (HONEST-11)."""
     config = SimulationConfig("lower_back", [STILL, Bout("forward", "running", 3.0, 20.0), STILL], sample_rate_hz=500.0)
     session = simulate(config).session
     session = replace(session, meta=replace(session.meta, acc_range_g=None))
     smooth = np.column_stack([np.convolve(session.acc[:, k], np.ones(5) / 5, mode="same") for k in range(3)])
+
+    def clipped_steps(step_ms2: float, limit_steps: float | None) -> tuple[pd.Series, pd.Series]:
+        rounded = np.round(smooth / step_ms2) * step_ms2
+        limit = np.inf if limit_steps is None else limit_steps * step_ms2
+        steps = retrogait.analyze(replace(session, acc=np.clip(rounded, -limit, limit))).steps
+        return steps["quality_flags"].astype(str).str.contains("clipped"), steps["impact_peak_g"]
+
     step = 0.0625 * 9.80665
-    rounded = np.round(smooth / step) * step
-    top = np.abs(rounded).max(axis=0)
-    assert ((np.abs(rounded) >= top * (1 - 1e-6)).sum(axis=0) >= 3).any()  # the top level repeats
-    coarse = retrogait.analyze(replace(session, acc=rounded)).steps
-    assert not coarse["quality_flags"].astype(str).str.contains("clipped").any()
-    limit = 2.125 * 9.80665  # three steps below the largest level: a clip
-    clipped = retrogait.analyze(replace(session, acc=np.clip(rounded, -limit, limit))).steps
-    flagged = clipped["quality_flags"].astype(str).str.contains("clipped")
-    assert flagged.sum() > 10
-    assert len(clipped) == len(coarse)
-    moved = np.abs(clipped["impact_peak_g"] / coarse["impact_peak_g"] - 1.0) > 0.02
-    assert moved.any() and bool(flagged[moved].all())
+    assert round(float(np.abs(np.round(smooth / step)).max())) == 37  # the top level repeats: 20+ samples
+    flags, clean = clipped_steps(step, None)
+    assert not flags.any()
+    flags, impact = clipped_steps(step, 34)  # 2.125 g, three steps below the top: the samples pile up
+    moved = np.abs(impact / clean - 1.0) > 0.01
+    assert flags.sum() > 10 and moved.any() and bool(flags[moved].all())
+    step = float(np.abs(smooth).max()) / 34  # a coarser sensor whose range (32 steps) the run exceeds
+    flags, clean = clipped_steps(step, None)
+    assert not flags.any()
+    flags, impact = clipped_steps(step, 32)
+    moved = np.abs(impact / clean - 1.0) > 0.01
+    assert moved.any() and bool(flags[moved].all())

@@ -401,8 +401,10 @@ def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: li
     return 1.0
 
 
-#: A plateau of a quantised signal is clipping only when rounding puts that many samples on its level with
-#: a probability below this (HONEST-11).
+#: On a coarse signal (HONEST-8) a plateau at the extreme is clipping when its level is a sensor's full scale,
+#: 2^m or 2^m - 1 steps from zero (within this many steps), or when rounding puts that many samples on its
+#: level with a probability below CLIP_ROUNDING_ALPHA (HONEST-11).
+FULL_SCALE_STEPS = 0.25
 CLIP_ROUNDING_ALPHA = 0.01
 
 
@@ -412,9 +414,9 @@ def _clipped(
     settings: PreprocessSettings,
     quantum_g: float | None = None,
 ) -> NDArray[np.bool_]:
-    """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme: on
-    a signal with a measured quantum (g) only a level that holds more samples than rounding puts there
-    (:func:`_piled_up`)."""
+    """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme; on
+    a coarse signal (``quantum_g`` g, :func:`retrogait.resolution.is_coarse`) only a plateau at a full scale
+    of its grid (:func:`_full_scale`) or one holding more samples than rounding puts there (:func:`_piled_up`)."""
     mag = np.abs(acc_ms2)
     if acc_range_g is not None:
         return np.asarray((mag >= CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2).any(axis=1))
@@ -422,9 +424,22 @@ def _clipped(
     at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak > 2.0 * STANDARD_GRAVITY_MS2)
     count = at_peak.sum(axis=0)
     plateau = count >= settings.clip_plateau_samples
-    if quantum_g is not None:
-        plateau &= _piled_up(mag, peak, count, quantum_g * STANDARD_GRAVITY_MS2)
+    if quantum_g is not None and is_coarse(quantum_g):
+        quantum_ms2 = quantum_g * STANDARD_GRAVITY_MS2
+        plateau &= _full_scale(peak, quantum_ms2) | _piled_up(mag, peak, count, quantum_ms2)
     return np.asarray((at_peak & plateau).any(axis=1))
+
+
+def _full_scale(peak: NDArray[np.float64], quantum_ms2: float) -> NDArray[np.bool_]:
+    """(axes,) True where the level ``peak`` (m/s^2) is 2^m or 2^m - 1 steps of ``quantum_ms2`` from zero,
+    within FULL_SCALE_STEPS: where a sensor of that resolution reads its range (b bits over +-r g: steps of
+    2r / 2^b, the range at 2^(b-1) of them, -2^(b-1) .. 2^(b-1) - 1 counts)."""
+    steps = peak / quantum_ms2
+    full = np.zeros(peak.shape, dtype=bool)
+    for counts in (steps, steps + 1.0):
+        power = np.exp2(np.round(np.log2(np.maximum(counts, 1.0))))
+        full |= np.abs(counts - power) <= FULL_SCALE_STEPS
+    return full
 
 
 def _piled_up(
