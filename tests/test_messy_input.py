@@ -158,3 +158,81 @@ def test_coarse_quantisation_is_a_note_and_flags_the_steps_it_decides(foot_run: 
     assert not any("recorded in steps" in n for n in fine.summary["notes"])
     assert not fine.steps["quality_flags"].astype(str).str.contains("quantised").any()
     assert len(fine.steps) == len(clean.steps)
+
+
+def _write_csv(session: Session, t: np.ndarray, rows: np.ndarray, path: Path) -> Path:
+    """The rows ``rows`` of ``session`` as a generic CSV stamped ``t`` (one per row)."""
+    frame = pd.DataFrame({"time_s": t})
+    for k, axis in enumerate("xyz"):
+        frame[f"acc_{axis}"] = session.acc[rows, k]
+        frame[f"gyr_{axis}"] = session.gyr[rows, k] if session.gyr is not None else 0.0
+    frame.to_csv(path, index=False, float_format="%.9g")
+    return path
+
+
+def test_samples_stamped_like_the_row_before_are_kept_on_the_clock(foot_run: Session, tmp_path: Path) -> None:
+    """Stamps +-3 ms off a 200 Hz clock, delivered in order (a stamp never before the one before): some
+    rows get the stamp of the row before. They were dropped as "time not increasing" (samples lost, the
+    rest interpolated where stamped: impacts read low); they are samples with their own values, kept in
+    file order on the clock fitted to the stamps. A row written twice (same stamp, same values) is still
+    dropped and counted (HONEST-10)."""
+    n = foot_run.n_samples
+    t = np.maximum.accumulate(foot_run.t_s + np.random.default_rng(3).uniform(-0.003, 0.003, n))
+    assert int(np.sum(np.diff(t) <= 0)) > 10
+    rows = np.sort(np.concatenate([np.arange(n), [500, 1500]]))  # rows 500 and 1500 written twice
+    session = load_session(_write_csv(foot_run, t[rows], rows, tmp_path / "arrival.csv"), placement="foot")
+    assert session.n_samples == n
+    assert session.meta.extra["import_dropped_detail"] == "row_time_not_increasing=2"
+    np.testing.assert_allclose(np.diff(session.t_s), 1 / 200.0, rtol=1e-3)
+    assert any("carry the stamp of the row before" in note for note in session.meta.extra["import_notes"].split("\n"))
+    reference = load_session(_write_csv(foot_run, foot_run.t_s, np.arange(n), tmp_path / "clean.csv"), placement="foot")
+    clean, steps = retrogait.analyze(reference).steps, retrogait.analyze(session).steps
+    assert len(steps) == len(clean) > 10
+    np.testing.assert_allclose(steps["impact_peak_g"], clean["impact_peak_g"], rtol=1e-3)
+
+
+def test_same_stamps_off_any_clock_are_dropped_as_before(foot_run: Session, tmp_path: Path) -> None:
+    """Rows that share a stamp but are not a clock's samples in order (one of them lost, or a row going
+    back: EDGE-2) keep the old rule: dropped and counted as time not increasing."""
+    n = foot_run.n_samples
+    t = np.maximum.accumulate(foot_run.t_s + np.random.default_rng(3).uniform(-0.003, 0.003, n))
+    ties = int(np.sum(np.diff(t) <= 0))
+    rows = np.flatnonzero(np.arange(n) != 1000)  # a sample lost: no order of a clock
+    session = load_session(_write_csv(foot_run, t[rows], rows, tmp_path / "lost.csv"), placement="foot")
+    assert session.meta.extra["import_dropped_detail"] == f"row_time_not_increasing={ties}"
+    swapped = np.arange(n)
+    swapped[[700, 701]] = [701, 700]
+    session = load_session(_write_csv(foot_run, t[swapped], swapped, tmp_path / "swapped.csv"), placement="foot")
+    assert session.meta.extra["import_dropped_detail"] == f"row_time_not_increasing={ties + 1}"
+
+
+def test_a_coarse_signal_s_top_level_is_not_clipping_a_full_scale_or_a_pile_up_is() -> None:
+    """A smooth running trunk at 500 Hz rounded to 0.0625 g (8 bits over +-8 g) holds its largest level for
+    several samples: the plateau rule of an undeclared range read it as clipping (8-bit sacral running:
+    13 steps). On a coarse signal a plateau is clipping at a full scale of its grid (2^m steps: where a
+    sensor of that resolution reads its range) or where more samples pile up than rounding puts there;
+    every step a clip moves stays flagged (HONEST-11)."""
+    config = SimulationConfig("lower_back", [STILL, Bout("forward", "running", 3.0, 20.0), STILL], sample_rate_hz=500.0)
+    session = simulate(config).session
+    session = replace(session, meta=replace(session.meta, acc_range_g=None))
+    smooth = np.column_stack([np.convolve(session.acc[:, k], np.ones(5) / 5, mode="same") for k in range(3)])
+
+    def clipped_steps(step_ms2: float, limit_steps: float | None) -> tuple[pd.Series, pd.Series]:
+        rounded = np.round(smooth / step_ms2) * step_ms2
+        limit = np.inf if limit_steps is None else limit_steps * step_ms2
+        steps = retrogait.analyze(replace(session, acc=np.clip(rounded, -limit, limit))).steps
+        return steps["quality_flags"].astype(str).str.contains("clipped"), steps["impact_peak_g"]
+
+    step = 0.0625 * 9.80665
+    assert round(float(np.abs(np.round(smooth / step)).max())) == 37  # the top level repeats: 20+ samples
+    flags, clean = clipped_steps(step, None)
+    assert not flags.any()
+    flags, impact = clipped_steps(step, 34)  # 2.125 g, three steps below the top: the samples pile up
+    moved = np.abs(impact / clean - 1.0) > 0.01
+    assert flags.sum() > 10 and moved.any() and bool(flags[moved].all())
+    step = float(np.abs(smooth).max()) / 34  # a coarser sensor whose range (32 steps) the run exceeds
+    flags, clean = clipped_steps(step, None)
+    assert not flags.any()
+    flags, impact = clipped_steps(step, 32)
+    moved = np.abs(impact / clean - 1.0) > 0.01
+    assert moved.any() and bool(flags[moved].all())

@@ -102,3 +102,38 @@ def same_rate(a_hz: float, b_hz: float) -> bool:
 def meets_rate(rate_hz: float, required_hz: float) -> bool:
     """True when ``rate_hz`` reaches ``required_hz`` within RATE_TOLERANCE (199.9999 Hz meets 200 Hz)."""
     return rate_hz >= required_hz * (1.0 - RATE_TOLERANCE)
+
+
+#: Samples per block whose median distance from its slot tracks the clock (order_slots) ...
+ORDER_BLOCK = 64
+#: ... and the blocks' medians lie within this many periods of one line when no sample was lost or added
+#: (a lost sample moves every later one by a whole period).
+ORDER_DRIFT_PERIODS = 0.3
+#: No stamp lies further than this many periods from its slot (a pause is not jitter).
+ORDER_MAX_PERIODS = 3.0
+
+
+def order_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[np.int64]] | None:
+    """(start s, slot of each sample) when the stamps ``t`` are a uniform ``fs_hz`` clock's samples in order
+    with none lost or added, delivered with jitter or in bursts of more than half a period: sample k on
+    slot k; else None (HONEST-9).
+
+    Stamped k periods after the first, sample k lies at a distance from slot k that jitter and bursts
+    move by up to ORDER_MAX_PERIODS but whose median over a block of ORDER_BLOCK samples stays on one line
+    (the clock's phase and its drift off ``fs_hz``); a lost sample moves every later block's median by a
+    whole period, an added one by minus one, and the samples are then left where stamped. The clock's
+    phase is the stamps' median: a constant delivery delay cannot be seen and stays in every time."""
+    n = t.size
+    if n < 4 * ORDER_BLOCK:
+        return None
+    r = (t - t[0]) * fs_hz - np.arange(n, dtype=np.float64)  # periods from slot k, stamped at t[0] + k periods
+    blocks = n // ORDER_BLOCK
+    med = np.median(r[: blocks * ORDER_BLOCK].reshape(blocks, ORDER_BLOCK), axis=1)
+    centre = (np.arange(blocks) + 0.5) * ORDER_BLOCK - 0.5
+    slope, offset = np.polyfit(centre, med, 1)
+    if float(np.max(np.abs(med - (offset + slope * centre)))) > ORDER_DRIFT_PERIODS:
+        return None
+    line = offset + slope * np.arange(n)
+    if float(np.max(np.abs(r - line))) > ORDER_MAX_PERIODS:
+        return None
+    return float(t[0] + offset / fs_hz), np.arange(n, dtype=np.int64)

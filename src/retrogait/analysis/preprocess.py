@@ -30,7 +30,7 @@ from retrogait.conventions import (
     axis_vector,
 )
 from retrogait.errors import RetrogaitError
-from retrogait.rate import meets_rate, recording_rate_hz, same_rate, steady_clock
+from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.session import MIN_GYRO_COVERAGE, Session
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
@@ -83,7 +83,7 @@ def preprocess(
     still = still or preset(placement).still
     notes: list[str] = _reading_notes(session)
     t, acc, gyr, fs_hz, quantum_g = _checked_samples(session, where, settings, notes)
-    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings)
+    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
     notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
@@ -401,17 +401,72 @@ def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: li
     return 1.0
 
 
+#: On a coarse signal (HONEST-8) a plateau at the extreme is clipping when its level is a sensor's full scale,
+#: 2^m or 2^m - 1 steps from zero (within this many steps), or when rounding puts that many samples on its
+#: level with a probability below CLIP_ROUNDING_ALPHA (HONEST-11).
+FULL_SCALE_STEPS = 0.25
+CLIP_ROUNDING_ALPHA = 0.01
+
+
 def _clipped(
-    acc_ms2: NDArray[np.float64], acc_range_g: float | None, settings: PreprocessSettings
+    acc_ms2: NDArray[np.float64],
+    acc_range_g: float | None,
+    settings: PreprocessSettings,
+    quantum_g: float | None = None,
 ) -> NDArray[np.bool_]:
-    """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme."""
+    """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme; on
+    a coarse signal (``quantum_g`` g, :func:`retrogait.resolution.is_coarse`) only a plateau at a full scale
+    of its grid (:func:`_full_scale`) or one holding more samples than rounding puts there (:func:`_piled_up`)."""
     mag = np.abs(acc_ms2)
     if acc_range_g is not None:
         return np.asarray((mag >= CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2).any(axis=1))
     peak = mag.max(axis=0)
     at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak > 2.0 * STANDARD_GRAVITY_MS2)
-    plateau = at_peak.sum(axis=0) >= settings.clip_plateau_samples
+    count = at_peak.sum(axis=0)
+    plateau = count >= settings.clip_plateau_samples
+    if quantum_g is not None and is_coarse(quantum_g):
+        quantum_ms2 = quantum_g * STANDARD_GRAVITY_MS2
+        plateau &= _full_scale(peak, quantum_ms2) | _piled_up(mag, peak, count, quantum_ms2)
     return np.asarray((at_peak & plateau).any(axis=1))
+
+
+def _full_scale(peak: NDArray[np.float64], quantum_ms2: float) -> NDArray[np.bool_]:
+    """(axes,) True where the level ``peak`` (m/s^2) is 2^m or 2^m - 1 steps of ``quantum_ms2`` from zero,
+    within FULL_SCALE_STEPS: where a sensor of that resolution reads its range (b bits over +-r g: steps of
+    2r / 2^b, the range at 2^(b-1) of them, -2^(b-1) .. 2^(b-1) - 1 counts)."""
+    steps = peak / quantum_ms2
+    full = np.zeros(peak.shape, dtype=bool)
+    for counts in (steps, steps + 1.0):
+        power = np.exp2(np.round(np.log2(np.maximum(counts, 1.0))))
+        full |= np.abs(counts - power) <= FULL_SCALE_STEPS
+    return full
+
+
+def _piled_up(
+    mag: NDArray[np.float64], peak: NDArray[np.float64], count: NDArray[np.int64], quantum_ms2: float
+) -> NDArray[np.bool_]:
+    """(axes,) True where the ``count`` samples on an axis' largest level ``peak`` (m/s^2) of ``mag`` (n,
+    axes; |acceleration|, m/s^2, on a grid of ``quantum_ms2``) are more than rounding puts there.
+
+    Rounded to a step q, every value within q/2 of a level reads the level: a smooth peak of a coarse
+    signal sits on its top level for several samples (8 bits over +-8 g, sacral running at 500 Hz: 2-9
+    samples), as a clipped one does. A clip piles every value beyond the full scale on that one level;
+    rounding gives the top level no more than the levels below it, where the values' density is higher.
+    The top level's samples are taken as Poisson with the mean of the two levels below, and the plateau is
+    clipping when that many or more has a chance below CLIP_ROUNDING_ALPHA."""
+    below = ((mag >= peak - 2.5 * quantum_ms2) & (mag < peak - 0.5 * quantum_ms2)).sum(axis=0)
+    chance = [_poisson_tail(int(k), float(n) / 2.0) for k, n in zip(count, below, strict=True)]
+    return np.asarray(chance) < CLIP_ROUNDING_ALPHA
+
+
+def _poisson_tail(k: int, rate: float) -> float:
+    """P(X >= k) for X Poisson with mean ``rate`` (k >= 0)."""
+    if k <= 0:
+        return 1.0
+    if rate <= 0.0:
+        return 0.0
+    log_terms = -rate + np.concatenate([[0.0], np.cumsum(np.log(rate / np.arange(1, k)))])  # P(X = 0 .. k-1)
+    return float(max(0.0, 1.0 - np.exp(log_terms).sum()))
 
 
 def _uniform_grid(
@@ -427,7 +482,7 @@ def _uniform_grid(
     """Linear interpolation onto ``t0 + k / fs``; grid points inside a long time step are marked gap. The last
     item says how the samples were placed: ``uniform`` (already on the grid), ``slots`` (a uniform clock
     stamped with jitter, each sample on its own slot: _clock_slots), ``order`` (stamps too irregular for
-    slots but no sample lost or added: one slot after the other, _order_slots; only with ``by_order``) or
+    slots but no sample lost or added: one slot after the other, rate.order_slots; only with ``by_order``) or
     ``stamps`` (where stamped).
 
     A step is long when it exceeds GAP_FACTOR times the longer of the sample period and the longest
@@ -442,7 +497,7 @@ def _uniform_grid(
     slots = _clock_slots(t, fs_hz)
     placed = "stamps" if slots is None else "slots"
     if slots is None and by_order:
-        slots = _order_slots(t, fs_hz)
+        slots = order_slots(t, fs_hz)
         placed = "stamps" if slots is None else "order"
     if slots is not None:  # a uniform clock stamped with jitter: each sample on its own slot
         start, k = slots
@@ -535,41 +590,6 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     if float(np.max(np.abs(exact - k))) > SNAP_PERIODS or bool(np.any(np.diff(k) < 1)):
         return None
     return float(t[0] + (offset + slope * k[0]) / fs_hz), (k - k[0]).astype(np.int64)
-
-
-#: Samples per block whose median distance from its slot tracks the clock (_order_slots) ...
-ORDER_BLOCK = 64
-#: ... and the blocks' medians lie within this many periods of one line when no sample was lost or added
-#: (a lost sample moves every later one by a whole period).
-ORDER_DRIFT_PERIODS = 0.3
-#: No stamp lies further than this many periods from its slot (a pause is not jitter).
-ORDER_MAX_PERIODS = 3.0
-
-
-def _order_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[np.int64]] | None:
-    """(start s, slot of each sample) when the stamps ``t`` are a uniform ``fs_hz`` clock's samples in order
-    with none lost or added, delivered with jitter or in bursts of more than half a period: sample k on
-    slot k; else None (HONEST-9).
-
-    Stamped k periods after the first, sample k lies at a distance from slot k that jitter and bursts
-    move by up to ORDER_MAX_PERIODS but whose median over a block of ORDER_BLOCK samples stays on one line
-    (the clock's phase and its drift off ``fs_hz``); a lost sample moves every later block's median by a
-    whole period, an added one by minus one, and the samples are then left where stamped. The clock's
-    phase is the stamps' median: a constant delivery delay cannot be seen and stays in every time."""
-    n = t.size
-    if n < 4 * ORDER_BLOCK:
-        return None
-    r = (t - t[0]) * fs_hz - np.arange(n, dtype=np.float64)  # periods from slot k, stamped at t[0] + k periods
-    blocks = n // ORDER_BLOCK
-    med = np.median(r[: blocks * ORDER_BLOCK].reshape(blocks, ORDER_BLOCK), axis=1)
-    centre = (np.arange(blocks) + 0.5) * ORDER_BLOCK - 0.5
-    slope, offset = np.polyfit(centre, med, 1)
-    if float(np.max(np.abs(med - (offset + slope * centre)))) > ORDER_DRIFT_PERIODS:
-        return None
-    line = offset + slope * np.arange(n)
-    if float(np.max(np.abs(r - line))) > ORDER_MAX_PERIODS:
-        return None
-    return float(t[0] + offset / fs_hz), np.arange(n, dtype=np.int64)
 
 
 def _middle_phase(x: NDArray[np.float64]) -> float:
