@@ -10,7 +10,7 @@ and analyses it by path as ``retrogait analyze`` does, then writes the outputs. 
 ``refused`` (one RetrogaitError line); an uncaught exception or a numpy warning (turned into an error) is
 ``uncaught`` and is printed with its reproducer.
 
-    python scripts/fuzz_sessions.py [--cases 200] [--seed 1] [--show 5]
+    python scripts/fuzz_sessions.py [--cases 200] [--seed 1] [--show 5] [--report-every 0] [--refusals]
 """
 
 from __future__ import annotations
@@ -137,8 +137,9 @@ def damage(session: Session, kind: str, rng: np.random.Generator) -> Session:
     return replace(session, t_s=t[keep], acc=acc[keep], gyr=gyr, meta=meta, extra={})
 
 
-def one_case(path: Path, out: Path) -> tuple[str, str]:
-    """(outcome, detail) of analysing the file at ``path`` and writing the outputs into ``out``."""
+def one_case(path: Path, out: Path, report: bool = False) -> tuple[str, str]:
+    """(outcome, detail) of analysing the file at ``path`` and writing the outputs (and, with ``report``,
+    report.html) into ``out``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -147,6 +148,10 @@ def one_case(path: Path, out: Path) -> tuple[str, str]:
             if problem:
                 return "uncaught", problem
             write_outputs(result, out)
+            if report:
+                from retrogait.report.analysis_report import write_analysis_report
+
+                write_analysis_report(result, out / "report.html")
     except RetrogaitError as exc:
         message = str(exc)
         if "\n" in message or not message.strip():
@@ -158,7 +163,9 @@ def one_case(path: Path, out: Path) -> tuple[str, str]:
     return "accepted", f"{len(result.steps)} steps"
 
 
-def run(cases: int, seed: int, refusals: bool = False) -> tuple[Counter[str], list[tuple[str, str]]]:
+def run(
+    cases: int, seed: int, refusals: bool = False, report_every: int = 0
+) -> tuple[Counter[str], list[tuple[str, str]]]:
     """Run ``cases`` cases; returns the counts and, per uncaught case (and per refusal with
     ``refusals``), (reproducer, detail)."""
     rng = random.Random(seed)
@@ -171,7 +178,8 @@ def run(cases: int, seed: int, refusals: bool = False) -> tuple[Counter[str], li
             kind = DAMAGES[i % len(DAMAGES)]
             damaged = damage(session, kind, damage_rng)
             path = write_session(damaged, Path(tmp) / f"case{i}.csv")
-            outcome, detail = one_case(path, Path(tmp) / f"out{i}")
+            report = bool(report_every) and i % report_every == 0
+            outcome, detail = one_case(path, Path(tmp) / f"out{i}", report)
             counts[outcome] += 1
             counts[f"{kind} {outcome}"] += 1
             if outcome == "uncaught" or (refusals and outcome == "refused"):
@@ -185,8 +193,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=5, help="print this many uncaught cases")
     parser.add_argument("--refusals", action="store_true", help="also print the refusals with their reproducers")
+    parser.add_argument("--report-every", type=int, default=0, help="also write report.html every N cases")
     args = parser.parse_args()
-    counts, uncaught = run(args.cases, args.seed, args.refusals)
+    counts, uncaught = run(args.cases, args.seed, args.refusals, args.report_every)
     print(
         f"cases {args.cases}: accepted {counts['accepted']}, refused {counts['refused']}, uncaught {counts['uncaught']}"
     )
