@@ -4,8 +4,9 @@ Each case simulates a random session (placement, 1-5 bouts of any direction, act
 stands, pivots and stepping turns; a rate of 20-1000 Hz; with or without gyroscope; a range that clips;
 a mounting turned up to 180 deg; sensor noise up to 10x), damages it the way real recordings are damaged
 (rows lost singly or in runs, the gyroscope missing in stretches, a stuck axis, spikes, jittered or
-coarse stamps, counts rounded to a coarse quantum, the header's rate wrong), writes it as a session file
-and analyses it by path as ``retrogait analyze`` does, then writes the outputs. Each case must end as
+coarse stamps, counts rounded to a coarse quantum, the header's rate wrong, stamps in whole ms that repeat),
+writes it as a session file or (a third of the cases) as an app's CSV export in random units, and analyses it
+by path as ``retrogait analyze`` does, then writes the outputs. Each case must end as
 ``accepted`` (no NaN/inf where none belongs, times increasing: the checks of ``fuzz_settings.leaks``) or
 ``refused`` (one RetrogaitError line); an uncaught exception or a numpy warning (turned into an error) is
 ``uncaught`` and is printed with its reproducer.
@@ -34,7 +35,18 @@ from retrogait.errors import RetrogaitError
 from retrogait.session import Session, write_session
 
 PLACEMENTS = ("foot", "shank", "lower_back")
-DAMAGES = ("none", "lost_rows", "lost_runs", "gyro_stretch", "stuck_axis", "spikes", "jitter", "quantum", "rate_off")
+DAMAGES = (
+    "none",
+    "lost_rows",
+    "lost_runs",
+    "gyro_stretch",
+    "stuck_axis",
+    "spikes",
+    "jitter",
+    "quantum",
+    "rate_off",
+    "stamp_ties",
+)
 
 
 def random_bouts(rng: random.Random) -> str:
@@ -131,19 +143,50 @@ def damage(session: Session, kind: str, rng: np.random.Generator) -> Session:
     elif kind == "quantum":
         q = rng.choice([0.0625, 0.0156, 0.0039]) * 9.80665
         acc = np.round(acc / q) * q
+    elif kind == "stamp_ties":  # stamped on arrival in whole ms, up to +-2 periods late or early (export only)
+        t = np.round((t + rng.uniform(0, 2) / meta.sample_rate_hz * rng.standard_normal(n)) * 1e3) / 1e3
+        t = np.maximum.accumulate(t)
     elif kind == "rate_off":
         meta = replace(meta, sample_rate_hz=meta.sample_rate_hz * float(rng.choice([0.5, 0.97, 1.03, 2.0])))
     gyr = None if gyr is None else gyr[keep]
     return replace(session, t_s=t[keep], acc=acc[keep], gyr=gyr, meta=meta, extra={})
 
 
-def one_case(path: Path, out: Path, report: bool = False) -> tuple[str, str]:
-    """(outcome, detail) of analysing the file at ``path`` and writing the outputs (and, with ``report``,
-    report.html) into ``out``."""
+#: An app's export: the time's unit (name, factor from s) and the acceleration's (name, factor from m/s^2).
+TIME_UNITS = (("time_s", 1.0), ("timestamp_ms", 1e3), ("timestamp_ns", 1e9))
+ACC_UNITS = (("m/s^2", 1.0), ("g", 1 / 9.80665), ("mg", 1e3 / 9.80665))
+GYR_UNITS = (("deg/s", 1.0), ("rad/s", np.pi / 180))
+
+
+def write_export(session: Session, path: Path, rng: np.random.Generator) -> Path:
+    """``session`` as a phone or logger app exports it: a plain CSV table, the time from an epoch in s, ms
+    or ns, the acceleration in m/s^2, g or mg, the gyroscope in deg/s or rad/s, no header lines."""
+    (time_name, time_k), (acc_name, acc_k) = (TIME_UNITS[rng.integers(3)], ACC_UNITS[rng.integers(3)])
+    columns = {time_name: (1.7e9 + session.t_s) * time_k}
+    for axis, values in zip("xyz", session.acc.T, strict=True):
+        columns[f"acc_{axis} ({acc_name})"] = values * acc_k
+    if session.gyr is not None:
+        gyr_name, gyr_k = GYR_UNITS[rng.integers(2)]
+        for axis, values in zip("xyz", session.gyr.T, strict=True):
+            columns[f"gyro_{axis} ({gyr_name})"] = values * gyr_k
+    import pandas as pd
+
+    frame = pd.DataFrame(columns)
+    frame[time_name] = frame[time_name].map(lambda v: f"{v:.0f}" if time_k >= 1e3 else f"{v:.6f}")
+    frame.to_csv(path, index=False, float_format="%.6g")
+    return path
+
+
+def one_case(path: Path, out: Path, report: bool = False, session: Session | None = None) -> tuple[str, str]:
+    """(outcome, detail) of analysing the file at ``path`` (an export of ``session``: its placement and
+    side given as options) and writing the outputs (and, with ``report``, report.html) into ``out``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            result = analyze(path)
+            if session is None:
+                result = analyze(path)
+            else:
+                result = analyze(path, placement=session.meta.placement, side=session.meta.side)
             problem = leaks(result)
             if problem:
                 return "uncaught", problem
@@ -177,9 +220,14 @@ def run(
             session, command = make_session(rng)
             kind = DAMAGES[i % len(DAMAGES)]
             damaged = damage(session, kind, damage_rng)
-            path = write_session(damaged, Path(tmp) / f"case{i}.csv")
+            export = kind == "stamp_ties" or rng.random() < 0.3
+            if export:
+                path = write_export(damaged, Path(tmp) / f"case{i}.csv", damage_rng)
+                command += "; written as an app's export"
+            else:
+                path = write_session(damaged, Path(tmp) / f"case{i}.csv")
             report = bool(report_every) and i % report_every == 0
-            outcome, detail = one_case(path, Path(tmp) / f"out{i}", report)
+            outcome, detail = one_case(path, Path(tmp) / f"out{i}", report, damaged if export else None)
             counts[outcome] += 1
             counts[f"{kind} {outcome}"] += 1
             if outcome == "uncaught" or (refusals and outcome == "refused"):
