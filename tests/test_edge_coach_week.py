@@ -1,0 +1,53 @@
+"""A coach's week with the CLI (EDGE-95..): batch, then compare and analyze what batch and compare wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrogait.cli import main
+from retrogait.session import write_session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A batch output (`results/`) and a compare output (`cmp/`) of one simulated shank session."""
+    root = tmp_path_factory.mktemp("week")
+    bouts = [Bout("forward", "running", 3.0, 12.0), Bout("backward", "running", 2.5, 12.0)]
+    session = simulate(SimulationConfig("shank", bouts, 200.0, seed=3)).session
+    run = write_session(session, root / "squad" / "ann" / "run.csv")
+    assert main(["batch", str(root / "squad"), "--out", str(root / "results"), "-j", "1"]) == 0
+    assert main(["compare", str(run), "--out", str(root / "cmp"), "--n-boot", "200"]) == 0
+    return root
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("results", "is the output folder of `retrogait batch`"),
+        ("results/steps.parquet", "is a Parquet table written by `retrogait batch`"),
+        ("results/sessions", "is the folder of per-session step tables in a `retrogait batch` output"),
+        ("results/sessions.csv", "is the sessions table written by `retrogait batch`"),
+        ("results/manifest.jsonl", "is the manifest written by `retrogait batch`"),
+        ("cmp", "is a comparison written by `retrogait compare`"),
+        ("cmp/compare.csv", "is the comparison table written by `retrogait compare`"),
+        ("cmp/compare.json", "is the comparison written by `retrogait compare`"),
+        ("cmp/report.html", "is an HTML page (a report)"),
+        ("results/settings_shank.toml", "is a retrogait settings file"),
+    ],
+)
+def test_what_batch_and_compare_wrote_is_named_when_given_as_a_recording(
+    week: Path, given: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`retrogait compare results/` after a batch said "format not recognised (not a table of numbers nor a known
+    folder)" and listed --time-column, --acc-columns ... to map its columns; sessions.csv "holds no three
+    acceleration columns" (EDGE-96)."""
+    assert main(["compare", str(week / given), "--out", str(week / "again")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{said}" in err and "not a recording" in err, err
+    assert "--time-column" not in err
+    if given.startswith("results") and not given.endswith(".toml"):
+        assert f"comparisons are in {week / 'results' / 'cohort'}" in err
+    assert not (week / "again").exists()
