@@ -51,3 +51,32 @@ def test_what_batch_and_compare_wrote_is_named_when_given_as_a_recording(
     if given.startswith("results") and not given.endswith(".toml"):
         assert f"comparisons are in {week / 'results' / 'cohort'}" in err
     assert not (week / "again").exists()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "pread"), reason="POSIX file locks")
+def test_a_second_batch_into_a_folder_being_written_is_refused(
+    week: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A nightly batch still running when the next starts (or one started in a second terminal): both wrote
+    `steps.parquet.partial`, the second to finish failed with "steps.parquet: No such file or directory" and the
+    tables could mix the runs (EDGE-97). The lock is held here as the running batch holds it."""
+    import fcntl
+    import os
+    import shutil
+
+    out = tmp_path / "results"
+    shutil.copytree(week / "results", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != ".batch.lock"}
+    fd = os.open(out / ".batch.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.ftruncate(fd, 0)
+        os.write(fd, b"4242\n")
+        code = main(["batch", str(week / "squad"), "--out", str(out), "-j", "1", "--force", "--no-compare"])
+        err = capsys.readouterr().err
+    finally:
+        os.close(fd)
+    assert code == 2
+    assert err.count("\n") == 1 and "another `retrogait batch` is writing into this folder now (process 4242)" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != ".batch.lock"} == before
+    assert main(["batch", str(week / "squad"), "--out", str(out), "-j", "1", "--no-compare"]) == 0  # lock released
