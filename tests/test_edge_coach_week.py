@@ -80,3 +80,28 @@ def test_a_second_batch_into_a_folder_being_written_is_refused(
     assert err.count("\n") == 1 and "another `retrogait batch` is writing into this folder now (process 4242)" in err
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != ".batch.lock"} == before
     assert main(["batch", str(week / "squad"), "--out", str(out), "-j", "1", "--no-compare"]) == 0  # lock released
+
+
+def test_a_cohort_with_one_direction_is_said_and_not_written(
+    week: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A coach's folder with a forward-only session of another placement: batch printed "cohort foot/...: 1 sessions,
+    level steps -> OUT/cohort/foot_..." like any comparison and wrote a report of "no forward or backward steps to
+    compare" rows; a report an earlier batch wrote there stayed beside this batch's tables (EDGE-98)."""
+    import shutil
+
+    squad = tmp_path / "squad"
+    shutil.copytree(week / "squad", squad)
+    session = simulate(SimulationConfig("foot", [Bout("forward", "running", 3.0, 12.0)], 200.0, seed=4)).session
+    write_session(session.with_meta(side="right"), squad / "bob" / "forward_only.csv")
+    out = tmp_path / "results"
+    stale = out / "cohort" / "foot_retrogait_simulator_v1_synthetic"
+    stale.mkdir(parents=True)
+    (stale / "report.html").write_text("an earlier batch's comparison\n")
+    assert main(["batch", str(squad), "--out", str(out), "-j", "1"]) == 0
+    printed = " ".join(capsys.readouterr().err.split())
+    assert "cohort foot/retrogait simulator v1 (synthetic): 1 session, not compared: nothing to compare: " in printed
+    assert "forward and 0 backward contacts entered the comparison" in printed
+    assert "cohort shank/retrogait simulator v1 (synthetic): 1 session, level steps" in printed
+    assert not stale.exists()
+    assert (out / "cohort" / "shank_retrogait_simulator_v1_synthetic" / "report.html").is_file()
