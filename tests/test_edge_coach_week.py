@@ -105,3 +105,46 @@ def test_a_cohort_with_one_direction_is_said_and_not_written(
     assert "cohort shank/retrogait simulator v1 (synthetic): 1 session, level steps" in printed
     assert not stale.exists()
     assert (out / "cohort" / "shank_retrogait_simulator_v1_synthetic" / "report.html").is_file()
+
+
+def _read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make writing and removing `.partial` files fail as a read-only file system does (EROFS, also for removing a
+    file that is not there)."""
+    import errno
+
+    def refused(path: object) -> OSError:
+        return OSError(errno.EROFS, "Read-only file system", str(path))
+
+    real_unlink = Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self.name.endswith(".partial"):
+            raise refused(self)
+        real_unlink(self, missing_ok=missing_ok)
+
+    def write_text(self: Path, *args: object, **kwargs: object) -> int:
+        raise refused(self)
+
+    def open_(path: object, *args: object, **kwargs: object) -> object:
+        raise refused(path)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    monkeypatch.setattr(Path, "write_text", write_text)
+    monkeypatch.setattr("retrogait.session.open", open_, raising=False)
+
+
+def test_a_read_only_file_system_names_the_file_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`analyze run.csv --out /mnt/card/out` on a card mounted read-only said
+    "/mnt/card/out/.steps.csv.1a2b3c4d.partial: Read-only file system" (convert: "run.csv.partial"): removing the
+    temporary file that was never made failed too, and that error replaced the one naming the file asked for
+    (EDGE-99)."""
+    from retrogait.outfiles import write_text
+
+    session = simulate(SimulationConfig("shank", [Bout("forward", "running", 3.0, 3.0)], 200.0, seed=1)).session
+    _read_only(monkeypatch)
+    with pytest.raises(OSError) as caught:
+        write_text(tmp_path / "steps.csv", "x\n")
+    assert caught.value.filename == str(tmp_path / "steps.csv")
+    with pytest.raises(OSError) as caught:
+        write_session(session, tmp_path / "run.csv")
+    assert caught.value.filename == str(tmp_path / "run.csv")
