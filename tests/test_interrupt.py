@@ -20,6 +20,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 # ("program") or as main([...]) called from Python code that goes on ("python")
 _SCRIPT = """
 import importlib, os, signal, sys
+if os.environ.get("TEST_IGNORED"):  # started ignoring it, as `nohup` starts a program ignoring SIGHUP
+    signal.signal(getattr(signal, os.environ["TEST_IGNORED"]), signal.SIG_IGN)
 module = importlib.import_module(sys.argv[1])
 original = getattr(module, sys.argv[2])
 
@@ -38,14 +40,15 @@ print("caller still running")
 
 
 def _interrupted(
-    where: str, *args: str, program: bool = True, signal_name: str = "SIGINT"
+    where: str, *args: str, program: bool = True, signal_name: str = "SIGINT", ignored: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``retrogait ARGS`` with Ctrl-C (or ``signal_name``) sent when ``where`` (``module.function``) is called."""
+    """Run ``retrogait ARGS`` with Ctrl-C (or ``signal_name``) sent when ``where`` (``module.function``) is called
+    (``ignored``: the program starts with that signal ignored)."""
     import os
 
     module, name = where.rsplit(".", 1)
     command = [sys.executable, "-c", _SCRIPT, module, name, "program" if program else "python", *args]
-    env = {**os.environ, "TEST_SIGNAL": signal_name}
+    env = {**os.environ, "TEST_SIGNAL": signal_name, "TEST_IGNORED": signal_name if ignored else ""}
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)
 
 
@@ -258,3 +261,23 @@ def test_sigterm_in_a_batch_leaves_no_partial_combined_table(small_session: Sess
     assert "leaked" not in done.stderr
     assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
     assert (out / "manifest.jsonl").is_file()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP")
+@pytest.mark.parametrize("ignored", [False, True])
+def test_sighup_ends_as_sigterm_unless_nohup_ignores_it(small_session: Session, tmp_path: Path, ignored: bool) -> None:
+    """The terminal closed or the ssh connection dropped: SIGHUP killed the command where it was, as SIGTERM did
+    (EDGE-95); now `retrogait: hung up`, 129, the set whole. Started under `nohup` (SIGHUP ignored) it goes on and
+    finishes, as it did (EDGE-100)."""
+    source = write_session(small_session, tmp_path / "rec.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("steps.csv", "bouts.csv", "summary.json", "report.html"):
+        (out / name).write_text("from an earlier run\n")
+    done = _interrupted(
+        "retrogait.outfiles.replacing", "analyze", str(source), "--out", str(out), signal_name="SIGHUP", ignored=ignored
+    )
+    assert done.returncode == (0 if ignored else 129), done.stderr
+    assert ("retrogait: hung up" in done.stderr) is not ignored and "Traceback" not in done.stderr
+    assert all("from an earlier run" not in p.read_text() for p in out.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == ["bouts.csv", "report.html", "steps.csv", "summary.json"]

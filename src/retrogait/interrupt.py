@@ -8,7 +8,8 @@ and status 130 without unwinding anything, and :func:`uninterrupted` blocks (wri
 or a set that belongs together) hold the exit back until they are done: an interrupted command leaves
 the previous outputs or the new ones, never half of each, and no temporary file.
 
-SIGTERM (``kill PID``, ``timeout``, a job scheduler's time limit, ``docker stop``) is handled the same way:
+SIGTERM (``kill PID``, ``timeout``, a job scheduler's time limit, ``docker stop``) and SIGHUP (the terminal closed, an
+ssh connection dropped; status 129, ``retrogait: hung up``, EDGE-100) are handled the same way:
 ``retrogait: terminated`` and status 143 (128 + 15, what a shell reports for a program SIGTERM stopped),
 after the block being written; before EDGE-95 it killed the command wherever it was, leaving ``.partial``
 files, a set of outputs half replaced, and the resource tracker's warning about leaked semaphores.
@@ -25,8 +26,11 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 
 EXIT_INTERRUPTED = 130
-#: The exit status and the line of each signal handled (EDGE-95: SIGTERM as SIGINT).
+#: The exit status and the line of each signal handled (EDGE-95: SIGTERM as SIGINT; EDGE-100: SIGHUP, the terminal
+#: or the ssh connection gone, where the platform has it).
 _ENDINGS = {signal.SIGINT: (EXIT_INTERRUPTED, b"interrupted"), signal.SIGTERM: (128 + signal.SIGTERM, b"terminated")}
+if hasattr(signal, "SIGHUP"):
+    _ENDINGS[signal.SIGHUP] = (128 + signal.SIGHUP, b"hung up")
 
 _state = {"deferring": 0, "pending": 0}
 _lock = threading.Lock()  # blocks may run in several threads at once (writers)
@@ -79,14 +83,18 @@ def _on_sigint(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def exit_on_interrupt(*, whole_process: bool = False) -> Iterator[None]:
-    """While the block runs (in the main thread), SIGINT and SIGTERM exit the process as described above.
+    """While the block runs (in the main thread), SIGINT, SIGTERM and SIGHUP exit the process as described above
+    (each unless it is ignored: ``nohup``).
 
     ``whole_process``: this process is the ``retrogait`` program, so the handler stays after the block
     (a Ctrl-C while the interpreter shuts down is no traceback either)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.signal(signum, _on_sigint) for signum in _ENDINGS}
+    # a signal ignored when the program started stays ignored (`nohup retrogait batch ...`, a job started with `&` by
+    # a script), as Python itself leaves an ignored SIGINT (EDGE-100)
+    handled = [signum for signum in _ENDINGS if signal.getsignal(signum) is not signal.SIG_IGN]
+    previous = {signum: signal.signal(signum, _on_sigint) for signum in handled}
     try:
         yield
     finally:
@@ -97,7 +105,7 @@ def exit_on_interrupt(*, whole_process: bool = False) -> Iterator[None]:
 
 @contextmanager
 def uninterrupted() -> Iterator[None]:
-    """Hold back an exit on SIGINT or SIGTERM until the block has finished (blocks may nest)."""
+    """Hold back an exit on SIGINT, SIGTERM or SIGHUP until the block has finished (blocks may nest)."""
     with _lock:
         _state["deferring"] += 1
     try:

@@ -60,7 +60,7 @@ def batch(
 
     Exit status: 0 every input analysed (or unchanged); 1 some inputs failed (listed in errors.csv; every
     other result and the combined tables are written); 2 nothing could be done (bad option, no inputs); 130 Ctrl-C,
-    143 SIGTERM (the sessions finished so far are kept for the re-run).
+    143 SIGTERM, 129 SIGHUP (the sessions finished so far are kept for the re-run).
     """
     import atexit
     import gc
