@@ -148,3 +148,30 @@ def test_a_read_only_file_system_names_the_file_asked_for(tmp_path: Path, monkey
     with pytest.raises(OSError) as caught:
         write_session(session, tmp_path / "run.csv")
     assert caught.value.filename == str(tmp_path / "run.csv")
+
+
+def test_a_printed_settings_file_overrides_only_what_was_edited_in_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README: `retrogait settings --placement shank > mine.toml`, edit it, `--settings mine.toml`. Given to a
+    lower-back recording, or to a batch of several placements, every printed shank value replaced the other
+    preset's (a bout broke at 3 s between contacts at the lower back, as for one leg's contacts), not only the
+    edited one (EDGE-102)."""
+    from retrogait.analysis.settings import AnalysisSettings
+    from retrogait.analysis.settings_toml import read_settings_file
+
+    assert main(["settings", "--placement", "shank"]) == 0
+    printed = capsys.readouterr().out
+    mine = tmp_path / "mine.toml"
+    mine.write_text(printed.replace("flight_level_g = 0.4 ", "flight_level_g = 0.41 "), encoding="utf-8")
+    settings = read_settings_file(mine)
+    lower_back = settings.for_placement("lower_back")
+    assert lower_back.contacts.flight_level_g == 0.41  # the edit
+    preset = AnalysisSettings.for_placement("lower_back")
+    assert lower_back.bouts.max_contact_gap_s == preset.bouts.max_contact_gap_s == 1.5  # not the shank's 3 s
+    assert settings.for_placement("shank").contacts.flight_level_g == 0.41
+    assert settings.for_placement("shank").bouts.max_contact_gap_s == 3.0
+    # a file of its own keys (not printed) still sets what it says, on any placement
+    own = tmp_path / "own.toml"
+    own.write_text("[bouts]\nmax_contact_gap_s = 3.0\n", encoding="utf-8")
+    assert read_settings_file(own).for_placement("lower_back").bouts.max_contact_gap_s == 3.0
