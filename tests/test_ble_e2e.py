@@ -306,7 +306,9 @@ def test_record_cli_and_kill_9_keeps_everything_written(bluez: EmulatedBluez, tm
 
 
 @pytest.mark.scenario({"devices": [device("diy_nrf52", 80)]})
-def test_ctrl_c_finishes_the_file_cleanly(bluez: EmulatedBluez, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGHUP"])
+def test_ctrl_c_finishes_the_file_cleanly(bluez: EmulatedBluez, tmp_path: Path, stop: str) -> None:
+    """Ctrl-C, or the terminal / ssh connection gone (SIGHUP, which killed the recording and its log: EDGE-101)."""
     out = tmp_path / "diy.csv"
     toml = str(Path(__file__).resolve().parents[1] / "firmware_configs" / "diy_nrf52_example.toml")
     args = ["record", "--sensor", toml, "--name", "RG-IMU", "--placement", "foot", "--side", "right",
@@ -316,7 +318,7 @@ def test_ctrl_c_finishes_the_file_cleanly(bluez: EmulatedBluez, tmp_path: Path) 
     while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 30_000):
         assert proc.poll() is None
         time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(getattr(signal, stop))
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
     assert "0 lost" in stdout

@@ -20,11 +20,13 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 # ("program") or as main([...]) called from Python code that goes on ("python")
 _SCRIPT = """
 import importlib, os, signal, sys
+if os.environ.get("TEST_IGNORED"):  # started ignoring it, as `nohup` starts a program ignoring SIGHUP
+    signal.signal(getattr(signal, os.environ["TEST_IGNORED"]), signal.SIG_IGN)
 module = importlib.import_module(sys.argv[1])
 original = getattr(module, sys.argv[2])
 
 def interrupting(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGINT)
+    os.kill(os.getpid(), getattr(signal, os.environ.get("TEST_SIGNAL", "SIGINT")))
     return original(*args, **kwargs)
 
 setattr(module, sys.argv[2], interrupting)
@@ -37,11 +39,17 @@ print("caller still running")
 """
 
 
-def _interrupted(where: str, *args: str, program: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run ``retrogait ARGS`` with Ctrl-C sent when ``where`` (``module.function``) is called."""
+def _interrupted(
+    where: str, *args: str, program: bool = True, signal_name: str = "SIGINT", ignored: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run ``retrogait ARGS`` with Ctrl-C (or ``signal_name``) sent when ``where`` (``module.function``) is called
+    (``ignored``: the program starts with that signal ignored)."""
+    import os
+
     module, name = where.rsplit(".", 1)
     command = [sys.executable, "-c", _SCRIPT, module, name, "program" if program else "python", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    env = {**os.environ, "TEST_SIGNAL": signal_name, "TEST_IGNORED": signal_name if ignored else ""}
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)
 
 
 def _analyze_interrupted(where: str, session_file: Path, out: Path) -> subprocess.CompletedProcess[str]:
@@ -187,7 +195,7 @@ original = store.CombinedTables.close
 
 def close(self):
     assert self._tmp.exists(), "the combined table should be half-written here"
-    os.kill(os.getpid(), signal.SIGINT)
+    os.kill(os.getpid(), getattr(signal, os.environ.get("TEST_SIGNAL", "SIGINT")))
     return original(self)
 
 store.CombinedTables.close = close
@@ -207,3 +215,69 @@ def test_ctrl_c_in_a_batch_leaves_no_partial_combined_table(small_session: Sessi
     assert done.returncode == 130 and done.stderr.strip().splitlines()[-1] == "retrogait: interrupted", done.stderr
     assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
     assert (out / "manifest.jsonl").is_file()  # what was analysed is kept for the re-run
+
+
+@pytest.mark.parametrize("where", ["reading", "writing"])
+def test_sigterm_in_analyze_ends_as_ctrl_c_does(small_session: Session, tmp_path: Path, where: str) -> None:
+    """`kill PID`, `timeout`, a scheduler's time limit: SIGTERM killed the command where it was, leaving
+    `.steps.csv.*.partial` files, a set half replaced and no word; now as Ctrl-C, status 143 (EDGE-95)."""
+    source = write_session(small_session, tmp_path / "rec.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("steps.csv", "bouts.csv", "summary.json", "report.html"):
+        (out / name).write_text("from an earlier run\n")
+    step = {"reading": "retrogait.analysis.load.load_input", "writing": "retrogait.outfiles.replacing"}[where]
+    done = _interrupted(step, "analyze", str(source), "--out", str(out), signal_name="SIGTERM")
+    assert done.returncode == 143, done.stderr
+    assert done.stderr.strip().splitlines() == ["retrogait: terminated"]
+    earlier = ["from an earlier run" in p.read_text() for p in out.iterdir()]
+    assert earlier == [where == "reading"] * 4  # the earlier set, or the whole new one
+    assert sorted(p.name for p in out.iterdir()) == ["bouts.csv", "report.html", "steps.csv", "summary.json"]
+
+
+def test_sigterm_while_convert_writes_finishes_the_file(small_session: Session, tmp_path: Path) -> None:
+    source = write_session(small_session, tmp_path / "rec.csv")
+    out = tmp_path / "out" / "copy.csv"
+    done = _interrupted(
+        "retrogait.session._table_text", "convert", str(source), "--out", str(out), signal_name="SIGTERM"
+    )
+    assert done.returncode == 143 and done.stderr.strip().splitlines() == ["retrogait: terminated"]
+    assert [p.name for p in out.parent.iterdir()] == ["copy.csv"]  # whole, and no .copy.csv.*.partial
+    assert read_session(out).n_samples == small_session.n_samples
+
+
+def test_sigterm_in_a_batch_leaves_no_partial_combined_table(small_session: Session, tmp_path: Path) -> None:
+    """SIGTERM left `steps.parquet.partial` and the resource tracker's "leaked semaphore objects" warning
+    (EDGE-95)."""
+    import os
+
+    write_session(small_session, tmp_path / "in" / "a.csv")
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", _AT_CLOSE, "batch", str(tmp_path / "in"), "--out", str(out), "-j", "1"]
+    env = {**os.environ, "TEST_SIGNAL": "SIGTERM"}
+    done = subprocess.run([*command, "--no-compare"], capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert done.returncode == 143, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "retrogait: terminated", done.stderr
+    assert "leaked" not in done.stderr
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
+    assert (out / "manifest.jsonl").is_file()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP")
+@pytest.mark.parametrize("ignored", [False, True])
+def test_sighup_ends_as_sigterm_unless_nohup_ignores_it(small_session: Session, tmp_path: Path, ignored: bool) -> None:
+    """The terminal closed or the ssh connection dropped: SIGHUP killed the command where it was, as SIGTERM did
+    (EDGE-95); now `retrogait: hung up`, 129, the set whole. Started under `nohup` (SIGHUP ignored) it goes on and
+    finishes, as it did (EDGE-100)."""
+    source = write_session(small_session, tmp_path / "rec.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("steps.csv", "bouts.csv", "summary.json", "report.html"):
+        (out / name).write_text("from an earlier run\n")
+    done = _interrupted(
+        "retrogait.outfiles.replacing", "analyze", str(source), "--out", str(out), signal_name="SIGHUP", ignored=ignored
+    )
+    assert done.returncode == (0 if ignored else 129), done.stderr
+    assert ("retrogait: hung up" in done.stderr) is not ignored and "Traceback" not in done.stderr
+    assert all("from an earlier run" not in p.read_text() for p in out.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == ["bouts.csv", "report.html", "steps.csv", "summary.json"]

@@ -61,7 +61,7 @@ def test_every_placement_has_a_preset_and_presets_differ_only_where_physics_does
 def test_toml_round_trip_is_exact(placement: str) -> None:
     settings = AnalysisSettings.for_placement(placement)
     text = settings_to_toml(settings, preset=placement)
-    back = parse_settings_toml(text, "x.toml").apply(AnalysisSettings())
+    back = parse_settings_toml(text, "x.toml").for_placement(placement)  # its edits (none) on its preset: EDGE-102
     assert back == settings
     assert settings_to_toml(back, preset=placement) == text
     assert tomllib.loads(text) == settings.to_dict()
@@ -191,7 +191,7 @@ def test_shank_file_is_analysed_with_the_shank_preset() -> None:
 def test_cli_settings_prints_toml_and_analyze_takes_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["settings", "--placement", "shank"]) == 0
     text = capsys.readouterr().out
-    assert parse_settings_toml(text).apply(AnalysisSettings()) == AnalysisSettings.for_placement("shank")
+    assert parse_settings_toml(text).for_placement("shank") == AnalysisSettings.for_placement("shank")
     assert "flight_level_g = 0.4  # g [0.0, 1.0]" in text
     bad = tmp_path / "bad.toml"
     bad.write_text("[contacts]\nflight_level_g = 2.5\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Ctrl-C in a command: one line, exit status 130, at once (EDGE-1).
+"""Ctrl-C in a command: one line, exit status 130, at once (EDGE-1); SIGTERM the same way, status 143 (EDGE-95).
 
 Python turns SIGINT into ``KeyboardInterrupt`` wherever the main thread happens to be. Inside an import
 that another thread is also running (``warm.import_beside``) that can leave the import lock held, and
@@ -7,6 +7,12 @@ So while :func:`exit_on_interrupt` is active, SIGINT ends the process with ``ret
 and status 130 without unwinding anything, and :func:`uninterrupted` blocks (writing one output file,
 or a set that belongs together) hold the exit back until they are done: an interrupted command leaves
 the previous outputs or the new ones, never half of each, and no temporary file.
+
+SIGTERM (``kill PID``, ``timeout``, a job scheduler's time limit, ``docker stop``) and SIGHUP (the terminal closed, an
+ssh connection dropped; status 129, ``retrogait: hung up``, EDGE-100) are handled the same way:
+``retrogait: terminated`` and status 143 (128 + 15, what a shell reports for a program SIGTERM stopped),
+after the block being written; before EDGE-95 it killed the command wherever it was, leaving ``.partial``
+files, a set of outputs half replaced, and the resource tracker's warning about leaked semaphores.
 """
 
 from __future__ import annotations
@@ -20,6 +26,11 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 
 EXIT_INTERRUPTED = 130
+#: The exit status and the line of each signal handled (EDGE-95: SIGTERM as SIGINT; EDGE-100: SIGHUP, the terminal
+#: or the ssh connection gone, where the platform has it).
+_ENDINGS = {signal.SIGINT: (EXIT_INTERRUPTED, b"interrupted"), signal.SIGTERM: (128 + signal.SIGTERM, b"terminated")}
+if hasattr(signal, "SIGHUP"):
+    _ENDINGS[signal.SIGHUP] = (128 + signal.SIGHUP, b"hung up")
 
 _state = {"deferring": 0, "pending": 0}
 _lock = threading.Lock()  # blocks may run in several threads at once (writers)
@@ -40,7 +51,7 @@ def keep(path: str | os.PathLike[str]) -> None:
         _discard.discard(os.fspath(path))
 
 
-def _exit_now() -> None:
+def _exit_now(signum: int = signal.SIGINT) -> None:
     for path in list(_discard):  # no temporary file left behind (EDGE-81)
         with suppress(OSError):
             os.unlink(path)
@@ -55,39 +66,46 @@ def _exit_now() -> None:
             stream.flush()
     # a progress bar may be on the line and have hidden the cursor: clear the line, show the cursor again
     prefix = b"\r\x1b[2K\x1b[?25h" if os.isatty(2) else b""
+    status, word = _ENDINGS.get(signal.Signals(signum), _ENDINGS[signal.SIGINT])
     try:
-        os.write(2, prefix + b"retrogait: interrupted\n")
+        os.write(2, prefix + b"retrogait: " + word + b"\n")
     finally:
-        os._exit(EXIT_INTERRUPTED)
+        os._exit(status)
 
 
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    """The handler of SIGINT and SIGTERM: exit now, or when the blocks being written have finished."""
     if _state["deferring"]:
-        _state["pending"] = 1
+        _state["pending"] = _state["pending"] or signum  # the first signal decides the status
         return
-    _exit_now()
+    _exit_now(signum)
 
 
 @contextmanager
 def exit_on_interrupt(*, whole_process: bool = False) -> Iterator[None]:
-    """While the block runs (in the main thread), SIGINT exits the process as described above.
+    """While the block runs (in the main thread), SIGINT, SIGTERM and SIGHUP exit the process as described above
+    (each unless it is ignored: ``nohup``).
 
     ``whole_process``: this process is the ``retrogait`` program, so the handler stays after the block
     (a Ctrl-C while the interpreter shuts down is no traceback either)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, _on_sigint)
+    # a signal ignored when the program started stays ignored (`nohup retrogait batch ...`, a job started with `&` by
+    # a script), as Python itself leaves an ignored SIGINT (EDGE-100)
+    handled = [signum for signum in _ENDINGS if signal.getsignal(signum) is not signal.SIG_IGN]
+    previous = {signum: signal.signal(signum, _on_sigint) for signum in handled}
     try:
         yield
     finally:
         if not whole_process:
-            signal.signal(signal.SIGINT, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 @contextmanager
 def uninterrupted() -> Iterator[None]:
-    """Hold back an exit on SIGINT until the block has finished (blocks may nest)."""
+    """Hold back an exit on SIGINT, SIGTERM or SIGHUP until the block has finished (blocks may nest)."""
     with _lock:
         _state["deferring"] += 1
     try:
@@ -95,9 +113,9 @@ def uninterrupted() -> Iterator[None]:
     finally:
         with _lock:
             _state["deferring"] -= 1
-            exit_now = not _state["deferring"] and _state["pending"]
-        if exit_now and signal.getsignal(signal.SIGINT) is _on_sigint:
-            _exit_now()
+            pending = 0 if _state["deferring"] else _state["pending"]
+        if pending and signal.getsignal(pending) is _on_sigint:
+            _exit_now(pending)
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import IO
@@ -158,7 +158,7 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
             raise naming_the_output(exc, tmp, target) from None
         finally:
             if staged is None or not done:
-                tmp.unlink(missing_ok=True)
+                discard(tmp)
 
 
 #: The files of the set being written (:func:`one_set`): (temporary file, target), renamed at its end.
@@ -187,7 +187,15 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
         finally:
             _set.reset(token)
             for tmp, _ in staged:
-                tmp.unlink(missing_ok=True)
+                discard(tmp)
+
+
+def discard(tmp: Path) -> None:
+    """Remove the temporary file ``tmp`` if it is there. An error doing so is not raised: it would replace the error
+    that made the write fail (on a read-only file system removing a file that was never made fails too, ``EROFS``,
+    so "OUT/.steps.csv.1a2b3c4d.partial: Read-only file system" named a file the user never heard of, EDGE-99)."""
+    with suppress(OSError):
+        tmp.unlink(missing_ok=True)
 
 
 def naming_the_output(exc: OSError, tmp: Path, target: Path) -> OSError:

@@ -34,7 +34,7 @@ from retrogait.conventions import (
 from retrogait.csvtext import csv_pieces
 from retrogait.errors import InputFileError
 from retrogait.interrupt import uninterrupted
-from retrogait.outfiles import restore_if_removed
+from retrogait.outfiles import discard, restore_if_removed
 from retrogait.rate import measured_rate_hz
 
 FORMAT_KEY = "retrogait-session"
@@ -246,7 +246,7 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
 
             raise naming_the_output(exc, tmp, path) from None
         finally:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)  # not raising: on a read-only file system removing it fails too (EDGE-99)
     return path
 
 

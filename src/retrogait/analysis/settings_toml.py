@@ -2,7 +2,9 @@
 
 ``settings_to_toml`` writes every value, one table per stage; ``read_settings_file`` reads a file that
 holds any subset of tables and keys (``[contacts]`` / ``flight_level_g = 0.35``) and refuses unknown
-tables or keys, wrong types and values outside physical bounds in one line naming the file and key.
+tables or keys, wrong types and values outside physical bounds in one line naming the file and key. A file that
+``settings_to_toml`` printed (its header comment names the preset) overrides with the values edited in it only, so
+it can be used for any placement (EDGE-102).
 Reading uses the standard library's ``tomllib``; the writer is a few lines here because the output is
 flat tables of numbers (no dependency for that; docs/decisions.md SETTINGS-1).
 """
@@ -10,6 +12,7 @@ flat tables of numbers (no dependency for that; docs/decisions.md SETTINGS-1).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -81,6 +84,7 @@ def parse_settings_toml(text: str, where: str = "settings") -> SettingsFile:
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(where, f"not valid TOML: {exc}") from None
     defaults = AnalysisSettings()
+    printed_from = _printed_from(text)
     values: dict[str, dict[str, Any]] = {}
     for table, entries in document.items():
         if not isinstance(entries, dict):
@@ -97,4 +101,43 @@ def parse_settings_toml(text: str, where: str = "settings") -> SettingsFile:
                 sep = " " if problem.startswith("=") else ": "
                 raise SettingsError(f"{where}: [{table}] {key}{sep}{problem}")
         values[table] = dict(entries)
+    if printed_from is not None:  # only what was edited in the printed file overrides a preset (EDGE-102)
+        values = _edits(values, printed_from)
     return SettingsFile(where, values)
+
+
+#: The header line ``settings_to_toml`` writes (``retrogait settings``, a batch's ``settings_<placement>.toml``).
+_PRINTED_FROM = re.compile(r'# retrogait analysis settings: (?:placement preset "([a-z_]+)"|defaults \(no placement)')
+
+
+def _printed_from(text: str) -> AnalysisSettings | None:
+    """The settings a file printed by ``settings_to_toml`` was printed from (its placement's preset, or the
+    defaults), told by its header comment among the comment lines it starts with; None for any other file."""
+    from retrogait.analysis.settings import PRESETS
+
+    for line in text.lstrip("\ufeff").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return None
+        found = _PRINTED_FROM.match(line.strip())
+        if found:
+            preset = found.group(1)
+            if preset is None:
+                return AnalysisSettings()
+            return PRESETS.get(preset)
+    return None
+
+
+def _edits(values: Mapping[str, Mapping[str, Any]], printed: AnalysisSettings) -> dict[str, dict[str, Any]]:
+    """The values of a printed settings file that differ from what it was printed from: the user's edits.
+
+    `retrogait settings --placement shank > mine.toml`, one value edited, then `--settings mine.toml` on a foot or
+    lower-back recording (or a batch of several placements) applied every shank value over the other presets: the
+    bout gap of one leg's contacts (3 s) at the lower back, the shank's facing cues on a foot (EDGE-102). The values
+    left as printed now leave each placement's preset as it is."""
+    edits: dict[str, dict[str, Any]] = {}
+    for table, entries in values.items():
+        stage = stage_of(printed, table)
+        changed = {key: value for key, value in entries.items() if value != getattr(stage, key)}
+        if changed:
+            edits[table] = changed
+    return edits

@@ -9,7 +9,8 @@ import pandas as pd
 
 from retrogait.compare import CompareSettings, SourceInfo, compare_directions
 from retrogait.compare.metrics import METRICS
-from retrogait.compare.output import write_comparison
+from retrogait.compare.output import OUTPUT_FILES, write_comparison
+from retrogait.compare.sentences import nothing_to_compare
 from retrogait.errors import RetrogaitError
 
 #: Steps columns the comparison reads; the rest of the (possibly large) steps table is not loaded.
@@ -59,6 +60,10 @@ def _sources(sessions: pd.DataFrame) -> list[SourceInfo]:
 def cohort_comparisons(steps_path: Path, sessions: pd.DataFrame, out_dir: Path) -> list[str]:
     """Compare directions per placement/sensor group of sessions; returns one line per group written or skipped.
 
+    A group without forward or without backward steps (phones, a run one way only) is not written: its line says
+    why, as `retrogait compare` does (EDGE-98); it wrote a report of "no forward or backward steps to compare" rows
+    and its line read like any comparison's.
+
     Steps of one subject are pooled into one mean per subject and direction (the comparison's
     ``subjects`` level), so a squad of 12 runners counts as 12 observations, not thousands of steps.
     """
@@ -72,11 +77,24 @@ def cohort_comparisons(steps_path: Path, sessions: pd.DataFrame, out_dir: Path) 
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{placement}_{sensor}").strip("_")
         target = out_dir / name
         group_steps = steps[steps["session"].isin(group["session"])]
+        sessions_text = f"{len(group)} session{'s' if len(group) != 1 else ''}"
         try:
             comparison = compare_directions(group_steps, sources=_sources(group), settings=CompareSettings(unit="auto"))
+            if (nothing := nothing_to_compare(comparison, options=False)) is not None:  # EDGE-98
+                raise RetrogaitError(nothing)
             write_comparison(comparison, target, title=f"Cohort: forward vs backward ({placement}, {sensor})")
         except RetrogaitError as exc:
-            lines.append(f"cohort {placement}/{sensor}: not compared: {exc}")
+            _remove_earlier(target)
+            lines.append(f"cohort {placement}/{sensor}: {sessions_text}, not compared: {exc}")
             continue
-        lines.append(f"cohort {placement}/{sensor}: {len(group)} sessions, level {comparison.level} -> {target}")
+        lines.append(f"cohort {placement}/{sensor}: {sessions_text}, level {comparison.level} -> {target}")
     return lines
+
+
+def _remove_earlier(target: Path) -> None:
+    """Remove the comparison an earlier batch wrote into ``target`` for a group this one does not compare: its
+    report beside this batch's tables would show another run's numbers (EDGE-98)."""
+    for name in OUTPUT_FILES:
+        (target / name).unlink(missing_ok=True)
+    if target.is_dir() and not any(target.iterdir()):
+        target.rmdir()

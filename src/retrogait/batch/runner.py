@@ -98,108 +98,109 @@ def run_batch(
     out = Path(out_dir)
     refuse_writing_over_inputs(output_files(out), map(Path, inputs))
     store = BatchStore(out)
-    settings = dict(settings or {})
-    paths = discover_inputs(inputs, exclude=[out])
-    if not paths:
-        given = [i for i in map(Path, inputs) if i.is_file() or (i.is_dir() and any(i.iterdir()))]
-        inside = [i for i in given if i.resolve().is_relative_to(out.resolve())]
-        raise RetrogaitError(
-            f"no recordings found in {', '.join(map(str, inputs))}"
-            + (
-                f" ({inside[0]} lies in the output folder {out}, which a batch never reads: give another --out)"
-                if inside
-                else ""
-            )
-        )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .
+    with store.only_writer():  # a second batch into this folder now would mix two runs (EDGE-97)
+        settings = dict(settings or {})
+        paths = discover_inputs(inputs, exclude=[out])
+        if not paths:
+            given = [i for i in map(Path, inputs) if i.is_file() or (i.is_dir() and any(i.iterdir()))]
+            inside = [i for i in given if i.resolve().is_relative_to(out.resolve())]
+            raise RetrogaitError(
+                f"no recordings found in {', '.join(map(str, inputs))}"
+                + (
+                    f" ({inside[0]} lies in the output folder {out}, which a batch never reads: give another --out)"
+                    if inside
+                    else ""
+                )
+            )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .
 
-    finished = {} if force else _still_valid(store.finished(), overrides)
-    outcomes: dict[str, JobOutcome] = {}
-    keys: list[str] = []
-    first: dict[str, str] = {}
-    same_as: list[tuple[str, str]] = []
-    if on_start:
-        on_start(len(paths))
+        finished = {} if force else _still_valid(store.finished(), overrides)
+        outcomes: dict[str, JobOutcome] = {}
+        keys: list[str] = []
+        first: dict[str, str] = {}
+        same_as: list[tuple[str, str]] = []
+        if on_start:
+            on_start(len(paths))
 
-    def todo() -> Iterator[Task]:
-        """Inputs still to analyse; hashed one by one while the workers are busy with earlier ones."""
-        for path in paths:
-            key = job_key(_content_digest(path), settings, analysis_version())
-            keys.append(key)
-            if key in first:  # the same bytes again: written once, and said so (EDGE-31)
-                same_as.append((str(path), first[key]))
-                continue  # not analysed again: its steps file is the earlier input's, under its name (USER-2)
-            first[key] = str(path)
-            if key in finished:
-                outcomes[key] = finished[key]
-                if on_done:
-                    on_done(finished[key], True)
-            else:
-                yield str(path), key
-
-    tables = store.combined()
-    written: set[str] = set()
-    position = 0  # keys[:position] are written (or were duplicates of written ones)
-    by_samples: dict[str, str] = {}  # samples digest -> the input whose steps are in the tables (EDGE-84)
-    same_samples_as: list[tuple[str, str]] = []
-
-    def write_ready() -> None:
-        """Append, in input order, every job whose turn has come and whose outcome is known."""
-        nonlocal position
-        while position < len(keys) and (keys[position] in written or keys[position] in outcomes):
-            key = keys[position]
-            if key not in written:  # an input listed twice (same content) is written once
-                outcome = outcomes[key]
-                earlier = by_samples.get(outcome.samples) if outcome.ok and outcome.samples else None
-                if earlier is not None:  # the same recording packed otherwise: its steps are in once (EDGE-84)
-                    same_samples_as.append((str(paths[position]), earlier))
+        def todo() -> Iterator[Task]:
+            """Inputs still to analyse; hashed one by one while the workers are busy with earlier ones."""
+            for path in paths:
+                key = job_key(_content_digest(path), settings, analysis_version())
+                keys.append(key)
+                if key in first:  # the same bytes again: written once, and said so (EDGE-31)
+                    same_as.append((str(path), first[key]))
+                    continue  # not analysed again: its steps file is the earlier input's, under its name (USER-2)
+                first[key] = str(path)
+                if key in finished:
+                    outcomes[key] = finished[key]
+                    if on_done:
+                        on_done(finished[key], True)
                 else:
-                    if outcome.ok and outcome.samples:
-                        by_samples[outcome.samples] = str(paths[position])
-                    tables.add(outcome)
-                written.add(key)
-            elif on_done:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
-                on_done(outcomes[key], True)
-            position += 1
+                    yield str(path), key
 
-    runner = _run_dask(scheduler) if scheduler is not None else _run_local(local_workers(jobs), pool)
-    warming: threading.Thread | None = None
-    for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
-        if compare and warming is None:  # the first session is back: import the comparison while waiting
-            warming = import_beside([COHORT_MODULE])
-        store.record(outcome)
-        outcomes[outcome.key] = outcome
-        if on_done:
-            on_done(outcome, False)
+        tables = store.combined()
+        written: set[str] = set()
+        position = 0  # keys[:position] are written (or were duplicates of written ones)
+        by_samples: dict[str, str] = {}  # samples digest -> the input whose steps are in the tables (EDGE-84)
+        same_samples_as: list[tuple[str, str]] = []
+
+        def write_ready() -> None:
+            """Append, in input order, every job whose turn has come and whose outcome is known."""
+            nonlocal position
+            while position < len(keys) and (keys[position] in written or keys[position] in outcomes):
+                key = keys[position]
+                if key not in written:  # an input listed twice (same content) is written once
+                    outcome = outcomes[key]
+                    earlier = by_samples.get(outcome.samples) if outcome.ok and outcome.samples else None
+                    if earlier is not None:  # the same recording packed otherwise: its steps are in once (EDGE-84)
+                        same_samples_as.append((str(paths[position]), earlier))
+                    else:
+                        if outcome.ok and outcome.samples:
+                            by_samples[outcome.samples] = str(paths[position])
+                        tables.add(outcome)
+                    written.add(key)
+                elif on_done:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
+                    on_done(outcomes[key], True)
+                position += 1
+
+        runner = _run_dask(scheduler) if scheduler is not None else _run_local(local_workers(jobs), pool)
+        warming: threading.Thread | None = None
+        for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
+            if compare and warming is None:  # the first session is back: import the comparison while waiting
+                warming = import_beside([COHORT_MODULE])
+            store.record(outcome)
+            outcomes[outcome.key] = outcome
+            if on_done:
+                on_done(outcome, False)
+            write_ready()
         write_ready()
-    write_ready()
-    tables.close()
-    _write_settings(out, tables.summaries, overrides)
+        tables.close()
+        _write_settings(out, tables.summaries, overrides)
 
-    ordered = [outcomes[k] for k in dict.fromkeys(keys)]
-    steps_path, sessions_path, errors_path = tables.steps_path, tables.sessions_path, tables.errors_path
-    cohort: list[str] = []
-    if compare:  # imported here: worker processes import this package and need no plotting
-        if warming is not None:
-            warming.join()
-        import pandas as pd
+        ordered = [outcomes[k] for k in dict.fromkeys(keys)]
+        steps_path, sessions_path, errors_path = tables.steps_path, tables.sessions_path, tables.errors_path
+        cohort: list[str] = []
+        if compare:  # imported here: worker processes import this package and need no plotting
+            if warming is not None:
+                warming.join()
+            import pandas as pd
 
-        from retrogait.batch.cohort import cohort_comparisons
+            from retrogait.batch.cohort import cohort_comparisons
 
-        cohort = cohort_comparisons(steps_path, pd.DataFrame(tables.summaries), out / "cohort")
-    analysed = [o for o in ordered if o.key not in finished]
-    return BatchResult(
-        n_inputs=len(paths),
-        n_analysed=sum(o.ok for o in analysed),
-        n_skipped=len(ordered) - len(analysed),
-        n_failed=sum(not o.ok for o in analysed),
-        steps_path=steps_path,
-        sessions_path=sessions_path,
-        errors_path=errors_path,
-        elapsed_s=time.perf_counter() - started,
-        cohort=tuple(cohort),
-        same_as=tuple(same_as),
-        same_samples_as=tuple(same_samples_as),
-    )
+            cohort = cohort_comparisons(steps_path, pd.DataFrame(tables.summaries), out / "cohort")
+        analysed = [o for o in ordered if o.key not in finished]
+        return BatchResult(
+            n_inputs=len(paths),
+            n_analysed=sum(o.ok for o in analysed),
+            n_skipped=len(ordered) - len(analysed),
+            n_failed=sum(not o.ok for o in analysed),
+            steps_path=steps_path,
+            sessions_path=sessions_path,
+            errors_path=errors_path,
+            elapsed_s=time.perf_counter() - started,
+            cohort=tuple(cohort),
+            same_as=tuple(same_as),
+            same_samples_as=tuple(same_samples_as),
+        )
 
 
 def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides: Overrides | None) -> None:

@@ -7,6 +7,7 @@ Layout of ``OUT``::
     steps.parquet         all steps, with ``session`` and ``subject`` columns, in input order
     sessions.csv          one summary row per session
     errors.csv            one row per failed input: file and the one-line reason
+    .batch.lock           held (``flock``) by the batch writing the folder: a second one is refused (EDGE-97)
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from typing import Any
 
 from retrogait.batch.worker import JobOutcome, read_table, steps_suffix
 from retrogait.csvsafe import safe_frame, write_records
+from retrogait.errors import RetrogaitError
 from retrogait.interrupt import discard_on_interrupt, keep
 from retrogait.jsontext import dumps
 from retrogait.outfiles import naming_the_output
 
 MANIFEST = "manifest.jsonl"
 RESULTS_DIR = "sessions"
+#: The file a running batch holds locked in its output folder (EDGE-97).
+LOCK = ".batch.lock"
 
 
 def output_files(out_dir: Path) -> list[Path]:
@@ -42,6 +46,41 @@ class BatchStore:
         self.results_dir = out_dir / RESULTS_DIR
         self.results_dir.mkdir(parents=True, exist_ok=True)
         self.manifest_path = out_dir / MANIFEST
+
+    @contextmanager
+    def only_writer(self) -> Iterator[None]:
+        """Hold the folder's lock (:data:`LOCK`, an advisory ``flock`` the system releases when the process ends,
+        also on ``kill -9``) while the block runs; raise :class:`RetrogaitError` when another batch holds it.
+
+        Two batches writing one folder at once (a nightly job still running when the next starts, a second
+        terminal) wrote one ``steps.parquet.partial``: the one that finished second failed with "steps.parquet:
+        No such file or directory", and the tables could mix the two runs (EDGE-97). Where ``fcntl`` is missing
+        (Windows) nothing is locked."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        path = self.out_dir / LOCK
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise naming_the_output(exc, path, path) from None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                by = f" (process {holder})" if holder.isdigit() else ""
+                raise RetrogaitError(
+                    f"{self.out_dir}: another `retrogait batch` is writing into this folder now{by}; wait for it to "
+                    "end, or give another --out"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def finished(self) -> dict[str, JobOutcome]:
         """Successful jobs already in the manifest whose step file still exists, by key."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from retrogait.batch.fingerprint import Overrides, effective_settings
 from retrogait.errors import RetrogaitError
-from retrogait.outfiles import writable_text
+from retrogait.outfiles import discard, writable_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,7 +87,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         problem = os.strerror(exc.errno) if exc.errno else " ".join(str(exc).split())
         raise RetrogaitError(f"{path}: cannot be written: {problem}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)  # a failure to remove it would hide the error above (EDGE-99)
 
 
 def read_table(path: Path) -> pd.DataFrame:

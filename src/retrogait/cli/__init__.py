@@ -35,7 +35,8 @@ EXIT_BROKEN_PIPE = 141
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error, 130 Ctrl-C, 141 output
     pipe closed by its reader (EDGE-89); the
-    ``retrogait`` program itself, ``argv`` None, exits with 130 on Ctrl-C at once: EDGE-1)."""
+    ``retrogait`` program itself, ``argv`` None, exits with 130 on Ctrl-C at once: EDGE-1, and with 143 on
+    SIGTERM: EDGE-95)."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # needs no command, so no Typer either
         from retrogait import __version__
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, argv)
     from retrogait.interrupt import exit_on_interrupt
 
-    # the retrogait program: Ctrl-C gives one line and status 130 at once, wherever it comes (EDGE-1)
+    # the retrogait program: Ctrl-C gives one line and status 130 at once, wherever it comes (EDGE-1); SIGTERM 143
     with exit_on_interrupt(whole_process=True):
         return _run(args, argv)
 

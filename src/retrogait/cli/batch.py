@@ -59,7 +59,8 @@ def batch(
     """Analyse every session; keep going past bad files; skip what is unchanged since the last run.
 
     Exit status: 0 every input analysed (or unchanged); 1 some inputs failed (listed in errors.csv; every
-    other result and the combined tables are written); 2 nothing could be done (bad option, no inputs).
+    other result and the combined tables are written); 2 nothing could be done (bad option, no inputs); 130 Ctrl-C,
+    143 SIGTERM, 129 SIGHUP (the sessions finished so far are kept for the re-run).
     """
     import atexit
     import gc

@@ -12,11 +12,10 @@ import typer
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
-from retrogait.conventions import ACTIVITIES, PLACEMENTS, STEP_COUNT_PLACEMENTS
+from retrogait.conventions import ACTIVITIES, PLACEMENTS
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 
 if TYPE_CHECKING:
-    from retrogait.compare.design import Comparison
     from retrogait.imports.base import ReaderOptions
 
 
@@ -58,43 +57,6 @@ def checked_activity(activity: str) -> str:
             "of those or 'any'"
         )
     return name
-
-
-def _left_out(comparison: Comparison) -> str:
-    """The steps left out and why (``120 steps direction unknown``), with how to keep them, or ''."""
-    left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
-    hint = any(k.startswith("not ") for k, n in comparison.excluded.items() if n)
-    return left_out + (" (--activity any keeps them)" if left_out and hint else "")
-
-
-def nothing_to_compare(comparison: Comparison) -> str | None:
-    """Why ``comparison`` compares nothing (no forward or no backward steps entered it), or None.
-
-    Exit status 2 as for any input that cannot give what the command is for (docs/compare.md), and nothing written:
-    it wrote a table of "nothing to compare" rows and exited 0, and replaced the previous comparison in ``--out``
-    (EDGE-92)."""
-    directions = comparison.steps.get("direction")
-    counts = {d: int((directions == d).sum()) if directions is not None else 0 for d in ("forward", "backward")}
-    if all(counts.values()):
-        return None
-    text = (
-        f"nothing to compare: {counts['forward']} forward and {counts['backward']} backward {comparison.noun} "
-        "entered the comparison"
-    )
-    if comparison.match is not None:  # how many steps the matching kept (USER-9)
-        m = comparison.match
-        kept = ", ".join(f"{m.after.get(d, 0)} of {m.before.get(d, 0)} {d}" for d in ("forward", "backward"))
-        text += f"; matched on {m.on} in bins of {m.bin_width:g} within each session: kept {kept} {comparison.noun}"
-    if left_out := _left_out(comparison):
-        text += f"; left out: {left_out}"
-    phones = {s.placement for s in comparison.sources if s.placement in STEP_COUNT_PLACEMENTS}
-    if comparison.steps.empty and comparison.excluded.get("direction unknown") and phones:  # EDGE-85
-        text += (
-            f"; placement {', '.join(sorted(phones))} gives no run direction (it counts steps from the size of the "
-            "acceleration only; docs/conventions.md): a sensor on the foot, shank or lower back tells forward from "
-            "backward"
-        )
-    return text + "; nothing written"
 
 
 @app.command()
@@ -153,7 +115,7 @@ def compare(
     from retrogait.compare.fairness import check_comparable, provenance_notes
     from retrogait.compare.inputs import analysis_folders_in, files_beside_analyses, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
-    from retrogait.compare.sentences import p_text
+    from retrogait.compare.sentences import left_out_text, nothing_to_compare, p_text
     from retrogait.errors import RetrogaitError
 
     activity = checked_activity(activity)
@@ -188,7 +150,7 @@ def compare(
     )
     comparison = compare_directions(steps, sources=sources, settings=settings)
     if (refusal := nothing_to_compare(comparison)) is not None:  # before anything is written over (EDGE-92)
-        raise RetrogaitError(refusal)
+        raise RetrogaitError(refusal + "; nothing written")
     with one_set():  # Ctrl-C or a full disk leaves the previous set of outputs or this one, not a mix (EDGE-1, EDGE-10)
         written = write_comparison(comparison, out)
     console = Console()
@@ -215,7 +177,7 @@ def compare(
             f"matched on {m.on} in bins of {m.bin_width:g} within each session: kept {kept} {comparison.noun}",
             soft_wrap=True,
         )
-    if left_out := _left_out(comparison):
+    if left_out := left_out_text(comparison):
         console.print(f"left out: {left_out}")
     for folder, names in not_compared:
         if names:  # EDGE-16: only the analysis folders inside were compared

@@ -47,16 +47,28 @@ def _pair_up(
     return out
 
 
+def _ignored(sig: int) -> bool:
+    """True when ``sig`` is ignored (``nohup`` ignores SIGHUP), or cannot be looked at."""
+    try:
+        return signal.getsignal(sig) is signal.SIG_IGN
+    except (ValueError, OSError):
+        return True
+
+
 @contextlib.contextmanager
 def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> Iterator[None]:
-    """Ctrl-C / SIGTERM set ``stop`` so the recording finishes its files, on every operating system.
+    """Ctrl-C / SIGTERM / SIGHUP set ``stop`` so the recording finishes its files, on every operating system.
 
     Unix loops take ``add_signal_handler``; on Windows it is not implemented, so a plain
     ``signal.signal`` handler wakes the loop thread-safely instead of letting KeyboardInterrupt tear
-    through the writer (which would lose the unflushed rows and the ``.ble.json`` log).
+    through the writer (which would lose the unflushed rows and the ``.ble.json`` log). SIGHUP (the terminal or
+    the ssh connection gone) killed the recording with its unflushed rows and its log (EDGE-101); a signal ignored
+    when the recording starts (``nohup``: SIGHUP) stays ignored, so such a recording goes on.
     """
     previous: dict[int, Any] = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    signals = [s for s in (getattr(signal, n, None) for n in names) if s is not None and not _ignored(s)]
+    for sig in signals:
         try:
             loop.add_signal_handler(sig, stop.set)
         except NotImplementedError:
@@ -64,7 +76,7 @@ def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> Ite
     try:
         yield
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in signals:
             if sig in previous:
                 signal.signal(sig, previous[sig])
             else:

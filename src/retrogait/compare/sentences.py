@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from retrogait.compare.design import MIN_CLUSTERS_FOR_INFERENCE, MIN_STEPS_FOR_INFERENCE, Comparison
 from retrogait.compare.fairness import provenance_notes
-from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ
+from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ, STEP_COUNT_PLACEMENTS
 from retrogait.rate import meets_rate
 
 #: What the impact numbers of each placement can and cannot say.
@@ -199,3 +199,40 @@ def caveats_for(comparison: Comparison) -> list[str]:
         "'significant' by chance."
     )
     return [c for c in out if c]
+
+
+def left_out_text(comparison: Comparison, *, options: bool = True) -> str:
+    """The steps left out and why (``120 steps direction unknown``), with how to keep them (``options``: the
+    option of ``retrogait compare`` that does), or ''."""
+    left_out = ", ".join(f"{n} steps {reason}" for reason, n in comparison.excluded.items() if n)
+    hint = options and any(k.startswith("not ") for k, n in comparison.excluded.items() if n)
+    return left_out + (" (--activity any keeps them)" if left_out and hint else "")
+
+
+def nothing_to_compare(comparison: Comparison, *, options: bool = True) -> str | None:
+    """Why ``comparison`` compares nothing (no forward or no backward steps entered it), or None.
+
+    ``retrogait compare`` refuses such a comparison, exit 2 and nothing written (EDGE-92); a batch's cohort
+    comparison leaves that group out with this line (EDGE-98)."""
+    directions = comparison.steps.get("direction")
+    counts = {d: int((directions == d).sum()) if directions is not None else 0 for d in ("forward", "backward")}
+    if all(counts.values()):
+        return None
+    text = (
+        f"nothing to compare: {counts['forward']} forward and {counts['backward']} backward {comparison.noun} "
+        "entered the comparison"
+    )
+    if comparison.match is not None:  # how many steps the matching kept (USER-9)
+        m = comparison.match
+        kept = ", ".join(f"{m.after.get(d, 0)} of {m.before.get(d, 0)} {d}" for d in ("forward", "backward"))
+        text += f"; matched on {m.on} in bins of {m.bin_width:g} within each session: kept {kept} {comparison.noun}"
+    if left_out := left_out_text(comparison, options=options):
+        text += f"; left out: {left_out}"
+    phones = {s.placement for s in comparison.sources if s.placement in STEP_COUNT_PLACEMENTS}
+    if comparison.steps.empty and comparison.excluded.get("direction unknown") and phones:  # EDGE-85
+        text += (
+            f"; placement {', '.join(sorted(phones))} gives no run direction (it counts steps from the size of the "
+            "acceleration only; docs/conventions.md): a sensor on the foot, shank or lower back tells forward from "
+            "backward"
+        )
+    return text

@@ -55,6 +55,7 @@ def refuse_analysis_output(path: Path) -> None:
     """Raise :class:`InputFileError` when ``path`` is what ``retrogait analyze`` wrote (its output folder,
     or its steps table) rather than a recording (EDGE-14): read as a recording it was "format not
     recognised" or "holds no three acceleration columns"."""
+    _refuse_other_output(path)
     compare = "; `retrogait compare` takes it as it is"
     if path.is_dir() and (path / "steps.csv").is_file() and (path / "summary.json").is_file():
         what = "an analysis folder written by `retrogait analyze` (steps.csv, summary.json)"
@@ -78,6 +79,66 @@ def refuse_analysis_output(path: Path) -> None:
     else:
         return
     raise InputFileError(path, f"is {what}, not a recording: give the recording it was made from{compare}")
+
+
+def _batch_folder(path: Path) -> Path | None:
+    """The output folder of ``retrogait batch`` that ``path`` is or lies in (up to two levels down), else None."""
+    for folder in (path, *list(path.parents)[:2]):
+        if (folder / "manifest.jsonl").is_file() and (folder / "sessions").is_dir():
+            return folder
+    return None
+
+
+#: The first columns of the tables ``batch`` and ``compare`` write, and what each is.
+_OUTPUT_TABLES = {
+    (b"session", b"subject", b"placement"): "the sessions table written by `retrogait batch`",
+    (b"file", b"reason"): "the table of failed inputs written by `retrogait batch`",
+    (b"metric", b"label", b"unit"): "the comparison table written by `retrogait compare`",
+}
+
+
+def _refuse_other_output(path: Path) -> None:
+    """Raise :class:`InputFileError` when ``path`` is what ``retrogait batch`` or ``retrogait compare`` wrote (its
+    folder or one of its files), a report or a settings file, given where a recording belongs (EDGE-96): each was
+    "format not recognised" with the reader options to map its columns, or "holds no three acceleration columns"."""
+    batch = _batch_folder(path)
+    cohort = (
+        f"; its forward/backward comparisons are in {batch / 'cohort'}"
+        if batch is not None and (batch / "cohort").is_dir()
+        else ""
+    )
+    give = "give the recordings it was made from"
+    what: str | None = None
+    if path.is_dir():
+        if batch == path:
+            what = "the output folder of `retrogait batch` (manifest.jsonl, sessions/)"
+        elif batch is not None and path.name == "sessions":
+            what = "the folder of per-session step tables in a `retrogait batch` output"
+        elif (path / "compare.csv").is_file() and (path / "compare.json").is_file():
+            what, give = (
+                "a comparison written by `retrogait compare` (compare.csv, compare.json)",
+                ("give the recordings or analysis folders it compared"),
+            )
+    elif path.is_file():
+        text = head(path)
+        first = text.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip().split(b",")
+        name = path.name.lower()
+        if text.startswith(b"PAR1"):
+            what = "a Parquet table" + (" written by `retrogait batch`" if batch is not None else "")
+        elif name.endswith(".csv") and tuple(first[:3]) in _OUTPUT_TABLES:
+            what = _OUTPUT_TABLES[tuple(first[:3])]
+        elif name.endswith(".csv") and tuple(first[:2]) in _OUTPUT_TABLES:
+            what = _OUTPUT_TABLES[tuple(first[:2])]
+        elif name == "manifest.jsonl" and text.startswith(b'{"key"'):
+            what = "the manifest written by `retrogait batch`"
+        elif name == "compare.json" and b'"retrogait_version"' in text[:200]:
+            what, give = "the comparison written by `retrogait compare`", "give the recordings it compared"
+        elif name.endswith((".html", ".htm")) and b"<html" in text[:4096].lower():
+            what = "an HTML page (a report)"
+        elif name.endswith(".toml") and b"retrogait" in text[:4096] and b"settings" in text[:4096]:
+            what, give, cohort = "a retrogait settings file", "give it as --settings FILE, and the recording", ""
+    if what is not None:
+        raise InputFileError(path, f"is {what}, not a recording: {give}{cohort}")
 
 
 def refuse_unrecognised(path: Path) -> None:
