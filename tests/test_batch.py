@@ -197,6 +197,7 @@ def test_cli_batch_settings_file(squad: Path, tmp_path: Path, capsys: pytest.Cap
     settings.write_text("[quality]\npre_contact_s = 0.08\n", encoding="utf-8")
     out = tmp_path / "ok"
     assert main(["batch", good, "--out", str(out), "--jobs", "1", "--no-compare", "--settings", str(settings)]) == 0
+    assert "1 session: 1 analysed, 0 skipped, 0 failed" in capsys.readouterr().err  # not "1 sessions"
     manifest = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     expected = AnalysisSettings.for_placement("shank", {"quality": {"pre_contact_s": 0.08}}).digest()
     assert [m["settings_hash"] for m in manifest] == [expected]

@@ -206,8 +206,8 @@ def _run(
         else ""
     )
     console.print(
-        f"{result.n_inputs} sessions: {result.n_analysed} analysed, {result.n_skipped} skipped, "
-        f"{result.n_failed} failed"
+        f"{result.n_inputs} session{'s' if result.n_inputs != 1 else ''}: {result.n_analysed} analysed, "
+        f"{result.n_skipped} skipped, {result.n_failed} failed"
         + (f", {n_same} the same as another" if (n_same := len(result.same_as) + len(result.same_samples_as)) else "")
         + f" in {result.elapsed_s:.1f} s{rate}\n"
         f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\nerrors: {safe(result.errors_path)}"
