@@ -265,3 +265,42 @@ def test_a_renamed_sensor_logger_table_with_reordered_axes_is_read(tmp_path: Pat
     assert session.meta.sample_rate_hz == pytest.approx(100.0, rel=1e-3)
     np.testing.assert_allclose(session.acc[:, 0], x, atol=1e-3)
     np.testing.assert_allclose(session.acc[:, 2], z, atol=1e-3)
+
+
+def _running_export(tmp_path: Path, unit: str, factor: float, placement: str = "shank") -> tuple[Path, np.ndarray]:
+    """A 20 s run that never stands (an export trimmed to the run) as an app writes it: acceleration named
+    with its unit, in that unit. Returns the file and the acceleration written (m/s^2)."""
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    config = SimulationConfig(placement=placement, bouts=parse_bouts("forward:running:3.5:20"), sample_rate_hz=200.0)
+    session = simulate(config).session
+    path = tmp_path / f"run_{unit.replace('/', '')}.csv"
+    lines = [f"time_s,acc_x ({unit}),acc_y ({unit}),acc_z ({unit})"]
+    values = session.acc * factor
+    lines += [f"{t:.4f},{x:.6g},{y:.6g},{z:.6g}" for t, (x, y, z) in zip(session.t_s, values, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, session.acc
+
+
+@pytest.mark.parametrize(("unit", "factor"), [("g", 1 / G), ("m/s^2", 1.0), ("mg", 1000 / G)])
+def test_a_run_that_never_rests_is_read_in_the_unit_its_names_state(tmp_path: Path, unit: str, factor: float) -> None:
+    """A foot or shank never at rest has no quiet window: its quietest 1 s means hold the swing's centripetal
+    acceleration on top of gravity (1.4-1.8 g). The unit in the names cannot be checked then, and is taken,
+    said so; it was refused as "neither 1 g nor free of gravity at rest" (fuzz_sessions seed 8)."""
+    path, written = _running_export(tmp_path, unit, factor)
+    session = load_recording(path, placement="shank").session
+    assert session.meta.acc_gravity != "removed"
+    evidence = session.meta.extra["inferred_acc_unit"]
+    assert "never rests" in evidence and "as the column names say" in evidence
+    np.testing.assert_allclose(session.acc, written, rtol=1e-5, atol=1e-4)
+
+
+def test_a_run_that_never_rests_without_a_unit_in_its_names_names_the_option(tmp_path: Path) -> None:
+    """Without a unit in the names nothing says it (the quiet mean, 1.47 here, could be gravity removed in
+    m/s^2): refused, naming the option; given, the file is read."""
+    path, written = _running_export(tmp_path, "g", 1 / G)
+    path.write_text(path.read_text(encoding="utf-8").replace(" (g)", ""), encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"--acc-unit"):
+        load_recording(path, placement="shank")
+    read = load_recording(path, placement="shank", generic=GenericCsvOptions(acc_unit="g")).session
+    np.testing.assert_allclose(read.acc, written, rtol=1e-5, atol=1e-4)
