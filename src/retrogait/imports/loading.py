@@ -15,6 +15,7 @@ from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_str
 from retrogait.imports.registry import claimed, detect_format, get_format
 from retrogait.imports.workbook import is_workbook
 from retrogait.imports.zipped import in_zip_words, is_plain_zip, unpacked
+from retrogait.memory import READ_INSTEAD, check_fits, estimated_samples
 from retrogait.recordings import not_found_text
 from retrogait.session import Session
 
@@ -76,6 +77,10 @@ def load_recording(
     problem = ReaderOptions(format, rate_hz, generic).problem()
     if problem:
         raise RetrogaitError(problem)
+    estimate = estimated_samples(source)  # a file too long for the memory: refused before it is read (LONG-2)
+    if estimate is not None:
+        n, stated_hz, cost = estimate
+        check_fits(source, n, stated_hz or rate_hz, cost, "read", READ_INSTEAD, about=True)
     options = ImportOptions(
         placement=placement,
         side=side,

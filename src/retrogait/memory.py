@@ -1,0 +1,138 @@
+"""What a long recording costs in memory, and the refusal of one that would not fit (LONG-2).
+
+Reading and analysing keep the whole recording in memory as float64 arrays plus the analysis' own signals:
+about :data:`READ_BYTES_PER_SAMPLE` bytes a sample to read a text table (:data:`BIN_READ_BYTES_PER_SAMPLE` a
+GENEActiv ``.bin``) and :data:`ANALYSIS_BYTES_PER_SAMPLE` to analyse it
+(measured with ``scripts/bench_long.py`` on 24 h at 100 Hz, the process' own ~150 MB aside). A recording that
+needs more than the memory available is refused before the work starts, in one line naming the file, its length
+and the memory it needs, and what to do instead (a part with ``--start``/``--end``): the alternative is a machine
+that swaps for minutes or a MemoryError traceback.
+
+The memory available is the operating system's "available" figure (``psutil`` where installed, else Linux's
+``/proc/meminfo``), or ``RETROGAIT_MEMORY_GB`` where set (a batch node's share, or a test's small limit). Where
+none is known nothing is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from retrogait.errors import RetrogaitError
+
+#: Peak bytes per sample of reading a text table (import to a session), beyond the process' own ...
+READ_BYTES_PER_SAMPLE = 200
+#: ... and of a GENEActiv ``.bin`` (its pages are decoded a few thousand at a time).
+BIN_READ_BYTES_PER_SAMPLE = 100
+#: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
+ANALYSIS_BYTES_PER_SAMPLE = 250
+#: Files smaller than this (bytes) are never estimated: they fit anywhere.
+CHECK_FROM_BYTES = 64 * 1024**2
+#: Bytes of the start of a text file whose lines give its bytes per line.
+_HEAD_BYTES = 1024**2
+#: A GENEActiv .bin spends ~3,800 bytes on a page of 300 samples.
+_BIN_BYTES_PER_SAMPLE = 3800 / 300
+#: What to do when reading does not fit.
+READ_INSTEAD = "close other programs or use a machine with more memory"
+#: What to do when the analysis does not fit.
+ANALYSIS_INSTEAD = "analyse it in parts with `retrogait analyze --start S --end S` (seconds from its start)"
+#: The environment variable that sets the memory available (GB) instead of the operating system's figure.
+MEMORY_ENV = "RETROGAIT_MEMORY_GB"
+
+
+def available_bytes() -> int | None:
+    """The memory a command may use (bytes): ``RETROGAIT_MEMORY_GB``, else the system's available memory, else
+    None (unknown)."""
+    said = os.environ.get(MEMORY_ENV, "").strip()
+    if said:
+        try:
+            return int(float(said) * 1024**3)
+        except ValueError:
+            raise RetrogaitError(f"{MEMORY_ENV}={said!r}: not a number of GB") from None
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is not None:
+        return int(psutil.virtual_memory().available)
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def estimated_samples(path: str | os.PathLike[str]) -> tuple[int, float | None, int] | None:
+    """About how many samples a recording file holds, from its size (a GENEActiv ``.bin``: its pages, and its
+    rate from its header; a text table: its bytes per line at the start), with the rate where known and the bytes
+    a sample costs to read; None for
+    folders, archives, compressed files and files under CHECK_FROM_BYTES (those are checked by their real count
+    once read)."""
+    file = Path(path)
+    try:
+        if not file.is_file() or file.stat().st_size < CHECK_FROM_BYTES:
+            return None
+        size = file.stat().st_size
+        with open(file, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    if head[:2] == b"\x1f\x8b" or head[:4] == b"PK\x03\x04":
+        return None
+    from retrogait.imports.geneactiv_bin import is_bin
+
+    if is_bin(head):
+        rate = re.search(rb"Measurement Frequency:\s*([0-9.]+)", head)
+        return int(size / _BIN_BYTES_PER_SAMPLE), float(rate.group(1)) if rate else None, BIN_READ_BYTES_PER_SAMPLE
+    lines = head.count(b"\n")
+    if lines < 100:  # not a table of short lines (JSON, a workbook): read and checked by its count
+        return None
+    stated = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)  # a session file's header
+    return int(size / (len(head) / lines)), float(stated.group(1)) if stated else None, READ_BYTES_PER_SAMPLE
+
+
+def _gb(n_bytes: float) -> str:
+    return f"{n_bytes / 1024**3:.1f} GB" if n_bytes >= 1024**3 else f"{n_bytes / 1024**2:.0f} MB"
+
+
+def _length(n_samples: int, rate_hz: float | None) -> str:
+    if not rate_hz or rate_hz <= 0:
+        return f"{n_samples:,} samples"
+    seconds = n_samples / rate_hz
+    for unit, size in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= (2 if unit == "days" else 1) * size:
+            return f"{seconds / size:.1f} {unit} at {rate_hz:g} Hz ({n_samples:,} samples)"
+    return f"{seconds:.0f} s at {rate_hz:g} Hz ({n_samples:,} samples)"
+
+
+def check_fits(
+    display: str | os.PathLike[str],
+    n_samples: int,
+    rate_hz: float | None,
+    bytes_per_sample: int,
+    doing: str,
+    instead: str,
+    about: bool = False,
+) -> None:
+    """Refuse (RetrogaitError, one line) ``doing`` ``n_samples`` of ``display`` when it needs more memory than is
+    available, saying what to do ``instead``; ``about``: the count is an estimate from the file's size."""
+    available = available_bytes()
+    need = n_samples * bytes_per_sample
+    if available is None or need <= available:
+        return
+    length = ("about " if about else "") + _length(n_samples, rate_hz)
+    raise RetrogaitError(
+        f"{display}: {length} needs about {_gb(need)} of memory to {doing}, {_gb(available)} available: {instead}"
+    )
+
+
+def analysis_fits(path: str | os.PathLike[str]) -> None:
+    """Refuse, before it is read, a file whose size says it is too long to analyse in the memory available."""
+    estimate = estimated_samples(path)
+    if estimate is not None:
+        n, rate_hz, _ = estimate
+        check_fits(path, n, rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", ANALYSIS_INSTEAD, about=True)
