@@ -26,7 +26,7 @@ READ_BYTES_PER_SAMPLE = 200
 #: ... and of a GENEActiv ``.bin`` (its pages are decoded a few thousand at a time).
 BIN_READ_BYTES_PER_SAMPLE = 100
 #: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
-ANALYSIS_BYTES_PER_SAMPLE = 250
+ANALYSIS_BYTES_PER_SAMPLE = 200
 #: Files smaller than this (bytes) are never estimated: they fit anywhere.
 CHECK_FROM_BYTES = 64 * 1024**2
 #: Bytes of the start of a text file whose lines give its bytes per line.
