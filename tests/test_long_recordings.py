@@ -60,7 +60,7 @@ def test_a_recording_too_long_for_the_memory_is_refused_before_it_is_read(
     assert main(["analyze", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and not read and not (tmp_path / "out").exists()
-    assert f"{path}: about 1.2 min at 100 Hz (7," in err and "of memory to analyse, 1 MB available" in err
+    assert f"{path}: about 1.2 min at 100 Hz (7," in err and "of memory to analyse, 0.512 MB available" in err
     assert "retrogait analyze --start S --end S" in err
 
 
@@ -80,7 +80,7 @@ def test_the_analysis_checks_the_real_count_where_the_size_says_nothing(
 ) -> None:
     """A folder, a zip or a file under CHECK_FROM_BYTES is read, then its samples counted before the analysis."""
     monkeypatch.setenv(memory.MEMORY_ENV, "0.001")
-    with pytest.raises(RetrogaitError, match=r"7,000 samples\) needs about 2 MB of memory to analyse, 1 MB"):
+    with pytest.raises(RetrogaitError, match=r"7,000 samples\) needs about 1.34 MB of memory to analyse, 1.02 MB"):
         analyze(recording.with_meta(placement="shank"))
     monkeypatch.setenv(memory.MEMORY_ENV, "lots")
     with pytest.raises(RetrogaitError, match="RETROGAIT_MEMORY_GB='lots': not a number of GB"):

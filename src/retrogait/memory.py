@@ -96,7 +96,7 @@ def estimated_samples(path: str | os.PathLike[str]) -> tuple[int, float | None, 
 
 
 def _gb(n_bytes: float) -> str:
-    return f"{n_bytes / 1024**3:.1f} GB" if n_bytes >= 1024**3 else f"{n_bytes / 1024**2:.0f} MB"
+    return f"{n_bytes / 1024**3:.1f} GB" if n_bytes >= 1024**3 else f"{n_bytes / 1024**2:.3g} MB"
 
 
 def _length(n_samples: int, rate_hz: float | None) -> str:
