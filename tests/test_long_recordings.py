@@ -168,3 +168,20 @@ def test_a_batch_job_too_long_for_the_memory_fails_in_one_line_before_reading(
     outcome = analyze_one(str(path), "k" * 64, {}, str(tmp_path))
     assert not outcome.ok and outcome.error is not None
     assert "of memory to analyse" in outcome.error and "\n" not in outcome.error
+
+
+def test_convert_writes_a_part_that_analyses_as_analyze_start_end_does(
+    tmp_path: Path, recording: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A week cut into days with `convert --start/--end`: each part keeps the recording's time line and says which
+    part it is; its analysis is `analyze --start/--end`'s."""
+    path = write_session(recording.with_meta(placement="shank", side="left"), tmp_path / "rec.csv")
+    part = tmp_path / "part.csv"
+    assert main(["convert", str(path), "--out", str(part), "--start", "38", "--end", "70"]) == 0
+    written = read_session(part)
+    assert written.t_s[0] == pytest.approx(38.0) and written.t_s[-1] < 70.0
+    assert written.meta.extra["import_part_s"] == "38-70"
+    assert main(["analyze", str(path), "--out", str(tmp_path / "a"), "--start", "38", "--end", "70"]) == 0
+    assert main(["analyze", str(part), "--out", str(tmp_path / "b")]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "a" / "steps.csv").read_bytes() == (tmp_path / "b" / "steps.csv").read_bytes()
