@@ -185,3 +185,13 @@ def test_convert_writes_a_part_that_analyses_as_analyze_start_end_does(
     assert main(["analyze", str(part), "--out", str(tmp_path / "b")]) == 0
     capsys.readouterr()
     assert (tmp_path / "a" / "steps.csv").read_bytes() == (tmp_path / "b" / "steps.csv").read_bytes()
+
+
+def test_a_part_holds_its_own_samples_so_the_whole_can_be_freed(recording: Session) -> None:
+    """`analyze --start/--end` kept the whole recording alive under the part's views (a week beside a day)."""
+    from retrogait.cli.part import part_of
+
+    part = part_of(recording, Path("rec.csv"), 38.0, 70.0)
+    assert part.n_samples == 3200
+    for mine, whole in ((part.t_s, recording.t_s), (part.acc, recording.acc), (part.gyr, recording.gyr)):
+        assert mine is not None and whole is not None and not np.shares_memory(mine, whole)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,4 +40,13 @@ def part_of(session: Session, path: Path, start: float | None, end: float | None
             f"{path}: has no samples from {said} s: it lasts {session.duration_s:.1f} s (--start and --end count "
             "from its first sample)"
         )
+    # copies, so that the whole recording's arrays are freed once the caller lets go of it: a day of a week
+    # is analysed in a day's memory beside nothing more
+    part = replace(
+        part,
+        t_s=part.t_s.copy(),
+        acc=part.acc.copy(),
+        gyr=None if part.gyr is None else part.gyr.copy(),
+        extra={name: values.copy() for name, values in part.extra.items()},
+    )
     return part.with_meta(extra={**session.meta.extra, PART_KEY: said})
