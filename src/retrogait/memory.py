@@ -8,8 +8,8 @@ needs more than the memory available is refused before the work starts, in one l
 and the memory it needs, and what to do instead (a part with ``--start``/``--end``): the alternative is a machine
 that swaps for minutes or a MemoryError traceback.
 
-The memory available is the operating system's "available" figure (``psutil`` where installed, else Linux's
-``/proc/meminfo``), or ``RETROGAIT_MEMORY_GB`` where set (a batch node's share, or a test's small limit). Where
+The memory available is the operating system's "available" figure (Linux's ``/proc/meminfo``, else ``psutil``
+where installed), or ``RETROGAIT_MEMORY_GB`` where set (a batch node's share, or a test's small limit). Where
 none is known nothing is refused.
 """
 
@@ -50,20 +50,18 @@ def available_bytes() -> int | None:
             return int(float(said) * 1024**3)
         except ValueError:
             raise RetrogaitError(f"{MEMORY_ENV}={said!r}: not a number of GB") from None
-    try:
-        import psutil
-    except ImportError:
-        psutil = None
-    if psutil is not None:
-        return int(psutil.virtual_memory().available)
-    try:
+    try:  # Linux: read directly (importing psutil costs ~30 ms a command)
         with open("/proc/meminfo", encoding="ascii") as info:
             for line in info:
                 if line.startswith("MemAvailable:"):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import psutil
+    except ImportError:
         return None
-    return None
+    return int(psutil.virtual_memory().available)
 
 
 def estimated_samples(path: str | os.PathLike[str]) -> tuple[int, float | None, int] | None:
