@@ -189,9 +189,44 @@ def test_convert_writes_a_part_that_analyses_as_analyze_start_end_does(
 
 def test_a_part_holds_its_own_samples_so_the_whole_can_be_freed(recording: Session) -> None:
     """`analyze --start/--end` kept the whole recording alive under the part's views (a week beside a day)."""
-    from retrogait.cli.part import part_of
+    from retrogait.imports.part import part_of
 
-    part = part_of(recording, Path("rec.csv"), 38.0, 70.0)
+    part = part_of(recording, "rec.csv", (38.0, 70.0))
     assert part.n_samples == 3200
     for mine, whole in ((part.t_s, recording.t_s), (part.acc, recording.acc), (part.gyr, recording.gyr)):
         assert mine is not None and whole is not None and not np.shares_memory(mine, whole)
+
+
+@pytest.mark.parametrize(("start", "end"), [(0.0, 3.0), (4.5, 13.0), (6.0, None), (None, 9.01), (26.0, 40.0)])
+def test_a_bin_part_is_read_page_by_page_and_is_the_whole_reading_cut(
+    tmp_path: Path, start: float | None, end: float | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GENEActiv week read whole needs 4.8 GB before a day of it can be analysed: the `.bin` reader decodes the
+    part's pages only (and the first, whose time is the recording's start). The samples, their times on the
+    recording's time line and the header's start are those of the whole reading cut at the part."""
+    import import_samples as samples
+    import retrogait.imports.geneactiv_bin as geneactiv_bin
+    from retrogait.imports import load_recording
+
+    path = samples.geneactiv_bin(tmp_path / "rec.bin", rate_hz=100.0, pages=10)  # 30 s, pages of 3 s
+    whole = load_recording(path).session
+    decoded: list[int] = []
+    decode = geneactiv_bin._decode
+    monkeypatch.setattr(geneactiv_bin, "_decode", lambda data, at: decoded.append(at.size) or decode(data, at))
+    part = load_recording(path, part_s=(start, end)).session
+    cut = whole.between(start, end)
+    assert part.n_samples == cut.n_samples > 2
+    np.testing.assert_array_equal(part.t_s, cut.t_s)
+    np.testing.assert_array_equal(part.acc, cut.acc)
+    assert part.meta.start_time_utc == whole.meta.start_time_utc
+    assert part.meta.extra["import_part_s"] == f"{start or 0:g}-{'end' if end is None else f'{end:g}'}"
+    assert decoded[0] <= -(-((end or 30.0) - (start or 0.0)) // 3) + 2  # the part's pages and the first
+
+
+def test_a_bin_part_beyond_its_end_is_refused_naming_its_length(tmp_path: Path) -> None:
+    import import_samples as samples
+    from retrogait.imports import load_recording
+
+    path = samples.geneactiv_bin(tmp_path / "rec.bin", rate_hz=100.0, pages=10)
+    with pytest.raises(RetrogaitError, match=r"has no samples from 40-50 s: it lasts 30.0 s"):
+        load_recording(path, part_s=(40.0, 50.0))

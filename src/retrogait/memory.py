@@ -15,16 +15,20 @@ none is known nothing is refused.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from retrogait.errors import RetrogaitError
 
 #: Peak bytes per sample of reading a text table (import to a session), beyond the process' own ...
 READ_BYTES_PER_SAMPLE = 200
-#: ... and of a GENEActiv ``.bin`` (its pages are decoded a few thousand at a time).
+#: ... and of a GENEActiv ``.bin`` (its pages are decoded a few thousand at a time) ...
 BIN_READ_BYTES_PER_SAMPLE = 100
+#: ... of which its text and the bounds of its lines, held whole when only a part of it is decoded.
+BIN_TEXT_BYTES_PER_SAMPLE = 20
 #: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
 ANALYSIS_BYTES_PER_SAMPLE = 200
 #: Files smaller than this (bytes) are never estimated: they fit anywhere.
@@ -64,12 +68,29 @@ def available_bytes() -> int | None:
     return int(psutil.virtual_memory().available)
 
 
-def estimated_samples(path: str | os.PathLike[str]) -> tuple[int, float | None, int] | None:
-    """About how many samples a recording file holds, from its size (a GENEActiv ``.bin``: its pages, and its
-    rate from its header; a text table: its bytes per line at the start), with the rate where known and the bytes
-    a sample costs to read; None for
-    folders, archives, compressed files and files under CHECK_FROM_BYTES (those are checked by their real count
-    once read)."""
+class Estimate(NamedTuple):
+    """What a file's size says of it: about ``n`` samples at ``rate_hz`` (None: not said), ``bytes_per_sample`` to
+    read them, and whether its reader can read a part of it alone (a GENEActiv ``.bin``, page by page)."""
+
+    n: int
+    rate_hz: float | None
+    bytes_per_sample: int
+    reads_part: bool
+
+    def read_bytes(self, part_s: tuple[float | None, float | None] | None = None) -> int:
+        """The memory (bytes) reading it takes, or reading ``part_s`` of it ((start, end) s)."""
+        if part_s is None or not self.reads_part or not self.rate_hz:
+            return self.n * self.bytes_per_sample
+        start, end = part_s
+        span = (end if end is not None else math.inf) - (start or 0.0)
+        part_n = min(self.n, int(span * self.rate_hz) + 1)
+        return self.n * BIN_TEXT_BYTES_PER_SAMPLE + part_n * self.bytes_per_sample
+
+
+def estimated_samples(path: str | os.PathLike[str]) -> Estimate | None:
+    """What a recording file's size says of it (:class:`Estimate`: a GENEActiv ``.bin`` by its pages, its rate from
+    its header; a text table by its bytes per line at the start); None for folders, archives, compressed files and
+    files under CHECK_FROM_BYTES (those are checked by their real count once read)."""
     file = Path(path)
     try:
         if not file.is_file() or file.stat().st_size < CHECK_FROM_BYTES:
@@ -85,12 +106,14 @@ def estimated_samples(path: str | os.PathLike[str]) -> tuple[int, float | None, 
 
     if is_bin(head):
         rate = re.search(rb"Measurement Frequency:\s*([0-9.]+)", head)
-        return int(size / _BIN_BYTES_PER_SAMPLE), float(rate.group(1)) if rate else None, BIN_READ_BYTES_PER_SAMPLE
+        stated = float(rate.group(1)) if rate else None
+        return Estimate(int(size / _BIN_BYTES_PER_SAMPLE), stated, BIN_READ_BYTES_PER_SAMPLE, True)
     lines = head.count(b"\n")
     if lines < 100:  # not a table of short lines (JSON, a workbook): read and checked by its count
         return None
-    stated = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)  # a session file's header
-    return int(size / (len(head) / lines)), float(stated.group(1)) if stated else None, READ_BYTES_PER_SAMPLE
+    said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)  # a session file's header
+    rate_hz = float(said.group(1)) if said else None
+    return Estimate(int(size / (len(head) / lines)), rate_hz, READ_BYTES_PER_SAMPLE, False)
 
 
 def _gb(n_bytes: float) -> str:
@@ -115,11 +138,13 @@ def check_fits(
     doing: str,
     instead: str,
     about: bool = False,
+    need_bytes: int | None = None,
 ) -> None:
     """Refuse (RetrogaitError, one line) ``doing`` ``n_samples`` of ``display`` when it needs more memory than is
-    available, saying what to do ``instead``; ``about``: the count is an estimate from the file's size."""
+    available, saying what to do ``instead``; ``about``: the count is an estimate from the file's size;
+    ``need_bytes``: the memory needed where it is not ``n_samples * bytes_per_sample``."""
     available = available_bytes()
-    need = n_samples * bytes_per_sample
+    need = n_samples * bytes_per_sample if need_bytes is None else need_bytes
     if available is None or need <= available:
         return
     length = ("about " if about else "") + _length(n_samples, rate_hz)
@@ -132,5 +157,4 @@ def analysis_fits(path: str | os.PathLike[str]) -> None:
     """Refuse, before it is read, a file whose size says it is too long to analyse in the memory available."""
     estimate = estimated_samples(path)
     if estimate is not None:
-        n, rate_hz, _ = estimate
-        check_fits(path, n, rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", ANALYSIS_INSTEAD, about=True)
+        check_fits(path, estimate.n, estimate.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", ANALYSIS_INSTEAD, True)

@@ -10,7 +10,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
-from retrogait.cli.part import checked_part, part_of
+from retrogait.cli.part import checked_part
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.errors import RetrogaitError
@@ -190,9 +190,9 @@ def analyze(
         import retrogait.imports.loading  # noqa: F401  (pandas: what load_input imports first)
 
         resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
-        session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader)
-        if part is not None:
-            session = part_of(session, input_file, *part)
+        session = load_input(
+            input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader, part_s=part
+        )
         warm.join()
         from retrogait.analysis.pipeline import analyze as run_analysis
         from retrogait.analysis.pipeline import write_outputs

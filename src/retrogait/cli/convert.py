@@ -9,7 +9,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
-from retrogait.cli.part import checked_part, part_of
+from retrogait.cli.part import checked_part
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import PLACEMENTS
 from retrogait.outfiles import refuse_replacing_a_recording, refuse_writing_over_inputs
@@ -53,11 +53,12 @@ def convert(
         sensor=sensor,
         anterior_axis=anterior_axis,
         vertical_axis=vertical_axis,
+        part_s=part,
         **reader.load_kwargs(),
     )
     # the same export converted again may replace its earlier conversion, another export may not (EDGE-4)
     refuse_replacing_a_recording(out, remade_by="convert", source=result.session.meta.extra.get("import_source"))
-    s = result.session if part is None else part_of(result.session, input, *part)
+    s = result.session
     write_session(s, out)
     for line in result.report.lines():  # names from the file system or the file: shown, not obeyed (EDGE-72)
         typer.echo(safe(line, markup=False))
