@@ -238,9 +238,18 @@ class _FloatText:
             table[rows, start : start + text.shape[1]] = text
 
 
+#: A column of at least this many values needing ``repr`` is spelled by its distinct values when they are at
+#: most a quarter of it (a 12-bit sensor's calibrated counts: 4,096 levels an axis; LONG-1).
+DISTINCT_FROM = 4096
+
+
 def _repr_matrix(values: NDArray[np.float64]) -> NDArray[np.uint8]:
     """Python's text of each value as a row of bytes (0-padded); NaN as an empty field, infinities as pandas
-    writes them (``inf``, ``-inf``)."""
+    writes them (``inf``, ``-inf``). Values are told apart by their bits (``-0.0`` is not ``0.0``)."""
+    if values.size >= DISTINCT_FROM:
+        bits, inverse = np.unique(values.view(np.uint64), return_inverse=True)
+        if 4 * bits.size <= values.size:
+            return _repr_matrix(bits.view(np.float64))[inverse.ravel()]
     texts = list(map(float.__repr__, values.tolist()))
     for k in np.flatnonzero(~np.isfinite(values)).tolist():
         texts[k] = "" if np.isnan(values[k]) else texts[k]

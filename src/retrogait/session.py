@@ -9,10 +9,11 @@ This module is the only place that knows that format; see ``docs/conventions.md`
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -188,6 +189,20 @@ class Session:
         """A copy sharing the arrays, with some header values changed."""
         return replace(self, meta=replace(self.meta, **changes))
 
+    def between(self, start_s: float | None, end_s: float | None) -> Session:
+        """The samples with ``start_s <= t_s < end_s`` (s, the session's time; None: from its first or to its
+        last sample), as a session of its own with the same header (the arrays are views)."""
+        lo = 0 if start_s is None else int(np.searchsorted(self.t_s, start_s, side="left"))
+        hi = self.n_samples if end_s is None else int(np.searchsorted(self.t_s, end_s, side="left"))
+        part = slice(lo, max(lo, hi))
+        return replace(
+            self,
+            t_s=self.t_s[part],
+            acc=self.acc[part],
+            gyr=None if self.gyr is None else self.gyr[part],
+            extra={name: values[part] for name, values in self.extra.items()},
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """The table as it is written to file: core columns, then gyro, then extras."""
         columns: dict[str, Any] = {TIME_COLUMN: self.t_s}
@@ -232,7 +247,7 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
     with uninterrupted():  # Ctrl-C waits for the file (EDGE-1): no .partial left behind
         try:
             with open(tmp, "wb") as raw:
-                pieces = [format_header(session.meta).encode("utf-8"), *_table_text(frame, header=True)]
+                pieces = itertools.chain([format_header(session.meta).encode("utf-8")], _table_slices(frame))
                 if path.name.lower().endswith(".gz"):
                     import gzip
 
@@ -248,6 +263,17 @@ def write_session(session: Session, path: str | os.PathLike[str]) -> Path:
         finally:
             discard(tmp)  # not raising: on a read-only file system removing it fails too (EDGE-99)
     return path
+
+
+#: A session file is written this many rows at a time: its text and the spelling's work arrays are never held
+#: whole (a week at 100 Hz is ~3 GB of text; LONG-1). The text is the same (each value is spelled alone).
+WRITE_ROWS = 1 << 19
+
+
+def _table_slices(frame: pd.DataFrame) -> Iterator[bytes]:
+    """The CSV text of a session table, header first, WRITE_ROWS rows at a time (:func:`_table_text`)."""
+    for first in range(0, max(len(frame), 1), WRITE_ROWS):
+        yield from _table_text(frame.iloc[first : first + WRITE_ROWS], header=first == 0)
 
 
 def _table_text(frame: pd.DataFrame, header: bool) -> list[bytes]:

@@ -25,10 +25,12 @@ def load_input(
     reader: ReaderOptions | None = None,
     *,
     header_wins: bool = False,
+    part_s: tuple[float | None, float | None] | None = None,
 ) -> Session:
     """Read a recording for analysis: a native session file or any export ``retrogait.imports`` knows
     (``reader``: the user's --format, --rate and column mapping). ``header_wins``: placement, side and
-    anterior axis fill in only what a session file's header leaves open (batch, compare: EDGE-79).
+    anterior axis fill in only what a session file's header leaves open (batch, compare: EDGE-79); ``part_s``:
+    only the part from ``start`` to ``end`` s after the first sample (LONG-2).
 
     This is the single place where analysis reads input.
     """
@@ -36,5 +38,11 @@ def load_input(
 
     kwargs = reader.load_kwargs() if reader is not None else {}
     return load_session(
-        path, placement=placement, side=side, anterior_axis=anterior_axis, header_wins=header_wins, **kwargs
+        path,
+        placement=placement,
+        side=side,
+        anterior_axis=anterior_axis,
+        header_wins=header_wins,
+        part_s=part_s,
+        **kwargs,
     )

@@ -43,6 +43,7 @@ from retrogait.analysis.version import analysis_version
 from retrogait.analysis.vgrf import VGRF_COLUMNS, sacral_vgrf
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.csvsafe import write_csv
+from retrogait.memory import ANALYSIS_BYTES_PER_SAMPLE, ANALYSIS_INSTEAD, check_fits
 from retrogait.outfiles import write_text
 from retrogait.resolution import is_coarse
 from retrogait.session import Session
@@ -111,9 +112,13 @@ def analyze(
 
     Raises:
         RetrogaitError: one line when the recording cannot be analysed at all (too short, below 20 Hz,
-            flat, unknown units). Recordings without gait give an empty steps table instead.
+            flat, unknown units, longer than the memory available holds: memory.py). Recordings without gait give
+            an empty steps table instead.
     """
     session = source if isinstance(source, Session) else load_input(source, placement, side, anterior_axis)
+    rate_hz = session.meta.sample_rate_hz
+    display = session.source or "the recording"  # refused in one line where it would not fit in memory (LONG-2)
+    check_fits(display, session.n_samples, rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", ANALYSIS_INSTEAD)
     if settings is None:
         resolved = placement or session.meta.placement
         settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()

@@ -126,11 +126,13 @@ def analyze_one(
     """
     from retrogait.analysis.pipeline import analyze, load_input  # imported in the worker
     from retrogait.imports.base import ReaderOptions
+    from retrogait.memory import analysis_fits
 
     start = time.perf_counter()
     reader = ReaderOptions.from_dict(settings.get("reader") or {})
     settings = {k: v for k, v in settings.items() if k != "reader"}
     try:
+        analysis_fits(path)  # a file too long to analyse whole: refused before it is read (LONG-2)
         session = load_input(  # the options fill in what the file does not say (EDGE-79)
             path,
             settings.get("placement"),

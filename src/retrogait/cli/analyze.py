@@ -10,6 +10,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
+from retrogait.cli.part import checked_part
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.errors import RetrogaitError
@@ -137,6 +138,11 @@ def analyze(
     report: Annotated[
         bool, typer.Option("--report/--no-report", help="Also write report.html (--no-report: tables only).")
     ] = True,
+    start: Annotated[
+        float | None,
+        typer.Option("--start", help="Analyse from this time on (s from the recording's start; a long one's part)."),
+    ] = None,
+    end: Annotated[float | None, typer.Option("--end", help="Analyse up to this time (s from its start).")] = None,
     *,
     reader: ReaderOptions,
 ) -> None:
@@ -158,6 +164,11 @@ def analyze(
     named = input_file if input_file.name not in ("", ".", "..") else input_file.resolve()
     if out is None and not named.name:  # `analyze /`: "internal error: ValueError" (EDGE-72)
         raise RetrogaitError(f"{input_file}: has no name to name the output folder after: give --out")
+    part = checked_part(start, end)
+    if part is None:  # a recording too long to analyse whole: refused before it is read (LONG-2)
+        from retrogait.memory import analysis_fits
+
+        analysis_fits(input_file)
     out_dir = out or named.with_name(_recording_stem(named) + "_analysis")
     refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
     # the process ends after the command: its last garbage collections over every loaded module and the
@@ -179,7 +190,9 @@ def analyze(
         import retrogait.imports.loading  # noqa: F401  (pandas: what load_input imports first)
 
         resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
-        session = load_input(input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader)
+        session = load_input(
+            input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader, part_s=part
+        )
         warm.join()
         from retrogait.analysis.pipeline import analyze as run_analysis
         from retrogait.analysis.pipeline import write_outputs

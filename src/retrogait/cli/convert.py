@@ -9,6 +9,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
+from retrogait.cli.part import checked_part
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import PLACEMENTS
 from retrogait.outfiles import refuse_replacing_a_recording, refuse_writing_over_inputs
@@ -27,6 +28,10 @@ def convert(
     sensor: Annotated[str | None, typer.Option(help="Sensor name (default: the device named in the file).")] = None,
     anterior_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing forward: +x -x +y -y +z -z.")] = None,
     vertical_axis: Annotated[str | None, typer.Option(help="Sensor axis pointing up: +x -x +y -y +z -z.")] = None,
+    start: Annotated[
+        float | None, typer.Option("--start", help="Write from this time on (s from the recording's start).")
+    ] = None,
+    end: Annotated[float | None, typer.Option("--end", help="Write up to this time (s from its start).")] = None,
     *,
     reader: ReaderOptions,
 ) -> None:
@@ -38,6 +43,7 @@ def convert(
     placement, side = checked_place(placement, side)  # before the export is read (EDGE-75)
     anterior_axis = checked_axis(anterior_axis, "--anterior-axis")
     vertical_axis = checked_axis(vertical_axis, "--vertical-axis")
+    part = checked_part(start, end)  # a part of a long recording, e.g. one day of a week (LONG-2)
     refuse_writing_over_inputs([out], [input])
     refuse_replacing_a_recording(out, remade_by="convert")  # EDGE-4
     result = load_recording(
@@ -47,12 +53,13 @@ def convert(
         sensor=sensor,
         anterior_axis=anterior_axis,
         vertical_axis=vertical_axis,
+        part_s=part,
         **reader.load_kwargs(),
     )
     # the same export converted again may replace its earlier conversion, another export may not (EDGE-4)
     refuse_replacing_a_recording(out, remade_by="convert", source=result.session.meta.extra.get("import_source"))
-    write_session(result.session, out)
     s = result.session
+    write_session(s, out)
     for line in result.report.lines():  # names from the file system or the file: shown, not obeyed (EDGE-72)
         typer.echo(safe(line, markup=False))
     for key, value in s.meta.extra.items():

@@ -137,6 +137,9 @@ class ImportOptions:
     generic: GenericCsvOptions | None = None
     rate_hz: float | None = None
     header_wins: bool = False
+    #: (start, end) s from the first sample: the part wanted (LONG-2); a reader that can read only it (a GENEActiv
+    #: ``.bin``, page by page) does and says so (``import_part_s``), the loader cuts the others' whole sessions
+    part_s: tuple[float | None, float | None] | None = None
 
 
 @dataclass

@@ -28,16 +28,19 @@ from __future__ import annotations
 import binascii
 import math
 import re
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.errors import InputFileError
+from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import ACC_TO_MS2, FloatArray, Source, Stream, clean_rows, head_bytes
 from retrogait.imports.geneactiv_common import finish_geneactiv, stamps_s
 from retrogait.imports.limits import note_cut_short
+from retrogait.imports.part import PART_KEY, Part, part_text
 
 #: Samples in one page, hex digits per sample, hex digits in one page's data line.
 SAMPLES_PER_PAGE = 300
@@ -201,14 +204,47 @@ def _decode(data: bytes, hex_starts: NDArray[np.int64]) -> tuple[NDArray[np.int1
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
     """A GENEActiv ``.bin`` as a session: acceleration in m/s^2 (gravity included), no gyroscope; the header's
-    device, location code, rate and time zone (the start as UTC) as the CSV export's reader carries them."""
-    acc, report, header = _read_pages(path)
-    return finish_geneactiv(path, acc, header, options, report)
+    device, location code, rate and time zone (the start as UTC) as the CSV export's reader carries them.
+
+    With ``options.part_s`` only the pages of that part are decoded (a day of a week in a day's memory, LONG-2):
+    the session holds the part's samples on the recording's time line (0 at its first sample, whose time the
+    header's start stays) and says the part (``import_part_s``); what the import infers (the rate measured, the
+    resolution) comes from the part."""
+    acc, report, header, origin = _read_pages(path, options.part_s)
+    result = finish_geneactiv(path, acc, header, options, report)
+    if origin is None or options.part_s is None:
+        return result
+    session, shift_s = result.session, float(acc.t_s[0]) - origin
+    t_s = acc.t_s - origin  # as the whole reading's (finish: from the first sample), on the recording's time line
+    start = session.meta.start_time_utc
+    if start is not None:  # the recording's first sample, as its whole reading says it
+        moved = datetime.fromisoformat(start.replace("Z", "+00:00")) - timedelta(seconds=shift_s)
+        start = moved.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    extra = {**session.meta.extra, PART_KEY: part_text(options.part_s)}
+    meta = replace(session.meta, start_time_utc=start, extra=extra)
+    return replace(result, session=replace(session, t_s=t_s, meta=meta))
 
 
-def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
+def _part_pages(
+    page_t: FloatArray, frequency: FloatArray, sound: NDArray[np.bool_], part_s: Part
+) -> tuple[NDArray[np.bool_], int, float, float, float] | None:
+    """The pages that hold samples of ``part_s`` (True), the recording's first sound page, its time and the part's
+    bounds on the device's clock (s); None where no page is sound."""
+    first = np.flatnonzero(sound)
+    if not first.size:
+        return None
+    origin = float(page_t[first[0]])
+    start, end = part_s
+    lo, hi = origin + (start or 0.0), origin + end if end is not None else math.inf
+    with np.errstate(invalid="ignore"):
+        outside = (page_t + SAMPLES_PER_PAGE / frequency <= lo) | (page_t >= hi)  # NaN: not outside (read, as now)
+    return ~outside, int(first[0]), origin, lo, hi
+
+
+def _read_pages(path: Path, part_s: Part | None = None) -> tuple[Stream, ImportReport, dict[str, str], float | None]:
     """The acceleration (m/s^2; seconds of the device's wall clock) of a GENEActiv ``.bin``, the report (pages
-    that cannot be read dropped and counted in samples; a file cut short noted) and its header."""
+    that cannot be read dropped and counted in samples; a file cut short noted), its header, and with ``part_s``
+    the time of the recording's first sample (None: the whole was read; the loader cuts the part)."""
     display = str(path)
     data = Source(display, path=path).read_bytes()  # a .gz, a zip member or UTF-16 text as any reader gets it
     if not is_bin(data[:1024]):
@@ -237,10 +273,20 @@ def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
     page_t[shaped] = stamps_s(buf, starts[time_line[shaped]] + len(_PAGE_TIME), b"\r\n")
     frequency = np.full(whole.size, np.nan)
     frequency[shaped] = _frequencies(data, starts[frequency_line[shaped]], stops[frequency_line[shaped]])
-    counts, hex_ok = _decode(data, starts[data_line[shaped]])
+    wanted = np.ones(whole.size, dtype=bool)
+    pages = None if part_s is None else _part_pages(page_t, frequency, shaped & np.isfinite(frequency), part_s)
+    decode = shaped.copy()
+    if pages is not None:  # a part: the pages outside it are not decoded (nor counted: not read, not lost)
+        wanted, first_page = pages[0], pages[1]
+        decode &= wanted
+        decode[first_page] = True  # decoded to know it for the recording's first sample
+    counts, hex_ok = _decode(data, starts[data_line[decode]])
     good = np.zeros(whole.size, dtype=bool)
-    good[shaped] = hex_ok
+    good[decode] = hex_ok
+    good[shaped & ~decode] = True
     good &= np.isfinite(page_t) & np.isfinite(frequency)
+    if pages is not None and not good[first_page]:  # the first page unreadable: the whole is read, then cut
+        return _read_pages(path, None)
     # cut short: the last page's header lines, or its data line, end with the file
     cut_in_header = recorded.size > whole.size
     cut_in_data = (
@@ -264,14 +310,21 @@ def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
         )
     elif stated is not None and recorded.size < stated:
         note_cut_short(display, f"the file ends after page {recorded.size:,}{of}: those were read", False)
-    keep = np.flatnonzero(good)
+    keep = np.flatnonzero(good & wanted)
+    if keep.size == 0 and pages is not None:
+        ends = page_t + SAMPLES_PER_PAGE / frequency
+        lasts = float(np.nanmax(ends[shaped])) - pages[2]
+        raise RetrogaitError(
+            f"{path}: has no samples from {part_text(part_s or (None, None))} s: it lasts {lasts:.1f} s (--start and "
+            "--end count from its first sample)"
+        )
     if keep.size == 0:
         if (cut_in_header or cut_in_data) and recorded.size == 1:
             raise InputFileError(path, "is cut off inside its first GENEActiv page: no whole page to read")
         raise InputFileError(path, f"holds no readable GENEActiv page ({recorded.size} found, none whole and sound)")
     del data, buf  # the text is done with: a week of it is ~1 GB
     t = (page_t[keep, None] + np.arange(SAMPLES_PER_PAGE) / frequency[keep, None]).ravel()
-    decoded = good[shaped]
+    decoded = (good & wanted)[decode]
     xyz = (counts if decoded.all() else counts[decoded]).reshape(-1, 3).astype(np.float64)
     del counts
     xyz *= 100.0
@@ -279,4 +332,11 @@ def _read_pages(path: Path) -> tuple[Stream, ImportReport, dict[str, str]]:
     xyz *= ACC_TO_MS2["g"] / gain
     report.rows_read = t.size + report.dropped_total
     t, xyz = clean_rows(t, xyz, report, "acc")
-    return Stream(t, xyz), report, header
+    if pages is None:
+        return Stream(t, xyz), report, header, None
+    start, end = part_s or (None, None)
+    since = t - pages[2]  # as the whole reading's times are made (finish: from the first sample), compared alike
+    inside = (since >= (start or 0.0)) & (since < (end if end is not None else math.inf))
+    if np.count_nonzero(inside) < 2:
+        raise RetrogaitError(f"{path}: has no samples from {part_text(part_s or (None, None))} s")
+    return Stream(t[inside], xyz[inside]), report, header, pages[2]

@@ -12,9 +12,11 @@ from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResult, ReaderOptions
 from retrogait.imports.diagnose import refuse_unrecognised
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
+from retrogait.imports.part import PART_KEY, Part, part_of
 from retrogait.imports.registry import claimed, detect_format, get_format
 from retrogait.imports.workbook import is_workbook
 from retrogait.imports.zipped import in_zip_words, is_plain_zip, unpacked
+from retrogait.memory import READ_INSTEAD, check_fits, estimated_samples
 from retrogait.recordings import not_found_text
 from retrogait.session import Session
 
@@ -52,6 +54,7 @@ def load_recording(
     generic: GenericCsvOptions | None = None,
     rate_hz: float | None = None,
     header_wins: bool = False,
+    part_s: Part | None = None,
 ) -> ImportResult:
     """Read any supported recording (file, export folder or zip, also gzip-compressed) as a native
     session plus a report.
@@ -68,6 +71,7 @@ def load_recording(
             stated rate of any other recording.
         header_wins: ``placement``, ``side`` and the axes only fill in what a session file's header leaves
             open (``ImportOptions.header_wins``; EDGE-79); else they replace it.
+        part_s: (start, end) s from the first sample: only that part (``import_part_s`` in the header; LONG-2).
 
     Raises:
         RetrogaitError: one line naming the file and the problem.
@@ -76,6 +80,10 @@ def load_recording(
     problem = ReaderOptions(format, rate_hz, generic).problem()
     if problem:
         raise RetrogaitError(problem)
+    estimate = estimated_samples(source)  # a file too long for the memory: refused before it is read (LONG-2)
+    if estimate is not None:
+        need = estimate.read_bytes(part_s)
+        check_fits(source, estimate.n, estimate.rate_hz or rate_hz, 0, "read", READ_INSTEAD, True, need)
     options = ImportOptions(
         placement=placement,
         side=side,
@@ -85,10 +93,15 @@ def load_recording(
         generic=generic,
         rate_hz=rate_hz,
         header_wins=header_wins,
+        part_s=part_s,
     )
     if not _UNPACKING.get() and is_plain_zip(source) and not is_workbook(source) and not claimed(source):
-        return _load_zip(source, format, options)
-    return _load(source, format, options)
+        result = _load_zip(source, format, options)
+    else:
+        result = _load(source, format, options)
+    if part_s is None or PART_KEY in result.session.meta.extra:  # none wanted, or the reader read only the part
+        return result
+    return replace(result, session=part_of(result.session, str(source), part_s))
 
 
 #: True while what a zip holds is read: a zip inside it is not unpacked again (a zip quine would never end).
@@ -167,6 +180,7 @@ def load_session(
     generic: GenericCsvOptions | None = None,
     rate_hz: float | None = None,
     header_wins: bool = False,
+    part_s: Part | None = None,
 ) -> Session:
     """:func:`load_recording` without the report: just the native session."""
     return load_recording(
@@ -180,4 +194,5 @@ def load_session(
         generic=generic,
         rate_hz=rate_hz,
         header_wins=header_wins,
+        part_s=part_s,
     ).session

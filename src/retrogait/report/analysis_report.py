@@ -189,17 +189,13 @@ def _signal_charts(result: AnalysisResult) -> list[Svg]:
             if np.array_equal(low, high)
             else layer("band", t_env, high, "#777777", y_low=low)
         )
-        marks = [
-            layer(
-                "marks",
-                ic_t[shown & (directions == d)],
-                ic_z[shown & (directions == d)],
-                DIRECTION_COLOURS[d],
-                f"contact, {d}",
-            )
-            for d in DIRECTION_ORDER
-            if (shown & (directions == d)).any()
-        ]
+        marks = []
+        for d in DIRECTION_ORDER:
+            at = np.flatnonzero(shown & (directions == d))
+            if at.size > MAX_DOTS:  # a day or a week: evenly spread, a screen cannot show more (LONG-3)
+                at = at[np.linspace(0, at.size - 1, MAX_DOTS).round().astype(np.int64)]
+            if at.size:
+                marks.append(layer("marks", ic_t[at], ic_z[at], DIRECTION_COLOURS[d], f"contact, {d}"))
         return chart([trace, *marks], title=title, xlabel="time (s)", ylabel=ylabel, alt=f"{ylabel}, {title}")
 
     # a contact found without the gyroscope beyond the signals' ends (a gyroscope that stopped, GYRO-1) has no
@@ -207,8 +203,10 @@ def _signal_charts(result: AnalysisResult) -> list[Svg]:
     true_t = steps["ic_time_s"].to_numpy(dtype=float)
     on_signal = (true_t >= sig.t_s[0] - 0.5 / sig.fs_hz) & (true_t <= sig.t_s[-1] + 0.5 / sig.fs_hz)
     whole = draw(sig.t_s, z_g, on_signal, "whole session")
-    charts = [Svg(whole, "Grey: the signal (its range per pixel where samples are denser than the screen); "
-                  "triangles: each contact on the sample where it was found, coloured by run direction.")]  # fmt: skip
+    many = max((int(np.count_nonzero(on_signal & (directions == d))) for d in DIRECTION_ORDER), default=0)
+    thinned = f" ({MAX_DOTS:,} evenly spread of a direction's {many:,} where there are more)" if many > MAX_DOTS else ""
+    said = f"triangles: each contact on the sample where it was found{thinned}, coloured by run direction."
+    charts = [Svg(whole, f"Grey: the signal (its range per pixel where samples are denser than the screen); {said}")]
     for start in _zoom_starts(steps):
         sel = (sig.t_s >= start) & (sig.t_s <= start + ZOOM_SPAN_S)
         shown = (ic_t >= start) & (ic_t <= start + ZOOM_SPAN_S) & on_signal

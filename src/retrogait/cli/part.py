@@ -1,0 +1,20 @@
+"""A part of a long recording: `analyze --start S --end S` (LONG-2)."""
+
+from __future__ import annotations
+
+import math
+
+from retrogait.errors import RetrogaitError
+
+
+def checked_part(start: float | None, end: float | None) -> tuple[float | None, float | None] | None:
+    """``(start, end)`` (s) as given, None when neither is; refused in one line before anything is read when
+    not finite, negative or empty."""
+    if start is None and end is None:
+        return None
+    for flag, value in (("--start", start), ("--end", end)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise RetrogaitError(f"{flag} must be a time in seconds from the recording's start (>= 0), got {value:g}")
+    if start is not None and end is not None and end <= start:
+        raise RetrogaitError(f"--end ({end:g} s) must come after --start ({start:g} s)")
+    return start, end

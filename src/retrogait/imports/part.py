@@ -1,0 +1,45 @@
+"""A part of a long recording (LONG-2): the samples from ``start`` to ``end`` seconds after its first one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from retrogait.errors import RetrogaitError
+
+if TYPE_CHECKING:
+    from retrogait.session import Session
+
+#: The header key that says which part of the recording was read (s from its first sample; ``start-end``).
+PART_KEY = "import_part_s"
+
+#: (start, end) s from a recording's first sample; None: from its first, or to its last.
+Part = tuple[float | None, float | None]
+
+
+def part_text(part: Part) -> str:
+    """``start-end`` (``end`` where open), as the header says it."""
+    start, end = part
+    return f"{start or 0:g}-{'end' if end is None else f'{end:g}'}"
+
+
+def part_of(session: Session, display: str, part: Part, origin_s: float | None = None) -> Session:
+    """The samples from ``start`` to ``end`` (s after ``origin_s``, default the first sample), with copies of their
+    arrays (the whole recording's are freed once the caller lets go of it: a day of a week is analysed in a day's
+    memory) and the part in the header; a part without two samples is refused naming the recording's length."""
+    start, end = part
+    first = origin_s if origin_s is not None else float(session.t_s[0]) if session.n_samples else 0.0
+    cut = session.between(None if start is None else first + start, None if end is None else first + end)
+    if cut.n_samples < 2:
+        raise RetrogaitError(
+            f"{display}: has no samples from {part_text(part)} s: it lasts {session.duration_s:.1f} s (--start and "
+            "--end count from its first sample)"
+        )
+    cut = replace(
+        cut,
+        t_s=cut.t_s.copy(),
+        acc=cut.acc.copy(),
+        gyr=None if cut.gyr is None else cut.gyr.copy(),
+        extra={name: values.copy() for name, values in cut.extra.items()},
+    )
+    return cut.with_meta(extra={**session.meta.extra, PART_KEY: part_text(part)})

@@ -1,0 +1,160 @@
+"""What a long recording costs in memory, and the refusal of one that would not fit (LONG-2).
+
+Reading and analysing keep the whole recording in memory as float64 arrays plus the analysis' own signals:
+about :data:`READ_BYTES_PER_SAMPLE` bytes a sample to read a text table (:data:`BIN_READ_BYTES_PER_SAMPLE` a
+GENEActiv ``.bin``) and :data:`ANALYSIS_BYTES_PER_SAMPLE` to analyse it
+(measured with ``scripts/bench_long.py`` on 24 h at 100 Hz, the process' own ~150 MB aside). A recording that
+needs more than the memory available is refused before the work starts, in one line naming the file, its length
+and the memory it needs, and what to do instead (a part with ``--start``/``--end``): the alternative is a machine
+that swaps for minutes or a MemoryError traceback.
+
+The memory available is the operating system's "available" figure (Linux's ``/proc/meminfo``, else ``psutil``
+where installed), or ``RETROGAIT_MEMORY_GB`` where set (a batch node's share, or a test's small limit). Where
+none is known nothing is refused.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from retrogait.errors import RetrogaitError
+
+#: Peak bytes per sample of reading a text table (import to a session), beyond the process' own ...
+READ_BYTES_PER_SAMPLE = 200
+#: ... and of a GENEActiv ``.bin`` (its pages are decoded a few thousand at a time) ...
+BIN_READ_BYTES_PER_SAMPLE = 100
+#: ... of which its text and the bounds of its lines, held whole when only a part of it is decoded.
+BIN_TEXT_BYTES_PER_SAMPLE = 20
+#: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
+ANALYSIS_BYTES_PER_SAMPLE = 200
+#: Files smaller than this (bytes) are never estimated: they fit anywhere.
+CHECK_FROM_BYTES = 64 * 1024**2
+#: Bytes of the start of a text file whose lines give its bytes per line.
+_HEAD_BYTES = 1024**2
+#: A GENEActiv .bin spends ~3,800 bytes on a page of 300 samples.
+_BIN_BYTES_PER_SAMPLE = 3800 / 300
+#: What to do when reading does not fit.
+READ_INSTEAD = "close other programs or use a machine with more memory"
+#: What to do when the analysis does not fit.
+ANALYSIS_INSTEAD = "analyse it in parts with `retrogait analyze --start S --end S` (seconds from its start)"
+#: The environment variable that sets the memory available (GB) instead of the operating system's figure.
+MEMORY_ENV = "RETROGAIT_MEMORY_GB"
+
+
+def available_bytes() -> int | None:
+    """The memory a command may use (bytes): ``RETROGAIT_MEMORY_GB``, else the system's available memory, else
+    None (unknown)."""
+    said = os.environ.get(MEMORY_ENV, "").strip()
+    if said:
+        try:
+            return int(float(said) * 1024**3)
+        except ValueError:
+            raise RetrogaitError(f"{MEMORY_ENV}={said!r}: not a number of GB") from None
+    try:  # Linux: read directly (importing psutil costs ~30 ms a command)
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return int(psutil.virtual_memory().available)
+
+
+class Estimate(NamedTuple):
+    """What a file's size says of it: about ``n`` samples at ``rate_hz`` (None: not said), ``bytes_per_sample`` to
+    read them, and whether its reader can read a part of it alone (a GENEActiv ``.bin``, page by page)."""
+
+    n: int
+    rate_hz: float | None
+    bytes_per_sample: int
+    reads_part: bool
+
+    def read_bytes(self, part_s: tuple[float | None, float | None] | None = None) -> int:
+        """The memory (bytes) reading it takes, or reading ``part_s`` of it ((start, end) s)."""
+        if part_s is None or not self.reads_part or not self.rate_hz:
+            return self.n * self.bytes_per_sample
+        start, end = part_s
+        span = (end if end is not None else math.inf) - (start or 0.0)
+        part_n = min(self.n, int(span * self.rate_hz) + 1)
+        return self.n * BIN_TEXT_BYTES_PER_SAMPLE + part_n * self.bytes_per_sample
+
+
+def estimated_samples(path: str | os.PathLike[str]) -> Estimate | None:
+    """What a recording file's size says of it (:class:`Estimate`: a GENEActiv ``.bin`` by its pages, its rate from
+    its header; a text table by its bytes per line at the start); None for folders, archives, compressed files and
+    files under CHECK_FROM_BYTES (those are checked by their real count once read)."""
+    file = Path(path)
+    try:
+        if not file.is_file() or file.stat().st_size < CHECK_FROM_BYTES:
+            return None
+        size = file.stat().st_size
+        with open(file, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    if head[:2] == b"\x1f\x8b" or head[:4] == b"PK\x03\x04":
+        return None
+    from retrogait.imports.geneactiv_bin import is_bin
+
+    if is_bin(head):
+        rate = re.search(rb"Measurement Frequency:\s*([0-9.]+)", head)
+        stated = float(rate.group(1)) if rate else None
+        return Estimate(int(size / _BIN_BYTES_PER_SAMPLE), stated, BIN_READ_BYTES_PER_SAMPLE, True)
+    lines = head.count(b"\n")
+    if lines < 100:  # not a table of short lines (JSON, a workbook): read and checked by its count
+        return None
+    said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)  # a session file's header
+    rate_hz = float(said.group(1)) if said else None
+    return Estimate(int(size / (len(head) / lines)), rate_hz, READ_BYTES_PER_SAMPLE, False)
+
+
+def _gb(n_bytes: float) -> str:
+    return f"{n_bytes / 1024**3:.1f} GB" if n_bytes >= 1024**3 else f"{n_bytes / 1024**2:.3g} MB"
+
+
+def _length(n_samples: int, rate_hz: float | None) -> str:
+    if not rate_hz or rate_hz <= 0:
+        return f"{n_samples:,} samples"
+    seconds = n_samples / rate_hz
+    for unit, size in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= (2 if unit == "days" else 1) * size:
+            return f"{seconds / size:.1f} {unit} at {rate_hz:g} Hz ({n_samples:,} samples)"
+    return f"{seconds:.0f} s at {rate_hz:g} Hz ({n_samples:,} samples)"
+
+
+def check_fits(
+    display: str | os.PathLike[str],
+    n_samples: int,
+    rate_hz: float | None,
+    bytes_per_sample: int,
+    doing: str,
+    instead: str,
+    about: bool = False,
+    need_bytes: int | None = None,
+) -> None:
+    """Refuse (RetrogaitError, one line) ``doing`` ``n_samples`` of ``display`` when it needs more memory than is
+    available, saying what to do ``instead``; ``about``: the count is an estimate from the file's size;
+    ``need_bytes``: the memory needed where it is not ``n_samples * bytes_per_sample``."""
+    available = available_bytes()
+    need = n_samples * bytes_per_sample if need_bytes is None else need_bytes
+    if available is None or need <= available:
+        return
+    length = ("about " if about else "") + _length(n_samples, rate_hz)
+    raise RetrogaitError(
+        f"{display}: {length} needs about {_gb(need)} of memory to {doing}, {_gb(available)} available: {instead}"
+    )
+
+
+def analysis_fits(path: str | os.PathLike[str]) -> None:
+    """Refuse, before it is read, a file whose size says it is too long to analyse in the memory available."""
+    estimate = estimated_samples(path)
+    if estimate is not None:
+        check_fits(path, estimate.n, estimate.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", ANALYSIS_INSTEAD, True)
