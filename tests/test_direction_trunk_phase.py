@@ -111,6 +111,31 @@ def test_contacts_shifted_alike_are_seen_in_the_vertical_oscillation(direction: 
     assert np.nanmax(true_vertical[1:-1]) < 0.1
 
 
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_contacts_a_fifth_of_a_step_early_alike_do_not_reverse_the_braking(direction: str) -> None:
+    """DIRECTION-20 (issue 17, simulated person 16 end to end: the steps after a stepping turn): over 4 s
+    every contact lies 0.2 step early. The simulated trunk's braking contrast already reverses there (its
+    zero lies nearer than DIRECTION-16's quarter step), the step times stay regular and the vertical phase
+    reads only 0.17-0.18, so the phase weights kept most of the reversed evidence: 6-7 labels wrong (5 at
+    >= 0.9 backward). Read again from the contacts moved to the vertical oscillation's phase, the contrast
+    keeps its sign only where both readings give it: none reversed, no label wrong."""
+    signals, contacts = _walking_trunk(direction)
+    ic = contacts.ic_idx.copy()
+    step = int(np.median(np.diff(ic)))
+    t = ic / signals.fs_hz
+    stretch = np.flatnonzero((t > 4.0) & (t < 8.0))
+    ic[stretch] -= int(0.2 * step)
+    off = Contacts(ic, contacts.to_idx, contacts.side)
+    cues = direction_cues(signals, off)
+    braking = cues["braking_contrast_ms2"].to_numpy()[stretch]
+    assert not (braking * (1.0 if direction == "forward" else -1.0) > 0).any()  # forward brakes: negative
+    labels = step_directions(signals, off, cues=cues)["direction"].to_numpy()
+    assert not ((labels != direction) & (labels != "unknown")).any()
+    # at the simulator's contacts both readings agree: the contrasts are the detected contacts' own
+    true_cues = direction_cues(signals, contacts)
+    assert (step_directions(signals, contacts, cues=true_cues)["direction"] == direction).all()
+
+
 def test_the_rhythm_share_is_the_step_frequency_part_of_the_window() -> None:
     """DIRECTION-18: 1 for a pure oscillation at the step frequency, 1 / sqrt(2) with a second harmonic as
     large (the two loads of fast walking); a train of one load per step (0.14 step after each contact, as

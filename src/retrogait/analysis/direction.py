@@ -489,7 +489,14 @@ def _trunk_cues(
         )
         walking = walking_stretch(has_to)
     if walking.any():  # walking, or the walking stretches of a session that also runs
+        # a contact with a toe-off (a flight edge) is timed by its flight, and the vertical force of running
+        # peaks later in the step: the phase is taken over the walking contacts proper
+        offset, step = _vertical_phase_offset(signals, ic, walking & ~has_to, s)
         along, across = _braking_vector(signals, ic, walking, s)
+        # the steps again, each contact moved to where the vertical oscillation puts it: forward or backward is
+        # claimed only where both readings agree (DIRECTION-20; the lateral keeps the detected contacts')
+        anchored = ic - np.round(np.nan_to_num(offset) * step).astype(np.int64)
+        along = _sign_agreed(along, _braking_vector(signals, anchored, walking, s)[0])
         if not meets_rate(signals.fs_hz, s.walking_min_rate_hz):
             # below it the walking trunk's contacts are not timed finely enough for the phase-bound contrast
             # (DIRECTION-19; RATE-2: at 25-26 Hz fast walking still read reversed): no evidence
@@ -497,10 +504,21 @@ def _trunk_cues(
         cues["braking_contrast_ms2"] = along
         cues["lateral_contrast_ms2"] = across
         cues["contact_phase_error_steps"] = _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking)
-        # a contact with a toe-off (a flight edge) is timed by its flight, and the vertical force of running
-        # peaks later in the step: the phase is taken over the walking contacts proper
-        cues["vertical_phase_error_steps"] = _vertical_phase_error(signals, ic, walking & ~has_to, s)
+        cues["vertical_phase_error_steps"] = np.abs(offset)
         evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], s.braking_contrast_scale_ms2, s.max_cue_log_odds))
+
+
+def _sign_agreed(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Per element, ``a`` where a second reading ``b`` of the same quantity has its sign, else 0 (the two
+    disagree: no evidence either way); NaN where either is NaN.
+
+    The walking trunk's braking contrast is phase-bound: from contacts early by 0.15-0.25 step (the
+    simulated lower back; DIRECTION-16's cosine model puts the zero at a quarter step) it already
+    reverses, and contacts shifted alike keep regular step times. ``a`` is read from the detected contacts,
+    ``b`` from the contacts moved to the session's phase in the vertical oscillation
+    (:func:`_vertical_phase_offset`); either may be the one off, so the sign is kept only where both give
+    it."""
+    return np.where(np.sign(a) == np.sign(b), a, np.where(np.isnan(a + b), np.nan, 0.0))
 
 
 def _stride_samples(ic: IntArray, prev: IntArray, nxt: IntArray, fs: float, max_stride_s: float) -> FloatArray:
@@ -825,8 +843,17 @@ def _contact_phase_error(
 def _vertical_phase_error(
     signals: BodySignals, ic: IntArray, walking: NDArray[np.bool_], s: DirectionSettings
 ) -> FloatArray:
-    """Per walking contact, how far (in steps, 0..0.5) it lies off the phase of the trunk's own vertical
-    oscillation: the phase of the vertical acceleration's step-frequency component (one cycle per typical
+    """|:func:`_vertical_phase_offset`|: how far (in steps, 0..0.5) each walking contact lies off the gait's
+    phase in the trunk's vertical oscillation (NaN where not measured)."""
+    return np.abs(_vertical_phase_offset(signals, ic, walking, s)[0])
+
+
+def _vertical_phase_offset(
+    signals: BodySignals, ic: IntArray, walking: NDArray[np.bool_], s: DirectionSettings
+) -> tuple[FloatArray, float]:
+    """Per walking contact, how far (in steps, -0.5..0.5, negative where the contact lies early) it lies off
+    the phase of the trunk's own vertical oscillation, and the typical walking step (samples; 0 with no
+    measured walking step): the phase of the vertical acceleration's step-frequency component (one cycle per typical
     walking step, a Hann window of ``vertical_phase_window_steps`` steps centred on the contact) minus the
     session's phase (the circular median of its walking contacts' phases, weighted by the size of their
     components: the clear oscillations weigh most), over 2 pi. The vertical force peaks at the same point of
@@ -844,7 +871,7 @@ def _vertical_phase_error(
     stop, parts, ok, step_ok = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking)
     measured = ok & step_ok & walking
     if not measured.any():
-        return out
+        return out, 0.0
     step = float(np.median((stop - ic)[measured] / parts[measured]))
     half = max(round(0.5 * s.vertical_phase_window_steps * step), 1)
     lag = np.arange(-half, half + 1)
@@ -852,19 +879,20 @@ def _vertical_phase_error(
     basis = taper[:, None] * np.stack([np.cos(2.0 * np.pi * lag / step), -np.sin(2.0 * np.pi * lag / step)], axis=1)
     inside = walking & (ic - half >= 0) & (ic + half < signals.n_samples)
     if not inside.any():
-        return out
+        return out, step
     component, share = _windowed_components(_vertical_load(signals, s), ic[inside] - half, basis, taper)
     phase = np.arctan2(component[:, 1], component[:, 0]) / (2.0 * np.pi)  # steps
     weight = np.hypot(component[:, 0], component[:, 1])
     rhythm = share >= s.vertical_rhythm_min_fraction
     if not rhythm.any():
-        return out
+        return out, step
     # the session's phase: the weighted circular median (contacts off it do not pull it while they are fewer)
     grid = np.arange(PHASE_GRID_STEPS) / PHASE_GRID_STEPS
     spread = np.abs((phase[None, rhythm] - grid[:, None] + 0.5) % 1.0 - 0.5) @ weight[rhythm]
     reference = grid[int(np.argmin(spread))]
-    out[np.flatnonzero(inside)[rhythm]] = np.abs((phase[rhythm] - reference + 0.5) % 1.0 - 0.5)
-    return out
+    # the component's phase is minus the load's lag after the contact: a contact early by x steps reads -x
+    out[np.flatnonzero(inside)[rhythm]] = (phase[rhythm] - reference + 0.5) % 1.0 - 0.5
+    return out, step
 
 
 #: Windows gathered per block in :func:`_windowed_components` (x their length in samples = the block's copy).
