@@ -20,8 +20,6 @@ import argparse
 import random
 import sys
 import tempfile
-import traceback
-import warnings
 from collections import Counter
 from dataclasses import replace
 from fractions import Fraction
@@ -29,9 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from fuzz_settings import leaks
-from retrogait.analysis.pipeline import analyze, write_outputs
-from retrogait.errors import RetrogaitError
+from fuzz_settings import judge
+from retrogait.analysis.pipeline import analyze
 from retrogait.session import Session, write_session
 
 PLACEMENTS = ("foot", "shank", "lower_back")
@@ -180,30 +177,9 @@ def write_export(session: Session, path: Path, rng: np.random.Generator) -> Path
 def one_case(path: Path, out: Path, report: bool = False, session: Session | None = None) -> tuple[str, str]:
     """(outcome, detail) of analysing the file at ``path`` (an export of ``session``: its placement and
     side given as options) and writing the outputs (and, with ``report``, report.html) into ``out``."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            if session is None:
-                result = analyze(path)
-            else:
-                result = analyze(path, placement=session.meta.placement, side=session.meta.side)
-            problem = leaks(result)
-            if problem:
-                return "uncaught", problem
-            write_outputs(result, out)
-            if report:
-                from retrogait.report.analysis_report import write_analysis_report
-
-                write_analysis_report(result, out / "report.html")
-    except RetrogaitError as exc:
-        message = str(exc)
-        if "\n" in message or not message.strip():
-            return "uncaught", f"refusal not one line: {message!r}"
-        return "refused", message
-    except Exception as exc:  # what the fuzz is for
-        lines = traceback.format_exception(exc)
-        return "uncaught", f"{type(exc).__name__}: {exc}\n" + "".join(lines[-4:])
-    return "accepted", f"{len(result.steps)} steps"
+    if session is None:
+        return judge(lambda: analyze(path), out, report)
+    return judge(lambda: analyze(path, placement=session.meta.placement, side=session.meta.side), out, report)
 
 
 def run(

@@ -228,12 +228,21 @@ def leaks(result: AnalysisResult) -> str | None:
 
 def one_case(session: Session, text: str, out: Path, report: bool) -> tuple[str, str]:
     """(outcome, detail) of analysing ``session`` with settings ``text`` and writing the outputs."""
+
+    def analysed() -> AnalysisResult:
+        overrides = parse_settings_toml(text, "fuzz.toml")
+        return analyze(session, settings=overrides.for_placement(session.meta.placement))
+
+    return judge(analysed, out, report)
+
+
+def judge(analysed: Callable[[], AnalysisResult], out: Path, report: bool) -> tuple[str, str]:
+    """(outcome, detail) of ``analysed()`` and writing its outputs (and, with ``report``, report.html) into ``out``,
+    numpy warnings turned into errors: ``accepted``, ``refused`` (one RetrogaitError line) or ``uncaught``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            overrides = parse_settings_toml(text, "fuzz.toml")
-            settings = overrides.for_placement(session.meta.placement)
-            result = analyze(session, settings=settings)
+            result = analysed()
             problem = leaks(result)
             if problem:
                 return "uncaught", problem
