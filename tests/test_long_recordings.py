@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import retrogait.imports.file_size as file_size
 import retrogait.memory as memory
 import retrogait.session as session_module
 from retrogait.analysis.pipeline import analyze
@@ -53,7 +54,7 @@ def test_a_recording_too_long_for_the_memory_is_refused_before_it_is_read(
     """A GENEActiv week needs ~11 GB to analyse: on an 8 GB laptop it swapped for minutes or ended in a
     MemoryError. Now one line, before the file is read, naming it, its length, the memory and what to do."""
     path = write_session(recording, tmp_path / "week.csv")
-    monkeypatch.setattr(memory, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
     monkeypatch.setenv(memory.MEMORY_ENV, "0.0005")  # 0.5 MB: the 7,000 samples need ~1.7 MB
     read = []
     monkeypatch.setattr("retrogait.analysis.load.load_input", lambda *a, **k: read.append(a))
@@ -68,7 +69,7 @@ def test_reading_too_long_for_the_memory_is_refused_naming_the_file(
     tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_session(recording, tmp_path / "week.csv")
-    monkeypatch.setattr(memory, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
     monkeypatch.setenv(memory.MEMORY_ENV, "0.0005")
     assert main(["info", str(path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -162,7 +163,7 @@ def test_a_batch_job_too_long_for_the_memory_fails_in_one_line_before_reading(
     from retrogait.batch.worker import analyze_one
 
     path = write_session(recording.with_meta(placement="shank"), tmp_path / "week.csv")
-    monkeypatch.setattr(memory, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
     monkeypatch.setenv(memory.MEMORY_ENV, "0.0005")
     monkeypatch.setattr("retrogait.analysis.pipeline.load_input", lambda *a, **k: pytest.fail("read"))
     outcome = analyze_one(str(path), "k" * 64, {}, str(tmp_path))

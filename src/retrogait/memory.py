@@ -10,16 +10,13 @@ that swaps for minutes or a MemoryError traceback.
 
 The memory available is the operating system's "available" figure (Linux's ``/proc/meminfo``, else ``psutil``
 where installed), or ``RETROGAIT_MEMORY_GB`` where set (a batch node's share, or a test's small limit). Where
-none is known nothing is refused.
+none is known nothing is refused. What a file's size says of its samples, before it is read, is
+``retrogait.imports.file_size``.
 """
 
 from __future__ import annotations
 
-import math
 import os
-import re
-from pathlib import Path
-from typing import NamedTuple
 
 from retrogait.errors import RetrogaitError
 
@@ -31,12 +28,6 @@ BIN_READ_BYTES_PER_SAMPLE = 100
 BIN_TEXT_BYTES_PER_SAMPLE = 20
 #: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
 ANALYSIS_BYTES_PER_SAMPLE = 200
-#: Files smaller than this (bytes) are never estimated: they fit anywhere.
-CHECK_FROM_BYTES = 64 * 1024**2
-#: Bytes of the start of a text file whose lines give its bytes per line.
-_HEAD_BYTES = 1024**2
-#: A GENEActiv .bin spends ~3,800 bytes on a page of 300 samples.
-_BIN_BYTES_PER_SAMPLE = 3800 / 300
 #: What to do when reading does not fit.
 READ_INSTEAD = "close other programs or use a machine with more memory"
 #: What to do when the analysis does not fit.
@@ -66,54 +57,6 @@ def available_bytes() -> int | None:
     except ImportError:
         return None
     return int(psutil.virtual_memory().available)
-
-
-class Estimate(NamedTuple):
-    """What a file's size says of it: about ``n`` samples at ``rate_hz`` (None: not said), ``bytes_per_sample`` to
-    read them, and whether its reader can read a part of it alone (a GENEActiv ``.bin``, page by page)."""
-
-    n: int
-    rate_hz: float | None
-    bytes_per_sample: int
-    reads_part: bool
-
-    def read_bytes(self, part_s: tuple[float | None, float | None] | None = None) -> int:
-        """The memory (bytes) reading it takes, or reading ``part_s`` of it ((start, end) s)."""
-        if part_s is None or not self.reads_part or not self.rate_hz:
-            return self.n * self.bytes_per_sample
-        start, end = part_s
-        span = (end if end is not None else math.inf) - (start or 0.0)
-        part_n = min(self.n, int(span * self.rate_hz) + 1)
-        return self.n * BIN_TEXT_BYTES_PER_SAMPLE + part_n * self.bytes_per_sample
-
-
-def estimated_samples(path: str | os.PathLike[str]) -> Estimate | None:
-    """What a recording file's size says of it (:class:`Estimate`: a GENEActiv ``.bin`` by its pages, its rate from
-    its header; a text table by its bytes per line at the start); None for folders, archives, compressed files and
-    files under CHECK_FROM_BYTES (those are checked by their real count once read)."""
-    file = Path(path)
-    try:
-        if not file.is_file() or file.stat().st_size < CHECK_FROM_BYTES:
-            return None
-        size = file.stat().st_size
-        with open(file, "rb") as handle:
-            head = handle.read(_HEAD_BYTES)
-    except OSError:
-        return None
-    if head[:2] == b"\x1f\x8b" or head[:4] == b"PK\x03\x04":
-        return None
-    from retrogait.imports.geneactiv_bin import is_bin
-
-    if is_bin(head):
-        rate = re.search(rb"Measurement Frequency:\s*([0-9.]+)", head)
-        stated = float(rate.group(1)) if rate else None
-        return Estimate(int(size / _BIN_BYTES_PER_SAMPLE), stated, BIN_READ_BYTES_PER_SAMPLE, True)
-    lines = head.count(b"\n")
-    if lines < 100:  # not a table of short lines (JSON, a workbook): read and checked by its count
-        return None
-    said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)  # a session file's header
-    rate_hz = float(said.group(1)) if said else None
-    return Estimate(int(size / (len(head) / lines)), rate_hz, READ_BYTES_PER_SAMPLE, False)
 
 
 def _gb(n_bytes: float) -> str:
@@ -151,10 +94,3 @@ def check_fits(
     raise RetrogaitError(
         f"{display}: {length} needs about {_gb(need)} of memory to {doing}, {_gb(available)} available: {instead}"
     )
-
-
-def analysis_fits(path: str | os.PathLike[str]) -> None:
-    """Refuse, before it is read, a file whose size says it is too long to analyse in the memory available."""
-    estimate = estimated_samples(path)
-    if estimate is not None:
-        check_fits(path, estimate.n, estimate.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", ANALYSIS_INSTEAD, True)

@@ -126,7 +126,7 @@ def analyze_one(
     """
     from retrogait.analysis.pipeline import analyze, load_input  # imported in the worker
     from retrogait.imports.base import ReaderOptions
-    from retrogait.memory import analysis_fits
+    from retrogait.imports.file_size import analysis_fits
 
     start = time.perf_counter()
     reader = ReaderOptions.from_dict(settings.get("reader") or {})

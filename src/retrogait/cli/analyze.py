@@ -166,7 +166,7 @@ def analyze(
         raise RetrogaitError(f"{input_file}: has no name to name the output folder after: give --out")
     part = checked_part(start, end)
     if part is None:  # a recording too long to analyse whole: refused before it is read (LONG-2)
-        from retrogait.memory import analysis_fits
+        from retrogait.imports.file_size import analysis_fits
 
         analysis_fits(input_file)
     out_dir = out or named.with_name(_recording_stem(named) + "_analysis")

@@ -11,12 +11,13 @@ from pathlib import Path
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResult, ReaderOptions
 from retrogait.imports.diagnose import refuse_unrecognised
+from retrogait.imports.file_size import estimated_samples
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
 from retrogait.imports.part import PART_KEY, Part, part_of
 from retrogait.imports.registry import claimed, detect_format, get_format
 from retrogait.imports.workbook import is_workbook
 from retrogait.imports.zipped import in_zip_words, is_plain_zip, unpacked
-from retrogait.memory import READ_INSTEAD, check_fits, estimated_samples
+from retrogait.memory import READ_INSTEAD, check_fits
 from retrogait.recordings import not_found_text
 from retrogait.session import Session
 
