@@ -148,3 +148,30 @@ def test_ctrl_c_stops_the_recording_instead_of_tearing_through(loop_type: type[a
     finally:
         loop.close()
     assert signal.getsignal(signal.SIGINT) is before  # handlers restored
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_the_handlers_before_the_recording_are_back_after_it() -> None:
+    """interrupt.py's handlers (finish the files, one line, 130/143/129) must hold again while the recording's files
+    are finished and its summary printed: the loop's removal left the default ones, under which a SIGTERM or SIGHUP
+    then killed the process outright (review of EDGE-95/101)."""
+    from retrogait.cli.record import stop_on_signals
+
+    def mine(signum: int, frame: Any) -> None:  # pragma: no cover - never called
+        pass
+
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    saved = {n: signal.signal(getattr(signal, n), mine) for n in names}
+    loop = asyncio.SelectorEventLoop()
+    try:
+
+        async def recording() -> None:
+            with stop_on_signals(asyncio.get_running_loop(), asyncio.Event()):
+                await asyncio.sleep(0)
+
+        loop.run_until_complete(recording())
+        assert all(signal.getsignal(getattr(signal, n)) is mine for n in names)
+    finally:
+        loop.close()
+        for n, handler in saved.items():
+            signal.signal(getattr(signal, n), handler)

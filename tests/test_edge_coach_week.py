@@ -82,6 +82,22 @@ def test_a_second_batch_into_a_folder_being_written_is_refused(
     assert main(["batch", str(week / "squad"), "--out", str(out), "-j", "1", "--no-compare"]) == 0  # lock released
 
 
+def test_a_folder_on_a_file_system_without_locks_is_batched_unlocked(
+    week: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some NFS or CIFS mounts refuse `flock` (ENOLCK, EOPNOTSUPP): the batch runs without the lock; it ended in an
+    internal error (review of EDGE-97)."""
+    import errno
+    import fcntl
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    assert main(["batch", str(week / "squad"), "--out", str(tmp_path / "nfs"), "-j", "1", "--no-compare"]) == 0
+    assert (tmp_path / "nfs" / "sessions.csv").exists()
+
+
 def test_a_cohort_with_one_direction_is_said_and_not_written(
     week: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -62,7 +62,8 @@ def test_a_recording_too_long_for_the_memory_is_refused_before_it_is_read(
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and not read and not (tmp_path / "out").exists()
     assert f"{path}: about 1.2 min at 100 Hz (7," in err and "of memory to analyse, 0.512 MB available" in err
-    assert "retrogait analyze --start S --end S" in err
+    assert "it is read whole before a part is cut, so split it into files of fewer rows" in err  # not --start: a
+    # text table is read whole, so a part needs the memory the refusal says is missing (review)
 
 
 def test_reading_too_long_for_the_memory_is_refused_naming_the_file(
@@ -80,12 +81,31 @@ def test_the_analysis_checks_the_real_count_where_the_size_says_nothing(
     recording: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder, a zip or a file under CHECK_FROM_BYTES is read, then its samples counted before the analysis."""
-    monkeypatch.setenv(memory.MEMORY_ENV, "0.001")
-    with pytest.raises(RetrogaitError, match=r"7,000 samples\) needs about 1.34 MB of memory to analyse, 1.02 MB"):
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.0008")  # what the samples read hold is not counted again (review)
+    with pytest.raises(RetrogaitError, match=r"7,000 samples\) needs about 0.961 MB of memory to analyse, 0.819 MB"):
         analyze(recording.with_meta(placement="shank"))
-    monkeypatch.setenv(memory.MEMORY_ENV, "lots")
-    with pytest.raises(RetrogaitError, match="RETROGAIT_MEMORY_GB='lots': not a number of GB"):
-        analyze(recording)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.001")
+    assert len(analyze(recording.with_meta(placement="shank")).steps) > 0
+    for said in ("lots", "inf", "-1", "0", "nan"):
+        monkeypatch.setenv(memory.MEMORY_ENV, said)
+        with pytest.raises(RetrogaitError, match=f"RETROGAIT_MEMORY_GB='{said}': not a positive number of GB"):
+            analyze(recording)
+
+
+def test_a_part_file_cut_again_is_cut(tmp_path: Path, recording: Session) -> None:
+    """A part written by `convert --start --end` carries `import_part_s` in its header; asking it for a part
+    again cuts it (it was returned whole: its header's key was taken for the reader having cut it; review)."""
+    path = write_session(recording.with_meta(placement="shank", side="left"), tmp_path / "rec.csv")
+    assert main(["convert", str(path), "--out", str(tmp_path / "part.csv"), "--start", "10", "--end", "60"]) == 0
+    assert (
+        main(
+            ["convert", str(tmp_path / "part.csv"), "--out", str(tmp_path / "again.csv"), "--start", "5", "--end", "15"]
+        )
+        == 0
+    )
+    again = read_session(tmp_path / "again.csv")
+    assert again.duration_s == pytest.approx(10.0, abs=0.02)
+    assert again.meta.extra["import_part_s"].startswith("5")
 
 
 def test_start_and_end_analyse_that_part(

@@ -16,6 +16,7 @@ none is known nothing is refused. What a file's size says of its samples, before
 
 from __future__ import annotations
 
+import math
 import os
 
 from retrogait.errors import RetrogaitError
@@ -30,8 +31,13 @@ BIN_TEXT_BYTES_PER_SAMPLE = 20
 ANALYSIS_BYTES_PER_SAMPLE = 200
 #: What to do when reading does not fit.
 READ_INSTEAD = "close other programs or use a machine with more memory"
-#: What to do when the analysis does not fit.
+#: What to do when the analysis does not fit: a part, where the recording can be read (or is read) and cut ...
 ANALYSIS_INSTEAD = "analyse it in parts with `retrogait analyze --start S --end S` (seconds from its start)"
+#: ... and where even reading it whole would not fit (a text table is read whole before it is cut).
+WHOLE_INSTEAD = (
+    "it is read whole before a part is cut, so split it into files of fewer rows (each with the header lines), close "
+    "other programs or use a machine with more memory"
+)
 #: The environment variable that sets the memory available (GB) instead of the operating system's figure.
 MEMORY_ENV = "RETROGAIT_MEMORY_GB"
 
@@ -42,9 +48,12 @@ def available_bytes() -> int | None:
     said = os.environ.get(MEMORY_ENV, "").strip()
     if said:
         try:
-            return int(float(said) * 1024**3)
+            gb = float(said)
         except ValueError:
-            raise RetrogaitError(f"{MEMORY_ENV}={said!r}: not a number of GB") from None
+            gb = math.nan
+        if not (math.isfinite(gb) and gb > 0):
+            raise RetrogaitError(f"{MEMORY_ENV}={said!r}: not a positive number of GB")
+        return int(gb * 1024**3)
     try:  # Linux: read directly (importing psutil costs ~30 ms a command)
         with open("/proc/meminfo", encoding="ascii") as info:
             for line in info:

@@ -118,7 +118,9 @@ def analyze(
     session = source if isinstance(source, Session) else load_input(source, placement, side, anterior_axis)
     rate_hz = session.meta.sample_rate_hz
     display = session.source or "the recording"  # refused in one line where it would not fit in memory (LONG-2)
-    check_fits(display, session.n_samples, rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", ANALYSIS_INSTEAD)
+    held = session.t_s.nbytes + session.acc.nbytes + (0 if session.gyr is None else session.gyr.nbytes)
+    need = max(session.n_samples * ANALYSIS_BYTES_PER_SAMPLE - held, 0)  # the read is done: what it holds is counted
+    check_fits(display, session.n_samples, rate_hz, 0, "analyse", ANALYSIS_INSTEAD, need_bytes=need)
     if settings is None:
         resolved = placement or session.meta.placement
         settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()

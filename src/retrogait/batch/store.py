@@ -76,6 +76,8 @@ class BatchStore:
                     f"{self.out_dir}: another `retrogait batch` is writing into this folder now{by}; wait for it to "
                     "end, or give another --out"
                 ) from None
+            except OSError:  # a file system without locks (some NFS or CIFS mounts): the batch runs unlocked (review)
+                pass
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
             yield

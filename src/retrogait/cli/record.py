@@ -68,6 +68,9 @@ def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> Ite
     previous: dict[int, Any] = {}
     names = ("SIGINT", "SIGTERM", "SIGHUP")
     signals = [s for s in (getattr(signal, n, None) for n in names) if s is not None and not _ignored(s)]
+    # the handlers before (interrupt.py's: the files are finished, then one line and 130/143/129): the loop's removal
+    # leaves the default ones, under which finishing the files and the summary could be killed outright (review)
+    before = {sig: signal.getsignal(sig) for sig in signals}
     for sig in signals:
         try:
             loop.add_signal_handler(sig, stop.set)
@@ -82,6 +85,8 @@ def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> Ite
             else:
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(sig)
+                if before[sig] is not None:
+                    signal.signal(sig, before[sig])
 
 
 SENSOR_HELP = (

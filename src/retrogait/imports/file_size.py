@@ -16,6 +16,7 @@ from retrogait.memory import (
     BIN_READ_BYTES_PER_SAMPLE,
     BIN_TEXT_BYTES_PER_SAMPLE,
     READ_BYTES_PER_SAMPLE,
+    WHOLE_INSTEAD,
     check_fits,
 )
 
@@ -77,4 +78,5 @@ def analysis_fits(path: str | os.PathLike[str]) -> None:
     """Refuse, before it is read, a file whose size says it is too long to analyse in the memory available."""
     estimate = estimated_samples(path)
     if estimate is not None:
-        check_fits(path, estimate.n, estimate.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", ANALYSIS_INSTEAD, True)
+        instead = ANALYSIS_INSTEAD if estimate.reads_part else WHOLE_INSTEAD
+        check_fits(path, estimate.n, estimate.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", instead, True)

@@ -221,6 +221,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         moved = datetime.fromisoformat(start.replace("Z", "+00:00")) - timedelta(seconds=shift_s)
         start = moved.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     extra = {**session.meta.extra, PART_KEY: part_text(options.part_s)}
+    result.report.part_read = True
     meta = replace(session.meta, start_time_utc=start, extra=extra)
     return replace(result, session=replace(session, t_s=t_s, meta=meta))
 

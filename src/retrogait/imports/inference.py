@@ -146,7 +146,8 @@ def _windows(n: int, rate_hz: float, seconds: float) -> tuple[int, int]:
 
 def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float, float]:
     """(|gravity|, motion, quiet spread) in the file's unit: the median |vector mean| of the quietest 1 s
-    windows, the 95th percentile of |acc| about its mean, and the median spread of |acc| in those windows."""
+    windows, the 95th percentile of |acc| about its mean, and the median over those windows of their spread (the
+    standard deviation of |acc - the window's mean|)."""
     finite = xyz[np.isfinite(xyz).all(axis=1)]
     if finite.shape[0] < 2:
         return math.nan, math.nan, math.nan

@@ -13,7 +13,7 @@ from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResul
 from retrogait.imports.diagnose import refuse_unrecognised
 from retrogait.imports.file_size import estimated_samples
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
-from retrogait.imports.part import PART_KEY, Part, part_of
+from retrogait.imports.part import Part, part_of
 from retrogait.imports.registry import claimed, detect_format, get_format
 from retrogait.imports.workbook import is_workbook
 from retrogait.imports.zipped import in_zip_words, is_plain_zip, unpacked
@@ -100,7 +100,7 @@ def load_recording(
         result = _load_zip(source, format, options)
     else:
         result = _load(source, format, options)
-    if part_s is None or PART_KEY in result.session.meta.extra:  # none wanted, or the reader read only the part
+    if part_s is None or result.report.part_read:  # none wanted, or the reader read only the part
         return result
     return replace(result, session=part_of(result.session, str(source), part_s))
 
