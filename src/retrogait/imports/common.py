@@ -644,26 +644,31 @@ def _ties_on_clock(
 
     A phone or BLE host stamps a sample when it arrives: with jitter of more than half a period a sample
     can get the stamp of the one before (foot_walking, 204.8 Hz, +-3 ms: 1.7 % of the rows), and dropping
-    it loses a sample and moves every later sample off its clock (impacts -24 %). When all the rows are a regular
-    clock's samples in file order with none lost or added (:func:`retrogait.rate.order_slots`, HONEST-9, at the
-    rate of the least-squares line through the stamps), each is put on its slot of that clock; a sensor at rest
-    on a coarse grid repeats its values, so a tied row equal to the one before can be a sample too. Else a row
-    with the same time and the same values as the row before (every column, a missing gyroscope value equal to a
-    missing one) is a logger writing it twice and is dropped, and the rest are put on their clock if they pass the
-    same test. A row whose time goes back (EDGE-2) keeps the old rule."""
+    it loses a sample and moves every later sample off its clock (impacts -24 %). A row with the same time and the
+    same values as the row before (every column, a missing gyroscope value equal to a missing one) is a logger
+    writing it twice and is dropped; one with other values is a sample. They are kept when the rows without the
+    duplicates are a regular clock's samples in file order with none lost or added
+    (:func:`retrogait.rate.order_slots`, HONEST-9, at the rate of the least-squares line through the stamps): then
+    each is put on its slot of that clock. Where they are not, but all the rows are, the rows equal to the one
+    before were samples too (a sensor at rest on a coarse grid repeats its values). A row whose time goes back
+    (EDGE-2) keeps the old rule."""
     if bool(np.any(np.diff(t) < 0)):
         return None
-    on_clock = _on_fitted_clock(t)  # every row a sample: a sensor at rest on a coarse grid repeats its values (review)
-    if on_clock is not None:
-        return on_clock, v, 0
     same = np.concatenate([[False], ((v[1:] == v[:-1]) | (np.isnan(v[1:]) & np.isnan(v[:-1]))).all(axis=1)])
     duplicate = ~forward & same
     keep = ~duplicate
     t_kept = t[keep]
     if t_kept.size < 2 or bool(np.all(t_kept[1:] > t_kept[:-1])):
         return None  # nothing but exact duplicates: the old rule drops them
-    on_clock = _on_fitted_clock(t_kept)
-    return None if on_clock is None else (on_clock, v[keep], int(duplicate.sum()))
+    on_clock = _on_fitted_clock(t_kept)  # ties with other values: samples stamped as they arrived
+    if on_clock is not None:
+        return on_clock, v[keep], int(duplicate.sum())
+    if not duplicate.any():
+        return None
+    # a sensor at rest on a coarse grid repeats its values: the tied rows equal to the one before may be samples too,
+    # when with them (and only with them) the rows are a clock's samples in order (review)
+    on_clock = _on_fitted_clock(t)
+    return None if on_clock is None else (on_clock, v, 0)
 
 
 def _on_fitted_clock(t: FloatArray) -> FloatArray | None:
