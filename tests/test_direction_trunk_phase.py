@@ -10,7 +10,7 @@ from retrogait.analysis import direction
 from retrogait.analysis.direction import (
     _contact_phase_error,
     _rhythm_share,
-    _vertical_phase_error,
+    _vertical_phase_offset,
     _windowed_components,
     direction_cues,
     phase_weight,
@@ -83,6 +83,18 @@ def test_a_walking_trunk_with_contacts_half_a_step_off_is_not_confidently_revers
     assert np.nanmax(direction_cues(signals, contacts)["contact_phase_error_steps"]) < 0.1
 
 
+def _early_stretch(direction: str, steps: float) -> tuple[BodySignals, Contacts, Contacts, np.ndarray, np.ndarray]:
+    """:func:`_walking_trunk`, and its contacts with those of 4-8 s moved ``steps`` typical steps early: the
+    signals, the true contacts, the moved ones, the indices of the moved and every contact's time (s)."""
+    signals, contacts = _walking_trunk(direction)
+    ic = contacts.ic_idx.copy()
+    step = int(np.median(np.diff(ic)))
+    t = ic / signals.fs_hz
+    stretch = np.flatnonzero((t > 4.0) & (t < 8.0))
+    ic[stretch] -= int(steps * step)
+    return signals, contacts, Contacts(ic, contacts.to_idx, contacts.side), stretch, t
+
+
 @pytest.mark.parametrize("direction", ["forward", "backward"])
 def test_contacts_shifted_alike_are_seen_in_the_vertical_oscillation(direction: str) -> None:
     """DIRECTION-17 (issue 17, simulated person 9 end to end): over 4 s every contact lies 0.45 step early.
@@ -90,13 +102,7 @@ def test_contacts_shifted_alike_are_seen_in_the_vertical_oscillation(direction: 
     the stretch read the opposite direction at up to 0.9999 (6-7 labels at >= 0.9). The vertical
     acceleration's step-frequency component is off the session's phase there by about the shift: the
     braking evidence goes and the stretch keeps its neighbours' direction."""
-    signals, contacts = _walking_trunk(direction)
-    ic = contacts.ic_idx.copy()
-    step = int(np.median(np.diff(ic)))
-    t = ic / signals.fs_hz
-    stretch = np.flatnonzero((t > 4.0) & (t < 8.0))
-    ic[stretch] -= int(0.45 * step)
-    off = Contacts(ic, contacts.to_idx, contacts.side)
+    signals, contacts, off, stretch, t = _early_stretch(direction, 0.45)
     cues = direction_cues(signals, off)
     out = step_directions(signals, off, cues=cues)
     labels, conf = out["direction"].to_numpy(), out["direction_confidence"].to_numpy()
@@ -119,13 +125,7 @@ def test_contacts_a_fifth_of_a_step_early_alike_do_not_reverse_the_braking(direc
     reads only 0.17-0.18, so the phase weights kept most of the reversed evidence: 6-7 labels wrong (5 at
     >= 0.9 backward). Read again from the contacts moved to the vertical oscillation's phase, the contrast
     keeps its sign only where both readings give it: none reversed, no label wrong."""
-    signals, contacts = _walking_trunk(direction)
-    ic = contacts.ic_idx.copy()
-    step = int(np.median(np.diff(ic)))
-    t = ic / signals.fs_hz
-    stretch = np.flatnonzero((t > 4.0) & (t < 8.0))
-    ic[stretch] -= int(0.2 * step)
-    off = Contacts(ic, contacts.to_idx, contacts.side)
+    signals, contacts, off, stretch, _ = _early_stretch(direction, 0.2)
     cues = direction_cues(signals, off)
     braking = cues["braking_contrast_ms2"].to_numpy()[stretch]
     assert not (braking * (1.0 if direction == "forward" else -1.0) > 0).any()  # forward brakes: negative
@@ -239,8 +239,8 @@ def test_windows_taken_a_block_at_a_time_give_what_all_at_once_gives(monkeypatch
     signals, contacts = _walking_trunk("forward")
     walking = np.ones(len(contacts), dtype=bool)
     monkeypatch.setattr(direction, "WINDOW_BLOCK_SAMPLES", 10**9)
-    at_once = _vertical_phase_error(signals, contacts.ic_idx, walking, DirectionSettings())
+    at_once = np.abs(_vertical_phase_offset(signals, contacts.ic_idx, walking, DirectionSettings())[0])
     monkeypatch.setattr(direction, "WINDOW_BLOCK_SAMPLES", 100)
-    blocked = _vertical_phase_error(signals, contacts.ic_idx, walking, DirectionSettings())
+    blocked = np.abs(_vertical_phase_offset(signals, contacts.ic_idx, walking, DirectionSettings())[0])
     np.testing.assert_allclose(blocked, at_once, rtol=1e-12, atol=1e-12)
     assert np.isfinite(at_once).sum() > 10

@@ -492,11 +492,13 @@ def _trunk_cues(
         # a contact with a toe-off (a flight edge) is timed by its flight, and the vertical force of running
         # peaks later in the step: the phase is taken over the walking contacts proper
         offset, step = _vertical_phase_offset(signals, ic, walking & ~has_to, s)
-        along, across = _braking_vector(signals, ic, walking, s)
+        level_x, level_y = _trunk_level(signals, s)
+        along = _braking_contrast(level_x, ic, walking, signals.fs_hz, s)
+        across = _braking_contrast(level_y, ic, walking, signals.fs_hz, s)
         # the steps again, each contact moved to where the vertical oscillation puts it: forward or backward is
         # claimed only where both readings agree (DIRECTION-20; the lateral keeps the detected contacts')
         anchored = ic - np.round(np.nan_to_num(offset) * step).astype(np.int64)
-        along = _sign_agreed(along, _braking_vector(signals, anchored, walking, s)[0])
+        along = _sign_agreed(along, _braking_contrast(level_x, anchored, walking, signals.fs_hz, s))
         if not meets_rate(signals.fs_hz, s.walking_min_rate_hz):
             # below it the walking trunk's contacts are not timed finely enough for the phase-bound contrast
             # (DIRECTION-19; RATE-2: at 25-26 Hz fast walking still read reversed): no evidence
@@ -752,23 +754,20 @@ def _trunk_level(signals: BodySignals, s: DirectionSettings) -> tuple[FloatArray
     return ax, ay
 
 
-def _braking_vector(
-    signals: BodySignals, ic: IntArray, walking: NDArray[np.bool_], s: DirectionSettings
-) -> tuple[FloatArray, FloatArray]:
-    """Walking (no toe-off): the braking contrast along x and y (m/s^2) per contact, NaN outside
-    ``walking``: the level-frame acceleration (:func:`_trunk_level`) averaged over the first half of
-    the step minus the second half (:func:`_step_contrast`), then averaged with the mean of its
-    neighbours' -- two steps, one of each leg, so the sway that alternates from step to step cancels
-    and the braking along the travel stays. Forward walking brakes from contact to mid single support
-    and is propelled after it (x negative), backward walking the reverse, side-steps along y."""
-    out = []
-    for a in _trunk_level(signals, s):
-        c = np.where(walking, _step_contrast(a, ic, signals.fs_hz, s, walking), np.nan)
-        around = np.vstack([np.concatenate([[np.nan], c[:-1]]), np.concatenate([c[1:], [np.nan]])])
-        count = np.isfinite(around).sum(axis=0)
-        neighbours = np.where(count > 0, np.nansum(around, axis=0) / np.maximum(count, 1), np.nan)
-        out.append(np.where(np.isfinite(neighbours), 0.5 * (c + neighbours), c))
-    return out[0], out[1]
+def _braking_contrast(
+    a: FloatArray, ic: IntArray, walking: NDArray[np.bool_], fs: float, s: DirectionSettings
+) -> FloatArray:
+    """Walking (no toe-off): the braking contrast (m/s^2) per contact of one axis ``a`` of the level-frame
+    acceleration (:func:`_trunk_level`: x along the travel, y across it), NaN outside ``walking``: ``a``
+    averaged over the first half of the step minus the second half (:func:`_step_contrast`), then averaged
+    with the mean of its neighbours' -- two steps, one of each leg, so the sway that alternates from step to
+    step cancels and the braking along the travel stays. Forward walking brakes from contact to mid single
+    support and is propelled after it (x negative), backward walking the reverse, side-steps along y."""
+    c = np.where(walking, _step_contrast(a, ic, fs, s, walking), np.nan)
+    around = np.vstack([np.concatenate([[np.nan], c[:-1]]), np.concatenate([c[1:], [np.nan]])])
+    count = np.isfinite(around).sum(axis=0)
+    neighbours = np.where(count > 0, np.nansum(around, axis=0) / np.maximum(count, 1), np.nan)
+    return np.where(np.isfinite(neighbours), 0.5 * (c + neighbours), c)
 
 
 def _step_contrast(
@@ -838,14 +837,6 @@ def _contact_phase_error(
     at = np.full(ic.shape[0] + 1, np.nan)  # at[j]: contact j, from the steps j - 1 and j
     at[1 : ic.shape[0]] = np.abs(before - after) / (before + after)
     return np.where(walking, np.fmax(at[:-1], at[1:]), np.nan)
-
-
-def _vertical_phase_error(
-    signals: BodySignals, ic: IntArray, walking: NDArray[np.bool_], s: DirectionSettings
-) -> FloatArray:
-    """|:func:`_vertical_phase_offset`|: how far (in steps, 0..0.5) each walking contact lies off the gait's
-    phase in the trunk's vertical oscillation (NaN where not measured)."""
-    return np.abs(_vertical_phase_offset(signals, ic, walking, s)[0])
 
 
 def _vertical_phase_offset(
