@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
+    from retrogait.imports.part import Part
     from retrogait.session import Session
 
 #: The files ``analyze`` writes into its output folder.
@@ -25,7 +26,7 @@ def load_input(
     reader: ReaderOptions | None = None,
     *,
     header_wins: bool = False,
-    part_s: tuple[float | None, float | None] | None = None,
+    part_s: Part | None = None,
 ) -> Session:
     """Read a recording for analysis: a native session file or any export ``retrogait.imports`` knows
     (``reader``: the user's --format, --rate and column mapping). ``header_wins``: placement, side and

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 from retrogait.errors import RetrogaitError
+from retrogait.imports.part import Part
 
 
-def checked_part(start: float | None, end: float | None) -> tuple[float | None, float | None] | None:
+def checked_part(start: float | None, end: float | None) -> Part | None:
     """``(start, end)`` (s) as given, None when neither is; refused in one line before anything is read when
     not finite, negative or empty."""
     if start is None and end is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for the annotation: this module stays free of numpy and pandas (BATCH-17)
+    from retrogait.imports.part import Part
     from retrogait.session import Session
 
 #: Units the generic CSV reader understands (``--time-unit``, ``--acc-unit``, ``--gyr-unit``).
@@ -139,7 +140,7 @@ class ImportOptions:
     header_wins: bool = False
     #: (start, end) s from the first sample: the part wanted (LONG-2); a reader that can read only it (a GENEActiv
     #: ``.bin``, page by page) does and says so (``import_part_s``), the loader cuts the others' whole sessions
-    part_s: tuple[float | None, float | None] | None = None
+    part_s: Part | None = None
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from retrogait.imports.geneactiv_bin import is_bin
+from retrogait.imports.part import Part
 from retrogait.memory import (
     ANALYSIS_BYTES_PER_SAMPLE,
     ANALYSIS_INSTEAD,
@@ -37,7 +38,7 @@ class Estimate(NamedTuple):
     bytes_per_sample: int
     reads_part: bool
 
-    def read_bytes(self, part_s: tuple[float | None, float | None] | None = None) -> int:
+    def read_bytes(self, part_s: Part | None = None) -> int:
         """The memory (bytes) reading it takes, or reading ``part_s`` of it ((start, end) s)."""
         if part_s is None or not self.reads_part or not self.rate_hz:
             return self.n * self.bytes_per_sample

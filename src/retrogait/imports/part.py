@@ -23,12 +23,12 @@ def part_text(part: Part) -> str:
     return f"{start or 0:g}-{'end' if end is None else f'{end:g}'}"
 
 
-def part_of(session: Session, display: str, part: Part, origin_s: float | None = None) -> Session:
-    """The samples from ``start`` to ``end`` (s after ``origin_s``, default the first sample), with copies of their
+def part_of(session: Session, display: str, part: Part) -> Session:
+    """The samples from ``start`` to ``end`` (s after the first sample), with copies of their
     arrays (the whole recording's are freed once the caller lets go of it: a day of a week is analysed in a day's
     memory) and the part in the header; a part without two samples is refused naming the recording's length."""
     start, end = part
-    first = origin_s if origin_s is not None else float(session.t_s[0]) if session.n_samples else 0.0
+    first = float(session.t_s[0]) if session.n_samples else 0.0
     cut = session.between(None if start is None else first + start, None if end is None else first + end)
     if cut.n_samples < 2:
         raise RetrogaitError(
