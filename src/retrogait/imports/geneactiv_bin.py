@@ -35,12 +35,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.errors import InputFileError, RetrogaitError
+from retrogait.errors import InputFileError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import ACC_TO_MS2, FloatArray, Source, Stream, clean_rows, head_bytes
 from retrogait.imports.geneactiv_common import finish_geneactiv, stamps_s
 from retrogait.imports.limits import note_cut_short
-from retrogait.imports.part import PART_KEY, Part, part_text
+from retrogait.imports.part import PART_KEY, Part, empty_part, part_text
 
 #: Samples in one page, hex digits per sample, hex digits in one page's data line.
 SAMPLES_PER_PAGE = 300
@@ -315,10 +315,7 @@ def _read_pages(path: Path, part_s: Part | None = None) -> tuple[Stream, ImportR
     if keep.size == 0 and pages is not None:
         ends = page_t + SAMPLES_PER_PAGE / frequency
         lasts = float(np.nanmax(ends[shaped])) - pages[2]
-        raise RetrogaitError(
-            f"{path}: has no samples from {part_text(part_s or (None, None))} s: it lasts {lasts:.1f} s (--start and "
-            "--end count from its first sample)"
-        )
+        raise empty_part(str(path), part_s or (None, None), lasts)
     if keep.size == 0:
         if (cut_in_header or cut_in_data) and recorded.size == 1:
             raise InputFileError(path, "is cut off inside its first GENEActiv page: no whole page to read")
@@ -339,5 +336,5 @@ def _read_pages(path: Path, part_s: Part | None = None) -> tuple[Stream, ImportR
     since = t - pages[2]  # as the whole reading's times are made (finish: from the first sample), compared alike
     inside = (since >= (start or 0.0)) & (since < (end if end is not None else math.inf))
     if np.count_nonzero(inside) < 2:
-        raise RetrogaitError(f"{path}: has no samples from {part_text(part_s or (None, None))} s")
+        raise empty_part(str(path), part_s or (None, None))
     return Stream(t[inside], xyz[inside]), report, header, pages[2]

@@ -23,6 +23,12 @@ def part_text(part: Part) -> str:
     return f"{start or 0:g}-{'end' if end is None else f'{end:g}'}"
 
 
+def empty_part(display: str, part: Part, lasts_s: float | None = None) -> RetrogaitError:
+    """The one-line refusal of a part that holds fewer than two samples of the recording (``lasts_s`` s long)."""
+    lasts = "" if lasts_s is None else f": it lasts {lasts_s:.1f} s (--start and --end count from its first sample)"
+    return RetrogaitError(f"{display}: has no samples from {part_text(part)} s{lasts}")
+
+
 def part_of(session: Session, display: str, part: Part) -> Session:
     """The samples from ``start`` to ``end`` (s after the first sample), with copies of their
     arrays (the whole recording's are freed once the caller lets go of it: a day of a week is analysed in a day's
@@ -31,10 +37,7 @@ def part_of(session: Session, display: str, part: Part) -> Session:
     first = float(session.t_s[0]) if session.n_samples else 0.0
     cut = session.between(None if start is None else first + start, None if end is None else first + end)
     if cut.n_samples < 2:
-        raise RetrogaitError(
-            f"{display}: has no samples from {part_text(part)} s: it lasts {session.duration_s:.1f} s (--start and "
-            "--end count from its first sample)"
-        )
+        raise empty_part(display, part, session.duration_s)
     cut = replace(
         cut,
         t_s=cut.t_s.copy(),
