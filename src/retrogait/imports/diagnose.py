@@ -125,10 +125,8 @@ def _refuse_other_output(path: Path) -> None:
         name = path.name.lower()
         if text.startswith(b"PAR1"):
             what = "a Parquet table" + (" written by `retrogait batch`" if batch is not None else "")
-        elif name.endswith(".csv") and tuple(first[:3]) in _OUTPUT_TABLES:
-            what = _OUTPUT_TABLES[tuple(first[:3])]
-        elif name.endswith(".csv") and tuple(first[:2]) in _OUTPUT_TABLES:
-            what = _OUTPUT_TABLES[tuple(first[:2])]
+        elif name.endswith(".csv"):
+            what = next((v for k, v in _OUTPUT_TABLES.items() if tuple(first[: len(k)]) == k), None)
         elif name == "manifest.jsonl" and text.startswith(b'{"key"'):
             what = "the manifest written by `retrogait batch`"
         elif name == "compare.json" and b'"retrogait_version"' in text[:200]:
