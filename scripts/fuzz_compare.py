@@ -483,7 +483,8 @@ def build_case(rng: random.Random, bases: dict[str, Path], work: Path) -> Case:
         case.done += [f"{folder.name}:{d}" for d in done] or [f"{folder.name}:clean"]
         case.inputs.append(str(given_path(folder, done)))
     changes = {d.split(":", 1)[1] for d in case.done}
-    case.should_read = len(chosen) == 1 and changes <= HARMLESS and case.options == ["--n-boot", "200"]
+    both_directions = len(chosen) == 1 and "backward" in BASES[chosen[0]][2]  # one direction: nothing to compare
+    case.should_read = both_directions and changes <= HARMLESS and case.options == ["--n-boot", "200"]
     if special < 0.06:  # the same input twice
         case.inputs.append(case.inputs[0])
         case.done.append("same_input_twice")
