@@ -186,7 +186,7 @@ def _checked_samples(
         )
     removed = gravity_removed(session)
     if not removed:
-        acc = acc * _acc_scale(acc, where, notes)
+        acc = acc * _acc_scale(acc, fs_hz, where, notes)
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     quantum_g = acc_quantum_g(acc)
     notes += _quantum_notes(quantum_g)
@@ -374,11 +374,25 @@ def _finite_rows(
     return t, acc, gyr
 
 
-def _acc_scale(acc: NDArray[np.float64], where: str, notes: list[str]) -> float:
-    """Factor to m/s^2, from the median |acc| (gravity dominates it in any gait recording)."""
+def _acc_scale(acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[str]) -> float:
+    """Factor to m/s^2, from the median |acc| (gravity dominates it in any gait recording that rests).
+
+    A median above 1 g in m/s^2 but far below 1 g in mg is m/s^2 of a limb that never rests (a foot running
+    without a stop: its swing adds to gravity in every sample) when the quietest 1 s windows' mean holds 1
+    to MOVING_GRAVITY_MAX_G g in m/s^2, the importers' test for a recording that never rests (IMPORT-24)."""
     median = float(np.median(norm_rows(acc)))
     if 4.9 <= median <= 35.0:
         return 1.0
+    if 35.0 < median < 500.0:
+        from retrogait.imports.inference import GRAVITY_MATCH, MOVING_GRAVITY_MAX_G, gravity_estimate
+
+        quiet, _, _ = gravity_estimate(acc, fs_hz)
+        if GRAVITY_MATCH[0] <= quiet / STANDARD_GRAVITY_MS2 <= MOVING_GRAVITY_MAX_G:
+            notes.append(
+                f"median |acc| {median:.3g} is above 1 g in m/s^2: the sensor never rests (its quietest 1 s "
+                f"windows' mean |acc| is {quiet:.3g}); taken as m/s^2"
+            )
+            return 1.0
     if 0.5 <= median <= 3.5:
         notes.append(f"acceleration looked like g (median |acc| {median:.2f}); converted to m/s^2")
         return STANDARD_GRAVITY_MS2
