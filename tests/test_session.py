@@ -80,7 +80,11 @@ def _rows(n: int = 20) -> list[str]:
         ([*HEADER, COLUMNS, *_rows(3), "0.03,0.1,0.2,9.8,5", *_rows(20)[4:]], 8, "fields"),
         ([*HEADER, COLUMNS, *[f"{i / 100},0.1,0.2,1.0" for i in range(20)]], None, "looks like g"),
         ([*HEADER, COLUMNS, *[f"{i / 100},10,200,1000" for i in range(20)]], None, "looks like mg"),
-        ([*HEADER, COLUMNS, *[f"{i / 50},0.1,0.2,9.8" for i in range(20)]], None, "timestamps give 50 Hz"),
+        (
+            [*HEADER, COLUMNS, *[f"{i / 50},0.1,0.2,9.8" for i in range(20)]],
+            None,
+            "timestamps give 50 Hz; set the header line",
+        ),
     ],
 )
 def test_each_violation_is_one_line_naming_file_and_line(

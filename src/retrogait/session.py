@@ -477,7 +477,10 @@ def _time_problem(t: NDArray[np.float64], meta: SessionMeta) -> tuple[int | None
         measured_hz = measured_rate_hz(t)
         if abs(measured_hz / meta.sample_rate_hz - 1.0) > 0.25:
             stated = meta.sample_rate_hz
-            return None, f"header sample_rate_hz is {stated:g} but the timestamps give {measured_hz:.4g} Hz"
+            return None, (
+                f"header sample_rate_hz is {stated:g} but the timestamps give {measured_hz:.4g} Hz; set the header "
+                "line '# sample_rate_hz:' to the sensor's rate, or correct t_s (s) if the timestamps are wrong"
+            )
     return None
 
 
