@@ -69,7 +69,13 @@ from retrogait.analysis.stepwindows import (
 )
 from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.analysis.transient import LandingTransients
-from retrogait.analysis.travel import FORGET, axis_evidence, smooth_states, vector_evidence
+from retrogait.analysis.travel import (
+    FORGET,
+    axis_evidence,
+    chained_switch_probability,
+    smooth_states,
+    vector_evidence,
+)
 from retrogait.analysis.turns import heading_changes_deg, turn_switch_probability
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import (
@@ -275,14 +281,64 @@ def link_switch_probability(
     gaps = np.diff(signals.t_s[ic])
     limit = min(settings.pause_s, settings.pause_median_intervals * float(np.median(gaps)))
     p = np.full(m - 1, settings.switch_probability)
-    p[standing_between(signals, contacts, settings)] = max(
-        settings.standing_switch_probability, settings.switch_probability
-    )
+    standing = standing_between(signals, contacts, settings)
+    p[standing] = max(settings.standing_switch_probability, settings.switch_probability)
+    pause = gaps > limit
+    if "braking_contrast_ms2" in cues and np.any(pause & ~standing):  # a walking trunk: missed contacts?
+        steps = walked_through_steps(signals, contacts, pause & ~standing, settings)
+        pause &= steps == 0
+        p = np.where(steps > 0, chained_switch_probability(settings.switch_probability, steps), p)
     heading = np.asarray(cues["heading_change_deg"], dtype=np.float64)[1:] if "heading_change_deg" in cues else None
     turning = turn_switch_probability(heading, m, settings.turn_straight_deg, settings.turn_round_deg)
     p = p + (FORGET - p) * turning
-    p[gaps > limit] = FORGET
+    p[pause] = FORGET
     return p
+
+
+def walked_through_steps(
+    signals: BodySignals, contacts: Contacts, links: NDArray[np.bool_], settings: DirectionSettings
+) -> IntArray:
+    """(m - 1,) per link between consecutive contacts of a walking trunk, the number of steps n >= 2 the
+    wearer walked through it where its interval holds missed contacts rather than a pause, else 0; only
+    the ``links`` asked about are measured (the pauses by time, without standing).
+
+    Such an interval joins two walking contacts (no toe-off), holds n = floor(T / typical + 2 -
+    ``missed_step_ratio``) >= 2 typical walking steps (the median of the session's walking steps, over at
+    least TYPICAL_STEP_MIN_STEPS of them; DIRECTION-15), and the trunk's vertical oscillation went on where
+    each of its n - 1 missed contacts belongs (the interval split evenly): each such window
+    (:func:`_vertical_phase_offset`'s, ``vertical_phase_window_steps`` long, inside the recording, no
+    sample lost) holds the step rhythm, its step-frequency component carrying at least
+    ``vertical_rhythm_min_fraction`` of its RMS (DIRECTION-18's measure). A wearer who stopped, stood or did
+    something other than walking breaks the rhythm there, and the interval stays a pause (DIRECTION-21)."""
+    ic = contacts.ic_idx.astype(np.int64)
+    out = np.zeros(max(ic.shape[0] - 1, 0), dtype=np.int64)
+    walking = _trunk_walking(signals, contacts, settings)
+    step = _typical_walking_step(ic, signals.fs_hz, settings, signals.n_samples, walking)
+    if step <= 0:
+        return out
+    length = np.diff(ic)
+    n = np.floor(length / step + 2.0 - settings.missed_step_ratio).astype(np.int64)
+    ask = np.flatnonzero(links & walking[:-1] & walking[1:] & (n >= 2))
+    if ask.size == 0:
+        return out
+    half, basis, taper = _step_window(step, settings)
+    missed = n[ask] - 1
+    link = np.repeat(ask, missed)  # one row per missed contact, at j / n of its interval
+    j = np.arange(int(missed.sum())) - np.repeat(np.cumsum(missed) - missed, missed) + 1
+    centre = ic[link] + (length[link] * j) // n[link]
+    inside = (centre - half >= 0) & (centre + half < signals.n_samples)
+    lost = np.concatenate([[0], np.cumsum(signals.gap)])
+    lo = np.clip(centre - half, 0, signals.n_samples)
+    inside &= lost[np.clip(centre + half + 1, 0, signals.n_samples)] == lost[lo]
+    rhythm = np.zeros(link.size, dtype=bool)
+    if inside.any():
+        _, share = _windowed_components(_vertical_load(signals, settings), centre[inside] - half, basis, taper)
+        rhythm[inside] = share >= settings.vertical_rhythm_min_fraction
+    # every missed contact's window of the link holds the rhythm: none of its rows fails
+    failed = np.bincount(link[~rhythm], minlength=out.size)
+    kept = ask[failed[ask] == 0]
+    out[kept] = n[kept]
+    return out
 
 
 def standing_between(
@@ -471,10 +527,7 @@ def _trunk_cues(
     """Lower-back cues (into ``cues``) and their evidence (axis-reading and frame-free)."""
     ic = contacts.ic_idx.astype(np.int64)
     to = contacts.to_idx.astype(np.int64)
-    prev = previous_same_side(contacts.side, False)
-    nxt = next_same_side(contacts.side, False)
-    stride = _stride_samples(ic, prev, nxt, signals.fs_hz, s.max_stride_s)
-    has_to = (to > ic) & (to - ic < 0.9 * np.where(np.isfinite(stride), stride, np.inf))
+    has_to = _trunk_toe_offs(signals, contacts, s)
     walking = np.ones(ic.shape[0], dtype=bool)
     if _running_contacts(ic, to, has_to):
         # a contact whose toe-off could not be found in a running session (typically cut by the
@@ -508,6 +561,35 @@ def _trunk_cues(
         cues["contact_phase_error_steps"] = _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking)
         cues["vertical_phase_error_steps"] = np.abs(offset)
         evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], s.braking_contrast_scale_ms2, s.max_cue_log_odds))
+
+
+def _trunk_toe_offs(signals: BodySignals, contacts: Contacts, s: DirectionSettings) -> NDArray[np.bool_]:
+    """Lower-back contacts with a toe-off within 0.9 of their same-leg stride (a flight edge: running)."""
+    ic = contacts.ic_idx.astype(np.int64)
+    to = contacts.to_idx.astype(np.int64)
+    prev = previous_same_side(contacts.side, False)
+    nxt = next_same_side(contacts.side, False)
+    stride = _stride_samples(ic, prev, nxt, signals.fs_hz, s.max_stride_s)
+    return np.asarray((to > ic) & (to - ic < 0.9 * np.where(np.isfinite(stride), stride, np.inf)), dtype=bool)
+
+
+def _trunk_walking(signals: BodySignals, contacts: Contacts, s: DirectionSettings) -> NDArray[np.bool_]:
+    """Lower-back walking contacts proper, as :func:`_trunk_cues` takes them for the vertical phase: no
+    toe-off, and in a session that also runs, none at either neighbour (:func:`walking_stretch`)."""
+    has_to = _trunk_toe_offs(signals, contacts, s)
+    if _running_contacts(contacts.ic_idx.astype(np.int64), contacts.to_idx.astype(np.int64), has_to):
+        return np.asarray(walking_stretch(has_to) & ~has_to, dtype=bool)
+    return np.asarray(~has_to, dtype=bool)
+
+
+def _typical_walking_step(ic: IntArray, fs: float, s: DirectionSettings, n: int, walking: NDArray[np.bool_]) -> float:
+    """The walking trunk's typical step (samples): the median interval to the next contact over the
+    ``walking`` contacts' measured steps (:func:`_step_bounds`), 0 with fewer than TYPICAL_STEP_MIN_STEPS."""
+    _, _, _, step_ok = _step_bounds(ic, fs, s, n, walking)
+    walked = step_ok & walking
+    if np.count_nonzero(walked) < TYPICAL_STEP_MIN_STEPS:
+        return 0.0
+    return float(np.median(np.diff(ic)[walked[:-1]]))
 
 
 def _sign_agreed(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -864,10 +946,7 @@ def _vertical_phase_offset(
     if not measured.any():
         return out, 0.0
     step = float(np.median((stop - ic)[measured] / parts[measured]))
-    half = max(round(0.5 * s.vertical_phase_window_steps * step), 1)
-    lag = np.arange(-half, half + 1)
-    taper = 0.5 * (1.0 + np.cos(np.pi * lag / (half + 1)))
-    basis = taper[:, None] * np.stack([np.cos(2.0 * np.pi * lag / step), -np.sin(2.0 * np.pi * lag / step)], axis=1)
+    half, basis, taper = _step_window(step, s)
     inside = walking & (ic - half >= 0) & (ic + half < signals.n_samples)
     if not inside.any():
         return out, step
@@ -884,6 +963,17 @@ def _vertical_phase_offset(
     # the component's phase is minus the load's lag after the contact: a contact early by x steps reads -x
     out[np.flatnonzero(inside)[rhythm]] = (phase[rhythm] - reference + 0.5) % 1.0 - 0.5
     return out, step
+
+
+def _step_window(step: float, s: DirectionSettings) -> tuple[int, FloatArray, FloatArray]:
+    """The walking trunk's window about a contact for a typical step of ``step`` samples: its half length
+    (``vertical_phase_window_steps`` / 2 steps, samples), the Hann-tapered step-frequency basis
+    (window length, 2: cosine, minus sine) and the taper."""
+    half = max(round(0.5 * s.vertical_phase_window_steps * step), 1)
+    lag = np.arange(-half, half + 1)
+    taper = 0.5 * (1.0 + np.cos(np.pi * lag / (half + 1)))
+    basis = taper[:, None] * np.stack([np.cos(2.0 * np.pi * lag / step), -np.sin(2.0 * np.pi * lag / step)], axis=1)
+    return half, basis, taper
 
 
 #: Windows gathered per block in :func:`_windowed_components` (x their length in samples = the block's copy).

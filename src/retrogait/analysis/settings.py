@@ -391,7 +391,8 @@ class DirectionSettings(Stage):
     vertical_rhythm_min_fraction: float = quantity(
         0.5,
         "1",
-        "lower back, walking: the step-frequency share of the window's vertical RMS below which no phase is read",
+        "lower back, walking: the step-frequency share of a window's vertical RMS below which it holds no step rhythm"
+        " (no phase read; where a missed contact belongs: a pause)",
         0.0,
         1.0,
     )
@@ -448,7 +449,12 @@ class DirectionSettings(Stage):
         0.01, "probability", "direction change between two consecutive contacts of a bout", 0.0, 0.5
     )
     pause_s: float = quantity(
-        2.0, "s", "a longer pause between contacts makes the next direction independent", 0.1, 60.0
+        2.0,
+        "s",
+        "a longer pause between contacts makes the next direction independent (a walking trunk's missed steps:"
+        " the chain over them)",
+        0.1,
+        60.0,
     )
     pause_median_intervals: float = quantity(
         3.0, "contact intervals", "... as does a pause longer than this many median intervals", 1.0, 100.0

@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.stepwindows import FloatArray
+from retrogait.analysis.stepwindows import FloatArray, IntArray
 
 #: The travel states, in the column order of every evidence array here.
 STATES = ("plus_x", "minus_x", "lateral")
@@ -60,6 +60,14 @@ def vector_evidence(
     ll = ll - np.max(ll, axis=1, keepdims=True)
     ll = np.clip(ll, -cap, 0.0)
     return np.where(np.isfinite(ll), ll, 0.0)
+
+
+def chained_switch_probability(p: float, steps: IntArray | int) -> FloatArray:
+    """Switch probability across ``steps`` links of switch probability ``p`` each (stay 1 - p, move to
+    each other state p / 2): the state is the same after n of them with probability 1/3 + 2/3 (1 - 3p/2)^n,
+    so the switch probability is 2/3 (1 - (1 - 3p/2)^n); p for one link, FORGET in the limit."""
+    n = np.asarray(steps, dtype=np.float64)
+    return np.asarray(FORGET * (1.0 - (1.0 - 1.5 * p) ** n), dtype=np.float64)
 
 
 def axis_evidence(x_log_odds: FloatArray) -> FloatArray:
