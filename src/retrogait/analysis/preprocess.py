@@ -33,6 +33,7 @@ from retrogait.errors import RetrogaitError
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.session import MIN_GYRO_COVERAGE, Session
+from retrogait.stuck import STUCK_MIN_S, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
 #: Beyond this no accelerometer or gyroscope reading is possible in any unit (mg, deg/s included): such
@@ -190,6 +191,8 @@ def _checked_samples(
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     quantum_g = acc_quantum_g(acc)
     notes += _quantum_notes(quantum_g)
+    if not is_coarse(quantum_g):  # a coarse axis rests on one level while another moves: no stuck axis told
+        t, acc, gyr = _without_stuck_axis(t, acc, gyr, fs_hz, notes)
     if gyr is not None:
         gyr = gyr * _gyr_scale(acc, gyr, notes)
     if t.size < 10:
@@ -316,6 +319,29 @@ def _plausible_rows(
         "dropped; they are gaps"
     )
     return t[ok], acc[ok], gyr[ok] if gyr is not None else None
+
+
+def _without_stuck_axis(
+    t: NDArray[np.float64],
+    acc: NDArray[np.float64],
+    gyr: NDArray[np.float64] | None,
+    fs_hz: float,
+    notes: list[str],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
+    """Leave out as gaps the rows where an acceleration axis is stuck at one value while another moves
+    (stuck.py: a failed read, not a measurement), with a note."""
+    stuck = stuck_rows(acc, fs_hz)
+    if not stuck.any():
+        return t, acc, gyr
+    stretches = int(np.count_nonzero(np.diff(np.concatenate(([False], stuck))).astype(bool) & stuck))
+    n = int(stuck.sum())
+    notes.append(
+        f"an acceleration axis held one value for {STUCK_MIN_S:g} s or more while another moved ({stretches} "
+        f"stretch{'es' if stretches > 1 else ''}, {n} samples, {n / fs_hz:.1f} s): a stuck axis, not a measurement; "
+        "those samples are left out as gaps (the session keeps them)"
+    )
+    keep = ~stuck
+    return t[keep], acc[keep], None if gyr is None else gyr[keep]
 
 
 def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: list[str]) -> NDArray[np.float64] | None:

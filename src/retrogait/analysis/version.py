@@ -31,6 +31,7 @@ ANALYSIS_SOURCES = (
     "csvtext.py",
     "recordings.py",
     "resolution.py",
+    "stuck.py",
 )
 #: Modules the analysis sources import that cannot change a result: messages, atomic file writes, the
 #: package version (in the analysis version by itself), lazy attribute loading, Ctrl-C handling (EDGE-1), the

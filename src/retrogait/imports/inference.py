@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.stuck import stuck_rows
 
 FloatArray = NDArray[np.float64]
 
@@ -183,12 +184,20 @@ def acc_units(
     if not math.isfinite(gravity):
         return "no finite acceleration values"
     said = f"|mean acc| over the quietest 1 s windows = {gravity:.3g}"
+    if given_unit is None and not _fitting_units(gravity):  # an axis stuck while the others move is no rest
+        stuck = stuck_rows(xyz, rate_hz)
+        if stuck.any() and _fitting_units(gravity_estimate(xyz[~stuck], rate_hz)[0]):
+            gravity, motion, quiet_spread = gravity_estimate(xyz[~stuck], rate_hz)
+            said = (
+                f"|mean acc| over the quietest 1 s windows = {gravity:.3g}, without the {int(stuck.sum())} rows "
+                "where an axis is stuck at one value while the others move"
+            )
     rests = quiet_spread <= REST_SPREAD_SHARE * gravity
     moving = (
         f"the recording never rests (its quietest 1 s windows vary by {quiet_spread:.3g}, "
         f"{100 * quiet_spread / gravity:.0f} % of their mean {gravity:.3g})"
     )
-    fits = [u for u, g in GRAVITY_IN_UNIT.items() if GRAVITY_MATCH[0] <= gravity / g <= GRAVITY_MATCH[1]]
+    fits = _fitting_units(gravity)
     if given_unit is None and fits:
         found = fits[0]
         evidence = f"{found}: {said}, 1 g in {found}"
@@ -213,6 +222,11 @@ def acc_units(
         # a limb's swing adds to gravity in every window: the data cannot check the names, nor contradict them
         return AccUnits(unit, factor, "included", f"{unit} ({how}; not checked: {moving})")
     return f"acceleration in {unit} is neither 1 g nor free of gravity at rest ({said})"
+
+
+def _fitting_units(gravity: float) -> list[str]:
+    """The acceleration units in which ``gravity`` (a quiet mean |acc|) is 1 g."""
+    return [u for u, g in GRAVITY_IN_UNIT.items() if GRAVITY_MATCH[0] <= gravity / g <= GRAVITY_MATCH[1]]
 
 
 @dataclass(frozen=True)

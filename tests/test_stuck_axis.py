@@ -1,0 +1,127 @@
+"""An accelerometer axis stuck at one value while the others move (stuck.py, IMPORT-26)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait.conventions import STANDARD_GRAVITY_MS2 as G
+from retrogait.stuck import STUCK_MIN_S, stuck_rows
+
+RATE_HZ = 100.0
+
+
+def _moving(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    acc = rng.normal(0.0, 3.0, (n, 3))
+    acc[:, 2] += G
+    return acc
+
+
+@pytest.mark.parametrize("start", [0, 1, 37, 950])
+def test_an_axis_held_while_the_others_move_is_stuck_from_its_first_to_its_last_row(start: int) -> None:
+    acc = _moving(1000)
+    length = min(120, 1000 - start)
+    acc[start : start + length, 1] = 0.0
+    stuck = stuck_rows(acc, RATE_HZ)
+    assert np.flatnonzero(stuck).tolist() == list(range(start, start + length))
+
+
+@pytest.mark.parametrize("length", [3, 4, 5, 7, 10, 11])
+def test_the_shortest_stuck_run_is_found_wherever_it_lies(length: int) -> None:
+    rate = length / STUCK_MIN_S  # a run of exactly STUCK_MIN_S
+    for start in range(12):
+        acc = _moving(60, start)
+        acc[start : start + length, 0] = 5.0
+        assert np.flatnonzero(stuck_rows(acc, rate)).tolist() == list(range(start, start + length))
+        acc[start + length - 1, 0] = 5.5  # one row shorter: not stuck
+        assert not stuck_rows(acc, rate).any()
+
+
+def test_clipping_plateaus_rest_and_nan_runs_are_not_stuck() -> None:
+    acc = _moving(1000)
+    acc[100:130, 2] = 8 * G  # an impact clipped for 0.3 s (< STUCK_MIN_S)
+    acc[300:400] = [0.1, 0.2, G]  # at rest, every axis on one level: nothing moves
+    acc[500:700, 0] = np.nan  # no value is no stuck value
+    assert not stuck_rows(acc, RATE_HZ).any()
+
+
+def test_any_unit_the_same_rows() -> None:
+    acc = _moving(1000)
+    acc[200:300, 2] = acc[200, 0]
+    expected = stuck_rows(acc, RATE_HZ)
+    assert expected.sum() == 100
+    for factor in (1 / G, 1000 / G):
+        np.testing.assert_array_equal(stuck_rows(acc * factor, RATE_HZ), expected)
+
+
+def test_a_walk_with_its_vertical_axis_stuck_is_read_and_analysed_without_the_stuck_stretch(tmp_path: Path) -> None:
+    """A lower-back export whose vertical axis reads ~0 for a quarter of the walk: the importer's quietest
+    windows were that stretch (|mean acc| 3.6 m/s^2, "neither 1 g nor free of gravity"), and the whole file
+    was refused (fuzz_sessions seed 9, case 184). Now the stretch is left out as a gap, said, and the rest
+    analysed as the clean walk is."""
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    config = SimulationConfig(
+        placement="lower_back", bouts=parse_bouts("forward:walking:1.3:40"), sample_rate_hz=100.0, seed=3
+    )
+    session = simulate(config).session
+    t, acc = session.t_s, session.acc.copy()
+    stuck = (t >= 10.0) & (t < 22.0)
+    vertical = int(np.argmax(np.abs(acc.mean(axis=0))))
+    acc[stuck, vertical] = 0.01
+    path = tmp_path / "walk.csv"
+    lines = ["time_s,acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)"]
+    lines += [f"{1.7e9 + s:.4f},{x:.5f},{y:.5f},{z:.5f}" for s, (x, y, z) in zip(t, acc, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    clean_path = tmp_path / "clean.csv"
+    lines = ["time_s,acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)"]
+    lines += [f"{1.7e9 + s:.4f},{x:.5f},{y:.5f},{z:.5f}" for s, (x, y, z) in zip(t, session.acc, strict=True)]
+    clean_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = analyze(path, placement="lower_back")
+    clean = analyze(clean_path, placement="lower_back")
+    assert any("stuck axis" in note for note in result.summary["notes"])
+    contacts = result.steps["ic_time_s"].to_numpy()
+    clean_contacts = clean.steps["ic_time_s"].to_numpy()
+    assert clean_contacts.size > 50
+    assert not ((contacts > 10.0) & (contacts < 22.0)).any()  # nothing found where nothing was measured
+    away = (clean_contacts < 9.0) | (clean_contacts > 23.0)
+    found = np.min(np.abs(clean_contacts[away][:, None] - contacts[None, :]), axis=1)
+    assert (found < 0.02).mean() >= 0.95
+
+
+@pytest.mark.shared_data
+def test_no_real_export_has_a_stuck_axis(shared_data: Path) -> None:
+    """Every accelerometer export in ../shared/data/formats (nine apps and loggers) has no stuck row, as
+    read and rounded to 12 bits over +-8 g (not coarse): a real moving body never holds one axis still."""
+    from retrogait.errors import RetrogaitError
+    from retrogait.imports import load_recording
+
+    read = 0
+    for path in sorted((shared_data / "formats").rglob("*")):
+        if not path.is_file() or path.suffix.lower() not in (".csv", ".txt", ".json", ".bin", ".zip"):
+            continue
+        try:
+            session = load_recording(path).session
+        except RetrogaitError:
+            continue  # not a recording (metadata, a gyroscope-only table): refused as such elsewhere
+        read += 1
+        rate = session.meta.sample_rate_hz
+        assert not stuck_rows(session.acc, rate).any(), path.name
+        step = 16 / 2**12 * G
+        assert not stuck_rows(np.round(session.acc / step) * step, rate).any(), path.name
+    assert read >= 15
+
+
+def test_an_axis_the_sensor_does_not_have_is_not_stuck() -> None:
+    """The sacral running set has two axes; its third column is written as 0 (tests and validate scripts
+    do): an absent axis, not a failed read (the analysis refused it: "too few plausible samples (0)")."""
+    acc = _moving(1000)
+    acc[:, 1] = 0.0
+    assert not stuck_rows(acc, RATE_HZ).any()
+    acc[:400, 1] = np.random.default_rng(2).normal(0.0, 3.0, 400)  # measured for 40 %, then stuck for 60 %
+    assert not stuck_rows(acc, RATE_HZ).any()  # more than half one value: taken as absent, left as it is
