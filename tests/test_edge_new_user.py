@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
+import numpy as np
+import pytest
+
+from retrogait.cli import main
 from retrogait.session import Session
 from retrogait.summary import gyro_text, percent
 
@@ -18,3 +22,17 @@ def test_a_gyroscope_missing_at_a_few_samples_is_not_said_to_cover_100_percent(s
     assert gyro_text(session) == "99.7 %"
     assert percent(0.99999) == "99.9 %" and percent(1.0) == "100 %" and percent(0.67) == "67 %"
     assert percent(0.0003) == "0.03 %" and percent(0.0) == "0 %"
+
+
+def test_a_batch_with_no_recordings_makes_no_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`batch notes/ --out results` (a folder, or a glob, holding no recording) said "no recordings found" with exit
+    2, "nothing could be done" (docs/batch.md), and left results/ with an empty sessions/ and a .batch.lock
+    (EDGE-108)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "readme.md").write_text("not a recording\n", encoding="utf-8")
+    out = tmp_path / "results"
+    assert main(["batch", str(notes), "-j", "1", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"retrogait: error: no recordings found in {notes}\n"
+    assert not out.exists()

@@ -97,21 +97,21 @@ def run_batch(
     overrides = _checked_overrides(overrides)
     out = Path(out_dir)
     refuse_writing_over_inputs(output_files(out), map(Path, inputs))
+    paths = discover_inputs(inputs, exclude=[out])  # before the output folder is made: nothing to do, nothing made
+    if not paths:
+        given = [i for i in map(Path, inputs) if i.is_file() or (i.is_dir() and any(i.iterdir()))]
+        inside = [i for i in given if i.resolve().is_relative_to(out.resolve())]
+        raise RetrogaitError(
+            f"no recordings found in {', '.join(map(str, inputs))}"
+            + (
+                f" ({inside[0]} lies in the output folder {out}, which a batch never reads: give another --out)"
+                if inside
+                else ""
+            )
+        )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .; EDGE-108: no folder left
     store = BatchStore(out)
     with store.only_writer():  # a second batch into this folder now would mix two runs (EDGE-97)
         settings = dict(settings or {})
-        paths = discover_inputs(inputs, exclude=[out])
-        if not paths:
-            given = [i for i in map(Path, inputs) if i.is_file() or (i.is_dir() and any(i.iterdir()))]
-            inside = [i for i in given if i.resolve().is_relative_to(out.resolve())]
-            raise RetrogaitError(
-                f"no recordings found in {', '.join(map(str, inputs))}"
-                + (
-                    f" ({inside[0]} lies in the output folder {out}, which a batch never reads: give another --out)"
-                    if inside
-                    else ""
-                )
-            )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .
 
         finished = {} if force else _still_valid(store.finished(), overrides)
         outcomes: dict[str, JobOutcome] = {}
