@@ -36,3 +36,38 @@ def test_a_batch_with_no_recordings_makes_no_output_folder(tmp_path: Path, capsy
     err = capsys.readouterr().err
     assert err == f"retrogait: error: no recordings found in {notes}\n"
     assert not out.exists()
+
+
+def _doc_commands(doc: str, command: str) -> list[list[str]]:
+    """The ``retrogait COMMAND ...`` lines of a doc's first code block, continuation lines joined, comments cut."""
+    import shlex
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / doc).read_text(encoding="utf-8")
+    block = text.split("```", 2)[1]
+    joined = block.replace("\\\n", " ")
+    lines = [line.split("  #", 1)[0].strip() for line in joined.splitlines()]
+    return [shlex.split(line)[1:] for line in lines if line.startswith(f"retrogait {command} ")]
+
+
+def test_the_record_examples_of_the_docs_are_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/ble.md's "two at once" example mixed --name and --address, which `record` refuses ("use either --address
+    for all or --name for all"): a user copying it got that error (EDGE-110). Each example's options must reach the
+    recording (stopped there: no Bluetooth in a test)."""
+    import retrogait.live.recording
+
+    class Reached(Exception):
+        pass
+
+    async def reached(*args: object, **kwargs: object) -> None:
+        raise Reached
+
+    monkeypatch.setattr(retrogait.live.recording, "record", reached)
+    monkeypatch.setenv("RETROGAIT_DEBUG", "1")  # the stand-in's exception through, not as an internal error
+    monkeypatch.chdir(tmp_path)
+    examples = [args for doc in ("ble.md", "live.md") for args in _doc_commands(doc, "record") if "..." not in args]
+    assert len(examples) >= 4
+    for args in examples:
+        with pytest.raises(Reached):
+            assert main(args) == 0, (args, capsys.readouterr().err)
