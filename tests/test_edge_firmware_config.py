@@ -50,3 +50,13 @@ def test_the_example_config_still_makes_its_profile(tmp_path: Path) -> None:
     config.write_text(EXAMPLE, encoding="utf-8")
     profile = make_profile(str(config))
     assert profile.has_gyro and profile.time_unit_s == 1e-6  # type: ignore[attr-defined]
+
+
+def test_a_firmware_config_that_is_not_text_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A picture saved as mine.toml was `internal error: UnicodeDecodeError` (EDGE-111)."""
+    config = tmp_path / "mine.toml"
+    config.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    rc = main(["record", "--sensor", str(config), "--address", "AA:BB:CC:DD:EE:FF", "--placement", "shank",
+               "--out", str(tmp_path / "run.csv")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert rc == 2 and err == f"retrogait: error: {config}: the firmware config is not UTF-8 text (save it as UTF-8)\n"
