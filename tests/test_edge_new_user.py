@@ -71,3 +71,23 @@ def test_the_record_examples_of_the_docs_are_accepted(
     for args in examples:
         with pytest.raises(Reached):
             assert main(args) == 0, (args, capsys.readouterr().err)
+
+
+def test_a_scheduler_without_dask_is_refused_before_anything_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`batch squad --out results --scheduler tcp://...` on the README's install (no `[dask]` extra) drew the
+    progress bar, made results/ with sessions/ and a lock, then said "--scheduler needs Dask" (EDGE-112)."""
+    import sys
+
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
+
+    squad = tmp_path / "squad"
+    squad.mkdir()
+    config = SimulationConfig("shank", parse_bouts("still::0:2,forward:running:3:6"), sample_rate_hz=100.0)
+    write_simulation(simulate(config), squad / "run.csv")
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if Dask were not installed
+    out = tmp_path / "results"
+    assert main(["batch", str(squad), "-o", str(out), "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert capsys.readouterr().err == "retrogait: error: --scheduler needs Dask: pip install 'retrogait[dask]'\n"
+    assert not out.exists()
