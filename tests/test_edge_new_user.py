@@ -91,3 +91,18 @@ def test_a_scheduler_without_dask_is_refused_before_anything_is_made(
     assert main(["batch", str(squad), "-o", str(out), "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert capsys.readouterr().err == "retrogait: error: --scheduler needs Dask: pip install 'retrogait[dask]'\n"
     assert not out.exists()
+
+
+def test_simulate_writes_a_gzip_session_for_csv_gz(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`simulate --out run.csv.gz` wrote run.csv.gz.csv (plain text) and run.csv.gz_truth.csv, where `convert --out
+    run.csv.gz` writes a gzip session (EDGE-113)."""
+    import gzip
+
+    from retrogait.imports import load_session
+
+    out = tmp_path / "run.csv.gz"
+    assert main(["simulate", "--bouts", "still::0:2,forward:running:3:5", "--rate", "100", "--out", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.csv.gz", "run_truth.csv"]
+    assert gzip.decompress(out.read_bytes()).startswith(b"# retrogait-session: 1\n")
+    assert load_session(out).meta.placement == "shank"
+    assert f"wrote {out} " in capsys.readouterr().out.replace("\n", " ")
