@@ -106,3 +106,17 @@ def test_simulate_writes_a_gzip_session_for_csv_gz(tmp_path: Path, capsys: pytes
     assert gzip.decompress(out.read_bytes()).startswith(b"# retrogait-session: 1\n")
     assert load_session(out).meta.placement == "shank"
     assert f"wrote {out} " in capsys.readouterr().out.replace("\n", " ")
+
+
+def test_analyze_takes_o_for_out_as_every_other_command_that_writes_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare`, `batch`, `convert` and `simulate` take `-o`; `analyze run.csv -o out` was "No such option: -o"
+    (EDGE-114). An empty `-o ""` is refused as `--out ""` is (EDGE-86)."""
+    run = tmp_path / "run.csv"
+    assert main(["simulate", "--bouts", "still::0:2,forward:running:3:6", "--rate", "100", "-o", str(run)]) == 0
+    assert main(["analyze", str(run), "-o", str(tmp_path / "out"), "--no-report"]) == 0
+    assert (tmp_path / "out" / "steps.csv").is_file()
+    capsys.readouterr()
+    assert main(["analyze", str(run), "-o", ""]) == 2
+    assert "--out is empty" in capsys.readouterr().err
