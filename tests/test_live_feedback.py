@@ -132,6 +132,30 @@ def test_bad_osc_target_is_one_line() -> None:
     assert outputs == [] and "HOST:PORT" in notes[0] and "\n" not in notes[0]
 
 
+@pytest.mark.parametrize("target", ["127.0.0.1:99999", "127.0.0.1:0", "localhost:65536"])
+def test_an_osc_port_out_of_range_is_left_out_at_the_start(target: str) -> None:
+    """`--osc 127.0.0.1:99999` was taken, and every message then raised OverflowError ("port must be 0-65535") in
+    the middle of the recording (EDGE-106)."""
+    outputs, notes = make_outputs(["osc"], target, 0.08)
+    assert outputs == [] and "port" in notes[0] and "1-65535" in notes[0] and "\n" not in notes[0]
+
+
+def test_an_ipv6_osc_target_in_brackets_is_read() -> None:
+    receiver = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        receiver.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    receiver.settimeout(5.0)
+    outputs, notes = make_outputs(["osc"], f"[::1]:{receiver.getsockname()[1]}", 0.08)
+    assert notes == [] and len(outputs) == 1
+    fb = ImpactFeedback(FeedbackSettings(target_g=5.0))
+    outputs[0].step("s", Judged(step(6.5, "forward"), fb.cue_for(6.5), None))
+    assert OscMessage(receiver.recv(1024)).address == OSC_STEP_ADDRESS
+    receiver.close()
+    outputs[0].close()
+
+
 def test_feedback_log_has_a_line_per_contact_and_per_cue_without_one(tmp_path: Path) -> None:
     log = FeedbackLog(tmp_path / "run.feedback.csv", origin_s=100.0)
     fb = ImpactFeedback(FeedbackSettings(target_g=5.0))

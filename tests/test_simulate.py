@@ -320,6 +320,17 @@ def test_a_simulation_too_long_for_memory_is_refused(spec: str, rate: float, exp
     SimulationConfig("shank", parse_bouts("forward:running:3:86400"), sample_rate_hz=200.0)
 
 
+def test_a_negative_seed_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`simulate --seed -1` was an internal error (numpy's "expected non-negative integer", exit 70; EDGE-105)."""
+    code = main(["simulate", "--seed", "-1", "--out", str(tmp_path / "s.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and err == "retrogait: error: simulation config: seed must be a whole number, 0 or more, got -1\n"
+    assert not (tmp_path / "s.csv").exists()
+    with pytest.raises(RetrogaitError, match="seed must be a whole number"):
+        SimulationConfig("shank", parse_bouts("forward:running:3:5"), seed=1.5)  # type: ignore[arg-type]
+    assert SimulationConfig("shank", parse_bouts("forward:running:3:5"), seed=np.int64(3)).seed == 3  # type: ignore[arg-type]
+
+
 def test_parse_bouts_forms() -> None:
     bouts = parse_bouts("still::0:5, forward:running:3.0:60, backward:running:2.5:60:forefoot:190")
     assert bouts[0] == Bout("still", "still", 0.0, 5.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,8 +78,11 @@ def session_overview(session: Session) -> SessionOverview:
 
 
 def percent(share: float) -> str:
-    """``share`` (0..1) as ``67 %``, ``0.03 %`` below 1 % (never a bare ``0 %`` for a share above 0)."""
+    """``share`` (0..1) as ``67 %``, ``0.03 %`` below 1 % and ``99.7 %`` above 99 % (never a bare ``0 %`` for a
+    share above 0, nor ``100 %`` for one below 1: EDGE-107)."""
     value = 100.0 * share
+    if 99.0 < value < 100.0:
+        return f"{math.floor(value * 10.0) / 10.0:.1f} %"
     return f"{value:.0f} %" if value >= 1.0 or value == 0.0 else f"{value:.1g} %"
 
 

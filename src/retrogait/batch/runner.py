@@ -97,21 +97,21 @@ def run_batch(
     overrides = _checked_overrides(overrides)
     out = Path(out_dir)
     refuse_writing_over_inputs(output_files(out), map(Path, inputs))
+    paths = discover_inputs(inputs, exclude=[out])  # before the output folder is made: nothing to do, nothing made
+    if not paths:
+        given = [i for i in map(Path, inputs) if i.is_file() or (i.is_dir() and any(i.iterdir()))]
+        inside = [i for i in given if i.resolve().is_relative_to(out.resolve())]
+        raise RetrogaitError(
+            f"no recordings found in {', '.join(map(str, inputs))}"
+            + (
+                f" ({inside[0]} lies in the output folder {out}, which a batch never reads: give another --out)"
+                if inside
+                else ""
+            )
+        )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .; EDGE-108: no folder left
     store = BatchStore(out)
     with store.only_writer():  # a second batch into this folder now would mix two runs (EDGE-97)
         settings = dict(settings or {})
-        paths = discover_inputs(inputs, exclude=[out])
-        if not paths:
-            given = [i for i in map(Path, inputs) if i.is_file() or (i.is_dir() and any(i.iterdir()))]
-            inside = [i for i in given if i.resolve().is_relative_to(out.resolve())]
-            raise RetrogaitError(
-                f"no recordings found in {', '.join(map(str, inputs))}"
-                + (
-                    f" ({inside[0]} lies in the output folder {out}, which a batch never reads: give another --out)"
-                    if inside
-                    else ""
-                )
-            )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .
 
         finished = {} if force else _still_valid(store.finished(), overrides)
         outcomes: dict[str, JobOutcome] = {}
@@ -234,11 +234,23 @@ def _check_settings(settings: Mapping[str, Any], jobs: int | None, scheduler: st
     if scheduler is not None and (not scheduler or any(ch.isspace() or not ch.isprintable() for ch in scheduler)):
         # an empty one ran the batch locally without a word (EDGE-72)
         raise RetrogaitError(f"--scheduler must be an address like tcp://host:8786, got {scheduler!r}")
+    if scheduler is not None and not _dask_installed():  # said before a folder or a progress bar is made (EDGE-112)
+        raise RetrogaitError("--scheduler needs Dask: pip install 'retrogait[dask]'")
     for name, allowed in _ALLOWED_SETTINGS.items():
         value = settings.get(name)
         if value is not None and value not in allowed:
             flag = "--" + name.replace("_", "-")
             raise RetrogaitError(f"{flag} must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _dask_installed() -> bool:
+    """True when Dask's distributed scheduler client can be imported (the ``dask`` extra), without importing it."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("distributed") is not None
+    except (ImportError, ValueError):  # a broken install, or a module set to None (tests)
+        return False
 
 
 def _checked_overrides(overrides: Overrides | None) -> dict[str, dict[str, Any]] | None:

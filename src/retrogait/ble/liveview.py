@@ -103,6 +103,10 @@ async def live_view(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), refresh_s)
         live.update(render(recorders, started, readouts), refresh=True)
+    if not console.is_terminal and not console.is_jupyter:
+        # rich ends the last frame with a line end on a terminal only: in a log (`2> rec.log`) the next line,
+        # an error or the next command's output, was glued to the table's bottom border (EDGE-104)
+        console.line()
 
 
 def summary_lines(recorders: list[SensorRecorder]) -> list[str]:

@@ -126,7 +126,9 @@ def analyze(
     anterior_axis: Annotated[
         str | None, typer.Option("--anterior-axis", help="Sensor axis pointing forward: +x -x +y -y +z -z.")
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default: INPUT name + '_analysis').")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default: INPUT name + '_analysis').")
+    ] = None,
     settings_file: Annotated[
         Path | None,
         typer.Option(

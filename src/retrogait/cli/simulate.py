@@ -41,7 +41,7 @@ def simulate_command(
     ] = "still::0:3,forward:running:3.0:60,still::0:3,backward:running:2.5:60,still::0:3",
     side: Annotated[str, typer.Option(help="Leg wearing a foot or shank sensor (left/right).")] = "left",
     rate: Annotated[float, typer.Option("--rate", help="Output sample rate (Hz).")] = 500.0,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed, 0 or more (same seed, same file).")] = 0,
     no_gyro: Annotated[bool, typer.Option("--no-gyro", help="Accelerometer only.")] = False,
     acc_range_g: Annotated[float, typer.Option("--acc-range-g", help="Accelerometer range (+/- g).")] = 16.0,
     gyr_range_dps: Annotated[float, typer.Option("--gyr-range-dps", help="Gyroscope range (+/- deg/s).")] = 2000.0,

@@ -144,6 +144,10 @@ class OscOutput:
         host, _, port = target.rpartition(":")
         if not host or not port.isdigit():
             raise OutputUnavailable(f"--osc {target!r}: give HOST:PORT, e.g. 127.0.0.1:9000")
+        if not 1 <= int(port) <= 65535:  # a UDP port; beyond it every message raised OverflowError (EDGE-106)
+            raise OutputUnavailable(f"--osc {target!r}: the port must be a number 1-65535, got {port}")
+        if host.startswith("[") and host.endswith("]"):  # an IPv6 address as URLs write it: [::1]:9000
+            host = host[1:-1]
         try:
             from pythonosc.udp_client import SimpleUDPClient
         except ImportError:

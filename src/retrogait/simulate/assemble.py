@@ -267,12 +267,16 @@ def _impact_peaks_g(
 
 
 def simulation_paths(path: str | os.PathLike[str]) -> tuple[Path, Path]:
-    """The session file ``X.csv`` (``.csv`` added when missing) and the truth file ``X_truth.csv`` for ``path``."""
+    """The session file ``X.csv`` (``.csv`` added when missing; ``X.csv.gz`` kept: written gzip-compressed, as
+    ``convert`` writes one) and the truth file ``X_truth.csv`` for ``path``."""
     session_path = Path(path)
     if isinstance(path, str) and path.endswith(("/", os.sep)):  # `newdir/` wrote newdir.csv (EDGE-93)
         raise RetrogaitError(f"{path}: names a folder, not a file; give the session file to write, e.g. {path}run.csv")
     if session_path.name in ("", ".", ".."):  # `.`, `""`, `DIR/..`: no name to add .csv to (EDGE-86)
         raise RetrogaitError(f"{path}: names a folder, not a file; give the session file to write, e.g. run.csv")
+    if session_path.name.lower().endswith(".csv.gz") and len(session_path.name) > len(".csv.gz"):
+        # `--out run.csv.gz` wrote run.csv.gz.csv (text) and run.csv.gz_truth.csv (EDGE-113)
+        return session_path, session_path.with_name(session_path.name[: -len(".csv.gz")] + "_truth.csv")
     if session_path.suffix.lower() != ".csv":
         session_path = session_path.with_name(session_path.name + ".csv")
     return session_path, session_path.with_name(session_path.stem + "_truth.csv")

@@ -9,6 +9,7 @@ carries its unit in its name. Invalid values raise a one-line :class:`~retrogait
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -288,6 +289,8 @@ class SimulationConfig:
             return "bouts must be Bout objects"
         if self.side not in SIDES:
             return f"side must be one of {', '.join(SIDES)}, got {self.side!r}"
+        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral) or self.seed < 0:
+            return f"seed must be a whole number, 0 or more, got {self.seed!r}"  # numpy's generators take no other
         positive = {
             "sample_rate_hz": self.sample_rate_hz,
             "acc_range_g": self.acc_range_g,

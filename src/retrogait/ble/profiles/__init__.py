@@ -31,7 +31,11 @@ def make_profile(name: str, device_name: str | None = None, config: dict[str, An
     if name == "diy_nrf52":
         return GenericProfile(config or load_config("diy_nrf52_example"))
     if name.endswith(".toml"):
-        return GenericProfile(config or load_config(name))
+        config = config or load_config(name)
+        try:
+            return GenericProfile(config)
+        except RetrogaitError as exc:  # the user's own file: its name first (EDGE-103)
+            raise RetrogaitError(f"{name}: {exc}") from None
     raise RetrogaitError(f"unknown sensor profile {name!r}; use one of {', '.join(PROFILE_NAMES)} or a .toml file")
 
 

@@ -46,6 +46,8 @@ def load_config(name_or_path: str) -> dict[str, Any]:
         raise RetrogaitError(f"{path}: firmware config not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise RetrogaitError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:  # a picture or a UTF-16 file saved as .toml was an internal error (EDGE-111)
+        raise RetrogaitError(f"{path}: the firmware config is not UTF-8 text (save it as UTF-8)") from None
 
 
 class GattLink(Protocol):

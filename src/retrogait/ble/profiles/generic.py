@@ -30,15 +30,54 @@ from retrogait.errors import RetrogaitError
 
 
 def _struct_dtype(fmt: str, names: Sequence[str]) -> np.dtype[Any]:
-    """A packed numpy dtype for a little-endian struct format with one field per name."""
+    """A packed numpy dtype for a little-endian struct format with one field per name (ValueError if not)."""
     if not fmt.startswith("<"):
-        raise RetrogaitError(f"struct format {fmt!r} must be little-endian ('<...')")
+        raise ValueError(f"struct format {fmt!r} must be little-endian ('<...')")
     codes: list[str] = []
     for count, code in __import__("re").findall(r"(\d*)([bBhHiIqQef])", fmt[1:]):
         codes.extend([code] * int(count or 1))
     if len(codes) != len(names) or struct.calcsize(fmt) != sum(struct.calcsize("<" + c) for c in codes):
-        raise RetrogaitError(f"struct format {fmt!r} does not give one field for each of {list(names)}")
+        raise ValueError(f"struct format {fmt!r} does not give one field for each of {list(names)}")
     return np.dtype([(n, "<" + c) for n, c in zip(names, codes, strict=True)])
+
+
+_MISSING = object()
+
+
+def _get(table: dict[str, Any], key: str, default: Any = _MISSING) -> Any:
+    """The value of ``key`` (dotted: ``header.time_unit_s``) in its table; KeyError naming the whole key."""
+    name = key.rsplit(".", 1)[-1]
+    if name not in table and default is _MISSING:
+        raise KeyError(key)
+    return table.get(name, default)
+
+
+def _table(config: dict[str, Any], key: str) -> dict[str, Any]:
+    value = _get(config, key)
+    if not isinstance(value, dict):
+        raise TypeError(f"{key} must be a table ([{key}]), got {value!r}")
+    return value
+
+
+def _text(table: dict[str, Any], key: str) -> str:
+    value = _get(table, key)
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be text, got {value!r}")
+    return value
+
+
+def _texts(table: dict[str, Any], key: str) -> list[str]:
+    value = _get(table, key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{key} must be a list of names, got {value!r}")
+    return value
+
+
+def _positive(table: dict[str, Any], key: str, default: Any = _MISSING) -> float:
+    value = _get(table, key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0 or value == float("inf"):
+        raise ValueError(f"{key} must be a positive number, got {value!r}")
+    return float(value)
 
 
 class GenericProfile(Profile):
@@ -50,25 +89,41 @@ class GenericProfile(Profile):
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         super().__init__(config)
         try:
-            self.header_dtype = _struct_dtype(self.config["header"]["format"], self.config["header"]["fields"])
-            self.sample_dtype = _struct_dtype(self.config["sample"]["format"], self.config["sample"]["channels"])
-            self.time_field = str(self.config["header"]["time_field"])
-            self.time_unit_s = float(self.config["header"]["time_unit_s"])
-            self.clock_resolution_s = self.key_unit_s = self.time_unit_s
-            self.time_wrap = int(self.config["header"].get("time_wrap", 2**64))
-            self.seq_field = self.config["header"].get("seq_field")
-            self.seq_wrap = int(self.config["header"].get("seq_wrap", 65536))
-            channels = list(self.config["sample"]["channels"])
-        except KeyError as exc:
-            raise RetrogaitError(f"generic firmware config lacks key {exc}") from None
-        acc = [c for c in ("acc_x", "acc_y", "acc_z") if c in channels]
-        if len(acc) != 3:
-            raise RetrogaitError("generic firmware config: sample channels must include acc_x, acc_y, acc_z")
-        self.has_gyro = all(c in channels for c in ("gyr_x", "gyr_y", "gyr_z"))
+            self._read_config()
+        except (KeyError, TypeError, ValueError, AttributeError, struct.error) as exc:
+            # a key missing or a value of the wrong type: one line naming the key, never a traceback (EDGE-103)
+            problem = f"lacks the key {exc.args[0]}" if isinstance(exc, KeyError) else str(exc)
+            raise RetrogaitError(f"firmware config: {problem}") from None
         self._last_key: int | None = None
         self._last_raw: int | None = None
         self.lost_by_sequence = 0
         self._last_seq: int | None = None
+
+    def _read_config(self) -> None:
+        """Read and check every value the profile uses, so a wrong one is refused before any connection."""
+        header, sample = _table(self.config, "header"), _table(self.config, "sample")
+        self.header_dtype = _struct_dtype(_text(header, "header.format"), _texts(header, "header.fields"))
+        channels = _texts(sample, "sample.channels")
+        self.sample_dtype = _struct_dtype(_text(sample, "sample.format"), channels)
+        self.time_field = _text(header, "header.time_field")
+        self.seq_field = header.get("seq_field")
+        fields = list(self.header_dtype.names or ())
+        for key, name in (("header.time_field", self.time_field), ("header.seq_field", self.seq_field)):
+            if name is not None and name not in fields:
+                raise ValueError(f"{key} {name!r} is not one of header.fields {fields}")
+        self.time_unit_s = _positive(header, "header.time_unit_s")
+        self.clock_resolution_s = self.key_unit_s = self.time_unit_s
+        self.time_wrap = int(_positive(header, "header.time_wrap", 2**64))
+        self.seq_wrap = int(_positive(header, "header.seq_wrap", 65536))
+        acc = [c for c in ("acc_x", "acc_y", "acc_z") if c in channels]
+        if len(acc) != 3:
+            raise ValueError("sample.channels must include acc_x, acc_y, acc_z")
+        self.has_gyro = all(c in channels for c in ("gyr_x", "gyr_y", "gyr_z"))
+        _positive(sample, "sample.acc_scale_g")
+        if self.has_gyro:
+            _positive(sample, "sample.gyr_scale_dps")
+        _text(self.config, "data_uuid")
+        _positive(self.config, "sample_rate_hz")
 
     async def start(self, link: GattLink, settings: StreamSettings, sink: PacketSink) -> StreamInfo:
         data = str(self.config["data_uuid"]).lower()

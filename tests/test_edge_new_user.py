@@ -1,0 +1,122 @@
+"""What a new user following the docs ran into (EDGE-107..): small fixes with a test each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait.cli import main
+from retrogait.session import Session
+from retrogait.summary import gyro_text, percent
+
+
+def test_a_gyroscope_missing_at_a_few_samples_is_not_said_to_cover_100_percent(small_session: Session) -> None:
+    """`convert` of the Polar Sensor Logger export said "gyroscope 100 %" and `info` "gyro 100 %" with 69 of 26,526
+    samples (0.26 %) without a gyroscope value (EDGE-107)."""
+    assert small_session.gyr is not None
+    gyr = small_session.gyr.copy()
+    gyr[:3] = np.nan  # 3 of 1000 samples
+    session = Session(t_s=small_session.t_s, acc=small_session.acc, gyr=gyr, meta=small_session.meta)
+    assert gyro_text(session) == "99.7 %"
+    assert percent(0.99999) == "99.9 %" and percent(1.0) == "100 %" and percent(0.67) == "67 %"
+    assert percent(0.0003) == "0.03 %" and percent(0.0) == "0 %"
+
+
+def test_a_batch_with_no_recordings_makes_no_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`batch notes/ --out results` (a folder, or a glob, holding no recording) said "no recordings found" with exit
+    2, "nothing could be done" (docs/batch.md), and left results/ with an empty sessions/ and a .batch.lock
+    (EDGE-108)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "readme.md").write_text("not a recording\n", encoding="utf-8")
+    out = tmp_path / "results"
+    assert main(["batch", str(notes), "-j", "1", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"retrogait: error: no recordings found in {notes}\n"
+    assert not out.exists()
+
+
+def _doc_commands(doc: str, command: str) -> list[list[str]]:
+    """The ``retrogait COMMAND ...`` lines of a doc's first code block, continuation lines joined, comments cut."""
+    import shlex
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / doc).read_text(encoding="utf-8")
+    block = text.split("```", 2)[1]
+    joined = block.replace("\\\n", " ")
+    lines = [line.split("  #", 1)[0].strip() for line in joined.splitlines()]
+    return [shlex.split(line)[1:] for line in lines if line.startswith(f"retrogait {command} ")]
+
+
+def test_the_record_examples_of_the_docs_are_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/ble.md's "two at once" example mixed --name and --address, which `record` refuses ("use either --address
+    for all or --name for all"): a user copying it got that error (EDGE-110). Each example's options must reach the
+    recording (stopped there: no Bluetooth in a test)."""
+    import retrogait.live.recording
+
+    class Reached(Exception):
+        pass
+
+    async def reached(*args: object, **kwargs: object) -> None:
+        raise Reached
+
+    monkeypatch.setattr(retrogait.live.recording, "record", reached)
+    monkeypatch.setenv("RETROGAIT_DEBUG", "1")  # the stand-in's exception through, not as an internal error
+    monkeypatch.chdir(tmp_path)
+    examples = [args for doc in ("ble.md", "live.md") for args in _doc_commands(doc, "record") if "..." not in args]
+    assert len(examples) >= 4
+    for args in examples:
+        with pytest.raises(Reached):
+            assert main(args) == 0, (args, capsys.readouterr().err)
+
+
+def test_a_scheduler_without_dask_is_refused_before_anything_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`batch squad --out results --scheduler tcp://...` on the README's install (no `[dask]` extra) drew the
+    progress bar, made results/ with sessions/ and a lock, then said "--scheduler needs Dask" (EDGE-112)."""
+    import sys
+
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
+
+    squad = tmp_path / "squad"
+    squad.mkdir()
+    config = SimulationConfig("shank", parse_bouts("still::0:2,forward:running:3:6"), sample_rate_hz=100.0)
+    write_simulation(simulate(config), squad / "run.csv")
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if Dask were not installed
+    out = tmp_path / "results"
+    assert main(["batch", str(squad), "-o", str(out), "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert capsys.readouterr().err == "retrogait: error: --scheduler needs Dask: pip install 'retrogait[dask]'\n"
+    assert not out.exists()
+
+
+def test_simulate_writes_a_gzip_session_for_csv_gz(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`simulate --out run.csv.gz` wrote run.csv.gz.csv (plain text) and run.csv.gz_truth.csv, where `convert --out
+    run.csv.gz` writes a gzip session (EDGE-113)."""
+    import gzip
+
+    from retrogait.imports import load_session
+
+    out = tmp_path / "run.csv.gz"
+    assert main(["simulate", "--bouts", "still::0:2,forward:running:3:5", "--rate", "100", "--out", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.csv.gz", "run_truth.csv"]
+    assert gzip.decompress(out.read_bytes()).startswith(b"# retrogait-session: 1\n")
+    assert load_session(out).meta.placement == "shank"
+    assert f"wrote {out} " in capsys.readouterr().out.replace("\n", " ")
+
+
+def test_analyze_takes_o_for_out_as_every_other_command_that_writes_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare`, `batch`, `convert` and `simulate` take `-o`; `analyze run.csv -o out` was "No such option: -o"
+    (EDGE-114). An empty `-o ""` is refused as `--out ""` is (EDGE-86)."""
+    run = tmp_path / "run.csv"
+    assert main(["simulate", "--bouts", "still::0:2,forward:running:3:6", "--rate", "100", "-o", str(run)]) == 0
+    assert main(["analyze", str(run), "-o", str(tmp_path / "out"), "--no-report"]) == 0
+    assert (tmp_path / "out" / "steps.csv").is_file()
+    capsys.readouterr()
+    assert main(["analyze", str(run), "-o", ""]) == 2
+    assert "--out is empty" in capsys.readouterr().err
