@@ -14,6 +14,7 @@ from retrogait.imports.part import Part
 from retrogait.memory import (
     ANALYSIS_BYTES_PER_SAMPLE,
     ANALYSIS_INSTEAD,
+    BIN_PARTS_TEXT_BYTES_PER_SAMPLE,
     BIN_READ_BYTES_PER_SAMPLE,
     BIN_TEXT_BYTES_PER_SAMPLE,
     READ_BYTES_PER_SAMPLE,
@@ -105,9 +106,10 @@ def analysis_parts(path: str | os.PathLike[str]) -> float | None:
         return None
     per_s = estimate.rate_hz * ANALYSIS_BYTES_PER_SAMPLE
     # the longest read: the last part, up to 1.5 cores (what remains) and an overlap before it (parts.analyze_in_parts)
-    part_s = min(PART_S, ((available - estimate.n * BIN_TEXT_BYTES_PER_SAMPLE) / per_s - 2 * OVERLAP_S) / 1.5)
+    text = estimate.n * BIN_PARTS_TEXT_BYTES_PER_SAMPLE
+    part_s = min(PART_S, ((available - text) / per_s - 2 * OVERLAP_S) / 1.5)
     part_s = math.floor(part_s / 600.0) * 600.0 if part_s >= 600.0 else part_s  # whole 10-minute steps
     if part_s < MIN_PART_S:
-        need = estimate.n * BIN_TEXT_BYTES_PER_SAMPLE + int((1.5 * MIN_PART_S + 2 * OVERLAP_S) * per_s)
+        need = text + int((1.5 * MIN_PART_S + 2 * OVERLAP_S) * per_s)
         check_fits(path, estimate.n, estimate.rate_hz, 0, "analyse in parts", READ_INSTEAD, True, need_bytes=need)
     return part_s
