@@ -1,7 +1,7 @@
 """Peak memory and wall time of the CLI on long recordings (a GENEActiv week, a day-long session file).
 
 Usage: python scripts/bench_long.py [--hours 1 6 24] [--kinds bin csv] [--commands info convert analyze ...]
-       [--data DIR] [--src /tmp/base30/src]
+       [--data DIR] [--src /tmp/base30/src] [--part-hours 1 4]
 
 Builds once (cached in ``--data``, never committed) a 10-minute block of a simulated shank at 100 Hz -- still,
 forward and backward walking, forward running, still between them -- and tiles it to each length as
@@ -13,7 +13,8 @@ forward and backward walking, forward running, still between them -- and tiles i
 Then runs each command as its own process under ``/usr/bin/time -v`` and prints its peak resident memory, its wall
 time and the peak over the samples' float64 size (n x 7 x 8 bytes: time, 3 acceleration, 3 gyroscope). The
 commands: ``info``, ``convert`` (to a session file), ``analyze`` (``--no-report``), ``analyze-report`` and
-``batch`` (the file alone in a folder, one worker). Slow (a 24 h analysis takes minutes): kept out of the tests.
+``batch`` (the file alone in a folder, one worker); with ``--part-hours H ...`` each ``analyze`` runs once per H
+in parts of H hours (LONG-4). Slow (a 24 h analysis takes minutes): kept out of the tests.
 """
 
 from __future__ import annotations
@@ -163,15 +164,16 @@ def measure(argv: list[str], src: Path | None = None) -> tuple[float, float, int
     return peak_mb, wall_s, status
 
 
-def command(name: str, path: Path, work: Path) -> list[str]:
+def command(name: str, path: Path, work: Path, part_hours: float | None = None) -> list[str]:
     cli = [str(Path(sys.executable).parent / "retrogait")]
+    parts = [] if part_hours is None else ["--part-hours", f"{part_hours:g}"]
     if name == "info":
         return [*cli, "info", str(path)]
     if name == "convert":
         return [*cli, "convert", str(path), "--out", str(work / "converted.csv"), "--placement", "shank"]
     if name in ("analyze", "analyze-report"):
         report = "--report" if name == "analyze-report" else "--no-report"
-        return [*cli, "analyze", str(path), "--out", str(work / "analysis"), "--placement", "shank", report]
+        return [*cli, "analyze", str(path), "--out", str(work / "analysis"), "--placement", "shank", report, *parts]
     folder = work / "batch_in"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
@@ -187,6 +189,13 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-long")
     parser.add_argument("--src", type=Path, help="Run the package from this folder (PYTHONPATH), e.g. /tmp/base30/src.")
     parser.add_argument("--build-only", action="store_true", help="Write the inputs and stop.")
+    parser.add_argument(
+        "--part-hours",
+        type=float,
+        nargs="+",
+        default=[None],
+        help="Run analyze / analyze-report in parts of these many hours, once each (LONG-4: peak memory by part size).",
+    )
     args = parser.parse_args()
     base = block(args.data)
     print(f"{'input':18s} {'MB':>7s} {'samples':>11s} {'command':15s} {'peak MB':>8s} {'wall s':>7s} {'peak/raw':>8s}")
@@ -198,11 +207,17 @@ def main() -> None:
             n = round(hours * 3600 * RATE_HZ)
             raw_mb = n * 7 * 8 / 1024**2
             with tempfile.TemporaryDirectory(dir=args.data) as work:
-                for name in args.commands:
-                    peak, wall, status = measure(command(name, path, Path(work)), args.src)
+                runs = [
+                    (name, hours_part)
+                    for name in args.commands
+                    for hours_part in (args.part_hours if name.startswith("analyze") else [None])
+                ]
+                for name, hours_part in runs:
+                    peak, wall, status = measure(command(name, path, Path(work), hours_part), args.src)
                     failed = "" if status == 0 else f"  (exit {status})"
+                    label = name if hours_part is None else f"{name}@{hours_part:g}h"
                     print(
-                        f"{path.name:18s} {path.stat().st_size / 1024**2:7.0f} {n:11,d} {name:15s} {peak:8.0f} "
+                        f"{path.name:18s} {path.stat().st_size / 1024**2:7.0f} {n:11,d} {label:15s} {peak:8.0f} "
                         f"{wall:7.1f} {peak / raw_mb:8.2f}{failed}",
                         flush=True,
                     )

@@ -27,6 +27,9 @@ READ_BYTES_PER_SAMPLE = 200
 BIN_READ_BYTES_PER_SAMPLE = 100
 #: ... of which its text and the bounds of its lines, held whole when only a part of it is decoded.
 BIN_TEXT_BYTES_PER_SAMPLE = 20
+#: What reading the parts of a ``.bin`` one at a time holds beside the part (bytes a sample of the file: its text,
+#: its lines' bounds, the reader's temporaries; measured 25-27 on a week, LONG-4, the process' own ~140 MB aside).
+BIN_PARTS_TEXT_BYTES_PER_SAMPLE = 30
 #: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
 ANALYSIS_BYTES_PER_SAMPLE = 200
 #: What to do when reading does not fit.

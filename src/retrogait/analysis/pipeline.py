@@ -122,8 +122,7 @@ def analyze(
     need = max(session.n_samples * ANALYSIS_BYTES_PER_SAMPLE - held, 0)  # the read is done: what it holds is counted
     check_fits(display, session.n_samples, rate_hz, 0, "analyse", ANALYSIS_INSTEAD, need_bytes=need)
     if settings is None:
-        resolved = placement or session.meta.placement
-        settings = AnalysisSettings.for_placement(resolved) if resolved in PRESETS else AnalysisSettings()
+        settings = preset_settings(placement or session.meta.placement)
     result, calibration_note = _facing_from_forward_segment(
         session, placement, side, anterior_axis, forward_segment_s, settings
     )
@@ -155,6 +154,15 @@ def analyze(
     start = min(float(sig.t_s[0]), float(session.t_s[stretches[0, 0]]))
     summary["duration_s"] = max(float(sig.t_s[-1]), float(session.t_s[stretches[-1, 1] - 1])) - start
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=result.signals, contacts=contacts)
+
+
+def preset_settings(placement: str | None) -> AnalysisSettings:
+    """The settings a placement is analysed with when none are given: its preset, else the defaults."""
+    return (
+        AnalysisSettings.for_placement(placement)
+        if placement is not None and placement in PRESETS
+        else AnalysisSettings()
+    )
 
 
 def _facing_from_forward_segment(

@@ -10,7 +10,7 @@ import typer
 
 from retrogait.cli.app import app
 from retrogait.cli.display import safe
-from retrogait.cli.part import checked_part
+from retrogait.cli.part import checked_part, checked_part_hours
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.errors import RetrogaitError
@@ -19,9 +19,15 @@ from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.table import Table
 
+    from retrogait.analysis.pipeline import AnalysisResult
+    from retrogait.analysis.settings import AnalysisSettings
     from retrogait.imports.base import ReaderOptions
+    from retrogait.imports.part import Part
+    from retrogait.session import Session
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -115,6 +121,30 @@ def _with_source_digest(summary: dict[str, Any], digest: str | None) -> None:
     summary.setdefault("source_digest", digest)
 
 
+def _in_parts(
+    input_file: Path,
+    read: Callable[[Part | None], Session],
+    analyse: Callable[[Session], AnalysisResult],
+    settings_for: Callable[[Session], AnalysisSettings],
+    part_s: float,
+) -> AnalysisResult:
+    """The analysis of ``input_file`` in parts of ``part_s`` (LONG-4): a GENEActiv ``.bin`` read a part at a time
+    (its length from its size), any other recording read whole and cut (``--part-hours`` on a file that fits)."""
+    from retrogait.analysis.parts import analyze_in_parts
+    from retrogait.imports.file_size import estimated_samples
+    from retrogait.imports.part import part_of
+
+    estimate = estimated_samples(input_file, any_size=True)
+    if estimate is not None and estimate.reads_part and estimate.rate_hz:
+        return analyze_in_parts(read, estimate.n / estimate.rate_hz, analyse, settings_for, part_s)
+    whole = read(None)
+
+    def cut(part: Part) -> Session:
+        return part_of(whole, str(input_file), part)
+
+    return analyze_in_parts(cut, whole.duration_s, analyse, settings_for, part_s)
+
+
 @app.command()
 @reader_options
 def analyze(
@@ -145,6 +175,15 @@ def analyze(
         typer.Option("--start", help="Analyse from this time on (s from the recording's start; a long one's part)."),
     ] = None,
     end: Annotated[float | None, typer.Option("--end", help="Analyse up to this time (s from its start).")] = None,
+    part_hours: Annotated[
+        float | None,
+        typer.Option(
+            "--part-hours",
+            help="Analyse in parts of this many hours joined into one result (done by itself for a GENEActiv .bin "
+            "too long for the memory; this forces it, e.g. to check the join).",
+            show_default=False,
+        ),
+    ] = None,
     *,
     reader: ReaderOptions,
 ) -> None:
@@ -156,7 +195,6 @@ def analyze(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from retrogait.analysis.load import OUTPUT_FILES, load_input
-    from retrogait.analysis.settings import AnalysisSettings
     from retrogait.analysis.settings_toml import read_settings_file
 
     placement, side = checked_place(placement, side)
@@ -167,10 +205,11 @@ def analyze(
     if out is None and not named.name:  # `analyze /`: "internal error: ValueError" (EDGE-72)
         raise RetrogaitError(f"{input_file}: has no name to name the output folder after: give --out")
     part = checked_part(start, end)
-    if part is None:  # a recording too long to analyse whole: refused before it is read (LONG-2)
-        from retrogait.imports.file_size import analysis_fits
+    parts_s = checked_part_hours(part_hours, part)
+    if part is None and parts_s is None:  # too long to analyse whole: in parts, or refused before it is read
+        from retrogait.imports.file_size import analysis_parts
 
-        analysis_fits(input_file)
+        parts_s = analysis_parts(input_file)  # (LONG-2, LONG-4)
     out_dir = out or named.with_name(_recording_stem(named) + "_analysis")
     refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
     # the process ends after the command: its last garbage collections over every loaded module and the
@@ -192,17 +231,28 @@ def analyze(
         import retrogait.imports.loading  # noqa: F401  (pandas: what load_input imports first)
 
         resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
-        session = load_input(
-            input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader, part_s=part
-        )
         warm.join()
         from retrogait.analysis.pipeline import analyze as run_analysis
-        from retrogait.analysis.pipeline import write_outputs
+        from retrogait.analysis.pipeline import preset_settings, write_outputs
 
-        effective: AnalysisSettings | None = None
-        if overrides is not None:
-            effective = overrides.for_placement(placement or session.meta.placement)
-        result = run_analysis(session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective)
+        def settings_for(session: Session) -> AnalysisSettings:
+            resolved = placement or session.meta.placement
+            return preset_settings(resolved) if overrides is None else overrides.for_placement(resolved)
+
+        def analyse(session: Session) -> AnalysisResult:
+            effective = settings_for(session)
+            return run_analysis(
+                session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective
+            )
+
+        def read(part_s: Part | None) -> Session:
+            return load_input(
+                input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader, part_s=part_s
+            )
+
+        # the recording (or its part --start/--end) as one, or in parts joined (LONG-4)
+        whole = parts_s is None
+        result = analyse(read(part)) if whole else _in_parts(input_file, read, analyse, settings_for, parts_s or 0.0)
         _with_source_digest(result.summary, digest.result())
         bar.update(task, advance=1, description="writing outputs")
         if report:
@@ -215,7 +265,8 @@ def analyze(
                 paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
-    inferred = [(k, v) for k, v in session.meta.extra.items() if k.startswith("inferred_")]
+    provenance = result.summary["input_provenance"]
+    inferred = [(k, v) for k, v in provenance.items() if k.startswith("inferred_")]
     for key, value in inferred:  # how the input was read, where that was found out from the data
         Console().print(f"input: {safe(key)}: {safe(value)}", highlight=False)
     for note in result.summary["notes"]:

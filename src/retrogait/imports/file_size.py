@@ -14,10 +14,13 @@ from retrogait.imports.part import Part
 from retrogait.memory import (
     ANALYSIS_BYTES_PER_SAMPLE,
     ANALYSIS_INSTEAD,
+    BIN_PARTS_TEXT_BYTES_PER_SAMPLE,
     BIN_READ_BYTES_PER_SAMPLE,
     BIN_TEXT_BYTES_PER_SAMPLE,
     READ_BYTES_PER_SAMPLE,
+    READ_INSTEAD,
     WHOLE_INSTEAD,
+    available_bytes,
     check_fits,
 )
 
@@ -43,18 +46,18 @@ class Estimate(NamedTuple):
         if part_s is None or not self.reads_part or not self.rate_hz:
             return self.n * self.bytes_per_sample
         start, end = part_s
-        span = (end if end is not None else math.inf) - (start or 0.0)
-        part_n = min(self.n, int(span * self.rate_hz) + 1)
+        span = (end if end is not None else self.n / self.rate_hz) - (start or 0.0)  # open: to its end
+        part_n = min(self.n, max(int(span * self.rate_hz) + 1, 0))
         return self.n * BIN_TEXT_BYTES_PER_SAMPLE + part_n * self.bytes_per_sample
 
 
-def estimated_samples(path: str | os.PathLike[str]) -> Estimate | None:
+def estimated_samples(path: str | os.PathLike[str], any_size: bool = False) -> Estimate | None:
     """What a recording file's size says of it (:class:`Estimate`: a GENEActiv ``.bin`` by its pages, its rate from
     its header; a text table by its bytes per line at the start); None for folders, archives, compressed files and
-    files under CHECK_FROM_BYTES (those are checked by their real count once read)."""
+    files under CHECK_FROM_BYTES unless ``any_size`` (those are checked by their real count once read)."""
     file = Path(path)
     try:
-        if not file.is_file() or file.stat().st_size < CHECK_FROM_BYTES:
+        if not file.is_file() or (file.stat().st_size < CHECK_FROM_BYTES and not any_size):
             return None
         size = file.stat().st_size
         with open(file, "rb") as handle:
@@ -81,3 +84,32 @@ def analysis_fits(path: str | os.PathLike[str]) -> None:
     if estimate is not None:
         instead = ANALYSIS_INSTEAD if estimate.reads_part else WHOLE_INSTEAD
         check_fits(path, estimate.n, estimate.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", instead, True)
+
+
+def analysis_parts(path: str | os.PathLike[str]) -> float | None:
+    """The core of the parts (s) to analyse ``path`` in (LONG-4) where its size says it is too long to analyse whole
+    in the memory available and its reader reads a part alone (a GENEActiv ``.bin``): the longest of at most
+    ``parts.PART_S`` whose part (its overlaps included) fits beside the file's text; None where it fits whole.
+    Refused in one line where it fits neither whole nor in parts of ``parts.MIN_PART_S``, or cannot be read in
+    parts (a text table is read whole)."""
+    from retrogait.analysis.parts import MIN_PART_S, OVERLAP_S, PART_S
+
+    estimate = estimated_samples(path)
+    if estimate is None:
+        return None
+    whole = estimate.n * ANALYSIS_BYTES_PER_SAMPLE
+    available = available_bytes()
+    if available is None or whole <= available:
+        return None
+    if not estimate.reads_part or not estimate.rate_hz:
+        analysis_fits(path)  # refused: a text table is read whole before a part is cut
+        return None
+    per_s = estimate.rate_hz * ANALYSIS_BYTES_PER_SAMPLE
+    # the longest read: the last part, up to 1.5 cores (what remains) and an overlap before it (parts.analyze_in_parts)
+    text = estimate.n * BIN_PARTS_TEXT_BYTES_PER_SAMPLE
+    part_s = min(PART_S, ((available - text) / per_s - 2 * OVERLAP_S) / 1.5)
+    part_s = math.floor(part_s / 600.0) * 600.0 if part_s >= 600.0 else part_s  # whole 10-minute steps
+    if part_s < MIN_PART_S:
+        need = text + int((1.5 * MIN_PART_S + 2 * OVERLAP_S) * per_s)
+        check_fits(path, estimate.n, estimate.rate_hz, 0, "analyse in parts", READ_INSTEAD, True, need_bytes=need)
+    return part_s

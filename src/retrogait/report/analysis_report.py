@@ -214,6 +214,18 @@ def _signal_charts(result: AnalysisResult) -> list[Svg]:
     return charts
 
 
+def _signal_section(result: AnalysisResult) -> Section:
+    """The signal with its contacts; a recording analysed in parts (LONG-4) was never held whole: not drawn."""
+    parts = result.summary.get("parts")
+    if not parts:
+        return Section("Signal and contacts", images=_signal_charts(result))
+    said = (
+        f"Not drawn: the recording was analysed in {len(parts)} parts, one at a time, and its signal was never held "
+        "whole. `retrogait analyze --start S --end S` draws a part's."
+    )
+    return Section("Signal and contacts", paragraphs=[said])
+
+
 def _strike_chart(steps: pd.DataFrame) -> Svg | None:
     groups = []
     for d in ("forward", "backward"):
@@ -316,7 +328,7 @@ def build_analysis_html(result: AnalysisResult) -> str:
     if len(steps):
         strike = _strike_chart(steps)
         sections += [
-            Section("Signal and contacts", images=_signal_charts(result)),
+            _signal_section(result),
             Section(
                 "Impact and cadence over time",
                 images=[

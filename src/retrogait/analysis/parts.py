@@ -1,0 +1,302 @@
+"""A recording too long for the memory, analysed in overlapping parts and joined into one result (LONG-4).
+
+The recording is cut into cores of about ``part_s`` seconds (from its first sample; the last core runs to its
+end), and each core is analysed with ``overlap_s`` of the recording on each side (a *part*), one part at a time,
+so the memory holds one part. A core ends in the middle of a rest (a still segment) near its planned end, found by
+its own part (:func:`seam_at_rest`): no run of contacts crosses a seam, so the gait gate, which judges a run of
+contacts whole, and the direction's chain, which breaks at standing, read each run in one part. Each step is kept
+from the part whose core holds its contact; a step near a seam was found, timed and classified with at least half
+an overlap of signal after it and a whole one before it. The bouts are rebuilt from the joined steps: a bout that
+crosses a seam (a seam in gait, where no rest was near) is one bout where the parts on both sides agree that it
+crosses it (one of them holds it past the seam) and read the same activity; a still segment crossing a seam is
+the union of both parts' pieces. The summary's aggregates are computed from the joined steps and bouts.
+
+What is per part (each part infers it as a recording of its own; summary.json ``parts`` lists them per part, and
+a note names any that differ): what the reading infers from the samples (the rate measured, the resolution), and
+what the analysis infers of the whole session (the vertical, the anterior axis, its yaw and sign, the placement
+check, the gait gate's notes, the stretches without gyroscope), and the random re-readings of a coarsely quantised
+recording (HONEST-8: their offsets are drawn from the part's first sample, so a step whose ``quantised`` flag is
+decided by the draw may read otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from retrogait.analysis.bouts import BOUT_COLUMNS
+from retrogait.analysis.impact import mean_cadence_spm
+from retrogait.analysis.pipeline import STEP_COLUMNS, AnalysisResult, summarize
+from retrogait.analysis.settings import AnalysisSettings
+from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.errors import RetrogaitError
+from retrogait.imports.part import PART_KEY, Part
+from retrogait.session import Session
+
+#: The core of a part (s) by default: 4 h at 100 Hz is 1.44 M samples, ~290 MB to analyse (memory.py).
+PART_S = 4 * 3600.0
+#: The recording analysed beyond each seam on both sides (s): longer than any span the analysis reads across
+#: samples or steps -- the bouts' largest contact gap (4 s on one leg), the still window (seconds), the filters
+#: and period windows (seconds), the gyroscope stretches' margins (5 s) -- so the steps at a seam are found as in
+#: the whole recording; the direction's chain over steps is the one span that can reach further (module doc).
+OVERLAP_S = 120.0
+#: A part's read starts at a whole number of these (s; rounded up to whole local-period hops) from the first
+#: sample (less a millisecond: that sample is its first), so that what the analysis computes on a grid from its
+#: first sample (the local step period's hops, a decimation) falls on the same samples in every part as in the
+#: whole recording (off the grid, 2 of 284 contacts of a simulated shank moved by 0.06-0.08 s).
+GRID_S = 10.0
+#: The shortest core (s) a part may have: a part of less is mostly overlap, analysed twice over.
+MIN_PART_S = OVERLAP_S
+#: The summary fields each part infers for itself; the first part's are summary.json's, a note names any differing.
+PER_PART_FIELDS = (
+    "sample_rate_hz",
+    "placement",
+    "side",
+    "has_gyro",
+    "acc_gravity",
+    "anterior_source",
+    "anterior_yaw_deg",
+    "anterior_yaw_applied",
+)
+#: Steps of a bout that crosses a seam are one bout where a part holds it within this (s) of the other side's step.
+_SEAM_TOL_S = 1e-6
+
+
+@dataclass(frozen=True)
+class PartSteps:
+    """One part's analysis as the join reads it: its core (absolute s, ``lo`` <= contact < ``hi``), the steps kept
+    (contacts in the core), its whole bouts table, its summary and its core in s from the first sample (the end
+    None for the last part) and whether its end is a rest (:func:`seam_at_rest`)."""
+
+    lo: float
+    hi: float
+    steps: pd.DataFrame
+    bouts: pd.DataFrame
+    summary: dict[str, Any]
+    core: tuple[float, float | None]
+    ends_at_rest: bool = True
+
+
+def seam_at_rest(bouts: pd.DataFrame, earliest: float, planned: float, overlap_s: float) -> tuple[float, bool]:
+    """Where a part's core ends (s, on the recording's time line): the middle of the still segment of ``bouts``
+    (the part's bouts table; its piece between ``earliest`` and half an overlap after ``planned``) nearest
+    ``planned``, so that no run of contacts crosses it (the gait gate judges a run whole, the direction's chain
+    breaks at standing), and True; ``planned`` and False where the part has no rest there (a seam in gait)."""
+    latest = planned + overlap_s / 2
+    still = bouts.loc[bouts["activity"] == "still"]
+    a = np.maximum(still["start_s"].to_numpy(dtype=float), earliest)
+    b = np.minimum(still["end_s"].to_numpy(dtype=float), latest)
+    middle = (0.5 * (a + b))[b > a]
+    if not middle.size:
+        return planned, False
+    return float(middle[np.argmin(np.abs(middle - planned))]), True
+
+
+def analyze_in_parts(
+    read: Callable[[Part], Session],
+    length_s: float,
+    analyse: Callable[[Session], AnalysisResult],
+    settings_for: Callable[[Session], AnalysisSettings],
+    part_s: float = PART_S,
+    overlap_s: float | None = None,
+) -> AnalysisResult:
+    """The ``AnalysisResult`` of a recording analysed part by part (module doc): ``read(part)`` reads the samples
+    of ``part`` ((start, end) s from the first sample), ``analyse(session)`` analyses one (``pipeline.analyze``
+    with the user's placement, axis and settings), ``settings_for(session)`` the settings it analyses one with
+    (the bouts are rebuilt with the first part's); ``length_s``: the recording's length, or an estimate (the last
+    part reads to the end whatever it is); ``overlap_s``: OVERLAP_S unless given. A part whose read or analysis
+    fails is refused in one line naming it."""
+    overlap_s = OVERLAP_S if overlap_s is None else overlap_s
+    kept: list[PartSteps] = []
+    t0 = math.nan
+    signals: BodySignals | None = None
+    last: Session | None = None
+    settings = AnalysisSettings()
+    span = (math.nan, math.nan)
+    start, k = 0.0, 0
+    while True:  # one iteration per part: a part's read and analysis at a time
+        end = None if length_s - start < 1.5 * part_s else start + part_s  # the last part: what remains
+        grid = math.ceil(GRID_S / settings.contacts.period_hop_s) * settings.contacts.period_hop_s
+        first = math.floor((start - overlap_s) / grid) * grid - 1e-3  # on the grid: the same sample phase
+        window: Part = (None if k == 0 else max(first, 0.0), None if end is None else end + overlap_s)
+        where = f"its part from {start:g} s (analysed in parts: LONG-4)"
+        last = signals = None  # the previous part's samples go before this one's are read
+        try:
+            session = read(window)
+            if k == 0:
+                t0, settings = float(session.t_s[0]), settings_for(session)
+            result = analyse(session)
+        except RetrogaitError as err:
+            raise RetrogaitError(f"{err} (in {where})") from None
+        if end is not None and float(session.t_s[-1]) < t0 + end:  # shorter than its size said: the last
+            end = None
+        seam, rest = None, True
+        if end is not None:
+            seam, rest = seam_at_rest(result.bouts, t0 + start + part_s / 2, t0 + end, overlap_s)
+        lo = -math.inf if k == 0 else t0 + start
+        hi = math.inf if seam is None else seam
+        ic = result.steps["ic_time_s"].to_numpy(dtype=float)
+        inside = (ic >= lo) & (ic < hi)
+        core = (start, None if seam is None else seam - t0)
+        kept.append(PartSteps(lo, hi, result.steps.loc[inside], result.bouts, result.summary, core, rest))
+        sig = result.signals
+        span = (min(span[0], float(sig.t_s[0])) if k else float(sig.t_s[0]), float(sig.t_s[-1]))
+        signals, last = sig, session
+        del result, session
+        if core[1] is None:
+            break
+        start, k = core[1], k + 1
+    assert signals is not None and last is not None  # a plan holds one part at least
+    steps, bouts = join_parts(kept, settings, signals.fs_hz)
+    summary = _summary(kept, summarize(steps, bouts, signals, last), span, part_s, overlap_s)
+    none = np.zeros(0, dtype=np.int64)
+    contacts = Contacts(none, none.copy(), np.zeros(0, dtype="<U7"))  # the whole's signals are never held
+    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
+
+
+def join_parts(parts: list[PartSteps], settings: AnalysisSettings, fs_hz: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The parts' kept steps as one table in time order, and its bouts rebuilt (module doc); bout ids in time
+    order over gait and still bouts, as one analysis numbers them."""
+    frames = [p.steps for p in parts]
+    steps = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(STEP_COLUMNS))
+    part_of = np.concatenate([np.full(len(p.steps), k, dtype=np.int64) for k, p in enumerate(parts)])
+    own = np.concatenate([p.steps["bout_id"].to_numpy(dtype=np.int64) for p in parts])
+    big = 1 + max(len(p.bouts) for p in parts)
+    key = np.where(own >= 0, part_of * big + own, -1)
+    ic = steps["ic_time_s"].to_numpy(dtype=float)
+    activity = steps["activity"].astype(str).to_numpy()
+    for j in np.flatnonzero(part_of[1:] != part_of[:-1]) + 1:  # one per seam with steps on both sides
+        i = j - 1
+        if own[i] < 0 or own[j] < 0 or activity[i] != activity[j]:
+            continue
+        before = parts[part_of[i]].bouts
+        after = parts[part_of[j]].bouts
+        past = float(before.loc[before["bout_id"] == own[i], "end_s"].iloc[0]) >= ic[j] - _SEAM_TOL_S
+        early = float(after.loc[after["bout_id"] == own[j], "start_s"].iloc[0]) <= ic[i] + _SEAM_TOL_S
+        if past or early:  # the parts agree the bout crosses the seam: one bout
+            key[key == key[j]] = key[i]
+    return _bouts_of(steps, key, parts, settings, fs_hz)
+
+
+def _bouts_of(
+    steps: pd.DataFrame, key: NDArray[np.int64], parts: list[PartSteps], settings: AnalysisSettings, fs_hz: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The bouts table of the joined steps: gait bouts measured from their steps as ``bouts.segment_bouts`` does
+    (fewer than min_bout_steps after a cut: none), the parts' still segments within their cores (joined across
+    seams); ``steps["bout_id"]`` set to the new ids."""
+    ic = steps["ic_time_s"].to_numpy(dtype=float)
+    step = steps["step_time_s"].to_numpy(dtype=float)
+    contact = steps["contact_time_s"].to_numpy(dtype=float)
+    activity = steps["activity"].astype(str).to_numpy()
+    rows: list[dict[str, Any]] = []
+    row_key: list[int] = []
+    for k in np.unique(key[key >= 0]):  # one per gait bout
+        at = np.flatnonzero(key == k)
+        if at.size < settings.bouts.min_bout_steps:
+            key[at] = -1
+            continue
+        values, counts = np.unique(activity[at], return_counts=True)
+        finite = contact[at][np.isfinite(contact[at])]
+        rows.append(
+            {
+                "start_s": float(ic[at[0]]),
+                "end_s": float(ic[at[-1]]),
+                "activity": str(values[np.argmax(counts)]),
+                "n_steps": int(at.size),
+                "cadence_spm": mean_cadence_spm(step[at[1:]])[0],
+                "contact_time_s": float(np.median(finite)) if finite.size else math.nan,
+            }
+        )
+        row_key.append(int(k))
+    still = _still_rows(parts, settings.bouts.min_still_s, fs_hz)
+    rows += still
+    row_key += [-1] * len(still)
+    order = np.argsort([float(r["start_s"]) for r in rows], kind="stable")
+    new_id = np.full(len(rows), -1, dtype=np.int64)
+    new_id[order] = np.arange(len(rows))
+    gait = np.asarray(row_key, dtype=np.int64)
+    lookup = dict(zip(gait[gait >= 0].tolist(), new_id[gait >= 0].tolist(), strict=True))
+    steps["bout_id"] = np.array([lookup.get(int(k), -1) for k in key], dtype=np.int64)
+    bouts = pd.DataFrame([{**rows[i], "bout_id": int(new_id[i])} for i in order], columns=list(BOUT_COLUMNS))
+    return steps, bouts.astype({"bout_id": "int64", "n_steps": "int64"})
+
+
+def _still_rows(parts: list[PartSteps], min_still_s: float, fs_hz: float) -> list[dict[str, Any]]:
+    """Each part's still segments cut to its core, the pieces that meet at a seam joined; a piece shorter than
+    ``min_still_s`` that joins none is dropped (its part saw it cut by the part's end)."""
+    pieces: list[dict[str, Any]] = []
+    for part in parts:  # one per part
+        for r in part.bouts.loc[part.bouts["activity"] == "still"].to_dict(orient="records"):
+            start, end = max(float(r["start_s"]), part.lo), min(float(r["end_s"]), part.hi)
+            if end < start or start >= part.hi:
+                continue
+            if pieces and start - float(pieces[-1]["end_s"]) <= 1.5 / fs_hz and float(pieces[-1]["end_s"]) >= part.lo:
+                pieces[-1]["end_s"] = end
+                continue
+            pieces.append({**{str(c): v for c, v in r.items()}, "start_s": start, "end_s": end})
+    return [p for p in pieces if float(p["end_s"]) - float(p["start_s"]) >= min_still_s - 1.5 / fs_hz]
+
+
+def _summary(
+    parts: list[PartSteps], joined: dict[str, Any], span: tuple[float, float], part_s: float, overlap_s: float
+) -> dict[str, Any]:
+    """summary.json of the joined analysis: the first part's facts and provenance, the joined aggregates, the
+    length over all parts, per-part entries (``parts``) and notes where parts differ."""
+    first = parts[0].summary
+    summary = {**first, **{k: joined[k] for k in ("all", "per_direction", "per_bout")}}
+    summary["duration_s"] = span[1] - span[0]
+    every = [p.summary for p in parts]
+    notes = [n for n in first["notes"] if all(n in s["notes"] for s in every)]
+    entries = []
+    for p in parts:  # one per part
+        extra = p.summary.get("input_provenance", {})
+        entries.append(
+            {
+                "start_s": p.core[0],
+                "end_s": p.core[1],
+                "from_t_s": p.lo if math.isfinite(p.lo) else None,  # on the steps' time line
+                "ends_at_rest": p.ends_at_rest,
+                "read_s": extra.get(PART_KEY),
+                "n_steps": len(p.steps),
+                **{f: p.summary.get(f) for f in PER_PART_FIELDS},
+                "inferred": {k: v for k, v in extra.items() if k.startswith("inferred_")},
+                "notes": [n for n in p.summary["notes"] if n not in notes],
+            }
+        )
+        notes += [f"part {_span(entries[-1])}: {n}" for n in entries[-1]["notes"]]
+        if not p.ends_at_rest:
+            notes.append(
+                f"the seam at {p.core[1]:g} s lies in gait (no rest near it): the gait gate and the direction chain "
+                "read the run of steps crossing it in two pieces, one in each part"
+            )
+    for field in (*PER_PART_FIELDS, "inferred"):
+        values = [e[field] for e in entries]
+        if any(v != values[0] for v in values):
+            said = "; ".join(f"{_span(e)}: {e[field]}" for e in entries)
+            notes.append(f"the parts differ in {field} (each part infers it alone; summary.json `parts`): {said}")
+    summary["notes"] = notes
+    provenance = {k: v for k, v in first.get("input_provenance", {}).items() if k != PART_KEY}
+    provenance["analysed_in_parts"] = (
+        f"{len(parts)} parts of {part_s:g} s with {overlap_s:g} s more on each side, each step from the part whose "
+        "core holds its contact, the bouts and aggregates from the joined steps; inferred per part: the rate and "
+        "resolution read, the vertical, the anterior axis and sign, the placement check, the gait gate, the "
+        "direction chain (summary.json `parts`)"
+    )
+    summary["input_provenance"] = provenance
+    summary["parts"] = entries
+    if any("no_gyro_stretches" in s for s in every):
+        summary["no_gyro_stretches"] = [
+            e for p in parts for e in p.summary.get("no_gyro_stretches", []) if p.lo <= float(e["start_s"]) < p.hi
+        ]
+    return summary
+
+
+def _span(entry: dict[str, Any]) -> str:
+    start, end = entry["start_s"], entry["end_s"]
+    return f"{start or 0:g}-{'end' if end is None else f'{end:g}'} s"
