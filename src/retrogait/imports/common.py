@@ -628,8 +628,8 @@ def clean_rows(
                 report.notes.append(
                     f"{int(np.sum(~forward)) - duplicates} {_STREAM_WORDS.get(label, label + ' rows')} carry the stamp "
                     "of the row before with other values, and the stamps are too irregular for one clock: none was "
-                    "dropped, the rows sharing a stamp were spaced evenly up to the next stamp (their times are off "
-                    "by up to one interval between stamps)"
+                    "dropped, the rows sharing a stamp were spaced evenly after the stamp before, the last on its "
+                    "stamp (samples arriving late together: each within one interval between stamps of its time)"
                 )
                 return t, v
             report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
@@ -685,14 +685,14 @@ def _ties_on_clock(
 def _ties_spread(t: FloatArray, v: FloatArray, forward: NDArray[np.bool_]) -> tuple[FloatArray, FloatArray, int] | None:
     """``(t, v, exact duplicates dropped)`` with every other row kept, where no row's time ``t`` (s) goes back and
     some rows only repeat the stamp before with other values but the stamps fit no regular clock
-    (:func:`_ties_on_clock` found none): each run of rows sharing a stamp spaced evenly from that stamp up to
-    the next one (the last run by the median interval between stamps); else None (the old rule drops them).
+    (:func:`_ties_on_clock` found none): the rows sharing a stamp spaced evenly after the stamp before, the last
+    on their stamp (the first stamp's by the median interval between stamps); else None (the old rule drops them).
 
-    Samples stamped as they arrive, with jitter and lost samples, can fit no clock; their stamps still bound
-    when each arrived, so spacing a run up to the next stamp puts every sample within one interval of it,
-    where dropping it loses the sample (fuzz_sessions seed 10: a 26 Hz export stamped in whole ms with +-2
-    periods of jitter lost 40 % of its rows and was refused as 15 Hz). A row with the same stamp and the same
-    values as the row before is a logger writing it twice and is dropped, as before."""
+    Samples stamped as they arrive come in late, and a burst of them gets one stamp: they were sampled between
+    the stamp before and theirs. Spaced there, every sample lies within one interval before its stamp, where
+    dropping it loses the sample (fuzz_sessions seed 10: a 26 Hz export stamped in whole ms with +-2 periods of
+    jitter lost 40 % of its rows and was refused as 15 Hz). A row with the same stamp and the same values as the
+    row before is a logger writing it twice and is dropped, as before."""
     if bool(np.any(np.diff(t) < 0)):
         return None
     same = np.concatenate([[False], ((v[1:] == v[:-1]) | (np.isnan(v[1:]) & np.isnan(v[:-1]))).all(axis=1)])
@@ -705,9 +705,9 @@ def _ties_spread(t: FloatArray, v: FloatArray, forward: NDArray[np.bool_]) -> tu
     group = np.cumsum(lead) - 1
     size = np.diff(np.append(starts, t.size))
     stamp = t[starts]
-    following = np.append(stamp[1:], stamp[-1] + float(np.median(np.diff(stamp))))
-    position = np.arange(t.size) - starts[group]
-    return stamp[group] + position * ((following - stamp) / size)[group], v, int(duplicate.sum())
+    before = np.concatenate([[stamp[0] - float(np.median(np.diff(stamp)))], stamp[:-1]])
+    position = np.arange(t.size) - starts[group] + 1  # 1..size within a run: the last on its stamp
+    return before[group] + position * ((stamp - before) / size)[group], v, int(duplicate.sum())
 
 
 def _on_fitted_clock(t: FloatArray) -> FloatArray | None:
