@@ -84,11 +84,21 @@ def _no_formula(column: pd.Series) -> bool:
     return all(safe_cell(value) is value for value in distinct)
 
 
-def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], **to_csv: Any) -> Path:
+def write_csv(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str],
+    column_formats: Mapping[str, str] | None = None,
+    **to_csv: Any,
+) -> Path:
     """Write ``frame`` as CSV with its text cells neutralised, atomically; ``to_csv`` options pass on
-    (``index=False`` unless given). Returns the path."""
+    (``index=False`` unless given); ``column_formats``: a ``%`` format for named float columns instead of
+    ``float_format`` (times of a long recording: ``%.6g`` writes 3600.12 s to 10 ms). Returns the path."""
     to_csv.setdefault("index", False)
     safe = safe_frame(frame)
+    if column_formats:
+        named = [c for c in safe.columns if c in column_formats]
+        formatted = {c: floats_as_text(safe[[c]], column_formats[c], to_csv.get("na_rep", ""))[c] for c in named}
+        safe = safe.assign(**formatted) if formatted else safe
     if isinstance(to_csv.get("float_format"), str) and set(to_csv) <= _PLAIN_OPTIONS:
         cells = _plain_cells(safe, to_csv) if to_csv["index"] is False else None
         if cells is not None:  # the text pandas would write, without its per-block formatting (PERF-30)

@@ -68,6 +68,10 @@ STEP_COLUMNS = (
     "bout_id",
     "quality_flags",
 )
+#: Times on the recording's time line are written to 1 us whatever their size (the other numbers to 6
+#: significant digits: ``%.6g`` wrote 3600.123 s as 3600.12 and from 10,000 s on to 0.1 s, LONG-4's finding).
+STEP_TIME_FORMATS = {"ic_time_s": "%.6f", "to_time_s": "%.6f"}
+BOUT_TIME_FORMATS = {"start_s": "%.6f", "end_s": "%.6f"}
 #: The text (label) columns of steps.csv; all others are numbers.
 TEXT_COLUMNS = ("side", "direction", "foot_strike", "impact_flags", "vgrf_flags", "activity", "quality_flags")
 
@@ -512,7 +516,7 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str]) -> di
     """
     out = Path(out_dir)
     paths = {key: out / name for key, name in OUTPUT_FILES.items() if key != "report"}
-    write_csv(result.steps, paths["steps"], float_format="%.6g")
-    write_csv(result.bouts.reindex(columns=list(BOUT_COLUMNS)), paths["bouts"], float_format="%.6g")
+    write_csv(result.steps, paths["steps"], STEP_TIME_FORMATS, float_format="%.6g")
+    write_csv(result.bouts.reindex(columns=list(BOUT_COLUMNS)), paths["bouts"], BOUT_TIME_FORMATS, float_format="%.6g")
     write_text(paths["summary"], json.dumps(result.summary, indent=2, allow_nan=False) + "\n")
     return paths
