@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrogait.analysis.parts import OVERLAP_S
+from retrogait.analysis.part_plan import OVERLAP_S
 
 
 def _read(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import retrogait.analysis.part_plan as part_plan
 import retrogait.analysis.parts as parts_module
 import retrogait.imports.file_size as file_size
 import retrogait.memory as memory
@@ -180,8 +181,9 @@ def test_a_bin_too_long_for_the_memory_is_analysed_in_parts_by_itself(
     counts = samples.geneactiv_counts(recording.acc[:n] / 9.80665)
     path = samples.write_geneactiv_bin(tmp_path / "week.bin", counts, times, 100.0)
     monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
-    monkeypatch.setattr(parts_module, "OVERLAP_S", 30.0)
-    monkeypatch.setattr(parts_module, "MIN_PART_S", 60.0)
+    monkeypatch.setattr(parts_module, "OVERLAP_S", 30.0)  # the analysis' overlap, and the plan's
+    monkeypatch.setattr(part_plan, "OVERLAP_S", 30.0)
+    monkeypatch.setattr(part_plan, "MIN_PART_S", 60.0)
     monkeypatch.setenv(memory.MEMORY_ENV, "0.0052")  # 5.5 MB: the whole needs ~7 MB, parts of ~120 s fit
     out = tmp_path / "out"
     assert main(["analyze", str(path), "--out", str(out), "--placement", "shank", "--no-report"]) == 0

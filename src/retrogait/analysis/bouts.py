@@ -27,6 +27,25 @@ from retrogait.dsp import running_median
 BOUT_COLUMNS = ("bout_id", "start_s", "end_s", "activity", "n_steps", "cadence_spm", "contact_time_s")
 
 
+def bout_row_of_steps(steps: pd.DataFrame, at: NDArray[np.intp]) -> dict[str, object]:
+    """The bouts.csv row (without ``bout_id``) of the gait bout made of the rows ``at`` of ``steps`` (in time
+    order), measured from the steps alone: first and last contact (s), majority activity, step count, mean
+    cadence (steps/min) and median contact time (s; NaN where none is measured). Used where steps are joined
+    after their analyses (gyroscope stretches, parts)."""
+    ic = steps["ic_time_s"].to_numpy(dtype=float)[at]
+    contact = steps["contact_time_s"].to_numpy(dtype=float)[at]
+    values, counts = np.unique(steps["activity"].astype(str).to_numpy()[at], return_counts=True)
+    finite = contact[np.isfinite(contact)]
+    return {
+        "start_s": float(ic[0]),
+        "end_s": float(ic[-1]),
+        "activity": str(values[np.argmax(counts)]),
+        "n_steps": int(at.size),
+        "cadence_spm": mean_cadence_spm(steps["step_time_s"].to_numpy(dtype=float)[at[1:]])[0],
+        "contact_time_s": float(np.median(finite)) if finite.size else float("nan"),
+    }
+
+
 def step_activity(
     signals: BodySignals, contacts: Contacts, timing: pd.DataFrame, settings: BoutSettings | None = None
 ) -> NDArray[np.str_]:

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.impact import mean_cadence_spm, mean_finite
+from retrogait.analysis.bouts import bout_row_of_steps
+from retrogait.analysis.impact import mean_finite
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.errors import RetrogaitError
@@ -208,10 +209,6 @@ def _rebuilt_bouts(
     """The bouts table of the joined steps: the gyroscope analysis' rows of bouts the join left alone, rows
     measured again for bouts it changed (joined, or cut to a stretch: fewer than min_bout_steps are none),
     and the stretch analyses' still segments inside their stretches; bout ids in time order."""
-    ic = steps["ic_time_s"].to_numpy(dtype=float)
-    step = steps["step_time_s"].to_numpy(dtype=float)
-    contact = steps["contact_time_s"].to_numpy(dtype=float)
-    activity = steps["activity"].astype(str).to_numpy()
     rows: list[dict[str, Any]] = []
     row_key: list[int] = []
     for k in np.unique(key[key >= 0]):  # one per bout
@@ -220,19 +217,7 @@ def _rebuilt_bouts(
         if same:
             rows.append({c: main_bouts[c].iloc[k] for c in main_bouts.columns})
         elif at.size >= settings.bouts.min_bout_steps:
-            values, counts = np.unique(activity[at], return_counts=True)
-            rows.append(
-                {
-                    "start_s": float(ic[at[0]]),
-                    "end_s": float(ic[at[-1]]),
-                    "activity": str(values[np.argmax(counts)]),
-                    "n_steps": int(at.size),
-                    "cadence_spm": mean_cadence_spm(step[at[1:]])[0],
-                    "contact_time_s": float(np.median(contact[at][np.isfinite(contact[at])]))
-                    if np.isfinite(contact[at]).any()
-                    else float("nan"),
-                }
-            )
+            rows.append(bout_row_of_steps(steps, at))
         else:
             key[at] = -1
             continue

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.bouts import BOUT_COLUMNS
-from retrogait.analysis.impact import mean_cadence_spm
+from retrogait.analysis.bouts import BOUT_COLUMNS, bout_row_of_steps
+from retrogait.analysis.part_plan import OVERLAP_S, PART_S
 from retrogait.analysis.pipeline import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -39,20 +39,11 @@ from retrogait.errors import RetrogaitError
 from retrogait.imports.part import PART_KEY, Part
 from retrogait.session import Session
 
-#: The core of a part (s) by default: 4 h at 100 Hz is 1.44 M samples, ~290 MB to analyse (memory.py).
-PART_S = 4 * 3600.0
-#: The recording analysed beyond each seam on both sides (s): longer than any span the analysis reads across
-#: samples or steps -- the bouts' largest contact gap (4 s on one leg), the still window (seconds), the filters
-#: and period windows (seconds), the gyroscope stretches' margins (5 s) -- so the steps at a seam are found as in
-#: the whole recording; the direction's chain over steps is the one span that can reach further (module doc).
-OVERLAP_S = 120.0
 #: A part's read starts at a whole number of these (s; rounded up to whole local-period hops) from the first
 #: sample (less a millisecond: that sample is its first), so that what the analysis computes on a grid from its
 #: first sample (the local step period's hops, a decimation) falls on the same samples in every part as in the
 #: whole recording (off the grid, 2 of 284 contacts of a simulated shank moved by 0.06-0.08 s).
 GRID_S = 10.0
-#: The shortest core (s) a part may have: a part of less is mostly overlap, analysed twice over.
-MIN_PART_S = OVERLAP_S
 #: The summary fields each part infers for itself; the first part's are summary.json's, a note names any differing.
 PER_PART_FIELDS = (
     "sample_rate_hz",
@@ -190,10 +181,6 @@ def _bouts_of(
     """The bouts table of the joined steps: gait bouts measured from their steps as ``bouts.segment_bouts`` does
     (fewer than min_bout_steps after a cut: none), the parts' still segments within their cores (joined across
     seams); ``steps["bout_id"]`` set to the new ids."""
-    ic = steps["ic_time_s"].to_numpy(dtype=float)
-    step = steps["step_time_s"].to_numpy(dtype=float)
-    contact = steps["contact_time_s"].to_numpy(dtype=float)
-    activity = steps["activity"].astype(str).to_numpy()
     rows: list[dict[str, Any]] = []
     row_key: list[int] = []
     for k in np.unique(key[key >= 0]):  # one per gait bout
@@ -201,18 +188,7 @@ def _bouts_of(
         if at.size < settings.bouts.min_bout_steps:
             key[at] = -1
             continue
-        values, counts = np.unique(activity[at], return_counts=True)
-        finite = contact[at][np.isfinite(contact[at])]
-        rows.append(
-            {
-                "start_s": float(ic[at[0]]),
-                "end_s": float(ic[at[-1]]),
-                "activity": str(values[np.argmax(counts)]),
-                "n_steps": int(at.size),
-                "cadence_spm": mean_cadence_spm(step[at[1:]])[0],
-                "contact_time_s": float(np.median(finite)) if finite.size else math.nan,
-            }
-        )
+        rows.append(bout_row_of_steps(steps, at))
         row_key.append(int(k))
     still = _still_rows(parts, settings.bouts.min_still_s, fs_hz)
     rows += still

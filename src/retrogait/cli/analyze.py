@@ -207,7 +207,7 @@ def analyze(
     part = checked_part(start, end)
     parts_s = checked_part_hours(part_hours, part)
     if part is None and parts_s is None:  # too long to analyse whole: in parts, or refused before it is read
-        from retrogait.imports.file_size import analysis_parts
+        from retrogait.analysis.part_plan import analysis_parts
 
         parts_s = analysis_parts(input_file)  # (LONG-2, LONG-4)
     out_dir = out or named.with_name(_recording_stem(named) + "_analysis")

@@ -26,7 +26,7 @@ def checked_part_hours(part_hours: float | None, part: Part | None) -> float | N
     finite length of at least ``parts.MIN_PART_S`` or given with ``--start``/``--end`` (it analyses the whole)."""
     if part_hours is None:
         return None
-    from retrogait.analysis.parts import MIN_PART_S
+    from retrogait.analysis.part_plan import MIN_PART_S
 
     if not (math.isfinite(part_hours) and part_hours * 3600.0 >= MIN_PART_S):
         raise RetrogaitError(f"--part-hours must be at least {MIN_PART_S / 3600.0:.3g} h, got {part_hours:g}")

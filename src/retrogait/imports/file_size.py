@@ -3,7 +3,6 @@ memory available (LONG-2; the memory budget itself is ``retrogait.memory``)."""
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from pathlib import Path
@@ -14,13 +13,10 @@ from retrogait.imports.part import Part
 from retrogait.memory import (
     ANALYSIS_BYTES_PER_SAMPLE,
     ANALYSIS_INSTEAD,
-    BIN_PARTS_TEXT_BYTES_PER_SAMPLE,
     BIN_READ_BYTES_PER_SAMPLE,
     BIN_TEXT_BYTES_PER_SAMPLE,
     READ_BYTES_PER_SAMPLE,
-    READ_INSTEAD,
     WHOLE_INSTEAD,
-    available_bytes,
     check_fits,
 )
 
@@ -84,32 +80,3 @@ def analysis_fits(path: str | os.PathLike[str]) -> None:
     if estimate is not None:
         instead = ANALYSIS_INSTEAD if estimate.reads_part else WHOLE_INSTEAD
         check_fits(path, estimate.n, estimate.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", instead, True)
-
-
-def analysis_parts(path: str | os.PathLike[str]) -> float | None:
-    """The core of the parts (s) to analyse ``path`` in (LONG-4) where its size says it is too long to analyse whole
-    in the memory available and its reader reads a part alone (a GENEActiv ``.bin``): the longest of at most
-    ``parts.PART_S`` whose part (its overlaps included) fits beside the file's text; None where it fits whole.
-    Refused in one line where it fits neither whole nor in parts of ``parts.MIN_PART_S``, or cannot be read in
-    parts (a text table is read whole)."""
-    from retrogait.analysis.parts import MIN_PART_S, OVERLAP_S, PART_S
-
-    estimate = estimated_samples(path)
-    if estimate is None:
-        return None
-    whole = estimate.n * ANALYSIS_BYTES_PER_SAMPLE
-    available = available_bytes()
-    if available is None or whole <= available:
-        return None
-    if not estimate.reads_part or not estimate.rate_hz:
-        analysis_fits(path)  # refused: a text table is read whole before a part is cut
-        return None
-    per_s = estimate.rate_hz * ANALYSIS_BYTES_PER_SAMPLE
-    # the longest read: the last part, up to 1.5 cores (what remains) and an overlap before it (parts.analyze_in_parts)
-    text = estimate.n * BIN_PARTS_TEXT_BYTES_PER_SAMPLE
-    part_s = min(PART_S, ((available - text) / per_s - 2 * OVERLAP_S) / 1.5)
-    part_s = math.floor(part_s / 600.0) * 600.0 if part_s >= 600.0 else part_s  # whole 10-minute steps
-    if part_s < MIN_PART_S:
-        need = text + int((1.5 * MIN_PART_S + 2 * OVERLAP_S) * per_s)
-        check_fits(path, estimate.n, estimate.rate_hz, 0, "analyse in parts", READ_INSTEAD, True, need_bytes=need)
-    return part_s

@@ -1,0 +1,53 @@
+"""How a recording too long for the memory is cut into parts before it is read (LONG-4; the parts' analysis and
+join are ``analysis/parts.py``). Light: the command plans before the analysis is imported."""
+
+from __future__ import annotations
+
+import math
+import os
+
+from retrogait.imports.file_size import analysis_fits, estimated_samples
+from retrogait.memory import (
+    ANALYSIS_BYTES_PER_SAMPLE,
+    BIN_PARTS_TEXT_BYTES_PER_SAMPLE,
+    READ_INSTEAD,
+    available_bytes,
+    check_fits,
+)
+
+#: The core of a part (s) by default: 4 h at 100 Hz is 1.44 M samples, ~290 MB to analyse (memory.py).
+PART_S = 4 * 3600.0
+#: The recording analysed beyond each seam on both sides (s): longer than any span the analysis reads across
+#: samples or steps -- the bouts' largest contact gap (4 s on one leg), the still window (seconds), the filters
+#: and period windows (seconds), the gyroscope stretches' margins (5 s) -- so the steps at a seam are found as in
+#: the whole recording; the direction's chain over steps is the one span that can reach further (module doc).
+OVERLAP_S = 120.0
+#: The shortest core (s) a part may have: a part of less is mostly overlap, analysed twice over.
+MIN_PART_S = OVERLAP_S
+
+
+def analysis_parts(path: str | os.PathLike[str]) -> float | None:
+    """The core of the parts (s) to analyse ``path`` in (LONG-4) where its size says it is too long to analyse whole
+    in the memory available and its reader reads a part alone (a GENEActiv ``.bin``): the longest of at most
+    ``PART_S`` whose part (its overlaps included) fits beside the file's text; None where it fits whole.
+    Refused in one line where it fits neither whole nor in parts of ``MIN_PART_S``, or cannot be read in
+    parts (a text table is read whole)."""
+    estimate = estimated_samples(path)
+    if estimate is None:
+        return None
+    whole = estimate.n * ANALYSIS_BYTES_PER_SAMPLE
+    available = available_bytes()
+    if available is None or whole <= available:
+        return None
+    if not estimate.reads_part or not estimate.rate_hz:
+        analysis_fits(path)  # refused: a text table is read whole before a part is cut
+        return None
+    per_s = estimate.rate_hz * ANALYSIS_BYTES_PER_SAMPLE
+    # the longest read: the last part, up to 1.5 cores (what remains) and an overlap before it (parts.analyze_in_parts)
+    text = estimate.n * BIN_PARTS_TEXT_BYTES_PER_SAMPLE
+    part_s = min(PART_S, ((available - text) / per_s - 2 * OVERLAP_S) / 1.5)
+    part_s = math.floor(part_s / 600.0) * 600.0 if part_s >= 600.0 else part_s  # whole 10-minute steps
+    if part_s < MIN_PART_S:
+        need = text + int((1.5 * MIN_PART_S + 2 * OVERLAP_S) * per_s)
+        check_fits(path, estimate.n, estimate.rate_hz, 0, "analyse in parts", READ_INSTEAD, True, need_bytes=need)
+    return part_s
