@@ -201,3 +201,33 @@ def test_an_open_part_of_a_bin_is_estimated_to_its_end() -> None:
     estimate = file_size.Estimate(60_000, 100.0, 100, True)  # 10 min
     assert estimate.read_bytes((300.0, None)) == 60_000 * 20 + 30_001 * 100
     assert estimate.read_bytes((None, None)) == 60_000 * 20 + 60_000 * 100
+
+
+def test_a_gap_longer_than_a_part_loses_nothing_after_it(tmp_path: Path) -> None:
+    """A device off for 1000 s (more than a part and its overlaps): the part whose read ended before its planned
+    end was taken as the recording's last, and everything after the gap was dropped without a word (review of
+    LONG-4: 82 of 165 steps). A part inside a gap is now skipped and the parts go on to the recording's end."""
+    from dataclasses import replace
+
+    from retrogait.session import write_session
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    bouts = parse_bouts("forward:running:3.0:60,still::0:40,forward:running:3.0:60")
+    session = simulate(SimulationConfig(placement="shank", bouts=bouts, sample_rate_hz=100.0)).session
+    t = np.where(session.t_s > 100.0, session.t_s + 1000.0, session.t_s)
+    path = tmp_path / "gap.csv"
+    write_session(replace(session, t_s=t), path)
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    assert main(["analyze", str(path), "-o", str(whole), "--no-report"]) == 0
+    assert main(["analyze", str(path), "-o", str(parts), "--no-report", "--part-hours", "0.04"]) == 0
+    a = pd.read_csv(whole / "steps.csv", keep_default_na=False, na_values=[""])
+    b = pd.read_csv(parts / "steps.csv", keep_default_na=False, na_values=[""])
+    assert len(a) > 150 and (a["ic_time_s"] > 1100.0).sum() > 60
+    # every contact of the whole is found in parts but at the edges of the run after the gap: its part holds that
+    # run alone (60 s of running, no rest, from 0.16 s before its first contact), read as a recording of its own
+    x, y = a["ic_time_s"].to_numpy(), b["ic_time_s"].to_numpy()
+    missed = x[np.min(np.abs(x[:, None] - y[None, :]), axis=1) > 0.03]
+    assert missed.size <= 2 and np.all((np.abs(missed - 1100.0) < 1.0) | (missed > t[-1] - 3.0))
+    assert not (np.min(np.abs(y[:, None] - x[None, :]), axis=1) > 0.03).any()  # 3 samples: the run's edge
+    notes = json.loads((parts / "summary.json").read_text())["notes"]  # yaws 0.05 deg apart are the same (review)
+    assert not any("differ in anterior_yaw_deg" in note for note in notes)

@@ -28,6 +28,9 @@ EXAMPLE = (configs_dir() / "diy_nrf52_example.toml").read_text(encoding="utf-8")
         ("acc_scale_g = 0.00048828125", 'acc_scale_g = "x"', "sample.acc_scale_g"),
         ("gyr_scale_dps = 0.06103515625", "", "sample.gyr_scale_dps"),
         ("[header]", "header = 3\n[head]", "header"),
+        ("seq_wrap = 65536", "seq_wrap = 0.5", "header.seq_wrap"),  # int(0.5) = 0: a division by zero (review)
+        ("time_wrap = 4294967296", "time_wrap = 0.5", "header.time_wrap"),
+        ("time_wrap = 4294967296", "time_wrap = " + "9" * 400, "header.time_wrap"),  # was an OverflowError
     ],
 )
 def test_a_wrong_firmware_config_names_the_file_and_the_key(

@@ -238,6 +238,21 @@ def test_a_coarse_sensor_at_rest_stamped_like_the_row_before_keeps_every_sample(
     assert session.n_samples == n and "import_dropped_detail" not in session.meta.extra
 
 
+def test_rows_sharing_a_stamp_after_a_pause_are_not_spread_over_the_pause() -> None:
+    """Four rows stamped 70.0 s after a pause of 60 s were spaced over the pause (25, 40, 55, 70 s: samples made up
+    in it, and one gap read as four; review of HONEST-12): a run spans at most its count of median intervals."""
+    from retrogait.imports.common import ImportReport, clean_rows
+
+    rng = np.random.default_rng(0)
+    early = np.maximum.accumulate(np.round(np.arange(0, 10, 0.01) + rng.normal(0, 0.006, 1000), 2))
+    t = np.concatenate([early, [70.0] * 4, np.round(np.arange(70.01, 80, 0.01), 2)])
+    values = rng.normal(0, 1, (t.size, 3))
+    kept, _ = clean_rows(t, values, ImportReport("x"), "acc")
+    assert kept.size == t.size
+    steps = np.diff(kept)
+    assert np.count_nonzero(steps > 1.0) == 1 and steps.max() > 59.9
+
+
 def test_same_stamps_off_any_clock_are_kept_and_a_row_going_back_is_dropped_as_before(
     foot_run: Session, tmp_path: Path
 ) -> None:

@@ -55,24 +55,6 @@ def stuck_rows(acc: NDArray[np.float64], rate_hz: float) -> NDArray[np.bool_]:
         for start, stop in zip(starts[moving], stops[moving], strict=True):  # one slice per stuck run
             stuck[start:stop] = True
     return stuck
-    for k in range(acc.shape[1]):
-        x = acc[:, k]
-        same = np.concatenate(([False], x[1:] == x[:-1], [False]))  # NaN never equals: a NaN run is no run
-        edges = np.flatnonzero(np.diff(same.astype(np.int8)))
-        starts, stops = edges[::2], edges[1::2] + 1  # rows starts..stops-1 hold one value
-        long = stops - starts >= min_len
-        if not long.any():
-            continue
-        starts, stops = starts[long], stops[long]
-        others = np.delete(acc, k, axis=1)
-        bounds = np.column_stack([starts, stops]).ravel()
-        with np.errstate(invalid="ignore"):
-            high = np.maximum.reduceat(others, bounds[bounds < n], axis=0)[::2]
-            low = np.minimum.reduceat(others, bounds[bounds < n], axis=0)[::2]
-            moving = ((high - low) >= span).any(axis=1)
-        for start, stop in zip(starts[moving], stops[moving], strict=True):  # one slice per stuck run
-            stuck[start:stop] = True
-    return stuck
 
 
 def _long_runs(x: NDArray[np.float64], min_len: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:

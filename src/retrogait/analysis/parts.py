@@ -36,7 +36,7 @@ from retrogait.analysis.pipeline import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.errors import RetrogaitError
-from retrogait.imports.part import PART_KEY, Part
+from retrogait.imports.part import PART_KEY, EmptyPart, Part
 from retrogait.session import Session
 
 #: A part's read starts at a whole number of these (s; rounded up to whole local-period hops) from the first
@@ -100,9 +100,10 @@ def analyze_in_parts(
     """The ``AnalysisResult`` of a recording analysed part by part (module doc): ``read(part)`` reads the samples
     of ``part`` ((start, end) s from the first sample), ``analyse(session)`` analyses one (``pipeline.analyze``
     with the user's placement, axis and settings), ``settings_for(session)`` the settings it analyses one with
-    (the bouts are rebuilt with the first part's); ``length_s``: the recording's length, or an estimate (the last
-    part reads to the end whatever it is); ``overlap_s``: OVERLAP_S unless given. A part whose read or analysis
-    fails is refused in one line naming it."""
+    (the bouts are rebuilt with the first part's); ``length_s``: the recording's length, from its first sample to
+    its last (the last part reads to the end whatever it is; parts are planned up to it, so a gap counts in it);
+    ``overlap_s``: OVERLAP_S unless given. A part inside a gap (its read holds no sample: ``EmptyPart``) is
+    skipped; a part whose read or analysis fails otherwise is refused in one line naming it."""
     overlap_s = OVERLAP_S if overlap_s is None else overlap_s
     kept: list[PartSteps] = []
     t0 = math.nan
@@ -123,10 +124,13 @@ def analyze_in_parts(
             if k == 0:
                 t0, settings = float(session.t_s[0]), settings_for(session)
             result = analyse(session)
+        except EmptyPart as err:
+            if k == 0 or end is None:  # nothing at the start, or none where the length says the last part is
+                raise RetrogaitError(f"{err} (in {where})") from None
+            start, k = end, k + 1  # a part inside a gap (a device off for a while): nothing in it to keep
+            continue
         except RetrogaitError as err:
             raise RetrogaitError(f"{err} (in {where})") from None
-        if end is not None and float(session.t_s[-1]) < t0 + end:  # shorter than its size said: the last
-            end = None
         seam, rest = None, True
         if end is not None:
             seam, rest = seam_at_rest(result.bouts, t0 + start + part_s / 2, t0 + end, overlap_s)
@@ -253,8 +257,8 @@ def _summary(
             )
     for field in (*PER_PART_FIELDS, "inferred"):
         values = [e[field] for e in entries]
-        if any(v != values[0] for v in values):
-            said = "; ".join(f"{_span(e)}: {e[field]}" for e in entries)
+        if any(not _same_value(v, values[0]) for v in values):
+            said = "; ".join(f"{_span(e)}: {_shown(e[field])}" for e in entries)
             notes.append(f"the parts differ in {field} (each part infers it alone; summary.json `parts`): {said}")
     summary["notes"] = notes
     provenance = {k: v for k, v in first.get("input_provenance", {}).items() if k != PART_KEY}
@@ -276,3 +280,18 @@ def _summary(
 def _span(entry: dict[str, Any]) -> str:
     start, end = entry["start_s"], entry["end_s"]
     return f"{start or 0:g}-{'end' if end is None else f'{end:g}'} s"
+
+
+#: Angles (deg) and rates (Hz) the parts infer alone agree when within this (the yaw each part finds differs by
+#: ~0.05 deg, and every analysis in parts said the parts differ, to 16 digits: review of LONG-4).
+SAME_WITHIN = 0.5
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Two parts' values of a field agree: equal, or numbers within SAME_WITHIN."""
+    numbers = isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool | None)
+    return bool(a == b or (numbers and not isinstance(b, bool) and abs(float(a) - float(b)) <= SAME_WITHIN))
+
+
+def _shown(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)

@@ -136,13 +136,27 @@ def _in_parts(
 
     estimate = estimated_samples(input_file, any_size=True)
     if estimate is not None and estimate.reads_part and estimate.rate_hz:
-        return analyze_in_parts(read, estimate.n / estimate.rate_hz, analyse, settings_for, part_s)
+        return analyze_in_parts(read, _length_s(read, estimate.n / estimate.rate_hz), analyse, settings_for, part_s)
     whole = read(None)
 
     def cut(part: Part) -> Session:
         return part_of(whole, str(input_file), part)
 
     return analyze_in_parts(cut, whole.duration_s, analyse, settings_for, part_s)
+
+
+def _length_s(read: Callable[[Part | None], Session], samples_s: float) -> float:
+    """The length (s, first sample to last) of a recording read a part at a time: a part beyond any end is refused
+    naming it (a ``.bin``'s page times, no sample decoded); else ``samples_s``, its samples' worth, which a gap
+    (a device off for a while) makes short of its length (review of LONG-4)."""
+    from retrogait.imports.part import EmptyPart
+
+    try:
+        read((1e15, None))
+    except EmptyPart as exc:
+        if exc.lasts_s is not None and exc.lasts_s > 0:
+            return exc.lasts_s
+    return samples_s
 
 
 @app.command()

@@ -686,7 +686,8 @@ def _ties_spread(t: FloatArray, v: FloatArray, forward: NDArray[np.bool_]) -> tu
     """``(t, v, exact duplicates dropped)`` with every other row kept, where no row's time ``t`` (s) goes back and
     some rows only repeat the stamp before with other values but the stamps fit no regular clock
     (:func:`_ties_on_clock` found none): the rows sharing a stamp spaced evenly after the stamp before, the last
-    on their stamp (the first stamp's by the median interval between stamps); else None (the old rule drops them).
+    on their stamp, over at most their count of median intervals between stamps (after a pause, their own span:
+    not spread over the pause); else None (the old rule drops them).
 
     Samples stamped as they arrive come in late, and a burst of them gets one stamp: they were sampled between
     the stamp before and theirs. Spaced there, every sample lies within one interval before its stamp, where
@@ -705,7 +706,9 @@ def _ties_spread(t: FloatArray, v: FloatArray, forward: NDArray[np.bool_]) -> tu
     group = np.cumsum(lead) - 1
     size = np.diff(np.append(starts, t.size))
     stamp = t[starts]
-    before = np.concatenate([[stamp[0] - float(np.median(np.diff(stamp)))], stamp[:-1]])
+    interval = float(np.median(np.diff(stamp)))
+    before = np.concatenate([[stamp[0] - interval], stamp[:-1]])
+    before = np.maximum(before, stamp - size * interval)  # after a pause: a run's own span, not the pause's (review)
     position = np.arange(t.size) - starts[group] + 1  # 1..size within a run: the last on its stamp
     return before[group] + position * ((stamp - before) / size)[group], v, int(duplicate.sum())
 

@@ -23,10 +23,19 @@ def part_text(part: Part) -> str:
     return f"{start or 0:g}-{'end' if end is None else f'{end:g}'}"
 
 
-def empty_part(display: str, part: Part, lasts_s: float | None = None) -> RetrogaitError:
+class EmptyPart(RetrogaitError):
+    """A part that holds fewer than two samples of the recording; ``lasts_s``: the recording's length (s from its
+    first sample to its last), where the reader knows it (analysing in parts skips a part inside a gap, LONG-4)."""
+
+    def __init__(self, message: str, lasts_s: float | None) -> None:
+        super().__init__(message)
+        self.lasts_s = lasts_s
+
+
+def empty_part(display: str, part: Part, lasts_s: float | None = None) -> EmptyPart:
     """The one-line refusal of a part that holds fewer than two samples of the recording (``lasts_s`` s long)."""
     lasts = "" if lasts_s is None else f": it lasts {lasts_s:.1f} s (--start and --end count from its first sample)"
-    return RetrogaitError(f"{display}: has no samples from {part_text(part)} s{lasts}")
+    return EmptyPart(f"{display}: has no samples from {part_text(part)} s{lasts}", lasts_s)
 
 
 def part_of(session: Session, display: str, part: Part) -> Session:

@@ -80,6 +80,17 @@ def _positive(table: dict[str, Any], key: str, default: Any = _MISSING) -> float
     return float(value)
 
 
+def _wrap(table: dict[str, Any], key: str, default: int) -> int:
+    """A counter's wrap: a whole number of at least 2 (``0.5`` became 0, a division by zero when decoding; a
+    400-digit number an OverflowError: review of EDGE-103)."""
+    value = _get(table, key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise ValueError(f"{key} must be a whole number of at least 2, got {value!r}")
+    if value > 2**64:
+        raise ValueError(f"{key} must be at most 2^64 (a 64-bit counter), got a number of {len(str(value))} digits")
+    return value
+
+
 class GenericProfile(Profile):
     """An IMU stream described entirely by a firmware config file."""
 
@@ -113,8 +124,8 @@ class GenericProfile(Profile):
                 raise ValueError(f"{key} {name!r} is not one of header.fields {fields}")
         self.time_unit_s = _positive(header, "header.time_unit_s")
         self.clock_resolution_s = self.key_unit_s = self.time_unit_s
-        self.time_wrap = int(_positive(header, "header.time_wrap", 2**64))
-        self.seq_wrap = int(_positive(header, "header.seq_wrap", 65536))
+        self.time_wrap = _wrap(header, "header.time_wrap", 2**64)
+        self.seq_wrap = _wrap(header, "header.seq_wrap", 65536)
         acc = [c for c in ("acc_x", "acc_y", "acc_z") if c in channels]
         if len(acc) != 3:
             raise ValueError("sample.channels must include acc_x, acc_y, acc_z")
