@@ -289,8 +289,10 @@ SAME_WITHIN = 0.5
 
 def _same_value(a: Any, b: Any) -> bool:
     """Two parts' values of a field agree: equal, or numbers within SAME_WITHIN."""
-    numbers = isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool | None)
-    return bool(a == b or (numbers and not isinstance(b, bool) and abs(float(a) - float(b)) <= SAME_WITHIN))
+    if a == b:
+        return True
+    numbers = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (a, b))
+    return numbers and abs(float(a) - float(b)) <= SAME_WITHIN
 
 
 def _shown(value: Any) -> str:

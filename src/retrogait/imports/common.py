@@ -610,26 +610,13 @@ def clean_rows(
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
         if not forward.all():
-            on_clock = _ties_on_clock(t, v, forward)
-            if on_clock is not None:
-                t, v, duplicates = on_clock
-                report.drop(f"{label}_time_not_increasing", duplicates)
-                rate_hz = (t.size - 1) / float(t[-1] - t[0])
-                report.notes.append(
-                    f"{int(np.sum(~forward)) - duplicates} {_STREAM_WORDS.get(label, label + ' rows')} carry the stamp "
-                    "of the row before with other values (samples stamped as they arrived): none was dropped, "
-                    f"every row was put in file order on a regular {rate_hz:.6g} Hz clock fitted to the stamps"
-                )
-                return t, v
-            spread = _ties_spread(t, v, forward)
-            if spread is not None:
-                t, v, duplicates = spread
+            kept = _ties_kept(t, v, forward)
+            if kept is not None:
+                t, v, duplicates, how = kept
                 report.drop(f"{label}_time_not_increasing", duplicates)
                 report.notes.append(
                     f"{int(np.sum(~forward)) - duplicates} {_STREAM_WORDS.get(label, label + ' rows')} carry the stamp "
-                    "of the row before with other values, and the stamps are too irregular for one clock: none was "
-                    "dropped, the rows sharing a stamp were spaced evenly after the stamp before, the last on its "
-                    "stamp (samples arriving late together: each within one interval between stamps of its time)"
+                    f"of the row before with other values{how}"
                 )
                 return t, v
             report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
@@ -646,27 +633,52 @@ def clean_rows(
 _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope rows"}
 
 
-def _ties_on_clock(
+def _ties_kept(
     t: FloatArray, v: FloatArray, forward: NDArray[np.bool_]
-) -> tuple[FloatArray, FloatArray, int] | None:
-    """``(t, v, exact duplicates dropped)`` with every row kept in file order on a regular clock when no row's
-    time ``t`` (s) goes back and the rows whose time only equals the one before (``~forward``) are samples
-    stamped as they arrived; else None (such rows are dropped as before).
-
-    A phone or BLE host stamps a sample when it arrives: with jitter of more than half a period a sample
-    can get the stamp of the one before (foot_walking, 204.8 Hz, +-3 ms: 1.7 % of the rows), and dropping
-    it loses a sample and moves every later sample off its clock (impacts -24 %). A row with the same time and the
-    same values as the row before (every column, a missing gyroscope value equal to a missing one) is a logger
-    writing it twice and is dropped; one with other values is a sample. They are kept when the rows without the
-    duplicates are a regular clock's samples in file order with none lost or added
-    (:func:`retrogait.rate.order_slots`, HONEST-9, at the rate of the least-squares line through the stamps): then
-    each is put on its slot of that clock. Where they are not, but all the rows are, the rows equal to the one
-    before were samples too (a sensor at rest on a coarse grid repeats its values). A row whose time goes back
-    (EDGE-2) keeps the old rule."""
+) -> tuple[FloatArray, FloatArray, int, str] | None:
+    """``(t, v, exact duplicates dropped, how the rest were kept)`` where no row's time ``t`` (s) goes back and rows
+    only repeat the stamp before (``~forward``): on a regular clock (:func:`_ties_on_clock`), else spaced after the
+    stamp before (:func:`_ties_spread`); None where a time goes back (EDGE-2) or nothing but exact duplicates tie
+    (the old rule drops them). A row with the same time and the same values as the row before (every column, a
+    missing gyroscope value equal to a missing one) is a logger writing it twice."""
     if bool(np.any(np.diff(t) < 0)):
         return None
     same = np.concatenate([[False], ((v[1:] == v[:-1]) | (np.isnan(v[1:]) & np.isnan(v[:-1]))).all(axis=1)])
     duplicate = ~forward & same
+    on_clock = _ties_on_clock(t, v, duplicate)
+    if on_clock is not None:
+        rate_hz = (on_clock[0].size - 1) / float(on_clock[0][-1] - on_clock[0][0])
+        how = (
+            " (samples stamped as they arrived): none was dropped, every row was put in file order on a regular "
+            f"{rate_hz:.6g} Hz clock fitted to the stamps"
+        )
+        return (*on_clock, how)
+    spread = _ties_spread(t, v, duplicate)
+    if spread is not None:
+        how = (
+            ", and the stamps are too irregular for one clock: none was dropped, the rows sharing a stamp were spaced "
+            "evenly after the stamp before, the last on its stamp (samples arriving late together: each within one "
+            "interval between stamps of its time)"
+        )
+        return (*spread, how)
+    return None
+
+
+def _ties_on_clock(
+    t: FloatArray, v: FloatArray, duplicate: NDArray[np.bool_]
+) -> tuple[FloatArray, FloatArray, int] | None:
+    """``(t, v, exact duplicates dropped)`` with every row kept in file order on a regular clock when the rows
+    whose time ``t`` (s, never going back) only equals the one before are samples stamped as they arrived; else
+    None. ``duplicate``: the rows written twice (:func:`_ties_kept`).
+
+    A phone or BLE host stamps a sample when it arrives: with jitter of more than half a period a sample
+    can get the stamp of the one before (foot_walking, 204.8 Hz, +-3 ms: 1.7 % of the rows), and dropping
+    it loses a sample and moves every later sample off its clock (impacts -24 %). A row written twice is dropped;
+    one with other values is a sample. They are kept when the rows without the duplicates are a regular clock's
+    samples in file order with none lost or added (:func:`retrogait.rate.order_slots`, HONEST-9, at the rate of
+    the least-squares line through the stamps): then each is put on its slot of that clock. Where they are not,
+    but all the rows are, the rows equal to the one before were samples too (a sensor at rest on a coarse grid
+    repeats its values)."""
     keep = ~duplicate
     t_kept = t[keep]
     if t_kept.size < 2 or bool(np.all(t_kept[1:] > t_kept[:-1])):
@@ -682,22 +694,19 @@ def _ties_on_clock(
     return None if on_clock is None else (on_clock, v, 0)
 
 
-def _ties_spread(t: FloatArray, v: FloatArray, forward: NDArray[np.bool_]) -> tuple[FloatArray, FloatArray, int] | None:
-    """``(t, v, exact duplicates dropped)`` with every other row kept, where no row's time ``t`` (s) goes back and
-    some rows only repeat the stamp before with other values but the stamps fit no regular clock
-    (:func:`_ties_on_clock` found none): the rows sharing a stamp spaced evenly after the stamp before, the last
-    on their stamp, over at most their count of median intervals between stamps (after a pause, their own span:
-    not spread over the pause); else None (the old rule drops them).
+def _ties_spread(
+    t: FloatArray, v: FloatArray, duplicate: NDArray[np.bool_]
+) -> tuple[FloatArray, FloatArray, int] | None:
+    """``(t, v, exact duplicates dropped)`` with every other row kept, where rows only repeat the stamp before
+    (``t`` s, never going back) with other values but fit no regular clock (:func:`_ties_on_clock` found none):
+    the rows sharing a stamp spaced evenly after the stamp before, the last on their stamp, over at most their
+    count of median intervals between stamps (after a pause, their own span: not spread over the pause); else None.
+    ``duplicate``: the rows written twice, dropped as before (:func:`_ties_kept`).
 
     Samples stamped as they arrive come in late, and a burst of them gets one stamp: they were sampled between
     the stamp before and theirs. Spaced there, every sample lies within one interval before its stamp, where
     dropping it loses the sample (fuzz_sessions seed 10: a 26 Hz export stamped in whole ms with +-2 periods of
-    jitter lost 40 % of its rows and was refused as 15 Hz). A row with the same stamp and the same values as the
-    row before is a logger writing it twice and is dropped, as before."""
-    if bool(np.any(np.diff(t) < 0)):
-        return None
-    same = np.concatenate([[False], ((v[1:] == v[:-1]) | (np.isnan(v[1:]) & np.isnan(v[:-1]))).all(axis=1)])
-    duplicate = ~forward & same
+    jitter lost 40 % of its rows and was refused as 15 Hz)."""
     t, v = t[~duplicate], v[~duplicate]
     lead = np.concatenate([[True], t[1:] > t[:-1]])
     starts = np.flatnonzero(lead)

@@ -186,8 +186,9 @@ def acc_units(
     said = f"|mean acc| over the quietest 1 s windows = {gravity:.3g}"
     if given_unit is None and not _fitting_units(gravity):  # an axis stuck while the others move is no rest
         stuck = stuck_rows(xyz, rate_hz)
-        if stuck.any() and _fitting_units(gravity_estimate(xyz[~stuck], rate_hz)[0]):
-            gravity, motion, quiet_spread = gravity_estimate(xyz[~stuck], rate_hz)
+        without = gravity_estimate(xyz[~stuck], rate_hz) if stuck.any() else None
+        if without is not None and _fitting_units(without[0]):
+            gravity, motion, quiet_spread = without
             said = (
                 f"|mean acc| over the quietest 1 s windows = {gravity:.3g}, without the {int(stuck.sum())} rows "
                 "where an axis is stuck at one value while the others move"
