@@ -120,3 +120,31 @@ def test_analyze_takes_o_for_out_as_every_other_command_that_writes_a_folder(
     capsys.readouterr()
     assert main(["analyze", str(run), "-o", ""]) == 2
     assert "--out is empty" in capsys.readouterr().err
+
+
+def test_a_scheduler_nothing_listens_on_is_refused_at_once_leaving_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`batch squad -o results --scheduler tcp://127.0.0.1:PORT` with no scheduler there drew the progress bar, made
+    results/ with sessions/ and a lock, and said after Dask's 30 s connect timeout "Timed out trying to connect"
+    (BATCH-23): now one line at once and no folder."""
+    pytest.importorskip("distributed")
+    import socket
+
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
+
+    squad = tmp_path / "squad"
+    squad.mkdir()
+    config = SimulationConfig("shank", parse_bouts("still::0:2,forward:running:3:6"), sample_rate_hz=100.0)
+    write_simulation(simulate(config), squad / "run.csv")
+    with socket.socket() as probe:  # a port nothing listens on: bound, never listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        out = tmp_path / "results"
+        assert main(["batch", str(squad), "-o", str(out), "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"retrogait: error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} "
+        f"(nothing listens on 127.0.0.1 port {port}): is it running?\n"
+    )
+    assert not out.exists()

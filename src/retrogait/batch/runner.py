@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,8 +110,17 @@ def run_batch(
                 else ""
             )
         )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .; EDGE-108: no folder left
-    store = BatchStore(out)
-    with store.only_writer():  # a second batch into this folder now would mix two runs (EDGE-97)
+    # the cluster is reached before the output folder, the lock or a progress bar is made: a scheduler that is
+    # not there is one line and nothing left behind (BATCH-23)
+    client = _dask_client(scheduler) if scheduler is not None else None
+    try:
+        store = BatchStore(out)
+    except BaseException:
+        if client is not None:
+            client.close()
+        raise
+    # a second batch into this folder now would mix two runs (EDGE-97); the client is closed at the end
+    with client if client is not None else nullcontext(), store.only_writer():
         settings = dict(settings or {})
 
         finished = {} if force else _still_valid(store.finished(), overrides)
@@ -162,7 +172,7 @@ def run_batch(
                     on_done(outcomes[key], True)
                 position += 1
 
-        runner = _run_dask(scheduler) if scheduler is not None else _run_local(local_workers(jobs), pool)
+        runner = _run_dask(client) if client is not None else _run_local(local_workers(jobs), pool)
         warming: threading.Thread | None = None
         for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
             if compare and warming is None:  # the first session is back: import the comparison while waiting
@@ -304,32 +314,64 @@ def _run_local(jobs: int, pool: ProcessPoolExecutor | None = None) -> Runner:
     return run
 
 
-def _run_dask(address: str) -> Runner:
-    """Run on the Dask cluster whose scheduler listens at ``address`` (needs ``retrogait[dask]``)."""
+def _dask_client(address: str) -> Any:
+    """A client of the Dask scheduler at ``address`` (needs ``retrogait[dask]``); one line when it cannot be
+    reached. A ``tcp://`` address where nothing listens is said at once: Dask's own connect retries until its
+    30 s timeout and said then "Timed out trying to connect" (BATCH-23)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RetrogaitError("--scheduler needs Dask: pip install 'retrogait[dask]'") from None
+    refused = _refused(address)
+    if refused is not None:
+        raise RetrogaitError(f"cannot reach the Dask scheduler at {address} ({refused}): is it running?")
+    try:
+        return Client(address, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        raise RetrogaitError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+    except ValueError as exc:  # not an address at all: it was "internal error: ValueError" (EDGE-72)
+        raise RetrogaitError(f"--scheduler {address!r} is not a Dask scheduler address ({exc})") from None
+
+
+def _refused(address: str) -> str | None:
+    """Why a ``tcp://host:port`` address cannot be connected to right now (refused, no such host), or None when
+    it can or when the address is of another kind (Dask's own connect decides those)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    if parts.scheme != "tcp" or not host or port is None:
+        return None
+    try:
+        with socket.create_connection((host, port), timeout=5.0):
+            return None
+    except ConnectionRefusedError:
+        return f"nothing listens on {host} port {port}"
+    except socket.gaierror as exc:
+        return f"no host {host}: {exc.strerror}"
+    except OSError:
+        return None  # slow or filtered: Dask's connect and its timeout say what is wrong
+
+
+def _run_dask(client: Any) -> Runner:
+    """Run on the Dask cluster ``client`` is connected to (its caller closes it)."""
 
     def run(
         todo: Iterable[Task], settings: dict[str, Any], overrides: Overrides | None, results_dir: str
     ) -> Iterator[JobOutcome]:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise RetrogaitError("--scheduler needs Dask: pip install 'retrogait[dask]'") from None
-        try:
-            client = Client(address, timeout="30s")
-        except (OSError, TimeoutError) as exc:
-            raise RetrogaitError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
-        except ValueError as exc:  # not an address at all: it was "internal error: ValueError" (EDGE-72)
-            raise RetrogaitError(f"--scheduler {address!r} is not a Dask scheduler address ({exc})") from None
-        with client:
-            n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-            client.run(_warm_up)  # every worker imports the analysis now, in parallel, not on its first task
-            yield from _bounded(
-                lambda task: client.submit(
-                    _analyze_on_dask, task[0], task[1], settings, results_dir, overrides, pure=False
-                ),
-                todo,
-                limit=n_workers * IN_FLIGHT_PER_WORKER,
-            )
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        client.run(_warm_up)  # every worker imports the analysis now, in parallel, not on its first task
+        yield from _bounded(
+            lambda task: client.submit(
+                _analyze_on_dask, task[0], task[1], settings, results_dir, overrides, pure=False
+            ),
+            todo,
+            limit=n_workers * IN_FLIGHT_PER_WORKER,
+        )
 
     return run
 
