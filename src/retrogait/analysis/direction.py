@@ -546,12 +546,14 @@ def _trunk_cues(
         # peaks later in the step: the phase is taken over the walking contacts proper
         offset, step = _vertical_phase_offset(signals, ic, walking & ~has_to, s)
         level_x, level_y = _trunk_level(signals, s)
-        along = _braking_contrast(level_x, ic, walking, signals.fs_hz, s)
-        across = _braking_contrast(level_y, ic, walking, signals.fs_hz, s)
+        # an interval that holds standing is a stop and a start, not a step (DIRECTION-22)
+        stepped = walking & np.append(~standing_between(signals, contacts, s), True)
+        along = _braking_contrast(level_x, ic, stepped, signals.fs_hz, s)
+        across = _braking_contrast(level_y, ic, stepped, signals.fs_hz, s)
         # the steps again, each contact moved to where the vertical oscillation puts it: forward or backward is
         # claimed only where both readings agree (DIRECTION-20; the lateral keeps the detected contacts')
         anchored = ic - np.round(np.nan_to_num(offset) * step).astype(np.int64)
-        along = _sign_agreed(along, _braking_contrast(level_x, anchored, walking, signals.fs_hz, s))
+        along = _sign_agreed(along, _braking_contrast(level_x, anchored, stepped, signals.fs_hz, s))
         if not meets_rate(signals.fs_hz, s.walking_min_rate_hz):
             # below it the walking trunk's contacts are not timed finely enough for the phase-bound contrast
             # (DIRECTION-19; RATE-2: at 25-26 Hz fast walking still read reversed): no evidence
