@@ -618,14 +618,18 @@ def _stride_samples(ic: IntArray, prev: IntArray, nxt: IntArray, fs: float, max_
 
 def _after_pause(ic: IntArray, prev: IntArray, nxt: IntArray, ratio: float) -> NDArray[np.bool_]:
     """Contacts whose same-leg stride before is a pause or a gait start rather than a stride: more
-    than ``ratio`` times the stride after and the leg's median stride (or no stride before at all).
-    The median guards a normal stride before a short one (a turning step, a stutter) from passing
-    for a pause."""
-    before = np.where(prev >= 0, ic - ic[np.maximum(prev, 0)], np.iinfo(np.int64).max // 4)
+    than ``ratio`` times the stride after, the leg's median stride and the stride before it (or no
+    stride before at all). The median and the stride before guard a normal stride before a short one
+    (a turning step, a stutter, the first side-step) from passing for a pause: the median alone does
+    not where the session also runs, whose strides make it short (DIRECTION-23)."""
+    big = np.iinfo(np.int64).max // 4
+    before = np.where(prev >= 0, ic - ic[np.maximum(prev, 0)], big)
     after = np.where(nxt >= 0, ic[np.maximum(nxt, 0)] - ic, -1)
+    earlier = np.where(prev >= 0, before[np.maximum(prev, 0)], big)  # the stride before that one
+    earlier = np.where(earlier == big, 0, earlier)
     strides = after[after > 0]
     typical = float(np.median(strides)) if strides.size else 0.0
-    return (after > 0) & (before > ratio * np.maximum(after, typical))
+    return (after > 0) & (before > ratio * np.maximum(np.maximum(after, typical), earlier))
 
 
 def _into_or_next(into: FloatArray, after_pause: NDArray[np.bool_], nxt: IntArray) -> FloatArray:
