@@ -4,11 +4,10 @@ median stride (short where the session also runs) and the stride after it (a fir
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-import retrogait
+from direction_sessions import confident_wrong, nostand_bouts
 from retrogait.analysis.direction import _after_pause
-from retrogait.simulate import Bout, SimulationConfig, simulate
+from retrogait.simulate import SimulationConfig, simulate
 
 
 def test_a_stride_as_long_as_the_one_before_is_no_pause() -> None:
@@ -33,30 +32,8 @@ def test_the_last_forward_stride_before_side_steps_is_forward() -> None:
     1.3 x the first side-step's (0.8 s) and the session's median stride (its runs make it ~0.75 s), so it
     was taken for the first contact after a pause and given the side-step's stride vector: `sideways` at
     0.992. The same session."""
-    bouts = [
-        Bout("still", "still", 0, 1.0),
-        Bout("forward", "running", 2.961, 15.0),
-        Bout("still", "still", 0, 1.3, turn_deg=-180.0),
-        Bout("backward", "running", 2.431, 15.0),
-        Bout("still", "still", 0, 1.3, turn_deg=180.0),
-        Bout("forward", "walking", 1.376, 12.0),
-        Bout("right", "walking", 0.614, 10.0),
-        Bout("forward", "walking", 1.118, 12.0),
-        Bout("backward", "walking", 1.0, 12.0),
-        Bout("forward", "running", 3.153, 12.0),
-        Bout("still", "still", 0, 1.0),
-    ]
+    bouts = nostand_bouts((2.961, 2.431, 1.376, 0.614, 1.118, 1.0, 3.153), "right")
     config = SimulationConfig(
         "shank", bouts, sample_rate_hz=500.0, side="left", mounting_rotation_deg=(-4.36, 5.31, -3.23), seed=30
     )
-    result = simulate(config)
-    truth_rows = result.truth[result.truth["side"] == "left"]
-    steps = retrogait.analyze(result.session).steps
-    t = truth_rows["ic_time_s"].to_numpy()
-    det = steps["ic_time_s"].to_numpy(dtype=float)
-    near = np.abs(t[None, :] - det[:, None]).argmin(axis=1)
-    truth = np.where(np.abs(t[near] - det) <= 0.05, truth_rows["direction"].to_numpy()[near], "none")
-    scored = pd.DataFrame({"truth": truth, "label": steps["direction"], "conf": steps["direction_confidence"]})
-    scored = scored[scored["truth"] != "none"]
-    wrong = scored[(scored["label"] != scored["truth"]) & (scored["label"] != "unknown")]
-    assert (wrong["conf"] < 0.9).all(), wrong
+    assert confident_wrong(simulate(config), "left").empty
