@@ -42,3 +42,24 @@ def confident_wrong(result: SimulationResult, side: str | None = None) -> pd.Dat
     scored = scored[scored["truth"] != "none"]
     wrong = (scored["label"] != scored["truth"]) & (scored["label"] != "unknown")
     return scored[wrong & (scored["conf"] >= 0.9)]
+
+
+def stepturn_bouts(
+    speeds_ms: tuple[float, float, float, float, float],
+    turns_deg: tuple[float, float, float, float],
+    turn_steps: tuple[float, float],
+) -> list[Bout]:
+    """The `stepturn` scenario (stepping turns of 2-4 steps mid-walk, mid-backward-walk and mid-run, then a walk
+    turning round 7.5 s in, in 3 steps, and walking straight on into backward walking) with a person's drawn
+    speeds (m/s: walk, walk backward, run, walk, walk backward), turns (deg) and the first two turns' steps."""
+    walk, walk_back, run, walk2, walk_back2 = speeds_ms
+    first, second, third, fourth = turns_deg
+    return [
+        Bout("still", "still", 0, 1.0),
+        Bout("forward", "walking", walk, 14.0, turn_deg=first, turn_steps=turn_steps[0]),
+        Bout("backward", "walking", walk_back, 12.0, turn_deg=second, turn_steps=turn_steps[1]),
+        Bout("forward", "running", run, 12.0, turn_deg=third, turn_steps=4.0),
+        Bout("forward", "walking", walk2, 10.0, turn_deg=fourth, turn_at_s=7.5, turn_steps=3.0),
+        Bout("backward", "walking", walk_back2, 10.0),
+        Bout("still", "still", 0, 1.0),
+    ]
