@@ -546,12 +546,20 @@ def _trunk_cues(
         # peaks later in the step: the phase is taken over the walking contacts proper
         offset, step = _vertical_phase_offset(signals, ic, walking & ~has_to, s)
         level_x, level_y = _trunk_level(signals, s)
-        along = _braking_contrast(level_x, ic, walking, signals.fs_hz, s)
-        across = _braking_contrast(level_y, ic, walking, signals.fs_hz, s)
+        # an interval that holds standing is a stop and a start, not a step (DIRECTION-22)
+        stepped = walking & np.append(~standing_between(signals, contacts, s), True)
+        along = _braking_contrast(level_x, ic, stepped, signals.fs_hz, s)
+        across = _braking_contrast(level_y, ic, stepped, signals.fs_hz, s)
         # the steps again, each contact moved to where the vertical oscillation puts it: forward or backward is
-        # claimed only where both readings agree (DIRECTION-20; the lateral keeps the detected contacts')
+        # claimed only where both readings agree (DIRECTION-20; the lateral keeps the detected contacts'), or where
+        # they differ, from the contacts whose step times are the more regular (DIRECTION-24)
         anchored = ic - np.round(np.nan_to_num(offset) * step).astype(np.int64)
-        along = _sign_agreed(along, _braking_contrast(level_x, anchored, walking, signals.fs_hz, s))
+        along = _sign_agreed(
+            along,
+            _braking_contrast(level_x, anchored, stepped, signals.fs_hz, s),
+            _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking),
+            _contact_phase_error(anchored, signals.fs_hz, s, signals.n_samples, walking),
+        )
         if not meets_rate(signals.fs_hz, s.walking_min_rate_hz):
             # below it the walking trunk's contacts are not timed finely enough for the phase-bound contrast
             # (DIRECTION-19; RATE-2: at 25-26 Hz fast walking still read reversed): no evidence
@@ -592,17 +600,21 @@ def _typical_walking_step(ic: IntArray, fs: float, s: DirectionSettings, n: int,
     return float(np.median(np.diff(ic)[walked[:-1]]))
 
 
-def _sign_agreed(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Per element, ``a`` where a second reading ``b`` of the same quantity has its sign, else 0 (the two
-    disagree: no evidence either way); NaN where either is NaN.
+def _sign_agreed(a: FloatArray, b: FloatArray, error_a: FloatArray, error_b: FloatArray) -> FloatArray:
+    """Per element, ``a`` where a second reading ``b`` of the same quantity has its sign; where they differ, ``b``
+    if its contacts lie closer to the gait's phase by their step times (``error_b`` < ``error_a``, both
+    :func:`_contact_phase_error`), else 0 (no evidence either way); NaN where either is NaN.
 
     The walking trunk's braking contrast is phase-bound: from contacts early by 0.15-0.25 step (the
     simulated lower back; DIRECTION-16's cosine model puts the zero at a quarter step) it already
     reverses, and contacts shifted alike keep regular step times. ``a`` is read from the detected contacts,
     ``b`` from the contacts moved to the session's phase in the vertical oscillation
-    (:func:`_vertical_phase_offset`); either may be the one off, so the sign is kept only where both give
-    it."""
-    return np.where(np.sign(a) == np.sign(b), a, np.where(np.isnan(a + b), np.nan, 0.0))
+    (:func:`_vertical_phase_offset`); either may be the one off, so where they disagree the sign is kept only
+    from the contacts that also walk regularly (a contact d steps off makes its two steps 1 + d and 1 - d long;
+    DIRECTION-24: after a stepping turn the detected contacts split and skip steps, the moved ones do not)."""
+    disagree = np.sign(a) != np.sign(b)
+    regular = disagree & (np.asarray(error_b) < np.asarray(error_a))
+    return np.where(~disagree, a, np.where(np.isnan(a + b), np.nan, np.where(regular, b, 0.0)))
 
 
 def _stride_samples(ic: IntArray, prev: IntArray, nxt: IntArray, fs: float, max_stride_s: float) -> FloatArray:
@@ -616,14 +628,18 @@ def _stride_samples(ic: IntArray, prev: IntArray, nxt: IntArray, fs: float, max_
 
 def _after_pause(ic: IntArray, prev: IntArray, nxt: IntArray, ratio: float) -> NDArray[np.bool_]:
     """Contacts whose same-leg stride before is a pause or a gait start rather than a stride: more
-    than ``ratio`` times the stride after and the leg's median stride (or no stride before at all).
-    The median guards a normal stride before a short one (a turning step, a stutter) from passing
-    for a pause."""
-    before = np.where(prev >= 0, ic - ic[np.maximum(prev, 0)], np.iinfo(np.int64).max // 4)
+    than ``ratio`` times the stride after, the leg's median stride and the stride before it (or no
+    stride before at all). The median and the stride before guard a normal stride before a short one
+    (a turning step, a stutter, the first side-step) from passing for a pause: the median alone does
+    not where the session also runs, whose strides make it short (DIRECTION-23)."""
+    big = np.iinfo(np.int64).max // 4
+    before = np.where(prev >= 0, ic - ic[np.maximum(prev, 0)], big)
     after = np.where(nxt >= 0, ic[np.maximum(nxt, 0)] - ic, -1)
+    earlier = np.where(prev >= 0, before[np.maximum(prev, 0)], big)  # the stride before that one
+    earlier = np.where(earlier == big, 0, earlier)
     strides = after[after > 0]
     typical = float(np.median(strides)) if strides.size else 0.0
-    return (after > 0) & (before > ratio * np.maximum(after, typical))
+    return (after > 0) & (before > ratio * np.maximum(np.maximum(after, typical), earlier))
 
 
 def _into_or_next(into: FloatArray, after_pause: NDArray[np.bool_], nxt: IntArray) -> FloatArray:
