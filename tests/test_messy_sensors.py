@@ -1,0 +1,72 @@
+"""What phones and cheap sensors do to a recording keeps the numbers honest (HONEST-13..; scripts/validate_messy.py
+measures it on real data): the same numbers, or a flag or a note that says why not."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import retrogait
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+STILL = Bout("still", "still", 0.0, 2.0)
+
+
+@pytest.fixture(scope="module")
+def foot_run() -> Session:
+    """A foot sensor at 200 Hz: 2 s still, 10 s of forward running, 2 s still."""
+    config = SimulationConfig("foot", [STILL, Bout("forward", "running", 3.0, 10.0), STILL], sample_rate_hz=200.0)
+    return simulate(config).session
+
+
+def _moved_unflagged(clean: retrogait.AnalysisResult, run: retrogait.AnalysisResult, share: float = 0.10) -> int:
+    """Steps found again within 20 ms whose impact moved by more than ``share`` without a quality flag."""
+    moved = 0
+    ic = run.steps["ic_time_s"].to_numpy()
+    for t, peak in zip(clean.steps["ic_time_s"], clean.steps["impact_peak_g"], strict=True):
+        j = int(np.argmin(np.abs(ic - t)))
+        if abs(ic[j] - t) < 0.02 and abs(run.steps["impact_peak_g"].iloc[j] / peak - 1.0) > share:
+            moved += not run.steps["quality_flags"].iloc[j]
+    return moved
+
+
+def test_a_2_g_sensor_s_clip_is_flagged_without_a_declared_range(foot_run: Session) -> None:
+    """A +-2 g accelerometer on a running foot (its range not declared): every sample beyond it reads 2 g, and the
+    steps whose impact that cuts are flagged clipped; the plateau rule started above 2 g and missed it."""
+    limit = 2.0 * STANDARD_GRAVITY_MS2
+    session = replace(foot_run, acc=np.clip(foot_run.acc, -limit, limit), meta=replace(foot_run.meta, acc_range_g=None))
+    clean, run = retrogait.analyze(foot_run), retrogait.analyze(session)
+    assert run.steps["quality_flags"].str.contains("clipped").sum() >= 10
+    assert _moved_unflagged(clean, run) == 0
+
+
+def test_a_sensor_worn_turned_over_against_its_declared_vertical_does_not_keep_the_declared_facing() -> None:
+    """A lower-back sensor declared +x anterior, +z up, worn turned over about its y axis (+x points back, +z
+    down): gravity shows the turn, and the declared +x then says nothing about facing. Forward running read
+    backward on every step with nothing said before; now a note, and no step reads backward."""
+    bouts = [STILL, Bout("forward", "running", 3.0, 12.0), STILL]
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, with_gyro=False)).session
+    assert (session.meta.anterior_axis, session.meta.vertical_axis) == ("+x", "+z")
+    turned = replace(session, acc=session.acc * np.array([-1.0, 1.0, -1.0]))
+    clean, run = retrogait.analyze(session), retrogait.analyze(turned)
+    assert (clean.steps["direction"] == "forward").mean() > 0.9
+    assert not (run.steps["direction"] == "backward").any()
+    assert any("worn turned over" in note for note in run.summary["notes"])
+
+
+def test_an_accelerometer_low_passed_on_the_phone_is_a_note(foot_run: Session) -> None:
+    """A phone or app that low-pass filters its accelerometer (2nd order, 20 Hz, causal) shrinks the foot's
+    impact peaks by half and more with nothing said; at rest the filtered signal holds less than any
+    accelerometer's own noise above the filter, which says so. The clean recording gets no such note."""
+    from scipy.signal import butter, lfilter, lfilter_zi
+
+    b, a = butter(2, 20.0 / 100.0)
+    acc = lfilter(b, a, foot_run.acc, axis=0, zi=lfilter_zi(b, a)[:, None] * foot_run.acc[0])[0]
+    clean, run = retrogait.analyze(foot_run), retrogait.analyze(replace(foot_run, acc=acc))
+    assert np.median(run.steps["impact_peak_g"]) < 0.7 * np.median(clean.steps["impact_peak_g"])
+    assert not any("own noise" in note for note in clean.summary["notes"])
+    assert any("low-pass filtered" in note and "impact peaks" in note for note in run.summary["notes"])
