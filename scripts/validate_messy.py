@@ -287,13 +287,29 @@ def _mounted(rec: Recording, rng: np.random.Generator, how: str) -> Degraded:
 
 
 def _gravity_removed(rec: Recording, rng: np.random.Generator, declared: bool) -> Degraded:
-    """The app's linear acceleration: gravity (the acceleration's 0.2 Hz low-pass, as a phone's fusion
-    gives it) taken out; declared in the header (``acc_gravity: removed``) or not (a generic CSV)."""
-    from scipy.signal import butter, filtfilt
+    """The app's linear acceleration: gravity as a phone's fusion tracks it taken out (a complementary filter:
+    gravity turned with the gyroscope, pulled towards the acceleration with a 1 s time constant, 1 g long; a
+    0.2 Hz low-pass of the acceleration without a gyroscope); declared in the header or not (a generic CSV)."""
+    one_g = STANDARD_GRAVITY_MS2 / rec.acc_unit_ms2
+    dt = 1.0 / rec.fs_hz
+    if rec.gyr is None:
+        from scipy.signal import butter, filtfilt
 
-    b, a = butter(2, 0.2 / (rec.fs_hz / 2.0))
-    acc = rec.acc - filtfilt(b, a, rec.acc, axis=0)
-    return Degraded(rec.t_s, acc, rec.gyr, header={"acc_gravity_removed": 1.0} if declared else None)
+        b, a = butter(2, 0.2 / (rec.fs_hz / 2.0))
+        low = filtfilt(b, a, rec.acc, axis=0)
+        gravity = low * (one_g / np.linalg.norm(low, axis=1))[:, None]
+    else:
+        omega = np.radians(rec.gyr) * dt
+        gravity = np.empty_like(rec.acc)
+        g = rec.acc[: int(rec.fs_hz)].mean(axis=0)
+        alpha = dt / 1.0
+        for k in range(rec.t_s.size):  # a study script, not a hot path
+            g = g - np.cross(omega[k], g)
+            g = (1.0 - alpha) * g + alpha * rec.acc[k]
+            g *= one_g / np.linalg.norm(g)
+            gravity[k] = g
+    header = {"acc_gravity_removed": 1.0} if declared else None
+    return Degraded(rec.t_s, rec.acc - gravity, rec.gyr, header=header)
 
 
 DEGRADATIONS: dict[str, Callable[[Recording, np.random.Generator], Degraded | None]] = {
@@ -338,6 +354,9 @@ DEGRADATIONS: dict[str, Callable[[Recording, np.random.Generator], Degraded | No
     "gravity removed, declared": lambda r, g: _gravity_removed(r, g, True),
 }
 
+
+#: The degradations HONEST-13 added (phones' and cheap sensors' own).
+ADDED = tuple(list(DEGRADATIONS)[list(DEGRADATIONS).index("batched 10-40, stamped on delivery") :])
 
 # ------------------------------------------------------------------------------------ recordings
 
@@ -807,6 +826,15 @@ def main() -> None:
     Console(width=260).print(table)
     for note, i in sorted(note_ids.items(), key=lambda x: x[1]):
         print(f"  note {i}: {note} ...")
+    silent = {(r[0], r[1]): int(r[-1]) if r[-1] != "-" else 0 for r in rows if r[1] != "clean"}
+    added = {k: v for k, v in silent.items() if k[1] in ADDED or k[0] == "simulated running"}
+    print(
+        f"silent {sum(silent.values())} over {len(silent)} rows (dataset x degradation); of them the rows "
+        f"HONEST-13 added (its degradations, simulated foot and shank running) {sum(added.values())} over {len(added)}"
+    )
+    for (dataset, name), count in silent.items():
+        if count:
+            print(f"  silent {count}: {dataset} / {name}")
 
 
 if __name__ == "__main__":
