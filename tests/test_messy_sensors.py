@@ -88,3 +88,19 @@ def test_gravity_put_back_says_what_a_tilting_sensor_costs(foot_run: Session) ->
     run = retrogait.analyze(replace(foot_run, acc=foot_run.acc - gravity, meta=meta))
     note = next(n for n in run.summary["notes"] if "gravity was put back" in n)
     assert "impact peaks" in note and "contact times" in note
+
+
+def test_a_stretch_delivered_at_a_quarter_of_the_rate_is_gaps(foot_run: Session) -> None:
+    """A phone that delivers every fourth sample for a while (screen off, power saving) on a steady 200 Hz clock:
+    three samples of four are missing there. Over 5 % of the intervals then span four periods, the 95th
+    percentile the gap rule took as the longest regular one, and the landings there were measured between
+    samples 20 ms apart with no flag. Now a steady clock's regular interval is its period: the stretch is a gap,
+    said in a note, and no step's impact is taken from it."""
+    n = foot_run.n_samples
+    i = np.arange(n)
+    keep = ~((i >= int(0.3 * n)) & (i < int(0.6 * n))) | (i % 4 == 0)
+    sparse = replace(foot_run, t_s=foot_run.t_s[keep], acc=foot_run.acc[keep], gyr=foot_run.gyr[keep])
+    clean, run = retrogait.analyze(foot_run), retrogait.analyze(sparse)
+    assert run.summary["sample_rate_hz"] == 200.0
+    assert any("gap in the timestamps" in note for note in run.summary["notes"])
+    assert _moved_unflagged(clean, run) == 0

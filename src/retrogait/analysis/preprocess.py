@@ -559,7 +559,10 @@ def _uniform_grid(
     right = np.clip(np.searchsorted(t, grid, side="right"), 1, t.size - 1)
     left = right - 1
     step = t[right] - t[left]
-    longest_regular = float(np.percentile(np.diff(t), REGULAR_PERCENTILE)) if t.size > 1 else period
+    # a steady clock's regular interval is its period: a stretch it delivered at a fraction of its rate (a phone's
+    # screen off, power saving) is samples missing however long it lasts (HONEST-16)
+    steady = placed in ("uniform", "slots") or steady_clock(t)
+    longest_regular = period if steady or t.size < 2 else float(np.percentile(np.diff(t), REGULAR_PERCENTILE))
     gap = step > GAP_FACTOR * max(period, longest_regular)
     w = np.clip((grid - t[left]) / step, 0.0, 1.0)[:, None]
     acc_u = acc[left] * (1.0 - w) + acc[right] * w
