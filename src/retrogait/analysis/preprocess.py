@@ -50,7 +50,7 @@ OVER_RANGE = 1.1
 #: Without a declared range a plateau at an axis' extreme is clipping only at or above this level (g): the
 #: smallest full scale accelerometers are sold with (+-1.5 g, e.g. the MMA7260Q; phones and IMUs +-2 g and up,
 #: a calibrated +-2 g part reads its clip a few percent under 2 g). Gait at rest and walking holds no
-#: plateau of equal float values up there; a coarse grid's has its own test (HONEST-11) (HONEST-13).
+#: plateau of equal float values up there; a coarse grid's has its own test (HONEST-11) (HONEST-14).
 MIN_FULL_SCALE_G = 1.5
 #: Timestamps within this many sample periods of one slot each of a uniform clock are that clock's samples
 #: stamped with delivery jitter (HONEST-3): they are put on their slots, not interpolated between.
@@ -560,7 +560,7 @@ def _uniform_grid(
     left = right - 1
     step = t[right] - t[left]
     # a steady clock's regular interval is its period: a stretch it delivered at a fraction of its rate (a phone's
-    # screen off, power saving) is samples missing however long it lasts (HONEST-16)
+    # screen off, power saving) is samples missing however long it lasts (HONEST-18)
     steady = placed in ("uniform", "slots") or steady_clock(t)
     longest_regular = period if steady or t.size < 2 else float(np.percentile(np.diff(t), REGULAR_PERCENTILE))
     gap = step > GAP_FACTOR * max(period, longest_regular)
@@ -624,7 +624,7 @@ def _timing_notes(
 
 #: No accelerometer is quieter than this (g/sqrt(Hz)): half the noise density of the quietest MEMS parts (ADXL355,
 #: 20-25 ug/sqrt(Hz); phones' and IMUs' 70-400). Acceleration below it over the top of its band was low-pass
-#: filtered or smoothed before it was written (HONEST-14).
+#: filtered or smoothed before it was written (HONEST-16).
 NOISE_FLOOR_G_PER_RTHZ = 10e-6
 #: The top of the band, as fractions of the rate: above it the sensors' own anti-alias filters may act.
 TOP_BAND = (0.3, 0.45)
