@@ -284,8 +284,8 @@ def gravity_put_back(
         "assuming the sensor keeps its mean orientation; direction and "
         + ("foot strike use the gyroscope" if has_gyro else "foot strike need gravity or a gyroscope and are unknown")
         + "; where the sensor tilts from that orientation (a foot or shank at each landing, a trunk by 10-20 deg) the "
-        "put-back gravity is off by up to 1 g, so contacts, contact times, impact peaks and loading rates can "
-        "differ from the sensor's own"
+        "put-back gravity is off by up to 1 g, so contacts, step times, contact times, impact peaks and loading "
+        "rates can differ from the sensor's own"
     )
     return np.asarray(acc + STANDARD_GRAVITY_MS2 * up, dtype=np.float64)
 
