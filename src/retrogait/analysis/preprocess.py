@@ -639,8 +639,6 @@ def _smoothed_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz
     resting sensor gives), else over the whole recording (movement only adds). A phone or app that low-pass
     filters its accelerometer (a 2nd-order 20 Hz filter at 200 Hz: foot impacts -75 % median, sacral running
     at 500 Hz -13 %) or a resampling that smooths leaves exactly that, and nothing said so."""
-    from scipy.signal import welch
-
     width = round(fs_hz)  # 1 Hz bins
     g = acc_ms2 / STANDARD_GRAVITY_MS2
     edges = np.diff(np.concatenate([[0], rest.view(np.int8), [0]]))
@@ -652,8 +650,8 @@ def _smoothed_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz
         return []
     total = np.zeros(width // 2 + 1)
     for a, b in parts:
-        freqs, psd = welch(g[a:b], fs=fs_hz, nperseg=int(min(width, b - a)), axis=0, detrend="constant")
-        total = total[: freqs.size] + psd.max(axis=1) * (b - a)
+        total += _psd(g[a:b], width, fs_hz).max(axis=1) * (b - a)
+    freqs = np.fft.rfftfreq(width, 1.0 / fs_hz)
     density = np.sqrt(total / sum(b - a for a, b in parts))
     top = (freqs >= TOP_BAND[0] * fs_hz) & (freqs <= TOP_BAND[1] * fs_hz)
     if not top.any() or float(np.median(density[top])) >= NOISE_FLOOR_G_PER_RTHZ:
@@ -827,6 +825,19 @@ def _anterior(
     if placement not in STEP_COUNT_PLACEMENTS:  # phones use |a| only: their facing is never asked for
         notes.append("anterior axis found from the signal; which way the wearer faces is not known")
     return _unit(line), "signal", False, YawCheck()
+
+
+def _psd(x: NDArray[np.float64], width: int, fs_hz: float) -> NDArray[np.float64]:
+    """(width // 2 + 1, axes) one-sided power spectral density of ``x`` (n >= width, axes; unit^2/Hz): Welch's
+    mean over Hann-windowed segments of ``width`` samples, half overlapping, each less its mean (numpy only:
+    analyze loads no scipy)."""
+    window = np.hanning(width)
+    starts = np.arange(0, x.shape[0] - width + 1, max(width // 2, 1))
+    segments = x[starts[:, None] + np.arange(width)]  # (k, width, axes)
+    segments = (segments - segments.mean(axis=1, keepdims=True)) * window[None, :, None]
+    power = (np.abs(np.fft.rfft(segments, axis=1)) ** 2).mean(axis=0) / (fs_hz * float(window @ window))
+    power[1 : (width + 1) // 2] *= 2.0  # one-sided: every bin but DC (and Nyquist for an even width) twice
+    return np.asarray(power)
 
 
 def _turned_over(session: Session, z: NDArray[np.float64], anterior_axis: str | None, notes: list[str]) -> bool:
