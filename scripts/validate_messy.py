@@ -11,7 +11,8 @@ import's inference (rate, gaps, duplicates, units) is part of what is measured.
 
 Each row pools one dataset's trials under one degradation:
 * ref F1: contacts within 50 ms of the reference (clean: the same CSV path without degradation);
-* kept: the clean run's contacts found again within 50 ms (the degraded times mapped back to the
+* kept: the clean run's contacts found again within 50 ms (a degradation written as a native session file
+  against the clean recording written so) (the degraded times mapped back to the
   recording's true time base);
 * |d impact|: median |impact_peak_g change| over the matched steps, relative to the clean run;
   ">10 %": the matched steps whose impact moved by more than 10 %, and how many of them carry no
@@ -34,6 +35,7 @@ About a minute on a laptop core.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -83,6 +85,7 @@ class Recording:
     kwargs: dict[str, str]
     score: Callable[[FloatArray], tuple[int, int, int]]
     reader: ReaderOptions | None = None
+    vertical_axis: str | None = None  # the sensor axis pointing up as mounted, where the recording says it
 
 
 @dataclass
@@ -95,6 +98,9 @@ class Degraded:
     gyr: FloatArray | None
     header: dict[str, float] | None = None
     stretch: float = 1.0
+    reader: ReaderOptions | None = None
+    seam_s: float | None = None  # file time (from the first stamp) after which the file's clock is not the true one
+    kwargs: dict[str, str] | None = None  # what the user declares, where the degradation changes it
 
 
 # ------------------------------------------------------------------------------------ degradations
@@ -190,6 +196,122 @@ def _gyro_gaps(rec: Recording, rng: np.random.Generator, share: float) -> Degrad
     return Degraded(rec.t_s, rec.acc, gyr)
 
 
+# ---- what phones and cheap sensors add (HONEST-13): batching, rate drops, clock steps, restarts, on-board
+# filtering, saturation, streams offset in time, a wrong unit, a wrong mounting, gravity removed
+
+
+def _batched(rec: Recording, rng: np.random.Generator, lo: int, hi: int) -> Degraded:
+    """Android sensor batching: the FIFO is emptied in batches of ``lo``-``hi`` samples, each stamped as it is
+    handed over (the batch's arrival, 0-2 ms after its last sample, the samples 0.05 periods apart)."""
+    n = rec.t_s.size
+    sizes = rng.integers(lo, hi + 1, n // lo + 1)
+    bunch = np.repeat(np.arange(sizes.size), sizes)[:n]
+    ends = np.minimum(np.cumsum(sizes) - 1, n - 1)
+    arrival = rec.t_s[ends[bunch]] + rng.uniform(0.0, 2.0, sizes.size)[bunch] / 1000.0
+    after = np.arange(n) - (np.cumsum(sizes) - sizes)[bunch]
+    before_end = np.minimum(sizes[bunch], n - (np.cumsum(sizes) - sizes)[bunch]) - 1 - after
+    return Degraded(arrival - before_end * 0.05 / rec.fs_hz, rec.acc, rec.gyr)
+
+
+def _rate_drops(rec: Recording, rng: np.random.Generator) -> Degraded:
+    """Screen off / power saving: from 30 % of the recording at 50 Hz, from 45 % at 5 Hz, from 60 % back at
+    the full rate (no anti-alias filter: the phone only delivers fewer samples)."""
+    n = rec.t_s.size
+    i = np.arange(n)
+    keep = np.ones(n, bool)
+    for (a, b), rate in (((0.30, 0.45), 50.0), ((0.45, 0.60), 5.0)):
+        inside = (i >= int(a * n)) & (i < int(b * n))
+        keep[inside] = i[inside] % max(round(rec.fs_hz / rate), 1) == 0
+    return Degraded(rec.t_s[keep], rec.acc[keep], rec.gyr[keep] if rec.gyr is not None else None)
+
+
+def _clock_step(rec: Recording, rng: np.random.Generator, step_s: float) -> Degraded:
+    """An NTP correction mid-way: every stamp from the middle on moves by ``step_s`` (the samples go on)."""
+    mid = rec.t_s.size // 2
+    t = rec.t_s.copy()
+    t[mid:] += step_s
+    return Degraded(t, rec.acc, rec.gyr, seam_s=float(rec.t_s[mid - 1] - rec.t_s[0]))
+
+
+def _restarted(rec: Recording, rng: np.random.Generator) -> Degraded:
+    """The app restarted mid-way and appended to the same file: its time starts at 0 again (after a pause)."""
+    mid = rec.t_s.size // 2
+    t = rec.t_s.copy()
+    t[mid:] -= t[mid]
+    return Degraded(t, rec.acc, rec.gyr, seam_s=float(rec.t_s[mid - 1] - rec.t_s[0]))
+
+
+def _low_passed(rec: Recording, rng: np.random.Generator, cutoff_hz: float) -> Degraded | None:
+    """The phone's accelerometer low-pass filtered on board (a causal 2nd-order Butterworth at ``cutoff_hz``)."""
+    from scipy.signal import butter, lfilter, lfilter_zi
+
+    if cutoff_hz >= 0.45 * rec.fs_hz:
+        return None
+    b, a = butter(2, cutoff_hz / (rec.fs_hz / 2.0))
+    acc = lfilter(b, a, rec.acc, axis=0, zi=lfilter_zi(b, a)[:, None] * rec.acc[0])[0]
+    return Degraded(rec.t_s, acc, rec.gyr)
+
+
+def _gyro_late(rec: Recording, rng: np.random.Generator, ms: float) -> Degraded | None:
+    """Gyroscope and accelerometer written to separate files (Sensor Logger) with the gyroscope's stamps
+    ``ms`` late: each row carries the gyroscope sample taken ``ms`` before."""
+    if rec.gyr is None:
+        return None
+    lag = round(ms / 1000.0 * rec.fs_hz)
+    gyr = np.vstack([np.repeat(rec.gyr[:1], lag, axis=0), rec.gyr[: rec.t_s.size - lag]])
+    return Degraded(rec.t_s, rec.acc, gyr)
+
+
+def _gyro_deg_as_rad(rec: Recording, rng: np.random.Generator) -> Degraded | None:
+    """A gyroscope in deg/s read as rad/s (the user or the app declares rad/s)."""
+    if rec.gyr is None:
+        return None
+    base = rec.reader.mapping if rec.reader is not None and rec.reader.mapping is not None else GenericCsvOptions()
+    reader = ReaderOptions(mapping=dataclasses.replace(base, gyr_unit="rads"))
+    return Degraded(rec.t_s, rec.acc, rec.gyr, reader=reader)
+
+
+#: sensor -> worn: rows are the worn sensor's axes in the declared sensor's frame
+_MOUNTINGS = {
+    "upside down (about x)": np.diag([1.0, -1.0, -1.0]),
+    "upside down (about y)": np.diag([-1.0, 1.0, -1.0]),
+    "turned 90 deg": np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),
+}
+
+
+def _mounted(rec: Recording, rng: np.random.Generator, how: str) -> Degraded:
+    """The sensor worn turned against its declared placement: a native session file whose header still declares
+    the nominal anterior axis (and the vertical one, where the recording knows it)."""
+    r = _MOUNTINGS[how]
+    return Degraded(rec.t_s, rec.acc @ r.T, rec.gyr @ r.T if rec.gyr is not None else None, header={"mounting": 1.0})
+
+
+def _gravity_removed(rec: Recording, rng: np.random.Generator, declared: bool) -> Degraded:
+    """The app's linear acceleration: gravity as a phone's fusion tracks it taken out (a complementary filter:
+    gravity turned with the gyroscope, pulled towards the acceleration with a 1 s time constant, 1 g long; a
+    0.2 Hz low-pass of the acceleration without a gyroscope); declared in the header or not (a generic CSV)."""
+    one_g = STANDARD_GRAVITY_MS2 / rec.acc_unit_ms2
+    dt = 1.0 / rec.fs_hz
+    if rec.gyr is None:
+        from scipy.signal import butter, filtfilt
+
+        b, a = butter(2, 0.2 / (rec.fs_hz / 2.0))
+        low = filtfilt(b, a, rec.acc, axis=0)
+        gravity = low * (one_g / np.linalg.norm(low, axis=1))[:, None]
+    else:
+        omega = np.radians(rec.gyr) * dt
+        gravity = np.empty_like(rec.acc)
+        g = rec.acc[: int(rec.fs_hz)].mean(axis=0)
+        alpha = dt / 1.0
+        for k in range(rec.t_s.size):  # a study script, not a hot path
+            g = g - np.cross(omega[k], g)
+            g = (1.0 - alpha) * g + alpha * rec.acc[k]
+            g *= one_g / np.linalg.norm(g)
+            gravity[k] = g
+    header = {"acc_gravity_removed": 1.0} if declared else None
+    return Degraded(rec.t_s, rec.acc - gravity, rec.gyr, header=header)
+
+
 DEGRADATIONS: dict[str, Callable[[Recording, np.random.Generator], Degraded | None]] = {
     "clean": lambda r, g: Degraded(r.t_s, r.acc, r.gyr),
     "jitter 0.5 ms": lambda r, g: _jitter(r, g, 0.5),
@@ -214,8 +336,27 @@ DEGRADATIONS: dict[str, Callable[[Recording, np.random.Generator], Degraded | No
     "rate halves mid-way": _rate_halved,
     "gyro missing 10 %": lambda r, g: _gyro_gaps(r, g, 0.10),
     "gyro missing 30 %": lambda r, g: _gyro_gaps(r, g, 0.30),
+    "batched 10-40, stamped on delivery": lambda r, g: _batched(r, g, 10, 40),
+    "rate 50 then 5 Hz mid-way, back": _rate_drops,
+    "clock step +1 s": lambda r, g: _clock_step(r, g, 1.0),
+    "clock step -0.5 s": lambda r, g: _clock_step(r, g, -0.5),
+    "clock step -2 s": lambda r, g: _clock_step(r, g, -2.0),
+    "time restarts at 0 (appended)": _restarted,
+    "low-pass 20 Hz on the phone": lambda r, g: _low_passed(r, g, 20.0),
+    "low-pass 8 Hz on the phone": lambda r, g: _low_passed(r, g, 8.0),
+    "clip 2 g, undeclared": lambda r, g: _clipped(r, g, 2.0, False),
+    "clip 2 g, declared": lambda r, g: _clipped(r, g, 2.0, True),
+    "gyro 20 ms late": lambda r, g: _gyro_late(r, g, 20.0),
+    "gyro 200 ms late": lambda r, g: _gyro_late(r, g, 200.0),
+    "gyro deg/s read as rad/s": _gyro_deg_as_rad,
+    **{f"mounted {how}": (lambda r, g, how=how: _mounted(r, g, how)) for how in _MOUNTINGS},
+    "gravity removed, undeclared": lambda r, g: _gravity_removed(r, g, False),
+    "gravity removed, declared": lambda r, g: _gravity_removed(r, g, True),
 }
 
+
+#: The degradations HONEST-13 added (phones' and cheap sensors' own).
+ADDED = tuple(list(DEGRADATIONS)[list(DEGRADATIONS).index("batched 10-40, stamped on delivery") :])
 
 # ------------------------------------------------------------------------------------ recordings
 
@@ -245,7 +386,9 @@ def sacral_recordings(root: Path) -> list[Recording]:
         reader = ReaderOptions(mapping=GenericCsvOptions(acc_columns=("acc_x", "acc_y", "acc_z"), acc_unit="g"))
         t = np.arange(n) / fs
         out.append(
-            Recording("running_sacral_grf", f"trial {k}", t, xyz, None, STANDARD_GRAVITY_MS2, fs, kwargs, score, reader)
+            Recording(
+                "running_sacral_grf", f"trial {k}", t, xyz, None, STANDARD_GRAVITY_MS2, fs, kwargs, score, reader, "+z"
+            )
         )
     return out
 
@@ -312,6 +455,44 @@ def foot_recordings(root: Path) -> list[Recording]:
     return out
 
 
+def simulated_recordings() -> list[Recording]:
+    """Simulated foot and shank running (200 Hz, m/s^2, deg/s, +x declared anterior), forward and backward,
+    1 s still, 15 s running, 1 s still, scored against the simulator's contacts of the sensor's leg."""
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    still = Bout("still", "still", 0.0, 2.0)
+    columns = {"acc_columns": ("acc_x", "acc_y", "acc_z"), "gyr_columns": ("gyr_x", "gyr_y", "gyr_z")}
+    reader = ReaderOptions(mapping=GenericCsvOptions(**columns, acc_unit="ms2", gyr_unit="dps"))
+    out = []
+    for placement in ("foot", "shank"):
+        for direction, speed in (("forward", 3.2), ("backward", 2.2)):
+            bouts = [still, Bout(direction, "running", speed, 15.0), still]
+            result = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=3))
+            truth = result.truth
+            ref_ic = np.sort(truth.loc[truth["side"] == "left", "ic_time_s"].to_numpy(dtype=float))
+
+            def score(det: FloatArray, ref_ic: FloatArray = ref_ic) -> tuple[int, int, int]:
+                return match(ref_ic, det)[:3]
+
+            session = result.session
+            out.append(
+                Recording(
+                    "simulated running",
+                    f"{placement} {direction}",
+                    session.t_s.astype(float),
+                    session.acc,
+                    session.gyr,
+                    1.0,
+                    200.0,
+                    {"placement": placement, "side": "left", "anterior_axis": "+x"},
+                    score,
+                    reader,
+                    vertical_axis="+z",
+                )
+            )
+    return out
+
+
 # ------------------------------------------------------------------------------------ running
 
 
@@ -323,10 +504,13 @@ class Run:
     steps: pd.DataFrame
     notes: list[str]
     error: str | None = None
+    summary: dict = field(default_factory=dict)
 
 
-def analysed(rec: Recording, deg: Degraded, folder: Path) -> Run:
-    """Write the degraded table as a user's file and analyse it by path."""
+def analysed(rec: Recording, deg: Degraded, folder: Path, clean: Run | None = None) -> Run:
+    """Write the degraded table as a user's file and analyse it by path; contacts after a clock's seam are
+    put back on the clean run's time by the shift most of them share (a stepped clock's times are not true)."""
+    kwargs = deg.kwargs if deg.kwargs is not None else rec.kwargs
     if deg.header is None:
         path = folder / "recording.csv"
         frame = pd.DataFrame({"time_s": deg.t_s})
@@ -338,24 +522,43 @@ def analysed(rec: Recording, deg: Degraded, folder: Path) -> Run:
         frame.to_csv(path, index=False, float_format="%.9g", na_rep="")
     else:
         path = folder / "recording_session.csv"
-        meta = SessionMeta(rec.kwargs["placement"], float(deg.header.get("sample_rate_hz", rec.fs_hz)))
+        removed = bool(deg.header.get("acc_gravity_removed"))
         meta = SessionMeta(
-            meta.placement,
-            meta.sample_rate_hz,
-            side=rec.kwargs.get("side"),
+            kwargs["placement"],
+            float(deg.header.get("sample_rate_hz", rec.fs_hz)),
+            side=kwargs.get("side"),
             acc_range_g=deg.header.get("acc_range_g"),
-            anterior_axis=rec.kwargs.get("anterior_axis"),
+            anterior_axis=kwargs.get("anterior_axis"),
+            vertical_axis=rec.vertical_axis,
+            acc_gravity="removed" if removed else None,
         )
         write_session(Session(deg.t_s, deg.acc * rec.acc_unit_ms2, deg.gyr, meta), path)
+    reader = deg.reader or rec.reader
     try:
-        session = load_input(path, reader=rec.reader if deg.header is None else None, **rec.kwargs)
+        session = load_input(path, reader=reader if deg.header is None else None, **kwargs)
         result = retrogait.analyze(session)
     except RetrogaitError as exc:
         return Run(np.zeros(0), pd.DataFrame(), [], error=str(exc))
     offset = float(deg.t_s.min())  # an imported file's time starts at 0
     shift = offset if deg.header is None else 0.0
     ic = (result.steps["ic_time_s"].to_numpy(dtype=float) + shift) / deg.stretch
-    return Run(ic, result.steps, list(result.summary["notes"]))
+    if deg.seam_s is not None and clean is not None:
+        ic = _aligned_after(ic, deg.seam_s + float(deg.t_s[0]), clean.ic_s)
+    return Run(ic, result.steps, list(result.summary["notes"]), summary=result.summary.get("all", {}))
+
+
+def _aligned_after(ic: FloatArray, seam_s: float, clean_ic: FloatArray) -> FloatArray:
+    """``ic`` with the contacts after ``seam_s`` moved by the shift (2 ms bins) most of them share with a
+    clean contact."""
+    after = ic > seam_s + 1e-9
+    if not after.any() or not clean_ic.size:
+        return ic
+    diffs = (clean_ic[None, :] - ic[after][:, None]).ravel()
+    bins = np.round(diffs / 0.002).astype(np.int64)
+    values, counts = np.unique(bins, return_counts=True)
+    out = ic.copy()
+    out[after] += values[np.argmax(counts)] * 0.002
+    return out
 
 
 @dataclass
@@ -373,6 +576,11 @@ class Tally:
     dir_known: int = 0
     flips: int = 0
     flips_silent: int = 0
+    ct_moved: int = 0
+    ct_silent: int = 0
+    cad_moved: int = 0
+    cad_silent: int = 0
+    summary_silent: list[str] = field(default_factory=list)
     strike_same: int = 0
     strike_known: int = 0
     cadence_rel: list[float] = field(default_factory=list)
@@ -409,8 +617,10 @@ def compare(clean: Run, run: Run, tally: Tally, score: Callable[[FloatArray], tu
             tally.lost_silent += 1
     ci = np.array([i for i, _ in pairs], dtype=int)
     dj = np.array([j for _, j in pairs], dtype=int)
+    _summary_moved(clean, run, tally, new_notes, bool(flagged.any()))
     if ci.size == 0:
         return
+    _contact_and_cadence(clean, run, tally, ci, dj, flagged, new_notes)
     a = clean.steps["impact_peak_g"].to_numpy(dtype=float)[ci]
     b = run.steps["impact_peak_g"].to_numpy(dtype=float)[dj]
     ok = np.isfinite(a) & np.isfinite(b) & (a > 0)
@@ -437,6 +647,59 @@ def compare(clean: Run, run: Run, tally: Tally, score: Callable[[FloatArray], tu
         tally.cadence_rel.append(cb / ca - 1.0)
 
 
+#: Per step, a contact time moved by more than this (s) or a cadence by more than this share moved; in the
+#: summary, cadence, contact time and impact medians moved by more than these shares.
+CT_MOVED_S = 0.02
+CADENCE_MOVED = 0.05
+SUMMARY_MOVED = {"cadence_spm": 0.03, "contact_time_s": 0.10, "impact_peak_g": 0.10}
+
+
+def _contact_and_cadence(
+    clean: Run,
+    run: Run,
+    tally: Tally,
+    ci: NDArray[np.int64],
+    dj: NDArray[np.int64],
+    flagged: NDArray[np.bool_],
+    new_notes: list[str],
+) -> None:
+    """Contact times moved by more than CT_MOVED_S and cadences (of steps whose contact before is matched
+    too) by more than CADENCE_MOVED; silent on an unflagged step of a session without a note naming them."""
+    a = clean.steps["contact_time_s"].to_numpy(dtype=float)[ci]
+    b = run.steps["contact_time_s"].to_numpy(dtype=float)[dj]
+    ok = np.isfinite(a) & np.isfinite(b)
+    moved = ok & (np.abs(b - a) > CT_MOVED_S)
+    says = any("contact time" in n for n in new_notes)
+    tally.ct_moved += int(moved.sum())
+    tally.ct_silent += 0 if says else int((moved & ~flagged[dj]).sum())
+    pairs = {int(i): int(j) for i, j in zip(ci, dj, strict=True)}
+    consecutive = np.array([pairs.get(int(i) - 1) == int(j) - 1 for i, j in zip(ci, dj, strict=True)])
+    ca = clean.steps["cadence_spm"].to_numpy(dtype=float)[ci]
+    cb = run.steps["cadence_spm"].to_numpy(dtype=float)[dj]
+    ok = consecutive & np.isfinite(ca) & np.isfinite(cb) & (ca > 0)
+    moved = ok & (np.abs(cb / np.where(ok, ca, 1.0) - 1.0) > CADENCE_MOVED)
+    says = any(w in n for n in new_notes for w in ("cadence", "step time", "timestamps", "clock"))
+    tally.cad_moved += int(moved.sum())
+    tally.cad_silent += 0 if says else int((moved & ~flagged[dj]).sum())
+
+
+def _summary_moved(clean: Run, run: Run, tally: Tally, new_notes: list[str], any_flag: bool) -> None:
+    """The summary's cadence, contact time and impact medians moved beyond SUMMARY_MOVED with neither a new
+    note nor a flagged step."""
+    if new_notes or any_flag:
+        return
+    for key, share in SUMMARY_MOVED.items():
+        a, b = _summary_value(clean.summary, key), _summary_value(run.summary, key)
+        if np.isfinite(a) and np.isfinite(b) and a > 0 and abs(b / a - 1.0) > share:
+            tally.summary_silent.append(key)
+
+
+def _summary_value(summary: dict, key: str) -> float:
+    item = summary.get(key) or {}
+    value = item.get("value", item.get("median")) if isinstance(item, dict) else None
+    return float(value) if value is not None else float("nan")
+
+
 def _note_key(note: str) -> str:
     """A note without its numbers, so that notes of the same kind pool across recordings."""
     words = [
@@ -452,9 +715,31 @@ def _pct(part: int, whole: int) -> str:
 def row(dataset: str, name: str, tally: Tally, note_ids: dict[str, int]) -> tuple[str, ...]:
     """One table row."""
     if tally.errors and tally.kept == 0:
-        return (dataset, name, "refused", "-", "-", "-", "-", "-", "-", "-", "; ".join(sorted(tally.errors))[:40], "-")
+        return (
+            dataset,
+            name,
+            "refused",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "; ".join(sorted(tally.errors))[:40],
+            "-",
+        )
     rel = np.asarray(tally.impact_rel)
-    silent = tally.lost_silent + tally.moved_silent + tally.flips_silent
+    silent = (
+        tally.lost_silent
+        + tally.moved_silent
+        + tally.flips_silent
+        + tally.ct_silent
+        + tally.cad_silent
+        + len(tally.summary_silent)
+    )
     cad = f"{100 * np.median(tally.cadence_rel):+.1f} %" if tally.cadence_rel else "-"
     notes = ",".join(str(note_ids.setdefault(n, len(note_ids) + 1)) for n in sorted(tally.notes))
     return (
@@ -467,6 +752,8 @@ def row(dataset: str, name: str, tally: Tally, note_ids: dict[str, int]) -> tupl
         f"{tally.moved} ({tally.moved_silent})",
         f"{_pct(tally.dir_same, tally.dir_known)} ({tally.flips} ({tally.flips_silent}))",
         _pct(tally.strike_same, tally.strike_known),
+        f"{tally.ct_moved} ({tally.ct_silent})",
+        f"{tally.cad_moved} ({tally.cad_silent})",
         cad,
         " ".join(f"{k} {v}" for k, v in sorted(tally.flags.items())) or "-",
         notes or "-",
@@ -483,6 +770,8 @@ COLUMNS = (
     ">10 % (silent)",
     "dir same (flips (silent))",
     "strike same",
+    "ct >20 ms (silent)",
+    "cad >5 % (silent)",
     "cad",
     "flags",
     "notes",
@@ -495,6 +784,7 @@ def main() -> None:
     default = os.environ.get("RETROGAIT_SHARED_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--data", default=default)
     parser.add_argument("--only", default="", help="comma-separated degradation names (substrings) to run")
+    parser.add_argument("--dataset", default="", help="only the datasets whose name holds this")
     args = parser.parse_args()
     root = Path(args.data)
     if not root.is_dir():
@@ -505,17 +795,26 @@ def main() -> None:
     note_ids: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for recordings in (sacral_recordings(root), lowerback_recordings(root), foot_recordings(root)):
+        groups = [sacral_recordings(root), lowerback_recordings(root), foot_recordings(root), simulated_recordings()]
+        if args.dataset:
+            groups = [g for g in groups if args.dataset in g[0].dataset]
+        for recordings in groups:
             tallies = {name: Tally() for name in names}
             for rec in recordings:
                 clean = analysed(rec, DEGRADATIONS["clean"](rec, np.random.default_rng(0)), folder)
+                native = Degraded(rec.t_s, rec.acc, rec.gyr, header={"native": 1.0})
+                clean_native: Run | None = None  # a native file's degradations against the clean native file
                 for name in names:
                     seed = zlib.crc32(f"{rec.dataset}/{rec.name}/{name}".encode())
                     deg = DEGRADATIONS[name](rec, np.random.default_rng(seed))
                     if deg is None:
                         continue
-                    run = clean if name == "clean" else analysed(rec, deg, folder)
-                    compare(clean, run, tallies[name], rec.score)
+                    base = clean
+                    if deg.header is not None:
+                        clean_native = clean_native or analysed(rec, native, folder)
+                        base = clean_native
+                    run = clean if name == "clean" else analysed(rec, deg, folder, base)
+                    compare(base, run, tallies[name], rec.score)
             for name, tally in tallies.items():
                 if tally.recordings:
                     rows.append(row(recordings[0].dataset, name, tally, note_ids))
@@ -524,9 +823,18 @@ def main() -> None:
         table.add_column(column)
     for r in rows:
         table.add_row(*r)
-    Console(width=230).print(table)
+    Console(width=260).print(table)
     for note, i in sorted(note_ids.items(), key=lambda x: x[1]):
         print(f"  note {i}: {note} ...")
+    silent = {(r[0], r[1]): int(r[-1]) if r[-1] != "-" else 0 for r in rows if r[1] != "clean"}
+    added = {k: v for k, v in silent.items() if k[1] in ADDED or k[0] == "simulated running"}
+    print(
+        f"silent {sum(silent.values())} over {len(silent)} rows (dataset x degradation); of them the rows "
+        f"HONEST-13 added (its degradations, simulated foot and shank running) {sum(added.values())} over {len(added)}"
+    )
+    for (dataset, name), count in silent.items():
+        if count:
+            print(f"  silent {count}: {dataset} / {name}")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,11 @@ EXTREME_PERCENT = 1.0
 REGULAR_PERCENTILE = 95.0
 #: A sample beyond this many times the declared acc_range_g cannot have come from that sensor.
 OVER_RANGE = 1.1
+#: Without a declared range a plateau at an axis' extreme is clipping only at or above this level (g): the
+#: smallest full scale accelerometers are sold with (+-1.5 g, e.g. the MMA7260Q; phones and IMUs +-2 g and up,
+#: a calibrated +-2 g part reads its clip a few percent under 2 g). Gait at rest and walking holds no
+#: plateau of equal float values up there; a coarse grid's has its own test (HONEST-11) (HONEST-14).
+MIN_FULL_SCALE_G = 1.5
 #: Timestamps within this many sample periods of one slot each of a uniform clock are that clock's samples
 #: stamped with delivery jitter (HONEST-3): they are put on their slots, not interpolated between.
 SNAP_PERIODS = 0.45
@@ -92,6 +97,8 @@ def preprocess(
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
+    if placement not in STEP_COUNT_PLACEMENTS and not is_coarse(quantum_g):  # where impact is measured
+        notes += _smoothed_notes(acc_u, is_still & ~gap, fs_hz)
     z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
     inherited = frame.on(z) if frame is not None else None
@@ -99,6 +106,8 @@ def preprocess(
         x, source, sign_known, yaw = inherited
     else:
         x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
+        if source == "header" and sign_known and _turned_over(session, z, axis, notes):
+            sign_known = False
         if source == "header" and anterior_axis is not None:
             source = "argument"
     y = np.cross(z, x)
@@ -274,6 +283,9 @@ def gravity_put_back(
         f"acceleration has gravity removed (header acc_gravity: removed): gravity was put back along {found}, "
         "assuming the sensor keeps its mean orientation; direction and "
         + ("foot strike use the gyroscope" if has_gyro else "foot strike need gravity or a gyroscope and are unknown")
+        + "; where the sensor tilts from that orientation (a foot or shank at each landing, a trunk by 10-20 deg) the "
+        "put-back gravity is off by up to 1 g, so contacts, step times, contact times, impact peaks and loading "
+        "rates can differ from the sensor's own"
     )
     return np.asarray(acc + STANDARD_GRAVITY_MS2 * up, dtype=np.float64)
 
@@ -461,7 +473,7 @@ def _clipped(
     if acc_range_g is not None:
         return np.asarray((mag >= CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2).any(axis=1))
     peak = mag.max(axis=0)
-    at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak > 2.0 * STANDARD_GRAVITY_MS2)
+    at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak >= MIN_FULL_SCALE_G * STANDARD_GRAVITY_MS2)
     count = at_peak.sum(axis=0)
     plateau = count >= settings.clip_plateau_samples
     if quantum_g is not None and is_coarse(quantum_g):
@@ -547,7 +559,10 @@ def _uniform_grid(
     right = np.clip(np.searchsorted(t, grid, side="right"), 1, t.size - 1)
     left = right - 1
     step = t[right] - t[left]
-    longest_regular = float(np.percentile(np.diff(t), REGULAR_PERCENTILE)) if t.size > 1 else period
+    # a steady clock's regular interval is its period: a stretch it delivered at a fraction of its rate (a phone's
+    # screen off, power saving) is samples missing however long it lasts (HONEST-18)
+    steady = placed in ("uniform", "slots") or steady_clock(t)
+    longest_regular = period if steady or t.size < 2 else float(np.percentile(np.diff(t), REGULAR_PERCENTILE))
     gap = step > GAP_FACTOR * max(period, longest_regular)
     w = np.clip((grid - t[left]) / step, 0.0, 1.0)[:, None]
     acc_u = acc[left] * (1.0 - w) + acc[right] * w
@@ -605,6 +620,52 @@ def _timing_notes(
             "contacts can be missed"
         )
     return notes
+
+
+#: No accelerometer is quieter than this (g/sqrt(Hz)): half the noise density of the quietest MEMS parts (ADXL355,
+#: 20-25 ug/sqrt(Hz); phones' and IMUs' 70-400). Acceleration below it over the top of its band was low-pass
+#: filtered or smoothed before it was written (HONEST-16).
+NOISE_FLOOR_G_PER_RTHZ = 10e-6
+#: The top of the band, as fractions of the rate: above it the sensors' own anti-alias filters may act.
+TOP_BAND = (0.3, 0.45)
+#: Rest judged from still stretches this long (s) adding up to REST_FOR_BAND_S; else the whole recording.
+REST_STRETCH_S = 1.0
+REST_FOR_BAND_S = 2.0
+
+
+def _smoothed_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz: float) -> list[str]:
+    """A note when the acceleration holds less than any accelerometer's own noise (NOISE_FLOOR_G_PER_RTHZ) over
+    the top of its band (TOP_BAND of the rate): at rest where the recording rests long enough (noise is all a
+    resting sensor gives), else over the whole recording (movement only adds). A phone or app that low-pass
+    filters its accelerometer (a 2nd-order 20 Hz filter at 200 Hz: foot impacts -75 % median, sacral running
+    at 500 Hz -13 %) or a resampling that smooths leaves exactly that, and nothing said so."""
+    width = round(fs_hz)  # 1 Hz bins
+    g = acc_ms2 / STANDARD_GRAVITY_MS2
+    edges = np.diff(np.concatenate([[0], rest.view(np.int8), [0]]))
+    stretches = [(a, b) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)]
+    stretches = [(a, b) for a, b in stretches if b - a >= REST_STRETCH_S * fs_hz]
+    at_rest = sum(b - a for a, b in stretches) >= REST_FOR_BAND_S * fs_hz
+    parts = stretches if at_rest else [(0, g.shape[0])]
+    if not at_rest and g.shape[0] < 2 * width:
+        return []
+    total = np.zeros(width // 2 + 1)
+    for a, b in parts:
+        total += _psd(g[a:b], width, fs_hz).max(axis=1) * (b - a)
+    freqs = np.fft.rfftfreq(width, 1.0 / fs_hz)
+    density = np.sqrt(total / sum(b - a for a, b in parts))
+    top = (freqs >= TOP_BAND[0] * fs_hz) & (freqs <= TOP_BAND[1] * fs_hz)
+    if not top.any() or float(np.median(density[top])) >= NOISE_FLOOR_G_PER_RTHZ:
+        return []
+    above = np.flatnonzero((density >= NOISE_FLOOR_G_PER_RTHZ) & (freqs <= TOP_BAND[1] * fs_hz))
+    upto = float(freqs[above.max()]) if above.size else 0.0
+    where = "at rest" if at_rest else "over the recording"
+    return [
+        "the acceleration holds less than any accelerometer's own noise "
+        f"({NOISE_FLOOR_G_PER_RTHZ * 1e6:g} ug/sqrt(Hz)) {where} above about {upto:.0f} Hz: it was low-pass "
+        "filtered or smoothed before it was written (by the phone, the app or a resampling), so impact peaks "
+        "and loading rates read low, and contacts, step times and "
+        "contact times can be off"
+    ]
 
 
 def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[np.int64]] | None:
@@ -766,6 +827,40 @@ def _anterior(
     return _unit(line), "signal", False, YawCheck()
 
 
+def _psd(x: NDArray[np.float64], width: int, fs_hz: float) -> NDArray[np.float64]:
+    """(width // 2 + 1, axes) one-sided power spectral density of ``x`` (n >= width, axes; unit^2/Hz): Welch's
+    mean over Hann-windowed segments of ``width`` samples, half overlapping, each less its mean (numpy only:
+    analyze loads no scipy)."""
+    window = np.hanning(width)
+    starts = np.arange(0, x.shape[0] - width + 1, max(width // 2, 1))
+    segments = x[starts[:, None] + np.arange(width)]  # (k, width, axes)
+    segments = (segments - segments.mean(axis=1, keepdims=True)) * window[None, :, None]
+    power = (np.abs(np.fft.rfft(segments, axis=1)) ** 2).mean(axis=0) / (fs_hz * float(window @ window))
+    power[1 : (width + 1) // 2] *= 2.0  # one-sided: every bin but DC (and Nyquist for an even width) twice
+    return np.asarray(power)
+
+
+def _turned_over(session: Session, z: NDArray[np.float64], anterior_axis: str | None, notes: list[str]) -> bool:
+    """True, with a note, when gravity points up along the sensor's declared ``vertical_axis`` reversed (more
+    than 90 deg from it): the sensor is worn turned over against its declared mounting, a half turn about
+    some horizontal axis. About the anterior axis forward stays where declared, about the lateral axis it is
+    reversed, and gravity cannot tell the two apart: the declared anterior axis' sign says nothing (HONEST-15).
+    A header with gravity removed has no gravity to check (its vertical is the declared one)."""
+    declared = session.meta.vertical_axis
+    if declared not in AXES or session.meta.gravity_removed or anterior_axis is None:
+        return False
+    cosine = float(axis_vector(str(declared)) @ z)
+    if cosine >= 0.0:
+        return False
+    off_deg = float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+    notes.append(
+        f"up is along {_nearest_axis(z)} but the header declares {declared} up ({off_deg:.0f} deg off): the "
+        f"sensor is worn turned over, so which end of the declared anterior axis {anterior_axis} is forward is not "
+        "known; the gait decides where it can, other steps' direction stays unknown (declare the mounting as worn)"
+    )
+    return True
+
+
 def _principal_horizontal(
     v: NDArray[np.float64], use: NDArray[np.bool_], z: NDArray[np.float64], centre: bool
 ) -> tuple[NDArray[np.float64], float]:
@@ -838,6 +933,12 @@ def _check_declared(
         )
     notes.append(note)
     return x, "header", True, YawCheck(yaw_deg=yaw, applied=True)
+
+
+def _nearest_axis(v: NDArray[np.float64]) -> str:
+    """The signed sensor axis closest to the direction v ("-z")."""
+    k = int(np.argmax(np.abs(v)))
+    return f"{'+' if v[k] > 0 else '-'}{'xyz'[k]}"
 
 
 def _nearest_axes(x: NDArray[np.float64]) -> str:
