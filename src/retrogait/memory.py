@@ -41,6 +41,8 @@ WHOLE_INSTEAD = (
     "it is read whole before a part is cut, so split it into files of fewer rows (each with the header lines), close "
     "other programs or use a machine with more memory"
 )
+#: ... and where it is gzip-compressed: a stream cannot be sought, so it is read whole (LONG-7).
+GZIP_INSTEAD = "a gzip-compressed file is read whole: unzip it (gunzip) and analyse the text, read in parts"
 #: The environment variable that sets the memory available (GB) instead of the operating system's figure.
 MEMORY_ENV = "RETROGAIT_MEMORY_GB"
 
