@@ -30,6 +30,12 @@ BIN_TEXT_BYTES_PER_SAMPLE = 20
 #: What reading the parts of a ``.bin`` one at a time holds beside the part (bytes a sample of the file: its text,
 #: its lines' bounds, the reader's temporaries; measured 25-27 on a week, LONG-4, the process' own ~140 MB aside).
 BIN_PARTS_TEXT_BYTES_PER_SAMPLE = 30
+#: Peak bytes a sample of a part of a text table (a session file, a GENEActiv CSV) read alone and analysed (its
+#: bytes, their parse and the analysis), and what analysing such parts one after another holds beside the part, a
+#: sample of the file (the steps kept, the allocator's leftovers): measured on 4 h parts at 100 Hz, a day 611-659 MB
+#: and a week 867 MB beyond the process' own ~140 MB (LONG-6), rounded up.
+TEXT_PART_BYTES_PER_SAMPLE = 300
+TEXT_PARTS_BESIDE_BYTES_PER_SAMPLE = 15
 #: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
 ANALYSIS_BYTES_PER_SAMPLE = 200
 #: What to do when reading does not fit.

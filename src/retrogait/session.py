@@ -457,7 +457,7 @@ def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units
     What :func:`read_session` then ``imports.part.part_of`` gives; a part without two rows is
     ``imports.part.EmptyPart`` naming the recording's length."""
     from retrogait.imports.part import PART_KEY, empty_part, part_text
-    from retrogait.textparts import RowsInTime, check_order
+    from retrogait.textparts import RowsInTime, check_order, end_times
 
     path = Path(path)
     header, n_header_lines, columns = _read_head(path)
@@ -472,8 +472,8 @@ def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units
     cut = b == rows.size and bool(block) and not block.endswith(b"\n")  # the last line cut short (EDGE-3)
     if cut:
         block = block[: block.rfind(b"\n") + 1]
-    times = _time_reader(columns)(block)[1]
-    check_order(str(path), path, a, b, times)
+    # its own rows' order is checked as the whole's (t_s strictly increasing), its ends against the parts before
+    check_order(str(path), path, a, b, end_times(block, 10, _time_reader(columns)))
     if not block.strip():
         raise empty_part(str(path), part_s, rows.length_s)
     try:
@@ -529,23 +529,21 @@ def _time_reader(columns: list[str]) -> Callable[[bytes], tuple[NDArray[np.int64
 
     def times(block: bytes) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         starts = line_starts(block, 10)
+        options: dict[str, Any] = {"header": None, "usecols": [at], "skip_blank_lines": False, "skipinitialspace": True}
         try:
-            frame = pd.read_csv(
-                io.BytesIO(block),
-                header=None,
-                usecols=[at],
-                dtype=str,
-                skip_blank_lines=False,
-                keep_default_na=False,
-                skipinitialspace=True,
-                encoding="utf-8",
-                encoding_errors="replace",
-            )
+            try:  # numbers (a blank line: NaN) ...
+                frame = pd.read_csv(io.BytesIO(block), dtype=np.float64, **options)
+                column = frame.iloc[:, 0]
+            except ValueError:  # ... or a line with text there: NaN for it
+                frame = pd.read_csv(
+                    io.BytesIO(block), dtype=str, keep_default_na=False, encoding_errors="replace", **options
+                )
+                column = pd.to_numeric(frame.iloc[:, 0].str.strip(), errors="coerce")
         except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
             return starts, np.full(starts.size, np.nan)
         if len(frame) != starts.size:
             return starts, np.full(starts.size, np.nan)
-        return starts, pd.to_numeric(frame.iloc[:, 0].str.strip(), errors="coerce").to_numpy(dtype=np.float64)
+        return starts, column.to_numpy(dtype=np.float64)
 
     return times
 

@@ -55,6 +55,18 @@ def line_starts(block: bytes, newline: int) -> NDArray[np.int64]:
     return starts[starts < buf.size]
 
 
+def end_times(block: bytes, newline: int, line_times: LineTimes) -> NDArray[np.float64]:
+    """The times of the first and the last row with a time of ``block`` (whole lines; none, one or two values):
+    what :class:`OrderCheck` needs of a part whose own order its reader checks."""
+    head = complete_lines(block[:PROBE_BYTES], newline, len(block) <= PROBE_BYTES)
+    tail = block[-PROBE_BYTES:]
+    if len(block) > PROBE_BYTES:  # from the first whole line of the last PROBE_BYTES
+        tail = tail[tail.find(bytes([newline])) + 1 :]
+    first, last = line_times(head)[1], line_times(tail)[1]
+    first, last = first[np.isfinite(first)][:1], last[np.isfinite(last)][-1:]
+    return np.concatenate([first, last]) if first.size and last.size else np.concatenate([first, last])[:1]
+
+
 class RowsInTime:
     """An open text table whose rows from ``data_start`` on are in time order: the byte of the row at a time.
 

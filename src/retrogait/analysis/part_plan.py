@@ -12,6 +12,8 @@ from retrogait.memory import (
     BIN_PARTS_TEXT_BYTES_PER_SAMPLE,
     GZIP_INSTEAD,
     READ_INSTEAD,
+    TEXT_PART_BYTES_PER_SAMPLE,
+    TEXT_PARTS_BESIDE_BYTES_PER_SAMPLE,
     available_bytes,
     check_fits,
 )
@@ -46,9 +48,10 @@ def analysis_parts(path: str | os.PathLike[str]) -> float | None:
     if not estimate.reads_part or not estimate.rate_hz:
         analysis_fits(path)  # refused: a text table is read whole before a part is cut
         return None
-    per_s = estimate.rate_hz * ANALYSIS_BYTES_PER_SAMPLE
+    bin_file = bool(estimate.whole_text_bytes)
+    per_s = estimate.rate_hz * (ANALYSIS_BYTES_PER_SAMPLE if bin_file else TEXT_PART_BYTES_PER_SAMPLE)
     # the longest read: the last part, up to 1.5 cores (what remains) and an overlap before it (parts.analyze_in_parts)
-    text = estimate.n * (BIN_PARTS_TEXT_BYTES_PER_SAMPLE if estimate.whole_text_bytes else 0)  # a text table: none
+    text = estimate.n * (BIN_PARTS_TEXT_BYTES_PER_SAMPLE if bin_file else TEXT_PARTS_BESIDE_BYTES_PER_SAMPLE)
     part_s = min(PART_S, ((available - text) / per_s - 2 * OVERLAP_S) / 1.5)
     part_s = math.floor(part_s / 600.0) * 600.0 if part_s >= 600.0 else part_s  # whole 10-minute steps
     if part_s < MIN_PART_S:

@@ -97,13 +97,13 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     report = ImportReport(format=NAME, files=[str(path)])
     if options.part_s is not None and _plain(path):  # a part alone, found by its time (LONG-6)
         return _read_part(path, offset, header, options, report)
-    t, xyz = _samples(_rows(path, offset), report)
+    t, xyz = _samples(_rows(path, offset), report)[1:]
     return finish_geneactiv(path, Stream(t, xyz), header, options, report)
 
 
-def _samples(data: Source, report: ImportReport) -> tuple[FloatArray, FloatArray]:
+def _samples(data: Source, report: ImportReport) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The rows of ``data`` (from a data row on) as times (s, the device's wall clock) and acceleration (m/s^2),
-    rows that cannot be read dropped and counted in ``report``."""
+    rows that cannot be read dropped and counted in ``report``; first, the times of the rows as they stand."""
     lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
     table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], report=report, lines=lines)
     t = line_times_s(data.read_bytes(), lines[0])
@@ -112,7 +112,7 @@ def _samples(data: Source, report: ImportReport) -> tuple[FloatArray, FloatArray
         table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
     report.rows_read = len(table) + report.dropped_total
-    return clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
+    return t, *clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
 
 
 def _plain(path: Path) -> bool:
@@ -147,12 +147,12 @@ def _read_part(
         fh.seek(a)
         block = fh.read(b - a)
     origin = rows.first[1]
-    raw = _line_times(block)[1] if block else np.zeros(0)
-    check_order(display, path, a, b, raw)
     if not block:
+        check_order(display, path, a, b, np.zeros(0))
         raise empty_part(display, part, rows.length_s)
-    t, xyz = _samples(Source(display, data=block), report)
+    raw, t, xyz = _samples(Source(display, data=block), report)
     del block
+    check_order(display, path, a, b, raw)  # its rows in time order, after those of the parts before
     start, end = part
     since = t - origin  # as the whole reading's times are made (finish: from the first sample), compared alike
     inside = (since >= (start or 0.0)) & (since < (end if end is not None else math.inf))
