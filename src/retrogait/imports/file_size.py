@@ -78,7 +78,7 @@ def estimated_samples(path: str | os.PathLike[str], any_size: bool = False) -> E
     if lines < 100:  # not a table of short lines (JSON, a workbook): read and checked by its count
         return None
     said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)  # a session file's header
-    said = said or re.search(rb"^Measurement Frequency,\s*([0-9.]+)", head, re.MULTILINE)  # a GENEActiv CSV's
+    said = said or re.search(rb"(?:^|\r)Measurement Frequency,\s*([0-9.]+)", head, re.MULTILINE)  # a GENEActiv CSV's
     rate_hz = float(said.group(1)) if said else None
     return Estimate(int(size / (len(head) / lines)), rate_hz, READ_BYTES_PER_SAMPLE, reads_text_part(head))
 
@@ -107,7 +107,7 @@ def gzip_estimate(path: str | os.PathLike[str]) -> Estimate | None:
     if lines < 100 or used <= 0:
         return None
     said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)
-    said = said or re.search(rb"^Measurement Frequency,\s*([0-9.]+)", head, re.MULTILINE)
+    said = said or re.search(rb"(?:^|\r)Measurement Frequency,\s*([0-9.]+)", head, re.MULTILINE)
     unpacked = size * len(head) / used
     return Estimate(
         int(unpacked / (len(head) / lines)), float(said.group(1)) if said else None, READ_BYTES_PER_SAMPLE, False
