@@ -225,3 +225,25 @@ def test_a_gzip_file_too_long_to_analyse_whole_is_refused_saying_to_unzip_it(
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and f"{path}: about " in err and " min at 100 Hz" in err
     assert "a gzip-compressed file is read whole: unzip it (gunzip) and analyse the text, read in parts" in err
+
+
+def test_parts_that_do_not_follow_each_other_are_not_in_time_order() -> None:
+    """Each part's rows in order is not enough: a part must start at or before the end of the one before (else rows
+    between were never read) and, where they only meet, not before its last row; the length's read beyond the end
+    (nothing read) first does not count as a part."""
+    from retrogait.imports.part import NotInTimeOrder
+    from retrogait.textparts import OrderCheck
+
+    key = ("f.csv", 1000, 1)
+    check = OrderCheck()
+    check.read("f.csv", key, 1000, 1000, np.zeros(0))  # the length: beyond the end
+    check.read("f.csv", key, 10, 400, np.array([0.0, 1.0, 2.0]))
+    check.read("f.csv", key, 300, 600, np.array([1.5, 2.0, 3.0]))  # overlapping
+    check.read("f.csv", key, 600, 600, np.zeros(0))  # a part inside a gap
+    check.read("f.csv", key, 600, 700, np.array([3.5, 4.0]))  # meeting
+    with pytest.raises(NotInTimeOrder, match=r"f.csv: its rows are not in time order \(the rows from byte 800"):
+        check.read("f.csv", key, 800, 900, np.array([5.0, 6.0]))  # bytes 700-800 never read
+    with pytest.raises(NotInTimeOrder, match="do not follow those up to byte 700"):
+        check.read("f.csv", key, 700, 900, np.array([3.0, 6.0]))  # meeting, but before the last row read
+    with pytest.raises(NotInTimeOrder, match=r"a row at 2.000 s after one at 3.700 s, in bytes 650-900"):
+        check.read("f.csv", key, 650, 900, np.array([3.7, 2.0, 1.0]))

@@ -84,6 +84,8 @@ class RowsInTime:
         fh.seek(0, os.SEEK_END)
         self.size = fh.tell()
         self.first = self._line_at(data_start)
+        if not math.isfinite(self.first[1]):
+            raise NotInTimeOrder(f"{display}: its first rows hold no time that can be read: it is not read in parts")
         self.last = self._last_line()
 
     def _read(self, start: int, length: int) -> bytes:
@@ -183,9 +185,10 @@ class OrderCheck:
                 f"{display}: its rows are not in time order (a row at {known[at + 1]:.3f} s after one at "
                 f"{known[at]:.3f} s, in bytes {a:,}-{b:,}): it is not read in parts"
             )
-        if self.file != key or a == b:  # a new file, or a part inside a gap (nothing read)
-            if self.file != key:
-                self.file, self.end, self.last_t = key, b, known[-1] if known.size else -math.inf
+        if a == b:  # nothing read: a part inside a gap, or beyond the end (the length asked for)
+            return
+        if self.file != key:  # the first part read: from the first row
+            self.file, self.end, self.last_t = key, b, float(known[-1]) if known.size else -math.inf
             return
         if a > self.end or (a == self.end and known.size and known[0] < self.last_t):
             raise NotInTimeOrder(
