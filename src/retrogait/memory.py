@@ -32,8 +32,8 @@ BIN_TEXT_BYTES_PER_SAMPLE = 20
 BIN_PARTS_TEXT_BYTES_PER_SAMPLE = 30
 #: Peak bytes a sample of a part of a text table (a session file, a GENEActiv CSV) read alone and analysed (its
 #: bytes, their parse and the analysis), and what analysing such parts one after another holds beside the part, a
-#: sample of the file (the steps kept, the allocator's leftovers): measured on 4 h parts at 100 Hz, a day 611-659 MB
-#: and a week 867 MB beyond the process' own ~140 MB (LONG-6), rounded up.
+#: sample of the file (the steps kept, the allocator's leftovers): measured on 4 h parts at 100 Hz, a day 494-659 MB
+#: and a week 885-911 MB beyond the process' own ~140 MB (LONG-6), rounded up.
 TEXT_PART_BYTES_PER_SAMPLE = 300
 TEXT_PARTS_BESIDE_BYTES_PER_SAMPLE = 15
 #: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
