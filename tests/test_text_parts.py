@@ -247,3 +247,19 @@ def test_parts_that_do_not_follow_each_other_are_not_in_time_order() -> None:
         check.read("f.csv", key, 700, 900, np.array([3.0, 6.0]))  # meeting, but before the last row read
     with pytest.raises(NotInTimeOrder, match=r"a row at 2.000 s after one at 3.700 s, in bytes 650-900"):
         check.read("f.csv", key, 650, 900, np.array([3.7, 2.0, 1.0]))
+
+
+def test_start_and_end_read_only_that_part_of_a_long_session_file(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze --start --end` of a session file too long to read whole was refused ("needs ... to read"): the
+    part alone is read now, so it needs the part's memory."""
+    path = write_session(recording, tmp_path / "week.csv")
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.003")  # reading the whole needs ~4.2 MB, the minute ~1.2 MB
+    out = tmp_path / "out"
+    args = ["analyze", str(path), "-o", str(out), "--no-report", "--start", "60", "--end", "120"]
+    assert main(args) == 0
+    capsys.readouterr()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["input_provenance"]["import_part_s"] == "60-120" and summary["duration_s"] == pytest.approx(59.99)
