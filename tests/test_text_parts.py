@@ -263,3 +263,18 @@ def test_start_and_end_read_only_that_part_of_a_long_session_file(
     capsys.readouterr()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["input_provenance"]["import_part_s"] == "60-120" and summary["duration_s"] == pytest.approx(59.99)
+
+
+def test_a_geneactiv_csv_is_planned_at_what_its_whole_reading_costs(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Analysing a GENEActiv CSV whole peaks at ~324 bytes a sample (its stamps decoded at once), not the 200 the
+    plan counted: one that needs more than the memory at that cost is analysed in parts, not whole."""
+    path = geneactiv_csv(recording, tmp_path / "ga.csv")
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setattr(part_plan, "OVERLAP_S", 10.0)
+    monkeypatch.setattr(part_plan, "MIN_PART_S", 30.0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.005")  # 5.1 MB: 21,000 samples x 200 fit, x 340 (7.1 MB) do not
+    assert part_plan.analysis_parts(path) == pytest.approx(90.0, abs=10.0)
+    session = write_session(recording, tmp_path / "rec.csv")  # a session file's whole analysis: 200 a sample
+    assert part_plan.analysis_parts(session) is None

@@ -30,6 +30,9 @@ BIN_TEXT_BYTES_PER_SAMPLE = 20
 #: What reading the parts of a ``.bin`` one at a time holds beside the part (bytes a sample of the file: its text,
 #: its lines' bounds, the reader's temporaries; measured 25-27 on a week, LONG-4, the process' own ~140 MB aside).
 BIN_PARTS_TEXT_BYTES_PER_SAMPLE = 30
+#: Peak bytes a sample of analysing a GENEActiv CSV export whole, reading included: its timestamps' text decoded at
+#: once (a day at 100 Hz: 2,940 MB peak, 324 a sample beyond the process' own; a session file's 174; LONG-6).
+GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE = 340
 #: Peak bytes a sample of a part of a text table (a session file, a GENEActiv CSV) read alone and analysed (its
 #: bytes, their parse and the analysis), and what analysing such parts one after another holds beside the part, a
 #: sample of the file (the steps kept, the allocator's leftovers): measured on 4 h parts at 100 Hz, a day 494-659 MB

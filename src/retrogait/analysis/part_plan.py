@@ -41,7 +41,7 @@ def analysis_parts(path: str | os.PathLike[str]) -> float | None:
         if packed is not None:
             check_fits(path, packed.n, packed.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", GZIP_INSTEAD, True)
         return None
-    whole = estimate.n * ANALYSIS_BYTES_PER_SAMPLE
+    whole = estimate.n * estimate.analysis_bytes_per_sample
     available = available_bytes()
     if available is None or whole <= available:
         return None

@@ -16,6 +16,7 @@ from retrogait.memory import (
     ANALYSIS_INSTEAD,
     BIN_READ_BYTES_PER_SAMPLE,
     BIN_TEXT_BYTES_PER_SAMPLE,
+    GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE,
     READ_BYTES_PER_SAMPLE,
     WHOLE_INSTEAD,
     check_fits,
@@ -38,6 +39,8 @@ class Estimate(NamedTuple):
     rate_hz: float | None
     bytes_per_sample: int
     reads_part: bool
+    #: Peak bytes a sample of analysing it whole (reading included).
+    analysis_bytes_per_sample: int = ANALYSIS_BYTES_PER_SAMPLE
 
     def read_bytes(self, part_s: Part | None = None) -> int:
         """The memory (bytes) reading it takes, or reading ``part_s`` of it ((start, end) s)."""
@@ -80,7 +83,10 @@ def estimated_samples(path: str | os.PathLike[str], any_size: bool = False) -> E
     said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)  # a session file's header
     said = said or re.search(rb"(?:^|\r)Measurement Frequency,\s*([0-9.]+)", head, re.MULTILINE)  # a GENEActiv CSV's
     rate_hz = float(said.group(1)) if said else None
-    return Estimate(int(size / (len(head) / lines)), rate_hz, READ_BYTES_PER_SAMPLE, reads_text_part(head))
+    n, part = int(size / (len(head) / lines)), reads_text_part(head)
+    geneactiv = head.removeprefix(b"\xef\xbb\xbf").startswith(b"Device Type,GENEActiv")
+    analysis = GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE if geneactiv else ANALYSIS_BYTES_PER_SAMPLE
+    return Estimate(n, rate_hz, READ_BYTES_PER_SAMPLE, part, analysis)
 
 
 def gzip_estimate(path: str | os.PathLike[str]) -> Estimate | None:
@@ -126,4 +132,4 @@ def analysis_fits(path: str | os.PathLike[str]) -> None:
     estimate = estimated_samples(path)
     if estimate is not None:
         instead = ANALYSIS_INSTEAD if estimate.reads_part else WHOLE_INSTEAD
-        check_fits(path, estimate.n, estimate.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", instead, True)
+        check_fits(path, estimate.n, estimate.rate_hz, estimate.analysis_bytes_per_sample, "analyse", instead, True)
