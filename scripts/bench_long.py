@@ -1,6 +1,6 @@
 """Peak memory and wall time of the CLI on long recordings (a GENEActiv week, a day-long session file).
 
-Usage: python scripts/bench_long.py [--hours 1 6 24] [--kinds bin csv] [--commands info convert analyze ...]
+Usage: python scripts/bench_long.py [--hours 1 6 24] [--kinds bin csv gcsv] [--commands info convert analyze ...]
        [--data DIR] [--src /tmp/base30/src] [--part-hours 1 4]
 
 Builds once (cached in ``--data``, never committed) a 10-minute block of a simulated shank at 100 Hz -- still,
@@ -8,7 +8,9 @@ forward and backward walking, forward running, still between them -- and tiles i
 
 - ``bin``: a GENEActiv ``.bin`` (the device's own pages of 300 samples in hex, acceleration only, 12-bit counts),
   written in pieces so that a week does not need the week in memory;
-- ``csv``: a native session file (acceleration and gyroscope).
+- ``csv``: a native session file (acceleration and gyroscope);
+- ``gcsv``: a GENEActiv CSV export (the PC software's text: rows of wall-clock time and g, CRLF), written a block at
+  a time (LONG-6).
 
 Then runs each command as its own process under ``/usr/bin/time -v`` and prints its peak resident memory, its wall
 time and the peak over the samples' float64 size (n x 7 x 8 bytes: time, 3 acceleration, 3 gyroscope). The
@@ -29,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.session import Session, SessionMeta, read_session, write_session
@@ -146,6 +149,42 @@ def session_csv(folder: Path, hours: float, base: Session) -> Path:
     return path
 
 
+def geneactiv_csv(folder: Path, hours: float, base: Session) -> Path:
+    """A GENEActiv CSV export (the PC software's: its header, then ``YYYY-MM-DD HH:MM:SS:mmm,x,y,z,lux,button,
+    temperature`` rows in g, CRLF) of ``hours`` of the block repeated, written a block at a time (LONG-6)."""
+    path = folder / f"long_{hours:g}h_geneactiv.csv"
+    if path.exists():
+        return path
+    n = round(hours * 3600 * RATE_HZ)
+    header = [
+        "Device Type,GENEActiv",
+        "Device Model,1.1",
+        "Device Unique Serial Code,046164",
+        f"Measurement Frequency,{RATE_HZ:.1f} Hz",
+        "Start Time,2019-08-06 10:25:50:000",
+        "Device Location Code,left ankle",
+        "Time Zone,GMT +00",
+        "Units,g",
+        "",
+        "",
+    ]
+    g = base.acc / STANDARD_GRAVITY_MS2
+    values = pd.DataFrame({"x": g[:, 0], "y": g[:, 1], "z": g[:, 2], "lux": 0, "button": 0, "temperature": 31.6})
+    text = values.to_csv(header=False, index=False, float_format="%.4f", lineterminator="\r\n").encode()
+    rows = np.array([b"," + r + b"\r\n" for r in text.split(b"\r\n")[:-1]])  # one block's values, once
+    start = np.datetime64("2019-08-06T10:25:50.000")
+    tmp = path.with_suffix(".partial")
+    with open(tmp, "wb") as out:
+        out.write(("\r\n".join(header) + "\r\n").encode())
+        for first in range(0, n, base.n_samples):  # one per block: its rows' times, then its values' text
+            count = min(base.n_samples, n - first)
+            stamps = start + np.round((first + np.arange(count)) * 1000 / RATE_HZ).astype("timedelta64[ms]")
+            said = np.char.replace(np.char.replace(np.datetime_as_string(stamps, unit="ms"), "T", " "), ".", ":")
+            out.write(b"".join(np.char.add(np.char.encode(said), rows[:count]).tolist()))
+    tmp.replace(path)
+    return path
+
+
 def measure(argv: list[str], src: Path | None = None) -> tuple[float, float, int]:
     """(peak RSS MB, wall s, exit status) of a command run under /usr/bin/time -v (``src``: the package from
     there, e.g. another checkout's ``src`` to measure it before a change)."""
@@ -181,10 +220,14 @@ def command(name: str, path: Path, work: Path, part_hours: float | None = None) 
     return [*cli, "batch", str(folder), "--out", str(work / "batch_out"), "--jobs", "1", "--placement", "shank"]
 
 
+#: The inputs by kind: a GENEActiv ``.bin``, a native session file, a GENEActiv CSV export.
+KINDS = {"bin": geneactiv_bin, "csv": session_csv, "gcsv": geneactiv_csv}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hours", type=float, nargs="+", default=[1.0, 6.0, 24.0])
-    parser.add_argument("--kinds", nargs="+", choices=("bin", "csv"), default=["bin", "csv"])
+    parser.add_argument("--kinds", nargs="+", choices=tuple(KINDS), default=["bin", "csv"])
     parser.add_argument("--commands", nargs="+", choices=COMMANDS, default=list(COMMANDS))
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-long")
     parser.add_argument("--src", type=Path, help="Run the package from this folder (PYTHONPATH), e.g. /tmp/base30/src.")
@@ -196,12 +239,13 @@ def main() -> None:
         default=[None],
         help="Run analyze / analyze-report in parts of these many hours, once each (LONG-4: peak memory by part size).",
     )
+    parser.add_argument("--keep", type=Path, help="Keep each analysis' outputs here (INPUT_COMMAND), to compare them.")
     args = parser.parse_args()
     base = block(args.data)
-    print(f"{'input':18s} {'MB':>7s} {'samples':>11s} {'command':15s} {'peak MB':>8s} {'wall s':>7s} {'peak/raw':>8s}")
+    print(f"{'input':24s} {'MB':>7s} {'samples':>11s} {'command':15s} {'peak MB':>8s} {'wall s':>7s} {'peak/raw':>8s}")
     for hours in args.hours:
         for kind in args.kinds:
-            path = (geneactiv_bin if kind == "bin" else session_csv)(args.data, hours, base)
+            path = KINDS[kind](args.data, hours, base)
             if args.build_only:
                 continue
             n = round(hours * 3600 * RATE_HZ)
@@ -214,10 +258,15 @@ def main() -> None:
                 ]
                 for name, hours_part in runs:
                     peak, wall, status = measure(command(name, path, Path(work), hours_part), args.src)
+                    if args.keep is not None and (Path(work) / "analysis").is_dir():  # for compare_parts.py
+                        label = name if hours_part is None else f"{name}@{hours_part:g}h"
+                        kept = args.keep / f"{path.stem}_{label}"
+                        shutil.rmtree(kept, ignore_errors=True)
+                        shutil.move(Path(work) / "analysis", kept)
                     failed = "" if status == 0 else f"  (exit {status})"
                     label = name if hours_part is None else f"{name}@{hours_part:g}h"
                     print(
-                        f"{path.name:18s} {path.stat().st_size / 1024**2:7.0f} {n:11,d} {label:15s} {peak:8.0f} "
+                        f"{path.name:24s} {path.stat().st_size / 1024**2:7.0f} {n:11,d} {label:15s} {peak:8.0f} "
                         f"{wall:7.1f} {peak / raw_mb:8.2f}{failed}",
                         flush=True,
                     )

@@ -61,7 +61,13 @@ def test_a_recording_too_long_for_the_memory_is_refused_before_it_is_read(
     assert main(["analyze", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and not read and not (tmp_path / "out").exists()
-    assert f"{path}: about 1.2 min at 100 Hz (7," in err and "of memory to analyse, 0.512 MB available" in err
+    # a session file is read a part at a time (LONG-6): refused where even its shortest parts would not fit
+    assert f"{path}: about 1.2 min at 100 Hz (7," in err and "of memory to analyse in parts, 0.512 MB available" in err
+    table = tmp_path / "table.csv"  # a table no part reader knows (another app's export) is read whole
+    recording.to_frame().to_csv(table, index=False)
+    assert main(["analyze", str(table), "--out", str(tmp_path / "out"), "--rate", "100"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and not read and f"{table}: about" in err and "of memory to analyse, 0.512 MB" in err
     assert "it is read whole before a part is cut, so split it into files of fewer rows" in err  # not --start: a
     # text table is read whole, so a part needs the memory the refusal says is missing (review)
 

@@ -30,6 +30,15 @@ BIN_TEXT_BYTES_PER_SAMPLE = 20
 #: What reading the parts of a ``.bin`` one at a time holds beside the part (bytes a sample of the file: its text,
 #: its lines' bounds, the reader's temporaries; measured 25-27 on a week, LONG-4, the process' own ~140 MB aside).
 BIN_PARTS_TEXT_BYTES_PER_SAMPLE = 30
+#: Peak bytes a sample of analysing a GENEActiv CSV export whole, reading included: its timestamps' text decoded at
+#: once (a day at 100 Hz: 2,940 MB peak, 324 a sample beyond the process' own; a session file's 174; LONG-6).
+GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE = 340
+#: Peak bytes a sample of a part of a text table (a session file, a GENEActiv CSV) read alone and analysed (its
+#: bytes, their parse and the analysis), and what analysing such parts one after another holds beside the part, a
+#: sample of the file (the steps kept, the allocator's leftovers): measured on 4 h parts at 100 Hz, a day 494-659 MB
+#: and a week 885-911 MB beyond the process' own ~140 MB (LONG-6), rounded up.
+TEXT_PART_BYTES_PER_SAMPLE = 300
+TEXT_PARTS_BESIDE_BYTES_PER_SAMPLE = 15
 #: Peak bytes per sample of analysing one (reading included; the report adds little: its traces are decimated).
 ANALYSIS_BYTES_PER_SAMPLE = 200
 #: What to do when reading does not fit.
@@ -41,6 +50,8 @@ WHOLE_INSTEAD = (
     "it is read whole before a part is cut, so split it into files of fewer rows (each with the header lines), close "
     "other programs or use a machine with more memory"
 )
+#: ... and where it is gzip-compressed: a stream cannot be sought, so it is read whole (LONG-7).
+GZIP_INSTEAD = "a gzip-compressed file is read whole: unzip it (gunzip) and analyse the text, read in parts"
 #: The environment variable that sets the memory available (GB) instead of the operating system's figure.
 MEMORY_ENV = "RETROGAIT_MEMORY_GB"
 

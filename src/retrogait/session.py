@@ -9,15 +9,16 @@ This module is the only place that knows that format; see ``docs/conventions.md`
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,9 @@ from retrogait.errors import InputFileError
 from retrogait.interrupt import uninterrupted
 from retrogait.outfiles import discard, restore_if_removed
 from retrogait.rate import measured_rate_hz
+
+if TYPE_CHECKING:
+    from retrogait.imports.part import Part
 
 FORMAT_KEY = "retrogait-session"
 FORMAT_VERSION = "1"
@@ -392,10 +396,30 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
     if frame.empty:
         raise InputFileError(path, "has a header but no data rows")
     if complete_rows is not None:  # the last line was cut short (EDGE-3): counted as the imports count drops
-        dropped = int(meta.extra.get("import_dropped_rows", "0") or 0) + 1
-        detail = ";".join(filter(None, [meta.extra.get("import_dropped_detail", ""), "last_line_cut_short=1"]))
-        meta = replace(meta, extra={**meta.extra, "import_dropped_rows": str(dropped), "import_dropped_detail": detail})
+        meta = _with_cut_line(meta)
+    return _session_of(frame, columns, meta, path, first_data_line, check_units)
 
+
+def _with_cut_line(meta: SessionMeta) -> SessionMeta:
+    """``meta`` counting a last line cut short as a row dropped (EDGE-3)."""
+    dropped = int(meta.extra.get("import_dropped_rows", "0") or 0) + 1
+    detail = ";".join(filter(None, [meta.extra.get("import_dropped_detail", ""), "last_line_cut_short=1"]))
+    return replace(meta, extra={**meta.extra, "import_dropped_rows": str(dropped), "import_dropped_detail": detail})
+
+
+def _session_of(
+    frame: pd.DataFrame,
+    columns: list[str],
+    meta: SessionMeta,
+    path: Path,
+    first_data_line: int,
+    check_units: bool,
+    part_s: Part | None = None,
+    origin: float = 0.0,
+) -> Session:
+    """The session of a table's rows (``first_data_line``: the file's line of its first row, for messages),
+    checked as :func:`read_session` checks it; with ``part_s`` only the rows from ``origin + start`` to
+    ``origin + end`` (s), as ``Session.between`` cuts them, the units checked on those."""
     # by name, in the order t, acc x y z, gyr x y z, whatever the file's order (EDGE-44)
     numeric = [*CORE_COLUMNS, *(GYR_COLUMNS if GYR_COLUMNS[0] in columns else ())]
     values = frame[numeric].to_numpy(dtype=np.float64)
@@ -412,12 +436,116 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
     acc = values[:, 1:4]
     gyr = values[:, 4:7] if len(numeric) == 7 else None
     extra = {c: frame[c].to_numpy() for c in columns if c not in numeric}
+    del frame, values
     session = Session(t_s=t, acc=acc, gyr=gyr, meta=meta, extra=extra, source=str(path))
+    if part_s is not None:
+        start, end = part_s
+        session = session.between(None if start is None else origin + start, None if end is None else origin + end)
+        if session.n_samples < 2:
+            return session
     if check_units:
         unit_problem = implausible_units(session)
         if unit_problem:
             raise InputFileError(path, unit_problem)
     return session
+
+
+def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units: bool = True) -> Session:
+    """The rows of a native session file from ``start`` to ``end`` s after its first row (``part_s``; None: from its
+    first, to its last), read alone: their bytes found by their time (``textparts``; the rest of the file is not
+    parsed, LONG-6), checked as :func:`read_session` checks the whole, the part in the header (``import_part_s``).
+    What :func:`read_session` then ``imports.part.part_of`` gives; a part without two rows is
+    ``imports.part.EmptyPart`` naming the recording's length."""
+    from retrogait.imports.part import PART_KEY, empty_part, part_text
+    from retrogait.textparts import RowsInTime, check_order, end_times
+
+    path = Path(path)
+    header, n_header_lines, columns = _read_head(path)
+    meta = _meta_from_header(header, path)
+    _check_columns(columns, path, n_header_lines + 1)
+    with open(path, "rb") as fh:
+        data_start = _after_lines(fh, n_header_lines + 1)
+        rows = RowsInTime(fh, data_start, 10, _time_reader(columns), str(path))
+        a, b = rows.part_bytes(*part_s)
+        fh.seek(a)
+        block = fh.read(b - a)
+    cut = b == rows.size and bool(block) and not block.endswith(b"\n")  # the last line cut short (EDGE-3)
+    if cut:
+        block = block[: block.rfind(b"\n") + 1]
+    # its own rows' order is checked as the whole's (t_s strictly increasing), its ends against the parts before
+    check_order(str(path), path, a, b, end_times(block, 10, _time_reader(columns)))
+    if not block.strip():
+        raise empty_part(str(path), part_s, rows.length_s)
+    try:
+        frame = _read_table(io.BytesIO(block), columns, skip_lines=0, first_data_line=1, header=False, shown=path)
+        if b == rows.size:
+            frame = _without_blank_rows_at_end(frame)
+        del block
+        part = _session_of(frame, columns, meta, path, 1, check_units, part_s, rows.first[1])
+    except InputFileError as exc:  # its line in the part: the file's line
+        if exc.line is None:
+            raise
+        raise InputFileError(path, exc.problem, exc.line + _lines_before(path, a)) from None
+    if part.n_samples < 2:
+        raise empty_part(str(path), part_s, rows.length_s)
+    meta = _with_cut_line(part.meta) if cut else part.meta
+    return replace(part, meta=replace(meta, extra={**meta.extra, PART_KEY: part_text(part_s)}))
+
+
+def _after_lines(fh: IO[bytes], n_lines: int) -> int:
+    """The byte after the first ``n_lines`` line ends of ``fh`` (the header and column lines)."""
+    fh.seek(0)
+    at, seen = 0, 0
+    while seen < n_lines:
+        block = fh.read(1 << 16)
+        if not block:
+            return at
+        ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+        if seen + ends.size >= n_lines:
+            return at + int(ends[n_lines - seen - 1]) + 1
+        seen, at = seen + ends.size, at + len(block)
+    return at
+
+
+def _lines_before(path: Path, offset: int) -> int:
+    """The file's lines before byte ``offset`` (counted in blocks; only for a message)."""
+    count, left = 0, offset
+    with open(path, "rb") as fh:
+        while left > 0:
+            block = fh.read(min(left, 1 << 24))
+            if not block:
+                break
+            count += block.count(b"\n")
+            left -= len(block)
+    return count
+
+
+def _time_reader(columns: list[str]) -> Callable[[bytes], tuple[NDArray[np.int64], NDArray[np.float64]]]:
+    """The ``t_s`` of each line of a block of a session file's rows (``textparts.LineTimes``; NaN: none), parsed
+    by pandas; all NaN where its lines are not one row each (a quoted line end: the file is then read whole)."""
+    from retrogait.textparts import line_starts
+
+    at = columns.index(TIME_COLUMN)
+
+    def times(block: bytes) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        starts = line_starts(block, 10)
+        options: dict[str, Any] = {"header": None, "usecols": [at], "skip_blank_lines": False, "skipinitialspace": True}
+        try:
+            try:  # numbers (a blank line: NaN) ...
+                frame = pd.read_csv(io.BytesIO(block), dtype=np.float64, **options)
+                column = frame.iloc[:, 0]
+            except ValueError:  # ... or a line with text there: NaN for it
+                frame = pd.read_csv(
+                    io.BytesIO(block), dtype=str, keep_default_na=False, encoding_errors="replace", **options
+                )
+                column = pd.to_numeric(frame.iloc[:, 0].str.strip(), errors="coerce")
+        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+            return starts, np.full(starts.size, np.nan)
+        if len(frame) != starts.size:
+            return starts, np.full(starts.size, np.nan)
+        return starts, column.to_numpy(dtype=np.float64)
+
+    return times
 
 
 def session_problem(session: Session) -> str | None:
@@ -640,30 +768,41 @@ def _without_blank_rows_at_end(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_table(
-    path: Path, columns: list[str], skip_lines: int, first_data_line: int, nrows: int | None = None
+    path: Path | io.BytesIO,
+    columns: list[str],
+    skip_lines: int,
+    first_data_line: int,
+    nrows: int | None = None,
+    header: bool = True,
+    shown: Path | None = None,
 ) -> pd.DataFrame:
+    """The table of a session file (``path``; or a block of its rows, without the column line: ``header`` False,
+    ``shown`` the file named in messages)."""
+    shown = shown or Path(str(path))
     numeric = {c: np.float64 for c in columns if c in CORE_COLUMNS or c in GYR_COLUMNS}
     options: dict[str, Any] = {
         "nrows": nrows,
         "skiprows": skip_lines,
         "encoding": "utf-8-sig",
         "skip_blank_lines": False,
-        "header": 0,
+        "header": 0 if header else None,
         "names": columns,  # as _read_head parsed them: quotes understood, spaces removed
         "skipinitialspace": True,
     }
     try:
         return pd.read_csv(path, dtype=numeric, **options)
     except UnicodeDecodeError as exc:
-        raise InputFileError(path, f"is not UTF-8 text (byte {exc.start} of the table)") from None
+        raise InputFileError(shown, f"is not UTF-8 text (byte {exc.start} of the table)") from None
     except pd.errors.ParserError as exc:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
             expected, line, saw = match.groups()
-            raise InputFileError(path, f"row has {saw} fields, expected {expected}", int(line)) from None
-        raise InputFileError(path, f"table cannot be parsed ({str(exc).splitlines()[0]})") from None
+            raise InputFileError(shown, f"row has {saw} fields, expected {expected}", int(line)) from None
+        raise InputFileError(shown, f"table cannot be parsed ({str(exc).splitlines()[0]})") from None
     except ValueError:
         pass  # text where a number belongs: find the first offender for a precise message
+    if isinstance(path, io.BytesIO):
+        path.seek(0)
     text_frame = pd.read_csv(path, dtype=str, keep_default_na=False, **options)
     for column in numeric:
         raw = text_frame[column].str.strip()
@@ -672,8 +811,8 @@ def _read_table(
         if bad.any():
             row = int(np.argmax(bad.to_numpy()))
             text = raw.iloc[row][:30]
-            raise InputFileError(path, f"column {column} holds text, not a number: {text!r}", first_data_line + row)
-    raise InputFileError(path, "table cannot be parsed as numbers")
+            raise InputFileError(shown, f"column {column} holds text, not a number: {text!r}", first_data_line + row)
+    raise InputFileError(shown, "table cannot be parsed as numbers")
 
 
 def implausible_units(session: Session) -> str | None:

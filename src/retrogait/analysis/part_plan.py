@@ -6,11 +6,14 @@ from __future__ import annotations
 import math
 import os
 
-from retrogait.imports.file_size import analysis_fits, estimated_samples
+from retrogait.imports.file_size import analysis_fits, estimated_samples, gzip_estimate
 from retrogait.memory import (
     ANALYSIS_BYTES_PER_SAMPLE,
     BIN_PARTS_TEXT_BYTES_PER_SAMPLE,
+    GZIP_INSTEAD,
     READ_INSTEAD,
+    TEXT_PART_BYTES_PER_SAMPLE,
+    TEXT_PARTS_BESIDE_BYTES_PER_SAMPLE,
     available_bytes,
     check_fits,
 )
@@ -28,23 +31,27 @@ MIN_PART_S = OVERLAP_S
 
 def analysis_parts(path: str | os.PathLike[str]) -> float | None:
     """The core of the parts (s) to analyse ``path`` in (LONG-4) where its size says it is too long to analyse whole
-    in the memory available and its reader reads a part alone (a GENEActiv ``.bin``): the longest of at most
-    ``PART_S`` whose part (its overlaps included) fits beside the file's text; None where it fits whole.
-    Refused in one line where it fits neither whole nor in parts of ``MIN_PART_S``, or cannot be read in
-    parts (a text table is read whole)."""
+    in the memory available and its reader reads a part alone (a GENEActiv ``.bin``; a session file or GENEActiv
+    CSV, LONG-6): the longest of at most ``PART_S`` whose part (its overlaps included) fits (beside a ``.bin``'s
+    text); None where it fits whole. Refused in one line where it fits neither whole nor in parts of
+    ``MIN_PART_S``, or cannot be read in parts (another text table is read whole)."""
     estimate = estimated_samples(path)
-    if estimate is None:
+    if estimate is None:  # a gzip stream cannot be sought for a part: read whole, refused where it does not fit
+        packed = gzip_estimate(path)
+        if packed is not None:
+            check_fits(path, packed.n, packed.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", GZIP_INSTEAD, True)
         return None
-    whole = estimate.n * ANALYSIS_BYTES_PER_SAMPLE
+    whole = estimate.n * estimate.analysis_bytes_per_sample
     available = available_bytes()
     if available is None or whole <= available:
         return None
     if not estimate.reads_part or not estimate.rate_hz:
         analysis_fits(path)  # refused: a text table is read whole before a part is cut
         return None
-    per_s = estimate.rate_hz * ANALYSIS_BYTES_PER_SAMPLE
+    bin_file = bool(estimate.whole_text_bytes)
+    per_s = estimate.rate_hz * (ANALYSIS_BYTES_PER_SAMPLE if bin_file else TEXT_PART_BYTES_PER_SAMPLE)
     # the longest read: the last part, up to 1.5 cores (what remains) and an overlap before it (parts.analyze_in_parts)
-    text = estimate.n * BIN_PARTS_TEXT_BYTES_PER_SAMPLE
+    text = estimate.n * (BIN_PARTS_TEXT_BYTES_PER_SAMPLE if bin_file else TEXT_PARTS_BESIDE_BYTES_PER_SAMPLE)
     part_s = min(PART_S, ((available - text) / per_s - 2 * OVERLAP_S) / 1.5)
     part_s = math.floor(part_s / 600.0) * 600.0 if part_s >= 600.0 else part_s  # whole 10-minute steps
     if part_s < MIN_PART_S:

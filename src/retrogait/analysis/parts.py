@@ -36,7 +36,7 @@ from retrogait.analysis.pipeline import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.errors import RetrogaitError
-from retrogait.imports.part import PART_KEY, EmptyPart, Part
+from retrogait.imports.part import PART_KEY, EmptyPart, NotInTimeOrder, Part
 from retrogait.session import Session
 
 #: A part's read starts at a whole number of these (s; rounded up to whole local-period hops) from the first
@@ -129,6 +129,8 @@ def analyze_in_parts(
                 raise RetrogaitError(f"{err} (in {where})") from None
             start, k = end, k + 1  # a part inside a gap (a device off for a while): nothing in it to keep
             continue
+        except NotInTimeOrder:  # read whole instead, where it fits (LONG-6)
+            raise
         except RetrogaitError as err:
             raise RetrogaitError(f"{err} (in {where})") from None
         seam, rest = None, True

@@ -128,15 +128,28 @@ def _in_parts(
     settings_for: Callable[[Session], AnalysisSettings],
     part_s: float,
 ) -> AnalysisResult:
-    """The analysis of ``input_file`` in parts of ``part_s`` (LONG-4): a GENEActiv ``.bin`` read a part at a time
-    (its length from its size), any other recording read whole and cut (``--part-hours`` on a file that fits)."""
+    """The analysis of ``input_file`` in parts of ``part_s`` (LONG-4): a GENEActiv ``.bin``, a session file or a
+    GENEActiv CSV read a part at a time (LONG-6; the length from its pages' times or its first and last rows), any
+    other recording read whole and cut (``--part-hours`` on a file that fits); a text table whose rows are not in
+    time order is read whole where it fits, else refused in one line."""
     from retrogait.analysis.parts import analyze_in_parts
-    from retrogait.imports.file_size import estimated_samples
-    from retrogait.imports.part import part_of
+    from retrogait.imports.file_size import analysis_fits, estimated_samples
+    from retrogait.imports.part import NotInTimeOrder, part_of
+    from retrogait.textparts import parts_in_order
 
     estimate = estimated_samples(input_file, any_size=True)
     if estimate is not None and estimate.reads_part and estimate.rate_hz:
-        return analyze_in_parts(read, _length_s(read, estimate.n / estimate.rate_hz), analyse, settings_for, part_s)
+        try:
+            with parts_in_order():
+                length_s = _length_s(read, estimate.n / estimate.rate_hz)
+                return analyze_in_parts(read, length_s, analyse, settings_for, part_s)
+        except NotInTimeOrder as exc:  # read whole where it fits (the whole reading says what is wrong)
+            try:
+                analysis_fits(input_file)
+            except RetrogaitError:
+                raise RetrogaitError(
+                    f"{exc}, and it is too long to analyse whole in the memory available: sort its rows by time"
+                ) from None
     whole = read(None)
 
     def cut(part: Part) -> Session:

@@ -10,6 +10,7 @@ The device's own ``.bin`` file (the same header keys, ``Key:Value``) is read by 
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -32,9 +33,11 @@ from retrogait.imports.common import (
     to_si,
 )
 from retrogait.imports.geneactiv_bin import is_bin
-from retrogait.imports.geneactiv_common import finish_geneactiv, stamps_s
+from retrogait.imports.geneactiv_common import finish_geneactiv, on_recording_time_line, stamps_s
 from retrogait.imports.limits import line_bounds
+from retrogait.imports.part import empty_part
 from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
+from retrogait.textparts import RowsInTime, check_order, line_starts
 
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
@@ -92,7 +95,15 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if units and units != {"g"}:
         raise InputFileError(path, f"acceleration units {', '.join(sorted(units))} are not g")
     report = ImportReport(format=NAME, files=[str(path)])
-    data = _rows(path, offset)
+    if options.part_s is not None and _plain(path):  # a part alone, found by its time (LONG-6)
+        return _read_part(path, offset, header, options, report)
+    t, xyz = _samples(_rows(path, offset), report)[1:]
+    return finish_geneactiv(path, Stream(t, xyz), header, options, report)
+
+
+def _samples(data: Source, report: ImportReport) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The rows of ``data`` (from a data row on) as times (s, the device's wall clock) and acceleration (m/s^2),
+    rows that cannot be read dropped and counted in ``report``; first, the times of the rows as they stand."""
     lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
     table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], report=report, lines=lines)
     t = line_times_s(data.read_bytes(), lines[0])
@@ -101,8 +112,55 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
     report.rows_read = len(table) + report.dropped_total
-    t, xyz = clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
-    return finish_geneactiv(path, Stream(t, xyz), header, options, report)
+    return t, *clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
+
+
+def _plain(path: Path) -> bool:
+    """Whether ``path`` is plain UTF-8 text, whose bytes can be sought (not gzip: LONG-7; not UTF-16)."""
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(UTF16_PROBE_BYTES)
+    except OSError:
+        return False
+    return start[:2] != GZIP_MAGIC and utf16_encoding(start) is None
+
+
+def _line_times(block: bytes) -> tuple[NDArray[np.int64], FloatArray]:
+    """Each line's first byte in ``block`` and its row's time (s; NaN: not a row), for :class:`RowsInTime`."""
+    newline = 10 if b"\n" in block or b"\r" not in block else 13
+    starts = line_starts(block, newline)
+    return starts, stamps_s(np.frombuffer(block, dtype=np.uint8), starts, b",")
+
+
+def _read_part(
+    path: Path, offset: int, header: dict[str, str], options: ImportOptions, report: ImportReport
+) -> ImportResult:
+    """The rows of ``options.part_s`` (s from the recording's first row) read alone: their bytes found by their time
+    (``textparts``), the rest of the file not read (LONG-6); on the recording's time line, as the ``.bin``'s."""
+    part = options.part_s or (None, None)
+    display = str(path)
+    with open(path, "rb") as fh:
+        bom = len(UTF8_BOM) if fh.read(len(UTF8_BOM)) == UTF8_BOM else 0
+        newline = 10 if b"\n" in head_bytes(path, HEADER_BYTES) else 13
+        rows = RowsInTime(fh, offset + bom, newline, _line_times, display)
+        a, b = rows.part_bytes(*part)
+        fh.seek(a)
+        block = fh.read(b - a)
+    origin = rows.first[1]
+    if not block:
+        check_order(display, path, a, b, np.zeros(0))
+        raise empty_part(display, part, rows.length_s)
+    raw, t, xyz = _samples(Source(display, data=block), report)
+    del block
+    check_order(display, path, a, b, raw)  # its rows in time order, after those of the parts before
+    start, end = part
+    since = t - origin  # as the whole reading's times are made (finish: from the first sample), compared alike
+    inside = (since >= (start or 0.0)) & (since < (end if end is not None else math.inf))
+    if np.count_nonzero(inside) < 2:
+        raise empty_part(display, part, rows.length_s)
+    acc = Stream(t[inside], xyz[inside])
+    result = finish_geneactiv(path, acc, header, options, report)
+    return on_recording_time_line(result, acc.t_s, origin, part)
 
 
 def _rows(path: Path, offset: int) -> Source:

@@ -28,8 +28,6 @@ from __future__ import annotations
 import binascii
 import math
 import re
-from dataclasses import replace
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -38,9 +36,9 @@ from numpy.typing import NDArray
 from retrogait.errors import InputFileError
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import ACC_TO_MS2, FloatArray, Source, Stream, clean_rows, head_bytes
-from retrogait.imports.geneactiv_common import finish_geneactiv, stamps_s
+from retrogait.imports.geneactiv_common import finish_geneactiv, on_recording_time_line, stamps_s
 from retrogait.imports.limits import note_cut_short
-from retrogait.imports.part import PART_KEY, Part, empty_part, part_text
+from retrogait.imports.part import Part, empty_part
 
 #: Samples in one page, hex digits per sample, hex digits in one page's data line.
 SAMPLES_PER_PAGE = 300
@@ -214,16 +212,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     result = finish_geneactiv(path, acc, header, options, report)
     if origin is None or options.part_s is None:
         return result
-    session, shift_s = result.session, float(acc.t_s[0]) - origin
-    t_s = acc.t_s - origin  # as the whole reading's (finish: from the first sample), on the recording's time line
-    start = session.meta.start_time_utc
-    if start is not None:  # the recording's first sample, as its whole reading says it
-        moved = datetime.fromisoformat(start.replace("Z", "+00:00")) - timedelta(seconds=shift_s)
-        start = moved.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    extra = {**session.meta.extra, PART_KEY: part_text(options.part_s)}
-    result.report.part_read = True
-    meta = replace(session.meta, start_time_utc=start, extra=extra)
-    return replace(result, session=replace(session, t_s=t_s, meta=meta))
+    return on_recording_time_line(result, acc.t_s, origin, options.part_s)
 
 
 def _part_pages(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from numpy.typing import NDArray
 from retrogait.conventions import PLACEMENT_WORDS, PLACEMENTS, SIDES, STEP_COUNT_PLACEMENTS
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import FloatArray, Stream, finish
+from retrogait.imports.part import PART_KEY, Part, part_text
 
 
 def _utc_offset_s(zone: str) -> float | None:
@@ -84,6 +86,21 @@ def finish_geneactiv(
         start_epoch_s=start_epoch_s,
         header=extra,
     )
+
+
+def on_recording_time_line(result: ImportResult, t_s: FloatArray, origin: float, part_s: Part) -> ImportResult:
+    """The session of a part read alone (``t_s``: its samples' times on the device's clock, s) on the recording's
+    time line, as the whole reading's (0 at the recording's first sample, at ``origin``; its start time that
+    sample's) with the part in the header (``import_part_s``; LONG-2, LONG-6)."""
+    session, shift_s = result.session, float(t_s[0]) - origin
+    start = session.meta.start_time_utc
+    if start is not None:  # the recording's first sample, as its whole reading says it
+        moved = datetime.fromisoformat(start.replace("Z", "+00:00")) - timedelta(seconds=shift_s)
+        start = moved.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    extra = {**session.meta.extra, PART_KEY: part_text(part_s)}
+    result.report.part_read = True
+    meta = replace(session.meta, start_time_utc=start, extra=extra)
+    return replace(result, session=replace(session, t_s=t_s - origin, meta=meta))
 
 
 def device_header(header: dict[str, str], acc: Stream) -> tuple[str, float | None, float | None, dict[str, str]]:

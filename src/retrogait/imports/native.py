@@ -11,7 +11,7 @@ from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, Im
 from retrogait.imports.common import GZIP_MAGIC, Source, head_bytes
 from retrogait.imports.textcoding import UTF16_PROBE_BYTES, utf16_encoding
 from retrogait.recordings import without_gz
-from retrogait.session import FORMAT_KEY, Session, read_session
+from retrogait.session import FORMAT_KEY, Session, read_session, read_session_part
 
 NAME = "native"
 
@@ -21,7 +21,11 @@ def sniff(path: Path) -> float:
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
-    session = _read_packed(path) if _packed(path) else read_session(path)
+    packed = _packed(path)
+    if options.part_s is not None and not packed:  # a part alone, found by its time (LONG-6)
+        session = read_session_part(path, options.part_s)
+    else:
+        session = _read_packed(path) if packed else read_session(path)
     changes = {
         key: value
         for key in ("placement", "side", "sensor", "anterior_axis", "vertical_axis")
@@ -33,6 +37,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         except ValueError as exc:
             raise RetrogaitError(str(exc)) from None
     report = ImportReport(format=NAME, files=[str(path)], rows_read=session.n_samples, rows_kept=session.n_samples)
+    report.part_read = options.part_s is not None and not packed
     return ImportResult(session=session, report=report)
 
 

@@ -32,6 +32,11 @@ class EmptyPart(RetrogaitError):
         self.lasts_s = lasts_s
 
 
+class NotInTimeOrder(RetrogaitError):
+    """A text table whose rows are not in time order: its parts cannot be found by their time (LONG-6); it is read
+    whole where it fits, else refused with this line."""
+
+
 def empty_part(display: str, part: Part, lasts_s: float | None = None) -> EmptyPart:
     """The one-line refusal of a part that holds fewer than two samples of the recording (``lasts_s`` s long)."""
     lasts = "" if lasts_s is None else f": it lasts {lasts_s:.1f} s (--start and --end count from its first sample)"

@@ -1,0 +1,280 @@
+"""A session file or a GENEActiv CSV export too long to analyse whole is read a part at a time, its rows found by
+their time without parsing the rest of the file, and analysed in parts as a GENEActiv ``.bin`` is (LONG-6)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import retrogait.analysis.part_plan as part_plan
+import retrogait.analysis.parts as parts_module
+import retrogait.imports.file_size as file_size
+import retrogait.memory as memory
+from retrogait.analysis.pipeline import analyze
+from retrogait.cli import main
+from retrogait.errors import RetrogaitError
+from retrogait.imports import load_session
+from retrogait.imports.part import EmptyPart, part_of
+from retrogait.session import Session, read_session, write_session
+from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+G = 9.80665
+
+
+@pytest.fixture(scope="module")
+def recording() -> Session:
+    """Three and a half minutes of a shank at 100 Hz: rests between forward walking, running, backward walking."""
+    bouts = parse_bouts(
+        "still::0:15,forward:walking:1.3:45,still::0:15,forward:running:3.0:45,still::0:15,backward:walking:1.0:45,"
+        "still::0:30"
+    )
+    session = simulate(SimulationConfig("shank", bouts, 100.0, seed=2)).session
+    return session.with_meta(placement="shank", side="left")
+
+
+def geneactiv_csv(session: Session, path: Path, newline: str = "\r\n", order: np.ndarray | None = None) -> Path:
+    """``session`` as the GENEActiv PC software exports it: its header, then ``YYYY-MM-DD HH:MM:SS:mmm,x,y,z,lux,
+    button,temperature`` in g (``order``: the rows in this order instead of time order)."""
+    stamps = np.datetime64("2019-08-06T10:25:50.000") + np.round(session.t_s * 1000).astype("timedelta64[ms]")
+    said = np.char.replace(np.char.replace(np.datetime_as_string(stamps, unit="ms"), "T", " "), ".", ":")
+    g = session.acc / G
+    rows = pd.DataFrame({"t": said, "x": g[:, 0], "y": g[:, 1], "z": g[:, 2], "lux": 0, "button": 0, "c": 31.6})
+    if order is not None:
+        rows = rows.iloc[order]
+    header = ["Device Type,GENEActiv", "Device Model,1.1", "Device Unique Serial Code,046164"]
+    header += ["Measurement Frequency,100.0 Hz", "Device Location Code,left ankle", "Time Zone,GMT +00", "Units,g", ""]
+    with open(path, "w", newline="") as out:
+        out.write(newline.join(header) + newline)
+        rows.to_csv(out, header=False, index=False, float_format="%.4f", lineterminator=newline)
+    return path
+
+
+def _steps(folder: Path) -> pd.DataFrame:
+    return pd.read_csv(folder / "steps.csv", keep_default_na=False, na_values=[""])
+
+
+def _analyses(path: Path, tmp_path: Path, *more: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
+    """The steps of ``path`` analysed whole and with ``--part-hours 0.034`` (122.4 s), and the second's summary."""
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    assert main(["analyze", str(path), "-o", str(whole), "--no-report", "--placement", "shank", *more]) == 0
+    args = ["analyze", str(path), "-o", str(parts), "--no-report", "--placement", "shank", "--part-hours", "0.034"]
+    assert main([*args, *more]) == 0
+    return _steps(whole), _steps(parts), json.loads((parts / "summary.json").read_text())
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert len(a) == len(b) > 100
+    np.testing.assert_allclose(b["ic_time_s"], a["ic_time_s"], atol=0.0101)
+    for column in ("direction", "activity", "bout_id", "foot_strike"):
+        assert b[column].astype(str).tolist() == a[column].astype(str).tolist(), column
+
+
+def test_a_session_part_is_read_alone_and_is_the_whole_reading_cut(tmp_path: Path, recording: Session) -> None:
+    """Its bytes found by the rows' time: times, values and header those of the whole reading cut (LONG-2's
+    ``part_of``), at a row, between rows, open-ended; the rows after it are never parsed (a row of text there)."""
+    shifted = replace(recording, t_s=recording.t_s + 1000.0)  # a part file of `convert --start`: its own time line
+    path = write_session(shifted, tmp_path / "rec.csv")
+    whole = read_session(path)
+    for part in [(60.0, 120.0), (None, 30.005), (180.0, None), (0.0, 0.5)]:
+        alone, cut = load_session(path, part_s=part), part_of(whole, str(path), part)
+        np.testing.assert_array_equal(alone.t_s, cut.t_s)
+        np.testing.assert_array_equal(alone.acc, cut.acc)
+        np.testing.assert_array_equal(alone.gyr, cut.gyr)  # type: ignore[arg-type]
+        assert alone.meta == cut.meta
+    lines = path.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("1150."))
+    fields = lines[at].split(",")
+    lines[at] = ",".join([fields[0], "oops", *fields[2:]])
+    path.write_text("".join(lines))
+    assert len(load_session(path, part_s=(10.0, 100.0)).t_s) == 9000
+    with pytest.raises(RetrogaitError, match=rf"{path}:{at + 1}: column acc_x holds text, not a number: 'oops'"):
+        load_session(path, part_s=(100.0, 200.0))  # the line named is the file's, as the whole reading's
+    with pytest.raises(RetrogaitError, match=rf"{path}:{at + 1}: column acc_x holds text"):
+        read_session(path)
+
+
+def test_a_geneactiv_csv_part_is_read_alone_and_is_the_whole_reading_cut(tmp_path: Path, recording: Session) -> None:
+    """On the recording's time line (0 at its first row), its start time the recording's, as a ``.bin`` part's;
+    CR line ends (an old export) too."""
+    for newline in ("\r\n", "\r"):
+        path = geneactiv_csv(recording, tmp_path / "ga.csv", newline)
+        whole = load_session(path)
+        for part in [(60.0, 120.0), (None, 30.005), (180.0, None)]:
+            alone, cut = load_session(path, part_s=part), part_of(whole, str(path), part)
+            np.testing.assert_allclose(alone.t_s, cut.t_s, atol=1e-9)
+            np.testing.assert_array_equal(alone.acc, cut.acc)
+            assert alone.meta.start_time_utc == cut.meta.start_time_utc == "2019-08-06T10:25:50.000Z"
+            assert alone.meta.extra["import_part_s"] == cut.meta.extra["import_part_s"]
+
+
+@pytest.mark.parametrize("kind", ["session", "geneactiv", "geneactiv CR"])
+def test_a_text_file_analysed_in_parts_gives_the_whole_analysis(
+    tmp_path: Path, recording: Session, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--part-hours` on a session file or a GENEActiv CSV: each part read alone, the steps and bouts the whole's."""
+    import retrogait.textparts as textparts  # new in LONG-6: here, so that the test fails before, not its file
+
+    newline = "\r" if kind.endswith("CR") else "\r\n"  # an old export's line ends: its rate found too
+    path = tmp_path / "r.csv"
+    write_session(recording, path) if kind == "session" else geneactiv_csv(recording, path, newline)
+    read = []
+    real = textparts.RowsInTime.part_bytes
+    monkeypatch.setattr(textparts.RowsInTime, "part_bytes", lambda self, *p: read.append(p) or real(self, *p))
+    whole, parts, summary = _analyses(path, tmp_path)
+    _same(whole, parts)
+    assert len(summary["parts"]) == 2 and len(read) == 3  # the length (beyond the end), then each part
+    assert pd.read_csv(tmp_path / "whole" / "bouts.csv").equals(pd.read_csv(tmp_path / "parts" / "bouts.csv"))
+
+
+def _small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """3.1 MB of memory: the recording's whole analysis needs ~4.2 MB, parts of ~50 s with 10 s overlaps fit."""
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setattr(parts_module, "OVERLAP_S", 10.0)
+    monkeypatch.setattr(part_plan, "OVERLAP_S", 10.0)
+    monkeypatch.setattr(part_plan, "MIN_PART_S", 30.0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.003")
+
+
+def test_a_geneactiv_csv_too_long_for_the_memory_is_analysed_in_parts_by_itself(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was refused in one line ("it is read whole before a part is cut"): now analysed in parts that fit."""
+    path = geneactiv_csv(recording, tmp_path / "week.csv")
+    _small_parts(monkeypatch)
+    out = tmp_path / "out"
+    assert main(["analyze", str(path), "--out", str(out), "--placement", "shank", "--no-report"]) == 0
+    capsys.readouterr()
+    monkeypatch.delenv(memory.MEMORY_ENV)
+    _same(analyze(path, placement="shank").steps, _steps(out))
+    assert len(json.loads((out / "summary.json").read_text())["parts"]) >= 4  # parts of ~50 s
+
+
+@pytest.mark.parametrize("kind", ["session", "geneactiv"])
+def test_after_a_gap_nothing_is_lost_and_a_part_inside_it_is_skipped(tmp_path: Path, kind: str) -> None:
+    """A device off for 1000 s: the length is the first row's to the last's (read from the file's two ends), the
+    parts inside the gap hold no row and are skipped, the run after the gap is kept (REVIEW-8's lesson)."""
+    bouts = parse_bouts("still::0:10,forward:running:3.0:60,still::0:40,forward:running:3.0:60,still::0:10")
+    session = simulate(SimulationConfig(placement="shank", bouts=bouts, sample_rate_hz=100.0)).session
+    session = replace(session, t_s=np.where(session.t_s > 110.0, session.t_s + 1000.0, session.t_s))
+    path = tmp_path / "gap.csv"
+    write_session(session, path) if kind == "session" else geneactiv_csv(session, path)
+    whole, parts, summary = _analyses(path, tmp_path)
+    assert (whole["ic_time_s"] > 1110.0).sum() > 80 and len(summary["parts"]) <= 6  # of 9 planned
+    x, y = whole["ic_time_s"].to_numpy(), parts["ic_time_s"].to_numpy()
+    missed = x[np.min(np.abs(x[:, None] - y[None, :]), axis=1) > 0.03]
+    assert missed.size <= 2  # the edges of the run its part holds alone (REVIEW-8)
+    assert summary["duration_s"] == pytest.approx(session.duration_s, abs=0.02)
+
+
+def test_a_part_beyond_the_end_is_refused_naming_the_length(tmp_path: Path, recording: Session) -> None:
+    path = geneactiv_csv(recording, tmp_path / "ga.csv")
+    with pytest.raises(EmptyPart, match=r"has no samples from 1000-end s: it lasts 210.0 s") as said:
+        load_session(path, part_s=(1000.0, None))
+    assert said.value.lasts_s == pytest.approx(recording.duration_s)
+
+
+def test_rows_out_of_time_order_are_read_whole_where_they_fit_else_refused(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A GENEActiv export with two rows swapped cannot be cut by its time: read whole where it fits (the whole
+    reading drops the row going back, EDGE-2), refused in one line naming the file where it does not."""
+    order = np.arange(recording.n_samples)
+    order[[15000, 15001]] = [15001, 15000]
+    path = geneactiv_csv(recording, tmp_path / "swapped.csv", order=order)
+    whole = tmp_path / "whole"
+    assert main(["analyze", str(path), "-o", str(whole), "--no-report", "--placement", "shank"]) == 0
+    parts = tmp_path / "parts"
+    args = ["analyze", str(path), "-o", str(parts), "--no-report", "--placement", "shank", "--part-hours", "0.034"]
+    assert main(args) == 0
+    assert _steps(parts).equals(_steps(whole))  # read whole, then cut into parts
+    capsys.readouterr()
+    _small_parts(monkeypatch)
+    assert main(args[:-2]) == 2  # too long to analyse whole: in parts by itself, its order found wrong
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and f"{path}: its rows are not in time order" in err
+    assert "too long to analyse whole in the memory available: sort its rows by time" in err
+
+
+def test_a_session_file_cut_short_drops_its_last_line_in_its_last_part(tmp_path: Path, recording: Session) -> None:
+    """A recorder killed while appending (EDGE-3): the last line, cut short, is left out and counted, as whole."""
+    path = write_session(recording, tmp_path / "cut.csv")
+    path.write_bytes(path.read_bytes()[:-7])
+    whole, alone = read_session(path), load_session(path, part_s=(100.0, None))
+    np.testing.assert_array_equal(alone.t_s, part_of(whole, str(path), (100.0, None)).t_s)
+    assert alone.meta.extra["import_dropped_detail"] == whole.meta.extra["import_dropped_detail"]
+    assert "import_dropped_detail" not in load_session(path, part_s=(10.0, 100.0)).meta.extra
+
+
+def test_a_gzip_file_too_long_to_analyse_whole_is_refused_saying_to_unzip_it(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A gzip stream cannot be sought (LONG-7): it was read whole, whatever its length; now refused in one line
+    before it is read where its analysis would not fit, saying to unzip it (the text is then read in parts)."""
+    text = write_session(recording, tmp_path / "rec.csv").read_bytes()
+    path = tmp_path / "rec.csv.gz"
+    path.write_bytes(gzip.compress(text))
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.003")
+    assert main(["analyze", str(path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and f"{path}: about " in err and " min at 100 Hz" in err
+    assert "a gzip-compressed file is read whole: unzip it (gunzip) and analyse the text, read in parts" in err
+
+
+def test_parts_that_do_not_follow_each_other_are_not_in_time_order() -> None:
+    """Each part's rows in order is not enough: a part must start at or before the end of the one before (else rows
+    between were never read) and, where they only meet, not before its last row; the length's read beyond the end
+    (nothing read) first does not count as a part."""
+    from retrogait.imports.part import NotInTimeOrder
+    from retrogait.textparts import OrderCheck
+
+    key = ("f.csv", 1000, 1)
+    check = OrderCheck()
+    check.read("f.csv", key, 1000, 1000, np.zeros(0))  # the length: beyond the end
+    check.read("f.csv", key, 10, 400, np.array([0.0, 1.0, 2.0]))
+    check.read("f.csv", key, 300, 600, np.array([1.5, 2.0, 3.0]))  # overlapping
+    check.read("f.csv", key, 600, 600, np.zeros(0))  # a part inside a gap
+    check.read("f.csv", key, 600, 700, np.array([3.5, 4.0]))  # meeting
+    with pytest.raises(NotInTimeOrder, match=r"f.csv: its rows are not in time order \(the rows from byte 800"):
+        check.read("f.csv", key, 800, 900, np.array([5.0, 6.0]))  # bytes 700-800 never read
+    with pytest.raises(NotInTimeOrder, match="do not follow those up to byte 700"):
+        check.read("f.csv", key, 700, 900, np.array([3.0, 6.0]))  # meeting, but before the last row read
+    with pytest.raises(NotInTimeOrder, match=r"a row at 2.000 s after one at 3.700 s, in bytes 650-900"):
+        check.read("f.csv", key, 650, 900, np.array([3.7, 2.0, 1.0]))
+
+
+def test_start_and_end_read_only_that_part_of_a_long_session_file(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze --start --end` of a session file too long to read whole was refused ("needs ... to read"): the
+    part alone is read now, so it needs the part's memory."""
+    path = write_session(recording, tmp_path / "week.csv")
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.003")  # reading the whole needs ~4.2 MB, the minute ~1.2 MB
+    out = tmp_path / "out"
+    args = ["analyze", str(path), "-o", str(out), "--no-report", "--start", "60", "--end", "120"]
+    assert main(args) == 0
+    capsys.readouterr()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["input_provenance"]["import_part_s"] == "60-120" and summary["duration_s"] == pytest.approx(59.99)
+
+
+def test_a_geneactiv_csv_is_planned_at_what_its_whole_reading_costs(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Analysing a GENEActiv CSV whole peaks at ~324 bytes a sample (its stamps decoded at once), not the 200 the
+    plan counted: one that needs more than the memory at that cost is analysed in parts, not whole."""
+    path = geneactiv_csv(recording, tmp_path / "ga.csv")
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setattr(part_plan, "OVERLAP_S", 10.0)
+    monkeypatch.setattr(part_plan, "MIN_PART_S", 30.0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.005")  # 5.1 MB: 21,000 samples x 200 fit, x 340 (7.1 MB) do not
+    assert part_plan.analysis_parts(path) == pytest.approx(90.0, abs=10.0)
+    session = write_session(recording, tmp_path / "rec.csv")  # a session file's whole analysis: 200 a sample
+    assert part_plan.analysis_parts(session) is None
