@@ -155,6 +155,25 @@ def test_a_geneactiv_csv_too_long_for_the_memory_is_analysed_in_parts_by_itself(
     assert len(json.loads((out / "summary.json").read_text())["parts"]) >= 4  # parts of ~50 s
 
 
+
+@pytest.mark.parametrize("kind", ["session", "geneactiv"])
+def test_a_batch_job_too_long_for_the_memory_is_analysed_in_parts_as_analyze_does(
+    tmp_path: Path, recording: Session, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`batch` failed such a job in errors.csv (LONG-2) where `analyze` analyses it in parts: now the job does too,
+    with the file's header in its row and no samples' digest (the recording is never in memory whole)."""
+    from retrogait.batch.worker import analyze_one, read_table
+
+    path = tmp_path / "week.csv"
+    write_session(recording, path) if kind == "session" else geneactiv_csv(recording, path)
+    _small_parts(monkeypatch)
+    outcome = analyze_one(str(path), "k" * 64, {"placement": "shank"}, str(tmp_path))
+    assert outcome.ok, outcome.error
+    assert outcome.samples is None and outcome.summary["sample_rate_hz"] == pytest.approx(100.0)
+    monkeypatch.delenv(memory.MEMORY_ENV)
+    assert outcome.steps_file is not None
+    _same(analyze(path, placement="shank").steps, read_table(Path(outcome.steps_file)))
+
 @pytest.mark.parametrize("kind", ["session", "geneactiv"])
 def test_after_a_gap_nothing_is_lost_and_a_part_inside_it_is_skipped(tmp_path: Path, kind: str) -> None:
     """A device off for 1000 s: the length is the first row's to the last's (read from the file's two ends), the

@@ -22,6 +22,7 @@ decided by the draw may read otherwise).
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -155,6 +156,54 @@ def analyze_in_parts(
     none = np.zeros(0, dtype=np.int64)
     contacts = Contacts(none, none.copy(), np.zeros(0, dtype="<U7"))  # the whole's signals are never held
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
+
+
+def analyze_file_in_parts(
+    input_file: str | os.PathLike[str],
+    read: Callable[[Part | None], Session],
+    analyse: Callable[[Session], AnalysisResult],
+    settings_for: Callable[[Session], AnalysisSettings],
+    part_s: float,
+) -> AnalysisResult:
+    """The analysis of ``input_file`` in parts of ``part_s`` (LONG-4): a GENEActiv ``.bin``, a session file or a
+    GENEActiv CSV read a part at a time (LONG-6; the length from its pages' times or its first and last rows), any
+    other recording read whole and cut (``--part-hours`` on a file that fits); a text table whose rows are not in
+    time order is read whole where it fits, else refused in one line."""
+    from retrogait.imports.file_size import analysis_fits, estimated_samples
+    from retrogait.imports.part import part_of
+    from retrogait.textparts import parts_in_order
+
+    estimate = estimated_samples(input_file, any_size=True)
+    if estimate is not None and estimate.reads_part and estimate.rate_hz:
+        try:
+            with parts_in_order():
+                length_s = _length_s(read, estimate.n / estimate.rate_hz)
+                return analyze_in_parts(read, length_s, analyse, settings_for, part_s)
+        except NotInTimeOrder as exc:  # read whole where it fits (the whole reading says what is wrong)
+            try:
+                analysis_fits(input_file)
+            except RetrogaitError:
+                raise RetrogaitError(
+                    f"{exc}, and it is too long to analyse whole in the memory available: sort its rows by time"
+                ) from None
+    whole = read(None)
+
+    def cut(part: Part) -> Session:
+        return part_of(whole, str(input_file), part)
+
+    return analyze_in_parts(cut, whole.duration_s, analyse, settings_for, part_s)
+
+
+def _length_s(read: Callable[[Part | None], Session], samples_s: float) -> float:
+    """The length (s, first sample to last) of a recording read a part at a time: a part beyond any end is refused
+    naming it (a ``.bin``'s page times, no sample decoded); else ``samples_s``, its samples' worth, which a gap
+    (a device off for a while) makes short of its length (review of LONG-4)."""
+    try:
+        read((1e15, None))
+    except EmptyPart as exc:
+        if exc.lasts_s is not None and exc.lasts_s > 0:
+            return exc.lasts_s
+    return samples_s
 
 
 def join_parts(parts: list[PartSteps], settings: AnalysisSettings, fs_hz: float) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -22,7 +22,9 @@ from retrogait.outfiles import discard, writable_text
 if TYPE_CHECKING:
     import pandas as pd
 
-    from retrogait.session import Session
+    from retrogait.analysis.settings import AnalysisSettings
+    from retrogait.imports.part import Part
+    from retrogait.session import Session, SessionMeta
 
 #: Metrics of the analysis summary (``analysis.pipeline.summarize``) whose per-direction medians go into the
 #: one-row-per-session table (cadence is 60 / mean step time instead, ``cadence_spm_<direction>``: ANALYSIS-16).
@@ -124,15 +126,16 @@ def analyze_one(
     ``settings``: placement, side, anterior_axis (as ``retrogait batch`` options); ``overrides``: analysis
     settings ``{table: {key: value}}`` applied on the placement's preset (``--settings FILE.toml``).
     """
+    from retrogait.analysis.part_plan import analysis_parts
     from retrogait.analysis.pipeline import analyze, load_input  # imported in the worker
     from retrogait.imports.base import ReaderOptions
-    from retrogait.imports.file_size import analysis_fits
 
     start = time.perf_counter()
     reader = ReaderOptions.from_dict(settings.get("reader") or {})
     settings = {k: v for k, v in settings.items() if k != "reader"}
-    try:
-        analysis_fits(path)  # a file too long to analyse whole: refused before it is read (LONG-2)
+    metas: list[SessionMeta] = []  # the header of what was read (a part's is the file's)
+
+    def read(part: Part | None) -> Session:
         session = load_input(  # the options fill in what the file does not say (EDGE-79)
             path,
             settings.get("placement"),
@@ -140,18 +143,38 @@ def analyze_one(
             settings.get("anterior_axis"),
             reader=reader,
             header_wins=True,
+            part_s=part,
         )
-        effective = effective_settings(overrides, session.meta.placement)
-        result = analyze(session, settings=effective)
+        metas.append(session.meta)
+        return session
+
+    def settings_for(session: Session) -> AnalysisSettings:
+        return effective_settings(overrides, session.meta.placement)
+
+    try:
+        # too long to analyse whole: in parts as `analyze` does (LONG-4, LONG-6), or refused before it is read (LONG-2)
+        parts_s = analysis_parts(path)
+        samples = None  # the samples' digest (EDGE-84) where the recording was read whole
+        if parts_s is None:
+            session = read(None)
+            result = analyze(session, settings=settings_for(session))
+            samples = samples_digest(session)
+            del session
+        else:
+            from retrogait.analysis.parts import analyze_file_in_parts
+
+            result = analyze_file_in_parts(
+                path, read, lambda one: analyze(one, settings=settings_for(one)), settings_for, parts_s
+            )
+        meta = metas[0]
         steps = result.steps.copy()
         # the session's name as the tables hold it (Arrow strings and UTF-8 files: BATCH-18), the same in each
         name = writable_text(path)
-        subject = writable_text(session.meta.subject or Path(path).parent.name)
+        subject = writable_text(meta.subject or Path(path).parent.name)
         steps.insert(0, "subject", subject)
         steps.insert(0, "session", name)
         steps_file = Path(results_dir) / f"{key[:24]}{steps_suffix()}"
         write_table(steps, steps_file)
-        meta = session.meta
         summary = {
             "session": name,
             "subject": subject,
@@ -178,5 +201,5 @@ def analyze_one(
         summary=summary,
         seconds=time.perf_counter() - start,
         settings_hash=result.summary["settings_hash"],
-        samples=samples_digest(session),
+        samples=samples,
     )

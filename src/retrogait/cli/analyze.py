@@ -19,8 +19,6 @@ from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from rich.table import Table
 
     from retrogait.analysis.pipeline import AnalysisResult
@@ -119,57 +117,6 @@ def _with_source_digest(summary: dict[str, Any], digest: str | None) -> None:
         if key == "source":
             summary["source_digest"] = digest
     summary.setdefault("source_digest", digest)
-
-
-def _in_parts(
-    input_file: Path,
-    read: Callable[[Part | None], Session],
-    analyse: Callable[[Session], AnalysisResult],
-    settings_for: Callable[[Session], AnalysisSettings],
-    part_s: float,
-) -> AnalysisResult:
-    """The analysis of ``input_file`` in parts of ``part_s`` (LONG-4): a GENEActiv ``.bin``, a session file or a
-    GENEActiv CSV read a part at a time (LONG-6; the length from its pages' times or its first and last rows), any
-    other recording read whole and cut (``--part-hours`` on a file that fits); a text table whose rows are not in
-    time order is read whole where it fits, else refused in one line."""
-    from retrogait.analysis.parts import analyze_in_parts
-    from retrogait.imports.file_size import analysis_fits, estimated_samples
-    from retrogait.imports.part import NotInTimeOrder, part_of
-    from retrogait.textparts import parts_in_order
-
-    estimate = estimated_samples(input_file, any_size=True)
-    if estimate is not None and estimate.reads_part and estimate.rate_hz:
-        try:
-            with parts_in_order():
-                length_s = _length_s(read, estimate.n / estimate.rate_hz)
-                return analyze_in_parts(read, length_s, analyse, settings_for, part_s)
-        except NotInTimeOrder as exc:  # read whole where it fits (the whole reading says what is wrong)
-            try:
-                analysis_fits(input_file)
-            except RetrogaitError:
-                raise RetrogaitError(
-                    f"{exc}, and it is too long to analyse whole in the memory available: sort its rows by time"
-                ) from None
-    whole = read(None)
-
-    def cut(part: Part) -> Session:
-        return part_of(whole, str(input_file), part)
-
-    return analyze_in_parts(cut, whole.duration_s, analyse, settings_for, part_s)
-
-
-def _length_s(read: Callable[[Part | None], Session], samples_s: float) -> float:
-    """The length (s, first sample to last) of a recording read a part at a time: a part beyond any end is refused
-    naming it (a ``.bin``'s page times, no sample decoded); else ``samples_s``, its samples' worth, which a gap
-    (a device off for a while) makes short of its length (review of LONG-4)."""
-    from retrogait.imports.part import EmptyPart
-
-    try:
-        read((1e15, None))
-    except EmptyPart as exc:
-        if exc.lasts_s is not None and exc.lasts_s > 0:
-            return exc.lasts_s
-    return samples_s
 
 
 @app.command()
@@ -278,8 +225,12 @@ def analyze(
             )
 
         # the recording (or its part --start/--end) as one, or in parts joined (LONG-4)
-        whole = parts_s is None
-        result = analyse(read(part)) if whole else _in_parts(input_file, read, analyse, settings_for, parts_s or 0.0)
+        if parts_s is None:
+            result = analyse(read(part))
+        else:
+            from retrogait.analysis.parts import analyze_file_in_parts
+
+            result = analyze_file_in_parts(input_file, read, analyse, settings_for, parts_s)
         _with_source_digest(result.summary, digest.result())
         bar.update(task, advance=1, description="writing outputs")
         if report:
