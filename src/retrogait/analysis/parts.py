@@ -89,6 +89,15 @@ def seam_at_rest(bouts: pd.DataFrame, earliest: float, planned: float, overlap_s
     return float(middle[np.argmin(np.abs(middle - planned))]), True
 
 
+def _in_gap(t_s: NDArray[np.float64], at: float, longer_s: float) -> bool:
+    """True where ``at`` (s) lies in a gap of the time stamps ``t_s`` longer than ``longer_s`` (no run of contacts
+    crosses one: a seam there is as good as one at rest; EDGE-116)."""
+    i = int(np.searchsorted(t_s, at))
+    before = float(t_s[i - 1]) if i > 0 else -math.inf
+    after = float(t_s[i]) if i < t_s.size else math.inf
+    return after - before > longer_s
+
+
 def analyze_in_parts(
     read: Callable[[Part], Session],
     length_s: float,
@@ -134,6 +143,7 @@ def analyze_in_parts(
         seam, rest = None, True
         if end is not None:
             seam, rest = seam_at_rest(result.bouts, t0 + start + part_s / 2, t0 + end, overlap_s)
+            rest = rest or _in_gap(session.t_s, seam, settings.bouts.max_contact_gap_s)
         lo = -math.inf if k == 0 else t0 + start
         hi = math.inf if seam is None else seam
         ic = result.steps["ic_time_s"].to_numpy(dtype=float)

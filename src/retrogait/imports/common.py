@@ -796,9 +796,70 @@ def read_stream(
             report.drop(f"{label}_before_recording_start", int(early.sum()))
             table = table[~early]
     values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
-    stream = clean_stream(table[time_column].to_numpy(dtype=np.float64) * time_to_s, values, report, label)
+    raw_t = table[time_column].to_numpy(dtype=np.float64)
+    _refuse_rounded_time(source.display, time_column, raw_t)
+    stream = clean_stream(raw_t * time_to_s, values, report, label)
     require_rows(stream, source.display, label, report=report)
     return stream
+
+
+#: A time column with fewer distinct values than this share of its rows (of at least ROUNDED_TIME_MIN_ROWS) is
+#: no clock: its numbers were written with too few digits (EDGE-115; a sensor stamping per packet of up to 30
+#: samples still has 1 in 30).
+ROUNDED_TIME_SHARE = 0.01
+ROUNDED_TIME_MIN_ROWS = 200
+
+
+def _refuse_rounded_time(display: str, column: str, t: NDArray[np.float64]) -> None:
+    """Raise, naming the column and what to do, when ``t`` holds almost one value: a 19-digit ns stamp saved
+    again by a spreadsheet as the 6 digits it shows (``7.04202E+17`` in every row), where dropping every row
+    that repeats a time would only say "no usable rows" (EDGE-115)."""
+    finite = t[np.isfinite(t)]
+    if finite.size < ROUNDED_TIME_MIN_ROWS:
+        return
+    distinct = np.unique(finite)
+    if distinct.size >= ROUNDED_TIME_SHARE * finite.size:
+        return
+    raise InputFileError(
+        display,
+        f"its time column {column!r} holds {distinct.size} distinct value{'s' if distinct.size > 1 else ''} in "
+        f"{finite.size:,} rows ({distinct[0]:.6g}): its numbers were written with too few digits (a spreadsheet "
+        "saves a long time stamp as the 6 digits it shows); give the file as the app wrote it",
+    )
+
+
+#: The app writes its epoch clock and its elapsed seconds from one clock: they agree to this (s) after an offset.
+CLOCKS_AGREE_S = 0.05
+#: The rows compared (the first this many bytes: ~700 rows of a phone's table, 7 s at 100 Hz).
+CLOCK_CHECK_BYTES = 65536
+
+
+def clock_rewritten(source: Source, clock: str, clock_to_s: float, elapsed: str, sep: str = ",") -> bool:
+    """True where the ``clock`` column (x ``clock_to_s`` -> s) does not advance with the ``elapsed`` column (s)
+    over the first rows of ``source`` (EDGE-115). An app that writes both (Sensor Logger's ``time`` ns and
+    ``seconds_elapsed``, MetaBase's ``epoc (ms)`` and ``elapsed (s)``) writes them from one clock, so the two
+    differ by a constant; where they do not, the epoch column was rewritten: a spreadsheet saved it again with
+    the 6 significant digits it shows (``1.70081E+18``: every row the same time), or a script wrote it in
+    another unit. False where the rows cannot tell (fewer than 10, elapsed spanning under 0.2 s)."""
+    lines = head_text(source.head(CLOCK_CHECK_BYTES)).splitlines()
+    names = header_fields(lines[0], sep) if lines else []
+    if clock not in names or elapsed not in names:
+        return False
+    i, j = names.index(clock), names.index(elapsed)
+    pairs = []
+    for line in lines[1:-1]:  # the last line of the head may be cut
+        fields = line.split(sep)
+        try:
+            pairs.append((float(fields[i].strip().strip('"')), float(fields[j].strip().strip('"'))))
+        except (ValueError, IndexError):
+            continue
+    if len(pairs) < 10:
+        return False
+    values = np.asarray(pairs, dtype=np.float64)
+    if not np.isfinite(values).all() or float(np.ptp(values[:, 1])) < 0.2:
+        return False
+    offset = values[:, 0] * clock_to_s - values[:, 1]
+    return float(np.percentile(np.abs(offset - np.median(offset)), 90)) > CLOCKS_AGREE_S
 
 
 def to_si(values: NDArray[Any], factor: float) -> FloatArray:

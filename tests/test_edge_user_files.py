@@ -1,0 +1,130 @@
+"""The files users actually hand over (EDGE-115 on): exports saved again by a spreadsheet, in another locale,
+with a long pause in the clock. Fixtures are generated here (tests/import_samples.py); nothing reads ../shared."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import import_samples as samples
+from retrogait.analysis.pipeline import analyze
+from retrogait.errors import RetrogaitError
+from retrogait.imports import load_recording
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+def _excel_general(text: str) -> str:
+    """A number as Excel's General format saves it to CSV: 11 characters at most, so a 13- or 19-digit epoch
+    stamp becomes ``1.70000E+18`` (6 significant digits) and a long fraction is cut to 10 digits."""
+    value = float(text)
+    if abs(value) >= 1e11:
+        mantissa, exponent = f"{value:.5E}".split("E")
+        return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent):02d}"
+    return f"{value:.10g}"
+
+
+def _saved_by_excel(path: Path, sep: str = ",") -> None:
+    """``path`` opened in Excel and saved again as CSV (CRLF, every number in General format)."""
+    lines = path.read_text().splitlines()
+    rows = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(sep)
+        rows.append(sep.join(_excel_general(f) if re.fullmatch(r"-?[0-9.eE+-]+", f) else f for f in fields))
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode())
+
+
+@pytest.mark.parametrize("platform", ["android", "ios"])
+def test_sensor_logger_saved_by_a_spreadsheet_is_timed_by_seconds_elapsed(platform: str, tmp_path: Path) -> None:
+    """Saved again by Excel, Sensor Logger's ns ``time`` reads 1.70000E+18 in every row: the recording was
+    refused ("no usable acc rows (1 after dropping bad rows: acc_time_not_increasing=...)") although
+    ``seconds_elapsed`` holds its clock (EDGE-115)."""
+    original = load_recording(samples.sensorlogger_folder(tmp_path / "a", platform)).session
+    folder = samples.sensorlogger_folder(tmp_path / "b", platform)
+    for table in folder.glob("*.csv"):
+        if table.name != "Metadata.csv" and table.stat().st_size:
+            _saved_by_excel(table)
+    result = load_recording(folder)
+    session = result.session
+    assert session.n_samples == original.n_samples
+    np.testing.assert_allclose(session.t_s, original.t_s, atol=1e-6)
+    np.testing.assert_allclose(session.acc, original.acc, atol=1e-6)
+    assert session.gyr is not None and original.gyr is not None
+    np.testing.assert_allclose(session.gyr, original.gyr, atol=1e-4)
+    assert session.meta.start_time_utc is None  # the wall clock is what was lost
+    assert any("timed by seconds_elapsed" in note for note in result.report.notes)
+
+
+def test_sensor_logger_time_in_seconds_is_not_read_as_ns(tmp_path: Path) -> None:
+    """A ``time`` column rewritten in s (1700000000.01, ...) was read as ns: a 0.0 s recording at 1e11 Hz."""
+    original = load_recording(samples.sensorlogger_folder(tmp_path / "a")).session
+    folder = samples.sensorlogger_folder(tmp_path / "b")
+    for table in folder.glob("*.csv"):
+        lines = table.read_text().splitlines()
+        if lines and lines[0].startswith("time,"):
+            body = [f"{int(line.split(',', 1)[0]) / 1e9:.6f},{line.split(',', 1)[1]}" for line in lines[1:]]
+            table.write_text("\n".join([lines[0], *body]) + "\n")
+    session = load_recording(folder).session
+    assert session.n_samples == original.n_samples
+    np.testing.assert_allclose(session.t_s, original.t_s, atol=1e-6)
+
+
+def test_metabase_saved_by_a_spreadsheet_is_timed_by_elapsed(tmp_path: Path) -> None:
+    """MetaBase's ``epoc (ms)`` saved by Excel (1.66E+12 in every row) was refused the same way; ``elapsed (s)``
+    holds the clock (EDGE-115)."""
+    original = load_recording(samples.metabase_pair(tmp_path / "a")).session
+    acc = samples.metabase_pair(tmp_path / "b")
+    for table in acc.parent.glob("*.csv"):
+        _saved_by_excel(table)
+    result = load_recording(acc)
+    np.testing.assert_allclose(result.session.t_s, original.t_s, atol=1e-6)
+    np.testing.assert_allclose(result.session.acc, original.acc, atol=1e-3)
+    assert result.session.gyr is not None
+    assert result.session.meta.start_time_utc is None
+    assert any("timed by elapsed (s)" in note for note in result.report.notes)
+
+
+def test_a_time_stamp_rounded_by_a_spreadsheet_is_said_and_what_to_do(tmp_path: Path) -> None:
+    """Polar's sensor timestamp (19 digits) saved by Excel: the refusal said "no usable acc rows (1 after
+    dropping bad rows: acc_time_not_increasing=...)"; now it names the column and what happened (EDGE-115)."""
+    acc = samples.polar_pair(tmp_path)
+    for table in tmp_path.glob("*.txt"):
+        _saved_by_excel(table, sep=";")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(acc)
+    message = str(err.value)
+    assert acc.name in message and "'sensor timestamp [ns]'" in message
+    assert "too few digits" in message and "give the file as the app wrote it" in message
+
+
+def _walk(seed: int) -> Session:
+    bouts = [Bout("still", "still", 0.0, 5.0), Bout("forward", "walking", 1.3, 30.0), Bout("still", "still", 0.0, 5.0)]
+    session = simulate(SimulationConfig("shank", bouts, 100.0, seed=seed)).session
+    return session.with_meta(placement="shank", side="left")
+
+
+def test_a_recording_whose_clock_jumps_days_is_analysed_in_parts_not_on_a_grid_over_the_gap() -> None:
+    """Two walks with 6 days between their time stamps (a phone clock that jumped, a logger paused): the analysis put
+    the 8,000 samples on a grid over the 6 days, 52 M samples, and died of memory (`internal error: MemoryError`,
+    or killed by the kernel without a word: `info` of such a file says `gaps 11 (584065.61 s)`). Now it is analysed
+    in parts, the parts inside the gap skipped: the steps of each walk as analysed alone, and a note (EDGE-116)."""
+    first, second = _walk(1), _walk(2)
+    gap_s = 6 * 86400.0
+    joined = replace(
+        first,
+        t_s=np.concatenate([first.t_s, second.t_s + first.t_s[-1] + gap_s]),
+        acc=np.concatenate([first.acc, second.acc]),
+        gyr=np.concatenate([first.gyr, second.gyr]),  # type: ignore[list-item]
+        extra={},
+    )
+    result = analyze(joined)
+    alone = [analyze(first).steps, analyze(second).steps]
+    assert len(result.steps) == sum(len(s) for s in alone) > 40
+    expected = np.concatenate([alone[0]["ic_time_s"], alone[1]["ic_time_s"] + first.t_s[-1] + gap_s])
+    np.testing.assert_allclose(result.steps["ic_time_s"], expected, atol=0.011)
+    assert any("analysed in parts" in note for note in result.summary["notes"])
+    assert not any("lies in gait" in note for note in result.summary["notes"])  # a seam in the gap is no seam in gait
