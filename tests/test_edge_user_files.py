@@ -128,3 +128,86 @@ def test_a_recording_whose_clock_jumps_days_is_analysed_in_parts_not_on_a_grid_o
     np.testing.assert_allclose(result.steps["ic_time_s"], expected, atol=0.011)
     assert any("analysed in parts" in note for note in result.summary["notes"])
     assert not any("lies in gait" in note for note in result.summary["notes"])  # a seam in the gap is no seam in gait
+
+
+#: phyphox's names as a phone in another language writes them: (time, acceleration x, linear acceleration x,
+#: gyroscope x, the magnitude) (EDGE-117).
+TRANSLATED = {
+    "de": ("Zeit (s)", "Beschleunigung x", "Lineare Beschleunigung x", "Gyroskop x", "Betrag der Beschleunigung"),
+    "fr": ("Temps (s)", "Accélération x", "Accélération linéaire x", "Gyroscope x", "Accélération absolue"),
+    "es": ("Tiempo (s)", "Aceleración x", "Aceleración lineal x", "Giroscopio x", "Aceleración absoluta"),
+}
+
+
+def _translated(path: Path, lang: str) -> None:
+    """``path`` (a phyphox table) with its column names in ``lang``."""
+    time, acc, linear, gyro, norm = TRANSLATED[lang]
+    header, body = path.read_text().split("\n", 1)
+    for english, local in (
+        ("Time (s)", time),
+        ("Linear Acceleration x", linear),
+        ("Acceleration x", acc),
+        ("Gyroscope x", gyro),
+        ("Absolute acceleration", norm),
+    ):
+        header = header.replace(english, local)
+        for axis in "yz":
+            header = header.replace(english[:-1] + axis, local[:-1] + axis)
+    path.write_text(header + "\n" + body, encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", sorted(TRANSLATED))
+def test_a_phyphox_export_in_another_language_reads_as_in_english(lang: str, tmp_path: Path) -> None:
+    """With a translated time column the per-sensor pair lost its gyroscope (read by the generic reader, alone);
+    a classic export with translated axis names was refused ("holds no three acceleration columns that can be told
+    by name", or "hold no gravity at rest") (EDGE-117)."""
+    english = load_recording(samples.phyphox_folder(tmp_path / "en") / "Accelerometer.csv").session
+    folder = samples.phyphox_folder(tmp_path / lang)
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        _translated(folder / name, lang)
+    result = load_recording(folder / "Accelerometer.csv")
+    assert result.report.format == "phyphox"
+    assert result.session.gyr is not None and english.gyr is not None
+    np.testing.assert_allclose(result.session.acc, english.acc)
+    np.testing.assert_allclose(result.session.gyr, english.gyr)
+    for linear in (False, True):
+        classic = samples.phyphox_classic(tmp_path / f"classic_{linear}.csv", linear=linear)
+        expected = load_recording(classic).session
+        _translated(classic, lang)
+        session = load_recording(classic).session
+        assert session.meta.acc_gravity == expected.meta.acc_gravity == ("removed" if linear else "included")
+        np.testing.assert_allclose(session.acc, expected.acc)
+
+
+def test_a_phyphox_export_saved_by_a_western_windows_excel_reads(tmp_path: Path) -> None:
+    """German Excel: `;`, decimal comma, CRLF, Windows-1252 (`m/s²` as the byte B2), two empty columns after the
+    last. The names read as `m/s�` and the file was refused; two trailing empty columns made the pair lose its
+    gyroscope (only one was passed over, EDGE-39) (EDGE-117)."""
+    english = load_recording(samples.phyphox_folder(tmp_path / "en") / "Accelerometer.csv").session
+    folder = samples.phyphox_folder(tmp_path / "de")
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        _translated(folder / name, "de")
+        header, body = (folder / name).read_text().split("\n", 1)
+        header = header.replace(",", ";").replace("m/s^2", "m/s²") + ";;"
+        rows = [line.replace(",", ";").replace(".", ",") + ";;" for line in body.splitlines()]
+        (folder / name).write_bytes("\r\n".join([header, *rows, ";;;;;"]).encode("cp1252") + b"\r\n")
+    result = load_recording(folder / "Accelerometer.csv")
+    assert result.report.format == "phyphox" and result.session.gyr is not None
+    np.testing.assert_allclose(result.session.acc, english.acc)
+    np.testing.assert_allclose(result.session.gyr, english.gyr, atol=1e-6)
+
+
+def test_a_sensor_logger_recording_of_the_uncalibrated_accelerometer_alone_is_read(tmp_path: Path) -> None:
+    """Only "Accelerometer (uncalibrated)" switched on: the folder (and its zip) was "a folder of 2 recordings
+    (AccelerometerUncalibrated.csv, Metadata.csv)", the file alone read by the generic reader without the phone
+    (EDGE-118)."""
+    folder = samples.sensorlogger_folder(tmp_path / "run")
+    expected = load_recording(folder).session
+    (folder / "TotalAcceleration.csv").rename(folder / "AccelerometerUncalibrated.csv")
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        (folder / name).unlink()
+    for given in (folder, folder / "AccelerometerUncalibrated.csv"):
+        result = load_recording(given)
+        assert result.report.format == "sensorlogger"
+        assert result.session.meta.sensor == "TestPhone (android)"
+        np.testing.assert_allclose(result.session.acc, expected.acc)

@@ -128,8 +128,16 @@ def head_bytes(path: Path, n_bytes: int = SNIFF_BYTES) -> bytes:
 
 
 def head_text(data: bytes) -> str:
-    """Bytes as text for sniffing: BOM and NULs removed, undecodable bytes replaced."""
-    return data.replace(b"\x00", b"").decode("utf-8", errors="replace").lstrip("\ufeff")
+    """Bytes as text for sniffing: BOM and NULs removed; UTF-8, else Windows-1252 (Excel's "CSV" on a Western
+    Windows: ``m/s²`` written as the byte B2, EDGE-117; a character cut at the end of ``data`` is no sign of it);
+    undecodable bytes replaced."""
+    data = data.replace(b"\x00", b"")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        cut_at_end = exc.start >= len(data) - 3 and exc.reason == "unexpected end of data"
+        text = data.decode("utf-8" if cut_at_end else "cp1252", errors="replace")
+    return text.lstrip("\ufeff")
 
 
 def first_line(data: bytes) -> str:
@@ -808,6 +816,8 @@ def read_stream(
 #: samples still has 1 in 30).
 ROUNDED_TIME_SHARE = 0.01
 ROUNDED_TIME_MIN_ROWS = 200
+#: ... and whose values are this large at least: stamps whose 6 digits lose the sample (epoch s, ms, ns; Polar's ns).
+ROUNDED_TIME_MIN_VALUE = 1e8
 
 
 def _refuse_rounded_time(display: str, column: str, t: NDArray[np.float64]) -> None:
@@ -815,8 +825,8 @@ def _refuse_rounded_time(display: str, column: str, t: NDArray[np.float64]) -> N
     again by a spreadsheet as the 6 digits it shows (``7.04202E+17`` in every row), where dropping every row
     that repeats a time would only say "no usable rows" (EDGE-115)."""
     finite = t[np.isfinite(t)]
-    if finite.size < ROUNDED_TIME_MIN_ROWS:
-        return
+    if finite.size < ROUNDED_TIME_MIN_ROWS or float(np.abs(finite).max()) < ROUNDED_TIME_MIN_VALUE:
+        return  # a small time repeated (0.0 in every row) was not rounded: "no usable rows" says what is wrong
     distinct = np.unique(finite)
     if distinct.size >= ROUNDED_TIME_SHARE * finite.size:
         return

@@ -60,7 +60,14 @@ _HEADER_START = "time,seconds_elapsed"
 #: and Orientation with an all-zero row 91 h early (-328883 s); buffering makes rows a few ms early (the
 #: app's notes), never seconds (IMPORT-19).
 MAX_EARLY_S = 5.0
-_ACC_FILES = ("accelerometer.csv", "totalacceleration.csv", "gravity.csv", "gyroscope.csv", "wristmotion.csv")
+#: Its tables the reader reads acceleration from (or with); AccelerometerUncalibrated alone is a recording too (the
+#: reader's last choice), which was not claimed: "a folder of 2 recordings (AccelerometerUncalibrated.csv,
+#: Metadata.csv)" (EDGE-118).
+_ACC_FILES = (
+    "accelerometer.csv", "totalacceleration.csv", "gravity.csv", "gyroscope.csv", "wristmotion.csv",
+    "accelerometeruncalibrated.csv",
+)  # fmt: skip
+_MOTION_FILES = {"accelerometer.csv", "totalacceleration.csv", "wristmotion.csv", "accelerometeruncalibrated.csv"}
 
 
 #: Sensor Logger tables without acceleration (the sensor's name, lower case, before ``.csv`` or ``_N.csv``): given
@@ -98,7 +105,7 @@ def _is_table(line: str) -> bool:
 def sniff(path: Path) -> float:
     if path.is_dir():
         names = {p.name.lower() for p in path.iterdir()}
-        if "metadata.csv" in names and names & {"accelerometer.csv", "totalacceleration.csv", "wristmotion.csv"}:
+        if "metadata.csv" in names and names & _MOTION_FILES:
             return 0.95
         tables = [p for p in path.glob("*.csv") if p.name.lower() in _ACC_FILES]
         return 0.9 if any(_is_table(first_line(head_bytes(p))) for p in tables) else 0.0
@@ -110,8 +117,7 @@ def sniff(path: Path) -> float:
         return 0.95 if held & motion else 0.0
     members = [n.rsplit("/", 1)[-1].lower() for n in zip_names(path)]
     if members:
-        motion = {"accelerometer.csv", "totalacceleration.csv", "wristmotion.csv"}
-        return 0.95 if "metadata.csv" in members and motion & set(members) else 0.0
+        return 0.95 if "metadata.csv" in members and _MOTION_FILES & set(members) else 0.0
     line = first_line(head_bytes(path))
     if _is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
         return 0.9 if path.name.lower() in _ACC_FILES or _other_table(path) else 0.0
@@ -207,10 +213,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     linear = _with_samples(find_source(sources, r"accelerometer\.csv"), report)
     gravity_file = _with_samples(find_source(sources, r"gravity\.csv"), report)
     uncal = _with_samples(find_source(sources, r"accelerometeruncalibrated\.csv"), report)
-    gyro_source = _with_samples(
-        find_source(sources, r"gyroscope\.csv") or find_source(sources, r"gyroscopeuncalibrated\.csv"), report
-    )
-    clock = _clock([total, linear, gravity_file, uncal, gyro_source], report)
+    gyro_found = find_source(sources, r"gyroscope\.csv") or find_source(sources, r"gyroscopeuncalibrated\.csv")
+    clock = _clock([total, linear, gravity_file, uncal, gyro_found], report)
     uncal_stream = _read(uncal, ImportReport(format=NAME), "acc", clock=clock) if uncal is not None else None
     with np.errstate(over="ignore", invalid="ignore"):
         uncal_in_g = (
@@ -252,6 +256,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if platform == "ios" and not standardised and sensor_name != "TotalAcceleration":
         acc = Stream(acc.t_s, -acc.xyz)
         report.notes.append("iOS acceleration negated to the Android sign (at rest +9.81 m/s^2 up)")
+    gyro_source = _with_samples(gyro_found, report)
     gyr = None
     if gyro_source is not None:
         gyr = _read(gyro_source, report, "gyr", GYR_TO_DPS["rads"], clock)
