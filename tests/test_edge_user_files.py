@@ -211,3 +211,26 @@ def test_a_sensor_logger_recording_of_the_uncalibrated_accelerometer_alone_is_re
         assert result.report.format == "sensorlogger"
         assert result.session.meta.sensor == "TestPhone (android)"
         np.testing.assert_allclose(result.session.acc, expected.acc)
+
+
+def test_a_geneactiv_export_saved_in_a_decimal_comma_locale_reads(tmp_path: Path) -> None:
+    """GENEActiv's CSV imported into a German Excel and saved as CSV: `;` between fields, decimal commas, a BOM,
+    CRLF. It was "format not recognised (not a table of numbers nor a known file)" (EDGE-119)."""
+    original = samples.geneactiv(tmp_path / "a.csv")
+    expected = load_recording(original)
+    lines = original.read_bytes().decode("latin-1").replace("\r\n", "\n").split("\n")
+    resaved = []
+    for line in lines:
+        if re.match(r"\d{4}-\d{2}-\d{2} ", line):
+            stamp, *values = line.split(",")
+            resaved.append(";".join([stamp, *(v.replace(".", ",") for v in values)]))
+        else:
+            resaved.append(line.replace(",", ";", 1))
+    path = tmp_path / "b.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(resaved).encode("latin-1"))
+    result = load_recording(path)
+    assert result.report.format == "geneactiv"
+    np.testing.assert_allclose(result.session.t_s, expected.session.t_s)
+    np.testing.assert_allclose(result.session.acc, expected.session.acc)
+    for key in ("sample_rate_hz", "start_time_utc", "sensor"):
+        assert getattr(result.session.meta, key) == getattr(expected.session.meta, key), key

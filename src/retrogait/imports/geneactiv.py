@@ -39,7 +39,7 @@ from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_enco
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
 HEADER_BYTES = 65536
-_DATA_LINE = re.compile(rb"(?:^|[\r\n])(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},)")
+_DATA_LINE = re.compile(rb"(?:^|[\r\n])(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3})([,;])")
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S:%f"
 _COLUMNS = ("time", "x", "y", "z", "lux", "button", "temperature_c")
 
@@ -47,22 +47,24 @@ _COLUMNS = ("time", "x", "y", "z", "lux", "button", "temperature_c")
 def sniff(path: Path) -> float:
     """The PC software's CSV (``Device Type,GENEActiv``) or the device's own ``.bin`` (``Device Identity``)."""
     head = head_bytes(path, 1024)
-    return 0.95 if head.lstrip(b"\xef\xbb\xbf").startswith(b"Device Type,GENEActiv") or is_bin(head) else 0.0
+    start = head.lstrip(b"\xef\xbb\xbf")
+    return 0.95 if start.startswith((b"Device Type,GENEActiv", b"Device Type;GENEActiv")) or is_bin(head) else 0.0
 
 
-def _header(block: bytes) -> dict[str, str]:
+def _header(block: bytes, sep: str = ",") -> dict[str, str]:
     """The ``Key,Value`` lines above the rows; the commas a spreadsheet pads each line with to the table's
-    width (``Units,g,,,,,``, as Excel saves it) are not part of the value (EDGE-40)."""
+    width (``Units,g,,,,,``, as Excel saves it) are not part of the value (EDGE-40); ``sep``: ``;`` where a
+    spreadsheet in a decimal-comma locale saved it (EDGE-119)."""
     text = block.replace(b"\x00", b"").decode("latin-1")
     header: dict[str, str] = {}
     for line in re.split(r"\r\n|\r|\n", text):
-        key, sep, value = line.partition(",")
-        if sep and key.strip() and key.strip() not in header:
-            header[key.strip()] = re.sub(r"[\s,]+$", "", value).strip()
+        key, found, value = line.partition(sep)
+        if found and key.strip() and key.strip() not in header:
+            header[key.strip()] = re.sub(rf"[\s{sep}]+$", "", value).strip()
     return header
 
 
-def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatArray:
+def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None, sep: bytes = b",") -> FloatArray:
     """Seconds since 1970 of the timestamp that starts each non-blank line of ``data``, decoded
     from the fixed-width bytes with numpy (no per-row text objects); NaN where a line does not
     start with a valid ``YYYY-MM-DD HH:MM:SS:mmm,``. ``starts``: the lines' first bytes, if known."""
@@ -72,7 +74,7 @@ def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatA
     starts = starts[starts < buf.size]
     first = buf[starts]
     starts = starts[(first != 10) & (first != 13)]  # blank lines, as pandas skips them
-    return stamps_s(buf, starts, b",")
+    return stamps_s(buf, starts, sep)
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -85,7 +87,9 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if match is None:
         raise InputFileError(path, "has no GENEActiv data rows ('YYYY-MM-DD HH:MM:SS:mmm,x,y,z,...') after the header")
     offset = match.start(1)
-    header = _header(block[:offset])
+    sep = match.group(2).decode()  # ``;`` (with decimal commas): saved again by a spreadsheet in such a locale
+    decimal = "," if sep == ";" else "."
+    header = _header(block[:offset], sep)
     if header.get("Device Type", "").split(" ")[0] != "GENEActiv":
         raise InputFileError(path, "is not a GENEActiv CSV export (first line must be 'Device Type,GENEActiv')")
     units = {v.strip().lower() for k, v in header.items() if k == "Units"}
@@ -94,11 +98,12 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     report = ImportReport(format=NAME, files=[str(path)])
     data = _rows(path, offset)
     lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
-    table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], report=report, lines=lines)
-    t = line_times_s(data.read_bytes(), lines[0])
+    axes = ["x", "y", "z"]
+    table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, report=report, lines=lines)
+    t = line_times_s(data.read_bytes(), lines[0], sep.encode())
     if t.size != len(table) or report.dropped:  # ragged rows were skipped: align by parsing the text
         report.dropped.clear()
-        table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], text=["time"], report=report)
+        table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
     report.rows_read = len(table) + report.dropped_total
     t, xyz = clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
