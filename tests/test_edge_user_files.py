@@ -234,3 +234,18 @@ def test_a_geneactiv_export_saved_in_a_decimal_comma_locale_reads(tmp_path: Path
     np.testing.assert_allclose(result.session.acc, expected.session.acc)
     for key in ("sample_rate_hz", "start_time_utc", "sensor"):
         assert getattr(result.session.meta, key) == getattr(expected.session.meta, key), key
+
+
+def test_a_phyphox_table_with_a_users_own_columns_keeps_its_gyroscope(tmp_path: Path) -> None:
+    """A label and a computed norm added in a spreadsheet: the table went to the generic reader, which read the
+    acceleration alone, the Gyroscope.csv beside it silently not paired (EDGE-120)."""
+    folder = samples.phyphox_folder(tmp_path / "run")
+    expected = load_recording(folder / "Accelerometer.csv").session
+    header, *rows = (folder / "Accelerometer.csv").read_text().splitlines()
+    (folder / "Accelerometer.csv").write_text(
+        "\n".join([header + ',"label","norm"', *(row + ",walk,9.81" for row in rows)]) + "\n"
+    )
+    result = load_recording(folder / "Accelerometer.csv")
+    assert result.report.format == "phyphox" and result.session.gyr is not None
+    np.testing.assert_allclose(result.session.gyr, expected.gyr)  # type: ignore[arg-type]
+    assert any("label, norm not phyphox's: left out" in note for note in result.report.notes)

@@ -99,9 +99,21 @@ def sniff(path: Path) -> float:
         return 0.0
     source = Source(str(path), path=path)
     layout = _layout(source)  # None: not phyphox's own delimiters
-    if layout is None or _unread_columns(layout, csv_layout(source)[0], head_text(source.head())):
-        return 0.0  # a phyphox sensor table holds time, one triplet and its magnitude: the rest is not ours
+    if layout is None or any(
+        _motion(f) for f in _unread_columns(layout, csv_layout(source)[0], head_text(source.head()))
+    ):
+        return 0.0  # a phyphox sensor table holds time, one triplet and its magnitude: another triplet is not ours
     return 0.9
+
+
+def _motion(field: str) -> bool:
+    """A column of a sensor axis or quantity (``gx (deg/s)``, ``Magnetic field x``): in a table phyphox would read,
+    the generic reader reads it (a gyroscope named otherwise is not lost); a user's own column (``label``,
+    ``norm``, a note) is left out with a note, the export's gyroscope file still paired (EDGE-120)."""
+    parsed = column_names.parse(field)
+    if not field.strip().strip('"').strip():
+        return True  # a column without a name holding values: what it is cannot be told (EDGE-39)
+    return parsed.axis is not None or parsed.kind in ("acc", "linear", "gravity", "gyro") or parsed.unit is not None
 
 
 def _unread_columns(layout: _Layout, fields: list[str], head: str) -> list[str]:
@@ -206,6 +218,10 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report.notes.append("phyphox linear acceleration: gravity removed (acc_gravity: removed)")
     acc = _read_stream(acc_layout, "acc", report, 1.0)
     require_rows(acc, shown, "accelerometer", report=report)
+    fields = csv_layout(acc_layout.source)[0]
+    extra = _unread_columns(acc_layout, fields, head_text(acc_layout.source.head()))
+    if extra:
+        report.notes.append(f"{acc_layout.source.name}: column(s) {', '.join(extra)} not phyphox's: left out")
     gyr = None
     if gyr_layout is not None:
         if gyr_layout.source is not acc_layout.source:
