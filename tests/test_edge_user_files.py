@@ -249,3 +249,15 @@ def test_a_phyphox_table_with_a_users_own_columns_keeps_its_gyroscope(tmp_path: 
     assert result.report.format == "phyphox" and result.session.gyr is not None
     np.testing.assert_allclose(result.session.gyr, expected.gyr)  # type: ignore[arg-type]
     assert any("label, norm not phyphox's: left out" in note for note in result.report.notes)
+
+
+def test_a_table_whose_line_ends_were_lost_is_said_so(tmp_path: Path) -> None:
+    """Every row run together on one line: "format not recognised" with the reader options, none of which reads it
+    (EDGE-121)."""
+    table = samples.generic(tmp_path / "a.csv")
+    joined = tmp_path / "joined.csv"
+    joined.write_text(",".join(table.read_text().splitlines()))
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(joined)
+    assert str(err.value).startswith(f"{joined}: is one line of numbers without a line end")
+    assert "export it again" in str(err.value)
