@@ -9,7 +9,6 @@ recognised".
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
