@@ -261,3 +261,18 @@ def test_a_table_whose_line_ends_were_lost_is_said_so(tmp_path: Path) -> None:
         load_recording(joined)
     assert str(err.value).startswith(f"{joined}: is one line of numbers without a line end")
     assert "export it again" in str(err.value)
+
+
+def test_a_phyphox_pair_with_one_file_compressed_stays_a_pair(tmp_path: Path) -> None:
+    """`gzip Accelerometer.csv` beside `Gyroscope.csv`: the gyroscope was not found (EDGE-122)."""
+    import gzip
+
+    folder = samples.phyphox_folder(tmp_path / "run")
+    expected = load_recording(folder / "Accelerometer.csv").session
+    packed = folder / "Accelerometer.csv.gz"
+    packed.write_bytes(gzip.compress((folder / "Accelerometer.csv").read_bytes()))
+    (folder / "Accelerometer.csv").unlink()
+    for given in (packed, folder / "Gyroscope.csv"):
+        session = load_recording(given).session
+        assert session.gyr is not None
+        np.testing.assert_allclose(session.gyr, expected.gyr)  # type: ignore[arg-type]

@@ -141,14 +141,20 @@ def _header_is_phyphox(line: str) -> bool:
     return bool(_HEADER_START.match(low)) and ("m/s" in low or "rad/s" in low)
 
 
+def _unpacked_name(name: str) -> str:
+    """``name`` in lower case without a ``.gz`` ending."""
+    low = name.lower()
+    return low[:-3] if low.endswith(".gz") else low
+
+
 def _partner(chosen: Source, sources: list[Source], wanted: str) -> _Layout | None:
     """The per-sensor file of the same export: ``Accelerometer_2.csv`` <-> ``Gyroscope_2.csv``."""
     swap = {"gyr": ("accelerometer", "gyroscope"), "acc": ("gyroscope", "accelerometer")}[wanted]
-    target = re.sub(swap[0], swap[1], chosen.name, flags=re.IGNORECASE)
-    if target.lower() == chosen.name.lower():
+    target = _unpacked_name(re.sub(swap[0], swap[1], chosen.name, flags=re.IGNORECASE))
+    if target == _unpacked_name(chosen.name):
         return None
-    for source in sources:
-        if source.name.lower() == target.lower():
+    for source in sources:  # one file compressed and not the other is the same export (EDGE-122)
+        if _unpacked_name(source.name) == target:
             layout = _layout(source)
             if layout and (layout.gyr if wanted == "gyr" else layout.acc):
                 return layout
