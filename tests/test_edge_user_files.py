@@ -276,3 +276,19 @@ def test_a_phyphox_pair_with_one_file_compressed_stays_a_pair(tmp_path: Path) ->
         session = load_recording(given).session
         assert session.gyr is not None
         np.testing.assert_allclose(session.gyr, expected.gyr)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("header", ["", "timestamp,accuracy,x,y,z\n"])
+def test_a_table_whose_ns_clock_a_spreadsheet_rounded_names_the_column(header: str, tmp_path: Path) -> None:
+    """An Android logger's table (ns since boot, accuracy, x, y, z) saved by Excel: `5.84065E+14` in runs of ~400
+    rows. Without a header it was "has no time column (none named like time/timestamp/t, none increasing)"; with
+    one "repeats the time before it ... (samples stamped per packet or burst)": neither said what happened
+    (EDGE-115)."""
+    t_ns = 584_065_454_762_638 + np.arange(3000) * 2_465_020
+    rows = [f"{_excel_general(str(n))},3,0.1,0.2,9.8" for n in t_ns]
+    path = tmp_path / "trace.csv"
+    path.write_text(header + "\n".join(rows) + "\n")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(path)
+    assert re.search(r"holds \d distinct values in 2,000 rows", str(err.value))
+    assert "give the file as the app wrote it" in str(err.value)

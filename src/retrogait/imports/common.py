@@ -820,22 +820,28 @@ ROUNDED_TIME_MIN_ROWS = 200
 ROUNDED_TIME_MIN_VALUE = 1e8
 
 
-def _refuse_rounded_time(display: str, column: str, t: NDArray[np.float64]) -> None:
-    """Raise, naming the column and what to do, when ``t`` holds almost one value: a 19-digit ns stamp saved
-    again by a spreadsheet as the 6 digits it shows (``7.04202E+17`` in every row), where dropping every row
-    that repeats a time would only say "no usable rows" (EDGE-115)."""
+def rounded_time(column: str, t: NDArray[np.float64], min_rows: int = ROUNDED_TIME_MIN_ROWS) -> str | None:
+    """What is wrong with the time column ``column`` when its values ``t`` hold almost one value: a long stamp
+    saved again by a spreadsheet as the 6 digits it shows (``7.04202E+17`` in every row), where dropping every row
+    that repeats a time would only say "no usable rows" (EDGE-115); None otherwise."""
     finite = t[np.isfinite(t)]
-    if finite.size < ROUNDED_TIME_MIN_ROWS or float(np.abs(finite).max()) < ROUNDED_TIME_MIN_VALUE:
-        return  # a small time repeated (0.0 in every row) was not rounded: "no usable rows" says what is wrong
+    if finite.size < min_rows or float(np.abs(finite).max()) < ROUNDED_TIME_MIN_VALUE:
+        return None  # a small time repeated (0.0 in every row) was not rounded: "no usable rows" says what is wrong
     distinct = np.unique(finite)
     if distinct.size >= ROUNDED_TIME_SHARE * finite.size:
-        return
-    raise InputFileError(
-        display,
+        return None
+    return (
         f"its time column {column!r} holds {distinct.size} distinct value{'s' if distinct.size > 1 else ''} in "
         f"{finite.size:,} rows ({distinct[0]:.6g}): its numbers were written with too few digits (a spreadsheet "
-        "saves a long time stamp as the 6 digits it shows); give the file as the app wrote it",
+        "saves a long time stamp as the 6 digits it shows); give the file as the app wrote it"
     )
+
+
+def _refuse_rounded_time(display: str, column: str, t: NDArray[np.float64]) -> None:
+    """Raise :func:`rounded_time`'s line where it has one."""
+    problem = rounded_time(column, t)
+    if problem:
+        raise InputFileError(display, problem)
 
 
 #: The app writes its epoch clock and its elapsed seconds from one clock: they agree to this (s) after an offset.
