@@ -827,6 +827,8 @@ def rounded_time(column: str, t: NDArray[np.float64], min_rows: int = ROUNDED_TI
     finite = t[np.isfinite(t)]
     if finite.size < min_rows or float(np.abs(finite).max()) < ROUNDED_TIME_MIN_VALUE:
         return None  # a small time repeated (0.0 in every row) was not rounded: "no usable rows" says what is wrong
+    if np.count_nonzero(np.diff(finite) == 0) < (1.0 - ROUNDED_TIME_SHARE) * (finite.size - 1):
+        return None  # most rows advance the time: a clock (one pass, no sort of a long column)
     distinct = np.unique(finite)
     if distinct.size >= ROUNDED_TIME_SHARE * finite.size:
         return None
