@@ -292,3 +292,21 @@ def test_a_table_whose_ns_clock_a_spreadsheet_rounded_names_the_column(header: s
         load_recording(path)
     assert re.search(r"holds \d distinct values in 2,000 rows", str(err.value))
     assert "give the file as the app wrote it" in str(err.value)
+
+
+def test_a_stray_first_sample_days_before_the_recording_does_not_stop_its_analysis() -> None:
+    """One sample stamped 3 days before the others (a stray first row): the first part held one sample and the
+    analysis in parts refused the recording ("has no samples from 0-14520 s") (EDGE-116)."""
+    walk = _walk(1)
+    gap_s = 3 * 86400.0
+    stray = replace(
+        walk,
+        t_s=np.concatenate([[walk.t_s[0] - gap_s], walk.t_s]),
+        acc=np.concatenate([walk.acc[:1], walk.acc]),
+        gyr=np.concatenate([walk.gyr[:1], walk.gyr]),  # type: ignore[index]
+        extra={},
+    )
+    result = analyze(stray)
+    alone = analyze(walk).steps
+    assert len(result.steps) == len(alone) > 20
+    np.testing.assert_allclose(result.steps["ic_time_s"], alone["ic_time_s"], atol=0.011)

@@ -105,6 +105,7 @@ def analyze_in_parts(
     settings_for: Callable[[Session], AnalysisSettings],
     part_s: float = PART_S,
     overlap_s: float | None = None,
+    first_s: float | None = None,
 ) -> AnalysisResult:
     """The ``AnalysisResult`` of a recording analysed part by part (module doc): ``read(part)`` reads the samples
     of ``part`` ((start, end) s from the first sample), ``analyse(session)`` analyses one (``pipeline.analyze``
@@ -112,10 +113,12 @@ def analyze_in_parts(
     (the bouts are rebuilt with the first part's); ``length_s``: the recording's length, from its first sample to
     its last (the last part reads to the end whatever it is; parts are planned up to it, so a gap counts in it);
     ``overlap_s``: OVERLAP_S unless given. A part inside a gap (its read holds no sample: ``EmptyPart``) is
-    skipped; a part whose read or analysis fails otherwise is refused in one line naming it."""
+    skipped; a part whose read or analysis fails otherwise is refused in one line naming it. ``first_s``: the
+    recording's first sample time (s), where the caller knows it: then the first part may be empty too (a stray
+    first sample before a gap of days, EDGE-116), else it is refused."""
     overlap_s = OVERLAP_S if overlap_s is None else overlap_s
     kept: list[PartSteps] = []
-    t0 = math.nan
+    t0 = math.nan if first_s is None else first_s
     signals: BodySignals | None = None
     last: Session | None = None
     settings = AnalysisSettings()
@@ -130,11 +133,12 @@ def analyze_in_parts(
         last = signals = None  # the previous part's samples go before this one's are read
         try:
             session = read(window)
-            if k == 0:
-                t0, settings = float(session.t_s[0]), settings_for(session)
+            if not kept:
+                t0 = float(session.t_s[0]) if first_s is None else first_s
+                settings = settings_for(session)
             result = analyse(session)
         except EmptyPart as err:
-            if k == 0 or end is None:  # nothing at the start, or none where the length says the last part is
+            if (k == 0 and first_s is None) or end is None:  # nothing at the start, or none in the last part
                 raise RetrogaitError(f"{err} (in {where})") from None
             start, k = end, k + 1  # a part inside a gap (a device off for a while): nothing in it to keep
             continue
@@ -151,7 +155,7 @@ def analyze_in_parts(
         core = (start, None if seam is None else seam - t0)
         kept.append(PartSteps(lo, hi, result.steps.loc[inside], result.bouts, result.summary, core, rest))
         sig = result.signals
-        span = (min(span[0], float(sig.t_s[0])) if k else float(sig.t_s[0]), float(sig.t_s[-1]))
+        span = (min(span[0], float(sig.t_s[0])) if len(kept) > 1 else float(sig.t_s[0]), float(sig.t_s[-1]))
         signals, last = sig, session
         del result, session
         if core[1] is None:

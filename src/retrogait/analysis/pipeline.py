@@ -217,6 +217,7 @@ def _analyze_across_gaps(
         lambda one: analyze(one, placement, side, anterior_axis, settings=settings),
         lambda _one: settings,
         part_s,
+        first_s=float(session.t_s[0]),
     )
     gaps = float(session.duration_s - (session.n_samples - 1) / session.meta.sample_rate_hz)
     result.summary["notes"].append(
