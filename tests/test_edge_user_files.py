@@ -310,3 +310,18 @@ def test_a_stray_first_sample_days_before_the_recording_does_not_stop_its_analys
     alone = analyze(walk).steps
     assert len(result.steps) == len(alone) > 20
     np.testing.assert_allclose(result.steps["ic_time_s"], alone["ic_time_s"], atol=0.011)
+
+
+def test_a_polar_pair_saved_in_a_decimal_comma_locale_keeps_its_gyroscope(tmp_path: Path) -> None:
+    """Polar's `;` files saved again by a German Excel: `0,35` in the gyroscope's rows. The whole recording was
+    refused: "GYRO.txt: has no usable gyr rows (0 after dropping bad rows: gyr_not_a_number=...)" (EDGE-123)."""
+    acc = samples.polar_pair(tmp_path)
+    expected = load_recording(acc).session
+    for table in tmp_path.glob("*.txt"):
+        header, *rows = table.read_text().splitlines()
+        fixed = [";".join([*r.split(";")[:2], *(v.replace(".", ",") for v in r.split(";")[2:])]) for r in rows]
+        table.write_bytes(("\r\n".join([header, *fixed]) + "\r\n").encode())
+    session = load_recording(acc).session
+    assert session.gyr is not None and expected.gyr is not None
+    np.testing.assert_allclose(session.acc, expected.acc)
+    np.testing.assert_allclose(session.gyr, expected.gyr)
