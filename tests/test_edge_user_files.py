@@ -325,3 +325,18 @@ def test_a_polar_pair_saved_in_a_decimal_comma_locale_keeps_its_gyroscope(tmp_pa
     assert session.gyr is not None and expected.gyr is not None
     np.testing.assert_allclose(session.acc, expected.acc)
     np.testing.assert_allclose(session.gyr, expected.gyr)
+
+
+@pytest.mark.parametrize("fmt", ["polar", "phyphox"])
+def test_a_gyroscope_file_with_no_usable_row_is_left_out_not_the_recording(fmt: str, tmp_path: Path) -> None:
+    """A gyroscope file whose every row is unreadable refused the whole recording ("has no usable gyr rows"),
+    although its accelerometer file is whole; it is left out with a note naming why (EDGE-124)."""
+    acc = samples.polar_pair(tmp_path) if fmt == "polar" else samples.phyphox_folder(tmp_path) / "Accelerometer.csv"
+    expected = load_recording(acc).session
+    gyro = next(p for p in acc.parent.iterdir() if "GYRO" in p.name or p.name == "Gyroscope.csv")
+    header, *rows = gyro.read_text().splitlines()
+    gyro.write_text("\n".join([header, *(r.replace("0", "O") for r in rows)]) + "\n")  # a letter for a digit
+    result = load_recording(acc)
+    assert result.session.gyr is None
+    np.testing.assert_allclose(result.session.acc, expected.acc)
+    assert any(note.startswith(f"{gyro.name} has no usable rows (gyr_not_a_number=") for note in result.report.notes)

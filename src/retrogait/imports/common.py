@@ -807,6 +807,11 @@ def read_stream(
     raw_t = table[time_column].to_numpy(dtype=np.float64)
     _refuse_rounded_time(source.display, time_column, raw_t)
     stream = clean_stream(raw_t * time_to_s, values, report, label)
+    if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
+        refuse_time_going_back(source.display, report)
+        why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
+        report.notes.append(f"{source.name} has no usable rows ({why or 'none'}): left out")
+        return Stream(np.empty(0), np.empty((0, 3)))
     require_rows(stream, source.display, label, report=report)
     return stream
 
