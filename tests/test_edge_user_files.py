@@ -340,3 +340,28 @@ def test_a_gyroscope_file_with_no_usable_row_is_left_out_not_the_recording(fmt: 
     assert result.session.gyr is None
     np.testing.assert_allclose(result.session.acc, expected.acc)
     assert any(note.startswith(f"{gyro.name} has no usable rows (gyr_not_a_number=") for note in result.report.notes)
+
+
+@pytest.mark.parametrize("writer", ["phyphox", "polar", "metabase", "physics_toolbox", "generic"])
+def test_an_export_of_its_header_alone_says_so(writer: str, tmp_path: Path) -> None:
+    """An export stopped before its first sample: "has no usable acc rows (0 after dropping bad rows)" (none was
+    dropped), "has no usable rows (0 left ...)" or "format not recognised" with the reader options (EDGE-125)."""
+    path = {
+        "phyphox": lambda: samples.phyphox_folder(tmp_path) / "Accelerometer.csv",
+        "polar": lambda: samples.polar_pair(tmp_path),
+        "metabase": lambda: samples.metabase_pair(tmp_path),
+        "physics_toolbox": lambda: samples.physics_toolbox(tmp_path / "pt.csv"),
+        "generic": lambda: samples.generic(tmp_path / "g.csv"),
+    }[writer]()
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(path)
+    assert re.fullmatch(rf"{re.escape(str(path))}: holds (its header|one line \(.*\)) and no samples.*", str(err.value))
+
+
+def test_a_file_of_a_byte_order_mark_and_line_ends_is_empty(tmp_path: Path) -> None:
+    """It was "format not recognised" with the reader options (EDGE-125)."""
+    path = tmp_path / "blank.csv"
+    path.write_bytes(b"\xef\xbb\xbf\r\n\r\n")
+    with pytest.raises(RetrogaitError, match="is empty"):
+        load_recording(path)

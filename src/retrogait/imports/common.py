@@ -897,6 +897,10 @@ def require_rows(stream: Stream, display: str, what: str, minimum: int = 2, repo
     if report is not None:
         refuse_time_going_back(display, report)
     if len(stream) < minimum:
+        if report is not None and not report.dropped and not len(stream) and what in ("acc", "accelerometer"):
+            raise InputFileError(  # "0 after dropping bad rows" when none was dropped (EDGE-125)
+                display, "holds its header and no samples (an export stopped before its first sample?)"
+            )
         why = f": {report.dropped_detail().replace(';', ', ')}" if report is not None and report.dropped else ""
         raise InputFileError(display, f"has no usable {what} rows ({len(stream)} after dropping bad rows{why})")
 
@@ -1018,7 +1022,7 @@ def finish(
     """
     refuse_time_going_back(display, report)
     if len(acc) < 2:
-        raise InputFileError(display, f"has no usable rows ({len(acc)} left after dropping bad rows)")
+        require_rows(acc, display, "acc", report=report)  # the same line as every reader's (EDGE-125)
     measured_hz = measured_rate_hz(acc.t_s)
     if not math.isfinite(measured_hz) or measured_hz <= 0:
         raise InputFileError(display, "timestamps do not advance")

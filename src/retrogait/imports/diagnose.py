@@ -160,6 +160,20 @@ def _refuse_one_long_line(path: Path, text: bytes) -> None:
         )
 
 
+def _refuse_header_alone(path: Path, text: bytes) -> None:
+    """Raise where ``text`` (a whole short file) is one line of names split by a delimiter: a table's header and no
+    samples (EDGE-125: "format not recognised" with the reader options)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) != 1 or len(text) >= ONE_LINE_BYTES or text.startswith((b"\x1f\x8b", b"PK")):
+        return
+    line = lines[0].removeprefix(b"\xef\xbb\xbf").strip()
+    fields = re.split(rb"[,;\t]", line)
+    names = [f for f in fields if re.search(rb"[A-Za-z]", f) and not re.fullmatch(rb"\s*[-+0-9.eE]+\s*", f)]
+    if len(fields) >= 3 and len(names) == len(fields):
+        shown = line.decode("utf-8", "replace")[:80]
+        raise InputFileError(path, f"holds one line ({shown}) and no samples: a header without rows")
+
+
 def refuse_unrecognised(path: Path) -> None:
     """Raise :class:`InputFileError` for a file or folder no format recognised, saying what it is where
     that can be told (blank, binary, a zip that is damaged, empty or holds no known export)."""
@@ -168,13 +182,14 @@ def refuse_unrecognised(path: Path) -> None:
     _refuse_other_sqlite(path)
     if path.is_file():
         text = head(path)
-        if not text.strip():
+        if not text.removeprefix(b"\xef\xbb\xbf").strip():  # a byte-order mark and line ends hold nothing either
             raise InputFileError(path, "is empty (blank lines only)")
         if text.startswith(b"\x1f\x8b"):  # EDGE-30
             _refuse_empty_gzip(path)
         if not text.startswith((b"\x1f\x8b", b"PK")) and text.count(b"\x00") > 0.6 * len(text):  # not UTF-16
             raise InputFileError(path, "is a binary file, not a table of numbers nor a known export")
         _refuse_one_long_line(path, text)
+        _refuse_header_alone(path, text)
     zip_problem = _zip_problem(path)
     if zip_problem:  # the reader options only help with a zip that holds tables
         hint = f"; {not_read_hint()}" if zip_problem.startswith("is a zip archive holding") else ""
