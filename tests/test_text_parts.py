@@ -155,7 +155,6 @@ def test_a_geneactiv_csv_too_long_for_the_memory_is_analysed_in_parts_by_itself(
     assert len(json.loads((out / "summary.json").read_text())["parts"]) >= 4  # parts of ~50 s
 
 
-
 @pytest.mark.parametrize("kind", ["session", "geneactiv"])
 def test_a_batch_job_too_long_for_the_memory_is_analysed_in_parts_as_analyze_does(
     tmp_path: Path, recording: Session, kind: str, monkeypatch: pytest.MonkeyPatch
@@ -173,6 +172,7 @@ def test_a_batch_job_too_long_for_the_memory_is_analysed_in_parts_as_analyze_doe
     monkeypatch.delenv(memory.MEMORY_ENV)
     assert outcome.steps_file is not None
     _same(analyze(path, placement="shank").steps, read_table(Path(outcome.steps_file)))
+
 
 @pytest.mark.parametrize("kind", ["session", "geneactiv"])
 def test_after_a_gap_nothing_is_lost_and_a_part_inside_it_is_skipped(tmp_path: Path, kind: str) -> None:

@@ -90,6 +90,15 @@ def seam_at_rest(bouts: pd.DataFrame, earliest: float, planned: float, overlap_s
     return float(middle[np.argmin(np.abs(middle - planned))]), True
 
 
+def _in_gap(t_s: NDArray[np.float64], at: float, longer_s: float) -> bool:
+    """True where ``at`` (s) lies in a gap of the time stamps ``t_s`` longer than ``longer_s`` (no run of contacts
+    crosses one: a seam there is as good as one at rest; EDGE-116)."""
+    i = int(np.searchsorted(t_s, at))
+    before = float(t_s[i - 1]) if i > 0 else -math.inf
+    after = float(t_s[i]) if i < t_s.size else math.inf
+    return after - before > longer_s
+
+
 def analyze_in_parts(
     read: Callable[[Part], Session],
     length_s: float,
@@ -97,6 +106,7 @@ def analyze_in_parts(
     settings_for: Callable[[Session], AnalysisSettings],
     part_s: float = PART_S,
     overlap_s: float | None = None,
+    first_s: float | None = None,
 ) -> AnalysisResult:
     """The ``AnalysisResult`` of a recording analysed part by part (module doc): ``read(part)`` reads the samples
     of ``part`` ((start, end) s from the first sample), ``analyse(session)`` analyses one (``pipeline.analyze``
@@ -104,10 +114,12 @@ def analyze_in_parts(
     (the bouts are rebuilt with the first part's); ``length_s``: the recording's length, from its first sample to
     its last (the last part reads to the end whatever it is; parts are planned up to it, so a gap counts in it);
     ``overlap_s``: OVERLAP_S unless given. A part inside a gap (its read holds no sample: ``EmptyPart``) is
-    skipped; a part whose read or analysis fails otherwise is refused in one line naming it."""
+    skipped; a part whose read or analysis fails otherwise is refused in one line naming it. ``first_s``: the
+    recording's first sample time (s), where the caller knows it: then the first part may be empty too (a stray
+    first sample before a gap of days, EDGE-116), else it is refused."""
     overlap_s = OVERLAP_S if overlap_s is None else overlap_s
     kept: list[PartSteps] = []
-    t0 = math.nan
+    t0 = math.nan if first_s is None else first_s
     signals: BodySignals | None = None
     last: Session | None = None
     settings = AnalysisSettings()
@@ -122,11 +134,12 @@ def analyze_in_parts(
         last = signals = None  # the previous part's samples go before this one's are read
         try:
             session = read(window)
-            if k == 0:
-                t0, settings = float(session.t_s[0]), settings_for(session)
+            if not kept:
+                t0 = float(session.t_s[0]) if first_s is None else first_s
+                settings = settings_for(session)
             result = analyse(session)
         except EmptyPart as err:
-            if k == 0 or end is None:  # nothing at the start, or none where the length says the last part is
+            if (k == 0 and first_s is None) or end is None:  # nothing at the start, or none in the last part
                 raise RetrogaitError(f"{err} (in {where})") from None
             start, k = end, k + 1  # a part inside a gap (a device off for a while): nothing in it to keep
             continue
@@ -137,6 +150,7 @@ def analyze_in_parts(
         seam, rest = None, True
         if end is not None:
             seam, rest = seam_at_rest(result.bouts, t0 + start + part_s / 2, t0 + end, overlap_s)
+            rest = rest or _in_gap(session.t_s, seam, settings.bouts.max_contact_gap_s)
         lo = -math.inf if k == 0 else t0 + start
         hi = math.inf if seam is None else seam
         ic = result.steps["ic_time_s"].to_numpy(dtype=float)
@@ -144,7 +158,7 @@ def analyze_in_parts(
         core = (start, None if seam is None else seam - t0)
         kept.append(PartSteps(lo, hi, result.steps.loc[inside], result.bouts, result.summary, core, rest))
         sig = result.signals
-        span = (min(span[0], float(sig.t_s[0])) if k else float(sig.t_s[0]), float(sig.t_s[-1]))
+        span = (min(span[0], float(sig.t_s[0])) if len(kept) > 1 else float(sig.t_s[0]), float(sig.t_s[-1]))
         signals, last = sig, session
         del result, session
         if core[1] is None:

@@ -127,6 +127,12 @@ def analyze(
     check_fits(display, session.n_samples, rate_hz, 0, "analyse", ANALYSIS_INSTEAD, need_bytes=need)
     if settings is None:
         settings = preset_settings(placement or session.meta.placement)
+    grid_need = _grid_samples(session) * ANALYSIS_BYTES_PER_SAMPLE - held  # a gap in the time stamps is on the grid
+    if grid_need > need and forward_segment_s is None:
+        parts_s = _parts_across_gaps(session, grid_need, need)
+        if parts_s is not None:
+            return _analyze_across_gaps(session, parts_s, placement, side, anterior_axis, settings)
+        check_fits(display, session.n_samples, rate_hz, 0, "analyse", ANALYSIS_INSTEAD, need_bytes=grid_need)
     result, calibration_note = _facing_from_forward_segment(
         session, placement, side, anterior_axis, forward_segment_s, settings
     )
@@ -158,6 +164,68 @@ def analyze(
     start = min(float(sig.t_s[0]), float(session.t_s[stretches[0, 0]]))
     summary["duration_s"] = max(float(sig.t_s[-1]), float(session.t_s[stretches[-1, 1] - 1])) - start
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=result.signals, contacts=contacts)
+
+
+def _grid_samples(session: Session) -> int:
+    """The samples of the uniform grid the analysis puts the recording on (preprocess): its span at its rate, so a
+    gap in the time stamps counts as if it were recorded."""
+    rate_hz = session.meta.sample_rate_hz
+    if session.n_samples < 2 or not rate_hz or not math.isfinite(rate_hz) or rate_hz <= 0:
+        return session.n_samples
+    return max(session.n_samples, int(session.duration_s * rate_hz) + 1)
+
+
+#: A grid this many times the samples' own (gaps over 3/4 of the span), longer than two parts, is analysed in parts.
+GAP_GRID_FACTOR = 4
+
+
+def _parts_across_gaps(session: Session, grid_need: int, samples_need: int) -> float | None:
+    """The core (s) of the parts to analyse ``session`` in where the grid over its gaps (EDGE-116: a phone clock that
+    jumped a week, a logger paused for days) does not fit in the memory available, or is mostly gap
+    (GAP_GRID_FACTOR) over more than two parts: the longest of at most ``PART_S`` whose part fits (as
+    ``part_plan.analysis_parts``); None where the grid is analysed whole, or no part of ``MIN_PART_S`` would fit."""
+    from retrogait.analysis.part_plan import MIN_PART_S, OVERLAP_S, PART_S
+    from retrogait.memory import available_bytes
+
+    available = available_bytes()
+    too_big = available is not None and grid_need > available
+    mostly_gap = grid_need > GAP_GRID_FACTOR * max(samples_need, 1) and session.duration_s > 2 * PART_S
+    if not (too_big or mostly_gap):
+        return None
+    per_s = session.meta.sample_rate_hz * ANALYSIS_BYTES_PER_SAMPLE
+    part_s = PART_S if available is None else min(PART_S, (available / per_s - 2 * OVERLAP_S) / 1.5)
+    return part_s if part_s >= MIN_PART_S else None
+
+
+def _analyze_across_gaps(
+    session: Session,
+    part_s: float,
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    settings: AnalysisSettings,
+) -> AnalysisResult:
+    """:func:`analyze` of ``session`` in parts of ``part_s`` joined into one result (LONG-4's parts; a part inside a
+    gap holds no sample and is skipped), with a note saying why (EDGE-116)."""
+    from retrogait.analysis.parts import analyze_in_parts
+    from retrogait.imports.part import part_of
+
+    display = session.source or "the recording"
+    result = analyze_in_parts(
+        lambda part: part_of(session, display, part),
+        session.duration_s,
+        lambda one: analyze(one, placement, side, anterior_axis, settings=settings),
+        lambda _one: settings,
+        part_s,
+        first_s=float(session.t_s[0]),
+    )
+    gaps = float(session.duration_s - (session.n_samples - 1) / session.meta.sample_rate_hz)
+    result.summary["notes"].append(
+        f"the time stamps span {session.duration_s:.0f} s for {session.n_samples:,} samples (gaps of about "
+        f"{gaps:.0f} s): analysed in parts of {part_s:.0f} s joined (a part inside a gap skipped), not on one time "
+        "grid over the gaps"
+    )
+    return result
 
 
 def preset_settings(placement: str | None) -> AnalysisSettings:

@@ -11,6 +11,7 @@ is read as x, y, z.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 #: Stems (lower case, letters and digits only) of each sensor family.
@@ -37,6 +38,20 @@ GYRO_STEMS = frozenset(
         "gyroscopecalibrated", "imugyro", "gyrorate", "rot", "rotrate",
     }
 )  # fmt: skip
+#: The same quantities named in the languages a phone app translates its export into (accents folded: ``_squash``;
+#: phyphox's ``Beschleunigung x``, ``Accélération linéaire x``, ``Gyroskop x``; EDGE-117): a stem holding one of
+#: these words is that quantity, linear where it also holds a word of LINEAR_WORDS.
+ACC_WORDS = (
+    "beschleunigung", "beschl", "acceleration", "aceleracion", "accelerazione", "aceleracao", "versnelling",
+    "przyspieszenie", "acceleratie", "zrychleni", "ivmelenme",
+)  # fmt: skip
+#: ... unless the stem also names another quantity (angular acceleration, gravity: ``Erdbeschleunigung``).
+NOT_ACC_WORDS = ("angular", "winkel", "angolare", "mag", "grav", "erdbeschl", "pesanteur", "gravedad", "gravita")
+LINEAR_WORDS = ("linear", "lineaire", "lineal", "liniowe", "lineare", "linearni", "dogrusal")
+GYRO_WORDS = (
+    "gyroskop", "giroscopio", "gyroscoop", "zyroskop", "gyroscope", "drehrate", "winkelgeschwindigkeit",
+    "vitesseangulaire", "velocidadangular", "velocitaangolare", "velocidadeangular", "hoeksnelheid",
+)  # fmt: skip
 #: A bare axis (``x``, ``X [mg]``) or a stem that names no sensor (RealSense ``3DOF_x``): the kind
 #: comes from the unit, the block or the data.
 PLAIN_STEMS = frozenset({"", "3dof", "axis", "value", "values", "val", "data", "sensor", "raw", "imu"})
@@ -46,7 +61,7 @@ TIME_NAMES = (
     "sec", "secs", "seconds", "ms", "millis", "milliseconds", "epoch", "epoc", "unixtime", "unixtimestamp",
     "datetime", "sensortimestamp", "hwtimestamp", "eventtimestamp", "systemtime", "timesincestart",
     "relativetime", "clock", "timestampms", "timestampns", "timestampus", "timems", "timens", "timeus",
-    "times", "tms", "tns", "tus", "zeit", "tiempo", "temps", "tempo", "tijd", "czas",
+    "times", "tms", "tns", "tus", "zeit", "tiempo", "temps", "tempo", "tijd", "czas", "zeitstempel", "horodatage",
 )  # fmt: skip
 #: Words naming a quantity that is not time: such a column is never taken as the time base by its values.
 NOT_TIME_WORDS = (
@@ -75,7 +90,9 @@ class ColumnName:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    """Lower case letters and digits, accents folded (``Accélération`` -> ``acceleration``)."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return re.sub(r"[^a-z0-9]", "", folded)
 
 
 def unit_of(name: str) -> tuple[str, str | None]:
@@ -111,13 +128,20 @@ def parse(name: str) -> ColumnName:
 
 
 def _kind(stem: str, unit: str | None) -> str:
+    translated_acc = (
+        any(word in stem for word in ACC_WORDS)
+        and not any(word in stem for word in NOT_ACC_WORDS)
+        and unit_kind(unit) in (None, "acc")
+    )
     if stem in LINEAR_STEMS or ("linear" in stem and "acc" in stem):
+        return "linear"
+    if translated_acc and any(word in stem for word in LINEAR_WORDS):
         return "linear"
     if stem in GRAVITY_STEMS:
         return "gravity"
-    if stem in ACC_STEMS or (stem.startswith("acc") and "mag" not in stem):
+    if stem in ACC_STEMS or (stem.startswith("acc") and "mag" not in stem) or translated_acc:
         return "acc"
-    if stem in GYRO_STEMS or stem.startswith("gyr") or "rotationrate" in stem:
+    if stem in GYRO_STEMS or stem.startswith("gyr") or "rotationrate" in stem or stem in GYRO_WORDS:
         return "gyro"
     if stem in PLAIN_STEMS or stem.isdigit():
         return unit_kind(unit) or "plain"

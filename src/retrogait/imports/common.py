@@ -128,8 +128,16 @@ def head_bytes(path: Path, n_bytes: int = SNIFF_BYTES) -> bytes:
 
 
 def head_text(data: bytes) -> str:
-    """Bytes as text for sniffing: BOM and NULs removed, undecodable bytes replaced."""
-    return data.replace(b"\x00", b"").decode("utf-8", errors="replace").lstrip("\ufeff")
+    """Bytes as text for sniffing: BOM and NULs removed; UTF-8, else Windows-1252 (Excel's "CSV" on a Western
+    Windows: ``m/s²`` written as the byte B2, EDGE-117; a character cut at the end of ``data`` is no sign of it);
+    undecodable bytes replaced."""
+    data = data.replace(b"\x00", b"")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        cut_at_end = exc.start >= len(data) - 3 and exc.reason == "unexpected end of data"
+        text = data.decode("utf-8" if cut_at_end else "cp1252", errors="replace")
+    return text.lstrip("\ufeff")
 
 
 def first_line(data: bytes) -> str:
@@ -796,9 +804,85 @@ def read_stream(
             report.drop(f"{label}_before_recording_start", int(early.sum()))
             table = table[~early]
     values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
-    stream = clean_stream(table[time_column].to_numpy(dtype=np.float64) * time_to_s, values, report, label)
+    raw_t = table[time_column].to_numpy(dtype=np.float64)
+    _refuse_rounded_time(source.display, time_column, raw_t)
+    stream = clean_stream(raw_t * time_to_s, values, report, label)
+    if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
+        refuse_time_going_back(source.display, report)
+        why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
+        report.notes.append(f"{source.name} has no usable rows ({why or 'none'}): left out")
+        return Stream(np.empty(0), np.empty((0, 3)))
     require_rows(stream, source.display, label, report=report)
     return stream
+
+
+#: A time column with fewer distinct values than this share of its rows (of at least ROUNDED_TIME_MIN_ROWS) is
+#: no clock: its numbers were written with too few digits (EDGE-115; a sensor stamping per packet of up to 30
+#: samples still has 1 in 30).
+ROUNDED_TIME_SHARE = 0.01
+ROUNDED_TIME_MIN_ROWS = 200
+#: ... and whose values are this large at least: stamps whose 6 digits lose the sample (epoch s, ms, ns; Polar's ns).
+ROUNDED_TIME_MIN_VALUE = 1e8
+
+
+def rounded_time(column: str, t: NDArray[np.float64], min_rows: int = ROUNDED_TIME_MIN_ROWS) -> str | None:
+    """What is wrong with the time column ``column`` when its values ``t`` hold almost one value: a long stamp
+    saved again by a spreadsheet as the 6 digits it shows (``7.04202E+17`` in every row), where dropping every row
+    that repeats a time would only say "no usable rows" (EDGE-115); None otherwise."""
+    finite = t[np.isfinite(t)]
+    if finite.size < min_rows or float(np.abs(finite).max()) < ROUNDED_TIME_MIN_VALUE:
+        return None  # a small time repeated (0.0 in every row) was not rounded: "no usable rows" says what is wrong
+    if np.count_nonzero(np.diff(finite) == 0) < (1.0 - ROUNDED_TIME_SHARE) * (finite.size - 1):
+        return None  # most rows advance the time: a clock (one pass, no sort of a long column)
+    distinct = np.unique(finite)
+    if distinct.size >= ROUNDED_TIME_SHARE * finite.size:
+        return None
+    return (
+        f"its time column {column!r} holds {distinct.size} distinct value{'s' if distinct.size > 1 else ''} in "
+        f"{finite.size:,} rows ({distinct[0]:.6g}): its numbers were written with too few digits (a spreadsheet "
+        "saves a long time stamp as the 6 digits it shows); give the file as the app wrote it"
+    )
+
+
+def _refuse_rounded_time(display: str, column: str, t: NDArray[np.float64]) -> None:
+    """Raise :func:`rounded_time`'s line where it has one."""
+    problem = rounded_time(column, t)
+    if problem:
+        raise InputFileError(display, problem)
+
+
+#: The app writes its epoch clock and its elapsed seconds from one clock: they agree to this (s) after an offset.
+CLOCKS_AGREE_S = 0.05
+#: The rows compared (the first this many bytes: ~700 rows of a phone's table, 7 s at 100 Hz).
+CLOCK_CHECK_BYTES = 65536
+
+
+def clock_rewritten(source: Source, clock: str, clock_to_s: float, elapsed: str, sep: str = ",") -> bool:
+    """True where the ``clock`` column (x ``clock_to_s`` -> s) does not advance with the ``elapsed`` column (s)
+    over the first rows of ``source`` (EDGE-115). An app that writes both (Sensor Logger's ``time`` ns and
+    ``seconds_elapsed``, MetaBase's ``epoc (ms)`` and ``elapsed (s)``) writes them from one clock, so the two
+    differ by a constant; where they do not, the epoch column was rewritten: a spreadsheet saved it again with
+    the 6 significant digits it shows (``1.70081E+18``: every row the same time), or a script wrote it in
+    another unit. False where the rows cannot tell (fewer than 10, elapsed spanning under 0.2 s)."""
+    lines = head_text(source.head(CLOCK_CHECK_BYTES)).splitlines()
+    names = header_fields(lines[0], sep) if lines else []
+    if clock not in names or elapsed not in names:
+        return False
+    i, j = names.index(clock), names.index(elapsed)
+    pairs = []
+    for line in lines[1:-1]:  # the last line of the head may be cut
+        fields = line.split(sep)
+        try:
+            pairs.append((float(fields[i].strip().strip('"')), float(fields[j].strip().strip('"'))))
+        except (ValueError, IndexError):
+            continue
+    if len(pairs) < 10:
+        return False
+    values = np.asarray(pairs, dtype=np.float64)
+    if not np.isfinite(values).all() or float(np.ptp(values[:, 1])) < 0.2:
+        return False
+    offset = values[:, 0] * clock_to_s - values[:, 1]
+    return float(np.percentile(np.abs(offset - np.median(offset)), 90)) > CLOCKS_AGREE_S
 
 
 def to_si(values: NDArray[Any], factor: float) -> FloatArray:
@@ -813,6 +897,10 @@ def require_rows(stream: Stream, display: str, what: str, minimum: int = 2, repo
     if report is not None:
         refuse_time_going_back(display, report)
     if len(stream) < minimum:
+        if report is not None and not report.dropped and not len(stream) and what in ("acc", "accelerometer"):
+            raise InputFileError(  # "0 after dropping bad rows" when none was dropped (EDGE-125)
+                display, "holds its header and no samples (an export stopped before its first sample?)"
+            )
         why = f": {report.dropped_detail().replace(';', ', ')}" if report is not None and report.dropped else ""
         raise InputFileError(display, f"has no usable {what} rows ({len(stream)} after dropping bad rows{why})")
 
@@ -934,7 +1022,7 @@ def finish(
     """
     refuse_time_going_back(display, report)
     if len(acc) < 2:
-        raise InputFileError(display, f"has no usable rows ({len(acc)} left after dropping bad rows)")
+        require_rows(acc, display, "acc", report=report)  # the same line as every reader's (EDGE-125)
     measured_hz = measured_rate_hz(acc.t_s)
     if not math.isfinite(measured_hz) or measured_hz <= 0:
         raise InputFileError(display, "timestamps do not advance")

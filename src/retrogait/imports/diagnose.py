@@ -8,6 +8,7 @@ recognised".
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
@@ -139,6 +140,40 @@ def _refuse_other_output(path: Path) -> None:
         raise InputFileError(path, f"is {what}, not a recording: {give}{cohort}")
 
 
+#: A line longer than this (bytes) without a line end, holding numbers between delimiters, is rows run together.
+ONE_LINE_BYTES = 4096
+
+
+def _refuse_one_long_line(path: Path, text: bytes) -> None:
+    """Raise where ``text`` (a file's head) is one long line of numbers without a line end: a table whose line ends
+    were lost (a copy through a tool that dropped them), which no delimiter splits into rows (EDGE-121: "format
+    not recognised" with the reader options, none of which reads it)."""
+    if len(text) < ONE_LINE_BYTES or b"\n" in text or b"\r" in text:
+        return
+    fields = re.split(rb"[,;\t]", text[:ONE_LINE_BYTES])
+    numbers = sum(bool(re.fullmatch(rb"\s*[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?\s*", f)) for f in fields)
+    if len(fields) > 50 and numbers > 0.8 * len(fields):
+        raise InputFileError(
+            path,
+            f"is one line of numbers without a line end ({len(fields) - 1:,} delimiters in its first "
+            f"{ONE_LINE_BYTES:,} bytes): its rows run together (line ends lost in a copy?); export it again",
+        )
+
+
+def _refuse_header_alone(path: Path, text: bytes) -> None:
+    """Raise where ``text`` (a whole short file) is one line of names split by a delimiter: a table's header and no
+    samples (EDGE-125: "format not recognised" with the reader options)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) != 1 or len(text) >= ONE_LINE_BYTES or text.startswith((b"\x1f\x8b", b"PK")):
+        return
+    line = lines[0].removeprefix(b"\xef\xbb\xbf").strip()
+    fields = re.split(rb"[,;\t]", line)
+    names = [f for f in fields if re.search(rb"[A-Za-z]", f) and not re.fullmatch(rb"\s*[-+0-9.eE]+\s*", f)]
+    if len(fields) >= 3 and len(names) == len(fields):
+        shown = line.decode("utf-8", "replace")[:80]
+        raise InputFileError(path, f"holds one line ({shown}) and no samples: a header without rows")
+
+
 def refuse_unrecognised(path: Path) -> None:
     """Raise :class:`InputFileError` for a file or folder no format recognised, saying what it is where
     that can be told (blank, binary, a zip that is damaged, empty or holds no known export)."""
@@ -147,12 +182,14 @@ def refuse_unrecognised(path: Path) -> None:
     _refuse_other_sqlite(path)
     if path.is_file():
         text = head(path)
-        if not text.strip():
+        if not text.removeprefix(b"\xef\xbb\xbf").strip():  # a byte-order mark and line ends hold nothing either
             raise InputFileError(path, "is empty (blank lines only)")
         if text.startswith(b"\x1f\x8b"):  # EDGE-30
             _refuse_empty_gzip(path)
         if not text.startswith((b"\x1f\x8b", b"PK")) and text.count(b"\x00") > 0.6 * len(text):  # not UTF-16
             raise InputFileError(path, "is a binary file, not a table of numbers nor a known export")
+        _refuse_one_long_line(path, text)
+        _refuse_header_alone(path, text)
     zip_problem = _zip_problem(path)
     if zip_problem:  # the reader options only help with a zip that holds tables
         hint = f"; {not_read_hint()}" if zip_problem.startswith("is a zip archive holding") else ""

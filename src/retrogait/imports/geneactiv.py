@@ -42,7 +42,7 @@ from retrogait.textparts import RowsInTime, check_order, line_starts
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
 HEADER_BYTES = 65536
-_DATA_LINE = re.compile(rb"(?:^|[\r\n])(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},)")
+_DATA_LINE = re.compile(rb"(?:^|[\r\n])(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3})([,;])")
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S:%f"
 _COLUMNS = ("time", "x", "y", "z", "lux", "button", "temperature_c")
 
@@ -50,22 +50,24 @@ _COLUMNS = ("time", "x", "y", "z", "lux", "button", "temperature_c")
 def sniff(path: Path) -> float:
     """The PC software's CSV (``Device Type,GENEActiv``) or the device's own ``.bin`` (``Device Identity``)."""
     head = head_bytes(path, 1024)
-    return 0.95 if head.lstrip(b"\xef\xbb\xbf").startswith(b"Device Type,GENEActiv") or is_bin(head) else 0.0
+    start = head.lstrip(b"\xef\xbb\xbf")
+    return 0.95 if start.startswith((b"Device Type,GENEActiv", b"Device Type;GENEActiv")) or is_bin(head) else 0.0
 
 
-def _header(block: bytes) -> dict[str, str]:
+def _header(block: bytes, sep: str = ",") -> dict[str, str]:
     """The ``Key,Value`` lines above the rows; the commas a spreadsheet pads each line with to the table's
-    width (``Units,g,,,,,``, as Excel saves it) are not part of the value (EDGE-40)."""
+    width (``Units,g,,,,,``, as Excel saves it) are not part of the value (EDGE-40); ``sep``: ``;`` where a
+    spreadsheet in a decimal-comma locale saved it (EDGE-119)."""
     text = block.replace(b"\x00", b"").decode("latin-1")
     header: dict[str, str] = {}
     for line in re.split(r"\r\n|\r|\n", text):
-        key, sep, value = line.partition(",")
-        if sep and key.strip() and key.strip() not in header:
-            header[key.strip()] = re.sub(r"[\s,]+$", "", value).strip()
+        key, found, value = line.partition(sep)
+        if found and key.strip() and key.strip() not in header:
+            header[key.strip()] = re.sub(rf"[\s{sep}]+$", "", value).strip()
     return header
 
 
-def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatArray:
+def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None, sep: bytes = b",") -> FloatArray:
     """Seconds since 1970 of the timestamp that starts each non-blank line of ``data``, decoded
     from the fixed-width bytes with numpy (no per-row text objects); NaN where a line does not
     start with a valid ``YYYY-MM-DD HH:MM:SS:mmm,``. ``starts``: the lines' first bytes, if known."""
@@ -75,7 +77,7 @@ def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None) -> FloatA
     starts = starts[starts < buf.size]
     first = buf[starts]
     starts = starts[(first != 10) & (first != 13)]  # blank lines, as pandas skips them
-    return stamps_s(buf, starts, b",")
+    return stamps_s(buf, starts, sep)
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -88,7 +90,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if match is None:
         raise InputFileError(path, "has no GENEActiv data rows ('YYYY-MM-DD HH:MM:SS:mmm,x,y,z,...') after the header")
     offset = match.start(1)
-    header = _header(block[:offset])
+    sep = match.group(2).decode()  # ``;`` (with decimal commas): saved again by a spreadsheet in such a locale
+    header = _header(block[:offset], sep)
     if header.get("Device Type", "").split(" ")[0] != "GENEActiv":
         raise InputFileError(path, "is not a GENEActiv CSV export (first line must be 'Device Type,GENEActiv')")
     units = {v.strip().lower() for k, v in header.items() if k == "Units"}
@@ -96,20 +99,23 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         raise InputFileError(path, f"acceleration units {', '.join(sorted(units))} are not g")
     report = ImportReport(format=NAME, files=[str(path)])
     if options.part_s is not None and _plain(path):  # a part alone, found by its time (LONG-6)
-        return _read_part(path, offset, header, options, report)
-    t, xyz = _samples(_rows(path, offset), report)[1:]
+        return _read_part(path, offset, header, options, report, sep)
+    t, xyz = _samples(_rows(path, offset), report, sep)[1:]
     return finish_geneactiv(path, Stream(t, xyz), header, options, report)
 
 
-def _samples(data: Source, report: ImportReport) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _samples(data: Source, report: ImportReport, sep: str = ",") -> tuple[FloatArray, FloatArray, FloatArray]:
     """The rows of ``data`` (from a data row on) as times (s, the device's wall clock) and acceleration (m/s^2),
-    rows that cannot be read dropped and counted in ``report``; first, the times of the rows as they stand."""
+    rows that cannot be read dropped and counted in ``report``; first, the times of the rows as they stand.
+    ``sep``: ``;`` where a spreadsheet in a decimal-comma locale saved the file (EDGE-119)."""
+    decimal = "," if sep == ";" else "."
     lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
-    table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], report=report, lines=lines)
-    t = line_times_s(data.read_bytes(), lines[0])
+    axes = ["x", "y", "z"]
+    table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, report=report, lines=lines)
+    t = line_times_s(data.read_bytes(), lines[0], sep.encode())
     if t.size != len(table) or report.dropped:  # ragged rows were skipped: align by parsing the text
         report.dropped.clear()
-        table = read_table(data, names=_COLUMNS, numeric=["x", "y", "z"], text=["time"], report=report)
+        table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
     report.rows_read = len(table) + report.dropped_total
     return t, *clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
@@ -125,15 +131,15 @@ def _plain(path: Path) -> bool:
     return start[:2] != GZIP_MAGIC and utf16_encoding(start) is None
 
 
-def _line_times(block: bytes) -> tuple[NDArray[np.int64], FloatArray]:
+def _line_times(block: bytes, sep: str = ",") -> tuple[NDArray[np.int64], FloatArray]:
     """Each line's first byte in ``block`` and its row's time (s; NaN: not a row), for :class:`RowsInTime`."""
     newline = 10 if b"\n" in block or b"\r" not in block else 13
     starts = line_starts(block, newline)
-    return starts, stamps_s(np.frombuffer(block, dtype=np.uint8), starts, b",")
+    return starts, stamps_s(np.frombuffer(block, dtype=np.uint8), starts, sep.encode())
 
 
 def _read_part(
-    path: Path, offset: int, header: dict[str, str], options: ImportOptions, report: ImportReport
+    path: Path, offset: int, header: dict[str, str], options: ImportOptions, report: ImportReport, sep: str = ","
 ) -> ImportResult:
     """The rows of ``options.part_s`` (s from the recording's first row) read alone: their bytes found by their time
     (``textparts``), the rest of the file not read (LONG-6); on the recording's time line, as the ``.bin``'s."""
@@ -142,7 +148,7 @@ def _read_part(
     with open(path, "rb") as fh:
         bom = len(UTF8_BOM) if fh.read(len(UTF8_BOM)) == UTF8_BOM else 0
         newline = 10 if b"\n" in head_bytes(path, HEADER_BYTES) else 13
-        rows = RowsInTime(fh, offset + bom, newline, _line_times, display)
+        rows = RowsInTime(fh, offset + bom, newline, lambda block: _line_times(block, sep), display)
         a, b = rows.part_bytes(*part)
         fh.seek(a)
         block = fh.read(b - a)
@@ -150,7 +156,7 @@ def _read_part(
     if not block:
         check_order(display, path, a, b, np.zeros(0))
         raise empty_part(display, part, rows.length_s)
-    raw, t, xyz = _samples(Source(display, data=block), report)
+    raw, t, xyz = _samples(Source(display, data=block), report, sep)
     del block
     check_order(display, path, a, b, raw)  # its rows in time order, after those of the parts before
     start, end = part

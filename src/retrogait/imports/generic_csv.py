@@ -42,6 +42,7 @@ from retrogait.imports.common import (
     head_bytes,
     head_text,
     read_table,
+    rounded_time,
     table_gyro,
     text_time_s,
 )
@@ -437,6 +438,8 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             plan.time = column
             plan.inferred["inferred_time_column"] = f"{column} (its values increase)"
             return
+        if _numeric(table, column) and not plan.time_rejected:  # a clock a spreadsheet rounded (EDGE-115)
+            plan.time_rejected = (r := rounded_time(column, values)) and r.removeprefix("its time ")
         if not _numeric(table, column) and _text_times(table, column):
             plan.time, plan.time_text = column, True
             plan.inferred["inferred_time_column"] = f"{column} (date-time text)"
@@ -444,10 +447,14 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
 
 
 def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
-    """Why the numbers of a column named like time are no clock, when its steps repeat or go back."""
+    """Why the numbers of a column named like time are no clock, when its steps repeat or go back (or it holds
+    a long stamp rounded to a few values by a spreadsheet, EDGE-115)."""
     steps = np.diff(values[np.isfinite(values)])
     if steps.size < 2:
         return None
+    rounded = rounded_time(name, values)
+    if rounded:
+        return rounded.removeprefix("its time ")
     same, back = float(np.mean(steps == 0)), float(np.mean(steps < 0))
     if same >= back and same > 0:
         return (

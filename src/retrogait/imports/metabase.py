@@ -21,6 +21,7 @@ from retrogait.imports.common import (
     Stream,
     align_gyro,
     bundle_sources,
+    clock_rewritten,
     finish,
     first_line,
     head_bytes,
@@ -30,6 +31,9 @@ from retrogait.imports.common import (
 
 NAME = "metabase"
 _TIME = "epoc (ms)"
+_ELAPSED = "elapsed (s)"
+_EPOCH_CLOCK = (_TIME, 1e-3)
+_ELAPSED_CLOCK = (_ELAPSED, 1.0)
 _AXIS = re.compile(r"^([xyz])-axis \(([^)]*)\)$", re.IGNORECASE)
 _FACTORS = {"g": ACC_TO_MS2["g"], "m/s^2": 1.0, "deg/s": 1.0, "rad/s": GYR_TO_DPS["rads"]}
 _SENSOR_IN_NAME = re.compile(r"(accelerometer|gyroscope)(_[0-9.]+hz)?", re.IGNORECASE)
@@ -53,13 +57,28 @@ def sniff(path: Path) -> float:
     return 0.95 if _kind(first_line(head_bytes(path))) else 0.0
 
 
-def _read(source: Source, report: ImportReport, label: str) -> Stream:
+def _read(source: Source, report: ImportReport, label: str, clock: tuple[str, float] = _EPOCH_CLOCK) -> Stream:
     fields = header_fields(first_line(source.head()), ",")
     axes = {m.group(1).lower(): (f, m.group(2).lower()) for f in fields if (m := _AXIS.match(f))}
     if set(axes) != {"x", "y", "z"} or axes["x"][1] not in _FACTORS:
         raise InputFileError(source.display, "is not a MetaBase sensor CSV (x/y/z-axis columns with units not found)")
     columns = [axes[a][0] for a in "xyz"]
-    return read_stream(source, _TIME, columns, report, label, time_to_s=1e-3, to_unit=_FACTORS[axes["x"][1]])
+    time_column, to_s = clock
+    return read_stream(source, time_column, columns, report, label, time_to_s=to_s, to_unit=_FACTORS[axes["x"][1]])
+
+
+def _clock(sources: list[Source], report: ImportReport) -> tuple[str, float]:
+    """``epoc (ms)``, unless in one of the files it does not advance with ``elapsed (s)`` (saved again by a
+    spreadsheet, which shows 13 digits as ``1.65973E+12``): then ``elapsed (s)`` for both files (one origin, the
+    logging's start), with a note, and no wall-clock start (EDGE-115)."""
+    for source in sources:
+        if clock_rewritten(source, _TIME, 1e-3, _ELAPSED):
+            report.notes.append(
+                f"{source.name}: its epoc (ms) column does not advance with elapsed (s) (rounded by a spreadsheet?): "
+                "timed by elapsed (s), the start time unknown"
+            )
+            return _ELAPSED_CLOCK
+    return _EPOCH_CLOCK
 
 
 def _key(name: str) -> str:
@@ -90,13 +109,14 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         else:
             acc_source = given
     report = ImportReport(format=NAME, files=[acc_source.display])
-    acc = _read(acc_source, report, "acc")
     gyr_source = next(
         (s for s in sources if kinds.get(s.display) == "gyr" and _key(s.name) == _key(acc_source.name)), None
     )
+    clock = _clock([acc_source] + ([gyr_source] if gyr_source is not None else []), report)
+    acc = _read(acc_source, report, "acc", clock)
     gyr = None
     if gyr_source is not None:
-        gyr = _read(gyr_source, report, "gyr")
+        gyr = _read(gyr_source, report, "gyr", clock)
         report.files.append(gyr_source.display)
     acc, gyr_dps = align_gyro(acc, gyr, report)
     rate = re.search(r"_([0-9.]+)hz", acc_source.name, re.IGNORECASE)
@@ -114,7 +134,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report,
         device=device,
         stated_rate_hz=stated,
-        start_epoch_s=float(acc.t_s[0]) if len(acc) else None,
+        start_epoch_s=float(acc.t_s[0]) if len(acc) and clock == _EPOCH_CLOCK else None,
     )
 
 

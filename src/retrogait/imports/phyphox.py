@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrogait.errors import InputFileError
+from retrogait.imports import column_names
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     GYR_TO_DPS,
@@ -36,9 +37,12 @@ from retrogait.imports.common import (
 from retrogait.imports.workbook import is_workbook
 
 NAME = "phyphox"
-_TIME = re.compile(r"^time \(s\)$", re.IGNORECASE)
-_ACC = re.compile(r"^(?:(linear )?acceleration )?([xyz]) \(m/s(?:\^2|²)\)$", re.IGNORECASE)
-_GYR = re.compile(r"^(?:gyroscope )?([xyz]) \(rad/s\)$", re.IGNORECASE)
+#: The time column in the phone's language (phyphox translates the export's names; EDGE-117).
+_TIME_WORDS = "time|zeit|temps|tiempo|tempo|tijd|czas|tid|aika|cas|čas|время"
+_TIME = re.compile(rf"^(?:{_TIME_WORDS}) \(s\)$", re.IGNORECASE)
+_ACC = re.compile(r"^(?:(.+?) )?([xyz]) \(m/s(?:\^2|²)\)$", re.IGNORECASE)
+_GYR = re.compile(r"^(?:(.+?) )?([xyz]) \(rad/s\)$", re.IGNORECASE)
+_HEADER_START = re.compile(rf'^"?(?:{_TIME_WORDS}) \(s\)"?(?:[,;\t]|$)', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,12 +68,13 @@ def _layout(source: Source) -> _Layout | None:
     acc: dict[str, str] = {}
     gyr: dict[str, str] = {}
     linear = "linear" in source.name.lower()
-    for f in fields:
-        if m := _ACC.match(f):
+    for f in fields:  # the axis bare (``X (m/s^2)``) or named in any language (``Beschleunigung x``, EDGE-117)
+        kind = column_names.parse(f).kind
+        if (m := _ACC.match(f)) and (m.group(1) is None or kind in ("acc", "linear")):
             acc[m.group(2).lower()] = f
-            linear = linear or bool(m.group(1))
-        elif m := _GYR.match(f):
-            gyr[m.group(1).lower()] = f
+            linear = linear or kind == "linear"
+        elif (m := _GYR.match(f)) and (m.group(1) is None or kind == "gyro"):
+            gyr[m.group(2).lower()] = f
     acc_cols = (acc["x"], acc["y"], acc["z"]) if len(acc) == 3 else None
     gyr_cols = (gyr["x"], gyr["y"], gyr["z"]) if len(gyr) == 3 else None
     if acc_cols is None and gyr_cols is None:
@@ -94,36 +99,62 @@ def sniff(path: Path) -> float:
         return 0.0
     source = Source(str(path), path=path)
     layout = _layout(source)  # None: not phyphox's own delimiters
-    if layout is None or _unread_columns(layout, csv_layout(source)[0], head_text(source.head())):
-        return 0.0  # a phyphox sensor table holds time, one triplet and its magnitude: the rest is not ours
+    if layout is None or any(
+        _motion(f) for f in _unread_columns(layout, csv_layout(source)[0], head_text(source.head()))
+    ):
+        return 0.0  # a phyphox sensor table holds time, one triplet and its magnitude: another triplet is not ours
     return 0.9
 
 
+def _motion(field: str) -> bool:
+    """A column of a sensor axis or quantity (``gx (deg/s)``, ``Magnetic field x``): in a table phyphox would read,
+    the generic reader reads it (a gyroscope named otherwise is not lost); a user's own column (``label``,
+    ``norm``, a note) is left out with a note, the export's gyroscope file still paired (EDGE-120)."""
+    parsed = column_names.parse(field)
+    if not field.strip().strip('"').strip():
+        return True  # a column without a name holding values: what it is cannot be told (EDGE-39)
+    return parsed.axis is not None or parsed.kind in ("acc", "linear", "gravity", "gyro") or parsed.unit is not None
+
+
 def _unread_columns(layout: _Layout, fields: list[str], head: str) -> list[str]:
-    """Columns of a table this reader would drop (not its time, triplets or "Absolute ..." magnitude; nor the
-    empty last field a spreadsheet adds after a trailing delimiter: no name, nothing in the rows of ``head``,
-    the file's first lines; EDGE-39)."""
+    """Columns of a table this reader would drop (not its time, triplets or magnitude: ``Absolute acceleration``,
+    ``Betrag der Beschleunigung (m/s²)``, a column in m/s^2 or rad/s without an axis, EDGE-117; nor the empty last
+    fields a spreadsheet adds after trailing delimiters: no name, nothing in the rows of ``head``, the file's first
+    lines; EDGE-39)."""
     read = {layout.time, *(layout.acc or ()), *(layout.gyr or ())}
     names = [f.strip().strip('"').strip().lower() for f in fields]
     rows = [line.rstrip("\r").split(layout.sep) for line in head.split("\n")[1:-1] if line.strip()]
-    empty_last = names[-1:] == [""] and all(len(r) == len(fields) and not r[-1].strip() for r in rows)
-    unread = [f for f, name in zip(fields, names, strict=True) if f not in read and not name.startswith("absolute")]
-    return unread[:-1] if empty_last and unread[-1:] == fields[-1:] else unread
+    width = len(fields)
+    while width and not names[width - 1] and all(len(r) == len(fields) and not r[width - 1].strip() for r in rows):
+        width -= 1
+    return [f for f, name in zip(fields[:width], names, strict=False) if f not in read and not _magnitude(name)]
+
+
+def _magnitude(name: str) -> bool:
+    """A column holding the size of a triplet (phyphox's last column, named in the phone's language)."""
+    parsed = column_names.parse(name)
+    return name.startswith("absolute") or (parsed.axis is None and column_names.unit_kind(parsed.unit) is not None)
 
 
 def _header_is_phyphox(line: str) -> bool:
     low = line.lower()
-    return low.startswith(('"time (s)"', "time (s)")) and ("m/s" in low or "rad/s" in low)
+    return bool(_HEADER_START.match(low)) and ("m/s" in low or "rad/s" in low)
+
+
+def _unpacked_name(name: str) -> str:
+    """``name`` in lower case without a ``.gz`` ending."""
+    low = name.lower()
+    return low[:-3] if low.endswith(".gz") else low
 
 
 def _partner(chosen: Source, sources: list[Source], wanted: str) -> _Layout | None:
     """The per-sensor file of the same export: ``Accelerometer_2.csv`` <-> ``Gyroscope_2.csv``."""
     swap = {"gyr": ("accelerometer", "gyroscope"), "acc": ("gyroscope", "accelerometer")}[wanted]
-    target = re.sub(swap[0], swap[1], chosen.name, flags=re.IGNORECASE)
-    if target.lower() == chosen.name.lower():
+    target = _unpacked_name(re.sub(swap[0], swap[1], chosen.name, flags=re.IGNORECASE))
+    if target == _unpacked_name(chosen.name):
         return None
-    for source in sources:
-        if source.name.lower() == target.lower():
+    for source in sources:  # one file compressed and not the other is the same export (EDGE-122)
+        if _unpacked_name(source.name) == target:
             layout = _layout(source)
             if layout and (layout.gyr if wanted == "gyr" else layout.acc):
                 return layout
@@ -193,6 +224,10 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report.notes.append("phyphox linear acceleration: gravity removed (acc_gravity: removed)")
     acc = _read_stream(acc_layout, "acc", report, 1.0)
     require_rows(acc, shown, "accelerometer", report=report)
+    fields = csv_layout(acc_layout.source)[0]
+    extra = _unread_columns(acc_layout, fields, head_text(acc_layout.source.head()))
+    if extra:
+        report.notes.append(f"{acc_layout.source.name}: column(s) {', '.join(extra)} not phyphox's: left out")
     gyr = None
     if gyr_layout is not None:
         if gyr_layout.source is not acc_layout.source:

@@ -19,6 +19,7 @@ from retrogait.imports.common import (
     Stream,
     align_gyro,
     bundle_sources,
+    csv_layout,
     finish,
     first_line,
     head_bytes,
@@ -64,7 +65,11 @@ def _read(source: Source, report: ImportReport, label: str) -> Stream:
         raise InputFileError(source.display, "is not a Polar Sensor Logger ACC/GYRO file (header not recognised)")
     columns = [axes[a][0] for a in "XYZ"]
     factor = _FACTORS[axes["X"][1]]
-    return read_stream(source, _SENSOR_TIME, columns, report, label, time_to_s=1e-9, to_unit=factor, sep=";")
+    _, sep, decimal = csv_layout(source)  # decimal commas: saved again by a spreadsheet in such a locale (EDGE-123)
+    decimal = decimal if sep == ";" else "."
+    return read_stream(
+        source, _SENSOR_TIME, columns, report, label, time_to_s=1e-9, to_unit=factor, sep=";", decimal=decimal
+    )
 
 
 def _phone_start(source: Source) -> str:

@@ -37,6 +37,7 @@ from retrogait.imports.common import (
     add_on_clock,
     align_gyro,
     bundle_sources,
+    clock_rewritten,
     find_source,
     finish,
     first_line,
@@ -59,7 +60,14 @@ _HEADER_START = "time,seconds_elapsed"
 #: and Orientation with an all-zero row 91 h early (-328883 s); buffering makes rows a few ms early (the
 #: app's notes), never seconds (IMPORT-19).
 MAX_EARLY_S = 5.0
-_ACC_FILES = ("accelerometer.csv", "totalacceleration.csv", "gravity.csv", "gyroscope.csv", "wristmotion.csv")
+#: Its tables the reader reads acceleration from (or with); AccelerometerUncalibrated alone is a recording too (the
+#: reader's last choice), which was not claimed: "a folder of 2 recordings (AccelerometerUncalibrated.csv,
+#: Metadata.csv)" (EDGE-118).
+_ACC_FILES = (
+    "accelerometer.csv", "totalacceleration.csv", "gravity.csv", "gyroscope.csv", "wristmotion.csv",
+    "accelerometeruncalibrated.csv",
+)  # fmt: skip
+_MOTION_FILES = {"accelerometer.csv", "totalacceleration.csv", "wristmotion.csv", "accelerometeruncalibrated.csv"}
 
 
 #: Sensor Logger tables without acceleration (the sensor's name, lower case, before ``.csv`` or ``_N.csv``): given
@@ -97,7 +105,7 @@ def _is_table(line: str) -> bool:
 def sniff(path: Path) -> float:
     if path.is_dir():
         names = {p.name.lower() for p in path.iterdir()}
-        if "metadata.csv" in names and names & {"accelerometer.csv", "totalacceleration.csv", "wristmotion.csv"}:
+        if "metadata.csv" in names and names & _MOTION_FILES:
             return 0.95
         tables = [p for p in path.glob("*.csv") if p.name.lower() in _ACC_FILES]
         return 0.9 if any(_is_table(first_line(head_bytes(p))) for p in tables) else 0.0
@@ -109,8 +117,7 @@ def sniff(path: Path) -> float:
         return 0.95 if held & motion else 0.0
     members = [n.rsplit("/", 1)[-1].lower() for n in zip_names(path)]
     if members:
-        motion = {"accelerometer.csv", "totalacceleration.csv", "wristmotion.csv"}
-        return 0.95 if "metadata.csv" in members and motion & set(members) else 0.0
+        return 0.95 if "metadata.csv" in members and _MOTION_FILES & set(members) else 0.0
     line = first_line(head_bytes(path))
     if _is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
         return 0.9 if path.name.lower() in _ACC_FILES or _other_table(path) else 0.0
@@ -150,12 +157,34 @@ def _stated_rate_hz(meta: dict[str, str], sensor: str) -> float | None:
     return 1000.0 / value if math.isfinite(value) and value > 0 else None
 
 
-def _read(source: Source, report: ImportReport, label: str, factor: float = 1.0) -> Stream:
+#: The time base: ``time`` (ns since 1970), or ``seconds_elapsed`` where ``time`` was rewritten (_clock).
+_EPOCH_CLOCK = ("time", 1e-9)
+_ELAPSED_CLOCK = ("seconds_elapsed", 1.0)
+
+
+def _read(
+    source: Source, report: ImportReport, label: str, factor: float = 1.0, clock: tuple[str, float] = _EPOCH_CLOCK
+) -> Stream:
     columns = _columns(source)
-    if not {"time", "x", "y", "z"} <= set(columns):
+    if not {clock[0], "x", "y", "z"} <= set(columns):
         raise InputFileError(source.display, f"is not a Sensor Logger table (columns: {', '.join(columns)[:120]})")
     stale = ("seconds_elapsed", MAX_EARLY_S) if "seconds_elapsed" in columns else None
-    return read_stream(source, "time", ["x", "y", "z"], report, label, time_to_s=1e-9, to_unit=factor, stale=stale)
+    time_column, to_s = clock
+    return read_stream(source, time_column, ["x", "y", "z"], report, label, time_to_s=to_s, to_unit=factor, stale=stale)
+
+
+def _clock(sources: list[Source | None], report: ImportReport) -> tuple[str, float]:
+    """``time`` (ns), unless in one of the motion tables it does not advance with ``seconds_elapsed`` (saved again
+    by a spreadsheet: ``1.70081E+18`` in every row; or not in ns): then ``seconds_elapsed`` for every table (one
+    origin, the recording's start), with a note, and no wall-clock start (EDGE-115)."""
+    for source in sources:
+        if source is not None and clock_rewritten(source, "time", 1e-9, "seconds_elapsed"):
+            report.notes.append(
+                f"{source.name}: its time column does not advance with seconds_elapsed (rounded by a spreadsheet, "
+                "or not in ns): timed by seconds_elapsed, the recording's start time unknown"
+            )
+            return _ELAPSED_CLOCK
+    return _EPOCH_CLOCK
 
 
 def _with_samples(source: Source | None, report: ImportReport) -> Source | None:
@@ -184,7 +213,9 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     linear = _with_samples(find_source(sources, r"accelerometer\.csv"), report)
     gravity_file = _with_samples(find_source(sources, r"gravity\.csv"), report)
     uncal = _with_samples(find_source(sources, r"accelerometeruncalibrated\.csv"), report)
-    uncal_stream = _read(uncal, ImportReport(format=NAME), "acc") if uncal is not None else None
+    gyro_found = find_source(sources, r"gyroscope\.csv") or find_source(sources, r"gyroscopeuncalibrated\.csv")
+    clock = _clock([total, linear, gravity_file, uncal, gyro_found], report)
+    uncal_stream = _read(uncal, ImportReport(format=NAME), "acc", clock=clock) if uncal is not None else None
     with np.errstate(over="ignore", invalid="ignore"):
         uncal_in_g = (
             uncal_stream is not None and float(np.median(np.linalg.norm(uncal_stream.xyz, axis=1))) < MIN_GRAVITY_MS2
@@ -195,20 +226,20 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     gravity = "included"
     if total is not None:
         chosen, sensor_name = total, "TotalAcceleration"
-        acc = _read(total, report, "acc")
+        acc = _read(total, report, "acc", clock=clock)
     elif linear is not None and gravity_file is not None:
         chosen, sensor_name = linear, "Accelerometer"
-        acc = _read(linear, report, "acc")
-        acc = add_on_clock(acc, _read(gravity_file, report, "gravity"), report, "gravity")
+        acc = _read(linear, report, "acc", clock=clock)
+        acc = add_on_clock(acc, _read(gravity_file, report, "gravity", clock=clock), report, "gravity")
         report.files.append(gravity_file.display)
         report.notes.append("acceleration = Accelerometer (gravity removed) + Gravity, on the accelerometer clock")
     elif uncal is not None and uncal_stream is not None:
         chosen, sensor_name = uncal, "AccelerometerUncalibrated"
-        acc = _read(uncal, report, "acc", STANDARD_GRAVITY_MS2 if uncal_in_g else 1.0)
+        acc = _read(uncal, report, "acc", STANDARD_GRAVITY_MS2 if uncal_in_g else 1.0, clock)
         report.notes.append(f"acceleration from AccelerometerUncalibrated ({'g' if uncal_in_g else 'm/s^2'})")
     elif linear is not None:
         chosen, sensor_name, gravity = linear, "Accelerometer", "removed"
-        acc = _read(linear, report, "acc")
+        acc = _read(linear, report, "acc", clock=clock)
         report.notes.append(
             "Accelerometer.csv has gravity removed and no Gravity.csv or TotalAcceleration.csv is beside it: "
             "read as acc_gravity: removed"
@@ -225,12 +256,10 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if platform == "ios" and not standardised and sensor_name != "TotalAcceleration":
         acc = Stream(acc.t_s, -acc.xyz)
         report.notes.append("iOS acceleration negated to the Android sign (at rest +9.81 m/s^2 up)")
-    gyro_source = _with_samples(
-        find_source(sources, r"gyroscope\.csv") or find_source(sources, r"gyroscopeuncalibrated\.csv"), report
-    )
+    gyro_source = _with_samples(gyro_found, report)
     gyr = None
     if gyro_source is not None:
-        gyr = _read(gyro_source, report, "gyr", GYR_TO_DPS["rads"])
+        gyr = _read(gyro_source, report, "gyr", GYR_TO_DPS["rads"], clock)
         report.files.append(gyro_source.display)
     acc, gyr_dps = align_gyro(acc, gyr, report)
     if find_source(sources, r"wristmotion\.csv") is not None:
@@ -247,7 +276,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report,
         device=device,
         stated_rate_hz=_stated_rate_hz(meta, sensor_name),
-        start_epoch_s=float(acc.t_s[0]) if len(acc) else None,
+        start_epoch_s=float(acc.t_s[0]) if len(acc) and clock == _EPOCH_CLOCK else None,
         header=header,
         gravity=gravity,
     )
@@ -283,8 +312,10 @@ def _read_watch(
             f"X/Y/Z; columns: {', '.join(columns)[:120]})",
         )
     stale = ("seconds_elapsed", MAX_EARLY_S) if "seconds_elapsed" in columns else None
-    user = read_stream(source, "time", axes["acceleration"], report, "acc", time_to_s=1e-9, stale=stale)
-    down = read_stream(source, "time", axes["gravity"], report, "gravity", time_to_s=1e-9, stale=stale)
+    clock = _clock([source], report)
+    at, to_s = clock
+    user = read_stream(source, at, axes["acceleration"], report, "acc", time_to_s=to_s, stale=stale)
+    down = read_stream(source, at, axes["gravity"], report, "gravity", time_to_s=to_s, stale=stale)
     with np.errstate(over="ignore", invalid="ignore"):
         in_g = float(np.median(np.linalg.norm(down.xyz, axis=1))) < MIN_GRAVITY_MS2
     acc = add_on_clock(user, down, report, "gravity")
@@ -295,7 +326,7 @@ def _read_watch(
         report.notes.append("the watch's acceleration (iOS, in g) negated to the Android sign")
     acc = Stream(acc.t_s, acc.xyz * scale)
     gyr = read_stream(
-        source, "time", axes["rotationRate"], report, "gyr", time_to_s=1e-9, to_unit=GYR_TO_DPS["rads"], stale=stale
+        source, at, axes["rotationRate"], report, "gyr", time_to_s=to_s, to_unit=GYR_TO_DPS["rads"], stale=stale
     )
     acc, gyr_dps = align_gyro(acc, gyr, report)
     report.files.append(source.display)
@@ -314,7 +345,7 @@ def _read_watch(
         report,
         device=device,
         stated_rate_hz=_stated_rate_hz(meta, "WristMotion"),
-        start_epoch_s=float(acc.t_s[0]) if len(acc) else None,
+        start_epoch_s=float(acc.t_s[0]) if len(acc) and clock == _EPOCH_CLOCK else None,
         header=header,
         gravity="included",
     )

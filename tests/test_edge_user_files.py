@@ -1,0 +1,367 @@
+"""The files users actually hand over (EDGE-115 on): exports saved again by a spreadsheet, in another locale,
+with a long pause in the clock. Fixtures are generated here (tests/import_samples.py); nothing reads ../shared."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import import_samples as samples
+from retrogait.analysis.pipeline import analyze
+from retrogait.errors import RetrogaitError
+from retrogait.imports import load_recording
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+def _excel_general(text: str) -> str:
+    """A number as Excel's General format saves it to CSV: 11 characters at most, so a 13- or 19-digit epoch
+    stamp becomes ``1.70000E+18`` (6 significant digits) and a long fraction is cut to 10 digits."""
+    value = float(text)
+    if abs(value) >= 1e11:
+        mantissa, exponent = f"{value:.5E}".split("E")
+        return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent):02d}"
+    return f"{value:.10g}"
+
+
+def _saved_by_excel(path: Path, sep: str = ",") -> None:
+    """``path`` opened in Excel and saved again as CSV (CRLF, every number in General format)."""
+    lines = path.read_text().splitlines()
+    rows = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(sep)
+        rows.append(sep.join(_excel_general(f) if re.fullmatch(r"-?[0-9.eE+-]+", f) else f for f in fields))
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode())
+
+
+@pytest.mark.parametrize("platform", ["android", "ios"])
+def test_sensor_logger_saved_by_a_spreadsheet_is_timed_by_seconds_elapsed(platform: str, tmp_path: Path) -> None:
+    """Saved again by Excel, Sensor Logger's ns ``time`` reads 1.70000E+18 in every row: the recording was
+    refused ("no usable acc rows (1 after dropping bad rows: acc_time_not_increasing=...)") although
+    ``seconds_elapsed`` holds its clock (EDGE-115)."""
+    original = load_recording(samples.sensorlogger_folder(tmp_path / "a", platform)).session
+    folder = samples.sensorlogger_folder(tmp_path / "b", platform)
+    for table in folder.glob("*.csv"):
+        if table.name != "Metadata.csv" and table.stat().st_size:
+            _saved_by_excel(table)
+    result = load_recording(folder)
+    session = result.session
+    assert session.n_samples == original.n_samples
+    np.testing.assert_allclose(session.t_s, original.t_s, atol=1e-6)
+    np.testing.assert_allclose(session.acc, original.acc, atol=1e-6)
+    assert session.gyr is not None and original.gyr is not None
+    np.testing.assert_allclose(session.gyr, original.gyr, atol=1e-4)
+    assert session.meta.start_time_utc is None  # the wall clock is what was lost
+    assert any("timed by seconds_elapsed" in note for note in result.report.notes)
+
+
+def test_sensor_logger_time_in_seconds_is_not_read_as_ns(tmp_path: Path) -> None:
+    """A ``time`` column rewritten in s (1700000000.01, ...) was read as ns: a 0.0 s recording at 1e11 Hz."""
+    original = load_recording(samples.sensorlogger_folder(tmp_path / "a")).session
+    folder = samples.sensorlogger_folder(tmp_path / "b")
+    for table in folder.glob("*.csv"):
+        lines = table.read_text().splitlines()
+        if lines and lines[0].startswith("time,"):
+            body = [f"{int(line.split(',', 1)[0]) / 1e9:.6f},{line.split(',', 1)[1]}" for line in lines[1:]]
+            table.write_text("\n".join([lines[0], *body]) + "\n")
+    session = load_recording(folder).session
+    assert session.n_samples == original.n_samples
+    np.testing.assert_allclose(session.t_s, original.t_s, atol=1e-6)
+
+
+def test_metabase_saved_by_a_spreadsheet_is_timed_by_elapsed(tmp_path: Path) -> None:
+    """MetaBase's ``epoc (ms)`` saved by Excel (1.66E+12 in every row) was refused the same way; ``elapsed (s)``
+    holds the clock (EDGE-115)."""
+    original = load_recording(samples.metabase_pair(tmp_path / "a")).session
+    acc = samples.metabase_pair(tmp_path / "b")
+    for table in acc.parent.glob("*.csv"):
+        _saved_by_excel(table)
+    result = load_recording(acc)
+    np.testing.assert_allclose(result.session.t_s, original.t_s, atol=1e-6)
+    np.testing.assert_allclose(result.session.acc, original.acc, atol=1e-3)
+    assert result.session.gyr is not None
+    assert result.session.meta.start_time_utc is None
+    assert any("timed by elapsed (s)" in note for note in result.report.notes)
+
+
+def test_a_time_stamp_rounded_by_a_spreadsheet_is_said_and_what_to_do(tmp_path: Path) -> None:
+    """Polar's sensor timestamp (19 digits) saved by Excel: the refusal said "no usable acc rows (1 after
+    dropping bad rows: acc_time_not_increasing=...)"; now it names the column and what happened (EDGE-115)."""
+    acc = samples.polar_pair(tmp_path)
+    for table in tmp_path.glob("*.txt"):
+        _saved_by_excel(table, sep=";")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(acc)
+    message = str(err.value)
+    assert acc.name in message and "'sensor timestamp [ns]'" in message
+    assert "too few digits" in message and "give the file as the app wrote it" in message
+
+
+def _walk(seed: int) -> Session:
+    bouts = [Bout("still", "still", 0.0, 5.0), Bout("forward", "walking", 1.3, 30.0), Bout("still", "still", 0.0, 5.0)]
+    session = simulate(SimulationConfig("shank", bouts, 100.0, seed=seed)).session
+    return session.with_meta(placement="shank", side="left")
+
+
+def test_a_recording_whose_clock_jumps_days_is_analysed_in_parts_not_on_a_grid_over_the_gap() -> None:
+    """Two walks with 6 days between their time stamps (a phone clock that jumped, a logger paused): the analysis put
+    the 8,000 samples on a grid over the 6 days, 52 M samples, and died of memory (`internal error: MemoryError`,
+    or killed by the kernel without a word: `info` of such a file says `gaps 11 (584065.61 s)`). Now it is analysed
+    in parts, the parts inside the gap skipped: the steps of each walk as analysed alone, and a note (EDGE-116)."""
+    first, second = _walk(1), _walk(2)
+    gap_s = 6 * 86400.0
+    joined = replace(
+        first,
+        t_s=np.concatenate([first.t_s, second.t_s + first.t_s[-1] + gap_s]),
+        acc=np.concatenate([first.acc, second.acc]),
+        gyr=np.concatenate([first.gyr, second.gyr]),  # type: ignore[list-item]
+        extra={},
+    )
+    result = analyze(joined)
+    alone = [analyze(first).steps, analyze(second).steps]
+    assert len(result.steps) == sum(len(s) for s in alone) > 40
+    expected = np.concatenate([alone[0]["ic_time_s"], alone[1]["ic_time_s"] + first.t_s[-1] + gap_s])
+    np.testing.assert_allclose(result.steps["ic_time_s"], expected, atol=0.011)
+    assert any("analysed in parts" in note for note in result.summary["notes"])
+    assert not any("lies in gait" in note for note in result.summary["notes"])  # a seam in the gap is no seam in gait
+
+
+#: phyphox's names as a phone in another language writes them: (time, acceleration x, linear acceleration x,
+#: gyroscope x, the magnitude) (EDGE-117).
+TRANSLATED = {
+    "de": ("Zeit (s)", "Beschleunigung x", "Lineare Beschleunigung x", "Gyroskop x", "Betrag der Beschleunigung"),
+    "fr": ("Temps (s)", "Accélération x", "Accélération linéaire x", "Gyroscope x", "Accélération absolue"),
+    "es": ("Tiempo (s)", "Aceleración x", "Aceleración lineal x", "Giroscopio x", "Aceleración absoluta"),
+}
+
+
+def _translated(path: Path, lang: str) -> None:
+    """``path`` (a phyphox table) with its column names in ``lang``."""
+    time, acc, linear, gyro, norm = TRANSLATED[lang]
+    header, body = path.read_text().split("\n", 1)
+    for english, local in (
+        ("Time (s)", time),
+        ("Linear Acceleration x", linear),
+        ("Acceleration x", acc),
+        ("Gyroscope x", gyro),
+        ("Absolute acceleration", norm),
+    ):
+        header = header.replace(english, local)
+        for axis in "yz":
+            header = header.replace(english[:-1] + axis, local[:-1] + axis)
+    path.write_text(header + "\n" + body, encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", sorted(TRANSLATED))
+def test_a_phyphox_export_in_another_language_reads_as_in_english(lang: str, tmp_path: Path) -> None:
+    """With a translated time column the per-sensor pair lost its gyroscope (read by the generic reader, alone);
+    a classic export with translated axis names was refused ("holds no three acceleration columns that can be told
+    by name", or "hold no gravity at rest") (EDGE-117)."""
+    english = load_recording(samples.phyphox_folder(tmp_path / "en") / "Accelerometer.csv").session
+    folder = samples.phyphox_folder(tmp_path / lang)
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        _translated(folder / name, lang)
+    result = load_recording(folder / "Accelerometer.csv")
+    assert result.report.format == "phyphox"
+    assert result.session.gyr is not None and english.gyr is not None
+    np.testing.assert_allclose(result.session.acc, english.acc)
+    np.testing.assert_allclose(result.session.gyr, english.gyr)
+    for linear in (False, True):
+        classic = samples.phyphox_classic(tmp_path / f"classic_{linear}.csv", linear=linear)
+        expected = load_recording(classic).session
+        _translated(classic, lang)
+        session = load_recording(classic).session
+        assert session.meta.acc_gravity == expected.meta.acc_gravity == ("removed" if linear else "included")
+        np.testing.assert_allclose(session.acc, expected.acc)
+
+
+def test_a_phyphox_export_saved_by_a_western_windows_excel_reads(tmp_path: Path) -> None:
+    """German Excel: `;`, decimal comma, CRLF, Windows-1252 (`m/s²` as the byte B2), two empty columns after the
+    last. The names read as `m/s�` and the file was refused; two trailing empty columns made the pair lose its
+    gyroscope (only one was passed over, EDGE-39) (EDGE-117)."""
+    english = load_recording(samples.phyphox_folder(tmp_path / "en") / "Accelerometer.csv").session
+    folder = samples.phyphox_folder(tmp_path / "de")
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        _translated(folder / name, "de")
+        header, body = (folder / name).read_text().split("\n", 1)
+        header = header.replace(",", ";").replace("m/s^2", "m/s²") + ";;"
+        rows = [line.replace(",", ";").replace(".", ",") + ";;" for line in body.splitlines()]
+        (folder / name).write_bytes("\r\n".join([header, *rows, ";;;;;"]).encode("cp1252") + b"\r\n")
+    result = load_recording(folder / "Accelerometer.csv")
+    assert result.report.format == "phyphox" and result.session.gyr is not None
+    np.testing.assert_allclose(result.session.acc, english.acc)
+    np.testing.assert_allclose(result.session.gyr, english.gyr, atol=1e-6)
+
+
+def test_a_sensor_logger_recording_of_the_uncalibrated_accelerometer_alone_is_read(tmp_path: Path) -> None:
+    """Only "Accelerometer (uncalibrated)" switched on: the folder (and its zip) was "a folder of 2 recordings
+    (AccelerometerUncalibrated.csv, Metadata.csv)", the file alone read by the generic reader without the phone
+    (EDGE-118)."""
+    folder = samples.sensorlogger_folder(tmp_path / "run")
+    expected = load_recording(folder).session
+    (folder / "TotalAcceleration.csv").rename(folder / "AccelerometerUncalibrated.csv")
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        (folder / name).unlink()
+    for given in (folder, folder / "AccelerometerUncalibrated.csv"):
+        result = load_recording(given)
+        assert result.report.format == "sensorlogger"
+        assert result.session.meta.sensor == "TestPhone (android)"
+        np.testing.assert_allclose(result.session.acc, expected.acc)
+
+
+def test_a_geneactiv_export_saved_in_a_decimal_comma_locale_reads(tmp_path: Path) -> None:
+    """GENEActiv's CSV imported into a German Excel and saved as CSV: `;` between fields, decimal commas, a BOM,
+    CRLF. It was "format not recognised (not a table of numbers nor a known file)" (EDGE-119)."""
+    original = samples.geneactiv(tmp_path / "a.csv")
+    expected = load_recording(original)
+    lines = original.read_bytes().decode("latin-1").replace("\r\n", "\n").split("\n")
+    resaved = []
+    for line in lines:
+        if re.match(r"\d{4}-\d{2}-\d{2} ", line):
+            stamp, *values = line.split(",")
+            resaved.append(";".join([stamp, *(v.replace(".", ",") for v in values)]))
+        else:
+            resaved.append(line.replace(",", ";", 1))
+    path = tmp_path / "b.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(resaved).encode("latin-1"))
+    result = load_recording(path)
+    assert result.report.format == "geneactiv"
+    np.testing.assert_allclose(result.session.t_s, expected.session.t_s)
+    np.testing.assert_allclose(result.session.acc, expected.session.acc)
+    for key in ("sample_rate_hz", "start_time_utc", "sensor"):
+        assert getattr(result.session.meta, key) == getattr(expected.session.meta, key), key
+
+
+def test_a_phyphox_table_with_a_users_own_columns_keeps_its_gyroscope(tmp_path: Path) -> None:
+    """A label and a computed norm added in a spreadsheet: the table went to the generic reader, which read the
+    acceleration alone, the Gyroscope.csv beside it silently not paired (EDGE-120)."""
+    folder = samples.phyphox_folder(tmp_path / "run")
+    expected = load_recording(folder / "Accelerometer.csv").session
+    header, *rows = (folder / "Accelerometer.csv").read_text().splitlines()
+    (folder / "Accelerometer.csv").write_text(
+        "\n".join([header + ',"label","norm"', *(row + ",walk,9.81" for row in rows)]) + "\n"
+    )
+    result = load_recording(folder / "Accelerometer.csv")
+    assert result.report.format == "phyphox" and result.session.gyr is not None
+    np.testing.assert_allclose(result.session.gyr, expected.gyr)  # type: ignore[arg-type]
+    assert any("label, norm not phyphox's: left out" in note for note in result.report.notes)
+
+
+def test_a_table_whose_line_ends_were_lost_is_said_so(tmp_path: Path) -> None:
+    """Every row run together on one line: "format not recognised" with the reader options, none of which reads it
+    (EDGE-121)."""
+    table = samples.generic(tmp_path / "a.csv")
+    joined = tmp_path / "joined.csv"
+    joined.write_text(",".join(table.read_text().splitlines()))
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(joined)
+    assert str(err.value).startswith(f"{joined}: is one line of numbers without a line end")
+    assert "export it again" in str(err.value)
+
+
+def test_a_phyphox_pair_with_one_file_compressed_stays_a_pair(tmp_path: Path) -> None:
+    """`gzip Accelerometer.csv` beside `Gyroscope.csv`: the gyroscope was not found (EDGE-122)."""
+    import gzip
+
+    folder = samples.phyphox_folder(tmp_path / "run")
+    expected = load_recording(folder / "Accelerometer.csv").session
+    packed = folder / "Accelerometer.csv.gz"
+    packed.write_bytes(gzip.compress((folder / "Accelerometer.csv").read_bytes()))
+    (folder / "Accelerometer.csv").unlink()
+    for given in (packed, folder / "Gyroscope.csv"):
+        session = load_recording(given).session
+        assert session.gyr is not None
+        np.testing.assert_allclose(session.gyr, expected.gyr)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("header", ["", "timestamp,accuracy,x,y,z\n"])
+def test_a_table_whose_ns_clock_a_spreadsheet_rounded_names_the_column(header: str, tmp_path: Path) -> None:
+    """An Android logger's table (ns since boot, accuracy, x, y, z) saved by Excel: `5.84065E+14` in runs of ~400
+    rows. Without a header it was "has no time column (none named like time/timestamp/t, none increasing)"; with
+    one "repeats the time before it ... (samples stamped per packet or burst)": neither said what happened
+    (EDGE-115)."""
+    t_ns = 584_065_454_762_638 + np.arange(3000) * 2_465_020
+    rows = [f"{_excel_general(str(n))},3,0.1,0.2,9.8" for n in t_ns]
+    path = tmp_path / "trace.csv"
+    path.write_text(header + "\n".join(rows) + "\n")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(path)
+    assert re.search(r"holds \d distinct values in 2,000 rows", str(err.value))
+    assert "give the file as the app wrote it" in str(err.value)
+
+
+def test_a_stray_first_sample_days_before_the_recording_does_not_stop_its_analysis() -> None:
+    """One sample stamped 3 days before the others (a stray first row): the first part held one sample and the
+    analysis in parts refused the recording ("has no samples from 0-14520 s") (EDGE-116)."""
+    walk = _walk(1)
+    gap_s = 3 * 86400.0
+    stray = replace(
+        walk,
+        t_s=np.concatenate([[walk.t_s[0] - gap_s], walk.t_s]),
+        acc=np.concatenate([walk.acc[:1], walk.acc]),
+        gyr=np.concatenate([walk.gyr[:1], walk.gyr]),  # type: ignore[index]
+        extra={},
+    )
+    result = analyze(stray)
+    alone = analyze(walk).steps
+    assert len(result.steps) == len(alone) > 20
+    np.testing.assert_allclose(result.steps["ic_time_s"], alone["ic_time_s"], atol=0.011)
+
+
+def test_a_polar_pair_saved_in_a_decimal_comma_locale_keeps_its_gyroscope(tmp_path: Path) -> None:
+    """Polar's `;` files saved again by a German Excel: `0,35` in the gyroscope's rows. The whole recording was
+    refused: "GYRO.txt: has no usable gyr rows (0 after dropping bad rows: gyr_not_a_number=...)" (EDGE-123)."""
+    acc = samples.polar_pair(tmp_path)
+    expected = load_recording(acc).session
+    for table in tmp_path.glob("*.txt"):
+        header, *rows = table.read_text().splitlines()
+        fixed = [";".join([*r.split(";")[:2], *(v.replace(".", ",") for v in r.split(";")[2:])]) for r in rows]
+        table.write_bytes(("\r\n".join([header, *fixed]) + "\r\n").encode())
+    session = load_recording(acc).session
+    assert session.gyr is not None and expected.gyr is not None
+    np.testing.assert_allclose(session.acc, expected.acc)
+    np.testing.assert_allclose(session.gyr, expected.gyr)
+
+
+@pytest.mark.parametrize("fmt", ["polar", "phyphox"])
+def test_a_gyroscope_file_with_no_usable_row_is_left_out_not_the_recording(fmt: str, tmp_path: Path) -> None:
+    """A gyroscope file whose every row is unreadable refused the whole recording ("has no usable gyr rows"),
+    although its accelerometer file is whole; it is left out with a note naming why (EDGE-124)."""
+    acc = samples.polar_pair(tmp_path) if fmt == "polar" else samples.phyphox_folder(tmp_path) / "Accelerometer.csv"
+    expected = load_recording(acc).session
+    gyro = next(p for p in acc.parent.iterdir() if "GYRO" in p.name or p.name == "Gyroscope.csv")
+    header, *rows = gyro.read_text().splitlines()
+    gyro.write_text("\n".join([header, *(r.replace("0", "O") for r in rows)]) + "\n")  # a letter for a digit
+    result = load_recording(acc)
+    assert result.session.gyr is None
+    np.testing.assert_allclose(result.session.acc, expected.acc)
+    assert any(note.startswith(f"{gyro.name} has no usable rows (gyr_not_a_number=") for note in result.report.notes)
+
+
+@pytest.mark.parametrize("writer", ["phyphox", "polar", "metabase", "physics_toolbox", "generic"])
+def test_an_export_of_its_header_alone_says_so(writer: str, tmp_path: Path) -> None:
+    """An export stopped before its first sample: "has no usable acc rows (0 after dropping bad rows)" (none was
+    dropped), "has no usable rows (0 left ...)" or "format not recognised" with the reader options (EDGE-125)."""
+    path = {
+        "phyphox": lambda: samples.phyphox_folder(tmp_path) / "Accelerometer.csv",
+        "polar": lambda: samples.polar_pair(tmp_path),
+        "metabase": lambda: samples.metabase_pair(tmp_path),
+        "physics_toolbox": lambda: samples.physics_toolbox(tmp_path / "pt.csv"),
+        "generic": lambda: samples.generic(tmp_path / "g.csv"),
+    }[writer]()
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(path)
+    assert re.fullmatch(rf"{re.escape(str(path))}: holds (its header|one line \(.*\)) and no samples.*", str(err.value))
+
+
+def test_a_file_of_a_byte_order_mark_and_line_ends_is_empty(tmp_path: Path) -> None:
+    """It was "format not recognised" with the reader options (EDGE-125)."""
+    path = tmp_path / "blank.csv"
+    path.write_bytes(b"\xef\xbb\xbf\r\n\r\n")
+    with pytest.raises(RetrogaitError, match="is empty"):
+        load_recording(path)
