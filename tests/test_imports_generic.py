@@ -189,6 +189,18 @@ def test_refusals_name_the_options_that_read_the_file(tmp_path: Path) -> None:
     assert mapped_names.session.meta.extra["inferred_time_column"] == "when (its values increase)"
 
 
+def test_a_named_gyroscope_is_read_beside_given_acceleration_columns(tmp_path: Path) -> None:
+    """`--acc-columns p,q,r` on a table whose gyroscope is named (`gyr_x`...): the gyroscope was ignored without a
+    word (found by HONEST-13's study); now read, and said how it was found."""
+    path = tmp_path / "t.csv"
+    rows = "".join(f"{i / 100},0.1,0.2,9.8,0.01,{0.02 * (i % 7)},0.03\n" for i in range(300))
+    path.write_text("when,p,q,r,gyr_x,gyr_y,gyr_z\n" + rows)
+    session = load_recording(path, generic=GenericCsvOptions(acc_columns=("p", "q", "r"), acc_unit="ms2")).session
+    assert session.gyr is not None and np.isfinite(session.gyr).all()
+    assert "gyr_x" in session.meta.extra["inferred_gyr_columns"]
+    assert "beside --acc-columns" in session.meta.extra["inferred_gyr_columns"]
+
+
 def test_date_and_time_columns_make_one_time(tmp_path: Path) -> None:
     """``Date;Time;...`` (date text and time-of-day text) across midnight: one clock, the local start said."""
     t = samples.times()

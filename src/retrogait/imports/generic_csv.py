@@ -323,6 +323,14 @@ def _plan(tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptio
             plan.inferred["inferred_gyr_columns"] = plan.gyr.describe() + (
                 " (own block, own clock)" if plan.gyr_table is not table else ""
             )
+    elif table.block.layout.names is not None:  # the gyroscope named beside the given acceleration columns
+        given = set(plan.acc.columns)
+        beside = [t for t in _triplets(table, path) if t.kind == "gyro" and not given & set(t.columns)]
+        if beside:
+            plan.gyr, plan.gyr_table = beside[0], table
+            plan.inferred["inferred_gyr_columns"] = (
+                f"{beside[0].describe()} (by name, beside --acc-columns; --gyr-columns to choose others)"
+            )
     _plan_time(plan, table, mapping, options, display)
     return plan, table
 
