@@ -40,7 +40,7 @@ from retrogait.outfiles import discard, restore_if_removed
 from retrogait.rate import measured_rate_hz
 
 if TYPE_CHECKING:
-    from retrogait.imports.part import Part
+    from retrogait.recording_part import Part
 
 FORMAT_KEY = "retrogait-session"
 FORMAT_VERSION = "1"
@@ -456,7 +456,7 @@ def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units
     parsed, LONG-6), checked as :func:`read_session` checks the whole, the part in the header (``import_part_s``).
     What :func:`read_session` then ``imports.part.part_of`` gives; a part without two rows is
     ``imports.part.EmptyPart`` naming the recording's length."""
-    from retrogait.imports.part import PART_KEY, empty_part, part_text
+    from retrogait.recording_part import PART_KEY, empty_part, part_text
     from retrogait.textparts import RowsInTime, check_order, end_times
 
     path = Path(path)

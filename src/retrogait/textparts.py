@@ -11,7 +11,7 @@ last) is read from its first and last lines.
 Whether the rows really are in time order is checked as the parts are read (:class:`OrderCheck`): each part's rows
 are in order, each part's bytes start at or before the previous part's end, and where they only meet, the first row
 is not before the previous part's last. The parts together cover the file's bytes, so a file read whole in parts
-without :class:`~retrogait.imports.part.NotInTimeOrder` is in order from its first row to its last.
+without :class:`~retrogait.recording_part.NotInTimeOrder` is in order from its first row to its last.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import BinaryIO
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.imports.part import NotInTimeOrder
+from retrogait.recording_part import NotInTimeOrder
 
 #: Bytes read at each probe of the bisection, and the bounds at which it reads the block between them whole.
 PROBE_BYTES = 1 << 16

@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.bouts import BOUT_COLUMNS, bout_row_of_steps
 from retrogait.analysis.part_plan import OVERLAP_S, PART_S
-from retrogait.analysis.pipeline import STEP_COLUMNS, AnalysisResult, summarize
+from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.errors import RetrogaitError

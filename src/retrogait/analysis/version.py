@@ -3,8 +3,8 @@
 ``analysis_version()`` is e.g. ``"0.1.0+3f2c9a1b7e04"``. The hash covers every file whose code can
 change a result of ``retrogait.analyze`` (decision SETTINGS-2): ``analysis/`` (the stages and their
 settings), ``dsp/`` (the filters and peak finding they run on), ``imports/``, ``session.py`` and
-``rate.py`` (how a recording is read: units, time base, rate, placement), ``textparts.py`` (which rows a
-part of a text file holds, LONG-6), ``resolution.py`` (the
+``rate.py`` (how a recording is read: units, time base, rate, placement), ``textparts.py`` and ``recording_part.py``
+(which rows a part of a text file holds, LONG-6), ``resolution.py`` (the
 acceleration's quantum: a note and flags), ``conventions.py`` (gravity,
 rate floors), ``summary.py`` (gap and clipping rules) and ``csvsafe.py`` / ``csvtext.py`` (the text of
 the result files). ``tests/test_settings.py`` checks that every module these import is either listed
@@ -34,6 +34,7 @@ ANALYSIS_SOURCES = (
     "resolution.py",
     "stuck.py",
     "textparts.py",
+    "recording_part.py",
 )
 #: Modules the analysis sources import that cannot change a result: messages, atomic file writes, the
 #: package version (in the analysis version by itself), lazy attribute loading, Ctrl-C handling (EDGE-1), the

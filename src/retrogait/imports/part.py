@@ -5,42 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from retrogait.errors import RetrogaitError
+from retrogait.recording_part import PART_KEY, EmptyPart, NotInTimeOrder, Part, empty_part, part_text
 
 if TYPE_CHECKING:
     from retrogait.session import Session
 
-#: The header key that says which part of the recording was read (s from its first sample; ``start-end``).
-PART_KEY = "import_part_s"
-
-#: (start, end) s from a recording's first sample; None: from its first, or to its last.
-Part = tuple[float | None, float | None]
-
-
-def part_text(part: Part) -> str:
-    """``start-end`` (``end`` where open), as the header says it."""
-    start, end = part
-    return f"{start or 0:g}-{'end' if end is None else f'{end:g}'}"
-
-
-class EmptyPart(RetrogaitError):
-    """A part that holds fewer than two samples of the recording; ``lasts_s``: the recording's length (s from its
-    first sample to its last), where the reader knows it (analysing in parts skips a part inside a gap, LONG-4)."""
-
-    def __init__(self, message: str, lasts_s: float | None) -> None:
-        super().__init__(message)
-        self.lasts_s = lasts_s
-
-
-class NotInTimeOrder(RetrogaitError):
-    """A text table whose rows are not in time order: its parts cannot be found by their time (LONG-6); it is read
-    whole where it fits, else refused with this line."""
-
-
-def empty_part(display: str, part: Part, lasts_s: float | None = None) -> EmptyPart:
-    """The one-line refusal of a part that holds fewer than two samples of the recording (``lasts_s`` s long)."""
-    lasts = "" if lasts_s is None else f": it lasts {lasts_s:.1f} s (--start and --end count from its first sample)"
-    return EmptyPart(f"{display}: has no samples from {part_text(part)} s{lasts}", lasts_s)
+__all__ = ["PART_KEY", "EmptyPart", "NotInTimeOrder", "Part", "empty_part", "part_of", "part_text"]
 
 
 def part_of(session: Session, display: str, part: Part) -> Session:
