@@ -6,7 +6,8 @@ Per session count it prints, paired in one run:
 - cold: the whole ``retrogait batch DIR --out OUT --force --no-compare`` process (median of ``--repeats``:
   start-up, imports, worker start, every analysis, the combined tables: what a user waits for) with
   ``--jobs 1`` and ``--jobs 2`` in turn, then ``--scheduler`` on a 2-worker Dask cluster whose workers have
-  imported the analysis (an untimed warm-up), with each run's CPU seconds
+  imported the analysis (an untimed warm-up), in turn with ``--jobs 2`` again (the cluster alive for both: the
+  ratio on one load), with each run's CPU seconds
   (user + system of the process and its workers: on a busy machine the wall-time ratio says little, the
   CPU time says what the batch costs);
 - warm: the steady state from the first to the last result of ``run_batch`` in this process (workers
@@ -123,11 +124,21 @@ def main() -> None:
             # the local pool is timed with no Dask cluster alive: its idle processes cost CPU too
             rows = cold(configs, args.repeats)
             warm = {f"--jobs {jobs}": steady_rate(folder, Path(out) / f"warm{jobs}", jobs=jobs) for jobs in (1, 2)}
+            paired: dict[str, tuple[float, float]] = {}
             if not args.no_dask:
                 cluster = _dask_cluster()
                 address = cluster.scheduler_address
                 warm_up_workers(address)
-                rows |= cold({"Dask, 2 workers": [*batch, f"{out}/dask", "--scheduler", address]}, args.repeats)
+                # Dask and the local pool in turn, the cluster alive for both: their ratio on the same load (the
+                # rows above ran before the cluster started, minutes apart: 1.12-1.87x between runs of one code)
+                paired = cold(
+                    {
+                        "Dask, 2 workers": [*batch, f"{out}/dask", "--scheduler", address],
+                        "--jobs 2 beside": [*batch, f"{out}/jobs2b", "--jobs", "2"],
+                    },
+                    args.repeats,
+                )
+                rows["Dask, 2 workers"] = paired["Dask, 2 workers"]
                 warm["Dask, 2 workers"] = steady_rate(folder, Path(out) / "warmdask", scheduler=address)
                 cluster.close()
             print(f"  cold: whole `retrogait batch` process, median of {args.repeats}")
@@ -137,6 +148,11 @@ def main() -> None:
             print(f"    speed-up --jobs 2 vs --jobs 1: {one / two:.2f}x (goal >= 1.7x)")
             if "Dask, 2 workers" in rows:
                 print(f"    Dask vs --jobs 2: {rows['Dask, 2 workers'][0] / two:.2f}x the time (goal <= 1.10x)")
+                beside = paired["--jobs 2 beside"][0]
+                print(
+                    f"    Dask vs --jobs 2 run in turn with it (cluster alive for both, --jobs 2 {beside:.1f} s): "
+                    f"{rows['Dask, 2 workers'][0] / beside:.2f}x the time (goal <= 1.10x)"
+                )
             print("  warm: steady state, first to last result")
             for label, rate in warm.items():
                 print(f"    {label:18s} {rate:6.1f} sessions/min")
