@@ -20,7 +20,7 @@ from retrogait.analysis.pipeline import analyze
 from retrogait.cli import main
 from retrogait.errors import RetrogaitError
 from retrogait.imports import load_session
-from retrogait.imports.part import EmptyPart, part_of
+from retrogait.imports.part import EmptyPart, NotInTimeOrder, part_of
 from retrogait.session import Session, read_session, write_session
 from retrogait.simulate import SimulationConfig, parse_bouts, simulate
 
@@ -201,10 +201,10 @@ def test_a_part_beyond_the_end_is_refused_naming_the_length(tmp_path: Path, reco
 def test_rows_out_of_time_order_are_read_whole_where_they_fit_else_refused(
     tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A GENEActiv export with two rows swapped cannot be cut by its time: read whole where it fits (the whole
+    """A GENEActiv export with two rows 2 s apart swapped cannot be cut by its time: read whole where it fits (the whole
     reading drops the row going back, EDGE-2), refused in one line naming the file where it does not."""
     order = np.arange(recording.n_samples)
-    order[[15000, 15001]] = [15001, 15000]
+    order[[15000, 15200]] = [15200, 15000]  # 2 s apart (rows less than 1 s behind are dropped in parts, LONG-9)
     path = geneactiv_csv(recording, tmp_path / "swapped.csv", order=order)
     whole = tmp_path / "whole"
     assert main(["analyze", str(path), "-o", str(whole), "--no-report", "--placement", "shank"]) == 0
@@ -248,24 +248,30 @@ def test_a_gzip_file_too_long_to_analyse_whole_is_refused_saying_to_unzip_it(
 
 def test_parts_that_do_not_follow_each_other_are_not_in_time_order() -> None:
     """Each part's rows in order is not enough: a part must start at or before the end of the one before (else rows
-    between were never read) and, where they only meet, not before its last row; the length's read beyond the end
-    (nothing read) first does not count as a part."""
-    from retrogait.imports.part import NotInTimeOrder
+    between were never read) and its rows after those bytes not before the latest row read; the length's read beyond
+    the end (nothing read) first does not count as a part. A reader may let rows lie less than 1 s behind (LONG-9)."""
     from retrogait.textparts import OrderCheck
 
     key = ("f.csv", 1000, 1)
     check = OrderCheck()
-    check.read("f.csv", key, 1000, 1000, np.zeros(0))  # the length: beyond the end
-    check.read("f.csv", key, 10, 400, np.array([0.0, 1.0, 2.0]))
-    check.read("f.csv", key, 300, 600, np.array([1.5, 2.0, 3.0]))  # overlapping
-    check.read("f.csv", key, 600, 600, np.zeros(0))  # a part inside a gap
-    check.read("f.csv", key, 600, 700, np.array([3.5, 4.0]))  # meeting
+    check.read("f.csv", key, 1000, 1000, np.zeros(0), np.zeros(0, dtype=np.int64))  # the length: beyond the end
+    check.read("f.csv", key, 10, 400, np.array([0.0, 1.0, 2.0]), np.array([10, 200, 390]))
+    check.read("f.csv", key, 300, 600, np.array([1.5, 2.0, 3.0]), np.array([300, 390, 500]))  # overlapping
+    check.read("f.csv", key, 600, 600, np.zeros(0), np.zeros(0, dtype=np.int64))  # a part inside a gap
+    check.read("f.csv", key, 600, 700, np.array([3.5, 4.0]), np.array([600, 650]))  # meeting
     with pytest.raises(NotInTimeOrder, match=r"f.csv: its rows are not in time order \(the rows from byte 800"):
-        check.read("f.csv", key, 800, 900, np.array([5.0, 6.0]))  # bytes 700-800 never read
-    with pytest.raises(NotInTimeOrder, match="do not follow those up to byte 700"):
-        check.read("f.csv", key, 700, 900, np.array([3.0, 6.0]))  # meeting, but before the last row read
+        check.read("f.csv", key, 800, 900, np.array([5.0, 6.0]), np.array([800, 850]))  # bytes 700-800 never read
+    with pytest.raises(NotInTimeOrder, match="do not follow those up to byte 700"):  # before the last row read
+        check.read("f.csv", key, 700, 900, np.array([3.0, 6.0]), np.array([700, 800]))
+    with pytest.raises(NotInTimeOrder, match="do not follow those up to byte 700"):  # overlapping, one behind
+        check.read("f.csv", key, 650, 900, np.array([3.5, 3.8, 3.9]), np.array([650, 690, 800]))
     with pytest.raises(NotInTimeOrder, match=r"a row at 2.000 s after one at 3.700 s, in bytes 650-900"):
-        check.read("f.csv", key, 650, 900, np.array([3.7, 2.0, 1.0]))
+        check.read("f.csv", key, 650, 900, np.array([3.7, 2.0, 1.0]), np.array([650, 700, 800]))
+    # rows may lie less than 1 s behind a row before them (LONG-9): in a part, and after the parts before
+    check.read("f.csv", key, 650, 900, np.array([4.0, 3.5, 5.0, 4.1]), np.array([650, 700, 750, 800]), 1.0)
+    check.read("f.csv", key, 900, 950, np.array([4.01]), np.array([900]), 1.0)
+    with pytest.raises(NotInTimeOrder, match="do not follow those up to byte 950"):
+        check.read("f.csv", key, 950, 990, np.array([4.0]), np.array([950]), 1.0)  # 1 s behind the 5.0
 
 
 def test_start_and_end_read_only_that_part_of_a_long_session_file(
@@ -297,3 +303,98 @@ def test_a_geneactiv_csv_is_planned_at_what_its_whole_reading_costs(
     assert part_plan.analysis_parts(path) == pytest.approx(90.0, abs=10.0)
     session = write_session(recording, tmp_path / "rec.csv")  # a session file's whole analysis: 200 a sample
     assert part_plan.analysis_parts(session) is None
+
+
+def _clock_glitches(session: Session, every: int = 3000) -> Session:
+    """``session`` with a row going back every ``every`` rows, as a GENEActiv export's page times can: the row after
+    the glitch (and those after it) stamped 5 to 50 ms before the row before it, then the clock runs on from there
+    (each page's rows timed from its own start time)."""
+    t = session.t_s.copy()
+    backs = np.array([0.005, 0.023, 0.050, 0.012, 0.037])
+    for k, at in enumerate(range(every, session.n_samples - 10, every)):
+        t[at:] -= backs[k % backs.size] + (t[at] - t[at - 1])  # the row at `at` this far before the one before
+    return replace(session, t_s=t)
+
+
+def test_a_geneactiv_csv_with_clock_glitches_is_analysed_in_parts_as_whole(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows going back by 5-50 ms (less than the parts' 1 s margin) do not make the file out of order: each part is
+    read alone and cleaned as the whole reading cleans it (the rows going back dropped, EDGE-2), with the whole's
+    steps and bouts; before (LONG-6), the file was read whole and cut."""
+    import retrogait.textparts as textparts
+
+    glitchy = _clock_glitches(recording)
+    assert (np.diff(glitchy.t_s) < 0).sum() == 6
+    path = geneactiv_csv(glitchy, tmp_path / "glitches.csv")
+    whole_session = load_session(path)
+    assert 6 <= int(whole_session.meta.extra["import_dropped_rows"]) <= 6 * 6  # dropped whole, as before
+    for part in [(60.0, 120.0), (29.0, 31.0), (30.985, 60.0), (31.0, 60.0), (150.0, None)]:  # a glitch at 30 s
+        alone, cut = load_session(path, part_s=part), part_of(whole_session, str(path), part)
+        np.testing.assert_allclose(alone.t_s, cut.t_s, atol=1e-9)
+        np.testing.assert_array_equal(alone.acc, cut.acc)
+    read = []
+    real = textparts.RowsInTime.part_bytes
+    monkeypatch.setattr(textparts.RowsInTime, "part_bytes", lambda self, *p: read.append(p) or real(self, *p))
+    whole, parts, summary = _analyses(path, tmp_path)
+    _same(whole, parts)
+    assert len(summary["parts"]) == 2 and len(read) == 3  # each part read alone, not the file whole
+    assert pd.read_csv(tmp_path / "whole" / "bouts.csv").equals(pd.read_csv(tmp_path / "parts" / "bouts.csv"))
+
+
+def test_a_session_file_with_time_going_back_is_refused_in_parts_as_whole(
+    tmp_path: Path, recording: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session file's ``t_s`` must strictly increase (our writer writes no other): one with rows going back by
+    5-50 ms is refused at the line, whole and in parts alike."""
+    glitchy = _clock_glitches(recording)
+    path = write_session(recording, tmp_path / "s.csv")
+    text = path.read_text().splitlines(keepends=True)
+    first = next(i for i, line in enumerate(text) if line.startswith("t_s"))
+    for row, t in enumerate(glitchy.t_s):  # every row's time the glitchy clock's
+        text[first + 1 + row] = f"{t:.6f}," + text[first + 1 + row].split(",", 1)[1]
+    path.write_text("".join(text))
+    line = first + 2 + int(np.flatnonzero(np.diff(glitchy.t_s) < 0)[0]) + 1
+    said = []
+    for more in ([], ["--part-hours", "0.034"]):
+        args = ["analyze", str(path), "-o", str(tmp_path / f"out{len(more)}"), "--no-report", "--placement", "shank"]
+        assert main([*args, *more]) == 2
+        said.append(capsys.readouterr().err.strip())
+    assert all(f"{path}:{line}: time t_s=" in err and "t_s must strictly increase" in err for err in said), said
+
+
+def test_a_geneactiv_row_going_back_by_more_than_the_margin_is_read_whole_or_refused(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row 1.5 s behind the row before (more than the parts' 1 s margin: the bisection could miss rows) still makes
+    the file out of order: read whole where it fits, refused in one line where it does not (LONG-6)."""
+    t = recording.t_s.copy()
+    t[15000] -= 1.5
+    path = geneactiv_csv(replace(recording, t_s=t), tmp_path / "back.csv")
+    whole = tmp_path / "whole"
+    assert main(["analyze", str(path), "-o", str(whole), "--no-report", "--placement", "shank"]) == 0
+    parts = tmp_path / "parts"
+    args = ["analyze", str(path), "-o", str(parts), "--no-report", "--placement", "shank", "--part-hours", "0.034"]
+    assert main(args) == 0
+    assert _steps(parts).equals(_steps(whole))  # read whole, then cut into parts
+    capsys.readouterr()
+    _small_parts(monkeypatch)
+    assert main(args[:-2]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and f"{path}: its rows are not in time order" in err
+
+
+def test_a_geneactiv_part_with_more_than_1_percent_of_rows_going_back_is_read_whole(
+    tmp_path: Path, recording: Session
+) -> None:
+    """EDGE-2 refuses a recording whose time goes back for more than 1 % of its rows, judged on the whole: a part
+    over it alone is not read in parts (read whole where it fits), so no part refuses what the whole accepts."""
+    t = recording.t_s.copy()
+    for at in range(3000, 5000, 100):  # 20 glitches of 50 ms within 20 s: 100 rows behind, 0.5 % of the recording
+        t[at:] -= 0.050 + (t[at] - t[at - 1])
+    path = geneactiv_csv(replace(recording, t_s=t), tmp_path / "many.csv")
+    assert int(load_session(path).meta.extra["import_dropped_rows"]) > 100  # read whole: under 1 %, dropped
+    with pytest.raises(NotInTimeOrder, match=r"its time goes back for 1\d\d of the \d+ rows .*more than 1 %"):
+        load_session(path, part_s=(20.0, 60.0))
+    whole, parts, summary = _analyses(path, tmp_path)
+    assert parts.equals(whole) and "parts" in summary  # read whole, then cut into parts

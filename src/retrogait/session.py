@@ -473,7 +473,8 @@ def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units
     if cut:
         block = block[: block.rfind(b"\n") + 1]
     # its own rows' order is checked as the whole's (t_s strictly increasing), its ends against the parts before
-    check_order(str(path), path, a, b, end_times(block, 10, _time_reader(columns)))
+    at, times = end_times(block, 10, _time_reader(columns))
+    check_order(str(path), path, a, b, times, a + at)
     if not block.strip():
         raise empty_part(str(path), part_s, rows.length_s)
     try:

@@ -8,10 +8,18 @@ pandas, no row loop). About 30 reads of 64 KiB find a row of a file of gigabytes
 two such rows, read in one piece: the memory holds the part, never the file. The recording's length (first row to
 last) is read from its first and last lines.
 
-Whether the rows really are in time order is checked as the parts are read (:class:`OrderCheck`): each part's rows
-are in order, each part's bytes start at or before the previous part's end, and where they only meet, the first row
-is not before the previous part's last. The parts together cover the file's bytes, so a file read whole in parts
-without :class:`~retrogait.recording_part.NotInTimeOrder` is in order from its first row to its last.
+Whether the rows really are in time order is checked as the parts are read (:class:`OrderCheck`): each part's bytes
+start at or before the previous part's end, and no row is before a row ahead of it in the file, in its part or in
+those before. The parts together cover the file's bytes, so a file read whole in parts without
+:class:`~retrogait.recording_part.NotInTimeOrder` is in order from its first row to its last.
+
+A reader may let rows lie a little behind a row before them (``back_s``, less than MARGIN_S: a GENEActiv export's
+clock glitch at a page, LONG-9): the bisection still finds every part's rows. Where no row is ``back_s`` or more
+behind any row before it, every row before the byte found for ``t - MARGIN_S`` is before ``t`` (it is before that
+byte's row, or before ``t - MARGIN_S``, plus less than ``back_s``), and every row from the byte found for
+``t + MARGIN_S`` on is after ``t``: a part's rows from ``start`` to ``end`` are all in its bytes, and no row before
+them is at or after ``start``, so the rows a whole reading drops for going back (behind a row before them) are
+those the part's reading drops.
 """
 
 from __future__ import annotations
@@ -33,6 +41,9 @@ from retrogait.recording_part import NotInTimeOrder
 PROBE_BYTES = 1 << 16
 #: (s) The part's bytes are found this much wider than asked; its rows are then cut exactly, as a whole reading is.
 MARGIN_S = 1.0
+#: (s) A row this much or more behind a row before it makes a file out of order for a reader that lets rows go back
+#: (a GENEActiv export, LONG-9): the part margin, so every part's rows are still found (module doc).
+TIME_BACK_S = MARGIN_S
 
 #: The times of the complete lines of a block that starts at a line start: (each line's first byte in the block,
 #: its time, s; NaN where a line holds none: blank, cut or not a row).
@@ -55,16 +66,20 @@ def line_starts(block: bytes, newline: int) -> NDArray[np.int64]:
     return starts[starts < buf.size]
 
 
-def end_times(block: bytes, newline: int, line_times: LineTimes) -> NDArray[np.float64]:
-    """The times of the first and the last row with a time of ``block`` (whole lines; none, one or two values):
-    what :class:`OrderCheck` needs of a part whose own order its reader checks."""
+def end_times(block: bytes, newline: int, line_times: LineTimes) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The first bytes (in ``block``) and times of the first and the last row with a time of ``block`` (whole lines;
+    none, one or two rows): what :class:`OrderCheck` needs of a part whose own order its reader checks."""
     head = complete_lines(block[:PROBE_BYTES], newline, len(block) <= PROBE_BYTES)
-    tail = block[-PROBE_BYTES:]
-    if len(block) > PROBE_BYTES:  # from the first whole line of the last PROBE_BYTES
-        tail = tail[tail.find(bytes([newline])) + 1 :]
-    first, last = line_times(head)[1], line_times(tail)[1]
-    first, last = first[np.isfinite(first)][:1], last[np.isfinite(last)][-1:]
-    return np.concatenate([first, last]) if first.size and last.size else np.concatenate([first, last])[:1]
+    tail_at = max(0, len(block) - PROBE_BYTES)
+    tail = block[tail_at:]
+    if tail_at:  # from the first whole line of the last PROBE_BYTES
+        cut = tail.find(bytes([newline])) + 1
+        tail, tail_at = tail[cut:], tail_at + cut
+    (head_starts, first), (tail_starts, last) = line_times(head), line_times(tail)
+    i, j = np.flatnonzero(np.isfinite(first))[:1], np.flatnonzero(np.isfinite(last))[-1:]
+    at = np.concatenate([head_starts[i], tail_starts[j] + tail_at]).astype(np.int64)
+    times = np.concatenate([first[i], last[j]])
+    return (at, times) if i.size and j.size else (at[:1], times[:1])
 
 
 class RowsInTime:
@@ -73,7 +88,9 @@ class RowsInTime:
     ``line_times`` reads the times of a block's lines (the format's own); ``newline`` the line end byte (LF, or CR
     in an old export). Times are the format's own (s; a GENEActiv's wall clock, a session's ``t_s``)."""
 
-    def __init__(self, fh: BinaryIO, data_start: int, newline: int, line_times: LineTimes, display: str) -> None:
+    def __init__(
+        self, fh: BinaryIO, data_start: int, newline: int, line_times: LineTimes, display: str, back_s: float = 0.0
+    ) -> None:
         self.fh, self.data_start, self.newline, self.line_times, self.display = (
             fh,
             data_start,
@@ -81,6 +98,7 @@ class RowsInTime:
             line_times,
             display,
         )
+        self.back_s = back_s  # (s) how far a row may lie behind one before it (module doc; 0: none)
         fh.seek(0, os.SEEK_END)
         self.size = fh.tell()
         self.first = self._line_at(data_start)
@@ -151,7 +169,7 @@ class RowsInTime:
         block = self._read(lo, hi - lo)
         starts, times = self.line_times(complete_lines(block, self.newline, False))
         known = times[np.isfinite(times)]
-        if known.size and (np.diff(known) < 0).any():
+        if known.size and too_far_back(_running_max_before(known) - known, self.back_s).any():
             raise NotInTimeOrder(
                 f"{self.display}: its rows are not in time order (bytes {lo:,}-{hi:,}): it is not read in parts"
             )
@@ -167,37 +185,60 @@ class RowsInTime:
         return a, max(a, b)
 
 
+def _running_max_before(t: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The latest of the times before each of ``t`` (s; -inf before the first)."""
+    return np.concatenate([[-math.inf], np.maximum.accumulate(t)[:-1]]) if t.size else t
+
+
+def too_far_back(behind_s: NDArray[np.float64], back_s: float) -> NDArray[np.bool_]:
+    """Whether rows ``behind_s`` (s) behind the latest row before them are out of order where rows may lie less than
+    ``back_s`` behind (0: none may; a row at the same time is in order)."""
+    return behind_s >= back_s if back_s > 0 else behind_s > 0
+
+
 @dataclass
 class OrderCheck:
-    """What the parts read so far say (module doc): the file (path, size, change time) and the end of the bytes
-    read and the last row's time there."""
+    """What the parts read so far say (module doc): the file (path, size, change time), the end of the bytes
+    read and the latest row's time before it."""
 
     file: tuple[str, int, int] | None = None
     end: int = 0
-    last_t: float = -math.inf
+    latest_t: float = -math.inf
 
-    def read(self, display: str, key: tuple[str, int, int], a: int, b: int, times: NDArray[np.float64]) -> None:
-        """Check a part's bytes (``a``-``b``) and the times of its rows (in file order) against the parts before."""
-        known = times[np.isfinite(times)]
-        if known.size and (np.diff(known) < 0).any():
-            at = int(np.argmax(np.diff(known) < 0))
+    def read(
+        self,
+        display: str,
+        key: tuple[str, int, int],
+        a: int,
+        b: int,
+        times: NDArray[np.float64],
+        at: NDArray[np.int64],
+        back_s: float = 0.0,
+    ) -> None:
+        """Check a part's bytes (``a``-``b``) and the times of its rows (in file order; ``at``: each row's first byte
+        in the file) against the parts before; rows may lie less than ``back_s`` (s) behind a row before them."""
+        finite = np.isfinite(times)
+        known, at = times[finite], at[finite]
+        inner = _running_max_before(known)
+        if too_far_back(inner - known, back_s).any():
+            i = int(np.argmax(too_far_back(inner - known, back_s)))
             raise NotInTimeOrder(
-                f"{display}: its rows are not in time order (a row at {known[at + 1]:.3f} s after one at "
-                f"{known[at]:.3f} s, in bytes {a:,}-{b:,}): it is not read in parts"
+                f"{display}: its rows are not in time order (a row at {known[i]:.3f} s after one at "
+                f"{inner[i]:.3f} s, in bytes {a:,}-{b:,}): it is not read in parts"
             )
         if a == b:  # nothing read: a part inside a gap, or beyond the end (the length asked for)
             return
-        if self.file != key:  # the first part read: from the first row
-            self.file, self.end, self.last_t = key, b, float(known[-1]) if known.size else -math.inf
-            return
-        if a > self.end or (a == self.end and known.size and known[0] < self.last_t):
-            raise NotInTimeOrder(
-                f"{display}: its rows are not in time order (the rows from byte {a:,} do not follow those up to "
-                f"byte {self.end:,}): it is not read in parts"
-            )
-        if b >= self.end:
-            self.end = b
-            self.last_t = float(known[-1]) if known.size else self.last_t
+        first = self.file != key  # the first part read: from the first row
+        if not first:
+            new = at >= self.end  # rows not read before: after every row up to the end of those read
+            if a > self.end or too_far_back(self.latest_t - known[new], back_s).any():
+                raise NotInTimeOrder(
+                    f"{display}: its rows are not in time order (the rows from byte {a:,} do not follow those up to "
+                    f"byte {self.end:,}): it is not read in parts"
+                )
+        if first or b >= self.end:
+            latest = float(known.max()) if known.size else -math.inf
+            self.file, self.end, self.latest_t = key, b, latest if first else max(self.latest_t, latest)
 
 
 _ORDER: ContextVar[OrderCheck | None] = ContextVar("retrogait_text_parts_order", default=None)
@@ -214,10 +255,19 @@ def parts_in_order() -> Iterator[OrderCheck]:
         _ORDER.reset(token)
 
 
-def check_order(display: str, path: str | os.PathLike[str], a: int, b: int, times: NDArray[np.float64]) -> None:
-    """Check a part read (bytes ``a``-``b``, its rows' times) against the parts read before it, where parts are
-    being read (:func:`parts_in_order`); its own rows' order always."""
+def check_order(
+    display: str,
+    path: str | os.PathLike[str],
+    a: int,
+    b: int,
+    times: NDArray[np.float64],
+    at: NDArray[np.int64],
+    back_s: float = 0.0,
+) -> None:
+    """Check a part read (bytes ``a``-``b``, its rows' times and first bytes in the file) against the parts read
+    before it, where parts are being read (:func:`parts_in_order`); its own rows' order always (``back_s``:
+    :meth:`OrderCheck.read`)."""
     stat = os.stat(path)
     key = (os.fspath(path), stat.st_size, stat.st_mtime_ns)
     check = _ORDER.get() or OrderCheck()
-    check.read(display, key, a, b, times)
+    check.read(display, key, a, b, times, at, back_s)

@@ -23,6 +23,7 @@ from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, Im
 from retrogait.imports.common import (
     ACC_TO_MS2,
     GZIP_MAGIC,
+    MAX_TIME_BACK_SHARE,
     FloatArray,
     Source,
     Stream,
@@ -37,7 +38,8 @@ from retrogait.imports.geneactiv_common import finish_geneactiv, on_recording_ti
 from retrogait.imports.limits import line_bounds
 from retrogait.imports.part import empty_part
 from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
-from retrogait.textparts import RowsInTime, check_order, line_starts
+from retrogait.recording_part import NotInTimeOrder
+from retrogait.textparts import TIME_BACK_S, RowsInTime, check_order, line_starts
 
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
@@ -142,23 +144,31 @@ def _read_part(
     path: Path, offset: int, header: dict[str, str], options: ImportOptions, report: ImportReport, sep: str = ","
 ) -> ImportResult:
     """The rows of ``options.part_s`` (s from the recording's first row) read alone: their bytes found by their time
-    (``textparts``), the rest of the file not read (LONG-6); on the recording's time line, as the ``.bin``'s."""
+    (``textparts``), the rest of the file not read (LONG-6); on the recording's time line, as the ``.bin``'s. Rows
+    less than ``textparts.TIME_BACK_S`` behind a row before them (a clock glitch) are dropped as whole (LONG-9)."""
     part = options.part_s or (None, None)
     display = str(path)
     with open(path, "rb") as fh:
         bom = len(UTF8_BOM) if fh.read(len(UTF8_BOM)) == UTF8_BOM else 0
         newline = 10 if b"\n" in head_bytes(path, HEADER_BYTES) else 13
-        rows = RowsInTime(fh, offset + bom, newline, lambda block: _line_times(block, sep), display)
+        rows = RowsInTime(fh, offset + bom, newline, lambda block: _line_times(block, sep), display, TIME_BACK_S)
         a, b = rows.part_bytes(*part)
         fh.seek(a)
         block = fh.read(b - a)
     origin = rows.first[1]
+    starts, stamps = _line_times(block, sep)  # its rows in time order, after those of the parts before
+    check_order(display, path, a, b, stamps, a + starts, TIME_BACK_S)
+    del starts, stamps
     if not block:
-        check_order(display, path, a, b, np.zeros(0))
         raise empty_part(display, part, rows.length_s)
-    raw, t, xyz = _samples(Source(display, data=block), report, sep)
+    t, xyz = _samples(Source(display, data=block), report, sep)[1:]
     del block
-    check_order(display, path, a, b, raw)  # its rows in time order, after those of the parts before
+    behind = report.time_back  # EDGE-2 judges the whole recording's share: where a part's is over, read it whole
+    if behind is not None and behind[0] > MAX_TIME_BACK_SHARE * behind[1]:
+        raise NotInTimeOrder(
+            f"{display}: its time goes back for {behind[0]} of the {behind[1]} rows of bytes {a:,}-{b:,} (more than "
+            f"{100 * MAX_TIME_BACK_SHARE:g} %): it is not read in parts"
+        )
     start, end = part
     since = t - origin  # as the whole reading's times are made (finish: from the first sample), compared alike
     inside = (since >= (start or 0.0)) & (since < (end if end is not None else math.inf))
