@@ -155,6 +155,45 @@ def test_a_geneactiv_csv_too_long_for_the_memory_is_analysed_in_parts_by_itself(
     assert len(json.loads((out / "summary.json").read_text())["parts"]) >= 4  # parts of ~50 s
 
 
+def _in_a_decimal_comma_locale(path: Path) -> Path:
+    """``path`` (a GENEActiv CSV) saved again by a spreadsheet in a decimal-comma locale: a BOM, ``;`` between
+    fields, decimal commas (EDGE-119)."""
+    lines = path.read_bytes().decode().split("\r\n")
+    resaved = [
+        ";".join([line[:23], line[24:].replace(",", ";").replace(".", ",")])
+        if line[:2] == "20"
+        else line.replace(",", ";", 1)
+        for line in lines
+    ]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(resaved).encode())
+    return path
+
+
+def test_a_decimal_comma_geneactiv_csv_too_long_for_the_memory_is_analysed_in_parts(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-119's `;` export (its part reader reads `;`) was refused by the plan, which knew `Device Type,` only:
+    "it is read whole before a part is cut" (REVIEW-9); now read a part at a time as the `,` export is."""
+    import retrogait.textparts as textparts
+
+    path = _in_a_decimal_comma_locale(geneactiv_csv(recording, tmp_path / "week.csv"))
+    assert b"Device Type;GENEActiv" in path.read_bytes()[:40] and b";0,0" in path.read_bytes()
+    estimate = file_size.estimated_samples(path, any_size=True)
+    assert estimate is not None and estimate.reads_part and estimate.rate_hz == 100.0
+    assert estimate.analysis_bytes_per_sample == memory.GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE
+    _small_parts(monkeypatch)
+    read: list[object] = []
+    real = textparts.RowsInTime.part_bytes
+    monkeypatch.setattr(textparts.RowsInTime, "part_bytes", lambda self, *p: read.append(p) or real(self, *p))
+    out = tmp_path / "out"
+    assert main(["analyze", str(path), "--out", str(out), "--placement", "shank", "--no-report"]) == 0, (
+        capsys.readouterr()
+    )
+    monkeypatch.delenv(memory.MEMORY_ENV)
+    assert len(read) >= 5  # the length, then each part read alone
+    _same(analyze(path, placement="shank").steps, _steps(out))
+
+
 @pytest.mark.parametrize("kind", ["session", "geneactiv"])
 def test_a_batch_job_too_long_for_the_memory_is_analysed_in_parts_as_analyze_does(
     tmp_path: Path, recording: Session, kind: str, monkeypatch: pytest.MonkeyPatch
