@@ -230,6 +230,26 @@ def test_after_a_gap_nothing_is_lost_and_a_part_inside_it_is_skipped(tmp_path: P
     assert summary["duration_s"] == pytest.approx(session.duration_s, abs=0.02)
 
 
+@pytest.mark.parametrize("kind", ["session", "geneactiv"])
+def test_a_stray_first_sample_days_before_does_not_refuse_the_parts(
+    tmp_path: Path, recording: Session, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-116 skips an empty first part where the whole recording is in memory, but a file read a part at a time
+    (LONG-6, `--part-hours` or too long) was refused: "has no samples from 0-3720 s" (REVIEW-9). Its reader says
+    where the recording's first sample is, so its first part is skipped too, and the steps are the whole's."""
+    t = recording.t_s.copy()
+    t[1:] += 6 * 86400.0  # the first row misread, six days before the rest
+    path = tmp_path / "r.csv"
+    write_session(replace(recording, t_s=t), path) if kind == "session" else geneactiv_csv(
+        replace(recording, t_s=t), path
+    )
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    assert main(["analyze", str(path), "-o", str(whole), "--no-report", "--placement", "shank"]) == 0
+    args = ["analyze", str(path), "-o", str(parts), "--no-report", "--placement", "shank", "--part-hours", "1"]
+    assert main(args) == 0, capsys.readouterr().err
+    _same(_steps(whole), _steps(parts))
+
+
 def test_a_part_beyond_the_end_is_refused_naming_the_length(tmp_path: Path, recording: Session) -> None:
     path = geneactiv_csv(recording, tmp_path / "ga.csv")
     with pytest.raises(EmptyPart, match=r"has no samples from 1000-end s: it lasts 210.0 s") as said:

@@ -155,7 +155,7 @@ def _read_part(
     origin = rows.first[1]
     if not block:
         check_order(display, path, a, b, np.zeros(0))
-        raise empty_part(display, part, rows.length_s)
+        raise empty_part(display, part, rows.length_s, 0.0)  # 0: the time line's
     raw, t, xyz = _samples(Source(display, data=block), report, sep)
     del block
     check_order(display, path, a, b, raw)  # its rows in time order, after those of the parts before
@@ -163,7 +163,7 @@ def _read_part(
     since = t - origin  # as the whole reading's times are made (finish: from the first sample), compared alike
     inside = (since >= (start or 0.0)) & (since < (end if end is not None else math.inf))
     if np.count_nonzero(inside) < 2:
-        raise empty_part(display, part, rows.length_s)
+        raise empty_part(display, part, rows.length_s, 0.0)  # 0: the time line's
     acc = Stream(t[inside], xyz[inside])
     result = finish_geneactiv(path, acc, header, options, report)
     return on_recording_time_line(result, acc.t_s, origin, part)
