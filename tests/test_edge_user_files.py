@@ -14,7 +14,7 @@ import import_samples as samples
 from retrogait.analysis.pipeline import analyze
 from retrogait.errors import RetrogaitError
 from retrogait.imports import load_recording
-from retrogait.session import Session
+from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
 
@@ -365,3 +365,23 @@ def test_a_file_of_a_byte_order_mark_and_line_ends_is_empty(tmp_path: Path) -> N
     path.write_bytes(b"\xef\xbb\xbf\r\n\r\n")
     with pytest.raises(RetrogaitError, match="is empty"):
         load_recording(path)
+
+
+def test_a_grid_mostly_gap_is_counted_in_samples_as_its_rule_says() -> None:
+    """EDGE-116: a grid more than GAP_GRID_FACTOR (4) times the samples, over more than two parts, is analysed in
+    parts. The rule compared the memory needs, less what the read holds (56 bytes a sample with a gyroscope), so a
+    grid 3.3 times the samples went to parts too (REVIEW-9)."""
+    import retrogait.analysis.pipeline as pipeline
+    from retrogait.analysis.part_plan import PART_S
+    from retrogait.memory import ANALYSIS_BYTES_PER_SAMPLE
+
+    rate, n = 20.0, 200_000
+    span_s = 3.3 * n / rate  # 9.2 h: a grid 3.3 times the samples, longer than two parts
+    assert span_s > 2 * PART_S
+    t = np.concatenate([np.arange(n // 2) / rate, span_s - np.arange(n // 2)[::-1] / rate])
+    session = Session(t_s=t, acc=np.zeros((n, 3)), gyr=np.zeros((n, 3)), meta=SessionMeta("shank", rate))
+    held = t.nbytes + 2 * session.acc.nbytes
+    grid_need = pipeline._grid_samples(session) * ANALYSIS_BYTES_PER_SAMPLE - held
+    assert pipeline._parts_across_gaps(session, grid_need) is None  # 3.3x: whole
+    wider = replace(session, t_s=np.concatenate([t[: n // 2], t[n // 2 :] + 0.8 * span_s]))  # 5.9x: in parts
+    assert pipeline._parts_across_gaps(wider, pipeline._grid_samples(wider) * ANALYSIS_BYTES_PER_SAMPLE - held)
