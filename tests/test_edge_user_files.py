@@ -213,6 +213,35 @@ def test_a_sensor_logger_recording_of_the_uncalibrated_accelerometer_alone_is_re
         np.testing.assert_allclose(result.session.acc, expected.acc)
 
 
+def test_sensor_logger_reads_its_uncalibrated_table_once_and_only_where_it_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EDGE-118's recording of the uncalibrated accelerometer alone read that table twice (once aside for its units,
+    once as the acceleration), and an Android export with it beside TotalAcceleration read it for nothing
+    (REVIEW-9): now once where it is the acceleration, aside only on iOS (its units say whether the app
+    standardised the others); the samples as before."""
+    import retrogait.imports.sensorlogger as sensorlogger
+
+    reads: list[str] = []
+    real = sensorlogger.read_stream
+    monkeypatch.setattr(
+        sensorlogger, "read_stream", lambda source, *a, **k: reads.append(source.name) or real(source, *a, **k)
+    )
+    alone = samples.sensorlogger_folder(tmp_path / "alone")
+    expected = load_recording(alone).session
+    (alone / "TotalAcceleration.csv").rename(alone / "AccelerometerUncalibrated.csv")
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        (alone / name).unlink()
+    reads.clear()
+    np.testing.assert_array_equal(load_recording(alone).session.acc, expected.acc)
+    assert reads == ["AccelerometerUncalibrated.csv"]
+    beside = samples.sensorlogger_folder(tmp_path / "beside")
+    (beside / "AccelerometerUncalibrated.csv").write_bytes((beside / "TotalAcceleration.csv").read_bytes())
+    reads.clear()
+    np.testing.assert_array_equal(load_recording(beside).session.acc, expected.acc)
+    assert "AccelerometerUncalibrated.csv" not in reads
+
+
 def test_a_geneactiv_export_saved_in_a_decimal_comma_locale_reads(tmp_path: Path) -> None:
     """GENEActiv's CSV imported into a German Excel and saved as CSV: `;` between fields, decimal commas, a BOM,
     CRLF. It was "format not recognised (not a table of numbers nor a known file)" (EDGE-119)."""
