@@ -184,7 +184,7 @@ def _parts_across_gaps(session: Session, grid_need: int) -> float | None:
     jumped a week, a logger paused for days) does not fit in the memory available, or is mostly gap
     (GAP_GRID_FACTOR) over more than two parts: the longest of at most ``PART_S`` whose part fits (as
     ``part_plan.analysis_parts``); None where the grid is analysed whole, or no part of ``MIN_PART_S`` would fit."""
-    from retrogait.analysis.part_plan import MIN_PART_S, OVERLAP_S, PART_S
+    from retrogait.analysis.part_plan import MIN_PART_S, PART_S, part_core_s
     from retrogait.memory import available_bytes
 
     available = available_bytes()
@@ -194,7 +194,7 @@ def _parts_across_gaps(session: Session, grid_need: int) -> float | None:
     if not (too_big or mostly_gap):
         return None
     per_s = session.meta.sample_rate_hz * ANALYSIS_BYTES_PER_SAMPLE
-    part_s = PART_S if available is None else min(PART_S, (available / per_s - 2 * OVERLAP_S) / 1.5)
+    part_s = PART_S if available is None else part_core_s(available, per_s)
     return part_s if part_s >= MIN_PART_S else None
 
 

@@ -173,14 +173,13 @@ def _rows(path: Path, offset: int) -> Source:
     """The file's text from ``offset`` of its decoded text on (the first data row): read from there when the file
     is plain UTF-8 (a GENEActiv CSV can be gigabytes: not read twice over), else unpacked and decoded first, as
     its header was (a ``.gz`` or UTF-16 text: EDGE-33)."""
-    try:
-        with open(path, "rb") as fh:
-            start = fh.read(UTF16_PROBE_BYTES)
-            if start[:2] != GZIP_MAGIC and utf16_encoding(start) is None:
-                fh.seek(offset + (len(UTF8_BOM) if start.startswith(UTF8_BOM) else 0))
+    if _plain(path):
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(offset + (len(UTF8_BOM) if fh.read(len(UTF8_BOM)) == UTF8_BOM else 0))
                 return Source(str(path), data=fh.read())
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+        except OSError as exc:
+            raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     whole = Source(str(path), path=path).read_bytes()
     return Source(str(path), data=whole[offset:])
 
