@@ -113,6 +113,26 @@ def test_a_geneactiv_csv_part_is_read_alone_and_is_the_whole_reading_cut(tmp_pat
             assert alone.meta.extra["import_part_s"] == cut.meta.extra["import_part_s"]
 
 
+def test_a_geneactiv_csv_part_starts_its_time_line_where_the_whole_reading_does(
+    tmp_path: Path, recording: Session
+) -> None:
+    """A first row whose values cannot be read is dropped by the whole reading, whose time line and start time are
+    then the second row's; a part read alone took the dropped row's stamp: its times 10 ms late, its start time the
+    dropped row's, the first part a sample short (REVIEW-9)."""
+    path = geneactiv_csv(recording, tmp_path / "ga.csv")
+    lines = path.read_bytes().split(b"\r\n")
+    first = next(k for k, line in enumerate(lines) if line[:2] == b"20")
+    fields = lines[first].split(b",")
+    lines[first] = b",".join([fields[0], b"oops", *fields[2:]])  # its x not a number: a row dropped
+    path.write_bytes(b"\r\n".join(lines))
+    whole = load_session(path)
+    assert whole.meta.extra["import_dropped_detail"] == "row_not_a_number=1"
+    for part in [(None, 30.0), (60.0, 120.0)]:
+        alone, cut = load_session(path, part_s=part), part_of(whole, str(path), part)
+        np.testing.assert_allclose(alone.t_s, cut.t_s, atol=1e-9)
+        assert alone.meta.start_time_utc == cut.meta.start_time_utc == "2019-08-06T10:25:50.010Z"
+
+
 @pytest.mark.parametrize("kind", ["session", "geneactiv", "geneactiv CR"])
 def test_a_text_file_analysed_in_parts_gives_the_whole_analysis(
     tmp_path: Path, recording: Session, kind: str, monkeypatch: pytest.MonkeyPatch

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,7 +38,7 @@ from retrogait.imports.geneactiv_common import finish_geneactiv, on_recording_ti
 from retrogait.imports.limits import line_bounds
 from retrogait.imports.part import empty_part
 from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
-from retrogait.textparts import RowsInTime, check_order, line_starts
+from retrogait.textparts import PROBE_BYTES, RowsInTime, check_order, complete_lines, line_starts
 
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
@@ -150,9 +151,9 @@ def _read_part(
         newline = 10 if b"\n" in head_bytes(path, HEADER_BYTES) else 13
         rows = RowsInTime(fh, offset + bom, newline, lambda block: _line_times(block, sep), display)
         a, b = rows.part_bytes(*part)
+        origin = _first_sample_s(fh, rows, sep)
         fh.seek(a)
         block = fh.read(b - a)
-    origin = rows.first[1]
     if not block:
         check_order(display, path, a, b, np.zeros(0))
         raise empty_part(display, part, rows.length_s, 0.0)  # 0: the time line's
@@ -167,6 +168,15 @@ def _read_part(
     acc = Stream(t[inside], xyz[inside])
     result = finish_geneactiv(path, acc, header, options, report)
     return on_recording_time_line(result, acc.t_s, origin, part)
+
+
+def _first_sample_s(fh: BinaryIO, rows: RowsInTime, sep: str) -> float:
+    """The time (s) of the recording's first sample as its whole reading has it, which its time line starts at: the
+    first row whose values can be read (a row that cannot is dropped there; REVIEW-9), from the first rows' bytes."""
+    fh.seek(rows.data_start)
+    head = complete_lines(fh.read(PROBE_BYTES), rows.newline, rows.data_start + PROBE_BYTES >= rows.size)
+    t = _samples(Source("", data=head), ImportReport(format=NAME), sep)[1]
+    return float(t[0]) if t.size else rows.first[1]
 
 
 def _rows(path: Path, offset: int) -> Source:
