@@ -325,6 +325,21 @@ def test_a_gzip_file_too_long_to_analyse_whole_is_refused_saying_to_unzip_it(
     assert "a gzip-compressed file is read whole: unzip it (gunzip) and analyse the text, read in parts" in err
 
 
+def test_a_gzip_geneactiv_csv_is_planned_at_what_its_whole_reading_costs(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LONG-6 plans a GENEActiv CSV at 340 bytes a sample (its stamps decoded at once), LONG-7 refuses a `.gz` whose
+    analysis does not fit: the `.gz` of a GENEActiv CSV was planned at 200, so one that fits at 200 and not at 340
+    was read whole into what it does not fit in (REVIEW-9). 21,000 samples: 4.2 MB at 200, 7.1 MB at 340."""
+    path = tmp_path / "ga.csv.gz"
+    path.write_bytes(gzip.compress(geneactiv_csv(recording, tmp_path / "ga.csv").read_bytes()))
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.0055")
+    assert main(["analyze", str(path), "-o", str(tmp_path / "out"), "--no-report"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "a gzip-compressed file is read whole: unzip it" in err
+
+
 def test_parts_that_do_not_follow_each_other_are_not_in_time_order() -> None:
     """Each part's rows in order is not enough: a part must start at or before the end of the one before (else rows
     between were never read) and, where they only meet, not before its last row; the length's read beyond the end

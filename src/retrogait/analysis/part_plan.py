@@ -39,7 +39,7 @@ def analysis_parts(path: str | os.PathLike[str]) -> float | None:
     if estimate is None:  # a gzip stream cannot be sought for a part: read whole, refused where it does not fit
         packed = gzip_estimate(path)
         if packed is not None:
-            check_fits(path, packed.n, packed.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", GZIP_INSTEAD, True)
+            check_fits(path, packed.n, packed.rate_hz, packed.analysis_bytes_per_sample, "analyse", GZIP_INSTEAD, True)
         return None
     whole = estimate.n * estimate.analysis_bytes_per_sample
     available = available_bytes()

@@ -115,9 +115,9 @@ def gzip_estimate(path: str | os.PathLike[str]) -> Estimate | None:
     said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)
     said = said or _GENEACTIV_RATE.search(head)
     unpacked = size * len(head) / used
-    return Estimate(
-        int(unpacked / (len(head) / lines)), float(said.group(1)) if said else None, READ_BYTES_PER_SAMPLE, False
-    )
+    analysis = GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE if _geneactiv_csv(head) else ANALYSIS_BYTES_PER_SAMPLE
+    rate_hz = float(said.group(1)) if said else None
+    return Estimate(int(unpacked / (len(head) / lines)), rate_hz, READ_BYTES_PER_SAMPLE, False, analysis)
 
 
 def reads_text_part(head: bytes) -> bool:
