@@ -299,6 +299,24 @@ def test_rows_out_of_time_order_are_read_whole_where_they_fit_else_refused(
     assert "too long to analyse whole in the memory available: sort its rows by time" in err
 
 
+def test_one_part_of_rows_out_of_time_order_is_read_whole_and_cut_where_it_fits(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--start/--end` of the same export was refused "its rows are not in time order (...): it is not read in
+    parts", though the whole export reads and `--part-hours` on it reads it whole (REVIEW-9): one part falls back
+    as the parts do, to the whole reading cut, where it fits; else one line saying to sort it."""
+    order = np.arange(recording.n_samples)
+    order[[6000, 6001]] = [6001, 6000]  # at 60 s: inside the part asked for
+    path = geneactiv_csv(recording, tmp_path / "swapped.csv", order=order)
+    alone, cut = load_session(path, part_s=(50.0, 90.0)), part_of(load_session(path), str(path), (50.0, 90.0))
+    np.testing.assert_array_equal(alone.t_s, cut.t_s)
+    np.testing.assert_array_equal(alone.acc, cut.acc)
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.003")  # the part fits, the whole does not
+    with pytest.raises(RetrogaitError, match="its rows are not in time order .* sort its rows by time$"):
+        load_session(path, part_s=(50.0, 90.0))
+
+
 def test_a_session_file_cut_short_drops_its_last_line_in_its_last_part(tmp_path: Path, recording: Session) -> None:
     """A recorder killed while appending (EDGE-3): the last line, cut short, is left out and counted, as whole."""
     path = write_session(recording, tmp_path / "cut.csv")
