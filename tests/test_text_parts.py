@@ -313,7 +313,7 @@ def test_one_part_of_rows_out_of_time_order_is_read_whole_and_cut_where_it_fits(
     np.testing.assert_array_equal(alone.acc, cut.acc)
     monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
     monkeypatch.setenv(memory.MEMORY_ENV, "0.003")  # the part fits, the whole does not
-    with pytest.raises(RetrogaitError, match="its rows are not in time order .* sort its rows by time$"):
+    with pytest.raises(RetrogaitError, match=r"its rows are not in time order .* sort its rows by time$"):
         load_session(path, part_s=(50.0, 90.0))
 
 
