@@ -414,3 +414,22 @@ def test_a_grid_mostly_gap_is_counted_in_samples_as_its_rule_says() -> None:
     assert pipeline._parts_across_gaps(session, grid_need) is None  # 3.3x: whole
     wider = replace(session, t_s=np.concatenate([t[: n // 2], t[n // 2 :] + 0.8 * span_s]))  # 5.9x: in parts
     assert pipeline._parts_across_gaps(wider, pipeline._grid_samples(wider) * ANALYSIS_BYTES_PER_SAMPLE - held)
+
+
+def test_a_calibration_segment_does_not_skip_the_grid_s_memory_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `forward_segment_s` (the calibration of facing: the recording analysed whole) EDGE-116's grid was not
+    checked at all: a gap of days went onto the grid until the memory ran out (REVIEW-9). It is refused in one line
+    where the grid does not fit; here two walks 2 h apart (736,000 grid samples, 147 MB) with 20 MB available."""
+    import retrogait.memory as memory
+
+    first, second = _walk(1), _walk(2)
+    joined = replace(
+        first,
+        t_s=np.concatenate([first.t_s, second.t_s + first.t_s[-1] + 7200.0]),
+        acc=np.concatenate([first.acc, second.acc]),
+        gyr=np.concatenate([first.gyr, second.gyr]),  # type: ignore[list-item]
+        extra={},
+    )
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.02")
+    with pytest.raises(RetrogaitError, match=r"needs about .* of memory to analyse"):
+        analyze(joined, forward_segment_s=(5.0, 35.0))

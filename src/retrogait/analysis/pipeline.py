@@ -128,8 +128,8 @@ def analyze(
     if settings is None:
         settings = preset_settings(placement or session.meta.placement)
     grid_need = _grid_samples(session) * ANALYSIS_BYTES_PER_SAMPLE - held  # a gap in the time stamps is on the grid
-    if grid_need > need and forward_segment_s is None:
-        parts_s = _parts_across_gaps(session, grid_need)
+    if grid_need > need:  # a calibration segment needs the recording whole: then only the grid's refusal
+        parts_s = _parts_across_gaps(session, grid_need) if forward_segment_s is None else None
         if parts_s is not None:
             return _analyze_across_gaps(session, parts_s, placement, side, anterior_axis, settings)
         check_fits(display, session.n_samples, rate_hz, 0, "analyse", ANALYSIS_INSTEAD, need_bytes=grid_need)
