@@ -122,12 +122,14 @@ def test_analyze_takes_o_for_out_as_every_other_command_that_writes_a_folder(
     assert "--out is empty" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("scheme", ["tcp://", ""])
 def test_a_scheduler_nothing_listens_on_is_refused_at_once_leaving_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], scheme: str
 ) -> None:
     """`batch squad -o results --scheduler tcp://127.0.0.1:PORT` with no scheduler there drew the progress bar, made
     results/ with sessions/ and a lock, and said after Dask's 30 s connect timeout "Timed out trying to connect"
-    (BATCH-23): now one line at once and no folder."""
+    (BATCH-23): now one line at once and no folder. `127.0.0.1:PORT` (Dask reads it as tcp) still waited the 30 s
+    (REVIEW-9)."""
     pytest.importorskip("distributed")
     import socket
 
@@ -141,10 +143,10 @@ def test_a_scheduler_nothing_listens_on_is_refused_at_once_leaving_nothing(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
         out = tmp_path / "results"
-        assert main(["batch", str(squad), "-o", str(out), "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+        assert main(["batch", str(squad), "-o", str(out), "--scheduler", f"{scheme}127.0.0.1:{port}"]) == 2
     err = capsys.readouterr().err
     assert err == (
-        f"retrogait: error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} "
+        f"retrogait: error: cannot reach the Dask scheduler at {scheme}127.0.0.1:{port} "
         f"(nothing listens on 127.0.0.1 port {port}): is it running?\n"
     )
     assert not out.exists()

@@ -14,7 +14,7 @@ import import_samples as samples
 from retrogait.analysis.pipeline import analyze
 from retrogait.errors import RetrogaitError
 from retrogait.imports import load_recording
-from retrogait.session import Session
+from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
 
@@ -213,6 +213,35 @@ def test_a_sensor_logger_recording_of_the_uncalibrated_accelerometer_alone_is_re
         np.testing.assert_allclose(result.session.acc, expected.acc)
 
 
+def test_sensor_logger_reads_its_uncalibrated_table_once_and_only_where_it_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EDGE-118's recording of the uncalibrated accelerometer alone read that table twice (once aside for its units,
+    once as the acceleration), and an Android export with it beside TotalAcceleration read it for nothing
+    (REVIEW-9): now once where it is the acceleration, aside only on iOS (its units say whether the app
+    standardised the others); the samples as before."""
+    import retrogait.imports.sensorlogger as sensorlogger
+
+    reads: list[str] = []
+    real = sensorlogger.read_stream
+    monkeypatch.setattr(
+        sensorlogger, "read_stream", lambda source, *a, **k: reads.append(source.name) or real(source, *a, **k)
+    )
+    alone = samples.sensorlogger_folder(tmp_path / "alone")
+    expected = load_recording(alone).session
+    (alone / "TotalAcceleration.csv").rename(alone / "AccelerometerUncalibrated.csv")
+    for name in ("Accelerometer.csv", "Gyroscope.csv"):
+        (alone / name).unlink()
+    reads.clear()
+    np.testing.assert_array_equal(load_recording(alone).session.acc, expected.acc)
+    assert reads == ["AccelerometerUncalibrated.csv"]
+    beside = samples.sensorlogger_folder(tmp_path / "beside")
+    (beside / "AccelerometerUncalibrated.csv").write_bytes((beside / "TotalAcceleration.csv").read_bytes())
+    reads.clear()
+    np.testing.assert_array_equal(load_recording(beside).session.acc, expected.acc)
+    assert "AccelerometerUncalibrated.csv" not in reads
+
+
 def test_a_geneactiv_export_saved_in_a_decimal_comma_locale_reads(tmp_path: Path) -> None:
     """GENEActiv's CSV imported into a German Excel and saved as CSV: `;` between fields, decimal commas, a BOM,
     CRLF. It was "format not recognised (not a table of numbers nor a known file)" (EDGE-119)."""
@@ -365,3 +394,42 @@ def test_a_file_of_a_byte_order_mark_and_line_ends_is_empty(tmp_path: Path) -> N
     path.write_bytes(b"\xef\xbb\xbf\r\n\r\n")
     with pytest.raises(RetrogaitError, match="is empty"):
         load_recording(path)
+
+
+def test_a_grid_mostly_gap_is_counted_in_samples_as_its_rule_says() -> None:
+    """EDGE-116: a grid more than GAP_GRID_FACTOR (4) times the samples, over more than two parts, is analysed in
+    parts. The rule compared the memory needs, less what the read holds (56 bytes a sample with a gyroscope), so a
+    grid 3.3 times the samples went to parts too (REVIEW-9)."""
+    import retrogait.analysis.pipeline as pipeline
+    from retrogait.analysis.part_plan import PART_S
+    from retrogait.memory import ANALYSIS_BYTES_PER_SAMPLE
+
+    rate, n = 20.0, 200_000
+    span_s = 3.3 * n / rate  # 9.2 h: a grid 3.3 times the samples, longer than two parts
+    assert span_s > 2 * PART_S
+    t = np.concatenate([np.arange(n // 2) / rate, span_s - np.arange(n // 2)[::-1] / rate])
+    session = Session(t_s=t, acc=np.zeros((n, 3)), gyr=np.zeros((n, 3)), meta=SessionMeta("shank", rate))
+    held = t.nbytes + 2 * session.acc.nbytes
+    grid_need = pipeline._grid_samples(session) * ANALYSIS_BYTES_PER_SAMPLE - held
+    assert pipeline._parts_across_gaps(session, grid_need) is None  # 3.3x: whole
+    wider = replace(session, t_s=np.concatenate([t[: n // 2], t[n // 2 :] + 0.8 * span_s]))  # 5.9x: in parts
+    assert pipeline._parts_across_gaps(wider, pipeline._grid_samples(wider) * ANALYSIS_BYTES_PER_SAMPLE - held)
+
+
+def test_a_calibration_segment_does_not_skip_the_grid_s_memory_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `forward_segment_s` (the calibration of facing: the recording analysed whole) EDGE-116's grid was not
+    checked at all: a gap of days went onto the grid until the memory ran out (REVIEW-9). It is refused in one line
+    where the grid does not fit; here two walks 2 h apart (736,000 grid samples, 147 MB) with 20 MB available."""
+    import retrogait.memory as memory
+
+    first, second = _walk(1), _walk(2)
+    joined = replace(
+        first,
+        t_s=np.concatenate([first.t_s, second.t_s + first.t_s[-1] + 7200.0]),
+        acc=np.concatenate([first.acc, second.acc]),
+        gyr=np.concatenate([first.gyr, second.gyr]),  # type: ignore[list-item]
+        extra={},
+    )
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.02")
+    with pytest.raises(RetrogaitError, match=r"needs about .* of memory to analyse"):
+        analyze(joined, forward_segment_s=(5.0, 35.0))

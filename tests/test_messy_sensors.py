@@ -119,3 +119,25 @@ def test_gravity_removed_with_the_unit_given_is_told_by_the_nearer_of_0_and_1_g(
     assert not isinstance(units, str) and units.gravity == "removed"
     with_gravity = acc_units(xyz + np.array([0.0, 0.0, 1.0]), 500.0, None, "g", None)
     assert not isinstance(with_gravity, str) and with_gravity.gravity == "included"
+
+
+def test_the_low_pass_check_does_not_copy_a_long_rest_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HONEST-16's Welch spectrum copied every segment of a still stretch at once (~180 bytes a sample of it: a 3 h
+    rest raised `analyze`'s peak by ~100 MB, REVIEW-9); a block of segments at a time holds a few MB, the density
+    the same (here over 3 blocks against all segments at once)."""
+    import tracemalloc
+
+    import retrogait.analysis.preprocess as preprocess
+
+    rng = np.random.default_rng(3)
+    acc = rng.normal(0.0, 0.004, (600_000, 3)) + [0.0, 0.0, STANDARD_GRAVITY_MS2]  # 100 min at rest, 100 Hz
+    rest = np.ones(acc.shape[0], dtype=bool)
+    tracemalloc.start()
+    preprocess._smoothed_notes(acc, rest, 100.0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * acc.shape[0]  # bytes a sample (all at once: 176)
+    short = acc[:5000]
+    whole = preprocess._psd(short, 100, 100.0)
+    monkeypatch.setattr(preprocess, "PSD_SEGMENTS", 40)  # 99 segments: 3 blocks
+    np.testing.assert_allclose(preprocess._psd(short, 100, 100.0), whole, rtol=1e-12)

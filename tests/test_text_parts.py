@@ -23,6 +23,7 @@ from retrogait.imports import load_session
 from retrogait.imports.part import EmptyPart, NotInTimeOrder, part_of
 from retrogait.session import Session, read_session, write_session
 from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+from retrogait.textparts import parts_in_order
 
 G = 9.80665
 
@@ -113,6 +114,26 @@ def test_a_geneactiv_csv_part_is_read_alone_and_is_the_whole_reading_cut(tmp_pat
             assert alone.meta.extra["import_part_s"] == cut.meta.extra["import_part_s"]
 
 
+def test_a_geneactiv_csv_part_starts_its_time_line_where_the_whole_reading_does(
+    tmp_path: Path, recording: Session
+) -> None:
+    """A first row whose values cannot be read is dropped by the whole reading, whose time line and start time are
+    then the second row's; a part read alone took the dropped row's stamp: its times 10 ms late, its start time the
+    dropped row's, the first part a sample short (REVIEW-9)."""
+    path = geneactiv_csv(recording, tmp_path / "ga.csv")
+    lines = path.read_bytes().split(b"\r\n")
+    first = next(k for k, line in enumerate(lines) if line[:2] == b"20")
+    fields = lines[first].split(b",")
+    lines[first] = b",".join([fields[0], b"oops", *fields[2:]])  # its x not a number: a row dropped
+    path.write_bytes(b"\r\n".join(lines))
+    whole = load_session(path)
+    assert whole.meta.extra["import_dropped_detail"] == "row_not_a_number=1"
+    for part in [(None, 30.0), (60.0, 120.0)]:
+        alone, cut = load_session(path, part_s=part), part_of(whole, str(path), part)
+        np.testing.assert_allclose(alone.t_s, cut.t_s, atol=1e-9)
+        assert alone.meta.start_time_utc == cut.meta.start_time_utc == "2019-08-06T10:25:50.010Z"
+
+
 @pytest.mark.parametrize("kind", ["session", "geneactiv", "geneactiv CR"])
 def test_a_text_file_analysed_in_parts_gives_the_whole_analysis(
     tmp_path: Path, recording: Session, kind: str, monkeypatch: pytest.MonkeyPatch
@@ -155,6 +176,45 @@ def test_a_geneactiv_csv_too_long_for_the_memory_is_analysed_in_parts_by_itself(
     assert len(json.loads((out / "summary.json").read_text())["parts"]) >= 4  # parts of ~50 s
 
 
+def _in_a_decimal_comma_locale(path: Path) -> Path:
+    """``path`` (a GENEActiv CSV) saved again by a spreadsheet in a decimal-comma locale: a BOM, ``;`` between
+    fields, decimal commas (EDGE-119)."""
+    lines = path.read_bytes().decode().split("\r\n")
+    resaved = [
+        ";".join([line[:23], line[24:].replace(",", ";").replace(".", ",")])
+        if line[:2] == "20"
+        else line.replace(",", ";", 1)
+        for line in lines
+    ]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(resaved).encode())
+    return path
+
+
+def test_a_decimal_comma_geneactiv_csv_too_long_for_the_memory_is_analysed_in_parts(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-119's `;` export (its part reader reads `;`) was refused by the plan, which knew `Device Type,` only:
+    "it is read whole before a part is cut" (REVIEW-9); now read a part at a time as the `,` export is."""
+    import retrogait.textparts as textparts
+
+    path = _in_a_decimal_comma_locale(geneactiv_csv(recording, tmp_path / "week.csv"))
+    assert b"Device Type;GENEActiv" in path.read_bytes()[:40] and b";0,0" in path.read_bytes()
+    estimate = file_size.estimated_samples(path, any_size=True)
+    assert estimate is not None and estimate.reads_part and estimate.rate_hz == 100.0
+    assert estimate.analysis_bytes_per_sample == memory.GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE
+    _small_parts(monkeypatch)
+    read: list[object] = []
+    real = textparts.RowsInTime.part_bytes
+    monkeypatch.setattr(textparts.RowsInTime, "part_bytes", lambda self, *p: read.append(p) or real(self, *p))
+    out = tmp_path / "out"
+    assert main(["analyze", str(path), "--out", str(out), "--placement", "shank", "--no-report"]) == 0, (
+        capsys.readouterr()
+    )
+    monkeypatch.delenv(memory.MEMORY_ENV)
+    assert len(read) >= 5  # the length, then each part read alone
+    _same(analyze(path, placement="shank").steps, _steps(out))
+
+
 @pytest.mark.parametrize("kind", ["session", "geneactiv"])
 def test_a_batch_job_too_long_for_the_memory_is_analysed_in_parts_as_analyze_does(
     tmp_path: Path, recording: Session, kind: str, monkeypatch: pytest.MonkeyPatch
@@ -191,6 +251,26 @@ def test_after_a_gap_nothing_is_lost_and_a_part_inside_it_is_skipped(tmp_path: P
     assert summary["duration_s"] == pytest.approx(session.duration_s, abs=0.02)
 
 
+@pytest.mark.parametrize("kind", ["session", "geneactiv"])
+def test_a_stray_first_sample_days_before_does_not_refuse_the_parts(
+    tmp_path: Path, recording: Session, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-116 skips an empty first part where the whole recording is in memory, but a file read a part at a time
+    (LONG-6, `--part-hours` or too long) was refused: "has no samples from 0-3720 s" (REVIEW-9). Its reader says
+    where the recording's first sample is, so its first part is skipped too, and the steps are the whole's."""
+    t = recording.t_s.copy()
+    t[1:] += 6 * 86400.0  # the first row misread, six days before the rest
+    path = tmp_path / "r.csv"
+    write_session(replace(recording, t_s=t), path) if kind == "session" else geneactiv_csv(
+        replace(recording, t_s=t), path
+    )
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    assert main(["analyze", str(path), "-o", str(whole), "--no-report", "--placement", "shank"]) == 0
+    args = ["analyze", str(path), "-o", str(parts), "--no-report", "--placement", "shank", "--part-hours", "1"]
+    assert main(args) == 0, capsys.readouterr().err
+    _same(_steps(whole), _steps(parts))
+
+
 def test_a_part_beyond_the_end_is_refused_naming_the_length(tmp_path: Path, recording: Session) -> None:
     path = geneactiv_csv(recording, tmp_path / "ga.csv")
     with pytest.raises(EmptyPart, match=r"has no samples from 1000-end s: it lasts 210.0 s") as said:
@@ -220,6 +300,24 @@ def test_rows_out_of_time_order_are_read_whole_where_they_fit_else_refused(
     assert "too long to analyse whole in the memory available: sort its rows by time" in err
 
 
+def test_one_part_of_rows_out_of_time_order_is_read_whole_and_cut_where_it_fits(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--start/--end` of the same export was refused "its rows are not in time order (...): it is not read in
+    parts", though the whole export reads and `--part-hours` on it reads it whole (REVIEW-9): one part falls back
+    as the parts do, to the whole reading cut, where it fits; else one line saying to sort it."""
+    order = np.arange(recording.n_samples)
+    order[[6000, 6200]] = [6200, 6000]  # at 60 and 62 s, inside the part asked for: 2 s back, over LONG-9's 1 s
+    path = geneactiv_csv(recording, tmp_path / "swapped.csv", order=order)
+    alone, cut = load_session(path, part_s=(50.0, 90.0)), part_of(load_session(path), str(path), (50.0, 90.0))
+    np.testing.assert_array_equal(alone.t_s, cut.t_s)
+    np.testing.assert_array_equal(alone.acc, cut.acc)
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.003")  # the part fits, the whole does not
+    with pytest.raises(RetrogaitError, match=r"its rows are not in time order .* sort its rows by time$"):
+        load_session(path, part_s=(50.0, 90.0))
+
+
 def test_a_session_file_cut_short_drops_its_last_line_in_its_last_part(tmp_path: Path, recording: Session) -> None:
     """A recorder killed while appending (EDGE-3): the last line, cut short, is left out and counted, as whole."""
     path = write_session(recording, tmp_path / "cut.csv")
@@ -244,6 +342,21 @@ def test_a_gzip_file_too_long_to_analyse_whole_is_refused_saying_to_unzip_it(
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and f"{path}: about " in err and " min at 100 Hz" in err
     assert "a gzip-compressed file is read whole: unzip it (gunzip) and analyse the text, read in parts" in err
+
+
+def test_a_gzip_geneactiv_csv_is_planned_at_what_its_whole_reading_costs(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LONG-6 plans a GENEActiv CSV at 340 bytes a sample (its stamps decoded at once), LONG-7 refuses a `.gz` whose
+    analysis does not fit: the `.gz` of a GENEActiv CSV was planned at 200, so one that fits at 200 and not at 340
+    was read whole into what it does not fit in (REVIEW-9). 21,000 samples: 4.2 MB at 200, 7.1 MB at 340."""
+    path = tmp_path / "ga.csv.gz"
+    path.write_bytes(gzip.compress(geneactiv_csv(recording, tmp_path / "ga.csv").read_bytes()))
+    monkeypatch.setattr(file_size, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setenv(memory.MEMORY_ENV, "0.0055")
+    assert main(["analyze", str(path), "-o", str(tmp_path / "out"), "--no-report"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "a gzip-compressed file is read whole: unzip it" in err
 
 
 def test_parts_that_do_not_follow_each_other_are_not_in_time_order() -> None:
@@ -394,7 +507,10 @@ def test_a_geneactiv_part_with_more_than_1_percent_of_rows_going_back_is_read_wh
         t[at:] -= 0.050 + (t[at] - t[at - 1])
     path = geneactiv_csv(replace(recording, t_s=t), tmp_path / "many.csv")
     assert int(load_session(path).meta.extra["import_dropped_rows"]) > 100  # read whole: under 1 %, dropped
-    with pytest.raises(NotInTimeOrder, match=r"its time goes back for 1\d\d of the \d+ rows .*more than 1 %"):
-        load_session(path, part_s=(20.0, 60.0))
+    going_back = r"its time goes back for 1\d\d of the \d+ rows .*more than 1 %"
+    with parts_in_order(), pytest.raises(NotInTimeOrder, match=going_back):
+        load_session(path, part_s=(20.0, 60.0))  # among parts: for their caller to read whole
+    alone = load_session(path, part_s=(20.0, 60.0))  # one part alone: the whole reading cut (REVIEW-9)
+    np.testing.assert_array_equal(alone.t_s, part_of(load_session(path), str(path), (20.0, 60.0)).t_s)
     whole, parts, summary = _analyses(path, tmp_path)
     assert parts.equals(whole) and "parts" in summary  # read whole, then cut into parts

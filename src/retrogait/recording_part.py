@@ -21,11 +21,14 @@ def part_text(part: Part) -> str:
 
 class EmptyPart(RetrogaitError):
     """A part that holds fewer than two samples of the recording; ``lasts_s``: the recording's length (s from its
-    first sample to its last), where the reader knows it (analysing in parts skips a part inside a gap, LONG-4)."""
+    first sample to its last), where the reader knows it (analysing in parts skips a part inside a gap, LONG-4);
+    ``first_s``: the time (s) of its first sample on the time line of the parts the reader gives, where it knows it
+    (a first part with one stray sample before a gap of days is then skipped too, EDGE-116)."""
 
-    def __init__(self, message: str, lasts_s: float | None) -> None:
+    def __init__(self, message: str, lasts_s: float | None, first_s: float | None = None) -> None:
         super().__init__(message)
         self.lasts_s = lasts_s
+        self.first_s = first_s
 
 
 class NotInTimeOrder(RetrogaitError):
@@ -33,7 +36,8 @@ class NotInTimeOrder(RetrogaitError):
     whole where it fits, else refused with this line."""
 
 
-def empty_part(display: str, part: Part, lasts_s: float | None = None) -> EmptyPart:
-    """The one-line refusal of a part that holds fewer than two samples of the recording (``lasts_s`` s long)."""
+def empty_part(display: str, part: Part, lasts_s: float | None = None, first_s: float | None = None) -> EmptyPart:
+    """The one-line refusal of a part that holds fewer than two samples of the recording (``lasts_s`` s long; its
+    first sample at ``first_s`` s)."""
     lasts = "" if lasts_s is None else f": it lasts {lasts_s:.1f} s (--start and --end count from its first sample)"
-    return EmptyPart(f"{display}: has no samples from {part_text(part)} s{lasts}", lasts_s)
+    return EmptyPart(f"{display}: has no samples from {part_text(part)} s{lasts}", lasts_s, first_s)

@@ -476,7 +476,7 @@ def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units
     at, times = end_times(block, 10, _time_reader(columns))
     check_order(str(path), path, a, b, times, a + at)
     if not block.strip():
-        raise empty_part(str(path), part_s, rows.length_s)
+        raise empty_part(str(path), part_s, rows.length_s, rows.first[1])
     try:
         frame = _read_table(io.BytesIO(block), columns, skip_lines=0, first_data_line=1, header=False, shown=path)
         if b == rows.size:
@@ -488,7 +488,7 @@ def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units
             raise
         raise InputFileError(path, exc.problem, exc.line + _lines_before(path, a)) from None
     if part.n_samples < 2:
-        raise empty_part(str(path), part_s, rows.length_s)
+        raise empty_part(str(path), part_s, rows.length_s, rows.first[1])
     meta = _with_cut_line(part.meta) if cut else part.meta
     return replace(part, meta=replace(meta, extra={**meta.extra, PART_KEY: part_text(part_s)}))
 

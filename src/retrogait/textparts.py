@@ -255,6 +255,12 @@ def parts_in_order() -> Iterator[OrderCheck]:
         _ORDER.reset(token)
 
 
+def reading_parts() -> bool:
+    """Whether the parts of a recording are being read one after another (:func:`parts_in_order`): a part that is
+    not in time order is then for their caller to read whole, not for the part's own reading."""
+    return _ORDER.get() is not None
+
+
 def check_order(
     display: str,
     path: str | os.PathLike[str],

@@ -39,7 +39,7 @@ def analysis_parts(path: str | os.PathLike[str]) -> float | None:
     if estimate is None:  # a gzip stream cannot be sought for a part: read whole, refused where it does not fit
         packed = gzip_estimate(path)
         if packed is not None:
-            check_fits(path, packed.n, packed.rate_hz, ANALYSIS_BYTES_PER_SAMPLE, "analyse", GZIP_INSTEAD, True)
+            check_fits(path, packed.n, packed.rate_hz, packed.analysis_bytes_per_sample, "analyse", GZIP_INSTEAD, True)
         return None
     whole = estimate.n * estimate.analysis_bytes_per_sample
     available = available_bytes()
@@ -50,11 +50,17 @@ def analysis_parts(path: str | os.PathLike[str]) -> float | None:
         return None
     bin_file = bool(estimate.whole_text_bytes)
     per_s = estimate.rate_hz * (ANALYSIS_BYTES_PER_SAMPLE if bin_file else TEXT_PART_BYTES_PER_SAMPLE)
-    # the longest read: the last part, up to 1.5 cores (what remains) and an overlap before it (parts.analyze_in_parts)
     text = estimate.n * (BIN_PARTS_TEXT_BYTES_PER_SAMPLE if bin_file else TEXT_PARTS_BESIDE_BYTES_PER_SAMPLE)
-    part_s = min(PART_S, ((available - text) / per_s - 2 * OVERLAP_S) / 1.5)
-    part_s = math.floor(part_s / 600.0) * 600.0 if part_s >= 600.0 else part_s  # whole 10-minute steps
+    part_s = part_core_s(available - text, per_s)
     if part_s < MIN_PART_S:
         need = text + int((1.5 * MIN_PART_S + 2 * OVERLAP_S) * per_s)
         check_fits(path, estimate.n, estimate.rate_hz, 0, "analyse in parts", READ_INSTEAD, True, need_bytes=need)
     return part_s
+
+
+def part_core_s(available: float, per_s: float) -> float:
+    """The longest core (s) of at most ``PART_S`` whose part fits in ``available`` bytes at ``per_s`` bytes a second
+    of it: the longest read is the last part, up to 1.5 cores (what remains), with an overlap either side
+    (``parts.analyze_in_parts``); whole 10-minute steps from 10 minutes on."""
+    part_s = min(PART_S, (available / per_s - 2 * OVERLAP_S) / 1.5)
+    return math.floor(part_s / 600.0) * 600.0 if part_s >= 600.0 else part_s

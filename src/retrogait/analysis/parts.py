@@ -139,6 +139,8 @@ def analyze_in_parts(
                 settings = settings_for(session)
             result = analyse(session)
         except EmptyPart as err:
+            if k == 0 and first_s is None and err.first_s is not None:  # a stray first sample (EDGE-116)
+                first_s = t0 = err.first_s
             if (k == 0 and first_s is None) or end is None:  # nothing at the start, or none in the last part
                 raise RetrogaitError(f"{err} (in {where})") from None
             start, k = end, k + 1  # a part inside a gap (a device off for a while): nothing in it to keep

@@ -89,8 +89,8 @@ def analyze(
     if settings is None:
         settings = preset_settings(placement or session.meta.placement)
     grid_need = _grid_samples(session) * ANALYSIS_BYTES_PER_SAMPLE - held  # a gap in the time stamps is on the grid
-    if grid_need > need and forward_segment_s is None:
-        parts_s = _parts_across_gaps(session, grid_need, need)
+    if grid_need > need:  # a calibration segment needs the recording whole: then only the grid's refusal
+        parts_s = _parts_across_gaps(session, grid_need) if forward_segment_s is None else None
         if parts_s is not None:
             return _analyze_across_gaps(session, parts_s, placement, side, anterior_axis, settings)
         check_fits(display, session.n_samples, rate_hz, 0, "analyse", ANALYSIS_INSTEAD, need_bytes=grid_need)
@@ -140,21 +140,22 @@ def _grid_samples(session: Session) -> int:
 GAP_GRID_FACTOR = 4
 
 
-def _parts_across_gaps(session: Session, grid_need: int, samples_need: int) -> float | None:
+def _parts_across_gaps(session: Session, grid_need: int) -> float | None:
     """The core (s) of the parts to analyse ``session`` in where the grid over its gaps (EDGE-116: a phone clock that
     jumped a week, a logger paused for days) does not fit in the memory available, or is mostly gap
     (GAP_GRID_FACTOR) over more than two parts: the longest of at most ``PART_S`` whose part fits (as
     ``part_plan.analysis_parts``); None where the grid is analysed whole, or no part of ``MIN_PART_S`` would fit."""
-    from retrogait.analysis.part_plan import MIN_PART_S, OVERLAP_S, PART_S
+    from retrogait.analysis.part_plan import MIN_PART_S, PART_S, part_core_s
     from retrogait.memory import available_bytes
 
     available = available_bytes()
     too_big = available is not None and grid_need > available
-    mostly_gap = grid_need > GAP_GRID_FACTOR * max(samples_need, 1) and session.duration_s > 2 * PART_S
+    # the grid's samples against the recording's (the memory needs less what the read holds made it ~3.2x)
+    mostly_gap = _grid_samples(session) > GAP_GRID_FACTOR * session.n_samples and session.duration_s > 2 * PART_S
     if not (too_big or mostly_gap):
         return None
     per_s = session.meta.sample_rate_hz * ANALYSIS_BYTES_PER_SAMPLE
-    part_s = PART_S if available is None else min(PART_S, (available / per_s - 2 * OVERLAP_S) / 1.5)
+    part_s = PART_S if available is None else part_core_s(available, per_s)
     return part_s if part_s >= MIN_PART_S else None
 
 

@@ -640,8 +640,8 @@ def _smoothed_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz
     filters its accelerometer (a 2nd-order 20 Hz filter at 200 Hz: foot impacts -75 % median, sacral running
     at 500 Hz -13 %) or a resampling that smooths leaves exactly that, and nothing said so."""
     width = round(fs_hz)  # 1 Hz bins
-    g = acc_ms2 / STANDARD_GRAVITY_MS2
-    edges = np.diff(np.concatenate([[0], rest.view(np.int8), [0]]))
+    g = acc_ms2  # m/s^2, the densities in g below: the recording is not copied
+    edges = np.diff(rest.view(np.int8), prepend=np.int8(0), append=np.int8(0))  # int8: a byte a sample
     stretches = [(a, b) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)]
     stretches = [(a, b) for a, b in stretches if b - a >= REST_STRETCH_S * fs_hz]
     at_rest = sum(b - a for a, b in stretches) >= REST_FOR_BAND_S * fs_hz
@@ -652,7 +652,7 @@ def _smoothed_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz
     for a, b in parts:
         total += _psd(g[a:b], width, fs_hz).max(axis=1) * (b - a)
     freqs = np.fft.rfftfreq(width, 1.0 / fs_hz)
-    density = np.sqrt(total / sum(b - a for a, b in parts))
+    density = np.sqrt(total / sum(b - a for a, b in parts)) / STANDARD_GRAVITY_MS2
     top = (freqs >= TOP_BAND[0] * fs_hz) & (freqs <= TOP_BAND[1] * fs_hz)
     if not top.any() or float(np.median(density[top])) >= NOISE_FLOOR_G_PER_RTHZ:
         return []
@@ -827,15 +827,23 @@ def _anterior(
     return _unit(line), "signal", False, YawCheck()
 
 
+#: Welch segments transformed at once (:func:`_psd`): their copies and spectra ~ 2 MB a 1,000 at 100 Hz, where a
+#: stretch's all at once held ~180 bytes a sample of it (a night's rest: hundreds of MB; REVIEW-9).
+PSD_SEGMENTS = 1024
+
+
 def _psd(x: NDArray[np.float64], width: int, fs_hz: float) -> NDArray[np.float64]:
     """(width // 2 + 1, axes) one-sided power spectral density of ``x`` (n >= width, axes; unit^2/Hz): Welch's
     mean over Hann-windowed segments of ``width`` samples, half overlapping, each less its mean (numpy only:
     analyze loads no scipy)."""
     window = np.hanning(width)
     starts = np.arange(0, x.shape[0] - width + 1, max(width // 2, 1))
-    segments = x[starts[:, None] + np.arange(width)]  # (k, width, axes)
-    segments = (segments - segments.mean(axis=1, keepdims=True)) * window[None, :, None]
-    power = (np.abs(np.fft.rfft(segments, axis=1)) ** 2).mean(axis=0) / (fs_hz * float(window @ window))
+    power = np.zeros((width // 2 + 1, x.shape[1]))
+    for first in range(0, starts.size, PSD_SEGMENTS):  # a block of segments at a time: a night's rest is not copied
+        segments = x[starts[first : first + PSD_SEGMENTS, None] + np.arange(width)]  # (k, width, axes)
+        segments = (segments - segments.mean(axis=1, keepdims=True)) * window[None, :, None]
+        power += (np.abs(np.fft.rfft(segments, axis=1)) ** 2).sum(axis=0)
+    power /= starts.size * fs_hz * float(window @ window)
     power[1 : (width + 1) // 2] *= 2.0  # one-sided: every bin but DC (and Nyquist for an even width) twice
     return np.asarray(power)
 

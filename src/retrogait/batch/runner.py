@@ -334,13 +334,14 @@ def _dask_client(address: str) -> Any:
 
 
 def _refused(address: str) -> str | None:
-    """Why a ``tcp://host:port`` address cannot be connected to right now (refused, no such host), or None when
-    it can or when the address is of another kind (Dask's own connect decides those)."""
+    """Why a ``tcp://host:port`` address (or ``host:port``, which Dask reads as tcp) cannot be connected to right
+    now (refused, no such host), or None when it can or when the address is of another kind (Dask's own connect
+    decides those)."""
     import socket
     from urllib.parse import urlsplit
 
     try:
-        parts = urlsplit(address)
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
         host, port = parts.hostname, parts.port
     except ValueError:
         return None

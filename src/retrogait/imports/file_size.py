@@ -81,10 +81,10 @@ def estimated_samples(path: str | os.PathLike[str], any_size: bool = False) -> E
     if lines < 100:  # not a table of short lines (JSON, a workbook): read and checked by its count
         return None
     said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)  # a session file's header
-    said = said or re.search(rb"(?:^|\r)Measurement Frequency,\s*([0-9.]+)", head, re.MULTILINE)  # a GENEActiv CSV's
+    said = said or _GENEACTIV_RATE.search(head)  # a GENEActiv CSV's
     rate_hz = float(said.group(1)) if said else None
     n, part = int(size / (len(head) / lines)), reads_text_part(head)
-    geneactiv = head.removeprefix(b"\xef\xbb\xbf").startswith(b"Device Type,GENEActiv")
+    geneactiv = _geneactiv_csv(head)
     analysis = GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE if geneactiv else ANALYSIS_BYTES_PER_SAMPLE
     return Estimate(n, rate_hz, READ_BYTES_PER_SAMPLE, part, analysis)
 
@@ -113,18 +113,27 @@ def gzip_estimate(path: str | os.PathLike[str]) -> Estimate | None:
     if lines < 100 or used <= 0:
         return None
     said = re.search(rb"^# sample_rate_hz: *([0-9.]+)", head, re.MULTILINE)
-    said = said or re.search(rb"(?:^|\r)Measurement Frequency,\s*([0-9.]+)", head, re.MULTILINE)
+    said = said or _GENEACTIV_RATE.search(head)
     unpacked = size * len(head) / used
-    return Estimate(
-        int(unpacked / (len(head) / lines)), float(said.group(1)) if said else None, READ_BYTES_PER_SAMPLE, False
-    )
+    analysis = GENEACTIV_CSV_ANALYSIS_BYTES_PER_SAMPLE if _geneactiv_csv(head) else ANALYSIS_BYTES_PER_SAMPLE
+    rate_hz = float(said.group(1)) if said else None
+    return Estimate(int(unpacked / (len(head) / lines)), rate_hz, READ_BYTES_PER_SAMPLE, False, analysis)
 
 
 def reads_text_part(head: bytes) -> bool:
     """Whether a text file starting with ``head`` is read a part at a time (LONG-6): a native session file or a
     GENEActiv CSV export, plain UTF-8 (its rows found by their time; not UTF-16, not compressed: LONG-7)."""
-    text = head.removeprefix(b"\xef\xbb\xbf")
-    return text.startswith(b"# retrogait-session") or text.startswith(b"Device Type,GENEActiv")
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"# retrogait-session") or _geneactiv_csv(head)
+
+
+#: A GENEActiv CSV's stated rate; ``;`` where a spreadsheet in a decimal-comma locale saved it again (EDGE-119).
+_GENEACTIV_RATE = re.compile(rb"(?:^|\r)Measurement Frequency[,;]\s*([0-9.]+)", re.MULTILINE)
+
+
+def _geneactiv_csv(head: bytes) -> bool:
+    """Whether ``head`` starts a GENEActiv CSV export, ``,`` or ``;`` between its fields (EDGE-119), as its reader
+    sniffs it."""
+    return head.removeprefix(b"\xef\xbb\xbf").startswith((b"Device Type,GENEActiv", b"Device Type;GENEActiv"))
 
 
 def analysis_fits(path: str | os.PathLike[str]) -> None:

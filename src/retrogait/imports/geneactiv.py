@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +40,7 @@ from retrogait.imports.limits import line_bounds
 from retrogait.imports.part import empty_part
 from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
 from retrogait.recording_part import NotInTimeOrder
-from retrogait.textparts import TIME_BACK_S, RowsInTime, check_order, line_starts
+from retrogait.textparts import PROBE_BYTES, TIME_BACK_S, RowsInTime, check_order, complete_lines, line_starts
 
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
@@ -153,14 +154,14 @@ def _read_part(
         newline = 10 if b"\n" in head_bytes(path, HEADER_BYTES) else 13
         rows = RowsInTime(fh, offset + bom, newline, lambda block: _line_times(block, sep), display, TIME_BACK_S)
         a, b = rows.part_bytes(*part)
+        origin = _first_sample_s(fh, rows, sep)
         fh.seek(a)
         block = fh.read(b - a)
-    origin = rows.first[1]
     starts, stamps = _line_times(block, sep)  # its rows in time order, after those of the parts before
     check_order(display, path, a, b, stamps, a + starts, TIME_BACK_S)
     del starts, stamps
     if not block:
-        raise empty_part(display, part, rows.length_s)
+        raise empty_part(display, part, rows.length_s, 0.0)  # 0: the time line's
     t, xyz = _samples(Source(display, data=block), report, sep)[1:]
     del block
     behind = report.time_back  # EDGE-2 judges the whole recording's share: where a part's is over, read it whole
@@ -173,24 +174,32 @@ def _read_part(
     since = t - origin  # as the whole reading's times are made (finish: from the first sample), compared alike
     inside = (since >= (start or 0.0)) & (since < (end if end is not None else math.inf))
     if np.count_nonzero(inside) < 2:
-        raise empty_part(display, part, rows.length_s)
+        raise empty_part(display, part, rows.length_s, 0.0)  # 0: the time line's
     acc = Stream(t[inside], xyz[inside])
     result = finish_geneactiv(path, acc, header, options, report)
     return on_recording_time_line(result, acc.t_s, origin, part)
+
+
+def _first_sample_s(fh: BinaryIO, rows: RowsInTime, sep: str) -> float:
+    """The time (s) of the recording's first sample as its whole reading has it, which its time line starts at: the
+    first row whose values can be read (a row that cannot is dropped there; REVIEW-9), from the first rows' bytes."""
+    fh.seek(rows.data_start)
+    head = complete_lines(fh.read(PROBE_BYTES), rows.newline, rows.data_start + PROBE_BYTES >= rows.size)
+    t = _samples(Source("", data=head), ImportReport(format=NAME), sep)[1]
+    return float(t[0]) if t.size else rows.first[1]
 
 
 def _rows(path: Path, offset: int) -> Source:
     """The file's text from ``offset`` of its decoded text on (the first data row): read from there when the file
     is plain UTF-8 (a GENEActiv CSV can be gigabytes: not read twice over), else unpacked and decoded first, as
     its header was (a ``.gz`` or UTF-16 text: EDGE-33)."""
-    try:
-        with open(path, "rb") as fh:
-            start = fh.read(UTF16_PROBE_BYTES)
-            if start[:2] != GZIP_MAGIC and utf16_encoding(start) is None:
-                fh.seek(offset + (len(UTF8_BOM) if start.startswith(UTF8_BOM) else 0))
+    if _plain(path):
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(offset + (len(UTF8_BOM) if fh.read(len(UTF8_BOM)) == UTF8_BOM else 0))
                 return Source(str(path), data=fh.read())
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+        except OSError as exc:
+            raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     whole = Source(str(path), path=path).read_bytes()
     return Source(str(path), data=whole[offset:])
 

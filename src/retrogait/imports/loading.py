@@ -13,13 +13,14 @@ from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResul
 from retrogait.imports.diagnose import refuse_unrecognised
 from retrogait.imports.file_size import estimated_samples
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
-from retrogait.imports.part import Part, part_of
+from retrogait.imports.part import NotInTimeOrder, Part, part_of
 from retrogait.imports.registry import claimed, detect_format, get_format
 from retrogait.imports.workbook import is_workbook
 from retrogait.imports.zipped import in_zip_words, is_plain_zip, unpacked
 from retrogait.memory import READ_INSTEAD, check_fits
 from retrogait.recordings import not_found_text
 from retrogait.session import Session
+from retrogait.textparts import reading_parts
 
 
 def with_cut_streams_noted(result: ImportResult, cut: Iterable[CutShort]) -> ImportResult:
@@ -99,7 +100,20 @@ def load_recording(
     if not _UNPACKING.get() and is_plain_zip(source) and not is_workbook(source) and not claimed(source):
         result = _load_zip(source, format, options)
     else:
-        result = _load(source, format, options)
+        try:
+            result = _load(source, format, options)
+        except NotInTimeOrder as exc:  # one part (--start/--end) cannot be found by its time: read whole and cut
+            if reading_parts():
+                raise  # parts one after another: their caller reads it whole where it fits (analyze_file_in_parts)
+            if estimate is not None:
+                try:
+                    whole = estimate.read_bytes()
+                    check_fits(source, estimate.n, estimate.rate_hz or rate_hz, 0, "read", READ_INSTEAD, True, whole)
+                except RetrogaitError:
+                    raise RetrogaitError(
+                        f"{exc}, and it is too long to read whole in the memory available: sort its rows by time"
+                    ) from None
+            result = _load(source, format, replace(options, part_s=None))
     if part_s is None or result.report.part_read:  # none wanted, or the reader read only the part
         return result
     return replace(result, session=part_of(result.session, str(source), part_s))

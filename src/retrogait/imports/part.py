@@ -21,7 +21,7 @@ def part_of(session: Session, display: str, part: Part) -> Session:
     first = float(session.t_s[0]) if session.n_samples else 0.0
     cut = session.between(None if start is None else first + start, None if end is None else first + end)
     if cut.n_samples < 2:
-        raise empty_part(display, part, session.duration_s)
+        raise empty_part(display, part, session.duration_s, first)
     cut = replace(
         cut,
         t_s=cut.t_s.copy(),

@@ -215,7 +215,14 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     uncal = _with_samples(find_source(sources, r"accelerometeruncalibrated\.csv"), report)
     gyro_found = find_source(sources, r"gyroscope\.csv") or find_source(sources, r"gyroscopeuncalibrated\.csv")
     clock = _clock([total, linear, gravity_file, uncal, gyro_found], report)
-    uncal_stream = _read(uncal, ImportReport(format=NAME), "acc", clock=clock) if uncal is not None else None
+    # the uncalibrated table: the acceleration where no other is there (read once, into the report), else read
+    # aside only on iOS, where its units tell whether the app standardised the others
+    uncal_chosen = uncal is not None and total is None and (linear is None or gravity_file is None)
+    uncal_stream = (
+        _read(uncal, report if uncal_chosen else ImportReport(format=NAME), "acc", clock=clock)
+        if uncal is not None and (uncal_chosen or platform == "ios")
+        else None
+    )
     with np.errstate(over="ignore", invalid="ignore"):
         uncal_in_g = (
             uncal_stream is not None and float(np.median(np.linalg.norm(uncal_stream.xyz, axis=1))) < MIN_GRAVITY_MS2
@@ -235,7 +242,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         report.notes.append("acceleration = Accelerometer (gravity removed) + Gravity, on the accelerometer clock")
     elif uncal is not None and uncal_stream is not None:
         chosen, sensor_name = uncal, "AccelerometerUncalibrated"
-        acc = _read(uncal, report, "acc", STANDARD_GRAVITY_MS2 if uncal_in_g else 1.0, clock)
+        acc = Stream(uncal_stream.t_s, uncal_stream.xyz * STANDARD_GRAVITY_MS2) if uncal_in_g else uncal_stream
         report.notes.append(f"acceleration from AccelerometerUncalibrated ({'g' if uncal_in_g else 'm/s^2'})")
     elif linear is not None:
         chosen, sensor_name, gravity = linear, "Accelerometer", "removed"
