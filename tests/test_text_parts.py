@@ -278,14 +278,11 @@ def test_a_part_beyond_the_end_is_refused_naming_the_length(tmp_path: Path, reco
     assert said.value.lasts_s == pytest.approx(recording.duration_s)
 
 
-def test_rows_out_of_time_order_are_read_whole_where_they_fit_else_refused(
-    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A GENEActiv export with two rows 2 s apart swapped cannot be cut by its time: read whole where it fits (the whole
-    reading drops the row going back, EDGE-2), refused in one line naming the file where it does not."""
-    order = np.arange(recording.n_samples)
-    order[[15000, 15200]] = [15200, 15000]  # 2 s apart (rows less than 1 s behind are dropped in parts, LONG-9)
-    path = geneactiv_csv(recording, tmp_path / "swapped.csv", order=order)
+def _read_whole_where_it_fits_else_refused(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """`--part-hours` on ``path`` gives the whole analysis (read whole, then cut); too long for the memory it is
+    refused in one line saying its rows are not in time order; that line."""
     whole = tmp_path / "whole"
     assert main(["analyze", str(path), "-o", str(whole), "--no-report", "--placement", "shank"]) == 0
     parts = tmp_path / "parts"
@@ -297,6 +294,18 @@ def test_rows_out_of_time_order_are_read_whole_where_they_fit_else_refused(
     assert main(args[:-2]) == 2  # too long to analyse whole: in parts by itself, its order found wrong
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and f"{path}: its rows are not in time order" in err
+    return err
+
+
+def test_rows_out_of_time_order_are_read_whole_where_they_fit_else_refused(
+    tmp_path: Path, recording: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A GENEActiv export with two rows 2 s apart swapped cannot be cut by its time: read whole where it fits (the whole
+    reading drops the row going back, EDGE-2), refused in one line naming the file where it does not."""
+    order = np.arange(recording.n_samples)
+    order[[15000, 15200]] = [15200, 15000]  # 2 s apart (rows less than 1 s behind are dropped in parts, LONG-9)
+    path = geneactiv_csv(recording, tmp_path / "swapped.csv", order=order)
+    err = _read_whole_where_it_fits_else_refused(path, tmp_path, monkeypatch, capsys)
     assert "too long to analyse whole in the memory available: sort its rows by time" in err
 
 
@@ -484,17 +493,7 @@ def test_a_geneactiv_row_going_back_by_more_than_the_margin_is_read_whole_or_ref
     t = recording.t_s.copy()
     t[15000] -= 1.5
     path = geneactiv_csv(replace(recording, t_s=t), tmp_path / "back.csv")
-    whole = tmp_path / "whole"
-    assert main(["analyze", str(path), "-o", str(whole), "--no-report", "--placement", "shank"]) == 0
-    parts = tmp_path / "parts"
-    args = ["analyze", str(path), "-o", str(parts), "--no-report", "--placement", "shank", "--part-hours", "0.034"]
-    assert main(args) == 0
-    assert _steps(parts).equals(_steps(whole))  # read whole, then cut into parts
-    capsys.readouterr()
-    _small_parts(monkeypatch)
-    assert main(args[:-2]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "\n" not in err and f"{path}: its rows are not in time order" in err
+    _read_whole_where_it_fits_else_refused(path, tmp_path, monkeypatch, capsys)
 
 
 def test_a_geneactiv_part_with_more_than_1_percent_of_rows_going_back_is_read_whole(
