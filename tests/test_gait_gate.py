@@ -149,6 +149,17 @@ def test_samples_beyond_the_declared_range_are_dropped() -> None:
     assert len(result.steps) >= len(retrogait.analyze(session).steps) - 1
 
 
+def test_every_sample_beyond_the_declared_range_is_one_line_saying_so() -> None:
+    """A 2 g range declared for a sensor that read 3 g throughout (the wrong range given): every row is
+    dropped, and the gyroscope's unit check met an empty signal (IndexError, an internal error with
+    RuntimeWarnings; in the live path the window's cues were lost). Now the refusal says why."""
+    session = _running(placement="shank")
+    meta = replace(session.meta, acc_range_g=2.0)
+    acc = session.acc * 0.0 + [0.0, 0.0, 3.0 * 9.80665]
+    with pytest.raises(retrogait.RetrogaitError, match=r"too few plausible samples \(0\).*beyond any sensor's range"):
+        retrogait.analyze(replace(session, acc=acc, meta=meta))
+
+
 def test_gravity_removed_is_analysed_and_says_what_is_missing(tmp_path: Path) -> None:
     """Issue 11 item 2: contacts, cadence and contact time from the signal; no gyroscope, no direction."""
     session = replace(_running(), gyr=None)

@@ -198,17 +198,25 @@ def _checked_samples(
     if not removed:
         acc = acc * _acc_scale(acc, fs_hz, where, notes)
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
+    _refuse_too_few_plausible(t, where, notes)
     quantum_g = acc_quantum_g(acc)
     notes += _quantum_notes(quantum_g)
     if not is_coarse(quantum_g):  # a coarse axis rests on one level while another moves: no stuck axis told
         t, acc, gyr = _without_stuck_axis(t, acc, gyr, fs_hz, notes)
+        _refuse_too_few_plausible(t, where, notes)
     if gyr is not None:
         gyr = gyr * _gyr_scale(acc, gyr, notes)
-    if t.size < 10:
-        raise RetrogaitError(f"{where}: too few plausible samples ({t.size}) to analyse")
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
     return t, acc, gyr, fs_hz, quantum_g
+
+
+def _refuse_too_few_plausible(t: NDArray[np.float64], where: str, notes: list[str]) -> None:
+    """The one-line refusal when dropping implausible rows left fewer than 10 samples, saying why (the last
+    note: the rows beyond range or the stuck axis) before any later check meets an empty signal."""
+    if t.size < 10:
+        why = f": {notes[-1]}" if notes else ""
+        raise RetrogaitError(f"{where}: too few plausible samples ({t.size}) to analyse{why}")
 
 
 def _quantum_notes(quantum_g: float | None) -> list[str]:
