@@ -4,7 +4,8 @@ Each case simulates a random session (placement, 1-5 bouts of any direction, act
 stands, pivots and stepping turns; a rate of 20-1000 Hz; with or without gyroscope; a range that clips;
 a mounting turned up to 180 deg; sensor noise up to 10x), damages it the way real recordings are damaged
 (rows lost singly or in runs, the gyroscope missing in stretches, a stuck axis, spikes, jittered or
-coarse stamps, counts rounded to a coarse quantum, the header's rate wrong, stamps in whole ms that repeat),
+coarse stamps, counts rounded to a coarse quantum, the header's rate wrong, stamps in whole ms that repeat,
+counts converted with a wider range's factor than the 2 g range declared),
 writes it as a session file or (a third of the cases) as an app's CSV export in random units, and analyses it
 by path as ``retrogait analyze`` does, then writes the outputs. Each case must end as
 ``accepted`` (no NaN/inf where none belongs, times increasing: the checks of ``fuzz_settings.leaks``) or
@@ -43,6 +44,7 @@ DAMAGES = (
     "quantum",
     "rate_off",
     "stamp_ties",
+    "range_gain",
 )
 
 
@@ -143,6 +145,8 @@ def damage(session: Session, kind: str, rng: np.random.Generator) -> Session:
     elif kind == "stamp_ties":  # stamped on arrival in whole ms, up to +-2 periods late or early (export only)
         t = np.round((t + rng.uniform(0, 2) / meta.sample_rate_hz * rng.standard_normal(n)) * 1e3) / 1e3
         t = np.maximum.accumulate(t)
+    elif kind == "range_gain":  # counts converted with another range's factor, a 2 g range declared (EDGE-127)
+        acc, meta = acc * float(rng.choice([1.5, 2.5, 3.0])), replace(meta, acc_range_g=2.0)
     elif kind == "rate_off":
         meta = replace(meta, sample_rate_hz=meta.sample_rate_hz * float(rng.choice([0.5, 0.97, 1.03, 2.0])))
     gyr = None if gyr is None else gyr[keep]

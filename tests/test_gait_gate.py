@@ -160,6 +160,17 @@ def test_every_sample_beyond_the_declared_range_is_one_line_saying_so() -> None:
         retrogait.analyze(replace(session, acc=acc, meta=meta))
 
 
+def test_plausible_samples_left_only_one_by_one_are_one_line_saying_so() -> None:
+    """The same, with one plausible sample a second left (found by `scripts/fuzz_sessions.py`'s range_gain):
+    every grid point lay in a gap, and the vertical was the mean of nothing (RuntimeWarnings, 0 steps)."""
+    session = _running(placement="shank")
+    meta = replace(session.meta, acc_range_g=2.0)
+    acc = session.acc * 0.0 + [0.0, 0.0, 3.0 * 9.80665]
+    acc[::200] = [0.0, 0.0, 9.80665]  # 1 g at rest: plausible, one sample a second
+    with pytest.raises(retrogait.RetrogaitError, match=r"no stretch of samples without a gap.*beyond any sensor's"):
+        retrogait.analyze(replace(session, acc=acc, meta=meta))
+
+
 def test_gravity_removed_is_analysed_and_says_what_is_missing(tmp_path: Path) -> None:
     """Issue 11 item 2: contacts, cadence and contact time from the signal; no gyroscope, no direction."""
     session = replace(_running(), gyr=None)

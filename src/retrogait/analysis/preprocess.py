@@ -93,6 +93,10 @@ def preprocess(
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
     notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
+    if gap.all():  # plausible samples left only singly, each beyond a gap from the next (EDGE-128)
+        dropped = [note for note in notes if "dropped" in note]
+        why = f": {dropped[-1]}" if dropped else ""
+        raise RetrogaitError(f"{where}: no stretch of samples without a gap is left to analyse{why}")
     if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
