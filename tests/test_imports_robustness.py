@@ -96,6 +96,15 @@ def test_movesense_hostile_numbers_are_one_line_refusals(tmp_path: Path, packets
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("stream", ["IMU9", "IMU6"])
+def test_an_empty_movesense_log_is_said_to_be_one(tmp_path: Path, stream: str) -> None:
+    """A Movesense log with an empty packet list (the sensor logged nothing) was "format not recognised"."""
+    path = tmp_path / "MovesenseLog_empty.json"
+    path.write_text(json.dumps({"Meas": {stream: []}}))
+    with pytest.raises(InputFileError, match=f"Movesense log with no samples \\(Meas/{stream} is an empty list\\)"):
+        load_recording(path)
+
+
 # ----------------------------------------------------------------------------------------- item 14
 
 

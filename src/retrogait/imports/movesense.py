@@ -43,7 +43,12 @@ def sniff(path: Path) -> float:
     text = head_text(head_bytes(path)).lstrip()
     if not text.startswith(("{", "[")):
         return 0.0
-    return 0.9 if '"ArrayAcc"' in text else (0.3 if '"Meas"' in text else 0.0)
+    if '"ArrayAcc"' in text:
+        return 0.9
+    if '"Meas"' not in text:
+        return 0.0
+    # a log whose packet list is empty (the sensor logged nothing) is still a Movesense log (EDGE-129)
+    return 0.8 if any(f'"{key}"' in text for key in _STREAM_KEYS[:4]) else 0.3
 
 
 def _packets(obj: Any) -> list[Any]:
@@ -60,6 +65,15 @@ def _packets(obj: Any) -> list[Any]:
         if isinstance(obj, list):
             return [_unwrap(p) for p in obj]
     return []
+
+
+def _empty_stream(document: Any) -> str | None:
+    """``Meas/IMU9`` (the path) when a Movesense document's packet list is there but empty, else None."""
+    meas = document.get("Meas") if isinstance(document, dict) else None
+    if not isinstance(meas, dict):
+        return None
+    key = next((k for k in _STREAM_KEYS if k in meas), None)
+    return f"Meas/{key}" if key is not None and meas[key] in ([], {}) else None
 
 
 def _unwrap(packet: Any) -> Any:
@@ -184,6 +198,11 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         raise InputFileError(path, f"is not valid JSON{where}; a Movesense log is one JSON document") from None
     packets = _packets(document)
     if not packets:
+        stream = _empty_stream(document)
+        if stream is not None:
+            raise InputFileError(
+                path, f"is a Movesense log with no samples ({stream} is an empty list): nothing was logged"
+            )
         raise InputFileError(path, "holds no Movesense measurement packets (expected Meas/IMU9 or IMU6 with ArrayAcc)")
     report = ImportReport(format=NAME, files=[str(path)])
     header: dict[str, str] = {}
