@@ -243,7 +243,12 @@ def m_missing(folder: Path, rng: random.Random) -> str:
 def m_summary(folder: Path, rng: random.Random) -> str:
     """summary.json edited: other placement, sample rate, sensor, version, settings; values of odd types."""
     path = folder / "summary.json"
-    data = json.loads(path.read_text())
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):  # an earlier mutation removed it, made it a folder or broke its JSON
+        return "summary:already_broken"
+    if not isinstance(data, dict):  # an earlier mutation made it a list, a string or a number
+        return "summary:already_not_object"
     kind = rng.choice(
         [
             "placement",
