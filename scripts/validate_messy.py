@@ -348,6 +348,8 @@ DEGRADATIONS: dict[str, Callable[[Recording, np.random.Generator], Degraded | No
     "clip 2 g, declared": lambda r, g: _clipped(r, g, 2.0, True),
     "gyro 20 ms late": lambda r, g: _gyro_late(r, g, 20.0),
     "gyro 200 ms late": lambda r, g: _gyro_late(r, g, 200.0),
+    "gyro 10 ms late": lambda r, g: _gyro_late(r, g, 10.0),  # within the sensors' own filter delays (HONEST-20)
+    "gyro 50 ms late": lambda r, g: _gyro_late(r, g, 50.0),
     "gyro deg/s read as rad/s": _gyro_deg_as_rad,
     **{f"mounted {how}": (lambda r, g, how=how: _mounted(r, g, how)) for how in _MOUNTINGS},
     "gravity removed, undeclared": lambda r, g: _gravity_removed(r, g, False),

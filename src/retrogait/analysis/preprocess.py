@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import bandpass
+from retrogait.analysis.gyro_lag import gyro_lag, lag_note, shifted_back
 from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
@@ -97,6 +98,10 @@ def preprocess(
         dropped = [note for note in notes if "dropped" in note]
         why = f": {dropped[-1]}" if dropped else ""
         raise RetrogaitError(f"{where}: no stretch of samples without a gap is left to analyse{why}")
+    lag = gyro_lag(acc_u, gyr_u, gap, fs_hz) if gyr_u is not None else None
+    if gyr_u is not None and lag is not None:  # a gyroscope stamped late or early: put on the accelerometer's time
+        gyr_u = shifted_back(gyr_u, lag.samples)
+        notes.append(lag_note(lag))
     if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
