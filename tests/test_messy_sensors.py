@@ -170,19 +170,18 @@ def test_a_gyroscope_stamped_late_is_put_back_on_the_accelerometer_s_time_with_a
         np.testing.assert_allclose(run.steps[column].to_numpy(), clean.steps[column].to_numpy(), atol=1e-9)
 
 
-def test_a_lag_is_found_only_where_the_landings_jolt_both_sensors(foot_run: Session) -> None:
+def test_a_lag_is_found_only_where_the_landings_jolt_both_sensors() -> None:
     """The rigid-board physics: a landing jolts the accelerometer and the gyroscope in the same sample. The
     simulator's landing shock does not turn its foot, so its lag cannot be told: nothing is said (no false
     alarm). With a landing jolt shared by both (a 10 ms ringing at each contact), a gyroscope 30 ms late is
-    found to the sample, 10 ms late and on time are not said."""
+    found to the sample, 10 ms late and on time are not said, nor a lag in 8 s (a live window) or 18 s of data."""
     from retrogait.analysis.gyro_lag import gyro_lag
 
-    fs, session = 200.0, foot_run
+    fs = 200.0
+    sim = simulate(SimulationConfig("foot", [STILL, Bout("forward", "running", 3.0, 25.0), STILL], sample_rate_hz=fs))
+    session, truth = sim.session, sim.truth
     gap = np.zeros(session.t_s.size, dtype=bool)
     assert gyro_lag(session.acc, _late(session.gyr, 6), gap, fs) is None  # no shared jolt: not identifiable
-    truth = simulate(
-        SimulationConfig("foot", [STILL, Bout("forward", "running", 3.0, 10.0), STILL], sample_rate_hz=fs)
-    ).truth
     ring = np.zeros(session.t_s.size)
     kernel = np.exp(-np.arange(8) / 2.0) * np.cos(np.arange(8) * 1.3)
     for ic in truth["ic_time_s"].to_numpy():
@@ -195,3 +194,8 @@ def test_a_lag_is_found_only_where_the_landings_jolt_both_sensors(foot_run: Sess
     assert gyro_lag(acc, _late(gyr, 2), gap, fs) is None  # 10 ms: within the sensors' own filter delays
     assert gyro_lag(acc, gyr, gap, fs) is None
     assert gyro_lag(acc, gyr[np.clip(np.arange(gyr.shape[0]) + 6, 0, gyr.shape[0] - 1)], gap, fs).samples == -6
+    window = slice(round(2.0 * fs), round(10.0 * fs))  # a live feedback window: too few landings to trust a peak
+    assert gyro_lag(acc[window], _late(gyr, 6)[window], gap[window], fs) is None
+    few = gap.copy()
+    few[round(18.0 * fs) :] = True  # 18 s outside gaps
+    assert gyro_lag(acc, _late(gyr, 6), few, fs) is None
