@@ -422,6 +422,33 @@ def test_an_input_that_cannot_be_hashed_ends_a_batch_with_workers_as_before(
     assert hashed == inputs[:2]
 
 
+def test_a_finished_batch_writes_its_tables_while_the_workers_exit(squad: Path, tmp_path: Path) -> None:
+    """BATCH-26: once every session is back the workers are told to stop without waiting for them to exit (the
+    process' exit joins them), so the combined tables are written meanwhile; a batch that fails still waits for
+    the sessions in flight."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    class Recorded(ThreadPoolExecutor):
+        waits: list[bool]
+
+        def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+            self.waits = [*getattr(self, "waits", []), wait]
+            super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    pool = Recorded(2)
+    result = run_batch([squad], tmp_path / "out", jobs=2, compare=False, pool=pool)  # type: ignore[arg-type]
+    assert pool.waits == [False]
+    assert (result.n_analysed, result.n_failed) == (4, 1) and result.steps_path.is_file()
+
+    def stop(_outcome: object, _skipped: bool) -> None:
+        raise RetrogaitError("stopped by the caller")
+
+    failing = Recorded(2)
+    with pytest.raises(RetrogaitError, match="stopped"):
+        run_batch([squad], tmp_path / "bad", jobs=2, compare=False, pool=failing, on_done=stop)  # type: ignore[arg-type]
+    assert failing.waits == [True]
+
+
 def test_an_unusable_pyarrow_falls_back_to_csv(monkeypatch: pytest.MonkeyPatch) -> None:
     """pyarrow installed but not importable (built for another numpy, or without Parquet): CSV steps."""
     from retrogait.batch.worker import steps_suffix

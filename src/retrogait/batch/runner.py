@@ -312,12 +312,18 @@ def _run_local(jobs: int, pool: ProcessPoolExecutor | None = None) -> Runner:
                 yield analyze_one(path, key, settings, results_dir, overrides)
             return
         workers = pool or start_local_pool(jobs)
-        with workers:
+        try:
             yield from _bounded(
                 lambda task: workers.submit(analyze_one, task[0], task[1], settings, results_dir, overrides),
                 todo,
                 limit=jobs * IN_FLIGHT_PER_WORKER,
             )
+        except BaseException:
+            workers.shutdown(wait=True)  # the sessions in flight end first, as before
+            raise
+        # every session is back: the workers end while this process writes the tables, not before (the
+        # interpreter's exit joins them; BATCH-26)
+        workers.shutdown(wait=False)
 
     return run
 
