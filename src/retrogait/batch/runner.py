@@ -130,10 +130,6 @@ def run_batch(
         same_as: list[tuple[str, str]] = []
         if on_start:
             on_start(len(paths))
-        # with workers, the inputs are hashed on a thread from now on: while the fork server (or the cluster) gets
-        # ready, not between the workers' results; in this process (--jobs 1) one by one, before each (BATCH-25)
-        in_process = client is None and pool is None and local_workers(jobs) <= 1
-        digests = iter(map(_content_digest, paths)) if in_process else _DigestsAhead(paths)
 
         def todo() -> Iterator[Task]:
             """Inputs still to analyse, each with its key (the digest of its content and the settings)."""
@@ -178,6 +174,10 @@ def run_batch(
 
         runner = _run_dask(client) if client is not None else _run_local(local_workers(jobs), pool)
         warming: threading.Thread | None = None
+        # with workers, the inputs are hashed on a thread from now on: while the fork server (or the cluster) gets
+        # ready, not between the workers' results; in this process (--jobs 1) one by one, before each (BATCH-25)
+        in_process = client is None and pool is None and local_workers(jobs) <= 1
+        digests = iter(map(_content_digest, paths)) if in_process else _DigestsAhead(paths)
         try:
             for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
                 if compare and warming is None:  # the first session is back: import the comparison while waiting
