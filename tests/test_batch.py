@@ -355,6 +355,100 @@ def test_forked_workers_start_with_the_first_jobs() -> None:
         pool.shutdown()
 
 
+def test_inputs_are_hashed_while_the_workers_start(
+    squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BATCH-25: with workers, every input is hashed while the first submit waits for a worker (a fork server still
+    importing), not one input between two results on the workers' cores; the tables are those of a plain loop."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from retrogait.batch import runner
+
+    inputs = discover_inputs([squad])
+    hashed: list[Path] = []
+    all_hashed = threading.Event()
+    real = runner._content_digest
+
+    def digest(path: Path) -> str:
+        value = real(path)
+        hashed.append(path)
+        if len(hashed) == len(inputs):
+            all_hashed.set()
+        return value
+
+    class SlowToStart(ThreadPoolExecutor):
+        """Workers whose first submit returns once every input is hashed, or after 10 s (before BATCH-25: never)."""
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if not hasattr(self, "started"):
+                self.started = all_hashed.wait(timeout=10)  # only a bound: the test waits for the state
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_content_digest", digest)
+    pool = SlowToStart(2)
+    result = run_batch([squad], tmp_path / "pool", jobs=2, compare=False, force=True, pool=pool)  # type: ignore[arg-type]
+    assert pool.started, "the inputs were not hashed while the first worker started"
+    assert hashed == inputs
+    plain = run_batch([squad], tmp_path / "plain", jobs=1, compare=False, force=True)
+    assert (result.n_analysed, result.n_failed) == (plain.n_analysed, plain.n_failed) == (4, 1)
+    for name in ("steps.parquet", "sessions.csv", "errors.csv"):
+        assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
+
+
+def test_an_input_that_cannot_be_hashed_ends_a_batch_with_workers_as_before(
+    squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BATCH-25: hashed ahead on a thread, an input that cannot be read still ends the batch with its own error
+    (the file system's, naming it), and no input after it is hashed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from retrogait.batch import runner
+
+    inputs = discover_inputs([squad])
+    hashed: list[Path] = []
+    real = runner._content_digest
+
+    def digest(path: Path) -> str:
+        hashed.append(path)
+        if path == inputs[1]:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(runner, "_content_digest", digest)
+    with pytest.raises(PermissionError) as raised:
+        run_batch([squad], tmp_path / "out", jobs=2, compare=False, pool=ThreadPoolExecutor(2))  # type: ignore[arg-type]
+    assert raised.value.filename == str(inputs[1])
+    assert hashed == inputs[:2]
+
+
+def test_a_finished_batch_writes_its_tables_while_the_workers_exit(squad: Path, tmp_path: Path) -> None:
+    """BATCH-26: once every session is back the workers are told to stop without waiting for them to exit (the
+    process' exit joins them), so the combined tables are written meanwhile; a batch that fails still waits for
+    the sessions in flight."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    class Recorded(ThreadPoolExecutor):
+        waits: list[bool]
+
+        def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+            self.waits = [*getattr(self, "waits", []), wait]
+            super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    pool = Recorded(2)
+    result = run_batch([squad], tmp_path / "out", jobs=2, compare=False, pool=pool)  # type: ignore[arg-type]
+    assert pool.waits == [False]
+    assert (result.n_analysed, result.n_failed) == (4, 1) and result.steps_path.is_file()
+
+    def stop(_outcome: object, _skipped: bool) -> None:
+        raise RetrogaitError("stopped by the caller")
+
+    failing = Recorded(2)
+    with pytest.raises(RetrogaitError, match="stopped"):
+        run_batch([squad], tmp_path / "bad", jobs=2, compare=False, pool=failing, on_done=stop)  # type: ignore[arg-type]
+    assert failing.waits == [True]
+
+
 def test_an_unusable_pyarrow_falls_back_to_csv(monkeypatch: pytest.MonkeyPatch) -> None:
     """pyarrow installed but not importable (built for another numpy, or without Parquet): CSV steps."""
     from retrogait.batch.worker import steps_suffix

@@ -132,9 +132,9 @@ def run_batch(
             on_start(len(paths))
 
         def todo() -> Iterator[Task]:
-            """Inputs still to analyse; hashed one by one while the workers are busy with earlier ones."""
-            for path in paths:
-                key = job_key(_content_digest(path), settings, analysis_version())
+            """Inputs still to analyse, each with its key (the digest of its content and the settings)."""
+            for path, digest in zip(paths, digests, strict=True):
+                key = job_key(digest, settings, analysis_version())
                 keys.append(key)
                 if key in first:  # the same bytes again: written once, and said so (EDGE-31)
                     same_as.append((str(path), first[key]))
@@ -174,14 +174,22 @@ def run_batch(
 
         runner = _run_dask(client) if client is not None else _run_local(local_workers(jobs), pool)
         warming: threading.Thread | None = None
-        for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
-            if compare and warming is None:  # the first session is back: import the comparison while waiting
-                warming = import_beside([COHORT_MODULE])
-            store.record(outcome)
-            outcomes[outcome.key] = outcome
-            if on_done:
-                on_done(outcome, False)
-            write_ready()
+        # with workers, the inputs are hashed on a thread from now on: while the fork server (or the cluster) gets
+        # ready, not between the workers' results; in this process (--jobs 1) one by one, before each (BATCH-25)
+        in_process = client is None and pool is None and local_workers(jobs) <= 1
+        digests = iter(map(_content_digest, paths)) if in_process else _DigestsAhead(paths)
+        try:
+            for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
+                if compare and warming is None:  # the first session is back: import the comparison while waiting
+                    warming = import_beside([COHORT_MODULE])
+                store.record(outcome)
+                outcomes[outcome.key] = outcome
+                if on_done:
+                    on_done(outcome, False)
+                write_ready()
+        finally:
+            if isinstance(digests, _DigestsAhead):
+                digests.stop()  # a batch that failed hashes no further
         write_ready()
         tables.close()
         _write_settings(out, tables.summaries, overrides)
@@ -304,12 +312,18 @@ def _run_local(jobs: int, pool: ProcessPoolExecutor | None = None) -> Runner:
                 yield analyze_one(path, key, settings, results_dir, overrides)
             return
         workers = pool or start_local_pool(jobs)
-        with workers:
+        try:
             yield from _bounded(
                 lambda task: workers.submit(analyze_one, task[0], task[1], settings, results_dir, overrides),
                 todo,
                 limit=jobs * IN_FLIGHT_PER_WORKER,
             )
+        except BaseException:
+            workers.shutdown(wait=True)  # the sessions in flight end first, as before
+            raise
+        # every session is back: the workers end while this process writes the tables, not before (the
+        # interpreter's exit joins them; BATCH-26)
+        workers.shutdown(wait=False)
 
     return run
 
@@ -416,6 +430,54 @@ def _bounded(submit: Callable[[Task], Any], todo: Iterable[Task], limit: int) ->
             following = next(queue, None)
             if following is not None:
                 pending[submit(following)] = following
+
+
+class _DigestsAhead:
+    """The content digests (:func:`_content_digest`) of ``paths`` in their order, computed on a daemon thread
+    started at once; iterating waits for each in turn and raises where its digest failed, as hashing it there
+    would have (BATCH-25).
+
+    Reading and SHA-256 release the GIL, so the hashing runs beside the batch process' own work. With workers,
+    the batch process otherwise waits for the fork server's imports (or the cluster's warm-up) with a core free,
+    and then hashed each input between two results, on the cores the workers analyse on (20 ten-minute sessions:
+    0.1 s of CPU). Every digest is still computed before its input is handed out, so a file changed meanwhile
+    gets a key of its earlier bytes and is analysed again by the next run, never skipped as unchanged.
+    """
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self._count = len(paths)
+        self._values: list[str | BaseException] = []
+        self._ready = threading.Condition()
+        self._stopped = False
+        threading.Thread(target=self._hash, args=(list(paths),), name="retrogait-digests", daemon=True).start()
+
+    def _hash(self, paths: list[Path]) -> None:
+        for path in paths:
+            if self._stopped:
+                return
+            try:
+                value: str | BaseException = _content_digest(path)
+            except BaseException as exc:  # raised where the batch reaches this input, as before
+                value = exc
+            with self._ready:
+                self._values.append(value)
+                self._ready.notify()
+            if not isinstance(value, str):
+                return
+
+    def __iter__(self) -> Iterator[str]:
+        for index in range(self._count):
+            with self._ready:
+                while len(self._values) <= index:
+                    self._ready.wait()
+                value = self._values[index]
+            if not isinstance(value, str):
+                raise value
+            yield value
+
+    def stop(self) -> None:
+        """Hash no further input (the file being hashed is finished)."""
+        self._stopped = True
 
 
 def _content_digest(path: Path) -> str:
