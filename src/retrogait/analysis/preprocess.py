@@ -94,16 +94,8 @@ def preprocess(
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
     notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
-    if gap.all():  # plausible samples left only singly, each beyond a gap from the next (EDGE-128)
-        dropped = [note for note in notes if "dropped" in note]
-        why = f": {dropped[-1]}" if dropped else ""
-        raise RetrogaitError(f"{where}: no stretch of samples without a gap is left to analyse{why}")
-    lag = gyro_lag(acc_u, gyr_u, gap, fs_hz) if gyr_u is not None else None
-    if gyr_u is not None and lag is not None:  # a gyroscope stamped late or early: put on the accelerometer's time
-        gyr_u = shifted_back(gyr_u, lag.samples)
-        notes.append(lag_note(lag))
-    if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
-        raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
+    _refuse_nothing_to_analyse(acc_u, gap, where, notes)
+    gyr_u = _gyro_on_acc_time(acc_u, gyr_u, gap, fs_hz, notes)
 
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
     if placement not in STEP_COUNT_PLACEMENTS and not is_coarse(quantum_g):  # where impact is measured
@@ -218,6 +210,35 @@ def _checked_samples(
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
     return t, acc, gyr, fs_hz, quantum_g
+
+
+def _refuse_nothing_to_analyse(
+    acc_u: NDArray[np.float64], gap: NDArray[np.bool_], where: str, notes: list[str]
+) -> None:
+    """The one-line refusals of a uniform grid with nothing to analyse: every point in a gap (plausible samples left
+    only singly, each a gap from the next: EDGE-128; the line names the drop that left it so), or a flat signal."""
+    if gap.all():
+        dropped = [note for note in notes if "dropped" in note]
+        why = f": {dropped[-1]}" if dropped else ""
+        raise RetrogaitError(f"{where}: no stretch of samples without a gap is left to analyse{why}")
+    if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
+        raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
+
+
+def _gyro_on_acc_time(
+    acc_u: NDArray[np.float64],
+    gyr_u: NDArray[np.float64] | None,
+    gap: NDArray[np.bool_],
+    fs_hz: float,
+    notes: list[str],
+) -> NDArray[np.float64] | None:
+    """The gyroscope moved onto the accelerometer's time where its stamps are found late or early, with a note
+    (:mod:`retrogait.analysis.gyro_lag`, HONEST-20/21); else as it is."""
+    lag = gyro_lag(acc_u, gyr_u, gap, fs_hz) if gyr_u is not None else None
+    if gyr_u is None or lag is None:
+        return gyr_u
+    notes.append(lag_note(lag))
+    return shifted_back(gyr_u, lag.samples)
 
 
 def _refuse_too_few_plausible(t: NDArray[np.float64], where: str, notes: list[str]) -> None:
