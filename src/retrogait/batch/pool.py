@@ -26,7 +26,6 @@ PRELOAD = ["retrogait.batch.server_preload"]
 MAX_WORKERS_PER_CORE = 4
 
 
-
 @contextmanager
 def one_thread_per_worker() -> Iterator[None]:
     """Spawned workers inherit this environment: one BLAS/OpenMP thread each.
