@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrogait.analysis import pipeline
+from retrogait.analysis import beside, pipeline
 from retrogait.analysis.beside import Beside, second_thread
 from retrogait.session import Session, write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
@@ -24,7 +24,21 @@ def running() -> Session:
 
 @pytest.fixture(autouse=True)
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cores, one of them free (this test's thread the only one runnable)."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(beside, "runnable_now", lambda: 1)
+
+
+@pytest.mark.parametrize("runnable", [2, 5])
+def test_no_thread_where_no_core_is_free(runnable: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(beside, "runnable_now", lambda: runnable)
+    with second_thread():
+        assert Beside(lambda: threading.current_thread().name).result() == threading.current_thread().name
+
+
+def test_runnable_now_counts_this_thread() -> None:
+    runnable = beside.runnable_now()
+    assert runnable is None or runnable >= 1
 
 
 def test_one_core_computes_the_part_itself(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,6 +98,26 @@ def test_the_pipeline_computes_the_effort_beside_the_contacts_with_the_same_step
         split = pipeline.analyze(running)
     assert names == [threading.current_thread().name, "retrogait-beside"]
     assert len(alone.steps) > 10 and np.isfinite(alone.steps["effort_g_per_min"]).any()
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
+def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrogait.analysis import contacts
+
+    names: list[str] = []
+    original = contacts._step_period_s
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        names.append(threading.current_thread().name)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(contacts, "_step_period_s", recorded)
+    alone = pipeline.analyze(running)
+    assert names and "retrogait-beside" not in names
+    names.clear()
+    with second_thread():
+        split = pipeline.analyze(running)
+    assert "retrogait-beside" in names
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 

@@ -248,15 +248,15 @@ def _analyze_session(
     """:func:`analyze` of one session with its settings resolved, without the stretches without gyroscope
     (``frame``: the anterior axis of another analysis of the same recording, see preprocess)."""
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
-    # the effort's running total reads only the samples (without_vertical keeps them): beside the contacts (PERF-36)
-    samples = declared_signals.t_s, declared_signals.acc_ms2
-    effort_total = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=settings.effort.cutoff_hz))
     contacts, gate_notes = gait_contacts(
         declared_signals,
         detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps),
         settings,
     )
     signals, vertical_note = without_vertical(declared_signals, session)
+    # the effort's running total reads only the samples: beside the per-step measures in `analyze` (PERF-36)
+    samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
+    effort_total = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz)) if len(contacts) else None
     if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
         contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
     timing = step_timing(signals, contacts, settings.timing)
@@ -283,7 +283,7 @@ def _analyze_session(
     steps["quality_flags"] = flags.astype(object)
     steps[EFFORT_COLUMN] = (
         effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, effort_total.result())
-        if len(contacts)
+        if effort_total is not None
         else np.zeros(0)
     )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
