@@ -47,17 +47,22 @@ def test_one_core_computes_the_part_itself(monkeypatch: pytest.MonkeyPatch) -> N
         assert Beside(lambda: threading.current_thread().name).result() == threading.current_thread().name
 
 
-def _threads_of_effort(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the threads the pipeline computes the effort's running total on, recorded from now on."""
+def _threads_of(module: object, name: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads ``module.name`` is called on, recorded from now on."""
     names: list[str] = []
-    original = pipeline.accumulated_change_g
+    original = getattr(module, name)
 
     def recorded(*args: object, **kwargs: object) -> object:
         names.append(threading.current_thread().name)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "accumulated_change_g", recorded)
+    monkeypatch.setattr(module, name, recorded)
     return names
+
+
+def _threads_of_effort(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The threads the pipeline computes the effort's running total on."""
+    return _threads_of(pipeline, "accumulated_change_g", monkeypatch)
 
 
 def test_a_part_waits_for_its_result_without_the_block() -> None:
@@ -104,14 +109,7 @@ def test_the_pipeline_computes_the_effort_beside_the_contacts_with_the_same_step
 def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     from retrogait.analysis import contacts
 
-    names: list[str] = []
-    original = contacts._step_period_s
-
-    def recorded(*args: object, **kwargs: object) -> object:
-        names.append(threading.current_thread().name)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(contacts, "_step_period_s", recorded)
+    names = _threads_of(contacts, "_step_period_s", monkeypatch)
     alone = pipeline.analyze(running)
     assert names and "retrogait-beside" not in names
     names.clear()
