@@ -50,7 +50,7 @@ def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
 #: Runs the CLI as the ``retrogait`` program does (``main()`` reads sys.argv) or as Python code calling
 #: ``main([...])``, and prints whether the collector was on and what it had frozen, once the read began.
 PROBE = """
-import gc, sys
+import atexit, gc, sys
 import retrogait.analysis.load as load
 seen = []
 original = load.load_input
@@ -59,12 +59,14 @@ def load_input(*args, **kwargs):
     return original(*args, **kwargs)
 load.load_input = load_input
 from retrogait.cli import main
+rc = []
+# the program ends a finished analyze without returning (PERF-35): the line is printed by an atexit handler
+atexit.register(lambda: print("SEEN", rc[0] if rc else 0, seen, gc.isenabled(), file=sys.stderr))
 if sys.argv[1] == "program":
     sys.argv = ["retrogait", *sys.argv[2:]]
-    rc = main()
+    rc.append(main())
 else:
-    rc = main(sys.argv[2:])
-print("SEEN", rc, seen, gc.isenabled(), file=sys.stderr)
+    rc.append(main(sys.argv[2:]))
 """
 
 

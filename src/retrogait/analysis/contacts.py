@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.beside import Beside
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.phone_steps import phone_steps
@@ -176,16 +177,21 @@ def _running_edges(
 def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Contacts:
     fs = signals.fs_hz
     acc = signals.acc_ms2
+
+    def stride_s() -> NDArray[np.float64]:
+        norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+        stride = _step_period_s(norm, fs, s, per=2.0)
+        return np.where(np.isfinite(stride), stride, 1.0)
+
+    period = Beside(stride_s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
     moving = _moving(signals, still)
     jerk = gradient_norm_rows(lowpass(acc, s.impact_cutoff_hz, fs))
     jerk *= fs  # m/s^3
-    norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
-    stride = _step_period_s(norm, fs, s, per=2.0)
-    stride = np.where(np.isfinite(stride), stride, 1.0)
-    if signals.gyr_dps is None:
+    rate = None if signals.gyr_dps is None else stance_score(acc, signals.gyr_dps, fs, s)
+    stride = period.result()
+    if rate is None or signals.gyr_dps is None:
         return _limb_acc_only(signals, jerk, moving, stride, s)
 
-    rate = stance_score(acc, signals.gyr_dps, fs, s)
     quiet = _quiet_points(rate, moving, stride, fs, s)
     if quiet.size == 0:
         return Contacts.empty()
@@ -195,7 +201,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     starts = np.flatnonzero(rest & ~np.concatenate([[False], rest[:-1]]))
     run_start = np.maximum.accumulate(np.bincount(starts, weights=starts, minlength=n).astype(np.int64))
     quiet_end = np.where(rest[quiet], run_start[quiet], quiet)
-    del norm, rest, starts, run_start  # per-sample arrays not needed from here (PERF-20)
+    del rest, starts, run_start  # per-sample arrays not needed from here (PERF-20)
     back = np.maximum((s.landing_window_strides * stride[quiet] * fs).astype(np.int64), 2)
     width = int(back.max()) + 1
     offs = np.arange(width)

@@ -62,6 +62,7 @@ def effort_per_minute(
     end_s: NDArray[np.float64],
     *,
     cutoff_hz: float = EffortSettings.cutoff_hz,
+    total: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """Effort proxy (g/min) in each window ``[start_s[k], end_s[k]]``: accumulated change of the
     low-passed acceleration divided by the window length in minutes.
@@ -72,6 +73,8 @@ def effort_per_minute(
         start_s, end_s: window bounds (s), (m,). NaN bounds, windows outside the signal or holding
             fewer than two samples give NaN.
         cutoff_hz: low-pass cut-off before differencing (Hz).
+        total: :func:`accumulated_change_g` of ``t_s``, ``acc_ms2`` and ``cutoff_hz`` (g), (n,), when already
+            computed (the pipeline computes it beside the contacts: PERF-36).
 
     Returns:
         (m,) effort proxy in g/min. Vectorised: one filter pass and a cumulative sum, then two look-ups
@@ -82,7 +85,8 @@ def effort_per_minute(
     out = np.full(start.shape, np.nan)
     if t_s.shape[0] < 2 or start.size == 0:
         return out
-    total = accumulated_change_g(t_s, acc_ms2, cutoff_hz=cutoff_hz)
+    if total is None:
+        total = accumulated_change_g(t_s, acc_ms2, cutoff_hz=cutoff_hz)
     ok = np.isfinite(start) & np.isfinite(end) & (end > start)
     i0 = np.searchsorted(t_s, np.where(ok, start, 0.0), side="left")
     i1 = np.searchsorted(t_s, np.where(ok, end, 0.0), side="right") - 1
@@ -123,7 +127,9 @@ def effort_for_steps(
     t_s: NDArray[np.float64],
     acc_ms2: NDArray[np.float64],
     settings: EffortSettings = EffortSettings(),
+    total: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """Effort proxy (g/min) of every step of ``steps`` (see :func:`step_windows`) from the raw signal."""
+    """Effort proxy (g/min) of every step of ``steps`` (see :func:`step_windows`) from the raw signal
+    (``total``: its :func:`accumulated_change_g`, g, when already computed)."""
     start, end = step_windows(steps, max_step_s=settings.max_step_window_s)
-    return effort_per_minute(t_s, acc_ms2, start, end, cutoff_hz=settings.cutoff_hz)
+    return effort_per_minute(t_s, acc_ms2, start, end, cutoff_hz=settings.cutoff_hz, total=total)

@@ -21,11 +21,12 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.axis_check import reversed_axis_notes
+from retrogait.analysis.beside import Beside
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
-from retrogait.analysis.effort import EFFORT_COLUMN, effort_for_steps
+from retrogait.analysis.effort import EFFORT_COLUMN, accumulated_change_g, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
@@ -253,6 +254,9 @@ def _analyze_session(
         settings,
     )
     signals, vertical_note = without_vertical(declared_signals, session)
+    # the effort's running total reads only the samples: beside the per-step measures in `analyze` (PERF-36)
+    samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
+    effort_total = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz)) if len(contacts) else None
     if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
         contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
     timing = step_timing(signals, contacts, settings.timing)
@@ -278,7 +282,9 @@ def _analyze_session(
         flags = with_flag(flags, unsettled, "quantised")
     steps["quality_flags"] = flags.astype(object)
     steps[EFFORT_COLUMN] = (
-        effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort) if len(contacts) else np.zeros(0)
+        effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, effort_total.result())
+        if effort_total is not None
+        else np.zeros(0)
     )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
     steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})

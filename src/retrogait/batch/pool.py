@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from retrogait.batch.lifeline import start_worker
+from retrogait.library_threads import THREAD_VARIABLES, one_thread_each
 
 #: Imported once by the fork server (``server_preload.py``: ``preload.py``, frozen); its workers inherit it.
 PRELOAD = ["retrogait.batch.server_preload"]
@@ -23,9 +24,6 @@ PRELOAD = ["retrogait.batch.server_preload"]
 #: Local workers per core at most: the analysis is CPU-bound and each worker holds the analysis and a recording
 #: in memory (0.2-0.3 GB), so more only cost memory; --jobs 10000 would start a process per input (EDGE-71).
 MAX_WORKERS_PER_CORE = 4
-
-#: Thread-count variables of the numeric libraries; worker processes get 1 each (see one_thread_per_worker).
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 
 @contextmanager
@@ -36,8 +34,7 @@ def one_thread_per_worker() -> Iterator[None]:
     machine (measured: 2 workers ran 1.1x faster than 1 instead of 1.6x). Variables the user set are kept.
     """
     saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
-    for name in THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
+    one_thread_each()
     try:
         yield
     finally:

@@ -206,6 +206,7 @@ def analyze(
 
         resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
         warm.join()
+        from retrogait.analysis.beside import second_thread
         from retrogait.analysis.pipeline import analyze as run_analysis
         from retrogait.analysis.pipeline import preset_settings, write_outputs
 
@@ -215,9 +216,10 @@ def analyze(
 
         def analyse(session: Session) -> AnalysisResult:
             effective = settings_for(session)
-            return run_analysis(
-                session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective
-            )
+            with second_thread():  # one recording in this process: a part on the second core (PERF-36)
+                return run_analysis(
+                    session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective
+                )
 
         def read(part_s: Part | None) -> Session:
             return load_input(

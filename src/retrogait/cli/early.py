@@ -13,6 +13,7 @@ import os
 
 from retrogait.allocator import prepare_for_analysis
 from retrogait.gc_pause import pause
+from retrogait.library_threads import one_thread_each
 
 #: Commands that analyse recordings in this process or its workers: freed memory reused, numpy on small
 #: pages (PERF-12, ``allocator.py``).
@@ -56,6 +57,8 @@ def start_early(args: list[str], *, whole_process: bool) -> None:
     collector is paused process-wide (PERF-18), which a caller must ask for (REVIEW-6)."""
     if whole_process and analyses_here(args):  # first: the fork server below inherits the environment
         prepare_for_analysis()
+    if whole_process and args[:1] == ["analyze"]:
+        one_thread_each()  # no idle BLAS worker spinning beside the imports: the analysis uses one (PERF-34)
     if whole_process and analyses_here(args) and args[0] in ("analyze", "batch"):
         pause()  # no collections over the modules being imported (PERF-18, BATCH-22)
     if args[:1] == ["batch"] and local_workers(args[1:]) > 1:

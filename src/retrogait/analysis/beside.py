@@ -1,0 +1,90 @@
+"""A part of the analysis computed on a second thread while the main thread goes on (PERF-36).
+
+Only where the ``analyze`` command asked for it (:func:`second_thread`, one recording in a process of its own)
+and a core is free at the moment the part starts:
+a batch worker analyses on one core beside the other workers and never starts a thread here, so ``--jobs 2``
+keeps one analysis per core. Without it a :class:`Beside` computes its part when its result is first asked
+for, on the caller's thread: the same operations on the same arrays, so the same bits either way. The part
+runs in a copy of the caller's context (numpy's ``errstate``); its exception is raised by :meth:`Beside.result`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_depth = 0  # second_thread() blocks open on the thread that opened them
+_owner: threading.Thread | None = None
+
+
+@contextmanager
+def second_thread() -> Iterator[None]:
+    """Inside the block, :class:`Beside` parts created on this thread run on threads of their own (where the
+    machine has a second core)."""
+    global _depth, _owner
+    _depth, _owner = _depth + 1, threading.current_thread()
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if _depth == 0:
+            _owner = None
+
+
+def runnable_now() -> int | None:
+    """Threads runnable on the machine at this moment, this one included (Linux ``/proc/loadavg``'s fourth
+    field); None where it cannot be read."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            return int(fh.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _threaded() -> bool:
+    """A thread of its own for a part: inside :func:`second_thread` on its thread, and a core free now (the
+    threads runnable, this one included, fewer than the cores): where none is, the part would only take
+    turns with the caller, which then waits for it (measured: 3.5 % slower with one core kept busy)."""
+    if _depth == 0 or _owner is not threading.current_thread():
+        return False
+    cores = os.cpu_count() or 1
+    runnable = runnable_now()
+    return cores > 1 and (runnable is None or runnable < cores)
+
+
+class Beside(Generic[T]):
+    """``part()`` started now on another thread inside :func:`second_thread`, else computed at :meth:`result`."""
+
+    def __init__(self, part: Callable[[], T]) -> None:
+        self._part = part
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._done = False
+        self._thread: threading.Thread | None = None
+        if _threaded():
+            context = contextvars.copy_context()
+            self._thread = threading.Thread(target=context.run, args=(self._run,), name="retrogait-beside", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._part()
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+        self._done = True
+
+    def result(self) -> T:
+        """The part's value (waiting for its thread, or computing it here); its exception raised here."""
+        if self._thread is not None:
+            self._thread.join()
+        elif not self._done:
+            self._run()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]

@@ -1,0 +1,134 @@
+"""A part of the analysis on a second thread in ``retrogait analyze`` only; the same outputs either way (PERF-36)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrogait.analysis import beside, pipeline
+from retrogait.analysis.beside import Beside, second_thread
+from retrogait.session import Session, write_session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+@pytest.fixture(scope="module")
+def running() -> Session:
+    bouts = [Bout("still", "still", 0, 1.0), Bout("forward", "running", 3.0, 10.0), Bout("still", "still", 0, 1.0)]
+    return simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=3)).session
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cores, one of them free (this test's thread the only one runnable)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(beside, "runnable_now", lambda: 1)
+
+
+@pytest.mark.parametrize("runnable", [2, 5])
+def test_no_thread_where_no_core_is_free(runnable: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(beside, "runnable_now", lambda: runnable)
+    with second_thread():
+        assert Beside(lambda: threading.current_thread().name).result() == threading.current_thread().name
+
+
+def test_runnable_now_counts_this_thread() -> None:
+    runnable = beside.runnable_now()
+    assert runnable is None or runnable >= 1
+
+
+def test_one_core_computes_the_part_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    with second_thread():
+        assert Beside(lambda: threading.current_thread().name).result() == threading.current_thread().name
+
+
+def _threads_of(module: object, name: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads ``module.name`` is called on, recorded from now on."""
+    names: list[str] = []
+    original = getattr(module, name)
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        names.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recorded)
+    return names
+
+
+def _threads_of_effort(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The threads the pipeline computes the effort's running total on."""
+    return _threads_of(pipeline, "accumulated_change_g", monkeypatch)
+
+
+def test_a_part_waits_for_its_result_without_the_block() -> None:
+    calls: list[str] = []
+    part = Beside(lambda: calls.append(threading.current_thread().name) or 7)
+    assert calls == []  # not started: computed when asked, on the caller's thread
+    assert part.result() == 7 and part.result() == 7
+    assert calls == [threading.current_thread().name]
+
+
+def test_inside_the_block_a_part_runs_on_its_own_thread_and_its_error_reaches_the_caller() -> None:
+    names: list[str] = []
+    with second_thread():
+        ok = Beside(lambda: names.append(threading.current_thread().name) or 1)
+        failing = Beside(lambda: 1 // 0)
+        assert ok.result() == 1
+        with pytest.raises(ZeroDivisionError):
+            failing.result()
+    assert names == ["retrogait-beside"]
+
+
+def test_another_thread_inside_the_block_computes_its_part_itself() -> None:
+    """A second thread's analysis (a caller's own thread pool) is not this block's to split."""
+    names: list[str] = []
+    with second_thread():
+        other = threading.Thread(target=lambda: names.append(Beside(lambda: threading.current_thread().name).result()))
+        other.start()
+        other.join()
+    assert names == [other.name]
+
+
+def test_the_pipeline_computes_the_effort_beside_the_contacts_with_the_same_steps(
+    running: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = _threads_of_effort(monkeypatch)
+    alone = pipeline.analyze(running)
+    with second_thread():
+        split = pipeline.analyze(running)
+    assert names == [threading.current_thread().name, "retrogait-beside"]
+    assert len(alone.steps) > 10 and np.isfinite(alone.steps["effort_g_per_min"]).any()
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
+def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrogait.analysis import contacts
+
+    names = _threads_of(contacts, "_step_period_s", monkeypatch)
+    alone = pipeline.analyze(running)
+    assert names and "retrogait-beside" not in names
+    names.clear()
+    with second_thread():
+        split = pipeline.analyze(running)
+    assert "retrogait-beside" in names
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
+@pytest.mark.parametrize("command", ["analyze", "batch"])
+def test_only_analyze_uses_the_second_core(
+    command: str, running: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``batch --jobs 1`` analyses in its process as a worker does: one core each (``--jobs 2`` keeps two)."""
+    from retrogait.cli import main
+
+    names = _threads_of_effort(monkeypatch)
+    path = write_session(running, tmp_path / "run.csv")
+    out = tmp_path / "out"
+    extra = ["--no-report"] if command == "analyze" else ["--jobs", "1", "--no-compare"]
+    assert main([command, str(path), "--out", str(out), *extra]) == 0
+    assert names == (["retrogait-beside"] if command == "analyze" else [threading.current_thread().name])
