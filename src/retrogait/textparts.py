@@ -220,8 +220,9 @@ class OrderCheck:
         finite = np.isfinite(times)
         known, at = times[finite], at[finite]
         inner = _running_max_before(known)
-        if too_far_back(inner - known, back_s).any():
-            i = int(np.argmax(too_far_back(inner - known, back_s)))
+        behind = too_far_back(inner - known, back_s)
+        if behind.any():
+            i = int(np.argmax(behind))
             raise NotInTimeOrder(
                 f"{display}: its rows are not in time order (a row at {known[i]:.3f} s after one at "
                 f"{inner[i]:.3f} s, in bytes {a:,}-{b:,}): it is not read in parts"
