@@ -199,3 +199,56 @@ def test_a_lag_is_found_only_where_the_landings_jolt_both_sensors() -> None:
     few = gap.copy()
     few[round(18.0 * fs) :] = True  # 18 s outside gaps
     assert gyro_lag(acc, _late(gyr, 6), few, fs) is None
+
+
+
+def _fusion_removed(acc: np.ndarray, gyr_dps: np.ndarray, fs_hz: float) -> np.ndarray:
+    """``acc`` (m/s^2) less gravity as a phone's fusion tracks it: turned with the gyroscope, pulled towards the
+    acceleration with a 1 s time constant, 1 g long (validate_messy's "gravity removed")."""
+    omega = np.radians(gyr_dps) / fs_hz
+    gravity = np.empty_like(acc)
+    g = acc[: int(fs_hz)].mean(axis=0)
+    for k in range(acc.shape[0]):  # a test's reference, not a hot path
+        g = g - np.cross(omega[k], g)
+        g = (1.0 - 1.0 / fs_hz) * g + acc[k] / fs_hz
+        g *= STANDARD_GRAVITY_MS2 / np.linalg.norm(g)
+        gravity[k] = g
+    return acc - gravity
+
+
+@pytest.mark.shared_data
+def test_a_walking_foot_s_gravity_removed_is_not_read_as_1_g_where_the_gyroscope_shows_it_still(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The real right foot's walk (204.8 Hz, m/s^2) with its gravity taken out as a fusion does and no unit named:
+    its fusion's leftover makes the quietest 1 s windows average 1.02, "1 g in g", and the walk was read x9.8 with
+    nothing said. Where the gyroscope shows the foot still a sensor with gravity reads 1 g; this one reads 0.2: refused
+    in one line asking for the unit, and with --acc-unit ms2 read as gravity removed. The walk with its gravity,
+    written in g, is read as before (HONEST-22)."""
+    from retrogait.analysis.load import load_input
+    from retrogait.errors import InputFileError
+    from retrogait.imports.base import GenericCsvOptions, ReaderOptions
+
+    data = pd.read_csv(shared_data / "foot_walking" / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
+    sensor = data["right_sensor"]
+    acc = sensor[["acc_x", "acc_y", "acc_z"]].to_numpy()
+    gyr = sensor[["gyr_x", "gyr_y", "gyr_z"]].to_numpy()
+    t = np.arange(len(sensor)) / 204.8
+
+    def written(values: np.ndarray, name: str) -> Path:
+        frame = pd.DataFrame({"time_s": t})
+        for k, axis in enumerate("xyz"):
+            frame[f"acc_{axis}"] = values[:, k]
+        for k, axis in enumerate("xyz"):
+            frame[f"gyr_{axis}"] = gyr[:, k]
+        frame.to_csv(tmp_path / name, index=False, float_format="%.9g")
+        return tmp_path / name
+
+    linear = written(_fusion_removed(acc, gyr, 204.8), "linear.csv")
+    with pytest.raises(InputFileError, match=r"linear\.csv: .*gyroscope shows the sensor still.*--acc-unit"):
+        load_input(linear, placement="foot")
+    given = ReaderOptions(mapping=GenericCsvOptions(acc_columns=("acc_x", "acc_y", "acc_z"), acc_unit="ms2"))
+    assert load_input(linear, placement="foot", reader=given).meta.acc_gravity == "removed"
+    in_g = load_input(written(acc / STANDARD_GRAVITY_MS2, "in_g.csv"), placement="foot")
+    assert in_g.meta.acc_gravity != "removed"
+    assert np.allclose(in_g.acc, acc, rtol=1e-6, atol=1e-6)

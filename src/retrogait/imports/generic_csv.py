@@ -522,7 +522,8 @@ def _read_plan(
     if plan.gravity is not None:
         values[:, :3] += frame[list(plan.gravity.columns)].to_numpy(dtype=np.float64)
         plan.inferred["inferred_acc_gravity"] = f"added from {plan.gravity.describe()}"
-    factor, gravity = _acc_factor(values[:, :3], rate_hz, plan, mapping, display)
+    gyr_raw = values[:, 3:] if gyr_columns else None
+    factor, gravity = _acc_factor(values[:, :3], rate_hz, plan, mapping, display, gyr_raw)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow becomes inf: a dropped out_of_range row
         values[:, :3] *= factor
         if gyr_columns:
@@ -619,15 +620,30 @@ def _rate(t_s: FloatArray, display: str) -> float:
 
 
 def _acc_factor(
-    xyz: FloatArray, rate_hz: float, plan: _Plan, mapping: GenericCsvOptions, display: str
+    xyz: FloatArray,
+    rate_hz: float,
+    plan: _Plan,
+    mapping: GenericCsvOptions,
+    display: str,
+    gyr_raw: FloatArray | None = None,
 ) -> tuple[float, str]:
     """The factor (sign included) that turns the raw acceleration into native m/s^2, and
-    ``included`` / ``removed``; what was inferred is noted in ``plan``."""
+    ``included`` / ``removed``; what was inferred is noted in ``plan``. ``gyr_raw``: the same rows' angular rate
+    in its file unit, where the table has one (its stillness checks a unit inferred from a moving recording)."""
     assert plan.acc is not None
+    gyr_dps = None
+    if gyr_raw is not None and plan.gyr is not None:
+        gyr_factor = inference.gyro_factor_alone(gyr_raw, names.gyro_unit(plan.gyr.unit), mapping.gyr_unit)
+        gyr_dps = gyr_raw * gyr_factor if gyr_factor is not None else None
     family = plan.acc.stem
     stated = names.acc_unit(plan.acc.unit) or ("g" if family in ("gf", "gforce") else None)
     units = inference.acc_units(
-        xyz, rate_hz, stated, mapping.acc_unit, _FAMILY_UNITS.get(family, "ms2" if plan.acc.kind == "linear" else None)
+        xyz,
+        rate_hz,
+        stated,
+        mapping.acc_unit,
+        _FAMILY_UNITS.get(family, "ms2" if plan.acc.kind == "linear" else None),
+        gyr_dps,
     )
     unmapped_removed = plan.acc.kind in ("plain", "acc") and mapping.acc_columns is None
     if isinstance(units, str) or (units.gravity == "removed" and unmapped_removed):

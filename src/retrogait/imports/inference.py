@@ -52,6 +52,14 @@ MOVING_GRAVITY_MAX_G = 3.0
 MAX_WINDOWS = 2000
 #: A window is moving when |acc| varies more than this (m/s^2, standard deviation).
 MOVING_STD_MS2 = 1.0
+#: The gyroscope shows the sensor still where |rate| stays under STILL_RATE_DPS for STILL_MIN_S or longer (a foot
+#: flat in stance turns under 10 deg/s); not turning, a sensor feels gravity and what translates it, which averages
+#: out: the median |acc| there is 1 g. Such stretches adding up to STILL_TOTAL_S are evidence: where their median is
+#: not 1 g (GRAVITY_MATCH) in the unit a moving recording's quiet mean found, that mean is not gravity (HONEST-22:
+#: 94 clean recordings 0.981-1.009 g; a real foot's gravity taken out by a fusion 0.22 / 0.58 "g").
+STILL_RATE_DPS = 10.0
+STILL_MIN_S = 0.1
+STILL_TOTAL_S = 1.0
 #: 99th percentile of |rate| while moving: above this cannot be rad/s, below the lower one not deg/s.
 RADS_MAX, DPS_MIN = 35.0, 5.0
 GYR_FACTORS = {"dps": 1.0, "rads": 180.0 / math.pi}
@@ -172,15 +180,60 @@ def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float, flo
     return gravity, motion, float(np.median(spread[quiet]))
 
 
+def still_samples(gyr_dps: FloatArray, rate_hz: float) -> NDArray[np.bool_]:
+    """Samples where |rate| (deg/s) stays under STILL_RATE_DPS for at least STILL_MIN_S."""
+    with np.errstate(invalid="ignore"):
+        quiet = np.linalg.norm(gyr_dps, axis=1) < STILL_RATE_DPS  # NaN: not quiet
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
+    starts, ends = edges[::2], edges[1::2]
+    long = (ends - starts) >= max(2, round(STILL_MIN_S * rate_hz))
+    marks = np.zeros(quiet.size + 1, dtype=np.int64)
+    np.add.at(marks, starts[long], 1)
+    np.add.at(marks, ends[long], -1)
+    return np.cumsum(marks[:-1]) > 0
+
+
+def still_reading(xyz: FloatArray, gyr_dps: FloatArray, rate_hz: float, one_g: float) -> tuple[float, float] | None:
+    """(seconds still, the median |acc| in g there) where the gyroscope (deg/s, rows of ``xyz``) shows the sensor
+    still, ``one_g`` being 1 g in the unit of ``xyz``; None under STILL_TOTAL_S of stillness."""
+    n = min(xyz.shape[0], gyr_dps.shape[0])
+    still = still_samples(gyr_dps[:n], rate_hz)
+    with np.errstate(over="ignore", invalid="ignore"):
+        reads = np.linalg.norm(xyz[:n][still], axis=1) / one_g
+    reads = reads[np.isfinite(reads)]
+    if reads.size < STILL_TOTAL_S * rate_hz:
+        return None
+    return reads.size / rate_hz, float(np.median(reads))
+
+
+def gyro_factor_alone(raw: FloatArray, stated_unit: str | None, given_unit: str | None) -> float | None:
+    """The factor to deg/s of raw angular rate where it is known without the acceleration: given, beyond any body's
+    turning in rad/s (deg/s), or stated by the names; else None."""
+    if given_unit is not None:
+        return GYR_FACTORS[given_unit]
+    rates = np.linalg.norm(raw, axis=1)
+    finite = rates[np.isfinite(rates)]
+    if finite.size >= 10 and float(np.percentile(finite, 99)) > RADS_MAX:
+        return 1.0
+    return GYR_FACTORS[stated_unit] if stated_unit is not None else None
+
+
 def acc_units(
-    xyz: FloatArray, rate_hz: float, stated_unit: str | None, given_unit: str | None, family_unit: str | None
+    xyz: FloatArray,
+    rate_hz: float,
+    stated_unit: str | None,
+    given_unit: str | None,
+    family_unit: str | None,
+    gyr_dps: FloatArray | None = None,
 ) -> AccUnits | str:
     """The unit and gravity of raw acceleration ``xyz`` (n, 3), or why they cannot be told.
 
     ``given_unit`` (the user's ``--acc-unit``) is taken as is; otherwise the unit in which the
     quiet mean is 1 g wins (``stated_unit``, from the column names, is only reported when it
     disagrees). Without gravity the unit is the one given, stated or implied by the sensor family
-    (``family_unit``: CoreMotion user acceleration is in g, phone linear acceleration in m/s^2).
+    (``family_unit``: CoreMotion user acceleration is in g, phone linear acceleration in m/s^2). A recording that
+    never rests is checked against ``gyr_dps`` (the gyroscope in deg/s, where its unit is known without the
+    acceleration): where it shows the sensor still, gravity included reads 1 g (HONEST-22).
     """
     gravity, motion, quiet_spread = gravity_estimate(xyz, rate_hz)
     if not math.isfinite(gravity):
@@ -201,6 +254,17 @@ def acc_units(
         f"{100 * quiet_spread / gravity:.0f} % of their mean {gravity:.3g})"
     )
     fits = _fitting_units(gravity)
+    not_gravity = ""  # why a moving recording's quiet mean is not gravity, where a gyroscope shows stillness
+    if given_unit is None and not rests and gyr_dps is not None:
+        unit_of_mean = fits[0] if fits else stated_unit
+        still = still_reading(xyz, gyr_dps, rate_hz, GRAVITY_IN_UNIT[unit_of_mean]) if unit_of_mean else None
+        if still is not None and not GRAVITY_MATCH[0] <= still[1] <= GRAVITY_MATCH[1]:
+            not_gravity = (
+                f" (1 g in {unit_of_mean}), but over the {still[0]:.1f} s the gyroscope shows the sensor still (under "
+                f"{STILL_RATE_DPS:g} deg/s), where it feels 1 g, the median is {still[1]:.2g} g: gravity looks removed"
+            )
+            said += not_gravity
+            fits = []
     if given_unit is None and fits:
         found = fits[0]
         evidence = f"{found}: {said}, 1 g in {found}"
@@ -210,6 +274,8 @@ def acc_units(
     unit = given_unit or stated_unit or family_unit
     how = "given" if given_unit else "as the column names say" if stated_unit else "the unit of this sensor family"
     if unit is None:
+        if not_gravity:
+            return f"{said}, so the data cannot tell its unit and the names do not say it"
         if gravity < REMOVED_FRACTION:
             return (
                 f"acceleration holds no gravity ({said}), so the data cannot tell its unit and the names do not say it"
@@ -224,7 +290,12 @@ def acc_units(
         return AccUnits(unit, factor, "removed", f"{unit} ({how}); gravity removed: {said} (motion {motion:.3g})")
     if given_unit is not None:
         return AccUnits(unit, factor, "included", f"{unit} ({how}); {said}")
-    if stated_unit is not None and not rests and GRAVITY_MATCH[0] <= gravity / g <= MOVING_GRAVITY_MAX_G:
+    if (
+        stated_unit is not None
+        and not rests
+        and not not_gravity
+        and GRAVITY_MATCH[0] <= gravity / g <= MOVING_GRAVITY_MAX_G
+    ):
         # a limb's swing adds to gravity in every window: the data cannot check the names, nor contradict them
         return AccUnits(unit, factor, "included", f"{unit} ({how}; not checked: {moving})")
     return f"acceleration in {unit} is neither 1 g nor free of gravity at rest ({said})"
