@@ -252,3 +252,33 @@ def test_a_walking_foot_s_gravity_removed_is_not_read_as_1_g_where_the_gyroscope
     in_g = load_input(written(acc / STANDARD_GRAVITY_MS2, "in_g.csv"), placement="foot")
     assert in_g.meta.acc_gravity != "removed"
     assert np.allclose(in_g.acc, acc, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.shared_data
+def test_a_moving_recording_s_named_unit_is_checked_where_its_gyroscope_shows_it_still(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The real right foot's walk in m/s^2, named so, its values 1.5x (counts converted with another range's factor;
+    scripts/fuzz_sessions.py --seed 3434 case 87): a walk never rests, so a quiet mean of 1.5 g in the named unit was
+    taken unchecked. Where the gyroscope shows the foot still it reads 1.5 g, not the 1 g a still sensor feels:
+    refused in one line saying the scale is off; the walk as recorded is read as before (HONEST-22)."""
+    from retrogait.analysis.load import load_input
+    from retrogait.errors import InputFileError
+
+    data = pd.read_csv(shared_data / "foot_walking" / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
+    sensor = data["right_sensor"]
+    acc = sensor[["acc_x", "acc_y", "acc_z"]].to_numpy()
+
+    def written(scale: float) -> Path:
+        frame = pd.DataFrame({"time_s": np.arange(len(sensor)) / 204.8})
+        for k, axis in enumerate("xyz"):
+            frame[f"acc_{axis} (m/s^2)"] = scale * acc[:, k]
+        for k, axis in enumerate("xyz"):
+            frame[f"gyr_{axis} (deg/s)"] = sensor[f"gyr_{axis}"].to_numpy()
+        path = tmp_path / f"x{scale:g}.csv"
+        frame.to_csv(path, index=False, float_format="%.9g")
+        return path
+
+    with pytest.raises(InputFileError, match=r"x1\.5\.csv: .*the median is 1\.5 g: not 1 g in ms2: its scale is off"):
+        load_input(written(1.5), placement="foot")
+    assert np.allclose(load_input(written(1.0), placement="foot").acc, acc, rtol=1e-6, atol=1e-6)

@@ -255,13 +255,23 @@ def acc_units(
     )
     fits = _fitting_units(gravity)
     not_gravity = ""  # why a moving recording's quiet mean is not gravity, where a gyroscope shows stillness
-    if given_unit is None and not rests and gyr_dps is not None:
-        unit_of_mean = fits[0] if fits else stated_unit
-        still = still_reading(xyz, gyr_dps, rate_hz, GRAVITY_IN_UNIT[unit_of_mean]) if unit_of_mean else None
+    unit_of_mean = fits[0] if fits else stated_unit
+    if given_unit is None and not rests and gyr_dps is not None and unit_of_mean is not None:
+        still = still_reading(xyz, gyr_dps, rate_hz, GRAVITY_IN_UNIT[unit_of_mean])
         if still is not None and not GRAVITY_MATCH[0] <= still[1] <= GRAVITY_MATCH[1]:
+            why = (
+                "gravity looks removed"
+                if still[1] < GRAVITY_MATCH[0]
+                else f"not 1 g in {unit_of_mean}: its scale is off"
+            )
             not_gravity = (
-                f" (1 g in {unit_of_mean}), but over the {still[0]:.1f} s the gyroscope shows the sensor still (under "
-                f"{STILL_RATE_DPS:g} deg/s), where it feels 1 g, the median is {still[1]:.2g} g: gravity looks removed"
+                (
+                    f" (1 g in {unit_of_mean})"
+                    if fits
+                    else f" ({gravity / GRAVITY_IN_UNIT[unit_of_mean]:.2g} g in {unit_of_mean})"
+                )
+                + f", but over the {still[0]:.1f} s the gyroscope shows the sensor still (under "
+                f"{STILL_RATE_DPS:g} deg/s), where it feels 1 g, the median is {still[1]:.2g} g: {why}"
             )
             said += not_gravity
             fits = []
