@@ -201,7 +201,6 @@ def test_a_lag_is_found_only_where_the_landings_jolt_both_sensors() -> None:
     assert gyro_lag(acc, _late(gyr, 6), few, fs) is None
 
 
-
 def _fusion_removed(acc: np.ndarray, gyr_dps: np.ndarray, fs_hz: float) -> np.ndarray:
     """``acc`` (m/s^2) less gravity as a phone's fusion tracks it: turned with the gyroscope, pulled towards the
     acceleration with a 1 s time constant, 1 g long (validate_messy's "gravity removed")."""
@@ -273,7 +272,7 @@ def test_a_moving_recording_s_named_unit_is_checked_where_its_gyroscope_shows_it
         frame = pd.DataFrame({"time_s": np.arange(len(sensor)) / 204.8})
         for k, axis in enumerate("xyz"):
             frame[f"acc_{axis} (m/s^2)"] = scale * acc[:, k]
-        for k, axis in enumerate("xyz"):
+        for axis in "xyz":
             frame[f"gyr_{axis} (deg/s)"] = sensor[f"gyr_{axis}"].to_numpy()
         path = tmp_path / f"x{scale:g}.csv"
         frame.to_csv(path, index=False, float_format="%.9g")
@@ -282,3 +281,19 @@ def test_a_moving_recording_s_named_unit_is_checked_where_its_gyroscope_shows_it
     with pytest.raises(InputFileError, match=r"x1\.5\.csv: .*the median is 1\.5 g: not 1 g in ms2: its scale is off"):
         load_input(written(1.5), placement="foot")
     assert np.allclose(load_input(written(1.0), placement="foot").acc, acc, rtol=1e-6, atol=1e-6)
+
+
+def test_a_sample_lost_while_standing_does_not_split_the_still_segment() -> None:
+    """A foot standing 8 s, walking 20 s, standing 8 s, one row lost in each stand (a BLE packet, a row a clock
+    glitch dropped): each still segment was cut in two at the gap (5 bouts for 3); a gap too short for a step does
+    not end standing (HONEST-23). The walk and its steps are untouched."""
+    bouts = [Bout("still", "still", 0.0, 8.0), Bout("forward", "walking", 1.3, 20.0), Bout("still", "still", 0.0, 8.0)]
+    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=100.0, seed=4)).session
+    assert session.gyr is not None
+    keep = np.ones(session.t_s.size, dtype=bool)
+    keep[[400, 3200]] = False
+    lost = replace(session, t_s=session.t_s[keep], acc=session.acc[keep], gyr=session.gyr[keep])
+    clean, run = retrogait.analyze(session), retrogait.analyze(lost)
+    assert list(run.bouts["activity"]) == list(clean.bouts["activity"]) == ["still", "walking", "still"]
+    assert np.allclose(run.bouts[["start_s", "end_s"]], clean.bouts[["start_s", "end_s"]], atol=0.011)
+    assert len(run.steps) == len(clean.steps)

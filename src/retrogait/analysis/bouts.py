@@ -14,6 +14,7 @@ at least ``min_still_s`` where the acceleration magnitude barely varies.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -81,11 +82,13 @@ def segment_bouts(
     settings: BoutSettings | None = None,
     still_settings: StillSettings | None = None,
     heading_change_deg: NDArray[np.float64] | None = None,
+    shortest_step_s: float | None = None,
 ) -> tuple[pd.DataFrame, NDArray[np.int64], NDArray[np.str_]]:
     """Bouts table (BOUT_COLUMNS), and per step its bout id (-1 outside a bout) and the bout's activity.
     Settings default to the placement's preset. ``heading_change_deg`` (m,): the wearer's heading change
     since the contact before (direction cue ``heading_change_deg``); turning round
-    (``turn_split_deg`` or more) ends a bout."""
+    (``turn_split_deg`` or more) ends a bout. ``shortest_step_s``: the contacts' ``min_step_s`` (default the
+    preset's); a gap in the data shorter than it does not split a still segment."""
     settings = settings or preset(signals.placement).bouts
     still_settings = still_settings or preset(signals.placement).still
     m = len(timing)
@@ -93,7 +96,10 @@ def segment_bouts(
     step_act = np.full(m, "unknown", dtype="<U7")
     still = _still(signals, still_settings)
     rows = _gait_rows(signals, contacts, timing, activity, still, settings, heading_change_deg) if m else []
-    rows.extend(_still_rows(signals, still, settings))
+    if shortest_step_s is None:
+        shortest_step_s = preset(signals.placement).contacts.min_step_s
+    bridged = _bridged(still, signals.gap, math.ceil(shortest_step_s * signals.fs_hz) - 1)
+    rows.extend(_still_rows(signals, bridged, settings))
     rows.sort(key=lambda r: float(r["start_s"]))  # type: ignore[arg-type]
     for bout_id, row in enumerate(rows):
         row["bout_id"] = bout_id
@@ -207,3 +213,19 @@ def _still_rows(signals: BodySignals, still: NDArray[np.bool_], settings: BoutSe
         }
         for s, e in zip(starts[long], ends[long], strict=True)
     ]
+
+
+def _bridged(still: NDArray[np.bool_], gap: NDArray[np.bool_], longest: int) -> NDArray[np.bool_]:
+    """``still`` with each run of non-still samples that are all gap, at most ``longest`` samples long and with
+    still samples on both sides, taken as still: no step fits in a gap shorter than the shortest step (HONEST-23)."""
+    edges = np.diff(np.concatenate([[0], (~still).astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    inside = (starts > 0) & (ends < still.size) & (ends - starts <= longest)
+    gaps = np.concatenate([[0], np.cumsum(gap, dtype=np.int64)])
+    joined = inside & (gaps[ends] - gaps[starts] == ends - starts)
+    if not joined.any():
+        return still
+    marks = np.zeros(still.size + 1, dtype=np.int64)
+    np.add.at(marks, starts[joined], 1)
+    np.add.at(marks, ends[joined], -1)
+    return still | (np.cumsum(marks[:-1]) > 0)

@@ -266,7 +266,7 @@ def _analyze_session(
     cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
     bouts, bout_id, bout_activity = segment_bouts(
-        signals, contacts, timing, activity, settings.bouts, settings.still, heading
+        signals, contacts, timing, activity, settings.bouts, settings.still, heading, settings.contacts.min_step_s
     )
     evidence = _Evidence.of(signals, contacts, settings, bout_id, transients, cues)
     step_activities = np.where(bout_id >= 0, bout_activity, activity)
