@@ -648,6 +648,12 @@ def _acc_factor(
     unmapped_removed = plan.acc.kind in ("plain", "acc") and mapping.acc_columns is None
     if isinstance(units, str) or (units.gravity == "removed" and unmapped_removed):
         evidence = units if isinstance(units, str) else units.evidence
+        if evidence.endswith(inference.SCALE_OFF + ")"):  # a gain, not a unit or gravity: neither flag mends it
+            raise InputFileError(
+                display,
+                f"{evidence}: its values are not in the unit their names say (counts converted with another range's "
+                "factor?); write them in m/s^2 or g",
+            )
         if unmapped_removed:
             what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"
             raise InputFileError(

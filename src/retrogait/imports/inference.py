@@ -60,6 +60,8 @@ MOVING_STD_MS2 = 1.0
 STILL_RATE_DPS = 10.0
 STILL_MIN_S = 0.1
 STILL_TOTAL_S = 1.0
+#: What a unit's refusal says where the still samples read more than 1 g in it (the import adds what to do).
+SCALE_OFF = "its scale is off"
 #: 99th percentile of |rate| while moving: above this cannot be rad/s, below the lower one not deg/s.
 RADS_MAX, DPS_MIN = 35.0, 5.0
 GYR_FACTORS = {"dps": 1.0, "rads": 180.0 / math.pi}
@@ -259,11 +261,7 @@ def acc_units(
     if given_unit is None and not rests and gyr_dps is not None and unit_of_mean is not None:
         still = still_reading(xyz, gyr_dps, rate_hz, GRAVITY_IN_UNIT[unit_of_mean])
         if still is not None and not GRAVITY_MATCH[0] <= still[1] <= GRAVITY_MATCH[1]:
-            why = (
-                "gravity looks removed"
-                if still[1] < GRAVITY_MATCH[0]
-                else f"not 1 g in {unit_of_mean}: its scale is off"
-            )
+            why = "gravity looks removed" if still[1] < GRAVITY_MATCH[0] else f"not 1 g in {unit_of_mean}: {SCALE_OFF}"
             not_gravity = (
                 (
                     f" (1 g in {unit_of_mean})"
