@@ -367,6 +367,14 @@ class DirectionSettings(Stage):
     braking_contrast_scale_ms2: float = quantity(
         1.0, "m/s^2", "lower back, walking: braking contrast per log-odds", 1e-3, 100.0
     )
+    run_start_flight_g: float = quantity(
+        0.4,
+        "g",
+        "lower back: vertical specific force below this between a walking contact and the next running one is"
+        " a flight (the run's first step)",
+        0.0,
+        1.0,
+    )
     missed_step_ratio: float = quantity(
         1.75,
         "typical steps",
