@@ -580,10 +580,13 @@ def _trunk_cues(
         cues["lateral_contrast_ms2"] = across
         cues["contact_phase_error_steps"] = _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking)
         cues["vertical_phase_error_steps"] = np.abs(offset)
-        # the steps each braking contrast stands for: an interval holding missed contacts is that many steps
-        # (DIRECTION-15's split) of evidence and of links of the chain (DIRECTION-27)
+        # the steps each braking contrast stands for: an interval between two walking contacts that holds missed
+        # contacts is that many steps (DIRECTION-15's split) of evidence and of links of the chain (DIRECTION-27);
+        # one into a running contact is the step into the run, whatever its length
         _, parts, measured, _ = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking)
-        cues["interval_steps"] = np.where(measured & np.isfinite(along), parts, np.nan).astype(np.float64)
+        walks_on = np.append(walking[1:] & ~has_to[1:], False)
+        held = np.where(walks_on, parts, 1)
+        cues["interval_steps"] = np.where(measured & np.isfinite(along), held, np.nan).astype(np.float64)
         evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], s.braking_contrast_scale_ms2, s.max_cue_log_odds))
 
 
