@@ -451,7 +451,11 @@ class DirectionSettings(Stage):
         4.0, "log-odds", "known facing: frame-free cues contradicting the axis cues by this much (summed)...", 0.0, 1e3
     )
     conflict_cap_probability: float = quantity(
-        0.75, "probability", "... cap every step's confidence at this (cues in conflict: no firm claim)", 1 / 3, 1.0
+        0.5,
+        "probability",
+        "... cap every step's confidence at this (cues in conflict: even odds, no label)",
+        1 / 3,
+        1.0,
     )
     switch_probability: float = quantity(
         0.01, "probability", "direction change between two consecutive contacts of a bout", 0.0, 0.5
