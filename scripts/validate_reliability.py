@@ -78,6 +78,8 @@ class Scored:
     turn_phase: np.ndarray | None = None
     #: end to end on simulated sessions: the true activity per detection ("none": no true step) and ours
     activity: tuple[np.ndarray, np.ndarray] | None = None
+    #: end to end on simulated sessions: the true steps, and how many of them a detection was matched to
+    coverage: tuple[int, int] | None = None
 
 
 def _jitter(rng: np.random.Generator) -> Callable[[float], float]:
@@ -235,7 +237,12 @@ def _end_to_end(name: str, group: str, vset: str, session: Session, truth: pd.Da
                 phase[ok] = truth["turn_phase"].to_numpy()[near[ok]]
         activity = (true_activity.astype(str), result.steps["activity"].to_numpy(dtype=str))
     labels = np.asarray(labels, dtype=str)
-    return Scored(name, group, vset, result.signals, result.contacts, labels, phase, activity)
+    coverage = None
+    if not isinstance(truth, str):
+        t = truth["ic_time_s"].to_numpy()
+        found = np.abs(t[:, None] - det[None, :]).min(axis=1) <= 0.05 if det.size else np.zeros(t.size, dtype=bool)
+        coverage = (int(t.size), int(found.sum()))
+    return Scored(name, group, vset, result.signals, result.contacts, labels, phase, activity, coverage)
 
 
 def real(root: Path) -> Iterator[Scored]:
@@ -352,6 +359,23 @@ def stepping_turns(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def coverage_table(items: list[Scored]) -> pd.DataFrame:
+    """End to end on simulated sessions, per placement and scenario: the true steps (of the sensor's leg; both
+    at the lower back), how many a detection was matched to within 50 ms (only those are scored above), and the
+    sessions with none (every contact dropped, e.g. by the gait gate)."""
+    rows = []
+    for it in items:
+        if it.coverage is not None:
+            scenario = next((s for s in SCENARIOS if f" {s} " in it.name), "")
+            rows.append({"placement": it.signals.placement, "scenario": scenario, "true": it.coverage[0]})
+            rows[-1].update({"matched": it.coverage[1], "none found": int(it.coverage[1] == 0)})
+    if not rows:
+        return pd.DataFrame()
+    out = pd.DataFrame(rows).groupby(["placement", "scenario"], sort=False).sum().reset_index()
+    out["matched share"] = (out["matched"] / out["true"]).map(lambda v: f"{v:.1%}")
+    return out
+
+
 def activity_table(items: list[Scored]) -> pd.DataFrame:
     """End to end on simulated sessions, per placement and true direction: the share of matched steps
     whose activity (walking / running: a flight phase) is the truth's, and the share ``unknown``."""
@@ -446,6 +470,10 @@ def main(argv: list[str] | None = None) -> int:
     if (shipped["turn_phase"] != "").any():
         print("\nStepping turns (scenario stepturn): the turning steps and the two strides after each turn:")
         print(stepping_turns(shipped).to_string(index=False))
+    coverage = coverage_table(items)
+    if not coverage.empty:
+        print("\nEnd to end on the simulated sessions, true steps a detection was matched to (only those are scored):")
+        print(coverage.to_string(index=False))
     print("\nActivity end to end on the simulated sessions (matched steps):")
     print(activity_table(items).to_string(index=False))
     print("\nReliability over all sets (shipped settings): confidence bin, labels, share right, wrong")

@@ -156,3 +156,14 @@ def test_standing_pause_ends_a_walking_bout(placement: str) -> None:
     assert walking["start_s"].iloc[1] >= stop + 1.0  # after the standing
     # the still stretch itself, not a long gap between one leg's contacts, ends the bout
     assert still_pauses(result.signals, result.contacts).size == 1
+
+
+def test_a_reversed_lower_back_claims_no_direction_but_gets_its_note() -> None:
+    """DIRECTION-28: the trunk's frame-free landing cue contradicts its axis cues in a reversed-axis run; the
+    axis cues' reading (`backward`) was kept at 0.75, and it is wrong wherever the cap fires in the validation
+    data. Even odds now: `unknown`; the note still reads the axis cues."""
+    result, _ = _analysed("lower_back", 180.0)
+    steps = result.steps
+    assert (steps["direction"] == "unknown").all()
+    assert (steps["direction_confidence"] <= 0.5 + 1e-9).all()
+    assert "anterior axis is reversed: pass --anterior-axis -x" in _notes(result)

@@ -22,11 +22,13 @@ without evidence would fire on every genuine retro-walking session. See docs/dir
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.direction import direction_cues
+from retrogait.analysis.direction import cue_agreement, direction_cues, direction_probabilities, label_arrays
 from retrogait.analysis.footstrike import transient_strike_classes
 from retrogait.analysis.settings import AnalysisSettings, AxisCheckSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -60,7 +62,9 @@ def reversed_axis_notes(
     s = settings.axis_check
     if not signals.anterior_sign_known or signals.anterior_source == "calibration" or len(steps) == 0:
         return []
-    direction = steps["direction"].to_numpy(dtype=str)
+    if cues is None and signals.placement == "lower_back":
+        cues = direction_cues(signals, contacts, settings.direction)
+    direction = _axis_reading(steps, signals, contacts, settings, cues)
     known = direction != "unknown"
     backward = direction == "backward"
     if known.sum() < s.min_known_steps or backward.sum() < s.mostly_backward_fraction * known.sum():
@@ -73,12 +77,30 @@ def reversed_axis_notes(
     if transient_classes is None:
         transients = transients or LandingTransients(signals, contacts, settings.transient)
         transient_classes = transient_strike_classes(signals, transients, settings.foot_strike)
-    if cues is None and signals.placement == "lower_back":
-        cues = direction_cues(signals, contacts, settings.direction)
     evidence = _forward_landings(running, s, transient_classes, cues)
     if not evidence:
         return []
     return [f"{share}, but {evidence}; if this was forward running the anterior axis is reversed: {fix}"]
+
+
+def _axis_reading(
+    steps: pd.DataFrame,
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: AnalysisSettings,
+    cues: pd.DataFrame | None,
+) -> NDArray[np.str_]:
+    """Per step, the direction the axis-reading cues give: the steps' labels, or -- in a session whose
+    frame-free cues contradict them (direction.cue_agreement below ``-conflict_log_odds``), where every
+    confidence is capped and the labels are `unknown` (DIRECTION-28) -- the labels without the cap. A
+    reversed axis is such a session: its axis cues read backward, its landings forward."""
+    direction = steps["direction"].to_numpy(dtype=str)
+    s = settings.direction
+    if cues is None or cue_agreement(cues) >= -s.conflict_log_odds or len(contacts) != len(steps):
+        return direction
+    uncapped = replace(s, conflict_cap_probability=1.0)
+    probs = direction_probabilities(signals, contacts, uncapped, cues=cues).to_numpy(dtype=np.float64)
+    return np.asarray(label_arrays(probs, signals.placement, uncapped)[0], dtype=str)
 
 
 def _forward_landings(

@@ -38,6 +38,10 @@ contact_phase_error_steps  lower back (no toe-offs)    weights the braking vecto
 vertical_phase_error_steps lower back (no toe-offs)    weights it too (the contact's    0.5 steps
                                                        phase in the vertical            (reversal)
                                                        oscillation off the session's)
+interval_steps             lower back (no toe-offs)    multiplies the braking vector    steps
+                                                       and chains the link (the steps
+                                                       an interval with missed
+                                                       contacts holds)
 landing_asymmetry          lower back, running         negative (hard landing, soft     0.15
                            (frame-free)                take-off; capped at 1 per step)
 pitch_asymmetry_log_ratio  foot, shank (gyro; facing)  positive in both directions:     anatomy_
@@ -243,6 +247,8 @@ def travel_evidence(
                 if "vertical_phase_error_steps" in cues:  # either may show the contacts off the gait's phase
                     error = np.fmax(error, np.asarray(cues["vertical_phase_error_steps"], dtype=np.float64))
                 weight = phase_weight(error, settings)
+                if "interval_steps" in cues:  # a contrast over n steps is the evidence of n steps (DIRECTION-27)
+                    weight = weight * np.nan_to_num(np.asarray(cues["interval_steps"], dtype=np.float64), nan=1.0)
                 dx, dy = dx * weight, dy * weight
             vectors.append((dx, dy, settings.braking_contrast_scale_ms2, 0.0))
         for vx, vy, scale, spread in vectors:
@@ -288,6 +294,10 @@ def link_switch_probability(
         steps = walked_through_steps(signals, contacts, pause & ~standing, settings)
         pause &= steps == 0
         p = np.where(steps > 0, chained_switch_probability(settings.switch_probability, steps), p)
+    if "interval_steps" in cues:  # a walking trunk's interval holding missed contacts: that many links
+        held = np.nan_to_num(np.asarray(cues["interval_steps"], dtype=np.float64)[:-1], nan=1.0).astype(np.int64)
+        chained = (held >= 2) & ~standing & ~pause
+        p = np.where(chained, np.maximum(p, chained_switch_probability(settings.switch_probability, held)), p)
     heading = np.asarray(cues["heading_change_deg"], dtype=np.float64)[1:] if "heading_change_deg" in cues else None
     turning = turn_switch_probability(heading, m, settings.turn_straight_deg, settings.turn_round_deg)
     p = p + (FORGET - p) * turning
@@ -533,7 +543,9 @@ def _trunk_cues(
         # a contact whose toe-off could not be found in a running session (typically cut by the
         # recording's start or end) has no trustworthy initial contact either: no evidence
         early = _early_stance_braking(signals, ic, has_to, to, s)
-        cues["early_stance_ax_ms2"] = np.where(has_to, early, np.nan)
+        # the first step of a run out of walking has no flight before it, so no flight-timed toe-off, but it
+        # runs: its contact is the walking collision its detector found, and its stance brakes (DIRECTION-26)
+        cues["early_stance_ax_ms2"] = np.where(has_to | _run_starts(signals, ic, has_to, s), early, np.nan)
         evidence_x.append(_log_odds(-cues["early_stance_ax_ms2"], s.early_stance_scale_ms2, s.max_cue_log_odds))
         # the landing/take-off asymmetry is a running result (Cavagna et al. 2011)
         cues["landing_asymmetry"] = _landing_asymmetry(signals, ic, to, has_to, s)
@@ -568,7 +580,37 @@ def _trunk_cues(
         cues["lateral_contrast_ms2"] = across
         cues["contact_phase_error_steps"] = _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking)
         cues["vertical_phase_error_steps"] = np.abs(offset)
+        # the steps each braking contrast stands for: an interval between two walking contacts that holds missed
+        # contacts is that many steps (DIRECTION-15's split) of evidence and of links of the chain (DIRECTION-27);
+        # one into a running contact is the step into the run, whatever its length
+        _, parts, measured, _ = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking)
+        walks_on = np.append(walking[1:] & ~has_to[1:], False)
+        held = np.where(walks_on, parts, 1)
+        cues["interval_steps"] = np.where(measured & np.isfinite(along), held, np.nan).astype(np.float64)
         evidence_x.append(_log_odds(-cues["braking_contrast_ms2"], s.braking_contrast_scale_ms2, s.max_cue_log_odds))
+
+
+def _run_starts(
+    signals: BodySignals, ic: IntArray, has_to: NDArray[np.bool_], s: DirectionSettings
+) -> NDArray[np.bool_]:
+    """Lower-back contacts that start a run out of walking: no toe-off, the contact before without one
+    either (walking), the next with one (running), and a flight between this contact and the next (the
+    vertical specific force below ``run_start_flight_g``). A toe-off is a flight edge found with a flight on
+    both sides of the step, so the first running step, which has none before it, gets no toe-off; its own
+    step still ends in a flight."""
+    m = ic.shape[0]
+    out = np.zeros(m, dtype=bool)
+    if m < 3:
+        return out
+    seam = np.zeros(m, dtype=bool)
+    seam[1:-1] = ~has_to[1:-1] & ~has_to[:-2] & has_to[2:]
+    k = np.flatnonzero(seam & (ic >= 0) & (np.append(ic[1:], -1) > ic) & (ic < signals.n_samples))
+    if k.size:
+        lo, hi = ic[k], np.minimum(ic[k + 1], signals.n_samples)
+        lost = np.concatenate([[0], np.cumsum(signals.gap)])
+        _, low = window_extremes(signals.acc_ms2[:, 2], lo, hi, max_len=int(np.max(hi - lo)))
+        out[k] = (low < s.run_start_flight_g * STANDARD_GRAVITY_MS2) & (lost[hi] == lost[lo])
+    return out
 
 
 def _trunk_toe_offs(signals: BodySignals, contacts: Contacts, s: DirectionSettings) -> NDArray[np.bool_]:

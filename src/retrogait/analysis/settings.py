@@ -367,6 +367,14 @@ class DirectionSettings(Stage):
     braking_contrast_scale_ms2: float = quantity(
         1.0, "m/s^2", "lower back, walking: braking contrast per log-odds", 1e-3, 100.0
     )
+    run_start_flight_g: float = quantity(
+        0.4,
+        "g",
+        "lower back: vertical specific force below this between a walking contact and the next running one is"
+        " a flight (the run's first step)",
+        0.0,
+        1.0,
+    )
     missed_step_ratio: float = quantity(
         1.75,
         "typical steps",
@@ -443,7 +451,11 @@ class DirectionSettings(Stage):
         4.0, "log-odds", "known facing: frame-free cues contradicting the axis cues by this much (summed)...", 0.0, 1e3
     )
     conflict_cap_probability: float = quantity(
-        0.75, "probability", "... cap every step's confidence at this (cues in conflict: no firm claim)", 1 / 3, 1.0
+        0.5,
+        "probability",
+        "... cap every step's confidence at this (cues in conflict: even odds, no label)",
+        1 / 3,
+        1.0,
     )
     switch_probability: float = quantity(
         0.01, "probability", "direction change between two consecutive contacts of a bout", 0.0, 0.5

@@ -1,0 +1,57 @@
+"""DIRECTION-26: the first step of a run out of walking has no flight-timed toe-off (the trunk's toe-off is a
+flight edge found with a flight on both sides of the step), but its own step ends in a flight: its early-stance
+braking is read."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import retrogait
+from direction_sessions import confident_wrong, nostand_bouts
+from retrogait.analysis.direction import direction_cues
+from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.signals import Contacts
+from retrogait.simulate import SimulationConfig, SimulationResult, simulate
+
+
+def _person_1_nostand() -> SimulationResult:
+    """Issue 17, simulated person 1 (`nostand`, lower back, 100 Hz): ... a backward walk at 0.95 m/s runs
+    forward at 3.5 m/s straight away, without standing (79.87 s)."""
+    bouts = nostand_bouts((2.8266, 2.4302, 1.4074, 0.5475, 1.1283, 0.9532, 3.4921), "left")
+    config = SimulationConfig(
+        "lower_back", bouts, sample_rate_hz=100.0, side="right", mounting_rotation_deg=(4.543, -6.264, 6.228), seed=1
+    )
+    return simulate(config)
+
+
+def test_the_first_running_step_out_of_a_backward_walk_reads_forward() -> None:
+    """End to end the detector gives the run's first contact (79.87 s) no toe-off, so it was neither a walking
+    contact (its neighbour runs) nor a running one: no evidence, `unknown` at 0.68 between the backward walk
+    and the forward run. It brakes like the run after it."""
+    result = _person_1_nostand()
+    steps = retrogait.analyze(result.session).steps
+    t = steps["ic_time_s"].to_numpy(dtype=float)
+    first = float(result.truth.loc[result.truth["ic_time_s"] > 79.0, "ic_time_s"].min())
+    k = int(np.argmin(np.abs(t - first)))
+    assert abs(t[k] - first) <= 0.05
+    assert steps["direction"].iloc[k] == "forward"
+    assert steps["direction_confidence"].iloc[k] >= 0.9
+    assert confident_wrong(result).empty
+
+
+def test_the_last_walking_contact_before_a_run_reads_no_early_stance_braking() -> None:
+    """With the simulator's contacts the last backward walking contact has no toe-off and the first running one
+    has: but no flight lies between them, so the walking contact is no run start (its stance does not brake
+    like running)."""
+    result = _person_1_nostand()
+    truth = result.truth
+    signals = preprocess(result.session)
+    ic = np.round((truth["ic_time_s"].to_numpy() - signals.t_s[0]) * signals.fs_hz).astype(np.int64)
+    to_s = truth["to_time_s"].to_numpy()
+    running = truth["activity"].to_numpy() == "running"
+    to = np.where(running & np.isfinite(to_s), np.round((np.nan_to_num(to_s) - signals.t_s[0]) * signals.fs_hz), -1)
+    cues = direction_cues(signals, Contacts(ic, to.astype(np.int64), truth["side"].to_numpy().astype(str)))
+    last_walk = int(np.flatnonzero((truth["ic_time_s"].to_numpy() < 79.5) & ~running)[-1])
+    assert not running[last_walk] and running[last_walk + 1]
+    assert np.isnan(cues["early_stance_ax_ms2"].iloc[last_walk])
+    assert cues["early_stance_ax_ms2"].iloc[last_walk + 1] < 0  # the run's first step brakes (forward)
