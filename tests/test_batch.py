@@ -8,6 +8,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -355,17 +356,11 @@ def test_forked_workers_start_with_the_first_jobs() -> None:
         pool.shutdown()
 
 
-def test_inputs_are_hashed_while_the_workers_start(
-    squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """BATCH-25: with workers, every input is hashed while the first submit waits for a worker (a fork server still
-    importing), not one input between two results on the workers' cores; the tables are those of a plain loop."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
+def _digests_counted(n_inputs: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Path], threading.Event]:
+    """The batch's content digests, recorded: the inputs hashed so far, in order, and an event set once all
+    ``n_inputs`` are (BATCH-25, BATCH-28)."""
     from retrogait.batch import runner
 
-    inputs = discover_inputs([squad])
     hashed: list[Path] = []
     all_hashed = threading.Event()
     real = runner._content_digest
@@ -373,9 +368,23 @@ def test_inputs_are_hashed_while_the_workers_start(
     def digest(path: Path) -> str:
         value = real(path)
         hashed.append(path)
-        if len(hashed) == len(inputs):
+        if len(hashed) == n_inputs:
             all_hashed.set()
         return value
+
+    monkeypatch.setattr(runner, "_content_digest", digest)
+    return hashed, all_hashed
+
+
+def test_inputs_are_hashed_while_the_workers_start(
+    squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BATCH-25: with workers, every input is hashed while the first submit waits for a worker (a fork server still
+    importing), not one input between two results on the workers' cores; the tables are those of a plain loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = discover_inputs([squad])
+    hashed, all_hashed = _digests_counted(len(inputs), monkeypatch)
 
     class SlowToStart(ThreadPoolExecutor):
         """Workers whose first submit returns once every input is hashed, or after 10 s (before BATCH-25: never)."""
@@ -385,7 +394,6 @@ def test_inputs_are_hashed_while_the_workers_start(
                 self.started = all_hashed.wait(timeout=10)  # only a bound: the test waits for the state
             return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "_content_digest", digest)
     pool = SlowToStart(2)
     result = run_batch([squad], tmp_path / "pool", jobs=2, compare=False, force=True, pool=pool)  # type: ignore[arg-type]
     assert pool.started, "the inputs were not hashed while the first worker started"
@@ -428,21 +436,11 @@ def test_a_dask_batch_hashes_its_inputs_while_the_client_connects(
     """BATCH-28: with a scheduler, the inputs are hashed on a thread from before the client imports Dask and
     connects (the cluster is idle then), not from the first submit on, beside the cluster's first sessions; a
     client that cannot connect stops the hashing, and nothing is made."""
-    import threading
 
     from retrogait.batch import runner
 
     inputs = discover_inputs([squad])
-    hashed: list[Path] = []
-    all_hashed = threading.Event()
-    real = runner._content_digest
-
-    def digest(path: Path) -> str:
-        value = real(path)
-        hashed.append(path)
-        if len(hashed) == len(inputs):
-            all_hashed.set()
-        return value
+    hashed, all_hashed = _digests_counted(len(inputs), monkeypatch)
 
     def client(address: str) -> None:
         """A connect that takes a moment: every input is hashed meanwhile (before BATCH-28: none)."""
@@ -450,7 +448,6 @@ def test_a_dask_batch_hashes_its_inputs_while_the_client_connects(
         raise RetrogaitError(f"cannot reach the Dask scheduler at {address}")
 
     seen: list[bool] = []
-    monkeypatch.setattr(runner, "_content_digest", digest)
     monkeypatch.setattr(runner, "_dask_client", client)
     monkeypatch.setattr(runner, "_dask_installed", lambda: True)
     with pytest.raises(RetrogaitError, match="cannot reach"):
