@@ -7,7 +7,8 @@ Per session count it prints, paired in one run:
   start-up, imports, worker start, every analysis, the combined tables: what a user waits for) with
   ``--jobs 1`` and ``--jobs 2`` in turn, then ``--scheduler`` on a 2-worker Dask cluster whose workers have
   imported the analysis (an untimed warm-up), in turn with ``--jobs 2`` again (the cluster alive for both: the
-  ratio on one load), with each run's CPU seconds
+  ratio on one load), and in the same turns ``--scheduler`` with the workers' statistical profiler off (as
+  docs/batch.md recommends for a cluster that runs batches: BATCH-30), with each run's CPU seconds
   (user + system of the process and its workers: on a busy machine the wall-time ratio says little, the
   CPU time says what the batch costs);
 - warm: the steady state from the first to the last result of ``run_batch`` in this process (workers
@@ -26,6 +27,7 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -82,12 +84,17 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return float(out[0]), float(out[1])
 
 
-def cold(commands: dict[str, list[str]], repeats: int) -> dict[str, tuple[float, float]]:
+def cold(
+    commands: dict[str, list[str]], repeats: int, before: dict[str, Callable[[], None]] | None = None
+) -> dict[str, tuple[float, float]]:
     """Median wall and CPU seconds of whole ``retrogait batch`` processes (each must succeed), the commands
-    run in turn (A B A B ...) so that a change of the machine's load hits them alike."""
+    run in turn (A B A B ...) so that a change of the machine's load hits them alike; ``before[label]``, if
+    given, is called (untimed) before each run of that command."""
     runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
     for _ in range(repeats):
         for label, command in commands.items():
+            if before and label in before:
+                before[label]()
             runs[label].append(timed(command))
     return {
         label: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for label, v in runs.items()
@@ -131,13 +138,22 @@ def main() -> None:
                 warm_up_workers(address)
                 # Dask and the local pool in turn, the cluster alive for both: their ratio on the same load (the
                 # rows above ran before the cluster started, minutes apart: 1.12-1.87x between runs of one code)
+                # and Dask with its workers' statistical profiler off (docs/batch.md recommends it: BATCH-30), by
+                # the same cluster's workers, the profiler switched off before and on again after each of its runs
+                profiler = {
+                    "Dask, profiler off": functools.partial(worker_profiler, address, on=False),
+                    "--jobs 2 beside": functools.partial(worker_profiler, address, on=True),
+                }
                 paired = cold(
                     {
                         "Dask, 2 workers": [*batch, f"{out}/dask", "--scheduler", address],
+                        "Dask, profiler off": [*batch, f"{out}/dasknp", "--scheduler", address],
                         "--jobs 2 beside": [*batch, f"{out}/jobs2b", "--jobs", "2"],
                     },
                     args.repeats,
+                    before=profiler,
                 )
+                worker_profiler(address, on=True)
                 rows["Dask, 2 workers"] = paired["Dask, 2 workers"]
                 warm["Dask, 2 workers"] = steady_rate(folder, Path(out) / "warmdask", scheduler=address)
                 cluster.close()
@@ -152,6 +168,12 @@ def main() -> None:
                 print(
                     f"    Dask vs --jobs 2 run in turn with it (cluster alive for both, --jobs 2 {beside:.1f} s): "
                     f"{rows['Dask, 2 workers'][0] / beside:.2f}x the time (goal <= 1.10x)"
+                )
+                quiet = paired["Dask, profiler off"]
+                print(
+                    f"    Dask with its workers' profiler off (docs/batch.md), in the same turns: {quiet[0]:.1f} s, "
+                    f"CPU {quiet[1]:.1f} s = {quiet[0] / beside:.2f}x the time of --jobs 2 (the default cluster's "
+                    f"{rows['Dask, 2 workers'][0] / beside:.2f}x above)"
                 )
             print("  warm: steady state, first to last result")
             for label, rate in warm.items():
@@ -170,6 +192,24 @@ def warm_up_workers(address: str) -> None:
 
     with Client(address) as client:
         client.run(_warm_up)
+
+
+def worker_profiler(address: str, *, on: bool) -> None:
+    """Start or stop the statistical profiler of every worker of the cluster at ``address`` (Dask samples each
+    task thread's stack every 10 ms for its dashboard, ``distributed.worker.profile``): as workers started with
+    ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` run, without a second cluster alive beside."""
+    from distributed import Client
+
+    def switch(dask_worker: Any = None) -> None:
+        for name in ("profile", "profile-cycle"):
+            callback = dask_worker.periodic_callbacks.get(name)
+            if callback is not None and on:
+                callback.start()
+            elif callback is not None:
+                callback.stop()
+
+    with Client(address) as client:
+        client.run(switch)
 
 
 def _dask_cluster() -> Any:

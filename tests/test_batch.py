@@ -8,6 +8,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -355,17 +356,11 @@ def test_forked_workers_start_with_the_first_jobs() -> None:
         pool.shutdown()
 
 
-def test_inputs_are_hashed_while_the_workers_start(
-    squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """BATCH-25: with workers, every input is hashed while the first submit waits for a worker (a fork server still
-    importing), not one input between two results on the workers' cores; the tables are those of a plain loop."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
+def _digests_counted(n_inputs: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Path], threading.Event]:
+    """The batch's content digests, recorded: the inputs hashed so far, in order, and an event set once all
+    ``n_inputs`` are (BATCH-25, BATCH-28)."""
     from retrogait.batch import runner
 
-    inputs = discover_inputs([squad])
     hashed: list[Path] = []
     all_hashed = threading.Event()
     real = runner._content_digest
@@ -373,9 +368,23 @@ def test_inputs_are_hashed_while_the_workers_start(
     def digest(path: Path) -> str:
         value = real(path)
         hashed.append(path)
-        if len(hashed) == len(inputs):
+        if len(hashed) == n_inputs:
             all_hashed.set()
         return value
+
+    monkeypatch.setattr(runner, "_content_digest", digest)
+    return hashed, all_hashed
+
+
+def test_inputs_are_hashed_while_the_workers_start(
+    squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BATCH-25: with workers, every input is hashed while the first submit waits for a worker (a fork server still
+    importing), not one input between two results on the workers' cores; the tables are those of a plain loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = discover_inputs([squad])
+    hashed, all_hashed = _digests_counted(len(inputs), monkeypatch)
 
     class SlowToStart(ThreadPoolExecutor):
         """Workers whose first submit returns once every input is hashed, or after 10 s (before BATCH-25: never)."""
@@ -385,7 +394,6 @@ def test_inputs_are_hashed_while_the_workers_start(
                 self.started = all_hashed.wait(timeout=10)  # only a bound: the test waits for the state
             return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "_content_digest", digest)
     pool = SlowToStart(2)
     result = run_batch([squad], tmp_path / "pool", jobs=2, compare=False, force=True, pool=pool)  # type: ignore[arg-type]
     assert pool.started, "the inputs were not hashed while the first worker started"
@@ -420,6 +428,68 @@ def test_an_input_that_cannot_be_hashed_ends_a_batch_with_workers_as_before(
         run_batch([squad], tmp_path / "out", jobs=2, compare=False, pool=ThreadPoolExecutor(2))  # type: ignore[arg-type]
     assert raised.value.filename == str(inputs[1])
     assert hashed == inputs[:2]
+
+
+def test_a_dask_batch_hashes_its_inputs_while_the_client_connects(
+    squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BATCH-28: with a scheduler, the inputs are hashed on a thread from before the client imports Dask and
+    connects (the cluster is idle then), not from the first submit on, beside the cluster's first sessions; a
+    client that cannot connect stops the hashing, and nothing is made."""
+
+    from retrogait.batch import runner
+
+    inputs = discover_inputs([squad])
+    hashed, all_hashed = _digests_counted(len(inputs), monkeypatch)
+
+    def client(address: str) -> None:
+        """A connect that takes a moment: every input is hashed meanwhile (before BATCH-28: none)."""
+        seen.append(all_hashed.wait(timeout=10))  # only a bound: the test waits for the state
+        raise RetrogaitError(f"cannot reach the Dask scheduler at {address}")
+
+    seen: list[bool] = []
+    monkeypatch.setattr(runner, "_dask_client", client)
+    monkeypatch.setattr(runner, "_dask_installed", lambda: True)
+    with pytest.raises(RetrogaitError, match="cannot reach"):
+        run_batch([squad], tmp_path / "out", scheduler="tcp://127.0.0.1:1", compare=False)
+    assert seen == [True], "the inputs were not hashed while the client connected"
+    assert hashed == inputs
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_dask_client_imports_dask_without_cyclic_collections(squad: Path, tmp_path: Path) -> None:
+    """BATCH-29: `retrogait batch --scheduler`, the program, imports Dask's client with the collector paused, as
+    it imports everything else (BATCH-22), and turns it on again right after, also when the scheduler is not
+    there; `main([...])` from Python code leaves the collector alone."""
+    pytest.importorskip("distributed")
+    probe = """
+import gc, sys
+seen = []
+class Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name == "distributed.client":  # imported with the package (a find_spec of it alone loads nothing)
+            seen.append(gc.isenabled())
+        return None
+sys.meta_path.insert(0, Finder())
+from retrogait.cli import main
+args = ["batch", sys.argv[2], "--out", sys.argv[3], "--scheduler", "tcp://127.0.0.1:1"]
+if sys.argv[1] == "program":
+    sys.argv = ["retrogait", *args]
+    rc = main()
+else:
+    rc = main(args)
+print("SEEN", rc, seen, gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+    # nothing listens on port 1: refused after the import, before anything is read or made (BATCH-23)
+    for how, expected in (("program", "SEEN 2 [False] True True"), ("call", "SEEN 2 [True] True False")):
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, how, str(squad), str(tmp_path / how)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        line = next((x for x in proc.stdout.splitlines() if x.startswith("SEEN ")), proc.stdout + proc.stderr)
+        assert line == expected, (how, proc.stderr)
 
 
 def test_a_finished_batch_writes_its_tables_while_the_workers_exit(squad: Path, tmp_path: Path) -> None:

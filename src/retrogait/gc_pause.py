@@ -6,9 +6,10 @@ while they are created (an hour's ``retrogait analyze``: ~190 young, ~18 middle 
 0.045-0.05 s, and 0.04-0.06 s of pandas' own import). Modules are not garbage: what an import leaves
 unreachable is a few hundred functions, classes and tuples (879 objects, no arrays, in that run).
 
-:func:`pause` (``cli/early.py``, for ``analyze`` only, and only when the process is the ``retrogait``
-program) turns the collector off before anything is imported; :func:`resume` (the command, once pandas is
-imported and before the recording is read) moves every object alive to the permanent generation
+:func:`pause` (``cli/early.py``, for ``analyze`` and ``batch`` (BATCH-22), and only when the process is the
+``retrogait`` program) turns the collector off before anything is imported; :func:`resume` (the command, once
+pandas is imported and before the recording is read; a Dask client once it has imported Dask, BATCH-29) moves
+every object alive to the permanent generation
 (``gc.freeze``: later collections do not scan them) and turns it on again, so the reading and the
 analysis are collected as before. Nothing a command computes depends on when garbage is collected.
 """

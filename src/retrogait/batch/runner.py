@@ -26,6 +26,7 @@ from retrogait.batch.store import BatchStore, output_files
 from retrogait.batch.worker import JobOutcome, analyze_one
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
+from retrogait.gc_pause import resume
 from retrogait.outfiles import refuse_writing_over_inputs
 from retrogait.recordings import file_digest
 from retrogait.warm import import_beside
@@ -110,17 +111,29 @@ def run_batch(
                 else ""
             )
         )  # EDGE-72: "no recordings found in run.csv" of a recording, with --out .; EDGE-108: no folder left
-    # the cluster is reached before the output folder, the lock or a progress bar is made: a scheduler that is
-    # not there is one line and nothing left behind (BATCH-23)
-    client = _dask_client(scheduler) if scheduler is not None else None
+    # with workers, the inputs are hashed on a thread from now on: while the fork server gets ready or the Dask
+    # client imports and connects, not between the workers' results; in this process (--jobs 1) one by one,
+    # before each (BATCH-25, BATCH-28)
+    in_process = scheduler is None and pool is None and local_workers(jobs) <= 1
+    ahead = None if in_process else _DigestsAhead(paths)
+    digests = iter(map(_content_digest, paths)) if ahead is None else ahead
     try:
-        store = BatchStore(out)
+        # the cluster is reached before the output folder, the lock or a progress bar is made: a scheduler that
+        # is not there is one line and nothing left behind (BATCH-23)
+        client = _dask_client(scheduler) if scheduler is not None else None
+        try:
+            store = BatchStore(out)
+        except BaseException:
+            if client is not None:
+                client.close()
+            raise
     except BaseException:
-        if client is not None:
-            client.close()
+        if ahead is not None:
+            ahead.stop()  # a batch that failed hashes no further
         raise
-    # a second batch into this folder now would mix two runs (EDGE-97); the client is closed at the end
-    with client if client is not None else nullcontext(), store.only_writer():
+    # a second batch into this folder now would mix two runs (EDGE-97); the client is closed at the end, and a
+    # batch that fails hashes no further
+    with ahead or nullcontext(), client if client is not None else nullcontext(), store.only_writer():
         settings = dict(settings or {})
 
         finished = {} if force else _still_valid(store.finished(), overrides)
@@ -174,22 +187,14 @@ def run_batch(
 
         runner = _run_dask(client) if client is not None else _run_local(local_workers(jobs), pool)
         warming: threading.Thread | None = None
-        # with workers, the inputs are hashed on a thread from now on: while the fork server (or the cluster) gets
-        # ready, not between the workers' results; in this process (--jobs 1) one by one, before each (BATCH-25)
-        in_process = client is None and pool is None and local_workers(jobs) <= 1
-        digests = iter(map(_content_digest, paths)) if in_process else _DigestsAhead(paths)
-        try:
-            for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
-                if compare and warming is None:  # the first session is back: import the comparison while waiting
-                    warming = import_beside([COHORT_MODULE])
-                store.record(outcome)
-                outcomes[outcome.key] = outcome
-                if on_done:
-                    on_done(outcome, False)
-                write_ready()
-        finally:
-            if isinstance(digests, _DigestsAhead):
-                digests.stop()  # a batch that failed hashes no further
+        for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
+            if compare and warming is None:  # the first session is back: import the comparison while waiting
+                warming = import_beside([COHORT_MODULE])
+            store.record(outcome)
+            outcomes[outcome.key] = outcome
+            if on_done:
+                on_done(outcome, False)
+            write_ready()
         write_ready()
         tables.close()
         _write_settings(out, tables.summaries, overrides)
@@ -336,6 +341,10 @@ def _dask_client(address: str) -> Any:
         from distributed import Client
     except ImportError:
         raise RetrogaitError("--scheduler needs Dask: pip install 'retrogait[dask]'") from None
+    finally:
+        # `retrogait batch --scheduler` imports Dask with the collector paused by the program (cli/early.py): the
+        # modules loaded so far are frozen now and collections go on; nothing when no caller paused it (BATCH-29)
+        resume()
     refused = _refused(address)
     if refused is not None:
         raise RetrogaitError(f"cannot reach the Dask scheduler at {address} ({refused}): is it running?")
@@ -478,6 +487,12 @@ class _DigestsAhead:
     def stop(self) -> None:
         """Hash no further input (the file being hashed is finished)."""
         self._stopped = True
+
+    def __enter__(self) -> _DigestsAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def _content_digest(path: Path) -> str:

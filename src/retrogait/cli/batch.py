@@ -134,7 +134,8 @@ def _run(
     if pool is None and scheduler is None:  # --jobs 1: the sessions are analysed in this process
         import retrogait.analysis.pipeline
         import retrogait.imports.loading  # noqa: F401  (what the first session imports)
-    resume()  # the modules imported so far are not scanned again; the sessions are collected (BATCH-22)
+    if scheduler is None:  # a Dask client resumes once it has imported distributed (runner._dask_client, BATCH-29)
+        resume()  # the modules imported so far are not scanned again; the sessions are collected (BATCH-22)
     settings: dict[str, object] = {
         k: v for k, v in {"placement": placement, "side": side, "anterior_axis": anterior_axis}.items() if v
     }

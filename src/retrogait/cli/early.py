@@ -59,8 +59,8 @@ def start_early(args: list[str], *, whole_process: bool) -> None:
         prepare_for_analysis()
     if whole_process and args[:1] == ["analyze"]:
         one_thread_each()  # no idle BLAS worker spinning beside the imports: the analysis uses one (PERF-34)
-    if whole_process and analyses_here(args) and args[0] in ("analyze", "batch"):
-        pause()  # no collections over the modules being imported (PERF-18, BATCH-22)
+    if whole_process and (args[:1] == ["batch"] or (analyses_here(args) and args[0] == "analyze")):
+        pause()  # no collections over the modules being imported (PERF-18, BATCH-22; a Dask client's: BATCH-29)
     if args[:1] == ["batch"] and local_workers(args[1:]) > 1:
         from retrogait.batch.pool import start_fork_server
 
