@@ -119,6 +119,24 @@ def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, m
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 
+@pytest.mark.parametrize("placement", ["shank", "foot"])
+def test_the_toe_offs_are_found_beside_the_landings(placement: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-38: the limb's toe-offs (after each mid-stance) on the second core while the landings are searched."""
+    from retrogait.analysis import contacts
+
+    bouts = [Bout("still", "still", 0, 1.0), Bout("forward", "running", 3.0, 8.0), Bout("backward", "walking", 1.0, 6.0)]
+    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=5)).session
+    names = _threads_of(contacts, "_limb_toe_offs", monkeypatch)
+    alone = pipeline.analyze(session)
+    assert names == [threading.current_thread().name]
+    names.clear()
+    with second_thread():
+        split = pipeline.analyze(session)
+    assert names == ["retrogait-beside"]
+    assert len(alone.steps) > 10 and (alone.steps["contact_time_s"] > 0).any()
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
 @pytest.mark.parametrize("command", ["analyze", "batch"])
 def test_only_analyze_uses_the_second_core(
     command: str, running: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
