@@ -137,6 +137,22 @@ def test_the_toe_offs_are_found_beside_the_landings(placement: str, monkeypatch:
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 
+@pytest.mark.parametrize("placement", ["shank", "lower_back"])
+def test_the_directions_are_found_beside_the_bouts(placement: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-40: the steps' directions (from the cues) on the second core while the bouts and strikes are found."""
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1.0, 8.0)]
+    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=6)).session
+    names = _threads_of(pipeline, "step_directions", monkeypatch)
+    alone = pipeline.analyze(session)
+    assert names == [threading.current_thread().name]
+    names.clear()
+    with second_thread():
+        split = pipeline.analyze(session)
+    assert names == ["retrogait-beside"]
+    assert set(alone.steps["direction"]) >= {"forward", "backward"}
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
 @pytest.mark.parametrize("command", ["analyze", "batch"])
 def test_only_analyze_uses_the_second_core(
     command: str, running: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
