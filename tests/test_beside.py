@@ -119,37 +119,30 @@ def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, m
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 
-@pytest.mark.parametrize("placement", ["shank", "foot"])
-def test_the_toe_offs_are_found_beside_the_landings(placement: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PERF-38: the limb's toe-offs (after each mid-stance) on the second core while the landings are searched."""
+@pytest.mark.parametrize(
+    ("placement", "part"),
+    [
+        ("shank", "_limb_toe_offs"),
+        ("foot", "_limb_toe_offs"),
+        ("shank", "step_directions"),
+        ("lower_back", "step_directions"),
+    ],
+)
+def test_toe_offs_and_directions_are_found_beside(placement: str, part: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-38: a limb's toe-offs on the second core while its landings are searched; PERF-40: the steps' directions
+    while the bouts and strikes are found. Forward running, a stop, backward walking; the same steps either way."""
     from retrogait.analysis import contacts
 
-    bouts = [Bout("still", "still", 0, 1.0), Bout("forward", "running", 3.0, 8.0), Bout("backward", "walking", 1.0, 6.0)]
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1, 8.0)]
     session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=5)).session
-    names = _threads_of(contacts, "_limb_toe_offs", monkeypatch)
+    names = _threads_of(contacts if part == "_limb_toe_offs" else pipeline, part, monkeypatch)
     alone = pipeline.analyze(session)
     assert names == [threading.current_thread().name]
     names.clear()
     with second_thread():
         split = pipeline.analyze(session)
     assert names == ["retrogait-beside"]
-    assert len(alone.steps) > 10 and (alone.steps["contact_time_s"] > 0).any()
-    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
-
-
-@pytest.mark.parametrize("placement", ["shank", "lower_back"])
-def test_the_directions_are_found_beside_the_bouts(placement: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PERF-40: the steps' directions (from the cues) on the second core while the bouts and strikes are found."""
-    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1.0, 8.0)]
-    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=6)).session
-    names = _threads_of(pipeline, "step_directions", monkeypatch)
-    alone = pipeline.analyze(session)
-    assert names == [threading.current_thread().name]
-    names.clear()
-    with second_thread():
-        split = pipeline.analyze(session)
-    assert names == ["retrogait-beside"]
-    assert set(alone.steps["direction"]) >= {"forward", "backward"}
+    assert set(alone.steps["direction"]) >= {"forward", "backward"} and (alone.steps["contact_time_s"] > 0).any()
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 
