@@ -119,6 +119,33 @@ def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, m
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 
+@pytest.mark.parametrize(
+    ("placement", "part"),
+    [
+        ("shank", "_limb_toe_offs"),
+        ("foot", "_limb_toe_offs"),
+        ("shank", "step_directions"),
+        ("lower_back", "step_directions"),
+    ],
+)
+def test_toe_offs_and_directions_are_found_beside(placement: str, part: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-38: a limb's toe-offs on the second core while its landings are searched; PERF-40: the steps' directions
+    while the bouts and strikes are found. Forward running, a stop, backward walking; the same steps either way."""
+    from retrogait.analysis import contacts
+
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1, 8.0)]
+    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=5)).session
+    names = _threads_of(contacts if part == "_limb_toe_offs" else pipeline, part, monkeypatch)
+    alone = pipeline.analyze(session)
+    assert names == [threading.current_thread().name]
+    names.clear()
+    with second_thread():
+        split = pipeline.analyze(session)
+    assert names == ["retrogait-beside"]
+    assert set(alone.steps["direction"]) >= {"forward", "backward"} and (alone.steps["contact_time_s"] > 0).any()
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
 @pytest.mark.parametrize("command", ["analyze", "batch"])
 def test_only_analyze_uses_the_second_core(
     command: str, running: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

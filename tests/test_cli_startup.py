@@ -126,3 +126,15 @@ def test_batch_process_loads_no_pandas_while_workers_analyse(one_minute: Path, t
     assert len(sessions) == 2 and (sessions["n_steps"] > 50).all()
     assert pd.read_parquet(out / "steps.parquet")["session"].nunique() == 2
     assert not {m.split(".")[0] for m in modules} & {"pandas", "scipy", "matplotlib"}
+
+
+def test_a_command_registers_only_its_own_module() -> None:
+    """PERF-41: Typer inspects every registered command at each run; `analyze` registers analyze alone, `formats` the
+    convert module, `--help` and a misspelt command every one (Typer lists them all)."""
+    commands = {m for m in modules_of("analyze", "--help") if m.startswith("retrogait.cli.")}
+    assert "retrogait.cli.analyze" in commands
+    assert not commands & {"retrogait.cli.batch", "retrogait.cli.compare", "retrogait.cli.record"}
+    assert "retrogait.cli.convert" in modules_of("formats")
+    for args in (["--help"], ["analyse", "x"]):
+        every = {f"retrogait.cli.{m}" for m in ("analyze", "batch", "compare", "convert", "record", "simulate")}
+        assert every <= modules_of(*args), args

@@ -116,6 +116,30 @@ def _vertical_reference(acc, gyr, fs, rest_idx, with_velocity=True, max_stride_s
     return up, vel
 
 
+def test_start_and_end_pitches_from_one_running_sum_per_axis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-39: a stride's start and end pitch come from one running sum of each axis (two, not four), bit for bit."""
+    from retrogait.analysis import zupt
+
+    acc, _ = _signal(30_000, seed=5)
+    rng = np.random.default_rng(6)
+    for size in (1, 7, 200, 1001):
+        first = rng.integers(-3, 30_003, size)
+        second = rng.integers(-3, 30_003, size + 1)[1:]
+        for fs in (100.0, 200.0, 1000.0):
+            a, b = zupt.gravity_pitches_rad(acc, first, second, fs)
+            assert np.array_equal(a, gravity_pitch_rad(acc, first, fs), equal_nan=True)
+            assert np.array_equal(b, gravity_pitch_rad(acc, second, fs), equal_nan=True)
+    sums: list[int] = []
+    real = zupt.window_mean
+    monkeypatch.setattr(zupt, "window_mean", lambda *args: sums.append(1) or real(*args))
+    rest = np.arange(100, 29_000, 150, dtype=np.int64)
+    world_vertical_motion(acc, _signal(30_000, seed=7)[1], 100.0, rest)
+    assert len(sums) == 2
+    sums.clear()
+    stride_pitch(acc, _signal(30_000, seed=7)[1], 100.0, rest)
+    assert len(sums) == 2
+
+
 @pytest.mark.parametrize("chunk", [world_vertical.CHUNK_SAMPLES, 300, 1])
 def test_world_vertical_motion_is_the_stride_loop(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(world_vertical, "CHUNK_SAMPLES", chunk)

@@ -198,3 +198,74 @@ def test_gravity_removed_is_a_known_key(tmp_path: Path, small_session: Session) 
         SessionMeta("foot", 100.0, acc_gravity="gone")
     with pytest.raises(InputFileError, match="looks like g"):  # without the key it is still refused
         read_session(write_session(Session(s.t_s, linear, None, small_session.meta), tmp_path / "t.csv"))
+
+
+# ------------------------------------------------------------------ PERF-37: spaces skipped only where there are any
+
+
+def _read_csv_options(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """The keyword arguments of every ``pd.read_csv`` the session reader makes from now on."""
+    import retrogait.session as session_module
+
+    calls: list[dict[str, object]] = []
+    real = session_module.pd.read_csv
+
+    def recording(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(session_module.pd, "read_csv", recording)
+    return calls
+
+
+def test_a_table_without_spaces_is_parsed_without_skipping_them(
+    tmp_path: Path, small_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The option cost a quarter of an hour's parse; a table our writers write holds no space (its header does)."""
+    path = write_session(small_session.with_meta(sensor="a sensor with spaces"), tmp_path / "s.csv")
+    calls = _read_csv_options(monkeypatch)
+    read_session(path)
+    assert [call["skipinitialspace"] for call in calls] == [False]
+    calls.clear()
+    spaced = _write_lines(tmp_path, [*HEADER, COLUMNS, *_rows(5), "0.05, 0.1,0.2,9.8", *_rows(25)[6:]])
+    read_session(spaced)
+    assert [call["skipinitialspace"] for call in calls] == [True]
+
+
+def _spaced_lines(where: str) -> list[str]:
+    rows = _rows(400)
+    if where == "first row":
+        rows[0] = rows[0].replace(",", ", ")
+    elif where == "last row":
+        rows[-1] = rows[-1].replace(",", ", ")
+    elif where == "line start":
+        rows[200] = " " + rows[200]
+    elif where == "tab":
+        rows[300] = rows[300].replace(",", ",\t", 1)
+    elif where == "quoted":
+        return [*HEADER, COLUMNS + ",note", *[f'{r}, "a, b"' for r in rows]]
+    elif where == "column line":
+        return [*HEADER, COLUMNS.replace(",", ", "), *rows]
+    return [*HEADER, COLUMNS, *rows]
+
+
+@pytest.mark.parametrize("where", ["none", "first row", "last row", "line start", "tab", "quoted", "column line"])
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_a_table_reads_the_same_with_or_without_looking_for_spaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, line_end: str
+) -> None:
+    """Whatever the table holds and wherever (buffers of 64 bytes: rows across them), the values are those read
+    with spaces always skipped (as before PERF-37)."""
+    import retrogait.session as session_module
+
+    path = tmp_path / "s.csv"
+    path.write_bytes((line_end.join(_spaced_lines(where)) + line_end).encode())
+    monkeypatch.setattr(session_module, "SPACE_SCAN_BYTES", 64)
+    looked = read_session(path)
+    monkeypatch.setattr(session_module, "_spaced_table", lambda _path, _lines: True)
+    always = read_session(path)
+    assert np.array_equal(looked.t_s, always.t_s) and np.array_equal(looked.acc, always.acc)
+    assert looked.meta == always.meta
+    assert {k: list(v) for k, v in looked.extra.items()} == {k: list(v) for k, v in always.extra.items()}
+    if where == "quoted":
+        assert list(looked.extra["note"][:2]) == ["a, b", "a, b"]

@@ -207,10 +207,12 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     offs = np.arange(width)
     lo = np.minimum(quiet - back, quiet_end - 2 * round(s.rest_window_s * fs))
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
-    ic = _limb_landings(signals, signals.gyr_dps, jerk, quiet, idx, s)
+    gyr, shank = signals.gyr_dps, signals.placement == "shank"
+    # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
+    toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
+    ic = _limb_landings(signals, gyr, jerk, quiet, idx, s)
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
-
-    to = _limb_toe_offs(signals.gyr_dps, quiet, back, stride[quiet], fs, signals.placement == "shank", s)
+    to = toe_offs.result()
     order = np.argsort(ic, kind="stable")
     ic, to, quiet = ic[order], to[order], quiet[order]
     keep = np.concatenate([[True], np.diff(ic) > int(2 * s.min_step_s * fs)]) & (ic >= 0)

@@ -265,6 +265,8 @@ def _analyze_session(
     transients = LandingTransients(signals, contacts, settings.transient)
     cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
+    # the steps' directions read only the cues and the signals: beside the bouts and the strike evidence (PERF-40)
+    directions = _directions_beside(signals, contacts, settings, cues)
     bouts, bout_id, bout_activity = segment_bouts(
         signals, contacts, timing, activity, settings.bouts, settings.still, heading, settings.contacts.min_step_s
     )
@@ -272,7 +274,7 @@ def _analyze_session(
     step_activities = np.where(bout_id >= 0, bout_activity, activity)
     running = (contacts.to_idx >= 0) & (step_activities == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
-    steps = pd.concat([timing, load, vgrf, *evidence.classify(settings)], axis=1)
+    steps = pd.concat([timing, load, vgrf, *evidence.classify(settings, directions)], axis=1)
     steps["side"] = contacts.side.astype(object) if len(contacts) else pd.Series([], dtype=object)
     steps["activity"] = step_activities.astype(object)
     steps["bout_id"] = bout_id
@@ -295,6 +297,16 @@ def _analyze_session(
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=declared_signals, contacts=contacts)
+
+
+def _directions_beside(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, cues: pd.DataFrame | None
+) -> Beside[pd.DataFrame] | None:
+    """:meth:`_Evidence.classify`'s step directions, started beside the caller (PERF-40; ``beside.py``: only in
+    ``analyze``, where a core is free); None where classify does not read them (no cues, or no frame)."""
+    if cues is None or (signals.gravity_removed and signals.gyr_dps is None):
+        return None
+    return Beside(lambda: step_directions(signals, contacts, settings.direction, cues=cues).reset_index(drop=True))
 
 
 def gait_contacts(
@@ -433,8 +445,11 @@ class _Evidence:
             return np.zeros(len(self.contacts), dtype=bool)
         return no_heel_shock(self.shock_ratio, settings.trunk_strike)
 
-    def classify(self, settings: AnalysisSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns."""
+    def classify(
+        self, settings: AnalysisSettings, directions: Beside[pd.DataFrame] | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns.
+        ``directions``: the step directions of these cues, started beside (:func:`_directions_beside`)."""
         if self.cues is None:
             return (
                 pd.DataFrame(
@@ -461,7 +476,11 @@ class _Evidence:
                     }
                 ).loc[:, list(FOOT_STRIKE_COLUMNS)],
             )
-        direction = step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
+        direction = (
+            directions.result()
+            if directions is not None
+            else step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
+        )
         facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
         strike = step_foot_strikes(
             signals,

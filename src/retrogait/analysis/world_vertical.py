@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.zupt import gravity_pitch_rad
+from retrogait.analysis.zupt import gravity_pitches_rad
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 #: Samples of strides processed at once: bounds the temporary arrays on long recordings (changes no
@@ -46,8 +46,8 @@ def world_vertical_motion(
     if a.size == 0:
         return up, vel
     cum = np.concatenate([[0.0], np.cumsum(gyr_dps[:, 1])]) * (np.pi / 180.0 / fs)
-    theta_a = gravity_pitch_rad(acc_ms2, a, fs)
-    drift = theta_a + cum[b] - cum[a] - gravity_pitch_rad(acc_ms2, b, fs)
+    theta_a, theta_b = gravity_pitches_rad(acc_ms2, a, b, fs)
+    drift = theta_a + cum[b] - cum[a] - theta_b
     for rows in _chunks(b - a):
         length = b[rows] - a[rows]
         stride = np.repeat(np.arange(rows.size), length)  # chunk row of each sample

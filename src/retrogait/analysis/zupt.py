@@ -130,6 +130,15 @@ def gravity_pitch_rad(acc_ms2: FloatArray, idx: IntArray, fs_hz: float, half_wid
     return np.arctan2(-fx, fz)
 
 
+def gravity_pitches_rad(
+    acc_ms2: FloatArray, first: IntArray, second: IntArray, fs_hz: float
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`gravity_pitch_rad` at ``first`` and at ``second`` (a stride's start and end rests) from one running
+    sum per axis, not two (PERF-39): each window's mean is the same difference of the same sum, so the same bits."""
+    both = gravity_pitch_rad(acc_ms2, np.concatenate([first, second]), fs_hz)
+    return both[: len(first)], both[len(first) :]
+
+
 @dataclass(frozen=True)
 class StridePitch:
     """Sagittal pitch (rad, positive front down) of every sample of every valid stride.
@@ -205,8 +214,7 @@ class _PitchPairs:
         cum_omega[0] = 0.0
         np.cumsum(omega, out=cum_omega[1:])
         del omega
-        theta_a = gravity_pitch_rad(acc_ms2, a, fs_hz)
-        theta_b = gravity_pitch_rad(acc_ms2, b, fs_hz)
+        theta_a, theta_b = gravity_pitches_rad(acc_ms2, a, b, fs_hz)
         drift = theta_a + (cum_omega[b] - cum_omega[a]) - theta_b
         return cls(valid, a, b, theta_a, drift, cum_omega)
 
