@@ -846,9 +846,9 @@ def _implausible_units(session: Session) -> str | None:
     gyr_norm = np.linalg.norm(session.gyr, axis=1) if session.gyr is not None else np.zeros(0)
     gyr_norm = gyr_norm[np.isfinite(gyr_norm)]  # rows without a gyroscope value (EDGE-46) say nothing
     if gyr_norm.size > 10:
-        # moving as the analysis sees it: a row beyond the sensor's range is no measurement (dropped there, EDGE-130)
+        # the rows the analysis keeps must move too: a row beyond the sensor's range is no measurement (EDGE-130)
         measured = acc_norm[within_acc_range(session.acc, session.meta.acc_range_g)]
-        moving = measured.size > 1 and float(np.std(measured)) > 2.0
+        moving = float(np.std(acc_norm)) > 2.0 and measured.size > 1 and float(np.std(measured)) > 2.0
         gyr_p99 = float(np.percentile(gyr_norm, 99))
         if moving and gyr_p99 < 6.0:
             return (
