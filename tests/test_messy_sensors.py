@@ -298,3 +298,35 @@ def test_a_sample_lost_while_standing_does_not_split_the_still_segment() -> None
     assert list(run.bouts["activity"]) == list(clean.bouts["activity"]) == ["still", "walking", "still"]
     assert np.allclose(run.bouts[["start_s", "end_s"]], clean.bouts[["start_s", "end_s"]], atol=0.011)
     assert len(run.steps) == len(clean.steps)
+
+
+def test_a_phyphox_export_s_acceleration_is_checked_where_its_own_gyroscope_file_shows_it_still(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The real right foot's walk as phyphox writes it, Accelerometer.csv (m/s^2) beside Gyroscope.csv (rad/s), its
+    acceleration 1.5x (counts converted with another range's factor): HONEST-22 checked a moving recording's 1 g only
+    against a gyroscope in the same table, so the walk was read 1.5x. Where the gyroscope file shows the foot still
+    it reads 1.5 g: refused in one line; the walk as recorded is read as before (HONEST-24)."""
+    from retrogait.errors import InputFileError
+    from retrogait.imports import load_recording
+
+    data = pd.read_csv(shared_data / "foot_walking" / "imu_sample_not_rotated.csv", header=[0, 1], index_col=0)
+    sensor = data["right_sensor"]
+    acc = sensor[["acc_x", "acc_y", "acc_z"]].to_numpy()
+    gyr_rads = np.radians(sensor[["gyr_x", "gyr_y", "gyr_z"]].to_numpy())
+    t = np.arange(len(sensor)) / 204.8
+
+    def written(scale: float) -> Path:
+        folder = tmp_path / f"phyphox{scale:g}"
+        folder.mkdir()
+        for name, unit, values in (("Accelerometer", "m/s^2", scale * acc), ("Gyroscope", "rad/s", gyr_rads)):
+            frame = pd.DataFrame(np.column_stack([t, values]), columns=["Time (s)", *(f"{a} ({unit})" for a in "XYZ")])
+            frame.to_csv(folder / f"{name}.csv", index=False, float_format="%.9E")
+        return folder
+
+    scale_off = r"phyphox1\.5/Accelerometer\.csv: .*the gyroscope shows the sensor still .*\|acc\| is 1\.5 g: its scale"
+    with pytest.raises(InputFileError, match=scale_off):
+        load_recording(written(1.5))
+    session = load_recording(written(1.0)).session
+    assert session.meta.extra["import_format"] == "phyphox"
+    assert np.allclose(session.acc, acc, rtol=1e-6, atol=1e-6)

@@ -111,6 +111,30 @@ def test_gyro_in_rad_per_s_is_refused(tmp_path: Path) -> None:
     assert read_session(path, check_units=False).gyr is not None
 
 
+def test_spikes_beyond_the_range_are_not_movement_that_makes_a_gyroscope_rad_s(tmp_path: Path) -> None:
+    """EDGE-130: fuzz_sessions.py --seed 3434 case 5, a 1.3 s still foot at 52 Hz with 17 rows at 31.6 g (16 g range):
+    the spikes made |acc| vary (std 130 m/s^2), so its still gyroscope (0.66 deg/s) was "rad/s"; the analysis drops
+    them as beyond the range, and the recording is refused for what it is, too short."""
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.errors import RetrogaitError
+
+    rng = np.random.default_rng(5)
+    n = 68
+    t = np.arange(n) / 52.0
+    acc = np.c_[rng.normal(0, 0.25, (n, 2)), 9.81 + rng.normal(0, 0.25, n)]
+    acc[::4] = 179.0 * rng.choice([-1.0, 1.0], (17, 3))
+    gyr = rng.normal(0, 0.2, (n, 3))
+    path = write_session(Session(t, acc, gyr, SessionMeta("foot", 52.0, acc_range_g=16.0)), tmp_path / "s.csv")
+    assert read_session(path).gyr is not None
+    with pytest.raises(RetrogaitError, match=r"recording is 1\.29 s long; at least 2 s needed"):
+        analyze(path)
+    inside = acc.copy()
+    inside[::4] = 5.0 * rng.choice([-1.0, 1.0], (17, 3)) + [0, 0, 9.81]  # the same rows moving within the range
+    moving = write_session(Session(t, inside, gyr, SessionMeta("foot", 52.0, acc_range_g=16.0)), tmp_path / "m.csv")
+    with pytest.raises(InputFileError, match="rad/s"):
+        read_session(moving)
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [(b"", "is empty"), (b"\x00\x01\x02binary", "binary"), (b"# retrogait-session: 1\n# placement: \xff\n", "UTF-8")],

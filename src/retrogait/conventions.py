@@ -16,6 +16,10 @@ if TYPE_CHECKING:  # numpy is imported where it is used: the command line reads 
 
 #: Standard gravity (m/s^2), used for every g <-> m/s^2 conversion.
 STANDARD_GRAVITY_MS2: Final = 9.80665
+#: A sample beyond this many times the declared acc_range_g cannot have come from that sensor.
+OVER_RANGE: Final = 1.1
+#: Beyond this (g) no wearable's accelerometer reads: the default of the setting [preprocess] max_acc_g.
+MAX_ACC_G: Final = 500.0
 
 PLACEMENTS: Final = ("foot", "shank", "lower_back", "thigh", "arm", "hand", "chest", "bag", "wrist", "other")
 #: Placements on one leg: they see only that leg's landings ("contacts"); the steps of both legs are

@@ -28,6 +28,8 @@ from retrogait.conventions import (
     ACC_COLUMNS,
     AXES,
     GYR_COLUMNS,
+    MAX_ACC_G,
+    OVER_RANGE,
     PLACEMENTS,
     SIDES,
     STANDARD_GRAVITY_MS2,
@@ -856,6 +858,15 @@ def implausible_units(session: Session) -> str | None:
         return _implausible_units(session)
 
 
+def within_acc_range(
+    acc: NDArray[np.float64], acc_range_g: float | None, max_acc_g: float = MAX_ACC_G
+) -> NDArray[np.bool_]:
+    """(n,) True where every axis of ``acc`` (m/s^2) is within what the sensor can read: ``max_acc_g`` (g), or
+    OVER_RANGE x a declared ``acc_range_g`` (g) where smaller. A sample beyond is no measurement."""
+    limit_g = max_acc_g if acc_range_g is None else min(max_acc_g, OVER_RANGE * acc_range_g)
+    return np.asarray((np.abs(acc) <= limit_g * STANDARD_GRAVITY_MS2).all(axis=1))
+
+
 def _implausible_units(session: Session) -> str | None:
     acc_norm = np.linalg.norm(session.acc, axis=1)
     median = float(np.median(acc_norm))
@@ -869,7 +880,9 @@ def _implausible_units(session: Session) -> str | None:
     gyr_norm = np.linalg.norm(session.gyr, axis=1) if session.gyr is not None else np.zeros(0)
     gyr_norm = gyr_norm[np.isfinite(gyr_norm)]  # rows without a gyroscope value (EDGE-46) say nothing
     if gyr_norm.size > 10:
-        moving = float(np.std(acc_norm)) > 2.0
+        # the rows the analysis keeps must move too: a row beyond the sensor's range is no measurement (EDGE-130)
+        measured = acc_norm[within_acc_range(session.acc, session.meta.acc_range_g)]
+        moving = float(np.std(acc_norm)) > 2.0 and measured.size > 1 and float(np.std(measured)) > 2.0
         gyr_p99 = float(np.percentile(gyr_norm, 99))
         if moving and gyr_p99 < 6.0:
             return (

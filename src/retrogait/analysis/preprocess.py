@@ -24,6 +24,7 @@ from retrogait.analysis.zupt import moving_average
 from retrogait.conventions import (
     AXES,
     MIN_SAMPLE_RATE_HZ,
+    OVER_RANGE,
     PLACEMENTS,
     SIDES,
     STANDARD_GRAVITY_MS2,
@@ -33,7 +34,7 @@ from retrogait.conventions import (
 from retrogait.errors import RetrogaitError
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
-from retrogait.session import MIN_GYRO_COVERAGE, Session
+from retrogait.session import MIN_GYRO_COVERAGE, Session, within_acc_range
 from retrogait.stuck import STUCK_MIN_S, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
@@ -46,8 +47,6 @@ FREE_MOVING_MS2 = 0.2
 EXTREME_PERCENT = 1.0
 #: The longest regular sampling interval is this percentile of the intervals (a bursty clock's jitter).
 REGULAR_PERCENTILE = 95.0
-#: A sample beyond this many times the declared acc_range_g cannot have come from that sensor.
-OVER_RANGE = 1.1
 #: Without a declared range a plateau at an axis' extreme is clipping only at or above this level (g): the
 #: smallest full scale accelerometers are sold with (+-1.5 g, e.g. the MMA7260Q; phones and IMUs +-2 g and up,
 #: a calibrated +-2 g part reads its clip a few percent under 2 g). Gait at rest and walking holds no
@@ -357,7 +356,7 @@ def _plausible_rows(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
     """Drop samples beyond any sensor's range (m/s^2, and deg/s or rad/s): they are gaps, with a note."""
     limit_g = settings.max_acc_g if acc_range_g is None else min(settings.max_acc_g, OVER_RANGE * acc_range_g)
-    ok = (np.abs(acc) <= limit_g * STANDARD_GRAVITY_MS2).all(axis=1)
+    ok = within_acc_range(acc, acc_range_g, settings.max_acc_g)
     if gyr is not None:
         ok &= (np.abs(gyr) <= settings.max_rate_dps).all(axis=1)
     if ok.all():

@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from retrogait.analysis.settings_fields import SettingsError, Stage, quantity
+from retrogait.conventions import MAX_ACC_G
 
 __all__ = [
     "PRESETS",
@@ -81,7 +82,7 @@ class PreprocessSettings(Stage):
         10.0, "deg/s", "with gyro: still samples rotating faster (a pivot) do not define the vertical", 0.1, 1000.0
     )
     max_acc_g: float = quantity(
-        500.0,
+        MAX_ACC_G,
         "g",
         "a sample beyond this (or beyond 1.1 x a declared acc_range_g) is beyond any wearable's range: dropped",
         16.0,

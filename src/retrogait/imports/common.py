@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from retrogait.conventions import MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
+from retrogait.imports import inference
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
 from retrogait.imports.limits import (
     GYRO_LEFT_OUT_KEY,
@@ -1009,6 +1010,7 @@ def finish(
     header: dict[str, str] | None = None,
     gravity: str = "included",
     inferred: dict[str, str] | None = None,
+    still_check: bool = True,
 ) -> ImportResult:
     """Check the converted arrays (enough rows, rate, gravity, units) and build the session.
 
@@ -1018,7 +1020,9 @@ def finish(
     kept as ``import_stated_rate_hz``. ``gravity`` is ``included`` or ``removed`` (``acc_gravity``
     in the header); acceleration said to include gravity whose median |acc| is below 4 m/s^2 is
     refused. ``inferred`` are the ``inferred_*`` header keys: what the reader decided from the data.
-    The session is checked as the native reader would check it, so it can be written and read back.
+    The session is checked as the native reader would check it, so it can be written and read back; with
+    ``still_check``, gravity included and a gyroscope, where it shows the sensor still the acceleration must read
+    1 g (:func:`refuse_still_not_1_g`; the generic reader checks its inferred unit itself, HONEST-22).
     """
     refuse_time_going_back(display, report)
     if len(acc) < 2:
@@ -1091,7 +1095,32 @@ def finish(
     problem = session_problem(session)
     if problem:
         raise InputFileError(display, problem)
+    if still_check and gravity == "included":
+        refuse_still_not_1_g(display, session, report.format)
     return ImportResult(session=session, report=report)
+
+
+def refuse_still_not_1_g(display: str, session: Session, fmt: str) -> None:
+    """Refuse acceleration (m/s^2, gravity included, as the format says) that does not read 1 g where the
+    gyroscope (deg/s, its unit the format's) shows the sensor still: a sensor that does not turn feels gravity
+    and what translates it, which averages out (HONEST-22's rule and thresholds, applied where the gyroscope
+    comes from a file of its own or a format's fixed units: HONEST-24)."""
+    if session.gyr is None:
+        return
+    still = inference.still_reading(session.acc, session.gyr, session.meta.sample_rate_hz, STANDARD_GRAVITY_MS2)
+    if still is None or inference.GRAVITY_MATCH[0] <= still[1] <= inference.GRAVITY_MATCH[1]:
+        return
+    why = (
+        "gravity looks removed (linear acceleration under another name?)"
+        if still[1] < inference.GRAVITY_MATCH[0]
+        else f"{inference.SCALE_OFF} (counts converted with another range's factor?)"
+    )
+    raise InputFileError(
+        display,
+        f"acceleration read as m/s^2 with gravity, as the {fmt} export holds it, but over the {still[0]:.1f} s the "
+        f"gyroscope shows the sensor still (under {inference.STILL_RATE_DPS:g} deg/s), where it feels 1 g, its "
+        f"median |acc| is {still[1]:.2g} g: {why}",
+    )
 
 
 def snap_rate(stream: Stream, rates_hz: Sequence[float], tolerance: float = 0.05) -> float | None:

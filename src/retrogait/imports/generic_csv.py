@@ -536,7 +536,18 @@ def _read_plan(
     report.notes.extend(plan.notes)
     inferred = {k: plan.inferred[k] for k in _KEY_ORDER if k in plan.inferred}
     inferred.update(plan.inferred)
-    return finish(display, acc, gyr_dps, options, report, start_epoch_s=start, gravity=gravity, inferred=inferred)
+    # its unit checked by inference.acc_units where the gyroscope's unit is known without it (HONEST-22)
+    return finish(
+        display,
+        acc,
+        gyr_dps,
+        options,
+        report,
+        start_epoch_s=start,
+        gravity=gravity,
+        inferred=inferred,
+        still_check=False,
+    )
 
 
 def _read_columns(table: _Table, numeric: list[str], text: list[str], report: ImportReport) -> pd.DataFrame:
