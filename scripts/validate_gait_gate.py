@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 import retrogait.analysis.contacts as contacts_module
 import retrogait.analysis.phone_steps as phone_steps_module
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.gait_gate import RunMeasures, decide, measure_runs
+from retrogait.analysis.gait_gate import RunMeasures, contact_verdicts, decide, measure_runs
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -246,8 +246,7 @@ class Gated:
         gate = replace(self.settings.gait_gate, **overrides)
         one_leg = self.signals.placement in ONE_LEG_PLACEMENTS
         reach = 2.0 * self.settings.bouts.max_contact_gap_s * self.signals.fs_hz
-        verdict = decide(self.runs, gate, self.settings.contacts, one_leg, reach)
-        return np.repeat(verdict == "", self.runs.ends - self.runs.starts)
+        return contact_verdicts(self.runs, gate, self.settings.contacts, one_leg, reach) == ""
 
     def jittered(self, rec: Recording, seed: int) -> tuple[Gated, NDArray[np.int64]]:
         """The gate on the contacts moved by a uniform +-JITTER_S, and where each original contact went."""

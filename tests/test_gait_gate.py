@@ -10,9 +10,9 @@ import pytest
 
 import retrogait
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.gait_gate import gait_gate
+from retrogait.analysis.gait_gate import gait_gate, gait_kind_cuts
 from retrogait.analysis.preprocess import preprocess
-from retrogait.analysis.settings import AnalysisSettings
+from retrogait.analysis.settings import AnalysisSettings, GaitGateSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.session import Session, SessionMeta, write_session
@@ -119,6 +119,53 @@ def test_the_gate_keeps_every_simulated_contact(placement: str) -> None:
     sim = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=3))
     result = retrogait.analyze(sim.session)
     assert not any("dropped" in note for note in result.summary["notes"])
+
+
+@pytest.mark.parametrize("placement", ["lower_back", "shank", "foot"])
+def test_a_walk_that_turns_into_a_run_without_standing_keeps_its_steps(placement: str) -> None:
+    """Walking, walking backward, then straight into a run: the run's steps are shorter, so the whole run of
+    contacts has two stride lengths (stride CV 0.3) and was dropped entirely; each kind alone is regular."""
+    bouts = [
+        STILL,
+        Bout("forward", "walking", 1.0, 12),
+        Bout("backward", "walking", 1.0, 12),
+        Bout("forward", "running", 3.2, 12),
+        STILL,
+    ]
+    sim = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=3))
+    result = retrogait.analyze(sim.session)
+    true_steps = len(sim.truth) if placement == "lower_back" else len(sim.truth) // 2
+    assert len(result.steps) >= 0.95 * true_steps
+    assert not any("dropped" in note for note in result.summary["notes"])
+
+
+def test_gait_kind_cuts_need_each_kind_to_last_and_a_run_to_step_faster() -> None:
+    """The lower back's walk -> run cut lies where the flight starts; a detector's flight contacts shorter
+    than min_gait_kind_strides make no cut, nor a "run" stepping slower than the walk (handling); a phone
+    sees no flight; on one leg a stance under half the stride is a run's, a missed landing is not."""
+    gate = AnalysisSettings.for_placement("lower_back").gait_gate
+    step = np.where(np.arange(40) < 20, 55, 35)  # samples at 100 Hz: a walk's 0.55 s, a run's 0.35 s
+    ic = np.r_[0, np.cumsum(step[:-1])].astype(np.int64)
+    flight = np.where(np.arange(40) >= 20, ic + 20, -1)
+    starts, ends, side = np.array([0]), np.array([40]), np.full(40, "unknown")
+
+    def cuts(contacts: Contacts, placement: str = "lower_back", settings: GaitGateSettings = gate) -> list[int]:
+        one_leg = placement in ONE_LEG_PLACEMENTS
+        return gait_kind_cuts(contacts, starts, ends, one_leg=one_leg, placement=placement, settings=settings).tolist()
+
+    assert cuts(Contacts(ic, flight, side)) == [20]
+    odd = np.where((np.arange(40) >= 20) & (np.arange(40) < 26), ic + 20, -1)  # 6 contacts: 2.5 strides
+    assert cuts(Contacts(ic, odd, side)) == []
+    slow = np.where(np.arange(40) < 20, ic + 20, -1)  # the first half "runs" with the longer steps
+    assert cuts(Contacts(ic, slow, side)) == []
+    assert cuts(Contacts(ic, flight, side), placement="thigh") == []
+    foot = AnalysisSettings.for_placement("foot").gait_gate
+    stride = 2 * ic
+    stance = np.where(np.arange(40) < 20, 70, 25)  # 64 % of the walk's stride, 36 % of the run's
+    assert cuts(Contacts(stride, stride + stance, side), placement="foot", settings=foot) == [20]
+    missed = np.delete(np.arange(40) * 110, [5, 12, 30])  # a walk with three landings missed
+    ends[0] = 37
+    assert cuts(Contacts(missed, missed + 70, side[:37]), placement="foot", settings=foot) == []
 
 
 def _running(placement: str = "lower_back", seed: int = 1) -> Session:

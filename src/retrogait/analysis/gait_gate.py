@@ -22,12 +22,19 @@ bout allows, no standing between them). A run is gait only if
 * a run too short to hold two strides is kept only next to a run that is gait (the landing a walker
   stops on after a pause), never on its own (a bump on a table).
 
+A run that fails is judged again piece by piece where its gait changes kind without a pause — walking into
+running or back, told by the flight phase the contact detector finds (``gait_kind_cuts``) — and each
+piece lasting ``min_gait_kind_strides`` strides is kept when it passes every check on its own: a walk
+and a run have different step periods, so the whole run's stride CV and its repetition at one median
+interval mix two rhythms that are each regular.
+
 Dropped contacts are counted in a note. The magnitude |a| is used, so no frame is needed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -84,6 +91,8 @@ class RunMeasures:
         quiet_fraction: share of it during which the sensor is quiet.
         periodicity: how strongly its step-band |a| repeats at its contacts' rhythm (:func:`periodicity`).
         stride_cv: robust coefficient of variation of its strides (:func:`stride_cv`).
+        pieces: the same measures of the pieces of the runs that change gait kind (``gait_kind_cuts``;
+            None when none does).
     """
 
     starts: NDArray[np.int64]
@@ -96,6 +105,7 @@ class RunMeasures:
     quiet_fraction: NDArray[np.float64]
     periodicity: NDArray[np.float64]
     stride_cv: NDArray[np.float64]
+    pieces: RunMeasures | None = None
 
 
 @dataclass(frozen=True)
@@ -138,9 +148,8 @@ def gait_gate(
     runs = measure_runs(
         signals, contacts, one_leg=one_leg, max_gap_s=max_gap_s, settings=settings, band=band, still=still
     )
-    verdict = decide(runs, settings, band, one_leg, 2.0 * max_gap_s * signals.fs_hz)
-    sizes = runs.ends - runs.starts
-    return GateResult(np.repeat(verdict == "", sizes), _notes(verdict, sizes))
+    verdict = contact_verdicts(runs, settings, band, one_leg, 2.0 * max_gap_s * signals.fs_hz)
+    return GateResult(verdict == "", _notes(verdict))
 
 
 def measure_runs(
@@ -154,21 +163,99 @@ def measure_runs(
     still: StillSettings,
 ) -> RunMeasures:
     """Group the contacts into runs (a gap longer than ``max_gap_s`` or standing between two contacts ends
-    one: a walk never holds still between two landings) and measure each run (:class:`RunMeasures`)."""
+    one: a walk never holds still between two landings) and measure each run (:class:`RunMeasures`), and
+    the pieces of those that change gait kind (``gait_kind_cuts``)."""
     fs = signals.fs_hz
     mov = _movement(signals, band, still, settings)
     ic = contacts.ic_idx.astype(np.int64)
     m = ic.size
     at = np.minimum(ic // mov.dec, mov.slow.size - 1)
-    per_cycle = 1 if one_leg else 2  # contacts from one landing of a leg to its next
-    # the lags (in contact intervals) where the signal must repeat: at the trunk every step, on one leg
-    # every stride; a phone may see one leg only (a pocket), so its steps or its strides
-    multiples = (1.0, 2.0) if signals.placement in STEP_COUNT_PLACEMENTS else (1.0,)
     count = np.concatenate([[0], np.cumsum(mov.standing)])
     paused = np.flatnonzero(count[at[1:]] - count[at[:-1]] > 0) + 1
     breaks = np.union1d(np.flatnonzero(np.diff(ic) > max_gap_s * fs) + 1, paused)
     starts = np.r_[0, breaks].astype(np.int64) if m else np.zeros(0, dtype=np.int64)
     ends = np.r_[breaks, m].astype(np.int64) if m else np.zeros(0, dtype=np.int64)
+    runs = _measure(signals.placement, fs, mov, ic, starts, ends, one_leg, settings, band)
+    cuts = gait_kind_cuts(contacts, starts, ends, one_leg=one_leg, placement=signals.placement, settings=settings)
+    if cuts.size == 0:
+        return runs
+    changing = np.unique(np.searchsorted(starts, cuts, side="right") - 1)  # the runs holding a cut
+    bounds = [np.r_[starts[k], cuts[(cuts > starts[k]) & (cuts < ends[k])], ends[k]] for k in changing]
+    p_starts = np.concatenate([b[:-1] for b in bounds]).astype(np.int64)
+    p_ends = np.concatenate([b[1:] for b in bounds]).astype(np.int64)
+    pieces = _measure(signals.placement, fs, mov, ic, p_starts, p_ends, one_leg, settings, band)
+    return replace(runs, pieces=pieces)
+
+
+def gait_kind_cuts(
+    contacts: Contacts,
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    *,
+    one_leg: bool,
+    placement: str,
+    settings: GaitGateSettings,
+) -> NDArray[np.int64]:
+    """Contact indices where a run of contacts (``starts``/``ends``) changes from walking to running or
+    back, each side lasting at least ``min_gait_kind_strides`` strides (shorter stretches of either kind
+    join the kind around them: a detector's odd contact is no change of gait).
+
+    Running has a flight phase. At the lower back a contact has a toe-off only where its detector found
+    flight on both sides of it (contacts.py); on one leg the foot is on the ground less than half its
+    stride (the shorter of the strides next to it: a missed landing doubles one), so both feet are in the
+    air in between. A run's steps are shorter than a walk's: a cut where the running side steps slower is
+    dropped. Phones and other step counters see no flight: no cuts."""
+    ic = contacts.ic_idx.astype(np.int64)
+    to = contacts.to_idx.astype(np.int64)
+    if ic.size < 2 or not (one_leg or placement == "lower_back"):
+        return np.zeros(0, dtype=np.int64)
+    running = to >= 0
+    per_cycle = 1 if one_leg else 2
+    if one_leg:
+        step = np.diff(ic).astype(np.float64)
+        before, after = np.r_[np.inf, step], np.r_[step, np.inf]
+        before[starts], after[ends - 1] = np.inf, np.inf  # no stride across a pause
+        running &= (to - ic) < 0.5 * np.minimum(before, after)
+    shortest = int(np.ceil(settings.min_gait_kind_strides * per_cycle)) + 1  # contacts that span the strides
+    change = np.flatnonzero(running[1:] != running[:-1]) + 1
+    cuts: list[NDArray[np.int64]] = []
+    for a, b in zip(starts, ends, strict=True):  # one iteration per run that changes kind
+        inner = change[(change > a) & (change < b)]
+        if inner.size == 0:
+            continue
+        bounds = np.r_[a, inner, b]
+        begin = bounds[np.flatnonzero(np.diff(bounds) >= shortest)]
+        cut = begin[1:][running[begin[1:]] != running[begin[:-1]]]
+        if cut.size == 0:
+            continue
+        # a run steps faster than a walk (cadence ~150-200 against ~90-130 steps/min): a "run" whose steps
+        # are longer than the walk's next to it is no change of gait (handling with a floor of |a| near 0 g)
+        edges = np.r_[a, cut, b]
+        step = np.array([np.median(np.diff(ic[lo:hi])) for lo, hi in itertools.pairwise(edges)])
+        kind = running[edges[:-1]]
+        run_step = np.where(kind[1:], step[1:], step[:-1])
+        walk_step = np.where(kind[1:], step[:-1], step[1:])
+        cuts.append(cut[run_step < walk_step])
+    return np.concatenate(cuts).astype(np.int64) if cuts else np.zeros(0, dtype=np.int64)
+
+
+def _measure(
+    placement: str,
+    fs: float,
+    mov: _Movement,
+    ic: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    one_leg: bool,
+    settings: GaitGateSettings,
+    band: ContactsSettings,
+) -> RunMeasures:
+    """The measures of the runs of contacts ``ic[starts[k]:ends[k]]`` (:class:`RunMeasures`)."""
+    at = np.minimum(ic // mov.dec, mov.slow.size - 1)
+    per_cycle = 1 if one_leg else 2  # contacts from one landing of a leg to its next
+    # the lags (in contact intervals) where the signal must repeat: at the trunk every step, on one leg
+    # every stride; a phone may see one leg only (a pocket), so its steps or its strides
+    multiples = (1.0, 2.0) if placement in STEP_COUNT_PLACEMENTS else (1.0,)
     values = np.full((6, starts.size), np.nan)  # interval, fast_r, stride_r, quiet, periodicity, stride cv
     for k, (a, b) in enumerate(zip(starts, ends, strict=True)):  # one iteration per run
         run = ic[a:b]
@@ -188,6 +275,22 @@ def measure_runs(
             stride_cv(run, per_cycle, settings.missed_tolerance_fraction),
         )
     return RunMeasures(starts, ends, ic[starts], ic[ends - 1], *values)
+
+
+def contact_verdicts(
+    runs: RunMeasures, settings: GaitGateSettings, band: ContactsSettings, one_leg: bool, reach: float
+) -> NDArray[np.str_]:
+    """Per contact: "" (gait) or the check its run fails (:func:`decide`); in a run that fails and changes
+    gait kind, the verdict of its piece (a piece that passes keeps its contacts)."""
+    whole = np.repeat(decide(runs, settings, band, one_leg, reach), runs.ends - runs.starts)
+    if runs.pieces is None:
+        return whole
+    part = decide(runs.pieces, settings, band, one_leg, reach)
+    inside = np.repeat(np.arange(part.size), runs.pieces.ends - runs.pieces.starts)
+    idx = np.concatenate([np.arange(a, b) for a, b in zip(runs.pieces.starts, runs.pieces.ends, strict=True)])
+    verdict = whole.copy()
+    verdict[idx] = np.where(whole[idx] == "", "", part[inside])
+    return verdict
 
 
 def decide(
@@ -284,10 +387,10 @@ def _settle_short_runs(
         verdict[k] = "" if near.any() else "isolated"
 
 
-def _notes(verdict: NDArray[np.str_], sizes: NDArray[np.int64]) -> tuple[str, ...]:
+def _notes(verdict: NDArray[np.str_]) -> tuple[str, ...]:
     notes = []
     for reason, text in REASONS.items():
-        count = int(sizes[verdict == reason].sum())
+        count = int(np.count_nonzero(verdict == reason))
         if count:
             notes.append(f"{count} contact{'s' if count > 1 else ''} dropped: {text}")
     return tuple(notes)

@@ -622,6 +622,13 @@ class GaitGateSettings(Stage):
         -1.0,
         1.0,
     )
+    min_gait_kind_strides: float = quantity(
+        4.0,
+        "strides",
+        "a run that walks then runs (or back) is also judged piece by piece where each kind lasts this many strides",
+        2.0,
+        100.0,
+    )
 
 
 @dataclass(frozen=True)
