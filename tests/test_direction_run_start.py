@@ -55,3 +55,27 @@ def test_the_last_walking_contact_before_a_run_reads_no_early_stance_braking() -
     assert not running[last_walk] and running[last_walk + 1]
     assert np.isnan(cues["early_stance_ax_ms2"].iloc[last_walk])
     assert cues["early_stance_ax_ms2"].iloc[last_walk + 1] < 0  # the run's first step brakes (forward)
+
+
+def test_a_pause_before_the_first_running_contact_is_not_a_run_start() -> None:
+    """The flight is looked for within one stride (`max_stride_s`): after a longer interval (a pause; a sensor set
+    down reads ~0 g along z) the next contact starts no run; the window's matrix stays one stride wide whatever the
+    pause (review of DIRECTION-26: it was as wide as the longest interval)."""
+    from types import SimpleNamespace
+
+    from retrogait.analysis.direction import _run_starts
+    from retrogait.analysis.settings import DirectionSettings
+
+    fs, n = 100.0, 4000
+    acc = np.zeros((n, 3))
+    acc[:, 2] = 9.81
+    ic = np.array([100, 160, 220, 280, 3000, 3040])  # walking ... the last walk | pause | running, running
+    has_to = np.array([False, False, False, False, True, True])
+    acc[400:2900, 2] = 0.0  # set down on its side during the pause
+    signals = SimpleNamespace(fs_hz=fs, n_samples=n, gap=np.zeros(n, dtype=bool), acc_ms2=acc)
+    starts = _run_starts(signals, ic, has_to, DirectionSettings())  # type: ignore[arg-type]
+    assert not starts.any()
+    ic[3] = 2960  # the last walking contact just before the run, a flight within its step: a run start
+    acc[2980, 2] = 0.0
+    starts = _run_starts(signals, ic, has_to, DirectionSettings())  # type: ignore[arg-type]
+    assert starts.tolist() == [False, False, False, True, False, False]

@@ -334,3 +334,29 @@ def test_a_foot_run_whose_median_is_above_1_g_in_ms2_is_analysed(tmp_path: Path)
     assert len(result.steps) >= 10
     assert (result.steps["direction"] == "backward").mean() > 0.8
     assert any("never rests" in note and "taken as m/s^2" in note for note in result.summary["notes"])
+
+
+@pytest.mark.parametrize("placement", ["foot", "shank"])
+def test_a_gyroscope_that_reads_nothing_while_the_acceleration_swings_is_no_evidence_of_stillness(
+    tmp_path: Path, placement: str
+) -> None:
+    """HONEST-22's 1 g check takes the samples the gyroscope shows still; a gyroscope in rad/s under deg/s names,
+    or all zeros, is "still" through a whole run, whose median |acc| there (2.2-2.6 g) blamed the acceleration's
+    correct scale (review of HONEST-22/24). A still stretch is evidence only where |acc| is steady too: the rad/s
+    run reads as before HONEST-22, the zeros are refused naming the gyroscope."""
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    config = SimulationConfig(placement=placement, bouts=parse_bouts("forward:running:3.2:30"), sample_rate_hz=100.0)
+    session = simulate(config).session
+    head = "time_s,acc_x_ms2,acc_y_ms2,acc_z_ms2,gyr_x_dps,gyr_y_dps,gyr_z_dps"
+    for name, gyr in (("rads", np.deg2rad(session.gyr)), ("zeros", np.zeros_like(session.gyr))):
+        table = np.column_stack([session.t_s, session.acc, gyr])
+        path = tmp_path / f"{name}.csv"
+        np.savetxt(path, table, delimiter=",", header=head, comments="", fmt="%.6g")
+        if name == "rads":
+            read = load_recording(path, placement=placement).session
+            np.testing.assert_allclose(read.acc, session.acc, rtol=1e-5, atol=1e-4)
+        else:
+            with pytest.raises(InputFileError, match=r"gyroscope looks like rad/s") as refused:
+                load_recording(path, placement=placement)
+            assert "scale is off" not in str(refused.value)

@@ -595,20 +595,22 @@ def _run_starts(
 ) -> NDArray[np.bool_]:
     """Lower-back contacts that start a run out of walking: no toe-off, the contact before without one
     either (walking), the next with one (running), and a flight between this contact and the next (the
-    vertical specific force below ``run_start_flight_g``). A toe-off is a flight edge found with a flight on
-    both sides of the step, so the first running step, which has none before it, gets no toe-off; its own
-    step still ends in a flight."""
+    vertical specific force below ``run_start_flight_g``) within ``max_stride_s`` (a longer interval is a
+    pause). A toe-off is a flight edge found with a flight on both sides of the step, so the first running step,
+    which has none before it, gets no toe-off; its own step still ends in a flight."""
     m = ic.shape[0]
     out = np.zeros(m, dtype=bool)
     if m < 3:
         return out
     seam = np.zeros(m, dtype=bool)
     seam[1:-1] = ~has_to[1:-1] & ~has_to[:-2] & has_to[2:]
-    k = np.flatnonzero(seam & (ic >= 0) & (np.append(ic[1:], -1) > ic) & (ic < signals.n_samples))
+    longest = max(1, round(s.max_stride_s * signals.fs_hz))  # a longer interval is a pause, not a step into a run
+    nxt = np.append(ic[1:], -1)
+    k = np.flatnonzero(seam & (ic >= 0) & (nxt > ic) & (nxt - ic <= longest) & (ic < signals.n_samples))
     if k.size:
         lo, hi = ic[k], np.minimum(ic[k + 1], signals.n_samples)
         lost = np.concatenate([[0], np.cumsum(signals.gap)])
-        _, low = window_extremes(signals.acc_ms2[:, 2], lo, hi, max_len=int(np.max(hi - lo)))
+        _, low = window_extremes(signals.acc_ms2[:, 2], lo, hi, max_len=longest)
         out[k] = (low < s.run_start_flight_g * STANDARD_GRAVITY_MS2) & (lost[hi] == lost[lo])
     return out
 

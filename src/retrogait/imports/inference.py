@@ -182,26 +182,38 @@ def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float, flo
     return gravity, motion, float(np.median(spread[quiet]))
 
 
-def still_samples(gyr_dps: FloatArray, rate_hz: float) -> NDArray[np.bool_]:
-    """Samples where |rate| (deg/s) stays under STILL_RATE_DPS for at least STILL_MIN_S."""
+def still_runs(gyr_dps: FloatArray, rate_hz: float) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """(starts, ends) of the stretches where |rate| (deg/s) stays under STILL_RATE_DPS for at least STILL_MIN_S."""
     with np.errstate(invalid="ignore"):
         quiet = np.linalg.norm(gyr_dps, axis=1) < STILL_RATE_DPS  # NaN: not quiet
     edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
     starts, ends = edges[::2], edges[1::2]
     long = (ends - starts) >= max(2, round(STILL_MIN_S * rate_hz))
-    marks = np.zeros(quiet.size + 1, dtype=np.int64)
-    np.add.at(marks, starts[long], 1)
-    np.add.at(marks, ends[long], -1)
-    return np.cumsum(marks[:-1]) > 0
+    return starts[long], ends[long]
 
 
 def still_reading(xyz: FloatArray, gyr_dps: FloatArray, rate_hz: float, one_g: float) -> tuple[float, float] | None:
     """(seconds still, the median |acc| in g there) where the gyroscope (deg/s, rows of ``xyz``) shows the sensor
-    still, ``one_g`` being 1 g in the unit of ``xyz``; None under STILL_TOTAL_S of stillness."""
+    still and the acceleration agrees (|acc| varies by at most MOVING_STD_MS2 over the stretch: a gyroscope that
+    reads nothing while the acceleration swings, zeros or rad/s under deg/s names, is no evidence), ``one_g`` being
+    1 g in the unit of ``xyz``; None under STILL_TOTAL_S of such stillness."""
     n = min(xyz.shape[0], gyr_dps.shape[0])
-    still = still_samples(gyr_dps[:n], rate_hz)
+    starts, ends = still_runs(gyr_dps[:n], rate_hz)
     with np.errstate(over="ignore", invalid="ignore"):
-        reads = np.linalg.norm(xyz[:n][still], axis=1) / one_g
+        norm = np.linalg.norm(xyz[:n], axis=1) / one_g  # g
+        finite = np.isfinite(norm)
+        centre = float(np.median(norm[finite])) if finite.any() else 0.0  # keeps the running sums' squares exact
+        centred = np.where(finite, norm - centre, 0.0)
+        sums = np.concatenate(([0.0], np.cumsum(centred)))
+        squares = np.concatenate(([0.0], np.cumsum(centred * centred)))
+        length = np.maximum(ends - starts, 1)
+        mean = (sums[ends] - sums[starts]) / length
+        spread_g = np.sqrt(np.maximum((squares[ends] - squares[starts]) / length - mean * mean, 0.0))
+    steady = spread_g <= MOVING_STD_MS2 / STANDARD_GRAVITY_MS2
+    marks = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(marks, starts[steady], 1)
+    np.add.at(marks, ends[steady], -1)
+    reads = norm[np.cumsum(marks[:-1]) > 0]
     reads = reads[np.isfinite(reads)]
     if reads.size < STILL_TOTAL_S * rate_hz:
         return None
