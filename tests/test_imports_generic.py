@@ -337,26 +337,30 @@ def test_a_foot_run_whose_median_is_above_1_g_in_ms2_is_analysed(tmp_path: Path)
 
 
 @pytest.mark.parametrize("placement", ["foot", "shank"])
-def test_a_gyroscope_that_reads_nothing_while_the_acceleration_swings_is_no_evidence_of_stillness(
+def test_a_gyroscope_that_reads_nothing_is_not_evidence_and_a_refusal_names_the_gyroscope_too(
     tmp_path: Path, placement: str
 ) -> None:
-    """HONEST-22's 1 g check takes the samples the gyroscope shows still; a gyroscope in rad/s under deg/s names,
-    or all zeros, is "still" through a whole run, whose median |acc| there (2.2-2.6 g) blamed the acceleration's
-    correct scale (review of HONEST-22/24). A still stretch is evidence only where |acc| is steady too: the rad/s
-    run reads as before HONEST-22, the zeros are refused naming the gyroscope."""
+    """HONEST-22's 1 g check takes the samples the gyroscope shows still; an all-zero gyroscope is "still" through a
+    whole run, whose median |acc| there (2.2-2.6 g) blamed the acceleration's correct scale (review of HONEST-22/24):
+    a gyroscope that never shows a turn is no evidence, and the zeros are refused naming the gyroscope. A gyroscope
+    in rad/s under deg/s names does show turns (a foot's 99th percentile 18 "deg/s"): its refusal names it as the
+    other possible cause (HONEST-25)."""
     from retrogait.simulate import SimulationConfig, parse_bouts, simulate
 
     config = SimulationConfig(placement=placement, bouts=parse_bouts("forward:running:3.2:30"), sample_rate_hz=100.0)
     session = simulate(config).session
     head = "time_s,acc_x_ms2,acc_y_ms2,acc_z_ms2,gyr_x_dps,gyr_y_dps,gyr_z_dps"
     for name, gyr in (("rads", np.deg2rad(session.gyr)), ("zeros", np.zeros_like(session.gyr))):
-        table = np.column_stack([session.t_s, session.acc, gyr])
         path = tmp_path / f"{name}.csv"
-        np.savetxt(path, table, delimiter=",", header=head, comments="", fmt="%.6g")
-        if name == "rads":
-            read = load_recording(path, placement=placement).session
-            np.testing.assert_allclose(read.acc, session.acc, rtol=1e-5, atol=1e-4)
-        else:
+        np.savetxt(path, np.column_stack([session.t_s, session.acc, gyr]), delimiter=",", header=head, comments="")
+        if name == "zeros":
             with pytest.raises(InputFileError, match=r"gyroscope looks like rad/s") as refused:
                 load_recording(path, placement=placement)
             assert "scale is off" not in str(refused.value)
+            continue
+        try:
+            read = load_recording(path, placement=placement).session
+        except InputFileError as refused:
+            assert "rad/s under deg/s names" in str(refused)
+        else:
+            np.testing.assert_allclose(read.acc, session.acc, rtol=1e-5, atol=1e-4)

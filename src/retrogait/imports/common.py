@@ -1113,7 +1113,7 @@ def refuse_still_not_1_g(display: str, session: Session, fmt: str) -> None:
     why = (
         "gravity looks removed (linear acceleration under another name?)"
         if still[1] < inference.GRAVITY_MATCH[0]
-        else f"{inference.SCALE_OFF} (counts converted with another range's factor?)"
+        else f"{inference.SCALE_OFF} (counts converted with another range's factor?), {inference.GYRO_TOO_SMALL}"
     )
     raise InputFileError(
         display,

@@ -663,7 +663,7 @@ def _acc_factor(
             raise InputFileError(
                 display,
                 f"{evidence}: its values are not in the unit their names say (counts converted with another range's "
-                "factor?); write them in m/s^2 or g",
+                f"factor?); write them in m/s^2 or g, {inference.GYRO_TOO_SMALL}",
             )
         if unmapped_removed:
             what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"

@@ -62,6 +62,8 @@ STILL_MIN_S = 0.1
 STILL_TOTAL_S = 1.0
 #: What a unit's refusal says where the still samples read more than 1 g in it (the import adds what to do).
 SCALE_OFF = "its scale is off"
+#: The other cause of the same reading: a gyroscope read 57x too small shows a moving sensor "still" (HONEST-25).
+GYRO_TOO_SMALL = "unless the gyroscope is in rad/s under deg/s names (then correct its names)"
 #: 99th percentile of |rate| while moving: above this cannot be rad/s, below the lower one not deg/s.
 RADS_MAX, DPS_MIN = 35.0, 5.0
 GYR_FACTORS = {"dps": 1.0, "rads": 180.0 / math.pi}
@@ -194,26 +196,20 @@ def still_runs(gyr_dps: FloatArray, rate_hz: float) -> tuple[NDArray[np.intp], N
 
 def still_reading(xyz: FloatArray, gyr_dps: FloatArray, rate_hz: float, one_g: float) -> tuple[float, float] | None:
     """(seconds still, the median |acc| in g there) where the gyroscope (deg/s, rows of ``xyz``) shows the sensor
-    still and the acceleration agrees (|acc| varies by at most MOVING_STD_MS2 over the stretch: a gyroscope that
-    reads nothing while the acceleration swings, zeros or rad/s under deg/s names, is no evidence), ``one_g`` being
-    1 g in the unit of ``xyz``; None under STILL_TOTAL_S of such stillness."""
+    still, ``one_g`` being 1 g in the unit of ``xyz``; None under STILL_TOTAL_S of stillness, or where the gyroscope
+    never shows a turn (its 99th percentile |rate| under STILL_RATE_DPS: zeros, or a sensor that never moved), as
+    it then tells stillness from nothing."""
     n = min(xyz.shape[0], gyr_dps.shape[0])
+    rates = np.linalg.norm(gyr_dps[:n], axis=1)
+    finite = rates[np.isfinite(rates)]
+    if not finite.size or float(np.percentile(finite, 99)) < STILL_RATE_DPS:
+        return None
     starts, ends = still_runs(gyr_dps[:n], rate_hz)
-    with np.errstate(over="ignore", invalid="ignore"):
-        norm = np.linalg.norm(xyz[:n], axis=1) / one_g  # g
-        finite = np.isfinite(norm)
-        centre = float(np.median(norm[finite])) if finite.any() else 0.0  # keeps the running sums' squares exact
-        centred = np.where(finite, norm - centre, 0.0)
-        sums = np.concatenate(([0.0], np.cumsum(centred)))
-        squares = np.concatenate(([0.0], np.cumsum(centred * centred)))
-        length = np.maximum(ends - starts, 1)
-        mean = (sums[ends] - sums[starts]) / length
-        spread_g = np.sqrt(np.maximum((squares[ends] - squares[starts]) / length - mean * mean, 0.0))
-    steady = spread_g <= MOVING_STD_MS2 / STANDARD_GRAVITY_MS2
     marks = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(marks, starts[steady], 1)
-    np.add.at(marks, ends[steady], -1)
-    reads = norm[np.cumsum(marks[:-1]) > 0]
+    np.add.at(marks, starts, 1)
+    np.add.at(marks, ends, -1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        reads = np.linalg.norm(xyz[:n][np.cumsum(marks[:-1]) > 0], axis=1) / one_g
     reads = reads[np.isfinite(reads)]
     if reads.size < STILL_TOTAL_S * rate_hz:
         return None
