@@ -304,9 +304,14 @@ def _directions_beside(
 ) -> Beside[pd.DataFrame] | None:
     """:meth:`_Evidence.classify`'s step directions, started beside the caller (PERF-40; ``beside.py``: only in
     ``analyze``, where a core is free); None where classify does not read them (no cues, or no frame)."""
-    if cues is None or (signals.gravity_removed and signals.gyr_dps is None):
+    if cues is None or _frameless(signals):
         return None
     return Beside(lambda: step_directions(signals, contacts, settings.direction, cues=cues).reset_index(drop=True))
+
+
+def _frameless(signals: BodySignals) -> bool:
+    """No frame to read a direction or a strike in: gravity removed and no gyroscope (both unknown)."""
+    return bool(signals.gravity_removed and signals.gyr_dps is None)
 
 
 def gait_contacts(
@@ -464,7 +469,7 @@ class _Evidence:
                 ),
             )
         signals, contacts = self.signals, self.contacts
-        if signals.gravity_removed and signals.gyr_dps is None:  # no frame: gravity and rotation both unknown
+        if _frameless(signals):
             m = len(contacts)
             return (
                 pd.DataFrame({"direction": ["unknown"] * m, "direction_confidence": np.full(m, 0.5)}),

@@ -184,14 +184,17 @@ def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float, flo
     return gravity, motion, float(np.median(spread[quiet]))
 
 
-def still_runs(gyr_dps: FloatArray, rate_hz: float) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """(starts, ends) of the stretches where |rate| (deg/s) stays under STILL_RATE_DPS for at least STILL_MIN_S."""
+def still_samples(gyr_dps: FloatArray, rate_hz: float) -> NDArray[np.bool_]:
+    """Samples where |rate| (deg/s) stays under STILL_RATE_DPS for at least STILL_MIN_S."""
     with np.errstate(invalid="ignore"):
         quiet = np.linalg.norm(gyr_dps, axis=1) < STILL_RATE_DPS  # NaN: not quiet
     edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
     starts, ends = edges[::2], edges[1::2]
     long = (ends - starts) >= max(2, round(STILL_MIN_S * rate_hz))
-    return starts[long], ends[long]
+    marks = np.zeros(quiet.size + 1, dtype=np.int64)
+    np.add.at(marks, starts[long], 1)
+    np.add.at(marks, ends[long], -1)
+    return np.cumsum(marks[:-1]) > 0
 
 
 def still_reading(xyz: FloatArray, gyr_dps: FloatArray, rate_hz: float, one_g: float) -> tuple[float, float] | None:
@@ -204,12 +207,8 @@ def still_reading(xyz: FloatArray, gyr_dps: FloatArray, rate_hz: float, one_g: f
     finite = rates[np.isfinite(rates)]
     if not finite.size or float(np.percentile(finite, 99)) < STILL_RATE_DPS:
         return None
-    starts, ends = still_runs(gyr_dps[:n], rate_hz)
-    marks = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(marks, starts, 1)
-    np.add.at(marks, ends, -1)
     with np.errstate(over="ignore", invalid="ignore"):
-        reads = np.linalg.norm(xyz[:n][np.cumsum(marks[:-1]) > 0], axis=1) / one_g
+        reads = np.linalg.norm(xyz[:n][still_samples(gyr_dps[:n], rate_hz)], axis=1) / one_g
     reads = reads[np.isfinite(reads)]
     if reads.size < STILL_TOTAL_S * rate_hz:
         return None
