@@ -24,6 +24,7 @@ from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.analysis.settings import BoutSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.dsp import running_median
+from retrogait.masks import runs_mask, true_runs
 
 BOUT_COLUMNS = ("bout_id", "start_s", "end_s", "activity", "n_steps", "cadence_spm", "contact_time_s")
 
@@ -197,9 +198,7 @@ def _median(x: NDArray[np.float64]) -> float:
 
 
 def _still_rows(signals: BodySignals, still: NDArray[np.bool_], settings: BoutSettings) -> list[dict[str, object]]:
-    edges = np.diff(np.concatenate([[0], still.astype(np.int8), [0]]))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    starts, ends = true_runs(still)
     long = (ends - starts) >= settings.min_still_s * signals.fs_hz
     t = signals.t_s
     return [
@@ -218,14 +217,10 @@ def _still_rows(signals: BodySignals, still: NDArray[np.bool_], settings: BoutSe
 def _bridged(still: NDArray[np.bool_], gap: NDArray[np.bool_], longest: int) -> NDArray[np.bool_]:
     """``still`` with each run of non-still samples that are all gap, at most ``longest`` samples long and with
     still samples on both sides, taken as still: no step fits in a gap shorter than the shortest step (HONEST-23)."""
-    edges = np.diff(np.concatenate([[0], (~still).astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    starts, ends = true_runs(~still)
     inside = (starts > 0) & (ends < still.size) & (ends - starts <= longest)
     gaps = np.concatenate([[0], np.cumsum(gap, dtype=np.int64)])
     joined = inside & (gaps[ends] - gaps[starts] == ends - starts)
     if not joined.any():
         return still
-    marks = np.zeros(still.size + 1, dtype=np.int64)
-    np.add.at(marks, starts[joined], 1)
-    np.add.at(marks, ends[joined], -1)
-    return still | (np.cumsum(marks[:-1]) > 0)
+    return still | runs_mask(still.size, starts[joined], ends[joined])

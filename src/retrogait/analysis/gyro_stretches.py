@@ -26,6 +26,7 @@ from retrogait.analysis.impact import mean_finite
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.errors import RetrogaitError
+from retrogait.masks import true_runs
 from retrogait.session import Session
 
 #: A stretch without gyroscope this long (s, from the last sample with one to the next) or longer is analysed
@@ -59,8 +60,7 @@ def no_gyro_stretches(
     """(k, 2) first and one-past-last row of each run of ``missing`` rows lasting ``min_s`` (s) or more, measured
     from the row before the run to the row after it (the time the gyroscope is absent; a run at an end of
     the recording to that end)."""
-    edges = np.diff(np.concatenate([[0], missing.astype(np.int8), [0]]))
-    start, end = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    start, end = true_runs(missing)
     n = t_s.size
     before = t_s[np.maximum(start - 1, 0)]
     after = t_s[np.minimum(end, n - 1)]

@@ -39,6 +39,7 @@ from retrogait.analysis.periodicity import Periodicity, windowed_periodicity
 from retrogait.analysis.settings import PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.dsp import find_peaks, running_min
+from retrogait.masks import true_runs
 
 #: A stretch-end anchor's size is compared with the median of this many anchors just inside the stretch.
 EDGE_NEIGHBOURS = 9
@@ -164,8 +165,8 @@ def hysteresis(seed: NDArray[np.bool_], keep: NDArray[np.bool_]) -> NDArray[np.b
 
 def runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
     """(start, end) index pairs of the runs of True in ``mask`` (end exclusive)."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+    starts, ends = true_runs(mask)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 def _segment_steps(

@@ -32,6 +32,7 @@ from retrogait.conventions import (
     axis_vector,
 )
 from retrogait.errors import RetrogaitError
+from retrogait.masks import true_runs
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.session import MIN_GYRO_COVERAGE, Session, within_acc_range
@@ -636,8 +637,7 @@ def _timing_notes(
     contact F1 0.991 -> 0.922)."""
     notes = []
     if gap.any():
-        edges = np.diff(np.concatenate([[0], gap.view(np.int8), [0]]))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        starts, ends = true_runs(gap)
         longest = float((ends - starts).max()) / fs_hz
         notes.append(
             f"{starts.size} gap{'s' if starts.size > 1 else ''} in the timestamps ({gap.sum() / fs_hz:.2f} s without "
@@ -678,8 +678,7 @@ def _smoothed_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz
     at 500 Hz -13 %) or a resampling that smooths leaves exactly that, and nothing said so."""
     width = round(fs_hz)  # 1 Hz bins
     g = acc_ms2  # m/s^2, the densities in g below: the recording is not copied
-    edges = np.diff(rest.view(np.int8), prepend=np.int8(0), append=np.int8(0))  # int8: a byte a sample
-    stretches = [(a, b) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)]
+    stretches = [(a, b) for a, b in zip(*true_runs(rest), strict=True)]
     stretches = [(a, b) for a, b in stretches if b - a >= REST_STRETCH_S * fs_hz]
     at_rest = sum(b - a for a, b in stretches) >= REST_FOR_BAND_S * fs_hz
     parts = stretches if at_rest else [(0, g.shape[0])]

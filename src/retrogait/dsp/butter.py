@@ -14,6 +14,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.masks import true_runs
+
 #: Poles and zeros: real or complex arrays, as scipy passes them from step to step.
 Roots = NDArray[Any]
 
@@ -160,8 +162,8 @@ def _cplxreal(z: Roots) -> tuple[Roots, Roots]:
     if zp.size != zn.size:
         raise ValueError("complex root without its conjugate")
     same_real = np.diff(zp.real) <= tol * abs(zp[:-1])
-    diffs = np.diff(np.concatenate(([0], same_real, [0])))
-    for start, stop in zip(np.flatnonzero(diffs > 0), np.flatnonzero(diffs < 0) + 1, strict=True):
+    starts, ends = true_runs(same_real)
+    for start, stop in zip(starts, ends + 1, strict=True):
         for chunk in (zp[start:stop], zn[start:stop]):
             chunk[...] = chunk[np.lexsort([abs(chunk.imag)])]
     if np.any(abs(zp - zn.conj()) > tol * abs(zn)):

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.masks import runs_mask, true_runs
 from retrogait.stuck import stuck_rows
 
 FloatArray = NDArray[np.float64]
@@ -188,13 +189,9 @@ def still_samples(gyr_dps: FloatArray, rate_hz: float) -> NDArray[np.bool_]:
     """Samples where |rate| (deg/s) stays under STILL_RATE_DPS for at least STILL_MIN_S."""
     with np.errstate(invalid="ignore"):
         quiet = np.linalg.norm(gyr_dps, axis=1) < STILL_RATE_DPS  # NaN: not quiet
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
-    starts, ends = edges[::2], edges[1::2]
+    starts, ends = true_runs(quiet)
     long = (ends - starts) >= max(2, round(STILL_MIN_S * rate_hz))
-    marks = np.zeros(quiet.size + 1, dtype=np.int64)
-    np.add.at(marks, starts[long], 1)
-    np.add.at(marks, ends[long], -1)
-    return np.cumsum(marks[:-1]) > 0
+    return runs_mask(quiet.size, starts[long], ends[long])
 
 
 def still_reading(xyz: FloatArray, gyr_dps: FloatArray, rate_hz: float, one_g: float) -> tuple[float, float] | None:

@@ -1,0 +1,26 @@
+"""Runs of True in a boolean mask, and a mask painted from runs (numpy only, importable from every layer).
+
+A run is given by its first index and its one-past-last index (``mask[start:end]`` is all True, the
+samples just outside are False or beyond the ends).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+IndexArray = NDArray[np.intp]
+
+
+def true_runs(mask: NDArray[np.bool_]) -> tuple[IndexArray, IndexArray]:
+    """First and one-past-last index of each run of True in the 1-d ``mask``, in order."""
+    edges = np.diff(np.asarray(mask, dtype=np.bool_).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def runs_mask(n: int, starts: IndexArray, ends: IndexArray) -> NDArray[np.bool_]:
+    """A mask of ``n`` samples, True in each ``[start, end)`` (runs may overlap or be empty)."""
+    marks = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(marks, starts, 1)
+    np.add.at(marks, ends, -1)
+    return np.cumsum(marks[:-1]) > 0
