@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.masks import true_runs
+
 #: An axis holding exactly one value at least this long (s) while another moves is stuck.
 STUCK_MIN_S = 0.5
 #: Another axis moves when it spans at least this share of the recording's median |acc| over the run (in any
@@ -65,8 +67,7 @@ def _long_runs(x: NDArray[np.float64], min_len: int) -> tuple[NDArray[np.intp], 
     sparse = x[::every]
     if x.size < min_len or not np.any(sparse[1:] == sparse[:-1]):
         return none, none
-    same = np.concatenate(([False], x[1:] == x[:-1], [False]))
-    edges = np.flatnonzero(np.diff(same.astype(np.int8)))
-    starts, stops = edges[::2], edges[1::2] + 1
+    starts, ends = true_runs(x[1:] == x[:-1])  # x[i + 1] == x[i] for i in starts..ends-1
+    stops = ends + 1
     long = stops - starts >= min_len
     return starts[long], stops[long]

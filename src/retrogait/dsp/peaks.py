@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.masks import true_runs
+
 FloatArray = NDArray[np.float64]
 IndexArray = NDArray[np.intp]
 #: Indices or counts of 32 or 64 bits.
@@ -63,9 +65,7 @@ def local_maxima(x: FloatArray) -> IndexArray:
     flat = x[1:] == x[:-1]  # flat[i]: x[i + 1] == x[i]
     if not flat.any():
         return single
-    step = np.diff(flat.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    first = np.flatnonzero(step == 1)  # plateau x[first : last + 1]
-    last = np.flatnonzero(step == -1)
+    first, last = true_runs(flat)  # plateau x[first : last + 1]
     inner = (first >= 1) & (last <= n - 2)
     first, last = first[inner], last[inner]
     top = (x[first - 1] < x[first]) & (x[last + 1] < x[first])
