@@ -471,3 +471,53 @@ def test_rotating_mask_is_the_gathering_one(n: int) -> None:
             mean = (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
             for limit in (100.0, float(np.median(mean))):
                 assert np.array_equal(preprocess_module._rotating(v, n, fs, limit), mean > limit)
+
+
+def _welch_segment_major(x: np.ndarray, width: int, fs: float, block: int) -> np.ndarray:
+    """preprocess._psd as it was before PERF-42: the segments laid out (k, width, axes)."""
+    window = np.hanning(width)
+    starts = np.arange(0, x.shape[0] - width + 1, max(width // 2, 1))
+    power = np.zeros((width // 2 + 1, x.shape[1]))
+    for first in range(0, starts.size, block):
+        segments = x[starts[first : first + block, None] + np.arange(width)]
+        segments = (segments - segments.mean(axis=1, keepdims=True)) * window[None, :, None]
+        power += (np.abs(np.fft.rfft(segments, axis=1)) ** 2).sum(axis=0)
+    power /= starts.size * fs * float(window @ window)
+    power[1 : (width + 1) // 2] *= 2.0
+    return power
+
+
+@pytest.mark.parametrize("block", [1024, 40])
+def test_welch_spectrum_is_the_segment_major_one(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-42: the smoothing check's spectrum, its segments laid out axis by axis, is the segment-major one bit for
+    bit: one segment, one axis, odd widths, several blocks, strided and Fortran-ordered input, float32."""
+    monkeypatch.setattr(preprocess_module, "PSD_SEGMENTS", block)
+    rng = np.random.default_rng(42)
+    for n, width in ((12_000, 200), (3001, 51), (250, 200), (200, 200), (5000, 1000), (2000, 7)):
+        base = rng.normal(0.0, 3.0, (2 * n, 4)) + [0.0, 0.0, STANDARD_GRAVITY_MS2, 1.0]
+        for x in (
+            np.ascontiguousarray(base[:n, :3]),
+            base[:n, 1:],
+            base[::2, :3],
+            np.asfortranarray(base[:n, :3]),
+            np.ascontiguousarray(base[:n, :1]),
+            base[:n, :2],
+            base[:n, :3].astype(np.float32),
+        ):
+            expected = _welch_segment_major(x, width, 200.0, block)
+            assert np.array_equal(preprocess_module._psd(x, width, 200.0), expected), (n, width, x.shape, x.strides)
+
+
+def test_welch_spectrum_transforms_contiguous_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-42: each segment's FFT runs along a contiguous row (it ran along a stride of three values)."""
+    rfft = np.fft.rfft
+    strides: list[int] = []
+
+    def spy(a: np.ndarray, *args: object, axis: int = -1, **kwargs: object) -> np.ndarray:
+        strides.append(np.asarray(a).strides[axis] // np.asarray(a).itemsize)
+        return rfft(a, *args, axis=axis, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(np.fft, "rfft", spy)
+    acc, _ = _signal(24_000)
+    preprocess_module._psd(acc, 200, 200.0)
+    assert strides == [1]
