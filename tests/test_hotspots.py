@@ -521,3 +521,62 @@ def test_welch_spectrum_transforms_contiguous_rows(monkeypatch: pytest.MonkeyPat
     acc, _ = _signal(24_000)
     preprocess_module._psd(acc, 200, 200.0)
     assert strides == [1]
+
+
+def _running(x: np.ndarray) -> np.ndarray:
+    out = np.empty(x.shape[0] + 1)
+    out[0] = 0.0
+    np.cumsum(x, dtype=np.float64, out=out[1:])
+    return out
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 10_001])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_paired_running_sums_are_two_cumsums(n: int, dtype: type) -> None:
+    """PERF-43: two running sums as the parts of one complex running sum are numpy's two cumsums bit for bit
+    (float32 input too, infinities and NaN in one of them), and so are the window sums."""
+    from retrogait.analysis.stepwindows import window_sum, window_sum_pair
+    from retrogait.analysis.still import running_sums_and_squares
+
+    rng = np.random.default_rng(n)
+    x = (rng.normal(0.0, 3.0, n) * rng.lognormal(0.0, 2.0, n)).astype(dtype)
+    y = rng.normal(1e6, 1.0, n).astype(dtype)
+    dev = x - x.mean() if n else x.copy()
+    if n:
+        x[0], y[0], dev[0] = -0.0, -0.0, -0.0  # a first -0.0 stays -0.0, as in a cumsum
+    if n > 5:
+        x[3], y[4], x[5], dev[2] = np.inf, np.nan, -np.inf, np.inf
+    start = rng.integers(-3, n + 3, 50)
+    stop = start + rng.integers(-2, 40, 50)
+    with np.errstate(invalid="ignore", over="ignore"):  # the infinities' sums
+        sums, squares = running_sums_and_squares(dev.copy())
+        assert np.array_equal(sums, _running(dev), equal_nan=True)
+        assert np.array_equal(np.signbit(sums), np.signbit(_running(dev)))
+        assert np.array_equal(squares, _running(np.square(dev)), equal_nan=True)
+        first, second = window_sum_pair(x, y, start, stop)
+        assert np.array_equal(np.signbit(first), np.signbit(window_sum(x, start, stop)))
+        assert np.array_equal(first, window_sum(x, start, stop), equal_nan=True)
+        assert np.array_equal(second, window_sum(y, start, stop), equal_nan=True)
+
+
+def test_a_still_mask_takes_one_running_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-43: the still mask's running sums of the deviation and of its square are one accumulation, not two;
+    the mask is the one two cumsums give."""
+    import retrogait.analysis.still as still_module
+
+    acc, _ = _signal(30_000)
+    norm = norm_rows(acc)
+    dev = norm - norm.mean()
+    csum, csq = _running(dev), _running(np.square(dev))
+    half = round(0.25 * 200.0) // 2
+    expected = still_module._window_std(csum, csq, half) < 0.3
+    cumsum = np.cumsum
+    calls: list[int] = []
+
+    def counting(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append(1)
+        return cumsum(*args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(np, "cumsum", counting)
+    assert np.array_equal(still_module.still_mask_of_norm(norm, 200.0, 0.25, 0.3), expected)
+    assert len(calls) == 1

@@ -70,6 +70,7 @@ from retrogait.analysis.stepwindows import (
     window_matrix,
     window_mean,
     window_sum,
+    window_sum_pair,
 )
 from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.analysis.transient import LandingTransients
@@ -1087,8 +1088,7 @@ def _landing_asymmetry(
     load = np.clip(_vertical_load(signals, s), 0.0, None)
     n = load.shape[0]
     idx = np.arange(n, dtype=np.float64)
-    mass = window_sum(load, ic, to)
-    moment = window_sum(load * idx, ic, to)
+    mass, moment = window_sum_pair(load, load * idx, ic, to)  # one running sum for both (PERF-43)
     centroid = (moment / np.where(mass > 0, mass, np.nan) - ic) / np.maximum(to - ic, 1)
     return np.where(has_to & (to <= n), centroid - 0.5, np.nan)
 
