@@ -535,7 +535,7 @@ def _running(x: np.ndarray) -> np.ndarray:
 def test_paired_running_sums_are_two_cumsums(n: int, dtype: type) -> None:
     """PERF-43: two running sums as the parts of one complex running sum are numpy's two cumsums bit for bit
     (float32 input too, infinities and NaN in one of them), and so are the window sums."""
-    from retrogait.analysis.stepwindows import window_sum, window_sum_pair
+    from retrogait.analysis.stepwindows import paired_window_sums, window_sum
     from retrogait.analysis.still import running_sums_and_squares
 
     rng = np.random.default_rng(n)
@@ -553,7 +553,9 @@ def test_paired_running_sums_are_two_cumsums(n: int, dtype: type) -> None:
         assert np.array_equal(sums, _running(dev), equal_nan=True)
         assert np.array_equal(np.signbit(sums), np.signbit(_running(dev)))
         assert np.array_equal(squares, _running(np.square(dev)), equal_nan=True)
-        first, second = window_sum_pair(x, y, start, stop)
+        sums = np.empty((n + 1, 2))
+        sums[1:, 0], sums[1:, 1] = x, y
+        first, second = paired_window_sums(sums, start, stop)
         assert np.array_equal(np.signbit(first), np.signbit(window_sum(x, start, stop)))
         assert np.array_equal(first, window_sum(x, start, stop), equal_nan=True)
         assert np.array_equal(second, window_sum(y, start, stop), equal_nan=True)
@@ -580,3 +582,24 @@ def test_a_still_mask_takes_one_running_sum(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(np, "cumsum", counting)
     assert np.array_equal(still_module.still_mask_of_norm(norm, 200.0, 0.25, 0.3), expected)
     assert len(calls) == 1
+
+
+def test_swing_axes_from_paired_sums_are_the_window_sums_ones() -> None:
+    """PERF-43: the swing axes' moments, two products' running sums at a time in one buffer, are the six window
+    sums of the products (float64 and float32 rates)."""
+    import itertools
+
+    from retrogait.analysis.stepwindows import window_sum
+    from retrogait.analysis.swing_axis import swing_axes
+
+    _, gyr = _signal(20_000, seed=5)
+    rng = np.random.default_rng(5)
+    start = rng.integers(0, 19_600, 300)
+    stop = start + rng.integers(1, 400, 300)  # windows inside the signal, as the toe-off search asks
+    for rates in (gyr, gyr.astype(np.float32), np.asfortranarray(gyr)):
+        moment = np.zeros((start.size, 3, 3))
+        for i, j in itertools.combinations_with_replacement(range(3), 2):
+            moment[:, i, j] = moment[:, j, i] = window_sum(rates[:, i] * rates[:, j], start, stop)
+        axes = np.linalg.eigh(moment)[1][:, :, -1]
+        axes[~(np.trace(moment, axis1=1, axis2=2) > 0)] = (0.0, 1.0, 0.0)
+        assert np.array_equal(swing_axes(rates, start, stop), axes)

@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 
 from retrogait.analysis.filters import lowpass
-from retrogait.analysis.stepwindows import FloatArray, IntArray, window_sum_pair
+from retrogait.analysis.stepwindows import FloatArray, IntArray, paired_window_sums
 
 #: Low-pass (Hz) of the angular rate read for a toe-off (as the sagittal rate in contacts.py).
 RATE_LOWPASS_HZ = 15.0
@@ -28,8 +28,14 @@ def swing_axes(gyr_dps: FloatArray, start: IntArray, stop: IntArray) -> FloatArr
     m = np.asarray(start).shape[0]
     moment = np.zeros((m, 3, 3))
     pairs = list(itertools.combinations_with_replacement(range(3), 2))
-    for (i, j), (p, q) in zip(pairs[0::2], pairs[1::2], strict=True):  # two products' sums at a time (PERF-43)
-        first, second = window_sum_pair(gyr_dps[:, i] * gyr_dps[:, j], gyr_dps[:, p] * gyr_dps[:, q], start, stop)
+    sums = np.empty((gyr_dps.shape[0] + 1, 2))  # two products' running sums at a time, in one buffer (PERF-43)
+    for (i, j), (p, q) in zip(pairs[0::2], pairs[1::2], strict=True):
+        for column, (a, b) in enumerate(((i, j), (p, q))):
+            if gyr_dps.dtype == np.float64:
+                np.multiply(gyr_dps[:, a], gyr_dps[:, b], out=sums[1:, column])
+            else:  # the product in the rate's own type, then float64, as window_sum took it
+                sums[1:, column] = gyr_dps[:, a] * gyr_dps[:, b]
+        first, second = paired_window_sums(sums, start, stop)
         moment[:, i, j] = moment[:, j, i] = first
         moment[:, p, q] = moment[:, q, p] = second
     _values, vectors = np.linalg.eigh(moment)
