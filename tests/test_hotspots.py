@@ -471,3 +471,135 @@ def test_rotating_mask_is_the_gathering_one(n: int) -> None:
             mean = (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
             for limit in (100.0, float(np.median(mean))):
                 assert np.array_equal(preprocess_module._rotating(v, n, fs, limit), mean > limit)
+
+
+def _welch_segment_major(x: np.ndarray, width: int, fs: float, block: int) -> np.ndarray:
+    """preprocess._psd as it was before PERF-42: the segments laid out (k, width, axes)."""
+    window = np.hanning(width)
+    starts = np.arange(0, x.shape[0] - width + 1, max(width // 2, 1))
+    power = np.zeros((width // 2 + 1, x.shape[1]))
+    for first in range(0, starts.size, block):
+        segments = x[starts[first : first + block, None] + np.arange(width)]
+        segments = (segments - segments.mean(axis=1, keepdims=True)) * window[None, :, None]
+        power += (np.abs(np.fft.rfft(segments, axis=1)) ** 2).sum(axis=0)
+    power /= starts.size * fs * float(window @ window)
+    power[1 : (width + 1) // 2] *= 2.0
+    return power
+
+
+@pytest.mark.parametrize("block", [1024, 40])
+def test_welch_spectrum_is_the_segment_major_one(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-42: the smoothing check's spectrum, its segments laid out axis by axis, is the segment-major one bit for
+    bit: one segment, one axis, odd widths, several blocks, strided and Fortran-ordered input, float32."""
+    monkeypatch.setattr(preprocess_module, "PSD_SEGMENTS", block)
+    rng = np.random.default_rng(42)
+    for n, width in ((12_000, 200), (3001, 51), (250, 200), (200, 200), (5000, 1000), (2000, 7)):
+        base = rng.normal(0.0, 3.0, (2 * n, 4)) + [0.0, 0.0, STANDARD_GRAVITY_MS2, 1.0]
+        for x in (
+            np.ascontiguousarray(base[:n, :3]),
+            base[:n, 1:],
+            base[::2, :3],
+            np.asfortranarray(base[:n, :3]),
+            np.ascontiguousarray(base[:n, :1]),
+            base[:n, :2],
+            base[:n, :3].astype(np.float32),
+        ):
+            expected = _welch_segment_major(x, width, 200.0, block)
+            assert np.array_equal(preprocess_module._psd(x, width, 200.0), expected), (n, width, x.shape, x.strides)
+
+
+def test_welch_spectrum_transforms_contiguous_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-42: each segment's FFT runs along a contiguous row (it ran along a stride of three values)."""
+    rfft = np.fft.rfft
+    strides: list[int] = []
+
+    def spy(a: np.ndarray, *args: object, axis: int = -1, **kwargs: object) -> np.ndarray:
+        strides.append(np.asarray(a).strides[axis] // np.asarray(a).itemsize)
+        return rfft(a, *args, axis=axis, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(np.fft, "rfft", spy)
+    acc, _ = _signal(24_000)
+    preprocess_module._psd(acc, 200, 200.0)
+    assert strides == [1]
+
+
+def _running(x: np.ndarray) -> np.ndarray:
+    out = np.empty(x.shape[0] + 1)
+    out[0] = 0.0
+    np.cumsum(x, dtype=np.float64, out=out[1:])
+    return out
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 10_001])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_paired_running_sums_are_two_cumsums(n: int, dtype: type) -> None:
+    """PERF-43: two running sums as the parts of one complex running sum are numpy's two cumsums bit for bit
+    (float32 input too, infinities and NaN in one of them), and so are the window sums."""
+    from retrogait.analysis.stepwindows import paired_window_sums, window_sum
+    from retrogait.analysis.still import running_sums_and_squares
+
+    rng = np.random.default_rng(n)
+    x = (rng.normal(0.0, 3.0, n) * rng.lognormal(0.0, 2.0, n)).astype(dtype)
+    y = rng.normal(1e6, 1.0, n).astype(dtype)
+    dev = x - x.mean() if n else x.copy()
+    if n:
+        x[0], y[0], dev[0] = -0.0, -0.0, -0.0  # a first -0.0 stays -0.0, as in a cumsum
+    if n > 5:
+        x[3], y[4], x[5], dev[2] = np.inf, np.nan, -np.inf, np.inf
+    start = rng.integers(-3, n + 3, 50)
+    stop = start + rng.integers(-2, 40, 50)
+    with np.errstate(invalid="ignore", over="ignore"):  # the infinities' sums
+        sums, squares = running_sums_and_squares(dev.copy())
+        assert np.array_equal(sums, _running(dev), equal_nan=True)
+        assert np.array_equal(np.signbit(sums), np.signbit(_running(dev)))
+        assert np.array_equal(squares, _running(np.square(dev)), equal_nan=True)
+        sums = np.empty((n + 1, 2))
+        sums[1:, 0], sums[1:, 1] = x, y
+        first, second = paired_window_sums(sums, start, stop)
+        assert np.array_equal(np.signbit(first), np.signbit(window_sum(x, start, stop)))
+        assert np.array_equal(first, window_sum(x, start, stop), equal_nan=True)
+        assert np.array_equal(second, window_sum(y, start, stop), equal_nan=True)
+
+
+def test_a_still_mask_takes_one_running_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-43: the still mask's running sums of the deviation and of its square are one accumulation, not two;
+    the mask is the one two cumsums give."""
+    import retrogait.analysis.still as still_module
+
+    acc, _ = _signal(30_000)
+    norm = norm_rows(acc)
+    dev = norm - norm.mean()
+    csum, csq = _running(dev), _running(np.square(dev))
+    half = round(0.25 * 200.0) // 2
+    expected = still_module._window_std(csum, csq, half) < 0.3
+    cumsum = np.cumsum
+    calls: list[int] = []
+
+    def counting(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append(1)
+        return cumsum(*args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(np, "cumsum", counting)
+    assert np.array_equal(still_module.still_mask_of_norm(norm, 200.0, 0.25, 0.3), expected)
+    assert len(calls) == 1
+
+
+def test_swing_axes_from_paired_sums_are_the_window_sums_ones() -> None:
+    """PERF-43: the swing axes' moments, two products' running sums at a time in one buffer, are the six window
+    sums of the products (float64 and float32 rates)."""
+    import itertools
+
+    from retrogait.analysis.stepwindows import window_sum
+    from retrogait.analysis.swing_axis import swing_axes
+
+    _, gyr = _signal(20_000, seed=5)
+    rng = np.random.default_rng(5)
+    start = rng.integers(0, 19_600, 300)
+    stop = start + rng.integers(1, 400, 300)  # windows inside the signal, as the toe-off search asks
+    for rates in (gyr, gyr.astype(np.float32), np.asfortranarray(gyr)):
+        moment = np.zeros((start.size, 3, 3))
+        for i, j in itertools.combinations_with_replacement(range(3), 2):
+            moment[:, i, j] = moment[:, j, i] = window_sum(rates[:, i] * rates[:, j], start, stop)
+        axes = np.linalg.eigh(moment)[1][:, :, -1]
+        axes[~(np.trace(moment, axis1=1, axis2=2) > 0)] = (0.0, 1.0, 0.0)
+        assert np.array_equal(swing_axes(rates, start, stop), axes)

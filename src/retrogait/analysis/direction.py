@@ -65,6 +65,7 @@ from retrogait.analysis.stepwindows import (
     FloatArray,
     IntArray,
     next_same_side,
+    paired_window_sums,
     previous_same_side,
     window_extremes,
     window_matrix,
@@ -1086,9 +1087,11 @@ def _landing_asymmetry(
     running lands soft and takes off hard (Cavagna et al. 2011). Needs toe-off; NaN otherwise."""
     load = np.clip(_vertical_load(signals, s), 0.0, None)
     n = load.shape[0]
-    idx = np.arange(n, dtype=np.float64)
-    mass = window_sum(load, ic, to)
-    moment = window_sum(load * idx, ic, to)
+    sums = np.empty((n + 1, 2))  # the load and its moment about the first sample, summed at once (PERF-43)
+    sums[1:, 0] = load
+    np.multiply(load, np.arange(n, dtype=np.float64), out=sums[1:, 1])
+    del load
+    mass, moment = paired_window_sums(sums, ic, to)
     centroid = (moment / np.where(mass > 0, mass, np.nan) - ic) / np.maximum(to - ic, 1)
     return np.where(has_to & (to <= n), centroid - 0.5, np.nan)
 

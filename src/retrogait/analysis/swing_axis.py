@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 
 from retrogait.analysis.filters import lowpass
-from retrogait.analysis.stepwindows import FloatArray, IntArray, window_sum
+from retrogait.analysis.stepwindows import FloatArray, IntArray, paired_window_sums
 
 #: Low-pass (Hz) of the angular rate read for a toe-off (as the sagittal rate in contacts.py).
 RATE_LOWPASS_HZ = 15.0
@@ -27,8 +27,17 @@ def swing_axes(gyr_dps: FloatArray, start: IntArray, stop: IntArray) -> FloatArr
     each window [start, stop) (sample indices); (0, 1, 0) for an empty or still window."""
     m = np.asarray(start).shape[0]
     moment = np.zeros((m, 3, 3))
-    for i, j in itertools.combinations_with_replacement(range(3), 2):
-        moment[:, i, j] = moment[:, j, i] = window_sum(gyr_dps[:, i] * gyr_dps[:, j], start, stop)
+    pairs = list(itertools.combinations_with_replacement(range(3), 2))
+    sums = np.empty((gyr_dps.shape[0] + 1, 2))  # two products' running sums at a time, in one buffer (PERF-43)
+    for (i, j), (p, q) in zip(pairs[0::2], pairs[1::2], strict=True):
+        for column, (a, b) in enumerate(((i, j), (p, q))):
+            if gyr_dps.dtype == np.float64:
+                np.multiply(gyr_dps[:, a], gyr_dps[:, b], out=sums[1:, column])
+            else:  # the product in the rate's own type, then float64, as window_sum took it
+                sums[1:, column] = gyr_dps[:, a] * gyr_dps[:, b]
+        first, second = paired_window_sums(sums, start, stop)
+        moment[:, i, j] = moment[:, j, i] = first
+        moment[:, p, q] = moment[:, q, p] = second
     _values, vectors = np.linalg.eigh(moment)
     axes = vectors[:, :, -1]  # eigh sorts the eigenvalues ascending
     still = ~(np.trace(moment, axis1=1, axis2=2) > 0)
