@@ -6,26 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 import retrogait
-from direction_sessions import confident_wrong, nostand_bouts
+from direction_sessions import confident_wrong, person_1_nostand
 from retrogait.analysis.direction import direction_cues, gait_changes, link_switch_probability
 from retrogait.analysis.settings import preset
-from retrogait.simulate import SimulationConfig, SimulationResult, simulate
-
-
-def _person_1_nostand() -> SimulationResult:
-    """Issue 17, simulated person 1 (`nostand`, lower back, 100 Hz): a backward walk at 0.95 m/s runs forward at
-    3.5 m/s straight away, without standing (79.87 s)."""
-    bouts = nostand_bouts((2.8266, 2.4302, 1.4074, 0.5475, 1.1283, 0.9532, 3.4921), "left")
-    config = SimulationConfig(
-        "lower_back", bouts, sample_rate_hz=100.0, side="right", mounting_rotation_deg=(4.543, -6.264, 6.228), seed=1
-    )
-    return simulate(config)
 
 
 def test_the_last_backward_step_before_a_forward_run_stays_backward() -> None:
     """End to end, the last backward walking step before the run (78.95 s) was `unknown` at 0.54: its braking is
     weak, and the firm forward run after it (DIRECTION-26) weighed against the walk through a link of 0.01."""
-    result = _person_1_nostand()
+    result = person_1_nostand()
     steps = retrogait.analyze(result.session).steps
     t = steps["ic_time_s"].to_numpy(dtype=float)
     truth = result.truth
@@ -37,7 +26,7 @@ def test_the_last_backward_step_before_a_forward_run_stays_backward() -> None:
 
 
 def test_the_link_into_the_run_takes_the_odds_across_standing() -> None:
-    result = _person_1_nostand()
+    result = person_1_nostand()
     analysed = retrogait.analyze(result.session)
     signals, contacts = analysed.signals, analysed.contacts
     settings = preset("lower_back").direction
