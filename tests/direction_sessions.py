@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 import retrogait
-from retrogait.simulate import Bout, SimulationResult
+from retrogait.simulate import Bout, SimulationConfig, SimulationResult, simulate
 
 
 def nostand_bouts(speeds_ms: tuple[float, float, float, float, float, float, float], side_step: str) -> list[Bout]:
@@ -63,3 +63,13 @@ def stepturn_bouts(
         Bout("backward", "walking", walk_back2, 10.0),
         Bout("still", "still", 0, 1.0),
     ]
+
+
+def person_1_nostand() -> SimulationResult:
+    """Issue 17, simulated person 1 (`nostand`, lower back, 100 Hz): ... a backward walk at 0.95 m/s runs forward
+    at 3.5 m/s straight away, without standing (79.87 s)."""
+    bouts = nostand_bouts((2.8266, 2.4302, 1.4074, 0.5475, 1.1283, 0.9532, 3.4921), "left")
+    config = SimulationConfig(
+        "lower_back", bouts, sample_rate_hz=100.0, side="right", mounting_rotation_deg=(4.543, -6.264, 6.228), seed=1
+    )
+    return simulate(config)

@@ -7,28 +7,17 @@ from __future__ import annotations
 import numpy as np
 
 import retrogait
-from direction_sessions import confident_wrong, nostand_bouts
+from direction_sessions import confident_wrong, person_1_nostand
 from retrogait.analysis.direction import direction_cues
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.signals import Contacts
-from retrogait.simulate import SimulationConfig, SimulationResult, simulate
-
-
-def _person_1_nostand() -> SimulationResult:
-    """Issue 17, simulated person 1 (`nostand`, lower back, 100 Hz): ... a backward walk at 0.95 m/s runs
-    forward at 3.5 m/s straight away, without standing (79.87 s)."""
-    bouts = nostand_bouts((2.8266, 2.4302, 1.4074, 0.5475, 1.1283, 0.9532, 3.4921), "left")
-    config = SimulationConfig(
-        "lower_back", bouts, sample_rate_hz=100.0, side="right", mounting_rotation_deg=(4.543, -6.264, 6.228), seed=1
-    )
-    return simulate(config)
 
 
 def test_the_first_running_step_out_of_a_backward_walk_reads_forward() -> None:
     """End to end the detector gives the run's first contact (79.87 s) no toe-off, so it was neither a walking
     contact (its neighbour runs) nor a running one: no evidence, `unknown` at 0.68 between the backward walk
     and the forward run. It brakes like the run after it."""
-    result = _person_1_nostand()
+    result = person_1_nostand()
     steps = retrogait.analyze(result.session).steps
     t = steps["ic_time_s"].to_numpy(dtype=float)
     first = float(result.truth.loc[result.truth["ic_time_s"] > 79.0, "ic_time_s"].min())
@@ -43,7 +32,7 @@ def test_the_last_walking_contact_before_a_run_reads_no_early_stance_braking() -
     """With the simulator's contacts the last backward walking contact has no toe-off and the first running one
     has: but no flight lies between them, so the walking contact is no run start (its stance does not brake
     like running)."""
-    result = _person_1_nostand()
+    result = person_1_nostand()
     truth = result.truth
     signals = preprocess(result.session)
     ic = np.round((truth["ic_time_s"].to_numpy() - signals.t_s[0]) * signals.fs_hz).astype(np.int64)

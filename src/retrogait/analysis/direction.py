@@ -277,8 +277,9 @@ def link_switch_probability(
 ) -> FloatArray:
     """(m - 1,) probability that the travel state changes between consecutive contacts:
     ``switch_probability`` within gait, ``standing_switch_probability`` across standing
-    (:func:`standing_between`), and the chain forgets (travel.FORGET) across a pause (longer than
-    ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
+    (:func:`standing_between`) and, at the lower back, where a walk turns into a run or a run into a walk
+    without standing (:func:`gait_changes`, DIRECTION-31), and the chain forgets (travel.FORGET) across a pause
+    (longer than ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
     turns.turn_switch_probability, across a turn (the ``heading_change_deg`` cue)."""
     settings = settings or preset(signals.placement).direction
     m = len(contacts)
@@ -290,6 +291,9 @@ def link_switch_probability(
     p = np.full(m - 1, settings.switch_probability)
     standing = standing_between(signals, contacts, settings)
     p[standing] = max(settings.standing_switch_probability, settings.switch_probability)
+    if "early_stance_ax_ms2" in cues:  # a trunk that runs and may walk: a change of gait ends a bout
+        changed = gait_changes(signals, contacts, settings)
+        p[changed] = np.maximum(p[changed], settings.standing_switch_probability)
     pause = gaps > limit
     if "braking_contrast_ms2" in cues and np.any(pause & ~standing):  # a walking trunk: missed contacts?
         steps = walked_through_steps(signals, contacts, pause & ~standing, settings)
@@ -304,6 +308,25 @@ def link_switch_probability(
     p = p + (FORGET - p) * turning
     p[pause] = FORGET
     return p
+
+
+def gait_changes(signals: BodySignals, contacts: Contacts, settings: DirectionSettings) -> NDArray[np.bool_]:
+    """(m - 1,) per link between consecutive lower-back contacts, whether it joins a walking contact and a
+    running one (either way round): running has a toe-off (a flight edge) or starts a run out of walking
+    (:func:`_run_starts`), walking is a contact inside a walking stretch (:func:`walking_stretch`).
+
+    Like standing, a change of gait ends one bout and starts the next: a runner who slows to a walk, or a
+    walker who breaks into a run, may go on in another direction (a backward walk into a forward run), so the
+    link takes the odds of a change across standing, ``standing_switch_probability``, not those within a bout."""
+    m = len(contacts)
+    if m < 2:
+        return np.zeros(max(m - 1, 0), dtype=bool)
+    ic = contacts.ic_idx.astype(np.int64)
+    has_to = _trunk_toe_offs(signals, contacts, settings)
+    starts = _run_starts(signals, ic, has_to, settings)
+    running = has_to | starts
+    walking = walking_stretch(has_to) & ~starts
+    return np.asarray((running[:-1] & walking[1:]) | (walking[:-1] & running[1:]), dtype=bool)
 
 
 def walked_through_steps(

@@ -479,7 +479,11 @@ class DirectionSettings(Stage):
         0.04, "m/s^2", "standing: std of |acc| below this (sensor noise and postural sway)", 0.0, 2.0
     )
     standing_switch_probability: float = quantity(
-        0.05, "probability", "direction change across standing between two contacts", 0.0, 0.5
+        0.05,
+        "probability",
+        "direction change across standing between two contacts (lower back: or a change of gait, DIRECTION-31)",
+        0.0,
+        0.5,
     )
 
 
