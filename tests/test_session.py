@@ -135,6 +135,40 @@ def test_spikes_beyond_the_range_are_not_movement_that_makes_a_gyroscope_rad_s(t
         read_session(moving)
 
 
+def test_a_user_s_max_acc_g_makes_spikes_beyond_it_no_movement_to_the_gyroscope_s_unit_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-131: EDGE-130's test took 500 g, the setting's default, where no range is declared: with the user's
+    ``[preprocess] max_acc_g = 16`` a still foot with spikes at 31.6 g was still refused "rad/s" (the spikes
+    made |acc| vary), though the analysis drops every one of them; read with the setting, it is analysed."""
+    from retrogait.analysis.load import load_input
+    from retrogait.cli import main
+    from retrogait.imports import GenericCsvOptions, load_recording
+
+    rng = np.random.default_rng(5)
+    n = 260  # 5 s at 52 Hz
+    t = np.arange(n) / 52.0
+    acc = np.c_[rng.normal(0, 0.25, (n, 2)), 9.81 + rng.normal(0, 0.25, n)]
+    acc[::4] = 310.0 * rng.choice([-1.0, 1.0], (n // 4, 3))  # 31.6 g: beyond 16 g, within 500 g
+    gyr = rng.normal(0, 0.2, (n, 3))
+    path = write_session(Session(t, acc, gyr, SessionMeta("foot", 52.0)), tmp_path / "s.csv")
+    with pytest.raises(InputFileError, match="rad/s"):
+        load_input(path)  # the default (500 g): the spikes are movement
+    assert load_input(path, max_acc_g=16.0).gyr is not None
+    table = tmp_path / "t.csv"  # an import (imports.common.finish) checks with it too
+    table.write_text(
+        "t,ax,ay,az,gx,gy,gz\n" + "\n".join(",".join(f"{v:.6g}" for v in row) for row in np.c_[t, acc, gyr])
+    )
+    ms2 = GenericCsvOptions(acc_unit="ms2", gyr_unit="dps")
+    with pytest.raises(InputFileError, match="rad/s"):
+        load_recording(table, generic=ms2)
+    assert load_recording(table, generic=ms2, max_acc_g=16.0).session.gyr is not None
+    settings = tmp_path / "s.toml"
+    settings.write_text("[preprocess]\nmax_acc_g = 16\n", encoding="utf-8")
+    main(["analyze", str(path), "--settings", str(settings), "--out", str(tmp_path / "out")])
+    assert "rad/s" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [(b"", "is empty"), (b"\x00\x01\x02binary", "binary"), (b"# retrogait-session: 1\n# placement: \xff\n", "UTF-8")],
