@@ -129,7 +129,8 @@ def test_spikes_beyond_the_range_are_not_movement_that_makes_a_gyroscope_rad_s(t
     with pytest.raises(RetrogaitError, match=r"recording is 1\.29 s long; at least 2 s needed"):
         analyze(path)
     inside = acc.copy()
-    inside[::4] = 5.0 * rng.choice([-1.0, 1.0], (17, 3)) + [0, 0, 9.81]  # the same rows moving within the range
+    inside[::4] = 5.0 * rng.choice([-1.0, 1.0], (17, 3)) + [0, 0, 9.81]  # the same rows moving within the range,
+    inside[1::4] = inside[::4]  # each for two samples: one alone is no movement (EDGE-132)
     moving = write_session(Session(t, inside, gyr, SessionMeta("foot", 52.0, acc_range_g=16.0)), tmp_path / "m.csv")
     with pytest.raises(InputFileError, match="rad/s"):
         read_session(moving)
@@ -167,6 +168,30 @@ def test_a_user_s_max_acc_g_makes_spikes_beyond_it_no_movement_to_the_gyroscope_
     settings.write_text("[preprocess]\nmax_acc_g = 16\n", encoding="utf-8")
     main(["analyze", str(path), "--settings", str(settings), "--out", str(tmp_path / "out")])
     assert "rad/s" not in capsys.readouterr().err
+
+
+def test_a_spike_no_neighbour_shares_is_not_movement_that_makes_a_gyroscope_rad_s(tmp_path: Path) -> None:
+    """EDGE-132: EDGE-130's leftover: a still foot (4 s, 100 Hz) with 15 lone rows at 150 m/s^2 on each axis (26 g,
+    within any range) varied |acc| enough to call its still gyroscope "rad/s"; a one-sample excursion is no body's
+    movement. A running lower back's gyroscope in rad/s with the same spikes is still refused."""
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    rng = np.random.default_rng(7)
+    n = 400
+    t = np.arange(n) / 100.0
+    acc = np.c_[rng.normal(0, 0.25, (n, 2)), 9.81 + rng.normal(0, 0.25, n)]
+    lone = np.arange(10, n - 10, 26)[:15]
+    acc[lone] = 150.0 * rng.choice([-1.0, 1.0], (lone.size, 3))
+    gyr = rng.normal(0, 0.2, (n, 3))
+    path = write_session(Session(t, acc, gyr, SessionMeta("foot", 100.0)), tmp_path / "s.csv")
+    assert read_session(path).gyr is not None
+    run = simulate(SimulationConfig("lower_back", [Bout("forward", "running", 3.2, 10.0)], seed=1)).session
+    spiked = run.acc.copy()
+    spiked[lone] = 150.0 * rng.choice([-1.0, 1.0], (lone.size, 3))
+    assert run.gyr is not None
+    rads = replace(run, acc=spiked, gyr=run.gyr / 57.2958)
+    with pytest.raises(InputFileError, match="rad/s"):
+        read_session(write_session(rads, tmp_path / "r.csv"))
 
 
 @pytest.mark.parametrize(

@@ -873,6 +873,16 @@ def within_acc_range(
     return np.asarray((np.abs(acc) <= limit_g * STANDARD_GRAVITY_MS2).all(axis=1))
 
 
+def _without_lone_samples(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``values`` with each inner sample replaced by the median of it and its two neighbours: a one-sample excursion
+    no neighbour shares (a spike) is gone, anything lasting two samples or more is kept (EDGE-132)."""
+    if values.size < 3:
+        return values
+    out = values.copy()
+    out[1:-1] = np.median(np.stack([values[:-2], values[1:-1], values[2:]]), axis=0)
+    return out
+
+
 def _implausible_units(session: Session, max_acc_g: float) -> str | None:
     acc_norm = np.linalg.norm(session.acc, axis=1)
     median = float(np.median(acc_norm))
@@ -886,9 +896,15 @@ def _implausible_units(session: Session, max_acc_g: float) -> str | None:
     gyr_norm = np.linalg.norm(session.gyr, axis=1) if session.gyr is not None else np.zeros(0)
     gyr_norm = gyr_norm[np.isfinite(gyr_norm)]  # rows without a gyroscope value (EDGE-46) say nothing
     if gyr_norm.size > 10:
-        # the rows the analysis keeps must move too: a row beyond the sensor's range is no measurement (EDGE-130)
+        # the rows the analysis keeps must move too: a row beyond the sensor's range is no measurement (EDGE-130),
+        # and nor is one no neighbour shares: a body's movement lasts longer than one sample (EDGE-132)
         measured = acc_norm[within_acc_range(session.acc, session.meta.acc_range_g, max_acc_g)]
-        moving = float(np.std(acc_norm)) > 2.0 and measured.size > 1 and float(np.std(measured)) > 2.0
+        moving = (
+            float(np.std(acc_norm)) > 2.0
+            and measured.size > 1
+            and float(np.std(measured)) > 2.0
+            and float(np.std(_without_lone_samples(measured))) > 2.0
+        )
         gyr_p99 = float(np.percentile(gyr_norm, 99))
         if moving and gyr_p99 < 6.0:
             return (
