@@ -194,6 +194,28 @@ def test_a_spike_no_neighbour_shares_is_not_movement_that_makes_a_gyroscope_rad_
         read_session(write_session(rads, tmp_path / "r.csv"))
 
 
+def test_a_shank_gyroscope_in_rad_s_under_deg_s_names_is_told_by_how_gravity_turns(tmp_path: Path) -> None:
+    """HONEST-26: a walking shank's gyroscope in rad/s written as deg/s has a 99th percentile of 8 "deg/s": above
+    the rad/s check's 6, under HONEST-25's 10, so it was read silently 57x too small. Gravity turns in the sensor
+    frame at the rate across it in rad/s (1/57 of it in deg/s): that tells the unit. The deg/s file reads."""
+    from retrogait.imports import GenericCsvOptions, load_recording
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    bouts = [Bout("still", "still", 0.0, 2.0), Bout("forward", "walking", 1.3, 20.0)]
+    walk = simulate(SimulationConfig("shank", bouts, seed=1)).session
+    assert walk.gyr is not None
+    assert read_session(write_session(walk, tmp_path / "deg.csv")).gyr is not None
+    rads = replace(walk, gyr=walk.gyr / 57.2958)
+    assert 6.0 < np.percentile(np.linalg.norm(rads.gyr, axis=1), 99) < 10.0
+    with pytest.raises(InputFileError, match=r"rad/s.*gravity turns in the sensor frame at 0\.[3-9]"):
+        read_session(write_session(rads, tmp_path / "rad.csv"))
+    table = tmp_path / "t.csv"  # an export whose names say deg/s: refused by the import's own check too
+    rows = np.c_[rads.t_s, rads.acc, rads.gyr]
+    table.write_text("t,ax,ay,az,gx_dps,gy_dps,gz_dps\n" + "\n".join(",".join(f"{v:.7g}" for v in r) for r in rows))
+    with pytest.raises(InputFileError, match="rad/s"):
+        load_recording(table, generic=GenericCsvOptions(acc_unit="ms2", gyr_unit="dps"))
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [(b"", "is empty"), (b"\x00\x01\x02binary", "binary"), (b"# retrogait-session: 1\n# placement: \xff\n", "UTF-8")],

@@ -873,6 +873,11 @@ def within_acc_range(
     return np.asarray((np.abs(acc) <= limit_g * STANDARD_GRAVITY_MS2).all(axis=1))
 
 
+#: The share of |acc|'s spread (std) that must remain without the rows no neighbour shares for the rest to be
+#: movement: under it, most of the spread is lone rows (spikes) (EDGE-132)
+LONE_SHARE = 0.5
+
+
 def _without_lone_samples(values: NDArray[np.float64]) -> NDArray[np.float64]:
     """``values`` with each inner sample replaced by the median of it and its two neighbours: a one-sample excursion
     no neighbour shares (a spike) is gone, anything lasting two samples or more is kept (EDGE-132)."""
@@ -897,18 +902,36 @@ def _implausible_units(session: Session, max_acc_g: float) -> str | None:
     gyr_norm = gyr_norm[np.isfinite(gyr_norm)]  # rows without a gyroscope value (EDGE-46) say nothing
     if gyr_norm.size > 10:
         # the rows the analysis keeps must move too: a row beyond the sensor's range is no measurement (EDGE-130),
-        # and nor is one no neighbour shares: a body's movement lasts longer than one sample (EDGE-132)
+        # and a spread made mostly by rows no neighbour shares is no movement (EDGE-132): a body's movement shows in
+        # neighbouring samples, while an impact's one-sample peak at a low rate sits in a signal that moves throughout
         measured = acc_norm[within_acc_range(session.acc, session.meta.acc_range_g, max_acc_g)]
-        moving = (
-            float(np.std(acc_norm)) > 2.0
-            and measured.size > 1
-            and float(np.std(measured)) > 2.0
-            and float(np.std(_without_lone_samples(measured))) > 2.0
-        )
+        spread = float(np.std(measured)) if measured.size > 1 else 0.0
+        shared = float(np.std(_without_lone_samples(measured))) if measured.size > 1 else 0.0
+        moving = float(np.std(acc_norm)) > 2.0 and spread > 2.0 and (shared > 2.0 or shared >= LONE_SHARE * spread)
         gyr_p99 = float(np.percentile(gyr_norm, 99))
         if moving and gyr_p99 < 6.0:
             return (
                 f"gyroscope looks like rad/s, not deg/s (99th percentile |gyr| = {gyr_p99:.2f} while moving); "
                 "multiply by 57.2958 when converting"
             )
+        if moving:
+            return _turning_says_rad_s(session, gyr_p99, max_acc_g)
     return None
+
+
+def _turning_says_rad_s(session: Session, gyr_p99: float, max_acc_g: float) -> str | None:
+    """Why a moving sensor's gyroscope (deg/s by its header, 99th percentile ``gyr_p99`` under STILL_RATE_DPS) is
+    rad/s: gravity turns in the sensor frame at the rate across it in rad/s, 57x it in deg/s (HONEST-26); or None."""
+    from retrogait.imports.inference import RADS_TURN_LOG10, STILL_RATE_DPS, gravity_turn_ratio
+
+    if session.gyr is None or gyr_p99 >= STILL_RATE_DPS:  # a gyroscope that shows turns is not judged here
+        return None
+    rows = np.isfinite(session.gyr).all(axis=1) & within_acc_range(session.acc, session.meta.acc_range_g, max_acc_g)
+    ratio = gravity_turn_ratio(session.gyr[rows], session.acc[rows], session.meta.sample_rate_hz)
+    if ratio is None or ratio <= 0 or math.log10(ratio) <= RADS_TURN_LOG10:
+        return None
+    return (
+        f"gyroscope looks like rad/s, not deg/s (99th percentile |gyr| = {gyr_p99:.2f} while moving, and gravity "
+        f"turns in the sensor frame at {ratio:.2g} x the rate across it: 1 in rad/s, 0.017 in deg/s); "
+        "multiply by 57.2958 when converting"
+    )
