@@ -5,7 +5,8 @@ each through detection and through a forced reader, and count what happened; ``-
 the seeds whose name holds ``xls``.
 
 Every case must end as ``accepted`` (a valid session that survives write -> read) or ``refused``
-(one RetrogaitError line); anything else is ``uncaught`` and is printed with its reproducer.
+(one RetrogaitError line); anything else (an exception, a warning turned into an error) is ``uncaught`` and is
+printed with its reproducer.
 Printed: cases, accepted, refused, uncaught, the slowest case, and the peak memory of the process
 (resident set; the largest rise one case caused is named).
 
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -223,7 +225,8 @@ def main() -> None:
             before = peak_mb()
             start = time.perf_counter()
             label = f"{name} {str(op)[:80]}"
-            with tempfile.TemporaryDirectory() as tmp:
+            with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+                warnings.simplefilter("error")  # a warning printed to the user is a bug, as in the tests (EDGE-133)
                 try:
                     for outcome, seconds, what in one_case(corpus[name], op, rng, tmp):
                         counts[outcome] += 1

@@ -1255,6 +1255,25 @@ def test_info_of_a_recording_with_an_absurd_value_prints_its_line_only(
     assert "glitch.csv" in captured.out and "|acc| median" in captured.out
 
 
+def test_an_absurd_gyroscope_value_in_a_file_of_its_own_prints_no_numpy_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-133: `fuzz_import.py --seed 3535` case 1681, a Polar GYRO.txt with one value 1e308 deg/s: the
+    import's still check (HONEST-24) squared it, and `info` printed numpy's "RuntimeWarning: overflow encountered
+    in multiply" with a line of numpy's source above its summary (the value is kept and dropped by analyze)."""
+    acc = samples.polar_pair(tmp_path)
+    gyro = next(tmp_path.glob("*_GYRO.txt"))
+    header, *rows = gyro.read_text().splitlines()
+    fields = rows[120].split(";")
+    fields[2] = "1e308"
+    rows[120] = ";".join(fields)
+    gyro.write_text("\n".join([header, *rows]) + "\n")
+    assert main(["info", str(acc)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "polar_logger" in captured.out and "|acc| median" in captured.out
+
+
 # ---------------------------------------- EDGE-29: a gyroscope read but left out is noted by analyze and info
 
 

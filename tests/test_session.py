@@ -129,10 +129,91 @@ def test_spikes_beyond_the_range_are_not_movement_that_makes_a_gyroscope_rad_s(t
     with pytest.raises(RetrogaitError, match=r"recording is 1\.29 s long; at least 2 s needed"):
         analyze(path)
     inside = acc.copy()
-    inside[::4] = 5.0 * rng.choice([-1.0, 1.0], (17, 3)) + [0, 0, 9.81]  # the same rows moving within the range
+    inside[::4] = 5.0 * rng.choice([-1.0, 1.0], (17, 3)) + [0, 0, 9.81]  # the same rows moving within the range,
+    inside[1::4] = inside[::4]  # each for two samples: one alone is no movement (EDGE-132)
     moving = write_session(Session(t, inside, gyr, SessionMeta("foot", 52.0, acc_range_g=16.0)), tmp_path / "m.csv")
     with pytest.raises(InputFileError, match="rad/s"):
         read_session(moving)
+
+
+def test_a_user_s_max_acc_g_makes_spikes_beyond_it_no_movement_to_the_gyroscope_s_unit_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-131: EDGE-130's test took 500 g, the setting's default, where no range is declared: with the user's
+    ``[preprocess] max_acc_g = 16`` a still foot with spikes at 31.6 g was still refused "rad/s" (the spikes
+    made |acc| vary), though the analysis drops every one of them; read with the setting, it is analysed."""
+    from retrogait.analysis.load import load_input
+    from retrogait.cli import main
+    from retrogait.imports import GenericCsvOptions, load_recording
+
+    rng = np.random.default_rng(5)
+    n = 260  # 5 s at 52 Hz
+    t = np.arange(n) / 52.0
+    acc = np.c_[rng.normal(0, 0.25, (n, 2)), 9.81 + rng.normal(0, 0.25, n)]
+    acc[::4] = 310.0 * rng.choice([-1.0, 1.0], (n // 4, 3))  # 31.6 g: beyond 16 g, within 500 g
+    gyr = rng.normal(0, 0.2, (n, 3))
+    path = write_session(Session(t, acc, gyr, SessionMeta("foot", 52.0)), tmp_path / "s.csv")
+    with pytest.raises(InputFileError, match="rad/s"):
+        load_input(path)  # the default (500 g): the spikes are movement
+    assert load_input(path, max_acc_g=16.0).gyr is not None
+    table = tmp_path / "t.csv"  # an import (imports.common.finish) checks with it too
+    table.write_text(
+        "t,ax,ay,az,gx,gy,gz\n" + "\n".join(",".join(f"{v:.6g}" for v in row) for row in np.c_[t, acc, gyr])
+    )
+    ms2 = GenericCsvOptions(acc_unit="ms2", gyr_unit="dps")
+    with pytest.raises(InputFileError, match="rad/s"):
+        load_recording(table, generic=ms2)
+    assert load_recording(table, generic=ms2, max_acc_g=16.0).session.gyr is not None
+    settings = tmp_path / "s.toml"
+    settings.write_text("[preprocess]\nmax_acc_g = 16\n", encoding="utf-8")
+    main(["analyze", str(path), "--settings", str(settings), "--out", str(tmp_path / "out")])
+    assert "rad/s" not in capsys.readouterr().err
+
+
+def test_a_spike_no_neighbour_shares_is_not_movement_that_makes_a_gyroscope_rad_s(tmp_path: Path) -> None:
+    """EDGE-132: EDGE-130's leftover: a still foot (4 s, 100 Hz) with 15 lone rows at 150 m/s^2 on each axis (26 g,
+    within any range) varied |acc| enough to call its still gyroscope "rad/s"; a one-sample excursion is no body's
+    movement. A running lower back's gyroscope in rad/s with the same spikes is still refused."""
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    rng = np.random.default_rng(7)
+    n = 400
+    t = np.arange(n) / 100.0
+    acc = np.c_[rng.normal(0, 0.25, (n, 2)), 9.81 + rng.normal(0, 0.25, n)]
+    lone = np.arange(10, n - 10, 26)[:15]
+    acc[lone] = 150.0 * rng.choice([-1.0, 1.0], (lone.size, 3))
+    gyr = rng.normal(0, 0.2, (n, 3))
+    path = write_session(Session(t, acc, gyr, SessionMeta("foot", 100.0)), tmp_path / "s.csv")
+    assert read_session(path).gyr is not None
+    run = simulate(SimulationConfig("lower_back", [Bout("forward", "running", 3.2, 10.0)], seed=1)).session
+    spiked = run.acc.copy()
+    spiked[lone] = 150.0 * rng.choice([-1.0, 1.0], (lone.size, 3))
+    assert run.gyr is not None
+    rads = replace(run, acc=spiked, gyr=run.gyr / 57.2958)
+    with pytest.raises(InputFileError, match="rad/s"):
+        read_session(write_session(rads, tmp_path / "r.csv"))
+
+
+def test_a_shank_gyroscope_in_rad_s_under_deg_s_names_is_told_by_how_gravity_turns(tmp_path: Path) -> None:
+    """HONEST-26: a walking shank's gyroscope in rad/s written as deg/s has a 99th percentile of 8 "deg/s": above
+    the rad/s check's 6, under HONEST-25's 10, so it was read silently 57x too small. Gravity turns in the sensor
+    frame at the rate across it in rad/s (1/57 of it in deg/s): that tells the unit. The deg/s file reads."""
+    from retrogait.imports import GenericCsvOptions, load_recording
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    bouts = [Bout("still", "still", 0.0, 2.0), Bout("forward", "walking", 1.3, 20.0)]
+    walk = simulate(SimulationConfig("shank", bouts, seed=1)).session
+    assert walk.gyr is not None
+    assert read_session(write_session(walk, tmp_path / "deg.csv")).gyr is not None
+    rads = replace(walk, gyr=walk.gyr / 57.2958)
+    assert 6.0 < np.percentile(np.linalg.norm(rads.gyr, axis=1), 99) < 10.0
+    with pytest.raises(InputFileError, match=r"rad/s.*gravity turns in the sensor frame at 0\.[3-9]"):
+        read_session(write_session(rads, tmp_path / "rad.csv"))
+    table = tmp_path / "t.csv"  # an export whose names say deg/s: refused by the import's own check too
+    rows = np.c_[rads.t_s, rads.acc, rads.gyr]
+    table.write_text("t,ax,ay,az,gx_dps,gy_dps,gz_dps\n" + "\n".join(",".join(f"{v:.7g}" for v in r) for r in rows))
+    with pytest.raises(InputFileError, match="rad/s"):
+        load_recording(table, generic=GenericCsvOptions(acc_unit="ms2", gyr_unit="dps"))
 
 
 @pytest.mark.parametrize(

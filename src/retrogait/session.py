@@ -377,12 +377,13 @@ class SessionWriter:
 # ---------------------------------------------------------------------------------------------- read
 
 
-def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> Session:
+def read_session(path: str | os.PathLike[str], *, check_units: bool = True, max_acc_g: float = MAX_ACC_G) -> Session:
     """Read and validate a native session file.
 
     Args:
         path: the ``.csv`` file.
         check_units: refuse values that look like g, mg or rad/s instead of m/s^2 and deg/s.
+        max_acc_g: the analysis' ``[preprocess] max_acc_g`` (g): rows beyond it are no movement to the units' check.
 
     Raises:
         InputFileError: ``path:line: problem`` for every violation of the format.
@@ -402,7 +403,7 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True) -> S
         raise InputFileError(path, "has a header but no data rows")
     if complete_rows is not None:  # the last line was cut short (EDGE-3): counted as the imports count drops
         meta = _with_cut_line(meta)
-    return _session_of(frame, columns, meta, path, first_data_line, check_units)
+    return _session_of(frame, columns, meta, path, first_data_line, check_units, max_acc_g=max_acc_g)
 
 
 def _with_cut_line(meta: SessionMeta) -> SessionMeta:
@@ -421,6 +422,7 @@ def _session_of(
     check_units: bool,
     part_s: Part | None = None,
     origin: float = 0.0,
+    max_acc_g: float = MAX_ACC_G,
 ) -> Session:
     """The session of a table's rows (``first_data_line``: the file's line of its first row, for messages),
     checked as :func:`read_session` checks it; with ``part_s`` only the rows from ``origin + start`` to
@@ -449,13 +451,15 @@ def _session_of(
         if session.n_samples < 2:
             return session
     if check_units:
-        unit_problem = implausible_units(session)
+        unit_problem = implausible_units(session, max_acc_g)
         if unit_problem:
             raise InputFileError(path, unit_problem)
     return session
 
 
-def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units: bool = True) -> Session:
+def read_session_part(
+    path: str | os.PathLike[str], part_s: Part, *, check_units: bool = True, max_acc_g: float = MAX_ACC_G
+) -> Session:
     """The rows of a native session file from ``start`` to ``end`` s after its first row (``part_s``; None: from its
     first, to its last), read alone: their bytes found by their time (``textparts``; the rest of the file is not
     parsed, LONG-6), checked as :func:`read_session` checks the whole, the part in the header (``import_part_s``).
@@ -490,7 +494,7 @@ def read_session_part(path: str | os.PathLike[str], part_s: Part, *, check_units
         if b == rows.size:
             frame = _without_blank_rows_at_end(frame)
         del block
-        part = _session_of(frame, columns, meta, path, 1, check_units, part_s, rows.first[1])
+        part = _session_of(frame, columns, meta, path, 1, check_units, part_s, rows.first[1], max_acc_g)
     except InputFileError as exc:  # its line in the part: the file's line
         if exc.line is None:
             raise
@@ -583,10 +587,11 @@ def _time_reader(columns: list[str]) -> Callable[[bytes], tuple[NDArray[np.int64
     return times
 
 
-def session_problem(session: Session) -> str | None:
+def session_problem(session: Session, max_acc_g: float = MAX_ACC_G) -> str | None:
     """Why :func:`read_session` would refuse this session once written (a value that is not finite,
     time not strictly increasing, a header rate the timestamps contradict, implausible units), or
-    None. Importers check with it, so ``convert`` never writes a file our own reader refuses."""
+    None. Importers check with it, so ``convert`` never writes a file our own reader refuses. ``max_acc_g``
+    (g): the analysis' ``[preprocess] max_acc_g``, where the user set one (EDGE-131)."""
     names = [*CORE_COLUMNS, *(GYR_COLUMNS if session.gyr is not None else ())]
     bad = _first_bad_value([session.t_s, session.acc], session.gyr)
     if bad is not None:
@@ -594,7 +599,7 @@ def session_problem(session: Session) -> str | None:
     problem = _time_problem(session.t_s, session.meta)
     if problem is not None:
         return problem[1]
-    return implausible_units(session)
+    return implausible_units(session, max_acc_g)
 
 
 def _first_bad_value(core: list[NDArray[np.float64]], gyr: NDArray[np.float64] | None) -> tuple[int, int, str] | None:
@@ -852,10 +857,11 @@ def _read_table(
     raise InputFileError(shown, "table cannot be parsed as numbers")
 
 
-def implausible_units(session: Session) -> str | None:
-    """Why the values look like the wrong unit (acc in g or mg, gyro in rad/s), or None."""
+def implausible_units(session: Session, max_acc_g: float = MAX_ACC_G) -> str | None:
+    """Why the values look like the wrong unit (acc in g or mg, gyro in rad/s), or None. ``max_acc_g`` (g): the
+    analysis' ``[preprocess] max_acc_g``: a row beyond it (or a declared range) is no movement (EDGE-130/131)."""
     with np.errstate(over="ignore", invalid="ignore"):  # an absurd value gives inf here, not a warning
-        return _implausible_units(session)
+        return _implausible_units(session, max_acc_g)
 
 
 def within_acc_range(
@@ -867,7 +873,22 @@ def within_acc_range(
     return np.asarray((np.abs(acc) <= limit_g * STANDARD_GRAVITY_MS2).all(axis=1))
 
 
-def _implausible_units(session: Session) -> str | None:
+#: The share of |acc|'s spread (std) that must remain without the rows no neighbour shares for the rest to be
+#: movement: under it, most of the spread is lone rows (spikes) (EDGE-132)
+LONE_SHARE = 0.5
+
+
+def _without_lone_samples(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``values`` with each inner sample replaced by the median of it and its two neighbours: a one-sample excursion
+    no neighbour shares (a spike) is gone, anything lasting two samples or more is kept (EDGE-132)."""
+    if values.size < 3:
+        return values
+    out = values.copy()
+    out[1:-1] = np.median(np.stack([values[:-2], values[1:-1], values[2:]]), axis=0)
+    return out
+
+
+def _implausible_units(session: Session, max_acc_g: float) -> str | None:
     acc_norm = np.linalg.norm(session.acc, axis=1)
     median = float(np.median(acc_norm))
     if median < 3.0 and not session.meta.gravity_removed:  # linear acceleration has no gravity to judge units by
@@ -880,13 +901,37 @@ def _implausible_units(session: Session) -> str | None:
     gyr_norm = np.linalg.norm(session.gyr, axis=1) if session.gyr is not None else np.zeros(0)
     gyr_norm = gyr_norm[np.isfinite(gyr_norm)]  # rows without a gyroscope value (EDGE-46) say nothing
     if gyr_norm.size > 10:
-        # the rows the analysis keeps must move too: a row beyond the sensor's range is no measurement (EDGE-130)
-        measured = acc_norm[within_acc_range(session.acc, session.meta.acc_range_g)]
-        moving = float(np.std(acc_norm)) > 2.0 and measured.size > 1 and float(np.std(measured)) > 2.0
+        # the rows the analysis keeps must move too: a row beyond the sensor's range is no measurement (EDGE-130),
+        # and a spread made mostly by rows no neighbour shares is no movement (EDGE-132): a body's movement shows in
+        # neighbouring samples, while an impact's one-sample peak at a low rate sits in a signal that moves throughout
+        measured = acc_norm[within_acc_range(session.acc, session.meta.acc_range_g, max_acc_g)]
+        spread = float(np.std(measured)) if measured.size > 1 else 0.0
+        shared = float(np.std(_without_lone_samples(measured))) if measured.size > 1 else 0.0
+        moving = float(np.std(acc_norm)) > 2.0 and spread > 2.0 and (shared > 2.0 or shared >= LONE_SHARE * spread)
         gyr_p99 = float(np.percentile(gyr_norm, 99))
         if moving and gyr_p99 < 6.0:
             return (
                 f"gyroscope looks like rad/s, not deg/s (99th percentile |gyr| = {gyr_p99:.2f} while moving); "
                 "multiply by 57.2958 when converting"
             )
+        if moving:
+            return _turning_says_rad_s(session, gyr_p99, max_acc_g)
     return None
+
+
+def _turning_says_rad_s(session: Session, gyr_p99: float, max_acc_g: float) -> str | None:
+    """Why a moving sensor's gyroscope (deg/s by its header, 99th percentile ``gyr_p99`` under STILL_RATE_DPS) is
+    rad/s: gravity turns in the sensor frame at the rate across it in rad/s, 57x it in deg/s (HONEST-26); or None."""
+    from retrogait.imports.inference import RADS_TURN_LOG10, STILL_RATE_DPS, gravity_turn_ratio
+
+    if session.gyr is None or gyr_p99 >= STILL_RATE_DPS:  # a gyroscope that shows turns is not judged here
+        return None
+    rows = np.isfinite(session.gyr).all(axis=1) & within_acc_range(session.acc, session.meta.acc_range_g, max_acc_g)
+    ratio = gravity_turn_ratio(session.gyr[rows], session.acc[rows], session.meta.sample_rate_hz)
+    if ratio is None or ratio <= 0 or math.log10(ratio) <= RADS_TURN_LOG10:
+        return None
+    return (
+        f"gyroscope looks like rad/s, not deg/s (99th percentile |gyr| = {gyr_p99:.2f} while moving, and gravity "
+        f"turns in the sensor frame at {ratio:.2g} x the rate across it: 1 in rad/s, 0.017 in deg/s); "
+        "multiply by 57.2958 when converting"
+    )

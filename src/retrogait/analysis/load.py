@@ -27,11 +27,13 @@ def load_input(
     *,
     header_wins: bool = False,
     part_s: Part | None = None,
+    max_acc_g: float | None = None,
 ) -> Session:
     """Read a recording for analysis: a native session file or any export ``retrogait.imports`` knows
     (``reader``: the user's --format, --rate and column mapping). ``header_wins``: placement, side and
     anterior axis fill in only what a session file's header leaves open (batch, compare: EDGE-79); ``part_s``:
-    only the part from ``start`` to ``end`` s after the first sample (LONG-2).
+    only the part from ``start`` to ``end`` s after the first sample (LONG-2); ``max_acc_g``: a settings file's
+    ``[preprocess] max_acc_g`` (g), for the units' check (EDGE-131).
 
     This is the single place where analysis reads input.
     """
@@ -45,5 +47,6 @@ def load_input(
         anterior_axis=anterior_axis,
         header_wins=header_wins,
         part_s=part_s,
+        max_acc_g=max_acc_g,
         **kwargs,
     )

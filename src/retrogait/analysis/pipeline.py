@@ -81,7 +81,12 @@ def analyze(
             flat, unknown units, longer than the memory available holds: memory.py). Recordings without gait give
             an empty steps table instead.
     """
-    session = source if isinstance(source, Session) else load_input(source, placement, side, anterior_axis)
+    max_acc_g = None if settings is None else settings.preprocess.max_acc_g  # for the units' check (EDGE-131)
+    session = (
+        source
+        if isinstance(source, Session)
+        else load_input(source, placement, side, anterior_axis, max_acc_g=max_acc_g)
+    )
     rate_hz = session.meta.sample_rate_hz
     display = session.source or "the recording"  # refused in one line where it would not fit in memory (LONG-2)
     held = session.t_s.nbytes + session.acc.nbytes + (0 if session.gyr is None else session.gyr.nbytes)

@@ -64,6 +64,18 @@ class SettingsFile:
         """The preset of ``placement`` with these overrides."""
         return self.apply(AnalysisSettings.for_placement(placement))
 
+    @property
+    def max_acc_g(self) -> float | None:
+        """The ``[preprocess] max_acc_g`` (g) this file sets, or None: what the import's units check needs."""
+        return max_acc_g_set(self.values)
+
+
+def max_acc_g_set(values: Mapping[str, Mapping[str, Any]] | None) -> float | None:
+    """The ``[preprocess] max_acc_g`` (g) that overrides ``{table: {key: value}}`` set, or None (no preset sets its
+    own): a row beyond it is dropped by the analysis, so it is no movement to the import's units check (EDGE-131)."""
+    value = (values or {}).get("preprocess", {}).get("max_acc_g")
+    return None if value is None else float(value)
+
 
 def read_settings_file(path: str | os.PathLike[str]) -> SettingsFile:
     """Read and check a settings TOML file (see module docstring); raises a one-line RetrogaitError."""

@@ -128,6 +128,7 @@ def analyze_one(
     """
     from retrogait.analysis.part_plan import analysis_parts
     from retrogait.analysis.pipeline import analyze, load_input  # imported in the worker
+    from retrogait.analysis.settings_toml import max_acc_g_set
     from retrogait.imports.base import ReaderOptions
 
     start = time.perf_counter()
@@ -144,6 +145,7 @@ def analyze_one(
             reader=reader,
             header_wins=True,
             part_s=part,
+            max_acc_g=max_acc_g_set(overrides),  # the user's setting, for the units' check (EDGE-131)
         )
         metas.append(session.meta)
         return session

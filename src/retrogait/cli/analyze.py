@@ -223,7 +223,13 @@ def analyze(
 
         def read(part_s: Part | None) -> Session:
             return load_input(
-                input_file, placement=placement, side=side, anterior_axis=anterior_axis, reader=reader, part_s=part_s
+                input_file,
+                placement=placement,
+                side=side,
+                anterior_axis=anterior_axis,
+                reader=reader,
+                part_s=part_s,
+                max_acc_g=None if overrides is None else overrides.max_acc_g,  # (EDGE-131)
             )
 
         # the recording (or its part --start/--end) as one, or in parts joined (LONG-4)

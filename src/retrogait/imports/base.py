@@ -141,6 +141,9 @@ class ImportOptions:
     #: (start, end) s from the first sample: the part wanted (LONG-2); a reader that can read only it (a GENEActiv
     #: ``.bin``, page by page) does and says so (``import_part_s``), the loader cuts the others' whole sessions
     part_s: Part | None = None
+    #: the analysis' ``[preprocess] max_acc_g`` (g) where a settings file gives one: a row beyond it is no movement
+    #: to the units' check, as the analysis drops it (EDGE-131); None: the setting's default
+    max_acc_g: float | None = None
 
 
 @dataclass

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.conventions import MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
+from retrogait.conventions import MAX_ACC_G, MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import inference
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
@@ -1092,7 +1092,7 @@ def finish(
     except ValueError as exc:
         raise RetrogaitError(str(exc)) from None
     session = Session(t_s=acc.t_s - acc.t_s[0], acc=acc.xyz, gyr=gyr_dps, meta=meta, source=display)
-    problem = session_problem(session)
+    problem = session_problem(session, MAX_ACC_G if options.max_acc_g is None else options.max_acc_g)
     if problem:
         raise InputFileError(display, problem)
     if still_check and gravity == "included":

@@ -67,6 +67,9 @@ SCALE_OFF = "its scale is off"
 GYRO_TOO_SMALL = "unless the gyroscope is in rad/s under deg/s names (then correct its names)"
 #: 99th percentile of |rate| while moving: above this cannot be rad/s, below the lower one not deg/s.
 RADS_MAX, DPS_MIN = 35.0, 5.0
+#: log10 of gravity's turning over the rate across it above which the rate is rad/s: midway between 0 (rad/s) and
+#: log10(pi / 180) = -1.76 (deg/s) (``gyro_units``; the session's own check, HONEST-26)
+RADS_TURN_LOG10 = -0.88
 GYR_FACTORS = {"dps": 1.0, "rads": 180.0 / math.pi}
 
 
@@ -187,7 +190,7 @@ def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float, flo
 
 def still_samples(gyr_dps: FloatArray, rate_hz: float) -> NDArray[np.bool_]:
     """Samples where |rate| (deg/s) stays under STILL_RATE_DPS for at least STILL_MIN_S."""
-    with np.errstate(invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # an absurd value (1e308) squares to inf: not quiet (EDGE-133)
         quiet = np.linalg.norm(gyr_dps, axis=1) < STILL_RATE_DPS  # NaN: not quiet
     starts, ends = true_runs(quiet)
     long = (ends - starts) >= max(2, round(STILL_MIN_S * rate_hz))
@@ -200,7 +203,8 @@ def still_reading(xyz: FloatArray, gyr_dps: FloatArray, rate_hz: float, one_g: f
     never shows a turn (its 99th percentile |rate| under STILL_RATE_DPS: zeros, or a sensor that never moved), as
     it then tells stillness from nothing."""
     n = min(xyz.shape[0], gyr_dps.shape[0])
-    rates = np.linalg.norm(gyr_dps[:n], axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):  # an absurd value (1e308) is inf here, left out (EDGE-133)
+        rates = np.linalg.norm(gyr_dps[:n], axis=1)
     finite = rates[np.isfinite(rates)]
     if not finite.size or float(np.percentile(finite, 99)) < STILL_RATE_DPS:
         return None
@@ -217,7 +221,8 @@ def gyro_factor_alone(raw: FloatArray, stated_unit: str | None, given_unit: str 
     turning in rad/s (deg/s), or stated by the names; else None."""
     if given_unit is not None:
         return GYR_FACTORS[given_unit]
-    rates = np.linalg.norm(raw, axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):  # an absurd value is inf here, left out (EDGE-133)
+        rates = np.linalg.norm(raw, axis=1)
     finite = rates[np.isfinite(rates)]
     if finite.size >= 10 and float(np.percentile(finite, 99)) > RADS_MAX:
         return 1.0
@@ -359,16 +364,16 @@ def gyro_units(
         return GyrUnits(bound.unit, bound.factor, f"{bound.evidence} (the column names say {stated_unit})")
     if bound is not None:
         return bound
-    ratio = None if gravity_removed else _gravity_turn_ratio(gyr, acc_ms2, rate_hz)
+    ratio = None if gravity_removed else gravity_turn_ratio(gyr, acc_ms2, rate_hz)
     if ratio is not None:
-        unit = "rads" if math.log10(ratio) > -0.88 else "dps"
+        unit = "rads" if math.log10(ratio) > RADS_TURN_LOG10 else "dps"
         return GyrUnits(
             unit, GYR_FACTORS[unit], f"{unit}: gravity turns in the sensor frame at {ratio:.3g} x the rate (1 in rad/s)"
         )
     return GyrUnits("rads", GYR_FACTORS["rads"], "rads: no motion tells the unit, so assumed (phone apps' unit)")
 
 
-def _gravity_turn_ratio(gyr: FloatArray, acc_ms2: FloatArray, rate_hz: float) -> float | None:
+def gravity_turn_ratio(gyr: FloatArray, acc_ms2: FloatArray, rate_hz: float) -> float | None:
     """How fast the gravity direction turns in the sensor frame (rad/s) over the rate across it
     (file units), where the sensor turns most; None when it barely turns."""
     n = acc_ms2.shape[0]

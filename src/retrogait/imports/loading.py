@@ -57,6 +57,7 @@ def load_recording(
     rate_hz: float | None = None,
     header_wins: bool = False,
     part_s: Part | None = None,
+    max_acc_g: float | None = None,
 ) -> ImportResult:
     """Read any supported recording (file, export folder or zip, also gzip-compressed) as a native
     session plus a report.
@@ -74,6 +75,8 @@ def load_recording(
         header_wins: ``placement``, ``side`` and the axes only fill in what a session file's header leaves
             open (``ImportOptions.header_wins``; EDGE-79); else they replace it.
         part_s: (start, end) s from the first sample: only that part (``import_part_s`` in the header; LONG-2).
+        max_acc_g: the analysis' ``[preprocess] max_acc_g`` (g) of a settings file: rows beyond it are no movement
+            to the units' check (EDGE-131); None: its default.
 
     Raises:
         RetrogaitError: one line naming the file and the problem.
@@ -96,6 +99,7 @@ def load_recording(
         rate_hz=rate_hz,
         header_wins=header_wins,
         part_s=part_s,
+        max_acc_g=max_acc_g,
     )
     if not _UNPACKING.get() and is_plain_zip(source) and not is_workbook(source) and not claimed(source):
         result = _load_zip(source, format, options)
@@ -196,6 +200,7 @@ def load_session(
     rate_hz: float | None = None,
     header_wins: bool = False,
     part_s: Part | None = None,
+    max_acc_g: float | None = None,
 ) -> Session:
     """:func:`load_recording` without the report: just the native session."""
     return load_recording(
@@ -210,4 +215,5 @@ def load_session(
         rate_hz=rate_hz,
         header_wins=header_wins,
         part_s=part_s,
+        max_acc_g=max_acc_g,
     ).session

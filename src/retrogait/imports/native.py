@@ -6,6 +6,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from retrogait.conventions import MAX_ACC_G
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import GZIP_MAGIC, Source, head_bytes
@@ -22,10 +23,11 @@ def sniff(path: Path) -> float:
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
     packed = _packed(path)
+    max_acc_g = MAX_ACC_G if options.max_acc_g is None else options.max_acc_g  # the user's setting (EDGE-131)
     if options.part_s is not None and not packed:  # a part alone, found by its time (LONG-6)
-        session = read_session_part(path, options.part_s)
+        session = read_session_part(path, options.part_s, max_acc_g=max_acc_g)
     else:
-        session = _read_packed(path) if packed else read_session(path)
+        session = _read_packed(path, max_acc_g) if packed else read_session(path, max_acc_g=max_acc_g)
     changes = {
         key: value
         for key in ("placement", "side", "sensor", "anterior_axis", "vertical_axis")
@@ -57,7 +59,7 @@ def _packed(path: Path) -> bool:
     return start[:2] == GZIP_MAGIC or utf16_encoding(start) is not None
 
 
-def _read_packed(path: Path) -> Session:
+def _read_packed(path: Path, max_acc_g: float = MAX_ACC_G) -> Session:
     """A gzip-compressed session file (``run.csv.gz``; EDGE-11) or one saved again as UTF-16 (EDGE-33):
     unpacked within the limits (a stream cut off is read up to the cut, EDGE-9) and decoded into a temporary
     file that ``read_session`` reads; its messages name ``path``."""
@@ -67,7 +69,7 @@ def _read_packed(path: Path) -> Session:
         unpacked.write_bytes(text)
         del text
         try:
-            session = read_session(unpacked)
+            session = read_session(unpacked, max_acc_g=max_acc_g)
         except InputFileError as exc:
             raise InputFileError(path, exc.problem, exc.line) from None
     return replace(session, source=str(path))
