@@ -67,6 +67,11 @@ def test_a_half_turn_remount_while_standing_gets_no_confident_wrong_direction(pl
     assert any("re-mounted" in n for n in analysis.summary["notes"])
     flagged = steps["quality_flags"].fillna("").str.contains("remounted").to_numpy()
     assert flagged[truth_backward].mean() > 0.9 and not flagged[~truth_backward].any()
+    if placement == "foot":  # the strike's angle reads the facing too: rearfoot forward, forefoot backward (truth)
+        strike = steps["foot_strike"].to_numpy()
+        sure_strike = (steps["foot_strike_confidence"].to_numpy() >= 0.9) & (strike != "unknown")
+        wrong_strike = sure_strike & np.where(truth_backward, strike == "rearfoot", strike == "forefoot")
+        assert wrong_strike.sum() <= 1  # the run's first landing, from standing (one frame: 54 or 59 wrong)
 
 
 B90 = "still::0:3,forward:running:3.0:20,remount::{}:9,backward:running:2.5:20,still::0:3"

@@ -622,7 +622,10 @@ class _Evidence:
             if directions is not None
             else step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
         )
-        facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
+        facing: float | NDArray[np.float64] = facing_probability(signals, contacts, settings.direction, cues=self.cues)
+        reversal = facing_reversal(signals, contacts, self.cues, settings.direction)
+        if reversal is not None:  # MOUNT-1: each stretch's own facing; against a declared one: undecided
+            facing = np.where(reversal.changed, 0.5, facing) if signals.anterior_sign_known else reversal.facing
         strike = step_foot_strikes(
             signals,
             contacts,
