@@ -53,7 +53,9 @@ strike_consistency         foot (gyro; facing)         positive in both directio
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -175,9 +177,81 @@ def direction_probabilities(
     if cues is None:
         cues = direction_cues(signals, contacts, settings)
     evidence, relative = travel_evidence(cues, signals, settings)
-    post = smooth_states(evidence, link_switch_probability(signals, contacts, cues, settings))
-    post = facing_and_conflict(post, cues, relative, signals.anterior_sign_known, settings)
+    smoothed = smooth_states(evidence, link_switch_probability(signals, contacts, cues, settings))
+    post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
+    reversal = facing_reversal(signals, contacts, cues, settings)
+    if reversal is not None and relative:  # each stretch faces as its own steps say; undecided ones unknown
+        post = facing_mixed(smoothed, reversal.facing)
+    elif reversal is not None and signals.anterior_sign_known:  # the steps against the declared facing: no claim
+        post[reversal.changed] = capped_posteriors(post[reversal.changed], settings.conflict_cap_probability)
     return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+
+
+@dataclass(frozen=True)
+class FacingReversal:
+    """Where the facing the gait shows reverses between stretches of steps separated by standing (MOUNT-1): a
+    sensor re-mounted turned about the vertical while the wearer stood (a pod clipped back the other way) keeps
+    every axis line, so the frame found over the session reads the steps after it reversed.
+
+    Attributes:
+        facing: (m,) P(the sensor's +x is anterior) per contact from its own stretch's frame-free cues where
+            that stretch is firm (``remount_facing_log_odds``), else 0.5.
+        changed: (m,) the contacts of firm stretches facing against the reference: the declared facing where
+            the sign is known, else the first firm stretch's.
+        at_s: where the firm facing reverses: (last contact of a firm stretch, first of the next firm one) (s).
+    """
+
+    facing: FloatArray
+    changed: NDArray[np.bool_]
+    at_s: tuple[tuple[float, float], ...]
+
+
+def facing_reversal(
+    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings | None = None
+) -> FacingReversal | None:
+    """The reversal of the facing across standing (:class:`FacingReversal`), or None where no two stretches of
+    at least ``remount_min_steps`` contacts are each at least ``remount_facing_log_odds`` sure of opposite
+    facings (one facing over the session: nothing to say)."""
+    settings = settings or preset(signals.placement).direction
+    m = len(contacts)
+    if m < 2 * settings.remount_min_steps or signals.anterior_source == "none":
+        return None
+    standing = standing_between(signals, contacts, settings)
+    if not standing.any():
+        return None
+    bounds = np.concatenate([[0], np.flatnonzero(standing) + 1, [m]])
+    log_odds = np.zeros(bounds.size - 1)
+    for k, (a, b) in enumerate(itertools.pairwise(bounds)):  # one per stretch between standings
+        if b - a >= settings.remount_min_steps:
+            part = {c: np.asarray(cues[c], dtype=np.float64)[a:b] for c in _FACING_CUES if c in cues}
+            p = float(np.clip(facing_probability_from_cues(part, settings), 1e-12, 1 - 1e-12))
+            log_odds[k] = np.log(p / (1.0 - p))
+    firm = np.where(np.abs(log_odds) >= settings.remount_facing_log_odds, np.sign(log_odds), 0.0)
+    if not (np.any(firm > 0) and np.any(firm < 0)):
+        return None
+    reference = 1.0 if signals.anterior_sign_known else float(firm[firm != 0][0])
+    sizes = np.diff(bounds)
+    facing = np.repeat(np.where(firm != 0, 1.0 / (1.0 + np.exp(-log_odds)), 0.5), sizes)
+    changed = np.repeat(firm == -reference, sizes)
+    t = signals.t_s[np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)]
+    k_firm = np.flatnonzero(firm)
+    at = tuple(  # from the last contact of the one firm stretch to the first of the next facing the other way
+        (float(t[bounds[i + 1] - 1]), float(t[bounds[j]])) for i, j in itertools.pairwise(k_firm) if firm[i] != firm[j]
+    )
+    return FacingReversal(facing=facing, changed=changed, at_s=at)
+
+
+#: The cues :func:`facing_probability_from_cues` reads.
+_FACING_CUES = ("x_log_odds", "free_log_odds", "pitch_asymmetry_log_ratio", "strike_consistency")
+
+
+def facing_mixed(post: FloatArray, facing: FloatArray) -> FloatArray:
+    """(m, 3) posteriors relative to the sensor's +x mixed by a facing per contact (``facing``: P(+x anterior))."""
+    out = np.array(post, dtype=np.float64)
+    plus, minus = out[:, 0].copy(), out[:, 1].copy()
+    out[:, 0] = facing * plus + (1.0 - facing) * minus
+    out[:, 1] = facing * minus + (1.0 - facing) * plus
+    return out
 
 
 def facing_and_conflict(

@@ -50,7 +50,7 @@ def step_foot_strikes(
     contacts: Contacts,
     settings: FootStrikeSettings | None = None,
     *,
-    facing: float | None = None,
+    facing: float | FloatArray | None = None,
     transient_classes: NDArray[np.object_] | None = None,
     direction: NDArray[np.object_] | None = None,
     shock_ratio: FloatArray | None = None,
@@ -60,7 +60,8 @@ def step_foot_strikes(
     unknown), ``foot_strike_angle_deg`` (deg, positive toes up; NaN unless a foot IMU with gyroscope) and
     ``foot_strike_confidence`` (probability of the label, NaN where not estimated).
 
-    ``facing`` (P(+x anterior), direction.facing_probability), ``transient_classes``
+    ``facing`` (P(+x anterior), direction.facing_probability; or one per contact, where the facing reverses
+    across standing: direction.facing_reversal, MOUNT-1), ``transient_classes``
     (:func:`transient_strike_classes`), the lower back's ``direction`` per contact
     (direction.step_directions) and habitual ``shock_ratio`` (trunk_strike) are computed here when not
     given; the pipeline passes the ones it computed once. Settings default to the placement's preset.
@@ -165,14 +166,13 @@ def foot_strike_angle_deg(signals: BodySignals, contacts: Contacts) -> FloatArra
     return contact_to_rest_rotation_deg(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, contacts.ic_idx)
 
 
-def _facing_sign(p_facing: float, settings: FootStrikeSettings) -> float:
-    """+1 when the frame's +x is anterior (probability ``p_facing``), -1 when it is posterior, NaN when
-    that is undecided (the angle's sign then means nothing and the strike is reported unknown)."""
-    if p_facing >= settings.facing_decided_probability:
-        return 1.0
-    if p_facing <= 1.0 - settings.facing_decided_probability:
-        return -1.0
-    return float("nan")
+def _facing_sign(p_facing: float | FloatArray, settings: FootStrikeSettings) -> FloatArray:
+    """+1 when the frame's +x is anterior (probability ``p_facing``, one or one per contact), -1 when it is
+    posterior, NaN when that is undecided (the angle's sign then means nothing and the strike is reported
+    unknown)."""
+    p = np.asarray(p_facing, dtype=np.float64)
+    decided = settings.facing_decided_probability
+    return np.asarray(np.where(p >= decided, 1.0, np.where(p <= 1.0 - decided, -1.0, np.nan)), dtype=np.float64)
 
 
 def walking_contacts(contacts: Contacts, single_leg: bool) -> NDArray[np.bool_]:

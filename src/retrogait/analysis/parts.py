@@ -291,10 +291,17 @@ def _still_rows(parts: list[PartSteps], min_still_s: float, fs_hz: float) -> lis
 
 
 def _summary(
-    parts: list[PartSteps], joined: dict[str, Any], span: tuple[float, float], part_s: float, overlap_s: float
+    parts: list[PartSteps],
+    joined: dict[str, Any],
+    span: tuple[float, float],
+    part_s: float,
+    overlap_s: float,
+    unit: str = "part",
 ) -> dict[str, Any]:
     """summary.json of the joined analysis: the first part's facts and provenance, the joined aggregates, the
-    length over all parts, per-part entries (``parts``) and notes where parts differ."""
+    length over all parts, per-part entries (``parts``; ``unit``: what the notes call a part, and the key is
+    its plural: ``mounting`` for a recording cut where the sensor was re-mounted, MOUNT-2) and notes where parts
+    differ."""
     first = parts[0].summary
     summary = {**first, **{k: joined[k] for k in ("all", "per_direction", "per_bout")}}
     summary["duration_s"] = span[1] - span[0]
@@ -316,7 +323,7 @@ def _summary(
                 "notes": [n for n in p.summary["notes"] if n not in notes],
             }
         )
-        notes += [f"part {_span(entries[-1])}: {n}" for n in entries[-1]["notes"]]
+        notes += [f"{unit} {_span(entries[-1])}: {n}" for n in entries[-1]["notes"]]
         if not p.ends_at_rest:
             notes.append(
                 f"the seam at {p.core[1]:g} s lies in gait (no rest near it): the gait gate and the direction chain "
@@ -326,7 +333,7 @@ def _summary(
         values = [e[field] for e in entries]
         if any(not _same_value(v, values[0]) for v in values):
             said = "; ".join(f"{_span(e)}: {_shown(e[field])}" for e in entries)
-            notes.append(f"the parts differ in {field} (each part infers it alone; summary.json `parts`): {said}")
+            notes.append(f"the {unit}s differ in {field} (each {unit} infers it alone; summary.json `{unit}s`): {said}")
     summary["notes"] = notes
     provenance = {k: v for k, v in first.get("input_provenance", {}).items() if k != PART_KEY}
     provenance["analysed_in_parts"] = (
@@ -336,7 +343,7 @@ def _summary(
         "direction chain (summary.json `parts`)"
     )
     summary["input_provenance"] = provenance
-    summary["parts"] = entries
+    summary[f"{unit}s"] = entries
     if any("no_gyro_stretches" in s for s in every):
         summary["no_gyro_stretches"] = [
             e for p in parts for e in p.summary.get("no_gyro_stretches", []) if p.lo <= float(e["start_s"]) < p.hi

@@ -25,13 +25,20 @@ from retrogait.analysis.beside import Beside
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import direction_cues, facing_probability, step_directions
+from retrogait.analysis.direction import (
+    FacingReversal,
+    direction_cues,
+    facing_probability,
+    facing_reversal,
+    step_directions,
+)
 from retrogait.analysis.effort import EFFORT_COLUMN, accumulated_change_g, effort_for_steps
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
 from retrogait.analysis.load import OUTPUT_FILES, load_input
+from retrogait.analysis.mounting import MountingChange, mounting_changes
 from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
 from retrogait.analysis.quality import step_flags, with_flag
@@ -44,6 +51,7 @@ from retrogait.analysis.version import analysis_version
 from retrogait.analysis.vgrf import sacral_vgrf
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.csvsafe import write_csv
+from retrogait.errors import RetrogaitError
 from retrogait.memory import ANALYSIS_BYTES_PER_SAMPLE, ANALYSIS_INSTEAD, check_fits
 from retrogait.outfiles import write_text
 from retrogait.resolution import is_coarse
@@ -65,6 +73,8 @@ def analyze(
     anterior_axis: str | None = None,
     forward_segment_s: tuple[float, float] | None = None,
     settings: AnalysisSettings | None = None,
+    *,
+    mounting: bool = True,
 ) -> AnalysisResult:
     """Analyse every step of a session.
 
@@ -75,6 +85,8 @@ def analyze(
             sign when the header does not give the anterior axis.
         settings: every analysis parameter; default: the preset of the placement
             (``AnalysisSettings.for_placement``). Written into ``summary["settings"]``.
+        mounting: find re-mounts of the sensor (mounting.py, MOUNT-2) and analyse each mounting with its own
+            frame; False: one frame for the whole session.
 
     Raises:
         RetrogaitError: one line when the recording cannot be analysed at all (too short, below 20 Hz,
@@ -107,6 +119,10 @@ def analyze(
         result = _analyze_session(session, placement, side, anterior_axis, settings)
     if calibration_note:
         result.summary["notes"].append(calibration_note)
+    if mounting and forward_segment_s is None:
+        changes = mounting_changes(result.signals, result.steps, result.bouts, settings)
+        if changes:
+            return _analyze_by_mounting(session, changes, result, placement, side, anterior_axis, settings)
     sig = result.signals
     cut = sig.gap.any() or sig.t_s[0] > session.t_s[0] or sig.t_s[-1] < session.t_s[-1]
     if sig.gyr_dps is None or session.gyr is None or not cut:
@@ -131,6 +147,105 @@ def analyze(
     start = min(float(sig.t_s[0]), float(session.t_s[stretches[0, 0]]))
     summary["duration_s"] = max(float(sig.t_s[-1]), float(session.t_s[stretches[-1, 1] - 1])) - start
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=result.signals, contacts=contacts)
+
+
+def _analyze_by_mounting(
+    session: Session,
+    changes: list[MountingChange],
+    whole: AnalysisResult,
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    settings: AnalysisSettings,
+) -> AnalysisResult:
+    """:func:`analyze` of ``session`` cut at its mounting ``changes`` (MOUNT-2): each mounting analysed alone, with
+    its own frame (up, forward, its sign), and joined as the parts of a long recording are (parts.py, LONG-4: each
+    step from the mounting holding its contact; a cut lies between gait bouts, so no run of steps crosses one). The
+    steps of every mounting after the first are flagged ``remounted``. Where a mounting cannot be analysed alone (too
+    short), ``whole`` is kept with the steps after the first change flagged and their direction unknown."""
+    from retrogait.analysis.parts import PartSteps, join_parts
+    from retrogait.analysis.parts import _summary as parts_summary
+    from retrogait.imports.part import part_of
+
+    display = session.source or "the recording"
+    first = float(session.t_s[0])
+    cuts = [c.at_s for c in changes]
+    said = "; ".join(f"at {c.at_s:.1f} s ({c.why})" for c in changes)
+    kept: list[PartSteps] = []
+    last: AnalysisResult | None = None
+    try:
+        for k in range(len(cuts) + 1):  # one per mounting
+            start = None if k == 0 else cuts[k - 1] - first
+            end = None if k == len(cuts) else cuts[k] - first
+            part = part_of(session, display, (start, end))
+            if k:  # the declared axes describe the mounting the recording started on, not this one
+                part = part.with_meta(anterior_axis=None, vertical_axis=None)
+            result = analyze(part, placement, side, None if k else anterior_axis, settings=settings, mounting=False)
+            lo = -math.inf if start is None else cuts[k - 1]
+            hi = math.inf if end is None else cuts[k]
+            ic = result.steps["ic_time_s"].to_numpy(dtype=float)
+            steps = result.steps.loc[(ic >= lo) & (ic < hi)].copy()
+            if k:
+                steps["quality_flags"] = with_flag(
+                    steps["quality_flags"].fillna("").to_numpy(dtype=str),
+                    np.ones(len(steps), dtype=bool),
+                    "remounted",
+                ).astype(object)
+            kept.append(PartSteps(lo, hi, steps, result.bouts, result.summary, (start or 0.0, end), True))
+            last = result
+    except RetrogaitError as err:
+        return _whole_after_change(whole, changes, f"{said}; a mounting cannot be analysed alone ({err})")
+    assert last is not None
+    steps, bouts = join_parts(kept, settings, last.signals.fs_hz)
+    span = (float(session.t_s[0]), float(session.t_s[-1]))
+    summary = parts_summary(kept, summarize(steps, bouts, last.signals, session), span, 0.0, 0.0, "mounting")
+    provenance = summary["input_provenance"]
+    provenance.pop("analysed_in_parts", None)
+    provenance["analysed_by_mounting"] = (
+        f"{len(kept)} mountings cut between gait bouts where the mounting changed, each analysed alone with its own "
+        "frame (up, forward, its sign), each step from the mounting holding its contact (summary.json `mountings`)"
+    )
+    summary["notes"].append(
+        f"the sensor was re-mounted {said}: analysed as {len(kept)} mountings, each with its own frame (summary.json "
+        "`mountings`); the steps after the first are flagged `remounted`"
+    )
+    return AnalysisResult(
+        steps=steps, bouts=bouts, summary=summary, signals=whole.signals, contacts=_contacts_on(whole.signals, steps)
+    )
+
+
+def _contacts_on(signals: BodySignals, steps: pd.DataFrame) -> Contacts:
+    """The joined steps' contacts as samples of the whole session's grid ``signals`` (its frame is one mounting's:
+    for drawing the signal, not for measuring); a toe-off not found: -1."""
+    t = signals.t_s
+    ic = np.clip(np.searchsorted(t, steps["ic_time_s"].to_numpy(dtype=float)), 0, t.size - 1)
+    to_s = steps["to_time_s"].to_numpy(dtype=float)
+    to = np.where(np.isfinite(to_s), np.clip(np.searchsorted(t, np.nan_to_num(to_s)), 0, t.size - 1), -1)
+    return Contacts(ic.astype(np.int64), to.astype(np.int64), steps["side"].astype(str).to_numpy(dtype="<U7"))
+
+
+def _whole_after_change(whole: AnalysisResult, changes: list[MountingChange], said: str) -> AnalysisResult:
+    """``whole`` with the steps after the first mounting change flagged ``remounted`` and no direction claimed for
+    them (``unknown``; their frame is the session's, which another mounting set), and a note saying so."""
+    steps = whole.steps.copy()
+    after = steps["ic_time_s"].to_numpy(dtype=float) > changes[0].at_s
+    steps["quality_flags"] = with_flag(steps["quality_flags"].fillna("").to_numpy(dtype=str), after, "remounted")
+    steps["quality_flags"] = steps["quality_flags"].astype(object)
+    steps.loc[after, "direction"] = "unknown"
+    steps["direction_confidence"] = np.where(
+        after, np.minimum(steps["direction_confidence"].to_numpy(dtype=float), 0.5), steps["direction_confidence"]
+    )
+    summary = {
+        **whole.summary,
+        "notes": [
+            *whole.summary["notes"],
+            (
+                f"the sensor was re-mounted {said}: the steps after it are read in the session's frame, flagged "
+                "`remounted`, their direction unknown"
+            ),
+        ],
+    }
+    return replace(whole, steps=steps, summary=summary)
 
 
 def _grid_samples(session: Session) -> int:
@@ -287,6 +402,9 @@ def _analyze_session(
     if is_coarse(declared_signals.acc_quantum_g) and len(contacts):  # HONEST-8
         unsettled = quantum_unsettled(declared_signals, signals, contacts, steps["impact_peak_g"].to_numpy(), settings)
         flags = with_flag(flags, unsettled, "quantised")
+    reversal = facing_reversal(signals, contacts, cues, settings.direction) if cues is not None else None
+    if reversal is not None and not _frameless(signals):  # MOUNT-1
+        flags = with_flag(flags, reversal.changed, "remounted")
     steps["quality_flags"] = flags.astype(object)
     steps[EFFORT_COLUMN] = (
         effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, effort_total.result())
@@ -299,9 +417,27 @@ def _analyze_session(
     declared = anterior_axis or session.meta.anterior_axis
     notes = [*gate_notes, *evidence.axis_notes(steps, declared, settings), *([vertical_note] if vertical_note else [])]
     notes += placement_notes(declared_signals, bouts)  # a sensor that turns unlike its declared segment
+    if reversal is not None and not _frameless(signals):
+        notes.append(_reversal_note(reversal, signals.anterior_sign_known))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=declared_signals, contacts=contacts)
+
+
+def _reversal_note(reversal: FacingReversal, sign_known: bool) -> str:
+    """The note of a facing that reverses across standing (MOUNT-1)."""
+    at = ", ".join(f"between {a:.1f} s and {b:.1f} s" for a, b in reversal.at_s)
+    what = (
+        "the steps facing against the declared axis are flagged `remounted` and get no direction at more than even odds"
+        if sign_known
+        else "each stretch's facing is decided from its own steps (flagged `remounted`: those facing against the "
+        "first), a stretch too short to decide gets none"
+    )
+    return (
+        f"the facing the gait shows reverses while the wearer stands {at}: the sensor was probably re-mounted "
+        f"turned (a half turn about the vertical keeps every axis line, so one frame reads the steps after it "
+        f"reversed); {what}"
+    )
 
 
 def _directions_beside(
@@ -491,7 +627,10 @@ class _Evidence:
             if directions is not None
             else step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
         )
-        facing = facing_probability(signals, contacts, settings.direction, cues=self.cues)
+        facing: float | NDArray[np.float64] = facing_probability(signals, contacts, settings.direction, cues=self.cues)
+        reversal = facing_reversal(signals, contacts, self.cues, settings.direction)
+        if reversal is not None:  # MOUNT-1: each stretch's own facing; against a declared one: undecided
+            facing = np.where(reversal.changed, 0.5, facing) if signals.anterior_sign_known else reversal.facing
         strike = step_foot_strikes(
             signals,
             contacts,

@@ -91,6 +91,18 @@ class PreprocessSettings(Stage):
     max_rate_dps: float = quantity(
         10000.0, "deg/s", "an angular rate beyond this is beyond any wearable gyroscope's range: dropped", 500.0, 1e5
     )
+    remount_tilt_deg: float = quantity(
+        30.0, "deg", "up in the sensor turned this far between standings next to gait: re-mounted (MOUNT-2)", 5.0, 180.0
+    )
+    remount_standing_s: float = quantity(
+        1.0, "s", "the standing next to a gait bout whose mean specific force is its up", 0.2, 10.0
+    )
+    remount_swing_axis_deg: float = quantity(
+        45.0, "deg", "foot/shank + gyro: a gait bout swinging about an axis this far from the frame's left", 10.0, 90.0
+    )
+    remount_min_swing_deg: float = quantity(
+        50.0, "deg", "... with a sagittal-size swing (median stride range about it): re-mounted", 0.0, 360.0
+    )
 
 
 @dataclass(frozen=True)
@@ -457,6 +469,16 @@ class DirectionSettings(Stage):
         "... cap every step's confidence at this (cues in conflict: even odds, no label)",
         1 / 3,
         1.0,
+    )
+    remount_facing_log_odds: float = quantity(
+        3.0,
+        "log-odds",
+        "a stretch between standings whose own facing is this sure (p = 0.95) against another's: re-mounted",
+        0.0,
+        20.0,
+    )
+    remount_min_steps: int = quantity(
+        10, "contacts", "a stretch decides its own facing from at least this many", 2, 10_000
     )
     switch_probability: float = quantity(
         0.01, "probability", "direction change between two consecutive contacts of a bout", 0.0, 0.5

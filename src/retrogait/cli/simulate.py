@@ -36,7 +36,8 @@ def simulate_command(
             # rich markup: an unescaped [@S] or [xSTEPS] is taken for a style tag and vanishes from the help (EDGE-80)
             help="Comma-separated direction:activity:speed_ms:duration_s\\[:foot_strike\\[+hard]\\[+turnDEG\\[@S]"
             "\\[xSTEPS]]\\[:cadence_spm]] (direction forward, backward, left or right; turnDEG: a stepping turn); "
-            "still::0:SECONDS stands, turn::DEGREES:SECONDS pivots (positive to the left).",
+            "still::0:SECONDS stands, turn::DEGREES:SECONDS pivots (positive to the left), remount::RX/RY/RZ:SECONDS "
+            "re-mounts the sensor while standing (its new mounting rotation, deg).",
         ),
     ] = "still::0:3,forward:running:3.0:60,still::0:3,backward:running:2.5:60,still::0:3",
     side: Annotated[str, typer.Option(help="Leg wearing a foot or shank sensor (left/right).")] = "left",

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.spatial.transform import Rotation
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.errors import RetrogaitError
@@ -55,6 +56,9 @@ TRUTH_COLUMNS = (
     "vgrf_loading_rate_bw_per_s",
     "impact_peak_g",
     "bout_id",
+    "mounting_rx_deg",
+    "mounting_ry_deg",
+    "mounting_rz_deg",
 )
 
 
@@ -139,6 +143,7 @@ def simulate(config: SimulationConfig) -> SimulationResult:
     t_out = np.round(t_phys, TIME_DECIMALS)  # what the file states
     offsets = (np.arange(factor) - (factor - 1) / 2) * dt_fine
     rotation = segment_to_sensor_matrix(config.anterior_axis, config.vertical_axis, config.mounting_rotation_deg)
+    remounts = _remounts(config)
 
     acc = np.empty((n, 3))
     gyr = np.empty((n, 3))
@@ -147,8 +152,12 @@ def simulate(config: SimulationConfig) -> SimulationResult:
         i1 = min(n, i0 + CHUNK_SAMPLES)
         t_fine = (t_phys[i0:i1, None] + offsets[None, :]).ravel()
         sig: SegmentSignals = model.signals(t_fine, dt_fine)
-        acc[i0:i1] = block_average(sig.acc_ms2 @ rotation.T, factor)
-        gyr[i0:i1] = block_average(sig.gyr_dps @ rotation.T, factor)
+        if remounts:
+            acc_s, gyr_s = _remounted(t_fine, sig, rotation, remounts)
+            acc[i0:i1], gyr[i0:i1] = block_average(acc_s, factor), block_average(gyr_s, factor)
+        else:
+            acc[i0:i1] = block_average(sig.acc_ms2 @ rotation.T, factor)
+            gyr[i0:i1] = block_average(sig.gyr_dps @ rotation.T, factor)
         impact_fine[i0 * factor : i1 * factor] = sig.impact_ms2
 
     acc_bias = rng.uniform(-config.acc_bias_ms2, config.acc_bias_ms2, 3)
@@ -163,6 +172,7 @@ def simulate(config: SimulationConfig) -> SimulationResult:
         f"SYNTHETIC data from the retrogait simulator v{SIMULATOR_VERSION} (seed {config.seed}); "
         f"bouts {', '.join(b.describe() for b in config.bouts)}; "
         f"mounting rotation {','.join(f'{v:g}' for v in config.mounting_rotation_deg)} deg; "
+        f"{''.join(f're-mounted to {_angles(r.to_deg)} deg at {r.start_s:g}-{r.end_s:g} s; ' for r in remounts)}"
         f"body mass {config.body_mass_kg:g} kg; not a recording of a person"
     )
     if config.notes:
@@ -184,6 +194,75 @@ def simulate(config: SimulationConfig) -> SimulationResult:
     return SimulationResult(session=session, truth=truth, config=config)
 
 
+@dataclass(frozen=True)
+class Remount:
+    """A re-mount of the sensor while standing (Bout.remount_deg): from ``start_s`` to ``end_s`` (s) it turns
+    from the mounting rotation ``from_deg`` to ``to_deg`` (deg, intrinsic x-y-z)."""
+
+    start_s: float
+    end_s: float
+    from_deg: tuple[float, float, float]
+    to_deg: tuple[float, float, float]
+
+
+def _angles(deg: tuple[float, float, float]) -> str:
+    return ",".join(f"{v:g}" for v in deg)
+
+
+def _remounts(config: SimulationConfig) -> list[Remount]:
+    """The re-mounts of ``config``: each over the middle third of its standing bout."""
+    out: list[Remount] = []
+    mounting = config.mounting_rotation_deg
+    start = 0.0
+    for b in config.bouts:  # one per bout
+        if b.remount_deg is not None:
+            third = b.duration_s / 3.0
+            out.append(Remount(start + third, start + 2.0 * third, mounting, b.remount_deg))
+            mounting = b.remount_deg
+        start += b.duration_s
+    return out
+
+
+def _bout_mountings(config: SimulationConfig) -> list[tuple[float, float, float]]:
+    """The mounting rotation (deg) in force over each bout (a re-mount's bout: the one it ends with)."""
+    mounting = config.mounting_rotation_deg
+    out = []
+    for b in config.bouts:  # one per bout
+        mounting = b.remount_deg if b.remount_deg is not None else mounting
+        out.append(mounting)
+    return out
+
+
+def _remounted(
+    t_s: NDArray[np.float64], sig: SegmentSignals, nominal: NDArray[np.float64], remounts: list[Remount]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Sensor-frame specific force (m/s^2) and angular rate (deg/s) at the times ``t_s`` with the mounting
+    changing at each re-mount: over it the sensor turns about one fixed axis of its own (a raised-cosine
+    profile, slerp between the two mountings), and its gyroscope adds that turning rate. The handling's own
+    linear acceleration is not modelled (the accelerometer sees the segment's motion only).
+    ``nominal``: the session's segment-to-sensor matrix before the first re-mount."""
+    first = Rotation.from_euler("xyz", remounts[0].from_deg, degrees=True).as_matrix()
+    body_from_sensor = nominal.T @ first.T  # the nominal mounting, the mounting error taken off
+    sensor_to_segment = np.repeat(nominal.T[None, :, :], t_s.size, axis=0)
+    extra = np.zeros((t_s.size, 3))
+    for r in remounts:  # one per re-mount
+        before = Rotation.from_matrix(
+            body_from_sensor @ Rotation.from_euler("xyz", r.from_deg, degrees=True).as_matrix()
+        )
+        after = Rotation.from_matrix(body_from_sensor @ Rotation.from_euler("xyz", r.to_deg, degrees=True).as_matrix())
+        rotvec = (before.inv() * after).as_rotvec()  # in the sensor frame before
+        u = np.clip((t_s - r.start_s) / (r.end_s - r.start_s), 0.0, 1.0)
+        moving = (u > 0.0) & (u < 1.0)
+        s = 0.5 * (1.0 - np.cos(np.pi * u[moving]))
+        sensor_to_segment[moving] = (before * Rotation.from_rotvec(s[:, None] * rotvec[None, :])).as_matrix()
+        sensor_to_segment[t_s >= r.end_s] = after.as_matrix()
+        rate = 0.5 * np.pi * np.sin(np.pi * u[moving]) / (r.end_s - r.start_s)  # ds/dt (1/s)
+        extra[moving] = np.degrees(rate[:, None] * rotvec[None, :])  # the turn's rate, in the sensor's frame
+    acc = np.einsum("nji,nj->ni", sensor_to_segment, sig.acc_ms2)
+    gyr = np.einsum("nji,nj->ni", sensor_to_segment, sig.gyr_dps) + extra
+    return acc, gyr
+
+
 def _truth(
     config: SimulationConfig,
     moving: list[MovingBout],
@@ -194,6 +273,7 @@ def _truth(
 ) -> pd.DataFrame:
     frames = []
     limb = config.placement in ("foot", "shank")
+    mountings = _bout_mountings(config)
     next_bout = {id(a): b for a, b in itertools.pairwise(moving) if math.isclose(b.start_s, a.end_s, abs_tol=1e-9)}
     for mb, bout_id in zip(moving, bout_ids, strict=True):
         seq = mb.stances
@@ -233,6 +313,9 @@ def _truth(
                     "vgrf_loading_rate_bw_per_s": metrics.loading_rate_bw_per_s,
                     "impact_peak_g": impact,
                     "bout_id": bout_id,
+                    "mounting_rx_deg": mountings[bout_id][0],
+                    "mounting_ry_deg": mountings[bout_id][1],
+                    "mounting_rz_deg": mountings[bout_id][2],
                 }
             )
         )

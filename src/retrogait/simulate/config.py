@@ -13,6 +13,7 @@ import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from retrogait.conventions import AXES, SIDES
 from retrogait.errors import RetrogaitError
@@ -41,6 +42,9 @@ MIN_TURN_S_PER_180_DEG = 0.6
 #: bout keeps at least STEPPING_TURN_MARGIN_STRIDES of straight gait before and after it.
 STEPPING_TURN_STEPS_RANGE = (1.0, 8.0)
 STEPPING_TURN_MARGIN_STRIDES = 1.0
+#: Shortest standing bout (s) holding a re-mount: a third still, a third turning the sensor, a third still, each
+#: long enough (1 s) for the still-sample mean that finds the vertical.
+MIN_REMOUNT_S = 3.0
 #: The longest simulated recording (s): a day of wear.
 MAX_DURATION_S = 86_400.0
 #: The most samples simulated at once: ~90 bytes each while simulating (acc, gyr, the fine impact, the
@@ -74,6 +78,10 @@ class Bout:
         turn_steps: steps (both legs) over which a stepping turn is made (1-8; 2-4 is usual).
         turn_at_s: time (s from the bout start) at the middle of a stepping turn; None: the bout's
             middle. At least one stride of straight gait stays before and after the turn.
+        remount_deg: a still bout only: the sensor is re-mounted while the wearer stands (a strap
+            adjusted, a pod clipped back turned): over the bout's middle third it turns from its
+            mounting so far to this one (x, y, z intrinsic Euler angles, deg, from the nominal
+            mounting, as ``SimulationConfig.mounting_rotation_deg``), which holds from then on.
     """
 
     direction: str
@@ -86,8 +94,11 @@ class Bout:
     turn_deg: float = 0.0
     turn_steps: float = 3.0
     turn_at_s: float | None = None
+    remount_deg: tuple[float, float, float] | None = None
 
     def __post_init__(self) -> None:
+        if self.remount_deg is not None:
+            object.__setattr__(self, "remount_deg", tuple(float(v) for v in self.remount_deg))
         problem = self.problem()
         if problem:
             raise RetrogaitError(f"bout {self.describe()}: {problem}")
@@ -139,6 +150,8 @@ class Bout:
     def describe(self) -> str:
         """Compact text such as ``forward:running:3.0:60`` (``turn::180:1.5`` for a turn while standing,
         ``forward:walking:1.2:12:turn180@6`` for a stepping turn)."""
+        if self.remount_deg is not None:
+            return f"remount::{'/'.join(f'{v:g}' for v in self.remount_deg)}:{self.duration_s:g}"
         if self.turn_deg and self.is_still:
             return f"turn::{self.turn_deg:g}:{self.duration_s:g}"
         text = f"{self.direction}:{self.activity}:{self.speed_ms:g}:{self.duration_s:g}"
@@ -163,6 +176,15 @@ class Bout:
             return f"speed_ms must be a number, got {self.speed_ms!r}"
         if not math.isfinite(self.turn_deg):
             return f"turn_deg must be a number, got {self.turn_deg!r}"
+        if self.remount_deg is not None:
+            if not self.is_still or self.turn_deg:
+                return "a re-mount is made standing still (remount::RX/RY/RZ:SECONDS), not while moving or turning"
+            if len(self.remount_deg) != 3 or not all(math.isfinite(v) for v in self.remount_deg):
+                return f"remount_deg must be three finite angles, got {self.remount_deg!r}"
+            if self.duration_s < MIN_REMOUNT_S:
+                return (
+                    f"a re-mount stands at least {MIN_REMOUNT_S:g} s (still, turning, still), got {self.duration_s:g}"
+                )
         if self.is_still:
             if self.speed_ms != 0:
                 return f"a still bout has speed 0, got {self.speed_ms:g} m/s"
@@ -338,8 +360,9 @@ def parse_bouts(spec: str) -> list[Bout]:
     options being a foot strike, ``hard`` (hard landing) and ``turnDEG[@SECONDS][xSTEPS]`` (a stepping
     turn of DEG degrees, positive to the left, centred SECONDS into the bout, over STEPS steps), joined
     by ``+`` (``forefoot+hard``, ``turn180@8x4``); for standing use ``still::0:SECONDS``, for a turn
-    while standing ``turn::DEGREES:SECONDS`` (positive to the left). Raises a one-line RetrogaitError
-    naming the bad item.
+    while standing ``turn::DEGREES:SECONDS`` (positive to the left), for a re-mount of the sensor while
+    standing ``remount::RX/RY/RZ:SECONDS`` (its new mounting rotation, deg; Bout.remount_deg). Raises a
+    one-line RetrogaitError naming the bad item.
     """
     items = [item.strip() for item in spec.split(",")]
     if not spec.strip() or any(not item for item in items):
@@ -352,6 +375,9 @@ def parse_bouts(spec: str) -> list[Bout]:
                 f"bout {item!r}: expected direction:activity:speed_ms:duration_s[:foot_strike[:cadence_spm]]"
             )
         direction, activity = parts[0].lower(), parts[1].lower()
+        if direction == "remount":
+            bouts.append(_remount(parts, item))
+            continue
         turn = direction == "turn"
         if turn:
             if activity not in ("", "still") or len(parts) != 4:
@@ -377,7 +403,7 @@ def parse_bouts(spec: str) -> list[Bout]:
         if turn:
             bouts.append(Bout("still", "still", 0.0, duration, turn_deg=speed))
         else:
-            stepping = _stepping_turn(turns[0], item) if turns else {}
+            stepping: dict[str, Any] = _stepping_turn(turns[0], item) if turns else {}
             bouts.append(
                 Bout(
                     direction,
@@ -391,6 +417,20 @@ def parse_bouts(spec: str) -> list[Bout]:
                 )
             )
     return bouts
+
+
+def _remount(parts: list[str], item: str) -> Bout:
+    """The still bout of a ``remount::RX/RY/RZ:SECONDS`` item."""
+    if parts[1] not in ("", "still") or len(parts) != 4:
+        raise RetrogaitError(f"bout {item!r}: a re-mount is remount::RX/RY/RZ:SECONDS (angles in deg)")
+    try:
+        angles = tuple(float(v) for v in parts[2].split("/"))
+        duration = float(parts[3])
+    except ValueError:
+        raise RetrogaitError(f"bout {item!r}: a re-mount is remount::RX/RY/RZ:SECONDS (angles in deg)") from None
+    if len(angles) != 3:
+        raise RetrogaitError(f"bout {item!r}: a re-mount takes three angles RX/RY/RZ (deg)")
+    return Bout("still", "still", 0.0, duration, remount_deg=(angles[0], angles[1], angles[2]))
 
 
 _STEPPING_TURN = re.compile(r"^turn([+-]?[0-9.]+)(?:@([0-9.]+))?(?:x([0-9.]+))?$")

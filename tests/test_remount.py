@@ -1,0 +1,144 @@
+"""A sensor re-mounted while the wearer stands (MOUNT-1): the simulator's ``remount`` bout and the analysis'
+facing reversal across standing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrogait.analysis.pipeline import analyze
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.errors import RetrogaitError
+from retrogait.session import Session
+from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+BOUTS = "still::0:3,forward:running:3.0:20,remount::0/0/180:9,backward:running:2.5:20,still::0:3"
+
+
+def test_remount_bout_parses_describes_and_is_refused_moving() -> None:
+    bout = parse_bouts("remount::10/-20/90:4")[0]
+    assert bout.is_still and bout.remount_deg == (10.0, -20.0, 90.0)
+    assert bout.describe() == "remount::10/-20/90:4"
+    with pytest.raises(RetrogaitError, match="three angles"):
+        parse_bouts("remount::0/90:4")
+    with pytest.raises(RetrogaitError, match="at least 3 s"):
+        parse_bouts("remount::0/0/90:2")
+
+
+def test_remount_turns_gravity_in_the_sensor_frame_and_the_truth_says_the_mounting() -> None:
+    bouts = parse_bouts("still::0:2,forward:walking:1.2:6,remount::0/90/0:3,forward:walking:1.2:6,still::0:2")
+    result = simulate(SimulationConfig("foot", bouts, sample_rate_hz=100.0, seed=3))
+    t, acc = result.session.t_s, result.session.acc
+    before = acc[t < 1.5].mean(axis=0) / STANDARD_GRAVITY_MS2
+    after = acc[t > result.config.duration_s - 1.5].mean(axis=0) / STANDARD_GRAVITY_MS2
+    assert before == pytest.approx([0, 0, 1], abs=0.02)  # z up as mounted
+    assert abs(after[0]) == pytest.approx(1.0, abs=0.02) and abs(after[2]) < 0.02  # turned 90 deg about y: x up
+    gyr = result.session.gyr
+    assert gyr is not None
+    turning = (t > 8.0 + 1.0) & (t < 8.0 + 2.0)  # the middle third of the 3 s re-mount bout
+    turned_deg = float(np.sum(gyr[turning, 1]) / 100.0)
+    assert abs(turned_deg) == pytest.approx(90.0, abs=3.0)  # the gyroscope sees the handling
+    truth = result.truth
+    assert set(truth.loc[truth["bout_id"] == 1, "mounting_ry_deg"]) == {0.0}
+    assert set(truth.loc[truth["bout_id"] == 3, "mounting_ry_deg"]) == {90.0}
+    again = simulate(SimulationConfig("foot", bouts, sample_rate_hz=100.0, seed=3))
+    assert np.array_equal(again.session.acc, acc)  # seeded
+
+
+def _without_axes(session: Session) -> Session:
+    return replace(session, meta=replace(session.meta, anterior_axis=None, vertical_axis=None))
+
+
+@pytest.mark.parametrize("placement", ["foot", "lower_back"])
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_half_turn_remount_while_standing_gets_no_confident_wrong_direction(placement: str, declared: bool) -> None:
+    result = simulate(SimulationConfig(placement, parse_bouts(BOUTS), sample_rate_hz=200.0, seed=5))
+    session = result.session if declared else _without_axes(result.session)
+    analysis = analyze(session)
+    steps = analysis.steps
+    truth_backward = (steps["ic_time_s"] > 27.5).to_numpy()  # the backward bout, after the re-mount
+    sure = steps["direction_confidence"].to_numpy() >= 0.9
+    label = steps["direction"].to_numpy()
+    wrong = sure & np.where(truth_backward, label != "backward", label != "forward")
+    assert not wrong.any(), pd.Series(label[wrong]).value_counts().to_dict()
+    assert any("re-mounted" in n for n in analysis.summary["notes"])
+    flagged = steps["quality_flags"].fillna("").str.contains("remounted").to_numpy()
+    assert flagged[truth_backward].mean() > 0.9 and not flagged[~truth_backward].any()
+    if placement == "foot":  # the strike's angle reads the facing too: rearfoot forward, forefoot backward (truth)
+        strike = steps["foot_strike"].to_numpy()
+        sure_strike = (steps["foot_strike_confidence"].to_numpy() >= 0.9) & (strike != "unknown")
+        wrong_strike = sure_strike & np.where(truth_backward, strike == "rearfoot", strike == "forefoot")
+        assert wrong_strike.sum() <= 1  # the run's first landing, from standing (one frame: 54 or 59 wrong)
+
+
+B90 = "still::0:3,forward:running:3.0:20,remount::{}:9,backward:running:2.5:20,still::0:3"
+
+
+def _wrong_sure(steps: pd.DataFrame, split_s: float = 27.5) -> int:
+    back = steps["ic_time_s"].to_numpy() > split_s
+    sure = steps["direction_confidence"].to_numpy() >= 0.9
+    label = steps["direction"].to_numpy()
+    return int(np.sum(sure & np.where(back, label != "backward", label != "forward")))
+
+
+@pytest.mark.parametrize(("placement", "mounting"), [("foot", "0/0/90"), ("shank", "0/0/90"), ("foot", "30/0/120")])
+def test_a_remount_turning_the_swing_axis_is_cut_and_each_mounting_gets_its_own_frame(
+    placement: str, mounting: str
+) -> None:
+    result = simulate(SimulationConfig(placement, parse_bouts(B90.format(mounting)), sample_rate_hz=200.0, seed=5))
+    assert _wrong_sure(analyze(result.session, mounting=False).steps) > 20  # one frame: the steps after it wrong
+    analysis = analyze(result.session)
+    steps = analysis.steps
+    assert _wrong_sure(steps) == 0
+    assert len(analysis.summary["mountings"]) == 2
+    assert 23.0 < analysis.summary["mountings"][1]["start_s"] < 32.0  # cut while standing
+    assert "analysed_by_mounting" in analysis.summary["input_provenance"]
+    assert any("re-mounted at" in n for n in analysis.summary["notes"])
+    flagged = steps["quality_flags"].fillna("").str.contains("remounted").to_numpy()
+    assert np.array_equal(flagged, steps["ic_time_s"].to_numpy() > 27.5)
+    if placement == "foot":  # the foot's own gait tells its facing on the new mounting
+        back = steps.loc[steps["ic_time_s"] > 27.5, "direction"]
+        assert (back == "backward").mean() > 0.9
+
+
+def test_a_tilted_remount_of_the_lower_back_is_cut_where_up_turned() -> None:
+    result = simulate(SimulationConfig("lower_back", parse_bouts(B90.format("0/90/0")), sample_rate_hz=200.0, seed=5))
+    analysis = analyze(result.session)
+    assert any("up in the sensor turned 90 deg" in n for n in analysis.summary["notes"])
+    assert _wrong_sure(analysis.steps) == 0
+    back = analysis.steps.loc[analysis.steps["ic_time_s"] > 27.5, "direction"]
+    assert (back == "backward").mean() > 0.9  # was unknown in one frame: up there is a mix of two mountings
+
+
+@pytest.mark.parametrize("placement", ["foot", "shank"])
+def test_side_steps_and_backward_walking_between_standings_are_no_remount(placement: str) -> None:
+    bouts = (
+        "still::0:3,forward:walking:1.2:12,still::0:4,left:walking:0.5:12,still::0:4,right:walking:1.2:12,"
+        "still::0:4,backward:walking:0.8:12,still::0:4,forward:running:3.0:12,still::0:3"
+    )
+    result = simulate(SimulationConfig(placement, parse_bouts(bouts), sample_rate_hz=200.0, seed=5))
+    analysis = analyze(result.session)
+    assert "mountings" not in analysis.summary
+    assert not any("re-mounted" in n for n in analysis.summary["notes"])
+
+
+def test_a_mounting_that_cannot_be_analysed_alone_leaves_its_steps_unknown_and_flagged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import retrogait.imports.part as part
+
+    def refuse(*_args: object) -> Session:
+        raise RetrogaitError("too short")
+
+    result = simulate(SimulationConfig("foot", parse_bouts(B90.format("0/0/90")), sample_rate_hz=200.0, seed=5))
+    monkeypatch.setattr(part, "part_of", refuse)
+    analysis = analyze(result.session)
+    steps = analysis.steps
+    after = steps["ic_time_s"].to_numpy() > 27.5
+    assert (steps.loc[after, "direction"] == "unknown").all()
+    assert (steps.loc[after, "direction_confidence"] <= 0.5).all()
+    assert steps["quality_flags"].fillna("").str.contains("remounted").to_numpy()[after].all()
+    assert any("cannot be analysed alone (too short)" in n for n in analysis.summary["notes"])
