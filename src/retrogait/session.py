@@ -37,6 +37,7 @@ from retrogait.conventions import (
 )
 from retrogait.csvtext import csv_pieces
 from retrogait.errors import InputFileError
+from retrogait.gyro_turning import RADS_TURN_LOG10, STILL_RATE_DPS, gravity_turn_ratio
 from retrogait.interrupt import uninterrupted
 from retrogait.outfiles import discard, restore_if_removed
 from retrogait.rate import measured_rate_hz
@@ -922,8 +923,6 @@ def _implausible_units(session: Session, max_acc_g: float) -> str | None:
 def _turning_says_rad_s(session: Session, gyr_p99: float, max_acc_g: float) -> str | None:
     """Why a moving sensor's gyroscope (deg/s by its header, 99th percentile ``gyr_p99`` under STILL_RATE_DPS) is
     rad/s: gravity turns in the sensor frame at the rate across it in rad/s, 57x it in deg/s (HONEST-26); or None."""
-    from retrogait.imports.inference import RADS_TURN_LOG10, STILL_RATE_DPS, gravity_turn_ratio
-
     if session.gyr is None or gyr_p99 >= STILL_RATE_DPS:  # a gyroscope that shows turns is not judged here
         return None
     rows = np.isfinite(session.gyr).all(axis=1) & within_acc_range(session.acc, session.meta.acc_range_g, max_acc_g)

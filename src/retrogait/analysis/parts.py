@@ -168,7 +168,7 @@ def analyze_in_parts(
         start, k = core[1], k + 1
     assert signals is not None and last is not None  # a plan holds one part at least
     steps, bouts = join_parts(kept, settings, signals.fs_hz)
-    summary = _summary(kept, summarize(steps, bouts, signals, last), span, part_s, overlap_s)
+    summary = joined_summary(kept, summarize(steps, bouts, signals, last), span, part_s, overlap_s)
     none = np.zeros(0, dtype=np.int64)
     contacts = Contacts(none, none.copy(), np.zeros(0, dtype="<U7"))  # the whole's signals are never held
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
@@ -290,7 +290,7 @@ def _still_rows(parts: list[PartSteps], min_still_s: float, fs_hz: float) -> lis
     return [p for p in pieces if float(p["end_s"]) - float(p["start_s"]) >= min_still_s - 1.5 / fs_hz]
 
 
-def _summary(
+def joined_summary(
     parts: list[PartSteps],
     joined: dict[str, Any],
     span: tuple[float, float],

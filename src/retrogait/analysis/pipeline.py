@@ -123,6 +123,19 @@ def analyze(
         changes = mounting_changes(result.signals, result.steps, result.bouts, settings)
         if changes:
             return _analyze_by_mounting(session, changes, result, placement, side, anterior_axis, settings)
+    return _with_no_gyro_stretches(result, session, placement, side, anterior_axis, settings)
+
+
+def _with_no_gyro_stretches(
+    result: AnalysisResult,
+    session: Session,
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    settings: AnalysisSettings,
+) -> AnalysisResult:
+    """``result`` with the stretches the gyroscope is missing from analysed on the acceleration alone and joined
+    (gyro_stretches.py, GYRO-2); ``result`` itself where there are none."""
     sig = result.signals
     cut = sig.gap.any() or sig.t_s[0] > session.t_s[0] or sig.t_s[-1] < session.t_s[-1]
     if sig.gyr_dps is None or session.gyr is None or not cut:
@@ -163,8 +176,7 @@ def _analyze_by_mounting(
     step from the mounting holding its contact; a cut lies between gait bouts, so no run of steps crosses one). The
     steps of every mounting after the first are flagged ``remounted``. Where a mounting cannot be analysed alone (too
     short), ``whole`` is kept with the steps after the first change flagged and their direction unknown."""
-    from retrogait.analysis.parts import PartSteps, join_parts
-    from retrogait.analysis.parts import _summary as parts_summary
+    from retrogait.analysis.parts import PartSteps, join_parts, joined_summary
     from retrogait.imports.part import part_of
 
     display = session.source or "the recording"
@@ -198,7 +210,7 @@ def _analyze_by_mounting(
     assert last is not None
     steps, bouts = join_parts(kept, settings, last.signals.fs_hz)
     span = (float(session.t_s[0]), float(session.t_s[-1]))
-    summary = parts_summary(kept, summarize(steps, bouts, last.signals, session), span, 0.0, 0.0, "mounting")
+    summary = joined_summary(kept, summarize(steps, bouts, last.signals, session), span, 0.0, 0.0, "mounting")
     provenance = summary["input_provenance"]
     provenance.pop("analysed_in_parts", None)
     provenance["analysed_by_mounting"] = (

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.gyro_turning import RADS_TURN_LOG10, STILL_RATE_DPS, gravity_turn_ratio
 from retrogait.masks import runs_mask, true_runs
 from retrogait.stuck import stuck_rows
 
@@ -53,12 +54,12 @@ MOVING_GRAVITY_MAX_G = 3.0
 MAX_WINDOWS = 2000
 #: A window is moving when |acc| varies more than this (m/s^2, standard deviation).
 MOVING_STD_MS2 = 1.0
-#: The gyroscope shows the sensor still where |rate| stays under STILL_RATE_DPS for STILL_MIN_S or longer (a foot
-#: flat in stance turns under 10 deg/s); not turning, a sensor feels gravity and what translates it, which averages
-#: out: the median |acc| there is 1 g. Such stretches adding up to STILL_TOTAL_S are evidence: where their median is
-#: not 1 g (GRAVITY_MATCH) in the unit a moving recording's quiet mean found, that mean is not gravity (HONEST-22:
-#: 94 clean recordings 0.981-1.009 g; a real foot's gravity taken out by a fusion 0.22 / 0.58 "g").
-STILL_RATE_DPS = 10.0
+#: The gyroscope shows the sensor still where |rate| stays under STILL_RATE_DPS (gyro_turning.py) for STILL_MIN_S or
+#: longer (a foot flat in stance turns under 10 deg/s); not turning, a sensor feels gravity and what translates it,
+#: which averages out: the median |acc| there is 1 g. Such stretches adding up to STILL_TOTAL_S are evidence: where
+#: their median is not 1 g (GRAVITY_MATCH) in the unit a moving recording's quiet mean found, that mean is not
+#: gravity (HONEST-22: 94 clean recordings 0.981-1.009 g; a real foot's gravity taken out by a fusion 0.22 / 0.58
+#: "g").
 STILL_MIN_S = 0.1
 STILL_TOTAL_S = 1.0
 #: What a unit's refusal says where the still samples read more than 1 g in it (the import adds what to do).
@@ -67,9 +68,6 @@ SCALE_OFF = "its scale is off"
 GYRO_TOO_SMALL = "unless the gyroscope is in rad/s under deg/s names (then correct its names)"
 #: 99th percentile of |rate| while moving: above this cannot be rad/s, below the lower one not deg/s.
 RADS_MAX, DPS_MIN = 35.0, 5.0
-#: log10 of gravity's turning over the rate across it above which the rate is rad/s: midway between 0 (rad/s) and
-#: log10(pi / 180) = -1.76 (deg/s) (``gyro_units``; the session's own check, HONEST-26)
-RADS_TURN_LOG10 = -0.88
 GYR_FACTORS = {"dps": 1.0, "rads": 180.0 / math.pi}
 
 
@@ -371,38 +369,3 @@ def gyro_units(
             unit, GYR_FACTORS[unit], f"{unit}: gravity turns in the sensor frame at {ratio:.3g} x the rate (1 in rad/s)"
         )
     return GyrUnits("rads", GYR_FACTORS["rads"], "rads: no motion tells the unit, so assumed (phone apps' unit)")
-
-
-def gravity_turn_ratio(gyr: FloatArray, acc_ms2: FloatArray, rate_hz: float) -> float | None:
-    """How fast the gravity direction turns in the sensor frame (rad/s) over the rate across it
-    (file units), where the sensor turns most; None when it barely turns."""
-    n = acc_ms2.shape[0]
-    width = max(3, round(0.2 * rate_hz))
-    if n < 4 * width:
-        return None
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        smooth_acc = _moving_mean(acc_ms2, width)
-        smooth_gyr = _moving_mean(gyr, width)
-        direction = smooth_acc / np.linalg.norm(smooth_acc, axis=1, keepdims=True)
-        turning = np.linalg.norm(np.gradient(direction, axis=0), axis=1) * rate_hz
-        across = np.linalg.norm(np.cross(smooth_gyr, direction), axis=1)
-    inner = slice(width, n - width)
-    turning, across = turning[inner], across[inner]
-    ok = np.isfinite(turning) & np.isfinite(across)
-    turning, across = turning[ok], across[ok]
-    if across.size < 10:
-        return None
-    busy = across >= np.quantile(across, 0.7)
-    if float(np.median(turning[busy])) < 0.2:  # gravity turning less than ~11 deg/s: no evidence
-        return None
-    denominator = float(np.median(across[busy]))
-    return float(np.median(turning[busy])) / denominator if denominator > 0 else None
-
-
-def _moving_mean(values: FloatArray, width: int) -> FloatArray:
-    """Centred moving mean of each column over ``width`` samples (edges use what there is)."""
-    padded = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
-    n = values.shape[0]
-    lo = np.clip(np.arange(n) - width // 2, 0, n)
-    hi = np.clip(np.arange(n) + (width + 1) // 2, 0, n)
-    return (padded[hi] - padded[lo]) / (hi - lo)[:, None]
