@@ -254,7 +254,7 @@ def test_a_walk_after_a_run_is_read_without_the_run_at_the_lower_back() -> None:
 
 def test_a_piece_is_read_clipped_and_within_its_own_gait() -> None:
     """A step-band signal repeating every 50 samples for 20 cycles, one 40-sample burst 20x as strong (a
-    pivot turn): a piece of a run that changes gait, read clipped at clip_robust_std, repeats (0.41); a whole
+    pivot turn): a piece of a run that changes gait, read clipped at clip_factor, repeats (0.41); a whole
     run, read as it is, does not (0.06, as before). A piece closed at its first contact does not read the
     stronger, faster gait before it."""
     gate = AnalysisSettings.for_placement("lower_back").gait_gate

@@ -418,7 +418,7 @@ def periodicity(
     The run spans half a stride (``stride`` samples) before its first contact (sample ``first``) to half a
     stride after its last, its whole first and last cycles; an end ``closed`` (start, end) stops at the
     contact, where another gait goes on (a run's landings are stronger than the walk's after it). With
-    ``clip`` (a piece of a run that changes gait) the signal is clipped at ``clip_robust_std`` robust
+    ``clip`` (a piece of a run that changes gait) the signal is clipped at ``clip_factor`` robust
     standard deviations first: a change of gait brings transients of its own (a stepping turn's pivot, the
     shank's |a| ~7x the walk's), which would rule a Pearson correlation over a piece's few strides. A
     whole run is read as it is: where no change of gait is seen, a transient is no more gait than a car's
@@ -436,7 +436,7 @@ def periodicity(
     if clip:  # robust scale, floored so that a run mostly quiet between its landings is not clipped flat
         x = x - np.median(x)
         scale = max(MAD_TO_STD * float(np.median(np.abs(x))), MIN_SCALE_OF_STD * float(np.std(x)))
-        x = np.clip(x, -settings.clip_robust_std * scale, settings.clip_robust_std * scale)
+        x = np.clip(x, -settings.clip_factor * scale, settings.clip_factor * scale)
     r = pearson_by_lag((x - x.mean())[None, :], top)[0]
     inner = np.arange(1, top)
     peak = (r[inner] > r[inner - 1]) & (r[inner] >= r[inner + 1])

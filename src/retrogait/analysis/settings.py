@@ -629,7 +629,7 @@ class GaitGateSettings(Stage):
         2.0,
         100.0,
     )
-    clip_robust_std: float = quantity(
+    clip_factor: float = quantity(
         4.0,
         "robust std",
         "a piece of a run that changes gait is clipped here before its repetition is read (a stepping turn's pivot)",
