@@ -209,9 +209,11 @@ def rhythm_cuts(
 
     The cut splits the stretch where the squared deviations of the log strides from each side's own mean
     are least (a stride across the cut counts on neither side), each side lasting ``min_gait_kind_strides``
-    strides; it stands only when one side's strides are regular on their own (stride CV within the bound),
-    and the other side, if still irregular, is split again the same way. Contacts of a missed landing are
-    scaled back as in :func:`stride_cv`. No number is added: each piece must then pass every check."""
+    strides; it stands only when one side's strides are regular on their own (stride CV within the bound)
+    and the two sides' median strides differ by more than that bound (one rhythm's strides vary less: a
+    steady walk with a detector's odd contacts is no change of rhythm), and the other side, if still
+    irregular, is split again the same way. Contacts of a missed landing are scaled back as in
+    :func:`stride_cv`. No number is added: each piece must then pass every check."""
     per_cycle = 1 if one_leg else 2
     shortest = int(np.ceil(settings.min_gait_kind_strides * per_cycle)) + 1  # contacts that span the strides
     limit, tol = settings.max_stride_cv_ratio, settings.missed_tolerance_fraction
@@ -231,7 +233,8 @@ def rhythm_cuts(
         sse_right = (p2[-1] - p2[j]) - (p1[-1] - p1[j]) ** 2 / n_right
         cut = int(j[np.argmin(sse_left + sse_right)])
         left, right = (stride_cv(side, per_cycle, tol) <= limit for side in (run[:cut], run[cut:]))
-        if not (left or right):
+        medians = np.median(x[: cut - per_cycle]), np.median(x[cut:])
+        if not (left or right) or abs(medians[0] - medians[1]) <= np.log1p(limit):  # no other rhythm: outliers
             continue
         cuts.append(a + cut)
         todo += [
