@@ -211,7 +211,8 @@ def test_a_side_step_straight_into_a_walk_keeps_its_steps_at_the_lower_back() ->
 
 def test_rhythm_cuts_split_where_the_stride_period_changes() -> None:
     """Strides of 0.8, 1.0 then 1.2 s (+-1 %; whole, stride CV 0.3) are cut where the 0.8-s rhythm ends (the
-    rest holds CV 0.2); a steady walk, one with missed landings and strides nowhere regular are not cut."""
+    rest holds CV 0.2); a steady walk, one with missed landings or odd contacts, and strides nowhere regular
+    are not cut."""
     gate = AnalysisSettings.for_placement("lower_back").gait_gate
     rng = np.random.default_rng(0)
     step = np.repeat([40.0, 50.0, 60.0], 16) * (1.0 + 0.01 * rng.standard_normal(48))  # samples at 100 Hz
@@ -225,6 +226,12 @@ def test_rhythm_cuts_split_where_the_stride_period_changes() -> None:
     assert rhythm_cuts(noise, np.array([0]), one_leg=False, settings=gate).tolist() == []
     foot = AnalysisSettings.for_placement("foot").gait_gate
     assert rhythm_cuts(ic, np.array([0]), one_leg=True, settings=foot).tolist() == [17]
+    # a steady 1.1-s walk whose first 26 contacts a detector places 0.3 s early or late: no other rhythm to cut
+    # out (the first version peeled it at contacts 6, 13, 19 and 25)
+    jittered = np.full(40, 110.0)
+    jittered[:26] += np.tile([-30.0, 30.0], 13)
+    odd = np.r_[0, np.cumsum(jittered[:-1])].astype(np.int64)
+    assert rhythm_cuts(odd, np.array([0]), one_leg=True, settings=foot).tolist() == []
 
 
 TURN_INTO_BACKWARD = [
