@@ -10,7 +10,7 @@ import pytest
 
 import retrogait
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.gait_gate import gait_gate, gait_kind_cuts
+from retrogait.analysis.gait_gate import gait_gate, gait_kind_cuts, periodicity, rhythm_cuts
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import AnalysisSettings, GaitGateSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -21,6 +21,7 @@ from retrogait.simulate.nongait import HARSH_KINDS, KINDS, non_gait
 from script_module import load_script
 
 RECORDINGS = load_script("shared_recordings")
+RELIABILITY = load_script("validate_reliability")
 
 STILL = Bout("still", "still", 0.0, 2.0)
 
@@ -166,6 +167,112 @@ def test_gait_kind_cuts_need_each_kind_to_last_and_a_run_to_step_faster() -> Non
     missed = np.delete(np.arange(40) * 110, [5, 12, 30])  # a walk with three landings missed
     ends[0] = 37
     assert cuts(Contacts(missed, missed + 70, side[:37]), placement="foot", settings=foot) == []
+
+
+def _dropped(result: retrogait.AnalysisResult) -> list[str]:
+    return [note for note in result.summary["notes"] if "dropped" in note]
+
+
+def _mixed_person(placement: str, scenario: str, person: int) -> Session:
+    """validate_reliability's simulated session of a person (the same draws as the script)."""
+    rng = np.random.default_rng(1000 + person)
+    for name, bouts_of in RELIABILITY.SCENARIOS.items():
+        bouts, mounting = bouts_of(rng), tuple(float(v) for v in rng.uniform(-8.0, 8.0, 3))
+        if name == scenario:
+            break
+    config = SimulationConfig(
+        placement,
+        bouts,
+        sample_rate_hz=RELIABILITY.RATES_HZ[placement][person % 2],
+        side=("left", "right")[person % 2],
+        mounting_rotation_deg=mounting,
+        seed=person,
+    )
+    return simulate(config).session
+
+
+SIDE_INTO_WALK = [STILL, Bout("right", "walking", 0.66, 10), Bout("forward", "walking", 1.26, 12), STILL]
+
+
+@pytest.mark.parametrize(("placement", "seed"), [("shank", 4), ("foot", 3)])
+def test_a_side_step_straight_into_a_faster_walk_keeps_its_steps(placement: str, seed: int) -> None:
+    """Side-steps (strides 0.85 s) straight into a forward walk (1.1 s): no flight phase to cut at, and the
+    whole run of contacts has two stride periods (CV over 0.2): every contact was dropped (PHONE-13)."""
+    sim = simulate(SimulationConfig(placement, SIDE_INTO_WALK, sample_rate_hz=200.0, seed=seed))
+    result = retrogait.analyze(sim.session)
+    assert len(result.steps) >= 0.95 * (len(sim.truth) // 2)
+    assert _dropped(result) == []
+
+
+def test_a_side_step_straight_into_a_walk_keeps_its_steps_at_the_lower_back() -> None:
+    """validate_reliability's person 4, `nostand`: 44 contacts of side-steps then a walk (CV 0.202) dropped."""
+    assert _dropped(retrogait.analyze(_mixed_person("lower_back", "nostand", 4))) == []
+
+
+def test_rhythm_cuts_split_where_the_stride_period_changes() -> None:
+    """Strides of 0.8, 1.0 then 1.2 s (+-1 %; whole, stride CV 0.3) are cut where the 0.8-s rhythm ends (the
+    rest holds CV 0.2); a steady walk, one with missed landings or odd contacts, and strides nowhere regular
+    are not cut."""
+    gate = AnalysisSettings.for_placement("lower_back").gait_gate
+    rng = np.random.default_rng(0)
+    step = np.repeat([40.0, 50.0, 60.0], 16) * (1.0 + 0.01 * rng.standard_normal(48))  # samples at 100 Hz
+    ic = np.r_[0, np.cumsum(np.rint(step[:-1]))].astype(np.int64)
+    assert rhythm_cuts(ic, np.array([0]), one_leg=False, settings=gate).tolist() == [17]
+    assert rhythm_cuts(ic, np.array([0, 17]), one_leg=False, settings=gate).tolist() == []  # cut there already
+    steady = np.arange(50, dtype=np.int64) * 50
+    assert rhythm_cuts(steady, np.array([0]), one_leg=False, settings=gate).tolist() == []
+    assert rhythm_cuts(np.delete(steady, [10, 30]), np.array([0]), one_leg=False, settings=gate).tolist() == []
+    noise = np.cumsum(np.rint(rng.uniform(20.0, 90.0, 50))).astype(np.int64)
+    assert rhythm_cuts(noise, np.array([0]), one_leg=False, settings=gate).tolist() == []
+    foot = AnalysisSettings.for_placement("foot").gait_gate
+    assert rhythm_cuts(ic, np.array([0]), one_leg=True, settings=foot).tolist() == [17]
+    # a steady 1.1-s walk whose first 26 contacts a detector places 0.3 s early or late: no other rhythm to cut
+    # out (the first version peeled it at contacts 6, 13, 19 and 25)
+    jittered = np.full(40, 110.0)
+    jittered[:26] += np.tile([-30.0, 30.0], 13)
+    odd = np.r_[0, np.cumsum(jittered[:-1])].astype(np.int64)
+    assert rhythm_cuts(odd, np.array([0]), one_leg=True, settings=foot).tolist() == []
+
+
+TURN_INTO_BACKWARD = [
+    STILL,
+    Bout("forward", "running", 3.0, 10),
+    Bout("forward", "walking", 1.25, 10, turn_deg=180.0, turn_at_s=7.5, turn_steps=3.0),
+    Bout("backward", "walking", 1.1, 10),
+    STILL,
+]
+
+
+@pytest.mark.parametrize(("placement", "seed"), [("shank", 3), ("foot", 1)])
+def test_a_walk_after_a_run_that_turns_round_keeps_its_steps(placement: str, seed: int) -> None:
+    """A run, a walk that ends in a stepping turn (the pivot's |a| is ~7x the walk's), a backward walk:
+    the walk's piece read periodicity 0.12-0.2 (the turn ruled its correlation) and 8 contacts were dropped."""
+    sim = simulate(SimulationConfig(placement, TURN_INTO_BACKWARD, sample_rate_hz=200.0, seed=seed))
+    result = retrogait.analyze(sim.session)
+    assert len(result.steps) >= 0.95 * (len(sim.truth) // 2)
+    assert _dropped(result) == []
+
+
+def test_a_walk_after_a_run_is_read_without_the_run_at_the_lower_back() -> None:
+    """validate_reliability's person 9, `stepturn`: the walk after the run read periodicity 0.17 over a
+    window reaching back into the run's landings; 13 contacts were dropped."""
+    assert _dropped(retrogait.analyze(_mixed_person("lower_back", "stepturn", 9))) == []
+
+
+def test_a_piece_is_read_clipped_and_within_its_own_gait() -> None:
+    """A step-band signal repeating every 50 samples for 20 cycles, one 40-sample burst 20x as strong (a
+    pivot turn): a piece of a run that changes gait, read clipped at clip_factor, repeats (0.41); a whole
+    run, read as it is, does not (0.06, as before). A piece closed at its first contact does not read the
+    stronger, faster gait before it."""
+    gate = AnalysisSettings.for_placement("lower_back").gait_gate
+    n = np.arange(1000)
+    x = np.sin(2 * np.pi * n / 50.0)
+    x[600:640] += 20.0 * np.sin(2 * np.pi * n[600:640] / 13.0)
+    assert periodicity(x, 25, 975, 50.0, [50.0], gate, clip=True) > 0.35
+    assert periodicity(x, 25, 975, 50.0, [50.0], gate) < 0.1
+    y = np.where(n < 200, 10.0 * np.sin(2 * np.pi * n / 36.0), np.sin(2 * np.pi * n / 50.0))[:600]
+    assert periodicity(y, 200, 575, 50.0, [50.0], gate, (True, False), clip=True) > 0.95
+    assert periodicity(y, 200, 575, 50.0, [50.0], gate, clip=True) < 0.5
 
 
 def _running(placement: str = "lower_back", seed: int = 1) -> Session:

@@ -23,10 +23,12 @@ bout allows, no standing between them). A run is gait only if
   stops on after a pause), never on its own (a bump on a table).
 
 A run that fails is judged again piece by piece where its gait changes kind without a pause — walking into
-running or back, told by the flight phase the contact detector finds (``gait_kind_cuts``) — and each
-piece lasting ``min_gait_kind_strides`` strides is kept when it passes every check on its own: a walk
-and a run have different step periods, so the whole run's stride CV and its repetition at one median
-interval mix two rhythms that are each regular.
+running or back, told by the flight phase the contact detector finds (``gait_kind_cuts``) — or where its
+stride period changes (``rhythm_cuts``: a side-step straight into a faster walk), and each piece lasting
+``min_gait_kind_strides`` strides is kept when it passes every check on its own (beside a change of
+rhythm, the piece across it too): a walk and a run have different step periods, so the whole run's stride
+CV and its repetition at one median interval mix two rhythms that are each regular. A piece's signal is
+read within its own gait and clipped (:func:`periodicity`).
 
 Dropped contacts are counted in a note. The magnitude |a| is used, so no frame is needed.
 """
@@ -54,6 +56,8 @@ FAST_MIN_LAG_SAMPLES = 3
 MISSED_TOLERANCE = 0.15
 #: A robust standard deviation is this many median absolute deviations (normal data).
 MAD_TO_STD = 1.4826
+#: The clipping scale is at least this share of the run's standard deviation (as periodicity.py's windows).
+MIN_SCALE_OF_STD = 0.25
 #: Why a run was dropped, as the note says it.
 REASONS = {
     "cadence": "the cadence is outside any gait's",
@@ -91,8 +95,9 @@ class RunMeasures:
         quiet_fraction: share of it during which the sensor is quiet.
         periodicity: how strongly its step-band |a| repeats at its contacts' rhythm (:func:`periodicity`).
         stride_cv: robust coefficient of variation of its strides (:func:`stride_cv`).
-        pieces: the same measures of the pieces of the runs that change gait kind (``gait_kind_cuts``;
-            None when none does).
+        pieces: the same measures of the pieces of the runs that change gait kind (``gait_kind_cuts``) or
+            rhythm (``rhythm_cuts``; None when none does).
+        rhythm_start, rhythm_end: of pieces, (pieces,) True where the piece starts / ends at a rhythm cut.
     """
 
     starts: NDArray[np.int64]
@@ -106,6 +111,8 @@ class RunMeasures:
     periodicity: NDArray[np.float64]
     stride_cv: NDArray[np.float64]
     pieces: RunMeasures | None = None
+    rhythm_start: NDArray[np.bool_] | None = None
+    rhythm_end: NDArray[np.bool_] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def measure_runs(
 ) -> RunMeasures:
     """Group the contacts into runs (a gap longer than ``max_gap_s`` or standing between two contacts ends
     one: a walk never holds still between two landings) and measure each run (:class:`RunMeasures`), and
-    the pieces of those that change gait kind (``gait_kind_cuts``)."""
+    the pieces of those that change gait kind (``gait_kind_cuts``) or rhythm (``rhythm_cuts``)."""
     fs = signals.fs_hz
     mov = _movement(signals, band, still, settings)
     ic = contacts.ic_idx.astype(np.int64)
@@ -176,15 +183,64 @@ def measure_runs(
     starts = np.r_[0, breaks].astype(np.int64) if m else np.zeros(0, dtype=np.int64)
     ends = np.r_[breaks, m].astype(np.int64) if m else np.zeros(0, dtype=np.int64)
     runs = _measure(signals.placement, fs, mov, ic, starts, ends, one_leg, settings, band)
-    cuts = gait_kind_cuts(contacts, starts, ends, one_leg=one_leg, placement=signals.placement, settings=settings)
+    kind = gait_kind_cuts(contacts, starts, ends, one_leg=one_leg, placement=signals.placement, settings=settings)
+    rhythm = rhythm_cuts(ic, np.union1d(starts, kind), one_leg=one_leg, settings=settings)
+    cuts = np.union1d(kind, rhythm)
     if cuts.size == 0:
         return runs
     changing = np.unique(np.searchsorted(starts, cuts, side="right") - 1)  # the runs holding a cut
     bounds = [np.r_[starts[k], cuts[(cuts > starts[k]) & (cuts < ends[k])], ends[k]] for k in changing]
     p_starts = np.concatenate([b[:-1] for b in bounds]).astype(np.int64)
     p_ends = np.concatenate([b[1:] for b in bounds]).astype(np.int64)
-    pieces = _measure(signals.placement, fs, mov, ic, p_starts, p_ends, one_leg, settings, band)
+    # across a cut the other gait goes on: a piece's signal is read from its first contact to its last there
+    at_cut = (np.isin(p_starts, cuts), np.isin(p_ends, cuts))
+    pieces = _measure(signals.placement, fs, mov, ic, p_starts, p_ends, one_leg, settings, band, at_cut)
+    pieces = replace(pieces, rhythm_start=np.isin(p_starts, rhythm), rhythm_end=np.isin(p_ends, rhythm))
     return replace(runs, pieces=pieces)
+
+
+def rhythm_cuts(
+    ic: NDArray[np.int64], bounds: NDArray[np.int64], *, one_leg: bool, settings: GaitGateSettings
+) -> NDArray[np.int64]:
+    """Contact indices where a stretch of contacts (``ic[bounds[k]:bounds[k + 1]]``, the last to the end)
+    whose strides vary more than ``max_stride_cv_ratio`` changes its stride period: a walker's stride
+    time is steady at one speed and gait (CV 1-3 %) and changes with them, so a side-step going straight
+    into a faster walk holds two regular rhythms that no flight phase separates.
+
+    The cut splits the stretch where the squared deviations of the log strides from each side's own mean
+    are least (a stride across the cut counts on neither side), each side lasting ``min_gait_kind_strides``
+    strides; it stands only when one side's strides are regular on their own (stride CV within the bound)
+    and the two sides' median strides differ by more than that bound (one rhythm's strides vary less: a
+    steady walk with a detector's odd contacts is no change of rhythm), and the other side, if still
+    irregular, is split again the same way. Contacts of a missed landing are scaled back as in
+    :func:`stride_cv`. No number is added: each piece must then pass every check."""
+    per_cycle = 1 if one_leg else 2
+    shortest = int(np.ceil(settings.min_gait_kind_strides * per_cycle)) + 1  # contacts that span the strides
+    limit, tol = settings.max_stride_cv_ratio, settings.missed_tolerance_fraction
+    edges = np.r_[bounds, ic.size].astype(np.int64)
+    todo = [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b - a >= 2 * shortest]
+    cuts: list[int] = []
+    while todo:  # one iteration per stretch judged: a few per run that changes its rhythm
+        a, b = todo.pop()
+        run = ic[a:b]
+        if stride_cv(run, per_cycle, tol) <= limit:
+            continue
+        x = np.log(_scaled_strides(run, per_cycle, tol))  # x[k]: contacts k .. k + per_cycle of the stretch
+        p1, p2 = np.r_[0.0, np.cumsum(x)], np.r_[0.0, np.cumsum(x * x)]
+        j = np.arange(shortest, run.size - shortest + 1)  # the right side starts at contact j
+        n_left, n_right = j - per_cycle, x.size - j
+        sse_left = p2[j - per_cycle] - p1[j - per_cycle] ** 2 / n_left
+        sse_right = (p2[-1] - p2[j]) - (p1[-1] - p1[j]) ** 2 / n_right
+        cut = int(j[np.argmin(sse_left + sse_right)])
+        left, right = (stride_cv(side, per_cycle, tol) <= limit for side in (run[:cut], run[cut:]))
+        medians = np.median(x[: cut - per_cycle]), np.median(x[cut:])
+        if not (left or right) or abs(medians[0] - medians[1]) <= np.log1p(limit):  # no other rhythm: outliers
+            continue
+        cuts.append(a + cut)
+        todo += [
+            (lo, hi) for lo, hi, ok in ((a, a + cut, left), (a + cut, b, right)) if not ok and hi - lo >= 2 * shortest
+        ]
+    return np.sort(np.asarray(cuts, dtype=np.int64))
 
 
 def gait_kind_cuts(
@@ -249,8 +305,13 @@ def _measure(
     one_leg: bool,
     settings: GaitGateSettings,
     band: ContactsSettings,
+    at_cut: tuple[NDArray[np.bool_], NDArray[np.bool_]] | None = None,
 ) -> RunMeasures:
-    """The measures of the runs of contacts ``ic[starts[k]:ends[k]]`` (:class:`RunMeasures`)."""
+    """The measures of the runs of contacts ``ic[starts[k]:ends[k]]`` (:class:`RunMeasures`). ``at_cut``: they
+    are pieces of runs that change gait, and per piece, whether it starts / ends where another gait goes on
+    (:func:`periodicity`: its signal is then read only up to its contact there, and clipped)."""
+    piece = at_cut is not None
+    cut_start, cut_end = at_cut if at_cut is not None else (np.zeros(starts.size, bool), np.zeros(starts.size, bool))
     at = np.minimum(ic // mov.dec, mov.slow.size - 1)
     per_cycle = 1 if one_leg else 2  # contacts from one landing of a leg to its next
     # the lags (in contact intervals) where the signal must repeat: at the trunk every step, on one leg
@@ -265,7 +326,9 @@ def _measure(
         lag = interval / mov.dec  # samples at the decimated rate
         first, last = int(at[a]), int(at[b - 1])
         span = mov.quick[first : last + 1]
-        repeat = periodicity(mov.slow, first, last, per_cycle * lag, [f * lag for f in multiples], settings)
+        lags = [f * lag for f in multiples]
+        closed = (bool(cut_start[k]), bool(cut_end[k]))
+        repeat = periodicity(mov.slow, first, last, per_cycle * lag, lags, settings, closed, clip=piece)
         values[:, k] = (
             interval / fs,
             fastest_repeat(span, round(band.min_step_s * mov.rate_hz)),
@@ -281,11 +344,19 @@ def contact_verdicts(
     runs: RunMeasures, settings: GaitGateSettings, band: ContactsSettings, one_leg: bool, reach: float
 ) -> NDArray[np.str_]:
     """Per contact: "" (gait) or the check its run fails (:func:`decide`); in a run that fails and changes
-    gait kind, the verdict of its piece (a piece that passes keeps its contacts)."""
+    gait kind or rhythm, the verdict of its piece (a piece that passes keeps its contacts). A change of
+    rhythm is one gait into another: a piece beside a rhythm cut passes only when the piece across it passes
+    its own checks too (else "irregular"), so a stretch of handling that holds a few regular strides is not
+    cut out of it."""
     whole = np.repeat(decide(runs, settings, band, one_leg, reach), runs.ends - runs.starts)
     if runs.pieces is None:
         return whole
     part = decide(runs.pieces, settings, band, one_leg, reach)
+    p = runs.pieces
+    if p.rhythm_start is not None and p.rhythm_end is not None:  # pieces lie in order: the neighbours across
+        ok = part == ""
+        alone = (p.rhythm_start & ~np.r_[False, ok[:-1]]) | (p.rhythm_end & ~np.r_[ok[1:], False])
+        part = np.where(ok & alone, "irregular", part)
     inside = np.repeat(np.arange(part.size), runs.pieces.ends - runs.pieces.starts)
     idx = np.concatenate([np.arange(a, b) for a, b in zip(runs.pieces.starts, runs.pieces.ends, strict=True)])
     verdict = whole.copy()
@@ -334,23 +405,41 @@ def _movement(signals: BodySignals, band: ContactsSettings, still: StillSettings
 
 
 def periodicity(
-    slow: NDArray[np.float64], first: int, last: int, stride: float, lags: list[float], settings: GaitGateSettings
+    slow: NDArray[np.float64],
+    first: int,
+    last: int,
+    stride: float,
+    lags: list[float],
+    settings: GaitGateSettings,
+    closed: tuple[bool, bool] = (False, False),
+    *,
+    clip: bool = False,
 ) -> float:
     """How strongly a run's step-band signal repeats at any of ``lags`` (samples): the highest local peak of
     its autocorrelation within ``lag_tolerance_fraction`` of one of them (-1 without a peak).
 
     The run spans half a stride (``stride`` samples) before its first contact (sample ``first``) to half a
-    stride after its last, its whole first and last cycles. Each lag's Pearson correlation is normalised
-    by its own overlapping segments (periodicity.pearson_by_lag). Only the contacts' median interval
-    enters, never their exact times.
+    stride after its last, its whole first and last cycles; an end ``closed`` (start, end) stops at the
+    contact, where another gait goes on (a run's landings are stronger than the walk's after it). With
+    ``clip`` (a piece of a run that changes gait) the signal is clipped at ``clip_factor`` robust
+    standard deviations first: a change of gait brings transients of its own (a stepping turn's pivot, the
+    shank's |a| ~7x the walk's), which would rule a Pearson correlation over a piece's few strides. A
+    whole run is read as it is: where no change of gait is seen, a transient is no more gait than a car's
+    road bumps (clipped, a car on the shank repeats at 0.26). Each lag's correlation is normalised by its
+    own overlapping segments (periodicity.pearson_by_lag). Only the contacts' median interval enters,
+    never their exact times.
     """
-    a = max(0, int(first - stride / 2.0))
-    b = min(slow.size, int(last + stride / 2.0) + 1)
+    a = first if closed[0] else max(0, int(first - stride / 2.0))
+    b = last + 1 if closed[1] else min(slow.size, int(last + stride / 2.0) + 1)
     tol = settings.lag_tolerance_fraction
     top = int(np.ceil(max(lags) * (1.0 + tol))) + 1
     if b - a < top + 4:
         return -1.0
     x = slow[a:b]
+    if clip:  # robust scale, floored so that a run mostly quiet between its landings is not clipped flat
+        x = x - np.median(x)
+        scale = max(MAD_TO_STD * float(np.median(np.abs(x))), MIN_SCALE_OF_STD * float(np.std(x)))
+        x = np.clip(x, -settings.clip_factor * scale, settings.clip_factor * scale)
     r = pearson_by_lag((x - x.mean())[None, :], top)[0]
     inner = np.arange(1, top)
     peak = (r[inner] > r[inner - 1]) & (r[inner] >= r[inner + 1])
@@ -368,13 +457,18 @@ def stride_cv(run: NDArray[np.int64], per_cycle: int, missed_tolerance: float) -
     more than ``per_cycle`` (median stride / ``per_cycle`` each) holds landings the detector missed and is
     scaled to ``per_cycle`` steps: a missed landing does not make a walk irregular. Other long or short
     strides count as they are."""
+    scaled = _scaled_strides(run, per_cycle, missed_tolerance)
+    mid = float(np.median(scaled))
+    return MAD_TO_STD * float(np.median(np.abs(scaled - mid))) / mid if mid > 0 else np.inf
+
+
+def _scaled_strides(run: NDArray[np.int64], per_cycle: int, missed_tolerance: float) -> NDArray[np.float64]:
+    """A run's strides (samples), those holding missed landings scaled back (:func:`stride_cv`)."""
     strides = (run[per_cycle:] - run[:-per_cycle]).astype(np.float64)
     steps = strides / np.median(strides) * per_cycle
     whole = np.maximum(np.rint(steps), per_cycle)
     whole = np.where(np.abs(steps - whole) <= missed_tolerance * whole, whole, per_cycle)
-    scaled = strides * per_cycle / whole
-    mid = float(np.median(scaled))
-    return MAD_TO_STD * float(np.median(np.abs(scaled - mid))) / mid if mid > 0 else np.inf
+    return strides * per_cycle / whole
 
 
 def _settle_short_runs(

@@ -651,8 +651,15 @@ class GaitGateSettings(Stage):
     min_gait_kind_strides: float = quantity(
         4.0,
         "strides",
-        "a run that walks then runs (or back) is also judged piece by piece where each kind lasts this many strides",
+        "a run that changes gait kind or stride period is also judged piece by piece, each lasting this many strides",
         2.0,
+        100.0,
+    )
+    clip_factor: float = quantity(
+        4.0,
+        "robust std",
+        "a piece of a run that changes gait is clipped here before its repetition is read (a stepping turn's pivot)",
+        1.0,
         100.0,
     )
 
