@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import bandpass, in_g
-from retrogait.analysis.periodicity import pearson_by_lag
+from retrogait.analysis.periodicity import MAD_TO_STD, pearson_by_lag, robust_clip
 from retrogait.analysis.settings import ContactsSettings, GaitGateSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.still import still_mask_of_norm
@@ -54,10 +54,6 @@ CYCLE_RATE_HZ = 50.0
 FAST_MIN_LAG_SAMPLES = 3
 #: An interval within this share of a whole number of median intervals is that many steps (missed landings).
 MISSED_TOLERANCE = 0.15
-#: A robust standard deviation is this many median absolute deviations (normal data).
-MAD_TO_STD = 1.4826
-#: The clipping scale is at least this share of the run's standard deviation (as periodicity.py's windows).
-MIN_SCALE_OF_STD = 0.25
 #: Why a run was dropped, as the note says it.
 REASONS = {
     "cadence": "the cadence is outside any gait's",
@@ -436,10 +432,8 @@ def periodicity(
     if b - a < top + 4:
         return -1.0
     x = slow[a:b]
-    if clip:  # robust scale, floored so that a run mostly quiet between its landings is not clipped flat
-        x = x - np.median(x)
-        scale = max(MAD_TO_STD * float(np.median(np.abs(x))), MIN_SCALE_OF_STD * float(np.std(x)))
-        x = np.clip(x, -settings.clip_factor * scale, settings.clip_factor * scale)
+    if clip:
+        x = robust_clip(x, settings.clip_factor)
     r = pearson_by_lag((x - x.mean())[None, :], top)[0]
     inner = np.arange(1, top)
     peak = (r[inner] > r[inner - 1]) & (r[inner] >= r[inner + 1])

@@ -74,6 +74,18 @@ class Periodicity:
         return np.asarray(np.where(nearer_left, left, right), dtype=np.int64).clip(0, self.centre_s.size - 1)
 
 
+def robust_clip(x: NDArray[np.float64], factor: float) -> NDArray[np.float64]:
+    """``x`` less its median, clipped at ``factor`` robust standard deviations, row by row along the last axis: the
+    scale is MAD_TO_STD median absolute deviations, floored at MIN_SCALE_OF_STD of the standard deviation so that a
+    signal mostly still between its landings is not clipped flat (windows here, a gait gate's piece: PHONE-14)."""
+    centred = x - np.median(x, axis=-1, keepdims=True)
+    scale = np.maximum(
+        MAD_TO_STD * np.median(np.abs(centred), axis=-1, keepdims=True),
+        MIN_SCALE_OF_STD * np.std(centred, axis=-1, keepdims=True),
+    )
+    return np.asarray(np.clip(centred, -factor * scale, factor * scale))
+
+
 def windowed_periodicity(
     x: NDArray[np.float64],
     fs_hz: float,
@@ -135,13 +147,7 @@ def _chunk(
 ) -> tuple[NDArray[np.float64], ...]:
     """Periods and likeness of a block of windows (rows of ``frames``), lags in samples."""
     m = frames.shape[0]
-    centred = frames - np.median(frames, axis=1, keepdims=True)
-    # robust scale, floored so that a window mostly standing still does not clip its steps flat
-    scale = np.maximum(
-        MAD_TO_STD * np.median(np.abs(centred), axis=1, keepdims=True),
-        MIN_SCALE_OF_STD * np.std(centred, axis=1, keepdims=True),
-    )
-    f = np.clip(centred, -clip_mad * scale, clip_mad * scale)
+    f = robust_clip(frames, clip_mad)
     r = pearson_by_lag(f, max_lag)
     values = _peak_values(r[:, lo - 1 : hi + 2])
     fast = np.maximum(_peak_values(r[:, FAST_MIN_LAG_SAMPLES - 1 : fastest + 1]).max(axis=1), -1.0)
