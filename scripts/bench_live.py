@@ -10,7 +10,8 @@ fault runs without loss.
    contacts found online within 20 ms, of those with the impact within 5 % and the same direction (the
    causal filter with one stride of lag); the delay until a contact is final; the detector's CPU per
    second of data; on simulator sessions, the share of online and of offline contacts labelled with
-   the simulated true direction (both judged against the truth, not one against the other).
+   the simulated true direction (both judged against the truth, not one against the other), and of the
+   labels at confidence >= 0.9 how many are wrong (issue 17's bar: none).
    Simulator sessions (standing start, forward/backward running, forward/backward walking, 200 Hz):
    seeds 1-2 are the ones the window length, the look-ahead rule and the trigger settings were chosen
    on (in-sample), seeds 3-6 were not (held out). Real recordings from
@@ -94,6 +95,7 @@ BOUTS = [
 TUNED_SEEDS = (1, 2)
 HELD_OUT_SEEDS = (3, 4, 5, 6)
 STRESS_QUANTILES = (0.25, 0.5, 0.75)
+SURE = 0.9  # a label this confident must be right (issue 17)
 BASELINE = FeedbackSettings()  # the documented default: first 20 contacts, minus 10 %
 
 
@@ -175,11 +177,22 @@ def agreement(r: Replay) -> dict[str, float]:
     delays = [s.ready_time_s - s.ic_time_s for s in r.steps]
     on_true, on_n = true_directions(r.truth, ic, [s.direction for s in r.steps])
     off_true, off_n = true_directions(r.truth, r.offline["ic_time_s"].to_numpy(), r.offline["direction"].tolist())
+    on_wrong, on_sure = sure_wrong(
+        r.truth, ic, [s.direction for s in r.steps], [s.direction_confidence for s in r.steps]
+    )
+    off = r.offline
+    off_wrong, off_sure = sure_wrong(
+        r.truth, off["ic_time_s"].to_numpy(), off["direction"].tolist(), off["direction_confidence"].tolist()
+    )
     return {
         "on_true": on_true,
         "on_n": on_n,
         "off_true": off_true,
         "off_n": off_n,
+        "on_wrong": on_wrong,
+        "on_sure": on_sure,
+        "off_wrong": off_wrong,
+        "off_sure": off_sure,
         "offline": len(r.offline),
         "online": len(r.steps),
         "found": found,
@@ -203,6 +216,21 @@ def true_directions(truth: pd.DataFrame | None, ic_s: np.ndarray, directions: li
     matched = np.abs(t[j] - ic_s) <= 0.15
     true = truth["direction"].to_numpy()[j]
     return int(np.sum(matched & (np.asarray(directions, dtype=object) == true))), int(matched.sum())
+
+
+def sure_wrong(
+    truth: pd.DataFrame | None, ic_s: np.ndarray, directions: list[str], confidences: list[float], at: float = SURE
+) -> tuple[int, int]:
+    """Of the contacts matched to a simulated stance (as :func:`true_directions`) labelled at confidence >=
+    ``at``, how many carry another direction than the true one, and how many there are (issue 17's bar:
+    none); (0, 0) without a truth."""
+    if truth is None or len(ic_s) == 0:
+        return 0, 0
+    sure = np.asarray(confidences, dtype=float) >= at
+    ic = np.asarray(ic_s, dtype=float)[sure]
+    labels = [d for d, keep in zip(directions, sure, strict=True) if keep]
+    right, matched = true_directions(truth, ic, labels)
+    return matched - right, matched
 
 
 def cue_decisions(r: Replay, name: str, target_of: dict[str, float] | float | None) -> dict[str, int]:
@@ -260,6 +288,7 @@ def real_sessions() -> dict[str, list[Session]]:
 
 def _row(name: str, parts: list[dict[str, float]]) -> str:
     keys = ("offline", "online", "found", "impact", "impact_n", "direction", "on_true", "on_n", "off_true", "off_n")
+    keys += ("on_wrong", "on_sure", "off_wrong", "off_sure")
     t = {k: sum(p[k] for p in parts) for k in keys}
     cpu = sum(p["cpu_s"] for p in parts) / sum(p["seconds"] for p in parts)
     found = t["found"] / max(t["offline"], 1)
@@ -269,11 +298,16 @@ def _row(name: str, parts: list[dict[str, float]]) -> str:
     return (
         f"{name:<44} {t['offline']:>5} {t['online']:>5} {100 * found:6.1f} {100 * imp:6.1f} {100 * dirn:6.1f}"
         f" {1000 * delay:7.0f} {100 * cpu:6.1f} {_share(t['on_true'], t['on_n'])} {_share(t['off_true'], t['off_n'])}"
+        f" {_count(t['on_wrong'], t['on_sure'])} {_count(t['off_wrong'], t['off_sure'])}"
     )
 
 
 def _share(k: float, n: float) -> str:
     return f"{100 * k / n:7.1f}" if n else f"{'-':>7}"
+
+
+def _count(k: float, n: float) -> str:
+    return f"{int(k):>4}/{int(n):<4}" if n else f"{'-':>9}"
 
 
 def _cue_row(name: str, counts: list[dict[str, int]]) -> str:
@@ -289,7 +323,7 @@ def bench_replays() -> None:
     print("1. online vs offline (contacts within 20 ms; impact within 5 %; same direction, one stride of lag)")
     print(
         f"{'recording':<44} {'off':>5} {'on':>5} {'found%':>6} {'imp%':>6} {'dir%':>6} {'delay':>7} {'cpu%':>6}"
-        f" {'on=tru':>7} {'off=tru':>7}"
+        f" {'on=tru':>7} {'off=tru':>7} {'on>=.9 x':>9} {'off>=.9 x':>9}"
     )
     cue_rows: list[str] = []
     for placement in ("shank", "foot", "lower_back"):
@@ -318,6 +352,7 @@ def bench_replays() -> None:
     print("   cpu%: detector CPU per second of data (one core; 500 Hz for running_sacral_grf, else ~200 Hz)")
     print("   on=tru, off=tru: online / offline contacts labelled with the simulated stance's true direction")
     print("   (nearest stance within 0.15 s; unknown counts as wrong)")
+    print("   on>=.9 x, off>=.9 x: of the contacts labelled at confidence >= 0.9 (matched to a stance), wrong / all")
     print("\n2. impact trigger: cue decisions against the offline impact (% of offline contacts after the baseline)")
     print(f"{'recording, target':<44} {'n':>5} {'agree':>6} {'missed':>6} {'false':>6} {'no-ctc':>6} {'cues':>6}")
     for line in cue_rows:

@@ -140,6 +140,7 @@ def _window_result(end_s: float, ic_s: list[float]) -> WindowResult:
         "side": np.asarray(["left"] * ic.size, dtype=object),
         "landing_jerk_g_per_s": np.full(ic.size, 300.0),
         "switch_before": np.full(ic.size, 0.01),
+        "bout_start": np.zeros(ic.size, dtype=bool),
     }
     for name in (*EVIDENCE_COLUMNS, *FACING_CUES):
         steps[name] = np.zeros(ic.size)
@@ -318,3 +319,47 @@ def test_rows_without_a_gyroscope_value_are_analysed_without_it_and_give_no_nan(
     assert sum(np.isfinite(s.impact_peak_g) for s in steps) >= 0.9 * len(steps)
     assert {s.direction for s in steps} <= {"forward", "backward", "sideways", "unknown"}
     assert all(np.isfinite(s.direction_confidence) for s in steps)
+
+
+def test_the_first_contacts_of_a_bout_are_no_surer_than_the_bout_s_own_contacts() -> None:
+    """LIVE-23: across the end of a bout (standing, a change of gait) the forward filter carries the previous
+    bout's certainty at 1 - p; offline the whole new bout outweighs it, live the look-ahead is one stride. A
+    walk's first contact with no evidence of its own after a backward run is not labelled backward at 0.95
+    from the run: only as sure as its own bout's contacts make it. Inside a bout nothing changes."""
+    settings = DirectionSettings()
+    run = np.array([-3.0, 0.0, -3.0])  # log-likelihoods (+x, -x, lateral): travel along -x, backward
+    none = np.zeros(3)  # the walk's first contact: no evidence either way
+    lag = [np.zeros(3), np.array([-0.3, 0.0, -0.3])]  # the next stride: hardly any
+    no_cues = {"x_log_odds": 0.0, "free_log_odds": 0.0}
+
+    def first_of_walk(bout_start: bool) -> tuple[str, float]:
+        filt = OnlineDirection(settings, "lower_back")
+        for i in range(20):
+            filt.decide(run, FORGET if i == 0 else 0.01, [run, run], [0.01, 0.01], no_cues, False, True)
+        return filt.decide(none, 0.05, lag, [0.01, 0.01], no_cues, False, True, bout_start=bout_start)
+
+    carried = first_of_walk(False)  # a link of 0.05 that is no bout end (e.g. a turn): the chain decides
+    assert carried[0] == "backward" and carried[1] > 0.9
+    own = first_of_walk(True)
+    assert own[0] == "unknown" and own[1] < settings.unknown_below_confidence
+
+
+def test_a_backward_run_turning_into_a_forward_walk_gets_no_sure_wrong_label() -> None:
+    """LIVE-23, a simulated seam without standing (issue 17's bar: no label wrong at >= 0.9): the walk's first
+    steps were labelled backward at 0.91-0.95 from the run's state; offline none is."""
+    bouts = [
+        Bout("still", "still", 0, 3),
+        Bout("forward", "running", 3.0, 6),
+        Bout("backward", "running", 2.5, 12),
+        Bout("forward", "walking", 1.3, 6),
+    ]
+    sim = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=3))
+    steps, _ = _run(sim.session)
+    truth_ic = sim.truth["ic_time_s"].to_numpy(dtype=float)
+    truth_dir = sim.truth["direction"].to_numpy()
+    wrong = []
+    for s in steps:
+        j = int(np.argmin(np.abs(truth_ic - s.ic_time_s)))
+        if abs(truth_ic[j] - s.ic_time_s) <= 0.15 and s.direction_confidence >= 0.9 and s.direction != truth_dir[j]:
+            wrong.append((round(s.ic_time_s, 2), s.direction, round(s.direction_confidence, 3)))
+    assert wrong == []

@@ -364,10 +364,8 @@ def link_switch_probability(
     limit = min(settings.pause_s, settings.pause_median_intervals * float(np.median(gaps)))
     p = np.full(m - 1, settings.switch_probability)
     standing = standing_between(signals, contacts, settings)
-    p[standing] = max(settings.standing_switch_probability, settings.switch_probability)
-    if "early_stance_ax_ms2" in cues:  # a trunk that runs and may walk: a change of gait ends a bout
-        changed = gait_changes(signals, contacts, settings)
-        p[changed] = np.maximum(p[changed], settings.standing_switch_probability)
+    ends = bout_ends(signals, contacts, cues, settings, standing)
+    p[ends] = np.maximum(p[ends], settings.standing_switch_probability)
     pause = gaps > limit
     if "braking_contrast_ms2" in cues and np.any(pause & ~standing):  # a walking trunk: missed contacts?
         steps = walked_through_steps(signals, contacts, pause & ~standing, settings)
@@ -382,6 +380,23 @@ def link_switch_probability(
     p = p + (FORGET - p) * turning
     p[pause] = FORGET
     return p
+
+
+def bout_ends(
+    signals: BodySignals,
+    contacts: Contacts,
+    cues: CueTable,
+    settings: DirectionSettings,
+    standing: NDArray[np.bool_] | None = None,
+) -> NDArray[np.bool_]:
+    """(m - 1,) the links across which one bout ends and the next begins, which take at least
+    ``standing_switch_probability``: standing (:func:`standing_between`, or ``standing`` as computed) and, in
+    a trunk session that runs (the ``early_stance_ax_ms2`` cue), a change of gait without standing
+    (:func:`gait_changes`, DIRECTION-31)."""
+    ends = standing_between(signals, contacts, settings) if standing is None else standing
+    if "early_stance_ax_ms2" in cues:  # a trunk that runs and may walk: a change of gait ends a bout
+        ends = ends | gait_changes(signals, contacts, settings)
+    return np.asarray(ends, dtype=bool)
 
 
 def gait_changes(signals: BodySignals, contacts: Contacts, settings: DirectionSettings) -> NDArray[np.bool_]:

@@ -14,6 +14,16 @@ What offline is decided once over the session is decided over the contacts so fa
 itself (direction.facing_and_conflict): the facing when the anterior sign is unknown (each window's +x
 is kept the same by the detector), and whether the frame-free cues contradict the axis cues (the
 conflict cap).
+
+A bout's first contacts (LIVE-23): offline, a contact just after the end of a bout (direction.bout_ends:
+standing, at the lower back a change of gait without standing, DIRECTION-31) is decided with the whole new
+bout after it, which outweighs what the chain carries over from the bout before. Live, its look-ahead is one stride, and
+the filtered state carries the previous bout's certainty across the boundary at 1 - p (0.95). So each
+contact's label is no surer than the contacts of its own bout (from its first contact, the lag included,
+without the state carried into it) make its direction: where the carried state claims more, the
+posteriors are mixed with the uniform one just enough (direction.capped_posteriors). Inside a bout the
+two agree once the bout's own contacts decide; with every later contact as the lag, only the carry-over
+differs from the offline smoother.
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ from collections import deque
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.direction import facing_and_conflict, label_arrays
+from retrogait.analysis.direction import capped_posteriors, facing_and_conflict, label_arrays
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.travel import FORGET, smooth_states
 
@@ -38,6 +48,7 @@ class OnlineDirection:
         self.settings = settings
         self.placement = placement
         self._filtered: NDArray[np.float64] | None = None  # log-probabilities after the last committed contact
+        self._bout: NDArray[np.float64] | None = None  # the same, from the first contact of its bout (LIVE-23)
         self._cues: dict[str, deque[float]] = {}  # cue name -> its values at the committed contacts
         self._count = 0
 
@@ -51,6 +62,7 @@ class OnlineDirection:
         relative: bool,
         sign_known: bool,
         later_cues: list[dict[str, float]] | None = None,
+        bout_start: bool = False,
     ) -> tuple[str, float]:
         """Commit one contact and return its ``(direction, confidence)``.
 
@@ -60,17 +72,15 @@ class OnlineDirection:
         ``free_log_odds`` and facing cues; ``relative``: the evidence is relative to the sensor's +x;
         ``later_cues``: those of the contacts after it in the deciding window (not committed yet): the
         facing and the conflict cap are decided over every contact received so far, as offline over the
-        session.
+        session; ``bout_start``: a bout ended between the previous committed contact and this one
+        (direction.bout_ends: standing, a change of gait; see the module).
         """
-        rows = [np.asarray(evidence, dtype=np.float64)]
-        links: list[float] = []
-        if self._filtered is not None:
-            rows.insert(0, self._filtered)
-            links.append(float(np.clip(switch_before, 0.0, FORGET)))
-        at = len(rows) - 1
-        filtered = smooth_states(np.vstack(rows), np.asarray(links))[at]
-        self._filtered = np.log(np.maximum(filtered, 1e-300))
-        post = smooth_states(np.vstack([*rows, *lag_evidence]), np.asarray(links + list(lag_switch)))[at][None, :]
+        own = np.asarray(evidence, dtype=np.float64)
+        link = float(np.clip(switch_before, 0.0, FORGET))
+        lag_links = [float(p) for p in lag_switch]
+        post, self._filtered = _lagged(self._filtered, link, own, lag_evidence, lag_links)
+        # the bout's own contacts: the state is not carried across the end of a bout (nor a pause: forgotten)
+        bout, self._bout = _lagged(None if bout_start else self._bout, link, own, lag_evidence, lag_links)
         for name, value in cues.items():
             self._cues.setdefault(name, deque([np.nan] * min(self._count, _MEMORY), maxlen=_MEMORY)).append(value)
         self._count += 1
@@ -82,6 +92,33 @@ class OnlineDirection:
             name: np.concatenate([np.fromiter(values, dtype=np.float64), [c.get(name, np.nan) for c in later]])
             for name, values in self._cues.items()
         }
-        post = facing_and_conflict(post, table, relative, sign_known, self.settings)
-        label, confidence = label_arrays(post, self.placement, self.settings)
+        post, bout = facing_and_conflict(np.vstack([post, bout]), table, relative, sign_known, self.settings)
+        label, confidence = label_arrays(bout_capped(post, bout)[None, :], self.placement, self.settings)
         return str(label[0]), float(confidence[0])
+
+
+def _lagged(
+    filtered: NDArray[np.float64] | None,
+    link: float,
+    evidence: NDArray[np.float64],
+    lag_evidence: list[NDArray[np.float64]],
+    lag_links: list[float],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(posterior (3,) of a contact given the state before it and its lag, its filtered log-probabilities
+    (3,)): ``filtered`` is the previous contact's (None: the chain starts at this contact), ``link`` the
+    switch probability from it."""
+    rows = [evidence] if filtered is None else [filtered, evidence]
+    links = [] if filtered is None else [link]
+    at = len(rows) - 1
+    forward = smooth_states(np.vstack(rows), np.asarray(links))[at]
+    post = smooth_states(np.vstack([*rows, *lag_evidence]), np.asarray(links + lag_links))[at]
+    return post, np.log(np.maximum(forward, 1e-300))
+
+
+def bout_capped(post: NDArray[np.float64], bout: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(3,) posterior ``post`` made no surer of its most probable state than ``bout`` (the posterior from
+    the contact's own bout, see the module) is: mixed with the uniform one (direction.capped_posteriors)."""
+    best = int(np.argmax(post))
+    if bout[best] >= post[best]:
+        return post
+    return capped_posteriors(post[None, :], float(bout[best]))[0]

@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import direction_cue_columns, link_switch_probability, travel_evidence
+from retrogait.analysis.direction import bout_ends, direction_cue_columns, link_switch_probability, travel_evidence
 from retrogait.analysis.impact import impact_peaks, step_timing_columns
 from retrogait.analysis.pipeline import gait_contacts
 from retrogait.analysis.preprocess import preprocess, still_mask
@@ -129,7 +129,9 @@ class WindowResult:
 
     ``steps`` (one array per column, one row per contact, host clock): ``ic_time_s, to_time_s,
     impact_peak_g, peak_time_s, side, landing_jerk_g_per_s``, ``switch_before`` (probability that the
-    travel state changed since the window's previous contact, direction.link_switch_probability), the
+    travel state changed since the window's previous contact, direction.link_switch_probability),
+    ``bout_start`` (a bout ends between it and the window's previous contact: standing or a change of gait,
+    direction.bout_ends; True for the window's first contact), the
     travel evidence EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present.
     ``sign_known``: the anterior sign was known; ``relative``: the evidence is relative to the sensor's
     +x; ``signals``: the window's body-frame signals (None when the window could not be analysed).
@@ -158,7 +160,7 @@ class _Held:
 
 
 _STEP_COLUMNS = ("ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "side", "landing_jerk_g_per_s",
-                 "switch_before")  # fmt: skip
+                 "switch_before", "bout_start")  # fmt: skip
 
 
 def analyse_window(
@@ -201,6 +203,7 @@ def analyse_window(
         "side": contacts.side.astype(object),
         "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
         "switch_before": np.concatenate([[np.nan], switch]),
+        "bout_start": np.concatenate([[True], bout_ends(signals, contacts, cues, settings.direction)]),
     }
     for k, name in enumerate(EVIDENCE_COLUMNS):
         columns[name] = evidence[:, k]
@@ -532,6 +535,7 @@ class OnlineStepDetector:
             result.relative,
             result.sign_known,
             [{c: float(col[c][j]) for c in FACING_CUES if c in col} for j in range(i + 1, col["ic_time_s"].size)],
+            bout_start=bool(col["bout_start"][i]) if prev_in_window else True,
         )
         to = float(col["to_time_s"][i])
         step = LiveStep(
