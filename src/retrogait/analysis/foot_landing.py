@@ -69,8 +69,12 @@ def first_touch(
 
     The touch is where the lowest sole speed last falls below ``sole_rest_speed_ms`` in the window.
     An impact found more than ``impact_rise_s`` after it belongs to a later part of the stance (the
-    heel dropping onto a planted forefoot): the contact is the touch. Otherwise the impact's onset
-    stays (a heel strike: the sole stops in the impact it starts).
+    heel dropping onto a planted forefoot): the contact is the touch. A landing impact stops the sole
+    it starts within ``sole_stop_s``: an impact whose onset comes while every sole point still moves
+    faster than ``sole_rest_speed_ms`` and that is followed by the touch only later than that (but
+    within ``impact_rise_s``) is the controlled late-swing descent braking in the air (a soft toe
+    landing backward, whose touch has no sharp transient): the contact is the touch too (IMPACT-8).
+    Otherwise the impact's onset stays (a heel strike: the sole stops in the impact it starts).
     """
     speed = lowest_sole_speed_ms(acc_ms2, gyr_dps, fs_hz, rest_idx, s.sole_reach_m, s.sole_depth_m)
     seg = speed[idx]
@@ -79,5 +83,13 @@ def first_touch(
     has = falls.any(axis=1)
     last = idx.shape[1] - 1 - np.argmax(falls[:, ::-1], axis=1)
     touch = idx[np.arange(idx.shape[0]), last]
-    late = has & (impact_ic > touch + round(s.impact_rise_s * fs_hz))
-    return np.where(late, touch, impact_ic).astype(np.int64)
+    rise = round(s.impact_rise_s * fs_hz)
+    late = has & (impact_ic > touch + rise)
+    at_impact = speed[np.clip(impact_ic, 0, speed.size - 1)]
+    airborne = (
+        has
+        & (at_impact >= s.sole_rest_speed_ms)
+        & (touch > impact_ic + round(s.sole_stop_s * fs_hz))
+        & (touch <= impact_ic + rise)
+    )
+    return np.where(late | airborne, touch, impact_ic).astype(np.int64)

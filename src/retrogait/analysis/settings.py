@@ -189,6 +189,9 @@ class ContactsSettings(Stage):
         0.3, "m", "foot: the sole reaches this far ahead of and behind the sensor (any mounting)", 0.01, 1.0
     )
     sole_depth_m: float = quantity(0.12, "m", "foot: the sole lies at most this far below the sensor", 0.0, 0.5)
+    sole_stop_s: float = quantity(
+        0.02, "s", "foot: a landing impact brings the sole to rest within this time of its onset", 0.001, 0.3
+    )
     toe_off_peak_fraction: float = quantity(
         0.4,
         "1",
