@@ -374,3 +374,14 @@ def test_a_table_reads_the_same_with_or_without_looking_for_spaces(
     assert {k: list(v) for k, v in looked.extra.items()} == {k: list(v) for k, v in always.extra.items()}
     if where == "quoted":
         assert list(looked.extra["note"][:2]) == ["a, b", "a, b"]
+
+
+def test_the_lone_sample_filter_is_a_three_point_median_exactly() -> None:
+    from retrogait.session import _without_lone_samples
+
+    rng = np.random.default_rng(7)
+    values = np.r_[rng.standard_normal(200), 0.0, 0.0, 5.0, np.nan, 1.0]
+    expected = values.copy()
+    expected[1:-1] = np.median(np.stack([values[:-2], values[1:-1], values[2:]]), axis=0)
+    assert np.array_equal(_without_lone_samples(values), expected, equal_nan=True)
+    assert np.array_equal(_without_lone_samples(values[:2]), values[:2])

@@ -884,8 +884,9 @@ def _without_lone_samples(values: NDArray[np.float64]) -> NDArray[np.float64]:
     no neighbour shares (a spike) is gone, anything lasting two samples or more is kept (EDGE-132)."""
     if values.size < 3:
         return values
-    out = values.copy()
-    out[1:-1] = np.median(np.stack([values[:-2], values[1:-1], values[2:]]), axis=0)
+    a, b, c = values[:-2], values[1:-1], values[2:]
+    out = values.copy()  # the median of three, elementwise: the larger of min(a, b) and min(max(a, b), c)
+    out[1:-1] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
     return out
 
 
@@ -907,8 +908,10 @@ def _implausible_units(session: Session, max_acc_g: float) -> str | None:
         # neighbouring samples, while an impact's one-sample peak at a low rate sits in a signal that moves throughout
         measured = acc_norm[within_acc_range(session.acc, session.meta.acc_range_g, max_acc_g)]
         spread = float(np.std(measured)) if measured.size > 1 else 0.0
-        shared = float(np.std(_without_lone_samples(measured))) if measured.size > 1 else 0.0
-        moving = float(np.std(acc_norm)) > 2.0 and spread > 2.0 and (shared > 2.0 or shared >= LONE_SHARE * spread)
+        moving = float(np.std(acc_norm)) > 2.0 and spread > 2.0
+        if moving:  # the spread without the rows no neighbour shares, only where it can decide
+            shared = float(np.std(_without_lone_samples(measured)))
+            moving = shared > 2.0 or shared >= LONE_SHARE * spread
         gyr_p99 = float(np.percentile(gyr_norm, 99))
         if moving and gyr_p99 < 6.0:
             return (
