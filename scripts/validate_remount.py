@@ -10,7 +10,10 @@ by the simulator, so the same command runs on code that predates the simulator's
     PYTHONPATH=BASE/src python scripts/validate_remount.py  # BASE: a `git archive` of older code
 
 Prints, per placement, yaw and header: the steps of each bout labelled right / unknown / wrong, how many of
-them at confidence >= 0.9 are wrong, and whether a re-mount note was given.
+them at confidence >= 0.9 are wrong, and whether a re-mount note was given. Then an asymmetric stand (MOUNT-4):
+the sensor tilted 60 deg about its y 1.5 s before the backward run (TILT_AT_S), so most of the stand is on the
+first mounting; printed with the backward bout's median impact_peak_g against the untilted session's (a frame
+whose up mixes the two mountings' standing misreads it).
 """
 
 from __future__ import annotations
@@ -31,14 +34,19 @@ BOUTS = [
     Bout("still", "still", 0.0, 3),
 ]
 TURN_AT_S = 48.0  # the middle of the 10 s stand
+TILT_AT_S = 51.5  # 1.5 s before the backward run
 BOUT_SPANS = {"forward": (3.0, 43.0), "backward": (53.0, 93.0)}
 
 
-def turned(session: Session, yaw_deg: float, keep_axes: bool) -> Session:
-    """``session`` with its samples after TURN_AT_S turned by ``yaw_deg`` about the sensor's z."""
+def turned(session: Session, yaw_deg: float, keep_axes: bool, pitch_deg: float = 0.0) -> Session:
+    """``session`` with its samples after TURN_AT_S turned by ``yaw_deg`` about the sensor's z (or, with
+    ``pitch_deg``, after TILT_AT_S by that about its y)."""
     c, s = np.cos(np.radians(yaw_deg)), np.sin(np.radians(yaw_deg))
     rotation = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
-    after = session.t_s > TURN_AT_S
+    if pitch_deg:
+        c, s = np.cos(np.radians(pitch_deg)), np.sin(np.radians(pitch_deg))
+        rotation = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+    after = session.t_s > (TILT_AT_S if pitch_deg else TURN_AT_S)
     acc = session.acc.copy()
     acc[after] = acc[after] @ rotation
     gyr = None
@@ -49,10 +57,10 @@ def turned(session: Session, yaw_deg: float, keep_axes: bool) -> Session:
     return out if keep_axes else out.with_meta(anterior_axis=None, vertical_axis=None)
 
 
-def row(placement: str, yaw_deg: float, keep_axes: bool, base: Session) -> tuple[str, int]:
+def row(placement: str, yaw_deg: float, keep_axes: bool, base: Session, pitch_deg: float = 0.0) -> tuple[str, int]:
     """One printed line (per bout right / unknown / wrong, wrong at >= 0.9, the re-mount note) and the steps wrong
     at confidence >= 0.9."""
-    result = retrogait.analyze(turned(base, yaw_deg, keep_axes))
+    result = retrogait.analyze(turned(base, yaw_deg, keep_axes, pitch_deg))
     steps = result.steps
     t = steps["ic_time_s"].to_numpy(dtype=float)
     label = steps["direction"].to_numpy(dtype=str)
@@ -67,7 +75,15 @@ def row(placement: str, yaw_deg: float, keep_axes: bool, base: Session) -> tuple
         cells.append(f"{want} {right}/{unknown}/{int(wrong.sum())} ({int(np.sum(wrong & confident))} at >= 0.9)")
     said = any("re-mounted" in note for note in result.summary["notes"])
     header = "header axes" if keep_axes else "no header  "
-    line = f"{placement:10s} yaw {yaw_deg:>5g}  {header}  " + "   ".join(cells) + f"   note: {'yes' if said else 'no'}"
+    turn = f"pitch {pitch_deg:>3g}" if pitch_deg else f"yaw {yaw_deg:>5g}"
+    line = f"{placement:10s} {turn}  {header}  " + "   ".join(cells) + f"   note: {'yes' if said else 'no'}"
+    if pitch_deg:
+        one = retrogait.analyze(turned(base, 0.0, keep_axes)).steps
+        late = t >= BOUT_SPANS["backward"][0]
+        late_one = one["ic_time_s"].to_numpy(dtype=float) >= BOUT_SPANS["backward"][0]
+        impact = float(np.nanmedian(steps["impact_peak_g"].to_numpy(dtype=float)[late]))
+        impact_one = float(np.nanmedian(one["impact_peak_g"].to_numpy(dtype=float)[late_one]))
+        line += f"   backward impact {impact:.3f} g (untilted {impact_one:.3f} g)"
     return line, confidently_wrong
 
 
@@ -82,6 +98,11 @@ def main() -> None:
                 total += wrong
                 print(line, flush=True)
     print(f"wrong at confidence >= 0.9 over the grid: {total}")
+    print(f"asymmetric stand: tilted 60 deg about y at {TILT_AT_S:g} s, 1.5 s before the backward run")
+    for placement in ("foot", "shank", "lower_back"):
+        base = simulate(SimulationConfig(placement, BOUTS, sample_rate_hz=200.0, seed=5)).session
+        for keep_axes in (True, False):
+            print(row(placement, 0.0, keep_axes, base, 60.0)[0], flush=True)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -112,6 +113,8 @@ TYPICAL_STEP_MIN_STEPS = 10
 PHASE_GRID_STEPS = 200
 #: Per-contact cues, one column each: direction_cues' table, or the live filter's arrays by name.
 CueTable = pd.DataFrame | Mapping[str, NDArray[np.float64]]
+#: A facing reversal (:func:`facing_reversal`) not given: measured where it is read.
+MEASURE: Final = "measure"
 
 
 def step_directions(
@@ -120,6 +123,7 @@ def step_directions(
     settings: DirectionSettings | None = None,
     *,
     cues: pd.DataFrame | None = None,
+    reversal: FacingReversal | Literal["measure"] | None = MEASURE,
 ) -> pd.DataFrame:
     """Direction per contact: columns ``direction`` (forward|backward|sideways|unknown) and
     ``direction_confidence`` (1/3..1, the posterior probability of the most likely travel state, the
@@ -127,10 +131,10 @@ def step_directions(
     ``unknown``; so is a step most likely lateral at a placement outside SIDEWAYS_PLACEMENTS, which sees
     that the gait is not sagittal but not reliably why. One row per contact, in the order of
     ``contacts``. ``cues`` (:func:`direction_cues`) are computed here unless given; settings default to
-    the placement's preset."""
+    the placement's preset; ``reversal`` (:func:`facing_reversal` of these cues) is measured unless given."""
     settings = settings or preset(signals.placement).direction
-    probs = direction_probabilities(signals, contacts, settings, cues=cues).to_numpy(dtype=np.float64)
-    return direction_labels(probs, signals.placement, settings)
+    probs = direction_probabilities(signals, contacts, settings, cues=cues, reversal=reversal)
+    return direction_labels(probs.to_numpy(dtype=np.float64), signals.placement, settings)
 
 
 def direction_labels(probs: FloatArray, placement: str, settings: DirectionSettings) -> pd.DataFrame:
@@ -164,6 +168,7 @@ def direction_probabilities(
     settings: DirectionSettings | None = None,
     *,
     cues: pd.DataFrame | None = None,
+    reversal: FacingReversal | Literal["measure"] | None = MEASURE,
 ) -> pd.DataFrame:
     """Posterior probability of each travel state per contact: columns PROBABILITY_COLUMNS (summing
     to 1), from the evidence of :func:`travel_evidence` smoothed along the contacts with the switch
@@ -179,7 +184,8 @@ def direction_probabilities(
     evidence, relative = travel_evidence(cues, signals, settings)
     smoothed = smooth_states(evidence, link_switch_probability(signals, contacts, cues, settings))
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
-    reversal = facing_reversal(signals, contacts, cues, settings)
+    if isinstance(reversal, str):  # MEASURE
+        reversal = facing_reversal(signals, contacts, cues, settings)
     if reversal is not None and relative:  # each stretch faces as its own steps say; undecided ones unknown
         post = facing_mixed(smoothed, reversal.facing)
     elif reversal is not None and signals.anterior_sign_known:  # the steps against the declared facing: no claim

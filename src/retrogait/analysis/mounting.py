@@ -4,11 +4,13 @@ The frame (preprocess.py) is found once per session: up from the still samples, 
 stops, adjusts the strap or clips the pod back turned and runs on changes the mounting; the frame of the whole
 session then reads one mounting's steps in the other's frame. Two physical checks, on the analysis of the whole:
 
-* **Up at standing next to gait.** Standing upright just before and just after a gait bout holds each segment's
-  tilt within a narrow range (the foot flat on the ground, the shank within ~15 deg of vertical, the trunk within
-  ~15 deg of its lean); up in the sensor (the mean specific force over ``remount_standing_s`` of still samples)
-  turning by more than ``remount_tilt_deg`` between the standing after one gait bout and the standing before the
-  next is more than posture explains. Sitting or lying between them is not compared (only standing next to gait).
+* **Up in the sensor, at standing and in gait.** Up turning by more than ``remount_tilt_deg`` must show both in
+  the standing next to the two gait bouts (the mean specific force over ``remount_standing_s`` of still samples
+  right after one and right before the other) and in the mean specific force over whole strides of each bout
+  (gravity in the sensor frame as the gait carries it, free of the posture held at the stop). Either alone is
+  fooled: the standing by hands on the knees or sitting straight after a run (44 deg at the lower back), the
+  gait mean by the foot's pitch pattern, which differs between gaits (simulated forward running against backward
+  walking: up to 28 deg; the shank 11, the lower back 1).
 * **The leg's swing axis per gait bout** (foot/shank with a gyroscope): the gait swings the leg about its
   medio-lateral axis; a bout whose dominant horizontal rotation axis lies more than ``remount_swing_axis_deg``
   from the frame's left with a sagittal-size swing (median range per stride at least ``remount_min_swing_deg``;
@@ -34,8 +36,9 @@ from retrogait.analysis.signals import BodySignals
 
 @dataclass(frozen=True)
 class MountingChange:
-    """A change of the mounting found between two gait bouts: the cut (s) in the middle of what lies between them
-    (the first sample after ``after_s``, the last gait contact before ``before_s``), and what showed it."""
+    """A change of the mounting found between two gait bouts (ending at ``after_s``, starting at ``before_s``): the
+    cut (s, on the recording's clock) at the handling where up in the sensor turns most between them (else in the
+    middle), and what showed it."""
 
     at_s: float
     after_s: float
@@ -58,6 +61,37 @@ def _standing_up(
         return None
     use = idx[-n:] if from_end else idx[:n]
     return _unit(signals.acc_ms2[use].mean(axis=0))
+
+
+def _gait_up(signals: BodySignals, ic_s: NDArray[np.float64], lo_s: float, hi_s: float) -> NDArray[np.float64] | None:
+    """Up (unit) from the mean specific force over the whole strides (an even number of steps, from a contact to a
+    contact) of the gait bout [lo_s, hi_s] (s); None with fewer than two strides."""
+    inside = ic_s[(ic_s >= lo_s) & (ic_s <= hi_s)]
+    n = (inside.size - 1) // 2 * 2
+    if n < 4:
+        return None
+    a, b = np.searchsorted(signals.t_s, [inside[0], inside[n]])
+    return _unit(signals.acc_ms2[a:b].mean(axis=0))
+
+
+def _handling_cut(signals: BodySignals, still: NDArray[np.bool_], lo: int, hi: int, n: int) -> tuple[float, float]:
+    """Where up in the sensor turns most among the still samples of [lo, hi): the time (s) halfway between the two
+    still samples across which the mean specific force of the ``n`` still samples before and the ``n`` after turns
+    most (the handling between two standings), and that angle (deg); the middle of [lo, hi) and 0 with too few."""
+    t = signals.t_s
+    idx = np.flatnonzero(still[lo:hi]) + lo
+    if idx.size < 2 * n:
+        return 0.5 * (float(t[lo]) + float(t[max(hi - 1, lo)])), 0.0
+    total = np.vstack([np.zeros(3), np.cumsum(signals.acc_ms2[idx], axis=0)])
+    at = np.arange(n, idx.size - n + 1)  # a cut before still sample at: n on each side
+    before = total[at] - total[at - n]
+    after = total[at + n] - total[at]
+    cos = np.sum(before * after, axis=1) / np.maximum(
+        np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1), 1e-12
+    )
+    k = int(np.argmin(cos))
+    j = int(at[k])
+    return 0.5 * (float(t[idx[j - 1]]) + float(t[idx[j]])), float(np.degrees(np.arccos(np.clip(cos[k], -1.0, 1.0))))
 
 
 def _swing(signals: BodySignals, lo: int, hi: int, stride_samples: int) -> tuple[float, float, float] | None:
@@ -104,6 +138,11 @@ def mounting_changes(
         and sw[2] >= s.remount_min_swing_deg
         for sw in swings
     ]
+    ic_s = np.sort(steps["ic_time_s"].to_numpy(dtype=float)) if len(steps) else np.zeros(0)
+    gait_up = [
+        _gait_up(signals, ic_s, float(lo), float(hi))
+        for lo, hi in zip(gait["start_s"].to_numpy(dtype=float), gait["end_s"].to_numpy(dtype=float), strict=True)
+    ]
     changes: list[MountingChange] = []
     for i in range(len(gait) - 1):  # one per pair of consecutive gait bouts
         a, b = int(ends[i]), int(starts[i + 1])
@@ -112,10 +151,15 @@ def mounting_changes(
         if after is None:  # no standing between them: a re-mount needs the wearer to stop
             continue
         before = _standing_up(signals, still, a, b, True, n_stand)
-        if before is not None and not signals.gravity_removed:
-            tilt = float(np.degrees(np.arccos(np.clip(after @ before, -1.0, 1.0))))
-            if tilt > s.remount_tilt_deg:
-                why = f"up in the sensor turned {tilt:.0f} deg between standing after one gait bout and before the next"
+        up_i, up_j = gait_up[i], gait_up[i + 1]
+        if before is not None and up_i is not None and up_j is not None and not signals.gravity_removed:
+            standing = _angle_deg(after, before)
+            in_gait = _angle_deg(up_i, up_j)
+            if min(standing, in_gait) > s.remount_tilt_deg:
+                why = (
+                    f"up in the sensor turned {standing:.0f} deg between standing after one gait bout and before the "
+                    f"next, {in_gait:.0f} deg between the two bouts' strides"
+                )
         if why is None and off[i] != off[i + 1]:
             turned = swings[i + 1] if off[i + 1] else swings[i]
             assert turned is not None
@@ -125,5 +169,11 @@ def mounting_changes(
             )
         if why is not None:
             lo, hi = float(gait["end_s"].iloc[i]), float(gait["start_s"].iloc[i + 1])
-            changes.append(MountingChange(0.5 * (lo + hi), lo, hi, why))
+            cut, turn = _handling_cut(signals, still, a, b, n_stand)
+            at = cut if turn > s.remount_tilt_deg else 0.5 * (lo + hi)  # no tilt (a turn about up): anywhere between
+            changes.append(MountingChange(at, lo, hi, why))
     return changes
+
+
+def _angle_deg(u: NDArray[np.float64], v: NDArray[np.float64]) -> float:
+    return float(np.degrees(np.arccos(np.clip(u @ v, -1.0, 1.0))))

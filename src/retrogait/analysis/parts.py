@@ -168,7 +168,14 @@ def analyze_in_parts(
         start, k = core[1], k + 1
     assert signals is not None and last is not None  # a plan holds one part at least
     steps, bouts = join_parts(kept, settings, signals.fs_hz)
-    summary = joined_summary(kept, summarize(steps, bouts, signals, last), span, part_s, overlap_s)
+    how = (
+        "analysed_in_parts",
+        f"{len(kept)} parts of {part_s:g} s with {overlap_s:g} s more on each side, each step from the part whose "
+        "core holds its contact, the bouts and aggregates from the joined steps; inferred per part: the rate and "
+        "resolution read, the vertical, the anterior axis and sign, the placement check, the gait gate, the "
+        "direction chain (summary.json `parts`)",
+    )
+    summary = joined_summary(kept, summarize(steps, bouts, signals, last), span, how)
     none = np.zeros(0, dtype=np.int64)
     contacts = Contacts(none, none.copy(), np.zeros(0, dtype="<U7"))  # the whole's signals are never held
     return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
@@ -294,14 +301,13 @@ def joined_summary(
     parts: list[PartSteps],
     joined: dict[str, Any],
     span: tuple[float, float],
-    part_s: float,
-    overlap_s: float,
+    how: tuple[str, str],
     unit: str = "part",
 ) -> dict[str, Any]:
-    """summary.json of the joined analysis: the first part's facts and provenance, the joined aggregates, the
-    length over all parts, per-part entries (``parts``; ``unit``: what the notes call a part, and the key is
-    its plural: ``mounting`` for a recording cut where the sensor was re-mounted, MOUNT-2) and notes where parts
-    differ."""
+    """summary.json of the joined analysis: the first part's facts and provenance (``how``: the key and text of
+    ``input_provenance`` saying how it was cut), the joined aggregates, the length over all parts, per-part
+    entries (``parts``; ``unit``: what the notes call a part, and the key is its plural: ``mounting`` for a
+    recording cut where the sensor was re-mounted, MOUNT-2) and notes where parts differ."""
     first = parts[0].summary
     summary = {**first, **{k: joined[k] for k in ("all", "per_direction", "per_bout")}}
     summary["duration_s"] = span[1] - span[0]
@@ -336,12 +342,7 @@ def joined_summary(
             notes.append(f"the {unit}s differ in {field} (each {unit} infers it alone; summary.json `{unit}s`): {said}")
     summary["notes"] = notes
     provenance = {k: v for k, v in first.get("input_provenance", {}).items() if k != PART_KEY}
-    provenance["analysed_in_parts"] = (
-        f"{len(parts)} parts of {part_s:g} s with {overlap_s:g} s more on each side, each step from the part whose "
-        "core holds its contact, the bouts and aggregates from the joined steps; inferred per part: the rate and "
-        "resolution read, the vertical, the anterior axis and sign, the placement check, the gait gate, the "
-        "direction chain (summary.json `parts`)"
-    )
+    provenance[how[0]] = how[1]
     summary["input_provenance"] = provenance
     summary[f"{unit}s"] = entries
     if any("no_gyro_stretches" in s for s in every):

@@ -119,9 +119,13 @@ def analyze(
         result = _analyze_session(session, placement, side, anterior_axis, settings)
     if calibration_note:
         result.summary["notes"].append(calibration_note)
-    if mounting and forward_segment_s is None:
+    if mounting:
         changes = mounting_changes(result.signals, result.steps, result.bouts, settings)
-        if changes:
+        if changes and forward_segment_s is not None:  # the segment calibrates one frame: the others' steps unread
+            said = _changes_said(changes, float(session.t_s[0]))
+            said += "; not cut into mountings: the declared forward segment sets the sign for its own mounting only"
+            result = _whole_after_change(result, changes, said, forward_segment_s)
+        elif changes:
             return _analyze_by_mounting(session, changes, result, placement, side, anterior_axis, settings)
     return _with_no_gyro_stretches(result, session, placement, side, anterior_axis, settings)
 
@@ -182,7 +186,7 @@ def _analyze_by_mounting(
     display = session.source or "the recording"
     first = float(session.t_s[0])
     cuts = [c.at_s for c in changes]
-    said = "; ".join(f"at {c.at_s:.1f} s ({c.why})" for c in changes)
+    said = _changes_said(changes, first)
     kept: list[PartSteps] = []
     last: AnalysisResult | None = None
     try:
@@ -210,19 +214,29 @@ def _analyze_by_mounting(
     assert last is not None
     steps, bouts = join_parts(kept, settings, last.signals.fs_hz)
     span = (float(session.t_s[0]), float(session.t_s[-1]))
-    summary = joined_summary(kept, summarize(steps, bouts, last.signals, session), span, 0.0, 0.0, "mounting")
-    provenance = summary["input_provenance"]
-    provenance.pop("analysed_in_parts", None)
-    provenance["analysed_by_mounting"] = (
+    how = (
+        "analysed_by_mounting",
         f"{len(kept)} mountings cut between gait bouts where the mounting changed, each analysed alone with its own "
-        "frame (up, forward, its sign), each step from the mounting holding its contact (summary.json `mountings`)"
+        "frame (up, forward, its sign), each step from the mounting holding its contact (summary.json `mountings`)",
     )
+    summary = joined_summary(kept, summarize(steps, bouts, last.signals, session), span, how, "mounting")
     summary["notes"].append(
         f"the sensor was re-mounted {said}: analysed as {len(kept)} mountings, each with its own frame (summary.json "
         "`mountings`); the steps after the first are flagged `remounted`"
     )
     return AnalysisResult(
         steps=steps, bouts=bouts, summary=summary, signals=whole.signals, contacts=_contacts_on(whole.signals, steps)
+    )
+
+
+def _changes_said(changes: list[MountingChange], first_s: float) -> str:
+    """Where and why the mounting changed, on the clock of summary.json `mountings` (s from the recording's first
+    sample), and on the recording's own clock (the steps' ``ic_time_s``) where that starts elsewhere."""
+    return "; ".join(
+        f"at {c.at_s - first_s:.1f} s from the first sample"
+        + (f" ({c.at_s:.1f} s on the recording's clock)" if first_s != 0.0 else "")
+        + f" ({c.why})"
+        for c in changes
     )
 
 
@@ -236,24 +250,38 @@ def _contacts_on(signals: BodySignals, steps: pd.DataFrame) -> Contacts:
     return Contacts(ic.astype(np.int64), to.astype(np.int64), steps["side"].astype(str).to_numpy(dtype="<U7"))
 
 
-def _whole_after_change(whole: AnalysisResult, changes: list[MountingChange], said: str) -> AnalysisResult:
-    """``whole`` with the steps after the first mounting change flagged ``remounted`` and no direction claimed for
-    them (``unknown``; their frame is the session's, which another mounting set), and a note saying so."""
+def _whole_after_change(
+    whole: AnalysisResult, changes: list[MountingChange], said: str, kept_s: tuple[float, float] | None = None
+) -> AnalysisResult:
+    """``whole`` with the steps off the mounting its frame holds for (the first; ``kept_s``: the one holding that
+    span, s) flagged ``remounted`` and nothing that reads the frame claimed for them (the frame is another
+    mounting's): direction and foot strike ``unknown`` (confidence at most 0.5), the strike angle NaN; a note naming
+    those columns."""
     steps = whole.steps.copy()
-    after = steps["ic_time_s"].to_numpy(dtype=float) > changes[0].at_s
+    ic = steps["ic_time_s"].to_numpy(dtype=float)
+    if kept_s is None:
+        after = ic > changes[0].at_s
+    else:
+        cuts = np.array([c.at_s for c in changes])
+        k = int(np.searchsorted(cuts, 0.5 * (kept_s[0] + kept_s[1])))
+        lo, hi = (cuts[k - 1] if k else -math.inf), (cuts[k] if k < cuts.size else math.inf)
+        after = (ic < lo) | (ic >= hi)
     steps["quality_flags"] = with_flag(steps["quality_flags"].fillna("").to_numpy(dtype=str), after, "remounted")
     steps["quality_flags"] = steps["quality_flags"].astype(object)
-    steps.loc[after, "direction"] = "unknown"
-    steps["direction_confidence"] = np.where(
-        after, np.minimum(steps["direction_confidence"].to_numpy(dtype=float), 0.5), steps["direction_confidence"]
-    )
+    for label in ("direction", "foot_strike"):
+        steps.loc[after, label] = "unknown"
+        confidence = steps[f"{label}_confidence"].to_numpy(dtype=float)
+        steps[f"{label}_confidence"] = np.where(after, np.minimum(confidence, 0.5), confidence)
+    steps.loc[after, "foot_strike_angle_deg"] = np.nan
+    which = "after it" if kept_s is None else "on the other mountings"
     summary = {
         **whole.summary,
         "notes": [
             *whole.summary["notes"],
             (
-                f"the sensor was re-mounted {said}: the steps after it are read in the session's frame, flagged "
-                "`remounted`, their direction unknown"
+                f"the sensor was re-mounted {said}: the steps {which} are read in the session's frame and flagged "
+                "`remounted`; their direction and foot_strike are `unknown` (confidence at most 0.5) and their "
+                "foot_strike_angle_deg NaN (the other columns are measured in that frame as they stand)"
             ),
         ],
     }
@@ -397,8 +425,9 @@ def _analyze_session(
     transients = LandingTransients(signals, contacts, settings.transient)
     cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
+    reversal = facing_reversal(signals, contacts, cues, settings.direction) if cues is not None else None  # MOUNT-1
     # the steps' directions read only the cues and the signals: beside the bouts and the strike evidence (PERF-40)
-    directions = _directions_beside(signals, contacts, settings, cues)
+    directions = _directions_beside(signals, contacts, settings, cues, reversal)
     bouts, bout_id, bout_activity = segment_bouts(
         signals, contacts, timing, activity, settings.bouts, settings.still, heading, settings.contacts.min_step_s
     )
@@ -406,7 +435,7 @@ def _analyze_session(
     step_activities = np.where(bout_id >= 0, bout_activity, activity)
     running = (contacts.to_idx >= 0) & (step_activities == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
-    steps = pd.concat([timing, load, vgrf, *evidence.classify(settings, directions)], axis=1)
+    steps = pd.concat([timing, load, vgrf, *evidence.classify(settings, reversal, directions)], axis=1)
     steps["side"] = contacts.side.astype(object) if len(contacts) else pd.Series([], dtype=object)
     steps["activity"] = step_activities.astype(object)
     steps["bout_id"] = bout_id
@@ -414,7 +443,6 @@ def _analyze_session(
     if is_coarse(declared_signals.acc_quantum_g) and len(contacts):  # HONEST-8
         unsettled = quantum_unsettled(declared_signals, signals, contacts, steps["impact_peak_g"].to_numpy(), settings)
         flags = with_flag(flags, unsettled, "quantised")
-    reversal = facing_reversal(signals, contacts, cues, settings.direction) if cues is not None else None
     if reversal is not None and not _frameless(signals):  # MOUNT-1
         flags = with_flag(flags, reversal.changed, "remounted")
     steps["quality_flags"] = flags.astype(object)
@@ -453,13 +481,21 @@ def _reversal_note(reversal: FacingReversal, sign_known: bool) -> str:
 
 
 def _directions_beside(
-    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, cues: pd.DataFrame | None
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: AnalysisSettings,
+    cues: pd.DataFrame | None,
+    reversal: FacingReversal | None,
 ) -> Beside[pd.DataFrame] | None:
     """:meth:`_Evidence.classify`'s step directions, started beside the caller (PERF-40; ``beside.py``: only in
     ``analyze``, where a core is free); None where classify does not read them (no cues, or no frame)."""
     if cues is None or _frameless(signals):
         return None
-    return Beside(lambda: step_directions(signals, contacts, settings.direction, cues=cues).reset_index(drop=True))
+    return Beside(
+        lambda: step_directions(signals, contacts, settings.direction, cues=cues, reversal=reversal).reset_index(
+            drop=True
+        )
+    )
 
 
 def _frameless(signals: BodySignals) -> bool:
@@ -604,10 +640,14 @@ class _Evidence:
         return no_heel_shock(self.shock_ratio, settings.trunk_strike)
 
     def classify(
-        self, settings: AnalysisSettings, directions: Beside[pd.DataFrame] | None = None
+        self,
+        settings: AnalysisSettings,
+        reversal: FacingReversal | None,
+        directions: Beside[pd.DataFrame] | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Direction (direction.py) and foot strike (footstrike.py) per step; empty tables keep their columns.
-        ``directions``: the step directions of these cues, started beside (:func:`_directions_beside`)."""
+        ``reversal``: the facing reversal of these cues (MOUNT-1, measured once per analysis); ``directions``: the
+        step directions of these cues, started beside (:func:`_directions_beside`)."""
         if self.cues is None:
             return (
                 pd.DataFrame(
@@ -637,10 +677,11 @@ class _Evidence:
         direction = (
             directions.result()
             if directions is not None
-            else step_directions(signals, contacts, settings.direction, cues=self.cues).reset_index(drop=True)
+            else step_directions(signals, contacts, settings.direction, cues=self.cues, reversal=reversal).reset_index(
+                drop=True
+            )
         )
         facing: float | NDArray[np.float64] = facing_probability(signals, contacts, settings.direction, cues=self.cues)
-        reversal = facing_reversal(signals, contacts, self.cues, settings.direction)
         if reversal is not None:  # MOUNT-1: each stretch's own facing; against a declared one: undecided
             facing = np.where(reversal.changed, 0.5, facing) if signals.anterior_sign_known else reversal.facing
         strike = step_foot_strikes(

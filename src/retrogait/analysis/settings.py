@@ -92,7 +92,11 @@ class PreprocessSettings(Stage):
         10000.0, "deg/s", "an angular rate beyond this is beyond any wearable gyroscope's range: dropped", 500.0, 1e5
     )
     remount_tilt_deg: float = quantity(
-        30.0, "deg", "up in the sensor turned this far between standings next to gait: re-mounted (MOUNT-2)", 5.0, 180.0
+        30.0,
+        "deg",
+        "up in the sensor turned this far at standing next to gait and over the bouts' strides: re-mounted (MOUNT-3)",
+        5.0,
+        180.0,
     )
     remount_standing_s: float = quantity(
         1.0, "s", "the standing next to a gait bout whose mean specific force is its up", 0.2, 10.0
