@@ -105,7 +105,11 @@ class PreprocessSettings(Stage):
         45.0, "deg", "foot/shank + gyro: a gait bout swinging about an axis this far from the frame's left", 10.0, 90.0
     )
     remount_min_swing_deg: float = quantity(
-        50.0, "deg", "... with a sagittal-size swing (median stride range about it): re-mounted", 0.0, 360.0
+        50.0,
+        "deg",
+        "foot/shank + gyro: with that bout's swing about the axis (median stride range) at least this: re-mounted",
+        0.0,
+        360.0,
     )
 
 
