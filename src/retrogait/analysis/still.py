@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.stepwindows import paired_running_sums
 from retrogait.analysis.vectors import norm_rows
 
 
@@ -26,20 +27,14 @@ def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float,
 
 def running_sums_and_squares(dev: NDArray[np.floating]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(n + 1,) float64 running sums of ``dev`` ((n,); overwritten by its squares) and of its squares, each with a
-    leading 0: ``np.cumsum``'s numbers bit for bit, from one accumulation of complex numbers (PERF-43).
-
-    The two sums side by side are the real and imaginary parts of one complex running sum, whose additions add
-    the parts separately, each in the same order as a cumsum of its own; numpy's float64 cumsum is bound by
-    the latency of each addition (about 3 ns a value here), the complex one takes both values in about that
-    time. The results are strided views of one (n + 1, 2) array."""
+    leading 0: ``np.cumsum``'s numbers bit for bit, from one accumulation of complex numbers
+    (stepwindows.paired_running_sums, PERF-43). The results are strided views of one (n + 1, 2) array."""
     sums = np.empty((dev.size + 1, 2))
-    sums[0] = 0.0
     sums[1:, 0] = dev
     np.square(dev, out=dev)
     sums[1:, 1] = dev
     del dev
-    both = sums.view(np.complex128)[:, 0]
-    np.cumsum(both[1:], out=both[1:])  # from the first value: -0.0 stays -0.0, as in a cumsum
+    paired_running_sums(sums)
     return sums[:, 0], sums[:, 1]
 
 
