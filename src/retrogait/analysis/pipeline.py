@@ -425,7 +425,9 @@ def _analyze_session(
     transients = LandingTransients(signals, contacts, settings.transient)
     cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
-    reversal = facing_reversal(signals, contacts, cues, settings.direction) if cues is not None else None  # MOUNT-1
+    reversal = (  # the facing per stretch, where there is a direction to read (MOUNT-1)
+        None if cues is None or _frameless(signals) else facing_reversal(signals, contacts, cues, settings.direction)
+    )
     # the steps' directions read only the cues and the signals: beside the bouts and the strike evidence (PERF-40)
     directions = _directions_beside(signals, contacts, settings, cues, reversal)
     bouts, bout_id, bout_activity = segment_bouts(
@@ -443,7 +445,7 @@ def _analyze_session(
     if is_coarse(declared_signals.acc_quantum_g) and len(contacts):  # HONEST-8
         unsettled = quantum_unsettled(declared_signals, signals, contacts, steps["impact_peak_g"].to_numpy(), settings)
         flags = with_flag(flags, unsettled, "quantised")
-    if reversal is not None and not _frameless(signals):  # MOUNT-1
+    if reversal is not None:  # MOUNT-1
         flags = with_flag(flags, reversal.changed, "remounted")
     steps["quality_flags"] = flags.astype(object)
     steps[EFFORT_COLUMN] = (
@@ -457,7 +459,7 @@ def _analyze_session(
     declared = anterior_axis or session.meta.anterior_axis
     notes = [*gate_notes, *evidence.axis_notes(steps, declared, settings), *([vertical_note] if vertical_note else [])]
     notes += placement_notes(declared_signals, bouts)  # a sensor that turns unlike its declared segment
-    if reversal is not None and not _frameless(signals):
+    if reversal is not None:
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
