@@ -234,7 +234,6 @@ def test_a_forward_segment_with_a_remount_says_so_and_claims_nothing_on_the_othe
     assert _wrong_sure(steps) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="MOUNT-6: parts do not pass a facing reversal seen in one part to the next")
 def test_a_half_turn_remount_during_a_rest_longer_than_the_overlap_is_seen_in_parts() -> None:
     from retrogait.analysis.parts import analyze_in_parts
     from retrogait.analysis.settings import AnalysisSettings
@@ -251,3 +250,21 @@ def test_a_half_turn_remount_during_a_rest_longer_than_the_overlap_is_seen_in_pa
         late = steps.loc[steps["ic_time_s"] > 150]
         assert len(late) > 100
         assert not ((late["direction"] == "forward") & (late["direction_confidence"] >= 0.9)).any()
+
+
+def test_a_part_after_one_firm_on_the_declared_facing_claims_nothing_on_steps_facing_against_it() -> None:
+    """MOUNT-8: what a part of a recording passes on to the next (``declared_facing_seen``)."""
+    from retrogait.imports.part import part_of
+
+    session = simulate(SimulationConfig("foot", parse_bouts(BOUTS), sample_rate_hz=100.0, seed=5)).session
+    before, after = part_of(session, "sim", (None, 25.0)), part_of(session, "sim", (30.0, None))
+    first = analyze(before)
+    assert first.declared_facing_seen  # header axes, forward running facing as declared
+    assert not analyze(before.with_meta(anterior_axis=None, vertical_axis=None)).declared_facing_seen  # no sign
+    told = analyze(before, declared_facing_seen=True)
+    pd.testing.assert_frame_equal(told.steps, first.steps)  # the same facing: nothing changes
+    alone, seen = analyze(after), analyze(after, declared_facing_seen=True)
+    assert (alone.steps["direction"] == "forward").all()  # alone: the documented 180 deg case, read forward
+    assert (seen.steps["direction"] == "unknown").all() and _wrong_sure(seen.steps) == 0
+    assert seen.steps["quality_flags"].fillna("").str.contains("remounted").all()
+    assert any("before 3" in n and "after an earlier part" in n for n in seen.summary["notes"])

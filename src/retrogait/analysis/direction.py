@@ -54,6 +54,7 @@ strike_consistency         foot (gyro; facing)         positive in both directio
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -213,27 +214,25 @@ class FacingReversal:
 
 
 def facing_reversal(
-    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings | None = None
+    signals: BodySignals,
+    contacts: Contacts,
+    cues: CueTable,
+    settings: DirectionSettings | None = None,
+    declared_seen: bool = False,
 ) -> FacingReversal | None:
     """The reversal of the facing across standing (:class:`FacingReversal`), or None where no two stretches of
     at least ``remount_min_steps`` contacts are each at least ``remount_facing_log_odds`` sure of opposite
-    facings (one facing over the session: nothing to say)."""
+    facings (one facing over the session: nothing to say). ``declared_seen``: a stretch before these contacts
+    (an earlier part of the recording, parts.py) was firm on the declared facing; with a known sign it counts as
+    a firm stretch facing as declared before the first contact (MOUNT-8)."""
     settings = settings or preset(signals.placement).direction
-    m = len(contacts)
-    if m < 2 * settings.remount_min_steps or signals.anterior_source == "none":
+    before = declared_seen and signals.anterior_sign_known
+    stretches = _stretch_facings(signals, contacts, cues, settings, need_standing=not before)
+    if stretches is None:
         return None
-    standing = standing_between(signals, contacts, settings)
-    if not standing.any():
-        return None
-    bounds = np.concatenate([[0], np.flatnonzero(standing) + 1, [m]])
-    log_odds = np.zeros(bounds.size - 1)
-    for k, (a, b) in enumerate(itertools.pairwise(bounds)):  # one per stretch between standings
-        if b - a >= settings.remount_min_steps:
-            part = {c: np.asarray(cues[c], dtype=np.float64)[a:b] for c in _FACING_CUES if c in cues}
-            p = float(np.clip(facing_probability_from_cues(part, settings), 1e-12, 1 - 1e-12))
-            log_odds[k] = np.log(p / (1.0 - p))
+    bounds, log_odds = stretches
     firm = np.where(np.abs(log_odds) >= settings.remount_facing_log_odds, np.sign(log_odds), 0.0)
-    if not (np.any(firm > 0) and np.any(firm < 0)):
+    if not (np.any(firm < 0) and (before or np.any(firm > 0))):
         return None
     reference = 1.0 if signals.anterior_sign_known else float(firm[firm != 0][0])
     sizes = np.diff(bounds)
@@ -244,7 +243,43 @@ def facing_reversal(
     at = tuple(  # from the last contact of the one firm stretch to the first of the next facing the other way
         (float(t[bounds[i + 1] - 1]), float(t[bounds[j]])) for i, j in itertools.pairwise(k_firm) if firm[i] != firm[j]
     )
+    if before and firm[k_firm[0]] < 0:  # against the facing an earlier part was firm on: before its first contact
+        at = ((-math.inf, float(t[bounds[k_firm[0]]])), *at)
     return FacingReversal(facing=facing, changed=changed, at_s=at)
+
+
+def declared_facing_firm(
+    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings | None = None
+) -> bool:
+    """True where the sign is known and a stretch between standings (:func:`facing_reversal`'s) is firm on the
+    declared facing: what a part of a recording passes on to the parts after it (MOUNT-8)."""
+    settings = settings or preset(signals.placement).direction
+    if not signals.anterior_sign_known:
+        return False
+    stretches = _stretch_facings(signals, contacts, cues, settings, need_standing=False)
+    return stretches is not None and bool(np.any(stretches[1] >= settings.remount_facing_log_odds))
+
+
+def _stretch_facings(
+    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings, need_standing: bool
+) -> tuple[NDArray[np.int64], FloatArray] | None:
+    """The stretches of contacts between standings (bounds, contact indices) and the log-odds that the sensor's
+    +x is anterior from each one's frame-free cues (0 for a stretch shorter than ``remount_min_steps``); None
+    where there are too few contacts, no frame, or (``need_standing``) no standing to separate two stretches."""
+    m = len(contacts)
+    if m < (2 if need_standing else 1) * settings.remount_min_steps or signals.anterior_source == "none":
+        return None
+    standing = standing_between(signals, contacts, settings)
+    if need_standing and not standing.any():
+        return None
+    bounds = np.concatenate([[0], np.flatnonzero(standing) + 1, [m]]).astype(np.int64)
+    log_odds = np.zeros(bounds.size - 1)
+    for k, (a, b) in enumerate(itertools.pairwise(bounds)):  # one per stretch between standings
+        if b - a >= settings.remount_min_steps:
+            part = {c: np.asarray(cues[c], dtype=np.float64)[a:b] for c in _FACING_CUES if c in cues}
+            p = float(np.clip(facing_probability_from_cues(part, settings), 1e-12, 1 - 1e-12))
+            log_odds[k] = np.log(p / (1.0 - p))
+    return bounds, log_odds
 
 
 #: The cues :func:`facing_probability_from_cues` reads.

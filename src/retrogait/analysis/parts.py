@@ -25,7 +25,7 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,14 @@ PER_PART_FIELDS = (
 )
 #: Steps of a bout that crosses a seam are one bout where a part holds it within this (s) of the other side's step.
 _SEAM_TOL_S = 1e-6
+
+
+class PartAnalysis(Protocol):
+    """How a part is analysed: ``pipeline.analyze`` with the user's placement, axis and settings, told whether an
+    earlier part was firm on the declared facing (``AnalysisResult.declared_facing_seen``), so that a sensor
+    re-mounted turned during a rest longer than the overlap is seen as within one analysis (MOUNT-8)."""
+
+    def __call__(self, session: Session, /, *, declared_facing_seen: bool = False) -> AnalysisResult: ...
 
 
 @dataclass(frozen=True)
@@ -102,21 +110,21 @@ def _in_gap(t_s: NDArray[np.float64], at: float, longer_s: float) -> bool:
 def analyze_in_parts(
     read: Callable[[Part], Session],
     length_s: float,
-    analyse: Callable[[Session], AnalysisResult],
+    analyse: PartAnalysis,
     settings_for: Callable[[Session], AnalysisSettings],
     part_s: float = PART_S,
     overlap_s: float | None = None,
     first_s: float | None = None,
 ) -> AnalysisResult:
     """The ``AnalysisResult`` of a recording analysed part by part (module doc): ``read(part)`` reads the samples
-    of ``part`` ((start, end) s from the first sample), ``analyse(session)`` analyses one (``pipeline.analyze``
-    with the user's placement, axis and settings), ``settings_for(session)`` the settings it analyses one with
-    (the bouts are rebuilt with the first part's); ``length_s``: the recording's length, from its first sample to
-    its last (the last part reads to the end whatever it is; parts are planned up to it, so a gap counts in it);
-    ``overlap_s``: OVERLAP_S unless given. A part inside a gap (its read holds no sample: ``EmptyPart``) is
-    skipped; a part whose read or analysis fails otherwise is refused in one line naming it. ``first_s``: the
-    recording's first sample time (s), where the caller knows it: then the first part may be empty too (a stray
-    first sample before a gap of days, EDGE-116), else it is refused."""
+    of ``part`` ((start, end) s from the first sample), ``analyse(session)`` analyses one (:class:`PartAnalysis`),
+    ``settings_for(session)`` the settings it analyses one with (the bouts are rebuilt with the first part's);
+    ``length_s``: the recording's length, from its first sample to its last (the last part reads to the end
+    whatever it is; parts are planned up to it, so a gap counts in it); ``overlap_s``: OVERLAP_S unless given. A
+    part inside a gap (its read holds no sample: ``EmptyPart``) is skipped; a part whose read or analysis fails
+    otherwise is refused in one line naming it. ``first_s``: the recording's first sample time (s), where the
+    caller knows it: then the first part may be empty too (a stray first sample before a gap of days, EDGE-116),
+    else it is refused."""
     overlap_s = OVERLAP_S if overlap_s is None else overlap_s
     kept: list[PartSteps] = []
     t0 = math.nan if first_s is None else first_s
@@ -124,7 +132,7 @@ def analyze_in_parts(
     last: Session | None = None
     settings = AnalysisSettings()
     span = (math.nan, math.nan)
-    start, k = 0.0, 0
+    start, k, seen = 0.0, 0, False  # seen: an earlier part was firm on the declared facing (MOUNT-8)
     while True:  # one iteration per part: a part's read and analysis at a time
         end = None if length_s - start < 1.5 * part_s else start + part_s  # the last part: what remains
         grid = math.ceil(GRID_S / settings.contacts.period_hop_s) * settings.contacts.period_hop_s
@@ -137,7 +145,7 @@ def analyze_in_parts(
             if not kept:
                 t0 = float(session.t_s[0]) if first_s is None else first_s
                 settings = settings_for(session)
-            result = analyse(session)
+            result = analyse(session, declared_facing_seen=seen)
         except EmptyPart as err:
             if k == 0 and first_s is None and err.first_s is not None:  # a stray first sample (EDGE-116)
                 first_s = t0 = err.first_s
@@ -161,7 +169,7 @@ def analyze_in_parts(
         kept.append(PartSteps(lo, hi, result.steps.loc[inside], result.bouts, result.summary, core, rest))
         sig = result.signals
         span = (min(span[0], float(sig.t_s[0])) if len(kept) > 1 else float(sig.t_s[0]), float(sig.t_s[-1]))
-        signals, last = sig, session
+        signals, last, seen = sig, session, seen or result.declared_facing_seen
         del result, session
         if core[1] is None:
             break
@@ -178,13 +186,13 @@ def analyze_in_parts(
     summary = joined_summary(kept, summarize(steps, bouts, signals, last), span, how)
     none = np.zeros(0, dtype=np.int64)
     contacts = Contacts(none, none.copy(), np.zeros(0, dtype="<U7"))  # the whole's signals are never held
-    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=signals, contacts=contacts)
+    return AnalysisResult(steps, bouts, summary, signals, contacts, declared_facing_seen=seen)
 
 
 def analyze_file_in_parts(
     input_file: str | os.PathLike[str],
     read: Callable[[Part | None], Session],
-    analyse: Callable[[Session], AnalysisResult],
+    analyse: PartAnalysis,
     settings_for: Callable[[Session], AnalysisSettings],
     part_s: float,
 ) -> AnalysisResult:

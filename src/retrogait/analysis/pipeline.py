@@ -27,6 +27,7 @@ from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import (
     FacingReversal,
+    declared_facing_firm,
     direction_cues,
     facing_probability,
     facing_reversal,
@@ -75,6 +76,7 @@ def analyze(
     settings: AnalysisSettings | None = None,
     *,
     mounting: bool = True,
+    declared_facing_seen: bool = False,
 ) -> AnalysisResult:
     """Analyse every step of a session.
 
@@ -87,6 +89,8 @@ def analyze(
             (``AnalysisSettings.for_placement``). Written into ``summary["settings"]``.
         mounting: find re-mounts of the sensor (mounting.py, MOUNT-2) and analyse each mounting with its own
             frame; False: one frame for the whole session.
+        declared_facing_seen: an earlier part of the recording was firm on the declared facing, so steps firm
+            against it here were re-mounted (parts.py, MOUNT-8; ``AnalysisResult.declared_facing_seen`` passes it on).
 
     Raises:
         RetrogaitError: one line when the recording cannot be analysed at all (too short, below 20 Hz,
@@ -116,7 +120,7 @@ def analyze(
         session, placement, side, anterior_axis, forward_segment_s, settings
     )
     if result is None:
-        result = _analyze_session(session, placement, side, anterior_axis, settings)
+        result = _analyze_session(session, placement, side, anterior_axis, settings, declared_seen=declared_facing_seen)
     if calibration_note:
         result.summary["notes"].append(calibration_note)
     if mounting:
@@ -126,7 +130,9 @@ def analyze(
             said += "; not cut into mountings: the declared forward segment sets the sign for its own mounting only"
             result = _whole_after_change(result, changes, said, forward_segment_s)
         elif changes:
-            return _analyze_by_mounting(session, changes, result, placement, side, anterior_axis, settings)
+            return _analyze_by_mounting(
+                session, changes, result, placement, side, anterior_axis, settings, declared_facing_seen
+            )
     return _with_no_gyro_stretches(result, session, placement, side, anterior_axis, settings)
 
 
@@ -163,7 +169,7 @@ def _with_no_gyro_stretches(
     summary["no_gyro_stretches"] = entries
     start = min(float(sig.t_s[0]), float(session.t_s[stretches[0, 0]]))
     summary["duration_s"] = max(float(sig.t_s[-1]), float(session.t_s[stretches[-1, 1] - 1])) - start
-    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=result.signals, contacts=contacts)
+    return replace(result, steps=steps, bouts=bouts, summary=summary, contacts=contacts)
 
 
 def _analyze_by_mounting(
@@ -174,12 +180,14 @@ def _analyze_by_mounting(
     side: str | None,
     anterior_axis: str | None,
     settings: AnalysisSettings,
+    declared_seen: bool = False,
 ) -> AnalysisResult:
     """:func:`analyze` of ``session`` cut at its mounting ``changes`` (MOUNT-2): each mounting analysed alone, with
     its own frame (up, forward, its sign), and joined as the parts of a long recording are (parts.py, LONG-4: each
     step from the mounting holding its contact; a cut lies between gait bouts, so no run of steps crosses one). The
     steps of every mounting after the first are flagged ``remounted``. Where a mounting cannot be analysed alone (too
-    short), ``whole`` is kept with the steps after the first change flagged and their direction unknown."""
+    short), ``whole`` is kept with the steps after the first change flagged and their direction unknown.
+    ``declared_seen``: :func:`analyze`'s ``declared_facing_seen``, for the first mounting (the declared one)."""
     from retrogait.analysis.parts import PartSteps, join_parts, joined_summary
     from retrogait.imports.part import part_of
 
@@ -189,6 +197,7 @@ def _analyze_by_mounting(
     said = _changes_said(changes, first)
     kept: list[PartSteps] = []
     last: AnalysisResult | None = None
+    seen = declared_seen
     try:
         for k in range(len(cuts) + 1):  # one per mounting
             start = None if k == 0 else cuts[k - 1] - first
@@ -196,7 +205,11 @@ def _analyze_by_mounting(
             part = part_of(session, display, (start, end))
             if k:  # the declared axes describe the mounting the recording started on, not this one
                 part = part.with_meta(anterior_axis=None, vertical_axis=None)
-            result = analyze(part, placement, side, None if k else anterior_axis, settings=settings, mounting=False)
+            declared = None if k else anterior_axis
+            result = analyze(
+                part, placement, side, declared, settings=settings, mounting=False, declared_facing_seen=seen
+            )
+            seen = seen or (k == 0 and result.declared_facing_seen)
             lo = -math.inf if start is None else cuts[k - 1]
             hi = math.inf if end is None else cuts[k]
             ic = result.steps["ic_time_s"].to_numpy(dtype=float)
@@ -224,9 +237,8 @@ def _analyze_by_mounting(
         f"the sensor was re-mounted {said}: analysed as {len(kept)} mountings, each with its own frame (summary.json "
         "`mountings`); the steps after the first are flagged `remounted`"
     )
-    return AnalysisResult(
-        steps=steps, bouts=bouts, summary=summary, signals=whole.signals, contacts=_contacts_on(whole.signals, steps)
-    )
+    contacts = _contacts_on(whole.signals, steps)
+    return AnalysisResult(steps, bouts, summary, whole.signals, contacts, declared_facing_seen=seen)
 
 
 def _changes_said(changes: list[MountingChange], first_s: float) -> str:
@@ -337,7 +349,9 @@ def _analyze_across_gaps(
     result = analyze_in_parts(
         lambda part: part_of(session, display, part),
         session.duration_s,
-        lambda one: analyze(one, placement, side, anterior_axis, settings=settings),
+        lambda one, declared_facing_seen=False: analyze(
+            one, placement, side, anterior_axis, settings=settings, declared_facing_seen=declared_facing_seen
+        ),
         lambda _one: settings,
         part_s,
         first_s=float(session.t_s[0]),
@@ -404,9 +418,11 @@ def _analyze_session(
     anterior_axis: str | None,
     settings: AnalysisSettings,
     frame: AnteriorFrame | None = None,
+    declared_seen: bool = False,
 ) -> AnalysisResult:
     """:func:`analyze` of one session with its settings resolved, without the stretches without gyroscope
-    (``frame``: the anterior axis of another analysis of the same recording, see preprocess)."""
+    (``frame``: the anterior axis of another analysis of the same recording, see preprocess; ``declared_seen``:
+    :func:`analyze`'s ``declared_facing_seen``)."""
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
     contacts, gate_notes = gait_contacts(
         declared_signals,
@@ -425,9 +441,10 @@ def _analyze_session(
     transients = LandingTransients(signals, contacts, settings.transient)
     cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
-    reversal = (  # the facing per stretch, where there is a direction to read (MOUNT-1)
-        None if cues is None or _frameless(signals) else facing_reversal(signals, contacts, cues, settings.direction)
-    )
+    reversal, seen = None, declared_seen
+    if cues is not None and not _frameless(signals):  # a direction to read: the facing per stretch (MOUNT-1, -8)
+        reversal = facing_reversal(signals, contacts, cues, settings.direction, declared_seen)
+        seen = seen or declared_facing_firm(signals, contacts, cues, settings.direction)
     # the steps' directions read only the cues and the signals: beside the bouts and the strike evidence (PERF-40)
     directions = _directions_beside(signals, contacts, settings, cues, reversal)
     bouts, bout_id, bout_activity = segment_bouts(
@@ -463,12 +480,15 @@ def _analyze_session(
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
-    return AnalysisResult(steps=steps, bouts=bouts, summary=summary, signals=declared_signals, contacts=contacts)
+    return AnalysisResult(steps, bouts, summary, declared_signals, contacts, declared_facing_seen=seen)
 
 
 def _reversal_note(reversal: FacingReversal, sign_known: bool) -> str:
     """The note of a facing that reverses across standing (MOUNT-1)."""
-    at = ", ".join(f"between {a:.1f} s and {b:.1f} s" for a, b in reversal.at_s)
+    at = ", ".join(  # -inf: against the facing a part before this one was firm on (MOUNT-8)
+        f"between {a:.1f} s and {b:.1f} s" if math.isfinite(a) else f"before {b:.1f} s (after an earlier part)"
+        for a, b in reversal.at_s
+    )
     what = (
         "the steps facing against the declared axis are flagged `remounted` and get no direction at more than even odds"
         if sign_known

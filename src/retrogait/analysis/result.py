@@ -48,6 +48,8 @@ class AnalysisResult:
         summary: JSON-ready dict with session facts and per-direction and per-bout aggregates.
         signals: the body-frame signals the steps were found in (for figures), None if rejected.
         contacts: the detected contacts (sample indices into ``signals``).
+        declared_facing_seen: the sign is declared and a stretch of steps was firm on its facing, here or in an
+            earlier part (direction.declared_facing_firm): passed on to the next part of a recording (MOUNT-8).
     """
 
     steps: pd.DataFrame
@@ -55,6 +57,7 @@ class AnalysisResult:
     summary: dict[str, Any]
     signals: BodySignals
     contacts: Contacts
+    declared_facing_seen: bool = False
 
 
 def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, session: Session) -> dict[str, Any]:

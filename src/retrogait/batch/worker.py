@@ -22,6 +22,7 @@ from retrogait.outfiles import discard, writable_text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from retrogait.analysis.result import AnalysisResult
     from retrogait.analysis.settings import AnalysisSettings
     from retrogait.imports.part import Part
     from retrogait.session import Session, SessionMeta
@@ -165,9 +166,10 @@ def analyze_one(
         else:
             from retrogait.analysis.parts import analyze_file_in_parts
 
-            result = analyze_file_in_parts(
-                path, read, lambda one: analyze(one, settings=settings_for(one)), settings_for, parts_s
-            )
+            def analyse(one: Session, *, declared_facing_seen: bool = False) -> AnalysisResult:
+                return analyze(one, settings=settings_for(one), declared_facing_seen=declared_facing_seen)
+
+            result = analyze_file_in_parts(path, read, analyse, settings_for, parts_s)
         meta = metas[0]
         steps = result.steps.copy()
         # the session's name as the tables hold it (Arrow strings and UTF-8 files: BATCH-18), the same in each

@@ -214,11 +214,16 @@ def analyze(
             resolved = placement or session.meta.placement
             return preset_settings(resolved) if overrides is None else overrides.for_placement(resolved)
 
-        def analyse(session: Session) -> AnalysisResult:
+        def analyse(session: Session, *, declared_facing_seen: bool = False) -> AnalysisResult:
             effective = settings_for(session)
             with second_thread():  # one recording in this process: a part on the second core (PERF-36)
                 return run_analysis(
-                    session, placement=placement, side=side, anterior_axis=anterior_axis, settings=effective
+                    session,
+                    placement=placement,
+                    side=side,
+                    anterior_axis=anterior_axis,
+                    settings=effective,
+                    declared_facing_seen=declared_facing_seen,  # from the part before (MOUNT-8)
                 )
 
         def read(part_s: Part | None) -> Session:
