@@ -13,7 +13,9 @@ Prints, per placement, yaw and header: the steps of each bout labelled right / u
 them at confidence >= 0.9 are wrong, and whether a re-mount note was given. Then an asymmetric stand (MOUNT-4):
 the sensor tilted 60 deg about its y 1.5 s before the backward run (TILT_AT_S), so most of the stand is on the
 first mounting; printed with the backward bout's median impact_peak_g against the untilted session's (a frame
-whose up mixes the two mountings' standing misreads it).
+whose up mixes the two mountings' standing misreads it). Last, analysed in parts (LONG-4; MOUNT-6/8): the
+same run with an 80 s stand (turned at its middle) in parts of 100 s with 30 s overlap, so that no part holds
+steps on both sides of the turn, against the whole analysis.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 
 import retrogait
 from retrogait.session import Session
@@ -36,17 +39,21 @@ BOUTS = [
 TURN_AT_S = 48.0  # the middle of the 10 s stand
 TILT_AT_S = 51.5  # 1.5 s before the backward run
 BOUT_SPANS = {"forward": (3.0, 43.0), "backward": (53.0, 93.0)}
+LONG_REST = [*BOUTS[:2], Bout("still", "still", 0.0, 80), *BOUTS[3:]]
+LONG_TURN_AT_S, LONG_SPANS = 83.0, {"forward": (3.0, 43.0), "backward": (123.0, 163.0)}
 
 
-def turned(session: Session, yaw_deg: float, keep_axes: bool, pitch_deg: float = 0.0) -> Session:
-    """``session`` with its samples after TURN_AT_S turned by ``yaw_deg`` about the sensor's z (or, with
+def turned(
+    session: Session, yaw_deg: float, keep_axes: bool, pitch_deg: float = 0.0, at_s: float = TURN_AT_S
+) -> Session:
+    """``session`` with its samples after ``at_s`` turned by ``yaw_deg`` about the sensor's z (or, with
     ``pitch_deg``, after TILT_AT_S by that about its y)."""
     c, s = np.cos(np.radians(yaw_deg)), np.sin(np.radians(yaw_deg))
     rotation = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
     if pitch_deg:
         c, s = np.cos(np.radians(pitch_deg)), np.sin(np.radians(pitch_deg))
         rotation = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
-    after = session.t_s > (TILT_AT_S if pitch_deg else TURN_AT_S)
+    after = session.t_s > (TILT_AT_S if pitch_deg else at_s)
     acc = session.acc.copy()
     acc[after] = acc[after] @ rotation
     gyr = None
@@ -63,16 +70,7 @@ def row(placement: str, yaw_deg: float, keep_axes: bool, base: Session, pitch_de
     result = retrogait.analyze(turned(base, yaw_deg, keep_axes, pitch_deg))
     steps = result.steps
     t = steps["ic_time_s"].to_numpy(dtype=float)
-    label = steps["direction"].to_numpy(dtype=str)
-    confident = steps["direction_confidence"].to_numpy(dtype=float) >= 0.9
-    cells, confidently_wrong = [], 0
-    for want, (lo, hi) in BOUT_SPANS.items():
-        inside = (t >= lo) & (t < hi)
-        right = int(np.sum(inside & (label == want)))
-        unknown = int(np.sum(inside & (label == "unknown")))
-        wrong = inside & (label != want) & (label != "unknown")
-        confidently_wrong += int(np.sum(wrong & confident))
-        cells.append(f"{want} {right}/{unknown}/{int(wrong.sum())} ({int(np.sum(wrong & confident))} at >= 0.9)")
+    cells, confidently_wrong = scored(steps, BOUT_SPANS)
     said = any("re-mounted" in note for note in result.summary["notes"])
     header = "header axes" if keep_axes else "no header  "
     turn = f"pitch {pitch_deg:>3g}" if pitch_deg else f"yaw {yaw_deg:>5g}"
@@ -85,6 +83,52 @@ def row(placement: str, yaw_deg: float, keep_axes: bool, base: Session, pitch_de
         impact_one = float(np.nanmedian(one["impact_peak_g"].to_numpy(dtype=float)[late_one]))
         line += f"   backward impact {impact:.3f} g (untilted {impact_one:.3f} g)"
     return line, confidently_wrong
+
+
+def scored(steps: pd.DataFrame, spans: dict[str, tuple[float, float]]) -> tuple[list[str], int]:
+    """Per bout right / unknown / wrong (wrong at >= 0.9) as printed, and the steps wrong at >= 0.9."""
+    t = steps["ic_time_s"].to_numpy(dtype=float)
+    label = steps["direction"].to_numpy(dtype=str)
+    confident = steps["direction_confidence"].to_numpy(dtype=float) >= 0.9
+    cells, confidently_wrong = [], 0
+    for want, (lo, hi) in spans.items():
+        inside = (t >= lo) & (t < hi)
+        right = int(np.sum(inside & (label == want)))
+        unknown = int(np.sum(inside & (label == "unknown")))
+        wrong = inside & (label != want) & (label != "unknown")
+        confidently_wrong += int(np.sum(wrong & confident))
+        cells.append(f"{want} {right}/{unknown}/{int(wrong.sum())} ({int(np.sum(wrong & confident))} at >= 0.9)")
+    return cells, confidently_wrong
+
+
+def analyse(session: Session, **told: bool) -> retrogait.AnalysisResult:
+    """``retrogait.analyze`` as a part's analysis (what it is told is passed on where the code takes it)."""
+    return retrogait.analyze(session, **told)
+
+
+def parts_rows() -> None:
+    """Whole against parts of 100 s with 30 s overlap, an 80 s stand turned at its middle (MOUNT-6/8)."""
+    from retrogait.analysis.parts import analyze_in_parts
+    from retrogait.analysis.settings import AnalysisSettings
+    from retrogait.imports.part import part_of
+
+    print(f"analysed in parts of 100 s (30 s overlap): 80 s stand, turned at {LONG_TURN_AT_S:g} s, header axes")
+    for placement in ("foot", "shank", "lower_back"):
+        base = simulate(SimulationConfig(placement, LONG_REST, sample_rate_hz=200.0, seed=5)).session
+        settings = AnalysisSettings.for_placement(placement)
+        for yaw in (0.0, 180.0):
+            session = turned(base, yaw, True, at_s=LONG_TURN_AT_S)
+            whole = retrogait.analyze(session).steps
+
+            def read(part: tuple[float | None, float | None], one: Session = session) -> Session:
+                return part_of(one, "sim", part)
+
+            parts = analyze_in_parts(
+                read, session.duration_s, analyse, lambda _, chosen=settings: chosen, 100.0, 30.0
+            ).steps
+            for how, steps in (("whole", whole), ("parts", parts)):
+                cells, _ = scored(steps, LONG_SPANS)
+                print(f"{placement:10s} yaw {yaw:>5g}  {how}  " + "   ".join(cells), flush=True)
 
 
 def main() -> None:
@@ -103,6 +147,7 @@ def main() -> None:
         base = simulate(SimulationConfig(placement, BOUTS, sample_rate_hz=200.0, seed=5)).session
         for keep_axes in (True, False):
             print(row(placement, 0.0, keep_axes, base, 60.0)[0], flush=True)
+    parts_rows()
 
 
 if __name__ == "__main__":
