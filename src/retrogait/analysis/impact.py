@@ -149,27 +149,41 @@ def impact_peaks(
     window = np.maximum(window, 2)
     axis_g = in_g(signals.acc_ms2[:, 2]) - 1.0
     lead = round(settings.loading_lead_s * fs)
-    peak, rate = _peak_and_rate(axis_g, ic, window, lead, n, fs)
+    leg = signals.placement in ("foot", "shank")
+    peak, rate = _peak_and_rate(axis_g, ic, window, lead, n, fs, settings.transient_rise_fraction if leg else None)
     positive = peak > 0
     return np.where(positive, peak, np.nan), np.where(positive, rate, np.nan)
 
 
 def _peak_and_rate(
-    x: NDArray[np.float64], ic: NDArray[np.int64], window: NDArray[np.int64], lead: int, n: int, fs: float
+    x: NDArray[np.float64],
+    ic: NDArray[np.int64],
+    window: NDArray[np.int64],
+    lead: int,
+    n: int,
+    fs: float,
+    rise_fraction: float | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Peak of x in [ic - lead, ic + window] (samples) and the mean slope (per s) between 20 % and 80 % of
-    the rise from the lowest value before the peak to the peak.
+    """Peak of x in [ic, ic + window] (samples) and the mean slope (per s) between 20 % and 80 % of
+    the rise from the lowest value before the peak (from ``lead`` samples before the contact) to the peak.
 
-    The window starts ``lead`` (ImpactSettings.loading_lead_s) before the contact so that a contact time
-    placed a few ms late (at the steep part of a heel transient) still sees the whole rise. Crossing times
-    are interpolated between samples: a heel-strike transient rises within one or two samples even at 500 Hz.
+    The rise is searched from ``lead`` (ImpactSettings.loading_lead_s) before the contact so that a contact
+    time placed a few ms late (at the steep part of a heel transient) still sees the whole rise. Crossing
+    times are interpolated between samples: a heel-strike transient rises within one or two samples even at
+    500 Hz. With ``rise_fraction`` (foot, shank) the peak is that of the touch-down's own rise: where the
+    contact lies on a slow event from the air, from the start of the largest rise after it
+    (:func:`_landing_starts`).
     """
     width = int(window.max()) + lead + 1
     offs = np.arange(width)
     idx = np.clip(ic[:, None] - lead + np.minimum(offs[None, :], window[:, None] + lead), 0, n - 1)
     seg = x[idx]
     rows = np.arange(ic.size)
-    k = np.argmax(np.where(offs[None, :] >= lead, seg, -np.inf), axis=1)  # the peak is at or after contact
+    if rise_fraction is None:
+        start = np.full(ic.size, lead)
+    else:
+        start = _landing_starts(x, ic, seg, lead, window + lead, rise_fraction)
+    k = np.argmax(np.where(offs[None, :] >= start[:, None], seg, -np.inf), axis=1)  # at or after contact
     peak = seg[rows, k]
     back = k[:, None] - offs[None, :]  # indices from the peak backwards
     trail = np.where(back >= 0, seg[rows[:, None], np.clip(back, 0, None)], np.inf)
@@ -181,6 +195,44 @@ def _peak_and_rate(
     dt = (t80 - t20) / fs
     rate = np.where((dt > 0) & (rise > 0), 0.6 * rise / np.where(dt > 0, dt, 1.0), np.nan)
     return peak, rate
+
+
+def _landing_starts(
+    x: NDArray[np.float64],
+    ic: NDArray[np.int64],
+    seg: NDArray[np.float64],
+    lead: int,
+    last: NDArray[np.int64],
+    rise_fraction: float,
+) -> NDArray[np.int64]:
+    """Per contact, the column of ``seg`` (``x`` from ``lead`` samples before the contact ``ic`` to the
+    window's end ``last``) from which the touch-down's own peak is searched: the contact (column ``lead``),
+    or the start of the largest rise after it.
+
+    The ground can push a landing segment up only from the touch on, so the touch-down's transient is a
+    rise that starts at the touch. The event at the contact (its peak: the largest value within ``lead``
+    either side) is the landing's own when more than ``rise_fraction`` of its rise over the two ``lead``
+    before its peak came in the last one: a landing's transient rises within the stop time of the heel pad
+    or the yielding ankle (12-20 ms, about the lead), and a contact placed a few ms early or late on it
+    keeps the search from the contact, as before. Otherwise the contact lies on a slow event from the air,
+    tens of ms before the touch: the late-swing braking of the descent (foot: 1-1.6 g, building over
+    ~60 ms, against a 0.4-0.8 g soft toe landing in backward walking) or the leg's retraction seen along a
+    tilted tibia (shank), which end at the touch. The ground's push then is the largest rise after the
+    contact, and the search starts where it starts (IMPACT-9).
+    """
+    n = x.size
+    width = seg.shape[1]
+    near = np.clip(ic[:, None] + np.arange(-lead, lead + 1)[None, :], 0, n - 1)
+    peak = near[np.arange(ic.size), np.argmax(x[near], axis=1)]  # the event at the contact
+    base = x[np.clip(peak[:, None] - np.arange(2 * lead + 1)[None, :], 0, n - 1)].min(axis=1)
+    risen = x[peak] - x[np.clip(peak - lead, 0, n - 1)]
+    transient = risen > rise_fraction * (x[peak] - base)
+    offs = np.arange(width)
+    after = np.where((offs[None, :] >= lead) & (offs[None, :] <= last[:, None]), seg, -np.inf)
+    ahead = np.full_like(after, -np.inf)  # the largest value after each column, within the window
+    ahead[:, :-1] = np.maximum.accumulate(after[:, :0:-1], axis=1)[:, ::-1]
+    rise = np.where(np.isfinite(after), ahead - after, -np.inf)
+    return np.where(transient, lead, np.argmax(rise, axis=1)).astype(np.int64)
 
 
 def _crossing(

@@ -247,6 +247,14 @@ class ImpactSettings(Stage):
     loading_lead_s: float = quantity(
         0.02, "s", "the loading-rate window starts this long before the detected contact", 0.0, 0.2
     )
+    transient_rise_fraction: float = quantity(
+        0.5,
+        "1",
+        "foot, shank: a contact falling from a peak that rose more than this share within loading_lead_s "
+        "is on its landing transient; else on a tail from the air, and the peak is after that fall",
+        0.0,
+        1.0,
+    )
 
 
 @dataclass(frozen=True)
