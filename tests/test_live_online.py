@@ -363,3 +363,24 @@ def test_a_backward_run_turning_into_a_forward_walk_gets_no_sure_wrong_label() -
         if abs(truth_ic[j] - s.ic_time_s) <= 0.15 and s.direction_confidence >= 0.9 and s.direction != truth_dir[j]:
             wrong.append((round(s.ic_time_s, 2), s.direction, round(s.direction_confidence, 3)))
     assert wrong == []
+
+
+def test_a_backward_walk_with_missed_contacts_reads_as_offline_once_the_walk_has_steps_measured() -> None:
+    """LIVE-24 (issue 14): in seed 1's backward walk the detector misses every other contact; a 4 s window holds
+    too few steps to see the double intervals and read them as one step each (the legs' sway: `unknown` at
+    0.45-0.71 on six contacts). With the walking steps committed before the window, the window splits them as
+    the offline analysis does over the session."""
+    bouts = [
+        Bout("still", "still", 0, 4),
+        Bout("forward", "running", 3.0, 20),
+        Bout("backward", "running", 2.5, 20),
+        Bout("forward", "walking", 1.3, 10),
+        Bout("backward", "walking", 0.8, 10),
+    ]
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=1)).session
+    offline = retrogait.analyze(session).steps
+    steps, _ = _run(session)
+    walk = [(row, s) for row, s in _matched(steps, offline) if row.ic_time_s > 54.5]
+    assert len(walk) >= 8
+    differ = [(round(s.ic_time_s, 2), s.direction, row.direction) for row, s in walk if s.direction != row.direction]
+    assert differ == []
