@@ -141,6 +141,7 @@ def _window_result(end_s: float, ic_s: list[float]) -> WindowResult:
         "landing_jerk_g_per_s": np.full(ic.size, 300.0),
         "switch_before": np.full(ic.size, 0.01),
         "bout_start": np.zeros(ic.size, dtype=bool),
+        "standing_before": np.zeros(ic.size, dtype=bool),
         "walking_step_s": np.full(ic.size, np.nan),
     }
     for name in (*EVIDENCE_COLUMNS, *FACING_CUES):

@@ -186,11 +186,29 @@ def direction_probabilities(
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
     if isinstance(reversal, str):  # MEASURE
         reversal = facing_reversal(signals, contacts, cues, settings)
-    if reversal is not None and relative:  # each stretch faces as its own steps say; undecided ones unknown
-        post = facing_mixed(smoothed, reversal.facing)
-    elif reversal is not None and signals.anterior_sign_known:  # the steps against the declared facing: no claim
-        post[reversal.changed] = capped_posteriors(post[reversal.changed], settings.conflict_cap_probability)
+    post = reversal_applied(smoothed, post, reversal, relative, signals.anterior_sign_known, settings)
     return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+
+
+def reversal_applied(
+    smoothed: FloatArray,
+    post: FloatArray,
+    reversal: FacingReversal | None,
+    relative: bool,
+    sign_known: bool,
+    settings: DirectionSettings,
+) -> FloatArray:
+    """(m, 3) posteriors ``post`` (``smoothed`` after :func:`facing_and_conflict`) where the facing reverses
+    between stretches (``reversal``, MOUNT-1): with evidence ``relative`` to the sensor's +x each stretch faces as
+    its own steps say (undecided ones unknown); with a known sign the steps against it make no claim."""
+    if reversal is None:
+        return post
+    if relative:
+        return facing_mixed(smoothed, reversal.facing)
+    post = np.array(post, dtype=np.float64)
+    if sign_known:
+        post[reversal.changed] = capped_posteriors(post[reversal.changed], settings.conflict_cap_probability)
+    return post
 
 
 @dataclass(frozen=True)
@@ -226,6 +244,24 @@ def facing_reversal(
     if not standing.any():
         return None
     bounds = np.concatenate([[0], np.flatnonzero(standing) + 1, [m]])
+    found = stretch_facings(cues, bounds, signals.anterior_sign_known, settings)
+    if found is None:
+        return None
+    facing, changed, firm = found
+    t = signals.t_s[np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)]
+    k_firm = np.flatnonzero(firm)
+    at = tuple(  # from the last contact of the one firm stretch to the first of the next facing the other way
+        (float(t[bounds[i + 1] - 1]), float(t[bounds[j]])) for i, j in itertools.pairwise(k_firm) if firm[i] != firm[j]
+    )
+    return FacingReversal(facing=facing, changed=changed, at_s=at)
+
+
+def stretch_facings(
+    cues: CueTable, bounds: IntArray, sign_known: bool, settings: DirectionSettings
+) -> tuple[FloatArray, NDArray[np.bool_], FloatArray] | None:
+    """:func:`facing_reversal` over the stretches of contacts ``bounds[k]:bounds[k + 1]`` (offline those between
+    standings, live those committed so far): (facing, changed) of :class:`FacingReversal` and per stretch its firm
+    facing (+1, -1, 0: undecided), or None without two firm stretches facing opposite ways."""
     log_odds = np.zeros(bounds.size - 1)
     for k, (a, b) in enumerate(itertools.pairwise(bounds)):  # one per stretch between standings
         if b - a >= settings.remount_min_steps:
@@ -235,16 +271,11 @@ def facing_reversal(
     firm = np.where(np.abs(log_odds) >= settings.remount_facing_log_odds, np.sign(log_odds), 0.0)
     if not (np.any(firm > 0) and np.any(firm < 0)):
         return None
-    reference = 1.0 if signals.anterior_sign_known else float(firm[firm != 0][0])
+    reference = 1.0 if sign_known else float(firm[firm != 0][0])
     sizes = np.diff(bounds)
     facing = np.repeat(np.where(firm != 0, 1.0 / (1.0 + np.exp(-log_odds)), 0.5), sizes)
     changed = np.repeat(firm == -reference, sizes)
-    t = signals.t_s[np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)]
-    k_firm = np.flatnonzero(firm)
-    at = tuple(  # from the last contact of the one firm stretch to the first of the next facing the other way
-        (float(t[bounds[i + 1] - 1]), float(t[bounds[j]])) for i, j in itertools.pairwise(k_firm) if firm[i] != firm[j]
-    )
-    return FacingReversal(facing=facing, changed=changed, at_s=at)
+    return facing, changed, firm
 
 
 #: The cues :func:`facing_probability_from_cues` reads.

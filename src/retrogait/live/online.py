@@ -52,6 +52,7 @@ from retrogait.analysis.direction import (
     bout_ends,
     direction_cue_columns,
     link_switch_probability,
+    standing_between,
     travel_evidence,
     walking_steps_s,
 )
@@ -146,8 +147,9 @@ class WindowResult:
     impact_peak_g, peak_time_s, side, landing_jerk_g_per_s``, ``switch_before`` (probability that the
     travel state changed since the window's previous contact, direction.link_switch_probability),
     ``bout_start`` (a bout ends between it and the window's previous contact: standing or a change of gait,
-    direction.bout_ends; True for the window's first contact), ``walking_step_s`` (the walking trunk's
-    measured step to the next contact, NaN if none: direction.walking_steps_s), the
+    direction.bout_ends; True for the window's first contact), ``standing_before`` (the wearer stood between it
+    and the window's previous contact, direction.standing_between; True for the first), ``walking_step_s`` (the
+    walking trunk's measured step to the next contact, NaN if none: direction.walking_steps_s), the
     travel evidence EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present.
     ``sign_known``: the anterior sign was known; ``relative``: the evidence is relative to the sensor's
     +x; ``signals``: the window's body-frame signals (None when the window could not be analysed).
@@ -176,7 +178,7 @@ class _Held:
 
 
 _STEP_COLUMNS = ("ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "side", "landing_jerk_g_per_s",
-                 "switch_before", "bout_start", "walking_step_s")  # fmt: skip
+                 "switch_before", "bout_start", "standing_before", "walking_step_s")  # fmt: skip
 
 
 def analyse_window(
@@ -221,6 +223,7 @@ def analyse_window(
         "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
         "switch_before": np.concatenate([[np.nan], switch]),
         "bout_start": np.concatenate([[True], bout_ends(signals, contacts, cues, settings.direction)]),
+        "standing_before": np.concatenate([[True], standing_between(signals, contacts, settings.direction)]),
         "walking_step_s": walking_steps_s(signals, contacts, settings.direction),
     }
     for k, name in enumerate(EVIDENCE_COLUMNS):
@@ -559,6 +562,7 @@ class OnlineStepDetector:
             result.sign_known,
             [{c: float(col[c][j]) for c in FACING_CUES if c in col} for j in range(i + 1, col["ic_time_s"].size)],
             bout_start=bool(col["bout_start"][i]) if prev_in_window else True,
+            stretch_start=bool(col["standing_before"][i]) if prev_in_window else True,
         )
         to = float(col["to_time_s"][i])
         step = LiveStep(
