@@ -15,6 +15,11 @@ itself (direction.facing_and_conflict): the facing when the anterior sign is unk
 is kept the same by the detector), and whether the frame-free cues contradict the axis cues (the
 conflict cap).
 
+A re-mount at a stop (LIVE-26, MOUNT-1): the committed contacts are cut into stretches at standing (and at a
+pause); where two stretches are each firm on opposite facings (direction.stretch_facings, as offline between
+standings), the contact's stretch faces as its own steps say, or, with a declared sign it contradicts, makes no
+claim (direction.reversal_applied). A stretch counts once it is firm: its first contacts keep the facing so far.
+
 A bout's first contacts (LIVE-23): offline, a contact just after the end of a bout (direction.bout_ends:
 standing, at the lower back a change of gait without standing, DIRECTION-31) is decided with the whole new
 bout after it, which outweighs what the chain carries over from the bout before. Live, its look-ahead is one stride, and
