@@ -10,7 +10,14 @@ import pytest
 import retrogait
 from retrogait.analysis.bouts import activity_changes, step_activity
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import _step_contrast, direction_cues, link_switch_probability, step_directions
+from retrogait.analysis.direction import (
+    TYPICAL_STEP_MIN_STEPS,
+    _step_contrast,
+    direction_cues,
+    link_switch_probability,
+    step_directions,
+    typical_walking_step,
+)
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -240,3 +247,21 @@ def test_a_two_step_interval_is_the_mean_of_its_two_steps_and_a_long_step_stays_
     assert _step_contrast(a, slow, fs, settings)[11] == pytest.approx(a[550:590].mean() - a[590:630].mean())
     few = np.array([0, 50, 100, 150, 200, 250, 350, 400])  # under TYPICAL_STEP_MIN_STEPS steps: no split
     assert _step_contrast(a, few, fs, settings)[5] == pytest.approx(a[250:300].mean() - a[300:350].mean())
+
+
+def test_a_window_with_few_steps_splits_a_missed_contact_s_interval_with_the_steps_measured_before_it() -> None:
+    """LIVE-24: the live window holds fewer than TYPICAL_STEP_MIN_STEPS walking steps; the steps measured before
+    it (s) give the typical step once there are that many of them, pooled with the window's own."""
+    fs = 100.0
+    a = np.random.default_rng(0).normal(size=1400)
+    settings = DirectionSettings()
+    few = np.array([0, 50, 100, 150, 200, 250, 350, 400])  # 250 -> 350: two steps of 0.5 s, one contact missed
+    split = a[250:275].mean() - a[275:300].mean() + a[300:325].mean() - a[325:350].mean()
+    earlier = np.full(TYPICAL_STEP_MIN_STEPS, 0.5)
+    assert _step_contrast(a, few, fs, settings, earlier=earlier)[5] == pytest.approx(0.5 * split)
+    # fewer earlier steps than the minimum: the window's own rule (no split), as without them
+    short = _step_contrast(a, few, fs, settings, earlier=earlier[:-1])[5]
+    assert short == pytest.approx(a[250:300].mean() - a[300:350].mean())
+    assert typical_walking_step(np.array([50, 50, 100]), fs, earlier) == 50.0
+    assert typical_walking_step(np.array([50, 50, 100]), fs, None) == 0.0
+    assert typical_walking_step(np.full(TYPICAL_STEP_MIN_STEPS, 60), fs) == 60.0

@@ -3,6 +3,7 @@ look-ahead, agree with the offline analysis; the causal direction filter is the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from retrogait.live.direction_filter import OnlineDirection
 from retrogait.live.online import EVIDENCE_COLUMNS, FACING_CUES, LiveStep, OnlineStepDetector, WindowResult
 from retrogait.live.settings import OnlineSettings
 from retrogait.session import Session
-from retrogait.simulate import Bout, SimulationConfig, simulate
+from retrogait.simulate import Bout, SimulationConfig, parse_bouts, simulate
 from script_module import load_script
 
 RECORDINGS = load_script("shared_recordings")
@@ -141,6 +142,8 @@ def _window_result(end_s: float, ic_s: list[float]) -> WindowResult:
         "landing_jerk_g_per_s": np.full(ic.size, 300.0),
         "switch_before": np.full(ic.size, 0.01),
         "bout_start": np.zeros(ic.size, dtype=bool),
+        "standing_before": np.zeros(ic.size, dtype=bool),
+        "walking_step_s": np.full(ic.size, np.nan),
     }
     for name in (*EVIDENCE_COLUMNS, *FACING_CUES):
         steps[name] = np.zeros(ic.size)
@@ -363,3 +366,48 @@ def test_a_backward_run_turning_into_a_forward_walk_gets_no_sure_wrong_label() -
         if abs(truth_ic[j] - s.ic_time_s) <= 0.15 and s.direction_confidence >= 0.9 and s.direction != truth_dir[j]:
             wrong.append((round(s.ic_time_s, 2), s.direction, round(s.direction_confidence, 3)))
     assert wrong == []
+
+
+def test_a_backward_walk_with_missed_contacts_reads_as_offline_once_the_walk_has_steps_measured() -> None:
+    """LIVE-24 (issue 14): in seed 1's backward walk the detector misses every other contact; a 4 s window holds
+    too few steps to see the double intervals and read them as one step each (the legs' sway: `unknown` at
+    0.45-0.71 on six contacts). With the walking steps committed before the window, the window splits them as
+    the offline analysis does over the session."""
+    bouts = [
+        Bout("still", "still", 0, 4),
+        Bout("forward", "running", 3.0, 20),
+        Bout("backward", "running", 2.5, 20),
+        Bout("forward", "walking", 1.3, 10),
+        Bout("backward", "walking", 0.8, 10),
+    ]
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=1)).session
+    offline = retrogait.analyze(session).steps
+    steps, _ = _run(session)
+    walk = [(row, s) for row, s in _matched(steps, offline) if row.ic_time_s > 54.5]
+    assert len(walk) >= 8
+    differ = [(round(s.ic_time_s, 2), s.direction, row.direction) for row, s in walk if s.direction != row.direction]
+    assert differ == []
+
+
+@pytest.mark.parametrize("placement", ["foot", "lower_back"])
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_half_turn_remount_at_a_stop_reverses_the_live_facing_once_the_new_stretch_is_firm(
+    placement: str, declared: bool
+) -> None:
+    """LIVE-26 (MOUNT-1 live): the sensor turned half round about z while the wearer stands. One facing over every
+    contact received labelled each backward step after it `forward` at >= 0.9 (foot 30 of 30, lower back 60 of
+    61); per stretch between standings, as offline, only the stretch's first contacts, before its own facing cues
+    are firm, are still wrong. Without declared axes the backward steps then read backward, with them (the
+    declared sign contradicted) they make no claim."""
+    bouts = parse_bouts("still::0:3,forward:running:3.0:20,remount::0/0/180:9,backward:running:2.5:20,still::0:3")
+    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=5)).session
+    if not declared:
+        session = replace(session, meta=replace(session.meta, anterior_axis=None, vertical_axis=None))
+    steps, _ = _run(session)
+    forward = [s for s in steps if s.ic_time_s <= 27.5]
+    backward = [s for s in steps if s.ic_time_s > 27.5]
+    assert not any(s.direction_confidence >= 0.9 and s.direction != "forward" for s in forward)
+    wrong = [k for k, s in enumerate(backward) if s.direction_confidence >= 0.9 and s.direction != "backward"]
+    assert len(backward) >= 25 and max(wrong, default=0) < 2 * DirectionSettings().remount_min_steps
+    right = sum(s.direction == "backward" for s in backward)
+    assert right >= len(backward) // 2 if not declared else right == 0

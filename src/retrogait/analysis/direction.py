@@ -187,11 +187,29 @@ def direction_probabilities(
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
     if isinstance(reversal, str):  # MEASURE
         reversal = facing_reversal(signals, contacts, cues, settings)
-    if reversal is not None and relative:  # each stretch faces as its own steps say; undecided ones unknown
-        post = facing_mixed(smoothed, reversal.facing)
-    elif reversal is not None and signals.anterior_sign_known:  # the steps against the declared facing: no claim
-        post[reversal.changed] = capped_posteriors(post[reversal.changed], settings.conflict_cap_probability)
+    post = reversal_applied(smoothed, post, reversal, relative, signals.anterior_sign_known, settings)
     return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+
+
+def reversal_applied(
+    smoothed: FloatArray,
+    post: FloatArray,
+    reversal: FacingReversal | None,
+    relative: bool,
+    sign_known: bool,
+    settings: DirectionSettings,
+) -> FloatArray:
+    """(m, 3) posteriors ``post`` (``smoothed`` after :func:`facing_and_conflict`) where the facing reverses
+    between stretches (``reversal``, MOUNT-1): with evidence ``relative`` to the sensor's +x each stretch faces as
+    its own steps say (undecided ones unknown); with a known sign the steps against it make no claim."""
+    if reversal is None:
+        return post
+    if relative:
+        return facing_mixed(smoothed, reversal.facing)
+    post = np.array(post, dtype=np.float64)
+    if sign_known:
+        post[reversal.changed] = capped_posteriors(post[reversal.changed], settings.conflict_cap_probability)
+    return post
 
 
 @dataclass(frozen=True)
@@ -227,17 +245,13 @@ def facing_reversal(
     a firm stretch facing as declared before the first contact (MOUNT-8)."""
     settings = settings or preset(signals.placement).direction
     before = declared_seen and signals.anterior_sign_known
-    stretches = _stretch_facings(signals, contacts, cues, settings, need_standing=not before)
-    if stretches is None:
+    bounds = _stretch_bounds(signals, contacts, settings, need_standing=not before)
+    if bounds is None:
         return None
-    bounds, log_odds = stretches
-    firm = np.where(np.abs(log_odds) >= settings.remount_facing_log_odds, np.sign(log_odds), 0.0)
-    if not (np.any(firm < 0) and (before or np.any(firm > 0))):
+    found = stretch_facings(cues, bounds, signals.anterior_sign_known, settings, before)
+    if found is None:
         return None
-    reference = 1.0 if signals.anterior_sign_known else float(firm[firm != 0][0])
-    sizes = np.diff(bounds)
-    facing = np.repeat(np.where(firm != 0, 1.0 / (1.0 + np.exp(-log_odds)), 0.5), sizes)
-    changed = np.repeat(firm == -reference, sizes)
+    facing, changed, firm = found
     t = signals.t_s[np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)]
     k_firm = np.flatnonzero(firm)
     at = tuple(  # from the last contact of the one firm stretch to the first of the next facing the other way
@@ -248,6 +262,24 @@ def facing_reversal(
     return FacingReversal(facing=facing, changed=changed, at_s=at)
 
 
+def stretch_facings(
+    cues: CueTable, bounds: IntArray, sign_known: bool, settings: DirectionSettings, declared_seen: bool = False
+) -> tuple[FloatArray, NDArray[np.bool_], FloatArray] | None:
+    """:func:`facing_reversal` over the stretches of contacts ``bounds[k]:bounds[k + 1]`` (offline those between
+    standings, live those committed so far): (facing, changed) of :class:`FacingReversal` and per stretch its firm
+    facing (+1, -1, 0: undecided), or None without two firm stretches facing opposite ways (``declared_seen``, with
+    ``sign_known``: one firm on the declared facing counted before the first, MOUNT-8)."""
+    log_odds = _stretch_log_odds(cues, bounds, settings)
+    firm = np.where(np.abs(log_odds) >= settings.remount_facing_log_odds, np.sign(log_odds), 0.0)
+    if not (np.any(firm < 0) and ((declared_seen and sign_known) or np.any(firm > 0))):
+        return None
+    reference = 1.0 if sign_known else float(firm[firm != 0][0])
+    sizes = np.diff(bounds)
+    facing = np.repeat(np.where(firm != 0, 1.0 / (1.0 + np.exp(-log_odds)), 0.5), sizes)
+    changed = np.repeat(firm == -reference, sizes)
+    return facing, changed, firm
+
+
 def declared_facing_firm(
     signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings | None = None
 ) -> bool:
@@ -256,30 +288,36 @@ def declared_facing_firm(
     settings = settings or preset(signals.placement).direction
     if not signals.anterior_sign_known:
         return False
-    stretches = _stretch_facings(signals, contacts, cues, settings, need_standing=False)
-    return stretches is not None and bool(np.any(stretches[1] >= settings.remount_facing_log_odds))
+    bounds = _stretch_bounds(signals, contacts, settings, need_standing=False)
+    return bounds is not None and bool(
+        np.any(_stretch_log_odds(cues, bounds, settings) >= settings.remount_facing_log_odds)
+    )
 
 
-def _stretch_facings(
-    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings, need_standing: bool
-) -> tuple[NDArray[np.int64], FloatArray] | None:
-    """The stretches of contacts between standings (bounds, contact indices) and the log-odds that the sensor's
-    +x is anterior from each one's frame-free cues (0 for a stretch shorter than ``remount_min_steps``); None
-    where there are too few contacts, no frame, or (``need_standing``) no standing to separate two stretches."""
+def _stretch_bounds(
+    signals: BodySignals, contacts: Contacts, settings: DirectionSettings, need_standing: bool
+) -> IntArray | None:
+    """The stretches of contacts between standings (bounds, contact indices); None where there are too few
+    contacts, no frame, or (``need_standing``) no standing to separate two stretches."""
     m = len(contacts)
     if m < (2 if need_standing else 1) * settings.remount_min_steps or signals.anterior_source == "none":
         return None
     standing = standing_between(signals, contacts, settings)
     if need_standing and not standing.any():
         return None
-    bounds = np.concatenate([[0], np.flatnonzero(standing) + 1, [m]]).astype(np.int64)
+    return np.concatenate([[0], np.flatnonzero(standing) + 1, [m]]).astype(np.int64)
+
+
+def _stretch_log_odds(cues: CueTable, bounds: IntArray, settings: DirectionSettings) -> FloatArray:
+    """Per stretch ``bounds[k]:bounds[k + 1]``, the log-odds that the sensor's +x is anterior from its frame-free
+    cues (0 for a stretch shorter than ``remount_min_steps``)."""
     log_odds = np.zeros(bounds.size - 1)
-    for k, (a, b) in enumerate(itertools.pairwise(bounds)):  # one per stretch between standings
+    for k, (a, b) in enumerate(itertools.pairwise(bounds)):  # one per stretch
         if b - a >= settings.remount_min_steps:
             part = {c: np.asarray(cues[c], dtype=np.float64)[a:b] for c in _FACING_CUES if c in cues}
             p = float(np.clip(facing_probability_from_cues(part, settings), 1e-12, 1 - 1e-12))
             log_odds[k] = np.log(p / (1.0 - p))
-    return bounds, log_odds
+    return log_odds
 
 
 #: The cues :func:`facing_probability_from_cues` reads.
@@ -388,14 +426,20 @@ def phase_weight(error_steps: FloatArray, settings: DirectionSettings) -> FloatA
 
 
 def link_switch_probability(
-    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings | None = None
+    signals: BodySignals,
+    contacts: Contacts,
+    cues: CueTable,
+    settings: DirectionSettings | None = None,
+    *,
+    earlier_steps_s: FloatArray | None = None,
 ) -> FloatArray:
     """(m - 1,) probability that the travel state changes between consecutive contacts:
     ``switch_probability`` within gait, ``standing_switch_probability`` across standing
     (:func:`standing_between`) and, at the lower back, where a walk turns into a run or a run into a walk
     without standing (:func:`gait_changes`, DIRECTION-31), and the chain forgets (travel.FORGET) across a pause
     (longer than ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
-    turns.turn_switch_probability, across a turn (the ``heading_change_deg`` cue)."""
+    turns.turn_switch_probability, across a turn (the ``heading_change_deg`` cue). ``earlier_steps_s``: the
+    walking trunk's steps measured before these contacts (:func:`walking_steps_s`; the live windows, LIVE-24)."""
     settings = settings or preset(signals.placement).direction
     m = len(contacts)
     if m < 2:
@@ -409,7 +453,7 @@ def link_switch_probability(
     p[ends] = np.maximum(p[ends], settings.standing_switch_probability)
     pause = gaps > limit
     if "braking_contrast_ms2" in cues and np.any(pause & ~standing):  # a walking trunk: missed contacts?
-        steps = walked_through_steps(signals, contacts, pause & ~standing, settings)
+        steps = walked_through_steps(signals, contacts, pause & ~standing, settings, earlier_steps_s)
         pause &= steps == 0
         p = np.where(steps > 0, chained_switch_probability(settings.switch_probability, steps), p)
     if "interval_steps" in cues:  # a walking trunk's interval holding missed contacts: that many links
@@ -460,7 +504,11 @@ def gait_changes(signals: BodySignals, contacts: Contacts, settings: DirectionSe
 
 
 def walked_through_steps(
-    signals: BodySignals, contacts: Contacts, links: NDArray[np.bool_], settings: DirectionSettings
+    signals: BodySignals,
+    contacts: Contacts,
+    links: NDArray[np.bool_],
+    settings: DirectionSettings,
+    earlier_steps_s: FloatArray | None = None,
 ) -> IntArray:
     """(m - 1,) per link between consecutive contacts of a walking trunk, the number of steps n >= 2 the
     wearer walked through it where its interval holds missed contacts rather than a pause, else 0; only
@@ -468,16 +516,16 @@ def walked_through_steps(
 
     Such an interval joins two walking contacts (no toe-off), holds n = floor(T / typical + 2 -
     ``missed_step_ratio``) >= 2 typical walking steps (the median of the session's walking steps, over at
-    least TYPICAL_STEP_MIN_STEPS of them; DIRECTION-15), and the trunk's vertical oscillation went on where
-    each of its n - 1 missed contacts belongs (the interval split evenly): each such window
-    (:func:`_vertical_phase_offset`'s, ``vertical_phase_window_steps`` long, inside the recording, no
-    sample lost) holds the step rhythm, its step-frequency component carrying at least
-    ``vertical_rhythm_min_fraction`` of its RMS (DIRECTION-18's measure). A wearer who stopped, stood or did
+    least TYPICAL_STEP_MIN_STEPS of them, with ``earlier_steps_s``: :func:`typical_walking_step`; DIRECTION-15),
+    and the trunk's vertical oscillation went on where each of its n - 1 missed contacts belongs (the interval
+    split evenly): each such window (:func:`_vertical_phase_offset`'s, ``vertical_phase_window_steps`` long,
+    inside the recording, no sample lost) holds the step rhythm, its step-frequency component carrying at
+    least ``vertical_rhythm_min_fraction`` of its RMS (DIRECTION-18's measure). A wearer who stopped, stood or did
     something other than walking breaks the rhythm there, and the interval stays a pause (DIRECTION-21)."""
     ic = contacts.ic_idx.astype(np.int64)
     out = np.zeros(max(ic.shape[0] - 1, 0), dtype=np.int64)
     walking = _trunk_walking(signals, contacts, settings)
-    step = _typical_walking_step(ic, signals.fs_hz, settings, signals.n_samples, walking)
+    step = _typical_walking_step(ic, signals.fs_hz, settings, signals.n_samples, walking, earlier_steps_s)
     if step <= 0:
         return out
     length = np.diff(ic)
@@ -549,9 +597,12 @@ def direction_cue_columns(
     contacts: Contacts,
     settings: DirectionSettings | None = None,
     transients: LandingTransients | None = None,
+    *,
+    earlier_steps_s: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
     """The columns of :func:`direction_cues`, one array each (the live detector's windows use them
-    without building the table)."""
+    without building the table, with ``earlier_steps_s``: the walking trunk's steps measured before the
+    window, :func:`typical_walking_step`)."""
     settings = settings or preset(signals.placement).direction
     m = len(contacts)
     cues: dict[str, FloatArray] = {}
@@ -561,7 +612,7 @@ def direction_cue_columns(
         transients = transients or LandingTransients(signals, contacts)
         _limb_cues(signals, contacts, settings, transients, cues, evidence_x)
     elif signals.placement == "lower_back":
-        _trunk_cues(signals, contacts, settings, cues, evidence_x, evidence_free)
+        _trunk_cues(signals, contacts, settings, cues, evidence_x, evidence_free, earlier_steps_s)
     if signals.anterior_source == "none":  # no horizontal axis was found: x cues are noise
         evidence_x = []
     heading = _heading_change(signals, contacts, cues, settings)
@@ -687,8 +738,10 @@ def _trunk_cues(
     cues: dict[str, FloatArray],
     evidence_x: list[FloatArray],
     evidence_free: list[FloatArray],
+    earlier: FloatArray | None = None,
 ) -> None:
-    """Lower-back cues (into ``cues``) and their evidence (axis-reading and frame-free)."""
+    """Lower-back cues (into ``cues``) and their evidence (axis-reading and frame-free); ``earlier``: walking
+    steps (s) measured before these contacts (:func:`typical_walking_step`)."""
     ic = contacts.ic_idx.astype(np.int64)
     to = contacts.to_idx.astype(np.int64)
     has_to = _trunk_toe_offs(signals, contacts, s)
@@ -710,21 +763,21 @@ def _trunk_cues(
     if walking.any():  # walking, or the walking stretches of a session that also runs
         # a contact with a toe-off (a flight edge) is timed by its flight, and the vertical force of running
         # peaks later in the step: the phase is taken over the walking contacts proper
-        offset, step = _vertical_phase_offset(signals, ic, walking & ~has_to, s)
+        offset, step = _vertical_phase_offset(signals, ic, walking & ~has_to, s, earlier)
         level_x, level_y = _trunk_level(signals, s)
         # an interval that holds standing is a stop and a start, not a step (DIRECTION-22)
         stepped = walking & np.append(~standing_between(signals, contacts, s), True)
-        along = _braking_contrast(level_x, ic, stepped, signals.fs_hz, s)
-        across = _braking_contrast(level_y, ic, stepped, signals.fs_hz, s)
+        along = _braking_contrast(level_x, ic, stepped, signals.fs_hz, s, earlier)
+        across = _braking_contrast(level_y, ic, stepped, signals.fs_hz, s, earlier)
         # the steps again, each contact moved to where the vertical oscillation puts it: forward or backward is
         # claimed only where both readings agree (DIRECTION-20; the lateral keeps the detected contacts'), or where
         # they differ, from the contacts whose step times are the more regular (DIRECTION-24)
         anchored = ic - np.round(np.nan_to_num(offset) * step).astype(np.int64)
         along = _sign_agreed(
             along,
-            _braking_contrast(level_x, anchored, stepped, signals.fs_hz, s),
-            _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking),
-            _contact_phase_error(anchored, signals.fs_hz, s, signals.n_samples, walking),
+            _braking_contrast(level_x, anchored, stepped, signals.fs_hz, s, earlier),
+            _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking, earlier),
+            _contact_phase_error(anchored, signals.fs_hz, s, signals.n_samples, walking, earlier),
         )
         if not meets_rate(signals.fs_hz, s.walking_min_rate_hz):
             # below it the walking trunk's contacts are not timed finely enough for the phase-bound contrast
@@ -732,12 +785,14 @@ def _trunk_cues(
             along, across = np.full_like(along, np.nan), np.full_like(across, np.nan)
         cues["braking_contrast_ms2"] = along
         cues["lateral_contrast_ms2"] = across
-        cues["contact_phase_error_steps"] = _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking)
+        cues["contact_phase_error_steps"] = _contact_phase_error(
+            ic, signals.fs_hz, s, signals.n_samples, walking, earlier
+        )
         cues["vertical_phase_error_steps"] = np.abs(offset)
         # the steps each braking contrast stands for: an interval between two walking contacts that holds missed
         # contacts is that many steps (DIRECTION-15's split) of evidence and of links of the chain (DIRECTION-27);
         # one into a running contact is the step into the run, whatever its length
-        _, parts, measured, _ = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking)
+        _, parts, measured, _ = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking, earlier)
         walks_on = np.append(walking[1:] & ~has_to[1:], False)
         held = np.where(walks_on, parts, 1)
         cues["interval_steps"] = np.where(measured & np.isfinite(along), held, np.nan).astype(np.float64)
@@ -788,14 +843,44 @@ def _trunk_walking(signals: BodySignals, contacts: Contacts, s: DirectionSetting
     return np.asarray(~has_to, dtype=bool)
 
 
-def _typical_walking_step(ic: IntArray, fs: float, s: DirectionSettings, n: int, walking: NDArray[np.bool_]) -> float:
-    """The walking trunk's typical step (samples): the median interval to the next contact over the
-    ``walking`` contacts' measured steps (:func:`_step_bounds`), 0 with fewer than TYPICAL_STEP_MIN_STEPS."""
+def _typical_walking_step(
+    ic: IntArray, fs: float, s: DirectionSettings, n: int, walking: NDArray[np.bool_], earlier: FloatArray | None = None
+) -> float:
+    """The walking trunk's typical step (samples): :func:`typical_walking_step` of the ``walking`` contacts'
+    measured steps (:func:`_step_bounds`) and the ``earlier`` ones (s), 0 without enough of them."""
     _, _, _, step_ok = _step_bounds(ic, fs, s, n, walking)
-    walked = step_ok & walking
-    if np.count_nonzero(walked) < TYPICAL_STEP_MIN_STEPS:
+    return typical_walking_step(np.diff(ic)[(step_ok & walking)[:-1]], fs, earlier)
+
+
+def typical_walking_step(steps: IntArray, fs: float, earlier_s: FloatArray | None = None) -> float:
+    """The walking trunk's typical step (samples at ``fs`` Hz): the median of its measured walking ``steps``
+    (samples) over at least TYPICAL_STEP_MIN_STEPS of them, else 0 (none).
+
+    ``earlier_s``: the walking steps (s) the live detector measured before its window (LIVE-24). A 4 s window
+    holds 7-9 walking steps, fewer than the minimum, and a window of a walk whose every other contact is
+    missed has mostly double intervals: it cannot tell them apart. Once at least TYPICAL_STEP_MIN_STEPS steps
+    were measured before it, the typical step is the median of those and the window's own, as offline over
+    the session's steps received so far; before that, the window's own only (a few steps of the window
+    would outweigh the earlier ones: the minimum's reason)."""
+    if earlier_s is not None and np.asarray(earlier_s).size >= TYPICAL_STEP_MIN_STEPS:
+        return float(np.median(np.concatenate([steps, np.asarray(earlier_s, dtype=np.float64) * fs])))
+    if steps.size < TYPICAL_STEP_MIN_STEPS:
         return 0.0
-    return float(np.median(np.diff(ic)[walked[:-1]]))
+    return float(np.median(steps))
+
+
+def walking_steps_s(signals: BodySignals, contacts: Contacts, settings: DirectionSettings) -> FloatArray:
+    """(m,) per contact of a walking trunk, its measured walking step (s) -- the interval to the next contact
+    that :func:`typical_walking_step` takes the median of -- else NaN (another placement: all NaN)."""
+    out = np.full(len(contacts), np.nan)
+    if signals.placement != "lower_back" or len(contacts) < 2:
+        return out
+    ic = contacts.ic_idx.astype(np.int64)
+    walking = _trunk_walking(signals, contacts, settings)
+    _, _, _, step_ok = _step_bounds(ic, signals.fs_hz, settings, signals.n_samples, walking)
+    walked = step_ok & walking
+    out[walked] = (np.append(ic[1:], 0) - ic)[walked] / signals.fs_hz
+    return out
 
 
 def _sign_agreed(a: FloatArray, b: FloatArray, error_a: FloatArray, error_b: FloatArray) -> FloatArray:
@@ -1051,7 +1136,12 @@ def _trunk_level(signals: BodySignals, s: DirectionSettings) -> tuple[FloatArray
 
 
 def _braking_contrast(
-    a: FloatArray, ic: IntArray, walking: NDArray[np.bool_], fs: float, s: DirectionSettings
+    a: FloatArray,
+    ic: IntArray,
+    walking: NDArray[np.bool_],
+    fs: float,
+    s: DirectionSettings,
+    earlier: FloatArray | None = None,
 ) -> FloatArray:
     """Walking (no toe-off): the braking contrast (m/s^2) per contact of one axis ``a`` of the level-frame
     acceleration (:func:`_trunk_level`: x along the travel, y across it), NaN outside ``walking``: ``a``
@@ -1059,7 +1149,7 @@ def _braking_contrast(
     with the mean of its neighbours' -- two steps, one of each leg, so the sway that alternates from step to
     step cancels and the braking along the travel stays. Forward walking brakes from contact to mid single
     support and is propelled after it (x negative), backward walking the reverse, side-steps along y."""
-    c = np.where(walking, _step_contrast(a, ic, fs, s, walking), np.nan)
+    c = np.where(walking, _step_contrast(a, ic, fs, s, walking, earlier), np.nan)
     around = np.vstack([np.concatenate([[np.nan], c[:-1]]), np.concatenate([c[1:], [np.nan]])])
     count = np.isfinite(around).sum(axis=0)
     neighbours = np.where(count > 0, np.nansum(around, axis=0) / np.maximum(count, 1), np.nan)
@@ -1067,20 +1157,25 @@ def _braking_contrast(
 
 
 def _step_contrast(
-    a: FloatArray, ic: IntArray, fs: float, s: DirectionSettings, walking: NDArray[np.bool_] | None = None
+    a: FloatArray,
+    ic: IntArray,
+    fs: float,
+    s: DirectionSettings,
+    walking: NDArray[np.bool_] | None = None,
+    earlier: FloatArray | None = None,
 ) -> FloatArray:
     """Acceleration ``a`` (m/s^2) averaged over the first half of each step (from this contact to the
     next of either leg) minus the second half; the last step of a bout lasts a typical step.
 
     An interval of about n >= 2 typical walking steps (the median step of the ``walking`` contacts,
-    default all, over at least TYPICAL_STEP_MIN_STEPS; from ``missed_step_ratio`` of them on: n =
+    default all, and the ``earlier`` ones: :func:`typical_walking_step`; from ``missed_step_ratio`` of them on: n =
     floor(ratio + 2 - missed_step_ratio)) holds n - 1 contacts the detector missed, typically the other
     leg's: over it, first half minus second half would be one leg's step minus the other's -- their
     alternating sway, not the braking (a simulated walk with every other contact missed read lateral,
     `unknown`). It is split into n equal steps and their contrasts averaged (one step of each leg)."""
     m = ic.shape[0]
     n = a.shape[0]
-    stop, parts, ok, _ = _step_bounds(ic, fs, s, n, walking)
+    stop, parts, ok, _ = _step_bounds(ic, fs, s, n, walking, earlier)
     contrast = np.zeros(m)
     for k in range(int(parts.max(initial=1))):
         here = parts > k
@@ -1094,12 +1189,18 @@ def _step_contrast(
 
 
 def _step_bounds(
-    ic: IntArray, fs: float, s: DirectionSettings, n: int, walking: NDArray[np.bool_] | None = None
+    ic: IntArray,
+    fs: float,
+    s: DirectionSettings,
+    n: int,
+    walking: NDArray[np.bool_] | None = None,
+    earlier: FloatArray | None = None,
 ) -> tuple[IntArray, IntArray, NDArray[np.bool_], NDArray[np.bool_]]:
     """The walking trunk's steps of :func:`_step_contrast`: per contact the step's end (the next
     contact of either leg, or a typical step on for the last of a bout), the number of steps the
     interval holds (``missed_step_ratio``), whether the step can be measured within the ``n``
-    samples, and whether it ends at a real next contact (not the typical step's stand-in)."""
+    samples, and whether it ends at a real next contact (not the typical step's stand-in). The typical
+    walking step: :func:`typical_walking_step` of the ``walking`` steps and the ``earlier`` ones (s)."""
     m = ic.shape[0]
     next_any = np.full(m, -1, dtype=np.int64)
     next_any[:-1] = ic[1:]
@@ -1111,14 +1212,15 @@ def _step_bounds(
     ok = (step_ok | (typical > 0)) & (ic >= 0) & (stop <= n)
     parts = np.ones(m, dtype=np.int64)
     walked = step_ok if walking is None else step_ok & walking
-    if np.count_nonzero(walked) >= TYPICAL_STEP_MIN_STEPS:
-        ratio = (stop - ic) / np.median(next_any[walked] - ic[walked])
+    step = typical_walking_step(next_any[walked] - ic[walked], fs, earlier)
+    if step > 0:
+        ratio = (stop - ic) / step
         parts = np.maximum(np.floor(np.where(ok, ratio, 1.0) + 2.0 - s.missed_step_ratio), 1).astype(np.int64)
     return stop, parts, ok, step_ok
 
 
 def _contact_phase_error(
-    ic: IntArray, fs: float, s: DirectionSettings, n: int, walking: NDArray[np.bool_]
+    ic: IntArray, fs: float, s: DirectionSettings, n: int, walking: NDArray[np.bool_], earlier: FloatArray | None = None
 ) -> FloatArray:
     """Per walking contact, how far (in steps) the contacts bounding its step may lie off the gait's
     phase: ``|T_before - T_after| / (T_before + T_after)`` of the steps on either side of a contact
@@ -1127,7 +1229,7 @@ def _contact_phase_error(
     per cent), so a contact placed a fraction d of a step off the true one makes the step before it
     1 + d and the one after 1 - d steps long: the measure is d. NaN where neither contact has a
     measured step on both sides."""
-    stop, parts, ok, step_ok = _step_bounds(ic, fs, s, n, walking)
+    stop, parts, ok, step_ok = _step_bounds(ic, fs, s, n, walking, earlier)
     length = np.where(ok & step_ok & walking, (stop - ic) / parts, np.nan)
     before, after = length[:-1], length[1:]
     at = np.full(ic.shape[0] + 1, np.nan)  # at[j]: contact j, from the steps j - 1 and j
@@ -1136,7 +1238,11 @@ def _contact_phase_error(
 
 
 def _vertical_phase_offset(
-    signals: BodySignals, ic: IntArray, walking: NDArray[np.bool_], s: DirectionSettings
+    signals: BodySignals,
+    ic: IntArray,
+    walking: NDArray[np.bool_],
+    s: DirectionSettings,
+    earlier: FloatArray | None = None,
 ) -> tuple[FloatArray, float]:
     """Per walking contact, how far (in steps, -0.5..0.5, negative where the contact lies early) it lies off
     the phase of the trunk's own vertical oscillation, and the typical walking step (samples; 0 with no
@@ -1155,7 +1261,7 @@ def _vertical_phase_offset(
     windows do not count towards the session's phase either (DIRECTION-18)."""
     m = ic.shape[0]
     out = np.full(m, np.nan)
-    stop, parts, ok, step_ok = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking)
+    stop, parts, ok, step_ok = _step_bounds(ic, signals.fs_hz, s, signals.n_samples, walking, earlier)
     measured = ok & step_ok & walking
     if not measured.any():
         return out, 0.0

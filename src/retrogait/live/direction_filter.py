@@ -15,6 +15,11 @@ itself (direction.facing_and_conflict): the facing when the anterior sign is unk
 is kept the same by the detector), and whether the frame-free cues contradict the axis cues (the
 conflict cap).
 
+A re-mount at a stop (LIVE-26, MOUNT-1): the committed contacts are cut into stretches at standing (and at a
+pause); where two stretches are each firm on opposite facings (direction.stretch_facings, as offline between
+standings), the contact's stretch faces as its own steps say, or, with a declared sign it contradicts, makes no
+claim (direction.reversal_applied). A stretch counts once it is firm: its first contacts keep the facing so far.
+
 A bout's first contacts (LIVE-23): offline, a contact just after the end of a bout (direction.bout_ends:
 standing, at the lower back a change of gait without standing, DIRECTION-31) is decided with the whole new
 bout after it, which outweighs what the chain carries over from the bout before. Live, its look-ahead is one stride, and
@@ -33,7 +38,14 @@ from collections import deque
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.direction import capped_posteriors, facing_and_conflict, label_arrays
+from retrogait.analysis.direction import (
+    FacingReversal,
+    capped_posteriors,
+    facing_and_conflict,
+    label_arrays,
+    reversal_applied,
+    stretch_facings,
+)
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.travel import FORGET, smooth_states
 
@@ -50,6 +62,7 @@ class OnlineDirection:
         self._filtered: NDArray[np.float64] | None = None  # log-probabilities after the last committed contact
         self._bout: NDArray[np.float64] | None = None  # the same, from the first contact of its bout (LIVE-23)
         self._cues: dict[str, deque[float]] = {}  # cue name -> its values at the committed contacts
+        self._stretch: deque[int] = deque(maxlen=_MEMORY)  # per committed contact, its stretch (LIVE-26)
         self._count = 0
 
     def decide(
@@ -63,6 +76,7 @@ class OnlineDirection:
         sign_known: bool,
         later_cues: list[dict[str, float]] | None = None,
         bout_start: bool = False,
+        stretch_start: bool = False,
     ) -> tuple[str, float]:
         """Commit one contact and return its ``(direction, confidence)``.
 
@@ -73,7 +87,8 @@ class OnlineDirection:
         ``later_cues``: those of the contacts after it in the deciding window (not committed yet): the
         facing and the conflict cap are decided over every contact received so far, as offline over the
         session; ``bout_start``: a bout ended between the previous committed contact and this one
-        (direction.bout_ends: standing, a change of gait; see the module).
+        (direction.bout_ends: standing, a change of gait; see the module); ``stretch_start``: it follows
+        standing or a pause, where a sensor may have been re-mounted (MOUNT-1, LIVE-26).
         """
         own = np.asarray(evidence, dtype=np.float64)
         link = float(np.clip(switch_before, 0.0, FORGET))
@@ -83,6 +98,7 @@ class OnlineDirection:
         bout, self._bout = _lagged(None if bout_start else self._bout, link, own, lag_evidence, lag_links)
         for name, value in cues.items():
             self._cues.setdefault(name, deque([np.nan] * min(self._count, _MEMORY), maxlen=_MEMORY)).append(value)
+        self._stretch.append((self._stretch[-1] if self._stretch else 0) + int(stretch_start))
         self._count += 1
         for values in self._cues.values():
             if len(values) < min(self._count, _MEMORY):
@@ -92,9 +108,33 @@ class OnlineDirection:
             name: np.concatenate([np.fromiter(values, dtype=np.float64), [c.get(name, np.nan) for c in later]])
             for name, values in self._cues.items()
         }
-        post, bout = facing_and_conflict(np.vstack([post, bout]), table, relative, sign_known, self.settings)
+        smoothed = np.vstack([post, bout])
+        post, bout = reversal_applied(
+            smoothed,
+            facing_and_conflict(smoothed, table, relative, sign_known, self.settings),
+            self._reversal(table, len(later), sign_known),
+            relative,
+            sign_known,
+            self.settings,
+        )
         label, confidence = label_arrays(bout_capped(post, bout)[None, :], self.placement, self.settings)
         return str(label[0]), float(confidence[0])
+
+    def _reversal(self, table: dict[str, NDArray[np.float64]], n_later: int, sign_known: bool) -> FacingReversal | None:
+        """The facing's reversal between stretches of the contacts so far (direction.stretch_facings, as offline
+        between standings), for this contact's two rows; None where no two stretches are firm and opposite. The
+        contacts after it in the window belong to its stretch."""
+        ids = np.fromiter(self._stretch, dtype=np.int64)
+        if ids.size == 0 or ids[-1] == ids[0]:
+            return None  # one stretch: nothing to compare
+        ids = np.concatenate([ids, np.full(n_later, ids[-1])])
+        bounds = np.concatenate([[0], np.flatnonzero(np.diff(ids)) + 1, [ids.size]])
+        found = stretch_facings(table, bounds, sign_known, self.settings)
+        if found is None:
+            return None
+        facing, changed, _ = found
+        at = len(self._stretch) - 1  # this contact's row in the table
+        return FacingReversal(np.repeat(facing[at], 2), np.repeat(changed[at], 2), ())
 
 
 def _lagged(

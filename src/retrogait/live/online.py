@@ -27,6 +27,9 @@ detector keeps the latest still samples it has seen (up to ``still_reference_s``
 in front of a window that has fewer: every window is analysed in the standing frame of the recording.
 When the anterior sign is not known (no anterior axis declared), each window's +x is turned to agree
 with the previous window's, so the axis evidence of successive windows adds up.
+A walking trunk's typical step, which tells a missed contact's interval from a step, is taken over the
+walking steps of the contacts committed before the window as well as the window's own, once there are
+enough of them (direction.typical_walking_step, LIVE-24): a 4 s window holds too few steps to see it.
 
 Work is split for the live runner: :meth:`OnlineStepDetector.windows_due` (cheap, on the thread that
 feeds samples) -> :func:`analyse_window` (pure, any thread) -> :meth:`OnlineStepDetector.commit`
@@ -36,6 +39,7 @@ feeds samples) -> :func:`analyse_window` (pure, any thread) -> :meth:`OnlineStep
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,7 +48,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.direction import bout_ends, direction_cue_columns, link_switch_probability, travel_evidence
+from retrogait.analysis.direction import (
+    bout_ends,
+    direction_cue_columns,
+    link_switch_probability,
+    standing_between,
+    travel_evidence,
+    walking_steps_s,
+)
 from retrogait.analysis.impact import impact_peaks, step_timing_columns
 from retrogait.analysis.pipeline import gait_contacts
 from retrogait.analysis.preprocess import preprocess, still_mask
@@ -67,6 +78,8 @@ FACING_CUES = ("x_log_odds", "free_log_odds", "pitch_asymmetry_log_ratio", "stri
 MIN_STILL_SAMPLES = 50
 #: Committed contacts remembered for the step time.
 _HISTORY = 16
+#: Committed walking steps remembered for the walking trunk's typical step (LIVE-24; as the facing's memory).
+_WALKING_STEPS = 500
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,8 @@ class Window:
 
     ``reference_x``: the previous window's anterior axis in sensor coordinates (keeps an unknown sign).
     ``standing_only``: every sample of its last ``window_s`` is still (nothing to find in it).
+    ``earlier_steps_s``: the walking trunk's steps (s) of the contacts committed before the window's first
+    sample (direction.typical_walking_step, LIVE-24).
     """
 
     end_s: float
@@ -121,6 +136,7 @@ class Window:
     final: bool = False
     reference_x: NDArray[np.float64] | None = None
     standing_only: bool = False
+    earlier_steps_s: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +147,9 @@ class WindowResult:
     impact_peak_g, peak_time_s, side, landing_jerk_g_per_s``, ``switch_before`` (probability that the
     travel state changed since the window's previous contact, direction.link_switch_probability),
     ``bout_start`` (a bout ends between it and the window's previous contact: standing or a change of gait,
-    direction.bout_ends; True for the window's first contact), the
+    direction.bout_ends; True for the window's first contact), ``standing_before`` (the wearer stood between it
+    and the window's previous contact, direction.standing_between; True for the first), ``walking_step_s`` (the
+    walking trunk's measured step to the next contact, NaN if none: direction.walking_steps_s), the
     travel evidence EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present.
     ``sign_known``: the anterior sign was known; ``relative``: the evidence is relative to the sensor's
     +x; ``signals``: the window's body-frame signals (None when the window could not be analysed).
@@ -160,7 +178,7 @@ class _Held:
 
 
 _STEP_COLUMNS = ("ic_time_s", "to_time_s", "impact_peak_g", "peak_time_s", "side", "landing_jerk_g_per_s",
-                 "switch_before", "bout_start")  # fmt: skip
+                 "switch_before", "bout_start", "standing_before", "walking_step_s")  # fmt: skip
 
 
 def analyse_window(
@@ -191,9 +209,10 @@ def analyse_window(
     timing = step_timing_columns(signals, contacts, settings.timing)
     peak, _ = impact_peaks(signals, contacts, timing["contact_time_s"], settings.impact)
     transients = LandingTransients(signals, contacts, settings.transient)
-    cues = direction_cue_columns(signals, contacts, settings.direction, transients)
+    earlier = window.earlier_steps_s
+    cues = direction_cue_columns(signals, contacts, settings.direction, transients, earlier_steps_s=earlier)
     evidence, relative = travel_evidence(cues, signals, settings.direction)
-    switch = link_switch_probability(signals, contacts, cues, settings.direction)
+    switch = link_switch_probability(signals, contacts, cues, settings.direction, earlier_steps_s=earlier)
     lead = round(settings.impact.loading_lead_s * signals.fs_hz)
     columns: dict[str, NDArray[Any]] = {
         "ic_time_s": timing["ic_time_s"] + window.t0_s,
@@ -204,6 +223,8 @@ def analyse_window(
         "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
         "switch_before": np.concatenate([[np.nan], switch]),
         "bout_start": np.concatenate([[True], bout_ends(signals, contacts, cues, settings.direction)]),
+        "standing_before": np.concatenate([[True], standing_between(signals, contacts, settings.direction)]),
+        "walking_step_s": walking_steps_s(signals, contacts, settings.direction),
     }
     for k, name in enumerate(EVIDENCE_COLUMNS):
         columns[name] = evidence[:, k]
@@ -299,6 +320,8 @@ class OnlineStepDetector:
         self._still: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None
         self._reference_x: NDArray[np.float64] | None = None
         self._direction = OnlineDirection(self.analysis.direction, placement)
+        # (contact time s, its walking step s) of committed walking contacts of the trunk (LIVE-24)
+        self._walking_steps: deque[tuple[float, float]] = deque(maxlen=_WALKING_STEPS)
         #: the body frame's vertical (sensor coordinates) of the latest analysis: the impact axis
         self.vertical: NDArray[np.float64] | None = None
         #: the gait's timing from the latest analysis, for the impact trigger
@@ -389,11 +412,14 @@ class OnlineStepDetector:
             sel = longer  # a start or a stop: the window reaches back over the gait next to the standing
         t, acc = self._t[sel], self._acc[sel]
         gyr = self._gyr[sel] if self._gyr is not None else None
+        # the walking steps of committed contacts before the window: its contacts' own are measured in it
+        first = float(t[0]) if t.size else end_s
+        earlier = np.asarray([step for ic, step in self._walking_steps if ic < first], dtype=np.float64)
         if gyr is not None and not np.isfinite(gyr).all():
             gyr = None
         t, acc, gyr = self._with_still_reference(t, acc, gyr)
         t0 = float(t[0]) if t.size else end_s
-        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only)
+        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only, earlier)
 
     def _still_mask(self, sel: NDArray[np.bool_]) -> NDArray[np.bool_]:
         """The offline still mask (analysis.still) of the selected samples (all False when too few)."""
@@ -536,6 +562,7 @@ class OnlineStepDetector:
             result.sign_known,
             [{c: float(col[c][j]) for c in FACING_CUES if c in col} for j in range(i + 1, col["ic_time_s"].size)],
             bout_start=bool(col["bout_start"][i]) if prev_in_window else True,
+            stretch_start=bool(col["standing_before"][i]) if prev_in_window else True,
         )
         to = float(col["to_time_s"][i])
         step = LiveStep(
@@ -552,6 +579,9 @@ class OnlineStepDetector:
         )
         self._committed.append(step)
         self._last_ic_s = ic
+        walked = float(col["walking_step_s"][i])
+        if np.isfinite(walked):
+            self._walking_steps.append((ic, walked))
         return step
 
     def _step_time(self, ic: float, previous_ic: float) -> float:
