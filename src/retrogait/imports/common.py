@@ -512,12 +512,12 @@ def require_columns(source: Source, columns: Sequence[str], wanted: Sequence[str
 
 
 def parse_datetime_s(values: pd.Series, fmt: str | None = None) -> FloatArray:
-    """Date-time text to seconds since 1970 (as written; a zone given in the text is applied);
-    NaN where unparseable. Without ``fmt`` the format of the first value is tried for all (fast),
-    then each value on its own where that fails."""
+    """Date-time text to seconds since 1970 (as written; a zone given in the text is applied, each stamp's own:
+    an offset that changes at a daylight-saving change is one clock, EDGE-134); NaN where unparseable. Without
+    ``fmt`` the format of the first value is tried for all (fast), then each value on its own where that fails."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce") if fmt else _any_datetime(values)
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True) if fmt else _any_datetime(values)
     if not isinstance(parsed, pd.Series):
         parsed = pd.Series(parsed)
     if getattr(parsed.dt, "tz", None) is not None:
@@ -553,13 +553,13 @@ def text_time_s(values: pd.Series, decimal: str = ".") -> tuple[FloatArray, str]
 
 
 def _any_datetime(values: pd.Series) -> pd.Series:
-    try:
-        parsed = pd.to_datetime(values, errors="coerce")
+    try:  # utc: text without a zone stays as written, with zones each its own (mixed offsets, EDGE-134)
+        parsed = pd.to_datetime(values, errors="coerce", utc=True)
         if parsed.notna().mean() >= 0.9 or values.size == 0:
             return parsed
     except (ValueError, TypeError, OverflowError):
         pass
-    return pd.to_datetime(values, format="mixed", errors="coerce")
+    return pd.to_datetime(values, format="mixed", errors="coerce", utc=True)
 
 
 def iso_utc(epoch_s: float) -> str | None:

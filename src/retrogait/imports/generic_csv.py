@@ -484,7 +484,7 @@ def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
         ):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                parsed = pd.to_datetime(table.sample[column].head(200), errors="coerce", format="mixed")
+                parsed = pd.to_datetime(table.sample[column].head(200), errors="coerce", format="mixed", utc=True)
             if parsed.notna().mean() >= 0.9:
                 return column
     return None

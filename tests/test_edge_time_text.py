@@ -1,0 +1,44 @@
+"""Date-time text a user's logger or spreadsheet writes in the time column (EDGE-134 on): zones that change
+within the file, stamps rounded to the second or the minute. Fixtures are generated here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import import_samples as samples
+from retrogait.conventions import STANDARD_GRAVITY_MS2 as G
+from retrogait.imports import load_recording
+
+START = datetime(2026, 3, 29, 0, 59, 55, tzinfo=UTC)  # Europe's clocks go forward at 01:00 UTC
+
+
+def _table(path: Path, stamp, rate_hz: float = 100.0, seconds: float = 12.0) -> Path:  # type: ignore[no-untyped-def]
+    t = samples.times(rate_hz, duration_s=seconds)
+    acc = samples.truth_acc_ms2(t) / G
+    rows = [
+        f"{stamp(START + timedelta(seconds=float(s)))},{x:.6f},{y:.6f},{z:.6f}"
+        for s, (x, y, z) in zip(t, acc.tolist(), strict=True)
+    ]
+    path.write_text("time,x,y,z\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def _offset(d: datetime) -> str:
+    """Local time in Berlin with its offset: +01:00 before 01:00 UTC, +02:00 after."""
+    hours = 2 if d >= datetime(2026, 3, 29, 1, 0, tzinfo=UTC) else 1
+    return d.astimezone(timezone(timedelta(hours=hours))).isoformat(timespec="milliseconds")
+
+
+def test_a_zone_offset_that_changes_within_the_file_reads_as_one_clock(tmp_path: Path) -> None:
+    """ISO stamps whose offset changes at a daylight-saving change (+01:00, then +02:00) were an "internal error:
+    ValueError: Mixed timezones detected" (EDGE-134): each stamp is now taken in its own zone, one UTC clock."""
+    loaded = load_recording(_table(tmp_path / "dst.csv", _offset))
+    session = loaded.session
+    assert session.meta.extra["inferred_time_unit"] == "datetime text"
+    assert session.duration_s == pytest.approx(12.0 - 0.01, abs=1e-6)
+    assert session.meta.start_time_utc == "2026-03-29T00:59:55.000Z"
+    np.testing.assert_allclose(session.acc, samples.truth_acc_ms2(session.t_s), atol=1e-4)
