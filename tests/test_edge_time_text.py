@@ -11,7 +11,8 @@ import pytest
 
 import import_samples as samples
 from retrogait.conventions import STANDARD_GRAVITY_MS2 as G
-from retrogait.imports import load_recording
+from retrogait.errors import InputFileError
+from retrogait.imports import GenericCsvOptions, load_recording
 
 START = datetime(2026, 3, 29, 0, 59, 55, tzinfo=UTC)  # Europe's clocks go forward at 01:00 UTC
 
@@ -42,3 +43,42 @@ def test_a_zone_offset_that_changes_within_the_file_reads_as_one_clock(tmp_path:
     assert session.duration_s == pytest.approx(12.0 - 0.01, abs=1e-6)
     assert session.meta.start_time_utc == "2026-03-29T00:59:55.000Z"
     np.testing.assert_allclose(session.acc, samples.truth_acc_ms2(session.t_s), atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "written"),
+    [
+        (lambda d: d.strftime("%Y-%m-%d %H:%M:%S"), "written to the whole second"),
+        (lambda d: d.strftime("%d.%m.%Y %H:%M"), "one time in its first 200 rows"),
+    ],
+)
+def test_date_time_text_coarser_than_the_samples_is_named_in_the_refusal(
+    tmp_path: Path,
+    stamp,  # type: ignore[no-untyped-def]
+    written: str,
+) -> None:
+    """A `time` column of date-time text rounded to the second or the minute (a spreadsheet's date format) was
+    refused "has no time column (none named like time/timestamp/t, none increasing)" although one is named time
+    (EDGE-135): the refusal now says what is wrong with it."""
+    with pytest.raises(InputFileError) as refused:
+        load_recording(_table(tmp_path / "coarse.csv", stamp))
+    message = str(refused.value)
+    assert "column time holds date-time text that repeats the time before it" in message
+    assert written in message and "--rate HZ" in message
+
+
+def test_a_named_time_column_of_two_minute_stamps_is_refused_not_stretched(tmp_path: Path) -> None:
+    """`--time-column time` on date-time text to the whole minute (12 s of samples under two stamps a minute apart)
+    read a 12 s walk as 120 s at a tenth of its rate, the runs of rows sharing a stamp spread over the minute
+    (EDGE-135): no interval between stamps is filled by a whole run, so it is refused, naming the cause."""
+    path = _table(tmp_path / "minutes.csv", lambda d: d.strftime("%Y-%m-%d %H:%M"))
+    with pytest.raises(InputFileError, match=r"rows carry the time of the row before: its stamps are coarser"):
+        load_recording(path, generic=GenericCsvOptions(time_column="time"))
+
+
+def test_a_named_time_column_to_the_whole_second_is_still_read(tmp_path: Path) -> None:
+    """The same walk stamped to the whole second, named with `--time-column`: its runs are spaced within their
+    seconds (HONEST-12) and the rate is the samples' own."""
+    path = _table(tmp_path / "seconds.csv", lambda d: d.strftime("%Y-%m-%d %H:%M:%S"))
+    session = load_recording(path, generic=GenericCsvOptions(time_column="time")).session
+    assert session.meta.sample_rate_hz == pytest.approx(100.0, rel=0.05)

@@ -719,8 +719,10 @@ def _ties_spread(
     t, v = t[~duplicate], v[~duplicate]
     lead = np.concatenate([[True], t[1:] > t[:-1]])
     starts = np.flatnonzero(lead)
-    if lead.all() or starts.size < 2:
-        return None  # only exact duplicates, or one stamp for every row (no interval to space them in)
+    if lead.all() or starts.size < 3:
+        # only exact duplicates, or one or two stamps for every row: no interval between stamps that a whole run of
+        # samples fills, so the runs' spacing would be a guess (two minute stamps read a 48 s walk as 120 s, EDGE-135)
+        return None
     group = np.cumsum(lead) - 1
     size = np.diff(np.append(starts, t.size))
     stamp = t[starts]
@@ -1030,6 +1032,16 @@ def finish(
     measured_hz = measured_rate_hz(acc.t_s)
     if not math.isfinite(measured_hz) or measured_hz <= 0:
         raise InputFileError(display, "timestamps do not advance")
+    tied = max(
+        (n for reason, n in report.dropped.items() if reason in ("acc_time_not_increasing", "row_time_not_increasing")),
+        default=0,
+    )
+    if tied > len(acc) and not meets_rate(measured_hz, MIN_SAMPLE_RATE_HZ):  # EDGE-135: not a slow sensor
+        raise InputFileError(
+            display,
+            f"{tied:,} of {tied + len(acc):,} rows carry the time of the row before: its stamps are coarser than its "
+            "samples (a time written to the whole second or minute); read it with --rate HZ (its sampling rate)",
+        )
     if not meets_rate(measured_hz, MIN_SAMPLE_RATE_HZ):
         raise InputFileError(
             display,

@@ -435,6 +435,8 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             with_date = f" with the date from {plan.date}" if plan.date else ""
             plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name; text{with_date})"
             return
+        else:
+            plan.time_rejected = plan.time_rejected or _why_not_a_text_clock(candidate.name, table)
     if options.rate_hz is not None:
         return
     for column in table.columns:
@@ -470,6 +472,34 @@ def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
             "burst, not per sample)"
         )
     return f"column {name} goes back in {back:.0%} of its rows" if back > 0 else None
+
+
+def _why_not_a_text_clock(name: str, table: _Table) -> str | None:
+    """Why a column named like time that holds date-time text is no clock: its stamps repeat (written to the whole
+    second or minute, coarser than the samples) or go back (EDGE-135); None when it is not date-time text."""
+    seconds, kind = text_time_s(table.sample[name].head(200))
+    finite = seconds[np.isfinite(seconds)]
+    if kind == "number" or finite.size < max(3, 0.9 * seconds.size):
+        return None
+    steps = np.diff(finite)
+    same, back = float(np.mean(steps == 0)), float(np.mean(steps < 0))
+    if back > 0 and back >= same:
+        return f"column {name} holds date-time text that goes back in {back:.0%} of its rows"
+    if same == 0:
+        return None
+    positive = steps[steps > 0]
+    if not positive.size:
+        written = f"one time in its first {finite.size} rows"
+    elif positive.min() >= 59.5:
+        written = "written to the whole minute"
+    elif positive.min() >= 0.95:
+        written = "written to the whole second"
+    else:
+        written = f"written to {positive.min():.3g} s"
+    return (
+        f"column {name} holds date-time text that repeats the time before it in {same:.0%} of its rows ({written}: "
+        "coarser than the samples)"
+    )
 
 
 def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
