@@ -553,11 +553,13 @@ def _read_plan(
         values[:, :3] += frame[list(plan.gravity.columns)].to_numpy(dtype=np.float64)
         plan.inferred["inferred_acc_gravity"] = f"added from {plan.gravity.describe()}"
     gyr_raw = values[:, 3:] if gyr_columns else None
+    if gyr_raw is not None:
+        _refuse_given_rads(gyr_raw, mapping, display)  # before the acceleration's check trusts it (EDGE-137)
     factor, gravity = _acc_factor(values[:, :3], rate_hz, plan, mapping, display, gyr_raw)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow becomes inf: a dropped out_of_range row
         values[:, :3] *= factor
         if gyr_columns:
-            values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity)
+            values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity, display)
     t, values = clean_rows(t_s, values, report, "row", gyro_from=3 if gyr_columns else None)
     acc = Stream(t, values[:, :3])
     gyr_dps = table_gyro(t, values[:, 3:6], report) if same_gyro else None
@@ -714,12 +716,35 @@ def _acc_factor(
     return sign * units.factor, units.gravity
 
 
+def _refuse_given_rads(raw: FloatArray, mapping: GenericCsvOptions, display: str) -> None:
+    """Refuse ``--gyr-unit rads`` for raw angular rate no body reaches in rad/s (deg/s read 57x too fast: a foot walk's
+    cadence +84 %, 2 in 3 of its contacts lost, EDGE-137)."""
+    if mapping.gyr_unit != "rads" or inference.gyro_factor_alone(raw, None, None) != 1.0:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        rates = np.linalg.norm(raw, axis=1)
+    p99 = float(np.percentile(rates[np.isfinite(rates)], 99))
+    raise InputFileError(
+        display,
+        f"gyroscope looks like deg/s, not rad/s as --gyr-unit rads says (99th percentile |rate| = {p99:.3g}, beyond "
+        f"{inference.RADS_MAX:g} rad/s no body turns): give --gyr-unit dps",
+    )
+
+
 def _gyr_factor(
-    raw: FloatArray, acc_ms2: FloatArray, rate_hz: float, plan: _Plan, mapping: GenericCsvOptions, gravity: str
+    raw: FloatArray,
+    acc_ms2: FloatArray,
+    rate_hz: float,
+    plan: _Plan,
+    mapping: GenericCsvOptions,
+    gravity: str,
+    display: str,
 ) -> float:
-    """The factor that turns the raw angular rate into deg/s (given, stated by the names, or inferred)."""
+    """The factor that turns the raw angular rate into deg/s (given, stated by the names, or inferred); a unit given as
+    rad/s is checked (:func:`_refuse_given_rads`; deg/s given to a rad/s gyroscope is refused by HONEST-26's check)."""
     assert plan.gyr is not None
     if mapping.gyr_unit is not None:
+        _refuse_given_rads(raw, mapping, display)
         return inference.GYR_FACTORS[mapping.gyr_unit]
     units = inference.gyro_units(raw, acc_ms2, rate_hz, names.gyro_unit(plan.gyr.unit), gravity == "removed")
     plan.inferred["inferred_gyr_unit"] = units.evidence
@@ -752,7 +777,7 @@ def _other_gyro(
     acc_at = np.column_stack([np.interp(t_s[finite], acc.t_s, acc.xyz[:, i]) for i in range(3)])  # for its unit only
     raw = frame[list(plan.gyr.columns)].to_numpy(dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
-        raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included")
+        raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included", display)
     t, values = clean_rows(t_s, raw, report, "gyr")
     return Stream(t, values)
 
