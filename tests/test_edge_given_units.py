@@ -34,3 +34,34 @@ def test_a_deg_s_gyroscope_given_as_rad_s_is_refused(tmp_path: Path) -> None:
     ).session
     assert session.gyr is not None
     np.testing.assert_allclose(session.gyr, samples.truth_gyr_dps(session.t_s), atol=1e-3)
+
+
+def _seconds_table(path: Path, rate_hz: float = 50.0, seconds: float = 2400.0) -> Path:
+    t = samples.times(rate_hz, duration_s=seconds)
+    table = np.column_stack([t, samples.truth_acc_ms2(t)])
+    np.savetxt(path, table, delimiter=",", fmt="%.5f", header="time,x,y,z", comments="")
+    return path
+
+
+@pytest.mark.parametrize(("given", "words"), [("ms", "faster than any wearable"), ("us", "faster than any wearable")])
+def test_a_time_unit_given_that_makes_no_wearable_rate_is_refused(tmp_path: Path, given: str, words: str) -> None:
+    """`--time-unit ms` on a column in seconds: a 40 min walk at 50 Hz read as 2.4 s at 50 kHz and analysed to no
+    step without a word (EDGE-138). Refused, naming the unit that makes a sampling rate."""
+    path = _seconds_table(tmp_path / "walk.csv")
+    with pytest.raises(
+        InputFileError, match=rf"--time-unit {given} makes the sample rate .* Hz, {words}.*give --time-unit s"
+    ):
+        load_recording(path, generic=GenericCsvOptions(time_unit=given))
+
+
+def test_a_time_unit_given_too_coarse_names_the_unit_that_fits(tmp_path: Path) -> None:
+    """`--time-unit epoch_s` on epoch milliseconds was refused "sample rate is 0.05 Hz, too low for gait analysis ...
+    record at 50 Hz or more", advice for a slow sensor; now the unit is named (EDGE-138). A unit that fits reads."""
+    t = 1.7e12 + np.arange(1000) * 20.0
+    acc = samples.truth_acc_ms2(np.arange(1000) / 50.0)
+    path = tmp_path / "ms.csv"
+    np.savetxt(path, np.column_stack([t, acc]), delimiter=",", fmt="%.6f", header="stamp,x,y,z", comments="")
+    with pytest.raises(InputFileError, match=r"--time-unit epoch_s makes .* too slow .* give --time-unit epoch_ms"):
+        load_recording(path, generic=GenericCsvOptions(time_column="stamp", time_unit="epoch_s"))
+    session = load_recording(path, generic=GenericCsvOptions(time_column="stamp", time_unit="epoch_ms")).session
+    assert session.meta.sample_rate_hz == pytest.approx(50.0)

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from retrogait.conventions import MIN_SAMPLE_RATE_HZ
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import column_names as names
 from retrogait.imports import inference
@@ -637,6 +638,7 @@ def _times(
         )
     if mapping.time_unit is not None:
         unit = mapping.time_unit.removeprefix("epoch_")
+        _refuse_given_time_unit(raw, unit, mapping.time_unit, display)
         t_s = raw * inference.TIME_FACTORS[unit]
         epoch = mapping.time_unit.startswith("epoch_")
     else:
@@ -653,6 +655,34 @@ def _times(
         plan.inferred["inferred_time_unit"] = base.evidence
     starts = t_s[np.isfinite(t_s)][:1]
     return t_s, float(starts[0]) if epoch and starts.size else None
+
+
+#: A rate no wearable's samples reach (Hz): a ``--time-unit`` that makes one is the wrong unit (EDGE-138).
+MAX_GIVEN_RATE_HZ = 20000.0
+
+
+def _refuse_given_time_unit(raw: FloatArray, unit: str, given: str, display: str) -> None:
+    """Refuse ``--time-unit`` where it makes the samples faster than any wearable's or slower than gait analysis
+    needs while another unit makes a rate of 2 Hz - 2 kHz (a seconds column given as ms: a 40 min walk read as 2.4 s
+    at 50 kHz, analysed to no step without a word, EDGE-138)."""
+    step = inference.median_step(raw)
+    if not (math.isfinite(step) and step > 0):
+        return
+    rate_hz = 1.0 / (step * inference.TIME_FACTORS[unit])
+    if MIN_SAMPLE_RATE_HZ <= rate_hz <= MAX_GIVEN_RATE_HZ:
+        return
+    fits = inference.time_base(raw, None)
+    if fits is None or fits.unit.removeprefix("epoch_") == unit:
+        return
+    fit_unit = fits.unit.removeprefix("epoch_")
+    fit_hz = 1.0 / (step * inference.TIME_FACTORS[fit_unit])
+    named = ("epoch_" if given.startswith("epoch_") else "") + fit_unit
+    how = "faster than any wearable samples" if rate_hz > MAX_GIVEN_RATE_HZ else "too slow for gait analysis"
+    raise InputFileError(
+        display,
+        f"--time-unit {given} makes the sample rate {rate_hz:.4g} Hz, {how}; in {fit_unit} it is {fit_hz:.4g} Hz: "
+        f"give --time-unit {named}",
+    )
 
 
 def _rate(t_s: FloatArray, display: str) -> float:
