@@ -65,3 +65,16 @@ def test_a_time_unit_given_too_coarse_names_the_unit_that_fits(tmp_path: Path) -
         load_recording(path, generic=GenericCsvOptions(time_column="stamp", time_unit="epoch_s"))
     session = load_recording(path, generic=GenericCsvOptions(time_column="stamp", time_unit="epoch_ms")).session
     assert session.meta.sample_rate_hz == pytest.approx(50.0)
+
+
+def test_gyroscope_columns_given_that_are_the_inferred_acceleration_are_refused(tmp_path: Path) -> None:
+    """`--gyr-columns acc_x,acc_y,acc_z` with the acceleration found by name: the same three columns were read as the
+    acceleration and as the gyroscope, without a word (EDGE-139). Refused, asking for --acc-columns; a time column
+    mapped as an axis is named in the refusal instead of "none named like time"."""
+    path = _with_gyro(tmp_path / "t.csv", 1.0)
+    with pytest.raises(InputFileError, match=r"--gyr-columns acc_x,acc_y,acc_z are read as the acceleration too"):
+        load_recording(path, generic=GenericCsvOptions(gyr_columns=("acc_x", "acc_y", "acc_z")))
+    with pytest.raises(InputFileError, match=r"column time_s, named like time, is read as a motion axis"):
+        load_recording(path, generic=GenericCsvOptions(acc_columns=("time_s", "acc_x", "acc_y")))
+    session = load_recording(path, generic=GenericCsvOptions(gyr_columns=("gyr_x", "gyr_y", "gyr_z"))).session
+    assert session.gyr is not None

@@ -317,6 +317,13 @@ def _plan(tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptio
         cols = tuple(table.column(c, display) for c in mapping.gyr_columns)
         unit = names.parse(cols[0]).unit
         plan.gyr, plan.gyr_table = Triplet("gyro", "given", (cols[0], cols[1], cols[2]), unit), table
+        taken = set(_columns_of(plan)) & set(cols)
+        if taken:  # the inferred acceleration's columns read as the gyroscope too: one signal as two (EDGE-139)
+            raise InputFileError(
+                display,
+                f"--gyr-columns {','.join(cols)} are read as the acceleration too (inferred: "
+                f"{plan.inferred.get('inferred_acc_columns', '')}): name the acceleration with --acc-columns X,Y,Z",
+            )
     elif mapping.acc_columns is None:
         gyro = _find_gyro(tables, table, path)
         if gyro is not None:
@@ -455,6 +462,9 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             plan.time, plan.time_text = column, True
             plan.inferred["inferred_time_column"] = f"{column} (date-time text)"
             return
+    mapped = [c.name for c in table.parsed if c.kind == "time" and c.name in used]
+    if mapped and not plan.time_rejected:  # the refusal said "none named like time" (EDGE-139)
+        plan.time_rejected = f"column {mapped[0]}, named like time, is read as a motion axis"
 
 
 def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
