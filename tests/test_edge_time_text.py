@@ -82,3 +82,13 @@ def test_a_named_time_column_to_the_whole_second_is_still_read(tmp_path: Path) -
     path = _table(tmp_path / "seconds.csv", lambda d: d.strftime("%Y-%m-%d %H:%M:%S"))
     session = load_recording(path, generic=GenericCsvOptions(time_column="time")).session
     assert session.meta.sample_rate_hz == pytest.approx(100.0, rel=0.05)
+
+
+def test_a_time_column_whose_text_is_no_time_is_named_in_the_refusal(tmp_path: Path) -> None:
+    """MetaBase's `timestamp (-0500)` kept alone (`2022-08-05T15.26.13.153`, dots between hours, minutes and seconds)
+    was refused "has no time column (none named like time/timestamp/t, none increasing)" (EDGE-140): the refusal now
+    names the column and shows its text."""
+    path = _table(tmp_path / "mw.csv", lambda d: d.strftime("%Y-%m-%dT%H.%M.%S.") + f"{d.microsecond // 1000:03d}")
+    path.write_text(path.read_text().replace("time,x,y,z", "timestamp (-0500),x,y,z", 1))
+    with pytest.raises(InputFileError, match=r"column timestamp \(-0500\) is named like time, but its text \('2026-"):
+        load_recording(path)

@@ -486,11 +486,18 @@ def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
 
 
 def _why_not_a_text_clock(name: str, table: _Table) -> str | None:
-    """Why a column named like time that holds date-time text is no clock: its stamps repeat (written to the whole
-    second or minute, coarser than the samples) or go back (EDGE-135); None when it is not date-time text."""
-    seconds, kind = text_time_s(table.sample[name].head(200))
+    """Why a column named like time that holds text is no clock: its stamps repeat (written to the whole second or
+    minute, coarser than the samples) or go back (EDGE-135), or the text is no time at all (EDGE-140); None when it
+    holds numbers."""
+    values = table.sample[name].head(200)
+    seconds, kind = text_time_s(values)
     finite = seconds[np.isfinite(seconds)]
-    if kind == "number" or finite.size < max(3, 0.9 * seconds.size):
+    if kind == "number":
+        return None
+    if finite.size < 0.5 * seconds.size:
+        first = next((str(v).strip() for v in values if str(v).strip()), "")
+        return f"column {name} is named like time, but its text ({first[:40]!r}) reads as no date or time"
+    if finite.size < max(3, 0.9 * seconds.size):
         return None
     steps = np.diff(finite)
     same, back = float(np.mean(steps == 0)), float(np.mean(steps < 0))
