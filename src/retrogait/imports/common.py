@@ -789,11 +789,14 @@ def read_stream(
     sep: str = ",",
     decimal: str = ".",
     stale: tuple[str, float] | None = None,
+    text_time: str | None = None,
 ) -> Stream:
     """One three-axis stream of a table: times (x ``time_to_s`` -> s) and ``columns`` (x ``to_unit``),
     bad rows dropped and counted under ``label``; the rows of the ``acc`` stream count as read.
     ``stale``: (column, s): rows whose value there is below -s are values from before the recording
-    started (a sensor's cached last value), dropped and counted as ``{label}_before_recording_start``."""
+    started (a sensor's cached last value), dropped and counted as ``{label}_before_recording_start``.
+    ``text_time``: a column of date-time text on another clock that times the rows, with a note, where the time
+    column's numbers were rounded by a spreadsheet (:func:`rounded_time`; Polar's phone timestamp, EDGE-141)."""
     numeric = [time_column, *columns, *([stale[0]] if stale is not None else [])]
     table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, report=report)
     if label == "acc":
@@ -808,8 +811,11 @@ def read_stream(
             table = table[~early]
     values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
     raw_t = table[time_column].to_numpy(dtype=np.float64)
-    _refuse_rounded_time(source.display, time_column, raw_t)
-    stream = clean_stream(raw_t * time_to_s, values, report, label)
+    t_s = _text_time_for_rounded(source, table, time_column, raw_t, text_time, sep, decimal, report)
+    if t_s is None:
+        _refuse_rounded_time(source.display, time_column, raw_t)
+        t_s = raw_t * time_to_s
+    stream = clean_stream(t_s, values, report, label)
     if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
         refuse_time_going_back(source.display, report)
         why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
@@ -845,6 +851,40 @@ def rounded_time(column: str, t: NDArray[np.float64], min_rows: int = ROUNDED_TI
         f"{finite.size:,} rows ({distinct[0]:.6g}): its numbers were written with too few digits (a spreadsheet "
         "saves a long time stamp as the 6 digits it shows); give the file as the app wrote it"
     )
+
+
+def _text_time_for_rounded(
+    source: Source,
+    table: pd.DataFrame,
+    column: str,
+    raw_t: NDArray[np.float64],
+    text_time: str | None,
+    sep: str,
+    decimal: str,
+    report: ImportReport,
+) -> NDArray[np.float64] | None:
+    """The rows' times (s) from ``text_time`` where ``column``'s numbers were rounded by a spreadsheet
+    (:func:`rounded_time`) and that text is date-time text advancing through the rows; else None. Read again only
+    then (the text column costs nothing on a file as the app wrote it)."""
+    if text_time is None or not rounded_time(column, raw_t):
+        return None
+    again = read_table(source, sep=sep, decimal=decimal, numeric=[column], text=[text_time])
+    if len(again) != len(table):
+        return None
+    seconds, kind = text_time_s(again[text_time].astype(str))
+    finite = seconds[np.isfinite(seconds)]
+    if kind != "datetime" or finite.size < max(2, 0.9 * seconds.size) or np.mean(np.diff(finite) > 0) < 0.5:
+        return None  # no clock either: text a spreadsheet rounded to the minute too, or per-packet stamps
+    report.notes.append(
+        f"{source.name}: its {column} column was saved with too few digits ({_distinct(raw_t)}; "
+        f"a spreadsheet's 6 digits): timed by {text_time} instead (the phone's clock, to the ms it writes)"
+    )
+    return np.asarray(seconds, dtype=np.float64)
+
+
+def _distinct(values: NDArray[np.float64]) -> str:
+    n = int(np.unique(values[np.isfinite(values)]).size)
+    return f"{n} distinct value{'s' if n != 1 else ''}"
 
 
 def _refuse_rounded_time(display: str, column: str, t: NDArray[np.float64]) -> None:
