@@ -92,3 +92,26 @@ def test_a_time_column_whose_text_is_no_time_is_named_in_the_refusal(tmp_path: P
     path.write_text(path.read_text().replace("time,x,y,z", "timestamp (-0500),x,y,z", 1))
     with pytest.raises(InputFileError, match=r"column timestamp \(-0500\) is named like time, but its text \('2026-"):
         load_recording(path)
+
+
+def test_a_paused_phyphox_recording_gets_its_pause_back_as_a_gap(tmp_path: Path) -> None:
+    """phyphox's experiment time stands still while it is paused, so "Time (s)" runs on across a pause and the walks
+    before and after it were analysed as one, a step time spanning the pause (EDGE-142). The pause meta/time.csv
+    records (PAUSE, then START, by the system clock) is put back: the samples after it move later by its length, a gap
+    the analysis flags, with a note."""
+    folder = samples.phyphox_folder(tmp_path / "ph")
+    (folder / "meta" / "time.csv").write_text(
+        '"event","experiment time","system time","system time text"\n'
+        '"START",0.000000000E0,1.700000000000E9,"2023-11-14 22:13:20.000 UTC+00:00"\n'
+        '"PAUSE",4.000000000E0,1.700000004000E9,"2023-11-14 22:13:24.000 UTC+00:00"\n'
+        '"START",4.000000000E0,1.700000010500E9,"2023-11-14 22:13:30.500 UTC+00:00"\n'
+    )
+    plain = load_recording(samples.phyphox_folder(tmp_path / "plain")).session
+    loaded = load_recording(folder)
+    session = loaded.session
+    assert session.n_samples == plain.n_samples
+    np.testing.assert_array_equal(session.acc, plain.acc)
+    after = plain.t_s > plain.t_s[0] + 4.0
+    np.testing.assert_allclose(session.t_s[after] - plain.t_s[after], 6.5, atol=1e-9)
+    np.testing.assert_array_equal(session.t_s[~after], plain.t_s[~after])
+    assert any("phyphox was paused 1 time (at 4.00 s for 6.50 s" in note for note in loaded.report.notes)
