@@ -78,3 +78,28 @@ def test_gyroscope_columns_given_that_are_the_inferred_acceleration_are_refused(
         load_recording(path, generic=GenericCsvOptions(acc_columns=("time_s", "acc_x", "acc_y")))
     session = load_recording(path, generic=GenericCsvOptions(gyr_columns=("gyr_x", "gyr_y", "gyr_z"))).session
     assert session.gyr is not None
+
+
+@pytest.mark.parametrize(("factor", "given", "fits"), [(1.0, "g", "ms2"), (1000.0 / 9.80665, "ms2", "mg")])
+def test_an_acceleration_unit_given_that_reads_gravity_as_many_g_names_the_unit(
+    tmp_path: Path, factor: float, given: str, fits: str
+) -> None:
+    """`--acc-unit g` on m/s^2 (a walk's quietest second 9.8 "g") was refused "acceleration looks like mg or raw
+    counts, not m/s^2 (median |acc| = 97)", a unit the user did not give; `--acc-unit ms2` on mg likewise
+    (EDGE-144). The refusal now names the given unit and the one in which the data read 1 g."""
+    t = samples.times()
+    path = tmp_path / "walk.csv"
+    np.savetxt(
+        path,
+        np.column_stack([t, samples.truth_acc_ms2(t) * factor]),
+        delimiter=",",
+        fmt="%.6f",
+        header="time,x,y,z",
+        comments="",
+    )
+    words = {"g": "g", "ms2": "m/s\\^2"}[given]
+    with pytest.raises(
+        InputFileError, match=rf"is not in {words} as --acc-unit {given} says .* give --acc-unit {fits}"
+    ):
+        load_recording(path, generic=GenericCsvOptions(acc_unit=given))
+    assert load_recording(path, generic=GenericCsvOptions(acc_unit=fits)).session.n_samples == t.size

@@ -744,6 +744,8 @@ def _acc_factor(
                 f"{evidence}: its values are not in the unit their names say (counts converted with another range's "
                 f"factor?); write them in m/s^2 or g, {inference.GYRO_TOO_SMALL}",
             )
+        if isinstance(units, str) and mapping.acc_unit is not None and "--acc-unit" in units:
+            raise InputFileError(display, units.removesuffix(" (EDGE-144)"))
         if unmapped_removed:
             what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"
             raise InputFileError(
