@@ -103,15 +103,20 @@ def test_a_paused_phyphox_recording_gets_its_pause_back_as_a_gap(tmp_path: Path)
     (folder / "meta" / "time.csv").write_text(
         '"event","experiment time","system time","system time text"\n'
         '"START",0.000000000E0,1.700000000000E9,"2023-11-14 22:13:20.000 UTC+00:00"\n'
-        '"PAUSE",4.000000000E0,1.700000004000E9,"2023-11-14 22:13:24.000 UTC+00:00"\n'
-        '"START",4.000000000E0,1.700000010500E9,"2023-11-14 22:13:30.500 UTC+00:00"\n'
+        '"PAUSE",2.000000000E0,1.700000002000E9,"2023-11-14 22:13:22.000 UTC+00:00"\n'
+        '"START",2.000000000E0,1.700000008500E9,"2023-11-14 22:13:28.500 UTC+00:00"\n'
+        '"PAUSE",9.000000000E0,1.700000015500E9,"2023-11-14 22:13:35.500 UTC+00:00"\n'
+        '"START",9.000000000E0,1.700000016000E9,"2023-11-14 22:13:36.000 UTC+00:00"\n'
     )
     plain = load_recording(samples.phyphox_folder(tmp_path / "plain")).session
     loaded = load_recording(folder)
     session = loaded.session
     assert session.n_samples == plain.n_samples
     np.testing.assert_array_equal(session.acc, plain.acc)
-    after = plain.t_s > plain.t_s[0] + 4.0
+    after = plain.t_s > plain.t_s[0] + 2.0
+    assert after.sum() > 100 and (~after).sum() > 100
     np.testing.assert_allclose(session.t_s[after] - plain.t_s[after], 6.5, atol=1e-9)
     np.testing.assert_array_equal(session.t_s[~after], plain.t_s[~after])
-    assert any("phyphox was paused 1 time (at 4.00 s for 6.50 s" in note for note in loaded.report.notes)
+    assert session.duration_s == pytest.approx(plain.duration_s + 6.5)
+    # the second pause (at 9 s, after the last sample) moves nothing and is not said
+    assert any("phyphox was paused 1 time (at 2.00 s for 6.50 s;" in note for note in loaded.report.notes)

@@ -270,6 +270,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             report.files.append(gyr_layout.source.display)
         gyr = _read_stream(gyr_layout, "gyr", report, GYR_TO_DPS["rads"])
     device, start, pauses = _meta(sources)
+    pauses = [p for p in pauses if len(acc) and p[0] < float(acc.t_s[-1])]  # within the samples: some moved
     if pauses:
         acc, gyr = _with_pauses(acc, pauses), None if gyr is None else _with_pauses(gyr, pauses)
         said = ", ".join(f"at {at:.2f} s for {length:.2f} s" for at, length in pauses[:5])
