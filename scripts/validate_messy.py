@@ -643,10 +643,15 @@ def compare(clean: Run, run: Run, tally: Tally, score: Callable[[FloatArray], tu
     sknown = (sa != "unknown") & (sb != "unknown")
     tally.strike_known += int(sknown.sum())
     tally.strike_same += int((sknown & (sa == sb)).sum())
-    ca = np.nanmedian(clean.steps["cadence_spm"].to_numpy(dtype=float))
-    cb = np.nanmedian(run.steps["cadence_spm"].to_numpy(dtype=float))
+    ca, cb = (_finite_median(r.steps["cadence_spm"].to_numpy(dtype=float)) for r in (clean, run))
     if np.isfinite(ca) and np.isfinite(cb):
         tally.cadence_rel.append(cb / ca - 1.0)
+
+
+def _finite_median(values: np.ndarray) -> float:
+    """The median of the finite values, NaN for none (no numpy warning on stderr)."""
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else float("nan")
 
 
 #: Per step, a contact time moved by more than this (s) or a cadence by more than this share moved; in the

@@ -246,3 +246,17 @@ def test_batch_of_a_phyphox_export_takes_its_meta_files_for_no_recordings(
     out = tmp_path / "out"
     assert main(["batch", str(tmp_path / "exports"), "--out", str(out), "--no-compare", "-j", "1"]) == 0
     assert (out / "errors.csv").read_text(encoding="utf-8").strip() == "file,reason"
+
+
+def test_compare_of_a_recording_without_steps_says_no_steps_were_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A recording in which the analysis finds no step (the real Polar Verity Sense export, worn at rest): compare
+    said only "nothing to compare: 0 forward and 0 backward steps entered the comparison; nothing written", no
+    reason (EDGE-143)."""
+    rest = [Bout("still", "still", 0.0, 12.0)]
+    still = simulate(SimulationConfig("foot", rest, sample_rate_hz=100.0, seed=1)).session
+    path = write_session(still, tmp_path / "rest.csv")
+    assert main(["compare", str(path), "--out", str(tmp_path / "cmp")]) == 2
+    printed = capsys.readouterr().err
+    assert printed.count("\n") == 1 and "no steps were found in rest.csv" in printed

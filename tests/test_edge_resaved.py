@@ -402,3 +402,31 @@ def test_batch_takes_a_recording_whose_name_has_no_ending(tmp_path: Path) -> Non
     (data / "LICENSE").write_text("Permission is hereby granted, free of charge, to any person\n")
     assert discover_inputs([data]) == [(data / "a.csv").resolve(), (data / "run2").resolve()]
     assert discover_inputs([data / "run2"]) == [(data / "run2").resolve()]
+
+
+# ------------------------------------------------------------------------------------ a rounded clock beside another
+
+
+def _excel_general(value: str) -> str:
+    """A long number as a spreadsheet's General format writes it: 6 significant digits (`7.04202E+17`)."""
+    mantissa, exponent = f"{float(value):.5E}".split("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent):02d}"
+
+
+def test_a_polar_export_whose_sensor_clock_a_spreadsheet_rounded_is_timed_by_the_phone(tmp_path: Path) -> None:
+    """A Polar Sensor Logger pair saved again by a spreadsheet (`7.04202E+17` in every row of `sensor timestamp [ns]`)
+    was refused, "give the file as the app wrote it", although every row keeps its `Phone timestamp` to the ms
+    (EDGE-141): it is timed by that now, with a note; the samples are the original's."""
+    original = samples.polar_pair(tmp_path / "orig")
+    resaved = tmp_path / "resaved"
+    resaved.mkdir()
+    for file in original.parent.glob("*.txt"):
+        lines = file.read_text().splitlines()
+        rows = [line.split(";") for line in lines[1:]]
+        text = "\n".join([lines[0], *(";".join([r[0], _excel_general(r[1]), *r[2:]]) for r in rows)]) + "\n"
+        (resaved / file.name).write_text(text)
+    a, b = load_recording(original), load_recording(resaved / original.name)
+    assert np.array_equal(a.session.acc, b.session.acc)
+    assert b.session.gyr is not None
+    np.testing.assert_allclose(b.session.t_s - b.session.t_s[0], a.session.t_s - a.session.t_s[0], atol=1.5e-3)
+    assert any("timed by Phone timestamp instead" in note for note in b.report.notes)

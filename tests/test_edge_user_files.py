@@ -90,10 +90,15 @@ def test_metabase_saved_by_a_spreadsheet_is_timed_by_elapsed(tmp_path: Path) -> 
 
 def test_a_time_stamp_rounded_by_a_spreadsheet_is_said_and_what_to_do(tmp_path: Path) -> None:
     """Polar's sensor timestamp (19 digits) saved by Excel: the refusal said "no usable acc rows (1 after
-    dropping bad rows: acc_time_not_increasing=...)"; now it names the column and what happened (EDGE-115)."""
+    dropping bad rows: acc_time_not_increasing=...)"; now it names the column and what happened (EDGE-115). Where
+    the phone timestamp still holds its ms it times the rows (EDGE-141, test_edge_resaved.py); here the spreadsheet
+    also showed it as a date to the minute (`14.11.2023 22:13`)."""
     acc = samples.polar_pair(tmp_path)
     for table in tmp_path.glob("*.txt"):
         _saved_by_excel(table, sep=";")
+        lines = table.read_text().splitlines()
+        minutes = [re.sub(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d):[0-9.]+;", r"\3.\2.\1 \4;", x) for x in lines]
+        table.write_text("\n".join(minutes) + "\n")
     with pytest.raises(RetrogaitError) as err:
         load_recording(acc)
     message = str(err.value)

@@ -268,3 +268,23 @@ def test_a_part_after_one_firm_on_the_declared_facing_claims_nothing_on_steps_fa
     assert (seen.steps["direction"] == "unknown").all() and _wrong_sure(seen.steps) == 0
     assert seen.steps["quality_flags"].fillna("").str.contains("remounted").all()
     assert any("before 3" in n and "after an earlier part" in n for n in seen.summary["notes"])
+
+
+def test_steps_without_a_step_time_give_the_remount_check_no_numpy_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no step has a step time (each cut off from the one before: `fuzz_sessions.py --seed 3636` cases 56, 87,
+    133, 164, lost rows or a wrong range's gain) the re-mount check printed numpy's "RuntimeWarning: All-NaN slice
+    encountered" and its source line on stderr (EDGE-136); its stride is then unknown, as with no steps."""
+    import retrogait.analysis.mounting as mounting
+    import retrogait.analysis.pipeline as pipeline
+
+    real, seen = mounting.mounting_changes, []
+
+    def without_step_times(*args: object) -> object:
+        signals, steps, bouts, settings = args
+        seen.append(len(steps))  # type: ignore[arg-type]
+        return real(signals, steps.assign(step_time_s=np.nan), bouts, settings)  # type: ignore[arg-type,attr-defined]
+
+    monkeypatch.setattr(pipeline, "mounting_changes", without_step_times)
+    result = simulate(SimulationConfig("foot", parse_bouts(BOUTS), sample_rate_hz=100.0, seed=5))
+    analyze(result.session)
+    assert seen and seen[0] > 0

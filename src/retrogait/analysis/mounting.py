@@ -127,7 +127,9 @@ def mounting_changes(
     n_stand = max(round(s.remount_standing_s * signals.fs_hz), 2)
     starts = np.searchsorted(t, gait["start_s"].to_numpy(dtype=float))
     ends = np.searchsorted(t, gait["end_s"].to_numpy(dtype=float), side="right")
-    step_s = float(np.nanmedian(steps["step_time_s"].to_numpy(dtype=float))) if len(steps) else float("nan")
+    step_times = steps["step_time_s"].to_numpy(dtype=float) if len(steps) else np.zeros(0)
+    step_times = step_times[np.isfinite(step_times)]  # none where every step is cut off from the one before (EDGE-136)
+    step_s = float(np.median(step_times)) if step_times.size else float("nan")
     stride = round(2.0 * step_s * signals.fs_hz) if np.isfinite(step_s) else 0
     leg = signals.placement in ("foot", "shank") and signals.gyr_dps is not None
     swings = [_swing(signals, int(a), int(b), stride) if leg else None for a, b in zip(starts, ends, strict=True)]

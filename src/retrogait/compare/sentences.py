@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 from retrogait.compare.design import MIN_CLUSTERS_FOR_INFERENCE, MIN_STEPS_FOR_INFERENCE, Comparison
@@ -228,6 +229,9 @@ def nothing_to_compare(comparison: Comparison, *, options: bool = True) -> str |
         text += f"; matched on {m.on} in bins of {m.bin_width:g} within each session: kept {kept} {comparison.noun}"
     if left_out := left_out_text(comparison, options=options):
         text += f"; left out: {left_out}"
+    empty = [Path(s.path).name for s in comparison.sources if s.n_steps == 0]
+    if empty and len(empty) == len(comparison.sources):  # the reason was missing (EDGE-143)
+        text += f"; no steps were found in {', '.join(empty[:3])}{', ...' if len(empty) > 3 else ''}"
     phones = {s.placement for s in comparison.sources if s.placement in STEP_COUNT_PLACEMENTS}
     if comparison.steps.empty and comparison.excluded.get("direction unknown") and phones:  # EDGE-85
         text += (

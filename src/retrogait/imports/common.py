@@ -512,12 +512,12 @@ def require_columns(source: Source, columns: Sequence[str], wanted: Sequence[str
 
 
 def parse_datetime_s(values: pd.Series, fmt: str | None = None) -> FloatArray:
-    """Date-time text to seconds since 1970 (as written; a zone given in the text is applied);
-    NaN where unparseable. Without ``fmt`` the format of the first value is tried for all (fast),
-    then each value on its own where that fails."""
+    """Date-time text to seconds since 1970 (as written; a zone given in the text is applied, each stamp's own:
+    an offset that changes at a daylight-saving change is one clock, EDGE-134); NaN where unparseable. Without
+    ``fmt`` the format of the first value is tried for all (fast), then each value on its own where that fails."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce") if fmt else _any_datetime(values)
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True) if fmt else _any_datetime(values)
     if not isinstance(parsed, pd.Series):
         parsed = pd.Series(parsed)
     if getattr(parsed.dt, "tz", None) is not None:
@@ -553,13 +553,13 @@ def text_time_s(values: pd.Series, decimal: str = ".") -> tuple[FloatArray, str]
 
 
 def _any_datetime(values: pd.Series) -> pd.Series:
-    try:
-        parsed = pd.to_datetime(values, errors="coerce")
+    try:  # utc: text without a zone stays as written, with zones each its own (mixed offsets, EDGE-134)
+        parsed = pd.to_datetime(values, errors="coerce", utc=True)
         if parsed.notna().mean() >= 0.9 or values.size == 0:
             return parsed
     except (ValueError, TypeError, OverflowError):
         pass
-    return pd.to_datetime(values, format="mixed", errors="coerce")
+    return pd.to_datetime(values, format="mixed", errors="coerce", utc=True)
 
 
 def iso_utc(epoch_s: float) -> str | None:
@@ -719,8 +719,10 @@ def _ties_spread(
     t, v = t[~duplicate], v[~duplicate]
     lead = np.concatenate([[True], t[1:] > t[:-1]])
     starts = np.flatnonzero(lead)
-    if lead.all() or starts.size < 2:
-        return None  # only exact duplicates, or one stamp for every row (no interval to space them in)
+    if lead.all() or starts.size < 3:
+        # only exact duplicates, or one or two stamps for every row: no interval between stamps that a whole run of
+        # samples fills, so the runs' spacing would be a guess (two minute stamps read a 48 s walk as 120 s, EDGE-135)
+        return None
     group = np.cumsum(lead) - 1
     size = np.diff(np.append(starts, t.size))
     stamp = t[starts]
@@ -787,11 +789,14 @@ def read_stream(
     sep: str = ",",
     decimal: str = ".",
     stale: tuple[str, float] | None = None,
+    text_time: str | None = None,
 ) -> Stream:
     """One three-axis stream of a table: times (x ``time_to_s`` -> s) and ``columns`` (x ``to_unit``),
     bad rows dropped and counted under ``label``; the rows of the ``acc`` stream count as read.
     ``stale``: (column, s): rows whose value there is below -s are values from before the recording
-    started (a sensor's cached last value), dropped and counted as ``{label}_before_recording_start``."""
+    started (a sensor's cached last value), dropped and counted as ``{label}_before_recording_start``.
+    ``text_time``: a column of date-time text on another clock that times the rows, with a note, where the time
+    column's numbers were rounded by a spreadsheet (:func:`rounded_time`; Polar's phone timestamp, EDGE-141)."""
     numeric = [time_column, *columns, *([stale[0]] if stale is not None else [])]
     table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, report=report)
     if label == "acc":
@@ -806,8 +811,11 @@ def read_stream(
             table = table[~early]
     values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
     raw_t = table[time_column].to_numpy(dtype=np.float64)
-    _refuse_rounded_time(source.display, time_column, raw_t)
-    stream = clean_stream(raw_t * time_to_s, values, report, label)
+    t_s = _text_time_for_rounded(source, table, time_column, raw_t, text_time, sep, decimal, report)
+    if t_s is None:
+        _refuse_rounded_time(source.display, time_column, raw_t)
+        t_s = raw_t * time_to_s
+    stream = clean_stream(t_s, values, report, label)
     if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
         refuse_time_going_back(source.display, report)
         why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
@@ -843,6 +851,40 @@ def rounded_time(column: str, t: NDArray[np.float64], min_rows: int = ROUNDED_TI
         f"{finite.size:,} rows ({distinct[0]:.6g}): its numbers were written with too few digits (a spreadsheet "
         "saves a long time stamp as the 6 digits it shows); give the file as the app wrote it"
     )
+
+
+def _text_time_for_rounded(
+    source: Source,
+    table: pd.DataFrame,
+    column: str,
+    raw_t: NDArray[np.float64],
+    text_time: str | None,
+    sep: str,
+    decimal: str,
+    report: ImportReport,
+) -> NDArray[np.float64] | None:
+    """The rows' times (s) from ``text_time`` where ``column``'s numbers were rounded by a spreadsheet
+    (:func:`rounded_time`) and that text is date-time text advancing through the rows; else None. Read again only
+    then (the text column costs nothing on a file as the app wrote it)."""
+    if text_time is None or not rounded_time(column, raw_t):
+        return None
+    again = read_table(source, sep=sep, decimal=decimal, numeric=[column], text=[text_time])
+    if len(again) != len(table):
+        return None
+    seconds, kind = text_time_s(again[text_time].astype(str))
+    finite = seconds[np.isfinite(seconds)]
+    if kind != "datetime" or finite.size < max(2, 0.9 * seconds.size) or np.mean(np.diff(finite) > 0) < 0.5:
+        return None  # no clock either: text a spreadsheet rounded to the minute too, or per-packet stamps
+    report.notes.append(
+        f"{source.name}: its {column} column was saved with too few digits ({_distinct(raw_t)}; "
+        f"a spreadsheet's 6 digits): timed by {text_time} instead (the phone's clock, to the ms it writes)"
+    )
+    return np.asarray(seconds, dtype=np.float64)
+
+
+def _distinct(values: NDArray[np.float64]) -> str:
+    n = int(np.unique(values[np.isfinite(values)]).size)
+    return f"{n} distinct value{'s' if n != 1 else ''}"
 
 
 def _refuse_rounded_time(display: str, column: str, t: NDArray[np.float64]) -> None:
@@ -1030,6 +1072,16 @@ def finish(
     measured_hz = measured_rate_hz(acc.t_s)
     if not math.isfinite(measured_hz) or measured_hz <= 0:
         raise InputFileError(display, "timestamps do not advance")
+    tied = max(
+        (n for reason, n in report.dropped.items() if reason in ("acc_time_not_increasing", "row_time_not_increasing")),
+        default=0,
+    )
+    if tied > len(acc) and not meets_rate(measured_hz, MIN_SAMPLE_RATE_HZ):  # EDGE-135: not a slow sensor
+        raise InputFileError(
+            display,
+            f"{tied:,} of {tied + len(acc):,} rows carry the time of the row before: its stamps are coarser than its "
+            "samples (a time written to the whole second or minute); read it with --rate HZ (its sampling rate)",
+        )
     if not meets_rate(measured_hz, MIN_SAMPLE_RATE_HZ):
         raise InputFileError(
             display,

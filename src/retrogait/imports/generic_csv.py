@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from retrogait.conventions import MIN_SAMPLE_RATE_HZ
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import column_names as names
 from retrogait.imports import inference
@@ -316,6 +317,13 @@ def _plan(tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptio
         cols = tuple(table.column(c, display) for c in mapping.gyr_columns)
         unit = names.parse(cols[0]).unit
         plan.gyr, plan.gyr_table = Triplet("gyro", "given", (cols[0], cols[1], cols[2]), unit), table
+        taken = set(_columns_of(plan)) & set(cols)
+        if taken:  # the inferred acceleration's columns read as the gyroscope too: one signal as two (EDGE-139)
+            raise InputFileError(
+                display,
+                f"--gyr-columns {','.join(cols)} are read as the acceleration too (inferred: "
+                f"{plan.inferred.get('inferred_acc_columns', '')}): name the acceleration with --acc-columns X,Y,Z",
+            )
     elif mapping.acc_columns is None:
         gyro = _find_gyro(tables, table, path)
         if gyro is not None:
@@ -435,6 +443,8 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             with_date = f" with the date from {plan.date}" if plan.date else ""
             plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name; text{with_date})"
             return
+        else:
+            plan.time_rejected = plan.time_rejected or _why_not_a_text_clock(candidate.name, table)
     if options.rate_hz is not None:
         return
     for column in table.columns:
@@ -452,6 +462,9 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             plan.time, plan.time_text = column, True
             plan.inferred["inferred_time_column"] = f"{column} (date-time text)"
             return
+    mapped = [c.name for c in table.parsed if c.kind == "time" and c.name in used]
+    if mapped and not plan.time_rejected:  # the refusal said "none named like time" (EDGE-139)
+        plan.time_rejected = f"column {mapped[0]}, named like time, is read as a motion axis"
 
 
 def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
@@ -472,6 +485,41 @@ def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
     return f"column {name} goes back in {back:.0%} of its rows" if back > 0 else None
 
 
+def _why_not_a_text_clock(name: str, table: _Table) -> str | None:
+    """Why a column named like time that holds text is no clock: its stamps repeat (written to the whole second or
+    minute, coarser than the samples) or go back (EDGE-135), or the text is no time at all (EDGE-140); None when it
+    holds numbers."""
+    values = table.sample[name].head(200)
+    seconds, kind = text_time_s(values)
+    finite = seconds[np.isfinite(seconds)]
+    if kind == "number":
+        return None
+    if finite.size < 0.5 * seconds.size:
+        first = next((str(v).strip() for v in values if str(v).strip()), "")
+        return f"column {name} is named like time, but its text ({first[:40]!r}) reads as no date or time"
+    if finite.size < max(3, 0.9 * seconds.size):
+        return None
+    steps = np.diff(finite)
+    same, back = float(np.mean(steps == 0)), float(np.mean(steps < 0))
+    if back > 0 and back >= same:
+        return f"column {name} holds date-time text that goes back in {back:.0%} of its rows"
+    if same == 0:
+        return None
+    positive = steps[steps > 0]
+    if not positive.size:
+        written = f"one time in its first {finite.size} rows"
+    elif positive.min() >= 59.5:
+        written = "written to the whole minute"
+    elif positive.min() >= 0.95:
+        written = "written to the whole second"
+    else:
+        written = f"written to {positive.min():.3g} s"
+    return (
+        f"column {name} holds date-time text that repeats the time before it in {same:.0%} of its rows ({written}: "
+        "coarser than the samples)"
+    )
+
+
 def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
     """A column named like a date whose text is dates, to go with a time-of-day column."""
     if text_time_s(table.sample[time_column].head(200))[1] != "clock":
@@ -484,7 +532,7 @@ def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
         ):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                parsed = pd.to_datetime(table.sample[column].head(200), errors="coerce", format="mixed")
+                parsed = pd.to_datetime(table.sample[column].head(200), errors="coerce", format="mixed", utc=True)
             if parsed.notna().mean() >= 0.9:
                 return column
     return None
@@ -523,11 +571,13 @@ def _read_plan(
         values[:, :3] += frame[list(plan.gravity.columns)].to_numpy(dtype=np.float64)
         plan.inferred["inferred_acc_gravity"] = f"added from {plan.gravity.describe()}"
     gyr_raw = values[:, 3:] if gyr_columns else None
+    if gyr_raw is not None:
+        _refuse_given_rads(gyr_raw, mapping, display)  # before the acceleration's check trusts it (EDGE-137)
     factor, gravity = _acc_factor(values[:, :3], rate_hz, plan, mapping, display, gyr_raw)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow becomes inf: a dropped out_of_range row
         values[:, :3] *= factor
         if gyr_columns:
-            values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity)
+            values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity, display)
     t, values = clean_rows(t_s, values, report, "row", gyro_from=3 if gyr_columns else None)
     acc = Stream(t, values[:, :3])
     gyr_dps = table_gyro(t, values[:, 3:6], report) if same_gyro else None
@@ -605,6 +655,7 @@ def _times(
         )
     if mapping.time_unit is not None:
         unit = mapping.time_unit.removeprefix("epoch_")
+        _refuse_given_time_unit(raw, unit, mapping.time_unit, display)
         t_s = raw * inference.TIME_FACTORS[unit]
         epoch = mapping.time_unit.startswith("epoch_")
     else:
@@ -621,6 +672,34 @@ def _times(
         plan.inferred["inferred_time_unit"] = base.evidence
     starts = t_s[np.isfinite(t_s)][:1]
     return t_s, float(starts[0]) if epoch and starts.size else None
+
+
+#: A rate no wearable's samples reach (Hz): a ``--time-unit`` that makes one is the wrong unit (EDGE-138).
+MAX_GIVEN_RATE_HZ = 20000.0
+
+
+def _refuse_given_time_unit(raw: FloatArray, unit: str, given: str, display: str) -> None:
+    """Refuse ``--time-unit`` where it makes the samples faster than any wearable's or slower than gait analysis
+    needs while another unit makes a rate of 2 Hz - 2 kHz (a seconds column given as ms: a 40 min walk read as 2.4 s
+    at 50 kHz, analysed to no step without a word, EDGE-138)."""
+    step = inference.median_step(raw)
+    if not (math.isfinite(step) and step > 0):
+        return
+    rate_hz = 1.0 / (step * inference.TIME_FACTORS[unit])
+    if MIN_SAMPLE_RATE_HZ <= rate_hz <= MAX_GIVEN_RATE_HZ:
+        return
+    fits = inference.time_base(raw, None)
+    if fits is None or fits.unit.removeprefix("epoch_") == unit:
+        return
+    fit_unit = fits.unit.removeprefix("epoch_")
+    fit_hz = 1.0 / (step * inference.TIME_FACTORS[fit_unit])
+    named = ("epoch_" if given.startswith("epoch_") else "") + fit_unit
+    how = "faster than any wearable samples" if rate_hz > MAX_GIVEN_RATE_HZ else "too slow for gait analysis"
+    raise InputFileError(
+        display,
+        f"--time-unit {given} makes the sample rate {rate_hz:.4g} Hz, {how}; in {fit_unit} it is {fit_hz:.4g} Hz: "
+        f"give --time-unit {named}",
+    )
 
 
 def _rate(t_s: FloatArray, display: str) -> float:
@@ -665,6 +744,8 @@ def _acc_factor(
                 f"{evidence}: its values are not in the unit their names say (counts converted with another range's "
                 f"factor?); write them in m/s^2 or g, {inference.GYRO_TOO_SMALL}",
             )
+        if isinstance(units, str) and mapping.acc_unit is not None and "--acc-unit" in units:
+            raise InputFileError(display, units.removesuffix(" (EDGE-144)"))
         if unmapped_removed:
             what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"
             raise InputFileError(
@@ -684,12 +765,35 @@ def _acc_factor(
     return sign * units.factor, units.gravity
 
 
+def _refuse_given_rads(raw: FloatArray, mapping: GenericCsvOptions, display: str) -> None:
+    """Refuse ``--gyr-unit rads`` for raw angular rate no body reaches in rad/s (deg/s read 57x too fast: a foot walk's
+    cadence +84 %, 2 in 3 of its contacts lost, EDGE-137)."""
+    if mapping.gyr_unit != "rads" or inference.gyro_factor_alone(raw, None, None) != 1.0:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        rates = np.linalg.norm(raw, axis=1)
+    p99 = float(np.percentile(rates[np.isfinite(rates)], 99))
+    raise InputFileError(
+        display,
+        f"gyroscope looks like deg/s, not rad/s as --gyr-unit rads says (99th percentile |rate| = {p99:.3g}, beyond "
+        f"{inference.RADS_MAX:g} rad/s no body turns): give --gyr-unit dps",
+    )
+
+
 def _gyr_factor(
-    raw: FloatArray, acc_ms2: FloatArray, rate_hz: float, plan: _Plan, mapping: GenericCsvOptions, gravity: str
+    raw: FloatArray,
+    acc_ms2: FloatArray,
+    rate_hz: float,
+    plan: _Plan,
+    mapping: GenericCsvOptions,
+    gravity: str,
+    display: str,
 ) -> float:
-    """The factor that turns the raw angular rate into deg/s (given, stated by the names, or inferred)."""
+    """The factor that turns the raw angular rate into deg/s (given, stated by the names, or inferred); a unit given as
+    rad/s is checked (:func:`_refuse_given_rads`; deg/s given to a rad/s gyroscope is refused by HONEST-26's check)."""
     assert plan.gyr is not None
     if mapping.gyr_unit is not None:
+        _refuse_given_rads(raw, mapping, display)
         return inference.GYR_FACTORS[mapping.gyr_unit]
     units = inference.gyro_units(raw, acc_ms2, rate_hz, names.gyro_unit(plan.gyr.unit), gravity == "removed")
     plan.inferred["inferred_gyr_unit"] = units.evidence
@@ -722,7 +826,7 @@ def _other_gyro(
     acc_at = np.column_stack([np.interp(t_s[finite], acc.t_s, acc.xyz[:, i]) for i in range(3)])  # for its unit only
     raw = frame[list(plan.gyr.columns)].to_numpy(dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
-        raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included")
+        raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included", display)
     t, values = clean_rows(t_s, raw, report, "gyr")
     return Stream(t, values)
 

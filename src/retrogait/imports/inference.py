@@ -33,6 +33,8 @@ RATE_WINDOW_HZ = (2.0, 2000.0)
 TIME_FACTORS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
 #: First times (s since 1970) taken as epoch time: 2000-01-01 to 2100-01-01.
 EPOCH_RANGE_S = (946684800.0, 4102444800.0)
+#: How a refusal writes each ``--acc-unit`` value.
+GIVEN_WORDS = {"ms2": "m/s^2", "g": "g", "mg": "mg"}
 #: 1 g in each acceleration unit.
 GRAVITY_IN_UNIT = {"ms2": STANDARD_GRAVITY_MS2, "g": 1.0, "mg": 1000.0}
 #: |gravity| / 1 g within this range: the unit fits.
@@ -304,6 +306,13 @@ def acc_units(
     if gravity < (GIVEN_REMOVED_FRACTION if given_unit else REMOVED_FRACTION) * g:
         return AccUnits(unit, factor, "removed", f"{unit} ({how}); gravity removed: {said} (motion {motion:.3g})")
     if given_unit is not None:
+        # more than 1 g at rest, or more than a moving body's quietest second feels: another unit's 1 g
+        over = gravity / g > (GRAVITY_MATCH[1] if rests else MOVING_GRAVITY_MAX_G)
+        if over and fits and fits[0] != given_unit:
+            return (
+                f"acceleration is not in {GIVEN_WORDS[given_unit]} as --acc-unit {given_unit} says ({said}, 1 g in "
+                f"{fits[0]}): give --acc-unit {fits[0]} (EDGE-144)"
+            )
         return AccUnits(unit, factor, "included", f"{unit} ({how}); {said}")
     if (
         stated_unit is not None

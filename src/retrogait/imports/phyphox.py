@@ -11,9 +11,12 @@ phone model, ``meta/time.csv`` the wall-clock start. The Excel export holds the 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from retrogait.errors import InputFileError
 from retrogait.imports import column_names
@@ -194,9 +197,41 @@ def _choose(path: Path) -> tuple[_Layout, _Layout | None, list[Source]]:
     return acc, gyr, everything
 
 
-def _meta(sources: list[Source]) -> tuple[str | None, float | None]:
-    """Phone model from meta/device.csv and epoch start (s) from meta/time.csv, where present."""
+#: A pause shorter than this (s) is left as it is: less than the stamps' own jitter.
+MIN_PAUSE_S = 0.001
+
+
+def _pauses(table: pd.DataFrame) -> list[tuple[float, float]]:
+    """(experiment time, length) in s of each pause meta/time.csv records: a PAUSE row followed by a START row. The
+    experiment time stands still while phyphox is paused (its ExperimentTimeReference), so the samples after a pause
+    follow the ones before it in "Time (s)" without a gap; the length is the two rows' system time apart (EDGE-142)."""
+    events = table["event"].astype(str).str.strip().str.upper().to_list()
+    experiment = table["experiment time"].to_numpy(dtype=float)
+    system = table["system time"].to_numpy(dtype=float)
+    pauses = []
+    for i in range(len(events) - 1):
+        if events[i] == "PAUSE" and events[i + 1] == "START":
+            length = float(system[i + 1] - system[i])
+            if math.isfinite(length) and length > MIN_PAUSE_S and math.isfinite(experiment[i]):
+                pauses.append((float(experiment[i]), length))
+    return pauses
+
+
+def _with_pauses(stream: Stream, pauses: list[tuple[float, float]]) -> Stream:
+    """``stream`` with the samples after each pause moved later by its length: the pause is a gap again."""
+    if not pauses or not len(stream):
+        return stream
+    t = stream.t_s.copy()
+    for at, length in pauses:
+        t[stream.t_s > at] += length
+    return Stream(t, stream.xyz)
+
+
+def _meta(sources: list[Source]) -> tuple[str | None, float | None, list[tuple[float, float]]]:
+    """Phone model from meta/device.csv, epoch start (s) and the pauses (:func:`_pauses`) from meta/time.csv, where
+    present."""
     device = start = None
+    pauses: list[tuple[float, float]] = []
     for source in sources:
         lower = source.display.lower().replace("\\", "/")
         try:
@@ -211,9 +246,10 @@ def _meta(sources: list[Source]) -> tuple[str | None, float | None]:
                 if len(start_rows):
                     row = start_rows.iloc[0]
                     start = float(row["system time"] - row["experiment time"])
+                pauses = _pauses(table)
         except (InputFileError, KeyError, ValueError):
             continue
-    return device, start
+    return device, start, pauses
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -233,8 +269,17 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         if gyr_layout.source is not acc_layout.source:
             report.files.append(gyr_layout.source.display)
         gyr = _read_stream(gyr_layout, "gyr", report, GYR_TO_DPS["rads"])
+    device, start, pauses = _meta(sources)
+    pauses = [p for p in pauses if len(acc) and p[0] < float(acc.t_s[-1])]  # within the samples: some moved
+    if pauses:
+        acc, gyr = _with_pauses(acc, pauses), None if gyr is None else _with_pauses(gyr, pauses)
+        said = ", ".join(f"at {at:.2f} s for {length:.2f} s" for at, length in pauses[:5])
+        report.notes.append(
+            f"phyphox was paused {len(pauses)} time{'s' if len(pauses) > 1 else ''} ({said}"
+            f"{', ...' if len(pauses) > 5 else ''}; meta/time.csv): its Time (s) stands still in a pause, so the "
+            "samples after each were moved later by its length and the pause is a gap"
+        )
     acc, gyr_dps = align_gyro(acc, gyr, report)
-    device, start = _meta(sources)
     return finish(
         shown,
         acc,

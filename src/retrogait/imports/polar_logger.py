@@ -31,6 +31,7 @@ from retrogait.imports.common import (
 
 NAME = "polar_logger"
 _SENSOR_TIME = "sensor timestamp [ns]"
+_PHONE_TIME = "Phone timestamp"
 #: Unit text is case-sensitive: Polar writes [mg] for acceleration and [G] (gauss) for the magnetometer.
 _AXIS = re.compile(r"^([XYZ]) \[(mg|dps|deg/s)\]$")
 _FACTORS = {"mg": ACC_TO_MS2["mg"], "dps": 1.0, "deg/s": 1.0}
@@ -67,8 +68,18 @@ def _read(source: Source, report: ImportReport, label: str) -> Stream:
     factor = _FACTORS[axes["X"][1]]
     _, sep, decimal = csv_layout(source)  # decimal commas: saved again by a spreadsheet in such a locale (EDGE-123)
     decimal = decimal if sep == ";" else "."
+    phone = _PHONE_TIME if _PHONE_TIME in fields else None  # times the rows if a spreadsheet rounded the ns (EDGE-141)
     return read_stream(
-        source, _SENSOR_TIME, columns, report, label, time_to_s=1e-9, to_unit=factor, sep=";", decimal=decimal
+        source,
+        _SENSOR_TIME,
+        columns,
+        report,
+        label,
+        time_to_s=1e-9,
+        to_unit=factor,
+        sep=";",
+        decimal=decimal,
+        text_time=phone,
     )
 
 
