@@ -124,7 +124,16 @@ def _flight_edges(
     block = max(EDGE_BLOCK_SAMPLES // width, 1)
     found = [_running_edges(edge, peaks[i : i + block], period, fs, s) for i in range(0, peaks.size, block)]
     running = np.concatenate([f[0] for f in found])
-    ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction, s.walk_sag_cutoff_factor)
+    ic_walk = collision_onsets(
+        edge,
+        peaks,
+        period,
+        fs,
+        s.walk_search_fraction,
+        s.walk_sag_cutoff_factor,
+        after_fraction=s.walk_after_fraction,
+        weak_fraction=s.walk_weak_kink_fraction,
+    )
     ic = np.where(running, np.concatenate([f[1] for f in found]), ic_walk)
     to = np.where(running, np.concatenate([f[2] for f in found]), -1)
     order = np.argsort(ic, kind="stable")
