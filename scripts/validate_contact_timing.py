@@ -404,22 +404,30 @@ def lowerback_simulated(rows: Rows) -> None:
 #: Simulated lower-back walking speeds (m/s) of ``--part trunk``; seeds from 49 on are held back (never run).
 TRUNK_SPEEDS = (0.6, 0.8, 1.0, 1.3, 1.6, 1.8)
 FIRST_HELD_BACK_SEED = 49
-#: (walk_after_fraction, walk_weak_kink_fraction) grid of the cross-validation; (0, 0) is the detector
-#: before CONTACT-1 (the window ends at the step peak).
-TRUNK_GRID = tuple(itertools.product((0.15, 0.25, 0.35), (0.1, 0.2, 0.3, 0.5)))
-BEFORE_CONTACT_1 = (0.0, 0.0)
+#: Lower-back walking settings (walk_after_fraction, walk_weak_kink_fraction, trunk_step_repeat_fraction).
+Walk = tuple[float, float, float]
+#: The detector before CONTACT-1 (the window ends at the step peak) and CONTACT-2 (70 % step repeat).
+BEFORE_CONTACT_1: Walk = (0.0, 0.0, 0.7)
+#: Cross-validation grids: CONTACT-1's pair (CONTACT-2's fraction as shipped), CONTACT-2's fraction
+#: (CONTACT-1's pair as shipped); each also holds the value before.
+PAIR_GRID = tuple(itertools.product((0.15, 0.25, 0.35), (0.1, 0.2, 0.3, 0.5)))
+REPEAT_GRID = (0.7, 0.5, 0.35, 0.2)
 Cell = tuple[str, float]
 
 
-def walk_settings(after: float, weak: float) -> AnalysisSettings:
-    """Lower-back settings with the walking contact's hump extension and weak-kink fraction (CONTACT-1)."""
+def walk_settings(after: float, weak: float, repeat: float) -> AnalysisSettings:
+    """Lower-back settings with the walking contact's hump extension and weak-kink fraction (CONTACT-1)
+    and the step period's repeat fraction (CONTACT-2)."""
     base = AnalysisSettings.for_placement("lower_back")
-    return replace(base, contacts=replace(base.contacts, walk_after_fraction=after, walk_weak_kink_fraction=weak))
+    contacts = replace(
+        base.contacts, walk_after_fraction=after, walk_weak_kink_fraction=weak, trunk_step_repeat_fraction=repeat
+    )
+    return replace(base, contacts=contacts)
 
 
-def shipped_walk() -> tuple[float, float]:
+def shipped_walk() -> Walk:
     c = AnalysisSettings.for_placement("lower_back").contacts
-    return c.walk_after_fraction, c.walk_weak_kink_fraction
+    return c.walk_after_fraction, c.walk_weak_kink_fraction, c.trunk_step_repeat_fraction
 
 
 def trunk_sims(seeds: list[int]) -> dict[tuple[str, float, int], tuple[Session, NDArray[np.float64]]]:
@@ -466,7 +474,8 @@ def trunk(root: Path, seeds: list[int], cv: bool, rows: Rows) -> None:
     references) and each simulated direction and speed (seeds summed); with ``cv`` the choice of
     (walk_after_fraction, walk_weak_kink_fraction) tuned on half the seeds (or two real trials) and scored
     on the rest, next to in-sample."""
-    versions = {"shipped": shipped_walk(), "before": BEFORE_CONTACT_1}
+    shipped = shipped_walk()
+    versions = {"shipped": shipped, "CONTACT-1 alone": (*shipped[:2], BEFORE_CONTACT_1[2]), "before": BEFORE_CONTACT_1}
     sessions = {stem: lb_session(*lb_raw(root, stem), FS_LB) for stem in TRIALS}
     refs = {(stem, system): lb_refs(root, stem, system) for stem in TRIALS for system in SYSTEMS}
     for name, pair in versions.items():
@@ -490,7 +499,10 @@ def trunk(root: Path, seeds: list[int], cv: bool, rows: Rows) -> None:
                 (f"simulated {direction} {speed:g} m/s, seeds {_seed_span(seeds)}", name, _sim_cell(tot, err, cad))
             )
     if cv:
-        trunk_cv(sims, seeds, sessions, refs, rows)
+        default = shipped_walk()
+        pairs = [BEFORE_CONTACT_1[:2], *PAIR_GRID]
+        trunk_cv(sims, seeds, sessions, refs, [(a, w, default[2]) for a, w in pairs], "(after, weak)", rows)
+        trunk_cv(sims, seeds, sessions, refs, [(*default[:2], r) for r in REPEAT_GRID], "step repeat", rows)
 
 
 def _seed_span(seeds: list[int]) -> str:
@@ -499,11 +511,11 @@ def _seed_span(seeds: list[int]) -> str:
     )
 
 
-def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, rows: Rows) -> None:
+def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, grid: list[Walk], what: str, rows: Rows) -> None:
     """Two-fold over the seeds (first half / second half) and leave-one-trial-out over HA_001 (by F1 vs
-    INDIP on the other trials) of the CONTACT-1 pair; ties go to the shipped pair."""
-    grid = (BEFORE_CONTACT_1, *TRUNK_GRID)
+    INDIP on the other trials) of the settings in ``grid``; ties go to the shipped settings."""
     default = shipped_walk()
+    before = grid[0]
     half = len(seeds) // 2
     folds = (seeds[:half], seeds[half:])
     scores = {
@@ -521,10 +533,10 @@ def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, rows: Row
         rows.append(
             (
                 f"CV: tuned on seeds {_seed_span(tune)}, scored on {_seed_span(test)}",
-                f"chosen (after, weak) = {chosen}",
+                f"{what}: chosen {chosen}",
                 f"pooled F1 {_pooled_f1(held):.3f}; in-sample best {own} {_pooled_f1(scores[own][tuple(test)]):.3f}; "
                 f"shipped {default} {_pooled_f1(scores[default][tuple(test)]):.3f}; "
-                f"before {_pooled_f1(scores[BEFORE_CONTACT_1][tuple(test)]):.3f}; "
+                f"before {before} {_pooled_f1(scores[before][tuple(test)]):.3f}; "
                 "forward 1.3/1.6/1.8 m/s " + " / ".join(f"{f1(*held['forward', v][0]):.3f}" for v in (1.3, 1.6, 1.8)),
             )
         )
@@ -548,7 +560,7 @@ def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, rows: Row
         in_sample = sum((score_reference(det[default][t], refs[t, system])[0] for t in TRIALS), np.zeros(3, int))
         rows.append(
             (
-                f"CV: HA_001 leave one trial out, vs {system}",
+                f"CV {what}: HA_001 leave one trial out, vs {system}",
                 f"chosen {', '.join(map(str, chosen_pairs))}",
                 f"all trials LOTO {_f1(tot)}, in-sample shipped {_f1(in_sample)}",
             )
