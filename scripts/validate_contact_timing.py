@@ -1,8 +1,16 @@
 """Contact timing of issue 15 item 3: lower-back walking contacts and a foot's first touch, in-sample and
 cross-validated, with physically varied inputs (docs/validation.md, "Contact timing").
 
-Usage: python scripts/validate_contact_timing.py [--data DIR] [--part lowerback|foot|all]
+Usage: python scripts/validate_contact_timing.py [--data DIR] [--part lowerback|foot|trunk|all]
+       [--seeds 1-18] [--cv]
 (DIR: $RETROGAIT_SHARED_DATA or ../shared/data)
+
+Trunk (``--part trunk``, ~1 min; with ``--cv`` ~8 min): lower-back walking contacts shipped vs before
+CONTACT-1/2, per HA_001 trial and reference (F1 within 50 ms and 200 ms, median [IQR] error, bout cadence
+error) and per simulated direction and speed 0.6-1.8 m/s over ``--seeds`` (people 49 and up are held
+back and refused): F1, median [IQR], the share 50-200 ms early, each walk's cadence error; ``--cv``:
+the CONTACT-1 pair and the CONTACT-2 fraction tuned on half the seeds and scored on the other half
+(both ways) and leave-one-trial-out on HA_001, next to in-sample.
 
 Lower back (lowerback_walking HA_001, 100 Hz, references INDIP and Stereophoto): every trial is a fold;
 per trial and reference the F1 within 50 ms (and 200 ms, the tolerance mobgap evaluates with), the
@@ -326,6 +334,24 @@ def lowerback(root: Path, rows: Rows) -> None:
     loto_cutoff(sessions, refs, rows)
 
 
+def loto_choice(det: dict, refs: dict, system: str, default: object) -> tuple[NDArray, list]:
+    """Leave one HA_001 trial out: per held-out trial the setting (a key of ``det``: setting -> trial ->
+    contacts) with the best F1 against INDIP on the other trials (ties: ``default``), scored against
+    ``system`` on the held-out trial; the summed (tp, fp, fn) and the choices."""
+    tot = np.zeros(3, int)
+    chosen = []
+    for held in TRIALS:
+        others = [t for t in TRIALS if t != held]
+        score = {
+            k: f1(*sum((score_reference(det[k][t], refs[t, "INDIP"])[0] for t in others), np.zeros(3, int)))
+            for k in det
+        }
+        best = max(det, key=lambda k: (round(score[k], 6), k == default))
+        chosen.append(best)
+        tot += score_reference(det[best][held], refs[held, system])[0]
+    return tot, chosen
+
+
 def loto_cutoff(sessions: dict[str, Session], refs: dict, rows: Rows) -> None:
     """Leave-one-trial-out choice of the edge low-pass (the only filter of the collision onset) among
     10-30 Hz by F1 against INDIP on the other trials, scored on the left-out one (both systems)."""
@@ -339,20 +365,7 @@ def loto_cutoff(sessions: dict[str, Session], refs: dict, rows: Rows) -> None:
         for c in cutoffs
     }
     for system in SYSTEMS:
-        tot = np.zeros(3, int)
-        chosen = []
-        for held in TRIALS:
-            score = {
-                c: f1(
-                    *sum(
-                        (score_reference(det[c][t], refs[t, "INDIP"])[0] for t in TRIALS if t != held), np.zeros(3, int)
-                    )
-                )
-                for c in cutoffs
-            }
-            best = max(cutoffs, key=lambda c: (round(score[c], 6), c == 20.0))
-            chosen.append(best)
-            tot += score_reference(det[best][held], refs[held, system])[0]
+        tot, chosen = loto_choice(det, refs, system, 20.0)
         in_sample = sum((score_reference(det[20.0][t], refs[t, system])[0] for t in TRIALS), np.zeros(3, int))
         rows.append(
             (
@@ -507,7 +520,9 @@ def trunk(root: Path, seeds: list[int], cv: bool, rows: Rows) -> None:
 
 def _seed_span(seeds: list[int]) -> str:
     return (
-        f"{min(seeds)}-{max(seeds)}" if seeds == list(range(min(seeds), max(seeds) + 1)) else ",".join(map(str, seeds))
+        ",".join(map(str, seeds))
+        if len(seeds) < 3 or seeds != list(range(min(seeds), max(seeds) + 1))
+        else f"{min(seeds)}-{max(seeds)}"
     )
 
 
@@ -542,21 +557,7 @@ def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, grid: lis
         )
     det = {pair: {stem: analyzed_ics(s, walk_settings(*pair)) for stem, s in sessions.items()} for pair in grid}
     for system in SYSTEMS:
-        tot = np.zeros(3, int)
-        chosen_pairs = []
-        for held_out in TRIALS:
-            score = {
-                pair: f1(
-                    *sum(
-                        (score_reference(det[pair][t], refs[t, "INDIP"])[0] for t in TRIALS if t != held_out),
-                        np.zeros(3, int),
-                    )
-                )
-                for pair in grid
-            }
-            best = max(grid, key=lambda pair: (round(score[pair], 6), pair == default))
-            chosen_pairs.append(best)
-            tot += score_reference(det[best][held_out], refs[held_out, system])[0]
+        tot, chosen_pairs = loto_choice(det, refs, system, default)
         in_sample = sum((score_reference(det[default][t], refs[t, system])[0] for t in TRIALS), np.zeros(3, int))
         rows.append(
             (
