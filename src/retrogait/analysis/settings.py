@@ -173,7 +173,7 @@ class ContactsSettings(Stage):
         1.0,
     )
     trunk_step_repeat_fraction: float = quantity(
-        0.2,
+        0.5,
         "1",
         "lower back: the step period is the first autocorrelation peak reaching this fraction of the highest "
         "(a left-right difference lowers the step's below the stride's; CONTACT-2)",
