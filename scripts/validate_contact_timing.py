@@ -1,8 +1,16 @@
 """Contact timing of issue 15 item 3: lower-back walking contacts and a foot's first touch, in-sample and
 cross-validated, with physically varied inputs (docs/validation.md, "Contact timing").
 
-Usage: python scripts/validate_contact_timing.py [--data DIR] [--part lowerback|foot|all]
+Usage: python scripts/validate_contact_timing.py [--data DIR] [--part lowerback|foot|trunk|all]
+       [--seeds 1-18] [--cv]
 (DIR: $RETROGAIT_SHARED_DATA or ../shared/data)
+
+Trunk (``--part trunk``, ~1 min; with ``--cv`` ~8 min): lower-back walking contacts shipped vs before
+CONTACT-1/2, per HA_001 trial and reference (F1 within 50 ms and 200 ms, median [IQR] error, bout cadence
+error) and per simulated direction and speed 0.6-1.8 m/s over ``--seeds`` (people 49 and up are held
+back and refused): F1, median [IQR], the share 50-200 ms early, each walk's cadence error; ``--cv``:
+the CONTACT-1 pair and the CONTACT-2 fraction tuned on half the seeds and scored on the other half
+(both ways) and leave-one-trial-out on HA_001, next to in-sample.
 
 Lower back (lowerback_walking HA_001, 100 Hz, references INDIP and Stereophoto): every trial is a fold;
 per trial and reference the F1 within 50 ms (and 200 ms, the tolerance mobgap evaluates with), the
@@ -119,6 +127,8 @@ def steepest_rise(
     fs: float,
     frac: float,
     sag_cutoff_factor: float = 0.0,
+    after_fraction: float = 0.0,
+    weak_fraction: float = 0.0,
 ) -> NDArray[np.int64]:
     """The walking contact before IMPACT-6 (ANALYSIS-5): the steepest rise of the force between the
     single-support minimum and the step peak, in the same window as the shipped collision onset (the
@@ -324,6 +334,24 @@ def lowerback(root: Path, rows: Rows) -> None:
     loto_cutoff(sessions, refs, rows)
 
 
+def loto_choice(det: dict, refs: dict, system: str, default: object) -> tuple[NDArray, list]:
+    """Leave one HA_001 trial out: per held-out trial the setting (a key of ``det``: setting -> trial ->
+    contacts) with the best F1 against INDIP on the other trials (ties: ``default``), scored against
+    ``system`` on the held-out trial; the summed (tp, fp, fn) and the choices."""
+    tot = np.zeros(3, int)
+    chosen = []
+    for held in TRIALS:
+        others = [t for t in TRIALS if t != held]
+        score = {
+            k: f1(*sum((score_reference(det[k][t], refs[t, "INDIP"])[0] for t in others), np.zeros(3, int)))
+            for k in det
+        }
+        best = max(det, key=lambda k: (round(score[k], 6), k == default))
+        chosen.append(best)
+        tot += score_reference(det[best][held], refs[held, system])[0]
+    return tot, chosen
+
+
 def loto_cutoff(sessions: dict[str, Session], refs: dict, rows: Rows) -> None:
     """Leave-one-trial-out choice of the edge low-pass (the only filter of the collision onset) among
     10-30 Hz by F1 against INDIP on the other trials, scored on the left-out one (both systems)."""
@@ -337,20 +365,7 @@ def loto_cutoff(sessions: dict[str, Session], refs: dict, rows: Rows) -> None:
         for c in cutoffs
     }
     for system in SYSTEMS:
-        tot = np.zeros(3, int)
-        chosen = []
-        for held in TRIALS:
-            score = {
-                c: f1(
-                    *sum(
-                        (score_reference(det[c][t], refs[t, "INDIP"])[0] for t in TRIALS if t != held), np.zeros(3, int)
-                    )
-                )
-                for c in cutoffs
-            }
-            best = max(cutoffs, key=lambda c: (round(score[c], 6), c == 20.0))
-            chosen.append(best)
-            tot += score_reference(det[best][held], refs[held, system])[0]
+        tot, chosen = loto_choice(det, refs, system, 20.0)
         in_sample = sum((score_reference(det[20.0][t], refs[t, system])[0] for t in TRIALS), np.zeros(3, int))
         rows.append(
             (
@@ -397,6 +412,160 @@ def lowerback_simulated(rows: Rows) -> None:
                 err = [det[j] - truth[i] for i, j in pairs]
                 cells.append(f"{name} {f1(tp, fp, fn):.3f} ({tp}/{fp}/{fn}) {_dist(err)}")
             rows.append((f"simulated lower back, {direction} walking {speed:g} m/s", "vs truth", "; ".join(cells)))
+
+
+#: Simulated lower-back walking speeds (m/s) of ``--part trunk``; seeds from 49 on are held back (never run).
+TRUNK_SPEEDS = (0.6, 0.8, 1.0, 1.3, 1.6, 1.8)
+FIRST_HELD_BACK_SEED = 49
+#: Lower-back walking settings (walk_after_fraction, walk_weak_kink_fraction, trunk_step_repeat_fraction).
+Walk = tuple[float, float, float]
+#: The detector before CONTACT-1 (the window ends at the step peak) and CONTACT-2 (70 % step repeat).
+BEFORE_CONTACT_1: Walk = (0.0, 0.0, 0.7)
+#: Cross-validation grids: CONTACT-1's pair (CONTACT-2's fraction as shipped), CONTACT-2's fraction
+#: (CONTACT-1's pair as shipped); each also holds the value before.
+PAIR_GRID = tuple(itertools.product((0.15, 0.25, 0.35), (0.1, 0.2, 0.3, 0.5)))
+REPEAT_GRID = (0.7, 0.5, 0.35, 0.2)
+Cell = tuple[str, float]
+
+
+def walk_settings(after: float, weak: float, repeat: float) -> AnalysisSettings:
+    """Lower-back settings with the walking contact's hump extension and weak-kink fraction (CONTACT-1)
+    and the step period's repeat fraction (CONTACT-2)."""
+    base = AnalysisSettings.for_placement("lower_back")
+    contacts = replace(
+        base.contacts, walk_after_fraction=after, walk_weak_kink_fraction=weak, trunk_step_repeat_fraction=repeat
+    )
+    return replace(base, contacts=contacts)
+
+
+def shipped_walk() -> Walk:
+    c = AnalysisSettings.for_placement("lower_back").contacts
+    return c.walk_after_fraction, c.walk_weak_kink_fraction, c.trunk_step_repeat_fraction
+
+
+def trunk_sims(seeds: list[int]) -> dict[tuple[str, float, int], tuple[Session, NDArray[np.float64]]]:
+    """Simulated lower-back walks (100 Hz, 30 s, one per direction, speed and seed): session and true ICs."""
+    out = {}
+    for direction, speed, seed in itertools.product(("forward", "backward"), TRUNK_SPEEDS, seeds):
+        sim = simulate(SimulationConfig("lower_back", [Bout(direction, "walking", speed, 30)], FS_LB, seed=seed))
+        out[direction, speed, seed] = (sim.session, sim.truth["ic_time_s"].to_numpy())
+    return out
+
+
+def sim_scores(sims: dict, settings: AnalysisSettings) -> dict[Cell, tuple[NDArray, list, list]]:
+    """Per (direction, speed): (tp, fp, fn) within 50 ms, signed errors (s) of the contacts matched within
+    200 ms, and each walk's cadence error (detected minus true, steps/min)."""
+    out: dict[Cell, tuple[NDArray, list, list]] = {}
+    for (direction, speed, _), (session, truth) in sims.items():
+        det = analyzed_ics(session, settings)
+        tot, err, cad = out.setdefault((direction, speed), (np.zeros(3, int), [], []))
+        tp, fp, fn, _ = match(truth, det, 0.05)
+        tot += (tp, fp, fn)
+        _, _, _, pairs = match(truth, det, 0.2)
+        err += [det[j] - truth[i] for i, j in pairs]
+        inside = det[(det >= truth[0] - 0.2) & (det <= truth[-1] + 0.2)]
+        if inside.size > 1:
+            cad.append(_cadence(inside) - _cadence(truth))
+    return out
+
+
+def _pooled_f1(scores: dict[Cell, tuple[NDArray, list, list]]) -> float:
+    return f1(*sum((v[0] for v in scores.values()), np.zeros(3, int)))
+
+
+def _sim_cell(tot: NDArray, err: list[float], cad: list[float]) -> str:
+    e = 1000 * np.asarray(err)
+    early = float(np.mean((e < -50) & (e >= -200))) if e.size else float("nan")
+    q1, med, q3 = np.percentile(e, [25, 50, 75]) if e.size else (np.nan,) * 3
+    cad_s = f"{np.max(np.abs(cad)):.2f}" if cad else "-"
+    timing = f"median {med:+.0f} [{q1:+.0f}..{q3:+.0f}] ms, early {100 * early:.0f} %"
+    return f"{_f1(tot)}, {timing}, |cadence err| max {cad_s} spm"
+
+
+def trunk(root: Path, seeds: list[int], cv: bool, rows: Rows) -> None:
+    """Lower-back walking contacts, shipped vs before CONTACT-1: each real recording (HA_001, both
+    references) and each simulated direction and speed (seeds summed); with ``cv`` the choice of
+    (walk_after_fraction, walk_weak_kink_fraction) tuned on half the seeds (or two real trials) and scored
+    on the rest, next to in-sample."""
+    shipped = shipped_walk()
+    versions = {"shipped": shipped, "CONTACT-1 alone": (*shipped[:2], BEFORE_CONTACT_1[2]), "before": BEFORE_CONTACT_1}
+    sessions = {stem: lb_session(*lb_raw(root, stem), FS_LB) for stem in TRIALS}
+    refs = {(stem, system): lb_refs(root, stem, system) for stem in TRIALS for system in SYSTEMS}
+    for name, pair in versions.items():
+        for stem in TRIALS:
+            det = analyzed_ics(sessions[stem], walk_settings(*pair))
+            cells = []
+            for system in SYSTEMS:
+                tot, _, cad = score_reference(det, refs[stem, system])
+                f200, err, _ = score_reference(det, refs[stem, system], 0.2)
+                e = 1000 * np.asarray(err)
+                q1, med, q3 = np.percentile(e, [25, 50, 75])
+                cad_s = f", |cadence err| max {np.max(np.abs(cad)):.2f} spm" if "Test5" in stem else ""
+                cells.append(
+                    f"{system} {_f1(tot)} (200 ms {f1(*f200):.2f}), median {med:+.0f} [{q1:+.0f}..{q3:+.0f}] ms{cad_s}"
+                )
+            rows.append((f"real {stem.replace('TimeMeasure1_', '')}", name, "; ".join(cells)))
+    sims = trunk_sims(seeds)
+    for name, pair in versions.items():
+        for (direction, speed), (tot, err, cad) in sorted(sim_scores(sims, walk_settings(*pair)).items()):
+            rows.append(
+                (f"simulated {direction} {speed:g} m/s, seeds {_seed_span(seeds)}", name, _sim_cell(tot, err, cad))
+            )
+    if cv:
+        default = shipped_walk()
+        pairs = [BEFORE_CONTACT_1[:2], *PAIR_GRID]
+        trunk_cv(sims, seeds, sessions, refs, [(a, w, default[2]) for a, w in pairs], "(after, weak)", rows)
+        trunk_cv(sims, seeds, sessions, refs, [(*default[:2], r) for r in REPEAT_GRID], "step repeat", rows)
+
+
+def _seed_span(seeds: list[int]) -> str:
+    return (
+        ",".join(map(str, seeds))
+        if len(seeds) < 3 or seeds != list(range(min(seeds), max(seeds) + 1))
+        else f"{min(seeds)}-{max(seeds)}"
+    )
+
+
+def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, grid: list[Walk], what: str, rows: Rows) -> None:
+    """Two-fold over the seeds (first half / second half) and leave-one-trial-out over HA_001 (by F1 vs
+    INDIP on the other trials) of the settings in ``grid``; ties go to the shipped settings."""
+    default = shipped_walk()
+    before = grid[0]
+    half = len(seeds) // 2
+    folds = (seeds[:half], seeds[half:])
+    scores = {
+        pair: {
+            tuple(fold): sim_scores({k: v for k, v in sims.items() if k[2] in fold}, walk_settings(*pair))
+            for fold in folds
+        }
+        for pair in grid
+    }
+    for tune, test in (folds, folds[::-1]):
+        key = {pair: (round(_pooled_f1(scores[pair][tuple(tune)]), 6), pair == default) for pair in grid}
+        chosen = max(grid, key=lambda pair: key[pair])
+        own = max(grid, key=lambda pair: (round(_pooled_f1(scores[pair][tuple(test)]), 6), pair == default))
+        held = scores[chosen][tuple(test)]
+        rows.append(
+            (
+                f"CV: tuned on seeds {_seed_span(tune)}, scored on {_seed_span(test)}",
+                f"{what}: chosen {chosen}",
+                f"pooled F1 {_pooled_f1(held):.3f}; in-sample best {own} {_pooled_f1(scores[own][tuple(test)]):.3f}; "
+                f"shipped {default} {_pooled_f1(scores[default][tuple(test)]):.3f}; "
+                f"before {before} {_pooled_f1(scores[before][tuple(test)]):.3f}; "
+                "forward 1.3/1.6/1.8 m/s " + " / ".join(f"{f1(*held['forward', v][0]):.3f}" for v in (1.3, 1.6, 1.8)),
+            )
+        )
+    det = {pair: {stem: analyzed_ics(s, walk_settings(*pair)) for stem, s in sessions.items()} for pair in grid}
+    for system in SYSTEMS:
+        tot, chosen_pairs = loto_choice(det, refs, system, default)
+        in_sample = sum((score_reference(det[default][t], refs[t, system])[0] for t in TRIALS), np.zeros(3, int))
+        rows.append(
+            (
+                f"CV {what}: HA_001 leave one trial out, vs {system}",
+                f"chosen {', '.join(map(str, chosen_pairs))}",
+                f"all trials LOTO {_f1(tot)}, in-sample shipped {_f1(in_sample)}",
+            )
+        )
 
 
 # ------------------------------------------------------------------------------------------- foot
@@ -547,12 +716,29 @@ def foot_simulated(rows: Rows) -> None:
 # ------------------------------------------------------------------------------------------- main
 
 
+def parse_seeds(text: str) -> list[int]:
+    """ "1-18" or "1,2,3" -> seeds; the people from 49 on are held back for the final check."""
+    seeds = sorted(
+        {
+            s
+            for part in text.split(",")
+            for s in (range(int(part.split("-")[0]), int(part.split("-")[1]) + 1) if "-" in part else [int(part)])
+        }
+    )
+    if not seeds or seeds[-1] >= FIRST_HELD_BACK_SEED:
+        raise SystemExit(f"validate_contact_timing: seeds must lie below {FIRST_HELD_BACK_SEED} (held back)")
+    return seeds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     default = os.environ.get("RETROGAIT_SHARED_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--data", default=default)
-    parser.add_argument("--part", choices=("lowerback", "foot", "all"), default="all")
+    parser.add_argument("--part", choices=("lowerback", "foot", "trunk", "all"), default="all")
+    parser.add_argument("--seeds", default="1-18", help="trunk: simulated people, e.g. 1-18 or 1,2,3 (below 49)")
+    parser.add_argument("--cv", action="store_true", help="trunk: cross-validate the CONTACT-1 pair (~6 min)")
     args = parser.parse_args()
+    seeds = parse_seeds(args.seeds)
     root = Path(args.data)
     if not root.is_dir():
         raise SystemExit(f"validate_contact_timing: no data folder at {root} (set RETROGAIT_SHARED_DATA)")
@@ -564,6 +750,10 @@ def main() -> None:
         lowerback_varied(root, rows)
         lowerback_simulated(rows)
         _print("lower-back walking contacts, varied inputs", ("input", "method", "result"), rows)
+    if args.part in ("trunk", "all"):
+        rows = []
+        trunk(root, seeds, args.cv, rows)
+        _print("lower-back walking contacts, shipped vs before CONTACT-1", ("data", "detector", "result"), rows)
     if args.part in ("foot", "all"):
         rows = []
         foot(root, rows)

@@ -55,6 +55,55 @@ def test_lower_back_slow_simulated_walking_is_on_time() -> None:
         assert abs(np.median(err)) <= 0.008  # the steepest rise lay +10..+16 ms after the contact
 
 
+def test_collision_onset_found_after_a_step_peak_that_precedes_the_contact() -> None:
+    """A fast walk's double-support hump: the trailing leg unloads from the contact to its toe-off 0.12 s
+    later (a second upward kink there) while the leading leg loads; the step peak (the hump's centre)
+    falls before the contact. The contact is the hump's first strong kink, not the single-support rise
+    100-150 ms earlier that the window ending at the peak was left with (CONTACT-1)."""
+    contact, toe_off = 0.9, 1.02
+    t = np.arange(200) / FS
+    force = (
+        0.85
+        + 0.5 * (t - 0.5) ** 2
+        + 0.5 * np.clip((t - contact) / 0.08, 0.0, 1.0)
+        - 0.3 * np.clip((t - contact) / (toe_off - contact), 0.0, 1.0)
+    )
+    force = lowpass(force, 20.0, FS)
+    peak = np.array([round((contact - 0.03) * FS)])
+    period = np.full(force.size, 0.6)
+    s = ContactsSettings()
+    ic = collision_onsets(force, peak, period, FS, 0.5, 1.5, s.walk_after_fraction, s.walk_weak_kink_fraction)
+    assert abs(ic[0] / FS - contact) <= 0.015
+    before = collision_onsets(force, peak, period, FS, 0.5, 1.5)  # the window ends at the peak
+    assert before[0] / FS - contact < -0.05
+
+
+def test_lower_back_fast_forward_walk_has_no_early_cluster() -> None:
+    """Simulated forward walks at 1.3 and 1.4 m/s: 15-26 % of the steps were 50-200 ms early (the
+    single-support rise; 71-85 % within 50 ms) before CONTACT-1."""
+    errors, hits = [], []
+    for speed, seed in ((1.3, 5), (1.4, 7)):
+        sim = simulate(SimulationConfig("lower_back", [Bout("forward", "walking", speed, 20)], FS, seed=seed))
+        truth = sim.truth["ic_time_s"].to_numpy()[1:-1]
+        det = retrogait.analyze(sim.session).steps["ic_time_s"].to_numpy()
+        err = det[np.argmin(np.abs(det[None, :] - truth[:, None]), axis=1)] - truth
+        errors += list(err)
+        hits += list(np.abs(err) <= 0.05)
+    early = np.mean((np.asarray(errors) < -0.05) & (np.asarray(errors) > -0.2))
+    assert early <= 0.03  # 0.20 before
+    assert np.mean(hits) >= 0.95  # 0.78 before
+
+
+def test_lower_back_step_period_survives_a_left_right_difference() -> None:
+    """A simulated walker whose left and right steps differ (1.3 m/s, seed 6): the stride's autocorrelation
+    outranked the step's by more than 70 %, the local period doubled, every other step peak fell under
+    the spacing rule and the bout read 99.2 steps/min for 108.4 (CONTACT-2)."""
+    sim = simulate(SimulationConfig("lower_back", [Bout("forward", "walking", 1.3, 20)], FS, seed=6))
+    result = retrogait.analyze(sim.session)
+    assert len(result.bouts) == 1
+    assert abs(result.bouts["cadence_spm"].iloc[0] - sim.truth["cadence_spm"].median()) <= 2.0
+
+
 def test_lowest_sole_speed_of_a_still_and_of_a_gliding_foot() -> None:
     fs = 200.0
     acc = np.tile([0.0, 0.0, STANDARD_GRAVITY_MS2], (400, 1))

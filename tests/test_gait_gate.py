@@ -47,8 +47,10 @@ def test_a_rough_road_and_a_tapped_table_give_no_steps(kind: str, placement: str
 
 @pytest.mark.xfail(strict=True, reason="handling band-limited to 1-3 Hz repeats like a walk over 5 s (PHONE-9)")
 def test_handling_at_a_step_rate_at_the_lower_back_is_taken_for_a_short_walk() -> None:
+    """Ten people's handling: one (seed 6, 37 steps) is still taken for a walk; two (50 steps) before
+    CONTACT-2, whose step period of 20 % instead of 50 % would have made it 145-151 steps."""
     assert "handling_2hz" in HARSH_KINDS
-    assert len(retrogait.analyze(non_gait("handling_2hz", "lower_back", seed=0)).steps) == 0
+    assert all(len(retrogait.analyze(non_gait("handling_2hz", "lower_back", seed=s)).steps) == 0 for s in range(10))
 
 
 def _gated(signals: BodySignals, contacts: Contacts) -> np.ndarray:

@@ -63,9 +63,14 @@ def _moving(signals: BodySignals, still: StillSettings) -> NDArray[np.bool_]:
     return np.asarray(~signals.still_mask(still.window_s, still.std_ms2) & ~signals.gap)
 
 
-def _step_period_s(x: NDArray[np.float64], fs: float, s: ContactsSettings, per: float = 1.0) -> NDArray[np.float64]:
-    """(n,) local period (s) of ``x`` between ``per`` times the step-period bounds (per = 2: strides)."""
-    return local_period_s(x, fs, per * s.min_step_s, per * s.max_step_s, s.period_window_s, s.period_hop_s)
+def _step_period_s(
+    x: NDArray[np.float64], fs: float, s: ContactsSettings, per: float = 1.0, first_fraction: float = 0.7
+) -> NDArray[np.float64]:
+    """(n,) local period (s) of ``x`` between ``per`` times the step-period bounds (per = 2: strides): the
+    first autocorrelation peak reaching ``first_fraction`` of the highest."""
+    return local_period_s(
+        x, fs, per * s.min_step_s, per * s.max_step_s, s.period_window_s, s.period_hop_s, first_fraction
+    )
 
 
 def _spaced(peaks: NDArray[np.int64], heights: NDArray[np.float64], min_gap: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -95,7 +100,7 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     fz = in_g(signals.acc_ms2[:, 2])
     moving = _moving(signals, still)
     step = bandpass(fz, s.step_band_low_hz, s.step_band_high_hz, fs)
-    period = _step_period_s(step, fs, s)
+    period = _step_period_s(step, fs, s, first_fraction=s.trunk_step_repeat_fraction)
     period = np.where(np.isfinite(period), period, 0.5)
     peaks = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]]
@@ -124,7 +129,16 @@ def _flight_edges(
     block = max(EDGE_BLOCK_SAMPLES // width, 1)
     found = [_running_edges(edge, peaks[i : i + block], period, fs, s) for i in range(0, peaks.size, block)]
     running = np.concatenate([f[0] for f in found])
-    ic_walk = collision_onsets(edge, peaks, period, fs, s.walk_search_fraction, s.walk_sag_cutoff_factor)
+    ic_walk = collision_onsets(
+        edge,
+        peaks,
+        period,
+        fs,
+        s.walk_search_fraction,
+        s.walk_sag_cutoff_factor,
+        after_fraction=s.walk_after_fraction,
+        weak_fraction=s.walk_weak_kink_fraction,
+    )
     ic = np.where(running, np.concatenate([f[1] for f in found]), ic_walk)
     to = np.where(running, np.concatenate([f[2] for f in found]), -1)
     order = np.argsort(ic, kind="stable")

@@ -57,12 +57,13 @@ def local_period_s(
     max_period_s: float,
     window_s: float,
     hop_s: float,
+    first_fraction: float = 0.7,
 ) -> NDArray[np.float64]:
     """(n,) dominant period (s) of a quasi-periodic signal, from windowed autocorrelation over windows of
     ``window_s`` every ``hop_s`` (s; contacts settings ``period_window_s``, ``period_hop_s``).
 
-    The first autocorrelation peak in [min_period_s, max_period_s] reaching 70 % of the highest one is
-    taken (so a stride-length repeat does not hide the step). NaN where no periodicity is found
+    The first autocorrelation peak in [min_period_s, max_period_s] reaching ``first_fraction`` (70 %) of
+    the highest one is taken (so a stride-length repeat does not hide the step). NaN where no periodicity is found
     (normalised autocorrelation below 0.2). Windows go through the FFT in chunks of PERIOD_CHUNK, zero-padded
     to the smallest power of two holding the window and the lags searched (not twice the window).
     """
@@ -80,15 +81,18 @@ def local_period_s(
         windows = np.lib.stride_tricks.sliding_window_view(x, w)
         for c0 in range(0, starts.size, PERIOD_CHUNK):  # chunks bound the memory of long recordings
             chunk = starts[c0 : c0 + PERIOD_CHUNK]
-            period[c0 : c0 + chunk.size] = _first_period(windows[chunk], nfft, lo, hi, fs_hz)
+            period[c0 : c0 + chunk.size] = _first_period(windows[chunk], nfft, lo, hi, fs_hz, first_fraction)
     centres = starts + w / 2.0
     if starts.size == 1:
         return np.full(n, period[0])
     return np.interp(np.arange(n), centres, period)
 
 
-def _first_period(frames: NDArray[np.float64], nfft: int, lo: int, hi: int, fs_hz: float) -> NDArray[np.float64]:
-    """Per frame, the first autocorrelation peak in [lo, hi] samples reaching 70 % of the highest (s)."""
+def _first_period(
+    frames: NDArray[np.float64], nfft: int, lo: int, hi: int, fs_hz: float, first_fraction: float = 0.7
+) -> NDArray[np.float64]:
+    """Per frame, the first autocorrelation peak in [lo, hi] samples reaching ``first_fraction`` of the
+    highest (s)."""
     frames = frames - frames.mean(axis=1, keepdims=True)
     spec = np.fft.rfft(frames, nfft, axis=1)
     ac = np.fft.irfft(spec * np.conj(spec), nfft, axis=1)[:, : hi + 2]
@@ -97,7 +101,7 @@ def _first_period(frames: NDArray[np.float64], nfft: int, lo: int, hi: int, fs_h
     is_peak = (seg[:, 1:-1] > seg[:, :-2]) & (seg[:, 1:-1] >= seg[:, 2:])
     vals = np.where(is_peak, seg[:, 1:-1], -np.inf)
     best = vals.max(axis=1)
-    good = (vals >= 0.7 * best[:, None]) & is_peak
+    good = (vals >= first_fraction * best[:, None]) & is_peak
     first = np.argmax(good, axis=1)
     ok = np.isfinite(best) & (best > 0.2)
     out = np.full(frames.shape[0], np.nan)

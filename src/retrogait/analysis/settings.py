@@ -158,6 +158,28 @@ class ContactsSettings(Stage):
         0.5,
         10.0,
     )
+    walk_after_fraction: float = quantity(
+        0.25,
+        "step periods",
+        "lower back, walking: the double-support hump reaches this far after the step peak (CONTACT-1)",
+        0.0,
+        1.0,
+    )
+    walk_weak_kink_fraction: float = quantity(
+        0.2,
+        "1",
+        "lower back, walking: a contact's kink is at least this fraction of its hump's largest (CONTACT-1)",
+        0.0,
+        1.0,
+    )
+    trunk_step_repeat_fraction: float = quantity(
+        0.5,
+        "1",
+        "lower back: the step period is the first autocorrelation peak reaching this fraction of the highest "
+        "(a left-right difference lowers the step's below the stride's; CONTACT-2)",
+        0.05,
+        1.0,
+    )
     min_step_prominence_g: float = quantity(0.08, "g", "lower back, wrist: prominence of a step peak", 0.0, 2.0)
     rest_acc_scale_ms2: float = quantity(
         1.0, "m/s^2", "foot/shank rest score: | |a| - g | per unit of distance from rest", 0.01, 20.0
