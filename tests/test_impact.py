@@ -76,3 +76,16 @@ def test_a_soft_toe_landing_reads_its_own_impact_not_the_braking_in_the_air(plac
     read, true = _matched_impacts(placement, "forward", 1.2)
     assert read.size >= 8
     assert np.nanmedian(np.abs(read - true)) <= 0.6
+
+
+@pytest.mark.parametrize("fs", [20.0, 25.0, 30.0, 50.0])
+def test_a_sharp_landing_at_the_contact_keeps_its_peak_at_low_rates(fs: float) -> None:
+    """IMPACT-9's rise test needs a sample within the 20 ms lead: at 25 Hz and below (lead 0) it found no rise and
+    searched from the next dip, reading 0.5 for a landing of 5 (review of IMPACT-9)."""
+    from retrogait.analysis.impact import _peak_and_rate
+
+    x = np.zeros(40)
+    x[10], x[12], x[13] = 5.0, -1.0, 0.5  # a sharp transient at the contact (sample 10), a dip, a smaller rise
+    lead = round(0.02 * fs)
+    peak = _peak_and_rate(x, np.array([10]), np.array([5]), lead, x.size, fs, 0.5)[0]
+    assert peak[0] == 5.0

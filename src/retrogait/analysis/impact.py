@@ -218,8 +218,11 @@ def _landing_starts(
     tens of ms before the touch: the late-swing braking of the descent (foot: 1-1.6 g, building over
     ~60 ms, against a 0.4-0.8 g soft toe landing in backward walking) or the leg's retraction seen along a
     tilted tibia (shank), which end at the touch. The ground's push then is the largest rise after the
-    contact, and the search starts where it starts (IMPACT-9).
+    contact, and the search starts where it starts (IMPACT-9). Below one sample per ``lead`` (25 Hz and
+    under at 20 ms) no rise within it can be seen: the search starts at the contact, as before.
     """
+    if lead < 1:
+        return np.full(ic.size, lead, dtype=np.int64)
     n = x.size
     width = seg.shape[1]
     near = np.clip(ic[:, None] + np.arange(-lead, lead + 1)[None, :], 0, n - 1)
