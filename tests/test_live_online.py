@@ -411,3 +411,19 @@ def test_a_half_turn_remount_at_a_stop_reverses_the_live_facing_once_the_new_str
     assert len(backward) >= 25 and max(wrong, default=0) < 2 * DirectionSettings().remount_min_steps
     right = sum(s.direction == "backward" for s in backward)
     assert right >= len(backward) // 2 if not declared else right == 0
+
+
+@pytest.mark.parametrize("placement", ["foot", "lower_back"])
+def test_after_a_live_facing_reversal_a_later_stop_keeps_the_facing_so_far(placement: str) -> None:
+    """Review of LIVE-26: once two stretches were firm and opposite, a stretch after a later stop was read in the
+    declared frame until firm itself (foot: 9 backward steps `forward` at 1.00, offline `unknown`); it now takes
+    the last firm stretch's facing."""
+    bouts = parse_bouts(
+        "still::0:3,forward:running:3.0:20,remount::0/0/180:9,backward:running:2.5:20,still::0:9,"
+        "backward:running:2.5:20,still::0:3"
+    )
+    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=5)).session
+    steps, _ = _run(session)
+    last = [s for s in steps if s.ic_time_s > 61.0]
+    assert len(last) >= 25
+    assert not any(s.direction_confidence >= 0.9 and s.direction != "backward" for s in last)

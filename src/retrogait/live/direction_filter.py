@@ -132,8 +132,11 @@ class OnlineDirection:
         found = stretch_facings(table, bounds, sign_known, self.settings)
         if found is None:
             return None
-        facing, changed, _ = found
+        facing, changed, firm = found
         at = len(self._stretch) - 1  # this contact's row in the table
+        k = int(np.searchsorted(bounds, at, side="right")) - 1  # its stretch
+        if firm[k] == 0:  # not firm yet: the facing so far, the last firm stretch's (there is one: two are)
+            at = int(bounds[np.flatnonzero(firm[:k])[-1]]) if np.any(firm[:k]) else at
         return FacingReversal(np.repeat(facing[at], 2), np.repeat(changed[at], 2), ())
 
 
