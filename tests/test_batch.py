@@ -324,6 +324,26 @@ def test_forked_workers_start_with_what_a_session_loads() -> None:
         pool.shutdown()
 
 
+def test_a_forked_workers_first_session_imports_nothing_more(squad: Path, tmp_path: Path) -> None:
+    """BATCH-31: what the fork server preloads is all a worker's sessions import (a shank and a lower-back
+    session to Parquet): it imported the settings' TOML reader, the parts plan, pandas' `to_dict` and its
+    Arrow extension types in every worker's first session, 5 ms of CPU each."""
+    code = (
+        "import sys\n"
+        "import retrogait.batch.preload\n"
+        "from retrogait.batch.worker import analyze_one\n"
+        "before = set(sys.modules)\n"
+        "for i, path in enumerate(sys.argv[2:]):\n"
+        "    assert analyze_one(path, f'{i:024d}', {}, sys.argv[1]).ok\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))"
+    )
+    paths = [str(squad / "athlete0" / "run0.csv"), str(squad / "athlete2" / "run2.csv")]
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), *paths], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == []
+
+
 def test_forked_workers_start_with_a_frozen_heap_and_the_collector_on() -> None:
     """BATCH-22: the fork server imports without cyclic collections and freezes what it loaded; a worker
     forked from it collects its own garbage as usual, without scanning the server's objects."""
