@@ -16,16 +16,16 @@ import importlib
 
 def warm() -> None:
     """Import and cache what a worker's first session would otherwise load itself."""
-    import encodings.ascii  # noqa: F401  (a codec a session's reading looks up)
+    import encodings.ascii  # (a codec a session's reading looks up)
     import encodings.utf_8_sig  # noqa: F401  (the session reader's encoding)
     import tomllib  # noqa: F401  (settings_toml's reader)
 
     import numpy.char  # numpy loads these two on first use of np.char, np.fft
     import numpy.fft  # noqa: F401
 
-    import retrogait.analysis.part_plan  # noqa: F401  (whether a recording is analysed in parts)
+    import retrogait.analysis.part_plan  # (whether a recording is analysed in parts)
     import retrogait.analysis.pipeline
-    import retrogait.analysis.settings_toml  # noqa: F401  (the user's max_acc_g for the units' check)
+    import retrogait.analysis.settings_toml  # (the user's max_acc_g for the units' check)
     import retrogait.imports.loading  # noqa: F401  (the readers of every format)
     from retrogait.analysis.blas import blas_controller
     from retrogait.batch.worker import steps_suffix
