@@ -20,6 +20,7 @@ import retrogait
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.batch import discover_inputs, run_batch
 from retrogait.batch.pool import worker_context
+from retrogait.batch.runner import longest_first
 from retrogait.cli import main
 from retrogait.errors import RetrogaitError
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
@@ -324,6 +325,26 @@ def test_forked_workers_start_with_what_a_session_loads() -> None:
         pool.shutdown()
 
 
+def test_a_forked_workers_first_session_imports_nothing_more(squad: Path, tmp_path: Path) -> None:
+    """BATCH-31: what the fork server preloads is all a worker's sessions import (a shank and a lower-back
+    session to Parquet): it imported the settings' TOML reader, the parts plan, pandas' `to_dict` and its
+    Arrow extension types in every worker's first session, 5 ms of CPU each."""
+    code = (
+        "import sys\n"
+        "import retrogait.batch.preload\n"
+        "from retrogait.batch.worker import analyze_one\n"
+        "before = set(sys.modules)\n"
+        "for i, path in enumerate(sys.argv[2:]):\n"
+        "    assert analyze_one(path, f'{i:024d}', {}, sys.argv[1]).ok\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))"
+    )
+    paths = [str(squad / "athlete0" / "run0.csv"), str(squad / "athlete2" / "run2.csv")]
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), *paths], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == []
+
+
 def test_forked_workers_start_with_a_frozen_heap_and_the_collector_on() -> None:
     """BATCH-22: the fork server imports without cyclic collections and freezes what it loaded; a worker
     forked from it collects its own garbage as usual, without scanning the server's objects."""
@@ -397,7 +418,7 @@ def test_inputs_are_hashed_while_the_workers_start(
     pool = SlowToStart(2)
     result = run_batch([squad], tmp_path / "pool", jobs=2, compare=False, force=True, pool=pool)  # type: ignore[arg-type]
     assert pool.started, "the inputs were not hashed while the first worker started"
-    assert hashed == inputs
+    assert hashed == [inputs[i] for i in longest_first(inputs)]  # in the order handed out (BATCH-32)
     plain = run_batch([squad], tmp_path / "plain", jobs=1, compare=False, force=True)
     assert (result.n_analysed, result.n_failed) == (plain.n_analysed, plain.n_failed) == (4, 1)
     for name in ("steps.parquet", "sessions.csv", "errors.csv"):
@@ -414,20 +435,50 @@ def test_an_input_that_cannot_be_hashed_ends_a_batch_with_workers_as_before(
     from retrogait.batch import runner
 
     inputs = discover_inputs([squad])
+    handed_out = [inputs[i] for i in longest_first(inputs)]  # the order the workers get them (BATCH-32)
     hashed: list[Path] = []
     real = runner._content_digest
 
     def digest(path: Path) -> str:
         hashed.append(path)
-        if path == inputs[1]:
+        if path == handed_out[1]:
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
     monkeypatch.setattr(runner, "_content_digest", digest)
     with pytest.raises(PermissionError) as raised:
         run_batch([squad], tmp_path / "out", jobs=2, compare=False, pool=ThreadPoolExecutor(2))  # type: ignore[arg-type]
-    assert raised.value.filename == str(inputs[1])
-    assert hashed == inputs[:2]
+    assert raised.value.filename == str(handed_out[1])
+    assert hashed == handed_out[:2]
+
+
+def test_workers_take_the_longest_recording_first_and_the_tables_keep_the_input_order(tmp_path: Path) -> None:
+    """BATCH-32: handed out in input order, a long recording listed last started when every other was done, and the
+    batch ended on it alone with the other workers idle; workers now take the largest files first. The tables, the
+    notes of inputs with the same bytes and every other output are a plain loop's, in input order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder = tmp_path / "in"
+    bouts = [Bout("forward", "running", 3.0, 10.0)]
+    for i in range(3):
+        write_simulation(simulate(SimulationConfig("shank", bouts, seed=i)), folder / f"a{i}.csv")
+    long_bouts = [Bout("forward", "running", 3.0, 40.0)]
+    write_simulation(simulate(SimulationConfig("shank", long_bouts, seed=9)), folder / "z_long.csv")
+    (folder / "b_copy.csv").write_bytes((folder / "a1.csv").read_bytes())  # the same bytes as a1 (EDGE-31)
+    submitted: list[str] = []
+
+    class Recording(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            submitted.append(Path(args[0]).name)
+            return super().submit(fn, *args, **kwargs)
+
+    pooled = run_batch([folder], tmp_path / "pool", jobs=2, compare=False, pool=Recording(2))  # type: ignore[arg-type]
+    assert submitted[0] == "z_long.csv" and sorted(submitted) == ["a0.csv", "a1.csv", "a2.csv", "z_long.csv"]
+    plain = run_batch([folder], tmp_path / "plain", jobs=1, compare=False)
+    assert pooled.same_as == plain.same_as == ((str(folder / "b_copy.csv"), str(folder / "a1.csv")),)
+    for name in ("steps.parquet", "sessions.csv", "errors.csv"):
+        assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
+    assert pd.read_csv(tmp_path / "pool" / "sessions.csv")["session"].str.endswith("z_long.csv").tolist()[-1]
 
 
 def test_a_dask_batch_hashes_its_inputs_while_the_client_connects(
@@ -453,7 +504,7 @@ def test_a_dask_batch_hashes_its_inputs_while_the_client_connects(
     with pytest.raises(RetrogaitError, match="cannot reach"):
         run_batch([squad], tmp_path / "out", scheduler="tcp://127.0.0.1:1", compare=False)
     assert seen == [True], "the inputs were not hashed while the client connected"
-    assert hashed == inputs
+    assert hashed == [inputs[i] for i in longest_first(inputs)]  # in the order handed out (BATCH-32)
     assert not (tmp_path / "out").exists()
 
 

@@ -115,8 +115,11 @@ def run_batch(
     # client imports and connects, not between the workers' results; in this process (--jobs 1) one by one,
     # before each (BATCH-25, BATCH-28)
     in_process = scheduler is None and pool is None and local_workers(jobs) <= 1
-    ahead = None if in_process else _DigestsAhead(paths)
-    digests = iter(map(_content_digest, paths)) if ahead is None else ahead
+    # workers take the largest inputs first, so that the batch does not end on one long session with the other
+    # workers idle; in this process the order changes nothing (BATCH-32). Hashed in the order handed out.
+    order = list(range(len(paths))) if in_process else longest_first(paths)
+    ahead = None if in_process else _DigestsAhead([paths[i] for i in order])
+    digests = iter(_content_digest(paths[i]) for i in order) if ahead is None else ahead
     try:
         # the cluster is reached before the output folder, the lock or a progress bar is made: a scheduler that
         # is not there is one line and nothing left behind (BATCH-23)
@@ -138,19 +141,21 @@ def run_batch(
 
         finished = {} if force else _still_valid(store.finished(), overrides)
         outcomes: dict[str, JobOutcome] = {}
-        keys: list[str] = []
+        keys: list[str | None] = [None] * len(paths)  # by input, once hashed
         first: dict[str, str] = {}
-        same_as: list[tuple[str, str]] = []
+        same_as: list[tuple[int, str, str]] = []  # (input index, input, the earlier input with its bytes)
         if on_start:
             on_start(len(paths))
 
         def todo() -> Iterator[Task]:
-            """Inputs still to analyse, each with its key (the digest of its content and the settings)."""
-            for path, digest in zip(paths, digests, strict=True):
+            """Inputs still to analyse, in the order handed out, each with its key (the digest of its content and
+            the settings). Inputs with the same bytes have the same size: still met in input order."""
+            for index, digest in zip(order, digests, strict=True):
+                path = paths[index]
                 key = job_key(digest, settings, analysis_version())
-                keys.append(key)
+                keys[index] = key
                 if key in first:  # the same bytes again: written once, and said so (EDGE-31)
-                    same_as.append((str(path), first[key]))
+                    same_as.append((index, str(path), first[key]))
                     continue  # not analysed again: its steps file is the earlier input's, under its name (USER-2)
                 first[key] = str(path)
                 if key in finished:
@@ -169,8 +174,7 @@ def run_batch(
         def write_ready() -> None:
             """Append, in input order, every job whose turn has come and whose outcome is known."""
             nonlocal position
-            while position < len(keys) and (keys[position] in written or keys[position] in outcomes):
-                key = keys[position]
+            while position < len(keys) and (key := keys[position]) is not None and (key in written or key in outcomes):
                 if key not in written:  # an input listed twice (same content) is written once
                     outcome = outcomes[key]
                     earlier = by_samples.get(outcome.samples) if outcome.ok and outcome.samples else None
@@ -199,7 +203,7 @@ def run_batch(
         tables.close()
         _write_settings(out, tables.summaries, overrides)
 
-        ordered = [outcomes[k] for k in dict.fromkeys(keys)]
+        ordered = [outcomes[k] for k in dict.fromkeys(keys) if k is not None]  # every input is hashed by now
         steps_path, sessions_path, errors_path = tables.steps_path, tables.sessions_path, tables.errors_path
         cohort: list[str] = []
         if compare:  # imported here: worker processes import this package and need no plotting
@@ -221,7 +225,7 @@ def run_batch(
             errors_path=errors_path,
             elapsed_s=time.perf_counter() - started,
             cohort=tuple(cohort),
-            same_as=tuple(same_as),
+            same_as=tuple((path, earlier) for _, path, earlier in sorted(same_as)),
             same_samples_as=tuple(same_samples_as),
         )
 
@@ -493,6 +497,20 @@ class _DigestsAhead:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def longest_first(paths: Sequence[Path]) -> list[int]:
+    """The indices of ``paths`` by file size, largest first (equal sizes in input order, so that the same bytes
+    twice are still met in input order): the size stands for a recording's duration (BATCH-32); a file that
+    cannot be examined comes last, where its digest reports it."""
+
+    def size(index: int) -> int:
+        try:
+            return paths[index].stat().st_size
+        except OSError:
+            return -1
+
+    return sorted(range(len(paths)), key=lambda index: -size(index))
 
 
 def _content_digest(path: Path) -> str:
