@@ -98,7 +98,8 @@ def impact_load(
 ) -> pd.DataFrame:
     """Columns IMPACT_COLUMNS (g, g/s, reasons) per contact (settings default to the placement's preset).
 
-    The impact peak is the largest gravity-removed acceleration along the impact axis in the window; a
+    The impact peak is the largest gravity-removed acceleration along the impact axis in the window (lower
+    back: the impact phase, ``stance_fraction`` of the stance; the active peak is ``vgrf_peak_bw``'s); a
     peak is a positive acceleration (the ground pushing the segment up), so a window that holds none (the
     axis is not the impact axis there, or nothing landed) gives NaN and ``impact_flags`` =
     ``no_impact_peak``, never a negative "peak".
@@ -141,18 +142,28 @@ def impact_peaks(
         # the leg's shock is a transient of the landing (peak within ~50 ms of contact): a fixed window
         # ends when the contact is known, so the value can be judged as the samples arrive (live cues)
         contact_s = np.full(m, np.nan)
-    window = np.where(
-        np.isfinite(contact_s),
-        np.round(settings.stance_fraction * contact_s * fs),
-        round(settings.window_s * fs),
+    phase = np.isfinite(contact_s)  # lower back with a toe-off: the impact phase, a share of the stance
+    window = np.maximum(
+        np.where(phase, np.round(impact_phase_s(contact_s, settings) * fs), round(settings.window_s * fs)), 2
     ).astype(np.int64)
-    window = np.maximum(window, 2)
     axis_g = in_g(signals.acc_ms2[:, 2]) - 1.0
     lead = round(settings.loading_lead_s * fs)
     leg = signals.placement in ("foot", "shank")
     peak, rate = _peak_and_rate(axis_g, ic, window, lead, n, fs, settings.transient_rise_fraction if leg else None)
+    # still rising at the impact phase's end: no impact peak in it, and the rise to the phase's end is the
+    # steep start of the loading; the loading rate is the rise's to the loading (IMPACT-10)
+    rising = phase & (peak == axis_g[np.clip(ic + window, 0, n - 1)])
+    if rising.any():
+        loading = np.maximum(np.round(settings.loading_stance_fraction * contact_s[rising] * fs), 2).astype(np.int64)
+        rate[rising] = _peak_and_rate(axis_g, ic[rising], loading, lead, n, fs)[1]
     positive = peak > 0
     return np.where(positive, peak, np.nan), np.where(positive, rate, np.nan)
+
+
+def impact_phase_s(contact_s: NDArray[np.float64] | float, settings: ImpactSettings) -> NDArray[np.float64]:
+    """Length (s) of the lower back's impact phase after contact for contact times ``contact_s`` (s): the first
+    ``stance_fraction`` of the stance, at least ``impact_phase_min_s`` (the simulator's truth: 20 %, 40 ms)."""
+    return np.maximum(settings.stance_fraction * np.asarray(contact_s, dtype=np.float64), settings.impact_phase_min_s)
 
 
 def _peak_and_rate(

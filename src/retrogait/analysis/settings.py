@@ -265,7 +265,30 @@ class ImpactSettings(Stage):
     window_s: float = quantity(
         0.1, "s", "impact window after contact: foot, shank; lower back without toe-off", 0.01, 1.0
     )
-    stance_fraction: float = quantity(0.5, "1", "share of stance searched for the impact peak", 0.05, 1.0)
+    stance_fraction: float = quantity(
+        0.2,
+        "1",
+        "lower back: the impact phase, this share of stance from contact (a heel strike's impact peak at "
+        "10-20 %; the active peak, vgrf_peak_bw's, at 40-57 %)",
+        0.05,
+        1.0,
+    )
+    impact_phase_min_s: float = quantity(
+        0.04,
+        "s",
+        "lower back: the impact phase lasts at least this long (a heel pad stops the leg 20-40 ms after contact "
+        "at any speed)",
+        0.0,
+        0.5,
+    )
+    loading_stance_fraction: float = quantity(
+        0.5,
+        "1",
+        "lower back: without an impact peak in the impact phase (still rising at its end), the loading rate "
+        "is that of the rise to the largest value within this share of stance (the plate's: to 50 %)",
+        0.05,
+        1.0,
+    )
     loading_lead_s: float = quantity(
         0.02, "s", "the loading-rate window starts this long before the detected contact", 0.0, 0.2
     )

@@ -1,8 +1,9 @@
 """Impact cues within the stride: a causal trigger on the offline impact definition (LIVE-7).
 
 Offline (impact.py) a contact's impact is the largest impact-axis acceleration minus 1 g in its window,
-from ``loading_lead_s`` before the initial contact to ``window_s`` after it (foot, shank) or to half the
-contact time (lower back). The trigger evaluates that quantity on that axis -- body z of the standing
+from ``loading_lead_s`` before the initial contact to ``window_s`` after it (foot, shank) or to the end of
+the impact phase, ``stance_fraction`` of the contact time and at least ``impact_phase_min_s`` (lower back,
+IMPACT-10). The trigger evaluates that quantity on that axis -- body z of the standing
 frame, the vertical of the detector's latest window -- while the window fills, batch by batch. What
 it cannot know from the past alone is where the window starts, so it recognises the landing:
 
@@ -12,8 +13,8 @@ it cannot know from the past alone is where the window starts, so it recognises 
 * the landing: the first sample after the gate whose impact-axis jerk reaches ``landing_jerk_fraction``
   of the recent landings' median (the ground stopping the segment is the sharpest change of a stride).
 
-Its window is then [landing - lead, landing + the impact window] (lower back: half the typical contact
-time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
+Its window is then [landing - lead, landing + the impact window] (lower back: ``stance_fraction`` of the
+typical contact time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
 target, and the excess at that moment sets the pitch. The value logged is the contact's offline impact,
 committed later by the online detector; trigger windows are matched to contacts by time, and a cue
 without a contact is logged as such (a false cue).
@@ -30,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import in_g
+from retrogait.analysis.impact import impact_phase_s
 from retrogait.analysis.settings import ImpactSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
@@ -232,7 +234,7 @@ class ImpactTrigger:
         """Length of the impact window after the landing (s): impact.impact_load's for this placement."""
         r = self.rhythm
         if self.placement not in ONE_LEG_PLACEMENTS and r is not None and math.isfinite(r.contact_s):
-            return self.impact.stance_fraction * r.contact_s
+            return float(impact_phase_s(r.contact_s, self.impact))
         return self.impact.window_s
 
     def _start(self, onset_s: float) -> ImpactWindow:
