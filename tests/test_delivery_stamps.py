@@ -55,12 +55,14 @@ def test_packets_stamped_on_delivery_are_re_timed_at_their_rate(tmp_path, time_u
     assert any("stamped on delivery" in note for note in result.report.notes)
 
 
-def test_bursts_with_no_steady_packet_rate_are_refused_in_one_line(tmp_path):
-    """Packets whose arrivals give no steady rate: the samples' times cannot be told (before: 'steps too small')."""
+@pytest.mark.parametrize("within_s", [1e-5, 1e-3])
+def test_bursts_with_no_steady_packet_rate_are_refused_in_one_line(tmp_path, within_s):
+    """Packets whose arrivals give no steady rate: the samples' times cannot be told (before: 'steps too small' for
+    stamps 0.01 ms apart within a packet, read at 1 kHz for stamps 1 ms apart)."""
     rng = np.random.default_rng(5)
     sizes = rng.integers(10, 41, 200)
-    arrival = np.cumsum(rng.uniform(0.01, 0.6, sizes.size))  # 10-600 ms between packets of any size
-    stamps = np.repeat(arrival, sizes) + np.concatenate([np.arange(s) for s in sizes]) * 1e-5
+    arrival = np.cumsum(rng.uniform(0.1, 0.6, sizes.size))  # 100-600 ms between packets of any size
+    stamps = np.repeat(arrival, sizes) + np.concatenate([np.arange(s) for s in sizes]) * within_s
     with pytest.raises(InputFileError) as caught:
         load_recording(_csv(tmp_path / "bursts.csv", stamps))
     message = str(caught.value)

@@ -639,7 +639,7 @@ def _times(
         seconds, kind = text_time_s(text)
         if mapping.time_unit is None:
             plan.inferred["inferred_time_unit"] = f"{kind} text"
-        seconds = _on_delivery(seconds, 1.0, plan)
+        seconds = _on_delivery(seconds, plan, display)
         finite = np.flatnonzero(np.isfinite(seconds))
         if kind != "datetime" or not finite.size:
             return seconds, None
@@ -650,7 +650,9 @@ def _times(
         return seconds, None
     raw = frame[plan.time].to_numpy(dtype=np.float64)
     packets = _packets(raw)
-    if packets is not None and packets.steady:
+    if packets is not None and not packets.steady:  # bursts whose packets give no steady rate (EDGE-145)
+        raise InputFileError(display, _bursts_unclear(plan.time, packets))
+    if packets is not None:
         raw = _retimed(raw, packets)
     t_s: FloatArray
     if mapping.time_unit == "datetime":  # EDGE-72: a KeyError, "internal error", for a column of numbers
@@ -670,8 +672,6 @@ def _times(
         base = inference.time_base(
             raw, names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
         )
-        if base is None and packets is not None:  # bursts whose packets give no steady rate (EDGE-145)
-            raise InputFileError(display, _bursts_unclear(plan.time, packets))
         if base is None:
             raise InputFileError(
                 display,
@@ -680,7 +680,7 @@ def _times(
         t_s, epoch = base.t_s, base.epoch
         factor = inference.TIME_FACTORS[base.unit.removeprefix("epoch_")]
         plan.inferred["inferred_time_unit"] = base.evidence
-    if packets is not None and packets.steady:
+    if packets is not None:
         _note_delivery(packets, factor, plan)
     starts = t_s[np.isfinite(t_s)][:1]
     return t_s, float(starts[0]) if epoch and starts.size else None
@@ -699,12 +699,15 @@ def _retimed(values: FloatArray, packets: Packets) -> FloatArray:
     return out
 
 
-def _on_delivery(seconds: FloatArray, factor: float, plan: _Plan) -> FloatArray:
-    """Date-time text stamped on delivery: re-timed within its packets and noted (EDGE-145)."""
+def _on_delivery(seconds: FloatArray, plan: _Plan, display: str) -> FloatArray:
+    """Date-time text stamped on delivery: re-timed within its packets and noted, refused where they give no steady
+    rate (EDGE-145)."""
     packets = _packets(seconds)
-    if packets is None or not packets.steady:
+    if packets is None:
         return seconds
-    _note_delivery(packets, factor, plan)
+    if not packets.steady:
+        raise InputFileError(display, _bursts_unclear(str(plan.time), packets))
+    _note_delivery(packets, 1.0, plan)
     return _retimed(seconds, packets)
 
 
