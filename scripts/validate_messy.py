@@ -101,6 +101,9 @@ class Degraded:
     reader: ReaderOptions | None = None
     seam_s: float | None = None  # file time (from the first stamp) after which the file's clock is not the true one
     kwargs: dict[str, str] | None = None  # what the user declares, where the degradation changes it
+    # the true time of the first sample where the file's first stamp is not it (stamped on delivery: the first
+    # packet's arrival); an import that re-times the packets starts the recording there (EDGE-145)
+    first_s: float | None = None
 
 
 # ------------------------------------------------------------------------------------ degradations
@@ -210,7 +213,7 @@ def _batched(rec: Recording, rng: np.random.Generator, lo: int, hi: int) -> Degr
     arrival = rec.t_s[ends[bunch]] + rng.uniform(0.0, 2.0, sizes.size)[bunch] / 1000.0
     after = np.arange(n) - (np.cumsum(sizes) - sizes)[bunch]
     before_end = np.minimum(sizes[bunch], n - (np.cumsum(sizes) - sizes)[bunch]) - 1 - after
-    return Degraded(arrival - before_end * 0.05 / rec.fs_hz, rec.acc, rec.gyr)
+    return Degraded(arrival - before_end * 0.05 / rec.fs_hz, rec.acc, rec.gyr, first_s=float(rec.t_s[0]))
 
 
 def _rate_drops(rec: Recording, rng: np.random.Generator) -> Degraded:
@@ -541,7 +544,7 @@ def analysed(rec: Recording, deg: Degraded, folder: Path, clean: Run | None = No
         result = retrogait.analyze(session)
     except RetrogaitError as exc:
         return Run(np.zeros(0), pd.DataFrame(), [], error=str(exc))
-    offset = float(deg.t_s.min())  # an imported file's time starts at 0
+    offset = float(deg.t_s.min()) if deg.first_s is None else deg.first_s  # an imported file's time starts at 0
     shift = offset if deg.header is None else 0.0
     ic = (result.steps["ic_time_s"].to_numpy(dtype=float) + shift) / deg.stretch
     if deg.seam_s is not None and clean is not None:

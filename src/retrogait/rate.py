@@ -11,6 +11,7 @@ Rates are compared with a requirement (200 Hz for impacts, 20 Hz for gait) with 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -137,3 +138,78 @@ def order_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[np
     if float(np.max(np.abs(r - line))) > ORDER_MAX_PERIODS:
         return None
     return float(t[0] + offset / fs_hz), np.arange(n, dtype=np.int64)
+
+
+#: Stamped on delivery (EDGE-145): a BLE host or phone stamps each packet of samples with its arrival time (or the
+#: packet's samples a small part of a period apart). A packet ends where the step to the next stamp is longer than
+#: BURST_JUMP times the median step (any step, where the median step is 0: equal stamps) ...
+BURST_JUMP = 4.0
+#: ... there are at least BURST_MIN_PACKETS packets, of BURST_MIN_SIZE samples or more (median) ...
+BURST_MIN_PACKETS = 8
+BURST_MIN_SIZE = 3
+#: ... the median step inside a packet is under BURST_WITHIN of the sample period the packets give ...
+BURST_WITHIN = 0.25
+#: ... and, for the packets to be re-timed, BURST_STEADY_SHARE of them give that period within BURST_PERIOD_SPREAD
+#: (relative): a sensor sampling steadily whose delivery alone is bursty (a lost packet or a pause gives a longer one).
+BURST_STEADY_SHARE = 0.8
+BURST_PERIOD_SPREAD = 0.25
+
+
+@dataclass(frozen=True)
+class Packets:
+    """Samples delivered in packets: the index of each packet's last sample, each packet's size (samples), the
+    sample period the packets give (in the stamps' unit) and the share of packets that give it (BURST_PERIOD_SPREAD)."""
+
+    last: NDArray[np.int64]
+    size: NDArray[np.int64]
+    period: float
+    steady_share: float
+
+    @property
+    def steady(self) -> bool:
+        """True when BURST_STEADY_SHARE of the packets give the period: re-timing them is the right reading."""
+        return self.steady_share >= BURST_STEADY_SHARE
+
+
+def delivery_packets(t: NDArray[np.float64]) -> Packets | None:
+    """The packets of stamps ``t`` (any unit, finite, never going back) stamped on delivery: runs of equal or
+    near-equal stamps (the median step inside a run under BURST_WITHIN of a sample period) separated by jumps of
+    about a packet's samples' worth of periods; None for any other clock (a regular one with jitter or gaps: its
+    median step is a period, its few long steps pauses).
+
+    Packet k's period is the step from packet k-1's last stamp to its own over its size (arrival stamps: its
+    samples were taken in between); the period is their total over the packets that agree with the median one."""
+    n = t.size
+    if n < BURST_MIN_PACKETS * BURST_MIN_SIZE:
+        return None
+    steps = np.diff(t)
+    if bool(np.any(steps < 0)) or not bool(np.all(np.isfinite(steps))):
+        return None
+    typical = float(np.median(steps))
+    jump = steps > BURST_JUMP * typical if typical > 0 else steps > 0
+    last = np.append(np.flatnonzero(jump), n - 1).astype(np.int64)
+    size = np.diff(np.concatenate([[-1], last])).astype(np.int64)
+    if last.size < BURST_MIN_PACKETS or float(np.median(size)) < BURST_MIN_SIZE:
+        return None
+    each = np.diff(t[last]) / size[1:]  # the first packet has no stamp before it
+    middle = float(np.median(each))
+    if not middle > 0:
+        return None
+    within = steps[~jump]
+    if within.size and float(np.median(within)) >= BURST_WITHIN * middle:
+        return None
+    agree = np.abs(each / middle - 1.0) <= BURST_PERIOD_SPREAD
+    period = float(np.diff(t[last])[agree].sum() / size[1:][agree].sum())
+    return Packets(last, size, period, float(np.mean(agree)))
+
+
+def retimed_packets(t: NDArray[np.float64], packets: Packets) -> NDArray[np.float64]:
+    """The stamps ``t`` re-timed one period apart within each packet, its last sample on its stamp (the arrival
+    follows the last sample taken); packed closer where the step from the packet before holds fewer periods than
+    samples, so that the times keep increasing and every sample is kept (EDGE-145)."""
+    stamp = t[packets.last]
+    before = np.concatenate([[stamp[0] - packets.size[0] * packets.period], stamp[:-1]])
+    spacing = np.minimum(packets.period, (stamp - before) / packets.size)
+    group = np.repeat(np.arange(packets.size.size), packets.size)
+    to_last = packets.last[group] - np.arange(t.size)
+    return np.asarray(stamp[group] - to_last * spacing[group], dtype=np.float64)

@@ -57,6 +57,7 @@ from retrogait.imports.table_layout import (
     split_blocks,
 )
 from retrogait.imports.workbook import Sheet, is_workbook, read_sheets
+from retrogait.rate import Packets, delivery_packets, retimed_packets
 
 NAME = GENERIC_NAME
 #: Lines of each block read to decide which column is which (from at most SAMPLE_BYTES of it).
@@ -74,6 +75,7 @@ _KEY_ORDER = (
     "inferred_layout",
     "inferred_time_column",
     "inferred_time_unit",
+    "inferred_time_base",
     "import_start_time_local",
     "inferred_acc_columns",
     "inferred_acc_gravity",
@@ -637,6 +639,7 @@ def _times(
         seconds, kind = text_time_s(text)
         if mapping.time_unit is None:
             plan.inferred["inferred_time_unit"] = f"{kind} text"
+        seconds = _on_delivery(seconds, plan, display)
         finite = np.flatnonzero(np.isfinite(seconds))
         if kind != "datetime" or not finite.size:
             return seconds, None
@@ -646,6 +649,11 @@ def _times(
         plan.inferred["import_start_time_local"] = first[:40]  # no zone in the text: not claimed as UTC
         return seconds, None
     raw = frame[plan.time].to_numpy(dtype=np.float64)
+    packets = _packets(raw)
+    if packets is not None and not packets.steady:  # bursts whose packets give no steady rate (EDGE-145)
+        raise InputFileError(display, _bursts_unclear(plan.time, packets))
+    if packets is not None:
+        raw = _retimed(raw, packets)
     t_s: FloatArray
     if mapping.time_unit == "datetime":  # EDGE-72: a KeyError, "internal error", for a column of numbers
         raise InputFileError(
@@ -656,7 +664,8 @@ def _times(
     if mapping.time_unit is not None:
         unit = mapping.time_unit.removeprefix("epoch_")
         _refuse_given_time_unit(raw, unit, mapping.time_unit, display)
-        t_s = raw * inference.TIME_FACTORS[unit]
+        factor = inference.TIME_FACTORS[unit]
+        t_s = raw * factor
         epoch = mapping.time_unit.startswith("epoch_")
     else:
         column = names.parse(plan.time)
@@ -669,9 +678,62 @@ def _times(
                 f"time column {plan.time!r} has steps too small for any unit (s, ms, us, ns): pass --time-unit",
             )
         t_s, epoch = base.t_s, base.epoch
+        factor = inference.TIME_FACTORS[base.unit.removeprefix("epoch_")]
         plan.inferred["inferred_time_unit"] = base.evidence
+    if packets is not None:
+        _note_delivery(packets, factor, plan)
     starts = t_s[np.isfinite(t_s)][:1]
     return t_s, float(starts[0]) if epoch and starts.size else None
+
+
+def _packets(values: FloatArray) -> Packets | None:
+    """The packets of the finite ``values`` (a time column, any unit) when they are stamped on delivery."""
+    return delivery_packets(values[np.isfinite(values)])
+
+
+def _retimed(values: FloatArray, packets: Packets) -> FloatArray:
+    """``values`` with its finite stamps re-timed within their packets (rate.retimed_packets); the others stay."""
+    out = values.copy()
+    finite = np.isfinite(values)
+    out[finite] = retimed_packets(values[finite], packets)
+    return out
+
+
+def _on_delivery(seconds: FloatArray, plan: _Plan, display: str) -> FloatArray:
+    """Date-time text stamped on delivery: re-timed within its packets and noted, refused where they give no steady
+    rate (EDGE-145)."""
+    packets = _packets(seconds)
+    if packets is None:
+        return seconds
+    if not packets.steady:
+        raise InputFileError(display, _bursts_unclear(str(plan.time), packets))
+    _note_delivery(packets, 1.0, plan)
+    return _retimed(seconds, packets)
+
+
+def _note_delivery(packets: Packets, factor: float, plan: _Plan) -> None:
+    """Say in the header (``inferred_time_base``) and a note that the samples were re-timed within their packets."""
+    rate_hz = 1.0 / (packets.period * factor)
+    sizes = f"{int(packets.size.min())}-{int(packets.size.max())} (median {float(np.median(packets.size)):g})"
+    plan.inferred["inferred_time_base"] = (
+        f"stamped on delivery: {packets.size.size:,} packets of {sizes} samples, each packet's samples on (near) one "
+        f"stamp; re-timed {1000.0 / rate_hz:.4g} ms apart ({rate_hz:.5g} Hz, the packets' rate) within each packet, "
+        f"the last on its stamp ({100 * packets.steady_share:.0f} % of the packets give that rate)"
+    )
+    plan.notes.append(
+        f"the time stamps come in packets of {sizes} samples stamped on delivery: every sample kept, re-timed "
+        f"evenly within its packet at the packets' rate ({rate_hz:.5g} Hz)"
+    )
+
+
+def _bursts_unclear(column: str, packets: Packets) -> str:
+    """The refusal of a time column stamped in bursts whose packets give no steady sample rate (EDGE-145)."""
+    return (
+        f"time column {column!r} is stamped in bursts ({packets.size.size:,} runs of {int(packets.size.min())}-"
+        f"{int(packets.size.max())} equal or near-equal stamps) whose packets give no steady sample rate (only "
+        f"{100 * packets.steady_share:.0f} % agree): the samples' times cannot be told from it; remove the time "
+        "column and read the file with --rate HZ (its sampling rate)"
+    )
 
 
 #: A rate no wearable's samples reach (Hz): a ``--time-unit`` that makes one is the wrong unit (EDGE-138).

@@ -1,0 +1,102 @@
+"""Samples stamped on delivery (EDGE-145): a BLE host or phone stamps every sample of a packet of 10-40 with the
+packet's arrival. The packets are found from the stamps, their samples re-timed evenly at the packets' rate with
+none lost (and said so), or the file refused in one line where the packets give no steady rate; a regular clock
+with jitter or a real gap is not mistaken for bursts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import import_samples as samples
+from retrogait.errors import InputFileError
+from retrogait.imports import load_recording
+from retrogait.rate import delivery_packets, retimed_packets
+
+RATE_HZ = 200.0
+
+
+def _true_times(n: int = 4000) -> np.ndarray:
+    return np.arange(n) / RATE_HZ
+
+
+def _delivered(t: np.ndarray, rng: np.random.Generator, lo: int = 10, hi: int = 40) -> np.ndarray:
+    """Packets of ``lo``-``hi`` samples, each stamped with its arrival (0-2 ms after its last sample), the samples
+    0.05 periods apart (Android sensor batching)."""
+    n = t.size
+    sizes = rng.integers(lo, hi + 1, n // lo + 1)
+    first = np.cumsum(sizes) - sizes
+    bunch = np.repeat(np.arange(sizes.size), sizes)[:n]
+    last = np.minimum(first + sizes - 1, n - 1)
+    arrival = t[last[bunch]] + rng.uniform(0.0, 0.002, sizes.size)[bunch]
+    return np.asarray(arrival - (last[bunch] - np.arange(n)) * 0.05 / RATE_HZ)
+
+
+def _csv(path, t_s: np.ndarray, time_unit_ms: bool = False):
+    acc = samples.truth_acc_ms2(np.arange(t_s.size) / RATE_HZ)
+    name, scale = ("time_ms", 1000.0) if time_unit_ms else ("time_s", 1.0)
+    rows = "\n".join(f"{t * scale:.9g},{x:.6f},{y:.6f},{z:.6f}" for t, (x, y, z) in zip(t_s, acc, strict=True))
+    path.write_text(f"{name},acc_x,acc_y,acc_z\n{rows}\n")
+    return path
+
+
+@pytest.mark.parametrize("time_unit_ms", [False, True])
+def test_packets_stamped_on_delivery_are_re_timed_at_their_rate(tmp_path, time_unit_ms):
+    """Before: the median step (0.05 periods) read as 4 kHz, refused as 'steps too small for any unit'."""
+    t = _true_times()
+    path = _csv(tmp_path / "delivered.csv", _delivered(t, np.random.default_rng(3)), time_unit_ms)
+    result = load_recording(path)
+    session = result.session
+    assert session.t_s.size == t.size  # nothing recorded lost
+    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
+    assert np.all(np.diff(session.t_s) > 0)
+    assert float(np.max(np.abs(session.t_s - t))) < 0.004  # within the delivery delay of the true times
+    assert "stamped on delivery" in session.meta.extra["inferred_time_base"]
+    assert any("stamped on delivery" in note for note in result.report.notes)
+
+
+@pytest.mark.parametrize("within_s", [1e-5, 1e-3])
+def test_bursts_with_no_steady_packet_rate_are_refused_in_one_line(tmp_path, within_s):
+    """Packets whose arrivals give no steady rate: the samples' times cannot be told (before: 'steps too small' for
+    stamps 0.01 ms apart within a packet, read at 1 kHz for stamps 1 ms apart)."""
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(10, 41, 200)
+    arrival = np.cumsum(rng.uniform(0.1, 0.6, sizes.size))  # 100-600 ms between packets of any size
+    stamps = np.repeat(arrival, sizes) + np.concatenate([np.arange(s) for s in sizes]) * within_s
+    with pytest.raises(InputFileError) as caught:
+        load_recording(_csv(tmp_path / "bursts.csv", stamps))
+    message = str(caught.value)
+    assert "bursts.csv" in message and "bursts" in message and "--rate" in message and "\n" not in message
+
+
+def test_jittered_clock_is_not_bursts(tmp_path):
+    t = _true_times()
+    rng = np.random.default_rng(7)
+    jittered = np.maximum.accumulate(t + rng.uniform(-0.003, 0.003, t.size))
+    assert delivery_packets(jittered) is None
+    session = load_recording(_csv(tmp_path / "jitter.csv", jittered)).session
+    assert "inferred_time_base" not in session.meta.extra
+
+
+def test_real_gaps_are_not_bursts(tmp_path):
+    t = _true_times()
+    gap = t.copy()
+    gap[t.size // 2 :] += 3.0  # the recording paused for 3 s
+    assert delivery_packets(gap) is None
+    lost = t[np.arange(t.size) % 50 >= 10]  # a BLE packet of 10 samples lost every 50
+    assert delivery_packets(lost) is None
+    session = load_recording(_csv(tmp_path / "gap.csv", gap)).session
+    assert "inferred_time_base" not in session.meta.extra
+    assert float(np.max(np.diff(session.t_s))) == pytest.approx(3.0 + 1.0 / RATE_HZ)
+
+
+def test_re_timed_packets_keep_increasing_after_a_pause_and_a_late_packet():
+    """A packet packed closer where its step from the one before holds fewer periods than samples; a pause stays."""
+    t = _true_times(2000)
+    stamps = _delivered(t, np.random.default_rng(11))
+    stamps[1000:] += 2.0  # a pause of 2 s
+    packets = delivery_packets(stamps)
+    assert packets is not None and packets.steady
+    retimed = retimed_packets(stamps, packets)
+    assert retimed.size == stamps.size and np.all(np.diff(retimed) > 0)
+    assert float(np.max(np.diff(retimed))) > 1.9
