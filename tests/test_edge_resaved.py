@@ -430,3 +430,24 @@ def test_a_polar_export_whose_sensor_clock_a_spreadsheet_rounded_is_timed_by_the
     assert b.session.gyr is not None
     np.testing.assert_allclose(b.session.t_s - b.session.t_s[0], a.session.t_s - a.session.t_s[0], atol=1.5e-3)
     assert any("timed by Phone timestamp instead" in note for note in b.report.notes)
+
+
+@pytest.mark.parametrize("rounded", ["ACC", "GYRO"])
+def test_a_polar_pair_with_one_file_rounded_keeps_its_gyroscope_on_one_clock(tmp_path: Path, rounded: str) -> None:
+    """Review of EDGE-141 (EDGE-146): with only one file of the pair re-saved, that one was timed by the phone clock
+    (~1.7e9 s) and the other by the sensor's (~7e8 s), and the gyroscope "covered 0 %" and was left out. Both are
+    timed by the phone now."""
+    original = samples.polar_pair(tmp_path / "orig")
+    for name, which in (("one", (rounded,)), ("both", ("ACC", "GYRO"))):
+        (tmp_path / name).mkdir()
+        for file in original.parent.glob("*.txt"):
+            lines = file.read_text().splitlines()
+            if any(f"_{kind}" in file.name for kind in which):
+                rows = [line.split(";") for line in lines[1:]]
+                lines = [lines[0], *(";".join([r[0], _excel_general(r[1]), *r[2:]]) for r in rows)]
+            (tmp_path / name / file.name).write_text("\n".join(lines) + "\n")
+    one, both = load_recording(tmp_path / "one" / original.name), load_recording(tmp_path / "both" / original.name)
+    assert one.session.gyr is not None and both.session.gyr is not None
+    np.testing.assert_array_equal(one.session.gyr, both.session.gyr)  # the same phone clock as both re-saved
+    np.testing.assert_array_equal(one.session.t_s, both.session.t_s)
+    assert sum("timed by Phone timestamp instead" in note for note in one.report.notes) == 2

@@ -790,13 +790,15 @@ def read_stream(
     decimal: str = ".",
     stale: tuple[str, float] | None = None,
     text_time: str | None = None,
+    text_time_forced: bool = False,
 ) -> Stream:
     """One three-axis stream of a table: times (x ``time_to_s`` -> s) and ``columns`` (x ``to_unit``),
     bad rows dropped and counted under ``label``; the rows of the ``acc`` stream count as read.
     ``stale``: (column, s): rows whose value there is below -s are values from before the recording
     started (a sensor's cached last value), dropped and counted as ``{label}_before_recording_start``.
     ``text_time``: a column of date-time text on another clock that times the rows, with a note, where the time
-    column's numbers were rounded by a spreadsheet (:func:`rounded_time`; Polar's phone timestamp, EDGE-141)."""
+    column's numbers were rounded by a spreadsheet (:func:`rounded_time`; Polar's phone timestamp, EDGE-141), or
+    (``text_time_forced``) where another file of the recording is timed by it (its partner's were rounded)."""
     numeric = [time_column, *columns, *([stale[0]] if stale is not None else [])]
     table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, report=report)
     if label == "acc":
@@ -811,7 +813,7 @@ def read_stream(
             table = table[~early]
     values = to_si(table[list(columns)].to_numpy(dtype=np.float64), to_unit)
     raw_t = table[time_column].to_numpy(dtype=np.float64)
-    t_s = _text_time_for_rounded(source, table, time_column, raw_t, text_time, sep, decimal, report)
+    t_s = _text_time_for_rounded(source, table, time_column, raw_t, text_time, sep, decimal, report, text_time_forced)
     if t_s is None:
         _refuse_rounded_time(source.display, time_column, raw_t)
         t_s = raw_t * time_to_s
@@ -862,11 +864,14 @@ def _text_time_for_rounded(
     sep: str,
     decimal: str,
     report: ImportReport,
+    forced: bool = False,
 ) -> NDArray[np.float64] | None:
     """The rows' times (s) from ``text_time`` where ``column``'s numbers were rounded by a spreadsheet
-    (:func:`rounded_time`) and that text is date-time text advancing through the rows; else None. Read again only
-    then (the text column costs nothing on a file as the app wrote it)."""
-    if text_time is None or not rounded_time(column, raw_t):
+    (:func:`rounded_time`), or ``forced`` (the file beside it is timed so: one clock for both), and that text is
+    date-time text advancing through the rows; else None. Read again only then (the text column costs nothing on a
+    file as the app wrote it)."""
+    rounded = text_time is not None and rounded_time(column, raw_t) is not None
+    if text_time is None or not (rounded or forced):
         return None
     again = read_table(source, sep=sep, decimal=decimal, numeric=[column], text=[text_time])
     if len(again) != len(table):
@@ -875,10 +880,12 @@ def _text_time_for_rounded(
     finite = seconds[np.isfinite(seconds)]
     if kind != "datetime" or finite.size < max(2, 0.9 * seconds.size) or np.mean(np.diff(finite) > 0) < 0.5:
         return None  # no clock either: text a spreadsheet rounded to the minute too, or per-packet stamps
-    report.notes.append(
-        f"{source.name}: its {column} column was saved with too few digits ({_distinct(raw_t)}; "
-        f"a spreadsheet's 6 digits): timed by {text_time} instead (the phone's clock, to the ms it writes)"
+    why = (
+        f"its {column} column was saved with too few digits ({_distinct(raw_t)}; a spreadsheet's 6 digits)"
+        if rounded
+        else f"the file beside it is timed so (its {column} column was rounded by a spreadsheet)"
     )
+    report.notes.append(f"{source.name}: {why}: timed by {text_time} instead (the phone's clock, to the ms it writes)")
     return np.asarray(seconds, dtype=np.float64)
 
 

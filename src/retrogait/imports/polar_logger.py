@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+
 from retrogait.errors import InputFileError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     ACC_TO_MS2,
+    ROUNDED_TIME_MIN_VALUE,
     Source,
     Stream,
     align_gyro,
@@ -59,7 +62,7 @@ def sniff(path: Path) -> float:
     return 0.95 if kind else 0.0
 
 
-def _read(source: Source, report: ImportReport, label: str) -> Stream:
+def _read(source: Source, report: ImportReport, label: str, phone_clock: bool = False) -> Stream:
     fields = header_fields(first_line(source.head()), ";")
     axes = {m.group(1): (f, m.group(2)) for f in fields if (m := _AXIS.match(f))}
     if set(axes) != {"X", "Y", "Z"} or _SENSOR_TIME not in fields:
@@ -80,7 +83,31 @@ def _read(source: Source, report: ImportReport, label: str) -> Stream:
         sep=";",
         decimal=decimal,
         text_time=phone,
+        text_time_forced=phone_clock,
     )
+
+
+def _rounded_at_start(source: Source) -> bool:
+    """Whether the sensor's ns stamps in the first rows (the file's head) were rounded by a spreadsheet (as
+    common.rounded_time judges a whole column): then both files of the pair are timed by the phone timestamp, one
+    clock for both (EDGE-146)."""
+    lines = head_text(source.head()).splitlines()
+    fields = header_fields(lines[0], ";") if lines else []
+    if _SENSOR_TIME not in fields or len(lines) < 3:
+        return False
+    k = fields.index(_SENSOR_TIME)
+    cells = [line.split(";")[k] if line.count(";") >= k else "" for line in lines[1:-1]]  # the last may be cut
+    values = np.array([_number(c) for c in cells], dtype=np.float64)
+    finite = values[np.isfinite(values)]
+    # a ns clock gives every row its own stamp; 6 digits of ~7e17 ns step by 1000 s: one or two values in the head
+    return finite.size >= 20 and float(np.abs(finite).max()) >= ROUNDED_TIME_MIN_VALUE and np.unique(finite).size <= 2
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return float("nan")
 
 
 def _phone_start(source: Source) -> str:
@@ -124,12 +151,16 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             raise InputFileError(path, "holds only the gyroscope; the matching _ACC file was not found beside it")
         acc_source = partner or given
     report = ImportReport(format=NAME, files=[acc_source.display])
-    acc = _read(acc_source, report, "acc")
+    gyr_source = _partner(acc_source, sources, "gyr")
+    if gyr_source is not None and _kind(first_line(gyr_source.head())) != "gyr":
+        gyr_source = None
+    # one clock for the pair: where a spreadsheet rounded either file's ns stamps, both are timed by the phone
+    phone_clock = gyr_source is not None and (_rounded_at_start(acc_source) or _rounded_at_start(gyr_source))
+    acc = _read(acc_source, report, "acc", phone_clock)
     phone_start = _phone_start(acc_source)
     gyr = None
-    gyr_source = _partner(acc_source, sources, "gyr")
-    if gyr_source is not None and _kind(first_line(gyr_source.head())) == "gyr":
-        gyr = _read(gyr_source, report, "gyr")
+    if gyr_source is not None:
+        gyr = _read(gyr_source, report, "gyr", phone_clock)
         report.files.append(gyr_source.display)
     acc, gyr_dps = align_gyro(acc, gyr, report)
     device = re.sub(r"_(ACC|GYRO)\.txt$", "", acc_source.name, flags=re.IGNORECASE).replace("_", " ") or None
