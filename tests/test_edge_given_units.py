@@ -54,6 +54,35 @@ def test_a_time_unit_given_that_makes_no_wearable_rate_is_refused(tmp_path: Path
         load_recording(path, generic=GenericCsvOptions(time_unit=given))
 
 
+@pytest.mark.parametrize(("rate_hz", "refused"), [(20.0, True), (100.0, True), (10.0, False)])
+def test_a_slow_recording_in_seconds_given_as_ms_is_refused_where_seconds_give_a_usable_rate(
+    tmp_path: Path, rate_hz: float, refused: bool
+) -> None:
+    """Review of EDGE-138 (EDGE-147): a 20 Hz seconds column given as ms read as 20 kHz, under the 20 kHz bound, with
+    no refusal and no note. Between 2 and 20 kHz the given unit is refused where seconds make a usable rate (>= 20
+    Hz); a 10 Hz column (too slow either way) keeps the old reading, so a fast IMU timed in ms is never refused."""
+    t = np.arange(2000) / rate_hz
+    acc = samples.truth_acc_ms2(t)
+    path = tmp_path / "slow.csv"
+    np.savetxt(path, np.column_stack([t, acc]), delimiter=",", fmt="%.6f", header="time_s,x,y,z", comments="")
+    if refused:
+        with pytest.raises(InputFileError, match=r"--time-unit ms makes the sample rate .* give --time-unit s"):
+            load_recording(path, generic=GenericCsvOptions(time_unit="ms"))
+    else:
+        session = load_recording(path, generic=GenericCsvOptions(time_unit="ms")).session
+        assert session.meta.sample_rate_hz == pytest.approx(1000.0 * rate_hz)
+
+
+def test_a_fast_imu_timed_in_ms_reads_as_given(tmp_path: Path) -> None:
+    """A 3.2 kHz IMU timed in ms: in seconds it would be 3.2 Hz; the given ms stands (EDGE-147)."""
+    t = np.arange(6400) / 3.2  # ms
+    acc = samples.truth_acc_ms2(t / 1000.0)
+    path = tmp_path / "fast.csv"
+    np.savetxt(path, np.column_stack([t, acc]), delimiter=",", fmt="%.6f", header="t,x,y,z", comments="")
+    session = load_recording(path, generic=GenericCsvOptions(time_column="t", time_unit="ms")).session
+    assert session.meta.sample_rate_hz == pytest.approx(3200.0, rel=1e-3)
+
+
 def test_a_time_unit_given_too_coarse_names_the_unit_that_fits(tmp_path: Path) -> None:
     """`--time-unit epoch_s` on epoch milliseconds was refused "sample rate is 0.05 Hz, too low for gait analysis ...
     record at 50 Hz or more", advice for a slow sensor; now the unit is named (EDGE-138). A unit that fits reads."""

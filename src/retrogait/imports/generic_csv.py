@@ -743,18 +743,21 @@ MAX_GIVEN_RATE_HZ = 20000.0
 def _refuse_given_time_unit(raw: FloatArray, unit: str, given: str, display: str) -> None:
     """Refuse ``--time-unit`` where it makes the samples faster than any wearable's or slower than gait analysis
     needs while another unit makes a rate of 2 Hz - 2 kHz (a seconds column given as ms: a 40 min walk read as 2.4 s
-    at 50 kHz, analysed to no step without a word, EDGE-138)."""
+    at 50 kHz, analysed to no step without a word, EDGE-138); between 2 and 20 kHz only where the other unit gives
+    a rate gait analysis can use (20 Hz in s given as ms read as 20 kHz; review of EDGE-138, EDGE-147)."""
     step = inference.median_step(raw)
     if not (math.isfinite(step) and step > 0):
         return
     rate_hz = 1.0 / (step * inference.TIME_FACTORS[unit])
-    if MIN_SAMPLE_RATE_HZ <= rate_hz <= MAX_GIVEN_RATE_HZ:
+    if MIN_SAMPLE_RATE_HZ <= rate_hz <= inference.RATE_WINDOW_HZ[1]:
         return
     fits = inference.time_base(raw, None)
     if fits is None or fits.unit.removeprefix("epoch_") == unit:
         return
     fit_unit = fits.unit.removeprefix("epoch_")
     fit_hz = 1.0 / (step * inference.TIME_FACTORS[fit_unit])
+    if rate_hz <= MAX_GIVEN_RATE_HZ and not fit_hz >= MIN_SAMPLE_RATE_HZ:
+        return  # 2-20 kHz (a fast IMU in ms) where the other unit would be too slow for gait anyway: as given
     named = ("epoch_" if given.startswith("epoch_") else "") + fit_unit
     how = "faster than any wearable samples" if rate_hz > MAX_GIVEN_RATE_HZ else "too slow for gait analysis"
     raise InputFileError(
