@@ -260,3 +260,19 @@ def test_compare_of_a_recording_without_steps_says_no_steps_were_found(
     assert main(["compare", str(path), "--out", str(tmp_path / "cmp")]) == 2
     printed = capsys.readouterr().err
     assert printed.count("\n") == 1 and "no steps were found in rest.csv" in printed
+
+
+def test_compare_names_inputs_without_steps_apart_where_their_names_are_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review of EDGE-143 (EDGE-148): two still recordings analysed into sub1/out and sub2/out were named "out, out"."""
+    rest = [Bout("still", "still", 0.0, 12.0)]
+    for seed, sub in enumerate(("sub1", "sub2"), start=1):
+        (tmp_path / sub).mkdir()
+        still = simulate(SimulationConfig("foot", rest, sample_rate_hz=100.0, seed=seed)).session
+        write_session(still, tmp_path / sub / "rest.csv")
+    paths = [str(tmp_path / sub / "rest.csv") for sub in ("sub1", "sub2")]
+    assert main(["compare", *paths, "--out", str(tmp_path / "cmp")]) == 2
+    printed = capsys.readouterr().err
+    assert "no steps were found in" in printed
+    assert printed.split("no steps were found in")[1].count("sub") == 2  # sub1/rest.csv and sub2/rest.csv

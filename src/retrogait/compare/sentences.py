@@ -230,6 +230,8 @@ def nothing_to_compare(comparison: Comparison, *, options: bool = True) -> str |
     if left_out := left_out_text(comparison, options=options):
         text += f"; left out: {left_out}"
     empty = [Path(s.path).name for s in comparison.sources if s.n_steps == 0]
+    if len(set(empty)) < len(empty):  # names alike (sub1/out, sub2/out): the paths as given tell them apart
+        empty = [str(s.path) for s in comparison.sources if s.n_steps == 0]
     if empty and len(empty) == len(comparison.sources):  # the reason was missing (EDGE-143)
         text += f"; no steps were found in {', '.join(empty[:3])}{', ...' if len(empty) > 3 else ''}"
     phones = {s.placement for s in comparison.sources if s.placement in STEP_COUNT_PLACEMENTS}
