@@ -183,12 +183,30 @@ def direction_probabilities(
     if cues is None:
         cues = direction_cues(signals, contacts, settings)
     evidence, relative = travel_evidence(cues, signals, settings)
-    smoothed = smooth_states(evidence, link_switch_probability(signals, contacts, cues, settings))
+    switch = link_switch_probability(signals, contacts, cues, settings)
+    smoothed = smooth_states(evidence, switch)
+    if signals.placement == "lower_back":  # the trunk: contacts of no evidence of their own (DIRECTION-32)
+        own = smooth_states(evidence, np.where(bout_ends(signals, contacts, cues, settings), FORGET, switch))
+        smoothed = own_bout_capped(smoothed, own)
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
     if isinstance(reversal, str):  # MEASURE
         reversal = facing_reversal(signals, contacts, cues, settings)
     post = reversal_applied(smoothed, post, reversal, relative, signals.anterior_sign_known, settings)
     return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+
+
+def own_bout_capped(post: FloatArray, own: FloatArray) -> FloatArray:
+    """(m, 3) posteriors ``post`` each made no surer of its most probable state than ``own`` (the same
+    chain with every bout end, :func:`bout_ends`, forgetting: the contact's own bout alone) makes it: mixed
+    with the uniform one (:func:`capped_posteriors`). What the chain carries across a bout end is the odds
+    that the direction did not change there, not evidence about this bout (LIVE-23 offline, DIRECTION-32)."""
+    rows = np.arange(post.shape[0])
+    best = np.argmax(post, axis=1)
+    cap = own[rows, best]
+    over = cap < post[rows, best]
+    out = np.array(post, dtype=np.float64)
+    out[over] = capped_posteriors(out[over], cap[over, None])
+    return out
 
 
 def reversal_applied(
@@ -360,8 +378,8 @@ def cue_agreement(cues: CueTable) -> float:
     return float(np.sum(free * np.tanh(x)))
 
 
-def capped_posteriors(post: FloatArray, cap: float) -> FloatArray:
-    """Posteriors mixed with the uniform one just enough that none exceeds ``cap``: when two
+def capped_posteriors(post: FloatArray, cap: float | FloatArray) -> FloatArray:
+    """Posteriors mixed with the uniform one just enough that none exceeds ``cap`` (one, or (k, 1) per row): when two
     independent physical measurements of direction contradict each other over a session (a corrupted
     cue, a reversed axis), the labels keep the axis cues' reading but make no firm claim."""
     top = post.max(axis=1, keepdims=True)
