@@ -54,23 +54,29 @@ def test_a_time_unit_given_that_makes_no_wearable_rate_is_refused(tmp_path: Path
         load_recording(path, generic=GenericCsvOptions(time_unit=given))
 
 
-@pytest.mark.parametrize(("rate_hz", "refused"), [(20.0, True), (100.0, True), (10.0, False)])
-def test_a_slow_recording_in_seconds_given_as_ms_is_refused_where_seconds_give_a_usable_rate(
-    tmp_path: Path, rate_hz: float, refused: bool
+@pytest.mark.parametrize(
+    ("rate_hz", "scale", "given", "refused"),
+    [(12.5, 1000.0, "us", True), (13.0, 1.0, "ms", True), (100.0, 1.0, "ms", True), (5.0, 1.0, "ms", False)],
+)
+def test_a_slow_sensor_given_one_unit_too_fine_is_refused_naming_the_unit_that_fits(
+    tmp_path: Path, rate_hz: float, scale: float, given: str, refused: bool
 ) -> None:
-    """Review of EDGE-138 (EDGE-147): a 20 Hz seconds column given as ms read as 20 kHz, under the 20 kHz bound, with
-    no refusal and no note. Between 2 and 20 kHz the given unit is refused where seconds make a usable rate (>= 20
-    Hz); a 10 Hz column (too slow either way) keeps the old reading, so a fast IMU timed in ms is never refused."""
+    """Review of EDGE-138 (EDGE-147): a 12.5 Hz sensor's ms column given as us (or 13 Hz seconds as ms) read as 12.5
+    (13) kHz, under EDGE-138's 20 kHz bound, with no refusal and no note. Between 2 and 20 kHz the given unit is
+    refused, as too fast, where the unit that fits gives at least 10 Hz; a 5 Hz column keeps the given reading."""
     t = np.arange(2000) / rate_hz
     acc = samples.truth_acc_ms2(t)
     path = tmp_path / "slow.csv"
-    np.savetxt(path, np.column_stack([t, acc]), delimiter=",", fmt="%.6f", header="time_s,x,y,z", comments="")
+    np.savetxt(path, np.column_stack([t * scale, acc]), delimiter=",", fmt="%.6f", header="t,x,y,z", comments="")
+    options = GenericCsvOptions(time_column="t", time_unit=given)
     if refused:
-        with pytest.raises(InputFileError, match=r"--time-unit ms makes the sample rate .* give --time-unit s"):
-            load_recording(path, generic=GenericCsvOptions(time_unit="ms"))
+        fits = "ms" if scale == 1000.0 else "s"
+        with pytest.raises(
+            InputFileError, match=rf"--time-unit {given} makes .* faster than .* give --time-unit {fits}"
+        ):
+            load_recording(path, generic=options)
     else:
-        session = load_recording(path, generic=GenericCsvOptions(time_unit="ms")).session
-        assert session.meta.sample_rate_hz == pytest.approx(1000.0 * rate_hz)
+        assert load_recording(path, generic=options).session.meta.sample_rate_hz == pytest.approx(1000.0 * rate_hz)
 
 
 def test_a_fast_imu_timed_in_ms_reads_as_given(tmp_path: Path) -> None:

@@ -267,12 +267,11 @@ def test_compare_names_inputs_without_steps_apart_where_their_names_are_alike(
 ) -> None:
     """Review of EDGE-143 (EDGE-148): two still recordings analysed into sub1/out and sub2/out were named "out, out"."""
     rest = [Bout("still", "still", 0.0, 12.0)]
-    for seed, sub in enumerate(("sub1", "sub2"), start=1):
+    for seed, sub in enumerate(("monday_walk", "tuesday_walk"), start=1):
         (tmp_path / sub).mkdir()
         still = simulate(SimulationConfig("foot", rest, sample_rate_hz=100.0, seed=seed)).session
         write_session(still, tmp_path / sub / "rest.csv")
-    paths = [str(tmp_path / sub / "rest.csv") for sub in ("sub1", "sub2")]
+    paths = [str(tmp_path / sub / "rest.csv") for sub in ("monday_walk", "tuesday_walk")]
     assert main(["compare", *paths, "--out", str(tmp_path / "cmp")]) == 2
-    printed = capsys.readouterr().err
-    assert "no steps were found in" in printed
-    assert printed.split("no steps were found in")[1].count("sub") == 2  # sub1/rest.csv and sub2/rest.csv
+    said = capsys.readouterr().err.split("no steps were found in")[1]
+    assert "monday_walk" in said and "tuesday_walk" in said

@@ -738,13 +738,17 @@ def _bursts_unclear(column: str, packets: Packets) -> str:
 
 #: A rate no wearable's samples reach (Hz): a ``--time-unit`` that makes one is the wrong unit (EDGE-138).
 MAX_GIVEN_RATE_HZ = 20000.0
+#: Between 2 and 20 kHz the given unit is wrong where the unit that fits gives at least this (Hz): the slowest
+#: commodity sensors (MetaWear 12.5 Hz, Movesense 13 Hz) read one unit too fine land at 12.5-13 kHz, while a fast
+#: research IMU timed in ms (3.2 kHz) would be 3.2 Hz in s (EDGE-147).
+MIN_FITTING_RATE_HZ = 10.0
 
 
 def _refuse_given_time_unit(raw: FloatArray, unit: str, given: str, display: str) -> None:
     """Refuse ``--time-unit`` where it makes the samples faster than any wearable's or slower than gait analysis
     needs while another unit makes a rate of 2 Hz - 2 kHz (a seconds column given as ms: a 40 min walk read as 2.4 s
-    at 50 kHz, analysed to no step without a word, EDGE-138); between 2 and 20 kHz only where the other unit gives
-    a rate gait analysis can use (20 Hz in s given as ms read as 20 kHz; review of EDGE-138, EDGE-147)."""
+    at 50 kHz, analysed to no step without a word, EDGE-138); between 2 and 20 kHz only where the unit that fits
+    gives at least MIN_FITTING_RATE_HZ (a 12.5 Hz sensor's ms given as us read as 12.5 kHz; EDGE-147)."""
     step = inference.median_step(raw)
     if not (math.isfinite(step) and step > 0):
         return
@@ -756,10 +760,10 @@ def _refuse_given_time_unit(raw: FloatArray, unit: str, given: str, display: str
         return
     fit_unit = fits.unit.removeprefix("epoch_")
     fit_hz = 1.0 / (step * inference.TIME_FACTORS[fit_unit])
-    if rate_hz <= MAX_GIVEN_RATE_HZ and not fit_hz >= MIN_SAMPLE_RATE_HZ:
-        return  # 2-20 kHz (a fast IMU in ms) where the other unit would be too slow for gait anyway: as given
+    if rate_hz <= MAX_GIVEN_RATE_HZ and not fit_hz >= MIN_FITTING_RATE_HZ:
+        return  # 2-20 kHz where the other unit gives under 10 Hz: a fast IMU (a 3.2 kHz one in ms), as given
     named = ("epoch_" if given.startswith("epoch_") else "") + fit_unit
-    how = "faster than any wearable samples" if rate_hz > MAX_GIVEN_RATE_HZ else "too slow for gait analysis"
+    how = "faster than any wearable samples" if rate_hz > inference.RATE_WINDOW_HZ[1] else "too slow for gait analysis"
     raise InputFileError(
         display,
         f"--time-unit {given} makes the sample rate {rate_hz:.4g} Hz, {how}; in {fit_unit} it is {fit_hz:.4g} Hz: "

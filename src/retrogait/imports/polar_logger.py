@@ -99,8 +99,12 @@ def _rounded_at_start(source: Source) -> bool:
     cells = [line.split(";")[k] if line.count(";") >= k else "" for line in lines[1:-1]]  # the last may be cut
     values = np.array([_number(c) for c in cells], dtype=np.float64)
     finite = values[np.isfinite(values)]
-    # a ns clock gives every row its own stamp; 6 digits of ~7e17 ns step by 1000 s: one or two values in the head
-    return finite.size >= 20 and float(np.abs(finite).max()) >= ROUNDED_TIME_MIN_VALUE and np.unique(finite).size <= 2
+    if finite.size < 20 or float(np.abs(finite).max()) < ROUNDED_TIME_MIN_VALUE:
+        return False
+    # a ns clock gives every row its own stamp; 6 digits of ~7e17 ns step by 1000 s: one or two values in the head,
+    # each one a spreadsheet's 6 significant digits (a clock stamping per packet keeps all its digits)
+    distinct = np.unique(finite)
+    return distinct.size <= 2 and all(float(f"{v:.6g}") == v for v in distinct.tolist())
 
 
 def _number(text: str) -> float:
