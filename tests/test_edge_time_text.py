@@ -94,6 +94,28 @@ def test_a_time_column_whose_text_is_no_time_is_named_in_the_refusal(tmp_path: P
         load_recording(path)
 
 
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        (lambda k, text: "x" if k % 7 == 3 else text, r"1[45]% of its first rows read as no date or time \(such as 'x"),
+        (lambda k, text: "" if k % 2 else text, r"50% of its first rows are blank"),
+        (lambda k, text: "", r"column time is named like time, but it is empty"),
+    ],
+)
+def test_a_time_column_with_rows_of_no_time_says_so(tmp_path: Path, spoil, said: str) -> None:  # type: ignore[no-untyped-def]
+    """Review of EDGE-140 (EDGE-149): a time column with every 7th row `x`, every other row blank, or no text at all
+    was refused "none named like time/timestamp/t" although it is named so; the refusal now says what is in it."""
+    path = _table(tmp_path / "t.csv", lambda d: d.strftime("%Y-%m-%d %H:%M:%S.%f"))
+    lines = path.read_text().splitlines()
+    rows = [lines[0]]
+    for k, line in enumerate(lines[1:]):
+        text, rest = line.split(",", 1)
+        rows.append(f"{spoil(k, text)},{rest}")
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(InputFileError, match=said):
+        load_recording(path)
+
+
 def test_a_paused_phyphox_recording_gets_its_pause_back_as_a_gap(tmp_path: Path) -> None:
     """phyphox's experiment time stands still while it is paused, so "Time (s)" runs on across a pause and the walks
     before and after it were analysed as one, a step time spanning the pause (EDGE-142). The pause meta/time.csv

@@ -496,11 +496,20 @@ def _why_not_a_text_clock(name: str, table: _Table) -> str | None:
     finite = seconds[np.isfinite(seconds)]
     if kind == "number":
         return None
-    if finite.size < 0.5 * seconds.size:
-        first = next((str(v).strip() for v in values if str(v).strip()), "")
-        return f"column {name} is named like time, but its text ({first[:40]!r}) reads as no date or time"
     if finite.size < max(3, 0.9 * seconds.size):
-        return None
+        text = [str(v).strip() for v in values]
+        bad = [t for t, ok in zip(text, np.isfinite(seconds), strict=True) if t and t.lower() != "nan" and not ok]
+        share = 1.0 - finite.size / max(seconds.size, 1)
+        if not finite.size and not bad:
+            return f"column {name} is named like time, but it is empty"
+        if not bad:  # a clock with blank cells (EDGE-149)
+            return f"column {name} is named like time, but {share:.0%} of its first rows are blank"
+        if finite.size < 0.5 * seconds.size:
+            return f"column {name} is named like time, but its text ({bad[0][:40]!r}) reads as no date or time"
+        return (  # a clock with rows of other text (EDGE-149)
+            f"column {name} is named like time, but {share:.0%} of its first rows read as no date or time "
+            f"(such as {bad[0][:40]!r})"
+        )
     steps = np.diff(finite)
     same, back = float(np.mean(steps == 0)), float(np.mean(steps < 0))
     if back > 0 and back >= same:
