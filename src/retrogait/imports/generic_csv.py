@@ -588,7 +588,7 @@ def _read_plan(
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow becomes inf: a dropped out_of_range row
         values[:, :3] *= factor
         if gyr_columns:
-            values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity, display)
+            values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity)
     t, values = clean_rows(t_s, values, report, "row", gyro_from=3 if gyr_columns else None)
     acc = Stream(t, values[:, :3])
     gyr_dps = table_gyro(t, values[:, 3:6], report) if same_gyro else None
@@ -859,19 +859,12 @@ def _refuse_given_rads(raw: FloatArray, mapping: GenericCsvOptions, display: str
 
 
 def _gyr_factor(
-    raw: FloatArray,
-    acc_ms2: FloatArray,
-    rate_hz: float,
-    plan: _Plan,
-    mapping: GenericCsvOptions,
-    gravity: str,
-    display: str,
+    raw: FloatArray, acc_ms2: FloatArray, rate_hz: float, plan: _Plan, mapping: GenericCsvOptions, gravity: str
 ) -> float:
-    """The factor that turns the raw angular rate into deg/s (given, stated by the names, or inferred); a unit given as
-    rad/s is checked (:func:`_refuse_given_rads`; deg/s given to a rad/s gyroscope is refused by HONEST-26's check)."""
+    """The factor that turns the raw angular rate into deg/s (given, stated by the names, or inferred; a unit given as
+    rad/s is checked by the caller first, :func:`_refuse_given_rads`)."""
     assert plan.gyr is not None
     if mapping.gyr_unit is not None:
-        _refuse_given_rads(raw, mapping, display)
         return inference.GYR_FACTORS[mapping.gyr_unit]
     units = inference.gyro_units(raw, acc_ms2, rate_hz, names.gyro_unit(plan.gyr.unit), gravity == "removed")
     plan.inferred["inferred_gyr_unit"] = units.evidence
@@ -903,8 +896,9 @@ def _other_gyro(
     finite = np.isfinite(t_s)
     acc_at = np.column_stack([np.interp(t_s[finite], acc.t_s, acc.xyz[:, i]) for i in range(3)])  # for its unit only
     raw = frame[list(plan.gyr.columns)].to_numpy(dtype=np.float64)
+    _refuse_given_rads(raw[finite], mapping, display)  # (EDGE-137)
     with np.errstate(over="ignore", invalid="ignore"):
-        raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included", display)
+        raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included")
     t, values = clean_rows(t_s, raw, report, "gyr")
     return Stream(t, values)
 
