@@ -199,14 +199,14 @@ def test_the_facing_reversal_is_measured_once_per_analysis(monkeypatch: pytest.M
     import retrogait.analysis.pipeline as pipeline
 
     calls: list[int] = []
-    measured = direction.facing_reversal
+    measured = direction.facing_per_stretch  # what facing_reversal and the pipeline read the stretches with
 
     def counted(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return measured(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(direction, "facing_reversal", counted)
-    monkeypatch.setattr(pipeline, "facing_reversal", counted)
+    monkeypatch.setattr(direction, "facing_per_stretch", counted)
+    monkeypatch.setattr(pipeline, "facing_per_stretch", counted)
     result = simulate(SimulationConfig("foot", parse_bouts(BOUTS), sample_rate_hz=100.0, seed=5))
     analyze(result.session, mounting=False)
     assert len(calls) == 1

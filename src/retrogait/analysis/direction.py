@@ -261,14 +261,33 @@ def facing_reversal(
     facings (one facing over the session: nothing to say). ``declared_seen``: a stretch before these contacts
     (an earlier part of the recording, parts.py) was firm on the declared facing; with a known sign it counts as
     a firm stretch facing as declared before the first contact (MOUNT-8)."""
+    return facing_per_stretch(signals, contacts, cues, settings, declared_seen)[0]
+
+
+def facing_per_stretch(
+    signals: BodySignals,
+    contacts: Contacts,
+    cues: CueTable,
+    settings: DirectionSettings | None = None,
+    declared_seen: bool = False,
+) -> tuple[FacingReversal | None, bool]:
+    """:func:`facing_reversal` and whether the sign is known and a stretch between standings is firm on the declared
+    facing (what a part of a recording passes on to the parts after it, MOUNT-8), the stretches read once."""
     settings = settings or preset(signals.placement).direction
-    before = declared_seen and signals.anterior_sign_known
-    bounds = _stretch_bounds(signals, contacts, settings, need_standing=not before)
-    if bounds is None:
-        return None
-    found = stretch_facings(cues, bounds, signals.anterior_sign_known, settings, before)
+    m = len(contacts)
+    if m < settings.remount_min_steps or signals.anterior_source == "none":
+        return None, False
+    standing = standing_between(signals, contacts, settings)
+    bounds = np.concatenate([[0], np.flatnonzero(standing) + 1, [m]]).astype(np.int64)
+    log_odds = _stretch_log_odds(cues, bounds, settings)
+    sign_known = signals.anterior_sign_known
+    seen = sign_known and bool(np.any(log_odds >= settings.remount_facing_log_odds))
+    before = declared_seen and sign_known
+    if not before and (m < 2 * settings.remount_min_steps or not standing.any()):
+        return None, seen
+    found = _facings_of(log_odds, bounds, sign_known, settings, before)
     if found is None:
-        return None
+        return None, seen
     facing, changed, firm = found
     t = signals.t_s[np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)]
     k_firm = np.flatnonzero(firm)
@@ -277,7 +296,7 @@ def facing_reversal(
     )
     if before and firm[k_firm[0]] < 0:  # against the facing an earlier part was firm on: before its first contact
         at = ((-math.inf, float(t[bounds[k_firm[0]]])), *at)
-    return FacingReversal(facing=facing, changed=changed, at_s=at)
+    return FacingReversal(facing=facing, changed=changed, at_s=at), seen
 
 
 def stretch_facings(
@@ -287,7 +306,13 @@ def stretch_facings(
     standings, live those committed so far): (facing, changed) of :class:`FacingReversal` and per stretch its firm
     facing (+1, -1, 0: undecided), or None without two firm stretches facing opposite ways (``declared_seen``, with
     ``sign_known``: one firm on the declared facing counted before the first, MOUNT-8)."""
-    log_odds = _stretch_log_odds(cues, bounds, settings)
+    return _facings_of(_stretch_log_odds(cues, bounds, settings), bounds, sign_known, settings, declared_seen)
+
+
+def _facings_of(
+    log_odds: FloatArray, bounds: IntArray, sign_known: bool, settings: DirectionSettings, declared_seen: bool
+) -> tuple[FloatArray, NDArray[np.bool_], FloatArray] | None:
+    """:func:`stretch_facings` from the stretches' log-odds of facing (:func:`_stretch_log_odds`)."""
     firm = np.where(np.abs(log_odds) >= settings.remount_facing_log_odds, np.sign(log_odds), 0.0)
     if not (np.any(firm < 0) and ((declared_seen and sign_known) or np.any(firm > 0))):
         return None
@@ -296,34 +321,6 @@ def stretch_facings(
     facing = np.repeat(np.where(firm != 0, 1.0 / (1.0 + np.exp(-log_odds)), 0.5), sizes)
     changed = np.repeat(firm == -reference, sizes)
     return facing, changed, firm
-
-
-def declared_facing_firm(
-    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings | None = None
-) -> bool:
-    """True where the sign is known and a stretch between standings (:func:`facing_reversal`'s) is firm on the
-    declared facing: what a part of a recording passes on to the parts after it (MOUNT-8)."""
-    settings = settings or preset(signals.placement).direction
-    if not signals.anterior_sign_known:
-        return False
-    bounds = _stretch_bounds(signals, contacts, settings, need_standing=False)
-    return bounds is not None and bool(
-        np.any(_stretch_log_odds(cues, bounds, settings) >= settings.remount_facing_log_odds)
-    )
-
-
-def _stretch_bounds(
-    signals: BodySignals, contacts: Contacts, settings: DirectionSettings, need_standing: bool
-) -> IntArray | None:
-    """The stretches of contacts between standings (bounds, contact indices); None where there are too few
-    contacts, no frame, or (``need_standing``) no standing to separate two stretches."""
-    m = len(contacts)
-    if m < (2 if need_standing else 1) * settings.remount_min_steps or signals.anterior_source == "none":
-        return None
-    standing = standing_between(signals, contacts, settings)
-    if need_standing and not standing.any():
-        return None
-    return np.concatenate([[0], np.flatnonzero(standing) + 1, [m]]).astype(np.int64)
 
 
 def _stretch_log_odds(cues: CueTable, bounds: IntArray, settings: DirectionSettings) -> FloatArray:

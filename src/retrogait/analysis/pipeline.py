@@ -27,10 +27,9 @@ from retrogait.analysis.bouts import BOUT_COLUMNS, segment_bouts, step_activity
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import (
     FacingReversal,
-    declared_facing_firm,
     direction_cues,
+    facing_per_stretch,
     facing_probability,
-    facing_reversal,
     step_directions,
 )
 from retrogait.analysis.effort import EFFORT_COLUMN, accumulated_change_g, effort_for_steps
@@ -443,8 +442,8 @@ def _analyze_session(
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
     reversal, seen = None, declared_seen
     if cues is not None and not _frameless(signals):  # a direction to read: the facing per stretch (MOUNT-1, -8)
-        reversal = facing_reversal(signals, contacts, cues, settings.direction, declared_seen)
-        seen = seen or declared_facing_firm(signals, contacts, cues, settings.direction)
+        reversal, firm_as_declared = facing_per_stretch(signals, contacts, cues, settings.direction, declared_seen)
+        seen = seen or firm_as_declared
     # the steps' directions read only the cues and the signals: beside the bouts and the strike evidence (PERF-40)
     directions = _directions_beside(signals, contacts, settings, cues, reversal)
     bouts, bout_id, bout_activity = segment_bouts(

@@ -49,7 +49,7 @@ class AnalysisResult:
         signals: the body-frame signals the steps were found in (for figures), None if rejected.
         contacts: the detected contacts (sample indices into ``signals``).
         declared_facing_seen: the sign is declared and a stretch of steps was firm on its facing, here or in an
-            earlier part (direction.declared_facing_firm): passed on to the next part of a recording (MOUNT-8).
+            earlier part (direction.facing_per_stretch): passed on to the next part of a recording (MOUNT-8).
     """
 
     steps: pd.DataFrame
