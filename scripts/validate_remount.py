@@ -15,7 +15,9 @@ the sensor tilted 60 deg about its y 1.5 s before the backward run (TILT_AT_S), 
 first mounting; printed with the backward bout's median impact_peak_g against the untilted session's (a frame
 whose up mixes the two mountings' standing misreads it). Last, analysed in parts (LONG-4; MOUNT-6/8): the
 same run with an 80 s stand (turned at its middle) in parts of 100 s with 30 s overlap, so that no part holds
-steps on both sides of the turn, against the whole analysis.
+steps on both sides of the turn, against the whole analysis. Then slow walking (MOUNT-9): forward walking 0.8 m/s
+30 s, a 10 s stand turned at its middle, then forward 0.8 m/s or backward 0.7 m/s walking 30 s (a foot lies flat,
+still, through most of each slow stance).
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ TILT_AT_S = 51.5  # 1.5 s before the backward run
 BOUT_SPANS = {"forward": (3.0, 43.0), "backward": (53.0, 93.0)}
 LONG_REST = [*BOUTS[:2], Bout("still", "still", 0.0, 80), *BOUTS[3:]]
 LONG_TURN_AT_S, LONG_SPANS = 83.0, {"forward": (3.0, 43.0), "backward": (123.0, 163.0)}
+SLOW_TURN_AT_S = 38.0  # the middle of the slow walks' 10 s stand
+
+
+def slow_bouts(then: str) -> list[Bout]:
+    """A slow forward walk, a 10 s stand and a slow walk ``then`` (forward 0.8 m/s or backward 0.7 m/s)."""
+    speed = 0.8 if then == "forward" else 0.7
+    return [
+        Bout("still", "still", 0.0, 3),
+        Bout("forward", "walking", 0.8, 30),
+        Bout("still", "still", 0.0, 10),
+        Bout(then, "walking", speed, 30),
+        Bout("still", "still", 0.0, 3),
+    ]
 
 
 def turned(
@@ -131,6 +146,32 @@ def parts_rows() -> None:
                 print(f"{placement:10s} yaw {yaw:>5g}  {how}  " + "   ".join(cells), flush=True)
 
 
+def slow_rows() -> int:
+    """Slow walks either side of a turned stand (MOUNT-9): printed as the grid; the steps wrong at >= 0.9."""
+    print(f"slow walking (0.8 m/s forward, then forward 0.8 or backward 0.7 m/s): turned at {SLOW_TURN_AT_S:g} s")
+    total = 0
+    for placement in ("foot", "shank", "lower_back"):
+        for then in ("forward", "backward"):
+            base = simulate(SimulationConfig(placement, slow_bouts(then), sample_rate_hz=200.0, seed=5)).session
+            for yaw in (0.0, 180.0):
+                for keep_axes in (True, False):
+                    result = retrogait.analyze(turned(base, yaw, keep_axes, at_s=SLOW_TURN_AT_S))
+                    first, wrong_first = scored(result.steps, {"forward": (3.0, 33.0)})
+                    second, wrong_second = scored(result.steps, {then: (43.0, 73.0)})
+                    cells, wrong = [*first, *second], wrong_first + wrong_second
+                    said = any("re-mounted" in note for note in result.summary["notes"])
+                    header = "header axes" if keep_axes else "no header  "
+                    print(
+                        f"{placement:10s} then {then:8s} yaw {yaw:>5g}  {header}  "
+                        + "   ".join(cells)
+                        + f"   note: {'yes' if said else 'no'}",
+                        flush=True,
+                    )
+                    total += wrong
+    print(f"wrong at confidence >= 0.9 over the slow walks: {total}")
+    return total
+
+
 def main() -> None:
     print("right/unknown/wrong steps per bout (wrong at confidence >= 0.9); sensor turned at 48 s while standing")
     total = 0
@@ -148,6 +189,7 @@ def main() -> None:
         for keep_axes in (True, False):
             print(row(placement, 0.0, keep_axes, base, 60.0)[0], flush=True)
     parts_rows()
+    slow_rows()
 
 
 if __name__ == "__main__":
