@@ -90,6 +90,6 @@ def first_touch(
         has
         & (at_impact >= s.sole_rest_speed_ms)
         & (touch > impact_ic + round(s.sole_stop_s * fs_hz))
-        & (touch <= impact_ic + rise)
+        & (touch <= impact_ic + round(s.air_braking_s * fs_hz))
     )
     return np.where(late | airborne, touch, impact_ic).astype(np.int64)
