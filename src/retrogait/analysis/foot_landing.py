@@ -63,6 +63,7 @@ def first_touch(
     idx: NDArray[np.int64],
     impact_ic: NDArray[np.int64],
     s: ContactsSettings,
+    lowered: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
     """Initial contacts (sample index), one per landing window ``idx`` (rows), given the impact-based
     contacts ``impact_ic``.
@@ -72,11 +73,15 @@ def first_touch(
     heel dropping onto a planted forefoot): the contact is the touch. A landing impact stops the sole
     it starts within ``sole_stop_s``: an impact whose onset comes while every sole point still moves
     faster than ``sole_rest_speed_ms`` and that is followed by the touch only later than that (but
-    within ``impact_rise_s``) is the controlled late-swing descent braking in the air (a soft toe
-    landing backward, whose touch has no sharp transient): the contact is the touch too (IMPACT-8).
+    within ``air_braking_s`` for a foot ``lowered`` (rows; not falling faster than ``fall_speed_ms``:
+    the braking builds over the slow descent, up to ~100 ms before the touch), within ``impact_rise_s``
+    for one falling (running: the ground stops it, no long braking in the air)) is
+    the controlled late-swing descent braking in the air (a soft toe landing backward, whose touch has
+    no sharp transient): the contact is the touch too (IMPACT-8, CONTACT-3).
     Otherwise the impact's onset stays (a heel strike: the sole stops in the impact it starts).
     """
     speed = lowest_sole_speed_ms(acc_ms2, gyr_dps, fs_hz, rest_idx, s.sole_reach_m, s.sole_depth_m)
+    lowered = np.ones(idx.shape[0], dtype=bool) if lowered is None else lowered
     seg = speed[idx]
     seg = np.where(np.isfinite(seg), seg, np.inf)
     falls = (seg[:, 1:] < s.sole_rest_speed_ms) & (seg[:, :-1] >= s.sole_rest_speed_ms)
@@ -90,6 +95,6 @@ def first_touch(
         has
         & (at_impact >= s.sole_rest_speed_ms)
         & (touch > impact_ic + round(s.sole_stop_s * fs_hz))
-        & (touch <= impact_ic + round(s.air_braking_s * fs_hz))
+        & (touch <= impact_ic + np.where(lowered, round(s.air_braking_s * fs_hz), rise))
     )
     return np.where(late | airborne, touch, impact_ic).astype(np.int64)
