@@ -718,7 +718,12 @@ def foot_simulated(rows: Rows) -> None:
 #: heel's sole point is at (-0.06, -0.09), the ball's at (0.14, -0.09)): the heel counter, the laces (the
 #: simulator's own), the toe box. Only the kinematic point moves (the landing's impact model is the same).
 FOOT_POSITIONS = {"heel": (-0.08, -0.05), "mid": (0.06, -0.03), "toe": (0.16, -0.05)}
-LIMB_SPEEDS = {"backward_walking": (0.6, 0.8, 1.0, 1.2, 1.4, 1.6), "forward_walking": (0.6, 1.0, 1.3, 1.6)}
+LIMB_SPEEDS = {
+    "backward_walking": (0.6, 0.8, 1.0, 1.2, 1.4, 1.6),
+    "forward_walking": (0.6, 1.0, 1.3, 1.6),
+    "backward_running": (2.0, 2.5, 3.0),
+    "forward_running": (2.5, 3.5, 4.5),
+}
 
 
 @contextmanager
@@ -735,11 +740,11 @@ def foot_sensor_at(xz_m: tuple[float, float]) -> Iterator[None]:
 def limb_sims(gait: str, speed: float, seeds: list[int], where: str) -> list[tuple[Session, NDArray[np.float64]]]:
     """Simulated walks (200 Hz, 30 s) of ``gait`` at ``speed`` per seed, the sensor at ``where`` (``shank``
     or a FOOT_POSITIONS key): (session, the sensor leg's true contacts)."""
-    direction = gait.split("_")[0]
+    direction, activity = gait.split("_")
     placement = "shank" if where == "shank" else "foot"
     out = []
     for seed in seeds:
-        config = SimulationConfig(placement, [Bout(direction, "walking", speed, 30)], 200.0, seed=seed)
+        config = SimulationConfig(placement, [Bout(direction, activity, speed, 30)], 200.0, seed=seed)
         if placement == "foot":
             with foot_sensor_at(FOOT_POSITIONS[where]):
                 sim = simulate(config)

@@ -118,12 +118,15 @@ def test_lowest_sole_speed_of_a_still_and_of_a_gliding_foot() -> None:
     assert 0.95 < speed[200] < 1.05
 
 
-def _first_touch_of_a_stopped_glide(impact: int) -> int:
+def _first_touch_of_a_stopped_glide(impact: int, shock_at: int | None = None) -> int:
     """first_touch (sample, 200 Hz) of a foot gliding at 1 m/s without rotation, stopped at samples 200-204
-    (below 0.3 m/s from sample 202), given an impact-based contact at sample ``impact``."""
+    (below 0.3 m/s from sample 202), given an impact-based contact at sample ``impact``; ``shock_at``: a
+    sharp vertical landing transient (5 g within two samples) there."""
     acc = np.tile([0.0, 0.0, STANDARD_GRAVITY_MS2], (400, 1))
     acc[60:80, 0] += 10.0
     acc[200:204, 0] -= 50.0
+    if shock_at is not None:
+        acc[shock_at : shock_at + 2, 2] += 5.0 * STANDARD_GRAVITY_MS2
     idx = np.arange(120, 330)[None, :]
     touch = first_touch(
         acc, np.zeros((400, 3)), 200.0, np.array([10, 390]), idx, np.array([impact]), ContactsSettings()
@@ -146,6 +149,9 @@ def test_first_touch_replaces_an_impact_that_starts_in_the_air() -> None:
     assert abs(_first_touch_of_a_stopped_glide(180) - 202) <= 2
     # more than ``air_braking_s`` (0.2 s) before the touch is not this landing's: it stays
     assert _first_touch_of_a_stopped_glide(150) == 150
+    # a landing's sharp transient between them: the foot landed there (a heel strike whose touch the sole
+    # speed finds late, running), the impact stays
+    assert _first_touch_of_a_stopped_glide(180, shock_at=183) == 180
 
 
 @pytest.mark.parametrize("where", [(0.16, -0.05), (0.06, -0.03), (-0.08, -0.05)], ids=["toe", "laces", "heel"])

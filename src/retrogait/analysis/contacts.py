@@ -345,10 +345,9 @@ def _limb_landings(
     before = np.clip(stop_at[:, None] + np.arange(-rise, 1)[None, :], 0, n - 1)
     ic_fall = _impact_onset(vjerk, before[rows, np.argmax(vjerk[before], axis=1)], rise, s)
     ic_lowered = _impact_onset(jerk, idx[rows, np.argmax(jerk[idx], axis=1)], rise, s)
-    falling = v.min(axis=1) < -s.fall_speed_ms
-    ic = np.where(falling, ic_fall, ic_lowered).astype(np.int64)
+    ic = np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
     del up, vel, vjerk, v  # freed before the sole's speed is integrated (PERF-20)
-    return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s, lowered=~falling)
+    return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s, preset(signals.placement).impact)
 
 
 def _limb_toe_offs(
