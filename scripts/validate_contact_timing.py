@@ -583,7 +583,7 @@ def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, grid: lis
 def without_first_touch() -> Iterator[None]:
     """The foot detector as before IMPACT-7: the impact-based landing only."""
     shipped = contacts_module.first_touch
-    contacts_module.first_touch = lambda acc, gyr, fs, rest, idx, ic, s: ic  # type: ignore[assignment]
+    contacts_module.first_touch = lambda acc, gyr, fs, rest, idx, ic, s, impact=None: ic  # type: ignore[assignment]
     try:
         yield
     finally:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 import retrogait
 from retrogait.analysis.filters import lowpass
 from retrogait.analysis.foot_landing import first_touch, lowest_sole_speed_ms
-from retrogait.analysis.settings import ContactsSettings
+from retrogait.analysis.settings import AnalysisSettings, ContactsSettings
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.session import Session, SessionMeta
@@ -170,6 +171,25 @@ def test_foot_sensor_anywhere_on_the_foot_finds_soft_backward_toe_landings(
     det = retrogait.analyze(sim.session).steps["ic_time_s"].to_numpy()
     err = np.array([det[np.argmin(np.abs(det - t))] - t for t in truth[1:-1]])
     assert np.mean(np.abs(err) <= 0.05) >= 0.9
+
+
+def test_the_landing_transient_test_of_the_contacts_reads_the_users_impact_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CONTACT-3's rise test takes ``impact.loading_lead_s`` from the analysis settings: a lead under one
+    sample tests no rise (IMPACT-12) and counts as a landing, so the toe box's braking onset is the contact again."""
+    import retrogait.simulate.segments as segments
+
+    monkeypatch.setattr(segments, "FOOT_SENSOR_XZ_M", (0.16, -0.05))
+    sim = simulate(SimulationConfig("foot", [Bout("backward", "walking", 0.8, 30)], 200.0, seed=2))
+    truth = sim.truth[sim.truth["side"] == "left"]["ic_time_s"].to_numpy()
+    base = AnalysisSettings.for_placement("foot")
+    no_lead = replace(base, impact=replace(base.impact, loading_lead_s=0.001))
+    within = []
+    for settings in (base, no_lead):
+        det = retrogait.analyze(sim.session, settings=settings).steps["ic_time_s"].to_numpy()
+        within.append(np.mean([np.min(np.abs(det - t)) <= 0.05 for t in truth[1:-1]]))
+    assert within[0] >= 0.9 > 0.5 > within[1]
 
 
 def test_foot_simulated_backward_walking_toe_landings_are_on_time() -> None:
