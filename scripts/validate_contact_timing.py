@@ -1,9 +1,16 @@
 """Contact timing of issue 15 item 3: lower-back walking contacts and a foot's first touch, in-sample and
 cross-validated, with physically varied inputs (docs/validation.md, "Contact timing").
 
-Usage: python scripts/validate_contact_timing.py [--data DIR] [--part lowerback|foot|trunk|all]
-       [--seeds 1-18] [--cv]
+Usage: python scripts/validate_contact_timing.py [--data DIR] [--part lowerback|foot|trunk|limbs|all]
+       [--seeds 1-18] [--cv] [--gait backward_walking|forward_walking|backward_running|forward_running]
+       [--speeds 0.8,1.6]
 (DIR: $RETROGAIT_SHARED_DATA or ../shared/data)
+
+Limbs (``--part limbs``, ~15 s for seeds 1-18; not in ``all``): simulated foot contacts with the sensor on the
+heel counter, the laces (the simulator's own) or the toe box, and shank contacts, of ``--gait`` per speed over
+``--seeds`` (F1 within 50 ms, median [IQR] error of the contacts matched within 200 ms, share within 50 ms),
+and the real foot walk time-reversed (soft toe landings) as worn and with virtual sensors toward the toes
+(CONTACT-3).
 
 Trunk (``--part trunk``, ~1 min; with ``--cv`` ~8 min): lower-back walking contacts shipped vs before
 CONTACT-1/2, per HA_001 trial and reference (F1 within 50 ms and 200 ms, median [IQR] error, bout cadence
@@ -51,6 +58,7 @@ from scipy.signal import bilinear, butter, lfilter, resample_poly, sosfiltfilt
 
 import retrogait
 import retrogait.analysis.contacts as contacts_module
+import retrogait.simulate.segments as segments_module
 from retrogait.analysis.filters import in_g, lowpass
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import AnalysisSettings
@@ -575,7 +583,7 @@ def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, grid: lis
 def without_first_touch() -> Iterator[None]:
     """The foot detector as before IMPACT-7: the impact-based landing only."""
     shipped = contacts_module.first_touch
-    contacts_module.first_touch = lambda acc, gyr, fs, rest, idx, ic, s: ic  # type: ignore[assignment]
+    contacts_module.first_touch = lambda acc, gyr, fs, rest, idx, ic, s, impact=None: ic  # type: ignore[assignment]
     try:
         yield
     finally:
@@ -713,6 +721,77 @@ def foot_simulated(rows: Rows) -> None:
         rows.append((f"simulated foot, {direction} {activity} {speed:g} m/s", "vs truth", "; ".join(cells)))
 
 
+#: Where a foot sensor sits in the simulator's foot frame (m, x toward the toes from the ankle, z up; the
+#: heel's sole point is at (-0.06, -0.09), the ball's at (0.14, -0.09)): the heel counter, the laces (the
+#: simulator's own), the toe box. Only the kinematic point moves (the landing's impact model is the same).
+FOOT_POSITIONS = {"heel": (-0.08, -0.05), "mid": (0.06, -0.03), "toe": (0.16, -0.05)}
+LIMB_SPEEDS = {
+    "backward_walking": (0.6, 0.8, 1.0, 1.2, 1.4, 1.6),
+    "forward_walking": (0.6, 1.0, 1.3, 1.6),
+    "backward_running": (2.0, 2.5, 3.0),
+    "forward_running": (2.5, 3.5, 4.5),
+}
+
+
+@contextmanager
+def foot_sensor_at(xz_m: tuple[float, float]) -> Iterator[None]:
+    """Simulate the foot with its sensor at ``xz_m`` (the foot frame, m) instead of the laces."""
+    shipped = segments_module.FOOT_SENSOR_XZ_M
+    segments_module.FOOT_SENSOR_XZ_M = xz_m  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        segments_module.FOOT_SENSOR_XZ_M = shipped  # type: ignore[misc]
+
+
+def limb_sims(gait: str, speed: float, seeds: list[int], where: str) -> list[tuple[Session, NDArray[np.float64]]]:
+    """Simulated walks (200 Hz, 30 s) of ``gait`` at ``speed`` per seed, the sensor at ``where`` (``shank``
+    or a FOOT_POSITIONS key): (session, the sensor leg's true contacts)."""
+    direction, activity = gait.split("_")
+    placement = "shank" if where == "shank" else "foot"
+    out = []
+    for seed in seeds:
+        config = SimulationConfig(placement, [Bout(direction, activity, speed, 30)], 200.0, seed=seed)
+        if placement == "foot":
+            with foot_sensor_at(FOOT_POSITIONS[where]):
+                sim = simulate(config)
+        else:
+            sim = simulate(config)
+        truth = sim.truth[sim.truth["side"] == config.side]["ic_time_s"].to_numpy()
+        out.append((sim.session, truth))
+    return out
+
+
+def limb_cell(sims: list[tuple[Session, NDArray[np.float64]]], settings: AnalysisSettings | None = None) -> str:
+    """F1 within 50 ms and the signed error (median [IQR], ms) of the contacts matched within 200 ms."""
+    tot, err = np.zeros(3, int), []
+    for session, truth in sims:
+        det = analyzed_ics(session, settings)
+        tp, fp, fn, _ = match(truth, det, 0.05)
+        tot += (tp, fp, fn)
+        _, _, _, pairs = match(truth, det, 0.2)
+        err += [det[j] - truth[i] for i, j in pairs]
+    e = 1000 * np.asarray(err)
+    q1, med, q3 = np.percentile(e, [25, 50, 75]) if e.size else (np.nan,) * 3
+    within = float(np.mean(np.abs(e) <= 50)) if e.size else float("nan")
+    return f"{_f1(tot)}, median {med:+.0f} [{q1:+.0f}..{q3:+.0f}] ms, {100 * within:.0f} % within 50 ms"
+
+
+def limbs(root: Path, gait: str, speeds: list[float], seeds: list[int], rows: Rows) -> None:
+    """Simulated foot (heel, laces, toe box) and shank contacts of ``gait`` per speed over ``seeds``,
+    and the real foot walk time-reversed (soft toe landings) as worn and with virtual sensors toward
+    the toes (a check of the rigid-body transfer, IMPACT-7)."""
+    for where in (*FOOT_POSITIONS, "shank"):
+        label = "shank" if where == "shank" else f"foot at the {where}"
+        for speed in speeds:
+            cell = limb_cell(limb_sims(gait, speed, seeds, where))
+            rows.append((f"simulated {label}, {gait.replace('_', ' ')} {speed:g} m/s", _seed_span(seeds), cell))
+    virtual = ((0.0, "as worn (near the heel)"), (0.17, "virtual 0.17 m toward the toes"), (0.25, "virtual 0.25 m"))
+    for lever, where_real in virtual:
+        tot, err = foot_score(foot_sessions(root, True, lever))
+        rows.append(("foot_walking time-reversed (toe landings)", where_real, f"{_f1(tot)} {_dist(err)}"))
+
+
 # ------------------------------------------------------------------------------------------- main
 
 
@@ -734,7 +813,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     default = os.environ.get("RETROGAIT_SHARED_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--data", default=default)
-    parser.add_argument("--part", choices=("lowerback", "foot", "trunk", "all"), default="all")
+    parser.add_argument("--part", choices=("lowerback", "foot", "trunk", "limbs", "all"), default="all")
+    parser.add_argument("--gait", choices=tuple(LIMB_SPEEDS), default="backward_walking", help="limbs: the gait")
+    parser.add_argument("--speeds", default="", help="limbs: speeds (m/s), e.g. 0.8,1.6 (default: the gait's sweep)")
     parser.add_argument("--seeds", default="1-18", help="trunk: simulated people, e.g. 1-18 or 1,2,3 (below 49)")
     parser.add_argument("--cv", action="store_true", help="trunk: cross-validate the CONTACT-1 pair (~6 min)")
     args = parser.parse_args()
@@ -758,6 +839,11 @@ def main() -> None:
         rows = []
         foot(root, rows)
         _print("foot landings: first touch (IMPACT-7)", ("data", "sensor / check", "result"), rows)
+    if args.part == "limbs":
+        rows = []
+        speeds = [float(v) for v in args.speeds.split(",")] if args.speeds else list(LIMB_SPEEDS[args.gait])
+        limbs(root, args.gait, speeds, seeds, rows)
+        _print(f"foot and shank contacts, {args.gait.replace('_', ' ')}", ("data", "seeds / sensor", "result"), rows)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 import retrogait
 from retrogait.analysis.filters import lowpass
 from retrogait.analysis.foot_landing import first_touch, lowest_sole_speed_ms
-from retrogait.analysis.settings import ContactsSettings
+from retrogait.analysis.settings import AnalysisSettings, ContactsSettings
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.session import Session, SessionMeta
@@ -118,12 +119,15 @@ def test_lowest_sole_speed_of_a_still_and_of_a_gliding_foot() -> None:
     assert 0.95 < speed[200] < 1.05
 
 
-def _first_touch_of_a_stopped_glide(impact: int) -> int:
+def _first_touch_of_a_stopped_glide(impact: int, shock_at: int | None = None) -> int:
     """first_touch (sample, 200 Hz) of a foot gliding at 1 m/s without rotation, stopped at samples 200-204
-    (below 0.3 m/s from sample 202), given an impact-based contact at sample ``impact``."""
+    (below 0.3 m/s from sample 202), given an impact-based contact at sample ``impact``; ``shock_at``: a
+    sharp vertical landing transient (5 g within two samples) there."""
     acc = np.tile([0.0, 0.0, STANDARD_GRAVITY_MS2], (400, 1))
     acc[60:80, 0] += 10.0
     acc[200:204, 0] -= 50.0
+    if shock_at is not None:
+        acc[shock_at : shock_at + 2, 2] += 5.0 * STANDARD_GRAVITY_MS2
     idx = np.arange(120, 330)[None, :]
     touch = first_touch(
         acc, np.zeros((400, 3)), 200.0, np.array([10, 390]), idx, np.array([impact]), ContactsSettings()
@@ -141,8 +145,51 @@ def test_first_touch_replaces_an_impact_that_starts_in_the_air() -> None:
     assert abs(_first_touch_of_a_stopped_glide(195) - 202) <= 2
     # 10 ms before it: within a landing's stop time, the impact that stops the sole (a heel strike) stays
     assert _first_touch_of_a_stopped_glide(200) == 200
-    # more than an impact's rise before the touch is not this landing's: it stays (IMPACT-8)
-    assert _first_touch_of_a_stopped_glide(180) == 180
+    # 110 ms before it: the braking of a slow descent builds over ~60 ms before a toe landing and the sole
+    # still moves at 1 m/s, so it is in the air too (CONTACT-3; it stayed before, bounded by the 50 ms rise)
+    assert abs(_first_touch_of_a_stopped_glide(180) - 202) <= 2
+    # more than ``air_braking_s`` (0.2 s) before the touch is not this landing's: it stays
+    assert _first_touch_of_a_stopped_glide(150) == 150
+    # a landing's sharp transient between them: the foot landed there (a heel strike whose touch the sole
+    # speed finds late, running), the impact stays
+    assert _first_touch_of_a_stopped_glide(180, shock_at=183) == 180
+
+
+@pytest.mark.parametrize("where", [(0.16, -0.05), (0.06, -0.03), (-0.08, -0.05)], ids=["toe", "laces", "heel"])
+def test_foot_sensor_anywhere_on_the_foot_finds_soft_backward_toe_landings(
+    monkeypatch: pytest.MonkeyPatch, where: tuple[float, float]
+) -> None:
+    """A sensor on the toe box, the laces or the heel counter (the simulator's foot frame, m): slow backward
+    walks land on the toes after a braking in the air that starts 50-100 ms before the touch; its onset was
+    the contact (seed 2, 0.8 m/s: 4 / 68 / 96 % within 50 ms before CONTACT-3, 100 % after; the heel
+    counter guards what worked)."""
+    import retrogait.simulate.segments as segments
+
+    monkeypatch.setattr(segments, "FOOT_SENSOR_XZ_M", where)
+    sim = simulate(SimulationConfig("foot", [Bout("backward", "walking", 0.8, 30)], 200.0, seed=2))
+    truth = sim.truth[sim.truth["side"] == "left"]["ic_time_s"].to_numpy()
+    det = retrogait.analyze(sim.session).steps["ic_time_s"].to_numpy()
+    err = np.array([det[np.argmin(np.abs(det - t))] - t for t in truth[1:-1]])
+    assert np.mean(np.abs(err) <= 0.05) >= 0.9
+
+
+def test_the_landing_transient_test_of_the_contacts_reads_the_users_impact_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CONTACT-3's rise test takes ``impact.loading_lead_s`` from the analysis settings: a lead under one
+    sample tests no rise (IMPACT-12) and counts as a landing, so the toe box's braking onset is the contact again."""
+    import retrogait.simulate.segments as segments
+
+    monkeypatch.setattr(segments, "FOOT_SENSOR_XZ_M", (0.16, -0.05))
+    sim = simulate(SimulationConfig("foot", [Bout("backward", "walking", 0.8, 30)], 200.0, seed=2))
+    truth = sim.truth[sim.truth["side"] == "left"]["ic_time_s"].to_numpy()
+    base = AnalysisSettings.for_placement("foot")
+    no_lead = replace(base, impact=replace(base.impact, loading_lead_s=0.001))
+    within = []
+    for settings in (base, no_lead):
+        det = retrogait.analyze(sim.session, settings=settings).steps["ic_time_s"].to_numpy()
+        within.append(np.mean([np.min(np.abs(det - t)) <= 0.05 for t in truth[1:-1]]))
+    assert within[0] >= 0.9 > 0.5 > within[1]
 
 
 def test_foot_simulated_backward_walking_toe_landings_are_on_time() -> None:

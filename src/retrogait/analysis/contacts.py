@@ -28,7 +28,7 @@ from retrogait.analysis.beside import Beside
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.phone_steps import phone_steps
-from retrogait.analysis.settings import ContactsSettings, PhoneStepSettings, StillSettings, preset
+from retrogait.analysis.settings import ContactsSettings, ImpactSettings, PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.swing_axis import RATE_LOWPASS_HZ, rates_about, swing_axes
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
@@ -43,16 +43,17 @@ def detect_contacts(
     settings: ContactsSettings | None = None,
     still: StillSettings | None = None,
     phone: PhoneStepSettings | None = None,
+    impact: ImpactSettings | None = None,
 ) -> Contacts:
     """All initial contacts (and toe-offs where the placement shows them) of a session; settings default
-    to the placement's preset. Placements without leg-specific physics (phones, wrist, other) get one
-    contact per step of either leg from phone_steps.py."""
+    to the placement's preset (``impact``: a foot's landing transient, CONTACT-3). Placements without
+    leg-specific physics (phones, wrist, other) get one contact per step of either leg from phone_steps.py."""
     settings = settings or preset(signals.placement).contacts
     still = still or preset(signals.placement).still
     if signals.placement == "lower_back":
         return _lower_back(signals, settings, still)
     if signals.placement in ("foot", "shank"):
-        return _limb(signals, settings, still)
+        return _limb(signals, settings, still, impact or preset(signals.placement).impact)
     return phone_steps(signals, phone or preset(signals.placement).phone_steps, still).contacts
 
 
@@ -188,7 +189,7 @@ def _running_edges(
 # ------------------------------------------------------------------------------------ foot and shank
 
 
-def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Contacts:
+def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impact: ImpactSettings) -> Contacts:
     fs = signals.fs_hz
     acc = signals.acc_ms2
 
@@ -224,7 +225,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings) -> Co
     gyr, shank = signals.gyr_dps, signals.placement == "shank"
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
-    ic = _limb_landings(signals, gyr, jerk, quiet, idx, s)
+    ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
     to = toe_offs.result()
     order = np.argsort(ic, kind="stable")
@@ -309,6 +310,7 @@ def _limb_landings(
     quiet: NDArray[np.int64],
     idx: NDArray[np.int64],
     s: ContactsSettings,
+    impact: ImpactSettings | None = None,
 ) -> NDArray[np.int64]:
     """Initial contact (sample index) of the landing in each search window ``idx`` (rows: stances).
 
@@ -347,7 +349,7 @@ def _limb_landings(
     ic_lowered = _impact_onset(jerk, idx[rows, np.argmax(jerk[idx], axis=1)], rise, s)
     ic = np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
     del up, vel, vjerk, v  # freed before the sole's speed is integrated (PERF-20)
-    return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s)
+    return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s, impact)
 
 
 def _limb_toe_offs(

@@ -22,7 +22,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.settings import ContactsSettings
+from retrogait.analysis.filters import in_g
+from retrogait.analysis.impact import landing_transient
+from retrogait.analysis.settings import ContactsSettings, ImpactSettings
 from retrogait.analysis.zupt import level_velocity_carried, stride_pitch_blocks
 
 #: Samples of strides integrated at once: bounds the temporaries on long recordings (changes no result,
@@ -63,6 +65,7 @@ def first_touch(
     idx: NDArray[np.int64],
     impact_ic: NDArray[np.int64],
     s: ContactsSettings,
+    impact: ImpactSettings | None = None,
 ) -> NDArray[np.int64]:
     """Initial contacts (sample index), one per landing window ``idx`` (rows), given the impact-based
     contacts ``impact_ic``.
@@ -71,11 +74,16 @@ def first_touch(
     An impact found more than ``impact_rise_s`` after it belongs to a later part of the stance (the
     heel dropping onto a planted forefoot): the contact is the touch. A landing impact stops the sole
     it starts within ``sole_stop_s``: an impact whose onset comes while every sole point still moves
-    faster than ``sole_rest_speed_ms`` and that is followed by the touch only later than that (but
-    within ``impact_rise_s``) is the controlled late-swing descent braking in the air (a soft toe
-    landing backward, whose touch has no sharp transient): the contact is the touch too (IMPACT-8).
-    Otherwise the impact's onset stays (a heel strike: the sole stops in the impact it starts).
+    faster than ``sole_rest_speed_ms`` and that is followed by the touch only later than that is the
+    controlled late-swing descent braking in the air (a soft toe landing backward, whose touch has no
+    sharp transient): the contact is the touch too (IMPACT-8). The braking builds over the descent and
+    starts up to ~100 ms before the touch, so the touch may follow by up to ``air_braking_s`` where no
+    landing's transient (``impact.transient_rise_fraction`` of the rise within ``impact.loading_lead_s``,
+    impact.landing_transient) lies between the impact and the touch: a heel strike whose touch the sole
+    speed finds late (running) keeps its impact (CONTACT-3). Otherwise the impact's onset stays (a heel
+    strike: the sole stops in the impact it starts).
     """
+    impact = impact or ImpactSettings()
     speed = lowest_sole_speed_ms(acc_ms2, gyr_dps, fs_hz, rest_idx, s.sole_reach_m, s.sole_depth_m)
     seg = speed[idx]
     seg = np.where(np.isfinite(seg), seg, np.inf)
@@ -86,10 +94,24 @@ def first_touch(
     rise = round(s.impact_rise_s * fs_hz)
     late = has & (impact_ic > touch + rise)
     at_impact = speed[np.clip(impact_ic, 0, speed.size - 1)]
-    airborne = (
-        has
-        & (at_impact >= s.sole_rest_speed_ms)
-        & (touch > impact_ic + round(s.sole_stop_s * fs_hz))
-        & (touch <= impact_ic + rise)
-    )
+    airborne = has & (at_impact >= s.sole_rest_speed_ms) & (touch > impact_ic + round(s.sole_stop_s * fs_hz))
+    braking = airborne & (touch > impact_ic + rise) & (touch <= impact_ic + round(s.air_braking_s * fs_hz))
+    if braking.any():
+        x = in_g(acc_ms2[:, 2]) - 1.0
+        braking[braking] = ~_landed_between(x, impact_ic[braking], touch[braking], fs_hz, impact)
+    airborne &= (touch <= impact_ic + rise) | braking
     return np.where(late | airborne, touch, impact_ic).astype(np.int64)
+
+
+def _landed_between(
+    x: NDArray[np.float64], start: NDArray[np.int64], end: NDArray[np.int64], fs_hz: float, impact: ImpactSettings
+) -> NDArray[np.bool_]:
+    """Per row, whether the largest ``x`` (vertical specific force, g, less 1) from ``start`` to ``end``
+    (samples) is a landing's transient (impact.landing_transient); below one sample per lead: True."""
+    lead = round(impact.loading_lead_s * fs_hz)
+    if lead < 1:
+        return np.ones(start.size, dtype=bool)
+    offs = np.arange(int((end - start).max()) + 1)
+    span = np.clip(np.minimum(start[:, None] + offs[None, :], end[:, None]), 0, x.size - 1)
+    peak = span[np.arange(start.size), np.argmax(x[span], axis=1)]
+    return landing_transient(x, peak, lead, impact.transient_rise_fraction)

@@ -234,19 +234,29 @@ def _landing_starts(
     """
     if lead < 1:
         return np.full(ic.size, lead, dtype=np.int64)
-    n = x.size
+    transient = landing_transient(x, ic, lead, rise_fraction)
     width = seg.shape[1]
-    near = np.clip(ic[:, None] + np.arange(-lead, lead + 1)[None, :], 0, n - 1)
-    peak = near[np.arange(ic.size), np.argmax(x[near], axis=1)]  # the event at the contact
-    base = x[np.clip(peak[:, None] - np.arange(2 * lead + 1)[None, :], 0, n - 1)].min(axis=1)
-    risen = x[peak] - x[np.clip(peak - lead, 0, n - 1)]
-    transient = risen > rise_fraction * (x[peak] - base)
     offs = np.arange(width)
     after = np.where((offs[None, :] >= lead) & (offs[None, :] <= last[:, None]), seg, -np.inf)
     ahead = np.full_like(after, -np.inf)  # the largest value after each column, within the window
     ahead[:, :-1] = np.maximum.accumulate(after[:, :0:-1], axis=1)[:, ::-1]
     rise = np.where(np.isfinite(after), ahead - after, -np.inf)
     return np.where(transient, lead, np.argmax(rise, axis=1)).astype(np.int64)
+
+
+def landing_transient(
+    x: NDArray[np.float64], ic: NDArray[np.int64], lead: int, rise_fraction: float
+) -> NDArray[np.bool_]:
+    """Per contact ``ic`` (samples), whether the event at it (its peak: the largest ``x`` within ``lead``
+    samples either side) is a landing's transient: more than ``rise_fraction`` of its rise over the two
+    ``lead`` before its peak came in the last one (the heel pad or the yielding ankle stops a landing
+    within 12-20 ms; a braking in the air builds over ~60 ms). See :func:`_landing_starts` (IMPACT-9)."""
+    n = x.size
+    near = np.clip(ic[:, None] + np.arange(-lead, lead + 1)[None, :], 0, n - 1)
+    peak = near[np.arange(ic.size), np.argmax(x[near], axis=1)]  # the event at the contact
+    base = x[np.clip(peak[:, None] - np.arange(2 * lead + 1)[None, :], 0, n - 1)].min(axis=1)
+    risen = x[peak] - x[np.clip(peak - lead, 0, n - 1)]
+    return np.asarray(risen > rise_fraction * (x[peak] - base))
 
 
 def _crossing(

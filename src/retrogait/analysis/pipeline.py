@@ -425,7 +425,7 @@ def _analyze_session(
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
     contacts, gate_notes = gait_contacts(
         declared_signals,
-        detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps),
+        detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps, settings.impact),
         settings,
     )
     signals, vertical_note = without_vertical(declared_signals, session)
@@ -581,7 +581,7 @@ def quantum_unsettled(
     for seed in range(QUANTUM_DITHERS):
         offsets = np.random.default_rng(seed).uniform(-0.5, 0.5, declared.acc_ms2.shape) * quantum_ms2
         other = replace(declared, acc_ms2=declared.acc_ms2 + offsets @ rot.T)
-        found = detect_contacts(other, settings.contacts, settings.still, settings.phone_steps)
+        found = detect_contacts(other, settings.contacts, settings.still, settings.phone_steps, settings.impact)
         other_contacts, _ = gait_contacts(other, found, settings)
         if not len(other_contacts):
             return np.ones(m, dtype=bool)

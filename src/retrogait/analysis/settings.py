@@ -222,6 +222,9 @@ class ContactsSettings(Stage):
     sole_stop_s: float = quantity(
         0.02, "s", "foot: a landing impact brings the sole to rest within this time of its onset", 0.001, 0.3
     )
+    air_braking_s: float = quantity(
+        0.2, "s", "foot: a soft landing's braking in the air starts at most this long before its touch", 0.0, 1.0
+    )
     toe_off_peak_fraction: float = quantity(
         0.4,
         "1",

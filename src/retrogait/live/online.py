@@ -201,7 +201,7 @@ def analyse_window(
     except RetrogaitError:
         return empty
     signals = _same_facing(signals, window.reference_x)
-    found = detect_contacts(signals, settings.contacts, settings.still, settings.phone_steps)
+    found = detect_contacts(signals, settings.contacts, settings.still, settings.phone_steps, settings.impact)
     contacts, _ = gait_contacts(signals, found, settings)
     if len(contacts) == 0:
         return replace(empty, signals=signals, sign_known=signals.anterior_sign_known)
