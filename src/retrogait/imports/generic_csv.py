@@ -57,7 +57,7 @@ from retrogait.imports.table_layout import (
     split_blocks,
 )
 from retrogait.imports.workbook import Sheet, is_workbook, read_sheets
-from retrogait.rate import Packets, delivery_packets, retimed_packets
+from retrogait.rate import Packets, delivery_packets, packets_on_a_grid, retimed_packets
 
 NAME = GENERIC_NAME
 #: Lines of each block read to decide which column is which (from at most SAMPLE_BYTES of it).
@@ -434,7 +434,7 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
     for candidate in candidates:
         if _numeric(table, candidate.name):
             values = _numbers(table, candidate.name)
-            if inference.is_increasing(values):
+            if inference.is_increasing(values) or _packet_clock(values):
                 plan.time = candidate.name
                 plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name)"
                 return
@@ -469,6 +469,16 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
         plan.time_rejected = f"column {mapped[0]}, named like time, is read as a motion axis"
 
 
+def _packet_clock(values: FloatArray) -> bool:
+    """True for a column whose runs of equal stamps are packets stamped on delivery, their stamps off any grid
+    (arrival times): re-timed when read where the packets give a steady rate, else refused naming the bursts
+    (EDGE-145, HONEST-27). Runs of the same stamp on one grid at a steady rate are a clock coarser than its
+    samples, refused by ``_why_not_a_clock``."""
+    finite = values[np.isfinite(values)]
+    packets = delivery_packets(finite)
+    return packets is not None and (not packets.steady or packets_on_a_grid(finite, packets) is None)
+
+
 def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
     """Why the numbers of a column named like time are no clock, when its steps repeat or go back (or it holds
     a long stamp rounded to a few values by a spreadsheet, EDGE-115)."""
@@ -480,6 +490,15 @@ def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
         return rounded.removeprefix("its time ")
     same, back = float(np.mean(steps == 0)), float(np.mean(steps < 0))
     if same >= back and same > 0:
+        finite = values[np.isfinite(values)]
+        packets = delivery_packets(finite)
+        grid = packets_on_a_grid(finite, packets) if packets is not None else None
+        if grid is not None:  # every run's stamp on one grid: a clock coarser than its samples (HONEST-27)
+            return (
+                f"column {name} repeats the time before it in {same:.0%} of its rows (its times on one grid "
+                f"{grid:.6g} apart: a clock coarser than its samples, or packets stamped without an arrival's "
+                "jitter; where each sample lies in a step cannot be told)"
+            )
         return (
             f"column {name} repeats the time before it in {same:.0%} of its rows (samples stamped per packet or "
             "burst, not per sample)"
@@ -552,7 +571,11 @@ def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
 def _text_times(table: _Table, column: str) -> bool:
     values = table.sample[column].head(200)
     seconds, kind = text_time_s(values)
-    return kind != "number" and float(np.isfinite(seconds).mean()) >= 0.9 and inference.is_increasing(seconds)
+    return (
+        kind != "number"
+        and float(np.isfinite(seconds).mean()) >= 0.9
+        and (inference.is_increasing(seconds) or _packet_clock(seconds))
+    )
 
 
 # ------------------------------------------------------------------------------------- reading
