@@ -230,3 +230,13 @@ def retimed_packets(t: NDArray[np.float64], packets: Packets) -> NDArray[np.floa
     group = np.repeat(np.arange(packets.size.size), packets.size)
     to_last = packets.last[group] - np.arange(t.size)
     return np.asarray(stamp[group] - to_last * spacing[group], dtype=np.float64)
+
+
+def packets_to_retime(t: NDArray[np.float64]) -> Packets | None:
+    """The packets of stamps ``t`` (any unit) to re-time (:func:`retimed_packets`): stamped on delivery
+    (:func:`delivery_packets`) at a steady rate, their stamps off any grid (:func:`packets_on_a_grid`, HONEST-27);
+    None for any other clock. Every reader that re-times packets decides by this (EDGE-150)."""
+    packets = delivery_packets(t)
+    if packets is None or not packets.steady or packets_on_a_grid(t, packets) is not None:
+        return None
+    return packets

@@ -39,6 +39,7 @@ from retrogait.imports.common import (
     Stream,
     align_gyro,
     clean_rows,
+    delivery_words,
     finish,
     head_bytes,
     head_text,
@@ -745,17 +746,8 @@ def _on_delivery(seconds: FloatArray, plan: _Plan, display: str) -> FloatArray:
 
 def _note_delivery(packets: Packets, factor: float, plan: _Plan) -> None:
     """Say in the header (``inferred_time_base``) and a note that the samples were re-timed within their packets."""
-    rate_hz = 1.0 / (packets.period * factor)
-    sizes = f"{int(packets.size.min())}-{int(packets.size.max())} (median {float(np.median(packets.size)):g})"
-    plan.inferred["inferred_time_base"] = (
-        f"stamped on delivery: {packets.size.size:,} packets of {sizes} samples, each packet's samples on (near) one "
-        f"stamp; re-timed {1000.0 / rate_hz:.4g} ms apart ({rate_hz:.5g} Hz, the packets' rate) within each packet, "
-        f"the last on its stamp ({100 * packets.steady_share:.0f} % of the packets give that rate)"
-    )
-    plan.notes.append(
-        f"the time stamps come in packets of {sizes} samples stamped on delivery: every sample kept, re-timed "
-        f"evenly within its packet at the packets' rate ({rate_hz:.5g} Hz)"
-    )
+    plan.inferred["inferred_time_base"], note = delivery_words(packets, factor)
+    plan.notes.append(note)
 
 
 def _bursts_unclear(column: str, packets: Packets) -> str:
