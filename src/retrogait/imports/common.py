@@ -552,6 +552,54 @@ def text_time_s(values: pd.Series, decimal: str = ".") -> tuple[FloatArray, str]
     return parse_datetime_s(text), "datetime"
 
 
+#: A daylight-saving change moves a local clock by this (s) ...
+CLOCK_CHANGE_S = 3600.0
+#: ... between 23:00 and 04:00 local time (s of the day: 02:00 in Europe and North America, 00:00 in Chile, 03:00
+#: back in Europe and Australia) ...
+CLOCK_CHANGE_HOURS_S = (23 * 3600.0, 4 * 3600.0)
+#: ... in these months (north: March-April and October-November; south: September-October and April).
+CLOCK_CHANGE_MONTHS = (3, 4, 9, 10, 11)
+#: The step across it, less the hour, is a sample's: more than 0 and at most this many median steps (GAP_INTERVALS).
+CLOCK_CHANGE_STEPS = 3.0
+
+
+def local_clock_change(seconds: FloatArray) -> tuple[FloatArray, str] | None:
+    """Date-time text without a zone (``seconds`` as written, text_time_s) that jumps by exactly one hour once, at a
+    daylight-saving change's hour and month, while its samples go on at their rate (the step across the jump, less
+    the hour, one of theirs): ``(seconds`` with the hour taken out after the jump``, what was done)``; else None.
+    A phone's local clock moves on 1 h in spring (the recording read with an hour's gap) and back 1 h in autumn
+    (its times going back: refused as two recordings joined). Any other jump is left as it is (a pause, a restart)."""
+    finite = np.flatnonzero(np.isfinite(seconds))
+    if finite.size < 3:
+        return None
+    t = seconds[finite]
+    steps = np.diff(t)
+    typical = float(np.median(steps))
+    big = np.flatnonzero(np.abs(steps) > CLOCK_CHANGE_S / 2)
+    if not typical > 0 or big.size != 1:
+        return None
+    at = int(big[0])
+    sign = 1.0 if steps[at] > 0 else -1.0
+    rest = float(steps[at] - sign * CLOCK_CHANGE_S)
+    if not 0.0 < rest <= CLOCK_CHANGE_STEPS * typical:
+        return None
+    before = np.datetime64(int(np.rint(t[at] * 1e3)), "ms")
+    hour_s = float(t[at] % 86400.0)
+    month = int(before.astype("datetime64[M]").astype(np.int64) % 12) + 1
+    lo, hi = CLOCK_CHANGE_HOURS_S
+    if not (hour_s >= lo or hour_s < hi) or month not in CLOCK_CHANGE_MONTHS:
+        return None
+    out = seconds.copy()
+    out[finite[at + 1 :]] -= sign * CLOCK_CHANGE_S
+    after = np.datetime64(int(np.rint(t[at + 1] * 1e3)), "ms")
+    said = (
+        f"the local time (no zone in it) jumps {'on' if sign > 0 else 'back'} 1 h from {str(before)[:19]} to "
+        f"{str(after)[:19]} while its samples go on at their rate (a daylight-saving change): read as one "
+        f"recording, the times after it moved {'back' if sign > 0 else 'on'} 1 h"
+    )
+    return out, said
+
+
 def _any_datetime(values: pd.Series) -> pd.Series:
     try:  # utc: text without a zone stays as written, with zones each its own (mixed offsets, EDGE-134)
         parsed = pd.to_datetime(values, errors="coerce", utc=True)

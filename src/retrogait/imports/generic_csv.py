@@ -43,6 +43,7 @@ from retrogait.imports.common import (
     finish,
     head_bytes,
     head_text,
+    local_clock_change,
     read_table,
     rounded_time,
     table_gyro,
@@ -672,6 +673,8 @@ def _times(
         seconds, kind = text_time_s(text)
         if mapping.time_unit is None:
             plan.inferred["inferred_time_unit"] = f"{kind} text"
+        if kind == "datetime" and not _ZONED.search(str(text.iloc[0]).strip()):
+            seconds = _clock_change_undone(seconds, plan)
         seconds = _on_delivery(seconds, plan, display)
         finite = np.flatnonzero(np.isfinite(seconds))
         if kind != "datetime" or not finite.size:
@@ -717,6 +720,17 @@ def _times(
         _note_delivery(packets, factor, plan)
     starts = t_s[np.isfinite(t_s)][:1]
     return t_s, float(starts[0]) if epoch and starts.size else None
+
+
+def _clock_change_undone(seconds: FloatArray, plan: _Plan) -> FloatArray:
+    """Local date-time text whose clock moved 1 h at a daylight-saving change: the hour taken out, said in a note and
+    ``inferred_local_clock_change`` (common.local_clock_change, EDGE-151); else as read."""
+    changed = local_clock_change(seconds)
+    if changed is None:
+        return seconds
+    plan.inferred["inferred_local_clock_change"], said = changed[1], changed[1]
+    plan.notes.append(said)
+    return changed[0]
 
 
 def _packets(values: FloatArray) -> Packets | None:
