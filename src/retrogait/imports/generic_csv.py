@@ -853,6 +853,8 @@ def _acc_factor(
             )
         if isinstance(units, str) and mapping.acc_unit is not None and "--acc-unit" in units:
             raise InputFileError(display, units.removesuffix(" (EDGE-144)"))
+        if unmapped_removed and not isinstance(units, str) and units.one_g_in is not None:
+            raise InputFileError(display, _given_unit_reads_no_gravity(units, plan.acc.describe()))
         if unmapped_removed:
             what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"
             raise InputFileError(
@@ -870,6 +872,18 @@ def _acc_factor(
     if units.gravity == "removed":
         plan.notes.append(f"acceleration has gravity removed ({units.evidence}): acc_gravity: removed")
     return sign * units.factor, units.gravity
+
+
+def _given_unit_reads_no_gravity(units: inference.AccUnits, columns: str) -> str:
+    """The refusal of an ``--acc-unit`` in which the quiet mean is near 0 g while in another unit it is 1 g: the
+    unit is more likely wrong than gravity removed (m/s^2 given as mg reads 1 g as 0.0098 g; EDGE-152)."""
+    given, other, quiet = units.unit, units.one_g_in, units.quiet_mean
+    return (
+        f"--acc-unit {given} reads its gravity as {quiet / inference.GRAVITY_IN_UNIT[given]:.2g} g (|mean acc| over "
+        f"the quietest 1 s windows = {quiet:.3g}), in {other} it is 1 g: give --acc-unit {other} (if it is "
+        f"acceleration with gravity removed, in {inference.GIVEN_WORDS[given]}, read it with --acc-columns {columns} "
+        f"--acc-unit {given})"
+    )
 
 
 def _refuse_given_rads(raw: FloatArray, mapping: GenericCsvOptions, display: str) -> None:
