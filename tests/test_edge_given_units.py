@@ -172,3 +172,16 @@ def test_gravity_removed_in_the_given_unit_is_still_refused_as_holding_no_gravit
     path.write_text("time_s,acc_x,acc_y,acc_z\n" + "".join(",".join(f"{v:.7g}" for v in r) + "\n" for r in table))
     with pytest.raises(InputFileError, match="hold no gravity at rest"):
         load_recording(path, generic=GenericCsvOptions(acc_unit="mg"))
+
+
+def test_columns_and_a_unit_given_that_reads_gravity_as_near_0_g_say_which_unit_reads_1_g(tmp_path: Path) -> None:
+    """With --acc-columns too the columns are read as gravity removed in the given unit, as before; the note now
+    says in which unit their quiet mean is 1 g (EDGE-152)."""
+    t = samples.times()
+    path = tmp_path / "walk.csv"
+    table = np.column_stack([t, samples.truth_acc_ms2(t)])
+    path.write_text("time_s,acc_x,acc_y,acc_z\n" + "".join(",".join(f"{v:.7g}" for v in r) + "\n" for r in table))
+    options = GenericCsvOptions(acc_columns=("acc_x", "acc_y", "acc_z"), acc_unit="mg")
+    result = load_recording(path, generic=options)
+    assert result.session.meta.acc_gravity == "removed"
+    assert any("in ms2 its quiet mean is 1 g" in note for note in result.report.notes)

@@ -870,7 +870,8 @@ def _acc_factor(
         sign = -1.0
         plan.inferred["inferred_acc_sign"] = "negated: CoreMotion (iOS) reports acceleration with the opposite sign"
     if units.gravity == "removed":
-        plan.notes.append(f"acceleration has gravity removed ({units.evidence}): acc_gravity: removed")
+        other = f"; in {units.one_g_in} its quiet mean is 1 g: is --acc-unit right?" if units.one_g_in else ""
+        plan.notes.append(f"acceleration has gravity removed ({units.evidence}{other}): acc_gravity: removed")
     return sign * units.factor, units.gravity
 
 
