@@ -627,6 +627,25 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         "concat",
         expect="refuse",
     )
+    # the phone's local clock written as date-time text without a zone, across a daylight-saving change 60 s in
+    # (spring: on 1 h at 02:00; autumn: back 1 h at 03:00): the hour taken out, the same samples (EDGE-151)
+    first_ns = int(pp.split(",", 1)[0])
+
+    def local_text(start: str, jump_s: float) -> Any:
+        def text_of(n: int) -> str:
+            s = (n - first_ns) / 1e9
+            us = np.datetime64(start, "us") + np.timedelta64(round((s + (jump_s if s >= 60.0 else 0.0)) * 1e6), "us")
+            return str(us).replace("T", " ")
+
+        return text_of
+
+    for name, start, jump in (("spring", "2026-03-29T01:59:00", 3600.0), ("autumn", "2026-10-25T02:59:00", -3600.0)):
+        case(
+            f"pp_local_dst_{name}",
+            put(f"pp_dst_{name}/trace.csv", retime(pp, local_text(start, jump), str)),
+            ref_pp,
+            "timeunit",
+        )
     # GENEActiv and MetaWear with the empty rows a spreadsheet leaves after the table
     case("ga_excel_empty_rows", put("ga_rows/demo_data.csv", ga + b",,,,,,\r" * 3), ref_ga, "resave")
     case("mw_excel_empty_rows", put("mw_rows/Accelerometer.csv", mw + ",,,,,\n" * 3), ref_mw, "resave")

@@ -545,6 +545,8 @@ def analysed(rec: Recording, deg: Degraded, folder: Path, clean: Run | None = No
     except RetrogaitError as exc:
         return Run(np.zeros(0), pd.DataFrame(), [], error=str(exc))
     offset = float(deg.t_s.min()) if deg.first_s is None else deg.first_s  # an imported file's time starts at 0
+    if deg.first_s is None and "stamped on delivery" in str(session.meta.extra.get("inferred_time_base", "")):
+        offset = float(rec.t_s[0])  # re-timed within its packets: the first sample lies before the first stamp
     shift = offset if deg.header is None else 0.0
     ic = (result.steps["ic_time_s"].to_numpy(dtype=float) + shift) / deg.stretch
     if deg.seam_s is not None and clean is not None:

@@ -100,3 +100,76 @@ def test_re_timed_packets_keep_increasing_after_a_pause_and_a_late_packet():
     retimed = retimed_packets(stamps, packets)
     assert retimed.size == stamps.size and np.all(np.diff(retimed) > 0)
     assert float(np.max(np.diff(retimed))) > 1.9
+
+
+def _same_stamp(t: np.ndarray, rng: np.random.Generator, size: int = 4, late_s: float = 0.001) -> np.ndarray:
+    """Packets of ``size`` samples, every sample stamped with its packet's arrival (0-``late_s`` after its last)."""
+    bunch = np.arange(t.size) // size
+    last = np.minimum((bunch + 1) * size - 1, t.size - 1)
+    return np.asarray(t[last] + rng.uniform(0.0, late_s, bunch.max() + 1)[bunch])
+
+
+def test_packets_of_four_on_one_arrival_stamp_are_re_timed(tmp_path):
+    """HONEST-27: four samples on one stamp, the packets' arrivals jittering off any grid (a BLE host's stamps).
+    Before: refused 'column time_s repeats the time before it in 75% of its rows' (HONEST-7)."""
+    t = _true_times()
+    stamps = _same_stamp(t, np.random.default_rng(13))
+    result = load_recording(_csv(tmp_path / "same.csv", stamps))
+    session = result.session
+    assert session.t_s.size == t.size
+    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
+    assert np.all(np.diff(session.t_s) > 0)
+    true_from_first = t - t[0]
+    assert float(np.max(np.abs(session.t_s - session.t_s[0] - true_from_first))) < 0.002  # the arrival jitter
+    assert "packets of 4-4" in session.meta.extra["inferred_time_base"]
+    assert any("stamped on delivery" in note for note in result.report.notes)
+
+
+def test_equal_stamps_at_no_steady_rate_are_refused_naming_the_bursts(tmp_path):
+    """Runs of 2-12 equal stamps whose arrivals give no steady rate: their samples' times cannot be told.
+    Before: refused as 'repeats the time before it' (HONEST-7), not naming the unsteady packets."""
+    rng = np.random.default_rng(17)
+    sizes = rng.integers(2, 13, 400)
+    stamps = np.repeat(np.cumsum(rng.uniform(0.01, 0.2, sizes.size)), sizes)
+    with pytest.raises(InputFileError) as caught:
+        load_recording(_csv(tmp_path / "irregular.csv", stamps))
+    message = str(caught.value)
+    assert "irregular.csv" in message and "no steady sample rate" in message and "--rate" in message
+    assert "\n" not in message
+
+
+def test_equal_stamps_on_one_grid_stay_refused_as_coarser_than_the_samples(tmp_path):
+    """Four samples on each stamp and every stamp exactly 20 ms on from the one before: a clock coarser than its
+    samples (or packets stamped without any arrival jitter) - where each sample lies cannot be told (HONEST-27)."""
+    t = _true_times()
+    stamps = (np.arange(t.size) // 4 * 4 + 3) / RATE_HZ
+    with pytest.raises(InputFileError, match=r"repeats the time before it in 75% .*on one grid 0\.02 apart"):
+        load_recording(_csv(tmp_path / "grid.csv", stamps))
+
+
+def test_a_named_clock_with_jitter_or_a_pause_is_not_taken_for_equal_stamp_packets(tmp_path):
+    """Regular stamps written to the ms at 200 Hz (some steps 0 after rounding) and a real pause stay a clock."""
+    t = _true_times()
+    rng = np.random.default_rng(19)
+    rounded = np.round(np.maximum.accumulate(t + rng.uniform(-0.002, 0.002, t.size)), 3)
+    rounded[t.size // 2 :] += 2.0
+    session = load_recording(_csv(tmp_path / "clock.csv", rounded)).session
+    assert "inferred_time_base" not in session.meta.extra
+    assert session.t_s.size >= 0.95 * t.size
+
+
+def test_date_time_text_of_four_samples_on_one_arrival_stamp_is_re_timed(tmp_path):
+    """The same packets written as ISO text to the microsecond (a phone's own clock) - before: refused as
+    'holds date-time text that repeats the time before it' (EDGE-135's coarse stamps)."""
+    t = _true_times()
+    stamps = _same_stamp(t, np.random.default_rng(23))
+    acc = samples.truth_acc_ms2(t)
+    base = np.datetime64("2026-03-29T10:00:00", "us")
+    text = (base + np.round(stamps * 1e6).astype("timedelta64[us]")).astype(str)
+    rows = "\n".join(f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc, strict=True))
+    path = tmp_path / "text.csv"
+    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
+    session = load_recording(path).session
+    assert session.t_s.size == t.size
+    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
+    assert "packets of 4-4" in session.meta.extra["inferred_time_base"]

@@ -138,3 +138,50 @@ def test_an_acceleration_unit_given_that_reads_gravity_as_many_g_names_the_unit(
     ):
         load_recording(path, generic=GenericCsvOptions(acc_unit=given))
     assert load_recording(path, generic=GenericCsvOptions(acc_unit=fits)).session.n_samples == t.size
+
+
+@pytest.mark.parametrize(
+    ("factor", "given", "fits", "reads"),
+    [(1.0, "mg", "ms2", "0.0099"), (1.0 / 9.80665, "mg", "g", "0.001"), (1.0 / 9.80665, "ms2", "g", "0.1")],
+)
+def test_an_acceleration_unit_given_that_reads_gravity_as_near_0_g_names_the_unit(
+    tmp_path: Path, factor: float, given: str, fits: str, reads: str
+) -> None:
+    """`--acc-unit mg` on m/s^2 (a walk's quietest second 9.8 "mg", 0.0098 g) was refused as if gravity had been
+    removed: "columns acc_x,acc_y,acc_z hold no gravity at rest (mg (given); gravity removed: ...): if they are
+    acceleration with gravity removed, read them with ... --acc-unit ms2|g|mg" (EDGE-152). The refusal now says
+    what the given unit makes of gravity and names the unit in which it is 1 g."""
+    t = samples.times()
+    path = tmp_path / "walk.csv"
+    table = np.column_stack([t, samples.truth_acc_ms2(t) * factor])
+    path.write_text("time_s,acc_x,acc_y,acc_z\n" + "".join(",".join(f"{v:.7g}" for v in r) + "\n" for r in table))
+    with pytest.raises(InputFileError) as refused:
+        load_recording(path, generic=GenericCsvOptions(acc_unit=given))
+    message = str(refused.value)
+    assert f"--acc-unit {given} reads its gravity as {reads} g" in message
+    assert f"give --acc-unit {fits}" in message and "hold no gravity" not in message
+    assert load_recording(path, generic=GenericCsvOptions(acc_unit=fits)).session.n_samples == t.size
+
+
+def test_gravity_removed_in_the_given_unit_is_still_refused_as_holding_no_gravity(tmp_path: Path) -> None:
+    """Linear acceleration in mg (quiet mean near 0 in every unit): the refusal still says it holds no gravity."""
+    t = samples.times()
+    path = tmp_path / "linear.csv"
+    linear_mg = (samples.truth_acc_ms2(t) - [0.0, 0.0, 9.80665]) / 9.80665 * 1000.0
+    table = np.column_stack([t, linear_mg])
+    path.write_text("time_s,acc_x,acc_y,acc_z\n" + "".join(",".join(f"{v:.7g}" for v in r) + "\n" for r in table))
+    with pytest.raises(InputFileError, match="hold no gravity at rest"):
+        load_recording(path, generic=GenericCsvOptions(acc_unit="mg"))
+
+
+def test_columns_and_a_unit_given_that_reads_gravity_as_near_0_g_say_which_unit_reads_1_g(tmp_path: Path) -> None:
+    """With --acc-columns too the columns are read as gravity removed in the given unit, as before; the note now
+    says in which unit their quiet mean is 1 g (EDGE-152)."""
+    t = samples.times()
+    path = tmp_path / "walk.csv"
+    table = np.column_stack([t, samples.truth_acc_ms2(t)])
+    path.write_text("time_s,acc_x,acc_y,acc_z\n" + "".join(",".join(f"{v:.7g}" for v in r) + "\n" for r in table))
+    options = GenericCsvOptions(acc_columns=("acc_x", "acc_y", "acc_z"), acc_unit="mg")
+    result = load_recording(path, generic=options)
+    assert result.session.meta.acc_gravity == "removed"
+    assert any("in ms2 its quiet mean is 1 g" in note for note in result.report.notes)

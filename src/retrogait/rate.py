@@ -203,6 +203,23 @@ def delivery_packets(t: NDArray[np.float64]) -> Packets | None:
     return Packets(last, size, period, float(np.mean(agree)))
 
 
+#: Packet stamps on one grid (HONEST-27): every packet's stamp within BURST_GRID_OFF of a whole number of the median
+#: step between packets. A host's arrival stamps jitter off any grid by its scheduling (0.1-2 ms); stamps exactly on
+#: one are a clock coarser than its samples (rounded or truncated, the samples anywhere within a step), not deliveries.
+BURST_GRID_OFF = 1e-3
+
+
+def packets_on_a_grid(t: NDArray[np.float64], packets: Packets) -> float | None:
+    """The grid step (the stamps' unit) when every packet stamp of ``t`` lies on one grid of the median step between
+    packets (a clock coarser than its samples, HONEST-27); None when the stamps jitter off it (arrival stamps)."""
+    stamp = t[packets.last]
+    step = float(np.median(np.diff(stamp)))
+    if not step > 0:
+        return None
+    k = (stamp - stamp[0]) / step
+    return step if bool(np.all(np.abs(k - np.round(k)) <= BURST_GRID_OFF)) else None
+
+
 def retimed_packets(t: NDArray[np.float64], packets: Packets) -> NDArray[np.float64]:
     """The stamps ``t`` re-timed one period apart within each packet, its last sample on its stamp (the arrival
     follows the last sample taken); packed closer where the step from the packet before holds fewer periods than
@@ -213,3 +230,13 @@ def retimed_packets(t: NDArray[np.float64], packets: Packets) -> NDArray[np.floa
     group = np.repeat(np.arange(packets.size.size), packets.size)
     to_last = packets.last[group] - np.arange(t.size)
     return np.asarray(stamp[group] - to_last * spacing[group], dtype=np.float64)
+
+
+def packets_to_retime(t: NDArray[np.float64]) -> Packets | None:
+    """The packets of stamps ``t`` (any unit) to re-time (:func:`retimed_packets`): stamped on delivery
+    (:func:`delivery_packets`) at a steady rate, their stamps off any grid (:func:`packets_on_a_grid`, HONEST-27);
+    None for any other clock. Every reader that re-times packets decides by this (EDGE-150)."""
+    packets = delivery_packets(t)
+    if packets is None or not packets.steady or packets_on_a_grid(t, packets) is not None:
+        return None
+    return packets

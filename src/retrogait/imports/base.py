@@ -166,6 +166,9 @@ class ImportReport:
     #: the reader read only the part asked for (a GENEActiv ``.bin`` page by page, LONG-2); a part file's header
     #: that carries ``import_part_s`` from an earlier cut does not say this
     part_read: bool = False
+    #: how the acceleration's stamps were re-timed within their delivery packets (EDGE-145, EDGE-150): the header's
+    #: ``inferred_time_base`` where the reader does not set it itself
+    time_base: str | None = None
 
     def drop(self, reason: str, count: int) -> None:
         """Count ``count`` rows dropped for ``reason`` (a short snake_case label)."""

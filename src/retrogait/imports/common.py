@@ -42,7 +42,7 @@ from retrogait.imports.sensor_tables import is_records_json, is_sqlite, json_tab
 from retrogait.imports.textcoding import as_utf8
 from retrogait.imports.workbook import Sheet, is_workbook, read_sheets, source_name
 from retrogait.imports.zipped import member_is_content
-from retrogait.rate import measured_rate_hz, meets_rate, order_slots
+from retrogait.rate import Packets, measured_rate_hz, meets_rate, order_slots, packets_to_retime, retimed_packets
 from retrogait.resolution import acc_quantum_g, describe_quantum
 from retrogait.session import Session, SessionMeta, session_problem
 from retrogait.summary import percent
@@ -552,6 +552,54 @@ def text_time_s(values: pd.Series, decimal: str = ".") -> tuple[FloatArray, str]
     return parse_datetime_s(text), "datetime"
 
 
+#: A daylight-saving change moves a local clock by this (s) ...
+CLOCK_CHANGE_S = 3600.0
+#: ... between 23:00 and 04:00 local time (s of the day: 02:00 in Europe and North America, 00:00 in Chile, 03:00
+#: back in Europe and Australia) ...
+CLOCK_CHANGE_HOURS_S = (23 * 3600.0, 4 * 3600.0)
+#: ... in these months (north: March-April and October-November; south: September-October and April).
+CLOCK_CHANGE_MONTHS = (3, 4, 9, 10, 11)
+#: The step across it, less the hour, is a sample's: more than 0 and at most this many median steps (GAP_INTERVALS).
+CLOCK_CHANGE_STEPS = 3.0
+
+
+def local_clock_change(seconds: FloatArray) -> tuple[FloatArray, str] | None:
+    """Date-time text without a zone (``seconds`` as written, text_time_s) that jumps by exactly one hour once, at a
+    daylight-saving change's hour and month, while its samples go on at their rate (the step across the jump, less
+    the hour, one of theirs): ``(seconds`` with the hour taken out after the jump``, what was done)``; else None.
+    A phone's local clock moves on 1 h in spring (the recording read with an hour's gap) and back 1 h in autumn
+    (its times going back: refused as two recordings joined). Any other jump is left as it is (a pause, a restart)."""
+    finite = np.flatnonzero(np.isfinite(seconds))
+    if finite.size < 3:
+        return None
+    t = seconds[finite]
+    steps = np.diff(t)
+    typical = float(np.median(steps))
+    big = np.flatnonzero(np.abs(steps) > CLOCK_CHANGE_S / 2)
+    if not typical > 0 or big.size != 1:
+        return None
+    at = int(big[0])
+    sign = 1.0 if steps[at] > 0 else -1.0
+    rest = float(steps[at] - sign * CLOCK_CHANGE_S)
+    if not 0.0 < rest <= CLOCK_CHANGE_STEPS * typical:
+        return None
+    before = np.datetime64(int(np.rint(t[at] * 1e3)), "ms")
+    hour_s = float(t[at] % 86400.0)
+    month = int(before.astype("datetime64[M]").astype(np.int64) % 12) + 1
+    lo, hi = CLOCK_CHANGE_HOURS_S
+    if not (hour_s >= lo or hour_s < hi) or month not in CLOCK_CHANGE_MONTHS:
+        return None
+    out = seconds.copy()
+    out[finite[at + 1 :]] -= sign * CLOCK_CHANGE_S
+    after = np.datetime64(int(np.rint(t[at + 1] * 1e3)), "ms")
+    said = (
+        f"the local time (no zone in it) jumps {'on' if sign > 0 else 'back'} 1 h from {str(before)[:19]} to "
+        f"{str(after)[:19]} while its samples go on at their rate (a daylight-saving change): read as one "
+        f"recording, the times after it moved {'back' if sign > 0 else 'on'} 1 h"
+    )
+    return out, said
+
+
 def _any_datetime(values: pd.Series) -> pd.Series:
     try:  # utc: text without a zone stays as written, with zones each its own (mixed offsets, EDGE-134)
         parsed = pd.to_datetime(values, errors="coerce", utc=True)
@@ -777,6 +825,47 @@ def clean_stream(t_s: NDArray[Any], xyz: NDArray[Any], report: ImportReport, lab
     return Stream(t, v)
 
 
+def delivery_words(packets: Packets, factor: float) -> tuple[str, str]:
+    """(``inferred_time_base``, note) for samples re-timed within their delivery packets; ``factor``: the stamps'
+    unit in s (EDGE-145)."""
+    rate_hz = 1.0 / (packets.period * factor)
+    sizes = f"{int(packets.size.min())}-{int(packets.size.max())} (median {float(np.median(packets.size)):g})"
+    base = (
+        f"stamped on delivery: {packets.size.size:,} packets of {sizes} samples, each packet's samples on (near) one "
+        f"stamp; re-timed {1000.0 / rate_hz:.4g} ms apart ({rate_hz:.5g} Hz, the packets' rate) within each packet, "
+        f"the last on its stamp ({100 * packets.steady_share:.0f} % of the packets give that rate)"
+    )
+    note = (
+        f"the time stamps come in packets of {sizes} samples stamped on delivery: every sample kept, re-timed "
+        f"evenly within its packet at the packets' rate ({rate_hz:.5g} Hz)"
+    )
+    return base, note
+
+
+#: How a note names the stream whose stamps were re-timed (on_delivery's ``label``).
+_STAMP_WORDS = {"acc": "", "row": "", "gyr": " (gyroscope)", "gravity": " (gravity)"}
+
+
+def on_delivery(t_s: FloatArray, report: ImportReport, label: str) -> FloatArray:
+    """An app's times ``t_s`` (s) with samples stamped on delivery re-timed within their packets
+    (:func:`retrogait.rate.packets_to_retime`, the generic reader's rule: EDGE-145, HONEST-27), said in a note and,
+    for the acceleration (``label`` acc or row), in ``report.time_base``; any other clock as given (its repeats and
+    bursts are clean_rows' and the analysis'). EDGE-150."""
+    finite = np.isfinite(t_s)
+    packets = packets_to_retime(t_s[finite])
+    if packets is None:
+        return t_s
+    base, note = delivery_words(packets, 1.0)
+    if label in ("acc", "row"):
+        report.time_base = base
+    report.notes.append(
+        note.replace("the time stamps", f"the time stamps{_STAMP_WORDS.get(label, ' (' + label + ')')}", 1)
+    )
+    out = t_s.copy()
+    out[finite] = retimed_packets(t_s[finite], packets)
+    return out
+
+
 def read_stream(
     source: Source,
     time_column: str,
@@ -817,7 +906,7 @@ def read_stream(
     if t_s is None:
         _refuse_rounded_time(source.display, time_column, raw_t)
         t_s = raw_t * time_to_s
-    stream = clean_stream(t_s, values, report, label)
+    stream = clean_stream(on_delivery(t_s, report, label), values, report, label)
     if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
         refuse_time_going_back(source.display, report)
         why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
@@ -878,8 +967,10 @@ def _text_time_for_rounded(
         return None
     seconds, kind = text_time_s(again[text_time].astype(str))
     finite = seconds[np.isfinite(seconds)]
-    if kind != "datetime" or finite.size < max(2, 0.9 * seconds.size) or np.mean(np.diff(finite) > 0) < 0.5:
-        return None  # no clock either: text a spreadsheet rounded to the minute too, or per-packet stamps
+    if kind != "datetime" or finite.size < max(2, 0.9 * seconds.size):
+        return None
+    if np.mean(np.diff(finite) > 0) < 0.5 and packets_to_retime(finite) is None:
+        return None  # no clock either: text a spreadsheet rounded to the minute too, or packets at no steady rate
     why = (
         f"its {column} column was saved with too few digits ({_distinct(raw_t)}; a spreadsheet's 6 digits)"
         if rounded
@@ -1128,6 +1219,8 @@ def finish(
     extra["import_dropped_rows"] = str(report.dropped_total)
     if report.dropped:
         extra["import_dropped_detail"] = report.dropped_detail()
+    if report.time_base:
+        extra["inferred_time_base"] = report.time_base
     extra.update(header or {})
     extra.update(inferred or {})
     quantum_g = acc_quantum_g(acc.xyz)

@@ -39,9 +39,11 @@ from retrogait.imports.common import (
     Stream,
     align_gyro,
     clean_rows,
+    delivery_words,
     finish,
     head_bytes,
     head_text,
+    local_clock_change,
     read_table,
     rounded_time,
     table_gyro,
@@ -57,7 +59,7 @@ from retrogait.imports.table_layout import (
     split_blocks,
 )
 from retrogait.imports.workbook import Sheet, is_workbook, read_sheets
-from retrogait.rate import Packets, delivery_packets, retimed_packets
+from retrogait.rate import Packets, delivery_packets, packets_on_a_grid, retimed_packets
 
 NAME = GENERIC_NAME
 #: Lines of each block read to decide which column is which (from at most SAMPLE_BYTES of it).
@@ -434,7 +436,7 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
     for candidate in candidates:
         if _numeric(table, candidate.name):
             values = _numbers(table, candidate.name)
-            if inference.is_increasing(values):
+            if inference.is_increasing(values) or _packet_clock(values):
                 plan.time = candidate.name
                 plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name)"
                 return
@@ -469,6 +471,16 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
         plan.time_rejected = f"column {mapped[0]}, named like time, is read as a motion axis"
 
 
+def _packet_clock(values: FloatArray) -> bool:
+    """True for a column whose runs of equal stamps are packets stamped on delivery, their stamps off any grid
+    (arrival times): re-timed when read where the packets give a steady rate, else refused naming the bursts
+    (EDGE-145, HONEST-27). Runs of the same stamp on one grid at a steady rate are a clock coarser than its
+    samples, refused by ``_why_not_a_clock``."""
+    finite = values[np.isfinite(values)]
+    packets = delivery_packets(finite)
+    return packets is not None and (not packets.steady or packets_on_a_grid(finite, packets) is None)
+
+
 def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
     """Why the numbers of a column named like time are no clock, when its steps repeat or go back (or it holds
     a long stamp rounded to a few values by a spreadsheet, EDGE-115)."""
@@ -480,6 +492,15 @@ def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
         return rounded.removeprefix("its time ")
     same, back = float(np.mean(steps == 0)), float(np.mean(steps < 0))
     if same >= back and same > 0:
+        finite = values[np.isfinite(values)]
+        packets = delivery_packets(finite)
+        grid = packets_on_a_grid(finite, packets) if packets is not None else None
+        if grid is not None:  # every run's stamp on one grid: a clock coarser than its samples (HONEST-27)
+            return (
+                f"column {name} repeats the time before it in {same:.0%} of its rows (its times on one grid "
+                f"{grid:.6g} apart: a clock coarser than its samples, or packets stamped without an arrival's "
+                "jitter; where each sample lies in a step cannot be told)"
+            )
         return (
             f"column {name} repeats the time before it in {same:.0%} of its rows (samples stamped per packet or "
             "burst, not per sample)"
@@ -552,7 +573,11 @@ def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
 def _text_times(table: _Table, column: str) -> bool:
     values = table.sample[column].head(200)
     seconds, kind = text_time_s(values)
-    return kind != "number" and float(np.isfinite(seconds).mean()) >= 0.9 and inference.is_increasing(seconds)
+    return (
+        kind != "number"
+        and float(np.isfinite(seconds).mean()) >= 0.9
+        and (inference.is_increasing(seconds) or _packet_clock(seconds))
+    )
 
 
 # ------------------------------------------------------------------------------------- reading
@@ -648,6 +673,8 @@ def _times(
         seconds, kind = text_time_s(text)
         if mapping.time_unit is None:
             plan.inferred["inferred_time_unit"] = f"{kind} text"
+        if kind == "datetime" and not _ZONED.search(str(text.iloc[0]).strip()):
+            seconds = _clock_change_undone(seconds, plan)
         seconds = _on_delivery(seconds, plan, display)
         finite = np.flatnonzero(np.isfinite(seconds))
         if kind != "datetime" or not finite.size:
@@ -695,6 +722,17 @@ def _times(
     return t_s, float(starts[0]) if epoch and starts.size else None
 
 
+def _clock_change_undone(seconds: FloatArray, plan: _Plan) -> FloatArray:
+    """Local date-time text whose clock moved 1 h at a daylight-saving change: the hour taken out, said in a note and
+    ``inferred_local_clock_change`` (common.local_clock_change, EDGE-151); else as read."""
+    changed = local_clock_change(seconds)
+    if changed is None:
+        return seconds
+    plan.inferred["inferred_local_clock_change"], said = changed[1], changed[1]
+    plan.notes.append(said)
+    return changed[0]
+
+
 def _packets(values: FloatArray) -> Packets | None:
     """The packets of the finite ``values`` (a time column, any unit) when they are stamped on delivery."""
     return delivery_packets(values[np.isfinite(values)])
@@ -722,17 +760,8 @@ def _on_delivery(seconds: FloatArray, plan: _Plan, display: str) -> FloatArray:
 
 def _note_delivery(packets: Packets, factor: float, plan: _Plan) -> None:
     """Say in the header (``inferred_time_base``) and a note that the samples were re-timed within their packets."""
-    rate_hz = 1.0 / (packets.period * factor)
-    sizes = f"{int(packets.size.min())}-{int(packets.size.max())} (median {float(np.median(packets.size)):g})"
-    plan.inferred["inferred_time_base"] = (
-        f"stamped on delivery: {packets.size.size:,} packets of {sizes} samples, each packet's samples on (near) one "
-        f"stamp; re-timed {1000.0 / rate_hz:.4g} ms apart ({rate_hz:.5g} Hz, the packets' rate) within each packet, "
-        f"the last on its stamp ({100 * packets.steady_share:.0f} % of the packets give that rate)"
-    )
-    plan.notes.append(
-        f"the time stamps come in packets of {sizes} samples stamped on delivery: every sample kept, re-timed "
-        f"evenly within its packet at the packets' rate ({rate_hz:.5g} Hz)"
-    )
+    plan.inferred["inferred_time_base"], note = delivery_words(packets, factor)
+    plan.notes.append(note)
 
 
 def _bursts_unclear(column: str, packets: Packets) -> str:
@@ -824,6 +853,8 @@ def _acc_factor(
             )
         if isinstance(units, str) and mapping.acc_unit is not None and "--acc-unit" in units:
             raise InputFileError(display, units.removesuffix(" (EDGE-144)"))
+        if unmapped_removed and not isinstance(units, str) and units.one_g_in is not None:
+            raise InputFileError(display, _given_unit_reads_no_gravity(units, plan.acc.describe()))
         if unmapped_removed:
             what = "are not named as acceleration" if plan.acc.kind == "plain" else "hold no gravity"
             raise InputFileError(
@@ -839,8 +870,21 @@ def _acc_factor(
         sign = -1.0
         plan.inferred["inferred_acc_sign"] = "negated: CoreMotion (iOS) reports acceleration with the opposite sign"
     if units.gravity == "removed":
-        plan.notes.append(f"acceleration has gravity removed ({units.evidence}): acc_gravity: removed")
+        other = f"; in {units.one_g_in} its quiet mean is 1 g: is --acc-unit right?" if units.one_g_in else ""
+        plan.notes.append(f"acceleration has gravity removed ({units.evidence}{other}): acc_gravity: removed")
     return sign * units.factor, units.gravity
+
+
+def _given_unit_reads_no_gravity(units: inference.AccUnits, columns: str) -> str:
+    """The refusal of an ``--acc-unit`` in which the quiet mean is near 0 g while in another unit it is 1 g: the
+    unit is more likely wrong than gravity removed (m/s^2 given as mg reads 1 g as 0.0098 g; EDGE-152)."""
+    given, other, quiet = units.unit, units.one_g_in, units.quiet_mean
+    return (
+        f"--acc-unit {given} reads its gravity as {quiet / inference.GRAVITY_IN_UNIT[given]:.2g} g (|mean acc| over "
+        f"the quietest 1 s windows = {quiet:.3g}), in {other} it is 1 g: give --acc-unit {other} (if it is "
+        f"acceleration with gravity removed, in {inference.GIVEN_WORDS[given]}, read it with --acc-columns {columns} "
+        f"--acc-unit {given})"
+    )
 
 
 def _refuse_given_rads(raw: FloatArray, mapping: GenericCsvOptions, display: str) -> None:

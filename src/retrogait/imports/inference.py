@@ -155,6 +155,10 @@ class AccUnits:
     factor: float
     gravity: str
     evidence: str
+    #: where a given unit reads no gravity at rest: the unit in which the quiet mean is 1 g instead (EDGE-152) ...
+    one_g_in: str | None = None
+    #: ... and that quiet mean |acc| (in the file's unit)
+    quiet_mean: float = math.nan
 
 
 def _windows(n: int, rate_hz: float, seconds: float) -> tuple[int, int]:
@@ -304,7 +308,10 @@ def acc_units(
     # 0 without, and 1 s of running covers a stride and a part (5 s sacral trials: 0.11-0.42 g without, 1.09-1.42 g
     # with); taken as gravity included above 0.15 g, their impacts read 40 % off with nothing said (HONEST-19)
     if gravity < (GIVEN_REMOVED_FRACTION if given_unit else REMOVED_FRACTION) * g:
-        return AccUnits(unit, factor, "removed", f"{unit} ({how}); gravity removed: {said} (motion {motion:.3g})")
+        other = next((u for u in fits if u != unit), None) if given_unit else None
+        return AccUnits(
+            unit, factor, "removed", f"{unit} ({how}); gravity removed: {said} (motion {motion:.3g})", other, gravity
+        )
     if given_unit is not None:
         # more than 1 g at rest, or more than a moving body's quietest second feels: another unit's 1 g
         over = gravity / g > (GRAVITY_MATCH[1] if rests else MOVING_GRAVITY_MAX_G)

@@ -32,6 +32,7 @@ from retrogait.imports.common import (
     head_bytes,
     head_text,
     header_fields,
+    on_delivery,
     read_table,
     table_gyro,
     text_time_s,
@@ -97,6 +98,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     )
     report.rows_read = len(table) + report.dropped_total
     t, kind = text_time_s(table[by_short["time"]], decimal)  # 0,006431 s in a decimal-comma export
+    t = on_delivery(t, report, "row")  # the phone's stamps (s), per sample or per delivered batch (EDGE-150)
     inferred: dict[str, str] = {}
     if kind == "number":  # seconds, as PTSS writes them, unless that makes no sampling rate
         base = inference.time_base(t, "s")
