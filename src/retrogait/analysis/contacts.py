@@ -100,8 +100,7 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     fz = in_g(signals.acc_ms2[:, 2])
     moving = _moving(signals, still)
     step = bandpass(fz, s.step_band_low_hz, s.step_band_high_hz, fs)
-    period = _step_period_s(step, fs, s, first_fraction=s.trunk_step_repeat_fraction)
-    period = np.where(np.isfinite(period), period, 0.5)
+    period = _trunk_step_period_s(signals, step, s)
     peaks = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]]
     heights = step[peaks]
@@ -111,6 +110,29 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     edge = lowpass(fz, s.edge_cutoff_hz, fs)
     ic, to = _flight_edges(edge, peaks, period, fs, s)
     return Contacts(ic_idx=ic, to_idx=to, side=np.full(ic.size, "unknown", dtype="<U7"))
+
+
+#: A step of the trunk mirrors the one before across the sagittal plane: the anterior (x) and vertical (z)
+#: acceleration repeat, the medio-lateral (y) sway reverses (CADENCE-1).
+STEP_MIRROR = np.array([1.0, -1.0, 1.0])
+
+
+def _trunk_step_period_s(signals: BodySignals, step: NDArray[np.float64], s: ContactsSettings) -> NDArray[np.float64]:
+    """(n,) the lower back's step period (s), from the mirrored autocorrelation of the band-passed acceleration
+    (``step`` its vertical): the anterior and vertical repeat each step, the sway reverses, so the step's lag
+    scores where the vertical alone, lowered by a left-right difference, fell below the stride's. The horizontal
+    weighs ``trunk_step_sway_fraction`` of its power (0: the vertical alone, as without a horizontal axis)."""
+    fs = signals.fs_hz
+    weight = s.trunk_step_sway_fraction if signals.anterior_source != "none" else 0.0
+    if weight == 0.0:
+        x, signs = step, None
+    else:
+        horizontal = bandpass(in_g(signals.acc_ms2[:, :2]), s.step_band_low_hz, s.step_band_high_hz, fs)
+        x, signs = np.column_stack([horizontal, step]), STEP_MIRROR * [weight, weight, 1.0]
+    period = local_period_s(
+        x, fs, s.min_step_s, s.max_step_s, s.period_window_s, s.period_hop_s, s.trunk_step_repeat_fraction, signs
+    )
+    return np.where(np.isfinite(period), period, 0.5)
 
 
 #: Step windows searched at once, times their length in samples (PERF-20: bounds the window matrices
