@@ -6,7 +6,7 @@ Usage: python scripts/validate_contact_timing.py [--data DIR] [--part lowerback|
 (DIR: $RETROGAIT_SHARED_DATA or ../shared/data)
 
 Trunk (``--part trunk``, ~1 min; with ``--cv`` ~10 min): lower-back walking contacts shipped vs before
-CADENCE-1 and before CONTACT-1/2, per HA_001 trial and reference (F1 within 50 ms and 200 ms, median [IQR]
+CADENCE-2, CADENCE-1 and CONTACT-1/2, per HA_001 trial and reference (F1 within 50 ms and 200 ms, median [IQR]
 error, bout cadence error) and per simulated direction and speed 0.6-1.8 m/s over ``--seeds`` (people 49
 and up are held back and refused): F1, median [IQR], the share 50-200 ms early, the walks' cadence error
 (median, max and how many walks miss the issue's 2 steps/min); ``--cv``: the CONTACT-1 pair, the CONTACT-2
@@ -154,6 +154,18 @@ def walking_marker(marker: Callable[..., NDArray[np.int64]] | None) -> Iterator[
         yield
     finally:
         contacts_module.collision_onsets = shipped  # type: ignore[assignment]
+
+
+@contextmanager
+def chained_spacing(chained: bool) -> Iterator[None]:
+    """With ``chained``, the lower back's step peaks spaced as before CADENCE-2 (each against the last kept)."""
+    shipped = contacts_module._tallest_spaced
+    if chained:
+        contacts_module._tallest_spaced = contacts_module._spaced  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        contacts_module._tallest_spaced = shipped  # type: ignore[assignment]
 
 
 def analyzed_ics(session: Session, settings: AnalysisSettings | None = None) -> NDArray[np.float64]:
@@ -499,17 +511,23 @@ def _sim_cell(tot: NDArray, err: list[float], cad: list[float]) -> str:
 
 
 def trunk(root: Path, seeds: list[int], cv: bool, rows: Rows) -> None:
-    """Lower-back walking contacts, shipped vs before CONTACT-1: each real recording (HA_001, both
-    references) and each simulated direction and speed (seeds summed); with ``cv`` the choice of
+    """Lower-back walking contacts, shipped vs before CADENCE-2, CADENCE-1 and CONTACT-1: each real recording
+    (HA_001, both references) and each simulated direction and speed (seeds summed); with ``cv`` the choice of
     (walk_after_fraction, walk_weak_kink_fraction) tuned on half the seeds (or two real trials) and scored
     on the rest, next to in-sample."""
     shipped = shipped_walk()
-    versions = {"shipped": shipped, "before CADENCE-1": (*shipped[:3], 0.0), "before CONTACT-1": BEFORE_CONTACT_1}
+    versions = {
+        "shipped": (shipped, False),
+        "before CADENCE-2": (shipped, True),
+        "before CADENCE-1": ((*shipped[:3], 0.0), True),
+        "before CONTACT-1": (BEFORE_CONTACT_1, True),
+    }
     sessions = {stem: lb_session(*lb_raw(root, stem), FS_LB) for stem in TRIALS}
     refs = {(stem, system): lb_refs(root, stem, system) for stem in TRIALS for system in SYSTEMS}
-    for name, pair in versions.items():
+    for name, (pair, chained) in versions.items():
         for stem in TRIALS:
-            det = analyzed_ics(sessions[stem], walk_settings(*pair))
+            with chained_spacing(chained):
+                det = analyzed_ics(sessions[stem], walk_settings(*pair))
             cells = []
             for system in SYSTEMS:
                 tot, _, cad = score_reference(det, refs[stem, system])
@@ -522,8 +540,10 @@ def trunk(root: Path, seeds: list[int], cv: bool, rows: Rows) -> None:
                 )
             rows.append((f"real {stem.replace('TimeMeasure1_', '')}", name, "; ".join(cells)))
     sims = trunk_sims(seeds)
-    for name, pair in versions.items():
-        for (direction, speed), (tot, err, cad) in sorted(sim_scores(sims, walk_settings(*pair)).items()):
+    for name, (pair, chained) in versions.items():
+        with chained_spacing(chained):
+            scores = sim_scores(sims, walk_settings(*pair))
+        for (direction, speed), (tot, err, cad) in sorted(scores.items()):
             rows.append(
                 (f"simulated {direction} {speed:g} m/s, seeds {_seed_span(seeds)}", name, _sim_cell(tot, err, cad))
             )

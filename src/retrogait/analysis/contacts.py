@@ -21,6 +21,8 @@ direction-free physics.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -87,6 +89,21 @@ def _spaced(peaks: NDArray[np.int64], heights: NDArray[np.float64], min_gap: NDA
     return peaks[np.asarray(keep, dtype=np.int64)]
 
 
+def _tallest_spaced(
+    peaks: NDArray[np.int64], heights: NDArray[np.float64], min_gap: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """Keep peaks tallest first, each unless a kept one lies closer than its ``min_gap`` (samples). Unlike
+    :func:`_spaced` no chain of ever taller neighbours, each closer than the gap to the last, carries the kept
+    peak a whole step on (a fast walk's loading and push-off humps alternate; CADENCE-2)."""
+    kept: list[int] = []
+    for i in np.argsort(-heights, kind="stable"):  # one pass over steps, not samples
+        p = int(peaks[i])
+        j = bisect.bisect_left(kept, p)
+        if all(abs(p - kept[k]) >= min_gap[i] for k in (j - 1, j) if 0 <= k < len(kept)):
+            kept.insert(j, p)
+    return np.asarray(kept, dtype=np.int64)
+
+
 def _sides(signals: BodySignals, m: int) -> NDArray[np.str_]:
     side = signals.side if signals.side in ("left", "right") else "unknown"
     return np.full(m, side, dtype="<U7")
@@ -104,7 +121,7 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     peaks = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]]
     heights = step[peaks]
-    peaks = _spaced(peaks.astype(np.int64), heights, s.min_peak_spacing_periods * period[peaks] * fs)
+    peaks = _tallest_spaced(peaks.astype(np.int64), heights, s.min_peak_spacing_periods * period[peaks] * fs)
     if peaks.size == 0:
         return Contacts.empty()
     edge = lowpass(fz, s.edge_cutoff_hz, fs)
