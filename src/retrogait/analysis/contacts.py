@@ -132,15 +132,19 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
 #: A step of the trunk mirrors the one before across the sagittal plane: the anterior (x) and vertical (z)
 #: acceleration repeat, the medio-lateral (y) sway reverses (CADENCE-1).
 STEP_MIRROR = np.array([1.0, -1.0, 1.0])
+#: Anterior axes known to be antero-posterior (BodySignals.anterior_source; as gyro_stretches.DECLARED_SOURCES): the
+#: horizontal axis of most power found from the signal may be the sway's, or neither (a real lumbar recording,
+#: GaitPy's GENEActiv demo: its step lag's x-y cross-correlation -0.74), and mirroring it lost 55 % of its steps.
+MIRROR_AXIS_SOURCES = ("header", "argument")
 
 
 def _trunk_step_period_s(signals: BodySignals, step: NDArray[np.float64], s: ContactsSettings) -> NDArray[np.float64]:
     """(n,) the lower back's step period (s), from the mirrored autocorrelation of the band-passed acceleration
     (``step`` its vertical): the anterior and vertical repeat each step, the sway reverses, so the step's lag
     scores where the vertical alone, lowered by a left-right difference, fell below the stride's. The horizontal
-    weighs ``trunk_step_sway_fraction`` of its power (0: the vertical alone, as without a horizontal axis)."""
+    weighs ``trunk_step_sway_fraction`` of its power where the anterior axis was declared (else the vertical alone)."""
     fs = signals.fs_hz
-    weight = s.trunk_step_sway_fraction if signals.anterior_source != "none" else 0.0
+    weight = s.trunk_step_sway_fraction if signals.anterior_source in MIRROR_AXIS_SOURCES else 0.0
     if weight == 0.0:
         x, signs = step, None
     else:

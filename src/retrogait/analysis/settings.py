@@ -183,8 +183,8 @@ class ContactsSettings(Stage):
     trunk_step_sway_fraction: float = quantity(
         1.0,
         "1",
-        "lower back: the horizontal acceleration's share in the step period's autocorrelation, the sway's "
-        "mirrored (1: each axis by its power; 0: the vertical alone; CADENCE-1)",
+        "lower back, declared anterior axis: the horizontal acceleration's share in the step period's "
+        "autocorrelation, the sway's mirrored (1: each axis by its power; 0: the vertical alone; CADENCE-1)",
         0.0,
         1.0,
     )
