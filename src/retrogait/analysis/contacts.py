@@ -21,6 +21,8 @@ direction-free physics.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -88,6 +90,21 @@ def _spaced(peaks: NDArray[np.int64], heights: NDArray[np.float64], min_gap: NDA
     return peaks[np.asarray(keep, dtype=np.int64)]
 
 
+def _tallest_spaced(
+    peaks: NDArray[np.int64], heights: NDArray[np.float64], min_gap: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """Keep peaks tallest first, each unless a kept one lies closer than its ``min_gap`` (samples). Unlike
+    :func:`_spaced` no chain of ever taller neighbours, each closer than the gap to the last, carries the kept
+    peak a whole step on (a fast walk's loading and push-off humps alternate; CADENCE-2)."""
+    kept: list[int] = []
+    for i in np.argsort(-heights, kind="stable"):  # one pass over steps, not samples
+        p = int(peaks[i])
+        j = bisect.bisect_left(kept, p)
+        if all(abs(p - kept[k]) >= min_gap[i] for k in (j - 1, j) if 0 <= k < len(kept)):
+            kept.insert(j, p)
+    return np.asarray(kept, dtype=np.int64)
+
+
 def _sides(signals: BodySignals, m: int) -> NDArray[np.str_]:
     side = signals.side if signals.side in ("left", "right") else "unknown"
     return np.full(m, side, dtype="<U7")
@@ -101,17 +118,43 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     fz = in_g(signals.acc_ms2[:, 2])
     moving = _moving(signals, still)
     step = bandpass(fz, s.step_band_low_hz, s.step_band_high_hz, fs)
-    period = _step_period_s(step, fs, s, first_fraction=s.trunk_step_repeat_fraction)
-    period = np.where(np.isfinite(period), period, 0.5)
+    period = _trunk_step_period_s(signals, step, s)
     peaks = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]]
     heights = step[peaks]
-    peaks = _spaced(peaks.astype(np.int64), heights, s.min_peak_spacing_periods * period[peaks] * fs)
+    peaks = _tallest_spaced(peaks.astype(np.int64), heights, s.min_peak_spacing_periods * period[peaks] * fs)
     if peaks.size == 0:
         return Contacts.empty()
     edge = lowpass(fz, s.edge_cutoff_hz, fs)
     ic, to = _flight_edges(edge, peaks, period, fs, s)
     return Contacts(ic_idx=ic, to_idx=to, side=np.full(ic.size, "unknown", dtype="<U7"))
+
+
+#: A step of the trunk mirrors the one before across the sagittal plane: the anterior (x) and vertical (z)
+#: acceleration repeat, the medio-lateral (y) sway reverses (CADENCE-1).
+STEP_MIRROR = np.array([1.0, -1.0, 1.0])
+#: Anterior axes known to be antero-posterior (BodySignals.anterior_source; as gyro_stretches.DECLARED_SOURCES): the
+#: horizontal axis of most power found from the signal may be the sway's, or neither (a real lumbar recording,
+#: GaitPy's GENEActiv demo: its step lag's x-y cross-correlation -0.74), and mirroring it lost 55 % of its steps.
+MIRROR_AXIS_SOURCES = ("header", "argument")
+
+
+def _trunk_step_period_s(signals: BodySignals, step: NDArray[np.float64], s: ContactsSettings) -> NDArray[np.float64]:
+    """(n,) the lower back's step period (s), from the mirrored autocorrelation of the band-passed acceleration
+    (``step`` its vertical): the anterior and vertical repeat each step, the sway reverses, so the step's lag
+    scores where the vertical alone, lowered by a left-right difference, fell below the stride's. The horizontal
+    weighs ``trunk_step_sway_fraction`` of its power where the anterior axis was declared (else the vertical alone)."""
+    fs = signals.fs_hz
+    weight = s.trunk_step_sway_fraction if signals.anterior_source in MIRROR_AXIS_SOURCES else 0.0
+    if weight == 0.0:
+        x, signs = step, None
+    else:
+        horizontal = bandpass(in_g(signals.acc_ms2[:, :2]), s.step_band_low_hz, s.step_band_high_hz, fs)
+        x, signs = np.column_stack([horizontal, step]), STEP_MIRROR * [weight, weight, 1.0]
+    period = local_period_s(
+        x, fs, s.min_step_s, s.max_step_s, s.period_window_s, s.period_hop_s, s.trunk_step_repeat_fraction, signs
+    )
+    return np.where(np.isfinite(period), period, 0.5)
 
 
 #: Step windows searched at once, times their length in samples (PERF-20: bounds the window matrices

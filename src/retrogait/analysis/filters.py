@@ -58,13 +58,16 @@ def local_period_s(
     window_s: float,
     hop_s: float,
     first_fraction: float = 0.7,
+    signs: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """(n,) dominant period (s) of a quasi-periodic signal, from windowed autocorrelation over windows of
     ``window_s`` every ``hop_s`` (s; contacts settings ``period_window_s``, ``period_hop_s``).
 
     The first autocorrelation peak in [min_period_s, max_period_s] reaching ``first_fraction`` (70 %) of
     the highest one is taken (so a stride-length repeat does not hide the step). NaN where no periodicity is found
-    (normalised autocorrelation below 0.2). Windows go through the FFT in chunks of PERIOD_CHUNK, zero-padded
+    (normalised autocorrelation below 0.2). ``x`` of shape (n, m) with ``signs`` (m,): the autocorrelation
+    of each column times its sign, summed, over the columns' summed power (a step mirrors the one before:
+    the lower back's sway, +-1 per column; CADENCE-1). Windows go through the FFT in chunks of PERIOD_CHUNK, zero-padded
     to the smallest power of two holding the window and the lags searched (not twice the window).
     """
     n = x.shape[0]
@@ -78,10 +81,10 @@ def local_period_s(
     period = np.full(starts.size, np.nan)
     if hi > lo + 2:
         nfft = 1 << (w + hi).bit_length()  # >= w + hi + 1: lags up to hi + 1 do not wrap around (PERF-21)
-        windows = np.lib.stride_tricks.sliding_window_view(x, w)
+        windows = np.lib.stride_tricks.sliding_window_view(x, w, axis=0)
         for c0 in range(0, starts.size, PERIOD_CHUNK):  # chunks bound the memory of long recordings
             chunk = starts[c0 : c0 + PERIOD_CHUNK]
-            period[c0 : c0 + chunk.size] = _first_period(windows[chunk], nfft, lo, hi, fs_hz, first_fraction)
+            period[c0 : c0 + chunk.size] = _first_period(windows[chunk], nfft, lo, hi, fs_hz, first_fraction, signs)
     centres = starts + w / 2.0
     if starts.size == 1:
         return np.full(n, period[0])
@@ -89,14 +92,25 @@ def local_period_s(
 
 
 def _first_period(
-    frames: NDArray[np.float64], nfft: int, lo: int, hi: int, fs_hz: float, first_fraction: float = 0.7
+    frames: NDArray[np.float64],
+    nfft: int,
+    lo: int,
+    hi: int,
+    fs_hz: float,
+    first_fraction: float = 0.7,
+    signs: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """Per frame, the first autocorrelation peak in [lo, hi] samples reaching ``first_fraction`` of the
-    highest (s)."""
-    frames = frames - frames.mean(axis=1, keepdims=True)
-    spec = np.fft.rfft(frames, nfft, axis=1)
-    ac = np.fft.irfft(spec * np.conj(spec), nfft, axis=1)[:, : hi + 2]
-    ac = ac / np.maximum(ac[:, :1], 1e-12)
+    highest (s). Frames of several axes, (frames, axes, samples), take the sum of each axis' autocorrelation
+    times its sign in ``signs`` over the sum of their powers."""
+    frames = frames - frames.mean(axis=-1, keepdims=True)
+    spec = np.fft.rfft(frames, nfft, axis=-1)
+    ac = np.fft.irfft(spec * np.conj(spec), nfft, axis=-1)[..., : hi + 2]
+    if ac.ndim == 3:  # (frames, axes, lags): the signed sum over the axes, over their summed power
+        w = np.ones(ac.shape[1]) if signs is None else np.asarray(signs, dtype=np.float64)
+        ac = np.einsum("fal,a->fl", ac, w) / np.maximum(np.einsum("fa,a->f", ac[:, :, 0], np.abs(w)), 1e-12)[:, None]
+    else:
+        ac = ac / np.maximum(ac[:, :1], 1e-12)
     seg = ac[:, lo - 1 : hi + 2]
     is_peak = (seg[:, 1:-1] > seg[:, :-2]) & (seg[:, 1:-1] >= seg[:, 2:])
     vals = np.where(is_peak, seg[:, 1:-1], -np.inf)

@@ -180,6 +180,14 @@ class ContactsSettings(Stage):
         0.05,
         1.0,
     )
+    trunk_step_sway_fraction: float = quantity(
+        1.0,
+        "1",
+        "lower back, declared anterior axis: the horizontal acceleration's share in the step period's "
+        "autocorrelation, the sway's mirrored (1: each axis by its power; 0: the vertical alone; CADENCE-1)",
+        0.0,
+        1.0,
+    )
     min_step_prominence_g: float = quantity(0.08, "g", "lower back, wrist: prominence of a step peak", 0.0, 2.0)
     rest_acc_scale_ms2: float = quantity(
         1.0, "m/s^2", "foot/shank rest score: | |a| - g | per unit of distance from rest", 0.01, 20.0
