@@ -15,7 +15,6 @@ from retrogait.analysis.contacts import _tallest_spaced, detect_contacts
 from retrogait.analysis.filters import lowpass
 from retrogait.analysis.foot_landing import first_touch, lowest_sole_speed_ms
 from retrogait.analysis.settings import AnalysisSettings, ContactsSettings
-from retrogait.analysis.settings import ContactsSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.trunk_walk_contacts import collision_onsets
 from retrogait.conventions import STANDARD_GRAVITY_MS2
