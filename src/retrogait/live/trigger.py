@@ -15,9 +15,26 @@ it cannot know from the past alone is where the window starts, so it recognises 
 
 Its window is then [landing - lead, landing + the impact window] (lower back: ``stance_fraction`` of the
 typical contact time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
-target, and the excess at that moment sets the pitch. The value logged is the contact's offline impact,
-committed later by the online detector; trigger windows are matched to contacts by time, and a cue
-without a contact is logged as such (a false cue).
+target, and the excess at that moment sets the pitch.
+
+Foot and shank (LIVE-29): the window is judged by the offline rule itself (impact.touchdown_peaks, IMPACT-9) on the
+samples received, at a contact found as the offline detector places it. The contact is the peak of the event at the
+recognised sample (the largest value within ``loading_lead_s`` of it), or where the axis still rises then, the peak
+of that rise: the jerk that recognises a soft toe landing is the onset of the late-swing braking, ~50 ms before its
+peak and ~100 ms before the touch. A peak is known once a later sample is lower. The rule then says whether the
+event at the contact is the landing's own transient: its value is the running maximum from the contact, and the cue
+fires once the event's peak is known and the maximum passes the target (not on the rise before the peak, as before
+LIVE-29: until then a braking's onset and a heel strike's rise look alike). Else the event is from the air, and the
+value is the peak from the start of the largest rise after the contact (the ground's push). That rise's peak, once
+known, is judged the same way: a transient is the landing's own (the contact moves on to it and it is decided as
+above); a larger event from the air (the braking, after a recognised sample on the swing's descent) takes the
+contact over (the window waits for its peak, at most twice the impact window after the recognised sample); a smaller
+slow rise starting below ``air_event_end_fraction`` of the event's peak is the ground's own slow push after the
+touch (decided at once); anything else is decided when the impact window after the contact ends, on the offline
+value.
+
+The value logged is the contact's offline impact, committed later by the online detector; trigger windows are
+matched to contacts by time, and a cue without a contact is logged as such (a false cue).
 """
 
 from __future__ import annotations
@@ -31,7 +48,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import in_g
-from retrogait.analysis.impact import impact_phase_s
+from retrogait.analysis.impact import impact_phase_s, touchdown_peaks
 from retrogait.analysis.settings import ImpactSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
@@ -114,12 +131,15 @@ class ImpactWindow:
 
     ``max_g``/``max_time_s``/``max_arrival_s``: the running maximum so far (final once ``closed``);
     ``cue_value_g``: the running maximum when the cue fired, ``cue_arrival_s`` the arrival of the packet
-    that decided it (NaN without a cue).
+    that decided it (NaN without a cue). ``contact_s``: the contact the offline rule is judged at (foot, shank;
+    NaN until known), ``from_air``: the event there is a slow one from the air (IMPACT-9).
     """
 
     onset_s: float
     start_s: float
     end_s: float
+    contact_s: float = math.nan
+    from_air: bool = False
     max_g: float = -math.inf
     max_time_s: float = math.nan
     max_arrival_s: float = math.nan
@@ -245,6 +265,9 @@ class ImpactTrigger:
 
     def _advance(self, w: ImpactWindow, target_g: float | None) -> bool:
         """The running maximum of ``w`` over the samples received; True when the cue fires now."""
+        lead = round(self.impact.loading_lead_s * self.fs)
+        if self.placement in ONE_LEG_PLACEMENTS and lead >= 1:
+            return self._advance_landing(w, target_g, lead)
         lo = int(np.searchsorted(self._t, w.start_s, side="left"))  # a window spans a few dozen samples
         hi = int(np.searchsorted(self._t, w.end_s, side="right"))
         if hi <= lo:
@@ -261,6 +284,74 @@ class ImpactTrigger:
         w.cue_value_g = w.max_g
         w.cue_arrival_s = float(self._arrival[min(decided, self._t.size - 1)])
         return True
+
+    def _advance_landing(self, w: ImpactWindow, target_g: float | None, lead: int) -> bool:
+        """Foot, shank: ``w`` judged by the offline rule on the samples received (see the module); True when
+        the cue fires now. Until the rule can be applied the window stays open and quiet."""
+        t, x = self._t, self._axis
+        if not math.isfinite(w.contact_s):
+            first = self._contact(w, lead)
+            if first is None:
+                return False
+            self._anchor(w, float(t[first]))
+        window = round(self.window_s() * self.fs)
+        rise = self.impact.transient_rise_fraction
+        bound = w.onset_s + 2 * self.window_s()
+        early = False
+        while True:  # at most a few events per window: the contact moves on to the landing's own
+            contact = int(np.searchsorted(t, w.contact_s))
+            found = touchdown_peaks(x, np.array([contact]), np.array([window]), lead, rise)
+            if found.event[0] >= t.size - 1:
+                return False  # the event at the contact still rises: its peak is not known yet
+            w.from_air = not bool(found.transient[0])
+            k = int(found.peak_sample[0])
+            if not w.from_air or k <= contact or t[k] > bound:
+                break
+            if k + 1 >= t.size:  # the rise's peak is not known yet: the window waits for it
+                w.end_s = max(w.end_s, float(t[k]) + 2.0 / self.fs)
+                break
+            there = touchdown_peaks(x, np.array([k]), np.array([window]), lead, rise)
+            if not (there.transient[0] or x[k] > x[found.event[0]]):
+                start = int(found.sample[0, found.start[0]])
+                ended = x[start] <= self.settings.air_event_end_fraction * max(float(x[found.event[0]]), 0.0)
+                early = ended  # the ground's own slow rise after the event: its peak is known now
+                break  # else a smaller event from the air: the ground's rise is still to come
+            self._anchor(w, float(t[k]))  # the landing's transient, or the larger event from the air ending at it
+        value = float(found.peak[0])
+        w.max_g, w.max_time_s, w.max_arrival_s = value, float(t[k]), float(self._arrival[k])
+        closing = t[-1] >= w.end_s
+        if w.cued or target_g is None or value <= target_g or (w.from_air and not (closing or early)):
+            return False
+        start = int(found.sample[0, found.start[0]])
+        above = start + int(np.argmax(x[start:] > target_g))
+        decided = t.size - 1 if w.from_air and not early else max(above, k + 1 if early else int(found.event[0]) + 1)
+        w.cue_value_g = value
+        w.cue_arrival_s = float(self._arrival[min(decided, t.size - 1)])
+        return True
+
+    def _anchor(self, w: ImpactWindow, contact_s: float) -> None:
+        """The offline rule is judged at ``contact_s`` from now on: the window is the impact window after it."""
+        w.contact_s = contact_s
+        w.start_s = contact_s - self.impact.loading_lead_s
+        w.end_s = contact_s + self.window_s()
+
+    def _contact(self, w: ImpactWindow, lead: int) -> int | None:
+        """Index of the contact the offline rule is judged at: the peak of the event at the recognised landing
+        (the largest value within ``lead`` of it), or where the axis still rises ``lead`` samples after it, the
+        peak of that rise (bounded by the impact window); None until known (a peak is known once a later sample
+        is lower)."""
+        t, x = self._t, self._axis
+        onset = int(np.searchsorted(t, w.onset_s))
+        lo, hi = max(onset - lead, 0), min(onset + lead + 1, t.size)
+        edge = lo + int(np.argmax(x[lo:hi]))
+        if edge < onset + lead:  # the event's peak, within the lead (a jerk on the fall of a transient is late)
+            return edge if edge < t.size - 1 else None
+        bound = int(np.searchsorted(t, w.onset_s + self.window_s(), side="right"))
+        end = min(bound, t.size)
+        falls = np.flatnonzero(x[edge + 1 : end] < x[edge : end - 1])
+        if falls.size:
+            return edge + int(falls[0])
+        return bound - 1 if bound < t.size else None
 
     # ------------------------------------------------------------------------- matching to contacts
 
