@@ -242,7 +242,7 @@ def cue_decisions(r: Replay, name: str, target_of: dict[str, float] | float | No
     arrive with their last sample), ``air_lag_ms`` the same for windows whose event was from the air."""
     trig = r.triggers[name]
     windows = trig.windows  # every window recognised (none was matched: the bench keeps them)
-    onsets = np.asarray([w.onset_s for w in windows])
+    onsets = np.asarray([getattr(w, "landing_s", w.onset_s) for w in windows])  # matched as the runner does
     gait = (r.offline["activity"] + " " + r.offline["direction"]).to_numpy()
     first_cue = r.baseline_from_s if name == "baseline" else -np.inf
     used: set[int] = set()

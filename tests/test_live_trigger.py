@@ -79,3 +79,14 @@ def test_a_heel_strike_s_cue_fires_at_its_peak_and_holds_its_value() -> None:
     assert window.max_g == pytest.approx(3.0)
     assert window.cue_arrival_s <= 0.535  # the packet holding the sample after the peak
     assert not window.from_air
+
+
+def test_a_window_is_matched_to_its_contact_by_the_landing_it_was_judged_at() -> None:
+    """A soft toe landing is recognised up to ~130 ms before the contact the detector commits (the braking's
+    onset), beyond the matching tolerance (impact window + lead, 0.12 s): its cue was logged as one without a
+    contact and the contact as quiet. The window's judged contact is matched instead (LIVE-29)."""
+    trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
+    window = ImpactWindow(10.0, 9.98, 10.3, contact_s=10.18, cue_value_g=0.5)
+    trig._windows.append(window)
+    assert trig.take_matching(10.13) is window
+    assert trig.windows == ()

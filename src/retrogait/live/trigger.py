@@ -151,6 +151,11 @@ class ImpactWindow:
     def cued(self) -> bool:
         return math.isfinite(self.cue_value_g)
 
+    @property
+    def landing_s(self) -> float:
+        """Where the landing is (host clock s): the contact the rule was judged at, else the recognised sample."""
+        return self.contact_s if math.isfinite(self.contact_s) else self.onset_s
+
 
 class ImpactTrigger:
     """Recognises landings and decides cues as samples arrive (see the module).
@@ -361,12 +366,12 @@ class ImpactTrigger:
         return tuple(self._windows)
 
     def take_matching(self, ic_time_s: float) -> ImpactWindow | None:
-        """The window of the landing at ``ic_time_s`` (its onset within the impact window of it), removed."""
+        """The window of the landing at ``ic_time_s`` (its landing within the impact window of it), removed."""
         tolerance = self.window_s() + self.impact.loading_lead_s
         best = None
         for w in self._windows:
-            off = abs(w.onset_s - ic_time_s)
-            if off <= tolerance and (best is None or off < abs(best.onset_s - ic_time_s)):
+            off = abs(w.landing_s - ic_time_s)
+            if off <= tolerance and (best is None or off < abs(best.landing_s - ic_time_s)):
                 best = w
         if best is not None:
             self._windows.remove(best)
