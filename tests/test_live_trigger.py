@@ -56,29 +56,39 @@ def test_a_soft_toe_landing_s_cue_is_decided_on_the_offline_impact_not_the_braki
     assert (cued == (committed > target)).mean() >= 0.75
 
 
-def test_a_heel_strike_s_cue_fires_at_its_peak_and_holds_its_value() -> None:
-    """A landing's own transient (forward walking's heel strike) is judged at once: the cue comes with the
-    sample after the peak at the latest, its value the running maximum from the contact."""
+def heel_strike_cue(recent_air: bool) -> ImpactWindow:
+    """A heel transient peaking at 0.515 s, the last sample of its packet, through a trigger whose recent
+    windows held an event from the air or not; the window, with a target of 2 g."""
     trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
     trig.vertical = np.array([0.0, 0.0, 1.0])
-    trig._last_onset_s = 0.0
+    trig._recent_air.append(recent_air)
     n = 200
     t = np.arange(n) / 200.0
     axis = np.zeros(n)
-    axis[100:104] = [1.0, 3.0, 1.5, 0.5]  # a heel transient peaking at 0.505 s
+    axis[102:106] = [1.0, 3.0, 1.5, 0.5]
     acc = np.zeros((n, 3))
     acc[:, 2] = (axis + 1.0) * 9.80665
-    window = ImpactWindow(0.5, 0.48, 0.6)
+    window = ImpactWindow(0.51, 0.49, 0.61)
     cued = []
     for i in range(0, n, PACKET):
-        if i == 96:  # the landing recognised at 0.5 s (the packet before holds the samples up to it)
+        if i == 96:  # the landing recognised at 0.51 s, in this packet
             trig._open = window
             trig._windows.append(window)
         cued += trig.feed(t[i : i + PACKET], acc[i : i + PACKET], np.full(PACKET, t[min(i + PACKET, n) - 1]), 2.0)
     assert cued == [window]
     assert window.max_g == pytest.approx(3.0)
-    assert window.cue_arrival_s <= 0.535  # the packet holding the sample after the peak
-    assert not window.from_air
+    assert window.max_arrival_s == pytest.approx(0.515)
+    return window
+
+
+def test_a_heel_strike_s_cue_fires_on_the_rise_unless_the_gait_has_soft_landings() -> None:
+    """A landing's own transient is cued by the first sample above the target, with the peak's packet, while no
+    recent window held an event from the air; in a gait with soft landings (LIVE-29) a braking's onset looks the
+    same until its peak, so the cue waits for the sample after the peak: here the next packet."""
+    assert heel_strike_cue(recent_air=False).cue_arrival_s == pytest.approx(0.515)
+    waited = heel_strike_cue(recent_air=True)
+    assert waited.cue_arrival_s == pytest.approx(0.555)
+    assert not waited.from_air
 
 
 def test_a_window_is_matched_to_its_contact_by_the_landing_it_was_judged_at() -> None:
