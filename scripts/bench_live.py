@@ -21,7 +21,9 @@ fault runs without loss.
    75th percentile of each gait's own offline impacts (so about half the contacts lie near the line).
    agree: cued == (offline impact > target), over offline contacts after the baseline; missed: above
    the target offline, no cue; false: a cue for a contact at or below the target, or with no offline
-   contact (no contact: counted apart).
+   contact (no contact: counted apart); lag: the packet holding the window's peak -> the packet that
+   decided its cue. 2b: the review's replay of a soft toe landing (LIVE-28/29): seed 4, forward walk
+   1.2 m/s then backward walk 0.8 m/s, foot and shank, target at each gait's median impact.
 3. Real time through bleak and the emulated BlueZ (sensors replaying simulated shank running at 208 Hz),
    feedback on (target 3 g): one Movesense; a Movesense and a Polar Verity Sense together; the
    emulated phyphox phone (poll every 50 ms). Latency per cue: decision = arrival of the packet that
@@ -49,6 +51,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -233,15 +236,22 @@ def sure_wrong(
     return matched - right, matched
 
 
-def cue_decisions(r: Replay, name: str, target_of: dict[str, float] | float | None) -> dict[str, int]:
-    """Trigger windows against offline contacts (see the module docstring, 2.)."""
+def cue_decisions(r: Replay, name: str, target_of: dict[str, float] | float | None) -> dict[str, Any]:
+    """Trigger windows against offline contacts (see the module docstring, 2.); ``lag_ms``: per cue, the
+    arrival of the packet holding the window's peak -> the packet that decided the cue (ms; the replay's packets
+    arrive with their last sample), ``air_lag_ms`` the same for windows whose event was from the air."""
     trig = r.triggers[name]
     windows = trig.windows  # every window recognised (none was matched: the bench keeps them)
-    onsets = np.asarray([w.onset_s for w in windows])
+    onsets = np.asarray([getattr(w, "landing_s", w.onset_s) for w in windows])  # matched as the runner does
     gait = (r.offline["activity"] + " " + r.offline["direction"]).to_numpy()
     first_cue = r.baseline_from_s if name == "baseline" else -np.inf
     used: set[int] = set()
-    out = {"n": 0, "agree": 0, "missed": 0, "false": 0, "no_contact": 0, "cues": sum(w.cued for w in windows)}
+    out: dict[str, Any] = {"n": 0, "agree": 0, "missed": 0, "false": 0, "no_contact": 0}
+    out["cues"] = sum(w.cued for w in windows)
+    out["lag_ms"] = [1000 * (w.cue_arrival_s - w.max_arrival_s) for w in windows if w.cued]
+    out["air_lag_ms"] = [
+        1000 * (w.cue_arrival_s - w.max_arrival_s) for w in windows if w.cued and getattr(w, "from_air", False)
+    ]
     for row, g in zip(r.offline.itertuples(), gait, strict=True):
         target = target_of.get(g) if isinstance(target_of, dict) else target_of
         if target is None or not np.isfinite(row.impact_peak_g) or row.ic_time_s < first_cue:
@@ -310,13 +320,66 @@ def _count(k: float, n: float) -> str:
     return f"{int(k):>4}/{int(n):<4}" if n else f"{'-':>9}"
 
 
-def _cue_row(name: str, counts: list[dict[str, int]]) -> str:
+def _cue_row(name: str, counts: list[dict[str, Any]]) -> str:
     t = {k: sum(c[k] for c in counts) for k in ("n", "agree", "missed", "false", "no_contact", "cues")}
     n = max(t["n"], 1)
     return (
         f"{name:<44} {t['n']:>5} {100 * t['agree'] / n:6.1f} {100 * t['missed'] / n:6.1f} {100 * t['false'] / n:6.1f}"
-        f" {t['no_contact']:>6} {t['cues']:>6}"
+        f" {t['no_contact']:>6} {t['cues']:>6} {_lags([x for c in counts for x in c['lag_ms']])}"
+        f" {_lags([x for c in counts for x in c['air_lag_ms']])}"
     )
+
+
+def _lags(lags: list[float]) -> str:
+    """Median / 99th percentile (ms) and count of cue lags, or a dash."""
+    if not lags:
+        return f"{'-':>16}"
+    return f"{np.median(lags):5.0f}/{np.percentile(lags, 99):4.0f} ({len(lags):>3})"
+
+
+SOFT_BOUTS = [
+    Bout("still", "still", 0, 4),
+    Bout("forward", "walking", 1.2, 20),
+    Bout("backward", "walking", 0.8, 20),
+]
+
+
+def bench_soft_landings() -> None:
+    """2b. The review's replay of LIVE-28: seed 4, a forward walk then a backward walk with soft toe landings,
+    foot and shank, the target at each gait's median offline impact. Per direction: the offline landings, how
+    many lie above the target, how many the trigger cued, how many agree, the median of the trigger windows'
+    values against the committed impacts, and the peak packet -> deciding packet lag of the cues (ms)."""
+    print("\n2b. soft toe landings (seed 4: forward walk 1.2 m/s, backward walk 0.8 m/s; target at the gait's median)")
+    print(
+        f"{'placement, direction':<28} {'landings':>8} {'above':>6} {'cued':>5} {'agree':>6} {'trigger':>8}"
+        f" {'offline':>8} {'lag med/p99 ms':>15}"
+    )
+    for placement in ("foot", "shank"):
+        sim = simulate(SimulationConfig(placement, SOFT_BOUTS, sample_rate_hz=200.0, seed=4))
+        r = replay(sim.session, sim.truth)
+        off = r.offline
+        gait = (off["activity"] + " " + off["direction"]).to_numpy()
+        impact = off["impact_peak_g"].to_numpy()
+        target = {g: float(np.nanmedian(impact[gait == g])) for g in set(gait)}
+        ic = off["ic_time_s"].to_numpy()
+        for direction in ("forward", "backward"):
+            rows = []
+            for w in r.triggers["q50"].windows:
+                j = int(np.argmin(np.abs(ic - w.onset_s)))
+                if off["direction"].iloc[j] == direction and abs(ic[j] - w.onset_s) <= 0.25 and np.isfinite(impact[j]):
+                    rows.append((w, impact[j], impact[j] > target[gait[j]]))
+            cued = sum(w.cued for w, _, _ in rows)
+            above = sum(a for _, _, a in rows)
+            agree = sum(w.cued == a for w, _, a in rows)
+            lags = [1000 * (w.cue_arrival_s - w.max_arrival_s) for w, _, _ in rows if w.cued]
+            lag = f"{np.median(lags):6.0f}/{np.percentile(lags, 99):4.0f}" if lags else "-"
+            print(
+                f"{placement + ', ' + direction:<28} {len(rows):>8} {above:>6} {cued:>5} {agree:>6}"
+                f" {np.median([w.max_g for w, _, _ in rows]):8.2f} {np.median([v for _, v, _ in rows]):8.2f} {lag:>15}"
+            )
+    print("   trigger / offline: median of the trigger windows' values (g) and of the committed impacts (g);")
+    print("   lag: arrival of the packet holding the window's peak -> of the packet that decided the cue (8 samples")
+    print("   a packet at 200 Hz: 40 ms a packet; negative: decided before the peak's packet)")
 
 
 def bench_replays() -> None:
@@ -354,9 +417,17 @@ def bench_replays() -> None:
     print("   (nearest stance within 0.15 s; unknown counts as wrong)")
     print("   on>=.9 x, off>=.9 x: of the contacts labelled at confidence >= 0.9 (matched to a stance), wrong / all")
     print("\n2. impact trigger: cue decisions against the offline impact (% of offline contacts after the baseline)")
-    print(f"{'recording, target':<44} {'n':>5} {'agree':>6} {'missed':>6} {'false':>6} {'no-ctc':>6} {'cues':>6}")
+    print(
+        f"{'recording, target':<44} {'n':>5} {'agree':>6} {'missed':>6} {'false':>6} {'no-ctc':>6} {'cues':>6}"
+        f" {'lag ms med/p99 (n)':>16} {'from air':>16}"
+    )
     for line in cue_rows:
         print(line)
+    print(
+        "   lag: per cue, the packet holding the window's peak -> the packet that decided it (replay: 40 ms a packet);"
+    )
+    print("   from air: the cues of windows whose event at the contact was a slow one from the air (LIVE-29)")
+    bench_soft_landings()
 
 
 # ------------------------------------------------------------------------------- 3. real time

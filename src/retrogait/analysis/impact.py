@@ -8,6 +8,8 @@ back's vertical ground-reaction force is vgrf.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -181,20 +183,13 @@ def _peak_and_rate(
     The rise is searched from ``lead`` (ImpactSettings.loading_lead_s) before the contact so that a contact
     time placed a few ms late (at the steep part of a heel transient) still sees the whole rise. Crossing
     times are interpolated between samples: a heel-strike transient rises within one or two samples even at
-    500 Hz. With ``rise_fraction`` (foot, shank) the peak is that of the touch-down's own rise: where the
-    contact lies on a slow event from the air, from the start of the largest rise after it
-    (:func:`_landing_starts`).
+    500 Hz. With ``rise_fraction`` (foot, shank) the peak is that of the touch-down's own rise
+    (:func:`touchdown_peaks`).
     """
-    width = int(window.max()) + lead + 1
-    offs = np.arange(width)
-    idx = np.clip(ic[:, None] - lead + np.minimum(offs[None, :], window[:, None] + lead), 0, n - 1)
-    seg = x[idx]
+    found = touchdown_peaks(x[:n], ic, window, lead, rise_fraction)
+    seg, k = found.seg, found.column
+    offs = np.arange(seg.shape[1])
     rows = np.arange(ic.size)
-    if rise_fraction is None:
-        start = np.full(ic.size, lead)
-    else:
-        start = _landing_starts(x, ic, seg, lead, window + lead, rise_fraction)
-    k = np.argmax(np.where(offs[None, :] >= start[:, None], seg, -np.inf), axis=1)  # at or after contact
     peak = seg[rows, k]
     back = k[:, None] - offs[None, :]  # indices from the peak backwards
     trail = np.where(back >= 0, seg[rows[:, None], np.clip(back, 0, None)], np.inf)
@@ -208,6 +203,63 @@ def _peak_and_rate(
     return peak, rate
 
 
+@dataclass(frozen=True)
+class TouchdownPeaks:
+    """Per contact, where :func:`touchdown_peaks` found the touch-down's peak (one row per contact).
+
+    ``seg``: x from ``lead`` samples before the contact to the window's end (later columns repeat the last);
+    ``sample``: the sample index into x of each column; ``start``: the column the peak is searched from;
+    ``column``: the peak's column; ``transient``: the event at the contact is the landing's own transient (else
+    one from the air, and the search starts at the largest rise after it); ``event``: the sample index of that
+    event's peak.
+    """
+
+    seg: NDArray[np.float64]
+    sample: NDArray[np.int64]
+    start: NDArray[np.int64]
+    column: NDArray[np.int64]
+    transient: NDArray[np.bool_]
+    event: NDArray[np.int64]
+
+    @property
+    def peak(self) -> NDArray[np.float64]:
+        """The touch-down's peak per contact (x's unit)."""
+        return np.asarray(self.seg[np.arange(self.column.size), self.column])
+
+    @property
+    def peak_sample(self) -> NDArray[np.int64]:
+        """The sample index into x of each peak."""
+        return np.asarray(self.sample[np.arange(self.column.size), self.column])
+
+
+def touchdown_peaks(
+    x: NDArray[np.float64],
+    ic: NDArray[np.int64],
+    window: NDArray[np.int64],
+    lead: int,
+    rise_fraction: float | None = None,
+) -> TouchdownPeaks:
+    """The peak of x in each contact's window [ic, ic + window] (samples): from the contact, or with
+    ``rise_fraction`` (foot, shank) from the start of the touch-down's own rise (:func:`_landing_starts`).
+
+    Only the samples in ``x`` are used: given the samples received so far, it is the rule applied to them
+    (the live trigger judges its windows with it, LIVE-29); columns past the end repeat the last sample.
+    """
+    n = x.size
+    width = int(window.max()) + lead + 1
+    offs = np.arange(width)
+    idx = np.clip(ic[:, None] - lead + np.minimum(offs[None, :], window[:, None] + lead), 0, n - 1)
+    seg = x[idx]
+    if rise_fraction is None:
+        start = np.full(ic.size, lead, dtype=np.int64)
+        transient = np.ones(ic.size, dtype=bool)
+        event = np.asarray(ic, dtype=np.int64)
+    else:
+        start, transient, event = _landing_starts(x, ic, seg, lead, window + lead, rise_fraction)
+    k = np.argmax(np.where(offs[None, :] >= start[:, None], seg, -np.inf), axis=1)  # at or after contact
+    return TouchdownPeaks(seg, idx, start, k, transient, event)
+
+
 def _landing_starts(
     x: NDArray[np.float64],
     ic: NDArray[np.int64],
@@ -215,10 +267,11 @@ def _landing_starts(
     lead: int,
     last: NDArray[np.int64],
     rise_fraction: float,
-) -> NDArray[np.int64]:
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
     """Per contact, the column of ``seg`` (``x`` from ``lead`` samples before the contact ``ic`` to the
     window's end ``last``) from which the touch-down's own peak is searched: the contact (column ``lead``),
-    or the start of the largest rise after it.
+    or the start of the largest rise after it; whether the event at the contact is a transient; the
+    sample index of that event's peak.
 
     The ground can push a landing segment up only from the touch on, so the touch-down's transient is a
     rise that starts at the touch. The event at the contact (its peak: the largest value within ``lead``
@@ -233,15 +286,15 @@ def _landing_starts(
     under at 20 ms) no rise within it can be seen: the search starts at the contact, as before.
     """
     if lead < 1:
-        return np.full(ic.size, lead, dtype=np.int64)
-    transient = landing_transient(x, ic, lead, rise_fraction)
+        return np.full(ic.size, lead, dtype=np.int64), np.ones(ic.size, dtype=bool), np.asarray(ic, np.int64)
+    transient, peak = _landing_event(x, ic, lead, rise_fraction)
     width = seg.shape[1]
     offs = np.arange(width)
     after = np.where((offs[None, :] >= lead) & (offs[None, :] <= last[:, None]), seg, -np.inf)
     ahead = np.full_like(after, -np.inf)  # the largest value after each column, within the window
     ahead[:, :-1] = np.maximum.accumulate(after[:, :0:-1], axis=1)[:, ::-1]
     rise = np.where(np.isfinite(after), ahead - after, -np.inf)
-    return np.where(transient, lead, np.argmax(rise, axis=1)).astype(np.int64)
+    return np.where(transient, lead, np.argmax(rise, axis=1)).astype(np.int64), transient, peak
 
 
 def landing_transient(
@@ -251,12 +304,19 @@ def landing_transient(
     samples either side) is a landing's transient: more than ``rise_fraction`` of its rise over the two
     ``lead`` before its peak came in the last one (the heel pad or the yielding ankle stops a landing
     within 12-20 ms; a braking in the air builds over ~60 ms). See :func:`_landing_starts` (IMPACT-9)."""
+    return _landing_event(x, ic, lead, rise_fraction)[0]
+
+
+def _landing_event(
+    x: NDArray[np.float64], ic: NDArray[np.int64], lead: int, rise_fraction: float
+) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """:func:`landing_transient` and the sample index of the event's peak it judged."""
     n = x.size
     near = np.clip(ic[:, None] + np.arange(-lead, lead + 1)[None, :], 0, n - 1)
     peak = near[np.arange(ic.size), np.argmax(x[near], axis=1)]  # the event at the contact
     base = x[np.clip(peak[:, None] - np.arange(2 * lead + 1)[None, :], 0, n - 1)].min(axis=1)
     risen = x[peak] - x[np.clip(peak - lead, 0, n - 1)]
-    return np.asarray(risen > rise_fraction * (x[peak] - base))
+    return np.asarray(risen > rise_fraction * (x[peak] - base)), peak.astype(np.int64)
 
 
 def _crossing(

@@ -64,6 +64,15 @@ class TriggerSettings(Stage):
         0.8, "1", "a landing: the impact-axis jerk reaches this share of the recent landings' median", 0.05, 1.0
     )
     history_contacts: int = quantity(8, "contacts", "recent contacts whose timing and landing jerk are used", 3, 100)
+    air_event_end_fraction: float = quantity(
+        0.5,
+        "1",
+        "foot, shank: after a slow event from the air (the braking before a soft landing, IMPACT-9), a smaller "
+        "rise starting below this share of the event's peak is the ground's (the event ended at the touch): its "
+        "cue need not wait for the window's end",
+        0.0,
+        1.0,
+    )
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,35 @@ it cannot know from the past alone is where the window starts, so it recognises 
 
 Its window is then [landing - lead, landing + the impact window] (lower back: ``stance_fraction`` of the
 typical contact time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
-target, and the excess at that moment sets the pitch. The value logged is the contact's offline impact,
-committed later by the online detector; trigger windows are matched to contacts by time, and a cue
-without a contact is logged as such (a false cue).
+target, and the excess at that moment sets the pitch.
+
+Foot and shank (LIVE-29): the window is judged by the offline rule itself (impact.touchdown_peaks, IMPACT-9) on the
+samples received, at a contact found as the offline detector places it. The contact is the peak of the event at the
+recognised sample (the largest value within ``loading_lead_s`` of it), or where the axis still rises then, the peak
+of that rise: the jerk that recognises a soft toe landing is the onset of the late-swing braking, ~50 ms before its
+peak and ~100 ms before the touch. A peak is known once a later sample is lower. The rule then says whether the
+event at the contact is the landing's own transient: its value is the running maximum from the contact, and the cue
+fires once the event's peak is known and the maximum passes the target (until then a braking's onset and a heel
+strike's rise look alike). While none of the last ``history_contacts`` windows had an event from the air (no soft
+landings in this gait), the cue fires on the rise as before, with the first sample above the target: the wait would
+cost a packet where the peak ends one; a gait's first soft landing after them is cued so, once. Else the event is
+from the air, and the value is the peak from the start of the largest rise after the contact (the ground's push).
+That rise's peak, once known, is judged the same way: a transient is the landing's own (the contact moves on to it
+and it is decided as above); a larger event from the air (the braking, after a recognised sample on the swing's
+descent) takes the contact over (the window waits for its peak, at most twice the impact window after the recognised
+sample); a smaller slow rise starting below ``air_event_end_fraction`` of the event's peak is the ground's own slow
+push after the touch (decided at once); anything else is decided when the impact window after the contact ends, on
+the offline value.
+
+The value logged is the contact's offline impact, committed later by the online detector; trigger windows are
+matched to contacts by time (foot, shank: the contact judged), and a cue without a contact is logged as such
+(a false cue).
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +52,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import in_g
-from retrogait.analysis.impact import impact_phase_s
+from retrogait.analysis.impact import impact_phase_s, touchdown_peaks
 from retrogait.analysis.settings import ImpactSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
@@ -114,12 +135,16 @@ class ImpactWindow:
 
     ``max_g``/``max_time_s``/``max_arrival_s``: the running maximum so far (final once ``closed``);
     ``cue_value_g``: the running maximum when the cue fired, ``cue_arrival_s`` the arrival of the packet
-    that decided it (NaN without a cue).
+    that decided it (NaN without a cue). ``contact_s``: the contact the offline rule is judged at (foot, shank;
+    NaN until known), ``from_air``: an event judged in it was a slow one from the air (IMPACT-9): the landing's own
+    rise came after it.
     """
 
     onset_s: float
     start_s: float
     end_s: float
+    contact_s: float = math.nan
+    from_air: bool = False
     max_g: float = -math.inf
     max_time_s: float = math.nan
     max_arrival_s: float = math.nan
@@ -130,6 +155,11 @@ class ImpactWindow:
     @property
     def cued(self) -> bool:
         return math.isfinite(self.cue_value_g)
+
+    @property
+    def landing_s(self) -> float:
+        """Where the landing is (host clock s): the contact the rule was judged at, else the recognised sample."""
+        return self.contact_s if math.isfinite(self.contact_s) else self.onset_s
 
 
 class ImpactTrigger:
@@ -159,6 +189,8 @@ class ImpactTrigger:
         self._last_onset_s = -math.inf
         self._last_end_s = -math.inf
         self._windows: list[ImpactWindow] = []  # closed or open, not yet matched to a contact
+        #: per recent closed foot/shank window: its event was from the air (the gait has soft landings)
+        self._recent_air: deque[bool] = deque(maxlen=self.settings.history_contacts)
 
     def update(self, vertical: NDArray[np.float64] | None, rhythm: LandingRhythm | None) -> None:
         """What the latest window analysis says: the impact axis (sensor coordinates) and the gait's timing."""
@@ -201,6 +233,8 @@ class ImpactTrigger:
             if self._t[-1] < window.end_s:
                 break
             window.closed = True
+            if math.isfinite(window.contact_s):
+                self._recent_air.append(window.from_air)
             self._open = None
             self._last_end_s = window.end_s
             position = int(np.searchsorted(self._t, window.end_s, side="right"))
@@ -245,6 +279,9 @@ class ImpactTrigger:
 
     def _advance(self, w: ImpactWindow, target_g: float | None) -> bool:
         """The running maximum of ``w`` over the samples received; True when the cue fires now."""
+        lead = round(self.impact.loading_lead_s * self.fs)
+        if self.placement in ONE_LEG_PLACEMENTS and lead >= 1:
+            return self._advance_landing(w, target_g, lead)
         lo = int(np.searchsorted(self._t, w.start_s, side="left"))  # a window spans a few dozen samples
         hi = int(np.searchsorted(self._t, w.end_s, side="right"))
         if hi <= lo:
@@ -262,6 +299,96 @@ class ImpactTrigger:
         w.cue_arrival_s = float(self._arrival[min(decided, self._t.size - 1)])
         return True
 
+    def _advance_landing(self, w: ImpactWindow, target_g: float | None, lead: int) -> bool:
+        """Foot, shank: ``w`` judged by the offline rule on the samples received (see the module); True when
+        the cue fires now. Until the rule can be applied the window stays open and quiet, unless the recent
+        landings were all their own transients: then the cue fires on the rise, as before LIVE-29."""
+        early = not w.cued and target_g is not None and not any(self._recent_air) and self._early(w, target_g)
+        return self._judge(w, target_g, lead) or early
+
+    def _judge(self, w: ImpactWindow, target_g: float | None, lead: int) -> bool:
+        """``w``'s value by the offline rule on the samples received; True when its cue fires now."""
+        t, x = self._t, self._axis
+        if not math.isfinite(w.contact_s):
+            first = self._contact(w, lead)
+            if first is None:
+                return False
+            self._anchor(w, float(t[first]))
+        window = round(self.window_s() * self.fs)
+        rise = self.impact.transient_rise_fraction
+        bound = w.onset_s + 2 * self.window_s()
+        slow = False
+        while True:  # at most a few events per window: the contact moves on to the landing's own
+            contact = int(np.searchsorted(t, w.contact_s))
+            found = touchdown_peaks(x, np.array([contact]), np.array([window]), lead, rise)
+            if found.event[0] >= t.size - 1:
+                return False  # the event at the contact still rises: its peak is not known yet
+            air = not bool(found.transient[0])
+            w.from_air = w.from_air or air
+            k = int(found.peak_sample[0])
+            if not air or k <= contact or t[k] > bound:
+                break
+            if k + 1 >= t.size:  # the rise's peak is not known yet: the window waits for it
+                w.end_s = max(w.end_s, float(t[k]) + 2.0 / self.fs)
+                break
+            there = touchdown_peaks(x, np.array([k]), np.array([window]), lead, rise)
+            if not (there.transient[0] or x[k] > x[found.event[0]]):
+                start = int(found.sample[0, found.start[0]])
+                ended = x[start] <= self.settings.air_event_end_fraction * max(float(x[found.event[0]]), 0.0)
+                slow = ended  # the ground's own slow rise after the event: its peak is known now
+                break  # else a smaller event from the air: the ground's rise is still to come
+            self._anchor(w, float(t[k]))  # the landing's transient, or the larger event from the air ending at it
+        value = float(found.peak[0])
+        w.max_g, w.max_time_s, w.max_arrival_s = value, float(t[k]), float(self._arrival[k])
+        closing = t[-1] >= w.end_s
+        if w.cued or target_g is None or value <= target_g or (air and not (closing or slow)):
+            return False
+        start = int(found.sample[0, found.start[0]])
+        above = start + int(np.argmax(x[start:] > target_g))
+        decided = t.size - 1 if air and not slow else max(above, k + 1 if slow else int(found.event[0]) + 1)
+        w.cue_value_g = value
+        w.cue_arrival_s = float(self._arrival[min(decided, t.size - 1)])
+        return True
+
+    def _early(self, w: ImpactWindow, target_g: float) -> bool:
+        """Where the recent landings were all their own transients (none from the air): the cue fires with the
+        first sample above the target from the recognised landing less the lead, before the event's peak is known
+        (LIVE-7's running maximum; a gait's first soft landing after transients is cued so, once)."""
+        t, x = self._t, self._axis
+        lo = int(np.searchsorted(t, w.start_s, side="left"))
+        onset = int(np.searchsorted(t, w.onset_s))
+        seg = x[lo:]
+        above = np.flatnonzero(seg > target_g)
+        if not above.size:
+            return False
+        w.cue_value_g = float(seg.max())
+        w.cue_arrival_s = float(self._arrival[max(lo + int(above[0]), min(onset, t.size - 1))])
+        return True
+
+    def _anchor(self, w: ImpactWindow, contact_s: float) -> None:
+        """The offline rule is judged at ``contact_s`` from now on: the window is the impact window after it."""
+        w.contact_s = contact_s
+        w.start_s = contact_s - self.impact.loading_lead_s
+        w.end_s = contact_s + self.window_s()
+
+    def _contact(self, w: ImpactWindow, lead: int) -> int | None:
+        """Index of the contact the offline rule is judged at: the peak of the event at the recognised landing
+        (the largest value within ``lead`` of it), or where the axis still rises ``lead`` samples after it, the
+        peak of that rise (bounded by the impact window); None until known (a peak is known once a later sample
+        is lower)."""
+        t, x = self._t, self._axis
+        onset = int(np.searchsorted(t, w.onset_s))
+        lo, hi = max(onset - lead, 0), min(onset + lead + 1, t.size)
+        edge = lo + int(np.argmax(x[lo:hi]))
+        if edge < onset + lead:  # the event's peak, within the lead (a jerk on the fall of a transient is late)
+            return edge if edge < t.size - 1 else None
+        bound = int(np.searchsorted(t, w.onset_s + self.window_s(), side="right"))
+        end = min(bound, t.size)
+        falls = np.flatnonzero(x[edge + 1 : end] < x[edge : end - 1])
+        if falls.size:
+            return edge + int(falls[0])
+        return bound - 1 if bound < t.size else None
+
     # ------------------------------------------------------------------------- matching to contacts
 
     @property
@@ -270,12 +397,12 @@ class ImpactTrigger:
         return tuple(self._windows)
 
     def take_matching(self, ic_time_s: float) -> ImpactWindow | None:
-        """The window of the landing at ``ic_time_s`` (its onset within the impact window of it), removed."""
+        """The window of the landing at ``ic_time_s`` (its landing within the impact window of it), removed."""
         tolerance = self.window_s() + self.impact.loading_lead_s
         best = None
         for w in self._windows:
-            off = abs(w.onset_s - ic_time_s)
-            if off <= tolerance and (best is None or off < abs(best.onset_s - ic_time_s)):
+            off = abs(w.landing_s - ic_time_s)
+            if off <= tolerance and (best is None or off < abs(best.landing_s - ic_time_s)):
                 best = w
         if best is not None:
             self._windows.remove(best)
