@@ -310,3 +310,18 @@ def test_lower_back_step_period_ignores_a_horizontal_axis_found_from_the_signal(
     found = replace(signals, anterior_source="signal", anterior_sign_known=False)
     assert 65 <= detect_contacts(found).ic_idx.size <= 67  # 40 s of 0.6 s steps
     assert detect_contacts(signals).ic_idx.size <= 40  # declared (wrongly): the sway is taken for the anterior
+
+
+@pytest.mark.parametrize("yaw_deg", [60.0, 90.0])
+def test_lower_back_bout_cadence_with_the_header_axes_but_the_sensor_worn_turned(yaw_deg: float) -> None:
+    """The header names x anterior but the sensor is worn turned about the vertical (a clip on the side): the
+    sway mirrored about what is the antero-posterior line read half steps (seed 1, 1.2 m/s: 5.0 steps/min fast
+    at 90 deg, 2 extra steps). Beyond 45 deg the declared axes are not mirrored (CONTACT-5)."""
+    config = SimulationConfig(
+        "lower_back", [Bout("forward", "walking", 1.2, 30)], FS, seed=1, mounting_rotation_deg=(0.0, 0.0, yaw_deg)
+    )
+    sim = simulate(config)
+    result = retrogait.analyze(sim.session)
+    assert len(result.bouts) == 1
+    assert abs(result.bouts["cadence_spm"].iloc[0] - sim.truth["cadence_spm"].median()) <= 2.0
+    assert len(result.steps) == len(sim.truth)

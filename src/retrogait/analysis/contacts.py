@@ -146,15 +146,39 @@ def _trunk_step_period_s(signals: BodySignals, step: NDArray[np.float64], s: Con
     weighs ``trunk_step_sway_fraction`` of its power where the anterior axis was declared (else the vertical alone)."""
     fs = signals.fs_hz
     weight = s.trunk_step_sway_fraction if signals.anterior_source in MIRROR_AXIS_SOURCES else 0.0
-    if weight == 0.0:
-        x, signs = step, None
-    else:
-        horizontal = bandpass(in_g(signals.acc_ms2[:, :2]), s.step_band_low_hz, s.step_band_high_hz, fs)
-        x, signs = np.column_stack([horizontal, step]), STEP_MIRROR * [weight, weight, 1.0]
     period = local_period_s(
-        x, fs, s.min_step_s, s.max_step_s, s.period_window_s, s.period_hop_s, s.trunk_step_repeat_fraction, signs
+        step, fs, s.min_step_s, s.max_step_s, s.period_window_s, s.period_hop_s, s.trunk_step_repeat_fraction
     )
+    if weight > 0.0:
+        horizontal = bandpass(in_g(signals.acc_ms2[:, :2]), s.step_band_low_hz, s.step_band_high_hz, fs)
+        if _mirrors_at_step(horizontal, period, fs):
+            period = local_period_s(
+                np.column_stack([horizontal, step]),
+                fs,
+                s.min_step_s,
+                s.max_step_s,
+                s.period_window_s,
+                s.period_hop_s,
+                s.trunk_step_repeat_fraction,
+                STEP_MIRROR * [weight, weight, 1.0],
+            )
     return np.where(np.isfinite(period), period, 0.5)
+
+
+def _mirrors_at_step(horizontal: NDArray[np.float64], period_s: NDArray[np.float64], fs: float) -> bool:
+    """Whether the declared axes mirror a step: summed over the samples, the product of x with x the vertical's
+    local period ``period_s`` (s) ahead exceeds y's, or does at twice that period (a vertical with two humps a
+    step repeats at half of it). A sensor turned by t about the vertical reads cos 2t of the true difference at
+    the step (the anterior repeating, the sway reversing: positive), none from 45 deg on and reversed beyond,
+    where mirroring would add the sway's reversal to the step's lag (CONTACT-5)."""
+    n = horizontal.shape[0]
+    base = np.round(np.nan_to_num(period_s, nan=0.0) * fs).astype(np.int64)
+    for lag in (base, 2 * base):
+        here = np.flatnonzero((lag > 0) & (np.arange(n) + lag < n))
+        repeat = np.sum(horizontal[here] * horizontal[here + lag[here]], axis=0)
+        if repeat[0] > repeat[1]:
+            return True
+    return False
 
 
 #: Step windows searched at once, times their length in samples (PERF-20: bounds the window matrices
