@@ -11,6 +11,7 @@ import pytest
 import import_samples as samples
 from retrogait.errors import InputFileError
 from retrogait.imports import load_recording
+from retrogait.imports.base import GenericCsvOptions
 from retrogait.rate import delivery_packets, retimed_packets
 
 RATE_HZ = 200.0
@@ -173,3 +174,27 @@ def test_date_time_text_of_four_samples_on_one_arrival_stamp_is_re_timed(tmp_pat
     assert session.t_s.size == t.size
     assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
     assert "packets of 4-4" in session.meta.extra["inferred_time_base"]
+
+
+@pytest.mark.parametrize("text", [False, True])
+def test_equal_stamps_on_one_grid_are_refused_when_the_time_column_is_named_too(tmp_path, text):
+    """Review of HONEST-27/EDGE-150 (EDGE-153): the by-name refusal of stamps on one grid says "name the time column
+    with --time-column NAME"; named, the same column was re-timed as packets 'stamped on delivery' at 'the packets'
+    rate' (the generic reader's own copy of the rule, without the grid check): a clock coarser than its samples
+    read as arrivals, every time shifted by up to a step with a wrong word of why."""
+    t = _true_times()
+    stamps = np.floor(t * 50.0) / 50.0  # a clock truncated to 20 ms: 4 samples on each stamp, all on one grid
+    if text:
+        base = np.datetime64("2026-05-01T10:00:00", "ms")
+        cells = (base + np.round(stamps * 1e3).astype("timedelta64[ms]")).astype(str)
+    else:
+        cells = np.array([f"{s:.3f}" for s in stamps])
+    acc = samples.truth_acc_ms2(t)
+    rows = "\n".join(f"{c},{x:.6f},{y:.6f},{z:.6f}" for c, (x, y, z) in zip(cells, acc, strict=True))
+    path = tmp_path / "grid_named.csv"
+    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
+    with pytest.raises(InputFileError) as caught:
+        load_recording(path, generic=GenericCsvOptions(time_column="time"))
+    message = str(caught.value)
+    assert "grid_named.csv" in message and "on one grid 0.02 apart" in message and "--rate" in message
+    assert "\n" not in message
