@@ -88,6 +88,9 @@ _KEY_ORDER = (
 )
 #: Date-time text that says its zone (``Z``, ``+01:00``, ``-0500``).
 _ZONED = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+#: The time of day in date-time text (``1:59:30.000 AM``, ``T01:59:30``): where no digit is left without it, the text
+#: holds no date (parsed on the day it is read, EDGE-154).
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,:]\d+)?)?")
 
 
 def sniff(path: Path) -> float:
@@ -677,8 +680,9 @@ def _times(
         seconds, kind = text_time_s(text)
         if mapping.time_unit is None:
             plan.inferred["inferred_time_unit"] = f"{kind} text"
-        if kind == "datetime" and not _ZONED.search(str(text.iloc[0]).strip()):
-            seconds = _clock_change_undone(seconds, plan)
+        first_text = str(text.iloc[0]).strip()
+        if kind == "datetime" and not _ZONED.search(first_text) and re.search(r"\d", _TIME_OF_DAY.sub("", first_text)):
+            seconds = _clock_change_undone(seconds, plan)  # local text with a date: its month says (EDGE-154)
         seconds = _on_delivery(seconds, plan, display)
         finite = np.flatnonzero(np.isfinite(seconds))
         if kind != "datetime" or not finite.size:
