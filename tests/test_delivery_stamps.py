@@ -198,3 +198,25 @@ def test_equal_stamps_on_one_grid_are_refused_when_the_time_column_is_named_too(
     message = str(caught.value)
     assert "grid_named.csv" in message and "on one grid 0.02 apart" in message and "--rate" in message
     assert "\n" not in message
+
+
+def test_date_time_text_of_batches_of_20_to_60_on_one_stamp_is_found_by_its_name(tmp_path):
+    """Review of HONEST-27 (EDGE-156): Android batches of 20-60 samples on one arrival stamp, written as date-time
+    text, were refused 'written to 0.113 s: coarser than the samples' although the same stamps as numbers are read:
+    the text column's packets were looked for in its first 200 rows only (under 8 packets of 20-60)."""
+    t = _true_times(6000)
+    rng = np.random.default_rng(29)
+    sizes = rng.integers(20, 61, t.size // 20 + 1)
+    bunch = np.repeat(np.arange(sizes.size), sizes)[: t.size]
+    last = np.minimum(np.cumsum(sizes) - 1, t.size - 1)
+    stamps = t[last[bunch]] + rng.uniform(0.0, 0.002, sizes.size)[bunch]
+    acc = samples.truth_acc_ms2(t)
+    text = (np.datetime64("2026-05-01T10:00:00", "us") + np.round(stamps * 1e6).astype("timedelta64[us]")).astype(str)
+    rows = "\n".join(f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc, strict=True))
+    path = tmp_path / "batches.csv"
+    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
+    session = load_recording(path).session
+    assert session.t_s.size == t.size
+    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
+    assert "stamped on delivery" in session.meta.extra["inferred_time_base"]
+    assert float(np.max(np.abs(session.t_s - session.t_s[0] - (t - t[0])))) < 0.004
