@@ -177,13 +177,13 @@ def test_date_time_text_of_four_samples_on_one_arrival_stamp_is_re_timed(tmp_pat
 
 
 @pytest.mark.parametrize("text", [False, True])
-def test_equal_stamps_on_one_grid_are_refused_when_the_time_column_is_named_too(tmp_path, text):
-    """Review of HONEST-27/EDGE-150 (EDGE-153): the by-name refusal of stamps on one grid says "name the time column
-    with --time-column NAME"; named, the same column was re-timed as packets 'stamped on delivery' at 'the packets'
-    rate' (the generic reader's own copy of the rule, without the grid check): a clock coarser than its samples
-    read as arrivals, every time shifted by up to a step with a wrong word of why."""
+def test_a_named_time_column_on_one_grid_is_not_re_timed_as_deliveries(tmp_path, text):
+    """Review of HONEST-27/EDGE-150 (EDGE-153): a 200 Hz clock truncated to 20 ms, named with --time-column, was read
+    as packets 'stamped on delivery' (the generic reader's own copy of the rule, without HONEST-27's grid check) at
+    203 Hz (float floor made packets of 3-5), its samples moved before their stamps. Named, a coarse clock's runs are
+    HONEST-12's: spaced after their stamp, said, at the samples' own rate."""
     t = _true_times()
-    stamps = np.floor(t * 50.0) / 50.0  # a clock truncated to 20 ms: 4 samples on each stamp, all on one grid
+    stamps = np.floor(t * 50.0) / 50.0  # 4 samples on each stamp, every stamp on one 20 ms grid
     if text:
         base = np.datetime64("2026-05-01T10:00:00", "ms")
         cells = (base + np.round(stamps * 1e3).astype("timedelta64[ms]")).astype(str)
@@ -193,11 +193,14 @@ def test_equal_stamps_on_one_grid_are_refused_when_the_time_column_is_named_too(
     rows = "\n".join(f"{c},{x:.6f},{y:.6f},{z:.6f}" for c, (x, y, z) in zip(cells, acc, strict=True))
     path = tmp_path / "grid_named.csv"
     path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
-    with pytest.raises(InputFileError) as caught:
-        load_recording(path, generic=GenericCsvOptions(time_column="time"))
-    message = str(caught.value)
-    assert "grid_named.csv" in message and "on one grid 0.02 apart" in message and "--rate" in message
-    assert "\n" not in message
+    result = load_recording(path, generic=GenericCsvOptions(time_column="time"))
+    session = result.session
+    assert session.t_s.size == t.size
+    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.002)
+    assert "inferred_time_base" not in session.meta.extra
+    assert not any("stamped on delivery" in note for note in result.report.notes)
+    assert any("carry the stamp of the row before" in note for note in result.report.notes)
+    assert float(np.max(np.abs(session.t_s - session.t_s[0] - t))) <= 1.0 / RATE_HZ + 1e-6
 
 
 def test_date_time_text_of_batches_of_20_to_60_on_one_stamp_is_found_by_its_name(tmp_path):
@@ -220,3 +223,15 @@ def test_date_time_text_of_batches_of_20_to_60_on_one_stamp_is_found_by_its_name
     assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
     assert "stamped on delivery" in session.meta.extra["inferred_time_base"]
     assert float(np.max(np.abs(session.t_s - session.t_s[0] - (t - t[0])))) < 0.004
+
+
+def test_near_equal_stamps_exactly_on_a_grid_are_still_re_timed(tmp_path):
+    """A guard for EDGE-153: packets of 4 whose samples are stamped 0.05 periods apart, the packets exactly 20 ms
+    apart: the stamps tell the samples apart (no coarser clock), so they are re-timed, not read as 4 kHz."""
+    t = _true_times()
+    bunch = np.arange(t.size) // 4
+    stamps = (bunch * 4 + 3) / RATE_HZ + (np.arange(t.size) - bunch * 4 - 3) * 0.05 / RATE_HZ
+    result = load_recording(_csv(tmp_path / "near.csv", stamps))
+    assert result.session.t_s.size == t.size
+    assert result.session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.002)
+    assert "packets of 4-4" in result.session.meta.extra["inferred_time_base"]

@@ -499,20 +499,16 @@ def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
         packets = delivery_packets(finite)
         grid = packets_on_a_grid(finite, packets) if packets is not None else None
         if grid is not None:  # every run's stamp on one grid: a clock coarser than its samples (HONEST-27)
-            return f"column {name} repeats the time before it in {same:.0%} of its rows ({_on_a_grid(grid)})"
+            return (
+                f"column {name} repeats the time before it in {same:.0%} of its rows (its times on one grid "
+                f"{grid:.6g} apart: a clock coarser than its samples, or packets stamped without an arrival's "
+                "jitter; where each sample lies in a step cannot be told)"
+            )
         return (
             f"column {name} repeats the time before it in {same:.0%} of its rows (samples stamped per packet or "
             "burst, not per sample)"
         )
     return f"column {name} goes back in {back:.0%} of its rows" if back > 0 else None
-
-
-def _on_a_grid(grid: float) -> str:
-    """Why packets whose stamps all lie on one grid ``grid`` apart are not re-timed (HONEST-27)."""
-    return (
-        f"its times on one grid {grid:.6g} apart: a clock coarser than its samples, or packets stamped without an "
-        "arrival's jitter; where each sample lies in a step cannot be told"
-    )
 
 
 def _why_not_a_text_clock(name: str, table: _Table) -> str | None:
@@ -745,20 +741,16 @@ def _clock_change_undone(seconds: FloatArray, plan: _Plan) -> FloatArray:
 def _packets(values: FloatArray, column: str, display: str) -> Packets | None:
     """The packets of the finite ``values`` (a time column, any unit) stamped on delivery, to re-time: the rule of
     ``rate.packets_to_retime`` (EDGE-150), whether the column was named or found; refused in one line where they give
-    no steady rate (EDGE-145) or their stamps all lie on one grid (HONEST-27, EDGE-153)."""
+    no steady rate (EDGE-145); None where their stamps all lie on one grid (HONEST-27: a coarser clock, which only a
+    named column reaches here; its runs are HONEST-12's, EDGE-153)."""
     finite = values[np.isfinite(values)]
     packets = delivery_packets(finite)
     if packets is None:
         return None
     if not packets.steady:
         raise InputFileError(display, _bursts_unclear(column, packets))
-    grid = packets_on_a_grid(finite, packets)
-    if grid is not None:
-        raise InputFileError(
-            display,
-            f"time column {column!r} comes in runs of equal or near-equal stamps ({_on_a_grid(grid)}): read the file "
-            "with --rate HZ (its sampling rate)",
-        )
+    if packets_on_a_grid(finite, packets) is not None:  # a coarser clock, named: its ties spaced (HONEST-12)
+        return None
     return packets
 
 
@@ -772,7 +764,7 @@ def _retimed(values: FloatArray, packets: Packets) -> FloatArray:
 
 def _on_delivery(seconds: FloatArray, plan: _Plan, display: str) -> FloatArray:
     """Date-time text stamped on delivery: re-timed within its packets and noted, refused where they give no steady
-    rate or lie on one grid (_packets)."""
+    rate (_packets)."""
     packets = _packets(seconds, str(plan.time), display)
     if packets is None:
         return seconds
