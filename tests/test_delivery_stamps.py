@@ -41,6 +41,15 @@ def _csv(path, t_s: np.ndarray, time_unit_ms: bool = False):
     return path
 
 
+def _text_csv(path, t: np.ndarray, stamps: np.ndarray, start: str = "2026-03-29T10:00:00"):
+    """A table of ``t``'s walk timed by ``stamps`` (s) written as ISO date-time text to the microsecond."""
+    acc = samples.truth_acc_ms2(t)
+    text = (np.datetime64(start, "us") + np.round(stamps * 1e6).astype("timedelta64[us]")).astype(str)
+    rows = "\n".join(f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc, strict=True))
+    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
+    return path
+
+
 @pytest.mark.parametrize("time_unit_ms", [False, True])
 def test_packets_stamped_on_delivery_are_re_timed_at_their_rate(tmp_path, time_unit_ms):
     """Before: the median step (0.05 periods) read as 4 kHz, refused as 'steps too small for any unit'."""
@@ -164,13 +173,7 @@ def test_date_time_text_of_four_samples_on_one_arrival_stamp_is_re_timed(tmp_pat
     'holds date-time text that repeats the time before it' (EDGE-135's coarse stamps)."""
     t = _true_times()
     stamps = _same_stamp(t, np.random.default_rng(23))
-    acc = samples.truth_acc_ms2(t)
-    base = np.datetime64("2026-03-29T10:00:00", "us")
-    text = (base + np.round(stamps * 1e6).astype("timedelta64[us]")).astype(str)
-    rows = "\n".join(f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc, strict=True))
-    path = tmp_path / "text.csv"
-    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
-    session = load_recording(path).session
+    session = load_recording(_text_csv(tmp_path / "text.csv", t, stamps)).session
     assert session.t_s.size == t.size
     assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
     assert "packets of 4-4" in session.meta.extra["inferred_time_base"]
@@ -213,12 +216,7 @@ def test_date_time_text_of_batches_of_20_to_60_on_one_stamp_is_found_by_its_name
     bunch = np.repeat(np.arange(sizes.size), sizes)[: t.size]
     last = np.minimum(np.cumsum(sizes) - 1, t.size - 1)
     stamps = t[last[bunch]] + rng.uniform(0.0, 0.002, sizes.size)[bunch]
-    acc = samples.truth_acc_ms2(t)
-    text = (np.datetime64("2026-05-01T10:00:00", "us") + np.round(stamps * 1e6).astype("timedelta64[us]")).astype(str)
-    rows = "\n".join(f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc, strict=True))
-    path = tmp_path / "batches.csv"
-    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
-    session = load_recording(path).session
+    session = load_recording(_text_csv(tmp_path / "batches.csv", t, stamps, "2026-05-01T10:00:00")).session
     assert session.t_s.size == t.size
     assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
     assert "stamped on delivery" in session.meta.extra["inferred_time_base"]
