@@ -11,6 +11,7 @@ import pytest
 import import_samples as samples
 from retrogait.errors import InputFileError
 from retrogait.imports import load_recording
+from retrogait.imports.base import GenericCsvOptions
 from retrogait.rate import delivery_packets, retimed_packets
 
 RATE_HZ = 200.0
@@ -37,6 +38,15 @@ def _csv(path, t_s: np.ndarray, time_unit_ms: bool = False):
     name, scale = ("time_ms", 1000.0) if time_unit_ms else ("time_s", 1.0)
     rows = "\n".join(f"{t * scale:.9g},{x:.6f},{y:.6f},{z:.6f}" for t, (x, y, z) in zip(t_s, acc, strict=True))
     path.write_text(f"{name},acc_x,acc_y,acc_z\n{rows}\n")
+    return path
+
+
+def _text_csv(path, t: np.ndarray, stamps: np.ndarray, start: str = "2026-03-29T10:00:00"):
+    """A table of ``t``'s walk timed by ``stamps`` (s) written as ISO date-time text to the microsecond."""
+    acc = samples.truth_acc_ms2(t)
+    text = (np.datetime64(start, "us") + np.round(stamps * 1e6).astype("timedelta64[us]")).astype(str)
+    rows = "\n".join(f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc, strict=True))
+    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
     return path
 
 
@@ -163,13 +173,63 @@ def test_date_time_text_of_four_samples_on_one_arrival_stamp_is_re_timed(tmp_pat
     'holds date-time text that repeats the time before it' (EDGE-135's coarse stamps)."""
     t = _true_times()
     stamps = _same_stamp(t, np.random.default_rng(23))
-    acc = samples.truth_acc_ms2(t)
-    base = np.datetime64("2026-03-29T10:00:00", "us")
-    text = (base + np.round(stamps * 1e6).astype("timedelta64[us]")).astype(str)
-    rows = "\n".join(f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc, strict=True))
-    path = tmp_path / "text.csv"
-    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
-    session = load_recording(path).session
+    session = load_recording(_text_csv(tmp_path / "text.csv", t, stamps)).session
     assert session.t_s.size == t.size
     assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
     assert "packets of 4-4" in session.meta.extra["inferred_time_base"]
+
+
+@pytest.mark.parametrize("text", [False, True])
+def test_a_named_time_column_on_one_grid_is_not_re_timed_as_deliveries(tmp_path, text):
+    """Review of HONEST-27/EDGE-150 (EDGE-153): a 200 Hz clock truncated to 20 ms, named with --time-column, was read
+    as packets 'stamped on delivery' (the generic reader's own copy of the rule, without HONEST-27's grid check) at
+    203 Hz (float floor made packets of 3-5), its samples moved before their stamps. Named, a coarse clock's runs are
+    HONEST-12's: spaced after their stamp, said, at the samples' own rate."""
+    t = _true_times()
+    stamps = np.floor(t * 50.0) / 50.0  # 4 samples on each stamp, every stamp on one 20 ms grid
+    if text:
+        base = np.datetime64("2026-05-01T10:00:00", "ms")
+        cells = (base + np.round(stamps * 1e3).astype("timedelta64[ms]")).astype(str)
+    else:
+        cells = np.array([f"{s:.3f}" for s in stamps])
+    acc = samples.truth_acc_ms2(t)
+    rows = "\n".join(f"{c},{x:.6f},{y:.6f},{z:.6f}" for c, (x, y, z) in zip(cells, acc, strict=True))
+    path = tmp_path / "grid_named.csv"
+    path.write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
+    result = load_recording(path, generic=GenericCsvOptions(time_column="time"))
+    session = result.session
+    assert session.t_s.size == t.size
+    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.002)
+    assert "inferred_time_base" not in session.meta.extra
+    assert not any("stamped on delivery" in note for note in result.report.notes)
+    assert any("carry the stamp of the row before" in note for note in result.report.notes)
+    assert float(np.max(np.abs(session.t_s - session.t_s[0] - t))) <= 1.0 / RATE_HZ + 1e-6
+
+
+def test_date_time_text_of_batches_of_20_to_60_on_one_stamp_is_found_by_its_name(tmp_path):
+    """Review of HONEST-27 (EDGE-156): Android batches of 20-60 samples on one arrival stamp, written as date-time
+    text, were refused 'written to 0.113 s: coarser than the samples' although the same stamps as numbers are read:
+    the text column's packets were looked for in its first 200 rows only (under 8 packets of 20-60)."""
+    t = _true_times(6000)
+    rng = np.random.default_rng(29)
+    sizes = rng.integers(20, 61, t.size // 20 + 1)
+    bunch = np.repeat(np.arange(sizes.size), sizes)[: t.size]
+    last = np.minimum(np.cumsum(sizes) - 1, t.size - 1)
+    stamps = t[last[bunch]] + rng.uniform(0.0, 0.002, sizes.size)[bunch]
+    session = load_recording(_text_csv(tmp_path / "batches.csv", t, stamps, "2026-05-01T10:00:00")).session
+    assert session.t_s.size == t.size
+    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
+    assert "stamped on delivery" in session.meta.extra["inferred_time_base"]
+    assert float(np.max(np.abs(session.t_s - session.t_s[0] - (t - t[0])))) < 0.004
+
+
+def test_near_equal_stamps_exactly_on_a_grid_are_still_re_timed(tmp_path):
+    """A guard for EDGE-153: packets of 4 whose samples are stamped 0.05 periods apart, the packets exactly 20 ms
+    apart: the stamps tell the samples apart (no coarser clock), so they are re-timed, not read as 4 kHz."""
+    t = _true_times()
+    bunch = np.arange(t.size) // 4
+    stamps = (bunch * 4 + 3) / RATE_HZ + (np.arange(t.size) - bunch * 4 - 3) * 0.05 / RATE_HZ
+    result = load_recording(_csv(tmp_path / "near.csv", stamps))
+    assert result.session.t_s.size == t.size
+    assert result.session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.002)
+    assert "packets of 4-4" in result.session.meta.extra["inferred_time_base"]

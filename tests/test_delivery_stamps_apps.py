@@ -115,3 +115,16 @@ def test_app_stamps_per_sample_are_not_packets(tmp_path, jitter_ms):
     _rewrite(path, ",", lambda c, s: [f"{s:.6f}", *c[1:]], stamps)
     session = load_recording(path).session
     assert "inferred_time_base" not in session.meta.extra
+
+
+def test_physics_toolbox_batches_in_ms_are_said_at_their_rate_in_hz(tmp_path):
+    """Review of EDGE-150 (EDGE-155): a Physics Toolbox export whose times are in ms (found by the unit check after
+    the re-timing) was re-timed right but said '1e+04 ms apart (0.099955 Hz)' in the note and the header."""
+    path = samples.physics_toolbox(tmp_path / "ptss_ms.csv")
+    t = samples.times()
+    _rewrite(path, ",", lambda c, s: [f"{s * 1000.0:.3f}", *c[1:]], _delivered(t, 6, 10, 40, 0.05))
+    result = load_recording(path)
+    session = result.session
+    assert session.t_s.size == t.size
+    assert "10 ms apart (99.9" in session.meta.extra["inferred_time_base"]
+    assert any("packets' rate (99.9" in note for note in result.report.notes)

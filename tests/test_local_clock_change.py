@@ -9,7 +9,7 @@ import pytest
 
 import import_samples as samples
 from retrogait.errors import InputFileError
-from retrogait.imports import load_recording
+from retrogait.imports import common, load_recording
 
 RATE_HZ = 50.0
 
@@ -73,3 +73,23 @@ def test_a_zoned_clock_is_left_to_its_zones(tmp_path):
     (tmp_path / "zoned.csv").write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
     session = load_recording(tmp_path / "zoned.csv").session
     assert "inferred_local_clock_change" not in session.meta.extra
+
+
+def test_clock_text_without_a_date_is_no_clock_change_whatever_the_day(tmp_path, monkeypatch):
+    """Review of EDGE-151 (EDGE-154): 12-hour clock text with no date ('1:59:30.000 AM') is parsed as date-time text
+    on the day it is read, so whether its hour was taken out hung on the month the file was read in (here every
+    month counts, as March or October would). Without a date there is no month to check: the jump stays a gap."""
+    monkeypatch.setattr(common, "CLOCK_CHANGE_MONTHS", tuple(range(1, 13)))
+    t = np.arange(3000) / RATE_HZ
+    written = 1 * 3600 + 59 * 60 + 30 + t + np.where(t >= 30.0, 3600.0, 0.0)
+    hours = (written // 3600).astype(int)
+    cells = [
+        f"{(h % 12) or 12}:{int(w % 3600 // 60):02d}:{w % 60:06.3f} {'AM' if h < 12 else 'PM'}"
+        for h, w in zip(hours, written, strict=True)
+    ]
+    acc = samples.truth_acc_ms2(t)
+    rows = "\n".join(f"{c},{x:.5f},{y:.5f},{z:.5f}" for c, (x, y, z) in zip(cells, acc, strict=True))
+    (tmp_path / "ampm.csv").write_text(f"time,acc_x,acc_y,acc_z\n{rows}\n")
+    session = load_recording(tmp_path / "ampm.csv").session
+    assert "inferred_local_clock_change" not in session.meta.extra
+    assert float(np.max(np.diff(session.t_s))) > 3600.0

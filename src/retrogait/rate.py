@@ -210,9 +210,12 @@ BURST_GRID_OFF = 1e-3
 
 
 def packets_on_a_grid(t: NDArray[np.float64], packets: Packets) -> float | None:
-    """The grid step (the stamps' unit) when every packet stamp of ``t`` lies on one grid of the median step between
-    packets (a clock coarser than its samples, HONEST-27); None when the stamps jitter off it (arrival stamps)."""
+    """The grid step (the stamps' unit) when every packet's samples share its stamp and every packet stamp of ``t``
+    lies on one grid of the median step between packets (a clock coarser than its samples, HONEST-27); None when the
+    stamps jitter off it (arrival stamps) or differ within a packet (a clock that tells its samples apart, EDGE-153)."""
     stamp = t[packets.last]
+    if not bool(np.all(t == np.repeat(stamp, packets.size))):
+        return None
     step = float(np.median(np.diff(stamp)))
     if not step > 0:
         return None

@@ -846,23 +846,36 @@ def delivery_words(packets: Packets, factor: float) -> tuple[str, str]:
 _STAMP_WORDS = {"acc": "", "row": "", "gyr": " (gyroscope)", "gravity": " (gravity)"}
 
 
-def on_delivery(t_s: FloatArray, report: ImportReport, label: str) -> FloatArray:
-    """An app's times ``t_s`` (s) with samples stamped on delivery re-timed within their packets
-    (:func:`retrogait.rate.packets_to_retime`, the generic reader's rule: EDGE-145, HONEST-27), said in a note and,
-    for the acceleration (``label`` acc or row), in ``report.time_base``; any other clock as given (its repeats and
-    bursts are clean_rows' and the analysis'). EDGE-150."""
-    finite = np.isfinite(t_s)
-    packets = packets_to_retime(t_s[finite])
+def delivery_retimed(t: FloatArray) -> tuple[FloatArray, Packets | None]:
+    """(the times ``t`` (any unit) with samples stamped on delivery re-timed within their packets, the packets) by
+    :func:`retrogait.rate.packets_to_retime` (the generic reader's rule: EDGE-145, HONEST-27); ``(t, None)`` for
+    any other clock (its repeats and bursts are clean_rows' and the analysis'). EDGE-150."""
+    finite = np.isfinite(t)
+    packets = packets_to_retime(t[finite])
     if packets is None:
-        return t_s
-    base, note = delivery_words(packets, 1.0)
+        return t, None
+    out = t.copy()
+    out[finite] = retimed_packets(t[finite], packets)
+    return out, packets
+
+
+def say_delivery(packets: Packets, factor: float, report: ImportReport, label: str) -> None:
+    """Say that a stream's samples were re-timed within ``packets`` (``factor``: the stamps' unit in s): a note
+    naming the stream (``label``) and, for the acceleration (acc or row), ``report.time_base``. EDGE-150."""
+    base, note = delivery_words(packets, factor)
     if label in ("acc", "row"):
         report.time_base = base
     report.notes.append(
         note.replace("the time stamps", f"the time stamps{_STAMP_WORDS.get(label, ' (' + label + ')')}", 1)
     )
-    out = t_s.copy()
-    out[finite] = retimed_packets(t_s[finite], packets)
+
+
+def on_delivery(t_s: FloatArray, report: ImportReport, label: str) -> FloatArray:
+    """An app's times ``t_s`` (s) with samples stamped on delivery re-timed within their packets and said
+    (:func:`delivery_retimed`, :func:`say_delivery`); any other clock as given. EDGE-150."""
+    out, packets = delivery_retimed(t_s)
+    if packets is not None:
+        say_delivery(packets, 1.0, report, label)
     return out
 
 

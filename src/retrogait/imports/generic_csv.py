@@ -88,6 +88,9 @@ _KEY_ORDER = (
 )
 #: Date-time text that says its zone (``Z``, ``+01:00``, ``-0500``).
 _ZONED = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+#: The time of day in date-time text (``1:59:30.000 AM``, ``T01:59:30``): where no digit is left without it, the text
+#: holds no date (parsed on the day it is read, EDGE-154).
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,:]\d+)?)?")
 
 
 def sniff(path: Path) -> float:
@@ -571,13 +574,16 @@ def _date_column(table: _Table, time_column: str, used: set[str]) -> str | None:
 
 
 def _text_times(table: _Table, column: str) -> bool:
-    values = table.sample[column].head(200)
-    seconds, kind = text_time_s(values)
-    return (
-        kind != "number"
-        and float(np.isfinite(seconds).mean()) >= 0.9
-        and (inference.is_increasing(seconds) or _packet_clock(seconds))
-    )
+    """True for a column of time text: its first 200 rows read as times that increase, or whose runs of equal stamps
+    are packets stamped on delivery, looked for in every sampled row (up to SAMPLE_LINES: 8 packets of up to 250
+    samples, where 200 rows hold under 8 of Android's batches of 25 or more, EDGE-156)."""
+    seconds, kind = text_time_s(table.sample[column].head(200))
+    if kind == "number" or float(np.isfinite(seconds).mean()) < 0.9:
+        return False
+    if inference.is_increasing(seconds):
+        return True
+    every, _ = text_time_s(table.sample[column])
+    return _packet_clock(every)
 
 
 # ------------------------------------------------------------------------------------- reading
@@ -673,8 +679,9 @@ def _times(
         seconds, kind = text_time_s(text)
         if mapping.time_unit is None:
             plan.inferred["inferred_time_unit"] = f"{kind} text"
-        if kind == "datetime" and not _ZONED.search(str(text.iloc[0]).strip()):
-            seconds = _clock_change_undone(seconds, plan)
+        first_text = str(text.iloc[0]).strip()
+        if kind == "datetime" and not _ZONED.search(first_text) and re.search(r"\d", _TIME_OF_DAY.sub("", first_text)):
+            seconds = _clock_change_undone(seconds, plan)  # local text with a date: its month says (EDGE-154)
         seconds = _on_delivery(seconds, plan, display)
         finite = np.flatnonzero(np.isfinite(seconds))
         if kind != "datetime" or not finite.size:
@@ -685,9 +692,7 @@ def _times(
         plan.inferred["import_start_time_local"] = first[:40]  # no zone in the text: not claimed as UTC
         return seconds, None
     raw = frame[plan.time].to_numpy(dtype=np.float64)
-    packets = _packets(raw)
-    if packets is not None and not packets.steady:  # bursts whose packets give no steady rate (EDGE-145)
-        raise InputFileError(display, _bursts_unclear(plan.time, packets))
+    packets = _packets(raw, plan.time, display)
     if packets is not None:
         raw = _retimed(raw, packets)
     t_s: FloatArray
@@ -733,9 +738,20 @@ def _clock_change_undone(seconds: FloatArray, plan: _Plan) -> FloatArray:
     return changed[0]
 
 
-def _packets(values: FloatArray) -> Packets | None:
-    """The packets of the finite ``values`` (a time column, any unit) when they are stamped on delivery."""
-    return delivery_packets(values[np.isfinite(values)])
+def _packets(values: FloatArray, column: str, display: str) -> Packets | None:
+    """The packets of the finite ``values`` (a time column, any unit) stamped on delivery, to re-time: the rule of
+    ``rate.packets_to_retime`` (EDGE-150), whether the column was named or found; refused in one line where they give
+    no steady rate (EDGE-145); None where their stamps all lie on one grid (HONEST-27: a coarser clock, which only a
+    named column reaches here; its runs are HONEST-12's, EDGE-153)."""
+    finite = values[np.isfinite(values)]
+    packets = delivery_packets(finite)
+    if packets is None:
+        return None
+    if not packets.steady:
+        raise InputFileError(display, _bursts_unclear(column, packets))
+    if packets_on_a_grid(finite, packets) is not None:  # a coarser clock, named: its ties spaced (HONEST-12)
+        return None
+    return packets
 
 
 def _retimed(values: FloatArray, packets: Packets) -> FloatArray:
@@ -748,12 +764,10 @@ def _retimed(values: FloatArray, packets: Packets) -> FloatArray:
 
 def _on_delivery(seconds: FloatArray, plan: _Plan, display: str) -> FloatArray:
     """Date-time text stamped on delivery: re-timed within its packets and noted, refused where they give no steady
-    rate (EDGE-145)."""
-    packets = _packets(seconds)
+    rate (_packets)."""
+    packets = _packets(seconds, str(plan.time), display)
     if packets is None:
         return seconds
-    if not packets.steady:
-        raise InputFileError(display, _bursts_unclear(str(plan.time), packets))
     _note_delivery(packets, 1.0, plan)
     return _retimed(seconds, packets)
 

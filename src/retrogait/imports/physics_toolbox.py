@@ -26,14 +26,15 @@ from retrogait.imports.common import (
     Stream,
     clean_rows,
     csv_layout,
+    delivery_retimed,
     detect_delimiter,
     finish,
     first_line,
     head_bytes,
     head_text,
     header_fields,
-    on_delivery,
     read_table,
+    say_delivery,
     table_gyro,
     text_time_s,
     to_si,
@@ -98,12 +99,16 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     )
     report.rows_read = len(table) + report.dropped_total
     t, kind = text_time_s(table[by_short["time"]], decimal)  # 0,006431 s in a decimal-comma export
-    t = on_delivery(t, report, "row")  # the phone's stamps (s), per sample or per delivered batch (EDGE-150)
+    t, packets = delivery_retimed(t)  # the phone's stamps, per sample or per delivered batch (EDGE-150)
     inferred: dict[str, str] = {}
+    to_s = 1.0
     if kind == "number":  # seconds, as PTSS writes them, unless that makes no sampling rate
         base = inference.time_base(t, "s")
         if base is not None and base.unit != "s":
             t, inferred["inferred_time_unit"] = base.t_s, base.evidence
+            to_s = inference.TIME_FACTORS[base.unit]
+    if packets is not None:  # said in the unit found (EDGE-155)
+        say_delivery(packets, to_s, report, "row")
     values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):  # 1e308 g is no number of m/s^2: dropped as out of range
         values[:, :3] *= acc_factor
