@@ -126,3 +126,31 @@ def test_odd_inputs_give_valid_rows(placement: str, with_gyro: bool) -> None:
     assert out.foot_strike.isin(["rearfoot", "midfoot", "forefoot", "unknown"]).all()
     if placement != "foot" or not with_gyro:
         assert out.foot_strike_angle_deg.isna().all()
+
+
+def test_the_transient_s_two_measures_share_one_landing_signal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-44: the z acceleration minus its 2 s mean and each stance's peak are taken once for both the prominence
+    and the width (each took them before: 2 of the 2 s moving averages an analysis, ~4 ms an hour), dropped once
+    both are kept; the same numbers as each measure alone."""
+    import retrogait.analysis.transient as transient
+
+    session = synth_session([SynthBout("forward", strike_angle_deg=15.0)], placement="shank", with_gyro=False)
+    alone = (
+        transient.impact_transient_prominence(session.signals, session.contacts),
+        transient.impact_transient_width_ms(session.signals, session.contacts),
+    )
+    two_s = round(2.0 * session.signals.fs_hz)
+    widths: list[int] = []
+    real = transient.moving_average
+
+    def counting(x: np.ndarray, width: int, running: np.ndarray | None = None) -> np.ndarray:
+        widths.append(width)
+        return real(x, width, running)
+
+    monkeypatch.setattr(transient, "moving_average", counting)
+    measured = transient.LandingTransients(session.signals, session.contacts)
+    both = (measured.prominence, measured.width_ms)
+    assert widths.count(two_s) == 1
+    assert "_landings" not in measured.__dict__
+    for shared, own in zip(both, alone, strict=True):
+        np.testing.assert_array_equal(shared, own)

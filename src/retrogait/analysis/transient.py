@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,12 +36,50 @@ class LandingTransients:
     @cached_property
     def prominence(self) -> FloatArray:
         """(m,) impact_transient_prominence (fraction of the active peak)."""
-        return impact_transient_prominence(self.signals, self.contacts, self.settings)
+        prominence = impact_transient_prominence(self.signals, self.contacts, self.settings, self._landings)
+        self._done_with_landings("width_ms")
+        return prominence
 
     @cached_property
     def width_ms(self) -> FloatArray:
         """(m,) impact_transient_width_ms (ms)."""
-        return impact_transient_width_ms(self.signals, self.contacts, self.settings)
+        width = impact_transient_width_ms(self.signals, self.contacts, self.settings, self._landings)
+        self._done_with_landings("prominence")
+        return width
+
+    @cached_property
+    def _landings(self) -> _Landings:
+        """What both measures start from, taken once (PERF-44); dropped once both are kept."""
+        return _landings(self.signals, self.contacts, self.settings)
+
+    def _done_with_landings(self, other: str) -> None:
+        """Drop :attr:`_landings` (an (n,) signal) once the ``other`` measure is kept too."""
+        if other in self.__dict__:
+            self.__dict__.pop("_landings", None)
+
+
+class _Landings(NamedTuple):
+    """The z acceleration minus its 2 s mean (``dyn``, m/s^2, (n,)), each stance's [start, stop) sample and the
+    highest sample of its first ``search_stance_fraction`` (``peak``, -1 where none): what the transient's
+    prominence and width both measure from."""
+
+    dyn: FloatArray
+    start: IntArray
+    stop: IntArray
+    peak: IntArray
+
+
+def _landings(signals: BodySignals, contacts: Contacts, settings: TransientSettings | None = None) -> _Landings:
+    """:class:`_Landings` of these contacts."""
+    settings = settings or preset(signals.placement).transient
+    fs = signals.fs_hz
+    z = signals.acc_ms2[:, 2]
+    dyn = z - moving_average(z, round(2.0 * fs))
+    start, stop = stance_windows(signals, contacts, settings)
+    length = stop - start
+    early_stop = start + np.maximum(np.round(settings.search_stance_fraction * length).astype(np.int64), 2)
+    peak = window_argmax(dyn, start, early_stop, max_len=round(0.2 * fs))
+    return _Landings(dyn, start, stop, peak)
 
 
 def stance_windows(
@@ -59,7 +98,10 @@ def stance_windows(
 
 
 def impact_transient_prominence(
-    signals: BodySignals, contacts: Contacts, settings: TransientSettings | None = None
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: TransientSettings | None = None,
+    landings: _Landings | None = None,
 ) -> FloatArray:
     """Height of the impact transient over the smooth loading curve, as a fraction of the smooth
     active peak, per contact (NaN when the stance is too short to tell).
@@ -67,17 +109,12 @@ def impact_transient_prominence(
     The signal is the acceleration along z (shank: the tibial axis; lower back and foot: vertical)
     minus its 2 s mean (which removes gravity and any offset). The smooth curve is a moving average
     over a quarter of the typical stance; the transient is the highest raw sample in the first
-    ``search_stance_fraction`` of stance."""
-    settings = settings or preset(signals.placement).transient
+    ``search_stance_fraction`` of stance. ``landings``: :func:`_landings` of the same, if already taken."""
     fs = signals.fs_hz
-    z = signals.acc_ms2[:, 2]
-    dyn = z - moving_average(z, round(2.0 * fs))
-    start, stop = stance_windows(signals, contacts, settings)
+    dyn, start, stop, peak_idx = landings or _landings(signals, contacts, settings)
     length = stop - start
     typical = float(np.median(length)) if length.size else 0.0
     smooth = moving_average(dyn, max(round(0.25 * typical), 1))
-    early_stop = start + np.maximum(np.round(settings.search_stance_fraction * length).astype(np.int64), 2)
-    peak_idx = window_argmax(dyn, start, early_stop, max_len=round(0.2 * fs))
     vals, mask = window_matrix(smooth, start, stop, fill=-np.inf, max_len=round(0.6 * fs))
     active = vals.max(axis=1) if vals.size else np.full(len(contacts), np.nan)
     ok = (peak_idx >= 0) & (length >= 5) & (active > 0) & mask.any(axis=1)
@@ -87,21 +124,18 @@ def impact_transient_prominence(
 
 
 def impact_transient_width_ms(
-    signals: BodySignals, contacts: Contacts, settings: TransientSettings | None = None
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: TransientSettings | None = None,
+    landings: _Landings | None = None,
 ) -> FloatArray:
     """Full width at half maximum (ms) of the impact transient: the highest sample of the first
     ``search_stance_fraction`` of stance (z acceleration minus its 2 s mean) and the run of samples
     around it above half its height. How long the landing takes to stop the leg: the heel pad
     stops it in ~10 ms, a forefoot landing lets the ankle yield for ~30-40 ms. NaN without a
-    positive transient."""
-    settings = settings or preset(signals.placement).transient
+    positive transient. ``landings``: :func:`_landings` of the same, if already taken."""
     fs = signals.fs_hz
-    z = signals.acc_ms2[:, 2]
-    dyn = z - moving_average(z, round(2.0 * fs))
-    start, stop = stance_windows(signals, contacts, settings)
-    length = stop - start
-    early_stop = start + np.maximum(np.round(settings.search_stance_fraction * length).astype(np.int64), 2)
-    peak = window_argmax(dyn, start, early_stop, max_len=round(0.2 * fs))
+    dyn, _, _, peak = landings or _landings(signals, contacts, settings)
     safe = np.maximum(peak, 0)
     before, after = round(0.06 * fs), round(0.1 * fs)
     vals, mask = window_matrix(dyn, safe - before, safe + after + 1)
