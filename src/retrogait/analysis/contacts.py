@@ -250,7 +250,10 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     if rate is None or signals.gyr_dps is None:
         return _limb_acc_only(signals, jerk, moving, stride, s)
 
-    quiet = _quiet_points(rate, moving, stride, fs, s)
+    shank = signals.placement == "shank"
+    settled = np.where(_shank_swinging(signals.gyr_dps, stride, fs, s), rate.max(), rate) if shank else rate
+    quiet = _quiet_points(settled, moving, stride, fs, s)
+    del settled
     if quiet.size == 0:
         return Contacts.empty()
     n = acc.shape[0]
@@ -265,7 +268,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     offs = np.arange(width)
     lo = np.minimum(quiet - back, quiet_end - 2 * round(s.rest_window_s * fs))
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
-    gyr, shank = signals.gyr_dps, signals.placement == "shank"
+    gyr = signals.gyr_dps
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
     ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
@@ -296,6 +299,24 @@ def _limb_acc_only(
     peaks = np.asarray([_local_max(jerk, int(p), rise) for p in peaks], dtype=np.int64)
     ic = _impact_onset(jerk, peaks, rise, s)
     return Contacts(ic_idx=ic, to_idx=np.full(ic.size, -1, np.int64), side=_sides(signals, ic.size))
+
+
+def _shank_swinging(
+    gyr_dps: NDArray[np.float64], stride_s: NDArray[np.float64], fs: float, s: ContactsSettings
+) -> NDArray[np.bool_]:
+    """(n,) mask of the samples where a shank turns the swing's way faster than ``shank_swing_rate_dps``.
+
+    Stance and swing rotate the shank opposite ways in either direction of travel (in stance the knee
+    passes over the planted foot; in swing the foot passes under the knee; Aminian et al. 2002), and the
+    swing turns fastest: the swing's way is the sign of the largest sagittal rate within a stride around
+    each sample. A running shank is never at rest: its rest score's least value of a stride may lie just
+    after toe-off, where the swing has begun but the accelerometer reads about 1 g (CONTACT-4); a mid-stance
+    there puts the landing a whole stance after the touch, or its window past it.
+    """
+    sagittal = lowpass(gyr_dps[:, 1], RATE_LOWPASS_HZ, fs)
+    size = max(3, round(float(np.median(stride_s)) * fs))
+    way = np.sign(running_max(np.maximum(sagittal, 0.0), size) - running_max(np.maximum(-sagittal, 0.0), size))
+    return np.asarray(way * sagittal > s.shank_swing_rate_dps)
 
 
 def _quiet_points(

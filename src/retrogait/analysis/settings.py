@@ -240,6 +240,9 @@ class ContactsSettings(Stage):
         0.0,
         1.0,
     )
+    shank_swing_rate_dps: float = quantity(
+        150.0, "deg/s", "shank: turning the swing's way faster than this is no mid-stance (in the air)", 0.0, 2000.0
+    )
     toe_off_min_rate_dps: float = quantity(
         30.0, "deg/s", "shank TO: the stance rotation's last peak must reach this rate", 0.0, 2000.0
     )
