@@ -324,7 +324,9 @@ def _shank_swinging(
     idx = np.clip(lo[:, None] + np.arange(2 * int(half.max()) + 1)[None, :], None, hi[:, None])
     seg = sagittal_dps[idx]
     way = np.sign(seg[np.arange(at.size), np.argmax(np.abs(seg), axis=1)])
-    return np.asarray(way * sagittal_dps[at] > s.shank_swing_rate_dps)
+    # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
+    recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
+    return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
 
 
 def _quiet_points(
