@@ -274,7 +274,9 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     if rate is None or signals.gyr_dps is None:
         return _limb_acc_only(signals, jerk, moving, stride, s)
 
-    quiet = _quiet_points(rate, moving, stride, fs, s)
+    shank = signals.placement == "shank"
+    sagittal = lowpass(signals.gyr_dps[:, 1], RATE_LOWPASS_HZ, fs) if shank else None
+    quiet = _quiet_points(rate, moving, stride, fs, s, sagittal)
     if quiet.size == 0:
         return Contacts.empty()
     n = acc.shape[0]
@@ -289,7 +291,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     offs = np.arange(width)
     lo = np.minimum(quiet - back, quiet_end - 2 * round(s.rest_window_s * fs))
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
-    gyr, shank = signals.gyr_dps, signals.placement == "shank"
+    gyr = signals.gyr_dps
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
     ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
@@ -322,20 +324,60 @@ def _limb_acc_only(
     return Contacts(ic_idx=ic, to_idx=np.full(ic.size, -1, np.int64), side=_sides(signals, ic.size))
 
 
+def _shank_swinging(
+    sagittal_dps: NDArray[np.float64],
+    at: NDArray[np.int64],
+    stride_s: NDArray[np.float64],
+    fs: float,
+    s: ContactsSettings,
+) -> NDArray[np.bool_]:
+    """Mask of the samples ``at`` where a shank turns the swing's way faster than ``shank_swing_rate_dps``.
+
+    Stance and swing rotate the shank opposite ways in either direction of travel (in stance the knee
+    passes over the planted foot; in swing the foot passes under the knee; Aminian et al. 2002), and the
+    swing turns fastest: the swing's way is the sign of the largest sagittal rate (``sagittal_dps``, deg/s)
+    within half a local stride (``stride_s``, s per sample) either side. A running shank is never at rest:
+    its rest score's least value of a stride may lie just after toe-off, where the swing has begun but the
+    accelerometer reads about 1 g (CONTACT-4); a mid-stance there puts the landing a whole stance late.
+    """
+    if at.size == 0:
+        return np.zeros(0, dtype=bool)
+    n = sagittal_dps.size
+    half = np.maximum((stride_s[at] * fs / 2).astype(np.int64), 1)
+    lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
+    idx = np.clip(lo[:, None] + np.arange(2 * int(half.max()) + 1)[None, :], None, hi[:, None])
+    seg = sagittal_dps[idx]
+    way = np.sign(seg[np.arange(at.size), np.argmax(np.abs(seg), axis=1)])
+    # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
+    recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
+    return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
+
+
 def _quiet_points(
     rate: NDArray[np.float64],
     moving: NDArray[np.bool_],
     stride: NDArray[np.float64],
     fs: float,
     s: ContactsSettings,
+    shank_sagittal_dps: NDArray[np.float64] | None = None,
 ) -> NDArray[np.int64]:
     """Mid-stance sample of each stride: the prominent minima of the rest score ``rate`` (one per
-    ``min_peak_spacing_periods`` strides) with movement in the ``landing_window_strides`` before them."""
+    ``min_peak_spacing_periods`` strides) with movement in the ``landing_window_strides`` before them.
+    A shank's (its sagittal rate ``shank_sagittal_dps`` given, deg/s) are never where it swings
+    (:func:`_shank_swinging`): those are dropped before the nearer minima give way to the lower."""
     # the recording may end (or start) standing on a stance: pad so that its rest still is a minimum
     padded = np.empty(rate.size + 2)
     np.negative(rate, out=padded[1:-1])
     padded[0] = padded[-1] = -rate.max()
-    quiet = find_peaks(padded, distance=max(1, int(2 * s.min_step_s * fs)), prominence=s.min_stance_prominence_score)
+    distance = max(1, int(2 * s.min_step_s * fs))
+    if shank_sagittal_dps is None:
+        quiet = find_peaks(padded, distance=distance, prominence=s.min_stance_prominence_score)
+    else:
+        # as find_peaks: the nearer minima give way to the lower before the prominence test
+        quiet = find_peaks(padded)
+        quiet = quiet[~_shank_swinging(shank_sagittal_dps, quiet - 1, stride, fs, s)]
+        quiet = _tallest_spaced(quiet, padded[quiet], np.full(quiet.size, float(distance)))
+        quiet = quiet[np.isin(quiet, find_peaks(padded, prominence=s.min_stance_prominence_score))]
     quiet = quiet - 1
     del padded
     # a stance on which the wearer stops and stands is still, but the stride landing on it moved

@@ -240,6 +240,12 @@ class ContactsSettings(Stage):
         0.0,
         1.0,
     )
+    shank_swing_rate_dps: float = quantity(
+        150.0, "deg/s", "shank: turning the swing's way faster than this is no mid-stance (in the air)", 0.0, 2000.0
+    )
+    shank_swing_end_s: float = quantity(
+        0.15, "s", "shank: a mid-stance comes at least this long after the swing last turned that fast", 0.0, 0.5
+    )
     toe_off_min_rate_dps: float = quantity(
         30.0, "deg/s", "shank TO: the stance rotation's last peak must reach this rate", 0.0, 2000.0
     )
