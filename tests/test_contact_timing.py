@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import retrogait
-from retrogait.analysis.contacts import _tallest_spaced, detect_contacts
+from retrogait.analysis import contacts as contacts_module
+from retrogait.analysis.contacts import _shank_swinging, _tallest_spaced, detect_contacts
 from retrogait.analysis.filters import lowpass
 from retrogait.analysis.foot_landing import first_touch, lowest_sole_speed_ms
 from retrogait.analysis.settings import AnalysisSettings, ContactsSettings
@@ -325,3 +326,29 @@ def test_lower_back_bout_cadence_with_the_header_axes_but_the_sensor_worn_turned
     assert len(result.bouts) == 1
     assert abs(result.bouts["cadence_spm"].iloc[0] - sim.truth["cadence_spm"].median()) <= 2.0
     assert len(result.steps) == len(sim.truth)
+
+
+def test_the_shanks_swing_test_gathers_its_stride_windows_in_bounded_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CONTACT-6: the swing test read a stride's window per rest-score candidate all at once, (candidates x stride)
+    samples: an hour of shank at 200 Hz raised the analysis' traced peak 84 -> 161 MB (bench_analyze.py: 3.0 -> 4.9 x
+    the raw array, goal <= 4 x). In blocks the answer is the same, and no block holds more than the bound."""
+    rng = np.random.default_rng(6)
+    fs = 200.0
+    sagittal = np.cumsum(rng.normal(0.0, 20.0, 20_000))
+    at = np.sort(rng.choice(np.arange(100, 19_900), 400, replace=False)).astype(np.int64)
+    stride = np.full(sagittal.size, 1.1)
+    settings = ContactsSettings()
+    whole = _shank_swinging(sagittal, at, stride, fs, settings)
+    gathered: list[int] = []
+    original = np.argmax
+
+    def counting_argmax(a: np.ndarray, *args: object, **kwargs: object) -> object:
+        if np.ndim(a) == 2:
+            gathered.append(int(np.size(a)))
+        return original(a, *args, **kwargs)
+
+    monkeypatch.setattr(contacts_module, "SWING_WINDOW_CELLS", 5_000)
+    monkeypatch.setattr(np, "argmax", counting_argmax)
+    blocks = _shank_swinging(sagittal, at, stride, fs, settings)
+    np.testing.assert_array_equal(blocks, whole)
+    assert gathered and max(gathered) <= 5_000 and len(gathered) > 1

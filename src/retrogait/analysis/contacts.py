@@ -324,6 +324,11 @@ def _limb_acc_only(
     return Contacts(ic_idx=ic, to_idx=np.full(ic.size, -1, np.int64), side=_sides(signals, ic.size))
 
 
+#: Samples gathered at once for the shank's swing test (CONTACT-4): a stride's window per candidate, in blocks
+#: of at most this many cells (~8 MB of float64), so an hour at 800 Hz does not hold (candidates x stride) at once.
+SWING_WINDOW_CELLS = 1 << 20
+
+
 def _shank_swinging(
     sagittal_dps: NDArray[np.float64],
     at: NDArray[np.int64],
@@ -345,9 +350,13 @@ def _shank_swinging(
     n = sagittal_dps.size
     half = np.maximum((stride_s[at] * fs / 2).astype(np.int64), 1)
     lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
-    idx = np.clip(lo[:, None] + np.arange(2 * int(half.max()) + 1)[None, :], None, hi[:, None])
-    seg = sagittal_dps[idx]
-    way = np.sign(seg[np.arange(at.size), np.argmax(np.abs(seg), axis=1)])
+    way = np.empty(at.size)
+    offsets = np.arange(2 * int(half.max()) + 1)
+    rows = max(1, SWING_WINDOW_CELLS // offsets.size)  # windows of a stride each: bounded, not (contacts x stride)
+    for first in range(0, at.size, rows):
+        part = slice(first, first + rows)
+        seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :], None, hi[part, None])]
+        way[part] = np.sign(seg[np.arange(seg.shape[0]), np.argmax(np.abs(seg), axis=1)])
     # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
     recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
     return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
