@@ -347,7 +347,7 @@ def test_the_shanks_swing_test_gathers_its_stride_windows_in_bounded_blocks(monk
             gathered.append(int(np.size(a)))
         return original(a, *args, **kwargs)
 
-    monkeypatch.setattr(contacts_module, "SWING_WINDOW_CELLS", 5_000)
+    monkeypatch.setattr(contacts_module, "WINDOW_BLOCK_SAMPLES", 5_000)
     monkeypatch.setattr(np, "argmax", counting_argmax)
     blocks = _shank_swinging(sagittal, at, stride, fs, settings)
     np.testing.assert_array_equal(blocks, whole)

@@ -33,11 +33,12 @@ from retrogait.analysis.phone_steps import phone_steps
 from retrogait.analysis.settings import ContactsSettings, ImpactSettings, PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.swing_axis import RATE_LOWPASS_HZ, rates_about, swing_axes
-from retrogait.analysis.trunk_walk_contacts import collision_onsets
+from retrogait.analysis.trunk_walk_contacts import WINDOW_BLOCK_SAMPLES, collision_onsets
 from retrogait.analysis.vectors import gradient_norm_rows, norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
+from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
 
 
 def detect_contacts(
@@ -324,11 +325,6 @@ def _limb_acc_only(
     return Contacts(ic_idx=ic, to_idx=np.full(ic.size, -1, np.int64), side=_sides(signals, ic.size))
 
 
-#: Samples gathered at once for the shank's swing test (CONTACT-4): a stride's window per candidate, in blocks
-#: of at most this many cells (~8 MB of float64), so an hour at 800 Hz does not hold (candidates x stride) at once.
-SWING_WINDOW_CELLS = 1 << 20
-
-
 def _shank_swinging(
     sagittal_dps: NDArray[np.float64],
     at: NDArray[np.int64],
@@ -352,7 +348,7 @@ def _shank_swinging(
     lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
     way = np.empty(at.size)
     offsets = np.arange(2 * int(half.max()) + 1)
-    rows = max(1, SWING_WINDOW_CELLS // offsets.size)  # windows of a stride each: bounded, not (contacts x stride)
+    rows = max(1, WINDOW_BLOCK_SAMPLES // offsets.size)  # a stride's window each, in bounded blocks (PERF-20)
     for first in range(0, at.size, rows):
         part = slice(first, first + rows)
         seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :], None, hi[part, None])]
@@ -382,11 +378,13 @@ def _quiet_points(
     if shank_sagittal_dps is None:
         quiet = find_peaks(padded, distance=distance, prominence=s.min_stance_prominence_score)
     else:
-        # as find_peaks: the nearer minima give way to the lower before the prominence test
-        quiet = find_peaks(padded)
+        # find_peaks' own steps, the swinging minima left out first: the nearer minima give way to the lower,
+        # then the prominence test (each minimum's prominence is the signal's, whichever others are kept)
+        quiet = local_maxima(padded)
         quiet = quiet[~_shank_swinging(shank_sagittal_dps, quiet - 1, stride, fs, s)]
-        quiet = _tallest_spaced(quiet, padded[quiet], np.full(quiet.size, float(distance)))
-        quiet = quiet[np.isin(quiet, find_peaks(padded, prominence=s.min_stance_prominence_score))]
+        if quiet.size > 1:
+            quiet = quiet[select_by_distance(quiet, padded[quiet], distance)]
+        quiet = quiet[peak_prominences(padded, quiet) >= s.min_stance_prominence_score]
     quiet = quiet - 1
     del padded
     # a stance on which the wearer stops and stands is still, but the stride landing on it moved
