@@ -13,12 +13,13 @@ and the real foot walk time-reversed (soft toe landings) as worn and with virtua
 (CONTACT-3).
 
 Trunk (``--part trunk``, ~1 min; with ``--cv`` ~10 min): lower-back walking contacts shipped vs before
-CADENCE-2, CADENCE-1 and CONTACT-1/2, per HA_001 trial and reference (F1 within 50 ms and 200 ms, median [IQR]
-error, bout cadence error) and per simulated direction and speed 0.6-1.8 m/s over ``--seeds`` (people 49
+CADENCE-3, CADENCE-2, CADENCE-1 and CONTACT-1/2, per HA_001 trial and reference (F1 within 50 ms and 200 ms,
+median [IQR] error, bout cadence error) and per simulated direction and speed 0.6-1.8 m/s over ``--seeds`` (people 49
 and up are held back and refused): F1, median [IQR], the share 50-200 ms early, the walks' cadence error
 (median, max and how many walks miss the issue's 2 steps/min); ``--cv``: the CONTACT-1 pair, the CONTACT-2
-fraction and the CADENCE-1 sway weight tuned on half the seeds and scored on the other half (both ways) and
-leave-one-trial-out on HA_001, next to in-sample.
+fraction, the CADENCE-1 sway weight (by pooled F1) and the CADENCE-3 gap (by the walks over 2 steps/min, then
+F1) tuned on half the seeds and scored on the other half (both ways) and leave-one-trial-out on HA_001, next to
+in-sample.
 
 Lower back (lowerback_walking HA_001, 100 Hz, references INDIP and Stereophoto): every trial is a fold;
 per trial and reference the F1 within 50 ms (and 200 ms, the tolerance mobgap evaluates with), the
@@ -439,11 +440,13 @@ def lowerback_simulated(rows: Rows) -> None:
 TRUNK_SPEEDS = (0.6, 0.8, 1.0, 1.3, 1.6, 1.8)
 FIRST_HELD_BACK_SEED = 49
 #: Lower-back walking settings (walk_after_fraction, walk_weak_kink_fraction, trunk_step_repeat_fraction,
-#: trunk_step_sway_fraction).
-Walk = tuple[float, float, float, float]
+#: trunk_step_sway_fraction, trunk_step_gap_periods).
+Walk = tuple[float, float, float, float, float]
 #: The detector before CONTACT-1 (the window ends at the step peak), CONTACT-2 (70 % step repeat) and
-#: CADENCE-1 (the step period from the vertical alone).
-BEFORE_CONTACT_1: Walk = (0.0, 0.0, 0.7, 0.0)
+#: CADENCE-1 (the step period from the vertical alone) and CADENCE-3 (no lost step filled: the bound 100).
+BEFORE_CONTACT_1: Walk = (0.0, 0.0, 0.7, 0.0, 100.0)
+#: trunk_step_gap_periods that fills no gap (CADENCE-3's bound: a gap that long is a pause).
+NO_GAP_FILL = 100.0
 #: A walk's cadence error (steps/min) the issue 15 goal allows.
 CADENCE_GOAL_SPM = 2.0
 #: Cross-validation grids: CONTACT-1's pair (CONTACT-2's fraction as shipped), CONTACT-2's fraction
@@ -451,12 +454,14 @@ CADENCE_GOAL_SPM = 2.0
 PAIR_GRID = tuple(itertools.product((0.15, 0.25, 0.35), (0.1, 0.2, 0.3, 0.5)))
 REPEAT_GRID = (0.7, 0.5, 0.35, 0.2)
 SWAY_GRID = (0.0, 0.5, 1.0)
+GAP_GRID = (NO_GAP_FILL, 1.3, 1.5, 1.7, 2.0)
 Cell = tuple[str, float]
 
 
-def walk_settings(after: float, weak: float, repeat: float, sway: float) -> AnalysisSettings:
+def walk_settings(after: float, weak: float, repeat: float, sway: float, gap: float) -> AnalysisSettings:
     """Lower-back settings with the walking contact's hump extension and weak-kink fraction (CONTACT-1),
-    the step period's repeat fraction (CONTACT-2) and its horizontal share (CADENCE-1)."""
+    the step period's repeat fraction (CONTACT-2), its horizontal share (CADENCE-1) and the gap between kept
+    step peaks that lost a step (CADENCE-3)."""
     base = AnalysisSettings.for_placement("lower_back")
     contacts = replace(
         base.contacts,
@@ -464,13 +469,20 @@ def walk_settings(after: float, weak: float, repeat: float, sway: float) -> Anal
         walk_weak_kink_fraction=weak,
         trunk_step_repeat_fraction=repeat,
         trunk_step_sway_fraction=sway,
+        trunk_step_gap_periods=gap,
     )
     return replace(base, contacts=contacts)
 
 
 def shipped_walk() -> Walk:
     c = AnalysisSettings.for_placement("lower_back").contacts
-    return c.walk_after_fraction, c.walk_weak_kink_fraction, c.trunk_step_repeat_fraction, c.trunk_step_sway_fraction
+    return (
+        c.walk_after_fraction,
+        c.walk_weak_kink_fraction,
+        c.trunk_step_repeat_fraction,
+        c.trunk_step_sway_fraction,
+        c.trunk_step_gap_periods,
+    )
 
 
 def trunk_sims(seeds: list[int]) -> dict[tuple[str, float, int], tuple[Session, NDArray[np.float64]]]:
@@ -526,8 +538,9 @@ def trunk(root: Path, seeds: list[int], cv: bool, rows: Rows) -> None:
     shipped = shipped_walk()
     versions = {
         "shipped": (shipped, False),
-        "before CADENCE-2": (shipped, True),
-        "before CADENCE-1": ((*shipped[:3], 0.0), True),
+        "before CADENCE-3": ((*shipped[:4], NO_GAP_FILL), False),
+        "before CADENCE-2": ((*shipped[:4], NO_GAP_FILL), True),
+        "before CADENCE-1": ((*shipped[:3], 0.0, NO_GAP_FILL), True),
         "before CONTACT-1": (BEFORE_CONTACT_1, True),
     }
     sessions = {stem: lb_session(*lb_raw(root, stem), FS_LB) for stem in TRIALS}
@@ -559,9 +572,11 @@ def trunk(root: Path, seeds: list[int], cv: bool, rows: Rows) -> None:
         default = shipped_walk()
         pairs = [BEFORE_CONTACT_1[:2], *PAIR_GRID]
         trunk_cv(sims, seeds, sessions, refs, [(a, w, *default[2:]) for a, w in pairs], "(after, weak)", rows)
-        grid = [(*default[:2], r, default[3]) for r in REPEAT_GRID]
+        grid = [(*default[:2], r, *default[3:]) for r in REPEAT_GRID]
         trunk_cv(sims, seeds, sessions, refs, grid, "step repeat", rows)
-        trunk_cv(sims, seeds, sessions, refs, [(*default[:3], w) for w in SWAY_GRID], "sway weight", rows)
+        trunk_cv(sims, seeds, sessions, refs, [(*default[:3], w, default[4]) for w in SWAY_GRID], "sway weight", rows)
+        gaps = [(*default[:4], g) for g in GAP_GRID]
+        trunk_cv(sims, seeds, sessions, refs, gaps, "lost-step gap", rows, by_cadence=True)
 
 
 def _seed_span(seeds: list[int]) -> str:
@@ -572,9 +587,23 @@ def _seed_span(seeds: list[int]) -> str:
     )
 
 
-def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, grid: list[Walk], what: str, rows: Rows) -> None:
+def _walks_over_goal(scores: dict[Cell, tuple[NDArray, list, list]]) -> int:
+    return sum(int(np.sum(np.abs(cad) > CADENCE_GOAL_SPM)) for _, _, cad in scores.values())
+
+
+def trunk_cv(
+    sims: dict,
+    seeds: list[int],
+    sessions: dict,
+    refs: dict,
+    grid: list[Walk],
+    what: str,
+    rows: Rows,
+    by_cadence: bool = False,
+) -> None:
     """Two-fold over the seeds (first half / second half) and leave-one-trial-out over HA_001 (by F1 vs
-    INDIP on the other trials) of the settings in ``grid``; ties go to the shipped settings."""
+    INDIP on the other trials) of the settings in ``grid``; ties go to the shipped settings. ``by_cadence``:
+    the seeds choose by the fewest walks over the 2 steps/min goal first, then by pooled F1."""
     default = shipped_walk()
     before = grid[0]
     half = len(seeds) // 2
@@ -586,18 +615,25 @@ def trunk_cv(sims: dict, seeds: list[int], sessions: dict, refs: dict, grid: lis
         }
         for pair in grid
     }
+
+    def rank(pair: Walk, fold: list[int]) -> tuple[int, float, bool]:
+        got = scores[pair][tuple(fold)]
+        return (-_walks_over_goal(got) if by_cadence else 0, round(_pooled_f1(got), 6), pair == default)
+
+    def cell(pair: Walk, fold: list[int]) -> str:
+        got = scores[pair][tuple(fold)]
+        return f"{_pooled_f1(got):.3f}" + (f" ({_walks_over_goal(got)} walks > 2 spm)" if by_cadence else "")
+
     for tune, test in (folds, folds[::-1]):
-        key = {pair: (round(_pooled_f1(scores[pair][tuple(tune)]), 6), pair == default) for pair in grid}
-        chosen = max(grid, key=lambda pair: key[pair])
-        own = max(grid, key=lambda pair: (round(_pooled_f1(scores[pair][tuple(test)]), 6), pair == default))
+        chosen = max(grid, key=lambda pair: rank(pair, tune))
+        own = max(grid, key=lambda pair: rank(pair, test))
         held = scores[chosen][tuple(test)]
         rows.append(
             (
                 f"CV: tuned on seeds {_seed_span(tune)}, scored on {_seed_span(test)}",
                 f"{what}: chosen {chosen}",
-                f"pooled F1 {_pooled_f1(held):.3f}; in-sample best {own} {_pooled_f1(scores[own][tuple(test)]):.3f}; "
-                f"shipped {default} {_pooled_f1(scores[default][tuple(test)]):.3f}; "
-                f"before {before} {_pooled_f1(scores[before][tuple(test)]):.3f}; "
+                f"pooled F1 {cell(chosen, test)}; in-sample best {own} {cell(own, test)}; "
+                f"shipped {default} {cell(default, test)}; before {before} {cell(before, test)}; "
                 "forward 1.3/1.6/1.8 m/s " + " / ".join(f"{f1(*held['forward', v][0]):.3f}" for v in (1.3, 1.6, 1.8)),
             )
         )

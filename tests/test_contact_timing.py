@@ -12,7 +12,7 @@ import pytest
 
 import retrogait
 from retrogait.analysis import contacts as contacts_module
-from retrogait.analysis.contacts import _shank_swinging, _tallest_spaced, detect_contacts
+from retrogait.analysis.contacts import _fill_lost_steps, _shank_swinging, _tallest_spaced, detect_contacts
 from retrogait.analysis.filters import lowpass
 from retrogait.analysis.foot_landing import first_touch, lowest_sole_speed_ms
 from retrogait.analysis.settings import AnalysisSettings, ContactsSettings
@@ -285,6 +285,31 @@ def test_step_peaks_spaced_tallest_first_do_not_chain_past_a_step() -> None:
     peaks = np.array([0, 25, 50, 75])
     kept = _tallest_spaced(peaks, np.array([1.0, 2.0, 3.0, 4.0]), np.full(4, 30.0))
     assert kept.tolist() == [25, 75]
+
+
+def test_a_step_whose_humps_each_lie_near_a_kept_neighbour_fills_its_gap() -> None:
+    """Step peaks of a fast walk (simulated 1.8 m/s, seed 2, 14.49-16.93 s; 49-sample steps): the push-off
+    hump before a contact and the loading hump after it lie 27-28 samples (under 0.6 periods) from the kept
+    neighbours, so tallest first left an 81-sample gap (1.65 steps) and the step was lost; the candidate
+    nearest the gap's middle fills it (CADENCE-3). A gap of 2.5 periods or more (a pause) is left alone."""
+    peaks = np.array([0, 37, 59, 107, 134, 160, 188, 244])
+    heights = np.array([0.154, 0.037, 0.068, 0.107, 0.098, 0.071, 0.085, 0.105])
+    period = np.full(300, 49.0)
+    kept = _tallest_spaced(peaks, heights, 0.6 * period[peaks])
+    assert kept.tolist() == [0, 59, 107, 188, 244]
+    assert _fill_lost_steps(kept, peaks, period, 1.5).tolist() == [0, 59, 107, 160, 188, 244]
+    paused = np.array([0, 59, 107, 240])  # 133 samples: 2.7 periods
+    assert _fill_lost_steps(paused, peaks, period, 1.5).tolist() == paused.tolist()
+
+
+def test_lower_back_fast_walk_finds_the_steps_lost_between_kept_humps() -> None:
+    """Simulated forward walk at 1.8 m/s (seed 5): three steps lost between kept humps, the bout read 6.2
+    steps/min slow (CADENCE-3)."""
+    sim = simulate(SimulationConfig("lower_back", [Bout("forward", "walking", 1.8, 30)], FS, seed=5))
+    result = retrogait.analyze(sim.session)
+    assert len(result.bouts) == 1
+    assert len(result.steps) == len(sim.truth)
+    assert abs(result.bouts["cadence_spm"].iloc[0] - sim.truth["cadence_spm"].median()) <= 2.0
 
 
 def test_lower_back_fast_walk_keeps_every_step_where_its_humps_alternate() -> None:

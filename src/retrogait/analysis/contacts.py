@@ -106,6 +106,30 @@ def _tallest_spaced(
     return np.asarray(kept, dtype=np.int64)
 
 
+def _fill_lost_steps(
+    kept: NDArray[np.int64], candidates: NDArray[np.int64], period: NDArray[np.float64], gap_periods: float
+) -> NDArray[np.int64]:
+    """``kept`` (sorted sample indices) with one step peak added in each gap longer than ``gap_periods`` and
+    shorter than ``gap_periods`` + 1 local periods (``period``: (n,) samples): the candidate peak nearest the
+    gap's middle. Walking goes on at its period, so such a gap lost one step: a step whose humps each lay
+    within the spacing of a kept neighbour (a fast walk's push-off and loading humps; CADENCE-3)."""
+    if kept.size < 2 or candidates.size == 0:
+        return kept
+    lo, hi = kept[:-1], kept[1:]
+    mid = (lo + hi) / 2.0
+    gap = (hi - lo) / period[np.round(mid).astype(np.int64)]
+    lost = (gap > gap_periods) & (gap < gap_periods + 1.0)
+    inside = candidates[(candidates > kept[0]) & (candidates < kept[-1])]
+    which = np.searchsorted(kept, inside) - 1  # the gap holding each candidate
+    ok = lost[which] & (inside != kept[which])
+    inside, which = inside[ok], which[ok]
+    if inside.size == 0:
+        return kept
+    order = np.lexsort((np.abs(inside - mid[which]), which))
+    first = order[np.r_[True, np.diff(which[order]) > 0]]  # per gap, the candidate nearest its middle
+    return np.sort(np.concatenate([kept, inside[first]]))
+
+
 def _sides(signals: BodySignals, m: int) -> NDArray[np.str_]:
     side = signals.side if signals.side in ("left", "right") else "unknown"
     return np.full(m, side, dtype="<U7")
@@ -123,7 +147,9 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     peaks = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]]
     heights = step[peaks]
-    peaks = _tallest_spaced(peaks.astype(np.int64), heights, s.min_peak_spacing_periods * period[peaks] * fs)
+    candidates = peaks.astype(np.int64)
+    peaks = _tallest_spaced(candidates, heights, s.min_peak_spacing_periods * period[peaks] * fs)
+    peaks = _fill_lost_steps(peaks, candidates, period * fs, s.trunk_step_gap_periods)
     if peaks.size == 0:
         return Contacts.empty()
     edge = lowpass(fz, s.edge_cutoff_hz, fs)

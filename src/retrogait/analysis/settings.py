@@ -180,6 +180,14 @@ class ContactsSettings(Stage):
         0.05,
         1.0,
     )
+    trunk_step_gap_periods: float = quantity(
+        1.5,
+        "step periods",
+        "lower back: a gap between kept step peaks longer than this many local periods (and under one more) "
+        "lost a step; the step peak found nearest its middle fills it (CADENCE-3)",
+        1.0,
+        100.0,
+    )
     trunk_step_sway_fraction: float = quantity(
         1.0,
         "1",
