@@ -4,7 +4,8 @@
 and differentiates them numerically on the fine grid it is given: acceleration is the second
 derivative of position, the accelerometer reads it minus gravity expressed in the rotating segment
 frame, and the gyroscope reads the segment angle's rate. :class:`TrunkMotion` (lower back, taken as
-the centre of mass) reads the summed ground-reaction force of both legs divided by body mass.
+the centre of mass) reads the summed ground-reaction force of both legs divided by body mass, plus the mean force
+that changes its travel velocity at a start, a stop or a change of travel (:func:`travel_velocity_changes`).
 """
 
 from __future__ import annotations
@@ -383,6 +384,62 @@ class LimbMotion:
         return SegmentSignals(acc_ms2=acc, gyr_dps=gyr, impact_ms2=impact)
 
 
+#: Steps over which the trunk (centre of mass) gains the bout's travel velocity from rest, or loses it to rest: gait
+#: initiation reaches the steady velocity by the end of the first or second step (Breniere & Do 1986; Jian et al.
+#: 1993), and a planned stop takes the velocity off over the last one or two steps (Jian et al. 1993). Two steps: the
+#: mean horizontal force of a start or a stop at 1.2 m/s walking is then about v / (2 x 0.57 s) = 1.05 m/s^2 (peak
+#: 1.9, minimum jerk), of the size of a step's braking.
+MOMENTUM_STEPS = 2.0
+
+
+def _min_jerk_rate(tau: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The derivative of :func:`_min_jerk` (1 per unit of tau): 30 tau^2 (1 - tau)^2 inside 0..1, 0 outside."""
+    inside = (tau > 0.0) & (tau < 1.0)
+    return np.where(inside, 30.0 * tau * tau * (1.0 - tau) ** 2, 0.0)
+
+
+@dataclass(frozen=True)
+class VelocityChange:
+    """A change of the trunk's travel velocity (heading frame, m/s) by (dvx, dvy) over [start_s, end_s], following a
+    minimum-jerk profile (no jump in the force at either end)."""
+
+    start_s: float
+    end_s: float
+    dvx_ms: float
+    dvy_ms: float
+
+
+def travel_velocity_changes(moving: list[MovingBout]) -> list[VelocityChange]:
+    """The trunk's travel velocity changes over a session's moving bouts (heading frame: x where the wearer faces).
+
+    A bout's travel velocity is its speed along its travel direction (forward +x, backward -x, side-steps +-y). From
+    rest (the first bout, or one after standing) it is gained over MOMENTUM_STEPS of the bout's steps from the gait
+    start; into rest it is lost over MOMENTUM_STEPS before the gait end. A bout that follows another without standing
+    takes the velocity straight from the one to the other over a step of each around the seam (a walk into a backward
+    walk: -2v, through zero)."""
+
+    def velocity(mb: MovingBout) -> tuple[float, float]:
+        return mb.bout.travel_sign * mb.bout.speed_ms, mb.bout.lateral_sign * mb.bout.speed_ms
+
+    out: list[VelocityChange] = []
+    for i, mb in enumerate(moving):
+        seq = mb.stances
+        span = 0.5 * MOMENTUM_STEPS * seq.timing.step_time_s
+        vx, vy = velocity(mb)
+        before = moving[i - 1] if i > 0 and np.isclose(moving[i - 1].end_s, mb.start_s, atol=1e-9) else None
+        if before is None:  # a start from rest
+            out.append(VelocityChange(seq.gait_start_s, seq.gait_start_s + 2.0 * span, vx, vy))
+        else:  # straight on from the bout before: a step of each around the seam
+            px, py = velocity(before)
+            prev = before.stances
+            start = prev.gait_end_s - 0.5 * MOMENTUM_STEPS * prev.timing.step_time_s
+            out.append(VelocityChange(start, seq.gait_start_s + span, vx - px, vy - py))
+        after = i + 1 < len(moving) and np.isclose(moving[i + 1].start_s, mb.end_s, atol=1e-9)
+        if not after:  # a stop: the velocity falls to rest by the gait end
+            out.append(VelocityChange(seq.gait_end_s - 2.0 * span, seq.gait_end_s, -vx, -vy))
+    return out
+
+
 class TrunkMotion:
     """Lower back (sacrum, taken as the centre of mass) through a sequence of bouts."""
 
@@ -390,6 +447,27 @@ class TrunkMotion:
         self.moving = moving
         self.lead_side = lead_side
         self.turns = list(turns or [])
+        self.velocity_changes = travel_velocity_changes(moving)
+
+    def travel_velocity(self, t: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The trunk's travel velocity (m/s, heading frame: anterior, left) at times t (s)."""
+        vx, vy = np.zeros_like(t), np.zeros_like(t)
+        for c in self.velocity_changes:  # a few per session
+            p = _min_jerk(np.clip((t - c.start_s) / (c.end_s - c.start_s), 0.0, 1.0))
+            vx += c.dvx_ms * p
+            vy += c.dvy_ms * p
+        return vx, vy
+
+    def travel_acceleration(self, t: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The rate of change (m/s^2, heading frame) of :meth:`travel_velocity` at times t (s): the mean horizontal
+        force per unit mass that a start, a stop or a change of travel needs, on top of the steps' zero-mean
+        braking and propulsion."""
+        ax, ay = np.zeros_like(t), np.zeros_like(t)
+        for c in self.velocity_changes:  # a few per session
+            rate = _min_jerk_rate((t - c.start_s) / (c.end_s - c.start_s)) / (c.end_s - c.start_s)
+            ax += c.dvx_ms * rate
+            ay += c.dvy_ms * rate
+        return ax, ay
 
     def forces_bw(
         self, t: NDArray[np.float64]
@@ -457,11 +535,14 @@ class TrunkMotion:
         """Signals at ``t_fine`` (uniform, step ``dt_s``). During a turn the sacrum, TRUNK_PIVOT_M
         from the vertical axis it turns about, adds the pivot's tangential and centripetal
         acceleration, and the gyroscope reads the yaw rate. In a stepping turn the sacrum follows
-        the turning heading at the bout speed: the heading frame adds omega x v (centripetal)."""
+        the turning heading at its travel velocity: the heading frame adds omega x v (centripetal). The travel
+        velocity's own changes (a start, a stop, a change of travel) add their acceleration along the heading
+        frame's x and y."""
         t_pad = np.concatenate([[t_fine[0] - dt_s], t_fine, [t_fine[-1] + dt_s]])
         fx, fy, fz, pitch = self.forces_bw(t_pad)
         g = STANDARD_GRAVITY_MS2
-        wx, wy, wz = g * fx[1:-1], g * fy[1:-1], g * fz[1:-1]
+        travel_ax, travel_ay = self.travel_acceleration(t_fine)
+        wx, wy, wz = g * fx[1:-1] + travel_ax, g * fy[1:-1] + travel_ay, g * fz[1:-1]
         yaw = yaw_rad(self.turns, t_pad)
         yaw_rate = (yaw[2:] - yaw[:-2]) / (2 * dt_s)
         if np.any(yaw_rate != 0.0):
@@ -472,11 +553,12 @@ class TrunkMotion:
             wy = wy + yaw_acc * px - yaw_rate**2 * py
         stepping = [mb for mb in self.moving if mb.stepping_turn is not None]
         if stepping:  # walking along the turn: the centripetal acceleration omega x v of the heading frame
+            travel_vx, _ = self.travel_velocity(t_fine)
             for mb in stepping:
                 assert mb.stepping_turn is not None
                 heading = mb.stepping_turn.heading_rad(t_pad)
                 rate = (heading[2:] - heading[:-2]) / (2 * dt_s)
-                wy = wy + rate * mb.bout.travel_sign * mb.bout.speed_ms
+                wy = wy + rate * travel_vx
                 yaw_rate = yaw_rate + rate
         a = pitch[1:-1]
         c, s = np.cos(a), np.sin(a)
