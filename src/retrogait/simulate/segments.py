@@ -4,8 +4,9 @@
 and differentiates them numerically on the fine grid it is given: acceleration is the second
 derivative of position, the accelerometer reads it minus gravity expressed in the rotating segment
 frame, and the gyroscope reads the segment angle's rate. :class:`TrunkMotion` (lower back, taken as
-the centre of mass) reads the summed ground-reaction force of both legs divided by body mass, plus the mean force
-that changes its travel velocity at a start, a stop or a change of travel (:func:`travel_velocity_changes`).
+the centre of mass) reads the summed ground-reaction force of both legs divided by body mass; at a start, a stop or a
+change of travel the stances' horizontal force carries the change of its travel velocity
+(:func:`travel_velocity_changes`).
 """
 
 from __future__ import annotations
@@ -387,15 +388,9 @@ class LimbMotion:
 #: Steps over which the trunk (centre of mass) gains the bout's travel velocity from rest, or loses it to rest: gait
 #: initiation reaches the steady velocity by the end of the first or second step (Breniere & Do 1986; Jian et al.
 #: 1993), and a planned stop takes the velocity off over the last one or two steps (Jian et al. 1993). Two steps: the
-#: mean horizontal force of a start or a stop at 1.2 m/s walking is then about v / (2 x 0.57 s) = 1.05 m/s^2 (peak
-#: 1.9, minimum jerk), of the size of a step's braking.
+#: mean horizontal force of a start or a stop at 1.2 m/s walking is then about v / (2 x 0.57 s) = 1.05 m/s^2, of the
+#: size of a step's braking; each stance delivers its share in proportion to its vertical force (TrunkMotion).
 MOMENTUM_STEPS = 2.0
-
-
-def _min_jerk_rate(tau: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The derivative of :func:`_min_jerk` (1 per unit of tau): 30 tau^2 (1 - tau)^2 inside 0..1, 0 outside."""
-    inside = (tau > 0.0) & (tau < 1.0)
-    return np.where(inside, 30.0 * tau * tau * (1.0 - tau) ** 2, 0.0)
 
 
 @dataclass(frozen=True)
@@ -448,6 +443,27 @@ class TrunkMotion:
         self.lead_side = lead_side
         self.turns = list(turns or [])
         self.velocity_changes = travel_velocity_changes(moving)
+        self._stance_dv = self._stance_velocity_changes()
+
+    def _stance_velocity_changes(self) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        """Per moving bout, per stance: the travel velocity change (m/s; heading frame x, y) the stance delivers,
+        that of :meth:`travel_velocity` from its initial contact to the next stance's of either leg in any bout
+        (the first stance from before the session, the last to after it). 0 for stances not in the signal."""
+        real = [np.flatnonzero(mb.stances.in_bout | mb.stances.stops) for mb in self.moving]
+        ic = np.concatenate([mb.stances.ic_s[k] for mb, k in zip(self.moving, real, strict=True)] + [np.zeros(0)])
+        order = np.argsort(ic, kind="stable")
+        bounds = np.concatenate([[-1e9], ic[order][1:], [1e9]])  # before and after the session
+        vx, vy = self.travel_velocity(bounds)
+        dv = np.empty((ic.size, 2))
+        dv[order, 0], dv[order, 1] = np.diff(vx), np.diff(vy)
+        out = []
+        first = 0
+        for mb, k in zip(self.moving, real, strict=True):  # one per bout
+            per = np.zeros((mb.stances.ic_s.size, 2))
+            per[k] = dv[first : first + k.size]
+            out.append((per[:, 0], per[:, 1]))
+            first += k.size
+        return out
 
     def travel_velocity(self, t: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """The trunk's travel velocity (m/s, heading frame: anterior, left) at times t (s)."""
@@ -458,17 +474,6 @@ class TrunkMotion:
             vy += c.dvy_ms * p
         return vx, vy
 
-    def travel_acceleration(self, t: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """The rate of change (m/s^2, heading frame) of :meth:`travel_velocity` at times t (s): the mean horizontal
-        force per unit mass that a start, a stop or a change of travel needs, on top of the steps' zero-mean
-        braking and propulsion."""
-        ax, ay = np.zeros_like(t), np.zeros_like(t)
-        for c in self.velocity_changes:  # a few per session
-            rate = _min_jerk_rate((t - c.start_s) / (c.end_s - c.start_s)) / (c.end_s - c.start_s)
-            ax += c.dvx_ms * rate
-            ay += c.dvy_ms * rate
-        return ax, ay
-
     def forces_bw(
         self, t: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
@@ -477,7 +482,7 @@ class TrunkMotion:
         fy = np.zeros_like(t)
         fz = np.ones_like(t)  # quiet standing
         pitch = np.zeros_like(t)
-        for mb in self.moving:
+        for m, mb in enumerate(self.moving):
             seq = mb.stances
             real = np.flatnonzero(seq.in_bout | seq.stops)
             if real.size == 0:
@@ -517,9 +522,14 @@ class TrunkMotion:
                 # the stance on which the gait stops: from the standing pose on, the force settles
                 # to standing (1 BW, no horizontal force) by the end of the nominal stance
                 settle = np.where(seq.stops[jj], stop_blend(s, seq.pose_fraction), 0.0)
+                # the stance's share of a change of the travel velocity (a start, a stop, a change of travel): the
+                # foot placed so that the centre of mass passes over it earlier or later adds a horizontal force in
+                # proportion to the vertical one (the inverted pendulum), whose impulse over the stance (the
+                # vertical impulse is 1 BW x step time) is the change
+                dvx, dvy = (v[jj] / (STANDARD_GRAVITY_MS2 * step) for v in self._stance_dv[m])
                 fz[ok] += (1 - settle) * vz + settle
-                fx[ok] += (1 - settle) * ap
-                fy[ok] += (1 - settle) * ml
+                fx[ok] += (1 - settle) * ap + dvx * vz  # the last stance too stops the body by its whole impulse
+                fy[ok] += (1 - settle) * ml + dvy * vz
             gait = (t >= seq.gait_start_s) & (t <= seq.gait_end_s)
             if gait.any():
                 tg = t[gait]
@@ -535,14 +545,11 @@ class TrunkMotion:
         """Signals at ``t_fine`` (uniform, step ``dt_s``). During a turn the sacrum, TRUNK_PIVOT_M
         from the vertical axis it turns about, adds the pivot's tangential and centripetal
         acceleration, and the gyroscope reads the yaw rate. In a stepping turn the sacrum follows
-        the turning heading at its travel velocity: the heading frame adds omega x v (centripetal). The travel
-        velocity's own changes (a start, a stop, a change of travel) add their acceleration along the heading
-        frame's x and y."""
+        the turning heading at its travel velocity: the heading frame adds omega x v (centripetal)."""
         t_pad = np.concatenate([[t_fine[0] - dt_s], t_fine, [t_fine[-1] + dt_s]])
         fx, fy, fz, pitch = self.forces_bw(t_pad)
         g = STANDARD_GRAVITY_MS2
-        travel_ax, travel_ay = self.travel_acceleration(t_fine)
-        wx, wy, wz = g * fx[1:-1] + travel_ax, g * fy[1:-1] + travel_ay, g * fz[1:-1]
+        wx, wy, wz = g * fx[1:-1], g * fy[1:-1], g * fz[1:-1]
         yaw = yaw_rad(self.turns, t_pad)
         yaw_rate = (yaw[2:] - yaw[:-2]) / (2 * dt_s)
         if np.any(yaw_rate != 0.0):
