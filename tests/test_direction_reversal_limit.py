@@ -1,11 +1,9 @@
 """DIRECTION-34 (finding, no fix): fresh person 55's `stepturn` session at the lower back (100 Hz), end to end: a
 forward walk turns round by stepping at 7.5 s, walks on 2.5 s and goes straight into backward walking without a stop.
 Since CADENCE-2 the detector finds every step there (two of them 130 ms early), so no gap with a missed contact makes
-the chain forget, and the backward walk's evidence carries back to the last forward step at 0.94. With the trunk's
-momentum in the simulator (DIRECTION-35: the seam changes the trunk's velocity by about -2.4 m/s, through the
-stances) it reads 0.92: the steps' own braking does not see the change, and a velocity-change cue that would split
-the chain there was tried and not taken (DIRECTION-36: the real curving walk shows changes as large). Kept as a strict
-expected failure so that a change that removes or moves it is seen."""
+the chain forget, and the backward walk's evidence carries back to the last forward step at 0.94: the class of
+DIRECTION-30 (the simulated trunk keeps no velocity change at such a reversal). Kept as a strict expected failure so
+that a change that removes or moves it is seen."""
 
 from __future__ import annotations
 
@@ -18,8 +16,8 @@ from retrogait.simulate import Bout, SimulationConfig, simulate
 
 @pytest.mark.xfail(
     strict=True,
-    reason="DIRECTION-34/36: a forward walk straight into a backward walk, every step found, reads the last forward "
-    "step backward at 0.92 (with the trunk's momentum, DIRECTION-35)",
+    reason="DIRECTION-34: a forward walk straight into a backward walk, every step found, reads the last forward "
+    "step backward at 0.94 (DIRECTION-30: the simulated trunk has no velocity change there)",
 )
 def test_the_last_forward_step_before_a_backward_walk_without_a_stop_is_not_confidently_backward() -> None:
     bouts = [
@@ -50,4 +48,4 @@ def test_the_last_forward_step_before_a_backward_walk_without_a_stop_is_not_conf
     truth = np.where(matched, result.truth["direction"].to_numpy()[near], "none")
     sure = steps["direction_confidence"].to_numpy() >= 0.9
     wrong = sure & matched & (steps["direction"].to_numpy() != truth)
-    assert not wrong.any(), det[wrong]  # 48.47 s: truth forward, `backward` at 0.92
+    assert not wrong.any(), det[wrong]  # 48.47 s: truth forward, `backward` at 0.94

@@ -1,9 +1,9 @@
-"""DIRECTION-35 (finding, no fix): with the trunk's momentum in the simulator, a run that speeds up into a sprint
-without standing (3.6 -> 6.0 m/s over two steps, about +3.7 m/s^2 on average, carried by the stances) brakes less
-in early stance, and the running trunk's early-stance braking cue reads its steps toward backward: person 28's
-protocol at the simulator's contacts labels three of them `backward` at 0.91-0.93 (people 1-54: 4 labels, all at this
-seam, people 14 and 28; none end to end). Kept as a strict expected failure so that a change that removes or moves
-it is seen."""
+"""DIRECTION-35 (finding, no fix): with the trunk's momentum in the simulator (`trunk_momentum`), a run that speeds
+up into a sprint without standing (3.6 -> 6.0 m/s over two steps, about +3.7 m/s^2 on average, carried by the
+stances) brakes less in early stance, and the running trunk's early-stance braking cue reads its steps toward
+backward: person 28's protocol at the simulator's contacts labels three of them `backward` at 0.91-0.93 (people 1-54:
+4 labels, all at this seam, people 14 and 28; none end to end). Kept as a strict expected failure so that a change
+that removes or moves it is seen."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def test_a_run_speeding_up_into_a_sprint_is_not_read_backward_firmly() -> None:
         side="left",
         mounting_rotation_deg=(-5.649648881720799, -0.21969290051256252, -1.584895643699836),
         seed=28,
+        trunk_momentum=True,
     )
     t, truth, label, confidence = labels_at_true_contacts(config)
     wrong = (label != truth) & (label != "unknown") & (confidence >= 0.9)

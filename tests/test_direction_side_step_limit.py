@@ -1,11 +1,11 @@
-"""DIRECTION-25 found a lower back's last side-step before forward walking, without standing, read `forward` at
-0.903 from its neighbours (kept as a strict expected failure). With the trunk's momentum in the simulator
-(DIRECTION-35: the walk's start out of the side-steps accelerates the trunk forward and stops it sideways, through
-the stances) it is no longer claimed forward firmly: kept as a test, so that a change that brings it back is seen."""
+"""DIRECTION-25 (analysis, no fix): a lower back's last side-step before forward walking, without standing, is
+read from its neighbours. The known limit is kept as a strict expected failure so that a later change that
+removes it (or moves it) is seen."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from retrogait.simulate import Bout, SimulationConfig
 from true_contacts import labels_at_true_contacts
@@ -33,6 +33,9 @@ def _person_33_at_true_contacts() -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return labels_at_true_contacts(config)
 
 
+@pytest.mark.xfail(
+    strict=True, reason="the trunk's weak lateral braking: limit (4) of docs/validation.md, DIRECTION-25"
+)
 def test_the_last_side_step_before_forward_walking_is_not_claimed_forward_firmly() -> None:
     _, truth, label, confidence = _person_33_at_true_contacts()
     wrong = (label != truth) & (label != "unknown")

@@ -4,9 +4,9 @@
 and differentiates them numerically on the fine grid it is given: acceleration is the second
 derivative of position, the accelerometer reads it minus gravity expressed in the rotating segment
 frame, and the gyroscope reads the segment angle's rate. :class:`TrunkMotion` (lower back, taken as
-the centre of mass) reads the summed ground-reaction force of both legs divided by body mass; at a start, a stop or a
-change of travel the stances' horizontal force carries the change of its travel velocity
-(:func:`travel_velocity_changes`).
+the centre of mass) reads the summed ground-reaction force of both legs divided by body mass; with ``momentum`` (the
+config's ``trunk_momentum``) the stances' horizontal force also carries the change of its travel velocity at a
+start, a stop or a change of travel (:func:`travel_velocity_changes`).
 """
 
 from __future__ import annotations
@@ -438,11 +438,14 @@ def travel_velocity_changes(moving: list[MovingBout]) -> list[VelocityChange]:
 class TrunkMotion:
     """Lower back (sacrum, taken as the centre of mass) through a sequence of bouts."""
 
-    def __init__(self, moving: list[MovingBout], lead_side: str, turns: list[Turn] | None = None) -> None:
+    def __init__(
+        self, moving: list[MovingBout], lead_side: str, turns: list[Turn] | None = None, momentum: bool = False
+    ) -> None:
         self.moving = moving
         self.lead_side = lead_side
         self.turns = list(turns or [])
-        self.velocity_changes = travel_velocity_changes(moving)
+        self.momentum = momentum  # the travel velocity changes through the stances (DIRECTION-35)
+        self.velocity_changes = travel_velocity_changes(moving) if momentum else []
         self._stance_dv = self._stance_velocity_changes()
 
     def _stance_velocity_changes(self) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
@@ -545,7 +548,8 @@ class TrunkMotion:
         """Signals at ``t_fine`` (uniform, step ``dt_s``). During a turn the sacrum, TRUNK_PIVOT_M
         from the vertical axis it turns about, adds the pivot's tangential and centripetal
         acceleration, and the gyroscope reads the yaw rate. In a stepping turn the sacrum follows
-        the turning heading at its travel velocity: the heading frame adds omega x v (centripetal)."""
+        the turning heading at its travel velocity (without momentum: the bout speed): the heading frame adds
+        omega x v (centripetal)."""
         t_pad = np.concatenate([[t_fine[0] - dt_s], t_fine, [t_fine[-1] + dt_s]])
         fx, fy, fz, pitch = self.forces_bw(t_pad)
         g = STANDARD_GRAVITY_MS2
@@ -565,7 +569,7 @@ class TrunkMotion:
                 assert mb.stepping_turn is not None
                 heading = mb.stepping_turn.heading_rad(t_pad)
                 rate = (heading[2:] - heading[:-2]) / (2 * dt_s)
-                wy = wy + rate * travel_vx
+                wy = wy + rate * (travel_vx if self.momentum else mb.bout.travel_sign * mb.bout.speed_ms)
                 yaw_rate = yaw_rate + rate
         a = pitch[1:-1]
         c, s = np.cos(a), np.sin(a)
