@@ -151,10 +151,12 @@ SCENARIOS = {"protocol": protocol_bouts, "nostand": nostand_bouts, "stepturn": s
 RATES_HZ = {"foot": (800.0, 200.0), "shank": (500.0, 200.0), "lower_back": (200.0, 100.0)}
 
 
-def simulated(seeds: int, scenarios: tuple[str, ...] = tuple(SCENARIOS), first_seed: int = 1) -> Iterator[Scored]:
+def simulated(
+    seeds: int, scenarios: tuple[str, ...] = tuple(SCENARIOS), first_seed: int = 1, trunk_momentum: bool = False
+) -> Iterator[Scored]:
     """Simulated mixed sessions, with the simulator's contacts and end to end; ``seeds`` people from
     ``first_seed`` on. Every scenario draws from the person's generator in the order of SCENARIOS, so
-    leaving one out does not change the sessions of the others."""
+    leaving one out does not change the sessions of the others. ``trunk_momentum``: the simulator's (DIRECTION-35)."""
     for placement in ("foot", "shank", "lower_back"):
         for seed in range(first_seed, first_seed + seeds):
             rng = np.random.default_rng(1000 + seed)
@@ -170,6 +172,7 @@ def simulated(seeds: int, scenarios: tuple[str, ...] = tuple(SCENARIOS), first_s
                     side=("left", "right")[seed % 2],
                     mounting_rotation_deg=mounting,
                     seed=seed,
+                    trunk_momentum=trunk_momentum,
                 )
                 result = simulate(config)
                 truth = result.truth
@@ -443,6 +446,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="skip the real recordings")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validated calibration")
     parser.add_argument(
+        "--trunk-momentum", action="store_true", help="simulate the trunk's velocity changes (DIRECTION-35)"
+    )
+    parser.add_argument(
         "--scenarios",
         default=",".join(SCENARIOS),
         help=f"simulated scenarios, comma-separated ({', '.join(SCENARIOS)})",
@@ -463,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Strapdown stride length vs motion capture (foot_walking, {err.size} strides): median |error| "
             f"{100 * err.median():.1f} cm, 90th percentile {100 * err.quantile(0.9):.1f} cm\n"
         )
-    items += list(simulated(args.seeds, tuple(args.scenarios.split(",")), args.first_seed))
+    items += list(simulated(args.seeds, tuple(args.scenarios.split(",")), args.first_seed, args.trunk_momentum))
     shipped = classify(items)
     print("Goals per validation set (shipped settings):")
     print(goals(shipped).to_string(index=False))

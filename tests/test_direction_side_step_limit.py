@@ -7,10 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrogait.analysis.direction import step_directions
-from retrogait.analysis.preprocess import preprocess
-from retrogait.analysis.signals import Contacts
-from retrogait.simulate import Bout, SimulationConfig, simulate
+from retrogait.simulate import Bout, SimulationConfig
+from true_contacts import labels_at_true_contacts
 
 
 def _person_33_at_true_contacts() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -32,18 +30,7 @@ def _person_33_at_true_contacts() -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     config = SimulationConfig(
         "lower_back", bouts, sample_rate_hz=100.0, side="right", mounting_rotation_deg=(2.4325, 0.3117, 5.2635), seed=33
     )
-    result = simulate(config)
-    signals = preprocess(result.session)
-    truth = result.truth
-    t = truth["ic_time_s"].to_numpy()
-    ic = np.round((t - signals.t_s[0]) * signals.fs_hz).astype(np.int64)
-    to_s = truth["to_time_s"].fillna(0.0).to_numpy()
-    walking = truth["activity"].to_numpy() == "walking"  # a sacral toe-off is a flight edge: none in walking
-    to = np.where(walking, -1, np.round((to_s - signals.t_s[0]) * signals.fs_hz)).astype(np.int64)
-    contacts = Contacts(ic, to, truth["side"].to_numpy().astype(str))
-    labelled = step_directions(signals, contacts)
-    label = labelled["direction"].to_numpy(dtype=str)
-    return t, truth["direction"].to_numpy().astype(str), label, labelled["direction_confidence"].to_numpy()
+    return labels_at_true_contacts(config)
 
 
 @pytest.mark.xfail(

@@ -116,7 +116,7 @@ def _turns(config: SimulationConfig) -> list[Turn]:
 
 def _model(config: SimulationConfig, moving: list[MovingBout]) -> LimbMotion | TrunkMotion:
     if config.placement == "lower_back":
-        return TrunkMotion(moving, config.side, _turns(config))
+        return TrunkMotion(moving, config.side, _turns(config), momentum=config.trunk_momentum)
     return LimbMotion(config.placement, moving, config.side, _turns(config))
 
 

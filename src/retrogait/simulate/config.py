@@ -267,6 +267,9 @@ class SimulationConfig:
         contact_time_cv: coefficient of variation of contact time (fraction).
         seed: seed of every random draw; the same config gives identical output.
         start_time_utc: header start time (ISO 8601) or None.
+        trunk_momentum: lower back: the trunk's travel velocity changes at a start, a stop and a change of travel,
+            carried by the stances' horizontal force (DIRECTION-35); off: their braking and propulsion have zero mean
+            there too, as before. Off by default while the direction misreads accelerating runs (DIRECTION-35).
     """
 
     placement: str
@@ -289,6 +292,7 @@ class SimulationConfig:
     seed: int = 0
     start_time_utc: str | None = "2026-05-01T07:30:00Z"
     notes: str | None = field(default=None)
+    trunk_momentum: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bouts", tuple(self.bouts))

@@ -4,7 +4,9 @@
 and differentiates them numerically on the fine grid it is given: acceleration is the second
 derivative of position, the accelerometer reads it minus gravity expressed in the rotating segment
 frame, and the gyroscope reads the segment angle's rate. :class:`TrunkMotion` (lower back, taken as
-the centre of mass) reads the summed ground-reaction force of both legs divided by body mass.
+the centre of mass) reads the summed ground-reaction force of both legs divided by body mass; with ``momentum`` (the
+config's ``trunk_momentum``) the stances' horizontal force also carries the change of its travel velocity at a
+start, a stop or a change of travel (:func:`travel_velocity_changes`).
 """
 
 from __future__ import annotations
@@ -383,13 +385,97 @@ class LimbMotion:
         return SegmentSignals(acc_ms2=acc, gyr_dps=gyr, impact_ms2=impact)
 
 
+#: Steps over which the trunk (centre of mass) gains the bout's travel velocity from rest, or loses it to rest: gait
+#: initiation reaches the steady velocity by the end of the first or second step (Breniere & Do 1986; Jian et al.
+#: 1993), and a planned stop takes the velocity off over the last one or two steps (Jian et al. 1993). Two steps: the
+#: mean horizontal force of a start or a stop at 1.2 m/s walking is then about v / (2 x 0.57 s) = 1.05 m/s^2, of the
+#: size of a step's braking; each stance delivers its share in proportion to its vertical force (TrunkMotion).
+MOMENTUM_STEPS = 2.0
+
+
+@dataclass(frozen=True)
+class VelocityChange:
+    """A change of the trunk's travel velocity (heading frame, m/s) by (dvx, dvy) over [start_s, end_s], following a
+    minimum-jerk profile (no jump in the force at either end)."""
+
+    start_s: float
+    end_s: float
+    dvx_ms: float
+    dvy_ms: float
+
+
+def travel_velocity_changes(moving: list[MovingBout]) -> list[VelocityChange]:
+    """The trunk's travel velocity changes over a session's moving bouts (heading frame: x where the wearer faces).
+
+    A bout's travel velocity is its speed along its travel direction (forward +x, backward -x, side-steps +-y). From
+    rest (the first bout, or one after standing) it is gained over MOMENTUM_STEPS of the bout's steps from the gait
+    start; into rest it is lost over MOMENTUM_STEPS before the gait end. A bout that follows another without standing
+    takes the velocity straight from the one to the other over a step of each around the seam (a walk into a backward
+    walk: -2v, through zero)."""
+
+    def velocity(mb: MovingBout) -> tuple[float, float]:
+        return mb.bout.travel_sign * mb.bout.speed_ms, mb.bout.lateral_sign * mb.bout.speed_ms
+
+    out: list[VelocityChange] = []
+    for i, mb in enumerate(moving):
+        seq = mb.stances
+        span = 0.5 * MOMENTUM_STEPS * seq.timing.step_time_s
+        vx, vy = velocity(mb)
+        before = moving[i - 1] if i > 0 and np.isclose(moving[i - 1].end_s, mb.start_s, atol=1e-9) else None
+        if before is None:  # a start from rest
+            out.append(VelocityChange(seq.gait_start_s, seq.gait_start_s + 2.0 * span, vx, vy))
+        else:  # straight on from the bout before: a step of each around the seam
+            px, py = velocity(before)
+            prev = before.stances
+            start = prev.gait_end_s - 0.5 * MOMENTUM_STEPS * prev.timing.step_time_s
+            out.append(VelocityChange(start, seq.gait_start_s + span, vx - px, vy - py))
+        after = i + 1 < len(moving) and np.isclose(moving[i + 1].start_s, mb.end_s, atol=1e-9)
+        if not after:  # a stop: the velocity falls to rest by the gait end
+            out.append(VelocityChange(seq.gait_end_s - 2.0 * span, seq.gait_end_s, -vx, -vy))
+    return out
+
+
 class TrunkMotion:
     """Lower back (sacrum, taken as the centre of mass) through a sequence of bouts."""
 
-    def __init__(self, moving: list[MovingBout], lead_side: str, turns: list[Turn] | None = None) -> None:
+    def __init__(
+        self, moving: list[MovingBout], lead_side: str, turns: list[Turn] | None = None, momentum: bool = False
+    ) -> None:
         self.moving = moving
         self.lead_side = lead_side
         self.turns = list(turns or [])
+        self.momentum = momentum  # the travel velocity changes through the stances (DIRECTION-35)
+        self.velocity_changes = travel_velocity_changes(moving) if momentum else []
+        self._stance_dv = self._stance_velocity_changes()
+
+    def _stance_velocity_changes(self) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        """Per moving bout, per stance: the travel velocity change (m/s; heading frame x, y) the stance delivers,
+        that of :meth:`travel_velocity` from its initial contact to the next stance's of either leg in any bout
+        (the first stance from before the session, the last to after it). 0 for stances not in the signal."""
+        real = [np.flatnonzero(mb.stances.in_bout | mb.stances.stops) for mb in self.moving]
+        ic = np.concatenate([mb.stances.ic_s[k] for mb, k in zip(self.moving, real, strict=True)] + [np.zeros(0)])
+        order = np.argsort(ic, kind="stable")
+        bounds = np.concatenate([[-1e9], ic[order][1:], [1e9]])  # before and after the session
+        vx, vy = self.travel_velocity(bounds)
+        dv = np.empty((ic.size, 2))
+        dv[order, 0], dv[order, 1] = np.diff(vx), np.diff(vy)
+        out = []
+        first = 0
+        for mb, k in zip(self.moving, real, strict=True):  # one per bout
+            per = np.zeros((mb.stances.ic_s.size, 2))
+            per[k] = dv[first : first + k.size]
+            out.append((per[:, 0], per[:, 1]))
+            first += k.size
+        return out
+
+    def travel_velocity(self, t: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The trunk's travel velocity (m/s, heading frame: anterior, left) at times t (s)."""
+        vx, vy = np.zeros_like(t), np.zeros_like(t)
+        for c in self.velocity_changes:  # a few per session
+            p = _min_jerk(np.clip((t - c.start_s) / (c.end_s - c.start_s), 0.0, 1.0))
+            vx += c.dvx_ms * p
+            vy += c.dvy_ms * p
+        return vx, vy
 
     def forces_bw(
         self, t: NDArray[np.float64]
@@ -399,7 +485,7 @@ class TrunkMotion:
         fy = np.zeros_like(t)
         fz = np.ones_like(t)  # quiet standing
         pitch = np.zeros_like(t)
-        for mb in self.moving:
+        for m, mb in enumerate(self.moving):
             seq = mb.stances
             real = np.flatnonzero(seq.in_bout | seq.stops)
             if real.size == 0:
@@ -439,9 +525,14 @@ class TrunkMotion:
                 # the stance on which the gait stops: from the standing pose on, the force settles
                 # to standing (1 BW, no horizontal force) by the end of the nominal stance
                 settle = np.where(seq.stops[jj], stop_blend(s, seq.pose_fraction), 0.0)
+                # the stance's share of a change of the travel velocity (a start, a stop, a change of travel): the
+                # foot placed so that the centre of mass passes over it earlier or later adds a horizontal force in
+                # proportion to the vertical one (the inverted pendulum), whose impulse over the stance (the
+                # vertical impulse is 1 BW x step time) is the change
+                dvx, dvy = (v[jj] / (STANDARD_GRAVITY_MS2 * step) for v in self._stance_dv[m])
                 fz[ok] += (1 - settle) * vz + settle
-                fx[ok] += (1 - settle) * ap
-                fy[ok] += (1 - settle) * ml
+                fx[ok] += (1 - settle) * ap + dvx * vz  # the last stance too stops the body by its whole impulse
+                fy[ok] += (1 - settle) * ml + dvy * vz
             gait = (t >= seq.gait_start_s) & (t <= seq.gait_end_s)
             if gait.any():
                 tg = t[gait]
@@ -457,7 +548,8 @@ class TrunkMotion:
         """Signals at ``t_fine`` (uniform, step ``dt_s``). During a turn the sacrum, TRUNK_PIVOT_M
         from the vertical axis it turns about, adds the pivot's tangential and centripetal
         acceleration, and the gyroscope reads the yaw rate. In a stepping turn the sacrum follows
-        the turning heading at the bout speed: the heading frame adds omega x v (centripetal)."""
+        the turning heading at its travel velocity (without momentum: the bout speed): the heading frame adds
+        omega x v (centripetal)."""
         t_pad = np.concatenate([[t_fine[0] - dt_s], t_fine, [t_fine[-1] + dt_s]])
         fx, fy, fz, pitch = self.forces_bw(t_pad)
         g = STANDARD_GRAVITY_MS2
@@ -472,11 +564,12 @@ class TrunkMotion:
             wy = wy + yaw_acc * px - yaw_rate**2 * py
         stepping = [mb for mb in self.moving if mb.stepping_turn is not None]
         if stepping:  # walking along the turn: the centripetal acceleration omega x v of the heading frame
+            travel_vx, _ = self.travel_velocity(t_fine)
             for mb in stepping:
                 assert mb.stepping_turn is not None
                 heading = mb.stepping_turn.heading_rad(t_pad)
                 rate = (heading[2:] - heading[:-2]) / (2 * dt_s)
-                wy = wy + rate * mb.bout.travel_sign * mb.bout.speed_ms
+                wy = wy + rate * (travel_vx if self.momentum else mb.bout.travel_sign * mb.bout.speed_ms)
                 yaw_rate = yaw_rate + rate
         a = pitch[1:-1]
         c, s = np.cos(a), np.sin(a)
