@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,3 +66,15 @@ def analysis_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     recording, _ = write_simulation(simulate(SimulationConfig("shank", bouts, seed=3)), folder / "run.csv")
     assert main(["analyze", str(recording), "--out", str(folder / "out"), "--no-report"]) == 0
     return folder / "out"
+
+
+@pytest.fixture
+def ctrl_c_as_from_a_terminal() -> Iterator[None]:
+    """Programs a test starts (and the test process itself) take Ctrl-C as from a terminal, however the test run
+    was started: a shell starts a background job ignoring SIGINT, a program inherits that and rightly keeps it, so
+    from a background job an interrupted command ran on to the end and these tests failed."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)

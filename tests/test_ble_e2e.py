@@ -307,6 +307,7 @@ def test_record_cli_and_kill_9_keeps_everything_written(bluez: EmulatedBluez, tm
 
 @pytest.mark.scenario({"devices": [device("diy_nrf52", 80)]})
 @pytest.mark.parametrize("stop", ["SIGINT", "SIGHUP"])
+@pytest.mark.usefixtures("ctrl_c_as_from_a_terminal")
 def test_ctrl_c_finishes_the_file_cleanly(bluez: EmulatedBluez, tmp_path: Path, stop: str) -> None:
     """Ctrl-C, or the terminal / ssh connection gone (SIGHUP, which killed the recording and its log: EDGE-101)."""
     out = tmp_path / "diy.csv"

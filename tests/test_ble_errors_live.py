@@ -130,6 +130,7 @@ class _LoopWithoutSignalHandlers(asyncio.SelectorEventLoop):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to the test process")
 @pytest.mark.parametrize("loop_type", [asyncio.SelectorEventLoop, _LoopWithoutSignalHandlers])
+@pytest.mark.usefixtures("ctrl_c_as_from_a_terminal")
 def test_ctrl_c_stops_the_recording_instead_of_tearing_through(loop_type: type[asyncio.AbstractEventLoop]) -> None:
     from retrogait.cli.record import stop_on_signals
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,15 +18,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
 @pytest.fixture(autouse=True)
-def _ctrl_c_as_from_a_terminal() -> Iterator[None]:
-    """Every program these tests start takes Ctrl-C as one started from a terminal does, however the test run was
-    started: a shell starts a background job ignoring SIGINT, and a program inherits that (and rightly keeps it, as
-    the `ignored` tests check), so from a background job the interrupted commands ran on to the end."""
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, before)
+def _ctrl_c_as_from_a_terminal(ctrl_c_as_from_a_terminal: None) -> None:
+    """Every test here: Ctrl-C as from a terminal (conftest)."""
 
 
 # runs the CLI with SIGINT sent from inside MODULE.NAME (argv[1], argv[2]), as the `retrogait` program
