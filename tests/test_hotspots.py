@@ -603,3 +603,22 @@ def test_swing_axes_from_paired_sums_are_the_window_sums_ones() -> None:
         axes = np.linalg.eigh(moment)[1][:, :, -1]
         axes[~(np.trace(moment, axis1=1, axis2=2) > 0)] = (0.0, 1.0, 0.0)
         assert np.array_equal(swing_axes(rates, start, stop), axes)
+
+
+def test_a_shank_s_sagittal_rate_is_low_passed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-47: the shank's swing test (CONTACT-4) and its toe-offs read the same sagittal rate low-passed at
+    RATE_LOWPASS_HZ; it is filtered once (the toe-offs filtered it again: ~5 ms of an hour at 200 Hz)."""
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("backward", "walking", 1.0, 6.0)]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=4)).session
+    signals = preprocess(session)
+    filtered: list[bytes] = []
+    original = contacts.lowpass
+
+    def recorded(x: np.ndarray, cutoff_hz: float, fs_hz: float, order: int = 2) -> np.ndarray:
+        filtered.append(np.ascontiguousarray(x).tobytes() + repr((cutoff_hz, fs_hz, order)).encode())
+        return original(x, cutoff_hz, fs_hz, order)
+
+    monkeypatch.setattr(contacts, "lowpass", recorded)
+    found = detect_contacts(signals)
+    assert len(found) > 10 and (found.to_idx >= 0).mean() > 0.9
+    assert len(filtered) == len(set(filtered))  # no signal low-passed twice alike

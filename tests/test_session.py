@@ -385,3 +385,33 @@ def test_the_lone_sample_filter_is_a_three_point_median_exactly() -> None:
     expected[1:-1] = np.median(np.stack([values[:-2], values[1:-1], values[2:]]), axis=0)
     assert np.array_equal(_without_lone_samples(values), expected, equal_nan=True)
     assert np.array_equal(_without_lone_samples(values[:2]), values[:2])
+
+
+def test_a_gyroscope_that_shows_turns_needs_no_movement_test_to_be_deg_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-47: the unit check judges a gyroscope by its movement only under 10 deg/s (99th percentile |rate|: the
+    rad/s refusal under 6, HONEST-26's turning test under 10); above, the answer is deg/s whatever the movement, so
+    the range mask and the lone-sample filter over every row are not computed (~5 ms of an hour). The answers on
+    either side of the bound are unchanged."""
+    import retrogait.session as session_module
+    from retrogait.session import implausible_units
+
+    rng = np.random.default_rng(3)
+    n = 2000
+    t = np.arange(n) / 100.0
+    acc = np.c_[rng.normal(0, 4.0, (n, 2)), 9.81 + rng.normal(0, 4.0, n)]  # moving: std of |acc| well over 2
+    turning = Session(t, acc, rng.normal(0, 60.0, (n, 3)), SessionMeta("foot", 100.0))
+    slow = Session(t, acc, rng.normal(0, 1.0, (n, 3)), SessionMeta("foot", 100.0))  # p99 ~3.4: rad/s by its numbers
+    assert implausible_units(turning) is None
+    assert "rad/s" in (implausible_units(slow) or "")
+    movement_tests: list[str] = []
+    real_range, real_lone = session_module.within_acc_range, session_module._without_lone_samples
+    monkeypatch.setattr(
+        session_module, "within_acc_range", lambda *a, **k: movement_tests.append("range") or real_range(*a, **k)
+    )
+    monkeypatch.setattr(
+        session_module, "_without_lone_samples", lambda v: movement_tests.append("lone") or real_lone(v)
+    )
+    assert implausible_units(turning) is None
+    assert movement_tests == []
+    assert "rad/s" in (implausible_units(slow) or "")
+    assert movement_tests == ["range", "lone"]

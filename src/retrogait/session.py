@@ -874,6 +874,8 @@ def within_acc_range(
     return np.asarray((np.abs(acc) <= limit_g * STANDARD_GRAVITY_MS2).all(axis=1))
 
 
+#: A moving sensor's gyroscope whose 99th percentile |rate| is under this (deg/s) is read as rad/s (deg/s names).
+RADS_P99_DPS = 6.0
 #: The share of |acc|'s spread (std) that must remain without the rows no neighbour shares for the rest to be
 #: movement: under it, most of the spread is lone rows (spikes) (EDGE-132)
 LONE_SHARE = 0.5
@@ -903,6 +905,9 @@ def _implausible_units(session: Session, max_acc_g: float) -> str | None:
     gyr_norm = np.linalg.norm(session.gyr, axis=1) if session.gyr is not None else np.zeros(0)
     gyr_norm = gyr_norm[np.isfinite(gyr_norm)]  # rows without a gyroscope value (EDGE-46) say nothing
     if gyr_norm.size > 10:
+        gyr_p99 = float(np.percentile(gyr_norm, 99))
+        if gyr_p99 >= max(RADS_P99_DPS, STILL_RATE_DPS):  # a gyroscope that shows turns: deg/s whether it moves or not
+            return None
         # the rows the analysis keeps must move too: a row beyond the sensor's range is no measurement (EDGE-130),
         # and a spread made mostly by rows no neighbour shares is no movement (EDGE-132): a body's movement shows in
         # neighbouring samples, while an impact's one-sample peak at a low rate sits in a signal that moves throughout
@@ -912,8 +917,7 @@ def _implausible_units(session: Session, max_acc_g: float) -> str | None:
         if moving:  # the spread without the rows no neighbour shares, only where it can decide
             shared = float(np.std(_without_lone_samples(measured)))
             moving = shared > 2.0 or shared >= LONE_SHARE * spread
-        gyr_p99 = float(np.percentile(gyr_norm, 99))
-        if moving and gyr_p99 < 6.0:
+        if moving and gyr_p99 < RADS_P99_DPS:
             return (
                 f"gyroscope looks like rad/s, not deg/s (99th percentile |gyr| = {gyr_p99:.2f} while moving); "
                 "multiply by 57.2958 when converting"

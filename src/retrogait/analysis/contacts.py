@@ -320,7 +320,8 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
     gyr = signals.gyr_dps
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
-    toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
+    # (PERF-38); the shank's sagittal rate is the one its mid-stances were tested with (PERF-47)
+    toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
     ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
     to = toe_offs.result()
@@ -502,9 +503,11 @@ def _limb_toe_offs(
     fs: float,
     shank: bool,
     s: ContactsSettings,
+    sagittal: NDArray[np.float64] | None = None,
 ) -> NDArray[np.int64]:
     """Toe-off after each mid-stance (sample index, -1 if none) from the rate (deg/s) the leg swings at,
-    searched over ``back`` samples after it (the landing window's length).
+    searched over ``back`` samples after it (the landing window's length). ``sagittal``: the sagittal rate
+    low-passed at ``RATE_LOWPASS_HZ`` where the caller has it (the shank's swing test), else filtered here.
 
     Foot: the last push of the stance, the first strong sagittal-rotation peak after mid-stance. Shank:
     the stance rotation ends where the rate, before reversing into the swing, peaks with the sign
@@ -519,7 +522,7 @@ def _limb_toe_offs(
     need 0.7 stride, a whole stride finds a false toe-off where a runner stops and then pivots.
     """
     n = gyr_dps.shape[0]
-    sagittal = lowpass(gyr_dps[:, 1], RATE_LOWPASS_HZ, fs)
+    sagittal = lowpass(gyr_dps[:, 1], RATE_LOWPASS_HZ, fs) if sagittal is None else sagittal
     offset = _toe_off_offsets(sagittal[_ahead(quiet, back, n)], shank, s)
     missing = np.flatnonzero(offset < 0) if shank else np.zeros(0, dtype=np.int64)
     if missing.size:
