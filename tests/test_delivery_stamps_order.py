@@ -53,18 +53,25 @@ def test_one_row_out_of_order_in_packets_is_dropped_and_said(tmp_path, kind, whe
     assert any("1 row stamped before a time already read" in note for note in result.report.notes)
 
 
-def test_a_clock_stepped_back_inside_packets_drops_only_the_rows_behind(tmp_path):
-    """The host's clock steps back 30 ms (an NTP correction) in a file of packets of 4 on one stamp. Before: the rule
-    was off, the ties dropped as time going back: 999 of 4,000 samples read at 50 Hz with no word of why."""
-    t = _true_times()
-    stamps = _packet_stamps("same stamp", t)
-    stamps[2000:] -= 0.030
+@pytest.mark.parametrize(("kind", "back_s"), [("same stamp", 0.03), ("batches", 0.3)])
+def test_a_clock_stepped_back_between_packets_is_taken_out(tmp_path, kind, back_s):
+    """The host's clock steps back 30 ms (an NTP correction) between two packets: the packet after is stamped before
+    the one before, in no packet of the others. Before: the rule was off; packets of 4 on one stamp were read as 999 of
+    4,000 samples at 50 Hz (the ties dropped as time going back) with no word of why, batches refused ('steps too
+    small for any unit'). Dropping the rows behind (a first version) left the times after 10 ms off their clock and
+    moved foot impacts by 27 %: the step is taken out, as if no sample was lost there. (A step back shorter than the
+    step between two packets is not seen: the packet after is packed closer, EDGE-145's reading.)"""
+    t = _true_times(8000)
+    stamps = _packet_stamps(kind, t)
+    at = int(np.flatnonzero(np.diff(stamps) > 0.003)[60]) + 1  # the first row of a packet
+    stamps[at:] -= back_s  # more than a packet's step: the packet after is stamped before the one before
     result = load_recording(_table(tmp_path / "step.csv", stamps, samples.truth_acc_ms2(t)))
     session = result.session
-    behind = result.report.dropped["row_time_not_increasing"]
-    assert 4 <= behind <= 8 and session.t_s.size == t.size - behind  # the packet or two stamped before the last
-    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.01)
-    assert any("4 rows stamped before a time already read" in note for note in result.report.notes)
+    assert session.t_s.size == t.size and not result.report.dropped
+    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.002)
+    assert float(np.max(np.abs(session.t_s - session.t_s[0] - t))) < 0.003
+    assert any("the clock stepped back" in note for note in result.report.notes)
+    assert "step back of" in session.meta.extra["inferred_time_base"]
 
 
 def test_two_packet_recordings_joined_stay_refused(tmp_path):
@@ -138,15 +145,19 @@ def _first_stamped(t: np.ndarray, lo: int, hi: int, seed: int = 3) -> np.ndarray
     return np.asarray(t[first[bunch]] + rng.uniform(0.0, 0.002, sizes.size)[bunch])
 
 
-@pytest.mark.parametrize(("lo", "hi"), [(10, 40), (18, 22), (3, 6)])
-def test_packets_stamped_with_their_first_sample_are_re_timed_from_it(tmp_path, lo, hi):
+@pytest.mark.parametrize(
+    ("lo", "hi", "rate_hz"), [(10, 40, RATE_HZ), (18, 22, RATE_HZ), (3, 6, RATE_HZ), (10, 40, 500.0)]
+)
+def test_packets_stamped_with_their_first_sample_are_re_timed_from_it(tmp_path, lo, hi, rate_hz):
     """Before: read as arrival stamps, 10-40 and 3-6 refused as 'no steady sample rate' (38 / 51 % agree) and 18-22
-    read at 207.8 Hz with its samples up to 26 ms off; the steps between stamps hold the packet before's samples."""
-    t = _true_times()
+    read at 207.8 Hz with its samples up to 26 ms off; the steps between stamps hold the packet before's samples. At
+    500 Hz the 0-2 ms stamp jitter is a period: the steps still count the packet before's samples far closer."""
+    t = np.arange(round(20.0 * rate_hz)) / rate_hz
     result = load_recording(_table(tmp_path / "first.csv", _first_stamped(t, lo, hi), samples.truth_acc_ms2(t)))
     session = result.session
     assert session.t_s.size == t.size
-    assert session.meta.sample_rate_hz == pytest.approx(RATE_HZ, rel=0.002)
+    # at 500 Hz a packet stamped a period early is packed closer (501.6 Hz, as the same stamps on the last sample)
+    assert session.meta.sample_rate_hz == pytest.approx(rate_hz, rel=0.002 if rate_hz < 300.0 else 0.005)
     err = session.t_s - session.t_s[0] - t
     assert float(np.max(np.abs(err - np.median(err)))) < 0.003
     assert "the first on its stamp" in session.meta.extra["inferred_time_base"]

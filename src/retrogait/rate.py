@@ -11,7 +11,7 @@ Rates are compared with a requirement (200 Hz for impacts, 20 Hz for gait) with 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -164,6 +164,9 @@ BURST_MAX_BEHIND = 0.01
 #: than the stamps' step gives it by at least BURST_EXTRA_SAMPLES (EDGE-158): a sensor at rest on a coarse grid repeats
 #: its values too, but its packet holds the samples its step gives (within the arrival jitter, under half a period).
 BURST_EXTRA_SAMPLES = 0.5
+#: Packets are stamped with their first sample (EDGE-160) where the steps between stamps count the packet before's
+#: samples within this share of the distance they lie from the packet after's (median, in samples).
+BURST_END_RATIO = 0.5
 
 
 @dataclass(frozen=True)
@@ -172,20 +175,25 @@ class Packets:
     sample period the packets give (in the stamps' unit) and the share of packets that give it (BURST_PERIOD_SPREAD).
 
     ``rows``: the rows (file order indices) the packets are made of, in the stamps' order, without an app's duplicated
-    rows; None where that is every row in file order (``last`` indexes ``t[rows]``). ``behind``: rows stamped before
-    a time already read (dropped by the readers, EDGE-157), ``back`` the longest step back (the stamps' unit);
+    rows; None where that is every row in file order (``last`` indexes ``t[rows]``); ``apart``: rows stamped before a
+    time already read in no packet (EDGE-157). ``behind``: rows stamped before a time already read (dropped by the
+    readers), ``back`` the furthest one behind (the stamps' unit);
     ``duplicates``: rows written twice left out (EDGE-158); ``stamp_first``: each packet stamped with its first sample,
-    not its last (EDGE-160)."""
+    not its last (EDGE-160); ``step_at``: the row from which the clock's step back of ``step_back`` was taken out (-1:
+    none, EDGE-157)."""
 
     last: NDArray[np.int64]
     size: NDArray[np.int64]
     period: float
     steady_share: float
     rows: NDArray[np.int64] | None = None
+    apart: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     behind: int = 0
     back: float = 0.0
     duplicates: int = 0
     stamp_first: bool = False
+    step_at: int = -1
+    step_back: float = 0.0
 
     @property
     def steady(self) -> bool:
@@ -193,11 +201,16 @@ class Packets:
         return self.steady_share >= BURST_STEADY_SHARE
 
     def stamps(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
-        """The stamps ``t`` of the packets' rows, in the order the packets read them."""
+        """The stamps ``t`` of the packets' rows, in the order the packets read them, a clock's step back taken out."""
+        if self.step_at >= 0:
+            t = t.copy()
+            t[self.step_at :] += self.step_back
         return t if self.rows is None else t[self.rows]
 
 
-def delivery_packets(t: NDArray[np.float64], repeat: NDArray[np.bool_] | None = None) -> Packets | None:
+def delivery_packets(
+    t: NDArray[np.float64], repeat: NDArray[np.bool_] | None = None, step_out: bool = True
+) -> Packets | None:
     """The packets of stamps ``t`` (any unit, finite) stamped on delivery: runs of equal or near-equal stamps (the
     median step inside a run under BURST_WITHIN of a sample period) separated by jumps of about a packet's samples'
     worth of periods; None for any other clock (a regular one with jitter or gaps: its median step is a period, its few
@@ -206,20 +219,32 @@ def delivery_packets(t: NDArray[np.float64], repeat: NDArray[np.bool_] | None = 
     Packet k's period is the step from packet k-1's stamp to its own over its size (arrival stamps: its samples were
     taken in between; or over packet k-1's size where the packets are stamped with their first sample, EDGE-160); the
     period is their total over the packets that agree with the median one. Rows stamped before a time already read
-    are taken in the stamps' order (EDGE-157). ``repeat``: the rows equal to the row before in their stamp and every
-    value; those in a packet holding more samples than its step gives are an app's duplicates, left out (EDGE-158)."""
+    are taken in the stamps' order (EDGE-157); where a packet's stamps lie before a time already read and in no packet
+    of the others, the clock stepped back: taken out (``step_out``, :func:`_clock_back`). ``repeat``: the rows equal
+    to the row before in their stamp and every value; those in a packet holding more samples than its step gives are an
+    app's duplicates, left out (EDGE-158)."""
     n = t.size
     if n < BURST_MIN_PACKETS * BURST_MIN_SIZE or not bool(np.all(np.isfinite(t))):
         return None
     rows: NDArray[np.int64] | None = None
+    apart = np.zeros(0, dtype=np.int64)
     behind, back = 0, 0.0
-    steps = np.diff(t)
-    if bool(np.any(steps < 0)):
-        behind = int(np.count_nonzero(t[1:] < np.maximum.accumulate(t[:-1])))
+    if bool(np.any(np.diff(t) < 0)):
+        reached = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
+        late = np.flatnonzero(t < reached)
+        behind = int(late.size)
         if behind > BURST_MAX_BEHIND * n:
             return None  # two recordings joined, or a clock reset: EDGE-2 refuses it
-        back = float(-steps.min())
-        rows = np.argsort(t, kind="stable").astype(np.int64)
+        back = float(np.max(reached[late] - t[late]))
+        rows, apart = _rows_in_order(t, late)
+        if rows is None:
+            return None
+        if apart.size and step_out:
+            stepped = _clock_back(t, int(apart[0]), late)
+            if stepped is not None:
+                packets = delivery_packets(stepped[1], repeat, step_out=False)
+                if packets is not None:
+                    return replace(packets, step_at=int(apart[0]), step_back=stepped[0])
     found = _packets_in_order(t if rows is None else t[rows])
     if found is None:
         return None
@@ -232,7 +257,51 @@ def delivery_packets(t: NDArray[np.float64], repeat: NDArray[np.bool_] | None = 
             found = _packets_in_order(t[rows])
             if found is None:
                 return None
-    return replace(found, rows=rows, behind=behind, back=back, duplicates=duplicates)
+    return replace(found, rows=rows, apart=apart, behind=behind, back=back, duplicates=duplicates)
+
+
+def _clock_back(t: NDArray[np.float64], at: int, late: NDArray[np.int64]) -> tuple[float, NDArray[np.float64]] | None:
+    """(how far the clock stepped back, the stamps ``t`` with it taken out from row ``at`` on) where the packet that
+    row begins is stamped before a time already read and in no packet of the rows before: the clock went back between
+    two packets, so the packet is put its samples' worth of periods after the packet before (arrival stamps: its
+    stamp is its last sample's), as if no sample was lost at the step; None where that does not move it on."""
+    others = np.setdiff1d(np.arange(t.size, dtype=np.int64), late)
+    found = _packets_in_order(t[others])
+    if found is None or found.stamp_first or at < 1:
+        return None
+    steps = np.diff(t[others])
+    typical = float(np.median(steps))
+    reach = BURST_JUMP * typical if typical > 0 else 0.0
+    inside = np.diff(t[at:]) <= reach
+    size = int(np.argmin(inside)) + 1 if not bool(inside.all()) else t.size - at  # the packet beginning at ``at``
+    back = float(t[at - 1] + size * found.period - t[at + size - 1])
+    if not back > 0:
+        return None
+    moved = t.copy()
+    moved[at:] += back
+    return back, moved
+
+
+def _rows_in_order(
+    t: NDArray[np.float64], late: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]] | tuple[None, NDArray[np.int64]]:
+    """(the rows of ``t`` the packets are made of, in the stamps' order; the ``late`` rows left apart): a row stamped
+    before a time already read whose stamp lies within a packet of the other rows, or a step inside a packet from it (a
+    row the app wrote out of order)
+    takes its place there, where it keeps its packet's count; one whose stamp lies in no packet (the packet after a
+    clock stepped back) is left apart, the packets made of the rest in file order (EDGE-157)."""
+    others = np.setdiff1d(np.arange(t.size, dtype=np.int64), late)
+    found = _packets_in_order(t[others])
+    if found is None:
+        return None, late
+    stamps = t[others]
+    typical = float(np.median(np.diff(stamps)))
+    reach = BURST_JUMP * typical if typical > 0 else 0.0  # a step inside a packet, as _packets_in_order's
+    lo, hi = stamps[found.last - found.size + 1] - reach, stamps[found.last] + reach
+    k = np.minimum(np.searchsorted(hi, t[late], side="left"), hi.size - 1)
+    inside = (t[late] >= lo[k]) & (t[late] <= hi[k])
+    rows = np.concatenate([others, late[inside]])
+    return rows[np.argsort(t[rows], kind="stable")].astype(np.int64), late[~inside]
 
 
 def _packets_in_order(t: NDArray[np.float64]) -> Packets | None:
@@ -264,20 +333,27 @@ def _packets_in_order(t: NDArray[np.float64]) -> Packets | None:
     return Packets(last, size, period, float(np.mean(agree)), stamp_first=first)
 
 
-def _counts(between: NDArray[np.float64], counted: NDArray[np.int64]) -> float:
-    """The share of the steps ``between`` packet stamps that hold their ``counted`` samples within BURST_EXTRA_SAMPLES
-    at the period they give together."""
-    period = float(np.median(between / counted))
-    return float(np.mean(np.abs(between / period - counted) <= BURST_EXTRA_SAMPLES)) if period > 0 else 0.0
+def _miscount(between: NDArray[np.float64], counted: NDArray[np.int64]) -> tuple[float, float]:
+    """(the median distance in samples of the steps ``between`` packet stamps from their ``counted`` samples at the
+    period they give together, the share of the steps that give that period within BURST_PERIOD_SPREAD)."""
+    each = between / counted
+    period = float(np.median(each))
+    if not period > 0:
+        return math.inf, 0.0
+    agree = float(np.mean(np.abs(each / period - 1.0) <= BURST_PERIOD_SPREAD))
+    return float(np.median(np.abs(between / period - counted))), agree
 
 
 def _stamped_first(between: NDArray[np.float64], size: NDArray[np.int64]) -> bool:
     """True where the steps ``between`` packet stamps hold the samples of the packet before them (``size``), not of
     the packet after: each packet stamped with its first sample (EDGE-160). Only packets of different sizes tell
-    the two apart: BURST_STEADY_SHARE of the steps count the packet before's samples and fewer the packet after's."""
+    the two apart: the steps give a steady rate counting the packet before's samples (BURST_STEADY_SHARE) and count
+    them within BURST_END_RATIO of the distance they lie from the packet after's (arrival jitter blurs both alike)."""
     if bool(np.all(size[1:] == size[:-1])):
         return False
-    return _counts(between, size[:-1]) >= BURST_STEADY_SHARE > _counts(between, size[1:])
+    off_first, agree = _miscount(between, size[:-1])
+    off_last, _ = _miscount(between, size[1:])
+    return agree >= BURST_STEADY_SHARE and off_first < BURST_END_RATIO * off_last
 
 
 def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: Packets) -> NDArray[np.bool_]:
@@ -348,8 +424,13 @@ def retimed_packets(t: NDArray[np.float64], packets: Packets) -> NDArray[np.floa
     out[packets.rows] = times
     placed = np.zeros(t.size, dtype=bool)
     placed[packets.rows] = True
+    placed[packets.apart] = True
     original = np.maximum.accumulate(np.where(placed, np.arange(t.size), 0))  # a duplicate's: the row before
-    return np.asarray(np.where(placed, out, out[original]), dtype=np.float64)
+    out = np.where(placed, out, out[original])
+    if packets.apart.size:  # just behind the times before them, so that the readers drop them
+        reached = np.concatenate([[-np.inf], np.fmax.accumulate(np.where(np.isnan(out), -np.inf, out))[:-1]])
+        out[packets.apart] = np.nextafter(reached[packets.apart], -np.inf)
+    return np.asarray(out, dtype=np.float64)
 
 
 def packets_to_retime(t: NDArray[np.float64], repeat: NDArray[np.bool_] | None = None) -> Packets | None:

@@ -871,6 +871,14 @@ def delivery_words(packets: Packets, factor: float) -> tuple[str, str]:
             "behind, counted as time_not_increasing"
         )
         base += f"; {rows} out of the stamps' order"
+    if packets.step_at >= 0:
+        back = f"{packets.step_back * factor * 1000.0:.4g} ms"
+        note += (
+            f"; the clock stepped back {back} between two packets (the packet after stamped before the one before "
+            "it): taken out, every time after it moved on {back}, the packet after put its samples' worth of periods "
+            "after the one before (as if none was lost there)"
+        ).replace("{back}", back)
+        base += f"; the clock's step back of {back} taken out"
     if packets.duplicates:
         rows = f"{packets.duplicates} row{'s' if packets.duplicates > 1 else ''}"
         note = note.replace("every sample kept", "every sample kept but the rows said below", 1) + (
