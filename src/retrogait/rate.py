@@ -164,6 +164,10 @@ BURST_MAX_BEHIND = 0.01
 #: than the stamps' step gives it by at least BURST_EXTRA_SAMPLES (EDGE-158): a sensor at rest on a coarse grid repeats
 #: its values too, but its packet holds the samples its step gives (within the arrival jitter, under half a period).
 BURST_EXTRA_SAMPLES = 0.5
+#: ... where the packets without a repeat (BURST_MIN_PACKETS of them at least) count their samples within
+#: BURST_COUNT_SPREAD (median, samples): an arrival jitter of a large part of a period blurs the count, and then no
+#: repeat is told a duplicate.
+BURST_COUNT_SPREAD = 0.25
 #: Packets are stamped with their first sample (EDGE-160) where the steps between stamps count the packet before's
 #: samples within this share of the distance they lie from the packet after's (median, in samples).
 BURST_END_RATIO = 0.5
@@ -359,7 +363,8 @@ def _stamped_first(between: NDArray[np.float64], size: NDArray[np.int64]) -> boo
 def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: Packets) -> NDArray[np.bool_]:
     """The rows of ``t`` (in the packets' order) to leave out as an app's duplicates: in each packet whose samples a
     step counts, as many of its ``repeat`` rows (equal to the row before in stamp and values) as it holds samples more
-    than that step gives at the packets' period, rounded (BURST_EXTRA_SAMPLES; EDGE-158)."""
+    than that step gives at the packets' period, rounded (BURST_EXTRA_SAMPLES; EDGE-158); none where fewer than
+    BURST_MIN_PACKETS packets hold no repeat, or their steps count their samples no closer than BURST_COUNT_SPREAD."""
     size = packets.size
     group = np.repeat(np.arange(size.size), size)
     repeats = np.bincount(group, weights=repeat, minlength=size.size)
@@ -370,6 +375,8 @@ def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: 
     period = float(between[clean].sum() / counted[clean].sum()) if clean.any() else packets.period
     extra = np.zeros(size.size)  # the step after a packet counts its samples where stamped first, else the step before
     extra[k] = counted - between / period
+    if clean.sum() < BURST_MIN_PACKETS or float(np.median(np.abs(extra[k][clean]))) > BURST_COUNT_SPREAD:
+        return np.zeros(t.size, dtype=np.bool_)  # the arrival jitter blurs the count: no repeat is told a duplicate
     allowed = np.floor(np.maximum(extra, 0.0) + 1.0 - BURST_EXTRA_SAMPLES).astype(np.int64)
     rank = np.cumsum(repeat) - 1  # the repeats' running number; less those of the packets before: within its packet
     before = np.concatenate([[0], np.cumsum(repeats)[:-1]])
