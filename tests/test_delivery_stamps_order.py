@@ -123,6 +123,8 @@ def test_a_quantised_sensor_at_rest_keeps_its_repeated_samples(tmp_path, rate_hz
     result = load_recording(_table(tmp_path / "rest.csv", stamps, acc))
     assert result.session.t_s.size == t.size and not result.report.dropped
     assert float(np.max(np.abs(result.session.t_s - result.session.t_s[0] - t))) < late_s + 0.001
+    said = any("kept as samples" in note for note in result.report.notes)
+    assert said == (rate_hz > 300.0)  # where the steps cannot count, the repeats kept are said
 
 
 def test_a_regular_clock_with_duplicates_and_swaps_is_no_packets():

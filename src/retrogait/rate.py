@@ -182,7 +182,8 @@ class Packets:
     rows; None where that is every row in file order (``last`` indexes ``t[rows]``); ``apart``: rows stamped before a
     time already read in no packet (EDGE-157). ``behind``: rows stamped before a time already read (dropped by the
     readers), ``back`` the furthest one behind (the stamps' unit);
-    ``duplicates``: rows written twice left out (EDGE-158); ``stamp_first``: each packet stamped with its first sample,
+    ``duplicates``: rows written twice left out (EDGE-158), ``undecided`` rows repeating the row before kept where the
+    steps cannot count the packets' samples; ``stamp_first``: each packet stamped with its first sample,
     not its last (EDGE-160); ``step_at``: the row from which the clock's step back of ``step_back`` was taken out (-1:
     none, EDGE-157)."""
 
@@ -195,6 +196,7 @@ class Packets:
     behind: int = 0
     back: float = 0.0
     duplicates: int = 0
+    undecided: int = 0
     stamp_first: bool = False
     step_at: int = -1
     step_back: float = 0.0
@@ -252,16 +254,18 @@ def delivery_packets(
     found = _packets_in_order(t if rows is None else t[rows])
     if found is None:
         return None
-    duplicates = 0
+    duplicates = undecided = 0
     if repeat is not None and bool(np.any(repeat)):
         drop = _app_duplicates(t if rows is None else t[rows], repeat if rows is None else repeat[rows], found)
-        if drop.any():
+        if drop is None:
+            undecided = int(np.count_nonzero(repeat))
+        elif drop.any():
             duplicates = int(drop.sum())
             rows = (np.arange(n, dtype=np.int64) if rows is None else rows)[~drop]
             found = _packets_in_order(t[rows])
             if found is None:
                 return None
-    return replace(found, rows=rows, apart=apart, behind=behind, back=back, duplicates=duplicates)
+    return replace(found, rows=rows, apart=apart, behind=behind, back=back, duplicates=duplicates, undecided=undecided)
 
 
 def _clock_back(t: NDArray[np.float64], at: int, late: NDArray[np.int64]) -> tuple[float, NDArray[np.float64]] | None:
@@ -360,10 +364,10 @@ def _stamped_first(between: NDArray[np.float64], size: NDArray[np.int64]) -> boo
     return agree >= BURST_STEADY_SHARE and off_first < BURST_END_RATIO * off_last
 
 
-def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: Packets) -> NDArray[np.bool_]:
+def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: Packets) -> NDArray[np.bool_] | None:
     """The rows of ``t`` (in the packets' order) to leave out as an app's duplicates: in each packet whose samples a
     step counts, as many of its ``repeat`` rows (equal to the row before in stamp and values) as it holds samples more
-    than that step gives at the packets' period, rounded (BURST_EXTRA_SAMPLES; EDGE-158); none where fewer than
+    than that step gives at the packets' period, rounded (BURST_EXTRA_SAMPLES; EDGE-158); None where fewer than
     BURST_MIN_PACKETS packets hold no repeat, or their steps count their samples no closer than BURST_COUNT_SPREAD."""
     size = packets.size
     group = np.repeat(np.arange(size.size), size)
@@ -376,7 +380,7 @@ def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: 
     extra = np.zeros(size.size)  # the step after a packet counts its samples where stamped first, else the step before
     extra[k] = counted - between / period
     if clean.sum() < BURST_MIN_PACKETS or float(np.median(np.abs(extra[k][clean]))) > BURST_COUNT_SPREAD:
-        return np.zeros(t.size, dtype=np.bool_)  # the arrival jitter blurs the count: no repeat is told a duplicate
+        return None  # the arrival jitter blurs the count: no repeat is told a duplicate
     allowed = np.floor(np.maximum(extra, 0.0) + 1.0 - BURST_EXTRA_SAMPLES).astype(np.int64)
     rank = np.cumsum(repeat) - 1  # the repeats' running number; less those of the packets before: within its packet
     before = np.concatenate([[0], np.cumsum(repeats)[:-1]])

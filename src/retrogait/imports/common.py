@@ -879,6 +879,13 @@ def delivery_words(packets: Packets, factor: float) -> tuple[str, str]:
             "after the one before (as if none was lost there)"
         ).replace("{back}", back)
         base += f"; the clock's step back of {back} taken out"
+    if packets.undecided:
+        rows = f"{packets.undecided} row{'s' if packets.undecided > 1 else ''}"
+        note += (
+            f"; {rows} repeat the row before in the stamp and every value, but the steps between packets do not count "
+            "their samples (arrival jitter of a large part of a period): kept as samples (a sensor at rest repeats its "
+            "values; an app's duplicates would each add one)"
+        )
     if packets.duplicates:
         rows = f"{packets.duplicates} row{'s' if packets.duplicates > 1 else ''}"
         note = note.replace("every sample kept", "every sample kept but the rows said below", 1) + (
