@@ -858,42 +858,54 @@ def delivery_words(packets: Packets, factor: float) -> tuple[str, str]:
         f"the time stamps come in packets of {sizes} samples stamped on delivery: every sample kept, re-timed "
         f"evenly within its packet at the packets' rate ({rate_hz:.5g} Hz)"
     )
+    said, headed = _delivery_extras(packets, factor)
+    if packets.behind or packets.duplicates:
+        note = note.replace("every sample kept", "every sample kept but the rows said below", 1)
+    return base + "".join(f"; {h}" for h in headed), note + "".join(f"; {x}" for x in said)
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'s' if n > 1 else ''}"
+
+
+def _delivery_extras(packets: Packets, factor: float) -> tuple[list[str], list[str]]:
+    """(what the note adds, what ``inferred_time_base`` adds) for first-sample stamps (EDGE-160), rows out of the
+    stamps' order and a clock's step back (EDGE-157), and repeated rows (EDGE-158)."""
+    said: list[str] = []
+    headed: list[str] = []
     if packets.stamp_first:
-        note += (
-            "; each packet's stamp is its first sample's (each step between stamps holds the samples of the packet "
+        said.append(
+            "each packet's stamp is its first sample's (each step between stamps holds the samples of the packet "
             "before it, not after)"
         )
     if packets.behind:
-        rows = f"{packets.behind} row{'s' if packets.behind > 1 else ''}"
-        note = note.replace("every sample kept", "every sample kept but the rows said below", 1) + (
-            f"; {rows} stamped before a time already read (up to {packets.back * factor * 1000.0:.4g} ms back: a row "
-            "written out of order, or the clock stepped back) put in the stamps' order and dropped where they fall "
-            "behind, counted as time_not_increasing"
+        said.append(
+            f"{_rows(packets.behind)} stamped before a time already read (up to {packets.back * factor * 1e3:.4g} ms "
+            "back: a row written out of order, or the clock stepped back) put in the stamps' order and dropped where "
+            "they fall behind, counted as time_not_increasing"
         )
-        base += f"; {rows} out of the stamps' order"
+        headed.append(f"{_rows(packets.behind)} out of the stamps' order")
     if packets.step_at >= 0:
-        back = f"{packets.step_back * factor * 1000.0:.4g} ms"
-        note += (
-            f"; the clock stepped back {back} between two packets (the packet after stamped before the one before "
-            "it): taken out, every time after it moved on {back}, the packet after put its samples' worth of periods "
+        back = f"{packets.step_back * factor * 1e3:.4g} ms"
+        said.append(
+            f"the clock stepped back {back} between two packets (the packet after stamped before the one before it): "
+            f"taken out, every time after it moved on {back}, the packet after put its samples' worth of periods "
             "after the one before (as if none was lost there)"
-        ).replace("{back}", back)
-        base += f"; the clock's step back of {back} taken out"
+        )
+        headed.append(f"the clock's step back of {back} taken out")
     if packets.undecided:
-        rows = f"{packets.undecided} row{'s' if packets.undecided > 1 else ''}"
-        note += (
-            f"; {rows} repeat the row before in the stamp and every value, but the steps between packets do not count "
-            "their samples (arrival jitter of a large part of a period): kept as samples (a sensor at rest repeats its "
-            "values; an app's duplicates would each add one)"
+        said.append(
+            f"{_rows(packets.undecided)} repeat the row before in the stamp and every value, but the steps between "
+            "packets do not count their samples (arrival jitter of a large part of a period): kept as samples (a "
+            "sensor at rest repeats its values; an app's duplicates would each add one)"
         )
     if packets.duplicates:
-        rows = f"{packets.duplicates} row{'s' if packets.duplicates > 1 else ''}"
-        note = note.replace("every sample kept", "every sample kept but the rows said below", 1) + (
-            f"; {rows} written twice (the stamp and every value of the row before, in a packet holding that many "
-            "samples more than its step gives) dropped, counted as time_not_increasing"
+        said.append(
+            f"{_rows(packets.duplicates)} written twice (the stamp and every value of the row before, in a packet "
+            "holding that many samples more than its step gives) dropped, counted as time_not_increasing"
         )
-        base += f"; {rows} written twice dropped"
-    return base, note
+        headed.append(f"{_rows(packets.duplicates)} written twice dropped")
+    return said, headed
 
 
 #: How a note names the stream whose stamps were re-timed (on_delivery's ``label``).
