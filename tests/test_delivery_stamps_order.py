@@ -225,3 +225,20 @@ def test_polars_phone_clock_across_a_daylight_saving_change_is_one_recording(tmp
     assert session.t_s.size == t.size
     assert float(session.t_s[-1] - session.t_s[0]) < samples.DURATION_S + 0.1
     assert any("a daylight-saving change" in note for note in result.report.notes)
+
+
+def test_clock_text_with_a_date_column_beside_it_has_the_daylight_saving_check(tmp_path):
+    """A guard for HONEST-28's words: `hh:mm:ss` text has no month, but a `date` column beside it gives one, and the
+    spring hour is taken out (EDGE-151's check on the joined text)."""
+    t = np.arange(6000) / 100.0
+    acc = samples.truth_acc_ms2(t)
+    shown = np.datetime64("2026-03-29T01:59:30", "ms") + np.round(
+        (t + np.where(t >= 30.0, 3600.0, 0.0)) * 1000.0
+    ).astype("timedelta64[ms]")
+    text = shown.astype(str)
+    rows = "\n".join(f"{s[:10]},{s[11:23]},{x:.5f},{y:.5f},{z:.5f}" for s, (x, y, z) in zip(text, acc, strict=True))
+    path = tmp_path / "date_time.csv"
+    path.write_text(f"date,time,acc_x,acc_y,acc_z\n{rows}\n")
+    session = load_recording(path).session
+    assert float(session.t_s[-1] - session.t_s[0]) == pytest.approx(59.99, abs=0.01)
+    assert "jumps on 1 h" in session.meta.extra["inferred_local_clock_change"]
