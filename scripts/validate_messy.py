@@ -216,6 +216,41 @@ def _batched(rec: Recording, rng: np.random.Generator, lo: int, hi: int) -> Degr
     return Degraded(arrival - before_end * 0.05 / rec.fs_hz, rec.acc, rec.gyr, first_s=float(rec.t_s[0]))
 
 
+def _batched_messy(rec: Recording, rng: np.random.Generator, share: float, swaps: int) -> Degraded:
+    """:func:`_batched`, then ``share`` of the rows written twice and ``swaps`` batches' last row written after the
+    next batch's first (an app's duplicated and out-of-order rows, EDGE-157/158)."""
+    deg = _batched(rec, rng, 10, 40)
+    n = deg.t_s.size
+    rows = np.arange(n)
+    ends = np.flatnonzero(np.diff(deg.t_s) > 0.5 / rec.fs_hz)
+    swap = rng.choice(ends[5:-5], min(swaps, max(ends.size - 10, 0)), replace=False)
+    rows[swap], rows[swap + 1] = rows[swap + 1], rows[swap].copy()
+    twice = rng.choice(np.arange(n // 50, n), int(share * n), replace=False)
+    order = rows[np.sort(np.concatenate([np.arange(n), twice]))]
+    gyr = deg.gyr[order] if deg.gyr is not None else None
+    return Degraded(deg.t_s[order], deg.acc[order], gyr, first_s=deg.first_s)
+
+
+def _batched_first(rec: Recording, rng: np.random.Generator, lo: int, hi: int) -> Degraded:
+    """Batches of ``lo``-``hi`` samples on one stamp: their first sample's time plus 0-2 ms (an app stamping a
+    packet with its first sample, EDGE-160)."""
+    n = rec.t_s.size
+    sizes = rng.integers(lo, hi + 1, n // lo + 1)
+    first = np.cumsum(sizes) - sizes
+    bunch = np.repeat(np.arange(sizes.size), sizes)[:n]
+    stamp = rec.t_s[first[bunch]] + rng.uniform(0.0, 2.0, sizes.size)[bunch] / 1000.0
+    return Degraded(stamp, rec.acc, rec.gyr, first_s=float(rec.t_s[0]))
+
+
+def _bursts_clock_back(rec: Recording, rng: np.random.Generator, step_s: float) -> Degraded:
+    """:func:`_bursts` of 4 on one stamp, the host's clock stepped back ``step_s`` mid-way (EDGE-157)."""
+    deg = _bursts(rec, rng, 4, 0.0)
+    mid = rec.t_s.size // 2
+    t = deg.t_s.copy()
+    t[mid:] -= step_s
+    return Degraded(t, rec.acc, rec.gyr, seam_s=float(rec.t_s[mid - 1] - rec.t_s[0]))
+
+
 def _rate_drops(rec: Recording, rng: np.random.Generator) -> Degraded:
     """Screen off / power saving: from 30 % of the recording at 50 Hz, from 45 % at 5 Hz, from 60 % back at
     the full rate (no anti-alias filter: the phone only delivers fewer samples)."""
@@ -339,6 +374,9 @@ DEGRADATIONS: dict[str, Callable[[Recording, np.random.Generator], Degraded | No
     "rate halves mid-way": _rate_halved,
     "gyro missing 10 %": lambda r, g: _gyro_gaps(r, g, 0.10),
     "gyro missing 30 %": lambda r, g: _gyro_gaps(r, g, 0.30),
+    "batched 10-40, 1 % written twice, 5 rows late": lambda r, g: _batched_messy(r, g, 0.01, 5),
+    "batched 10-40, stamped on the first sample": lambda r, g: _batched_first(r, g, 10, 40),
+    "bursts of 4, same stamp, clock back 30 ms": lambda r, g: _bursts_clock_back(r, g, 0.03),
     "batched 10-40, stamped on delivery": lambda r, g: _batched(r, g, 10, 40),
     "rate 50 then 5 Hz mid-way, back": _rate_drops,
     "clock step +1 s": lambda r, g: _clock_step(r, g, 1.0),

@@ -11,7 +11,7 @@ Rates are compared with a requirement (200 Hz for impacts, 20 Hz for gait) with 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -155,52 +155,236 @@ BURST_STEADY_SHARE = 0.8
 BURST_PERIOD_SPREAD = 0.25
 
 
+#: Rows out of stamp order in a packet file (EDGE-157): where no more than BURST_MAX_BEHIND of the rows are stamped
+#: before a time already read (a row the app wrote late, or the clock stepped back), the packets are found in the
+#: stamps' order and those rows are dropped and counted, as on any clock (EDGE-2: the same share splits a few rows out
+#: of order from two recordings joined, which stay refused).
+BURST_MAX_BEHIND = 0.01
+#: A row repeating the row before (its stamp and every value) is an app's duplicate where its packet holds more samples
+#: than the stamps' step gives it by at least BURST_EXTRA_SAMPLES (EDGE-158): a sensor at rest on a coarse grid repeats
+#: its values too, but its packet holds the samples its step gives (within the arrival jitter, under half a period).
+BURST_EXTRA_SAMPLES = 0.5
+#: ... where the packets without a repeat (BURST_MIN_PACKETS of them at least) count their samples within
+#: BURST_COUNT_SPREAD (median, samples): an arrival jitter of a large part of a period blurs the count, and then no
+#: repeat is told a duplicate.
+BURST_COUNT_SPREAD = 0.25
+#: Packets are stamped with their first sample (EDGE-160) where the steps between stamps count the packet before's
+#: samples within this share of the distance they lie from the packet after's (median, in samples).
+BURST_END_RATIO = 0.5
+
+
 @dataclass(frozen=True)
 class Packets:
     """Samples delivered in packets: the index of each packet's last sample, each packet's size (samples), the
-    sample period the packets give (in the stamps' unit) and the share of packets that give it (BURST_PERIOD_SPREAD)."""
+    sample period the packets give (in the stamps' unit) and the share of packets that give it (BURST_PERIOD_SPREAD).
+
+    ``rows``: the rows (file order indices) the packets are made of, in the stamps' order, without an app's duplicated
+    rows; None where that is every row in file order (``last`` indexes ``t[rows]``); ``apart``: rows stamped before a
+    time already read in no packet (EDGE-157). ``behind``: rows stamped before a time already read (dropped by the
+    readers), ``back`` the furthest one behind (the stamps' unit);
+    ``duplicates``: rows written twice left out (EDGE-158), ``undecided`` rows repeating the row before kept where the
+    steps cannot count the packets' samples; ``stamp_first``: each packet stamped with its first sample,
+    not its last (EDGE-160); ``step_at``: the row from which the clock's step back of ``step_back`` was taken out (-1:
+    none, EDGE-157)."""
 
     last: NDArray[np.int64]
     size: NDArray[np.int64]
     period: float
     steady_share: float
+    rows: NDArray[np.int64] | None = None
+    apart: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    behind: int = 0
+    back: float = 0.0
+    duplicates: int = 0
+    undecided: int = 0
+    stamp_first: bool = False
+    step_at: int = -1
+    step_back: float = 0.0
 
     @property
     def steady(self) -> bool:
         """True when BURST_STEADY_SHARE of the packets give the period: re-timing them is the right reading."""
         return self.steady_share >= BURST_STEADY_SHARE
 
+    def stamps(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The stamps ``t`` of the packets' rows, in the order the packets read them, a clock's step back taken out."""
+        if self.step_at >= 0:
+            t = t.copy()
+            t[self.step_at :] += self.step_back
+        return t if self.rows is None else t[self.rows]
 
-def delivery_packets(t: NDArray[np.float64]) -> Packets | None:
-    """The packets of stamps ``t`` (any unit, finite, never going back) stamped on delivery: runs of equal or
-    near-equal stamps (the median step inside a run under BURST_WITHIN of a sample period) separated by jumps of
-    about a packet's samples' worth of periods; None for any other clock (a regular one with jitter or gaps: its
-    median step is a period, its few long steps pauses).
 
-    Packet k's period is the step from packet k-1's last stamp to its own over its size (arrival stamps: its
-    samples were taken in between); the period is their total over the packets that agree with the median one."""
+def delivery_packets(
+    t: NDArray[np.float64], repeat: NDArray[np.bool_] | None = None, step_out: bool = True
+) -> Packets | None:
+    """The packets of stamps ``t`` (any unit, finite) stamped on delivery: runs of equal or near-equal stamps (the
+    median step inside a run under BURST_WITHIN of a sample period) separated by jumps of about a packet's samples'
+    worth of periods; None for any other clock (a regular one with jitter or gaps: its median step is a period, its few
+    long steps pauses), or where more than BURST_MAX_BEHIND of the rows are stamped before a time already read.
+
+    Packet k's period is the step from packet k-1's stamp to its own over its size (arrival stamps: its samples were
+    taken in between; or over packet k-1's size where the packets are stamped with their first sample, EDGE-160); the
+    period is their total over the packets that agree with the median one. Rows stamped before a time already read
+    are taken in the stamps' order (EDGE-157); where a packet's stamps lie before a time already read and in no packet
+    of the others, the clock stepped back: taken out (``step_out``, :func:`_clock_back`). ``repeat``: the rows equal
+    to the row before in their stamp and every value; those in a packet holding more samples than its step gives are an
+    app's duplicates, left out (EDGE-158)."""
     n = t.size
-    if n < BURST_MIN_PACKETS * BURST_MIN_SIZE:
+    if n < BURST_MIN_PACKETS * BURST_MIN_SIZE or not bool(np.all(np.isfinite(t))):
         return None
+    rows: NDArray[np.int64] | None = None
+    apart = np.zeros(0, dtype=np.int64)
+    behind, back = 0, 0.0
+    if bool(np.any(np.diff(t) < 0)):
+        reached = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
+        late = np.flatnonzero(t < reached)
+        behind = int(late.size)
+        if behind > BURST_MAX_BEHIND * n:
+            return None  # two recordings joined, or a clock reset: EDGE-2 refuses it
+        back = float(np.max(reached[late] - t[late]))
+        rows, apart = _rows_in_order(t, late)
+        if rows is None:
+            return None
+        if apart.size and step_out:
+            stepped = _clock_back(t, int(apart[0]), late)
+            if stepped is not None:
+                packets = delivery_packets(stepped[1], repeat, step_out=False)
+                if packets is not None:
+                    return replace(packets, step_at=int(apart[0]), step_back=stepped[0])
+    found = _packets_in_order(t if rows is None else t[rows])
+    if found is None:
+        return None
+    duplicates = undecided = 0
+    if repeat is not None and bool(np.any(repeat)):
+        drop = _app_duplicates(t if rows is None else t[rows], repeat if rows is None else repeat[rows], found)
+        if drop is None:
+            undecided = int(np.count_nonzero(repeat))
+        elif drop.any():
+            duplicates = int(drop.sum())
+            rows = (np.arange(n, dtype=np.int64) if rows is None else rows)[~drop]
+            found = _packets_in_order(t[rows])
+            if found is None:
+                return None
+    return replace(found, rows=rows, apart=apart, behind=behind, back=back, duplicates=duplicates, undecided=undecided)
+
+
+def _clock_back(t: NDArray[np.float64], at: int, late: NDArray[np.int64]) -> tuple[float, NDArray[np.float64]] | None:
+    """(how far the clock stepped back, the stamps ``t`` with it taken out from row ``at`` on) where the packet that
+    row begins is stamped before a time already read and in no packet of the rows before: the clock went back between
+    two packets, so the packet is put its samples' worth of periods after the packet before (arrival stamps: its
+    stamp is its last sample's), as if no sample was lost at the step; None where that does not move it on."""
+    others = np.setdiff1d(np.arange(t.size, dtype=np.int64), late)
+    found = _packets_in_order(t[others])
+    if found is None or found.stamp_first or at < 1:
+        return None
+    steps = np.diff(t[others])
+    typical = float(np.median(steps))
+    reach = BURST_JUMP * typical if typical > 0 else 0.0
+    inside = np.diff(t[at:]) <= reach
+    size = int(np.argmin(inside)) + 1 if not bool(inside.all()) else t.size - at  # the packet beginning at ``at``
+    back = float(t[at - 1] + size * found.period - t[at + size - 1])
+    if not back > 0:
+        return None
+    moved = t.copy()
+    moved[at:] += back
+    return back, moved
+
+
+def _rows_in_order(
+    t: NDArray[np.float64], late: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]] | tuple[None, NDArray[np.int64]]:
+    """(the rows of ``t`` the packets are made of, in the stamps' order; the ``late`` rows left apart): a row stamped
+    before a time already read whose stamp lies within a packet of the other rows, or a step inside a packet from it (a
+    row the app wrote out of order)
+    takes its place there, where it keeps its packet's count; one whose stamp lies in no packet (the packet after a
+    clock stepped back) is left apart, the packets made of the rest in file order (EDGE-157)."""
+    others = np.setdiff1d(np.arange(t.size, dtype=np.int64), late)
+    found = _packets_in_order(t[others])
+    if found is None:
+        return None, late
+    stamps = t[others]
+    typical = float(np.median(np.diff(stamps)))
+    reach = BURST_JUMP * typical if typical > 0 else 0.0  # a step inside a packet, as _packets_in_order's
+    lo, hi = stamps[found.last - found.size + 1] - reach, stamps[found.last] + reach
+    k = np.minimum(np.searchsorted(hi, t[late], side="left"), hi.size - 1)
+    inside = (t[late] >= lo[k]) & (t[late] <= hi[k])
+    rows = np.concatenate([others, late[inside]])
+    return rows[np.argsort(t[rows], kind="stable")].astype(np.int64), late[~inside]
+
+
+def _packets_in_order(t: NDArray[np.float64]) -> Packets | None:
+    """The packets of stamps ``t`` (never going back), or None (:func:`delivery_packets`)."""
+    n = t.size
     steps = np.diff(t)
-    if bool(np.any(steps < 0)) or not bool(np.all(np.isfinite(steps))):
-        return None
     typical = float(np.median(steps))
     jump = steps > BURST_JUMP * typical if typical > 0 else steps > 0
     last = np.append(np.flatnonzero(jump), n - 1).astype(np.int64)
     size = np.diff(np.concatenate([[-1], last])).astype(np.int64)
     if last.size < BURST_MIN_PACKETS or float(np.median(size)) < BURST_MIN_SIZE:
         return None
-    each = np.diff(t[last]) / size[1:]  # the first packet has no stamp before it
+    between = np.diff(t[last])
+    each = between / size[1:]  # the first packet has no stamp before it
     middle = float(np.median(each))
     if not middle > 0:
         return None
     within = steps[~jump]
     if within.size and float(np.median(within)) >= BURST_WITHIN * middle:
         return None
+    counted = size[1:]
+    first = _stamped_first(between, size)
+    if first:  # each step holds the packet before's samples: the stamp is its first sample's (EDGE-160)
+        counted = size[:-1]
+        each = between / counted
+        middle = float(np.median(each))
     agree = np.abs(each / middle - 1.0) <= BURST_PERIOD_SPREAD
-    period = float(np.diff(t[last])[agree].sum() / size[1:][agree].sum())
-    return Packets(last, size, period, float(np.mean(agree)))
+    period = float(between[agree].sum() / counted[agree].sum())
+    return Packets(last, size, period, float(np.mean(agree)), stamp_first=first)
+
+
+def _miscount(between: NDArray[np.float64], counted: NDArray[np.int64]) -> tuple[float, float]:
+    """(the median distance in samples of the steps ``between`` packet stamps from their ``counted`` samples at the
+    period they give together, the share of the steps that give that period within BURST_PERIOD_SPREAD)."""
+    each = between / counted
+    period = float(np.median(each))
+    if not period > 0:
+        return math.inf, 0.0
+    agree = float(np.mean(np.abs(each / period - 1.0) <= BURST_PERIOD_SPREAD))
+    return float(np.median(np.abs(between / period - counted))), agree
+
+
+def _stamped_first(between: NDArray[np.float64], size: NDArray[np.int64]) -> bool:
+    """True where the steps ``between`` packet stamps hold the samples of the packet before them (``size``), not of
+    the packet after: each packet stamped with its first sample (EDGE-160). Only packets of different sizes tell
+    the two apart: the steps give a steady rate counting the packet before's samples (BURST_STEADY_SHARE) and count
+    them within BURST_END_RATIO of the distance they lie from the packet after's (arrival jitter blurs both alike)."""
+    if bool(np.all(size[1:] == size[:-1])):
+        return False
+    off_first, agree = _miscount(between, size[:-1])
+    off_last, _ = _miscount(between, size[1:])
+    return agree >= BURST_STEADY_SHARE and off_first < BURST_END_RATIO * off_last
+
+
+def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: Packets) -> NDArray[np.bool_] | None:
+    """The rows of ``t`` (in the packets' order) to leave out as an app's duplicates: in each packet whose samples a
+    step counts, as many of its ``repeat`` rows (equal to the row before in stamp and values) as it holds samples more
+    than that step gives at the packets' period, rounded (BURST_EXTRA_SAMPLES; EDGE-158); None where fewer than
+    BURST_MIN_PACKETS packets hold no repeat, or their steps count their samples no closer than BURST_COUNT_SPREAD."""
+    size = packets.size
+    group = np.repeat(np.arange(size.size), size)
+    repeats = np.bincount(group, weights=repeat, minlength=size.size)
+    between = np.diff(t[packets.last])
+    counted, k = (size[:-1], slice(None, -1)) if packets.stamp_first else (size[1:], slice(1, None))
+    # the period of the packets without a repeat (the duplicates would make it short by their share)
+    clean = (repeats[k] == 0) & (np.abs(between / counted / packets.period - 1.0) <= BURST_PERIOD_SPREAD)
+    period = float(between[clean].sum() / counted[clean].sum()) if clean.any() else packets.period
+    extra = np.zeros(size.size)  # the step after a packet counts its samples where stamped first, else the step before
+    extra[k] = counted - between / period
+    if clean.sum() < BURST_MIN_PACKETS or float(np.median(np.abs(extra[k][clean]))) > BURST_COUNT_SPREAD:
+        return None  # the arrival jitter blurs the count: no repeat is told a duplicate
+    allowed = np.floor(np.maximum(extra, 0.0) + 1.0 - BURST_EXTRA_SAMPLES).astype(np.int64)
+    rank = np.cumsum(repeat) - 1  # the repeats' running number; less those of the packets before: within its packet
+    before = np.concatenate([[0], np.cumsum(repeats)[:-1]])
+    return np.asarray(repeat & (rank - before.astype(np.int64)[group] < allowed[group]), dtype=np.bool_)
 
 
 #: Packet stamps on one grid (HONEST-27): every packet's stamp within BURST_GRID_OFF of a whole number of the median
@@ -213,6 +397,7 @@ def packets_on_a_grid(t: NDArray[np.float64], packets: Packets) -> float | None:
     """The grid step (the stamps' unit) when every packet's samples share its stamp and every packet stamp of ``t``
     lies on one grid of the median step between packets (a clock coarser than its samples, HONEST-27); None when the
     stamps jitter off it (arrival stamps) or differ within a packet (a clock that tells its samples apart, EDGE-153)."""
+    t = packets.stamps(t)
     stamp = t[packets.last]
     if not bool(np.all(t == np.repeat(stamp, packets.size))):
         return None
@@ -225,21 +410,46 @@ def packets_on_a_grid(t: NDArray[np.float64], packets: Packets) -> float | None:
 
 def retimed_packets(t: NDArray[np.float64], packets: Packets) -> NDArray[np.float64]:
     """The stamps ``t`` re-timed one period apart within each packet, its last sample on its stamp (the arrival
-    follows the last sample taken); packed closer where the step from the packet before holds fewer periods than
-    samples, so that the times keep increasing and every sample is kept (EDGE-145)."""
-    stamp = t[packets.last]
-    before = np.concatenate([[stamp[0] - packets.size[0] * packets.period], stamp[:-1]])
-    spacing = np.minimum(packets.period, (stamp - before) / packets.size)
+    follows the last sample taken; its first, where the packets are stamped with their first sample, EDGE-160); packed
+    closer where the step to the next packet holds fewer periods than samples, so that the times keep increasing and
+    every sample is kept (EDGE-145). Rows stamped before a time already read get their place in the stamps' order
+    (behind the rows before them: the readers drop them, EDGE-157), an app's duplicate its original's time
+    (EDGE-158)."""
+    stamps = packets.stamps(t)
     group = np.repeat(np.arange(packets.size.size), packets.size)
-    to_last = packets.last[group] - np.arange(t.size)
-    return np.asarray(stamp[group] - to_last * spacing[group], dtype=np.float64)
+    within = np.arange(stamps.size) - (packets.last - packets.size + 1)[group]  # 0 for a packet's first sample
+    period, size = packets.period, packets.size
+    if packets.stamp_first:
+        stamp = stamps[packets.last - size + 1]
+        after = np.concatenate([stamp[1:], [stamp[-1] + size[-1] * period]])
+        spacing = np.minimum(period, (after - stamp) / size)
+        times = stamp[group] + within * spacing[group]
+    else:
+        stamp = stamps[packets.last]
+        before = np.concatenate([[stamp[0] - size[0] * period], stamp[:-1]])
+        spacing = np.minimum(period, (stamp - before) / size)
+        times = stamp[group] - (size[group] - 1 - within) * spacing[group]
+    if packets.rows is None:
+        return np.asarray(times, dtype=np.float64)
+    out = np.full(t.size, np.nan)
+    out[packets.rows] = times
+    placed = np.zeros(t.size, dtype=bool)
+    placed[packets.rows] = True
+    placed[packets.apart] = True
+    original = np.maximum.accumulate(np.where(placed, np.arange(t.size), 0))  # a duplicate's: the row before
+    out = np.where(placed, out, out[original])
+    if packets.apart.size:  # just behind the times before them, so that the readers drop them
+        reached = np.concatenate([[-np.inf], np.fmax.accumulate(np.where(np.isnan(out), -np.inf, out))[:-1]])
+        out[packets.apart] = np.nextafter(reached[packets.apart], -np.inf)
+    return np.asarray(out, dtype=np.float64)
 
 
-def packets_to_retime(t: NDArray[np.float64]) -> Packets | None:
+def packets_to_retime(t: NDArray[np.float64], repeat: NDArray[np.bool_] | None = None) -> Packets | None:
     """The packets of stamps ``t`` (any unit) to re-time (:func:`retimed_packets`): stamped on delivery
-    (:func:`delivery_packets`) at a steady rate, their stamps off any grid (:func:`packets_on_a_grid`, HONEST-27);
-    None for any other clock. Every reader that re-times packets decides by this (EDGE-150)."""
-    packets = delivery_packets(t)
+    (:func:`delivery_packets`, ``repeat`` its rows equal to the row before) at a steady rate, their stamps off any
+    grid (:func:`packets_on_a_grid`, HONEST-27); None for any other clock. Every reader that re-times packets decides
+    by this (EDGE-150)."""
+    packets = delivery_packets(t, repeat)
     if packets is None or not packets.steady or packets_on_a_grid(t, packets) is not None:
         return None
     return packets

@@ -42,7 +42,15 @@ from retrogait.imports.sensor_tables import is_records_json, is_sqlite, json_tab
 from retrogait.imports.textcoding import as_utf8
 from retrogait.imports.workbook import Sheet, is_workbook, read_sheets, source_name
 from retrogait.imports.zipped import member_is_content
-from retrogait.rate import Packets, measured_rate_hz, meets_rate, order_slots, packets_to_retime, retimed_packets
+from retrogait.rate import (
+    Packets,
+    delivery_packets,
+    measured_rate_hz,
+    meets_rate,
+    order_slots,
+    packets_to_retime,
+    retimed_packets,
+)
 from retrogait.resolution import acc_quantum_g, describe_quantum
 from retrogait.session import Session, SessionMeta, session_problem
 from retrogait.summary import percent
@@ -563,6 +571,10 @@ CLOCK_CHANGE_MONTHS = (3, 4, 9, 10, 11)
 CLOCK_CHANGE_STEPS = 3.0
 
 
+#: Date-time text that names its zone or offset at its end (its clock changes are said by it: EDGE-134).
+ZONED_TEXT = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+
+
 def local_clock_change(seconds: FloatArray) -> tuple[FloatArray, str] | None:
     """Date-time text without a zone (``seconds`` as written, text_time_s) that jumps by exactly one hour once, at a
     daylight-saving change's hour and month, while its samples go on at their rate (the step across the jump, less
@@ -574,14 +586,19 @@ def local_clock_change(seconds: FloatArray) -> tuple[FloatArray, str] | None:
         return None
     t = seconds[finite]
     steps = np.diff(t)
-    typical = float(np.median(steps))
     big = np.flatnonzero(np.abs(steps) > CLOCK_CHANGE_S / 2)
-    if not typical > 0 or big.size != 1:
+    if big.size != 1:
         return None
     at = int(big[0])
     sign = 1.0 if steps[at] > 0 else -1.0
     rest = float(steps[at] - sign * CLOCK_CHANGE_S)
-    if not 0.0 < rest <= CLOCK_CHANGE_STEPS * typical:
+    moved = t.copy()
+    moved[at + 1 :] -= sign * CLOCK_CHANGE_S
+    packets = delivery_packets(moved)  # stamped per packet: a step is a packet's (EDGE-159)
+    typical = float(np.median(steps))
+    if packets is not None:
+        typical = max(typical, float(np.median(np.diff(moved[packets.last]))))
+    if not (typical > 0 and 0.0 < rest <= CLOCK_CHANGE_STEPS * typical):
         return None
     before = np.datetime64(int(np.rint(t[at] * 1e3)), "ms")
     hour_s = float(t[at] % 86400.0)
@@ -827,36 +844,96 @@ def clean_stream(t_s: NDArray[Any], xyz: NDArray[Any], report: ImportReport, lab
 
 def delivery_words(packets: Packets, factor: float) -> tuple[str, str]:
     """(``inferred_time_base``, note) for samples re-timed within their delivery packets; ``factor``: the stamps'
-    unit in s (EDGE-145)."""
+    unit in s (EDGE-145); rows out of the stamps' order (EDGE-157), an app's duplicated rows (EDGE-158) and stamps on
+    each packet's first sample (EDGE-160) said too."""
     rate_hz = 1.0 / (packets.period * factor)
     sizes = f"{int(packets.size.min())}-{int(packets.size.max())} (median {float(np.median(packets.size)):g})"
+    end = "first" if packets.stamp_first else "last"
     base = (
         f"stamped on delivery: {packets.size.size:,} packets of {sizes} samples, each packet's samples on (near) one "
         f"stamp; re-timed {1000.0 / rate_hz:.4g} ms apart ({rate_hz:.5g} Hz, the packets' rate) within each packet, "
-        f"the last on its stamp ({100 * packets.steady_share:.0f} % of the packets give that rate)"
+        f"the {end} on its stamp ({100 * packets.steady_share:.0f} % of the packets give that rate)"
     )
     note = (
         f"the time stamps come in packets of {sizes} samples stamped on delivery: every sample kept, re-timed "
         f"evenly within its packet at the packets' rate ({rate_hz:.5g} Hz)"
     )
-    return base, note
+    said, headed = _delivery_extras(packets, factor)
+    if packets.behind or packets.duplicates:
+        note = note.replace("every sample kept", "every sample kept but the rows said below", 1)
+    return base + "".join(f"; {h}" for h in headed), note + "".join(f"; {x}" for x in said)
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'s' if n > 1 else ''}"
+
+
+def _delivery_extras(packets: Packets, factor: float) -> tuple[list[str], list[str]]:
+    """(what the note adds, what ``inferred_time_base`` adds) for first-sample stamps (EDGE-160), rows out of the
+    stamps' order and a clock's step back (EDGE-157), and repeated rows (EDGE-158)."""
+    said: list[str] = []
+    headed: list[str] = []
+    if packets.stamp_first:
+        said.append(
+            "each packet's stamp is its first sample's (each step between stamps holds the samples of the packet "
+            "before it, not after)"
+        )
+    if packets.behind:
+        said.append(
+            f"{_rows(packets.behind)} stamped before a time already read (up to {packets.back * factor * 1e3:.4g} ms "
+            "back: a row written out of order, or the clock stepped back) put in the stamps' order and dropped where "
+            "they fall behind, counted as time_not_increasing"
+        )
+        headed.append(f"{_rows(packets.behind)} out of the stamps' order")
+    if packets.step_at >= 0:
+        back = f"{packets.step_back * factor * 1e3:.4g} ms"
+        said.append(
+            f"the clock stepped back {back} between two packets (the packet after stamped before the one before it): "
+            f"taken out, every time after it moved on {back}, the packet after put its samples' worth of periods "
+            "after the one before (as if none was lost there)"
+        )
+        headed.append(f"the clock's step back of {back} taken out")
+    if packets.undecided:
+        said.append(
+            f"{_rows(packets.undecided)} repeat the row before in the stamp and every value, but the steps between "
+            "packets do not count their samples (arrival jitter of a large part of a period): kept as samples (a "
+            "sensor at rest repeats its values; an app's duplicates would each add one)"
+        )
+    if packets.duplicates:
+        said.append(
+            f"{_rows(packets.duplicates)} written twice (the stamp and every value of the row before, in a packet "
+            "holding that many samples more than its step gives) dropped, counted as time_not_increasing"
+        )
+        headed.append(f"{_rows(packets.duplicates)} written twice dropped")
+    return said, headed
 
 
 #: How a note names the stream whose stamps were re-timed (on_delivery's ``label``).
 _STAMP_WORDS = {"acc": "", "row": "", "gyr": " (gyroscope)", "gravity": " (gravity)"}
 
 
-def delivery_retimed(t: FloatArray) -> tuple[FloatArray, Packets | None]:
+def delivery_retimed(t: FloatArray, values: FloatArray | None = None) -> tuple[FloatArray, Packets | None]:
     """(the times ``t`` (any unit) with samples stamped on delivery re-timed within their packets, the packets) by
     :func:`retrogait.rate.packets_to_retime` (the generic reader's rule: EDGE-145, HONEST-27); ``(t, None)`` for
-    any other clock (its repeats and bursts are clean_rows' and the analysis'). EDGE-150."""
+    any other clock (its repeats and bursts are clean_rows' and the analysis'). EDGE-150. ``values`` (rows, columns):
+    the rows' values, which tell an app's duplicated row (EDGE-158)."""
     finite = np.isfinite(t)
-    packets = packets_to_retime(t[finite])
+    packets = packets_to_retime(t[finite], None if values is None else repeated_rows(t, values)[finite])
     if packets is None:
         return t, None
     out = t.copy()
     out[finite] = retimed_packets(t[finite], packets)
     return out, packets
+
+
+def repeated_rows(t: FloatArray, values: FloatArray) -> NDArray[np.bool_]:
+    """(n,) True for the rows whose time ``t`` and every value (``values`` (n, m); a missing one equal to a missing
+    one) equal the row before's: a logger writing a row twice, or a sensor at rest on a coarse grid (EDGE-158)."""
+    if t.size < 2:
+        return np.zeros(t.size, dtype=bool)
+    v = np.asarray(values, dtype=np.float64).reshape(t.size, -1)
+    same = (t[1:] == t[:-1]) & ((v[1:] == v[:-1]) | (np.isnan(v[1:]) & np.isnan(v[:-1]))).all(axis=1)
+    return np.concatenate([[False], same])
 
 
 def say_delivery(packets: Packets, factor: float, report: ImportReport, label: str) -> None:
@@ -870,10 +947,10 @@ def say_delivery(packets: Packets, factor: float, report: ImportReport, label: s
     )
 
 
-def on_delivery(t_s: FloatArray, report: ImportReport, label: str) -> FloatArray:
+def on_delivery(t_s: FloatArray, report: ImportReport, label: str, values: FloatArray | None = None) -> FloatArray:
     """An app's times ``t_s`` (s) with samples stamped on delivery re-timed within their packets and said
     (:func:`delivery_retimed`, :func:`say_delivery`); any other clock as given. EDGE-150."""
-    out, packets = delivery_retimed(t_s)
+    out, packets = delivery_retimed(t_s, values)
     if packets is not None:
         say_delivery(packets, 1.0, report, label)
     return out
@@ -919,7 +996,7 @@ def read_stream(
     if t_s is None:
         _refuse_rounded_time(source.display, time_column, raw_t)
         t_s = raw_t * time_to_s
-    stream = clean_stream(on_delivery(t_s, report, label), values, report, label)
+    stream = clean_stream(on_delivery(t_s, report, label, values), values, report, label)
     if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
         refuse_time_going_back(source.display, report)
         why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
@@ -978,10 +1055,15 @@ def _text_time_for_rounded(
     again = read_table(source, sep=sep, decimal=decimal, numeric=[column], text=[text_time])
     if len(again) != len(table):
         return None
-    seconds, kind = text_time_s(again[text_time].astype(str))
+    text = again[text_time].astype(str)
+    seconds, kind = text_time_s(text)
     finite = seconds[np.isfinite(seconds)]
     if kind != "datetime" or finite.size < max(2, 0.9 * seconds.size):
         return None
+    changed = None if ZONED_TEXT.search(str(text.iloc[0]).strip()) else local_clock_change(seconds)
+    if changed is not None:  # the phone's local clock across a daylight-saving change (EDGE-159, as EDGE-151)
+        seconds, finite = changed[0], changed[0][np.isfinite(changed[0])]
+        report.notes.append(f"{source.name}: {text_time}: {changed[1]}")
     if np.mean(np.diff(finite) > 0) < 0.5 and packets_to_retime(finite) is None:
         return None  # no clock either: text a spreadsheet rounded to the minute too, or packets at no steady rate
     why = (

@@ -34,6 +34,7 @@ from retrogait.imports.app_formats import GENERIC_NAME, MAPPING_FLAGS, not_read_
 from retrogait.imports.base import GenericCsvOptions, ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.column_names import ColumnName, Triplet
 from retrogait.imports.common import (
+    ZONED_TEXT,
     FloatArray,
     Source,
     Stream,
@@ -45,6 +46,7 @@ from retrogait.imports.common import (
     head_text,
     local_clock_change,
     read_table,
+    repeated_rows,
     rounded_time,
     table_gyro,
     text_time_s,
@@ -87,7 +89,7 @@ _KEY_ORDER = (
     "inferred_gyr_unit",
 )
 #: Date-time text that says its zone (``Z``, ``+01:00``, ``-0500``).
-_ZONED = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+_ZONED = ZONED_TEXT
 #: The time of day in date-time text (``1:59:30.000 AM``, ``T01:59:30``): where no digit is left without it, the text
 #: holds no date (parsed on the day it is read, EDGE-154).
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,:]\d+)?)?")
@@ -682,7 +684,7 @@ def _times(
         first_text = str(text.iloc[0]).strip()
         if kind == "datetime" and not _ZONED.search(first_text) and re.search(r"\d", _TIME_OF_DAY.sub("", first_text)):
             seconds = _clock_change_undone(seconds, plan)  # local text with a date: its month says (EDGE-154)
-        seconds = _on_delivery(seconds, plan, display)
+        seconds = _on_delivery(seconds, plan, display, _motion(frame, plan))
         finite = np.flatnonzero(np.isfinite(seconds))
         if kind != "datetime" or not finite.size:
             return seconds, None
@@ -692,7 +694,7 @@ def _times(
         plan.inferred["import_start_time_local"] = first[:40]  # no zone in the text: not claimed as UTC
         return seconds, None
     raw = frame[plan.time].to_numpy(dtype=np.float64)
-    packets = _packets(raw, plan.time, display)
+    packets = _packets(raw, plan.time, display, _motion(frame, plan))
     if packets is not None:
         raw = _retimed(raw, packets)
     t_s: FloatArray
@@ -738,13 +740,21 @@ def _clock_change_undone(seconds: FloatArray, plan: _Plan) -> FloatArray:
     return changed[0]
 
 
-def _packets(values: FloatArray, column: str, display: str) -> Packets | None:
+def _motion(frame: pd.DataFrame, plan: _Plan) -> FloatArray:
+    """The rows' motion values (every numeric column read but the time): an app's duplicated row repeats them all."""
+    columns = [c for c in frame.columns if c not in (plan.time, plan.date) and pd.api.types.is_numeric_dtype(frame[c])]
+    return frame[columns].to_numpy(dtype=np.float64)
+
+
+def _packets(values: FloatArray, column: str, display: str, motion: FloatArray | None = None) -> Packets | None:
     """The packets of the finite ``values`` (a time column, any unit) stamped on delivery, to re-time: the rule of
     ``rate.packets_to_retime`` (EDGE-150), whether the column was named or found; refused in one line where they give
     no steady rate (EDGE-145); None where their stamps all lie on one grid (HONEST-27: a coarser clock, which only a
-    named column reaches here; its runs are HONEST-12's, EDGE-153)."""
-    finite = values[np.isfinite(values)]
-    packets = delivery_packets(finite)
+    named column reaches here; its runs are HONEST-12's, EDGE-153). ``motion``: the rows' values, which tell an app's
+    duplicated row (EDGE-158)."""
+    keep = np.isfinite(values)
+    finite = values[keep]
+    packets = delivery_packets(finite, None if motion is None else repeated_rows(values, motion)[keep])
     if packets is None:
         return None
     if not packets.steady:
@@ -762,10 +772,10 @@ def _retimed(values: FloatArray, packets: Packets) -> FloatArray:
     return out
 
 
-def _on_delivery(seconds: FloatArray, plan: _Plan, display: str) -> FloatArray:
+def _on_delivery(seconds: FloatArray, plan: _Plan, display: str, motion: FloatArray) -> FloatArray:
     """Date-time text stamped on delivery: re-timed within its packets and noted, refused where they give no steady
     rate (_packets)."""
-    packets = _packets(seconds, str(plan.time), display)
+    packets = _packets(seconds, str(plan.time), display, motion)
     if packets is None:
         return seconds
     _note_delivery(packets, 1.0, plan)

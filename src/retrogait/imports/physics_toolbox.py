@@ -99,7 +99,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     )
     report.rows_read = len(table) + report.dropped_total
     t, kind = text_time_s(table[by_short["time"]], decimal)  # 0,006431 s in a decimal-comma export
-    t, packets = delivery_retimed(t)  # the phone's stamps, per sample or per delivered batch (EDGE-150)
+    values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
+    t, packets = delivery_retimed(t, values)  # the phone's stamps, per sample or per delivered batch (EDGE-150)
     inferred: dict[str, str] = {}
     to_s = 1.0
     if kind == "number":  # seconds, as PTSS writes them, unless that makes no sampling rate
@@ -109,7 +110,6 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             to_s = inference.TIME_FACTORS[base.unit]
     if packets is not None:  # said in the unit found (EDGE-155)
         say_delivery(packets, to_s, report, "row")
-    values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):  # 1e308 g is no number of m/s^2: dropped as out of range
         values[:, :3] *= acc_factor
         stated = _stated_unit(gyr_cols[0])[1] if gyr_cols else None
