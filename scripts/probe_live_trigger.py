@@ -69,8 +69,9 @@ def replayed(placement: str, session_name: str, seed: int) -> dict[str, Landings
     for i in range(0, session.n_samples, PACKET):
         t, acc = session.t_s[i : i + PACKET], session.acc[i : i + PACKET]
         k = min(int(np.searchsorted(ic, t[0])), len(ic) - 1) if len(ic) else 0
-        trig.feed(t, acc, np.full(t.size, t[-1]), target.get(gait[k]) if len(ic) else None)
-        det.feed(t, acc, session.gyr[i : i + PACKET] if session.gyr is not None else None)
+        gyr = session.gyr[i : i + PACKET] if session.gyr is not None else None
+        trig.feed(t, acc, np.full(t.size, t[-1]), target.get(gait[k]) if len(ic) else None, gyr)
+        det.feed(t, acc, gyr)
         if det.due():
             det.step()
             trig.update(det.vertical, det.rhythm)

@@ -51,9 +51,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.contacts import stance_score
 from retrogait.analysis.filters import in_g
 from retrogait.analysis.impact import impact_phase_s, touchdown_peaks
-from retrogait.analysis.settings import ImpactSettings
+from retrogait.analysis.settings import ContactsSettings, ImpactSettings, preset
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.live.settings import TriggerSettings
@@ -128,6 +129,12 @@ class LandingRhythm:
         )
 
 
+def _airborne_s(r: LandingRhythm) -> float:
+    """The typical swing (flight) of ``r`` (s): its own, else the interval less the contact."""
+    contact = r.contact_s if math.isfinite(r.contact_s) else 0.0
+    return r.airborne_s if math.isfinite(r.airborne_s) else max(r.interval_s - contact, 0.0)
+
+
 @dataclass
 class ImpactWindow:
     """One recognised landing and its impact window (host clock s; ``*_arrival_s``: ``time.monotonic``
@@ -170,21 +177,31 @@ class ImpactTrigger:
         sample_rate_hz: nominal rate (Hz), for the jerk.
         impact: the offline impact settings (window, lead).
         settings: the gate and the landing level.
+        contacts: the offline contact settings, for the rest score (default: the placement's preset).
     """
 
     def __init__(
-        self, placement: str, sample_rate_hz: float, impact: ImpactSettings, settings: TriggerSettings | None = None
+        self,
+        placement: str,
+        sample_rate_hz: float,
+        impact: ImpactSettings,
+        settings: TriggerSettings | None = None,
+        contacts: ContactsSettings | None = None,
     ) -> None:
         self.placement = placement
         self.fs = sample_rate_hz
         self.impact = impact
         self.settings = settings or TriggerSettings()
+        self.contacts = contacts or preset(placement).contacts
         self.vertical: NDArray[np.float64] | None = None
         self.rhythm: LandingRhythm | None = None
         self._t = np.zeros(0)
         self._axis = np.zeros(0)
         self._jerk = np.zeros(0)
         self._arrival = np.zeros(0)
+        self._rested = np.zeros(0)  # per sample: when the segment was last at rest (host s; -inf: not seen)
+        self._rest_tail: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
+        self._rest_s = -math.inf  # the segment's last rest known so far (host s)
         self._open: ImpactWindow | None = None
         self._last_onset_s = -math.inf
         self._last_end_s = -math.inf
@@ -205,10 +222,15 @@ class ImpactTrigger:
         acc_ms2: NDArray[np.float64],
         arrival_s: NDArray[np.float64],
         target_g: float | None,
+        gyr_dps: NDArray[np.float64] | None = None,
     ) -> list[ImpactWindow]:
-        """Take a batch (host clock s, sensor-frame m/s^2 with gravity, per-sample packet arrival) and
-        return the windows whose running maximum first exceeded ``target_g`` in it (None: no cues)."""
-        if t_s.size == 0 or self.vertical is None:
+        """Take a batch (host clock s, sensor-frame m/s^2 with gravity, per-sample packet arrival, sensor-frame
+        deg/s or None) and return the windows whose running maximum first exceeded ``target_g`` in it (None: no
+        cues)."""
+        if t_s.size == 0:
+            return []
+        rested = self._rest_times(t_s, acc_ms2, gyr_dps)
+        if self.vertical is None:
             return []
         axis = acc_ms2 @ self.vertical / STANDARD_GRAVITY_MS2 - 1.0
         before = self._axis[-1:] if self._axis.size else axis[:1]
@@ -219,6 +241,7 @@ class ImpactTrigger:
         self._axis = np.concatenate([self._axis[keep], axis])
         self._jerk = np.concatenate([self._jerk[keep], jerk])
         self._arrival = np.concatenate([self._arrival[keep], np.broadcast_to(arrival_s, t_s.shape)])
+        self._rested = np.concatenate([self._rested[keep], rested])
         cued: list[ImpactWindow] = []
         position = first_new
         while True:  # one pass per landing event, not per sample
@@ -245,10 +268,49 @@ class ImpactTrigger:
         r = self.rhythm
         if r is None or not math.isfinite(r.landing_jerk_g_per_s):
             return None
-        gate = self.gate_s()
         level = self.settings.landing_jerk_fraction * r.landing_jerk_g_per_s
-        hit = np.flatnonzero((self._t[position:] >= gate) & (self._jerk[position:] >= level))
+        hit = np.flatnonzero(self._looking(position) & (self._jerk[position:] >= level))
         return position + int(hit[0]) if hit.size else None
+
+    def _rest_times(
+        self, t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64] | None
+    ) -> NDArray[np.float64]:
+        """Per sample of a batch, when the segment was last at rest before it (host clock s; -inf: not seen, or no
+        gyroscope): the offline rest score (contacts.stance_score) below ``rest_level_score``, counted once the
+        score's window is complete (half a window, ~20 ms, after the sample)."""
+        if gyr_dps is None or self.placement not in ONE_LEG_PLACEMENTS:
+            return np.full(t_s.size, -math.inf)
+        size = max(2, round(self.contacts.rest_window_s * self.fs))
+        tail = self._rest_tail
+        t, acc, gyr = (t_s, acc_ms2, gyr_dps) if tail is None else (
+            np.concatenate([tail[0], t_s]), np.concatenate([tail[1], acc_ms2]), np.concatenate([tail[2], gyr_dps])
+        )  # fmt: skip
+        m = t.size - t_s.size
+        score = stance_score(acc, gyr, self.fs, self.contacts)
+        at_rest = np.where(score < self.contacts.rest_level_score, t, -math.inf)
+        at_rest[: min(size, m)] = -math.inf  # their windows reach before the tail: counted in earlier batches
+        before = self._rest_s
+        last = np.maximum.accumulate(np.concatenate([[before], at_rest]))  # last[k + 1]: up to sample k
+        known = np.arange(m, t.size) - size // 2  # the latest sample whose rest score is known at each new one
+        self._rest_tail = (t[-2 * size :], acc[-2 * size :], gyr[-2 * size :])
+        rested = np.where(known >= 0, last[np.maximum(known, 0) + 1], before)
+        self._rest_s = float(rested[-1])
+        return np.asarray(rested)
+
+    def _looking(self, position: int) -> NDArray[np.bool_]:
+        """Mask of the history's samples from ``position`` at which a landing is looked for: after :meth:`gate_s`;
+        at the foot and shank with a gyroscope, also at least the typical swing after the segment's last rest (the
+        offline rest score, contacts.stance_score; LIVE-31). The segment left the ground after that rest and flew a
+        whole swing before it lands, while its toe-off follows the rest by the heel's rise alone (walking: ~20 %
+        of the stride against the swing's ~40 %); the toe-off's jerk (the push leaves the ground) is as sharp as
+        a soft landing's, and a toe-off taken for a landing set the next gate a stride later at the next toe-off,
+        stride after stride."""
+        t_s = self._t[position:]
+        looking = t_s >= self.gate_s()
+        r = self.rhythm
+        if r is not None and self.placement in ONE_LEG_PLACEMENTS:
+            looking &= t_s - self._rested[position:] >= _airborne_s(r)
+        return np.asarray(looking)
 
     def gate_s(self) -> float:
         """From when a landing is looked for (host clock s): ``gate_airborne_fraction`` of the typical
@@ -261,8 +323,7 @@ class ImpactTrigger:
             last_ic, last_to = self._last_onset_s, math.nan
         contact = r.contact_s if math.isfinite(r.contact_s) else 0.0
         toe_off = last_to if math.isfinite(last_to) and last_to > last_ic else last_ic + contact
-        airborne = r.airborne_s if math.isfinite(r.airborne_s) else max(r.interval_s - contact, 0.0)
-        return max(toe_off + self.settings.gate_airborne_fraction * airborne, self._last_end_s)
+        return max(toe_off + self.settings.gate_airborne_fraction * _airborne_s(r), self._last_end_s)
 
     def window_s(self) -> float:
         """Length of the impact window after the landing (s): impact.impact_load's for this placement."""
