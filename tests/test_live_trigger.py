@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import retrogait
 from retrogait.live.online import OnlineStepDetector
-from retrogait.live.trigger import ImpactTrigger, ImpactWindow
+from retrogait.live.trigger import ImpactTrigger, ImpactWindow, LandingRhythm
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from script_module import load_script
+
+RECORDINGS = load_script("shared_recordings")
 
 PACKET = 8  # samples a packet, as a Movesense sends them
 
@@ -130,3 +135,39 @@ def test_a_foot_s_toe_off_is_not_taken_for_its_landing() -> None:
         ic = offline.loc[offline["direction"] == direction, "ic_time_s"].to_numpy()
         near = np.min(np.abs(ic[:, None] - landing[None, :]), axis=1) <= 0.25
         assert near.sum() >= least, (direction, near.sum(), ic.size)
+
+
+def test_the_rhythm_s_swing_and_interval_run_between_a_contact_and_the_very_next() -> None:
+    """A stance found without its toe-off is not whole; taking the swing and the interval between the whole ones
+    added a stride to them (here 0.95 s of swing, 1.65 s a stride, for 0.4 and 1.1 s), and the trigger's gate and
+    its swing test ran a stride late (LIVE-31)."""
+    steps = {
+        "ic_time_s": np.array([0.0, 1.1, 2.2, 3.3]),
+        "to_time_s": np.array([0.7, 1.8, np.nan, 4.0]),
+        "landing_jerk_g_per_s": np.full(4, 50.0),
+    }
+    r = LandingRhythm.of(steps, np.array([True, True, False, True]), 8)
+    assert r is not None
+    assert r.interval_s == pytest.approx(1.1)
+    assert r.airborne_s == pytest.approx(0.4)
+    assert r.contact_s == pytest.approx(0.7)
+
+
+@pytest.mark.shared_data
+def test_a_real_foot_s_rhythm_holds_no_stance_found_at_the_still_reference_s_seam(shared_data: Path) -> None:
+    """The detector puts the latest still samples in front of a window without any; on foot_walking each window
+    found a stance at that seam (its toe-off at the window's own first sample), which the rhythm took for the gait:
+    a 1.4-1.5 s stride and a 0.7-0.94 s swing for 1.1 and 0.4 s in a quarter of the windows, so the trigger's
+    gate and swing test skipped real landings (LIVE-31)."""
+    for side, session in RECORDINGS.foot_walking_sessions(shared_data / "foot_walking").items():
+        m = session.meta
+        det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side)
+        swings, strides = [], []
+        for i in range(0, session.n_samples, PACKET):
+            det.feed(session.t_s[i : i + PACKET], session.acc[i : i + PACKET], session.gyr[i : i + PACKET])
+            if det.due():
+                det.step()
+                if det.rhythm is not None and det.newest_s > 8.0:
+                    swings.append(det.rhythm.airborne_s)
+                    strides.append(det.rhythm.interval_s)
+        assert max(swings) < 0.55 and max(strides) < 1.3, (side, max(swings), max(strides))

@@ -109,20 +109,24 @@ class LandingRhythm:
     @classmethod
     def of(cls, steps: Mapping[str, NDArray[Any]], whole: NDArray[np.bool_], history: int) -> LandingRhythm | None:
         """From a window's contacts (``ic_time_s, to_time_s, landing_jerk_g_per_s``, one array each), the
-        last ``history`` of its ``whole`` stances (online.stances_seen); None with fewer than 3."""
+        last ``history`` of its ``whole`` stances (online.stances_seen); None with fewer than 3. The interval
+        and the swing are taken between a contact and the window's very next one (LIVE-31): a stance between
+        them without its toe-off (not whole) would add a stride to them."""
         rows = np.flatnonzero(whole)[-history:]
         if rows.size < 3:
             return None
-        ic = np.asarray(steps["ic_time_s"], dtype=float)[rows]
-        to = np.asarray(steps["to_time_s"], dtype=float)[rows]
+        every_ic = np.asarray(steps["ic_time_s"], dtype=float)
+        every_to = np.asarray(steps["to_time_s"], dtype=float)
+        ic, to = every_ic[rows], every_to[rows]
         contact = to - ic
         contact = contact[np.isfinite(contact) & (contact > 0)]
-        airborne = ic[1:] - to[:-1]
+        pairs = rows[rows < rows[-1]]
+        airborne = every_ic[pairs + 1] - every_to[pairs]
         airborne = airborne[np.isfinite(airborne) & (airborne > 0)]
         return cls(
             last_ic_s=float(ic[-1]),
             last_to_s=float(to[-1]),
-            interval_s=float(np.median(np.diff(ic))),
+            interval_s=float(np.median(np.diff(every_ic[rows[0] : rows[-1] + 1]))),
             contact_s=float(np.median(contact)) if contact.size else math.nan,
             airborne_s=float(np.median(airborne)) if airborne.size else math.nan,
             landing_jerk_g_per_s=float(np.median(np.asarray(steps["landing_jerk_g_per_s"], dtype=float)[rows])),
