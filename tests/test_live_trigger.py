@@ -150,6 +150,7 @@ def test_the_rhythm_s_swing_and_interval_run_between_a_contact_and_the_very_next
     assert r is not None
     assert r.interval_s == pytest.approx(1.1)
     assert r.airborne_s == pytest.approx(0.4)
+    assert r.shortest_airborne_s == pytest.approx(0.4)
     assert r.contact_s == pytest.approx(0.7)
 
 

@@ -9,7 +9,9 @@ it cannot know from the past alone is where the window starts, so it recognises 
 
 * the gate: once ``gate_airborne_fraction`` of the typical swing (flight) since the last toe-off has
   passed -- from the latest window analysis, or from the trigger's own last landing when the analysis
-  has not seen it yet;
+  has not seen it yet; at the foot and shank with a gyroscope, also no sooner than the shortest recent
+  swing after the segment's last rest (the offline rest score), so its toe-off is never taken for the
+  landing (LIVE-31);
 * the landing: the first sample after the gate whose impact-axis jerk reaches ``landing_jerk_fraction``
   of the recent landings' median (the ground stopping the segment is the sharpest change of a stride).
 
@@ -97,7 +99,8 @@ def peak_times(signals: BodySignals, ic_idx: NDArray[np.int64], peak: NDArray[np
 
 @dataclass(frozen=True)
 class LandingRhythm:
-    """The gait's timing from the latest window analysis (host clock s; NaN where unknown)."""
+    """The gait's timing from the latest window analysis (host clock s; NaN where unknown): medians over the recent
+    contacts, and the shortest of their swings (``shortest_airborne_s``)."""
 
     last_ic_s: float
     last_to_s: float
@@ -105,6 +108,7 @@ class LandingRhythm:
     contact_s: float
     airborne_s: float
     landing_jerk_g_per_s: float
+    shortest_airborne_s: float = math.nan
 
     @classmethod
     def of(cls, steps: Mapping[str, NDArray[Any]], whole: NDArray[np.bool_], history: int) -> LandingRhythm | None:
@@ -130,6 +134,7 @@ class LandingRhythm:
             contact_s=float(np.median(contact)) if contact.size else math.nan,
             airborne_s=float(np.median(airborne)) if airborne.size else math.nan,
             landing_jerk_g_per_s=float(np.median(np.asarray(steps["landing_jerk_g_per_s"], dtype=float)[rows])),
+            shortest_airborne_s=float(airborne.min()) if airborne.size else math.nan,
         )
 
 
@@ -303,17 +308,19 @@ class ImpactTrigger:
 
     def _looking(self, position: int) -> NDArray[np.bool_]:
         """Mask of the history's samples from ``position`` at which a landing is looked for: after :meth:`gate_s`;
-        at the foot and shank with a gyroscope, also at least the typical swing after the segment's last rest (the
-        offline rest score, contacts.stance_score; LIVE-31). The segment left the ground after that rest and flew a
-        whole swing before it lands, while its toe-off follows the rest by the heel's rise alone (walking: ~20 %
-        of the stride against the swing's ~40 %); the toe-off's jerk (the push leaves the ground) is as sharp as
-        a soft landing's, and a toe-off taken for a landing set the next gate a stride later at the next toe-off,
-        stride after stride."""
+        at the foot and shank with a gyroscope, also at least the shortest recent swing after the segment's last
+        rest (the offline rest score, contacts.stance_score; LIVE-31). The segment left the ground after that rest
+        and flew a whole swing before it lands, while its toe-off follows the rest by the heel's rise alone
+        (walking: ~20 % of the stride against the swing's ~40 %); the toe-off's jerk (the push leaves the ground)
+        is as sharp as a soft landing's, and a toe-off taken for a landing set the next gate a stride later at the
+        next toe-off, stride after stride. The shortest swing, not the typical one: a bound, and the swing
+        shortens while a run speeds up from standing."""
         t_s = self._t[position:]
         looking = t_s >= self.gate_s()
         r = self.rhythm
         if r is not None and self.placement in ONE_LEG_PLACEMENTS:
-            looking &= t_s - self._rested[position:] >= _airborne_s(r)
+            shortest = r.shortest_airborne_s if math.isfinite(r.shortest_airborne_s) else _airborne_s(r)
+            looking &= t_s - self._rested[position:] >= shortest
         return np.asarray(looking)
 
     def gate_s(self) -> float:
