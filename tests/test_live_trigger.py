@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import retrogait
+from retrogait.analysis.contacts import stance_score
 from retrogait.live.online import OnlineStepDetector
 from retrogait.live.trigger import ImpactTrigger, ImpactWindow, LandingRhythm
 from retrogait.simulate import Bout, SimulationConfig, simulate
@@ -172,3 +173,23 @@ def test_a_real_foot_s_rhythm_holds_no_stance_found_at_the_still_reference_s_sea
                     swings.append(det.rhythm.airborne_s)
                     strides.append(det.rhythm.interval_s)
         assert max(swings) < 0.55 and max(strides) < 1.3, (side, max(swings), max(strides))
+
+
+def test_the_last_rest_is_the_offline_rest_score_s_whatever_the_packets() -> None:
+    """The trigger's last rest (LIVE-31) is the offline rest score's, known half a score window after the sample,
+    and the same whatever the packets the samples came in."""
+    bouts = [Bout("still", "still", 0, 2), Bout("backward", "walking", 0.8, 6)]
+    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=200.0, seed=1)).session
+    rested = []
+    for packet in (8, 5):
+        trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
+        trig.vertical = np.array([0.0, 0.0, 1.0])
+        for i in range(0, session.n_samples, packet):
+            s = slice(i, i + packet)
+            trig.feed(session.t_s[s], session.acc[s], np.full(session.t_s[s].size, 0.0), None, session.gyr[s])
+        rested.append(trig._rested.copy())
+    np.testing.assert_array_equal(rested[0], rested[1])
+    score = stance_score(session.acc, session.gyr, 200.0, trig.contacts)
+    last = np.maximum.accumulate(np.where(score < trig.contacts.rest_level_score, session.t_s, -np.inf))
+    known = np.arange(session.n_samples - rested[0].size, session.n_samples) - 4  # half of the 40 ms window
+    np.testing.assert_array_equal(rested[0], last[known])
