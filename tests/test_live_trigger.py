@@ -193,3 +193,28 @@ def test_the_last_rest_is_the_offline_rest_score_s_whatever_the_packets() -> Non
     last = np.maximum.accumulate(np.where(score < trig.contacts.rest_level_score, session.t_s, -np.inf))
     known = np.arange(session.n_samples - rested[0].size, session.n_samples) - 4  # half of the 40 ms window
     np.testing.assert_array_equal(rested[0], last[known])
+
+
+@pytest.mark.parametrize("placement", ["foot", "shank"])
+def test_a_backward_walk_s_first_soft_landings_after_a_forward_walk_get_their_windows(placement: str) -> None:
+    """A forward walk turning into a backward walk without a stop: the landing level was the heel strikes' until
+    the detector's windows held three whole stances of the new walk (seed 4: 0.8 x 349 g/s; its windows at the
+    change hold no contacts for 2.5 s), so the first four soft toe landings got no window. A stride that comes to
+    rest with no landing recognised since the previous rest sets the level from its own landing (LIVE-33)."""
+    bouts = [Bout("still", "still", 0, 4), Bout("forward", "walking", 1.2, 20), Bout("backward", "walking", 0.8, 20)]
+    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=4)).session
+    offline = retrogait.analyze(session).steps
+    m = session.meta
+    det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side, m.anterior_axis, m.acc_range_g)
+    trig = ImpactTrigger(m.placement, m.sample_rate_hz, det.analysis.impact)
+    for i in range(0, session.n_samples, PACKET):
+        t, acc, gyr = session.t_s[i : i + PACKET], session.acc[i : i + PACKET], session.gyr[i : i + PACKET]
+        trig.feed(t, acc, np.full(t.size, t[-1]), 1.0, gyr)
+        det.feed(t, acc, gyr)
+        if det.due():
+            det.step()
+            trig.update(det.vertical, det.rhythm)
+    landing = np.array([w.landing_s for w in trig.windows])
+    first = offline.loc[offline["direction"] == "backward", "ic_time_s"].to_numpy()[:4]
+    near = np.min(np.abs(first[:, None] - landing[None, :]), axis=1) <= 0.25
+    assert near.sum() >= 2, first[~near]

@@ -62,7 +62,7 @@ from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.live.settings import TriggerSettings
 
 #: Samples of the stream kept for looking back from a landing (s).
-_HISTORY_S = 0.5
+_HISTORY_S = 1.0
 
 
 def impact_axis_g(acc_ms2: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -211,6 +211,9 @@ class ImpactTrigger:
         self._rested = np.zeros(0)  # per sample: when the segment was last at rest (host s; -inf: not seen)
         self._rest_tail: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
         self._rest_s = -math.inf  # the segment's last rest known so far (host s)
+        #: the landing jerk (g/s) of a stride whose landing was not recognised, and when its rest began (host s)
+        self._missed_jerk = math.nan
+        self._missed_at_s = math.inf
         self._open: ImpactWindow | None = None
         self._last_onset_s = -math.inf
         self._last_end_s = -math.inf
@@ -224,6 +227,8 @@ class ImpactTrigger:
             self.vertical = vertical
         if rhythm is not None:
             self.rhythm = rhythm
+            if rhythm.last_ic_s >= self._missed_at_s:  # the analysis has seen the gait of the missed stride
+                self._missed_jerk, self._missed_at_s = math.nan, math.inf
 
     def feed(
         self,
@@ -270,6 +275,7 @@ class ImpactTrigger:
             self._open = None
             self._last_end_s = window.end_s
             position = int(np.searchsorted(self._t, window.end_s, side="right"))
+        self._missed_landing(first_new)
         return cued
 
     def _landing(self, position: int) -> int | None:
@@ -277,9 +283,29 @@ class ImpactTrigger:
         r = self.rhythm
         if r is None or not math.isfinite(r.landing_jerk_g_per_s):
             return None
-        level = self.settings.landing_jerk_fraction * r.landing_jerk_g_per_s
+        level = self.settings.landing_jerk_fraction * np.fmin(r.landing_jerk_g_per_s, self._missed_jerk)
         hit = np.flatnonzero(self._looking(position) & (self._jerk[position:] >= level))
         return position + int(hit[0]) if hit.size else None
+
+    def _missed_landing(self, first_new: int) -> None:
+        """Foot, shank with a gyroscope: where the segment came to rest in the new samples (from ``first_new``) and
+        no landing was recognised since its previous rest, the stride's landing was missed (after a change of gait
+        the level is still the old gait's: a heel strike's jerk against a soft toe landing's); its largest jerk
+        from the shortest swing after the previous rest to this one is that landing's, and the level follows it
+        until the analysis has seen that gait (LIVE-33)."""
+        r = self.rhythm
+        if r is None or self._rested.size < 2 or first_new >= self._rested.size:
+            return
+        lo = max(first_new, 1)
+        began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
+        shortest = r.shortest_airborne_s if math.isfinite(r.shortest_airborne_s) else _airborne_s(r)
+        for j in began.tolist():  # at most one a stride
+            left, rest = float(self._rested[j - 1]), float(self._rested[j])
+            if not math.isfinite(left) or self._last_onset_s > left:
+                continue  # no rest before, or a landing was recognised in the stride
+            swing = (self._t >= left + shortest) & (self._t <= rest)
+            if swing.any():
+                self._missed_jerk, self._missed_at_s = float(self._jerk[swing].max()), rest
 
     def _rest_times(
         self, t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64] | None
