@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import retrogait
@@ -109,14 +110,11 @@ def test_a_window_is_matched_to_its_contact_by_the_landing_it_was_judged_at() ->
     assert trig.windows == ()
 
 
-def test_a_foot_s_toe_off_is_not_taken_for_its_landing() -> None:
-    """The foot's toe-off is a jerk as sharp as a soft landing's (the push leaves the ground): recognised as a
-    landing once, the gate ran from it and ended a swing later at the next toe-off, stride after stride (seed 2's
-    walk: 2 of 18 backward landings had a window within 0.25 s; every window ~15 ms after an offline toe-off).
-    A landing comes at least the typical swing after the foot's last rest, a toe-off less than that (LIVE-31)."""
+def walked_forward_then_backward(placement: str, seed: int) -> tuple[ImpactTrigger, pd.DataFrame]:
+    """bench_live's 2b walk (4 s standing, forward 1.2 m/s 20 s, backward 0.8 m/s 20 s, 200 Hz) in packets of 8
+    samples through the detector and a trigger (target 1 g): the trigger and the offline steps."""
     bouts = [Bout("still", "still", 0, 4), Bout("forward", "walking", 1.2, 20), Bout("backward", "walking", 0.8, 20)]
-    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=200.0, seed=2)).session
-    offline = retrogait.analyze(session).steps
+    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=seed)).session
     m = session.meta
     det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side, m.anterior_axis, m.acc_range_g)
     trig = ImpactTrigger(m.placement, m.sample_rate_hz, det.analysis.impact)
@@ -127,6 +125,15 @@ def test_a_foot_s_toe_off_is_not_taken_for_its_landing() -> None:
         if det.due():
             det.step()
             trig.update(det.vertical, det.rhythm)
+    return trig, retrogait.analyze(session).steps
+
+
+def test_a_foot_s_toe_off_is_not_taken_for_its_landing() -> None:
+    """The foot's toe-off is a jerk as sharp as a soft landing's (the push leaves the ground): recognised as a
+    landing once, the gate ran from it and ended a swing later at the next toe-off, stride after stride (seed 2's
+    walk: 2 of 18 backward landings had a window within 0.25 s; every window ~15 ms after an offline toe-off).
+    A landing comes at least the typical swing after the foot's last rest, a toe-off less than that (LIVE-31)."""
+    trig, offline = walked_forward_then_backward("foot", seed=2)
     landing = np.array([w.landing_s for w in trig.windows])
     onset = np.array([w.onset_s for w in trig.windows])
     to = offline["to_time_s"].dropna().to_numpy()
@@ -201,19 +208,7 @@ def test_a_backward_walk_s_first_soft_landings_after_a_forward_walk_get_their_wi
     the detector's windows held three whole stances of the new walk (seed 4: 0.8 x 349 g/s; its windows at the
     change hold no contacts for 2.5 s), so the first four soft toe landings got no window. A stride that comes to
     rest with no landing recognised since the previous rest sets the level from its own landing (LIVE-33)."""
-    bouts = [Bout("still", "still", 0, 4), Bout("forward", "walking", 1.2, 20), Bout("backward", "walking", 0.8, 20)]
-    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=4)).session
-    offline = retrogait.analyze(session).steps
-    m = session.meta
-    det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side, m.anterior_axis, m.acc_range_g)
-    trig = ImpactTrigger(m.placement, m.sample_rate_hz, det.analysis.impact)
-    for i in range(0, session.n_samples, PACKET):
-        t, acc, gyr = session.t_s[i : i + PACKET], session.acc[i : i + PACKET], session.gyr[i : i + PACKET]
-        trig.feed(t, acc, np.full(t.size, t[-1]), 1.0, gyr)
-        det.feed(t, acc, gyr)
-        if det.due():
-            det.step()
-            trig.update(det.vertical, det.rhythm)
+    trig, offline = walked_forward_then_backward(placement, seed=4)
     landing = np.array([w.landing_s for w in trig.windows])
     first = offline.loc[offline["direction"] == "backward", "ic_time_s"].to_numpy()[:4]
     near = np.min(np.abs(first[:, None] - landing[None, :]), axis=1) <= 0.25
