@@ -146,7 +146,7 @@ def replay(session: Session, truth: pd.DataFrame | None = None) -> Replay:
         arrival = np.full(t.size, t[-1])
         for name, trig in triggers.items():
             target = feedback.target_g if name == "baseline" else (stress[name][gait[k]] if len(gait) else None)
-            trig.feed(t, acc, arrival, target)
+            trig.feed(t, acc, arrival, target, gyr)
         det.feed(t, acc, gyr)
         if det.due():
             new = det.step()
@@ -645,7 +645,7 @@ def _cpu_pass(packets: list[tuple[float, int, bytes]], tmp: Path) -> tuple[dict[
         c1 = clock()
         cost["assemble"] += c1 - c0
         if timed is not None:
-            triggers[i].feed(timed.t_host_s, timed.acc_ms2, np.full(timed.t_host_s.size, arrival), 3.0)
+            triggers[i].feed(timed.t_host_s, timed.acc_ms2, np.full(timed.t_host_s.size, arrival), 3.0, timed.gyr_dps)
             c2 = clock()
             cost["trigger"] += c2 - c1
             det, analysing = detectors[i], 0.0

@@ -126,6 +126,7 @@ class Window:
     ``standing_only``: every sample of its last ``window_s`` is still (nothing to find in it).
     ``earlier_steps_s``: the walking trunk's steps (s) of the contacts committed before the window's first
     sample (direction.typical_walking_step, LIVE-24).
+    ``start_s``: the window's own first sample (host clock s); the still reference lies before it.
     """
 
     end_s: float
@@ -137,6 +138,7 @@ class Window:
     reference_x: NDArray[np.float64] | None = None
     standing_only: bool = False
     earlier_steps_s: NDArray[np.float64] | None = None
+    start_s: float = -math.inf
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ class WindowResult:
     travel evidence EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present.
     ``sign_known``: the anterior sign was known; ``relative``: the evidence is relative to the sensor's
     +x; ``signals``: the window's body-frame signals (None when the window could not be analysed).
+    ``start_s``: the window's own first sample (host clock s; Window.start_s).
     """
 
     end_s: float
@@ -161,6 +164,7 @@ class WindowResult:
     sign_known: bool
     signals: BodySignals | None
     relative: bool = False
+    start_s: float = -math.inf
 
     @property
     def n_contacts(self) -> int:
@@ -192,7 +196,7 @@ def analyse_window(
     A window the stages refuse (too short, flat: the offline one-line errors) gives no contacts.
     """
     no_steps: dict[str, NDArray[Any]] = {name: np.zeros(0) for name in _STEP_COLUMNS}
-    empty = WindowResult(window.end_s, window.final, no_steps, True, None)
+    empty = WindowResult(window.end_s, window.final, no_steps, True, None, start_s=window.start_s)
     session = Session(window.t_s, window.acc_ms2, window.gyr_dps, meta)
     try:
         signals = preprocess(
@@ -231,7 +235,9 @@ def analyse_window(
     for name in FACING_CUES:
         if name in cues:
             columns[name] = np.asarray(cues[name], dtype=float)
-    return WindowResult(window.end_s, window.final, columns, signals.anterior_sign_known, signals, relative)
+    return WindowResult(
+        window.end_s, window.final, columns, signals.anterior_sign_known, signals, relative, window.start_s
+    )
 
 
 def stances_seen(steps: Mapping[str, NDArray[Any]], end_s: float) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
@@ -419,7 +425,7 @@ class OnlineStepDetector:
             gyr = None
         t, acc, gyr = self._with_still_reference(t, acc, gyr)
         t0 = float(t[0]) if t.size else end_s
-        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only, earlier)
+        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only, earlier, first)
 
     def _still_mask(self, sel: NDArray[np.bool_]) -> NDArray[np.bool_]:
         """The offline still mask (analysis.still) of the selected samples (all False when too few)."""
@@ -490,7 +496,9 @@ class OnlineStepDetector:
         young = result.end_s < self._grid0_s + s.window_s
         if ic.size:
             mid_stance, whole = stances_seen(steps, result.end_s)
-            self.rhythm = LandingRhythm.of(steps, whole, self.trigger_settings.history_contacts) or self.rhythm
+            # a stance found at the seam of the still reference and the window's own first sample is no gait
+            own = whole & (ic > result.start_s)
+            self.rhythm = LandingRhythm.of(steps, own, self.trigger_settings.history_contacts) or self.rhythm
             for i in range(ic.size):
                 if ic[i] <= self._last_ic_s + s.min_separation_s:
                     continue  # committed already (or older than the newest committed contact)

@@ -125,7 +125,7 @@ class LiveFeedback:
             if timed.packet_arrival_s is not None
             else np.full(timed.t_host_s.size, timed.arrival_s)
         )
-        for window in live.trigger.feed(timed.t_host_s, timed.acc_ms2, arrival, live.feedback.target_g):
+        for window in live.trigger.feed(timed.t_host_s, timed.acc_ms2, arrival, live.feedback.target_g, timed.gyr_dps):
             self._sound(live, window)
         live.detector.feed(timed.t_host_s, timed.acc_ms2, timed.gyr_dps)
         self._next_window(live)

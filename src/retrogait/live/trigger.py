@@ -9,7 +9,9 @@ it cannot know from the past alone is where the window starts, so it recognises 
 
 * the gate: once ``gate_airborne_fraction`` of the typical swing (flight) since the last toe-off has
   passed -- from the latest window analysis, or from the trigger's own last landing when the analysis
-  has not seen it yet;
+  has not seen it yet; at the foot and shank with a gyroscope, also no sooner than the shortest recent
+  swing after the segment's last rest (the offline rest score), so its toe-off is never taken for the
+  landing (LIVE-31);
 * the landing: the first sample after the gate whose impact-axis jerk reaches ``landing_jerk_fraction``
   of the recent landings' median (the ground stopping the segment is the sharpest change of a stride).
 
@@ -51,15 +53,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.contacts import stance_score
 from retrogait.analysis.filters import in_g
 from retrogait.analysis.impact import impact_phase_s, touchdown_peaks
-from retrogait.analysis.settings import ImpactSettings
+from retrogait.analysis.settings import ContactsSettings, ImpactSettings, preset
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.live.settings import TriggerSettings
 
 #: Samples of the stream kept for looking back from a landing (s).
-_HISTORY_S = 0.5
+_HISTORY_S = 1.0
 
 
 def impact_axis_g(acc_ms2: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -96,7 +99,8 @@ def peak_times(signals: BodySignals, ic_idx: NDArray[np.int64], peak: NDArray[np
 
 @dataclass(frozen=True)
 class LandingRhythm:
-    """The gait's timing from the latest window analysis (host clock s; NaN where unknown)."""
+    """The gait's timing from the latest window analysis (host clock s; NaN where unknown): medians over the recent
+    contacts, and the shortest of their swings (``shortest_airborne_s``)."""
 
     last_ic_s: float
     last_to_s: float
@@ -104,28 +108,40 @@ class LandingRhythm:
     contact_s: float
     airborne_s: float
     landing_jerk_g_per_s: float
+    shortest_airborne_s: float = math.nan
 
     @classmethod
     def of(cls, steps: Mapping[str, NDArray[Any]], whole: NDArray[np.bool_], history: int) -> LandingRhythm | None:
         """From a window's contacts (``ic_time_s, to_time_s, landing_jerk_g_per_s``, one array each), the
-        last ``history`` of its ``whole`` stances (online.stances_seen); None with fewer than 3."""
+        last ``history`` of its ``whole`` stances (online.stances_seen); None with fewer than 3. The interval
+        and the swing are taken between a contact and the window's very next one (LIVE-31): a stance between
+        them without its toe-off (not whole) would add a stride to them."""
         rows = np.flatnonzero(whole)[-history:]
         if rows.size < 3:
             return None
-        ic = np.asarray(steps["ic_time_s"], dtype=float)[rows]
-        to = np.asarray(steps["to_time_s"], dtype=float)[rows]
+        every_ic = np.asarray(steps["ic_time_s"], dtype=float)
+        every_to = np.asarray(steps["to_time_s"], dtype=float)
+        ic, to = every_ic[rows], every_to[rows]
         contact = to - ic
         contact = contact[np.isfinite(contact) & (contact > 0)]
-        airborne = ic[1:] - to[:-1]
+        pairs = rows[rows < rows[-1]]
+        airborne = every_ic[pairs + 1] - every_to[pairs]
         airborne = airborne[np.isfinite(airborne) & (airborne > 0)]
         return cls(
             last_ic_s=float(ic[-1]),
             last_to_s=float(to[-1]),
-            interval_s=float(np.median(np.diff(ic))),
+            interval_s=float(np.median(np.diff(every_ic[rows[0] : rows[-1] + 1]))),
             contact_s=float(np.median(contact)) if contact.size else math.nan,
             airborne_s=float(np.median(airborne)) if airborne.size else math.nan,
             landing_jerk_g_per_s=float(np.median(np.asarray(steps["landing_jerk_g_per_s"], dtype=float)[rows])),
+            shortest_airborne_s=float(airborne.min()) if airborne.size else math.nan,
         )
+
+
+def _airborne_s(r: LandingRhythm) -> float:
+    """The typical swing (flight) of ``r`` (s): its own, else the interval less the contact."""
+    contact = r.contact_s if math.isfinite(r.contact_s) else 0.0
+    return r.airborne_s if math.isfinite(r.airborne_s) else max(r.interval_s - contact, 0.0)
 
 
 @dataclass
@@ -170,21 +186,34 @@ class ImpactTrigger:
         sample_rate_hz: nominal rate (Hz), for the jerk.
         impact: the offline impact settings (window, lead).
         settings: the gate and the landing level.
+        contacts: the offline contact settings, for the rest score (default: the placement's preset).
     """
 
     def __init__(
-        self, placement: str, sample_rate_hz: float, impact: ImpactSettings, settings: TriggerSettings | None = None
+        self,
+        placement: str,
+        sample_rate_hz: float,
+        impact: ImpactSettings,
+        settings: TriggerSettings | None = None,
+        contacts: ContactsSettings | None = None,
     ) -> None:
         self.placement = placement
         self.fs = sample_rate_hz
         self.impact = impact
         self.settings = settings or TriggerSettings()
+        self.contacts = contacts or preset(placement).contacts
         self.vertical: NDArray[np.float64] | None = None
         self.rhythm: LandingRhythm | None = None
         self._t = np.zeros(0)
         self._axis = np.zeros(0)
         self._jerk = np.zeros(0)
         self._arrival = np.zeros(0)
+        self._rested = np.zeros(0)  # per sample: when the segment was last at rest (host s; -inf: not seen)
+        self._rest_tail: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
+        self._rest_s = -math.inf  # the segment's last rest known so far (host s)
+        #: the landing jerk (g/s) of a stride whose landing was not recognised, and when its rest began (host s)
+        self._missed_jerk = math.nan
+        self._missed_at_s = math.inf
         self._open: ImpactWindow | None = None
         self._last_onset_s = -math.inf
         self._last_end_s = -math.inf
@@ -198,6 +227,8 @@ class ImpactTrigger:
             self.vertical = vertical
         if rhythm is not None:
             self.rhythm = rhythm
+            if rhythm.last_ic_s >= self._missed_at_s:  # the analysis has seen the gait of the missed stride
+                self._missed_jerk, self._missed_at_s = math.nan, math.inf
 
     def feed(
         self,
@@ -205,10 +236,15 @@ class ImpactTrigger:
         acc_ms2: NDArray[np.float64],
         arrival_s: NDArray[np.float64],
         target_g: float | None,
+        gyr_dps: NDArray[np.float64] | None = None,
     ) -> list[ImpactWindow]:
-        """Take a batch (host clock s, sensor-frame m/s^2 with gravity, per-sample packet arrival) and
-        return the windows whose running maximum first exceeded ``target_g`` in it (None: no cues)."""
-        if t_s.size == 0 or self.vertical is None:
+        """Take a batch (host clock s, sensor-frame m/s^2 with gravity, per-sample packet arrival, sensor-frame
+        deg/s or None) and return the windows whose running maximum first exceeded ``target_g`` in it (None: no
+        cues)."""
+        if t_s.size == 0:
+            return []
+        rested = self._rest_times(t_s, acc_ms2, gyr_dps)
+        if self.vertical is None:
             return []
         axis = acc_ms2 @ self.vertical / STANDARD_GRAVITY_MS2 - 1.0
         before = self._axis[-1:] if self._axis.size else axis[:1]
@@ -219,6 +255,7 @@ class ImpactTrigger:
         self._axis = np.concatenate([self._axis[keep], axis])
         self._jerk = np.concatenate([self._jerk[keep], jerk])
         self._arrival = np.concatenate([self._arrival[keep], np.broadcast_to(arrival_s, t_s.shape)])
+        self._rested = np.concatenate([self._rested[keep], rested])
         cued: list[ImpactWindow] = []
         position = first_new
         while True:  # one pass per landing event, not per sample
@@ -238,6 +275,7 @@ class ImpactTrigger:
             self._open = None
             self._last_end_s = window.end_s
             position = int(np.searchsorted(self._t, window.end_s, side="right"))
+        self._missed_landing(first_new)
         return cued
 
     def _landing(self, position: int) -> int | None:
@@ -245,10 +283,71 @@ class ImpactTrigger:
         r = self.rhythm
         if r is None or not math.isfinite(r.landing_jerk_g_per_s):
             return None
-        gate = self.gate_s()
-        level = self.settings.landing_jerk_fraction * r.landing_jerk_g_per_s
-        hit = np.flatnonzero((self._t[position:] >= gate) & (self._jerk[position:] >= level))
+        level = self.settings.landing_jerk_fraction * np.fmin(r.landing_jerk_g_per_s, self._missed_jerk)
+        hit = np.flatnonzero(self._looking(position) & (self._jerk[position:] >= level))
         return position + int(hit[0]) if hit.size else None
+
+    def _missed_landing(self, first_new: int) -> None:
+        """Foot, shank with a gyroscope: where the segment came to rest in the new samples (from ``first_new``) and
+        no landing was recognised since its previous rest, the stride's landing was missed (after a change of gait
+        the level is still the old gait's: a heel strike's jerk against a soft toe landing's); its largest jerk
+        from the shortest swing after the previous rest to this one is that landing's, and the level follows it
+        until the analysis has seen that gait (LIVE-33)."""
+        r = self.rhythm
+        if r is None or self._rested.size < 2 or first_new >= self._rested.size:
+            return
+        lo = max(first_new, 1)
+        began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
+        shortest = r.shortest_airborne_s if math.isfinite(r.shortest_airborne_s) else _airborne_s(r)
+        for j in began.tolist():  # at most one a stride
+            left, rest = float(self._rested[j - 1]), float(self._rested[j])
+            if not math.isfinite(left) or self._last_onset_s > left:
+                continue  # no rest before, or a landing was recognised in the stride
+            swing = (self._t >= left + shortest) & (self._t <= rest)
+            if swing.any():
+                self._missed_jerk, self._missed_at_s = float(self._jerk[swing].max()), rest
+
+    def _rest_times(
+        self, t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64] | None
+    ) -> NDArray[np.float64]:
+        """Per sample of a batch, when the segment was last at rest before it (host clock s; -inf: not seen, or no
+        gyroscope): the offline rest score (contacts.stance_score) below ``rest_level_score``, counted once the
+        score's window is complete (half a window, ~20 ms, after the sample)."""
+        if gyr_dps is None or self.placement not in ONE_LEG_PLACEMENTS:
+            return np.full(t_s.size, -math.inf)
+        size = max(2, round(self.contacts.rest_window_s * self.fs))
+        tail = self._rest_tail
+        t, acc, gyr = (t_s, acc_ms2, gyr_dps) if tail is None else (
+            np.concatenate([tail[0], t_s]), np.concatenate([tail[1], acc_ms2]), np.concatenate([tail[2], gyr_dps])
+        )  # fmt: skip
+        m = t.size - t_s.size
+        score = stance_score(acc, gyr, self.fs, self.contacts)
+        at_rest = np.where(score < self.contacts.rest_level_score, t, -math.inf)
+        at_rest[: min(size, m)] = -math.inf  # their windows reach before the tail: counted in earlier batches
+        before = self._rest_s
+        last = np.maximum.accumulate(np.concatenate([[before], at_rest]))  # last[k + 1]: up to sample k
+        known = np.arange(m, t.size) - size // 2  # the latest sample whose rest score is known at each new one
+        self._rest_tail = (t[-2 * size :], acc[-2 * size :], gyr[-2 * size :])
+        rested = np.where(known >= 0, last[np.maximum(known, 0) + 1], before)
+        self._rest_s = float(rested[-1])
+        return np.asarray(rested)
+
+    def _looking(self, position: int) -> NDArray[np.bool_]:
+        """Mask of the history's samples from ``position`` at which a landing is looked for: after :meth:`gate_s`;
+        at the foot and shank with a gyroscope, also at least the shortest recent swing after the segment's last
+        rest (the offline rest score, contacts.stance_score; LIVE-31). The segment left the ground after that rest
+        and flew a whole swing before it lands, while its toe-off follows the rest by the heel's rise alone
+        (walking: ~20 % of the stride against the swing's ~40 %); the toe-off's jerk (the push leaves the ground)
+        is as sharp as a soft landing's, and a toe-off taken for a landing set the next gate a stride later at the
+        next toe-off, stride after stride. The shortest swing, not the typical one: a bound, and the swing
+        shortens while a run speeds up from standing."""
+        t_s = self._t[position:]
+        looking = t_s >= self.gate_s()
+        r = self.rhythm
+        if r is not None and self.placement in ONE_LEG_PLACEMENTS:
+            shortest = r.shortest_airborne_s if math.isfinite(r.shortest_airborne_s) else _airborne_s(r)
+            looking &= t_s - self._rested[position:] >= shortest
+        return np.asarray(looking)
 
     def gate_s(self) -> float:
         """From when a landing is looked for (host clock s): ``gate_airborne_fraction`` of the typical
@@ -261,8 +360,7 @@ class ImpactTrigger:
             last_ic, last_to = self._last_onset_s, math.nan
         contact = r.contact_s if math.isfinite(r.contact_s) else 0.0
         toe_off = last_to if math.isfinite(last_to) and last_to > last_ic else last_ic + contact
-        airborne = r.airborne_s if math.isfinite(r.airborne_s) else max(r.interval_s - contact, 0.0)
-        return max(toe_off + self.settings.gate_airborne_fraction * airborne, self._last_end_s)
+        return max(toe_off + self.settings.gate_airborne_fraction * _airborne_s(r), self._last_end_s)
 
     def window_s(self) -> float:
         """Length of the impact window after the landing (s): impact.impact_load's for this placement."""
