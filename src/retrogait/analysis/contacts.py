@@ -295,7 +295,8 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     gyr = signals.gyr_dps
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
-    ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
+    stance_way = None if sagittal is None else -_swing_way(sagittal, quiet, stride, fs)
+    ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact, _turned(sagittal, stance_way, idx, s))
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
     to = toe_offs.result()
     order = np.argsort(ic, kind="stable")
@@ -344,18 +345,31 @@ def _shank_swinging(
     if at.size == 0:
         return np.zeros(0, dtype=bool)
     n = sagittal_dps.size
+    way = _swing_way(sagittal_dps, at, stride_s, fs)
+    # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
+    recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
+    return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
+
+
+def _swing_way(
+    sagittal_dps: NDArray[np.float64], at: NDArray[np.int64], stride_s: NDArray[np.float64], fs: float
+) -> NDArray[np.float64]:
+    """(m,) the sign (+1 / -1) a shank's sagittal rate (``sagittal_dps``, deg/s) has in its swing near each sample
+    ``at``: the sign of the largest rate within half a local stride (``stride_s``, s per sample) either side (the
+    swing turns fastest). Gathered in bounded blocks of windows (PERF-20, CONTACT-6)."""
+    n = sagittal_dps.size
     half = np.maximum((stride_s[at] * fs / 2).astype(np.int64), 1)
     lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
     way = np.empty(at.size)
+    if at.size == 0:
+        return way
     offsets = np.arange(2 * int(half.max()) + 1)
     rows = max(1, WINDOW_BLOCK_SAMPLES // offsets.size)  # a stride's window each, in bounded blocks (PERF-20)
     for first in range(0, at.size, rows):
         part = slice(first, first + rows)
         seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :], None, hi[part, None])]
         way[part] = np.sign(seg[np.arange(seg.shape[0]), np.argmax(np.abs(seg), axis=1)])
-    # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
-    recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
-    return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
+    return way
 
 
 def _quiet_points(
@@ -427,6 +441,7 @@ def _limb_landings(
     idx: NDArray[np.int64],
     s: ContactsSettings,
     impact: ImpactSettings | None = None,
+    shank_turned: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
     """Initial contact (sample index) of the landing in each search window ``idx`` (rows: stances).
 
@@ -440,7 +455,8 @@ def _limb_landings(
     A foot lowered slowly (walking) has no such peak; its landing is the sharpest jerk of the window.
     An impact found well after a sole point came to rest is the heel dropping onto a planted
     forefoot, not the touch (foot_landing.first_touch). Shank (no zero-velocity rest, so no
-    velocity): the sharpest vertical jerk.
+    velocity): the sharpest vertical jerk where ``shank_turned`` (the window's samples where the shank
+    already turns the stance's way, :func:`_turned`; all of them if None).
     """
     fs = signals.fs_hz
     acc = signals.acc_ms2
@@ -450,7 +466,8 @@ def _limb_landings(
     up = lowpass(up, s.impact_cutoff_hz, fs)
     vjerk = np.abs(np.gradient(up)) * fs
     if vel is None:
-        return _impact_onset(vjerk, idx[rows, np.argmax(vjerk[idx], axis=1)], rise, s)
+        score = vjerk[idx] if shank_turned is None else np.where(shank_turned, vjerk[idx], -1.0)
+        return _impact_onset(vjerk, idx[rows, np.argmax(score, axis=1)], rise, s)
     width = idx.shape[1]
     offs = np.arange(width)
     v = np.where(np.isfinite(vel[idx]), vel[idx], 0.0)
@@ -466,6 +483,28 @@ def _limb_landings(
     ic = np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
     del up, vel, vjerk, v  # freed before the sole's speed is integrated (PERF-20)
     return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s, impact)
+
+
+def _turned(
+    sagittal_dps: NDArray[np.float64] | None,
+    stance_way: NDArray[np.float64] | None,
+    idx: NDArray[np.int64],
+    s: ContactsSettings,
+) -> NDArray[np.bool_] | None:
+    """(stances, window) where a shank's sagittal rate (``sagittal_dps``, deg/s) already turns the stance's way
+    (``stance_way``, +1 / -1 per stance) at ``shank_touch_rate_dps`` or more, in each landing window ``idx``; a
+    window with no such sample is left whole. None without a shank.
+
+    The foot touches at the end of the swing's reversal: the shank swings one way, turns back in late swing and
+    lands turning the stance's way (the knee passing over the planted foot), in either direction of travel
+    (Aminian et al. 2002: the contact at the rate's minimum after the swing's peak). A backward walk's reversal
+    is fast (4-6 x 10^3 deg/s^2 in the simulator) and its vertical jerk in the air rivals a soft toe touch's;
+    there the rate has only begun to turn (CONTACT-8)."""
+    if sagittal_dps is None or stance_way is None:
+        return None
+    turned: NDArray[np.bool_] = np.asarray(stance_way[:, None] * sagittal_dps[idx] >= s.shank_touch_rate_dps)
+    never = ~np.asarray(turned.any(axis=1))
+    return np.asarray(turned | never[:, None])
 
 
 def _limb_toe_offs(

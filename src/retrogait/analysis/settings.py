@@ -246,6 +246,13 @@ class ContactsSettings(Stage):
     shank_swing_end_s: float = quantity(
         0.15, "s", "shank: a mid-stance comes at least this long after the swing last turned that fast", 0.0, 0.5
     )
+    shank_touch_rate_dps: float = quantity(
+        150.0,
+        "deg/s",
+        "shank: the foot touches turning the stance's way at least this fast (the swing reversed)",
+        0.0,
+        2000.0,
+    )
     toe_off_min_rate_dps: float = quantity(
         30.0, "deg/s", "shank TO: the stance rotation's last peak must reach this rate", 0.0, 2000.0
     )
