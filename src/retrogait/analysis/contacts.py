@@ -491,9 +491,11 @@ def _turned(
     idx: NDArray[np.int64],
     s: ContactsSettings,
 ) -> NDArray[np.bool_] | None:
-    """(stances, window) where a shank's sagittal rate (``sagittal_dps``, deg/s) already turns the stance's way
-    (``stance_way``, +1 / -1 per stance) at ``shank_touch_rate_dps`` or more, in each landing window ``idx``; a
-    window with no such sample is left whole. None without a shank.
+    """(stances, window) the samples of each landing window ``idx`` from the end of the swing's reversal on: the
+    first where a shank's sagittal rate (``sagittal_dps``, deg/s) turns the stance's way (``stance_way``, +1 / -1
+    per stance) at ``shank_touch_rate_dps`` or more after it last turned the swing's way faster than
+    ``shank_swing_rate_dps``. A window without such a reversal (a side-step's swing dies out into the touch) is
+    left whole. None without a shank.
 
     The foot touches at the end of the swing's reversal: the shank swings one way, turns back in late swing and
     lands turning the stance's way (the knee passing over the planted foot), in either direction of travel
@@ -502,9 +504,14 @@ def _turned(
     there the rate has only begun to turn (CONTACT-8)."""
     if sagittal_dps is None or stance_way is None:
         return None
-    turned: NDArray[np.bool_] = np.asarray(stance_way[:, None] * sagittal_dps[idx] >= s.shank_touch_rate_dps)
-    never = ~np.asarray(turned.any(axis=1))
-    return np.asarray(turned | never[:, None])
+    rate = stance_way[:, None] * sagittal_dps[idx]
+    width = idx.shape[1]
+    cols = np.arange(width)
+    swinging = rate < -s.shank_swing_rate_dps
+    last_swing = np.where(swinging.any(axis=1), width - 1 - np.argmax(swinging[:, ::-1], axis=1), -1)
+    reversed_ = (rate >= s.shank_touch_rate_dps) & (cols[None, :] > last_swing[:, None])
+    start = np.where(reversed_.any(axis=1), np.argmax(reversed_, axis=1), 0)
+    return np.asarray(cols[None, :] >= start[:, None])
 
 
 def _limb_toe_offs(
