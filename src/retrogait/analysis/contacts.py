@@ -58,7 +58,10 @@ def detect_contacts(
     still = still or preset(signals.placement).still
     if signals.placement == "lower_back":
         return _lower_back(signals, settings, still)
-    if signals.placement == "shank" and signals.fs_hz < settings.shank_interpolate_hz:
+    if (
+        signals.placement == "shank"
+        and settings.shank_interpolate_min_hz <= signals.fs_hz < settings.shank_interpolate_hz
+    ):
         return _interpolated_limb(signals, settings, still, impact or preset(signals.placement).impact)
     if signals.placement in ("foot", "shank"):
         return _limb(signals, settings, still, impact or preset(signals.placement).impact)
@@ -74,7 +77,9 @@ def _interpolated_limb(
     A landing's impact is shorter than a slow sensor's sample interval: at 52 Hz the jerk's central difference spans
     38 ms, the 50 ms rise two samples reach back into the swing's own jerk, and the onset came ~40 ms early on every
     shank row (CONTACT-9). The sensor's own anti-alias filter band-limits its signal, so interpolation restores the
-    samples between (Shannon) and the rules read the landing as at 200 Hz."""
+    samples between (Shannon) and the rules read the landing as at 200 Hz. Not below ``shank_interpolate_min_hz``:
+    there a backward walk's swing reversal in the air and its touch (60-90 ms apart) lie within two samples, and the
+    interpolated signal blends them (fast backward walks at 26-40 Hz lost a third of their contacts)."""
     k = math.ceil(s.shank_interpolate_hz / signals.fs_hz)
     up = replace(
         signals,
