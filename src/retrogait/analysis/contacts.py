@@ -496,8 +496,8 @@ def _limb_landings(
     A foot lowered slowly (walking) has no such peak; its landing is the sharpest jerk of the window.
     An impact found well after a sole point came to rest is the heel dropping onto a planted
     forefoot, not the touch (foot_landing.first_touch). Shank (no zero-velocity rest, so no
-    velocity): the sharpest vertical jerk where ``shank_turned`` (the window's samples where the shank
-    already turns the stance's way, :func:`_turned`; all of them if None).
+    velocity): the sharpest vertical jerk where ``shank_turned`` (the window's samples from the end of the
+    swing's reversal on, :func:`_turned`; all of them if None).
     """
     fs = signals.fs_hz
     acc = signals.acc_ms2
