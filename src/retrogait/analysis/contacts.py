@@ -22,12 +22,9 @@ direction-free physics.
 from __future__ import annotations
 
 import bisect
-import math
-from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import resample_poly
 
 from retrogait.analysis.beside import Beside
 from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
@@ -58,47 +55,9 @@ def detect_contacts(
     still = still or preset(signals.placement).still
     if signals.placement == "lower_back":
         return _lower_back(signals, settings, still)
-    if (
-        signals.placement == "shank"
-        and settings.shank_interpolate_min_hz <= signals.fs_hz < settings.shank_interpolate_hz
-    ):
-        return _interpolated_limb(signals, settings, still, impact or preset(signals.placement).impact)
     if signals.placement in ("foot", "shank"):
         return _limb(signals, settings, still, impact or preset(signals.placement).impact)
     return phone_steps(signals, phone or preset(signals.placement).phone_steps, still).contacts
-
-
-def _interpolated_limb(
-    signals: BodySignals, s: ContactsSettings, still: StillSettings, impact: ImpactSettings
-) -> Contacts:
-    """A shank's contacts below ``shank_interpolate_hz``: found in its signals interpolated (band-limited,
-    ``resample_poly``) by the least whole factor reaching that rate, each event then on the nearest recorded sample.
-
-    A landing's impact is shorter than a slow sensor's sample interval: at 52 Hz the jerk's central difference spans
-    38 ms, the 50 ms rise two samples reach back into the swing's own jerk, and the onset came ~40 ms early on every
-    shank row (CONTACT-9). The sensor's own anti-alias filter band-limits its signal, so interpolation restores the
-    samples between (Shannon) and the rules read the landing as at 200 Hz. Not below ``shank_interpolate_min_hz``:
-    there a backward walk's swing reversal in the air and its touch (60-90 ms apart) lie within two samples, and the
-    interpolated signal blends them (fast backward walks at 26-40 Hz lost a third of their contacts)."""
-    k = math.ceil(s.shank_interpolate_hz / signals.fs_hz)
-    up = replace(
-        signals,
-        fs_hz=signals.fs_hz * k,
-        t_s=signals.t_s[0] + np.arange(signals.n_samples * k) / (signals.fs_hz * k),
-        acc_ms2=resample_poly(signals.acc_ms2, k, 1, axis=0, padtype="edge"),
-        gyr_dps=None if signals.gyr_dps is None else resample_poly(signals.gyr_dps, k, 1, axis=0, padtype="edge"),
-        gap=np.repeat(signals.gap, k),
-        clipped=np.repeat(signals.clipped, k),
-    )
-    found = _limb(up, s, still, impact)
-    last = signals.n_samples - 1
-
-    def back(idx: NDArray[np.int64]) -> NDArray[np.int64]:
-        return np.where(idx >= 0, np.minimum(np.round(idx / k), last), -1).astype(np.int64)
-
-    ic, to = back(found.ic_idx), back(found.to_idx)
-    keep = np.concatenate([[True], np.diff(ic) > 0]) if ic.size else np.zeros(0, dtype=bool)
-    return Contacts(ic_idx=ic[keep], to_idx=to[keep], side=found.side[keep])
 
 
 # ------------------------------------------------------------------------------------------ helpers
