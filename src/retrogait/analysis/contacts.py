@@ -22,6 +22,8 @@ direction-free physics.
 from __future__ import annotations
 
 import bisect
+import math
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,6 +41,7 @@ from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
+from retrogait.dsp.upsample import upsample
 
 
 def detect_contacts(
@@ -296,7 +299,10 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
     stance_way = None if sagittal is None else -_swing_way(sagittal, quiet, stride, fs)
-    ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact, _turned(sagittal, stance_way, idx, s))
+    if sagittal is not None and stance_way is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
+        ic = _interpolated_landings(signals, quiet, lo, quiet_end, stance_way, s, impact)
+    else:
+        ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact, _turned(sagittal, stance_way, idx, s))
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
     to = toe_offs.result()
     order = np.argsort(ic, kind="stable")
@@ -306,6 +312,47 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     keep = _one_stance_per_swing(ic, to, rate[quiet])
     ic, to = ic[keep], to[keep]
     return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
+
+
+def _interpolated_landings(
+    signals: BodySignals,
+    quiet: NDArray[np.int64],
+    lo: NDArray[np.int64],
+    quiet_end: NDArray[np.int64],
+    stance_way: NDArray[np.float64],
+    s: ContactsSettings,
+    impact: ImpactSettings,
+) -> NDArray[np.int64]:
+    """A shank's landings (sample index) below ``shank_interpolate_hz``: each window ``lo``..``quiet_end`` before its
+    mid-stance ``quiet`` searched as :func:`_limb_landings` does, in the signals interpolated (band-limited,
+    dsp.upsample) by the least whole factor reaching that rate, each landing then put on the nearest recorded sample.
+    The stances are the recorded rate's: only where each lands is read finer.
+
+    A landing's impact is shorter than a slow sensor's sample interval: at 52 Hz the jerk's central difference spans
+    38 ms, the 50 ms rise (two samples) reached back into the swing's own jerk, and the contacts came ~40 ms early on
+    every shank row (CONTACT-9). A sensor's anti-alias filter band-limits its signal, so the samples between are what
+    it would have read. Not below ``shank_interpolate_min_hz``: there a backward walk's swing reversal in the air and
+    its touch (60-90 ms apart) lie within two samples, and the interpolated signal blends them."""
+    assert signals.gyr_dps is not None
+    k = math.ceil(s.shank_interpolate_hz / signals.fs_hz)
+    up = replace(
+        signals,
+        fs_hz=signals.fs_hz * k,
+        t_s=signals.t_s[0] + np.arange(signals.n_samples * k) / (signals.fs_hz * k),
+        acc_ms2=upsample(signals.acc_ms2, k),
+        gyr_dps=upsample(signals.gyr_dps, k),
+        gap=np.repeat(signals.gap, k),
+        clipped=np.repeat(signals.clipped, k),
+    )
+    assert up.gyr_dps is not None
+    end = quiet_end * k
+    start = lo * k
+    width = int((end - start).max()) + 1
+    idx = np.clip(start[:, None] + np.arange(width)[None, :], 0, end[:, None])
+    sagittal = lowpass(up.gyr_dps[:, 1], RATE_LOWPASS_HZ, up.fs_hz)
+    turned = _turned(sagittal, stance_way, idx, s)
+    ic = _limb_landings(up, up.gyr_dps, np.zeros(0), quiet * k, idx, s, impact, turned)  # a shank's reads no jerk
+    return np.minimum(np.round(ic / k), signals.n_samples - 1).astype(np.int64)
 
 
 def _limb_acc_only(

@@ -253,6 +253,20 @@ class ContactsSettings(Stage):
         0.0,
         2000.0,
     )
+    shank_interpolate_hz: float = quantity(
+        200.0,
+        "Hz",
+        "shank: a slower recording's landings are read in its signals interpolated to this rate",
+        1.0,
+        2000.0,
+    )
+    shank_interpolate_min_hz: float = quantity(
+        50.0,
+        "Hz",
+        "shank: a recording slower than this is read as it is (its swing's reversal and touch blend)",
+        0.0,
+        2000.0,
+    )
     toe_off_min_rate_dps: float = quantity(
         30.0, "deg/s", "shank TO: the stance rotation's last peak must reach this rate", 0.0, 2000.0
     )
