@@ -13,6 +13,7 @@ import pytest
 import retrogait
 from retrogait.analysis import contacts as contacts_module
 from retrogait.analysis.contacts import _fill_lost_steps, _shank_swinging, _tallest_spaced, detect_contacts
+from retrogait.analysis.contacts import _shank_swinging, _tallest_spaced, _turned, detect_contacts
 from retrogait.analysis.filters import lowpass
 from retrogait.analysis.foot_landing import first_touch, lowest_sole_speed_ms
 from retrogait.analysis.settings import AnalysisSettings, ContactsSettings
@@ -377,3 +378,42 @@ def test_the_shanks_swing_test_gathers_its_stride_windows_in_bounded_blocks(monk
     blocks = _shank_swinging(sagittal, at, stride, fs, settings)
     np.testing.assert_array_equal(blocks, whole)
     assert gathered and max(gathered) <= 5_000 and len(gathered) > 1
+
+
+def test_a_shanks_landing_is_searched_from_the_end_of_the_swings_reversal() -> None:
+    """CONTACT-8: a backward walking shank swings one way (+500 deg/s), turns back in the air and lands turning the
+    stance's way (-200 deg/s); the reversal's jerk in the air is no touch, so the landing window starts where the rate
+    first turns the stance's way at ``shank_touch_rate_dps`` after it last turned the swing's way faster than
+    ``shank_swing_rate_dps``. A side-step's swing dies out into the touch with no reversal: its window stays whole
+    (a stance-way turn before the swing's last fast sample is not its end)."""
+    settings = ContactsSettings()
+    backward = np.concatenate([np.linspace(500.0, -200.0, 15), np.full(5, -200.0)])  # 50 deg/s per sample
+    sidestep = np.concatenate([np.full(4, 200.0), np.linspace(-260.0, 0.0, 16)])
+    sagittal = np.concatenate([backward, sidestep])
+    idx = np.vstack([np.arange(20), 20 + np.arange(20)]).astype(np.int64)
+    allowed = _turned(sagittal, np.array([-1.0, 1.0]), idx, settings)
+    assert allowed is not None
+    first = int(np.argmax(allowed[0]))
+    assert backward[first] <= -settings.shank_touch_rate_dps < backward[first - 1]
+    assert allowed[0, first:].all() and not allowed[0, :first].any()
+    assert allowed[1].all()
+    assert _turned(None, None, idx, settings) is None
+
+
+def test_a_slow_shanks_landing_is_read_in_its_signals_interpolated_to_the_analysis_rate() -> None:
+    """CONTACT-9: at 52 Hz a shank's landing impact is shorter than a sample; the jerk's central difference spans
+    38 ms and its 50 ms rise (two samples) reached back into the swing's jerk: forward running contacts came ~40 ms
+    early (median over seeds 1-18), here 2 of 15 more than 50 ms (fails before). Each landing is now searched in the
+    signals interpolated (band-limited) to 208 Hz; ``contacts.shank_interpolate_hz`` below the rate turns it off."""
+    sim = simulate(SimulationConfig("shank", [Bout("forward", "running", 3.5, 12)], sample_rate_hz=52.0, seed=3))
+    truth = sim.truth[sim.truth["side"] == sim.config.side]["ic_time_s"].to_numpy()
+    truth = truth[(truth > 1.0) & (truth < truth.max() - 0.5)]
+
+    def within(settings: AnalysisSettings | None) -> float:
+        det = retrogait.analyze(sim.session, settings=settings).steps["ic_time_s"].to_numpy()
+        return float(np.mean([np.min(np.abs(det - t)) <= 0.05 for t in truth]))
+
+    off = AnalysisSettings()
+    off = replace(off, contacts=replace(off.contacts, shank_interpolate_hz=1.0))
+    assert within(None) >= 0.95
+    assert within(off) < 0.95

@@ -22,6 +22,8 @@ direction-free physics.
 from __future__ import annotations
 
 import bisect
+import math
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,6 +41,7 @@ from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
+from retrogait.dsp.upsample import upsample
 
 
 def detect_contacts(
@@ -323,6 +326,12 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     # (PERF-38); the shank's sagittal rate is the one its mid-stances were tested with (PERF-47)
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
     ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
+    toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
+    stance_way = None if sagittal is None else -_swing_way(sagittal, quiet, stride, fs)
+    if sagittal is not None and stance_way is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
+        ic = _interpolated_landings(signals, quiet, lo, quiet_end, stance_way, s, impact)
+    else:
+        ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact, _turned(sagittal, stance_way, idx, s))
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
     to = toe_offs.result()
     order = np.argsort(ic, kind="stable")
@@ -332,6 +341,47 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     keep = _one_stance_per_swing(ic, to, rate[quiet])
     ic, to = ic[keep], to[keep]
     return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
+
+
+def _interpolated_landings(
+    signals: BodySignals,
+    quiet: NDArray[np.int64],
+    lo: NDArray[np.int64],
+    quiet_end: NDArray[np.int64],
+    stance_way: NDArray[np.float64],
+    s: ContactsSettings,
+    impact: ImpactSettings,
+) -> NDArray[np.int64]:
+    """A shank's landings (sample index) below ``shank_interpolate_hz``: each window ``lo``..``quiet_end`` before its
+    mid-stance ``quiet`` searched as :func:`_limb_landings` does, in the signals interpolated (band-limited,
+    dsp.upsample) by the least whole factor reaching that rate, each landing then put on the nearest recorded sample.
+    The stances are the recorded rate's: only where each lands is read finer.
+
+    A landing's impact is shorter than a slow sensor's sample interval: at 52 Hz the jerk's central difference spans
+    38 ms, the 50 ms rise (two samples) reached back into the swing's own jerk, and the contacts came ~40 ms early on
+    every shank row (CONTACT-9). A sensor's anti-alias filter band-limits its signal, so the samples between are what
+    it would have read. Not below ``shank_interpolate_min_hz``: there a backward walk's swing reversal in the air and
+    its touch (60-90 ms apart) lie within two samples, and the interpolated signal blends them."""
+    assert signals.gyr_dps is not None
+    k = math.ceil(s.shank_interpolate_hz / signals.fs_hz)
+    up = replace(
+        signals,
+        fs_hz=signals.fs_hz * k,
+        t_s=signals.t_s[0] + np.arange(signals.n_samples * k) / (signals.fs_hz * k),
+        acc_ms2=upsample(signals.acc_ms2, k),
+        gyr_dps=upsample(signals.gyr_dps, k),
+        gap=np.repeat(signals.gap, k),
+        clipped=np.repeat(signals.clipped, k),
+    )
+    assert up.gyr_dps is not None
+    end = quiet_end * k
+    start = lo * k
+    width = int((end - start).max()) + 1
+    idx = np.clip(start[:, None] + np.arange(width)[None, :], 0, end[:, None])
+    sagittal = lowpass(up.gyr_dps[:, 1], RATE_LOWPASS_HZ, up.fs_hz)
+    turned = _turned(sagittal, stance_way, idx, s)
+    ic = _limb_landings(up, up.gyr_dps, np.zeros(0), quiet * k, idx, s, impact, turned)  # a shank's reads no jerk
+    return np.minimum(np.round(ic / k), signals.n_samples - 1).astype(np.int64)
 
 
 def _limb_acc_only(
@@ -371,18 +421,31 @@ def _shank_swinging(
     if at.size == 0:
         return np.zeros(0, dtype=bool)
     n = sagittal_dps.size
+    way = _swing_way(sagittal_dps, at, stride_s, fs)
+    # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
+    recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
+    return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
+
+
+def _swing_way(
+    sagittal_dps: NDArray[np.float64], at: NDArray[np.int64], stride_s: NDArray[np.float64], fs: float
+) -> NDArray[np.float64]:
+    """(m,) the sign (+1 / -1) a shank's sagittal rate (``sagittal_dps``, deg/s) has in its swing near each sample
+    ``at``: the sign of the largest rate within half a local stride (``stride_s``, s per sample) either side (the
+    swing turns fastest). Gathered in bounded blocks of windows (PERF-20, CONTACT-6)."""
+    n = sagittal_dps.size
     half = np.maximum((stride_s[at] * fs / 2).astype(np.int64), 1)
     lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
     way = np.empty(at.size)
+    if at.size == 0:
+        return way
     offsets = np.arange(2 * int(half.max()) + 1)
     rows = max(1, WINDOW_BLOCK_SAMPLES // offsets.size)  # a stride's window each, in bounded blocks (PERF-20)
     for first in range(0, at.size, rows):
         part = slice(first, first + rows)
         seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :], None, hi[part, None])]
         way[part] = np.sign(seg[np.arange(seg.shape[0]), np.argmax(np.abs(seg), axis=1)])
-    # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
-    recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
-    return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
+    return way
 
 
 def _quiet_points(
@@ -454,6 +517,7 @@ def _limb_landings(
     idx: NDArray[np.int64],
     s: ContactsSettings,
     impact: ImpactSettings | None = None,
+    shank_turned: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
     """Initial contact (sample index) of the landing in each search window ``idx`` (rows: stances).
 
@@ -467,7 +531,8 @@ def _limb_landings(
     A foot lowered slowly (walking) has no such peak; its landing is the sharpest jerk of the window.
     An impact found well after a sole point came to rest is the heel dropping onto a planted
     forefoot, not the touch (foot_landing.first_touch). Shank (no zero-velocity rest, so no
-    velocity): the sharpest vertical jerk.
+    velocity): the sharpest vertical jerk where ``shank_turned`` (the window's samples from the end of the
+    swing's reversal on, :func:`_turned`; all of them if None).
     """
     fs = signals.fs_hz
     acc = signals.acc_ms2
@@ -477,7 +542,8 @@ def _limb_landings(
     up = lowpass(up, s.impact_cutoff_hz, fs)
     vjerk = np.abs(np.gradient(up)) * fs
     if vel is None:
-        return _impact_onset(vjerk, idx[rows, np.argmax(vjerk[idx], axis=1)], rise, s)
+        score = vjerk[idx] if shank_turned is None else np.where(shank_turned, vjerk[idx], -1.0)
+        return _impact_onset(vjerk, idx[rows, np.argmax(score, axis=1)], rise, s)
     width = idx.shape[1]
     offs = np.arange(width)
     v = np.where(np.isfinite(vel[idx]), vel[idx], 0.0)
@@ -493,6 +559,35 @@ def _limb_landings(
     ic = np.where(v.min(axis=1) < -s.fall_speed_ms, ic_fall, ic_lowered).astype(np.int64)
     del up, vel, vjerk, v  # freed before the sole's speed is integrated (PERF-20)
     return first_touch(acc, gyr_dps, fs, quiet, idx, ic, s, impact)
+
+
+def _turned(
+    sagittal_dps: NDArray[np.float64] | None,
+    stance_way: NDArray[np.float64] | None,
+    idx: NDArray[np.int64],
+    s: ContactsSettings,
+) -> NDArray[np.bool_] | None:
+    """(stances, window) the samples of each landing window ``idx`` from the end of the swing's reversal on: the
+    first where a shank's sagittal rate (``sagittal_dps``, deg/s) turns the stance's way (``stance_way``, +1 / -1
+    per stance) at ``shank_touch_rate_dps`` or more after it last turned the swing's way faster than
+    ``shank_swing_rate_dps``. A window without such a reversal (a side-step's swing dies out into the touch) is
+    left whole. None without a shank.
+
+    The foot touches at the end of the swing's reversal: the shank swings one way, turns back in late swing and
+    lands turning the stance's way (the knee passing over the planted foot), in either direction of travel
+    (Aminian et al. 2002: the contact at the rate's minimum after the swing's peak). A backward walk's reversal
+    is fast (4-6 x 10^3 deg/s^2 in the simulator) and its vertical jerk in the air rivals a soft toe touch's;
+    there the rate has only begun to turn (CONTACT-8)."""
+    if sagittal_dps is None or stance_way is None:
+        return None
+    rate = stance_way[:, None] * sagittal_dps[idx]
+    width = idx.shape[1]
+    cols = np.arange(width)
+    swinging = rate < -s.shank_swing_rate_dps
+    last_swing = np.where(swinging.any(axis=1), width - 1 - np.argmax(swinging[:, ::-1], axis=1), -1)
+    reversed_ = (rate >= s.shank_touch_rate_dps) & (cols[None, :] > last_swing[:, None])
+    start = np.where(reversed_.any(axis=1), np.argmax(reversed_, axis=1), 0)
+    return np.asarray(cols[None, :] >= start[:, None])
 
 
 def _limb_toe_offs(

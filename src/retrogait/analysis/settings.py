@@ -254,6 +254,27 @@ class ContactsSettings(Stage):
     shank_swing_end_s: float = quantity(
         0.15, "s", "shank: a mid-stance comes at least this long after the swing last turned that fast", 0.0, 0.5
     )
+    shank_touch_rate_dps: float = quantity(
+        150.0,
+        "deg/s",
+        "shank: the foot touches turning the stance's way at least this fast (the swing reversed)",
+        0.0,
+        2000.0,
+    )
+    shank_interpolate_hz: float = quantity(
+        200.0,
+        "Hz",
+        "shank: a slower recording's landings are read in its signals interpolated to this rate",
+        1.0,
+        2000.0,
+    )
+    shank_interpolate_min_hz: float = quantity(
+        50.0,
+        "Hz",
+        "shank: a recording slower than this is read as it is (its swing's reversal and touch blend)",
+        0.0,
+        2000.0,
+    )
     toe_off_min_rate_dps: float = quantity(
         30.0, "deg/s", "shank TO: the stance rotation's last peak must reach this rate", 0.0, 2000.0
     )

@@ -8,7 +8,8 @@ process's start):
 - :mod:`.peaks`: peaks with a minimum distance and prominence (``signal.find_peaks``);
 - :mod:`.running`: running maximum, minimum and median (``ndimage.maximum_filter1d``,
   ``minimum_filter1d``, ``median_filter``);
-- :mod:`.normal`: the standard normal distribution function (``special.ndtr``).
+- :mod:`.normal`: the standard normal distribution function (``special.ndtr``);
+- :mod:`.upsample`: band-limited interpolation by a whole factor (``signal.resample_poly(x, k, 1)``, close to it).
 """
 
 from retrogait.dsp.butter import butter_sos
