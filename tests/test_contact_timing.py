@@ -303,6 +303,17 @@ def test_a_step_whose_humps_each_lie_near_a_kept_neighbour_fills_its_gap() -> No
     assert _fill_lost_steps(paused, peaks, period, 1.5).tolist() == paused.tolist()
 
 
+def test_a_lost_step_gap_with_no_candidate_inside_keeps_its_peaks_once() -> None:
+    """A gap of 1.5-2.5 periods with no candidate strictly inside it (a walker who stands for a step's time: the
+    still samples' peaks are dropped) has only its own end peaks as candidates: the later end is kept already and
+    was added a second time, two contacts at one sample (CADENCE-5)."""
+    period = np.full(500, 50.0)
+    kept = np.array([100, 150, 200, 300, 350, 400])  # 200-300: 2 periods, nothing between
+    assert _fill_lost_steps(kept, kept.copy(), period, 1.5).tolist() == kept.tolist()
+    candidates = np.array([100, 150, 200, 240, 300, 350, 400])  # a candidate inside still fills the gap
+    assert _fill_lost_steps(kept, candidates, period, 1.5).tolist() == [100, 150, 200, 240, 300, 350, 400]
+
+
 def test_lower_back_fast_walk_finds_the_steps_lost_between_kept_humps() -> None:
     """Simulated forward walk at 1.8 m/s (seed 5): three steps lost between kept humps, the bout read 6.2
     steps/min slow (CADENCE-3)."""

@@ -123,8 +123,9 @@ def _fill_lost_steps(
     gap = (hi - lo) / period[np.round(mid).astype(np.int64)]
     lost = (gap > gap_periods) & (gap < gap_periods + 1.0)
     inside = candidates[(candidates > kept[0]) & (candidates < kept[-1])]
-    which = np.searchsorted(kept, inside) - 1  # the gap holding each candidate
-    ok = lost[which] & (inside != kept[which])
+    # the gap holding each candidate; a kept peak (itself a candidate) falls in the gap it starts and is left out
+    which = np.searchsorted(kept, inside, side="right") - 1
+    ok = lost[which] & (inside != kept[which])  # (CADENCE-5)
     inside, which = inside[ok], which[ok]
     if inside.size == 0:
         return kept
