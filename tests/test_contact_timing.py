@@ -12,8 +12,7 @@ import pytest
 
 import retrogait
 from retrogait.analysis import contacts as contacts_module
-from retrogait.analysis.contacts import _fill_lost_steps, _shank_swinging, _tallest_spaced, detect_contacts
-from retrogait.analysis.contacts import _shank_swinging, _tallest_spaced, _turned, detect_contacts
+from retrogait.analysis.contacts import _fill_lost_steps, _shank_swinging, _tallest_spaced, _turned, detect_contacts
 from retrogait.analysis.filters import lowpass
 from retrogait.analysis.foot_landing import first_touch, lowest_sole_speed_ms
 from retrogait.analysis.settings import AnalysisSettings, ContactsSettings

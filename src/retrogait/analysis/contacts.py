@@ -326,8 +326,6 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     # (PERF-38); the shank's sagittal rate is the one its mid-stances were tested with (PERF-47)
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
-    ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
-    toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s))  # (PERF-38)
     stance_way = None if sagittal is None else -_swing_way(sagittal, quiet, stride, fs)
     if sagittal is not None and stance_way is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
         ic = _interpolated_landings(signals, quiet, lo, quiet_end, stance_way, s, impact)
