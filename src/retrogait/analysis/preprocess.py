@@ -36,7 +36,7 @@ from retrogait.errors import RetrogaitError
 from retrogait.masks import true_runs
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
-from retrogait.session import MIN_GYRO_COVERAGE, Session, within_acc_range
+from retrogait.session import MIN_GYRO_COVERAGE, RADS_P99_DPS, Session, within_acc_range
 from retrogait.stuck import STUCK_MIN_S, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
@@ -486,7 +486,7 @@ def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: li
     """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1."""
     moving = float(np.std(norm_rows(acc_ms2))) > 2.0
     p99 = float(np.percentile(norm_rows(gyr), 99))
-    if moving and 0.0 < p99 < 6.0:
+    if moving and 0.0 < p99 < RADS_P99_DPS:  # the read's own rad/s bound (PERF-47), one value
         notes.append(f"angular rate looked like rad/s (99th percentile {p99:.2f}); converted to deg/s")
         return float(np.degrees(1.0))
     return 1.0
