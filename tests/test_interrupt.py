@@ -341,7 +341,7 @@ def test_a_ctrl_c_caught_by_another_thread_ends_the_wait_for_results() -> None:
     """Ctrl-C caught by a thread other than the main one (the kernel picks any thread that does not block it; or
     caught just before the main thread went to sleep) only sets Python's flag: the batch's main thread slept in a
     wait for the next result without a timeout and handled it only when a result came, never when none came (a
-    gated worker that waits for the batch's exit: the suite's 300 s hang under load, 1 of 20 gated runs at load ~3;
+    gated worker that waits for the batch's exit: the suite's 300 s hang under load, 1 of 230 gated runs;
     BATCH-37). The main thread waits here for a future that only a late safety net would complete."""
     import threading
     import time
