@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,7 +136,10 @@ def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path)
 
 # Imported by the batch's fork server (added to its preload): the first worker forked from it, while it
 # receives its process object, sends Ctrl-C to the batch and waits until the batch has exited before it
-# opens the batch's semaphores, the moment a Ctrl-C in a batch's first second can hit (EDGE-7).
+# opens the batch's semaphores, the moment a Ctrl-C in a batch's first second can hit (EDGE-7). A batch that
+# does not exit (its Ctrl-C lost: started ignoring SIGINT, BATCH-36) waited on this worker, and this worker on
+# the batch, until the test's 300 s timeout said nothing: after GATE_LIMIT_S the gate writes what the batch was
+# doing (its state, where it waits, its SIGINT masks) to GATE_STUCK and kills it, and the test fails with that.
 _GATE = """
 import os, signal, time
 from multiprocessing import synchronize
@@ -152,6 +156,15 @@ def _running(pid):
         return False
     return not _zombie(pid)  # exited, not yet collected by the test's subprocess.run: gone
 
+def _stuck():
+    status = open(f"/proc/{BATCH}/status").read().splitlines()
+    wchan = open(f"/proc/{BATCH}/wchan").read()
+    shown = [line for line in status if line.startswith(("State", "SigBlk", "SigIgn", "SigCgt"))]
+    with open(os.environ["GATE_STUCK"], "w") as fh:
+        fh.write(f"the batch (pid {BATCH}) still runs {os.environ['GATE_LIMIT_S']} s after its Ctrl-C, waiting in "
+                 f"{wchan} ({', '.join(shown)}; SIGINT is bit 0x2), and this worker (pid {os.getpid()}) on its exit")
+    os.kill(BATCH, signal.SIGKILL)
+
 def __setstate__(self, state):
     if os.getpid() != SERVER:  # a worker being forked
         try:
@@ -160,7 +173,11 @@ def __setstate__(self, state):
             pass
         else:
             os.kill(BATCH, signal.SIGINT)
+            limit = time.monotonic() + float(os.environ["GATE_LIMIT_S"])
             while _running(BATCH):
+                if time.monotonic() > limit:  # only ever a failure's report (never reached when it works)
+                    _stuck()
+                    break
                 time.sleep(0.01)  # polls an event (the batch's exit); no timing is assumed
     return original(self, state)
 
@@ -184,9 +201,12 @@ def test_ctrl_c_while_the_fork_server_forks_a_worker_prints_one_line(small_sessi
         pytest.skip("no fork server on this platform")
     (tmp_path / "retrogait_test_gate.py").write_text(_GATE)
     source = write_session(small_session, tmp_path / "rec.csv")
+    stuck = tmp_path / "gate.stuck"
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "GATE_MARK": str(tmp_path / "gate.mark")}
+    env |= {"GATE_STUCK": str(stuck), "GATE_LIMIT_S": os.environ.get("GATE_LIMIT_S", "60")}
     args = [sys.executable, "-c", _GATED_BATCH, "batch", str(source), "--out", str(tmp_path / "out"), "--jobs", "2"]
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert not stuck.exists(), stuck.read_text()
     assert (tmp_path / "gate.mark").exists(), done.stderr  # the gate was reached
     assert done.returncode == 130
     assert done.stderr.strip().splitlines() == ["retrogait: interrupted"], done.stderr
@@ -287,3 +307,76 @@ def test_sighup_ends_as_sigterm_unless_nohup_ignores_it(small_session: Session, 
     assert ("retrogait: hung up" in done.stderr) is not ignored and "Traceback" not in done.stderr
     assert all("from an earlier run" not in p.read_text() for p in out.iterdir())
     assert sorted(p.name for p in out.iterdir()) == ["bouts.csv", "report.html", "steps.csv", "summary.json"]
+
+
+def test_ctrl_c_while_the_fork_server_starts_ends_the_batch(small_session: Session, tmp_path: Path) -> None:
+    """The batch ignored SIGINT itself while it started its fork server (so that the server inherits ignoring it): a
+    Ctrl-C then was lost, and the batch ran on to its end (BATCH-36). Now it is held back and ends the batch after."""
+    if "forkserver" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("no fork server on this platform")
+    source = write_session(small_session, tmp_path / "rec.csv")
+    out = tmp_path / "out"
+    done = _interrupted("multiprocessing.forkserver.ensure_running", "batch", str(source), "--out", str(out), "-j", "2")
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == ["retrogait: interrupted"]
+    assert not out.exists()  # ended before it made anything
+
+
+def test_helper_processes_start_with_ctrl_c_held_back() -> None:
+    """A process started while Ctrl-C is held back (the batch's fork server) starts with SIGINT blocked, so it
+    never sees it; the caller's own handler is kept throughout (BATCH-36)."""
+    from retrogait.interrupt import sigint_held_back
+
+    blocked = "import signal; print(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))"
+    probe = [sys.executable, "-c", blocked]
+    before = signal.getsignal(signal.SIGINT)
+    with sigint_held_back():
+        assert signal.getsignal(signal.SIGINT) is before
+        printed = subprocess.run(probe, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert printed.strip() == "True"
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+def test_a_ctrl_c_caught_by_another_thread_ends_the_wait_for_results() -> None:
+    """Ctrl-C caught by a thread other than the main one (the kernel picks any thread that does not block it; or
+    caught just before the main thread went to sleep) only sets Python's flag: the batch's main thread slept in a
+    wait for the next result without a timeout and handled it only when a result came, never when none came (a
+    gated worker that waits for the batch's exit: the suite's 300 s hang under load, 1 of 230 gated runs;
+    BATCH-37). The main thread waits here for a future that only a late safety net would complete."""
+    import threading
+    import time
+    from concurrent.futures import Future
+
+    from retrogait.batch.runner import _wait_first
+
+    class Interrupted(Exception):
+        pass
+
+    def handler(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    never: Future[int] = Future()
+    safety_net = threading.Timer(30.0, never.set_result, (0,))  # only ends a failing test (no timing is asserted)
+
+    def waiting(frame: Any) -> bool:  # the main thread in a lock's wait inside _wait_first
+        names = []
+        while frame is not None:
+            names.append(frame.f_code.co_name)
+            frame = frame.f_back
+        return names[0] == "wait" and "_wait_first" in names
+
+    def caught_here() -> None:  # once the main thread sleeps in the wait: a Ctrl-C delivered to this thread
+        while not waiting(sys._current_frames().get(threading.main_thread().ident)):
+            time.sleep(0.001)  # polls an event (the main thread in Condition.wait); no timing is assumed
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        safety_net.start()
+        threading.Thread(target=caught_here).start()
+        with pytest.raises(Interrupted):
+            _wait_first({never})
+    finally:
+        safety_net.cancel()
+        signal.signal(signal.SIGINT, previous)
+    assert not never.done()  # ended by the Ctrl-C, not by the safety net

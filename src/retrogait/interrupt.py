@@ -131,3 +131,20 @@ def sigint_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def sigint_held_back() -> Iterator[None]:
+    """SIGINT blocked in this thread (POSIX; elsewhere :func:`sigint_ignored`): a process started in the block
+    starts with it blocked and never sees it (the batch's fork server, and the workers it forks), while a Ctrl-C
+    meanwhile waits in this process and is handled as usual when the block ends (BATCH-36). Ignoring it here
+    instead lost such a Ctrl-C: the batch ran on to its end."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        with sigint_ignored():
+            yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -72,12 +72,15 @@ def start_fork_server() -> None:
     """
     if worker_context().get_start_method() != "forkserver":
         return
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
-    from retrogait.interrupt import sigint_ignored
+    from retrogait.interrupt import sigint_held_back
 
-    # the server and the workers it forks ignore Ctrl-C: the batch process ends on it, and they follow (lifeline)
-    with one_thread_per_worker(), sigint_ignored():
+    # the server and the workers it forks never see Ctrl-C: the batch process ends on it, and they follow
+    # (lifeline); a Ctrl-C meanwhile ends the batch after this block, it is not lost (BATCH-36). The resource
+    # tracker first: starting it unblocks SIGINT again (it blocks and unblocks SIGINT around its own start)
+    resource_tracker.ensure_running()
+    with one_thread_per_worker(), sigint_held_back():
         forkserver.ensure_running()
 
 

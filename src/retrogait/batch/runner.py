@@ -546,11 +546,22 @@ def _script_hint(exc: BaseException) -> str:
     )
 
 
+#: How long the batch process waits for a local result before it looks at its signals again (s): a Ctrl-C caught by
+#: another thread only sets a flag that the main thread reads between two steps of Python (BATCH-37).
+SIGNAL_CHECK_S = 0.25
+
+
 def _wait_first(pending: set[Any]) -> set[Any]:
-    """The finished ones among local or Dask futures (waits for at least one)."""
+    """The finished ones among local or Dask futures (waits for at least one).
+
+    Local futures are waited for in steps of SIGNAL_CHECK_S: a wait without a timeout sleeps in a lock that a
+    signal wakes only when it is delivered to this (the main) thread; one caught by another thread, or just before
+    the wait began, was handled only when the next result came, and never when none came (BATCH-37)."""
     sample = next(iter(pending))
     if isinstance(sample, Future):
-        return set(wait(pending, return_when=FIRST_COMPLETED).done)
+        while not (done := wait(pending, timeout=SIGNAL_CHECK_S, return_when=FIRST_COMPLETED).done):
+            pass  # back in Python between the steps: a Ctrl-C's handler runs here (interrupt.py)
+        return set(done)
     from distributed import wait as dask_wait
 
     return set(dask_wait(list(pending), return_when="FIRST_COMPLETED").done)
