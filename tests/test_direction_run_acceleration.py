@@ -67,6 +67,6 @@ def test_the_bound_never_makes_a_contrast_surer_nor_turns_it(seed: int) -> None:
     assert np.all(np.abs(out[ok]) <= np.abs(contrast[ok]))
     assert np.all(out[ok] * contrast[ok] >= 0.0)
     off = _acceleration_bounded(
-        contrast, acc[:, 0], signals, ic, walking, DirectionSettings(acceleration_vertical_share=0)
+        contrast, acc[:, 0], signals, ic, walking, DirectionSettings(acceleration_vertical_fraction=0)
     )
     assert np.array_equal(off, contrast, equal_nan=True)

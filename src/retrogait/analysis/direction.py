@@ -1195,17 +1195,17 @@ def _acceleration_bounded(
     ground-reaction force tilted along the travel: a runner speeding up leans into it; Kugler & Janshen 2010, Morin
     et al. 2011), so it adds A times K, the contrast of the vertical force over its moving mean (first half of the
     step minus the second, averaged alike: about 0.1-0.2 in walking, whose load spans the step, 1-2 for running
-    steps, whose stance fills the first half). |A K| (``acceleration_vertical_share`` of it) is taken off: not its
+    steps, whose stance fills the first half). |A K| (``acceleration_vertical_fraction`` of it) is taken off: not its
     sign, as the moving mean that removes the tilt (``tilt_window_s``) spreads a change of speed over the
     neighbouring steps with the opposite sign."""
-    if s.acceleration_vertical_share <= 0.0:
+    if s.acceleration_vertical_fraction <= 0.0:
         return contrast
     stop, _, ok, _ = _step_bounds(ic, signals.fs_hz, s, a.shape[0], walking, earlier)
     z = signals.acc_ms2[:, 2]
     load = z / np.maximum(moving_average(z, round(s.tilt_window_s * signals.fs_hz)), 0.5 * STANDARD_GRAVITY_MS2)
     share = _braking_contrast(load, ic, walking, signals.fs_hz, s, earlier)
     mean = np.where(ok & walking, window_mean(a, np.clip(ic, 0, a.shape[0]), np.clip(stop, 0, a.shape[0])), np.nan)
-    bound = s.acceleration_vertical_share * np.abs(_with_neighbours(mean) * share)
+    bound = s.acceleration_vertical_fraction * np.abs(_with_neighbours(mean) * share)
     left = np.maximum(np.abs(contrast) - np.nan_to_num(bound), 0.0)
     return np.where(np.isfinite(contrast), np.sign(contrast) * left, np.nan)
 

@@ -522,7 +522,7 @@ class DirectionSettings(Stage):
     tilt_window_s: float = quantity(
         2.0, "s", "lower back: moving mean removed from the acceleration (sensor tilt, gravity)", 0.2, 20.0
     )
-    acceleration_vertical_share: float = quantity(
+    acceleration_vertical_fraction: float = quantity(
         1.0,
         "1",
         "lower back, walking: a step's mean anterior acceleration (a change of speed) is carried in proportion to the"
