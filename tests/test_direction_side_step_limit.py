@@ -39,4 +39,7 @@ def _person_33_at_true_contacts() -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 def test_the_last_side_step_before_forward_walking_is_not_claimed_forward_firmly() -> None:
     _, truth, label, confidence = _person_33_at_true_contacts()
     wrong = (label != truth) & (label != "unknown")
-    assert not np.any(wrong & (confidence >= 0.9))
+    # DIRECTION-37's bound for a change of speed (the forward walk's start after the side-steps) moved this side-step
+    # 0.902 -> 0.900, across 0.9 at these rounded parameters (validate_reliability's person 33: 0.903 -> 0.901): the
+    # same limit, so it is held at 0.85 here
+    assert not np.any(wrong & (confidence >= 0.85))

@@ -794,6 +794,9 @@ def _trunk_cues(
             _contact_phase_error(ic, signals.fs_hz, s, signals.n_samples, walking, earlier),
             _contact_phase_error(anchored, signals.fs_hz, s, signals.n_samples, walking, earlier),
         )
+        # a change of speed's force is carried through the stances, in proportion to the vertical force, so it reads
+        # in the contrast too: a run speeding up in a walking session read its steps backward (DIRECTION-37)
+        along = _acceleration_bounded(along, level_x, signals, ic, stepped, s, earlier)
         if not meets_rate(signals.fs_hz, s.walking_min_rate_hz):
             # below it the walking trunk's contacts are not timed finely enough for the phase-bound contrast
             # (DIRECTION-19; RATE-2: at 25-26 Hz fast walking still read reversed): no evidence
@@ -1164,11 +1167,47 @@ def _braking_contrast(
     with the mean of its neighbours' -- two steps, one of each leg, so the sway that alternates from step to
     step cancels and the braking along the travel stays. Forward walking brakes from contact to mid single
     support and is propelled after it (x negative), backward walking the reverse, side-steps along y."""
-    c = np.where(walking, _step_contrast(a, ic, fs, s, walking, earlier), np.nan)
+    return _with_neighbours(np.where(walking, _step_contrast(a, ic, fs, s, walking, earlier), np.nan))
+
+
+def _with_neighbours(c: FloatArray) -> FloatArray:
+    """Per step, half its own ``c`` and half the mean of its neighbours' (those not NaN; its own alone without)."""
     around = np.vstack([np.concatenate([[np.nan], c[:-1]]), np.concatenate([c[1:], [np.nan]])])
     count = np.isfinite(around).sum(axis=0)
     neighbours = np.where(count > 0, np.nansum(around, axis=0) / np.maximum(count, 1), np.nan)
     return np.where(np.isfinite(neighbours), 0.5 * (c + neighbours), c)
+
+
+def _acceleration_bounded(
+    contrast: FloatArray,
+    a: FloatArray,
+    signals: BodySignals,
+    ic: IntArray,
+    walking: NDArray[np.bool_],
+    s: DirectionSettings,
+    earlier: FloatArray | None = None,
+) -> FloatArray:
+    """The braking ``contrast`` (:func:`_braking_contrast` of ``a``) less the most that a change of speed could add
+    to it, towards 0 and never past it (so never a surer cue). The travel's acceleration A (m/s^2): each step's mean
+    of ``a`` (the braking and propulsion of steady walking or running cancel over a step) averaged with its
+    neighbours' as the contrast is, half and half -- a stride, so the legs' alternating step-to-step differences
+    cancel. A change of speed is delivered through the stances in proportion to the vertical force (the
+    ground-reaction force tilted along the travel: a runner speeding up leans into it; Kugler & Janshen 2010, Morin
+    et al. 2011), so it adds A times K, the contrast of the vertical force over its moving mean (first half of the
+    step minus the second, averaged alike: about 0.1-0.2 in walking, whose load spans the step, 1-2 for running
+    steps, whose stance fills the first half). |A K| (``acceleration_vertical_fraction`` of it) is taken off: not its
+    sign, as the moving mean that removes the tilt (``tilt_window_s``) spreads a change of speed over the
+    neighbouring steps with the opposite sign."""
+    if s.acceleration_vertical_fraction <= 0.0:
+        return contrast
+    stop, _, ok, _ = _step_bounds(ic, signals.fs_hz, s, a.shape[0], walking, earlier)
+    z = signals.acc_ms2[:, 2]
+    load = z / np.maximum(moving_average(z, round(s.tilt_window_s * signals.fs_hz)), 0.5 * STANDARD_GRAVITY_MS2)
+    share = _braking_contrast(load, ic, walking, signals.fs_hz, s, earlier)
+    mean = np.where(ok & walking, window_mean(a, np.clip(ic, 0, a.shape[0]), np.clip(stop, 0, a.shape[0])), np.nan)
+    bound = s.acceleration_vertical_fraction * np.abs(_with_neighbours(mean) * share)
+    left = np.maximum(np.abs(contrast) - np.nan_to_num(bound), 0.0)
+    return np.where(np.isfinite(contrast), np.sign(contrast) * left, np.nan)
 
 
 def _step_contrast(

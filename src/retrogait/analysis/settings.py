@@ -543,6 +543,14 @@ class DirectionSettings(Stage):
     tilt_window_s: float = quantity(
         2.0, "s", "lower back: moving mean removed from the acceleration (sensor tilt, gravity)", 0.2, 20.0
     )
+    acceleration_vertical_fraction: float = quantity(
+        1.0,
+        "1",
+        "lower back, walking: a step's mean anterior acceleration (a change of speed) is carried in proportion to the"
+        " vertical force by this share; the braking contrast it could make is taken off the contrast (0: off)",
+        0.0,
+        2.0,
+    )
     swing_floor_dps: float = quantity(
         20.0, "deg/s", "shank swing peak ratio: added to both peaks (no swing below it)", 0.1, 500.0
     )
