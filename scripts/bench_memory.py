@@ -1,8 +1,9 @@
 """Peak memory of the analysis per placement, as a multiple of the samples' float64 array (issue 16).
 
-Usage: python scripts/bench_memory.py [--minutes 60] [--data DIR]
+Usage: python scripts/bench_memory.py [--minutes 60] [--data DIR] [--only TEXT]
 Simulates once (cached in ``--data``) a session per case -- shank, foot and lower back at 200 Hz (forward
-then backward running, as ``bench_analyze.py``'s shank), and a lower back walking at 1000 Hz -- and prints
+then backward running, as ``bench_analyze.py``'s shank), a lower back walking at 1000 Hz, and shanks at 52 and
+100 Hz (their landings searched at 200 Hz, CONTACT-9) -- and prints
 for each the peak of memory traced by tracemalloc during ``retrogait.analyze`` (read and analysis, outputs
 in memory, no report) over the raw n x 7 float64 array (goal <= 4x), with the analysis' CPU time. Memory is
 counted, not timed, so the numbers do not depend on the machine's load; the first case takes ~1 min to
@@ -27,6 +28,8 @@ CASES = (
     ("foot 200 Hz", "foot", "running", 200.0),
     ("lower back 200 Hz", "lower_back", "running", 200.0),
     ("lower back 1000 Hz walking", "lower_back", "walking", 1000.0),
+    ("shank 52 Hz", "shank", "running", 52.0),
+    ("shank 100 Hz", "shank", "running", 100.0),
 )
 
 
@@ -52,9 +55,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-memory")
+    parser.add_argument("--only", default="", help="only the cases whose name contains this text")
     args = parser.parse_args()
     print(f"{'case':28s} {'samples':>9s} {'raw MB':>7s} {'peak MB':>8s} {'peak/raw':>8s} {'cpu s':>6s}  (goal <= 4x)")
     for name, placement, activity, rate_hz in CASES:
+        if args.only not in name:
+            continue
         path = simulated(placement, activity, rate_hz, args.minutes, args.data)
         raw = read_session(path).n_samples * 7 * 8
         start = time.process_time()

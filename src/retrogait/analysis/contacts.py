@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,11 +36,11 @@ from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.swing_axis import RATE_LOWPASS_HZ, rates_about, swing_axes
 from retrogait.analysis.trunk_walk_contacts import WINDOW_BLOCK_SAMPLES, collision_onsets
 from retrogait.analysis.vectors import gradient_norm_rows, norm_rows
-from retrogait.analysis.world_vertical import world_vertical_motion
+from retrogait.analysis.world_vertical import MAX_STRIDE_S, world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
-from retrogait.dsp.upsample import upsample
+from retrogait.dsp.upsample import HALF_LENGTH, upsample
 
 
 def detect_contacts(
@@ -328,7 +327,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
     stance_way = None if sagittal is None else -_swing_way(sagittal, quiet, stride, fs)
     if sagittal is not None and stance_way is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
-        ic = _interpolated_landings(signals, quiet, lo, quiet_end, stance_way, s, impact)
+        ic = _interpolated_landings(signals, quiet, lo, quiet_end, stance_way, s)
     else:
         ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact, _turned(sagittal, stance_way, idx, s))
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
@@ -342,6 +341,14 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
 
 
+#: Interpolated samples a block of a slow shank's landing windows spans at most, margins included: bounds its copies
+#: at 200 Hz on long recordings (PERF-48; changes no result, so not an analysis setting).
+LANDING_BLOCK_SAMPLES = 1 << 16
+#: e-folds a low-pass's transient from a block's edge decays over before that block's windows: e^-40 ~ 4e-18 of it,
+#: below float64's resolution of the values it is added to (PERF-48).
+EDGE_EFOLDS = 40.0
+
+
 def _interpolated_landings(
     signals: BodySignals,
     quiet: NDArray[np.int64],
@@ -349,7 +356,6 @@ def _interpolated_landings(
     quiet_end: NDArray[np.int64],
     stance_way: NDArray[np.float64],
     s: ContactsSettings,
-    impact: ImpactSettings,
 ) -> NDArray[np.int64]:
     """A shank's landings (sample index) below ``shank_interpolate_hz``: each window ``lo``..``quiet_end`` before its
     mid-stance ``quiet`` searched as :func:`_limb_landings` does, in the signals interpolated (band-limited,
@@ -360,27 +366,72 @@ def _interpolated_landings(
     38 ms, the 50 ms rise (two samples) reached back into the swing's own jerk, and the contacts came ~40 ms early on
     every shank row (CONTACT-9). A sensor's anti-alias filter band-limits its signal, so the samples between are what
     it would have read. Not below ``shank_interpolate_min_hz``: there a backward walk's swing reversal in the air and
-    its touch (60-90 ms apart) lie within two samples, and the interpolated signal blends them."""
+    its touch (60-90 ms apart) lie within two samples, and the interpolated signal blends them.
+
+    Only the windows are interpolated, a block of them at a time (at most ``LANDING_BLOCK_SAMPLES`` interpolated
+    samples), each block with :func:`_landing_margin` on either side, so that they read as in the whole recording
+    interpolated: the 208 Hz copies of a 52 Hz hour were 4 x its arrays (PERF-48)."""
     assert signals.gyr_dps is not None
-    k = math.ceil(s.shank_interpolate_hz / signals.fs_hz)
-    up = replace(
-        signals,
-        fs_hz=signals.fs_hz * k,
-        t_s=signals.t_s[0] + np.arange(signals.n_samples * k) / (signals.fs_hz * k),
-        acc_ms2=upsample(signals.acc_ms2, k),
-        gyr_dps=upsample(signals.gyr_dps, k),
-        gap=np.repeat(signals.gap, k),
-        clipped=np.repeat(signals.clipped, k),
-    )
-    assert up.gyr_dps is not None
-    end = quiet_end * k
-    start = lo * k
-    width = int((end - start).max()) + 1
-    idx = np.clip(start[:, None] + np.arange(width)[None, :], 0, end[:, None])
-    sagittal = lowpass(up.gyr_dps[:, 1], RATE_LOWPASS_HZ, up.fs_hz)
-    turned = _turned(sagittal, stance_way, idx, s)
-    ic = _limb_landings(up, up.gyr_dps, np.zeros(0), quiet * k, idx, s, impact, turned)  # a shank's reads no jerk
-    return np.minimum(np.round(ic / k), signals.n_samples - 1).astype(np.int64)
+    fs, n = signals.fs_hz, signals.n_samples
+    k = math.ceil(s.shank_interpolate_hz / fs)
+    margin = _landing_margin(fs, s)
+    # blocks of windows (ordered by start), each interpolated with its margins: never the whole recording (PERF-48)
+    order = np.argsort(lo, kind="stable")
+    first = np.maximum(lo[order] - margin, 0)
+    last = np.minimum(np.maximum.accumulate(quiet_end[order]) + margin + 1, n)
+    span = max(1, LANDING_BLOCK_SAMPLES // k)  # recorded samples of a block
+    ic = np.empty(quiet.size, dtype=np.int64)
+    i = 0
+    while i < order.size:
+        j = max(i + 1, int(np.searchsorted(last, first[i] + span, "right")))
+        a, b, rows = int(first[i]), int(last[j - 1]), order[i:j]
+        rests = quiet[(quiet >= a) & (quiet < b)] - a
+        acc = upsample(signals.acc_ms2[a:b], k)
+        gyr = upsample(signals.gyr_dps[a:b], k)
+        start, end = lo[rows] * k, quiet_end[rows] * k
+        width = int((end - start).max()) + 1
+        idx = np.clip(start[:, None] + np.arange(width)[None, :], 0, end[:, None]) - a * k
+        turned = _turned(lowpass(gyr[:, 1], RATE_LOWPASS_HZ, fs * k), stance_way[rows], idx, s)
+        vjerk = _vertical_jerk(acc, gyr, fs * k, rests * k, s)
+        del acc, gyr
+        ic[rows] = a * k + _shank_landings(vjerk, idx, turned, fs * k, s)
+        i = j
+    return np.minimum(np.round(ic / k), n - 1).astype(np.int64)
+
+
+def _landing_margin(fs: float, s: ContactsSettings) -> int:
+    """Recorded samples read on either side of a slow shank's landing windows so that they read as in the whole
+    recording: a stride (its pitch is integrated from rest to rest), the low-passes' transients from the block's
+    edge (decayed by EDGE_EFOLDS e-folds at the lower cutoff; a 2nd-order Butterworth's decay rate is
+    2 pi fc / sqrt 2), the impact onset's look back and the interpolation filter's reach."""
+    cutoff = min(s.impact_cutoff_hz, RATE_LOWPASS_HZ)
+    settle_s = EDGE_EFOLDS * math.sqrt(2.0) / (2.0 * math.pi * cutoff)
+    return math.ceil((MAX_STRIDE_S + settle_s + 2 * s.impact_rise_s) * fs) + HALF_LENGTH + 1
+
+
+def _vertical_jerk(
+    acc: NDArray[np.float64], gyr: NDArray[np.float64], fs: float, rests: NDArray[np.int64], s: ContactsSettings
+) -> NDArray[np.float64]:
+    """(n,) magnitude of a limb's world-vertical jerk (m/s^3) between its ``rests``, low-passed at
+    ``impact_cutoff_hz``."""
+    up, _ = world_vertical_motion(acc, gyr, fs, rests, with_velocity=False)
+    up = lowpass(up, s.impact_cutoff_hz, fs)
+    vjerk = np.abs(np.gradient(up))
+    vjerk *= fs
+    return vjerk
+
+
+def _shank_landings(
+    vjerk: NDArray[np.float64],
+    idx: NDArray[np.int64],
+    turned: NDArray[np.bool_] | None,
+    fs: float,
+    s: ContactsSettings,
+) -> NDArray[np.int64]:
+    """A shank's landing in each window ``idx``: the onset of its sharpest vertical jerk ``vjerk`` where
+    ``turned`` (all the window if None)."""
+    score = vjerk[idx] if turned is None else np.where(turned, vjerk[idx], -1.0)
+    return _impact_onset(vjerk, idx[np.arange(idx.shape[0]), np.argmax(score, axis=1)], int(s.impact_rise_s * fs), s)
 
 
 def _limb_acc_only(
@@ -537,12 +588,12 @@ def _limb_landings(
     acc = signals.acc_ms2
     n, rise, rows = acc.shape[0], int(s.impact_rise_s * fs), np.arange(quiet.size)
     foot = signals.placement == "foot"
-    up, vel = world_vertical_motion(acc, gyr_dps, fs, quiet, with_velocity=foot)
+    if not foot:
+        return _shank_landings(_vertical_jerk(acc, gyr_dps, fs, quiet, s), idx, shank_turned, fs, s)
+    up, vel = world_vertical_motion(acc, gyr_dps, fs, quiet, with_velocity=True)
+    assert vel is not None
     up = lowpass(up, s.impact_cutoff_hz, fs)
     vjerk = np.abs(np.gradient(up)) * fs
-    if vel is None:
-        score = vjerk[idx] if shank_turned is None else np.where(shank_turned, vjerk[idx], -1.0)
-        return _impact_onset(vjerk, idx[rows, np.argmax(score, axis=1)], rise, s)
     width = idx.shape[1]
     offs = np.arange(width)
     v = np.where(np.isfinite(vel[idx]), vel[idx], 0.0)

@@ -17,6 +17,8 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 #: Samples of strides processed at once: bounds the temporary arrays on long recordings (changes no
 #: result, so not an analysis setting).
 CHUNK_SAMPLES = 1 << 17
+#: Longest rest-to-rest interval (s) read as a stride by default; longer ones are pauses.
+MAX_STRIDE_S = 2.5
 
 
 def world_vertical_motion(
@@ -25,7 +27,7 @@ def world_vertical_motion(
     fs: float,
     rest_idx: NDArray[np.int64],
     with_velocity: bool = True,
-    max_stride_s: float = 2.5,
+    max_stride_s: float = MAX_STRIDE_S,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
     """(n,) upward acceleration (m/s^2, gravity removed) and upward velocity (m/s, or None) of a limb.
 
