@@ -292,7 +292,8 @@ class ImpactTrigger:
         no landing was recognised since its previous rest, the stride's landing was missed (after a change of gait
         the level is still the old gait's: a heel strike's jerk against a soft toe landing's); its largest jerk
         from the shortest swing after the previous rest to this one is that landing's, and the level follows it
-        until the analysis has seen that gait (LIVE-33)."""
+        until the analysis has seen that gait (LIVE-33). A stride is seen moving for at least that swing between its
+        rests: a gap in the stream while at rest also moves the rest on, with no stride in it (LIVE-34)."""
         r = self.rhythm
         if r is None or self._rested.size < 2 or first_new >= self._rested.size:
             return
@@ -303,6 +304,8 @@ class ImpactTrigger:
             left, rest = float(self._rested[j - 1]), float(self._rested[j])
             if not math.isfinite(left) or self._last_onset_s > left:
                 continue  # no rest before, or a landing was recognised in the stride
+            if np.count_nonzero((self._t > left) & (self._t < rest)) < shortest * self.fs:
+                continue  # not seen moving for a swing: a gap in the stream at rest, no stride (LIVE-34)
             swing = (self._t >= left + shortest) & (self._t <= rest)
             if swing.any():
                 self._missed_jerk, self._missed_at_s = float(self._jerk[swing].max()), rest
