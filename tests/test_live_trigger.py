@@ -241,3 +241,23 @@ def test_a_dropout_while_standing_is_no_stride_whose_landing_was_missed() -> Non
     second = landing[landing > 22.0]
     off = np.min(np.abs(second[:, None] - ic[None, :]), axis=1)
     assert second.size >= 4 and (off <= 0.1).all(), second[off > 0.1]
+
+
+def test_the_last_rest_from_the_stream_s_first_sample_is_the_same_whatever_the_packets() -> None:
+    """A foot at rest from its first sample: fed one sample at a time, the trigger never counted the rest score of the
+    stream's first score window (8 samples at 200 Hz: the first rest known at 60 ms instead of 20 ms), as it did fed
+    in one batch: each batch left out the first score window of the samples kept from the batch before, which at the
+    stream's start had not been counted yet (LIVE-35)."""
+    session = simulate(SimulationConfig("foot", [Bout("still", "still", 0, 1)], sample_rate_hz=200.0, seed=1)).session
+    rested = []
+    for packet in (1, 2, session.n_samples):
+        trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
+        trig.vertical = np.array([0.0, 0.0, 1.0])
+        got = []
+        for i in range(0, session.n_samples, packet):
+            s = slice(i, i + packet)
+            trig.feed(session.t_s[s], session.acc[s], np.full(session.t_s[s].size, 0.0), None, session.gyr[s])
+            got.append(trig._rested[-session.t_s[s].size :].copy())
+        rested.append(np.concatenate(got))
+    np.testing.assert_array_equal(rested[0], rested[2])
+    np.testing.assert_array_equal(rested[1], rested[2])

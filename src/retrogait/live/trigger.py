@@ -326,7 +326,9 @@ class ImpactTrigger:
         m = t.size - t_s.size
         score = stance_score(acc, gyr, self.fs, self.contacts)
         at_rest = np.where(score < self.contacts.rest_level_score, t, -math.inf)
-        at_rest[: min(size, m)] = -math.inf  # their windows reach before the tail: counted in earlier batches
+        # counted in earlier batches (known half a window before the tail's end), and their windows may reach before
+        # the tail; those after were not, and their windows lie in it (or it holds the stream from its start; LIVE-35)
+        at_rest[: max(m - size // 2, 0)] = -math.inf
         before = self._rest_s
         last = np.maximum.accumulate(np.concatenate([[before], at_rest]))  # last[k + 1]: up to sample k
         known = np.arange(m, t.size) - size // 2  # the latest sample whose rest score is known at each new one
