@@ -83,6 +83,23 @@ def test_two_packet_recordings_joined_stay_refused(tmp_path):
         load_recording(_table(tmp_path / "joined.csv", joined, samples.truth_acc_ms2(t)))
 
 
+@pytest.mark.parametrize("kind", ["same stamp", "batches"])
+def test_a_short_recording_joined_at_the_end_is_no_clock_step(tmp_path, kind):
+    """A second recording of 40 rows (0.5 % of the file, under EDGE-2's refusal) joined after the first, its time from
+    its own start: packets of 4 on one stamp read it as the clock stepped back 4e+04 ms, taken out, and glued the other
+    recording's rows on as samples after the first's end (8,040 samples). The stamps never caught up with the time
+    already read before the file ended: no step to take out; its rows are dropped and counted as time going back, as
+    batches already read them and as on any clock (EDGE-162)."""
+    t = _true_times(8000)
+    stamps = _packet_stamps(kind, t)
+    acc = samples.truth_acc_ms2(t)
+    joined = np.concatenate([stamps, stamps[:40] + 0.0007])
+    result = load_recording(_table(tmp_path / "joined.csv", joined, np.concatenate([acc, acc[:40]])))
+    assert result.session.t_s.size == t.size
+    assert result.report.dropped["row_time_not_increasing"] == 40
+    assert not any("taken out" in note for note in result.report.notes)
+
+
 def _duplicated(n: int, share: float, seed: int = 1) -> np.ndarray:
     """Row indices with ``share`` of the rows written twice (each right after itself), none in the first 50: the
     first packet has no step before it to count its samples by, so a repeat in it is kept (EDGE-158)."""

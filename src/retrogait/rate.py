@@ -272,10 +272,13 @@ def _clock_back(t: NDArray[np.float64], at: int, late: NDArray[np.int64]) -> tup
     """(how far the clock stepped back, the stamps ``t`` with it taken out from row ``at`` on) where the packet that
     row begins is stamped before a time already read and in no packet of the rows before: the clock went back between
     two packets, so the packet is put its samples' worth of periods after the packet before (arrival stamps: its
-    stamp is its last sample's), as if no sample was lost at the step; None where that does not move it on."""
+    stamp is its last sample's), as if no sample was lost at the step; None where that does not move it on, or where
+    no later stamp passes the time read before it (the file ends still behind: a short recording joined, EDGE-162)."""
+    if at < 1 or not bool(np.any(t[at:] > np.max(t[:at]))):
+        return None  # the stamps never catch up with the time read: another recording joined at the end (EDGE-162)
     others = np.setdiff1d(np.arange(t.size, dtype=np.int64), late)
     found = _packets_in_order(t[others])
-    if found is None or found.stamp_first or at < 1:
+    if found is None or found.stamp_first:
         return None
     steps = np.diff(t[others])
     typical = float(np.median(steps))
