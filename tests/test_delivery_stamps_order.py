@@ -83,6 +83,23 @@ def test_two_packet_recordings_joined_stay_refused(tmp_path):
         load_recording(_table(tmp_path / "joined.csv", joined, samples.truth_acc_ms2(t)))
 
 
+@pytest.mark.parametrize("kind", ["same stamp", "batches"])
+def test_a_short_recording_joined_at_the_end_is_no_clock_step(tmp_path, kind):
+    """A second recording of 40 rows (0.5 % of the file, under EDGE-2's refusal) joined after the first, its time from
+    its own start: packets of 4 on one stamp read it as the clock stepped back 4e+04 ms, taken out, and glued the other
+    recording's rows on as samples after the first's end (8,040 samples). The stamps never caught up with the time
+    already read before the file ended: no step to take out; its rows are dropped and counted as time going back, as
+    batches already read them and as on any clock (EDGE-162)."""
+    t = _true_times(8000)
+    stamps = _packet_stamps(kind, t)
+    acc = samples.truth_acc_ms2(t)
+    joined = np.concatenate([stamps, stamps[:40] + 0.0007])
+    result = load_recording(_table(tmp_path / "joined.csv", joined, np.concatenate([acc, acc[:40]])))
+    assert result.session.t_s.size == t.size
+    assert result.report.dropped["row_time_not_increasing"] == 40
+    assert not any("taken out" in note for note in result.report.notes)
+
+
 def _duplicated(n: int, share: float, seed: int = 1) -> np.ndarray:
     """Row indices with ``share`` of the rows written twice (each right after itself), none in the first 50: the
     first packet has no step before it to count its samples by, so a repeat in it is kept (EDGE-158)."""
@@ -108,12 +125,14 @@ def test_an_apps_duplicated_rows_in_packets_are_dropped_and_counted(tmp_path, ki
     assert any(f"{extra} rows written twice" in note for note in result.report.notes)
 
 
-@pytest.mark.parametrize(("rate_hz", "late_s"), [(RATE_HZ, 0.001), (500.0, 0.003)])
+@pytest.mark.parametrize(("rate_hz", "late_s"), [(RATE_HZ, 0.001), (500.0, 0.003), (100.0, 0.0075)])
 def test_a_quantised_sensor_at_rest_keeps_its_repeated_samples(tmp_path, rate_hz, late_s):
     """A guard: a coarse sensor at rest repeats its values on one packet stamp (over 1,000 rows equal to the row before
     in stamp and values), but each packet holds the samples its step gives: none is a duplicate. At 500 Hz with arrival
     stamps 0-3 ms late (1.5 periods) the steps cannot count the samples: no repeat is taken for a duplicate (without
-    BURST_COUNT_SPREAD, 227 of 4,000 were dropped)."""
+    BURST_COUNT_SPREAD, 227 of 4,000 were dropped). At 100 Hz 0-7.5 ms late (a BLE connection interval, 0.75 periods)
+    the median count is close (0.23 samples off) but a packet arriving over half a period earlier than the one before
+    held a sample "too many": 53 real samples of 4,000 were dropped as written twice (EDGE-161)."""
     t = np.arange(4000) / rate_hz
     rng = np.random.default_rng(5)
     acc = np.round((np.array([0.0, 0.0, 9.81]) + rng.normal(0.0, 0.05, (t.size, 3))) / 0.3) * 0.3
@@ -124,7 +143,7 @@ def test_a_quantised_sensor_at_rest_keeps_its_repeated_samples(tmp_path, rate_hz
     assert result.session.t_s.size == t.size and not result.report.dropped
     assert float(np.max(np.abs(result.session.t_s - result.session.t_s[0] - t))) < late_s + 0.001
     said = any("kept as samples" in note for note in result.report.notes)
-    assert said == (rate_hz > 300.0)  # where the steps cannot count, the repeats kept are said
+    assert said == (late_s * rate_hz >= 0.5)  # where the steps cannot count, the repeats kept are said
 
 
 def test_a_regular_clock_with_duplicates_and_swaps_is_no_packets():

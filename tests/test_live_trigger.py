@@ -213,3 +213,51 @@ def test_a_backward_walk_s_first_soft_landings_after_a_forward_walk_get_their_wi
     first = offline.loc[offline["direction"] == "backward", "ic_time_s"].to_numpy()[:4]
     near = np.min(np.abs(first[:, None] - landing[None, :]), axis=1) <= 0.25
     assert near.sum() >= 2, first[~near]
+
+
+def test_a_dropout_while_standing_is_no_stride_whose_landing_was_missed() -> None:
+    """A gap in the stream (a reconnect, lost packets) while the foot stands still made the rest score jump from
+    before the gap to after it, as after a stride; no landing had been recognised in it, so LIVE-33 set the
+    landing level from the jerk at the seam (0.0-0.1 g/s against 367) and the next walk's first four windows opened
+    mid-swing (seed 3, 0.6-2 s gaps). A stride is one the segment was seen moving for at least the shortest swing
+    between its two rests (LIVE-34)."""
+    bouts = [Bout("still", "still", 0, 4), Bout("forward", "walking", 1.2, 10), Bout("still", "still", 0, 8)]
+    bouts.append(Bout("forward", "walking", 1.2, 6))
+    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=200.0, seed=3)).session
+    ic = retrogait.analyze(session).steps["ic_time_s"].to_numpy()
+    keep = (session.t_s < 17.0) | (session.t_s >= 18.0)  # a second lost while standing
+    t, acc, gyr = session.t_s[keep], session.acc[keep], session.gyr[keep]
+    m = session.meta
+    det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side, m.anterior_axis, m.acc_range_g)
+    trig = ImpactTrigger(m.placement, m.sample_rate_hz, det.analysis.impact)
+    for i in range(0, t.size, PACKET):
+        s = slice(i, i + PACKET)
+        trig.feed(t[s], acc[s], np.full(t[s].size, t[s][-1]), 1.0, gyr[s])
+        det.feed(t[s], acc[s], gyr[s])
+        if det.due():
+            det.step()
+            trig.update(det.vertical, det.rhythm)
+    landing = np.array([w.landing_s for w in trig.windows])
+    second = landing[landing > 22.0]
+    off = np.min(np.abs(second[:, None] - ic[None, :]), axis=1)
+    assert second.size >= 4 and (off <= 0.1).all(), second[off > 0.1]
+
+
+def test_the_last_rest_from_the_stream_s_first_sample_is_the_same_whatever_the_packets() -> None:
+    """A foot at rest from its first sample: fed one sample at a time, the trigger never counted the rest score of the
+    stream's first score window (8 samples at 200 Hz: the first rest known at 60 ms instead of 20 ms), as it did fed
+    in one batch: each batch left out the first score window of the samples kept from the batch before, which at the
+    stream's start had not been counted yet (LIVE-35)."""
+    session = simulate(SimulationConfig("foot", [Bout("still", "still", 0, 1)], sample_rate_hz=200.0, seed=1)).session
+    rested = []
+    for packet in (1, 2, session.n_samples):
+        trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
+        trig.vertical = np.array([0.0, 0.0, 1.0])
+        got = []
+        for i in range(0, session.n_samples, packet):
+            s = slice(i, i + packet)
+            trig.feed(session.t_s[s], session.acc[s], np.full(session.t_s[s].size, 0.0), None, session.gyr[s])
+            got.append(trig._rested[-session.t_s[s].size :].copy())
+        rested.append(np.concatenate(got))
+    np.testing.assert_array_equal(rested[0], rested[2])
+    np.testing.assert_array_equal(rested[1], rested[2])

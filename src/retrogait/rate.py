@@ -166,7 +166,7 @@ BURST_MAX_BEHIND = 0.01
 BURST_EXTRA_SAMPLES = 0.5
 #: ... where the packets without a repeat (BURST_MIN_PACKETS of them at least) count their samples within
 #: BURST_COUNT_SPREAD (median, samples): an arrival jitter of a large part of a period blurs the count, and then no
-#: repeat is told a duplicate.
+#: repeat is told a duplicate; nor where one of them is BURST_EXTRA_SAMPLES off (EDGE-161).
 BURST_COUNT_SPREAD = 0.25
 #: Packets are stamped with their first sample (EDGE-160) where the steps between stamps count the packet before's
 #: samples within this share of the distance they lie from the packet after's (median, in samples).
@@ -272,10 +272,13 @@ def _clock_back(t: NDArray[np.float64], at: int, late: NDArray[np.int64]) -> tup
     """(how far the clock stepped back, the stamps ``t`` with it taken out from row ``at`` on) where the packet that
     row begins is stamped before a time already read and in no packet of the rows before: the clock went back between
     two packets, so the packet is put its samples' worth of periods after the packet before (arrival stamps: its
-    stamp is its last sample's), as if no sample was lost at the step; None where that does not move it on."""
+    stamp is its last sample's), as if no sample was lost at the step; None where that does not move it on, or where
+    no later stamp passes the time read before it (the file ends still behind: a short recording joined, EDGE-162)."""
+    if at < 1 or not bool(np.any(t[at:] > np.max(t[:at]))):
+        return None  # the stamps never catch up with the time read: another recording joined at the end (EDGE-162)
     others = np.setdiff1d(np.arange(t.size, dtype=np.int64), late)
     found = _packets_in_order(t[others])
-    if found is None or found.stamp_first or at < 1:
+    if found is None or found.stamp_first:
         return None
     steps = np.diff(t[others])
     typical = float(np.median(steps))
@@ -368,7 +371,8 @@ def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: 
     """The rows of ``t`` (in the packets' order) to leave out as an app's duplicates: in each packet whose samples a
     step counts, as many of its ``repeat`` rows (equal to the row before in stamp and values) as it holds samples more
     than that step gives at the packets' period, rounded (BURST_EXTRA_SAMPLES; EDGE-158); None where fewer than
-    BURST_MIN_PACKETS packets hold no repeat, or their steps count their samples no closer than BURST_COUNT_SPREAD."""
+    BURST_MIN_PACKETS packets hold no repeat, or their steps count their samples no closer than BURST_COUNT_SPREAD, or
+    one of them off by BURST_EXTRA_SAMPLES: the jitter alone then puts a packet half a sample over (EDGE-161)."""
     size = packets.size
     group = np.repeat(np.arange(size.size), size)
     repeats = np.bincount(group, weights=repeat, minlength=size.size)
@@ -379,8 +383,11 @@ def _app_duplicates(t: NDArray[np.float64], repeat: NDArray[np.bool_], packets: 
     period = float(between[clean].sum() / counted[clean].sum()) if clean.any() else packets.period
     extra = np.zeros(size.size)  # the step after a packet counts its samples where stamped first, else the step before
     extra[k] = counted - between / period
-    if clean.sum() < BURST_MIN_PACKETS or float(np.median(np.abs(extra[k][clean]))) > BURST_COUNT_SPREAD:
+    off = np.abs(extra[k][clean])
+    if clean.sum() < BURST_MIN_PACKETS or float(np.median(off)) > BURST_COUNT_SPREAD:
         return None  # the arrival jitter blurs the count: no repeat is told a duplicate
+    if float(off.max()) >= BURST_EXTRA_SAMPLES:
+        return None  # the jitter alone makes some packet a half sample over or short (EDGE-161)
     allowed = np.floor(np.maximum(extra, 0.0) + 1.0 - BURST_EXTRA_SAMPLES).astype(np.int64)
     rank = np.cumsum(repeat) - 1  # the repeats' running number; less those of the packets before: within its packet
     before = np.concatenate([[0], np.cumsum(repeats)[:-1]])

@@ -292,7 +292,8 @@ class ImpactTrigger:
         no landing was recognised since its previous rest, the stride's landing was missed (after a change of gait
         the level is still the old gait's: a heel strike's jerk against a soft toe landing's); its largest jerk
         from the shortest swing after the previous rest to this one is that landing's, and the level follows it
-        until the analysis has seen that gait (LIVE-33)."""
+        until the analysis has seen that gait (LIVE-33). A stride is seen moving for at least that swing between its
+        rests: a gap in the stream while at rest also moves the rest on, with no stride in it (LIVE-34)."""
         r = self.rhythm
         if r is None or self._rested.size < 2 or first_new >= self._rested.size:
             return
@@ -303,6 +304,8 @@ class ImpactTrigger:
             left, rest = float(self._rested[j - 1]), float(self._rested[j])
             if not math.isfinite(left) or self._last_onset_s > left:
                 continue  # no rest before, or a landing was recognised in the stride
+            if np.count_nonzero((self._t > left) & (self._t < rest)) < shortest * self.fs:
+                continue  # not seen moving for a swing: a gap in the stream at rest, no stride (LIVE-34)
             swing = (self._t >= left + shortest) & (self._t <= rest)
             if swing.any():
                 self._missed_jerk, self._missed_at_s = float(self._jerk[swing].max()), rest
@@ -323,7 +326,9 @@ class ImpactTrigger:
         m = t.size - t_s.size
         score = stance_score(acc, gyr, self.fs, self.contacts)
         at_rest = np.where(score < self.contacts.rest_level_score, t, -math.inf)
-        at_rest[: min(size, m)] = -math.inf  # their windows reach before the tail: counted in earlier batches
+        # counted in earlier batches (known half a window before the tail's end), and their windows may reach before
+        # the tail; those after were not, and their windows lie in it (or it holds the stream from its start; LIVE-35)
+        at_rest[: max(m - size // 2, 0)] = -math.inf
         before = self._rest_s
         last = np.maximum.accumulate(np.concatenate([[before], at_rest]))  # last[k + 1]: up to sample k
         known = np.arange(m, t.size) - size // 2  # the latest sample whose rest score is known at each new one
