@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +187,7 @@ synchronize.SemLock.__setstate__ = __setstate__
 
 _GATED_BATCH = """
 import sys
+import threading
 import retrogait.batch.pool
 retrogait.batch.pool.PRELOAD.append("retrogait_test_gate")
 from retrogait.cli import main
@@ -380,3 +382,25 @@ def test_a_ctrl_c_caught_by_another_thread_ends_the_wait_for_results() -> None:
         safety_net.cancel()
         signal.signal(signal.SIGINT, previous)
     assert not never.done()  # ended by the Ctrl-C, not by the safety net
+
+
+def test_ctrl_c_held_back_is_handled_after_the_block_even_when_it_raises() -> None:
+    """BATCH-36's block restores the signal mask in a ``finally``: an error inside it leaves SIGINT unblocked, and a
+    Ctrl-C that arrived meanwhile is handled once, after the block, not lost and not inside it (review38c)."""
+    from retrogait.interrupt import sigint_held_back
+
+    seen: list[str] = []
+
+    def handler(signum: int, frame: object) -> None:
+        seen.append("handled")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        with pytest.raises(ValueError), sigint_held_back():
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            seen.append("still in the block")
+            raise ValueError
+        assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        assert seen == ["still in the block", "handled"]
+    finally:
+        signal.signal(signal.SIGINT, previous)
