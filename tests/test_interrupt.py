@@ -404,3 +404,27 @@ def test_ctrl_c_held_back_is_handled_after_the_block_even_when_it_raises() -> No
         assert seen == ["still in the block", "handled"]
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_helper_processes_started_from_another_thread_also_start_with_ctrl_c_held_back() -> None:
+    """A batch run from a thread other than the main one (an application's worker thread): the signal mask is the
+    thread's own, so blocking SIGINT there holds it back from the processes it starts as well. Ignoring was the
+    fallback, which only the main thread may set (elsewhere a no-op), so there the fork server and its workers started
+    with Ctrl-C unblocked and the workers with Python's own handler: a Ctrl-C raised KeyboardInterrupt in their
+    analyses (BATCH-38). Fails before: the process started from the thread printed False."""
+    from retrogait.interrupt import sigint_held_back
+
+    blocked = "import signal; print(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))"
+    printed: list[str] = []
+
+    def start() -> None:
+        with sigint_held_back():
+            run = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=60)
+            printed.append(run.stdout.strip())
+        printed.append(str(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    thread.join()
+    assert printed == ["True", "False"]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
