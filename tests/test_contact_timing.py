@@ -451,3 +451,23 @@ def test_a_slow_shanks_landings_are_interpolated_a_block_of_windows_at_a_time(mo
     assert len(whole) > 100
     assert lengths and max(lengths) <= 4096 // 4 < sim.session.n_samples / 4
     pd.testing.assert_frame_equal(blocks, whole)
+
+
+def test_a_slow_shanks_landings_are_the_same_with_one_window_a_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-48's margins at their tightest: every landing window its own block (only its margins around it) reads
+    the same landings, bit for bit, as the whole recording at once -- across a pause and a standing start, slow
+    strides near the longest (2.5 s), a turn, and windows at the recording's start and end (review38c)."""
+    bouts = [
+        Bout("forward", "walking", 0.35, 12),
+        Bout("still", "still", 0, 1.2),
+        Bout("backward", "walking", 0.3, 10),
+        Bout("forward", "running", 3.0, 6, turn_deg=170),
+    ]
+    sim = simulate(SimulationConfig("shank", bouts, sample_rate_hz=52.0, seed=8, side="right"))
+    columns = ["ic_time_s", "to_time_s", "side"]
+    monkeypatch.setattr(contacts_module, "LANDING_BLOCK_SAMPLES", 1 << 40)
+    whole = retrogait.analyze(sim.session).steps[columns]
+    monkeypatch.setattr(contacts_module, "LANDING_BLOCK_SAMPLES", 1)
+    one_each = retrogait.analyze(sim.session).steps[columns]
+    assert len(whole) > 15
+    pd.testing.assert_frame_equal(one_each, whole, check_exact=True)

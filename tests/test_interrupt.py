@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +187,7 @@ synchronize.SemLock.__setstate__ = __setstate__
 
 _GATED_BATCH = """
 import sys
+import threading
 import retrogait.batch.pool
 retrogait.batch.pool.PRELOAD.append("retrogait_test_gate")
 from retrogait.cli import main
@@ -380,3 +382,49 @@ def test_a_ctrl_c_caught_by_another_thread_ends_the_wait_for_results() -> None:
         safety_net.cancel()
         signal.signal(signal.SIGINT, previous)
     assert not never.done()  # ended by the Ctrl-C, not by the safety net
+
+
+def test_ctrl_c_held_back_is_handled_after_the_block_even_when_it_raises() -> None:
+    """BATCH-36's block restores the signal mask in a ``finally``: an error inside it leaves SIGINT unblocked, and a
+    Ctrl-C that arrived meanwhile is handled once, after the block, not lost and not inside it (review38c)."""
+    from retrogait.interrupt import sigint_held_back
+
+    seen: list[str] = []
+
+    def handler(signum: int, frame: object) -> None:
+        seen.append("handled")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        with pytest.raises(ValueError), sigint_held_back():
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            seen.append("still in the block")
+            raise ValueError
+        assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        assert seen == ["still in the block", "handled"]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_helper_processes_started_from_another_thread_also_start_with_ctrl_c_held_back() -> None:
+    """A batch run from a thread other than the main one (an application's worker thread): the signal mask is the
+    thread's own, so blocking SIGINT there holds it back from the processes it starts as well. Ignoring was the
+    fallback, which only the main thread may set (elsewhere a no-op), so there the fork server and its workers started
+    with Ctrl-C unblocked and the workers with Python's own handler: a Ctrl-C raised KeyboardInterrupt in their
+    analyses (BATCH-38). Fails before: the process started from the thread printed False."""
+    from retrogait.interrupt import sigint_held_back
+
+    blocked = "import signal; print(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))"
+    printed: list[str] = []
+
+    def start() -> None:
+        with sigint_held_back():
+            run = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=60)
+            printed.append(run.stdout.strip())
+        printed.append(str(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    thread.join()
+    assert printed == ["True", "False"]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])

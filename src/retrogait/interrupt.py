@@ -138,8 +138,9 @@ def sigint_held_back() -> Iterator[None]:
     """SIGINT blocked in this thread (POSIX; elsewhere :func:`sigint_ignored`): a process started in the block
     starts with it blocked and never sees it (the batch's fork server, and the workers it forks), while a Ctrl-C
     meanwhile waits in this process and is handled as usual when the block ends (BATCH-36). Ignoring it here
-    instead lost such a Ctrl-C: the batch ran on to its end."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    instead lost such a Ctrl-C: the batch ran on to its end. Any thread: the mask is the thread's own (a process
+    inherits its starting thread's), where ignoring is for the main thread only (BATCH-38)."""
+    if not hasattr(signal, "pthread_sigmask"):
         with sigint_ignored():
             yield
         return
