@@ -272,6 +272,30 @@ def test_same_stamps_off_any_clock_are_kept_and_a_row_going_back_is_dropped_as_b
     assert session.meta.extra["import_dropped_detail"] == f"row_time_not_increasing={ties + 1}"
 
 
+def test_a_run_start_s_single_smooth_maximum_on_a_coarse_grid_is_not_a_pile_up() -> None:
+    """A run from rest with the trunk's momentum (DIRECTION-35): the start's push-off is the anterior axis' one
+    largest peak (1.75 g); rounded to 0.0625 g it sits 19 samples on its top level against 8 and 7 on the two
+    below, which a smooth maximum does (time within d of the apex grows as sqrt(d)): not clipping. Clipped
+    three steps under it, the samples pile up and the moved steps stay flagged (HONEST-29)."""
+    config = SimulationConfig(
+        "lower_back", [STILL, Bout("forward", "running", 3.0, 20.0), STILL], sample_rate_hz=500.0, trunk_momentum=True
+    )
+    session = simulate(config).session
+    session = replace(session, meta=replace(session.meta, acc_range_g=None))
+    smooth = np.column_stack([np.convolve(session.acc[:, k], np.ones(5) / 5, mode="same") for k in range(3)])
+    step = 0.0625 * 9.80665
+    rounded = np.round(smooth / step) * step
+    top = np.abs(rounded[:, 0]).max()
+    assert round(top / step) == 28 and np.sum(np.abs(rounded[:, 0]) >= top - 1e-9) >= 15  # one maximum, 15+ samples
+    clean = retrogait.analyze(replace(session, acc=rounded)).steps
+    assert not clean["quality_flags"].astype(str).str.contains("clipped").any()
+    limit = top - 3 * step
+    cut = rounded.copy()
+    cut[:, 0] = np.clip(cut[:, 0], -limit, limit)
+    steps = retrogait.analyze(replace(session, acc=cut)).steps
+    assert steps["quality_flags"].astype(str).str.contains("clipped").any()
+
+
 def test_a_coarse_signal_s_top_level_is_not_clipping_a_full_scale_or_a_pile_up_is() -> None:
     """A smooth running trunk at 500 Hz rounded to 0.0625 g (8 bits over +-8 g) holds its largest level for
     several samples: the plateau rule of an undeclared range read it as clipping (8-bit sacral running:

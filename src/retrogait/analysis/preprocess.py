@@ -497,6 +497,9 @@ def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: li
 #: level with a probability below CLIP_ROUNDING_ALPHA (HONEST-11).
 FULL_SCALE_STEPS = 0.25
 CLIP_ROUNDING_ALPHA = 0.01
+#: sqrt(3) - 1: the two levels below a smooth maximum's top level hold at least this share of the top's samples
+#: (time within d of the apex grows as sqrt(d); apex at the top level's upper edge), HONEST-29.
+SMOOTH_MAXIMUM_SPREAD = float(np.sqrt(3.0) - 1.0)
 
 
 def _clipped(
@@ -544,9 +547,24 @@ def _piled_up(
     samples), as a clipped one does. A clip piles every value beyond the full scale on that one level;
     rounding gives the top level no more than the levels below it, where the values' density is higher.
     The top level's samples are taken as Poisson with the mean of the two levels below, and the plateau is
-    clipping when that many or more has a chance below CLIP_ROUNDING_ALPHA."""
-    below = ((mag >= peak - 2.5 * quantum_ms2) & (mag < peak - 0.5 * quantum_ms2)).sum(axis=0)
-    chance = [_poisson_tail(int(k), float(n) / 2.0) for k, n in zip(count, below, strict=True)]
+    clipping when that many or more has a chance below CLIP_ROUNDING_ALPHA.
+
+    When the top level is one run of samples (one maximum above every other, a run's start from rest on
+    the anterior axis: HONEST-29) its levels below hold only that peak's flanks: near a smooth maximum the
+    time within d of the apex grows as sqrt(d), so the top level holds up to 1 / (sqrt(3) - 1) = 1.37 times
+    the two levels below together (apex at the top level's upper edge), not half of them; the mean is that
+    peak's own two levels below (the run's contiguous samples 0.5-2.5 steps under) times 1.37."""
+    near = mag >= peak - 2.5 * quantum_ms2
+    below = (near & (mag < peak - 0.5 * quantum_ms2)).sum(axis=0)
+    rates = below / 2.0
+    for axis in range(mag.shape[1]):
+        top = np.flatnonzero(mag[:, axis] >= peak[axis] * (1.0 - 1e-6))
+        if top.size and top[-1] - top[0] + 1 == top.size:  # one run: one smooth maximum
+            far = np.flatnonzero(~near[:, axis])
+            start = far[far < top[0]].max(initial=-1) + 1
+            stop = far[far > top[-1]].min(initial=mag.shape[0])
+            rates[axis] = (stop - start - top.size) / SMOOTH_MAXIMUM_SPREAD
+    chance = [_poisson_tail(int(k), float(r)) for k, r in zip(count, rates, strict=True)]
     return np.asarray(chance) < CLIP_ROUNDING_ALPHA
 
 
