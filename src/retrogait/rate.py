@@ -280,9 +280,7 @@ def _clock_back(t: NDArray[np.float64], at: int, late: NDArray[np.int64]) -> tup
     found = _packets_in_order(t[others])
     if found is None or found.stamp_first:
         return None
-    steps = np.diff(t[others])
-    typical = float(np.median(steps))
-    reach = BURST_JUMP * typical if typical > 0 else 0.0
+    reach = _within_packet_step(np.diff(t[others]))
     inside = np.diff(t[at:]) <= reach
     size = int(np.argmin(inside)) + 1 if not bool(inside.all()) else t.size - at  # the packet beginning at ``at``
     back = float(t[at - 1] + size * found.period - t[at + size - 1])
@@ -306,8 +304,7 @@ def _rows_in_order(
     if found is None:
         return None, late
     stamps = t[others]
-    typical = float(np.median(np.diff(stamps)))
-    reach = BURST_JUMP * typical if typical > 0 else 0.0  # a step inside a packet, as _packets_in_order's
+    reach = _within_packet_step(np.diff(stamps))
     lo, hi = stamps[found.last - found.size + 1] - reach, stamps[found.last] + reach
     k = np.minimum(np.searchsorted(hi, t[late], side="left"), hi.size - 1)
     inside = (t[late] >= lo[k]) & (t[late] <= hi[k])
@@ -315,12 +312,18 @@ def _rows_in_order(
     return rows[np.argsort(t[rows], kind="stable")].astype(np.int64), late[~inside]
 
 
+def _within_packet_step(steps: NDArray[np.float64]) -> float:
+    """The longest step between stamps (``steps``, the stamps' unit) that stays inside a packet: BURST_JUMP times
+    the median step, or 0 where the median step is 0 (equal stamps: any step ends a packet)."""
+    typical = float(np.median(steps))
+    return BURST_JUMP * typical if typical > 0 else 0.0
+
+
 def _packets_in_order(t: NDArray[np.float64]) -> Packets | None:
     """The packets of stamps ``t`` (never going back), or None (:func:`delivery_packets`)."""
     n = t.size
     steps = np.diff(t)
-    typical = float(np.median(steps))
-    jump = steps > BURST_JUMP * typical if typical > 0 else steps > 0
+    jump = steps > _within_packet_step(steps)
     last = np.append(np.flatnonzero(jump), n - 1).astype(np.int64)
     size = np.diff(np.concatenate([[-1], last])).astype(np.int64)
     if last.size < BURST_MIN_PACKETS or float(np.median(size)) < BURST_MIN_SIZE:

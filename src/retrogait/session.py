@@ -930,7 +930,7 @@ def _implausible_units(session: Session, max_acc_g: float) -> str | None:
 def _turning_says_rad_s(session: Session, gyr_p99: float, max_acc_g: float) -> str | None:
     """Why a moving sensor's gyroscope (deg/s by its header, 99th percentile ``gyr_p99`` under STILL_RATE_DPS) is
     rad/s: gravity turns in the sensor frame at the rate across it in rad/s, 57x it in deg/s (HONEST-26); or None."""
-    if session.gyr is None or gyr_p99 >= STILL_RATE_DPS:  # a gyroscope that shows turns is not judged here
+    if session.gyr is None:  # a gyroscope that shows turns never comes here (_implausible_units)
         return None
     rows = np.isfinite(session.gyr).all(axis=1) & within_acc_range(session.acc, session.meta.acc_range_g, max_acc_g)
     ratio = gravity_turn_ratio(session.gyr[rows], session.acc[rows], session.meta.sample_rate_hz)

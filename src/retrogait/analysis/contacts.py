@@ -326,7 +326,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     # (PERF-38); the shank's sagittal rate is the one its mid-stances were tested with (PERF-47)
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
     stance_way = None if sagittal is None else -_swing_way(sagittal, quiet, stride, fs)
-    if sagittal is not None and stance_way is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
+    if stance_way is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
         ic = _interpolated_landings(signals, quiet, lo, quiet_end, stance_way, s)
     else:
         ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact, _turned(sagittal, stance_way, idx, s))

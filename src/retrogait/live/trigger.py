@@ -144,6 +144,11 @@ def _airborne_s(r: LandingRhythm) -> float:
     return r.airborne_s if math.isfinite(r.airborne_s) else max(r.interval_s - contact, 0.0)
 
 
+def _shortest_airborne_s(r: LandingRhythm) -> float:
+    """The shortest recent swing of ``r`` (s), else its typical one (LIVE-31's bound)."""
+    return r.shortest_airborne_s if math.isfinite(r.shortest_airborne_s) else _airborne_s(r)
+
+
 @dataclass
 class ImpactWindow:
     """One recognised landing and its impact window (host clock s; ``*_arrival_s``: ``time.monotonic``
@@ -299,7 +304,7 @@ class ImpactTrigger:
             return
         lo = max(first_new, 1)
         began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
-        shortest = r.shortest_airborne_s if math.isfinite(r.shortest_airborne_s) else _airborne_s(r)
+        shortest = _shortest_airborne_s(r)
         for j in began.tolist():  # at most one a stride
             left, rest = float(self._rested[j - 1]), float(self._rested[j])
             if not math.isfinite(left) or self._last_onset_s > left:
@@ -350,7 +355,7 @@ class ImpactTrigger:
         looking = t_s >= self.gate_s()
         r = self.rhythm
         if r is not None and self.placement in ONE_LEG_PLACEMENTS:
-            shortest = r.shortest_airborne_s if math.isfinite(r.shortest_airborne_s) else _airborne_s(r)
+            shortest = _shortest_airborne_s(r)
             looking &= t_s - self._rested[position:] >= shortest
         return np.asarray(looking)
 
