@@ -22,6 +22,7 @@ import retrogait
 from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION, SIMULATOR_VERSIONS
 from shared_recordings import (
     FOOT_WALKING_RATE_HZ,
     foot_walking_sessions,
@@ -30,6 +31,8 @@ from shared_recordings import (
 )
 
 TOLERANCE_S = 0.05
+#: The simulator version of the simulated sessions (`--simulator-version`, SIM-13).
+SIMULATOR = {"version": DEFAULT_SIMULATOR_VERSION}
 
 
 def match(ref: NDArray[np.float64], det: NDArray[np.float64], tol: float = TOLERANCE_S) -> tuple[int, int, int, list]:
@@ -261,7 +264,9 @@ SIM_RATE_HZ = 200.0
 
 def simulated_case(placement: str, bouts: list[Bout], seed: int = 1) -> dict[str, float]:
     """Accuracy of analyze() on one simulated session against the simulator's truth."""
-    sim = simulate(SimulationConfig(placement, bouts, sample_rate_hz=SIM_RATE_HZ, seed=seed))
+    sim = simulate(
+        SimulationConfig(placement, bouts, sample_rate_hz=SIM_RATE_HZ, seed=seed, version=SIMULATOR["version"])
+    )
     steps = retrogait.analyze(sim.session).steps
     truth = sim.truth
     if placement in ("foot", "shank"):  # one sensor sees the contacts of its own leg
@@ -358,7 +363,11 @@ def loading_rate_contrast(seed: int = 1) -> str:
     it up to the impact peak when there is one)."""
     parts = []
     for case in ("forward running", "backward running"):
-        sim = simulate(SimulationConfig("lower_back", SIM_CASES[case], sample_rate_hz=SIM_RATE_HZ, seed=seed))
+        sim = simulate(
+            SimulationConfig(
+                "lower_back", SIM_CASES[case], sample_rate_hz=SIM_RATE_HZ, seed=seed, version=SIMULATOR["version"]
+            )
+        )
         steps = retrogait.analyze(sim.session).steps
         _, _, _, pairs = match(sim.truth["ic_time_s"].to_numpy(), steps["ic_time_s"].to_numpy())
         ours = steps["vgrf_loading_rate_bw_per_s"].to_numpy()[[j for _, j in pairs]]
@@ -385,7 +394,15 @@ def main() -> None:
     default = os.environ.get("RETROGAIT_SHARED_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--data", default=default)
     parser.add_argument("--only", choices=("real", "simulated"), default=None, help="run one part only")
+    parser.add_argument(
+        "--simulator-version",
+        type=int,
+        choices=SIMULATOR_VERSIONS,
+        default=DEFAULT_SIMULATOR_VERSION,
+        help="simulator version of the simulated sessions (SIM-13)",
+    )
     args = parser.parse_args()
+    SIMULATOR["version"] = args.simulator_version
     root = Path(args.data)
     rows: list[tuple[str, ...]] = []
     if args.only != "simulated":

@@ -67,6 +67,7 @@ from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION, SIMULATOR_VERSIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from validate import _print, f1, match
@@ -79,6 +80,8 @@ Rows = list[tuple[str, ...]]
 
 
 # ------------------------------------------------------------------------------------ lower back
+#: The simulator version of the simulated sessions (`--simulator-version`, SIM-13).
+SIMULATOR = {"version": DEFAULT_SIMULATOR_VERSION}
 
 
 def lb_raw(root: Path, stem: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -424,7 +427,11 @@ def lowerback_simulated(rows: Rows) -> None:
     """Shipped vs before on the simulator's lower-back walking (100 Hz, seed 1, 30 s), against its truth."""
     for direction in ("forward", "backward"):
         for speed in (0.4, 0.6, 0.8, 1.0, 1.3):
-            sim = simulate(SimulationConfig("lower_back", [Bout(direction, "walking", speed, 30)], FS_LB, seed=1))
+            sim = simulate(
+                SimulationConfig(
+                    "lower_back", [Bout(direction, "walking", speed, 30)], FS_LB, seed=1, version=SIMULATOR["version"]
+                )
+            )
             truth = sim.truth["ic_time_s"].to_numpy()
             cells = []
             for name, marker in (("shipped", None), ("before", steepest_rise)):
@@ -489,7 +496,11 @@ def trunk_sims(seeds: list[int]) -> dict[tuple[str, float, int], tuple[Session, 
     """Simulated lower-back walks (100 Hz, 30 s, one per direction, speed and seed): session and true ICs."""
     out = {}
     for direction, speed, seed in itertools.product(("forward", "backward"), TRUNK_SPEEDS, seeds):
-        sim = simulate(SimulationConfig("lower_back", [Bout(direction, "walking", speed, 30)], FS_LB, seed=seed))
+        sim = simulate(
+            SimulationConfig(
+                "lower_back", [Bout(direction, "walking", speed, 30)], FS_LB, seed=seed, version=SIMULATOR["version"]
+            )
+        )
         out[direction, speed, seed] = (sim.session, sim.truth["ic_time_s"].to_numpy())
     return out
 
@@ -781,7 +792,11 @@ FOOT_SIM = (
 def foot_simulated(rows: Rows) -> None:
     """Simulated foot (200 Hz, seed 1, 30 s), shipped vs before, against the sensor leg's truth."""
     for direction, activity, speed in FOOT_SIM:
-        sim = simulate(SimulationConfig("foot", [Bout(direction, activity, speed, 30)], 200.0, seed=1))
+        sim = simulate(
+            SimulationConfig(
+                "foot", [Bout(direction, activity, speed, 30)], 200.0, seed=1, version=SIMULATOR["version"]
+            )
+        )
         truth = sim.truth[sim.truth["side"] == sim.config.side]["ic_time_s"].to_numpy()
         cells = []
         for name in ("shipped", "before"):
@@ -825,7 +840,9 @@ def limb_sims(gait: str, speed: float, seeds: list[int], where: str) -> list[tup
     placement = "shank" if where == "shank" else "foot"
     out = []
     for seed in seeds:
-        config = SimulationConfig(placement, [Bout(direction, activity, speed, 30)], 200.0, seed=seed)
+        config = SimulationConfig(
+            placement, [Bout(direction, activity, speed, 30)], 200.0, seed=seed, version=SIMULATOR["version"]
+        )
         if placement == "foot":
             with foot_sensor_at(FOOT_POSITIONS[where]):
                 sim = simulate(config)
@@ -892,7 +909,15 @@ def main() -> None:
     parser.add_argument("--speeds", default="", help="limbs: speeds (m/s), e.g. 0.8,1.6 (default: the gait's sweep)")
     parser.add_argument("--seeds", default="1-18", help="trunk: simulated people, e.g. 1-18 or 1,2,3 (below 49)")
     parser.add_argument("--cv", action="store_true", help="trunk: cross-validate the CONTACT-1 pair (~6 min)")
+    parser.add_argument(
+        "--simulator-version",
+        type=int,
+        choices=SIMULATOR_VERSIONS,
+        default=DEFAULT_SIMULATOR_VERSION,
+        help="simulator version of the simulated sessions (SIM-13)",
+    )
     args = parser.parse_args()
+    SIMULATOR["version"] = args.simulator_version
     seeds = parse_seeds(args.seeds)
     root = Path(args.data)
     if not root.is_dir():

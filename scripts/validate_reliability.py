@@ -49,6 +49,7 @@ from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.analysis.zupt import rest_indices
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION, SIMULATOR_VERSIONS
 from validate_direction import (
     _reversed_session,
     end_to_end_sessions,
@@ -152,11 +153,16 @@ RATES_HZ = {"foot": (800.0, 200.0), "shank": (500.0, 200.0), "lower_back": (200.
 
 
 def simulated(
-    seeds: int, scenarios: tuple[str, ...] = tuple(SCENARIOS), first_seed: int = 1, trunk_momentum: bool = False
+    seeds: int,
+    scenarios: tuple[str, ...] = tuple(SCENARIOS),
+    first_seed: int = 1,
+    trunk_momentum: bool | None = None,
+    simulator_version: int = DEFAULT_SIMULATOR_VERSION,
 ) -> Iterator[Scored]:
     """Simulated mixed sessions, with the simulator's contacts and end to end; ``seeds`` people from
     ``first_seed`` on. Every scenario draws from the person's generator in the order of SCENARIOS, so
-    leaving one out does not change the sessions of the others. ``trunk_momentum``: the simulator's (DIRECTION-35)."""
+    leaving one out does not change the sessions of the others. ``trunk_momentum``: the simulator's (DIRECTION-35; None:
+    the version's default); ``simulator_version``: SimulationConfig.version (SIM-13)."""
     for placement in ("foot", "shank", "lower_back"):
         for seed in range(first_seed, first_seed + seeds):
             rng = np.random.default_rng(1000 + seed)
@@ -173,6 +179,7 @@ def simulated(
                     mounting_rotation_deg=mounting,
                     seed=seed,
                     trunk_momentum=trunk_momentum,
+                    version=simulator_version,
                 )
                 result = simulate(config)
                 truth = result.truth
@@ -446,7 +453,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="skip the real recordings")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validated calibration")
     parser.add_argument(
-        "--trunk-momentum", action="store_true", help="simulate the trunk's velocity changes (DIRECTION-35)"
+        "--trunk-momentum",
+        action="store_const",
+        const=True,
+        default=None,
+        help="simulate the trunk's velocity changes (DIRECTION-35; on by default in simulator version 2)",
+    )
+    parser.add_argument(
+        "--simulator-version",
+        type=int,
+        choices=SIMULATOR_VERSIONS,
+        default=DEFAULT_SIMULATOR_VERSION,
+        help="simulator version of the simulated sessions (SIM-13)",
     )
     parser.add_argument(
         "--scenarios",
@@ -469,7 +487,11 @@ def main(argv: list[str] | None = None) -> int:
             f"Strapdown stride length vs motion capture (foot_walking, {err.size} strides): median |error| "
             f"{100 * err.median():.1f} cm, 90th percentile {100 * err.quantile(0.9):.1f} cm\n"
         )
-    items += list(simulated(args.seeds, tuple(args.scenarios.split(",")), args.first_seed, args.trunk_momentum))
+    items += list(
+        simulated(
+            args.seeds, tuple(args.scenarios.split(",")), args.first_seed, args.trunk_momentum, args.simulator_version
+        )
+    )
     shipped = classify(items)
     print("Goals per validation set (shipped settings):")
     print(goals(shipped).to_string(index=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -52,6 +53,14 @@ def simulate_command(
     mount_rotation_deg: Annotated[
         str, typer.Option("--mount-rotation-deg", help="Mounting error as Euler angles 'rx,ry,rz' (deg).")
     ] = "0,0,0",
+    simulator_version: Annotated[
+        int | None,
+        typer.Option(
+            "--simulator-version",
+            help="Simulator version: 1 (as always) or 2 (walking force tied to the double supports, trunk momentum); "
+            "default: the library's (SimulationConfig.version).",
+        ),
+    ] = None,
 ) -> None:
     """Simulate forward/backward running and walking at the foot, shank or lower back (SYNTHETIC data)."""
     from rich.console import Console
@@ -79,6 +88,8 @@ def simulate_command(
         mounting_rotation_deg=_parse_rotation(mount_rotation_deg),
         seed=seed,
     )
+    if simulator_version is not None:
+        config = dataclasses.replace(config, version=simulator_version)
     result = simulate(config)
     session_path, truth_path = write_simulation(result, out)
 

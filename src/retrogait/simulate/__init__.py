@@ -16,6 +16,7 @@ from retrogait.simulate.assemble import (
     SIMULATOR_VERSION,
     TRUTH_COLUMNS,
     SimulationResult,
+    sensor_name,
     simulate,
     write_simulation,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "SimulationConfig",
     "SimulationResult",
     "parse_bouts",
+    "sensor_name",
     "simulate",
     "write_simulation",
 ]

@@ -16,8 +16,8 @@ from scipy.spatial.transform import Rotation
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.errors import RetrogaitError
 from retrogait.session import Session, SessionMeta, write_session
-from retrogait.simulate.config import SimulationConfig
-from retrogait.simulate.grf import stance_force_metrics
+from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION, SimulationConfig
+from retrogait.simulate.grf import DoubleSupport, WalkingVgrf, stance_force_metrics
 from retrogait.simulate.kinematics import (
     draw_foot_strike_angle,
     draw_stance_strike_angles,
@@ -28,8 +28,15 @@ from retrogait.simulate.segments import LimbMotion, MovingBout, SegmentSignals, 
 from retrogait.simulate.sensor import acc_full_scale_ms2, block_average, digitise, segment_to_sensor_matrix
 from retrogait.simulate.timing import stance_sequence
 
-SIMULATOR_VERSION = "1"
+SIMULATOR_VERSION = str(DEFAULT_SIMULATOR_VERSION)  # the default version (SimulationConfig.version)
 SENSOR_NAME = f"retrogait simulator v{SIMULATOR_VERSION} (synthetic)"
+
+
+def sensor_name(version: int) -> str:
+    """The header's ``sensor`` of a simulator version's files."""
+    return f"retrogait simulator v{version} (synthetic)"
+
+
 #: The physics is evaluated at least this fast (Hz) and averaged down to the output rate.
 MIN_FINE_RATE_HZ = 1000.0
 #: Sample times are written to the microsecond (exact for rates that divide 1 MHz).
@@ -95,7 +102,7 @@ def _plan(config: SimulationConfig, rng: np.random.Generator) -> tuple[list[Movi
                     stances=seq,
                     template=stride_template(bout, seq.timing.duty_factor, fsa, config.side) if limb else None,
                     impact=impact_model(bout, config.placement, swing) if limb else None,
-                    vgrf=moving_vgrf_shape(bout),
+                    vgrf=moving_vgrf_shape(bout, config.version),
                     strike_angle_deg=angles,
                 )
             )
@@ -116,7 +123,7 @@ def _turns(config: SimulationConfig) -> list[Turn]:
 
 def _model(config: SimulationConfig, moving: list[MovingBout]) -> LimbMotion | TrunkMotion:
     if config.placement == "lower_back":
-        return TrunkMotion(moving, config.side, _turns(config), momentum=config.trunk_momentum)
+        return TrunkMotion(moving, config.side, _turns(config), momentum=config.carries_momentum)
     return LimbMotion(config.placement, moving, config.side, _turns(config))
 
 
@@ -169,7 +176,7 @@ def simulate(config: SimulationConfig) -> SimulationResult:
     )
 
     notes = (
-        f"SYNTHETIC data from the retrogait simulator v{SIMULATOR_VERSION} (seed {config.seed}); "
+        f"SYNTHETIC data from the retrogait simulator v{config.version} (seed {config.seed}); "
         f"bouts {', '.join(b.describe() for b in config.bouts)}; "
         f"mounting rotation {','.join(f'{v:g}' for v in config.mounting_rotation_deg)} deg; "
         f"{''.join(f're-mounted to {_angles(r.to_deg)} deg at {r.start_s:g}-{r.end_s:g} s; ' for r in remounts)}"
@@ -181,7 +188,7 @@ def simulate(config: SimulationConfig) -> SimulationResult:
         placement=config.placement,
         sample_rate_hz=float(fs),
         side=config.side if config.placement in ("foot", "shank") else None,
-        sensor=SENSOR_NAME,
+        sensor=sensor_name(config.version),
         acc_range_g=float(config.acc_range_g),
         gyr_range_dps=float(config.gyr_range_dps) if config.with_gyro else None,
         anterior_axis=config.anterior_axis,
@@ -290,7 +297,10 @@ def _truth(
         step = np.gradient(seq.ic_s)[real]
         nominal_contact = seq.to_s[real] - ic
         stop_fraction = np.where(stops, seq.pose_fraction, np.nan)
-        metrics = stance_force_metrics(mb.vgrf, step, nominal_contact, seq.impact_scale[real], stop_fraction)
+        support = DoubleSupport.of_stances(seq.ic_s, seq.to_s, real) if isinstance(mb.vgrf, WalkingVgrf) else None
+        metrics = stance_force_metrics(
+            mb.vgrf, step, nominal_contact, seq.impact_scale[real], stop_fraction, support=support
+        )
         cadence = 60.0 * (ic.size - 1) / (ic[-1] - ic[0]) if ic.size > 1 else 60.0 / seq.timing.step_time_s
         impact = _impact_peaks_g(impact_fine, fine_rate_hz, fine_t0_s, ic, nominal_contact)
         lead = seq.lead[real]

@@ -50,6 +50,11 @@ MAX_DURATION_S = 86_400.0
 #: The most samples simulated at once: ~90 bytes each while simulating (acc, gyr, the fine impact, the
 #: truth), so ~4.5 GB; a day at 200 Hz is 17.3 million (EDGE-61).
 MAX_SAMPLES = 50_000_000
+#: Simulator versions (SIM-13): 1, the walking force of fixed humps (kept bit-identical); 2, walking force tied to the
+#: double support, whose M deepens with speed, and the trunk's momentum on.
+SIMULATOR_VERSIONS = (1, 2)
+#: The version a SimulationConfig simulates unless told otherwise.
+DEFAULT_SIMULATOR_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -269,7 +274,9 @@ class SimulationConfig:
         start_time_utc: header start time (ISO 8601) or None.
         trunk_momentum: lower back: the trunk's travel velocity changes at a start, a stop and a change of travel,
             carried by the stances' horizontal force (DIRECTION-35); off: their braking and propulsion have zero mean
-            there too, as before. Off by default while the direction misreads accelerating runs (DIRECTION-35).
+            there too. None (default): on in version 2, off in version 1.
+        version: simulator version (SIMULATOR_VERSIONS; SIM-13): 1 gives the bytes it always gave; 2 ties the walking
+            force to the double support (its M deepening with speed) and carries the trunk's momentum.
     """
 
     placement: str
@@ -292,7 +299,8 @@ class SimulationConfig:
     seed: int = 0
     start_time_utc: str | None = "2026-05-01T07:30:00Z"
     notes: str | None = field(default=None)
-    trunk_momentum: bool = False
+    trunk_momentum: bool | None = None
+    version: int = DEFAULT_SIMULATOR_VERSION
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bouts", tuple(self.bouts))
@@ -302,11 +310,22 @@ class SimulationConfig:
             raise RetrogaitError(f"simulation config: {problem}")
 
     @property
+    def carries_momentum(self) -> bool:
+        """Whether the trunk carries its momentum: ``trunk_momentum``, or by default in version 2."""
+        return self.version >= 2 if self.trunk_momentum is None else bool(self.trunk_momentum)
+
+    @property
     def duration_s(self) -> float:
         return float(sum(b.duration_s for b in self.bouts))
 
     def problem(self) -> str | None:
         """The first thing wrong with this configuration, or None."""
+        if (
+            isinstance(self.version, bool)
+            or not isinstance(self.version, numbers.Integral)
+            or self.version not in SIMULATOR_VERSIONS
+        ):
+            return f"version must be one of {', '.join(map(str, SIMULATOR_VERSIONS))}, got {self.version!r}"
         if self.placement not in SIM_PLACEMENTS:
             return f"placement must be one of {', '.join(SIM_PLACEMENTS)}, got {self.placement!r}"
         if not self.bouts:

@@ -7,7 +7,12 @@ slope, so the force rises near-linearly from contact, as on a force plate, and n
 
 * running active component: one skewed half-sine (a spring-mass curve) peaking at ~42 % of stance
   forward and ~57 % backward ("soft landing, hard take-off", Cavagna et al. 2011);
-* walking: two humps at 22 % and 78 % of stance (rising from contact, falling to toe-off);
+* walking, simulator v1: two humps at 22 % and 78 % of stance (rising from contact, falling to toe-off);
+* walking, simulator v2 (:class:`WalkingVgrf`, SIM-13): tied to the double supports. The force rises from contact
+  to its first peak at the other leg's toe-off, dips to a valley in mid single support, rises to its second peak at
+  the other leg's contact and falls to toe-off, the fall mirroring the other leg's rise, so the two legs' sum stays
+  at or above the peak (>= 1 BW) through double support; the peak grows with speed (Keller et al. 1996) and the
+  valley follows from the nominal stance's impulse, so the M deepens with speed;
 * landing component: a short pulse at contact, sharp and large on the heel (the impact transient),
   smaller on the midfoot, small and slow on the ball, x 0.7 backward (the soft landing).
 
@@ -99,25 +104,22 @@ class Pulse:
 EDGE_EXPONENT = 6.0
 
 
-def _edge(y: NDArray[np.float64], smooth: bool) -> NDArray[np.float64]:
+def _edge(y: NDArray[np.float64], smooth: bool, n: float = EDGE_EXPONENT) -> NDArray[np.float64]:
     """Pulse edge from 0 (y = 0, the pulse's start or end) to 1 (y = 1, its peak), zero slope at
     the peak; ``smooth``: sin^2(pi/2 y), zero slope at y = 0; else a near-linear ramp of finite slope
-    n/(n - 1) at y = 0."""
+    n/(n - 1) at y = 0 (exponent ``n``)."""
     if smooth:
         return np.asarray(np.sin(0.5 * np.pi * y) ** 2, dtype=np.float64)
-    n = EDGE_EXPONENT
     return np.asarray((n * y - y**n) / (n - 1), dtype=np.float64)
 
 
-def _edge_integral(smooth: bool) -> float:
+def _edge_integral(smooth: bool, n: float = EDGE_EXPONENT) -> float:
     """Integral of the edge over y in [0, 1]."""
-    n = EDGE_EXPONENT
     return 0.5 if smooth else (n / 2 - 1 / (n + 1)) / (n - 1)
 
 
-def _edge_moment(smooth: bool) -> float:
+def _edge_moment(smooth: bool, n: float = EDGE_EXPONENT) -> float:
     """Integral of y times the edge over y in [0, 1]."""
-    n = EDGE_EXPONENT
     return 0.25 + _ONE_OVER_PI2 if smooth else (n / 3 - 1 / (n + 2)) / (n - 1)
 
 
@@ -179,14 +181,20 @@ class VgrfShape:
         step_time_s: NDArray[np.float64],
         contact_time_s: NDArray[np.float64],
         impact_scale: Scale = 1.0,
+        support: DoubleSupport | None = None,
     ) -> NDArray[np.float64]:
         """Vertical force (BW) at stance fraction ``s`` for stances of the given step and contact times
-        (s); ``impact_scale`` multiplies the landing component (stride-to-stride variation)."""
+        (s); ``impact_scale`` multiplies the landing component (stride-to-stride variation); ``support`` is
+        not needed (the shape is fixed in stance fraction)."""
         active = self.active_scale(step_time_s, contact_time_s, impact_scale) * self.active(s)
         return np.asarray(active + impact_scale * self.impact(s), dtype=np.float64)
 
     def centroid_fraction(
-        self, step_time_s: NDArray[np.float64], contact_time_s: NDArray[np.float64], impact_scale: Scale = 1.0
+        self,
+        step_time_s: NDArray[np.float64],
+        contact_time_s: NDArray[np.float64],
+        impact_scale: Scale = 1.0,
+        support: DoubleSupport | None = None,
     ) -> NDArray[np.float64]:
         """Stance fraction of the force centroid, where the COM passes over the foot."""
         scale = self.active_scale(step_time_s, contact_time_s, impact_scale)
@@ -194,17 +202,176 @@ class VgrfShape:
         return np.asarray(moment / (scale + impact_scale * self.impact_integral), dtype=np.float64)
 
 
+#: Simulator v2 walking: a stance's vGRF peaks (BW) at 1.5 m/s and their rise per m/s (Keller et al. 1996: about
+#: 1.2 BW at 1.5 m/s, rising linearly with speed), within WALKING_PEAK_RANGE_BW.
+WALKING_PEAK_BW_AT_1_5_MS = 1.2
+WALKING_PEAK_BW_PER_MS = 0.25
+WALKING_PEAK_RANGE_BW = (1.05, 1.5)
+#: Simulator v2 walking: the other leg's toe-off is taken within these stance fractions (and its contact within
+#: 1 minus them), the mid-stance valley at least this share of the peak.
+WALKING_DOUBLE_SUPPORT_FRACTION = (0.03, 0.45)
+WALKING_VALLEY_MIN_OF_PEAK = 0.25
+#: Simulator v2 walking: a stance whose timing needs more or less impulse than the nominal one moves its valley by up
+#: to this (BW) and scales as a whole by the rest (its peak then varies by a few per cent, as measured: Masani et al.
+#: 2002, coefficients of variation of the peaks of a few per cent, rising with speed).
+WALKING_VALLEY_SPREAD_BW = 0.05
+#: Simulator v2 walking: exponent of the loading and unloading edges (:func:`_edge`). The two legs' sum over a double
+#: support is P (e(x) + e(1 - x)): at least P, at most 2 e(1/2) P in its middle (1.09 P for 12; 1.19 P for
+#: EDGE_EXPONENT's 6), with a kink up at the contact (the collision: slope n/(n - 1) P per double support) and
+#: one down at the toe-off.
+WALKING_EDGE_EXPONENT = 12.0
+
+
+def walking_peak_bw(speed_ms: float) -> float:
+    """Peak vGRF of a walking stance (BW) at a speed (m/s), simulator v2."""
+    low, high = WALKING_PEAK_RANGE_BW
+    return float(np.clip(WALKING_PEAK_BW_AT_1_5_MS + WALKING_PEAK_BW_PER_MS * (speed_ms - 1.5), low, high))
+
+
+@dataclass(frozen=True)
+class DoubleSupport:
+    """Per stance, as fractions of it: the other leg's toe-off (``loading``, end of the first double support) and
+    its next contact (``unloading``, start of the second)."""
+
+    loading: NDArray[np.float64]
+    unloading: NDArray[np.float64]
+
+    @classmethod
+    def of_stances(cls, ic_s: NDArray[np.float64], to_s: NDArray[np.float64], index: NDArray[np.intp]) -> DoubleSupport:
+        """Of the stances ``index`` of a sequence whose legs alternate (``ic_s``, ``to_s`` in s): the stance before
+        is the other leg's, the one after its next. A stance at either end takes its nominal neighbour."""
+        ic, contact = ic_s[index], to_s[index] - ic_s[index]
+        step = np.median(np.diff(ic_s)) if ic_s.size > 1 else 0.5 * float(np.median(contact))
+        prev_to = np.where(index > 0, to_s[np.maximum(index - 1, 0)], ic + contact - step)
+        next_ic = np.where(index + 1 < ic_s.size, ic_s[np.minimum(index + 1, ic_s.size - 1)], ic + step)
+        low, high = WALKING_DOUBLE_SUPPORT_FRACTION
+        return cls(np.clip((prev_to - ic) / contact, low, high), np.clip((next_ic - ic) / contact, 1 - high, 1 - low))
+
+
+@dataclass(frozen=True)
+class WalkingVgrf:
+    """Walking vGRF of a stance tied to its double supports (simulator v2; module docstring).
+
+    Over stance fraction s with the other leg's toe-off at u1 and its contact at u2 (:class:`DoubleSupport`): P e(s/u1)
+    from contact to u1 (the finite-slope edge of WALKING_EDGE_EXPONENT, zero slope at the peak); a cosine from P down
+    to the valley V midway between u1 and u2 and back up to P at u2; P e((1 - s)/(1 - u2)) to toe-off. The leading
+    leg's rise and the trailing leg's fall are mirror images over the same double support, so their sum is
+    P (e(x) + e(1 - x)) >= P there. P is the speed's (:func:`walking_peak_bw`), V that which gives the nominal stance
+    (:meth:`nominal`) its vertical impulse (body weight x step time); each stance's own impulse (its timing varies)
+    moves its valley a little and scales it as a whole for the rest (:meth:`_levels`); a hard landing's pulse
+    (``landing``, ``landing_bw``, as in :class:`VgrfShape`) takes its impulse from the whole stance alike.
+    """
+
+    peak_bw: float
+    valley_bw: float
+    landing: Pulse
+    landing_bw: float = 0.0
+
+    @classmethod
+    def nominal(
+        cls, speed_ms: float, step_time_s: float, contact_time_s: float, landing: Pulse, landing_bw: float = 0.0
+    ) -> WalkingVgrf:
+        """The shape of a walk at a speed (m/s) with its nominal step and contact time (s): the valley that gives a
+        stance whose double supports are those of the nominal timing its impulse."""
+        peak = walking_peak_bw(speed_ms)
+        low, high = WALKING_DOUBLE_SUPPORT_FRACTION
+        u1 = float(np.clip(1.0 - step_time_s / contact_time_s, low, high))
+        u2 = float(np.clip(step_time_s / contact_time_s, 1 - high, 1 - low))
+        edges, half = _edge_integral(False, WALKING_EDGE_EXPONENT) * (u1 + 1 - u2), 0.5 * (u2 - u1)
+        valley = (step_time_s / contact_time_s - peak * (edges + half)) / half
+        return cls(peak, float(np.clip(valley, WALKING_VALLEY_MIN_OF_PEAK * peak, peak)), landing, landing_bw)
+
+    def _levels(
+        self,
+        step_time_s: NDArray[np.float64],
+        contact_time_s: NDArray[np.float64],
+        impact_scale: Scale,
+        support: DoubleSupport,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Peak and valley (BW) of the active part of each stance: the valley moves by up to WALKING_VALLEY_SPREAD_BW
+        toward the stance's impulse, and the whole stance is scaled by the rest."""
+        u1, u2 = support.loading, support.unloading
+        need = step_time_s / contact_time_s - impact_scale * self.landing_bw * self.landing.integral
+        edges = _edge_integral(False, WALKING_EDGE_EXPONENT) * (u1 + 1 - u2)
+        half = 0.5 * (u2 - u1)
+        p = self.peak_bw
+        shift = np.clip(
+            (need - p * (edges + half)) / half - self.valley_bw, -WALKING_VALLEY_SPREAD_BW, WALKING_VALLEY_SPREAD_BW
+        )
+        valley = self.valley_bw + shift
+        k = need / (p * edges + half * (p + valley))
+        return np.asarray(k * p, dtype=np.float64), np.asarray(k * valley, dtype=np.float64)
+
+    def vgrf_bw(
+        self,
+        s: NDArray[np.float64],
+        step_time_s: NDArray[np.float64],
+        contact_time_s: NDArray[np.float64],
+        impact_scale: Scale = 1.0,
+        support: DoubleSupport | None = None,
+    ) -> NDArray[np.float64]:
+        """Vertical force (BW) at stance fraction ``s`` (0 outside the stance); arrays broadcast together."""
+        assert support is not None, "walking force (v2) needs the double supports"
+        u1, u2 = support.loading, support.unloading
+        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, support)
+        mid = 0.5 * (u1 + u2)
+        n = WALKING_EDGE_EXPONENT
+        rise = _edge(np.clip(s / u1, 0.0, 1.0), False, n)
+        fall = _edge(np.clip((1 - s) / (1 - u2), 0.0, 1.0), False, n)
+        dip = 0.5 * (1 + np.cos(np.pi * np.clip(np.abs(s - mid) / (mid - u1), 0.0, 1.0) + np.pi))
+        shape = np.where(s < u1, peak * rise, np.where(s > u2, peak * fall, valley + (peak - valley) * dip))
+        shape = np.where((s >= 0) & (s <= 1), shape, 0.0)
+        return np.asarray(shape + impact_scale * self.landing_bw * self.landing(s), dtype=np.float64)
+
+    def centroid_fraction(
+        self,
+        step_time_s: NDArray[np.float64],
+        contact_time_s: NDArray[np.float64],
+        impact_scale: Scale = 1.0,
+        support: DoubleSupport | None = None,
+    ) -> NDArray[np.float64]:
+        """Stance fraction of the force centroid, where the COM passes over the foot."""
+        assert support is not None, "walking force (v2) needs the double supports"
+        u1, u2 = support.loading, support.unloading
+        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, support)
+        e_int, e_mom = _edge_integral(False, WALKING_EDGE_EXPONENT), _edge_moment(False, WALKING_EDGE_EXPONENT)
+        half = 0.5 * (u2 - u1)
+        # single support: each half's integral is half (P + V)/2, the dip symmetric about the middle
+        area = peak * e_int * (u1 + 1 - u2) + half * (peak + valley)
+        moment = (
+            peak * u1 * u1 * e_mom
+            + peak * (1 - u2) * (e_int - (1 - u2) * e_mom)
+            + half * (peak + valley) * 0.5 * (u1 + u2)
+        )
+        landing = impact_scale * self.landing_bw
+        total = area + landing * self.landing.integral
+        return np.asarray((moment + landing * self.landing.first_moment) / total, dtype=np.float64)
+
+
 def vgrf_shape(
-    activity: str, direction: str, foot_strike: str, speed_ms: float, hard_landing: bool = False
-) -> VgrfShape:
+    activity: str,
+    direction: str,
+    foot_strike: str,
+    speed_ms: float,
+    hard_landing: bool = False,
+    version: int = 1,
+    timing_s: tuple[float, float] | None = None,
+) -> VgrfShape | WalkingVgrf:
     """vGRF shape of a stance for an activity, direction, strike pattern and speed (m/s).
 
     ``hard_landing`` (a stiff toe landing): the landing pulse of a heel strike, not softened
-    backward, also in walking (which otherwise has none)."""
+    backward, also in walking (which otherwise has none). ``version``: the simulator's; from 2 walking
+    is a :class:`WalkingVgrf`, which needs the bout's nominal (step, contact) time ``timing_s`` (s)."""
     if hard_landing:
         peak, end = LANDING_TIMING["rearfoot"]
         landing_pulse = Pulse(0.0, peak, end, smooth_end=True)
         landing = LANDING_BW["rearfoot"] * (speed_ms / 3.0) ** 0.5
+    if activity == "walking" and version >= 2:
+        if timing_s is None:
+            raise ValueError("walking force (v2) needs the nominal step and contact time")
+        if hard_landing:
+            return WalkingVgrf.nominal(speed_ms, *timing_s, landing_pulse, landing)
+        return WalkingVgrf.nominal(speed_ms, *timing_s, Pulse(0.0, 0.1, 0.25, smooth_end=True))
     if activity == "walking":
         (m1, m2), (end1, start2) = WALKING_HUMP_FRACTIONS, WALKING_HUMP_SPAN
         humps = (
@@ -262,19 +429,21 @@ class StanceForceMetrics:
 
 
 def stance_force_metrics(
-    shape: VgrfShape,
+    shape: VgrfShape | WalkingVgrf,
     step_time_s: NDArray[np.float64],
     contact_time_s: NDArray[np.float64],
     impact_scale: NDArray[np.float64],
     stop_fraction: NDArray[np.float64] | None = None,
     n_points: int = 600,
+    support: DoubleSupport | None = None,
 ) -> StanceForceMetrics:
     """Peak vGRF and the average loading rate of each stance.
 
     The loading rate is taken between 20 % and 80 % of the rise to the impact peak (the first local
     maximum in the first 30 % of stance) or, without one, to the force at 50 % of stance.
     ``stop_fraction`` (per stance, NaN for none) marks a stance on which the gait stops: its force
-    settles to 1 BW from that stance fraction on (:func:`stop_blend`).
+    settles to 1 BW from that stance fraction on (:func:`stop_blend`). ``support``: per stance, for a
+    :class:`WalkingVgrf`.
     """
     s = (np.arange(n_points) + 0.5) / n_points
     peaks = np.empty(len(step_time_s))
@@ -283,7 +452,12 @@ def stance_force_metrics(
         step = np.asarray(step_time_s[start : start + 2048])[:, None]
         contact = np.asarray(contact_time_s[start : start + 2048])[:, None]
         scale = np.asarray(impact_scale[start : start + 2048])[:, None]
-        force = shape.vgrf_bw(s[None, :], step, contact, scale)
+        part = None
+        if support is not None:
+            part = DoubleSupport(
+                support.loading[start : start + 2048, None], support.unloading[start : start + 2048, None]
+            )
+        force = shape.vgrf_bw(s[None, :], step, contact, scale, part)
         if stop_fraction is not None:
             stop = np.asarray(stop_fraction[start : start + 2048])[:, None]
             settle = np.where(np.isnan(stop), 0.0, stop_blend(s[None, :], np.nan_to_num(stop, nan=0.5)))

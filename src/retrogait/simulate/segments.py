@@ -19,7 +19,15 @@ from scipy.interpolate import PchipInterpolator
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.simulate.config import Bout
-from retrogait.simulate.grf import HALF_STEP_WIDTH_M, VgrfShape, horizontal_forces_bw, stop_blend, vgrf_shape
+from retrogait.simulate.grf import (
+    HALF_STEP_WIDTH_M,
+    DoubleSupport,
+    VgrfShape,
+    WalkingVgrf,
+    horizontal_forces_bw,
+    stop_blend,
+    vgrf_shape,
+)
 from retrogait.simulate.kinematics import (
     ANKLE_FLAT_HEIGHT_M,
     BALL_XZ_M,
@@ -31,6 +39,7 @@ from retrogait.simulate.kinematics import (
     StrideTemplate,
     _rocker,
 )
+from retrogait.simulate.nominal import nominal_timing
 from retrogait.simulate.timing import StanceSequence
 
 #: Duration (s) over which the shank angle blends from quiet standing into gait and back.
@@ -64,7 +73,7 @@ class MovingBout:
     stances: StanceSequence
     template: StrideTemplate | None
     impact: ImpactModel | None
-    vgrf: VgrfShape
+    vgrf: VgrfShape | WalkingVgrf
     strike_angle_deg: NDArray[np.float64]  # per stance of ``stances``
 
     @property
@@ -447,6 +456,7 @@ class TrunkMotion:
         self.momentum = momentum  # the travel velocity changes through the stances (DIRECTION-35)
         self.velocity_changes = travel_velocity_changes(moving) if momentum else []
         self._stance_dv = self._stance_velocity_changes()
+        self._tied = [isinstance(mb.vgrf, WalkingVgrf) for mb in moving]  # walking force tied to double support
 
     def _stance_velocity_changes(self) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
         """Per moving bout, per stance: the travel velocity change (m/s; heading frame x, y) the stance delivers,
@@ -510,8 +520,9 @@ class TrunkMotion:
                 step = step_all[jj]
                 s = (t[ok] - seq.ic_s[jj]) / contact
                 scale = seq.impact_scale[jj]
-                vz = mb.vgrf.vgrf_bw(s, step, contact, scale)
-                centroid = mb.vgrf.centroid_fraction(step, contact, scale)
+                support = DoubleSupport.of_stances(seq.ic_s, seq.to_s, jj) if self._tied[m] else None
+                vz = mb.vgrf.vgrf_bw(s, step, contact, scale, support)
+                centroid = mb.vgrf.centroid_fraction(step, contact, scale, support)
                 side = self.lead_side if lead else ("right" if self.lead_side == "left" else "left")
                 lateral = np.full_like(s, width if side == "left" else -width)
                 if mb.bout.is_sideways:  # travel along y; the feet side by side along x
@@ -583,8 +594,17 @@ class TrunkMotion:
         return SegmentSignals(acc_ms2=acc, gyr_dps=gyr, impact_ms2=wz - g)
 
 
-def moving_vgrf_shape(bout: Bout) -> VgrfShape:
-    """vGRF shape of a moving bout (side-steps: that of forward walking)."""
+def moving_vgrf_shape(bout: Bout, version: int = 1) -> VgrfShape | WalkingVgrf:
+    """vGRF shape of a moving bout (side-steps: that of forward walking) in a simulator ``version``."""
     direction = "forward" if bout.is_sideways else bout.direction
     strike = bout.resolved_foot_strike or "rearfoot"
-    return vgrf_shape(bout.activity, direction, strike, bout.speed_ms, hard_landing=bout.hard_landing)
+    timing = nominal_timing(bout)
+    return vgrf_shape(
+        bout.activity,
+        direction,
+        strike,
+        bout.speed_ms,
+        hard_landing=bout.hard_landing,
+        version=version,
+        timing_s=(timing.step_time_s, timing.contact_time_s),
+    )
