@@ -35,6 +35,17 @@ TOLERANCE_S = 0.05
 SIMULATOR = {"version": DEFAULT_SIMULATOR_VERSION}
 
 
+def add_simulator_version(parser: argparse.ArgumentParser) -> None:
+    """The scripts' ``--simulator-version`` option (SimulationConfig.version, SIM-13)."""
+    parser.add_argument(
+        "--simulator-version",
+        type=int,
+        choices=SIMULATOR_VERSIONS,
+        default=DEFAULT_SIMULATOR_VERSION,
+        help="simulator version of the simulated sessions (SIM-13)",
+    )
+
+
 def match(ref: NDArray[np.float64], det: NDArray[np.float64], tol: float = TOLERANCE_S) -> tuple[int, int, int, list]:
     """Greedy one-to-one matching (time order); returns tp, fp, fn and the matched (ref, det) index pairs."""
     pairs = []
@@ -394,13 +405,7 @@ def main() -> None:
     default = os.environ.get("RETROGAIT_SHARED_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--data", default=default)
     parser.add_argument("--only", choices=("real", "simulated"), default=None, help="run one part only")
-    parser.add_argument(
-        "--simulator-version",
-        type=int,
-        choices=SIMULATOR_VERSIONS,
-        default=DEFAULT_SIMULATOR_VERSION,
-        help="simulator version of the simulated sessions (SIM-13)",
-    )
+    add_simulator_version(parser)
     args = parser.parse_args()
     SIMULATOR["version"] = args.simulator_version
     root = Path(args.data)

@@ -67,10 +67,10 @@ from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
-from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION, SIMULATOR_VERSIONS
+from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from validate import _print, f1, match
+from validate import _print, add_simulator_version, f1, match
 
 FS_LB = 100.0
 FS_FOOT = 204.8
@@ -909,13 +909,7 @@ def main() -> None:
     parser.add_argument("--speeds", default="", help="limbs: speeds (m/s), e.g. 0.8,1.6 (default: the gait's sweep)")
     parser.add_argument("--seeds", default="1-18", help="trunk: simulated people, e.g. 1-18 or 1,2,3 (below 49)")
     parser.add_argument("--cv", action="store_true", help="trunk: cross-validate the CONTACT-1 pair (~6 min)")
-    parser.add_argument(
-        "--simulator-version",
-        type=int,
-        choices=SIMULATOR_VERSIONS,
-        default=DEFAULT_SIMULATOR_VERSION,
-        help="simulator version of the simulated sessions (SIM-13)",
-    )
+    add_simulator_version(parser)
     args = parser.parse_args()
     SIMULATOR["version"] = args.simulator_version
     seeds = parse_seeds(args.seeds)

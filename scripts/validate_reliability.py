@@ -49,7 +49,8 @@ from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.analysis.zupt import rest_indices
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
-from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION, SIMULATOR_VERSIONS
+from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION
+from validate import add_simulator_version
 from validate_direction import (
     _reversed_session,
     end_to_end_sessions,
@@ -459,13 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="simulate the trunk's velocity changes (DIRECTION-35; on by default in simulator version 2)",
     )
-    parser.add_argument(
-        "--simulator-version",
-        type=int,
-        choices=SIMULATOR_VERSIONS,
-        default=DEFAULT_SIMULATOR_VERSION,
-        help="simulator version of the simulated sessions (SIM-13)",
-    )
+    add_simulator_version(parser)
     parser.add_argument(
         "--scenarios",
         default=",".join(SCENARIOS),

@@ -3,9 +3,8 @@ forward walk turns round by stepping at 7.5 s, walks on 2.5 s and goes straight 
 Since CADENCE-2 the detector finds every step there (two of them 130 ms early), so no gap with a missed contact makes
 the chain forget, and the backward walk's evidence carries back to the last forward step at 0.94: the class of
 DIRECTION-30 (the simulated trunk keeps no velocity change at such a reversal). Kept as a strict expected failure so
-that a change that removes or moves it is seen. Simulator version 1 (pinned); on version 2 (SIM-13: walking force tied
-to the double supports, momentum on) the step reads `unknown` at 0.64 and every contact is found: that passes
-(`test_simulator_v2_walking.py::test_person_55_s_reversal_is_not_read_backward_on_version_2`)."""
+that a change that removes or moves it is seen. That is simulator version 1's; on version 2 (SIM-13: walking force tied
+to the double supports, momentum on) every contact is found and the step reads `unknown` at 0.64: it passes."""
 
 from __future__ import annotations
 
@@ -15,13 +14,15 @@ import pytest
 import retrogait
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
-
-@pytest.mark.xfail(
+V1_LIMIT = pytest.mark.xfail(
     strict=True,
     reason="DIRECTION-34: a forward walk straight into a backward walk, every step found, reads the last forward "
     "step backward at 0.94 (DIRECTION-30: the simulated trunk has no velocity change there)",
 )
-def test_the_last_forward_step_before_a_backward_walk_without_a_stop_is_not_confidently_backward() -> None:
+
+
+@pytest.mark.parametrize("version", [pytest.param(1, marks=V1_LIMIT), 2])
+def test_the_last_forward_step_before_a_backward_walk_without_a_stop_is_not_confidently_backward(version: int) -> None:
     bouts = [
         Bout("still", "still", 0, 1.0),
         Bout("forward", "walking", 1.2976498753182910, 14.0, turn_deg=174.77595788900916, turn_steps=4.0),
@@ -40,7 +41,7 @@ def test_the_last_forward_step_before_a_backward_walk_without_a_stop_is_not_conf
         side="right",
         mounting_rotation_deg=(-3.5730083241055635, -1.956190475535859, -5.076890799213206),
         seed=55,
-        version=1,
+        version=version,
     )
     result = simulate(config)
     steps = retrogait.analyze(result.session).steps
@@ -51,4 +52,4 @@ def test_the_last_forward_step_before_a_backward_walk_without_a_stop_is_not_conf
     truth = np.where(matched, result.truth["direction"].to_numpy()[near], "none")
     sure = steps["direction_confidence"].to_numpy() >= 0.9
     wrong = sure & matched & (steps["direction"].to_numpy() != truth)
-    assert not wrong.any(), det[wrong]  # 48.47 s: truth forward, `backward` at 0.94
+    assert not wrong.any(), det[wrong]  # 48.47 s: truth forward, `backward` at 0.94 (v1)
