@@ -215,6 +215,22 @@ def test_a_backward_walk_s_first_soft_landings_after_a_forward_walk_get_their_wi
     assert near.sum() >= 2, first[~near]
 
 
+def test_a_walk_s_first_landings_from_standing_get_their_windows() -> None:
+    """Before the detector's windows hold three whole stances of a walk (~5 s into it) the trigger had no rhythm,
+    so no landing level and no gate: each walk's first four landings got no window (seed 1: 1 of the first five
+    within 0.25 s). Before a rhythm the foot's own strides tell it: a stride that came to rest with no landing
+    recognised sets the level (LIVE-33), and a landing comes at least the shortest stride (two ``min_step_s``)
+    after the foot's last rest and after the last landing (LIVE-36)."""
+    trig, offline = walked_forward_then_backward("foot", seed=1)
+    landing = np.array([w.landing_s for w in trig.windows])
+    first = offline.loc[offline["direction"] == "forward", "ic_time_s"].to_numpy()[:5]
+    near = np.min(np.abs(first[:, None] - landing[None, :]), axis=1) <= 0.25
+    assert near.sum() >= 3, first[~near]
+    every = offline["ic_time_s"].to_numpy()
+    alone = np.min(np.abs(landing[:, None] - every[None, :]), axis=1) > 0.25
+    assert not alone[landing < first[-1] + 0.25].any(), landing[alone]
+
+
 def test_a_dropout_while_standing_is_no_stride_whose_landing_was_missed() -> None:
     """A gap in the stream (a reconnect, lost packets) while the foot stands still made the rest score jump from
     before the gap to after it, as after a stride; no landing had been recognised in it, so LIVE-33 set the

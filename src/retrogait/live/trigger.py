@@ -286,9 +286,12 @@ class ImpactTrigger:
     def _landing(self, position: int) -> int | None:
         """Index (into the history) of the first landing sample from ``position``, or None."""
         r = self.rhythm
-        if r is None or not math.isfinite(r.landing_jerk_g_per_s):
+        if r is None and self.placement != "foot":
             return None
-        level = self.settings.landing_jerk_fraction * np.fmin(r.landing_jerk_g_per_s, self._missed_jerk)
+        jerk = self._missed_jerk if r is None else float(np.fmin(r.landing_jerk_g_per_s, self._missed_jerk))
+        if not math.isfinite(jerk):
+            return None
+        level = self.settings.landing_jerk_fraction * jerk
         hit = np.flatnonzero(self._looking(position) & (self._jerk[position:] >= level))
         return position + int(hit[0]) if hit.size else None
 
@@ -299,12 +302,11 @@ class ImpactTrigger:
         from the shortest swing after the previous rest to this one is that landing's, and the level follows it
         until the analysis has seen that gait (LIVE-33). A stride is seen moving for at least that swing between its
         rests: a gap in the stream while at rest also moves the rest on, with no stride in it (LIVE-34)."""
-        r = self.rhythm
-        if r is None or self._rested.size < 2 or first_new >= self._rested.size:
+        if self._rested.size < 2 or first_new >= self._rested.size or (self.rhythm is None and self.placement != "foot"):
             return
         lo = max(first_new, 1)
         began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
-        shortest = _shortest_airborne_s(r)
+        shortest = self._shortest_swing_s()
         for j in began.tolist():  # at most one a stride
             left, rest = float(self._rested[j - 1]), float(self._rested[j])
             if not math.isfinite(left) or self._last_onset_s > left:
@@ -353,18 +355,24 @@ class ImpactTrigger:
         shortens while a run speeds up from standing."""
         t_s = self._t[position:]
         looking = t_s >= self.gate_s()
-        r = self.rhythm
-        if r is not None and self.placement in ONE_LEG_PLACEMENTS:
-            shortest = _shortest_airborne_s(r)
-            looking &= t_s - self._rested[position:] >= shortest
+        if self.placement in ONE_LEG_PLACEMENTS:
+            looking &= t_s - self._rested[position:] >= self._shortest_swing_s()
         return np.asarray(looking)
+
+    def _shortest_swing_s(self) -> float:
+        """The shortest swing a landing follows the segment's last rest by (s): the recent contacts' (LIVE-31), or
+        before the analysis has a rhythm, the shortest step period of the offline contacts (``min_step_s``): a
+        running foot flies longer than its step (the flight is the other foot's step less its contact) and a
+        walking foot's swing, ~40 % of the stride, exceeds the shortest walking step's 0.8 x 0.45 s (LIVE-36)."""
+        r = self.rhythm
+        return 2 * self.contacts.min_step_s if r is None else _shortest_airborne_s(r)
 
     def gate_s(self) -> float:
         """From when a landing is looked for (host clock s): ``gate_airborne_fraction`` of the typical
         swing after the last toe-off (see the module); never inside the last window."""
         r = self.rhythm
-        if r is None:
-            return math.inf
+        if r is None:  # a landing of its own stride only: one stride (two shortest steps) after the last (LIVE-36)
+            return max(self._last_onset_s + 2 * self.contacts.min_step_s, self._last_end_s)
         last_ic, last_to = r.last_ic_s, r.last_to_s
         if self._last_onset_s > last_ic + 0.5 * r.interval_s:  # the trigger saw a landing the analysis has not
             last_ic, last_to = self._last_onset_s, math.nan
