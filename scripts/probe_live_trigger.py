@@ -1,22 +1,31 @@
-"""The live impact trigger's landings per simulated person (issue 14; LIVE-29, LIVE-31): does each offline landing
-get a trigger window, is its cue the offline impact's decision, does the trigger hold the committed value.
+"""The live impact trigger's landings per simulated person (issue 14; LIVE-29, LIVE-31, LIVE-36): does each offline
+landing get a trigger window, is its cue the offline impact's decision, does the trigger hold the committed value.
 
-    python scripts/probe_live_trigger.py                        # seeds 1-12, foot and shank, walking and running
+    python scripts/probe_live_trigger.py                        # seeds 1-12, foot, shank, lower back, 3 sessions
     python scripts/probe_live_trigger.py --seeds 7-12 --placements foot --sessions walk
 
-Per seed, two simulated sessions at 200 Hz replayed in packets of 8 samples through the online detector and one
+Per seed, three simulated sessions at 200 Hz replayed in packets of 8 samples through the online detector and one
 trigger (deterministic): ``walk`` = 4 s standing, forward walk 1.2 m/s 20 s, backward walk 0.8 m/s 20 s (bench_live's
-2b replay, LIVE-28/29); ``run`` = 4 s standing, forward run 3.0 m/s 20 s, backward run 2.5 m/s 20 s. The target is
-each gait's median offline impact (in force by the gait of the next offline contact, as bench_live's stress rows).
-Per gait (activity and direction of the offline contacts with an impact), over its offline landings:
+2b replay, LIVE-28/29); ``run`` = 4 s standing, forward run 3.0 m/s 20 s, backward run 2.5 m/s 20 s; ``pause`` = 4 s
+standing, forward walk 1.2 m/s 12 s, 6 s standing, forward run 3.0 m/s 12 s, 6 s standing, backward walk 0.8 m/s 12 s
+(a runner's first steps after each stop). The target is each gait's median offline impact (in force by the gait of
+the next offline contact, as bench_live's stress rows). Per gait (activity and direction of the offline contacts
+with an impact), over its offline landings:
 
 * ``n``: the landings; ``<0.25s`` / ``<20ms``: a trigger window whose landing (the contact it was judged at, else the
   recognised sample) lies within 0.25 s / 20 ms of the offline contact;
 * ``agree``: cued == (offline impact > target), the window being the one the runner matches (trigger.take_matching:
   the nearest landing within the impact window + lead); no window is no cue;
-* ``in5%``: that matched window's value within 5 % of the committed impact.
+* ``in5%``: that matched window's value within 5 % of the committed impact;
+* ``fp``: that matched window cued where the offline impact is at or below the target (bench_live's "false"; the
+  contact at the median itself can count here when the two values differ in the last bits);
+* ``f5``, ``f5<.25s``, ``f5<20ms``: the first five landings of each bout of that gait (offline contacts with an
+  impact inside the bout's span, the first steps after standing or a change of gait), and those with a window
+  within 0.25 s / 20 ms;
+* ``cues``, ``false``, ``false%``: the cues whose landing lies in that gait's bout (or the standing before it), and
+  those with no offline contact (any, with or without an impact) within 0.25 s.
 
-Seeds 1-6 are those the trigger was developed on (LIVE-29, LIVE-31), 7-12 held out; 58 and up are reserved.
+Seeds 1-6 are those the trigger was developed on (LIVE-29, LIVE-31, LIVE-36), 7-12 held out; 58 and up are reserved.
 """
 
 from __future__ import annotations
@@ -50,6 +59,7 @@ COUNTS = ("n", "near", "close", "agree", "value", "above", "first", "first_near"
 FIRST = 5
 #: a cue with no offline contact (any, with or without an impact) within this of its landing is false (s)
 FALSE_S = 0.25
+HEADER = "n  <0.25s  <20ms  agree  in5%  fp  f5 f5<.25s f5<20ms  cues false false%"
 
 
 @dataclass
@@ -168,7 +178,7 @@ def main() -> None:
     }
     for placement in args.placements.split(","):
         for name in args.sessions.split(","):
-            print(f"\n{placement}, {name}: per gait  n  <0.25s  <20ms  agree  in5%  fp  f5 f5<.25s f5<20ms  cues false false%")
+            print(f"\n{placement}, {name}: per gait  {HEADER}")
             totals = {g: {"1-6": Landings(), "7-12": Landings()} for g in gaits[name]}
             for seed in seeds:
                 counts = replayed(placement, name, seed)

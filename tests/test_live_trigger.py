@@ -231,6 +231,17 @@ def test_a_walk_s_first_landings_from_standing_get_their_windows() -> None:
     assert not alone[landing < first[-1] + 0.25].any(), landing[alone]
 
 
+def test_a_backward_walk_after_a_run_and_a_stop_waits_for_its_first_soft_landings_peaks() -> None:
+    """The probe's session with stops (a forward walk, a forward run, a backward walk): after the run (every landing
+    its own transient) the backward walk's first soft toe landing was cued on the rise, on the late-swing braking
+    (LIVE-29's rise cue while no recent window had an event from the air; seed 2: 1.40 g cued against the committed
+    0.52 g, the target 0.54 g). A stride that comes to rest with its landing below the gait's level is a softer
+    landing: until this gait's own windows are seen, the cue waits for the event's peak (LIVE-37)."""
+    probe = load_script("probe_live_trigger")
+    walk = probe.replayed("foot", "pause", 2)["walking backward"]
+    assert walk.above <= 1 and walk.agree >= 7, walk  # before: 2 cued below the target, 6 agreeing of 10
+
+
 def test_a_dropout_while_standing_is_no_stride_whose_landing_was_missed() -> None:
     """A gap in the stream (a reconnect, lost packets) while the foot stands still made the rest score jump from
     before the gap to after it, as after a stride; no landing had been recognised in it, so LIVE-33 set the

@@ -13,7 +13,10 @@ it cannot know from the past alone is where the window starts, so it recognises 
   swing after the segment's last rest (the offline rest score), so its toe-off is never taken for the
   landing (LIVE-31);
 * the landing: the first sample after the gate whose impact-axis jerk reaches ``landing_jerk_fraction``
-  of the recent landings' median (the ground stopping the segment is the sharpest change of a stride).
+  of the recent landings' median (the ground stopping the segment is the sharpest change of a stride);
+  at the foot, before the analysis has a rhythm (a walk's or run's first ~5 s), of the largest jerk of the
+  foot's last stride that came to rest with no landing recognised (LIVE-33), looked for at least the shortest
+  stride of the offline contacts (two ``min_step_s``) after the foot's last rest and its last landing (LIVE-36).
 
 Its window is then [landing - lead, landing + the impact window] (lower back: ``stance_fraction`` of the
 typical contact time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
@@ -28,8 +31,10 @@ event at the contact is the landing's own transient: its value is the running ma
 fires once the event's peak is known and the maximum passes the target (until then a braking's onset and a heel
 strike's rise look alike). While none of the last ``history_contacts`` windows had an event from the air (no soft
 landings in this gait), the cue fires on the rise as before, with the first sample above the target: the wait would
-cost a packet where the peak ends one; a gait's first soft landing after them is cued so, once. Else the event is
-from the air, and the value is the peak from the start of the largest rise after the contact (the ground's push).
+cost a packet where the peak ends one; a gait's first soft landing after them is cued so, once, unless a stride came
+to rest with its landing below the gait's level (LIVE-33): that counts as such a window, the new gait's landings being
+softer, so its first soft landing waits for its peak too (LIVE-37). Else the event is from the air, and the value is
+the peak from the start of the largest rise after the contact (the ground's push).
 That rise's peak, once known, is judged the same way: a transient is the landing's own (the contact moves on to it
 and it is decided as above); a larger event from the air (the braking, after a recognised sample on the swing's
 descent) takes the contact over (the window waits for its peak, at most twice the impact window after the recognised
@@ -302,7 +307,9 @@ class ImpactTrigger:
         from the shortest swing after the previous rest to this one is that landing's, and the level follows it
         until the analysis has seen that gait (LIVE-33). A stride is seen moving for at least that swing between its
         rests: a gap in the stream while at rest also moves the rest on, with no stride in it (LIVE-34)."""
-        if self._rested.size < 2 or first_new >= self._rested.size or (self.rhythm is None and self.placement != "foot"):
+        if self.rhythm is None and self.placement != "foot":
+            return  # before a rhythm only the foot's strides are looked at (LIVE-36)
+        if self._rested.size < 2 or first_new >= self._rested.size:
             return
         lo = max(first_new, 1)
         began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
@@ -316,6 +323,8 @@ class ImpactTrigger:
             swing = (self._t >= left + shortest) & (self._t <= rest)
             if swing.any():
                 self._missed_jerk, self._missed_at_s = float(self._jerk[swing].max()), rest
+                if self.rhythm is not None:  # softer than the gait's: the rise cue waits for this gait's (LIVE-37)
+                    self._recent_air.append(True)
 
     def _rest_times(
         self, t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64] | None
