@@ -218,17 +218,27 @@ def test_a_backward_walk_s_first_soft_landings_after_a_forward_walk_get_their_wi
 def test_a_walk_s_first_landings_from_standing_get_their_windows() -> None:
     """Before the detector's windows hold three whole stances of a walk (~5 s into it) the trigger had no rhythm,
     so no landing level and no gate: each walk's first four landings got no window (seed 1: 1 of the first five
-    within 0.25 s). Before a rhythm the foot's own strides tell it: a stride that came to rest with no landing
-    recognised sets the level (LIVE-33), and a landing comes at least the shortest stride (two ``min_step_s``)
-    after the foot's last rest and after the last landing (LIVE-36)."""
+    within 0.25 s). Before a rhythm the foot's own strides tell it: the first stride's landing is the first jerk
+    sharper than any since the foot left its rest, a stride that came to rest with no landing recognised sets the
+    level (LIVE-33), and a landing comes at least the shortest stride (two ``min_step_s``) after the foot's last
+    rest and after the last landing (LIVE-36)."""
     trig, offline = walked_forward_then_backward("foot", seed=1)
     landing = np.array([w.landing_s for w in trig.windows])
     first = offline.loc[offline["direction"] == "forward", "ic_time_s"].to_numpy()[:5]
     near = np.min(np.abs(first[:, None] - landing[None, :]), axis=1) <= 0.25
-    assert near.sum() >= 3, first[~near]
+    assert near.sum() >= 4, first[~near]
     every = offline["ic_time_s"].to_numpy()
     alone = np.min(np.abs(landing[:, None] - every[None, :]), axis=1) > 0.25
     assert not alone[landing < first[-1] + 0.25].any(), landing[alone]
+
+
+def test_a_run_s_first_landings_from_standing_get_their_windows() -> None:
+    """The run from standing (the probe's ``run`` session, seed 2): 2 of its first five landings had a window within
+    0.25 s before the analysis had a rhythm; the first stride's landing, the first jerk sharper than any since the
+    foot left its rest, sets the level for the next (LIVE-36)."""
+    probe = load_script("probe_live_trigger")
+    run = probe.replayed("foot", "run", 2)["running forward"]
+    assert run.first_near >= 4 and run.false == 0, run
 
 
 def test_a_backward_walk_after_a_run_and_a_stop_waits_for_its_first_soft_landings_peaks() -> None:

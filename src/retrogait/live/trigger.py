@@ -14,9 +14,11 @@ it cannot know from the past alone is where the window starts, so it recognises 
   landing (LIVE-31);
 * the landing: the first sample after the gate whose impact-axis jerk reaches ``landing_jerk_fraction``
   of the recent landings' median (the ground stopping the segment is the sharpest change of a stride);
-  at the foot, before the analysis has a rhythm (a walk's or run's first ~5 s), of the largest jerk of the
-  foot's last stride that came to rest with no landing recognised (LIVE-33), looked for at least the shortest
-  stride of the offline contacts (two ``min_step_s``) after the foot's last rest and its last landing (LIVE-36).
+  at the foot with a gyroscope, before the analysis has a rhythm (a session's first ~5 s of gait), of the
+  largest jerk of the foot's last stride that came to rest with no landing recognised (LIVE-33), and before any
+  such stride, the first jerk sharper than any since the foot left its rest (the push-off's): the landing is
+  the stride's sharpest change. Looked for at least the shortest stride of the offline contacts (two
+  ``min_step_s``) after the foot's last rest and after its last landing (LIVE-36).
 
 Its window is then [landing - lead, landing + the impact window] (lower back: ``stance_fraction`` of the
 typical contact time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
@@ -294,11 +296,33 @@ class ImpactTrigger:
         if r is None and self.placement != "foot":
             return None
         jerk = self._missed_jerk if r is None else float(np.fmin(r.landing_jerk_g_per_s, self._missed_jerk))
-        if not math.isfinite(jerk):
+        looking = self._looking(position)
+        if math.isfinite(jerk):
+            level: float | NDArray[np.float64] = self.settings.landing_jerk_fraction * jerk
+        elif r is None:  # the first stride from standing: its landing is its sharpest change so far
+            level = self._stride_jerk(position, looking)
+        else:
             return None
-        level = self.settings.landing_jerk_fraction * jerk
-        hit = np.flatnonzero(self._looking(position) & (self._jerk[position:] >= level))
+        hit = np.flatnonzero(looking & (self._jerk[position:] >= level))
         return position + int(hit[0]) if hit.size else None
+
+    def _stride_jerk(self, position: int, looking: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """Per sample from ``position`` where a landing is looked for, the largest jerk (g/s) since the segment's last
+        rest before it (its push-off's): the first stride from standing, before any level is known (LIVE-36). NaN
+        elsewhere."""
+        out = np.full(self._t.size - position, np.nan)
+        at = position + np.flatnonzero(looking)
+        for rest in np.unique(self._rested[at]).tolist():  # the samples looked at hold one or two rests
+            if not math.isfinite(rest):
+                continue  # no rest seen (or no gyroscope): no stride to look at
+            idx = at[self._rested[at] == rest]
+            lo = int(np.searchsorted(self._t, rest, side="right"))
+            if idx[-1] <= lo:
+                continue
+            before = np.maximum.accumulate(self._jerk[lo : idx[-1]])  # before[k - lo - 1]: the largest before k
+            mine = idx > lo
+            out[idx[mine] - position] = before[idx[mine] - lo - 1]
+        return np.where(out > 0, out, np.nan)  # a stride that has not moved yet has no push-off
 
     def _missed_landing(self, first_new: int) -> None:
         """Foot, shank with a gyroscope: where the segment came to rest in the new samples (from ``first_new``) and
