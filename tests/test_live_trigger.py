@@ -241,6 +241,17 @@ def test_a_run_s_first_landings_from_standing_get_their_windows() -> None:
     assert run.first_near >= 4 and run.false == 0, run
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_run_after_a_stop_is_not_gated_by_the_walk_before_it(seed: int) -> None:
+    """The probe's session with stops: a forward walk, 6 s standing, a forward run. The run's second landing came
+    0.7 s after its first, within the gate the walk's rhythm set (the walk's contact time and 0.7 of its swing after
+    the trigger's last landing: ~1 s), so it got no window (3 of the run's first five within 0.25 s). A rest as long
+    as the longest step period is a pause: the rhythm before it no longer times the gate (LIVE-38)."""
+    probe = load_script("probe_live_trigger")
+    run = probe.replayed("foot", "pause", seed)["running forward"]
+    assert run.first_near >= 4, run
+
+
 def test_a_backward_walk_after_a_run_and_a_stop_waits_for_its_first_soft_landings_peaks() -> None:
     """The probe's session with stops (a forward walk, a forward run, a backward walk): after the run (every landing
     its own transient) the backward walk's first soft toe landing was cued on the rise, on the late-swing braking

@@ -18,7 +18,9 @@ it cannot know from the past alone is where the window starts, so it recognises 
   largest jerk of the foot's last stride that came to rest with no landing recognised (LIVE-33), and before any
   such stride, the first jerk sharper than any since the foot left its rest (the push-off's): the landing is
   the stride's sharpest change. Looked for at least the shortest stride of the offline contacts (two
-  ``min_step_s``) after the foot's last rest and after its last landing (LIVE-36).
+  ``min_step_s``) after the foot's last rest and after its last landing (LIVE-36). After a pause (the foot at
+  rest for the longest step period, ``max_step_s``, or more) the rhythm before it no longer times the gate and the
+  swing bound, which are then these, until the analysis has a rhythm of the new bout (LIVE-38).
 
 Its window is then [landing - lead, landing + the impact window] (lower back: ``stance_fraction`` of the
 typical contact time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
@@ -226,6 +228,8 @@ class ImpactTrigger:
         #: the landing jerk (g/s) of a stride whose landing was not recognised, and when its rest began (host s)
         self._missed_jerk = math.nan
         self._missed_at_s = math.inf
+        self._rest_run_s = -math.inf  # when the segment's current (or last) run of rest began (host s)
+        self._paused_s = -math.inf  # the last rest known of the latest pause: a rest of max_step_s or more (host s)
         self._open: ImpactWindow | None = None
         self._last_onset_s = -math.inf
         self._last_end_s = -math.inf
@@ -288,6 +292,7 @@ class ImpactTrigger:
             self._last_end_s = window.end_s
             position = int(np.searchsorted(self._t, window.end_s, side="right"))
         self._missed_landing(first_new)
+        self._note_pause(first_new)
         return cued
 
     def _landing(self, position: int) -> int | None:
@@ -392,18 +397,36 @@ class ImpactTrigger:
             looking &= t_s - self._rested[position:] >= self._shortest_swing_s()
         return np.asarray(looking)
 
+    def _note_pause(self, first_new: int) -> None:
+        """Foot with a gyroscope: where the segment's rest has lasted the longest step period (``max_step_s``) or
+        more, it paused: the rhythm of the contacts before it says nothing of the next bout's timing (LIVE-38)."""
+        if self.placement != "foot" or first_new >= self._rested.size:
+            return
+        lo = max(first_new, 1)
+        began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
+        if began.size:
+            self._rest_run_s = float(self._rested[began[-1]])
+        if self._rest_s - self._rest_run_s >= self.contacts.max_step_s:
+            self._paused_s = self._rest_s
+
+    def _timing(self) -> LandingRhythm | None:
+        """The rhythm whose timing the gate and the swing bound go by: None before the analysis has one and, at the
+        foot, where its last contact lies before the latest pause (LIVE-36, LIVE-38)."""
+        r = self.rhythm
+        return None if r is None or r.last_ic_s < self._paused_s else r
+
     def _shortest_swing_s(self) -> float:
         """The shortest swing a landing follows the segment's last rest by (s): the recent contacts' (LIVE-31), or
         before the analysis has a rhythm, the shortest step period of the offline contacts (``min_step_s``): a
         running foot flies longer than its step (the flight is the other foot's step less its contact) and a
         walking foot's swing, ~40 % of the stride, exceeds the shortest walking step's 0.8 x 0.45 s (LIVE-36)."""
-        r = self.rhythm
+        r = self._timing()
         return 2 * self.contacts.min_step_s if r is None else _shortest_airborne_s(r)
 
     def gate_s(self) -> float:
         """From when a landing is looked for (host clock s): ``gate_airborne_fraction`` of the typical
         swing after the last toe-off (see the module); never inside the last window."""
-        r = self.rhythm
+        r = self._timing()
         if r is None:  # a landing of its own stride only: one stride (two shortest steps) after the last (LIVE-36)
             return max(self._last_onset_s + 2 * self.contacts.min_step_s, self._last_end_s)
         last_ic, last_to = r.last_ic_s, r.last_to_s
