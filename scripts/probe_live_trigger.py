@@ -1,22 +1,31 @@
-"""The live impact trigger's landings per simulated person (issue 14; LIVE-29, LIVE-31): does each offline landing
-get a trigger window, is its cue the offline impact's decision, does the trigger hold the committed value.
+"""The live impact trigger's landings per simulated person (issue 14; LIVE-29, LIVE-31, LIVE-36): does each offline
+landing get a trigger window, is its cue the offline impact's decision, does the trigger hold the committed value.
 
-    python scripts/probe_live_trigger.py                        # seeds 1-12, foot and shank, walking and running
+    python scripts/probe_live_trigger.py                        # seeds 1-12, foot, shank, lower back, 3 sessions
     python scripts/probe_live_trigger.py --seeds 7-12 --placements foot --sessions walk
 
-Per seed, two simulated sessions at 200 Hz replayed in packets of 8 samples through the online detector and one
+Per seed, three simulated sessions at 200 Hz replayed in packets of 8 samples through the online detector and one
 trigger (deterministic): ``walk`` = 4 s standing, forward walk 1.2 m/s 20 s, backward walk 0.8 m/s 20 s (bench_live's
-2b replay, LIVE-28/29); ``run`` = 4 s standing, forward run 3.0 m/s 20 s, backward run 2.5 m/s 20 s. The target is
-each gait's median offline impact (in force by the gait of the next offline contact, as bench_live's stress rows).
-Per gait (activity and direction of the offline contacts with an impact), over its offline landings:
+2b replay, LIVE-28/29); ``run`` = 4 s standing, forward run 3.0 m/s 20 s, backward run 2.5 m/s 20 s; ``pause`` = 4 s
+standing, forward walk 1.2 m/s 12 s, 6 s standing, forward run 3.0 m/s 12 s, 6 s standing, backward walk 0.8 m/s 12 s
+(a runner's first steps after each stop). The target is each gait's median offline impact (in force by the gait of
+the next offline contact, as bench_live's stress rows). Per gait (activity and direction of the offline contacts
+with an impact), over its offline landings:
 
 * ``n``: the landings; ``<0.25s`` / ``<20ms``: a trigger window whose landing (the contact it was judged at, else the
   recognised sample) lies within 0.25 s / 20 ms of the offline contact;
 * ``agree``: cued == (offline impact > target), the window being the one the runner matches (trigger.take_matching:
   the nearest landing within the impact window + lead); no window is no cue;
-* ``in5%``: that matched window's value within 5 % of the committed impact.
+* ``in5%``: that matched window's value within 5 % of the committed impact;
+* ``fp``: that matched window cued where the offline impact is at or below the target (bench_live's "false"; the
+  contact at the median itself can count here when the two values differ in the last bits);
+* ``f5``, ``f5<.25s``, ``f5<20ms``: the first five landings of each bout of that gait (offline contacts with an
+  impact inside the bout's span, the first steps after standing or a change of gait), and those with a window
+  within 0.25 s / 20 ms;
+* ``cues``, ``false``, ``false%``: the cues whose landing lies in that gait's bout (or the standing before it), and
+  those with no offline contact (any, with or without an impact) within 0.25 s.
 
-Seeds 1-6 are those the trigger was developed on (LIVE-29, LIVE-31), 7-12 held out; 58 and up are reserved.
+Seeds 1-6 are those the trigger was developed on (LIVE-29, LIVE-31, LIVE-36), 7-12 held out; 58 and up are reserved.
 """
 
 from __future__ import annotations
@@ -36,8 +45,21 @@ RATE_HZ = 200.0
 SESSIONS = {
     "walk": [Bout("still", "still", 0, 4), Bout("forward", "walking", 1.2, 20), Bout("backward", "walking", 0.8, 20)],
     "run": [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, 20), Bout("backward", "running", 2.5, 20)],
+    "pause": [
+        Bout("still", "still", 0, 4),
+        Bout("forward", "walking", 1.2, 12),
+        Bout("still", "still", 0, 6),
+        Bout("forward", "running", 3.0, 12),
+        Bout("still", "still", 0, 6),
+        Bout("backward", "walking", 0.8, 12),
+    ],
 }
-COUNTS = ("n", "near", "close", "agree", "value")
+COUNTS = ("n", "near", "close", "agree", "value", "above", "first", "first_near", "first_close", "cues", "false")
+#: a bout's first landings counted apart (a new walk's or run's first steps: before the trigger has a rhythm)
+FIRST = 5
+#: a cue with no offline contact (any, with or without an impact) within this of its landing is false (s)
+FALSE_S = 0.25
+HEADER = "n  <0.25s  <20ms  agree  in5%  fp  f5 f5<.25s f5<20ms  cues false false%"
 
 
 @dataclass
@@ -49,6 +71,12 @@ class Landings:
     close: int = 0
     agree: int = 0
     value: int = 0
+    above: int = 0
+    first: int = 0
+    first_near: int = 0
+    first_close: int = 0
+    cues: int = 0
+    false: int = 0
 
     def add(self, other: Landings) -> None:
         for k in COUNTS:
@@ -78,6 +106,31 @@ def replayed(placement: str, session_name: str, seed: int) -> dict[str, Landings
     windows: list[ImpactWindow] = list(trig.windows)
     landing = np.asarray([w.landing_s for w in windows])
     out: dict[str, Landings] = {}
+    every_ic = np.sort(ic)
+    bouts = SESSIONS[session_name]
+    ends = np.cumsum([b.duration_s for b in bouts]) + float(session.t_s[0])
+    names = [f"{b.activity} {b.direction}" for b in bouts]
+    for b, name in enumerate(names):  # each bout's first landings (offline contacts with an impact in its span)
+        if bouts[b].activity == "still":
+            continue
+        lo = ends[b - 1] if b else -np.inf
+        first = np.flatnonzero(np.isfinite(impact) & (ic >= lo) & (ic < ends[b]))
+        first = first[np.argsort(ic[first])][:FIRST]
+        c = out.setdefault(name, Landings())
+        for j in first.tolist():
+            off_s = np.abs(landing - ic[j]) if landing.size else np.full(1, np.inf)
+            c.first += 1
+            c.first_near += bool(off_s.min() <= 0.25)
+            c.first_close += bool(off_s.min() <= 0.02)
+    for w in windows:  # every cue, in the bout of its landing (a standing bout's: the next bout's)
+        if not w.cued:
+            continue
+        b = min(int(np.searchsorted(ends, w.landing_s, side="right")), len(bouts) - 1)
+        b += bouts[b].activity == "still" and b + 1 < len(bouts)
+        c = out.setdefault(names[b], Landings())
+        c.cues += 1
+        near = every_ic.size and np.abs(every_ic - w.landing_s).min() <= FALSE_S
+        c.false += not near
     for j in np.flatnonzero(np.isfinite(impact)):
         c = out.setdefault(str(gait[j]), Landings())
         c.n += 1
@@ -87,6 +140,7 @@ def replayed(placement: str, session_name: str, seed: int) -> dict[str, Landings
         w = trig.take_matching(float(ic[j]))
         cued = w is not None and w.cued
         c.agree += cued == (impact[j] > target[str(gait[j])])
+        c.above += cued and impact[j] <= target[str(gait[j])]
         c.value += w is not None and abs(w.max_g - impact[j]) <= 0.05 * abs(impact[j])
     return out
 
@@ -103,20 +157,28 @@ def seed_list(text: str) -> list[int]:
 
 
 def _cells(c: Landings) -> str:
-    return f"{c.n:>4} {c.near:>6} {c.close:>5} {c.agree:>6} {c.value:>5}"
+    false_pct = 100.0 * c.false / c.cues if c.cues else 0.0
+    return (
+        f"{c.n:>4} {c.near:>6} {c.close:>5} {c.agree:>6} {c.value:>5} {c.above:>4}"
+        f" {c.first:>3} {c.first_near:>5} {c.first_close:>5} {c.cues:>5} {c.false:>3} {false_pct:>5.1f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", default="1-12", help="simulated people, e.g. 1-12 or 7,8 (default 1-12)")
-    parser.add_argument("--placements", default="foot,shank")
-    parser.add_argument("--sessions", default="walk,run", help="walk, run or both")
+    parser.add_argument("--placements", default="foot,shank,lower_back")
+    parser.add_argument("--sessions", default="walk,run,pause", help="walk, run, pause (comma-separated)")
     args = parser.parse_args()
     seeds = seed_list(args.seeds)
-    gaits = {"walk": ("walking forward", "walking backward"), "run": ("running forward", "running backward")}
+    gaits = {
+        "walk": ("walking forward", "walking backward"),
+        "run": ("running forward", "running backward"),
+        "pause": ("walking forward", "running forward", "walking backward"),
+    }
     for placement in args.placements.split(","):
         for name in args.sessions.split(","):
-            print(f"\n{placement}, {name}: per gait  n  <0.25s  <20ms  agree  in5%")
+            print(f"\n{placement}, {name}: per gait  {HEADER}")
             totals = {g: {"1-6": Landings(), "7-12": Landings()} for g in gaits[name]}
             for seed in seeds:
                 counts = replayed(placement, name, seed)

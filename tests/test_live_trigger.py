@@ -215,6 +215,54 @@ def test_a_backward_walk_s_first_soft_landings_after_a_forward_walk_get_their_wi
     assert near.sum() >= 2, first[~near]
 
 
+def test_a_walk_s_first_landings_from_standing_get_their_windows() -> None:
+    """Before the detector's windows hold three whole stances of a walk (~5 s into it) the trigger had no rhythm,
+    so no landing level and no gate: each walk's first four landings got no window (seed 1: 1 of the first five
+    within 0.25 s). Before a rhythm the foot's own strides tell it: the first stride's landing is the first jerk
+    sharper than any since the foot left its rest, a stride that came to rest with no landing recognised sets the
+    level (LIVE-33), and a landing comes at least the shortest stride (two ``min_step_s``) after the foot's last
+    rest and after the last landing (LIVE-36)."""
+    trig, offline = walked_forward_then_backward("foot", seed=1)
+    landing = np.array([w.landing_s for w in trig.windows])
+    first = offline.loc[offline["direction"] == "forward", "ic_time_s"].to_numpy()[:5]
+    near = np.min(np.abs(first[:, None] - landing[None, :]), axis=1) <= 0.25
+    assert near.sum() >= 4, first[~near]
+    every = offline["ic_time_s"].to_numpy()
+    alone = np.min(np.abs(landing[:, None] - every[None, :]), axis=1) > 0.25
+    assert not alone[landing < first[-1] + 0.25].any(), landing[alone]
+
+
+def test_a_run_s_first_landings_from_standing_get_their_windows() -> None:
+    """The run from standing (the probe's ``run`` session, seed 2): 2 of its first five landings had a window within
+    0.25 s before the analysis had a rhythm; the first stride's landing, the first jerk sharper than any since the
+    foot left its rest, sets the level for the next (LIVE-36)."""
+    probe = load_script("probe_live_trigger")
+    run = probe.replayed("foot", "run", 2)["running forward"]
+    assert run.first_near >= 4 and run.false == 0, run
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_run_after_a_stop_is_not_gated_by_the_walk_before_it(seed: int) -> None:
+    """The probe's session with stops: a forward walk, 6 s standing, a forward run. The run's second landing came
+    0.7 s after its first, within the gate the walk's rhythm set (the walk's contact time and 0.7 of its swing after
+    the trigger's last landing: ~1 s), so it got no window (3 of the run's first five within 0.25 s). A rest as long
+    as the longest step period is a pause: the rhythm before it no longer times the gate (LIVE-38)."""
+    probe = load_script("probe_live_trigger")
+    run = probe.replayed("foot", "pause", seed)["running forward"]
+    assert run.first_near >= 4, run
+
+
+def test_a_backward_walk_after_a_run_and_a_stop_waits_for_its_first_soft_landings_peaks() -> None:
+    """The probe's session with stops (a forward walk, a forward run, a backward walk): after the run (every landing
+    its own transient) the backward walk's first soft toe landing was cued on the rise, on the late-swing braking
+    (LIVE-29's rise cue while no recent window had an event from the air; seed 2: 1.40 g cued against the committed
+    0.52 g, the target 0.54 g). A stride that comes to rest with its landing below the gait's level is a softer
+    landing: until this gait's own windows are seen, the cue waits for the event's peak (LIVE-37)."""
+    probe = load_script("probe_live_trigger")
+    walk = probe.replayed("foot", "pause", 2)["walking backward"]
+    assert walk.above <= 1 and walk.agree >= 7, walk  # before: 2 cued below the target, 6 agreeing of 10
+
+
 def test_a_dropout_while_standing_is_no_stride_whose_landing_was_missed() -> None:
     """A gap in the stream (a reconnect, lost packets) while the foot stands still made the rest score jump from
     before the gap to after it, as after a stride; no landing had been recognised in it, so LIVE-33 set the

@@ -13,7 +13,14 @@ it cannot know from the past alone is where the window starts, so it recognises 
   swing after the segment's last rest (the offline rest score), so its toe-off is never taken for the
   landing (LIVE-31);
 * the landing: the first sample after the gate whose impact-axis jerk reaches ``landing_jerk_fraction``
-  of the recent landings' median (the ground stopping the segment is the sharpest change of a stride).
+  of the recent landings' median (the ground stopping the segment is the sharpest change of a stride);
+  at the foot with a gyroscope, before the analysis has a rhythm (a session's first ~5 s of gait), of the
+  largest jerk of the foot's last stride that came to rest with no landing recognised (LIVE-33), and before any
+  such stride, the first jerk sharper than any since the foot left its rest (the push-off's): the landing is
+  the stride's sharpest change. Looked for at least the shortest stride of the offline contacts (two
+  ``min_step_s``) after the foot's last rest and after its last landing (LIVE-36). After a pause (the foot at
+  rest for the longest step period, ``max_step_s``, or more) the rhythm before it no longer times the gate and the
+  swing bound, which are then these, until the analysis has a rhythm of the new bout (LIVE-38).
 
 Its window is then [landing - lead, landing + the impact window] (lower back: ``stance_fraction`` of the
 typical contact time), with a running maximum; the cue fires with the first batch in which the maximum exceeds the
@@ -28,8 +35,10 @@ event at the contact is the landing's own transient: its value is the running ma
 fires once the event's peak is known and the maximum passes the target (until then a braking's onset and a heel
 strike's rise look alike). While none of the last ``history_contacts`` windows had an event from the air (no soft
 landings in this gait), the cue fires on the rise as before, with the first sample above the target: the wait would
-cost a packet where the peak ends one; a gait's first soft landing after them is cued so, once. Else the event is
-from the air, and the value is the peak from the start of the largest rise after the contact (the ground's push).
+cost a packet where the peak ends one; a gait's first soft landing after them is cued so, once, unless a stride came
+to rest with its landing below the gait's level (LIVE-33): that counts as such a window, the new gait's landings being
+softer, so its first soft landing waits for its peak too (LIVE-37). Else the event is from the air, and the value is
+the peak from the start of the largest rise after the contact (the ground's push).
 That rise's peak, once known, is judged the same way: a transient is the landing's own (the contact moves on to it
 and it is decided as above); a larger event from the air (the braking, after a recognised sample on the swing's
 descent) takes the contact over (the window waits for its peak, at most twice the impact window after the recognised
@@ -219,6 +228,8 @@ class ImpactTrigger:
         #: the landing jerk (g/s) of a stride whose landing was not recognised, and when its rest began (host s)
         self._missed_jerk = math.nan
         self._missed_at_s = math.inf
+        self._rest_run_s = -math.inf  # when the segment's current (or last) run of rest began (host s)
+        self._paused_s = -math.inf  # the last rest known of the latest pause: a rest of max_step_s or more (host s)
         self._open: ImpactWindow | None = None
         self._last_onset_s = -math.inf
         self._last_end_s = -math.inf
@@ -281,16 +292,42 @@ class ImpactTrigger:
             self._last_end_s = window.end_s
             position = int(np.searchsorted(self._t, window.end_s, side="right"))
         self._missed_landing(first_new)
+        self._note_pause(first_new)
         return cued
 
     def _landing(self, position: int) -> int | None:
         """Index (into the history) of the first landing sample from ``position``, or None."""
         r = self.rhythm
-        if r is None or not math.isfinite(r.landing_jerk_g_per_s):
+        if r is None and self.placement != "foot":
             return None
-        level = self.settings.landing_jerk_fraction * np.fmin(r.landing_jerk_g_per_s, self._missed_jerk)
-        hit = np.flatnonzero(self._looking(position) & (self._jerk[position:] >= level))
+        jerk = self._missed_jerk if r is None else float(np.fmin(r.landing_jerk_g_per_s, self._missed_jerk))
+        looking = self._looking(position)
+        if math.isfinite(jerk):
+            level: float | NDArray[np.float64] = self.settings.landing_jerk_fraction * jerk
+        elif r is None:  # the first stride from standing: its landing is its sharpest change so far
+            level = self._stride_jerk(position, looking)
+        else:
+            return None
+        hit = np.flatnonzero(looking & (self._jerk[position:] >= level))
         return position + int(hit[0]) if hit.size else None
+
+    def _stride_jerk(self, position: int, looking: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """Per sample from ``position`` where a landing is looked for, the largest jerk (g/s) since the segment's last
+        rest before it (its push-off's): the first stride from standing, before any level is known (LIVE-36). NaN
+        elsewhere."""
+        out = np.full(self._t.size - position, np.nan)
+        at = position + np.flatnonzero(looking)
+        for rest in np.unique(self._rested[at]).tolist():  # the samples looked at hold one or two rests
+            if not math.isfinite(rest):
+                continue  # no rest seen (or no gyroscope): no stride to look at
+            idx = at[self._rested[at] == rest]
+            lo = int(np.searchsorted(self._t, rest, side="right"))
+            if idx[-1] <= lo:
+                continue
+            before = np.maximum.accumulate(self._jerk[lo : idx[-1]])  # before[k - lo - 1]: the largest before k
+            mine = idx > lo
+            out[idx[mine] - position] = before[idx[mine] - lo - 1]
+        return np.where(out > 0, out, np.nan)  # a stride that has not moved yet has no push-off
 
     def _missed_landing(self, first_new: int) -> None:
         """Foot, shank with a gyroscope: where the segment came to rest in the new samples (from ``first_new``) and
@@ -299,12 +336,13 @@ class ImpactTrigger:
         from the shortest swing after the previous rest to this one is that landing's, and the level follows it
         until the analysis has seen that gait (LIVE-33). A stride is seen moving for at least that swing between its
         rests: a gap in the stream while at rest also moves the rest on, with no stride in it (LIVE-34)."""
-        r = self.rhythm
-        if r is None or self._rested.size < 2 or first_new >= self._rested.size:
+        if self.rhythm is None and self.placement != "foot":
+            return  # before a rhythm only the foot's strides are looked at (LIVE-36)
+        if self._rested.size < 2 or first_new >= self._rested.size:
             return
         lo = max(first_new, 1)
         began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
-        shortest = _shortest_airborne_s(r)
+        shortest = self._shortest_swing_s()
         for j in began.tolist():  # at most one a stride
             left, rest = float(self._rested[j - 1]), float(self._rested[j])
             if not math.isfinite(left) or self._last_onset_s > left:
@@ -314,6 +352,8 @@ class ImpactTrigger:
             swing = (self._t >= left + shortest) & (self._t <= rest)
             if swing.any():
                 self._missed_jerk, self._missed_at_s = float(self._jerk[swing].max()), rest
+                if self.rhythm is not None:  # softer than the gait's: the rise cue waits for this gait's (LIVE-37)
+                    self._recent_air.append(True)
 
     def _rest_times(
         self, t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], gyr_dps: NDArray[np.float64] | None
@@ -353,18 +393,42 @@ class ImpactTrigger:
         shortens while a run speeds up from standing."""
         t_s = self._t[position:]
         looking = t_s >= self.gate_s()
-        r = self.rhythm
-        if r is not None and self.placement in ONE_LEG_PLACEMENTS:
-            shortest = _shortest_airborne_s(r)
-            looking &= t_s - self._rested[position:] >= shortest
+        if self.placement in ONE_LEG_PLACEMENTS:
+            looking &= t_s - self._rested[position:] >= self._shortest_swing_s()
         return np.asarray(looking)
+
+    def _note_pause(self, first_new: int) -> None:
+        """Foot with a gyroscope: where the segment's rest has lasted the longest step period (``max_step_s``) or
+        more, it paused: the rhythm of the contacts before it says nothing of the next bout's timing (LIVE-38)."""
+        if self.placement != "foot" or first_new >= self._rested.size:
+            return
+        lo = max(first_new, 1)
+        began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
+        if began.size:
+            self._rest_run_s = float(self._rested[began[-1]])
+        if self._rest_s - self._rest_run_s >= self.contacts.max_step_s:
+            self._paused_s = self._rest_s
+
+    def _timing(self) -> LandingRhythm | None:
+        """The rhythm whose timing the gate and the swing bound go by: None before the analysis has one and, at the
+        foot, where its last contact lies before the latest pause (LIVE-36, LIVE-38)."""
+        r = self.rhythm
+        return None if r is None or r.last_ic_s < self._paused_s else r
+
+    def _shortest_swing_s(self) -> float:
+        """The shortest swing a landing follows the segment's last rest by (s): the recent contacts' (LIVE-31), or
+        before the analysis has a rhythm, the shortest step period of the offline contacts (``min_step_s``): a
+        running foot flies longer than its step (the flight is the other foot's step less its contact) and a
+        walking foot's swing, ~40 % of the stride, exceeds the shortest walking step's 0.8 x 0.45 s (LIVE-36)."""
+        r = self._timing()
+        return 2 * self.contacts.min_step_s if r is None else _shortest_airborne_s(r)
 
     def gate_s(self) -> float:
         """From when a landing is looked for (host clock s): ``gate_airborne_fraction`` of the typical
         swing after the last toe-off (see the module); never inside the last window."""
-        r = self.rhythm
-        if r is None:
-            return math.inf
+        r = self._timing()
+        if r is None:  # a landing of its own stride only: one stride (two shortest steps) after the last (LIVE-36)
+            return max(self._last_onset_s + 2 * self.contacts.min_step_s, self._last_end_s)
         last_ic, last_to = r.last_ic_s, r.last_to_s
         if self._last_onset_s > last_ic + 0.5 * r.interval_s:  # the trigger saw a landing the analysis has not
             last_ic, last_to = self._last_onset_s, math.nan
