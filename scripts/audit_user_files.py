@@ -412,6 +412,29 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         "resave",
     )
 
+    # the same in a decimal-comma locale (`;`, `0,5`, `1,7E+18`): the iOS table (gravity removed) was refused as a
+    # generic table without gravity, the Android one read without the app's metadata (EDGE-163)
+    def excel_de(t: str) -> bytes:
+        return excel(t).decode("utf-8-sig").replace(",", ";").replace(".", ",").encode("utf-8")
+
+    case(
+        "sl_ios_excel_de",
+        sl_folder(
+            "sl_ios_excel_de",
+            SLI,
+            {n: excel_de(text(SLI / n)) for n in ("Accelerometer.csv", "Gyroscope.csv")},
+        )
+        / "Accelerometer.csv",
+        ref_sli,
+        "resave",
+    )
+    case(
+        "sl_android_excel_de",
+        sl_folder("sl_excel_de", SLA, {"TotalAcceleration.csv": excel_de(ta)}, keep=["Metadata.csv"]),
+        ref_sla,
+        "resave",
+    )
+
     # time in seconds instead of ns (another logger's Sensor-Logger-like table)
     def sl_time_s(t: str) -> str:
         rs = rows(t)

@@ -438,3 +438,48 @@ def test_a_calibration_segment_does_not_skip_the_grid_s_memory_check(monkeypatch
     monkeypatch.setenv(memory.MEMORY_ENV, "0.02")
     with pytest.raises(RetrogaitError, match=r"needs about .* of memory to analyse"):
         analyze(joined, forward_segment_s=(5.0, 35.0))
+
+
+def _saved_in_a_decimal_comma_locale(path: Path) -> None:
+    """``path`` (a `,`-separated table) opened in a German/French Excel and saved as CSV: `;` between fields, every
+    number in General format with a decimal comma (``1,7E+18``), CRLF."""
+    lines = path.read_text().splitlines()
+    rows = [lines[0].replace(",", ";")]
+    for line in lines[1:]:
+        fields = line.split(",")
+        numbers = (
+            _excel_general(f).replace(".", ",") if re.fullmatch(r"-?[0-9]*\.?[0-9]+(e[+-]?[0-9]+)?", f) else f
+            for f in fields
+        )
+        rows.append(";".join(numbers))
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode())
+
+
+@pytest.mark.parametrize("which", ["android", "ios", "ios_one_file", "metabase"])
+def test_an_app_export_saved_in_a_decimal_comma_locale_is_read_by_its_app(which: str, tmp_path: Path) -> None:
+    """Sensor Logger's and MetaBase's tables saved again by a spreadsheet in a decimal-comma locale (`;`, `0,5`,
+    `1,7E+18`): an iOS Accelerometer.csv (gravity removed) was refused ("columns x,y,z hold no gravity at rest"),
+    the folder of the recording was "not a Sensor Logger table (columns: time;seconds_elapsed;z;y;x)", and the rest
+    went to the generic reader, without the app's stated rate, device, gyroscope or iOS sign (EDGE-163)."""
+    if which == "metabase":
+        given, resave = samples.metabase_pair(tmp_path / "a"), "*.csv"
+        fmt, note = "metabase", "timed by elapsed (s)"
+    else:
+        platform = which.split("_")[0]
+        folder = samples.sensorlogger_folder(tmp_path / "a", platform)
+        given, resave = folder, ("Accelerometer.csv" if which == "ios_one_file" else "*.csv")
+        fmt, note = "sensorlogger", "timed by seconds_elapsed"
+    expected = load_recording(given)
+    for table in given.parent.glob(resave) if which == "metabase" else given.glob(resave):
+        if table.stat().st_size:
+            _saved_in_a_decimal_comma_locale(table)
+    result = load_recording(given)
+    assert result.report.format == fmt
+    session = result.session
+    np.testing.assert_allclose(session.t_s, expected.session.t_s, atol=1e-6)
+    np.testing.assert_allclose(session.acc, expected.session.acc, atol=1e-3)
+    assert session.gyr is not None and expected.session.gyr is not None
+    np.testing.assert_allclose(session.gyr, expected.session.gyr, atol=1e-3)
+    for key in ("sample_rate_hz", "sensor", "acc_gravity"):
+        assert getattr(session.meta, key) == getattr(expected.session.meta, key), key
+    assert any(note in n for n in result.report.notes)

@@ -1093,13 +1093,16 @@ CLOCKS_AGREE_S = 0.05
 CLOCK_CHECK_BYTES = 65536
 
 
-def clock_rewritten(source: Source, clock: str, clock_to_s: float, elapsed: str, sep: str = ",") -> bool:
+def clock_rewritten(
+    source: Source, clock: str, clock_to_s: float, elapsed: str, sep: str = ",", decimal: str = "."
+) -> bool:
     """True where the ``clock`` column (x ``clock_to_s`` -> s) does not advance with the ``elapsed`` column (s)
     over the first rows of ``source`` (EDGE-115). An app that writes both (Sensor Logger's ``time`` ns and
     ``seconds_elapsed``, MetaBase's ``epoc (ms)`` and ``elapsed (s)``) writes them from one clock, so the two
     differ by a constant; where they do not, the epoch column was rewritten: a spreadsheet saved it again with
     the 6 significant digits it shows (``1.70081E+18``: every row the same time), or a script wrote it in
-    another unit. False where the rows cannot tell (fewer than 10, elapsed spanning under 0.2 s)."""
+    another unit. False where the rows cannot tell (fewer than 10, elapsed spanning under 0.2 s). ``sep``,
+    ``decimal``: the table's (`;` and `,` saved in a decimal-comma locale, EDGE-163)."""
     lines = head_text(source.head(CLOCK_CHECK_BYTES)).splitlines()
     names = header_fields(lines[0], sep) if lines else []
     if clock not in names or elapsed not in names:
@@ -1109,7 +1112,8 @@ def clock_rewritten(source: Source, clock: str, clock_to_s: float, elapsed: str,
     for line in lines[1:-1]:  # the last line of the head may be cut
         fields = line.split(sep)
         try:
-            pairs.append((float(fields[i].strip().strip('"')), float(fields[j].strip().strip('"'))))
+            a, b = (float(fields[k].strip().strip('"').replace(decimal, ".")) for k in (i, j))
+            pairs.append((a, b))
         except (ValueError, IndexError):
             continue
     if len(pairs) < 10:
