@@ -22,6 +22,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -156,6 +157,22 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         s = join(out, sep, "\r\n")
         return (b"\xef\xbb\xbf" if bom else b"") + s.encode("utf-8")
 
+    # Google Sheets' CSV download in a decimal-comma locale (LibreOffice the same with `,` between fields): `,` stays
+    # the delimiter, each number with a fraction quoted with a decimal comma, General digits (EDGE-164)
+    def gsheets(t: str) -> str:
+        out = []
+        for r in rows(t):
+            if r == [""]:
+                continue
+            out.append(
+                [
+                    f'"{excel_num(f).replace(".", ",")}"' if re.fullmatch(r"-?\d*\.\d+([eE][+-]?\d+)?", f) else f
+                    for f in r
+                ]
+            )
+        return join(out, ",", "\r\n")
+
+    case("ph_gsheets_dc", pair("ph_gsheets", gsheets(acc), gsheets(gyr)), ref_ph, "locale")
     case("ph_excel_resave", pair("ph_excel", excel(acc), excel(gyr)), ref_ph, "resave")
     case(
         "ph_excel_trailing",
@@ -435,6 +452,18 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         "resave",
     )
 
+    case(
+        "sl_ios_gsheets_dc",
+        sl_folder(
+            "sl_ios_gsheets",
+            SLI,
+            {n: gsheets(text(SLI / n)) for n in ("Accelerometer.csv", "Gyroscope.csv")},
+        )
+        / "Accelerometer.csv",
+        ref_sli,
+        "locale",
+    )
+
     # time in seconds instead of ns (another logger's Sensor-Logger-like table)
     def sl_time_s(t: str) -> str:
         rs = rows(t)
@@ -470,6 +499,7 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     case("ga_cut_mid_line", put("ga_cut/demo_data.csv", cut), ref_ga + "#prefix", "broken")
     case("ga_lf", put("ga_lf/demo_data.csv", ga.replace(b"\r\n", b"\n").replace(b"\r", b"\n")), ref_ga, "resave")
     case("ga_crlf", put("ga_crlf/demo_data.csv", ga.replace(b"\r\n", b"\n").replace(b"\r", b"\r\n")), ref_ga, "resave")
+    case("ga_gsheets_dc", put("ga_gsheets/demo_data.csv", gsheets(ga.decode("latin-1"))), ref_ga, "locale")
 
     lines = ga.replace(b"\r\n", b"\r").split(b"\r")
     data_start = next(i for i, ln in enumerate(lines) if ln[:2] == b"20" and ln[4:5] == b"-")
@@ -513,6 +543,7 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         ref_mw,
         "resave",
     )
+    case("mw_gsheets_dc", put("mw_gsheets/Accelerometer.csv", gsheets(mw)), ref_mw, "locale")
     case(
         "mw_concat_restart",
         put("mw_concat/Accelerometer.csv", mw + mw.split("\n", 1)[1]),
@@ -573,6 +604,7 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     ref_pt = str(PT)
     case("pt_semicolon_dc", put("pt_semi/ankle.csv", decomma(pt)), ref_pt, "locale")
     case("pt_excel", put("pt_excel/ankle.csv", excel(pt, trailing_cols=1)), ref_pt, "resave")
+    case("pt_gsheets_dc", put("pt_gsheets/ankle.csv", gsheets(pt)), ref_pt, "locale")
     # ---------------- generic phone traces ----------------
     PP = P / "Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz"
     pp = gzip.decompress(PP.read_bytes()).decode()

@@ -483,3 +483,52 @@ def test_an_app_export_saved_in_a_decimal_comma_locale_is_read_by_its_app(which:
     for key in ("sample_rate_hz", "sensor", "acc_gravity"):
         assert getattr(session.meta, key) == getattr(expected.session.meta, key), key
     assert any(note in n for n in result.report.notes)
+
+
+def _quoted_with_decimal_commas(path: Path) -> None:
+    """``path`` (a `,`-separated table) uploaded to Google Sheets in a decimal-comma locale and downloaded as CSV (or
+    saved by LibreOffice with `,` between fields): `,` stays the delimiter, every number with a fraction is written
+    with a decimal comma and quoted (``"0,103623047"``), Excel's General digits (``"1,7E+18"``)."""
+    lines = path.read_bytes().decode("latin-1").splitlines()
+    number = re.compile(r"-?[0-9]*\.[0-9]+([eE][+-]?[0-9]+)?|-?[0-9]{12,}")
+    rows = []
+    for line in lines:
+        fields = line.split(",")
+        rows.append(",".join(f'"{_excel_general(f).replace(".", ",")}"' if number.fullmatch(f) else f for f in fields))
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("latin-1"))
+
+
+@pytest.mark.parametrize("writer", ["phyphox", "sensorlogger", "metabase", "physics_toolbox", "geneactiv"])
+def test_an_app_export_with_quoted_decimal_commas_is_read(writer: str, tmp_path: Path) -> None:
+    """A `,`-separated export whose numbers a spreadsheet in a decimal-comma locale quoted with a decimal comma
+    (Google Sheets' CSV download, LibreOffice with `,` between fields) was refused by every app reader: "has no
+    usable acc rows (0 after dropping bad rows: acc_not_a_number=N)" (EDGE-164)."""
+    given = samples.WRITERS[writer](tmp_path / "a")
+    expected = load_recording(given)
+    folder = given if given.is_dir() else given.parent
+    for table in [p for p in folder.rglob("*.csv") if p.stat().st_size and p.name != "Metadata.csv"]:
+        _quoted_with_decimal_commas(table)
+    result = load_recording(given)
+    assert result.report.format == expected.report.format
+    session = result.session
+    assert session.n_samples == expected.session.n_samples
+    np.testing.assert_allclose(session.t_s, expected.session.t_s, atol=1e-6)
+    np.testing.assert_allclose(session.acc, expected.session.acc, atol=1e-3)
+    assert (session.gyr is None) == (expected.session.gyr is None)
+    if session.gyr is not None and expected.session.gyr is not None:
+        np.testing.assert_allclose(session.gyr, expected.session.gyr, atol=1e-3)
+
+
+def test_a_quoted_decimal_comma_table_cut_inside_a_number_keeps_its_rows(tmp_path: Path) -> None:
+    """Cut inside its last quoted number (``"0,9`` of ``"0,991"``: a copy interrupted), the table was refused whole:
+    "table cannot be parsed (... EOF inside string starting at row 400)" (EDGE-164)."""
+    given = samples.WRITERS["metabase"](tmp_path)
+    expected = load_recording(given).session
+    for table in tmp_path.rglob("*.csv"):
+        _quoted_with_decimal_commas(table)
+    data = given.read_bytes().rstrip(b"\r\n")
+    given.write_bytes(data[: data.rindex(b",") + 2])  # ends in `"0,` (or `"-0,`): its last value cut short
+    result = load_recording(given)
+    assert result.session.n_samples == expected.n_samples - 1
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    np.testing.assert_allclose(result.session.acc, expected.acc[:-1], atol=1e-3)

@@ -5,6 +5,7 @@ checks that turn arrays into a native :class:`~retrogait.session.Session`.
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -226,9 +227,22 @@ def display_of(path: Path, source: Source) -> str:
 # --------------------------------------------------------------------------------- table reading
 
 
+#: A quoted number with a decimal comma (``"0,103623047"``): a `,`-separated table saved by a spreadsheet in a
+#: decimal-comma locale (Google Sheets' download, LibreOffice with `,` between fields) quotes its numbers so.
+_QUOTED_DECIMAL_COMMA = re.compile(r'"\s*[+-]?(\d+),(\d+)([eE][+-]?\d+)?\s*"')
+
+
+def quoted_decimal_commas(data: str) -> bool:
+    """Whether the data line's quoted numbers are written with a decimal comma (EDGE-164): some hold a comma with
+    other than 3 digits after it, or after a lone 0, or before an exponent (``"1,234"`` alone could be a thousand)."""
+    found = _QUOTED_DECIMAL_COMMA.findall(data)
+    return any(len(after) != 3 or whole == "0" or exponent for whole, after, exponent in found)
+
+
 def detect_delimiter(text: str) -> tuple[str, str]:
     """``(delimiter, decimal)`` from the first lines of a table: tab, ';' or ','. With tab or ';'
-    the decimal mark is ',' when the first data line holds commas (European-locale exports)."""
+    the decimal mark is ',' when the first data line holds commas (European-locale exports); with ',' when its
+    quoted numbers hold a decimal comma (``"0,5"``, EDGE-164)."""
     lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()][:2]
     header = lines[0] if lines else ""
     data = lines[1] if len(lines) > 1 else ""
@@ -236,7 +250,7 @@ def detect_delimiter(text: str) -> tuple[str, str]:
         return "\t", "," if "," in data else "."
     if header.count(";") > header.count(","):
         return ";", "," if "," in data else "."
-    return ",", "."
+    return ",", "," if quoted_decimal_commas(data) else "."
 
 
 def csv_layout(source: Source) -> tuple[list[str], str, str]:
@@ -341,13 +355,16 @@ def without_cut_last_line(data: bytes, sep: str = ",") -> bytes | None:
     a missing line end alone says nothing. A last line without one was cut while being written or copied
     when it has fewer fields than each of the (up to) 50 lines before it, or when its last field is not
     whole as that column is written (:func:`_last_value_cut`): ``8.46190`` is what is left of
-    ``8.461903381E-1``, a value ten times too large. Needs 10 lines before it."""
+    ``8.461903381E-1``, a value ten times too large, or when it leaves a quote open. Needs 10 lines before it
+    (but for the open quote)."""
     if data.endswith((b"\n", b"\r")):
         return None
     end = max(data.rfind(b"\n"), data.rfind(b"\r"))
     last = data[end + 1 :].strip()
     if end < 0 or not last:
         return None
+    if last.count(b'"') % 2:  # a quoted field left open: cut inside it (``"0,9`` of ``"0,991"``, EDGE-164)
+        return data[: end + 1]
     before = _lines_before(data, end)
     rows = [_fields(line, sep) for line in before if line.strip()]
     if len(rows) < 10:
@@ -1110,7 +1127,7 @@ def clock_rewritten(
     i, j = names.index(clock), names.index(elapsed)
     pairs = []
     for line in lines[1:-1]:  # the last line of the head may be cut
-        fields = line.split(sep)
+        fields = next(csv.reader([line], delimiter=sep), []) if '"' in line else line.split(sep)
         try:
             a, b = (float(fields[k].strip().strip('"').replace(decimal, ".")) for k in (i, j))
             pairs.append((a, b))
