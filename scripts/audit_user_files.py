@@ -306,6 +306,10 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     case(
         "ph_header_only", put("ph_hdr/Accelerometer.csv", acc.split("\n", 1)[0] + "\n"), None, "broken", expect="refuse"
     )
+    # sorted by the x column in a spreadsheet: refused as rows out of order, not as two recordings (EDGE-165)
+    acc_rows = acc.splitlines()
+    by_x = sorted((r for r in acc_rows[1:] if r), key=lambda r: float(r.split(",")[1]))
+    case("ph_sorted_by_x", pair("ph_sorted", "\n".join([acc_rows[0], *by_x]) + "\n", gyr), None, "order", "refuse")
     case("ph_header_only_gyro", pair("ph_hdr_gyro", acc, gyr.split("\n", 1)[0] + "\n"), ref_ph + "#nogyro", "broken")
     # non-UTF-8: Windows-1252 with ² and translated names
     h1252 = '"Zeit (s)";"Beschleunigung x (m/s²)";"Beschleunigung y (m/s²)";"Beschleunigung z (m/s²)"'
@@ -660,6 +664,15 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         put("pp_oneline/trace.csv", pp.replace("\r\n", ",").replace("\n", ",")),
         None,
         "broken",
+        expect="refuse",
+    )
+    # with a header naming the time, sorted by x: refused saying to sort the rows, not "read it with --rate" (EDGE-165)
+    pp_by_x = sorted(pp.splitlines(), key=lambda r: float(r.split(",")[2]))
+    case(
+        "pp_named_sorted_by_x",
+        put("pp_sorted/trace.csv", "\n".join(["timestamp,accuracy,x,y,z", *pp_by_x]) + "\n"),
+        None,
+        "order",
         expect="refuse",
     )
     case("pp_cr_only", put("pp_cr/trace.csv", pp.replace("\r\n", "\r").replace("\n", "\r")), ref_pp, "resave")

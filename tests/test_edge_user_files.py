@@ -532,3 +532,41 @@ def test_a_quoted_decimal_comma_table_cut_inside_a_number_keeps_its_rows(tmp_pat
     assert result.session.n_samples == expected.n_samples - 1
     assert result.report.dropped == {"last_line_cut_short": 1}
     np.testing.assert_allclose(result.session.acc, expected.acc[:-1], atol=1e-3)
+
+
+def _sorted_by(path: Path, column: int, sep: str) -> None:
+    """``path``'s rows sorted by one of its columns (a spreadsheet's sort, then saved), its header kept first."""
+    header, *rows = path.read_text().splitlines()
+    rows.sort(key=lambda row: float(row.split(sep)[column].strip('"').replace(",", ".")))
+    path.write_text("\n".join([header, *rows]) + "\n")
+
+
+def test_an_app_export_sorted_by_another_column_is_said_to_be_out_of_order(tmp_path: Path) -> None:
+    """A phyphox table sorted by its x column (time steps back at half its rows) was refused as "two recordings
+    joined in one file, or a clock reset? split the file where the time goes back" (EDGE-165); joined recordings
+    keep that answer."""
+    acc = samples.phyphox_folder(tmp_path / "a") / "Accelerometer.csv"
+    _sorted_by(acc, 1, ",")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(acc)
+    assert "rows are not in time order" in str(err.value) and "sort the file by time" in str(err.value)
+    assert "split the file" not in str(err.value)
+    joined = samples.phyphox_folder(tmp_path / "b") / "Accelerometer.csv"
+    header, body = joined.read_text().split("\n", 1)
+    joined.write_text(header + "\n" + body + body)
+    with pytest.raises(RetrogaitError, match="two recordings joined"):
+        load_recording(joined)
+
+
+def test_a_table_sorted_by_another_column_is_not_read_by_rate_without_a_word(tmp_path: Path) -> None:
+    """A table whose named time column a sort put out of order was refused with "read it with --rate HZ": done, the
+    rows were timed in their sorted order without a word, a recording of nonsense (EDGE-165). Now the refusal says
+    to sort the rows by that column, and --rate given anyway says what it did."""
+    table = samples.generic(tmp_path / "log.csv")
+    _sorted_by(table, 1, ";")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(table)
+    message = str(err.value)
+    assert "out of order" in message and "sort the rows by stamp_ms" in message and "--rate" not in message
+    result = load_recording(table, rate_hz=100.0)
+    assert any("out of order" in note and "--rate" in note for note in result.report.notes)

@@ -715,7 +715,14 @@ def clean_rows(
             # the acceleration (the master clock) only: a second stream's rows are interpolated across, as gaps
             if behind and label in ("acc", "row") and (report.time_back is None or behind > report.time_back[0]):
                 first = int(np.argmax(t < previous_max))
-                report.time_back = (behind, int(t.size), float(previous_max[first] - t[0]), float(t[first] - t[0]))
+                steps_back = int(np.count_nonzero(np.diff(t) < 0))
+                report.time_back = (
+                    behind,
+                    int(t.size),
+                    float(previous_max[first] - t[0]),
+                    float(t[first] - t[0]),
+                    steps_back,
+                )
             t, v = t[forward], v[forward]
     return t, v
 
@@ -835,16 +842,27 @@ def _on_fitted_clock(t: FloatArray) -> FloatArray | None:
 MAX_TIME_BACK_SHARE = 0.01
 
 
+#: A share of a table's rows at which its time steps back that no joined recordings nor clock resets make (they step
+#: back at a few places): its rows are out of order, sorted by another column or shuffled (EDGE-165).
+OUT_OF_ORDER_SHARE = 0.1
+
+
 def refuse_time_going_back(display: str, report: ImportReport) -> None:
     """Raise when a stream's time went back for more than :data:`MAX_TIME_BACK_SHARE` of its rows: dropping
     them (as single out-of-order rows are dropped) would silently throw away a part of the recording."""
     if report.time_back is None:
         return
-    behind, rows, before_s, after_s = report.time_back
+    behind, rows, before_s, after_s, steps_back = report.time_back
     if behind <= MAX_TIME_BACK_SHARE * rows:
         return
     if behind >= rows - 1:
         raise InputFileError(display, "rows are in reverse time order (newest first); sort the file by time")
+    if steps_back >= OUT_OF_ORDER_SHARE * rows:  # not a few restarts: rows sorted by another column (EDGE-165)
+        raise InputFileError(
+            display,
+            f"rows are not in time order: the time steps back at {steps_back} of {rows} rows, not at a few places "
+            "as where two recordings were joined or a clock reset (sorted by another column?); sort the file by time",
+        )
     raise InputFileError(
         display,
         f"time goes back from {before_s:.6g} s to {after_s:.6g} s (from the first row) and {behind} of {rows} rows "
