@@ -100,7 +100,7 @@ def _other_table(path: Path) -> str | None:
     return path.name[: len(match.group(1))]
 
 
-def _is_table(line: str) -> bool:
+def is_table(line: str) -> bool:
     """The header of one of the app's tables, also saved again with `;` or tabs between fields (EDGE-163)."""
     return re.sub(r"[;\t]", ",", line.lower().replace('"', "")).startswith(_HEADER_START)
 
@@ -111,7 +111,7 @@ def sniff(path: Path) -> float:
         if "metadata.csv" in names and names & _MOTION_FILES:
             return 0.95
         tables = [p for p in path.glob("*.csv") if p.name.lower() in _ACC_FILES]
-        return 0.9 if any(_is_table(first_line(head_bytes(p))) for p in tables) else 0.0
+        return 0.9 if any(is_table(first_line(head_bytes(p))) for p in tables) else 0.0
     if is_records_json(path):  # the JSON export: a records array with a "sensor" key (IMPORT-18)
         return 0.9
     if is_sqlite(path):  # the SQLite export: a table per sensor
@@ -122,7 +122,7 @@ def sniff(path: Path) -> float:
     if members:
         return 0.95 if "metadata.csv" in members and _MOTION_FILES & set(members) else 0.0
     line = first_line(head_bytes(path))
-    if _is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
+    if is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
         return 0.9 if path.name.lower() in _ACC_FILES or _other_table(path) else 0.0
     return 0.6 if line.lower().startswith("version,device name,recording epoch time") else 0.0
 
