@@ -571,6 +571,20 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         ref_po,
         "resave",
     )
+
+    # opened in Excel and saved: a `.txt` is saved as tab-delimited text (General numbers: the ns stamps rounded, timed
+    # by the phone's clock, EDGE-141); the generic reader took it and left the gyroscope out (EDGE-167)
+    def po_tab(t: str) -> str:
+        lines = t.splitlines()
+        body = ["\t".join(excel_num(f) if i else f for i, f in enumerate(r.split(";"))) for r in lines[1:] if r]
+        return "\r\n".join([lines[0].replace(";", "\t"), *body]) + "\r\n"
+
+    case(
+        "po_excel_tab_txt",
+        pair("po_tab", po_tab(po_acc), po_tab(po_gyr), an="Polar_Sense_ACC.txt", gn="Polar_Sense_GYRO.txt"),
+        ref_po + "#clock",
+        "resave",
+    )
     case("po_acc_only", pair("po_acc_only", po_acc, None, an="Polar_Sense_ACC.txt"), ref_po + "#nogyro", "partial")
     case(
         "po_csv_ext",

@@ -570,3 +570,30 @@ def test_a_table_sorted_by_another_column_is_not_read_by_rate_without_a_word(tmp
     assert "out of order" in message and "sort the rows by stamp_ms" in message and "--rate" not in message
     result = load_recording(table, rate_hz=100.0)
     assert any("out of order" in note and "--rate" in note for note in result.report.notes)
+
+
+def _polar_saved_by_excel(folder: Path, sep: str) -> Path:
+    """A Polar pair opened in Excel and saved with ``sep`` between fields, its numbers in General format (the ns
+    stamps as ``7.04202E+17``); returns the ACC file."""
+    acc = samples.polar_pair(folder)
+    for table in folder.glob("*.txt"):
+        header, *rows = table.read_text().splitlines()
+        saved = [header.replace(";", sep)]
+        saved += [sep.join(_excel_general(f) if i else f for i, f in enumerate(r.split(";"))) for r in rows]
+        table.write_bytes(("\r\n".join(saved) + "\r\n").encode())
+    return acc
+
+
+@pytest.mark.parametrize("sep", ["\t", ","])
+def test_a_polar_pair_saved_again_tab_or_comma_separated_keeps_its_gyroscope(sep: str, tmp_path: Path) -> None:
+    """Polar's `;` files opened in Excel and saved (a `.txt` it opened is saved as tab-delimited text), or downloaded
+    from Google Sheets (`,`): read by the generic reader, the accelerometer alone: the *_GYRO.txt beside it was left
+    out without a word (EDGE-167). Now read as the same pair saved with `;` is (timed by the phone clock, EDGE-141)."""
+    expected = load_recording(_polar_saved_by_excel(tmp_path / "semicolon", ";")).session
+    result = load_recording(_polar_saved_by_excel(tmp_path / "other", sep))
+    assert result.report.format == "polar_logger"
+    session = result.session
+    assert session.gyr is not None and expected.gyr is not None
+    np.testing.assert_array_equal(session.t_s, expected.t_s)
+    np.testing.assert_array_equal(session.acc, expected.acc)
+    np.testing.assert_array_equal(session.gyr, expected.gyr)
