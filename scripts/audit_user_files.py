@@ -61,6 +61,17 @@ def excel_num(s: str) -> str:
     return g
 
 
+def workbook_of(folder: Path, table: Path) -> Path:
+    """``table`` (a CSV) opened in Excel and saved as ``folder/STEM.xlsx``: one sheet named after the file, numbers
+    as doubles (tests/import_samples.py writes the workbook)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import import_samples
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = import_samples._csv_rows(table)
+    return import_samples.xlsx_workbook(folder / f"{table.stem}.xlsx", [(table.stem, rows)])
+
+
 def rows(t: str, sep: str = ",") -> list[list[str]]:
     return [line.split(sep) for line in t.splitlines()]
 
@@ -468,6 +479,10 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         "locale",
     )
 
+    # Accelerometer.csv saved again as an Excel workbook beside the export's other files (EDGE-168)
+    sl_book = sl_folder("sl_ios_xlsx", SLI, {}, keep=["Gyroscope.csv"])
+    case("sl_ios_xlsx", workbook_of(sl_book, SLI / "Accelerometer.csv"), ref_sli, "resave")
+
     # time in seconds instead of ns (another logger's Sensor-Logger-like table)
     def sl_time_s(t: str) -> str:
         rs = rows(t)
@@ -623,6 +638,8 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     case("pt_semicolon_dc", put("pt_semi/ankle.csv", decomma(pt)), ref_pt, "locale")
     case("pt_excel", put("pt_excel/ankle.csv", excel(pt, trailing_cols=1)), ref_pt, "resave")
     case("pt_gsheets_dc", put("pt_gsheets/ankle.csv", gsheets(pt)), ref_pt, "locale")
+    # saved again as an Excel workbook (one sheet named after the file): refused by the generic reader (EDGE-168)
+    case("pt_xlsx", workbook_of(OUT / "pt_xlsx", PT), ref_pt, "resave")
     # ---------------- generic phone traces ----------------
     PP = P / "Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz"
     pp = gzip.decompress(PP.read_bytes()).decode()

@@ -597,3 +597,30 @@ def test_a_polar_pair_saved_again_tab_or_comma_separated_keeps_its_gyroscope(sep
     np.testing.assert_array_equal(session.t_s, expected.t_s)
     np.testing.assert_array_equal(session.acc, expected.acc)
     np.testing.assert_array_equal(session.gyr, expected.gyr)
+
+
+@pytest.mark.parametrize("writer", ["sensorlogger_ios", "physics_toolbox", "metabase"])
+def test_an_app_table_saved_again_as_a_workbook_is_read_by_its_app(writer: str, tmp_path: Path) -> None:
+    """An app's CSV opened in Excel and saved as a workbook (its one sheet named after the file): the generic reader
+    took it, and refused a table without gravity ("columns x,y,z hold no gravity at rest": Sensor Logger's iOS
+    Accelerometer.csv, Physics Toolbox's linear acceleration), or read it without the app's gyroscope file beside it,
+    stated rate and device (EDGE-168)."""
+    if writer == "sensorlogger_ios":
+        table = samples.sensorlogger_folder(tmp_path, "ios") / "Accelerometer.csv"
+        (tmp_path / "Metadata.csv").unlink()  # a table alone: its sign and rate as the folder gives them
+    elif writer == "physics_toolbox":
+        table = samples.physics_toolbox(tmp_path / "ptss.csv")
+    else:
+        table = samples.metabase_pair(tmp_path)
+    expected = load_recording(table)
+    book = samples.xlsx_workbook(table.with_suffix(".xlsx"), [(table.stem, samples._csv_rows(table))])
+    table.unlink()
+    result = load_recording(book)
+    assert result.report.format == expected.report.format
+    session = result.session
+    assert session.n_samples == expected.session.n_samples
+    np.testing.assert_allclose(session.t_s, expected.session.t_s, atol=1e-6)
+    np.testing.assert_allclose(session.acc, expected.session.acc, atol=1e-9)
+    assert (session.gyr is None) == (expected.session.gyr is None)
+    for key in ("sample_rate_hz", "sensor", "acc_gravity"):
+        assert getattr(session.meta, key) == getattr(expected.session.meta, key), key

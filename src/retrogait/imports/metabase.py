@@ -29,6 +29,7 @@ from retrogait.imports.common import (
     header_fields,
     read_stream,
 )
+from retrogait.imports.workbook import is_workbook
 
 NAME = "metabase"
 _TIME = "epoc (ms)"
@@ -54,6 +55,8 @@ def _kind(line: str) -> str | None:
 
 
 def sniff(path: Path) -> float:
+    if is_workbook(path):  # its CSV saved again as a workbook (Excel's Save As .xlsx, EDGE-168)
+        return 0.9 if any(_kind(first_line(s.head())) == "acc" for s in bundle_sources(path)) else 0.0
     if path.is_dir():
         return 0.85 if any(_kind(first_line(head_bytes(p))) == "acc" for p in path.glob("*.csv")) else 0.0
     return 0.95 if _kind(first_line(head_bytes(path))) else 0.0
@@ -92,9 +95,12 @@ def _key(name: str) -> str:
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
     sources = bundle_sources(path)
+    sheets = {s.display for s in sources} if is_workbook(path) else set()
+    if sheets:  # a file saved again as a workbook: its gyroscope file may be beside it (EDGE-168)
+        sources += [Source(str(p), path=p) for p in sorted(path.parent.iterdir()) if p.is_file() and p != path]
     kinds = {s.display: _kind(first_line(s.head())) for s in sources if s.name.lower().endswith(".csv")}
-    if path.is_dir():
-        accs = [s for s in sources if kinds.get(s.display) == "acc"]
+    if path.is_dir() or sheets:
+        accs = [s for s in sources if kinds.get(s.display) == "acc" and (not sheets or s.display in sheets)]
         if len(accs) != 1:
             found = ", ".join(s.name for s in accs) or "none"
             raise InputFileError(path, f"needs exactly one MetaBase accelerometer CSV (found: {found}); pass the file")

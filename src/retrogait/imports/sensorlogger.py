@@ -54,6 +54,7 @@ from retrogait.imports.sensor_tables import (
     json_sensor_names,
     sqlite_table_names,
 )
+from retrogait.imports.workbook import is_workbook
 
 NAME = "sensorlogger"
 _HEADER_START = "time,seconds_elapsed"
@@ -106,6 +107,9 @@ def is_table(line: str) -> bool:
 
 
 def sniff(path: Path) -> float:
+    if is_workbook(path):  # a table of the app saved again as a workbook (its sheet named after the file, EDGE-168)
+        sheets = [s for s in bundle_sources(path) if s.name.lower() in _ACC_FILES]
+        return 0.9 if any(is_table(first_line(s.head())) for s in sheets) else 0.0
     if path.is_dir():
         names = {p.name.lower() for p in path.iterdir()}
         if "metadata.csv" in names and names & _MOTION_FILES:
@@ -216,6 +220,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if path.is_file() and (sensor := _other_table(path)) is not None:
         raise InputFileError(path, _without_acceleration(path, sensor))
     sources = bundle_sources(path)
+    if is_workbook(path):  # a table saved again as a workbook: the export's other files beside it (EDGE-168)
+        sources += [Source(str(p), path=p) for p in sorted(path.parent.iterdir()) if p.is_file() and p != path]
     meta = _metadata(sources)
     report = ImportReport(format=NAME)
     platform = meta.get("platform", "").lower()
