@@ -13,7 +13,7 @@ import pytest
 import import_samples as samples
 from retrogait.analysis.pipeline import analyze
 from retrogait.errors import RetrogaitError
-from retrogait.imports import load_recording
+from retrogait.imports import ImportResult, load_recording
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -485,6 +485,18 @@ def test_an_app_export_saved_in_a_decimal_comma_locale_is_read_by_its_app(which:
     assert any(note in n for n in result.report.notes)
 
 
+def _read_as(result: ImportResult, expected: ImportResult, acc_atol: float) -> Session:
+    """``result``'s session, checked to be ``expected``'s as its app's reader reads it: the format, the samples, the
+    gyroscope's presence."""
+    assert result.report.format == expected.report.format
+    session = result.session
+    assert session.n_samples == expected.session.n_samples
+    np.testing.assert_allclose(session.t_s, expected.session.t_s, atol=1e-6)
+    np.testing.assert_allclose(session.acc, expected.session.acc, atol=acc_atol)
+    assert (session.gyr is None) == (expected.session.gyr is None)
+    return session
+
+
 def _quoted_with_decimal_commas(path: Path) -> None:
     """``path`` (a `,`-separated table) uploaded to Google Sheets in a decimal-comma locale and downloaded as CSV (or
     saved by LibreOffice with `,` between fields): `,` stays the delimiter, every number with a fraction is written
@@ -508,13 +520,7 @@ def test_an_app_export_with_quoted_decimal_commas_is_read(writer: str, tmp_path:
     folder = given if given.is_dir() else given.parent
     for table in [p for p in folder.rglob("*.csv") if p.stat().st_size and p.name != "Metadata.csv"]:
         _quoted_with_decimal_commas(table)
-    result = load_recording(given)
-    assert result.report.format == expected.report.format
-    session = result.session
-    assert session.n_samples == expected.session.n_samples
-    np.testing.assert_allclose(session.t_s, expected.session.t_s, atol=1e-6)
-    np.testing.assert_allclose(session.acc, expected.session.acc, atol=1e-3)
-    assert (session.gyr is None) == (expected.session.gyr is None)
+    session = _read_as(load_recording(given), expected, acc_atol=1e-3)
     if session.gyr is not None and expected.session.gyr is not None:
         np.testing.assert_allclose(session.gyr, expected.session.gyr, atol=1e-3)
 
@@ -615,12 +621,6 @@ def test_an_app_table_saved_again_as_a_workbook_is_read_by_its_app(writer: str, 
     expected = load_recording(table)
     book = samples.xlsx_workbook(table.with_suffix(".xlsx"), [(table.stem, samples._csv_rows(table))])
     table.unlink()
-    result = load_recording(book)
-    assert result.report.format == expected.report.format
-    session = result.session
-    assert session.n_samples == expected.session.n_samples
-    np.testing.assert_allclose(session.t_s, expected.session.t_s, atol=1e-6)
-    np.testing.assert_allclose(session.acc, expected.session.acc, atol=1e-9)
-    assert (session.gyr is None) == (expected.session.gyr is None)
+    session = _read_as(load_recording(book), expected, acc_atol=1e-9)
     for key in ("sample_rate_hz", "sensor", "acc_gravity"):
         assert getattr(session.meta, key) == getattr(expected.session.meta, key), key
