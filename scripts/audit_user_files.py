@@ -713,6 +713,10 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         ref_pp,
         "resave",
     )
+    # saved again as Excel 97-2003's .xls and back: cut at its 65,536 rows (66,544 in the trace), said (EDGE-170)
+    HAND = P / "Pixel_Jamie_Hard_InHand_1.accelerometer.csv.gz"
+    hand = gzip.decompress(HAND.read_bytes()).decode().splitlines(True)
+    case("pp_xls_row_limit", put("pp_xls/trace.csv", "".join(hand[:65_536])), str(HAND) + "#prefix", "broken")
     case("pp_cut_midline", put("pp_cut/trace.csv", pp[: len(pp) // 2 + 7]), ref_pp + "#prefix", "broken")
 
     case(

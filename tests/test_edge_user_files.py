@@ -624,3 +624,19 @@ def test_an_app_table_saved_again_as_a_workbook_is_read_by_its_app(writer: str, 
     session = _read_as(load_recording(book), expected, acc_atol=1e-9)
     for key in ("sample_rate_hz", "sensor", "acc_gravity"):
         assert getattr(session.meta, key) == getattr(expected.session.meta, key), key
+
+
+def test_a_table_cut_at_a_spreadsheet_s_row_limit_says_so(tmp_path: Path) -> None:
+    """A recording saved again by a spreadsheet is cut at the sheet's most rows (65,536 in Excel 97-2003's .xls,
+    1,048,576 in Excel and LibreOffice Calc): 11 min at 100 Hz, 3 h; the cut falls between two rows, so nothing said
+    that the rest of the recording was gone (EDGE-170). One line more is no such cut."""
+    t = np.arange(65_535) / 100.0
+    rows = "".join(f"{s:.2f},{np.sin(s):.4f},{np.cos(s):.4f},{9.81 + 0.1 * np.sin(3 * s):.4f}\n" for s in t)
+    cut = tmp_path / "cut.csv"
+    cut.write_text("t,ax,ay,az\n" + rows)
+    result = load_recording(cut)
+    assert any("holds 65,536 lines" in n and "cut off" in n for n in result.report.notes)
+    assert "cut off" in result.session.meta.extra["import_notes"]
+    whole = tmp_path / "whole.csv"
+    whole.write_text("t,ax,ay,az\n" + rows + "655.35,0,1,9.81\n")
+    assert not any("cut off" in n for n in load_recording(whole).report.notes)

@@ -1271,6 +1271,38 @@ def add_on_clock(base: Stream, other: Stream, report: ImportReport, label: str) 
 # ------------------------------------------------------------------------------------ to session
 
 
+#: The most rows a sheet holds: Excel since 2007 and LibreOffice Calc, and Excel 97-2003's ``.xls``. A table saved
+#: again by one is cut there without a word (EDGE-170).
+SPREADSHEET_MAX_ROWS = (1_048_576, 65_536)
+#: Lines above a table's rows (a header, GENEActiv's 100 header lines) for which a row count near a limit is checked.
+SPREADSHEET_HEADER_LINES = 200
+
+
+def spreadsheet_cut(report: ImportReport) -> str | None:
+    """A note where the file read holds exactly as many lines as a spreadsheet's sheet holds rows (a workbook's sheet:
+    its rows and header row): saved again by one, the rows after were cut off, and nothing else in the file says so
+    (the cut falls between two rows). None otherwise, and for files far from the limits (not counted)."""
+    rows = report.rows_read
+    limit = next((m for m in SPREADSHEET_MAX_ROWS if m - SPREADSHEET_HEADER_LINES <= rows <= m), None)
+    if limit is None or not report.files:
+        return None
+    first = Path(report.files[0])
+    if first.is_file():
+        try:
+            lines = int(line_bounds(Source(str(first), path=first).read_bytes())[0].size)
+        except (OSError, RetrogaitError):
+            return None
+    else:  # a workbook's sheet (or a zip's member): its header row and its rows
+        lines = rows + 1
+    if lines != limit:
+        return None
+    which = "Excel 97-2003's .xls" if limit == 65_536 else "Excel's and LibreOffice Calc's"
+    return (
+        f"{first.name} holds {limit:,} lines, the most rows a sheet holds in {which}: if a spreadsheet saved it "
+        "again, the recording after that row was cut off (the app's own export holds the rest)"
+    )
+
+
 def finish(
     display: str,
     acc: Stream,
@@ -1331,6 +1363,9 @@ def finish(
             )
     sources = ", ".join(Path(f).name for f in report.files)
     extra: dict[str, str] = {"import_format": report.format, "import_source": sources}
+    cut = spreadsheet_cut(report)
+    if cut is not None:
+        report.notes.append(cut)
     said = list(report.notes)  # before the stated-rate note below, which the analysis makes from its own key
     rate_hz = measured_hz
     stated_rate_hz = options.rate_hz if options.rate_hz is not None else stated_rate_hz
