@@ -22,6 +22,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,17 @@ def excel_num(s: str) -> str:
     if "e" in g:  # Excel shows small numbers in fixed notation up to 11 chars
         g = f"{v:.10f}".rstrip("0").rstrip(".")
     return g
+
+
+def workbook_of(folder: Path, table: Path) -> Path:
+    """``table`` (a CSV) opened in Excel and saved as ``folder/STEM.xlsx``: one sheet named after the file, numbers
+    as doubles (tests/import_samples.py writes the workbook)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import import_samples
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = import_samples._csv_rows(table)
+    return import_samples.xlsx_workbook(folder / f"{table.stem}.xlsx", [(table.stem, rows)])
 
 
 def rows(t: str, sep: str = ",") -> list[list[str]]:
@@ -156,6 +168,22 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         s = join(out, sep, "\r\n")
         return (b"\xef\xbb\xbf" if bom else b"") + s.encode("utf-8")
 
+    # Google Sheets' CSV download in a decimal-comma locale (LibreOffice the same with `,` between fields): `,` stays
+    # the delimiter, each number with a fraction quoted with a decimal comma, General digits (EDGE-164)
+    def gsheets(t: str) -> str:
+        out = []
+        for r in rows(t):
+            if r == [""]:
+                continue
+            out.append(
+                [
+                    f'"{excel_num(f).replace(".", ",")}"' if re.fullmatch(r"-?\d*\.\d+([eE][+-]?\d+)?", f) else f
+                    for f in r
+                ]
+            )
+        return join(out, ",", "\r\n")
+
+    case("ph_gsheets_dc", pair("ph_gsheets", gsheets(acc), gsheets(gyr)), ref_ph, "locale")
     case("ph_excel_resave", pair("ph_excel", excel(acc), excel(gyr)), ref_ph, "resave")
     case(
         "ph_excel_trailing",
@@ -289,6 +317,10 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     case(
         "ph_header_only", put("ph_hdr/Accelerometer.csv", acc.split("\n", 1)[0] + "\n"), None, "broken", expect="refuse"
     )
+    # sorted by the x column in a spreadsheet: refused as rows out of order, not as two recordings (EDGE-165)
+    acc_rows = acc.splitlines()
+    by_x = sorted((r for r in acc_rows[1:] if r), key=lambda r: float(r.split(",")[1]))
+    case("ph_sorted_by_x", pair("ph_sorted", "\n".join([acc_rows[0], *by_x]) + "\n", gyr), None, "order", "refuse")
     case("ph_header_only_gyro", pair("ph_hdr_gyro", acc, gyr.split("\n", 1)[0] + "\n"), ref_ph + "#nogyro", "broken")
     # non-UTF-8: Windows-1252 with ² and translated names
     h1252 = '"Zeit (s)";"Beschleunigung x (m/s²)";"Beschleunigung y (m/s²)";"Beschleunigung z (m/s²)"'
@@ -412,6 +444,45 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         "resave",
     )
 
+    # the same in a decimal-comma locale (`;`, `0,5`, `1,7E+18`): the iOS table (gravity removed) was refused as a
+    # generic table without gravity, the Android one read without the app's metadata (EDGE-163)
+    def excel_de(t: str) -> bytes:
+        return excel(t).decode("utf-8-sig").replace(",", ";").replace(".", ",").encode("utf-8")
+
+    case(
+        "sl_ios_excel_de",
+        sl_folder(
+            "sl_ios_excel_de",
+            SLI,
+            {n: excel_de(text(SLI / n)) for n in ("Accelerometer.csv", "Gyroscope.csv")},
+        )
+        / "Accelerometer.csv",
+        ref_sli,
+        "resave",
+    )
+    case(
+        "sl_android_excel_de",
+        sl_folder("sl_excel_de", SLA, {"TotalAcceleration.csv": excel_de(ta)}, keep=["Metadata.csv"]),
+        ref_sla,
+        "resave",
+    )
+
+    case(
+        "sl_ios_gsheets_dc",
+        sl_folder(
+            "sl_ios_gsheets",
+            SLI,
+            {n: gsheets(text(SLI / n)) for n in ("Accelerometer.csv", "Gyroscope.csv")},
+        )
+        / "Accelerometer.csv",
+        ref_sli,
+        "locale",
+    )
+
+    # Accelerometer.csv saved again as an Excel workbook beside the export's other files (EDGE-168)
+    sl_book = sl_folder("sl_ios_xlsx", SLI, {}, keep=["Gyroscope.csv"])
+    case("sl_ios_xlsx", workbook_of(sl_book, SLI / "Accelerometer.csv"), ref_sli, "resave")
+
     # time in seconds instead of ns (another logger's Sensor-Logger-like table)
     def sl_time_s(t: str) -> str:
         rs = rows(t)
@@ -447,6 +518,7 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     case("ga_cut_mid_line", put("ga_cut/demo_data.csv", cut), ref_ga + "#prefix", "broken")
     case("ga_lf", put("ga_lf/demo_data.csv", ga.replace(b"\r\n", b"\n").replace(b"\r", b"\n")), ref_ga, "resave")
     case("ga_crlf", put("ga_crlf/demo_data.csv", ga.replace(b"\r\n", b"\n").replace(b"\r", b"\r\n")), ref_ga, "resave")
+    case("ga_gsheets_dc", put("ga_gsheets/demo_data.csv", gsheets(ga.decode("latin-1"))), ref_ga, "locale")
 
     lines = ga.replace(b"\r\n", b"\r").split(b"\r")
     data_start = next(i for i, ln in enumerate(lines) if ln[:2] == b"20" and ln[4:5] == b"-")
@@ -490,6 +562,7 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         ref_mw,
         "resave",
     )
+    case("mw_gsheets_dc", put("mw_gsheets/Accelerometer.csv", gsheets(mw)), ref_mw, "locale")
     case(
         "mw_concat_restart",
         put("mw_concat/Accelerometer.csv", mw + mw.split("\n", 1)[1]),
@@ -511,6 +584,20 @@ def build(OUT: Path) -> list[dict[str, Any]]:
             gn="Polar_Sense_B5A6F928_20220425_113936_GYRO.txt",
         ),
         ref_po,
+        "resave",
+    )
+
+    # opened in Excel and saved: a `.txt` is saved as tab-delimited text (General numbers: the ns stamps rounded, timed
+    # by the phone's clock, EDGE-141); the generic reader took it and left the gyroscope out (EDGE-167)
+    def po_tab(t: str) -> str:
+        lines = t.splitlines()
+        body = ["\t".join(excel_num(f) if i else f for i, f in enumerate(r.split(";"))) for r in lines[1:] if r]
+        return "\r\n".join([lines[0].replace(";", "\t"), *body]) + "\r\n"
+
+    case(
+        "po_excel_tab_txt",
+        pair("po_tab", po_tab(po_acc), po_tab(po_gyr), an="Polar_Sense_ACC.txt", gn="Polar_Sense_GYRO.txt"),
+        ref_po + "#clock",
         "resave",
     )
     case("po_acc_only", pair("po_acc_only", po_acc, None, an="Polar_Sense_ACC.txt"), ref_po + "#nogyro", "partial")
@@ -550,6 +637,9 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     ref_pt = str(PT)
     case("pt_semicolon_dc", put("pt_semi/ankle.csv", decomma(pt)), ref_pt, "locale")
     case("pt_excel", put("pt_excel/ankle.csv", excel(pt, trailing_cols=1)), ref_pt, "resave")
+    case("pt_gsheets_dc", put("pt_gsheets/ankle.csv", gsheets(pt)), ref_pt, "locale")
+    # saved again as an Excel workbook (one sheet named after the file): refused by the generic reader (EDGE-168)
+    case("pt_xlsx", workbook_of(OUT / "pt_xlsx", PT), ref_pt, "resave")
     # ---------------- generic phone traces ----------------
     PP = P / "Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz"
     pp = gzip.decompress(PP.read_bytes()).decode()
@@ -607,6 +697,15 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         "broken",
         expect="refuse",
     )
+    # with a header naming the time, sorted by x: refused saying to sort the rows, not "read it with --rate" (EDGE-165)
+    pp_by_x = sorted(pp.splitlines(), key=lambda r: float(r.split(",")[2]))
+    case(
+        "pp_named_sorted_by_x",
+        put("pp_sorted/trace.csv", "\n".join(["timestamp,accuracy,x,y,z", *pp_by_x]) + "\n"),
+        None,
+        "order",
+        expect="refuse",
+    )
     case("pp_cr_only", put("pp_cr/trace.csv", pp.replace("\r\n", "\r").replace("\n", "\r")), ref_pp, "resave")
     case(
         "pp_leading_delimiter",
@@ -614,6 +713,10 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         ref_pp,
         "resave",
     )
+    # saved again as Excel 97-2003's .xls and back: cut at its 65,536 rows (66,544 in the trace), said (EDGE-170)
+    HAND = P / "Pixel_Jamie_Hard_InHand_1.accelerometer.csv.gz"
+    hand = gzip.decompress(HAND.read_bytes()).decode().splitlines(True)
+    case("pp_xls_row_limit", put("pp_xls/trace.csv", "".join(hand[:65_536])), str(HAND) + "#prefix", "broken")
     case("pp_cut_midline", put("pp_cut/trace.csv", pp[: len(pp) // 2 + 7]), ref_pp + "#prefix", "broken")
 
     case(

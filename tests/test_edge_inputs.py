@@ -716,6 +716,26 @@ def test_batch_takes_an_export_of_several_files_once(tmp_path: Path) -> None:
     ]
 
 
+def test_batch_takes_a_sensor_logger_export_s_other_sensors_for_no_recordings(tmp_path: Path) -> None:
+    """Sensor Logger writes a CSV per sensor (Location, Barometer, Battery, Network ... ~30; an empty one for a
+    sensor that gave nothing): `batch` of a folder of exports took each as a session and failed it ("a Sensor Logger
+    Barometer table without acceleration", "no three acceleration columns", "is empty"), exit 1 for good exports
+    (EDGE-166). A file of another kind put in the folder is still an input."""
+    from retrogait.batch.inputs import discover_inputs
+
+    export = tmp_path / "2024-05-01_07-30-00"
+    export.mkdir()
+    table = "time,seconds_elapsed,z,y,x\n1700000000000000000,0.0,1,2,3\n"
+    for name in ("TotalAcceleration.csv", "Gyroscope.csv", "Barometer.csv", "Location.csv", "Network.csv"):
+        (export / name).write_text(table.replace("z,y,x", "a,b,c") if name[0] in "BLN" else table)
+    (export / "BatteryTemp.csv").write_text("time,seconds_elapsed,temperature\n1700000000000000000,0.0,30\n")
+    (export / "Pedometer.csv").write_text("")
+    (export / "Metadata.csv").write_text("version,device name,recording epoch time\n3,Phone,1700000000000\n")
+    (export / "notes.csv").write_text("t,ax,ay,az\n0,1,2,3\n")  # not the app's: still a recording to try
+    found = [p.name for p in discover_inputs([tmp_path])]
+    assert found == ["TotalAcceleration.csv", "notes.csv"]
+
+
 # -------------------------------------------------- EDGE-6: compare a folder of analysis folders
 
 

@@ -13,7 +13,7 @@ import pytest
 import import_samples as samples
 from retrogait.analysis.pipeline import analyze
 from retrogait.errors import RetrogaitError
-from retrogait.imports import load_recording
+from retrogait.imports import ImportResult, load_recording
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -438,3 +438,205 @@ def test_a_calibration_segment_does_not_skip_the_grid_s_memory_check(monkeypatch
     monkeypatch.setenv(memory.MEMORY_ENV, "0.02")
     with pytest.raises(RetrogaitError, match=r"needs about .* of memory to analyse"):
         analyze(joined, forward_segment_s=(5.0, 35.0))
+
+
+def _saved_in_a_decimal_comma_locale(path: Path) -> None:
+    """``path`` (a `,`-separated table) opened in a German/French Excel and saved as CSV: `;` between fields, every
+    number in General format with a decimal comma (``1,7E+18``), CRLF."""
+    lines = path.read_text().splitlines()
+    rows = [lines[0].replace(",", ";")]
+    for line in lines[1:]:
+        fields = line.split(",")
+        numbers = (
+            _excel_general(f).replace(".", ",") if re.fullmatch(r"-?[0-9]*\.?[0-9]+(e[+-]?[0-9]+)?", f) else f
+            for f in fields
+        )
+        rows.append(";".join(numbers))
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode())
+
+
+@pytest.mark.parametrize("which", ["android", "ios", "ios_one_file", "metabase"])
+def test_an_app_export_saved_in_a_decimal_comma_locale_is_read_by_its_app(which: str, tmp_path: Path) -> None:
+    """Sensor Logger's and MetaBase's tables saved again by a spreadsheet in a decimal-comma locale (`;`, `0,5`,
+    `1,7E+18`): an iOS Accelerometer.csv (gravity removed) was refused ("columns x,y,z hold no gravity at rest"),
+    the folder of the recording was "not a Sensor Logger table (columns: time;seconds_elapsed;z;y;x)", and the rest
+    went to the generic reader, without the app's stated rate, device, gyroscope or iOS sign (EDGE-163)."""
+    if which == "metabase":
+        given, resave = samples.metabase_pair(tmp_path / "a"), "*.csv"
+        fmt, note = "metabase", "timed by elapsed (s)"
+    else:
+        platform = which.split("_")[0]
+        folder = samples.sensorlogger_folder(tmp_path / "a", platform)
+        given, resave = folder, ("Accelerometer.csv" if which == "ios_one_file" else "*.csv")
+        fmt, note = "sensorlogger", "timed by seconds_elapsed"
+    expected = load_recording(given)
+    for table in given.parent.glob(resave) if which == "metabase" else given.glob(resave):
+        if table.stat().st_size:
+            _saved_in_a_decimal_comma_locale(table)
+    result = load_recording(given)
+    assert result.report.format == fmt
+    session = result.session
+    np.testing.assert_allclose(session.t_s, expected.session.t_s, atol=1e-6)
+    np.testing.assert_allclose(session.acc, expected.session.acc, atol=1e-3)
+    assert session.gyr is not None and expected.session.gyr is not None
+    np.testing.assert_allclose(session.gyr, expected.session.gyr, atol=1e-3)
+    for key in ("sample_rate_hz", "sensor", "acc_gravity"):
+        assert getattr(session.meta, key) == getattr(expected.session.meta, key), key
+    assert any(note in n for n in result.report.notes)
+
+
+def _read_as(result: ImportResult, expected: ImportResult, acc_atol: float) -> Session:
+    """``result``'s session, checked to be ``expected``'s as its app's reader reads it: the format, the samples, the
+    gyroscope's presence."""
+    assert result.report.format == expected.report.format
+    session = result.session
+    assert session.n_samples == expected.session.n_samples
+    np.testing.assert_allclose(session.t_s, expected.session.t_s, atol=1e-6)
+    np.testing.assert_allclose(session.acc, expected.session.acc, atol=acc_atol)
+    assert (session.gyr is None) == (expected.session.gyr is None)
+    return session
+
+
+def _quoted_with_decimal_commas(path: Path) -> None:
+    """``path`` (a `,`-separated table) uploaded to Google Sheets in a decimal-comma locale and downloaded as CSV (or
+    saved by LibreOffice with `,` between fields): `,` stays the delimiter, every number with a fraction is written
+    with a decimal comma and quoted (``"0,103623047"``), Excel's General digits (``"1,7E+18"``)."""
+    lines = path.read_bytes().decode("latin-1").splitlines()
+    number = re.compile(r"-?[0-9]*\.[0-9]+([eE][+-]?[0-9]+)?|-?[0-9]{12,}")
+    rows = []
+    for line in lines:
+        fields = line.split(",")
+        rows.append(",".join(f'"{_excel_general(f).replace(".", ",")}"' if number.fullmatch(f) else f for f in fields))
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("latin-1"))
+
+
+@pytest.mark.parametrize("writer", ["phyphox", "sensorlogger", "metabase", "physics_toolbox", "geneactiv"])
+def test_an_app_export_with_quoted_decimal_commas_is_read(writer: str, tmp_path: Path) -> None:
+    """A `,`-separated export whose numbers a spreadsheet in a decimal-comma locale quoted with a decimal comma
+    (Google Sheets' CSV download, LibreOffice with `,` between fields) was refused by every app reader: "has no
+    usable acc rows (0 after dropping bad rows: acc_not_a_number=N)" (EDGE-164)."""
+    given = samples.WRITERS[writer](tmp_path / "a")
+    expected = load_recording(given)
+    folder = given if given.is_dir() else given.parent
+    for table in [p for p in folder.rglob("*.csv") if p.stat().st_size and p.name != "Metadata.csv"]:
+        _quoted_with_decimal_commas(table)
+    session = _read_as(load_recording(given), expected, acc_atol=1e-3)
+    if session.gyr is not None and expected.session.gyr is not None:
+        np.testing.assert_allclose(session.gyr, expected.session.gyr, atol=1e-3)
+
+
+def test_a_quoted_decimal_comma_table_cut_inside_a_number_keeps_its_rows(tmp_path: Path) -> None:
+    """Cut inside its last quoted number (``"0,9`` of ``"0,991"``: a copy interrupted), the table was refused whole:
+    "table cannot be parsed (... EOF inside string starting at row 400)" (EDGE-164)."""
+    given = samples.WRITERS["metabase"](tmp_path)
+    expected = load_recording(given).session
+    for table in tmp_path.rglob("*.csv"):
+        _quoted_with_decimal_commas(table)
+    data = given.read_bytes().rstrip(b"\r\n")
+    given.write_bytes(data[: data.rindex(b",") + 2])  # ends in `"0,` (or `"-0,`): its last value cut short
+    result = load_recording(given)
+    assert result.session.n_samples == expected.n_samples - 1
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    np.testing.assert_allclose(result.session.acc, expected.acc[:-1], atol=1e-3)
+
+
+def _sorted_by(path: Path, column: int, sep: str) -> None:
+    """``path``'s rows sorted by one of its columns (a spreadsheet's sort, then saved), its header kept first."""
+    header, *rows = path.read_text().splitlines()
+    rows.sort(key=lambda row: float(row.split(sep)[column].strip('"').replace(",", ".")))
+    path.write_text("\n".join([header, *rows]) + "\n")
+
+
+def test_an_app_export_sorted_by_another_column_is_said_to_be_out_of_order(tmp_path: Path) -> None:
+    """A phyphox table sorted by its x column (time steps back at half its rows) was refused as "two recordings
+    joined in one file, or a clock reset? split the file where the time goes back" (EDGE-165); joined recordings
+    keep that answer."""
+    acc = samples.phyphox_folder(tmp_path / "a") / "Accelerometer.csv"
+    _sorted_by(acc, 1, ",")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(acc)
+    assert "rows are not in time order" in str(err.value) and "sort the file by time" in str(err.value)
+    assert "split the file" not in str(err.value)
+    joined = samples.phyphox_folder(tmp_path / "b") / "Accelerometer.csv"
+    header, body = joined.read_text().split("\n", 1)
+    joined.write_text(header + "\n" + body + body)
+    with pytest.raises(RetrogaitError, match="two recordings joined"):
+        load_recording(joined)
+
+
+def test_a_table_sorted_by_another_column_is_not_read_by_rate_without_a_word(tmp_path: Path) -> None:
+    """A table whose named time column a sort put out of order was refused with "read it with --rate HZ": done, the
+    rows were timed in their sorted order without a word, a recording of nonsense (EDGE-165). Now the refusal says
+    to sort the rows by that column, and --rate given anyway says what it did."""
+    table = samples.generic(tmp_path / "log.csv")
+    _sorted_by(table, 1, ";")
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(table)
+    message = str(err.value)
+    assert "out of order" in message and "sort the rows by stamp_ms" in message and "--rate" not in message
+    result = load_recording(table, rate_hz=100.0)
+    assert any("out of order" in note and "--rate" in note for note in result.report.notes)
+
+
+def _polar_saved_by_excel(folder: Path, sep: str) -> Path:
+    """A Polar pair opened in Excel and saved with ``sep`` between fields, its numbers in General format (the ns
+    stamps as ``7.04202E+17``); returns the ACC file."""
+    acc = samples.polar_pair(folder)
+    for table in folder.glob("*.txt"):
+        header, *rows = table.read_text().splitlines()
+        saved = [header.replace(";", sep)]
+        saved += [sep.join(_excel_general(f) if i else f for i, f in enumerate(r.split(";"))) for r in rows]
+        table.write_bytes(("\r\n".join(saved) + "\r\n").encode())
+    return acc
+
+
+@pytest.mark.parametrize("sep", ["\t", ","])
+def test_a_polar_pair_saved_again_tab_or_comma_separated_keeps_its_gyroscope(sep: str, tmp_path: Path) -> None:
+    """Polar's `;` files opened in Excel and saved (a `.txt` it opened is saved as tab-delimited text), or downloaded
+    from Google Sheets (`,`): read by the generic reader, the accelerometer alone: the *_GYRO.txt beside it was left
+    out without a word (EDGE-167). Now read as the same pair saved with `;` is (timed by the phone clock, EDGE-141)."""
+    expected = load_recording(_polar_saved_by_excel(tmp_path / "semicolon", ";")).session
+    result = load_recording(_polar_saved_by_excel(tmp_path / "other", sep))
+    assert result.report.format == "polar_logger"
+    session = result.session
+    assert session.gyr is not None and expected.gyr is not None
+    np.testing.assert_array_equal(session.t_s, expected.t_s)
+    np.testing.assert_array_equal(session.acc, expected.acc)
+    np.testing.assert_array_equal(session.gyr, expected.gyr)
+
+
+@pytest.mark.parametrize("writer", ["sensorlogger_ios", "physics_toolbox", "metabase"])
+def test_an_app_table_saved_again_as_a_workbook_is_read_by_its_app(writer: str, tmp_path: Path) -> None:
+    """An app's CSV opened in Excel and saved as a workbook (its one sheet named after the file): the generic reader
+    took it, and refused a table without gravity ("columns x,y,z hold no gravity at rest": Sensor Logger's iOS
+    Accelerometer.csv, Physics Toolbox's linear acceleration), or read it without the app's gyroscope file beside it,
+    stated rate and device (EDGE-168)."""
+    if writer == "sensorlogger_ios":
+        table = samples.sensorlogger_folder(tmp_path, "ios") / "Accelerometer.csv"
+        (tmp_path / "Metadata.csv").unlink()  # a table alone: its sign and rate as the folder gives them
+    elif writer == "physics_toolbox":
+        table = samples.physics_toolbox(tmp_path / "ptss.csv")
+    else:
+        table = samples.metabase_pair(tmp_path)
+    expected = load_recording(table)
+    book = samples.xlsx_workbook(table.with_suffix(".xlsx"), [(table.stem, samples._csv_rows(table))])
+    table.unlink()
+    session = _read_as(load_recording(book), expected, acc_atol=1e-9)
+    for key in ("sample_rate_hz", "sensor", "acc_gravity"):
+        assert getattr(session.meta, key) == getattr(expected.session.meta, key), key
+
+
+def test_a_table_cut_at_a_spreadsheet_s_row_limit_says_so(tmp_path: Path) -> None:
+    """A recording saved again by a spreadsheet is cut at the sheet's most rows (65,536 in Excel 97-2003's .xls,
+    1,048,576 in Excel and LibreOffice Calc): 11 min at 100 Hz, 3 h; the cut falls between two rows, so nothing said
+    that the rest of the recording was gone (EDGE-170). One line more is no such cut."""
+    t = np.arange(65_535) / 100.0
+    rows = "".join(f"{s:.2f},{np.sin(s):.4f},{np.cos(s):.4f},{9.81 + 0.1 * np.sin(3 * s):.4f}\n" for s in t)
+    cut = tmp_path / "cut.csv"
+    cut.write_text("t,ax,ay,az\n" + rows)
+    result = load_recording(cut)
+    assert any("holds 65,536 lines" in n and "cut off" in n for n in result.report.notes)
+    assert "cut off" in result.session.meta.extra["import_notes"]
+    whole = tmp_path / "whole.csv"
+    whole.write_text("t,ax,ay,az\n" + rows + "655.35,0,1,9.81\n")
+    assert not any("cut off" in n for n in load_recording(whole).report.notes)

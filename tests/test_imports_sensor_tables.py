@@ -190,3 +190,35 @@ def test_the_watch_in_a_json_export_reads_as_in_the_folder(tmp_path: Path) -> No
     exported = samples.sensorlogger_json(tmp_path / "run.json", folder)
     from_json = load_recording(exported, placement="wrist")
     _same_session(from_json.session, load_recording(folder, placement="wrist").session)
+
+
+def test_an_sqlite_export_with_text_that_is_not_utf8_is_read_or_refused_in_one_line(tmp_path: Path) -> None:
+    """A damaged SQLite export whose text holds bytes that are no UTF-8 (a table name, a metadata value): sqlite3
+    raised UnicodeDecodeError out of the import (fuzz_import.py --seed 4141, case 88: "uncaught"). Now its texts are
+    decoded with U+FFFD for the bad bytes: the motion tables are read, what the bad text was is not."""
+    folder = samples.sensorlogger_folder(tmp_path / "csv", "ios")
+    exported = samples.sensorlogger_sqlite(tmp_path / "run.sqlite", folder)
+    connection = sqlite3.connect(exported)
+    connection.execute('CREATE TABLE "Xnote" ("text" TEXT)')
+    connection.execute("INSERT INTO \"Xnote\" VALUES ('Xvalue')")
+    connection.commit()
+    connection.close()
+    data = exported.read_bytes()
+    assert data.count(b"Xnote") >= 1 and data.count(b"Xvalue") == 1
+    exported.write_bytes(data.replace(b"Xnote", b"\x82note").replace(b"Xvalue", b"\x82value"))
+    expected = load_recording(folder).session
+    session = load_recording(exported).session
+    np.testing.assert_array_equal(session.acc, expected.acc)
+
+
+def test_an_sqlite_export_whose_schema_a_junk_write_damaged_is_refused_in_one_line(tmp_path: Path) -> None:
+    """`fuzz_import.py --seed 4141` case 88: 64 junk bytes written 3 % into an iOS SQLite export (untyped). SQLite's
+    message about the damage quoted the bytes, and sqlite3 raised UnicodeDecodeError decoding it: uncaught."""
+    from import_mutations import mutate
+
+    folder = samples.sensorlogger_folder(tmp_path / "csv", "ios")
+    exported = samples.sensorlogger_sqlite(tmp_path / "run.sqlite", folder, typed=False)
+    junk = b"^\x82@\xe1ej\xf8-R\xdbe\xd5\xeb\x98J\xf2J\x94m\x1bQ\x16V@\x0e5\xbb\xd0\xbc}\xda\x85\xedw"
+    exported.write_bytes(mutate(exported.read_bytes(), ("junk", 0.03134509905324856, junk))[0])
+    with pytest.raises(InputFileError, match="damaged SQLite database"):
+        load_recording(exported)

@@ -101,8 +101,41 @@ def without_export_companions(paths: list[Path]) -> list[Path]:
     return [
         path
         for path in paths
-        if not _companion(path.name.lower(), names[path.parent]) and not _phyphox_meta(path, names)
+        if not _companion(path.name.lower(), names[path.parent])
+        and not _phyphox_meta(path, names)
+        and not _sensor_logger_table(path, names[path.parent])
     ]
+
+
+#: The tables a Sensor Logger export is read from (its reader's choice among them; a watch's WristMotion is a
+#: recording of its own).
+_SENSOR_LOGGER_PRIMARY = ("accelerometer", "totalacceleration", "accelerometeruncalibrated", "wristmotion")
+
+
+def _sensor_logger_table(path: Path, beside: set[str]) -> bool:
+    """A table of another of the ~30 sensors Sensor Logger writes one CSV each for (Location, Barometer, Battery,
+    Network, Pedometer, WatchLocation ...), or an empty one (a sensor that gave nothing), beside the export's
+    accelerometer table: its reader reads what it needs of them with that table. Found one by one, each failed as a
+    session of its own ("a Sensor Logger Barometer table without acceleration", "no three acceleration columns"),
+    so a batch of Sensor Logger exports ended with exit 1 (EDGE-166). Told by the tables' header
+    (``time,seconds_elapsed``), so another file put in the folder is still a recording."""
+    match = _NUMBERED.match(path.name.lower())
+    if match is None or match.group(1) in _SENSOR_LOGGER_PRIMARY:
+        return False
+    number = match.group(2) or ""
+    primaries = [f"{name}{number}.csv" for name in _SENSOR_LOGGER_PRIMARY[:3] if f"{name}{number}.csv" in beside]
+    if not primaries:
+        return False
+    from retrogait.imports.common import first_line, head_bytes
+    from retrogait.imports.sensorlogger import is_table
+
+    def header(name: str) -> str | None:
+        found = next((p for p in path.parent.iterdir() if p.name.lower() == name), None)
+        return None if found is None else first_line(head_bytes(found))
+
+    own = first_line(head_bytes(path))
+    primary = next((h for h in map(header, primaries) if h is not None), None)
+    return primary is not None and is_table(primary) and (not own.strip() or is_table(own))
 
 
 #: phyphox writes these into ``meta/`` beside the sensor tables of every export (EDGE-88).

@@ -5,6 +5,7 @@ checks that turn arrays into a native :class:`~retrogait.session.Session`.
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -226,9 +227,22 @@ def display_of(path: Path, source: Source) -> str:
 # --------------------------------------------------------------------------------- table reading
 
 
+#: A quoted number with a decimal comma (``"0,103623047"``): a `,`-separated table saved by a spreadsheet in a
+#: decimal-comma locale (Google Sheets' download, LibreOffice with `,` between fields) quotes its numbers so.
+_QUOTED_DECIMAL_COMMA = re.compile(r'"\s*[+-]?(\d+),(\d+)([eE][+-]?\d+)?\s*"')
+
+
+def quoted_decimal_commas(data: str) -> bool:
+    """Whether the data line's quoted numbers are written with a decimal comma (EDGE-164): some hold a comma with
+    other than 3 digits after it, or after a lone 0, or before an exponent (``"1,234"`` alone could be a thousand)."""
+    found = _QUOTED_DECIMAL_COMMA.findall(data)
+    return any(len(after) != 3 or whole == "0" or exponent for whole, after, exponent in found)
+
+
 def detect_delimiter(text: str) -> tuple[str, str]:
     """``(delimiter, decimal)`` from the first lines of a table: tab, ';' or ','. With tab or ';'
-    the decimal mark is ',' when the first data line holds commas (European-locale exports)."""
+    the decimal mark is ',' when the first data line holds commas (European-locale exports); with ',' when its
+    quoted numbers hold a decimal comma (``"0,5"``, EDGE-164)."""
     lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()][:2]
     header = lines[0] if lines else ""
     data = lines[1] if len(lines) > 1 else ""
@@ -236,7 +250,7 @@ def detect_delimiter(text: str) -> tuple[str, str]:
         return "\t", "," if "," in data else "."
     if header.count(";") > header.count(","):
         return ";", "," if "," in data else "."
-    return ",", "."
+    return ",", "," if quoted_decimal_commas(data) else "."
 
 
 def csv_layout(source: Source) -> tuple[list[str], str, str]:
@@ -341,13 +355,16 @@ def without_cut_last_line(data: bytes, sep: str = ",") -> bytes | None:
     a missing line end alone says nothing. A last line without one was cut while being written or copied
     when it has fewer fields than each of the (up to) 50 lines before it, or when its last field is not
     whole as that column is written (:func:`_last_value_cut`): ``8.46190`` is what is left of
-    ``8.461903381E-1``, a value ten times too large. Needs 10 lines before it."""
+    ``8.461903381E-1``, a value ten times too large, or when it leaves a quote open. Needs 10 lines before it
+    (but for the open quote)."""
     if data.endswith((b"\n", b"\r")):
         return None
     end = max(data.rfind(b"\n"), data.rfind(b"\r"))
     last = data[end + 1 :].strip()
     if end < 0 or not last:
         return None
+    if last.count(b'"') % 2:  # a quoted field left open: cut inside it (``"0,9`` of ``"0,991"``, EDGE-164)
+        return data[: end + 1]
     before = _lines_before(data, end)
     rows = [_fields(line, sep) for line in before if line.strip()]
     if len(rows) < 10:
@@ -698,7 +715,14 @@ def clean_rows(
             # the acceleration (the master clock) only: a second stream's rows are interpolated across, as gaps
             if behind and label in ("acc", "row") and (report.time_back is None or behind > report.time_back[0]):
                 first = int(np.argmax(t < previous_max))
-                report.time_back = (behind, int(t.size), float(previous_max[first] - t[0]), float(t[first] - t[0]))
+                steps_back = int(np.count_nonzero(np.diff(t) < 0))
+                report.time_back = (
+                    behind,
+                    int(t.size),
+                    float(previous_max[first] - t[0]),
+                    float(t[first] - t[0]),
+                    steps_back,
+                )
             t, v = t[forward], v[forward]
     return t, v
 
@@ -818,16 +842,27 @@ def _on_fitted_clock(t: FloatArray) -> FloatArray | None:
 MAX_TIME_BACK_SHARE = 0.01
 
 
+#: A share of a table's rows at which its time steps back that no joined recordings nor clock resets make (they step
+#: back at a few places): its rows are out of order, sorted by another column or shuffled (EDGE-165).
+OUT_OF_ORDER_SHARE = 0.1
+
+
 def refuse_time_going_back(display: str, report: ImportReport) -> None:
     """Raise when a stream's time went back for more than :data:`MAX_TIME_BACK_SHARE` of its rows: dropping
     them (as single out-of-order rows are dropped) would silently throw away a part of the recording."""
     if report.time_back is None:
         return
-    behind, rows, before_s, after_s = report.time_back
+    behind, rows, before_s, after_s, steps_back = report.time_back
     if behind <= MAX_TIME_BACK_SHARE * rows:
         return
     if behind >= rows - 1:
         raise InputFileError(display, "rows are in reverse time order (newest first); sort the file by time")
+    if steps_back >= OUT_OF_ORDER_SHARE * rows:  # not a few restarts: rows sorted by another column (EDGE-165)
+        raise InputFileError(
+            display,
+            f"rows are not in time order: the time steps back at {steps_back} of {rows} rows, not at a few places "
+            "as where two recordings were joined or a clock reset (sorted by another column?); sort the file by time",
+        )
     raise InputFileError(
         display,
         f"time goes back from {before_s:.6g} s to {after_s:.6g} s (from the first row) and {behind} of {rows} rows "
@@ -1093,13 +1128,16 @@ CLOCKS_AGREE_S = 0.05
 CLOCK_CHECK_BYTES = 65536
 
 
-def clock_rewritten(source: Source, clock: str, clock_to_s: float, elapsed: str, sep: str = ",") -> bool:
+def clock_rewritten(
+    source: Source, clock: str, clock_to_s: float, elapsed: str, sep: str = ",", decimal: str = "."
+) -> bool:
     """True where the ``clock`` column (x ``clock_to_s`` -> s) does not advance with the ``elapsed`` column (s)
     over the first rows of ``source`` (EDGE-115). An app that writes both (Sensor Logger's ``time`` ns and
     ``seconds_elapsed``, MetaBase's ``epoc (ms)`` and ``elapsed (s)``) writes them from one clock, so the two
     differ by a constant; where they do not, the epoch column was rewritten: a spreadsheet saved it again with
     the 6 significant digits it shows (``1.70081E+18``: every row the same time), or a script wrote it in
-    another unit. False where the rows cannot tell (fewer than 10, elapsed spanning under 0.2 s)."""
+    another unit. False where the rows cannot tell (fewer than 10, elapsed spanning under 0.2 s). ``sep``,
+    ``decimal``: the table's (`;` and `,` saved in a decimal-comma locale, EDGE-163)."""
     lines = head_text(source.head(CLOCK_CHECK_BYTES)).splitlines()
     names = header_fields(lines[0], sep) if lines else []
     if clock not in names or elapsed not in names:
@@ -1107,9 +1145,10 @@ def clock_rewritten(source: Source, clock: str, clock_to_s: float, elapsed: str,
     i, j = names.index(clock), names.index(elapsed)
     pairs = []
     for line in lines[1:-1]:  # the last line of the head may be cut
-        fields = line.split(sep)
+        fields = next(csv.reader([line], delimiter=sep), []) if '"' in line else line.split(sep)
         try:
-            pairs.append((float(fields[i].strip().strip('"')), float(fields[j].strip().strip('"'))))
+            a, b = (float(fields[k].strip().strip('"').replace(decimal, ".")) for k in (i, j))
+            pairs.append((a, b))
         except (ValueError, IndexError):
             continue
     if len(pairs) < 10:
@@ -1232,6 +1271,38 @@ def add_on_clock(base: Stream, other: Stream, report: ImportReport, label: str) 
 # ------------------------------------------------------------------------------------ to session
 
 
+#: The most rows a sheet holds: Excel since 2007 and LibreOffice Calc, and Excel 97-2003's ``.xls``. A table saved
+#: again by one is cut there without a word (EDGE-170).
+SPREADSHEET_MAX_ROWS = (1_048_576, 65_536)
+#: Lines above a table's rows (a header, GENEActiv's 100 header lines) for which a row count near a limit is checked.
+SPREADSHEET_HEADER_LINES = 200
+
+
+def spreadsheet_cut(report: ImportReport) -> str | None:
+    """A note where the file read holds exactly as many lines as a spreadsheet's sheet holds rows (a workbook's sheet:
+    its rows and header row): saved again by one, the rows after were cut off, and nothing else in the file says so
+    (the cut falls between two rows). None otherwise, and for files far from the limits (not counted)."""
+    rows = report.rows_read
+    limit = next((m for m in SPREADSHEET_MAX_ROWS if m - SPREADSHEET_HEADER_LINES <= rows <= m), None)
+    if limit is None or not report.files:
+        return None
+    first = Path(report.files[0])
+    if first.is_file():
+        try:
+            lines = int(line_bounds(Source(str(first), path=first).read_bytes())[0].size)
+        except (OSError, RetrogaitError):
+            return None
+    else:  # a workbook's sheet (or a zip's member): its header row and its rows
+        lines = rows + 1
+    if lines != limit:
+        return None
+    which = "Excel 97-2003's .xls" if limit == 65_536 else "Excel's and LibreOffice Calc's"
+    return (
+        f"{first.name} holds {limit:,} lines, the most rows a sheet holds in {which}: if a spreadsheet saved it "
+        "again, the recording after that row was cut off (the app's own export holds the rest)"
+    )
+
+
 def finish(
     display: str,
     acc: Stream,
@@ -1292,6 +1363,9 @@ def finish(
             )
     sources = ", ".join(Path(f).name for f in report.files)
     extra: dict[str, str] = {"import_format": report.format, "import_source": sources}
+    cut = spreadsheet_cut(report)
+    if cut is not None:
+        report.notes.append(cut)
     said = list(report.notes)  # before the stated-rate note below, which the analysis makes from its own key
     rate_hz = measured_hz
     stated_rate_hz = options.rate_hz if options.rate_hz is not None else stated_rate_hz

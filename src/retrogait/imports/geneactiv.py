@@ -31,6 +31,7 @@ from retrogait.imports.common import (
     clean_rows,
     head_bytes,
     parse_datetime_s,
+    quoted_decimal_commas,
     read_table,
     to_si,
 )
@@ -110,8 +111,10 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
 def _samples(data: Source, report: ImportReport, sep: str = ",") -> tuple[FloatArray, FloatArray, FloatArray]:
     """The rows of ``data`` (from a data row on) as times (s, the device's wall clock) and acceleration (m/s^2),
     rows that cannot be read dropped and counted in ``report``; first, the times of the rows as they stand.
-    ``sep``: ``;`` where a spreadsheet in a decimal-comma locale saved the file (EDGE-119)."""
-    decimal = "," if sep == ";" else "."
+    ``sep``: ``;`` where a spreadsheet in a decimal-comma locale saved the file (EDGE-119), or ``,`` with its numbers
+    quoted (``"-0,0195"``, EDGE-164)."""
+    first = data.head(4096).split(b"\n", 1)[0].decode("latin-1")
+    decimal = "," if sep == ";" or quoted_decimal_commas(first) else "."
     lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
     axes = ["x", "y", "z"]
     table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, report=report, lines=lines)

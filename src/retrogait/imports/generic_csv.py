@@ -34,6 +34,7 @@ from retrogait.imports.app_formats import GENERIC_NAME, MAPPING_FLAGS, not_read_
 from retrogait.imports.base import GenericCsvOptions, ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.column_names import ColumnName, Triplet
 from retrogait.imports.common import (
+    OUT_OF_ORDER_SHARE,
     ZONED_TEXT,
     FloatArray,
     Source,
@@ -152,6 +153,8 @@ class _Plan:
     notes: list[str] = field(default_factory=list)
     #: why a numeric column named like time was not taken (HONEST-7), for the refusal
     time_rejected: str | None = None
+    #: a column named like time whose rows are out of order (EDGE-165): the refusal says to sort them, not --rate
+    unordered: str | None = None
 
 
 def _listed(columns: list[str]) -> str:
@@ -445,6 +448,13 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
                 plan.time = candidate.name
                 plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name)"
                 return
+            if plan.time_rejected is None and _out_of_order(values):
+                plan.unordered = candidate.name
+                plan.time_rejected = (
+                    f"column {candidate.name} holds times whose rows are out of order: each time its own, it steps "
+                    f"back in {float(np.mean(np.diff(values[np.isfinite(values)]) < 0)):.0%} of its rows (the rows "
+                    "sorted by another column?)"
+                )
             plan.time_rejected = plan.time_rejected or _why_not_a_clock(candidate.name, values)
         elif _text_times(table, candidate.name):
             plan.time, plan.time_text = candidate.name, True
@@ -484,6 +494,16 @@ def _packet_clock(values: FloatArray) -> bool:
     finite = values[np.isfinite(values)]
     packets = delivery_packets(finite)
     return packets is not None and (not packets.steady or packets_on_a_grid(finite, packets) is None)
+
+
+def _out_of_order(values: FloatArray) -> bool:
+    """Whether a column of times holds one time a row (distinct) but steps back at ``OUT_OF_ORDER_SHARE`` of its rows
+    or more: no clock nor joined recordings do (they step back at a few places); its rows were sorted by another
+    column or shuffled (EDGE-165)."""
+    finite = values[np.isfinite(values)]
+    if finite.size < 20 or np.unique(finite).size < 0.99 * finite.size:
+        return False
+    return float(np.mean(np.diff(finite) < 0)) >= OUT_OF_ORDER_SHARE
 
 
 def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
@@ -667,12 +687,19 @@ def _times(
     if plan.time is None:
         if options.rate_hz is None:
             why = plan.time_rejected or "none named like time/timestamp/t, none increasing"
+            if plan.unordered is not None:  # --rate would time the rows in the order they stand (EDGE-165)
+                raise InputFileError(display, f"has no time column in order ({why}): sort the rows by {plan.unordered}")
             raise InputFileError(
                 display,
-                f"has no time column ({why}): read it with --rate HZ (its sampling rate), or name the time "
-                "column with --time-column NAME",
+                f"has no time column ({why}): read it with --rate HZ (its sampling rate, where its rows are its "
+                "samples in time order), or name the time column with --time-column NAME",
             )
         plan.inferred["inferred_time_column"] = f"none: times from --rate {options.rate_hz:g} Hz"
+        if plan.unordered is not None:
+            plan.notes.append(
+                f"column {plan.unordered} holds times whose rows are out of order: the rows are timed by --rate in "
+                "the order they stand, not by it"
+            )
         return np.arange(len(frame), dtype=np.float64) / options.rate_hz, None
     if plan.time_text:
         text = frame[plan.time].astype(str)

@@ -22,12 +22,14 @@ from retrogait.imports.common import (
     align_gyro,
     bundle_sources,
     clock_rewritten,
+    csv_layout,
     finish,
     first_line,
     head_bytes,
     header_fields,
     read_stream,
 )
+from retrogait.imports.workbook import is_workbook
 
 NAME = "metabase"
 _TIME = "epoc (ms)"
@@ -40,7 +42,8 @@ _SENSOR_IN_NAME = re.compile(r"(accelerometer|gyroscope)(_[0-9.]+hz)?", re.IGNOR
 
 
 def _kind(line: str) -> str | None:
-    fields = header_fields(line, ",")
+    """``acc`` or ``gyr`` for a MetaBase header, also saved again with `;` or tabs between fields (EDGE-163)."""
+    fields = header_fields(line, "\t" if "\t" in line else ";" if line.count(";") > line.count(",") else ",")
     if not fields or fields[0].lower() != _TIME:
         return None
     units = {m.group(2).lower() for f in fields if (m := _AXIS.match(f))}
@@ -52,19 +55,24 @@ def _kind(line: str) -> str | None:
 
 
 def sniff(path: Path) -> float:
+    if is_workbook(path):  # its CSV saved again as a workbook (Excel's Save As .xlsx, EDGE-168)
+        return 0.9 if any(_kind(first_line(s.head())) == "acc" for s in bundle_sources(path)) else 0.0
     if path.is_dir():
         return 0.85 if any(_kind(first_line(head_bytes(p))) == "acc" for p in path.glob("*.csv")) else 0.0
     return 0.95 if _kind(first_line(head_bytes(path))) else 0.0
 
 
 def _read(source: Source, report: ImportReport, label: str, clock: tuple[str, float] = _EPOCH_CLOCK) -> Stream:
-    fields = header_fields(first_line(source.head()), ",")
+    fields, sep, decimal = csv_layout(source)
     axes = {m.group(1).lower(): (f, m.group(2).lower()) for f in fields if (m := _AXIS.match(f))}
     if set(axes) != {"x", "y", "z"} or axes["x"][1] not in _FACTORS:
         raise InputFileError(source.display, "is not a MetaBase sensor CSV (x/y/z-axis columns with units not found)")
     columns = [axes[a][0] for a in "xyz"]
     time_column, to_s = clock
-    return read_stream(source, time_column, columns, report, label, time_to_s=to_s, to_unit=_FACTORS[axes["x"][1]])
+    factor = _FACTORS[axes["x"][1]]
+    return read_stream(
+        source, time_column, columns, report, label, time_to_s=to_s, to_unit=factor, sep=sep, decimal=decimal
+    )
 
 
 def _clock(sources: list[Source], report: ImportReport) -> tuple[str, float]:
@@ -72,7 +80,7 @@ def _clock(sources: list[Source], report: ImportReport) -> tuple[str, float]:
     spreadsheet, which shows 13 digits as ``1.65973E+12``): then ``elapsed (s)`` for both files (one origin, the
     logging's start), with a note, and no wall-clock start (EDGE-115)."""
     for source in sources:
-        if clock_rewritten(source, _TIME, 1e-3, _ELAPSED):
+        if clock_rewritten(source, _TIME, 1e-3, _ELAPSED, *csv_layout(source)[1:]):
             report.notes.append(
                 f"{source.name}: its epoc (ms) column does not advance with elapsed (s) (rounded by a spreadsheet?): "
                 "timed by elapsed (s), the start time unknown"
@@ -87,9 +95,12 @@ def _key(name: str) -> str:
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
     sources = bundle_sources(path)
+    sheets = {s.display for s in sources} if is_workbook(path) else set()
+    if sheets:  # a file saved again as a workbook: its gyroscope file may be beside it (EDGE-168)
+        sources += [Source(str(p), path=p) for p in sorted(path.parent.iterdir()) if p.is_file() and p != path]
     kinds = {s.display: _kind(first_line(s.head())) for s in sources if s.name.lower().endswith(".csv")}
-    if path.is_dir():
-        accs = [s for s in sources if kinds.get(s.display) == "acc"]
+    if path.is_dir() or sheets:
+        accs = [s for s in sources if kinds.get(s.display) == "acc" and (not sheets or s.display in sheets)]
         if len(accs) != 1:
             found = ", ".join(s.name for s in accs) or "none"
             raise InputFileError(path, f"needs exactly one MetaBase accelerometer CSV (found: {found}); pass the file")

@@ -24,6 +24,7 @@ from retrogait.imports.common import (
     ACC_TO_MS2,
     Source,
     Stream,
+    bundle_sources,
     clean_rows,
     csv_layout,
     delivery_retimed,
@@ -39,6 +40,7 @@ from retrogait.imports.common import (
     text_time_s,
     to_si,
 )
+from retrogait.imports.workbook import is_workbook
 
 NAME = "physics_toolbox"
 _KNOWN = {"gfx", "gfy", "gfz", "tgf", "ax", "ay", "az", "at", "wx", "wy", "wz", "bx", "by", "bz", "p"}
@@ -59,8 +61,25 @@ def _stated_unit(field: str) -> tuple[str, str | None]:
     return column.stem, family
 
 
+def _source(path: Path) -> Source:
+    """The table read: the file, or the one sheet of a workbook it was saved again as that reads as the app's
+    (Excel's Save As .xlsx of the CSV, EDGE-168)."""
+    if is_workbook(path):
+        sheets = [s for s in bundle_sources(path) if _sniff_head(s.head())]
+        if len(sheets) == 1:
+            return sheets[0]
+        raise InputFileError(path, "holds no one sheet of a Physics Toolbox export")
+    return Source(str(path), path=path)
+
+
 def sniff(path: Path) -> float:
-    data = head_bytes(path)
+    if is_workbook(path):
+        return max((_sniff_head(s.head()) for s in bundle_sources(path)), default=0.0)
+    return _sniff_head(head_bytes(path))
+
+
+def _sniff_head(data: bytes) -> float:
+    """:func:`sniff` of a table's first bytes."""
     sep, _ = detect_delimiter(head_text(data))
     raw = header_fields(first_line(data), sep)
     if any(family not in (None, _OWN_UNITS.get(stem, family)) for stem, family in map(_stated_unit, raw)):
@@ -81,7 +100,7 @@ def sniff(path: Path) -> float:
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
-    source = Source(str(path), path=path)
+    source = _source(path)
     fields, sep, decimal = csv_layout(source)
     by_short = {_short(f): f for f in fields}
     if "time" not in by_short:
@@ -93,7 +112,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     else:
         raise InputFileError(path, "has no acceleration columns (gFx, gFy, gFz or ax, ay, az)")
     gyr_cols = [by_short[c] for c in ("wx", "wy", "wz")] if {"wx", "wy", "wz"} <= set(by_short) else []
-    report = ImportReport(format=NAME, files=[str(path)])
+    report = ImportReport(format=NAME, files=[source.display])
     table = read_table(
         source, sep=sep, decimal=decimal, numeric=[*acc_cols, *gyr_cols], text=[by_short["time"]], report=report
     )
@@ -133,7 +152,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             report.notes.append("'ax, ay, az' is the Linear Accelerometer: gravity removed (acc_gravity: removed)")
     gyr_dps = table_gyro(t, values[:, 3:6], report) if gyr_cols else None
     return finish(
-        str(path),
+        source.display,
         Stream(t, values[:, :3]),
         gyr_dps,
         options,

@@ -42,12 +42,21 @@ _FACTORS = {"mg": ACC_TO_MS2["mg"], "dps": 1.0, "deg/s": 1.0}
 POLAR_RATES_HZ = (25.0, 26.0, 50.0, 52.0, 100.0, 104.0, 200.0, 208.0, 400.0, 416.0)
 
 
+def _sep(line: str) -> str | None:
+    """The delimiter after the header's first name: `;` as the app writes it; a tab or `,` where a spreadsheet saved
+    it again (Excel saves a `.txt` it opened as tab-delimited text; Google Sheets' CSV has `,`, EDGE-167)."""
+    match = re.match(r'"?phone timestamp"?\s*([;\t,])', line, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
 def _kind(line: str) -> str | None:
     """'acc' or 'gyr' from a header line, 'other' for another Polar Sensor Logger file (MAGN, HR,
     PPG, MARKER ...), or None."""
-    if not line.lower().startswith("phone timestamp;"):
+    sep = _sep(line)
+    fields = header_fields(line, sep) if sep is not None else []
+    if sep is None or (sep != ";" and _SENSOR_TIME not in fields):  # another app's `Phone timestamp,...` table
         return None
-    units = {m.group(2) for f in header_fields(line, ";") if (m := _AXIS.match(f))}
+    units = {m.group(2) for f in fields if (m := _AXIS.match(f))}
     if "mg" in units:
         return "acc"
     if units & {"dps", "deg/s"}:
@@ -63,14 +72,16 @@ def sniff(path: Path) -> float:
 
 
 def _read(source: Source, report: ImportReport, label: str, phone_clock: bool = False) -> Stream:
-    fields = header_fields(first_line(source.head()), ";")
+    line = first_line(source.head())
+    fields = header_fields(line, _sep(line) or ";")
     axes = {m.group(1): (f, m.group(2)) for f in fields if (m := _AXIS.match(f))}
     if set(axes) != {"X", "Y", "Z"} or _SENSOR_TIME not in fields:
         raise InputFileError(source.display, "is not a Polar Sensor Logger ACC/GYRO file (header not recognised)")
     columns = [axes[a][0] for a in "XYZ"]
     factor = _FACTORS[axes["X"][1]]
-    _, sep, decimal = csv_layout(source)  # decimal commas: saved again by a spreadsheet in such a locale (EDGE-123)
-    decimal = decimal if sep == ";" else "."
+    # decimal commas: saved again by a spreadsheet in such a locale (EDGE-123), also tab-separated or quoted (EDGE-167)
+    _, sep, decimal = csv_layout(source)
+    sep = _sep(line) or ";"
     phone = _PHONE_TIME if _PHONE_TIME in fields else None  # times the rows if a spreadsheet rounded the ns (EDGE-141)
     return read_stream(
         source,
@@ -80,7 +91,7 @@ def _read(source: Source, report: ImportReport, label: str, phone_clock: bool = 
         label,
         time_to_s=1e-9,
         to_unit=factor,
-        sep=";",
+        sep=sep,
         decimal=decimal,
         text_time=phone,
         text_time_forced=phone_clock,
@@ -92,11 +103,12 @@ def _rounded_at_start(source: Source) -> bool:
     common.rounded_time judges a whole column): then both files of the pair are timed by the phone timestamp, one
     clock for both (EDGE-146)."""
     lines = head_text(source.head()).splitlines()
-    fields = header_fields(lines[0], ";") if lines else []
+    sep = (_sep(lines[0]) if lines else None) or ";"
+    fields = header_fields(lines[0], sep) if lines else []
     if _SENSOR_TIME not in fields or len(lines) < 3:
         return False
     k = fields.index(_SENSOR_TIME)
-    cells = [line.split(";")[k] if line.count(";") >= k else "" for line in lines[1:-1]]  # the last may be cut
+    cells = [line.split(sep)[k].strip('"') if line.count(sep) >= k else "" for line in lines[1:-1]]  # the last: cut?
     values = np.array([_number(c) for c in cells], dtype=np.float64)
     finite = values[np.isfinite(values)]
     if finite.size < 20 or float(np.abs(finite).max()) < ROUNDED_TIME_MIN_VALUE:
@@ -117,7 +129,8 @@ def _number(text: str) -> float:
 def _phone_start(source: Source) -> str:
     """The phone timestamp (local time text) of the first data row, or ''."""
     lines = head_text(source.head()).splitlines()
-    return lines[1].split(";", 1)[0].strip()[:40] if len(lines) > 1 else ""
+    sep = (_sep(lines[0]) if lines else None) or ";"
+    return lines[1].split(sep, 1)[0].strip().strip('"')[:40] if len(lines) > 1 else ""
 
 
 def _partner(source: Source, sources: list[Source], kind: str) -> Source | None:
@@ -145,7 +158,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         if kind is None:
             raise InputFileError(path, "is not a Polar Sensor Logger ACC/GYRO file (header not recognised)")
         if kind == "other":
-            columns = ", ".join(header_fields(first_line(given.head()), ";"))[:120]
+            line = first_line(given.head())
+            columns = ", ".join(header_fields(line, _sep(line) or ";"))[:120]
             raise InputFileError(
                 path,
                 f"is a Polar Sensor Logger file without acceleration (columns: {columns}); pass its _ACC.txt file",

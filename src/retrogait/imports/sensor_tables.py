@@ -244,6 +244,8 @@ def sqlite_table_names(path: Path) -> list[str]:
             rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid").fetchall()
         except sqlite3.Error as exc:
             raise InputFileError(path, f"is a damaged SQLite database ({exc})") from None
+        except UnicodeDecodeError:  # SQLite's own message about it holds the damaged bytes (fuzz seed 4141)
+            raise InputFileError(path, "is a damaged SQLite database (its schema is not readable)") from None
     return [str(row[0]) for row in rows]
 
 
@@ -265,6 +267,8 @@ def sqlite_tables(path: Path) -> dict[str, bytes]:
                 rows = cursor.fetchall()
             except sqlite3.Error as exc:
                 raise InputFileError(path, f"is a damaged SQLite database (table {name}: {exc})") from None
+            except UnicodeDecodeError:
+                raise InputFileError(path, f"is a damaged SQLite database (table {name} is not readable)") from None
             tables[name] = _csv_table(header, rows)
     return tables
 
@@ -289,6 +293,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _lenient_text(value: bytes) -> str:
+    """An SQLite text as str, bytes that are no UTF-8 replaced (U+FFFD)."""
+    return value.decode("utf-8", "replace")
+
+
 class _connected:
     """A read-only connection to an SQLite file that is closed on leaving (sqlite3's own context manager
     only commits)."""
@@ -301,6 +310,9 @@ class _connected:
             self.connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         except (sqlite3.Error, ValueError) as exc:
             raise InputFileError(self.path, f"cannot be opened as an SQLite database ({exc})") from None
+        # a text that is no UTF-8 (a damaged page, a table name) read with U+FFFD for its bad bytes: sqlite3's own
+        # decoding raised UnicodeDecodeError out of the import, or refused the whole export for one name
+        self.connection.text_factory = _lenient_text
         return self.connection
 
     def __exit__(self, *exc: object) -> None:

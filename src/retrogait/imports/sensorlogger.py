@@ -23,6 +23,7 @@ import math
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +39,7 @@ from retrogait.imports.common import (
     align_gyro,
     bundle_sources,
     clock_rewritten,
+    csv_layout,
     find_source,
     finish,
     first_line,
@@ -52,6 +54,7 @@ from retrogait.imports.sensor_tables import (
     json_sensor_names,
     sqlite_table_names,
 )
+from retrogait.imports.workbook import is_workbook
 
 NAME = "sensorlogger"
 _HEADER_START = "time,seconds_elapsed"
@@ -98,17 +101,21 @@ def _other_table(path: Path) -> str | None:
     return path.name[: len(match.group(1))]
 
 
-def _is_table(line: str) -> bool:
-    return line.lower().replace('"', "").startswith(_HEADER_START)
+def is_table(line: str) -> bool:
+    """The header of one of the app's tables, also saved again with `;` or tabs between fields (EDGE-163)."""
+    return re.sub(r"[;\t]", ",", line.lower().replace('"', "")).startswith(_HEADER_START)
 
 
 def sniff(path: Path) -> float:
+    if is_workbook(path):  # a table of the app saved again as a workbook (its sheet named after the file, EDGE-168)
+        sheets = [s for s in bundle_sources(path) if s.name.lower() in _ACC_FILES]
+        return 0.9 if any(is_table(first_line(s.head())) for s in sheets) else 0.0
     if path.is_dir():
         names = {p.name.lower() for p in path.iterdir()}
         if "metadata.csv" in names and names & _MOTION_FILES:
             return 0.95
         tables = [p for p in path.glob("*.csv") if p.name.lower() in _ACC_FILES]
-        return 0.9 if any(_is_table(first_line(head_bytes(p))) for p in tables) else 0.0
+        return 0.9 if any(is_table(first_line(head_bytes(p))) for p in tables) else 0.0
     if is_records_json(path):  # the JSON export: a records array with a "sensor" key (IMPORT-18)
         return 0.9
     if is_sqlite(path):  # the SQLite export: a table per sensor
@@ -119,7 +126,7 @@ def sniff(path: Path) -> float:
     if members:
         return 0.95 if "metadata.csv" in members and _MOTION_FILES & set(members) else 0.0
     line = first_line(head_bytes(path))
-    if _is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
+    if is_table(line):  # one of its own files; a renamed table is the generic reader's (it reads any name)
         return 0.9 if path.name.lower() in _ACC_FILES or _other_table(path) else 0.0
     return 0.6 if line.lower().startswith("version,device name,recording epoch time") else 0.0
 
@@ -129,7 +136,8 @@ def _metadata(sources: list[Source]) -> dict[str, str]:
     if source is None:
         return {}
     try:
-        table = read_table(source, text=_columns(source))
+        columns, sep, _ = csv_layout(source)
+        table = read_table(source, sep=sep, text=[c for c in columns if c])
     except InputFileError:
         return {}
     if table.empty:
@@ -138,7 +146,16 @@ def _metadata(sources: list[Source]) -> dict[str, str]:
 
 
 def _columns(source: Source) -> list[str]:
-    return [c.strip().strip('"') for c in first_line(source.head()).split(",") if c.strip()]
+    return [c for c in csv_layout(source)[0] if c]
+
+
+def _stream(
+    source: Source, time_column: str, columns: list[str], report: ImportReport, label: str, **kw: Any
+) -> Stream:
+    """:func:`read_stream` with the table's own delimiter and decimal mark: a table saved again by a spreadsheet in
+    a decimal-comma locale has `;` between fields and ``0,5`` (EDGE-163)."""
+    _, sep, decimal = csv_layout(source)
+    return read_stream(source, time_column, columns, report, label, sep=sep, decimal=decimal, **kw)
 
 
 def _stated_rate_hz(meta: dict[str, str], sensor: str) -> float | None:
@@ -170,7 +187,7 @@ def _read(
         raise InputFileError(source.display, f"is not a Sensor Logger table (columns: {', '.join(columns)[:120]})")
     stale = ("seconds_elapsed", MAX_EARLY_S) if "seconds_elapsed" in columns else None
     time_column, to_s = clock
-    return read_stream(source, time_column, ["x", "y", "z"], report, label, time_to_s=to_s, to_unit=factor, stale=stale)
+    return _stream(source, time_column, ["x", "y", "z"], report, label, time_to_s=to_s, to_unit=factor, stale=stale)
 
 
 def _clock(sources: list[Source | None], report: ImportReport) -> tuple[str, float]:
@@ -178,7 +195,7 @@ def _clock(sources: list[Source | None], report: ImportReport) -> tuple[str, flo
     by a spreadsheet: ``1.70081E+18`` in every row; or not in ns): then ``seconds_elapsed`` for every table (one
     origin, the recording's start), with a note, and no wall-clock start (EDGE-115)."""
     for source in sources:
-        if source is not None and clock_rewritten(source, "time", 1e-9, "seconds_elapsed"):
+        if source is not None and clock_rewritten(source, "time", 1e-9, "seconds_elapsed", *csv_layout(source)[1:]):
             report.notes.append(
                 f"{source.name}: its time column does not advance with seconds_elapsed (rounded by a spreadsheet, "
                 "or not in ns): timed by seconds_elapsed, the recording's start time unknown"
@@ -203,6 +220,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if path.is_file() and (sensor := _other_table(path)) is not None:
         raise InputFileError(path, _without_acceleration(path, sensor))
     sources = bundle_sources(path)
+    if is_workbook(path):  # a table saved again as a workbook: the export's other files beside it (EDGE-168)
+        sources += [Source(str(p), path=p) for p in sorted(path.parent.iterdir()) if p.is_file() and p != path]
     meta = _metadata(sources)
     report = ImportReport(format=NAME)
     platform = meta.get("platform", "").lower()
@@ -321,8 +340,8 @@ def _read_watch(
     stale = ("seconds_elapsed", MAX_EARLY_S) if "seconds_elapsed" in columns else None
     clock = _clock([source], report)
     at, to_s = clock
-    user = read_stream(source, at, axes["acceleration"], report, "acc", time_to_s=to_s, stale=stale)
-    down = read_stream(source, at, axes["gravity"], report, "gravity", time_to_s=to_s, stale=stale)
+    user = _stream(source, at, axes["acceleration"], report, "acc", time_to_s=to_s, stale=stale)
+    down = _stream(source, at, axes["gravity"], report, "gravity", time_to_s=to_s, stale=stale)
     with np.errstate(over="ignore", invalid="ignore"):
         in_g = float(np.median(np.linalg.norm(down.xyz, axis=1))) < MIN_GRAVITY_MS2
     acc = add_on_clock(user, down, report, "gravity")
@@ -332,7 +351,7 @@ def _read_watch(
         scale = -scale
         report.notes.append("the watch's acceleration (iOS, in g) negated to the Android sign")
     acc = Stream(acc.t_s, acc.xyz * scale)
-    gyr = read_stream(
+    gyr = _stream(
         source, at, axes["rotationRate"], report, "gyr", time_to_s=to_s, to_unit=GYR_TO_DPS["rads"], stale=stale
     )
     acc, gyr_dps = align_gyro(acc, gyr, report)
