@@ -123,7 +123,7 @@ def peak_owner(path: Path, top: int = 8) -> tuple[int, str, list[str]]:
             best[0], best[1] = peak, f"{stack(frame)} [{event} {callee}]"
 
     def catch(frame: FrameType, event: str, arg: object) -> None:
-        if not snapshot and tracemalloc.get_traced_memory()[1] >= 0.99 * best[0]:
+        if not snapshot and tracemalloc.get_traced_memory()[1] >= 0.97 * best[0]:
             snapshot.append(tracemalloc.take_snapshot())
 
     for hook in (probe, catch):
