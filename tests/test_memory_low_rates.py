@@ -123,7 +123,8 @@ def test_a_steps_table_s_text_cells_share_one_string_per_text() -> None:
     from retrogait.simulate import Bout, SimulationConfig, simulate
 
     bouts = [Bout("still", "still", 0.0, 2.0), Bout("forward", "running", 3.0, 20.0), Bout("still", "still", 0.0, 2.0)]
-    steps = retrogait.analyze(simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=1)).session).steps
+    config = SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=1)
+    steps = retrogait.analyze(simulate(config).session).steps
     assert len(steps) > 40
     for column in ("direction", "activity", "quality_flags"):
         values = steps[column]
