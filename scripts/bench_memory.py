@@ -10,7 +10,7 @@ counted, not timed, so the numbers do not depend on the machine's load; the firs
 simulate at 60 minutes.
 ``--grid``: every placement (foot, shank, lower back, and a phone: the lower back's session read as a phone
 on the chest) at 13, 26, 52, 100 and 200 Hz, running as above; below the simulator's 50 Hz the session is
-simulated at 208 Hz and decimated (scipy's ``resample_poly``, as ``validate_low_rates.py``).
+simulated at 208 Hz and decimated (``validate_low_rates.decimated``).
 ``--owner``: also where each peak is reached: the call stack (retrogait's frames) at the Python or C call
 or return at which tracemalloc's peak last rose (``sys.setprofile``; slow, a diagnosis only).
 """
@@ -23,15 +23,12 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from fractions import Fraction
 from pathlib import Path
 from types import FrameType
 
-import numpy as np
-
 import retrogait
 from retrogait.errors import RetrogaitError
-from retrogait.session import Session, read_session, write_session
+from retrogait.session import read_session, write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
 #: (name, placement, activity, rate Hz): the cases printed.
@@ -69,30 +66,16 @@ def simulated(placement: str, activity: str, rate_hz: float, minutes: float, fol
             session = read_session(simulated("lower_back", activity, rate_hz, minutes, folder))
             write_session(dataclasses.replace(session, meta=dataclasses.replace(session.meta, placement="chest")), part)
         elif rate_hz < 50.0:  # below the simulator's rates: decimated from 208 Hz
+            from validate_low_rates import decimated
+
             session = read_session(simulated(placement, activity, SIMULATED_LOW_HZ, minutes, folder))
-            write_session(_decimated(session, rate_hz), part)
+            write_session(decimated(session, rate_hz), part)
         else:
             config = SimulationConfig(placement=placement, bouts=bouts, sample_rate_hz=rate_hz, seed=0)
             write_simulation(simulate(config), part)
             part.with_name(part.stem + "_truth.csv").rename(path.with_name(path.stem + "_truth.csv"))
         part.rename(path)
     return path
-
-
-def _decimated(session: Session, fs: float) -> Session:
-    """``session`` at ``fs`` (scipy's zero-phase polyphase FIR, time from the first sample), as
-    ``validate_low_rates.decimated``."""
-    fs0 = session.meta.sample_rate_hz
-    if fs >= fs0:
-        return session
-    from scipy.signal import resample_poly
-
-    ratio = Fraction(fs / fs0).limit_denominator(1000)
-    acc = resample_poly(session.acc, ratio.numerator, ratio.denominator, axis=0)
-    gyr = None if session.gyr is None else resample_poly(session.gyr, ratio.numerator, ratio.denominator, axis=0)
-    t = session.t_s[0] + np.arange(acc.shape[0]) / fs
-    meta = dataclasses.replace(session.meta, sample_rate_hz=fs)
-    return dataclasses.replace(session, t_s=t, acc=acc, gyr=gyr, meta=meta, extra={})
 
 
 #: The peak's owner is recorded where tracemalloc's peak rose by more than this (bytes) since the last record:

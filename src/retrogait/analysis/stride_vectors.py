@@ -185,14 +185,7 @@ def _piece_tables(
     starts = edges[distinct & (edges < signals[0].shape[0])]
     first = (np.cumsum(distinct) - 1)[start]
     del edges, distinct
-    pieces = starts.size
-    tables = []
-    for x, scale in zip(signals, scales, strict=True):
-        table = np.zeros((3, pieces + 1))
-        for axis in range(3) if pieces else ():  # a column at a time: reduceat's sums of the rows, faster
-            np.multiply(np.add.reduceat(x[:, axis], starts), scale, out=table[axis, :pieces])
-        tables.append(table)
-    return tables, first
+    return _piece_sums(signals, scales, starts), first
 
 
 def _block_tables(
@@ -219,13 +212,20 @@ def _block_tables(
     filled = edges[1:] > edges[:-1]
     pieces = starts.size
     column = np.where(filled, np.minimum(position[:-1], max(pieces - 1, 0)), pieces)[block]
+    return _piece_sums(signals, scales, starts), column
+
+
+def _piece_sums(signals: tuple[FloatArray, ...], scales: tuple[float, ...], starts: IntArray) -> list[FloatArray]:
+    """(3, pieces + 1) tables: each of ``signals`` (n, 3) summed from each of ``starts`` (increasing) to the
+    next (the last to the end) times its scale, and a last column of zeros."""
+    pieces = starts.size
     tables = []
     for x, scale in zip(signals, scales, strict=True):
         table = np.zeros((3, pieces + 1))
         for axis in range(3) if pieces else ():  # a column at a time: reduceat's sums of the rows, faster
             np.multiply(np.add.reduceat(x[:, axis], starts), scale, out=table[axis, :pieces])
         tables.append(table)
-    return tables, column
+    return tables
 
 
 def _blocks(a: IntArray, b: IntArray, block: int) -> tuple[IntArray, IntArray]:
