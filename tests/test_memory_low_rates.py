@@ -130,3 +130,42 @@ def test_a_steps_table_s_text_cells_share_one_string_per_text() -> None:
         values = steps[column]
         assert values.dtype == object
         assert len({id(v) for v in values}) == pd.unique(values).size, column
+
+
+def _pearson_by_lag_before(frames: np.ndarray, max_lag: int) -> np.ndarray:
+    """periodicity.pearson_by_lag as it was before PERF-51 (the whole inverse kept, the product a new array)."""
+    m, w = frames.shape
+    nfft = 1 << int(np.ceil(np.log2(2 * w)))
+    spec = np.fft.rfft(frames, nfft, axis=1)
+    products = np.fft.irfft(spec * np.conj(spec), nfft, axis=1)[:, : max_lag + 1]
+    zero = np.zeros((m, 1))
+    c1 = np.concatenate([zero, np.cumsum(frames, axis=1)], axis=1)
+    c2 = np.concatenate([zero, np.cumsum(frames**2, axis=1)], axis=1)
+    lags = np.arange(max_lag + 1)
+    count = (w - lags).astype(np.float64)
+    head_sum, head_sq = c1[:, w - lags], c2[:, w - lags]
+    tail_sum, tail_sq = c1[:, [w]] - c1[:, lags], c2[:, [w]] - c2[:, lags]
+    cov = products - head_sum * tail_sum / count
+    var = (head_sq - head_sum**2 / count) * (tail_sq - tail_sum**2 / count)
+    return np.asarray(cov / np.sqrt(np.maximum(var, 1e-30)))
+
+
+def test_a_whole_run_s_autocorrelation_keeps_only_its_lags() -> None:
+    """The gait gate correlates a whole run at its step and stride lags (one row of 30 min: an FFT of 2^18 points
+    at 52 Hz): before, the spectrum, its product with its conjugate and the whole inverse (66 bytes a sample of the
+    row); now the spectrum let go once squared and only the lags kept of the inverse (42), the same bits."""
+    from retrogait.analysis.periodicity import pearson_by_lag
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(1, 100_000))
+    pearson_by_lag(x, 130)
+    tracemalloc.start()
+    try:
+        got = pearson_by_lag(x, 130)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / x.size < 50
+    assert np.array_equal(got, _pearson_by_lag_before(x, 130))
+    frames = rng.normal(size=(7, 300))
+    assert np.array_equal(pearson_by_lag(frames, 40), _pearson_by_lag_before(frames, 40))
