@@ -23,7 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.settings import EffortSettings
-from retrogait.analysis.vectors import norm_rows
+from retrogait.analysis.vectors import difference_norm_rows
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import butter_sos, sosfiltfilt
 from retrogait.rate import measured_rate_hz
@@ -47,7 +47,8 @@ def accumulated_change_g(
     sos = butter_sos(4, min(cutoff_hz, 0.45 * fs_hz), fs_hz, "low")
     padlen = min(3 * (2 * sos.shape[0] + 1), n - 1)
     smooth = sosfiltfilt(sos, acc_ms2, padlen=padlen)
-    change_g = norm_rows(np.diff(smooth, axis=0))
+    change_g = difference_norm_rows(smooth)
+    del smooth
     change_g /= STANDARD_GRAVITY_MS2
     total = np.empty(n)  # the running sum after a leading 0, filled in place
     total[0] = 0.0

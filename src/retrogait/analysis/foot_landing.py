@@ -25,10 +25,11 @@ from numpy.typing import NDArray
 from retrogait.analysis.filters import in_g
 from retrogait.analysis.impact import landing_transient
 from retrogait.analysis.settings import ContactsSettings, ImpactSettings
+from retrogait.analysis.stepwindows import block_samples
 from retrogait.analysis.zupt import level_velocity_carried, stride_pitch_blocks
 
 #: Samples of strides integrated at once: bounds the temporaries on long recordings (changes no result,
-#: so not an analysis setting; PERF-20).
+#: so not an analysis setting; PERF-20); a shorter part in a slow or short recording (block_samples, PERF-49).
 SOLE_SPEED_BLOCK_SAMPLES = 1 << 16
 
 
@@ -44,7 +45,8 @@ def lowest_sole_speed_ms(
     foot's consecutive rests ``rest_idx`` (sagittal plane; foot frame x toward the toes, z up)."""
     out = np.full(acc_ms2.shape[0], np.nan)
     carry = (0.0, 0.0)
-    for sp in stride_pitch_blocks(acc_ms2, gyr_dps, fs_hz, rest_idx, block_samples=SOLE_SPEED_BLOCK_SAMPLES):
+    block = block_samples(acc_ms2.shape[0], SOLE_SPEED_BLOCK_SAMPLES)
+    for sp in stride_pitch_blocks(acc_ms2, gyr_dps, fs_hz, rest_idx, block_samples=block):
         vx_level, vz_level, carry = level_velocity_carried(acc_ms2, sp, fs_hz, carry)
         cos_t, sin_t = np.cos(sp.theta_rad), np.sin(sp.theta_rad)
         vx = cos_t * vx_level - sin_t * vz_level  # into the foot's frame

@@ -187,7 +187,10 @@ def pearson_by_lag(frames: NDArray[np.float64], max_lag: int) -> NDArray[np.floa
     m, w = frames.shape
     nfft = 1 << int(np.ceil(np.log2(2 * w)))
     spec = np.fft.rfft(frames, nfft, axis=1)
-    products = np.fft.irfft(spec * np.conj(spec), nfft, axis=1)[:, : max_lag + 1]
+    power = spec * np.conj(spec)  # a new array: numpy multiplies in place by other roundings
+    del spec  # and of the inverse only the lags kept: a whole run is one long row (PERF-51)
+    products = np.fft.irfft(power, nfft, axis=1)[:, : max_lag + 1].copy()
+    del power
     zero = np.zeros((m, 1))
     c1 = np.concatenate([zero, np.cumsum(frames, axis=1)], axis=1)
     c2 = np.concatenate([zero, np.cumsum(frames**2, axis=1)], axis=1)

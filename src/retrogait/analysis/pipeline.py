@@ -299,6 +299,18 @@ def _whole_after_change(
     return replace(whole, steps=steps, summary=summary)
 
 
+def _shared_text(column: pd.Series) -> pd.Series:
+    """``column.astype(object)`` whose cells of one text share one Python string: a string per cell (~60 bytes,
+    what ``astype`` makes of an Arrow text column) made an hour's steps table's text weigh more than a slow
+    recording's samples (PERF-50). Missing cells as ``astype`` gives them."""
+    codes, uniques = pd.factorize(column)
+    out = np.asarray(uniques.astype(object))[np.maximum(codes, 0)] if len(uniques) else np.empty(len(column), object)
+    missing = codes < 0
+    if missing.any():
+        out[missing] = column[missing].astype(object).to_numpy()
+    return pd.Series(out, index=column.index, dtype=object)
+
+
 def _grid_samples(session: Session) -> int:
     """The samples of the uniform grid the analysis puts the recording on (preprocess): its span at its rate, so a
     gap in the time stamps counts as if it were recorded."""
@@ -470,7 +482,7 @@ def _analyze_session(
         else np.zeros(0)
     )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
-    steps = steps.astype({c: object for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
+    steps = steps.assign(**{c: _shared_text(steps[c]) for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, declared_signals, session)
     declared = anterior_axis or session.meta.anterior_axis
     notes = [*gate_notes, *evidence.axis_notes(steps, declared, settings), *([vertical_note] if vertical_note else [])]

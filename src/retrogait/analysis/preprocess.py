@@ -19,6 +19,7 @@ from retrogait.analysis.gyro_lag import gyro_lag, lag_note, shifted_back
 from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
+from retrogait.analysis.stepwindows import block_samples
 from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import moving_average
@@ -49,6 +50,8 @@ FREE_MOVING_MS2 = 0.2
 EXTREME_PERCENT = 1.0
 #: The longest regular sampling interval is this percentile of the intervals (a bursty clock's jitter).
 REGULAR_PERCENTILE = 95.0
+#: Grid points interpolated at once, at most (bounds the temporaries; changes no result, PERF-49).
+GRID_BLOCK_SAMPLES = 1 << 15
 #: Without a declared range a plateau at an axis' extreme is clipping only at or above this level (g): the
 #: smallest full scale accelerometers are sold with (+-1.5 g, e.g. the MMA7260Q; phones and IMUs +-2 g and up,
 #: a calibrated +-2 g part reads its clip a few percent under 2 g). Gait at rest and walking holds no
@@ -94,6 +97,7 @@ def preprocess(
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
+    del acc, gyr, clipped_raw  # interpolated onto the grid (where they were not on it): not read again
     notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
     _refuse_nothing_to_analyse(acc_u, gap, where, notes)
     gyr_u = _gyro_on_acc_time(acc_u, gyr_u, gap, fs_hz, notes)
@@ -613,19 +617,27 @@ def _uniform_grid(
         t = start + k.astype(np.float64) * period
         n = int(k[-1]) + 1
         grid = start + np.arange(n) * period
-    right = np.clip(np.searchsorted(t, grid, side="right"), 1, t.size - 1)
-    left = right - 1
-    step = t[right] - t[left]
     # a steady clock's regular interval is its period: a stretch it delivered at a fraction of its rate (a phone's
     # screen off, power saving) is samples missing however long it lasts (HONEST-18)
     steady = placed in ("uniform", "slots") or steady_clock(t)
     longest_regular = period if steady or t.size < 2 else float(np.percentile(np.diff(t), REGULAR_PERCENTILE))
-    gap = step > GAP_FACTOR * max(period, longest_regular)
-    w = np.clip((grid - t[left]) / step, 0.0, 1.0)[:, None]
-    acc_u = acc[left] * (1.0 - w) + acc[right] * w
-    gyr_u = gyr[left] * (1.0 - w) + gyr[right] * w if gyr is not None else None
-    nearest = np.where(w[:, 0] < 0.5, left, right)
-    return grid, acc_u, gyr_u, gap, clipped[nearest], placed
+    longest = GAP_FACTOR * max(period, longest_regular)
+    acc_u = np.empty((n, acc.shape[1]))
+    gyr_u = np.empty((n, gyr.shape[1])) if gyr is not None else None
+    gap, clipped_u = np.empty(n, dtype=bool), np.empty(n, dtype=bool)
+    part = block_samples(n, GRID_BLOCK_SAMPLES)
+    for first in range(0, n, part):  # a block of grid points at a time: no whole-recording index arrays (PERF-49)
+        at = slice(first, first + part)
+        right = np.clip(np.searchsorted(t, grid[at], side="right"), 1, t.size - 1)
+        left = right - 1
+        step = t[right] - t[left]
+        gap[at] = step > longest
+        w = np.clip((grid[at] - t[left]) / step, 0.0, 1.0)[:, None]
+        acc_u[at] = acc[left] * (1.0 - w) + acc[right] * w
+        if gyr_u is not None and gyr is not None:
+            gyr_u[at] = gyr[left] * (1.0 - w) + gyr[right] * w
+        clipped_u[at] = clipped[np.where(w[:, 0] < 0.5, left, right)]
+    return grid, acc_u, gyr_u, gap, clipped_u, placed
 
 
 def _timestamp_gaps(

@@ -15,6 +15,18 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+#: A part of a recording processed at once (where the parts change no result) is at most this fraction of
+#: its samples, so that the part's temporaries stay a small multiple of the samples on a slow or short
+#: recording too, and at least BLOCK_MIN_SAMPLES samples (PERF-49).
+BLOCK_FRACTION = 8
+BLOCK_MIN_SAMPLES = 4096
+
+
+def block_samples(n: int, most: int) -> int:
+    """Samples of a part (of the strides) of a recording of ``n`` samples processed at once: ``most``, at most
+    1 / BLOCK_FRACTION of the recording, at least BLOCK_MIN_SAMPLES (but never more than ``most``)."""
+    return min(most, max(n // BLOCK_FRACTION, BLOCK_MIN_SAMPLES))
+
 
 def clip_windows(start: IntArray, stop: IntArray, n: int) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
     """Clip windows to [0, n) and tell which are usable (non-empty after clipping)."""

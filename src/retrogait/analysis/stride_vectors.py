@@ -30,8 +30,12 @@ from numpy.typing import NDArray
 from retrogait.analysis.stepwindows import FloatArray, IntArray, interval_sums
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
-#: Strides per chunk of the padded matrix (bounds memory: chunk x longest stride's blocks x 9 floats).
+#: Strides per chunk of the padded matrix: its strides, of similar length, share its width.
 CHUNK_STRIDES = 1024
+#: A chunk is integrated in parts of at most this many of its (stride, block) cells, or in a long recording
+#: one per this many samples (bounds _integrate's dozen (3, w, s) matrices by the recording, PERF-49).
+INTEGRATE_CELLS_MIN = 4096
+INTEGRATE_SAMPLES_PER_CELL = 16
 
 
 @dataclass(frozen=True)
@@ -97,24 +101,91 @@ def stride_vectors(
     gravity = samples.sum(axis=1) / inside.sum(axis=1)[:, None]
     block = max(round(fs_hz / block_rate_hz), 1)
     dt = 1.0 / fs_hz
-    # every stride's blocks [lo, hi), and their sums of specific force (m/s) and rotation (rad), as
-    # columns of two (3, pieces + 1) tables and each block's column (the last one is zero: empty blocks)
-    lo, hi = _blocks(a[pairs], b[pairs], block)
-    (impulse, rotation), column = _block_tables((acc_ms2, gyr_dps), (dt, np.pi / 180.0 * dt), lo, hi)
-    f0, f1 = gravity[np.searchsorted(ends, a[pairs])], gravity[np.searchsorted(ends, b[pairs])]
+    a, b = a[pairs], b[pairs]
+    f0, f1 = gravity[np.searchsorted(ends, a)], gravity[np.searchsorted(ends, b)]
     # strides of similar length share a chunk, so the padded matrix wastes little
-    order = np.argsort(b[pairs] - a[pairs], kind="stable")
-    nblocks = (hi > lo).sum(axis=1)
+    order = np.argsort(b - a, kind="stable")
+    nblocks = -(-(b - a) // block)
+    # each block's sums of specific force (m/s) and rotation (rad), from tables over all strides' blocks
+    tables = _BlockTables((acc_ms2, gyr_dps), (dt, np.pi / 180.0 * dt), a, b, block)
+    # a chunk is integrated a part at a time: its dozen (3, w, s) matrices bounded by the recording's length
+    cells = max(INTEGRATE_CELLS_MIN, acc_ms2.shape[0] // INTEGRATE_SAMPLES_PER_CELL)
     for start in range(0, order.size, CHUNK_STRIDES):
-        sel = order[start : start + CHUNK_STRIDES]
-        w = int(nblocks[sel].max())
-        cols = np.ascontiguousarray(column[sel, :w].T)  # (w, strides): block-major, one row per block
-        span = np.ascontiguousarray((hi[sel, :w] - lo[sel, :w]).T) * dt
-        # C-ordered (3, w, s): einsum sums the components in the same order as for (3, s, w) matrices
-        imp, phi = np.take(impulse, cols, axis=1), np.take(rotation, cols, axis=1)
-        dx, dy, dz, yaw = _integrate(imp, phi, span, nblocks[sel], f0[sel], f1[sel])
-        out["dx"][pairs[sel]], out["dy"][pairs[sel]], out["dz"][pairs[sel]], out["yaw"][pairs[sel]] = dx, dy, dz, yaw
+        chunk = order[start : start + CHUNK_STRIDES]
+        width = int(nblocks[chunk].max())  # the chunk's: numpy's pairwise sum of a stride's row rounds by it
+        step = max(cells // width, 1)
+        for first in range(0, chunk.size, step):
+            sel = chunk[first : first + step]
+            lo, hi = _blocks(a[sel], b[sel], block)
+            span = np.ascontiguousarray((hi - lo).T) * dt  # (w, strides): block-major, one row per block
+            # C-ordered (3, w, s): einsum sums the components in the same order as for (3, s, w) matrices
+            blocks = tables.blocks(sel, lo, hi)
+            del lo, hi
+            dx, dy, dz, yaw = _integrate(blocks, span, nblocks[sel], f0[sel], f1[sel], width)
+            out["dx"][pairs[sel]], out["dy"][pairs[sel]], out["dz"][pairs[sel]] = dx, dy, dz
+            out["yaw"][pairs[sel]] = yaw
     return StrideVectors(out["dx"], out["dy"], out["dz"], out["yaw"], valid)
+
+
+class _BlockTables:
+    """The sums of ``signals`` (n, 3) times their ``scales`` over the blocks of ``block`` samples of the strides
+    ``a`` to ``b``, handed out a part of the strides at a time (:meth:`blocks`), block-major.
+
+    Strides in order (not overlapping): a block of one sample is that sample times its scale, taken as asked;
+    longer blocks are :func:`_block_tables`' (3, pieces + 1) tables, each stride's blocks their consecutive
+    pieces from its first (the last column zero: empty blocks). Overlapping strides: :func:`_block_tables`'
+    tables of the whole (strides, longest) block matrix. Either way the very numbers of the whole tables
+    (tests/test_hotspots.py), without a (strides, longest stride's blocks) index matrix where strides are in
+    order (PERF-49)."""
+
+    def __init__(
+        self, signals: tuple[FloatArray, ...], scales: tuple[float, ...], a: IntArray, b: IntArray, block: int
+    ) -> None:
+        self.signals, self.scales = signals, scales
+        self.tables: list[FloatArray] = []
+        self.first = np.zeros(0, dtype=np.int64)  # each stride's first piece (strides in order)
+        self.width = 0  # the whole block matrix's (overlapping strides)
+        if np.any(a[1:] < b[:-1]):
+            lo, hi = _blocks(a, b, block)
+            self.width = lo.shape[1]
+            self.tables, _ = _block_tables(signals, scales, lo, hi)
+        elif block > 1:
+            self.tables, self.first = _piece_tables(signals, scales, a, b, block)
+
+    def blocks(self, sel: IntArray, lo: IntArray, hi: IntArray) -> list[FloatArray]:
+        """(3, w, s) sums of each signal over the blocks [lo, hi) ((s, w)) of the strides ``sel``."""
+        filled = (hi > lo).T
+        w = lo.shape[1]
+        if self.width:  # overlapping strides: every block a column of its own
+            cols = sel[None, :] * self.width + np.arange(w)[:, None]
+        elif self.tables:
+            cols = np.where(filled, self.first[sel][None, :] + np.arange(w)[:, None], self.tables[0].shape[1] - 1)
+        else:  # one sample a block: reduceat's sum of it is the sample
+            at = np.ascontiguousarray(lo.T)
+            out = []
+            for x, scale in zip(self.signals, self.scales, strict=True):
+                sums = np.stack([np.take(x[:, axis], at) for axis in range(3)])
+                sums *= scale
+                sums[:, ~filled] = 0.0
+                out.append(sums)
+            return out
+        return [np.take(table, cols, axis=1) for table in self.tables]
+
+
+def _piece_tables(
+    signals: tuple[FloatArray, ...], scales: tuple[float, ...], a: IntArray, b: IntArray, block: int
+) -> tuple[list[FloatArray], IntArray]:
+    """:func:`_block_tables`' tables for strides in order, from their block edges without padding, and each
+    stride's first piece (column): its blocks are the pieces from there on."""
+    nb = -(-(b - a) // block)
+    start = np.cumsum(nb + 1) - (nb + 1)  # of each stride's edges: its block starts, then its end
+    edges = np.repeat(a - block * start, nb + 1) + block * np.arange(int((nb + 1).sum()))
+    edges[start + nb] = b
+    distinct = np.concatenate([[True], np.diff(edges) > 0])
+    starts = edges[distinct & (edges < signals[0].shape[0])]
+    first = (np.cumsum(distinct) - 1)[start]
+    del edges, distinct
+    return _piece_sums(signals, scales, starts), first
 
 
 def _block_tables(
@@ -141,13 +212,20 @@ def _block_tables(
     filled = edges[1:] > edges[:-1]
     pieces = starts.size
     column = np.where(filled, np.minimum(position[:-1], max(pieces - 1, 0)), pieces)[block]
+    return _piece_sums(signals, scales, starts), column
+
+
+def _piece_sums(signals: tuple[FloatArray, ...], scales: tuple[float, ...], starts: IntArray) -> list[FloatArray]:
+    """(3, pieces + 1) tables: each of ``signals`` (n, 3) summed from each of ``starts`` (increasing) to the
+    next (the last to the end) times its scale, and a last column of zeros."""
+    pieces = starts.size
     tables = []
     for x, scale in zip(signals, scales, strict=True):
         table = np.zeros((3, pieces + 1))
         for axis in range(3) if pieces else ():  # a column at a time: reduceat's sums of the rows, faster
             np.multiply(np.add.reduceat(x[:, axis], starts), scale, out=table[axis, :pieces])
         tables.append(table)
-    return tables, column
+    return tables
 
 
 def _blocks(a: IntArray, b: IntArray, block: int) -> tuple[IntArray, IntArray]:
@@ -170,27 +248,33 @@ def _block_sums(x: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
 
 
 def _integrate(
-    impulse: FloatArray,
-    phi: FloatArray,
+    blocks_in: list[FloatArray],
     span: FloatArray,
     blocks: IntArray,
     f0: FloatArray,
     f1: FloatArray,
+    width: int = 0,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Displacement (m) and heading change (deg) of strides from their blocks: ``impulse`` (3, w, s)
-    the specific-force integral (m/s) and ``phi`` (3, w, s) the rotation vector (rad) of each block
+    """Displacement (m) and heading change (deg) of strides from their blocks: ``blocks_in``, emptied here
+    (its matrices let go once used), ``impulse`` (3, w, s) the specific-force integral (m/s) and ``phi``
+    (3, w, s) the rotation vector (rad) of each block
     (body frame, by component, block-major: one row of all strides per block), ``span`` (w, s) its
     duration (s; 0 past the stride's ``blocks``), and the specific force ``f0``, ``f1`` (m/s^2, (s, 3))
-    at the stride's first and second rest. Each block's velocity change is its specific-force integral
-    turned by the orientation halfway through it -- exact sums, so an impact's impulse is never lost.
-    Arrays are kept by component and block-major so that every step is one elementwise pass over
-    contiguous rows (PERF-14: the numbers of the stride-major (3, s, w) layout, bit for bit)."""
+    at the stride's first and second rest; ``width`` (>= w): each stride's row of the displacement's sum is padded
+    with zeros to it, the width of the chunk of strides these are part of. Each block's velocity change is its
+    specific-force integral turned by the orientation halfway through it -- exact sums, so an impact's impulse
+    is never lost. Arrays are kept by component and block-major so that every step is one elementwise pass over
+    contiguous rows (PERF-14: the numbers of the stride-major (3, s, w) layout, bit for bit); each is let go
+    once used (PERF-49)."""
+    impulse, phi = blocks_in
+    blocks_in.clear()
     m = span.shape[1]
     rows = np.arange(m)
     halfway = _rotated(0.5 * phi, impulse)  # each block's impulse in the body at the block's start
     start, end = _block_start_orientations(phi)
     r0 = _level_attitude(f0)  # world <- body at a: pitch and roll from gravity, zero heading
     body = _quaternion_rotated(start, halfway)
+    del impulse, phi, halfway, start
     dv = np.empty_like(body)
     scratch = np.empty(span.shape)
     for i in range(3):  # sum(r0_ij body_j for j), from 0 as Python's sum starts: ((0 + t0) + t1) + t2
@@ -198,6 +282,7 @@ def _integrate(
         dv[i] += 0.0
         for j in (1, 2):
             dv[i] += np.multiply(r0[None, :, i, j], body[j], out=scratch)
+    del body, scratch
     # tilt correction: the measured "up" at the second rest must come out vertical
     last = r0 @ _quaternion_matrices(end)  # world <- body at b (blocks past a stride's end do not rotate)
     up = np.einsum("sij,sj->si", last, f1 / np.linalg.norm(f1, axis=1, keepdims=True))
@@ -208,14 +293,20 @@ def _integrate(
     tx, ty = up[None, :, 1] * frac_mid, -up[None, :, 0] * frac_mid
     dvx, dvy, dvz = dv
     dv = np.stack([dvx + ty * dvz, dvy - tx * dvz, dvz + tx * dvy - ty * dvx])
+    del dvx, dvy, dvz, tx, ty, frac_mid
     dv[2] -= STANDARD_GRAVITY_MS2 * span
     # velocity at the block ends, its end error removed linearly in time, integrated (trapezoid)
     vel = _cumsum_rows(dv, axis=1)
+    del dv
     vel -= vel[:, blocks - 1, rows][:, None, :] * (elapsed / total)[None]
     before = np.concatenate([np.zeros((3, 1, m)), vel[:, :-1, :]], axis=1)
     area = 0.5 * (before + vel) * span[None]
+    del before, vel
     # each stride's row contiguous, as wide as the chunk's: numpy's pairwise sum rounds by the row length
-    disp = np.sum(np.ascontiguousarray(area.transpose(0, 2, 1)), axis=2)
+    padded = np.zeros((3, m, max(width, area.shape[1])))
+    padded[:, :, : area.shape[1]] = area.transpose(0, 2, 1)
+    del area
+    disp = np.sum(padded, axis=2)
     x_end = last[:, :, 0]  # the sensor's x axis in the first rest's level frame
     yaw = np.degrees(np.arctan2(x_end[:, 1], x_end[:, 0]))
     return disp[0], disp[1], disp[2], yaw

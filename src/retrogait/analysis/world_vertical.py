@@ -11,11 +11,12 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.stepwindows import block_samples
 from retrogait.analysis.zupt import gravity_pitches_rad
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 #: Samples of strides processed at once: bounds the temporary arrays on long recordings (changes no
-#: result, so not an analysis setting).
+#: result, so not an analysis setting); a shorter part in a slow or short recording (block_samples, PERF-49).
 CHUNK_SAMPLES = 1 << 17
 #: Longest rest-to-rest interval (s) read as a stride by default; longer ones are pauses.
 MAX_STRIDE_S = 2.5
@@ -50,7 +51,7 @@ def world_vertical_motion(
     cum = np.concatenate([[0.0], np.cumsum(gyr_dps[:, 1])]) * (np.pi / 180.0 / fs)
     theta_a, theta_b = gravity_pitches_rad(acc_ms2, a, b, fs)
     drift = theta_a + cum[b] - cum[a] - theta_b
-    for rows in _chunks(b - a):
+    for rows in _chunks(b - a, block_samples(n, CHUNK_SAMPLES)):
         length = b[rows] - a[rows]
         stride = np.repeat(np.arange(rows.size), length)  # chunk row of each sample
         pos = np.arange(stride.size) - np.repeat(np.cumsum(length) - length, length)  # sample within stride
@@ -67,12 +68,12 @@ def world_vertical_motion(
     return up, vel
 
 
-def _chunks(length: NDArray[np.int64]) -> Iterator[NDArray[np.int64]]:
-    """Consecutive stride indices whose samples add up to about CHUNK_SAMPLES (at least one stride)."""
+def _chunks(length: NDArray[np.int64], most: int) -> Iterator[NDArray[np.int64]]:
+    """Consecutive stride indices whose samples add up to about ``most`` (at least one stride)."""
     ends = np.cumsum(length)
     first = 0
     while first < length.size:
-        last = max(first + 1, int(np.searchsorted(ends, ends[first] - length[first] + CHUNK_SAMPLES, "right")))
+        last = max(first + 1, int(np.searchsorted(ends, ends[first] - length[first] + most, "right")))
         yield np.arange(first, last)
         first = last
 

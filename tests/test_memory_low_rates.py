@@ -1,0 +1,171 @@
+"""Peak memory of the analysis' parts on a slow recording (issue 16: <= 4x the float64 samples at every rate,
+PERF-49, PERF-50): parts bounded by a fixed number of samples or strides held the whole of a slow hour at once.
+Bytes are counted by tracemalloc (deterministic), never timed; each bound lies between the before and after."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+
+FS_HZ = 26.0
+N = 62_400  # 40 min at 26 Hz
+
+
+def _peak_per_sample(call: Callable[[], object]) -> float:
+    tracemalloc.start()
+    try:
+        call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak / N
+
+
+@pytest.fixture(scope="module")
+def slow_strides() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Noise around gravity at 26 Hz, a rest every 20 samples and one 2.5 s stride (the longest)."""
+    rng = np.random.default_rng(1)
+    acc = rng.normal(0.0, 0.5, (N, 3)) + [0.0, 0.0, STANDARD_GRAVITY_MS2]
+    gyr = rng.normal(0.0, 5.0, (N, 3))
+    rest = np.arange(10, N - 70, 20)
+    rest[-1] = rest[-2] + 64
+    return acc, gyr, rest
+
+
+def test_stride_vectors_hold_no_whole_recording_block_matrices(slow_strides: tuple[np.ndarray, ...]) -> None:
+    """Before: (strides x longest stride's blocks) index matrices, the block tables of every sample and
+    1024 strides' dozen (3, w, s) matrices at once: 267 bytes a sample; now 45."""
+    from retrogait.analysis.stride_vectors import stride_vectors
+
+    acc, gyr, rest = slow_strides
+    assert _peak_per_sample(lambda: stride_vectors(acc, gyr, FS_HZ, rest)) < 80
+
+
+def test_world_vertical_and_sole_speed_parts_are_bounded_by_the_recording(slow_strides: tuple[np.ndarray, ...]) -> None:
+    """Before: parts of 2^17 / 2^16 samples, so a slow hour was one part (120 / 156 bytes a sample); now 42 / 46."""
+    from retrogait.analysis.foot_landing import lowest_sole_speed_ms
+    from retrogait.analysis.world_vertical import world_vertical_motion
+
+    acc, gyr, rest = slow_strides
+    assert _peak_per_sample(lambda: world_vertical_motion(acc, gyr, FS_HZ, rest)) < 60
+    assert _peak_per_sample(lambda: lowest_sole_speed_ms(acc, gyr, FS_HZ, rest, 0.2, 0.05)) < 70
+
+
+def test_slotted_stamps_are_put_on_the_grid_without_whole_recording_temporaries() -> None:
+    """Stamps written to the microsecond at 52 Hz are off the grid (placed on their slots): before, every grid
+    point's neighbours, weights and the interpolation's (n, 3) temporaries at once (154 bytes a sample); now 88."""
+    import retrogait.analysis.preprocess as preprocess
+
+    rng = np.random.default_rng(2)
+    acc, gyr = rng.normal(size=(N, 3)), rng.normal(size=(N, 3))
+    t = np.round(np.arange(N) / 52.0, 6)
+    clipped = np.zeros(N, dtype=bool)
+    placed = preprocess._uniform_grid(t, acc, gyr, clipped, 52.0)
+    assert placed[-1] == "slots"
+    assert _peak_per_sample(lambda: preprocess._uniform_grid(t, acc, gyr, clipped, 52.0)) < 110
+
+
+def test_the_effort_s_change_is_taken_without_the_differences() -> None:
+    """Before: the (n - 1, 3) differences beside the low-passed signal (59.5 bytes a sample); now 49.8, and
+    the norms the same bits."""
+    from retrogait.analysis.effort import accumulated_change_g
+    from retrogait.analysis.vectors import difference_norm_rows, norm_rows
+
+    rng = np.random.default_rng(3)
+    acc = rng.normal(0.0, 2.0, (N, 3))
+    t = np.arange(N) / FS_HZ
+    assert _peak_per_sample(lambda: accumulated_change_g(t, acc, cutoff_hz=10.0)) < 54
+    for n in (1, 2, 8193, 8194, 20_001):
+        v = acc[:n]
+        assert np.array_equal(difference_norm_rows(v), norm_rows(np.diff(v, axis=0)))
+        assert np.array_equal(difference_norm_rows(np.asfortranarray(v)), norm_rows(np.diff(v, axis=0)))
+
+
+@pytest.mark.parametrize("case", ["in order", "one sample a block", "overlapping"])
+def test_stride_vectors_are_the_same_bits_whatever_the_parts(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """A chunk integrated one stride at a time (its rows still padded to the chunk's width) gives the numbers of
+    the whole chunk; with blocks of several samples (block tables), of one sample (taken) and overlapping strides."""
+    import retrogait.analysis.stride_vectors as sv
+
+    rng = np.random.default_rng(4)
+    n = 6000
+    fs = 40.0 if case == "one sample a block" else 200.0
+    acc = rng.normal(0.0, 3.0, (n, 3)) + [0.0, 0.0, STANDARD_GRAVITY_MS2]
+    gyr = rng.normal(0.0, 50.0, (n, 3))
+    rest = np.cumsum(rng.integers(25, 90, 90)) + 5
+    if case == "overlapping":
+        rest[10], rest[40] = rest[12], rest[38]  # pairs reaching back: strides that overlap
+    whole = sv.stride_vectors(acc, gyr, fs, rest)
+    monkeypatch.setattr(sv, "INTEGRATE_CELLS_MIN", 1)
+    monkeypatch.setattr(sv, "INTEGRATE_SAMPLES_PER_CELL", 10**9)
+    parts = sv.stride_vectors(acc, gyr, fs, rest)
+    monkeypatch.setattr(sv, "CHUNK_STRIDES", 32)
+    chunks = sv.stride_vectors(acc, gyr, fs, rest)
+    assert np.isfinite(whole.dx_m).sum() > 60
+    for got in (parts, chunks):
+        for field in ("dx_m", "dy_m", "dz_m", "heading_change_deg"):
+            if got is chunks:  # other chunks: other widths, the same numbers but for the row sum's rounding
+                np.testing.assert_allclose(getattr(got, field), getattr(whole, field), rtol=1e-12, atol=1e-12)
+            else:
+                assert np.array_equal(getattr(got, field), getattr(whole, field), equal_nan=True), field
+
+
+def test_a_steps_table_s_text_cells_share_one_string_per_text() -> None:
+    """Before: ``astype(object)`` of an Arrow text column made a Python string per cell (~60 bytes: five text
+    columns of an hour's steps weighed 0.7x a 26 Hz recording's samples); now each text one object."""
+    import retrogait
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    bouts = [Bout("still", "still", 0.0, 2.0), Bout("forward", "running", 3.0, 20.0), Bout("still", "still", 0.0, 2.0)]
+    config = SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=1)
+    steps = retrogait.analyze(simulate(config).session).steps
+    assert len(steps) > 40
+    for column in ("direction", "activity", "quality_flags"):
+        values = steps[column]
+        assert values.dtype == object
+        assert len({id(v) for v in values}) == pd.unique(values).size, column
+
+
+def _pearson_by_lag_before(frames: np.ndarray, max_lag: int) -> np.ndarray:
+    """periodicity.pearson_by_lag as it was before PERF-51 (the whole inverse kept, the product a new array)."""
+    m, w = frames.shape
+    nfft = 1 << int(np.ceil(np.log2(2 * w)))
+    spec = np.fft.rfft(frames, nfft, axis=1)
+    products = np.fft.irfft(spec * np.conj(spec), nfft, axis=1)[:, : max_lag + 1]
+    zero = np.zeros((m, 1))
+    c1 = np.concatenate([zero, np.cumsum(frames, axis=1)], axis=1)
+    c2 = np.concatenate([zero, np.cumsum(frames**2, axis=1)], axis=1)
+    lags = np.arange(max_lag + 1)
+    count = (w - lags).astype(np.float64)
+    head_sum, head_sq = c1[:, w - lags], c2[:, w - lags]
+    tail_sum, tail_sq = c1[:, [w]] - c1[:, lags], c2[:, [w]] - c2[:, lags]
+    cov = products - head_sum * tail_sum / count
+    var = (head_sq - head_sum**2 / count) * (tail_sq - tail_sum**2 / count)
+    return np.asarray(cov / np.sqrt(np.maximum(var, 1e-30)))
+
+
+def test_a_whole_run_s_autocorrelation_keeps_only_its_lags() -> None:
+    """The gait gate correlates a whole run at its step and stride lags (one row of 30 min: an FFT of 2^18 points
+    at 52 Hz): before, the spectrum, its product with its conjugate and the whole inverse (66 bytes a sample of the
+    row); now the spectrum let go once squared and only the lags kept of the inverse (42), the same bits."""
+    from retrogait.analysis.periodicity import pearson_by_lag
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(1, 100_000))
+    pearson_by_lag(x, 130)
+    tracemalloc.start()
+    try:
+        got = pearson_by_lag(x, 130)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / x.size < 50
+    assert np.array_equal(got, _pearson_by_lag_before(x, 130))
+    frames = rng.normal(size=(7, 300))
+    assert np.array_equal(pearson_by_lag(frames, 40), _pearson_by_lag_before(frames, 40))
