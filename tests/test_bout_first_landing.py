@@ -29,9 +29,12 @@ def test_first_landing_after_standing_is_found_and_nothing_before_it(
 def test_a_lull_soon_after_a_rest_is_not_a_stance() -> None:
     s = ContactsSettings()
     fs = 100.0
-    rate = np.full(300, 20.0)
+    rate = np.full(500, 20.0)
     rate[:100] = 0.1  # standing
     rate[130] = 5.0  # a lull of the push-off, 0.3 s after the rest ends: leaving it
     rate[200] = 0.5  # a stance at rest
     rate[290] = 5.0  # a stance not at rest, 0.9 s after the last rest
-    assert _leaving_rest(rate, np.array([50, 130, 200, 290]), fs, s).tolist() == [False, True, False, False]
+    rate[330:370] = 0.1  # standing again, then a short closing step: its touch-down's lull 0.3 s after
+    rate[400], rate[410:] = 5.0, 0.1  # the rest, settling into standing 0.1 s later: a stance
+    quiet = np.array([50, 130, 200, 290, 400])
+    assert _leaving_rest(rate, quiet, fs, s).tolist() == [False, True, False, False, False]

@@ -548,14 +548,18 @@ def _leaving_rest(
     the motion leaving it: the push-off and first swing from standing (the rotation reversing from plantar-
     to dorsiflexion), or the shank of the standing leg tilting forward as the other leg steps off. Taken for a
     stance, its landing window reaches back into the standing and puts a contact on the push-off, 0.45 s
-    before the bout's first landing, which the shortest stride then drops as too close.
+    before the bout's first landing, which the shortest stride then drops as too close. A minimum followed by
+    a rest within the shortest step (``min_step_s``) is kept: that is a short step settling into standing (a
+    closing step of 0.35 s whose stance's own rest minimum lies too late to count as moved).
     """
     rest = rate < s.rest_level_score
     count = np.zeros(rate.size + 1, dtype=np.int64)
     np.cumsum(rest, out=count[1:])
     reach = max(1, int(2 * s.min_step_s * fs))
     recent = count[quiet] - count[np.maximum(quiet - reach, 0)] > 0  # at rest somewhere in the stride before
-    return np.asarray(recent & ~rest[quiet])
+    soon = max(1, int(s.min_step_s * fs))
+    settles = count[np.minimum(quiet + soon, rate.size)] - count[quiet] > 0  # at rest within a shortest step after
+    return np.asarray(recent & ~rest[quiet] & ~settles)
 
 
 def _one_stance_per_swing(
