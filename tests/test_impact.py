@@ -71,7 +71,7 @@ def test_a_soft_toe_landing_reads_its_own_impact_not_the_braking_in_the_air(plac
     """Backward walking lands softly on the toes after a late-swing braking in the air (1-2.5 g against a
     0.3-0.8 g landing); a contact placed on that braking's tail read the braking (foot 1.37 g, shank 1.68 g
     against 0.43 / 0.31 g at 0.8 m/s, IMPACT-9). Forward heel strikes read as before (0.05-0.2 g low at the
-    foot, 0.2-0.6 g at the shank: 200 Hz samples a sharp heel transient low)."""
+    foot; the shank's 0.2-0.6 g low was mostly a contact one sample after the transient's peak, IMPACT-13)."""
     for direction, speed in (("backward", 0.8), ("backward", 1.2)):
         read, true = _matched_impacts(placement, direction, speed)
         assert read.size >= 4
@@ -92,6 +92,25 @@ def test_a_sharp_landing_at_the_contact_keeps_its_peak_at_low_rates(fs: float) -
     lead = round(0.02 * fs)
     peak = _peak_and_rate(x, np.array([10]), np.array([5]), lead, x.size, fs, 0.5)[0]
     assert peak[0] == 5.0
+
+
+def test_a_contact_just_after_the_transients_peak_reads_that_peak() -> None:
+    """A shank's contact at 200 Hz can lie one sample after its heel-strike peak (2.13 g at 6.005 s, contact at
+    6.010 s on 1.54 g, seed 1): the touch-down's peak is the transient's, not the value after it (IMPACT-13)."""
+    from retrogait.analysis.impact import _peak_and_rate
+
+    x = np.zeros(40)
+    x[9], x[10], x[11], x[12], x[13] = 1.6, 2.1, 1.5, 0.3, -0.2  # contact at 11, one sample after the peak
+    peak = _peak_and_rate(x, np.array([11]), np.array([10]), 4, x.size, 200.0, 0.5)[0]
+    assert peak[0] == 2.1  # before: 1.5
+
+
+def test_a_shanks_forward_heel_strikes_read_their_transient() -> None:
+    """Shank forward walking at 200 Hz read up to 0.6 g under the truth's 1.7-2.3 g when the contact lay one sample
+    after the heel-strike peak (IMPACT-13); the peak is now the transient's."""
+    read, true = _matched_impacts("shank", "forward", 1.2)
+    assert read.size >= 8
+    assert np.nanmedian(np.abs(read - true) / true) <= 0.07  # before: 0.095 (0.21 g low), now 0.049
 
 
 def test_the_lower_backs_impact_is_the_impact_phase_not_the_active_peak() -> None:

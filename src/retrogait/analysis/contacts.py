@@ -527,6 +527,7 @@ def _quiet_points(
         quiet = quiet[peak_prominences(padded, quiet) >= s.min_stance_prominence_score]
     quiet = quiet - 1
     del padded
+    quiet = quiet[~_leaving_rest(rate, quiet, fs, s)]
     # a stance on which the wearer stops and stands is still, but the stride landing on it moved
     moved = np.zeros(moving.size + 1, dtype=np.int32)
     np.cumsum(moving, out=moved[1:])
@@ -534,6 +535,31 @@ def _quiet_points(
     quiet = quiet[moved[quiet + 1] - moved[np.maximum(quiet - reach, 0)] > 0].astype(np.int64)
     del moved
     return _spaced(quiet, -rate[quiet], s.min_peak_spacing_periods * stride[quiet] * fs)
+
+
+def _leaving_rest(
+    rate: NDArray[np.float64], quiet: NDArray[np.int64], fs: float, s: ContactsSettings
+) -> NDArray[np.bool_]:
+    """Mask of the minima ``quiet`` of the rest score ``rate`` that lie in the motion leaving a rest (CONTACT-10).
+
+    A limb that leaves a rest (the score below ``rest_level_score``) lands again no sooner than the shortest
+    stride, 2 ``min_step_s``, and a stance whose least score is not at rest follows the previous stance's rest
+    by about a stride. A minimum not at rest less than that after the limb was at rest is therefore a lull of
+    the motion leaving it: the push-off and first swing from standing (the rotation reversing from plantar-
+    to dorsiflexion), or the shank of the standing leg tilting forward as the other leg steps off. Taken for a
+    stance, its landing window reaches back into the standing and puts a contact on the push-off, 0.45 s
+    before the bout's first landing, which the shortest stride then drops as too close. A minimum followed by
+    a rest within the shortest step (``min_step_s``) is kept: that is a short step settling into standing (a
+    closing step of 0.35 s whose stance's own rest minimum lies too late to count as moved).
+    """
+    rest = rate < s.rest_level_score
+    count = np.zeros(rate.size + 1, dtype=np.int64)
+    np.cumsum(rest, out=count[1:])
+    reach = max(1, int(2 * s.min_step_s * fs))
+    recent = count[quiet] - count[np.maximum(quiet - reach, 0)] > 0  # at rest somewhere in the stride before
+    soon = max(1, int(s.min_step_s * fs))
+    settles = count[np.minimum(quiet + soon, rate.size)] - count[quiet] > 0  # at rest within a shortest step after
+    return np.asarray(recent & ~rest[quiet] & ~settles)
 
 
 def _one_stance_per_swing(

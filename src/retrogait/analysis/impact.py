@@ -278,7 +278,9 @@ def _landing_starts(
     either side) is the landing's own when more than ``rise_fraction`` of its rise over the two ``lead``
     before its peak came in the last one: a landing's transient rises within the stop time of the heel pad
     or the yielding ankle (12-20 ms, about the lead), and a contact placed a few ms early or late on it
-    keeps the search from the contact, as before. Otherwise the contact lies on a slow event from the air,
+    keeps the search from the contact, or from the transient's peak when the contact lies after it (a
+    contact placed on the transient's falling side, one sample after a shank's 2 g heel-strike peak, must
+    not report the 1.5 g after it: IMPACT-13). Otherwise the contact lies on a slow event from the air,
     tens of ms before the touch: the late-swing braking of the descent (foot: 1-1.6 g, building over
     ~60 ms, against a 0.4-0.8 g soft toe landing in backward walking) or the leg's retraction seen along a
     tilted tibia (shank), which end at the touch. The ground's push then is the largest rise after the
@@ -294,7 +296,8 @@ def _landing_starts(
     ahead = np.full_like(after, -np.inf)  # the largest value after each column, within the window
     ahead[:, :-1] = np.maximum.accumulate(after[:, :0:-1], axis=1)[:, ::-1]
     rise = np.where(np.isfinite(after), ahead - after, -np.inf)
-    return np.where(transient, lead, np.argmax(rise, axis=1)).astype(np.int64), transient, peak
+    own = lead + np.minimum(peak - ic, 0)  # the transient's peak, when the contact lies just after it (IMPACT-13)
+    return np.where(transient, own, np.argmax(rise, axis=1)).astype(np.int64), transient, peak
 
 
 def landing_transient(
