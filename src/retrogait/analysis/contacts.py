@@ -234,9 +234,11 @@ def _flight_edges(
     block = max(EDGE_BLOCK_SAMPLES // width, 1)
     found = [_running_edges(edge, peaks[i : i + block], period, fs, s) for i in range(0, peaks.size, block)]
     running = np.concatenate([f[0] for f in found])
-    ic_walk = collision_onsets(
+    ic_walk = np.full(peaks.size, -1, dtype=np.int64)
+    walking = ~running  # the sag follows the walking steps' own frequency, not a run's (CADENCE-9)
+    ic_walk[walking] = collision_onsets(
         edge,
-        peaks,
+        peaks[walking],
         period,
         fs,
         s.walk_search_fraction,
