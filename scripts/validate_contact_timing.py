@@ -142,11 +142,14 @@ def steepest_rise(
     sag_cutoff_factor: float = 0.0,
     after_fraction: float = 0.0,
     weak_fraction: float = 0.0,
+    gap: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
     """The walking contact before IMPACT-6 (ANALYSIS-5): the steepest rise of the force between the
     single-support minimum and the step peak, in the same window as the shipped collision onset (the
-    sag, RATE-1, is not used)."""
+    sag, RATE-1, and the gap, CADENCE-8, are not used)."""
     n = edge.size
+    if peaks.size == 0:
+        return np.zeros(0, dtype=np.int64)
     back = np.maximum((frac * period[peaks] * fs).astype(np.int64), 2)
     offs = np.arange(int(back.max()) + 1)
     idx = np.clip(np.minimum(peaks[:, None] - back[:, None] + offs[None, :], peaks[:, None]), 0, n - 1)

@@ -82,6 +82,26 @@ def test_collision_onset_found_after_a_step_peak_that_precedes_the_contact() -> 
     assert before[0] / FS - contact < -0.05
 
 
+def test_a_walking_step_whose_single_support_lies_in_a_gap_has_no_contact() -> None:
+    """CADENCE-8: a recording gap is interpolated; where a step's window before its peak reaches it, the
+    interpolation's edge (a flat line meeting the measured rise) reads as a kink and was reported as the
+    contact at the gap's first measured sample (simulator v2, `test_stuck_axis`: 22.00 s against a true
+    contact inside the gap). That step has no contact; a step clear of the gap keeps its own."""
+    contact = 0.9
+    t = np.arange(200) / FS
+    force = 0.85 + 0.5 * (t - 0.5) ** 2 + 0.5 * np.clip((t - contact) / 0.08, 0.0, 1.0)
+    gap = (t >= 0.6) & (t < 0.8)
+    force[gap] = np.interp(t[gap], [0.595, 0.8], [force[round(0.595 * FS)], force[round(0.8 * FS)]])
+    force = lowpass(force, 20.0, FS)
+    peak = np.array([round((contact + 0.05) * FS)])
+    period = np.full(force.size, 0.6)
+    s = ContactsSettings()
+    args = (force, peak, period, FS, 0.5, s.walk_sag_cutoff_factor, s.walk_after_fraction, s.walk_weak_kink_fraction)
+    assert collision_onsets(*args, gap=gap)[0] == -1
+    assert collision_onsets(*args, gap=np.zeros(force.size, dtype=bool))[0] >= 0
+    assert collision_onsets(*args, gap=np.roll(gap, -40))[0] >= 0  # the gap ends before the window starts
+
+
 def test_lower_back_fast_forward_walk_has_no_early_cluster() -> None:
     """Simulated forward walks at 1.3 and 1.4 m/s: 15-26 % of the steps were 50-200 ms early (the
     single-support rise; 71-85 % within 50 ms) before CONTACT-1."""

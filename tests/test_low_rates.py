@@ -23,9 +23,9 @@ def _decimated(session: Session, up: int, down: int) -> Session:
     return dataclasses.replace(session, t_s=t, acc=acc, gyr=gyr, meta=meta, extra={})
 
 
-def _walking_trunk(direction: str, seed: int, speed_ms: float = 1.2) -> tuple[Session, np.ndarray]:
+def _walking_trunk(direction: str, seed: int, speed_ms: float = 1.2, version: int = 1) -> tuple[Session, np.ndarray]:
     bouts = [Bout("still", "still", 0, 2.0), Bout(direction, "walking", speed_ms, 20.0), Bout("still", "still", 0, 2.0)]
-    sim = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=seed))
+    sim = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=seed, version=version))
     return sim.session, sim.truth["ic_time_s"].to_numpy()
 
 
@@ -34,22 +34,26 @@ def _errors(det: np.ndarray, truth: np.ndarray) -> np.ndarray:
     return np.array([det[np.argmin(np.abs(det - t))] - t for t in truth[1:-1]])
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("direction", ["forward", "backward"])
-def test_a_walking_trunk_at_25_hz_has_its_contacts_on_time(direction: str) -> None:
+def test_a_walking_trunk_at_25_hz_has_its_contacts_on_time(direction: str, version: int) -> None:
     """RATE-1: at 25 Hz the sag's curvature outranked the collision's kink and a third of the contacts lay a
-    third of a step early; with the sag taken out three in four are within 50 ms early or better."""
-    session, truth = _walking_trunk(direction, seed=1)
+    third of a step early; with the sag taken out three in four are within 50 ms early or better. Simulator
+    version 2's deeper single-support valley outranked the kink again below the sag filter's 1.5 step
+    frequencies (median -24 / -138 ms forward / backward); at 2.5 it does not (CADENCE-7)."""
+    session, truth = _walking_trunk(direction, seed=1, version=version)
     low = _decimated(session, 1, 8)  # 25 Hz
     err = _errors(retrogait.analyze(low).steps["ic_time_s"].to_numpy(), truth)
     assert abs(np.median(err)) <= 0.02
     assert np.percentile(err, 25) >= -0.06  # before: -0.19 s (forward), -0.13 s (backward); now -0.04 / -0.02
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("direction", ["forward", "backward"])
-def test_a_walking_trunk_at_30_hz_reads_its_direction(direction: str) -> None:
+def test_a_walking_trunk_at_30_hz_reads_its_direction(direction: str, version: int) -> None:
     """RATE-2: with its contacts on time (RATE-1) a 30 Hz walking trunk's braking contrast is evidence
     again (DIRECTION-19 left every walking step below 40 Hz unknown)."""
-    session, _ = _walking_trunk(direction, seed=1)
+    session, _ = _walking_trunk(direction, seed=1, version=version)
     steps = retrogait.analyze(_decimated(session, 3, 20)).steps  # 30 Hz
     labels = steps["direction"].to_numpy()
     assert len(labels) >= 30

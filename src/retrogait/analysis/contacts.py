@@ -156,7 +156,7 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     if peaks.size == 0:
         return Contacts.empty()
     edge = lowpass(fz, s.edge_cutoff_hz, fs)
-    ic, to = _flight_edges(edge, peaks, period, fs, s)
+    ic, to = _flight_edges(edge, peaks, period, fs, s, signals.gap)
     return Contacts(ic_idx=ic, to_idx=to, side=np.full(ic.size, "unknown", dtype="<U7"))
 
 
@@ -217,9 +217,16 @@ EDGE_BLOCK_SAMPLES = 1 << 17
 
 
 def _flight_edges(
-    edge: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], fs: float, s: ContactsSettings
+    edge: NDArray[np.float64],
+    peaks: NDArray[np.int64],
+    period: NDArray[np.float64],
+    fs: float,
+    s: ContactsSettings,
+    gap: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """IC and TO around each step peak: flight-floor tangents in running, the collision in walking.
+    """IC and TO around each step peak: flight-floor tangents in running, the collision in walking
+    (``gap``: (n,) samples interpolated across a recording gap: a walking step whose single support lies
+    in one has no contact, CADENCE-8).
     Searched a block of steps at a time (each step's search is its own)."""
     if peaks.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -227,18 +234,23 @@ def _flight_edges(
     block = max(EDGE_BLOCK_SAMPLES // width, 1)
     found = [_running_edges(edge, peaks[i : i + block], period, fs, s) for i in range(0, peaks.size, block)]
     running = np.concatenate([f[0] for f in found])
-    ic_walk = collision_onsets(
+    ic_walk = np.full(peaks.size, -1, dtype=np.int64)
+    walking = ~running  # the sag follows the walking steps' own frequency, not a run's (CADENCE-9)
+    ic_walk[walking] = collision_onsets(
         edge,
-        peaks,
+        peaks[walking],
         period,
         fs,
         s.walk_search_fraction,
         s.walk_sag_cutoff_factor,
         after_fraction=s.walk_after_fraction,
         weak_fraction=s.walk_weak_kink_fraction,
+        gap=gap,
     )
     ic = np.where(running, np.concatenate([f[1] for f in found]), ic_walk)
     to = np.where(running, np.concatenate([f[2] for f in found]), -1)
+    measured = running | (ic_walk >= 0)  # a walking step whose single support lay in a gap has no contact
+    ic, to = ic[measured], to[measured]
     order = np.argsort(ic, kind="stable")
     ic, to = ic[order], to[order]
     keep = np.concatenate([[True], np.diff(ic) > 0])

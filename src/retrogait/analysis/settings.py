@@ -152,9 +152,10 @@ class ContactsSettings(Stage):
         0.5, "step periods", "lower back, walking: IC searched this far before the loading peak", 0.1, 1.0
     )
     walk_sag_cutoff_factor: float = quantity(
-        1.5,
+        2.5,
         "x step frequency",
-        "lower back, walking: the single-support sag is the force below this times the step frequency (RATE-1)",
+        "lower back, walking: the single-support sag is the force below this times the step frequency "
+        "(RATE-1; above the valley's own frequency, CADENCE-7)",
         0.5,
         10.0,
     )
@@ -166,9 +167,9 @@ class ContactsSettings(Stage):
         1.0,
     )
     walk_weak_kink_fraction: float = quantity(
-        0.2,
+        0.3,
         "1",
-        "lower back, walking: a contact's kink is at least this fraction of its hump's largest (CONTACT-1)",
+        "lower back, walking: a contact's kink is at least this fraction of its hump's largest (CONTACT-1, CADENCE-7)",
         0.0,
         1.0,
     )

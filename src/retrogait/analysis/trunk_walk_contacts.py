@@ -40,6 +40,7 @@ def collision_onsets(
     sag_cutoff_factor: float,
     after_fraction: float = 0.0,
     weak_fraction: float = 0.0,
+    gap: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
     """Walking IC (sample index) around each step peak: the largest upward kink of the force before it,
     or, where that kink is weak, the first strong one of the whole double-support hump.
@@ -55,7 +56,9 @@ def collision_onsets(
     reaches that fraction: the hump's earliest strong slope jump, before the trailing leg's toe-off
     (CONTACT-1). Past the peak the window holds only while the force stays above the single-support
     minimum (the hump: a fall back to it, the next single support or a sit-down, ends the step).
-    ``weak_fraction`` = 0 or ``after_fraction`` = 0: the window ends at the peak.
+    ``weak_fraction`` = 0 or ``after_fraction`` = 0: the window ends at the peak. ``gap``: (n,) samples
+    interpolated across a recording gap: a step whose window before its peak reaches one has its single
+    support, and so its contact, unmeasured (the interpolation's edge reads as a kink) and gets -1.
     """
     n = edge_g.size
     if peaks.size == 0:
@@ -88,4 +91,6 @@ def collision_onsets(
         stops = np.append(kink_w[:, 1:] <= kink_w[:, :-1], np.ones((p.size, 1), dtype=bool), axis=1)
         crest = np.argmax(stops & (offs[None, :] >= first[:, None]), axis=1)
         out[lo : lo + block] = idx[rows, np.where(weak, crest, best)]
+        if gap is not None:
+            out[lo : lo + block][(gap[idx] & before).any(axis=1)] = -1
     return out
