@@ -309,3 +309,19 @@ def test_the_last_rest_from_the_stream_s_first_sample_is_the_same_whatever_the_p
         rested.append(np.concatenate(got))
     np.testing.assert_array_equal(rested[0], rested[2])
     np.testing.assert_array_equal(rested[1], rested[2])
+
+
+@pytest.mark.parametrize("rate_hz", [52.0, 100.0])
+def test_a_pause_is_seen_on_a_phone_s_uneven_sample_clock(rate_hz: float) -> None:
+    """A phone's sensor times (phyphox) come up to half a sample period early or late. A run of rest was cut wherever
+    two rest samples lay more than 1.5 sample periods apart, so 4 s of standing on such a clock never made a pause
+    and the walk before it went on timing the gate (LIVE-38 undone). No stride fits between two rests less than the
+    shortest step apart: a rest run goes on across such a step (LIVE-39)."""
+    session = simulate(SimulationConfig("foot", [Bout("still", "still", 0, 4)], sample_rate_hz=rate_hz, seed=1)).session
+    t = session.t_s + np.random.default_rng(0).uniform(-0.45, 0.45, session.n_samples) / rate_hz
+    trig = ImpactTrigger("foot", rate_hz, OnlineStepDetector("foot", rate_hz).analysis.impact)
+    trig.update(np.array([0.0, 0.0, 1.0]), LandingRhythm(0.2, 0.5, 1.1, 0.6, 0.45, 300.0, 0.4))
+    for i in range(0, session.n_samples, 5):
+        s = slice(i, i + 5)
+        trig.feed(t[s], session.acc[s], np.full(t[s].size, t[s][-1]), 1.0, session.gyr[s])
+    assert trig.gate_s() == -np.inf  # paused: the walk's rhythm no longer times the gate (it said 0.815 s)
