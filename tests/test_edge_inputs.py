@@ -736,6 +736,21 @@ def test_batch_takes_a_sensor_logger_export_s_other_sensors_for_no_recordings(tm
     assert found == ["TotalAcceleration.csv", "notes.csv"]
 
 
+def test_batch_keeps_a_renamed_sensor_logger_acceleration_table_beside_an_export(tmp_path: Path) -> None:
+    """A Sensor Logger table renamed by its user (``walk.csv``: another recording's accelerometer table, read by the
+    generic reader) beside an export was taken for one of the export's other sensors and left out of the batch
+    without a word (EDGE-166 told them by the app's header alone). A table is left out as another sensor's only where
+    its name is one of the app's tables, or it holds no x, y, z (EDGE-171)."""
+    from retrogait.batch.inputs import discover_inputs
+
+    table = "time,seconds_elapsed,z,y,x\n1700000000000000000,0.0,1,2,3\n"
+    for name in ("Accelerometer.csv", "Gyroscope.csv", "GyroscopeUncalibrated.csv", "walk.csv", "run_2.csv"):
+        (tmp_path / name).write_text(table)
+    (tmp_path / "Network.csv").write_text("time,seconds_elapsed,type\n1700000000000000000,0.0,wifi\n")
+    found = [p.name for p in discover_inputs([tmp_path])]
+    assert found == ["Accelerometer.csv", "run_2.csv", "walk.csv"]
+
+
 # -------------------------------------------------- EDGE-6: compare a folder of analysis folders
 
 

@@ -118,7 +118,8 @@ def _sensor_logger_table(path: Path, beside: set[str]) -> bool:
     accelerometer table: its reader reads what it needs of them with that table. Found one by one, each failed as a
     session of its own ("a Sensor Logger Barometer table without acceleration", "no three acceleration columns"),
     so a batch of Sensor Logger exports ended with exit 1 (EDGE-166). Told by the tables' header
-    (``time,seconds_elapsed``), so another file put in the folder is still a recording."""
+    (``time,seconds_elapsed``), so another file put in the folder is still a recording, and a table of x, y, z named
+    other than the app's tables is too: a user's renamed one (EDGE-171)."""
     match = _NUMBERED.match(path.name.lower())
     if match is None or match.group(1) in _SENSOR_LOGGER_PRIMARY:
         return False
@@ -127,7 +128,7 @@ def _sensor_logger_table(path: Path, beside: set[str]) -> bool:
     if not primaries:
         return False
     from retrogait.imports.common import first_line, head_bytes
-    from retrogait.imports.sensorlogger import is_table
+    from retrogait.imports.sensorlogger import another_sensor, is_table
 
     def header(name: str) -> str | None:
         found = next((p for p in path.parent.iterdir() if p.name.lower() == name), None)
@@ -135,7 +136,9 @@ def _sensor_logger_table(path: Path, beside: set[str]) -> bool:
 
     own = first_line(head_bytes(path))
     primary = next((h for h in map(header, primaries) if h is not None), None)
-    return primary is not None and is_table(primary) and (not own.strip() or is_table(own))
+    if primary is None or not is_table(primary):
+        return False
+    return not own.strip() or (is_table(own) and another_sensor(match.group(1), own))
 
 
 #: phyphox writes these into ``meta/`` beside the sensor tables of every export (EDGE-88).

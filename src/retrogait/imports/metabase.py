@@ -23,6 +23,7 @@ from retrogait.imports.common import (
     bundle_sources,
     clock_rewritten,
     csv_layout,
+    detect_delimiter,
     finish,
     first_line,
     head_bytes,
@@ -43,7 +44,7 @@ _SENSOR_IN_NAME = re.compile(r"(accelerometer|gyroscope)(_[0-9.]+hz)?", re.IGNOR
 
 def _kind(line: str) -> str | None:
     """``acc`` or ``gyr`` for a MetaBase header, also saved again with `;` or tabs between fields (EDGE-163)."""
-    fields = header_fields(line, "\t" if "\t" in line else ";" if line.count(";") > line.count(",") else ",")
+    fields = header_fields(line, detect_delimiter(line)[0])
     if not fields or fields[0].lower() != _TIME:
         return None
     units = {m.group(2).lower() for f in fields if (m := _AXIS.match(f))}

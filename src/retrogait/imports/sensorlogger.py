@@ -40,10 +40,12 @@ from retrogait.imports.common import (
     bundle_sources,
     clock_rewritten,
     csv_layout,
+    detect_delimiter,
     find_source,
     finish,
     first_line,
     head_bytes,
+    header_fields,
     read_stream,
     read_table,
     zip_names,
@@ -91,6 +93,18 @@ _OTHER_TABLES = (
     "annotation",
 )
 _TABLE_NAME = re.compile(r"^([a-z]+)(?:_\d+)?\.csv$")
+#: The names of the app's tables (lower case, before ``.csv``): a name beginning so is the app's (EDGE-171).
+_OWN_TABLES = (*(name.removesuffix(".csv") for name in _ACC_FILES), *_OTHER_TABLES)
+
+
+def another_sensor(stem: str, header: str) -> bool:
+    """Whether a table of the app (``header``: its first line, :func:`is_table`) named ``stem`` (lower case, before
+    ``.csv`` or ``_N.csv``) is one of its sensors other than the acceleration it is read from: named after one of
+    them (also their ``Uncalibrated`` kin), or holding no x, y, z. A table of x, y, z of another name was renamed by
+    its user: a recording of its own, for the generic reader (EDGE-171)."""
+    if any(stem.startswith(name) for name in _OWN_TABLES):
+        return True
+    return not {"x", "y", "z"} <= {f.lower() for f in header_fields(header, detect_delimiter(header)[0])}
 
 
 def _other_table(path: Path) -> str | None:

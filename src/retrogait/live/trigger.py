@@ -329,6 +329,14 @@ class ImpactTrigger:
             out[idx[mine] - position] = before[idx[mine] - lo - 1]
         return np.where(out > 0, out, np.nan)  # a stride that has not moved yet has no push-off
 
+    def _rests_began(self, first_new: int) -> NDArray[np.intp]:
+        """Indices (into the history, from ``first_new``) where the segment came to rest again after moving: its last
+        rest moved on by more than the shortest step (``min_step_s``), the least a stride moves between two rests. Not
+        by a sample period or two: a phone's sensor times come up to half a period early or late, and a run of rest
+        cut there was never the longest step long, so a pause went unseen (LIVE-39)."""
+        lo = max(first_new, 1)
+        return lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + self.contacts.min_step_s)
+
     def _missed_landing(self, first_new: int) -> None:
         """Foot, shank with a gyroscope: where the segment came to rest in the new samples (from ``first_new``) and
         no landing was recognised since its previous rest, the stride's landing was missed (after a change of gait
@@ -340,8 +348,7 @@ class ImpactTrigger:
             return  # before a rhythm only the foot's strides are looked at (LIVE-36)
         if self._rested.size < 2 or first_new >= self._rested.size:
             return
-        lo = max(first_new, 1)
-        began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
+        began = self._rests_began(first_new)
         shortest = self._shortest_swing_s()
         for j in began.tolist():  # at most one a stride
             left, rest = float(self._rested[j - 1]), float(self._rested[j])
@@ -402,8 +409,7 @@ class ImpactTrigger:
         more, it paused: the rhythm of the contacts before it says nothing of the next bout's timing (LIVE-38)."""
         if self.placement != "foot" or first_new >= self._rested.size:
             return
-        lo = max(first_new, 1)
-        began = lo + np.flatnonzero(self._rested[lo:] > self._rested[lo - 1 : -1] + 1.5 / self.fs)
+        began = self._rests_began(first_new)
         if began.size:
             self._rest_run_s = float(self._rested[began[-1]])
         if self._rest_s - self._rest_run_s >= self.contacts.max_step_s:
