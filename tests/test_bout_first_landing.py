@@ -3,6 +3,8 @@ standing are no stance, so no contact lands on them and the first landing is kep
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -38,3 +40,25 @@ def test_a_lull_soon_after_a_rest_is_not_a_stance() -> None:
     rate[400], rate[410:] = 5.0, 0.1  # the rest, settling into standing 0.1 s later: a stance
     quiet = np.array([50, 130, 200, 290, 400])
     assert _leaving_rest(rate, quiet, fs, s).tolist() == [False, True, False, False, False]
+
+
+def test_a_gap_over_the_first_swing_from_standing_puts_no_contact_on_the_push_off() -> None:
+    """A recording gap over the first swing from standing: its interpolation reads as rest, and its rest-score
+    minimum (inside the gap) was taken for a stance whose landing window put a contact on the push-off, 0.72 s
+    before the first landing (3.14 s against 3.86 s), and the first landing itself 0.14 s late (4.00 s). A
+    minimum inside a gap is no measured stance (CONTACT-11)."""
+    bouts = [Bout("still", "still", 0, 3), Bout("forward", "walking", 1.2, 5)]
+    result = simulate(SimulationConfig("foot", bouts, sample_rate_hz=100.0, seed=1))
+    session = result.session
+    keep = (session.t_s < 3.36) | (session.t_s >= 3.66)  # the first swing from standing, 3.0-3.86 s
+    gapped = replace(
+        session,
+        t_s=session.t_s[keep],
+        acc=session.acc[keep],
+        gyr=None if session.gyr is None else session.gyr[keep],
+        extra={k: v[keep] for k, v in session.extra.items()},
+    )
+    ic = retrogait.analyze(gapped).steps["ic_time_s"].to_numpy()
+    truth = result.truth
+    first = float(truth[truth["side"] == session.meta.side]["ic_time_s"].iloc[0])
+    assert ic.size and abs(ic[0] - first) < 0.05

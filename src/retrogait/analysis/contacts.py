@@ -318,7 +318,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
 
     shank = signals.placement == "shank"
     sagittal = lowpass(signals.gyr_dps[:, 1], RATE_LOWPASS_HZ, fs) if shank else None
-    quiet = _quiet_points(rate, moving, stride, fs, s, sagittal)
+    quiet = _quiet_points(rate, moving, stride, fs, s, sagittal, signals.gap)
     if quiet.size == 0:
         return Contacts.empty()
     n = acc.shape[0]
@@ -517,11 +517,14 @@ def _quiet_points(
     fs: float,
     s: ContactsSettings,
     shank_sagittal_dps: NDArray[np.float64] | None = None,
+    gap: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
     """Mid-stance sample of each stride: the prominent minima of the rest score ``rate`` (one per
     ``min_peak_spacing_periods`` strides) with movement in the ``landing_window_strides`` before them.
     A shank's (its sagittal rate ``shank_sagittal_dps`` given, deg/s) are never where it swings
-    (:func:`_shank_swinging`): those are dropped before the nearer minima give way to the lower."""
+    (:func:`_shank_swinging`): those are dropped before the nearer minima give way to the lower. A minimum
+    inside a recording gap (``gap``: (n,) interpolated samples) is no measured stance: a gap over the first
+    swing from standing reads as rest, and its landing window put a contact on the push-off (CONTACT-11)."""
     # the recording may end (or start) standing on a stance: pad so that its rest still is a minimum
     padded = np.empty(rate.size + 2)
     np.negative(rate, out=padded[1:-1])
@@ -539,6 +542,8 @@ def _quiet_points(
         quiet = quiet[peak_prominences(padded, quiet) >= s.min_stance_prominence_score]
     quiet = quiet - 1
     del padded
+    if gap is not None:
+        quiet = quiet[~gap[quiet]]
     quiet = quiet[~_leaving_rest(rate, quiet, fs, s)]
     # a stance on which the wearer stops and stands is still, but the stride landing on it moved
     moved = np.zeros(moving.size + 1, dtype=np.int32)
