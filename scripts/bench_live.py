@@ -119,6 +119,12 @@ class Replay:
     truth: pd.DataFrame | None = None  # the simulator's stances (simulator sessions only)
 
 
+def _quantile(values: np.ndarray, q: float) -> float:
+    """The q-quantile of the finite values, NaN where a gait has none (its impacts all NaN)."""
+    finite = values[np.isfinite(values)]
+    return float(np.quantile(finite, q)) if finite.size else float("nan")
+
+
 def replay(session: Session, truth: pd.DataFrame | None = None) -> Replay:
     """Online steps and trigger windows from packets of 8 samples, only what has arrived."""
     offline = retrogait.analyze(session).steps
@@ -127,7 +133,7 @@ def replay(session: Session, truth: pd.DataFrame | None = None) -> Replay:
     gait = (offline["activity"] + " " + offline["direction"]).to_numpy()
     # stress targets: per gait, a percentile of that gait's offline impacts, in force while it lasts
     stress = {
-        f"q{int(100 * q)}": {g: float(np.nanquantile(offline["impact_peak_g"][gait == g], q)) for g in set(gait)}
+        f"q{int(100 * q)}": {g: _quantile(offline["impact_peak_g"].to_numpy()[gait == g], q) for g in set(gait)}
         for q in STRESS_QUANTILES
     }
     ic_off = offline["ic_time_s"].to_numpy()
