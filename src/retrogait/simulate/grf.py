@@ -11,8 +11,10 @@ slope, so the force rises near-linearly from contact, as on a force plate, and n
 * walking, simulator v2 (:class:`WalkingVgrf`, SIM-13): tied to the double supports. The force rises from contact
   to its first peak at the other leg's toe-off, dips to a valley in mid single support, rises to its second peak at
   the other leg's contact and falls to toe-off, the fall mirroring the other leg's rise, so the two legs' sum stays
-  at or above the peak (>= 1 BW) through double support; the peak grows with speed (Keller et al. 1996) and the
-  valley follows from the nominal stance's impulse, so the M deepens with speed;
+  at or above 1.05 BW through double support (but in one shorter than the 50 ms collision, SIM-14); the edges last
+  the bout's nominal double support as far as that allows, so the loading rate does not follow each double support's
+  jitter; the peak grows with speed (Keller et al. 1996) and the valley follows from the nominal stance's impulse, so
+  the M deepens with speed; a hard landing's impulse comes out of the valley (SIM-15);
 * landing component: a short pulse at contact, sharp and large on the heel (the impact transient),
   smaller on the midfoot, small and slow on the ball, x 0.7 backward (the soft landing).
 
@@ -220,6 +222,10 @@ WALKING_VALLEY_SPREAD_BW = 0.05
 #: EDGE_EXPONENT's 6), with a kink up at the contact (the collision: slope n/(n - 1) P per double support) and
 #: one down at the toe-off.
 WALKING_EDGE_EXPONENT = 12.0
+#: Simulator v2 walking: the shortest loading edge (s), the collision's: the knee's flexion in loading response takes
+#: the body's weight over ~50-100 ms (Perry & Burnfield 2010: loading response 0-10 % of the gait cycle, ~100 ms at 1.3
+#: m/s), so a walking leg does not pick up its weight faster than this however short its double support.
+WALKING_LOADING_MIN_S = 0.05
 
 
 def walking_peak_bw(speed_ms: float) -> float:
@@ -252,20 +258,24 @@ class DoubleSupport:
 class WalkingVgrf:
     """Walking vGRF of a stance tied to its double supports (simulator v2; module docstring).
 
-    Over stance fraction s with the other leg's toe-off at u1 and its contact at u2 (:class:`DoubleSupport`): P e(s/u1)
-    from contact to u1 (the finite-slope edge of WALKING_EDGE_EXPONENT, zero slope at the peak); a cosine from P down
-    to the valley V midway between u1 and u2 and back up to P at u2; P e((1 - s)/(1 - u2)) to toe-off. The leading
-    leg's rise and the trailing leg's fall are mirror images over the same double support, so their sum is
-    P (e(x) + e(1 - x)) >= P there. P is the speed's (:func:`walking_peak_bw`), V that which gives the nominal stance
-    (:meth:`nominal`) its vertical impulse (body weight x step time); each stance's own impulse (its timing varies)
-    moves its valley a little and scales it as a whole for the rest (:meth:`_levels`); a hard landing's pulse
-    (``landing``, ``landing_bw``, as in :class:`VgrfShape`) takes its impulse from the whole stance alike.
+    Over stance fraction s with the other leg's toe-off at u1 and its contact at u2 (:class:`DoubleSupport`): from
+    contact the finite-slope edge P e(s/a) (WALKING_EDGE_EXPONENT, zero slope at the peak) whose length ``loading_s``
+    (a, as a stance fraction) is the bout's nominal double support, at least WALKING_LOADING_MIN_S, so a stance's
+    loading rate does not follow the jitter of its own double support (SIM-14); P held to the later of a and u1; a
+    cosine from P down to the valley V midway and back up to P at the earlier of u2 and 1 - a; the mirror edge to
+    toe-off. In a nominal double support the leading leg's rise and the trailing leg's fall are mirror images, so their
+    sum is P (e(x) + e(1 - x)) >= P there. P is the speed's (:func:`walking_peak_bw`), V that which gives the nominal
+    stance (:meth:`nominal`) its vertical impulse (body weight x step time); each stance's own impulse (its timing
+    varies) moves its valley a little and scales it as a whole for the rest (:meth:`_levels`); a hard landing's pulse
+    (``landing``, ``landing_bw``, as in :class:`VgrfShape`) takes its impulse from the valley, the peaks kept
+    (SIM-15).
     """
 
     peak_bw: float
     valley_bw: float
     landing: Pulse
     landing_bw: float = 0.0
+    loading_s: float = WALKING_LOADING_MIN_S
 
     @classmethod
     def nominal(
@@ -276,31 +286,43 @@ class WalkingVgrf:
         peak = walking_peak_bw(speed_ms)
         low, high = WALKING_DOUBLE_SUPPORT_FRACTION
         u1 = float(np.clip(1.0 - step_time_s / contact_time_s, low, high))
-        u2 = float(np.clip(step_time_s / contact_time_s, 1 - high, 1 - low))
-        edges, half = _edge_integral(False, WALKING_EDGE_EXPONENT) * (u1 + 1 - u2), 0.5 * (u2 - u1)
-        valley = (step_time_s / contact_time_s - peak * (edges + half)) / half
-        return cls(peak, float(np.clip(valley, WALKING_VALLEY_MIN_OF_PEAK * peak, peak)), landing, landing_bw)
+        loading_s = max(u1 * contact_time_s, WALKING_LOADING_MIN_S)
+        geometry = _Geometry.of(np.array(u1), np.array(1.0 - u1), np.array(contact_time_s), loading_s, peak)
+        edges, half = geometry.peak_area, geometry.half
+        valley = float((step_time_s / contact_time_s - peak * edges) / half - peak)
+        valley = float(np.clip(valley, WALKING_VALLEY_MIN_OF_PEAK * peak, peak))
+        return cls(peak, valley, landing, landing_bw, loading_s)
+
+    def _geometry(self, contact_time_s: NDArray[np.float64], support: DoubleSupport) -> _Geometry:
+        return _Geometry.of(support.loading, support.unloading, contact_time_s, self.loading_s, self.peak_bw)
 
     def _levels(
         self,
         step_time_s: NDArray[np.float64],
         contact_time_s: NDArray[np.float64],
         impact_scale: Scale,
-        support: DoubleSupport,
+        geometry: _Geometry,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Peak and valley (BW) of the active part of each stance: the valley moves by up to WALKING_VALLEY_SPREAD_BW
-        toward the stance's impulse, and the whole stance is scaled by the rest."""
-        u1, u2 = support.loading, support.unloading
-        need = step_time_s / contact_time_s - impact_scale * self.landing_bw * self.landing.integral
-        edges = _edge_integral(False, WALKING_EDGE_EXPONENT) * (u1 + 1 - u2)
-        half = 0.5 * (u2 - u1)
+        toward the stance's impulse, and the whole stance is scaled by the rest; then a hard landing's impulse is
+        taken from the valley (down to WALKING_VALLEY_MIN_OF_PEAK of the peak; the whole stance scaled for any
+        rest)."""
+        need = step_time_s / contact_time_s
+        edges, half = geometry.peak_area, geometry.half
         p = self.peak_bw
         shift = np.clip(
-            (need - p * (edges + half)) / half - self.valley_bw, -WALKING_VALLEY_SPREAD_BW, WALKING_VALLEY_SPREAD_BW
+            (need - p * edges) / half - p - self.valley_bw, -WALKING_VALLEY_SPREAD_BW, WALKING_VALLEY_SPREAD_BW
         )
         valley = self.valley_bw + shift
         k = need / (p * edges + half * (p + valley))
-        return np.asarray(k * p, dtype=np.float64), np.asarray(k * valley, dtype=np.float64)
+        peak, valley = k * p, k * valley
+        landing = impact_scale * self.landing_bw * self.landing.integral
+        lowered = valley - landing / half
+        floor = WALKING_VALLEY_MIN_OF_PEAK * peak
+        rest = half * np.maximum(floor - lowered, 0.0)  # impulse the valley cannot give
+        valley = np.maximum(lowered, floor)
+        k = 1.0 - rest / (peak * edges + half * (peak + valley))
+        return np.asarray(k * peak, dtype=np.float64), np.asarray(k * valley, dtype=np.float64)
 
     def vgrf_bw(
         self,
@@ -312,14 +334,15 @@ class WalkingVgrf:
     ) -> NDArray[np.float64]:
         """Vertical force (BW) at stance fraction ``s`` (0 outside the stance); arrays broadcast together."""
         assert support is not None, "walking force (v2) needs the double supports"
-        u1, u2 = support.loading, support.unloading
-        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, support)
-        mid = 0.5 * (u1 + u2)
+        g = self._geometry(contact_time_s, support)
+        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, g)
+        mid = 0.5 * (g.p1 + g.p2)
         n = WALKING_EDGE_EXPONENT
-        rise = _edge(np.clip(s / u1, 0.0, 1.0), False, n)
-        fall = _edge(np.clip((1 - s) / (1 - u2), 0.0, 1.0), False, n)
-        dip = 0.5 * (1 + np.cos(np.pi * np.clip(np.abs(s - mid) / (mid - u1), 0.0, 1.0) + np.pi))
-        shape = np.where(s < u1, peak * rise, np.where(s > u2, peak * fall, valley + (peak - valley) * dip))
+        rise = _edge(np.clip(s / g.a1, 0.0, 1.0), False, n)
+        fall = _edge(np.clip((1 - s) / g.a2, 0.0, 1.0), False, n)
+        dip = 0.5 * (1 + np.cos(np.pi * np.clip(np.abs(s - mid) / (mid - g.p1), 0.0, 1.0) + np.pi))
+        inner = valley + (peak - valley) * dip
+        shape = np.where(s < g.p1, peak * rise, np.where(s > g.p2, peak * fall, inner))
         shape = np.where((s >= 0) & (s <= 1), shape, 0.0)
         return np.asarray(shape + impact_scale * self.landing_bw * self.landing(s), dtype=np.float64)
 
@@ -332,20 +355,79 @@ class WalkingVgrf:
     ) -> NDArray[np.float64]:
         """Stance fraction of the force centroid, where the COM passes over the foot."""
         assert support is not None, "walking force (v2) needs the double supports"
-        u1, u2 = support.loading, support.unloading
-        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, support)
+        g = self._geometry(contact_time_s, support)
+        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, g)
         e_int, e_mom = _edge_integral(False, WALKING_EDGE_EXPONENT), _edge_moment(False, WALKING_EDGE_EXPONENT)
-        half = 0.5 * (u2 - u1)
-        # single support: each half's integral is half (P + V)/2, the dip symmetric about the middle
-        area = peak * e_int * (u1 + 1 - u2) + half * (peak + valley)
+        a1, a2 = g.a1, g.a2
+        # edges, the peak held to p1 and from p2, the dip symmetric about its middle (each half's integral half (P+V)/2)
+        area = peak * g.peak_area + g.half * (peak + valley)
         moment = (
-            peak * u1 * u1 * e_mom
-            + peak * (1 - u2) * (e_int - (1 - u2) * e_mom)
-            + half * (peak + valley) * 0.5 * (u1 + u2)
+            peak * a1 * a1 * e_mom  # the rise
+            + peak * a2 * (e_int - a2 * e_mom)  # the fall, s = 1 - a2 y
+            + 0.5 * peak * (g.p1**2 - a1**2 + (1 - a2) ** 2 - g.p2**2)  # the held peaks
+            + g.half * (peak + valley) * 0.5 * (g.p1 + g.p2)
         )
         landing = impact_scale * self.landing_bw
         total = area + landing * self.landing.integral
         return np.asarray((moment + landing * self.landing.first_moment) / total, dtype=np.float64)
+
+
+def _loading_stretch(peak_bw: float) -> float:
+    """The most an edge may outlast its double support (ratio) with the two legs' sum still at least the lowest peak
+    (WALKING_PEAK_RANGE_BW[0], so >= 1 BW also where a stance's own impulse scales its peak down a few per cent):
+    for edges of length d over a double support D <= d the sum P (e(x) + e(D / d - x)) is concave, least at the double
+    support's ends, P e(D / d) (the one leg alone on either side of it is no lower)."""
+    target = min(WALKING_PEAK_RANGE_BW[0] / peak_bw, 1.0)
+    lo, hi = 0.0, 1.0
+    for _ in range(40):  # e is increasing on [0, 1]: bisection for e(y) = target
+        y = 0.5 * (lo + hi)
+        lo, hi = (y, hi) if _edge(np.array(y), False, WALKING_EDGE_EXPONENT) < target else (lo, y)
+    return 1.0 / hi
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Stance fractions of a v2 walking stance: the loading edge's length ``a1``, the unloading's ``a2``, the first
+    peak's end ``p1``, the second's start ``p2``."""
+
+    a1: NDArray[np.float64]
+    a2: NDArray[np.float64]
+    p1: NDArray[np.float64]
+    p2: NDArray[np.float64]
+
+    @classmethod
+    def of(
+        cls,
+        u1: NDArray[np.float64],
+        u2: NDArray[np.float64],
+        contact_time_s: NDArray[np.float64],
+        loading_s: float,
+        peak_bw: float,
+    ) -> _Geometry:
+        """Each double support's edges (the leading leg's rise, the trailing leg's fall) last the bout's ``loading_s``
+        but at least the double support itself (their sum stays >= P) and at most :func:`_loading_stretch` of it
+        (the sum stays >= 1.05 BW), and at least WALKING_LOADING_MIN_S (the sum then dips in the rare double support
+        shorter than that: 10-20 ms at 2-2.5 m/s)."""
+        stretch = _loading_stretch(peak_bw)
+        high = WALKING_DOUBLE_SUPPORT_FRACTION[1]
+
+        def edge(double_support: NDArray[np.float64]) -> NDArray[np.float64]:
+            d = np.clip(loading_s / contact_time_s, double_support, stretch * double_support)
+            return np.minimum(np.maximum(d, WALKING_LOADING_MIN_S / contact_time_s), high)
+
+        a1, a2 = edge(u1), edge(1.0 - u2)
+        return cls(a1, a2, np.maximum(u1, a1), np.minimum(u2, 1.0 - a2))
+
+    @property
+    def half(self) -> NDArray[np.float64]:
+        """Half the dip's length (stance fraction)."""
+        return np.asarray(0.5 * (self.p2 - self.p1), dtype=np.float64)
+
+    @property
+    def peak_area(self) -> NDArray[np.float64]:
+        """Integral of the two edges and the held peaks at peak 1 (stance fraction)."""
+        e_int = _edge_integral(False, WALKING_EDGE_EXPONENT)
+        return np.asarray(e_int * (self.a1 + self.a2) + (self.p1 - self.a1) + (1 - self.a2 - self.p2), dtype=np.float64)
 
 
 def vgrf_shape(
