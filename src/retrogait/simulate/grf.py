@@ -11,10 +11,9 @@ slope, so the force rises near-linearly from contact, as on a force plate, and n
 * walking, simulator v2 (:class:`WalkingVgrf`, SIM-13): tied to the double supports. The force rises from contact
   to its first peak at the other leg's toe-off, dips to a valley in mid single support, rises to its second peak at
   the other leg's contact and falls to toe-off, the fall mirroring the other leg's rise, so the two legs' sum stays
-  at or above 1.05 BW through double support (but in one shorter than the 50 ms collision, SIM-14); the edges last
-  the bout's nominal double support as far as that allows, so the loading rate does not follow each double support's
-  jitter; the peak grows with speed (Keller et al. 1996) and the valley follows from the nominal stance's impulse, so
-  the M deepens with speed; a hard landing's impulse comes out of the valley (SIM-15);
+  at or above the peak (>= 1 BW) through double support (but in one shorter than the 50 ms collision, SIM-14,
+  which the edges last at least); the peak grows with speed (Keller et al. 1996) and the valley follows from the
+  nominal stance's impulse, so the M deepens with speed; a hard landing's impulse comes out of the valley (SIM-15);
 * landing component: a short pulse at contact, sharp and large on the heel (the impact transient),
   smaller on the midfoot, small and slow on the ball, x 0.7 backward (the soft landing).
 
@@ -258,24 +257,22 @@ class DoubleSupport:
 class WalkingVgrf:
     """Walking vGRF of a stance tied to its double supports (simulator v2; module docstring).
 
-    Over stance fraction s with the other leg's toe-off at u1 and its contact at u2 (:class:`DoubleSupport`): from
-    contact the finite-slope edge P e(s/a) (WALKING_EDGE_EXPONENT, zero slope at the peak) whose length ``loading_s``
-    (a, as a stance fraction) is the bout's nominal double support, at least WALKING_LOADING_MIN_S, so a stance's
-    loading rate does not follow the jitter of its own double support (SIM-14); P held to the later of a and u1; a
-    cosine from P down to the valley V midway and back up to P at the earlier of u2 and 1 - a; the mirror edge to
-    toe-off. In a nominal double support the leading leg's rise and the trailing leg's fall are mirror images, so their
-    sum is P (e(x) + e(1 - x)) >= P there. P is the speed's (:func:`walking_peak_bw`), V that which gives the nominal
-    stance (:meth:`nominal`) its vertical impulse (body weight x step time); each stance's own impulse (its timing
-    varies) moves its valley a little and scales it as a whole for the rest (:meth:`_levels`); a hard landing's pulse
-    (``landing``, ``landing_bw``, as in :class:`VgrfShape`) takes its impulse from the valley, the peaks kept
-    (SIM-15).
+    Over stance fraction s with the other leg's toe-off at u1 and its contact at u2 (:class:`DoubleSupport`): P e(s/a1)
+    from contact to a1, the finite-slope edge of WALKING_EDGE_EXPONENT (zero slope at the peak) over the first double
+    support u1, but at least WALKING_LOADING_MIN_S (the collision; SIM-14); a cosine from P down to the valley V midway
+    and back up to P at 1 - a2; P e((1 - s)/a2) to toe-off, a2 the second double support's, as long. The leading leg's
+    rise and the trailing leg's fall are mirror images over the same double support, so their sum is
+    P (e(x) + e(1 - x)) >= P there (in one shorter than WALKING_LOADING_MIN_S it dips). P is the speed's
+    (:func:`walking_peak_bw`), V that which gives the nominal stance (:meth:`nominal`) its vertical impulse (body weight
+    x step time); each stance's own impulse (its timing varies) moves its valley a little and scales it as a whole for
+    the rest (:meth:`_levels`); a hard landing's pulse (``landing``, ``landing_bw``, as in :class:`VgrfShape`) takes
+    its impulse from the valley, the peaks kept (SIM-15).
     """
 
     peak_bw: float
     valley_bw: float
     landing: Pulse
     landing_bw: float = 0.0
-    loading_s: float = WALKING_LOADING_MIN_S
 
     @classmethod
     def nominal(
@@ -286,15 +283,14 @@ class WalkingVgrf:
         peak = walking_peak_bw(speed_ms)
         low, high = WALKING_DOUBLE_SUPPORT_FRACTION
         u1 = float(np.clip(1.0 - step_time_s / contact_time_s, low, high))
-        loading_s = max(u1 * contact_time_s, WALKING_LOADING_MIN_S)
-        geometry = _Geometry.of(np.array(u1), np.array(1.0 - u1), np.array(contact_time_s), loading_s, peak)
+        geometry = _Geometry.of(np.array(u1), np.array(1.0 - u1), np.array(contact_time_s))
         edges, half = geometry.peak_area, geometry.half
         valley = float((step_time_s / contact_time_s - peak * edges) / half - peak)
         valley = float(np.clip(valley, WALKING_VALLEY_MIN_OF_PEAK * peak, peak))
-        return cls(peak, valley, landing, landing_bw, loading_s)
+        return cls(peak, valley, landing, landing_bw)
 
     def _geometry(self, contact_time_s: NDArray[np.float64], support: DoubleSupport) -> _Geometry:
-        return _Geometry.of(support.loading, support.unloading, contact_time_s, self.loading_s, self.peak_bw)
+        return _Geometry.of(support.loading, support.unloading, contact_time_s)
 
     def _levels(
         self,
@@ -372,19 +368,6 @@ class WalkingVgrf:
         return np.asarray((moment + landing * self.landing.first_moment) / total, dtype=np.float64)
 
 
-def _loading_stretch(peak_bw: float) -> float:
-    """The most an edge may outlast its double support (ratio) with the two legs' sum still at least the lowest peak
-    (WALKING_PEAK_RANGE_BW[0], so >= 1 BW also where a stance's own impulse scales its peak down a few per cent):
-    for edges of length d over a double support D <= d the sum P (e(x) + e(D / d - x)) is concave, least at the double
-    support's ends, P e(D / d) (the one leg alone on either side of it is no lower)."""
-    target = min(WALKING_PEAK_RANGE_BW[0] / peak_bw, 1.0)
-    lo, hi = 0.0, 1.0
-    for _ in range(40):  # e is increasing on [0, 1]: bisection for e(y) = target
-        y = 0.5 * (lo + hi)
-        lo, hi = (y, hi) if _edge(np.array(y), False, WALKING_EDGE_EXPONENT) < target else (lo, y)
-    return 1.0 / hi
-
-
 @dataclass(frozen=True)
 class _Geometry:
     """Stance fractions of a v2 walking stance: the loading edge's length ``a1``, the unloading's ``a2``, the first
@@ -396,26 +379,11 @@ class _Geometry:
     p2: NDArray[np.float64]
 
     @classmethod
-    def of(
-        cls,
-        u1: NDArray[np.float64],
-        u2: NDArray[np.float64],
-        contact_time_s: NDArray[np.float64],
-        loading_s: float,
-        peak_bw: float,
-    ) -> _Geometry:
-        """Each double support's edges (the leading leg's rise, the trailing leg's fall) last the bout's ``loading_s``
-        but at least the double support itself (their sum stays >= P) and at most :func:`_loading_stretch` of it
-        (the sum stays >= 1.05 BW), and at least WALKING_LOADING_MIN_S (the sum then dips in the rare double support
-        shorter than that: 10-20 ms at 2-2.5 m/s)."""
-        stretch = _loading_stretch(peak_bw)
-        high = WALKING_DOUBLE_SUPPORT_FRACTION[1]
-
-        def edge(double_support: NDArray[np.float64]) -> NDArray[np.float64]:
-            d = np.clip(loading_s / contact_time_s, double_support, stretch * double_support)
-            return np.minimum(np.maximum(d, WALKING_LOADING_MIN_S / contact_time_s), high)
-
-        a1, a2 = edge(u1), edge(1.0 - u2)
+    def of(cls, u1: NDArray[np.float64], u2: NDArray[np.float64], contact_time_s: NDArray[np.float64]) -> _Geometry:
+        """Each double support's edges (the leading leg's rise, the trailing leg's fall) last the double support
+        itself (so their sum stays >= P), or WALKING_LOADING_MIN_S where it is shorter (the sum then dips)."""
+        high, shortest = WALKING_DOUBLE_SUPPORT_FRACTION[1], WALKING_LOADING_MIN_S / contact_time_s
+        a1, a2 = np.minimum(np.maximum(u1, shortest), high), np.minimum(np.maximum(1.0 - u2, shortest), high)
         return cls(a1, a2, np.maximum(u1, a1), np.minimum(u2, 1.0 - a2))
 
     @property
