@@ -355,12 +355,11 @@ class WalkingVgrf:
         peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, g)
         e_int, e_mom = _edge_integral(False, WALKING_EDGE_EXPONENT), _edge_moment(False, WALKING_EDGE_EXPONENT)
         a1, a2 = g.a1, g.a2
-        # edges, the peak held to p1 and from p2, the dip symmetric about its middle (each half's integral half (P+V)/2)
+        # the edges and the dip, symmetric about its middle (each half's integral half (P + V)/2)
         area = peak * g.peak_area + g.half * (peak + valley)
         moment = (
             peak * a1 * a1 * e_mom  # the rise
             + peak * a2 * (e_int - a2 * e_mom)  # the fall, s = 1 - a2 y
-            + 0.5 * peak * (g.p1**2 - a1**2 + (1 - a2) ** 2 - g.p2**2)  # the held peaks
             + g.half * (peak + valley) * 0.5 * (g.p1 + g.p2)
         )
         landing = impact_scale * self.landing_bw
@@ -370,21 +369,26 @@ class WalkingVgrf:
 
 @dataclass(frozen=True)
 class _Geometry:
-    """Stance fractions of a v2 walking stance: the loading edge's length ``a1``, the unloading's ``a2``, the first
-    peak's end ``p1``, the second's start ``p2``."""
+    """Stance fractions of a v2 walking stance: the loading edge's length ``a1`` (the first peak's), the unloading's
+    ``a2`` (the second peak at 1 - a2)."""
 
     a1: NDArray[np.float64]
     a2: NDArray[np.float64]
-    p1: NDArray[np.float64]
-    p2: NDArray[np.float64]
 
     @classmethod
     def of(cls, u1: NDArray[np.float64], u2: NDArray[np.float64], contact_time_s: NDArray[np.float64]) -> _Geometry:
         """Each double support's edges (the leading leg's rise, the trailing leg's fall) last the double support
         itself (so their sum stays >= P), or WALKING_LOADING_MIN_S where it is shorter (the sum then dips)."""
         high, shortest = WALKING_DOUBLE_SUPPORT_FRACTION[1], WALKING_LOADING_MIN_S / contact_time_s
-        a1, a2 = np.minimum(np.maximum(u1, shortest), high), np.minimum(np.maximum(1.0 - u2, shortest), high)
-        return cls(a1, a2, np.maximum(u1, a1), np.minimum(u2, 1.0 - a2))
+        return cls(np.minimum(np.maximum(u1, shortest), high), np.minimum(np.maximum(1.0 - u2, shortest), high))
+
+    @property
+    def p1(self) -> NDArray[np.float64]:
+        return self.a1
+
+    @property
+    def p2(self) -> NDArray[np.float64]:
+        return np.asarray(1.0 - self.a2, dtype=np.float64)
 
     @property
     def half(self) -> NDArray[np.float64]:
@@ -393,9 +397,8 @@ class _Geometry:
 
     @property
     def peak_area(self) -> NDArray[np.float64]:
-        """Integral of the two edges and the held peaks at peak 1 (stance fraction)."""
-        e_int = _edge_integral(False, WALKING_EDGE_EXPONENT)
-        return np.asarray(e_int * (self.a1 + self.a2) + (self.p1 - self.a1) + (1 - self.a2 - self.p2), dtype=np.float64)
+        """Integral of the two edges at peak 1 (stance fraction)."""
+        return np.asarray(_edge_integral(False, WALKING_EDGE_EXPONENT) * (self.a1 + self.a2), dtype=np.float64)
 
 
 def vgrf_shape(
