@@ -212,6 +212,14 @@ WALKING_PEAK_RANGE_BW = (1.05, 1.5)
 #: 1 minus them), the mid-stance valley at least this share of the peak.
 WALKING_DOUBLE_SUPPORT_FRACTION = (0.03, 0.45)
 WALKING_VALLEY_MIN_OF_PEAK = 0.25
+#: Simulator v2 walking: a hard landing's impulse lowers the valley no further than this (BW; nor a valley already
+#: lower) and scales the stance for the rest (SIM-15): v2's fastest soft walks' valley (1.8 m/s: ~0.5 BW), above the
+#: lower back's flight floor (0.4 g), under which a trunk's step reads as running.
+WALKING_HARD_VALLEY_MIN_BW = 0.5
+#: Simulator v2 walking: a hard landing's pulse (LANDING_TIMING's rearfoot fractions) is that of a running stance of
+#: this length (s; 3 m/s, where LANDING_BW is given): the heel's stop from its touchdown velocity takes as long in a
+#: walk (peak ~25 ms, end ~60 ms after contact), not 2-3 times longer with the walking stance.
+HARD_LANDING_STANCE_S = 0.25
 #: Simulator v2 walking: a stance whose timing needs more or less impulse than the nominal one moves its valley by up
 #: to this (BW) and scales as a whole by the rest (its peak then varies by a few per cent, as measured: Masani et al.
 #: 2002, coefficients of variation of the peaks of a few per cent, rising with speed).
@@ -265,14 +273,19 @@ class WalkingVgrf:
     P (e(x) + e(1 - x)) >= P there (in one shorter than WALKING_LOADING_MIN_S it dips). P is the speed's
     (:func:`walking_peak_bw`), V that which gives the nominal stance (:meth:`nominal`) its vertical impulse (body weight
     x step time); each stance's own impulse (its timing varies) moves its valley a little and scales it as a whole for
-    the rest (:meth:`_levels`); a hard landing's pulse (``landing``, ``landing_bw``, as in :class:`VgrfShape`) takes
-    its impulse from the valley, the peaks kept (SIM-15).
+    the rest (:meth:`_levels`); a hard landing's pulse (``landing``, ``landing_bw``, as in :class:`VgrfShape`) lasts
+    as in running (its fractions are of a HARD_LANDING_STANCE_S stance: the heel's stop does not slow with the gait)
+    and takes its impulse from the valley, the peaks kept (SIM-15).
     """
 
     peak_bw: float
     valley_bw: float
     landing: Pulse
     landing_bw: float = 0.0
+
+    def _landing_stretch(self, contact_time_s: NDArray[np.float64]) -> NDArray[np.float64]:
+        """This stance's length over the landing pulse's reference stance (the pulse lies at ``s`` x this)."""
+        return np.asarray(contact_time_s / HARD_LANDING_STANCE_S, dtype=np.float64)
 
     @classmethod
     def nominal(
@@ -301,8 +314,7 @@ class WalkingVgrf:
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Peak and valley (BW) of the active part of each stance: the valley moves by up to WALKING_VALLEY_SPREAD_BW
         toward the stance's impulse, and the whole stance is scaled by the rest; then a hard landing's impulse is
-        taken from the valley (down to WALKING_VALLEY_MIN_OF_PEAK of the peak; the whole stance scaled for any
-        rest)."""
+        taken from the valley (down to WALKING_HARD_VALLEY_MIN_BW; the whole stance scaled for any rest)."""
         need = step_time_s / contact_time_s
         edges, half = geometry.peak_area, geometry.half
         p = self.peak_bw
@@ -312,9 +324,9 @@ class WalkingVgrf:
         valley = self.valley_bw + shift
         k = need / (p * edges + half * (p + valley))
         peak, valley = k * p, k * valley
-        landing = impact_scale * self.landing_bw * self.landing.integral
+        landing = impact_scale * self.landing_bw * self.landing.integral / self._landing_stretch(contact_time_s)
         lowered = valley - landing / half
-        floor = WALKING_VALLEY_MIN_OF_PEAK * peak
+        floor = np.maximum(WALKING_VALLEY_MIN_OF_PEAK * peak, np.minimum(valley, WALKING_HARD_VALLEY_MIN_BW))
         rest = half * np.maximum(floor - lowered, 0.0)  # impulse the valley cannot give
         valley = np.maximum(lowered, floor)
         k = 1.0 - rest / (peak * edges + half * (peak + valley))
@@ -340,7 +352,8 @@ class WalkingVgrf:
         inner = valley + (peak - valley) * dip
         shape = np.where(s < g.p1, peak * rise, np.where(s > g.p2, peak * fall, inner))
         shape = np.where((s >= 0) & (s <= 1), shape, 0.0)
-        return np.asarray(shape + impact_scale * self.landing_bw * self.landing(s), dtype=np.float64)
+        landing = self.landing(s * self._landing_stretch(contact_time_s))
+        return np.asarray(shape + impact_scale * self.landing_bw * landing, dtype=np.float64)
 
     def centroid_fraction(
         self,
@@ -363,8 +376,9 @@ class WalkingVgrf:
             + g.half * (peak + valley) * 0.5 * (g.p1 + g.p2)
         )
         landing = impact_scale * self.landing_bw
-        total = area + landing * self.landing.integral
-        return np.asarray((moment + landing * self.landing.first_moment) / total, dtype=np.float64)
+        r = self._landing_stretch(contact_time_s)
+        total = area + landing * self.landing.integral / r
+        return np.asarray((moment + landing * self.landing.first_moment / r**2) / total, dtype=np.float64)
 
 
 @dataclass(frozen=True)
