@@ -134,7 +134,7 @@ def test_version_1_writes_the_bytes_it_always_wrote(tmp_path: Path, placement: s
 
 def test_a_fast_walk_s_shortest_double_supports_do_not_load_faster_than_a_collision() -> None:
     # SIM-14: the rise lasted the stance's own double support (two jittered times' difference), 10-20 ms at the fastest
-    # walks: here the largest loading rate 2.1 x the median, CV 0.37 (the floor alone: 1.39, 0.21; with SIM-16 1.23, 0.09)
+    # walks: here the largest loading rate 2.1 x the median, CV 0.37 (the floor alone: 1.39, 0.21; + SIM-16: 1.23, 0.09)
     truth = simulate(_walk("forward", 2.5, 2, seconds=20.0)).truth
     rates = truth["vgrf_loading_rate_bw_per_s"].to_numpy()[2:-2]
     assert rates.max() < 1.7 * np.median(rates), rates.max() / np.median(rates)
