@@ -89,7 +89,14 @@ def _plan(config: SimulationConfig, rng: np.random.Generator) -> tuple[list[Movi
     start = 0.0
     for bout_id, bout in enumerate(config.bouts):
         if not bout.is_still:
-            seq = stance_sequence(bout, start, rng, config.stride_time_cv, config.contact_time_cv)
+            seq = stance_sequence(
+                bout,
+                start,
+                rng,
+                config.stride_time_cv,
+                config.contact_time_cv,
+                contact_follows_step=config.version >= 2,
+            )
             fsa = draw_foot_strike_angle(bout, rng)
             angles = draw_stance_strike_angles(bout, fsa, seq.ic_s.size, rng)
             swing = 2 * seq.timing.step_time_s - seq.timing.contact_time_s

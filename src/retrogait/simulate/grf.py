@@ -11,8 +11,9 @@ slope, so the force rises near-linearly from contact, as on a force plate, and n
 * walking, simulator v2 (:class:`WalkingVgrf`, SIM-13): tied to the double supports. The force rises from contact
   to its first peak at the other leg's toe-off, dips to a valley in mid single support, rises to its second peak at
   the other leg's contact and falls to toe-off, the fall mirroring the other leg's rise, so the two legs' sum stays
-  at or above the peak (>= 1 BW) through double support; the peak grows with speed (Keller et al. 1996) and the
-  valley follows from the nominal stance's impulse, so the M deepens with speed;
+  at or above the peak (>= 1 BW) through double support (but in one shorter than the 50 ms collision, SIM-14,
+  which the edges last at least); the peak grows with speed (Keller et al. 1996) and the valley follows from the
+  nominal stance's impulse, so the M deepens with speed; a hard landing's impulse comes out of the valley (SIM-15);
 * landing component: a short pulse at contact, sharp and large on the heel (the impact transient),
   smaller on the midfoot, small and slow on the ball, x 0.7 backward (the soft landing).
 
@@ -211,6 +212,14 @@ WALKING_PEAK_RANGE_BW = (1.05, 1.5)
 #: 1 minus them), the mid-stance valley at least this share of the peak.
 WALKING_DOUBLE_SUPPORT_FRACTION = (0.03, 0.45)
 WALKING_VALLEY_MIN_OF_PEAK = 0.25
+#: Simulator v2 walking: a hard landing's impulse lowers the valley no further than this (BW; nor a valley already
+#: lower) and scales the stance for the rest (SIM-15): v2's fastest soft walks' valley (1.8 m/s: ~0.5 BW), above the
+#: lower back's flight floor (0.4 g), under which a trunk's step reads as running.
+WALKING_HARD_VALLEY_MIN_BW = 0.5
+#: Simulator v2 walking: a hard landing's pulse (LANDING_TIMING's rearfoot fractions) is that of a running stance of
+#: this length (s; 3 m/s, where LANDING_BW is given): the heel's stop from its touchdown velocity takes as long in a
+#: walk (peak ~25 ms, end ~60 ms after contact), not 2-3 times longer with the walking stance.
+HARD_LANDING_STANCE_S = 0.25
 #: Simulator v2 walking: a stance whose timing needs more or less impulse than the nominal one moves its valley by up
 #: to this (BW) and scales as a whole by the rest (its peak then varies by a few per cent, as measured: Masani et al.
 #: 2002, coefficients of variation of the peaks of a few per cent, rising with speed).
@@ -220,6 +229,10 @@ WALKING_VALLEY_SPREAD_BW = 0.05
 #: EDGE_EXPONENT's 6), with a kink up at the contact (the collision: slope n/(n - 1) P per double support) and
 #: one down at the toe-off.
 WALKING_EDGE_EXPONENT = 12.0
+#: Simulator v2 walking: the shortest loading edge (s), the collision's: the knee's flexion in loading response takes
+#: the body's weight over ~50-100 ms (Perry & Burnfield 2010: loading response 0-10 % of the gait cycle, ~100 ms at 1.3
+#: m/s), so a walking leg does not pick up its weight faster than this however short its double support.
+WALKING_LOADING_MIN_S = 0.05
 
 
 def walking_peak_bw(speed_ms: float) -> float:
@@ -252,20 +265,27 @@ class DoubleSupport:
 class WalkingVgrf:
     """Walking vGRF of a stance tied to its double supports (simulator v2; module docstring).
 
-    Over stance fraction s with the other leg's toe-off at u1 and its contact at u2 (:class:`DoubleSupport`): P e(s/u1)
-    from contact to u1 (the finite-slope edge of WALKING_EDGE_EXPONENT, zero slope at the peak); a cosine from P down
-    to the valley V midway between u1 and u2 and back up to P at u2; P e((1 - s)/(1 - u2)) to toe-off. The leading
-    leg's rise and the trailing leg's fall are mirror images over the same double support, so their sum is
-    P (e(x) + e(1 - x)) >= P there. P is the speed's (:func:`walking_peak_bw`), V that which gives the nominal stance
-    (:meth:`nominal`) its vertical impulse (body weight x step time); each stance's own impulse (its timing varies)
-    moves its valley a little and scales it as a whole for the rest (:meth:`_levels`); a hard landing's pulse
-    (``landing``, ``landing_bw``, as in :class:`VgrfShape`) takes its impulse from the whole stance alike.
+    Over stance fraction s with the other leg's toe-off at u1 and its contact at u2 (:class:`DoubleSupport`): P e(s/a1)
+    from contact to a1, the finite-slope edge of WALKING_EDGE_EXPONENT (zero slope at the peak) over the first double
+    support u1, but at least WALKING_LOADING_MIN_S (the collision; SIM-14); a cosine from P down to the valley V midway
+    and back up to P at 1 - a2; P e((1 - s)/a2) to toe-off, a2 the second double support's, as long. The leading leg's
+    rise and the trailing leg's fall are mirror images over the same double support, so their sum is
+    P (e(x) + e(1 - x)) >= P there (in one shorter than WALKING_LOADING_MIN_S it dips). P is the speed's
+    (:func:`walking_peak_bw`), V that which gives the nominal stance (:meth:`nominal`) its vertical impulse (body weight
+    x step time); each stance's own impulse (its timing varies) moves its valley a little and scales it as a whole for
+    the rest (:meth:`_levels`); a hard landing's pulse (``landing``, ``landing_bw``, as in :class:`VgrfShape`) lasts
+    as in running (its fractions are of a HARD_LANDING_STANCE_S stance: the heel's stop does not slow with the gait)
+    and takes its impulse from the valley, the peaks kept (SIM-15).
     """
 
     peak_bw: float
     valley_bw: float
     landing: Pulse
     landing_bw: float = 0.0
+
+    def _landing_stretch(self, contact_time_s: NDArray[np.float64]) -> NDArray[np.float64]:
+        """This stance's length over the landing pulse's reference stance (the pulse lies at ``s`` x this)."""
+        return np.asarray(contact_time_s / HARD_LANDING_STANCE_S, dtype=np.float64)
 
     @classmethod
     def nominal(
@@ -276,31 +296,41 @@ class WalkingVgrf:
         peak = walking_peak_bw(speed_ms)
         low, high = WALKING_DOUBLE_SUPPORT_FRACTION
         u1 = float(np.clip(1.0 - step_time_s / contact_time_s, low, high))
-        u2 = float(np.clip(step_time_s / contact_time_s, 1 - high, 1 - low))
-        edges, half = _edge_integral(False, WALKING_EDGE_EXPONENT) * (u1 + 1 - u2), 0.5 * (u2 - u1)
-        valley = (step_time_s / contact_time_s - peak * (edges + half)) / half
-        return cls(peak, float(np.clip(valley, WALKING_VALLEY_MIN_OF_PEAK * peak, peak)), landing, landing_bw)
+        geometry = _Geometry.of(np.array(u1), np.array(1.0 - u1), np.array(contact_time_s))
+        edges, half = geometry.peak_area, geometry.half
+        valley = float((step_time_s / contact_time_s - peak * edges) / half - peak)
+        valley = float(np.clip(valley, WALKING_VALLEY_MIN_OF_PEAK * peak, peak))
+        return cls(peak, valley, landing, landing_bw)
+
+    def _geometry(self, contact_time_s: NDArray[np.float64], support: DoubleSupport) -> _Geometry:
+        return _Geometry.of(support.loading, support.unloading, contact_time_s)
 
     def _levels(
         self,
         step_time_s: NDArray[np.float64],
         contact_time_s: NDArray[np.float64],
         impact_scale: Scale,
-        support: DoubleSupport,
+        geometry: _Geometry,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Peak and valley (BW) of the active part of each stance: the valley moves by up to WALKING_VALLEY_SPREAD_BW
-        toward the stance's impulse, and the whole stance is scaled by the rest."""
-        u1, u2 = support.loading, support.unloading
-        need = step_time_s / contact_time_s - impact_scale * self.landing_bw * self.landing.integral
-        edges = _edge_integral(False, WALKING_EDGE_EXPONENT) * (u1 + 1 - u2)
-        half = 0.5 * (u2 - u1)
+        toward the stance's impulse, and the whole stance is scaled by the rest; then a hard landing's impulse is
+        taken from the valley (down to WALKING_HARD_VALLEY_MIN_BW; the whole stance scaled for any rest)."""
+        need = step_time_s / contact_time_s
+        edges, half = geometry.peak_area, geometry.half
         p = self.peak_bw
         shift = np.clip(
-            (need - p * (edges + half)) / half - self.valley_bw, -WALKING_VALLEY_SPREAD_BW, WALKING_VALLEY_SPREAD_BW
+            (need - p * edges) / half - p - self.valley_bw, -WALKING_VALLEY_SPREAD_BW, WALKING_VALLEY_SPREAD_BW
         )
         valley = self.valley_bw + shift
         k = need / (p * edges + half * (p + valley))
-        return np.asarray(k * p, dtype=np.float64), np.asarray(k * valley, dtype=np.float64)
+        peak, valley = k * p, k * valley
+        landing = impact_scale * self.landing_bw * self.landing.integral / self._landing_stretch(contact_time_s)
+        lowered = valley - landing / half
+        floor = np.maximum(WALKING_VALLEY_MIN_OF_PEAK * peak, np.minimum(valley, WALKING_HARD_VALLEY_MIN_BW))
+        rest = half * np.maximum(floor - lowered, 0.0)  # impulse the valley cannot give
+        valley = np.maximum(lowered, floor)
+        k = 1.0 - rest / (peak * edges + half * (peak + valley))
+        return np.asarray(k * peak, dtype=np.float64), np.asarray(k * valley, dtype=np.float64)
 
     def vgrf_bw(
         self,
@@ -312,16 +342,18 @@ class WalkingVgrf:
     ) -> NDArray[np.float64]:
         """Vertical force (BW) at stance fraction ``s`` (0 outside the stance); arrays broadcast together."""
         assert support is not None, "walking force (v2) needs the double supports"
-        u1, u2 = support.loading, support.unloading
-        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, support)
-        mid = 0.5 * (u1 + u2)
+        g = self._geometry(contact_time_s, support)
+        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, g)
+        mid = 0.5 * (g.p1 + g.p2)
         n = WALKING_EDGE_EXPONENT
-        rise = _edge(np.clip(s / u1, 0.0, 1.0), False, n)
-        fall = _edge(np.clip((1 - s) / (1 - u2), 0.0, 1.0), False, n)
-        dip = 0.5 * (1 + np.cos(np.pi * np.clip(np.abs(s - mid) / (mid - u1), 0.0, 1.0) + np.pi))
-        shape = np.where(s < u1, peak * rise, np.where(s > u2, peak * fall, valley + (peak - valley) * dip))
+        rise = _edge(np.clip(s / g.a1, 0.0, 1.0), False, n)
+        fall = _edge(np.clip((1 - s) / g.a2, 0.0, 1.0), False, n)
+        dip = 0.5 * (1 + np.cos(np.pi * np.clip(np.abs(s - mid) / (mid - g.p1), 0.0, 1.0) + np.pi))
+        inner = valley + (peak - valley) * dip
+        shape = np.where(s < g.p1, peak * rise, np.where(s > g.p2, peak * fall, inner))
         shape = np.where((s >= 0) & (s <= 1), shape, 0.0)
-        return np.asarray(shape + impact_scale * self.landing_bw * self.landing(s), dtype=np.float64)
+        landing = self.landing(s * self._landing_stretch(contact_time_s))
+        return np.asarray(shape + impact_scale * self.landing_bw * landing, dtype=np.float64)
 
     def centroid_fraction(
         self,
@@ -332,20 +364,55 @@ class WalkingVgrf:
     ) -> NDArray[np.float64]:
         """Stance fraction of the force centroid, where the COM passes over the foot."""
         assert support is not None, "walking force (v2) needs the double supports"
-        u1, u2 = support.loading, support.unloading
-        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, support)
+        g = self._geometry(contact_time_s, support)
+        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, g)
         e_int, e_mom = _edge_integral(False, WALKING_EDGE_EXPONENT), _edge_moment(False, WALKING_EDGE_EXPONENT)
-        half = 0.5 * (u2 - u1)
-        # single support: each half's integral is half (P + V)/2, the dip symmetric about the middle
-        area = peak * e_int * (u1 + 1 - u2) + half * (peak + valley)
+        a1, a2 = g.a1, g.a2
+        # the edges and the dip, symmetric about its middle (each half's integral half (P + V)/2)
+        area = peak * g.peak_area + g.half * (peak + valley)
         moment = (
-            peak * u1 * u1 * e_mom
-            + peak * (1 - u2) * (e_int - (1 - u2) * e_mom)
-            + half * (peak + valley) * 0.5 * (u1 + u2)
+            peak * a1 * a1 * e_mom  # the rise
+            + peak * a2 * (e_int - a2 * e_mom)  # the fall, s = 1 - a2 y
+            + g.half * (peak + valley) * 0.5 * (g.p1 + g.p2)
         )
         landing = impact_scale * self.landing_bw
-        total = area + landing * self.landing.integral
-        return np.asarray((moment + landing * self.landing.first_moment) / total, dtype=np.float64)
+        r = self._landing_stretch(contact_time_s)
+        total = area + landing * self.landing.integral / r
+        return np.asarray((moment + landing * self.landing.first_moment / r**2) / total, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Stance fractions of a v2 walking stance: the loading edge's length ``a1`` (the first peak's), the unloading's
+    ``a2`` (the second peak at 1 - a2)."""
+
+    a1: NDArray[np.float64]
+    a2: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, u1: NDArray[np.float64], u2: NDArray[np.float64], contact_time_s: NDArray[np.float64]) -> _Geometry:
+        """Each double support's edges (the leading leg's rise, the trailing leg's fall) last the double support
+        itself (so their sum stays >= P), or WALKING_LOADING_MIN_S where it is shorter (the sum then dips)."""
+        high, shortest = WALKING_DOUBLE_SUPPORT_FRACTION[1], WALKING_LOADING_MIN_S / contact_time_s
+        return cls(np.minimum(np.maximum(u1, shortest), high), np.minimum(np.maximum(1.0 - u2, shortest), high))
+
+    @property
+    def p1(self) -> NDArray[np.float64]:
+        return self.a1
+
+    @property
+    def p2(self) -> NDArray[np.float64]:
+        return np.asarray(1.0 - self.a2, dtype=np.float64)
+
+    @property
+    def half(self) -> NDArray[np.float64]:
+        """Half the dip's length (stance fraction)."""
+        return np.asarray(0.5 * (self.p2 - self.p1), dtype=np.float64)
+
+    @property
+    def peak_area(self) -> NDArray[np.float64]:
+        """Integral of the two edges at peak 1 (stance fraction)."""
+        return np.asarray(_edge_integral(False, WALKING_EDGE_EXPONENT) * (self.a1 + self.a2), dtype=np.float64)
 
 
 def vgrf_shape(

@@ -15,7 +15,9 @@ Model (sources in docs/simulator.md):
 
 Step times vary independently (Gaussian, seeded) so that stride time (two steps) has the configured
 coefficient of variation; contact times vary with theirs; step times are then rescaled so the bout's
-mean cadence is exact.
+mean cadence is exact. From simulator version 2 a walking stance's contact time follows the step that starts in it
+(``contact_follows_step``, SIM-16): the contact times keep their coefficient of variation, but a double support (a
+contact minus a step) no longer varies with two independent draws.
 """
 
 from __future__ import annotations
@@ -78,8 +80,11 @@ def stance_sequence(
     rng: np.random.Generator,
     stride_time_cv: float,
     contact_time_cv: float,
+    contact_follows_step: bool = False,
 ) -> StanceSequence:
-    """Stance times of both legs for a moving bout that starts at ``start_s`` (s)."""
+    """Stance times of both legs for a moving bout that starts at ``start_s`` (s); ``contact_follows_step``
+    (simulator v2, walking): each contact time is the nominal one times its step's ratio to the nominal step, with an
+    own residual that keeps the contact time's coefficient of variation (SIM-16)."""
     timing = nominal_timing(bout)
     step, contact = timing.step_time_s, timing.contact_time_s
     pose = POSE_STANCE_FRACTION[bout.activity]
@@ -89,6 +94,9 @@ def stance_sequence(
     steps = np.clip(steps, 0.8 * step, 1.2 * step)
     steps *= step / steps.mean()
     contacts = contact * (1.0 + contact_time_cv * rng.standard_normal(n + 1))
+    if contact_follows_step and bout.activity == "walking":
+        own = np.sqrt(max(contact_time_cv**2 - 2.0 * stride_time_cv**2, 0.0)) / contact_time_cv
+        contacts = contact * np.append(steps, step) / step * (1.0 + own * (contacts / contact - 1.0))
     contacts = np.clip(contacts, 0.85 * contact, 1.15 * contact)
     if bout.activity == "running":
         contacts = np.minimum(contacts, MAX_RUNNING_CONTACT_OF_STEP * np.append(steps, step))
