@@ -327,17 +327,14 @@ def test_a_pause_is_seen_on_a_phone_s_uneven_sample_clock(rate_hz: float) -> Non
     assert trig.gate_s() == -np.inf  # paused: the walk's rhythm no longer times the gate (it said 0.815 s)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review39a finding, not mended: a forefoot run from standing with no rest seen in its stances"
-)
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_forefoot_run_from_standing_cues_no_toe_off(seed: int) -> None:
     """A forefoot run (4 m/s) from standing: its stances show no rest (the rest score stays above its level), so
     before the analysis has a rhythm LIVE-36's level (the largest jerk since the foot's last rest: the standing
-    before the run) holds the first landing's jerk; the next two landings fall below it, and a toe-off sharper than
-    all is taken for a landing and cued (seed 1 at 6.23 s, toe-off 6.21 s; seed 2 at 5.50 s, toe-off 5.48 s).
-    Tried and dropped: the level from the last window's end (no change), 0.8 of the first landing's jerk (mends seed
-    1, not 2; the probe's forward walk seed 2 gains two false cues)."""
+    before the run) held the toe-off's jerk, two to three times a forefoot landing's; the next landings fell below
+    it, and a toe-off was taken for a landing and cued (71a0c10..c161c15: seed 1 at 6.23 s, toe-off 6.21 s; seed 2
+    at 5.50 s, toe-off 5.48 s). After a landing whose stance did not rest, the level is at most
+    ``landing_jerk_fraction`` of that landing's jerk (LIVE-40)."""
     bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 4.0, 12, foot_strike="forefoot")]
     session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=200.0, seed=seed)).session
     ic = retrogait.analyze(session).steps["ic_time_s"].to_numpy()

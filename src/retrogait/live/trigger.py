@@ -17,7 +17,9 @@ it cannot know from the past alone is where the window starts, so it recognises 
   at the foot with a gyroscope, before the analysis has a rhythm (a session's first ~5 s of gait), of the
   largest jerk of the foot's last stride that came to rest with no landing recognised (LIVE-33), and before any
   such stride, the first jerk sharper than any since the foot left its rest (the push-off's): the landing is
-  the stride's sharpest change. Looked for at least the shortest stride of the offline contacts (two
+  the stride's sharpest change; after a landing whose stance did not rest (a forefoot run, whose toe-off's jerk
+  is two to three times its landing's), no more than ``landing_jerk_fraction`` of that landing's (LIVE-40).
+  Looked for at least the shortest stride of the offline contacts (two
   ``min_step_s``) after the foot's last rest and after its last landing (LIVE-36). After a pause (the foot at
   rest for the longest step period, ``max_step_s``, or more) the rhythm before it no longer times the gate and the
   swing bound, which are then these, until the analysis has a rhythm of the new bout (LIVE-38).
@@ -232,6 +234,7 @@ class ImpactTrigger:
         self._paused_s = -math.inf  # the last rest known of the latest pause: a rest of max_step_s or more (host s)
         self._open: ImpactWindow | None = None
         self._last_onset_s = -math.inf
+        self._last_landing: ImpactWindow | None = None
         self._last_end_s = -math.inf
         self._windows: list[ImpactWindow] = []  # closed or open, not yet matched to a contact
         #: per recent closed foot/shank window: its event was from the air (the gait has soft landings)
@@ -313,8 +316,12 @@ class ImpactTrigger:
 
     def _stride_jerk(self, position: int, looking: NDArray[np.bool_]) -> NDArray[np.float64]:
         """Per sample from ``position`` where a landing is looked for, the largest jerk (g/s) since the segment's last
-        rest before it (its push-off's): the first stride from standing, before any level is known (LIVE-36). NaN
-        elsewhere."""
+        rest before it (its push-off's): the first stride from standing, before any level is known (LIVE-36). Where a
+        landing was recognised since that rest (its stance did not rest), at most ``landing_jerk_fraction`` of that
+        landing's jerk, as the rhythm's level is of the analysis' landings: a forefoot runner's toe-off (the ground
+        letting go as the foot turns fastest, 830-1150 g/s at 4 m/s) is two to three times as sharp as its landing
+        (300-440 g/s), so the stride's sharpest change since the standing was a toe-off, the next landings passed
+        under it and a later toe-off past the gate was taken for a landing (LIVE-40). NaN elsewhere."""
         out = np.full(self._t.size - position, np.nan)
         at = position + np.flatnonzero(looking)
         for rest in np.unique(self._rested[at]).tolist():  # the samples looked at hold one or two rests
@@ -327,7 +334,18 @@ class ImpactTrigger:
             before = np.maximum.accumulate(self._jerk[lo : idx[-1]])  # before[k - lo - 1]: the largest before k
             mine = idx > lo
             out[idx[mine] - position] = before[idx[mine] - lo - 1]
+            if self._last_onset_s > rest:  # a landing since the rest, whose stance did not rest (LIVE-40)
+                out[idx - position] = np.fmin(out[idx - position], self._landing_level())
         return np.where(out > 0, out, np.nan)  # a stride that has not moved yet has no push-off
+
+    def _landing_level(self) -> float:
+        """``landing_jerk_fraction`` of the last recognised landing's jerk (g/s): the largest in its impact window
+        (from ``loading_lead_s`` before its contact to ``window_s`` after; NaN where it left the history)."""
+        w = self._last_landing
+        if w is None:
+            return math.nan
+        near = self._jerk[(self._t >= w.start_s) & (self._t <= w.end_s)]
+        return self.settings.landing_jerk_fraction * float(near.max()) if near.size else math.nan
 
     def _rests_began(self, first_new: int) -> NDArray[np.intp]:
         """Indices (into the history, from ``first_new``) where the segment came to rest again after moving: its last
@@ -452,6 +470,7 @@ class ImpactTrigger:
     def _start(self, onset_s: float) -> ImpactWindow:
         window = ImpactWindow(onset_s, onset_s - self.impact.loading_lead_s, onset_s + self.window_s())
         self._last_onset_s = onset_s
+        self._last_landing = window
         self._windows.append(window)
         return window
 
