@@ -31,7 +31,7 @@ Seeds 1-6 are those the trigger was developed on (LIVE-29, LIVE-31, LIVE-36), 7-
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -54,7 +54,6 @@ SESSIONS = {
         Bout("backward", "walking", 0.8, 12),
     ],
 }
-COUNTS = ("n", "near", "close", "agree", "value", "above", "first", "first_near", "first_close", "cues", "false")
 #: a bout's first landings counted apart (a new walk's or run's first steps: before the trigger has a rhythm)
 FIRST = 5
 #: a cue with no offline contact (any, with or without an impact) within this of its landing is false (s)
@@ -79,8 +78,8 @@ class Landings:
     false: int = 0
 
     def add(self, other: Landings) -> None:
-        for k in COUNTS:
-            setattr(self, k, getattr(self, k) + getattr(other, k))
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def replayed(placement: str, session_name: str, seed: int) -> dict[str, Landings]:

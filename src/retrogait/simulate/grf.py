@@ -302,8 +302,17 @@ class WalkingVgrf:
         valley = float(np.clip(valley, WALKING_VALLEY_MIN_OF_PEAK * peak, peak))
         return cls(peak, valley, landing, landing_bw)
 
-    def _geometry(self, contact_time_s: NDArray[np.float64], support: DoubleSupport) -> _Geometry:
-        return _Geometry.of(support.loading, support.unloading, contact_time_s)
+    def _stance(
+        self,
+        step_time_s: NDArray[np.float64],
+        contact_time_s: NDArray[np.float64],
+        impact_scale: Scale,
+        support: DoubleSupport | None,
+    ) -> tuple[_Geometry, NDArray[np.float64], NDArray[np.float64]]:
+        """Each stance's edges (:class:`_Geometry`), peak and valley (BW): what the force and its centroid share."""
+        assert support is not None, "walking force (v2) needs the double supports"
+        geometry = _Geometry.of(support.loading, support.unloading, contact_time_s)
+        return geometry, *self._levels(step_time_s, contact_time_s, impact_scale, geometry)
 
     def _levels(
         self,
@@ -341,9 +350,7 @@ class WalkingVgrf:
         support: DoubleSupport | None = None,
     ) -> NDArray[np.float64]:
         """Vertical force (BW) at stance fraction ``s`` (0 outside the stance); arrays broadcast together."""
-        assert support is not None, "walking force (v2) needs the double supports"
-        g = self._geometry(contact_time_s, support)
-        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, g)
+        g, peak, valley = self._stance(step_time_s, contact_time_s, impact_scale, support)
         mid = 0.5 * (g.p1 + g.p2)
         n = WALKING_EDGE_EXPONENT
         rise = _edge(np.clip(s / g.a1, 0.0, 1.0), False, n)
@@ -363,9 +370,7 @@ class WalkingVgrf:
         support: DoubleSupport | None = None,
     ) -> NDArray[np.float64]:
         """Stance fraction of the force centroid, where the COM passes over the foot."""
-        assert support is not None, "walking force (v2) needs the double supports"
-        g = self._geometry(contact_time_s, support)
-        peak, valley = self._levels(step_time_s, contact_time_s, impact_scale, g)
+        g, peak, valley = self._stance(step_time_s, contact_time_s, impact_scale, support)
         e_int, e_mom = _edge_integral(False, WALKING_EDGE_EXPONENT), _edge_moment(False, WALKING_EDGE_EXPONENT)
         a1, a2 = g.a1, g.a2
         # the edges and the dip, symmetric about its middle (each half's integral half (P + V)/2)
