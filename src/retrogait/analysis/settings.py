@@ -389,10 +389,14 @@ class TrunkStrikeSettings(Stage):
     )
     shock_band_high_hz: float = quantity(80.0, "Hz", "upper edge of the shock band (kept below 0.4 fs)", 10.0, 1000.0)
     transient_band_low_hz: float = quantity(
-        12.0, "Hz", "lower edge of the transient band: a force step rising in 12-40 ms, with the tissue mode", 5.0, 200.0
+        12.0,
+        "Hz",
+        "lower edge of the transient band, where the heel's impact peak lives (a heel strike raises both)",
+        5.0,
+        200.0,
     )
     transient_band_high_hz: float = quantity(
-        40.0, "Hz", "upper edge of the transient band (kept below 0.4 fs); the ratio is the lower band's", 10.0, 1000.0
+        40.0, "Hz", "upper edge of the transient band (kept below 0.4 fs)", 10.0, 1000.0
     )
     landing_before_s: float = quantity(0.01, "s", "the landing window starts this long before the contact", 0.0, 0.1)
     landing_after_s: float = quantity(0.07, "s", "... and ends this long after it", 0.01, 0.3)
