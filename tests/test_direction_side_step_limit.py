@@ -96,3 +96,37 @@ def test_fresh_person_62s_last_side_step_end_to_end_is_not_claimed_forward() -> 
     sideways = (np.abs(true_t[near] - detected) <= 0.05) & (result.truth["direction"].to_numpy()[near] == "sideways")
     assert sideways.sum() > 15
     assert not np.any(sideways & (steps["direction"].to_numpy(dtype=str) == "forward"))
+
+
+def test_a_slow_backward_walk_keeps_its_last_steps_before_standing_and_side_steps() -> None:
+    """Person 41's `protocol` lower back (100 Hz), end to end: the slow backward walk's last steps (97-99 s) read only
+    ~0.5 log-odds backward over lateral a step, and the side-steps after the standing read lateral. Read across the
+    standing the chain's backward filter named them lateral, so a seam cap over the whole session made three right
+    `backward` labels `unknown`; within their own bout (standing ends it) there is no seam."""
+    bouts = [
+        Bout("still", "still", 0, 2.0),
+        Bout("forward", "walking", 1.0767710377076676, 15.0),
+        Bout("forward", "walking", 1.6807195523068414, 15.0),
+        Bout("forward", "running", 2.5817735840432428, 15.0),
+        Bout("forward", "running", 3.6008617772947593, 12.0),
+        Bout("forward", "running", 5.90285696088578, 8.0),
+        Bout("still", "still", 0, 1.0),
+        Bout("still", "still", 0, 1.763281777823253, turn_deg=176.06495549272213),
+        Bout("still", "still", 0, 0.5),
+        Bout("backward", "walking", 1.7291285018753477, 15.0, hard_landing=True),
+        Bout("backward", "walking", 0.6680643600766468, 15.0),
+        Bout("still", "still", 0, 1.0),
+        Bout("left", "walking", 0.5227056889391973, 12.0),
+        Bout("still", "still", 0, 1.0),
+        Bout("right", "walking", 0.6319566561698794, 12.0),
+        Bout("still", "still", 0, 2.0),
+    ]
+    mounting = (-4.4260191377541975, 6.215650368844145, 2.918647257737719)
+    config = SimulationConfig(
+        "lower_back", bouts, sample_rate_hz=100.0, side="right", mounting_rotation_deg=mounting, seed=41, version=1
+    )
+    steps = retrogait.analyze(simulate(config).session).steps
+    t = steps["ic_time_s"].to_numpy(dtype=float)
+    last = (t > 97.5) & (t < 99.5)
+    assert last.sum() >= 3
+    assert np.all(steps["direction"].to_numpy(dtype=str)[last] == "backward")

@@ -187,11 +187,11 @@ def direction_probabilities(
     switch = link_switch_probability(signals, contacts, cues, settings)
     smoothed = smooth_states(evidence, switch)
     if signals.placement == "lower_back":  # the trunk: contacts of no evidence of their own (DIRECTION-32)
-        own = smooth_states(evidence, np.where(bout_ends(signals, contacts, cues, settings), FORGET, switch))
-        smoothed = own_bout_capped(smoothed, own)
-        smoothed = seam_capped(
-            smoothed, evidence, *one_sided_states(evidence, switch), settings.unknown_below_confidence
-        )
+        own_switch = np.where(bout_ends(signals, contacts, cues, settings), FORGET, switch)
+        smoothed = own_bout_capped(smoothed, smooth_states(evidence, own_switch))
+        # within its own bout: a change across standing or a change of gait is the bout end's (DIRECTION-40)
+        before, after = one_sided_states(evidence, own_switch)
+        smoothed = seam_capped(smoothed, evidence, before, after, settings.unknown_below_confidence)
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
     if isinstance(reversal, str):  # MEASURE
         reversal = facing_reversal(signals, contacts, cues, settings)
@@ -218,8 +218,9 @@ def seam_capped(
 ) -> FloatArray:
     """(m, 3) posteriors ``post`` (the lower back's) each made no surer of its most probable state than the step's
     own ``evidence`` (log-likelihoods) makes it against the states the chain reads up to it (``before``: the forward
-    filter, the chain cut after the step) and from it on (``after``: the backward one, cut before it), where those
-    two readings each name a state (at least ``claim``, the labels' ``unknown_below_confidence``), differ, and one is
+    filter, the chain cut after the step) and from it on (``after``: the backward one, cut before it), both within
+    its own bout (the chain forgetting at every bout end, as for :func:`own_bout_capped`), where those two readings
+    each name a state (at least ``claim``, the labels' ``unknown_below_confidence``), differ, and one is
     lateral (:func:`capped_posteriors`). The step then sits where the chain changes its mind, and whether it goes with
     the steps before or after it is for its own evidence to say, the two even a priori: the chain's preference comes
     from its switch odds against the trunk's weak lateral braking (0.2-0.6 m/s^2, near a mounting yaw's leak), not from
