@@ -21,7 +21,8 @@ def _evidence() -> tuple[np.ndarray, np.ndarray]:
 
 def test_one_sided_readings_are_the_chain_cut_after_or_before_the_step() -> None:
     ev, switch = _evidence()
-    before, after = one_sided_states(ev, switch)
+    post, before, after = one_sided_states(ev, switch)
+    np.testing.assert_allclose(post, smooth_states(ev, switch), atol=1e-12)
     for k in (0, 12, 29, 30, 39):
         np.testing.assert_allclose(before[k], smooth_states(ev[: k + 1], switch[:k])[-1], atol=1e-12)
         np.testing.assert_allclose(after[k], smooth_states(ev[k:], switch[k:])[0], atol=1e-12)
@@ -31,7 +32,7 @@ def test_the_step_at_a_lateral_seam_is_no_surer_than_its_own_evidence() -> None:
     ev, switch = _evidence()
     post = smooth_states(ev, switch)
     assert post[29, 0] > 0.9  # the chain alone: the last side-step `forward`, firmly
-    capped = seam_capped(post, ev, *one_sided_states(ev, switch), 0.7)
+    capped = seam_capped(post, ev, *one_sided_states(ev, switch)[1:], 0.7)
     assert capped[29].argmax() == 0 and capped[29, 0] < 0.7  # own: 1 / (1 + exp(-0.6)) = 0.65
     np.testing.assert_allclose(capped[29, 0], 1.0 / (1.0 + np.exp(-0.6)), rtol=1e-9)
     np.testing.assert_allclose(capped.sum(axis=1), 1.0)
@@ -43,8 +44,8 @@ def test_no_cap_on_a_sagittal_seam_or_a_step_without_evidence() -> None:
     ev = np.vstack([forward, backward])
     switch = np.full(19, 0.01)
     post = smooth_states(ev, switch)
-    np.testing.assert_array_equal(seam_capped(post, ev, *one_sided_states(ev, switch), 0.7), post)
+    np.testing.assert_array_equal(seam_capped(post, ev, *one_sided_states(ev, switch)[1:], 0.7), post)
     ev, switch = _evidence()
     ev[29] = 0.0  # a contact whose step could not be measured: carried by the chain as before
     post = smooth_states(ev, switch)
-    np.testing.assert_array_equal(seam_capped(post, ev, *one_sided_states(ev, switch), 0.7)[29], post[29])
+    np.testing.assert_array_equal(seam_capped(post, ev, *one_sided_states(ev, switch)[1:], 0.7)[29], post[29])

@@ -187,10 +187,12 @@ def direction_probabilities(
     switch = link_switch_probability(signals, contacts, cues, settings)
     smoothed = smooth_states(evidence, switch)
     if signals.placement == "lower_back":  # the trunk: contacts of no evidence of their own (DIRECTION-32)
-        own_switch = np.where(bout_ends(signals, contacts, cues, settings), FORGET, switch)
-        smoothed = own_bout_capped(smoothed, smooth_states(evidence, own_switch))
-        # within its own bout: a change across standing or a change of gait is the bout end's (DIRECTION-40)
-        before, after = one_sided_states(evidence, own_switch)
+        # the chain within each bout (every bout end forgetting): its posterior, and its readings up to and from a step
+        own, before, after = one_sided_states(
+            evidence, np.where(bout_ends(signals, contacts, cues, settings), FORGET, switch)
+        )
+        smoothed = own_bout_capped(smoothed, own)
+        # a change across standing or a change of gait is the bout end's, not a seam (DIRECTION-40)
         smoothed = seam_capped(smoothed, evidence, before, after, settings.unknown_below_confidence)
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
     if isinstance(reversal, str):  # MEASURE

@@ -91,15 +91,16 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
     return _normalised(fwd + bwd)
 
 
-def one_sided_states(log_likelihood: FloatArray, switch: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """(m, 3) each: per step the probabilities of the three states from its own evidence and that of the
-    steps before it only (the forward filter: the chain forgetting the link after the step), and from its own
-    and the steps' after it only (the backward one: forgetting the link before it); :func:`smooth_states`'s
+def one_sided_states(log_likelihood: FloatArray, switch: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(m, 3) each: :func:`smooth_states`'s posterior, and per step the probabilities of the three states from its own
+    evidence and that of the steps before it only (the forward filter: the chain forgetting the link after the step)
+    and from its own and the steps' after it only (the backward one: forgetting the link before it); one run of the
     recursions, whose product is the posterior."""
     if log_likelihood.shape[0] == 0:
-        return np.zeros((0, 3)), np.zeros((0, 3))
+        return np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 3))
     fwd, bwd = _recursions(log_likelihood, switch)
-    return _normalised(fwd), _normalised(bwd + np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64)))
+    own = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
+    return _normalised(fwd + bwd), _normalised(fwd), _normalised(bwd + own)
 
 
 def _normalised(log_p: FloatArray) -> FloatArray:
