@@ -431,3 +431,33 @@ def test_after_a_live_facing_reversal_a_later_stop_keeps_the_facing_so_far(place
     last = [s for s in steps if s.ic_time_s > 61.0]
     assert len(last) >= 25
     assert not any(s.direction_confidence >= 0.9 and s.direction != "backward" for s in last)
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_pause_before_a_walk_s_reversal_lets_the_live_chain_forget_as_the_offline_one(seed: int) -> None:
+    """LIVE-41 (issue 14): the forward walk's last contacts are missed before it turns into the backward walk, a
+    1.6 s interval. Offline it is a pause (over three median intervals of the session, whose running steps are
+    short): the chain forgets there and the backward walk reads backward from its first contacts. A 4 s window
+    holds walking intervals only, so it saw no pause and carried the forward walk across: the backward walk's
+    second and third contacts read `unknown` (0.33-0.68) online, `backward` (0.98-1.00) offline. The pause's
+    limit now takes the median over the committed contacts' intervals as well, as offline over the session's."""
+    bouts = [
+        Bout("still", "still", 0, 4),
+        Bout("forward", "running", 3.0, 20),
+        Bout("backward", "running", 2.5, 20),
+        Bout("forward", "walking", 1.3, 10),
+        Bout("backward", "walking", 0.8, 10),
+    ]
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=seed)).session
+    offline = retrogait.analyze(session).steps
+    steps, _ = _run(session)
+    # from the backward walk's second contact (its first, at the reversal, has no evidence of its own: LIVE-30)
+    walk = [(row, s) for row, s in _matched(steps, offline) if 54.5 < row.ic_time_s < 57.0]
+    assert len(walk) >= 4
+    assert all(row.direction == "backward" for row, _ in walk)
+    differ = [
+        (round(s.ic_time_s, 2), s.direction, round(s.direction_confidence, 2))
+        for row, s in walk
+        if s.direction != row.direction
+    ]
+    assert differ == []

@@ -80,6 +80,8 @@ MIN_STILL_SAMPLES = 50
 _HISTORY = 16
 #: Committed walking steps remembered for the walking trunk's typical step (LIVE-24; as the facing's memory).
 _WALKING_STEPS = 500
+#: Intervals between committed contacts remembered for the pause's limit (LIVE-41; as the facing's memory).
+_INTERVALS = 500
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class Window:
     ``earlier_steps_s``: the walking trunk's steps (s) of the contacts committed before the window's first
     sample (direction.typical_walking_step, LIVE-24).
     ``start_s``: the window's own first sample (host clock s); the still reference lies before it.
+    ``earlier_intervals_s``: the intervals (s) between the contacts committed before its first sample, each
+    to the committed one before it: the pause's limit is over the session's median interval (LIVE-41).
     """
 
     end_s: float
@@ -139,6 +143,7 @@ class Window:
     standing_only: bool = False
     earlier_steps_s: NDArray[np.float64] | None = None
     start_s: float = -math.inf
+    earlier_intervals_s: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +221,14 @@ def analyse_window(
     earlier = window.earlier_steps_s
     cues = direction_cue_columns(signals, contacts, settings.direction, transients, earlier_steps_s=earlier)
     evidence, relative = travel_evidence(cues, signals, settings.direction)
-    switch = link_switch_probability(signals, contacts, cues, settings.direction, earlier_steps_s=earlier)
+    switch = link_switch_probability(
+        signals,
+        contacts,
+        cues,
+        settings.direction,
+        earlier_steps_s=earlier,
+        earlier_intervals_s=window.earlier_intervals_s,
+    )
     lead = round(settings.impact.loading_lead_s * signals.fs_hz)
     columns: dict[str, NDArray[Any]] = {
         "ic_time_s": timing["ic_time_s"] + window.t0_s,
@@ -328,6 +340,8 @@ class OnlineStepDetector:
         self._direction = OnlineDirection(self.analysis.direction, placement)
         # (contact time s, its walking step s) of committed walking contacts of the trunk (LIVE-24)
         self._walking_steps: deque[tuple[float, float]] = deque(maxlen=_WALKING_STEPS)
+        # (contact time s, interval s from the committed contact before it): the pause's limit (LIVE-41)
+        self._intervals: deque[tuple[float, float]] = deque(maxlen=_INTERVALS)
         #: the body frame's vertical (sensor coordinates) of the latest analysis: the impact axis
         self.vertical: NDArray[np.float64] | None = None
         #: the gait's timing from the latest analysis, for the impact trigger
@@ -421,11 +435,12 @@ class OnlineStepDetector:
         # the walking steps of committed contacts before the window: its contacts' own are measured in it
         first = float(t[0]) if t.size else end_s
         earlier = np.asarray([step for ic, step in self._walking_steps if ic < first], dtype=np.float64)
+        intervals = np.asarray([gap for ic, gap in self._intervals if ic < first], dtype=np.float64)
         if gyr is not None and not np.isfinite(gyr).all():
             gyr = None
         t, acc, gyr = self._with_still_reference(t, acc, gyr)
         t0 = float(t[0]) if t.size else end_s
-        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only, earlier, first)
+        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only, earlier, first, intervals)
 
     def _still_mask(self, sel: NDArray[np.bool_]) -> NDArray[np.bool_]:
         """The offline still mask (analysis.still) of the selected samples (all False when too few)."""
@@ -586,6 +601,8 @@ class OnlineStepDetector:
             contact_time_s=to - ic if np.isfinite(to) and to > ic else float("nan"),
         )
         self._committed.append(step)
+        if np.isfinite(self._last_ic_s):
+            self._intervals.append((ic, ic - self._last_ic_s))
         self._last_ic_s = ic
         walked = float(col["walking_step_s"][i])
         if np.isfinite(walked):
