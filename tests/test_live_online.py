@@ -461,3 +461,27 @@ def test_a_pause_before_a_walk_s_reversal_lets_the_live_chain_forget_as_the_offl
         if s.direction != row.direction
     ]
     assert differ == []
+
+
+@pytest.mark.xfail(strict=True, reason="LIVE-42: a 4 s window across a change of gait without standing fails the gate")
+def test_a_run_turning_into_a_walk_has_its_walk_s_contacts_decided_on_a_window_that_holds_them() -> None:
+    """LIVE-42 (issue 14), held as a strict expected failure: seed 6's backward run turns into the forward walk at
+    44.3 s without standing. The windows ending 46.5 and 47.0 s hold the run's last strides and the walk's first:
+    the gait gate finds neither piece long enough to stand alone and drops every contact (`irregular`), so the
+    walk's second contact (44.81 s) is decided at `max_wait_s` on the window ending 46.0 s, whose look-ahead has no
+    evidence yet: `unknown` 0.33, offline `forward` 1.00 (the truth)."""
+    bouts = [
+        Bout("still", "still", 0, 4),
+        Bout("forward", "running", 3.0, 20),
+        Bout("backward", "running", 2.5, 20),
+        Bout("forward", "walking", 1.3, 10),
+        Bout("backward", "walking", 0.8, 10),
+    ]
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=6)).session
+    offline = retrogait.analyze(session).steps
+    steps, det = _run(session, settings=OnlineSettings())
+    walk = [(row, s) for row, s in _matched(steps, offline) if 44.5 < row.ic_time_s < 46.0]
+    assert len(walk) >= 2
+    late = [round(s.ic_time_s, 2) for _, s in walk if s.ready_time_s - s.ic_time_s > det.settings.max_wait_s]
+    differ = [(round(s.ic_time_s, 2), s.direction, row.direction) for row, s in walk if s.direction != row.direction]
+    assert (late, differ) == ([], [])
