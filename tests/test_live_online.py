@@ -23,6 +23,14 @@ from script_module import load_script
 RECORDINGS = load_script("shared_recordings")
 
 PACKET = 8  # samples handed over at a time, as a BLE packet would
+#: bench_live.py's session: a standing start, then running and walking each way, with no standing between them
+BENCH_BOUTS = [
+    Bout("still", "still", 0, 4),
+    Bout("forward", "running", 3.0, 20),
+    Bout("backward", "running", 2.5, 20),
+    Bout("forward", "walking", 1.3, 10),
+    Bout("backward", "walking", 0.8, 10),
+]
 
 
 def _run(
@@ -373,13 +381,7 @@ def test_a_backward_walk_with_missed_contacts_reads_as_offline_once_the_walk_has
     too few steps to see the double intervals and read them as one step each (the legs' sway: `unknown` at
     0.45-0.71 on six contacts). With the walking steps committed before the window, the window splits them as
     the offline analysis does over the session."""
-    bouts = [
-        Bout("still", "still", 0, 4),
-        Bout("forward", "running", 3.0, 20),
-        Bout("backward", "running", 2.5, 20),
-        Bout("forward", "walking", 1.3, 10),
-        Bout("backward", "walking", 0.8, 10),
-    ]
+    bouts = BENCH_BOUTS
     session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=1)).session
     offline = retrogait.analyze(session).steps
     steps, _ = _run(session)
@@ -441,13 +443,7 @@ def test_a_pause_before_a_walk_s_reversal_lets_the_live_chain_forget_as_the_offl
     holds walking intervals only, so it saw no pause and carried the forward walk across: the backward walk's
     second and third contacts read `unknown` (0.33-0.68) online, `backward` (0.98-1.00) offline. The pause's
     limit now takes the median over the committed contacts' intervals as well, as offline over the session's."""
-    bouts = [
-        Bout("still", "still", 0, 4),
-        Bout("forward", "running", 3.0, 20),
-        Bout("backward", "running", 2.5, 20),
-        Bout("forward", "walking", 1.3, 10),
-        Bout("backward", "walking", 0.8, 10),
-    ]
+    bouts = BENCH_BOUTS
     session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=seed)).session
     offline = retrogait.analyze(session).steps
     steps, _ = _run(session)
@@ -470,13 +466,7 @@ def test_a_run_turning_into_a_walk_has_its_walk_s_contacts_decided_on_a_window_t
     the gait gate finds neither piece long enough to stand alone and drops every contact (`irregular`), so the
     walk's second contact (44.81 s) is decided at `max_wait_s` on the window ending 46.0 s, whose look-ahead has no
     evidence yet: `unknown` 0.33, offline `forward` 1.00 (the truth)."""
-    bouts = [
-        Bout("still", "still", 0, 4),
-        Bout("forward", "running", 3.0, 20),
-        Bout("backward", "running", 2.5, 20),
-        Bout("forward", "walking", 1.3, 10),
-        Bout("backward", "walking", 0.8, 10),
-    ]
+    bouts = BENCH_BOUTS
     session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=6)).session
     offline = retrogait.analyze(session).steps
     steps, det = _run(session, settings=OnlineSettings())
