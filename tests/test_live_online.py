@@ -459,13 +459,13 @@ def test_a_pause_before_a_walk_s_reversal_lets_the_live_chain_forget_as_the_offl
     assert differ == []
 
 
-@pytest.mark.xfail(strict=True, reason="LIVE-42: a 4 s window across a change of gait without standing fails the gate")
 def test_a_run_turning_into_a_walk_has_its_walk_s_contacts_decided_on_a_window_that_holds_them() -> None:
-    """LIVE-42 (issue 14), held as a strict expected failure: seed 6's backward run turns into the forward walk at
-    44.3 s without standing. The windows ending 46.5 and 47.0 s hold the run's last strides and the walk's first:
-    the gait gate finds neither piece long enough to stand alone and drops every contact (`irregular`), so the
-    walk's second contact (44.81 s) is decided at `max_wait_s` on the window ending 46.0 s, whose look-ahead has no
-    evidence yet: `unknown` 0.33, offline `forward` 1.00 (the truth)."""
+    """LIVE-42 (issue 14): seed 6's backward run turns into the forward walk at 44.3 s
+    without standing. The windows ending 46.5 and 47.0 s hold the run's last strides and the walk's first: the gait
+    gate finds neither piece long enough to stand alone and drops every contact (`irregular`), so the walk's second
+    contact (44.81 s) was decided at `max_wait_s` on the window ending 46.0 s, whose look-ahead had no evidence yet:
+    `unknown` 0.33, offline `forward` 1.00 (the truth). Such a window is now analysed again reaching back over the
+    run (`transition_window_s`), where the gate keeps the contacts."""
     bouts = BENCH_BOUTS
     session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=6)).session
     offline = retrogait.analyze(session).steps

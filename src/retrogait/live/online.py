@@ -5,7 +5,9 @@ apart (counted from the first sample) the newest ``window_s`` up to the grid tim
 stages ``retrogait.analyze`` runs -- preprocess, contacts, timing, impact, the direction cues -- with
 the placement's ``AnalysisSettings``. A window whose last ``transition_window_s`` hold standing (a
 start or a stop) reaches back that far: the gait gate and the stride estimate then see the walk next
-to the standing, as offline (LIVE-12). Because windows end on the grid, what a contact is decided on
+to the standing, as offline (LIVE-12). So is a window whose gait gate keeps no contact while contacts wait
+(a change of gait without standing: the two rhythms mixed, neither long enough in 4 s to stand alone): the same
+grid time is analysed again reaching back (LIVE-42). Because windows end on the grid, what a contact is decided on
 is a function of the samples alone, not of when packets arrived or threads ran.
 
 A contact found in a window is **committed** (reported once, final) when the window also holds the
@@ -334,6 +336,8 @@ class OnlineStepDetector:
         self._next_end_s = math.nan
         self._committed: list[LiveStep] = []
         self._held: list[_Held] = []  # uncommitted contacts, each with the latest window that held it
+        self._reach_back_s: float | None = None  # a window end to analyse again reaching back (LIVE-42)
+        self._reaching_back = False  # the window handed out is that one
         self._last_ic_s = -math.inf
         self._still: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None
         self._reference_x: NDArray[np.float64] | None = None
@@ -404,6 +408,10 @@ class OnlineStepDetector:
         if len(self._ends) > s.max_catch_up:
             self.skipped += len(self._ends) - s.max_catch_up
             del self._ends[: -s.max_catch_up]
+        if self._reach_back_s is not None:  # the window the gate emptied, again over the gait before it (LIVE-42)
+            end, self._reach_back_s, self._reaching_back = self._reach_back_s, None, True
+            return [self._window(end, reach_back=True)]
+        self._reaching_back = False
         while self._ends:
             end = self._ends.pop(0)
             if end < self._useful_from_s:
@@ -421,14 +429,15 @@ class OnlineStepDetector:
             return [window] if window.t_s.size > 1 else []
         return []
 
-    def _window(self, end_s: float, final: bool = False) -> Window:
+    def _window(self, end_s: float, final: bool = False, reach_back: bool = False) -> Window:
+        """The window ending at ``end_s``; ``reach_back``: over ``transition_window_s`` whatever it holds."""
         s = self.settings
         sel = (self._t <= end_s) & (self._t >= end_s - s.window_s)
         longer = (self._t <= end_s) & (self._t >= end_s - max(s.transition_window_s, s.window_s))
         still = self._still_mask(longer)
         # nothing but standing in the last window_s: no contact can be found in it
         standing_only = bool(still[sel[longer]].all()) if still.size else False
-        if s.transition_window_s > s.window_s and np.count_nonzero(still) >= MIN_STILL_SAMPLES:
+        if s.transition_window_s > s.window_s and (reach_back or np.count_nonzero(still) >= MIN_STILL_SAMPLES):
             sel = longer  # a start or a stop: the window reaches back over the gait next to the standing
         t, acc = self._t[sel], self._acc[sel]
         gyr = self._gyr[sel] if self._gyr is not None else None
@@ -492,6 +501,15 @@ class OnlineStepDetector:
     def commit(self, result: WindowResult) -> list[LiveStep]:
         """The contacts of ``result`` that are final now (see the module), in time order."""
         self.runs += 1
+        short = result.start_s >= result.end_s - self.settings.window_s  # it did not reach back already
+        if result.n_contacts == 0 and self._held and short and not result.final and not self._reaching_back:
+            # the gate kept no contact while contacts wait: a change of gait without standing whose two rhythms
+            # mix in the window, neither lasting long enough in it to stand alone (LIVE-42). The same end is
+            # analysed again reaching back over the gait before it, as a window holding standing does
+            self._reach_back_s = result.end_s
+            return []
+        if self._reaching_back:
+            return self._decided_reaching_back(result)
         if result.signals is not None:
             rot = result.signals.sensor_to_body
             if rot is not None:
@@ -541,6 +559,26 @@ class OnlineStepDetector:
         self._useful_from_s = self._next_change_s(result, young)
         return new
 
+    def _decided_reaching_back(self, result: WindowResult) -> list[LiveStep]:
+        """The waiting contacts that the window reaching back (LIVE-42) holds with their look-ahead, in order: each is
+        placed as the last window that held it placed it (its landing, impact and side: a window over two gaits
+        estimates their stride worse, LIVE-6), and its direction is decided on this one. The others wait on."""
+        s = self.settings
+        ic = result.steps["ic_time_s"].astype(float)
+        if ic.size == 0:
+            return []
+        mid_stance, _ = stances_seen(result.steps, result.end_s)
+        new: list[LiveStep] = []
+        while self._held:
+            h = self._held[0]
+            j = int(np.argmin(np.abs(ic - h.ic_s)))
+            lag = self._lag(mid_stance, j)
+            if abs(ic[j] - h.ic_s) >= s.min_separation_s or len(lag) < self._lookahead:
+                break
+            new.append(self._commit_one(h.i, h.lag, h.result, result.end_s, direction_from=(j, lag, result)))
+            self._held.pop(0)
+        return new
+
     def _next_change_s(self, result: WindowResult, young: bool) -> float:
         """The earliest window end from which a window can commit more than this one (-inf: any): the
         next stance whose middle the window does not hold yet -- the look-ahead a waiting contact needs
@@ -565,10 +603,20 @@ class OnlineStepDetector:
         """Rows of the contacts after row ``i`` whose mid-stance the window holds: its look-ahead."""
         return [int(j) for j in np.flatnonzero(mid_stance[i + 1 :]) + i + 1][: self._lookahead]
 
-    def _commit_one(self, i: int, lag: list[int], result: WindowResult, ready_s: float | None = None) -> LiveStep:
-        """Commit contact ``i`` of ``result`` (``ready_s``: when it became final, default the window's end)."""
+    def _commit_one(
+        self,
+        i: int,
+        lag: list[int],
+        result: WindowResult,
+        ready_s: float | None = None,
+        direction_from: tuple[int, list[int], WindowResult] | None = None,
+    ) -> LiveStep:
+        """Commit contact ``i`` of ``result`` (``ready_s``: when it became final, default the window's end);
+        ``direction_from``: the same contact's row, look-ahead and window its direction is decided on (LIVE-42)."""
+        timing, row, end_s = result.steps, i, result.end_s
+        ic = float(timing["ic_time_s"][row])
+        i, lag, result = direction_from or (i, lag, result)
         col = result.steps
-        ic = float(col["ic_time_s"][i])
         evidence = np.column_stack([col[c] for c in EVIDENCE_COLUMNS]).astype(float)
         switch = col["switch_before"].astype(float)
         # the link from the previous committed contact, when the window holds both (else: independent)
@@ -587,24 +635,24 @@ class OnlineStepDetector:
             bout_start=bool(col["bout_start"][i]) if prev_in_window else True,
             stretch_start=bool(col["standing_before"][i]) if prev_in_window else True,
         )
-        to = float(col["to_time_s"][i])
+        to = float(timing["to_time_s"][row])
         step = LiveStep(
             ic_time_s=ic,
             to_time_s=to,
-            peak_time_s=float(col["peak_time_s"][i]),
-            impact_peak_g=float(col["impact_peak_g"][i]),
+            peak_time_s=float(timing["peak_time_s"][row]),
+            impact_peak_g=float(timing["impact_peak_g"][row]),
             direction=direction,
             direction_confidence=confidence,
-            side=str(col["side"][i]),
+            side=str(timing["side"][row]),
             step_time_s=self._step_time(ic, self._last_ic_s),
-            ready_time_s=result.end_s if ready_s is None else ready_s,
+            ready_time_s=end_s if ready_s is None else ready_s,
             contact_time_s=to - ic if np.isfinite(to) and to > ic else float("nan"),
         )
         self._committed.append(step)
         if np.isfinite(self._last_ic_s):
             self._intervals.append((ic, ic - self._last_ic_s))
         self._last_ic_s = ic
-        walked = float(col["walking_step_s"][i])
+        walked = float(timing["walking_step_s"][row])
         if np.isfinite(walked):
             self._walking_steps.append((ic, walked))
         return step
