@@ -475,3 +475,15 @@ def test_a_run_turning_into_a_walk_has_its_walk_s_contacts_decided_on_a_window_t
     late = [round(s.ic_time_s, 2) for _, s in walk if s.ready_time_s - s.ic_time_s > det.settings.max_wait_s]
     differ = [(round(s.ic_time_s, 2), s.direction, row.direction) for row, s in walk if s.direction != row.direction]
     assert (late, differ) == ([], [])
+
+
+def test_a_window_reaching_back_at_a_change_of_gait_leaves_the_contacts_where_the_4_s_window_placed_them() -> None:
+    """LIVE-42's placement: over 8 s the stride is estimated over two gaits, and a foot's first walking landing after
+    the backward run (seed 1, 44.77 s) was found 0.12 s late when the longer window's contacts were taken whole.
+    The waiting contacts keep the landing, impact and side of the last 4 s window that held them."""
+    session = simulate(SimulationConfig("foot", BENCH_BOUTS, sample_rate_hz=200.0, seed=1)).session
+    offline = retrogait.analyze(session).steps
+    steps, _ = _run(session)
+    seam = offline[(offline["ic_time_s"] > 43.0) & (offline["ic_time_s"] < 47.0)]
+    assert len(seam) >= 4
+    assert len([row for row, _ in _matched(steps, seam)]) == len(seam)
