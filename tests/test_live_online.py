@@ -23,6 +23,14 @@ from script_module import load_script
 RECORDINGS = load_script("shared_recordings")
 
 PACKET = 8  # samples handed over at a time, as a BLE packet would
+#: bench_live.py's session: a standing start, then running and walking each way, with no standing between them
+BENCH_BOUTS = [
+    Bout("still", "still", 0, 4),
+    Bout("forward", "running", 3.0, 20),
+    Bout("backward", "running", 2.5, 20),
+    Bout("forward", "walking", 1.3, 10),
+    Bout("backward", "walking", 0.8, 10),
+]
 
 
 def _run(
@@ -373,13 +381,7 @@ def test_a_backward_walk_with_missed_contacts_reads_as_offline_once_the_walk_has
     too few steps to see the double intervals and read them as one step each (the legs' sway: `unknown` at
     0.45-0.71 on six contacts). With the walking steps committed before the window, the window splits them as
     the offline analysis does over the session."""
-    bouts = [
-        Bout("still", "still", 0, 4),
-        Bout("forward", "running", 3.0, 20),
-        Bout("backward", "running", 2.5, 20),
-        Bout("forward", "walking", 1.3, 10),
-        Bout("backward", "walking", 0.8, 10),
-    ]
+    bouts = BENCH_BOUTS
     session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=1)).session
     offline = retrogait.analyze(session).steps
     steps, _ = _run(session)
@@ -431,3 +433,57 @@ def test_after_a_live_facing_reversal_a_later_stop_keeps_the_facing_so_far(place
     last = [s for s in steps if s.ic_time_s > 61.0]
     assert len(last) >= 25
     assert not any(s.direction_confidence >= 0.9 and s.direction != "backward" for s in last)
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_pause_before_a_walk_s_reversal_lets_the_live_chain_forget_as_the_offline_one(seed: int) -> None:
+    """LIVE-41 (issue 14): the forward walk's last contacts are missed before it turns into the backward walk, a
+    1.6 s interval. Offline it is a pause (over three median intervals of the session, whose running steps are
+    short): the chain forgets there and the backward walk reads backward from its first contacts. A 4 s window
+    holds walking intervals only, so it saw no pause and carried the forward walk across: the backward walk's
+    second and third contacts read `unknown` (0.33-0.68) online, `backward` (0.98-1.00) offline. The pause's
+    limit now takes the median over the committed contacts' intervals as well, as offline over the session's."""
+    bouts = BENCH_BOUTS
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=seed)).session
+    offline = retrogait.analyze(session).steps
+    steps, _ = _run(session)
+    # from the backward walk's second contact (its first, at the reversal, has no evidence of its own: LIVE-30)
+    walk = [(row, s) for row, s in _matched(steps, offline) if 54.5 < row.ic_time_s < 57.0]
+    assert len(walk) >= 4
+    assert all(row.direction == "backward" for row, _ in walk)
+    differ = [
+        (round(s.ic_time_s, 2), s.direction, round(s.direction_confidence, 2))
+        for row, s in walk
+        if s.direction != row.direction
+    ]
+    assert differ == []
+
+
+def test_a_run_turning_into_a_walk_has_its_walk_s_contacts_decided_on_a_window_that_holds_them() -> None:
+    """LIVE-42 (issue 14): seed 6's backward run turns into the forward walk at 44.3 s
+    without standing. The windows ending 46.5 and 47.0 s hold the run's last strides and the walk's first: the gait
+    gate finds neither piece long enough to stand alone and drops every contact (`irregular`), so the walk's second
+    contact (44.81 s) was decided at `max_wait_s` on the window ending 46.0 s, whose look-ahead had no evidence yet:
+    `unknown` 0.33, offline `forward` 1.00 (the truth). Such a window is now analysed again reaching back over the
+    run (`transition_window_s`), where the gate keeps the contacts."""
+    bouts = BENCH_BOUTS
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=6)).session
+    offline = retrogait.analyze(session).steps
+    steps, det = _run(session, settings=OnlineSettings())
+    walk = [(row, s) for row, s in _matched(steps, offline) if 44.5 < row.ic_time_s < 46.0]
+    assert len(walk) >= 2
+    late = [round(s.ic_time_s, 2) for _, s in walk if s.ready_time_s - s.ic_time_s > det.settings.max_wait_s]
+    differ = [(round(s.ic_time_s, 2), s.direction, row.direction) for row, s in walk if s.direction != row.direction]
+    assert (late, differ) == ([], [])
+
+
+def test_a_window_reaching_back_at_a_change_of_gait_leaves_the_contacts_where_the_4_s_window_placed_them() -> None:
+    """LIVE-42's placement: over 8 s the stride is estimated over two gaits, and a foot's first walking landing after
+    the backward run (seed 1, 44.77 s) was found 0.12 s late when the longer window's contacts were taken whole.
+    The waiting contacts keep the landing, impact and side of the last 4 s window that held them."""
+    session = simulate(SimulationConfig("foot", BENCH_BOUTS, sample_rate_hz=200.0, seed=1)).session
+    offline = retrogait.analyze(session).steps
+    steps, _ = _run(session)
+    seam = offline[(offline["ic_time_s"] > 43.0) & (offline["ic_time_s"] < 47.0)]
+    assert len(seam) >= 4
+    assert len([row for row, _ in _matched(steps, seam)]) == len(seam)

@@ -482,6 +482,7 @@ def link_switch_probability(
     settings: DirectionSettings | None = None,
     *,
     earlier_steps_s: FloatArray | None = None,
+    earlier_intervals_s: FloatArray | None = None,
 ) -> FloatArray:
     """(m - 1,) probability that the travel state changes between consecutive contacts:
     ``switch_probability`` within gait, ``standing_switch_probability`` across standing
@@ -489,14 +490,16 @@ def link_switch_probability(
     without standing (:func:`gait_changes`, DIRECTION-31), and the chain forgets (travel.FORGET) across a pause
     (longer than ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
     turns.turn_switch_probability, across a turn (the ``heading_change_deg`` cue). ``earlier_steps_s``: the
-    walking trunk's steps measured before these contacts (:func:`walking_steps_s`; the live windows, LIVE-24)."""
+    walking trunk's steps measured before these contacts (:func:`walking_steps_s`; the live windows, LIVE-24);
+    ``earlier_intervals_s``: the intervals (s) between the contacts before these, whose median the pause's
+    limit is taken over as well (the live windows: as offline over the session's contacts, LIVE-41)."""
     settings = settings or preset(signals.placement).direction
     m = len(contacts)
     if m < 2:
         return np.zeros(0)
     ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
     gaps = np.diff(signals.t_s[ic])
-    limit = min(settings.pause_s, settings.pause_median_intervals * float(np.median(gaps)))
+    limit = min(settings.pause_s, settings.pause_median_intervals * median_interval_s(gaps, earlier_intervals_s))
     p = np.full(m - 1, settings.switch_probability)
     standing = standing_between(signals, contacts, settings)
     ends = bout_ends(signals, contacts, cues, settings, standing)
@@ -515,6 +518,14 @@ def link_switch_probability(
     p = p + (FORGET - p) * turning
     p[pause] = FORGET
     return p
+
+
+def median_interval_s(gaps_s: FloatArray, earlier_s: FloatArray | None = None) -> float:
+    """The median interval between consecutive contacts (s) of ``gaps_s`` and the ``earlier_s`` ones before them
+    (the live detector's committed contacts: a 4 s window holds the intervals of one gait, the session many)."""
+    if earlier_s is None or np.asarray(earlier_s).size == 0:
+        return float(np.median(gaps_s))
+    return float(np.median(np.concatenate([gaps_s, np.asarray(earlier_s, dtype=np.float64)])))
 
 
 def bout_ends(

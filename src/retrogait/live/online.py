@@ -5,7 +5,9 @@ apart (counted from the first sample) the newest ``window_s`` up to the grid tim
 stages ``retrogait.analyze`` runs -- preprocess, contacts, timing, impact, the direction cues -- with
 the placement's ``AnalysisSettings``. A window whose last ``transition_window_s`` hold standing (a
 start or a stop) reaches back that far: the gait gate and the stride estimate then see the walk next
-to the standing, as offline (LIVE-12). Because windows end on the grid, what a contact is decided on
+to the standing, as offline (LIVE-12). So is a window whose gait gate keeps no contact while contacts wait
+(a change of gait without standing: the two rhythms mixed, neither long enough in 4 s to stand alone): the same
+grid time is analysed again reaching back (LIVE-42). Because windows end on the grid, what a contact is decided on
 is a function of the samples alone, not of when packets arrived or threads ran.
 
 A contact found in a window is **committed** (reported once, final) when the window also holds the
@@ -80,6 +82,8 @@ MIN_STILL_SAMPLES = 50
 _HISTORY = 16
 #: Committed walking steps remembered for the walking trunk's typical step (LIVE-24; as the facing's memory).
 _WALKING_STEPS = 500
+#: Intervals between committed contacts remembered for the pause's limit (LIVE-41; as the facing's memory).
+_INTERVALS = 500
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ class Window:
     ``earlier_steps_s``: the walking trunk's steps (s) of the contacts committed before the window's first
     sample (direction.typical_walking_step, LIVE-24).
     ``start_s``: the window's own first sample (host clock s); the still reference lies before it.
+    ``earlier_intervals_s``: the intervals (s) between the contacts committed before its first sample, each
+    to the committed one before it: the pause's limit is over the session's median interval (LIVE-41).
     """
 
     end_s: float
@@ -139,6 +145,7 @@ class Window:
     standing_only: bool = False
     earlier_steps_s: NDArray[np.float64] | None = None
     start_s: float = -math.inf
+    earlier_intervals_s: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +223,14 @@ def analyse_window(
     earlier = window.earlier_steps_s
     cues = direction_cue_columns(signals, contacts, settings.direction, transients, earlier_steps_s=earlier)
     evidence, relative = travel_evidence(cues, signals, settings.direction)
-    switch = link_switch_probability(signals, contacts, cues, settings.direction, earlier_steps_s=earlier)
+    switch = link_switch_probability(
+        signals,
+        contacts,
+        cues,
+        settings.direction,
+        earlier_steps_s=earlier,
+        earlier_intervals_s=window.earlier_intervals_s,
+    )
     lead = round(settings.impact.loading_lead_s * signals.fs_hz)
     columns: dict[str, NDArray[Any]] = {
         "ic_time_s": timing["ic_time_s"] + window.t0_s,
@@ -322,12 +336,16 @@ class OnlineStepDetector:
         self._next_end_s = math.nan
         self._committed: list[LiveStep] = []
         self._held: list[_Held] = []  # uncommitted contacts, each with the latest window that held it
+        self._reach_back_s: float | None = None  # a window end to analyse again reaching back (LIVE-42)
+        self._reaching_back = False  # the window handed out is that one
         self._last_ic_s = -math.inf
         self._still: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None
         self._reference_x: NDArray[np.float64] | None = None
         self._direction = OnlineDirection(self.analysis.direction, placement)
         # (contact time s, its walking step s) of committed walking contacts of the trunk (LIVE-24)
         self._walking_steps: deque[tuple[float, float]] = deque(maxlen=_WALKING_STEPS)
+        # (contact time s, interval s from the committed contact before it): the pause's limit (LIVE-41)
+        self._intervals: deque[tuple[float, float]] = deque(maxlen=_INTERVALS)
         #: the body frame's vertical (sensor coordinates) of the latest analysis: the impact axis
         self.vertical: NDArray[np.float64] | None = None
         #: the gait's timing from the latest analysis, for the impact trigger
@@ -390,6 +408,10 @@ class OnlineStepDetector:
         if len(self._ends) > s.max_catch_up:
             self.skipped += len(self._ends) - s.max_catch_up
             del self._ends[: -s.max_catch_up]
+        if self._reach_back_s is not None:  # the window the gate emptied, again over the gait before it (LIVE-42)
+            end, self._reach_back_s, self._reaching_back = self._reach_back_s, None, True
+            return [self._window(end, reach_back=True)]
+        self._reaching_back = False
         while self._ends:
             end = self._ends.pop(0)
             if end < self._useful_from_s:
@@ -407,25 +429,27 @@ class OnlineStepDetector:
             return [window] if window.t_s.size > 1 else []
         return []
 
-    def _window(self, end_s: float, final: bool = False) -> Window:
+    def _window(self, end_s: float, final: bool = False, reach_back: bool = False) -> Window:
+        """The window ending at ``end_s``; ``reach_back``: over ``transition_window_s`` whatever it holds."""
         s = self.settings
         sel = (self._t <= end_s) & (self._t >= end_s - s.window_s)
         longer = (self._t <= end_s) & (self._t >= end_s - max(s.transition_window_s, s.window_s))
         still = self._still_mask(longer)
         # nothing but standing in the last window_s: no contact can be found in it
         standing_only = bool(still[sel[longer]].all()) if still.size else False
-        if s.transition_window_s > s.window_s and np.count_nonzero(still) >= MIN_STILL_SAMPLES:
+        if s.transition_window_s > s.window_s and (reach_back or np.count_nonzero(still) >= MIN_STILL_SAMPLES):
             sel = longer  # a start or a stop: the window reaches back over the gait next to the standing
         t, acc = self._t[sel], self._acc[sel]
         gyr = self._gyr[sel] if self._gyr is not None else None
         # the walking steps of committed contacts before the window: its contacts' own are measured in it
         first = float(t[0]) if t.size else end_s
         earlier = np.asarray([step for ic, step in self._walking_steps if ic < first], dtype=np.float64)
+        intervals = np.asarray([gap for ic, gap in self._intervals if ic < first], dtype=np.float64)
         if gyr is not None and not np.isfinite(gyr).all():
             gyr = None
         t, acc, gyr = self._with_still_reference(t, acc, gyr)
         t0 = float(t[0]) if t.size else end_s
-        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only, earlier, first)
+        return Window(end_s, t0, t - t0, acc, gyr, final, self._reference_x, standing_only, earlier, first, intervals)
 
     def _still_mask(self, sel: NDArray[np.bool_]) -> NDArray[np.bool_]:
         """The offline still mask (analysis.still) of the selected samples (all False when too few)."""
@@ -477,6 +501,15 @@ class OnlineStepDetector:
     def commit(self, result: WindowResult) -> list[LiveStep]:
         """The contacts of ``result`` that are final now (see the module), in time order."""
         self.runs += 1
+        short = result.start_s >= result.end_s - self.settings.window_s  # it did not reach back already
+        if result.n_contacts == 0 and self._held and short and not result.final and not self._reaching_back:
+            # the gate kept no contact while contacts wait: a change of gait without standing whose two rhythms
+            # mix in the window, neither lasting long enough in it to stand alone (LIVE-42). The same end is
+            # analysed again reaching back over the gait before it, as a window holding standing does
+            self._reach_back_s = result.end_s
+            return []
+        if self._reaching_back:
+            return self._decided_reaching_back(result)
         if result.signals is not None:
             rot = result.signals.sensor_to_body
             if rot is not None:
@@ -526,6 +559,26 @@ class OnlineStepDetector:
         self._useful_from_s = self._next_change_s(result, young)
         return new
 
+    def _decided_reaching_back(self, result: WindowResult) -> list[LiveStep]:
+        """The waiting contacts that the window reaching back (LIVE-42) holds with their look-ahead, in order: each is
+        placed as the last window that held it placed it (its landing, impact and side: a window over two gaits
+        estimates their stride worse, LIVE-6), and its direction is decided on this one. The others wait on."""
+        s = self.settings
+        ic = result.steps["ic_time_s"].astype(float)
+        if ic.size == 0:
+            return []
+        mid_stance, _ = stances_seen(result.steps, result.end_s)
+        new: list[LiveStep] = []
+        while self._held:
+            h = self._held[0]
+            j = int(np.argmin(np.abs(ic - h.ic_s)))
+            lag = self._lag(mid_stance, j)
+            if abs(ic[j] - h.ic_s) >= s.min_separation_s or len(lag) < self._lookahead:
+                break
+            new.append(self._commit_one(h.i, h.lag, h.result, result.end_s, direction_from=(j, lag, result)))
+            self._held.pop(0)
+        return new
+
     def _next_change_s(self, result: WindowResult, young: bool) -> float:
         """The earliest window end from which a window can commit more than this one (-inf: any): the
         next stance whose middle the window does not hold yet -- the look-ahead a waiting contact needs
@@ -550,10 +603,20 @@ class OnlineStepDetector:
         """Rows of the contacts after row ``i`` whose mid-stance the window holds: its look-ahead."""
         return [int(j) for j in np.flatnonzero(mid_stance[i + 1 :]) + i + 1][: self._lookahead]
 
-    def _commit_one(self, i: int, lag: list[int], result: WindowResult, ready_s: float | None = None) -> LiveStep:
-        """Commit contact ``i`` of ``result`` (``ready_s``: when it became final, default the window's end)."""
+    def _commit_one(
+        self,
+        i: int,
+        lag: list[int],
+        result: WindowResult,
+        ready_s: float | None = None,
+        direction_from: tuple[int, list[int], WindowResult] | None = None,
+    ) -> LiveStep:
+        """Commit contact ``i`` of ``result`` (``ready_s``: when it became final, default the window's end);
+        ``direction_from``: the same contact's row, look-ahead and window its direction is decided on (LIVE-42)."""
+        timing, row, end_s = result.steps, i, result.end_s
+        ic = float(timing["ic_time_s"][row])
+        i, lag, result = direction_from or (i, lag, result)
         col = result.steps
-        ic = float(col["ic_time_s"][i])
         evidence = np.column_stack([col[c] for c in EVIDENCE_COLUMNS]).astype(float)
         switch = col["switch_before"].astype(float)
         # the link from the previous committed contact, when the window holds both (else: independent)
@@ -572,22 +635,24 @@ class OnlineStepDetector:
             bout_start=bool(col["bout_start"][i]) if prev_in_window else True,
             stretch_start=bool(col["standing_before"][i]) if prev_in_window else True,
         )
-        to = float(col["to_time_s"][i])
+        to = float(timing["to_time_s"][row])
         step = LiveStep(
             ic_time_s=ic,
             to_time_s=to,
-            peak_time_s=float(col["peak_time_s"][i]),
-            impact_peak_g=float(col["impact_peak_g"][i]),
+            peak_time_s=float(timing["peak_time_s"][row]),
+            impact_peak_g=float(timing["impact_peak_g"][row]),
             direction=direction,
             direction_confidence=confidence,
-            side=str(col["side"][i]),
+            side=str(timing["side"][row]),
             step_time_s=self._step_time(ic, self._last_ic_s),
-            ready_time_s=result.end_s if ready_s is None else ready_s,
+            ready_time_s=end_s if ready_s is None else ready_s,
             contact_time_s=to - ic if np.isfinite(to) and to > ic else float("nan"),
         )
         self._committed.append(step)
+        if np.isfinite(self._last_ic_s):
+            self._intervals.append((ic, ic - self._last_ic_s))
         self._last_ic_s = ic
-        walked = float(col["walking_step_s"][i])
+        walked = float(timing["walking_step_s"][row])
         if np.isfinite(walked):
             self._walking_steps.append((ic, walked))
         return step

@@ -24,7 +24,10 @@ class OnlineSettings(Stage):
 
     window_s: float = quantity(4.0, "s", "each analysis sees the newest samples of this span", 2.0, 120.0)
     transition_window_s: float = quantity(
-        8.0, "s", "a window holding standing (a start or a stop) reaches back this far over the gait next to it",
+        8.0,
+        "s",
+        "a window holding standing (a start or a stop), or whose gait gate keeps no contact while contacts wait (a"
+        " change of gait), reaches back this far over the gait next to it",
         2.0, 120.0,
     )  # fmt: skip
     hop_s: float = quantity(0.5, "s", "analyses end on a grid this far apart, counted from the first sample", 0.01, 5.0)
