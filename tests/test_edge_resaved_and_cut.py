@@ -58,3 +58,35 @@ def test_a_session_file_saved_again_with_semicolons_is_read(decimal_comma: bool,
         assert list(got.extra["label"]) == list(expected.extra["label"])
     assert any("saved again with ';'" in note for note in result.report.notes)
     assert "saved again with ';'" in got.meta.extra["import_notes"]
+
+
+def _as_workbook(table: Path) -> Path:
+    """A Polar `;` text file opened in Excel and saved as a workbook: one sheet named after the file, cut to a sheet
+    name's 31 characters; the numbers as numbers, the phone timestamp as text."""
+    header, *rows = table.read_text().splitlines()
+    cells: list[list[object]] = [header.split(";")]
+    cells += [[r.split(";")[0], *(float(v) for v in r.split(";")[1:])] for r in rows]
+    book = samples.xlsx_workbook(table.with_suffix(".xlsx"), [(table.stem[:31], cells)])
+    table.unlink()
+    return book
+
+
+@pytest.mark.parametrize("gyro_as", ["xlsx", "txt"])
+def test_a_polar_file_saved_as_a_workbook_is_read_as_its_text(gyro_as: str, tmp_path: Path) -> None:
+    """Polar Sensor Logger's `_ACC.txt` saved by Excel as `.xlsx`: read by the generic reader, without its gyroscope,
+    device or Polar's rate (EDGE-175). Now read as the text pair is: the same samples, the same time base."""
+    expected = load_recording(samples.polar_pair(tmp_path / "text")).session
+    folder = tmp_path / "book"
+    acc = _as_workbook(samples.polar_pair(folder))
+    if gyro_as == "xlsx":
+        _as_workbook(next(folder.glob("*_GYRO.txt")))
+    result = load_recording(acc)
+    assert result.report.format == "polar_logger"
+    got = result.session
+    np.testing.assert_allclose(got.t_s, expected.t_s, atol=1e-6)
+    np.testing.assert_array_equal(got.acc, expected.acc)
+    assert got.gyr is not None and expected.gyr is not None
+    np.testing.assert_allclose(got.gyr, expected.gyr, atol=1e-6)
+    for key in ("sample_rate_hz", "sensor"):
+        assert getattr(got.meta, key) == getattr(expected.meta, key), key
+    assert got.meta.extra.get("import_start_time_local") == expected.meta.extra.get("import_start_time_local")
