@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import import_samples as samples
+from retrogait.errors import RetrogaitError
 from retrogait.imports import load_recording
 from retrogait.session import Session, SessionMeta, write_session
 
@@ -90,3 +92,76 @@ def test_a_polar_file_saved_as_a_workbook_is_read_as_its_text(gyro_as: str, tmp_
     for key in ("sample_rate_hz", "sensor"):
         assert getattr(got.meta, key) == getattr(expected.meta, key), key
     assert got.meta.extra.get("import_start_time_local") == expected.meta.extra.get("import_start_time_local")
+
+
+def _zipped(folder: Path, path: Path, streamed: bool) -> Path:
+    """``folder``'s files zipped (deflated) into ``path``; ``streamed``: as an app writing to a stream does (each
+    member's sizes in a data descriptor after it, not in its local header)."""
+    with open(path, "wb") as fh:
+        out = _Unseekable(fh) if streamed else fh
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+            for file in sorted(folder.iterdir()):
+                archive.write(file, f"export/{file.name}")
+    return path
+
+
+class _Unseekable:
+    def __init__(self, fh: io.BufferedWriter) -> None:
+        self.fh = fh
+
+    def write(self, data: bytes) -> int:
+        return self.fh.write(data)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def tell(self) -> int:
+        raise OSError("not seekable")
+
+    def seekable(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_zip_cut_short_keeps_its_whole_rows_and_says_so(streamed: bool, tmp_path: Path) -> None:
+    """A Sensor Logger export's zip whose download was interrupted: refused whole, "is a damaged zip archive (cut
+    short while copying or downloading?)" (EDGE-173). Now its members are read from their local headers: the whole
+    ones kept, the one cut up to its last whole row, the cut said; cut before any row, refused in one line."""
+    folder = samples.sensorlogger_folder(tmp_path / "sl")
+    whole = _zipped(folder, tmp_path / "whole.zip", streamed)
+    expected = load_recording(whole).session
+    data = whole.read_bytes()
+    with zipfile.ZipFile(whole) as archive:
+        infos = {i.filename: i for i in archive.infolist()}
+    total = infos["export/TotalAcceleration.csv"]  # the table the reader times the recording by
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(data[: total.header_offset + 60 + total.compress_size // 2])
+    result = load_recording(cut)
+    session = result.session
+    assert 0.2 * expected.n_samples < session.n_samples < expected.n_samples
+    np.testing.assert_allclose(session.acc, expected.acc[: session.n_samples], atol=1e-9)
+    note = next(n for n in result.report.notes if "cut short" in n)
+    assert "cut.zip" in note and "TotalAcceleration.csv cut after" in note and "unfinished last row left out" in note
+    assert "cut short" in session.meta.extra["import_cut_short"]
+    assert result.report.dropped.get("last_line_cut_short") == 1
+    first = infos[min(infos, key=lambda n: infos[n].header_offset)]
+    cut.write_bytes(data[: first.header_offset + 40])
+    with pytest.raises(RetrogaitError, match=r"cut.zip: is a zip archive cut short .* download it again$"):
+        load_recording(cut)
+
+
+def test_a_workbook_cut_short_keeps_its_whole_rows_and_says_so(tmp_path: Path) -> None:
+    """phyphox's Excel export cut short (its sheets come first, the workbook's own parts last): refused as a damaged
+    zip archive (EDGE-173). Now its whole sheets and the whole rows of the sheet cut are read, the cut said."""
+    book = samples.phyphox_workbook(tmp_path / "run.xlsx", samples.phyphox_folder(tmp_path / "ph"))
+    expected = load_recording(book).session
+    data = book.read_bytes()
+    with zipfile.ZipFile(book) as archive:
+        sheet = next(i for i in archive.infolist() if i.filename.endswith("sheet1.xml"))
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(data[: sheet.header_offset + 60 + sheet.compress_size // 2])
+    result = load_recording(cut)
+    session = result.session
+    assert 0.2 * expected.n_samples < session.n_samples < expected.n_samples
+    np.testing.assert_allclose(session.acc, expected.acc[: session.n_samples], atol=1e-9)
+    assert any("cut.xlsx: workbook cut short" in n for n in result.report.notes)

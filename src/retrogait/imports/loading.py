@@ -10,6 +10,7 @@ from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResult, ReaderOptions
+from retrogait.imports.cutzip import is_cut_zip, rebuilt
 from retrogait.imports.diagnose import refuse_unrecognised
 from retrogait.imports.file_size import estimated_samples
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
@@ -85,6 +86,29 @@ def load_recording(
     problem = ReaderOptions(format, rate_hz, generic).problem()
     if problem:
         raise RetrogaitError(problem)
+    if not _UNPACKING.get() and is_cut_zip(source):  # a zip or workbook cut short: what it holds before the cut
+        with rebuilt(source) as (kept_zip, cut):
+            try:
+                result = load_recording(
+                    kept_zip,
+                    format,
+                    placement=placement,
+                    side=side,
+                    sensor=sensor,
+                    anterior_axis=anterior_axis,
+                    vertical_axis=vertical_axis,
+                    generic=generic,
+                    rate_hz=rate_hz,
+                    header_wins=header_wins,
+                    part_s=part_s,
+                    max_acc_g=max_acc_g,
+                )
+            except InputFileError as exc:
+                problem = f"{in_zip_words(exc.problem, kept_zip, source)} ({cut.what})"
+                raise InputFileError(in_zip_words(exc.path, kept_zip, source), problem, exc.line) from None
+            except RetrogaitError as exc:
+                raise RetrogaitError(f"{in_zip_words(str(exc), kept_zip, source)} ({cut.what})") from None
+            return with_cut_streams_noted(_named_as_zip(result, kept_zip, source), [cut])
     estimate = estimated_samples(source)  # a file too long for the memory: refused before it is read (LONG-2)
     if estimate is not None:
         need = estimate.read_bytes(part_s)

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 
 from retrogait.errors import InputFileError
-from retrogait.imports.workbook import is_workbook
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import (
     ACC_TO_MS2,
@@ -32,6 +31,7 @@ from retrogait.imports.common import (
     read_stream,
     snap_rate,
 )
+from retrogait.imports.workbook import is_workbook
 
 NAME = "polar_logger"
 _SENSOR_TIME = "sensor timestamp [ns]"
@@ -148,7 +148,9 @@ def _partner(source: Source, sources: list[Source], kind: str) -> Source | None:
 def _sheet(path: Path, kind: str | None = None) -> Source | None:
     """The first sheet of the workbook ``path`` that is a Polar file (of ``kind``: 'acc', 'gyr'; None: any), as the
     CSV text its cells stand for (EDGE-175)."""
-    return next((s for s in bundle_sources(path) if (found := _kind(first_line(s.head()))) and kind in (None, found)), None)
+    return next(
+        (s for s in bundle_sources(path) if (found := _kind(first_line(s.head()))) and kind in (None, found)), None
+    )
 
 
 def _workbook_pair(path: Path) -> tuple[Source, Source | None, str]:
@@ -163,7 +165,7 @@ def _workbook_pair(path: Path) -> tuple[Source, Source | None, str]:
         raise InputFileError(path, "is a Polar Sensor Logger file without acceleration; pass its _ACC file")
     old, new = ("GYRO", "ACC") if kind == "gyr" else ("ACC", "GYRO")
     head, sep, _ = path.stem.rpartition(old)
-    partner_stem = f"{head}{new}{path.stem[len(head) + len(old):]}" if sep else None
+    partner_stem = f"{head}{new}{path.stem[len(head) + len(old) :]}" if sep else None
     partners = sorted(p for p in path.parent.glob(f"{partner_stem}.*") if p.is_file()) if partner_stem else []
     other = None
     for candidate in partners:
@@ -226,7 +228,9 @@ def _read_pair(acc_source: Source, gyr_source: Source | None, file_name: str, op
         gyr = _read(gyr_source, report, "gyr", phone_clock)
         report.files.append(gyr_source.display)
     acc, gyr_dps = align_gyro(acc, gyr, report)
-    device = re.sub(r"_(ACC|GYRO)\.(txt|xlsx|xlsm|xls|ods)$", "", file_name, flags=re.IGNORECASE).replace("_", " ") or None
+    device = (
+        re.sub(r"_(ACC|GYRO)\.(txt|xlsx|xlsm|xls|ods)$", "", file_name, flags=re.IGNORECASE).replace("_", " ") or None
+    )
     header = {"import_start_time_local": phone_start} if phone_start else {}
     return finish(
         acc_source.display,
