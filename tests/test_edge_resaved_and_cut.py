@@ -165,3 +165,38 @@ def test_a_workbook_cut_short_keeps_its_whole_rows_and_says_so(tmp_path: Path) -
     assert 0.2 * expected.n_samples < session.n_samples < expected.n_samples
     np.testing.assert_allclose(session.acc, expected.acc[: session.n_samples], atol=1e-9)
     assert any("cut.xlsx: workbook cut short" in n for n in result.report.notes)
+
+
+def _headerless(path: Path, rows: np.ndarray, key: np.ndarray | None = None) -> Path:
+    """``rows`` (time s, acc x y z m/s^2, ...) as a table without a header, sorted by ``key`` (a stable sort, as a
+    spreadsheet's) where given."""
+    order = np.arange(len(rows)) if key is None else np.argsort(key, kind="stable")
+    path.write_text("".join(",".join(f"{v:.5f}" for v in row) + "\n" for row in rows[order]))
+    return path
+
+
+def test_a_headerless_table_sorted_by_another_column_is_put_back_in_time_order(tmp_path: Path) -> None:
+    """A table without a header that a user sorted by |acc x| (or by x) was refused "has no time column (none
+    increasing)" (EDGE-172). Its time column, sorted, is a steady clock and the only one: the rows are put back in
+    its order, said in the notes and the header; the same samples as the table in order."""
+    t = np.arange(3000) / 100.0
+    acc = samples.truth_acc_ms2(t) + np.random.default_rng(5).normal(0, 0.05, (t.size, 3))
+    rows = np.column_stack([t, acc])
+    expected = load_recording(_headerless(tmp_path / "in_order.csv", rows)).session
+    for key in (np.abs(acc[:, 0]), acc[:, 1]):
+        result = load_recording(_headerless(tmp_path / "sorted.csv", rows, key))
+        np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+        np.testing.assert_array_equal(result.session.acc, expected.acc)
+        assert any("rows were not in time order" in n and "column 0" in n for n in result.report.notes)
+        assert "put back in the order of column 0" in result.session.meta.extra["import_notes"]
+
+
+def test_a_headerless_table_with_two_clocks_in_other_orders_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Two columns that each sort into a steady clock, in different orders: which is the time cannot be told; refused
+    in one line saying to sort the file by its time column (EDGE-172)."""
+    t = np.arange(3000) / 100.0
+    other = np.random.default_rng(3).permutation(t.size) * 0.02
+    rows = np.column_stack([t, samples.truth_acc_ms2(t), other])
+    table = _headerless(tmp_path / "two.csv", rows, samples.truth_acc_ms2(t)[:, 2])
+    with pytest.raises(RetrogaitError, match=r"two.csv: has its rows out of time order .* sort the file by its time"):
+        load_recording(table)
