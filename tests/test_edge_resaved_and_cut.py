@@ -183,8 +183,10 @@ def test_a_headerless_table_sorted_by_another_column_is_put_back_in_time_order(t
     acc = samples.truth_acc_ms2(t) + np.random.default_rng(5).normal(0, 0.05, (t.size, 3))
     rows = np.column_stack([t, acc])
     expected = load_recording(_headerless(tmp_path / "in_order.csv", rows)).session
-    for key in (np.abs(acc[:, 0]), acc[:, 1]):
-        result = load_recording(_headerless(tmp_path / "sorted.csv", rows, key))
+    for key, tail in ((np.abs(acc[:, 0]), ""), (acc[:, 1], ",,,\n" * 3)):  # a spreadsheet's empty rows after it
+        table = _headerless(tmp_path / "sorted.csv", rows, key)
+        table.write_text(table.read_text() + tail)
+        result = load_recording(table)
         np.testing.assert_array_equal(result.session.t_s, expected.t_s)
         np.testing.assert_array_equal(result.session.acc, expected.acc)
         assert any("rows were not in time order" in n and "column 0" in n for n in result.report.notes)

@@ -215,12 +215,12 @@ _GATHER_ROWS = 1 << 16
 def _time_order_restored(
     data: bytes, tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptions, display: str
 ) -> tuple[bytes, str] | None:
-    """A table without a header whose rows a sort by another column put out of time order (no column increases;
-    EDGE-165 left it refused as "none increasing"): ``(its text with the rows in the order of its time column, the
-    note saying so)`` where exactly one order is a clock's: a column of one value a row (in its first rows and
-    whole, where it steps back at ``SORTED_BACK_SHARE`` of its rows or more) that, sorted, steps steadily (``STEADY_STEP_SHARE`` of its steps within
-    ``STEADY_STEP_FACTOR`` of their median). Else None (read, or refused, as before); two such columns that
-    order the rows differently are refused (EDGE-172)."""
+    """A table without a header whose rows a sort by another column put out of time order (no column steps steadily
+    forward; EDGE-165 left it refused as "none increasing"): ``(its text with the rows in the order of its time
+    column, the note saying so)`` where exactly one order is a clock's: a column of one value a row (in its first
+    rows and whole, where it steps back at ``SORTED_BACK_SHARE`` of its rows or more) that, sorted, steps steadily
+    (``STEADY_STEP_SHARE`` of its steps within ``STEADY_STEP_FACTOR`` of their median). Else None (read, or refused,
+    as before); two such columns that order the rows differently are refused (EDGE-172)."""
     if len(tables) != 1 or mapping.time_column is not None or options.rate_hz is not None:
         return None
     table = tables[0]
@@ -252,6 +252,9 @@ def _time_order_restored(
     starts, ends = starts[table.skip :], ends[table.skip :]
     if len(frame) != starts.size:
         return None
+    filled = np.flatnonzero(frame.notna().to_numpy().any(axis=1))  # a spreadsheet's empty rows after the table: kept
+    rows = int(filled[-1]) + 1 if filled.size else 0
+    frame, starts, ends = frame.iloc[:rows], starts[:rows], ends[:rows]
     orders = {}
     for column in frame.columns:
         values = frame[column].to_numpy()
@@ -270,7 +273,7 @@ def _time_order_restored(
     if float(np.mean(np.diff(values) < 0)) < SORTED_BACK_SHARE:  # a clock stepping back at a few places: EDGE-2's
         return None
     step = float(np.median(np.diff(np.sort(values))))
-    restored = text[: int(starts[0])] + _gathered(text, starts, ends, orders[first])
+    restored = text[: int(starts[0])] + _gathered(text, starts, ends, orders[first]) + text[int(ends[-1]) + 1 :]
     back = float(np.mean(np.diff(values) < 0))
     note = (
         f"rows were not in time order (column {first} stepped back at {back:.0%} of them: sorted by another column?): "
