@@ -202,3 +202,23 @@ def test_a_headerless_table_with_two_clocks_in_other_orders_is_refused_in_one_li
     table = _headerless(tmp_path / "two.csv", rows, samples.truth_acc_ms2(t)[:, 2])
     with pytest.raises(RetrogaitError, match=r"two.csv: has its rows out of time order .* sort the file by its time"):
         load_recording(table)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_zip_cut_anywhere_is_read_or_refused_in_one_line(streamed: bool, tmp_path: Path) -> None:
+    """Cut at 60 places, from inside the first local header to just before the end: each read (a prefix of the
+    samples) or refused in one line naming the zip, never an exception of another kind (EDGE-173)."""
+    whole = _zipped(samples.sensorlogger_folder(tmp_path / "sl"), tmp_path / "whole.zip", streamed)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.zip"
+    read = 0
+    for at in np.linspace(10, len(data) - 1, 60).astype(int):
+        cut.write_bytes(data[:at])
+        try:
+            session = load_recording(cut).session
+        except RetrogaitError as exc:
+            assert "\n" not in str(exc) and str(cut) in str(exc)
+            continue
+        read += 1
+        assert session.n_samples > 0 and "cut short" in session.meta.extra["import_cut_short"]
+    assert read >= 30
