@@ -13,7 +13,7 @@ import pytest
 
 import import_samples as samples
 from retrogait.errors import RetrogaitError
-from retrogait.imports import load_recording
+from retrogait.imports import ImportResult, load_recording
 from retrogait.session import Session, SessionMeta, write_session
 
 
@@ -122,6 +122,18 @@ class _Unseekable:
         return False
 
 
+def _read_cut_in(whole: Path, member: str, cut: Path, expected: Session) -> ImportResult:
+    """``whole`` cut halfway through its ``member`` into ``cut``, read: a prefix of ``expected``'s samples."""
+    with zipfile.ZipFile(whole) as archive:
+        info = archive.getinfo(member)
+    cut.write_bytes(whole.read_bytes()[: info.header_offset + 60 + info.compress_size // 2])
+    result = load_recording(cut)
+    session = result.session
+    assert 0.2 * expected.n_samples < session.n_samples < expected.n_samples
+    np.testing.assert_allclose(session.acc, expected.acc[: session.n_samples], atol=1e-9)
+    return result
+
+
 @pytest.mark.parametrize("streamed", [False, True])
 def test_a_zip_cut_short_keeps_its_whole_rows_and_says_so(streamed: bool, tmp_path: Path) -> None:
     """A Sensor Logger export's zip whose download was interrupted: refused whole, "is a damaged zip archive (cut
@@ -130,22 +142,14 @@ def test_a_zip_cut_short_keeps_its_whole_rows_and_says_so(streamed: bool, tmp_pa
     folder = samples.sensorlogger_folder(tmp_path / "sl")
     whole = _zipped(folder, tmp_path / "whole.zip", streamed)
     expected = load_recording(whole).session
-    data = whole.read_bytes()
-    with zipfile.ZipFile(whole) as archive:
-        infos = {i.filename: i for i in archive.infolist()}
-    total = infos["export/TotalAcceleration.csv"]  # the table the reader times the recording by
-    cut = tmp_path / "cut.zip"
-    cut.write_bytes(data[: total.header_offset + 60 + total.compress_size // 2])
-    result = load_recording(cut)
-    session = result.session
-    assert 0.2 * expected.n_samples < session.n_samples < expected.n_samples
-    np.testing.assert_allclose(session.acc, expected.acc[: session.n_samples], atol=1e-9)
+    # cut in the table the reader times the recording by
+    result = _read_cut_in(whole, "export/TotalAcceleration.csv", tmp_path / "cut.zip", expected)
     note = next(n for n in result.report.notes if "cut short" in n)
     assert "cut.zip" in note and "TotalAcceleration.csv cut after" in note and "unfinished last row left out" in note
-    assert "cut short" in session.meta.extra["import_cut_short"]
+    assert "cut short" in result.session.meta.extra["import_cut_short"]
     assert result.report.dropped.get("last_line_cut_short") == 1
-    first = infos[min(infos, key=lambda n: infos[n].header_offset)]
-    cut.write_bytes(data[: first.header_offset + 40])
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole.read_bytes()[:40])
     with pytest.raises(RetrogaitError, match=r"cut.zip: is a zip archive cut short .* download it again$"):
         load_recording(cut)
 
@@ -154,16 +158,7 @@ def test_a_workbook_cut_short_keeps_its_whole_rows_and_says_so(tmp_path: Path) -
     """phyphox's Excel export cut short (its sheets come first, the workbook's own parts last): refused as a damaged
     zip archive (EDGE-173). Now its whole sheets and the whole rows of the sheet cut are read, the cut said."""
     book = samples.phyphox_workbook(tmp_path / "run.xlsx", samples.phyphox_folder(tmp_path / "ph"))
-    expected = load_recording(book).session
-    data = book.read_bytes()
-    with zipfile.ZipFile(book) as archive:
-        sheet = next(i for i in archive.infolist() if i.filename.endswith("sheet1.xml"))
-    cut = tmp_path / "cut.xlsx"
-    cut.write_bytes(data[: sheet.header_offset + 60 + sheet.compress_size // 2])
-    result = load_recording(cut)
-    session = result.session
-    assert 0.2 * expected.n_samples < session.n_samples < expected.n_samples
-    np.testing.assert_allclose(session.acc, expected.acc[: session.n_samples], atol=1e-9)
+    result = _read_cut_in(book, "xl/worksheets/sheet1.xml", tmp_path / "cut.xlsx", load_recording(book).session)
     assert any("cut.xlsx: workbook cut short" in n for n in result.report.notes)
 
 

@@ -86,33 +86,6 @@ def load_recording(
     problem = ReaderOptions(format, rate_hz, generic).problem()
     if problem:
         raise RetrogaitError(problem)
-    if not _UNPACKING.get() and is_cut_zip(source):  # a zip or workbook cut short: what it holds before the cut
-        with rebuilt(source) as (kept_zip, cut):
-            try:
-                result = load_recording(
-                    kept_zip,
-                    format,
-                    placement=placement,
-                    side=side,
-                    sensor=sensor,
-                    anterior_axis=anterior_axis,
-                    vertical_axis=vertical_axis,
-                    generic=generic,
-                    rate_hz=rate_hz,
-                    header_wins=header_wins,
-                    part_s=part_s,
-                    max_acc_g=max_acc_g,
-                )
-            except InputFileError as exc:
-                problem = f"{in_zip_words(exc.problem, kept_zip, source)} ({cut.what})"
-                raise InputFileError(in_zip_words(exc.path, kept_zip, source), problem, exc.line) from None
-            except RetrogaitError as exc:
-                raise RetrogaitError(f"{in_zip_words(str(exc), kept_zip, source)} ({cut.what})") from None
-            return with_cut_streams_noted(_named_as_zip(result, kept_zip, source), [cut])
-    estimate = estimated_samples(source)  # a file too long for the memory: refused before it is read (LONG-2)
-    if estimate is not None:
-        need = estimate.read_bytes(part_s)
-        check_fits(source, estimate.n, estimate.rate_hz or rate_hz, 0, "read", READ_INSTEAD, True, need)
     options = ImportOptions(
         placement=placement,
         side=side,
@@ -125,6 +98,26 @@ def load_recording(
         part_s=part_s,
         max_acc_g=max_acc_g,
     )
+    return _recording(source, format, options)
+
+
+def _recording(source: Path, format: str | None, options: ImportOptions) -> ImportResult:
+    """:func:`load_recording` of ``source`` with its options gathered."""
+    part_s, rate_hz = options.part_s, options.rate_hz
+    if not _UNPACKING.get() and is_cut_zip(source):  # a zip or workbook cut short: what it holds before the cut
+        with rebuilt(source) as (kept_zip, cut):
+            try:
+                result = _recording(kept_zip, format, options)
+            except InputFileError as exc:
+                problem = f"{in_zip_words(exc.problem, kept_zip, source)} ({cut.what})"
+                raise InputFileError(in_zip_words(exc.path, kept_zip, source), problem, exc.line) from None
+            except RetrogaitError as exc:
+                raise RetrogaitError(f"{in_zip_words(str(exc), kept_zip, source)} ({cut.what})") from None
+            return with_cut_streams_noted(_named_as_zip(result, kept_zip, source), [cut])
+    estimate = estimated_samples(source)  # a file too long for the memory: refused before it is read (LONG-2)
+    if estimate is not None:
+        need = estimate.read_bytes(part_s)
+        check_fits(source, estimate.n, estimate.rate_hz or rate_hz, 0, "read", READ_INSTEAD, True, need)
     if not _UNPACKING.get() and is_plain_zip(source) and not is_workbook(source) and not claimed(source):
         result = _load_zip(source, format, options)
     else:
