@@ -92,6 +92,10 @@ def test_a_polar_file_saved_as_a_workbook_is_read_as_its_text(gyro_as: str, tmp_
     for key in ("sample_rate_hz", "sensor"):
         assert getattr(got.meta, key) == getattr(expected.meta, key), key
     assert got.meta.extra.get("import_start_time_local") == expected.meta.extra.get("import_start_time_local")
+    if gyro_as == "xlsx":  # given the GYRO workbook: the pair, as for the text
+        by_gyro = load_recording(next(folder.glob("*_GYRO.xlsx"))).session
+        np.testing.assert_array_equal(by_gyro.acc, got.acc)
+        assert by_gyro.meta.sensor == got.meta.sensor
 
 
 def _zipped(folder: Path, path: Path, streamed: bool) -> Path:

@@ -65,7 +65,8 @@ def members_before_cut(data: bytes, display: str) -> list[Member]:
         start = at + _HEADER.size + n_name + n_extra
         if start > len(data):
             break
-        name = data[at + _HEADER.size : at + _HEADER.size + n_name].decode("utf-8" if flags & 0x800 else "cp437")
+        raw_name = data[at + _HEADER.size : at + _HEADER.size + n_name]
+        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
         limit = min(unpack_limit(max(packed, len(data) - start)), MAX_UNPACKED_BYTES - total)
         if method == 0 and not flags & 8 and packed != 0xFFFFFFFF:  # stored, its size known
             content, end, whole = data[start : start + packed], start + packed, start + packed <= len(data)
@@ -219,4 +220,4 @@ def _words(
         words += f", {cut.name} cut after {len(cut.data):,} bytes unpacked: its whole {rows} read"
     elif cut is not None:
         words += f", {cut.name} cut with no whole row: left out"
-    return words + ", anything after the cut lost"
+    return (words + ", anything after the cut lost").replace(";", ",")  # the header joins several cuts with `;`

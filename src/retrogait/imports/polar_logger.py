@@ -167,17 +167,18 @@ def _workbook_pair(path: Path) -> tuple[Source, Source | None, str]:
     head, sep, _ = path.stem.rpartition(old)
     partner_stem = f"{head}{new}{path.stem[len(head) + len(old) :]}" if sep else None
     partners = sorted(p for p in path.parent.glob(f"{partner_stem}.*") if p.is_file()) if partner_stem else []
-    other = None
+    other, other_name = None, ""
     for candidate in partners:
         other = _sheet(candidate, "gyr" if kind == "acc" else "acc") if is_workbook(candidate) else None
         if other is None and _kind(first_line(head_bytes(candidate))) == ("gyr" if kind == "acc" else "acc"):
             other = Source(str(candidate), path=candidate)
         if other is not None:
+            other_name = candidate.name
             break
     if kind == "gyr":
         if other is None:
             raise InputFileError(path, "holds only the gyroscope; the matching _ACC file was not found beside it")
-        return other, given, partners[0].name
+        return other, given, other_name
     return given, other, path.name
 
 
