@@ -758,6 +758,70 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     # the rows of a CRLF trace joined with commas: read as a table whose clock jumps 6.8 days (EDGE-116; not run on the
     # old code: its analysis took the machine's memory)
     case("pp_rows_joined_gap", put("pp_joined/trace.csv", pp.replace("\n", ",")), None, "gap", expect="analyze")
+    # ---------------- stop 40: sorted without a header, cut short, saved again (EDGE-172..175) ----------------
+    # the trace (no header) sorted by x or by |z|: put back in the order of its clock (EDGE-172)
+    for name, key in (("x", lambda r: float(r.split(",")[2])), ("abs_z", lambda r: abs(float(r.split(",")[4])))):
+        by = sorted(pp.splitlines(), key=key)
+        case(
+            f"pp_headerless_sorted_by_{name}", put(f"pp_sorted_{name}/trace.csv", "\n".join(by) + "\n"), ref_pp, "order"
+        )
+
+    # a zip or workbook whose download was interrupted: read up to the cut, said (EDGE-173)
+    def cut_zip(name: str, members: list[tuple[str, Path]], cut_in: str) -> Path:
+        """``members`` zipped, cut halfway through the member ``cut_in``."""
+        z = OUT / f"{name}_whole.zip"
+        with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+            for arcname, src in members:
+                zf.write(src, arcname)
+            info = zf.getinfo(cut_in)
+        return put(f"{name}/{name}.zip", z.read_bytes()[: info.header_offset + 100 + info.compress_size // 2])
+
+    sla_members = [(f"2023-11-24_07-25-54/{p.name}", p) for p in sorted(SLA.glob("*.csv"))]
+    sl_cut = cut_zip("sl_zip_cut", sla_members, "2023-11-24_07-25-54/TotalAcceleration.csv")
+    case("sl_zip_cut", sl_cut, ref_sla + "#prefix", "broken")
+    ph_members = [("Accelerometer.csv", PH / "Accelerometer.csv"), ("Gyroscope.csv", PH / "Gyroscope.csv")]
+    case("ph_zip_cut", cut_zip("ph_zip_cut", ph_members, "Accelerometer.csv"), ref_ph + "#prefix", "broken")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import import_samples
+
+    ph_book_folder = OUT / "ph_book_src"
+    ph_book_folder.mkdir(parents=True)
+    for member in ("Accelerometer.csv", "Gyroscope.csv"):
+        shutil.copy(PH / member, ph_book_folder / member)
+    book = import_samples.phyphox_workbook(OUT / "ph_book_whole.xlsx", ph_book_folder, metadata=False).read_bytes()
+    case("ph_xlsx_cut", put("ph_xlsx_cut/run.xlsx", book[: int(len(book) * 0.3)]), ref_ph + "#prefix", "broken")
+    case("sl_zip_cut_in_header", put("sl_zip_head/export.zip", b"PK\x03\x04\x14\x00\x00\x00"), None, "broken", "refuse")
+
+    # a retrogait session file saved again by a spreadsheet with `;` (and decimal commas): read (EDGE-174)
+    from retrogait.session import write_session
+
+    native = write_session(load_recording(ref_sla).session, OUT / "native" / "session.csv")
+    lines = native.read_text().splitlines()
+    width = max(len(line.split(",")) for line in lines)
+
+    def semicolons(decimal_comma: bool) -> str:
+        out = []
+        for line in lines:
+            cells = line.split(",")
+            if decimal_comma and not line.startswith("#"):
+                cells = [c.replace(".", ",") for c in cells]
+            out.append(";".join(cells + [""] * (width - len(cells))))
+        return "\r\n".join(out) + "\r\n"
+
+    case("native_excel_de", put("native_de/session.csv", semicolons(True)), str(native), "locale")
+    case("native_semicolon", put("native_semi/session.csv", semicolons(False)), str(native), "resave")
+
+    # a Polar pair opened in Excel and saved as workbooks (one sheet each, named after the file): read as the text
+    # pair, with its gyroscope (EDGE-175)
+    def polar_book(table: Path) -> None:
+        header, *body = table.read_text().splitlines()
+        cells: list[list[object]] = [header.split(";")]
+        cells += [[r.split(";")[0], *(float(v) for v in r.split(";")[1:])] for r in body if r]
+        import_samples.xlsx_workbook(OUT / "po_xlsx" / f"{table.stem}.xlsx", [(table.stem[:31], cells)])
+
+    polar_book(PO / "Polar_Sense_ACC.txt")
+    polar_book(PO / "Polar_Sense_GYRO.txt")
+    case("po_xlsx", OUT / "po_xlsx" / "Polar_Sense_ACC.xlsx", ref_po, "resave")
     return CASES
 
 

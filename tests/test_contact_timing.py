@@ -102,6 +102,19 @@ def test_a_walking_step_whose_single_support_lies_in_a_gap_has_no_contact() -> N
     assert collision_onsets(*args, gap=np.roll(gap, -40))[0] >= 0  # the gap ends before the window starts
 
 
+def test_steps_whose_single_supports_all_lie_in_gaps_give_no_contact_not_an_error() -> None:
+    """EDGE-176 (`fuzz_sessions.py`, seed 1, case 133: a 1000 Hz lower-back walk with rows lost): where every step's
+    single support lay in a gap, CADENCE-8 left no contact and the de-duplication still kept a first one:
+    IndexError out of `analyze`. Now none."""
+    contact = 0.9
+    t = np.arange(200) / FS
+    force = lowpass(0.85 + 0.5 * (t - 0.5) ** 2 + 0.5 * np.clip((t - contact) / 0.08, 0.0, 1.0), 20.0, FS)
+    gap = (t >= 0.6) & (t < 0.8)
+    peak = np.array([round((contact + 0.05) * FS)])
+    ic, to = contacts_module._flight_edges(force, peak, np.full(force.size, 0.6), FS, ContactsSettings(), gap)
+    assert ic.size == 0 and to.size == 0
+
+
 def test_lower_back_fast_forward_walk_has_no_early_cluster() -> None:
     """Simulated forward walks at 1.3 and 1.4 m/s: 15-26 % of the steps were 50-200 ms early (the
     single-support rise; 71-85 % within 50 ms) before CONTACT-1."""

@@ -242,16 +242,17 @@ def test_physics_toolbox_with_decimal_commas_reads_as_with_points(tmp_path: Path
 
 
 def test_a_damaged_or_empty_zip_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A phyphox zip cut short by a download said "format not recognised (not a table of numbers ...)"."""
+    """A phyphox zip cut short by a download said "format not recognised (not a table of numbers ...)"; cut before
+    any whole row, it says so (a zip cut later is read up to its cut, EDGE-173)."""
     import zipfile
 
     whole = samples.phyphox_zip(tmp_path / "export.zip").read_bytes()
     cut = tmp_path / "cut.zip"
-    cut.write_bytes(whole[: len(whole) // 2])
+    cut.write_bytes(whole[:64])
     assert main(["info", str(cut)]) == 2
     assert _error(capsys) == (
-        f"retrogait: error: {cut}: is a damaged zip archive (cut short while copying or downloading?): "
-        "copy or download it again"
+        f"retrogait: error: {cut}: is a zip archive cut short (after 64 bytes, in Accelerometer.csv) with no whole "
+        "file or row before the cut: download it again"
     )
     empty = tmp_path / "empty.zip"
     zipfile.ZipFile(empty, "w").close()
@@ -493,12 +494,13 @@ def test_blank_and_binary_files_are_named_as_such(tmp_path: Path, capsys: pytest
 def test_a_session_saved_again_with_semicolons_says_so(
     small_session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """It said "required column(s) missing: t_s, acc_x, acc_y, acc_z" for columns that are all there."""
+    """It said "required column(s) missing: t_s, acc_x, acc_y, acc_z" for columns that are all there; then that the
+    columns are separated by ';'; now it is read, saying so (EDGE-174)."""
     path = write_session(small_session, tmp_path / "rec.csv")
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join(line if line.startswith("#") else line.replace(",", ";") for line in lines))
-    assert main(["info", str(path)]) == 2
-    assert "columns are separated by ';', not ',' (saved again by a spreadsheet?)" in _error(capsys)
+    assert main(["convert", str(path), "--out", str(tmp_path / "out.csv")]) == 0
+    assert "note: saved again with ';' between columns (by a spreadsheet)" in capsys.readouterr().out
 
 
 def test_a_session_saved_again_by_a_spreadsheet_is_read(small_session: Session, tmp_path: Path) -> None:

@@ -253,7 +253,7 @@ def _flight_edges(
     ic, to = ic[measured], to[measured]
     order = np.argsort(ic, kind="stable")
     ic, to = ic[order], to[order]
-    keep = np.concatenate([[True], np.diff(ic) > 0])
+    keep = np.concatenate([[True], np.diff(ic) > 0])[: ic.size]  # none left where every step lay in a gap (EDGE-176)
     return ic[keep].astype(np.int64), to[keep].astype(np.int64)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from retrogait.conventions import MIN_SAMPLE_RATE_HZ
 from retrogait.errors import InputFileError, RetrogaitError
@@ -181,7 +182,15 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     lines = line_bounds(data)  # once: blank lines between blocks here, the row screen of read_table later
     blocks = split_blocks(data, head, display, lines)
     tables = [_table(data, b, display, lines if (b.start, b.end) == (0, len(data)) else None) for b in blocks]
+    restored = _time_order_restored(data, tables, mapping, options, display)
+    if restored is not None:  # a table without a header sorted by another column: put back in time order (EDGE-172)
+        data, order_note = restored
+        lines = line_bounds(data)
+        blocks = split_blocks(data, head, display, lines)
+        tables = [_table(data, b, display, lines if (b.start, b.end) == (0, len(data)) else None) for b in blocks]
     plan, acc_table = _plan(tables, mapping, options, path)
+    if restored is not None:
+        plan.notes.append(order_note)
     report = ImportReport(format=NAME, files=[display])
     if len(tables) > 1:
         plan.inferred["inferred_blocks"] = "; ".join(
@@ -189,6 +198,121 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         )
     plan.inferred["inferred_layout"] = acc_table.block.layout.describe()
     return _read_plan(plan, acc_table, mapping, options, report, display)
+
+
+#: A sorted time column's steps lie within this factor of their median (either way) at this share of them or more: a
+#: clock's steady spacing; an axis' sorted values crowd where it rests and spread in its tails (EDGE-172).
+STEADY_STEP_FACTOR = 2.0
+STEADY_STEP_SHARE = 0.9
+#: ... and the column, as it stands, steps back at this share of its rows or more: a sort (on a column with ties, as
+#: a sensor's quantised axis, a stable sort keeps the time order within each tie: the Pixel trace sorted by x steps
+#: back at 9 % of its rows); a clock reset or joined recordings step back at a few places (EDGE-2).
+SORTED_BACK_SHARE = 0.01
+#: Rows gathered into their order at a time (bounds the index arrays: 8 bytes per byte of these rows).
+_GATHER_ROWS = 1 << 16
+
+
+def _time_order_restored(
+    data: bytes, tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptions, display: str
+) -> tuple[bytes, str] | None:
+    """A table without a header whose rows a sort by another column put out of time order (no column steps steadily
+    forward; EDGE-165 left it refused as "none increasing"): ``(its text with the rows in the order of its time
+    column, the note saying so)`` where exactly one order is a clock's: a column of one value a row (in its first
+    rows and whole, where it steps back at ``SORTED_BACK_SHARE`` of its rows or more) that, sorted, steps steadily
+    (``STEADY_STEP_SHARE`` of its steps within ``STEADY_STEP_FACTOR`` of their median). Else None (read, or refused,
+    as before); two such columns that order the rows differently are refused (EDGE-172)."""
+    if len(tables) != 1 or mapping.time_column is not None or options.rate_hz is not None:
+        return None
+    table = tables[0]
+    layout = table.block.layout
+    if layout.names is not None or any(_steady_when_sorted(_numbers(table, c), in_order=True) for c in table.columns):
+        return None
+    shuffled = [c for c in table.columns if _distinct(_numbers(table, c))]
+    if not shuffled:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                sep=layout.sep,
+                decimal=layout.decimal,
+                header=None,
+                skiprows=table.skip,
+                usecols=[int(c) for c in shuffled],
+                dtype=np.float64,
+                skip_blank_lines=False,
+                encoding="latin-1",
+            )
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    newline = b"\n" if b"\n" in data[:65536] or b"\r" not in data[:65536] else b"\r"  # as line_bounds takes it
+    text = data if data.endswith(newline) else data + newline
+    starts, ends = line_bounds(text)
+    starts, ends = starts[table.skip :], ends[table.skip :]
+    if len(frame) != starts.size:
+        return None
+    filled = np.flatnonzero(frame.notna().to_numpy().any(axis=1))  # a spreadsheet's empty rows after the table: kept
+    rows = int(filled[-1]) + 1 if filled.size else 0
+    frame, starts, ends = frame.iloc[:rows], starts[:rows], ends[:rows]
+    orders = {}
+    for column in frame.columns:
+        values = frame[column].to_numpy()
+        if np.isfinite(values).all() and _steady_when_sorted(values):
+            orders[str(column)] = np.argsort(values, kind="stable")
+    if not orders:
+        return None
+    first, *others = orders
+    if any(not np.array_equal(orders[first], orders[o]) for o in others):
+        raise InputFileError(
+            display,
+            f"has its rows out of time order (sorted by another column?), and columns {', '.join(orders)} each hold a "
+            "steady clock in another order: sort the file by its time column",
+        )
+    values = frame[int(first)].to_numpy()
+    if float(np.mean(np.diff(values) < 0)) < SORTED_BACK_SHARE:  # a clock stepping back at a few places: EDGE-2's
+        return None
+    step = float(np.median(np.diff(np.sort(values))))
+    restored = text[: int(starts[0])] + _gathered(text, starts, ends, orders[first]) + text[int(ends[-1]) + 1 :]
+    back = float(np.mean(np.diff(values) < 0))
+    note = (
+        f"rows were not in time order (column {first} stepped back at {back:.0%} of them: sorted by another column?): "
+        f"put back in the order of column {first}, whose values step by {step:.6g} once sorted"
+    )
+    return restored, note
+
+
+def _distinct(values: FloatArray) -> bool:
+    """Whether a column's values (a sample of its rows) are all finite and one a row (99 %): a time column may be."""
+    finite = values[np.isfinite(values)]
+    return finite.size >= 20 and finite.size == values.size and np.unique(finite).size >= 0.99 * finite.size
+
+
+def _steady_when_sorted(values: FloatArray, in_order: bool = False) -> bool:
+    """Whether ``values`` sorted hold one value a row stepping steadily (a clock's spacing): see STEADY_STEP_*;
+    ``in_order``: as they stand (a clock in order; a column the rows were sorted by increases, but not steadily)."""
+    if in_order and not inference.is_clock(values):
+        return False
+    steps = np.diff(values[np.isfinite(values)] if in_order else np.sort(values))
+    if steps.size < 20 or float(np.mean(steps > 0)) < 0.99:
+        return False
+    median = float(np.median(steps))
+    steady = (steps >= median / STEADY_STEP_FACTOR) & (steps <= median * STEADY_STEP_FACTOR)
+    return median > 0 and float(np.mean(steady)) >= STEADY_STEP_SHARE
+
+
+def _gathered(text: bytes, starts: NDArray[np.int64], ends: NDArray[np.int64], order: NDArray[np.intp]) -> bytes:
+    """The lines ``starts``..``ends`` (each with the one line end after it) of ``text`` in ``order``, gathered by
+    numpy a block of rows at a time."""
+    buffer = np.frombuffer(text, dtype=np.uint8)
+    pieces = []
+    for at in range(0, order.size, _GATHER_ROWS):
+        chosen = order[at : at + _GATHER_ROWS]
+        first, width = starts[chosen], ends[chosen] + 1 - starts[chosen]
+        offsets = np.cumsum(width) - width
+        index = np.repeat(first - offsets, width) + np.arange(int(width.sum()))
+        pieces.append(buffer[index].tobytes())
+    return b"".join(pieces)
 
 
 def _table_sheets(path: Path) -> list[Sheet]:

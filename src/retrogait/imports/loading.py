@@ -10,6 +10,7 @@ from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResult, ReaderOptions
+from retrogait.imports.cutzip import is_cut_zip, rebuilt
 from retrogait.imports.diagnose import refuse_unrecognised
 from retrogait.imports.file_size import estimated_samples
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
@@ -85,10 +86,6 @@ def load_recording(
     problem = ReaderOptions(format, rate_hz, generic).problem()
     if problem:
         raise RetrogaitError(problem)
-    estimate = estimated_samples(source)  # a file too long for the memory: refused before it is read (LONG-2)
-    if estimate is not None:
-        need = estimate.read_bytes(part_s)
-        check_fits(source, estimate.n, estimate.rate_hz or rate_hz, 0, "read", READ_INSTEAD, True, need)
     options = ImportOptions(
         placement=placement,
         side=side,
@@ -101,6 +98,26 @@ def load_recording(
         part_s=part_s,
         max_acc_g=max_acc_g,
     )
+    return _recording(source, format, options)
+
+
+def _recording(source: Path, format: str | None, options: ImportOptions) -> ImportResult:
+    """:func:`load_recording` of ``source`` with its options gathered."""
+    part_s, rate_hz = options.part_s, options.rate_hz
+    if not _UNPACKING.get() and is_cut_zip(source):  # a zip or workbook cut short: what it holds before the cut
+        with rebuilt(source) as (kept_zip, cut):
+            try:
+                result = _recording(kept_zip, format, options)
+            except InputFileError as exc:
+                problem = f"{in_zip_words(exc.problem, kept_zip, source)} ({cut.what})"
+                raise InputFileError(in_zip_words(exc.path, kept_zip, source), problem, exc.line) from None
+            except RetrogaitError as exc:
+                raise RetrogaitError(f"{in_zip_words(str(exc), kept_zip, source)} ({cut.what})") from None
+            return with_cut_streams_noted(_named_as_zip(result, kept_zip, source), [cut])
+    estimate = estimated_samples(source)  # a file too long for the memory: refused before it is read (LONG-2)
+    if estimate is not None:
+        need = estimate.read_bytes(part_s)
+        check_fits(source, estimate.n, estimate.rate_hz or rate_hz, 0, "read", READ_INSTEAD, True, need)
     if not _UNPACKING.get() and is_plain_zip(source) and not is_workbook(source) and not claimed(source):
         result = _load_zip(source, format, options)
     else:

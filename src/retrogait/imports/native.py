@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+
+import pandas as pd
 
 from retrogait.conventions import MAX_ACC_G
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.base import ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.common import GZIP_MAGIC, Source, head_bytes
+from retrogait.imports.limits import IMPORT_NOTES_KEY
 from retrogait.imports.textcoding import UTF16_PROBE_BYTES, utf16_encoding
 from retrogait.recordings import without_gz
-from retrogait.session import FORMAT_KEY, Session, read_session, read_session_part
+from retrogait.session import CORE_COLUMNS, FORMAT_KEY, GYR_COLUMNS, Session, read_session, read_session_part
 
 NAME = "native"
+#: The start of the note on a session file a spreadsheet saved with ``;`` between its columns (EDGE-174).
+_RESAVED = "saved again with ';' between columns"
 
 
 def sniff(path: Path) -> float:
@@ -22,7 +29,7 @@ def sniff(path: Path) -> float:
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
-    packed = _packed(path)
+    packed = _packed(path) or _semicolon_table(head_bytes(path, 65536)) is not None
     max_acc_g = MAX_ACC_G if options.max_acc_g is None else options.max_acc_g  # the user's setting (EDGE-131)
     if options.part_s is not None and not packed:  # a part alone, found by its time (LONG-6)
         session = read_session_part(path, options.part_s, max_acc_g=max_acc_g)
@@ -40,6 +47,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             raise RetrogaitError(str(exc)) from None
     report = ImportReport(format=NAME, files=[str(path)], rows_read=session.n_samples, rows_kept=session.n_samples)
     report.part_read = options.part_s is not None and not packed
+    report.notes.extend(n for n in session.meta.extra.get(IMPORT_NOTES_KEY, "").split(" | ") if n.startswith(_RESAVED))
     return ImportResult(session=session, report=report)
 
 
@@ -60,10 +68,17 @@ def _packed(path: Path) -> bool:
 
 
 def _read_packed(path: Path, max_acc_g: float = MAX_ACC_G) -> Session:
-    """A gzip-compressed session file (``run.csv.gz``; EDGE-11) or one saved again as UTF-16 (EDGE-33):
-    unpacked within the limits (a stream cut off is read up to the cut, EDGE-9) and decoded into a temporary
-    file that ``read_session`` reads; its messages name ``path``."""
+    """A gzip-compressed session file (``run.csv.gz``; EDGE-11), one saved again as UTF-16 (EDGE-33) or by a
+    spreadsheet with ``;`` between columns (EDGE-174): unpacked within the limits (a stream cut off is read up to
+    the cut, EDGE-9), decoded and put back in the session's own layout into a temporary file that ``read_session``
+    reads (line for line: its messages' lines are the file's); its messages name ``path``."""
     text = Source(str(path), path=path).read_bytes()
+    decimal = _semicolon_table(text[:65536])
+    note = None
+    if decimal is not None:
+        text = _comma_separated(text, decimal, path)
+        in_numbers = " and ',' in numbers" if decimal == "," else ""
+        note = f"{_RESAVED}{in_numbers} (by a spreadsheet): read as such"
     with tempfile.TemporaryDirectory(prefix="retrogait-") as folder:
         unpacked = Path(folder) / without_gz(path.name)  # any case: pandas would unpack a `.GZ` again
         unpacked.write_bytes(text)
@@ -72,7 +87,69 @@ def _read_packed(path: Path, max_acc_g: float = MAX_ACC_G) -> Session:
             session = read_session(unpacked, max_acc_g=max_acc_g)
         except InputFileError as exc:
             raise InputFileError(path, exc.problem, exc.line) from None
+    if note is not None:
+        extra = dict(session.meta.extra)
+        extra[IMPORT_NOTES_KEY] = " | ".join(filter(None, [extra.get(IMPORT_NOTES_KEY, ""), note]))
+        session = replace(session, meta=replace(session.meta, extra=extra))
     return replace(session, source=str(path))
+
+
+def _header_and_table(text: bytes) -> tuple[list[bytes], bytes]:
+    """The ``#`` header lines of a session file's text (without their line ends) and the rest (the column line on)."""
+    lines: list[bytes] = []
+    at = 0
+    while text.startswith((b"#", b'"#', b"\xef\xbb\xbf#"), at):  # a header cell holding `;` is quoted
+        end = text.find(b"\n", at)
+        end = len(text) if end < 0 else end + 1
+        lines.append(text[at:end].rstrip(b"\r\n"))
+        at = end
+    return lines, text[at:]
+
+
+def _semicolon_table(head: bytes) -> str | None:
+    """The decimal mark (``.`` or ``,``) of a session file a spreadsheet saved again with ``;`` between its columns
+    (its column line splits into the session's columns at ``;``, not at ``,``), else None (EDGE-174)."""
+    _, table = _header_and_table(head)
+    column_line, _, rows = table.partition(b"\n")
+    names = [n.strip().strip('"') for n in column_line.decode("utf-8", "replace").strip().split(";")]
+    if len(names) < len(CORE_COLUMNS) or not set(CORE_COLUMNS) <= set(names):
+        return None
+    return "," if b"," in rows[:4096] else "."
+
+
+def _comma_separated(text: bytes, decimal: str, path: Path) -> bytes:
+    """The session file ``text`` saved by a spreadsheet with ``;`` (and a decimal comma) in the session's own layout:
+    each header line's fields joined again with ``,`` (the spreadsheet split it at its commas) without the ``;`` the
+    spreadsheet padded it with; the table with ``,`` between columns and ``.`` in numbers. A table of numbers alone
+    (no quote, only the session's numeric columns) is rewritten byte for byte; else parsed (its text columns kept)."""
+    header, table = _header_and_table(text)
+    fixed = []
+    for line in header:  # a few lines: the header
+        try:
+            fields = next(csv.reader([line.decode("utf-8", "replace")], delimiter=";"), [])
+        except csv.Error:
+            fields = line.decode("utf-8", "replace").split(";")
+        while fields and not fields[-1].strip():
+            fields.pop()
+        fixed.append(",".join(fields).encode())
+    column_line = table.split(b"\n", 1)[0].decode("utf-8", "replace")
+    names = [n.strip().strip('"') for n in column_line.strip().split(";")]
+    numeric = {*CORE_COLUMNS, *GYR_COLUMNS}
+    if b'"' not in table and set(names) <= numeric:  # no padding either: the table is the widest
+        body = table.replace(b",", b".").replace(b";", b",") if decimal == "," else table.replace(b";", b",")
+    else:
+        try:
+            frame = pd.read_csv(io.BytesIO(table), sep=";", dtype=str, keep_default_na=False, skip_blank_lines=False)
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise InputFileError(path, f"table saved with ';' cannot be parsed ({str(exc).splitlines()[0]})") from None
+        frame.columns = [str(c).strip() for c in frame.columns]
+        padding = [c for c in frame.columns if c.startswith("Unnamed: ") and not frame[c].str.strip().any()]
+        frame = frame.drop(columns=padding)
+        for name in frame.columns:
+            if name in numeric and decimal == ",":
+                frame[name] = frame[name].str.replace(",", ".", regex=False)
+        body = frame.to_csv(index=False, lineterminator="\n").encode()
+    return b"".join(line + b"\n" for line in fixed) + body
 
 
 FORMAT = ImportFormat(

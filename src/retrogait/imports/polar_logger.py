@@ -31,6 +31,7 @@ from retrogait.imports.common import (
     read_stream,
     snap_rate,
 )
+from retrogait.imports.workbook import is_workbook
 
 NAME = "polar_logger"
 _SENSOR_TIME = "sensor timestamp [ns]"
@@ -65,6 +66,8 @@ def _kind(line: str) -> str | None:
 
 
 def sniff(path: Path) -> float:
+    if is_workbook(path):  # a file saved again as an Excel workbook (EDGE-175)
+        return 0.95 if _sheet(path) is not None else 0.0
     if path.is_dir():
         return 0.9 if any(_kind(first_line(head_bytes(p))) == "acc" for p in path.glob("*ACC*.txt")) else 0.0
     kind = _kind(first_line(head_bytes(path)))
@@ -142,7 +145,47 @@ def _partner(source: Source, sources: list[Source], kind: str) -> Source | None:
     return next((s for s in sources if s.name == target), None)
 
 
+def _sheet(path: Path, kind: str | None = None) -> Source | None:
+    """The first sheet of the workbook ``path`` that is a Polar file (of ``kind``: 'acc', 'gyr'; None: any), as the
+    CSV text its cells stand for (EDGE-175)."""
+    return next(
+        (s for s in bundle_sources(path) if (found := _kind(first_line(s.head()))) and kind in (None, found)), None
+    )
+
+
+def _workbook_pair(path: Path) -> tuple[Source, Source | None, str]:
+    """(ACC, GYRO or None, file name) of a Polar file saved again as a workbook (``*_ACC.xlsx``: one sheet, named
+    after the file as far as a sheet name's 31 characters go); the partner is the file beside it named with GYRO
+    (ACC) for ACC (GYRO), a workbook or the app's text file (EDGE-175)."""
+    given = _sheet(path)
+    if given is None:
+        raise InputFileError(path, "is a spreadsheet workbook without a Polar Sensor Logger sheet")
+    kind = _kind(first_line(given.head()))
+    if kind == "other":
+        raise InputFileError(path, "is a Polar Sensor Logger file without acceleration; pass its _ACC file")
+    old, new = ("GYRO", "ACC") if kind == "gyr" else ("ACC", "GYRO")
+    head, sep, _ = path.stem.rpartition(old)
+    partner_stem = f"{head}{new}{path.stem[len(head) + len(old) :]}" if sep else None
+    partners = sorted(p for p in path.parent.glob(f"{partner_stem}.*") if p.is_file()) if partner_stem else []
+    other, other_name = None, ""
+    for candidate in partners:
+        other = _sheet(candidate, "gyr" if kind == "acc" else "acc") if is_workbook(candidate) else None
+        if other is None and _kind(first_line(head_bytes(candidate))) == ("gyr" if kind == "acc" else "acc"):
+            other = Source(str(candidate), path=candidate)
+        if other is not None:
+            other_name = candidate.name
+            break
+    if kind == "gyr":
+        if other is None:
+            raise InputFileError(path, "holds only the gyroscope; the matching _ACC file was not found beside it")
+        return other, given, other_name
+    return given, other, path.name
+
+
 def read(path: Path, options: ImportOptions) -> ImportResult:
+    if is_workbook(path):
+        acc_source, gyr_source, file_name = _workbook_pair(path)
+        return _read_pair(acc_source, gyr_source, file_name, options)
     sources = bundle_sources(path)
     if path.is_dir():
         candidates = [s for s in sources if _kind(first_line(s.head())) == "acc"]
@@ -168,10 +211,15 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         if kind == "gyr" and partner is None:
             raise InputFileError(path, "holds only the gyroscope; the matching _ACC file was not found beside it")
         acc_source = partner or given
-    report = ImportReport(format=NAME, files=[acc_source.display])
     gyr_source = _partner(acc_source, sources, "gyr")
     if gyr_source is not None and _kind(first_line(gyr_source.head())) != "gyr":
         gyr_source = None
+    return _read_pair(acc_source, gyr_source, acc_source.name, options)
+
+
+def _read_pair(acc_source: Source, gyr_source: Source | None, file_name: str, options: ImportOptions) -> ImportResult:
+    """The recording of an ACC file and its GYRO file (None: none), ``file_name`` the ACC file's (its device)."""
+    report = ImportReport(format=NAME, files=[acc_source.display])
     # one clock for the pair: where a spreadsheet rounded either file's ns stamps, both are timed by the phone
     phone_clock = gyr_source is not None and (_rounded_at_start(acc_source) or _rounded_at_start(gyr_source))
     acc = _read(acc_source, report, "acc", phone_clock)
@@ -181,7 +229,9 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         gyr = _read(gyr_source, report, "gyr", phone_clock)
         report.files.append(gyr_source.display)
     acc, gyr_dps = align_gyro(acc, gyr, report)
-    device = re.sub(r"_(ACC|GYRO)\.txt$", "", acc_source.name, flags=re.IGNORECASE).replace("_", " ") or None
+    device = (
+        re.sub(r"_(ACC|GYRO)\.(txt|xlsx|xlsm|xls|ods)$", "", file_name, flags=re.IGNORECASE).replace("_", " ") or None
+    )
     header = {"import_start_time_local": phone_start} if phone_start else {}
     return finish(
         acc_source.display,

@@ -1,0 +1,223 @@
+"""Users' files changed on the way (issues 15/17): a table sorted by a column, a zip or workbook cut short, a session
+file saved again by a spreadsheet with `;`, a Polar file saved as a workbook (EDGE-172..175)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import import_samples as samples
+from retrogait.errors import RetrogaitError
+from retrogait.imports import ImportResult, load_recording
+from retrogait.session import Session, SessionMeta, write_session
+
+
+def _spreadsheet_semicolon(text: str, decimal_comma: bool) -> str:
+    """A session file opened in a spreadsheet (split at its commas) and saved as CSV with `;` between the cells, each
+    row padded to the widest with `;`; numbers with a decimal comma; a cell holding `;` quoted (Excel, LibreOffice)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    width = max(len(row) for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        if not row[0].startswith("#") and decimal_comma:
+            row = [c.replace(".", ",") for c in row]
+        writer.writerow(row + [""] * (width - len(row)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("decimal_comma", [True, False])
+@pytest.mark.parametrize("labels", [False, True])
+def test_a_session_file_saved_again_with_semicolons_is_read(decimal_comma: bool, labels: bool, tmp_path: Path) -> None:
+    """A retrogait session file saved again by a spreadsheet with `;` (a German Excel, LibreOffice): refused "columns
+    are separated by ';'", or, its header padded with `;`, "unsupported session version '1;;;;;;'" (EDGE-174). Now read
+    with the same samples and header, the resave said in the notes."""
+    t = samples.times()
+    extra = {"label": np.where(t < 1.0, "stand, still", "walk")} if labels else {}
+    meta = SessionMeta(
+        placement="shank", sample_rate_hz=100.0, side="left", extra={"import_dropped_detail": "a=1;b=2", "note": "x, y"}
+    )
+    session = Session(t_s=t, acc=samples.truth_acc_ms2(t), gyr=samples.truth_gyr_dps(t), meta=meta, extra=extra)
+    original = write_session(session, tmp_path / "session.csv")
+    expected = load_recording(original).session
+    resaved = tmp_path / "resaved.csv"
+    resaved.write_text(_spreadsheet_semicolon(original.read_text(), decimal_comma))
+    result = load_recording(resaved)
+    assert result.report.format == "native"
+    got = result.session
+    np.testing.assert_array_equal(got.t_s, expected.t_s)
+    np.testing.assert_array_equal(got.acc, expected.acc)
+    assert got.gyr is not None and expected.gyr is not None
+    np.testing.assert_array_equal(got.gyr, expected.gyr)
+    assert (got.meta.placement, got.meta.side, got.meta.sample_rate_hz) == ("shank", "left", 100.0)
+    assert got.meta.extra["import_dropped_detail"] == "a=1;b=2" and got.meta.extra["note"] == "x, y"
+    if labels:
+        assert list(got.extra["label"]) == list(expected.extra["label"])
+    assert any("saved again with ';'" in note for note in result.report.notes)
+    assert "saved again with ';'" in got.meta.extra["import_notes"]
+
+
+def _as_workbook(table: Path) -> Path:
+    """A Polar `;` text file opened in Excel and saved as a workbook: one sheet named after the file, cut to a sheet
+    name's 31 characters; the numbers as numbers, the phone timestamp as text."""
+    header, *rows = table.read_text().splitlines()
+    cells: list[list[object]] = [header.split(";")]
+    cells += [[r.split(";")[0], *(float(v) for v in r.split(";")[1:])] for r in rows]
+    book = samples.xlsx_workbook(table.with_suffix(".xlsx"), [(table.stem[:31], cells)])
+    table.unlink()
+    return book
+
+
+@pytest.mark.parametrize("gyro_as", ["xlsx", "txt"])
+def test_a_polar_file_saved_as_a_workbook_is_read_as_its_text(gyro_as: str, tmp_path: Path) -> None:
+    """Polar Sensor Logger's `_ACC.txt` saved by Excel as `.xlsx`: read by the generic reader, without its gyroscope,
+    device or Polar's rate (EDGE-175). Now read as the text pair is: the same samples, the same time base."""
+    expected = load_recording(samples.polar_pair(tmp_path / "text")).session
+    folder = tmp_path / "book"
+    acc = _as_workbook(samples.polar_pair(folder))
+    if gyro_as == "xlsx":
+        _as_workbook(next(folder.glob("*_GYRO.txt")))
+    result = load_recording(acc)
+    assert result.report.format == "polar_logger"
+    got = result.session
+    np.testing.assert_allclose(got.t_s, expected.t_s, atol=1e-6)
+    np.testing.assert_array_equal(got.acc, expected.acc)
+    assert got.gyr is not None and expected.gyr is not None
+    np.testing.assert_allclose(got.gyr, expected.gyr, atol=1e-6)
+    for key in ("sample_rate_hz", "sensor"):
+        assert getattr(got.meta, key) == getattr(expected.meta, key), key
+    assert got.meta.extra.get("import_start_time_local") == expected.meta.extra.get("import_start_time_local")
+    if gyro_as == "xlsx":  # given the GYRO workbook: the pair, as for the text
+        by_gyro = load_recording(next(folder.glob("*_GYRO.xlsx"))).session
+        np.testing.assert_array_equal(by_gyro.acc, got.acc)
+        assert by_gyro.meta.sensor == got.meta.sensor
+
+
+def _zipped(folder: Path, path: Path, streamed: bool) -> Path:
+    """``folder``'s files zipped (deflated) into ``path``; ``streamed``: as an app writing to a stream does (each
+    member's sizes in a data descriptor after it, not in its local header)."""
+    with open(path, "wb") as fh:
+        out = _Unseekable(fh) if streamed else fh
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+            for file in sorted(folder.iterdir()):
+                archive.write(file, f"export/{file.name}")
+    return path
+
+
+class _Unseekable:
+    def __init__(self, fh: io.BufferedWriter) -> None:
+        self.fh = fh
+
+    def write(self, data: bytes) -> int:
+        return self.fh.write(data)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def tell(self) -> int:
+        raise OSError("not seekable")
+
+    def seekable(self) -> bool:
+        return False
+
+
+def _read_cut_in(whole: Path, member: str, cut: Path, expected: Session) -> ImportResult:
+    """``whole`` cut halfway through its ``member`` into ``cut``, read: a prefix of ``expected``'s samples."""
+    with zipfile.ZipFile(whole) as archive:
+        info = archive.getinfo(member)
+    cut.write_bytes(whole.read_bytes()[: info.header_offset + 60 + info.compress_size // 2])
+    result = load_recording(cut)
+    session = result.session
+    assert 0.2 * expected.n_samples < session.n_samples < expected.n_samples
+    np.testing.assert_allclose(session.acc, expected.acc[: session.n_samples], atol=1e-9)
+    return result
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_zip_cut_short_keeps_its_whole_rows_and_says_so(streamed: bool, tmp_path: Path) -> None:
+    """A Sensor Logger export's zip whose download was interrupted: refused whole, "is a damaged zip archive (cut
+    short while copying or downloading?)" (EDGE-173). Now its members are read from their local headers: the whole
+    ones kept, the one cut up to its last whole row, the cut said; cut before any row, refused in one line."""
+    folder = samples.sensorlogger_folder(tmp_path / "sl")
+    whole = _zipped(folder, tmp_path / "whole.zip", streamed)
+    expected = load_recording(whole).session
+    # cut in the table the reader times the recording by
+    result = _read_cut_in(whole, "export/TotalAcceleration.csv", tmp_path / "cut.zip", expected)
+    note = next(n for n in result.report.notes if "cut short" in n)
+    assert "cut.zip" in note and "TotalAcceleration.csv cut after" in note and "unfinished last row left out" in note
+    assert "cut short" in result.session.meta.extra["import_cut_short"]
+    assert result.report.dropped.get("last_line_cut_short") == 1
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole.read_bytes()[:40])
+    with pytest.raises(RetrogaitError, match=r"cut.zip: is a zip archive cut short .* download it again$"):
+        load_recording(cut)
+
+
+def test_a_workbook_cut_short_keeps_its_whole_rows_and_says_so(tmp_path: Path) -> None:
+    """phyphox's Excel export cut short (its sheets come first, the workbook's own parts last): refused as a damaged
+    zip archive (EDGE-173). Now its whole sheets and the whole rows of the sheet cut are read, the cut said."""
+    book = samples.phyphox_workbook(tmp_path / "run.xlsx", samples.phyphox_folder(tmp_path / "ph"))
+    result = _read_cut_in(book, "xl/worksheets/sheet1.xml", tmp_path / "cut.xlsx", load_recording(book).session)
+    assert any("cut.xlsx: workbook cut short" in n for n in result.report.notes)
+
+
+def _headerless(path: Path, rows: np.ndarray, key: np.ndarray | None = None) -> Path:
+    """``rows`` (time s, acc x y z m/s^2, ...) as a table without a header, sorted by ``key`` (a stable sort, as a
+    spreadsheet's) where given."""
+    order = np.arange(len(rows)) if key is None else np.argsort(key, kind="stable")
+    path.write_text("".join(",".join(f"{v:.5f}" for v in row) + "\n" for row in rows[order]))
+    return path
+
+
+def test_a_headerless_table_sorted_by_another_column_is_put_back_in_time_order(tmp_path: Path) -> None:
+    """A table without a header that a user sorted by |acc x| (or by x) was refused "has no time column (none
+    increasing)" (EDGE-172). Its time column, sorted, is a steady clock and the only one: the rows are put back in
+    its order, said in the notes and the header; the same samples as the table in order."""
+    t = np.arange(3000) / 100.0
+    acc = samples.truth_acc_ms2(t) + np.random.default_rng(5).normal(0, 0.05, (t.size, 3))
+    rows = np.column_stack([t, acc])
+    expected = load_recording(_headerless(tmp_path / "in_order.csv", rows)).session
+    for key, tail in ((np.abs(acc[:, 0]), ""), (acc[:, 1], ",,,\n" * 3)):  # a spreadsheet's empty rows after it
+        table = _headerless(tmp_path / "sorted.csv", rows, key)
+        table.write_text(table.read_text() + tail)
+        result = load_recording(table)
+        np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+        np.testing.assert_array_equal(result.session.acc, expected.acc)
+        assert any("rows were not in time order" in n and "column 0" in n for n in result.report.notes)
+        assert "put back in the order of column 0" in result.session.meta.extra["import_notes"]
+
+
+def test_a_headerless_table_with_two_clocks_in_other_orders_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Two columns that each sort into a steady clock, in different orders: which is the time cannot be told; refused
+    in one line saying to sort the file by its time column (EDGE-172)."""
+    t = np.arange(3000) / 100.0
+    other = np.random.default_rng(3).permutation(t.size) * 0.02
+    rows = np.column_stack([t, samples.truth_acc_ms2(t), other])
+    table = _headerless(tmp_path / "two.csv", rows, samples.truth_acc_ms2(t)[:, 2])
+    with pytest.raises(RetrogaitError, match=r"two.csv: has its rows out of time order .* sort the file by its time"):
+        load_recording(table)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_zip_cut_anywhere_is_read_or_refused_in_one_line(streamed: bool, tmp_path: Path) -> None:
+    """Cut at 60 places, from inside the first local header to just before the end: each read (a prefix of the
+    samples) or refused in one line naming the zip, never an exception of another kind (EDGE-173)."""
+    whole = _zipped(samples.sensorlogger_folder(tmp_path / "sl"), tmp_path / "whole.zip", streamed)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.zip"
+    read = 0
+    for at in np.linspace(10, len(data) - 1, 60).astype(int):
+        cut.write_bytes(data[:at])
+        try:
+            session = load_recording(cut).session
+        except RetrogaitError as exc:
+            assert "\n" not in str(exc) and str(cut) in str(exc)
+            continue
+        read += 1
+        assert session.n_samples > 0 and "cut short" in session.meta.extra["import_cut_short"]
+    assert read >= 30
