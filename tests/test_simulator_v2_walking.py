@@ -100,8 +100,8 @@ def test_the_command_line_simulates_a_version_and_refuses_another_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["simulate", "--placement", "lower_back", "--rate", "100", "--bouts", "forward:walking:1.2:4"]
-    assert main([*args, "--out", str(tmp_path / "v1.csv")]) == 0
-    assert main([*args, "--simulator-version", "2", "--out", str(tmp_path / "v2.csv")]) == 0
+    assert main([*args, "--simulator-version", "1", "--out", str(tmp_path / "v1.csv")]) == 0
+    assert main([*args, "--out", str(tmp_path / "v2.csv")]) == 0  # version 2 is the default (SIM-17)
     assert "# sensor: retrogait simulator v1 (synthetic)" in (tmp_path / "v1.csv").read_text()
     assert "# sensor: retrogait simulator v2 (synthetic)" in (tmp_path / "v2.csv").read_text()
     capsys.readouterr()
