@@ -64,6 +64,28 @@ def test_a_walking_trunk_at_25_hz_has_its_contacts_on_time(direction: str, versi
     assert np.percentile(err, 25) >= -0.06  # before: -0.19 s (forward), -0.13 s (backward); now -0.04 / -0.02
 
 
+@pytest.mark.parametrize(
+    "version",
+    [
+        1,
+        pytest.param(
+            2,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="CADENCE-11: version 2's soft collision; at 50 Hz the trailing leg's toe-off kink, a double "
+                "support later, outranks it (13 of 42 contacts +58-65 ms late)",
+            ),
+        ),
+    ],
+)
+def test_a_fast_backward_walking_trunk_at_50_hz_has_its_contacts_on_time(version: int) -> None:
+    """CADENCE-11: a 1.6 m/s backward walk at the lower back decimated to 50 Hz: version 1 has 42 of 42 contacts
+    within 50 ms; version 2 29 (the rest on the other leg's toe-off, whose kink its collision's does not outrank)."""
+    session, truth = _walking_trunk("backward", seed=1, speed_ms=1.6, version=version)
+    err = _errors(retrogait.analyze(_decimated(session, 1, 4)).steps["ic_time_s"].to_numpy(), truth)
+    assert np.mean(np.abs(err) <= 0.05) >= 0.95
+
+
 @pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("direction", ["forward", "backward"])
 def test_a_walking_trunk_at_30_hz_reads_its_direction(direction: str, version: int) -> None:
