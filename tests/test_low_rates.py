@@ -29,6 +29,11 @@ def _walking_trunk(direction: str, seed: int, speed_ms: float = 1.2, version: in
     return sim.session, sim.truth["ic_time_s"].to_numpy()
 
 
+def _fails_on_version_2(reason: str) -> list[object]:
+    """Simulator versions 1 and 2, version 2 a strict expected failure for ``reason``."""
+    return [1, pytest.param(2, marks=pytest.mark.xfail(strict=True, reason=reason))]
+
+
 def _errors(det: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """Signed error (s) of the detection nearest each true contact (the first and last left out)."""
     return np.array([det[np.argmin(np.abs(det - t))] - t for t in truth[1:-1]])
@@ -36,18 +41,11 @@ def _errors(det: np.ndarray, truth: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize(
     "version",
-    [
-        1,
-        pytest.param(
-            2,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="CADENCE-10/11: version 2's collision at the sacrum is 2-4x softer than HA_001's (a slope jump "
-                "of 0.1-2.0 against 4.0-4.2 g/s, no force peak after it), so at 25 Hz the single-support valley "
-                "outranks it (median -22 / -115 ms forward / backward): the simulator's, not the detector's",
-            ),
-        ),
-    ],
+    _fails_on_version_2(
+        "CADENCE-10/11: version 2's collision at the sacrum is 2-4x softer than HA_001's (a slope jump of 0.1-2.0 "
+        "against 4.0-4.2 g/s, no force peak after it), so at 25 Hz the single-support valley outranks it (median "
+        "-22 / -115 ms forward / backward): the simulator's, not the detector's"
+    ),
 )
 @pytest.mark.parametrize("direction", ["forward", "backward"])
 def test_a_walking_trunk_at_25_hz_has_its_contacts_on_time(direction: str, version: int) -> None:
@@ -66,17 +64,10 @@ def test_a_walking_trunk_at_25_hz_has_its_contacts_on_time(direction: str, versi
 
 @pytest.mark.parametrize(
     "version",
-    [
-        1,
-        pytest.param(
-            2,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="CADENCE-11: version 2's soft collision; at 50 Hz the trailing leg's toe-off kink, a double "
-                "support later, outranks it (13 of 42 contacts +58-65 ms late)",
-            ),
-        ),
-    ],
+    _fails_on_version_2(
+        "CADENCE-11: version 2's soft collision; at 50 Hz the trailing leg's toe-off kink, a double support later, "
+        "outranks it (13 of 42 contacts +58-65 ms late)"
+    ),
 )
 def test_a_fast_backward_walking_trunk_at_50_hz_has_its_contacts_on_time(version: int) -> None:
     """CADENCE-11: a 1.6 m/s backward walk at the lower back decimated to 50 Hz: version 1 has 42 of 42 contacts
