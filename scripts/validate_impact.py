@@ -35,7 +35,13 @@ from retrogait.analysis.impact import step_timing
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import TrunkStrikeSettings, VgrfSettings
 from retrogait.analysis.transient import impact_transient_prominence
-from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock, sacral_strikes
+from retrogait.analysis.trunk_strike import (
+    habitual_shock_ratio,
+    heel_shock_evidence,
+    landing_shock_ratio,
+    no_heel_shock,
+    sacral_strikes,
+)
 from retrogait.analysis.vgrf import sacral_vgrf
 from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, simulate
@@ -45,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from validate import _print, average_loading_rate, f1, match
 
 FS_SACRAL_HZ = 500.0
-#: Shock bands compared by the LOTO check of the band choice (Hz).
+#: Bands paired (shock band, transient band) by the LOTO check of the band choice (Hz).
 SHOCK_BANDS = ((12.0, 40.0), (15.0, 60.0), (20.0, 80.0))
 
 
@@ -121,7 +127,7 @@ def sacral_steps(
                 "ref_loading_rate": average_loading_rate(stance, FS_SACRAL_HZ),
                 "ref_contact_s": (off[i] - on[i]) / FS_SACRAL_HZ,
                 "ref_step_s": float(np.mean(np.diff(on))) / FS_SACRAL_HZ,
-                "shock_ratio": ratio[j],
+                "shock_ratio": heel_shock_evidence(ratio)[j],
                 "strike": label[j],
                 "strike_confidence": confidence[j],
                 "old_strike": old_strike[j],
@@ -235,21 +241,41 @@ def strike_per_trial(steps: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def loto_shock_band(trials: list[dict]) -> tuple[int, int, int]:
-    """Leave-one-trial-out choice of the shock band: the band with the most right trial majorities on
-    the other trials (ties: the higher band) scores the left-out trial. Returns (right, wrong, trials)."""
-    per_band = {}
-    for band in SHOCK_BANDS:
-        settings = replace(TrunkStrikeSettings(), shock_band_low_hz=band[0], shock_band_high_hz=band[1])
-        steps = pd.concat([sacral_steps(t, settings) for t in trials], ignore_index=True)
-        per_band[band] = strike_per_trial(steps, "strike").set_index("trial")
+Pair = tuple[tuple[float, float], tuple[float, float]]
+
+
+def band_pair_trials(trials: list[dict]) -> dict[Pair, pd.DataFrame]:
+    """Per (shock band, transient band) pair of ``SHOCK_BANDS`` (each unordered pair once; a band with
+    itself is that band alone, the rule before the transient band): the strike per trial."""
+    out = {}
+    for i, shock in enumerate(SHOCK_BANDS):
+        for transient in SHOCK_BANDS[: i + 1]:
+            settings = replace(
+                TrunkStrikeSettings(),
+                shock_band_low_hz=shock[0],
+                shock_band_high_hz=shock[1],
+                transient_band_low_hz=transient[0],
+                transient_band_high_hz=transient[1],
+            )
+            steps = pd.concat([sacral_steps(t, settings) for t in trials], ignore_index=True)
+            out[(shock, transient)] = strike_per_trial(steps, "strike").set_index("trial")
+    return out
+
+
+def loto_band_pair(per_pair: dict[Pair, pd.DataFrame], two_bands: bool) -> tuple[int, int]:
+    """Leave-one-trial-out choice among the pairs (``two_bands``: only pairs of two different bands, the
+    shipped rule; else also each band alone): the pair with the most right trial majorities on the other
+    trials scores the left-out trial; ties go against the left-out trial (its worst outcome among the tied
+    pairs). Returns (right, wrong)."""
+    pairs = {p: t for p, t in per_pair.items() if p[0] != p[1] or not two_bands}
     right = wrong = 0
-    for trial in per_band[SHOCK_BANDS[0]].index:
-        score = {b: int(t.drop(index=trial)["right"].sum()) for b, t in per_band.items()}
-        best = max(SHOCK_BANDS, key=lambda b: (score[b], b[0]))
-        right += bool(per_band[best].loc[trial, "right"])
-        wrong += bool(per_band[best].loc[trial, "wrong"])
-    return right, wrong, len(per_band[SHOCK_BANDS[0]])
+    for trial in next(iter(pairs.values())).index:
+        score = {p: int(t.drop(index=trial)["right"].sum()) for p, t in pairs.items()}
+        tied = [p for p in pairs if score[p] == max(score.values())]
+        worst = min(tied, key=lambda p: int(pairs[p].loc[trial, "right"]) - int(pairs[p].loc[trial, "wrong"]))
+        right += bool(pairs[worst].loc[trial, "right"])
+        wrong += bool(pairs[worst].loc[trial, "wrong"])
+    return right, wrong
 
 
 def sacral_running(root: Path, rows: list[tuple[str, ...]]) -> pd.DataFrame:
@@ -292,15 +318,23 @@ def sacral_running(root: Path, rows: list[tuple[str, ...]]) -> pd.DataFrame:
     ]
     per_trial = strike_per_trial(steps, "strike")
     old = strike_per_trial(steps, "old_strike")
-    right, wrong, total = loto_shock_band(trials)
+    per_pair = band_pair_trials(trials)
+    two, one = loto_band_pair(per_pair, two_bands=True), loto_band_pair(per_pair, two_bands=False)
+    table = "; ".join(
+        f"{sh[0]:g}-{sh[1]:g}" + ("" if sh == tr else f" & {tr[0]:g}-{tr[1]:g}") + f" Hz {int(t['right'].sum())}/"
+        f"{int(t['wrong'].sum())}"
+        for (sh, tr), t in per_pair.items()
+    )
     rows += [
         (
             name,
             "foot strike, trial majority right / wrong",
             f"{int(per_trial['right'].sum())} / {int(per_trial['wrong'].sum())} of {len(per_trial)} "
             f"(old prominence classes: {int(old['right'].sum())} / {int(old['wrong'].sum())})",
-            f"LOTO band choice {right} / {wrong} of {total}",
+            f"nothing fitted: = in-sample; LOTO choice of the two bands (ties against the left-out trial) "
+            f"{two[0]} / {two[1]} of {len(per_trial)}, of one or two bands {one[0]} / {one[1]}",
         ),
+        (name, "foot strike right / wrong per band or pair of bands, in-sample", table, "-"),
         (
             name,
             "steps called wrong (confidence)",
@@ -435,7 +469,7 @@ def simulated_sacrum(rows: list[tuple[str, ...]]) -> None:
             (
                 f"simulated lower back, {direction} {strike} {speed:g} m/s",
                 "shock ratio / labels / loading rate",
-                f"{np.nanmedian(ratio):.1f} / "
+                f"{np.nanmedian(heel_shock_evidence(ratio)):.1f} / "
                 + ", ".join(f"{v} {c}" for v, c in zip(values, counts, strict=True))
                 + f" / {rate}",
                 "= in-sample",

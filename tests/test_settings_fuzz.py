@@ -108,11 +108,13 @@ def test_a_band_of_no_width_is_refused(table: str, low: str, high: str) -> None:
 
 
 def test_a_shock_band_above_the_rate_gives_no_ratio() -> None:
-    """shock_band_low_hz at or above 0.4 fs: no shock ratio (as below min_rate_hz), not a filter error."""
+    """shock_band_low_hz (or transient_band_low_hz, IMPACT-14) at or above 0.4 fs: no shock ratio (as below
+    min_rate_hz), not a filter error."""
     session = F.simulated("lower_back", 400.0, F.RUN).make()
-    overrides = {"trunk_strike": {"shock_band_low_hz": 200.0, "shock_band_high_hz": 1000.0}}
-    result = retrogait.analyze(session, settings=AnalysisSettings.for_placement("lower_back", overrides))
-    assert len(result.steps) > 10 and F.leaks(result) is None
+    for band in ("shock_band", "transient_band"):
+        overrides = {"trunk_strike": {f"{band}_low_hz": 200.0, f"{band}_high_hz": 1000.0}}
+        result = retrogait.analyze(session, settings=AnalysisSettings.for_placement("lower_back", overrides))
+        assert len(result.steps) > 10 and F.leaks(result) is None
 
 
 def test_a_settings_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:

@@ -82,6 +82,7 @@ from retrogait.analysis.travel import (
     FORGET,
     axis_evidence,
     chained_switch_probability,
+    one_sided_states,
     smooth_states,
     vector_evidence,
 )
@@ -186,8 +187,13 @@ def direction_probabilities(
     switch = link_switch_probability(signals, contacts, cues, settings)
     smoothed = smooth_states(evidence, switch)
     if signals.placement == "lower_back":  # the trunk: contacts of no evidence of their own (DIRECTION-32)
-        own = smooth_states(evidence, np.where(bout_ends(signals, contacts, cues, settings), FORGET, switch))
+        # the chain within each bout (every bout end forgetting): its posterior, and its readings up to and from a step
+        own, before, after = one_sided_states(
+            evidence, np.where(bout_ends(signals, contacts, cues, settings), FORGET, switch)
+        )
         smoothed = own_bout_capped(smoothed, own)
+        # a change across standing or a change of gait is the bout end's, not a seam (DIRECTION-40)
+        smoothed = seam_capped(smoothed, evidence, before, after, settings.unknown_below_confidence)
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
     if isinstance(reversal, str):  # MEASURE
         reversal = facing_reversal(signals, contacts, cues, settings)
@@ -204,6 +210,35 @@ def own_bout_capped(post: FloatArray, own: FloatArray) -> FloatArray:
     best = np.argmax(post, axis=1)
     cap = own[rows, best]
     over = cap < post[rows, best]
+    out = np.array(post, dtype=np.float64)
+    out[over] = capped_posteriors(out[over], cap[over, None])
+    return out
+
+
+def seam_capped(
+    post: FloatArray, evidence: FloatArray, before: FloatArray, after: FloatArray, claim: float
+) -> FloatArray:
+    """(m, 3) posteriors ``post`` (the lower back's) each made no surer of its most probable state than the step's
+    own ``evidence`` (log-likelihoods) makes it against the states the chain reads up to it (``before``: the forward
+    filter, the chain cut after the step) and from it on (``after``: the backward one, cut before it), both within
+    its own bout (the chain forgetting at every bout end, as for :func:`own_bout_capped`), where those two readings
+    each name a state (at least ``claim``, the labels' ``unknown_below_confidence``), differ, and one is
+    lateral (:func:`capped_posteriors`). The step then sits where the chain changes its mind, and whether it goes with
+    the steps before or after it is for its own evidence to say, the two even a priori: the chain's preference comes
+    from its switch odds against the trunk's weak lateral braking (0.2-0.6 m/s^2, near a mounting yaw's leak), not from
+    the step (DIRECTION-40). Not where both sides are sagittal (the braking along the travel reads both firmly), nor
+    for a contact with no evidence of its own (no measured step, :func:`phase_weight` 0): the chain carries it."""
+    rows = np.arange(post.shape[0])
+    best = np.argmax(post, axis=1)
+    first, then = np.argmax(before, axis=1), np.argmax(after, axis=1)
+    own = np.exp(evidence - evidence.max(axis=1, keepdims=True))
+    candidates = np.zeros_like(own, dtype=bool)
+    for state in (first, then, best):
+        candidates[rows, state] = True
+    cap = own[rows, best] / np.where(candidates, own, 0.0).sum(axis=1)
+    named = (before.max(axis=1) >= claim) & (after.max(axis=1) >= claim)
+    measured = np.ptp(evidence, axis=1) > 0
+    over = named & measured & (first != then) & ((first == 2) | (then == 2)) & (cap < post[rows, best])
     out = np.array(post, dtype=np.float64)
     out[over] = capped_posteriors(out[over], cap[over, None])
     return out
@@ -437,7 +472,7 @@ def phase_weight(error_steps: FloatArray, settings: DirectionSettings) -> FloatA
     of cos(pi s / r) over it, sin(pi d / r) / (pi d / r), and none from d = r on."""
     d = np.nan_to_num(np.asarray(error_steps, dtype=np.float64), nan=0.0)
     x = np.minimum(d / settings.contact_phase_reversal_steps, 1.0)
-    return np.asarray(np.sinc(x), dtype=np.float64)
+    return np.asarray(np.where(x < 1.0, np.sinc(x), 0.0), dtype=np.float64)  # exactly none (sinc(1) = 4e-17)
 
 
 def link_switch_probability(

@@ -119,7 +119,8 @@ def transient_strike_classes(
         return None
     if signals.placement == "lower_back":
         ratio = landing_shock_ratio(signals, transients.contacts) if shock_ratio is None else shock_ratio
-        label, _ = sacral_strikes(ratio, np.full(ratio.size, "backward", dtype=object), np.zeros(ratio.size, bool))
+        m = len(ratio)
+        label, _ = sacral_strikes(ratio, np.full(m, "backward", dtype=object), np.zeros(m, bool))
         return label
     return classify_limb_transient(transients.prominence, transients.width_ms, settings)
 

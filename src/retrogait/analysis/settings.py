@@ -382,12 +382,22 @@ class TrunkStrikeSettings(Stage):
 
     TABLE = "trunk_strike"
     ORDERED = (("no_shock_ratio", "heel_shock_ratio"),)
-    BELOW = (("shock_band_low_hz", "shock_band_high_hz"),)
+    BELOW = (("shock_band_low_hz", "shock_band_high_hz"), ("transient_band_low_hz", "transient_band_high_hz"))
 
     shock_band_low_hz: float = quantity(
         20.0, "Hz", "lower edge of the shock band, above the body's motion and the soft-tissue mode", 5.0, 200.0
     )
     shock_band_high_hz: float = quantity(80.0, "Hz", "upper edge of the shock band (kept below 0.4 fs)", 10.0, 1000.0)
+    transient_band_low_hz: float = quantity(
+        12.0,
+        "Hz",
+        "lower edge of the transient band, where the heel's impact peak lives (a heel strike raises both)",
+        5.0,
+        200.0,
+    )
+    transient_band_high_hz: float = quantity(
+        40.0, "Hz", "upper edge of the transient band (kept below 0.4 fs)", 10.0, 1000.0
+    )
     landing_before_s: float = quantity(0.01, "s", "the landing window starts this long before the contact", 0.0, 0.1)
     landing_after_s: float = quantity(0.07, "s", "... and ends this long after it", 0.01, 0.3)
     background_after_s: float = quantity(

@@ -85,9 +85,35 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
     nothing overflows; the prediction through a link of switch probability p maps probabilities
     e_s to (1 - 3p/2) e_s + (p/2) sum(e). One O(1) scalar update per step (plain floats: three
     states make numpy's per-call overhead the cost)."""
-    m = log_likelihood.shape[0]
-    if m == 0:
+    if log_likelihood.shape[0] == 0:
         return np.zeros((0, 3))
+    fwd, bwd = _recursions(log_likelihood, switch)
+    return _normalised(fwd + bwd)
+
+
+def one_sided_states(log_likelihood: FloatArray, switch: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(m, 3) each: :func:`smooth_states`'s posterior, and per step the probabilities of the three states from its own
+    evidence and that of the steps before it only (the forward filter: the chain forgetting the link after the step)
+    and from its own and the steps' after it only (the backward one: forgetting the link before it); one run of the
+    recursions, whose product is the posterior."""
+    if log_likelihood.shape[0] == 0:
+        return np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 3))
+    fwd, bwd = _recursions(log_likelihood, switch)
+    own = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
+    return _normalised(fwd + bwd), _normalised(fwd), _normalised(bwd + own)
+
+
+def _normalised(log_p: FloatArray) -> FloatArray:
+    """(m, 3) probabilities from unnormalised log-probabilities, row by row."""
+    log_p = log_p - log_p.max(axis=1, keepdims=True)
+    prob: NDArray[np.float64] = np.exp(log_p)
+    return prob / prob.sum(axis=1, keepdims=True)
+
+
+def _recursions(log_likelihood: FloatArray, switch: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The forward (with each step's own evidence) and backward (without it) log-messages of
+    :func:`smooth_states`, (m, 3) each, every row normalised to a maximum of 0."""
+    m = log_likelihood.shape[0]
     ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
     e0, e1, e2 = ev[:, 0].tolist(), ev[:, 1].tolist(), ev[:, 2].tolist()
     pl = np.clip(np.asarray(switch, dtype=np.float64)[: m - 1], MIN_SWITCH, FORGET)  # the m - 1 links
@@ -130,7 +156,4 @@ def smooth_states(log_likelihood: FloatArray, switch: FloatArray) -> FloatArray:
             top = b2
         b0, b1, b2 = b0 - top, b1 - top, b2 - top
         push((b0, b1, b2))
-    post = np.array(fwd).reshape(m, 3) + np.array(bwd).reshape(m, 3)[::-1]
-    post -= post.max(axis=1, keepdims=True)
-    prob: NDArray[np.float64] = np.exp(post)
-    return prob / prob.sum(axis=1, keepdims=True)
+    return np.array(fwd).reshape(m, 3), np.array(bwd).reshape(m, 3)[::-1]

@@ -8,14 +8,20 @@ At the sacrum a shock shows as vibration above the body's own motion: the centre
 below about 5 Hz, the soft tissue under the sensor rings at 15-20 Hz when something excites it, and
 a shock carries energy up to 50-100 Hz.
 
-Evidence per landing (``landing_shock_ratio``, dimensionless): the RMS of the vertical acceleration
-band-passed to the shock band (20-80 Hz, the upper edge kept below 0.4 fs) over the landing window
-(10 ms before to 70 ms after initial contact) divided by its RMS over the rest of the step (100 ms
-after contact up to 20 ms before the next contact: mid and late stance, toe-off, flight). Both
-windows see the same sensor, belt, tissue and noise, so the ratio does not depend on the attachment;
-the vibration of a fast or loose-fitting run raises both. A ratio near 1 says the landing adds
-nothing to the stride's own vibration; a heel strike reads 3-20 (real force-plate trials,
-docs/validation.md).
+Evidence per landing (``landing_shock_ratio``, dimensionless, per band): the RMS of the vertical
+acceleration band-passed to a band (the upper edge kept below 0.4 fs) over the landing window (10 ms
+before to 70 ms after initial contact) divided by its RMS over the rest of the step (100 ms after contact
+up to 20 ms before the next contact: mid and late stance, toe-off, flight). Both windows see the same
+sensor, belt, tissue and noise, so the ratio does not depend on the attachment; the vibration of a fast
+or loose-fitting run raises both. A ratio near 1 says the landing adds nothing to the stride's own
+vibration; a heel strike reads 3-20 (real force-plate trials, docs/validation.md).
+
+Two bands, each blind to what fools the other. The shock band (20-80 Hz) lies above the soft-tissue mode:
+a smooth landing that sets the tissue ringing does not raise it. The transient band (12-40 Hz) holds the
+heel transient itself, the rise and dip of the force's impact peak within its first 20-40 ms (on the
+force plate it carries 0.14-0.43 BW RMS at heel-strike landings and 0.04-0.08 BW at midfoot ones):
+a click above it, with no impact peak in the force, does not raise it. A heel strike raises both, so
+the evidence (``heel_shock_evidence``) is the band raised least, and nothing chooses between them.
 
 Classes (``sacral_strikes``): ratio >= ``heel_shock_ratio`` (2.5: the landing holds more than six
 times the background's energy; with ~4 degrees of freedom in the landing window and ~10 in the
@@ -48,18 +54,37 @@ FloatArray = NDArray[np.float64]
 def landing_shock_ratio(
     signals: BodySignals, contacts: Contacts, settings: TrunkStrikeSettings | None = None
 ) -> FloatArray:
-    """Per contact: RMS of the shock-band vertical acceleration in the landing window over its RMS in the
-    rest of the step (dimensionless, see the module docstring); NaN without a next contact, when the
-    background window is shorter than the landing window, below ``min_rate_hz``, or when the shock band's low
-    edge lies at or above 0.4 fs (the rate cannot hold the band)."""
+    """Per contact (rows) and band (columns: the shock band, then the transient band): the landing/background
+    RMS ratio of the vertical acceleration in that band (dimensionless, see the module docstring). NaN without
+    a next contact, when the background window is shorter than the landing window, below ``min_rate_hz``,
+    or when the band's low edge lies at or above 0.4 fs (the rate cannot hold it)."""
     settings = settings or preset(signals.placement).trunk_strike
+    bands = (
+        (settings.shock_band_low_hz, settings.shock_band_high_hz),
+        (settings.transient_band_low_hz, settings.transient_band_high_hz),
+    )
+    return np.column_stack([band_shock_ratio(signals, contacts, band, settings) for band in bands])
+
+
+def heel_shock_evidence(shock_ratio: FloatArray) -> FloatArray:
+    """Per contact: the ratio of the band the landing raises least (a heel strike raises every band; NaN
+    where a band is NaN). A 1-D ratio is one band's and is returned as it is."""
+    ratio = np.asarray(shock_ratio, dtype=float)
+    return ratio if ratio.ndim == 1 else np.asarray(np.min(ratio, axis=1), dtype=np.float64)
+
+
+def band_shock_ratio(
+    signals: BodySignals, contacts: Contacts, band_hz: tuple[float, float], settings: TrunkStrikeSettings
+) -> FloatArray:
+    """Per contact: RMS of the vertical acceleration band-passed to ``band_hz`` (Hz, the upper edge kept
+    below 0.4 fs) in the landing window over its RMS in the rest of the step; NaN as ``landing_shock_ratio``."""
     m = len(contacts)
     fs = signals.fs_hz
-    high = min(settings.shock_band_high_hz, 0.4 * fs)
-    if m < 2 or fs < settings.min_rate_hz or settings.shock_band_low_hz >= high:  # the band above 0.4 fs: EDGE-70
+    high = min(band_hz[1], 0.4 * fs)
+    if m < 2 or fs < settings.min_rate_hz or band_hz[0] >= high:  # the band above 0.4 fs: EDGE-70
         return np.full(m, np.nan)
     z = in_g(signals.acc_ms2[:, 2])
-    sos = butter_sos(2, (settings.shock_band_low_hz, high), fs, "band")
+    sos = butter_sos(2, (band_hz[0], high), fs, "band")
     if z.size <= 3 * (2 * len(sos) + 1):
         return np.full(m, np.nan)
     shock = sosfiltfilt(sos, z) ** 2
@@ -79,24 +104,29 @@ def landing_shock_ratio(
 def habitual_shock_ratio(
     shock_ratio: FloatArray, group: NDArray[np.int64], settings: TrunkStrikeSettings | None = None
 ) -> FloatArray:
-    """Running median of the landing shock ratio over ``habit_steps`` consecutive contacts of the same
-    group (bout), centred; NaN ratios are left out. A runner's foot strike is a habit that holds over
-    strides (10.6 % of recreational runners land differently left and right, fewer change stride to
-    stride), while one landing's ratio scatters with the vibration of that stride: the median over a few
-    strides keeps a change of habit within a bout and drops single-stride noise."""
+    """Running median of the landing shock ratio (each band's column on its own) over ``habit_steps``
+    consecutive contacts of the same group (bout), centred; NaN ratios are left out. A runner's foot strike
+    is a habit that holds over strides (10.6 % of recreational runners land differently left and right,
+    fewer change stride to stride), while one landing's ratio scatters with the vibration of that stride:
+    the median over a few strides keeps a change of habit within a bout and drops single-stride noise."""
     settings = settings or TrunkStrikeSettings()
-    series = pd.Series(np.log(np.where(np.asarray(shock_ratio) > 0, shock_ratio, np.nan)))
-    rolled = series.groupby(np.asarray(group)).transform(
+    ratio = np.asarray(shock_ratio, dtype=float)
+    frame = pd.DataFrame(np.log(np.where(ratio > 0, ratio, np.nan)).reshape(ratio.shape[0], -1))
+    rolled = frame.groupby(np.asarray(group)).transform(
         lambda x: x.rolling(settings.habit_steps, center=True, min_periods=1).median()
     )
-    return np.asarray(np.exp(rolled.to_numpy(dtype=float)), dtype=np.float64)
+    out = np.exp(rolled.to_numpy(dtype=float))
+    return np.asarray(out.reshape(ratio.shape), dtype=np.float64)
 
 
 def no_heel_shock(shock_ratio: FloatArray, settings: TrunkStrikeSettings | None = None) -> NDArray[np.bool_]:
-    """The landings whose (habitual) shock ratio is at or below ``no_shock_ratio``: no heel shock reached
-    the trunk. NaN ratios are not among them (a heel transient cannot be excluded)."""
+    """The landings whose (habitual) shock-band ratio is at or below ``no_shock_ratio``: nothing above the
+    soft-tissue mode, so the landing is as smooth as a half-sine (vgrf.py's loading rate holds). The
+    transient band is not asked: the tissue's own ring does not change the loading. NaN ratios are not
+    among them (a heel transient cannot be excluded)."""
     settings = settings or TrunkStrikeSettings()
     ratio = np.asarray(shock_ratio, dtype=float)
+    ratio = ratio if ratio.ndim == 1 else ratio[:, 0]
     return np.asarray(np.isfinite(ratio) & (ratio <= settings.no_shock_ratio), dtype=bool)
 
 
@@ -108,9 +138,10 @@ def sacral_strikes(
 ) -> tuple[NDArray[np.object_], FloatArray]:
     """Foot-strike labels and their confidence (0..1, NaN for ``unknown``) from the landing shock ratio
     of each contact, its run direction (``forward``/``backward``/other) and whether it is a walking
-    contact (walking: ``unknown``, the classes are defined for running)."""
+    contact (walking: ``unknown``, the classes are defined for running). Per band ``shock_ratio`` reads
+    through ``heel_shock_evidence``, the band the landing raises least."""
     settings = settings or TrunkStrikeSettings()
-    ratio = np.asarray(shock_ratio, dtype=float)
+    ratio = heel_shock_evidence(shock_ratio)
     finite = np.isfinite(ratio) & ~np.asarray(walking, dtype=bool)
     safe = np.where(finite & (ratio > 0), ratio, 1.0)
     heel = finite & (ratio >= settings.heel_shock_ratio)
