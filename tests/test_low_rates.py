@@ -29,32 +29,20 @@ def _walking_trunk(direction: str, seed: int, speed_ms: float = 1.2, version: in
     return sim.session, sim.truth["ic_time_s"].to_numpy()
 
 
-def _fails_on_version_2(reason: str) -> list[object]:
-    """Simulator versions 1 and 2, version 2 a strict expected failure for ``reason``."""
-    return [1, pytest.param(2, marks=pytest.mark.xfail(strict=True, reason=reason))]
-
-
 def _errors(det: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """Signed error (s) of the detection nearest each true contact (the first and last left out)."""
     return np.array([det[np.argmin(np.abs(det - t))] - t for t in truth[1:-1]])
 
 
-@pytest.mark.parametrize(
-    "version",
-    _fails_on_version_2(
-        "CADENCE-10/11: version 2's collision at the sacrum is 2-4x softer than HA_001's (a slope jump of 0.1-2.0 "
-        "against 4.0-4.2 g/s, no force peak after it), so at 25 Hz the single-support valley outranks it (median "
-        "-22 / -115 ms forward / backward): the simulator's, not the detector's"
-    ),
-)
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("direction", ["forward", "backward"])
 def test_a_walking_trunk_at_25_hz_has_its_contacts_on_time(direction: str, version: int) -> None:
     """RATE-1: at 25 Hz the sag's curvature outranked the collision's kink and a third of the contacts lay a
     third of a step early; with the sag taken out three in four are within 50 ms early or better. Simulator
     version 2's deeper single-support valley outranked the kink again below the sag filter's 1.5 step
-    frequencies (median -24 / -138 ms forward / backward); at 2.5 it does not (CADENCE-7). After SIM-14..16 it does
-    again on version 2 (CADENCE-10), whose collision is softer than a real sacrum's (CADENCE-11): a strict expected
-    failure pinned to version 2, now the default."""
+    frequencies (median -24 / -138 ms forward / backward); at 2.5 it does not (CADENCE-7). After SIM-14..16 it did
+    again on version 2 (CADENCE-10: -22 / -115 ms), whose collision was softer than a real sacrum's (CADENCE-11);
+    with the leading leg's collision (SIM-18) it passes on both versions."""
     session, truth = _walking_trunk(direction, seed=1, version=version)
     low = _decimated(session, 1, 8)  # 25 Hz
     err = _errors(retrogait.analyze(low).steps["ic_time_s"].to_numpy(), truth)
@@ -62,16 +50,11 @@ def test_a_walking_trunk_at_25_hz_has_its_contacts_on_time(direction: str, versi
     assert np.percentile(err, 25) >= -0.06  # before: -0.19 s (forward), -0.13 s (backward); now -0.04 / -0.02
 
 
-@pytest.mark.parametrize(
-    "version",
-    _fails_on_version_2(
-        "CADENCE-11: version 2's soft collision; at 50 Hz the trailing leg's toe-off kink, a double support later, "
-        "outranks it (13 of 42 contacts +58-65 ms late)"
-    ),
-)
+@pytest.mark.parametrize("version", [1, 2])
 def test_a_fast_backward_walking_trunk_at_50_hz_has_its_contacts_on_time(version: int) -> None:
     """CADENCE-11: a 1.6 m/s backward walk at the lower back decimated to 50 Hz: version 1 has 42 of 42 contacts
-    within 50 ms; version 2 29 (the rest on the other leg's toe-off, whose kink its collision's does not outrank)."""
+    within 50 ms; version 2 had 29 before SIM-18 (the rest on the other leg's toe-off, whose kink its soft collision's
+    did not outrank)."""
     session, truth = _walking_trunk("backward", seed=1, speed_ms=1.6, version=version)
     err = _errors(retrogait.analyze(_decimated(session, 1, 4)).steps["ic_time_s"].to_numpy(), truth)
     assert np.mean(np.abs(err) <= 0.05) >= 0.95
