@@ -660,11 +660,11 @@ def test_hard_toe_landing_is_hard_but_still_walking() -> None:
     assert trunk.truth["vgrf_peak_bw"].median() > 1.4  # version 1: the landing pulse on top of the walking humps
     # version 2 (the default): the pulse comes while the landing leg's own force is still low and its impulse comes
     # out of the valley (SIM-15), so the leg's peak is not raised (1.20 BW against a soft walk's 1.28); its loading is
-    # steeper: 51 against 13 BW/s
+    # steeper: 51 against 13 BW/s, 19 since the soft walk's leading leg has its collision (SIM-18)
     trunk = _run("lower_back", fast, sample_rate_hz=500.0)
     soft_trunk = _run("lower_back", [Bout("backward", "walking", 1.8, 10.0)], sample_rate_hz=500.0)
     rate = "vgrf_loading_rate_bw_per_s"
-    assert trunk.truth[rate].median() > 3.0 * soft_trunk.truth[rate].median()
+    assert trunk.truth[rate].median() > 2.5 * soft_trunk.truth[rate].median()
 
 
 # ------------------------------------------------------------------------- stepping turns (issue 17 item 4)
