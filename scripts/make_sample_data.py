@@ -11,6 +11,8 @@ from pathlib import Path
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
 STILL = Bout("still", "still", 0.0, 3.0)
+#: The committed sample_data/ stays simulator version 1 (its snapshots and users' notes refer to these bytes; SIM-17).
+VERSION = 1
 
 SESSIONS = {
     "shank_forward_backward_forward": SimulationConfig(
@@ -28,6 +30,7 @@ SESSIONS = {
             STILL,
         ],
         seed=101,
+        version=VERSION,
         notes="sample_data demo: shank, forward -> backward -> forward running",
     ),
     "foot_mixed": SimulationConfig(
@@ -45,6 +48,7 @@ SESSIONS = {
             STILL,
         ],
         seed=202,
+        version=VERSION,
         notes="sample_data demo: foot, running and walking in both directions",
     ),
     "lower_back_mixed": SimulationConfig(
@@ -62,6 +66,7 @@ SESSIONS = {
             STILL,
         ],
         seed=303,
+        version=VERSION,
         notes="sample_data demo: lower back, accelerometer only, forward and backward running",
     ),
 }

@@ -39,6 +39,7 @@ import retrogait
 from retrogait.live.online import OnlineStepDetector
 from retrogait.live.trigger import ImpactTrigger, ImpactWindow
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION, SIMULATOR_VERSIONS
 
 PACKET = 8
 RATE_HZ = 200.0
@@ -82,9 +83,13 @@ class Landings:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
-def replayed(placement: str, session_name: str, seed: int) -> dict[str, Landings]:
-    """One session through the detector and a trigger with the target at each gait's median: counts per gait."""
-    session = simulate(SimulationConfig(placement, SESSIONS[session_name], sample_rate_hz=RATE_HZ, seed=seed)).session
+def replayed(
+    placement: str, session_name: str, seed: int, version: int = DEFAULT_SIMULATOR_VERSION
+) -> dict[str, Landings]:
+    """One session (simulator ``version``) through the detector and a trigger with the target at each gait's median:
+    counts per gait."""
+    config = SimulationConfig(placement, SESSIONS[session_name], sample_rate_hz=RATE_HZ, seed=seed, version=version)
+    session = simulate(config).session
     off = retrogait.analyze(session).steps
     gait = (off["activity"] + " " + off["direction"]).to_numpy()
     impact = off["impact_peak_g"].to_numpy(dtype=float)
@@ -168,6 +173,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="1-12", help="simulated people, e.g. 1-12 or 7,8 (default 1-12)")
     parser.add_argument("--placements", default="foot,shank,lower_back")
     parser.add_argument("--sessions", default="walk,run,pause", help="walk, run, pause (comma-separated)")
+    parser.add_argument(
+        "--simulator-version", type=int, choices=SIMULATOR_VERSIONS, default=DEFAULT_SIMULATOR_VERSION, help="SIM-13"
+    )
     args = parser.parse_args()
     seeds = seed_list(args.seeds)
     gaits = {
@@ -180,7 +188,7 @@ def main() -> None:
             print(f"\n{placement}, {name}: per gait  {HEADER}")
             totals = {g: {"1-6": Landings(), "7-12": Landings()} for g in gaits[name]}
             for seed in seeds:
-                counts = replayed(placement, name, seed)
+                counts = replayed(placement, name, seed, args.simulator_version)
                 cells = "   ".join(f"{g:<16} {_cells(counts.get(g, Landings()))}" for g in gaits[name])
                 print(f"  seed {seed:>2}  {cells}", flush=True)
                 for g in gaits[name]:

@@ -111,16 +111,16 @@ def test_a_cohort_with_one_direction_is_said_and_not_written(
     session = simulate(SimulationConfig("foot", [Bout("forward", "running", 3.0, 12.0)], 200.0, seed=4)).session
     write_session(session.with_meta(side="right"), squad / "bob" / "forward_only.csv")
     out = tmp_path / "results"
-    stale = out / "cohort" / "foot_retrogait_simulator_v1_synthetic"
+    stale = out / "cohort" / "foot_retrogait_simulator_v2_synthetic"
     stale.mkdir(parents=True)
     (stale / "report.html").write_text("an earlier batch's comparison\n")
     assert main(["batch", str(squad), "--out", str(out), "-j", "1"]) == 0
     printed = " ".join(capsys.readouterr().err.split())
-    assert "cohort foot/retrogait simulator v1 (synthetic): 1 session, not compared: nothing to compare: " in printed
+    assert "cohort foot/retrogait simulator v2 (synthetic): 1 session, not compared: nothing to compare: " in printed
     assert "forward and 0 backward contacts entered the comparison" in printed
-    assert "cohort shank/retrogait simulator v1 (synthetic): 1 session, level steps" in printed
+    assert "cohort shank/retrogait simulator v2 (synthetic): 1 session, level steps" in printed
     assert not stale.exists()
-    assert (out / "cohort" / "shank_retrogait_simulator_v1_synthetic" / "report.html").is_file()
+    assert (out / "cohort" / "shank_retrogait_simulator_v2_synthetic" / "report.html").is_file()
 
 
 def _read_only(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -301,8 +301,11 @@ def test_a_coarse_signal_s_top_level_is_not_clipping_a_full_scale_or_a_pile_up_i
     several samples: the plateau rule of an undeclared range read it as clipping (8-bit sacral running:
     13 steps). On a coarse signal a plateau is clipping at a full scale of its grid (2^m steps: where a
     sensor of that resolution reads its range) or where more samples pile up than rounding puts there;
-    every step a clip moves stays flagged (HONEST-11)."""
-    config = SimulationConfig("lower_back", [STILL, Bout("forward", "running", 3.0, 20.0), STILL], sample_rate_hz=500.0)
+    every step a clip moves stays flagged (HONEST-11). Simulator version 1 (SIM-17): on version 2 the trunk's momentum
+    at the run's start (DIRECTION-35) takes the anterior axis to exactly 32 steps of the second grid (2^5, a full scale
+    such a sensor could have) for 11 samples, which the rule cannot tell from clipping and flags (the first step)."""
+    bouts = [STILL, Bout("forward", "running", 3.0, 20.0), STILL]
+    config = SimulationConfig("lower_back", bouts, sample_rate_hz=500.0, version=1)
     session = simulate(config).session
     session = replace(session, meta=replace(session.meta, acc_range_g=None))
     smooth = np.column_stack([np.convolve(session.acc[:, k], np.ones(5) / 5, mode="same") for k in range(3)])

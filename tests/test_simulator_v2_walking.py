@@ -19,6 +19,7 @@ from retrogait.errors import RetrogaitError
 from retrogait.simulate import Bout, SimulationConfig, sensor_name, simulate, write_simulation
 from retrogait.simulate.assemble import physical_signals
 from retrogait.simulate.grf import DoubleSupport, WalkingVgrf, vgrf_shape, walking_peak_bw
+from script_module import load_script
 
 STILL = Bout("still", "still", 0, 1.0)
 V1_FAILS = pytest.mark.xfail(strict=True, reason="CADENCE-4: version 1's walking force (the finding SIM-13 mends)")
@@ -68,7 +69,9 @@ def test_the_m_deepens_with_speed_and_the_stride_mean_stays_one_body_weight() ->
         assert abs(force[whole].mean() - 1.0) < 0.003  # the trunk does not drift
         ic, to = truth["ic_time_s"].to_numpy(), truth["to_time_s"].to_numpy()
         valleys.append(np.median([force[(t >= to[i - 1]) & (t < ic[i + 1])].min() for i in range(2, ic.size - 2)]))
-        assert truth["vgrf_peak_bw"].iloc[2:-2].median() == pytest.approx(walking_peak_bw(speed), abs=0.02)
+        # at 1.8 m/s the collision's impulse (SIM-18) is more than the valley gives above 0.5 BW, so the stance is
+        # scaled for the rest: 1.251 against Keller's 1.275
+        assert truth["vgrf_peak_bw"].iloc[2:-2].median() == pytest.approx(walking_peak_bw(speed), abs=0.03)
     assert valleys[0] > valleys[1] > valleys[2] > 0.45, valleys
 
 
@@ -100,8 +103,8 @@ def test_the_command_line_simulates_a_version_and_refuses_another_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["simulate", "--placement", "lower_back", "--rate", "100", "--bouts", "forward:walking:1.2:4"]
-    assert main([*args, "--out", str(tmp_path / "v1.csv")]) == 0
-    assert main([*args, "--simulator-version", "2", "--out", str(tmp_path / "v2.csv")]) == 0
+    assert main([*args, "--simulator-version", "1", "--out", str(tmp_path / "v1.csv")]) == 0
+    assert main([*args, "--out", str(tmp_path / "v2.csv")]) == 0  # version 2 is the default (SIM-17)
     assert "# sensor: retrogait simulator v1 (synthetic)" in (tmp_path / "v1.csv").read_text()
     assert "# sensor: retrogait simulator v2 (synthetic)" in (tmp_path / "v2.csv").read_text()
     capsys.readouterr()
@@ -182,3 +185,18 @@ def test_a_version_2_walk_s_double_supports_and_loading_rates_vary_as_little_as_
     assert 0.015 < np.std(contact) / np.mean(contact) < 0.045  # the configured 0.03 kept
     rates = truth["vgrf_loading_rate_bw_per_s"].to_numpy()[2:-2]
     assert np.std(rates) / np.mean(rates) < 0.1
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_the_leading_leg_s_collision_jumps_the_sacrum_s_force_slope_and_peaks_soon_after(direction: str) -> None:
+    """SIM-18 (CADENCE-11): at 100 Hz through the lower-back detector's 20 Hz edge filter the vertical force's slope
+    jumps at a real sacrum's contact by a median 4.0-4.2 g/s and falls at -5..-7.5 g/s 40-100 ms after (HA_001);
+    version 2 without the leading leg's collision jumped by 1.8 / 1.1 g/s (forward / backward, 1.2 m/s, seed 1) and
+    plateaued (-0.3 / -0.1 g/s)."""
+    collision = load_script("validate_trunk_collision")
+    bouts = [Bout("still", "still", 0, 2.0), Bout(direction, "walking", 1.2, 20.0), Bout("still", "still", 0, 2.0)]
+    sim = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=200.0, seed=1, version=2))
+    session = collision.decimated(sim.session, collision.FS_HZ)
+    ic = np.rint((sim.truth["ic_time_s"].to_numpy()[1:-1] - session.t_s[0]) * collision.FS_HZ).astype(np.int64)
+    jump, fall, _ = collision.jump_and_fall(collision.edge_force(session), ic, collision.FS_HZ)
+    assert jump >= 3.0 and fall <= -2.0, (jump, fall)

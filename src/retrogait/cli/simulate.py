@@ -57,8 +57,8 @@ def simulate_command(
         int | None,
         typer.Option(
             "--simulator-version",
-            help="Simulator version: 1 (as always) or 2 (walking force tied to the double supports, trunk momentum); "
-            "default: the library's (SimulationConfig.version).",
+            help="Simulator version: 2 (the default: walking force tied to the double supports, trunk momentum) or 1 "
+            "(as before SIM-17, bit-identical); default: the library's (SimulationConfig.version).",
         ),
     ] = None,
 ) -> None:

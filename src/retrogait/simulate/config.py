@@ -53,8 +53,8 @@ MAX_SAMPLES = 50_000_000
 #: Simulator versions (SIM-13): 1, the walking force of fixed humps (kept bit-identical); 2, walking force tied to the
 #: double support, whose M deepens with speed, and the trunk's momentum on.
 SIMULATOR_VERSIONS = (1, 2)
-#: The version a SimulationConfig simulates unless told otherwise.
-DEFAULT_SIMULATOR_VERSION = 1
+#: The version a SimulationConfig simulates unless told otherwise (2 since SIM-17; version 1 stays selectable).
+DEFAULT_SIMULATOR_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -275,8 +275,9 @@ class SimulationConfig:
         trunk_momentum: lower back: the trunk's travel velocity changes at a start, a stop and a change of travel,
             carried by the stances' horizontal force (DIRECTION-35); off: their braking and propulsion have zero mean
             there too. None (default): on in version 2, off in version 1.
-        version: simulator version (SIMULATOR_VERSIONS; SIM-13): 1 gives the bytes it always gave; 2 ties the walking
-            force to the double support (its M deepening with speed) and carries the trunk's momentum.
+        version: simulator version (SIMULATOR_VERSIONS; SIM-13): 2 (the default since SIM-17) ties the walking
+            force to the double support (its M deepening with speed) and carries the trunk's momentum; 1 gives the
+            bytes it always gave.
     """
 
     placement: str

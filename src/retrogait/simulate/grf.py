@@ -14,6 +14,9 @@ slope, so the force rises near-linearly from contact, as on a force plate, and n
   at or above the peak (>= 1 BW) through double support (but in one shorter than the 50 ms collision, SIM-14,
   which the edges last at least); the peak grows with speed (Keller et al. 1996) and the valley follows from the
   nominal stance's impulse, so the M deepens with speed; a hard landing's impulse comes out of the valley (SIM-15);
+  the leading leg loads faster than the trailing leg unloads: its collision, a pulse rising over 50 ms from the
+  contact and gone by its first peak, stops the centre of mass's descent, so the summed force's slope jumps at the
+  contact and the force peaks soon after (SIM-18; its impulse also out of the valley);
 * landing component: a short pulse at contact, sharp and large on the heel (the impact transient),
   smaller on the midfoot, small and slow on the ball, x 0.7 backward (the soft landing).
 
@@ -235,6 +238,13 @@ WALKING_EDGE_EXPONENT = 12.0
 WALKING_LOADING_MIN_S = 0.05
 
 
+#: Simulator v2 walking: the leading leg's collision (SIM-18) is a pulse on its loading edge that rises over the
+#: collision's WALKING_LOADING_MIN_S (the finite-slope edge of EDGE_EXPONENT, so the summed force's slope jumps at the
+#: contact) and falls smoothly to zero at the leg's first peak, but not sooner than this after the contact (s): the
+#: loading response's ~100 ms (Perry & Burnfield 2010), over which the knee's yield takes the collision.
+WALKING_COLLISION_END_MIN_S = 0.1
+
+
 def walking_peak_bw(speed_ms: float) -> float:
     """Peak vGRF of a walking stance (BW) at a speed (m/s), simulator v2."""
     low, high = WALKING_PEAK_RANGE_BW
@@ -275,13 +285,17 @@ class WalkingVgrf:
     x step time); each stance's own impulse (its timing varies) moves its valley a little and scales it as a whole for
     the rest (:meth:`_levels`); a hard landing's pulse (``landing``, ``landing_bw``, as in :class:`VgrfShape`) lasts
     as in running (its fractions are of a HARD_LANDING_STANCE_S stance: the heel's stop does not slow with the gait)
-    and takes its impulse from the valley, the peaks kept (SIM-15).
+    and takes its impulse from the valley, the peaks kept (SIM-15). A soft stance's leading leg adds its collision
+    (``collision_bw``, :class:`_Collision`: rising over WALKING_LOADING_MIN_S, over at its first peak or
+    WALKING_COLLISION_END_MIN_S), whose impulse is the nominal stance's centre-of-mass descent at the contact and comes
+    out of the valley as a hard landing's (SIM-18).
     """
 
     peak_bw: float
     valley_bw: float
     landing: Pulse
     landing_bw: float = 0.0
+    collision_bw: float = 0.0
 
     def _landing_stretch(self, contact_time_s: NDArray[np.float64]) -> NDArray[np.float64]:
         """This stance's length over the landing pulse's reference stance (the pulse lies at ``s`` x this)."""
@@ -289,18 +303,30 @@ class WalkingVgrf:
 
     @classmethod
     def nominal(
-        cls, speed_ms: float, step_time_s: float, contact_time_s: float, landing: Pulse, landing_bw: float = 0.0
+        cls,
+        speed_ms: float,
+        step_time_s: float,
+        contact_time_s: float,
+        landing: Pulse,
+        landing_bw: float = 0.0,
+        collision: bool = True,
     ) -> WalkingVgrf:
         """The shape of a walk at a speed (m/s) with its nominal step and contact time (s): the valley that gives a
-        stance whose double supports are those of the nominal timing its impulse."""
+        stance whose double supports are those of the nominal timing its impulse; with ``collision`` the leading
+        leg's collision that stops the descent of the centre of mass at the contact (SIM-18)."""
         peak = walking_peak_bw(speed_ms)
         low, high = WALKING_DOUBLE_SUPPORT_FRACTION
         u1 = float(np.clip(1.0 - step_time_s / contact_time_s, low, high))
-        geometry = _Geometry.of(np.array(u1), np.array(1.0 - u1), np.array(contact_time_s))
+        contact = np.array(contact_time_s)
+        geometry = _Geometry.of(np.array(u1), np.array(1.0 - u1), contact)
         edges, half = geometry.peak_area, geometry.half
         valley = float((step_time_s / contact_time_s - peak * edges) / half - peak)
         valley = float(np.clip(valley, WALKING_VALLEY_MIN_OF_PEAK * peak, peak))
-        return cls(peak, valley, landing, landing_bw)
+        # the collision stops the centre of mass's descent at the contact: from mid single support (level) to the
+        # other leg's contact the force averages (P + V)/2 over half the dip (SIM-18)
+        descent = float(half) * max(1.0 - 0.5 * (peak + valley), 0.0)  # stance fraction x BW: momentum / weight
+        collision_bw = descent / float(_Collision.of(geometry, contact).integral) if collision else 0.0
+        return cls(peak, valley, landing, landing_bw, collision_bw)
 
     def _stance(
         self,
@@ -334,6 +360,7 @@ class WalkingVgrf:
         k = need / (p * edges + half * (p + valley))
         peak, valley = k * p, k * valley
         landing = impact_scale * self.landing_bw * self.landing.integral / self._landing_stretch(contact_time_s)
+        landing = landing + self.collision_bw * _Collision.of(geometry, contact_time_s).integral
         lowered = valley - landing / half
         floor = np.maximum(WALKING_VALLEY_MIN_OF_PEAK * peak, np.minimum(valley, WALKING_HARD_VALLEY_MIN_BW))
         rest = half * np.maximum(floor - lowered, 0.0)  # impulse the valley cannot give
@@ -360,7 +387,8 @@ class WalkingVgrf:
         shape = np.where(s < g.p1, peak * rise, np.where(s > g.p2, peak * fall, inner))
         shape = np.where((s >= 0) & (s <= 1), shape, 0.0)
         landing = self.landing(s * self._landing_stretch(contact_time_s))
-        return np.asarray(shape + impact_scale * self.landing_bw * landing, dtype=np.float64)
+        collision = self.collision_bw * _Collision.of(g, contact_time_s)(s)
+        return np.asarray(shape + impact_scale * self.landing_bw * landing + collision, dtype=np.float64)
 
     def centroid_fraction(
         self,
@@ -382,8 +410,10 @@ class WalkingVgrf:
         )
         landing = impact_scale * self.landing_bw
         r = self._landing_stretch(contact_time_s)
-        total = area + landing * self.landing.integral / r
-        return np.asarray((moment + landing * self.landing.first_moment / r**2) / total, dtype=np.float64)
+        c = _Collision.of(g, contact_time_s)
+        total = area + landing * self.landing.integral / r + self.collision_bw * c.integral
+        moment = moment + landing * self.landing.first_moment / r**2 + self.collision_bw * c.first_moment
+        return np.asarray(moment / total, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -420,6 +450,39 @@ class _Geometry:
         return np.asarray(_edge_integral(False, WALKING_EDGE_EXPONENT) * (self.a1 + self.a2), dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class _Collision:
+    """The leading leg's collision pulse of v2 walking stances (SIM-18), 1 at its peak: from the contact the
+    finite-slope edge (:func:`_edge`, EDGE_EXPONENT) up to ``rise``, then a smooth (sin^2) fall to zero at ``end``
+    (stance fractions)."""
+
+    rise: NDArray[np.float64]
+    end: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, geometry: _Geometry, contact_time_s: NDArray[np.float64]) -> _Collision:
+        """Rising over WALKING_LOADING_MIN_S, over at the first peak but not before WALKING_COLLISION_END_MIN_S."""
+        rise = WALKING_LOADING_MIN_S / contact_time_s
+        return cls(np.asarray(rise), np.maximum(geometry.a1, WALKING_COLLISION_END_MIN_S / contact_time_s))
+
+    def __call__(self, s: NDArray[np.float64]) -> NDArray[np.float64]:
+        up = _edge(np.clip(s / self.rise, 0.0, 1.0), False)
+        down = _edge(np.clip((self.end - s) / (self.end - self.rise), 0.0, 1.0), True)
+        return np.asarray(np.where((s < 0) | (s > self.end), 0.0, np.where(s < self.rise, up, down)), dtype=np.float64)
+
+    @property
+    def integral(self) -> NDArray[np.float64]:
+        """Integral over stance fraction."""
+        return np.asarray(self.rise * _edge_integral(False) + 0.5 * (self.end - self.rise), dtype=np.float64)
+
+    @property
+    def first_moment(self) -> NDArray[np.float64]:
+        """Integral of s times the pulse over stance fraction."""
+        fall = self.end - self.rise
+        m_fall = fall * (0.5 * self.end - fall * _edge_moment(True))
+        return np.asarray(self.rise**2 * _edge_moment(False) + m_fall, dtype=np.float64)
+
+
 def vgrf_shape(
     activity: str,
     direction: str,
@@ -441,8 +504,8 @@ def vgrf_shape(
     if activity == "walking" and version >= 2:
         if timing_s is None:
             raise ValueError("walking force (v2) needs the nominal step and contact time")
-        if hard_landing:
-            return WalkingVgrf.nominal(speed_ms, *timing_s, landing_pulse, landing)
+        if hard_landing:  # the heel's stop is the collision (SIM-15); no second one (SIM-18)
+            return WalkingVgrf.nominal(speed_ms, *timing_s, landing_pulse, landing, collision=False)
         return WalkingVgrf.nominal(speed_ms, *timing_s, Pulse(0.0, 0.1, 0.25, smooth_end=True))
     if activity == "walking":
         (m1, m2), (end1, start2) = WALKING_HUMP_FRACTIONS, WALKING_HUMP_SPAN
