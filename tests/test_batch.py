@@ -481,6 +481,32 @@ def test_workers_take_the_longest_recording_first_and_the_tables_keep_the_input_
     assert pd.read_csv(tmp_path / "pool" / "sessions.csv")["session"].str.endswith("z_long.csv").tolist()[-1]
 
 
+def test_inputs_of_about_one_size_are_handed_out_in_input_order(tmp_path: Path) -> None:
+    """BATCH-39: sessions of one length differ by a few bytes, and largest first permuted them: the first input was
+    often done last and every session's appends waited for it, at the end (BATCH-34). Sizes within an eighth of a
+    doubling keep the input order; a file 10 % larger still goes first, an empty one and one missing last."""
+    sizes = {
+        "a.csv": 1_000_000,
+        "b.csv": 1_000_400,
+        "c.csv": 999_000,
+        "d.csv": 1_100_000,
+        "e.csv": 0,
+        "f.csv": 1_000_200,
+    }
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    paths = [tmp_path / name for name in sizes] + [tmp_path / "missing.csv"]
+    assert [paths[i].name for i in longest_first(paths)] == [
+        "d.csv",
+        "a.csv",
+        "b.csv",
+        "c.csv",
+        "f.csv",
+        "e.csv",
+        "missing.csv",
+    ]
+
+
 def test_a_dask_batch_hashes_its_inputs_while_the_client_connects(
     squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
