@@ -562,21 +562,26 @@ class OnlineStepDetector:
     def _decided_reaching_back(self, result: WindowResult) -> list[LiveStep]:
         """The waiting contacts that the window reaching back (LIVE-42) holds with their look-ahead, in order: each is
         placed as the last window that held it placed it (its landing, impact and side: a window over two gaits
-        estimates their stride worse, LIVE-6), and its direction is decided on this one. The others wait on."""
+        estimates their stride worse, LIVE-6), and its direction is decided on this one. The others wait on, up to
+        ``max_wait_s`` after they landed (REVIEW-12)."""
         s = self.settings
         ic = result.steps["ic_time_s"].astype(float)
-        if ic.size == 0:
-            return []
-        mid_stance, _ = stances_seen(result.steps, result.end_s)
         new: list[LiveStep] = []
-        while self._held:
-            h = self._held[0]
-            j = int(np.argmin(np.abs(ic - h.ic_s)))
-            lag = self._lag(mid_stance, j)
-            if abs(ic[j] - h.ic_s) >= s.min_separation_s or len(lag) < self._lookahead:
-                break
-            new.append(self._commit_one(h.i, h.lag, h.result, result.end_s, direction_from=(j, lag, result)))
-            self._held.pop(0)
+        if ic.size:
+            mid_stance, _ = stances_seen(result.steps, result.end_s)
+            while self._held:
+                h = self._held[0]
+                j = int(np.argmin(np.abs(ic - h.ic_s)))
+                lag = self._lag(mid_stance, j)
+                if abs(ic[j] - h.ic_s) >= s.min_separation_s or len(lag) < self._lookahead:
+                    break
+                new.append(self._commit_one(h.i, h.lag, h.result, result.end_s, direction_from=(j, lag, result)))
+                self._held.pop(0)
+        # the others are final max_wait_s after they landed, as when the window without contacts drops them
+        # (a walk ending without standing: else they wait as long as windows without contacts follow, REVIEW-12)
+        while self._held and result.end_s >= self._held[0].ic_s + s.max_wait_s:
+            h = self._held.pop(0)
+            new.append(self._commit_one(h.i, h.lag, h.result, ready_s=result.end_s))
         return new
 
     def _next_change_s(self, result: WindowResult, young: bool) -> float:
