@@ -221,3 +221,21 @@ def test_a_zip_cut_anywhere_is_read_or_refused_in_one_line(streamed: bool, tmp_p
         read += 1
         assert session.n_samples > 0 and "cut short" in session.meta.extra["import_cut_short"]
     assert read >= 30
+
+
+@pytest.mark.parametrize("zip64", [False, True])
+def test_a_bomb_in_a_zip_cut_short_is_refused_whatever_size_its_local_header_gives(zip64: bool, tmp_path: Path) -> None:
+    """REVIEW-13: a member's unpacking limit was taken over the larger of the packed size its local header gives and
+    the bytes left: a zip64 member (its sizes 0xFFFFFFFF in the header, as a stream writer gives them) or a header
+    giving any large size raised the limit to 8 GiB, and a cut zip holding 40 kB that unpack to 17 MiB (and
+    further, in memory) was inflated whole and read. The limit is now over the packed bytes the member can have."""
+    line = b"0.0,0.0,0.0,9.8\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("run/acc.csv", "w", force_zip64=zip64) as fh:
+            fh.write(b"t,x,y,z\n" + line * (17 * 1024**2 // len(line)))
+    data = buffer.getvalue()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(data[: data.index(b"PK\x01\x02")])  # the central directory lost
+    with pytest.raises(RetrogaitError, match=r"acc.csv: unpacks to more than 16 MiB .*decompression bomb"):
+        load_recording(cut)
