@@ -231,9 +231,11 @@ def test_a_bomb_in_a_zip_cut_short_is_refused_whatever_size_its_local_header_giv
     further, in memory) was inflated whole and read. The limit is now over the packed bytes the member can have."""
     line = b"0.0,0.0,0.0,9.8\n"
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open("run/acc.csv", "w", force_zip64=zip64) as fh:
-            fh.write(b"t,x,y,z\n" + line * (17 * 1024**2 // len(line)))
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("run/acc.csv", "w", force_zip64=zip64) as fh,
+    ):
+        fh.write(b"t,x,y,z\n" + line * (17 * 1024**2 // len(line)))
     data = buffer.getvalue()
     cut = tmp_path / "cut.zip"
     cut.write_bytes(data[: data.index(b"PK\x01\x02")])  # the central directory lost
@@ -256,3 +258,16 @@ def test_an_encrypted_zip_cut_short_is_refused_as_encrypted(tmp_path: Path) -> N
     cut.write_bytes(bytes(data[: len(data) * 2 // 3]))
     with pytest.raises(RetrogaitError, match=r"cut.zip/export/\S+: is encrypted"):
         load_recording(cut)
+
+
+def test_a_polar_workbook_whose_name_holds_brackets_finds_its_gyroscope(tmp_path: Path) -> None:
+    """REVIEW-15: the partner of a Polar file saved as a workbook was looked up with its name as a glob pattern, so a
+    name holding `[...]` (a user's "[copy]") matched nothing: the gyroscope was dropped without a word (the text
+    pair, matched by name, keeps it)."""
+    folder = tmp_path / "book"
+    samples.polar_pair(folder)
+    for file in list(folder.iterdir()):
+        file.rename(folder / file.name.replace("Polar_", "Polar [copy]_"))
+    _as_workbook(next(folder.glob("*_GYRO.txt")))
+    result = load_recording(_as_workbook(next(folder.glob("*_ACC.txt"))))
+    assert result.report.format == "polar_logger" and result.session.gyr is not None

@@ -72,7 +72,7 @@ def members_before_cut(data: bytes, display: str) -> list[Member]:
         raw_name = data[at + _HEADER.size : at + _HEADER.size + n_name]
         name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
         if flags & 1:  # its bytes are ciphertext: no download mends it (REVIEW-14)
-            raise InputFileError(f"{display}/{name}", "is encrypted (password-protected): save or export it without one")
+            raise InputFileError(f"{display}/{name}", "is encrypted (password-protected): export it without one")
         # over the packed bytes it can have: the header's size (none: in a descriptor, or zip64's) within those left
         there = len(data) - start if flags & 8 or packed == 0xFFFFFFFF else min(packed, len(data) - start)
         limit = min(unpack_limit(there), MAX_UNPACKED_BYTES - total)  # REVIEW-13
