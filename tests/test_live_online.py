@@ -487,3 +487,24 @@ def test_a_window_reaching_back_at_a_change_of_gait_leaves_the_contacts_where_th
     seam = offline[(offline["ic_time_s"] > 43.0) & (offline["ic_time_s"] < 47.0)]
     assert len(seam) >= 4
     assert len([row for row, _ in _matched(steps, seam)]) == len(seam)
+
+
+def test_a_walk_ending_in_handling_without_standing_commits_its_last_contacts_after_max_wait() -> None:
+    """REVIEW-12: a walk that stops into handling the sensor (no standing, no gait: a slow wobble). The windows after
+    the walk hold no contact while its last contacts wait, so each was analysed again reaching back (LIVE-42) and
+    returned before the waiting contacts' `max_wait_s` was applied: the walk's last two contacts (19.09, 20.36 s)
+    were committed at 24.0 s, 4-5 s after they landed, not `max_wait_s` (2 s) after. A window reaching back that
+    does not decide them leaves them final at `max_wait_s`, as a window without contacts does."""
+    bouts = [Bout("still", "still", 0, 3), Bout("forward", "walking", 1.3, 15), Bout("still", "still", 0, 12)]
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=2)).session
+    t, acc = session.t_s, session.acc.copy()
+    handled = t > 18.0
+    for k, f in enumerate((0.37, 0.61, 0.93)):  # Hz: no rhythm of gait, never still
+        acc[handled, k] += 1.5 * np.sin(2 * np.pi * f * t[handled] + k) + 0.8 * np.sin(2 * np.pi * 1.7 * f * t[handled])
+    steps, det = _run(replace(session, acc=acc))
+    s = det.settings
+    walk = [x for x in steps if 17.0 < x.ic_time_s < 21.0]
+    assert len(walk) >= 2
+    due = s.max_wait_s + s.hop_s
+    late = [(round(x.ic_time_s, 2), x.ready_time_s) for x in walk if x.ready_time_s > x.ic_time_s + due]
+    assert late == []

@@ -57,7 +57,11 @@ def is_cut_zip(path: Path) -> bool:
 
 def members_before_cut(data: bytes, display: str) -> list[Member]:
     """The members of the zip ``data`` read sequentially from their local headers, up to and with the first that
-    does not end (cut); each, and all together, within the unpacking limits (``limits.unpack_limit``)."""
+    does not end (cut); each, and all together, within the unpacking limits (``limits.unpack_limit``).
+
+    Raises:
+        InputFileError: a member is encrypted, or unpacks beyond the limits.
+    """
     found: list[Member] = []
     at, total = 0, 0
     while data.startswith(_LOCAL, at) and at + _HEADER.size <= len(data):
@@ -67,7 +71,11 @@ def members_before_cut(data: bytes, display: str) -> list[Member]:
             break
         raw_name = data[at + _HEADER.size : at + _HEADER.size + n_name]
         name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
-        limit = min(unpack_limit(max(packed, len(data) - start)), MAX_UNPACKED_BYTES - total)
+        if flags & 1:  # its bytes are ciphertext: no download mends it (REVIEW-14)
+            raise InputFileError(f"{display}/{name}", "is encrypted (password-protected): export it without one")
+        # over the packed bytes it can have: the header's size (none: in a descriptor, or zip64's) within those left
+        there = len(data) - start if flags & 8 or packed == 0xFFFFFFFF else min(packed, len(data) - start)
+        limit = min(unpack_limit(there), MAX_UNPACKED_BYTES - total)  # REVIEW-13
         if method == 0 and not flags & 8 and packed != 0xFFFFFFFF:  # stored, its size known
             content, end, whole = data[start : start + packed], start + packed, start + packed <= len(data)
             if len(content) > limit:

@@ -8,6 +8,7 @@ timestamp (local time text) is kept as ``import_start_time_local``.
 
 from __future__ import annotations
 
+import glob
 import re
 from pathlib import Path
 
@@ -166,7 +167,9 @@ def _workbook_pair(path: Path) -> tuple[Source, Source | None, str]:
     old, new = ("GYRO", "ACC") if kind == "gyr" else ("ACC", "GYRO")
     head, sep, _ = path.stem.rpartition(old)
     partner_stem = f"{head}{new}{path.stem[len(head) + len(old) :]}" if sep else None
-    partners = sorted(p for p in path.parent.glob(f"{partner_stem}.*") if p.is_file()) if partner_stem else []
+    # the files of that name, whatever their suffix: the name escaped, not a pattern (`[copy]`, REVIEW-15)
+    pattern = f"{glob.escape(partner_stem)}.*" if partner_stem else None
+    partners = sorted(p for p in path.parent.glob(pattern) if p.is_file()) if pattern else []
     other, other_name = None, ""
     for candidate in partners:
         other = _sheet(candidate, "gyr" if kind == "acc" else "acc") if is_workbook(candidate) else None

@@ -536,7 +536,7 @@ class OnlineStepDetector:
                 if ic[i] <= self._last_ic_s + s.min_separation_s:
                     continue  # committed already (or older than the newest committed contact)
                 lag = self._lag(mid_stance, i)
-                waits = len(lag) < self._lookahead and result.end_s < ic[i] + s.max_wait_s
+                waits = len(lag) < self._lookahead and not self._overdue(ic[i], result.end_s)
                 if (waits or young) and not result.final:
                     # later contacts wait as well: contacts are committed in order
                     self._held = [_Held(float(ic[k]), k, self._lag(mid_stance, k), result) for k in range(i, ic.size)]
@@ -550,7 +550,7 @@ class OnlineStepDetector:
             if h.ic_s <= self._last_ic_s + s.min_separation_s or np.any(ic > h.ic_s - near):
                 continue
             waiting_before = bool(self._held) and self._held[0].ic_s < h.ic_s
-            if (result.final or result.end_s >= h.ic_s + s.max_wait_s) and not waiting_before:
+            if (result.final or self._overdue(h.ic_s, result.end_s)) and not waiting_before:
                 new.append(self._commit_one(h.i, h.lag, h.result, ready_s=result.end_s))
             else:
                 self._held.append(h)
@@ -559,24 +559,34 @@ class OnlineStepDetector:
         self._useful_from_s = self._next_change_s(result, young)
         return new
 
+    def _overdue(self, ic_s: float, end_s: float) -> bool:
+        """Whether a contact landed at ``ic_s`` (s) is final at a window ending ``end_s`` (s) without its look-ahead:
+        ``max_wait_s`` after it (the wearer stopped)."""
+        return end_s >= ic_s + self.settings.max_wait_s
+
     def _decided_reaching_back(self, result: WindowResult) -> list[LiveStep]:
         """The waiting contacts that the window reaching back (LIVE-42) holds with their look-ahead, in order: each is
         placed as the last window that held it placed it (its landing, impact and side: a window over two gaits
-        estimates their stride worse, LIVE-6), and its direction is decided on this one. The others wait on."""
+        estimates their stride worse, LIVE-6), and its direction is decided on this one. The others wait on, up to
+        ``max_wait_s`` after they landed (REVIEW-12)."""
         s = self.settings
         ic = result.steps["ic_time_s"].astype(float)
-        if ic.size == 0:
-            return []
-        mid_stance, _ = stances_seen(result.steps, result.end_s)
         new: list[LiveStep] = []
-        while self._held:
-            h = self._held[0]
-            j = int(np.argmin(np.abs(ic - h.ic_s)))
-            lag = self._lag(mid_stance, j)
-            if abs(ic[j] - h.ic_s) >= s.min_separation_s or len(lag) < self._lookahead:
-                break
-            new.append(self._commit_one(h.i, h.lag, h.result, result.end_s, direction_from=(j, lag, result)))
-            self._held.pop(0)
+        if ic.size:
+            mid_stance, _ = stances_seen(result.steps, result.end_s)
+            while self._held:
+                h = self._held[0]
+                j = int(np.argmin(np.abs(ic - h.ic_s)))
+                lag = self._lag(mid_stance, j)
+                if abs(ic[j] - h.ic_s) >= s.min_separation_s or len(lag) < self._lookahead:
+                    break
+                new.append(self._commit_one(h.i, h.lag, h.result, result.end_s, direction_from=(j, lag, result)))
+                self._held.pop(0)
+        # the others are final max_wait_s after they landed, as when the window without contacts drops them
+        # (a walk ending without standing: else they wait as long as windows without contacts follow, REVIEW-12)
+        while self._held and self._overdue(self._held[0].ic_s, result.end_s):
+            h = self._held.pop(0)
+            new.append(self._commit_one(h.i, h.lag, h.result, ready_s=result.end_s))
         return new
 
     def _next_change_s(self, result: WindowResult, young: bool) -> float:
