@@ -36,6 +36,7 @@ from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import TrunkStrikeSettings, VgrfSettings
 from retrogait.analysis.transient import impact_transient_prominence
 from retrogait.analysis.trunk_strike import (
+    habit_evidence,
     habitual_shock_ratio,
     heel_shock_evidence,
     landing_shock_ratio,
@@ -108,8 +109,10 @@ def sacral_steps(
     _, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity)
     direction = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
     walking = contacts.to_idx < 0
-    ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts, strike_settings), bout_id, strike_settings)
-    label, confidence = sacral_strikes(ratio, direction, walking, strike_settings)
+    own = landing_shock_ratio(signals, contacts, strike_settings)
+    ratio = habitual_shock_ratio(own, bout_id, strike_settings)
+    evidence = habit_evidence(own, bout_id, strike_settings)
+    label, confidence = sacral_strikes(ratio, direction, walking, strike_settings, evidence)
     running = ~walking & (np.where(bout_id >= 0, bout_activity, activity) == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, no_heel_shock(ratio, strike_settings), vgrf_settings)
     old_rate = _old_loading_rate(signals, contacts, timing)
@@ -452,9 +455,10 @@ def simulated_sacrum(rows: list[tuple[str, ...]]) -> None:
         contacts = detect_contacts(signals)
         timing = step_timing(signals, contacts)
         zeros = np.zeros(len(contacts), dtype=np.int64)
-        ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts), zeros)
+        own = landing_shock_ratio(signals, contacts)
+        ratio = habitual_shock_ratio(own, zeros)
         dirs = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
-        label, _ = sacral_strikes(ratio, dirs, contacts.to_idx < 0)
+        label, _ = sacral_strikes(ratio, dirs, contacts.to_idx < 0, evidence=habit_evidence(own, zeros))
         vgrf = sacral_vgrf(signals, contacts, timing, contacts.to_idx >= 0, no_heel_shock(ratio))
         _, _, _, pairs = match(sim.truth["ic_time_s"].to_numpy(), signals.t_s[contacts.ic_idx])
         truth_rate = sim.truth["vgrf_loading_rate_bw_per_s"].to_numpy()[[i for i, _ in pairs]]
