@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -344,6 +345,7 @@ def sacral_running(root: Path, rows: list[tuple[str, ...]]) -> pd.DataFrame:
             _wrong_calls(steps),
             "= in-sample",
         ),
+        (name, "strike confidence reliability: wrong / called per bin", _reliability(steps), "= in-sample"),
     ]
     return per_trial.merge(
         pd.DataFrame([{"trial": t["trial"], "speed": t["speed"], "slope": t["slope"]} for t in trials]), on="trial"
@@ -356,6 +358,24 @@ def _wrong_calls(steps: pd.DataFrame) -> str:
     if wrong.empty:
         return f"0 of {len(called)} called"
     return f"{len(wrong)} of {len(called)} called, confidence max {wrong['strike_confidence'].max():.2f}"
+
+
+#: Confidence bins of the strike reliability row (IMPACT-15).
+CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0)
+
+
+def _reliability(steps: pd.DataFrame) -> str:
+    """Wrong / called steps per confidence bin (the last bin holds 1.0)."""
+    called = steps[steps["strike"] != "unknown"]
+    confidence = called["strike_confidence"].to_numpy(dtype=float)
+    wrong = (called["strike"] != called["strike_truth"]).to_numpy()
+    parts = []
+    for lo, hi in pairwise(CONFIDENCE_BINS):
+        inside = (confidence >= lo) & ((confidence < hi) | (hi == CONFIDENCE_BINS[-1]))
+        parts.append(
+            f"[{lo:g}, {hi:g}{']' if hi == CONFIDENCE_BINS[-1] else ')'} {int(wrong[inside].sum())}/{int(inside.sum())}"
+        )
+    return "; ".join(parts)
 
 
 # ------------------------------------------------------------------------------------ walking contacts
