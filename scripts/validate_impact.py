@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,7 @@ from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import TrunkStrikeSettings, VgrfSettings
 from retrogait.analysis.transient import impact_transient_prominence
 from retrogait.analysis.trunk_strike import (
+    habit_evidence,
     habitual_shock_ratio,
     heel_shock_evidence,
     landing_shock_ratio,
@@ -108,8 +110,10 @@ def sacral_steps(
     _, bout_id, bout_activity = segment_bouts(signals, contacts, timing, activity)
     direction = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
     walking = contacts.to_idx < 0
-    ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts, strike_settings), bout_id, strike_settings)
-    label, confidence = sacral_strikes(ratio, direction, walking, strike_settings)
+    own = landing_shock_ratio(signals, contacts, strike_settings)
+    ratio = habitual_shock_ratio(own, bout_id, strike_settings)
+    evidence = habit_evidence(own, bout_id, strike_settings)
+    label, confidence = sacral_strikes(ratio, direction, walking, strike_settings, evidence)
     running = ~walking & (np.where(bout_id >= 0, bout_activity, activity) == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, no_heel_shock(ratio, strike_settings), vgrf_settings)
     old_rate = _old_loading_rate(signals, contacts, timing)
@@ -341,6 +345,7 @@ def sacral_running(root: Path, rows: list[tuple[str, ...]]) -> pd.DataFrame:
             _wrong_calls(steps),
             "= in-sample",
         ),
+        (name, "strike confidence reliability: wrong / called per bin", _reliability(steps), "= in-sample"),
     ]
     return per_trial.merge(
         pd.DataFrame([{"trial": t["trial"], "speed": t["speed"], "slope": t["slope"]} for t in trials]), on="trial"
@@ -353,6 +358,24 @@ def _wrong_calls(steps: pd.DataFrame) -> str:
     if wrong.empty:
         return f"0 of {len(called)} called"
     return f"{len(wrong)} of {len(called)} called, confidence max {wrong['strike_confidence'].max():.2f}"
+
+
+#: Confidence bins of the strike reliability row (IMPACT-15).
+CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0)
+
+
+def _reliability(steps: pd.DataFrame) -> str:
+    """Wrong / called steps per confidence bin (the last bin holds 1.0)."""
+    called = steps[steps["strike"] != "unknown"]
+    confidence = called["strike_confidence"].to_numpy(dtype=float)
+    wrong = (called["strike"] != called["strike_truth"]).to_numpy()
+    parts = []
+    for lo, hi in pairwise(CONFIDENCE_BINS):
+        inside = (confidence >= lo) & ((confidence < hi) | (hi == CONFIDENCE_BINS[-1]))
+        parts.append(
+            f"[{lo:g}, {hi:g}{']' if hi == CONFIDENCE_BINS[-1] else ')'} {int(wrong[inside].sum())}/{int(inside.sum())}"
+        )
+    return "; ".join(parts)
 
 
 # ------------------------------------------------------------------------------------ walking contacts
@@ -452,9 +475,10 @@ def simulated_sacrum(rows: list[tuple[str, ...]]) -> None:
         contacts = detect_contacts(signals)
         timing = step_timing(signals, contacts)
         zeros = np.zeros(len(contacts), dtype=np.int64)
-        ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts), zeros)
+        own = landing_shock_ratio(signals, contacts)
+        ratio = habitual_shock_ratio(own, zeros)
         dirs = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
-        label, _ = sacral_strikes(ratio, dirs, contacts.to_idx < 0)
+        label, _ = sacral_strikes(ratio, dirs, contacts.to_idx < 0, evidence=habit_evidence(own, zeros))
         vgrf = sacral_vgrf(signals, contacts, timing, contacts.to_idx >= 0, no_heel_shock(ratio))
         _, _, _, pairs = match(sim.truth["ic_time_s"].to_numpy(), signals.t_s[contacts.ic_idx])
         truth_rate = sim.truth["vgrf_loading_rate_bw_per_s"].to_numpy()[[i for i, _ in pairs]]

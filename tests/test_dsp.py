@@ -11,7 +11,17 @@ import numpy as np
 import pytest
 from scipy import ndimage, signal, special
 
-from retrogait.dsp import butter_sos, find_peaks, ndtr, running_max, running_median, running_min, sosfiltfilt, zerophase
+from retrogait.dsp import (
+    butter_sos,
+    find_peaks,
+    ndtr,
+    running_max,
+    running_median,
+    running_min,
+    sosfiltfilt,
+    student_t_cdf,
+    zerophase,
+)
 from retrogait.dsp import peaks as peaks_module
 from retrogait.dsp import running as running_module
 from retrogait.dsp.peaks import local_maxima, peak_prominences
@@ -258,3 +268,13 @@ def test_upsample_keeps_the_samples_and_interpolates_as_resample_poly(factor: in
     inner = slice(20 * factor, -20 * factor)
     assert np.abs(up[inner] - reference[inner]).max() <= 1e-3 * np.ptp(x)
     np.testing.assert_array_equal(upsample(x, 1), x)
+
+
+def test_student_t_cdf_is_scipys() -> None:
+    """IMPACT-15: Student's t for whole degrees of freedom (the closed forms), against scipy's stdtr."""
+    x = np.concatenate((np.linspace(-30.0, 30.0, 601), [0.0, np.inf, -np.inf]))
+    for dof in (1, 2, 3, 4, 5, 6, 7, 10, 31, 100):
+        np.testing.assert_allclose(student_t_cdf(x, np.full(x.size, dof)), special.stdtr(dof, x), rtol=0, atol=1e-14)
+    mixed = student_t_cdf(np.array([1.0, 1.0, np.nan, 1.0]), np.array([1, 6, 3, 0]))
+    np.testing.assert_allclose(mixed[:2], special.stdtr([1, 6], [1.0, 1.0]), rtol=0, atol=1e-14)
+    assert np.isnan(mixed[2:]).all()

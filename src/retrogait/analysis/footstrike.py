@@ -37,7 +37,13 @@ from retrogait.analysis.stepwindows import (
     next_same_side,
 )
 from retrogait.analysis.transient import LandingTransients
-from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, sacral_strikes
+from retrogait.analysis.trunk_strike import (
+    HabitEvidence,
+    habit_evidence,
+    habitual_shock_ratio,
+    landing_shock_ratio,
+    sacral_strikes,
+)
 from retrogait.analysis.zupt import contact_to_rest_rotation_deg
 from retrogait.dsp import ndtr
 from retrogait.rate import meets_rate
@@ -55,6 +61,7 @@ def step_foot_strikes(
     direction: NDArray[np.object_] | None = None,
     shock_ratio: FloatArray | None = None,
     trunk_settings: TrunkStrikeSettings | None = None,
+    habit: HabitEvidence | None = None,
 ) -> pd.DataFrame:
     """Foot strike per contact: columns FOOT_STRIKE_COLUMNS: ``foot_strike`` (rearfoot|midfoot|forefoot|
     unknown), ``foot_strike_angle_deg`` (deg, positive toes up; NaN unless a foot IMU with gyroscope) and
@@ -88,10 +95,12 @@ def step_foot_strikes(
         trunk_settings = trunk_settings or preset(signals.placement).trunk_strike
         if shock_ratio is None:  # one bout: the habit runs over all contacts
             one_bout = np.zeros(m, dtype=np.int64)
-            shock_ratio = habitual_shock_ratio(landing_shock_ratio(signals, contacts, trunk_settings), one_bout)
+            own = landing_shock_ratio(signals, contacts, trunk_settings)
+            shock_ratio = habitual_shock_ratio(own, one_bout, trunk_settings)
+            habit = habit_evidence(own, one_bout, trunk_settings)
         if direction is None:
             direction = step_directions(signals, contacts)["direction"].to_numpy(dtype=object)
-        label, confidence = sacral_strikes(shock_ratio, direction, contacts.to_idx < 0, trunk_settings)
+        label, confidence = sacral_strikes(shock_ratio, direction, contacts.to_idx < 0, trunk_settings, habit)
     else:
         if transient_classes is None:
             transient_classes = transient_strike_classes(signals, LandingTransients(signals, contacts), settings)

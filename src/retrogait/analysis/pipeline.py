@@ -46,7 +46,13 @@ from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.transient import LandingTransients
-from retrogait.analysis.trunk_strike import habitual_shock_ratio, landing_shock_ratio, no_heel_shock
+from retrogait.analysis.trunk_strike import (
+    HabitEvidence,
+    habit_evidence,
+    habitual_shock_ratio,
+    landing_shock_ratio,
+    no_heel_shock,
+)
 from retrogait.analysis.version import analysis_version
 from retrogait.analysis.vgrf import sacral_vgrf
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
@@ -640,6 +646,7 @@ class _Evidence:
     transients: LandingTransients
     transient_classes: NDArray[np.object_] | None
     shock_ratio: NDArray[np.float64] | None
+    habit: HabitEvidence | None = None
 
     @classmethod
     def of(
@@ -658,13 +665,14 @@ class _Evidence:
             return cls(signals, contacts, None, transients, None, None)
         if cues is None:
             cues = direction_cues(signals, contacts, settings.direction, transients)
-        shock = None
+        shock = habit = None
         if signals.placement == "lower_back":  # one landing's shock ratio, then its bout's habit
             ratio = landing_shock_ratio(signals, contacts, settings.trunk_strike)
             shock = habitual_shock_ratio(ratio, bout_id, settings.trunk_strike)
+            habit = habit_evidence(ratio, bout_id, settings.trunk_strike)
         angle_method = signals.placement == "foot" and signals.gyr_dps is not None
         classes = None if angle_method else transient_strike_classes(signals, transients, settings.foot_strike, shock)
-        return cls(signals, contacts, cues, transients, classes, shock)
+        return cls(signals, contacts, cues, transients, classes, shock, habit)
 
     def no_heel_shock(self, settings: AnalysisSettings) -> NDArray[np.bool_]:
         """The landings without a heel-strike shock at the trunk (lower back; elsewhere none)."""
@@ -726,6 +734,7 @@ class _Evidence:
             direction=direction["direction"].to_numpy(dtype=object),
             shock_ratio=self.shock_ratio,
             trunk_settings=settings.trunk_strike,
+            habit=self.habit,
         ).reset_index(drop=True)
         return (
             direction.loc[:, ["direction", "direction_confidence"]],

@@ -34,9 +34,21 @@ direction (forward: midfoot, 16.6 % of recreational runners against 1.7 % forefo
 ball of the foot lands first, Roos et al. 2012), and its confidence is that prior share times
 min(1, 1/ratio^2), so it is never high. Between the two, and where the direction is unknown, the
 label is ``unknown``.
+
+Thin evidence (``habit_evidence``, IMPACT-15). The label reads the habit, a running median over the bout's
+landings, and the habit is only as sure as the landings it rests on: at a bout's ends and in short bouts it
+has fewer. Each band's habit gets its standard error from the landings in its window, sqrt(pi / 2) times their
+standard deviation (log ratio) over sqrt(n), and the confidence is multiplied by the probability that the
+habit lies on the label's side of the class limit (Student's t with n - 1 degrees of freedom; a heel strike's
+both bands at or above ``heel_shock_ratio``, a landing without one: the band read below ``no_shock_ratio``).
+A landing without a heel shock is a claim about this landing, so its own landing must have been measured and
+show no heel shock itself (its own ratio below ``heel_shock_ratio`` in some band): the last contact of a bout
+(no background) and a landing of its own at heel-strike level are ``unknown``, whatever the neighbours say.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -46,9 +58,22 @@ from retrogait.analysis.filters import in_g
 from retrogait.analysis.settings import TrunkStrikeSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import window_mean
-from retrogait.dsp import butter_sos, sosfiltfilt
+from retrogait.dsp import butter_sos, sosfiltfilt, student_t_cdf
 
 FloatArray = NDArray[np.float64]
+
+#: Standard error of a median of n normal values over that of their mean, for large n (sqrt(pi / 2)).
+MEDIAN_ERROR_FACTOR = float(np.sqrt(np.pi / 2))
+
+
+class HabitEvidence(NamedTuple):
+    """What the habit rests on, per contact and band (``habit_evidence``): ``own`` the landing's own ratio,
+    ``log_error`` the standard error of the habit's log ratio (NaN below two landings), ``landings`` how many
+    landings with a ratio the running median's window holds."""
+
+    own: FloatArray
+    log_error: FloatArray
+    landings: NDArray[np.int64]
 
 
 def landing_shock_ratio(
@@ -119,6 +144,37 @@ def habitual_shock_ratio(
     return np.asarray(out.reshape(ratio.shape), dtype=np.float64)
 
 
+def habit_evidence(
+    shock_ratio: FloatArray, group: NDArray[np.int64], settings: TrunkStrikeSettings | None = None
+) -> HabitEvidence:
+    """Per contact and band, what ``habitual_shock_ratio``'s median rests on: the landings with a ratio in its
+    window (same group, ``habit_steps`` centred) and the standard error of the median's log ratio from them
+    (``MEDIAN_ERROR_FACTOR`` x their standard deviation / sqrt(n); NaN below two). ``shock_ratio`` is each
+    landing's own ratio (``landing_shock_ratio``)."""
+    settings = settings or TrunkStrikeSettings()
+    ratio = np.asarray(shock_ratio, dtype=float)
+    frame = pd.DataFrame(np.log(np.where(ratio > 0, ratio, np.nan)).reshape(ratio.shape[0], -1))
+    window = frame.groupby(np.asarray(group)).rolling(settings.habit_steps, center=True, min_periods=1)
+    spread = window.std(ddof=1).reset_index(level=0, drop=True).sort_index().to_numpy(dtype=float)
+    count = window.count().reset_index(level=0, drop=True).sort_index().to_numpy(dtype=float)
+    count = np.nan_to_num(count).astype(np.int64)
+    error = MEDIAN_ERROR_FACTOR * spread / np.sqrt(np.maximum(count, 1))
+    error = np.where(count >= 2, error, np.nan)
+    return HabitEvidence(ratio, error.reshape(ratio.shape), count.reshape(ratio.shape))
+
+
+def habit_side_probability(habit: FloatArray, evidence: HabitEvidence, limit: float, above: bool) -> FloatArray:
+    """Per contact and band: the probability that the habit's ratio lies at or above (``above``) or below
+    ``limit``, from its log's standard error (Student's t, n - 1 degrees of freedom). A window of identical
+    ratios (no spread) is sure; fewer than two landings give NaN."""
+    log_habit = np.log(np.where(habit > 0, habit, np.nan))
+    margin = (log_habit - np.log(limit)) * (1.0 if above else -1.0)
+    error = evidence.log_error
+    with np.errstate(divide="ignore", invalid="ignore"):  # no spread: the side is sure (+-inf), on the limit 1/2
+        z = np.where(error > 0, margin / error, np.where(margin == 0, 0.0, np.sign(margin) * np.inf))
+    return student_t_cdf(np.where(np.isfinite(error), z, np.nan), evidence.landings - 1)
+
+
 def no_heel_shock(shock_ratio: FloatArray, settings: TrunkStrikeSettings | None = None) -> NDArray[np.bool_]:
     """The landings whose (habitual) shock-band ratio is at or below ``no_shock_ratio``: nothing above the
     soft-tissue mode, so the landing is as smooth as a half-sine (vgrf.py's loading rate holds). The
@@ -135,17 +191,32 @@ def sacral_strikes(
     direction: NDArray[np.object_],
     walking: NDArray[np.bool_],
     settings: TrunkStrikeSettings | None = None,
+    evidence: HabitEvidence | None = None,
 ) -> tuple[NDArray[np.object_], FloatArray]:
     """Foot-strike labels and their confidence (0..1, NaN for ``unknown``) from the landing shock ratio
     of each contact, its run direction (``forward``/``backward``/other) and whether it is a walking
     contact (walking: ``unknown``, the classes are defined for running). Per band ``shock_ratio`` reads
-    through ``heel_shock_evidence``, the band the landing raises least."""
+    through ``heel_shock_evidence``, the band the landing raises least. With the habit's ``evidence``
+    (``habit_evidence``; ``shock_ratio`` then the habit) the confidence is that of the habit's side of the
+    class limit too, and a landing without a heel shock needs its own landing measured and without one."""
     settings = settings or TrunkStrikeSettings()
     ratio = heel_shock_evidence(shock_ratio)
     finite = np.isfinite(ratio) & ~np.asarray(walking, dtype=bool)
     safe = np.where(finite & (ratio > 0), ratio, 1.0)
     heel = finite & (ratio >= settings.heel_shock_ratio)
     none = finite & no_heel_shock(ratio, settings)
+    sure_heel = sure_none = np.ones(ratio.size)
+    if evidence is not None:
+        habit = np.asarray(shock_ratio, dtype=float).reshape(ratio.size, -1)
+        weakest = np.argmin(np.where(np.isfinite(habit), habit, np.inf), axis=1)
+        own = heel_shock_evidence(evidence.own)
+        none &= np.isfinite(own) & (own < settings.heel_shock_ratio)  # this landing seen, without a heel shock
+        above = habit_side_probability(habit, evidence, settings.heel_shock_ratio, above=True)
+        below = habit_side_probability(habit, evidence, settings.no_shock_ratio, above=False)
+        sure_heel = np.nan_to_num(np.prod(above, axis=1))
+        sure_none = np.nan_to_num(np.take_along_axis(below, weakest[:, None], axis=1)[:, 0])
+        heel &= sure_heel > 0
+        none &= sure_none > 0
     direction = np.asarray(direction, dtype=object)
     forward = none & (direction == "forward")
     backward = none & (direction == "backward")
@@ -153,9 +224,9 @@ def sacral_strikes(
     label[heel] = "rearfoot"
     label[forward] = "midfoot"
     label[backward] = "forefoot"
-    absent = np.minimum(1.0, 1.0 / safe**2)
+    absent = np.minimum(1.0, 1.0 / safe**2) * sure_none
     confidence = np.full(ratio.size, np.nan)
-    confidence[heel] = 1.0 - 1.0 / safe[heel] ** 2
+    confidence[heel] = (1.0 - 1.0 / safe[heel] ** 2) * sure_heel[heel]
     confidence[forward] = settings.forward_midfoot_probability * absent[forward]
     confidence[backward] = settings.backward_forefoot_probability * absent[backward]
     return label, confidence

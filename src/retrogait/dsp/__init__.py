@@ -8,14 +8,23 @@ process's start):
 - :mod:`.peaks`: peaks with a minimum distance and prominence (``signal.find_peaks``);
 - :mod:`.running`: running maximum, minimum and median (``ndimage.maximum_filter1d``,
   ``minimum_filter1d``, ``median_filter``);
-- :mod:`.normal`: the standard normal distribution function (``special.ndtr``);
+- :mod:`.normal`: the standard normal distribution function (``special.ndtr``) and Student's t (``special.stdtr``);
 - :mod:`.upsample`: band-limited interpolation by a whole factor (``signal.resample_poly(x, k, 1)``, close to it).
 """
 
 from retrogait.dsp.butter import butter_sos
-from retrogait.dsp.normal import ndtr
+from retrogait.dsp.normal import ndtr, student_t_cdf
 from retrogait.dsp.peaks import find_peaks
 from retrogait.dsp.running import running_max, running_median, running_min
 from retrogait.dsp.zerophase import sosfiltfilt
 
-__all__ = ["butter_sos", "find_peaks", "ndtr", "running_max", "running_median", "running_min", "sosfiltfilt"]
+__all__ = [
+    "butter_sos",
+    "find_peaks",
+    "ndtr",
+    "running_max",
+    "running_median",
+    "running_min",
+    "sosfiltfilt",
+    "student_t_cdf",
+]
