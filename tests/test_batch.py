@@ -507,6 +507,18 @@ def test_inputs_of_about_one_size_are_handed_out_in_input_order(tmp_path: Path) 
     ]
 
 
+def test_inputs_a_byte_apart_keep_their_input_order_at_a_size_class_boundary(tmp_path: Path) -> None:
+    """REVIEW-16: the size classes were fixed bins of log2(size), so two sessions a byte apart could lie in two bins:
+    1 048 575 and 1 048 576 bytes (2^20) were handed out larger first, the permutation BATCH-39 meant to stop. Sizes are
+    now grouped from the largest down (each group: within an eighth of a doubling of its largest), so near-equal sizes
+    share a group wherever they lie; a file more than 9 % larger still goes first."""
+    sizes = {"a.csv": 1_048_575, "b.csv": 1_048_576, "c.csv": 1_048_574, "d.csv": 1_200_000, "e.csv": 960_000}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    paths = [tmp_path / name for name in sizes]
+    assert [paths[i].name for i in longest_first(paths)] == ["d.csv", "a.csv", "b.csv", "c.csv", "e.csv"]
+
+
 def test_a_dask_batch_hashes_its_inputs_while_the_client_connects(
     squad: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

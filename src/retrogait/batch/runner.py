@@ -7,7 +7,6 @@ clusters, and its futures API matches the pool's, so one loop drives both (docs/
 
 from __future__ import annotations
 
-import math
 import sys
 import threading
 import time
@@ -502,23 +501,34 @@ class _DigestsAhead:
 
 #: Inputs whose sizes lie in one class (an eighth of a doubling: at most 9 % apart) are handed out in input order:
 #: their analyses take about as long, so their order leaves the workers' ends as even, while the tables (appended in
-#: input order) take each session as it comes instead of all at the end (BATCH-39).
+#: input order) take each session as it comes instead of all at the end (BATCH-39). The classes are formed from the
+#: largest size down (each within this of its largest), not fixed bins, so sizes a byte apart share one (REVIEW-16).
 SIZE_CLASSES_PER_DOUBLING = 8
 
 
 def longest_first(paths: Sequence[Path]) -> list[int]:
     """The indices of ``paths`` by file size, largest first (sizes of one class, ``SIZE_CLASSES_PER_DOUBLING``, in
     input order, so that the same bytes twice are still met in input order): the size stands for a recording's
-    duration (BATCH-32, BATCH-39); a file that cannot be examined comes last, where its digest reports it."""
+    duration (BATCH-32, BATCH-39); an empty file comes after every other, a file that cannot be examined last, where
+    its digest reports it."""
 
-    def size_class(index: int) -> float:
+    def size(index: int) -> int:
         try:
-            size = paths[index].stat().st_size
+            return paths[index].stat().st_size
         except OSError:
-            return -math.inf
-        return math.floor(SIZE_CLASSES_PER_DOUBLING * math.log2(size)) if size > 0 else -1.0
+            return -1
 
-    return sorted(range(len(paths)), key=lambda index: -size_class(index))
+    sizes = [size(index) for index in range(len(paths))]
+    ratio = 2.0 ** (1.0 / SIZE_CLASSES_PER_DOUBLING)
+    classes = [0] * len(paths)
+    anchor: int | None
+    group, anchor = 0, None  # the current class and its largest size (bytes; -1: cannot be examined)
+    for index in sorted(range(len(paths)), key=lambda i: -sizes[i]):  # stable: ties stay in input order
+        here = sizes[index]
+        if anchor is None or (here > 0 and anchor / here > ratio) or (here <= 0 and here != anchor):
+            group, anchor = group + 1, here
+        classes[index] = group
+    return sorted(range(len(paths)), key=lambda index: classes[index])
 
 
 def _content_digest(path: Path) -> str:
