@@ -910,9 +910,11 @@ def in_time_order(
     if lost is None:
         return t, values
     order, back, step = lost
+    places = round(back * (t.size - 1))
     report.notes.append(
-        f"{_STREAM_WORDS.get(label, label + ' rows')} were not in time order (the time stepped back at {back:.0%} of "
-        f"them: sorted by another column?): put back in the order of their time, which steps by {step:.6g}{unit}"
+        f"{_STREAM_WORDS.get(label, label + ' rows')} were not in time order (the time stepped back at {places:,} of "
+        f"{t.size:,} rows, {back:.1%}: sorted by another column?): put back in the order of their time, which steps "
+        f"by {step:.6g}{unit}"
     )
     return t[order], values[order]
 
