@@ -888,16 +888,25 @@ def time_order_lost(t: FloatArray) -> tuple[NDArray[np.intp], float, float] | No
     where a sort by another column put rows out of time order (one rule for every table, EDGE-172, EDGE-177): ``t``
     (finite, any unit) steps back at as many places as a sort makes (:func:`stepped_back_as_sorted`), not at every row
     (rows newest first keep EDGE-2's answer), and, sorted, is a steady clock (:func:`steady_when_sorted`: one time a
-    row). Else None: a clock reset or joined recordings (a few steps back, or times repeated or overlapping: not steady
-    once sorted) keep EDGE-2's refusal."""
+    row), with more than ``MAX_TIME_BACK_SHARE`` of its rows behind a time already read (fewer are dropped, EDGE-2) and
+    at most that share of its sorted steps shorter than a ``STEADY_STEP_FACTOR``-th of their median (a real clock has
+    none: the stretches of a clock that went back overlap, interleaved once sorted). Else None: a clock reset or joined
+    recordings (a few steps back, or times repeated or overlapping) keep EDGE-2's answer."""
     steps = np.diff(t)
     if steps.size < 20 or not np.isfinite(t).all():
         return None
     back = float(np.mean(steps < 0))
-    if not stepped_back_as_sorted(t) or back >= 1.0 - 1.0 / steps.size or not steady_when_sorted(t):
+    if not stepped_back_as_sorted(t) or back >= 1.0 - 1.0 / steps.size:
+        return None
+    behind = int(np.count_nonzero(t[1:] < np.maximum.accumulate(t)[:-1]))
+    if behind <= MAX_TIME_BACK_SHARE * t.size or not steady_when_sorted(t):  # a few rows behind: dropped (EDGE-2)
         return None
     order = np.argsort(t, kind="stable")
-    return order, back, float(np.median(np.diff(t[order])))
+    sorted_steps = np.diff(t[order])
+    median = float(np.median(sorted_steps))
+    if float(np.mean(sorted_steps < median / STEADY_STEP_FACTOR)) > MAX_TIME_BACK_SHARE:  # two clocks interleaved
+        return None
+    return order, back, median
 
 
 def in_time_order(
