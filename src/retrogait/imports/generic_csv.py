@@ -52,7 +52,6 @@ from retrogait.imports.common import (
     repeated_rows,
     rounded_time,
     steady_when_sorted,
-    stepped_back_as_sorted,
     table_gyro,
     text_time_s,
     time_order_lost,
@@ -273,7 +272,7 @@ def _time_order_restored(
             "steady clock in another order: sort the file by its time column",
         )
     values = clocks[first]
-    if not stepped_back_as_sorted(values):  # a clock stepping back at a few places: EDGE-2's
+    if time_order_lost(values) is None:  # a clock stepping back at a few places: EDGE-2's (one rule, EDGE-177)
         return None
     step = float(np.median(np.diff(np.sort(values))))
     restored = text[: int(starts[0])] + _gathered(text, starts, ends, orders[first]) + text[int(ends[-1]) + 1 :]
