@@ -317,10 +317,11 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     case(
         "ph_header_only", put("ph_hdr/Accelerometer.csv", acc.split("\n", 1)[0] + "\n"), None, "broken", expect="refuse"
     )
-    # sorted by the x column in a spreadsheet: refused as rows out of order, not as two recordings (EDGE-165)
+    # sorted by the x column in a spreadsheet: refused as rows out of order, not as two recordings (EDGE-165); put back
+    # in the order of its time, a steady clock once sorted (EDGE-177)
     acc_rows = acc.splitlines()
     by_x = sorted((r for r in acc_rows[1:] if r), key=lambda r: float(r.split(",")[1]))
-    case("ph_sorted_by_x", pair("ph_sorted", "\n".join([acc_rows[0], *by_x]) + "\n", gyr), None, "order", "refuse")
+    case("ph_sorted_by_x", pair("ph_sorted", "\n".join([acc_rows[0], *by_x]) + "\n", gyr), ref_ph, "order")
     case("ph_header_only_gyro", pair("ph_hdr_gyro", acc, gyr.split("\n", 1)[0] + "\n"), ref_ph + "#nogyro", "broken")
     # non-UTF-8: Windows-1252 with ² and translated names
     h1252 = '"Zeit (s)";"Beschleunigung x (m/s²)";"Beschleunigung y (m/s²)";"Beschleunigung z (m/s²)"'
@@ -697,11 +698,20 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         "broken",
         expect="refuse",
     )
-    # with a header naming the time, sorted by x: refused saying to sort the rows, not "read it with --rate" (EDGE-165)
+    # with a header naming the time, sorted by x: refused saying to sort the rows, not "read it with --rate" (EDGE-165);
+    # put back in the order of its named time, as without a header (EDGE-177); its stamps cut to 10 ms (ties: the
+    # order within a tie lost), refused saying to sort the rows by it
     pp_by_x = sorted(pp.splitlines(), key=lambda r: float(r.split(",")[2]))
     case(
         "pp_named_sorted_by_x",
         put("pp_sorted/trace.csv", "\n".join(["timestamp,accuracy,x,y,z", *pp_by_x]) + "\n"),
+        ref_pp,
+        "order",
+    )
+    pp_by_x_10ms = [f"{int(r.split(',', 1)[0]) // 10_000_000 * 10},{r.split(',', 1)[1]}" for r in pp_by_x]
+    case(
+        "pp_named_sorted_by_x_10ms",
+        put("pp_sorted_10ms/trace.csv", "\n".join(["timestamp_ms,accuracy,x,y,z", *pp_by_x_10ms]) + "\n"),
         None,
         "order",
         expect="refuse",
@@ -822,6 +832,60 @@ def build(OUT: Path) -> list[dict[str, Any]]:
     polar_book(PO / "Polar_Sense_ACC.txt")
     polar_book(PO / "Polar_Sense_GYRO.txt")
     case("po_xlsx", OUT / "po_xlsx" / "Polar_Sense_ACC.xlsx", ref_po, "resave")
+
+    # ---------------- stop 40: sorted with a header, quoted decimal commas, dates sorted (EDGE-177..179) ---------
+    def sorted_by(t: str, sep: str, column: int) -> str:
+        """A table's rows sorted by ``column`` (a spreadsheet's stable sort), its header first."""
+        header, *body = t.splitlines()
+        return "\n".join([header, *sorted((r for r in body if r), key=lambda r: float(r.split(sep)[column]))]) + "\n"
+
+    # each app's export with its own time column sorted by x: put back in the order of its time (EDGE-177)
+    sl_sorted = {n: sorted_by(text(SLA / n), ",", 4) for n in ("TotalAcceleration.csv", "Accelerometer.csv")}
+    case("sl_sorted_by_x", sl_folder("sl_sorted", SLA, dict(sl_sorted)) / "TotalAcceleration.csv", ref_sla, "order")
+    case(
+        "po_sorted_by_x",
+        pair(
+            "po_sorted",
+            sorted_by(po_acc, ";", 2),
+            sorted_by(po_gyr, ";", 2),
+            "Polar_Sense_ACC.txt",
+            "Polar_Sense_GYRO.txt",
+        ),
+        ref_po,
+        "order",
+    )
+    case("mw_sorted_by_x", put("mw_sorted/Accelerometer.csv", sorted_by(mw, ",", 3)), ref_mw, "order")
+
+    # the trace without a header, its time as date-time text, sorted by x: put back in its order (EDGE-179); to the
+    # whole second, the order within a second lost: refused naming the column
+    def dated(n: int, width: int = 26) -> str:
+        return str(np.datetime64("2026-05-01T10:00:00", "ns") + np.timedelta64(n - first_ns, "ns"))[:width]
+
+    pp_rows = [r for r in pp.splitlines() if r]
+    pp_dated = [dated(int(r.split(",", 1)[0])).replace("T", " ") + "," + r.split(",", 1)[1] for r in pp_rows]
+    key = [float(r.split(",")[2]) for r in pp_rows]
+    by_key = [pp_dated[i] for i in np.argsort(key, kind="stable")]
+    case("pp_headerless_dates_sorted_by_x", put("pp_dates_sorted/trace.csv", "\n".join(by_key) + "\n"), ref_pp, "order")
+    by_second = [r[:19] + r[r.index(",") :] for r in by_key]
+    case(
+        "pp_headerless_seconds_sorted_by_x",
+        put("pp_seconds_sorted/trace.csv", "\n".join(by_second) + "\n"),
+        None,
+        "order",
+        expect="refuse",
+    )
+
+    # a session file saved again with ',' between columns and its numbers quoted with a decimal comma (EDGE-178)
+    def quoted_commas() -> str:
+        out = []
+        for line in lines:
+            cells = line.split(",")
+            if not line.startswith("#") and not line.startswith("t_s"):
+                cells = [f'"{c.replace(".", ",")}"' if "." in c else c for c in cells]
+            out.append(",".join(cells + [""] * (width - len(cells))))
+        return "\r\n".join(out) + "\r\n"
+
+    case("native_quoted_decimal_comma", put("native_qdc/session.csv", quoted_commas()), str(native), "locale")
     return CASES
 
 

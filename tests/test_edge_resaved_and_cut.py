@@ -1,5 +1,6 @@
 """Users' files changed on the way (issues 15/17): a table sorted by a column, a zip or workbook cut short, a session
-file saved again by a spreadsheet with `;`, a Polar file saved as a workbook (EDGE-172..175)."""
+file saved again by a spreadsheet with `;` or quoted decimal commas, a Polar file saved as a workbook (EDGE-172..175,
+EDGE-177..179)."""
 
 from __future__ import annotations
 
@@ -201,6 +202,150 @@ def test_a_headerless_table_with_two_clocks_in_other_orders_is_refused_in_one_li
     table = _headerless(tmp_path / "two.csv", rows, samples.truth_acc_ms2(t)[:, 2])
     with pytest.raises(RetrogaitError, match=r"two.csv: has its rows out of time order .* sort the file by its time"):
         load_recording(table)
+
+
+def _sorted_table(path: Path, column: int, sep: str) -> None:
+    """``path``'s rows sorted by one of its columns (a spreadsheet's stable sort, then saved), its header kept first."""
+    header, *rows = path.read_text().splitlines()
+    key = [float(row.split(sep)[column].strip('"').replace(",", ".")) for row in rows]
+    path.write_text("\n".join([header, *(rows[i] for i in np.argsort(key, kind="stable"))]) + "\n")
+
+
+def _date_text_table(path: Path) -> Path:
+    """A logger's table with a header: date-time text to the ms, acceleration in m/s^2, ';' between columns."""
+    t = samples.times()
+    stamps = (np.datetime64("2024-05-01T10:00:00.000") + np.round(t * 1000).astype("timedelta64[ms]")).astype(str)
+    acc = samples.truth_acc_ms2(t)
+    rows = zip(stamps, acc.tolist(), strict=True)
+    lines = "".join(f"{s.replace('T', ' ')};{x:.5f};{y:.5f};{z:.5f}\n" for s, (x, y, z) in rows)
+    path.write_text("timestamp;acc_x;acc_y;acc_z\n" + lines)
+    return path
+
+
+#: Each app's export with its own time column: how to make it, its tables (globs), the column to sort them by, the
+#: separator. Movesense's JSON log has no rows a spreadsheet sorts (its packets out of order are dropped as before).
+_APPS = {
+    "phyphox": (lambda p: samples.phyphox_folder(p), ["Accelerometer.csv", "Gyroscope.csv"], 1, ","),
+    "sensorlogger": (
+        lambda p: samples.sensorlogger_folder(p),
+        ["Accelerometer.csv", "Gyroscope.csv", "TotalAcceleration.csv"],
+        4,
+        ",",
+    ),
+    "polar_logger": (lambda p: samples.polar_pair(p), ["*_ACC.txt", "*_GYRO.txt"], 2, ";"),
+    "metabase": (lambda p: samples.metabase_pair(p), ["*Accelerometer*", "*Gyroscope*"], 3, ","),
+    "physics_toolbox": (lambda p: samples.physics_toolbox(p / "pt.csv"), ["pt.csv"], 1, ","),
+    "sensorlog": (lambda p: samples.sensorlog(p / "sl.csv"), ["sl.csv"], 3, ","),
+    "generic_csv": (lambda p: samples.generic(p / "log.csv"), ["log.csv"], 1, ";"),
+    "generic_csv date text": (lambda p: _date_text_table(p / "log.csv"), ["log.csv"], 1, ";"),
+}
+
+
+@pytest.mark.parametrize("app", list(_APPS))
+def test_an_app_table_with_a_header_sorted_by_another_column_is_put_back_in_time_order(
+    app: str, tmp_path: Path
+) -> None:
+    """An app's export (or a logger's table with a header) whose rows a user sorted by its x column was refused "rows
+    are not in time order ... sort the file by time" or "sort the rows by NAME" (EDGE-165), while a table without a
+    header is put back in the order of its one steady clock (EDGE-172). One rule now (EDGE-177): the same samples as
+    the export in order, said in the notes and the header."""
+    make, tables, column, sep = _APPS[app]
+    recording = make(tmp_path)
+    expected = load_recording(recording).session
+    for pattern in tables:
+        for table in tmp_path.glob(pattern):
+            _sorted_table(table, column, sep)
+    result = load_recording(recording)
+    assert result.report.format == app.split()[0]
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    if expected.gyr is not None:
+        assert result.session.gyr is not None
+        np.testing.assert_array_equal(result.session.gyr, expected.gyr)
+    assert any("not in time order" in n and "put back in the order of" in n for n in result.report.notes)
+    assert "put back in the order of" in result.session.meta.extra["import_notes"]
+
+
+def _headerless_dates(path: Path, fmt: str, key_column: int = 1) -> Path:
+    """A table without a header: date-time text written with ``fmt`` (numpy's ISO text cut to it), acceleration in
+    m/s^2; rows sorted by acceleration column ``key_column`` (1..3)."""
+    t = np.arange(3000) / 100.0
+    acc = samples.truth_acc_ms2(t) + np.random.default_rng(5).normal(0, 0.05, (t.size, 3))
+    stamps = (np.datetime64("2024-05-01T10:00:00.000") + np.round(t * 1000).astype("timedelta64[ms]")).astype(str)
+    text = {"ms": lambda s: s.replace("T", " "), "s": lambda s: s.replace("T", " ")[:19], "day": lambda s: s[11:]}
+    rows = [f"{text[fmt](s)},{x:.5f},{y:.5f},{z:.5f}\n" for s, (x, y, z) in zip(stamps, acc.tolist(), strict=True)]
+    order = np.arange(len(rows)) if key_column == 0 else np.argsort(acc[:, key_column - 1], kind="stable")
+    path.write_text("".join(rows[i] for i in order))
+    return path
+
+
+def test_a_headerless_table_of_date_text_sorted_by_another_column_is_put_back_or_refused_naming_it(
+    tmp_path: Path,
+) -> None:
+    """A table without a header whose time is date-time text, sorted by x: refused "holds no three acceleration
+    columns that can be told by name" (EDGE-172 read numbers only). Now put back in the order of its dates where they
+    are one a row and steady (EDGE-179); written to the whole second, or as a time of day without its date, the order
+    cannot be told: refused in one line naming the column."""
+    expected = load_recording(_headerless_dates(tmp_path / "in_order.csv", "ms", key_column=0)).session
+    result = load_recording(_headerless_dates(tmp_path / "sorted.csv", "ms"))
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    assert "put back in the order of column 0" in result.session.meta.extra["import_notes"]
+    for fmt in ("s", "day"):
+        with pytest.raises(RetrogaitError) as err:
+            load_recording(_headerless_dates(tmp_path / f"{fmt}.csv", fmt))
+        message = str(err.value)
+        assert "\n" not in message and message.startswith(str(tmp_path / f"{fmt}.csv"))
+        assert "out of time order: column 0 holds" in message and "sort the file by column 0" in message
+
+
+def _spreadsheet_comma(text: str, quoted: bool) -> str:
+    """A session file opened in a spreadsheet in a decimal-comma locale (split at its commas) and saved as CSV with
+    ``,`` between the cells, each row padded to the widest; numbers with a decimal comma, quoted (LibreOffice, Excel)
+    where ``quoted``."""
+    rows = list(csv.reader(io.StringIO(text)))
+    width = max(len(row) for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    table = False
+    for row in rows:
+        if not row[0].startswith("#"):
+            row = [c.replace(".", ",") for c in row] if table else row
+            table = True
+        if quoted:
+            writer.writerow(row + [""] * (width - len(row)))
+        else:
+            out.write(",".join(row + [""] * (width - len(row))) + "\r\n")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("labels", [False, True])
+def test_a_session_file_saved_again_with_quoted_decimal_commas_is_read(labels: bool, tmp_path: Path) -> None:
+    """A session file saved again with ',' between its columns and its numbers quoted with a decimal comma ("1,23"):
+    refused "column t_s holds text, not a number: '0,0'" (EDGE-174 read ';' only). Now read with the same samples and
+    header, said (EDGE-178); unquoted, its columns cannot be told apart: refused in one line saying how to save it."""
+    t = samples.times()
+    extra = {"label": np.where(t < 1.0, "stand, still", "walk")} if labels else {}
+    meta = SessionMeta(placement="shank", sample_rate_hz=100.0, side="left", extra={"note": "x, y"})
+    session = Session(t_s=t, acc=samples.truth_acc_ms2(t), gyr=samples.truth_gyr_dps(t), meta=meta, extra=extra)
+    original = write_session(session, tmp_path / "session.csv")
+    expected = load_recording(original).session
+    resaved = tmp_path / "resaved.csv"
+    resaved.write_text(_spreadsheet_comma(original.read_text(), quoted=True))
+    result = load_recording(resaved)
+    assert result.report.format == "native"
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    assert result.session.gyr is not None and expected.gyr is not None
+    np.testing.assert_array_equal(result.session.gyr, expected.gyr)
+    assert result.session.meta.side == "left" and result.session.meta.extra["note"] == "x, y"
+    if labels:
+        assert list(result.session.extra["label"]) == list(expected.extra["label"])
+    assert "quoted numbers with ','" in result.session.meta.extra["import_notes"]
+    if not labels:
+        resaved.write_text(_spreadsheet_comma(original.read_text(), quoted=False))
+        with pytest.raises(RetrogaitError, match=r"resaved.csv: .* cannot be told apart; save it again with ';'"):
+            load_recording(resaved)
 
 
 @pytest.mark.parametrize("streamed", [False, True])

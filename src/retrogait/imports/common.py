@@ -697,6 +697,7 @@ def clean_rows(
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
         t, v = t[finite], v[finite]
+    t, v = in_time_order(t, v, report, label)
     if t.size:
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
@@ -845,6 +846,86 @@ MAX_TIME_BACK_SHARE = 0.01
 #: A share of a table's rows at which its time steps back that no joined recordings nor clock resets make (they step
 #: back at a few places): its rows are out of order, sorted by another column or shuffled (EDGE-165).
 OUT_OF_ORDER_SHARE = 0.1
+
+
+#: A sorted time column's steps lie within this factor of their median (either way) at this share of them or more: a
+#: clock's steady spacing; an axis' sorted values crowd where it rests and spread in its tails (EDGE-172).
+STEADY_STEP_FACTOR = 2.0
+STEADY_STEP_SHARE = 0.9
+#: ... and the column, as it stands, steps back at this share of its rows or more: a sort (on a column with ties, as
+#: a sensor's quantised axis, a stable sort keeps the time order within each tie: the Pixel trace sorted by x steps
+#: back at 9 % of its rows); a clock reset or joined recordings step back at a few places (EDGE-2).
+SORTED_BACK_SHARE = 0.01
+#: ... or at this many places (a long table sorted by a coarse axis: the Polar gyroscope sorted by X steps back at 247
+#: of its 26,457 rows, 0.9 %), and at 3 places or more (joined recordings and clock resets step back at one or two).
+SORTED_BACK_STEPS = 20
+_SORTED_BACK_MIN = 3
+
+
+def stepped_back_as_sorted(t: FloatArray) -> bool:
+    """Whether ``t`` steps back at as many places as a sort by another column makes: ``SORTED_BACK_SHARE`` of its
+    steps, at least ``_SORTED_BACK_MIN`` and at most ``SORTED_BACK_STEPS`` of them (EDGE-172, EDGE-177)."""
+    steps = np.diff(t)
+    needed = min(float(SORTED_BACK_STEPS), max(float(_SORTED_BACK_MIN), SORTED_BACK_SHARE * steps.size))
+    return int(np.count_nonzero(steps < 0)) >= needed
+
+
+def steady_when_sorted(values: FloatArray, in_order: bool = False) -> bool:
+    """Whether ``values`` sorted hold one value a row stepping steadily (a clock's spacing): see STEADY_STEP_*;
+    ``in_order``: as they stand (a clock in order; a column the rows were sorted by increases, but not steadily)."""
+    if in_order and not inference.is_clock(values):
+        return False
+    steps = np.diff(values[np.isfinite(values)] if in_order else np.sort(values))
+    if steps.size < 20 or float(np.mean(steps > 0)) < 0.99:
+        return False
+    median = float(np.median(steps))
+    steady = (steps >= median / STEADY_STEP_FACTOR) & (steps <= median * STEADY_STEP_FACTOR)
+    return median > 0 and float(np.mean(steady)) >= STEADY_STEP_SHARE
+
+
+def time_order_lost(t: FloatArray) -> tuple[NDArray[np.intp], float, float] | None:
+    """``(the order that puts the rows back in time, the share of rows where it stepped back, its median step sorted)``
+    where a sort by another column put rows out of time order (one rule for every table, EDGE-172, EDGE-177): ``t``
+    (finite, any unit) steps back at as many places as a sort makes (:func:`stepped_back_as_sorted`), not at every row
+    (rows newest first keep EDGE-2's answer), and, sorted, is a steady clock (:func:`steady_when_sorted`: one time a
+    row), with more than ``MAX_TIME_BACK_SHARE`` of its rows behind a time already read (fewer are dropped, EDGE-2) and
+    at most that share of its sorted steps shorter than a ``STEADY_STEP_FACTOR``-th of their median (a real clock has
+    none: the stretches of a clock that went back overlap, interleaved once sorted). Else None: a clock reset or joined
+    recordings (a few steps back, or times repeated or overlapping) keep EDGE-2's answer."""
+    steps = np.diff(t)
+    if steps.size < 20 or not np.isfinite(t).all():
+        return None
+    back = float(np.mean(steps < 0))
+    if not stepped_back_as_sorted(t) or back >= 1.0 - 1.0 / steps.size:
+        return None
+    behind = int(np.count_nonzero(t[1:] < np.maximum.accumulate(t)[:-1]))
+    if behind <= MAX_TIME_BACK_SHARE * t.size or not steady_when_sorted(t):  # a few rows behind: dropped (EDGE-2)
+        return None
+    order = np.argsort(t, kind="stable")
+    sorted_steps = np.diff(t[order])
+    median = float(np.median(sorted_steps))
+    if float(np.mean(sorted_steps < median / STEADY_STEP_FACTOR)) > MAX_TIME_BACK_SHARE:  # two clocks interleaved
+        return None
+    return order, back, median
+
+
+def in_time_order(
+    t: FloatArray, values: FloatArray, report: ImportReport, label: str, unit: str = " s"
+) -> tuple[FloatArray, FloatArray]:
+    """``(t, values)`` with their rows put back in the order of ``t`` where a sort by another column lost it
+    (:func:`time_order_lost`), said in a note naming the stream (``label``, as :func:`clean_rows`') and the step of
+    ``t`` (in ``unit``); else as given (EDGE-177)."""
+    lost = time_order_lost(t) if t.size else None
+    if lost is None:
+        return t, values
+    order, back, step = lost
+    places = round(back * (t.size - 1))
+    report.notes.append(
+        f"{_STREAM_WORDS.get(label, label + ' rows')} were not in time order (the time stepped back at {places:,} of "
+        f"{t.size:,} rows, {back:.1%}: sorted by another column?): put back in the order of their time, which steps "
+        f"by {step:.6g}{unit}"
+    )
+    return t[order], values[order]
 
 
 def refuse_time_going_back(display: str, report: ImportReport) -> None:

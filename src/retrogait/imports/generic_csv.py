@@ -36,6 +36,7 @@ from retrogait.imports.base import GenericCsvOptions, ImportFormat, ImportOption
 from retrogait.imports.column_names import ColumnName, Triplet
 from retrogait.imports.common import (
     OUT_OF_ORDER_SHARE,
+    SORTED_BACK_SHARE,
     ZONED_TEXT,
     FloatArray,
     Source,
@@ -50,8 +51,10 @@ from retrogait.imports.common import (
     read_table,
     repeated_rows,
     rounded_time,
+    steady_when_sorted,
     table_gyro,
     text_time_s,
+    time_order_lost,
 )
 from retrogait.imports.limits import LineIndex, line_bounds
 from retrogait.imports.table_layout import (
@@ -200,14 +203,6 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     return _read_plan(plan, acc_table, mapping, options, report, display)
 
 
-#: A sorted time column's steps lie within this factor of their median (either way) at this share of them or more: a
-#: clock's steady spacing; an axis' sorted values crowd where it rests and spread in its tails (EDGE-172).
-STEADY_STEP_FACTOR = 2.0
-STEADY_STEP_SHARE = 0.9
-#: ... and the column, as it stands, steps back at this share of its rows or more: a sort (on a column with ties, as
-#: a sensor's quantised axis, a stable sort keeps the time order within each tie: the Pixel trace sorted by x steps
-#: back at 9 % of its rows); a clock reset or joined recordings step back at a few places (EDGE-2).
-SORTED_BACK_SHARE = 0.01
 #: Rows gathered into their order at a time (bounds the index arrays: 8 bytes per byte of these rows).
 _GATHER_ROWS = 1 << 16
 
@@ -218,17 +213,22 @@ def _time_order_restored(
     """A table without a header whose rows a sort by another column put out of time order (no column steps steadily
     forward; EDGE-165 left it refused as "none increasing"): ``(its text with the rows in the order of its time
     column, the note saying so)`` where exactly one order is a clock's: a column of one value a row (in its first
-    rows and whole, where it steps back at ``SORTED_BACK_SHARE`` of its rows or more) that, sorted, steps steadily
-    (``STEADY_STEP_SHARE`` of its steps within ``STEADY_STEP_FACTOR`` of their median). Else None (read, or refused,
-    as before); two such columns that order the rows differently are refused (EDGE-172)."""
+    rows and whole, where it steps back at as many places as a sort makes, ``stepped_back_as_sorted``) that, sorted,
+    steps steadily (``steady_when_sorted``); numbers, or date-time text (EDGE-179). Else None (read, or refused, as
+    before); two such columns that order the rows differently are refused (EDGE-172)."""
     if len(tables) != 1 or mapping.time_column is not None or options.rate_hz is not None:
         return None
     table = tables[0]
     layout = table.block.layout
-    if layout.names is not None or any(_steady_when_sorted(_numbers(table, c), in_order=True) for c in table.columns):
+    if layout.names is not None or any(steady_when_sorted(_numbers(table, c), in_order=True) for c in table.columns):
         return None
-    shuffled = [c for c in table.columns if _distinct(_numbers(table, c))]
+    numeric = [c for c in table.columns if _numeric(table, c)]
+    if any(_text_times(table, c) for c in table.columns if c not in numeric):  # a date-time text clock in order
+        return None
+    shuffled = [c for c in numeric if _distinct(_numbers(table, c))]
+    shuffled += [c for c in table.columns if c not in numeric and _date_texts(table, c)]  # EDGE-179
     if not shuffled:
+        _refuse_text_times_out_of_order(table, numeric, display)
         return None
     try:
         with warnings.catch_warnings():
@@ -240,7 +240,7 @@ def _time_order_restored(
                 header=None,
                 skiprows=table.skip,
                 usecols=[int(c) for c in shuffled],
-                dtype=np.float64,
+                dtype={int(c): np.float64 if c in numeric else str for c in shuffled},
                 skip_blank_lines=False,
                 encoding="latin-1",
             )
@@ -255,12 +255,14 @@ def _time_order_restored(
     filled = np.flatnonzero(frame.notna().to_numpy().any(axis=1))  # a spreadsheet's empty rows after the table: kept
     rows = int(filled[-1]) + 1 if filled.size else 0
     frame, starts, ends = frame.iloc[:rows], starts[:rows], ends[:rows]
-    orders = {}
+    orders, clocks = {}, {}
     for column in frame.columns:
-        values = frame[column].to_numpy()
-        if np.isfinite(values).all() and _steady_when_sorted(values):
+        values = frame[column].to_numpy() if str(column) in numeric else text_time_s(frame[column])[0]
+        if np.isfinite(values).all() and steady_when_sorted(values):
             orders[str(column)] = np.argsort(values, kind="stable")
+            clocks[str(column)] = values
     if not orders:
+        _refuse_text_times_out_of_order(table, numeric, display)
         return None
     first, *others = orders
     if any(not np.array_equal(orders[first], orders[o]) for o in others):
@@ -269,36 +271,53 @@ def _time_order_restored(
             f"has its rows out of time order (sorted by another column?), and columns {', '.join(orders)} each hold a "
             "steady clock in another order: sort the file by its time column",
         )
-    values = frame[int(first)].to_numpy()
-    if float(np.mean(np.diff(values) < 0)) < SORTED_BACK_SHARE:  # a clock stepping back at a few places: EDGE-2's
+    values = clocks[first]
+    if time_order_lost(values) is None:  # a clock stepping back at a few places: EDGE-2's (one rule, EDGE-177)
         return None
     step = float(np.median(np.diff(np.sort(values))))
     restored = text[: int(starts[0])] + _gathered(text, starts, ends, orders[first]) + text[int(ends[-1]) + 1 :]
     back = float(np.mean(np.diff(values) < 0))
     note = (
         f"rows were not in time order (column {first} stepped back at {back:.0%} of them: sorted by another column?): "
-        f"put back in the order of column {first}, whose values step by {step:.6g} once sorted"
+        f"put back in the order of column {first}, whose values step by {step:.6g}{'' if first in numeric else ' s'} "
+        "once sorted"
     )
     return restored, note
+
+
+def _refuse_text_times_out_of_order(table: _Table, numeric: list[str], display: str) -> None:
+    """Refuse a table without a header whose column of date or time-of-day text steps back at ``SORTED_BACK_SHARE``
+    of its first rows or more and was not put back in its order (its stamps repeat, or a time of day without its
+    date): one line naming it, not "no acceleration columns" (EDGE-179)."""
+    for column in table.columns:
+        if column in numeric:
+            continue
+        seconds, kind = text_time_s(table.sample[column])
+        finite = seconds[np.isfinite(seconds)]
+        if kind == "number" or finite.size < max(20, 0.9 * seconds.size):
+            continue
+        back = float(np.mean(np.diff(finite) < 0))
+        if back >= SORTED_BACK_SHARE:
+            what = "date-time" if kind == "datetime" else "time-of-day"
+            raise InputFileError(
+                display,
+                f"has its rows out of time order: column {column} holds {what} text that steps back at {back:.0%} of "
+                f"its first rows (sorted by another column?), and cannot be put back in its order (its times repeat, "
+                f"or carry no date): sort the file by column {column}",
+            )
+
+
+def _date_texts(table: _Table, column: str) -> bool:
+    """Whether a column's first rows are date-time text (with a date: a time of day sorted cannot tell its days), one
+    time a row (EDGE-179)."""
+    seconds, kind = text_time_s(table.sample[column])
+    return kind == "datetime" and _distinct(seconds)
 
 
 def _distinct(values: FloatArray) -> bool:
     """Whether a column's values (a sample of its rows) are all finite and one a row (99 %): a time column may be."""
     finite = values[np.isfinite(values)]
     return finite.size >= 20 and finite.size == values.size and np.unique(finite).size >= 0.99 * finite.size
-
-
-def _steady_when_sorted(values: FloatArray, in_order: bool = False) -> bool:
-    """Whether ``values`` sorted hold one value a row stepping steadily (a clock's spacing): see STEADY_STEP_*;
-    ``in_order``: as they stand (a clock in order; a column the rows were sorted by increases, but not steadily)."""
-    if in_order and not inference.is_clock(values):
-        return False
-    steps = np.diff(values[np.isfinite(values)] if in_order else np.sort(values))
-    if steps.size < 20 or float(np.mean(steps > 0)) < 0.99:
-        return False
-    median = float(np.median(steps))
-    steady = (steps >= median / STEADY_STEP_FACTOR) & (steps <= median * STEADY_STEP_FACTOR)
-    return median > 0 and float(np.mean(steady)) >= STEADY_STEP_SHARE
 
 
 def _gathered(text: bytes, starts: NDArray[np.int64], ends: NDArray[np.int64], order: NDArray[np.intp]) -> bytes:
@@ -574,10 +593,11 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
                 return
             if plan.time_rejected is None and _out_of_order(values):
                 plan.unordered = candidate.name
+                finite = values[np.isfinite(values)]
+                own = "each time its own" if _distinct(finite) else "its times repeating (their order within one lost)"
                 plan.time_rejected = (
-                    f"column {candidate.name} holds times whose rows are out of order: each time its own, it steps "
-                    f"back in {float(np.mean(np.diff(values[np.isfinite(values)]) < 0)):.0%} of its rows (the rows "
-                    "sorted by another column?)"
+                    f"column {candidate.name} holds times whose rows are out of order: {own}, it steps back in "
+                    f"{float(np.mean(np.diff(finite) < 0)):.0%} of its rows (the rows sorted by another column?)"
                 )
             plan.time_rejected = plan.time_rejected or _why_not_a_clock(candidate.name, values)
         elif _text_times(table, candidate.name):
@@ -587,6 +607,12 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             plan.inferred["inferred_time_column"] = f"{candidate.name} (by its name; text{with_date})"
             return
         else:
+            if plan.unordered is None and _out_of_order_text(table, candidate.name):
+                plan.unordered = candidate.name
+                plan.time_rejected = plan.time_rejected or (
+                    f"column {candidate.name} holds date-time text whose rows are out of order (the rows sorted by "
+                    "another column?)"
+                )
             plan.time_rejected = plan.time_rejected or _why_not_a_text_clock(candidate.name, table)
     if options.rate_hz is not None:
         return
@@ -605,6 +631,10 @@ def _plan_time(plan: _Plan, table: _Table, mapping: GenericCsvOptions, options: 
             plan.time, plan.time_text = column, True
             plan.inferred["inferred_time_column"] = f"{column} (date-time text)"
             return
+    if plan.unordered is not None:  # put back in its order where it is a steady clock once sorted (EDGE-177)
+        plan.time, plan.time_text = plan.unordered, not _numeric(table, plan.unordered)
+        plan.inferred["inferred_time_column"] = f"{plan.unordered} (by its name; its rows out of order)"
+        return
     mapped = [c.name for c in table.parsed if c.kind == "time" and c.name in used]
     if mapped and not plan.time_rejected:  # the refusal said "none named like time" (EDGE-139)
         plan.time_rejected = f"column {mapped[0]}, named like time, is read as a motion axis"
@@ -621,13 +651,44 @@ def _packet_clock(values: FloatArray) -> bool:
 
 
 def _out_of_order(values: FloatArray) -> bool:
-    """Whether a column of times holds one time a row (distinct) but steps back at ``OUT_OF_ORDER_SHARE`` of its rows
-    or more: no clock nor joined recordings do (they step back at a few places); its rows were sorted by another
-    column or shuffled (EDGE-165)."""
+    """Whether a column of times steps back at ``OUT_OF_ORDER_SHARE`` of its rows or more: no clock nor joined
+    recordings do (they step back at a few places); its rows were sorted by another column or shuffled (EDGE-165; its
+    times need not be one a row, EDGE-177: a sort of a clock coarser than its samples is refused saying so)."""
     finite = values[np.isfinite(values)]
-    if finite.size < 20 or np.unique(finite).size < 0.99 * finite.size:
+    if finite.size < 20:
         return False
     return float(np.mean(np.diff(finite) < 0)) >= OUT_OF_ORDER_SHARE
+
+
+def _out_of_order_text(table: _Table, column: str) -> bool:
+    """Whether a column holds date-time text (with a date: a time of day sorted cannot tell its days) of one time a row
+    stepping back at ``OUT_OF_ORDER_SHARE`` of its first rows or more (EDGE-165's rule for text, EDGE-177)."""
+    seconds, kind = text_time_s(table.sample[column])
+    return kind == "datetime" and float(np.isfinite(seconds).mean()) >= 0.9 and _out_of_order(seconds)
+
+
+def _in_time_order(frame: pd.DataFrame, plan: _Plan, display: str) -> pd.DataFrame:
+    """``frame`` whose named time column ``plan.unordered`` a sort by another column put out of order, its rows put back
+    in the order of that column where it is a steady clock once sorted (``common.time_order_lost``, the rule of
+    EDGE-172 for a table without a header), with a note; rows without a time last (dropped and counted when read).
+    Else refused, saying to sort the rows by it (EDGE-165): its times repeat or step back at a few places."""
+    assert plan.unordered is not None
+    column = frame[plan.unordered]
+    seconds = text_time_s(column)[0] if plan.time_text else column.to_numpy(dtype=np.float64)
+    finite = np.isfinite(seconds)
+    lost = time_order_lost(seconds[finite])
+    if lost is None:
+        raise InputFileError(
+            display, f"has no time column in order ({plan.time_rejected}): sort the rows by {plan.unordered}"
+        )
+    order, back, step = lost
+    rows = np.concatenate([np.flatnonzero(finite)[order], np.flatnonzero(~finite)])
+    unit = " s" if plan.time_text else ""
+    plan.notes.append(
+        f"rows were not in time order (column {plan.unordered} stepped back at {back:.0%} of them: sorted by another "
+        f"column?): put back in the order of column {plan.unordered}, whose values step by {step:.6g}{unit} once sorted"
+    )
+    return frame.iloc[rows].reset_index(drop=True)
 
 
 def _why_not_a_clock(name: str, values: FloatArray) -> str | None:
@@ -749,6 +810,8 @@ def _read_plan(
     time_numeric = [plan.time] if plan.time and not plan.time_text else []
     text = [c for c in (plan.time, plan.date) if c] if plan.time_text else []
     frame = _read_columns(table, numeric + time_numeric, text, report)
+    if plan.unordered is not None and plan.time == plan.unordered:  # a sort by another column undone (EDGE-177)
+        frame = _in_time_order(frame, plan, display)
     report.rows_read = len(frame) + report.dropped_total
     t_s, start = _times(plan, frame, mapping, options, display)
     rate_hz = _rate(t_s, display)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -20,8 +21,9 @@ from retrogait.recordings import without_gz
 from retrogait.session import CORE_COLUMNS, FORMAT_KEY, GYR_COLUMNS, Session, read_session, read_session_part
 
 NAME = "native"
-#: The start of the note on a session file a spreadsheet saved with ``;`` between its columns (EDGE-174).
-_RESAVED = "saved again with ';' between columns"
+#: The start of the note on a session file a spreadsheet saved with ``;`` between its columns (EDGE-174), or with
+#: ``,`` and quoted decimal-comma numbers (EDGE-178).
+_RESAVED = "saved again with"
 
 
 def sniff(path: Path) -> float:
@@ -29,7 +31,7 @@ def sniff(path: Path) -> float:
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
-    packed = _packed(path) or _semicolon_table(head_bytes(path, 65536)) is not None
+    packed = _packed(path) or _resaved_layout(head_bytes(path, 65536), path) is not None
     max_acc_g = MAX_ACC_G if options.max_acc_g is None else options.max_acc_g  # the user's setting (EDGE-131)
     if options.part_s is not None and not packed:  # a part alone, found by its time (LONG-6)
         session = read_session_part(path, options.part_s, max_acc_g=max_acc_g)
@@ -73,12 +75,16 @@ def _read_packed(path: Path, max_acc_g: float = MAX_ACC_G) -> Session:
     the cut, EDGE-9), decoded and put back in the session's own layout into a temporary file that ``read_session``
     reads (line for line: its messages' lines are the file's); its messages name ``path``."""
     text = Source(str(path), path=path).read_bytes()
-    decimal = _semicolon_table(text[:65536])
+    layout = _resaved_layout(text[:65536], path)
     note = None
-    if decimal is not None:
-        text = _comma_separated(text, decimal, path)
-        in_numbers = " and ',' in numbers" if decimal == "," else ""
-        note = f"{_RESAVED}{in_numbers} (by a spreadsheet): read as such"
+    if layout is not None:
+        sep, decimal = layout
+        text = _comma_separated(text, decimal, path, sep)
+        if sep == ",":
+            note = f"{_RESAVED} quoted numbers with ',' for their decimal point (by a spreadsheet): read as such"
+        else:
+            in_numbers = " and ',' in numbers" if decimal == "," else ""
+            note = f"{_RESAVED} ';' between columns{in_numbers} (by a spreadsheet): read as such"
     with tempfile.TemporaryDirectory(prefix="retrogait-") as folder:
         unpacked = Path(folder) / without_gz(path.name)  # any case: pandas would unpack a `.GZ` again
         unpacked.write_bytes(text)
@@ -117,31 +123,66 @@ def _semicolon_table(head: bytes) -> str | None:
     return "," if b"," in rows[:4096] else "."
 
 
-def _comma_separated(text: bytes, decimal: str, path: Path) -> bytes:
-    """The session file ``text`` saved by a spreadsheet with ``;`` (and a decimal comma) in the session's own layout:
-    each header line's fields joined again with ``,`` (the spreadsheet split it at its commas) without the ``;`` the
-    spreadsheet padded it with; the table with ``,`` between columns and ``.`` in numbers. A table of numbers alone
-    (no quote, only the session's numeric columns) is rewritten byte for byte; else parsed (its text columns kept)."""
+#: A quoted number with a decimal comma (``"1,23"``, ``"-0,5"``, ``"9,8E-05"``) as a table's first cell.
+_QUOTED_DECIMAL_COMMA = re.compile(rb'^"[-+]?\d+,\d+(?:[eE][-+]?\d+)?"(?:,|\r?$)')
+
+
+def _resaved_layout(head: bytes, path: Path) -> tuple[str, str] | None:
+    """``(separator, decimal mark)`` of a session file a spreadsheet saved again: with ``;`` (EDGE-174), or with ``,``
+    and its numbers quoted with a decimal comma (``"1,23"``, EDGE-178); else None (read as written). A ``,``-separated
+    file with unquoted decimal-comma numbers is refused: its columns cannot be told apart."""
+    decimal = _semicolon_table(head)
+    if decimal is not None:
+        return ";", decimal
+    _, table = _header_and_table(head)
+    column_line, _, rows = table.partition(b"\n")
+    names = [n.strip().strip('"') for n in column_line.decode("utf-8", "replace").strip().split(",")]
+    if not set(CORE_COLUMNS) <= set(names):
+        return None
+    first = rows.split(b"\n", 1)[0].rstrip(b"\r")
+    if _QUOTED_DECIMAL_COMMA.match(first):
+        return ",", ","
+    if (
+        b'"' not in first
+        and first.count(b",") >= 2 * (len(CORE_COLUMNS) - 1)
+        and all(re.fullmatch(rb"[-+]?\d+", cell.strip()) for cell in first.split(b",")[:2])
+    ):  # each number split at its decimal comma: twice the columns, whole numbers
+        raise InputFileError(
+            path,
+            "was saved again with ',' between columns and ',' for the decimal point, unquoted (by a spreadsheet in a "
+            "decimal-comma locale): its columns cannot be told apart; save it again with ';' between columns (CSV "
+            "with ';'), or with '.' for the decimal point",
+        )
+    return None
+
+
+def _comma_separated(text: bytes, decimal: str, path: Path, sep: str = ";") -> bytes:
+    """The session file ``text`` saved by a spreadsheet with ``sep`` (``;``, or ``,`` with quoted numbers; and a
+    decimal comma) in the session's own layout: each header line's fields joined again with ``,`` (the spreadsheet split
+    it at its commas) without the ``sep`` the spreadsheet padded it with; the table with ``,`` between columns and ``.``
+    in numbers. A table of numbers alone (no quote, only the session's numeric columns) is rewritten byte for byte; else
+    parsed (its text columns kept)."""
     header, table = _header_and_table(text)
     fixed = []
     for line in header:  # a few lines: the header
         try:
-            fields = next(csv.reader([line.decode("utf-8", "replace")], delimiter=";"), [])
+            fields = next(csv.reader([line.decode("utf-8", "replace")], delimiter=sep), [])
         except csv.Error:
-            fields = line.decode("utf-8", "replace").split(";")
+            fields = line.decode("utf-8", "replace").split(sep)
         while fields and not fields[-1].strip():
             fields.pop()
         fixed.append(",".join(fields).encode())
     column_line = table.split(b"\n", 1)[0].decode("utf-8", "replace")
-    names = [n.strip().strip('"') for n in column_line.strip().split(";")]
+    names = [n.strip().strip('"') for n in column_line.strip().split(sep)]
     numeric = {*CORE_COLUMNS, *GYR_COLUMNS}
-    if b'"' not in table and set(names) <= numeric:  # no padding either: the table is the widest
+    if sep == ";" and b'"' not in table and set(names) <= numeric:  # no padding either: the table is the widest
         body = table.replace(b",", b".").replace(b";", b",") if decimal == "," else table.replace(b";", b",")
     else:
         try:
-            frame = pd.read_csv(io.BytesIO(table), sep=";", dtype=str, keep_default_na=False, skip_blank_lines=False)
+            frame = pd.read_csv(io.BytesIO(table), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
         except (ValueError, pd.errors.ParserError) as exc:
-            raise InputFileError(path, f"table saved with ';' cannot be parsed ({str(exc).splitlines()[0]})") from None
+            why = str(exc).splitlines()[0]
+            raise InputFileError(path, f"table saved with {sep!r} cannot be parsed ({why})") from None
         frame.columns = [str(c).strip() for c in frame.columns]
         padding = [c for c in frame.columns if c.startswith("Unnamed: ") and not frame[c].str.strip().any()]
         frame = frame.drop(columns=padding)

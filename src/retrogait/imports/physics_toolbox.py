@@ -34,6 +34,7 @@ from retrogait.imports.common import (
     head_bytes,
     head_text,
     header_fields,
+    in_time_order,
     read_table,
     say_delivery,
     table_gyro,
@@ -119,6 +120,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     report.rows_read = len(table) + report.dropped_total
     t, kind = text_time_s(table[by_short["time"]], decimal)  # 0,006431 s in a decimal-comma export
     values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
+    if kind == "number":  # rows sorted by another column: back in time order before their unit is told (EDGE-177)
+        t, values = in_time_order(t, values, report, "row", unit=" (its unit)")
     t, packets = delivery_retimed(t, values)  # the phone's stamps, per sample or per delivered batch (EDGE-150)
     inferred: dict[str, str] = {}
     to_s = 1.0
