@@ -416,3 +416,21 @@ def test_a_polar_workbook_whose_name_holds_brackets_finds_its_gyroscope(tmp_path
     _as_workbook(next(folder.glob("*_GYRO.txt")))
     result = load_recording(_as_workbook(next(folder.glob("*_ACC.txt"))))
     assert result.report.format == "polar_logger" and result.session.gyr is not None
+
+
+@pytest.mark.parametrize("app", ["phyphox", "generic_csv"])
+def test_rows_newest_first_with_repeated_stamps_are_refused_as_newest_first_ones(app: str, tmp_path: Path) -> None:
+    """Rows newest first keep EDGE-2's answer (refused: sort the file by time), as ``time_order_lost`` says; with two
+    stamps repeated (a phone's clock) the time no longer stepped back at all but one of its steps and the rows were
+    put back in order as a table "sorted by another column?" (REVIEW-18): the same file refused or read by its ties."""
+    make, tables, _, sep = _APPS[app]
+    recording = make(tmp_path)
+    for pattern in tables:
+        for table in tmp_path.glob(pattern):
+            header, *rows = table.read_text().splitlines()
+            for k in (100, 200):  # a stamp written twice: the row after it carries the stamp of the row before
+                cells = rows[k + 1].split(sep)
+                rows[k + 1] = sep.join([rows[k].split(sep)[0], *cells[1:]])
+            table.write_text("\n".join([header, *rows[::-1]]) + "\n")
+    with pytest.raises(RetrogaitError, match=r"sort the (file|rows) by"):
+        load_recording(recording)

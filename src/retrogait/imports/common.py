@@ -886,17 +886,18 @@ def steady_when_sorted(values: FloatArray, in_order: bool = False) -> bool:
 def time_order_lost(t: FloatArray) -> tuple[NDArray[np.intp], float, float] | None:
     """``(the order that puts the rows back in time, the share of rows where it stepped back, its median step sorted)``
     where a sort by another column put rows out of time order (one rule for every table, EDGE-172, EDGE-177): ``t``
-    (finite, any unit) steps back at as many places as a sort makes (:func:`stepped_back_as_sorted`), not at every row
-    (rows newest first keep EDGE-2's answer), and, sorted, is a steady clock (:func:`steady_when_sorted`: one time a
-    row), with more than ``MAX_TIME_BACK_SHARE`` of its rows behind a time already read (fewer are dropped, EDGE-2) and
-    at most that share of its sorted steps shorter than a ``STEADY_STEP_FACTOR``-th of their median (a real clock has
-    none: the stretches of a clock that went back overlap, interleaved once sorted). Else None: a clock reset or joined
-    recordings (a few steps back, or times repeated or overlapping) keep EDGE-2's answer."""
+    (finite, any unit) steps back at as many places as a sort makes (:func:`stepped_back_as_sorted`) and forward at more
+    than one (rows newest first keep EDGE-2's answer, a stamp repeated or not: REVIEW-18), and, sorted, is a steady
+    clock (:func:`steady_when_sorted`: one time a row), with more than ``MAX_TIME_BACK_SHARE`` of its rows behind a time
+    already read (fewer are dropped, EDGE-2) and at most that share of its sorted steps shorter than a
+    ``STEADY_STEP_FACTOR``-th of their median (a real clock has none: the stretches of a clock that went back overlap,
+    interleaved once sorted). Else None: a clock reset or joined recordings (a few steps back, or times repeated or
+    overlapping) keep EDGE-2's answer."""
     steps = np.diff(t)
     if steps.size < 20 or not np.isfinite(t).all():
         return None
     back = float(np.mean(steps < 0))
-    if not stepped_back_as_sorted(t) or back >= 1.0 - 1.0 / steps.size:
+    if not stepped_back_as_sorted(t) or np.count_nonzero(steps > 0) <= 1:  # newest first, stamps repeated or not
         return None
     behind = int(np.count_nonzero(t[1:] < np.maximum.accumulate(t)[:-1]))
     if behind <= MAX_TIME_BACK_SHARE * t.size or not steady_when_sorted(t):  # a few rows behind: dropped (EDGE-2)
