@@ -434,3 +434,55 @@ def test_rows_newest_first_with_repeated_stamps_are_refused_as_newest_first_ones
             table.write_text("\n".join([header, *rows[::-1]]) + "\n")
     with pytest.raises(RetrogaitError, match=r"sort the (file|rows) by"):
         load_recording(recording)
+
+
+def test_a_session_file_whose_first_row_holds_whole_numbers_is_read(tmp_path: Path) -> None:
+    """A session file written by another tool (or saved again by a spreadsheet with '.' for the decimal point) writes
+    0.0 as "0": a first row "0,0,0,10,0,0,0" was refused as "saved again with ',' ... for the decimal point, unquoted"
+    (EDGE-178 asked only that its first two cells be whole numbers and the row have twice the core's commas). A number
+    split at its decimal comma gives the row more cells than the header has names; this one has as many (REVIEW-19)."""
+    t = samples.times()
+    acc, gyr = samples.truth_acc_ms2(t), samples.truth_gyr_dps(t)
+    acc[0], gyr[0] = (0.0, 0.0, 10.0), (0.0, 0.0, 0.0)
+    meta = SessionMeta(placement="shank", sample_rate_hz=100.0, side="left")
+    original = write_session(Session(t_s=t, acc=acc, gyr=gyr, meta=meta), tmp_path / "session.csv")
+    expected = load_recording(original).session
+    lines = original.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if not line.startswith("#")) + 1
+    lines[first] = ",".join(cell.removesuffix(".0") for cell in lines[first].split(","))
+    assert lines[first] == "0,0,0,10,0,0,0"
+    whole = tmp_path / "whole.csv"
+    whole.write_text("\n".join(lines) + "\n")
+    result = load_recording(whole)
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+
+
+def test_a_session_file_saved_again_with_quoted_decimal_commas_and_whole_numbers_unquoted_is_read(
+    tmp_path: Path,
+) -> None:
+    """A spreadsheet writes the numbers it holds: t_s = 0.0 as ``0``, unquoted (no comma in it), the others quoted
+    (``"0,01"``). EDGE-178 looked only at the first row's first cell and refused the file "column t_s holds text, not a
+    number: '0,01'"; now a quoted decimal-comma number in a core column of the first rows tells it (REVIEW-19)."""
+    t = samples.times()
+    meta = SessionMeta(placement="shank", sample_rate_hz=100.0, side="left")
+    session = Session(t_s=t, acc=samples.truth_acc_ms2(t), gyr=samples.truth_gyr_dps(t), meta=meta)
+    original = write_session(session, tmp_path / "session.csv")
+    expected = load_recording(original).session
+    rows = list(csv.reader(io.StringIO(original.read_text())))
+    width = max(len(row) for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    table = False
+    for row in rows:
+        if not row[0].startswith("#"):
+            row = [f"{float(c):.15g}".replace(".", ",") for c in row] if table else row
+            table = True
+        writer.writerow(row + [""] * (width - len(row)))
+    resaved = tmp_path / "resaved.csv"
+    resaved.write_text(out.getvalue())
+    assert out.getvalue().split("t_s,acc_x", 1)[1].splitlines()[1].startswith("0,0,")  # t_s and acc_x unquoted
+    result = load_recording(resaved)
+    np.testing.assert_allclose(result.session.t_s, expected.t_s, rtol=1e-14)
+    np.testing.assert_allclose(result.session.acc, expected.acc, rtol=1e-14)
+    assert "quoted numbers with ','" in result.session.meta.extra["import_notes"]

@@ -123,14 +123,18 @@ def _semicolon_table(head: bytes) -> str | None:
     return "," if b"," in rows[:4096] else "."
 
 
-#: A quoted number with a decimal comma (``"1,23"``, ``"-0,5"``, ``"9,8E-05"``) as a table's first cell.
-_QUOTED_DECIMAL_COMMA = re.compile(rb'^"[-+]?\d+,\d+(?:[eE][-+]?\d+)?"(?:,|\r?$)')
+#: A number with a decimal comma (``1,23``, ``-0,5``, ``9,8E-05``): a cell a spreadsheet quoted in a ``,`` file.
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+(?:[eE][-+]?\d+)?")
+#: The table's first rows looked at for a spreadsheet's layout (a whole number, as t_s = 0, needs no quote).
+_LAYOUT_ROWS = 20
 
 
 def _resaved_layout(head: bytes, path: Path) -> tuple[str, str] | None:
     """``(separator, decimal mark)`` of a session file a spreadsheet saved again: with ``;`` (EDGE-174), or with ``,``
-    and its numbers quoted with a decimal comma (``"1,23"``, EDGE-178); else None (read as written). A ``,``-separated
-    file with unquoted decimal-comma numbers is refused: its columns cannot be told apart."""
+    and its numbers quoted with a decimal comma (``"1,23"``, EDGE-178; whole numbers as ``0`` unquoted, REVIEW-19),
+    found in a core column of the first ``_LAYOUT_ROWS`` rows; else None (read as written). A ``,``-separated file with
+    unquoted decimal-comma numbers (a row with more cells than the header has names) is refused: its columns cannot be
+    told apart."""
     decimal = _semicolon_table(head)
     if decimal is not None:
         return ";", decimal
@@ -139,20 +143,29 @@ def _resaved_layout(head: bytes, path: Path) -> tuple[str, str] | None:
     names = [n.strip().strip('"') for n in column_line.decode("utf-8", "replace").strip().split(",")]
     if not set(CORE_COLUMNS) <= set(names):
         return None
-    first = rows.split(b"\n", 1)[0].rstrip(b"\r")
-    if _QUOTED_DECIMAL_COMMA.match(first):
+    lines = rows.split(b"\n")[:-1][:_LAYOUT_ROWS]  # whole lines only: the head may cut the last
+    core = [names.index(c) for c in CORE_COLUMNS]
+    try:
+        parsed = list(csv.reader(line.decode("utf-8", "replace").rstrip("\r") for line in lines))
+    except csv.Error:
+        parsed = []
+    if any(_DECIMAL_COMMA.fullmatch(row[i].strip()) for row in parsed for i in core if i < len(row)):
         return ",", ","
-    if (
-        b'"' not in first
-        and first.count(b",") >= 2 * (len(CORE_COLUMNS) - 1)
-        and all(re.fullmatch(rb"[-+]?\d+", cell.strip()) for cell in first.split(b",")[:2])
-    ):  # each number split at its decimal comma: twice the columns, whole numbers
-        raise InputFileError(
-            path,
-            "was saved again with ',' between columns and ',' for the decimal point, unquoted (by a spreadsheet in a "
-            "decimal-comma locale): its columns cannot be told apart; save it again with ';' between columns (CSV "
-            "with ';'), or with '.' for the decimal point",
-        )
+    named = sum(1 for name in names if name)
+    for line in lines:
+        cells = [cell.strip() for cell in line.rstrip(b"\r").split(b",")]
+        if (
+            b'"' not in line
+            and len(cells) >= 2 * len(CORE_COLUMNS) - 1
+            and all(re.fullmatch(rb"[-+]?\d+", cell) for cell in cells[:2])
+            and sum(1 for cell in cells if cell) > named
+        ):  # each number split at its decimal comma: more cells than names (a row of whole numbers has as many)
+            raise InputFileError(
+                path,
+                "was saved again with ',' between columns and ',' for the decimal point, unquoted (by a spreadsheet in "
+                "a decimal-comma locale): its columns cannot be told apart; save it again with ';' between columns "
+                "(CSV with ';'), or with '.' for the decimal point",
+            )
     return None
 
 
