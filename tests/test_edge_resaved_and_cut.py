@@ -299,10 +299,10 @@ def test_a_headerless_table_of_date_text_sorted_by_another_column_is_put_back_or
         assert "out of time order: column 0 holds" in message and "sort the file by column 0" in message
 
 
-def _spreadsheet_comma(text: str, quoted: bool) -> str:
+def _spreadsheet_comma(text: str, quoted: bool, as_held: bool = False) -> str:
     """A session file opened in a spreadsheet in a decimal-comma locale (split at its commas) and saved as CSV with
     ``,`` between the cells, each row padded to the widest; numbers with a decimal comma, quoted (LibreOffice, Excel)
-    where ``quoted``."""
+    where ``quoted``; ``as_held``: each written as the number the spreadsheet holds (0.0 as ``0``, unquoted)."""
     rows = list(csv.reader(io.StringIO(text)))
     width = max(len(row) for row in rows)
     out = io.StringIO()
@@ -310,7 +310,8 @@ def _spreadsheet_comma(text: str, quoted: bool) -> str:
     table = False
     for row in rows:
         if not row[0].startswith("#"):
-            row = [c.replace(".", ",") for c in row] if table else row
+            cells = [f"{float(c):.15g}" for c in row] if as_held and table else row
+            row = [c.replace(".", ",") for c in cells] if table else row
             table = True
         if quoted:
             writer.writerow(row + [""] * (width - len(row)))
@@ -469,19 +470,10 @@ def test_a_session_file_saved_again_with_quoted_decimal_commas_and_whole_numbers
     session = Session(t_s=t, acc=samples.truth_acc_ms2(t), gyr=samples.truth_gyr_dps(t), meta=meta)
     original = write_session(session, tmp_path / "session.csv")
     expected = load_recording(original).session
-    rows = list(csv.reader(io.StringIO(original.read_text())))
-    width = max(len(row) for row in rows)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    table = False
-    for row in rows:
-        if not row[0].startswith("#"):
-            row = [f"{float(c):.15g}".replace(".", ",") for c in row] if table else row
-            table = True
-        writer.writerow(row + [""] * (width - len(row)))
+    text = _spreadsheet_comma(original.read_text(), quoted=True, as_held=True)
     resaved = tmp_path / "resaved.csv"
-    resaved.write_text(out.getvalue())
-    assert out.getvalue().split("t_s,acc_x", 1)[1].splitlines()[1].startswith("0,0,")  # t_s and acc_x unquoted
+    resaved.write_text(text)
+    assert text.split("t_s,acc_x", 1)[1].splitlines()[1].startswith("0,0,")  # t_s and acc_x unquoted
     result = load_recording(resaved)
     np.testing.assert_allclose(result.session.t_s, expected.t_s, rtol=1e-14)
     np.testing.assert_allclose(result.session.acc, expected.acc, rtol=1e-14)
