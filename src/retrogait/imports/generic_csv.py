@@ -271,18 +271,21 @@ def _time_order_restored(
             f"has its rows out of time order (sorted by another column?), and columns {', '.join(orders)} each hold a "
             "steady clock in another order: sort the file by its time column",
         )
-    values = clocks[first]
-    if time_order_lost(values) is None:  # a clock stepping back at a few places: EDGE-2's (one rule, EDGE-177)
+    lost = time_order_lost(clocks[first])
+    if lost is None:  # a clock stepping back at a few places: EDGE-2's (one rule, EDGE-177)
         return None
-    step = float(np.median(np.diff(np.sort(values))))
-    restored = text[: int(starts[0])] + _gathered(text, starts, ends, orders[first]) + text[int(ends[-1]) + 1 :]
-    back = float(np.mean(np.diff(values) < 0))
-    note = (
-        f"rows were not in time order (column {first} stepped back at {back:.0%} of them: sorted by another column?): "
-        f"put back in the order of column {first}, whose values step by {step:.6g}{'' if first in numeric else ' s'} "
-        "once sorted"
+    order, back, step = lost
+    restored = text[: int(starts[0])] + _gathered(text, starts, ends, order) + text[int(ends[-1]) + 1 :]
+    return restored, _order_note(first, back, step, "" if first in numeric else " s")
+
+
+def _order_note(column: str, back: float, step: float, unit: str) -> str:
+    """The note on rows put back in the order of ``column``, which stepped back at ``back`` of them and steps by
+    ``step`` (``unit``) once sorted (EDGE-172, EDGE-177)."""
+    return (
+        f"rows were not in time order (column {column} stepped back at {back:.0%} of them: sorted by another column?): "
+        f"put back in the order of column {column}, whose values step by {step:.6g}{unit} once sorted"
     )
-    return restored, note
 
 
 def _refuse_text_times_out_of_order(table: _Table, numeric: list[str], display: str) -> None:
@@ -683,11 +686,7 @@ def _in_time_order(frame: pd.DataFrame, plan: _Plan, display: str) -> pd.DataFra
         )
     order, back, step = lost
     rows = np.concatenate([np.flatnonzero(finite)[order], np.flatnonzero(~finite)])
-    unit = " s" if plan.time_text else ""
-    plan.notes.append(
-        f"rows were not in time order (column {plan.unordered} stepped back at {back:.0%} of them: sorted by another "
-        f"column?): put back in the order of column {plan.unordered}, whose values step by {step:.6g}{unit} once sorted"
-    )
+    plan.notes.append(_order_note(plan.unordered, back, step, " s" if plan.time_text else ""))
     return frame.iloc[rows].reset_index(drop=True)
 
 
