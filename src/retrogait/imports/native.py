@@ -112,12 +112,17 @@ def _header_and_table(text: bytes) -> tuple[list[bytes], bytes]:
     return lines, text[at:]
 
 
+def _column_names(head: bytes, sep: str) -> tuple[list[str], bytes]:
+    """The column line's names of a session file's text split at ``sep``, and the rows after it."""
+    _, table = _header_and_table(head)
+    column_line, _, rows = table.partition(b"\n")
+    return [n.strip().strip('"') for n in column_line.decode("utf-8", "replace").strip().split(sep)], rows
+
+
 def _semicolon_table(head: bytes) -> str | None:
     """The decimal mark (``.`` or ``,``) of a session file a spreadsheet saved again with ``;`` between its columns
     (its column line splits into the session's columns at ``;``, not at ``,``), else None (EDGE-174)."""
-    _, table = _header_and_table(head)
-    column_line, _, rows = table.partition(b"\n")
-    names = [n.strip().strip('"') for n in column_line.decode("utf-8", "replace").strip().split(";")]
+    names, rows = _column_names(head, ";")
     if len(names) < len(CORE_COLUMNS) or not set(CORE_COLUMNS) <= set(names):
         return None
     return "," if b"," in rows[:4096] else "."
@@ -138,9 +143,7 @@ def _resaved_layout(head: bytes, path: Path) -> tuple[str, str] | None:
     decimal = _semicolon_table(head)
     if decimal is not None:
         return ";", decimal
-    _, table = _header_and_table(head)
-    column_line, _, rows = table.partition(b"\n")
-    names = [n.strip().strip('"') for n in column_line.decode("utf-8", "replace").strip().split(",")]
+    names, rows = _column_names(head, ",")
     if not set(CORE_COLUMNS) <= set(names):
         return None
     lines = rows.split(b"\n")[:-1][:_LAYOUT_ROWS]  # whole lines only: the head may cut the last
