@@ -487,10 +487,12 @@ def _acc_scale(acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[s
 
 
 def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:
-    """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1."""
-    moving = float(np.std(norm_rows(acc_ms2))) > 2.0
+    """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1 (whether it moves is asked
+    only of a gyroscope that looks like rad/s: PERF-54)."""
     p99 = float(np.percentile(norm_rows(gyr), 99))
-    if moving and 0.0 < p99 < RADS_P99_DPS:  # the read's own rad/s bound (PERF-47), one value
+    if not 0.0 < p99 < RADS_P99_DPS:  # the read's own rad/s bound (PERF-47), one value
+        return 1.0
+    if float(np.std(norm_rows(acc_ms2))) > 2.0:  # moving
         notes.append(f"angular rate looked like rad/s (99th percentile {p99:.2f}); converted to deg/s")
         return float(np.degrees(1.0))
     return 1.0
