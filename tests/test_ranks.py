@@ -58,4 +58,5 @@ def test_a_quantile_between_far_apart_neighbours_and_a_nan() -> None:
     assert quantile_at_least(values, 99.0, 6.0) is False  # 6.0 is not above the margin: not told
     assert quantile_at_least(np.r_[np.full(98, 6.000001), 1e300, 1e300], 99.0, 6.0) is True
     assert quantile_at_least(np.r_[np.full(98, 7.0), math.nan], 99.0, 6.0) is False  # np.percentile is NaN
+    assert quantile_at_least(np.r_[np.full(98, 7.0), math.inf, math.inf], 99.0, 6.0) is False  # NaN: inf - inf
     assert quantile_at_least(np.full(1, 7.0), 99.0, 6.0) is False  # too few values for the margin of one

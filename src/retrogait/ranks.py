@@ -13,6 +13,8 @@ from numpy.typing import NDArray
 #: Relative margin over a quantile's bound: numpy's interpolation between two order statistics can round its
 #: result a few ulps below the lower one; a margin of 1e-9 is far above that and far below any bound's meaning.
 QUANTILE_MARGIN = 1e-9
+#: The largest finite float64: a value above it is an infinity.
+FLOAT_MAX = float(np.finfo(np.float64).max)
 
 
 def median_within(values: NDArray[np.float64], low: float, high: float) -> bool | None:
@@ -32,7 +34,7 @@ def median_within(values: NDArray[np.float64], low: float, high: float) -> bool 
 
 def quantile_at_least(values: NDArray[np.float64], q: float, bound: float) -> bool:
     """True when ``np.percentile(values, q)`` (linear) is surely at least ``bound`` (> 0): the order statistic one
-    below its lower neighbour is at least ``bound`` x (1 + QUANTILE_MARGIN), and no NaN. False: not told."""
+    below its lower neighbour is at least ``bound`` x (1 + QUANTILE_MARGIN), and every value finite. False: not told."""
     n = values.size
     if n == 0:
         return False
@@ -40,7 +42,7 @@ def quantile_at_least(values: NDArray[np.float64], q: float, bound: float) -> bo
     if lower < 0:
         return False
     level = bound * (1.0 + QUANTILE_MARGIN)
-    at_least = int(np.count_nonzero(values >= level))
+    at_least = int(np.count_nonzero((values >= level) & (values <= FLOAT_MAX)))
     if at_least + int(np.count_nonzero(values < level)) != n:
-        return False  # a NaN: np.percentile is NaN
+        return False  # a NaN or an infinity: np.percentile is NaN or may be (inf - inf between neighbours)
     return n - at_least <= lower
