@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from retrogait.batch import run_batch
-from retrogait.csvsafe import FORMULA_STARTS, safe_cell, safe_frame, write_csv
+from retrogait.csvsafe import FORMULA_STARTS, float_texts, safe_cell, safe_frame, write_csv
 from retrogait.session import write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -221,3 +221,32 @@ def test_one_formula_among_many_labels_is_neutralised() -> None:
     out = safe_frame(pd.DataFrame({"direction": labels, "clean": clean}))
     assert out["direction"].iloc[5000] == "'=1+1" and (out["direction"] != labels).sum() == 1
     assert out["clean"].tolist() == clean.tolist()
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize(("float_format", "na_rep"), [("%.6g", ""), ("%.3f", "NA")])
+def test_repeated_floats_are_spelled_once_with_the_text_of_each_value(
+    seed: int, float_format: str, na_rep: str, tmp_path: Path
+) -> None:
+    """PERF-53: a column that repeats its values has each distinct value (by its bits) spelled once; the text is
+    one ``%`` per value and pandas' bytes: -0.0 apart from 0.0, NaNs of other bits all ``na_rep``, infinities."""
+    rng = np.random.default_rng(seed)
+    quiet_nan = np.array([0x7FF8000000000001], dtype=np.int64).view(np.float64)[0]
+    pool = np.array([0.0, -0.0, math.nan, quiet_nan, math.inf, -math.inf, 5e-324, 1.5, -1.5, 0.1 + 0.2, 1e300])
+    frame = pd.DataFrame(
+        {
+            "repeats": rng.choice(pool, 400),
+            "nan_only": np.full(400, math.nan),
+            "distinct": rng.standard_normal(400),
+            "half": np.where(rng.random(400) < 0.5, rng.choice(pool, 400), rng.standard_normal(400)),
+        }
+    )
+    for column in frame.columns:
+        values = frame[column].to_numpy()
+        expected = [na_rep if math.isnan(v) else float_format % v for v in values.tolist()]
+        assert float_texts(values, float_format, na_rep) == expected
+    assert float_texts(np.array([0.0, -0.0, 0.0]), "%g") == ["0", "-0", "0"]
+    write_csv(frame, tmp_path / "ours.csv", float_format=float_format, na_rep=na_rep)
+    with (tmp_path / "pandas.csv").open("w", newline="") as fh:
+        safe_frame(frame).to_csv(fh, index=False, float_format=float_format, na_rep=na_rep)
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

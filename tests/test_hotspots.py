@@ -622,3 +622,25 @@ def test_a_shank_s_sagittal_rate_is_low_passed_once(monkeypatch: pytest.MonkeyPa
     found = detect_contacts(signals)
     assert len(found) > 10 and (found.to_idx >= 0).mean() > 0.9
     assert len(filtered) == len(set(filtered))  # no signal low-passed twice alike
+
+
+def test_a_gyroscope_in_deg_s_needs_no_movement_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-54: preprocess asks whether the sensor moves only of a gyroscope that looks like rad/s (99th
+    percentile |rate| under 6); a deg/s one is taken as it is without |acc|'s spread over every row. The answers:
+    rad/s of a moving sensor converted, of a still one not, deg/s untouched."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    moving = np.c_[rng.normal(0, 4.0, (n, 2)), 9.81 + rng.normal(0, 4.0, n)]
+    still = np.c_[rng.normal(0, 0.01, (n, 2)), 9.81 + rng.normal(0, 0.01, n)]
+    deg_s, rad_s = rng.normal(0, 60.0, (n, 3)), rng.normal(0, 1.0, (n, 3))
+    notes: list[str] = []
+    assert preprocess_module._gyr_scale(moving, rad_s, notes) == pytest.approx(180 / np.pi)
+    assert "rad/s" in notes[-1]
+    assert preprocess_module._gyr_scale(still, rad_s, []) == 1.0
+    norms: list[int] = []
+    monkeypatch.setattr(preprocess_module, "norm_rows", lambda v: norms.append(len(v)) or norm_rows(v))
+    for acc in (moving, still):
+        notes = []
+        assert preprocess_module._gyr_scale(acc, deg_s, notes) == 1.0
+        assert notes == []
+    assert norms == [n, n]  # the gyroscope's |rate| only, once a call

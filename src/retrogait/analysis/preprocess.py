@@ -35,6 +35,7 @@ from retrogait.conventions import (
 )
 from retrogait.errors import RetrogaitError
 from retrogait.masks import true_runs
+from retrogait.ranks import median_within, quantile_at_least
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.session import MIN_GYRO_COVERAGE, RADS_P99_DPS, Session, within_acc_range
@@ -461,7 +462,10 @@ def _acc_scale(acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[s
     A median above 1 g in m/s^2 but far below 1 g in mg is m/s^2 of a limb that never rests (a foot running
     without a stop: its swing adds to gravity in every sample) when the quietest 1 s windows' mean holds 1
     to MOVING_GRAVITY_MAX_G g in m/s^2, the importers' test for a recording that never rests (IMPORT-24)."""
-    median = float(np.median(norm_rows(acc)))
+    norm = norm_rows(acc)
+    if median_within(norm, 4.9, 35.0):  # told by counting, else computed (PERF-54)
+        return 1.0
+    median = float(np.median(norm))
     if 4.9 <= median <= 35.0:
         return 1.0
     if 35.0 < median < 500.0:
@@ -487,10 +491,15 @@ def _acc_scale(acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[s
 
 
 def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:
-    """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1."""
-    moving = float(np.std(norm_rows(acc_ms2))) > 2.0
-    p99 = float(np.percentile(norm_rows(gyr), 99))
-    if moving and 0.0 < p99 < RADS_P99_DPS:  # the read's own rad/s bound (PERF-47), one value
+    """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1 (whether it moves is asked
+    only of a gyroscope that looks like rad/s: PERF-54)."""
+    rates = norm_rows(gyr)
+    if quantile_at_least(rates, 99.0, RADS_P99_DPS):  # told by counting, else computed (PERF-54)
+        return 1.0
+    p99 = float(np.percentile(rates, 99))
+    if not 0.0 < p99 < RADS_P99_DPS:  # the read's own rad/s bound (PERF-47), one value
+        return 1.0
+    if float(np.std(norm_rows(acc_ms2))) > 2.0:  # moving
         notes.append(f"angular rate looked like rad/s (99th percentile {p99:.2f}); converted to deg/s")
         return float(np.degrees(1.0))
     return 1.0

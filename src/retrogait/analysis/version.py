@@ -38,6 +38,7 @@ ANALYSIS_SOURCES = (
     "gyro_turning.py",
     "textparts.py",
     "recording_part.py",
+    "ranks.py",
 )
 #: Modules the analysis sources import that cannot change a result: messages, atomic file writes, the
 #: package version (in the analysis version by itself), lazy attribute loading, Ctrl-C handling (EDGE-1), the
