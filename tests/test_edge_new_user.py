@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -150,3 +151,32 @@ def test_a_scheduler_nothing_listens_on_is_refused_at_once_leaving_nothing(
         f"(nothing listens on 127.0.0.1 port {port}): is it running?\n"
     )
     assert not out.exists()
+
+
+def _plain_table(tmp_path: Path) -> Path:
+    """A simulated lower-back walk saved as a plain table (t, ax, ay, az in m/s^2): no placement anywhere."""
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    bouts = parse_bouts("still::0:2,forward:walking:1.3:25,still::0:2")
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=5)).session
+    path = tmp_path / "walk.csv"
+    rows = np.column_stack([session.t_s, session.acc])
+    np.savetxt(path, rows, delimiter=",", header="time_s,ax,ay,az", comments="", fmt="%.6f")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("options", "said"), [([], True), (["--placement", "other"], False), (["--placement", "lower_back"], False)]
+)
+def test_a_recording_analysed_as_other_because_no_placement_was_given_says_so(
+    tmp_path: Path, options: list[str], said: bool
+) -> None:
+    """A table with no placement was analysed as `other` (steps and cadence only, every direction `unknown`) with
+    no word that the placement was the import's default, nor what gives the rest (EDGE-185)."""
+    out = tmp_path / "out"
+    assert main(["analyze", str(_plain_table(tmp_path)), "-o", str(out), "--no-report", *options]) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    told = [n for n in summary["notes"] if n.startswith("placement not given")]
+    assert len(told) == int(said)
+    if said:
+        assert summary["placement"] == "other" and "--placement foot, shank or lower_back" in told[0]
