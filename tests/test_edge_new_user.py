@@ -180,3 +180,19 @@ def test_a_recording_analysed_as_other_because_no_placement_was_given_says_so(
     assert len(told) == int(said)
     if said:
         assert summary["placement"] == "other" and "--placement foot, shank or lower_back" in told[0]
+
+
+@pytest.mark.parametrize(("placement", "said"), [("hand", False), ("other", False), ("lower_back", True)])
+def test_a_phone_that_barely_moved_is_not_told_its_anterior_axis_was_not_found(
+    small_session: Session, placement: str, said: bool
+) -> None:
+    """A phone (any placement that counts steps from |a|) never reads an anterior axis, yet a still one was told
+    "too little movement to find the anterior axis", as a trunk sensor is (HONEST-30; the found-axis note was
+    already kept from phones)."""
+    from dataclasses import replace
+
+    from retrogait.analysis.preprocess import preprocess
+
+    session = replace(small_session, gyr=None, meta=replace(small_session.meta, placement=placement, side=None))
+    notes = preprocess(session, placement).notes
+    assert any("too little movement to find the anterior axis" in n for n in notes) == said

@@ -886,7 +886,8 @@ def _anterior(
     if moving.sum() < fs_hz:
         if declared is not None:
             return declared, "header", True, YawCheck()
-        notes.append("too little movement to find the anterior axis")
+        if placement not in STEP_COUNT_PLACEMENTS:  # phones never read one: nothing to say (HONEST-30)
+            notes.append("too little movement to find the anterior axis")
         return np.zeros(3), "none", False, YawCheck()
     if leg_gyro:
         assert gyr is not None
