@@ -196,3 +196,33 @@ def test_a_phone_that_barely_moved_is_not_told_its_anterior_axis_was_not_found(
     session = replace(small_session, gyr=None, meta=replace(small_session.meta, placement=placement, side=None))
     notes = preprocess(session, placement).notes
     assert any("too little movement to find the anterior axis" in n for n in notes) == said
+
+
+def test_info_says_a_placement_of_other_was_not_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`info` showed "generic_csv · other · ..." for a table with no placement, as if `other` had been found in it
+    (EDGE-186); a placement given is shown as before, with no such line."""
+    path = _plain_table(tmp_path)
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "generic_csv · other · " in out
+    assert "  placement: not given: `other` (steps and cadence only); give --placement" in out
+    converted = tmp_path / "thigh.csv"
+    assert main(["convert", str(path), "--out", str(converted), "--placement", "thigh"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(converted)]) == 0
+    out = capsys.readouterr().out
+    assert "· thigh · " in out and "not given" not in out
+
+
+@pytest.mark.parametrize(("placement", "said"), [("thigh", False), ("other", False), ("lower_back", True)])
+def test_the_report_of_a_phone_claims_no_anterior_axis(tmp_path: Path, placement: str, said: bool) -> None:
+    """The report of a phone trace said "placement other, 405.7 Hz, ...; anterior axis from signal." while the
+    phone placements read |a| only, no axis (PHONE-16); a lower-back sensor keeps the fact."""
+    from retrogait.analysis.load import load_input
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.report.analysis_report import build_analysis_html
+
+    session = load_input(_plain_table(tmp_path), placement=placement)
+    page = build_analysis_html(analyze(session, placement=placement))
+    assert f"placement {placement}, 100.0 Hz" in page
+    assert ("anterior axis from" in page) == said
