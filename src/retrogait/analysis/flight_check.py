@@ -54,6 +54,15 @@ def slow_flights(contacts: Contacts, step_time_s: NDArray[np.float64]) -> NDArra
     return slow
 
 
+def slow_flights_as_walking(contacts: Contacts, step_time_s: NDArray[np.float64]) -> tuple[Contacts, list[str]]:
+    """``contacts`` with the toe-offs of :func:`slow_flights` dropped (read as walking), and the note saying so
+    (none, and ``contacts`` as given, where no flight is slow)."""
+    slow = slow_flights(contacts, step_time_s)
+    if not slow.any():
+        return contacts, []
+    return without_slow_flights(contacts, slow), [slow_flight_note(slow, step_time_s)]
+
+
 def without_slow_flights(contacts: Contacts, slow: NDArray[np.bool_]) -> Contacts:
     """``contacts`` with the toe-offs of the ``slow`` ones dropped (-1): they are read as walking."""
     return Contacts(contacts.ic_idx, np.where(slow, -1, contacts.to_idx).astype(np.int64), contacts.side)

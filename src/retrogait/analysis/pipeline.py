@@ -33,7 +33,7 @@ from retrogait.analysis.direction import (
     step_directions,
 )
 from retrogait.analysis.effort import EFFORT_COLUMN, accumulated_change_g, effort_for_steps
-from retrogait.analysis.flight_check import slow_flight_note, slow_flights, without_slow_flights
+from retrogait.analysis.flight_check import slow_flights_as_walking
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
@@ -456,11 +456,8 @@ def _analyze_session(
     timing = step_timing(signals, contacts, settings.timing)
     flight_notes: list[str] = []
     if signals.placement == "lower_back" and len(contacts):  # a flight at a walker's cadence (PHONE-15)
-        slow = slow_flights(contacts, timing["step_time_s"].to_numpy(dtype=float))
-        if slow.any():
-            flight_notes.append(slow_flight_note(slow, timing["step_time_s"].to_numpy(dtype=float)))
-            contacts = without_slow_flights(contacts, slow)
-            timing = step_timing(signals, contacts, settings.timing)
+        contacts, flight_notes = slow_flights_as_walking(contacts, timing["step_time_s"].to_numpy(dtype=float))
+        timing = step_timing(signals, contacts, settings.timing) if flight_notes else timing
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
     transients = LandingTransients(signals, contacts, settings.transient)
