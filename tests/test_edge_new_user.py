@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -150,3 +151,78 @@ def test_a_scheduler_nothing_listens_on_is_refused_at_once_leaving_nothing(
         f"(nothing listens on 127.0.0.1 port {port}): is it running?\n"
     )
     assert not out.exists()
+
+
+def _plain_table(tmp_path: Path) -> Path:
+    """A simulated lower-back walk saved as a plain table (t, ax, ay, az in m/s^2): no placement anywhere."""
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    bouts = parse_bouts("still::0:2,forward:walking:1.3:25,still::0:2")
+    session = simulate(SimulationConfig("lower_back", bouts, sample_rate_hz=100.0, seed=5)).session
+    path = tmp_path / "walk.csv"
+    rows = np.column_stack([session.t_s, session.acc])
+    np.savetxt(path, rows, delimiter=",", header="time_s,ax,ay,az", comments="", fmt="%.6f")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("options", "said"), [([], True), (["--placement", "other"], False), (["--placement", "lower_back"], False)]
+)
+def test_a_recording_analysed_as_other_because_no_placement_was_given_says_so(
+    tmp_path: Path, options: list[str], said: bool
+) -> None:
+    """A table with no placement was analysed as `other` (steps and cadence only, every direction `unknown`) with
+    no word that the placement was the import's default, nor what gives the rest (EDGE-185)."""
+    out = tmp_path / "out"
+    assert main(["analyze", str(_plain_table(tmp_path)), "-o", str(out), "--no-report", *options]) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    told = [n for n in summary["notes"] if n.startswith("placement not given")]
+    assert len(told) == int(said)
+    if said:
+        assert summary["placement"] == "other" and "--placement foot, shank or lower_back" in told[0]
+
+
+@pytest.mark.parametrize(("placement", "said"), [("hand", False), ("other", False), ("lower_back", True)])
+def test_a_phone_that_barely_moved_is_not_told_its_anterior_axis_was_not_found(
+    small_session: Session, placement: str, said: bool
+) -> None:
+    """A phone (any placement that counts steps from |a|) never reads an anterior axis, yet a still one was told
+    "too little movement to find the anterior axis", as a trunk sensor is (HONEST-30; the found-axis note was
+    already kept from phones)."""
+    from dataclasses import replace
+
+    from retrogait.analysis.preprocess import preprocess
+
+    session = replace(small_session, gyr=None, meta=replace(small_session.meta, placement=placement, side=None))
+    notes = preprocess(session, placement).notes
+    assert any("too little movement to find the anterior axis" in n for n in notes) == said
+
+
+def test_info_says_a_placement_of_other_was_not_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`info` showed "generic_csv · other · ..." for a table with no placement, as if `other` had been found in it
+    (EDGE-186); a placement given is shown as before, with no such line."""
+    path = _plain_table(tmp_path)
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "generic_csv · other · " in out
+    assert "  placement: not given: `other` (steps and cadence only); give --placement" in out
+    converted = tmp_path / "thigh.csv"
+    assert main(["convert", str(path), "--out", str(converted), "--placement", "thigh"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(converted)]) == 0
+    out = capsys.readouterr().out
+    assert "· thigh · " in out and "not given" not in out
+
+
+@pytest.mark.parametrize(("placement", "said"), [("thigh", False), ("other", False), ("lower_back", True)])
+def test_the_report_of_a_phone_claims_no_anterior_axis(tmp_path: Path, placement: str, said: bool) -> None:
+    """The report of a phone trace said "placement other, 405.7 Hz, ...; anterior axis from signal." while the
+    phone placements read |a| only, no axis (PHONE-16); a lower-back sensor keeps the fact."""
+    from retrogait.analysis.load import load_input
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.report.analysis_report import build_analysis_html
+
+    session = load_input(_plain_table(tmp_path), placement=placement)
+    page = build_analysis_html(analyze(session, placement=placement))
+    assert f"placement {placement}, 100.0 Hz" in page
+    assert ("anterior axis from" in page) == said

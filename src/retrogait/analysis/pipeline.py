@@ -33,6 +33,7 @@ from retrogait.analysis.direction import (
     step_directions,
 )
 from retrogait.analysis.effort import EFFORT_COLUMN, accumulated_change_g, effort_for_steps
+from retrogait.analysis.flight_check import slow_flights_as_walking
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
@@ -453,6 +454,10 @@ def _analyze_session(
     if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
         contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
     timing = step_timing(signals, contacts, settings.timing)
+    flight_notes: list[str] = []
+    if signals.placement == "lower_back" and len(contacts):  # a flight at a walker's cadence (PHONE-15)
+        contacts, flight_notes = slow_flights_as_walking(contacts, timing["step_time_s"].to_numpy(dtype=float))
+        timing = step_timing(signals, contacts, settings.timing) if flight_notes else timing
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
     transients = LandingTransients(signals, contacts, settings.transient)
@@ -491,7 +496,12 @@ def _analyze_session(
     steps = steps.assign(**{c: _shared_text(steps[c]) for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, declared_signals, session)
     declared = anterior_axis or session.meta.anterior_axis
-    notes = [*gate_notes, *evidence.axis_notes(steps, declared, settings), *([vertical_note] if vertical_note else [])]
+    notes = [
+        *gate_notes,
+        *flight_notes,
+        *evidence.axis_notes(steps, declared, settings),
+        *([vertical_note] if vertical_note else []),
+    ]
     notes += placement_notes(declared_signals, bouts)  # a sensor that turns unlike its declared segment
     if reversal is not None:
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))

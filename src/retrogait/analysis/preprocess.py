@@ -58,6 +58,14 @@ GRID_BLOCK_SAMPLES = 1 << 15
 #: a calibrated +-2 g part reads its clip a few percent under 2 g). Gait at rest and walking holds no
 #: plateau of equal float values up there; a coarse grid's has its own test (HONEST-11) (HONEST-14).
 MIN_FULL_SCALE_G = 1.5
+#: What a recording analysed as ``other`` without ``--placement`` is told (EDGE-185): the placement no file
+#: states is the import's default, and it decides which measures exist.
+PLACEMENT_NOT_GIVEN_NOTE = (
+    "placement not given (--placement), so analysed as 'other': steps of either leg and cadence from the "
+    "acceleration's magnitude only; direction, foot strike, contact time and impact need the sensor on a foot, "
+    "shank or the lower back and --placement foot, shank or lower_back (a phone: thigh, arm, hand, chest or bag)"
+)
+
 #: Timestamps within this many sample periods of one slot each of a uniform clock are that clock's samples
 #: stamped with delivery jitter (HONEST-3): they are put on their slots, not interpolated between.
 SNAP_PERIODS = 0.45
@@ -90,10 +98,13 @@ def preprocess(
         RetrogaitError: one line, naming the source, when the data cannot be analysed.
     """
     where = session.source or "session"
+    given = placement
     placement, side, axis = _resolved_header(session, placement, side, anterior_axis, where)
     settings = settings or preset(placement).preprocess
     still = still or preset(placement).still
     notes: list[str] = _reading_notes(session)
+    if given is None and placement == "other" and not any("--placement" in note for note in notes):
+        notes.append(PLACEMENT_NOT_GIVEN_NOTE)  # the import's default, said (EDGE-185)
     t, acc, gyr, fs_hz, quantum_g = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
@@ -884,7 +895,8 @@ def _anterior(
     if moving.sum() < fs_hz:
         if declared is not None:
             return declared, "header", True, YawCheck()
-        notes.append("too little movement to find the anterior axis")
+        if placement not in STEP_COUNT_PLACEMENTS:  # phones never read one: nothing to say (HONEST-30)
+            notes.append("too little movement to find the anterior axis")
         return np.zeros(3), "none", False, YawCheck()
     if leg_gyro:
         assert gyr is not None

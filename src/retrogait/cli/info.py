@@ -61,6 +61,8 @@ def info(
         ]
         console.print(f"[bold]{safe(path.name)}[/bold]  {safe(' · '.join(facts))}")
         details = [("sensor", o.sensor)] if o.sensor else []
+        if o.placement == "other":  # what an import without --placement gives: a default, not a finding (EDGE-186)
+            details.append(("placement", "not given: `other` (steps and cadence only); give --placement"))
         details += [(k, v) for k, v in meta.extra.items() if k.startswith("inferred_")]
         if meta.extra.get("import_cut_short"):  # read up to where the file was cut off (EDGE-9)
             details.append(("cut short", meta.extra["import_cut_short"]))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from retrogait._version import __version__
-from retrogait.conventions import STANDARD_GRAVITY_MS2, landings_noun
+from retrogait.conventions import STANDARD_GRAVITY_MS2, STEP_COUNT_PLACEMENTS, landings_noun
 from retrogait.outfiles import write_text
 from retrogait.report.html import Section, Svg, render_html
 from retrogait.report.labels import (
@@ -309,10 +309,11 @@ def build_analysis_html(result: AnalysisResult) -> str:
     """The whole report page as one HTML string."""
     s = result.summary
     count_name = landings_name(s.get("placement"))
+    # a placement counting steps from |a| reads no anterior axis: the summary's source is no fact of it (PHONE-16)
+    axis = "." if s.get("placement") in STEP_COUNT_PLACEMENTS else f"; anterior axis from {s['anterior_source']}."
     facts = [
         f"placement {s['placement']}" + (f" ({s['side']})" if s.get("side") else "")
-        + f", {s['sample_rate_hz']:.1f} Hz, {s['duration_s']:.1f} s, {s['all']['n_steps']} {count_name}; "
-        f"anterior axis from {s['anterior_source']}.",
+        + f", {s['sample_rate_hz']:.1f} Hz, {s['duration_s']:.1f} s, {s['all']['n_steps']} {count_name}{axis}",
     ]  # fmt: skip
     if s.get("placement") in ("foot", "shank"):
         facts.append(
