@@ -3,6 +3,7 @@ fault runs without loss.
 
     python scripts/bench_live.py --seconds 30     # everything (about 8 minutes on a busy 2-core machine)
     python scripts/bench_live.py --skip-realtime  # replays only (deterministic)
+    python scripts/bench_live.py --skip-realtime --simulator-version 1 --fresh-seeds 7-30  # also seeds 7-30, version 1
     python scripts/bench_live.py --only-cpu       # the recording path's CPU without BLE (5., load independent)
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
@@ -83,7 +84,9 @@ from retrogait.live.settings import FeedbackSettings
 from retrogait.live.trigger import ImpactTrigger
 from retrogait.session import Session, SessionMeta, SessionWriter, read_session
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION
 from shared_recordings import foot_walking_sessions
+from validate import add_simulator_version
 
 TOLERANCE_S = 0.02
 PACKET = 8
@@ -96,6 +99,7 @@ BOUTS = [
     Bout("backward", "walking", 0.8, 10),
 ]
 TUNED_SEEDS = (1, 2)
+RESERVED_SEED = 67  # simulated people from here on are kept for a final fresh check
 HELD_OUT_SEEDS = (3, 4, 5, 6)
 STRESS_QUANTILES = (0.25, 0.5, 0.75)
 SURE = 0.9  # a label this confident must be right (issue 17)
@@ -277,9 +281,13 @@ def cue_decisions(r: Replay, name: str, target_of: dict[str, float] | float | No
     return out
 
 
-def sim_sessions(placement: str, seeds: tuple[int, ...]) -> list[tuple[Session, pd.DataFrame]]:
-    """The simulated sessions and their truth (one row per stance)."""
-    results = [simulate(SimulationConfig(placement, BOUTS, sample_rate_hz=200.0, seed=s)) for s in seeds]
+def sim_sessions(
+    placement: str, seeds: tuple[int, ...], version: int = DEFAULT_SIMULATOR_VERSION
+) -> list[tuple[Session, pd.DataFrame]]:
+    """The simulated sessions and their truth (one row per stance), of simulator ``version``."""
+    results = [
+        simulate(SimulationConfig(placement, BOUTS, sample_rate_hz=200.0, seed=s, version=version)) for s in seeds
+    ]
     return [(r.session, r.truth) for r in results]
 
 
@@ -388,8 +396,13 @@ def bench_soft_landings() -> None:
     print("   a packet at 200 Hz: 40 ms a packet; negative: decided before the peak's packet)")
 
 
-def bench_replays() -> None:
-    print("1. online vs offline (contacts within 20 ms; impact within 5 %; same direction, one stride of lag)")
+def bench_replays(version: int = DEFAULT_SIMULATOR_VERSION, fresh: tuple[int, ...] = ()) -> None:
+    """Sections 1-2b; ``version``: the simulator's; ``fresh``: seeds of further rows (section 1 only: not looked at
+    when anything here was chosen)."""
+    print(
+        f"1. online vs offline (contacts within 20 ms; impact within 5 %; same direction, one stride of lag;"
+        f" simulator version {version})"
+    )
     print(
         f"{'recording':<44} {'off':>5} {'on':>5} {'found%':>6} {'imp%':>6} {'dir%':>6} {'delay':>7} {'cpu%':>6}"
         f" {'on=tru':>7} {'off=tru':>7} {'on>=.9 x':>9} {'off>=.9 x':>9}"
@@ -397,7 +410,7 @@ def bench_replays() -> None:
     cue_rows: list[str] = []
     for placement in ("shank", "foot", "lower_back"):
         for label, seeds in (("seeds 1-2, in-sample", TUNED_SEEDS), ("seeds 3-6, held out", HELD_OUT_SEEDS)):
-            replays = [replay(s, truth) for s, truth in sim_sessions(placement, seeds)]
+            replays = [replay(s, truth) for s, truth in sim_sessions(placement, seeds, version)]
             name = f"simulator {placement} ({label})"
             print(_row(name, [agreement(r) for r in replays]))
             cue_rows.append(
@@ -408,9 +421,13 @@ def bench_replays() -> None:
                 counts = []
                 for r in replays:
                     gait = (r.offline["activity"] + " " + r.offline["direction"]).to_numpy()
-                    per = {g: float(np.nanquantile(r.offline["impact_peak_g"][gait == g], q)) for g in set(gait)}
+                    per = {g: _quantile(r.offline["impact_peak_g"].to_numpy()[gait == g], q) for g in set(gait)}
                     counts.append(cue_decisions(r, key, per))
                 cue_rows.append(_cue_row(f"{name} target at gait's {key}", counts))
+    if fresh:
+        for placement in ("shank", "foot", "lower_back"):
+            replays = [replay(s, truth) for s, truth in sim_sessions(placement, fresh, version)]
+            print(_row(f"simulator {placement} (seeds {fresh[0]}-{fresh[-1]}, fresh)", [agreement(r) for r in replays]))
     for name, sessions in real_sessions().items():
         replays = [replay(s) for s in sessions]
         print(_row(name, [agreement(r) for r in replays]))
@@ -708,12 +725,25 @@ def main() -> None:
     parser.add_argument("--skip-realtime", action="store_true", help="only the deterministic replays")
     parser.add_argument("--only-realtime", action="store_true", help="only the real-time runs and the fault runs")
     parser.add_argument("--only-cpu", action="store_true", help="only the recording path's CPU without BLE (5.)")
+    add_simulator_version(parser)
+    parser.add_argument(
+        "--fresh-seeds",
+        default="",
+        help="FIRST-LAST: section 1 rows on further seeds (7-30 in the decisions; seeds from 67 on are kept for a final"
+        " fresh check and refused)",
+    )
     args = parser.parse_args()
+    fresh: tuple[int, ...] = ()
+    if args.fresh_seeds:
+        first, _, last = args.fresh_seeds.partition("-")
+        fresh = tuple(range(int(first), int(last or first) + 1))
+        if not fresh or fresh[0] < 1 or fresh[-1] >= RESERVED_SEED:
+            parser.error(f"--fresh-seeds: seeds 1-{RESERVED_SEED - 1} (from {RESERVED_SEED} on: the final fresh check)")
     if args.only_cpu:
         bench_cpu(60.0)
         return
     if not args.only_realtime:
-        bench_replays()
+        bench_replays(args.simulator_version, fresh)
     if not args.skip_realtime:
         bench_realtime(args.seconds)
         bench_faults()

@@ -7,7 +7,7 @@ import numpy as np
 
 import retrogait
 from direction_sessions import confident_wrong, stepturn_bouts
-from retrogait.analysis.direction import own_bout_capped
+from retrogait.analysis.direction import own_bout_capped, own_bout_raised
 from retrogait.analysis.travel import FORGET, smooth_states
 from retrogait.simulate import SimulationConfig, simulate
 
@@ -47,3 +47,26 @@ def test_the_forward_walk_after_a_turn_takes_no_certainty_from_the_backward_walk
     k = int(np.argmin(np.abs(t - 47.645)))
     assert abs(t[k] - 47.645) < 0.02
     assert steps["direction"].iloc[k] != "backward"
+
+
+def test_a_contact_without_evidence_before_a_bout_end_keeps_its_own_bout_s_reading() -> None:
+    """LIVE-44: the backward run's last landing (no evidence of its own) before a change of gait (0.05) into a firm
+    forward walk: the chain lets the walk's evidence through the bout end's link and reads it `backward` at 0.63
+    (`unknown`), its own bout at 0.97. Each contact takes its own bout's reading; a contact whose own bout names
+    another state is left to the cap (never a change of state)."""
+    ev = np.zeros((10, 3))
+    ev[:5] = [-1.0, 0.0, -1.0]  # the run, backward
+    ev[6:] = [0.0, -5.0, -2.5]  # the walk, firmly forward; contact 5: none of its own
+    switch = np.full(9, 0.01)
+    switch[5] = 0.05  # the change of gait between contacts 5 and 6
+    ends = np.zeros(9, dtype=bool)
+    ends[5] = True
+    post = smooth_states(ev, switch)
+    own = smooth_states(ev, np.where(ends, FORGET, switch))
+    assert post[5, 1] < 0.7 < 0.95 < own[5, 1]
+    raised = own_bout_raised(own_bout_capped(post, own), own)
+    # every contact's own bout names the chain's state here, at least as surely: each reads as its own bout
+    np.testing.assert_allclose(raised, own)
+    assert np.all(np.argmax(raised, axis=1) == np.argmax(post, axis=1))
+    other = np.array([[0.2, 0.5, 0.3]])
+    np.testing.assert_allclose(own_bout_raised(other, np.array([[0.9, 0.05, 0.05]])), other)

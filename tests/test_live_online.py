@@ -508,3 +508,42 @@ def test_a_walk_ending_in_handling_without_standing_commits_its_last_contacts_af
     due = s.max_wait_s + s.hop_s
     late = [(round(x.ic_time_s, 2), x.ready_time_s) for x in walk if x.ready_time_s > x.ic_time_s + due]
     assert late == []
+
+
+def test_a_contact_before_a_bout_end_keeps_its_own_bout_s_reading_live() -> None:
+    """LIVE-44, synthetic: a backward run's last contact (no evidence of its own) whose lag crosses a bout end into a
+    firm forward walk. The lag lets the walk's evidence through the bout end's link: `unknown` 0.66 where its run
+    alone reads `backward` 0.97. At the lower back its label is its own bout's reading (the lag stops at the bout
+    end), as offline; elsewhere (the foot) nothing changes."""
+    settings = DirectionSettings()
+    run = np.array([-0.5, 0.0, -0.5])
+    walk = np.array([0.0, -5.0, -2.5])
+    no_cues = {"x_log_odds": 0.0, "free_log_odds": 0.0}
+
+    def last_of_run(placement: str, ends: list[bool] | None) -> tuple[str, float]:
+        filt = OnlineDirection(settings, placement)
+        for i in range(20):
+            filt.decide(run, FORGET if i == 0 else 0.01, [run, run], [0.01, 0.01], no_cues, False, True)
+        return filt.decide(np.zeros(3), 0.01, [walk, walk], [0.05, 0.01], no_cues, False, True, lag_bout_start=ends)
+
+    chain = last_of_run("foot", [True, False])
+    assert chain[0] == "unknown"
+    own = last_of_run("lower_back", [True, False])
+    assert own[0] == "backward" and own[1] > 0.95
+    assert last_of_run("lower_back", None) == chain  # no bout ends given: as before
+
+
+def test_the_last_landing_of_a_run_turning_into_a_walk_reads_as_offline() -> None:
+    """LIVE-44 (issue 14), simulator version 2 (the trunk carries its momentum): seed 3's backward run turns into the
+    forward walk at 44 s without standing. Its last landing (43.56 s) has no evidence of its own; offline read it
+    `unknown` 0.69, online `backward` 0.71 (the walk's evidence let through the change of gait's link, a knife edge
+    either side of 0.7). Both now read it as its own bout does: `backward` (the truth)."""
+    session = simulate(SimulationConfig("lower_back", BENCH_BOUTS, sample_rate_hz=200.0, seed=3, version=2)).session
+    offline = retrogait.analyze(session).steps
+    steps, _ = _run(session)
+    seam = [(row, s) for row, s in _matched(steps, offline) if 42.5 < row.ic_time_s < 45.5]
+    assert len(seam) >= 5
+    differ = [(round(s.ic_time_s, 2), s.direction, row.direction) for row, s in seam if s.direction != row.direction]
+    assert differ == []
+    last = [(row.direction, s.direction) for row, s in seam if 43.4 < row.ic_time_s < 43.7]
+    assert last == [("backward", "backward")]

@@ -191,7 +191,8 @@ def direction_probabilities(
         own, before, after = one_sided_states(
             evidence, np.where(bout_ends(signals, contacts, cues, settings), FORGET, switch)
         )
-        smoothed = own_bout_capped(smoothed, own)
+        # ... no surer than its own bout makes it (DIRECTION-32), nor less sure of that state for another bout (LIVE-44)
+        smoothed = own_bout_raised(own_bout_capped(smoothed, own), own)
         # a change across standing or a change of gait is the bout end's, not a seam (DIRECTION-40)
         smoothed = seam_capped(smoothed, evidence, before, after, settings.unknown_below_confidence)
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
@@ -212,6 +213,22 @@ def own_bout_capped(post: FloatArray, own: FloatArray) -> FloatArray:
     over = cap < post[rows, best]
     out = np.array(post, dtype=np.float64)
     out[over] = capped_posteriors(out[over], cap[over, None])
+    return out
+
+
+def own_bout_raised(post: FloatArray, own: FloatArray) -> FloatArray:
+    """(m, 3) posteriors ``post`` where ``own`` (the chain with every bout end forgetting: the contact's own bout alone,
+    :func:`own_bout_capped`) names the same most probable state and is surer of it: ``own``'s row (LIVE-44). The
+    chain lets the next or the previous bout's evidence through the bout end's link (``standing_switch_probability``):
+    the last landing of a backward run with no evidence of its own, followed by a firm forward walk, read `backward`
+    at 0.69 from the walk, 0.98 from its run. A bout end is where the direction may change (:func:`standing_between`:
+    the landing a runner stops on belongs to the bout it ends, the first after it to the bout it starts), so another
+    bout's evidence says nothing about this one, either way; as the cap, never a change of state."""
+    rows = np.arange(post.shape[0])
+    best = np.argmax(post, axis=1)
+    under = (np.argmax(own, axis=1) == best) & (own[rows, best] > post[rows, best])
+    out = np.array(post, dtype=np.float64)
+    out[under] = own[under]
     return out
 
 

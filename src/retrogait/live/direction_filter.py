@@ -28,7 +28,9 @@ contact's label is no surer than the contacts of its own bout (from its first co
 without the state carried into it) make its direction: where the carried state claims more, the
 posteriors are mixed with the uniform one just enough (direction.capped_posteriors). Inside a bout the
 two agree once the bout's own contacts decide; with every later contact as the lag, only the carry-over
-differs from the offline smoother.
+differs from the offline smoother. At the lower back the rule goes both ways, as offline (LIVE-44): the bout's
+reading stops at a bout end in the lag too, and where it names the label's state more surely than the chain (the
+next bout's evidence let through the bout end's link), the label is the bout's reading (direction.own_bout_raised).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from retrogait.analysis.direction import (
     capped_posteriors,
     facing_and_conflict,
     label_arrays,
+    own_bout_raised,
     reversal_applied,
     stretch_facings,
 )
@@ -77,6 +80,7 @@ class OnlineDirection:
         later_cues: list[dict[str, float]] | None = None,
         bout_start: bool = False,
         stretch_start: bool = False,
+        lag_bout_start: list[bool] | None = None,
     ) -> tuple[str, float]:
         """Commit one contact and return its ``(direction, confidence)``.
 
@@ -88,14 +92,19 @@ class OnlineDirection:
         facing and the conflict cap are decided over every contact received so far, as offline over the
         session; ``bout_start``: a bout ended between the previous committed contact and this one
         (direction.bout_ends: standing, a change of gait; see the module); ``stretch_start``: it follows
-        standing or a pause, where a sensor may have been re-mounted (MOUNT-1, LIVE-26).
+        standing or a pause, where a sensor may have been re-mounted (MOUNT-1, LIVE-26); ``lag_bout_start``: per lag
+        contact, whether a bout ends before it (the lower back's bout reading stops there, LIVE-44).
         """
         own = np.asarray(evidence, dtype=np.float64)
         link = float(np.clip(switch_before, 0.0, FORGET))
         lag_links = [float(p) for p in lag_switch]
         post, self._filtered = _lagged(self._filtered, link, own, lag_evidence, lag_links)
         # the bout's own contacts: the state is not carried across the end of a bout (nor a pause: forgotten)
-        bout, self._bout = _lagged(None if bout_start else self._bout, link, own, lag_evidence, lag_links)
+        trunk = self.placement == "lower_back"  # offline's own-bout reading both ways (DIRECTION-32, LIVE-44)
+        bout_links = lag_links
+        if trunk and lag_bout_start is not None:  # its bout alone: the lag stops at a bout end, as offline's
+            bout_links = [FORGET if ends else p for p, ends in zip(lag_links, lag_bout_start, strict=True)]
+        bout, self._bout = _lagged(None if bout_start else self._bout, link, own, lag_evidence, bout_links)
         for name, value in cues.items():
             self._cues.setdefault(name, deque([np.nan] * min(self._count, _MEMORY), maxlen=_MEMORY)).append(value)
         self._stretch.append((self._stretch[-1] if self._stretch else 0) + int(stretch_start))
@@ -117,7 +126,8 @@ class OnlineDirection:
             sign_known,
             self.settings,
         )
-        label, confidence = label_arrays(bout_capped(post, bout)[None, :], self.placement, self.settings)
+        final = own_bout_raised(post[None, :], bout[None, :])[0] if trunk else post
+        label, confidence = label_arrays(bout_capped(final, bout)[None, :], self.placement, self.settings)
         return str(label[0]), float(confidence[0])
 
     def _reversal(self, table: dict[str, NDArray[np.float64]], n_later: int, sign_known: bool) -> FacingReversal | None:

@@ -644,6 +644,7 @@ class OnlineStepDetector:
             [{c: float(col[c][j]) for c in FACING_CUES if c in col} for j in range(i + 1, col["ic_time_s"].size)],
             bout_start=bool(col["bout_start"][i]) if prev_in_window else True,
             stretch_start=bool(col["standing_before"][i]) if prev_in_window else True,
+            lag_bout_start=[bool(col["bout_start"][j]) for j in lag],
         )
         to = float(timing["to_time_s"][row])
         step = LiveStep(
