@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from retrogait.batch import run_batch
 from retrogait.csvsafe import FORMULA_STARTS, float_texts, safe_cell, safe_frame, write_csv
@@ -249,4 +252,39 @@ def test_repeated_floats_are_spelled_once_with_the_text_of_each_value(
     write_csv(frame, tmp_path / "ours.csv", float_format=float_format, na_rep=na_rep)
     with (tmp_path / "pandas.csv").open("w", newline="") as fh:
         safe_frame(frame).to_csv(fh, index=False, float_format=float_format, na_rep=na_rep)
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+#: Any float64's bits (NaNs of every payload, subnormals, -0.0, infinities), and values a table repeats.
+_ANY_BITS = st.integers(-(2**63), 2**63 - 1).map(lambda b: float(np.array([b], dtype=np.int64).view(np.float64)[0]))
+_REPEATED = st.sampled_from([0.0, -0.0, math.nan, math.inf, -math.inf, 5e-324, 1.5, 0.1 + 0.2, 1e300])
+
+
+@given(
+    pool=st.lists(st.one_of(_ANY_BITS, _REPEATED, st.floats()), min_size=1, max_size=12),
+    picks=st.lists(st.integers(0, 11), max_size=40),
+    byte_order=st.sampled_from("<>"),
+    float_format=st.sampled_from(["%.6g", "%.3f", "%r", "%+.17e"]),
+)
+def test_a_float_column_is_spelled_one_percent_a_value_whatever_its_bits_or_byte_order(
+    pool: list[float], picks: list[int], byte_order: str, float_format: str
+) -> None:
+    """REVIEW-23: PERF-53's spelling of each distinct value once is the old spelling, one ``%`` per value and
+    ``na_rep`` for NaN, for any column, mostly repeated or mostly distinct; a big-endian float64 column (a buffer
+    read as ">f8") was spelled from its bytes read the other way round (1.5 as 3.13984e-319)."""
+    values = np.array([pool[k % len(pool)] for k in picks], dtype=np.float64).astype(byte_order + "f8")
+    expected = ["NA" if math.isnan(v) else float_format % v for v in values.tolist()]
+    assert float_texts(values, float_format, "NA") == expected
+
+
+def test_a_big_endian_float_column_is_written_as_its_values(tmp_path: Path) -> None:
+    """REVIEW-23: write_csv spells a ">f8" column (which pandas keeps as it is) by its values, as pandas does."""
+    values = [1.5] * 6 + [2.25, -0.0, math.nan]
+    frame = pd.DataFrame({"a": np.array(values, dtype=">f8"), "n": range(9)})
+    write_csv(frame, tmp_path / "ours.csv", float_format="%g")
+    with (tmp_path / "pandas.csv").open("w", newline="") as fh:
+        frame.to_csv(fh, index=False, float_format="%g")
+    cells = ["1.5"] * 6 + ["2.25", "-0", ""]
+    expected = "".join(f"{cell},{k}{os.linesep}" for k, cell in enumerate(cells))
+    assert (tmp_path / "ours.csv").read_bytes().decode() == f"a,n{os.linesep}{expected}"
     assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

@@ -187,7 +187,8 @@ def floats_as_text(frame: pd.DataFrame, float_format: str, na_rep: str = "") -> 
 
 
 def float_texts(values: NDArray[np.float64], float_format: str, na_rep: str = "") -> list[str]:
-    """The cells of a float64 column: ``float_format % value`` per value, ``na_rep`` for NaN (PERF-53).
+    """The cells of a float64 column (either byte order): ``float_format % value`` per value, ``na_rep`` for NaN
+    (PERF-53).
 
     Each distinct value (by its bits: -0.0 and 0.0 are spelled apart) is formatted once and its text shared by
     the rows that hold it: an hour's steps table repeats its step times, cadences, confidences and empty
@@ -197,7 +198,8 @@ def float_texts(values: NDArray[np.float64], float_format: str, na_rep: str = ""
 
     if not len(values):
         return []
-    distinct, rows = np.unique(np.ascontiguousarray(values).view(np.int64), return_inverse=True)
+    values = np.ascontiguousarray(values, dtype=np.float64)  # native order: a ">f8" column's bits read as its own
+    distinct, rows = np.unique(values.view(np.int64), return_inverse=True)
     if 2 * distinct.size > len(values):  # mostly distinct: sharing saves less than it costs
         text = [float_format % value for value in values.tolist()]
         for row in np.flatnonzero(np.isnan(values)).tolist():
