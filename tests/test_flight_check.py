@@ -92,3 +92,11 @@ def test_the_live_detector_reads_a_flight_at_a_walkers_cadence_as_the_offline_an
         assert toe_offs == 0 and labelled == 0
     else:  # a runner's cadence keeps its flights and its direction online as offline
         assert toe_offs >= len(steps) - 3 and labelled >= len(steps) - 3
+
+
+def test_a_flight_contact_with_no_step_time_around_it_is_judged_without_a_warning() -> None:
+    """REVIEW-21: a flight contact whose window holds no step time (the first contact of a recording, one after a
+    pause or a gap; a live window's first) gave "RuntimeWarning: invalid value encountered in subtract" (inf - inf
+    of the trimmed mean taken over every window): on the terminal of `analyze` and `record`, an error in the suite."""
+    contacts = Contacts(np.array([50, 400], dtype=np.int64), np.array([70, -1], dtype=np.int64), np.full(2, "unknown"))
+    assert not slow_flights(contacts, np.array([np.nan, 1.2])).any()

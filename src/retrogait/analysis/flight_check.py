@@ -47,7 +47,8 @@ def slow_flights(contacts: Contacts, step_time_s: NDArray[np.float64]) -> NDArra
     shortest = np.where(known, windows, np.inf).min(axis=1)
     trimmed = count >= 3
     typical = np.full(at.size, np.nan)
-    typical[trimmed] = (total - longest - shortest)[trimmed] / (count[trimmed] - 2)
+    # only where three or more are known: an empty window's longest and shortest are -inf and inf (REVIEW-21)
+    typical[trimmed] = (total[trimmed] - longest[trimmed] - shortest[trimmed]) / (count[trimmed] - 2)
     few = (count > 0) & ~trimmed
     typical[few] = total[few] / count[few]
     slow[at] = np.isfinite(typical) & (typical > 60.0 / MIN_RUNNING_CADENCE_SPM)
