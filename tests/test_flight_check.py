@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from retrogait.analysis.flight_check import MIN_RUNNING_CADENCE_SPM, slow_flights
+from retrogait.analysis.flight_check import MIN_RUNNING_CADENCE_SPM, slow_flight_note, slow_flights
 from retrogait.analysis.pipeline import analyze
 from retrogait.analysis.signals import Contacts
 from retrogait.live.online import LiveStep, OnlineStepDetector
@@ -100,3 +100,12 @@ def test_a_flight_contact_with_no_step_time_around_it_is_judged_without_a_warnin
     of the trimmed mean taken over every window): on the terminal of `analyze` and `record`, an error in the suite."""
     contacts = Contacts(np.array([50, 400], dtype=np.int64), np.array([70, -1], dtype=np.int64), np.full(2, "unknown"))
     assert not slow_flights(contacts, np.array([np.nan, 1.2])).any()
+
+
+def test_the_note_of_one_slow_flight_speaks_of_one_step() -> None:
+    """REVIEW-22: Nexus_Jamie_Hard_InHand_1 declared lower back (one flight contact) was told "1 steps showed a flight
+    phase ...; they are read as walking"."""
+    one = slow_flight_note(np.array([True, False]), np.array([0.56, 0.5]))
+    assert one.startswith("1 step showed a flight phase ") and "; it is read as walking, without toe-off" in one
+    two = slow_flight_note(np.array([True, True]), np.array([0.56, 0.56]))
+    assert two.startswith("2 steps showed a flight phase ") and "; they are read as walking, without toe-off" in two
