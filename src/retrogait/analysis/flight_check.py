@@ -8,8 +8,9 @@ back pocket, a neck pouch or a bag, a loose belt -- leaves the body between step
 while the wearer walks at 90-130 steps/min; the flights, the toe-offs and everything read from them (contact
 time, vGRF, the running direction cues) are then the sensor's, not the body's. A stretch of flight contacts whose
 typical step time is longer than a runner's longest is read as walking: its toe-offs are dropped, and a note
-says why. The bound is physical, not fitted: 130 steps/min lies 10 % below the slowest running cadence of the
-model above.
+says why. The bound is physical, not fitted: 130 steps/min lies 10 % below the model's 145 (its limit at zero
+speed), 15 % below the slowest run the simulator makes (152.5 at 1.0 m/s; its flight contacts' typical cadence at
+1.0 m/s, 20 seeds, versions 1 and 2: 147.5 or more; REVIEW-22).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def slow_flights(contacts: Contacts, step_time_s: NDArray[np.float64]) -> NDArra
     shortest = np.where(known, windows, np.inf).min(axis=1)
     trimmed = count >= 3
     typical = np.full(at.size, np.nan)
-    typical[trimmed] = (total - longest - shortest)[trimmed] / (count[trimmed] - 2)
+    # only where three or more are known: an empty window's longest and shortest are -inf and inf (REVIEW-21)
+    typical[trimmed] = (total[trimmed] - longest[trimmed] - shortest[trimmed]) / (count[trimmed] - 2)
     few = (count > 0) & ~trimmed
     typical[few] = total[few] / count[few]
     slow[at] = np.isfinite(typical) & (typical > 60.0 / MIN_RUNNING_CADENCE_SPM)
@@ -74,10 +76,12 @@ def slow_flight_note(slow: NDArray[np.bool_], step_time_s: NDArray[np.float64]) 
     times = np.asarray(step_time_s, dtype=float)[slow]
     times = times[np.isfinite(times)]
     at = f"about {60.0 / float(np.mean(times)):.0f} steps/min" if times.size else "a walker's cadence"
+    n = int(np.count_nonzero(slow))
+    steps, they = ("step", "it is") if n == 1 else ("steps", "they are")  # one step spoken of as one (REVIEW-22)
     return (
-        f"{int(np.count_nonzero(slow))} steps showed a flight phase (the sensor's force at the free-fall floor "
+        f"{n} {steps} showed a flight phase (the sensor's force at the free-fall floor "
         f"between steps) at {at}, slower than anyone runs (below {MIN_RUNNING_CADENCE_SPM:.0f}): the sensor "
         "bounced on its own, not held against the sacrum (a phone in a pocket, pouch or bag, or a loose belt?); "
-        "they are read as walking, without toe-off, contact time or vGRF; fasten the sensor over the sacrum, or "
+        f"{they} read as walking, without toe-off, contact time or vGRF; fasten the sensor over the sacrum, or "
         "give a phone's placement (--placement thigh, chest or bag)"
     )

@@ -58,6 +58,7 @@ from retrogait.analysis.direction import (
     travel_evidence,
     walking_steps_s,
 )
+from retrogait.analysis.flight_check import slow_flights_as_walking
 from retrogait.analysis.impact import impact_peaks, step_timing_columns
 from retrogait.analysis.pipeline import gait_contacts
 from retrogait.analysis.preprocess import preprocess, still_mask
@@ -218,6 +219,9 @@ def analyse_window(
         return replace(empty, signals=signals, sign_known=signals.anterior_sign_known)
     # the stages' column entry points: the values of analyze's tables, without building the tables
     timing = step_timing_columns(signals, contacts, settings.timing)
+    if signals.placement == "lower_back":  # a flight at a walker's cadence is walking, as offline (PHONE-15, REVIEW-20)
+        contacts, slow = slow_flights_as_walking(contacts, timing["step_time_s"])
+        timing = step_timing_columns(signals, contacts, settings.timing) if slow else timing
     peak, _ = impact_peaks(signals, contacts, timing["contact_time_s"], settings.impact)
     transients = LandingTransients(signals, contacts, settings.transient)
     earlier = window.earlier_steps_s
