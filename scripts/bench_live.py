@@ -101,6 +101,7 @@ BOUTS = [
 TUNED_SEEDS = (1, 2)
 RESERVED_SEED = 67  # simulated people from here on are kept for a final fresh check
 HELD_OUT_SEEDS = (3, 4, 5, 6)
+FIRST_FRESH_SEED = max(TUNED_SEEDS + HELD_OUT_SEEDS) + 1  # --fresh-seeds: none the rows above already show
 STRESS_QUANTILES = (0.25, 0.5, 0.75)
 SURE = 0.9  # a label this confident must be right (issue 17)
 BASELINE = FeedbackSettings()  # the documented default: first 20 contacts, minus 10 %
@@ -358,18 +359,22 @@ SOFT_BOUTS = [
 ]
 
 
-def bench_soft_landings() -> None:
+def bench_soft_landings(version: int = DEFAULT_SIMULATOR_VERSION) -> None:
     """2b. The review's replay of LIVE-28: seed 4, a forward walk then a backward walk with soft toe landings,
     foot and shank, the target at each gait's median offline impact. Per direction: the offline landings, how
     many lie above the target, how many the trigger cued, how many agree, the median of the trigger windows'
-    values against the committed impacts, and the peak packet -> deciding packet lag of the cues (ms)."""
-    print("\n2b. soft toe landings (seed 4: forward walk 1.2 m/s, backward walk 0.8 m/s; target at the gait's median)")
+    values against the committed impacts, and the peak packet -> deciding packet lag of the cues (ms); ``version``:
+    the simulator's."""
+    print(
+        "\n2b. soft toe landings (seed 4: forward walk 1.2 m/s, backward walk 0.8 m/s; target at the gait's median;"
+        f" simulator version {version})"
+    )
     print(
         f"{'placement, direction':<28} {'landings':>8} {'above':>6} {'cued':>5} {'agree':>6} {'trigger':>8}"
         f" {'offline':>8} {'lag med/p99 ms':>15}"
     )
     for placement in ("foot", "shank"):
-        sim = simulate(SimulationConfig(placement, SOFT_BOUTS, sample_rate_hz=200.0, seed=4))
+        sim = simulate(SimulationConfig(placement, SOFT_BOUTS, sample_rate_hz=200.0, seed=4, version=version))
         r = replay(sim.session, sim.truth)
         off = r.offline
         gait = (off["activity"] + " " + off["direction"]).to_numpy()
@@ -450,7 +455,7 @@ def bench_replays(version: int = DEFAULT_SIMULATOR_VERSION, fresh: tuple[int, ..
         "   lag: per cue, the packet holding the window's peak -> the packet that decided it (replay: 40 ms a packet);"
     )
     print("   from air: the cues of windows whose event at the contact was a slow one from the air (LIVE-29)")
-    bench_soft_landings()
+    bench_soft_landings(version)
 
 
 # ------------------------------------------------------------------------------- 3. real time
@@ -719,7 +724,22 @@ def bench_cpu(seconds: float) -> None:
     print(f"   by part: {parts}; {analyses} window analyses, {each:.1f} ms each")
 
 
-def main() -> None:
+def fresh_seeds(text: str) -> tuple[int, ...]:
+    """``--fresh-seeds``: FIRST-LAST (or one SEED) -> the seeds, none of the bench's own rows (in-sample, held out)
+    nor a reserved one (REVIEW-26)."""
+    first, dash, last = text.strip().partition("-")
+    if not first.strip().isdigit() or (dash and not last.strip().isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r}: FIRST-LAST or SEED (whole numbers), e.g. 7-30")
+    seeds = tuple(range(int(first), int(last if dash else first) + 1))
+    if not seeds or seeds[0] < FIRST_FRESH_SEED or seeds[-1] >= RESERVED_SEED:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: seeds {FIRST_FRESH_SEED}-{RESERVED_SEED - 1}, FIRST <= LAST (1-{FIRST_FRESH_SEED - 1}: the rows"
+            f" in-sample and held out; from {RESERVED_SEED} on: kept for the final fresh check)"
+        )
+    return seeds
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the real-time runs (s)")
     parser.add_argument("--skip-realtime", action="store_true", help="only the deterministic replays")
@@ -728,17 +748,14 @@ def main() -> None:
     add_simulator_version(parser)
     parser.add_argument(
         "--fresh-seeds",
-        default="",
-        help="FIRST-LAST: section 1 rows on further seeds (7-30 in the decisions; seeds from 67 on are kept for a final"
-        " fresh check and refused)",
+        type=fresh_seeds,
+        default=(),
+        help=f"FIRST-LAST or SEED: section 1 rows on further seeds, {FIRST_FRESH_SEED}-{RESERVED_SEED - 1} (7-30 in the"
+        f" decisions; 1-{FIRST_FRESH_SEED - 1} are the rows above, from {RESERVED_SEED} on they are kept for a final"
+        " fresh check)",
     )
-    args = parser.parse_args()
-    fresh: tuple[int, ...] = ()
-    if args.fresh_seeds:
-        first, _, last = args.fresh_seeds.partition("-")
-        fresh = tuple(range(int(first), int(last or first) + 1))
-        if not fresh or fresh[0] < 1 or fresh[-1] >= RESERVED_SEED:
-            parser.error(f"--fresh-seeds: seeds 1-{RESERVED_SEED - 1} (from {RESERVED_SEED} on: the final fresh check)")
+    args = parser.parse_args(argv)
+    fresh: tuple[int, ...] = args.fresh_seeds
     if args.only_cpu:
         bench_cpu(60.0)
         return
