@@ -49,11 +49,14 @@ def test_a_trunk_walking_read_as_a_shank_is_read_as_both_legs(speed: float) -> N
     truth = 60.0 * len(trunk.truth) / 40.0  # one row per stance of either leg: steps per minute
     result = analyze(_as(trunk.session, "shank"))
     (note,) = _noted(result)
-    assert note.startswith("declared shank") and "(--placement other)" in note
+    assert note.startswith("declared shank") and "(--placement other: steps of both legs" in note
     assert result.summary["placement"] == "other"
     cadence = float(np.median(result.steps["cadence_spm"]))
     assert abs(cadence - truth) / truth < 0.1  # not doubled
-    assert result.steps["foot_strike"].isin(["unknown"]).all() or result.steps["foot_strike"].isna().all()
+    steps = result.steps  # no one-leg output the placement cannot support
+    assert (steps["foot_strike"] == "unknown").all() and (steps["side"] == "unknown").all()
+    assert steps[["contact_time_s", "impact_peak_g", "vgrf_peak_bw"]].isna().all().all()
+    assert (steps["activity"] == "walking").all()  # not "running" at twice the cadence
 
 
 @pytest.mark.parametrize(

@@ -119,9 +119,9 @@ def both_legs_note(rhythm: LegRhythm, placement: str) -> str:
         f"declared {placement} without a gyroscope, but the acceleration rises and falls once per contact like a "
         f"body stepping with both legs (the contacts as one leg's strides: {rhythm.cadence_spm:.0f} steps/min, a "
         f"run's cadence, at a walk's movement, |a| SD {rhythm.std_g:.2f} g; at half a contact r "
-        f"{rhythm.half_r:+.2f}): the sensor is not on one leg, so its contacts are read as steps of both legs "
-        "(--placement other) and the one-leg outputs (foot strike, contact time, impact) are not given; if it is "
-        "on a leg, record with its gyroscope"
+        f"{rhythm.half_r:+.2f}): it is not on one leg, so it is analysed as a sensor that sees both legs "
+        "(--placement other: steps of both legs; foot strike, contact time and impact not given); if it is on a "
+        "leg, record with its gyroscope"
     )
 
 
