@@ -127,25 +127,39 @@ def _gap(low: list[float], high: list[float]) -> float:
     return 0.5 * (max(low) + min(high)) if low and high and max(low) < min(high) else float("nan")
 
 
+def _activity(r: Row) -> str:
+    """The gait of a leg recording: the simulator's from its name, the real legs' walking, sample_data's mixed."""
+    if r.group == "sim":
+        return "running" if " running " in r.name else "walking"
+    return "mixed" if r.name.startswith("sample_data") else "walking"
+
+
 def cross_validate(rows: list[Row]) -> None:
-    """Each threshold from one half (doubled phones against legs), judged on the other half."""
-    doubled = lambda r: r.group == "phones" and r.true_spm * 1.5 < r.rhythm.cadence_spm  # noqa: E731
+    """Each threshold as the middle of the gap it guards on one half, all three judged on the other half: the
+    cadence between walking legs and the doubled phones, the SD and the half r between the doubled phones and
+    running legs (which step as fast as a phone read as one leg)."""
     usable = [r for r in rows if r.rhythm is not None]
+    doubled = [r for r in usable if r.group == "phones" and r.true_spm * 1.5 < r.rhythm.cadence_spm]  # type: ignore[union-attr]
+    leg_rows = [r for r in usable if r.group != "phones"]
     for half in (0, 1):
-        tune = [r for r in usable if r.half == half]
-        test = [r for r in usable if r.half != half]
-        pos = [r.rhythm for r in tune if doubled(r)]
-        neg = [r.rhythm for r in tune if r.group != "phones"]
-        cad = _gap([h.cadence_spm for h in neg if h.std_g >= 0], [h.cadence_spm for h in pos])
-        std = _gap([h.std_g for h in pos], [h.std_g for h in neg if h.cadence_spm >= cad])
-        half_r = _gap([h.half_r for h in pos], [h.half_r for h in neg if h.cadence_spm >= cad])
+        pos = [r.rhythm for r in doubled if r.half == half]
+        walk = [r.rhythm for r in leg_rows if r.half == half and _activity(r) == "walking"]
+        run = [r.rhythm for r in leg_rows if r.half == half and _activity(r) == "running"]
+        cad = _gap([h.cadence_spm for h in walk], [h.cadence_spm for h in pos])  # type: ignore[union-attr]
+        std = _gap([h.std_g for h in pos], [h.std_g for h in run])  # type: ignore[union-attr]
+        half_r = _gap([h.half_r for h in pos], [h.half_r for h in run])  # type: ignore[union-attr]
         print(f"tuned on half {half}: cadence >= {cad:.1f} steps/min, SD < {std:.2f} g, half r <= {half_r:+.2f}")
-        for label, pick in (("doubled phones", doubled), ("leg recordings", lambda r: r.group != "phones")):
-            judged_rows = [r for r in test if pick(r)]
+        for label, judged_rows in (
+            ("doubled phones", [r for r in doubled if r.half != half]),
+            ("leg recordings", [r for r in leg_rows if r.half != half]),
+        ):
             fire = sum(
                 1
                 for r in judged_rows
-                if r.rhythm.cadence_spm >= cad and r.rhythm.std_g < std and r.rhythm.half_r <= half_r
+                if r.rhythm is not None
+                and r.rhythm.cadence_spm >= cad
+                and r.rhythm.std_g < std
+                and r.rhythm.half_r <= half_r
             )
             print(f"  judged on the other half: {label}: {fire} of {len(judged_rows)} flagged")
 
