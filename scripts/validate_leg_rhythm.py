@@ -64,7 +64,9 @@ def judged(session: Session, placement: str) -> tuple[lr.LegRhythm | None, bool,
     flagged = any(n.startswith(f"declared {placement} without a gyroscope") for n in result.summary["notes"])
     # the numbers the check read: from the one-leg analysis a flagged one replaced
     one_leg = _analyze_session(s, placement, s.meta.side, None, preset_settings(placement)) if flagged else result
-    rhythm = lr.leg_rhythm(one_leg.signals, one_leg.contacts, one_leg.bouts, preset_settings(placement).phone_steps)
+    rhythm = lr.leg_rhythm(
+        one_leg.signals, one_leg.contacts, one_leg.bouts, preset_settings(placement).phone_steps, always=True
+    )
     finite = result.steps["cadence_spm"].dropna()
     cadence = float(np.median(finite)) if len(finite) else float("nan")
     return rhythm, flagged, cadence

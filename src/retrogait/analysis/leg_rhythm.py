@@ -72,10 +72,16 @@ class LegRhythm:
 
 
 def leg_rhythm(
-    signals: BodySignals, contacts: Contacts, bouts: pd.DataFrame, settings: PhoneStepSettings
+    signals: BodySignals,
+    contacts: Contacts,
+    bouts: pd.DataFrame,
+    settings: PhoneStepSettings,
+    *,
+    always: bool = False,
 ) -> LegRhythm | None:
     """The contacts' rhythm against the signal's (see module); None with fewer than MIN_CONTACTS contacts in gait
-    or no bout long enough to hold two contact intervals."""
+    or no bout long enough to hold two contact intervals. Contacts at a walk's cadence are a leg's whatever the
+    signal shows: their ``std_g`` and ``half_r`` are NaN, not measured, unless ``always`` (validation)."""
     if not len(bouts) or len(contacts) < MIN_CONTACTS:
         return None
     fs = signals.fs_hz
@@ -92,6 +98,8 @@ def leg_rhythm(
     if int(inside.sum()) < MIN_CONTACTS or not same.any():
         return None
     interval = float(np.median(intervals[same]))
+    if 120.0 / interval < RUN_CADENCE_SPM and not always:  # the signal is read only where it can decide
+        return LegRhythm(120.0 / interval, float("nan"), float("nan"), int(inside.sum()))
     lag = interval * fs
     x = step_signal(signals, settings)
     std_parts, r_parts, weights = [], [], []
