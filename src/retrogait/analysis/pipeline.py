@@ -141,11 +141,16 @@ def analyze(
                 session, changes, result, placement, side, anterior_axis, settings, declared_facing_seen
             )
     result = _with_no_gyro_stretches(result, session, placement, side, anterior_axis, settings)
-    return _one_leg_checked(result, session, anterior_axis, given)
+    return _one_leg_checked(result, session, anterior_axis, given, mounting=mounting)
 
 
 def _one_leg_checked(
-    result: AnalysisResult, session: Session, anterior_axis: str | None, given: AnalysisSettings | None
+    result: AnalysisResult,
+    session: Session,
+    anterior_axis: str | None,
+    given: AnalysisSettings | None,
+    *,
+    mounting: bool,
 ) -> AnalysisResult:
     """``result`` of a one-leg placement without a gyroscope whose acceleration shows both legs' steps (leg_rhythm,
     PHONE-17) analysed again as steps of both legs (placement ``other``, with a note saying why: PHONE-18);
@@ -157,7 +162,9 @@ def _one_leg_checked(
     rhythm = leg_rhythm(sig, result.contacts, result.bouts, settings.phone_steps)
     if rhythm is None or not rhythm.both_legs:
         return result
-    again = analyze(session, "other", None, anterior_axis, settings=given or preset_settings("other"))
+    again = analyze(
+        session, "other", None, anterior_axis, settings=given or preset_settings("other"), mounting=mounting
+    )
     again.summary["notes"].append(both_legs_note(rhythm, sig.placement))
     return again
 
