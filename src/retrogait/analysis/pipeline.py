@@ -38,6 +38,7 @@ from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
+from retrogait.analysis.leg_rhythm import both_legs_note, leg_rhythm, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.mounting import MountingChange, mounting_changes
 from retrogait.analysis.placement_check import placement_notes
@@ -104,6 +105,7 @@ def analyze(
             an empty steps table instead.
     """
     max_acc_g = None if settings is None else settings.preprocess.max_acc_g  # for the units' check (EDGE-131)
+    given = settings
     session = (
         source
         if isinstance(source, Session)
@@ -139,7 +141,33 @@ def analyze(
             return _analyze_by_mounting(
                 session, changes, result, placement, side, anterior_axis, settings, declared_facing_seen
             )
-    return _with_no_gyro_stretches(result, session, placement, side, anterior_axis, settings)
+    result = _with_no_gyro_stretches(result, session, placement, side, anterior_axis, settings)
+    return _one_leg_checked(result, session, anterior_axis, given, mounting=mounting)
+
+
+def _one_leg_checked(
+    result: AnalysisResult,
+    session: Session,
+    anterior_axis: str | None,
+    given: AnalysisSettings | None,
+    *,
+    mounting: bool,
+) -> AnalysisResult:
+    """``result`` of a one-leg placement without a gyroscope whose acceleration shows both legs' steps (leg_rhythm,
+    PHONE-17) analysed again as steps of both legs (placement ``other``, with a note saying why: PHONE-18);
+    ``result`` itself otherwise."""
+    sig = result.signals
+    if not reads_one_leg(sig.placement, sig.gyr_dps is not None):
+        return result
+    settings = given or preset_settings(sig.placement)
+    rhythm = leg_rhythm(sig, result.contacts, result.bouts, settings.phone_steps)
+    if rhythm is None or not rhythm.both_legs:
+        return result
+    again = analyze(
+        session, "other", None, anterior_axis, settings=given or preset_settings("other"), mounting=mounting
+    )
+    again.summary["notes"].append(both_legs_note(rhythm, sig.placement))
+    return again
 
 
 def _with_no_gyro_stretches(

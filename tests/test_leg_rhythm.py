@@ -1,0 +1,99 @@
+"""A one-leg placement without gyroscope whose acceleration shows both legs' steps is read as steps of both legs
+with a note (PHONE-17, -18): a phone declared on the shank reported twice the cadence, with nothing said."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait import analyze
+from retrogait.analysis.result import AnalysisResult
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, SimulationResult, simulate
+from script_module import load_script
+
+RECORDINGS = load_script("shared_recordings")
+PHONE = load_script("validate_phone")
+LOW_RATES = load_script("validate_low_rates")
+NOTE = "without a gyroscope, but the acceleration rises and falls once per contact"
+
+
+def _sim(placement: str, activity: str, speed: float, direction: str = "forward", rate: float = 100.0) -> Session:
+    return _simulated(placement, activity, speed, direction, rate).session
+
+
+def _simulated(
+    placement: str, activity: str, speed: float, direction: str = "forward", rate: float = 100.0
+) -> SimulationResult:
+    config = SimulationConfig(
+        placement, [Bout(direction, activity, speed, 40)], sample_rate_hz=200.0, with_gyro=False, seed=3
+    )
+    sim = simulate(config)
+    return replace(sim, session=LOW_RATES.decimated(sim.session, rate))
+
+
+def _as(session: Session, placement: str) -> Session:
+    return replace(session, meta=replace(session.meta, placement=placement, side=session.meta.side or "left"))
+
+
+def _noted(result: AnalysisResult) -> list[str]:
+    return [n for n in result.summary["notes"] if NOTE in n]
+
+
+@pytest.mark.parametrize("speed", [1.0, 1.4])
+def test_a_trunk_walking_read_as_a_shank_is_read_as_both_legs(speed: float) -> None:
+    trunk = _simulated("lower_back", "walking", speed)
+    truth = 60.0 * len(trunk.truth) / 40.0  # one row per stance of either leg: steps per minute
+    result = analyze(_as(trunk.session, "shank"))
+    (note,) = _noted(result)
+    assert note.startswith("declared shank") and "(--placement other: steps of both legs" in note
+    assert result.summary["placement"] == "other"
+    cadence = float(np.median(result.steps["cadence_spm"]))
+    assert abs(cadence - truth) / truth < 0.1  # not doubled
+    steps = result.steps  # no one-leg output the placement cannot support
+    assert (steps["foot_strike"] == "unknown").all() and (steps["side"] == "unknown").all()
+    assert steps[["contact_time_s", "impact_peak_g", "vgrf_peak_bw"]].isna().all().all()
+    assert (steps["activity"] == "walking").all()  # not "running" at twice the cadence
+
+
+@pytest.mark.parametrize(
+    ("placement", "activity", "speed", "direction", "rate"),
+    [
+        ("shank", "walking", 1.4, "forward", 100.0),
+        ("shank", "running", 3.5, "backward", 200.0),
+        ("foot", "running", 3.0, "forward", 50.0),
+        ("foot", "walking", 0.8, "backward", 26.0),
+    ],
+)
+def test_a_leg_without_gyroscope_is_left_as_declared(
+    placement: str, activity: str, speed: float, direction: str, rate: float
+) -> None:
+    result = analyze(_sim(placement, activity, speed, direction, rate))
+    assert _noted(result) == [] and result.summary["placement"] == placement
+
+
+def test_a_trunk_running_is_not_judged() -> None:
+    """A run moves |a| like a running leg: the acceleration alone cannot say which (nothing said)."""
+    result = analyze(_as(_sim("lower_back", "running", 3.0), "shank"))
+    assert _noted(result) == [] and result.summary["placement"] == "shank"
+
+
+@pytest.mark.shared_data
+def test_a_phone_in_the_hand_declared_on_the_shank(shared_data: Path) -> None:
+    folder = shared_data / "phone_positions"
+    session = PHONE.read_trace(folder / "Pixel_Jamie_Hard_InHand_1.accelerometer.csv.gz", "shank")
+    result = analyze(_as(session, "shank"))
+    assert len(_noted(result)) == 1
+    cadence = float(np.median(result.steps["cadence_spm"]))
+    assert 95.0 < cadence < 125.0  # 107.5 steps/min over the whole trace; 206.6 before (EDGE-187)
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_real_feet_without_their_gyroscope_are_left_as_declared(shared_data: Path, side: str) -> None:
+    foot = RECORDINGS.foot_walking_sessions(shared_data / "foot_walking")[side]
+    result = analyze(replace(foot, gyr=None))
+    assert _noted(result) == [] and result.summary["placement"] == "foot" and len(result.steps) > 20
