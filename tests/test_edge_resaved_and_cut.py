@@ -419,22 +419,51 @@ def test_a_polar_workbook_whose_name_holds_brackets_finds_its_gyroscope(tmp_path
     assert result.report.format == "polar_logger" and result.session.gyr is not None
 
 
-@pytest.mark.parametrize("app", ["phyphox", "generic_csv"])
-def test_rows_newest_first_with_repeated_stamps_are_refused_as_newest_first_ones(app: str, tmp_path: Path) -> None:
-    """Rows newest first keep EDGE-2's answer (refused: sort the file by time), as ``time_order_lost`` says; with two
-    stamps repeated (a phone's clock) the time no longer stepped back at all but one of its steps and the rows were
-    put back in order as a table "sorted by another column?" (REVIEW-18): the same file refused or read by its ties."""
-    make, tables, _, sep = _APPS[app]
-    recording = make(tmp_path)
-    for pattern in tables:
-        for table in tmp_path.glob(pattern):
-            header, *rows = table.read_text().splitlines()
-            for k in (100, 200):  # a stamp written twice: the row after it carries the stamp of the row before
-                cells = rows[k + 1].split(sep)
-                rows[k + 1] = sep.join([rows[k].split(sep)[0], *cells[1:]])
-            table.write_text("\n".join([header, *rows[::-1]]) + "\n")
-    with pytest.raises(RetrogaitError, match=r"sort the (file|rows) by"):
-        load_recording(recording)
+def _rewritten(table: Path, sep: str, header: bool, repeated: bool, newest_first: bool) -> None:
+    """``table``'s rows (after its header, where it has one): ``repeated``, two stamps written twice (the row after
+    each carries the stamp of the row before, as a phone's clock repeats one); ``newest_first``: newest first."""
+    lines = table.read_text().splitlines()
+    head, rows = (lines[:1], lines[1:]) if header else ([], lines)
+    for k in (50, 150) if repeated else ():
+        cells = rows[k + 1].split(sep)
+        rows[k + 1] = sep.join([rows[k].split(sep)[0], *cells[1:]])
+    table.write_text("\n".join([*head, *(rows[::-1] if newest_first else rows)]) + "\n")
+
+
+@pytest.mark.parametrize("repeated", [False, True])
+@pytest.mark.parametrize("app", [*_APPS, "generic_csv headerless"])
+def test_rows_newest_first_are_put_back_by_reversing_them(app: str, repeated: bool, tmp_path: Path) -> None:
+    """A table whose rows were written newest first was refused "rows are in reverse time order (newest first); sort
+    the file by time" (EDGE-2), also with a stamp written twice (REVIEW-18). Reversing is lossless: each app's tables
+    (and a table without a header) are read as the same tables in time order, the ties kept as the clock wrote them
+    (a stable sort would swap them), said in the notes and the header (EDGE-180)."""
+    if app == "generic_csv headerless":
+        t = np.arange(3000) / 100.0
+        rows = np.column_stack([t, samples.truth_acc_ms2(t)])
+
+        def make(p: Path) -> Path:
+            return _headerless(p / "trace.csv", rows)
+
+        tables, sep = ["trace.csv"], ","
+    else:
+        make, tables, _, sep = _APPS[app]
+    read = {}
+    for newest_first in (False, True):
+        folder = tmp_path / ("newest_first" if newest_first else "in_order")
+        folder.mkdir()
+        recording = make(folder)
+        for pattern in tables:
+            for table in folder.glob(pattern):
+                _rewritten(table, sep, app != "generic_csv headerless", repeated, newest_first)
+        read[newest_first] = load_recording(recording)
+    expected, result = read[False].session, read[True]
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    if expected.gyr is not None:
+        assert result.session.gyr is not None
+        np.testing.assert_array_equal(result.session.gyr, expected.gyr)
+    assert "written newest first" in result.session.meta.extra["import_notes"]
+    assert any("put back in time order by reversing them" in n for n in result.report.notes)
 
 
 def test_a_session_file_whose_first_row_holds_whole_numbers_is_read(tmp_path: Path) -> None:

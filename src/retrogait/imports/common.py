@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -883,21 +883,40 @@ def steady_when_sorted(values: FloatArray, in_order: bool = False) -> bool:
     return median > 0 and float(np.mean(steady)) >= STEADY_STEP_SHARE
 
 
-def time_order_lost(t: FloatArray) -> tuple[NDArray[np.intp], float, float] | None:
-    """``(the order that puts the rows back in time, the share of rows where it stepped back, its median step sorted)``
-    where a sort by another column put rows out of time order (one rule for every table, EDGE-172, EDGE-177): ``t``
-    (finite, any unit) steps back at as many places as a sort makes (:func:`stepped_back_as_sorted`) and forward at more
-    than one (rows newest first keep EDGE-2's answer, a stamp repeated or not: REVIEW-18), and, sorted, is a steady
-    clock (:func:`steady_when_sorted`: one time a row), with more than ``MAX_TIME_BACK_SHARE`` of its rows behind a time
-    already read (fewer are dropped, EDGE-2) and at most that share of its sorted steps shorter than a
+class TimeOrder(NamedTuple):
+    """How rows out of time order are put back (:func:`time_order_lost`)."""
+
+    #: the order of the rows that puts them back in time
+    order: NDArray[np.intp]
+    #: the share of the steps where the time stepped back, as the rows stood
+    back: float
+    #: the median step of the time once in order (its unit)
+    step: float
+    #: the rows were newest first and are reversed (EDGE-180), not sorted by another column and sorted back
+    newest_first: bool
+
+
+def time_order_lost(t: FloatArray) -> TimeOrder | None:
+    """How to put rows back in time order where they were written newest first or a sort by another column put them
+    out of it (one rule for every table, EDGE-172, EDGE-177, EDGE-180); ``t`` finite, any unit.
+
+    Newest first: ``t`` never steps forward and steps back at as many places as a sort makes
+    (:func:`stepped_back_as_sorted`): the rows reversed, a stamp written twice and all (its rows keep their order as
+    the clock wrote them; a stable sort would swap them). Else a sort: ``t`` steps back at as many places and forward
+    at more than one (a newest-first table with a row out of place keeps EDGE-2's answer, REVIEW-18), and, sorted, is
+    a steady clock (:func:`steady_when_sorted`: one time a row), with more than ``MAX_TIME_BACK_SHARE`` of its rows
+    behind a time already read (fewer are dropped, EDGE-2) and at most that share of its sorted steps shorter than a
     ``STEADY_STEP_FACTOR``-th of their median (a real clock has none: the stretches of a clock that went back overlap,
     interleaved once sorted). Else None: a clock reset or joined recordings (a few steps back, or times repeated or
     overlapping) keep EDGE-2's answer."""
     steps = np.diff(t)
-    if steps.size < 20 or not np.isfinite(t).all():
+    if not np.isfinite(t).all() or not stepped_back_as_sorted(t):
         return None
     back = float(np.mean(steps < 0))
-    if not stepped_back_as_sorted(t) or np.count_nonzero(steps > 0) <= 1:  # newest first, stamps repeated or not
+    forward = int(np.count_nonzero(steps > 0))
+    if forward == 0:  # newest first: reversed, lossless (EDGE-180)
+        return TimeOrder(np.arange(t.size - 1, -1, -1, dtype=np.intp), back, float(np.median(-steps)), True)
+    if forward <= 1 or steps.size < 20:  # newest first but for one place: not a clean reversal (REVIEW-18, EDGE-180)
         return None
     behind = int(np.count_nonzero(t[1:] < np.maximum.accumulate(t)[:-1]))
     if behind <= MAX_TIME_BACK_SHARE * t.size or not steady_when_sorted(t):  # a few rows behind: dropped (EDGE-2)
@@ -907,26 +926,37 @@ def time_order_lost(t: FloatArray) -> tuple[NDArray[np.intp], float, float] | No
     median = float(np.median(sorted_steps))
     if float(np.mean(sorted_steps < median / STEADY_STEP_FACTOR)) > MAX_TIME_BACK_SHARE:  # two clocks interleaved
         return None
-    return order, back, median
+    return TimeOrder(order, back, median, False)
+
+
+def newest_first_words(rows: int, back: float, time: str = "the time") -> str:
+    """The words of a note on ``rows`` rows written newest first (``time``, their time, stepped back at ``back`` of
+    their steps), put back by reversing them (EDGE-180)."""
+    return (
+        f"were written newest first ({time} stepped back at {back:.1%} of {rows:,} rows and never forward): put back "
+        "in time order by reversing them, nothing else changed"
+    )
 
 
 def in_time_order(
     t: FloatArray, values: FloatArray, report: ImportReport, label: str, unit: str = " s"
 ) -> tuple[FloatArray, FloatArray]:
-    """``(t, values)`` with their rows put back in the order of ``t`` where a sort by another column lost it
-    (:func:`time_order_lost`), said in a note naming the stream (``label``, as :func:`clean_rows`') and the step of
-    ``t`` (in ``unit``); else as given (EDGE-177)."""
+    """``(t, values)`` with their rows put back in the order of ``t`` where they were newest first or a sort by another
+    column lost it (:func:`time_order_lost`), said in a note naming the stream (``label``, as :func:`clean_rows`') and
+    how (reversed; or sorted, with the step of ``t`` in ``unit``); else as given (EDGE-177, EDGE-180)."""
     lost = time_order_lost(t) if t.size else None
     if lost is None:
         return t, values
-    order, back, step = lost
-    places = round(back * (t.size - 1))
+    words = _STREAM_WORDS.get(label, label + " rows")
+    if lost.newest_first:
+        report.notes.append(f"{words} {newest_first_words(t.size, lost.back)}")
+        return t[lost.order], values[lost.order]
+    places = round(lost.back * (t.size - 1))
     report.notes.append(
-        f"{_STREAM_WORDS.get(label, label + ' rows')} were not in time order (the time stepped back at {places:,} of "
-        f"{t.size:,} rows, {back:.1%}: sorted by another column?): put back in the order of their time, which steps "
-        f"by {step:.6g}{unit}"
+        f"{words} were not in time order (the time stepped back at {places:,} of {t.size:,} rows, {lost.back:.1%}: "
+        f"sorted by another column?): put back in the order of their time, which steps by {lost.step:.6g}{unit}"
     )
-    return t[order], values[order]
+    return t[lost.order], values[lost.order]
 
 
 def refuse_time_going_back(display: str, report: ImportReport) -> None:
@@ -937,8 +967,12 @@ def refuse_time_going_back(display: str, report: ImportReport) -> None:
     behind, rows, before_s, after_s, steps_back = report.time_back
     if behind <= MAX_TIME_BACK_SHARE * rows:
         return
-    if behind >= rows - 1:
-        raise InputFileError(display, "rows are in reverse time order (newest first); sort the file by time")
+    if behind >= rows - 1:  # newest first, but not a clean reversal: a reversed one is read (EDGE-180)
+        raise InputFileError(
+            display,
+            "rows are in reverse time order (newest first), but not one clean reversal (the time steps forward at some "
+            "place too: reversed, it would step back there); sort the file by time",
+        )
     if steps_back >= OUT_OF_ORDER_SHARE * rows:  # not a few restarts: rows sorted by another column (EDGE-165)
         raise InputFileError(
             display,

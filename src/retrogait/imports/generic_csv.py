@@ -41,6 +41,7 @@ from retrogait.imports.common import (
     FloatArray,
     Source,
     Stream,
+    TimeOrder,
     align_gyro,
     clean_rows,
     delivery_words,
@@ -48,6 +49,7 @@ from retrogait.imports.common import (
     head_bytes,
     head_text,
     local_clock_change,
+    newest_first_words,
     read_table,
     repeated_rows,
     rounded_time,
@@ -274,17 +276,18 @@ def _time_order_restored(
     lost = time_order_lost(clocks[first])
     if lost is None:  # a clock stepping back at a few places: EDGE-2's (one rule, EDGE-177)
         return None
-    order, back, step = lost
-    restored = text[: int(starts[0])] + _gathered(text, starts, ends, order) + text[int(ends[-1]) + 1 :]
-    return restored, _order_note(first, back, step, "" if first in numeric else " s")
+    restored = text[: int(starts[0])] + _gathered(text, starts, ends, lost.order) + text[int(ends[-1]) + 1 :]
+    return restored, _order_note(first, lost, starts.size, "" if first in numeric else " s")
 
 
-def _order_note(column: str, back: float, step: float, unit: str) -> str:
-    """The note on rows put back in the order of ``column``, which stepped back at ``back`` of them and steps by
-    ``step`` (``unit``) once sorted (EDGE-172, EDGE-177)."""
+def _order_note(column: str, lost: TimeOrder, rows: int, unit: str) -> str:
+    """The note on ``rows`` rows put back in the order of ``column``: reversed where they were newest first (EDGE-180),
+    else sorted by it (EDGE-172, EDGE-177), its values stepping by ``lost.step`` (``unit``) once sorted."""
+    if lost.newest_first:
+        return f"rows {newest_first_words(rows, lost.back, f'column {column}')}"
     return (
-        f"rows were not in time order (column {column} stepped back at {back:.0%} of them: sorted by another column?): "
-        f"put back in the order of column {column}, whose values step by {step:.6g}{unit} once sorted"
+        f"rows were not in time order (column {column} stepped back at {lost.back:.0%} of them: sorted by another "
+        f"column?): put back in the order of column {column}, whose values step by {lost.step:.6g}{unit} once sorted"
     )
 
 
@@ -684,9 +687,8 @@ def _in_time_order(frame: pd.DataFrame, plan: _Plan, display: str) -> pd.DataFra
         raise InputFileError(
             display, f"has no time column in order ({plan.time_rejected}): sort the rows by {plan.unordered}"
         )
-    order, back, step = lost
-    rows = np.concatenate([np.flatnonzero(finite)[order], np.flatnonzero(~finite)])
-    plan.notes.append(_order_note(plan.unordered, back, step, " s" if plan.time_text else ""))
+    rows = np.concatenate([np.flatnonzero(finite)[lost.order], np.flatnonzero(~finite)])
+    plan.notes.append(_order_note(plan.unordered, lost, int(finite.sum()), " s" if plan.time_text else ""))
     return frame.iloc[rows].reset_index(drop=True)
 
 
