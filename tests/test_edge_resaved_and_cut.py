@@ -507,3 +507,62 @@ def test_a_session_file_saved_again_with_quoted_decimal_commas_and_whole_numbers
     np.testing.assert_allclose(result.session.t_s, expected.t_s, rtol=1e-14)
     np.testing.assert_allclose(result.session.acc, expected.acc, rtol=1e-14)
     assert "quoted numbers with ','" in result.session.meta.extra["import_notes"]
+
+
+def _jittered(path: Path, header: str | None, sep: str, jitter: float, key: str, repeat_every: int = 0) -> Path:
+    """A 100 Hz table (time s, acceleration m/s^2) whose stamps carry Gaussian arrival jitter of ``jitter`` periods
+    (seeded), with ``header`` or none, its rows ``key``: "time" (in the order of its stamps), "x" (sorted by x, a
+    spreadsheet's stable sort); ``repeat_every``: every so many rows a stamp written twice (the row after it carries
+    it)."""
+    rng = np.random.default_rng(11)
+    t = np.arange(3000) / 100.0 + rng.normal(0.0, jitter / 100.0, 3000)
+    if repeat_every:
+        t[1::repeat_every] = t[::repeat_every][: t[1::repeat_every].size]
+    acc = samples.truth_acc_ms2(np.arange(3000) / 100.0) + rng.normal(0, 0.05, (3000, 3))
+    order = np.argsort(t, kind="stable") if key == "time" else np.argsort(np.round(acc[:, 0], 2), kind="stable")
+    rows = [sep.join(f"{v:.6f}" for v in (t[i], *acc[i])) for i in order]
+    path.write_text("\n".join(([header] if header else []) + rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("jitter", [0.0, 0.15, 0.3, 0.45])
+@pytest.mark.parametrize(
+    ("header", "sep"),
+    [(None, ","), ("time_s;acc_x;acc_y;acc_z", ";"), ('"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"', ",")],
+)
+def test_a_table_with_jittered_stamps_sorted_by_another_column_is_put_back_in_time_order(
+    header: str | None, sep: str, jitter: float, tmp_path: Path
+) -> None:
+    """Stamps with arrival jitter of 0.15 period or more, sorted by x, were refused (a generic table "sort the rows by
+    time_s", phyphox "rows are not in time order ... sort the file by time", a table without a header "has no time
+    column ... read it with --rate HZ"): one sorted step is the period give or take two stamps' jitter, and 1 % of them
+    under half the median was taken for two clocks interleaved. Sorting unique stamps is lossless: read as the same
+    table in the order of its stamps (EDGE-181). Without jitter, the generic table sorted by x rounded to 0.01 (6 % of
+    its steps back) had its unit told from steps across the sort: its seconds read as ms, without a word."""
+    folder = tmp_path / "ph"
+    folder.mkdir()
+    name = "Accelerometer.csv" if header and header.startswith('"Time') else "log.csv"
+    expected = load_recording(_jittered(folder / name, header, sep, jitter, "time")).session
+    result = load_recording(_jittered(folder / name, header, sep, jitter, "x"))
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    assert "put back in the order of" in result.session.meta.extra["import_notes"]
+
+
+@pytest.mark.parametrize(
+    ("header", "sep"), [("time_s;acc_x;acc_y;acc_z", ";"), ('"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"', ",")]
+)
+def test_a_table_with_jittered_and_repeated_stamps_sorted_by_another_column_is_refused_in_one_line(
+    header: str, sep: str, tmp_path: Path
+) -> None:
+    """Sorted by x with a stamp written twice every 10 rows: the order within a repeated stamp is lost (which of the
+    two rows came first cannot be told), so nothing is put back: refused in one line naming the file (EDGE-181)."""
+    folder = tmp_path / "ph"
+    folder.mkdir()
+    name = "Accelerometer.csv" if header.startswith('"Time') else "log.csv"
+    path = _jittered(folder / name, header, sep, 0.3, "x", repeat_every=10)
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(path)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(str(path))
+    assert "repeats at 300 of them, so the order of the rows sharing a time cannot be put back" in message

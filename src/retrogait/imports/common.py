@@ -723,6 +723,7 @@ def clean_rows(
                     float(previous_max[first] - t[0]),
                     float(t[first] - t[0]),
                     steps_back,
+                    int(np.count_nonzero(np.diff(np.sort(t)) == 0)),  # times repeated: their rows' order lost
                 )
             t, v = t[forward], v[forward]
     return t, v
@@ -870,16 +871,34 @@ def stepped_back_as_sorted(t: FloatArray) -> bool:
     return int(np.count_nonzero(steps < 0)) >= needed
 
 
+#: Steps of a sorted time column judged together (EDGE-181): the span of this many is the clock's span give or take
+#: two stamps' jitter, where one step is the period give or take two (a stamp's arrival jitter of 0.3 period put 12 %
+#: of single sorted steps outside a factor 2 of their median and 11 % under half of it; spans of 4: none).
+STEADY_SPAN_STEPS = 4
+#: A sorted time column's spans of this many steps shorter than ``OVERLAP_SPAN_FACTOR`` times that many median steps
+#: hold more rows than one clock gives: two stretches of a clock that went back, interleaved (EDGE-177, EDGE-181).
+OVERLAP_SPAN_STEPS = 8
+OVERLAP_SPAN_FACTOR = 0.75
+
+
+def _spans(values: FloatArray, steps: int) -> FloatArray:
+    """Each span of ``steps`` consecutive steps of ``values`` (in order), per step."""
+    return np.asarray((values[steps:] - values[:-steps]) / steps)
+
+
 def steady_when_sorted(values: FloatArray, in_order: bool = False) -> bool:
-    """Whether ``values`` sorted hold one value a row stepping steadily (a clock's spacing): see STEADY_STEP_*;
+    """Whether ``values`` sorted hold one value a row stepping steadily (a clock's spacing): see STEADY_STEP_*, judged
+    on spans of ``STEADY_SPAN_STEPS`` steps (a stamp's jitter moves one step by twice its size, a span's ends alike);
     ``in_order``: as they stand (a clock in order; a column the rows were sorted by increases, but not steadily)."""
     if in_order and not inference.is_clock(values):
         return False
-    steps = np.diff(values[np.isfinite(values)] if in_order else np.sort(values))
+    ordered = values[np.isfinite(values)] if in_order else np.sort(values)
+    steps = np.diff(ordered)
     if steps.size < 20 or float(np.mean(steps > 0)) < 0.99:
         return False
-    median = float(np.median(steps))
-    steady = (steps >= median / STEADY_STEP_FACTOR) & (steps <= median * STEADY_STEP_FACTOR)
+    spans = _spans(ordered, STEADY_SPAN_STEPS)
+    median = float(np.median(spans))
+    steady = (spans >= median / STEADY_STEP_FACTOR) & (spans <= median * STEADY_STEP_FACTOR)
     return median > 0 and float(np.mean(steady)) >= STEADY_STEP_SHARE
 
 
@@ -905,9 +924,10 @@ def time_order_lost(t: FloatArray) -> TimeOrder | None:
     the clock wrote them; a stable sort would swap them). Else a sort: ``t`` steps back at as many places and forward
     at more than one (a newest-first table with a row out of place keeps EDGE-2's answer, REVIEW-18), and, sorted, is
     a steady clock (:func:`steady_when_sorted`: one time a row), with more than ``MAX_TIME_BACK_SHARE`` of its rows
-    behind a time already read (fewer are dropped, EDGE-2) and at most that share of its sorted steps shorter than a
-    ``STEADY_STEP_FACTOR``-th of their median (a real clock has none: the stretches of a clock that went back overlap,
-    interleaved once sorted). Else None: a clock reset or joined recordings (a few steps back, or times repeated or
+    behind a time already read (fewer are dropped, EDGE-2) and at most that share of its sorted spans of
+    ``OVERLAP_SPAN_STEPS`` steps under ``OVERLAP_SPAN_FACTOR`` of as many median steps (a clock, its stamps jittered
+    or not, has none: the stretches of a clock that went back overlap, interleaved once sorted: twice the rows,
+    EDGE-181). Else None: a clock reset or joined recordings (a few steps back, or times repeated or
     overlapping) keep EDGE-2's answer."""
     steps = np.diff(t)
     if not np.isfinite(t).all() or not stepped_back_as_sorted(t):
@@ -922,9 +942,10 @@ def time_order_lost(t: FloatArray) -> TimeOrder | None:
     if behind <= MAX_TIME_BACK_SHARE * t.size or not steady_when_sorted(t):  # a few rows behind: dropped (EDGE-2)
         return None
     order = np.argsort(t, kind="stable")
-    sorted_steps = np.diff(t[order])
-    median = float(np.median(sorted_steps))
-    if float(np.mean(sorted_steps < median / STEADY_STEP_FACTOR)) > MAX_TIME_BACK_SHARE:  # two clocks interleaved
+    ordered = t[order]
+    median = float(np.median(np.diff(ordered)))
+    crowded = _spans(ordered, OVERLAP_SPAN_STEPS) < OVERLAP_SPAN_FACTOR * median  # more rows than one clock gives
+    if float(np.mean(crowded)) > MAX_TIME_BACK_SHARE:  # two stretches of a clock interleaved (not its jitter)
         return None
     return TimeOrder(order, back, median, False)
 
@@ -964,7 +985,7 @@ def refuse_time_going_back(display: str, report: ImportReport) -> None:
     them (as single out-of-order rows are dropped) would silently throw away a part of the recording."""
     if report.time_back is None:
         return
-    behind, rows, before_s, after_s, steps_back = report.time_back
+    behind, rows, before_s, after_s, steps_back, repeated = report.time_back
     if behind <= MAX_TIME_BACK_SHARE * rows:
         return
     if behind >= rows - 1:  # newest first, but not a clean reversal: a reversed one is read (EDGE-180)
@@ -972,6 +993,13 @@ def refuse_time_going_back(display: str, report: ImportReport) -> None:
             display,
             "rows are in reverse time order (newest first), but not one clean reversal (the time steps forward at some "
             "place too: reversed, it would step back there); sort the file by time",
+        )
+    if repeated and steps_back >= SORTED_BACK_STEPS:  # sorted by another column, its repeated times' order lost
+        raise InputFileError(
+            display,
+            f"rows are not in time order: the time steps back at {steps_back} of {rows} rows (sorted by another "
+            f"column?) and repeats at {repeated} of them, so the order of the rows sharing a time cannot be put back; "
+            "export it again, or sort the file by time",
         )
     if steps_back >= OUT_OF_ORDER_SHARE * rows:  # not a few restarts: rows sorted by another column (EDGE-165)
         raise InputFileError(

@@ -928,20 +928,31 @@ def _times(
     else:
         column = names.parse(plan.time)
         base = inference.time_base(
-            raw, names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
+            _in_order(raw), names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
         )
         if base is None:
             raise InputFileError(
                 display,
                 f"time column {plan.time!r} has steps too small for any unit (s, ms, us, ns): pass --time-unit",
             )
-        t_s, epoch = base.t_s, base.epoch
+        epoch = base.epoch
         factor = inference.TIME_FACTORS[base.unit.removeprefix("epoch_")]
+        t_s = raw * factor
         plan.inferred["inferred_time_unit"] = base.evidence
     if packets is not None:
         _note_delivery(packets, factor, plan)
     starts = t_s[np.isfinite(t_s)][:1]
     return t_s, float(starts[0]) if epoch and starts.size else None
+
+
+def _in_order(raw: FloatArray) -> FloatArray:
+    """A time column's finite values in the order ``clean_rows`` will put them back in where they were newest first or
+    sorted by another column (``time_order_lost``), else as they stand: its unit is told from its steps in time order
+    (a table sorted by a coarse column, under ``OUT_OF_ORDER_SHARE`` of its steps back, had its median step taken
+    across the sort and its seconds read as ms, EDGE-181)."""
+    finite = raw[np.isfinite(raw)]
+    lost = time_order_lost(finite) if finite.size else None
+    return raw if lost is None else finite[lost.order]
 
 
 def _clock_change_undone(seconds: FloatArray, plan: _Plan) -> FloatArray:
