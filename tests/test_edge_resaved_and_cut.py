@@ -99,12 +99,13 @@ def test_a_polar_file_saved_as_a_workbook_is_read_as_its_text(gyro_as: str, tmp_
         assert by_gyro.meta.sensor == got.meta.sensor
 
 
-def _zipped(folder: Path, path: Path, streamed: bool) -> Path:
-    """``folder``'s files zipped (deflated) into ``path``; ``streamed``: as an app writing to a stream does (each
-    member's sizes in a data descriptor after it, not in its local header)."""
+def _zipped(folder: Path, path: Path, streamed: bool, stored: bool = False) -> Path:
+    """``folder``'s files zipped (deflated; ``stored``: not packed) into ``path``; ``streamed``: as an app writing to a
+    stream does (each member's sizes in a data descriptor after it, not in its local header)."""
     with open(path, "wb") as fh:
         out = _Unseekable(fh) if streamed else fh
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+        method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        with zipfile.ZipFile(out, "w", method) as archive:  # type: ignore[arg-type]
             for file in sorted(folder.iterdir()):
                 archive.write(file, f"export/{file.name}")
     return path
@@ -139,13 +140,15 @@ def _read_cut_in(whole: Path, member: str, cut: Path, expected: Session) -> Impo
     return result
 
 
-@pytest.mark.parametrize("streamed", [False, True])
-def test_a_zip_cut_short_keeps_its_whole_rows_and_says_so(streamed: bool, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("streamed", "stored"), [(False, False), (True, False), (False, True), (True, True)])
+def test_a_zip_cut_short_keeps_its_whole_rows_and_says_so(streamed: bool, stored: bool, tmp_path: Path) -> None:
     """A Sensor Logger export's zip whose download was interrupted: refused whole, "is a damaged zip archive (cut
     short while copying or downloading?)" (EDGE-173). Now its members are read from their local headers: the whole
-    ones kept, the one cut up to its last whole row, the cut said; cut before any row, refused in one line."""
+    ones kept, the one cut up to its last whole row, the cut said; cut before any row, refused in one line. Stored
+    members streamed (sizes in a descriptor after each, as Go's archive/zip writes them) ended the reading at the
+    first: "no whole file or row before the cut" (EDGE-182)."""
     folder = samples.sensorlogger_folder(tmp_path / "sl")
-    whole = _zipped(folder, tmp_path / "whole.zip", streamed)
+    whole = _zipped(folder, tmp_path / "whole.zip", streamed, stored)
     expected = load_recording(whole).session
     # cut in the table the reader times the recording by
     result = _read_cut_in(whole, "export/TotalAcceleration.csv", tmp_path / "cut.zip", expected)
@@ -349,11 +352,12 @@ def test_a_session_file_saved_again_with_quoted_decimal_commas_is_read(labels: b
             load_recording(resaved)
 
 
-@pytest.mark.parametrize("streamed", [False, True])
-def test_a_zip_cut_anywhere_is_read_or_refused_in_one_line(streamed: bool, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("streamed", "stored"), [(False, False), (True, False), (True, True)])
+def test_a_zip_cut_anywhere_is_read_or_refused_in_one_line(streamed: bool, stored: bool, tmp_path: Path) -> None:
     """Cut at 60 places, from inside the first local header to just before the end: each read (a prefix of the
-    samples) or refused in one line naming the zip, never an exception of another kind (EDGE-173)."""
-    whole = _zipped(samples.sensorlogger_folder(tmp_path / "sl"), tmp_path / "whole.zip", streamed)
+    samples) or refused in one line naming the zip, never an exception of another kind (EDGE-173; stored members
+    with descriptors, EDGE-182)."""
+    whole = _zipped(samples.sensorlogger_folder(tmp_path / "sl"), tmp_path / "whole.zip", streamed, stored)
     data = whole.read_bytes()
     cut = tmp_path / "cut.zip"
     read = 0
@@ -566,3 +570,20 @@ def test_a_table_with_jittered_and_repeated_stamps_sorted_by_another_column_is_r
     message = str(err.value)
     assert "\n" not in message and message.startswith(str(path))
     assert "repeats at 300 of them, so the order of the rows sharing a time cannot be put back" in message
+
+
+def test_a_stored_member_with_a_descriptor_ends_at_the_descriptor_whose_crc_is_its_own(tmp_path: Path) -> None:
+    """A stored member streamed (its sizes in a descriptor after it) ends where a descriptor's CRC-32 and size are
+    those of the bytes before it: a descriptor's signature inside its bytes does not end it (EDGE-182)."""
+    from retrogait.imports.cutzip import members_before_cut
+
+    inside = b"t,x\n0,1\nPK\x07\x08\x01\x02\x03\x04\x05\x06\x07\x08\n1,2\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(_Unseekable(buffer), "w", zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+        archive.writestr("a.csv", inside)
+        archive.writestr("b.csv", b"t,x\n" + b"0,1\n" * 50)
+    data = buffer.getvalue()
+    cut = data[: data.index(b"b.csv") + 100]
+    first, second = members_before_cut(cut, "cut.zip")
+    assert (first.name, first.data, first.whole) == ("a.csv", inside, True)
+    assert second.name == "b.csv" and not second.whole and second.data.startswith(b"t,x\n0,1\n")
