@@ -886,6 +886,43 @@ def build(OUT: Path) -> list[dict[str, Any]]:
         return "\r\n".join(out) + "\r\n"
 
     case("native_quoted_decimal_comma", put("native_qdc/session.csv", quoted_commas()), str(native), "locale")
+
+    # ---------------- stop 41: rows newest first (EDGE-180) ---------
+    def newest_first(t: str, header: bool = True, swap: int | None = None) -> str:
+        """A table's rows written newest first, its header first; ``swap``: two rows swapped there (no clean
+        reversal)."""
+        lines = [r for r in t.splitlines() if r]
+        head, body = (lines[:1], lines[1:]) if header else ([], lines)
+        body = body[::-1]
+        if swap is not None:
+            body[swap], body[swap + 1] = body[swap + 1], body[swap]
+        return "\n".join([*head, *body]) + "\n"
+
+    # each app's tables newest first: put back by reversing them, the same samples and analysis (EDGE-180)
+    case("ph_newest_first", pair("ph_newest", newest_first(acc), newest_first(gyr)), ref_ph, "order")
+    sl_newest = {n: newest_first(text(SLA / n)) for n in ("TotalAcceleration.csv", "Accelerometer.csv")}
+    case("sl_newest_first", sl_folder("sl_newest", SLA, dict(sl_newest)) / "TotalAcceleration.csv", ref_sla, "order")
+    case(
+        "po_newest_first",
+        pair("po_newest", newest_first(po_acc), newest_first(po_gyr), "Polar_Sense_ACC.txt", "Polar_Sense_GYRO.txt"),
+        ref_po,
+        "order",
+    )
+    case("pp_headerless_newest_first", put("pp_newest/trace.csv", newest_first(pp, header=False)), ref_pp, "order")
+    case(
+        "pp_named_newest_first",
+        put("pp_named_newest/trace.csv", "timestamp,accuracy,x,y,z\n" + newest_first(pp, header=False)),
+        ref_pp,
+        "order",
+    )
+    # two rows swapped in a newest-first table: not one clean reversal, refused in one line
+    case(
+        "ph_newest_first_rows_swapped",
+        pair("ph_newest_swapped", newest_first(acc, swap=500), newest_first(gyr)),
+        None,
+        "order",
+        expect="refuse",
+    )
     return CASES
 
 

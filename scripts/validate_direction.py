@@ -31,7 +31,7 @@ from retrogait.analysis.direction import direction_cues, step_directions
 from retrogait.analysis.footstrike import classify_angle, step_foot_strikes
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import STANDARD_GRAVITY_MS2
-from retrogait.session import Session
+from retrogait.session import Session, SessionMeta
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,13 @@ def mocap_foot_strike_angle_deg(
 
 def load_running_sacral(root: Path) -> list[Case]:
     """Sacral vertical + AP acceleration (500 Hz, g), force-plate contacts (GRF > 0.1 BW), per-trial
-    strike labels (each trial is 100 % one class)."""
+    strike labels (each trial is 100 % one class).
+
+    The signals are the product's: a session (its axes declared, +x anterior, +z vertical, as
+    ``validate_impact.sacral_trials``) through ``preprocess``, which levels the vertical on gravity; the raw z
+    read as vertical (``BodySignals.uniform``) called trials 21 and 24's foot strikes on another axis (EDGE-184)."""
+    from retrogait.analysis.preprocess import preprocess
+
     folder = root / "running_sacral_grf"
     acc = np.loadtxt(folder / "Accelerometer_dev.csv", delimiter=",")
     grf = np.loadtxt(folder / "GRF_dev.csv", delimiter=",")
@@ -129,22 +135,21 @@ def load_running_sacral(root: Path) -> list[Case]:
     n = grf.shape[1]
     cases = []
     for row in range(grf.shape[0]):
-        body = np.zeros((n, 3))
-        body[:, 0] = acc[row, n:] * STANDARD_GRAVITY_MS2
-        body[:, 2] = acc[row, :n] * STANDARD_GRAVITY_MS2
+        session = Session(
+            np.arange(n) / fs,
+            np.column_stack([acc[row, n:], np.zeros(n), acc[row, :n]]),
+            None,
+            SessionMeta("lower_back", fs, anterior_axis="+x", vertical_axis="+z"),
+        )
+        signals = preprocess(session)
+        if signals.t_s.shape[0] != n or signals.fs_hz != fs:  # the plate's sample indices are the signals' own
+            raise RuntimeError(f"preprocess changed trial {row}'s grid: {signals.t_s.shape[0]} at {signals.fs_hz} Hz")
         on = (grf[row] > 0.1).astype(np.int8)
         ic = np.flatnonzero(np.diff(on) == 1) + 1
         to = np.flatnonzero(np.diff(on) == -1) + 1
         to = to[to > ic[0]]
         k = min(ic.shape[0], to.shape[0])
         ic, to = ic[:k], to[:k]
-        signals = BodySignals.uniform(
-            body,
-            None,
-            fs,
-            "lower_back",
-            side=None,
-        )
         contacts = Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=np.full(k, "unknown"))
         r = info.iloc[row]
         label = ["rearfoot", "midfoot", "forefoot"][int(np.argmax([r.RFS, r.MFS, r.FFS]))]

@@ -33,10 +33,21 @@ from validate_low_rates import decimated
 
 FS_HZ = 100.0
 SPEEDS_MS = (0.8, 1.2, 1.6)
+#: What a row says where the analysis found no walking contact to measure.
+_NO_WALK = "no walking contacts found"
+
+
+class NoWalkingContacts(ValueError):
+    """The analysis found no step in a recording: no walking contact, no edge force to measure (EDGE-183)."""
 
 
 def edge_force(session: Session) -> NDArray[np.float64]:
-    """The walking contacts' edge force (g) of ``session``, as `contacts.collision_onsets` receives it."""
+    """The walking contacts' edge force (g) of ``session``, as `contacts.collision_onsets` receives it.
+
+    Raises:
+        NoWalkingContacts: the analysis found no step at all (a recording standing still), so the lower back's
+            detector never formed the edge force.
+    """
     seen: list[NDArray[np.float64]] = []
     original = contacts.collision_onsets
 
@@ -49,6 +60,8 @@ def edge_force(session: Session) -> NDArray[np.float64]:
         retrogait.analyze(session)
     finally:
         contacts.collision_onsets = original
+    if not seen:
+        raise NoWalkingContacts("the analysis found no step (standing still?): no walking contact, no edge force")
     return seen[0]
 
 
@@ -68,7 +81,7 @@ def simulated_rows(seeds: list[int]) -> list[tuple[str, ...]]:
     for version in (1, 2):
         for direction in ("forward", "backward"):
             for speed in SPEEDS_MS:
-                jumps, falls, n = [], [], 0
+                jumps, falls, n, without = [], [], 0, 0
                 for seed in seeds:
                     bouts = [Bout("still", "still", 0, 2.0), Bout(direction, "walking", speed, 20.0)]
                     bouts.append(Bout("still", "still", 0, 2.0))
@@ -77,25 +90,32 @@ def simulated_rows(seeds: list[int]) -> list[tuple[str, ...]]:
                     )
                     session = decimated(sim.session, FS_HZ)
                     ic = np.rint((sim.truth["ic_time_s"].to_numpy()[1:-1] - session.t_s[0]) * FS_HZ).astype(np.int64)
-                    j, f, k = jump_and_fall(edge_force(session), ic, FS_HZ)
+                    try:
+                        j, f, k = jump_and_fall(edge_force(session), ic, FS_HZ)
+                    except NoWalkingContacts:
+                        without += 1  # said in the row's name
+                        continue
                     jumps.append(j)
                     falls.append(f)
                     n += k
-                rows.append(
-                    (
-                        f"simulator v{version} {direction} {speed} m/s",
-                        str(n),
-                        f"{np.median(jumps):.1f}",
-                        f"{np.median(falls):+.1f}",
-                    )
-                )
+                name = f"simulator v{version} {direction} {speed} m/s"
+                if without:
+                    name += f" ({without} of {len(seeds)} seeds: {_NO_WALK})"
+                if not jumps:
+                    rows.append((name, "0", _NO_WALK, "-"))
+                    continue
+                rows.append((name, str(n), f"{np.median(jumps):.1f}", f"{np.median(falls):+.1f}"))
     return rows
 
 
 def real_rows(root: Path) -> list[tuple[str, ...]]:
     rows = []
     for stem in TRIALS:
-        edge = edge_force(lb_session(*lb_raw(root, stem), FS_HZ))
+        try:
+            edge = edge_force(lb_session(*lb_raw(root, stem), FS_HZ))
+        except NoWalkingContacts:
+            rows.append((f"HA_001 {stem} (INDIP)", "0", _NO_WALK, "-"))
+            continue
         ic = np.rint(lb_refs(root, stem, "INDIP")["ic_time_s"].to_numpy() * FS_HZ).astype(np.int64)
         j, f, k = jump_and_fall(edge, ic, FS_HZ)
         rows.append((f"HA_001 {stem} (INDIP)", str(k), f"{j:.1f}", f"{f:+.1f}"))

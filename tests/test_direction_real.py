@@ -81,3 +81,15 @@ def test_lowerback_walking_forward_and_reversed(shared_data: Path) -> None:
             assert (labels == variant.direction).mean() >= 0.9
             wrong = (labels != variant.direction) & (labels != "unknown")
             assert not (wrong & (out.direction_confidence.to_numpy() > 0.9)).any()
+
+
+def test_the_sacral_harness_reads_the_trials_through_the_product_s_path(shared_data: Path) -> None:
+    """EDGE-184: ``load_running_sacral`` took the sensor's raw z as vertical (``BodySignals.uniform``, no
+    ``preprocess``), so its foot strikes were not the product's (trial 24, rearfoot uphill: 7 of 17 called, the product
+    16). Its signals are now those ``preprocess`` gives the session ``validate_impact`` reads (the same trial)."""
+    from retrogait.analysis.preprocess import preprocess
+
+    impact = load_script("validate_impact")
+    for case, trial in zip(V.load_running_sacral(shared_data), impact.sacral_trials(shared_data), strict=True):
+        assert f"trial{trial['trial']} " in case.name
+        np.testing.assert_array_equal(case.signals.acc_ms2, preprocess(trial["session"]).acc_ms2)

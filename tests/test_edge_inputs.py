@@ -39,12 +39,30 @@ def test_two_recordings_joined_in_one_file_are_refused(tmp_path: Path, capsys: p
     assert not (tmp_path / "out").exists()
 
 
-def test_rows_newest_first_are_refused_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rows_newest_first_are_put_back_unless_not_a_clean_reversal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rows newest first were refused "sort the file by time"; reversing them is lossless, so they are read, said
+    (EDGE-180). A newest-first file with two rows swapped is not one clean reversal: refused in one line."""
+    from retrogait.imports import load_recording
+
     lines = samples.phyphox_classic(tmp_path / "one.csv").read_text().splitlines(keepends=True)
+    expected = load_recording(tmp_path / "one.csv").session
     backwards = tmp_path / "newest_first.csv"
     backwards.write_text(lines[0] + "".join(reversed(lines[1:])))
+    result = load_recording(backwards)
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    assert "written newest first" in result.session.meta.extra["import_notes"]
+    rows = list(reversed(lines[1:]))
+    rows[50], rows[51] = rows[51], rows[50]
+    backwards.write_text(lines[0] + "".join(rows))
     assert main(["info", str(backwards)]) == 2
-    assert _error(capsys).endswith("rows are in reverse time order (newest first); sort the file by time")
+    line = _error(capsys)
+    assert str(backwards) in line and line.endswith(
+        "rows are in reverse time order (newest first), but not one clean reversal (the time steps forward at some "
+        "place too: reversed, it would step back there); sort the file by time"
+    )
 
 
 def test_a_few_rows_out_of_order_and_repeated_rows_are_still_dropped(tmp_path: Path) -> None:

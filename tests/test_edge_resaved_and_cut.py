@@ -99,12 +99,13 @@ def test_a_polar_file_saved_as_a_workbook_is_read_as_its_text(gyro_as: str, tmp_
         assert by_gyro.meta.sensor == got.meta.sensor
 
 
-def _zipped(folder: Path, path: Path, streamed: bool) -> Path:
-    """``folder``'s files zipped (deflated) into ``path``; ``streamed``: as an app writing to a stream does (each
-    member's sizes in a data descriptor after it, not in its local header)."""
+def _zipped(folder: Path, path: Path, streamed: bool, stored: bool = False) -> Path:
+    """``folder``'s files zipped (deflated; ``stored``: not packed) into ``path``; ``streamed``: as an app writing to a
+    stream does (each member's sizes in a data descriptor after it, not in its local header)."""
     with open(path, "wb") as fh:
         out = _Unseekable(fh) if streamed else fh
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+        method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        with zipfile.ZipFile(out, "w", method) as archive:  # type: ignore[arg-type]
             for file in sorted(folder.iterdir()):
                 archive.write(file, f"export/{file.name}")
     return path
@@ -139,13 +140,15 @@ def _read_cut_in(whole: Path, member: str, cut: Path, expected: Session) -> Impo
     return result
 
 
-@pytest.mark.parametrize("streamed", [False, True])
-def test_a_zip_cut_short_keeps_its_whole_rows_and_says_so(streamed: bool, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("streamed", "stored"), [(False, False), (True, False), (False, True), (True, True)])
+def test_a_zip_cut_short_keeps_its_whole_rows_and_says_so(streamed: bool, stored: bool, tmp_path: Path) -> None:
     """A Sensor Logger export's zip whose download was interrupted: refused whole, "is a damaged zip archive (cut
     short while copying or downloading?)" (EDGE-173). Now its members are read from their local headers: the whole
-    ones kept, the one cut up to its last whole row, the cut said; cut before any row, refused in one line."""
+    ones kept, the one cut up to its last whole row, the cut said; cut before any row, refused in one line. Stored
+    members streamed (sizes in a descriptor after each, as Go's archive/zip writes them) ended the reading at the
+    first: "no whole file or row before the cut" (EDGE-182)."""
     folder = samples.sensorlogger_folder(tmp_path / "sl")
-    whole = _zipped(folder, tmp_path / "whole.zip", streamed)
+    whole = _zipped(folder, tmp_path / "whole.zip", streamed, stored)
     expected = load_recording(whole).session
     # cut in the table the reader times the recording by
     result = _read_cut_in(whole, "export/TotalAcceleration.csv", tmp_path / "cut.zip", expected)
@@ -349,11 +352,12 @@ def test_a_session_file_saved_again_with_quoted_decimal_commas_is_read(labels: b
             load_recording(resaved)
 
 
-@pytest.mark.parametrize("streamed", [False, True])
-def test_a_zip_cut_anywhere_is_read_or_refused_in_one_line(streamed: bool, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("streamed", "stored"), [(False, False), (True, False), (True, True)])
+def test_a_zip_cut_anywhere_is_read_or_refused_in_one_line(streamed: bool, stored: bool, tmp_path: Path) -> None:
     """Cut at 60 places, from inside the first local header to just before the end: each read (a prefix of the
-    samples) or refused in one line naming the zip, never an exception of another kind (EDGE-173)."""
-    whole = _zipped(samples.sensorlogger_folder(tmp_path / "sl"), tmp_path / "whole.zip", streamed)
+    samples) or refused in one line naming the zip, never an exception of another kind (EDGE-173; stored members
+    with descriptors, EDGE-182)."""
+    whole = _zipped(samples.sensorlogger_folder(tmp_path / "sl"), tmp_path / "whole.zip", streamed, stored)
     data = whole.read_bytes()
     cut = tmp_path / "cut.zip"
     read = 0
@@ -419,22 +423,51 @@ def test_a_polar_workbook_whose_name_holds_brackets_finds_its_gyroscope(tmp_path
     assert result.report.format == "polar_logger" and result.session.gyr is not None
 
 
-@pytest.mark.parametrize("app", ["phyphox", "generic_csv"])
-def test_rows_newest_first_with_repeated_stamps_are_refused_as_newest_first_ones(app: str, tmp_path: Path) -> None:
-    """Rows newest first keep EDGE-2's answer (refused: sort the file by time), as ``time_order_lost`` says; with two
-    stamps repeated (a phone's clock) the time no longer stepped back at all but one of its steps and the rows were
-    put back in order as a table "sorted by another column?" (REVIEW-18): the same file refused or read by its ties."""
-    make, tables, _, sep = _APPS[app]
-    recording = make(tmp_path)
-    for pattern in tables:
-        for table in tmp_path.glob(pattern):
-            header, *rows = table.read_text().splitlines()
-            for k in (100, 200):  # a stamp written twice: the row after it carries the stamp of the row before
-                cells = rows[k + 1].split(sep)
-                rows[k + 1] = sep.join([rows[k].split(sep)[0], *cells[1:]])
-            table.write_text("\n".join([header, *rows[::-1]]) + "\n")
-    with pytest.raises(RetrogaitError, match=r"sort the (file|rows) by"):
-        load_recording(recording)
+def _rewritten(table: Path, sep: str, header: bool, repeated: bool, newest_first: bool) -> None:
+    """``table``'s rows (after its header, where it has one): ``repeated``, two stamps written twice (the row after
+    each carries the stamp of the row before, as a phone's clock repeats one); ``newest_first``: newest first."""
+    lines = table.read_text().splitlines()
+    head, rows = (lines[:1], lines[1:]) if header else ([], lines)
+    for k in (50, 150) if repeated else ():
+        cells = rows[k + 1].split(sep)
+        rows[k + 1] = sep.join([rows[k].split(sep)[0], *cells[1:]])
+    table.write_text("\n".join([*head, *(rows[::-1] if newest_first else rows)]) + "\n")
+
+
+@pytest.mark.parametrize("repeated", [False, True])
+@pytest.mark.parametrize("app", [*_APPS, "generic_csv headerless"])
+def test_rows_newest_first_are_put_back_by_reversing_them(app: str, repeated: bool, tmp_path: Path) -> None:
+    """A table whose rows were written newest first was refused "rows are in reverse time order (newest first); sort
+    the file by time" (EDGE-2), also with a stamp written twice (REVIEW-18). Reversing is lossless: each app's tables
+    (and a table without a header) are read as the same tables in time order, the ties kept as the clock wrote them
+    (a stable sort would swap them), said in the notes and the header (EDGE-180)."""
+    if app == "generic_csv headerless":
+        t = np.arange(3000) / 100.0
+        rows = np.column_stack([t, samples.truth_acc_ms2(t)])
+
+        def make(p: Path) -> Path:
+            return _headerless(p / "trace.csv", rows)
+
+        tables, sep = ["trace.csv"], ","
+    else:
+        make, tables, _, sep = _APPS[app]
+    read = {}
+    for newest_first in (False, True):
+        folder = tmp_path / ("newest_first" if newest_first else "in_order")
+        folder.mkdir()
+        recording = make(folder)
+        for pattern in tables:
+            for table in folder.glob(pattern):
+                _rewritten(table, sep, app != "generic_csv headerless", repeated, newest_first)
+        read[newest_first] = load_recording(recording)
+    expected, result = read[False].session, read[True]
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    if expected.gyr is not None:
+        assert result.session.gyr is not None
+        np.testing.assert_array_equal(result.session.gyr, expected.gyr)
+    assert "written newest first" in result.session.meta.extra["import_notes"]
+    assert any("put back in time order by reversing them" in n for n in result.report.notes)
 
 
 def test_a_session_file_whose_first_row_holds_whole_numbers_is_read(tmp_path: Path) -> None:
@@ -478,3 +511,79 @@ def test_a_session_file_saved_again_with_quoted_decimal_commas_and_whole_numbers
     np.testing.assert_allclose(result.session.t_s, expected.t_s, rtol=1e-14)
     np.testing.assert_allclose(result.session.acc, expected.acc, rtol=1e-14)
     assert "quoted numbers with ','" in result.session.meta.extra["import_notes"]
+
+
+def _jittered(path: Path, header: str | None, sep: str, jitter: float, key: str, repeat_every: int = 0) -> Path:
+    """A 100 Hz table (time s, acceleration m/s^2) whose stamps carry Gaussian arrival jitter of ``jitter`` periods
+    (seeded), with ``header`` or none, its rows ``key``: "time" (in the order of its stamps), "x" (sorted by x, a
+    spreadsheet's stable sort); ``repeat_every``: every so many rows a stamp written twice (the row after it carries
+    it)."""
+    rng = np.random.default_rng(11)
+    t = np.arange(3000) / 100.0 + rng.normal(0.0, jitter / 100.0, 3000)
+    if repeat_every:
+        t[1::repeat_every] = t[::repeat_every][: t[1::repeat_every].size]
+    acc = samples.truth_acc_ms2(np.arange(3000) / 100.0) + rng.normal(0, 0.05, (3000, 3))
+    order = np.argsort(t, kind="stable") if key == "time" else np.argsort(np.round(acc[:, 0], 2), kind="stable")
+    rows = [sep.join(f"{v:.6f}" for v in (t[i], *acc[i])) for i in order]
+    path.write_text("\n".join(([header] if header else []) + rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("jitter", [0.0, 0.15, 0.3, 0.45])
+@pytest.mark.parametrize(
+    ("header", "sep"),
+    [(None, ","), ("time_s;acc_x;acc_y;acc_z", ";"), ('"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"', ",")],
+)
+def test_a_table_with_jittered_stamps_sorted_by_another_column_is_put_back_in_time_order(
+    header: str | None, sep: str, jitter: float, tmp_path: Path
+) -> None:
+    """Stamps with arrival jitter of 0.15 period or more, sorted by x, were refused (a generic table "sort the rows by
+    time_s", phyphox "rows are not in time order ... sort the file by time", a table without a header "has no time
+    column ... read it with --rate HZ"): one sorted step is the period give or take two stamps' jitter, and 1 % of them
+    under half the median was taken for two clocks interleaved. Sorting unique stamps is lossless: read as the same
+    table in the order of its stamps (EDGE-181). Without jitter, the generic table sorted by x rounded to 0.01 (6 % of
+    its steps back) had its unit told from steps across the sort: its seconds read as ms, without a word."""
+    folder = tmp_path / "ph"
+    folder.mkdir()
+    name = "Accelerometer.csv" if header and header.startswith('"Time') else "log.csv"
+    expected = load_recording(_jittered(folder / name, header, sep, jitter, "time")).session
+    result = load_recording(_jittered(folder / name, header, sep, jitter, "x"))
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    assert "put back in the order of" in result.session.meta.extra["import_notes"]
+
+
+@pytest.mark.parametrize(
+    ("header", "sep"), [("time_s;acc_x;acc_y;acc_z", ";"), ('"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"', ",")]
+)
+def test_a_table_with_jittered_and_repeated_stamps_sorted_by_another_column_is_refused_in_one_line(
+    header: str, sep: str, tmp_path: Path
+) -> None:
+    """Sorted by x with a stamp written twice every 10 rows: the order within a repeated stamp is lost (which of the
+    two rows came first cannot be told), so nothing is put back: refused in one line naming the file (EDGE-181)."""
+    folder = tmp_path / "ph"
+    folder.mkdir()
+    name = "Accelerometer.csv" if header.startswith('"Time') else "log.csv"
+    path = _jittered(folder / name, header, sep, 0.3, "x", repeat_every=10)
+    with pytest.raises(RetrogaitError) as err:
+        load_recording(path)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(str(path))
+    assert "repeats at 300 of them, so the order of the rows sharing a time cannot be put back" in message
+
+
+def test_a_stored_member_with_a_descriptor_ends_at_the_descriptor_whose_crc_is_its_own(tmp_path: Path) -> None:
+    """A stored member streamed (its sizes in a descriptor after it) ends where a descriptor's CRC-32 and size are
+    those of the bytes before it: a descriptor's signature inside its bytes does not end it (EDGE-182)."""
+    from retrogait.imports.cutzip import members_before_cut
+
+    inside = b"t,x\n0,1\nPK\x07\x08\x01\x02\x03\x04\x05\x06\x07\x08\n1,2\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(_Unseekable(buffer), "w", zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+        archive.writestr("a.csv", inside)
+        archive.writestr("b.csv", b"t,x\n" + b"0,1\n" * 50)
+    data = buffer.getvalue()
+    cut = data[: data.index(b"b.csv") + 100]
+    first, second = members_before_cut(cut, "cut.zip")
+    assert (first.name, first.data, first.whole) == ("a.csv", inside, True)
+    assert second.name == "b.csv" and not second.whole and second.data.startswith(b"t,x\n0,1\n")

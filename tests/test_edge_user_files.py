@@ -547,11 +547,12 @@ def _sorted_by(path: Path, column: int, sep: str) -> None:
     path.write_text("\n".join([header, *rows]) + "\n")
 
 
-def _stamped_in_bursts(path: Path, sep: str, to_unit: float) -> None:
-    """``path``'s time column (its first, in s x ``to_unit``) stamped as samples delivered in pairs 2 ms apart every
-    20 ms: one time a row, but no steady clock once sorted, so a sort by another column cannot be undone."""
+def _stamped_in_bursts(path: Path, sep: str, to_unit: float, apart_s: float = 0.0) -> None:
+    """``path``'s time column (its first, in s x ``to_unit``) stamped as samples delivered in pairs every 20 ms, the
+    two ``apart_s`` apart: on one stamp (0), the order of a pair is lost once sorted by another column, so the sort
+    cannot be undone; 2 ms apart, one time a row, it can (EDGE-181: the stamps sorted are the rows' order)."""
     header, *rows = path.read_text().splitlines()
-    t = (np.arange(len(rows)) // 2 * 0.02 + np.arange(len(rows)) % 2 * 0.002) * to_unit
+    t = (np.arange(len(rows)) // 2 * 0.02 + np.arange(len(rows)) % 2 * apart_s) * to_unit
     cells = [row.split(sep, 1)[1] for row in rows]
     path.write_text("\n".join([header, *(f"{s:.6f}{sep}{c}" for s, c in zip(t, cells, strict=True))]) + "\n")
 
@@ -559,15 +560,22 @@ def _stamped_in_bursts(path: Path, sep: str, to_unit: float) -> None:
 def test_an_app_export_sorted_by_another_column_is_said_to_be_out_of_order(tmp_path: Path) -> None:
     """A phyphox table sorted by its x column (time steps back at half its rows) was refused as "two recordings
     joined in one file, or a clock reset? split the file where the time goes back" (EDGE-165); it is now put back in
-    time order (EDGE-177), and where it cannot be (its samples stamped in bursts) refused as out of order; joined
-    recordings keep EDGE-2's answer."""
+    time order (EDGE-177), also stamped in bursts of one time a row (EDGE-181), and where it cannot be (pairs of
+    samples on one stamp: their order lost) refused as out of order; joined recordings keep EDGE-2's answer."""
     acc = samples.phyphox_folder(tmp_path / "a") / "Accelerometer.csv"
+    _stamped_in_bursts(acc, ",", 1.0, apart_s=0.002)
+    expected = load_recording(acc).session
+    _sorted_by(acc, 1, ",")
+    result = load_recording(acc)
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    acc = samples.phyphox_folder(tmp_path / "c") / "Accelerometer.csv"
     _stamped_in_bursts(acc, ",", 1.0)
     _sorted_by(acc, 1, ",")
     with pytest.raises(RetrogaitError) as err:
         load_recording(acc)
     assert "rows are not in time order" in str(err.value) and "sort the file by time" in str(err.value)
-    assert "split the file" not in str(err.value)
+    assert "cannot be put back" in str(err.value) and "split the file" not in str(err.value)
     joined = samples.phyphox_folder(tmp_path / "b") / "Accelerometer.csv"
     header, body = joined.read_text().split("\n", 1)
     joined.write_text(header + "\n" + body + body)
@@ -578,8 +586,8 @@ def test_an_app_export_sorted_by_another_column_is_said_to_be_out_of_order(tmp_p
 def test_a_table_sorted_by_another_column_is_not_read_by_rate_without_a_word(tmp_path: Path) -> None:
     """A table whose named time column a sort put out of order was refused with "read it with --rate HZ": done, the
     rows were timed in their sorted order without a word, a recording of nonsense (EDGE-165). Now the refusal (where
-    the order cannot be put back, EDGE-177: its samples stamped in bursts) says to sort the rows by that column, and
-    --rate given anyway says what it did."""
+    the order cannot be put back, EDGE-177: its samples stamped in pairs on one stamp, EDGE-181) says to sort the rows
+    by that column, and --rate given anyway says what it did."""
     table = samples.generic(tmp_path / "log.csv")
     _stamped_in_bursts(table, ";", 1000.0)
     _sorted_by(table, 1, ";")

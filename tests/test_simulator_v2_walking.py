@@ -16,6 +16,7 @@ import pytest
 from retrogait.cli import main
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.errors import RetrogaitError
+from retrogait.session import Session, SessionMeta
 from retrogait.simulate import Bout, SimulationConfig, sensor_name, simulate, write_simulation
 from retrogait.simulate.assemble import physical_signals
 from retrogait.simulate.grf import DoubleSupport, WalkingVgrf, vgrf_shape, walking_peak_bw
@@ -200,6 +201,18 @@ def test_the_leading_leg_s_collision_jumps_the_sacrum_s_force_slope_and_peaks_so
     ic = np.rint((sim.truth["ic_time_s"].to_numpy()[1:-1] - session.t_s[0]) * collision.FS_HZ).astype(np.int64)
     jump, fall, _ = collision.jump_and_fall(collision.edge_force(session), ic, collision.FS_HZ)
     assert jump >= 3.0 and fall <= -2.0, (jump, fall)
+
+
+def test_the_collision_harness_says_a_recording_without_walking_contacts_has_none() -> None:
+    """EDGE-183: ``validate_trunk_collision.edge_force`` took the first edge force the lower back's detector formed
+    and raised IndexError where it formed none (no step found: a sensor lying still, its noise 0.01 m/s^2); it now
+    says so, and the script's rows name it."""
+    collision = load_script("validate_trunk_collision")
+    t = np.arange(600) / collision.FS_HZ
+    acc = np.tile([0.0, 0.0, STANDARD_GRAVITY_MS2], (t.size, 1)) + np.random.default_rng(3).normal(0, 0.01, (t.size, 3))
+    still = Session(t, acc, None, SessionMeta("lower_back", collision.FS_HZ))
+    with pytest.raises(collision.NoWalkingContacts, match=r"no step .* no walking contact"):
+        collision.edge_force(still)
 
 
 @pytest.mark.xfail(

@@ -158,8 +158,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     #: how the acceleration's times went back (EDGE-2): (rows before an earlier time, rows, the time
     #: before the first jump back, the time after it; seconds from the stream's first time; the rows whose time is
-    #: before the row before's, EDGE-165)
-    time_back: tuple[int, int, float, float, int] | None = None
+    #: before the row before's, EDGE-165; the times that repeat once sorted, EDGE-181)
+    time_back: tuple[int, int, float, float, int, int] | None = None
     #: why a gyroscope that was read is not in the session (EDGE-29): kept in its header, noted by ``analyze``
     gyro_left_out: str | None = None
     #: accelerometer rows kept without a gyroscope value (EDGE-46): kept in the header (``import_gyro_missing``)

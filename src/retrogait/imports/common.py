@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -723,6 +723,7 @@ def clean_rows(
                     float(previous_max[first] - t[0]),
                     float(t[first] - t[0]),
                     steps_back,
+                    int(np.count_nonzero(np.diff(np.sort(t)) == 0)),  # times repeated: their rows' order lost
                 )
             t, v = t[forward], v[forward]
     return t, v
@@ -870,63 +871,113 @@ def stepped_back_as_sorted(t: FloatArray) -> bool:
     return int(np.count_nonzero(steps < 0)) >= needed
 
 
+#: Steps of a sorted time column judged together (EDGE-181): the span of this many is the clock's span give or take
+#: two stamps' jitter, where one step is the period give or take two (a stamp's arrival jitter of 0.3 period put 12 %
+#: of single sorted steps outside a factor 2 of their median and 11 % under half of it; spans of 4: none).
+STEADY_SPAN_STEPS = 4
+#: A sorted time column's spans of this many steps shorter than ``OVERLAP_SPAN_FACTOR`` times that many median steps
+#: hold more rows than one clock gives: two stretches of a clock that went back, interleaved (EDGE-177, EDGE-181).
+OVERLAP_SPAN_STEPS = 8
+OVERLAP_SPAN_FACTOR = 0.75
+
+
+def _spans(values: FloatArray, steps: int) -> FloatArray:
+    """Each span of ``steps`` consecutive steps of ``values`` (in order), per step."""
+    return np.asarray((values[steps:] - values[:-steps]) / steps)
+
+
 def steady_when_sorted(values: FloatArray, in_order: bool = False) -> bool:
-    """Whether ``values`` sorted hold one value a row stepping steadily (a clock's spacing): see STEADY_STEP_*;
+    """Whether ``values`` sorted hold one value a row stepping steadily (a clock's spacing): see STEADY_STEP_*, judged
+    on spans of ``STEADY_SPAN_STEPS`` steps (a stamp's jitter moves one step by twice its size, a span's ends alike);
     ``in_order``: as they stand (a clock in order; a column the rows were sorted by increases, but not steadily)."""
     if in_order and not inference.is_clock(values):
         return False
-    steps = np.diff(values[np.isfinite(values)] if in_order else np.sort(values))
+    ordered = values[np.isfinite(values)] if in_order else np.sort(values)
+    steps = np.diff(ordered)
     if steps.size < 20 or float(np.mean(steps > 0)) < 0.99:
         return False
-    median = float(np.median(steps))
-    steady = (steps >= median / STEADY_STEP_FACTOR) & (steps <= median * STEADY_STEP_FACTOR)
+    spans = _spans(ordered, STEADY_SPAN_STEPS)
+    median = float(np.median(spans))
+    steady = (spans >= median / STEADY_STEP_FACTOR) & (spans <= median * STEADY_STEP_FACTOR)
     return median > 0 and float(np.mean(steady)) >= STEADY_STEP_SHARE
 
 
-def time_order_lost(t: FloatArray) -> tuple[NDArray[np.intp], float, float] | None:
-    """``(the order that puts the rows back in time, the share of rows where it stepped back, its median step sorted)``
-    where a sort by another column put rows out of time order (one rule for every table, EDGE-172, EDGE-177): ``t``
-    (finite, any unit) steps back at as many places as a sort makes (:func:`stepped_back_as_sorted`) and forward at more
-    than one (rows newest first keep EDGE-2's answer, a stamp repeated or not: REVIEW-18), and, sorted, is a steady
-    clock (:func:`steady_when_sorted`: one time a row), with more than ``MAX_TIME_BACK_SHARE`` of its rows behind a time
-    already read (fewer are dropped, EDGE-2) and at most that share of its sorted steps shorter than a
-    ``STEADY_STEP_FACTOR``-th of their median (a real clock has none: the stretches of a clock that went back overlap,
-    interleaved once sorted). Else None: a clock reset or joined recordings (a few steps back, or times repeated or
+class TimeOrder(NamedTuple):
+    """How rows out of time order are put back (:func:`time_order_lost`)."""
+
+    #: the order of the rows that puts them back in time
+    order: NDArray[np.intp]
+    #: the share of the steps where the time stepped back, as the rows stood
+    back: float
+    #: the median step of the time once in order (its unit)
+    step: float
+    #: the rows were newest first and are reversed (EDGE-180), not sorted by another column and sorted back
+    newest_first: bool
+
+
+def time_order_lost(t: FloatArray) -> TimeOrder | None:
+    """How to put rows back in time order where they were written newest first or a sort by another column put them
+    out of it (one rule for every table, EDGE-172, EDGE-177, EDGE-180); ``t`` finite, any unit.
+
+    Newest first: ``t`` never steps forward and steps back at as many places as a sort makes
+    (:func:`stepped_back_as_sorted`): the rows reversed, a stamp written twice and all (its rows keep their order as
+    the clock wrote them; a stable sort would swap them). Else a sort: ``t`` steps back at as many places and forward
+    at more than one (a newest-first table with a row out of place keeps EDGE-2's answer, REVIEW-18), and, sorted, is
+    a steady clock (:func:`steady_when_sorted`: one time a row), with more than ``MAX_TIME_BACK_SHARE`` of its rows
+    behind a time already read (fewer are dropped, EDGE-2) and at most that share of its sorted spans of
+    ``OVERLAP_SPAN_STEPS`` steps under ``OVERLAP_SPAN_FACTOR`` of as many median steps (a clock, its stamps jittered
+    or not, has none: the stretches of a clock that went back overlap, interleaved once sorted: twice the rows,
+    EDGE-181). Else None: a clock reset or joined recordings (a few steps back, or times repeated or
     overlapping) keep EDGE-2's answer."""
     steps = np.diff(t)
-    if steps.size < 20 or not np.isfinite(t).all():
+    if not np.isfinite(t).all() or not stepped_back_as_sorted(t):
         return None
     back = float(np.mean(steps < 0))
-    if not stepped_back_as_sorted(t) or np.count_nonzero(steps > 0) <= 1:  # newest first, stamps repeated or not
+    forward = int(np.count_nonzero(steps > 0))
+    if forward == 0:  # newest first: reversed, lossless (EDGE-180)
+        return TimeOrder(np.arange(t.size - 1, -1, -1, dtype=np.intp), back, float(np.median(-steps)), True)
+    if forward <= 1 or steps.size < 20:  # newest first but for one place: not a clean reversal (REVIEW-18, EDGE-180)
         return None
     behind = int(np.count_nonzero(t[1:] < np.maximum.accumulate(t)[:-1]))
     if behind <= MAX_TIME_BACK_SHARE * t.size or not steady_when_sorted(t):  # a few rows behind: dropped (EDGE-2)
         return None
     order = np.argsort(t, kind="stable")
-    sorted_steps = np.diff(t[order])
-    median = float(np.median(sorted_steps))
-    if float(np.mean(sorted_steps < median / STEADY_STEP_FACTOR)) > MAX_TIME_BACK_SHARE:  # two clocks interleaved
+    ordered = t[order]
+    median = float(np.median(np.diff(ordered)))
+    crowded = _spans(ordered, OVERLAP_SPAN_STEPS) < OVERLAP_SPAN_FACTOR * median  # more rows than one clock gives
+    if float(np.mean(crowded)) > MAX_TIME_BACK_SHARE:  # two stretches of a clock interleaved (not its jitter)
         return None
-    return order, back, median
+    return TimeOrder(order, back, median, False)
+
+
+def newest_first_words(rows: int, back: float, time: str = "the time") -> str:
+    """The words of a note on ``rows`` rows written newest first (``time``, their time, stepped back at ``back`` of
+    their steps), put back by reversing them (EDGE-180)."""
+    return (
+        f"were written newest first ({time} stepped back at {back:.1%} of {rows:,} rows and never forward): put back "
+        "in time order by reversing them, nothing else changed"
+    )
 
 
 def in_time_order(
     t: FloatArray, values: FloatArray, report: ImportReport, label: str, unit: str = " s"
 ) -> tuple[FloatArray, FloatArray]:
-    """``(t, values)`` with their rows put back in the order of ``t`` where a sort by another column lost it
-    (:func:`time_order_lost`), said in a note naming the stream (``label``, as :func:`clean_rows`') and the step of
-    ``t`` (in ``unit``); else as given (EDGE-177)."""
+    """``(t, values)`` with their rows put back in the order of ``t`` where they were newest first or a sort by another
+    column lost it (:func:`time_order_lost`), said in a note naming the stream (``label``, as :func:`clean_rows`') and
+    how (reversed; or sorted, with the step of ``t`` in ``unit``); else as given (EDGE-177, EDGE-180)."""
     lost = time_order_lost(t) if t.size else None
     if lost is None:
         return t, values
-    order, back, step = lost
-    places = round(back * (t.size - 1))
+    words = _STREAM_WORDS.get(label, label + " rows")
+    if lost.newest_first:
+        report.notes.append(f"{words} {newest_first_words(t.size, lost.back)}")
+        return t[lost.order], values[lost.order]
+    places = round(lost.back * (t.size - 1))
     report.notes.append(
-        f"{_STREAM_WORDS.get(label, label + ' rows')} were not in time order (the time stepped back at {places:,} of "
-        f"{t.size:,} rows, {back:.1%}: sorted by another column?): put back in the order of their time, which steps "
-        f"by {step:.6g}{unit}"
+        f"{words} were not in time order (the time stepped back at {places:,} of {t.size:,} rows, {lost.back:.1%}: "
+        f"sorted by another column?): put back in the order of their time, which steps by {lost.step:.6g}{unit}"
     )
-    return t[order], values[order]
+    return t[lost.order], values[lost.order]
 
 
 def refuse_time_going_back(display: str, report: ImportReport) -> None:
@@ -934,11 +985,22 @@ def refuse_time_going_back(display: str, report: ImportReport) -> None:
     them (as single out-of-order rows are dropped) would silently throw away a part of the recording."""
     if report.time_back is None:
         return
-    behind, rows, before_s, after_s, steps_back = report.time_back
+    behind, rows, before_s, after_s, steps_back, repeated = report.time_back
     if behind <= MAX_TIME_BACK_SHARE * rows:
         return
-    if behind >= rows - 1:
-        raise InputFileError(display, "rows are in reverse time order (newest first); sort the file by time")
+    if behind >= rows - 1:  # newest first, but not a clean reversal: a reversed one is read (EDGE-180)
+        raise InputFileError(
+            display,
+            "rows are in reverse time order (newest first), but not one clean reversal (the time steps forward at some "
+            "place too: reversed, it would step back there); sort the file by time",
+        )
+    if repeated and steps_back >= SORTED_BACK_STEPS:  # sorted by another column, its repeated times' order lost
+        raise InputFileError(
+            display,
+            f"rows are not in time order: the time steps back at {steps_back} of {rows} rows (sorted by another "
+            f"column?) and repeats at {repeated} of them, so the order of the rows sharing a time cannot be put back; "
+            "export it again, or sort the file by time",
+        )
     if steps_back >= OUT_OF_ORDER_SHARE * rows:  # not a few restarts: rows sorted by another column (EDGE-165)
         raise InputFileError(
             display,

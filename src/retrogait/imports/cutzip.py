@@ -7,6 +7,7 @@ archive rebuilt so is read as any zip or workbook is, with the cut said in the r
 
 from __future__ import annotations
 
+import mmap
 import re
 import shutil
 import struct
@@ -30,6 +31,8 @@ _FEED_BYTES = 1 << 18
 _OUT_BYTES = 1 << 22
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: A zip's bytes: read (tests, the fuzzers) or mapped from its file (``rebuilt``: not read into memory).
+Data = bytes | mmap.mmap
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def is_cut_zip(path: Path) -> bool:
         return False
 
 
-def members_before_cut(data: bytes, display: str) -> list[Member]:
+def members_before_cut(data: Data, display: str) -> list[Member]:
     """The members of the zip ``data`` read sequentially from their local headers, up to and with the first that
     does not end (cut); each, and all together, within the unpacking limits (``limits.unpack_limit``).
 
@@ -64,7 +67,7 @@ def members_before_cut(data: bytes, display: str) -> list[Member]:
     """
     found: list[Member] = []
     at, total = 0, 0
-    while data.startswith(_LOCAL, at) and at + _HEADER.size <= len(data):
+    while data[at : at + 4] == _LOCAL and at + _HEADER.size <= len(data):
         _, _, flags, method, _, _, _, packed, _, n_name, n_extra = _HEADER.unpack_from(data, at)
         start = at + _HEADER.size + n_name + n_extra
         if start > len(data):
@@ -78,12 +81,14 @@ def members_before_cut(data: bytes, display: str) -> list[Member]:
         limit = min(unpack_limit(there), MAX_UNPACKED_BYTES - total)  # REVIEW-13
         if method == 0 and not flags & 8 and packed != 0xFFFFFFFF:  # stored, its size known
             content, end, whole = data[start : start + packed], start + packed, start + packed <= len(data)
-            if len(content) > limit:
-                raise bomb_error(f"{display}/{name}", limit)
+        elif method == 0 and flags & 8:  # stored, its size in a descriptor after it (EDGE-182)
+            content, end, whole = _stored_streamed(data, start)
         elif method == 8:
             content, end, whole = _inflated(data, start, limit, f"{display}/{name}")
-        else:  # stored with its size after it, or another method: where it ends is not known
+        else:  # another method: where it ends is not known
             break
+        if len(content) > limit:
+            raise bomb_error(f"{display}/{name}", limit)
         found.append(Member(name, content, whole))
         total += len(content)
         if not whole:
@@ -92,15 +97,14 @@ def members_before_cut(data: bytes, display: str) -> list[Member]:
     return found
 
 
-def _inflated(data: bytes, start: int, limit: int, display: str) -> tuple[bytes, int, bool]:
+def _inflated(data: Data, start: int, limit: int, display: str) -> tuple[bytes, int, bool]:
     """(unpacked bytes, the byte after the deflate stream, whether it ended) of the stream at ``start``."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     pieces: list[bytes] = []
     got, fed = 0, start
-    view = memoryview(data)
     try:
         while fed < len(data) and not inflater.eof:
-            pending: bytes | memoryview = view[fed : fed + _FEED_BYTES]
+            pending = data[fed : fed + _FEED_BYTES]  # a copy: no view left on a mapped file
             fed += len(pending)
             while pending and not inflater.eof:
                 piece = inflater.decompress(pending, _OUT_BYTES)
@@ -115,11 +119,33 @@ def _inflated(data: bytes, start: int, limit: int, display: str) -> tuple[bytes,
     return b"".join(pieces), end, inflater.eof
 
 
-def _after_descriptor(data: bytes, at: int) -> int:
+def _stored_streamed(data: Data, start: int) -> tuple[bytes, int, bool]:
+    """(the bytes, the byte after them, whether they ended) of a stored member at ``start`` whose sizes follow it in a
+    data descriptor (flag bit 3: Go's `archive/zip`, Python's `zipfile` writing to a stream): nothing in its header
+    says where it ends, so it ends at the first descriptor signature after it whose CRC-32 is that of the bytes
+    before it (and whose size, where it is there, their count, its low 4 bytes in a zip64 one: a signature's four
+    bytes inside the data do not match). None so: cut in it, its bytes up to the cut (up to a signature whose CRC
+    was cut: the descriptor's start)."""
+    crc, done = 0, start
+    at = data.find(_DESCRIPTOR, start)
+    while at >= 0:
+        crc = zlib.crc32(data[done:at], crc)  # the running CRC of the bytes up to this signature
+        done = at
+        if at + 8 > len(data):  # cut in this descriptor's CRC: the member may be whole, its check lost
+            return data[start:at], at, False
+        (said,) = struct.unpack_from("<L", data, at + 4)
+        size_there = at + 12 <= len(data)
+        if said == crc and (not size_there or struct.unpack_from("<L", data, at + 8)[0] == (at - start) & 0xFFFFFFFF):
+            return data[start:at], at, True
+        at = data.find(_DESCRIPTOR, at + 1)
+    return data[start:], len(data), False
+
+
+def _after_descriptor(data: Data, at: int) -> int:
     """The byte after the data descriptor at ``at`` (optional signature, CRC, sizes of 4 or 8 bytes each)."""
-    at += 4 if data.startswith(_DESCRIPTOR, at) else 0
+    at += 4 if data[at : at + 4] == _DESCRIPTOR else 0
     for after in (at + 12, at + 20):
-        if data.startswith((_LOCAL, b"PK\x01\x02", _CENTRAL_END), after) or after >= len(data):
+        if data[after : after + 4] in (_LOCAL, b"PK\x01\x02", _CENTRAL_END) or after >= len(data):
             return after
     return at + 12
 
@@ -132,18 +158,19 @@ def rebuilt(path: Path) -> Iterator[tuple[Path, CutShort]]:
     Raises:
         InputFileError: nothing usable remains (no whole member, nor a whole row of the one cut).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    members = members_before_cut(data, str(path))
+    try:  # mapped, not read: only the members' bytes are held (EDGE-182)
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            size = len(data)
+            members = members_before_cut(data, str(path))
+    except (OSError, ValueError) as exc:  # ValueError: an empty file (is_cut_zip: never)
+        raise InputFileError(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     workbook = path.suffix.lower() in _WORKBOOK_SUFFIXES
     kept = [m for m in members if m.whole and not m.name.endswith("/")]
     cut = next((m for m in members if not m.whole), None)
     cut_kept, left_out = _whole_rows(cut, workbook) if cut is not None else (None, False)
     usable = [m for m in kept if not workbook or _SHEET.match(m.name)] + ([cut_kept] if cut_kept else [])
     if not any(m.data.strip() for m in usable):
-        what = f"{len(data):,} bytes" + (f", in {cut.name}" if cut is not None else "")
+        what = f"{size:,} bytes" + (f", in {cut.name}" if cut is not None else "")
         kind = "workbook" if workbook else "zip archive"
         raise InputFileError(
             path, f"is a {kind} cut short (after {what}) with no whole file or row before the cut: download it again"
@@ -157,7 +184,7 @@ def rebuilt(path: Path) -> Iterator[tuple[Path, CutShort]]:
                 archive.writestr(member.name, member.data)
             if workbook:
                 _complete_workbook(archive, files)
-        words = _words(data, kept, cut, cut_kept, left_out, "workbook" if workbook else "zip archive")
+        words = _words(size, kept, cut, cut_kept, left_out, "workbook" if workbook else "zip archive")
         yield target, CutShort(str(path), words, left_out)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -217,12 +244,12 @@ def _complete_workbook(archive: zipfile.ZipFile, files: list[Member]) -> None:
 
 
 def _words(
-    data: bytes, kept: list[Member], cut: Member | None, cut_kept: Member | None, left_out: bool, kind: str
+    size: int, kept: list[Member], cut: Member | None, cut_kept: Member | None, left_out: bool, kind: str
 ) -> str:
     """What was read of a zip (``kind``: "zip archive", "workbook") cut short, in words (no ``;``)."""
     shown = ", ".join(m.name for m in kept[:6]) + (", ..." if len(kept) > 6 else "")
     whole = f"{len(kept)} whole file{'s' if len(kept) != 1 else ''} ({shown})"
-    words = f"{kind} cut short after {len(data):,} bytes (download interrupted?): {whole} read"
+    words = f"{kind} cut short after {size:,} bytes (download interrupted?): {whole} read"
     if cut is not None and cut_kept is not None:
         rows = "rows" if not left_out else "rows (its unfinished last row left out)"
         words += f", {cut.name} cut after {len(cut.data):,} bytes unpacked: its whole {rows} read"

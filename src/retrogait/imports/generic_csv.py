@@ -41,6 +41,7 @@ from retrogait.imports.common import (
     FloatArray,
     Source,
     Stream,
+    TimeOrder,
     align_gyro,
     clean_rows,
     delivery_words,
@@ -48,6 +49,7 @@ from retrogait.imports.common import (
     head_bytes,
     head_text,
     local_clock_change,
+    newest_first_words,
     read_table,
     repeated_rows,
     rounded_time,
@@ -274,17 +276,18 @@ def _time_order_restored(
     lost = time_order_lost(clocks[first])
     if lost is None:  # a clock stepping back at a few places: EDGE-2's (one rule, EDGE-177)
         return None
-    order, back, step = lost
-    restored = text[: int(starts[0])] + _gathered(text, starts, ends, order) + text[int(ends[-1]) + 1 :]
-    return restored, _order_note(first, back, step, "" if first in numeric else " s")
+    restored = text[: int(starts[0])] + _gathered(text, starts, ends, lost.order) + text[int(ends[-1]) + 1 :]
+    return restored, _order_note(first, lost, starts.size, "" if first in numeric else " s")
 
 
-def _order_note(column: str, back: float, step: float, unit: str) -> str:
-    """The note on rows put back in the order of ``column``, which stepped back at ``back`` of them and steps by
-    ``step`` (``unit``) once sorted (EDGE-172, EDGE-177)."""
+def _order_note(column: str, lost: TimeOrder, rows: int, unit: str) -> str:
+    """The note on ``rows`` rows put back in the order of ``column``: reversed where they were newest first (EDGE-180),
+    else sorted by it (EDGE-172, EDGE-177), its values stepping by ``lost.step`` (``unit``) once sorted."""
+    if lost.newest_first:
+        return f"rows {newest_first_words(rows, lost.back, f'column {column}')}"
     return (
-        f"rows were not in time order (column {column} stepped back at {back:.0%} of them: sorted by another column?): "
-        f"put back in the order of column {column}, whose values step by {step:.6g}{unit} once sorted"
+        f"rows were not in time order (column {column} stepped back at {lost.back:.0%} of them: sorted by another "
+        f"column?): put back in the order of column {column}, whose values step by {lost.step:.6g}{unit} once sorted"
     )
 
 
@@ -684,9 +687,8 @@ def _in_time_order(frame: pd.DataFrame, plan: _Plan, display: str) -> pd.DataFra
         raise InputFileError(
             display, f"has no time column in order ({plan.time_rejected}): sort the rows by {plan.unordered}"
         )
-    order, back, step = lost
-    rows = np.concatenate([np.flatnonzero(finite)[order], np.flatnonzero(~finite)])
-    plan.notes.append(_order_note(plan.unordered, back, step, " s" if plan.time_text else ""))
+    rows = np.concatenate([np.flatnonzero(finite)[lost.order], np.flatnonzero(~finite)])
+    plan.notes.append(_order_note(plan.unordered, lost, int(finite.sum()), " s" if plan.time_text else ""))
     return frame.iloc[rows].reset_index(drop=True)
 
 
@@ -926,20 +928,31 @@ def _times(
     else:
         column = names.parse(plan.time)
         base = inference.time_base(
-            raw, names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
+            _in_order(raw), names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
         )
         if base is None:
             raise InputFileError(
                 display,
                 f"time column {plan.time!r} has steps too small for any unit (s, ms, us, ns): pass --time-unit",
             )
-        t_s, epoch = base.t_s, base.epoch
+        epoch = base.epoch
         factor = inference.TIME_FACTORS[base.unit.removeprefix("epoch_")]
+        t_s = raw * factor
         plan.inferred["inferred_time_unit"] = base.evidence
     if packets is not None:
         _note_delivery(packets, factor, plan)
     starts = t_s[np.isfinite(t_s)][:1]
     return t_s, float(starts[0]) if epoch and starts.size else None
+
+
+def _in_order(raw: FloatArray) -> FloatArray:
+    """A time column's finite values in the order ``clean_rows`` will put them back in where they were newest first or
+    sorted by another column (``time_order_lost``), else as they stand: its unit is told from its steps in time order
+    (a table sorted by a coarse column, under ``OUT_OF_ORDER_SHARE`` of its steps back, had its median step taken
+    across the sort and its seconds read as ms, EDGE-181)."""
+    finite = raw[np.isfinite(raw)]
+    lost = time_order_lost(finite) if finite.size else None
+    return raw if lost is None else finite[lost.order]
 
 
 def _clock_change_undone(seconds: FloatArray, plan: _Plan) -> FloatArray:
