@@ -587,3 +587,34 @@ def test_a_stored_member_with_a_descriptor_ends_at_the_descriptor_whose_crc_is_i
     first, second = members_before_cut(cut, "cut.zip")
     assert (first.name, first.data, first.whole) == ("a.csv", inside, True)
     assert second.name == "b.csv" and not second.whole and second.data.startswith(b"t,x\n0,1\n")
+
+
+@pytest.mark.parametrize("damage", ["crc", "no_signature"])
+def test_a_stored_member_whose_descriptor_does_not_match_never_takes_the_next_member_s_bytes(
+    damage: str, tmp_path: Path
+) -> None:
+    """A stored member streamed whose descriptor is not found (its bytes damaged, so the CRC differs; or a descriptor
+    written without its optional signature) ends before the next member's local header: the next member's header and
+    rows are never read as rows of the one before (REVIEW-29; on edge they were, up to the cut)."""
+    from retrogait.imports.cutzip import members_before_cut
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(_Unseekable(buffer), "w", zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+        archive.writestr("a.csv", b"t,x\n" + b"0,1\n" * 20)
+        archive.writestr("b.csv", b"t,y\n" + b"5,9\n" * 50)
+    data = bytearray(buffer.getvalue())
+    if damage == "crc":
+        at = data.index(b"t,x\n") + 6
+        data[at : at + 1] = b"7"
+    else:
+        at = data.index(b"PK\x07\x08")
+        del data[at : at + 4]
+    cut = bytes(data[: data.index(b"b.csv") + 100])
+    members = members_before_cut(cut, "cut.zip")
+    first = members[0]
+    assert first.name == "a.csv" and b"b.csv" not in first.data and b"5,9" not in first.data
+    if damage == "crc":  # damaged: read as cut at its descriptor, nothing after it
+        assert not first.whole and len(members) == 1 and first.data == b"t,x\n0,7\n" + b"0,1\n" * 19
+    else:  # its descriptor's CRC and size found before the next header: whole, and the next member read
+        assert first.whole and first.data == b"t,x\n" + b"0,1\n" * 20
+        assert members[1].name == "b.csv" and members[1].data.startswith(b"t,y\n5,9\n")
