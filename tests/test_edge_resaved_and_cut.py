@@ -618,3 +618,30 @@ def test_a_stored_member_whose_descriptor_does_not_match_never_takes_the_next_me
     else:  # its descriptor's CRC and size found before the next header: whole, and the next member read
         assert first.whole and first.data == b"t,x\n" + b"0,1\n" * 20
         assert members[1].name == "b.csv" and members[1].data.startswith(b"t,y\n5,9\n")
+
+
+@pytest.mark.parametrize("offset_s", [0.002, 0.003, 0.005])
+@pytest.mark.parametrize("header", [True, False])
+def test_two_recordings_whose_stamps_overlap_joined_and_sorted_are_refused_not_interleaved(
+    offset_s: float, header: bool, tmp_path: Path
+) -> None:
+    """Two 100 Hz recordings of the same length, their stamps a few ms apart, joined in one file and sorted by x: their
+    spans of sorted steps are a clock's (the steps alternate), so EDGE-181's rule put them back as one 200 Hz
+    recording, each row's neighbour from the other one; refused as two recordings (REVIEW-30; edge read them all)."""
+    rng = np.random.default_rng(5)
+    n, period = 3000, 0.01
+
+    def walk(phase: float, amp: float) -> np.ndarray:
+        angle = 2 * np.pi * 1.6 * np.arange(n) * period + phase
+        wave = np.c_[amp * np.sin(angle), amp * np.cos(2 * angle), 9.81 + 2.5 * amp * np.sin(2 * angle) ** 2]
+        return np.asarray(wave + rng.normal(0, 0.2, (n, 3)))
+
+    t = np.r_[np.arange(n) * period, np.arange(n) * period + offset_s]
+    v = np.r_[walk(0.0, 3.0), walk(1.3, 2.0)]
+    order = np.argsort(np.round(v[:, 0], 1), kind="stable")
+    body = "\n".join(f"{a:.4f},{x:.4f},{y:.4f},{z:.4f}" for a, (x, y, z) in zip(t[order], v[order], strict=True))
+    path = tmp_path / "joined.csv"
+    path.write_text(("time_s,acc_x,acc_y,acc_z\n" if header else "") + body + "\n")
+    with pytest.raises(RetrogaitError) as caught:
+        load_recording(path)
+    assert "\n" not in str(caught.value), str(caught.value)

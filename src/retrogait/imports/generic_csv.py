@@ -48,6 +48,7 @@ from retrogait.imports.common import (
     finish,
     head_bytes,
     head_text,
+    interleaved,
     local_clock_change,
     newest_first_words,
     read_table,
@@ -275,6 +276,13 @@ def _time_order_restored(
         )
     lost = time_order_lost(clocks[first])
     if lost is None:  # a clock stepping back at a few places: EDGE-2's (one rule, EDGE-177)
+        return None
+    others_numeric = [c for c in frame.columns if str(c) in numeric and str(c) != first]
+    if (  # two recordings whose stamps overlap, interleaved (REVIEW-30)
+        not lost.newest_first
+        and others_numeric
+        and interleaved(frame[others_numeric].to_numpy(dtype=np.float64)[lost.order])
+    ):
         return None
     restored = text[: int(starts[0])] + _gathered(text, starts, ends, lost.order) + text[int(ends[-1]) + 1 :]
     return restored, _order_note(first, lost, starts.size, "" if first in numeric else " s")
@@ -683,6 +691,10 @@ def _in_time_order(frame: pd.DataFrame, plan: _Plan, display: str) -> pd.DataFra
     seconds = text_time_s(column)[0] if plan.time_text else column.to_numpy(dtype=np.float64)
     finite = np.isfinite(seconds)
     lost = time_order_lost(seconds[finite])
+    if lost is not None and not lost.newest_first:  # two recordings whose stamps overlap, interleaved (REVIEW-30)
+        numeric = frame.loc[finite].drop(columns=[plan.unordered]).apply(pd.to_numeric, errors="coerce")
+        if interleaved(numeric.to_numpy(dtype=np.float64)[lost.order]):
+            lost = None
     if lost is None:
         raise InputFileError(
             display, f"has no time column in order ({plan.time_rejected}): sort the rows by {plan.unordered}"
