@@ -931,16 +931,17 @@ def _times(
             f"time column {plan.time!r} holds numbers, not date-time text: give the unit of its numbers with "
             "--time-unit s|ms|us|ns|epoch_s|epoch_ms|epoch_us|epoch_ns (datetime reads text like 2024-05-01 10:00:00)",
         )
+    ordered = _in_order(raw)  # its values in time order: its unit, rate and start told from them (EDGE-181, REVIEW-31)
     if mapping.time_unit is not None:
         unit = mapping.time_unit.removeprefix("epoch_")
-        _refuse_given_time_unit(raw, unit, mapping.time_unit, display)
+        _refuse_given_time_unit(ordered, unit, mapping.time_unit, display)
         factor = inference.TIME_FACTORS[unit]
         t_s = raw * factor
         epoch = mapping.time_unit.startswith("epoch_")
     else:
         column = names.parse(plan.time)
         base = inference.time_base(
-            _in_order(raw), names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
+            ordered, names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
         )
         if base is None:
             raise InputFileError(
@@ -953,7 +954,7 @@ def _times(
         plan.inferred["inferred_time_unit"] = base.evidence
     if packets is not None:
         _note_delivery(packets, factor, plan)
-    starts = t_s[np.isfinite(t_s)][:1]
+    starts = ordered[np.isfinite(ordered)][:1] * factor  # the earliest time's, not the row a sort put first
     return t_s, float(starts[0]) if epoch and starts.size else None
 
 
