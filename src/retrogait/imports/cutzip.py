@@ -145,8 +145,9 @@ def _unmatched(data: Data, start: int) -> tuple[bytes, int, bool]:
     """(the bytes, the byte after them, whether they ended) of a stored member streamed at ``start`` with no
     descriptor signature whose CRC is its own after it: it ends before the next local header (or the central
     directory) where one follows, never taking that member's bytes as its own (REVIEW-29): whole at a descriptor
-    written without its (optional) signature whose CRC and size are its bytes'; else damaged (its CRC differs) and
-    read as cut there, up to its descriptor's signature. No header after it: cut in it, its bytes up to the cut."""
+    written without its (optional) signature whose CRC and size are its bytes'; else damaged (its CRC differs): none
+    of its bytes kept, read as cut there (the reading stops; a byte changed is not read as a value). No header after
+    it: cut in it, its bytes up to the cut."""
     ends = [p for p in (data.find(_LOCAL, start), data.find(b"PK\x01\x02", start)) if p >= 0]
     if not ends:
         return data[start:], len(data), False
@@ -157,9 +158,7 @@ def _unmatched(data: Data, start: int) -> tuple[bytes, int, bool]:
             said, packed = struct.unpack_from("<2L", data, at)
             if said == zlib.crc32(data[start:at]) and packed == (at - start) & 0xFFFFFFFF:
                 return data[start:at], at, True
-    signed = data.rfind(_DESCRIPTOR, start, header)
-    end = signed if signed >= 0 and header - signed <= 24 else header
-    return data[start:end], end, False
+    return b"", start, False
 
 
 def _after_descriptor(data: Data, at: int) -> int:
