@@ -672,3 +672,13 @@ def test_a_table_stamped_in_epoch_ms_sorted_by_another_column_starts_at_its_firs
         assert session.t_s.size == n and session.t_s[0] == 0.0
         starts.append(session.meta.start_time_utc)
     assert starts == ["2023-11-14T22:13:20.000Z"] * 2
+
+
+def test_the_interleaving_check_takes_a_column_without_a_value_silently() -> None:
+    """A column with no finite value (a gyroscope missing in every row) gives no warning (warnings are errors) and no
+    vote (REVIEW-30)."""
+    from retrogait.imports.common import interleaved
+
+    steady = np.c_[np.sin(np.arange(300) * 0.05), np.full(300, np.nan)]
+    assert not interleaved(steady)
+    assert interleaved(np.c_[np.tile([0.0, 5.0], 150) + np.arange(300) * 0.001, np.full(300, np.nan)])

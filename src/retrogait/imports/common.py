@@ -929,10 +929,14 @@ def interleaved(values: FloatArray) -> bool:
     v = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     if v.shape[0] < 3:
         return False
+
+    def mean_step(steps: FloatArray) -> FloatArray:  # per column, over its finite steps (none: NaN, no warning)
+        finite = np.isfinite(steps)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(np.where(finite, np.abs(steps), 0.0).sum(axis=0) / finite.sum(axis=0))
+
     with np.errstate(invalid="ignore", divide="ignore"):
-        one = np.nanmean(np.abs(np.diff(v, axis=0)), axis=0) if np.isfinite(v).any() else np.full(v.shape[1], np.nan)
-        two = np.nanmean(np.abs(v[2:] - v[:-2]), axis=0) if np.isfinite(v).any() else np.full(v.shape[1], np.nan)
-        share = two / one
+        share = mean_step(v[2:] - v[:-2]) / mean_step(np.diff(v, axis=0))
     share = share[np.isfinite(share)]
     return bool(share.size) and float(np.median(share)) < INTERLEAVED_STEP_SHARE
 
