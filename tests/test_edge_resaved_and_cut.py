@@ -587,3 +587,98 @@ def test_a_stored_member_with_a_descriptor_ends_at_the_descriptor_whose_crc_is_i
     first, second = members_before_cut(cut, "cut.zip")
     assert (first.name, first.data, first.whole) == ("a.csv", inside, True)
     assert second.name == "b.csv" and not second.whole and second.data.startswith(b"t,x\n0,1\n")
+
+
+@pytest.mark.parametrize("damage", ["crc", "no_signature"])
+def test_a_stored_member_whose_descriptor_does_not_match_never_takes_the_next_member_s_bytes(
+    damage: str, tmp_path: Path
+) -> None:
+    """A stored member streamed whose descriptor is not found (its bytes damaged, so the CRC differs; or a descriptor
+    written without its optional signature) ends before the next member's local header: the next member's header and
+    rows are never read as rows of the one before (REVIEW-29; on edge they were, up to the cut)."""
+    from retrogait.imports.cutzip import members_before_cut
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(_Unseekable(buffer), "w", zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+        archive.writestr("a.csv", b"t,x\n" + b"0,1\n" * 20)
+        archive.writestr("b.csv", b"t,y\n" + b"5,9\n" * 50)
+    data = bytearray(buffer.getvalue())
+    if damage == "crc":
+        at = data.index(b"t,x\n") + 6
+        data[at : at + 1] = b"7"
+    else:
+        at = data.index(b"PK\x07\x08")
+        del data[at : at + 4]
+    cut = bytes(data[: data.index(b"b.csv") + 100])
+    members = members_before_cut(cut, "cut.zip")
+    first = members[0]
+    assert first.name == "a.csv" and b"b.csv" not in first.data and b"5,9" not in first.data
+    if damage == "crc":  # damaged: none of its bytes kept (a changed byte is no value), the reading stops there
+        assert not first.whole and len(members) == 1 and first.data == b""
+    else:  # its descriptor's CRC and size found before the next header: whole, and the next member read
+        assert first.whole and first.data == b"t,x\n" + b"0,1\n" * 20
+        assert members[1].name == "b.csv" and members[1].data.startswith(b"t,y\n5,9\n")
+
+
+@pytest.mark.parametrize("offset_s", [0.002, 0.003, 0.005])
+@pytest.mark.parametrize("header", [True, False])
+def test_two_recordings_whose_stamps_overlap_joined_and_sorted_are_refused_not_interleaved(
+    offset_s: float, header: bool, tmp_path: Path
+) -> None:
+    """Two 100 Hz recordings of the same length, their stamps a few ms apart, joined in one file and sorted by x: their
+    spans of sorted steps are a clock's (the steps alternate), so EDGE-181's rule put them back as one 200 Hz
+    recording, each row's neighbour from the other one; refused as two recordings (REVIEW-30; edge read them all)."""
+    rng = np.random.default_rng(5)
+    n, period = 3000, 0.01
+
+    def walk(phase: float, amp: float) -> np.ndarray:
+        angle = 2 * np.pi * 1.6 * np.arange(n) * period + phase
+        wave = np.c_[amp * np.sin(angle), amp * np.cos(2 * angle), 9.81 + 2.5 * amp * np.sin(2 * angle) ** 2]
+        return np.asarray(wave + rng.normal(0, 0.2, (n, 3)))
+
+    t = np.r_[np.arange(n) * period, np.arange(n) * period + offset_s]
+    v = np.r_[walk(0.0, 3.0), walk(1.3, 2.0)]
+    order = np.argsort(np.round(v[:, 0], 1), kind="stable")
+    body = "\n".join(f"{a:.4f},{x:.4f},{y:.4f},{z:.4f}" for a, (x, y, z) in zip(t[order], v[order], strict=True))
+    path = tmp_path / "joined.csv"
+    path.write_text(("time_s,acc_x,acc_y,acc_z\n" if header else "") + body + "\n")
+    with pytest.raises(RetrogaitError) as caught:
+        load_recording(path)
+    assert "\n" not in str(caught.value), str(caught.value)
+
+
+@pytest.mark.parametrize("given_unit", [False, True])
+def test_a_table_stamped_in_epoch_ms_sorted_by_another_column_starts_at_its_first_time(
+    given_unit: bool, tmp_path: Path
+) -> None:
+    """A generic table stamped in epoch ms and sorted by a coarse column (under 10 % of its steps back: put back by
+    ``clean_rows``) says the start time of its earliest row, as the table in order does, not that of the row the sort
+    put first (REVIEW-31; on edge 2.34 s late here, its t = 0 the earliest row's)."""
+    n = 2000
+    stamps = 1.7e12 + np.arange(n) * 10.0
+    rng = np.random.default_rng(1)
+    angle = 2 * np.pi * 1.6 * np.arange(n) * 0.01
+    acc = np.c_[3 * np.sin(angle), 3 * np.cos(2 * angle), 9.81 + 2 * np.sin(2 * angle)] + rng.normal(0, 0.2, (n, 3))
+    rows = [f"{a:.0f},{x:.4f},{y:.4f},{z:.4f}" for a, (x, y, z) in zip(stamps, acc, strict=True)]
+    order = np.argsort(np.round(acc[:, 0], 1), kind="stable")
+    from retrogait.imports.base import GenericCsvOptions
+
+    options = GenericCsvOptions(time_unit="epoch_ms") if given_unit else None
+    starts = []
+    for name, body in (("in_order", rows), ("sorted_by_x", [rows[i] for i in order])):
+        path = tmp_path / f"{name}.csv"
+        path.write_text("timestamp_ms,acc_x,acc_y,acc_z\n" + "\n".join(body) + "\n")
+        session = load_recording(path, generic=options).session
+        assert session.t_s.size == n and session.t_s[0] == 0.0
+        starts.append(session.meta.start_time_utc)
+    assert starts == ["2023-11-14T22:13:20.000Z"] * 2
+
+
+def test_the_interleaving_check_takes_a_column_without_a_value_silently() -> None:
+    """A column with no finite value (a gyroscope missing in every row) gives no warning (warnings are errors) and no
+    vote (REVIEW-30)."""
+    from retrogait.imports.common import interleaved
+
+    steady = np.c_[np.sin(np.arange(300) * 0.05), np.full(300, np.nan)]
+    assert not interleaved(steady)
+    assert interleaved(np.c_[np.tile([0.0, 5.0], 150) + np.arange(300) * 0.001, np.full(300, np.nan)])

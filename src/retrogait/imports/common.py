@@ -915,6 +915,32 @@ class TimeOrder(NamedTuple):
     newest_first: bool
 
 
+#: Rows put back in time order by a sort whose values step further from one row to the next than across two (the
+#: mean absolute step over two rows under this share of that over one, in the median column): two recordings
+#: interleaved, each row's neighbour from the other one (REVIEW-30). One recording has the share at 1 for white
+#: noise and up to 2 for a smooth movement; two recordings whose stamps overlap whole (one rate, another phase) give
+#: no crowded span (their sorted steps alternate) but rows from two signals in turn (0.1-0.3 walking).
+INTERLEAVED_STEP_SHARE = 0.5
+
+
+def interleaved(values: FloatArray) -> bool:
+    """Whether rows ``values`` (n, m: in the order a sort by time would give them) step more from one row to the next
+    than across two: two recordings interleaved (``INTERLEAVED_STEP_SHARE``, REVIEW-30)."""
+    v = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
+    if v.shape[0] < 3:
+        return False
+
+    def mean_step(steps: FloatArray) -> FloatArray:  # per column, over its finite steps (none: NaN, no warning)
+        finite = np.isfinite(steps)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(np.where(finite, np.abs(steps), 0.0).sum(axis=0) / finite.sum(axis=0))
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = mean_step(v[2:] - v[:-2]) / mean_step(np.diff(v, axis=0))
+    share = share[np.isfinite(share)]
+    return bool(share.size) and float(np.median(share)) < INTERLEAVED_STEP_SHARE
+
+
 def time_order_lost(t: FloatArray) -> TimeOrder | None:
     """How to put rows back in time order where they were written newest first or a sort by another column put them
     out of it (one rule for every table, EDGE-172, EDGE-177, EDGE-180); ``t`` finite, any unit.
@@ -964,9 +990,10 @@ def in_time_order(
 ) -> tuple[FloatArray, FloatArray]:
     """``(t, values)`` with their rows put back in the order of ``t`` where they were newest first or a sort by another
     column lost it (:func:`time_order_lost`), said in a note naming the stream (``label``, as :func:`clean_rows`') and
-    how (reversed; or sorted, with the step of ``t`` in ``unit``); else as given (EDGE-177, EDGE-180)."""
+    how (reversed; or sorted, with the step of ``t`` in ``unit``); else as given (EDGE-177, EDGE-180), as where the
+    rows sorted would be two recordings interleaved (:func:`interleaved`, REVIEW-30: EDGE-2's refusal follows)."""
     lost = time_order_lost(t) if t.size else None
-    if lost is None:
+    if lost is None or (not lost.newest_first and interleaved(values[lost.order])):  # two recordings (REVIEW-30)
         return t, values
     words = _STREAM_WORDS.get(label, label + " rows")
     if lost.newest_first:

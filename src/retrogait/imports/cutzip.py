@@ -124,8 +124,8 @@ def _stored_streamed(data: Data, start: int) -> tuple[bytes, int, bool]:
     data descriptor (flag bit 3: Go's `archive/zip`, Python's `zipfile` writing to a stream): nothing in its header
     says where it ends, so it ends at the first descriptor signature after it whose CRC-32 is that of the bytes
     before it (and whose size, where it is there, their count, its low 4 bytes in a zip64 one: a signature's four
-    bytes inside the data do not match). None so: cut in it, its bytes up to the cut (up to a signature whose CRC
-    was cut: the descriptor's start)."""
+    bytes inside the data do not match). None so: :func:`_unmatched` (up to a signature whose CRC was cut: the
+    descriptor's start, the member cut there)."""
     crc, done = 0, start
     at = data.find(_DESCRIPTOR, start)
     while at >= 0:
@@ -138,7 +138,27 @@ def _stored_streamed(data: Data, start: int) -> tuple[bytes, int, bool]:
         if said == crc and (not size_there or struct.unpack_from("<L", data, at + 8)[0] == (at - start) & 0xFFFFFFFF):
             return data[start:at], at, True
         at = data.find(_DESCRIPTOR, at + 1)
-    return data[start:], len(data), False
+    return _unmatched(data, start)
+
+
+def _unmatched(data: Data, start: int) -> tuple[bytes, int, bool]:
+    """(the bytes, the byte after them, whether they ended) of a stored member streamed at ``start`` with no
+    descriptor signature whose CRC is its own after it: it ends before the next local header (or the central
+    directory) where one follows, never taking that member's bytes as its own (REVIEW-29): whole at a descriptor
+    written without its (optional) signature whose CRC and size are its bytes'; else damaged (its CRC differs): none
+    of its bytes kept, read as cut there (the reading stops; a byte changed is not read as a value). No header after
+    it: cut in it, its bytes up to the cut."""
+    ends = [p for p in (data.find(_LOCAL, start), data.find(b"PK\x01\x02", start)) if p >= 0]
+    if not ends:
+        return data[start:], len(data), False
+    header = min(ends)
+    for size in (12, 20):  # a descriptor without its signature: CRC, then sizes of 4 or 8 bytes each
+        at = header - size
+        if at >= start:
+            said, packed = struct.unpack_from("<2L", data, at)
+            if said == zlib.crc32(data[start:at]) and packed == (at - start) & 0xFFFFFFFF:
+                return data[start:at], at, True
+    return b"", start, False
 
 
 def _after_descriptor(data: Data, at: int) -> int:

@@ -48,6 +48,7 @@ from retrogait.imports.common import (
     finish,
     head_bytes,
     head_text,
+    interleaved,
     local_clock_change,
     newest_first_words,
     read_table,
@@ -275,6 +276,13 @@ def _time_order_restored(
         )
     lost = time_order_lost(clocks[first])
     if lost is None:  # a clock stepping back at a few places: EDGE-2's (one rule, EDGE-177)
+        return None
+    others_numeric = [c for c in frame.columns if str(c) in numeric and str(c) != first]
+    if (  # two recordings whose stamps overlap, interleaved (REVIEW-30)
+        not lost.newest_first
+        and others_numeric
+        and interleaved(frame[others_numeric].to_numpy(dtype=np.float64)[lost.order])
+    ):
         return None
     restored = text[: int(starts[0])] + _gathered(text, starts, ends, lost.order) + text[int(ends[-1]) + 1 :]
     return restored, _order_note(first, lost, starts.size, "" if first in numeric else " s")
@@ -683,6 +691,10 @@ def _in_time_order(frame: pd.DataFrame, plan: _Plan, display: str) -> pd.DataFra
     seconds = text_time_s(column)[0] if plan.time_text else column.to_numpy(dtype=np.float64)
     finite = np.isfinite(seconds)
     lost = time_order_lost(seconds[finite])
+    if lost is not None and not lost.newest_first:  # two recordings whose stamps overlap, interleaved (REVIEW-30)
+        numeric = frame.loc[finite].drop(columns=[plan.unordered]).apply(pd.to_numeric, errors="coerce")
+        if interleaved(numeric.to_numpy(dtype=np.float64)[lost.order]):
+            lost = None
     if lost is None:
         raise InputFileError(
             display, f"has no time column in order ({plan.time_rejected}): sort the rows by {plan.unordered}"
@@ -919,16 +931,17 @@ def _times(
             f"time column {plan.time!r} holds numbers, not date-time text: give the unit of its numbers with "
             "--time-unit s|ms|us|ns|epoch_s|epoch_ms|epoch_us|epoch_ns (datetime reads text like 2024-05-01 10:00:00)",
         )
+    ordered = _in_order(raw)  # its values in time order: its unit, rate and start told from them (EDGE-181, REVIEW-31)
     if mapping.time_unit is not None:
         unit = mapping.time_unit.removeprefix("epoch_")
-        _refuse_given_time_unit(raw, unit, mapping.time_unit, display)
+        _refuse_given_time_unit(ordered, unit, mapping.time_unit, display)
         factor = inference.TIME_FACTORS[unit]
         t_s = raw * factor
         epoch = mapping.time_unit.startswith("epoch_")
     else:
         column = names.parse(plan.time)
         base = inference.time_base(
-            _in_order(raw), names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
+            ordered, names.time_unit(column), epoch_hint=column.stem in ("epoch", "epoc", "unixtime")
         )
         if base is None:
             raise InputFileError(
@@ -941,7 +954,7 @@ def _times(
         plan.inferred["inferred_time_unit"] = base.evidence
     if packets is not None:
         _note_delivery(packets, factor, plan)
-    starts = t_s[np.isfinite(t_s)][:1]
+    starts = ordered[np.isfinite(ordered)][:1] * factor  # the earliest time's, not the row a sort put first
     return t_s, float(starts[0]) if epoch and starts.size else None
 
 
