@@ -97,3 +97,18 @@ def test_real_feet_without_their_gyroscope_are_left_as_declared(shared_data: Pat
     foot = RECORDINGS.foot_walking_sessions(shared_data / "foot_walking")[side]
     result = analyze(replace(foot, gyr=None))
     assert _noted(result) == [] and result.summary["placement"] == "foot" and len(result.steps) > 20
+
+
+def test_the_analysis_as_other_uses_others_preset_with_the_callers_overrides() -> None:
+    """REVIEW-32: the CLI passes the declared placement's preset (with any --settings overrides): the analysis as
+    `other` ran with the shank's preset (bouts 3.0 s apart, not other's 1.5 s); the overrides must be kept."""
+    from retrogait.analysis.pipeline import preset_settings
+
+    trunk = _as(_sim("lower_back", "walking", 1.2), "shank")
+    other = preset_settings("other")
+    result = analyze(trunk, settings=preset_settings("shank"))
+    assert result.summary["placement"] == "other" and result.summary["settings"] == other.to_dict()
+    mine = preset_settings("shank").with_overrides({"phone_steps": {"min_step_s": 0.3}})
+    result = analyze(trunk, settings=mine)
+    expected = other.with_overrides({"phone_steps": {"min_step_s": 0.3}}).to_dict()
+    assert result.summary["settings"] == expected

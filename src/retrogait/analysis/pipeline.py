@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -162,11 +162,29 @@ def _one_leg_checked(
     rhythm = leg_rhythm(sig, result.contacts, result.bouts, settings.phone_steps)
     if rhythm is None or not rhythm.both_legs:
         return result
-    again = analyze(
-        session, "other", None, anterior_axis, settings=given or preset_settings("other"), mounting=mounting
-    )
+    as_other = _settings_as_other(given, sig.placement)
+    again = analyze(session, "other", None, anterior_axis, settings=as_other, mounting=mounting)
     again.summary["notes"].append(both_legs_note(rhythm, sig.placement))
     return again
+
+
+def _settings_as_other(given: AnalysisSettings | None, declared: str) -> AnalysisSettings:
+    """``other``'s preset with what ``given`` changes in the ``declared`` placement's preset (REVIEW-32): the CLI
+    passes the declared placement's preset with the user's overrides, so ``given`` itself would analyse ``other``
+    with the shank's or foot's preset (bouts split at 3 s gaps, not other's 1.5 s)."""
+    other = preset_settings("other")
+    if given is None:
+        return other
+    base = preset_settings(declared)
+    stages = {}
+    for stage in fields(given):
+        mine, preset = getattr(given, stage.name), getattr(base, stage.name)
+        changed = {
+            f.name: getattr(mine, f.name) for f in fields(mine) if getattr(mine, f.name) != getattr(preset, f.name)
+        }
+        if changed:
+            stages[stage.name] = replace(getattr(other, stage.name), **changed)
+    return replace(other, **stages)
 
 
 def _with_no_gyro_stretches(
