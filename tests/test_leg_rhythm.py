@@ -112,3 +112,33 @@ def test_the_analysis_as_other_uses_others_preset_with_the_callers_overrides() -
     result = analyze(trunk, settings=mine)
     expected = other.with_overrides({"phone_steps": {"min_step_s": 0.3}}).to_dict()
     assert result.summary["settings"] == expected
+
+
+def test_a_recording_analysed_in_parts_is_read_as_both_legs_in_every_part() -> None:
+    """REVIEW-33: each part decided alone; a first part with too little gait to judge kept its one-leg contacts
+    ("running" at twice the cadence) and its `placement` shank became summary.json's, so the joined steps of both
+    legs were counted as one leg's contacts (twice the steps)."""
+    from retrogait.analysis.parts import analyze_in_parts
+    from retrogait.analysis.pipeline import preset_settings
+    from retrogait.imports.part import part_of
+
+    bouts = [
+        Bout("still", "still", 0.0, 10.0),
+        Bout("forward", "walking", 1.2, 8.0),  # too few contacts in this part to judge
+        Bout("still", "still", 0.0, 120.0),
+        Bout("forward", "walking", 1.2, 150.0),
+        Bout("still", "still", 0.0, 10.0),
+    ]
+    config = SimulationConfig("lower_back", bouts, 100.0, with_gyro=False, seed=2)
+    trunk = _as(simulate(config).session, "shank")
+    joined = analyze_in_parts(
+        lambda part: part_of(trunk, "sim", part),
+        trunk.duration_s,
+        analyze,
+        lambda _: preset_settings("shank"),
+        part_s=100.0,
+        overlap_s=30.0,
+    )
+    assert joined.summary["placement"] == "other"
+    assert [p["placement"] for p in joined.summary["parts"]] == ["other"] * len(joined.summary["parts"])
+    assert (joined.steps["side"] == "unknown").all() and not (joined.steps["activity"] == "running").any()

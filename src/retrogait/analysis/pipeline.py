@@ -168,6 +168,21 @@ def _one_leg_checked(
     return again
 
 
+def read_as_both_legs(result: AnalysisResult, session: Session, given: AnalysisSettings | None) -> AnalysisResult:
+    """``result`` of a one-leg placement without a gyroscope analysed again as ``other`` whatever its own signal
+    shows, with a note: a part of a recording another part of which showed both legs' steps (REVIEW-33: the
+    parts of one recording are one sensor on one body); ``result`` itself otherwise."""
+    sig = result.signals
+    if not reads_one_leg(sig.placement, sig.gyr_dps is not None):
+        return result
+    again = analyze(session, "other", None, None, settings=_settings_as_other(given, sig.placement))
+    again.summary["notes"].append(
+        f"declared {sig.placement} without a gyroscope: another part of the recording shows both legs' steps "
+        "(PHONE-17), so this part too is analysed as a sensor that sees both legs (--placement other)"
+    )
+    return again
+
+
 def _settings_as_other(given: AnalysisSettings | None, declared: str) -> AnalysisSettings:
     """``other``'s preset with what ``given`` changes in the ``declared`` placement's preset (REVIEW-32): the CLI
     passes the declared placement's preset with the user's overrides, so ``given`` itself would analyse ``other``
