@@ -142,3 +142,16 @@ def test_a_recording_analysed_in_parts_is_read_as_both_legs_in_every_part() -> N
     assert joined.summary["placement"] == "other"
     assert [p["placement"] for p in joined.summary["parts"]] == ["other"] * len(joined.summary["parts"])
     assert (joined.steps["side"] == "unknown").all() and not (joined.steps["activity"] == "running").any()
+
+
+def test_the_analysis_as_other_keeps_the_declared_forward_segment() -> None:
+    """REVIEW-32: the analysis as `other` dropped ``forward_segment_s``: the anterior sign it calibrates and its
+    note were lost."""
+    trunk = _as(_sim("lower_back", "walking", 1.2), "shank")
+    axis_from_signal = replace(trunk, meta=replace(trunk.meta, anterior_axis=None))
+    whole_as_other = analyze(axis_from_signal, placement="other", forward_segment_s=(5.0, 35.0))
+    result = analyze(axis_from_signal, forward_segment_s=(5.0, 35.0))
+    assert len(_noted(result)) == 1 and result.summary["placement"] == "other"
+    said = [n for n in whole_as_other.summary["notes"] if "declared forward segment" in n]
+    assert said and said[0] in result.summary["notes"]
+    assert result.steps["direction"].tolist() == whole_as_other.steps["direction"].tolist()

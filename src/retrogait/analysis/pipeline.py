@@ -141,7 +141,7 @@ def analyze(
                 session, changes, result, placement, side, anterior_axis, settings, declared_facing_seen
             )
     result = _with_no_gyro_stretches(result, session, placement, side, anterior_axis, settings)
-    return _one_leg_checked(result, session, anterior_axis, given, mounting=mounting)
+    return _one_leg_checked(result, session, anterior_axis, given, forward_segment_s, mounting=mounting)
 
 
 def _one_leg_checked(
@@ -149,6 +149,7 @@ def _one_leg_checked(
     session: Session,
     anterior_axis: str | None,
     given: AnalysisSettings | None,
+    forward_segment_s: tuple[float, float] | None,
     *,
     mounting: bool,
 ) -> AnalysisResult:
@@ -163,7 +164,7 @@ def _one_leg_checked(
     if rhythm is None or not rhythm.both_legs:
         return result
     as_other = _settings_as_other(given, sig.placement)
-    again = analyze(session, "other", None, anterior_axis, settings=as_other, mounting=mounting)
+    again = analyze(session, "other", None, anterior_axis, forward_segment_s, as_other, mounting=mounting)
     again.summary["notes"].append(both_legs_note(rhythm, sig.placement))
     return again
 
