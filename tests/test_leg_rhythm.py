@@ -155,3 +155,21 @@ def test_the_analysis_as_other_keeps_the_declared_forward_segment() -> None:
     said = [n for n in whole_as_other.summary["notes"] if "declared forward segment" in n]
     assert said and said[0] in result.summary["notes"]
     assert result.steps["direction"].tolist() == whole_as_other.steps["direction"].tolist()
+
+
+def test_a_remounted_recording_is_read_as_both_legs_in_every_mounting() -> None:
+    """REVIEW-33: each mounting (MOUNT-2) decided alone, as the parts did: a first mounting too short to judge kept
+    its one-leg contacts and summary.json's `placement` shank over the steps of both legs of the second."""
+    bouts = [
+        Bout("still", "still", 0.0, 5.0),
+        Bout("forward", "walking", 1.2, 9.0),
+        Bout("still", "still", 0.0, 9.0, remount_deg=(90.0, 0.0, 0.0)),
+        Bout("forward", "walking", 1.2, 60.0),
+        Bout("still", "still", 0.0, 5.0),
+    ]
+    trunk = _as(simulate(SimulationConfig("lower_back", bouts, 100.0, with_gyro=False, seed=4)).session, "shank")
+    result = analyze(trunk)
+    mountings = result.summary["mountings"]
+    assert len(mountings) == 2 and [m["placement"] for m in mountings] == ["other", "other"]
+    assert result.summary["placement"] == "other"
+    assert (result.steps["side"] == "unknown").all() and not (result.steps["activity"] == "running").any()
