@@ -9,8 +9,8 @@ Usage: RETROGAIT_SHARED_DATA=../shared/data python scripts/validate_leg_rhythm.p
 * legs: every real leg-worn recording in ../shared/data (foot_walking left and right, the Movesense foot, the
   phyphox and Physics Toolbox ankle phones) and sample_data's shank and foot, each without its gyroscope: no
   recording may be flagged.
-* sim: simulated shank and foot sessions, seeds 1-20, simulator versions 2 and 1, walking and running, forward
-  and backward, 26-200 Hz, without gyroscope: none may be flagged.
+* sim: simulated shank and foot sessions, seeds 1-20, simulator versions 2 and 1, walking, running and jogging
+  (1.6 and 2.0 m/s), forward and backward, 26-200 Hz, without gyroscope: none may be flagged.
 * --cv: each threshold chosen as the middle of the gap between the two kinds on half the material (phones of
   Jamie and Carmelo, simulator seeds 1-10, foot_walking) and the other half judged with it (phones of Dario,
   seeds 11-20, the other real legs), next to the physical thresholds judged in-sample on all of it.
@@ -40,7 +40,9 @@ from validate_phone import read_trace
 
 ROOT = Path(os.environ.get("RETROGAIT_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 LEG_NAMES = ("foot_walking", "movesense", "ankle")
-SPEEDS = {"walking": (0.8, 1.4), "running": (2.5, 3.5)}
+#: (activity, its two speeds m/s): walking, running and jogging, the slowest running, whose step-band |a| is a
+#: walk's on its own or whose half r is near antiphase on its own (REVIEW-34)
+SPEEDS = (("walking", (0.8, 1.4)), ("running", (2.5, 3.5)), ("running", (1.6, 2.0)))
 RATES_HZ = (26.0, 50.0, 100.0, 200.0)
 
 
@@ -99,7 +101,7 @@ def sims() -> Iterator[Row]:
     for seed in range(1, 21):
         for version in (2, 1):
             for placement in ("shank", "foot"):
-                for activity, speeds in SPEEDS.items():
+                for activity, speeds in SPEEDS:
                     for k, direction in enumerate(("forward", "backward")):
                         speed = speeds[(seed + k) % 2]
                         rate = RATES_HZ[(seed + version + k) % len(RATES_HZ)]

@@ -97,3 +97,79 @@ def test_real_feet_without_their_gyroscope_are_left_as_declared(shared_data: Pat
     foot = RECORDINGS.foot_walking_sessions(shared_data / "foot_walking")[side]
     result = analyze(replace(foot, gyr=None))
     assert _noted(result) == [] and result.summary["placement"] == "foot" and len(result.steps) > 20
+
+
+def test_the_analysis_as_other_uses_others_preset_with_the_callers_overrides() -> None:
+    """REVIEW-32: the CLI passes the declared placement's preset (with any --settings overrides): the analysis as
+    `other` ran with the shank's preset (bouts 3.0 s apart, not other's 1.5 s); the overrides must be kept."""
+    from retrogait.analysis.pipeline import preset_settings
+
+    trunk = _as(_sim("lower_back", "walking", 1.2), "shank")
+    other = preset_settings("other")
+    result = analyze(trunk, settings=preset_settings("shank"))
+    assert result.summary["placement"] == "other" and result.summary["settings"] == other.to_dict()
+    mine = preset_settings("shank").with_overrides({"phone_steps": {"min_step_s": 0.3}})
+    result = analyze(trunk, settings=mine)
+    expected = other.with_overrides({"phone_steps": {"min_step_s": 0.3}}).to_dict()
+    assert result.summary["settings"] == expected
+
+
+def test_a_recording_analysed_in_parts_is_read_as_both_legs_in_every_part() -> None:
+    """REVIEW-33: each part decided alone; a first part with too little gait to judge kept its one-leg contacts
+    ("running" at twice the cadence) and its `placement` shank became summary.json's, so the joined steps of both
+    legs were counted as one leg's contacts (twice the steps)."""
+    from retrogait.analysis.parts import analyze_in_parts
+    from retrogait.analysis.pipeline import preset_settings
+    from retrogait.imports.part import part_of
+
+    bouts = [
+        Bout("still", "still", 0.0, 10.0),
+        Bout("forward", "walking", 1.2, 8.0),  # too few contacts in this part to judge
+        Bout("still", "still", 0.0, 120.0),
+        Bout("forward", "walking", 1.2, 150.0),
+        Bout("still", "still", 0.0, 10.0),
+    ]
+    config = SimulationConfig("lower_back", bouts, 100.0, with_gyro=False, seed=2)
+    trunk = _as(simulate(config).session, "shank")
+    joined = analyze_in_parts(
+        lambda part: part_of(trunk, "sim", part),
+        trunk.duration_s,
+        analyze,
+        lambda _: preset_settings("shank"),
+        part_s=100.0,
+        overlap_s=30.0,
+    )
+    assert joined.summary["placement"] == "other"
+    assert [p["placement"] for p in joined.summary["parts"]] == ["other"] * len(joined.summary["parts"])
+    assert (joined.steps["side"] == "unknown").all() and not (joined.steps["activity"] == "running").any()
+
+
+def test_the_analysis_as_other_keeps_the_declared_forward_segment() -> None:
+    """REVIEW-32: the analysis as `other` dropped ``forward_segment_s``: the anterior sign it calibrates and its
+    note were lost."""
+    trunk = _as(_sim("lower_back", "walking", 1.2), "shank")
+    axis_from_signal = replace(trunk, meta=replace(trunk.meta, anterior_axis=None))
+    whole_as_other = analyze(axis_from_signal, placement="other", forward_segment_s=(5.0, 35.0))
+    result = analyze(axis_from_signal, forward_segment_s=(5.0, 35.0))
+    assert len(_noted(result)) == 1 and result.summary["placement"] == "other"
+    said = [n for n in whole_as_other.summary["notes"] if "declared forward segment" in n]
+    assert said and said[0] in result.summary["notes"]
+    assert result.steps["direction"].tolist() == whole_as_other.steps["direction"].tolist()
+
+
+def test_a_remounted_recording_is_read_as_both_legs_in_every_mounting() -> None:
+    """REVIEW-33: each mounting (MOUNT-2) decided alone, as the parts did: a first mounting too short to judge kept
+    its one-leg contacts and summary.json's `placement` shank over the steps of both legs of the second."""
+    bouts = [
+        Bout("still", "still", 0.0, 5.0),
+        Bout("forward", "walking", 1.2, 9.0),
+        Bout("still", "still", 0.0, 9.0, remount_deg=(90.0, 0.0, 0.0)),
+        Bout("forward", "walking", 1.2, 60.0),
+        Bout("still", "still", 0.0, 5.0),
+    ]
+    trunk = _as(simulate(SimulationConfig("lower_back", bouts, 100.0, with_gyro=False, seed=4)).session, "shank")
+    result = analyze(trunk)
+    mountings = result.summary["mountings"]
+    assert len(mountings) == 2 and [m["placement"] for m in mountings] == ["other", "other"]
+    assert result.summary["placement"] == "other"
+    assert (result.steps["side"] == "unknown").all() and not (result.steps["activity"] == "running").any()

@@ -12,7 +12,8 @@ all of which a both-legs signal read as one leg shows and a leg's own signal can
   no one walks that fast (walking tops out near 140 steps/min; people run above ~2 m/s), so a leg would be running;
 * yet the step-band |a| (``phone_steps.step_signal``) moves like a walk's, its standard deviation below
   ``WALK_MAX_STD_G``: in a run each step has a flight (|a| near 0 g) and a landing of 2-3 g at the trunk, more
-  at a leg, an SD of 0.7 g or more; a walk never leaves the ground and its |a| stays within about 0.6-1.4 g
+  at a leg, an SD of 0.7 g or more (a leg's slow backward jog, 1.6 m/s in the simulator, 0.48 g: its half r is
+  then +0.5 or more, REVIEW-34); a walk never leaves the ground and its |a| stays within about 0.6-1.4 g
   at the trunk (SD 0.1-0.3 g);
 * and at half the contact interval the signal is in antiphase with itself (Pearson r at or below
   ``ANTIPHASE_R``, periodicity.pearson_by_lag over each bout): one smooth rise and fall per contact, the body's

@@ -36,6 +36,7 @@ from retrogait.analysis.part_plan import OVERLAP_S, PART_S
 from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.imports.part import PART_KEY, EmptyPart, NotInTimeOrder, Part
 from retrogait.session import Session
@@ -175,6 +176,13 @@ def analyze_in_parts(
             break
         start, k = core[1], k + 1
     assert signals is not None and last is not None  # a plan holds one part at least
+    placements = {p.summary.get("placement") for p in kept}
+    if "other" in placements and placements & set(ONE_LEG_PLACEMENTS) and not getattr(analyse, "both_legs", False):
+        # a part showed both legs' steps (PHONE-17) where another was read as one leg's: one sensor, one reading
+        # (REVIEW-33): every part again, the one-leg ones as `other`
+        del kept, signals, last
+        both = _as_both_legs(analyse, settings_for)
+        return analyze_in_parts(read, length_s, both, settings_for, part_s, overlap_s, first_s)
     steps, bouts = join_parts(kept, settings, signals.fs_hz)
     how = (
         "analysed_in_parts",
@@ -187,6 +195,18 @@ def analyze_in_parts(
     none = np.zeros(0, dtype=np.int64)
     contacts = Contacts(none, none.copy(), np.zeros(0, dtype="<U7"))  # the whole's signals are never held
     return AnalysisResult(steps, bouts, summary, signals, contacts, declared_facing_seen=seen)
+
+
+def _as_both_legs(analyse: PartAnalysis, settings_for: Callable[[Session], AnalysisSettings]) -> PartAnalysis:
+    """``analyse`` with every part read as one leg's analysed again as ``other`` (REVIEW-33)."""
+    from retrogait.analysis.pipeline import read_as_both_legs
+
+    def both(session: Session, /, *, declared_facing_seen: bool = False) -> AnalysisResult:
+        result = analyse(session, declared_facing_seen=declared_facing_seen)
+        return read_as_both_legs(result, session, settings_for(session))
+
+    both.both_legs = True  # type: ignore[attr-defined]
+    return both
 
 
 def analyze_file_in_parts(

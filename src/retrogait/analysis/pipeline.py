@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +142,7 @@ def analyze(
                 session, changes, result, placement, side, anterior_axis, settings, declared_facing_seen
             )
     result = _with_no_gyro_stretches(result, session, placement, side, anterior_axis, settings)
-    return _one_leg_checked(result, session, anterior_axis, given, mounting=mounting)
+    return _one_leg_checked(result, session, anterior_axis, given, forward_segment_s, mounting=mounting)
 
 
 def _one_leg_checked(
@@ -150,6 +150,7 @@ def _one_leg_checked(
     session: Session,
     anterior_axis: str | None,
     given: AnalysisSettings | None,
+    forward_segment_s: tuple[float, float] | None,
     *,
     mounting: bool,
 ) -> AnalysisResult:
@@ -163,11 +164,46 @@ def _one_leg_checked(
     rhythm = leg_rhythm(sig, result.contacts, result.bouts, settings.phone_steps)
     if rhythm is None or not rhythm.both_legs:
         return result
-    again = analyze(
-        session, "other", None, anterior_axis, settings=given or preset_settings("other"), mounting=mounting
-    )
+    as_other = _settings_as_other(given, sig.placement)
+    again = analyze(session, "other", None, anterior_axis, forward_segment_s, as_other, mounting=mounting)
     again.summary["notes"].append(both_legs_note(rhythm, sig.placement))
     return again
+
+
+def read_as_both_legs(
+    result: AnalysisResult, session: Session, given: AnalysisSettings | None, *, mounting: bool = True
+) -> AnalysisResult:
+    """``result`` of a one-leg placement without a gyroscope analysed again as ``other`` whatever its own signal
+    shows, with a note: a part of a recording another part of which showed both legs' steps (REVIEW-33: the
+    parts of one recording are one sensor on one body); ``result`` itself otherwise."""
+    sig = result.signals
+    if not reads_one_leg(sig.placement, sig.gyr_dps is not None):
+        return result
+    again = analyze(session, "other", None, None, settings=_settings_as_other(given, sig.placement), mounting=mounting)
+    again.summary["notes"].append(
+        f"declared {sig.placement} without a gyroscope: another part or mounting of the recording shows both legs' "
+        "steps (PHONE-17), so this one too is analysed as a sensor that sees both legs (--placement other)"
+    )
+    return again
+
+
+def _settings_as_other(given: AnalysisSettings | None, declared: str) -> AnalysisSettings:
+    """``other``'s preset with what ``given`` changes in the ``declared`` placement's preset (REVIEW-32): the CLI
+    passes the declared placement's preset with the user's overrides, so ``given`` itself would analyse ``other``
+    with the shank's or foot's preset (bouts split at 3 s gaps, not other's 1.5 s)."""
+    other = preset_settings("other")
+    if given is None:
+        return other
+    base = preset_settings(declared)
+    stages = {}
+    for stage in fields(given):
+        mine, preset = getattr(given, stage.name), getattr(base, stage.name)
+        changed = {
+            f.name: getattr(mine, f.name) for f in fields(mine) if getattr(mine, f.name) != getattr(preset, f.name)
+        }
+        if changed:
+            stages[stage.name] = replace(getattr(other, stage.name), **changed)
+    return replace(other, **stages)
 
 
 def _with_no_gyro_stretches(
@@ -215,13 +251,16 @@ def _analyze_by_mounting(
     anterior_axis: str | None,
     settings: AnalysisSettings,
     declared_seen: bool = False,
+    both_legs: bool = False,
 ) -> AnalysisResult:
     """:func:`analyze` of ``session`` cut at its mounting ``changes`` (MOUNT-2): each mounting analysed alone, with
     its own frame (up, forward, its sign), and joined as the parts of a long recording are (parts.py, LONG-4: each
     step from the mounting holding its contact; a cut lies between gait bouts, so no run of steps crosses one). The
     steps of every mounting after the first are flagged ``remounted``. Where a mounting cannot be analysed alone (too
     short), ``whole`` is kept with the steps after the first change flagged and their direction unknown.
-    ``declared_seen``: :func:`analyze`'s ``declared_facing_seen``, for the first mounting (the declared one)."""
+    ``declared_seen``: :func:`analyze`'s ``declared_facing_seen``, for the first mounting (the declared one).
+    ``both_legs``: every mounting read as one leg's analysed as ``other`` (read_as_both_legs): where some mounting
+    showed both legs' steps and another was read as one leg's (REVIEW-33: one sensor on one body)."""
     from retrogait.analysis.parts import PartSteps, join_parts, joined_summary
     from retrogait.imports.part import part_of
 
@@ -243,6 +282,8 @@ def _analyze_by_mounting(
             result = analyze(
                 part, placement, side, declared, settings=settings, mounting=False, declared_facing_seen=seen
             )
+            if both_legs:
+                result = read_as_both_legs(result, part, settings, mounting=False)
             seen = seen or (k == 0 and result.declared_facing_seen)
             lo = -math.inf if start is None else cuts[k - 1]
             hi = math.inf if end is None else cuts[k]
@@ -259,6 +300,11 @@ def _analyze_by_mounting(
     except RetrogaitError as err:
         return _whole_after_change(whole, changes, f"{said}; a mounting cannot be analysed alone ({err})")
     assert last is not None
+    placements = {p.summary.get("placement") for p in kept}
+    if not both_legs and "other" in placements and placements & set(ONE_LEG_PLACEMENTS):
+        return _analyze_by_mounting(
+            session, changes, whole, placement, side, anterior_axis, settings, declared_seen, both_legs=True
+        )
     steps, bouts = join_parts(kept, settings, last.signals.fs_hz)
     span = (float(session.t_s[0]), float(session.t_s[-1]))
     how = (
