@@ -119,7 +119,7 @@ def test_a_recording_analysed_in_parts_is_read_as_both_legs_in_every_part() -> N
     ("running" at twice the cadence) and its `placement` shank became summary.json's, so the joined steps of both
     legs were counted as one leg's contacts (twice the steps)."""
     from retrogait.analysis.parts import analyze_in_parts
-    from retrogait.analysis.pipeline import preset_settings
+    from retrogait.analysis.pipeline import preset_settings, read_as_both_legs
     from retrogait.imports.part import part_of
 
     bouts = [
@@ -138,6 +138,7 @@ def test_a_recording_analysed_in_parts_is_read_as_both_legs_in_every_part() -> N
         lambda _: preset_settings("shank"),
         part_s=100.0,
         overlap_s=30.0,
+        both_legs=read_as_both_legs,
     )
     assert joined.summary["placement"] == "other"
     assert [p["placement"] for p in joined.summary["parts"]] == ["other"] * len(joined.summary["parts"])
@@ -173,3 +174,28 @@ def test_a_remounted_recording_is_read_as_both_legs_in_every_mounting() -> None:
     assert len(mountings) == 2 and [m["placement"] for m in mountings] == ["other", "other"]
     assert result.summary["placement"] == "other"
     assert (result.steps["side"] == "unknown").all() and not (result.steps["activity"] == "running").any()
+
+
+def test_the_command_line_in_parts_reads_every_part_as_both_legs(tmp_path: Path) -> None:
+    """REVIEW-33 through `retrogait analyze --part-hours`: the command passes the both-legs reading to the parts
+    (parts.py takes it from its caller, not from the pipeline it is used by)."""
+    import json
+
+    from retrogait.cli import main
+    from retrogait.session import write_session
+
+    bouts = [
+        Bout("still", "still", 0.0, 10.0),
+        Bout("forward", "walking", 1.2, 5.0),  # too few contacts in the first part's read (0-242 s) to judge
+        Bout("still", "still", 0.0, 260.0),
+        Bout("forward", "walking", 1.2, 150.0),
+        Bout("still", "still", 0.0, 10.0),
+    ]
+    trunk = _as(simulate(SimulationConfig("lower_back", bouts, 100.0, with_gyro=False, seed=2)).session, "shank")
+    path = write_session(trunk, tmp_path / "trunk_as_shank.csv")
+    out = tmp_path / "out"
+    assert main(["analyze", str(path), "-o", str(out), "--no-report", "--part-hours", "0.034"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert len(summary["parts"]) > 1
+    assert summary["placement"] == "other"
+    assert [p["placement"] for p in summary["parts"]] == ["other"] * len(summary["parts"])

@@ -69,6 +69,13 @@ class PartAnalysis(Protocol):
     def __call__(self, session: Session, /, *, declared_facing_seen: bool = False) -> AnalysisResult: ...
 
 
+class BothLegsReader(Protocol):
+    """How a part read as one leg's is analysed again as ``other`` (``pipeline.read_as_both_legs``, REVIEW-33):
+    passed in by the caller, so that this module, which the pipeline uses, does not import the pipeline."""
+
+    def __call__(self, result: AnalysisResult, session: Session, given: AnalysisSettings | None) -> AnalysisResult: ...
+
+
 @dataclass(frozen=True)
 class PartSteps:
     """One part's analysis as the join reads it: its core (absolute s, ``lo`` <= contact < ``hi``), the steps kept
@@ -116,6 +123,8 @@ def analyze_in_parts(
     part_s: float = PART_S,
     overlap_s: float | None = None,
     first_s: float | None = None,
+    *,
+    both_legs: BothLegsReader | None = None,
 ) -> AnalysisResult:
     """The ``AnalysisResult`` of a recording analysed part by part (module doc): ``read(part)`` reads the samples
     of ``part`` ((start, end) s from the first sample), ``analyse(session)`` analyses one (:class:`PartAnalysis`),
@@ -125,7 +134,9 @@ def analyze_in_parts(
     part inside a gap (its read holds no sample: ``EmptyPart``) is skipped; a part whose read or analysis fails
     otherwise is refused in one line naming it. ``first_s``: the recording's first sample time (s), where the
     caller knows it: then the first part may be empty too (a stray first sample before a gap of days, EDGE-116),
-    else it is refused."""
+    else it is refused. ``both_legs``: where one part was read as both legs' steps and another as one leg's, every
+    one-leg part is analysed again with it (``pipeline.read_as_both_legs``, REVIEW-33); None leaves each part's own
+    reading."""
     overlap_s = OVERLAP_S if overlap_s is None else overlap_s
     kept: list[PartSteps] = []
     t0 = math.nan if first_s is None else first_s
@@ -177,12 +188,13 @@ def analyze_in_parts(
         start, k = core[1], k + 1
     assert signals is not None and last is not None  # a plan holds one part at least
     placements = {p.summary.get("placement") for p in kept}
-    if "other" in placements and placements & set(ONE_LEG_PLACEMENTS) and not getattr(analyse, "both_legs", False):
+    mixed = "other" in placements and placements & set(ONE_LEG_PLACEMENTS)
+    if mixed and both_legs is not None and not getattr(analyse, "both_legs", False):
         # a part showed both legs' steps (PHONE-17) where another was read as one leg's: one sensor, one reading
         # (REVIEW-33): every part again, the one-leg ones as `other`
         del kept, signals, last
-        both = _as_both_legs(analyse, settings_for)
-        return analyze_in_parts(read, length_s, both, settings_for, part_s, overlap_s, first_s)
+        both = _as_both_legs(analyse, settings_for, both_legs)
+        return analyze_in_parts(read, length_s, both, settings_for, part_s, overlap_s, first_s, both_legs=both_legs)
     steps, bouts = join_parts(kept, settings, signals.fs_hz)
     how = (
         "analysed_in_parts",
@@ -197,9 +209,10 @@ def analyze_in_parts(
     return AnalysisResult(steps, bouts, summary, signals, contacts, declared_facing_seen=seen)
 
 
-def _as_both_legs(analyse: PartAnalysis, settings_for: Callable[[Session], AnalysisSettings]) -> PartAnalysis:
+def _as_both_legs(
+    analyse: PartAnalysis, settings_for: Callable[[Session], AnalysisSettings], read_as_both_legs: BothLegsReader
+) -> PartAnalysis:
     """``analyse`` with every part read as one leg's analysed again as ``other`` (REVIEW-33)."""
-    from retrogait.analysis.pipeline import read_as_both_legs
 
     def both(session: Session, /, *, declared_facing_seen: bool = False) -> AnalysisResult:
         result = analyse(session, declared_facing_seen=declared_facing_seen)
@@ -215,11 +228,14 @@ def analyze_file_in_parts(
     analyse: PartAnalysis,
     settings_for: Callable[[Session], AnalysisSettings],
     part_s: float,
+    *,
+    both_legs: BothLegsReader | None = None,
 ) -> AnalysisResult:
     """The analysis of ``input_file`` in parts of ``part_s`` (LONG-4): a GENEActiv ``.bin``, a session file or a
     GENEActiv CSV read a part at a time (LONG-6; the length from its pages' times or its first and last rows), any
     other recording read whole and cut (``--part-hours`` on a file that fits); a text table whose rows are not in
-    time order is read whole where it fits, else refused in one line."""
+    time order is read whole where it fits, else refused in one line. ``both_legs``: as for
+    :func:`analyze_in_parts`."""
     from retrogait.imports.file_size import analysis_fits, estimated_samples
     from retrogait.imports.part import part_of
     from retrogait.textparts import parts_in_order
@@ -229,7 +245,7 @@ def analyze_file_in_parts(
         try:
             with parts_in_order():
                 length_s = _length_s(read, estimate.n / estimate.rate_hz)
-                return analyze_in_parts(read, length_s, analyse, settings_for, part_s)
+                return analyze_in_parts(read, length_s, analyse, settings_for, part_s, both_legs=both_legs)
         except NotInTimeOrder as exc:  # read whole where it fits (the whole reading says what is wrong)
             try:
                 analysis_fits(input_file)
@@ -242,7 +258,7 @@ def analyze_file_in_parts(
     def cut(part: Part) -> Session:
         return part_of(whole, str(input_file), part)
 
-    return analyze_in_parts(cut, whole.duration_s, analyse, settings_for, part_s)
+    return analyze_in_parts(cut, whole.duration_s, analyse, settings_for, part_s, both_legs=both_legs)
 
 
 def _length_s(read: Callable[[Part | None], Session], samples_s: float) -> float:

@@ -447,6 +447,7 @@ def _analyze_across_gaps(
         lambda _one: settings,
         part_s,
         first_s=float(session.t_s[0]),
+        both_legs=read_as_both_legs,
     )
     gaps = float(session.duration_s - (session.n_samples - 1) / session.meta.sample_rate_hz)
     result.summary["notes"].append(

@@ -128,7 +128,7 @@ def analyze_one(
     settings ``{table: {key: value}}`` applied on the placement's preset (``--settings FILE.toml``).
     """
     from retrogait.analysis.part_plan import analysis_parts
-    from retrogait.analysis.pipeline import analyze, load_input  # imported in the worker
+    from retrogait.analysis.pipeline import analyze, load_input, read_as_both_legs  # imported in the worker
     from retrogait.analysis.settings_toml import max_acc_g_set
     from retrogait.imports.base import ReaderOptions
 
@@ -169,7 +169,7 @@ def analyze_one(
             def analyse(one: Session, *, declared_facing_seen: bool = False) -> AnalysisResult:
                 return analyze(one, settings=settings_for(one), declared_facing_seen=declared_facing_seen)
 
-            result = analyze_file_in_parts(path, read, analyse, settings_for, parts_s)
+            result = analyze_file_in_parts(path, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs)
         meta = metas[0]
         steps = result.steps.copy()
         # the session's name as the tables hold it (Arrow strings and UTF-8 files: BATCH-18), the same in each

@@ -208,7 +208,7 @@ def analyze(
         warm.join()
         from retrogait.analysis.beside import second_thread
         from retrogait.analysis.pipeline import analyze as run_analysis
-        from retrogait.analysis.pipeline import preset_settings, write_outputs
+        from retrogait.analysis.pipeline import preset_settings, read_as_both_legs, write_outputs
 
         def settings_for(session: Session) -> AnalysisSettings:
             resolved = placement or session.meta.placement
@@ -243,7 +243,9 @@ def analyze(
         else:
             from retrogait.analysis.parts import analyze_file_in_parts
 
-            result = analyze_file_in_parts(input_file, read, analyse, settings_for, parts_s)
+            result = analyze_file_in_parts(
+                input_file, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs
+            )
         _with_source_digest(result.summary, digest.result())
         bar.update(task, advance=1, description="writing outputs")
         if report:
