@@ -134,9 +134,8 @@ def analyze_in_parts(
     part inside a gap (its read holds no sample: ``EmptyPart``) is skipped; a part whose read or analysis fails
     otherwise is refused in one line naming it. ``first_s``: the recording's first sample time (s), where the
     caller knows it: then the first part may be empty too (a stray first sample before a gap of days, EDGE-116),
-    else it is refused. ``both_legs``: where one part was read as both legs' steps and another as one leg's, every
-    one-leg part is analysed again with it (``pipeline.read_as_both_legs``, REVIEW-33); None leaves each part's own
-    reading."""
+    else it is refused. ``both_legs`` (``pipeline.read_as_both_legs``): where parts disagree on one leg or both legs,
+    each one-leg part is analysed again with it (REVIEW-33); None leaves each part's own reading."""
     overlap_s = OVERLAP_S if overlap_s is None else overlap_s
     kept: list[PartSteps] = []
     t0 = math.nan if first_s is None else first_s
@@ -195,10 +194,24 @@ def analyze_in_parts(
         del kept, signals, last
         both = _as_both_legs(analyse, settings_for, both_legs)
         return analyze_in_parts(read, length_s, both, settings_for, part_s, overlap_s, first_s, both_legs=both_legs)
+    return _joined_result(kept, settings, signals, last, span, seen, (part_s, overlap_s))
+
+
+def _joined_result(
+    kept: list[PartSteps],
+    settings: AnalysisSettings,
+    signals: BodySignals,
+    last: Session,
+    span: tuple[float, float],
+    seen: bool,
+    plan: tuple[float, float],
+) -> AnalysisResult:
+    """The parts' kept steps joined into one result (``plan``: the parts' length and overlap, s) with the summary
+    saying how; ``signals`` and ``last``: the last part's, which the summary reads for what it does not join."""
     steps, bouts = join_parts(kept, settings, signals.fs_hz)
     how = (
         "analysed_in_parts",
-        f"{len(kept)} parts of {part_s:g} s with {overlap_s:g} s more on each side, each step from the part whose "
+        f"{len(kept)} parts of {plan[0]:g} s with {plan[1]:g} s more on each side, each step from the part whose "
         "core holds its contact, the bouts and aggregates from the joined steps; inferred per part: the rate and "
         "resolution read, the vertical, the anterior axis and sign, the placement check, the gait gate, the "
         "direction chain (summary.json `parts`)",
