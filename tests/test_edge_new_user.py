@@ -226,3 +226,25 @@ def test_the_report_of_a_phone_claims_no_anterior_axis(tmp_path: Path, placement
     page = build_analysis_html(analyze(session, placement=placement))
     assert f"placement {placement}, 100.0 Hz" in page
     assert ("anterior axis from" in page) == said
+
+
+def test_a_table_of_gait_features_is_refused_as_one_not_as_missing_acceleration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-189: a table of gait events and features another tool computed (gaitpy's columns) was refused as one
+    without acceleration columns, "map them with --acc-columns": a cure that cannot apply."""
+    path = tmp_path / "gait_features.csv"
+    rows = [f"{i},1,14.66,{8140 + 680 * i},{8960 + 680 * i},16,1.2,0.6,{100 + i}" for i in range(6)]
+    header = "bout_number,bout_length_sec,bout_start,IC,FC,gait_cycles,stride_duration,step_duration,cadence"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    assert main(["info", str(path)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "gait_features.csv" in err
+    assert "a table of gait events or features" in err and "--acc-columns" not in err
+    # a recording with one such column beside its acceleration is read as before
+    rec = tmp_path / "rec.csv"
+    t = np.arange(400) / 100.0
+    acc = np.c_[np.sin(t), np.cos(t), 9.81 + 0.1 * np.sin(3 * t)]
+    lines = [f"{a:.3f},{b:.3f},{c:.3f},{d:.3f},100" for a, b, c, d in zip(t, *acc.T, strict=True)]
+    rec.write_text("\n".join(["time_s,acc_x,acc_y,acc_z,cadence", *lines]) + "\n", encoding="utf-8")
+    assert main(["info", str(rec)]) == 0

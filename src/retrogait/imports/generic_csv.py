@@ -164,6 +164,32 @@ class _Plan:
     unordered: str | None = None
 
 
+#: Column names of gait events and features another tool computed (gaitpy, MetaWear's gait exports, ...), lower case:
+#: a table holding two or more of them and no acceleration is a table of results, not a recording (EDGE-189).
+GAIT_FEATURE_NAMES = frozenset(
+    {
+        "ic",
+        "fc",
+        "cadence",
+        "gait_cycles",
+        "stride_duration",
+        "step_duration",
+        "stance_duration",
+        "swing_duration",
+        "double_support",
+        "stride_length",
+        "step_length",
+        "step_count",
+        "bout_length_sec",
+    }
+)
+
+
+def _gait_features(columns: list[str]) -> list[str]:
+    """The names in ``columns`` that are gait events or features (:data:`GAIT_FEATURE_NAMES`), as written."""
+    return [c for c in columns if c.strip().lower() in GAIT_FEATURE_NAMES]
+
+
 def _listed(columns: list[str]) -> str:
     text = ", ".join(columns)
     return (text[:200] + "...") if len(text) > 200 else text
@@ -469,6 +495,13 @@ def _plan(tables: list[_Table], mapping: GenericCsvOptions, options: ImportOptio
     else:
         found = _find_acc(tables, path)
         if found is None:
+            features = _gait_features(tables[0].columns)
+            if len(features) >= 2:
+                raise InputFileError(
+                    display,
+                    f"is a table of gait events or features another tool computed (columns: {', '.join(features[:6])}"
+                    "), not a recording of sensor samples: give retrogait the recording they were computed from",
+                )
             columns = _listed(tables[0].columns)
             raise InputFileError(
                 display,
