@@ -40,8 +40,12 @@ GRAVITY_REMOVED = [
 
 REFUSED = [
     ("phyphox_otatoYL_walk/data/hand_walk(2).csv", "sensorlog", r"16.8 Hz, too low for gait analysis"),
-    ("geneactiv_gaitpy/demo_gait_features.csv", "generic_csv", "holds no three acceleration columns.*--acc-columns"),
-    ("metawear_chenliseu_lowerback/gait_features.csv", "generic_csv", "holds no three acceleration columns"),
+    ("geneactiv_gaitpy/demo_gait_features.csv", "generic_csv", "a table of gait events or features.*not a recording"),
+    (
+        "metawear_chenliseu_lowerback/gait_features.csv",
+        "generic_csv",
+        "a table of gait events or features.*not a recording",
+    ),
     ("polar_sensor_logger_biobss/Polar_Sense_MAGN.txt", "polar_logger", "without acceleration.*pass its _ACC.txt"),
     ("polar_sensor_logger_biobss/Polar_Sense_HR.txt", "polar_logger", "without acceleration"),
     ("geneactiv_gaitpy/LICENSE", None, "format not recognised.*--format NAME.*--rate HZ"),
