@@ -137,3 +137,10 @@ def both_legs_note(rhythm: LegRhythm, placement: str) -> str:
 def reads_one_leg(placement: str | None, has_gyroscope: bool) -> bool:
     """The check applies: a one-leg placement declared and no gyroscope (with one, placement_check decides)."""
     return placement in ONE_LEG_PLACEMENTS and not has_gyroscope
+
+
+def read_apart(placements: set[str | None]) -> bool:
+    """True where the parts or mountings of one recording were read some as both legs' steps (``other``, PHONE-18)
+    and some as one leg's: one sensor on one body is read one way, every one-leg piece again as ``other``
+    (REVIEW-33)."""
+    return "other" in placements and bool(placements & set(ONE_LEG_PLACEMENTS))

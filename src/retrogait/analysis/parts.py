@@ -32,11 +32,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.bouts import BOUT_COLUMNS, bout_row_of_steps
+from retrogait.analysis.leg_rhythm import read_apart
 from retrogait.analysis.part_plan import OVERLAP_S, PART_S
 from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
-from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.imports.part import PART_KEY, EmptyPart, NotInTimeOrder, Part
 from retrogait.session import Session
@@ -187,8 +187,7 @@ def analyze_in_parts(
         start, k = core[1], k + 1
     assert signals is not None and last is not None  # a plan holds one part at least
     placements = {p.summary.get("placement") for p in kept}
-    mixed = "other" in placements and placements & set(ONE_LEG_PLACEMENTS)
-    if mixed and both_legs is not None and not getattr(analyse, "both_legs", False):
+    if read_apart(placements) and both_legs is not None and not getattr(analyse, "both_legs", False):
         # a part showed both legs' steps (PHONE-17) where another was read as one leg's: one sensor, one reading
         # (REVIEW-33): every part again, the one-leg ones as `other`
         del kept, signals, last

@@ -38,7 +38,7 @@ from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
-from retrogait.analysis.leg_rhythm import both_legs_note, leg_rhythm, reads_one_leg
+from retrogait.analysis.leg_rhythm import both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.mounting import MountingChange, mounting_changes
 from retrogait.analysis.placement_check import placement_notes
@@ -301,7 +301,7 @@ def _analyze_by_mounting(
         return _whole_after_change(whole, changes, f"{said}; a mounting cannot be analysed alone ({err})")
     assert last is not None
     placements = {p.summary.get("placement") for p in kept}
-    if not both_legs and "other" in placements and placements & set(ONE_LEG_PLACEMENTS):
+    if not both_legs and read_apart(placements):
         return _analyze_by_mounting(
             session, changes, whole, placement, side, anterior_axis, settings, declared_seen, both_legs=True
         )
