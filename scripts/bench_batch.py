@@ -85,20 +85,46 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
 
 
 def cold(
-    commands: dict[str, list[str]], repeats: int, before: dict[str, Callable[[], None]] | None = None
-) -> dict[str, tuple[float, float]]:
+    commands: dict[str, list[str]],
+    repeats: int,
+    before: dict[str, Callable[[], None]] | None = None,
+    cluster_cpu: Callable[[], float] | None = None,
+) -> dict[str, tuple[float, float, float]]:
     """Median wall and CPU seconds of whole ``retrogait batch`` processes (each must succeed), the commands
     run in turn (A B A B ...) so that a change of the machine's load hits them alike; ``before[label]``, if
-    given, is called (untimed) before each run of that command."""
-    runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+    given, is called (untimed) before each run of that command. The third number is the median CPU seconds that
+    ``cluster_cpu`` (a running total, e.g. :func:`cluster_cpu_s`) grew by during each run: what a Dask cluster alive
+    beside spent meanwhile (its scheduler, nannies and workers, which run a Dask batch's sessions); 0 without."""
+    runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label in commands}
     for _ in range(repeats):
         for label, command in commands.items():
             if before and label in before:
                 before[label]()
-            runs[label].append(timed(command))
+            spent = cluster_cpu() if cluster_cpu else 0.0
+            wall, cpu = timed(command)
+            spent = cluster_cpu() - spent if cluster_cpu else 0.0
+            runs[label].append((wall, cpu, spent))
+    median = statistics.median
     return {
-        label: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for label, v in runs.items()
+        label: (median(r[0] for r in v), median(r[1] for r in v), median(r[2] for r in v)) for label, v in runs.items()
     }
+
+
+def cluster_cpu_s() -> float:
+    """CPU seconds (user + system) so far of this process (a ``LocalCluster``'s scheduler runs on its event loop
+    thread here) and of its child processes alive now (the nannies and their workers; a timed command's processes
+    have ended when this is read after it). Read before and after a run, the difference is the cluster's share."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0.0
+    for process in [me, *me.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # ended meanwhile
+            continue
+        total += times.user + times.system
+    return total
 
 
 def steady_rate(folder: Path, out: Path, **options: object) -> float:
@@ -152,28 +178,33 @@ def main() -> None:
                     },
                     args.repeats,
                     before=profiler,
+                    cluster_cpu=cluster_cpu_s,
                 )
                 worker_profiler(address, on=True)
                 rows["Dask, 2 workers"] = paired["Dask, 2 workers"]
                 warm["Dask, 2 workers"] = steady_rate(folder, Path(out) / "warmdask", scheduler=address)
                 cluster.close()
             print(f"  cold: whole `retrogait batch` process, median of {args.repeats}")
-            for label, (wall, cpu) in rows.items():
-                print(f"    {label:18s} {wall:6.1f} s = {60 * n / wall:6.1f} sessions/min   CPU {cpu:6.1f} s")
+            for label, (wall, cpu, spent) in rows.items():
+                beside = (
+                    f" + the cluster's {spent:.1f} s (scheduler, nannies, workers)" if label.startswith("Dask") else ""
+                )
+                print(f"    {label:18s} {wall:6.1f} s = {60 * n / wall:6.1f} sessions/min   CPU {cpu:6.1f} s{beside}")
             one, two = rows["--jobs 1"][0], rows["--jobs 2"][0]
             print(f"    speed-up --jobs 2 vs --jobs 1: {one / two:.2f}x (goal >= 1.7x)")
             if "Dask, 2 workers" in rows:
                 print(f"    Dask vs --jobs 2: {rows['Dask, 2 workers'][0] / two:.2f}x the time (goal <= 1.10x)")
-                beside = paired["--jobs 2 beside"][0]
+                beside, beside_cpu, idle_cpu = paired["--jobs 2 beside"]
                 print(
-                    f"    Dask vs --jobs 2 run in turn with it (cluster alive for both, --jobs 2 {beside:.1f} s): "
+                    f"    Dask vs --jobs 2 run in turn with it (cluster alive for both, --jobs 2 {beside:.1f} s, CPU "
+                    f"{beside_cpu:.1f} s + the idle cluster's {idle_cpu:.1f} s): "
                     f"{rows['Dask, 2 workers'][0] / beside:.2f}x the time (goal <= 1.10x)"
                 )
                 quiet = paired["Dask, profiler off"]
                 print(
                     f"    Dask with its workers' profiler off (docs/batch.md), in the same turns: {quiet[0]:.1f} s, "
-                    f"CPU {quiet[1]:.1f} s = {quiet[0] / beside:.2f}x the time of --jobs 2 (the default cluster's "
-                    f"{rows['Dask, 2 workers'][0] / beside:.2f}x above)"
+                    f"CPU {quiet[1]:.1f} s + the cluster's {quiet[2]:.1f} s = {quiet[0] / beside:.2f}x the time of "
+                    f"--jobs 2 (the default cluster's {rows['Dask, 2 workers'][0] / beside:.2f}x above)"
                 )
             print("  warm: steady state, first to last result")
             for label, rate in warm.items():
