@@ -201,29 +201,20 @@ def analyze(
     ) as bar:
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
         digest = _Digest(input_file)  # hashed while the recording is read and analysed (EDGE-8)
+        warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
         import retrogait.imports.loading  # noqa: F401  (pandas: what load_input imports first)
 
         resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
-        # the analysis' (and the report's) modules imported on a thread while the table is parsed: pandas' tokenizer
-        # and converters run without the GIL, its import does not (PERF-58)
-        warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
-
-        def imported() -> None:
-            """The analysis' modules in, and not scanned by the collector from now on (PERF-18)."""
-            warm.join()
-            gc.freeze()
+        warm.join()
+        from retrogait.analysis.beside import second_thread
+        from retrogait.analysis.pipeline import analyze as run_analysis
+        from retrogait.analysis.pipeline import preset_settings, read_as_both_legs, write_outputs
 
         def settings_for(session: Session) -> AnalysisSettings:
-            from retrogait.analysis.pipeline import preset_settings
-
             resolved = placement or session.meta.placement
             return preset_settings(resolved) if overrides is None else overrides.for_placement(resolved)
 
         def analyse(session: Session, *, declared_facing_seen: bool = False) -> AnalysisResult:
-            imported()
-            from retrogait.analysis.beside import second_thread
-            from retrogait.analysis.pipeline import analyze as run_analysis
-
             effective = settings_for(session)
             with second_thread():  # one recording in this process: a part on the second core (PERF-36)
                 return run_analysis(
@@ -250,17 +241,13 @@ def analyze(
         if parts_s is None:
             result = analyse(read(part))
         else:
-            imported()
             from retrogait.analysis.parts import analyze_file_in_parts
-            from retrogait.analysis.pipeline import read_as_both_legs
 
             result = analyze_file_in_parts(
                 input_file, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs
             )
         _with_source_digest(result.summary, digest.result())
         bar.update(task, advance=1, description="writing outputs")
-        from retrogait.analysis.pipeline import write_outputs
-
         if report:
             from retrogait.report.analysis_report import write_analysis_report
         # an earlier run's report beside these tables would show other numbers: it goes with them (EDGE-23)
