@@ -146,25 +146,6 @@ def test_toe_offs_and_directions_are_found_beside(placement: str, part: str, mon
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 
-def test_a_shank_s_stance_way_is_found_beside_with_its_toe_offs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PERF-57: a shank at its recorded rate turns each stance's way (``_swing_way`` at the mid-stances) on the second
-    core after its toe-offs, while the main thread takes the world-vertical jerk; the swing test of the mid-stances
-    (the same function at the rate's minima) stays on the caller's thread. The same steps either way."""
-    from retrogait.analysis import contacts
-
-    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1, 8.0)]
-    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=5)).session
-    names = _threads_of(contacts, "_swing_way", monkeypatch)
-    main = threading.current_thread().name
-    alone = pipeline.analyze(session)
-    assert names == [main, main]
-    names.clear()
-    with second_thread():
-        split = pipeline.analyze(session)
-    assert names == [main, "retrogait-beside"]
-    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
-
-
 @pytest.mark.parametrize("command", ["analyze", "batch"])
 def test_only_analyze_uses_the_second_core(
     command: str, running: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

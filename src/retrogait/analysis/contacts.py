@@ -343,22 +343,17 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     # (PERF-38); the shank's sagittal rate is the one its mid-stances were tested with (PERF-47)
-    if sagittal is not None and not s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
-        # a shank at its recorded rate: the swing's way too goes beside, while this thread takes the world-vertical
-        # jerk, which reads neither (PERF-57)
-        beside = Beside(lambda: (_limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal), way()))
+    toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
+    if sagittal is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
+        ic = _interpolated_landings(signals, quiet, lo, quiet_end, way(), s)
+    elif sagittal is not None:
         vjerk = _vertical_jerk(acc, gyr, fs, quiet, s)
-        to, stance_way = beside.result()
-        ic = _shank_landings(vjerk, idx, _turned(sagittal, stance_way, idx, s), fs, s)
+        ic = _shank_landings(vjerk, idx, _turned(sagittal, way(), idx, s), fs, s)
         del vjerk
     else:
-        toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
-        if sagittal is not None:
-            ic = _interpolated_landings(signals, quiet, lo, quiet_end, way(), s)
-        else:
-            assert jerk is not None
-            ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
-        to = toe_offs.result()
+        assert jerk is not None
+        ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
+    to = toe_offs.result()
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
     order = np.argsort(ic, kind="stable")
     ic, to, quiet = ic[order], to[order], quiet[order]
