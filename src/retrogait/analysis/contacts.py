@@ -309,18 +309,26 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
 
     period = Beside(stride_s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
     moving = _moving(signals, still)
-    jerk = gradient_norm_rows(lowpass(acc, s.impact_cutoff_hz, fs))
-    jerk *= fs  # m/s^3
-    rate = None if signals.gyr_dps is None else stance_score(acc, signals.gyr_dps, fs, s)
+    gyr = signals.gyr_dps
+    shank = signals.placement == "shank"
+    # the jerk of |a| is read by a foot's landings and without a gyroscope; a shank's are found in its world-vertical
+    # jerk, so not computed there (PERF-56)
+    jerk = _limb_jerk(acc, fs, s) if gyr is None or not shank else None
+    rate = None if gyr is None else stance_score(acc, gyr, fs, s)
+    sagittal = lowpass(gyr[:, 1], RATE_LOWPASS_HZ, fs) if shank and gyr is not None else None  # while the FFTs run
     stride = period.result()
-    if rate is None or signals.gyr_dps is None:
+    if rate is None or gyr is None:
+        assert jerk is not None
         return _limb_acc_only(signals, jerk, moving, stride, s)
 
-    shank = signals.placement == "shank"
-    sagittal = lowpass(signals.gyr_dps[:, 1], RATE_LOWPASS_HZ, fs) if shank else None
     quiet = _quiet_points(rate, moving, stride, fs, s, sagittal, signals.gap)
     if quiet.size == 0:
         return Contacts.empty()
+
+    def way() -> NDArray[np.float64]:  # each stance's way of turning (+1 / -1): against its swing's
+        assert sagittal is not None
+        return -_swing_way(sagittal, quiet, stride, fs)
+
     n = acc.shape[0]
     # the landing precedes the start of the rest that holds the quiet point (standing may follow it)
     rest = rate < s.rest_level_score
@@ -333,17 +341,20 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     offs = np.arange(width)
     lo = np.minimum(quiet - back, quiet_end - 2 * round(s.rest_window_s * fs))
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
-    gyr = signals.gyr_dps
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     # (PERF-38); the shank's sagittal rate is the one its mid-stances were tested with (PERF-47)
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
-    stance_way = None if sagittal is None else -_swing_way(sagittal, quiet, stride, fs)
-    if stance_way is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
-        ic = _interpolated_landings(signals, quiet, lo, quiet_end, stance_way, s)
+    if sagittal is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
+        ic = _interpolated_landings(signals, quiet, lo, quiet_end, way(), s)
+    elif sagittal is not None:
+        vjerk = _vertical_jerk(acc, gyr, fs, quiet, s)
+        ic = _shank_landings(vjerk, idx, _turned(sagittal, way(), idx, s), fs, s)
+        del vjerk
     else:
-        ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact, _turned(sagittal, stance_way, idx, s))
-    ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
+        assert jerk is not None
+        ic = _limb_landings(signals, gyr, jerk, quiet, idx, s, impact)
     to = toe_offs.result()
+    ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
     order = np.argsort(ic, kind="stable")
     ic, to, quiet = ic[order], to[order], quiet[order]
     keep = np.concatenate([[True], np.diff(ic) > int(2 * s.min_step_s * fs)]) & (ic >= 0)
@@ -409,6 +420,13 @@ def _interpolated_landings(
         ic[rows] = a * k + _shank_landings(vjerk, idx, turned, fs * k, s)
         i = j
     return np.minimum(np.round(ic / k), n - 1).astype(np.int64)
+
+
+def _limb_jerk(acc: NDArray[np.float64], fs: float, s: ContactsSettings) -> NDArray[np.float64]:
+    """(n,) magnitude of a limb's jerk (m/s^3), the acceleration low-passed at ``impact_cutoff_hz``."""
+    jerk = gradient_norm_rows(lowpass(acc, s.impact_cutoff_hz, fs))
+    jerk *= fs
+    return jerk
 
 
 def _landing_margin(fs: float, s: ContactsSettings) -> int:
@@ -610,9 +628,8 @@ def _limb_landings(
     idx: NDArray[np.int64],
     s: ContactsSettings,
     impact: ImpactSettings | None = None,
-    shank_turned: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
-    """Initial contact (sample index) of the landing in each search window ``idx`` (rows: stances).
+    """A foot's initial contact (sample index) of the landing in each search window ``idx`` (rows: stances).
 
     A landing is where the ground stops the segment's DESCENT, so the vertical (world-frame)
     acceleration is used, not the vector norm: late-swing horizontal braking (leg retraction,
@@ -623,16 +640,12 @@ def _limb_landings(
     ``descent_speed_ms``), no more than ``landing_search_s`` before that, its onset from the vertical jerk.
     A foot lowered slowly (walking) has no such peak; its landing is the sharpest jerk of the window.
     An impact found well after a sole point came to rest is the heel dropping onto a planted
-    forefoot, not the touch (foot_landing.first_touch). Shank (no zero-velocity rest, so no
-    velocity): the sharpest vertical jerk where ``shank_turned`` (the window's samples from the end of the
-    swing's reversal on, :func:`_turned`; all of them if None).
+    forefoot, not the touch (foot_landing.first_touch). A shank's (no zero-velocity rest, so no velocity) are
+    :func:`_shank_landings`.
     """
     fs = signals.fs_hz
     acc = signals.acc_ms2
     n, rise, rows = acc.shape[0], int(s.impact_rise_s * fs), np.arange(quiet.size)
-    foot = signals.placement == "foot"
-    if not foot:
-        return _shank_landings(_vertical_jerk(acc, gyr_dps, fs, quiet, s), idx, shank_turned, fs, s)
     up, vel = world_vertical_motion(acc, gyr_dps, fs, quiet, with_velocity=True)
     assert vel is not None
     up = lowpass(up, s.impact_cutoff_hz, fs)
