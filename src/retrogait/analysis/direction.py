@@ -464,10 +464,7 @@ def travel_evidence(
         if "lateral_contrast_ms2" in cues:  # braking points against the travel
             dx, dy = (-np.asarray(cues[c], dtype=np.float64) for c in ("braking_contrast_ms2", "lateral_contrast_ms2"))
             if "contact_phase_error_steps" in cues:
-                error = np.asarray(cues["contact_phase_error_steps"], dtype=np.float64)
-                if "vertical_phase_error_steps" in cues:  # either may show the contacts off the gait's phase
-                    error = np.fmax(error, np.asarray(cues["vertical_phase_error_steps"], dtype=np.float64))
-                weight = phase_weight(error, settings)
+                weight = phase_weight(phase_error_steps(cues), settings)
                 if "interval_steps" in cues:  # a contrast over n steps is the evidence of n steps (DIRECTION-27)
                     weight = weight * np.nan_to_num(np.asarray(cues["interval_steps"], dtype=np.float64), nan=1.0)
                 dx, dy = dx * weight, dy * weight
@@ -516,7 +513,8 @@ def link_switch_probability(
         return np.zeros(0)
     ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
     gaps = np.diff(signals.t_s[ic])
-    limit = min(settings.pause_s, settings.pause_median_intervals * median_interval_s(gaps, earlier_intervals_s))
+    typical_gap = median_interval_s(gaps, earlier_intervals_s)
+    limit = min(settings.pause_s, settings.pause_median_intervals * typical_gap)
     p = np.full(m - 1, settings.switch_probability)
     standing = standing_between(signals, contacts, settings)
     ends = bout_ends(signals, contacts, cues, settings, standing)
@@ -530,11 +528,25 @@ def link_switch_probability(
         held = np.nan_to_num(np.asarray(cues["interval_steps"], dtype=np.float64)[:-1], nan=1.0).astype(np.int64)
         chained = (held >= 2) & ~standing & ~pause
         p = np.where(chained, np.maximum(p, chained_switch_probability(settings.switch_probability, held)), p)
+    if "contact_phase_error_steps" in cues:  # a walking trunk: a step whose rhythm broke (DIRECTION-41)
+        off = phase_weight(phase_error_steps(cues), settings) == 0.0
+        broken = off[:-1] & off[1:] & (gaps >= settings.contact_phase_reversal_steps * typical_gap)
+        p = np.where(broken, np.maximum(p, settings.standing_switch_probability), p)
     heading = np.asarray(cues["heading_change_deg"], dtype=np.float64)[1:] if "heading_change_deg" in cues else None
     turning = turn_switch_probability(heading, m, settings.turn_straight_deg, settings.turn_round_deg)
     p = p + (FORGET - p) * turning
     p[pause] = FORGET
     return p
+
+
+def phase_error_steps(cues: CueTable) -> FloatArray:
+    """(m,) how far (steps) a walking trunk's contacts may lie off the gait's phase: the larger of the contacts'
+    (``contact_phase_error_steps``) and the vertical oscillation's (``vertical_phase_error_steps``) measure, either
+    may show it; NaN where neither is measured."""
+    error = np.asarray(cues["contact_phase_error_steps"], dtype=np.float64)
+    if "vertical_phase_error_steps" in cues:
+        error = np.fmax(error, np.asarray(cues["vertical_phase_error_steps"], dtype=np.float64))
+    return error
 
 
 def median_interval_s(gaps_s: FloatArray, earlier_s: FloatArray | None = None) -> float:
