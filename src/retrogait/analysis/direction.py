@@ -501,8 +501,10 @@ def link_switch_probability(
     """(m - 1,) probability that the travel state changes between consecutive contacts:
     ``switch_probability`` within gait, ``standing_switch_probability`` across standing
     (:func:`standing_between`) and, at the lower back, where a walk turns into a run or a run into a walk
-    without standing (:func:`gait_changes`, DIRECTION-31), and the chain forgets (travel.FORGET) across a pause
-    (longer than ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
+    without standing (:func:`gait_changes`, DIRECTION-31) and, for a walking trunk, over a step whose two contacts both
+    lie half a step or more off the gait's phase (:func:`phase_weight` 0) and at least half a median interval apart
+    (its rhythm broke, as where a walk reverses without a stop; DIRECTION-41), and the chain forgets (travel.FORGET)
+    across a pause (longer than ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
     turns.turn_switch_probability, across a turn (the ``heading_change_deg`` cue). ``earlier_steps_s``: the
     walking trunk's steps measured before these contacts (:func:`walking_steps_s`; the live windows, LIVE-24);
     ``earlier_intervals_s``: the intervals (s) between the contacts before these, whose median the pause's
