@@ -34,7 +34,11 @@ lateral_contrast_ms2                                   the step minus the second
                                                        points against the travel
 contact_phase_error_steps  lower back (no toe-offs)    weights the braking vector       0.5 steps
                                                        (step-time asymmetry about its   (reversal)
-                                                       contacts: none from half a step)
+                                                       contacts: none from half a step;
+                                                       with the vertical's: a step
+                                                       between two contacts off the
+                                                       phase takes a bout end's switch
+                                                       odds, DIRECTION-41)
 vertical_phase_error_steps lower back (no toe-offs)    weights it too (the contact's    0.5 steps
                                                        phase in the vertical            (reversal)
                                                        oscillation off the session's)
