@@ -34,7 +34,11 @@ lateral_contrast_ms2                                   the step minus the second
                                                        points against the travel
 contact_phase_error_steps  lower back (no toe-offs)    weights the braking vector       0.5 steps
                                                        (step-time asymmetry about its   (reversal)
-                                                       contacts: none from half a step)
+                                                       contacts: none from half a step;
+                                                       with the vertical's: a step
+                                                       between two contacts off the
+                                                       phase takes a bout end's switch
+                                                       odds, DIRECTION-41)
 vertical_phase_error_steps lower back (no toe-offs)    weights it too (the contact's    0.5 steps
                                                        phase in the vertical            (reversal)
                                                        oscillation off the session's)
@@ -464,10 +468,7 @@ def travel_evidence(
         if "lateral_contrast_ms2" in cues:  # braking points against the travel
             dx, dy = (-np.asarray(cues[c], dtype=np.float64) for c in ("braking_contrast_ms2", "lateral_contrast_ms2"))
             if "contact_phase_error_steps" in cues:
-                error = np.asarray(cues["contact_phase_error_steps"], dtype=np.float64)
-                if "vertical_phase_error_steps" in cues:  # either may show the contacts off the gait's phase
-                    error = np.fmax(error, np.asarray(cues["vertical_phase_error_steps"], dtype=np.float64))
-                weight = phase_weight(error, settings)
+                weight = phase_weight(phase_error_steps(cues), settings)
                 if "interval_steps" in cues:  # a contrast over n steps is the evidence of n steps (DIRECTION-27)
                     weight = weight * np.nan_to_num(np.asarray(cues["interval_steps"], dtype=np.float64), nan=1.0)
                 dx, dy = dx * weight, dy * weight
@@ -504,8 +505,10 @@ def link_switch_probability(
     """(m - 1,) probability that the travel state changes between consecutive contacts:
     ``switch_probability`` within gait, ``standing_switch_probability`` across standing
     (:func:`standing_between`) and, at the lower back, where a walk turns into a run or a run into a walk
-    without standing (:func:`gait_changes`, DIRECTION-31), and the chain forgets (travel.FORGET) across a pause
-    (longer than ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
+    without standing (:func:`gait_changes`, DIRECTION-31) and, for a walking trunk, over a step whose two contacts both
+    lie half a step or more off the gait's phase (:func:`phase_weight` 0) and at least half a median interval apart
+    (its rhythm broke, as where a walk reverses without a stop; DIRECTION-41), and the chain forgets (travel.FORGET)
+    across a pause (longer than ``pause_s`` or ``pause_median_intervals`` median intervals) and, in proportion to
     turns.turn_switch_probability, across a turn (the ``heading_change_deg`` cue). ``earlier_steps_s``: the
     walking trunk's steps measured before these contacts (:func:`walking_steps_s`; the live windows, LIVE-24);
     ``earlier_intervals_s``: the intervals (s) between the contacts before these, whose median the pause's
@@ -516,7 +519,8 @@ def link_switch_probability(
         return np.zeros(0)
     ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
     gaps = np.diff(signals.t_s[ic])
-    limit = min(settings.pause_s, settings.pause_median_intervals * median_interval_s(gaps, earlier_intervals_s))
+    typical_gap = median_interval_s(gaps, earlier_intervals_s)
+    limit = min(settings.pause_s, settings.pause_median_intervals * typical_gap)
     p = np.full(m - 1, settings.switch_probability)
     standing = standing_between(signals, contacts, settings)
     ends = bout_ends(signals, contacts, cues, settings, standing)
@@ -530,11 +534,25 @@ def link_switch_probability(
         held = np.nan_to_num(np.asarray(cues["interval_steps"], dtype=np.float64)[:-1], nan=1.0).astype(np.int64)
         chained = (held >= 2) & ~standing & ~pause
         p = np.where(chained, np.maximum(p, chained_switch_probability(settings.switch_probability, held)), p)
+    if "contact_phase_error_steps" in cues:  # a walking trunk: a step whose rhythm broke (DIRECTION-41)
+        off = phase_weight(phase_error_steps(cues), settings) == 0.0
+        broken = off[:-1] & off[1:] & (gaps >= settings.contact_phase_reversal_steps * typical_gap)
+        p = np.where(broken, np.maximum(p, settings.standing_switch_probability), p)
     heading = np.asarray(cues["heading_change_deg"], dtype=np.float64)[1:] if "heading_change_deg" in cues else None
     turning = turn_switch_probability(heading, m, settings.turn_straight_deg, settings.turn_round_deg)
     p = p + (FORGET - p) * turning
     p[pause] = FORGET
     return p
+
+
+def phase_error_steps(cues: CueTable) -> FloatArray:
+    """(m,) how far (steps) a walking trunk's contacts may lie off the gait's phase: the larger of the contacts'
+    (``contact_phase_error_steps``) and the vertical oscillation's (``vertical_phase_error_steps``) measure, either
+    may show it; NaN where neither is measured."""
+    error = np.asarray(cues["contact_phase_error_steps"], dtype=np.float64)
+    if "vertical_phase_error_steps" in cues:
+        error = np.fmax(error, np.asarray(cues["vertical_phase_error_steps"], dtype=np.float64))
+    return error
 
 
 def median_interval_s(gaps_s: FloatArray, earlier_s: FloatArray | None = None) -> float:

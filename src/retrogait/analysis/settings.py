@@ -519,7 +519,8 @@ class DirectionSettings(Stage):
     contact_phase_reversal_steps: float = quantity(
         0.5,
         "steps",
-        "lower back, walking: a contact this far off the gait's phase reverses the braking contrast (no evidence)",
+        "lower back, walking: a contact this far off the gait's phase reverses the braking contrast (no evidence); "
+        "a step between two such contacts, at least this many median intervals apart, takes a bout end's switch odds",
         0.05,
         1.0,
     )
