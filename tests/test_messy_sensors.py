@@ -46,6 +46,22 @@ def test_a_2_g_sensor_s_clip_is_flagged_without_a_declared_range(foot_run: Sessi
     assert _moved_unflagged(clean, run) == 0
 
 
+@pytest.mark.parametrize("range_g", [2.0, 8.0])
+def test_a_clip_below_the_declared_range_is_flagged_and_said(foot_run: Session, range_g: float) -> None:
+    """A sensor set to +-2 g or +-8 g in a file whose header declares 16 g (a firmware set lower than the header
+    says, or a range typed in by hand): every sample beyond it reads the range, a flat top at each impact. The
+    declared range alone was checked, so no step was flagged and the impacts were silently low (foot 2 g: -90 %).
+    The plateau at the extreme flags them, and a note says the sensor clipped below the declared range."""
+    assert foot_run.meta.acc_range_g == 16.0
+    limit = range_g * STANDARD_GRAVITY_MS2
+    session = replace(foot_run, acc=np.clip(foot_run.acc, -limit, limit))
+    clean, run = retrogait.analyze(foot_run), retrogait.analyze(session)
+    assert run.steps["quality_flags"].str.contains("clipped").sum() >= 10
+    assert _moved_unflagged(clean, run) == 0
+    assert any(f"{range_g:g} g" in n and "declared range of 16 g" in n for n in run.summary["notes"])
+    assert not any("declared range" in n for n in clean.summary["notes"])
+
+
 def test_a_sensor_worn_turned_over_against_its_declared_vertical_does_not_keep_the_declared_facing() -> None:
     """A lower-back sensor declared +x anterior, +z up, worn turned over about its y axis (+x points back, +z
     down): gravity shows the turn, and the declared +x then says nothing about facing. Forward running read

@@ -106,7 +106,7 @@ def preprocess(
     if given is None and placement == "other" and not any("--placement" in note for note in notes):
         notes.append(PLACEMENT_NOT_GIVEN_NOTE)  # the import's default, said (EDGE-185)
     t, acc, gyr, fs_hz, quantum_g = _checked_samples(session, where, settings, notes)
-    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g)
+    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g, notes)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
     del acc, gyr, clipped_raw  # interpolated onto the grid (where they were not on it): not read again
@@ -531,13 +531,14 @@ def _clipped(
     acc_range_g: float | None,
     settings: PreprocessSettings,
     quantum_g: float | None = None,
+    notes: list[str] | None = None,
 ) -> NDArray[np.bool_]:
-    """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme; on
-    a coarse signal (``quantum_g`` g, :func:`retrogait.resolution.is_coarse`) only a plateau at a full scale
-    of its grid (:func:`_full_scale`) or one holding more samples than rounding puts there (:func:`_piled_up`)."""
+    """(n,) True where a sample sits at full scale: the declared range, or a plateau at an axis' extreme (the
+    only test without a declared range; with one, a plateau below it is a sensor set to a smaller range than the
+    header says, said in ``notes``, HONEST-34); on a coarse signal (``quantum_g`` g,
+    :func:`retrogait.resolution.is_coarse`) only a plateau at a full scale of its grid (:func:`_full_scale`) or
+    one holding more samples than rounding puts there (:func:`_piled_up`)."""
     mag = np.abs(acc_ms2)
-    if acc_range_g is not None:
-        return np.asarray((mag >= CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2).any(axis=1))
     peak = mag.max(axis=0)
     at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak >= MIN_FULL_SCALE_G * STANDARD_GRAVITY_MS2)
     count = at_peak.sum(axis=0)
@@ -545,7 +546,27 @@ def _clipped(
     if quantum_g is not None and is_coarse(quantum_g):
         quantum_ms2 = quantum_g * STANDARD_GRAVITY_MS2
         plateau &= _full_scale(peak, quantum_ms2) | _piled_up(mag, peak, count, quantum_ms2)
-    return np.asarray((at_peak & plateau).any(axis=1))
+    if acc_range_g is None:
+        return np.asarray((at_peak & plateau).any(axis=1))
+    full_scale = CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2
+    below = plateau & (peak < full_scale)
+    if below.any() and notes is not None:
+        notes.append(_clip_below_range_note(peak, count, below, acc_range_g))
+    return np.asarray((mag >= full_scale).any(axis=1) | (at_peak & below).any(axis=1))
+
+
+def _clip_below_range_note(
+    peak: NDArray[np.float64], count: NDArray[np.int64], below: NDArray[np.bool_], acc_range_g: float
+) -> str:
+    """The note of plateaus at axes' extremes ``peak`` (m/s^2; ``count`` samples each) below the declared range."""
+    axes = ", ".join(
+        f"{'xyz'[a]} at {peak[a] / STANDARD_GRAVITY_MS2:.3g} g ({count[a]} samples)" for a in np.flatnonzero(below)
+    )
+    return (
+        f"acceleration flat at its extreme on {axes}, below the declared range of {acc_range_g:g} g: the sensor "
+        "clipped there (set to a smaller range than the header says?); steps touching it are flagged clipped and "
+        "their impact is a lower bound (HONEST-34)"
+    )
 
 
 def _full_scale(peak: NDArray[np.float64], quantum_ms2: float) -> NDArray[np.bool_]:
