@@ -62,6 +62,23 @@ def test_a_clip_below_the_declared_range_is_flagged_and_said(foot_run: Session, 
     assert not any("declared range" in n for n in clean.summary["notes"])
 
 
+def test_info_counts_a_clip_below_the_declared_range(
+    foot_run: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`info` said "clipped 0.00 %" of a 16 g file clipped at 2 g; now the analysis' rule: the share and the note."""
+    from retrogait.cli import main
+
+    limit = 2.0 * STANDARD_GRAVITY_MS2
+    clipped, clean = tmp_path / "clipped.csv", tmp_path / "clean.csv"
+    retrogait.write_session(replace(foot_run, acc=np.clip(foot_run.acc, -limit, limit)), clipped)
+    retrogait.write_session(foot_run, clean)
+    assert main(["info", str(clipped), str(clean)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    shown = out.split("clean.csv")
+    assert "below the declared range of 16 g" in shown[0] and "clipped 0.00 %" not in shown[0]
+    assert "below the declared range" not in shown[1]
+
+
 def test_a_sensor_worn_turned_over_against_its_declared_vertical_does_not_keep_the_declared_facing() -> None:
     """A lower-back sensor declared +x anterior, +z up, worn turned over about its y axis (+x points back, +z
     down): gravity shows the turn, and the declared +x then says nothing about facing. Forward running read

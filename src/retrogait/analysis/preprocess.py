@@ -555,6 +555,21 @@ def _clipped(
     return np.asarray((mag >= full_scale).any(axis=1) | (at_peak & below).any(axis=1))
 
 
+def declared_range_clipping(session: Session) -> tuple[float, str | None]:
+    """The share of a session's samples (finite rows, acceleration in m/s^2) that ``analyze`` takes as clipped under
+    a declared range (at it, or on a plateau at an axis' extreme below it), and the note of a plateau below it
+    (HONEST-34), for ``info``; (0, None) without a declared range."""
+    if session.meta.acc_range_g is None or session.n_samples == 0:
+        return 0.0, None
+    acc = session.acc[np.isfinite(session.acc).all(axis=1)]
+    if acc.shape[0] == 0:
+        return 0.0, None
+    notes: list[str] = []
+    settings = preset(session.meta.placement).preprocess
+    clipped = _clipped(acc, session.meta.acc_range_g, settings, acc_quantum_g(acc), notes)
+    return float(clipped.sum()) / session.n_samples, (notes[0] if notes else None)
+
+
 def _clip_below_range_note(
     peak: NDArray[np.float64], count: NDArray[np.int64], below: NDArray[np.bool_], acc_range_g: float
 ) -> str:
