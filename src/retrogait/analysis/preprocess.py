@@ -66,6 +66,14 @@ PLACEMENT_NOT_GIVEN_NOTE = (
     "shank or the lower back and --placement foot, shank or lower_back (a phone: thigh, arm, hand, chest or bag)"
 )
 
+#: Accelerometers' sensitivity is specified within a few percent (MEMS data sheets: +-1 to +-3 %; local gravity
+#: adds +-0.3 %): |acc| at rest further than this share from 1 g is a sensor off its calibration, whose impacts
+#: carry the error (HONEST-35). Real sensors in ../shared/data read 1 g within -2.0 .. +0.9 % where impact is
+#: measured (lower back, foot, Polar, Movesense, MetaWear, GENEActiv), phones up to +4.1 %.
+GAIN_TOLERANCE = 0.03
+#: At rest for at least this long (s) before the gain is judged.
+GAIN_MIN_REST_S = 1.0
+
 #: Timestamps within this many sample periods of one slot each of a uniform clock are that clock's samples
 #: stamped with delivery jitter (HONEST-3): they are put on their slots, not interpolated between.
 SNAP_PERIODS = 0.45
@@ -117,6 +125,8 @@ def preprocess(
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
     if placement not in STEP_COUNT_PLACEMENTS and not is_coarse(quantum_g):  # where impact is measured
         notes += _smoothed_notes(acc_u, is_still & ~gap, fs_hz)
+    if placement not in STEP_COUNT_PLACEMENTS and not gravity_removed(session):
+        notes += _gain_notes(acc_u, is_still & ~gap, fs_hz)
     z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
     inherited = frame.on(z) if frame is not None else None
@@ -524,6 +534,22 @@ CLIP_ROUNDING_ALPHA = 0.01
 #: sqrt(3) - 1: the two levels below a smooth maximum's top level hold at least this share of the top's samples
 #: (time within d of the apex grows as sqrt(d); apex at the top level's upper edge), HONEST-29.
 SMOOTH_MAXIMUM_SPREAD = float(np.sqrt(3.0) - 1.0)
+
+
+def _gain_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz: float) -> list[str]:
+    """A note when the median |acc| (m/s^2) over the samples at ``rest`` (GAIN_MIN_REST_S or more) is further than
+    GAIN_TOLERANCE from 1 g: the accelerometer's gain is off, and every impact with it (HONEST-35)."""
+    if int(rest.sum()) < GAIN_MIN_REST_S * fs_hz:
+        return []
+    still_g = float(np.median(norm_rows(acc_ms2[rest])))
+    off = still_g / STANDARD_GRAVITY_MS2 - 1.0
+    if abs(off) <= GAIN_TOLERANCE:
+        return []
+    return [
+        f"at rest |acc| reads {still_g:.2f} m/s^2, {100 * off:+.1f} % off 1 g: the accelerometer is off its "
+        f"calibration by more than a sensor's {100 * GAIN_TOLERANCE:g} %, and the impacts with it (the peak less "
+        "1 g: on the lower back 2-3 times the error); calibrate the sensor or read impacts as relative (HONEST-35)"
+    ]
 
 
 def _clipped(
