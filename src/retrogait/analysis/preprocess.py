@@ -73,6 +73,8 @@ PLACEMENT_NOT_GIVEN_NOTE = (
 GAIN_TOLERANCE = 0.03
 #: At rest for at least this long (s) before the gain is judged.
 GAIN_MIN_REST_S = 1.0
+#: The still samples the gain's median is taken over, at most (evenly spaced among them: bounds its cost).
+GAIN_SAMPLES = 20_000
 
 #: Timestamps within this many sample periods of one slot each of a uniform clock are that clock's samples
 #: stamped with delivery jitter (HONEST-3): they are put on their slots, not interpolated between.
@@ -539,9 +541,11 @@ SMOOTH_MAXIMUM_SPREAD = float(np.sqrt(3.0) - 1.0)
 def _gain_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz: float) -> list[str]:
     """A note when the median |acc| (m/s^2) over the samples at ``rest`` (GAIN_MIN_REST_S or more) is further than
     GAIN_TOLERANCE from 1 g: the accelerometer's gain is off, and every impact with it (HONEST-35)."""
-    if int(rest.sum()) < GAIN_MIN_REST_S * fs_hz:
+    at = np.flatnonzero(rest)
+    if at.size < GAIN_MIN_REST_S * fs_hz:
         return []
-    still_g = float(np.median(norm_rows(acc_ms2[rest])))
+    at = at[:: max(1, at.size // GAIN_SAMPLES)]  # a median of this many tells 1 g to 0.01 %
+    still_g = float(np.median(norm_rows(acc_ms2[at])))
     off = still_g / STANDARD_GRAVITY_MS2 - 1.0
     if abs(off) <= GAIN_TOLERANCE:
         return []
@@ -563,22 +567,41 @@ def _clipped(
     only test without a declared range; with one, a plateau below it is a sensor set to a smaller range than the
     header says, said in ``notes``, HONEST-34); on a coarse signal (``quantum_g`` g,
     :func:`retrogait.resolution.is_coarse`) only a plateau at a full scale of its grid (:func:`_full_scale`) or
-    one holding more samples than rounding puts there (:func:`_piled_up`)."""
-    mag = np.abs(acc_ms2)
-    peak = mag.max(axis=0)
-    at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak >= MIN_FULL_SCALE_G * STANDARD_GRAVITY_MS2)
-    count = at_peak.sum(axis=0)
-    plateau = count >= settings.clip_plateau_samples
-    if quantum_g is not None and is_coarse(quantum_g):
+    one holding more samples than rounding puts there (:func:`_piled_up`). Each axis' extreme is counted on that
+    axis alone, and only where it can be a plateau (from 1.5 g; below a declared range)."""
+    high, low = acc_ms2.max(axis=0), acc_ms2.min(axis=0)
+    peak = np.maximum(high, -low)
+    full_scale = None if acc_range_g is None else CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2
+    candidate = peak >= MIN_FULL_SCALE_G * STANDARD_GRAVITY_MS2
+    if full_scale is not None:
+        candidate &= peak < full_scale  # at or beyond the declared range: clipped by it
+    count = np.zeros(peak.shape, dtype=np.int64)
+    level = peak * (1.0 - 1e-6)
+    at_peak = {int(k): _at_level(acc_ms2[:, k], high[k], low[k], level[k]) for k in np.flatnonzero(candidate)}
+    for axis, at in at_peak.items():
+        count[axis] = np.count_nonzero(at)
+    plateau = candidate & (count >= settings.clip_plateau_samples)
+    if plateau.any() and quantum_g is not None and is_coarse(quantum_g):
         quantum_ms2 = quantum_g * STANDARD_GRAVITY_MS2
-        plateau &= _full_scale(peak, quantum_ms2) | _piled_up(mag, peak, count, quantum_ms2)
-    if acc_range_g is None:
-        return np.asarray((at_peak & plateau).any(axis=1))
-    full_scale = CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2
-    below = plateau & (peak < full_scale)
-    if below.any() and notes is not None:
-        notes.append(_clip_below_range_note(peak, count, below, acc_range_g))
-    return np.asarray((mag >= full_scale).any(axis=1) | (at_peak & below).any(axis=1))
+        plateau &= _full_scale(peak, quantum_ms2) | _piled_up(np.abs(acc_ms2), peak, count, quantum_ms2)
+    clipped = np.zeros(acc_ms2.shape[0], dtype=bool)
+    if full_scale is not None:
+        for k in np.flatnonzero(peak >= full_scale):  # most recordings: no axis reaches it, no pass
+            clipped |= _at_level(acc_ms2[:, k], high[k], low[k], full_scale)
+    for k in np.flatnonzero(plateau):
+        clipped |= at_peak[int(k)]
+    if full_scale is not None and plateau.any() and notes is not None and acc_range_g is not None:
+        notes.append(_clip_below_range_note(peak, count, plateau, acc_range_g))
+    return clipped
+
+
+def _at_level(column: NDArray[np.float64], high: float, low: float, level: float) -> NDArray[np.bool_]:
+    """(n,) True where |``column``| >= ``level`` (> 0), comparing only the sides whose extreme (``high``, ``low``:
+    the column's max and min) reaches it."""
+    at = column >= level if high >= level else np.zeros(column.shape, dtype=bool)
+    if -low >= level:
+        at |= column <= -level
+    return at
 
 
 def declared_range_clipping(session: Session) -> tuple[float, str | None]:
