@@ -125,10 +125,8 @@ def preprocess(
     gyr_u = _gyro_on_acc_time(acc_u, gyr_u, gap, fs_hz, notes)
 
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
-    if placement not in STEP_COUNT_PLACEMENTS and not is_coarse(quantum_g):  # where impact is measured
-        notes += _smoothed_notes(acc_u, is_still & ~gap, fs_hz)
-    if placement not in STEP_COUNT_PLACEMENTS and not gravity_removed(session):
-        notes += _gain_notes(acc_u, is_still & ~gap, fs_hz)
+    if placement not in STEP_COUNT_PLACEMENTS:  # where impact is measured
+        notes += _impact_notes(acc_u, is_still & ~gap, fs_hz, is_coarse(quantum_g), gravity_removed(session))
     z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
     inherited = frame.on(z) if frame is not None else None
@@ -536,6 +534,17 @@ CLIP_ROUNDING_ALPHA = 0.01
 #: sqrt(3) - 1: the two levels below a smooth maximum's top level hold at least this share of the top's samples
 #: (time within d of the apex grows as sqrt(d); apex at the top level's upper edge), HONEST-29.
 SMOOTH_MAXIMUM_SPREAD = float(np.sqrt(3.0) - 1.0)
+
+
+def _impact_notes(
+    acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz: float, coarse: bool, removed: bool
+) -> list[str]:
+    """The notes of what spoils impacts where they are measured: filtered before it was written (not told on a
+    ``coarse`` signal, HONEST-16), a gain off 1 g (not on gravity ``removed`` and put back, HONEST-35)."""
+    return [
+        *([] if coarse else _smoothed_notes(acc_ms2, rest, fs_hz)),
+        *([] if removed else _gain_notes(acc_ms2, rest, fs_hz)),
+    ]
 
 
 def _gain_notes(acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz: float) -> list[str]:
