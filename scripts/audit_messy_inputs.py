@@ -20,7 +20,8 @@ direction shares (forward/backward/sideways/unknown, percentage points). A `?` m
         [--damage NAME,..] [--no-batch] [--long] [--keep DIR]
 
 `--long`: also a 3 h recording (the lower back tiled), analysed under `/usr/bin/time -v` (wall time, peak memory).
-About 10 minutes on a laptop core without `--long`.
+About 20 minutes for all six bases on 2 cores shared at load ~12 (each case a fresh `retrogait` process);
+`--long` adds about a minute.
 """
 
 from __future__ import annotations
