@@ -426,19 +426,19 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True, max_
 
 def _second_header_line(path: Path, lines_before_data: int) -> int | None:
     """The line number (1-based) of the first line after the first ``lines_before_data`` lines that starts with
-    ``#`` (a header among the rows: two session files joined, IMPORT-27), or None. Read only on a refusal."""
+    ``#``, or a UTF-8 byte-order mark and ``#`` (a header among the rows: two session files joined, IMPORT-27; the
+    second saved with a BOM, REVIEW-37), or None. Read only on a refusal."""
     with open(path, "rb") as fh:
         start = _after_lines(fh, lines_before_data)
         fh.seek(start)
-        line, line_start = lines_before_data, True  # lines ended before the block; the block starts a line
+        line, tail = lines_before_data, b"\n"  # lines ended before the block (the block starts a line)
         for block in iter(lambda: fh.read(1 << 20), b""):
-            if line_start and block.startswith(b"#"):
-                return line + 1
-            at = block.find(b"\n#")
-            if at >= 0:
-                return line + block.count(b"\n", 0, at + 1) + 1
+            text = tail + block  # the last bytes before the block (counted in line): a mark cut by its edge is seen
+            found = [at for at in (text.find(b"\n#"), text.find(b"\n\xef\xbb\xbf#")) if at >= 0]
+            if found:
+                return line + 1 + text.count(b"\n", len(tail), min(found) + 1)
             line += block.count(b"\n")
-            line_start = block.endswith(b"\n")
+            tail = text[-4:]
     return None
 
 
