@@ -78,6 +78,11 @@ def _rows(n: int = 20) -> list[str]:
         ([*HEADER, COLUMNS, *_rows(3), "0.03,0.1,nan,9.8", *_rows(20)[4:]], 8, "acc_y is empty or not finite"),
         ([*HEADER, COLUMNS, *_rows(3), "0.03,0.1,abc,9.8", *_rows(20)[4:]], 8, "holds text"),
         ([*HEADER, COLUMNS, *_rows(3), "0.03,0.1,0.2,9.8,5", *_rows(20)[4:]], 8, "fields"),
+        # two session files joined (`cat a.csv b.csv`): the second's header named, not its fields (IMPORT-27)
+        ([*HEADER, COLUMNS, *_rows(5), *HEADER, "# notes: a, b, c, d", COLUMNS, *_rows(5)], 10, "a second header"),
+        ([*HEADER, COLUMNS, *_rows(5), *HEADER, COLUMNS, *_rows(5)], 10, "two session files joined"),
+        # the second saved with a byte-order mark (a Windows editor): its header still begins on line 10 (REVIEW-37)
+        ([*HEADER, COLUMNS, *_rows(5), "\ufeff" + HEADER[0], *HEADER[1:], COLUMNS, *_rows(5)], 10, "a second header"),
         ([*HEADER, COLUMNS, *[f"{i / 100},0.1,0.2,1.0" for i in range(20)]], None, "looks like g"),
         ([*HEADER, COLUMNS, *[f"{i / 100},10,200,1000" for i in range(20)]], None, "looks like mg"),
         (

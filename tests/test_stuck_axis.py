@@ -9,6 +9,7 @@ import pytest
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2 as G
 from retrogait.stuck import STUCK_MIN_S, stuck_rows
+from script_module import load_script
 
 RATE_HZ = 100.0
 
@@ -130,5 +131,40 @@ def test_an_axis_the_sensor_does_not_have_is_not_stuck() -> None:
     acc = _moving(1000)
     acc[:, 1] = 0.0
     assert not stuck_rows(acc, RATE_HZ).any()
+
+
+def test_an_axis_that_measured_then_held_one_value_over_most_rows_is_stuck_not_absent() -> None:
+    """An axis that measured for 40 % of the rows and then held one value for 60 % while the others moved has
+    failed, not an axis the sensor lacks (EDGE-194): it was left as it is, and a phone's steps with it read 31 %
+    fewer with nothing said (audit_messy_inputs.py, phone_pocket stuck_axis: 266 -> 183 contacts)."""
+    acc = _moving(1000)
+    acc[400:, 1] = 0.0
     acc[:400, 1] = np.random.default_rng(2).normal(0.0, 3.0, 400)  # measured for 40 %, then stuck for 60 %
-    assert not stuck_rows(acc, RATE_HZ).any()  # more than half one value: taken as absent, left as it is
+    assert np.flatnonzero(stuck_rows(acc, RATE_HZ)).tolist() == list(range(400, 1000))
+
+
+@pytest.mark.shared_data
+def test_no_real_recording_beyond_the_exports_has_a_stuck_axis(shared_data: Path) -> None:
+    """EDGE-194 takes an axis that held one value over most rows as stuck (not absent) once it measured elsewhere,
+    and a stuck axis' rows are left out: on an undamaged recording that would lose measured rows. Beside the exports
+    (above): the 21 phone traces, lowerback_walking, foot_walking and the sacral set whose y column is written
+    as 0 (absent) have no row taken as stuck, as read and rounded to 12 bits over +-8 g (REVIEW-36)."""
+    from retrogait.imports import load_recording
+
+    recordings = load_script("shared_recordings")
+    sessions = {path.name: load_recording(path).session for path in (shared_data / "phone_positions").glob("*.gz")}
+    for csv in sorted((shared_data / "lowerback_walking" / "HA_001").glob("*.csv")):
+        sessions[csv.name] = recordings.lowerback_walking_session(csv)
+    for side, session in recordings.foot_walking_sessions(shared_data / "foot_walking").items():
+        sessions[f"foot_walking {side}"] = session
+    in_g = {name: np.median(np.linalg.norm(s.acc, axis=1)) < 3.0 for name, s in sessions.items()}  # lowerback: g
+    found = {name: (s.acc * (G if in_g[name] else 1.0), s.meta.sample_rate_hz) for name, s in sessions.items()}
+    sacral = np.loadtxt(shared_data / "running_sacral_grf" / "Accelerometer_dev.csv", delimiter=",")
+    n = sacral.shape[1] // 2
+    for k, trial in enumerate(sacral):
+        found[f"sacral {k}"] = (np.column_stack([trial[n:], np.zeros(n), trial[:n]]) * G, 500.0)
+    assert len(found) == 21 + 3 + 2 + 11
+    step = 16 / 2**12 * G
+    for name, (acc, rate) in found.items():
+        assert not stuck_rows(acc, rate).any(), name
+        assert not stuck_rows(np.round(acc / step) * step, rate).any(), name

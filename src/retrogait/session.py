@@ -397,15 +397,49 @@ def read_session(path: str | os.PathLike[str], *, check_units: bool = True, max_
     _check_columns(columns, path, n_header_lines + 1)
     complete_rows = _complete_rows(path, n_header_lines + 1)
     spaced = _spaced_table(path, n_header_lines + 1)
-    frame = _read_table(
-        path, columns, skip_lines=n_header_lines, first_data_line=first_data_line, nrows=complete_rows, spaced=spaced
-    )
-    frame = _without_blank_rows_at_end(frame)
-    if frame.empty:
-        raise InputFileError(path, "has a header but no data rows")
-    if complete_rows is not None:  # the last line was cut short (EDGE-3): counted as the imports count drops
-        meta = _with_cut_line(meta)
-    return _session_of(frame, columns, meta, path, first_data_line, check_units, max_acc_g=max_acc_g)
+    try:
+        frame = _read_table(
+            path,
+            columns,
+            skip_lines=n_header_lines,
+            first_data_line=first_data_line,
+            nrows=complete_rows,
+            spaced=spaced,
+        )
+        frame = _without_blank_rows_at_end(frame)
+        if frame.empty:
+            raise InputFileError(path, "has a header but no data rows")
+        if complete_rows is not None:  # the last line was cut short (EDGE-3): counted as the imports count drops
+            meta = _with_cut_line(meta)
+        return _session_of(frame, columns, meta, path, first_data_line, check_units, max_acc_g=max_acc_g)
+    except InputFileError as exc:
+        second = _second_header_line(path, n_header_lines + 1)
+        if second is None or exc.line is None or exc.line < second:
+            raise
+        raise InputFileError(
+            path,
+            "a second header ('#' lines) begins among the rows: two session files joined in one? split the file "
+            "there, each part is a session file of its own",
+            second,
+        ) from None
+
+
+def _second_header_line(path: Path, lines_before_data: int) -> int | None:
+    """The line number (1-based) of the first line after the first ``lines_before_data`` lines that starts with
+    ``#``, or a UTF-8 byte-order mark and ``#`` (a header among the rows: two session files joined, IMPORT-27; the
+    second saved with a BOM, REVIEW-37), or None. Read only on a refusal."""
+    with open(path, "rb") as fh:
+        start = _after_lines(fh, lines_before_data)
+        fh.seek(start)
+        line, tail = lines_before_data, b"\n"  # lines ended before the block (the block starts a line)
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            text = tail + block  # the last bytes before the block (counted in line): a mark cut by its edge is seen
+            found = [at for at in (text.find(b"\n#"), text.find(b"\n\xef\xbb\xbf#")) if at >= 0]
+            if found:
+                return line + 1 + text.count(b"\n", len(tail), min(found) + 1)
+            line += block.count(b"\n")
+            tail = text[-4:]
+    return None
 
 
 def _with_cut_line(meta: SessionMeta) -> SessionMeta:

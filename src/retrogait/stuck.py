@@ -24,7 +24,8 @@ STUCK_MIN_S = 0.5
 MOVING_SPAN_SHARE = 0.1
 
 #: An axis holding one value over at least this share of the rows is not measured at all (a two-axis
-#: sensor's third column filled with 0): not a stuck stretch of an axis that measures.
+#: sensor's third column filled with 0): not a stuck stretch of an axis that measures, unless it spans
+#: MOVING_SPAN_SHARE outside its runs (it measured there, then failed: EDGE-194).
 ABSENT_SHARE = 0.5
 
 
@@ -45,8 +46,10 @@ def stuck_rows(acc: NDArray[np.float64], rate_hz: float) -> NDArray[np.bool_]:
     if not np.isfinite(span) or span <= 0:
         return stuck
     for k, (starts, stops) in enumerate(runs):
-        if not starts.size or (stops - starts).max() >= ABSENT_SHARE * n:
-            continue  # no run, or an axis the sensor does not have (filled with one value): not a failed read
+        if not starts.size:
+            continue
+        if (stops - starts).max() >= ABSENT_SHARE * n and not _measured_elsewhere(acc[:, k], starts, stops, span):
+            continue  # an axis the sensor does not have (filled with one value): not a failed read
         others = np.delete(acc, k, axis=1)
         bounds = np.column_stack([starts, stops]).ravel()
         bounds = bounds[bounds < n]  # a run to the last row reduces to the end
@@ -57,6 +60,16 @@ def stuck_rows(acc: NDArray[np.float64], rate_hz: float) -> NDArray[np.bool_]:
         for start, stop in zip(starts[moving], stops[moving], strict=True):  # one slice per stuck run
             stuck[start:stop] = True
     return stuck
+
+
+def _measured_elsewhere(x: NDArray[np.float64], starts: NDArray[np.intp], stops: NDArray[np.intp], span: float) -> bool:
+    """True where the axis ``x`` spans at least ``span`` over its rows outside the runs ``starts``..``stops``: it
+    measured there, so its runs are a read that failed, however long (EDGE-194), not an axis the sensor lacks."""
+    outside = np.ones(x.size, dtype=bool)
+    for start, stop in zip(starts, stops, strict=True):
+        outside[start:stop] = False
+    rest = x[outside & np.isfinite(x)]
+    return bool(rest.size) and float(rest.max() - rest.min()) >= span
 
 
 def _long_runs(x: NDArray[np.float64], min_len: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:

@@ -66,6 +66,16 @@ PLACEMENT_NOT_GIVEN_NOTE = (
     "shank or the lower back and --placement foot, shank or lower_back (a phone: thigh, arm, hand, chest or bag)"
 )
 
+#: Accelerometers' sensitivity is specified within a few percent (MEMS data sheets: +-1 to +-3 %; local gravity
+#: adds +-0.3 %): |acc| at rest further than this share from 1 g is a sensor off its calibration, whose impacts
+#: carry the error (HONEST-35). Real sensors in ../shared/data read 1 g within -2.0 .. +0.9 % where impact is
+#: measured (lower back, foot, Polar, Movesense, MetaWear, GENEActiv), phones up to +4.1 %.
+GAIN_TOLERANCE = 0.03
+#: At rest for at least this long (s) before the gain is judged.
+GAIN_MIN_REST_S = 1.0
+#: The still samples the gain's median is taken over, at most (evenly spaced among them: bounds its cost).
+GAIN_SAMPLES = 20_000
+
 #: Timestamps within this many sample periods of one slot each of a uniform clock are that clock's samples
 #: stamped with delivery jitter (HONEST-3): they are put on their slots, not interpolated between.
 SNAP_PERIODS = 0.45
@@ -106,7 +116,7 @@ def preprocess(
     if given is None and placement == "other" and not any("--placement" in note for note in notes):
         notes.append(PLACEMENT_NOT_GIVEN_NOTE)  # the import's default, said (EDGE-185)
     t, acc, gyr, fs_hz, quantum_g = _checked_samples(session, where, settings, notes)
-    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g)
+    clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g, notes)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
     del acc, gyr, clipped_raw  # interpolated onto the grid (where they were not on it): not read again
@@ -115,8 +125,8 @@ def preprocess(
     gyr_u = _gyro_on_acc_time(acc_u, gyr_u, gap, fs_hz, notes)
 
     is_still = still_mask(acc_u, fs_hz, still.window_s, still.std_ms2)
-    if placement not in STEP_COUNT_PLACEMENTS and not is_coarse(quantum_g):  # where impact is measured
-        notes += _smoothed_notes(acc_u, is_still & ~gap, fs_hz)
+    if placement not in STEP_COUNT_PLACEMENTS:  # where impact is measured
+        notes += _impact_notes(acc_u, is_still & ~gap, fs_hz, quantum_g, gravity_removed(session))
     z = _vertical(acc_u, is_still & ~_rotating(gyr_u, acc_u.shape[0], fs_hz, settings.vertical_max_rate_dps), gap)
     unused = gap | is_still
     inherited = frame.on(z) if frame is not None else None
@@ -526,26 +536,117 @@ CLIP_ROUNDING_ALPHA = 0.01
 SMOOTH_MAXIMUM_SPREAD = float(np.sqrt(3.0) - 1.0)
 
 
+def _impact_notes(
+    acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz: float, quantum_g: float | None, removed: bool
+) -> list[str]:
+    """The notes of what spoils impacts where they are measured: filtered before it was written (not told on a
+    coarse signal, ``quantum_g`` g, HONEST-16), a gain off 1 g (not on gravity ``removed`` and put back,
+    HONEST-35)."""
+    return [
+        *([] if is_coarse(quantum_g) else _smoothed_notes(acc_ms2, rest, fs_hz)),
+        *([] if removed else _gain_notes(acc_ms2, rest, fs_hz, quantum_g)),
+    ]
+
+
+def _gain_notes(
+    acc_ms2: NDArray[np.float64], rest: NDArray[np.bool_], fs_hz: float, quantum_g: float | None = None
+) -> list[str]:
+    """A note when the median |acc| (m/s^2) over the samples at ``rest`` (GAIN_MIN_REST_S or more) is further than
+    GAIN_TOLERANCE from 1 g, plus what rounding to a grid of ``quantum_g`` g can put there (sqrt(3)/2 of a level:
+    an 8-bit +-8 g part at rest reads up to 5.4 % off 1 g, calibrated, REVIEW-39): the accelerometer's gain is off,
+    and every impact with it (HONEST-35)."""
+    at = np.flatnonzero(rest)
+    if at.size < GAIN_MIN_REST_S * fs_hz:
+        return []
+    at = at[:: max(1, at.size // GAIN_SAMPLES)]  # a median of this many tells 1 g to 0.01 %
+    still_g = float(np.median(norm_rows(acc_ms2[at])))
+    off = still_g / STANDARD_GRAVITY_MS2 - 1.0
+    if abs(off) <= GAIN_TOLERANCE + 0.5 * np.sqrt(3.0) * (quantum_g or 0.0):
+        return []
+    return [
+        f"at rest |acc| reads {still_g:.2f} m/s^2, {100 * off:+.1f} % off 1 g: the accelerometer is off its "
+        f"calibration by more than a sensor's {100 * GAIN_TOLERANCE:g} %, and the impacts with it (the peak less "
+        "1 g: on the lower back 2-3 times the error); calibrate the sensor or read impacts as relative (HONEST-35)"
+    ]
+
+
 def _clipped(
     acc_ms2: NDArray[np.float64],
     acc_range_g: float | None,
     settings: PreprocessSettings,
     quantum_g: float | None = None,
+    notes: list[str] | None = None,
 ) -> NDArray[np.bool_]:
-    """(n,) True where a sample sits at full scale: the declared range, else a plateau at the extreme; on
-    a coarse signal (``quantum_g`` g, :func:`retrogait.resolution.is_coarse`) only a plateau at a full scale
-    of its grid (:func:`_full_scale`) or one holding more samples than rounding puts there (:func:`_piled_up`)."""
-    mag = np.abs(acc_ms2)
-    if acc_range_g is not None:
-        return np.asarray((mag >= CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2).any(axis=1))
-    peak = mag.max(axis=0)
-    at_peak = (mag >= peak * (1.0 - 1e-6)) & (peak >= MIN_FULL_SCALE_G * STANDARD_GRAVITY_MS2)
-    count = at_peak.sum(axis=0)
-    plateau = count >= settings.clip_plateau_samples
-    if quantum_g is not None and is_coarse(quantum_g):
+    """(n,) True where a sample sits at full scale: the declared range, or a plateau at an axis' extreme (the
+    only test without a declared range; with one, a plateau below it is a sensor set to a smaller range than the
+    header says, said in ``notes``, HONEST-34); on a coarse signal (``quantum_g`` g,
+    :func:`retrogait.resolution.is_coarse`) only a plateau at a full scale of its grid (:func:`_full_scale`) or
+    one holding more samples than rounding puts there (:func:`_piled_up`). Each axis' extreme is counted on that
+    axis alone, and only where it can be a plateau (from 1.5 g; below a declared range)."""
+    # each column reduced alone: max/min(axis=0) of an (n, 3) array runs 3 wide and costs 10 times as much
+    high = np.array([acc_ms2[:, k].max() for k in range(acc_ms2.shape[1])])
+    low = np.array([acc_ms2[:, k].min() for k in range(acc_ms2.shape[1])])
+    peak = np.maximum(high, -low)
+    full_scale = None if acc_range_g is None else CLIP_MARGIN * acc_range_g * STANDARD_GRAVITY_MS2
+    candidate = peak >= MIN_FULL_SCALE_G * STANDARD_GRAVITY_MS2
+    if full_scale is not None:
+        candidate &= peak < full_scale  # at or beyond the declared range: clipped by it
+    count = np.zeros(peak.shape, dtype=np.int64)
+    level = peak * (1.0 - 1e-6)
+    at_peak = {int(k): _at_level(acc_ms2[:, k], high[k], low[k], level[k]) for k in np.flatnonzero(candidate)}
+    for axis, at in at_peak.items():
+        count[axis] = np.count_nonzero(at)
+    plateau = candidate & (count >= settings.clip_plateau_samples)
+    if plateau.any() and quantum_g is not None and is_coarse(quantum_g):
         quantum_ms2 = quantum_g * STANDARD_GRAVITY_MS2
-        plateau &= _full_scale(peak, quantum_ms2) | _piled_up(mag, peak, count, quantum_ms2)
-    return np.asarray((at_peak & plateau).any(axis=1))
+        plateau &= _full_scale(peak, quantum_ms2) | _piled_up(np.abs(acc_ms2), peak, count, quantum_ms2)
+    clipped = np.zeros(acc_ms2.shape[0], dtype=bool)
+    if full_scale is not None:
+        for k in np.flatnonzero(peak >= full_scale):  # most recordings: no axis reaches it, no pass
+            clipped |= _at_level(acc_ms2[:, k], high[k], low[k], full_scale)
+    for k in np.flatnonzero(plateau):
+        clipped |= at_peak[int(k)]
+    if full_scale is not None and plateau.any() and notes is not None and acc_range_g is not None:
+        notes.append(_clip_below_range_note(peak, count, plateau, acc_range_g))
+    return clipped
+
+
+def _at_level(column: NDArray[np.float64], high: float, low: float, level: float) -> NDArray[np.bool_]:
+    """(n,) True where |``column``| >= ``level`` (> 0), comparing only the sides whose extreme (``high``, ``low``:
+    the column's max and min) reaches it."""
+    at = column >= level if high >= level else np.zeros(column.shape, dtype=bool)
+    if -low >= level:
+        at |= column <= -level
+    return at
+
+
+def declared_range_clipping(session: Session) -> tuple[float, str | None]:
+    """The share of a session's samples (finite rows, acceleration in m/s^2) that ``analyze`` takes as clipped under
+    a declared range (at it, or on a plateau at an axis' extreme below it), and the note of a plateau below it
+    (HONEST-34), for ``info``; (0, None) without a declared range."""
+    if session.meta.acc_range_g is None or session.n_samples == 0:
+        return 0.0, None
+    acc = session.acc[np.isfinite(session.acc).all(axis=1)]
+    if acc.shape[0] == 0:
+        return 0.0, None
+    notes: list[str] = []
+    settings = preset(session.meta.placement).preprocess
+    clipped = _clipped(acc, session.meta.acc_range_g, settings, acc_quantum_g(acc), notes)
+    return float(clipped.sum()) / session.n_samples, (notes[0] if notes else None)
+
+
+def _clip_below_range_note(
+    peak: NDArray[np.float64], count: NDArray[np.int64], below: NDArray[np.bool_], acc_range_g: float
+) -> str:
+    """The note of plateaus at axes' extremes ``peak`` (m/s^2; ``count`` samples each) below the declared range."""
+    axes = ", ".join(
+        f"{'xyz'[a]} at {peak[a] / STANDARD_GRAVITY_MS2:.3g} g ({count[a]} samples)" for a in np.flatnonzero(below)
+    )
+    return (
+        f"acceleration flat at its extreme on {axes}, below the declared range of {acc_range_g:g} g: the sensor "
+        "clipped there (set to a smaller range than the header says?); steps touching it are flagged clipped and "
+        "their impact is a lower bound (HONEST-34)"
+    )
 
 
 def _full_scale(peak: NDArray[np.float64], quantum_ms2: float) -> NDArray[np.bool_]:

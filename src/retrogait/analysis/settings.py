@@ -61,7 +61,11 @@ class PreprocessSettings(Stage):
 
     min_duration_s: float = quantity(2.0, "s", "a shorter recording cannot hold two strides: refused", 0.5, 600.0)
     clip_plateau_samples: int = quantity(
-        3, "samples", "without a declared range, this many samples at the extreme from 1.5 g count as clipping", 2, 1000
+        3,
+        "samples",
+        "this many samples at an axis' extreme from 1.5 g (below a declared range) count as clipping",
+        2,
+        1000,
     )
     max_declared_yaw_deg: float = quantity(
         80.0, "deg", "foot/shank + gyro: a declared axis further from the gait's line loses its sign", 0.0, 90.0

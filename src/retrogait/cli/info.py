@@ -32,7 +32,7 @@ def info(
     from rich.console import Console
 
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
-    from retrogait.analysis.preprocess import ANY_UNIT_LIMIT
+    from retrogait.analysis.preprocess import ANY_UNIT_LIMIT, declared_range_clipping
     from retrogait.errors import RetrogaitError
     from retrogait.imports import load_recording
     from retrogait.session import MIN_GYRO_COVERAGE
@@ -48,6 +48,7 @@ def info(
             problems.append(str(exc))
             continue
         meta = session.meta
+        clipped, below_range = declared_range_clipping(session)  # the analysis' rule, a plateau too (HONEST-34)
         facts = [
             meta.extra.get("import_format", "native"),
             o.placement + (f" {o.side}" if o.side else ""),
@@ -57,13 +58,15 @@ def info(
             f"gravity {meta.acc_gravity or 'included'}",
             f"gaps {o.n_gaps} ({o.gap_total_s:.2f} s)" if o.n_gaps else "gaps 0",
             f"|acc| median {o.median_acc_norm_ms2:.2f} m/s²",
-            f"clipped {100 * o.clipped_fraction:.2f} %" if o.clipped_fraction is not None else "range unknown",
+            f"clipped {100 * clipped:.2f} %" if o.clipped_fraction is not None else "range unknown",
         ]
         console.print(f"[bold]{safe(path.name)}[/bold]  {safe(' · '.join(facts))}")
         details = [("sensor", o.sensor)] if o.sensor else []
         if o.placement == "other":  # what an import without --placement gives: a default, not a finding (EDGE-186)
             details.append(("placement", "not given: `other` (steps and cadence only); give --placement"))
         details += [(k, v) for k, v in meta.extra.items() if k.startswith("inferred_")]
+        if below_range:
+            details.append(("clipping", below_range))
         if meta.extra.get("import_cut_short"):  # read up to where the file was cut off (EDGE-9)
             details.append(("cut short", meta.extra["import_cut_short"]))
         if meta.extra.get("import_gyro_left_out"):  # a gyroscope read but not used (EDGE-29)
