@@ -38,6 +38,7 @@ from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.errors import RetrogaitError
+from retrogait.imports.limits import SAMPLE_RATE_KEY
 from retrogait.imports.part import PART_KEY, EmptyPart, NotInTimeOrder, Part
 from retrogait.session import Session
 
@@ -392,7 +393,7 @@ def joined_summary(
                 "read the run of steps crossing it in two pieces, one in each part"
             )
     for field in (*PER_PART_FIELDS, "inferred"):
-        values = [e[field] for e in entries]
+        values = [_compared(e, field) for e in entries]
         if any(not _same_value(v, values[0]) for v in values):
             said = "; ".join(f"{_span(e)}: {_shown(e[field])}" for e in entries)
             notes.append(f"the {unit}s differ in {field} (each {unit} infers it alone; summary.json `{unit}s`): {said}")
@@ -416,6 +417,14 @@ def _span(entry: dict[str, Any]) -> str:
 #: Angles (deg) and rates (Hz) the parts infer alone agree when within this (the yaw each part finds differs by
 #: ~0.05 deg, and every analysis in parts said the parts differ, to 16 digits: review of LONG-4).
 SAME_WITHIN = 0.5
+
+
+def _compared(entry: dict[str, Any], field: str) -> Any:
+    """A part's value of ``field`` as the parts are compared: its ``inferred`` keys but the rate's words (each part's
+    own count of steps; the rates themselves are compared as ``sample_rate_hz``, HONEST-32)."""
+    if field != "inferred":
+        return entry[field]
+    return {k: v for k, v in entry[field].items() if k != SAMPLE_RATE_KEY}
 
 
 def _same_value(a: Any, b: Any) -> bool:

@@ -29,6 +29,7 @@ from retrogait.imports.limits import (
     GYRO_LEFT_OUT_KEY,
     GYRO_MISSING_KEY,
     IMPORT_NOTES_KEY,
+    SAMPLE_RATE_KEY,
     ZIP_ERRORS,
     LineIndex,
     bomb_error,
@@ -46,7 +47,7 @@ from retrogait.imports.zipped import member_is_content
 from retrogait.rate import (
     Packets,
     delivery_packets,
-    measured_rate_hz,
+    measured_rate,
     meets_rate,
     order_slots,
     packets_to_retime,
@@ -1504,7 +1505,8 @@ def finish(
     refuse_time_going_back(display, report)
     if len(acc) < 2:
         require_rows(acc, display, "acc", report=report)  # the same line as every reader's (EDGE-125)
-    measured_hz = measured_rate_hz(acc.t_s)
+    measured = measured_rate(acc.t_s)
+    measured_hz = measured.hz
     if not math.isfinite(measured_hz) or measured_hz <= 0:
         raise InputFileError(display, "timestamps do not advance")
     tied = max(
@@ -1539,10 +1541,13 @@ def finish(
         report.notes.append(cut)
     said = list(report.notes)  # before the stated-rate note below, which the analysis makes from its own key
     rate_hz = measured_hz
+    rate_words = measured.words()
     stated_rate_hz = options.rate_hz if options.rate_hz is not None else stated_rate_hz
     if stated_rate_hz is not None and math.isfinite(stated_rate_hz) and stated_rate_hz > 0:
         if abs(measured_hz / stated_rate_hz - 1.0) <= 0.25:
             rate_hz = stated_rate_hz
+            said_by = "--rate gives" if options.rate_hz is not None else "the file states"
+            rate_words = f"{rate_hz:g} Hz as {said_by} (the mean rate of the stamps: {measured_hz:.6g} Hz)"
         else:
             extra["import_stated_rate_hz"] = f"{stated_rate_hz:g}"
             report.notes.append(
@@ -1563,6 +1568,7 @@ def finish(
         extra["inferred_time_base"] = report.time_base
     extra.update(header or {})
     extra.update(inferred or {})
+    extra[SAMPLE_RATE_KEY] = rate_words  # which rate the session holds and how it was taken (HONEST-32)
     quantum_g = acc_quantum_g(acc.xyz)
     if quantum_g is not None:  # the resolution the values show (HONEST-8); calibrated floats show none
         extra["inferred_acc_quantum_g"] = describe_quantum(quantum_g)
