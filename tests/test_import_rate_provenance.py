@@ -112,3 +112,9 @@ def test_a_geneactiv_csv_analysed_in_parts_does_not_say_its_parts_read_other_rat
     rates = [p["inferred"][SAMPLE_RATE_KEY] for p in summary["parts"]]
     assert all("as the file states" in r for r in rates), rates
     assert not any("differ in inferred" in note for note in summary["notes"]), summary["notes"]
+    # summary.json's input_provenance is the first part's: where the parts' words differ it says whose (REVIEW-45)
+    said = summary["input_provenance"][SAMPLE_RATE_KEY]
+    if len(set(rates)) == 1:
+        assert said == rates[0]
+    else:
+        assert said.startswith(rates[0]) and "the first part's (0-" in said and "summary.json `parts`" in said, said

@@ -364,7 +364,9 @@ def joined_summary(
     """summary.json of the joined analysis: the first part's facts and provenance (``how``: the key and text of
     ``input_provenance`` saying how it was cut), the joined aggregates, the length over all parts, per-part
     entries (``parts``; ``unit``: what the notes call a part, and the key is its plural: ``mounting`` for a
-    recording cut where the sensor was re-mounted, MOUNT-2) and notes where parts differ."""
+    recording cut where the sensor was re-mounted, MOUNT-2) and notes where parts differ. Where the parts' rates
+    were taken from their own stamps in other words, ``inferred_sample_rate`` says it is the first part's
+    (REVIEW-45)."""
     first = parts[0].summary
     summary = {**first, **{k: joined[k] for k in ("all", "per_direction", "per_bout")}}
     summary["duration_s"] = span[1] - span[0]
@@ -399,6 +401,11 @@ def joined_summary(
             notes.append(f"the {unit}s differ in {field} (each {unit} infers it alone; summary.json `{unit}s`): {said}")
     summary["notes"] = notes
     provenance = {k: v for k, v in first.get("input_provenance", {}).items() if k != PART_KEY}
+    rates = [e["inferred"].get(SAMPLE_RATE_KEY) for e in entries]
+    if rates[0] is not None and any(r != rates[0] for r in rates):  # each part's stamps its own (REVIEW-45)
+        provenance[SAMPLE_RATE_KEY] = (
+            f"{rates[0]}: the first {unit}'s ({_span(entries[0])}; each {unit}'s own in summary.json `{unit}s`)"
+        )
     provenance[how[0]] = how[1]
     summary["input_provenance"] = provenance
     summary[f"{unit}s"] = entries
