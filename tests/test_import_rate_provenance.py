@@ -118,3 +118,16 @@ def test_a_geneactiv_csv_analysed_in_parts_does_not_say_its_parts_read_other_rat
         assert said == rates[0]
     else:
         assert said.startswith(rates[0]) and "the first part's (0-" in said and "summary.json `parts`" in said, said
+
+
+def test_a_table_without_a_time_column_read_with_rate_does_not_claim_stamps(tmp_path: Path) -> None:
+    """A table without a time column is timed by --rate: its "stamps" are the rate's own, so HONEST-32's "(the mean
+    rate of the stamps: 208 Hz)" confirmed the rate with itself (REVIEW-46)."""
+    t = np.arange(4000) / 208.0
+    acc = samples.truth_acc_ms2(t)
+    path = tmp_path / "no_time.csv"
+    np.savetxt(path, acc, delimiter=",", header="ax,ay,az", comments="", fmt="%.5f")
+    session = load_recording(path, rate_hz=208.0).session
+    words = session.meta.extra[SAMPLE_RATE_KEY]
+    assert session.meta.sample_rate_hz == 208.0
+    assert words == "208 Hz as --rate gives (no time column: the rows are timed by it)", words

@@ -1525,6 +1525,7 @@ def finish(
     gravity: str = "included",
     inferred: dict[str, str] | None = None,
     still_check: bool = True,
+    timed_by_rate: bool = False,
 ) -> ImportResult:
     """Check the converted arrays (enough rows, rate, gravity, units) and build the session.
 
@@ -1537,6 +1538,8 @@ def finish(
     The session is checked as the native reader would check it, so it can be written and read back; with
     ``still_check``, gravity included and a gyroscope, where it shows the sensor still the acceleration must read
     1 g (:func:`refuse_still_not_1_g`; the generic reader checks its inferred unit itself, HONEST-22).
+    ``timed_by_rate``: the rows have no time of their own, ``acc.t_s`` was made from ``options.rate_hz``, so
+    ``inferred_sample_rate`` names no stamps' rate beside it (REVIEW-46).
     """
     refuse_time_going_back(display, report)
     if len(acc) < 2:
@@ -1584,6 +1587,8 @@ def finish(
             rate_hz = stated_rate_hz
             said_by = "--rate gives" if options.rate_hz is not None else "the file states"
             rate_words = f"{rate_hz:g} Hz as {said_by} (the mean rate of the stamps: {measured_hz:.6g} Hz)"
+            if timed_by_rate and options.rate_hz is not None:  # its "stamps" are the rate's own (REVIEW-46)
+                rate_words = f"{rate_hz:g} Hz as --rate gives (no time column: the rows are timed by it)"
         else:
             extra["import_stated_rate_hz"] = f"{stated_rate_hz:g}"
             report.notes.append(

@@ -896,6 +896,7 @@ def _read_plan(
         gravity=gravity,
         inferred=inferred,
         still_check=False,
+        timed_by_rate=plan.time is None,  # times from --rate (REVIEW-46)
     )
 
 
