@@ -1,11 +1,12 @@
 """Start-up of every command: whole-process time and peak memory, and which imports cost the most.
 
-Usage: python scripts/bench_startup.py [--repeats 5] [--top 8]
+Usage: python scripts/bench_startup.py [--repeats 5] [--top 8] [--base BASE/src]
 Prints, per command, the median wall time of the whole process next to a bare ``python -c pass`` of the
 same interpreter, its peak RSS, and whether scipy, matplotlib or pandas were loaded; then the slowest
 imports of each command from ``python -X importtime``. Goals (issue 16): ``retrogait --version`` <= 0.3 s;
 ``--version``, ``--help``, ``info`` and ``convert`` never load scipy or matplotlib; a 1-minute recording
-analysed with its report in <= 1.5 s.
+analysed with its report in <= 1.5 s. With ``--base BASE/src`` it times only the help screens, this tree's
+``src`` and BASE's in turn (A B A B ...), each run as the ``retrogait`` program (``main()``, its own argv).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchproc import RETROGAIT, compile_package, load, python, run
+from benchproc import RETROGAIT, compile_package, load, python, run, run_in_turn
 
 #: Runs a command in-process and reports the top-level packages it loaded (on stderr, as JSON).
 _PROBE = (
@@ -47,11 +48,40 @@ def slowest_imports(args: list[str], top: int) -> list[tuple[float, str]]:
     return sorted(rows, reverse=True)[:top]
 
 
+#: The help screens ``--base`` pairs.
+HELP_SCREENS = (["--help"], ["analyze", "--help"], ["batch", "--help"], ["record", "--help"])
+
+
+def from_source(src: Path) -> list[str]:
+    """A command running the ``retrogait`` program from the package under ``src`` (its arguments follow)."""
+    return python(f"import sys; sys.path.insert(0, {str(src)!r}); from retrogait.cli import main; sys.exit(main())")
+
+
+def paired_help(base: Path, repeats: int) -> None:
+    """Median wall time of each help screen from this tree's src and from ``base``, run in turn."""
+    import compileall
+
+    here = Path(__file__).resolve().parents[1] / "src"
+    for src in (here, base):
+        compileall.compile_dir(src / "retrogait", quiet=2)
+    print(load())
+    for argv in HELP_SCREENS:
+        runs = run_in_turn({"this": [*from_source(here), *argv], "base": [*from_source(base), *argv]}, repeats)
+        this, then = runs["this"], runs["base"]
+        label = " ".join(argv)
+        print(f"{label:16s} this {this.seconds:6.3f} s  base {then.seconds:6.3f} s  ratio {this.ratio(then):.3f}")
+    print(load())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--top", type=int, default=8)
+    parser.add_argument("--base", type=Path, help="BASE/src: pair the help screens' start-up with this tree's")
     args = parser.parse_args()
+    if args.base is not None:
+        paired_help(args.base, args.repeats)
+        return
     print(compile_package())
     with tempfile.TemporaryDirectory() as tmp:
         minute = Path(tmp) / "minute.csv"

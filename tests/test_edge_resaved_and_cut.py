@@ -553,6 +553,45 @@ def test_a_table_with_jittered_stamps_sorted_by_another_column_is_put_back_in_ti
     assert "put back in the order of" in result.session.meta.extra["import_notes"]
 
 
+@pytest.mark.parametrize("empty_cell", [False, True])
+def test_a_generic_table_sorted_by_another_column_has_its_time_order_worked_out_once(
+    empty_cell: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generic reader tells the time unit from the column in time order, then ``clean_rows`` puts the rows back:
+    one ``time_order_lost`` (it was two since EDGE-181: 200,000 rows 1.34 -> 1.64 s), the same session. With a row
+    whose acceleration cell is empty (dropped by ``clean_rows`` before the rows are put back) the order found for the
+    column is not that of the rows kept: worked out again for them, and the session is the table in order less
+    that row."""
+    from retrogait.imports import common, generic_csv
+
+    calls: list[int] = []
+    real = common.time_order_lost
+
+    def counted(t: np.ndarray) -> common.TimeOrder | None:
+        calls.append(t.size)
+        return real(t)
+
+    monkeypatch.setattr(common, "time_order_lost", counted)
+    monkeypatch.setattr(generic_csv, "time_order_lost", counted)
+    in_order, by_x = tmp_path / "in_order.csv", tmp_path / "by_x.csv"
+    for path, key in ((in_order, "time"), (by_x, "x")):
+        _jittered(path, "time_s;acc_x;acc_y;acc_z", ";", 0.0, key)
+        if empty_cell:  # the row at 12.34 s loses its y value
+            lines = path.read_text().split("\n")
+            at = next(i for i, line in enumerate(lines) if line.startswith("12.340000;"))
+            cells = lines[at].split(";")
+            lines[at] = ";".join([cells[0], cells[1], "", cells[3]])
+            path.write_text("\n".join(lines))
+    expected = load_recording(in_order).session
+    calls.clear()
+    result = load_recording(by_x)
+    np.testing.assert_array_equal(result.session.t_s, expected.t_s)
+    np.testing.assert_array_equal(result.session.acc, expected.acc)
+    assert "put back in the order of their time, which steps by 0.01 s" in result.session.meta.extra["import_notes"]
+    assert result.session.n_samples == 3000 - empty_cell
+    assert calls == ([3000, 2999] if empty_cell else [3000])
+
+
 @pytest.mark.parametrize(
     ("header", "sep"), [("time_s;acc_x;acc_y;acc_z", ";"), ('"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"', ",")]
 )

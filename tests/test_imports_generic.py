@@ -169,7 +169,7 @@ def test_time_unit_from_the_data_against_the_name(tmp_path: Path) -> None:
     spec = TableSpec(time=("time_ms", "s"))
     session = load_recording(samples.generic_table(tmp_path / "t.csv", spec)).session
     unit = session.meta.extra["inferred_time_unit"]
-    assert unit.startswith("s (median step 0.01 -> 100 Hz") and "the column name says ms" in unit
+    assert unit.startswith("s (median step 0.01 -> 100 Hz, the unit's evidence;") and "the column name says ms" in unit
 
 
 def test_refusals_name_the_options_that_read_the_file(tmp_path: Path) -> None:

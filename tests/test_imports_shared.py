@@ -76,7 +76,15 @@ def test_android_logger_gz_without_header_is_read_with_its_evidence(shared_data:
     extra = s.meta.extra
     assert extra["import_format"] == "generic_csv" and s.meta.acc_gravity == "included"
     assert extra["inferred_layout"].startswith("delimiter ',', decimal '.', no header")
-    assert extra["inferred_time_unit"].startswith("ns (median step")
+    assert (
+        extra["inferred_time_unit"].startswith("ns (median step")
+        and "the unit's evidence" in extra["inferred_time_unit"]
+    )
+    # the session's rate is the stamps' mean, and the header says so beside the median step's (HONEST-32)
+    steps = np.diff(s.t_s)
+    rate = extra["inferred_sample_rate"]
+    assert float(rate.split(" Hz: the mean rate of the stamps")[0]) == pytest.approx(s.meta.sample_rate_hz, rel=1e-5)
+    assert f"the median step would make {1.0 / float(np.median(steps)):.4g} Hz" in extra["inferred_sample_rate"]
     assert extra["inferred_acc_columns"].startswith("2,3,4") and "1: a status flag" in extra["inferred_acc_columns"]
     assert extra["inferred_acc_unit"].startswith("ms2: |mean acc|")
     assert float(np.median(np.linalg.norm(s.acc, axis=1))) == pytest.approx(G, rel=0.1)

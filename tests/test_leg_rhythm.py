@@ -199,3 +199,32 @@ def test_the_command_line_in_parts_reads_every_part_as_both_legs(tmp_path: Path)
     assert len(summary["parts"]) > 1
     assert summary["placement"] == "other"
     assert [p["placement"] for p in summary["parts"]] == ["other"] * len(summary["parts"])
+
+
+def test_the_rhythm_is_read_from_contacts_in_any_order_and_bouts_in_any_order() -> None:
+    """``leg_rhythm`` took its contacts as sorted and unique and its bouts in time order (EDGE-193): contacts in
+    another order gave negative intervals, a contact given twice an interval of 0 s (a median of 0: 120 / 0 steps/min,
+    a RuntimeWarning), bouts out of order put contacts in no bout. Each is read in time order, once."""
+    from retrogait.analysis.leg_rhythm import leg_rhythm
+    from retrogait.analysis.pipeline import _analyze_session, preset_settings
+    from retrogait.analysis.signals import Contacts
+
+    bouts_walked = [
+        Bout("still", "still", 0.0, 5.0),
+        Bout("forward", "walking", 1.4, 25.0),
+        Bout("still", "still", 0.0, 8.0),
+        Bout("forward", "walking", 1.4, 25.0),
+        Bout("still", "still", 0.0, 5.0),
+    ]
+    trunk = _as(simulate(SimulationConfig("lower_back", bouts_walked, 100.0, with_gyro=False, seed=3)).session, "shank")
+    one_leg = _analyze_session(trunk, "shank", "left", None, preset_settings("shank"))
+    settings = preset_settings("shank").phone_steps
+    expected = leg_rhythm(one_leg.signals, one_leg.contacts, one_leg.bouts, settings)
+    assert expected is not None and expected.both_legs
+    c = one_leg.contacts
+    order = np.random.default_rng(7).permutation(len(c))
+    twice = np.concatenate([order, order[:5]])  # five contacts given twice, the whole out of order
+    shuffled = Contacts(c.ic_idx[twice], c.to_idx[twice], c.side[twice])
+    bouts = one_leg.bouts.iloc[::-1].reset_index(drop=True)
+    assert len(bouts) > 1
+    assert leg_rhythm(one_leg.signals, shuffled, bouts, settings) == expected

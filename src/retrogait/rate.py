@@ -32,6 +32,45 @@ STEADY_SINGLE = 0.8
 REGULAR_PERCENTILE = 95.0
 
 
+@dataclass(frozen=True)
+class MeasuredRate:
+    """How :func:`measured_rate` took a rate: ``hz`` (samples per second, NaN where none) is ``regular_steps``
+    intervals over their ``regular_s`` seconds, of the timestamps' ``steps`` advancing intervals; the others are
+    gaps (a lost sample, a pause). ``median_step_s`` (s) is the typical interval (1 / it: the most common rate,
+    what a time unit is told from)."""
+
+    hz: float
+    steps: int
+    regular_steps: int
+    regular_s: float
+    median_step_s: float
+
+    def words(self) -> str:
+        """``221.87 Hz: the mean rate of the stamps, 37,668 steps over 169.78 s (the median step would make 205.5
+        Hz)``: the rate and how it was taken, the gaps left out named (HONEST-32)."""
+        gaps = self.steps - self.regular_steps
+        left_out = f", {gaps:,} longer ones left out as gaps" if gaps else ""
+        return (
+            f"{self.hz:.6g} Hz: the mean rate of the stamps, {self.regular_steps:,} steps over {self.regular_s:.6g} s"
+            f"{left_out} (the median step would make {1.0 / self.median_step_s:.4g} Hz)"
+        )
+
+
+def measured_rate(t_s: NDArray[np.float64]) -> MeasuredRate:
+    """The rate of :func:`measured_rate_hz` with how it was taken (:class:`MeasuredRate`)."""
+    steps = np.diff(np.asarray(t_s, dtype=np.float64))
+    steps = steps[np.isfinite(steps) & (steps > 0)]
+    if steps.size == 0:
+        return MeasuredRate(float("nan"), 0, 0, 0.0, float("nan"))
+    typical = float(np.median(steps))
+    if _steady(steps, typical):
+        regular = steps[steps <= STEADY_GAP_INTERVALS * typical]
+    else:  # bursts: the interval after a burst of 4 stamped a quarter period apart is 3.25 typical ones
+        regular = steps[steps <= GAP_INTERVALS * max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))]
+    span = float(regular.sum())
+    return MeasuredRate(float(regular.size / span), int(steps.size), int(regular.size), span, typical)
+
+
 def measured_rate_hz(t_s: NDArray[np.float64]) -> float:
     """Samples per second (Hz) over the regular intervals of the timestamps ``t_s`` (s, increasing);
     NaN with fewer than two samples or timestamps that do not advance.
@@ -44,16 +83,7 @@ def measured_rate_hz(t_s: NDArray[np.float64]) -> float:
     (median) and the longest regular interval (REGULAR_PERCENTILE) are pauses: a burst of 4 stamped a
     quarter period apart is followed by 3.25 typical intervals, and a phone delivering 200 Hz in bursts
     (Physics Toolbox: 0.3 ms within, up to 46 ms between) is no 329 Hz sensor with 36 s of pauses."""
-    steps = np.diff(np.asarray(t_s, dtype=np.float64))
-    steps = steps[np.isfinite(steps) & (steps > 0)]
-    if steps.size == 0:
-        return float("nan")
-    typical = float(np.median(steps))
-    if _steady(steps, typical):
-        regular = steps[steps <= STEADY_GAP_INTERVALS * typical]
-    else:  # bursts: the interval after a burst of 4 stamped a quarter period apart is 3.25 typical ones
-        regular = steps[steps <= GAP_INTERVALS * max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))]
-    return float(regular.size / regular.sum())
+    return measured_rate(t_s).hz
 
 
 def _steady(steps: NDArray[np.float64], typical: float) -> bool:

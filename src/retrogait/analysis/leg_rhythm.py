@@ -82,16 +82,19 @@ def leg_rhythm(
 ) -> LegRhythm | None:
     """The contacts' rhythm against the signal's (see module); None with fewer than MIN_CONTACTS contacts in gait
     or no bout long enough to hold two contact intervals. Contacts at a walk's cadence are a leg's whatever the
-    signal shows: their ``std_g`` and ``half_r`` are NaN, not measured, unless ``always`` (validation)."""
+    signal shows: their ``std_g`` and ``half_r`` are NaN, not measured, unless ``always`` (validation).
+
+    The contacts and bouts are read in time order, each contact once, in whatever order they are given (EDGE-193:
+    the detector's are sorted and unique, a join of pieces need not be; bouts do not overlap)."""
     if not len(bouts) or len(contacts) < MIN_CONTACTS:
         return None
     fs = signals.fs_hz
-    gait = bouts[bouts["activity"].isin(GAIT_ACTIVITIES)]
+    gait = bouts[bouts["activity"].isin(GAIT_ACTIVITIES)].sort_values("start_s", kind="stable")
     if not len(gait):
         return None
     first = np.searchsorted(signals.t_s, gait["start_s"].to_numpy(dtype=float))
     last = np.searchsorted(signals.t_s, gait["end_s"].to_numpy(dtype=float), side="right")
-    ic = contacts.ic_idx
+    ic = np.unique(contacts.ic_idx)  # in time order, each once: an interval is between two landings, never 0
     bout_of = np.searchsorted(last, ic, side="right")  # the first bout ending after the contact
     inside = (bout_of < last.size) & (ic >= first[np.minimum(bout_of, last.size - 1)])
     intervals = np.diff(ic) / fs

@@ -38,6 +38,7 @@ from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.errors import RetrogaitError
+from retrogait.imports.limits import SAMPLE_RATE_KEY
 from retrogait.imports.part import PART_KEY, EmptyPart, NotInTimeOrder, Part
 from retrogait.session import Session
 
@@ -363,7 +364,9 @@ def joined_summary(
     """summary.json of the joined analysis: the first part's facts and provenance (``how``: the key and text of
     ``input_provenance`` saying how it was cut), the joined aggregates, the length over all parts, per-part
     entries (``parts``; ``unit``: what the notes call a part, and the key is its plural: ``mounting`` for a
-    recording cut where the sensor was re-mounted, MOUNT-2) and notes where parts differ."""
+    recording cut where the sensor was re-mounted, MOUNT-2) and notes where parts differ. Where the parts' rates
+    were taken from their own stamps in other words, ``inferred_sample_rate`` says it is the first part's
+    (REVIEW-45)."""
     first = parts[0].summary
     summary = {**first, **{k: joined[k] for k in ("all", "per_direction", "per_bout")}}
     summary["duration_s"] = span[1] - span[0]
@@ -392,12 +395,17 @@ def joined_summary(
                 "read the run of steps crossing it in two pieces, one in each part"
             )
     for field in (*PER_PART_FIELDS, "inferred"):
-        values = [e[field] for e in entries]
+        values = [_compared(e, field) for e in entries]
         if any(not _same_value(v, values[0]) for v in values):
             said = "; ".join(f"{_span(e)}: {_shown(e[field])}" for e in entries)
             notes.append(f"the {unit}s differ in {field} (each {unit} infers it alone; summary.json `{unit}s`): {said}")
     summary["notes"] = notes
     provenance = {k: v for k, v in first.get("input_provenance", {}).items() if k != PART_KEY}
+    rates = [e["inferred"].get(SAMPLE_RATE_KEY) for e in entries]
+    if rates[0] is not None and any(r != rates[0] for r in rates):  # each part's stamps its own (REVIEW-45)
+        provenance[SAMPLE_RATE_KEY] = (
+            f"{rates[0]}: the first {unit}'s ({_span(entries[0])}; each {unit}'s own in summary.json `{unit}s`)"
+        )
     provenance[how[0]] = how[1]
     summary["input_provenance"] = provenance
     summary[f"{unit}s"] = entries
@@ -416,6 +424,14 @@ def _span(entry: dict[str, Any]) -> str:
 #: Angles (deg) and rates (Hz) the parts infer alone agree when within this (the yaw each part finds differs by
 #: ~0.05 deg, and every analysis in parts said the parts differ, to 16 digits: review of LONG-4).
 SAME_WITHIN = 0.5
+
+
+def _compared(entry: dict[str, Any], field: str) -> Any:
+    """A part's value of ``field`` as the parts are compared: its ``inferred`` keys but the rate's words (each part's
+    own count of steps; the rates themselves are compared as ``sample_rate_hz``, HONEST-32)."""
+    if field != "inferred":
+        return entry[field]
+    return {k: v for k, v in entry[field].items() if k != SAMPLE_RATE_KEY}
 
 
 def _same_value(a: Any, b: Any) -> bool:

@@ -167,6 +167,7 @@ def _one_leg_checked(
     as_other = _settings_as_other(given, sig.placement)
     again = analyze(session, "other", None, anterior_axis, forward_segment_s, as_other, mounting=mounting)
     again.summary["notes"].append(both_legs_note(rhythm, sig.placement))
+    again.summary["declared_placement"] = sig.placement  # what was declared beside what was analysed (EDGE-192)
     return again
 
 
@@ -184,6 +185,7 @@ def read_as_both_legs(
         f"declared {sig.placement} without a gyroscope: another part or mounting of the recording shows both legs' "
         "steps (PHONE-17), so this one too is analysed as a sensor that sees both legs (--placement other)"
     )
+    again.summary["declared_placement"] = sig.placement  # (EDGE-192)
     return again
 
 

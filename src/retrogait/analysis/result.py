@@ -14,7 +14,12 @@ from retrogait.analysis.aggregate import StepArrays
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.vgrf import VGRF_COLUMNS
+from retrogait.conventions import STEP_COUNT_PLACEMENTS
 from retrogait.session import Session
+
+#: summary.json's ``anterior_source`` of a placement that counts steps from |a| (``STEP_COUNT_PLACEMENTS``): its
+#: analysis reads no anterior axis, so none came from anywhere (HONEST-33).
+NOT_READ = "not_read"
 
 #: The columns of steps.csv, in order (docs/conventions.md, "Analysis outputs").
 STEP_COLUMNS = (
@@ -84,12 +89,16 @@ def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, se
         "acc_range_g": session.meta.acc_range_g,
         "subject": session.meta.subject,
         "placement": signals.placement,
+        # the placement the analysis was asked for; `placement` differs where a foot or shank that sees both legs
+        # was analysed as `other` (PHONE-18, REVIEW-33: the pipeline sets it there, EDGE-192)
+        "declared_placement": signals.placement,
         "side": signals.side,
         "sample_rate_hz": signals.fs_hz,
         "duration_s": float(signals.t_s[-1] - signals.t_s[0]),
         "has_gyro": signals.gyr_dps is not None,
         "acc_gravity": "removed" if signals.gravity_removed else "included",
-        "anterior_source": signals.anterior_source,
+        # a placement that counts steps from |a| reads no anterior axis (HONEST-30, PHONE-16, HONEST-33)
+        "anterior_source": NOT_READ if signals.placement in STEP_COUNT_PLACEMENTS else signals.anterior_source,
         "anterior_yaw_deg": signals.anterior_yaw_deg,
         "anterior_yaw_applied": signals.anterior_yaw_applied,
         "notes": list(signals.notes),

@@ -154,20 +154,24 @@ def analyze_one(
     def settings_for(session: Session) -> AnalysisSettings:
         return effective_settings(overrides, session.meta.placement)
 
+    def given(session: Session) -> str | None:  # --placement where the session's is it: given, not the import's
+        placement = settings.get("placement")  # default (no "placement not given" note, EDGE-192)
+        return placement if placement is not None and placement == session.meta.placement else None
+
     try:
         # too long to analyse whole: in parts as `analyze` does (LONG-4, LONG-6), or refused before it is read (LONG-2)
         parts_s = analysis_parts(path)
         samples = None  # the samples' digest (EDGE-84) where the recording was read whole
         if parts_s is None:
             session = read(None)
-            result = analyze(session, settings=settings_for(session))
+            result = analyze(session, given(session), settings=settings_for(session))
             samples = samples_digest(session)
             del session
         else:
             from retrogait.analysis.parts import analyze_file_in_parts
 
             def analyse(one: Session, *, declared_facing_seen: bool = False) -> AnalysisResult:
-                return analyze(one, settings=settings_for(one), declared_facing_seen=declared_facing_seen)
+                return analyze(one, given(one), settings=settings_for(one), declared_facing_seen=declared_facing_seen)
 
             result = analyze_file_in_parts(path, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs)
         meta = metas[0]
@@ -183,6 +187,7 @@ def analyze_one(
             "session": name,
             "subject": subject,
             "placement": result.signals.placement,
+            "declared_placement": result.summary["declared_placement"],  # EDGE-192
             "sensor": meta.sensor,
             "side": meta.side,
             "sample_rate_hz": meta.sample_rate_hz,

@@ -29,6 +29,7 @@ from retrogait.imports.limits import (
     GYRO_LEFT_OUT_KEY,
     GYRO_MISSING_KEY,
     IMPORT_NOTES_KEY,
+    SAMPLE_RATE_KEY,
     ZIP_ERRORS,
     LineIndex,
     bomb_error,
@@ -46,7 +47,7 @@ from retrogait.imports.zipped import member_is_content
 from retrogait.rate import (
     Packets,
     delivery_packets,
-    measured_rate_hz,
+    measured_rate,
     meets_rate,
     order_slots,
     packets_to_retime,
@@ -670,7 +671,13 @@ class Stream:
 
 
 def clean_rows(
-    t_s: NDArray[Any], values: NDArray[Any], report: ImportReport, label: str, *, gyro_from: int | None = None
+    t_s: NDArray[Any],
+    values: NDArray[Any],
+    report: ImportReport,
+    label: str,
+    *,
+    gyro_from: int | None = None,
+    found: FoundOrder | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Drop rows with a missing/non-numeric value (``<label>_not_a_number``), an infinite one
     (``<label>_out_of_range``: call this after converting units, so a value the conversion overflows
@@ -679,7 +686,9 @@ def clean_rows(
 
     ``values`` is (n, m); returns the kept ``(t_s, values)``. With ``gyro_from``, columns from it on are a
     gyroscope in the same table: a row with a time and acceleration but a gyroscope value missing or not
-    finite is kept, its gyroscope NaN (EDGE-50; :func:`table_gyro` says so).
+    finite is kept, its gyroscope NaN (EDGE-50; :func:`table_gyro` says so). ``found``: the time order of
+    ``t_s``'s finite times as a reader already worked it out (:class:`FoundOrder`), used where those are the rows
+    kept here (no row dropped for a value), else worked out again.
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
@@ -697,7 +706,7 @@ def clean_rows(
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
         t, v = t[finite], v[finite]
-    t, v = in_time_order(t, v, report, label)
+    t, v = in_time_order(t, v, report, label, found=found if found is not None and found.holds(finite) else None)
     if t.size:
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
@@ -915,6 +924,27 @@ class TimeOrder(NamedTuple):
     newest_first: bool
 
 
+@dataclass(frozen=True)
+class FoundOrder:
+    """:func:`time_order_lost`'s answer (``lost``, its step in s) for the finite times of a column (``rows``: which of
+    its rows they are), found by a reader that needed it first (the generic reader tells a time column's unit in time
+    order, EDGE-181) and passed to :func:`clean_rows`, so that a sorted table's order is worked out once."""
+
+    lost: TimeOrder | None
+    rows: NDArray[np.bool_]
+
+    def holds(self, kept: NDArray[np.bool_]) -> bool:
+        """Whether it was found for the rows ``kept`` (a mask of the same column's rows)."""
+        return self.rows.shape == kept.shape and bool(np.array_equal(self.rows, kept))
+
+
+def found_order(raw: FloatArray) -> FoundOrder:
+    """:func:`time_order_lost` of the finite values of the time column ``raw`` (any unit: its step in that unit)."""
+    rows = np.isfinite(raw)
+    finite = raw[rows]
+    return FoundOrder(time_order_lost(finite) if finite.size else None, rows)
+
+
 #: Rows put back in time order by a sort whose values step further from one row to the next than across two (the
 #: mean absolute step over two rows under this share of that over one, in the median column): two recordings
 #: interleaved, each row's neighbour from the other one (REVIEW-30). One recording has the share at 1 for white
@@ -986,13 +1016,20 @@ def newest_first_words(rows: int, back: float, time: str = "the time") -> str:
 
 
 def in_time_order(
-    t: FloatArray, values: FloatArray, report: ImportReport, label: str, unit: str = " s"
+    t: FloatArray,
+    values: FloatArray,
+    report: ImportReport,
+    label: str,
+    unit: str = " s",
+    *,
+    found: FoundOrder | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """``(t, values)`` with their rows put back in the order of ``t`` where they were newest first or a sort by another
     column lost it (:func:`time_order_lost`), said in a note naming the stream (``label``, as :func:`clean_rows`') and
     how (reversed; or sorted, with the step of ``t`` in ``unit``); else as given (EDGE-177, EDGE-180), as where the
-    rows sorted would be two recordings interleaved (:func:`interleaved`, REVIEW-30: EDGE-2's refusal follows)."""
-    lost = time_order_lost(t) if t.size else None
+    rows sorted would be two recordings interleaved (:func:`interleaved`, REVIEW-30: EDGE-2's refusal follows).
+    ``found``: :func:`time_order_lost` of ``t`` as already worked out (:class:`FoundOrder`), else it is here."""
+    lost = found.lost if found is not None else (time_order_lost(t) if t.size else None)
     if lost is None or (not lost.newest_first and interleaved(values[lost.order])):  # two recordings (REVIEW-30)
         return t, values
     words = _STREAM_WORDS.get(label, label + " rows")
@@ -1488,6 +1525,7 @@ def finish(
     gravity: str = "included",
     inferred: dict[str, str] | None = None,
     still_check: bool = True,
+    timed_by_rate: bool = False,
 ) -> ImportResult:
     """Check the converted arrays (enough rows, rate, gravity, units) and build the session.
 
@@ -1500,11 +1538,14 @@ def finish(
     The session is checked as the native reader would check it, so it can be written and read back; with
     ``still_check``, gravity included and a gyroscope, where it shows the sensor still the acceleration must read
     1 g (:func:`refuse_still_not_1_g`; the generic reader checks its inferred unit itself, HONEST-22).
+    ``timed_by_rate``: the rows have no time of their own, ``acc.t_s`` was made from ``options.rate_hz``, so
+    ``inferred_sample_rate`` names no stamps' rate beside it (REVIEW-46).
     """
     refuse_time_going_back(display, report)
     if len(acc) < 2:
         require_rows(acc, display, "acc", report=report)  # the same line as every reader's (EDGE-125)
-    measured_hz = measured_rate_hz(acc.t_s)
+    measured = measured_rate(acc.t_s)
+    measured_hz = measured.hz
     if not math.isfinite(measured_hz) or measured_hz <= 0:
         raise InputFileError(display, "timestamps do not advance")
     tied = max(
@@ -1539,10 +1580,15 @@ def finish(
         report.notes.append(cut)
     said = list(report.notes)  # before the stated-rate note below, which the analysis makes from its own key
     rate_hz = measured_hz
+    rate_words = measured.words()
     stated_rate_hz = options.rate_hz if options.rate_hz is not None else stated_rate_hz
     if stated_rate_hz is not None and math.isfinite(stated_rate_hz) and stated_rate_hz > 0:
         if abs(measured_hz / stated_rate_hz - 1.0) <= 0.25:
             rate_hz = stated_rate_hz
+            said_by = "--rate gives" if options.rate_hz is not None else "the file states"
+            rate_words = f"{rate_hz:g} Hz as {said_by} (the mean rate of the stamps: {measured_hz:.6g} Hz)"
+            if timed_by_rate and options.rate_hz is not None:  # its "stamps" are the rate's own (REVIEW-46)
+                rate_words = f"{rate_hz:g} Hz as --rate gives (no time column: the rows are timed by it)"
         else:
             extra["import_stated_rate_hz"] = f"{stated_rate_hz:g}"
             report.notes.append(
@@ -1563,6 +1609,7 @@ def finish(
         extra["inferred_time_base"] = report.time_base
     extra.update(header or {})
     extra.update(inferred or {})
+    extra[SAMPLE_RATE_KEY] = rate_words  # which rate the session holds and how it was taken (HONEST-32)
     quantum_g = acc_quantum_g(acc.xyz)
     if quantum_g is not None:  # the resolution the values show (HONEST-8); calibrated floats show none
         extra["inferred_acc_quantum_g"] = describe_quantum(quantum_g)

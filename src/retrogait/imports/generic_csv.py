@@ -20,7 +20,7 @@ import io
 import math
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,7 @@ from retrogait.imports.common import (
     SORTED_BACK_SHARE,
     ZONED_TEXT,
     FloatArray,
+    FoundOrder,
     Source,
     Stream,
     TimeOrder,
@@ -46,6 +47,7 @@ from retrogait.imports.common import (
     clean_rows,
     delivery_words,
     finish,
+    found_order,
     head_bytes,
     head_text,
     interleaved,
@@ -859,7 +861,7 @@ def _read_plan(
     if plan.unordered is not None and plan.time == plan.unordered:  # a sort by another column undone (EDGE-177)
         frame = _in_time_order(frame, plan, display)
     report.rows_read = len(frame) + report.dropped_total
-    t_s, start = _times(plan, frame, mapping, options, display)
+    t_s, start, found = _times(plan, frame, mapping, options, display)
     rate_hz = _rate(t_s, display)
     assert plan.acc is not None
     gyr_columns = list(plan.gyr.columns) if same_gyro and plan.gyr is not None else []
@@ -875,7 +877,7 @@ def _read_plan(
         values[:, :3] *= factor
         if gyr_columns:
             values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity)
-    t, values = clean_rows(t_s, values, report, "row", gyro_from=3 if gyr_columns else None)
+    t, values = clean_rows(t_s, values, report, "row", gyro_from=3 if gyr_columns else None, found=found)
     acc = Stream(t, values[:, :3])
     gyr_dps = table_gyro(t, values[:, 3:6], report) if same_gyro else None
     if plan.gyr is not None and plan.gyr_table is not None and not same_gyro:
@@ -894,6 +896,7 @@ def _read_plan(
         gravity=gravity,
         inferred=inferred,
         still_check=False,
+        timed_by_rate=plan.time is None,  # times from --rate (REVIEW-46)
     )
 
 
@@ -915,8 +918,9 @@ def _read_columns(table: _Table, numeric: list[str], text: list[str], report: Im
 
 def _times(
     plan: _Plan, frame: pd.DataFrame, mapping: GenericCsvOptions, options: ImportOptions, display: str
-) -> tuple[FloatArray, float | None]:
-    """Seconds (any origin) of each row and the epoch start (s since 1970) when the times are absolute."""
+) -> tuple[FloatArray, float | None, FoundOrder | None]:
+    """Seconds (any origin) of each row, the epoch start (s since 1970) when the times are absolute, and the time
+    order of a numeric time column as worked out to tell its unit (``clean_rows`` takes it: worked out once)."""
     if plan.time is None:
         if options.rate_hz is None:
             why = plan.time_rejected or "none named like time/timestamp/t, none increasing"
@@ -933,7 +937,7 @@ def _times(
                 f"column {plan.unordered} holds times whose rows are out of order: the rows are timed by --rate in "
                 "the order they stand, not by it"
             )
-        return np.arange(len(frame), dtype=np.float64) / options.rate_hz, None
+        return np.arange(len(frame), dtype=np.float64) / options.rate_hz, None, None
     if plan.time_text:
         text = frame[plan.time].astype(str)
         if plan.date is not None:  # date + time-of-day columns: one date-time text
@@ -947,12 +951,12 @@ def _times(
         seconds = _on_delivery(seconds, plan, display, _motion(frame, plan))
         finite = np.flatnonzero(np.isfinite(seconds))
         if kind != "datetime" or not finite.size:
-            return seconds, None
+            return seconds, None, None
         first = str(text.iloc[int(finite[0])]).strip()
         if _ZONED.search(first):
-            return seconds, float(seconds[finite[0]])
+            return seconds, float(seconds[finite[0]]), None
         plan.inferred["import_start_time_local"] = first[:40]  # no zone in the text: not claimed as UTC
-        return seconds, None
+        return seconds, None, None
     raw = frame[plan.time].to_numpy(dtype=np.float64)
     packets = _packets(raw, plan.time, display, _motion(frame, plan))
     if packets is not None:
@@ -964,7 +968,8 @@ def _times(
             f"time column {plan.time!r} holds numbers, not date-time text: give the unit of its numbers with "
             "--time-unit s|ms|us|ns|epoch_s|epoch_ms|epoch_us|epoch_ns (datetime reads text like 2024-05-01 10:00:00)",
         )
-    ordered = _in_order(raw)  # its values in time order: its unit, rate and start told from them (EDGE-181, REVIEW-31)
+    found = found_order(raw)  # its values in time order: its unit, rate and start told from them (EDGE-181, REVIEW-31)
+    ordered = _in_order(raw, found)
     if mapping.time_unit is not None:
         unit = mapping.time_unit.removeprefix("epoch_")
         _refuse_given_time_unit(ordered, unit, mapping.time_unit, display)
@@ -988,17 +993,17 @@ def _times(
     if packets is not None:
         _note_delivery(packets, factor, plan)
     starts = ordered[np.isfinite(ordered)][:1] * factor  # the earliest time's, not the row a sort put first
-    return t_s, float(starts[0]) if epoch and starts.size else None
+    lost = found.lost
+    found = replace(found, lost=None if lost is None else lost._replace(step=lost.step * factor))  # its step in s
+    return t_s, float(starts[0]) if epoch and starts.size else None, found
 
 
-def _in_order(raw: FloatArray) -> FloatArray:
+def _in_order(raw: FloatArray, found: FoundOrder) -> FloatArray:
     """A time column's finite values in the order ``clean_rows`` will put them back in where they were newest first or
     sorted by another column (``time_order_lost``), else as they stand: its unit is told from its steps in time order
     (a table sorted by a coarse column, under ``OUT_OF_ORDER_SHARE`` of its steps back, had its median step taken
-    across the sort and its seconds read as ms, EDGE-181)."""
-    finite = raw[np.isfinite(raw)]
-    lost = time_order_lost(finite) if finite.size else None
-    return raw if lost is None else finite[lost.order]
+    across the sort and its seconds read as ms, EDGE-181). ``found``: :func:`common.found_order` of ``raw``."""
+    return raw if found.lost is None else raw[found.rows][found.lost.order]
 
 
 def _clock_change_undone(seconds: FloatArray, plan: _Plan) -> FloatArray:
@@ -1229,7 +1234,7 @@ def _other_gyro(
         [sub.time] if sub.time and sub.time_text else [],
         report,
     )
-    t_s, _ = _times(sub, frame, GenericCsvOptions(), options, display)
+    t_s, _, found = _times(sub, frame, GenericCsvOptions(), options, display)
     if "inferred_time_unit" in sub.inferred:
         plan.inferred["inferred_gyr_time_unit"] = sub.inferred["inferred_time_unit"]
     rate_hz = _rate(t_s, display)
@@ -1239,7 +1244,7 @@ def _other_gyro(
     _refuse_given_rads(raw[finite], mapping, display)  # (EDGE-137)
     with np.errstate(over="ignore", invalid="ignore"):
         raw *= _gyr_factor(raw[finite], acc_at, rate_hz, plan, mapping, "included")
-    t, values = clean_rows(t_s, raw, report, "gyr")
+    t, values = clean_rows(t_s, raw, report, "gyr", found=found)
     return Stream(t, values)
 
 

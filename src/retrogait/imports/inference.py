@@ -143,7 +143,9 @@ def time_base(values: FloatArray, stated_unit: str | None, epoch_hint: bool = Fa
     first = float(t_s[np.isfinite(t_s)][0]) if np.isfinite(t_s).any() else math.nan
     epoch = epoch_hint or EPOCH_RANGE_S[0] <= first < EPOCH_RANGE_S[1]
     rate = 1.0 / (step * factor)
-    evidence = f"{'epoch_' if epoch else ''}{unit} (median step {step:.6g} -> {rate:.4g} Hz; {how})"
+    evidence = (
+        f"{'epoch_' if epoch else ''}{unit} (median step {step:.6g} -> {rate:.4g} Hz, the unit's evidence; {how})"
+    )
     return TimeBase(t_s, f"epoch_{unit}" if epoch else unit, epoch, evidence)
 
 

@@ -103,6 +103,10 @@ GYRO_LEFT_OUT_KEY = "import_gyro_left_out"
 #: The session header key that says how many accelerometer rows have no gyroscope value (EDGE-46).
 GYRO_MISSING_KEY = "import_gyro_missing"
 
+#: The session header key that says which rate the session holds and how it was taken: the stamps' mean over their
+#: regular steps, or the rate the file states or --rate gives where the stamps agree (HONEST-32).
+SAMPLE_RATE_KEY = "inferred_sample_rate"
+
 #: The session header key holding what the import said that no other key says, ``|``-separated (IMPORT-23).
 IMPORT_NOTES_KEY = "import_notes"
 
