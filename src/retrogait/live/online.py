@@ -20,7 +20,8 @@ its stride estimate rests on a stride or two. A waiting contact that a later win
 ``max_wait_s`` after it, unless a later window holds a contact after it or within half its typical
 interval before it (then that window placed the landing elsewhere: superseded, LIVE-11, LIVE-12).
 Contacts are committed in time order; one within ``min_separation_s`` of a committed contact is that
-contact found again. Its direction comes from the causal Markov filter with that same lag
+contact found again (on one leg: within the shortest stride the offline detector keeps between two landings, two
+``min_step_s``; LIVE-47). Its direction comes from the causal Markov filter with that same lag
 (live/direction_filter.py).
 
 The body frame: preprocessing takes the vertical from still stretches of its input (at least 50
@@ -604,7 +605,7 @@ class OnlineStepDetector:
             own = whole & (ic > result.start_s)
             self.rhythm = LandingRhythm.of(steps, own, self.trigger_settings.history_contacts) or self.rhythm
             for i in range(ic.size):
-                if ic[i] <= self._last_ic_s + s.min_separation_s:
+                if ic[i] <= self._last_ic_s + self._found_again_s:
                     continue  # committed already (or older than the newest committed contact)
                 lag = self._lag(mid_stance, i)
                 waits = len(lag) < self._lookahead and not self._overdue(ic[i], result.end_s)
@@ -618,7 +619,7 @@ class OnlineStepDetector:
         # it (or at the end), unless a contact this window still waits on comes first
         near = 0.5 * float(np.median(np.diff(ic))) if ic.size > 1 else 0.0
         for h in gone:
-            if h.ic_s <= self._last_ic_s + s.min_separation_s or np.any(ic > h.ic_s - near):
+            if h.ic_s <= self._last_ic_s + self._found_again_s or np.any(ic > h.ic_s - near):
                 continue
             waiting_before = bool(self._held) and self._held[0].ic_s < h.ic_s
             if (result.final or self._overdue(h.ic_s, result.end_s)) and not waiting_before:
@@ -629,6 +630,15 @@ class OnlineStepDetector:
         del self._committed[:-_HISTORY]
         self._useful_from_s = self._next_change_s(result, young)
         return new
+
+    @property
+    def _found_again_s(self) -> float:
+        """A contact this close after the newest committed one (s) is that contact found again: ``min_separation_s``;
+        on one leg the stride the offline detector keeps between two landings at least (2 ``min_step_s``,
+        contacts.py), the foot's next landing comes after a swing (LIVE-47)."""
+        if not self.one_leg:
+            return self.settings.min_separation_s
+        return max(self.settings.min_separation_s, 2.0 * self.analysis.contacts.min_step_s)
 
     def _overdue(self, ic_s: float, end_s: float) -> bool:
         """Whether a contact landed at ``ic_s`` (s) is final at a window ending ``end_s`` (s) without its look-ahead:
@@ -647,6 +657,9 @@ class OnlineStepDetector:
             mid_stance, _ = stances_seen(result.steps, result.end_s)
             while self._held:
                 h = self._held[0]
+                if h.ic_s <= self._last_ic_s + self._found_again_s:
+                    self._held.pop(0)  # the committed contact found again
+                    continue
                 j = int(np.argmin(np.abs(ic - h.ic_s)))
                 lag = self._lag(mid_stance, j)
                 if abs(ic[j] - h.ic_s) >= s.min_separation_s or len(lag) < self._lookahead:
