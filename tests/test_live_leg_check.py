@@ -154,3 +154,28 @@ def test_a_real_phone_streamed_as_a_shank_gets_the_offline_verdict(shared_data: 
         after = [s.cadence_spm for s in steps if s.ready_time_s > det.both_legs_from_s]
         cadence = float(np.median(offline.steps["cadence_spm"].dropna()))
         assert abs(float(np.nanmedian(after)) - cadence) / cadence < 0.05  # 206.6 live before LIVE-46
+
+
+def test_the_samples_a_check_reads_do_not_depend_on_how_far_the_stream_ran_past_its_window() -> None:
+    """REVIEW-48: the samples were dropped by the newest sample received (older than it - SPAN_S), but the window a
+    check goes with may end up to ``max_catch_up`` hops before it (a worker behind, a big packet): the check then read
+    less than the SPAN_S up to its window's end, so the verdict depended on packet sizes and threads."""
+    from retrogait.live.leg_check import SPAN_S, LegCheck
+    from retrogait.live.settings import OnlineSettings
+
+    s = OnlineSettings()
+    behind_s = s.hop_s * s.max_catch_up
+    t = np.arange(0.0, 200.0, 0.01)
+    acc = np.zeros((t.size, 3))
+
+    def kept_until(until_s: float) -> LegCheck:
+        check = LegCheck("shank", False, behind_s)
+        n = int(np.searchsorted(t, until_s, side="right"))
+        for i in range(0, n, PACKET):
+            check.keep(t[i : i + PACKET], acc[i : i + PACKET])
+        return check
+
+    end_s = 150.0
+    read = kept_until(end_s).received(end_s)[0]
+    assert read[0] - (end_s - SPAN_S) < 0.011 and read[-1] == end_s
+    assert np.array_equal(kept_until(end_s + behind_s).received(end_s)[0], read)

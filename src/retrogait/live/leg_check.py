@@ -49,10 +49,14 @@ class LegCheck:
 
     Args:
         placement: the declared placement; has_gyroscope: the stream carries one (then nothing is checked).
+        behind_s: how far (s) the end of a window handed out may lie before the newest sample received (the
+            detector's ``hop_s * max_catch_up``): samples are dropped only where no such window's ``SPAN_S`` reaches
+            them, so what a check reads does not depend on packet sizes or a worker behind (REVIEW-48).
     """
 
-    def __init__(self, placement: str, has_gyroscope: bool) -> None:
+    def __init__(self, placement: str, has_gyroscope: bool, behind_s: float = 0.0) -> None:
         self.active = reads_one_leg(placement, has_gyroscope)
+        self._behind_s = behind_s
         self._chunks: deque[tuple[NDArray[np.float64], NDArray[np.float64]]] = deque()
         self._next_at = MIN_CONTACTS  # committed contacts at which the next check is due
         #: the verdict of both legs' steps (None: not (yet) read so)
@@ -66,7 +70,8 @@ class LegCheck:
         if not self.active or t_s.size == 0:
             return
         self._chunks.append((t_s, acc_ms2))
-        while len(self._chunks) > 1 and self._chunks[1][0][0] < float(t_s[-1]) - SPAN_S:
+        oldest_s = float(t_s[-1]) - self._behind_s - SPAN_S  # the oldest sample a window handed out can still read
+        while len(self._chunks) > 1 and self._chunks[1][0][0] < oldest_s:
             self._chunks.popleft()
 
     def due(self, committed: int) -> bool:

@@ -401,7 +401,9 @@ class OnlineStepDetector:
             self._gyr = np.zeros((0, 3)) if gyr_dps is not None else None
             self._grid0_s = float(t_s[0])
             self._next_end_s = self._grid0_s + self.settings.hop_s
-            self._legs = LegCheck(self.placement, gyr_dps is not None)
+            # a window handed out ends up to max_catch_up hops (+ the one the gate emptied) before the newest sample
+            behind_s = self.settings.hop_s * (self.settings.max_catch_up + 1)
+            self._legs = LegCheck(self.placement, gyr_dps is not None, behind_s)
         if self._legs is not None:
             self._legs.keep(t_s, acc_ms2)
         gyr = None
