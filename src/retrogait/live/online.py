@@ -607,7 +607,7 @@ class OnlineStepDetector:
             own = whole & (ic > result.start_s)
             self.rhythm = LandingRhythm.of(steps, own, self.trigger_settings.history_contacts) or self.rhythm
             for i in range(ic.size):
-                if ic[i] <= self._last_ic_s + self._found_again_s:
+                if ic[i] <= self._last_ic_s + self._again_s(ic):
                     continue  # committed already (or older than the newest committed contact)
                 lag = self._lag(mid_stance, i)
                 waits = len(lag) < self._lookahead and not self._overdue(ic[i], result.end_s)
@@ -621,7 +621,7 @@ class OnlineStepDetector:
         # it (or at the end), unless a contact this window still waits on comes first
         near = 0.5 * float(np.median(np.diff(ic))) if ic.size > 1 else 0.0
         for h in gone:
-            if h.ic_s <= self._last_ic_s + self._found_again_s or np.any(ic > h.ic_s - near):
+            if h.ic_s <= self._last_ic_s + self._again_s(h.result.steps["ic_time_s"]) or np.any(ic > h.ic_s - near):
                 continue
             waiting_before = bool(self._held) and self._held[0].ic_s < h.ic_s
             if (result.final or self._overdue(h.ic_s, result.end_s)) and not waiting_before:
@@ -642,6 +642,16 @@ class OnlineStepDetector:
             return self.settings.min_separation_s
         return max(self.settings.min_separation_s, 2.0 * self.analysis.contacts.min_step_s)
 
+    def _again_s(self, ic: NDArray[np.float64]) -> float:
+        """How close after the newest committed contact (s) a contact of a window whose contacts are ``ic`` is that
+        contact found again: ``min_separation_s`` where the window holds the committed one where it was committed (its
+        other contacts are other landings, as the offline stages read them: a run's first landing 0.39 s after a
+        contact in the standing, REVIEW-49), else :attr:`_found_again_s` (a later window placed it elsewhere)."""
+        ic = np.asarray(ic, dtype=float)
+        if np.any(np.abs(ic - self._last_ic_s) < self.settings.min_separation_s):
+            return self.settings.min_separation_s
+        return self._found_again_s
+
     def _overdue(self, ic_s: float, end_s: float) -> bool:
         """Whether a contact landed at ``ic_s`` (s) is final at a window ending ``end_s`` (s) without its look-ahead:
         ``max_wait_s`` after it (the wearer stopped)."""
@@ -659,7 +669,7 @@ class OnlineStepDetector:
             mid_stance, _ = stances_seen(result.steps, result.end_s)
             while self._held:
                 h = self._held[0]
-                if h.ic_s <= self._last_ic_s + self._found_again_s:
+                if h.ic_s <= self._last_ic_s + self._again_s(h.result.steps["ic_time_s"]):
                     self._held.pop(0)  # the committed contact found again
                     continue
                 j = int(np.argmin(np.abs(ic - h.ic_s)))
