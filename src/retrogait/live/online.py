@@ -21,7 +21,8 @@ its stride estimate rests on a stride or two. A waiting contact that a later win
 interval before it (then that window placed the landing elsewhere: superseded, LIVE-11, LIVE-12).
 Contacts are committed in time order; one within ``min_separation_s`` of a committed contact is that
 contact found again (on one leg: within the shortest stride the offline detector keeps between two landings, two
-``min_step_s``; LIVE-47). Its direction comes from the causal Markov filter with that same lag
+``min_step_s``, LIVE-47, unless the window holds the committed contact where it was committed, REVIEW-49). Its
+direction comes from the causal Markov filter with that same lag
 (live/direction_filter.py).
 
 The body frame: preprocessing takes the vertical from still stretches of its input (at least 50
