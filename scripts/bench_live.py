@@ -28,8 +28,8 @@ fault runs without loss.
 3. Real time through bleak and the emulated BlueZ (sensors replaying simulated shank running at 208 Hz),
    feedback on (target 3 g): one Movesense; a Movesense and a Polar Verity Sense together; the
    emulated phyphox phone (poll every 50 ms), with and without gyroscope (without: PHONE-17's check of the
-   samples received runs in the analysis worker, LIVE-46, REVIEW-50). Latency per cue: decision = arrival of the packet that
-   decided it -> cue handed to the outputs (the issue's measure when that packet holds the peak);
+   samples received runs in the analysis worker, LIVE-46, REVIEW-50). Latency per cue: decision = arrival of
+   the packet that decided it -> cue handed to the outputs (the issue's measure when that packet holds the peak);
    peak packet -> cue (negative: the cue came before the peak's packet, from a sample above the target);
    end to end = the peak sample's time (sensor clock mapped to the host) -> cue, i.e. including the
    sensor's packet batching, the link and the reorder/pairing waits. CPU of the recording process
