@@ -27,8 +27,9 @@ fault runs without loss.
    1.2 m/s then backward walk 0.8 m/s, foot and shank, target at each gait's median impact.
 3. Real time through bleak and the emulated BlueZ (sensors replaying simulated shank running at 208 Hz),
    feedback on (target 3 g): one Movesense; a Movesense and a Polar Verity Sense together; the
-   emulated phyphox phone (poll every 50 ms). Latency per cue: decision = arrival of the packet that
-   decided it -> cue handed to the outputs (the issue's measure when that packet holds the peak);
+   emulated phyphox phone (poll every 50 ms), with and without gyroscope (without: PHONE-17's check of the
+   samples received runs in the analysis worker, LIVE-46, REVIEW-50). Latency per cue: decision = arrival of
+   the packet that decided it -> cue handed to the outputs (the issue's measure when that packet holds the peak);
    peak packet -> cue (negative: the cue came before the peak's packet, from a sample above the target);
    end to end = the peak sample's time (sensor clock mapped to the host) -> cue, i.e. including the
    sensor's packet batching, the link and the reorder/pairing waits. CPU of the recording process
@@ -549,12 +550,15 @@ def bench_realtime(seconds: float) -> None:
                 for line in _latency_rows(live, chosen):
                     print(line)
         bench_phyphox(sim.session, seconds, Path(tmp))
+        bench_phyphox(sim.session, seconds, Path(tmp), with_gyro=False)
 
 
-def bench_phyphox(session: Session, seconds: float, tmp: Path) -> None:
-    emu = EmulatedPhyphox(rate_hz=session.meta.sample_rate_hz, replay=session, realtime=True)
+def bench_phyphox(session: Session, seconds: float, tmp: Path, with_gyro: bool = True) -> None:
+    """``with_gyro`` False: a phone without gyroscope, whose stream PHONE-17's check reads (LIVE-46, REVIEW-50)."""
+    emu = EmulatedPhyphox(rate_hz=session.meta.sample_rate_hz, replay=session, realtime=True, with_gyro=with_gyro)
     url = emu.start()
-    spec = SensorSpec("phyphox", "shank", tmp / "phone.csv", url=url, side=session.meta.side)
+    name = "phone.csv" if with_gyro else "phone-nogyro.csv"
+    spec = SensorSpec("phyphox", "shank", tmp / name, url=url, side=session.meta.side)
     options = RecordOptions(duration_s=seconds + 4, poll_every_s=0.05)
     threads0 = _thread_cpu()
     server_id = emu._thread.native_id if emu._thread else -1
@@ -565,9 +569,11 @@ def bench_phyphox(session: Session, seconds: float, tmp: Path) -> None:
     server = _thread_cpu().get(server_id, 0.0) - threads0.get(server_id, 0.0)
     cpu = (sum(proc.cpu_times()[:2]) - cpu0 - server) / wall
     emu.stop()
-    print(f"   emulated phyphox phone (208 Hz, poll every 50 ms), with feedback: {100 * cpu:.1f} % of one core"
-          " (emulator thread excluded)")  # fmt: skip
     assert live is not None
+    legs = [s.detector._legs for s in live.sensors.values()]
+    checks = "" if with_gyro else f"; no gyroscope: {sum(c.checks for c in legs if c is not None)} leg checks (LIVE-46)"
+    print(f"   emulated phyphox phone (208 Hz, poll every 50 ms), with feedback: {100 * cpu:.1f} % of one core"
+          f" (emulator thread excluded){checks}")  # fmt: skip
     for line in _latency_rows(live, [spec]):
         print(line)
 

@@ -38,7 +38,7 @@ from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
-from retrogait.analysis.leg_rhythm import both_legs_note, leg_rhythm, read_apart, reads_one_leg
+from retrogait.analysis.leg_rhythm import LegRhythm, both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.mounting import MountingChange, mounting_changes
 from retrogait.analysis.placement_check import placement_notes
@@ -158,17 +158,31 @@ def _one_leg_checked(
     PHONE-17) analysed again as steps of both legs (placement ``other``, with a note saying why: PHONE-18);
     ``result`` itself otherwise."""
     sig = result.signals
-    if not reads_one_leg(sig.placement, sig.gyr_dps is not None):
-        return result
-    settings = given or preset_settings(sig.placement)
-    rhythm = leg_rhythm(sig, result.contacts, result.bouts, settings.phone_steps)
+    rhythm = _one_leg_rhythm(result, given)
     if rhythm is None or not rhythm.both_legs:
         return result
-    as_other = _settings_as_other(given, sig.placement)
+    as_other = settings_as_other(given, sig.placement)
     again = analyze(session, "other", None, anterior_axis, forward_segment_s, as_other, mounting=mounting)
     again.summary["notes"].append(both_legs_note(rhythm, sig.placement))
     again.summary["declared_placement"] = sig.placement  # what was declared beside what was analysed (EDGE-192)
     return again
+
+
+def _one_leg_rhythm(result: AnalysisResult, given: AnalysisSettings | None) -> LegRhythm | None:
+    """PHONE-17's reading of ``result``'s contacts (leg_rhythm); None where the check does not apply (another
+    placement, a gyroscope) or has too little gait to judge."""
+    sig = result.signals
+    if not reads_one_leg(sig.placement, sig.gyr_dps is not None):
+        return None
+    settings = given or preset_settings(sig.placement)
+    return leg_rhythm(sig, result.contacts, result.bouts, settings.phone_steps)
+
+
+def one_leg_rhythm(session: Session, settings: AnalysisSettings) -> LegRhythm | None:
+    """PHONE-17's check of ``session`` (a one-leg placement without gyroscope) analysed as declared, one frame:
+    what :func:`analyze` decides the analysis as ``other`` on (PHONE-18); the live detector runs it on the samples
+    received (live/leg_check.py, LIVE-46). None: the check does not apply or has too little gait to judge."""
+    return _one_leg_rhythm(_analyze_session(session, None, None, None, settings), settings)
 
 
 def read_as_both_legs(
@@ -180,7 +194,7 @@ def read_as_both_legs(
     sig = result.signals
     if not reads_one_leg(sig.placement, sig.gyr_dps is not None):
         return result
-    again = analyze(session, "other", None, None, settings=_settings_as_other(given, sig.placement), mounting=mounting)
+    again = analyze(session, "other", None, None, settings=settings_as_other(given, sig.placement), mounting=mounting)
     again.summary["notes"].append(
         f"declared {sig.placement} without a gyroscope: another part or mounting of the recording shows both legs' "
         "steps (PHONE-17), so this one too is analysed as a sensor that sees both legs (--placement other)"
@@ -189,7 +203,7 @@ def read_as_both_legs(
     return again
 
 
-def _settings_as_other(given: AnalysisSettings | None, declared: str) -> AnalysisSettings:
+def settings_as_other(given: AnalysisSettings | None, declared: str) -> AnalysisSettings:
     """``other``'s preset with what ``given`` changes in the ``declared`` placement's preset (REVIEW-32): the CLI
     passes the declared placement's preset with the user's overrides, so ``given`` itself would analyse ``other``
     with the shank's or foot's preset (bouts split at 3 s gaps, not other's 1.5 s)."""

@@ -257,6 +257,8 @@ class _Live:
         for live in self.runner.sensors.values():
             s = live.stats
             out.append(f"{live.log.path}: {s.n_steps} contacts, {s.n_cues} cues; {s.text()}")
+            if live.detector.note is not None:  # PHONE-17 live (LIVE-46)
+                out.append(f"note: {live.label}: {live.detector.note}")
             if live.log.restored_to is not None:  # USER-4
                 out.append(
                     f"note: {live.log.path} was removed while recording (its folder deleted?): every line was "

@@ -20,7 +20,9 @@ its stride estimate rests on a stride or two. A waiting contact that a later win
 ``max_wait_s`` after it, unless a later window holds a contact after it or within half its typical
 interval before it (then that window placed the landing elsewhere: superseded, LIVE-11, LIVE-12).
 Contacts are committed in time order; one within ``min_separation_s`` of a committed contact is that
-contact found again. Its direction comes from the causal Markov filter with that same lag
+contact found again (on one leg: within the shortest stride the offline detector keeps between two landings, two
+``min_step_s``, LIVE-47, unless the window holds the committed contact where it was committed, REVIEW-49). Its
+direction comes from the causal Markov filter with that same lag
 (live/direction_filter.py).
 
 The body frame: preprocessing takes the vertical from still stretches of its input (at least 50
@@ -32,6 +34,10 @@ with the previous window's, so the axis evidence of successive windows adds up.
 A walking trunk's typical step, which tells a missed contact's interval from a step, is taken over the
 walking steps of the contacts committed before the window as well as the window's own, once there are
 enough of them (direction.typical_walking_step, LIVE-24): a 4 s window holds too few steps to see it.
+
+A foot or shank streamed without gyroscope is checked as offline (PHONE-17): with the window after the 20th
+contact committed (and after 40, 80, ...) the samples received go through the offline check
+(live/leg_check.py); where they show both legs' steps the detector goes on as ``other`` (PHONE-18, LIVE-46).
 
 Work is split for the live runner: :meth:`OnlineStepDetector.windows_due` (cheap, on the thread that
 feeds samples) -> :func:`analyse_window` (pure, any thread) -> :meth:`OnlineStepDetector.commit`
@@ -60,7 +66,8 @@ from retrogait.analysis.direction import (
 )
 from retrogait.analysis.flight_check import slow_flights_as_walking
 from retrogait.analysis.impact import impact_peaks, step_timing_columns
-from retrogait.analysis.pipeline import gait_contacts
+from retrogait.analysis.leg_rhythm import LegRhythm, both_legs_note
+from retrogait.analysis.pipeline import gait_contacts, settings_as_other
 from retrogait.analysis.preprocess import preprocess, still_mask
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals
@@ -69,6 +76,7 @@ from retrogait.analysis.travel import FORGET
 from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.live.direction_filter import OnlineDirection
+from retrogait.live.leg_check import LegCheck, rhythm_of_received
 from retrogait.live.settings import OnlineSettings, TriggerSettings
 from retrogait.live.trigger import LandingRhythm, landing_jerks, peak_times
 from retrogait.session import Session, SessionMeta
@@ -134,6 +142,8 @@ class Window:
     ``start_s``: the window's own first sample (host clock s); the still reference lies before it.
     ``earlier_intervals_s``: the intervals (s) between the contacts committed before its first sample, each
     to the committed one before it: the pause's limit is over the session's median interval (LIVE-41).
+    ``received``: the samples received up to its end (host clock s, m/s^2), for PHONE-17's check (live/leg_check.py,
+    LIVE-46); None when no check is due with it.
     """
 
     end_s: float
@@ -147,6 +157,7 @@ class Window:
     earlier_steps_s: NDArray[np.float64] | None = None
     start_s: float = -math.inf
     earlier_intervals_s: NDArray[np.float64] | None = None
+    received: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,7 @@ class WindowResult:
     ``sign_known``: the anterior sign was known; ``relative``: the evidence is relative to the sensor's
     +x; ``signals``: the window's body-frame signals (None when the window could not be analysed).
     ``start_s``: the window's own first sample (host clock s; Window.start_s).
+    ``leg_checked``: PHONE-17's check was run with it; ``leg_rhythm``: its reading (None: too little gait).
     """
 
     end_s: float
@@ -173,6 +185,8 @@ class WindowResult:
     signals: BodySignals | None
     relative: bool = False
     start_s: float = -math.inf
+    leg_checked: bool = False
+    leg_rhythm: LegRhythm | None = None
 
     @property
     def n_contacts(self) -> int:
@@ -199,10 +213,15 @@ def analyse_window(
     anterior_axis: str | None,
     settings: AnalysisSettings,
 ) -> WindowResult:
-    """The offline stages, with the offline settings, on one window (pure: safe in a worker thread).
+    """The offline stages, with the offline settings, on one window (pure: safe in a worker thread); with
+    ``window.received``, PHONE-17's check of them too (live/leg_check.py).
 
     A window the stages refuse (too short, flat: the offline one-line errors) gives no contacts.
     """
+    if window.received is not None:
+        rhythm = rhythm_of_received(*window.received, meta, settings)
+        result = analyse_window(replace(window, received=None), meta, anterior_axis, settings)
+        return replace(result, leg_checked=True, leg_rhythm=rhythm)
     no_steps: dict[str, NDArray[Any]] = {name: np.zeros(0) for name in _STEP_COLUMNS}
     empty = WindowResult(window.end_s, window.final, no_steps, True, None, start_s=window.start_s)
     session = Session(window.t_s, window.acc_ms2, window.gyr_dps, meta)
@@ -320,6 +339,7 @@ class OnlineStepDetector:
         trigger: TriggerSettings | None = None,
     ) -> None:
         self.settings = settings or OnlineSettings()
+        self._given = analysis
         self.analysis = analysis or AnalysisSettings.for_placement(placement)
         self.trigger_settings = trigger or TriggerSettings()
         self.placement = placement
@@ -357,6 +377,15 @@ class OnlineStepDetector:
         self.runs = 0
         self.skipped = 0
         self.idle = 0
+        self._legs: LegCheck | None = None  # PHONE-17's check of a one-leg stream without gyroscope (LIVE-46)
+        self._n_committed = 0
+        #: PHONE-18's note once the stream was read as both legs' steps (the detector then runs as ``other``)
+        self.note: str | None = None
+
+    @property
+    def both_legs_from_s(self) -> float:
+        """End of the window (host clock s) whose check read the stream as both legs' steps (NaN: not so read)."""
+        return self._legs.decided_s if self._legs is not None else math.nan
 
     @property
     def newest_s(self) -> float:
@@ -373,6 +402,11 @@ class OnlineStepDetector:
             self._gyr = np.zeros((0, 3)) if gyr_dps is not None else None
             self._grid0_s = float(t_s[0])
             self._next_end_s = self._grid0_s + self.settings.hop_s
+            # a window handed out ends up to max_catch_up hops (+ the one the gate emptied) before the newest sample
+            behind_s = self.settings.hop_s * (self.settings.max_catch_up + 1)
+            self._legs = LegCheck(self.placement, gyr_dps is not None, behind_s)
+        if self._legs is not None:
+            self._legs.keep(t_s, acc_ms2)
         gyr = None
         if self._gyr is not None:
             gyr = gyr_dps if gyr_dps is not None else np.full((t_s.size, 3), np.nan)
@@ -414,7 +448,7 @@ class OnlineStepDetector:
             del self._ends[: -s.max_catch_up]
         if self._reach_back_s is not None:  # the window the gate emptied, again over the gait before it (LIVE-42)
             end, self._reach_back_s, self._reaching_back = self._reach_back_s, None, True
-            return [self._window(end, reach_back=True)]
+            return [self._checked(self._window(end, reach_back=True))]
         self._reaching_back = False
         while self._ends:
             end = self._ends.pop(0)
@@ -426,12 +460,18 @@ class OnlineStepDetector:
                 self.idle += 1  # nothing to find and nothing waiting
                 continue
             if window.t_s.size > 1:
-                return [window]
+                return [self._checked(window)]
         if final and not self._finished and self._t.size > 1:
             self._finished = True
             window = self._window(self.newest_s, final=True)
-            return [window] if window.t_s.size > 1 else []
+            return [self._checked(window)] if window.t_s.size > 1 else []
         return []
+
+    def _checked(self, window: Window) -> Window:
+        """``window`` with the samples received up to its end where PHONE-17's check is due with it (LIVE-46)."""
+        if self._legs is None or not self._legs.due(self._n_committed):
+            return window
+        return replace(window, received=self._legs.received(window.end_s))
 
     def _window(self, end_s: float, final: bool = False, reach_back: bool = False) -> Window:
         """The window ending at ``end_s``; ``reach_back``: over ``transition_window_s`` whatever it holds."""
@@ -503,7 +543,38 @@ class OnlineStepDetector:
     # ------------------------------------------------------------------------------- commit
 
     def commit(self, result: WindowResult) -> list[LiveStep]:
-        """The contacts of ``result`` that are final now (see the module), in time order."""
+        """The contacts of ``result`` that are final now (see the module), in time order; then, where PHONE-17's
+        check ran with it and read both legs' steps, the detector goes on as ``other`` (live/leg_check.py)."""
+        new = self._commit_window(result)
+        if result.leg_checked and self._legs is not None and self._legs.decide(result.leg_rhythm, result.end_s):
+            self._read_as_both_legs()
+        return new
+
+    def _read_as_both_legs(self) -> None:
+        """From the next window on, the stream is analysed as ``other`` with ``other``'s preset and the caller's own
+        changes (pipeline.settings_as_other, REVIEW-32), as offline (PHONE-18). The contacts waiting are dropped
+        (the next windows find them again as steps); the committed ones stay as reported."""
+        assert self._legs is not None and self._legs.rhythm is not None
+        declared = self.placement
+        into_s = self._legs.decided_s - self._grid0_s
+        self.note = (
+            f"{both_legs_note(self._legs.rhythm, declared)}. Live: read so from {into_s:.1f} s into the stream on "
+            f"(after {self._n_committed} contacts, reported as one leg's; no cue since)"
+        )
+        self.placement = "other"
+        self.side = None
+        self.analysis = settings_as_other(self._given, declared)
+        self.meta = replace(self.meta, placement="other", side=None)
+        self.one_leg = False
+        self._lookahead = round(self.settings.lookahead_strides * 2)
+        self._direction = OnlineDirection(self.analysis.direction, "other")
+        self._held = []
+        self._reach_back_s = None
+        self._useful_from_s = -math.inf
+        self.rhythm = None
+
+    def _commit_window(self, result: WindowResult) -> list[LiveStep]:
+        """:meth:`commit` of one window's contacts."""
         self.runs += 1
         short = result.start_s >= result.end_s - self.settings.window_s  # it did not reach back already
         if result.n_contacts == 0 and self._held and short and not result.final and not self._reaching_back:
@@ -537,7 +608,7 @@ class OnlineStepDetector:
             own = whole & (ic > result.start_s)
             self.rhythm = LandingRhythm.of(steps, own, self.trigger_settings.history_contacts) or self.rhythm
             for i in range(ic.size):
-                if ic[i] <= self._last_ic_s + s.min_separation_s:
+                if ic[i] <= self._last_ic_s + self._again_s(ic):
                     continue  # committed already (or older than the newest committed contact)
                 lag = self._lag(mid_stance, i)
                 waits = len(lag) < self._lookahead and not self._overdue(ic[i], result.end_s)
@@ -551,7 +622,7 @@ class OnlineStepDetector:
         # it (or at the end), unless a contact this window still waits on comes first
         near = 0.5 * float(np.median(np.diff(ic))) if ic.size > 1 else 0.0
         for h in gone:
-            if h.ic_s <= self._last_ic_s + s.min_separation_s or np.any(ic > h.ic_s - near):
+            if h.ic_s <= self._last_ic_s + self._again_s(h.result.steps["ic_time_s"]) or np.any(ic > h.ic_s - near):
                 continue
             waiting_before = bool(self._held) and self._held[0].ic_s < h.ic_s
             if (result.final or self._overdue(h.ic_s, result.end_s)) and not waiting_before:
@@ -562,6 +633,25 @@ class OnlineStepDetector:
         del self._committed[:-_HISTORY]
         self._useful_from_s = self._next_change_s(result, young)
         return new
+
+    @property
+    def _found_again_s(self) -> float:
+        """A contact this close after the newest committed one (s) is that contact found again: ``min_separation_s``;
+        on one leg the stride the offline detector keeps between two landings at least (2 ``min_step_s``,
+        contacts.py), the foot's next landing comes after a swing (LIVE-47)."""
+        if not self.one_leg:
+            return self.settings.min_separation_s
+        return max(self.settings.min_separation_s, 2.0 * self.analysis.contacts.min_step_s)
+
+    def _again_s(self, ic: NDArray[np.float64]) -> float:
+        """How close after the newest committed contact (s) a contact of a window whose contacts are ``ic`` is that
+        contact found again: ``min_separation_s`` where the window holds the committed one where it was committed (its
+        other contacts are other landings, as the offline stages read them: a run's first landing 0.39 s after a
+        contact in the standing, REVIEW-49), else :attr:`_found_again_s` (a later window placed it elsewhere)."""
+        ic = np.asarray(ic, dtype=float)
+        if np.any(np.abs(ic - self._last_ic_s) < self.settings.min_separation_s):
+            return self.settings.min_separation_s
+        return self._found_again_s
 
     def _overdue(self, ic_s: float, end_s: float) -> bool:
         """Whether a contact landed at ``ic_s`` (s) is final at a window ending ``end_s`` (s) without its look-ahead:
@@ -580,6 +670,9 @@ class OnlineStepDetector:
             mid_stance, _ = stances_seen(result.steps, result.end_s)
             while self._held:
                 h = self._held[0]
+                if h.ic_s <= self._last_ic_s + self._again_s(h.result.steps["ic_time_s"]):
+                    self._held.pop(0)  # the committed contact found again
+                    continue
                 j = int(np.argmin(np.abs(ic - h.ic_s)))
                 lag = self._lag(mid_stance, j)
                 if abs(ic[j] - h.ic_s) >= s.min_separation_s or len(lag) < self._lookahead:
@@ -664,6 +757,7 @@ class OnlineStepDetector:
             contact_time_s=to - ic if np.isfinite(to) and to > ic else float("nan"),
         )
         self._committed.append(step)
+        self._n_committed += 1
         if np.isfinite(self._last_ic_s):
             self._intervals.append((ic, ic - self._last_ic_s))
         self._last_ic_s = ic

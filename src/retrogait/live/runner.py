@@ -89,6 +89,8 @@ class LiveFeedback:
         live = self.sensors.get(id(recorder))
         if live is None or not live.stats.n_steps:
             return None
+        if live.detector.note is not None:  # LIVE-46
+            return f"{live.stats.text()} · both legs' steps (read as other): no cues"
         target = live.feedback.target_g
         if target is None:
             taken = min(live.stats.n_steps, self.feedback_settings.baseline_steps)
@@ -125,8 +127,11 @@ class LiveFeedback:
             if timed.packet_arrival_s is not None
             else np.full(timed.t_host_s.size, timed.arrival_s)
         )
-        for window in live.trigger.feed(timed.t_host_s, timed.acc_ms2, arrival, live.feedback.target_g, timed.gyr_dps):
-            self._sound(live, window)
+        if live.detector.note is None:  # a stream read as both legs' steps has no impact to cue (LIVE-46)
+            for window in live.trigger.feed(
+                timed.t_host_s, timed.acc_ms2, arrival, live.feedback.target_g, timed.gyr_dps
+            ):
+                self._sound(live, window)
         live.detector.feed(timed.t_host_s, timed.acc_ms2, timed.gyr_dps)
         self._next_window(live)
 

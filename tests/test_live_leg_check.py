@@ -1,0 +1,181 @@
+"""PHONE-17's check live (LIVE-46): a foot or shank streamed without gyroscope whose acceleration shows both legs'
+steps is read as ``other`` from the window that decides it on, as the offline analysis reads the file."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait import analyze
+from retrogait.analysis.leg_rhythm import MIN_CONTACTS
+from retrogait.live.online import LiveStep, OnlineStepDetector
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, SimulationResult, simulate
+from script_module import load_script
+
+PHONE = load_script("validate_phone")
+PACKET = 8
+NOTE = "declared shank without a gyroscope, but the acceleration rises and falls once per contact"
+
+
+def _stream(session: Session, until_s: float = np.inf) -> tuple[OnlineStepDetector, list[LiveStep]]:
+    """The live detector fed ``session`` (up to ``until_s``) in packets, and its committed steps."""
+    m = session.meta
+    det = OnlineStepDetector(m.placement, m.sample_rate_hz, m.side, m.anterior_axis, m.acc_range_g)
+    steps: list[LiveStep] = []
+    n = int(np.searchsorted(session.t_s, until_s, side="right"))
+    for i in range(0, n, PACKET):
+        j = min(i + PACKET, n)
+        det.feed(session.t_s[i:j], session.acc[i:j], session.gyr[i:j] if session.gyr is not None else None)
+        steps += det.step() if det.due() else []
+    return det, steps + det.step(final=True)
+
+
+def _trunk_as_shank(speed: float) -> SimulationResult:
+    config = SimulationConfig(
+        "lower_back", [Bout("forward", "walking", speed, 40)], sample_rate_hz=200.0, with_gyro=False, seed=3
+    )
+    sim = simulate(config)
+    meta = replace(sim.session.meta, placement="shank", side="left")
+    return replace(sim, session=replace(sim.session, meta=meta))
+
+
+@pytest.mark.parametrize("speed", [1.0, 1.4])
+def test_a_trunk_walking_streamed_as_a_shank_is_read_as_both_legs_live_as_offline(speed: float) -> None:
+    """Before LIVE-46 every live step was a one-leg contact at twice the cadence (`running`, impacts, cues) while
+    the offline analysis of the file read the steps of both legs (PHONE-18)."""
+    sim = _trunk_as_shank(speed)
+    offline = analyze(sim.session)
+    assert offline.summary["placement"] == "other"
+    det, steps = _stream(sim.session)
+    assert det.note is not None and det.note.startswith(NOTE) and det.placement == "other"
+    assert any(n.startswith(det.note.split(" (the contacts")[0]) for n in offline.summary["notes"])
+    decided = det.both_legs_from_s
+    before = [s for s in steps if s.ready_time_s <= decided]
+    after = [s for s in steps if s.ready_time_s > decided]
+    assert len(before) >= MIN_CONTACTS  # the offline check judges no fewer contacts
+    truth = 60.0 * len(sim.truth) / 40.0  # steps of either leg per minute
+    cadence = float(np.nanmedian([s.cadence_spm for s in after]))
+    assert abs(cadence - truth) / truth < 0.1  # not doubled
+    assert abs(len(after) - sum(offline.steps["ic_time_s"] > decided)) <= 3
+    assert all(np.isnan(s.impact_peak_g) and s.direction == "unknown" and s.side == "unknown" for s in after)
+    # causal: the samples up to the deciding window's end alone give the same verdict at the same point
+    again, _ = _stream(sim.session, until_s=decided)
+    assert again.both_legs_from_s == decided and again.note == det.note
+
+
+@pytest.mark.parametrize(
+    ("placement", "activity", "speed", "direction"),
+    [
+        ("shank", "walking", 1.4, "forward"),
+        ("shank", "running", 3.5, "backward"),
+        ("foot", "running", 3.0, "forward"),
+        ("foot", "running", 1.6, "backward"),  # a slow backward jog: SD near 0.5 g (REVIEW-34)
+    ],
+)
+def test_a_leg_streamed_without_gyroscope_stays_a_leg(
+    placement: str, activity: str, speed: float, direction: str
+) -> None:
+    config = SimulationConfig(
+        placement, [Bout(direction, activity, speed, 40)], sample_rate_hz=100.0, with_gyro=False, seed=3
+    )
+    session = simulate(config).session
+    assert analyze(session).summary["placement"] == placement
+    det, steps = _stream(session)
+    assert det.note is None and det.placement == placement and np.isnan(det.both_legs_from_s)
+    assert len(steps) > MIN_CONTACTS
+
+
+def test_a_stream_with_a_gyroscope_is_not_checked() -> None:
+    """With a gyroscope ANALYSIS-22 decides, offline and live: nothing kept for the check."""
+    sim = _trunk_as_shank(1.4)
+    session = replace(sim.session, gyr=np.zeros_like(sim.session.acc))
+    det, _ = _stream(session, until_s=20.0)
+    assert det.note is None and det._legs is not None and not det._legs.active
+
+
+def test_the_runner_gives_no_cue_once_the_stream_is_read_as_both_legs(tmp_path: Path) -> None:
+    """The cues are the impact's, which a sensor that sees both legs does not give (PHONE-18): the trigger is not fed
+    from the verdict on; the contacts committed before it keep their log lines; the read-out says it."""
+    from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
+    from retrogait.ble.profiles.base import StreamInfo
+    from retrogait.ble.timing import Timed
+    from retrogait.live.outputs import BellOutput
+    from retrogait.live.runner import LiveFeedback
+    from retrogait.live.settings import FeedbackSettings
+
+    session = _trunk_as_shank(1.4).session
+    spec = SensorSpec("phyphox", "shank", tmp_path / "phone.csv", side="left")
+    rec = SensorRecorder(spec, RecordOptions(), origin_s=0.0, start_time_utc="2026-01-01T00:00:00Z")
+    rec.info = StreamInfo(200.0, 16.0, None, has_gyro=False, has_clock=True)
+    bell = io.StringIO()
+    live = LiveFeedback([BellOutput(bell)], FeedbackSettings(target_g=0.05))  # every landing of a leg above it
+    live.attach(rec)
+
+    async def feed() -> None:
+        for i in range(0, session.n_samples, 40):
+            t = session.t_s[i : i + 40]
+            batch = Timed(t, session.acc[i : i + 40], None, float(t[-1]), np.full(t.size, t[-1]))
+            for listener in rec.listeners:
+                listener(rec, batch)
+            while any(s.busy for s in live.sensors.values()):
+                await asyncio.sleep(0.001)
+        await live.finish()
+
+    asyncio.run(feed())
+    (sensor,) = live.sensors.values()
+    decided = sensor.detector.both_legs_from_s
+    assert np.isfinite(decided)
+    log = np.genfromtxt(tmp_path / "phone.feedback.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
+    cued = log[log["cued"] == 1]
+    assert len(cued) > 0 and np.all(cued["landing_t_s"] <= decided + 0.5)  # cues only before the verdict
+    assert np.sum(np.isfinite(log["ic_time_s"]) & (log["ic_time_s"] > decided)) > 20  # the steps after it logged
+    text = live.readout(rec)
+    assert text is not None and "both legs" in text
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("trace", "both"), [("Pixel_Jamie_Hard_InHand_1", True), ("Samsung_Dario_Hard_BackPocket_1", False)]
+)
+def test_a_real_phone_streamed_as_a_shank_gets_the_offline_verdict(shared_data: Path, trace: str, both: bool) -> None:
+    session = PHONE.read_trace(shared_data / "phone_positions" / f"{trace}.accelerometer.csv.gz", "shank")
+    session = replace(session, gyr=None, meta=replace(session.meta, placement="shank", side="left"))
+    offline = analyze(session)
+    assert (offline.summary["placement"] == "other") is both
+    det, steps = _stream(session)
+    assert (det.note is not None) is both
+    if both:
+        after = [s.cadence_spm for s in steps if s.ready_time_s > det.both_legs_from_s]
+        cadence = float(np.median(offline.steps["cadence_spm"].dropna()))
+        assert abs(float(np.nanmedian(after)) - cadence) / cadence < 0.05  # 206.6 live before LIVE-46
+
+
+def test_the_samples_a_check_reads_do_not_depend_on_how_far_the_stream_ran_past_its_window() -> None:
+    """REVIEW-48: the samples were dropped by the newest sample received (older than it - SPAN_S), but the window a
+    check goes with may end up to ``max_catch_up`` hops before it (a worker behind, a big packet): the check then read
+    less than the SPAN_S up to its window's end, so the verdict depended on packet sizes and threads."""
+    from retrogait.live.leg_check import SPAN_S, LegCheck
+    from retrogait.live.settings import OnlineSettings
+
+    s = OnlineSettings()
+    behind_s = s.hop_s * s.max_catch_up
+    t = np.arange(0.0, 200.0, 0.01)
+    acc = np.zeros((t.size, 3))
+
+    def kept_until(until_s: float) -> LegCheck:
+        check = LegCheck("shank", False, behind_s)
+        n = int(np.searchsorted(t, until_s, side="right"))
+        for i in range(0, n, PACKET):
+            check.keep(t[i : i + PACKET], acc[i : i + PACKET])
+        return check
+
+    end_s = 150.0
+    read = kept_until(end_s).received(end_s)[0]
+    assert read[0] - (end_s - SPAN_S) < 0.011 and read[-1] == end_s
+    assert np.array_equal(kept_until(end_s + behind_s).received(end_s)[0], read)
