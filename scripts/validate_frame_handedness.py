@@ -1,0 +1,116 @@
+"""Is a foot recording's (acc, gyr) pair right-handed? The stride-closure test (MOUNT-10, measured, not built).
+
+A foot rests flat at every stance, so its velocity is zero at both ends of a stride. Integrating the
+gyroscope for the orientation, rotating the specific force into the world, removing gravity and
+integrating once gives the sensor's velocity at the next stance: about 0 m/s when acc and gyr are one
+right-handed frame, several m/s when one acc axis is negated or a pair swapped (gravity is then removed
+in the wrong direction whenever the foot turns). The lever arm between sensor and rotation centre does
+not matter: it is the sensor point's own velocity that is integrated.
+
+This is a probe (a per-sample Python loop for the orientation), not a product path. The audit's
+gravity-turn cosine (EDGE-195) is printed beside it: on a real foot it reads "mirrored" on a
+right-handed recording because the foot's linear acceleration, not gravity, turns the specific force
+while the foot turns fastest.
+
+    RETROGAIT_SHARED_DATA=/work/shared/data .venv/bin/python scripts/validate_frame_handedness.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from retrogait.imports import load_recording
+from shared_recordings import foot_walking_sessions
+
+#: A stance sample: smoothed |acc| within this of its resting value (m/s^2) ...
+STILL_ACC_MS2 = 0.6
+#: ... and smoothed |gyr| below this (rad/s), over this window (s).
+STILL_GYR_RADS = 0.5
+STILL_WINDOW_S = 0.05
+#: A stride is this long (s); shorter or longer motion between stances is skipped.
+STRIDE_S = (0.3, 2.0)
+
+
+def stride_closure(acc: np.ndarray, gyr_dps: np.ndarray, rate_hz: float) -> np.ndarray:
+    """|velocity| (m/s) at each stride's next stance, strapdown-integrated from the stance before."""
+    gyr = np.deg2rad(gyr_dps)
+    norm = np.linalg.norm(acc, axis=1)
+    turn = np.linalg.norm(gyr, axis=1)
+    rest = float(np.median(norm[turn < 0.3]))
+    kernel = np.ones(max(1, round(STILL_WINDOW_S * rate_hz)))
+    kernel /= kernel.size
+    still = (np.convolve(np.abs(norm - rest), kernel, "same") < STILL_ACC_MS2) & (
+        np.convolve(turn, kernel, "same") < STILL_GYR_RADS
+    )
+    edges = np.flatnonzero(np.diff(still.astype(np.int8)))
+    out = []
+    dt = 1.0 / rate_hz
+    for start in edges[still[edges]]:
+        later = np.flatnonzero(still[start + 1 :])
+        if not later.size:
+            break
+        end = start + 1 + int(later[0])
+        if not STRIDE_S[0] <= (end - start) * dt <= STRIDE_S[1]:
+            continue
+        a0 = acc[max(0, start - 5) : start + 1].mean(axis=0)
+        rot = Rotation.align_vectors([[0.0, 0.0, 1.0]], [a0 / np.linalg.norm(a0)])[0]
+        gravity = np.array([0.0, 0.0, np.linalg.norm(a0)])
+        v = np.zeros(3)
+        for t in range(start, end):
+            v += (rot.apply(acc[t]) - gravity) * dt
+            rot = rot * Rotation.from_rotvec(gyr[t] * dt)
+        out.append(float(np.linalg.norm(v)))
+    return np.array(out)
+
+
+def gravity_turn_cosine(acc: np.ndarray, gyr_dps: np.ndarray, rate_hz: float) -> float:
+    """The audit's EDGE-195 test: median cos(d(a_hat)/dt, -w x a_hat) over the 30 % most turning samples."""
+    kernel = np.ones(max(3, round(0.1 * rate_hz)))
+    kernel /= kernel.size
+    a = np.column_stack([np.convolve(acc[:, i], kernel, "same") for i in range(3)])
+    w = np.column_stack([np.convolve(np.deg2rad(gyr_dps[:, i]), kernel, "same") for i in range(3)])
+    d = a / np.linalg.norm(a, axis=1, keepdims=True)
+    turn = np.gradient(d, axis=0) * rate_hz
+    pred = -np.cross(w, d)
+    size = np.linalg.norm(pred, axis=1)
+    busy = size >= np.quantile(size, 0.7)
+    cos = (turn * pred).sum(axis=1)[busy] / (np.linalg.norm(turn, axis=1)[busy] * size[busy])
+    return float(np.median(cos))
+
+
+def variants(acc: np.ndarray, gyr: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The recording as given and its mirrored copies (one acc axis negated, acc+gyr x/y swapped)."""
+    out = {"as recorded": (acc, gyr)}
+    for i, axis in enumerate("xyz"):
+        flipped = acc.copy()
+        flipped[:, i] *= -1
+        out[f"acc {axis} negated"] = (flipped, gyr)
+    out["acc+gyr x/y swapped"] = (acc[:, [1, 0, 2]], gyr[:, [1, 0, 2]])
+    return out
+
+
+def main() -> None:
+    recordings = {}
+    shared = os.environ.get("RETROGAIT_SHARED_DATA")
+    if shared:
+        for side, session in foot_walking_sessions(Path(shared) / "foot_walking").items():
+            recordings[f"foot_walking {side}"] = (session.acc, session.gyr, session.meta.sample_rate_hz)
+    sample = Path(__file__).resolve().parent.parent / "sample_data" / "foot_mixed.csv"
+    session = load_recording(sample).session
+    recordings["sample_data foot_mixed"] = (session.acc, session.gyr, session.meta.sample_rate_hz)
+    print(f"{'recording':24s} {'frame':22s} {'strides':>7s} {'closure m/s':>11s} {'audit cos':>9s}")
+    for name, (acc, gyr, rate) in recordings.items():
+        for label, (a, g) in variants(np.asarray(acc), np.asarray(gyr)).items():
+            closure = stride_closure(a, g, rate)
+            median = float(np.median(closure)) if closure.size else float("nan")
+            print(f"{name:24s} {label:22s} {closure.size:7d} {median:11.2f} {gravity_turn_cosine(a, g, rate):+9.2f}")
+
+
+if __name__ == "__main__":
+    main()
