@@ -7,10 +7,12 @@ right-handed frame, several m/s when one acc axis is negated or a pair swapped (
 in the wrong direction whenever the foot turns). The lever arm between sensor and rotation centre does
 not matter: it is the sensor point's own velocity that is integrated.
 
-This is a probe (a per-sample Python loop for the orientation), not a product path. The audit's
+The first table is a probe (a per-sample Python loop for the orientation), not a product path. The audit's
 gravity-turn cosine (EDGE-195) is printed beside it: on a real foot it reads "mirrored" on a
 right-handed recording because the foot's linear acceleration, not gravity, turns the specific force
-while the foot turns fastest.
+while the foot turns fastest. The second table is the product's test (``analysis/handedness.py``, MOUNT-11:
+the strides' median |rise| with the rate as given and negated) on every foot recording with a gyroscope
+here and the simulator's foot (both versions, seeds 1-6), as given and mirrored, through ``analyze``.
 
     RETROGAIT_SHARED_DATA=/work/shared/data .venv/bin/python scripts/validate_frame_handedness.py
 """
@@ -22,10 +24,17 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from scipy.spatial.transform import Rotation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import retrogait
+from retrogait.analysis.handedness import foot_handedness
+from retrogait.analysis.settings import AnalysisSettings
 from retrogait.imports import load_recording
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+from retrogait.simulate.config import SIMULATOR_VERSIONS
 from shared_recordings import foot_walking_sessions
 
 #: A stance sample: smoothed |acc| within this of its resting value (m/s^2) ...
@@ -95,6 +104,42 @@ def variants(acc: np.ndarray, gyr: np.ndarray) -> dict[str, tuple[np.ndarray, np
     return out
 
 
+#: The simulator's foot sessions: forward and backward, walking and running, one recording (s at each).
+SIM_BOUTS = [
+    Bout("forward", "running", 3.0, 15),
+    Bout("backward", "running", 2.5, 15),
+    Bout("forward", "walking", 1.3, 15),
+    Bout("backward", "walking", 0.8, 15),
+]
+
+
+def mirrored_sessions(session: Session) -> dict[str, Session]:
+    """``session`` as given, with acc x negated, and with acc and gyr x/y swapped (the audit's damages)."""
+    acc, gyr = np.asarray(session.acc, dtype=float), np.asarray(session.gyr, dtype=float)
+    flipped = acc.copy()
+    flipped[:, 0] *= -1
+    return {
+        "as recorded": session,
+        "acc x negated": Session(session.t_s, flipped, gyr, session.meta),
+        "acc+gyr x/y swapped": Session(session.t_s, acc[:, [1, 0, 2]], gyr[:, [1, 0, 2]], session.meta),
+    }
+
+
+def product_rows(name: str, session: Session) -> list[str]:
+    """One line per frame: the product's rises (cm), its verdict, the note and the steps' directions."""
+    rows = []
+    for label, damaged in mirrored_sessions(session).items():
+        result = retrogait.analyze(damaged)
+        assert result.signals is not None
+        handed = foot_handedness(result.signals, result.contacts, AnalysisSettings().direction)
+        noted = any("mirror image" in n for n in result.summary["notes"])
+        counts = pd.Series(result.steps["direction"]).value_counts()
+        said = " ".join(f"{k} {v}" for k, v in counts.items())
+        rise = "-" if handed is None else f"{100 * handed.rise_m:6.1f} {100 * handed.mirrored_rise_m:6.1f}"
+        rows.append(f"{name:24s} {label:20s} {rise:>13s} {noted!s:>6s}  {said}")
+    return rows
+
+
 def main() -> None:
     recordings = {}
     shared = os.environ.get("RETROGAIT_SHARED_DATA")
@@ -110,6 +155,19 @@ def main() -> None:
             closure = stride_closure(a, g, rate)
             median = float(np.median(closure)) if closure.size else float("nan")
             print(f"{name:24s} {label:22s} {closure.size:7d} {median:11.2f} {gravity_turn_cosine(a, g, rate):+9.2f}")
+    print()
+    print(f"{'recording':24s} {'frame':20s} {'rise cm: as/mirror':>13s} {'noted':>6s}  directions")
+    sessions: dict[str, Session] = {}
+    if shared:
+        for side, session in foot_walking_sessions(Path(shared) / "foot_walking").items():
+            sessions[f"foot_walking {side}"] = session
+    sessions["sample_data foot_mixed"] = load_recording(sample).session
+    for version in SIMULATOR_VERSIONS:
+        for seed in range(1, 7):
+            config = SimulationConfig("foot", SIM_BOUTS, sample_rate_hz=200.0, seed=seed, version=version)
+            sessions[f"simulator v{version} seed {seed}"] = simulate(config).session
+    for name, session in sessions.items():
+        print("\n".join(product_rows(name, session)), flush=True)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from retrogait.analysis.flight_check import slow_flights_as_walking
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
+from retrogait.analysis.handedness import Handedness, foot_handedness
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
 from retrogait.analysis.leg_rhythm import both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
@@ -568,6 +569,9 @@ def _analyze_session(
         else np.zeros(0)
     )
     steps = steps.reindex(columns=list(STEP_COLUMNS))
+    handed = foot_handedness(signals, contacts, settings.direction)
+    if handed is not None and handed.mirrored:  # MOUNT-11: the numbers stand, what reads the frame's sign does not
+        steps = _frame_reads_withheld(steps)
     steps = steps.assign(**{c: _shared_text(steps[c]) for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, declared_signals, session)
     declared = anterior_axis or session.meta.anterior_axis
@@ -580,9 +584,34 @@ def _analyze_session(
     notes += placement_notes(declared_signals, bouts)  # a sensor that turns unlike its declared segment
     if reversal is not None:
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))
+    if handed is not None and handed.mirrored:
+        notes.append(_mirrored_note(handed))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
     return AnalysisResult(steps, bouts, summary, declared_signals, contacts, declared_facing_seen=seen)
+
+
+def _frame_reads_withheld(steps: pd.DataFrame) -> pd.DataFrame:
+    """``steps`` with direction and foot strike ``unknown`` (confidence at most 0.5) and the strike angle NaN:
+    in a mirror-image frame their signs are not read (MOUNT-11); every other column stands."""
+    steps = steps.copy()
+    for label in ("direction", "foot_strike"):
+        steps[label] = "unknown"
+        steps[f"{label}_confidence"] = np.minimum(steps[f"{label}_confidence"].to_numpy(dtype=float), 0.5)
+    steps["foot_strike_angle_deg"] = np.nan
+    return steps
+
+
+def _mirrored_note(handed: Handedness) -> str:
+    """The note of a foot recording whose acceleration and angular rate are a mirror image (MOUNT-11)."""
+    return (
+        f"the acceleration and gyroscope axes are a mirror image of each other (one axis negated, or two swapped, "
+        f"by the export or an axis map?): integrated stride by stride the foot rises or sinks a median "
+        f"{100 * handed.rise_m:.0f} cm, {100 * handed.mirrored_rise_m:.0f} cm with the mirror image "
+        f"({handed.strides} strides); which axis is wrong cannot be told, so direction and foot_strike are "
+        f"`unknown` (confidence at most 0.5) and foot_strike_angle_deg NaN; the other columns stand, measured in "
+        f"the mirrored frame (contact times and impact read its axes: check them once the axes are fixed)"
+    )
 
 
 def _reversal_note(reversal: FacingReversal, sign_known: bool) -> str:
