@@ -568,10 +568,7 @@ def _analyze_session(
         if effort_total is not None
         else np.zeros(0)
     )
-    steps = steps.reindex(columns=list(STEP_COLUMNS))
-    handed = foot_handedness(signals, contacts, settings.direction)
-    if handed is not None and handed.mirrored:  # MOUNT-11: the numbers stand, what reads the frame's sign does not
-        steps = _frame_reads_withheld(steps)
+    steps, mirror_notes = _frame_checked(steps.reindex(columns=list(STEP_COLUMNS)), signals, contacts, settings)
     steps = steps.assign(**{c: _shared_text(steps[c]) for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, declared_signals, session)
     declared = anterior_axis or session.meta.anterior_axis
@@ -580,15 +577,25 @@ def _analyze_session(
         *flight_notes,
         *evidence.axis_notes(steps, declared, settings),
         *([vertical_note] if vertical_note else []),
+        *mirror_notes,
     ]
     notes += placement_notes(declared_signals, bouts)  # a sensor that turns unlike its declared segment
     if reversal is not None:
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))
-    if handed is not None and handed.mirrored:
-        notes.append(_mirrored_note(handed))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
     return AnalysisResult(steps, bouts, summary, declared_signals, contacts, declared_facing_seen=seen)
+
+
+def _frame_checked(
+    steps: pd.DataFrame, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
+) -> tuple[pd.DataFrame, list[str]]:
+    """``steps`` and the note of the foot's handedness test (MOUNT-11): in a mirror-image frame the numbers stand,
+    what reads the frame's sign does not (:func:`_frame_reads_withheld`)."""
+    handed = foot_handedness(signals, contacts, settings.direction)
+    if handed is None or not handed.mirrored:
+        return steps, []
+    return _frame_reads_withheld(steps), [_mirrored_note(handed)]
 
 
 def _frame_reads_withheld(steps: pd.DataFrame) -> pd.DataFrame:
