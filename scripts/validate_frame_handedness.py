@@ -140,12 +140,37 @@ def product_rows(name: str, session: Session) -> list[str]:
     return rows
 
 
+def mocap_pitch_rate_check(folder: Path) -> list[str]:
+    """foot_walking's ``gyr_y`` (gaitmap's frame: x to the toes, y left) against the foot's pitch rate from the
+    toe and heel markers (toes rising positive): a right-handed rate about a left axis reads them with slope -1."""
+    data = pd.read_csv(folder / "imu_sample.csv", header=[0, 1], index_col=0)
+    mocap = pd.read_csv(folder / "mocap_sample.csv", header=[0, 1], index_col=0)
+    t_imu = np.arange(len(data)) / 204.8
+    t_mocap = np.arange(len(mocap)) / 100.0
+    rows = []
+    for side, mark in (("left", "L"), ("right", "R")):
+        v = mocap[f"{mark}_TOE"].to_numpy() - mocap[f"{mark}_FCC"].to_numpy()
+        pitch = np.arctan2(v[:, 2], np.hypot(v[:, 0], v[:, 1]))
+        ok = np.isfinite(pitch)
+        rate = np.gradient(np.interp(t_imu, t_mocap[ok], pitch[ok])) * 204.8
+        gyr_y = np.deg2rad(data[(f"{side}_sensor", "gyr_y")].to_numpy())
+        slope = float(np.dot(gyr_y, rate) / np.dot(rate, rate))
+        rows.append(
+            f"foot_walking {side}: corr(gyr_y, mocap pitch rate) {np.corrcoef(gyr_y, rate)[0, 1]:+.2f}, "
+            f"slope {slope:+.2f}"
+        )
+    return rows
+
+
 def main() -> None:
     recordings = {}
     shared = os.environ.get("RETROGAIT_SHARED_DATA")
     if shared:
         for side, session in foot_walking_sessions(Path(shared) / "foot_walking").items():
             recordings[f"foot_walking {side}"] = (session.acc, session.gyr, session.meta.sample_rate_hz)
+    if shared:
+        print("\n".join(mocap_pitch_rate_check(Path(shared) / "foot_walking")))
+        print()
     sample = Path(__file__).resolve().parent.parent / "sample_data" / "foot_mixed.csv"
     session = load_recording(sample).session
     recordings["sample_data foot_mixed"] = (session.acc, session.gyr, session.meta.sample_rate_hz)
