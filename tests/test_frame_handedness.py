@@ -85,3 +85,15 @@ def test_foot_walking_is_right_handed_and_its_mirrors_are_caught(shared_data: Pa
         for mirrored in _mirrors(session).values():
             notes = retrogait.analyze(mirrored).summary["notes"]
             assert any("mirror image" in n for n in notes)
+
+
+def test_a_sprint_whose_strides_close_neither_way_is_not_called_mirrored() -> None:
+    """REVIEW-52: 7 m/s on an 8 g accelerometer at 52 Hz closes its strides in neither frame (1.6 m as given, 0.8 m
+    mirrored: no still stance, the landing clipped); the medians' ratio (2.00) said nothing, yet withheld every step."""
+    bouts = [Bout("still", "still", 0, 1.0), Bout("forward", "running", 7.0, 20), Bout("still", "still", 0, 1.0)]
+    config = SimulationConfig(
+        "foot", bouts, sample_rate_hz=52.0, acc_range_g=8.0, mounting_rotation_deg=(3.0, -2.0, 5.0), seed=1
+    )
+    result = retrogait.analyze(simulate(config).session)
+    assert not any("mirror image" in n for n in result.summary["notes"])
+    assert (result.steps["direction"] == "forward").mean() > 0.9
