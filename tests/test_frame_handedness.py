@@ -97,3 +97,24 @@ def test_a_sprint_whose_strides_close_neither_way_is_not_called_mirrored() -> No
     result = retrogait.analyze(simulate(config).session)
     assert not any("mirror image" in n for n in result.summary["notes"])
     assert (result.steps["direction"] == "forward").mean() > 0.9
+
+
+def test_a_mirrored_foot_withholds_the_steps_of_its_stretch_without_gyroscope_too() -> None:
+    """REVIEW-53: the stretch without gyroscope is analysed apart, on the mirrored acceleration alone; its steps read
+    `backward` at 1.00 in forward running while the note said direction was withheld."""
+    bouts = [
+        Bout("still", "still", 0, 1.0),
+        *BOUTS,
+        Bout("forward", "walking", 1.2, 20),
+        Bout("still", "still", 0, 1.0),
+    ]
+    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=100.0, seed=2)).session
+    gyr = np.asarray(session.gyr, dtype=float).copy()
+    gyr[(session.t_s > 4) & (session.t_s < 9)] = np.nan  # 5 s of forward running without the gyroscope
+    acc = np.asarray(session.acc, dtype=float) * np.array([-1.0, 1.0, 1.0])
+    result = retrogait.analyze(Session(session.t_s, acc, gyr, session.meta))
+    assert any("mirror image" in n for n in result.summary["notes"])
+    steps = result.steps
+    assert steps["quality_flags"].astype(str).str.contains("no_gyro").sum() >= 5
+    assert (steps["direction"] == "unknown").all() and (steps["foot_strike"] == "unknown").all()
+    assert (steps["direction_confidence"] <= 0.5).all() and steps["foot_strike_angle_deg"].isna().all()

@@ -70,6 +70,8 @@ from retrogait.session import Session
 #: significant digits: ``%.6g`` wrote 3600.123 s as 3600.12 and from 10,000 s on to 0.1 s, LONG-4's finding).
 STEP_TIME_FORMATS = {"ic_time_s": "%.6f", "to_time_s": "%.6f"}
 BOUT_TIME_FORMATS = {"start_s": "%.6f", "end_s": "%.6f"}
+#: How the note of a mirror-image foot frame begins (MOUNT-11): its steps without gyroscope are withheld too.
+MIRRORED_NOTE_START = "the acceleration and gyroscope axes are a mirror image"
 #: The text (label) columns of steps.csv; all others are numbers.
 TEXT_COLUMNS = ("side", "direction", "foot_strike", "impact_flags", "vgrf_flags", "activity", "quality_flags")
 
@@ -234,6 +236,8 @@ def _with_no_gyro_stretches(
     frame = AnteriorFrame.of(result.signals) if declared else None
 
     steps, bouts, contacts, notes, entries = join_no_gyro_stretches(result, session, stretches, settings, without_gyro)
+    if any(n.startswith(MIRRORED_NOTE_START) for n in result.summary["notes"]):  # the stretch's acceleration is the
+        steps = _frame_reads_withheld(steps)  # same mirror: its steps read the frame's sign too (REVIEW-53)
     summary = summarize(steps, bouts, result.signals, session)
     summary = {**result.summary, **{k: summary[k] for k in ("all", "per_direction", "per_bout")}}
     summary["notes"] = [*result.summary["notes"], *notes]
@@ -612,7 +616,7 @@ def _frame_reads_withheld(steps: pd.DataFrame) -> pd.DataFrame:
 def _mirrored_note(handed: Handedness) -> str:
     """The note of a foot recording whose acceleration and angular rate are a mirror image (MOUNT-11)."""
     return (
-        f"the acceleration and gyroscope axes are a mirror image of each other (one axis negated, or two swapped, "
+        f"{MIRRORED_NOTE_START} of each other (one axis negated, or two swapped, "
         f"by the export or an axis map?): integrated stride by stride the foot rises or sinks a median "
         f"{100 * handed.rise_m:.0f} cm, {100 * handed.mirrored_rise_m:.0f} cm with the mirror image "
         f"({handed.strides} strides); which axis is wrong cannot be told, so direction and foot_strike are "
