@@ -118,3 +118,19 @@ def test_a_mirrored_foot_withholds_the_steps_of_its_stretch_without_gyroscope_to
     assert steps["quality_flags"].astype(str).str.contains("no_gyro").sum() >= 5
     assert (steps["direction"] == "unknown").all() and (steps["foot_strike"] == "unknown").all()
     assert (steps["direction_confidence"] <= 0.5).all() and steps["foot_strike_angle_deg"].isna().all()
+
+
+def test_a_mirrored_foot_whose_contacts_the_gait_gate_drops_is_told_why() -> None:
+    """REVIEW-54: a mirror can make the gait gate drop every contact (46 here); the note blamed handling, vibration
+    or noise and the handedness test, run on the steps kept, never ran: nothing said the axes were the cause."""
+    bouts = [
+        Bout("still", "still", 0, 1.0),
+        Bout("forward", "walking", 1.2, 20),
+        Bout("backward", "running", 2.0, 20),
+        Bout("still", "still", 0, 1.0),
+    ]
+    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=100.0, seed=2)).session
+    for damage in ("acc x negated", "acc+gyr x/y swapped"):
+        result = retrogait.analyze(_mirrors(session)[damage])
+        notes = [n for n in result.summary["notes"] if "mirror image" in n]
+        assert len(result.steps) == 0 and len(notes) == 1 and "gait gate dropped all 46 contacts" in notes[0]

@@ -236,7 +236,7 @@ def _with_no_gyro_stretches(
     frame = AnteriorFrame.of(result.signals) if declared else None
 
     steps, bouts, contacts, notes, entries = join_no_gyro_stretches(result, session, stretches, settings, without_gyro)
-    if any(n.startswith(MIRRORED_NOTE_START) for n in result.summary["notes"]):  # the stretch's acceleration is the
+    if any(MIRRORED_NOTE_START in n for n in result.summary["notes"]):  # the stretch's acceleration is the
         steps = _frame_reads_withheld(steps)  # same mirror: its steps read the frame's sign too (REVIEW-53)
     summary = summarize(steps, bouts, result.signals, session)
     summary = {**result.summary, **{k: summary[k] for k in ("all", "per_direction", "per_bout")}}
@@ -625,6 +625,16 @@ def _mirrored_note(handed: Handedness) -> str:
     )
 
 
+def _gate_mirrored_note(handed: Handedness, dropped: int) -> str:
+    """The note of a foot recording, mirrored (MOUNT-11), whose contacts the gait gate dropped all (REVIEW-54)."""
+    return (
+        f"the gait gate dropped all {dropped} contacts, and {MIRRORED_NOTE_START} of each other (one axis negated, "
+        f"or two swapped, by the export or an axis map?): integrated stride by stride the foot rises or sinks a "
+        f"median {100 * handed.rise_m:.0f} cm, {100 * handed.mirrored_rise_m:.0f} cm with the mirror image "
+        f"({handed.strides} strides); the gate reads the frame's axes: fix them and analyse again"
+    )
+
+
 def _reversal_note(reversal: FacingReversal, sign_known: bool) -> str:
     """The note of a facing that reverses across standing (MOUNT-1)."""
     at = ", ".join(  # -inf: against the facing a part before this one was firm on (MOUNT-8)
@@ -683,7 +693,12 @@ def gait_contacts(
     if gate.keep.all():
         return contacts, gate.notes
     keep = gate.keep
-    return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), gate.notes
+    notes = gate.notes
+    if not keep.any():  # a mirror-image foot frame can make the gate drop them all: say so (REVIEW-54)
+        handed = foot_handedness(signals, contacts, settings.direction)
+        if handed is not None and handed.mirrored:
+            notes = (*notes, _gate_mirrored_note(handed, len(contacts)))
+    return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), notes
 
 
 #: Readings of a coarsely quantised recording that its samples cannot tell apart, analysed besides it ...
