@@ -26,11 +26,12 @@ from retrogait.session import read_session
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
 
-def simulated_shank(minutes: float, folder: Path) -> Path:
+def simulated_shank(minutes: float, folder: Path, placement: str = "shank") -> Path:
     """A simulated shank session (still, forward running at 3.0 m/s, backward at 2.5 m/s, still; 200 Hz,
     6 axes; seed 0), written once into ``folder`` and reused: the simulator's gait is what the analysis
-    is built for (a hand-made periodic signal was read as hundreds of short bouts and took other paths)."""
-    path = folder / f"shank_{minutes:g}min.csv"
+    is built for (a hand-made periodic signal was read as hundreds of short bouts and took other paths).
+    ``placement``: the same gait at another placement (``foot``: MOUNT-11's check)."""
+    path = folder / f"{placement}_{minutes:g}min.csv"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         run_s = max(60.0 * minutes - 10.0, 2.0) / 2
@@ -40,7 +41,7 @@ def simulated_shank(minutes: float, folder: Path) -> Path:
             Bout("backward", "running", 2.5, run_s),
             Bout("still", "still", 0.0, 5.0),
         ]
-        config = SimulationConfig(placement="shank", bouts=bouts, sample_rate_hz=200.0, seed=0)
+        config = SimulationConfig(placement=placement, bouts=bouts, sample_rate_hz=200.0, seed=0)
         write_simulation(simulate(config), path)
     return path
 

@@ -1,7 +1,7 @@
 """Benchmark: `retrogait analyze` of 1 h of this tree against another tree's code, in alternating pairs.
 
 Usage: python scripts/bench_analyze_pairs.py BASE_SRC [--pairs 6] [--minutes 60] [--no-report-only] [--when-idle F]
-                                              [--data DIR]
+                                              [--placement shank] [--data DIR]
 BASE_SRC is the ``src`` folder of the code to compare with (e.g. ``git archive COMMIT src | tar -x -C DIR``,
 then DIR/src); it is put first on ``PYTHONPATH`` for its runs. Each pair runs the bare ``pandas.read_csv``
 process of ``bench_analyze.py`` (the issue's reference), then the base and this tree's ``retrogait analyze``
@@ -58,13 +58,14 @@ def main() -> None:
     parser.add_argument("base_src", type=Path)
     parser.add_argument("--pairs", type=int, default=6)
     parser.add_argument("--minutes", type=float, default=60.0)
+    parser.add_argument("--placement", default="shank", help="the simulated session's placement (shank, foot)")
     parser.add_argument("--no-report-only", action="store_true", help="time only `--no-report`")
     parser.add_argument("--when-idle", type=float, default=0.0, help="idle share to wait for before each pair")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
     args = parser.parse_args()
     print(compile_package())
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.base_src)], check=True)
-    path = simulated_shank(args.minutes, args.data)
+    path = simulated_shank(args.minutes, args.data, args.placement)
     trees = {"base": str(args.base_src.resolve()), "this": ""}
     variants: dict[str, list[str]] = {"--no-report": ["--no-report"]}
     if not args.no_report_only:

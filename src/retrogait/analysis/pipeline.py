@@ -37,6 +37,7 @@ from retrogait.analysis.flight_check import slow_flights_as_walking
 from retrogait.analysis.footstrike import FOOT_STRIKE_COLUMNS, step_foot_strikes, transient_strike_classes
 from retrogait.analysis.gait_gate import gait_gate
 from retrogait.analysis.gyro_stretches import DECLARED_SOURCES, join_no_gyro_stretches, no_gyro_stretches
+from retrogait.analysis.handedness import Handedness, foot_handedness
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
 from retrogait.analysis.leg_rhythm import LegRhythm, both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
@@ -69,6 +70,8 @@ from retrogait.session import Session
 #: significant digits: ``%.6g`` wrote 3600.123 s as 3600.12 and from 10,000 s on to 0.1 s, LONG-4's finding).
 STEP_TIME_FORMATS = {"ic_time_s": "%.6f", "to_time_s": "%.6f"}
 BOUT_TIME_FORMATS = {"start_s": "%.6f", "end_s": "%.6f"}
+#: How the note of a mirror-image foot frame begins (MOUNT-11): its steps without gyroscope are withheld too.
+MIRRORED_NOTE_START = "the acceleration and gyroscope axes are a mirror image"
 #: The text (label) columns of steps.csv; all others are numbers.
 TEXT_COLUMNS = ("side", "direction", "foot_strike", "impact_flags", "vgrf_flags", "activity", "quality_flags")
 
@@ -249,6 +252,8 @@ def _with_no_gyro_stretches(
     frame = AnteriorFrame.of(result.signals) if declared else None
 
     steps, bouts, contacts, notes, entries = join_no_gyro_stretches(result, session, stretches, settings, without_gyro)
+    if any(MIRRORED_NOTE_START in n for n in result.summary["notes"]):  # the stretch's acceleration is the
+        steps = _frame_reads_withheld(steps)  # same mirror: its steps read the frame's sign too (REVIEW-53)
     summary = summarize(steps, bouts, result.signals, session)
     summary = {**result.summary, **{k: summary[k] for k in ("all", "per_direction", "per_bout")}}
     summary["notes"] = [*result.summary["notes"], *notes]
@@ -583,7 +588,7 @@ def _analyze_session(
         if effort_total is not None
         else np.zeros(0)
     )
-    steps = steps.reindex(columns=list(STEP_COLUMNS))
+    steps, mirror_notes = _frame_checked(steps.reindex(columns=list(STEP_COLUMNS)), signals, contacts, settings)
     steps = steps.assign(**{c: _shared_text(steps[c]) for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, declared_signals, session)
     declared = anterior_axis or session.meta.anterior_axis
@@ -592,6 +597,7 @@ def _analyze_session(
         *flight_notes,
         *evidence.axis_notes(steps, declared, settings),
         *([vertical_note] if vertical_note else []),
+        *mirror_notes,
     ]
     notes += placement_notes(declared_signals, bouts)  # a sensor that turns unlike its declared segment
     if reversal is not None:
@@ -599,6 +605,50 @@ def _analyze_session(
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
     return AnalysisResult(steps, bouts, summary, declared_signals, contacts, declared_facing_seen=seen)
+
+
+def _frame_checked(
+    steps: pd.DataFrame, signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
+) -> tuple[pd.DataFrame, list[str]]:
+    """``steps`` and the note of the foot's handedness test (MOUNT-11): in a mirror-image frame the numbers stand,
+    what reads the frame's sign does not (:func:`_frame_reads_withheld`)."""
+    handed = foot_handedness(signals, contacts, settings.direction)
+    if handed is None or not handed.mirrored:
+        return steps, []
+    return _frame_reads_withheld(steps), [_mirrored_note(handed)]
+
+
+def _frame_reads_withheld(steps: pd.DataFrame) -> pd.DataFrame:
+    """``steps`` with direction and foot strike ``unknown`` (confidence at most 0.5) and the strike angle NaN:
+    in a mirror-image frame their signs are not read (MOUNT-11); every other column stands."""
+    steps = steps.copy()
+    for label in ("direction", "foot_strike"):
+        steps[label] = "unknown"
+        steps[f"{label}_confidence"] = np.minimum(steps[f"{label}_confidence"].to_numpy(dtype=float), 0.5)
+    steps["foot_strike_angle_deg"] = np.nan
+    return steps
+
+
+def _mirrored_note(handed: Handedness) -> str:
+    """The note of a foot recording whose acceleration and angular rate are a mirror image (MOUNT-11)."""
+    return (
+        f"{MIRRORED_NOTE_START} of each other (one axis negated, or two swapped, "
+        f"by the export or an axis map?): integrated stride by stride the foot rises or sinks a median "
+        f"{100 * handed.rise_m:.0f} cm, {100 * handed.mirrored_rise_m:.0f} cm with the mirror image "
+        f"({handed.strides} strides); which axis is wrong cannot be told, so direction and foot_strike are "
+        f"`unknown` (confidence at most 0.5) and foot_strike_angle_deg NaN; the other columns stand, measured in "
+        f"the mirrored frame (contact times and impact read its axes: check them once the axes are fixed)"
+    )
+
+
+def _gate_mirrored_note(handed: Handedness, dropped: int) -> str:
+    """The note of a foot recording, mirrored (MOUNT-11), whose contacts the gait gate dropped all (REVIEW-54)."""
+    return (
+        f"the gait gate dropped all {dropped} contacts, and {MIRRORED_NOTE_START} of each other (one axis negated, "
+        f"or two swapped, by the export or an axis map?): integrated stride by stride the foot rises or sinks a "
+        f"median {100 * handed.rise_m:.0f} cm, {100 * handed.mirrored_rise_m:.0f} cm with the mirror image "
+        f"({handed.strides} strides); the gate reads the frame's axes: fix them and analyse again"
+    )
 
 
 def _reversal_note(reversal: FacingReversal, sign_known: bool) -> str:
@@ -659,7 +709,12 @@ def gait_contacts(
     if gate.keep.all():
         return contacts, gate.notes
     keep = gate.keep
-    return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), gate.notes
+    notes = gate.notes
+    if not keep.any():  # a mirror-image foot frame can make the gate drop them all: say so (REVIEW-54)
+        handed = foot_handedness(signals, contacts, settings.direction)
+        if handed is not None and handed.mirrored:
+            notes = (*notes, _gate_mirrored_note(handed, len(contacts)))
+    return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), notes
 
 
 #: Readings of a coarsely quantised recording that its samples cannot tell apart, analysed besides it ...
