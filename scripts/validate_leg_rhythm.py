@@ -97,8 +97,11 @@ def legs() -> Iterator[Row]:
         yield Row("legs", 1, f"sample_data/{f}", rhythm, flagged, cadence, float("nan"))
 
 
-def sims() -> Iterator[Row]:
-    for seed in range(1, 21):
+def simulated_legs(seeds: range) -> Iterator[tuple[str, Session, str, int]]:
+    """(name, session, placement, seed) of the simulated legs without gyroscope: each seed and simulator version, a
+    shank and a foot, walking and running forward and backward, decimated (anti-aliased, as low_rates) to a rate
+    of RATES_HZ (shared with validate_live_leg_check.py)."""
+    for seed in seeds:
         for version in (2, 1):
             for placement in ("shank", "foot"):
                 for activity, speeds in SPEEDS:
@@ -113,10 +116,15 @@ def sims() -> Iterator[Row]:
                             seed=seed,
                             version=version,
                         )
-                        session = decimated(simulate(config).session, rate)  # anti-aliased, as low_rates
-                        rhythm, flagged, cadence = judged(session, placement)
+                        session = decimated(simulate(config).session, rate)
                         name = f"seed {seed} v{version} {placement} {activity} {speed} m/s {direction} {rate:g} Hz"
-                        yield Row("sim", int(seed > 10), name, rhythm, flagged, cadence, float("nan"))
+                        yield name, session, placement, seed
+
+
+def sims() -> Iterator[Row]:
+    for name, session, placement, seed in simulated_legs(range(1, 21)):
+        rhythm, flagged, cadence = judged(session, placement)
+        yield Row("sim", int(seed > 10), name, rhythm, flagged, cadence, float("nan"))
 
 
 def _fmt(r: Row) -> str:

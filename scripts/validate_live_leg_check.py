@@ -29,8 +29,7 @@ from retrogait.live.online import LiveStep, OnlineStepDetector
 from retrogait.session import Session, read_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 from validate_gait_gate import real_recordings
-from validate_leg_rhythm import LEG_NAMES, RATES_HZ, ROOT, SPEEDS
-from validate_low_rates import decimated
+from validate_leg_rhythm import LEG_NAMES, ROOT, simulated_legs
 from validate_phone import read_trace
 
 PACKET = 8
@@ -90,24 +89,8 @@ def legs() -> Iterator[dict[str, object]]:
 
 
 def sims(seeds: int) -> Iterator[dict[str, object]]:
-    for seed in range(1, seeds + 1):
-        for version in (2, 1):
-            for placement in ("shank", "foot"):
-                for activity, speeds in SPEEDS:
-                    for k, direction in enumerate(("forward", "backward")):
-                        speed = speeds[(seed + k) % 2]
-                        rate = RATES_HZ[(seed + version + k) % len(RATES_HZ)]
-                        config = SimulationConfig(
-                            placement,
-                            [Bout(direction, activity, speed, 30.0)],
-                            sample_rate_hz=200.0,
-                            with_gyro=False,
-                            seed=seed,
-                            version=version,
-                        )
-                        session = decimated(simulate(config).session, rate)
-                        name = f"seed {seed} v{version} {placement} {activity} {speed} m/s {direction} {rate:g} Hz"
-                        yield compared(name, session, placement)
+    for name, session, placement, _ in simulated_legs(range(1, seeds + 1)):
+        yield compared(name, session, placement)
     # a trunk walking read as a shank: both legs' steps (test_leg_rhythm's case)
     for seed in range(1, seeds + 1):
         for speed in (1.0, 1.4):
