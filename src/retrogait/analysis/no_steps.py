@@ -14,10 +14,11 @@ SHORT_WINDOWS = 2.0
 
 
 def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
-    """The note of an analysis that found no step: how long the sensor moved (s, samples outside gaps whose |a|
-    is not quiet by the gait gate's ``quiet_window_s``/``quiet_std_ms2``) and why that gave no step: hardly any movement (under one stride of the
-    slowest steps, 2 x ``phone_steps.max_step_s``), movement too short for the gait checks' windows (under
-    ``SHORT_WINDOWS`` x ``phone_steps.window_s``), or movement that does not repeat as steps do."""
+    """The note of an analysis that found no step: how long the sensor moved (s: samples outside gaps whose |a| is
+    not quiet by the gait gate's ``quiet_window_s``/``quiet_std_ms2``) and why that gave no step: hardly any
+    movement (under one stride of the slowest steps, 2 x ``phone_steps.max_step_s``), movement too short for the
+    gait checks' windows (under ``SHORT_WINDOWS`` x ``phone_steps.window_s``), or movement that does not repeat as
+    steps do."""
     fs_hz = signals.fs_hz
     measured = ~signals.gap
     gate = settings.gait_gate  # the gate's quiet sensor: a lower back's still mask also holds slow walking
