@@ -44,7 +44,7 @@ from retrogait.analysis.mounting import MountingChange, mounting_changes
 from retrogait.analysis.no_steps import no_steps_note
 from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
-from retrogait.analysis.quality import step_flags, with_flag
+from retrogait.analysis.quality import bridged_unmeasured, step_flags, with_flag
 from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -618,6 +618,7 @@ def _analyze_session(
     if reversal is not None:  # MOUNT-1
         flags = with_flag(flags, reversal.changed, "remounted")
     steps["quality_flags"] = flags.astype(object)
+    steps = bridged_unmeasured(steps, signals, contacts, settings.impact, settings.quality)  # EDGE-197
     steps[EFFORT_COLUMN] = (
         effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, effort_total.result())
         if effort_total is not None
