@@ -77,7 +77,13 @@ def test_bridge_is_linear_and_limited_in_time() -> None:
     assert count == 1 and times.tolist() == [t[5]]
     assert out[5, 0] == pytest.approx(5.0)
     assert np.isnan(out[10:13, 1]).all()
-    assert BRIDGE_MAX_S == pytest.approx(0.025)
+    t200 = np.arange(40) / 200.0  # 200 Hz: four in a row lie 25 ms apart at their neighbours, five 30 ms
+    acc200 = np.ones((40, 3))
+    acc200[5:9, 0] = np.nan
+    acc200[20:25, 1] = np.nan
+    out, _, count = bridge_missing(t200, acc200)
+    assert count == 4 and np.isfinite(out[5:9, 0]).all() and np.isnan(out[20:25, 1]).all()
+    assert 4 / 200.0 < BRIDGE_MAX_S < 6 / 200.0
 
 
 def test_session_file_keeps_an_empty_cell(tmp_path: Path) -> None:
