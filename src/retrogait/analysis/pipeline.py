@@ -322,16 +322,7 @@ def _analyze_by_mounting(
             if k:  # the declared axes describe the mounting the recording started on, not this one
                 part = part.with_meta(anterior_axis=None, vertical_axis=None)
             declared = None if k else anterior_axis
-            result = analyze(
-                part,
-                placement,
-                side,
-                declared,
-                settings=settings,
-                mounting=False,
-                declared_facing_seen=seen,
-                say_no_steps=False,
-            )
+            result = _analyze(part, placement, side, declared, None, settings, False, seen)  # no note of no steps
             if both_legs:
                 result = read_as_both_legs(result, part, settings, mounting=False)
             seen = seen or (k == 0 and result.declared_facing_seen)

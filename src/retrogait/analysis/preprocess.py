@@ -110,7 +110,6 @@ def preprocess(
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
-    bridged = on_grid(bridged_t, t_grid, fs_hz) if bridged_t.size else None
     del acc, gyr, clipped_raw  # interpolated onto the grid (where they were not on it): not read again
     notes += _timing_notes(t, _timestamp_gaps(session, t_grid, gap, gyr_u is not None), fs_hz, placement, placed)
     _refuse_nothing_to_analyse(acc_u, gap, where, notes)
@@ -151,7 +150,7 @@ def preprocess(
         gravity_removed=gravity_removed(session),
         sensor_to_body=rot,
         acc_quantum_g=quantum_g,
-        bridged=bridged,
+        bridged=on_grid(bridged_t, t_grid, fs_hz) if bridged_t.size else None,  # EDGE-197
     )
 
 
