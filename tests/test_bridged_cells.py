@@ -92,3 +92,15 @@ def test_session_file_keeps_an_empty_cell(tmp_path: Path) -> None:
     back = read_session(write_session(session, tmp_path / "session.csv"))
     assert back.n_samples == rows
     np.testing.assert_array_equal(np.isnan(back.acc), np.isnan(session.acc))
+
+
+def test_info_median_leaves_an_empty_acceleration_cell_out(tmp_path: Path) -> None:
+    """REVIEW-55: ``info``'s |acc| median of a file with an empty acceleration cell is read from the rows with
+    all three values, not printed as ``nan``."""
+    from retrogait.summary import session_overview
+
+    clean, _ = _csv(tmp_path / "clean.csv", "shank", 0.0)
+    damaged, _ = _csv(tmp_path / "damaged.csv", "shank", 0.01)
+    median = session_overview(load_input(damaged)).median_acc_norm_ms2
+    assert np.isfinite(median)
+    assert median == pytest.approx(session_overview(load_input(clean)).median_acc_norm_ms2, rel=0.01)
