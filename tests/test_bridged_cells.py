@@ -104,3 +104,16 @@ def test_info_median_leaves_an_empty_acceleration_cell_out(tmp_path: Path) -> No
     median = session_overview(load_input(damaged)).median_acc_norm_ms2
     assert np.isfinite(median)
     assert median == pytest.approx(session_overview(load_input(clean)).median_acc_norm_ms2, rel=0.01)
+
+
+def test_the_bridge_never_extrapolates_out_of_order_or_timeless_rows() -> None:
+    """REVIEW-56: preprocess bridges before it sorts (an API Session's times may be out of order): a missing value
+    whose time does not lie between its neighbours' (or is NaN) is not bridged (it stays a gap), never extrapolated."""
+    acc = np.ones((5, 3))
+    acc[:, 0] = [1.0, 2.0, np.nan, 3.0, 4.0]
+    for t2 in (0.1, np.nan):
+        t = np.array([0.0, 0.005, t2, 0.010, 0.015])
+        out, times, count = bridge_missing(t, acc)
+        assert count == 0 and times.size == 0 and np.isnan(out[2, 0])
+    out, _, count = bridge_missing(np.array([0.0, 0.005, 0.0075, 0.010, 0.015]), acc)
+    assert count == 1 and out[2, 0] == pytest.approx(2.5)

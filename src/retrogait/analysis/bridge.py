@@ -23,7 +23,7 @@ def bridge_missing(
     t_s: NDArray[np.float64], acc: NDArray[np.float64], max_s: float = BRIDGE_MAX_S
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
     """``(acc, times, values)``: ``acc`` (n, 3) with each NaN whose axis has finite values before and after it at
-    most ``max_s`` (s) apart in ``t_s`` (s, increasing) replaced by linear interpolation in time; the times (s) of
+    most ``max_s`` (s) apart in ``t_s`` (s) and its own time between theirs replaced by linear interpolation in time; the times (s) of
     the rows with a bridged value; how many values were bridged. Other NaN stay (left out as gaps)."""
     missing = np.isnan(acc)
     if not missing.any():
@@ -42,6 +42,8 @@ def bridge_missing(
         left, right = good[after - 1], good[after]
         span = t_s[right] - t_s[left]
         short = (span > 0.0) & (span <= max_s * (1.0 + 1e-6))
+        # its own time between its neighbours' (times out of order or NaN: never extrapolated, REVIEW-56)
+        short &= (t_s[at] > t_s[left]) & (t_s[at] < t_s[right])
         at, left, right, span = at[short], left[short], right[short], span[short]
         w = (t_s[at] - t_s[left]) / span
         out[at, k] = acc[left, k] * (1.0 - w) + acc[right, k] * w
