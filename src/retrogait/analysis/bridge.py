@@ -23,8 +23,9 @@ def bridge_missing(
     t_s: NDArray[np.float64], acc: NDArray[np.float64], max_s: float = BRIDGE_MAX_S
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
     """``(acc, times, values)``: ``acc`` (n, 3) with each NaN whose axis has finite values before and after it at
-    most ``max_s`` (s) apart in ``t_s`` (s) and its own time between theirs replaced by linear interpolation in time; the times (s) of
-    the rows with a bridged value; how many values were bridged. Other NaN stay (left out as gaps)."""
+    most ``max_s`` (s) apart in ``t_s`` (s), its own time between theirs, replaced by linear interpolation in time;
+    the times (s) of the rows with a bridged value; how many values were bridged. Other NaN stay (left out as gaps:
+    times out of order or NaN are never extrapolated, REVIEW-56)."""
     missing = np.isnan(acc)
     if not missing.any():
         return acc, np.zeros(0), 0
