@@ -117,3 +117,31 @@ def test_the_bridge_never_extrapolates_out_of_order_or_timeless_rows() -> None:
         assert count == 0 and times.size == 0 and np.isnan(out[2, 0])
     out, _, count = bridge_missing(np.array([0.0, 0.005, 0.0075, 0.010, 0.015]), acc)
     assert count == 1 and out[2, 0] == pytest.approx(2.5)
+
+
+def test_compare_says_how_many_impact_values_bridged_cells_left_out() -> None:
+    """REVIEW-57: compare's flag table counts a bridged step clean (its columns unchanged), so its caveats say how
+    many contacts per direction carry ``bridged`` and that their impact values (NaN) are left out of those metrics."""
+    from retrogait.compare.core import compare_directions
+    from retrogait.compare.sentences import caveats_for
+
+    rng = np.random.default_rng(3)
+    n = 40
+    steps = pd.DataFrame(
+        {
+            "direction": ["forward"] * n + ["backward"] * n,
+            "ic_time_s": np.arange(2 * n) * 0.7,
+            "cadence_spm": rng.normal(170.0, 3.0, 2 * n),
+            "impact_peak_g": rng.normal(8.0, 1.0, 2 * n),
+            "quality_flags": [""] * (2 * n),
+            "impact_flags": [""] * (2 * n),
+        }
+    )
+    hit = np.r_[0:3, n : n + 5]
+    steps.loc[hit, "quality_flags"] = "bridged"
+    steps.loc[hit, "impact_flags"] = "bridged"
+    steps.loc[hit, "impact_peak_g"] = np.nan
+    said = [c for c in caveats_for(compare_directions(steps)) if "bridged" in c]
+    assert len(said) == 1 and "3 forward, 5 backward" in said[0] and "left out" in said[0]
+    clean = steps.assign(quality_flags="", impact_flags="")
+    assert not any("bridged" in c for c in caveats_for(compare_directions(clean)))
