@@ -127,7 +127,8 @@ def test_a_geneactiv_csv_part_starts_its_time_line_where_the_whole_reading_does(
     lines = path.read_bytes().split(b"\r\n")
     first = next(k for k, line in enumerate(lines) if line[:2] == b"20")
     fields = lines[first].split(b",")
-    lines[first] = b",".join([fields[0], b"oops", *fields[2:]])  # its x not a number: a row dropped
+    # x, y and z not numbers: a row dropped (one value missing beside others keeps its row: EDGE-197)
+    lines[first] = b",".join([fields[0], b"oops", b"oops", b"oops", *fields[4:]])
     path.write_bytes(b"\r\n".join(lines))
     whole = load_session(path)
     assert whole.meta.extra["import_dropped_detail"] == "row_not_a_number=1"

@@ -466,7 +466,7 @@ def _session_of(
     # by name, in the order t, acc x y z, gyr x y z, whatever the file's order (EDGE-44)
     numeric = [*CORE_COLUMNS, *(GYR_COLUMNS if GYR_COLUMNS[0] in columns else ())]
     values = frame[numeric].to_numpy(dtype=np.float64)
-    bad = _first_bad_value([values[:, :4]], values[:, 4:7] if len(numeric) == 7 else None)
+    bad = _first_bad_value([values[:, 0], values[:, 1:4]], values[:, 4:7] if len(numeric) == 7 else None)
     if bad is not None:
         row, col, why = bad
         raise InputFileError(path, f"column {numeric[col]} {why}", first_data_line + row)
@@ -641,13 +641,14 @@ def session_problem(session: Session, max_acc_g: float = MAX_ACC_G) -> str | Non
 def _first_bad_value(core: list[NDArray[np.float64]], gyr: NDArray[np.float64] | None) -> tuple[int, int, str] | None:
     """(row, column, why) of the first value (by row, then column) a session may not hold, or None:
     ``core`` the arrays of t and acc x y z ((n,) or (n, k) each, columns counted in that order), ``gyr``
-    (n, 3) after them. Every value finite, except that a row's three gyroscope cells may all be empty (NaN):
+    (n, 3) after them. Every value finite, except that an acceleration cell may be empty (NaN: no value recorded
+    there, EDGE-197) and a row's three gyroscope cells may all be empty (NaN):
     no gyroscope value at that time (EDGE-46)."""
     found: list[tuple[int, int, str]] = []
     col = 0
     for values in core:
         block = values.reshape(len(values), -1)
-        bad = _first_not_finite(block)
+        bad = _first_not_finite(block, empty_allowed=col > 0)
         if bad is not None:
             found.append((bad[0], col + bad[1], "is empty or not finite"))
         col += block.shape[1]
@@ -661,11 +662,15 @@ def _first_bad_value(core: list[NDArray[np.float64]], gyr: NDArray[np.float64] |
     return min(found) if found else None
 
 
-def _first_not_finite(values: NDArray[np.float64]) -> tuple[int, int] | None:
-    """(row, column) of the first value that is NaN or infinite, or None."""
+def _first_not_finite(values: NDArray[np.float64], empty_allowed: bool = False) -> tuple[int, int] | None:
+    """(row, column) of the first value that is NaN or infinite (``empty_allowed``: infinite only: an acceleration
+    cell left empty, no value recorded there, EDGE-197), or None."""
     if np.isfinite(values).all():
         return None
-    row, col = np.argwhere(~np.isfinite(values))[0]
+    bad = np.isinf(values) if empty_allowed else ~np.isfinite(values)
+    if not bad.any():
+        return None
+    row, col = np.argwhere(bad)[0]
     return int(row), int(col)
 
 

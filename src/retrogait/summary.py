@@ -60,7 +60,9 @@ def session_overview(session: Session) -> SessionOverview:
     measured = measured_rate_hz(session.t_s)
     clipped = float(clipped_mask(session.acc, meta.acc_range_g).mean()) if meta.acc_range_g is not None else None
     with np.errstate(over="ignore"):  # a value near 1e300 read as written: its norm is inf, not a warning (EDGE-28)
-        median_acc_norm = float(np.median(np.linalg.norm(session.acc, axis=1)))
+        norm = np.linalg.norm(session.acc, axis=1)
+    present = norm[~np.isnan(norm)]  # a row with an empty acceleration cell (EDGE-197) left out (REVIEW-55)
+    median_acc_norm = float(np.median(present)) if present.size else float("nan")
     return SessionOverview(
         placement=meta.placement,
         side=meta.side,

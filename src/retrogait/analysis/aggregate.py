@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.gyro_stretches import NO_GYRO_FLAG
 from retrogait.analysis.impact import mean_cadence_spm
+from retrogait.analysis.quality import BRIDGED_FLAG
 from retrogait.dsp import running_median
 
 #: Per-step metrics summarised by their median and mean (cadence is not: see cadence_aggregate).
@@ -40,11 +41,10 @@ QUALITY_FLAGS: Final = ("clipped", "low_rate", "gap")
 
 def flags_of(quality_flags: pd.Series) -> tuple[str, ...]:
     """The flags counted per group (``flagged_steps``): QUALITY_FLAGS, and ``no_gyro`` (steps found without the
-    gyroscope in a stretch it missed, GYRO-1) when a step carries it (a summary without such a stretch is as
-    before)."""
-    return (
-        (*QUALITY_FLAGS, NO_GYRO_FLAG) if quality_flags.str.contains(NO_GYRO_FLAG, regex=False).any() else QUALITY_FLAGS
-    )
+    gyroscope in a stretch it missed, GYRO-1) and ``bridged`` (EDGE-197) when a step carries it (a summary without
+    them is as before)."""
+    extra = tuple(f for f in (NO_GYRO_FLAG, BRIDGED_FLAG) if quality_flags.str.contains(f, regex=False).any())
+    return (*QUALITY_FLAGS, *extra)
 
 
 def cadence_aggregate(step_times_s: NDArray[np.float64]) -> dict[str, Any]:

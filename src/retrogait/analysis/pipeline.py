@@ -42,9 +42,10 @@ from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, st
 from retrogait.analysis.leg_rhythm import LegRhythm, both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.mounting import MountingChange, mounting_changes
+from retrogait.analysis.no_steps import no_steps_note
 from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
-from retrogait.analysis.quality import step_flags, with_flag
+from retrogait.analysis.quality import bridged_unmeasured, step_flags, with_flag
 from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -87,6 +88,7 @@ def analyze(
     *,
     mounting: bool = True,
     declared_facing_seen: bool = False,
+    say_no_steps: bool = True,
 ) -> AnalysisResult:
     """Analyse every step of a session.
 
@@ -101,12 +103,31 @@ def analyze(
             frame; False: one frame for the whole session.
         declared_facing_seen: an earlier part of the recording was firm on the declared facing, so steps firm
             against it here were re-mounted (parts.py, MOUNT-8; ``AnalysisResult.declared_facing_seen`` passes it on).
+        say_no_steps: an analysis that finds no step says why in a note (no_steps.py, IMPORT-29); False for a part
+            of a recording, whose caller says it of the whole.
 
     Raises:
         RetrogaitError: one line when the recording cannot be analysed at all (too short, below 20 Hz,
             flat, unknown units, longer than the memory available holds: memory.py). Recordings without gait give
-            an empty steps table instead.
+            an empty steps table instead, with a note saying why (IMPORT-29).
     """
+    result = _analyze(
+        source, placement, side, anterior_axis, forward_segment_s, settings, mounting, declared_facing_seen
+    )
+    return said_if_no_steps(result, settings) if say_no_steps else result
+
+
+def _analyze(
+    source: Session | str | os.PathLike[str],
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    forward_segment_s: tuple[float, float] | None,
+    settings: AnalysisSettings | None,
+    mounting: bool,
+    declared_facing_seen: bool,
+) -> AnalysisResult:
+    """:func:`analyze` without the note of no steps."""
     max_acc_g = None if settings is None else settings.preprocess.max_acc_g  # for the units' check (EDGE-131)
     given = settings
     session = (
@@ -148,6 +169,18 @@ def analyze(
     return _one_leg_checked(result, session, anterior_axis, given, forward_segment_s, mounting=mounting)
 
 
+def said_if_no_steps(result: AnalysisResult, settings: AnalysisSettings | None) -> AnalysisResult:
+    """``result`` with the note of why no step was found (no_steps.py, IMPORT-29) where its steps table is empty."""
+    if len(result.steps) == 0:
+        parts = [key for key in ("parts", "mountings") if isinstance(result.summary.get(key), list)]
+        if parts:  # joined parts: the whole's signals are not held (parts.py), so no movement is measured
+            result.summary["notes"].append(f"no steps found in any of the {len(result.summary[parts[0]])} {parts[0]}")
+        else:
+            used = settings or preset_settings(result.signals.placement)
+            result.summary["notes"].append(no_steps_note(result.signals, used))
+    return result
+
+
 def _one_leg_checked(
     result: AnalysisResult,
     session: Session,
@@ -165,7 +198,9 @@ def _one_leg_checked(
     if rhythm is None or not rhythm.both_legs:
         return result
     as_other = settings_as_other(given, sig.placement)
-    again = analyze(session, "other", None, anterior_axis, forward_segment_s, as_other, mounting=mounting)
+    again = analyze(
+        session, "other", None, anterior_axis, forward_segment_s, as_other, mounting=mounting, say_no_steps=False
+    )
     again.summary["notes"].append(both_legs_note(rhythm, sig.placement))
     again.summary["declared_placement"] = sig.placement  # what was declared beside what was analysed (EDGE-192)
     return again
@@ -197,7 +232,15 @@ def read_as_both_legs(
     sig = result.signals
     if not reads_one_leg(sig.placement, sig.gyr_dps is not None):
         return result
-    again = analyze(session, "other", None, None, settings=settings_as_other(given, sig.placement), mounting=mounting)
+    again = analyze(
+        session,
+        "other",
+        None,
+        None,
+        settings=settings_as_other(given, sig.placement),
+        mounting=mounting,
+        say_no_steps=False,
+    )
     again.summary["notes"].append(
         f"declared {sig.placement} without a gyroscope: another part or mounting of the recording shows both legs' "
         "steps (PHONE-17), so this one too is analysed as a sensor that sees both legs (--placement other)"
@@ -300,9 +343,7 @@ def _analyze_by_mounting(
             if k:  # the declared axes describe the mounting the recording started on, not this one
                 part = part.with_meta(anterior_axis=None, vertical_axis=None)
             declared = None if k else anterior_axis
-            result = analyze(
-                part, placement, side, declared, settings=settings, mounting=False, declared_facing_seen=seen
-            )
+            result = _analyze(part, placement, side, declared, None, settings, False, seen)  # no note of no steps
             if both_legs:
                 result = read_as_both_legs(result, part, settings, mounting=False)
             seen = seen or (k == 0 and result.declared_facing_seen)
@@ -463,7 +504,13 @@ def _analyze_across_gaps(
         lambda part: part_of(session, display, part),
         session.duration_s,
         lambda one, declared_facing_seen=False: analyze(
-            one, placement, side, anterior_axis, settings=settings, declared_facing_seen=declared_facing_seen
+            one,
+            placement,
+            side,
+            anterior_axis,
+            settings=settings,
+            declared_facing_seen=declared_facing_seen,
+            say_no_steps=False,
         ),
         lambda _one: settings,
         part_s,
@@ -583,6 +630,7 @@ def _analyze_session(
     if reversal is not None:  # MOUNT-1
         flags = with_flag(flags, reversal.changed, "remounted")
     steps["quality_flags"] = flags.astype(object)
+    steps = bridged_unmeasured(steps, signals, contacts, settings.impact, settings.quality)  # EDGE-197
     steps[EFFORT_COLUMN] = (
         effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, effort_total.result())
         if effort_total is not None

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 from numpy.typing import NDArray
 
+from retrogait.analysis.bridge import BRIDGE_MAX_S, bridge_missing, on_grid
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.gyro_lag import gyro_lag, lag_note, shifted_back
 from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
@@ -115,7 +116,7 @@ def preprocess(
     notes: list[str] = _reading_notes(session)
     if given is None and placement == "other" and not any("--placement" in note for note in notes):
         notes.append(PLACEMENT_NOT_GIVEN_NOTE)  # the import's default, said (EDGE-185)
-    t, acc, gyr, fs_hz, quantum_g = _checked_samples(session, where, settings, notes)
+    t, acc, gyr, fs_hz, quantum_g, bridged_t = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g, notes)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
@@ -159,6 +160,7 @@ def preprocess(
         gravity_removed=gravity_removed(session),
         sensor_to_body=rot,
         acc_quantum_g=quantum_g,
+        bridged=on_grid(bridged_t, t_grid, fs_hz) if bridged_t.size else None,  # EDGE-197
     )
 
 
@@ -201,14 +203,17 @@ def _reading_notes(session: Session) -> list[str]:
 
 def _checked_samples(
     session: Session, where: str, settings: PreprocessSettings, notes: list[str]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float, float | None]:
-    """Plausible samples in m/s^2 and deg/s, the rate (Hz) and the acceleration's quantum (g, None when its
-    values lie on no grid: resolution.acc_quantum_g); refuses too few, too slow or too short.
+) -> tuple[
+    NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float, float | None, NDArray[np.float64]
+]:
+    """Plausible samples in m/s^2 and deg/s, the rate (Hz), the acceleration's quantum (g, None when its
+    values lie on no grid: resolution.acc_quantum_g) and the times (s) of the samples with a missing acceleration
+    value bridged (bridge.py, EDGE-197); refuses too few, too slow or too short.
 
     Missing values and samples beyond any sensor's range (1e300, a declared range exceeded) are dropped
     with a note: they become gaps, and the rest is analysed. With ``acc_gravity: removed`` in the header
     the acceleration is taken as m/s^2 and gravity is put back along the vertical of the movement."""
-    t, acc, gyr = _finite_rows(session, notes)
+    t, acc, gyr, bridged_t = _finite_rows(session, notes)
     if t.size < 10:
         raise RetrogaitError(f"{where}: too few valid samples ({t.size}) to analyse")
     fs_hz = recording_rate_hz(t, session.meta.sample_rate_hz)
@@ -227,7 +232,7 @@ def _checked_samples(
         acc = acc * _acc_scale(acc, fs_hz, where, notes)
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     _refuse_too_few_plausible(t, where, notes)
-    quantum_g = acc_quantum_g(acc)
+    quantum_g = acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)  # measured values only
     notes += _quantum_notes(quantum_g)
     if not is_coarse(quantum_g):  # a coarse axis rests on one level while another moves: no stuck axis told
         t, acc, gyr = _without_stuck_axis(t, acc, gyr, fs_hz, notes)
@@ -236,7 +241,7 @@ def _checked_samples(
         gyr = gyr * _gyr_scale(acc, gyr, notes)
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
-    return t, acc, gyr, fs_hz, quantum_g
+    return t, acc, gyr, fs_hz, quantum_g, bridged_t
 
 
 def _refuse_nothing_to_analyse(
@@ -453,9 +458,18 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
 
 def _finite_rows(
     session: Session, notes: list[str]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.float64]]:
+    """The rows with finite values (a lone missing acceleration value bridged first: bridge.py, EDGE-197), and
+    the times (s) of the bridged rows."""
     t, acc, gyr = session.t_s, session.acc, session.gyr
     gyr = _gyro_used(t, gyr, notes)
+    acc, bridged_t, bridged_values = bridge_missing(t, acc)
+    if bridged_values:
+        notes.append(
+            f"{bridged_values} missing acceleration values bridged (linear in time over at most "
+            f"{BRIDGE_MAX_S * 1000:.0f} ms between measured values, in {bridged_t.size} samples): steps touching one "
+            "are flagged bridged, and their impact peak and loading rates are left NaN"
+        )
     ok = np.isfinite(t) & (np.abs(acc) < ANY_UNIT_LIMIT).all(axis=1)  # NaN compares False: dropped too
     no_gyro = np.zeros(t.size, dtype=bool)
     if gyr is not None:
@@ -474,7 +488,7 @@ def _finite_rows(
         t, acc = t[idx], acc[idx]
         gyr = gyr[idx] if gyr is not None else None
         notes.append("timestamps were not increasing; sorted and duplicates dropped")
-    return t, acc, gyr
+    return t, acc, gyr, bridged_t
 
 
 def _acc_scale(acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[str]) -> float:

@@ -1,18 +1,30 @@
-"""Per-step quality flags: ``clipped``, ``low_rate``, ``gap``, ``quantised`` (see docs/conventions.md, Labels)."""
+"""Per-step quality flags: ``clipped``, ``low_rate``, ``gap``, ``bridged``, ``quantised`` (docs/conventions.md)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.analysis.settings import QualitySettings, preset
+from retrogait.analysis.settings import ImpactSettings, QualitySettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ, STEP_COUNT_PLACEMENTS
 from retrogait.rate import meets_rate
 
+#: A step over a sample interpolated from a missing acceleration value (bridge.py, EDGE-197).
+BRIDGED_FLAG = "bridged"
+#: The columns a bridged sample in its step could move (an impact transient rises in 10-30 ms): NaN there.
+BRIDGED_NAN_COLUMNS = (
+    "impact_peak_g",
+    "impact_loading_rate_g_per_s",
+    "vgrf_loading_rate_bw_per_s",
+    "vgrf_loading_rate_bw_per_s_lo",
+    "vgrf_loading_rate_bw_per_s_hi",
+)
+
 
 def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettings | None = None) -> NDArray[np.str_]:
-    """(m,) ``;``-separated flags per contact, empty when clean: ``clipped`` and ``gap`` over
+    """(m,) ``;``-separated flags per contact, empty when clean: ``clipped``, ``gap`` and ``bridged`` over
     [IC - ``pre_contact_s``, TO] (IC + ``default_step_span_s`` without TO), ``low_rate`` below
     conventions.IMPACT_MIN_SAMPLE_RATE_HZ where impact is measured (not on phones, wrist, other: they
     give steps and cadence only). Settings default to the placement's preset."""
@@ -26,7 +38,8 @@ def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettin
     default_end = contacts.ic_idx + int(settings.default_step_span_s * fs)
     end = np.clip(np.where(contacts.to_idx > contacts.ic_idx, contacts.to_idx, default_end) + 1, 0, n)
     flags = np.full(m, "", dtype="<U32")
-    for name, mask in (("clipped", signals.clipped), ("gap", signals.gap)):
+    bridged = signals.bridged if signals.bridged is not None else np.zeros(0, dtype=bool)  # EDGE-197
+    for name, mask in (("clipped", signals.clipped), ("gap", signals.gap), (BRIDGED_FLAG, bridged)):
         if not mask.any():  # most recordings: no step to flag, no running count of the whole signal
             continue
         csum = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
@@ -41,3 +54,40 @@ def with_flag(flags: NDArray[np.str_], where: NDArray[np.bool_], name: str) -> N
     """``flags`` (step_flags) with ``name`` added to the steps ``where`` is True."""
     added = np.where(flags == "", name, np.char.add(np.char.add(flags.astype("<U64"), ";"), name))
     return np.asarray(np.where(where, added, flags.astype("<U64")))
+
+
+def bridged_unmeasured(
+    steps: pd.DataFrame,
+    signals: BodySignals,
+    contacts: Contacts,
+    impact: ImpactSettings,
+    settings: QualitySettings | None = None,
+) -> pd.DataFrame:
+    """``steps`` with the columns a bridged sample could move (BRIDGED_NAN_COLUMNS) NaN, and ``bridged`` added to
+    their ``impact_flags`` and ``vgrf_flags``, on the steps with a bridged sample (EDGE-197) where those are read:
+    from ``pre_contact_s`` before the contact to the longer of ``impact.window_s`` and
+    ``impact.loading_stance_fraction`` of the contact time after it (``impact.window_s`` without a toe-off)."""
+    bridged = signals.bridged
+    if bridged is None or not bridged.any() or len(contacts) == 0:
+        return steps
+    settings = settings or preset(signals.placement).quality
+    fs, n = signals.fs_hz, signals.n_samples
+    ic = contacts.ic_idx
+    contact = np.where(contacts.to_idx > ic, contacts.to_idx - ic, 0)
+    reach = np.maximum(round(impact.window_s * fs), np.ceil(impact.loading_stance_fraction * contact)).astype(np.int64)
+    start = np.clip(ic - int(settings.pre_contact_s * fs), 0, n)
+    end = np.clip(ic + reach + 1, 0, n)
+    csum = np.concatenate([[0], np.cumsum(bridged, dtype=np.int64)])
+    hit = (csum[end] - csum[start]) > 0
+    if not hit.any():
+        return steps
+    steps = steps.copy()
+    for column in BRIDGED_NAN_COLUMNS:
+        if column in steps:
+            steps.loc[hit, column] = np.nan
+    for column in ("impact_flags", "vgrf_flags"):
+        if column in steps:
+            said = steps[column].astype(str).to_numpy().astype("<U64")
+            added = np.where(said == "", BRIDGED_FLAG, np.char.add(np.char.add(said, ";"), BRIDGED_FLAG))
+            steps[column] = pd.Series(np.where(hit, added, said), index=steps.index, dtype=object)
+    return steps

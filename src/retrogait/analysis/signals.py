@@ -28,6 +28,8 @@ class BodySignals:
         gyr_dps: angular rate (deg/s) in the same frame, (n, 3), or None without a gyroscope.
         gap: (n,) True where the sample lies inside a recording gap (interpolated, not measured).
         clipped: (n,) True where the raw sample was at the sensor's full scale.
+        bridged: (n,) True where the sample was interpolated from a missing acceleration value bridged
+            (bridge.py, EDGE-197), or None where none was.
         placement: one of conventions.PLACEMENTS.
         side: "left", "right" or None.
         anterior_sign_known: False when the anterior axis came from the signal itself and its sign
@@ -62,6 +64,7 @@ class BodySignals:
     gravity_removed: bool = False
     sensor_to_body: NDArray[np.float64] | None = None
     acc_quantum_g: float | None = None
+    bridged: NDArray[np.bool_] | None = None
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property

@@ -128,7 +128,12 @@ def analyze_one(
     settings ``{table: {key: value}}`` applied on the placement's preset (``--settings FILE.toml``).
     """
     from retrogait.analysis.part_plan import analysis_parts
-    from retrogait.analysis.pipeline import analyze, load_input, read_as_both_legs  # imported in the worker
+    from retrogait.analysis.pipeline import (  # imported in the worker
+        analyze,
+        load_input,
+        read_as_both_legs,
+        said_if_no_steps,
+    )
     from retrogait.analysis.settings_toml import max_acc_g_set
     from retrogait.imports.base import ReaderOptions
 
@@ -171,9 +176,16 @@ def analyze_one(
             from retrogait.analysis.parts import analyze_file_in_parts
 
             def analyse(one: Session, *, declared_facing_seen: bool = False) -> AnalysisResult:
-                return analyze(one, given(one), settings=settings_for(one), declared_facing_seen=declared_facing_seen)
+                return analyze(
+                    one,
+                    given(one),
+                    settings=settings_for(one),
+                    declared_facing_seen=declared_facing_seen,
+                    say_no_steps=False,
+                )
 
-            result = analyze_file_in_parts(path, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs)
+            joined = analyze_file_in_parts(path, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs)
+            result = said_if_no_steps(joined, None)  # the joined whole's steps (IMPORT-29)
         meta = metas[0]
         steps = result.steps.copy()
         # the session's name as the tables hold it (Arrow strings and UTF-8 files: BATCH-18), the same in each

@@ -208,7 +208,7 @@ def analyze(
         warm.join()
         from retrogait.analysis.beside import second_thread
         from retrogait.analysis.pipeline import analyze as run_analysis
-        from retrogait.analysis.pipeline import preset_settings, read_as_both_legs, write_outputs
+        from retrogait.analysis.pipeline import preset_settings, read_as_both_legs, said_if_no_steps, write_outputs
 
         def settings_for(session: Session) -> AnalysisSettings:
             resolved = placement or session.meta.placement
@@ -224,6 +224,7 @@ def analyze(
                     anterior_axis=anterior_axis,
                     settings=effective,
                     declared_facing_seen=declared_facing_seen,  # from the part before (MOUNT-8)
+                    say_no_steps=parts_s is None,  # parts: said of the joined whole below (IMPORT-29)
                 )
 
         def read(part_s: Part | None) -> Session:
@@ -243,8 +244,9 @@ def analyze(
         else:
             from retrogait.analysis.parts import analyze_file_in_parts
 
-            result = analyze_file_in_parts(
-                input_file, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs
+            result = said_if_no_steps(
+                analyze_file_in_parts(input_file, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs),
+                None,
             )
         _with_source_digest(result.summary, digest.result())
         bar.update(task, advance=1, description="writing outputs")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from retrogait.compare.design import MIN_CLUSTERS_FOR_INFERENCE, MIN_STEPS_FOR_INFERENCE, Comparison
 from retrogait.compare.fairness import provenance_notes
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ, STEP_COUNT_PLACEMENTS
 from retrogait.rate import meets_rate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: What the impact numbers of each placement can and cannot say.
 PLACEMENT_LIMITS: Final = {
@@ -166,6 +169,13 @@ def caveats_for(comparison: Comparison) -> list[str]:
             f"{no_gyro} {noun} were found without the gyroscope, in stretches it missed (flagged no_gyro): their "
             "direction and foot strike come from the acceleration alone (more often unknown)."
         )
+    bridged = _bridged_counts(comparison.steps)
+    if bridged is not None:  # REVIEW-57: the flag table (its columns unchanged) counts these clean
+        out.append(
+            f"{bridged[0]} forward, {bridged[1]} backward {noun} hold a missing acceleration value the analysis "
+            "bridged near their landing (impact_flags bridged, EDGE-197): their impact peak and loading rates are "
+            "NaN and left out of those metrics (their n is smaller); cadence and timing keep them."
+        )
     if clipped:
         out.append(
             f"{clipped} {noun} reached the sensor's full scale{range_text}: their true peaks are higher than "
@@ -242,3 +252,15 @@ def nothing_to_compare(comparison: Comparison, *, options: bool = True) -> str |
             "backward"
         )
     return text
+
+
+def _bridged_counts(steps: pd.DataFrame) -> tuple[int, int] | None:
+    """(forward, backward) steps whose ``impact_flags`` carry ``bridged`` (REVIEW-57), or None when none does."""
+    if "impact_flags" not in steps.columns or not len(steps):
+        return None
+    tokens = steps["impact_flags"].astype("string").fillna("").str.split(";")
+    hit = tokens.map(lambda items: "bridged" in items).astype(bool).to_numpy()
+    if not hit.any():
+        return None
+    direction = steps["direction"].to_numpy()
+    return int((hit & (direction == "forward")).sum()), int((hit & (direction == "backward")).sum())

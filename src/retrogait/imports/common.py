@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -702,6 +702,16 @@ def clean_rows(
     else:
         finite = np.isfinite(t) & np.isfinite(v).all(axis=1)
         nan = np.isnan(t) | np.isnan(v).any(axis=1)
+    if label in MASTER_LABELS:  # a value missing beside a time and a value present: the row kept (EDGE-197)
+        acc = v[:, :gyro_from] if gyro_from is not None else v
+        missing = np.isfinite(t) & ~np.isinf(acc).any(axis=1) & np.isnan(acc).any(axis=1) & ~np.isnan(v).all(axis=1)
+        if missing.any():
+            finite, nan = finite | missing, nan & ~missing
+            report.notes.append(
+                f"{int(np.isnan(acc[missing]).sum())} acceleration values missing (empty or NaN cells) in "
+                f"{int(missing.sum())} rows: the rows are kept with their time and other values; the analysis "
+                f"bridges a missing value over at most {BRIDGE_NOTE_S} and leaves longer runs out as gaps"
+            )
     if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
@@ -737,6 +747,12 @@ def clean_rows(
             t, v = t[forward], v[forward]
     return t, v
 
+
+#: clean_rows' labels of the acceleration (the master clock) and the table it shares with a gyroscope: a row there
+#: with a time and a value present keeps them where another acceleration value is missing (EDGE-197).
+MASTER_LABELS: Final = ("row", "acc")
+#: How the import note states the analysis' bridge (preprocess.bridge_max_s, the default).
+BRIDGE_NOTE_S: Final = "25 ms"
 
 #: How a note names the rows of a stream (clean_rows' ``label``).
 _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope rows"}

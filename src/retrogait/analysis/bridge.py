@@ -1,0 +1,65 @@
+"""A lone missing acceleration value bridged by linear interpolation over a physically short span (EDGE-197).
+
+A logger that leaves one cell empty (or writes NaN) still recorded the row's time and its other values. Across
+at most ``BRIDGE_MAX_S`` between the finite values around it on the same axis, the missing value is interpolated
+in time: 25 ms is a tenth of the shortest step (``phone_steps.min_step_s``/``contacts.min_step_s`` 0.25 s), so a
+contact found there moves by at most that much and a cadence, read over many steps, by far less; but an impact
+transient rises in 10-30 ms, so a bridged sample can flatten a peak: the steps touching one are flagged
+``bridged`` and their impact peak and loading rates are left NaN. Longer runs stay gaps as before.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: Longest time (s) between the two finite values of an axis across which its missing values are interpolated.
+BRIDGE_MAX_S: Final = 0.025
+
+
+def bridge_missing(
+    t_s: NDArray[np.float64], acc: NDArray[np.float64], max_s: float = BRIDGE_MAX_S
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """``(acc, times, values)``: ``acc`` (n, 3) with each NaN whose axis has finite values before and after it at
+    most ``max_s`` (s) apart in ``t_s`` (s), its own time between theirs, replaced by linear interpolation in time;
+    the times (s) of the rows with a bridged value; how many values were bridged. Other NaN stay (left out as gaps:
+    times out of order or NaN are never extrapolated, REVIEW-56)."""
+    missing = np.isnan(acc)
+    if not missing.any():
+        return acc, np.zeros(0), 0
+    out = acc.copy()
+    rows = np.zeros(t_s.size, dtype=bool)
+    count = 0
+    for k in range(acc.shape[1]):  # per axis (three), each vectorised along time
+        at = np.flatnonzero(missing[:, k])
+        good = np.flatnonzero(~missing[:, k])
+        if at.size == 0 or good.size < 2:
+            continue
+        after = np.searchsorted(good, at)
+        inside = (after > 0) & (after < good.size)
+        at, after = at[inside], after[inside]
+        left, right = good[after - 1], good[after]
+        span = t_s[right] - t_s[left]
+        short = (span > 0.0) & (span <= max_s * (1.0 + 1e-6))
+        # its own time between its neighbours' (times out of order or NaN: never extrapolated, REVIEW-56)
+        short &= (t_s[at] > t_s[left]) & (t_s[at] < t_s[right])
+        at, left, right, span = at[short], left[short], right[short], span[short]
+        w = (t_s[at] - t_s[left]) / span
+        out[at, k] = acc[left, k] * (1.0 - w) + acc[right, k] * w
+        rows[at] = True
+        count += int(at.size)
+    return out, t_s[rows], count
+
+
+def on_grid(times_s: NDArray[np.float64], t_grid: NDArray[np.float64], fs_hz: float) -> NDArray[np.bool_]:
+    """(n,) True at the grid points (``t_grid``, s, uniform at ``fs_hz``) within one period of a time in
+    ``times_s`` (s): a grid point interpolated from a bridged sample."""
+    marked = np.zeros(t_grid.size, dtype=bool)
+    if times_s.size == 0 or t_grid.size == 0:
+        return marked
+    k = np.rint((times_s - t_grid[0]) * fs_hz).astype(np.int64)
+    for shift in (-1, 0, 1):
+        marked[np.clip(k + shift, 0, t_grid.size - 1)] = True
+    return marked

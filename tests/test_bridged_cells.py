@@ -1,0 +1,147 @@
+"""A lone missing acceleration value keeps its row and is bridged over at most 25 ms (EDGE-197)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrogait.analysis.bridge import BRIDGE_MAX_S, bridge_missing
+from retrogait.analysis.load import load_input
+from retrogait.analysis.pipeline import analyze
+from retrogait.session import read_session, write_session
+from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+HEADER = "time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2),gyr_x (deg/s),gyr_y (deg/s),gyr_z (deg/s)"
+
+
+def _csv(path: Path, placement: str, empty_share: float, run: int = 1, seed: int = 5) -> tuple[Path, int]:
+    """A simulated recording as a logger's generic CSV, ``empty_share`` of its rows with ``run`` consecutive empty
+    cells of one acceleration axis from there (seeded); returns the path and the rows written."""
+    sim = simulate(SimulationConfig(placement, parse_bouts("forward:running:3.0:30"), sample_rate_hz=200.0, seed=4))
+    s = sim.session
+    assert s.gyr is not None
+    table = np.column_stack([s.t_s, s.acc, s.gyr])
+    text = table.astype(object)
+    text[:] = [[f"{v:.9g}" for v in row] for row in table]
+    rng = np.random.default_rng(seed)
+    starts = rng.choice(np.arange(10, len(table) - 10, run + 2), size=int(empty_share * len(table)), replace=False)
+    for first in starts:
+        text[first : first + run, 1 + int(rng.integers(3))] = ""
+    path.write_text("\n".join([HEADER, *(",".join(row) for row in text)]) + "\n")
+    return path, len(table)
+
+
+def _headline(path: Path, placement: str) -> tuple[int, float, pd.DataFrame, list[str]]:
+    result = analyze(path, placement=placement)
+    cadence = result.summary["all"]["cadence_spm"]["value"]
+    return len(result.steps), float(cadence), result.steps, list(result.summary["notes"])
+
+
+@pytest.mark.parametrize("placement", ["shank", "lower_back"])
+def test_one_empty_cell_in_a_hundred_rows_costs_no_contact(tmp_path: Path, placement: str) -> None:
+    clean, rows = _csv(tmp_path / "clean.csv", placement, 0.0)
+    damaged, _ = _csv(tmp_path / "damaged.csv", placement, 0.01)
+    session = load_input(damaged)
+    assert session.n_samples == rows  # every row kept, its time and other values with it
+    assert np.isnan(session.acc).any(axis=1).sum() == int(0.01 * rows)
+    n0, cadence0, _, _ = _headline(clean, placement)
+    n1, cadence1, steps, notes = _headline(damaged, placement)
+    assert n1 == n0 and cadence1 == pytest.approx(cadence0, rel=0.005)
+    bridged = steps["quality_flags"].str.contains("bridged").to_numpy()
+    assert bridged.any()
+    impact_bridged = steps["impact_flags"].str.contains("bridged").to_numpy()
+    assert impact_bridged.any() and (impact_bridged <= bridged).all()
+    assert steps.loc[impact_bridged, "impact_peak_g"].isna().all()
+    assert steps.loc[impact_bridged, "impact_loading_rate_g_per_s"].isna().all()
+    assert any("missing acceleration values bridged" in n for n in notes)
+    assert not any("gaps in the timestamps" in n for n in notes)
+
+
+def test_a_run_longer_than_the_bridge_stays_a_gap(tmp_path: Path) -> None:
+    damaged, _ = _csv(tmp_path / "damaged.csv", "shank", 0.002, run=6)  # 6 samples at 200 Hz: 35 ms apart
+    _, _, steps, notes = _headline(damaged, "shank")
+    assert any("gaps in the timestamps" in n for n in notes)
+    assert not any("bridged" in n for n in notes)
+    assert steps["quality_flags"].str.contains("gap").any()
+
+
+def test_bridge_is_linear_and_limited_in_time() -> None:
+    t = np.arange(20) * 0.01  # 100 Hz
+    acc = np.column_stack([np.arange(20.0), np.zeros(20), np.ones(20)])
+    acc[5, 0] = np.nan  # one sample: 20 ms between its neighbours, bridged
+    acc[10:13, 1] = np.nan  # three: 40 ms, left missing
+    out, times, count = bridge_missing(t, acc)
+    assert count == 1 and times.tolist() == [t[5]]
+    assert out[5, 0] == pytest.approx(5.0)
+    assert np.isnan(out[10:13, 1]).all()
+    t200 = np.arange(40) / 200.0  # 200 Hz: four in a row lie 25 ms apart at their neighbours, five 30 ms
+    acc200 = np.ones((40, 3))
+    acc200[5:9, 0] = np.nan
+    acc200[20:25, 1] = np.nan
+    out, _, count = bridge_missing(t200, acc200)
+    assert count == 4 and np.isfinite(out[5:9, 0]).all() and np.isnan(out[20:25, 1]).all()
+    assert 4 / 200.0 < BRIDGE_MAX_S < 6 / 200.0
+
+
+def test_session_file_keeps_an_empty_cell(tmp_path: Path) -> None:
+    damaged, rows = _csv(tmp_path / "damaged.csv", "shank", 0.01)
+    session = load_input(damaged)
+    back = read_session(write_session(session, tmp_path / "session.csv"))
+    assert back.n_samples == rows
+    np.testing.assert_array_equal(np.isnan(back.acc), np.isnan(session.acc))
+
+
+def test_info_median_leaves_an_empty_acceleration_cell_out(tmp_path: Path) -> None:
+    """REVIEW-55: ``info``'s |acc| median of a file with an empty acceleration cell is read from the rows with
+    all three values, not printed as ``nan``."""
+    from retrogait.summary import session_overview
+
+    clean, _ = _csv(tmp_path / "clean.csv", "shank", 0.0)
+    damaged, _ = _csv(tmp_path / "damaged.csv", "shank", 0.01)
+    median = session_overview(load_input(damaged)).median_acc_norm_ms2
+    assert np.isfinite(median)
+    assert median == pytest.approx(session_overview(load_input(clean)).median_acc_norm_ms2, rel=0.01)
+
+
+def test_the_bridge_never_extrapolates_out_of_order_or_timeless_rows() -> None:
+    """REVIEW-56: preprocess bridges before it sorts (an API Session's times may be out of order): a missing value
+    whose time does not lie between its neighbours' (or is NaN) is not bridged (it stays a gap), never extrapolated."""
+    acc = np.ones((5, 3))
+    acc[:, 0] = [1.0, 2.0, np.nan, 3.0, 4.0]
+    for t2 in (0.1, np.nan):
+        t = np.array([0.0, 0.005, t2, 0.010, 0.015])
+        out, times, count = bridge_missing(t, acc)
+        assert count == 0 and times.size == 0 and np.isnan(out[2, 0])
+    out, _, count = bridge_missing(np.array([0.0, 0.005, 0.0075, 0.010, 0.015]), acc)
+    assert count == 1 and out[2, 0] == pytest.approx(2.5)
+
+
+def test_compare_says_how_many_impact_values_bridged_cells_left_out() -> None:
+    """REVIEW-57: compare's flag table counts a bridged step clean (its columns unchanged), so its caveats say how
+    many contacts per direction carry ``bridged`` and that their impact values (NaN) are left out of those metrics."""
+    from retrogait.compare.core import compare_directions
+    from retrogait.compare.sentences import caveats_for
+
+    rng = np.random.default_rng(3)
+    n = 40
+    steps = pd.DataFrame(
+        {
+            "direction": ["forward"] * n + ["backward"] * n,
+            "ic_time_s": np.arange(2 * n) * 0.7,
+            "cadence_spm": rng.normal(170.0, 3.0, 2 * n),
+            "impact_peak_g": rng.normal(8.0, 1.0, 2 * n),
+            "quality_flags": [""] * (2 * n),
+            "impact_flags": [""] * (2 * n),
+        }
+    )
+    hit = np.r_[0:3, n : n + 5]
+    steps.loc[hit, "quality_flags"] = "bridged"
+    steps.loc[hit, "impact_flags"] = "bridged"
+    steps.loc[hit, "impact_peak_g"] = np.nan
+    said = [c for c in caveats_for(compare_directions(steps)) if "bridged" in c]
+    assert len(said) == 1 and "3 forward, 5 backward" in said[0] and "left out" in said[0]
+    clean = steps.assign(quality_flags="", impact_flags="")
+    assert not any("bridged" in c for c in caveats_for(compare_directions(clean)))

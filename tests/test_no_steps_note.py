@@ -1,0 +1,50 @@
+"""An analysis that finds no step says why in one line, never a silent empty table (IMPORT-29)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from retrogait.analysis.pipeline import analyze
+from retrogait.session import Session
+from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+
+def _still(duration_s: float) -> Session:
+    return simulate(SimulationConfig("lower_back", parse_bouts(f"still::0:{duration_s:g}"), seed=3)).session
+
+
+def _shaken(duration_s: float) -> Session:
+    """Standing with the sensor shaken at random (seeded, 3 m/s^2 per axis, smoothed over 40 ms): movement, no gait."""
+    session = _still(duration_s)
+    rng = np.random.default_rng(7)
+    noise = rng.normal(0.0, 3.0, session.acc.shape)
+    kernel = np.ones(4) / 4.0
+    smooth = np.column_stack([np.convolve(noise[:, k], kernel, mode="same") for k in range(3)])
+    return dataclasses.replace(session, acc=session.acc + smooth)
+
+
+def _no_step_notes(session: Session) -> tuple[int, list[str]]:
+    result = analyze(session)
+    return len(result.steps), [n for n in result.summary["notes"] if n.startswith("no steps found")]
+
+
+def test_still_recording_says_it_hardly_moves() -> None:
+    steps, notes = _no_step_notes(_still(30.0))
+    assert steps == 0
+    assert len(notes) == 1 and "hardly moves" in notes[0]
+
+
+@pytest.mark.parametrize(("duration_s", "words"), [(10.0, "too short to tell gait"), (40.0, "no gait found")])
+def test_movement_without_steps_says_why(duration_s: float, words: str) -> None:
+    steps, notes = _no_step_notes(_shaken(duration_s))
+    assert steps == 0
+    assert len(notes) == 1 and words in notes[0], notes
+
+
+def test_a_walk_with_steps_has_no_such_note() -> None:
+    session = simulate(SimulationConfig("lower_back", parse_bouts("forward:walking:1.3:20"), seed=3)).session
+    steps, notes = _no_step_notes(session)
+    assert steps > 0 and notes == []
