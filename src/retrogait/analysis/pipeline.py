@@ -639,11 +639,10 @@ def _analyze_session(
     steps, mirror_notes = _frame_checked(steps.reindex(columns=list(STEP_COLUMNS)), signals, contacts, settings)
     steps = steps.assign(**{c: _shared_text(steps[c]) for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     summary = summarize(steps, bouts, declared_signals, session)
-    declared = anterior_axis or session.meta.anterior_axis
     notes = [
         *gate_notes,
         *flight_notes,
-        *evidence.axis_notes(steps, declared, settings),
+        *evidence.axis_notes(steps, anterior_axis or session.meta.anterior_axis, settings),
         *([vertical_note] if vertical_note else []),
         *mirror_notes,
     ]
