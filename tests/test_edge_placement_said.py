@@ -89,33 +89,6 @@ def test_a_shank_read_as_both_legs_says_what_was_declared() -> None:
     assert (as_declared.summary["placement"], as_declared.summary["declared_placement"]) == ("lower_back",) * 2
 
 
-def test_a_recording_read_as_both_legs_in_parts_says_what_was_declared() -> None:
-    """REVIEW-33's parts: every part re-read as `other`; the joined summary keeps the declared shank."""
-    from retrogait.analysis.parts import analyze_in_parts
-    from retrogait.analysis.pipeline import preset_settings, read_as_both_legs
-    from retrogait.imports.part import part_of
-
-    bouts = [
-        Bout("still", "still", 0.0, 10.0),
-        Bout("forward", "walking", 1.2, 8.0),  # too few contacts in this part to judge
-        Bout("still", "still", 0.0, 120.0),
-        Bout("forward", "walking", 1.2, 150.0),
-        Bout("still", "still", 0.0, 10.0),
-    ]
-    session = simulate(SimulationConfig("lower_back", bouts, 100.0, with_gyro=False, seed=2)).session
-    trunk = replace(session, meta=replace(session.meta, placement="shank", side="left"))
-    joined = analyze_in_parts(
-        lambda part: part_of(trunk, "sim", part),
-        trunk.duration_s,
-        analyze,
-        lambda _: preset_settings("shank"),
-        part_s=100.0,
-        overlap_s=30.0,
-        both_legs=read_as_both_legs,
-    )
-    assert (joined.summary["placement"], joined.summary["declared_placement"]) == ("other", "shank")
-
-
 def test_the_batch_row_says_what_was_declared_and_what_was_analysed(tmp_path: Path) -> None:
     from retrogait.batch.worker import analyze_one
 

@@ -140,7 +140,7 @@ def test_a_recording_analysed_in_parts_is_read_as_both_legs_in_every_part() -> N
         overlap_s=30.0,
         both_legs=read_as_both_legs,
     )
-    assert joined.summary["placement"] == "other"
+    assert (joined.summary["placement"], joined.summary["declared_placement"]) == ("other", "shank")  # EDGE-192
     assert [p["placement"] for p in joined.summary["parts"]] == ["other"] * len(joined.summary["parts"])
     assert (joined.steps["side"] == "unknown").all() and not (joined.steps["activity"] == "running").any()
 
