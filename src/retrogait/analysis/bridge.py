@@ -10,13 +10,12 @@ transient rises in 10-30 ms, so a bridged sample can flatten a peak: the steps t
 
 from __future__ import annotations
 
-from typing import Final
-
 import numpy as np
 from numpy.typing import NDArray
 
-#: Longest time (s) between the two finite values of an axis across which its missing values are interpolated.
-BRIDGE_MAX_S: Final = 0.025
+from retrogait.conventions import BRIDGE_MAX_S
+
+__all__ = ["BRIDGE_MAX_S", "bridge_missing", "on_grid"]
 
 
 def bridge_missing(

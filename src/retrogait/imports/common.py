@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.conventions import MAX_ACC_G, MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
+from retrogait.conventions import BRIDGE_MAX_S, MAX_ACC_G, MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import inference
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
@@ -710,7 +710,7 @@ def clean_rows(
             report.notes.append(
                 f"{int(np.isnan(acc[missing]).sum())} acceleration values missing (empty or NaN cells) in "
                 f"{int(missing.sum())} rows: the rows are kept with their time and other values; the analysis "
-                f"bridges a missing value over at most {BRIDGE_NOTE_S} and leaves longer runs out as gaps"
+                f"bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as gaps"
             )
     if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
@@ -751,8 +751,6 @@ def clean_rows(
 #: clean_rows' labels of the acceleration (the master clock) and the table it shares with a gyroscope: a row there
 #: with a time and a value present keeps them where another acceleration value is missing (EDGE-197).
 MASTER_LABELS: Final = ("row", "acc")
-#: How the import note states the analysis' bridge (preprocess.bridge_max_s, the default).
-BRIDGE_NOTE_S: Final = "25 ms"
 
 #: How a note names the rows of a stream (clean_rows' ``label``).
 _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope rows"}
