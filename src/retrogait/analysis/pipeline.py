@@ -679,22 +679,26 @@ def _frame_reads_withheld(steps: pd.DataFrame) -> pd.DataFrame:
 def _mirrored_note(handed: Handedness) -> str:
     """The note of a foot recording whose acceleration and angular rate are a mirror image (MOUNT-11)."""
     return (
-        f"{MIRRORED_NOTE_START} of each other (one axis negated, or two swapped, "
-        f"by the export or an axis map?): integrated stride by stride the foot rises or sinks a median "
-        f"{100 * handed.rise_m:.0f} cm, {100 * handed.mirrored_rise_m:.0f} cm with the mirror image "
-        f"({handed.strides} strides); which axis is wrong cannot be told, so direction and foot_strike are "
+        f"{_mirror_evidence(handed)}; which axis is wrong cannot be told, so direction and foot_strike are "
         f"`unknown` (confidence at most 0.5) and foot_strike_angle_deg NaN; the other columns stand, measured in "
         f"the mirrored frame (contact times and impact read its axes: check them once the axes are fixed)"
+    )
+
+
+def _mirror_evidence(handed: Handedness) -> str:
+    """What MOUNT-11's notes say of a mirror-image frame and the strides that show it."""
+    return (
+        f"{MIRRORED_NOTE_START} of each other (one axis negated, or two swapped, by the export or an axis map?): "
+        f"integrated stride by stride the foot rises or sinks a median {100 * handed.rise_m:.0f} cm, "
+        f"{100 * handed.mirrored_rise_m:.0f} cm with the mirror image ({handed.strides} strides)"
     )
 
 
 def _gate_mirrored_note(handed: Handedness, dropped: int) -> str:
     """The note of a foot recording, mirrored (MOUNT-11), whose contacts the gait gate dropped all (REVIEW-54)."""
     return (
-        f"the gait gate dropped all {dropped} contacts, and {MIRRORED_NOTE_START} of each other (one axis negated, "
-        f"or two swapped, by the export or an axis map?): integrated stride by stride the foot rises or sinks a "
-        f"median {100 * handed.rise_m:.0f} cm, {100 * handed.mirrored_rise_m:.0f} cm with the mirror image "
-        f"({handed.strides} strides); the gate reads the frame's axes: fix them and analyse again"
+        f"the gait gate dropped all {dropped} contacts, and {_mirror_evidence(handed)}; the gate reads the frame's "
+        "axes: fix them and analyse again"
     )
 
 

@@ -87,7 +87,6 @@ def bridged_unmeasured(
             steps.loc[hit, column] = np.nan
     for column in ("impact_flags", "vgrf_flags"):
         if column in steps:
-            said = steps[column].astype(str).to_numpy().astype("<U64")
-            added = np.where(said == "", BRIDGED_FLAG, np.char.add(np.char.add(said, ";"), BRIDGED_FLAG))
-            steps[column] = pd.Series(np.where(hit, added, said), index=steps.index, dtype=object)
+            said = steps[column].astype(str).to_numpy().astype(np.str_)
+            steps[column] = pd.Series(with_flag(said, hit, BRIDGED_FLAG), index=steps.index, dtype=object)
     return steps
