@@ -19,7 +19,7 @@ from typing import Any
 
 from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
-from retrogait.batch.fingerprint import Overrides, effective_settings, job_key
+from retrogait.batch.fingerprint import Overrides, analysed_settings, effective_settings, job_key
 from retrogait.batch.inputs import discover_inputs, export_companions
 from retrogait.batch.pool import local_workers, start_local_pool
 from retrogait.batch.store import BatchStore, output_files
@@ -233,21 +233,36 @@ def run_batch(
 def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides: Overrides | None) -> None:
     """``OUT/settings_<placement>.toml``: every analysis setting the sessions of each placement in the tables
     were analysed with (their preset with the ``--settings`` file), readable again with ``--settings``;
-    a file of a placement no longer in the tables is removed (USER-3). A session analysed earlier is in the
-    tables only when its settings are these (``_still_valid``)."""
+    sessions of a one-leg placement the analysis read as both legs' (``other``, PHONE-18) have theirs in
+    ``settings_other_declared_<placement>.toml`` (``analysed_settings``, BATCH-47). A file of a placement no longer
+    in the tables is removed (USER-3). A session analysed earlier is in the tables only when its settings are these
+    (``_still_valid``)."""
     from retrogait.analysis.settings_toml import settings_to_toml
     from retrogait.outfiles import write_text
 
-    placements = sorted({str(s["placement"]) for s in summaries if s.get("placement")})
-    for placement in placements:
+    pairs = sorted(
+        {
+            (str(s["placement"]), str(s.get("declared_placement") or s["placement"]))
+            for s in summaries
+            if s.get("placement")
+        }
+    )
+    names = []
+    for placement, declared in pairs:
+        if declared == placement:
+            name, whose = f"settings_{placement}.toml", f"{placement} sessions"
+        else:  # a one-leg placement the analysis read as both legs' (PHONE-18)
+            name = f"settings_{placement}_declared_{declared}.toml"
+            whose = f"sessions declared {declared} ({placement}: the analysis read both legs' steps, PHONE-18)"
         header = (
-            f"# written by retrogait batch: the settings its {placement} sessions were analysed with "
+            f"# written by retrogait batch: the settings its {whose} were analysed with "
             f"(analysis version {analysis_version()})\n"
         )
-        settings = effective_settings(overrides, placement)
-        write_text(out / f"settings_{placement}.toml", header + settings_to_toml(settings, preset=placement))
+        settings = analysed_settings(overrides, placement, declared)
+        write_text(out / name, header + settings_to_toml(settings, preset=placement))
+        names.append(name)
     for earlier in out.glob("settings_*.toml"):
-        if earlier.stem.removeprefix("settings_") not in placements:
+        if earlier.name not in names:
             earlier.unlink(missing_ok=True)
 
 
@@ -296,13 +311,15 @@ def _checked_overrides(overrides: Overrides | None) -> dict[str, dict[str, Any]]
 def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -> dict[str, JobOutcome]:
     """The finished jobs whose analysis settings are the ones this run would use for their placement
     (``settings_hash``): a changed setting re-runs a session, a settings file restating the preset does not."""
-    digests: dict[str | None, str] = {}
+    digests: dict[tuple[str | None, str | None], str] = {}
     valid = {}
     for key, outcome in finished.items():
-        placement = outcome.summary.get("placement")
-        if placement not in digests:
-            digests[placement] = effective_settings(overrides, placement).digest()
-        if outcome.settings_hash == digests[placement]:
+        # as analysed and as declared: a shank the analysis read as both legs' is analysed with other's preset and
+        # what the settings change in the shank's, not other's preset with them (BATCH-47)
+        placements = (outcome.summary.get("placement"), outcome.summary.get("declared_placement"))
+        if placements not in digests:
+            digests[placements] = analysed_settings(overrides, *placements).digest()
+        if outcome.settings_hash == digests[placements]:
             valid[key] = outcome
     return valid
 
