@@ -52,6 +52,10 @@ class BatchResult:
     sessions_path: Path
     errors_path: Path
     elapsed_s: float
+    #: ``notes.csv``: what the analysis said of each session, and the inputs counted once with another (BATCH-48)
+    notes_path: Path | None = None
+    #: how many inputs have a row there
+    n_noted: int = 0
     cohort: tuple[str, ...] = ()
     #: (input, the earlier input with the same bytes) for each input counted once with another (EDGE-31)
     same_as: tuple[tuple[str, str], ...] = ()
@@ -180,13 +184,18 @@ def run_batch(
                     earlier = by_samples.get(outcome.samples) if outcome.ok and outcome.samples else None
                     if earlier is not None:  # the same recording packed otherwise: its steps are in once (EDGE-84)
                         same_samples_as.append((str(paths[position]), earlier))
+                        said = f"holds the same samples as {earlier} (one recording packed twice): counted once"
+                        tables.note(str(paths[position]), "batch", said)
                     else:
                         if outcome.ok and outcome.samples:
                             by_samples[outcome.samples] = str(paths[position])
                         tables.add(outcome)
                     written.add(key)
-                elif on_done:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
-                    on_done(outcomes[key], True)
+                else:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
+                    said = f"the same recording as {first[key]} (the same bytes): counted once"  # EDGE-31
+                    tables.note(str(paths[position]), "batch", said)
+                    if on_done:
+                        on_done(outcomes[key], True)
                 position += 1
 
         runner = _run_dask(client) if client is not None else _run_local(local_workers(jobs), pool)
@@ -227,6 +236,8 @@ def run_batch(
             cohort=tuple(cohort),
             same_as=tuple((path, earlier) for _, path, earlier in sorted(same_as)),
             same_samples_as=tuple(same_samples_as),
+            notes_path=tables.notes_path,
+            n_noted=tables.n_noted,
         )
 
 
@@ -319,7 +330,7 @@ def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -
         placements = (outcome.summary.get("placement"), outcome.summary.get("declared_placement"))
         if placements not in digests:
             digests[placements] = analysed_settings(overrides, *placements).digest()
-        if outcome.settings_hash == digests[placements]:
+        if outcome.settings_hash == digests[placements] and outcome.notes is not None:  # notes: BATCH-48
             valid[key] = outcome
     return valid
 
