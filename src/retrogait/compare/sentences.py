@@ -170,7 +170,7 @@ def caveats_for(comparison: Comparison) -> list[str]:
             "direction and foot strike come from the acceleration alone (more often unknown)."
         )
     bridged = _bridged_counts(comparison.steps)
-    if bridged is not None:  # REVIEW-57: the flag table (its columns unchanged) counts these clean
+    if bridged is not None:  # REVIEW-57: what a bridged landing's NaN impact values do to the metrics' n
         out.append(
             f"{bridged[0]} forward, {bridged[1]} backward {noun} hold a missing acceleration value the analysis "
             "bridged near their landing (impact_flags bridged, EDGE-197): their impact peak and loading rates are "
