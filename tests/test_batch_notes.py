@@ -110,3 +110,18 @@ def test_the_cli_names_the_notes_file(noted: Path, tmp_path: Path, capsys: pytes
     assert main(["batch", str(noted / "a_plain.csv"), "--out", str(out), "--jobs", "1", "--no-compare"]) == 0
     err = " ".join(capsys.readouterr().err.split())
     assert f"notes: {out / 'notes.csv'} (" in err and "1 session with notes" in err
+
+
+def test_an_option_a_session_header_overrides_is_noted(noted: Path, tmp_path: Path) -> None:
+    """EDGE-205: a session file's header wins over `--placement`, `--side` and `--anterior-axis` in a batch (EDGE-79);
+    only sessions.csv's cells showed it, no line said the option was not applied to that session."""
+    out = tmp_path / "out"
+    settings = {"placement": "lower_back", "side": "right"}
+    run_batch([noted / "c_shank.csv", noted / "a_plain.csv"], out, settings=settings, jobs=1, compare=False)
+    rows = [r for r in _rows(out / "notes.csv") if r["kind"] == "batch"]
+    shank = str(noted / "c_shank.csv")
+    assert [r["session"] for r in rows] == [shank, shank]  # the plain table says nothing: the options fill it in
+    assert rows[0]["note"].startswith("read with placement shank, as the session file's header says, not --placement")
+    assert rows[1]["note"].startswith("read with side left, as the session file's header says, not --side right")
+    sessions = {Path(s["session"]).name: s for s in _rows(out / "sessions.csv")}
+    assert (sessions["c_shank.csv"]["placement"], sessions["a_plain.csv"]["placement"]) == ("shank", "lower_back")

@@ -112,6 +112,21 @@ def said_of(summary: dict[str, Any]) -> list[tuple[str, str]]:
     return inferred + [("note", str(note)) for note in summary.get("notes", [])]
 
 
+def options_not_applied(options: dict[str, Any], meta: SessionMeta) -> list[str]:
+    """A sentence for each batch option (``--placement``, ``--side``, ``--anterior-axis``) that a session file's
+    header overrode (a header that says wins in a batch, EDGE-79; EDGE-205)."""
+    said = []
+    for key in ("placement", "side", "anterior_axis"):
+        given, stated = options.get(key), getattr(meta, key)
+        if given is not None and stated is not None and given != stated:
+            flag, name = "--" + key.replace("_", "-"), key.replace("_", " ")
+            said.append(
+                f"read with {name} {stated}, as the session file's header says, not {flag} {given}: a batch keeps what "
+                f"a header says (EDGE-79); `retrogait analyze` of the file with {flag} {given} takes the option"
+            )
+    return said
+
+
 def session_row(summary: dict[str, Any]) -> dict[str, Any]:
     """One flat row of the analysis summary (``summary.json``, made by ``analysis.pipeline.summarize``: the
     one definition of every aggregate): step counts, cadence (60 / mean step time within bouts) of all
@@ -223,6 +238,7 @@ def analyze_one(
             "settings_hash": result.summary["settings_hash"],
         }
         notes = [(kind, writable_text(text)) for kind, text in said_of(result.summary)]
+        notes += [("batch", writable_text(text)) for text in options_not_applied(settings, meta)]  # EDGE-205
         summary["n_notes"] = len(notes)  # the session's rows of OUT/notes.csv (BATCH-48)
     except RetrogaitError as exc:
         return JobOutcome(key, path, ok=False, error=str(exc), seconds=time.perf_counter() - start)
