@@ -1,0 +1,52 @@
+"""compare's flag table counts every quality flag a step can carry (docs/conventions.md `quality_flags`), and says what
+the ones that spoil no metric mean (EDGE-206)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from retrogait.compare.core import compare_directions
+from retrogait.compare.metrics import QUALITY_FLAGS
+from retrogait.compare.sentences import caveats_for
+
+N = 40
+
+
+def _steps(flags: dict[int, str]) -> pd.DataFrame:
+    rng = np.random.default_rng(6)
+    steps = pd.DataFrame(
+        {
+            "direction": ["forward"] * N + ["backward"] * N,
+            "ic_time_s": np.arange(2 * N) * 0.7,
+            "step_time_s": rng.normal(0.36, 0.01, 2 * N),
+            "contact_time_s": rng.normal(0.2, 0.01, 2 * N),
+            "impact_peak_g": rng.normal(8.0, 1.0, 2 * N),
+            "quality_flags": [""] * (2 * N),
+        }
+    )
+    for row, flag in flags.items():
+        steps.loc[row, "quality_flags"] = flag
+    return steps
+
+
+def test_the_flag_table_counts_quantised_and_remounted_steps() -> None:
+    """A `quantised` step (its contact or impact moves with the acceleration's rounding, HONEST-8) or a `remounted`
+    one (after a re-mount, MOUNT-1/2) was counted `clean` in compare.json's `quality_flags`: no column had them."""
+    assert QUALITY_FLAGS == ("clipped", "low_rate", "gap", "bridged", "no_gyro", "quantised", "remounted")
+    flags = {0: "quantised", 1: "quantised;gap", 2: "remounted", N: "quantised", N + 1: "remounted;no_gyro"}
+    comparison = compare_directions(_steps(flags))
+    counts = comparison.flag_counts.set_index("direction")
+    assert counts.loc["forward", ["quantised", "remounted", "gap", "clean"]].tolist() == [2, 1, 1, N - 3]
+    assert counts.loc["backward", ["quantised", "remounted", "no_gyro", "clean"]].tolist() == [1, 1, 1, N - 2]
+    plain = compare_directions(_steps({1: "gap", N + 1: "no_gyro"}))  # the same steps without the two flags
+    table, before = comparison.table.set_index("metric"), plain.table.set_index("metric")
+    assert table[["n_forward", "n_backward"]].equals(before[["n_forward", "n_backward"]])  # they spoil no metric
+
+
+def test_compare_says_what_quantised_steps_are() -> None:
+    said = [c for c in caveats_for(compare_directions(_steps({0: "quantised", 1: "quantised", N: "quantised"})))]
+    quantised = [c for c in said if "quantised" in c]
+    assert len(quantised) == 1 and quantised[0].startswith("2 forward, 1 backward")
+    assert "HONEST-8" in quantised[0] and "compared as the others" in quantised[0]
+    assert not any("quantised" in c for c in caveats_for(compare_directions(_steps({}))))
