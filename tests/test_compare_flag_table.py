@@ -50,3 +50,30 @@ def test_compare_says_what_quantised_steps_are() -> None:
     assert len(quantised) == 1 and quantised[0].startswith("2 forward, 1 backward")
     assert "HONEST-8" in quantised[0] and "compared as the others" in quantised[0]
     assert not any("quantised" in c for c in caveats_for(compare_directions(_steps({}))))
+
+
+def test_the_summary_counts_the_quantised_and_remounted_steps_compare_counts() -> None:
+    """REVIEW-58: summary.json's `flagged_steps` (and so `analyze`'s "flags" column) counted clipped, low_rate, gap
+    (no_gyro and bridged when present) and never `quantised` or `remounted`: a session with 5 backward steps flagged
+    quantised in steps.csv and compare.json showed `flags -` for them. Counted when present, as no_gyro is; a summary
+    without them is as before."""
+    from dataclasses import replace
+
+    from retrogait import analyze
+    from retrogait.analysis.aggregate import flags_of
+    from retrogait.conventions import STANDARD_GRAVITY_MS2
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    assert flags_of(pd.Series(["", "gap"])) == ("clipped", "low_rate", "gap")  # as before
+    assert flags_of(pd.Series(["quantised", "gap;remounted"])) == ("clipped", "low_rate", "gap", "quantised", "remounted")
+    # scripts/compare_quantised_flags.py's 8 bits over +-8 g, seed 2: 5 backward steps quantised
+    bouts = parse_bouts("still::0:2,forward:running:3.0:40,backward:running:2.5:40")
+    session = simulate(SimulationConfig("shank", bouts, 200.0, seed=2)).session
+    quantum = 2 * 8.0 / 2**8 * STANDARD_GRAVITY_MS2
+    result = analyze(replace(session, acc=np.round(session.acc / quantum) * quantum))
+    counts = compare_directions(result.steps).flag_counts.set_index("direction")
+    assert counts["quantised"].sum() > 0
+    for direction in ("forward", "backward"):
+        summary = result.summary["per_direction"][direction]["flagged_steps"]
+        assert {flag: int(counts.loc[direction, flag]) for flag in summary} == summary
+        assert summary.get("quantised", 0) == counts.loc[direction, "quantised"]
