@@ -60,3 +60,15 @@ def test_the_settings_file_of_a_shank_read_as_other_is_what_it_was_analysed_with
     again = read_settings_file(written).values
     repeat = run_batch([shank_as_other], out, overrides=again, jobs=1, compare=False)
     assert (repeat.n_analysed, repeat.n_skipped) == (0, 1)
+
+
+def test_a_foot_read_as_other_has_its_own_settings_file(tmp_path: Path) -> None:
+    """REVIEW-59: docs/batch.md names the file of a foot read as both legs' (`settings_other_declared_foot.toml`)."""
+    bouts = [Bout("forward", "walking", 1.4, 40.0)]
+    session = simulate(SimulationConfig("lower_back", bouts, 100.0, with_gyro=False, seed=3)).session
+    foot = replace(session, meta=replace(session.meta, placement="foot", side="left"))
+    path = write_session(foot, tmp_path / "f.csv")
+    out = tmp_path / "out"
+    run_batch([path], out, overrides=SHANK_GAP, jobs=1, compare=False)  # 3.0 s: the foot preset's gap too
+    assert [p.name for p in out.glob("settings_*.toml")] == ["settings_other_declared_foot.toml"]
+    assert run_batch([path], out, overrides=SHANK_GAP, jobs=1, compare=False).n_skipped == 1

@@ -132,7 +132,7 @@ def _json_default(value: Any) -> Any:
 
 
 class CombinedTables:
-    """Streams finished jobs, in input order, into ``steps``, ``sessions.csv`` and ``errors.csv``.
+    """Streams finished jobs, in input order, into ``steps``, ``sessions.csv``, ``errors.csv`` and ``notes.csv``.
 
     Steps are appended one session at a time (pyarrow's ParquetWriter, or CSV appends) while the other
     jobs still run, so the combined table costs no time at the end and never holds more than one
@@ -193,7 +193,7 @@ class CombinedTables:
         return len({row["session"] for row in self.notes})
 
     def close(self) -> None:
-        """Finish the steps file and write the sessions and errors tables."""
+        """Finish the steps file and write the sessions, errors and notes tables."""
         with self._steps_written():
             if self._parquet is not None:
                 self._parquet.close()
