@@ -125,3 +125,20 @@ def test_an_option_a_session_header_overrides_is_noted(noted: Path, tmp_path: Pa
     assert rows[1]["note"].startswith("read with side left, as the session file's header says, not --side right")
     sessions = {Path(s["session"]).name: s for s in _rows(out / "sessions.csv")}
     assert (sessions["c_shank.csv"]["placement"], sessions["a_plain.csv"]["placement"]) == ("shank", "lower_back")
+
+
+def test_a_copy_of_a_failed_input_is_not_said_counted(tmp_path: Path) -> None:
+    """REVIEW-60: a copy of an input that failed got the row "the same recording as A (the same bytes): counted once",
+    though A is only in errors.csv and the copy nowhere else: neither was counted."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.csv").write_text("garbage\n1,2\n", encoding="utf-8")
+    (folder / "b.csv").write_text("garbage\n1,2\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch([folder], out, jobs=1, compare=False)
+    assert (result.n_analysed, result.n_failed) == (0, 1)
+    assert [r["file"] for r in _rows(out / "errors.csv")] == [str(folder / "a.csv")]
+    (row,) = _rows(out / "notes.csv")
+    assert row["session"] == str(folder / "b.csv") and row["kind"] == "batch"
+    assert "counted once" not in row["note"]
+    assert row["note"] == f"the same recording as {folder / 'a.csv'} (the same bytes), which failed: see errors.csv"

@@ -192,7 +192,9 @@ def run_batch(
                         tables.add(outcome)
                     written.add(key)
                 else:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
-                    said = f"the same recording as {first[key]} (the same bytes): counted once"  # EDGE-31
+                    said = f"the same recording as {first[key]} (the same bytes)" + (  # EDGE-31
+                        ": counted once" if outcomes[key].ok else ", which failed: see errors.csv"  # REVIEW-60
+                    )
                     tables.note(str(paths[position]), "batch", said)
                     if on_done:
                         on_done(outcomes[key], True)
