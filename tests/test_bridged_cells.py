@@ -120,8 +120,8 @@ def test_the_bridge_never_extrapolates_out_of_order_or_timeless_rows() -> None:
 
 
 def test_compare_says_how_many_impact_values_bridged_cells_left_out() -> None:
-    """REVIEW-57: compare's flag table counts a bridged step clean (its columns unchanged), so its caveats say how
-    many contacts per direction carry ``bridged`` and that their impact values (NaN) are left out of those metrics."""
+    """REVIEW-57: compare's caveats say how many contacts per direction carry ``bridged`` in their impact flags and
+    that their impact values (NaN) are left out of those metrics (their n is smaller)."""
     from retrogait.compare.core import compare_directions
     from retrogait.compare.sentences import caveats_for
 
@@ -145,3 +145,34 @@ def test_compare_says_how_many_impact_values_bridged_cells_left_out() -> None:
     assert len(said) == 1 and "3 forward, 5 backward" in said[0] and "left out" in said[0]
     clean = steps.assign(quality_flags="", impact_flags="")
     assert not any("bridged" in c for c in caveats_for(compare_directions(clean)))
+
+
+def test_compares_flag_table_counts_bridged_steps_as_the_other_flags() -> None:
+    """EDGE-204: the flag table (compare.json `quality_flags`, `Comparison.flag_counts`) had no `bridged` column and
+    counted a step with a bridged sample clean; the metrics keep their steps as before (the flag spoils none: the
+    analysis already left its impact values NaN, REVIEW-57)."""
+    from retrogait.compare.core import compare_directions
+
+    rng = np.random.default_rng(4)
+    n = 40
+    steps = pd.DataFrame(
+        {
+            "direction": ["forward"] * n + ["backward"] * n,
+            "ic_time_s": np.arange(2 * n) * 0.7,
+            "step_time_s": rng.normal(0.36, 0.01, 2 * n),
+            "impact_peak_g": rng.normal(8.0, 1.0, 2 * n),
+            "quality_flags": [""] * (2 * n),
+            "impact_flags": [""] * (2 * n),
+        }
+    )
+    steps.loc[[1, 2], "quality_flags"] = "bridged"
+    steps.loc[[n + 4], "quality_flags"] = "gap;bridged"
+    steps.loc[[n + 5, n + 6], "quality_flags"] = "clipped"
+    comparison = compare_directions(steps)
+    counts = comparison.flag_counts.set_index("direction")
+    assert list(counts.columns)[:6] == ["steps", "clipped", "low_rate", "gap", "bridged", "no_gyro"]
+    assert counts.loc["forward", ["bridged", "clean"]].tolist() == [2, n - 2]
+    assert counts.loc["backward", ["bridged", "gap", "clipped", "clean"]].tolist() == [1, 1, 2, n - 3]
+    unflagged = compare_directions(steps.assign(quality_flags=steps["quality_flags"].str.replace("bridged", "")))
+    table, before = comparison.table.set_index("metric"), unflagged.table.set_index("metric")
+    assert table[["n_forward", "n_backward"]].equals(before[["n_forward", "n_backward"]])

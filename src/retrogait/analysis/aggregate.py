@@ -39,11 +39,16 @@ LASTING_DIRECTION_STEPS: Final = 4
 QUALITY_FLAGS: Final = ("clipped", "low_rate", "gap")
 
 
+#: Flags counted per group only when a step carries them (a summary without them is as before).
+FLAGS_WHEN_PRESENT: Final = (NO_GYRO_FLAG, BRIDGED_FLAG, "quantised", "remounted")
+
+
 def flags_of(quality_flags: pd.Series) -> tuple[str, ...]:
     """The flags counted per group (``flagged_steps``): QUALITY_FLAGS, and ``no_gyro`` (steps found without the
-    gyroscope in a stretch it missed, GYRO-1) and ``bridged`` (EDGE-197) when a step carries it (a summary without
-    them is as before)."""
-    extra = tuple(f for f in (NO_GYRO_FLAG, BRIDGED_FLAG) if quality_flags.str.contains(f, regex=False).any())
+    gyroscope in a stretch it missed, GYRO-1), ``bridged`` (EDGE-197), ``quantised`` (HONEST-8) and ``remounted``
+    (MOUNT-1/2) when a step carries it (a summary without them is as before): every flag ``compare``'s flag table
+    counts (REVIEW-58)."""
+    extra = tuple(f for f in FLAGS_WHEN_PRESENT if quality_flags.str.contains(f, regex=False).any())
     return (*QUALITY_FLAGS, *extra)
 
 

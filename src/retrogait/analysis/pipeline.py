@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
 from retrogait.analysis.quality import bridged_unmeasured, step_flags, with_flag
 from retrogait.analysis.result import STEP_COLUMNS, AnalysisResult, summarize
-from retrogait.analysis.settings import PRESETS, AnalysisSettings
+from retrogait.analysis.settings import PRESETS, AnalysisSettings, settings_as_other
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.transient import LandingTransients
 from retrogait.analysis.trunk_strike import (
@@ -247,25 +247,6 @@ def read_as_both_legs(
     )
     again.summary["declared_placement"] = sig.placement  # (EDGE-192)
     return again
-
-
-def settings_as_other(given: AnalysisSettings | None, declared: str) -> AnalysisSettings:
-    """``other``'s preset with what ``given`` changes in the ``declared`` placement's preset (REVIEW-32): the CLI
-    passes the declared placement's preset with the user's overrides, so ``given`` itself would analyse ``other``
-    with the shank's or foot's preset (bouts split at 3 s gaps, not other's 1.5 s)."""
-    other = preset_settings("other")
-    if given is None:
-        return other
-    base = preset_settings(declared)
-    stages = {}
-    for stage in fields(given):
-        mine, preset = getattr(given, stage.name), getattr(base, stage.name)
-        changed = {
-            f.name: getattr(mine, f.name) for f in fields(mine) if getattr(mine, f.name) != getattr(preset, f.name)
-        }
-        if changed:
-            stages[stage.name] = replace(getattr(other, stage.name), **changed)
-    return replace(other, **stages)
 
 
 def _with_no_gyro_stretches(

@@ -966,3 +966,24 @@ PRESETS: dict[str, AnalysisSettings] = {
 def preset(placement: str) -> AnalysisSettings:
     """The preset of ``placement``; the two-leg defaults for a placement without one (stage defaults)."""
     return PRESETS.get(placement, _TWO_LEGS)
+
+
+def settings_as_other(given: AnalysisSettings | None, declared: str) -> AnalysisSettings:
+    """``other``'s preset with what ``given`` changes in the ``declared`` placement's preset (REVIEW-32): the CLI
+    passes the declared placement's preset with the user's overrides, so ``given`` itself would analyse ``other``
+    with the shank's or foot's preset (bouts split at 3 s gaps, not other's 1.5 s)."""
+    other = preset("other")
+    if given is None:
+        return other
+    base = preset(declared)
+    stages: dict[str, Any] = {}
+    for stage in fields(given):
+        mine, declared_preset = getattr(given, stage.name), getattr(base, stage.name)
+        changed = {
+            f.name: getattr(mine, f.name)
+            for f in fields(mine)
+            if getattr(mine, f.name) != getattr(declared_preset, f.name)
+        }
+        if changed:
+            stages[stage.name] = replace(getattr(other, stage.name), **changed)
+    return replace(other, **stages)

@@ -34,3 +34,16 @@ def effective_settings(overrides: Overrides | None, placement: str | None) -> An
 
     base = PRESETS[placement] if placement in PRESETS else AnalysisSettings()
     return base.with_overrides(overrides) if overrides else base
+
+
+def analysed_settings(overrides: Overrides | None, placement: str | None, declared: str | None) -> AnalysisSettings:
+    """The analysis settings a session declared ``declared`` and analysed as ``placement`` was analysed with: its
+    placement's (:func:`effective_settings`); for a one-leg placement the analysis read as both legs' (``other``,
+    PHONE-18, REVIEW-33) ``other``'s preset with what ``overrides`` change in the declared placement's
+    (``settings_as_other``, REVIEW-32), as the analysis does (BATCH-47). ``declared`` None (a manifest written
+    before EDGE-192): ``placement``."""
+    if declared is None or declared == placement or placement != "other":
+        return effective_settings(overrides, placement)
+    from retrogait.analysis.settings import settings_as_other
+
+    return settings_as_other(effective_settings(overrides, declared), declared)

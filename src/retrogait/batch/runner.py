@@ -19,7 +19,7 @@ from typing import Any
 
 from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
-from retrogait.batch.fingerprint import Overrides, effective_settings, job_key
+from retrogait.batch.fingerprint import Overrides, analysed_settings, effective_settings, job_key
 from retrogait.batch.inputs import discover_inputs, export_companions
 from retrogait.batch.pool import local_workers, start_local_pool
 from retrogait.batch.store import BatchStore, output_files
@@ -52,6 +52,10 @@ class BatchResult:
     sessions_path: Path
     errors_path: Path
     elapsed_s: float
+    #: ``notes.csv``: what the analysis said of each session, and the inputs counted once with another (BATCH-48)
+    notes_path: Path | None = None
+    #: how many inputs have a row there
+    n_noted: int = 0
     cohort: tuple[str, ...] = ()
     #: (input, the earlier input with the same bytes) for each input counted once with another (EDGE-31)
     same_as: tuple[tuple[str, str], ...] = ()
@@ -180,13 +184,20 @@ def run_batch(
                     earlier = by_samples.get(outcome.samples) if outcome.ok and outcome.samples else None
                     if earlier is not None:  # the same recording packed otherwise: its steps are in once (EDGE-84)
                         same_samples_as.append((str(paths[position]), earlier))
+                        said = f"holds the same samples as {earlier} (one recording packed twice): counted once"
+                        tables.note(str(paths[position]), "batch", said)
                     else:
                         if outcome.ok and outcome.samples:
                             by_samples[outcome.samples] = str(paths[position])
                         tables.add(outcome)
                     written.add(key)
-                elif on_done:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
-                    on_done(outcomes[key], True)
+                else:  # the same bytes as an earlier input: done with it, not analysed again (USER-2)
+                    said = f"the same recording as {first[key]} (the same bytes)" + (  # EDGE-31
+                        ": counted once" if outcomes[key].ok else ", which failed: see errors.csv"  # REVIEW-60
+                    )
+                    tables.note(str(paths[position]), "batch", said)
+                    if on_done:
+                        on_done(outcomes[key], True)
                 position += 1
 
         runner = _run_dask(client) if client is not None else _run_local(local_workers(jobs), pool)
@@ -227,27 +238,44 @@ def run_batch(
             cohort=tuple(cohort),
             same_as=tuple((path, earlier) for _, path, earlier in sorted(same_as)),
             same_samples_as=tuple(same_samples_as),
+            notes_path=tables.notes_path,
+            n_noted=tables.n_noted,
         )
 
 
 def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides: Overrides | None) -> None:
     """``OUT/settings_<placement>.toml``: every analysis setting the sessions of each placement in the tables
     were analysed with (their preset with the ``--settings`` file), readable again with ``--settings``;
-    a file of a placement no longer in the tables is removed (USER-3). A session analysed earlier is in the
-    tables only when its settings are these (``_still_valid``)."""
+    sessions of a one-leg placement the analysis read as both legs' (``other``, PHONE-18) have theirs in
+    ``settings_other_declared_<placement>.toml`` (``analysed_settings``, BATCH-47). A file of a placement no longer
+    in the tables is removed (USER-3). A session analysed earlier is in the tables only when its settings are these
+    (``_still_valid``)."""
     from retrogait.analysis.settings_toml import settings_to_toml
     from retrogait.outfiles import write_text
 
-    placements = sorted({str(s["placement"]) for s in summaries if s.get("placement")})
-    for placement in placements:
+    pairs = sorted(
+        {
+            (str(s["placement"]), str(s.get("declared_placement") or s["placement"]))
+            for s in summaries
+            if s.get("placement")
+        }
+    )
+    names = []
+    for placement, declared in pairs:
+        if declared == placement:
+            name, whose = f"settings_{placement}.toml", f"{placement} sessions"
+        else:  # a one-leg placement the analysis read as both legs' (PHONE-18)
+            name = f"settings_{placement}_declared_{declared}.toml"
+            whose = f"sessions declared {declared} ({placement}: the analysis read both legs' steps, PHONE-18)"
         header = (
-            f"# written by retrogait batch: the settings its {placement} sessions were analysed with "
+            f"# written by retrogait batch: the settings its {whose} were analysed with "
             f"(analysis version {analysis_version()})\n"
         )
-        settings = effective_settings(overrides, placement)
-        write_text(out / f"settings_{placement}.toml", header + settings_to_toml(settings, preset=placement))
+        settings = analysed_settings(overrides, placement, declared)
+        write_text(out / name, header + settings_to_toml(settings, preset=placement))
+        names.append(name)
     for earlier in out.glob("settings_*.toml"):
-        if earlier.stem.removeprefix("settings_") not in placements:
+        if earlier.name not in names:
             earlier.unlink(missing_ok=True)
 
 
@@ -296,13 +324,15 @@ def _checked_overrides(overrides: Overrides | None) -> dict[str, dict[str, Any]]
 def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -> dict[str, JobOutcome]:
     """The finished jobs whose analysis settings are the ones this run would use for their placement
     (``settings_hash``): a changed setting re-runs a session, a settings file restating the preset does not."""
-    digests: dict[str | None, str] = {}
+    digests: dict[tuple[str | None, str | None], str] = {}
     valid = {}
     for key, outcome in finished.items():
-        placement = outcome.summary.get("placement")
-        if placement not in digests:
-            digests[placement] = effective_settings(overrides, placement).digest()
-        if outcome.settings_hash == digests[placement]:
+        # as analysed and as declared: a shank the analysis read as both legs' is analysed with other's preset and
+        # what the settings change in the shank's, not other's preset with them (BATCH-47)
+        placements = (outcome.summary.get("placement"), outcome.summary.get("declared_placement"))
+        if placements not in digests:
+            digests[placements] = analysed_settings(overrides, *placements).digest()
+        if outcome.settings_hash == digests[placements] and outcome.notes is not None:  # notes: BATCH-48
             valid[key] = outcome
     return valid
 

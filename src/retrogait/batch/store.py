@@ -7,6 +7,8 @@ Layout of ``OUT``::
     steps.parquet         all steps, with ``session`` and ``subject`` columns, in input order
     sessions.csv          one summary row per session
     errors.csv            one row per failed input: file and the one-line reason
+    notes.csv             one row per line `analyze` says of a session (its inferences and notes) and per input
+                          counted once with another: session, kind, note (BATCH-48)
     .batch.lock           held (``flock``) by the batch writing the folder: a second one is refused (EDGE-97)
 """
 
@@ -31,11 +33,16 @@ MANIFEST = "manifest.jsonl"
 RESULTS_DIR = "sessions"
 #: The file a running batch holds locked in its output folder (EDGE-97).
 LOCK = ".batch.lock"
+#: The table of what the analysis said of each session (BATCH-48).
+NOTES = "notes.csv"
+#: Its columns: the session (input path), ``input`` / ``note`` (as ``analyze`` prints them) or ``batch``, the text.
+NOTES_COLUMNS = ("session", "kind", "note")
 
 
 def output_files(out_dir: Path) -> list[Path]:
     """The files a batch writes straight into ``out_dir`` (checked against the inputs before it starts)."""
-    return [out_dir / name for name in (MANIFEST, f"steps{steps_suffix()}", "sessions.csv", "errors.csv")]
+    names = (MANIFEST, f"steps{steps_suffix()}", "sessions.csv", "errors.csv", NOTES)
+    return [out_dir / name for name in names]
 
 
 class BatchStore:
@@ -125,7 +132,7 @@ def _json_default(value: Any) -> Any:
 
 
 class CombinedTables:
-    """Streams finished jobs, in input order, into ``steps``, ``sessions.csv`` and ``errors.csv``.
+    """Streams finished jobs, in input order, into ``steps``, ``sessions.csv``, ``errors.csv`` and ``notes.csv``.
 
     Steps are appended one session at a time (pyarrow's ParquetWriter, or CSV appends) while the other
     jobs still run, so the combined table costs no time at the end and never holds more than one
@@ -138,6 +145,7 @@ class CombinedTables:
         self.steps_path = out_dir / f"steps{steps_suffix()}"
         self.sessions_path = out_dir / "sessions.csv"
         self.errors_path = out_dir / "errors.csv"
+        self.notes_path = out_dir / NOTES
         self._tmp = self.steps_path.with_name(self.steps_path.name + ".partial")
         discard_on_interrupt(self._tmp)  # written over the whole batch: Ctrl-C removes it (EDGE-81)
         self._parquet: Any = None  # pyarrow.parquet.ParquetWriter, opened with the first table
@@ -145,6 +153,7 @@ class CombinedTables:
         self._csv_header = True
         self.summaries: list[dict[str, Any]] = []
         self.failures: list[dict[str, str | None]] = []
+        self.notes: list[dict[str, str]] = []
 
     def add(self, outcome: JobOutcome) -> None:
         """Append one job's results (call in input order)."""
@@ -152,6 +161,8 @@ class CombinedTables:
             self.failures.append({"file": outcome.path, "reason": outcome.error})
             return
         self.summaries.append(outcome.summary)
+        for kind, text in outcome.notes or ():
+            self.note(outcome.summary["session"], kind, text)
         if self.steps_path.suffix == ".parquet":
             import pyarrow.parquet as pq
 
@@ -172,8 +183,17 @@ class CombinedTables:
                 safe_frame(frame).to_csv(fh, index=False, header=self._csv_header)
             self._csv_header = False
 
+    def note(self, session: str, kind: str, text: str) -> None:
+        """Add one row to ``notes.csv`` (call in input order)."""
+        self.notes.append({"session": session, "kind": kind, "note": text})
+
+    @property
+    def n_noted(self) -> int:
+        """How many sessions have a row in ``notes.csv``."""
+        return len({row["session"] for row in self.notes})
+
     def close(self) -> None:
-        """Finish the steps file and write the sessions and errors tables."""
+        """Finish the steps file and write the sessions, errors and notes tables."""
         with self._steps_written():
             if self._parquet is not None:
                 self._parquet.close()
@@ -187,6 +207,7 @@ class CombinedTables:
             keep(self._tmp)
         write_records(self.summaries, self.sessions_path)
         write_records(self.failures, self.errors_path, columns=["file", "reason"])
+        write_records(self.notes, self.notes_path, columns=NOTES_COLUMNS)
 
     @contextmanager
     def _steps_written(self) -> Iterator[None]:

@@ -48,6 +48,10 @@ class JobOutcome:
     settings_hash: str | None = None  # AnalysisSettings.digest() of the settings the session was analysed with
     #: SHA-256 of the samples as read (``samples_digest``): the same recording in another container (EDGE-84)
     samples: str | None = None
+    #: (kind, text) of what ``retrogait analyze`` says of the session after its table (:func:`said_of`): ``input``
+    #: (how the recording was read, found out from its data) and ``note``; None: not recorded (a manifest written
+    #: before BATCH-48, whose session is analysed again)
+    notes: list[tuple[str, str]] | None = None
 
 
 def samples_digest(session: Session) -> str:
@@ -97,6 +101,30 @@ def read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+
+
+def said_of(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """(kind, text) of every line ``retrogait analyze`` prints of a session's summary after its table
+    (cli/analyze.py), in its order: ``("input", "inferred_KEY: value")`` for each inference of the import
+    (``input_provenance``'s ``inferred_*``), then ``("note", note)`` for each note (BATCH-48)."""
+    provenance = summary.get("input_provenance") or {}
+    inferred = [("input", f"{key}: {value}") for key, value in provenance.items() if key.startswith("inferred_")]
+    return inferred + [("note", str(note)) for note in summary.get("notes", [])]
+
+
+def options_not_applied(options: dict[str, Any], meta: SessionMeta) -> list[str]:
+    """A sentence for each batch option (``--placement``, ``--side``, ``--anterior-axis``) that a session file's
+    header overrode (a header that says wins in a batch, EDGE-79; EDGE-205)."""
+    said = []
+    for key in ("placement", "side", "anterior_axis"):
+        given, stated = options.get(key), getattr(meta, key)
+        if given is not None and stated is not None and given != stated:
+            flag, name = "--" + key.replace("_", "-"), key.replace("_", " ")
+            said.append(
+                f"read with {name} {stated}, as the session file's header says, not {flag} {given}: a batch keeps what "
+                f"a header says (EDGE-79); `retrogait analyze` of the file with {flag} {given} takes the option"
+            )
+    return said
 
 
 def session_row(summary: dict[str, Any]) -> dict[str, Any]:
@@ -209,6 +237,9 @@ def analyze_one(
             "analysis_version": result.summary["analysis_version"],
             "settings_hash": result.summary["settings_hash"],
         }
+        notes = [(kind, writable_text(text)) for kind, text in said_of(result.summary)]
+        notes += [("batch", writable_text(text)) for text in options_not_applied(settings, meta)]  # EDGE-205
+        summary["n_notes"] = len(notes)  # the session's rows of OUT/notes.csv (BATCH-48)
     except RetrogaitError as exc:
         return JobOutcome(key, path, ok=False, error=str(exc), seconds=time.perf_counter() - start)
     except Exception as exc:  # a bug: keep the batch going, say which file triggered it
@@ -223,4 +254,5 @@ def analyze_one(
         seconds=time.perf_counter() - start,
         settings_hash=result.summary["settings_hash"],
         samples=samples,
+        notes=notes,
     )

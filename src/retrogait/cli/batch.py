@@ -211,7 +211,9 @@ def _run(
         f"{result.n_skipped} skipped, {result.n_failed} failed"
         + (f", {n_same} the same as another" if (n_same := len(result.same_as) + len(result.same_samples_as)) else "")
         + f" in {result.elapsed_s:.1f} s{rate}\n"
-        f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\nerrors: {safe(result.errors_path)}"
+        f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\n"
+        f"errors: {safe(result.errors_path)}\n"
+        f"notes: {safe(result.notes_path)} ({result.n_noted} session{'s' if result.n_noted != 1 else ''} with notes)"
     )
     if result.n_failed:
         raise typer.Exit(EXIT_SOME_FAILED)

@@ -149,7 +149,8 @@ def provenance_notes(sources: Sequence[SourceInfo], steps: pd.DataFrame | None =
 
 
 def flag_matrix(steps: pd.DataFrame) -> pd.DataFrame:
-    """One boolean column per quality flag (``clipped``, ``low_rate``, ``gap``) from ``quality_flags``."""
+    """One boolean column per quality flag of :data:`QUALITY_FLAGS` (``clipped``, ``low_rate``, ``gap``, ``bridged``,
+    ``no_gyro``, ``quantised``, ``remounted``) from ``quality_flags``."""
     flags = steps["quality_flags"].astype("string").fillna("")  # an all-clean column may be read as NaN floats
     tokens = flags.str.split(";")
     return pd.DataFrame(

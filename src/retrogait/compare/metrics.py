@@ -7,9 +7,13 @@ from typing import Final, Literal
 
 from retrogait.analysis.effort import EFFORT_COLUMN
 
-#: Quality flags of docs/conventions.md (``no_gyro``: found without the gyroscope in a stretch it missed, GYRO-1;
-#: it spoils no metric, the direction of such a step is the accelerometer's).
-QUALITY_FLAGS: Final = ("clipped", "low_rate", "gap", "no_gyro")
+#: Quality flags of docs/conventions.md counted in compare's flag table (``bridged``: a sample within the step
+#: interpolated over a missing acceleration value, EDGE-197; it spoils no metric here, the analysis already left the
+#: impact values it could move NaN, REVIEW-57, EDGE-204; ``no_gyro``: found without the gyroscope in a stretch it
+#: missed, GYRO-1; it spoils no metric, the direction of such a step is the accelerometer's; ``quantised``: its contact
+#: or impact moves with the acceleration's rounding, HONEST-8, and ``remounted``: recorded after a re-mount, MOUNT-1/2,
+#: spoil none either, EDGE-206: every flag of docs/conventions.md's ``quality_flags``, so that ``clean`` is clean).
+QUALITY_FLAGS: Final = ("clipped", "low_rate", "gap", "bridged", "no_gyro", "quantised", "remounted")
 
 #: Flags that spoil an acceleration peak or rate: a clipped or undersampled peak is underestimated,
 #: and a gap can hide it.

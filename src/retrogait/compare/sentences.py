@@ -169,8 +169,18 @@ def caveats_for(comparison: Comparison) -> list[str]:
             f"{no_gyro} {noun} were found without the gyroscope, in stretches it missed (flagged no_gyro): their "
             "direction and foot strike come from the acceleration alone (more often unknown)."
         )
+    quantised = (
+        (0, 0) if fc is None else (int(fc["quantised"].get("forward", 0)), int(fc["quantised"].get("backward", 0)))
+    )
+    if any(quantised):  # EDGE-206
+        out.append(
+            f"{quantised[0]} forward, {quantised[1]} backward {noun} are flagged quantised: the acceleration is "
+            "recorded in steps coarser than the sensor's noise, and their contact or impact peak moves when the "
+            "samples move within their steps (HONEST-8); they are compared as the others, so a small difference may "
+            "be the rounding's."
+        )
     bridged = _bridged_counts(comparison.steps)
-    if bridged is not None:  # REVIEW-57: the flag table (its columns unchanged) counts these clean
+    if bridged is not None:  # REVIEW-57: what a bridged landing's NaN impact values do to the metrics' n
         out.append(
             f"{bridged[0]} forward, {bridged[1]} backward {noun} hold a missing acceleration value the analysis "
             "bridged near their landing (impact_flags bridged, EDGE-197): their impact peak and loading rates are "
