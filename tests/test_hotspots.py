@@ -146,8 +146,11 @@ def test_world_vertical_motion_is_the_stride_loop(chunk: int, monkeypatch: pytes
     acc, gyr = _signal(30_000, seed=3)
     rng = np.random.default_rng(4)
     regular = np.sort(rng.choice(30_000, 200, replace=False)).astype(np.int64)
+    in_a_row = np.arange(100, 29_000, 150, dtype=np.int64)  # strides back to back: their samples one slice (PERF-59)
     for rest in (
         regular,
+        in_a_row,
+        np.concatenate([in_a_row[:50], in_a_row[60:]]),  # a pause: back to back on either side of it
         np.array([5, 100, 50, 400, 399, 800, 2000, 2001, 5000, 5600]),
         regular[:1],
         np.array([-1, 30]),
