@@ -667,3 +667,38 @@ def test_the_limb_jerk_is_taken_only_where_a_landing_reads_it(
     found = detect_contacts(signals)
     assert len(found) > 10
     assert calls == ([signals.n_samples] if jerk_taken else [])
+
+
+@pytest.mark.parametrize("placement", ["shank", "foot"])
+def test_a_limb_s_contacts_take_the_norm_of_its_acceleration_once(
+    placement: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-60: a foot's or shank's stride period, still mask and stance score read one |a| of the body-frame
+    acceleration (three before, ~3 ms each of an hour at 200 Hz), and the contacts are those of each taking its own."""
+    from retrogait.analysis import still, vectors
+
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("backward", "walking", 1.0, 6.0)]
+    signals = preprocess(simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=6)).session)
+    separate = dataclasses.replace(signals)  # its own memo of still masks, empty
+    expected = contacts.stance_score(signals.acc_ms2, signals.gyr_dps, signals.fs_hz)
+    mask = still.still_mask(signals.acc_ms2, signals.fs_hz, 1.0, 0.5)
+    assert np.array_equal(separate.still_mask(1.0, 0.5, vectors.norm_rows(signals.acc_ms2)), mask)
+    size = vectors.norm_rows(signals.acc_ms2)
+    assert np.array_equal(
+        contacts.stance_score(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, acc_norm=size), expected
+    )
+    assert np.array_equal(size, vectors.norm_rows(signals.acc_ms2))  # read, not changed
+    reference = detect_contacts(signals)
+    taken: list[int] = []
+    original = vectors.norm_rows
+
+    def counted(v: np.ndarray) -> np.ndarray:
+        if v is signals.acc_ms2:
+            taken.append(1)
+        return original(v)
+
+    for module in (contacts, still):
+        monkeypatch.setattr(module, "norm_rows", counted)
+    found = detect_contacts(dataclasses.replace(signals))
+    assert len(found) > 10 and len(taken) == 1
+    assert np.array_equal(found.ic_idx, reference.ic_idx) and np.array_equal(found.to_idx, reference.to_idx)
