@@ -702,3 +702,32 @@ def test_a_limb_s_contacts_take_the_norm_of_its_acceleration_once(
     found = detect_contacts(dataclasses.replace(signals))
     assert len(found) > 10 and len(taken) == 1
     assert np.array_equal(found.ic_idx, reference.ic_idx) and np.array_equal(found.to_idx, reference.to_idx)
+
+
+def test_a_rest_s_gravity_sum_and_the_shared_rotation_sinc_are_the_numbers_of_each_taken_apart() -> None:
+    """PERF-61: the rests' specific-force sums from one gather and a running sum over their few samples, and
+    sin(|phi|/2)/(|phi|/2) taken once for the blocks' halfway turn and their orientations, bit for bit."""
+    from retrogait.analysis.stride_vectors import _block_start_orientations, _rest_sums, _rotated, _sinc
+
+    acc, _ = _signal(5_000, seed=8)
+    for half in (1, 4, 16):
+        near = np.array([0, 3, 2_500, 4_998, 4_999])[:, None] + np.arange(-half, half + 1)[None, :]
+        inside = (near >= 0) & (near < 5_000)  # the ends: samples outside count zero
+        clipped = np.clip(near, 0, 4_999)
+        expected = (acc[clipped] * inside[..., None]).sum(axis=1)
+        assert np.array_equal(_rest_sums(acc, clipped, inside).view(np.int64), expected.view(np.int64))
+        whole = inside.all(axis=1)  # rests away from the ends: no mask
+        assert np.array_equal(_rest_sums(acc, clipped[whole], inside[whole]), acc[clipped[whole]].sum(axis=1))
+    rng = np.random.default_rng(9)
+    phi = rng.normal(0.0, 0.05, (3, 40, 30)) * rng.lognormal(0.0, 2.0, (1, 40, 30))
+    phi[:, :3] = 0.0  # blocks that do not turn (past a stride's end)
+    v = rng.normal(0.0, 1.0, (3, 40, 30))
+    half_angle = np.sqrt(np.einsum("i...,i...->...", 0.5 * phi, 0.5 * phi))
+    angle = np.sqrt(np.einsum("i...,i...->...", phi, phi))
+    assert np.array_equal(half_angle / np.pi, angle / (2.0 * np.pi))  # so one sinc serves both
+    sinc = _sinc(half_angle / np.pi)
+    assert np.array_equal(_rotated(0.5 * phi, v, half_angle, sinc), _rotated(0.5 * phi, v))
+    for shared, alone in zip(
+        _block_start_orientations(phi, angle.copy(), sinc), _block_start_orientations(phi), strict=True
+    ):
+        assert np.array_equal(shared, alone)
