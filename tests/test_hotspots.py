@@ -733,6 +733,37 @@ def test_a_rest_s_gravity_sum_and_the_shared_rotation_sinc_are_the_numbers_of_ea
         assert np.array_equal(shared, alone)
 
 
+def test_the_stride_vectors_with_the_shared_sinc_are_those_of_each_rotation_taking_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REVIEW-62: the sinc `_integrate` shares (PERF-61) is the one each rotation took alone: the stride vectors bit
+    for bit those of `_rotated` and `_block_start_orientations` each taking its own angle and sinc (the helpers'
+    test above hands them a sinc of its own making, so a wrong one handed over by `_integrate` passed it)."""
+    from retrogait.analysis import stride_vectors as vectors_module
+
+    acc, gyr = _signal(20_000, seed=11)
+    rest = np.concatenate([np.arange(0, 9_000, 170), np.arange(9_600, 20_000, 190), [19_999]]).astype(np.int64)
+    shared = vectors_module.stride_vectors(acc, gyr, 200.0, rest)
+    handed: list[bool] = []
+    rotated, orientations = vectors_module._rotated, vectors_module._block_start_orientations
+
+    def rotated_alone(rotvec: np.ndarray, v: np.ndarray, angle: object = None, sinc: object = None) -> np.ndarray:
+        handed.append(sinc is not None)
+        return rotated(rotvec, v)
+
+    monkeypatch.setattr(vectors_module, "_rotated", rotated_alone)
+    monkeypatch.setattr(vectors_module, "_block_start_orientations", lambda phi, angle=None, sinc=None: orientations(phi))
+    alone = vectors_module.stride_vectors(acc, gyr, 200.0, rest)
+    assert handed and all(handed)  # the shared sinc was taken
+    assert int(shared.valid.sum()) > 100
+    for ours, theirs in zip(
+        (shared.dx_m, shared.dy_m, shared.dz_m, shared.heading_change_deg),
+        (alone.dx_m, alone.dy_m, alone.dz_m, alone.heading_change_deg),
+        strict=True,
+    ):
+        assert np.array_equal(ours, theirs, equal_nan=True)
+
+
 @pytest.mark.parametrize("n", [1, 3, 8191, 8192, 3 * 8192 + 1])
 def test_the_gate_s_norm_sums_the_first_and_third_squares_then_the_second(n: int) -> None:
     """PERF-62: the gait gate's |a| is (x^2 + z^2) + y^2 under the root, the order numpy's einsum summed a C-ordered
