@@ -13,6 +13,7 @@ from retrogait.analysis import preprocess as preprocess_module
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.settings import ContactsSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import gate_norm_rows, gradient_norm_rows, norm_rows
@@ -704,6 +705,40 @@ def test_a_limb_s_contacts_take_the_norm_of_its_acceleration_once(
     assert np.array_equal(found.ic_idx, reference.ic_idx) and np.array_equal(found.to_idx, reference.to_idx)
 
 
+@pytest.mark.parametrize("placement", ["shank", "foot"])
+def test_a_limb_s_contacts_with_the_shared_norm_are_those_of_each_score_taking_its_own(
+    placement: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-63: the contacts `_limb` finds with its one |a| (PERF-60) are those found with the still mask and the
+    stance score each taking |a| of the acceleration itself, on gait with standing between (so the still mask
+    matters). The test above compares `detect_contacts` with itself, so a wrong norm handed over passed it."""
+    bouts = [
+        Bout("still", "still", 0.0, 3.0),
+        Bout("forward", "running", 3.0, 8.0),
+        Bout("still", "still", 0.0, 3.0),
+        Bout("backward", "walking", 1.0, 6.0),
+        Bout("still", "still", 0.0, 3.0),
+    ]
+    signals = preprocess(simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=6)).session)
+    shared = detect_contacts(dataclasses.replace(signals))  # its own memo of still masks, empty
+    score, mask = contacts.stance_score, BodySignals.still_mask
+
+    def score_alone(
+        acc: np.ndarray, gyr: np.ndarray, fs: float, settings: ContactsSettings, acc_norm: object = None
+    ) -> np.ndarray:
+        return score(acc, gyr, fs, settings)  # |a| taken here, as before PERF-60
+
+    def mask_alone(self: BodySignals, window_s: float, std_ms2: float, size: object = None) -> np.ndarray:
+        return mask(self, window_s, std_ms2)  # likewise
+
+    monkeypatch.setattr(contacts, "stance_score", score_alone)
+    monkeypatch.setattr(BodySignals, "still_mask", mask_alone)
+    alone = detect_contacts(dataclasses.replace(signals))
+    assert len(alone) > 10
+    for name in ("ic_idx", "to_idx", "side"):
+        assert np.array_equal(getattr(shared, name), getattr(alone, name)), name
+
+
 def test_a_rest_s_gravity_sum_and_the_shared_rotation_sinc_are_the_numbers_of_each_taken_apart() -> None:
     """PERF-61: the rests' specific-force sums from one gather and a running sum over their few samples, and
     sin(|phi|/2)/(|phi|/2) taken once for the blocks' halfway turn and their orientations, bit for bit."""
@@ -752,7 +787,9 @@ def test_the_stride_vectors_with_the_shared_sinc_are_those_of_each_rotation_taki
         return rotated(rotvec, v)
 
     monkeypatch.setattr(vectors_module, "_rotated", rotated_alone)
-    monkeypatch.setattr(vectors_module, "_block_start_orientations", lambda phi, angle=None, sinc=None: orientations(phi))
+    monkeypatch.setattr(
+        vectors_module, "_block_start_orientations", lambda phi, angle=None, sinc=None: orientations(phi)
+    )
     alone = vectors_module.stride_vectors(acc, gyr, 200.0, rest)
     assert handed and all(handed)  # the shared sinc was taken
     assert int(shared.valid.sum()) > 100
