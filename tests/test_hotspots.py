@@ -13,9 +13,10 @@ from retrogait.analysis import preprocess as preprocess_module
 from retrogait.analysis.blas import single_blas_thread
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.settings import ContactsSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
-from retrogait.analysis.vectors import gradient_norm_rows, norm_rows
+from retrogait.analysis.vectors import gate_norm_rows, gradient_norm_rows, norm_rows
 from retrogait.analysis.world_vertical import world_vertical_motion
 from retrogait.analysis.zupt import gravity_pitch_rad, stride_pitch, stride_pitch_blocks
 from retrogait.conventions import STANDARD_GRAVITY_MS2
@@ -146,8 +147,11 @@ def test_world_vertical_motion_is_the_stride_loop(chunk: int, monkeypatch: pytes
     acc, gyr = _signal(30_000, seed=3)
     rng = np.random.default_rng(4)
     regular = np.sort(rng.choice(30_000, 200, replace=False)).astype(np.int64)
+    in_a_row = np.arange(100, 29_000, 150, dtype=np.int64)  # strides back to back: their samples one slice (PERF-59)
     for rest in (
         regular,
+        in_a_row,
+        np.concatenate([in_a_row[:50], in_a_row[60:]]),  # a pause: back to back on either side of it
         np.array([5, 100, 50, 400, 399, 800, 2000, 2001, 5000, 5600]),
         regular[:1],
         np.array([-1, 30]),
@@ -664,3 +668,147 @@ def test_the_limb_jerk_is_taken_only_where_a_landing_reads_it(
     found = detect_contacts(signals)
     assert len(found) > 10
     assert calls == ([signals.n_samples] if jerk_taken else [])
+
+
+@pytest.mark.parametrize("placement", ["shank", "foot"])
+def test_a_limb_s_contacts_take_the_norm_of_its_acceleration_once(
+    placement: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-60: a foot's or shank's stride period, still mask and stance score read one |a| of the body-frame
+    acceleration (three before, ~3 ms each of an hour at 200 Hz), and the contacts are those of each taking its own."""
+    from retrogait.analysis import still, vectors
+
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("backward", "walking", 1.0, 6.0)]
+    signals = preprocess(simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=6)).session)
+    separate = dataclasses.replace(signals)  # its own memo of still masks, empty
+    expected = contacts.stance_score(signals.acc_ms2, signals.gyr_dps, signals.fs_hz)
+    mask = still.still_mask(signals.acc_ms2, signals.fs_hz, 1.0, 0.5)
+    assert np.array_equal(separate.still_mask(1.0, 0.5, vectors.norm_rows(signals.acc_ms2)), mask)
+    size = vectors.norm_rows(signals.acc_ms2)
+    assert np.array_equal(
+        contacts.stance_score(signals.acc_ms2, signals.gyr_dps, signals.fs_hz, acc_norm=size), expected
+    )
+    assert np.array_equal(size, vectors.norm_rows(signals.acc_ms2))  # read, not changed
+    reference = detect_contacts(signals)
+    taken: list[int] = []
+    original = vectors.norm_rows
+
+    def counted(v: np.ndarray) -> np.ndarray:
+        if v is signals.acc_ms2:
+            taken.append(1)
+        return original(v)
+
+    for module in (contacts, still):
+        monkeypatch.setattr(module, "norm_rows", counted)
+    found = detect_contacts(dataclasses.replace(signals))
+    assert len(found) > 10 and len(taken) == 1
+    assert np.array_equal(found.ic_idx, reference.ic_idx) and np.array_equal(found.to_idx, reference.to_idx)
+
+
+@pytest.mark.parametrize("placement", ["shank", "foot"])
+def test_a_limb_s_contacts_with_the_shared_norm_are_those_of_each_score_taking_its_own(
+    placement: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-63: the contacts `_limb` finds with its one |a| (PERF-60) are those found with the still mask and the
+    stance score each taking |a| of the acceleration itself, on gait with standing between (so the still mask
+    matters). The test above compares `detect_contacts` with itself, so a wrong norm handed over passed it."""
+    bouts = [
+        Bout("still", "still", 0.0, 3.0),
+        Bout("forward", "running", 3.0, 8.0),
+        Bout("still", "still", 0.0, 3.0),
+        Bout("backward", "walking", 1.0, 6.0),
+        Bout("still", "still", 0.0, 3.0),
+    ]
+    signals = preprocess(simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=6)).session)
+    shared = detect_contacts(dataclasses.replace(signals))  # its own memo of still masks, empty
+    score, mask = contacts.stance_score, BodySignals.still_mask
+
+    def score_alone(
+        acc: np.ndarray, gyr: np.ndarray, fs: float, settings: ContactsSettings, acc_norm: object = None
+    ) -> np.ndarray:
+        return score(acc, gyr, fs, settings)  # |a| taken here, as before PERF-60
+
+    def mask_alone(self: BodySignals, window_s: float, std_ms2: float, size: object = None) -> np.ndarray:
+        return mask(self, window_s, std_ms2)  # likewise
+
+    monkeypatch.setattr(contacts, "stance_score", score_alone)
+    monkeypatch.setattr(BodySignals, "still_mask", mask_alone)
+    alone = detect_contacts(dataclasses.replace(signals))
+    assert len(alone) > 10
+    for name in ("ic_idx", "to_idx", "side"):
+        assert np.array_equal(getattr(shared, name), getattr(alone, name)), name
+
+
+def test_a_rest_s_gravity_sum_and_the_shared_rotation_sinc_are_the_numbers_of_each_taken_apart() -> None:
+    """PERF-61: the rests' specific-force sums from one gather and a running sum over their few samples, and
+    sin(|phi|/2)/(|phi|/2) taken once for the blocks' halfway turn and their orientations, bit for bit."""
+    from retrogait.analysis.stride_vectors import _block_start_orientations, _rest_sums, _rotated, _sinc
+
+    acc, _ = _signal(5_000, seed=8)
+    for half in (1, 4, 16):
+        near = np.array([0, 3, 2_500, 4_998, 4_999])[:, None] + np.arange(-half, half + 1)[None, :]
+        inside = (near >= 0) & (near < 5_000)  # the ends: samples outside count zero
+        clipped = np.clip(near, 0, 4_999)
+        expected = (acc[clipped] * inside[..., None]).sum(axis=1)
+        assert np.array_equal(_rest_sums(acc, clipped, inside).view(np.int64), expected.view(np.int64))
+        whole = inside.all(axis=1)  # rests away from the ends: no mask
+        assert np.array_equal(_rest_sums(acc, clipped[whole], inside[whole]), acc[clipped[whole]].sum(axis=1))
+    rng = np.random.default_rng(9)
+    phi = rng.normal(0.0, 0.05, (3, 40, 30)) * rng.lognormal(0.0, 2.0, (1, 40, 30))
+    phi[:, :3] = 0.0  # blocks that do not turn (past a stride's end)
+    v = rng.normal(0.0, 1.0, (3, 40, 30))
+    half_angle = np.sqrt(np.einsum("i...,i...->...", 0.5 * phi, 0.5 * phi))
+    angle = np.sqrt(np.einsum("i...,i...->...", phi, phi))
+    assert np.array_equal(half_angle / np.pi, angle / (2.0 * np.pi))  # so one sinc serves both
+    sinc = _sinc(half_angle / np.pi)
+    assert np.array_equal(_rotated(0.5 * phi, v, half_angle, sinc), _rotated(0.5 * phi, v))
+    for shared, alone in zip(
+        _block_start_orientations(phi, angle.copy(), sinc), _block_start_orientations(phi), strict=True
+    ):
+        assert np.array_equal(shared, alone)
+
+
+def test_the_stride_vectors_with_the_shared_sinc_are_those_of_each_rotation_taking_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REVIEW-62: the sinc `_integrate` shares (PERF-61) is the one each rotation took alone: the stride vectors bit
+    for bit those of `_rotated` and `_block_start_orientations` each taking its own angle and sinc (the helpers'
+    test above hands them a sinc of its own making, so a wrong one handed over by `_integrate` passed it)."""
+    from retrogait.analysis import stride_vectors as vectors_module
+
+    acc, gyr = _signal(20_000, seed=11)
+    rest = np.concatenate([np.arange(0, 9_000, 170), np.arange(9_600, 20_000, 190), [19_999]]).astype(np.int64)
+    shared = vectors_module.stride_vectors(acc, gyr, 200.0, rest)
+    handed: list[bool] = []
+    rotated, orientations = vectors_module._rotated, vectors_module._block_start_orientations
+
+    def rotated_alone(rotvec: np.ndarray, v: np.ndarray, angle: object = None, sinc: object = None) -> np.ndarray:
+        handed.append(sinc is not None)
+        return rotated(rotvec, v)
+
+    monkeypatch.setattr(vectors_module, "_rotated", rotated_alone)
+    monkeypatch.setattr(
+        vectors_module, "_block_start_orientations", lambda phi, angle=None, sinc=None: orientations(phi)
+    )
+    alone = vectors_module.stride_vectors(acc, gyr, 200.0, rest)
+    assert handed and all(handed)  # the shared sinc was taken
+    assert int(shared.valid.sum()) > 100
+    for ours, theirs in zip(
+        (shared.dx_m, shared.dy_m, shared.dz_m, shared.heading_change_deg),
+        (alone.dx_m, alone.dy_m, alone.dz_m, alone.heading_change_deg),
+        strict=True,
+    ):
+        assert np.array_equal(ours, theirs, equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [1, 3, 8191, 8192, 3 * 8192 + 1])
+def test_the_gate_s_norm_sums_the_first_and_third_squares_then_the_second(n: int) -> None:
+    """PERF-62: the gait gate's |a| is (x^2 + z^2) + y^2 under the root, the order numpy's einsum summed a C-ordered
+    row of three in (the same numbers as the einsum the gate took before on every row of the bench hour), a block of
+    rows at a time; another layout takes the einsum itself."""
+    rng = np.random.default_rng(n)
+    v = rng.normal(0.0, 1.0, (n, 3)) * rng.lognormal(0.0, 4.0, (n, 1))
+    x, y, z = v[:, 0], v[:, 1], v[:, 2]
+    assert np.array_equal(gate_norm_rows(v).view(np.int64), np.sqrt((x * x + z * z) + y * y).view(np.int64))
+    fortran = np.asfortranarray(v)
+    assert np.array_equal(gate_norm_rows(fortran), np.sqrt(np.einsum("ij,ij->i", fortran, fortran)))

@@ -65,8 +65,9 @@ def detect_contacts(
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _moving(signals: BodySignals, still: StillSettings) -> NDArray[np.bool_]:
-    return np.asarray(~signals.still_mask(still.window_s, still.std_ms2) & ~signals.gap)
+def _moving(signals: BodySignals, still: StillSettings, size: NDArray[np.float64] | None = None) -> NDArray[np.bool_]:
+    """(n,) the samples that move and lie outside gaps (``size``: |a| of the body-frame acceleration, if taken)."""
+    return np.asarray(~signals.still_mask(still.window_s, still.std_ms2, size) & ~signals.gap)
 
 
 def _step_period_s(
@@ -301,22 +302,25 @@ def _running_edges(
 def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impact: ImpactSettings) -> Contacts:
     fs = signals.fs_hz
     acc = signals.acc_ms2
+    # |a| (m/s^2) taken once for the stride period, the still mask and the stance score, let go after (PERF-60)
+    held = [norm_rows(acc)]
 
     def stride_s() -> NDArray[np.float64]:
-        norm = bandpass(norm_rows(acc), s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+        norm = bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
         stride = _step_period_s(norm, fs, s, per=2.0)
         return np.where(np.isfinite(stride), stride, 1.0)
 
     period = Beside(stride_s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
-    moving = _moving(signals, still)
+    moving = _moving(signals, still, held[0])
     gyr = signals.gyr_dps
     shank = signals.placement == "shank"
     # the jerk of |a| is read by a foot's landings and without a gyroscope; a shank's are found in its world-vertical
     # jerk, so not computed there (PERF-56)
     jerk = _limb_jerk(acc, fs, s) if gyr is None or not shank else None
-    rate = None if gyr is None else stance_score(acc, gyr, fs, s)
+    rate = None if gyr is None else stance_score(acc, gyr, fs, s, held[0])
     sagittal = lowpass(gyr[:, 1], RATE_LOWPASS_HZ, fs) if shank and gyr is not None else None  # while the FFTs run
     stride = period.result()
+    held.clear()  # read by the period (done) and the scores: an (n,) array less from here (PERF-49)
     if rate is None or gyr is None:
         assert jerk is not None
         return _limb_acc_only(signals, jerk, moving, stride, s)
@@ -770,6 +774,7 @@ def stance_score(
     gyr_dps: NDArray[np.float64],
     fs: float,
     settings: ContactsSettings = ContactsSettings(),
+    acc_norm: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """(n,) dimensionless distance from rest: the largest |(|a| - g)| / ``rest_acc_scale_ms2`` +
     |w| / ``rest_rate_scale_dps`` within ``rest_window_s`` around each sample.
@@ -782,9 +787,12 @@ def stance_score(
     window asks for the whole window to be quiet, so a momentary coincidence does not count. The window
     holds at least two samples (RATE-5): below 37.5 Hz ``rest_window_s`` rounds to one sample, which
     asks nothing, and a single sample on a swing's rate zero-crossing (or on the running shank's brief
-    stance dip) then passed for rest.
+    stance dip) then passed for rest. ``acc_norm``: ``norm_rows(acc_ms2)`` where already taken (not changed here).
     """
-    acc_dev = np.abs(norm_rows(acc_ms2) - STANDARD_GRAVITY_MS2) / settings.rest_acc_scale_ms2
+    acc_dev = (
+        np.abs((norm_rows(acc_ms2) if acc_norm is None else acc_norm) - STANDARD_GRAVITY_MS2)
+        / settings.rest_acc_scale_ms2
+    )
     rate = norm_rows(gyr_dps) / settings.rest_rate_scale_dps
     size = max(2, round(settings.rest_window_s * fs))
     return running_max(acc_dev + rate, size)

@@ -46,6 +46,7 @@ from retrogait.analysis.periodicity import MAD_TO_STD, pearson_by_lag, robust_cl
 from retrogait.analysis.settings import ContactsSettings, GaitGateSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.still import still_mask_of_norm
+from retrogait.analysis.vectors import gate_norm_rows
 from retrogait.conventions import STEP_COUNT_PLACEMENTS
 
 #: The run's signal is analysed decimated to about this rate (Hz): the step band ends at a few Hz.
@@ -386,7 +387,7 @@ def _movement(signals: BodySignals, band: ContactsSettings, still: StillSettings
     rate = fs / dec
     used = signals.n_samples // dec * dec
     acc = signals.acc_ms2[:used]
-    size = np.sqrt(np.einsum("ij,ij->i", acc, acc))  # |a| (m/s^2)
+    size = gate_norm_rows(acc)  # |a| (m/s^2), as einsum summed it (PERF-62)
     norm = in_g(size.reshape(-1, dec).mean(axis=1))  # block means: decimated and anti-aliased (g)
     # the still and quiet masks from every dec-th sample of |a|: a standard deviation needs no anti-alias filter
     sparse, valid = size[::dec], ~signals.gap[:used:dec]

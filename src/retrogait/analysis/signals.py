@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.still import still_mask
+from retrogait.analysis.still import still_mask, still_mask_of_norm
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,17 @@ class BodySignals:
     def n_samples(self) -> int:
         return int(self.t_s.shape[0])
 
-    def still_mask(self, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
+    def still_mask(self, window_s: float, std_ms2: float, size: NDArray[np.float64] | None = None) -> NDArray[np.bool_]:
         """(n,) :func:`still.still_mask` of the body-frame acceleration (gaps not removed), computed once
-        per (window_s, std_ms2) and shared: contacts, bouts and direction ask for the same mask."""
+        per (window_s, std_ms2) and shared: contacts, bouts and direction ask for the same mask. ``size``:
+        ``norm_rows(acc_ms2)`` (m/s^2) where the caller has taken it (the same mask, PERF-60)."""
         key = ("still", window_s, std_ms2)
         if key not in self._memo:
-            self._memo[key] = still_mask(self.acc_ms2, self.fs_hz, window_s, std_ms2)
+            self._memo[key] = (
+                still_mask(self.acc_ms2, self.fs_hz, window_s, std_ms2)
+                if size is None
+                else still_mask_of_norm(size, self.fs_hz, window_s, std_ms2)
+            )
         return np.asarray(self._memo[key])
 
     @classmethod

@@ -42,6 +42,24 @@ def _norm_rows_blocked(v: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.sqrt(out, out=out)
 
 
+def gate_norm_rows(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(n,) Euclidean norm of each row of ``v`` (n, 3) with the squares summed as (x^2 + z^2) + y^2: the numbers of
+    ``np.sqrt(np.einsum("ij,ij->i", v, v))`` that the gait gate took (numpy 2.4's einsum pairs the first and third
+    products of a C-ordered row of three, then adds the second: identical on every row measured, PERF-62), 2-3x
+    faster, a block of rows at a time as :func:`norm_rows`. Other layouts and dtypes: that einsum itself."""
+    if not (v.dtype == np.float64 and v.flags.c_contiguous and v.ndim == 2 and v.shape[1] == 3):
+        return np.asarray(np.sqrt(np.einsum("ij,ij->i", v, v)), dtype=np.float64)
+    n = v.shape[0]
+    out = np.empty(n)
+    squares = np.empty((min(n, NORM_BLOCK_ROWS), 3))
+    for start in range(0, n, NORM_BLOCK_ROWS):
+        stop = min(start + NORM_BLOCK_ROWS, n)
+        block = np.multiply(v[start:stop], v[start:stop], out=squares[: stop - start])
+        part = np.add(block[:, 0], block[:, 2], out=out[start:stop])
+        part += block[:, 1]
+    return np.sqrt(out, out=out)
+
+
 def difference_norm_rows(v: NDArray[np.float64]) -> NDArray[np.float64]:
     """(n - 1,) norm of each row of ``np.diff(v, axis=0)`` (``v`` (n, 3), in ``v``'s unit), bit-identical to
     ``norm_rows(np.diff(v, axis=0))``: the differences taken, squared and summed NORM_BLOCK_ROWS rows at a time
