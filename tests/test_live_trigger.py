@@ -99,6 +99,35 @@ def test_a_heel_strike_s_cue_fires_on_the_rise_unless_the_gait_has_soft_landings
     assert not waited.from_air
 
 
+def test_a_cue_is_decided_no_earlier_than_the_packet_whose_jerk_recognised_the_landing() -> None:
+    """A transient peaking (0.505 s) before the jerk on its fall that recognised the landing (0.52 s, the next
+    packet): its cue can fire only with that packet, and ``cue_arrival_s`` (the log's ``latency_ms``) counts from its
+    arrival, not from the peak's packet one period earlier (LIVE-51: 7 of 97 cues of a real pocket trace streamed at
+    405 Hz read one poll, ~50 ms, of decision latency that was the landing not yet recognised)."""
+    trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
+    trig.vertical = np.array([0.0, 0.0, 1.0])
+    trig._recent_air.append(True)  # a gait with soft landings: judged by the offline rule (LIVE-29)
+    n = 200
+    t = np.arange(n) / 200.0
+    axis = np.zeros(n)
+    axis[100:104] = [1.0, 3.0, 1.5, 0.5]
+    acc = np.zeros((n, 3))
+    acc[:, 2] = (axis + 1.0) * 9.80665
+    window = ImpactWindow(0.52, 0.50, 0.62)
+    cued, fired_with = [], []
+    for i in range(0, n, PACKET):
+        if i == 104:  # the landing recognised at 0.52 s, in this packet (the peak's packet arrived at 0.515 s)
+            trig._open = window
+            trig._windows.append(window)
+        arrival = t[min(i + PACKET, n) - 1]
+        now = trig.feed(t[i : i + PACKET], acc[i : i + PACKET], np.full(PACKET, arrival), 2.0)
+        cued += now
+        fired_with += [arrival] * len(now)
+    assert cued == [window] and fired_with == [pytest.approx(0.555)]
+    assert window.max_arrival_s == pytest.approx(0.515)  # the peak's packet: the cue came one packet after it
+    assert window.cue_arrival_s == pytest.approx(0.555)  # was 0.515: a decision "latency" of one packet
+
+
 def test_a_window_is_matched_to_its_contact_by_the_landing_it_was_judged_at() -> None:
     """A soft toe landing is recognised up to ~130 ms before the contact the detector commits (the braking's
     onset), beyond the matching tolerance (impact window + lead, 0.12 s): its cue was logged as one without a

@@ -542,7 +542,10 @@ class ImpactTrigger:
             return False
         start = int(found.sample[0, found.start[0]])
         above = start + int(np.argmax(x[start:] > target_g))
-        decided = t.size - 1 if air and not slow else max(above, k + 1 if slow else int(found.event[0]) + 1)
+        # decided with the sample that completed its evidence, and not before the landing was recognised: a transient
+        # peaking just before the jerk that recognised it is cued with the recognising sample's packet (LIVE-51)
+        onset = int(np.searchsorted(t, w.onset_s))
+        decided = t.size - 1 if air and not slow else max(above, k + 1 if slow else int(found.event[0]) + 1, onset)
         w.cue_value_g = value
         w.cue_arrival_s = float(self._arrival[min(decided, t.size - 1)])
         return True
