@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from retrogait.simulate import Bout, SimulationConfig, simulate
 from script_module import load_script
 
 RECORDINGS = load_script("shared_recordings")
+PHONE = load_script("validate_phone")
 
 PACKET = 8  # samples a packet, as a Movesense sends them
 
@@ -126,6 +128,66 @@ def test_a_cue_is_decided_no_earlier_than_the_packet_whose_jerk_recognised_the_l
     assert cued == [window] and fired_with == [pytest.approx(0.555)]
     assert window.max_arrival_s == pytest.approx(0.515)  # the peak's packet: the cue came one packet after it
     assert window.cue_arrival_s == pytest.approx(0.555)  # was 0.515: a decision "latency" of one packet
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("trace", ["Pixel_Jamie_Hard_FrontPocket_1", "Samsung_Carmelo_Hard_FrontPocket_1"])
+def test_every_cue_of_a_real_phone_counts_its_latency_from_the_packet_it_fired_with(
+    shared_data: Path, tmp_path: Path, trace: str
+) -> None:
+    """A real ~405 Hz pocket trace declared shank (no gyroscope) in polls of 20 samples through the runner, with the
+    documented target: each cue's ``cue_arrival_s`` (the log's ``latency_ms`` counts from it) is the arrival of the
+    poll whose samples fired it. Before LIVE-51, 7 of 97 and 1 of 17 cues counted from the poll before (a landing
+    recognised by the jerk on its transient's fall, after the peak; a peak of two equal samples, known only with the
+    lower one after it): one poll period, ~50 ms, read as decision latency."""
+    import asyncio
+
+    from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
+    from retrogait.ble.profiles.base import StreamInfo
+    from retrogait.ble.timing import Timed
+    from retrogait.live.feedback import Cue
+    from retrogait.live.outputs import Judged
+    from retrogait.live.runner import LiveFeedback
+    from retrogait.live.settings import FeedbackSettings
+
+    session = PHONE.read_trace(shared_data / "phone_positions" / f"{trace}.accelerometer.csv.gz", "shank")
+    poll = {"arrival": math.nan}
+    fired_with: dict[float, float] = {}  # landing (s) -> arrival of the poll whose feed fired its cue
+
+    class Heard:
+        name = "heard"
+
+        def cue(self, sensor: str, cue: Cue, landing_s: float) -> None:
+            fired_with[landing_s] = poll["arrival"]
+
+        def step(self, sensor: str, judged: Judged) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    spec = SensorSpec("phyphox", "shank", tmp_path / "phone.csv", side="left")
+    rec = SensorRecorder(spec, RecordOptions(), origin_s=0.0, start_time_utc="2026-01-01T00:00:00Z")
+    rec.info = StreamInfo(round(session.meta.sample_rate_hz), None, None, has_gyro=False, has_clock=True)
+    live = LiveFeedback([Heard()], FeedbackSettings())
+    live.attach(rec)
+
+    async def feed() -> None:
+        for k, i in enumerate(range(0, session.n_samples, 20)):
+            t = session.t_s[i : i + 20]
+            poll["arrival"] = float(k)
+            batch = Timed(t, session.acc[i : i + 20], None, float(k), np.full(t.size, float(k)))
+            for listener in rec.listeners:
+                listener(rec, batch)
+            while any(s.busy for s in live.sensors.values()):  # no faster than real time would be analysed
+                await asyncio.sleep(0.001)
+        await live.finish()
+
+    asyncio.run(feed())
+    (sensor,) = live.sensors.values()
+    cued = [j.window for j in sensor.judged if j.cue is not None and j.window is not None]
+    assert len(cued) >= 15 and len(cued) == len(fired_with)
+    assert [w.cue_arrival_s for w in cued] == [fired_with[w.onset_s] for w in cued]
 
 
 def test_a_window_is_matched_to_its_contact_by_the_landing_it_was_judged_at() -> None:
