@@ -161,9 +161,9 @@ class LiveFeedback:
             live.busy = False
             if not f.cancelled() and f.exception() is None:
                 for result in f.result():
-                    read_apart = live.detector.note is not None
+                    was_other = live.detector.note is not None
                     self._deliver(live, live.detector.commit(result))
-                    if not read_apart and live.detector.note is not None:
+                    if not was_other and live.detector.note is not None:
                         self._both_legs(live)
                 live.trigger.update(live.detector.vertical, live.detector.rhythm)
                 self._next_window(live)  # a detector behind does not wait for the next packet
