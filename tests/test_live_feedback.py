@@ -204,6 +204,24 @@ def test_feedback_log_says_where_the_stream_was_read_as_both_legs(tmp_path: Path
     assert [r[18] for r in rows[1:] if r is not verdict] == ["", "", ""] and log.cues == 1
 
 
+def test_a_sensor_named_with_a_comma_keeps_the_feedback_log_a_table(tmp_path: Path) -> None:
+    """REVIEW-71: ``record --name "Polar H10, left"`` is the ``sensor`` field of every line: quoted (RFC 4180) where it
+    holds a comma or a quote, so every line keeps its 19 fields and the name reads back whole."""
+    import csv
+
+    from retrogait.analysis.leg_rhythm import LegRhythm
+
+    name = 'Polar H10, left "A"'
+    log = FeedbackLog(tmp_path / "run.feedback.csv", origin_s=100.0, placement="shank")
+    log.write(name, Judged(replace(step(4.0, ic=110.0), placement="shank"), None, None), 111.0)
+    log.write_both_legs(name, LegRhythm(213.4, 0.314, 0.452, 21), decided_s=113.0, after=21, written_s=113.4)
+    log.close()
+    with open(log.path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert [len(r) for r in rows] == [19, 19, 19]
+    assert [r[1] for r in rows[1:]] == [name, name] and rows[2][17] == "other"
+
+
 def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:
     """The feedback runner fed as a recorder writes (no BLE, no timing in the result)."""
     import asyncio

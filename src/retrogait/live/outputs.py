@@ -197,6 +197,12 @@ def both_legs_line(rhythm: LegRhythm, declared: str, decided_s: float, after: in
     )
 
 
+def csv_field(text: str) -> str:
+    """``text`` as one field of the log: as it is, or quoted (RFC 4180) where it holds a comma, a quote or a line end
+    (a sensor named so, ``record --name "Polar H10, left"``; REVIEW-71): every line keeps its columns."""
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
+
+
 class FeedbackLog:
     """``NAME.feedback.csv``: one line per committed contact and per cue that matched no contact, on the
     recording's clock (``t_s`` = when the line was written), flushed and fsynced with each line; and one line where
@@ -238,14 +244,14 @@ class FeedbackLog:
             sound = ",,,,,0,,"
         # the placement the contact was analysed as; a cue is only ever given while the declared one holds (LIVE-46)
         placement = step.placement if step is not None and step.placement else self.placement
-        self._line(f"{written_s - o:.4f},{sensor},{contact},{landing},{sound},{placement},")
+        self._line(f"{written_s - o:.4f},{csv_field(sensor)},{contact},{landing},{sound},{csv_field(placement)},")
         self.cues += int(cue is not None)
 
     def write_both_legs(self, sensor: str, rhythm: LegRhythm, decided_s: float, after: int, written_s: float) -> None:
         """The line where the stream was read as both legs' steps (LIVE-46; ``decided_s`` host clock s, ``after``
         contacts committed): every line after it is ``placement`` ``other`` (LIVE-50)."""
         note = both_legs_line(rhythm, self.placement, decided_s - self.origin_s, after)
-        self._line(f"{written_s - self.origin_s:.4f},{sensor},,,,,,,,,,,,,0,,,other,{note}")
+        self._line(f"{written_s - self.origin_s:.4f},{csv_field(sensor)},,,,,,,,,,,,,0,,,other,{csv_field(note)}")
 
     def _line(self, text: str) -> None:
         self._fh.write(text + "\n")
