@@ -621,10 +621,15 @@ def bench_stream(path: Path, placement: str, seconds: float) -> None:
     feedback with the documented target."""
     try:
         session = load_recording(path, placement=placement, side="left").session
-    except retrogait.RetrogaitError as exc:
-        raise SystemExit(f"{path}: {exc}") from None
+    except retrogait.RetrogaitError as exc:  # its message names the file already, mostly
+        raise SystemExit(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     length = float(session.t_s[-1] - session.t_s[0])
-    seconds = min(seconds, length - 4.0)  # the run lasts seconds + 4: never past the recording's end
+    given, seconds = seconds, min(seconds, length - 4.0)  # the run lasts seconds + 4: never past the recording's end
+    if not seconds > 0:  # (REVIEW-72)
+        raise SystemExit(
+            f"{path}: nothing to stream: {length:.1f} s long, --seconds {given:g} (the run lasts --seconds + 4 s and"
+            " stays within the recording)"
+        )
     gyro = session.gyr is not None
     print(f"\n3b. real time, {seconds:g} s of {path.name} ({session.meta.sample_rate_hz:.0f} Hz, declared {placement},"
           f" {'with' if gyro else 'without'} gyroscope), target: the first 20 contacts' median minus 10 %")  # fmt: skip
