@@ -58,7 +58,9 @@ def test_the_soft_landings_section_simulates_the_version_asked_for(
 
 
 @pytest.mark.parametrize("rows", [0, 1, 200])
-def test_a_recording_too_short_to_stream_is_one_error_line(rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_recording_too_short_to_stream_is_one_error_line(
+    rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """REVIEW-72: ``--stream`` of a recording no longer than the run's 4 s margin is refused in one line naming the file
     once, before anything is served (it printed a negative number of seconds and streamed nothing)."""
     path = tmp_path / "short.csv"
