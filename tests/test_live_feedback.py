@@ -18,6 +18,7 @@ from retrogait.analysis.settings import SettingsError
 from retrogait.live.feedback import ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep
 from retrogait.live.outputs import (
+    FEEDBACK_HEADER,
     OSC_CUE_ADDRESS,
     OSC_STEP_ADDRESS,
     BellOutput,
@@ -220,6 +221,16 @@ def test_a_sensor_named_with_a_comma_keeps_the_feedback_log_a_table(tmp_path: Pa
         rows = list(csv.reader(fh))
     assert [len(r) for r in rows] == [19, 19, 19]
     assert [r[1] for r in rows[1:]] == [name, name] and rows[2][17] == "other"
+
+
+def test_the_feedback_log_s_header_is_on_disk_before_its_first_line(tmp_path: Path) -> None:
+    """REVIEW-73: a run that dies before its first contact (the first window takes 4 s) leaves a log with its header,
+    as the session file has (written and flushed at open), not an empty file a reader cannot tell."""
+    log = FeedbackLog(tmp_path / "run.feedback.csv", origin_s=100.0, placement="shank")
+    try:
+        assert log.path.read_text(encoding="utf-8") == FEEDBACK_HEADER
+    finally:
+        log.close()
 
 
 def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:

@@ -217,6 +217,8 @@ class FeedbackLog:
         path.parent.mkdir(parents=True, exist_ok=True)  # opened before the session file, which makes it too (USER-5)
         self._fh: IO[str] = open(path, "w+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
         self._fh.write(FEEDBACK_HEADER)
+        self._fh.flush()  # on disk before the first line, as the session file's header (REVIEW-73)
+        os.fsync(self._fh.fileno())
         self.cues = 0
         #: where the lines were written again at close when ``path`` had been removed meanwhile (USER-4)
         self.restored_to: Path | None = None
