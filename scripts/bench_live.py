@@ -5,6 +5,8 @@ fault runs without loss.
     python scripts/bench_live.py --skip-realtime  # replays only (deterministic)
     python scripts/bench_live.py --skip-realtime --simulator-version 1 --fresh-seeds 7-30  # also seeds 7-30, version 1
     python scripts/bench_live.py --only-cpu       # the recording path's CPU without BLE (5., load independent)
+    python scripts/bench_live.py --stream $DATA/phone_positions/Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz
+                                                  # only 3b.: a real recording streamed by the emulated phone
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
@@ -29,11 +31,18 @@ fault runs without loss.
    feedback on (target 3 g): one Movesense; a Movesense and a Polar Verity Sense together; the
    emulated phyphox phone (poll every 50 ms), with and without gyroscope (without: PHONE-17's check of the
    samples received runs in the analysis worker, LIVE-46, REVIEW-50). Latency per cue: decision = arrival of
-   the packet that decided it -> cue handed to the outputs (the issue's measure when that packet holds the peak);
-   peak packet -> cue (negative: the cue came before the peak's packet, from a sample above the target);
+   the packet that decided it (fired it: its evidence complete, LIVE-51) -> cue handed to the outputs, i.e.
+   retrogait's processing only; peak packet -> cue = the issue's measure (goal: median <= 20 ms, p99 <= 50 ms),
+   which also counts the trigger's wait for a later packet where the samples after the peak that recognise the
+   landing come in it (REVIEW-70; negative: the cue came before the peak's packet, from a sample above the target);
    end to end = the peak sample's time (sensor clock mapped to the host) -> cue, i.e. including the
-   sensor's packet batching, the link and the reorder/pairing waits. CPU of the recording process
-   (the emulator runs in its own processes), with and without feedback.
+   sensor's packet batching, the link and the reorder/pairing waits; decision CPU = the CPU time (thread) the
+   feedback spent on the batch that fired the cue, up to the cue (what the load does not blur, LIVE-51). CPU of
+   the recording process (the emulator runs in its own processes), with and without feedback.
+3b. (``--stream FILE``) A real recording (any format ``retrogait`` reads, declared ``--stream-placement``) served by
+   the emulated phyphox phone in real time at its own rate (poll every 50 ms; with its gyroscope if it has one),
+   feedback on with the documented target (the first 20 contacts' median minus 10 %): the same rows, for
+   ``--seconds`` or the recording's length, whichever is shorter.
 4. Fault runs with the live settings lose no sample that arrived.
 5. (``--only-cpu``) The recording path without Bluetooth, in CPU seconds per simulated minute: the
    packets a Movesense (IMU6, 8 samples a packet) and a Polar Verity Sense (24-sample acc and 20-sample
@@ -76,13 +85,14 @@ from retrogait.ble.profiles.polar import PolarPmd
 from retrogait.ble.stream import StreamAssembler
 from retrogait.ble.timing import Timed
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.imports import load_recording
 from retrogait.live.feedback import ImpactFeedback
 from retrogait.live.online import LiveStep, OnlineStepDetector
 from retrogait.live.phyphox_emulator import EmulatedPhyphox, PhyphoxFaults, index_of
 from retrogait.live.recording import record
-from retrogait.live.runner import LiveFeedback, record_with_feedback
+from retrogait.live.runner import LiveFeedback, SensorLive, record_with_feedback
 from retrogait.live.settings import FeedbackSettings
-from retrogait.live.trigger import ImpactTrigger
+from retrogait.live.trigger import ImpactTrigger, ImpactWindow
 from retrogait.session import Session, SessionMeta, SessionWriter, read_session
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 from retrogait.simulate.config import DEFAULT_SIMULATOR_VERSION
@@ -462,6 +472,23 @@ def bench_replays(version: int = DEFAULT_SIMULATOR_VERSION, fresh: tuple[int, ..
 # ------------------------------------------------------------------------------- 3. real time
 
 
+class _TimedFeedback(LiveFeedback):
+    """The runner, counting the CPU time (this thread) each cue took from its batch's hand-over to the cue."""
+
+    def __init__(self, feedback: FeedbackSettings) -> None:
+        super().__init__([], feedback)
+        self._batch_cpu_s = 0.0
+        self.cue_cpu_s: dict[int, float] = {}  # window id -> CPU s from its batch's hand-over to the cue
+
+    def _on_samples(self, rec: Any, timed: Timed) -> None:
+        self._batch_cpu_s = time.thread_time()
+        super()._on_samples(rec, timed)
+
+    def _sound(self, live: SensorLive, window: ImpactWindow) -> None:
+        super()._sound(live, window)
+        self.cue_cpu_s[id(window)] = time.thread_time() - self._batch_cpu_s
+
+
 def _latency_rows(live: LiveFeedback, specs: list[SensorSpec]) -> list[str]:
     rows = []
     for spec, sensor in zip(specs, live.sensors.values(), strict=False):
@@ -480,14 +507,23 @@ def _latency_rows(live: LiveFeedback, specs: list[SensorSpec]) -> list[str]:
             f" {np.median(peak):6.1f} ms, p99 {np.percentile(peak, 99):6.1f} ms;  end to end median"
             f" {np.median(e2e):5.0f} ms, p99 {np.percentile(e2e, 99):5.0f} ms;  analysis CPU {cpu:4.1f} ms per call"
         )
+        if isinstance(live, _TimedFeedback):
+            own = 1000 * np.asarray([live.cue_cpu_s.get(id(j.window), np.nan) for j in cued])
+            rows.append(
+                f"   {'':<10} decision CPU median {np.nanmedian(own):4.1f} ms, p99 {np.nanpercentile(own, 99):4.1f} ms,"
+                f" max {np.nanmax(own):4.1f} ms;  decision wall max {decision.max():5.1f} ms"
+            )
     return rows
 
 
-async def _record(specs: list[SensorSpec], options: RecordOptions, feedback: bool) -> LiveFeedback | None:
+async def _record(
+    specs: list[SensorSpec], options: RecordOptions, feedback: bool, settings: FeedbackSettings | None = None
+) -> LiveFeedback | None:
+    """Record ``specs``; with ``feedback``, with ``settings`` (default: an absolute target of 3 g)."""
     if not feedback:
         await record(specs, options)
         return None
-    live = LiveFeedback([], FeedbackSettings(target_g=3.0))
+    live = _TimedFeedback(settings or FeedbackSettings(target_g=3.0))
     await record_with_feedback(specs, options, live)
     return live
 
@@ -553,18 +589,21 @@ def bench_realtime(seconds: float) -> None:
         bench_phyphox(sim.session, seconds, Path(tmp), with_gyro=False)
 
 
-def bench_phyphox(session: Session, seconds: float, tmp: Path, with_gyro: bool = True) -> None:
-    """``with_gyro`` False: a phone without gyroscope, whose stream PHONE-17's check reads (LIVE-46, REVIEW-50)."""
+def bench_phyphox(
+    session: Session, seconds: float, tmp: Path, with_gyro: bool = True, settings: FeedbackSettings | None = None
+) -> None:
+    """``with_gyro`` False: a phone without gyroscope, whose stream PHONE-17's check reads (LIVE-46, REVIEW-50);
+    ``settings``: the feedback's (default: an absolute target of 3 g)."""
     emu = EmulatedPhyphox(rate_hz=session.meta.sample_rate_hz, replay=session, realtime=True, with_gyro=with_gyro)
     url = emu.start()
     name = "phone.csv" if with_gyro else "phone-nogyro.csv"
-    spec = SensorSpec("phyphox", "shank", tmp / name, url=url, side=session.meta.side)
+    spec = SensorSpec("phyphox", session.meta.placement, tmp / name, url=url, side=session.meta.side)
     options = RecordOptions(duration_s=seconds + 4, poll_every_s=0.05)
     threads0 = _thread_cpu()
     server_id = emu._thread.native_id if emu._thread else -1
     proc = psutil.Process()
     cpu0, wall0 = sum(proc.cpu_times()[:2]), time.monotonic()
-    live = asyncio.run(_record([spec], options, feedback=True))
+    live = asyncio.run(_record([spec], options, feedback=True, settings=settings))
     wall = time.monotonic() - wall0
     server = _thread_cpu().get(server_id, 0.0) - threads0.get(server_id, 0.0)
     cpu = (sum(proc.cpu_times()[:2]) - cpu0 - server) / wall
@@ -572,10 +611,35 @@ def bench_phyphox(session: Session, seconds: float, tmp: Path, with_gyro: bool =
     assert live is not None
     legs = [s.detector._legs for s in live.sensors.values()]
     checks = "" if with_gyro else f"; no gyroscope: {sum(c.checks for c in legs if c is not None)} leg checks (LIVE-46)"
-    print(f"   emulated phyphox phone (208 Hz, poll every 50 ms), with feedback: {100 * cpu:.1f} % of one core"
+    rate = session.meta.sample_rate_hz
+    print(f"   emulated phyphox phone ({rate:.0f} Hz, poll every 50 ms), with feedback: {100 * cpu:.1f} % of one core"
           f" (emulator thread excluded){checks}")  # fmt: skip
     for line in _latency_rows(live, [spec]):
         print(line)
+
+
+def bench_stream(path: Path, placement: str, seconds: float) -> None:
+    """3b. ``path`` (any format ``retrogait`` reads) served by the emulated phone in real time, declared ``placement``,
+    feedback with the documented target."""
+    try:
+        session = load_recording(path, placement=placement, side="left").session
+    except retrogait.RetrogaitError as exc:  # its message names the file already, mostly
+        raise SystemExit(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
+    length = float(session.t_s[-1] - session.t_s[0])
+    given, seconds = seconds, min(seconds, length - 4.0)  # the run lasts seconds + 4: never past the recording's end
+    if not seconds > 0:  # (REVIEW-72)
+        raise SystemExit(
+            f"{path}: nothing to stream: {length:.1f} s long, --seconds {given:g} (the run lasts --seconds + 4 s and"
+            " stays within the recording)"
+        )
+    gyro = session.gyr is not None
+    print(f"\n3b. real time, {seconds:g} s of {path.name} ({session.meta.sample_rate_hz:.0f} Hz, declared {placement},"
+          f" {'with' if gyro else 'without'} gyroscope), target: the first 20 contacts' median minus 10 %")  # fmt: skip
+    print(f"   load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores shared)")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_phyphox(session, seconds, Path(tmp), with_gyro=gyro, settings=BASELINE)
+    print("   issue 14's goal is on peak packet -> cue (median <= 20 ms, p99 <= 50 ms); decision counts from the packet"
+          " that fired the cue: retrogait's processing only (REVIEW-70)")  # fmt: skip
 
 
 def _thread_cpu() -> dict[int, float]:
@@ -760,8 +824,15 @@ def main(argv: list[str] | None = None) -> None:
         f" decisions; 1-{FIRST_FRESH_SEED - 1} are the rows above, from {RESERVED_SEED} on they are kept for a final"
         " fresh check)",
     )
+    parser.add_argument(
+        "--stream", type=Path, help="only 3b.: stream this recording through the emulated phone (any format read)"
+    )
+    parser.add_argument("--stream-placement", default="shank", help="the placement it is declared with (shank)")
     args = parser.parse_args(argv)
     fresh: tuple[int, ...] = args.fresh_seeds
+    if args.stream is not None:
+        bench_stream(args.stream, args.stream_placement, args.seconds)
+        return
     if args.only_cpu:
         bench_cpu(60.0)
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from retrogait.simulate import SimulationConfig
@@ -53,3 +55,18 @@ def test_the_soft_landings_section_simulates_the_version_asked_for(
         BENCH.bench_soft_landings(1)
     assert stop.value.args == (1,)
     assert "simulator version 1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("rows", [0, 1, 200])
+def test_a_recording_too_short_to_stream_is_one_error_line(
+    rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-72: ``--stream`` of a recording no longer than the run's 4 s margin is refused in one line naming the file
+    once, before anything is served (it printed a negative number of seconds and streamed nothing)."""
+    path = tmp_path / "short.csv"
+    path.write_text("time,ax,ay,az\n" + "".join(f"{i / 100:.2f},0.1,0.2,9.8\n" for i in range(rows)), encoding="utf-8")
+    monkeypatch.setattr(BENCH, "bench_phyphox", lambda *a, **k: pytest.fail("streamed"))
+    with pytest.raises(SystemExit) as exit_:
+        BENCH.main(["--stream", str(path)])
+    message = str(exit_.value.code)
+    assert "\n" not in message and message.count(str(path)) == 1, message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import io
 import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from retrogait.analysis.settings import SettingsError
 from retrogait.live.feedback import ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep
 from retrogait.live.outputs import (
+    FEEDBACK_HEADER,
     OSC_CUE_ADDRESS,
     OSC_STEP_ADDRESS,
     BellOutput,
@@ -171,6 +173,64 @@ def test_feedback_log_has_a_line_per_contact_and_per_cue_without_one(tmp_path: P
     assert table["peak_latency_ms"][1] == pytest.approx(-8.0)  # the cue fired before the peak's packet came
     assert table["cue_impact_g"][1] == 5.5 and table["impact_peak_g"][1] == 6.0 and table["landing_t_s"][1] == 1.0
     assert np.isnan(table["pitch_hz"][0]) and table["pitch_hz"][1] > 0
+
+
+def test_feedback_log_says_where_the_stream_was_read_as_both_legs(tmp_path: Path) -> None:
+    """LIVE-50: the line where a foot or shank without gyroscope was read as both legs' steps (LIVE-46) says when and
+    why, in the file's columns (``placement`` ``other``, the reason in ``note``, every other field empty, ``cued`` 0);
+    the contacts before it are the declared placement's, those after it ``other``'s."""
+    import csv
+
+    from retrogait.analysis.leg_rhythm import LegRhythm
+
+    log = FeedbackLog(tmp_path / "run.feedback.csv", origin_s=100.0, placement="shank")
+    log.write("a", Judged(replace(step(4.0, ic=110.0), placement="shank"), None, None), 111.0)
+    log.write("a", Judged(None, ImpactFeedback(FeedbackSettings(target_g=1.0)).cue_for(2.0), None, 111.1), 111.2)
+    log.write_both_legs("a", LegRhythm(213.4, 0.314, 0.452, 21), decided_s=113.0, after=21, written_s=113.4)
+    log.write("a", Judged(replace(step(float("nan"), "unknown", ic=112.9), placement="other"), None, None), 114.0)
+    log.close()
+    with open(log.path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert {len(r) for r in rows} == {19} and rows[0][-2:] == ["placement", "note"]
+    table = np.genfromtxt(log.path, delimiter=",", names=True, dtype=None, encoding="utf-8")  # no field quoted
+    assert table["placement"].tolist() == ["shank", "shank", "other", "other"]
+    verdict = rows[3]
+    assert verdict[0] == "13.4000" and verdict[1] == "a" and verdict[14] == "0"
+    assert all(v == "" for i, v in enumerate(verdict[2:17], start=2) if i != 14)
+    assert verdict[18] == (
+        "read as other from here on: declared shank without a gyroscope but its acceleration shows both legs' steps"
+        " (213 steps/min as one leg's strides; |a| SD 0.31 g; at half a contact r +0.45); decided on the samples up"
+        " to 13.00 s after 21 contacts reported as one leg's; since: steps of both legs with no impact and no cue"
+    )
+    assert [r[18] for r in rows[1:] if r is not verdict] == ["", "", ""] and log.cues == 1
+
+
+def test_a_sensor_named_with_a_comma_keeps_the_feedback_log_a_table(tmp_path: Path) -> None:
+    """REVIEW-71: ``record --name "Polar H10, left"`` is the ``sensor`` field of every line: quoted (RFC 4180) where it
+    holds a comma or a quote, so every line keeps its 19 fields and the name reads back whole."""
+    import csv
+
+    from retrogait.analysis.leg_rhythm import LegRhythm
+
+    name = 'Polar H10, left "A"'
+    log = FeedbackLog(tmp_path / "run.feedback.csv", origin_s=100.0, placement="shank")
+    log.write(name, Judged(replace(step(4.0, ic=110.0), placement="shank"), None, None), 111.0)
+    log.write_both_legs(name, LegRhythm(213.4, 0.314, 0.452, 21), decided_s=113.0, after=21, written_s=113.4)
+    log.close()
+    with open(log.path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert [len(r) for r in rows] == [19, 19, 19]
+    assert [r[1] for r in rows[1:]] == [name, name] and rows[2][17] == "other"
+
+
+def test_the_feedback_log_s_header_is_on_disk_before_its_first_line(tmp_path: Path) -> None:
+    """REVIEW-73: a run that dies before its first contact (the first window takes 4 s) leaves a log with its header,
+    as the session file has (written and flushed at open), not an empty file a reader cannot tell."""
+    log = FeedbackLog(tmp_path / "run.feedback.csv", origin_s=100.0, placement="shank")
+    try:
+        assert log.path.read_text(encoding="utf-8") == FEEDBACK_HEADER
+    finally:
+        log.close()
 
 
 def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:

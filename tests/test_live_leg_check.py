@@ -137,6 +137,15 @@ def test_the_runner_gives_no_cue_once_the_stream_is_read_as_both_legs(tmp_path: 
     assert np.sum(np.isfinite(log["ic_time_s"]) & (log["ic_time_s"] > decided)) > 20  # the steps after it logged
     text = live.readout(rec)
     assert text is not None and "both legs" in text
+    # the log says where the cues stopped and why (LIVE-50): one line, after every contact reported as one leg's
+    (at,) = np.flatnonzero(log["note"] != "")
+    assert log["placement"][at] == "other" and log["cued"][at] == 0 and np.isnan(log["ic_time_s"][at])
+    before = int(np.isfinite(log["ic_time_s"][:at]).sum())  # the contacts reported as one leg's
+    # no cue since: a line after it may still carry a cue given before it, whose landing was committed after it
+    assert before >= 20 and np.all(log["cue_t_s"][at:][log["cued"][at:] == 1] < log["t_s"][at])
+    assert log["note"][at].startswith("read as other from here on: declared shank without a gyroscope")
+    assert f"up to {decided:.2f} s after {before} contacts reported as one leg's" in log["note"][at]
+    assert set(log["placement"][:at]) == {"shank"} and set(log["placement"][at:]) == {"other"}
 
 
 @pytest.mark.shared_data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from retrogait.simulate import Bout, SimulationConfig, simulate
 from script_module import load_script
 
 RECORDINGS = load_script("shared_recordings")
+PHONE = load_script("validate_phone")
 
 PACKET = 8  # samples a packet, as a Movesense sends them
 
@@ -97,6 +99,95 @@ def test_a_heel_strike_s_cue_fires_on_the_rise_unless_the_gait_has_soft_landings
     waited = heel_strike_cue(recent_air=True)
     assert waited.cue_arrival_s == pytest.approx(0.555)
     assert not waited.from_air
+
+
+def test_a_cue_is_decided_no_earlier_than_the_packet_whose_jerk_recognised_the_landing() -> None:
+    """A transient peaking (0.505 s) before the jerk on its fall that recognised the landing (0.52 s, the next
+    packet): its cue can fire only with that packet, and ``cue_arrival_s`` (the log's ``latency_ms``) counts from its
+    arrival, not from the peak's packet one period earlier (LIVE-51: 7 of 97 cues of a real pocket trace streamed at
+    405 Hz read one poll, ~50 ms, of decision latency that was the landing not yet recognised)."""
+    trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
+    trig.vertical = np.array([0.0, 0.0, 1.0])
+    trig._recent_air.append(True)  # a gait with soft landings: judged by the offline rule (LIVE-29)
+    n = 200
+    t = np.arange(n) / 200.0
+    axis = np.zeros(n)
+    axis[100:104] = [1.0, 3.0, 1.5, 0.5]
+    acc = np.zeros((n, 3))
+    acc[:, 2] = (axis + 1.0) * 9.80665
+    window = ImpactWindow(0.52, 0.50, 0.62)
+    cued, fired_with = [], []
+    for i in range(0, n, PACKET):
+        if i == 104:  # the landing recognised at 0.52 s, in this packet (the peak's packet arrived at 0.515 s)
+            trig._open = window
+            trig._windows.append(window)
+        arrival = t[min(i + PACKET, n) - 1]
+        now = trig.feed(t[i : i + PACKET], acc[i : i + PACKET], np.full(PACKET, arrival), 2.0)
+        cued += now
+        fired_with += [arrival] * len(now)
+    assert cued == [window] and fired_with == [pytest.approx(0.555)]
+    assert window.max_arrival_s == pytest.approx(0.515)  # the peak's packet: the cue came one packet after it
+    assert window.cue_arrival_s == pytest.approx(0.555)  # was 0.515: a decision "latency" of one packet
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("trace", ["Pixel_Jamie_Hard_FrontPocket_1", "Samsung_Carmelo_Hard_FrontPocket_1"])
+def test_every_cue_of_a_real_phone_counts_its_latency_from_the_packet_it_fired_with(
+    shared_data: Path, tmp_path: Path, trace: str
+) -> None:
+    """A real ~405 Hz pocket trace declared shank (no gyroscope) in polls of 20 samples through the runner, with the
+    documented target: each cue's ``cue_arrival_s`` (the log's ``latency_ms`` counts from it) is the arrival of the
+    poll whose samples fired it. Before LIVE-51, 7 of 97 and 1 of 17 cues counted from the poll before (a landing
+    recognised by the jerk on its transient's fall, after the peak; a peak of two equal samples, known only with the
+    lower one after it): one poll period, ~50 ms, read as decision latency."""
+    import asyncio
+
+    from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
+    from retrogait.ble.profiles.base import StreamInfo
+    from retrogait.ble.timing import Timed
+    from retrogait.live.feedback import Cue
+    from retrogait.live.outputs import Judged
+    from retrogait.live.runner import LiveFeedback
+    from retrogait.live.settings import FeedbackSettings
+
+    session = PHONE.read_trace(shared_data / "phone_positions" / f"{trace}.accelerometer.csv.gz", "shank")
+    poll = {"arrival": math.nan}
+    fired_with: dict[float, float] = {}  # landing (s) -> arrival of the poll whose feed fired its cue
+
+    class Heard:
+        name = "heard"
+
+        def cue(self, sensor: str, cue: Cue, landing_s: float) -> None:
+            fired_with[landing_s] = poll["arrival"]
+
+        def step(self, sensor: str, judged: Judged) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    spec = SensorSpec("phyphox", "shank", tmp_path / "phone.csv", side="left")
+    rec = SensorRecorder(spec, RecordOptions(), origin_s=0.0, start_time_utc="2026-01-01T00:00:00Z")
+    rec.info = StreamInfo(round(session.meta.sample_rate_hz), None, None, has_gyro=False, has_clock=True)
+    live = LiveFeedback([Heard()], FeedbackSettings())
+    live.attach(rec)
+
+    async def feed() -> None:
+        for k, i in enumerate(range(0, session.n_samples, 20)):
+            t = session.t_s[i : i + 20]
+            poll["arrival"] = float(k)
+            batch = Timed(t, session.acc[i : i + 20], None, float(k), np.full(t.size, float(k)))
+            for listener in rec.listeners:
+                listener(rec, batch)
+            while any(s.busy for s in live.sensors.values()):  # no faster than real time would be analysed
+                await asyncio.sleep(0.001)
+        await live.finish()
+
+    asyncio.run(feed())
+    (sensor,) = live.sensors.values()
+    cued = [j.window for j in sensor.judged if j.cue is not None and j.window is not None]
+    assert len(cued) >= 15 and len(cued) == len(fired_with)
+    assert [w.cue_arrival_s for w in cued] == [fired_with[w.onset_s] for w in cued]
 
 
 def test_a_window_is_matched_to_its_contact_by_the_landing_it_was_judged_at() -> None:

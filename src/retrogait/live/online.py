@@ -112,6 +112,8 @@ class LiveStep:
             stride), NaN after a pause or for the first contact.
         ready_time_s: newest sample time of the window that committed it.
         contact_time_s: toe-off minus initial contact (NaN without a toe-off).
+        placement: the placement it was analysed as: the declared one, or ``other`` once the stream was read as
+            both legs' steps (LIVE-46); empty where not given.
     """
 
     ic_time_s: float
@@ -124,6 +126,7 @@ class LiveStep:
     step_time_s: float
     ready_time_s: float
     contact_time_s: float = float("nan")
+    placement: str = ""
 
     @property
     def cadence_spm(self) -> float:
@@ -386,6 +389,16 @@ class OnlineStepDetector:
     def both_legs_from_s(self) -> float:
         """End of the window (host clock s) whose check read the stream as both legs' steps (NaN: not so read)."""
         return self._legs.decided_s if self._legs is not None else math.nan
+
+    @property
+    def both_legs_rhythm(self) -> LegRhythm | None:
+        """The check's reading that made the stream both legs' steps (None: not so read; LIVE-46)."""
+        return self._legs.rhythm if self._legs is not None else None
+
+    @property
+    def committed(self) -> int:
+        """Contacts committed so far."""
+        return self._n_committed
 
     @property
     def newest_s(self) -> float:
@@ -755,6 +768,7 @@ class OnlineStepDetector:
             step_time_s=self._step_time(ic, self._last_ic_s),
             ready_time_s=end_s if ready_s is None else ready_s,
             contact_time_s=to - ic if np.isfinite(to) and to > ic else float("nan"),
+            placement=self.placement,
         )
         self._committed.append(step)
         self._n_committed += 1

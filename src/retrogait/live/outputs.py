@@ -15,6 +15,7 @@ from typing import IO, Any, Protocol
 
 import numpy as np
 
+from retrogait.analysis.leg_rhythm import LegRhythm
 from retrogait.errors import RetrogaitError
 from retrogait.live.feedback import Cue
 from retrogait.live.online import LiveStep
@@ -29,7 +30,7 @@ OSC_CUE_ADDRESS = "/retrogait/cue"
 OSC_STEP_ADDRESS = "/retrogait/step"
 FEEDBACK_HEADER = (
     "t_s,sensor,ic_time_s,peak_time_s,impact_peak_g,direction,direction_confidence,cadence_spm,"
-    "landing_t_s,cue_t_s,cue_impact_g,target_g,excess_pct,pitch_hz,cued,latency_ms,peak_latency_ms\n"
+    "landing_t_s,cue_t_s,cue_impact_g,target_g,excess_pct,pitch_hz,cued,latency_ms,peak_latency_ms,placement,note\n"
 )
 
 
@@ -184,18 +185,40 @@ class OscOutput:
         self._client.close()
 
 
+def both_legs_line(rhythm: LegRhythm, declared: str, decided_s: float, after: int) -> str:
+    """The ``note`` of the log's line where a stream declared ``declared`` without gyroscope was read as both legs'
+    steps (LIVE-46, LIVE-50): why (PHONE-17's reading), from when (``decided_s``, recording clock s: the end of the
+    window whose check read so, after ``after`` contacts) and what follows. Without a comma: one CSV field unquoted."""
+    return (
+        f"read as other from here on: declared {declared} without a gyroscope but its acceleration shows both legs'"
+        f" steps ({rhythm.cadence_spm:.0f} steps/min as one leg's strides; |a| SD {rhythm.std_g:.2f} g; at half a"
+        f" contact r {rhythm.half_r:+.2f}); decided on the samples up to {decided_s:.2f} s after {after} contacts"
+        " reported as one leg's; since: steps of both legs with no impact and no cue"
+    )
+
+
+def csv_field(text: str) -> str:
+    """``text`` as one field of the log: as it is, or quoted (RFC 4180) where it holds a comma, a quote or a line end
+    (a sensor named so, ``record --name "Polar H10, left"``; REVIEW-71): every line keeps its columns."""
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
+
+
 class FeedbackLog:
     """``NAME.feedback.csv``: one line per committed contact and per cue that matched no contact, on the
-    recording's clock (``t_s`` = when the line was written), flushed and fsynced with each line."""
+    recording's clock (``t_s`` = when the line was written), flushed and fsynced with each line; and one line where
+    the stream was read as both legs' steps (:meth:`write_both_legs`, LIVE-50). ``placement``: the declared one."""
 
     name = "log"
 
-    def __init__(self, path: Path, origin_s: float) -> None:
+    def __init__(self, path: Path, origin_s: float, placement: str = "") -> None:
         self.path = path
         self.origin_s = origin_s
+        self.placement = placement
         path.parent.mkdir(parents=True, exist_ok=True)  # opened before the session file, which makes it too (USER-5)
         self._fh: IO[str] = open(path, "w+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
         self._fh.write(FEEDBACK_HEADER)
+        self._fh.flush()  # on disk before the first line, as the session file's header (REVIEW-73)
+        os.fsync(self._fh.fileno())
         self.cues = 0
         #: where the lines were written again at close when ``path`` had been removed meanwhile (USER-4)
         self.restored_to: Path | None = None
@@ -221,10 +244,21 @@ class FeedbackLog:
             )
         else:
             sound = ",,,,,0,,"
-        self._fh.write(f"{written_s - o:.4f},{sensor},{contact},{landing},{sound}\n")
+        # the placement the contact was analysed as; a cue is only ever given while the declared one holds (LIVE-46)
+        placement = step.placement if step is not None and step.placement else self.placement
+        self._line(f"{written_s - o:.4f},{csv_field(sensor)},{contact},{landing},{sound},{csv_field(placement)},")
+        self.cues += int(cue is not None)
+
+    def write_both_legs(self, sensor: str, rhythm: LegRhythm, decided_s: float, after: int, written_s: float) -> None:
+        """The line where the stream was read as both legs' steps (LIVE-46; ``decided_s`` host clock s, ``after``
+        contacts committed): every line after it is ``placement`` ``other`` (LIVE-50)."""
+        note = both_legs_line(rhythm, self.placement, decided_s - self.origin_s, after)
+        self._line(f"{written_s - self.origin_s:.4f},{csv_field(sensor)},,,,,,,,,,,,,0,,,other,{csv_field(note)}")
+
+    def _line(self, text: str) -> None:
+        self._fh.write(text + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
-        self.cues += int(cue is not None)
 
     def close(self) -> None:
         if not self._fh.closed:

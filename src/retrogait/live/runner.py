@@ -111,7 +111,7 @@ class LiveFeedback:
                 trigger=self.trigger_settings,
             )
             trigger = ImpactTrigger(spec.placement, rec.info.rate_hz, detector.analysis.impact, self.trigger_settings)
-            log = FeedbackLog(feedback_path(spec.out), rec.origin_s)
+            log = FeedbackLog(feedback_path(spec.out), rec.origin_s, spec.placement)
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"retrogait-live-{len(self.sensors)}")
             feedback = ImpactFeedback(self.feedback_settings)
             live = SensorLive(spec.label, detector, trigger, feedback, log, pool)
@@ -161,7 +161,10 @@ class LiveFeedback:
             live.busy = False
             if not f.cancelled() and f.exception() is None:
                 for result in f.result():
+                    was_other = live.detector.note is not None
                     self._deliver(live, live.detector.commit(result))
+                    if not was_other and live.detector.note is not None:
+                        self._both_legs(live)
                 live.trigger.update(live.detector.vertical, live.detector.rhythm)
                 self._next_window(live)  # a detector behind does not wait for the next packet
 
@@ -175,6 +178,13 @@ class LiveFeedback:
                 self._judge(live, None, orphan)
             live.feedback.add_contact(step)
             self._judge(live, step, window)
+
+    def _both_legs(self, live: SensorLive) -> None:
+        """The stream was just read as both legs' steps (LIVE-46): a line in the log says when and why (LIVE-50)."""
+        rhythm = live.detector.both_legs_rhythm
+        assert rhythm is not None
+        decided = live.detector.both_legs_from_s
+        live.log.write_both_legs(live.label, rhythm, decided, live.detector.committed, time.monotonic())
 
     def _judge(self, live: SensorLive, step: LiveStep | None, window: ImpactWindow | None) -> None:
         sounded = live.cues.pop(id(window), None) if window is not None else None

@@ -542,7 +542,11 @@ class ImpactTrigger:
             return False
         start = int(found.sample[0, found.start[0]])
         above = start + int(np.argmax(x[start:] > target_g))
-        decided = t.size - 1 if air and not slow else max(above, k + 1 if slow else int(found.event[0]) + 1)
+        # decided with the sample that completed its evidence, and not before the landing was recognised nor the contact
+        # known (the sample after it lower): a transient peaking just before the jerk on its fall that recognised it,
+        # or one whose peak is two equal samples, is cued with the packet of the sample that told it (LIVE-51)
+        known = max(int(np.searchsorted(t, w.onset_s)), contact + 1)
+        decided = t.size - 1 if air and not slow else max(above, k + 1 if slow else int(found.event[0]) + 1, known)
         w.cue_value_g = value
         w.cue_arrival_s = float(self._arrival[min(decided, t.size - 1)])
         return True
