@@ -38,9 +38,10 @@ def test_mixed_session_direction_step_by_step(placement: str, with_gyro: bool) -
     out = step_directions(session.signals, session.contacts)
     assert list(out.columns) == ["direction", "direction_confidence"]
     assert len(out) == len(session.contacts)
-    # without a gyroscope the first contact of each generated bout (the foot starts from rest, so
-    # there is no landing impulse) may stay unknown, but never wrong
-    minimum = 0.99 if with_gyro else 0.97
+    # the first contact of each generated bout after its pause (the foot starts from rest) has no landing
+    # impulse nor, mostly, a swing landing on it: without a gyroscope it may stay unknown, and with one too
+    # since it reads its own swing, not the next contact's stride (DIRECTION-44), but never wrong
+    minimum = 0.97
     labels = out.direction.to_numpy()
     assert _accuracy(labels, session.direction) >= minimum
     assert ((labels == session.direction) | (labels == "unknown")).all()

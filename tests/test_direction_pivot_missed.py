@@ -8,8 +8,13 @@ import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
 
+from direction_sessions import stepturn_bouts
+from retrogait.analysis.direction import step_directions
+from retrogait.analysis.preprocess import preprocess
+from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.simulate import SimulationConfig, simulate
 
 
 def _turning_stride(fs: float, turn_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -39,3 +44,44 @@ def test_a_stride_keeps_a_turn_beyond_half_a_turn(fs: float, turn_deg: float) ->
     acc, gyr, rests = _turning_stride(fs, turn_deg)
     sv = stride_vectors(acc, gyr, fs, rests)
     assert sv.heading_change_deg[0] == pytest.approx(turn_deg, abs=3.0)
+
+
+def _person_2_stepturn() -> tuple[BodySignals, np.ndarray, np.ndarray, np.ndarray]:
+    """Simulated person 2 (issue 17's `stepturn`, foot, left, 800 Hz, simulator version 1, in-sample for DIRECTION-44):
+    the walk turns round 183.8 deg in three steps at 46.1-47.8 s, walks on and turns into a backward walk at 49.4 s
+    without standing. Its preprocessed signals and its foot's true contact samples, directions and times (s)."""
+    bouts = stepturn_bouts((1.0857, 0.9267, 3.2561, 1.2753, 1.0196), (-170.496, 150.768, -170.882, 183.764), (3.0, 2.0))
+    config = SimulationConfig(
+        "foot",
+        bouts,
+        sample_rate_hz=800.0,
+        side="left",
+        mounting_rotation_deg=(-3.173, 3.959, -1.397),
+        seed=2,
+        version=1,
+    )
+    result = simulate(config)
+    truth = result.truth[result.truth["side"] == "left"].reset_index(drop=True)
+    signals = preprocess(result.session)
+    ic = np.round((truth["ic_time_s"].to_numpy() - signals.t_s[0]) * signals.fs_hz).astype(np.int64)
+    to_s = truth["to_time_s"].to_numpy()
+    to = np.where(np.isfinite(to_s), np.round((np.nan_to_num(to_s) - signals.t_s[0]) * signals.fs_hz), -1)
+    to = to.astype(np.int64)
+    return signals, np.column_stack([ic, to]), truth["direction"].to_numpy().astype(str), truth["ic_time_s"].to_numpy()
+
+
+def test_the_contact_after_one_missed_in_a_pivot_keeps_its_own_stride() -> None:
+    """With the foot's contact of the turn's last step (47.62 s) missed, the next one (48.70 s, the last forward
+    stride before the backward walk) lies two strides after the one before it and passed for the first contact
+    after a pause: it took the stride leaving it -- the next contact's, the first backward stride (-1.06 m) --
+    and read `backward` at 1.000. Its own stride (two strides, 2.7 m forward) was measured. Fails before."""
+    signals, ic_to, truth, t = _person_2_stepturn()
+    missed = int(np.argmin(np.abs(t - 47.619)))
+    keep = np.arange(t.size) != missed
+    contacts = Contacts(ic_to[keep, 0], ic_to[keep, 1], np.full(int(keep.sum()), "left"))
+    steps = step_directions(signals, contacts)
+    label, conf = steps["direction"].to_numpy(), steps["direction_confidence"].to_numpy()
+    after = int(np.argmin(np.abs(t[keep] - 48.702)))
+    assert truth[keep][after] == "forward" and label[after] == "forward"
+    wrong = (label != truth[keep]) & (label != "unknown") & (conf >= 0.9)
+    assert not wrong.any()
