@@ -17,15 +17,15 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.simulate import SimulationConfig, simulate
 
 
-def _turning_stride(fs: float, turn_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _turning_stride(fs: float, turn_deg: float, pitch_deg: float = 40.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Body-frame specific force (m/s^2) and rate (deg/s) of a level sensor that rests, yaws by ``turn_deg`` while
-    it moves 0.6 m along a half circle and pitches 40 deg and back, and rests again; its two rest samples."""
+    it moves 0.6 m along a half circle and pitches by ``pitch_deg`` and back, and rests again; its two rest samples."""
     dt = 1.0 / fs
     t = np.arange(-0.3, 1.2 + 0.3, dt)
     u = np.clip(t / 1.2, 0.0, 1.0)
     s = u**3 * (10 - 15 * u + 6 * u * u)  # minimum jerk
     bump = np.sin(np.pi * u) ** 2
-    rot = Rotation.from_euler("ZY", np.column_stack([turn_deg * s, 40.0 * np.sin(2 * np.pi * u) * bump]), degrees=True)
+    rot = Rotation.from_euler("ZY", np.column_stack([turn_deg * s, pitch_deg * bump]), degrees=True)
     arc = np.radians(np.sign(turn_deg) * 180.0) * s  # along a half circle to the turn's side
     pos = np.column_stack([0.3 * np.sin(np.abs(arc)), 0.3 * np.sign(turn_deg) * (1 - np.cos(arc)), 0.1 * bump])
     acc = np.gradient(np.gradient(pos, dt, axis=0), dt, axis=0)
@@ -43,6 +43,16 @@ def test_a_stride_keeps_a_turn_beyond_half_a_turn(fs: float, turn_deg: float) ->
     halfway between its two headings, in which its vector is read, lay 180 deg off). Fails before for +-190 and 250."""
     acc, gyr, rests = _turning_stride(fs, turn_deg)
     sv = stride_vectors(acc, gyr, fs, rests)
+    assert sv.heading_change_deg[0] == pytest.approx(turn_deg, abs=3.0)
+
+
+@pytest.mark.parametrize("turn_deg", [0.0, 20.0])
+def test_a_sensor_axis_passing_the_vertical_adds_no_turn(turn_deg: float) -> None:
+    """A shank's x axis points near the vertical in a sprint's swing (pitched past 90 deg): the heading of that axis
+    jumps there, but the sensor turned no more about the vertical than it did (simulated shank sprints read a
+    360 deg turn where the turn was followed by the axis' heading)."""
+    acc, gyr, rests = _turning_stride(400.0, turn_deg, pitch_deg=110.0)
+    sv = stride_vectors(acc, gyr, 400.0, rests)
     assert sv.heading_change_deg[0] == pytest.approx(turn_deg, abs=3.0)
 
 

@@ -274,7 +274,7 @@ def _integrate(
     start, end = _block_start_orientations(phi)
     r0 = _level_attitude(f0)  # world <- body at a: pitch and roll from gravity, zero heading
     body = _quaternion_rotated(start, halfway)
-    turned = _turned_rad(r0, start, end)  # the heading followed block by block (DIRECTION-45)
+    turned = _turned_rad(r0, start, phi)  # the turn about the vertical, whole turns kept (DIRECTION-45)
     del impulse, phi, halfway, start
     dv = np.empty_like(body)
     scratch = np.empty(span.shape)
@@ -315,23 +315,15 @@ def _integrate(
     return disp[0], disp[1], disp[2], np.degrees(yaw)
 
 
-def _turned_rad(r0: FloatArray, start: FloatArray, end: FloatArray) -> FloatArray:
-    """(s,) how far (rad, positive to the left) the sensor's horizontal x direction turned over each stride,
-    followed from block to block: the heading of x at each block's start (``start`` (4, w, s)) and at the
-    stride's end (``end`` (4, s)) in the first rest's level frame (``r0`` (s, 3, 3)), the changes between
-    consecutive ones (each well under half a turn: a block lasts about 20 ms) summed. Its angle alone
-    (arctan2 of the end heading) tells a stride turning 190 deg right from one turning 170 deg left only
-    up to whole turns; this picks the whole turns."""
-    q = np.concatenate([start, end[:, None, :]], axis=1)  # (4, w + 1, s): blocks past a stride's end do not turn
-    qw, qx, qy, qz = q
-    # the body's x axis in the frame of the first rest's body (first column of the quaternion's matrix)
-    ex = (1.0 - 2.0 * (qy * qy + qz * qz), 2.0 * (qx * qy + qw * qz), 2.0 * (qx * qz - qw * qy))
-    level_x = r0[None, :, 0, 0] * ex[0] + r0[None, :, 0, 1] * ex[1] + r0[None, :, 0, 2] * ex[2]
-    level_y = r0[None, :, 1, 0] * ex[0] + r0[None, :, 1, 1] * ex[1] + r0[None, :, 1, 2] * ex[2]
-    heading = np.arctan2(level_y, level_x)
-    change = np.diff(heading, axis=0)
-    change = (change + np.pi) % (2.0 * np.pi) - np.pi
-    return np.asarray(heading[0] + change.sum(axis=0), dtype=np.float64)
+def _turned_rad(r0: FloatArray, start: FloatArray, phi: FloatArray) -> FloatArray:
+    """(s,) how far (rad, positive to the left) each stride turned about the vertical: its blocks' rotations
+    (``phi`` (3, w, s), body frame) turned into the first rest's level frame (``start`` (4, w, s), ``r0``
+    (s, 3, 3)) and their vertical parts summed -- the integral of the rate about the vertical, which holds whole
+    turns. Not the heading of the sensor's x axis followed from block to block: a shank's x axis passes near
+    the vertical in a sprint's swing, where its heading jumps and a whole turn was counted that was not."""
+    rotated = _quaternion_rotated(start, phi)  # each block's rotation in the body frame of the first rest
+    vertical = r0[None, :, 2, 0] * rotated[0] + r0[None, :, 2, 1] * rotated[1] + r0[None, :, 2, 2] * rotated[2]
+    return np.asarray(vertical.sum(axis=0), dtype=np.float64)
 
 
 def _cumsum_rows(x: FloatArray, axis: int = 0) -> FloatArray:
