@@ -46,7 +46,8 @@ class StrideVectors:
         dx_m, dy_m, dz_m: displacement (m) in the level frame of the first rest (x toward the
             sensor's x axis projected on the horizontal, y to its left, z up); NaN where invalid.
         heading_change_deg: change of the sensor's horizontal x direction over the stride (deg,
-            positive to the left, i.e. counter-clockwise seen from above); NaN where invalid.
+            positive to the left, i.e. counter-clockwise seen from above), whole turns kept (a stride
+            turning 190 deg right reads -190, not +170; DIRECTION-45); NaN where invalid.
         valid: pairs that were integrated (both rests found, increasing, at most ``max_stride_s`` apart).
     """
 
