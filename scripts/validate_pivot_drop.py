@@ -5,21 +5,25 @@ Usage::
     python scripts/validate_pivot_drop.py                       # people 1-35, foot, stepturn, v1, 800 Hz
     python scripts/validate_pivot_drop.py --rate 200            # the same at 200 Hz
     python scripts/validate_pivot_drop.py --mode extra          # a contact added mid-pivot instead
+    python scripts/validate_pivot_drop.py --rate 200 --gap-s 0.6  # and 0.6 s of data lost before the next contact
     PYTHONPATH=/path/to/base/src python scripts/validate_pivot_drop.py   # the same on another checkout
 
 The simulator's true contacts of each person's ``stepturn`` session (validate_reliability's people:
 the same bouts, mounting, leg and seed) are labelled once per turning contact with that contact removed
 (``--mode drop``: the detector missed it), or with one contact added halfway to the next one (``--mode
-extra``: the detector found one in the pivot's stride). Every label of every variant is scored against
-the truth. Prints the number of labels, the share labelled right and the labels wrong at confidence >=
-0.9 (issue 17's bar: none), one line each. People 1-35 are the in-sample set DIRECTION-44 was found on;
-36-69 were held out; 70 and above are fresh sets and are refused unless ``--allow-fresh`` is given.
+extra``: the detector found one in the pivot's stride); ``--gap-s`` also loses that much data up to
+``--gap-end-s`` before the contact after the removed one (interpolated and marked as a gap, as preprocess
+does: REVIEW-67). Every label of every variant is scored against the truth. Prints the number of labels,
+the share labelled right and the labels wrong at confidence >= 0.9 (issue 17's bar: none), one line each.
+People 1-35 are the in-sample set DIRECTION-44 was found on; 36-69 were held out; 70 and above are
+fresh sets and are refused unless ``--allow-fresh`` is given.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import validate_reliability as vr
 from retrogait.analysis.direction import direction_cues, step_directions
 from retrogait.analysis.settings import preset
-from retrogait.analysis.signals import Contacts
+from retrogait.analysis.signals import BodySignals, Contacts
 
 FRESH_SEED = 70
 
@@ -44,6 +48,25 @@ def _seeds(text: str) -> range:
     if first < 1 or last < first:
         raise argparse.ArgumentTypeError(f"not a seed range (like 1-35): {text!r}")
     return range(first, last + 1)
+
+
+def _lost(signals: BodySignals, contact: int, gap_s: float, end_s: float) -> BodySignals:
+    """``signals`` with ``gap_s`` of data lost up to ``end_s`` before the sample ``contact``: interpolated between the
+    samples either side and marked in ``gap``, as preprocess does with a recording gap."""
+    hi = contact - round(end_s * signals.fs_hz)
+    lo = hi - round(gap_s * signals.fs_hz)
+    if lo < 1 or hi >= signals.n_samples:
+        return signals
+    w = ((np.arange(lo, hi) - (lo - 1)) / (hi - (lo - 1)))[:, None]
+    acc = signals.acc_ms2.copy()
+    acc[lo:hi] = acc[lo - 1] * (1.0 - w) + acc[hi] * w
+    gyr = None
+    if signals.gyr_dps is not None:
+        gyr = np.array(signals.gyr_dps)
+        gyr[lo:hi] = gyr[lo - 1] * (1.0 - w) + gyr[hi] * w
+    gap = signals.gap.copy()
+    gap[lo:hi] = True
+    return replace(signals, acc_ms2=acc, gyr_dps=gyr, gap=gap)
 
 
 def variants(seed: int, args: argparse.Namespace) -> pd.DataFrame:
@@ -71,10 +94,13 @@ def variants(seed: int, args: argparse.Namespace) -> pd.DataFrame:
     c = scored.contacts
     rows = []
     for k in np.flatnonzero(scored.turn_phase == "turning"):
+        signals = scored.signals
         if args.mode == "drop":
             keep = np.arange(len(c)) != k
             contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
             true = np.asarray(scored.truth)[keep]
+            if args.gap_s > 0.0 and k + 1 < len(c):
+                signals = _lost(signals, c.ic_idx[k + 1], args.gap_s, args.gap_end_s)
         else:
             if k + 1 >= len(c):
                 continue
@@ -83,8 +109,8 @@ def variants(seed: int, args: argparse.Namespace) -> pd.DataFrame:
                 np.insert(c.ic_idx, k + 1, mid), np.insert(c.to_idx, k + 1, -1), np.insert(c.side, k + 1, c.side[k])
             )
             true = np.insert(np.asarray(scored.truth).astype(object), k + 1, "none").astype(str)
-        cues = direction_cues(scored.signals, contacts, settings)
-        labels = step_directions(scored.signals, contacts, settings, cues=cues)
+        cues = direction_cues(signals, contacts, settings)
+        labels = step_directions(signals, contacts, settings, cues=cues)
         rows.append(
             pd.DataFrame(
                 {
@@ -116,11 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", choices=tuple(vr.SCENARIOS), default="stepturn")
     parser.add_argument("--side", choices=("left", "right"), default=None, help="default: each person's leg")
     parser.add_argument("--mode", choices=("drop", "extra"), default="drop")
+    parser.add_argument(
+        "--gap-s", type=float, default=0.0, help="drop mode: also lose this much data (s) before the next contact"
+    )
+    parser.add_argument("--gap-end-s", type=float, default=0.1, help="... ending this long (s) before it")
     parser.add_argument("--allow-fresh", action="store_true", help=f"allow people >= {FRESH_SEED} (fresh sets)")
     parser.add_argument("--csv", type=Path, default=None, help="also write every label to this file")
     args = parser.parse_args(argv)
     if args.seeds.stop - 1 >= FRESH_SEED and not args.allow_fresh:
         parser.error(f"people >= {FRESH_SEED} are fresh sets: pass --allow-fresh to run them")
+    if args.gap_s < 0 or args.gap_end_s < 0:
+        parser.error("--gap-s and --gap-end-s must be 0 or more (s)")
     if args.rate < 0:
         parser.error("--rate must be 0 (the validation's own) or a positive rate in Hz")
     frames = []
@@ -140,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     right = scored.label == scored.truth
     wrong = (df.label != df.truth) & (df.label != "unknown") & (df.confidence >= 0.9)
     rate = f"{args.rate:g} Hz" if args.rate else "validate_reliability's rates"
+    if args.gap_s > 0.0 and args.mode == "drop":
+        rate += f", {args.gap_s:g} s lost {args.gap_end_s:g} s before the next contact"
     print(
         f"{args.mode}, {args.placement} {args.scenario} v{args.simulator_version} at {rate}, people "
         f"{args.seeds.start}-{args.seeds.stop - 1}: {len(scored)} labels, right {100 * right.mean():.2f} %, "

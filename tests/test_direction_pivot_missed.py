@@ -4,6 +4,8 @@ and a stride turning more than half a turn keeps its turn, not the angle 360 deg
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
@@ -15,6 +17,7 @@ from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.simulate import SimulationConfig, simulate
+from script_module import load_script
 
 
 def _turning_stride(fs: float, turn_deg: float, pitch_deg: float = 40.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -95,3 +98,39 @@ def test_the_contact_after_one_missed_in_a_pivot_keeps_its_own_stride() -> None:
     assert truth[keep][after] == "forward" and label[after] == "forward"
     wrong = (label != truth[keep]) & (label != "unknown") & (conf >= 0.9)
     assert not wrong.any()
+
+
+def test_a_swing_across_a_gap_in_the_data_is_not_measured() -> None:
+    """REVIEW-67: simulated person 22 (`stepturn`, foot, v1, 200 Hz, in-sample), the pivot contact at 46.30 s missed
+    and 0.6 s of data lost up to 0.1 s before the next contact (47.34 s; preprocess interpolates a gap and marks it in
+    ``BodySignals.gap``). DIRECTION-44 integrated that contact's own swing across the interpolated samples and read
+    the forward contact `backward` 0.909; a swing holding a gap is not measured."""
+    vr = load_script("validate_reliability")
+    rng = np.random.default_rng(1000 + 22)  # validate_reliability's person 22, scenario by scenario
+    for scenario, bouts_of in vr.SCENARIOS.items():
+        bouts = bouts_of(rng)
+        mounting = tuple(float(v) for v in rng.uniform(-8.0, 8.0, 3))
+        if scenario == "stepturn":
+            break
+    config = SimulationConfig(
+        "foot", bouts, sample_rate_hz=200.0, side="left", mounting_rotation_deg=mounting, seed=22, version=1
+    )
+    result = simulate(config)
+    truth = result.truth[result.truth["side"] == "left"].reset_index(drop=True)
+    scored = vr._with_true_contacts("pivot", "sim", result.session, truth, "foot")
+    signals, c = scored.signals, scored.contacts
+    t = signals.t_s[c.ic_idx]
+    keep = np.abs(t - 46.295) > 0.01
+    lo, hi = np.searchsorted(signals.t_s, [46.645, 47.245])
+    w = ((np.arange(lo, hi) - (lo - 1)) / (hi - (lo - 1)))[:, None]
+    acc, gyr = signals.acc_ms2.copy(), np.array(signals.gyr_dps)
+    acc[lo:hi] = acc[lo - 1] * (1 - w) + acc[hi] * w
+    gyr[lo:hi] = gyr[lo - 1] * (1 - w) + gyr[hi] * w
+    gap = signals.gap.copy()
+    gap[lo:hi] = True
+    gapped = replace(signals, acc_ms2=acc, gyr_dps=gyr, gap=gap)
+    steps = step_directions(gapped, Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep]))
+    label, conf = steps["direction"].to_numpy(), steps["direction_confidence"].to_numpy()
+    true = np.asarray(scored.truth)[keep]
+    wrong = (label != true) & (label != "unknown") & (conf >= 0.9)
+    assert not wrong.any(), t[keep][wrong]

@@ -1045,7 +1045,8 @@ def _own_swing_travel(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per contact after a pause with a contact of its leg before it: the stride of its own swing (m, m, deg: as
     :func:`_stride_travel`), from the quietest sample within one median stride before the contact (and after
-    the rest of the leg's contact before) to its own rest; NaN elsewhere or where it was not measured.
+    the rest of the leg's contact before) to its own rest; NaN elsewhere or where it was not measured (a swing
+    holding samples of a recording gap is interpolated, not measured: REVIEW-67).
 
     A same-leg interval of two strides or more is a stop -- the landing stride then also holds the step the
     foot came to rest with, the bout before's -- or a contact the detector missed (in a stepping turn's pivot,
@@ -1067,6 +1068,9 @@ def _own_swing_travel(
     before = window_argmin(energy, start, ic[k], max_len=typical)
     pairs = np.column_stack([before, rest[k]]).ravel()  # (before_0, rest_0, before_1, rest_1, ...): every other stride
     ok = (before >= 0) & (before < rest[k])  # the odd pairs (a rest to the next window) are not read
+    if signals.gap.any():  # a swing across a gap is interpolated, not measured (REVIEW-67)
+        lost = np.concatenate([[0], np.cumsum(signals.gap)])
+        ok &= lost[rest[k] + 1] == lost[np.maximum(before, 0)]
     dx, dy, turn = (v[0::2] for v in _stride_travel(signals, pairs, s))
     out = [nan, nan.copy(), nan.copy()]
     for o, v in zip(out, (dx, dy, turn), strict=True):
