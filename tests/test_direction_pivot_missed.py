@@ -134,3 +134,26 @@ def test_a_swing_across_a_gap_in_the_data_is_not_measured() -> None:
     true = np.asarray(scored.truth)[keep]
     wrong = (label != true) & (label != "unknown") & (conf >= 0.9)
     assert not wrong.any(), t[keep][wrong]
+
+
+def test_the_motion_energy_is_computed_once_per_limb_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-69: DIRECTION-44's own swings took the quietest sample of a second whole-recording motion energy, the
+    same numbers `rest_indices` had just made (13 ms per hour of 200 Hz data, 6-9 % of a foot's or shank's
+    `step_directions`, on any recording with a stop: bench_direction's has none)."""
+    import retrogait.analysis.direction as direction
+    import retrogait.analysis.zupt as zupt
+
+    calls: list[int] = []
+    original = zupt.motion_energy
+
+    def counted(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zupt, "motion_energy", counted)
+    monkeypatch.setattr(direction, "motion_energy", counted)
+    signals, ic_to, _, _ = _person_2_stepturn()
+    keep = np.arange(ic_to.shape[0]) != 30  # a contact missed: the one after it is taken for one after a pause
+    contacts = Contacts(ic_to[keep, 0], ic_to[keep, 1], np.full(int(keep.sum()), "left"))
+    step_directions(signals, contacts)
+    assert len(calls) == 1

@@ -741,6 +741,7 @@ def _limb_cues(
             evidence_x.append(_log_odds(-impulse, s.landing_impulse_scale_ms, s.max_cue_log_odds))
         return  # a shank without gyroscope has no direction cue that survives its unknown tilt (see docs)
     # rest to rest: event-free, so an imprecise contact or toe-off time cannot flip a cue
+    energy = motion_energy(signals.acc_ms2, signals.gyr_dps, fs, acc_weight_dps_per_ms2=s.rest_acc_weight_dps_per_ms2)
     rest = rest_indices(
         signals.acc_ms2,
         signals.gyr_dps,
@@ -748,12 +749,13 @@ def _limb_cues(
         ic,
         max_stride_s=s.max_stride_s,
         acc_weight_dps_per_ms2=s.rest_acc_weight_dps_per_ms2,
+        energy=energy,  # computed once: the own swings' quietest sample reads it too (REVIEW-69)
     )
     pause = _after_pause(ic, prev, nxt, s.pause_stride_ratio)
     window = _stride_window(ic, prev, nxt, pause)
     dx, dy, turn = _stride_travel(signals, rest, s)
     # after a pause, the contact's own swing where it was measured (DIRECTION-44), else the next contact's stride
-    own_dx, own_dy, own_turn = _own_swing_travel(signals, ic, rest, prev, pause, s)
+    own_dx, own_dy, own_turn = _own_swing_travel(signals, ic, rest, prev, pause, s, energy)
     own = np.isfinite(own_dx)
     cues["stride_dx_m"] = np.where(own, own_dx, _into_or_next(_into(dx, prev), pause, nxt))
     cues["stride_dy_m"] = np.where(own, own_dy, _into_or_next(_into(dy, prev), pause, nxt))
@@ -1041,12 +1043,19 @@ def _into_or_next(into: FloatArray, after_pause: NDArray[np.bool_], nxt: IntArra
 
 
 def _own_swing_travel(
-    signals: BodySignals, ic: IntArray, rest: IntArray, prev: IntArray, pause: NDArray[np.bool_], s: DirectionSettings
+    signals: BodySignals,
+    ic: IntArray,
+    rest: IntArray,
+    prev: IntArray,
+    pause: NDArray[np.bool_],
+    s: DirectionSettings,
+    energy: FloatArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per contact after a pause with a contact of its leg before it: the stride of its own swing (m, m, deg: as
     :func:`_stride_travel`), from the quietest sample within one median stride before the contact (and after
     the rest of the leg's contact before) to its own rest; NaN elsewhere or where it was not measured (a swing
-    holding samples of a recording gap is interpolated, not measured: REVIEW-67).
+    holding samples of a recording gap is interpolated, not measured: REVIEW-67). ``energy``: the motion energy
+    :func:`~retrogait.analysis.zupt.rest_indices` found the rests with (REVIEW-69).
 
     A same-leg interval of two strides or more is a stop -- the landing stride then also holds the step the
     foot came to rest with, the bout before's -- or a contact the detector missed (in a stepping turn's pivot,
@@ -1059,12 +1068,10 @@ def _own_swing_travel(
     if k.size == 0:
         return nan, nan.copy(), nan.copy()
     assert signals.gyr_dps is not None
-    fs = signals.fs_hz
     strides = ic[prev >= 0] - ic[np.maximum(prev, 0)][prev >= 0]
     typical = int(np.median(strides))
     earlier_rest = rest[prev[k]]
     start = np.maximum(ic[k] - typical, np.where(earlier_rest >= 0, earlier_rest + 1, 0))
-    energy = motion_energy(signals.acc_ms2, signals.gyr_dps, fs, acc_weight_dps_per_ms2=s.rest_acc_weight_dps_per_ms2)
     before = window_argmin(energy, start, ic[k], max_len=typical)
     pairs = np.column_stack([before, rest[k]]).ravel()  # (before_0, rest_0, before_1, rest_1, ...): every other stride
     ok = (before >= 0) & (before < rest[k])  # the odd pairs (a rest to the next window) are not read
