@@ -170,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         df.to_csv(args.csv, index=False)
     scored = df[df.truth != "none"]
     right = scored.label == scored.truth
-    wrong = (df.label != df.truth) & (df.label != "unknown") & (df.confidence >= 0.9)
+    # the added contact (truth "none", --mode extra) is no step of the simulator's: scored are the true contacts
+    wrong = (df.truth != "none") & (df.label != df.truth) & (df.label != "unknown") & (df.confidence >= 0.9)
     rate = f"{args.rate:g} Hz" if args.rate else "validate_reliability's rates"
     if args.gap_s > 0.0 and args.mode == "drop":
         rate += f", {args.gap_s:g} s lost {args.gap_end_s:g} s before the next contact"

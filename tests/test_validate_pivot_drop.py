@@ -31,3 +31,11 @@ def test_sessions_without_a_turning_contact_say_so_in_one_line(capsys: pytest.Ca
     assert probe.main(["--seeds", "1", "--rate", "200", "--scenario", "protocol"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == "validate_pivot_drop.py: no turning contact in these protocol sessions: nothing to change"
+
+
+def test_an_added_contact_is_not_scored_as_a_wrong_step(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--mode extra``: the contact added mid-pivot has no true direction ("none"); it was counted wrong at >= 0.9
+    wherever it read forward or backward (284 of 17,245 at 100 Hz, where DIRECTION-46 has 4)."""
+    probe = load_script("validate_pivot_drop")
+    assert probe.main(["--seeds", "2", "--rate", "200", "--mode", "extra"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("wrong at >= 0.9: 0")
