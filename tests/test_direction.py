@@ -38,12 +38,17 @@ def test_mixed_session_direction_step_by_step(placement: str, with_gyro: bool) -
     out = step_directions(session.signals, session.contacts)
     assert list(out.columns) == ["direction", "direction_confidence"]
     assert len(out) == len(session.contacts)
-    # without a gyroscope the first contact of each generated bout (the foot starts from rest, so
-    # there is no landing impulse) may stay unknown, but never wrong
-    minimum = 0.99 if with_gyro else 0.97
+    # the first contact of each generated bout after its pause (the foot starts from rest) has no landing
+    # impulse nor, mostly, a swing landing on it: without a gyroscope it may stay unknown, and with one too
+    # since it reads its own swing, not the next contact's stride (DIRECTION-44), but never wrong
+    minimum = 0.97
     labels = out.direction.to_numpy()
     assert _accuracy(labels, session.direction) >= minimum
     assert ((labels == session.direction) | (labels == "unknown")).all()
+    if with_gyro:  # only there (REVIEW-68): a forward bout's first contact after its pause (its foot does not swing)
+        firsts = np.cumsum([0] + [bout.strides for bout in MIXED[:-1]])
+        no_swing = [k for k, bout in zip(firsts, MIXED, strict=True) if bout.direction == "forward" and k > 0]
+        assert set(np.flatnonzero(labels == "unknown")) <= set(no_swing)
     assert out.direction_confidence.between(1 / 3, 1.0).all()
 
 

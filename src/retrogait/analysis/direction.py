@@ -75,6 +75,7 @@ from retrogait.analysis.stepwindows import (
     next_same_side,
     paired_window_sums,
     previous_same_side,
+    window_argmin,
     window_extremes,
     window_matrix,
     window_mean,
@@ -95,6 +96,7 @@ from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import (
     StridePitch,
     contact_to_rest_rotation_deg,
+    motion_energy,
     moving_average,
     rest_indices,
     running_sum,
@@ -739,6 +741,7 @@ def _limb_cues(
             evidence_x.append(_log_odds(-impulse, s.landing_impulse_scale_ms, s.max_cue_log_odds))
         return  # a shank without gyroscope has no direction cue that survives its unknown tilt (see docs)
     # rest to rest: event-free, so an imprecise contact or toe-off time cannot flip a cue
+    energy = motion_energy(signals.acc_ms2, signals.gyr_dps, fs, acc_weight_dps_per_ms2=s.rest_acc_weight_dps_per_ms2)
     rest = rest_indices(
         signals.acc_ms2,
         signals.gyr_dps,
@@ -746,14 +749,19 @@ def _limb_cues(
         ic,
         max_stride_s=s.max_stride_s,
         acc_weight_dps_per_ms2=s.rest_acc_weight_dps_per_ms2,
+        energy=energy,  # computed once: the own swings' quietest sample reads it too (REVIEW-69)
     )
     pause = _after_pause(ic, prev, nxt, s.pause_stride_ratio)
     window = _stride_window(ic, prev, nxt, pause)
     dx, dy, turn = _stride_travel(signals, rest, s)
-    cues["stride_dx_m"] = _into_or_next(_into(dx, prev), pause, nxt)
-    cues["stride_dy_m"] = _into_or_next(_into(dy, prev), pause, nxt)
+    # after a pause, the contact's own swing where it was measured (DIRECTION-44), else the next contact's stride
+    own_dx, own_dy, own_turn = _own_swing_travel(signals, ic, rest, prev, pause, s, energy)
+    own = np.isfinite(own_dx)
+    cues["stride_dx_m"] = np.where(own, own_dx, _into_or_next(_into(dx, prev), pause, nxt))
+    cues["stride_dy_m"] = np.where(own, own_dy, _into_or_next(_into(dy, prev), pause, nxt))
     # the facing lies between the stride's start and end heading: up to half its change off its frame
-    cues["stride_facing_spread_deg"] = _into_or_next(_into(0.5 * np.abs(turn), prev), pause, nxt)
+    spread = np.where(own, 0.5 * np.abs(own_turn), _into_or_next(_into(0.5 * np.abs(turn), prev), pause, nxt))
+    cues["stride_facing_spread_deg"] = spread
     cues["stride_turn_deg"] = _into(turn, prev)
     travel = _log_odds(cues["stride_dx_m"], s.stride_dx_scale_m, s.max_cue_log_odds)
     # where no stride vector could be measured, the stride's sagittal rotation stands in: a proxy of how
@@ -1032,6 +1040,49 @@ def _into_or_next(into: FloatArray, after_pause: NDArray[np.bool_], nxt: IntArra
     following = np.where(nxt >= 0, into[np.maximum(nxt, 0)], np.nan)
     use_next = after_pause & np.isfinite(following)
     return np.where(use_next, following, into)
+
+
+def _own_swing_travel(
+    signals: BodySignals,
+    ic: IntArray,
+    rest: IntArray,
+    prev: IntArray,
+    pause: NDArray[np.bool_],
+    s: DirectionSettings,
+    energy: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per contact after a pause with a contact of its leg before it: the stride of its own swing (m, m, deg: as
+    :func:`_stride_travel`), from the quietest sample within one median stride before the contact (and after
+    the rest of the leg's contact before) to its own rest; NaN elsewhere or where it was not measured (a swing
+    holding samples of a recording gap is interpolated, not measured: REVIEW-67). ``energy``: the motion energy
+    :func:`~retrogait.analysis.zupt.rest_indices` found the rests with (REVIEW-69).
+
+    A same-leg interval of two strides or more is a stop -- the landing stride then also holds the step the
+    foot came to rest with, the bout before's -- or a contact the detector missed (in a stepping turn's pivot,
+    DIRECTION-43/44): either way the swing that lands on the contact starts from the last rest before it
+    (the standing, or the missed contact's stance). The stride leaving the contact (taken before) is the next
+    contact's: counted twice, and at a change of direction the other direction's (a walk turning round and
+    then walking backward without a stop read its last forward contact `backward` at 1.000)."""
+    nan = np.full(ic.size, np.nan)
+    k = np.flatnonzero(pause & (prev >= 0) & (rest >= 0))
+    if k.size == 0:
+        return nan, nan.copy(), nan.copy()
+    assert signals.gyr_dps is not None
+    strides = ic[prev >= 0] - ic[np.maximum(prev, 0)][prev >= 0]
+    typical = int(np.median(strides))
+    earlier_rest = rest[prev[k]]
+    start = np.maximum(ic[k] - typical, np.where(earlier_rest >= 0, earlier_rest + 1, 0))
+    before = window_argmin(energy, start, ic[k], max_len=typical)
+    pairs = np.column_stack([before, rest[k]]).ravel()  # (before_0, rest_0, before_1, rest_1, ...): every other stride
+    ok = (before >= 0) & (before < rest[k])  # the odd pairs (a rest to the next window) are not read
+    if signals.gap.any():  # a swing across a gap is interpolated, not measured (REVIEW-67)
+        lost = np.concatenate([[0], np.cumsum(signals.gap)])
+        ok &= lost[rest[k] + 1] == lost[np.maximum(before, 0)]
+    dx, dy, turn = (v[0::2] for v in _stride_travel(signals, pairs, s))
+    out = [nan, nan.copy(), nan.copy()]
+    for o, v in zip(out, (dx, dy, turn), strict=True):
+        o[k] = np.where(ok, v, np.nan)
+    return out[0], out[1], out[2]
 
 
 def _stride_window(ic: IntArray, prev: IntArray, nxt: IntArray, pause: NDArray[np.bool_]) -> tuple[IntArray, IntArray]:

@@ -46,7 +46,8 @@ class StrideVectors:
         dx_m, dy_m, dz_m: displacement (m) in the level frame of the first rest (x toward the
             sensor's x axis projected on the horizontal, y to its left, z up); NaN where invalid.
         heading_change_deg: change of the sensor's horizontal x direction over the stride (deg,
-            positive to the left, i.e. counter-clockwise seen from above); NaN where invalid.
+            positive to the left, i.e. counter-clockwise seen from above), whole turns kept (a stride
+            turning 190 deg right reads -190, not +170; DIRECTION-45); NaN where invalid.
         valid: pairs that were integrated (both rests found, increasing, at most ``max_stride_s`` apart).
     """
 
@@ -297,6 +298,7 @@ def _integrate(
     del half_angle, angle, sinc
     r0 = _level_attitude(f0)  # world <- body at a: pitch and roll from gravity, zero heading
     body = _quaternion_rotated(start, halfway)
+    turned = _turned_rad(r0, start, phi)  # the turn about the vertical, whole turns kept (DIRECTION-45)
     del impulse, phi, halfway, start
     dv = np.empty_like(body)
     scratch = np.empty(span.shape)
@@ -331,8 +333,21 @@ def _integrate(
     del area
     disp = np.sum(padded, axis=2)
     x_end = last[:, :, 0]  # the sensor's x axis in the first rest's level frame
-    yaw = np.degrees(np.arctan2(x_end[:, 1], x_end[:, 0]))
-    return disp[0], disp[1], disp[2], yaw
+    yaw = np.arctan2(x_end[:, 1], x_end[:, 0])
+    # the turn, not its angle: a stride turning 190 deg right is not one turning 170 deg left (DIRECTION-45)
+    yaw = yaw + 2.0 * np.pi * np.round((turned - yaw) / (2.0 * np.pi))
+    return disp[0], disp[1], disp[2], np.degrees(yaw)
+
+
+def _turned_rad(r0: FloatArray, start: FloatArray, phi: FloatArray) -> FloatArray:
+    """(s,) how far (rad, positive to the left) each stride turned about the vertical: its blocks' rotations
+    (``phi`` (3, w, s), body frame) turned into the first rest's level frame (``start`` (4, w, s), ``r0``
+    (s, 3, 3)) and their vertical parts summed -- the integral of the rate about the vertical, which holds whole
+    turns. Not the heading of the sensor's x axis followed from block to block: a shank's x axis passes near
+    the vertical in a sprint's swing, where its heading jumps and a whole turn was counted that was not."""
+    rotated = _quaternion_rotated(start, phi)  # each block's rotation in the body frame of the first rest
+    vertical = r0[None, :, 2, 0] * rotated[0] + r0[None, :, 2, 1] * rotated[1] + r0[None, :, 2, 2] * rotated[2]
+    return np.asarray(vertical.sum(axis=0), dtype=np.float64)
 
 
 def _cumsum_rows(x: FloatArray, axis: int = 0) -> FloatArray:

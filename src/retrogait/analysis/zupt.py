@@ -87,6 +87,7 @@ def rest_indices(
     skip_s: float = 0.03,
     max_stride_s: float = 2.5,
     acc_weight_dps_per_ms2: float = 20.0,
+    energy: FloatArray | None = None,
 ) -> IntArray:
     """Per contact of one leg, the quietest sample between it and the next contact (its stance's
     flat-foot point, or the shank's mid-stance), or -1.
@@ -96,9 +97,11 @@ def rest_indices(
     ``skip_s`` after contact (the landing rotation) is skipped; no window is longer than one median
     stride (nor ``max_stride_s``): a stance lands and comes to rest within a stride, and a wearer who
     stops and stands on it keeps the rest near the landing, so the stride that landed there still
-    spans one stride, not the standing. ``acc_weight_dps_per_ms2``: see :func:`motion_energy`.
+    spans one stride, not the standing. ``acc_weight_dps_per_ms2``: see :func:`motion_energy`; ``energy``: that
+    motion energy where the caller already has it (the same arguments), else it is computed here.
     """
-    energy = motion_energy(acc_ms2, gyr_dps, fs_hz, acc_weight_dps_per_ms2=acc_weight_dps_per_ms2)
+    if energy is None:
+        energy = motion_energy(acc_ms2, gyr_dps, fs_hz, acc_weight_dps_per_ms2=acc_weight_dps_per_ms2)
     ic = np.asarray(ic_idx, dtype=np.int64)
     if ic.size == 0:
         return ic.copy()
