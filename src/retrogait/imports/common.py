@@ -681,8 +681,9 @@ def clean_rows(
 ) -> tuple[FloatArray, FloatArray]:
     """Drop rows with a missing/non-numeric value (``<label>_not_a_number``), an infinite one
     (``<label>_out_of_range``: call this after converting units, so a value the conversion overflows
-    is caught) and rows whose time is not after every earlier time (``<label>_time_not_increasing``:
-    duplicates, backwards jumps); each counted in ``report``.
+    is caught; of the acceleration, ``MASTER_LABELS``, an infinite value is a missing one, EDGE-198) and rows
+    whose time is not after every earlier time (``<label>_time_not_increasing``: duplicates, backwards jumps);
+    each counted in ``report``.
 
     ``values`` is (n, m); returns the kept ``(t_s, values)``. With ``gyro_from``, columns from it on are a
     gyroscope in the same table: a row with a time and acceleration but a gyroscope value missing or not
@@ -692,6 +693,9 @@ def clean_rows(
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
+    infinite = 0
+    if label in MASTER_LABELS:  # an infinite acceleration value is no measurement: a missing one (EDGE-198)
+        v, infinite = _infinite_as_missing(v, values, gyro_from)
     if gyro_from is not None:
         no_gyro = ~np.isfinite(v[:, gyro_from:]).all(axis=1)
         if no_gyro.any():
@@ -704,11 +708,12 @@ def clean_rows(
         nan = np.isnan(t) | np.isnan(v).any(axis=1)
     if label in MASTER_LABELS:  # a value missing beside a time and a value present: the row kept (EDGE-197)
         acc = v[:, :gyro_from] if gyro_from is not None else v
-        missing = np.isfinite(t) & ~np.isinf(acc).any(axis=1) & np.isnan(acc).any(axis=1) & ~np.isnan(v).all(axis=1)
+        missing = np.isfinite(t) & np.isnan(acc).any(axis=1) & ~np.isnan(v).all(axis=1)
         if missing.any():
             finite, nan = finite | missing, nan & ~missing
+            cells = f"empty, NaN or infinite cells, {infinite} of them infinite" if infinite else "empty or NaN cells"
             report.notes.append(
-                f"{int(np.isnan(acc[missing]).sum())} acceleration values missing (empty or NaN cells) in "
+                f"{int(np.isnan(acc[missing]).sum())} acceleration values missing ({cells}) in "
                 f"{int(missing.sum())} rows: the rows are kept with their time and other values; the analysis "
                 f"bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as gaps"
             )
@@ -746,6 +751,19 @@ def clean_rows(
                 )
             t, v = t[forward], v[forward]
     return t, v
+
+
+def _infinite_as_missing(v: FloatArray, values: NDArray[Any], gyro_from: int | None) -> tuple[FloatArray, int]:
+    """``v`` (n, m) with each infinite acceleration value (the columns before ``gyro_from``, or all) NaN, a copy
+    where ``v`` is ``values``; and how many were infinite (EDGE-198: ``inf`` or an overflow in the unit conversion
+    is no measurement, so it is a missing value, bridged or left out as a gap like an empty cell)."""
+    acc = v[:, :gyro_from] if gyro_from is not None else v
+    inf = np.isinf(acc)
+    if not inf.any():
+        return v, 0
+    v = v.copy() if v is values else v
+    (v[:, :gyro_from] if gyro_from is not None else v)[inf] = np.nan
+    return v, int(inf.sum())
 
 
 #: clean_rows' labels of the acceleration (the master clock) and the table it shares with a gyroscope: a row there

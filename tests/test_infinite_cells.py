@@ -1,0 +1,95 @@
+"""An infinite acceleration or gyroscope value is no measurement: it is a missing value, not a lost file (EDGE-198)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait.analysis.load import load_input
+from retrogait.analysis.pipeline import analyze
+from retrogait.errors import InputFileError
+from retrogait.session import read_session, write_session
+from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+HEADER = "time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2),gyr_x (deg/s),gyr_y (deg/s),gyr_z (deg/s)"
+
+
+def _table() -> np.ndarray:
+    sim = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:20"), sample_rate_hz=200.0, seed=4))
+    s = sim.session
+    assert s.gyr is not None
+    return np.column_stack([s.t_s, s.acc, s.gyr])
+
+
+def _generic(path: Path, cells: dict[tuple[int, int], str]) -> tuple[Path, int]:
+    """The simulated shank as a logger's generic CSV with ``cells`` ((row, column): text) written as given."""
+    table = _table()
+    text = [[f"{v:.9g}" for v in row] for row in table]
+    for (row, col), value in cells.items():
+        text[row][col] = value
+    path.write_text("\n".join([HEADER, *(",".join(row) for row in text)]) + "\n")
+    return path, len(table)
+
+
+@pytest.mark.parametrize("token", ["inf", "-inf", "Infinity"])
+def test_an_infinite_acceleration_cell_keeps_its_row_and_is_bridged(tmp_path: Path, token: str) -> None:
+    path, rows = _generic(tmp_path / "rec.csv", {(500, 2): token, (1500, 3): token})
+    session = load_input(path)
+    assert session.n_samples == rows  # nothing recorded lost: the rows keep their time and other values
+    assert np.isnan(session.acc[[500, 1500], [1, 2]]).all() and not np.isinf(session.acc).any()
+    result = analyze(path, placement="shank")
+    notes = list(result.summary["notes"])
+    assert any("2 of them infinite" in n for n in notes), notes
+    assert any("2 missing acceleration values bridged" in n for n in notes), notes
+    assert not any("dropped on import" in n or "gaps in the timestamps" in n for n in notes), notes
+
+
+def test_an_infinite_gyroscope_cell_leaves_that_row_without_gyroscope(tmp_path: Path) -> None:
+    path, rows = _generic(tmp_path / "rec.csv", {(700, 5): "inf"})
+    session = load_input(path)
+    assert session.n_samples == rows and session.gyr is not None
+    assert np.isnan(session.gyr[700]).all() and np.isfinite(session.acc[700]).all()
+
+
+def test_a_run_of_infinite_cells_longer_than_the_bridge_is_a_gap(tmp_path: Path) -> None:
+    path, rows = _generic(tmp_path / "rec.csv", {(r, 1): "inf" for r in range(900, 910)})  # 10 at 200 Hz: 50 ms
+    assert load_input(path).n_samples == rows
+    notes = list(analyze(path, placement="shank").summary["notes"])
+    assert any("in the timestamps" in n for n in notes) and not any("values bridged" in n for n in notes)
+
+
+def _session_file(tmp_path: Path, cells: dict[tuple[int, str], str]) -> Path:
+    """The simulated shank written as a session file with ``cells`` ((row, column name): text) replaced."""
+    table = _table()
+    sim = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:20"), sample_rate_hz=200.0, seed=4))
+    path = write_session(sim.session, tmp_path / "s.csv")
+    lines = path.read_text().splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("t_s"))
+    names = lines[head].split(",")
+    for (row, name), value in cells.items():
+        fields = lines[head + 1 + row].split(",")
+        fields[names.index(name)] = value
+        lines[head + 1 + row] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n")
+    assert len(lines) - head - 1 == len(table)
+    return path
+
+
+def test_a_session_file_with_infinite_values_is_read_with_them_missing(tmp_path: Path) -> None:
+    """The audit: one ``inf`` in acc_y refused the whole session file ("column acc_y is empty or not finite")."""
+    path = _session_file(tmp_path, {(500, "acc_y"): "inf", (900, "gyr_x"): "-Infinity"})
+    session = read_session(path)
+    assert np.isnan(session.acc[500, 1]) and np.isfinite(session.acc[500, [0, 2]]).all()
+    assert session.gyr is not None and np.isnan(session.gyr[900]).all()
+    notes = list(analyze(path).summary["notes"])
+    assert any("1 acceleration value" in n and "1 gyroscope" in n and "infinite" in n for n in notes), notes
+    assert any("1 missing acceleration values bridged" in n for n in notes), notes
+
+
+def test_an_infinite_time_is_refused_naming_it(tmp_path: Path) -> None:
+    path = _session_file(tmp_path, {(40, "t_s"): "inf"})
+    with pytest.raises(InputFileError) as info:
+        read_session(path)
+    assert "column t_s is infinite" in str(info.value)
