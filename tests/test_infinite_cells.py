@@ -93,3 +93,22 @@ def test_an_infinite_time_is_refused_naming_it(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as info:
         read_session(path)
     assert "column t_s is infinite" in str(info.value)
+
+
+def test_info_counts_the_missing_cells_of_each_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """EDGE-199: ``info`` says per acceleration column how many cells are empty or not finite, and how many of them
+    the analysis bridges (a lone one within 25 ms) or leaves out as gaps; nothing for a column without one."""
+    from retrogait.cli import main
+
+    cells = {(300, 2): "", (600, 2): "inf", (900, 2): "NaN"}
+    cells |= {(r, 3): "" for r in range(1200, 1210)}  # 10 in a row at 200 Hz: 55 ms, over the bridge
+    path, _ = _generic(tmp_path / "rec.csv", cells)
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    text = " ".join(out.split())  # the console wraps long lines
+    assert "acc_y: 3 cells empty or not finite: analyze bridges 3 (within 25 ms), leaves 0 out as gaps" in text, out
+    assert "acc_z: 10 cells empty or not finite: analyze bridges 0 (within 25 ms), leaves 10 out as gaps" in text, out
+    assert "acc_x:" not in text
+    clean, _ = _generic(tmp_path / "clean.csv", {})
+    assert main(["info", str(clean)]) == 0
+    assert "empty or not finite" not in capsys.readouterr().out
