@@ -10,8 +10,9 @@ BOM, UTF-16, decimal comma with ';', acceleration in mg or g (or a gyroscope in 
 says deg/s) where the header says otherwise, a gravity off by a gain (|g| read 9.3 or 10.4 m/s^2), two axes
 swapped or one sign flipped, clipping at +-2 g / +-8 g, one axis stuck at a constant (y from a third on; x from a
 tenth on), empty and NaN cells, infinite cells, 10 s only. Each is run through `retrogait analyze` (and `info`,
-`convert`), and, per base, all its damaged files together through `retrogait batch`. Prints one row per (file, damage): the outcome (analysed with the notes and
-flags the undamaged file does not have; refused with its line; TRACEBACK = a bug) and, for analysed ones, the
+`convert`), and, per base, all its damaged files together through `retrogait batch`. Prints one row per (file,
+damage): the outcome (analysed with the notes and flags the undamaged file does not have; refused with its line;
+TRACEBACK = a bug) and, for analysed ones, the
 shift of the headline numbers against the undamaged file: contacts, cadence (%), impact median (%), and the
 direction shares (forward/backward/sideways/unknown, percentage points). A `?` marks a number moved by more than
 10 % (or 10 points) where the run adds no note and no flagged step: a change said nowhere.
