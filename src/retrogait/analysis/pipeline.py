@@ -589,9 +589,8 @@ def _analyze_session(
     frame: AnteriorFrame | None = None,
     declared_seen: bool = False,
 ) -> AnalysisResult:
-    """:func:`analyze` of one session with its settings resolved, without the stretches without gyroscope
-    (``frame``: the anterior axis of another analysis of the same recording, see preprocess; ``declared_seen``:
-    :func:`analyze`'s ``declared_facing_seen``)."""
+    """:func:`analyze` of one session, settings resolved, without the stretches without gyroscope (``frame``: the
+    anterior axis of another analysis of the recording, see preprocess; ``declared_seen``: ``declared_facing_seen``)."""
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
     contacts, gate_notes, gate_mirrored = _gait_contacts(
         declared_signals,
@@ -659,10 +658,7 @@ def _analyze_session(
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
-    mirrored = bool(mirror_notes) or gate_mirrored
-    return AnalysisResult(
-        steps, bouts, summary, declared_signals, contacts, declared_facing_seen=seen, frame_mirrored=mirrored
-    )
+    return AnalysisResult(steps, bouts, summary, declared_signals, contacts, seen, bool(mirror_notes) or gate_mirrored)
 
 
 def _frame_checked(
