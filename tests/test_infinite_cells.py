@@ -112,3 +112,14 @@ def test_info_counts_the_missing_cells_of_each_column(tmp_path: Path, capsys: py
     clean, _ = _generic(tmp_path / "clean.csv", {})
     assert main(["info", str(clean)]) == 0
     assert "empty or not finite" not in capsys.readouterr().out
+
+
+def test_the_note_counts_only_the_infinite_cells_of_the_rows_it_keeps(tmp_path: Path) -> None:
+    """An infinite cell in a row dropped for its empty time is not one of the missing values the note counts
+    (REVIEW-74): one empty cell kept, one infinite cell dropped with its row, is not '1 of them infinite'."""
+    path, rows = _generic(tmp_path / "rec.csv", {(500, 0): "", (500, 2): "inf", (800, 1): ""})
+    session = load_input(path)
+    assert session.n_samples == rows - 1
+    notes = str(session.meta.extra.get("import_notes"))
+    assert "1 acceleration values missing (empty or NaN cells) in 1 rows" in notes, notes
+    assert "of them infinite" not in notes, notes

@@ -693,9 +693,9 @@ def clean_rows(
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
-    infinite = 0
+    inf = None
     if label in MASTER_LABELS:  # an infinite acceleration value is no measurement: a missing one (EDGE-198)
-        v, infinite = _infinite_as_missing(v, values, gyro_from)
+        v, inf = _infinite_as_missing(v, values, gyro_from)
     if gyro_from is not None:
         no_gyro = ~np.isfinite(v[:, gyro_from:]).all(axis=1)
         if no_gyro.any():
@@ -711,6 +711,7 @@ def clean_rows(
         missing = np.isfinite(t) & np.isnan(acc).any(axis=1) & ~np.isnan(v).all(axis=1)
         if missing.any():
             finite, nan = finite | missing, nan & ~missing
+            infinite = int(inf[missing].sum()) if inf is not None else 0  # of the rows kept only (REVIEW-74)
             cells = f"empty, NaN or infinite cells, {infinite} of them infinite" if infinite else "empty or NaN cells"
             report.notes.append(
                 f"{int(np.isnan(acc[missing]).sum())} acceleration values missing ({cells}) in "
@@ -753,17 +754,20 @@ def clean_rows(
     return t, v
 
 
-def _infinite_as_missing(v: FloatArray, values: NDArray[Any], gyro_from: int | None) -> tuple[FloatArray, int]:
+def _infinite_as_missing(
+    v: FloatArray, values: NDArray[Any], gyro_from: int | None
+) -> tuple[FloatArray, NDArray[np.bool_] | None]:
     """``v`` (n, m) with each infinite acceleration value (the columns before ``gyro_from``, or all) NaN, a copy
-    where ``v`` is ``values``; and how many were infinite (EDGE-198: ``inf`` or an overflow in the unit conversion
-    is no measurement, so it is a missing value, bridged or left out as a gap like an empty cell)."""
+    where ``v`` is ``values``; and which cells were infinite (None where none: EDGE-198: ``inf`` or an overflow in
+    the unit conversion is no measurement, so it is a missing value, bridged or left out as a gap like an empty
+    cell). The note counts those of the rows kept (REVIEW-74)."""
     acc = v[:, :gyro_from] if gyro_from is not None else v
     inf = np.isinf(acc)
     if not inf.any():
-        return v, 0
+        return v, None
     v = v.copy() if v is values else v
     (v[:, :gyro_from] if gyro_from is not None else v)[inf] = np.nan
-    return v, int(inf.sum())
+    return v, inf
 
 
 #: clean_rows' labels of the acceleration (the master clock) and the table it shares with a gyroscope: a row there
