@@ -123,3 +123,19 @@ def test_the_note_counts_only_the_infinite_cells_of_the_rows_it_keeps(tmp_path: 
     notes = str(session.meta.extra.get("import_notes"))
     assert "1 acceleration values missing (empty or NaN cells) in 1 rows" in notes, notes
     assert "of them infinite" not in notes, notes
+
+
+def test_a_clean_table_pays_no_pass_for_infinite_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look for infinite values runs only where the finiteness pass the readers already make found a value not
+    finite (REVIEW-75): a clean file loads as fast as before EDGE-198."""
+    import retrogait.imports.common as common
+    import retrogait.session as session_module
+
+    def never(*args: object) -> None:
+        raise AssertionError("a look for infinite values on a clean table")
+
+    monkeypatch.setattr(common, "_infinite_as_missing", never)
+    monkeypatch.setattr(session_module, "_infinite_read_as_missing", never)
+    path, rows = _generic(tmp_path / "rec.csv", {})
+    assert load_input(path).n_samples == rows
+    assert read_session(_session_file(tmp_path, {})).n_samples > 0

@@ -693,18 +693,20 @@ def clean_rows(
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
+    # one finiteness pass over the acceleration cells; an infinite value is looked for only among those it finds
+    # not finite, so a clean table pays nothing for EDGE-198 (REVIEW-75). NaN for inf leaves it as it is.
+    acc_finite = np.isfinite(v[:, :gyro_from] if gyro_from is not None else v)
     inf = None
-    if label in MASTER_LABELS:  # an infinite acceleration value is no measurement: a missing one (EDGE-198)
-        v, inf = _infinite_as_missing(v, values, gyro_from)
+    if label in MASTER_LABELS and not acc_finite.all():  # an infinite value is no measurement: missing (EDGE-198)
+        v, inf = _infinite_as_missing(v, values, gyro_from, acc_finite)
+    finite = np.isfinite(t) & acc_finite.all(axis=1)
     if gyro_from is not None:
         no_gyro = ~np.isfinite(v[:, gyro_from:]).all(axis=1)
         if no_gyro.any():
             v = v.copy() if v is values else v
             v[no_gyro, gyro_from:] = np.nan
-        finite = np.isfinite(t) & np.isfinite(v[:, :gyro_from]).all(axis=1)
         nan = np.isnan(t) | np.isnan(v[:, :gyro_from]).any(axis=1)
     else:
-        finite = np.isfinite(t) & np.isfinite(v).all(axis=1)
         nan = np.isnan(t) | np.isnan(v).any(axis=1)
     if label in MASTER_LABELS:  # a value missing beside a time and a value present: the row kept (EDGE-197)
         acc = v[:, :gyro_from] if gyro_from is not None else v
@@ -755,14 +757,15 @@ def clean_rows(
 
 
 def _infinite_as_missing(
-    v: FloatArray, values: NDArray[Any], gyro_from: int | None
+    v: FloatArray, values: NDArray[Any], gyro_from: int | None, acc_finite: NDArray[np.bool_]
 ) -> tuple[FloatArray, NDArray[np.bool_] | None]:
     """``v`` (n, m) with each infinite acceleration value (the columns before ``gyro_from``, or all) NaN, a copy
     where ``v`` is ``values``; and which cells were infinite (None where none: EDGE-198: ``inf`` or an overflow in
     the unit conversion is no measurement, so it is a missing value, bridged or left out as a gap like an empty
-    cell). The note counts those of the rows kept (REVIEW-74)."""
+    cell). ``acc_finite``: which acceleration cells are finite; the others not NaN are the infinite ones (REVIEW-75).
+    The note counts those of the rows kept (REVIEW-74)."""
     acc = v[:, :gyro_from] if gyro_from is not None else v
-    inf = np.isinf(acc)
+    inf = ~acc_finite & ~np.isnan(acc)
     if not inf.any():
         return v, None
     v = v.copy() if v is values else v
