@@ -139,3 +139,31 @@ def test_a_clean_table_pays_no_pass_for_infinite_values(tmp_path: Path, monkeypa
     path, rows = _generic(tmp_path / "rec.csv", {})
     assert load_input(path).n_samples == rows
     assert read_session(_session_file(tmp_path, {})).n_samples > 0
+
+
+@pytest.mark.parametrize("array", ["ArrayAcc", "ArrayGyro"])
+def test_an_infinite_movesense_value_costs_no_packet(tmp_path: Path, array: str) -> None:
+    """A Movesense log's infinite value is a missing value like any reader's (REVIEW-76): it dropped its whole
+    packet (8 samples at 104 Hz, ``bad_packet_samples``) where every other reader keeps the row (EDGE-198)."""
+    import json
+
+    from import_samples import movesense_json
+
+    from retrogait.imports import load_recording
+
+    clean = movesense_json(tmp_path / "clean.json")
+    rows = load_recording(clean).session.n_samples
+    document = json.loads(clean.read_text())
+    document["Meas"]["IMU6"][20][array][3]["y"] = float("inf")  # json writes Infinity
+    path = tmp_path / "MovesenseLog.json"
+    path.write_text(json.dumps(document))
+    session = load_recording(path).session
+    assert session.n_samples == rows and "bad_packet" not in str(session.meta.extra.get("import_dropped_detail"))
+    row = 20 * 8 + 3
+    assert session.gyr is not None
+    if array == "ArrayAcc":
+        assert np.isnan(session.acc[row, 1]) and np.isfinite(session.gyr[row]).all()
+        assert "1 of them infinite" in str(session.meta.extra.get("import_notes"))
+    else:
+        assert np.isnan(session.gyr[row]).all() and np.isfinite(session.acc[row]).all()
+    assert np.isfinite(np.delete(session.acc, row, axis=0)).all()
