@@ -205,3 +205,27 @@ def test_a_frozen_axis_whose_measured_rows_name_no_unit_is_refused_naming_it() -
     with pytest.raises(RetrogaitError) as info:
         analyze(replace(session, acc=acc))
     assert "acc_x held one value from 3.0 s on" in str(info.value), str(info.value)
+
+
+def test_a_unit_is_not_read_from_a_few_measured_rows_of_a_mostly_frozen_file() -> None:
+    """REVIEW-77: the unit EDGE-201 reads from the rows a stuck axis leaves measured rests on gravity dominating
+    them (the quietest 1 s windows hold 1 g in that unit). A recording in g whose x axis froze at 4 g everywhere but
+    12 rows (60 ms) around an impact, their median |acc| above 4.9 g, was refused on 2e4bf3c (median |acc| 4.1: no
+    unit) but read as m/s^2 on edge43 from those 12 rows: a wrong unit, without a word. It is refused again, naming
+    the axis."""
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.errors import RetrogaitError
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    session = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:30"), 200.0, seed=3)).session
+    acc = session.acc / G  # in g
+    norm = np.linalg.norm(acc, axis=1)
+    medians = np.median(np.lib.stride_tricks.sliding_window_view(norm, 12), axis=1)
+    lo = int(np.argmax(medians))
+    hi = lo + 12
+    assert np.median(norm[lo:hi]) > 4.9  # the measured rows' median reads as m/s^2
+    acc[:lo, 0] = 4.0
+    acc[hi:, 0] = 4.0
+    with pytest.raises(RetrogaitError) as info:
+        analyze(replace(session, acc=acc))
+    assert "acc_x held one value" in str(info.value), str(info.value)

@@ -504,7 +504,7 @@ def _acc_scale(t: NDArray[np.float64], acc: NDArray[np.float64], fs_hz: float, w
     stuck = stuck_rows(acc, fs_hz)
     frozen = ""
     if stuck.any():
-        scale = _unit_scale(acc[~stuck], fs_hz, notes) if np.count_nonzero(~stuck) >= 10 else None
+        scale = _measured_unit(acc[~stuck], fs_hz, notes)
         if scale is not None:
             return scale
         axis, start, stop = frozen_axis(acc, stuck)
@@ -517,6 +517,27 @@ def _acc_scale(t: NDArray[np.float64], acc: NDArray[np.float64], fs_hz: float, w
         f"{where}: median |acc| is {median:.3g}, which is not gravity in m/s^2, g or mg; "
         f"the acceleration units or axes are unknown{frozen}"
     )
+
+
+def _measured_unit(measured: NDArray[np.float64], fs_hz: float, notes: list[str]) -> float | None:
+    """:func:`_unit_scale` of the rows a stuck axis leaves ``measured``, or None. The median |acc| names a unit
+    because gravity dominates it in a recording that rests; a few rows between frozen ones (an impact's 60 ms
+    reads 5-7 g, which the rule takes for m/s^2) carry no such premise, so the unit is taken only where those rows
+    hold at least one of the gravity estimate's 1 s windows and their quietest windows' mean |acc| is 1 g in it
+    (``GRAVITY_MATCH[0]`` to ``MOVING_GRAVITY_MAX_G`` g, IMPORT-24's test of a limb that never rests) (REVIEW-77)."""
+    from retrogait.imports.inference import GRAVITY_MATCH, MOVING_GRAVITY_MAX_G, gravity_estimate
+
+    if measured.shape[0] < max(10.0, fs_hz):
+        return None
+    said: list[str] = []
+    scale = _unit_scale(measured, fs_hz, said)
+    if scale is None:
+        return None
+    quiet, _, _ = gravity_estimate(measured, fs_hz)
+    if not GRAVITY_MATCH[0] <= quiet * scale / STANDARD_GRAVITY_MS2 <= MOVING_GRAVITY_MAX_G:
+        return None
+    notes.extend(said)
+    return scale
 
 
 def _unit_scale(acc: NDArray[np.float64], fs_hz: float, notes: list[str]) -> float | None:
