@@ -148,7 +148,6 @@ def test_an_infinite_movesense_value_costs_no_packet(tmp_path: Path, array: str)
     import json
 
     from import_samples import movesense_json
-
     from retrogait.imports import load_recording
 
     clean = movesense_json(tmp_path / "clean.json")
