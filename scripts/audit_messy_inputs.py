@@ -8,10 +8,11 @@ samples gone) and a pause of 30 s (phone paused: the time jumps on), the clock s
 rows or a block written twice, rows out of order, a second recording appended with its own header, CRLF, a UTF-8
 BOM, UTF-16, decimal comma with ';', acceleration in mg or g (or a gyroscope in deg/s, or rad/s in a file that
 says deg/s) where the header says otherwise, a gravity off by a gain (|g| read 9.3 or 10.4 m/s^2), two axes
-swapped or one sign flipped, clipping at +-2 g / +-8 g, one axis stuck at a constant, empty and NaN cells, 10 s
-only. Each is run through `retrogait analyze` (and `info`, `convert`), and, per base, all its damaged files
-together through `retrogait batch`. Prints one row per (file, damage): the outcome (analysed with the notes and
-flags the undamaged file does not have; refused with its line; TRACEBACK = a bug) and, for analysed ones, the
+swapped or one sign flipped, clipping at +-2 g / +-8 g, one axis stuck at a constant (y from a third on; x from a
+tenth on), empty and NaN cells, infinite cells, 10 s only. Each is run through `retrogait analyze` (and `info`,
+`convert`), and, per base, all its damaged files together through `retrogait batch`. Prints one row per (file,
+damage): the outcome (analysed with the notes and flags the undamaged file does not have; refused with its line;
+TRACEBACK = a bug) and, for analysed ones, the
 shift of the headline numbers against the undamaged file: contacts, cadence (%), impact median (%), and the
 direction shares (forward/backward/sideways/unknown, percentage points). A `?` marks a number moved by more than
 10 % (or 10 points) where the run adds no note and no flagged step: a change said nowhere.
@@ -292,6 +293,27 @@ def empty_cells(b: Base) -> str:
     return b.text(lines)
 
 
+def inf_cells(b: Base) -> str:
+    """1 % of rows with one acceleration (or, with a gyroscope, gyroscope) cell written infinite (EDGE-198)."""
+    rng = np.random.default_rng(11)
+    cols = [*b.acc, *(b.gyr or ())]
+    lines = []
+    for ln in b.lines:
+        f = ln.split(b.sep)
+        if rng.random() < 0.01:
+            f[cols[rng.integers(len(cols))]] = ("inf", "-inf", "Infinity")[rng.integers(3)]
+        lines.append(b.sep.join(f))
+    return b.text(lines)
+
+
+def x_frozen_10pct(b: Base) -> str:
+    """Acc x held at the value it read at 10 % of the rows from there on (EDGE-201)."""
+    v = b.values()
+    n = len(v)
+    v[n // 10 :, b.acc[0]] = v[n // 10, b.acc[0]]
+    return _rewrite(b, v, [b.acc[0]])
+
+
 def first_10s(b: Base) -> str:
     v = b.values()
     t = _t(b, v)
@@ -304,7 +326,8 @@ DAMAGES: dict[str, Damage] = {
     for f in (
         cut_mid_line, gap_2s, pause_30s, clock_back_1s, clock_on_1s, rows_twice, block_twice, rows_swapped,
         second_appended, crlf, bom, utf16, decimal_comma, acc_in_mg, acc_in_g, gyr_other_unit, gravity_9_3,
-        gravity_10_4, axes_xy_swapped, x_sign_flipped, clip_2g, clip_8g, stuck_axis, empty_cells, first_10s,
+        gravity_10_4, axes_xy_swapped, x_sign_flipped, clip_2g, clip_8g, stuck_axis, empty_cells, inf_cells,
+        x_frozen_10pct, first_10s,
     )
 }  # fmt: skip
 

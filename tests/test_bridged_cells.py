@@ -176,3 +176,37 @@ def test_compares_flag_table_counts_bridged_steps_as_the_other_flags() -> None:
     unflagged = compare_directions(steps.assign(quality_flags=steps["quality_flags"].str.replace("bridged", "")))
     table, before = comparison.table.set_index("metric"), unflagged.table.set_index("metric")
     assert table[["n_forward", "n_backward"]].equals(before[["n_forward", "n_backward"]])
+
+
+def _with_empty_rows(path: Path, rows: list[int], columns: range) -> Path:
+    """A copy of the generic CSV ``path`` with the cells ``columns`` of the data rows ``rows`` emptied."""
+    lines = path.read_text().splitlines()
+    for row in rows:
+        fields = lines[1 + row].split(",")
+        for col in columns:
+            fields[col] = ""
+        lines[1 + row] = ",".join(fields)
+    out = path.with_name(f"{path.stem}_{len(rows)}_{columns.start}_{columns.stop}.csv")
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def test_a_whole_acceleration_sample_missing_beside_its_gyroscope_is_one_missing_sample(tmp_path: Path) -> None:
+    """EDGE-200: a row whose three acceleration values are all missing while its gyroscope measured is one lost
+    sample at a known time: bridged over at most 25 ms on each axis as a lone cell is (same steps and cadence); a run
+    of such rows longer than the bridge is a gap, said."""
+    clean, rows = _csv(tmp_path / "clean.csv", "shank", 0.0)
+    n0, cadence0, _, _ = _headline(clean, "shank")
+    lone = list(range(40, rows - 40, 97))  # about 1 % of the rows, none next to another
+    whole = _with_empty_rows(clean, lone, range(1, 4))
+    session = load_input(whole)
+    assert session.n_samples == rows and np.isnan(session.acc[lone]).all()
+    assert session.gyr is not None and np.isfinite(session.gyr[lone]).all()
+    n1, cadence1, steps, notes = _headline(whole, "shank")
+    assert steps["quality_flags"].str.contains("bridged").any()
+    assert n1 == n0 and cadence1 == pytest.approx(cadence0, rel=0.005)
+    assert any(f"{3 * len(lone)} missing acceleration values bridged" in n for n in notes), notes
+    assert not any("in the timestamps" in n for n in notes)
+    run = _with_empty_rows(clean, list(range(1200, 1210)), range(1, 4))  # 10 rows at 200 Hz: 55 ms, over the bridge
+    _, _, _, notes = _headline(run, "shank")
+    assert any("1 gap in the timestamps" in n for n in notes) and not any("values bridged" in n for n in notes)

@@ -559,9 +559,10 @@ def test_a_generic_table_sorted_by_another_column_has_its_time_order_worked_out_
 ) -> None:
     """The generic reader tells the time unit from the column in time order, then ``clean_rows`` puts the rows back:
     one ``time_order_lost`` (it was two since EDGE-181: 200,000 rows 1.34 -> 1.64 s), the same session. With a row
-    whose acceleration value is infinite (dropped by ``clean_rows`` before the rows are put back; an empty cell is kept
-    and bridged since EDGE-197) the order found for the column is not that of the rows kept: worked out again for
-    them, and the session is the table in order less that row."""
+    whose acceleration values are all empty (dropped by ``clean_rows`` before the rows are put back: nothing but its
+    time left; one empty cell is kept and bridged since EDGE-197, an infinite one since EDGE-198) the order found for
+    the column is not that of the rows kept: worked out again for them, and the session is the table in order less
+    that row."""
     from retrogait.imports import common, generic_csv
 
     calls: list[int] = []
@@ -576,11 +577,11 @@ def test_a_generic_table_sorted_by_another_column_has_its_time_order_worked_out_
     in_order, by_x = tmp_path / "in_order.csv", tmp_path / "by_x.csv"
     for path, key in ((in_order, "time"), (by_x, "x")):
         _jittered(path, "time_s;acc_x;acc_y;acc_z", ";", 0.0, key)
-        if empty_cell:  # the row at 12.34 s has an infinite y value
+        if empty_cell:  # the row at 12.34 s has no acceleration value
             lines = path.read_text().split("\n")
             at = next(i for i, line in enumerate(lines) if line.startswith("12.340000;"))
             cells = lines[at].split(";")
-            lines[at] = ";".join([cells[0], cells[1], "inf", cells[3]])
+            lines[at] = ";".join([cells[0], "", "", ""])
             path.write_text("\n".join(lines))
     expected = load_recording(in_order).session
     calls.clear()

@@ -120,6 +120,34 @@ def test_a_mirrored_foot_withholds_the_steps_of_its_stretch_without_gyroscope_to
     assert (steps["direction_confidence"] <= 0.5).all() and steps["foot_strike_angle_deg"].isna().all()
 
 
+def test_a_mirrored_frame_is_a_field_of_the_result_not_read_from_the_notes_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REVIEW-53's withholding of the steps without gyroscope read the mirror from the note's text
+    (``MIRRORED_NOTE_START``): a note reworded would have left them reading a direction. The result carries
+    ``frame_mirrored`` (issue 15, EDGE-202); the steps are withheld whatever the note says."""
+    from retrogait.analysis import pipeline
+
+    monkeypatch.setattr(pipeline, "_mirror_evidence", lambda handed: "the frame is mirrored (reworded)")
+    bouts = [
+        Bout("still", "still", 0, 1.0),
+        *BOUTS,
+        Bout("forward", "walking", 1.2, 20),
+        Bout("still", "still", 0, 1.0),
+    ]
+    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=100.0, seed=2)).session
+    gyr = np.asarray(session.gyr, dtype=float).copy()
+    gyr[(session.t_s > 4) & (session.t_s < 9)] = np.nan
+    acc = np.asarray(session.acc, dtype=float) * np.array([-1.0, 1.0, 1.0])
+    result = retrogait.analyze(Session(session.t_s, acc, gyr, session.meta))
+    assert result.frame_mirrored
+    assert not any("mirror image" in n for n in result.summary["notes"])
+    steps = result.steps
+    assert steps["quality_flags"].astype(str).str.contains("no_gyro").sum() >= 5
+    assert (steps["direction"] == "unknown").all() and (steps["foot_strike"] == "unknown").all()
+    assert not retrogait.analyze(session).frame_mirrored
+
+
 def test_a_mirrored_foot_whose_contacts_the_gait_gate_drops_is_told_why() -> None:
     """REVIEW-54: a mirror can make the gait gate drop every contact (46 here); the note blamed handling, vibration
     or noise and the handedness test, run on the steps kept, never ran: nothing said the axes were the cause."""

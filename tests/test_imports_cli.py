@@ -137,8 +137,8 @@ def test_analyze_prints_paths_verbatim(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_convert_never_writes_what_analyze_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Issue 12 item 4: 1e308 g became inf in the session; convert wrote it, our reader refused the file
-    and analyze exited 0 on the export. Now the row is dropped (said), the file reads back, and a
-    session file holding inf is refused by analyze with exit 2."""
+    and analyze exited 0 on the export. Now the value is missing (said; EDGE-198: no longer its row dropped), the
+    file reads back, and a session file holding an infinite time is refused by analyze with exit 2."""
     config = SimulationConfig("shank", [Bout("forward", "running", 3.0, 8.0)], 100.0)
     session = simulate(config).session
     g = samples.G
@@ -149,14 +149,14 @@ def test_convert_never_writes_what_analyze_refuses(tmp_path: Path, capsys: pytes
     export.write_text("time,gFx,gFy,gFz\n" + "\n".join(rows) + "\n")
     out = tmp_path / "s.csv"
     assert main(["convert", str(export), "--out", str(out)]) == 0
-    assert "row_out_of_range=1" in capsys.readouterr().out
-    assert read_session(out).n_samples == len(rows) - 1
+    assert "1 of them infinite" in capsys.readouterr().out.replace("\n", " ")
+    assert read_session(out).n_samples == len(rows)
     bad = tmp_path / "bad.csv"
     lines = out.read_text().splitlines()
     first_row = next(i for i, line in enumerate(lines) if line.startswith("t_s")) + 5
     fields = lines[first_row].split(",")
-    fields[1] = "inf"
+    fields[0] = "inf"
     lines[first_row] = ",".join(fields)
     bad.write_text("\n".join(lines) + "\n")
     assert main(["analyze", str(bad), "--out", str(tmp_path / "a")]) == 2
-    assert "not finite" in capsys.readouterr().err
+    assert "t_s is infinite" in capsys.readouterr().err

@@ -26,8 +26,9 @@ def _peak_mb() -> float:
 # ------------------------------------------------------------------------------------------ item 4
 
 
-def test_value_that_overflows_in_unit_conversion_is_dropped(tmp_path: Path) -> None:
-    """1e308 g is finite but inf in m/s^2: it was checked before converting and reached the session."""
+def test_value_that_overflows_in_unit_conversion_is_missing(tmp_path: Path) -> None:
+    """1e308 g is finite but inf in m/s^2: it was checked before converting and reached the session. It was then
+    dropped with its row; an infinite acceleration value is now a missing one, its row kept (EDGE-198)."""
     path = samples.physics_toolbox(tmp_path / "pt.csv")
     lines = path.read_text().splitlines(keepends=True)
     fields = lines[30].split(",")
@@ -35,13 +36,14 @@ def test_value_that_overflows_in_unit_conversion_is_dropped(tmp_path: Path) -> N
     lines[30] = ",".join(fields)
     path.write_text("".join(lines))
     result = load_recording(path)
-    assert result.report.dropped == {"row_out_of_range": 1}
-    assert np.isfinite(result.session.acc).all()
+    assert result.report.dropped == {}
+    assert not np.isinf(result.session.acc).any() and int(np.isnan(result.session.acc).sum()) == 1
+    assert any("1 of them infinite" in note for note in result.report.notes)
     back = read_session(write_session(result.session, tmp_path / "out.csv"))  # convert writes what we read
     assert back.n_samples == result.session.n_samples
 
 
-def test_generic_reader_drops_overflow_after_conversion(tmp_path: Path) -> None:
+def test_generic_reader_takes_an_overflow_after_conversion_as_missing(tmp_path: Path) -> None:
     path = tmp_path / "g.csv"
     t = samples.times()
     acc = samples.truth_acc_ms2(t) / samples.G
@@ -49,8 +51,8 @@ def test_generic_reader_drops_overflow_after_conversion(tmp_path: Path) -> None:
     rows = zip(t.tolist(), acc.tolist(), strict=True)
     path.write_text("t,ax,ay,az\n" + "".join(f"{a!r},{x!r},{y!r},{z!r}\n" for a, (x, y, z) in rows))
     result = load_recording(path, generic=GenericCsvOptions(acc_unit="g"))
-    assert result.report.dropped == {"row_out_of_range": 1}
-    assert np.isfinite(result.session.acc).all()
+    assert result.report.dropped == {}  # EDGE-198: a missing value, its row kept
+    assert np.isnan(result.session.acc[7, 0]) and np.isfinite(np.delete(result.session.acc, 7, axis=0)).all()
 
 
 # ----------------------------------------------------------------------------------------- item 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -48,3 +49,31 @@ def test_a_walk_with_steps_has_no_such_note() -> None:
     session = simulate(SimulationConfig("lower_back", parse_bouts("forward:walking:1.3:20"), seed=3)).session
     steps, notes = _no_step_notes(session)
     assert steps > 0 and notes == []
+
+
+def _walk_as_steps_only(duration_s: float) -> list[str]:
+    """A simulated lower-back walk of ``duration_s`` analysed as placement ``other`` (the step detector of phones)."""
+    walk = simulate(SimulationConfig("lower_back", parse_bouts(f"forward:walking:1.3:{duration_s:g}"), seed=3))
+    result = analyze(walk.session, placement="other")
+    assert len(result.steps) > 0
+    return [n for n in result.summary["notes"] if "periodicity windows (16 s)" in n]
+
+
+def test_a_short_walk_read_by_the_step_detector_says_its_count_is_weak() -> None:
+    """HONEST-36: steps found in less movement than two of the step detector's periodicity windows (2 x 8 s) are said
+    so: the steps near the recording's ends are missed more often; a longer walk says nothing."""
+    notes = _walk_as_steps_only(10.0)
+    assert len(notes) == 1 and "16 s" in notes[0] and "step count may be low" in notes[0], notes
+    assert _walk_as_steps_only(30.0) == []
+
+
+@pytest.mark.shared_data
+def test_a_real_phone_trace_cut_to_10_s_says_it_and_the_whole_does_not(shared_data: Path) -> None:
+    """HONEST-36: the audit's Pixel pocket trace cut to its middle 10 s kept 19 steps with nothing said."""
+    from retrogait.analysis.load import load_input
+
+    session = load_input(shared_data / "phone_positions" / "Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz")
+    middle = float(session.t_s[0] + session.t_s[-1]) / 2.0
+    cut = analyze(session.between(middle, middle + 10.0), placement="bag")
+    assert len(cut.steps) > 0 and any("periodicity windows (16 s)" in n for n in cut.summary["notes"])
+    assert not any("periodicity windows (16 s)" in n for n in analyze(session, placement="bag").summary["notes"])

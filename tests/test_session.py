@@ -76,7 +76,8 @@ def _rows(n: int = 20) -> list[str]:
         ([*HEADER, COLUMNS, *_rows(5), "0.04,0.1,0.2,9.8", *_rows(20)[6:]], 10, "not after the previous"),
         # an empty acceleration cell is no value recorded there (EDGE-197: test_bridged_cells); a time is needed
         ([*HEADER, COLUMNS, *_rows(3), ",0.1,0.2,9.8", *_rows(20)[4:]], 8, "t_s is empty"),
-        ([*HEADER, COLUMNS, *_rows(3), "0.03,0.1,inf,9.8", *_rows(20)[4:]], 8, "acc_y is empty or not finite"),
+        # an infinite acceleration value is a missing one (EDGE-198: test_infinite_cells); an infinite time is refused
+        ([*HEADER, COLUMNS, *_rows(3), "inf,0.1,0.2,9.8", *_rows(20)[4:]], 8, "t_s is infinite"),
         ([*HEADER, COLUMNS, *_rows(3), "0.03,0.1,abc,9.8", *_rows(20)[4:]], 8, "holds text"),
         ([*HEADER, COLUMNS, *_rows(3), "0.03,0.1,0.2,9.8,5", *_rows(20)[4:]], 8, "fields"),
         # two session files joined (`cat a.csv b.csv`): the second's header named, not its fields (IMPORT-27)

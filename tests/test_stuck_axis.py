@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -168,3 +169,63 @@ def test_no_real_recording_beyond_the_exports_has_a_stuck_axis(shared_data: Path
     for name, (acc, rate) in found.items():
         assert not stuck_rows(acc, rate).any(), name
         assert not stuck_rows(np.round(acc / step) * step, rate).any(), name
+
+
+@pytest.mark.parametrize("measured_share", [0.1, 0.9])
+def test_a_shank_whose_x_axis_froze_at_a_swing_value_is_analysed_on_its_measured_rows(measured_share: float) -> None:
+    """EDGE-201: a shank's x axis frozen from ``measured_share`` of the recording on, at the value it read then (a
+    swing value, 4 g) was refused when the frozen rows were most of them: "median |acc| is 42, which is not gravity
+    ... the acceleration units or axes are unknown" (the unit check read the frozen rows). EDGE-194 promises the
+    stuck rows left out as gaps with its note and the measured ones analysed: the units are read from those."""
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    bouts = parse_bouts("still:still:0:2,forward:running:3.0:60")
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=3)).session
+    acc = session.acc.copy()
+    start = int(measured_share * len(acc))
+    acc[start:, 0] = 4.0 * G  # the axis holds a swing value from there on
+    result = analyze(replace(session, acc=acc))
+    notes = list(result.summary["notes"])
+    stuck_s = (len(acc) - start) / 200.0
+    assert any("a stuck axis, not a measurement" in n and f"{stuck_s:.1f} s" in n for n in notes), notes
+    assert len(result.steps) > 0 and result.steps["ic_time_s"].max() < start / 200.0 + 1.0
+
+
+def test_a_frozen_axis_whose_measured_rows_name_no_unit_is_refused_naming_it() -> None:
+    """EDGE-201: where the rows left after a stuck axis still give no unit, the refusal names the axis and when it
+    froze, not only "units or axes unknown"."""
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.errors import RetrogaitError
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    session = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:30"), 200.0, seed=3)).session
+    acc = session.acc * 8.0  # no unit: 8 times m/s^2
+    acc[600:, 0] = acc[600, 0]
+    with pytest.raises(RetrogaitError) as info:
+        analyze(replace(session, acc=acc))
+    assert "acc_x held one value from 3.0 s on" in str(info.value), str(info.value)
+
+
+def test_a_unit_is_not_read_from_a_few_measured_rows_of_a_mostly_frozen_file() -> None:
+    """REVIEW-77: the unit EDGE-201 reads from the rows a stuck axis leaves measured rests on gravity dominating
+    them (the quietest 1 s windows hold 1 g in that unit). A recording in g whose x axis froze at 4 g everywhere but
+    12 rows (60 ms) around an impact, their median |acc| above 4.9 g, was refused on 2e4bf3c (median |acc| 4.1: no
+    unit) but read as m/s^2 on edge43 from those 12 rows: a wrong unit, without a word. It is refused again, naming
+    the axis."""
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.errors import RetrogaitError
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    session = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:30"), 200.0, seed=3)).session
+    acc = session.acc / G  # in g
+    norm = np.linalg.norm(acc, axis=1)
+    medians = np.median(np.lib.stride_tricks.sliding_window_view(norm, 12), axis=1)
+    lo = int(np.argmax(medians))
+    hi = lo + 12
+    assert np.median(norm[lo:hi]) > 4.9  # the measured rows' median reads as m/s^2
+    acc[:lo, 0] = 4.0
+    acc[hi:, 0] = 4.0
+    with pytest.raises(RetrogaitError) as info:
+        analyze(replace(session, acc=acc))
+    assert "acc_x held one value" in str(info.value), str(info.value)

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from retrogait.conventions import (
     ACC_COLUMNS,
     AXES,
+    BRIDGE_MAX_S,
     GYR_COLUMNS,
     MAX_ACC_G,
     OVER_RANGE,
@@ -466,10 +467,12 @@ def _session_of(
     # by name, in the order t, acc x y z, gyr x y z, whatever the file's order (EDGE-44)
     numeric = [*CORE_COLUMNS, *(GYR_COLUMNS if GYR_COLUMNS[0] in columns else ())]
     values = frame[numeric].to_numpy(dtype=np.float64)
-    bad = _first_bad_value([values[:, 0], values[:, 1:4]], values[:, 4:7] if len(numeric) == 7 else None)
-    if bad is not None:
-        row, col, why = bad
-        raise InputFileError(path, f"column {numeric[col]} {why}", first_data_line + row)
+    if not np.isfinite(values).all():  # one pass: a clean table pays nothing more for EDGE-198 (REVIEW-75)
+        meta = _infinite_read_as_missing(values, meta)
+        bad = _first_bad_value([values[:, 0], values[:, 1:4]], values[:, 4:7] if len(numeric) == 7 else None)
+        if bad is not None:
+            row, col, why = bad
+            raise InputFileError(path, f"column {numeric[col]} {why}", first_data_line + row)
 
     t = values[:, 0]
     problem = _time_problem(t, meta)
@@ -638,6 +641,27 @@ def session_problem(session: Session, max_acc_g: float = MAX_ACC_G) -> str | Non
     return implausible_units(session, max_acc_g)
 
 
+def _infinite_read_as_missing(values: NDArray[np.float64], meta: SessionMeta) -> SessionMeta:
+    """``meta`` with a note where ``values`` (n, 4 or 7: t, acc x y z, gyr x y z) held an infinite acceleration or
+    gyroscope value, which it now holds as missing (NaN, in place): no measurement, so a missing value (EDGE-198).
+    A row's gyroscope is then missing in all three axes (all three or none, EDGE-46). An infinite time stays
+    (refused by :func:`_first_bad_value`)."""
+    inf = np.isinf(values[:, 1:])
+    if not inf.any():
+        return meta
+    acc_inf, gyr_inf = int(inf[:, :3].sum()), int(inf[:, 3:].sum())
+    values[:, 1:4][inf[:, :3]] = np.nan
+    if gyr_inf:
+        values[inf[:, 3:].any(axis=1), 4:7] = np.nan
+    note = (
+        f"{acc_inf} acceleration value{'s' * (acc_inf != 1)} and {gyr_inf} gyroscope value{'s' * (gyr_inf != 1)} "
+        "in the file are infinite: no measurement, so read as missing (an acceleration value is bridged over at "
+        f"most {BRIDGE_MAX_S * 1000:.0f} ms or left out as a gap; that row's gyroscope is missing in all three axes)"
+    )
+    told = meta.extra.get("import_notes", "")
+    return replace(meta, extra={**meta.extra, "import_notes": " | ".join(filter(None, [told, note]))})
+
+
 def _first_bad_value(core: list[NDArray[np.float64]], gyr: NDArray[np.float64] | None) -> tuple[int, int, str] | None:
     """(row, column, why) of the first value (by row, then column) a session may not hold, or None:
     ``core`` the arrays of t and acc x y z ((n,) or (n, k) each, columns counted in that order), ``gyr``
@@ -650,7 +674,8 @@ def _first_bad_value(core: list[NDArray[np.float64]], gyr: NDArray[np.float64] |
         block = values.reshape(len(values), -1)
         bad = _first_not_finite(block, empty_allowed=col > 0)
         if bad is not None:
-            found.append((bad[0], col + bad[1], "is empty or not finite"))
+            why = "is infinite (a value must be a finite number)" if np.isinf(block[bad]) else "is empty or not finite"
+            found.append((bad[0], col + bad[1], why))
         col += block.shape[1]
     if gyr is not None and not np.isfinite(gyr).all():
         bad_gyro = ~np.isfinite(gyr)

@@ -84,3 +84,13 @@ def _long_runs(x: NDArray[np.float64], min_len: int) -> tuple[NDArray[np.intp], 
     stops = ends + 1
     long = stops - starts >= min_len
     return starts[long], stops[long]
+
+
+def frozen_axis(acc: NDArray[np.float64], stuck: NDArray[np.bool_]) -> tuple[int, int, int]:
+    """``(axis, first row, end row)``: the longest run of ``stuck`` rows (:func:`stuck_rows`, at least one) and the
+    axis of ``acc`` (n, 3) holding one value over it (the first such), to name in a message."""
+    starts, stops = true_runs(stuck)
+    k = int(np.argmax(stops - starts))
+    start, stop = int(starts[k]), int(stops[k])
+    held = (acc[start:stop] == acc[start]).all(axis=0)
+    return int(np.argmax(held)), start, stop

@@ -1,4 +1,5 @@
-"""Why an analysis found no step: one line for the notes, never a silent empty table (IMPORT-29)."""
+"""What too little gait says: why an analysis found no step (IMPORT-29), and that steps found over a stretch shorter
+than the step detector's windows need are counted less surely (HONEST-36): one line each for the notes."""
 
 from __future__ import annotations
 
@@ -7,10 +8,21 @@ import numpy as np
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
+from retrogait.conventions import STEP_COUNT_PLACEMENTS
 
 #: Periodicity windows of movement below which gait cannot be told (phone_steps.window_s each): the gait checks
 #: compare a window's strides with the next's, so a stretch shorter than two windows holds no full comparison.
 SHORT_WINDOWS = 2.0
+
+
+def moving_s(signals: BodySignals, settings: AnalysisSettings) -> tuple[float, float]:
+    """``(moving, measured)`` (s): the samples outside gaps whose |a| is not quiet by the gait gate's
+    ``quiet_window_s``/``quiet_std_ms2`` (a lower back's still mask also holds slow walking), and all outside gaps."""
+    fs_hz = signals.fs_hz
+    measured = ~signals.gap
+    gate = settings.gait_gate
+    still = still_mask(signals.acc_ms2, fs_hz, gate.quiet_window_s, gate.quiet_std_ms2)
+    return float(np.count_nonzero(measured & ~still)) / fs_hz, float(np.count_nonzero(measured)) / fs_hz
 
 
 def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
@@ -19,25 +31,43 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
     movement (under one stride of the slowest steps, 2 x ``phone_steps.max_step_s``), movement too short for the
     gait checks' windows (under ``SHORT_WINDOWS`` x ``phone_steps.window_s``), or movement that does not repeat as
     steps do."""
-    fs_hz = signals.fs_hz
-    measured = ~signals.gap
-    gate = settings.gait_gate  # the gate's quiet sensor: a lower back's still mask also holds slow walking
-    still = still_mask(signals.acc_ms2, fs_hz, gate.quiet_window_s, gate.quiet_std_ms2)
-    moving_s = float(np.count_nonzero(measured & ~still)) / fs_hz
-    span_s = float(np.count_nonzero(measured)) / fs_hz
+    moving_s_, span_s = moving_s(signals, settings)
     steps = settings.phone_steps
-    if moving_s < 2.0 * steps.max_step_s:
+    if moving_s_ < 2.0 * steps.max_step_s:
         return (
-            f"no steps found: the sensor hardly moves ({moving_s:.1f} s of movement in {span_s:.1f} s of samples, "
+            f"no steps found: the sensor hardly moves ({moving_s_:.1f} s of movement in {span_s:.1f} s of samples, "
             f"under one stride of the slowest steps, {2.0 * steps.max_step_s:.1f} s)"
         )
-    if moving_s < SHORT_WINDOWS * steps.window_s:
+    if moving_s_ < SHORT_WINDOWS * steps.window_s:
         return (
-            f"no steps found: {moving_s:.1f} s of movement is too short to tell gait (the gait checks compare strides "
+            f"no steps found: {moving_s_:.1f} s of movement is too short to tell gait (the gait checks compare strides "
             f"over {steps.window_s:.0f} s windows: record at least {SHORT_WINDOWS * steps.window_s:.0f} s of walking "
             "or running)"
         )
     return (
-        f"no steps found: {moving_s:.1f} s of movement, but it does not repeat as walking or running does "
+        f"no steps found: {moving_s_:.1f} s of movement, but it does not repeat as walking or running does "
         "(no gait found)"
+    )
+
+
+def short_gait_note(signals: BodySignals, placement: str, n_steps: int, settings: AnalysisSettings) -> str | None:
+    """The note of a recording whose ``n_steps`` steps the step detector of ``placement``
+    (``conventions.STEP_COUNT_PLACEMENTS``: phones, wrist, other; phone_steps.py) found in less movement than
+    ``SHORT_WINDOWS`` of its periodicity windows (``phone_steps.window_s`` each; movement as :func:`moving_s`
+    measures it), or None. Each step is placed by the rhythm read in windows the recording's ends cut: near its start
+    and end steps are missed more often, so the count may be low; the cadence, read from the intervals of the steps
+    found, is not named weak (HONEST-36)."""
+    if placement not in STEP_COUNT_PLACEMENTS or n_steps == 0:
+        return None
+    window_s = settings.phone_steps.window_s
+    if np.count_nonzero(~signals.gap) >= SHORT_WINDOWS * window_s * signals.fs_hz:
+        return None  # at least as many samples measured: no still mask needed (moving <= measured)
+    moving, _ = moving_s(signals, settings)
+    if moving >= SHORT_WINDOWS * window_s:
+        return None
+    return (
+        f"{n_steps} steps in {moving:.1f} s of movement: shorter than two of the step detector's {window_s:.0f} s "
+        f"periodicity windows ({SHORT_WINDOWS * window_s:.0f} s), so steps near the recording's start and end are "
+        "missed more often and the step count may be low (the cadence is read from the steps found); record at least "
+        f"{SHORT_WINDOWS * window_s:.0f} s of walking or running for a full count"
     )

@@ -42,7 +42,7 @@ from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, st
 from retrogait.analysis.leg_rhythm import LegRhythm, both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.mounting import MountingChange, mounting_changes
-from retrogait.analysis.no_steps import no_steps_note
+from retrogait.analysis.no_steps import no_steps_note, short_gait_note
 from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
 from retrogait.analysis.quality import bridged_unmeasured, step_flags, with_flag
@@ -71,7 +71,8 @@ from retrogait.session import Session
 #: significant digits: ``%.6g`` wrote 3600.123 s as 3600.12 and from 10,000 s on to 0.1 s, LONG-4's finding).
 STEP_TIME_FORMATS = {"ic_time_s": "%.6f", "to_time_s": "%.6f"}
 BOUT_TIME_FORMATS = {"start_s": "%.6f", "end_s": "%.6f"}
-#: How the note of a mirror-image foot frame begins (MOUNT-11): its steps without gyroscope are withheld too.
+#: How the note of a mirror-image foot frame begins (MOUNT-11); what withholds the steps without gyroscope too is
+#: the result's ``frame_mirrored`` (REVIEW-53, EDGE-202), not this text.
 MIRRORED_NOTE_START = "the acceleration and gyroscope axes are a mirror image"
 #: The text (label) columns of steps.csv; all others are numbers.
 TEXT_COLUMNS = ("side", "direction", "foot_strike", "impact_flags", "vgrf_flags", "activity", "quality_flags")
@@ -170,9 +171,16 @@ def _analyze(
 
 
 def said_if_no_steps(result: AnalysisResult, settings: AnalysisSettings | None) -> AnalysisResult:
-    """``result`` with the note of why no step was found (no_steps.py, IMPORT-29) where its steps table is empty."""
-    if len(result.steps) == 0:
-        parts = [key for key in ("parts", "mountings") if isinstance(result.summary.get(key), list)]
+    """``result`` with the note of why no step was found (no_steps.py, IMPORT-29) where its steps table is empty, or
+    that its steps came from too little movement for a full count (``short_gait_note``, HONEST-36)."""
+    parts = [key for key in ("parts", "mountings") if isinstance(result.summary.get(key), list)]
+    if len(result.steps) and not parts:  # joined parts: the whole's signals are not held (parts.py)
+        used = settings or preset_settings(result.signals.placement)
+        placement = str(result.summary.get("placement", result.signals.placement))
+        short = short_gait_note(result.signals, placement, len(result.steps), used)
+        if short:
+            result.summary["notes"].append(short)
+    elif not len(result.steps):
         if parts:  # joined parts: the whole's signals are not held (parts.py), so no movement is measured
             result.summary["notes"].append(f"no steps found in any of the {len(result.summary[parts[0]])} {parts[0]}")
         else:
@@ -276,8 +284,8 @@ def _with_no_gyro_stretches(
     frame = AnteriorFrame.of(result.signals) if declared else None
 
     steps, bouts, contacts, notes, entries = join_no_gyro_stretches(result, session, stretches, settings, without_gyro)
-    if any(MIRRORED_NOTE_START in n for n in result.summary["notes"]):  # the stretch's acceleration is the
-        steps = _frame_reads_withheld(steps)  # same mirror: its steps read the frame's sign too (REVIEW-53)
+    if result.frame_mirrored:  # the stretch's acceleration is the same mirror: its steps read the frame's sign too
+        steps = _frame_reads_withheld(steps)  # (REVIEW-53)
     summary = summarize(steps, bouts, result.signals, session)
     summary = {**result.summary, **{k: summary[k] for k in ("all", "per_direction", "per_bout")}}
     summary["notes"] = [*result.summary["notes"], *notes]
@@ -562,11 +570,10 @@ def _analyze_session(
     frame: AnteriorFrame | None = None,
     declared_seen: bool = False,
 ) -> AnalysisResult:
-    """:func:`analyze` of one session with its settings resolved, without the stretches without gyroscope
-    (``frame``: the anterior axis of another analysis of the same recording, see preprocess; ``declared_seen``:
-    :func:`analyze`'s ``declared_facing_seen``)."""
+    """:func:`analyze` of one session, settings resolved, without the stretches without gyroscope (``frame``: the
+    anterior axis of another analysis of the recording, see preprocess; ``declared_seen``: ``declared_facing_seen``)."""
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
-    contacts, gate_notes = gait_contacts(
+    contacts, gate_notes, gate_mirrored = _gait_contacts(
         declared_signals,
         detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps, settings.impact),
         settings,
@@ -632,7 +639,7 @@ def _analyze_session(
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
-    return AnalysisResult(steps, bouts, summary, declared_signals, contacts, declared_facing_seen=seen)
+    return AnalysisResult(steps, bouts, summary, declared_signals, contacts, seen, bool(mirror_notes) or gate_mirrored)
 
 
 def _frame_checked(
@@ -729,6 +736,14 @@ def gait_contacts(
     signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
 ) -> tuple[Contacts, tuple[str, ...]]:
     """The contacts that pass the gait gate (gait_gate.py: not gait is not steps), and its notes."""
+    kept, notes, _ = _gait_contacts(signals, contacts, settings)
+    return kept, notes
+
+
+def _gait_contacts(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
+) -> tuple[Contacts, tuple[str, ...], bool]:
+    """:func:`gait_contacts`, and whether the gate dropped every contact of a foot found mirrored (REVIEW-54)."""
     gate = gait_gate(
         signals,
         contacts,
@@ -739,14 +754,16 @@ def gait_contacts(
         still=settings.still,
     )
     if gate.keep.all():
-        return contacts, gate.notes
+        return contacts, gate.notes, False
     keep = gate.keep
     notes = gate.notes
+    mirrored = False
     if not keep.any():  # a mirror-image foot frame can make the gate drop them all: say so (REVIEW-54)
         handed = foot_handedness(signals, contacts, settings.direction)
+        mirrored = handed is not None and handed.mirrored
         if handed is not None and handed.mirrored:
             notes = (*notes, _gate_mirrored_note(handed, len(contacts)))
-    return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), notes
+    return Contacts(contacts.ic_idx[keep], contacts.to_idx[keep], contacts.side[keep]), notes, mirrored
 
 
 #: Readings of a coarsely quantised recording that its samples cannot tell apart, analysed besides it ...

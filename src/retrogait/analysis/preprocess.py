@@ -25,6 +25,7 @@ from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import moving_average
 from retrogait.conventions import (
+    ACC_COLUMNS,
     AXES,
     MIN_SAMPLE_RATE_HZ,
     OVER_RANGE,
@@ -40,7 +41,7 @@ from retrogait.ranks import median_within, quantile_at_least
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.session import MIN_GYRO_COVERAGE, RADS_P99_DPS, Session, within_acc_range
-from retrogait.stuck import STUCK_MIN_S, stuck_rows
+from retrogait.stuck import STUCK_MIN_S, frozen_axis, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
 #: Beyond this no accelerometer or gyroscope reading is possible in any unit (mg, deg/s included): such
@@ -229,7 +230,7 @@ def _checked_samples(
         )
     removed = gravity_removed(session)
     if not removed:
-        acc = acc * _acc_scale(acc, fs_hz, where, notes)
+        acc = acc * _acc_scale(t, acc, fs_hz, where, notes)
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     _refuse_too_few_plausible(t, where, notes)
     quantum_g = acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)  # measured values only
@@ -491,8 +492,56 @@ def _finite_rows(
     return t, acc, gyr, bridged_t
 
 
-def _acc_scale(acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[str]) -> float:
-    """Factor to m/s^2, from the median |acc| (gravity dominates it in any gait recording that rests).
+def _acc_scale(t: NDArray[np.float64], acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[str]) -> float:
+    """Factor to m/s^2 (:func:`_unit_scale`). Where the median |acc| gives no unit and an axis is stuck (stuck.py: an
+    axis frozen at a swing value holds the |acc| of its rows away from gravity), the unit is read from the rows it
+    leaves measured, and the stuck rows are then left out as gaps (:func:`_without_stuck_axis`, EDGE-194/201); where
+    those give none either, refused naming the axis and when (``t``, s) it froze."""
+    scale = _unit_scale(acc, fs_hz, notes)
+    if scale is not None:
+        return scale
+    median = float(np.median(norm_rows(acc)))
+    stuck = stuck_rows(acc, fs_hz)
+    frozen = ""
+    if stuck.any():
+        scale = _measured_unit(acc[~stuck], fs_hz, notes)
+        if scale is not None:
+            return scale
+        axis, start, stop = frozen_axis(acc, stuck)
+        until = "on" if stop == t.size else f"to {t[stop - 1] - t[0]:.1f} s"
+        frozen = (
+            f"; {ACC_COLUMNS[axis]} held one value from {t[start] - t[0]:.1f} s {until} ({stop - start} samples): a "
+            "stuck axis, and the samples it leaves measured give no unit either"
+        )
+    raise RetrogaitError(
+        f"{where}: median |acc| is {median:.3g}, which is not gravity in m/s^2, g or mg; "
+        f"the acceleration units or axes are unknown{frozen}"
+    )
+
+
+def _measured_unit(measured: NDArray[np.float64], fs_hz: float, notes: list[str]) -> float | None:
+    """:func:`_unit_scale` of the rows a stuck axis leaves ``measured``, or None. The median |acc| names a unit
+    because gravity dominates it in a recording that rests; a few rows between frozen ones (an impact's 60 ms
+    reads 5-7 g, which the rule takes for m/s^2) carry no such premise, so the unit is taken only where those rows
+    hold at least one of the gravity estimate's 1 s windows and their quietest windows' mean |acc| is 1 g in it
+    (``GRAVITY_MATCH[0]`` to ``MOVING_GRAVITY_MAX_G`` g, IMPORT-24's test of a limb that never rests) (REVIEW-77)."""
+    from retrogait.imports.inference import GRAVITY_MATCH, MOVING_GRAVITY_MAX_G, gravity_estimate
+
+    if measured.shape[0] < max(10.0, fs_hz):
+        return None
+    said: list[str] = []
+    scale = _unit_scale(measured, fs_hz, said)
+    if scale is None:
+        return None
+    quiet, _, _ = gravity_estimate(measured, fs_hz)
+    if not GRAVITY_MATCH[0] <= quiet * scale / STANDARD_GRAVITY_MS2 <= MOVING_GRAVITY_MAX_G:
+        return None
+    notes.extend(said)
+    return scale
+
+
+def _unit_scale(acc: NDArray[np.float64], fs_hz: float, notes: list[str]) -> float | None:
+    """Factor to m/s^2, from the median |acc| (gravity dominates it in any gait recording that rests), or None.
 
     A median above 1 g in m/s^2 but far below 1 g in mg is m/s^2 of a limb that never rests (a foot running
     without a stop: its swing adds to gravity in every sample) when the quietest 1 s windows' mean holds 1
@@ -519,10 +568,7 @@ def _acc_scale(acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[s
     if 500.0 <= median <= 3500.0:
         notes.append(f"acceleration looked like mg (median |acc| {median:.0f}); converted to m/s^2")
         return STANDARD_GRAVITY_MS2 / 1000.0
-    raise RetrogaitError(
-        f"{where}: median |acc| is {median:.3g}, which is not gravity in m/s^2, g or mg; "
-        "the acceleration units or axes are unknown"
-    )
+    return None
 
 
 def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:

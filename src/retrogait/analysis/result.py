@@ -55,6 +55,9 @@ class AnalysisResult:
         contacts: the detected contacts (sample indices into ``signals``).
         declared_facing_seen: the sign is declared and a stretch of steps was firm on its facing, here or in an
             earlier part (direction.facing_per_stretch): passed on to the next part of a recording (MOUNT-8).
+        frame_mirrored: a foot's acceleration and gyroscope axes were found a mirror image of each other (MOUNT-11,
+            or REVIEW-54 where the gait gate dropped every contact): steps joined to these afterwards (a stretch
+            without gyroscope, REVIEW-53) have their direction and foot strike withheld too.
     """
 
     steps: pd.DataFrame
@@ -63,6 +66,7 @@ class AnalysisResult:
     signals: BodySignals
     contacts: Contacts
     declared_facing_seen: bool = False
+    frame_mirrored: bool = False
 
 
 def summarize(steps: pd.DataFrame, bouts: pd.DataFrame, signals: BodySignals, session: Session) -> dict[str, Any]:

@@ -33,10 +33,11 @@ def info(
 
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
     from retrogait.analysis.preprocess import ANY_UNIT_LIMIT, declared_range_clipping
+    from retrogait.conventions import BRIDGE_MAX_S
     from retrogait.errors import RetrogaitError
     from retrogait.imports import load_recording
     from retrogait.session import MIN_GYRO_COVERAGE
-    from retrogait.summary import absurd_samples, gyro_text, session_overview
+    from retrogait.summary import absurd_samples, gyro_text, missing_cells, session_overview
 
     console = Console(highlight=False)
     problems: list[str] = []
@@ -83,6 +84,14 @@ def info(
                 )
             details.append(
                 ("gyroscope", f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}")
+            )
+        for column, n_missing, bridged in missing_cells(session):  # kept as NaN, bridged or gaps (EDGE-197/199)
+            details.append(
+                (
+                    column,
+                    f"{n_missing} cell{'s' * (n_missing != 1)} empty or not finite: analyze bridges {bridged} (within "
+                    f"{BRIDGE_MAX_S * 1000:.0f} ms), leaves {n_missing - bridged} out as gaps",
+                )
             )
         if meta.extra.get("import_dropped_detail"):
             details.append(("dropped on import", meta.extra["import_dropped_detail"].replace(";", ", ")))

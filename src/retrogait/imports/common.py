@@ -681,8 +681,9 @@ def clean_rows(
 ) -> tuple[FloatArray, FloatArray]:
     """Drop rows with a missing/non-numeric value (``<label>_not_a_number``), an infinite one
     (``<label>_out_of_range``: call this after converting units, so a value the conversion overflows
-    is caught) and rows whose time is not after every earlier time (``<label>_time_not_increasing``:
-    duplicates, backwards jumps); each counted in ``report``.
+    is caught; of the acceleration, ``MASTER_LABELS``, an infinite value is a missing one, EDGE-198) and rows
+    whose time is not after every earlier time (``<label>_time_not_increasing``: duplicates, backwards jumps);
+    each counted in ``report``.
 
     ``values`` is (n, m); returns the kept ``(t_s, values)``. With ``gyro_from``, columns from it on are a
     gyroscope in the same table: a row with a time and acceleration but a gyroscope value missing or not
@@ -692,23 +693,30 @@ def clean_rows(
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
+    # one finiteness pass over the acceleration cells; an infinite value is looked for only among those it finds
+    # not finite, so a clean table pays nothing for EDGE-198 (REVIEW-75). NaN for inf leaves it as it is.
+    acc_finite = np.isfinite(v[:, :gyro_from] if gyro_from is not None else v)
+    inf = None
+    if label in MASTER_LABELS and not acc_finite.all():  # an infinite value is no measurement: missing (EDGE-198)
+        v, inf = _infinite_as_missing(v, values, gyro_from, acc_finite)
+    finite = np.isfinite(t) & acc_finite.all(axis=1)
     if gyro_from is not None:
         no_gyro = ~np.isfinite(v[:, gyro_from:]).all(axis=1)
         if no_gyro.any():
             v = v.copy() if v is values else v
             v[no_gyro, gyro_from:] = np.nan
-        finite = np.isfinite(t) & np.isfinite(v[:, :gyro_from]).all(axis=1)
         nan = np.isnan(t) | np.isnan(v[:, :gyro_from]).any(axis=1)
     else:
-        finite = np.isfinite(t) & np.isfinite(v).all(axis=1)
         nan = np.isnan(t) | np.isnan(v).any(axis=1)
     if label in MASTER_LABELS:  # a value missing beside a time and a value present: the row kept (EDGE-197)
         acc = v[:, :gyro_from] if gyro_from is not None else v
-        missing = np.isfinite(t) & ~np.isinf(acc).any(axis=1) & np.isnan(acc).any(axis=1) & ~np.isnan(v).all(axis=1)
+        missing = np.isfinite(t) & np.isnan(acc).any(axis=1) & ~np.isnan(v).all(axis=1)
         if missing.any():
             finite, nan = finite | missing, nan & ~missing
+            infinite = int(inf[missing].sum()) if inf is not None else 0  # of the rows kept only (REVIEW-74)
+            cells = f"empty, NaN or infinite cells, {infinite} of them infinite" if infinite else "empty or NaN cells"
             report.notes.append(
-                f"{int(np.isnan(acc[missing]).sum())} acceleration values missing (empty or NaN cells) in "
+                f"{int(np.isnan(acc[missing]).sum())} acceleration values missing ({cells}) in "
                 f"{int(missing.sum())} rows: the rows are kept with their time and other values; the analysis "
                 f"bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as gaps"
             )
@@ -746,6 +754,23 @@ def clean_rows(
                 )
             t, v = t[forward], v[forward]
     return t, v
+
+
+def _infinite_as_missing(
+    v: FloatArray, values: NDArray[Any], gyro_from: int | None, acc_finite: NDArray[np.bool_]
+) -> tuple[FloatArray, NDArray[np.bool_] | None]:
+    """``v`` (n, m) with each infinite acceleration value (the columns before ``gyro_from``, or all) NaN, a copy
+    where ``v`` is ``values``; and which cells were infinite (None where none: EDGE-198: ``inf`` or an overflow in
+    the unit conversion is no measurement, so it is a missing value, bridged or left out as a gap like an empty
+    cell). ``acc_finite``: which acceleration cells are finite; the others not NaN are the infinite ones (REVIEW-75).
+    The note counts those of the rows kept (REVIEW-74)."""
+    acc = v[:, :gyro_from] if gyro_from is not None else v
+    inf = ~acc_finite & ~np.isnan(acc)
+    if not inf.any():
+        return v, None
+    v = v.copy() if v is values else v
+    (v[:, :gyro_from] if gyro_from is not None else v)[inf] = np.nan
+    return v, inf
 
 
 #: clean_rows' labels of the acceleration (the master clock) and the table it shares with a gyroscope: a row there

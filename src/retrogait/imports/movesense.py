@@ -88,12 +88,14 @@ _BAD_PACKET = (KeyError, TypeError, ValueError, IndexError, OverflowError)
 
 
 def _xyz(samples: Any) -> FloatArray:
-    """(n, 3) float array from a list of {x, y, z}; raises one of ``_BAD_PACKET`` when malformed."""
+    """(n, 3) float array from a list of {x, y, z}; raises one of ``_BAD_PACKET`` when malformed (a NaN or null
+    value). An infinite value is kept: :func:`clean_rows` reads it as a missing value, the packet's other samples
+    kept (EDGE-198, REVIEW-76)."""
     if not isinstance(samples, list) or not samples:
         raise ValueError("no samples")
     values = np.array([[s["x"], s["y"], s["z"]] for s in samples], dtype=np.float64).reshape(-1, 3)
-    if not np.isfinite(values).all():
-        raise ValueError("a value is not a finite number")
+    if np.isnan(values).any():
+        raise ValueError("a value is not a number")
     return values
 
 
@@ -250,7 +252,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     report.rows_read = int(count_arr.sum()) + report.dropped_total
     t_ms = _sample_times_ms(stamp_arr, count_arr)
     values = np.hstack([np.vstack(accs), np.vstack(gyrs)]) if gyrs else np.vstack(accs)
-    t_s, values = clean_rows(t_ms / 1000.0, values, report, "acc")
+    t_s, values = clean_rows(t_ms / 1000.0, values, report, "acc", gyro_from=3 if gyrs else None)
     acc = Stream(t_s, values[:, :3])
     gyr_dps = values[:, 3:6] if gyrs else None
     if gyrs:
