@@ -29,16 +29,18 @@ def norm_rows(v: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.sqrt(out, out=out)
 
 
-def _norm_rows_blocked(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    """:func:`norm_rows` of a C-ordered (n, 3) array, a block of rows at a time (PERF-22)."""
+def _norm_rows_blocked(v: NDArray[np.float64], order: tuple[int, int, int] = (0, 1, 2)) -> NDArray[np.float64]:
+    """:func:`norm_rows` of a C-ordered (n, 3) array, a block of rows at a time (PERF-22); the squares of the columns
+    ``order`` summed as (first + second) + third."""
+    first, second, third = order
     n = v.shape[0]
     out = np.empty(n)
     squares = np.empty((min(n, NORM_BLOCK_ROWS), 3))
     for start in range(0, n, NORM_BLOCK_ROWS):
         stop = min(start + NORM_BLOCK_ROWS, n)
         block = np.multiply(v[start:stop], v[start:stop], out=squares[: stop - start])
-        part = np.add(block[:, 0], block[:, 1], out=out[start:stop])
-        part += block[:, 2]
+        part = np.add(block[:, first], block[:, second], out=out[start:stop])
+        part += block[:, third]
     return np.sqrt(out, out=out)
 
 
@@ -49,15 +51,7 @@ def gate_norm_rows(v: NDArray[np.float64]) -> NDArray[np.float64]:
     faster, a block of rows at a time as :func:`norm_rows`. Other layouts and dtypes: that einsum itself."""
     if not (v.dtype == np.float64 and v.flags.c_contiguous and v.ndim == 2 and v.shape[1] == 3):
         return np.asarray(np.sqrt(np.einsum("ij,ij->i", v, v)), dtype=np.float64)
-    n = v.shape[0]
-    out = np.empty(n)
-    squares = np.empty((min(n, NORM_BLOCK_ROWS), 3))
-    for start in range(0, n, NORM_BLOCK_ROWS):
-        stop = min(start + NORM_BLOCK_ROWS, n)
-        block = np.multiply(v[start:stop], v[start:stop], out=squares[: stop - start])
-        part = np.add(block[:, 0], block[:, 2], out=out[start:stop])
-        part += block[:, 1]
-    return np.sqrt(out, out=out)
+    return _norm_rows_blocked(v, order=(0, 2, 1))
 
 
 def difference_norm_rows(v: NDArray[np.float64]) -> NDArray[np.float64]:
