@@ -96,22 +96,6 @@ def gyro_text(session: Session) -> str:
     return percent(1.0 - float(missing.mean())) if missing.any() else "yes"
 
 
-def missing_cells(session: Session) -> list[tuple[str, int, int]]:
-    """Per acceleration column with a missing value (an empty, NaN or infinite cell, read as NaN: EDGE-197/198):
-    ``(column, missing, bridged)``, ``bridged`` how many of them the analysis bridges (``analysis.bridge``: a lone
-    one within ``BRIDGE_MAX_S`` of measured values); the others it leaves out as gaps. Vectorised: one ``isnan``
-    pass, the bridge only where a value is missing."""
-    from retrogait.analysis.bridge import bridge_missing
-    from retrogait.conventions import ACC_COLUMNS
-
-    missing = np.isnan(session.acc)
-    if not missing.any():
-        return []
-    bridged = missing & ~np.isnan(bridge_missing(session.t_s, session.acc)[0])
-    counts, kept = missing.sum(axis=0), bridged.sum(axis=0)
-    return [(ACC_COLUMNS[k], int(counts[k]), int(kept[k])) for k in range(3) if counts[k]]
-
-
 def absurd_samples(session: Session, limit: float = 1e7) -> int:
     """How many samples hold a value of ``limit`` or more in size (any unit: m/s^2, deg/s) or a non-finite
     time: read as written, dropped by ``analyze`` (``analysis.preprocess.ANY_UNIT_LIMIT``)."""

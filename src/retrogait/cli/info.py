@@ -13,6 +13,7 @@ from retrogait.cli.reader_options import reader_options
 
 if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
+    from retrogait.session import Session
 
 
 @app.command()
@@ -37,7 +38,7 @@ def info(
     from retrogait.errors import RetrogaitError
     from retrogait.imports import load_recording
     from retrogait.session import MIN_GYRO_COVERAGE
-    from retrogait.summary import absurd_samples, gyro_text, missing_cells, session_overview
+    from retrogait.summary import absurd_samples, gyro_text, session_overview
 
     console = Console(highlight=False)
     problems: list[str] = []
@@ -105,3 +106,21 @@ def info(
         typer.echo(f"retrogait: error: {safe(problem, markup=False)}", err=True)
     if problems:
         raise typer.Exit(2)
+
+
+def missing_cells(session: Session) -> list[tuple[str, int, int]]:
+    """Per acceleration column with a missing value (an empty, NaN or infinite cell, read as NaN: EDGE-197/198):
+    ``(column, missing, bridged)``, ``bridged`` how many of them the analysis bridges (``analysis.bridge``: a lone
+    one within ``BRIDGE_MAX_S`` of measured values); the others it leaves out as gaps. Vectorised: one ``isnan``
+    pass, the bridge only where a value is missing."""
+    import numpy as np
+
+    from retrogait.analysis.bridge import bridge_missing
+    from retrogait.conventions import ACC_COLUMNS
+
+    missing = np.isnan(session.acc)
+    if not missing.any():
+        return []
+    bridged = missing & ~np.isnan(bridge_missing(session.t_s, session.acc)[0])
+    counts, kept = missing.sum(axis=0), bridged.sum(axis=0)
+    return [(ACC_COLUMNS[k], int(counts[k]), int(kept[k])) for k in range(3) if counts[k]]
