@@ -7,6 +7,7 @@ fault runs without loss.
     python scripts/bench_live.py --only-cpu       # the recording path's CPU without BLE (5., load independent)
     python scripts/bench_live.py --stream $DATA/phone_positions/Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz
                                                   # only 3b.: a real recording streamed by the emulated phone
+    python scripts/bench_live.py --only-phyphox --poll-ms 50  # the phone's rows of 3. and 4., polled every 50 ms
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
@@ -29,8 +30,9 @@ fault runs without loss.
    1.2 m/s then backward walk 0.8 m/s, foot and shank, target at each gait's median impact.
 3. Real time through bleak and the emulated BlueZ (sensors replaying simulated shank running at 208 Hz),
    feedback on (target 3 g): one Movesense; a Movesense and a Polar Verity Sense together; the
-   emulated phyphox phone (poll every 50 ms), with and without gyroscope (without: PHONE-17's check of the
-   samples received runs in the analysis worker, LIVE-46, REVIEW-50). Latency per cue: decision = arrival of
+   emulated phyphox phone (poll every ``--poll-ms``, record's 25 ms by default), with and without gyroscope
+   (without: PHONE-17's check of the samples received runs in the analysis worker, LIVE-46, REVIEW-50).
+   Latency per cue: decision = arrival of
    the packet that decided it (fired it: its evidence complete, LIVE-51) -> cue handed to the outputs, i.e.
    retrogait's processing only; peak packet -> cue = the issue's measure (goal: median <= 20 ms, p99 <= 50 ms),
    which also counts the trigger's wait for a later packet where the samples after the peak that recognise the
@@ -40,10 +42,11 @@ fault runs without loss.
    feedback spent on the batch that fired the cue, up to the cue (what the load does not blur, LIVE-51). CPU of
    the recording process (the emulator runs in its own processes), with and without feedback.
 3b. (``--stream FILE``) A real recording (any format ``retrogait`` reads, declared ``--stream-placement``) served by
-   the emulated phyphox phone in real time at its own rate (poll every 50 ms; with its gyroscope if it has one),
+   the emulated phyphox phone in real time at its own rate (poll every ``--poll-ms``; with its gyroscope if any),
    feedback on with the documented target (the first 20 contacts' median minus 10 %): the same rows, for
    ``--seconds`` or the recording's length, whichever is shorter.
-4. Fault runs with the live settings lose no sample that arrived.
+4. Fault runs with the live settings lose no sample that arrived. Every phone run also counts the samples the
+   emulated phone served against the rows in the files (``--only-phyphox``: only its rows of 3. and 4.).
 5. (``--only-cpu``) The recording path without Bluetooth, in CPU seconds per simulated minute: the
    packets a Movesense (IMU6, 8 samples a packet) and a Polar Verity Sense (24-sample acc and 20-sample
    gyro frames) send of simulated shank running at 208 Hz, each pushed alone (as wake-on-arrival does)
@@ -535,7 +538,7 @@ def _run_cpu(specs: list[SensorSpec], options: RecordOptions, feedback: bool) ->
     return live, (sum(proc.cpu_times()[:2]) - cpu0) / (time.monotonic() - wall0)
 
 
-def bench_realtime(seconds: float, poll_s: float = 0.05, ble: bool = True) -> None:
+def bench_realtime(seconds: float, poll_s: float = RecordOptions.poll_every_s, ble: bool = True) -> None:
     print(f"\n3. real time, {seconds:g} s, simulated shank running replayed at 208 Hz, live settings, target 3 g")
     print(f"   load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores shared)")
     bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, seconds)]
@@ -597,7 +600,7 @@ def bench_phyphox(
     tmp: Path,
     with_gyro: bool = True,
     settings: FeedbackSettings | None = None,
-    poll_s: float = 0.05,
+    poll_s: float = RecordOptions.poll_every_s,
 ) -> None:
     """``with_gyro`` False: a phone without gyroscope, whose stream PHONE-17's check reads (LIVE-46, REVIEW-50);
     ``settings``: the feedback's (default: an absolute target of 3 g); ``poll_s``: retrogait's poll interval (s)."""
@@ -629,7 +632,7 @@ def bench_phyphox(
         print(line)
 
 
-def bench_stream(path: Path, placement: str, seconds: float, poll_s: float = 0.05) -> None:
+def bench_stream(path: Path, placement: str, seconds: float, poll_s: float = RecordOptions.poll_every_s) -> None:
     """3b. ``path`` (any format ``retrogait`` reads) served by the emulated phone in real time, declared ``placement``,
     feedback with the documented target."""
     try:
@@ -660,7 +663,7 @@ def _thread_cpu() -> dict[int, float]:
 # ------------------------------------------------------------------------------- 4. faults
 
 
-def bench_faults(poll_s: float = 0.05, ble: bool = True) -> None:
+def bench_faults(poll_s: float = RecordOptions.poll_every_s, ble: bool = True) -> None:
     print("\n4. fault runs with the live settings: samples that arrived and are missing from the files")
     with tempfile.TemporaryDirectory() as tmp:
         if ble:
@@ -847,7 +850,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--stream-placement", default="shank", help="the placement it is declared with (shank)")
     parser.add_argument(
-        "--poll-ms", type=float, default=50.0, help="retrogait's phyphox poll interval (ms) in 3., 3b. and 4. (50)"
+        "--poll-ms",
+        type=float,
+        default=1000 * RecordOptions.poll_every_s,
+        help="retrogait's phyphox poll interval (ms) in 3., 3b. and 4. (default: record's, 25)",
     )
     parser.add_argument(
         "--only-phyphox",

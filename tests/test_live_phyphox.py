@@ -284,10 +284,10 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
 ) -> None:
     """LIVE-52: ``RecordOptions.poll_every_s`` (``record --poll-ms``) is the loop's interval: every wait between two
     polls is ``interval - the poll's own time`` (structural, not timed: at most the interval, whatever the load), so
-    20 ms is never a wait of the 50 ms default. The stop comes after 6 polls (a hook, not a clock)."""
+    10 ms is never a wait of the 25 ms default. The stop comes after 6 polls (a hook, not a clock)."""
     from retrogait.live import phyphox
 
-    poll_every_s = 0.02  # below the default: a loop on the default would wait up to 50 ms
+    poll_every_s = 0.01  # below the default: a loop on the default would wait up to 25 ms
     assert poll_every_s < RecordOptions.poll_every_s
     emu = EmulatedPhyphox(rate_hz=200.0)
     waits: list[float] = []

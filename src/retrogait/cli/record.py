@@ -94,7 +94,7 @@ def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> Ite
 POLL_MIN_MS, POLL_MAX_MS = 5.0, 1000.0
 #: ``RecordOptions.poll_every_s`` in ms, for the help text without importing the recorder at every start (a test
 #: keeps the two equal)
-POLL_DEFAULT_MS = 50.0
+POLL_DEFAULT_MS = 25.0
 
 
 SENSOR_HELP = (
