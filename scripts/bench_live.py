@@ -7,6 +7,7 @@ fault runs without loss.
     python scripts/bench_live.py --only-cpu       # the recording path's CPU without BLE (5., load independent)
     python scripts/bench_live.py --stream $DATA/phone_positions/Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz
                                                   # only 3b.: a real recording streamed by the emulated phone
+    python scripts/bench_live.py --only-phyphox --poll-ms 50  # the phone's rows of 3. and 4., polled every 50 ms
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
@@ -29,8 +30,9 @@ fault runs without loss.
    1.2 m/s then backward walk 0.8 m/s, foot and shank, target at each gait's median impact.
 3. Real time through bleak and the emulated BlueZ (sensors replaying simulated shank running at 208 Hz),
    feedback on (target 3 g): one Movesense; a Movesense and a Polar Verity Sense together; the
-   emulated phyphox phone (poll every 50 ms), with and without gyroscope (without: PHONE-17's check of the
-   samples received runs in the analysis worker, LIVE-46, REVIEW-50). Latency per cue: decision = arrival of
+   emulated phyphox phone (poll every ``--poll-ms``, record's 25 ms by default), with and without gyroscope
+   (without: PHONE-17's check of the samples received runs in the analysis worker, LIVE-46, REVIEW-50).
+   Latency per cue: decision = arrival of
    the packet that decided it (fired it: its evidence complete, LIVE-51) -> cue handed to the outputs, i.e.
    retrogait's processing only; peak packet -> cue = the issue's measure (goal: median <= 20 ms, p99 <= 50 ms),
    which also counts the trigger's wait for a later packet where the samples after the peak that recognise the
@@ -40,10 +42,11 @@ fault runs without loss.
    feedback spent on the batch that fired the cue, up to the cue (what the load does not blur, LIVE-51). CPU of
    the recording process (the emulator runs in its own processes), with and without feedback.
 3b. (``--stream FILE``) A real recording (any format ``retrogait`` reads, declared ``--stream-placement``) served by
-   the emulated phyphox phone in real time at its own rate (poll every 50 ms; with its gyroscope if it has one),
+   the emulated phyphox phone in real time at its own rate (poll every ``--poll-ms``; with its gyroscope if any),
    feedback on with the documented target (the first 20 contacts' median minus 10 %): the same rows, for
    ``--seconds`` or the recording's length, whichever is shorter.
-4. Fault runs with the live settings lose no sample that arrived.
+4. Fault runs with the live settings lose no sample that arrived. Every phone run also counts the samples the
+   emulated phone served against the rows in the files (``--only-phyphox``: only its rows of 3. and 4.).
 5. (``--only-cpu``) The recording path without Bluetooth, in CPU seconds per simulated minute: the
    packets a Movesense (IMU6, 8 samples a packet) and a Polar Verity Sense (24-sample acc and 20-sample
    gyro frames) send of simulated shank running at 208 Hz, each pushed alone (as wake-on-arrival does)
@@ -535,7 +538,7 @@ def _run_cpu(specs: list[SensorSpec], options: RecordOptions, feedback: bool) ->
     return live, (sum(proc.cpu_times()[:2]) - cpu0) / (time.monotonic() - wall0)
 
 
-def bench_realtime(seconds: float) -> None:
+def bench_realtime(seconds: float, poll_s: float = RecordOptions.poll_every_s, ble: bool = True) -> None:
     print(f"\n3. real time, {seconds:g} s, simulated shank running replayed at 208 Hz, live settings, target 3 g")
     print(f"   load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores shared)")
     bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, seconds)]
@@ -553,52 +556,59 @@ def bench_realtime(seconds: float) -> None:
             },
         ]
         options = RecordOptions(duration_s=seconds + 4, reorder_window_s=0.03, wake_on_arrival=True)
-        with emulated_bluez(Path(tmp) / "emu", {"devices": devices}) as emu:
-            os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = emu.bus_address
+        if ble:
+            with emulated_bluez(Path(tmp) / "emu", {"devices": devices}) as emu:
+                os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = emu.bus_address
 
-            def specs(n: int, tag: str) -> list[SensorSpec]:
-                rate = StreamSettings(rate_hz=208.0)
-                pairs = list(zip(("movesense", "polar"), devices, strict=True))[:n]
-                return [
-                    SensorSpec(
-                        p,
-                        "shank",
-                        Path(tmp) / f"{p}-{tag}.csv",
-                        address=d["address"],
-                        side=sim.config.side,
-                        settings=rate,
-                    )
-                    for p, d in pairs
-                ]
+                def specs(n: int, tag: str) -> list[SensorSpec]:
+                    rate = StreamSettings(rate_hz=208.0)
+                    pairs = list(zip(("movesense", "polar"), devices, strict=True))[:n]
+                    return [
+                        SensorSpec(
+                            p,
+                            "shank",
+                            Path(tmp) / f"{p}-{tag}.csv",
+                            address=d["address"],
+                            side=sim.config.side,
+                            settings=rate,
+                        )
+                        for p, d in pairs
+                    ]
 
-            one = specs(1, "plain")
-            _, cpu_plain = _run_cpu(one, options, feedback=False)
-            print(
-                f"   one Movesense, recording only (same live collector settings): {100 * cpu_plain:.1f} % of one core"
-            )
-            for title, chosen in (
-                ("one Movesense", specs(1, "fb")),
-                ("a Movesense and a Polar Verity Sense", specs(2, "two")),
-            ):
-                live, cpu = _run_cpu(chosen, options, feedback=True)
-                print(f"   {title} with feedback: {100 * cpu:.1f} % of one core")
-                assert live is not None
-                for line in _latency_rows(live, chosen):
-                    print(line)
-        bench_phyphox(sim.session, seconds, Path(tmp))
-        bench_phyphox(sim.session, seconds, Path(tmp), with_gyro=False)
+                one = specs(1, "plain")
+                _, cpu_plain = _run_cpu(one, options, feedback=False)
+                print(
+                    "   one Movesense, recording only (same live collector settings):"
+                    f" {100 * cpu_plain:.1f} % of one core"
+                )
+                for title, chosen in (
+                    ("one Movesense", specs(1, "fb")),
+                    ("a Movesense and a Polar Verity Sense", specs(2, "two")),
+                ):
+                    live, cpu = _run_cpu(chosen, options, feedback=True)
+                    print(f"   {title} with feedback: {100 * cpu:.1f} % of one core")
+                    assert live is not None
+                    for line in _latency_rows(live, chosen):
+                        print(line)
+        bench_phyphox(sim.session, seconds, Path(tmp), poll_s=poll_s)
+        bench_phyphox(sim.session, seconds, Path(tmp), with_gyro=False, poll_s=poll_s)
 
 
 def bench_phyphox(
-    session: Session, seconds: float, tmp: Path, with_gyro: bool = True, settings: FeedbackSettings | None = None
+    session: Session,
+    seconds: float,
+    tmp: Path,
+    with_gyro: bool = True,
+    settings: FeedbackSettings | None = None,
+    poll_s: float = RecordOptions.poll_every_s,
 ) -> None:
     """``with_gyro`` False: a phone without gyroscope, whose stream PHONE-17's check reads (LIVE-46, REVIEW-50);
-    ``settings``: the feedback's (default: an absolute target of 3 g)."""
+    ``settings``: the feedback's (default: an absolute target of 3 g); ``poll_s``: retrogait's poll interval (s)."""
     emu = EmulatedPhyphox(rate_hz=session.meta.sample_rate_hz, replay=session, realtime=True, with_gyro=with_gyro)
     url = emu.start()
     name = "phone.csv" if with_gyro else "phone-nogyro.csv"
     spec = SensorSpec("phyphox", session.meta.placement, tmp / name, url=url, side=session.meta.side)
-    options = RecordOptions(duration_s=seconds + 4, poll_every_s=0.05)
+    options = RecordOptions(duration_s=seconds + 4, poll_every_s=poll_s)
     threads0 = _thread_cpu()
     server_id = emu._thread.native_id if emu._thread else -1
     proc = psutil.Process()
@@ -612,13 +622,17 @@ def bench_phyphox(
     legs = [s.detector._legs for s in live.sensors.values()]
     checks = "" if with_gyro else f"; no gyroscope: {sum(c.checks for c in legs if c is not None)} leg checks (LIVE-46)"
     rate = session.meta.sample_rate_hz
-    print(f"   emulated phyphox phone ({rate:.0f} Hz, poll every 50 ms), with feedback: {100 * cpu:.1f} % of one core"
-          f" (emulator thread excluded){checks}")  # fmt: skip
+    print(f"   emulated phyphox phone ({rate:.0f} Hz, poll every {1000 * poll_s:g} ms), with feedback:"
+          f" {100 * cpu:.1f} % of one core (emulator thread excluded){checks}")  # fmt: skip
+    rows = len(pd.read_csv(tmp / name, comment="#"))
+    side = (tmp / name).with_name(name.replace(".csv", ".unpaired.csv"))
+    rows += len(pd.read_csv(side)) if side.exists() else 0
+    print(f"   samples served {len(emu.served)}, rows in the files {rows}: {len(emu.served) - rows} lost")
     for line in _latency_rows(live, [spec]):
         print(line)
 
 
-def bench_stream(path: Path, placement: str, seconds: float) -> None:
+def bench_stream(path: Path, placement: str, seconds: float, poll_s: float = RecordOptions.poll_every_s) -> None:
     """3b. ``path`` (any format ``retrogait`` reads) served by the emulated phone in real time, declared ``placement``,
     feedback with the documented target."""
     try:
@@ -637,7 +651,7 @@ def bench_stream(path: Path, placement: str, seconds: float) -> None:
           f" {'with' if gyro else 'without'} gyroscope), target: the first 20 contacts' median minus 10 %")  # fmt: skip
     print(f"   load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores shared)")
     with tempfile.TemporaryDirectory() as tmp:
-        bench_phyphox(session, seconds, Path(tmp), with_gyro=gyro, settings=BASELINE)
+        bench_phyphox(session, seconds, Path(tmp), with_gyro=gyro, settings=BASELINE, poll_s=poll_s)
     print("   issue 14's goal is on peak packet -> cue (median <= 20 ms, p99 <= 50 ms); decision counts from the packet"
           " that fired the cue: retrogait's processing only (REVIEW-70)")  # fmt: skip
 
@@ -649,39 +663,18 @@ def _thread_cpu() -> dict[int, float]:
 # ------------------------------------------------------------------------------- 4. faults
 
 
-def bench_faults() -> None:
+def bench_faults(poll_s: float = RecordOptions.poll_every_s, ble: bool = True) -> None:
     print("\n4. fault runs with the live settings: samples that arrived and are missing from the files")
     with tempfile.TemporaryDirectory() as tmp:
-        faults = {"duplicate_every": 7, "swap_every": 11, "malformed_every": 13, "short_every": 17,
-                  "disconnect_every_s": 2.0, "disconnect_times": 2, "down_s": 0.4}  # fmt: skip
-        devices = [
-            {"kind": "movesense", "address": "C0:FF:EE:00:0C:01", "name": "Movesense faulty", "faults": faults},
-            {"kind": "polar_h10", "address": "C0:FF:EE:00:0C:02", "name": "Polar H10 faulty", "faults": faults},
-        ]
-        with emulated_bluez(Path(tmp) / "emu", {"devices": devices}) as emu:
-            os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = emu.bus_address
-            specs = [
-                SensorSpec(p, "shank", Path(tmp) / f"{p}.csv", address=d["address"])
-                for p, d in zip(("movesense", "polar"), devices, strict=True)
-            ]
-            options = RecordOptions(duration_s=8.0, reorder_window_s=0.03, wake_on_arrival=True)
-            asyncio.run(_record(specs, options, feedback=True))
-            for spec, dev in zip(specs, devices, strict=True):
-                rows = np.loadtxt(emu.sent_dir / f"{dev['name']}.sent", dtype=np.int64, ndmin=2)
-                sent = np.concatenate([np.arange(k, k + n) for k, n in rows]) % 1_000_000
-                s = read_session(spec.out)
-                c = np.rint(s.acc / STANDARD_GRAVITY_MS2 / ACC_G_PER_COUNT[dev["kind"]]).astype(np.int64)
-                got = index_from_counts(c[:, 0], c[:, 1])
-                print(
-                    f"   BLE {dev['kind']:<10} sent {sent.size}, missing {np.setdiff1d(sent, got).size}, "
-                    f"twice {got.size - np.unique(got).size}"
-                )
+        if ble:
+            _ble_faults(Path(tmp))
         emu2 = EmulatedPhyphox(
             realtime=True, faults=PhyphoxFaults(drop_every=6, slow_every=9, slow_s=0.4, restart_at_sample=1000)
         )
         url = emu2.start()
         out = Path(tmp) / "phone.csv"
-        asyncio.run(_record([SensorSpec("phyphox", "shank", out, url=url)], RecordOptions(duration_s=10.0), True))
+        options = RecordOptions(duration_s=10.0, poll_every_s=poll_s)
+        asyncio.run(_record([SensorSpec("phyphox", "shank", out, url=url)], options, True))
         emu2.stop()
         got = index_of(pd.read_csv(out, comment="#")[["acc_x", "acc_y", "acc_z"]].to_numpy())
         side = out.with_name("phone.unpaired.csv")
@@ -689,9 +682,37 @@ def bench_faults() -> None:
             got = np.concatenate([got, index_of(pd.read_csv(side)[["acc_x_ms2", "acc_y_ms2", "acc_z_ms2"]].to_numpy())])
         served = np.asarray(sorted(emu2.served))
         print(
-            f"   phyphox (drops, slow answers, a restart): served {served.size}, "
+            f"   phyphox (drops, slow answers, a restart; poll every {1000 * poll_s:g} ms): served {served.size}, "
             f"missing {np.setdiff1d(served, got).size}, twice {got.size - np.unique(got).size}"
         )
+
+
+def _ble_faults(tmp: Path) -> None:
+    """The BLE half of the fault runs (4.): a Movesense and a Polar H10 with every fault."""
+    faults = {"duplicate_every": 7, "swap_every": 11, "malformed_every": 13, "short_every": 17,
+              "disconnect_every_s": 2.0, "disconnect_times": 2, "down_s": 0.4}  # fmt: skip
+    devices = [
+        {"kind": "movesense", "address": "C0:FF:EE:00:0C:01", "name": "Movesense faulty", "faults": faults},
+        {"kind": "polar_h10", "address": "C0:FF:EE:00:0C:02", "name": "Polar H10 faulty", "faults": faults},
+    ]
+    with emulated_bluez(tmp / "emu", {"devices": devices}) as emu:
+        os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = emu.bus_address
+        specs = [
+            SensorSpec(p, "shank", tmp / f"{p}.csv", address=d["address"])
+            for p, d in zip(("movesense", "polar"), devices, strict=True)
+        ]
+        options = RecordOptions(duration_s=8.0, reorder_window_s=0.03, wake_on_arrival=True)
+        asyncio.run(_record(specs, options, feedback=True))
+        for spec, dev in zip(specs, devices, strict=True):
+            rows = np.loadtxt(emu.sent_dir / f"{dev['name']}.sent", dtype=np.int64, ndmin=2)
+            sent = np.concatenate([np.arange(k, k + n) for k, n in rows]) % 1_000_000
+            s = read_session(spec.out)
+            c = np.rint(s.acc / STANDARD_GRAVITY_MS2 / ACC_G_PER_COUNT[dev["kind"]]).astype(np.int64)
+            got = index_from_counts(c[:, 0], c[:, 1])
+            print(
+                f"   BLE {dev['kind']:<10} sent {sent.size}, missing {np.setdiff1d(sent, got).size}, "
+                f"twice {got.size - np.unique(got).size}"
+            )
 
 
 # ------------------------------------------------------------------------------- 5. CPU without BLE
@@ -828,10 +849,28 @@ def main(argv: list[str] | None = None) -> None:
         "--stream", type=Path, help="only 3b.: stream this recording through the emulated phone (any format read)"
     )
     parser.add_argument("--stream-placement", default="shank", help="the placement it is declared with (shank)")
+    parser.add_argument(
+        "--poll-ms",
+        type=float,
+        default=1000 * RecordOptions.poll_every_s,
+        help="retrogait's phyphox poll interval (ms) in 3., 3b. and 4. (default: record's, 25)",
+    )
+    parser.add_argument(
+        "--only-phyphox",
+        action="store_true",
+        help="only the emulated phone's real-time rows (208 Hz, with and without gyroscope) and its fault run",
+    )
     args = parser.parse_args(argv)
     fresh: tuple[int, ...] = args.fresh_seeds
+    poll_s = args.poll_ms / 1000
+    if not 0 < poll_s <= 1:
+        parser.error(f"--poll-ms {args.poll_ms:g}: give a poll interval above 0 and at most 1000 ms")
     if args.stream is not None:
-        bench_stream(args.stream, args.stream_placement, args.seconds)
+        bench_stream(args.stream, args.stream_placement, args.seconds, poll_s)
+        return
+    if args.only_phyphox:
+        bench_realtime(args.seconds, poll_s, ble=False)
+        bench_faults(poll_s, ble=False)
         return
     if args.only_cpu:
         bench_cpu(60.0)
@@ -839,8 +878,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args.only_realtime:
         bench_replays(args.simulator_version, fresh)
     if not args.skip_realtime:
-        bench_realtime(args.seconds)
-        bench_faults()
+        bench_realtime(args.seconds, poll_s)
+        bench_faults(poll_s)
 
 
 if __name__ == "__main__":

@@ -190,6 +190,9 @@ def test_record_refuses_an_existing_file_before_looking_for_sensors(
         (["--scan-timeout", "nan"], "--scan-timeout must be a positive number, got nan"),
         (["--give-up", "-5"], "--give-up must be zero or a positive number of s, got -5"),
         (["--baseline-steps", "0"], "--baseline-steps must be at least 1, got 0"),
+        (["--poll-ms", "0"], "--poll-ms must be between 5 and 1000 ms, got 0"),
+        (["--poll-ms", "nan"], "--poll-ms must be between 5 and 1000 ms, got nan"),
+        (["--poll-ms", "2000"], "--poll-ms must be between 5 and 1000 ms, got 2000"),
         (
             ["--url", "http://[::1"],
             "--url 'http://[::1': give the address phyphox shows, e.g. http://192.168.0.42:8080",
@@ -206,6 +209,34 @@ def test_record_refuses_impossible_options_before_looking_for_sensors(
     assert main(["record", *sensor, "--placement", "shank", "--out", str(tmp_path / "r.csv"), *option]) == 2
     assert _error(capsys).startswith(f"retrogait: error: {expected}")
     assert not list(tmp_path.iterdir())
+
+
+def test_record_hands_poll_ms_to_the_phone_s_poll_loop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LIVE-52: `--poll-ms 20` is the recorder's poll interval (0.02 s), the default without it is the documented
+    one (the help's number is RecordOptions'); without a phone the option is one line, before any sensor is looked
+    for. The recording itself is replaced by a stand-in that keeps the options (no sensor, no timing)."""
+    import retrogait.live.recording as recording
+    from retrogait.ble.collector import RecordOptions
+    from retrogait.cli.record import POLL_DEFAULT_MS
+
+    seen: list[RecordOptions] = []
+
+    async def keep(specs: list, options: RecordOptions, **_: object) -> None:
+        seen.append(options)
+
+    monkeypatch.setattr(recording, "record", keep)
+    phone = ["record", "--sensor", "phyphox", "--url", "http://127.0.0.1:9", "--placement", "shank", "--quiet"]
+    assert main([*phone, "--out", str(tmp_path / "a.csv"), "--poll-ms", "20"]) == 0
+    assert main([*phone, "--out", str(tmp_path / "b.csv")]) == 0
+    assert [o.poll_every_s for o in seen] == [0.02, RecordOptions.poll_every_s]
+    assert 1000 * RecordOptions.poll_every_s == POLL_DEFAULT_MS
+    ble = ["record", "--sensor", "polar", "--name", "Polar", "--placement", "shank", "--out", str(tmp_path / "c.csv")]
+    capsys.readouterr()
+    assert main([*ble, "--poll-ms", "20"]) == 2
+    assert _error(capsys) == "retrogait: error: --poll-ms is for --sensor phyphox (BLE sensors send as they measure)"
+    assert not (tmp_path / "c.csv").exists()
 
 
 @pytest.mark.parametrize("suffix", [".unpaired.csv", ".reference.csv", ".feedback.csv", ".ble.json"])

@@ -277,3 +277,45 @@ def test_what_the_phone_measured_since_its_last_poll_is_fetched_at_the_stop(
     got = _indices_in(out)
     assert got.max() == stopped[0] - 1 and set(got.tolist()) == emu.served
     assert len(got) == len(set(got.tolist()))
+
+
+def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LIVE-52: ``RecordOptions.poll_every_s`` (``record --poll-ms``) is the loop's interval: every wait between two
+    polls is ``interval - the poll's own time`` (structural, not timed: at most the interval, whatever the load), so
+    10 ms is never a wait of the 25 ms default. The stop comes after 6 polls (a hook, not a clock)."""
+    from retrogait.live import phyphox
+
+    poll_every_s = 0.01  # below the default: a loop on the default would wait up to 25 ms
+    assert poll_every_s < RecordOptions.poll_every_s
+    emu = EmulatedPhyphox(rate_hz=200.0)
+    waits: list[float] = []
+    wait_for = asyncio.wait_for
+
+    def spy(aw: Any, timeout: float | None) -> Any:
+        if getattr(aw, "__qualname__", "") == "Event.wait" and timeout is not None:
+            waits.append(timeout)
+        return wait_for(aw, timeout)
+
+    take = phyphox.PhyphoxRecorder._take
+
+    async def main() -> None:
+        url = emu.start()
+        stop = asyncio.Event()
+
+        async def take_and_count(rec: phyphox.PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
+            await take(rec, samples, arrival_s)
+            emu.advance(5)
+            if rec.polls >= 6:
+                stop.set()
+
+        monkeypatch.setattr(phyphox.PhyphoxRecorder, "_take", take_and_count)
+        monkeypatch.setattr(phyphox.asyncio, "wait_for", spy)
+        spec = SensorSpec(profile="phyphox", placement="shank", out=tmp_path / "phone.csv", url=url, side="left")
+        await record([spec], RecordOptions(poll_every_s=poll_every_s), stop=stop)
+        emu.stop()
+
+    asyncio.run(main())
+    assert len(waits) >= 4  # the waits between the polls (the stop may cut the last one short)
+    assert max(waits) <= poll_every_s

@@ -80,8 +80,9 @@ class RecordOptions:
     reorder_window_s: float = 0.3
     #: Wake the consumer as packets arrive (live feedback) instead of only every ``consume_every_s``.
     wake_on_arrival: bool = False
-    #: phyphox: a new ``/get`` this often (s).
-    poll_every_s: float = 0.05
+    #: phyphox: a new ``/get`` this often (s): a cue waiting for the samples after an impact's peak waits at most
+    #: this long for them (docs/live.md, LIVE-52).
+    poll_every_s: float = 0.025
 
 
 @dataclass

@@ -89,6 +89,14 @@ def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> Ite
                     signal.signal(sig, before[sig])
 
 
+#: ``--poll-ms`` bounds (ms): below 5 ms a poll cannot be answered by a phone over Wi-Fi before the next is due
+#: (a GET takes some ms there, docs/live.md) and only keeps a thread busy; above 1 s a cue waits longer than a stride.
+POLL_MIN_MS, POLL_MAX_MS = 5.0, 1000.0
+#: ``RecordOptions.poll_every_s`` in ms, for the help text without importing the recorder at every start (a test
+#: keeps the two equal)
+POLL_DEFAULT_MS = 25.0
+
+
 SENSOR_HELP = (
     "Profile: polar, movesense, metawear, witmotion, thingy52, diy_nrf52, a .toml file, or phyphox (a phone, "
     "with --url); repeatable."
@@ -137,6 +145,14 @@ def record(
         list[str] | None,
         typer.Option("--anterior-axis", help="Sensor axis pointing forward when standing (+x ... -z), or per sensor."),
     ] = None,
+    poll_ms: Annotated[
+        float | None,
+        typer.Option(
+            "--poll-ms",
+            help=f"phyphox: ask the phone for new samples this often (ms, {POLL_MIN_MS:g}-"
+            f"{POLL_MAX_MS:g}; default {POLL_DEFAULT_MS:g}).",
+        ),
+    ] = None,
 ) -> None:
     """Record BLE sensors and phyphox phones, each to its own session file; optionally with live feedback."""
     import asyncio
@@ -156,6 +172,7 @@ def record(
     )
     pairs = _pair_up(sensor, address or [], name or [], url or [])
     n = len(pairs)
+    poll_every_s = _poll_interval_s(poll_ms, "phyphox" in sensor)
 
     def per_sensor(values: list[str], what: str, allow_empty: bool = False) -> list[str | None]:
         if not values and allow_empty:
@@ -207,6 +224,7 @@ def record(
         # earlier one (BLE delivers a connection's notifications in order; decision BLE-15)
         reorder_window_s=0.03 if live else 0.3,
         wake_on_arrival=live is not None,
+        poll_every_s=poll_every_s,
     )
     console = Console(stderr=True)
     if live is not None:
@@ -292,6 +310,20 @@ def _live_feedback(
     names = list(dict.fromkeys([*(cues or ["audio"]), *(["osc"] if osc else [])]))
     outputs, notes = make_outputs(names, osc, settings.cue_duration_s)
     return _Live(LiveFeedback(outputs, settings), notes)
+
+
+def _poll_interval_s(poll_ms: float | None, phone: bool) -> float:
+    """``--poll-ms`` as the phyphox poll interval (s); the default (LIVE-52) when not given. One line for a value
+    out of bounds, or for the option without a phone to poll."""
+    import math
+
+    if poll_ms is None:
+        return POLL_DEFAULT_MS / 1000
+    if not phone:
+        raise RetrogaitError("--poll-ms is for --sensor phyphox (BLE sensors send as they measure)")
+    if not (math.isfinite(poll_ms) and POLL_MIN_MS <= poll_ms <= POLL_MAX_MS):
+        raise RetrogaitError(f"--poll-ms must be between {POLL_MIN_MS:g} and {POLL_MAX_MS:g} ms, got {poll_ms:g}")
+    return poll_ms / 1000
 
 
 def _refuse_impossible_numbers(
