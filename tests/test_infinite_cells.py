@@ -196,3 +196,19 @@ def test_a_null_or_nan_movesense_value_costs_no_packet(tmp_path: Path, array: st
         assert np.isnan(session.gyr[row]).all() and np.isfinite(session.acc[row]).all()
     assert np.isfinite(np.delete(session.acc, row, axis=0)).all()
     assert np.isfinite(np.delete(session.gyr, row, axis=0)).all()
+
+
+@pytest.mark.parametrize("gyro", ["inf", ""], ids=["gyro_inf", "gyro_empty"])
+def test_a_row_of_infinite_values_is_dropped_saying_they_were_infinite(tmp_path: Path, gyro: str) -> None:
+    """A row whose values are all infinite (or infinite and empty) has no measurement left and is dropped, as a row
+    of empty cells is; the note says they were infinite (EDGE-208): it said only ``row_not_a_number=1``."""
+    cells = {**{(700, c): "-inf" for c in (1, 2, 3)}, **{(700, c): gyro for c in (4, 5, 6)}}
+    path, rows = _generic(tmp_path / "rec.csv", cells)
+    session = load_input(path)
+    assert session.n_samples == rows - 1
+    assert "row_not_a_number=1" in str(session.meta.extra.get("import_dropped_detail"))
+    infinite = 6 if gyro == "inf" else 3
+    notes = list(analyze(path, placement="shank").summary["notes"])
+    assert any(f"1 of the rows dropped with no number (row_not_a_number) held {infinite} infinite" in n for n in notes)
+    empty, _ = _generic(tmp_path / "empty.csv", {(700, c): "" for c in range(1, 7)})  # no word of infinite there
+    assert not any("infinite" in n for n in analyze(empty, placement="shank").summary["notes"])

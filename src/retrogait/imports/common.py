@@ -723,6 +723,8 @@ def clean_rows(
     if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
+        if label in MASTER_LABELS:  # an infinite value is a missing one there: a row of them is a row of none
+            _say_infinite_in_dropped(values, nan, report, label)
         t, v = t[finite], v[finite]
     t, v = in_time_order(t, v, report, label, found=found if found is not None and found.holds(finite) else None)
     if t.size:
@@ -771,6 +773,23 @@ def _infinite_as_missing(
     v = v.copy() if v is values else v
     (v[:, :gyro_from] if gyro_from is not None else v)[inf] = np.nan
     return v, inf
+
+
+def _say_infinite_in_dropped(
+    values: NDArray[Any], dropped: NDArray[np.bool_], report: ImportReport, label: str
+) -> None:
+    """Note how many of the rows ``dropped`` with no number (``<label>_not_a_number``) held infinite values, counted
+    in ``values`` as read (EDGE-208): an infinite value is read as a missing one (EDGE-198), so a row of them has no
+    value left and is dropped as a row of empty cells is, but the count of ``<label>_not_a_number`` alone hid that
+    they were infinite. Looks only at the dropped rows."""
+    infinite = np.isinf(np.asarray(np.asarray(values)[dropped], dtype=np.float64))
+    rows = int(infinite.any(axis=1).sum())
+    if rows:
+        report.notes.append(
+            f"{rows} of the rows dropped with no number ({label}_not_a_number) held {int(infinite.sum())} infinite "
+            "values: an infinite value is no measurement, read as a missing one, and a row with no value left is "
+            "dropped as a row of empty cells is"
+        )
 
 
 #: clean_rows' labels of the acceleration (the master clock) and the table it shares with a gyroscope: a row there
