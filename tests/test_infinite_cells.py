@@ -212,3 +212,30 @@ def test_a_row_of_infinite_values_is_dropped_saying_they_were_infinite(tmp_path:
     assert any(f"1 of the rows dropped with no number (row_not_a_number) held {infinite} infinite" in n for n in notes)
     empty, _ = _generic(tmp_path / "empty.csv", {(700, c): "" for c in range(1, 7)})  # no word of infinite there
     assert not any("infinite" in n for n in analyze(empty, placement="shank").summary["notes"])
+
+
+@pytest.mark.parametrize("token", ["", "NaN", "inf"])
+def test_a_missing_gyroscope_cell_of_a_table_is_noted_with_what_analyze_does(tmp_path: Path, token: str) -> None:
+    """A table's empty, NaN or infinite gyroscope cell (EDGE-209): the import's note counts the rows and says what
+    becomes of them, as the acceleration's does (EDGE-197); it said only that the gyroscope "has no sample" there,
+    the words of a separate stream, with nothing of the cell or of the analysis."""
+    from import_samples import physics_toolbox
+    from retrogait.imports import load_recording
+
+    generic, rows = _generic(tmp_path / "rec.csv", {(700, 5): token, (701, 4): token})
+    toolbox = physics_toolbox(tmp_path / "toolbox.csv")
+    lines = toolbox.read_text().splitlines()
+    head = next(i for i, line in enumerate(lines) if line[:1].isdigit() or line[:1] == "-")
+    cells = lines[head + 40].split(",")
+    cells[-1] = token
+    lines[head + 40] = ",".join(cells)
+    toolbox.write_text("\n".join(lines) + "\n")
+    toolbox_rows = load_recording(physics_toolbox(tmp_path / "clean.csv")).session.n_samples
+    for path, count, n in ((generic, 2, rows), (toolbox, 1, toolbox_rows)):
+        session = load_recording(path).session
+        assert session.n_samples == n, path.name  # nothing recorded lost
+        note = str(session.meta.extra.get("import_gyro_missing"))
+        assert session.gyr is not None and int(session.gyro_missing.sum()) == count, path.name
+        assert f"gyroscope has no sample at {count} of" in note, note
+        assert "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing" in note, note
+        assert "the analysis leaves those samples out as gaps" in note, note

@@ -54,7 +54,7 @@ from retrogait.rate import (
     retimed_packets,
 )
 from retrogait.resolution import acc_quantum_g, describe_quantum
-from retrogait.session import Session, SessionMeta, session_problem
+from retrogait.session import MIN_GYRO_COVERAGE, Session, SessionMeta, session_problem
 from retrogait.summary import percent
 
 #: Multiply by these to get m/s^2 and deg/s.
@@ -1509,9 +1509,19 @@ def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> Fl
         report.gyro_left_out = "the gyroscope columns hold no number in any row; they were left out"
         report.notes.append(report.gyro_left_out)
         return None
-    report.gyro_missing = gyro_missing_text(t_s, covered)
+    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}; {TABLE_GYRO_CELL_WORDS}"
     report.notes.append(report.gyro_missing)
     return gyr_dps
+
+
+#: What :func:`table_gyro`'s note adds for a table's gyroscope cells (EDGE-209), as the acceleration's note says what
+#: becomes of its missing values (EDGE-197): the analysis' own note (``preprocess._gyro_used``) says which it did.
+TABLE_GYRO_CELL_WORDS: Final = (
+    "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing, its time and "
+    "acceleration kept (a gyroscope value is not bridged): the analysis leaves those samples out as gaps, or "
+    f"analyses a long stretch of them (or a recording with a gyroscope value at fewer than {MIN_GYRO_COVERAGE:.0%} "
+    "of its rows) as from a sensor without one, and its note says which"
+)
 
 
 def gyro_missing_text(t_s: FloatArray, covered: NDArray[np.bool_]) -> str:
