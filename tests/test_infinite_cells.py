@@ -166,3 +166,76 @@ def test_an_infinite_movesense_value_costs_no_packet(tmp_path: Path, array: str)
     else:
         assert np.isnan(session.gyr[row]).all() and np.isfinite(session.acc[row]).all()
     assert np.isfinite(np.delete(session.acc, row, axis=0)).all()
+
+
+@pytest.mark.parametrize("array", ["ArrayAcc", "ArrayGyro"])
+@pytest.mark.parametrize("value", [None, float("nan")], ids=["null", "NaN"])
+def test_a_null_or_nan_movesense_value_costs_no_packet(tmp_path: Path, array: str, value: float | None) -> None:
+    """A Movesense log's ``null`` or ``NaN`` value is a missing value like an infinite one (REVIEW-76, EDGE-207): it
+    dropped its whole packet (8 samples at 104 Hz, ``bad_packet_samples``); now only that value is missing, counted
+    in the note (acceleration) or leaving that sample without gyroscope (EDGE-50)."""
+    import json
+
+    from import_samples import movesense_json
+    from retrogait.imports import load_recording
+
+    clean = movesense_json(tmp_path / "clean.json")
+    rows = load_recording(clean).session.n_samples
+    document = json.loads(clean.read_text())
+    document["Meas"]["IMU6"][20][array][3]["y"] = value  # json writes null or NaN
+    path = tmp_path / "MovesenseLog.json"
+    path.write_text(json.dumps(document))
+    session = load_recording(path).session
+    assert session.n_samples == rows and "bad_packet" not in str(session.meta.extra.get("import_dropped_detail"))
+    row = 20 * 8 + 3
+    assert session.gyr is not None
+    if array == "ArrayAcc":
+        assert np.isnan(session.acc[row, 1]) and np.isfinite(session.gyr[row]).all()
+        assert "1 acceleration values missing" in str(session.meta.extra.get("import_notes"))
+    else:
+        assert np.isnan(session.gyr[row]).all() and np.isfinite(session.acc[row]).all()
+    assert np.isfinite(np.delete(session.acc, row, axis=0)).all()
+    assert np.isfinite(np.delete(session.gyr, row, axis=0)).all()
+
+
+@pytest.mark.parametrize("gyro", ["inf", ""], ids=["gyro_inf", "gyro_empty"])
+def test_a_row_of_infinite_values_is_dropped_saying_they_were_infinite(tmp_path: Path, gyro: str) -> None:
+    """A row whose values are all infinite (or infinite and empty) has no measurement left and is dropped, as a row
+    of empty cells is; the note says they were infinite (EDGE-208): it said only ``row_not_a_number=1``."""
+    cells = {**{(700, c): "-inf" for c in (1, 2, 3)}, **{(700, c): gyro for c in (4, 5, 6)}}
+    path, rows = _generic(tmp_path / "rec.csv", cells)
+    session = load_input(path)
+    assert session.n_samples == rows - 1
+    assert "row_not_a_number=1" in str(session.meta.extra.get("import_dropped_detail"))
+    infinite = 6 if gyro == "inf" else 3
+    notes = list(analyze(path, placement="shank").summary["notes"])
+    assert any(f"1 of the rows dropped with no number (row_not_a_number) held {infinite} infinite" in n for n in notes)
+    empty, _ = _generic(tmp_path / "empty.csv", {(700, c): "" for c in range(1, 7)})  # no word of infinite there
+    assert not any("infinite" in n for n in analyze(empty, placement="shank").summary["notes"])
+
+
+@pytest.mark.parametrize("token", ["", "NaN", "inf"])
+def test_a_missing_gyroscope_cell_of_a_table_is_noted_with_what_analyze_does(tmp_path: Path, token: str) -> None:
+    """A table's empty, NaN or infinite gyroscope cell (EDGE-209): the import's note counts the rows and says what
+    becomes of them, as the acceleration's does (EDGE-197); it said only that the gyroscope "has no sample" there,
+    the words of a separate stream, with nothing of the cell or of the analysis."""
+    from import_samples import physics_toolbox
+    from retrogait.imports import load_recording
+
+    generic, rows = _generic(tmp_path / "rec.csv", {(700, 5): token, (701, 4): token})
+    toolbox = physics_toolbox(tmp_path / "toolbox.csv")
+    lines = toolbox.read_text().splitlines()
+    head = next(i for i, line in enumerate(lines) if line[:1].isdigit() or line[:1] == "-")
+    cells = lines[head + 40].split(",")
+    cells[-1] = token
+    lines[head + 40] = ",".join(cells)
+    toolbox.write_text("\n".join(lines) + "\n")
+    toolbox_rows = load_recording(physics_toolbox(tmp_path / "clean.csv")).session.n_samples
+    for path, count, n in ((generic, 2, rows), (toolbox, 1, toolbox_rows)):
+        session = load_recording(path).session
+        assert session.n_samples == n, path.name  # nothing recorded lost
+        note = str(session.meta.extra.get("import_gyro_missing"))
+        assert session.gyr is not None and int(session.gyro_missing.sum()) == count, path.name
+        assert f"gyroscope has no sample at {count} of" in note, note
+        assert "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing" in note, note
+        assert "the analysis leaves those samples out as gaps" in note, note

@@ -54,7 +54,7 @@ from retrogait.rate import (
     retimed_packets,
 )
 from retrogait.resolution import acc_quantum_g, describe_quantum
-from retrogait.session import Session, SessionMeta, session_problem
+from retrogait.session import MIN_GYRO_COVERAGE, Session, SessionMeta, session_problem
 from retrogait.summary import percent
 
 #: Multiply by these to get m/s^2 and deg/s.
@@ -723,6 +723,8 @@ def clean_rows(
     if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
+        if label in MASTER_LABELS:  # an infinite value is a missing one there: a row of them is a row of none
+            _say_infinite_in_dropped(values, nan, report, label)
         t, v = t[finite], v[finite]
     t, v = in_time_order(t, v, report, label, found=found if found is not None and found.holds(finite) else None)
     if t.size:
@@ -771,6 +773,23 @@ def _infinite_as_missing(
     v = v.copy() if v is values else v
     (v[:, :gyro_from] if gyro_from is not None else v)[inf] = np.nan
     return v, inf
+
+
+def _say_infinite_in_dropped(
+    values: NDArray[Any], dropped: NDArray[np.bool_], report: ImportReport, label: str
+) -> None:
+    """Note how many of the rows ``dropped`` with no number (``<label>_not_a_number``) held infinite values, counted
+    in ``values`` as read (EDGE-208): an infinite value is read as a missing one (EDGE-198), so a row of them has no
+    value left and is dropped as a row of empty cells is, but the count of ``<label>_not_a_number`` alone hid that
+    they were infinite. Looks only at the dropped rows."""
+    infinite = np.isinf(np.asarray(np.asarray(values)[dropped], dtype=np.float64))
+    rows = int(infinite.any(axis=1).sum())
+    if rows:
+        report.notes.append(
+            f"{rows} of the rows dropped with no number ({label}_not_a_number) held {int(infinite.sum())} infinite "
+            "values: an infinite value is no measurement, read as a missing one, and a row with no value left is "
+            "dropped as a row of empty cells is"
+        )
 
 
 #: clean_rows' labels of the acceleration (the master clock) and the table it shares with a gyroscope: a row there
@@ -1490,9 +1509,19 @@ def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> Fl
         report.gyro_left_out = "the gyroscope columns hold no number in any row; they were left out"
         report.notes.append(report.gyro_left_out)
         return None
-    report.gyro_missing = gyro_missing_text(t_s, covered)
+    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}; {TABLE_GYRO_CELL_WORDS}"
     report.notes.append(report.gyro_missing)
     return gyr_dps
+
+
+#: What :func:`table_gyro`'s note adds for a table's gyroscope cells (EDGE-209), as the acceleration's note says what
+#: becomes of its missing values (EDGE-197): the analysis' own note (``preprocess._gyro_used``) says which it did.
+TABLE_GYRO_CELL_WORDS: Final = (
+    "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing, its time and "
+    "acceleration kept (a gyroscope value is not bridged): the analysis leaves those samples out as gaps, or "
+    f"analyses a long stretch of them (or a recording with a gyroscope value at fewer than {MIN_GYRO_COVERAGE:.0%} "
+    "of its rows) as from a sensor without one, and its note says which"
+)
 
 
 def gyro_missing_text(t_s: FloatArray, covered: NDArray[np.bool_]) -> str:

@@ -88,15 +88,13 @@ _BAD_PACKET = (KeyError, TypeError, ValueError, IndexError, OverflowError)
 
 
 def _xyz(samples: Any) -> FloatArray:
-    """(n, 3) float array from a list of {x, y, z}; raises one of ``_BAD_PACKET`` when malformed (a NaN or null
-    value). An infinite value is kept: :func:`clean_rows` reads it as a missing value, the packet's other samples
-    kept (EDGE-198, REVIEW-76)."""
+    """(n, 3) float array from a list of {x, y, z}; raises one of ``_BAD_PACKET`` when malformed (no samples, a
+    key missing, a value that is no number). A ``null``, NaN or infinite value is kept as NaN or inf:
+    :func:`clean_rows` reads it as a missing value, the packet's other samples kept (EDGE-198, REVIEW-76,
+    EDGE-207)."""
     if not isinstance(samples, list) or not samples:
         raise ValueError("no samples")
-    values = np.array([[s["x"], s["y"], s["z"]] for s in samples], dtype=np.float64).reshape(-1, 3)
-    if np.isnan(values).any():
-        raise ValueError("a value is not a number")
-    return values
+    return np.array([[s["x"], s["y"], s["z"]] for s in samples], dtype=np.float64).reshape(-1, 3)
 
 
 #: A JSON string (also one cut off at the end of the text) or a bracket outside strings.
