@@ -142,9 +142,21 @@ def test_a_clean_table_pays_no_pass_for_infinite_values(tmp_path: Path, monkeypa
 
 
 @pytest.mark.parametrize("array", ["ArrayAcc", "ArrayGyro"])
-def test_an_infinite_movesense_value_costs_no_packet(tmp_path: Path, array: str) -> None:
-    """A Movesense log's infinite value is a missing value like any reader's (REVIEW-76): it dropped its whole
-    packet (8 samples at 104 Hz, ``bad_packet_samples``) where every other reader keeps the row (EDGE-198)."""
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (float("inf"), "1 of them infinite"),
+        (None, "1 acceleration values missing"),
+        (float("nan"), "1 acceleration values missing"),
+    ],
+    ids=["inf", "null", "NaN"],
+)
+def test_a_missing_or_infinite_movesense_value_costs_no_packet(
+    tmp_path: Path, array: str, value: float | None, said: str
+) -> None:
+    """A Movesense log's infinite (REVIEW-76), ``null`` or ``NaN`` (EDGE-207) value is a missing value like any
+    reader's (EDGE-198): it dropped its whole packet (8 samples at 104 Hz, ``bad_packet_samples``); now only that
+    value is missing, counted in the note (acceleration) or leaving that sample without gyroscope (EDGE-50)."""
     import json
 
     from import_samples import movesense_json
@@ -153,7 +165,7 @@ def test_an_infinite_movesense_value_costs_no_packet(tmp_path: Path, array: str)
     clean = movesense_json(tmp_path / "clean.json")
     rows = load_recording(clean).session.n_samples
     document = json.loads(clean.read_text())
-    document["Meas"]["IMU6"][20][array][3]["y"] = float("inf")  # json writes Infinity
+    document["Meas"]["IMU6"][20][array][3]["y"] = value  # json writes Infinity, null or NaN
     path = tmp_path / "MovesenseLog.json"
     path.write_text(json.dumps(document))
     session = load_recording(path).session
@@ -162,36 +174,7 @@ def test_an_infinite_movesense_value_costs_no_packet(tmp_path: Path, array: str)
     assert session.gyr is not None
     if array == "ArrayAcc":
         assert np.isnan(session.acc[row, 1]) and np.isfinite(session.gyr[row]).all()
-        assert "1 of them infinite" in str(session.meta.extra.get("import_notes"))
-    else:
-        assert np.isnan(session.gyr[row]).all() and np.isfinite(session.acc[row]).all()
-    assert np.isfinite(np.delete(session.acc, row, axis=0)).all()
-
-
-@pytest.mark.parametrize("array", ["ArrayAcc", "ArrayGyro"])
-@pytest.mark.parametrize("value", [None, float("nan")], ids=["null", "NaN"])
-def test_a_null_or_nan_movesense_value_costs_no_packet(tmp_path: Path, array: str, value: float | None) -> None:
-    """A Movesense log's ``null`` or ``NaN`` value is a missing value like an infinite one (REVIEW-76, EDGE-207): it
-    dropped its whole packet (8 samples at 104 Hz, ``bad_packet_samples``); now only that value is missing, counted
-    in the note (acceleration) or leaving that sample without gyroscope (EDGE-50)."""
-    import json
-
-    from import_samples import movesense_json
-    from retrogait.imports import load_recording
-
-    clean = movesense_json(tmp_path / "clean.json")
-    rows = load_recording(clean).session.n_samples
-    document = json.loads(clean.read_text())
-    document["Meas"]["IMU6"][20][array][3]["y"] = value  # json writes null or NaN
-    path = tmp_path / "MovesenseLog.json"
-    path.write_text(json.dumps(document))
-    session = load_recording(path).session
-    assert session.n_samples == rows and "bad_packet" not in str(session.meta.extra.get("import_dropped_detail"))
-    row = 20 * 8 + 3
-    assert session.gyr is not None
-    if array == "ArrayAcc":
-        assert np.isnan(session.acc[row, 1]) and np.isfinite(session.gyr[row]).all()
-        assert "1 acceleration values missing" in str(session.meta.extra.get("import_notes"))
+        assert said in str(session.meta.extra.get("import_notes"))
     else:
         assert np.isnan(session.gyr[row]).all() and np.isfinite(session.acc[row]).all()
     assert np.isfinite(np.delete(session.acc, row, axis=0)).all()
