@@ -119,24 +119,31 @@ def test_the_bridge_never_extrapolates_out_of_order_or_timeless_rows() -> None:
     assert count == 1 and out[2, 0] == pytest.approx(2.5)
 
 
+def _unflagged_steps(n: int, seed: int, metric: tuple[str, float, float]) -> pd.DataFrame:
+    """``n`` forward then ``n`` backward steps with no flag: ``impact_peak_g`` ~ N(8, 1) g and ``metric``
+    ``(column, mean, sd)`` drawn from one seeded generator (the metric first)."""
+    rng = np.random.default_rng(seed)
+    column, mean, sd = metric
+    return pd.DataFrame(
+        {
+            "direction": ["forward"] * n + ["backward"] * n,
+            "ic_time_s": np.arange(2 * n) * 0.7,
+            column: rng.normal(mean, sd, 2 * n),
+            "impact_peak_g": rng.normal(8.0, 1.0, 2 * n),
+            "quality_flags": [""] * (2 * n),
+            "impact_flags": [""] * (2 * n),
+        }
+    )
+
+
 def test_compare_says_how_many_impact_values_bridged_cells_left_out() -> None:
     """REVIEW-57: compare's caveats say how many contacts per direction carry ``bridged`` in their impact flags and
     that their impact values (NaN) are left out of those metrics (their n is smaller)."""
     from retrogait.compare.core import compare_directions
     from retrogait.compare.sentences import caveats_for
 
-    rng = np.random.default_rng(3)
     n = 40
-    steps = pd.DataFrame(
-        {
-            "direction": ["forward"] * n + ["backward"] * n,
-            "ic_time_s": np.arange(2 * n) * 0.7,
-            "cadence_spm": rng.normal(170.0, 3.0, 2 * n),
-            "impact_peak_g": rng.normal(8.0, 1.0, 2 * n),
-            "quality_flags": [""] * (2 * n),
-            "impact_flags": [""] * (2 * n),
-        }
-    )
+    steps = _unflagged_steps(n, seed=3, metric=("cadence_spm", 170.0, 3.0))
     hit = np.r_[0:3, n : n + 5]
     steps.loc[hit, "quality_flags"] = "bridged"
     steps.loc[hit, "impact_flags"] = "bridged"
@@ -153,18 +160,8 @@ def test_compares_flag_table_counts_bridged_steps_as_the_other_flags() -> None:
     analysis already left its impact values NaN, REVIEW-57)."""
     from retrogait.compare.core import compare_directions
 
-    rng = np.random.default_rng(4)
     n = 40
-    steps = pd.DataFrame(
-        {
-            "direction": ["forward"] * n + ["backward"] * n,
-            "ic_time_s": np.arange(2 * n) * 0.7,
-            "step_time_s": rng.normal(0.36, 0.01, 2 * n),
-            "impact_peak_g": rng.normal(8.0, 1.0, 2 * n),
-            "quality_flags": [""] * (2 * n),
-            "impact_flags": [""] * (2 * n),
-        }
-    )
+    steps = _unflagged_steps(n, seed=4, metric=("step_time_s", 0.36, 0.01))
     steps.loc[[1, 2], "quality_flags"] = "bridged"
     steps.loc[[n + 4], "quality_flags"] = "gap;bridged"
     steps.loc[[n + 5, n + 6], "quality_flags"] = "clipped"

@@ -99,9 +99,9 @@ def test_a_sprint_whose_strides_close_neither_way_is_not_called_mirrored() -> No
     assert (result.steps["direction"] == "forward").mean() > 0.9
 
 
-def test_a_mirrored_foot_withholds_the_steps_of_its_stretch_without_gyroscope_too() -> None:
-    """REVIEW-53: the stretch without gyroscope is analysed apart, on the mirrored acceleration alone; its steps read
-    `backward` at 1.00 in forward running while the note said direction was withheld."""
+def _foot_mirrored_with_a_stretch_without_gyroscope() -> tuple[Session, Session]:
+    """A simulated foot (100 Hz) running and walking between two stands, and its copy with acc x negated (a mirror
+    image) and 5 s of forward running without the gyroscope."""
     bouts = [
         Bout("still", "still", 0, 1.0),
         *BOUTS,
@@ -112,7 +112,14 @@ def test_a_mirrored_foot_withholds_the_steps_of_its_stretch_without_gyroscope_to
     gyr = np.asarray(session.gyr, dtype=float).copy()
     gyr[(session.t_s > 4) & (session.t_s < 9)] = np.nan  # 5 s of forward running without the gyroscope
     acc = np.asarray(session.acc, dtype=float) * np.array([-1.0, 1.0, 1.0])
-    result = retrogait.analyze(Session(session.t_s, acc, gyr, session.meta))
+    return session, Session(session.t_s, acc, gyr, session.meta)
+
+
+def test_a_mirrored_foot_withholds_the_steps_of_its_stretch_without_gyroscope_too() -> None:
+    """REVIEW-53: the stretch without gyroscope is analysed apart, on the mirrored acceleration alone; its steps read
+    `backward` at 1.00 in forward running while the note said direction was withheld."""
+    _, mirrored = _foot_mirrored_with_a_stretch_without_gyroscope()
+    result = retrogait.analyze(mirrored)
     assert any("mirror image" in n for n in result.summary["notes"])
     steps = result.steps
     assert steps["quality_flags"].astype(str).str.contains("no_gyro").sum() >= 5
@@ -129,17 +136,8 @@ def test_a_mirrored_frame_is_a_field_of_the_result_not_read_from_the_notes_text(
     from retrogait.analysis import pipeline
 
     monkeypatch.setattr(pipeline, "_mirror_evidence", lambda handed: "the frame is mirrored (reworded)")
-    bouts = [
-        Bout("still", "still", 0, 1.0),
-        *BOUTS,
-        Bout("forward", "walking", 1.2, 20),
-        Bout("still", "still", 0, 1.0),
-    ]
-    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=100.0, seed=2)).session
-    gyr = np.asarray(session.gyr, dtype=float).copy()
-    gyr[(session.t_s > 4) & (session.t_s < 9)] = np.nan
-    acc = np.asarray(session.acc, dtype=float) * np.array([-1.0, 1.0, 1.0])
-    result = retrogait.analyze(Session(session.t_s, acc, gyr, session.meta))
+    session, mirrored = _foot_mirrored_with_a_stretch_without_gyroscope()
+    result = retrogait.analyze(mirrored)
     assert result.frame_mirrored
     assert not any("mirror image" in n for n in result.summary["notes"])
     steps = result.steps

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.typing import NDArray
 
 import retrogait
 from retrogait.analysis.contacts import stance_score
@@ -66,18 +67,28 @@ def test_a_soft_toe_landing_s_cue_is_decided_on_the_offline_impact_not_the_braki
     assert (cued == (committed > target)).mean() >= 0.75
 
 
-def heel_strike_cue(recent_air: bool) -> ImpactWindow:
-    """A heel transient peaking at 0.515 s, the last sample of its packet, through a trigger whose recent
-    windows held an event from the air or not; the window, with a target of 2 g."""
+def _foot_trigger_and_a_transient(
+    recent_air: bool, first: int
+) -> tuple[ImpactTrigger, NDArray[np.float64], NDArray[np.float64]]:
+    """A foot's trigger at 200 Hz, vertical along z, whose recent windows held an event from the air or not, and 1 s
+    of vertical acceleration at rest but a transient of 2, 4, 2.5 and 1.5 g from sample ``first`` (t s, acc m/s^2)."""
     trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
     trig.vertical = np.array([0.0, 0.0, 1.0])
     trig._recent_air.append(recent_air)
     n = 200
     t = np.arange(n) / 200.0
     axis = np.zeros(n)
-    axis[102:106] = [1.0, 3.0, 1.5, 0.5]
+    axis[first : first + 4] = [1.0, 3.0, 1.5, 0.5]
     acc = np.zeros((n, 3))
     acc[:, 2] = (axis + 1.0) * 9.80665
+    return trig, t, acc
+
+
+def heel_strike_cue(recent_air: bool) -> ImpactWindow:
+    """A heel transient peaking at 0.515 s, the last sample of its packet, through a trigger whose recent
+    windows held an event from the air or not; the window, with a target of 2 g."""
+    trig, t, acc = _foot_trigger_and_a_transient(recent_air, first=102)
+    n = t.size
     window = ImpactWindow(0.51, 0.49, 0.61)
     cued = []
     for i in range(0, n, PACKET):
@@ -106,15 +117,9 @@ def test_a_cue_is_decided_no_earlier_than_the_packet_whose_jerk_recognised_the_l
     packet): its cue can fire only with that packet, and ``cue_arrival_s`` (the log's ``latency_ms``) counts from its
     arrival, not from the peak's packet one period earlier (LIVE-51: 7 of 97 cues of a real pocket trace streamed at
     405 Hz read one poll, ~50 ms, of decision latency that was the landing not yet recognised)."""
-    trig = ImpactTrigger("foot", 200.0, OnlineStepDetector("foot", 200.0).analysis.impact)
-    trig.vertical = np.array([0.0, 0.0, 1.0])
-    trig._recent_air.append(True)  # a gait with soft landings: judged by the offline rule (LIVE-29)
-    n = 200
-    t = np.arange(n) / 200.0
-    axis = np.zeros(n)
-    axis[100:104] = [1.0, 3.0, 1.5, 0.5]
-    acc = np.zeros((n, 3))
-    acc[:, 2] = (axis + 1.0) * 9.80665
+    # a gait with soft landings: judged by the offline rule (LIVE-29)
+    trig, t, acc = _foot_trigger_and_a_transient(True, first=100)
+    n = t.size
     window = ImpactWindow(0.52, 0.50, 0.62)
     cued, fired_with = [], []
     for i in range(0, n, PACKET):
