@@ -22,14 +22,14 @@ def test_the_cluster_counter_counts_child_processes_alive_beside() -> None:
     bench = load_script("bench_batch")
     before = bench.cluster_cpu_s()
     child = subprocess.Popen(
-        [sys.executable, "-c", _BURN, "0.3"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _BURN, "0.35"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "burnt"
         spent = bench.cluster_cpu_s() - before  # the child is alive: a worker of a cluster beside
     finally:
         child.communicate("")
-    assert spent >= 0.3
+    assert spent >= 0.3  # burnt 0.35 s: read in clock ticks, a float sum of 0.3 s can be 0.2999...
 
 
 def test_cold_reports_what_the_cluster_counter_grew_by_during_each_run() -> None:
