@@ -8,6 +8,7 @@ fault runs without loss.
     python scripts/bench_live.py --stream $DATA/phone_positions/Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz
                                                   # only 3b.: a real recording streamed by the emulated phone
     python scripts/bench_live.py --only-phyphox --poll-ms 50  # the phone's rows of 3. and 4., polled every 50 ms
+    python scripts/bench_live.py --only-mixed     # only the phone beside a Movesense in one process (3.)
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
@@ -31,7 +32,10 @@ fault runs without loss.
 3. Real time through bleak and the emulated BlueZ (sensors replaying simulated shank running at 208 Hz),
    feedback on (target 3 g): one Movesense; a Movesense and a Polar Verity Sense together; the
    emulated phyphox phone (poll every ``--poll-ms``, record's 25 ms by default), with and without gyroscope
-   (without: PHONE-17's check of the samples received runs in the analysis worker, LIVE-46, REVIEW-50).
+   (without: PHONE-17's check of the samples received runs in the analysis worker, LIVE-46, REVIEW-50); and the
+   phone beside the Movesense in one recording process on one clock, with ``record --feedback``'s BLE settings
+   (PHONE-19), each sensor's latency and samples lost (the Movesense's: samples its emulator logged as sent in that
+   run against the rows of its file).
    Latency per cue: decision = arrival of
    the packet that decided it (fired it: its evidence complete, LIVE-51) -> cue handed to the outputs, i.e.
    retrogait's processing only; peak packet -> cue = the issue's measure (goal: median <= 20 ms, p99 <= 50 ms),
