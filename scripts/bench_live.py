@@ -498,9 +498,12 @@ class _TimedFeedback(LiveFeedback):
 
 def _latency_rows(live: LiveFeedback, specs: list[SensorSpec]) -> list[str]:
     rows = []
-    for spec, sensor in zip(specs, live.sensors.values(), strict=False):
-        cued = [j for j in sensor.judged if j.cue is not None and j.window is not None]
-        if not cued:
+    # each spec's own sensor: the runner keeps them in the order their first samples came (REVIEW-78)
+    by_label = {s.label: s for s in live.sensors.values()}
+    for spec in specs:
+        sensor = by_label.get(spec.label)
+        cued = [j for j in sensor.judged if j.cue is not None and j.window is not None] if sensor is not None else []
+        if sensor is None or not cued:
             rows.append(f"   {spec.profile:<10} no cues")
             continue
         decision = 1000 * np.asarray([j.latency_s for j in cued])
