@@ -166,9 +166,10 @@ def test_osc_says_what_the_contacts_are_analysed_as_and_today_s_step_receiver_st
     from pythonosc.dispatcher import Dispatcher
     from pythonosc.osc_server import BlockingOSCUDPServer
 
-    from retrogait.live.outputs import OSC_PLACEMENT_ADDRESS, OSC_STEP_ADDRESS, OscOutput
+    from retrogait.live.outputs import OSC_CUE_ADDRESS, OSC_PLACEMENT_ADDRESS, OSC_STEP_ADDRESS, OscOutput
 
     got: list[tuple[str, tuple[Any, ...]]] = []
+    cues: list[tuple[Any, ...]] = []  # /retrogait/cue's, apart: ``got``'s order is the steps' and placements'
 
     def todays_step(address: str, sensor: str, impact: float, direction: str, cadence: float, ic: float,
                     cued: int, pitch: float) -> None:  # fmt: skip
@@ -180,6 +181,7 @@ def test_osc_says_what_the_contacts_are_analysed_as_and_today_s_step_receiver_st
     dispatcher = Dispatcher()
     dispatcher.map(OSC_STEP_ADDRESS, todays_step)
     dispatcher.map(OSC_PLACEMENT_ADDRESS, placement)
+    dispatcher.map(OSC_CUE_ADDRESS, lambda address, *args: cues.append(args))
     server = BlockingOSCUDPServer(("127.0.0.1", 0), dispatcher)  # one thread: handled in the order received
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     serving.start()
@@ -188,8 +190,9 @@ def test_osc_says_what_the_contacts_are_analysed_as_and_today_s_step_receiver_st
         live, _ = _run_trunk_as_shank(tmp_path, [OscOutput(f"127.0.0.1:{server.server_address[1]}")], origin)
         log = np.genfromtxt(tmp_path / "phone.feedback.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
         contacts = log[np.isfinite(log["ic_time_s"])]
+        cued = log[log["cued"] == 1]
         for _ in range(500):  # until every message sent is handled (UDP on the loopback), at most 5 s
-            if len(got) >= len(contacts) + 2:
+            if len(got) >= len(contacts) + 2 and len(cues) >= len(cued):
                 break
             threading.Event().wait(0.01)
     finally:
@@ -209,6 +212,9 @@ def test_osc_says_what_the_contacts_are_analysed_as_and_today_s_step_receiver_st
     assert verdict[5] == log["note"][line] and verdict[0] == first[0] == steps[0][0]
     (sensor,) = live.sensors.values()
     assert verdict[3] == pytest.approx(sensor.detector.both_legs_from_s - origin, abs=1e-3)
+    # /retrogait/cue's landing_t_s on the same clock (LIVE-55; REVIEW-80): each cue's landing as the log's line
+    assert len(cued) > 0 and len(cues) == len(cued)
+    np.testing.assert_allclose(sorted(c[3] for c in cues), np.sort(cued["landing_t_s"]), atol=1e-3)
 
 
 @pytest.mark.shared_data
