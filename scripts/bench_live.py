@@ -8,6 +8,7 @@ fault runs without loss.
     python scripts/bench_live.py --stream $DATA/phone_positions/Pixel_Jamie_Hard_FrontPocket_1.accelerometer.csv.gz
                                                   # only 3b.: a real recording streamed by the emulated phone
     python scripts/bench_live.py --only-phyphox --poll-ms 50  # the phone's rows of 3. and 4., polled every 50 ms
+    python scripts/bench_live.py --only-mixed     # only the phone beside a Movesense in one process (3.)
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
@@ -31,7 +32,10 @@ fault runs without loss.
 3. Real time through bleak and the emulated BlueZ (sensors replaying simulated shank running at 208 Hz),
    feedback on (target 3 g): one Movesense; a Movesense and a Polar Verity Sense together; the
    emulated phyphox phone (poll every ``--poll-ms``, record's 25 ms by default), with and without gyroscope
-   (without: PHONE-17's check of the samples received runs in the analysis worker, LIVE-46, REVIEW-50).
+   (without: PHONE-17's check of the samples received runs in the analysis worker, LIVE-46, REVIEW-50); and the
+   phone beside the Movesense in one recording process on one clock, with ``record --feedback``'s BLE settings
+   (PHONE-19), each sensor's latency and samples lost (the Movesense's: samples its emulator logged as sent in that
+   run against the rows of its file).
    Latency per cue: decision = arrival of
    the packet that decided it (fired it: its evidence complete, LIVE-51) -> cue handed to the outputs, i.e.
    retrogait's processing only; peak packet -> cue = the issue's measure (goal: median <= 20 ms, p99 <= 50 ms),
@@ -494,9 +498,12 @@ class _TimedFeedback(LiveFeedback):
 
 def _latency_rows(live: LiveFeedback, specs: list[SensorSpec]) -> list[str]:
     rows = []
-    for spec, sensor in zip(specs, live.sensors.values(), strict=False):
-        cued = [j for j in sensor.judged if j.cue is not None and j.window is not None]
-        if not cued:
+    # each spec's own sensor: the runner keeps them in the order their first samples came (REVIEW-78)
+    by_label = {s.label: s for s in live.sensors.values()}
+    for spec in specs:
+        sensor = by_label.get(spec.label)
+        cued = [j for j in sensor.judged if j.cue is not None and j.window is not None] if sensor is not None else []
+        if sensor is None or not cued:
             rows.append(f"   {spec.profile:<10} no cues")
             continue
         decision = 1000 * np.asarray([j.latency_s for j in cued])
@@ -538,7 +545,14 @@ def _run_cpu(specs: list[SensorSpec], options: RecordOptions, feedback: bool) ->
     return live, (sum(proc.cpu_times()[:2]) - cpu0) / (time.monotonic() - wall0)
 
 
-def bench_realtime(seconds: float, poll_s: float = RecordOptions.poll_every_s, ble: bool = True) -> None:
+def bench_realtime(
+    seconds: float,
+    poll_s: float = RecordOptions.poll_every_s,
+    ble: bool = True,
+    phone: bool = True,
+    mixed: bool = True,
+) -> None:
+    """``ble``: the BLE rows; ``phone``: the phone's rows alone; ``mixed``: the phone beside a Movesense."""
     print(f"\n3. real time, {seconds:g} s, simulated shank running replayed at 208 Hz, live settings, target 3 g")
     print(f"   load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores shared)")
     bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, seconds)]
@@ -556,7 +570,7 @@ def bench_realtime(seconds: float, poll_s: float = RecordOptions.poll_every_s, b
             },
         ]
         options = RecordOptions(duration_s=seconds + 4, reorder_window_s=0.03, wake_on_arrival=True)
-        if ble:
+        if ble or mixed:
             with emulated_bluez(Path(tmp) / "emu", {"devices": devices}) as emu:
                 os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = emu.bus_address
 
@@ -575,23 +589,28 @@ def bench_realtime(seconds: float, poll_s: float = RecordOptions.poll_every_s, b
                         for p, d in pairs
                     ]
 
-                one = specs(1, "plain")
-                _, cpu_plain = _run_cpu(one, options, feedback=False)
-                print(
-                    "   one Movesense, recording only (same live collector settings):"
-                    f" {100 * cpu_plain:.1f} % of one core"
-                )
-                for title, chosen in (
-                    ("one Movesense", specs(1, "fb")),
-                    ("a Movesense and a Polar Verity Sense", specs(2, "two")),
-                ):
-                    live, cpu = _run_cpu(chosen, options, feedback=True)
-                    print(f"   {title} with feedback: {100 * cpu:.1f} % of one core")
-                    assert live is not None
-                    for line in _latency_rows(live, chosen):
-                        print(line)
-        bench_phyphox(sim.session, seconds, Path(tmp), poll_s=poll_s)
-        bench_phyphox(sim.session, seconds, Path(tmp), with_gyro=False, poll_s=poll_s)
+                if ble:
+                    _ble_rows(specs, options)
+                if mixed:
+                    sent = emu.sent_dir / f"{devices[0]['name']}.sent"
+                    bench_phyphox(
+                        sim.session, seconds, Path(tmp), poll_s=poll_s, beside=specs(1, "mixed")[0], beside_sent=sent
+                    )
+        if phone:
+            bench_phyphox(sim.session, seconds, Path(tmp), poll_s=poll_s)
+            bench_phyphox(sim.session, seconds, Path(tmp), with_gyro=False, poll_s=poll_s)
+
+
+def _ble_rows(specs: Any, options: RecordOptions) -> None:
+    """3.'s BLE rows: one Movesense without and with feedback, a Movesense and a Polar with feedback."""
+    _, cpu_plain = _run_cpu(specs(1, "plain"), options, feedback=False)
+    print(f"   one Movesense, recording only (same live collector settings): {100 * cpu_plain:.1f} % of one core")
+    for title, chosen in (("one Movesense", specs(1, "fb")), ("a Movesense and a Polar Verity Sense", specs(2, "two"))):
+        live, cpu = _run_cpu(chosen, options, feedback=True)
+        print(f"   {title} with feedback: {100 * cpu:.1f} % of one core")
+        assert live is not None
+        for line in _latency_rows(live, chosen):
+            print(line)
 
 
 def bench_phyphox(
@@ -601,19 +620,27 @@ def bench_phyphox(
     with_gyro: bool = True,
     settings: FeedbackSettings | None = None,
     poll_s: float = RecordOptions.poll_every_s,
+    beside: SensorSpec | None = None,
+    beside_sent: Path | None = None,
 ) -> None:
     """``with_gyro`` False: a phone without gyroscope, whose stream PHONE-17's check reads (LIVE-46, REVIEW-50);
-    ``settings``: the feedback's (default: an absolute target of 3 g); ``poll_s``: retrogait's poll interval (s)."""
+    ``settings``: the feedback's (default: an absolute target of 3 g); ``poll_s``: retrogait's poll interval (s);
+    ``beside``: a BLE sensor recorded in the same process on the same clock, with ``record --feedback``'s BLE
+    settings (the emulated BlueZ running), ``beside_sent`` its emulator's sent log (what it sent, to count losses)."""
     emu = EmulatedPhyphox(rate_hz=session.meta.sample_rate_hz, replay=session, realtime=True, with_gyro=with_gyro)
     url = emu.start()
     name = "phone.csv" if with_gyro else "phone-nogyro.csv"
+    name = name if beside is None else "phone-mixed.csv"
     spec = SensorSpec("phyphox", session.meta.placement, tmp / name, url=url, side=session.meta.side)
-    options = RecordOptions(duration_s=seconds + 4, poll_every_s=poll_s)
+    specs = [spec] if beside is None else [spec, beside]
+    ble = {} if beside is None else {"reorder_window_s": 0.03, "wake_on_arrival": True}  # as record --feedback's
+    options = RecordOptions(duration_s=seconds + 4, poll_every_s=poll_s, **ble)  # type: ignore[arg-type]
+    sent0 = _sent_samples(beside_sent)
     threads0 = _thread_cpu()
     server_id = emu._thread.native_id if emu._thread else -1
     proc = psutil.Process()
     cpu0, wall0 = sum(proc.cpu_times()[:2]), time.monotonic()
-    live = asyncio.run(_record([spec], options, feedback=True, settings=settings))
+    live = asyncio.run(_record(specs, options, feedback=True, settings=settings))
     wall = time.monotonic() - wall0
     server = _thread_cpu().get(server_id, 0.0) - threads0.get(server_id, 0.0)
     cpu = (sum(proc.cpu_times()[:2]) - cpu0 - server) / wall
@@ -622,13 +649,22 @@ def bench_phyphox(
     legs = [s.detector._legs for s in live.sensors.values()]
     checks = "" if with_gyro else f"; no gyroscope: {sum(c.checks for c in legs if c is not None)} leg checks (LIVE-46)"
     rate = session.meta.sample_rate_hz
-    print(f"   emulated phyphox phone ({rate:.0f} Hz, poll every {1000 * poll_s:g} ms), with feedback:"
+    what = (
+        "emulated phyphox phone"
+        if beside is None
+        else f"emulated phyphox phone and a {beside.profile} (BLE), one clock"
+    )
+    print(f"   {what} ({rate:.0f} Hz, poll every {1000 * poll_s:g} ms), with feedback:"
           f" {100 * cpu:.1f} % of one core (emulator thread excluded){checks}")  # fmt: skip
     rows = len(pd.read_csv(tmp / name, comment="#"))
     side = (tmp / name).with_name(name.replace(".csv", ".unpaired.csv"))
     rows += len(pd.read_csv(side)) if side.exists() else 0
-    print(f"   samples served {len(emu.served)}, rows in the files {rows}: {len(emu.served) - rows} lost")
-    for line in _latency_rows(live, [spec]):
+    print(f"   phone: samples served {len(emu.served)}, rows in the files {rows}: {len(emu.served) - rows} lost")
+    if beside is not None:
+        sent = _sent_samples(beside_sent) - sent0
+        got = len(read_session(beside.out).t_s)
+        print(f"   {beside.profile}: samples sent {sent}, rows in its file {got}: {sent - got} lost")
+    for line in _latency_rows(live, specs):
         print(line)
 
 
@@ -654,6 +690,14 @@ def bench_stream(path: Path, placement: str, seconds: float, poll_s: float = Rec
         bench_phyphox(session, seconds, Path(tmp), with_gyro=gyro, settings=BASELINE, poll_s=poll_s)
     print("   issue 14's goal is on peak packet -> cue (median <= 20 ms, p99 <= 50 ms); decision counts from the packet"
           " that fired the cue: retrogait's processing only (REVIEW-70)")  # fmt: skip
+
+
+def _sent_samples(log: Path | None) -> int:
+    """Samples an emulated BLE device has logged as sent (its ``.sent`` lines: first index, count per packet)."""
+    if log is None or not log.exists() or log.stat().st_size == 0:
+        return 0
+    rows = np.loadtxt(log, dtype=np.int64, ndmin=2)
+    return int(rows[:, 1].sum()) if rows.size else 0
 
 
 def _thread_cpu() -> dict[int, float]:
@@ -860,6 +904,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only the emulated phone's real-time rows (208 Hz, with and without gyroscope) and its fault run",
     )
+    parser.add_argument(
+        "--only-mixed",
+        action="store_true",
+        help="only the emulated phone (208 Hz, every --poll-ms) beside an emulated Movesense in one recording process",
+    )
     args = parser.parse_args(argv)
     fresh: tuple[int, ...] = args.fresh_seeds
     poll_s = args.poll_ms / 1000
@@ -868,8 +917,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.stream is not None:
         bench_stream(args.stream, args.stream_placement, args.seconds, poll_s)
         return
+    if args.only_mixed:
+        bench_realtime(args.seconds, poll_s, ble=False, phone=False)
+        return
     if args.only_phyphox:
-        bench_realtime(args.seconds, poll_s, ble=False)
+        bench_realtime(args.seconds, poll_s, ble=False, mixed=False)
         bench_faults(poll_s, ble=False)
         return
     if args.only_cpu:

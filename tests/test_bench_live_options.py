@@ -70,3 +70,23 @@ def test_a_recording_too_short_to_stream_is_one_error_line(
         BENCH.main(["--stream", str(path)])
     message = str(exit_.value.code)
     assert "\n" not in message and message.count(str(path)) == 1, message
+
+
+def test_each_latency_row_is_its_own_sensor_s_whichever_streamed_first(tmp_path: Path) -> None:
+    """REVIEW-78: the runner keeps its sensors in the order their first samples came (a Movesense before the phone
+    beside it, PHONE-19's mixed run); each row is the sensor of its spec, not of that order."""
+    from types import SimpleNamespace
+
+    from retrogait.ble.collector import SensorSpec
+
+    phone = SensorSpec("phyphox", "shank", tmp_path / "phone.csv", url="http://127.0.0.1:1")
+    movesense = SensorSpec("movesense", "shank", tmp_path / "movesense.csv", address="C0:FF:EE:00:0B:01")
+    window = SimpleNamespace(max_time_s=0.0)
+    cued = SimpleNamespace(cue=object(), window=window, step=object(), latency_s=0.001, peak_latency_s=0.02,
+                           cue_time_s=0.03)  # fmt: skip
+    streamed_first = SimpleNamespace(label=movesense.label, judged=[cued], analysis_cpu_s=[0.008])
+    then = SimpleNamespace(label=phone.label, judged=[], analysis_cpu_s=[0.008])
+    live = SimpleNamespace(sensors={1: streamed_first, 2: then})
+    rows = BENCH._latency_rows(live, [phone, movesense])
+    assert rows[0].split() == ["phyphox", "no", "cues"]
+    assert rows[1].split()[:5] == ["movesense", "1", "contacts", "1", "cues"]

@@ -7,6 +7,7 @@ import asyncio
 import io
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -99,27 +100,25 @@ def test_a_stream_with_a_gyroscope_is_not_checked() -> None:
     assert det.note is None and det._legs is not None and not det._legs.active
 
 
-def test_the_runner_gives_no_cue_once_the_stream_is_read_as_both_legs(tmp_path: Path) -> None:
-    """The cues are the impact's, which a sensor that sees both legs does not give (PHONE-18): the trigger is not fed
-    from the verdict on; the contacts committed before it keep their log lines; the read-out says it."""
+def _run_trunk_as_shank(tmp_path: Path, outputs: list[Any], origin_s: float = 0.0) -> tuple[Any, Any]:
+    """The feedback runner fed a simulated trunk declared shank, without gyroscope, in batches of 40 samples on a
+    recording clock whose zero is ``origin_s`` (host s); every landing of a leg above the target: (runner, recorder)."""
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
     from retrogait.ble.profiles.base import StreamInfo
     from retrogait.ble.timing import Timed
-    from retrogait.live.outputs import BellOutput
     from retrogait.live.runner import LiveFeedback
     from retrogait.live.settings import FeedbackSettings
 
     session = _trunk_as_shank(1.4).session
     spec = SensorSpec("phyphox", "shank", tmp_path / "phone.csv", side="left")
-    rec = SensorRecorder(spec, RecordOptions(), origin_s=0.0, start_time_utc="2026-01-01T00:00:00Z")
+    rec = SensorRecorder(spec, RecordOptions(), origin_s=origin_s, start_time_utc="2026-01-01T00:00:00Z")
     rec.info = StreamInfo(200.0, 16.0, None, has_gyro=False, has_clock=True)
-    bell = io.StringIO()
-    live = LiveFeedback([BellOutput(bell)], FeedbackSettings(target_g=0.05))  # every landing of a leg above it
+    live = LiveFeedback(outputs, FeedbackSettings(target_g=0.05))  # every landing of a leg above it
     live.attach(rec)
 
     async def feed() -> None:
         for i in range(0, session.n_samples, 40):
-            t = session.t_s[i : i + 40]
+            t = session.t_s[i : i + 40] + origin_s
             batch = Timed(t, session.acc[i : i + 40], None, float(t[-1]), np.full(t.size, t[-1]))
             for listener in rec.listeners:
                 listener(rec, batch)
@@ -128,6 +127,15 @@ def test_the_runner_gives_no_cue_once_the_stream_is_read_as_both_legs(tmp_path: 
         await live.finish()
 
     asyncio.run(feed())
+    return live, rec
+
+
+def test_the_runner_gives_no_cue_once_the_stream_is_read_as_both_legs(tmp_path: Path) -> None:
+    """The cues are the impact's, which a sensor that sees both legs does not give (PHONE-18): the trigger is not fed
+    from the verdict on; the contacts committed before it keep their log lines; the read-out says it."""
+    from retrogait.live.outputs import BellOutput
+
+    live, rec = _run_trunk_as_shank(tmp_path, [BellOutput(io.StringIO())])
     (sensor,) = live.sensors.values()
     decided = sensor.detector.both_legs_from_s
     assert np.isfinite(decided)
@@ -146,6 +154,67 @@ def test_the_runner_gives_no_cue_once_the_stream_is_read_as_both_legs(tmp_path: 
     assert log["note"][at].startswith("read as other from here on: declared shank without a gyroscope")
     assert f"up to {decided:.2f} s after {before} contacts reported as one leg's" in log["note"][at]
     assert set(log["placement"][:at]) == {"shank"} and set(log["placement"][at:]) == {"other"}
+
+
+def test_osc_says_what_the_contacts_are_analysed_as_and_today_s_step_receiver_still_reads(tmp_path: Path) -> None:
+    """LIVE-54: a real python-osc server gets ``/retrogait/placement`` before the sensor's first ``/retrogait/step``
+    (the declared placement) and at the LIVE-50 verdict (``other``, the log's note, from the log's time, after the
+    contacts reported as one leg's), between the steps it separates; ``/retrogait/step`` is today's message, which a
+    handler of exactly today's seven arguments reads every time; every time on the recording clock (the log's)."""
+    import threading
+
+    from pythonosc.dispatcher import Dispatcher
+    from pythonosc.osc_server import BlockingOSCUDPServer
+
+    from retrogait.live.outputs import OSC_CUE_ADDRESS, OSC_PLACEMENT_ADDRESS, OSC_STEP_ADDRESS, OscOutput
+
+    got: list[tuple[str, tuple[Any, ...]]] = []
+    cues: list[tuple[Any, ...]] = []  # /retrogait/cue's, apart: ``got``'s order is the steps' and placements'
+
+    def todays_step(address: str, sensor: str, impact: float, direction: str, cadence: float, ic: float,
+                    cued: int, pitch: float) -> None:  # fmt: skip
+        got.append((address, (sensor, impact, direction, cadence, ic, cued, pitch)))
+
+    def placement(address: str, *args: Any) -> None:
+        got.append((address, args))
+
+    dispatcher = Dispatcher()
+    dispatcher.map(OSC_STEP_ADDRESS, todays_step)
+    dispatcher.map(OSC_PLACEMENT_ADDRESS, placement)
+    dispatcher.map(OSC_CUE_ADDRESS, lambda address, *args: cues.append(args))
+    server = BlockingOSCUDPServer(("127.0.0.1", 0), dispatcher)  # one thread: handled in the order received
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    serving.start()
+    origin = 1000.0
+    try:
+        live, _ = _run_trunk_as_shank(tmp_path, [OscOutput(f"127.0.0.1:{server.server_address[1]}")], origin)
+        log = np.genfromtxt(tmp_path / "phone.feedback.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
+        contacts = log[np.isfinite(log["ic_time_s"])]
+        cued = log[log["cued"] == 1]
+        for _ in range(500):  # until every message sent is handled (UDP on the loopback), at most 5 s
+            if len(got) >= len(contacts) + 2 and len(cues) >= len(cued):
+                break
+            threading.Event().wait(0.01)
+    finally:
+        server.shutdown()
+        server.server_close()
+    steps = [args for address, args in got if address == OSC_STEP_ADDRESS]
+    assert len(steps) == len(contacts) and len(got) == len(contacts) + 2  # every step read by today's handler
+    np.testing.assert_allclose([s[4] for s in steps], contacts["ic_time_s"], atol=1e-3)  # the log's clock
+    places = [(i, args) for i, (address, args) in enumerate(got) if address == OSC_PLACEMENT_ADDRESS]
+    assert [i for i, _ in places] == [0, places[1][0]]
+    (_, first), (at, verdict) = places
+    assert first[1:3] == ("shank", "shank") and first[4:] == (0, "")  # declared, before any contact
+    assert first[3] == pytest.approx(contacts["ic_time_s"][0], abs=1e-3)
+    (line,) = np.flatnonzero(log["note"] != "")
+    before = int(np.isfinite(log["ic_time_s"][:line]).sum())
+    assert verdict[1:3] == ("other", "shank") and verdict[4] == before == at - 1  # between the steps it separates
+    assert verdict[5] == log["note"][line] and verdict[0] == first[0] == steps[0][0]
+    (sensor,) = live.sensors.values()
+    assert verdict[3] == pytest.approx(sensor.detector.both_legs_from_s - origin, abs=1e-3)
+    # /retrogait/cue's landing_t_s on the same clock (LIVE-55; REVIEW-80): each cue's landing as the log's line
+    assert len(cued) > 0 and len(cues) == len(cued)
+    np.testing.assert_allclose(sorted(c[3] for c in cues), np.sort(cued["landing_t_s"]), atol=1e-3)
 
 
 @pytest.mark.shared_data

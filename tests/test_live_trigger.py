@@ -168,6 +168,9 @@ def test_every_cue_of_a_real_phone_counts_its_latency_from_the_packet_it_fired_w
         def step(self, sensor: str, judged: Judged) -> None:
             pass
 
+        def placement(self, sensor: str, placement: str, declared: str, from_s: float, after: int, note: str) -> None:
+            pass
+
         def close(self) -> None:
             pass
 

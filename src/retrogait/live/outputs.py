@@ -28,6 +28,10 @@ OSC_CUE_ADDRESS = "/retrogait/cue"
 #: OSC address of every committed contact: sensor, impact_peak_g, direction, cadence_spm, ic_time_s,
 #: cued (0/1), pitch_hz (0 when quiet).
 OSC_STEP_ADDRESS = "/retrogait/step"
+#: OSC address of what a sensor's contacts are analysed as (LIVE-54), sent before its first ``/retrogait/step`` and
+#: again where a foot or shank without gyroscope is read as both legs' steps (LIVE-46/50): sensor, placement,
+#: declared placement, from_t_s (recording clock), contacts_before, note (empty, or the log's LIVE-50 note).
+OSC_PLACEMENT_ADDRESS = "/retrogait/placement"
 FEEDBACK_HEADER = (
     "t_s,sensor,ic_time_s,peak_time_s,impact_peak_g,direction,direction_confidence,cadence_spm,"
     "landing_t_s,cue_t_s,cue_impact_g,target_g,excess_pct,pitch_hz,cued,latency_ms,peak_latency_ms,placement,note\n"
@@ -74,6 +78,9 @@ class CueOutput(Protocol):
 
     def step(self, sensor: str, judged: Judged) -> None: ...
 
+    def placement(self, sensor: str, placement: str, declared: str, from_s: float, after: int, note: str) -> None:
+        """What ``sensor``'s contacts are analysed as from ``from_s`` (host clock s) on, after ``after`` contacts."""
+
     def close(self) -> None: ...
 
 
@@ -112,6 +119,9 @@ class AudioOutput:
     def step(self, sensor: str, judged: Judged) -> None:
         pass
 
+    def placement(self, sensor: str, placement: str, declared: str, from_s: float, after: int, note: str) -> None:
+        pass
+
     def close(self) -> None:
         self._sd.stop()
 
@@ -131,13 +141,17 @@ class BellOutput:
     def step(self, sensor: str, judged: Judged) -> None:
         pass
 
+    def placement(self, sensor: str, placement: str, declared: str, from_s: float, after: int, note: str) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
 
 class OscOutput:
-    """Each cue as ``/retrogait/cue`` when it fires and each contact as ``/retrogait/step`` when it is
-    final, over UDP (python-osc). ``origin_s``: the recording clock's zero (``time.monotonic``)."""
+    """Each cue as ``/retrogait/cue`` when it fires, each contact as ``/retrogait/step`` when it is final, and what
+    a sensor's contacts are analysed as as ``/retrogait/placement`` (LIVE-54), over UDP (python-osc). ``origin_s``:
+    the recording clock's zero (``time.monotonic``; the runner sets the recording's)."""
 
     name = "osc"
 
@@ -180,6 +194,11 @@ class OscOutput:
             float(cue.pitch_hz) if cue is not None else 0.0,
         ]
         self._send(OSC_STEP_ADDRESS, values)
+
+    def placement(self, sensor: str, placement: str, declared: str, from_s: float, after: int, note: str) -> None:
+        self._send(
+            OSC_PLACEMENT_ADDRESS, [sensor, placement, declared, float(from_s - self.origin_s), int(after), note]
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -249,11 +268,12 @@ class FeedbackLog:
         self._line(f"{written_s - o:.4f},{csv_field(sensor)},{contact},{landing},{sound},{csv_field(placement)},")
         self.cues += int(cue is not None)
 
-    def write_both_legs(self, sensor: str, rhythm: LegRhythm, decided_s: float, after: int, written_s: float) -> None:
+    def write_both_legs(self, sensor: str, rhythm: LegRhythm, decided_s: float, after: int, written_s: float) -> str:
         """The line where the stream was read as both legs' steps (LIVE-46; ``decided_s`` host clock s, ``after``
-        contacts committed): every line after it is ``placement`` ``other`` (LIVE-50)."""
+        contacts committed): every line after it is ``placement`` ``other`` (LIVE-50). Returns its note."""
         note = both_legs_line(rhythm, self.placement, decided_s - self.origin_s, after)
         self._line(f"{written_s - self.origin_s:.4f},{csv_field(sensor)},,,,,,,,,,,,,0,,,other,{csv_field(note)}")
+        return note
 
     def _line(self, text: str) -> None:
         self._fh.write(text + "\n")

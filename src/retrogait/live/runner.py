@@ -26,7 +26,7 @@ from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
 from retrogait.ble.timing import Timed
 from retrogait.live.feedback import Cue, ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep, OnlineStepDetector, Window, WindowResult
-from retrogait.live.outputs import CueOutput, FeedbackLog, Judged, feedback_path
+from retrogait.live.outputs import CueOutput, FeedbackLog, Judged, OscOutput, feedback_path
 from retrogait.live.recording import record
 from retrogait.live.settings import FeedbackSettings, OnlineSettings, TriggerSettings
 from retrogait.live.trigger import ImpactTrigger, ImpactWindow
@@ -47,6 +47,8 @@ class SensorLive:
     #: the cues of windows not yet matched to a contact: window id -> (cue, time handed to the outputs)
     cues: dict[int, tuple[Cue, float]] = field(default_factory=dict)
     judged: list[Judged] = field(default_factory=list)
+    #: whether the outputs were told what this sensor's contacts are analysed as (LIVE-54)
+    placed: bool = False
     #: CPU time of each window analysis (s), to tell computing from waiting for a core
     analysis_cpu_s: list[float] = field(default_factory=list)
 
@@ -112,6 +114,9 @@ class LiveFeedback:
             )
             trigger = ImpactTrigger(spec.placement, rec.info.rate_hz, detector.analysis.impact, self.trigger_settings)
             log = FeedbackLog(feedback_path(spec.out), rec.origin_s, spec.placement)
+            for out in self.outputs:  # OSC times on the recording clock, as the log (one origin; LIVE-55)
+                if isinstance(out, OscOutput):
+                    out.origin_s = rec.origin_s
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"retrogait-live-{len(self.sensors)}")
             feedback = ImpactFeedback(self.feedback_settings)
             live = SensorLive(spec.label, detector, trigger, feedback, log, pool)
@@ -183,8 +188,11 @@ class LiveFeedback:
         """The stream was just read as both legs' steps (LIVE-46): a line in the log says when and why (LIVE-50)."""
         rhythm = live.detector.both_legs_rhythm
         assert rhythm is not None
-        decided = live.detector.both_legs_from_s
-        live.log.write_both_legs(live.label, rhythm, decided, live.detector.committed, time.monotonic())
+        decided, after, declared = live.detector.both_legs_from_s, live.detector.committed, live.log.placement
+        note = live.log.write_both_legs(live.label, rhythm, decided, after, time.monotonic())
+        live.placed = True
+        for out in self.outputs:  # the same verdict to OSC (LIVE-54)
+            out.placement(live.label, "other", declared, decided, after, note)
 
     def _judge(self, live: SensorLive, step: LiveStep | None, window: ImpactWindow | None) -> None:
         sounded = live.cues.pop(id(window), None) if window is not None else None
@@ -194,6 +202,12 @@ class LiveFeedback:
         cue_time = sounded[1] if sounded is not None else float("nan")
         judged = Judged(step, cue, window, cue_time)
         live.judged.append(judged)
+        if step is not None and not live.placed:  # before its first contact: what its contacts are analysed as
+            live.placed = True
+            for out in self.outputs:
+                out.placement(
+                    live.label, step.placement or live.log.placement, live.log.placement, step.ic_time_s, 0, ""
+                )
         for out in self.outputs:
             out.step(live.label, judged)
         live.log.write(live.label, judged, time.monotonic())
