@@ -87,6 +87,30 @@ def test_the_effort_s_change_is_taken_without_the_differences() -> None:
         assert np.array_equal(difference_norm_rows(np.asfortranarray(v)), norm_rows(np.diff(v, axis=0)))
 
 
+def test_the_effort_s_total_holds_one_low_passed_axis_at_a_time() -> None:
+    """PERF-65: before, the (n, 3) low-passed signal beside one axis' forward and backward passes and its copy
+    (49.8 bytes a sample); now one low-passed axis and the (n - 1,) norms (41.8), and the same bits as filtering
+    the whole (n, 3) array and taking the norms of its differences."""
+    from retrogait.analysis.effort import accumulated_change_g
+    from retrogait.analysis.vectors import difference_norm_rows
+    from retrogait.dsp import butter_sos, sosfiltfilt
+    from retrogait.rate import measured_rate_hz
+
+    rng = np.random.default_rng(3)
+    acc = rng.normal(0.0, 2.0, (N, 3))
+    t = np.arange(N) / FS_HZ
+    assert _peak_per_sample(lambda: accumulated_change_g(t, acc, cutoff_hz=10.0)) < 45
+    for n, fs_hz in ((2, 26.0), (3, 26.0), (60, 26.0), (8193, 200.0), (8194, 26.0), (40_001, 200.0)):
+        v = acc[:n] + np.cumsum(rng.normal(0.0, 0.3, (n, 3)), axis=0)
+        time_s = np.arange(n) / fs_hz
+        rate_hz = measured_rate_hz(time_s)
+        sos = butter_sos(4, min(20.0, 0.45 * rate_hz), rate_hz, "low")
+        change_g = difference_norm_rows(sosfiltfilt(sos, v, padlen=min(3 * (2 * sos.shape[0] + 1), n - 1)))
+        expected = np.concatenate([[0.0], np.cumsum(change_g / STANDARD_GRAVITY_MS2)])
+        for layout in (v, np.asfortranarray(v)):
+            assert accumulated_change_g(time_s, layout, cutoff_hz=20.0).tobytes() == expected.tobytes()
+
+
 @pytest.mark.parametrize("case", ["in order", "one sample a block", "overlapping"])
 def test_stride_vectors_are_the_same_bits_whatever_the_parts(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
     """A chunk integrated one stride at a time (its rows still padded to the chunk's width) gives the numbers of
