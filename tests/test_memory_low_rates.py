@@ -4,6 +4,7 @@ Bytes are counted by tracemalloc (deterministic), never timed; each bound lies b
 
 from __future__ import annotations
 
+import math
 import tracemalloc
 from collections.abc import Callable
 
@@ -130,6 +131,40 @@ def test_the_trunk_s_mirror_check_sums_its_lagged_products_a_block_at_a_time() -
             here = np.flatnonzero((times * lag > 0) & (np.arange(n) + times * lag < n))
             expected = np.sum(v[here] * v[here + times * lag[here]], axis=0)
             assert lagged_product_sums(v, lag, times).tobytes() == expected.tobytes()
+
+
+def test_the_steps_directions_recursions_hold_doubles_not_python_floats() -> None:
+    """PERF-67: before, each step's evidence, links and both messages as Python lists of floats (438 bytes a
+    step, beside the contacts on a slow recording's many steps); now arrays of doubles (165), the messages the
+    same bits as the lists' (evidence underflowing at every state included, EDGE-70)."""
+    from retrogait.analysis import travel
+
+    rng = np.random.default_rng(4)
+    steps = 10_500
+    evidence = rng.normal(0.0, 3.0, (steps, 3))
+    evidence[::97] = -800.0
+    switch = rng.uniform(0.0, 0.3, steps)
+    tracemalloc.start()
+    try:
+        forward, backward = travel._recursions(evidence, switch)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / steps < 250
+    e0, e1, e2 = (evidence[:, j].tolist() for j in range(3))
+    links = np.clip(switch[: steps - 1], travel.MIN_SWITCH, travel.FORGET)
+    half, stays = (0.5 * links).tolist(), (1.0 - 1.5 * links).tolist()
+    a = [e0[0] - max(e0[0], e1[0], e2[0]), e1[0] - max(e0[0], e1[0], e2[0]), e2[0] - max(e0[0], e1[0], e2[0])]
+    rows = [a]
+    for h, stay, *y in zip(half, stays, e0[1:], e1[1:], e2[1:], strict=True):
+        x = [math.exp(v) for v in a]
+        share = h * (x[0] + x[1] + x[2])
+        a = [math.log(stay * x[j] + share) + y[j] for j in range(3)]
+        a = [v - max(a) for v in a]
+        rows.append(a)
+    assert np.array_equal(forward, np.array(rows))
+    assert backward.shape == (steps, 3) and np.array_equal(backward[-1], [0.0, 0.0, 0.0])
+    assert np.all(backward.max(axis=1) == 0.0)
 
 
 @pytest.mark.parametrize("case", ["in order", "one sample a block", "overlapping"])
