@@ -249,3 +249,21 @@ def test_a_whole_run_s_autocorrelation_keeps_only_its_lags() -> None:
     assert np.array_equal(got, _pearson_by_lag_before(x, 130))
     frames = rng.normal(size=(7, 300))
     assert np.array_equal(pearson_by_lag(frames, 40), _pearson_by_lag_before(frames, 40))
+
+
+def test_lagged_product_sums_are_np_sum_s_bits_for_one_column_too() -> None:
+    """REVIEW-94: one column of products is summed pairwise by ``np.sum`` (its rows are contiguous), not one row
+    after another, so blocks carried into each other differ from it in the last bits (2 of the 8 one-column cases
+    here); a column alone, or float32 values (summed in float32 by ``np.sum``), take the whole-array sum, which is
+    the number promised. Two or more float64 columns stay blocked."""
+    from retrogait.analysis.contacts import lagged_product_sums
+
+    rng = np.random.default_rng(11)
+    for n in (100, 8192, 20_000, 100_000):
+        lag = rng.integers(0, 60, n)
+        for v in (rng.normal(0.0, 1.0, (n, 1)), rng.normal(0.0, 1.0, (n, 2)).astype(np.float32)):
+            for times in (1, 2):
+                here = np.flatnonzero((times * lag > 0) & (np.arange(n) + times * lag < n))
+                expected = np.sum(v[here] * v[here + times * lag[here]], axis=0)
+                got = lagged_product_sums(v, lag, times)
+                assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()

@@ -218,8 +218,14 @@ def lagged_product_sums(x: NDArray[np.float64], lag: NDArray[np.int64], times: i
     """(k,) sums over the samples i of ``x`` ((n, k)) with ``times * lag[i]`` > 0 and i + that < n of ``x[i] *
     x[i + times * lag[i]]``: ``np.sum(products, axis=0)``'s numbers bit for bit (a sum down the rows of a C-ordered
     (m, k) array adds them one after another, so a block's sum carried into the next adds them in the same
-    order), LAG_BLOCK_SAMPLES samples at a time instead of the (m, k) products and their gathers (PERF-66)."""
+    order), LAG_BLOCK_SAMPLES samples at a time instead of the (m, k) products and their gathers (PERF-66). One
+    column (k = 1: ``np.sum`` adds contiguous values pairwise) or values other than float64 take that whole-array
+    sum itself (REVIEW-94)."""
     n, k = x.shape
+    if k < 2 or x.dtype != np.float64:
+        here = np.flatnonzero((times * lag > 0) & (np.arange(n) + times * lag < n))
+        whole: NDArray[np.float64] = np.sum(x[here] * x[here + times * lag[here]], axis=0)
+        return whole
     total: NDArray[np.float64] | None = None
     rows = np.empty((min(n, LAG_BLOCK_SAMPLES) + 1, k))
     for start in range(0, n, LAG_BLOCK_SAMPLES):
