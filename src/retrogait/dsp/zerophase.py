@@ -49,7 +49,8 @@ def sosfiltfilt(
 ) -> FloatArray:
     """Zero-phase filter ``x`` ((n,) or (n, k), along axis 0) with sections ``sos`` ((sections, 6), rows
     ``b0, b1, b2, 1, a1, a2``); scipy's ``sosfiltfilt(sos, x, axis=0, padlen=padlen)``, into ``out`` (float64,
-    ``x``'s shape, not overlapping ``x``) when given, else a new array. Raises ValueError unless ``n > padlen``."""
+    ``x``'s shape, ``x`` itself or not overlapping a 2-D ``x``: REVIEW-95) when given, else a new array. Raises
+    ValueError unless ``n > padlen``."""
     sos = np.asarray(sos, dtype=np.float64)
     if sos.ndim != 2 or sos.shape[1] != 6 or not np.all(sos[:, 3] == 1):
         raise ValueError("sos must be (sections, 6) with a0 = 1")
@@ -63,6 +64,12 @@ def sosfiltfilt(
         out.shape != values.shape or out.dtype != np.float64 or (out.ndim > 1 and not out.flags.c_contiguous)
     ):
         raise ValueError(f"out must be float64 of shape {values.shape} (C-ordered unless one-dimensional)")
+    if out is not None and values.ndim > 1 and out is not values and np.may_share_memory(out, values):
+        # a table is read a column at a time: an out over its memory in another layout would overwrite columns
+        # not yet read (a 1-D x is read whole before out is written, and out that is x reads each column first)
+        same = out.strides == values.strides and out.ctypes.data == values.ctypes.data
+        if not same:
+            raise ValueError("out must be x itself or not overlap it")
     if values.ndim == 1:
         return _filtfilt_1d(plan, values, edge, out=out)
     out = np.empty(values.shape) if out is None else out
