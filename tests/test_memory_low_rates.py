@@ -267,3 +267,17 @@ def test_lagged_product_sums_are_np_sum_s_bits_for_one_column_too() -> None:
                 expected = np.sum(v[here] * v[here + times * lag[here]], axis=0)
                 got = lagged_product_sums(v, lag, times)
                 assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("columns", [0, 1, 2, 4])
+def test_the_effort_s_total_refuses_an_acceleration_that_is_not_three_axes(columns: int) -> None:
+    """REVIEW-96: taken one axis at a time (PERF-65), the total no longer failed on a table without three axes: it
+    summed the squares of 1, 2 or 4 axes, and of none left its changes unwritten (whatever was in memory). Each is one
+    ValueError line, as it was on base (a broadcast error there)."""
+    from retrogait.analysis.effort import accumulated_change_g
+
+    t = np.arange(500) / FS_HZ
+    with pytest.raises(ValueError, match=r"acc_ms2 must be \(n, 3\)"):
+        accumulated_change_g(t, np.ones((500, columns)), cutoff_hz=10.0)
+    with pytest.raises(ValueError, match=r"acc_ms2 must be \(n, 3\)"):
+        accumulated_change_g(t, np.ones((499, 3)), cutoff_hz=10.0)

@@ -38,11 +38,13 @@ def accumulated_change_g(
     """Running total (g) of ``||a[i+1] - a[i]||`` of the low-passed acceleration, shape (n,), starting at 0.
 
     ``acc_ms2`` is (n, 3) in m/s^2 in any fixed frame; ``t_s`` (n,) in s. The sample rate is taken
-    from the median time step; the cut-off is capped at 45 % of it.
+    from the median time step; the cut-off is capped at 45 % of it. Another shape of ``acc_ms2`` is one ValueError.
     """
     n = t_s.shape[0]
     if n < 2:
         return np.zeros(n)
+    if acc_ms2.shape != (n, 3):  # taken an axis at a time, other shapes would not fail by themselves (REVIEW-96)
+        raise ValueError(f"acc_ms2 must be (n, 3) with n = {n} samples of t_s, not {acc_ms2.shape}")
     fs_hz = measured_rate_hz(t_s)
     sos = butter_sos(4, min(cutoff_hz, 0.45 * fs_hz), fs_hz, "low")
     padlen = min(3 * (2 * sos.shape[0] + 1), n - 1)
