@@ -163,6 +163,21 @@ def test_the_steps_directions_recursions_hold_doubles_not_python_floats() -> Non
         a = [v - max(a) for v in a]
         rows.append(a)
     assert np.array_equal(forward, np.array(rows))
+    # REVIEW-97: the backward messages too (before, only their shape, last row and maxima were checked: a backward
+    # pass reading its links forwards passed), with the underflow branch every 97th step exercises (EDGE-70)
+    b = [0.0, 0.0, 0.0]
+    back = [b]
+    for h, stay, *y in zip(half[::-1], stays[::-1], e0[:0:-1], e1[:0:-1], e2[:0:-1], strict=True):
+        x = [math.exp(b[j] + y[j]) for j in range(3)]
+        share = h * (x[0] + x[1] + x[2])
+        if share == 0.0:
+            top = max(b[j] + y[j] for j in range(3))
+            x = [math.exp(b[j] + y[j] - top) for j in range(3)]
+            share = h * (x[0] + x[1] + x[2])
+        b = [math.log(stay * x[j] + share) for j in range(3)]
+        b = [v - max(b) for v in b]
+        back.append(b)
+    assert np.array_equal(backward, np.array(back[::-1]))
     assert backward.shape == (steps, 3) and np.array_equal(backward[-1], [0.0, 0.0, 0.0])
     assert np.all(backward.max(axis=1) == 0.0)
 
