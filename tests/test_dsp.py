@@ -278,3 +278,45 @@ def test_student_t_cdf_is_scipys() -> None:
     mixed = student_t_cdf(np.array([1.0, 1.0, np.nan, 1.0]), np.array([1, 6, 3, 0]))
     np.testing.assert_allclose(mixed[:2], special.stdtr([1, 6], [1.0, 1.0]), rtol=0, atol=1e-14)
     assert np.isnan(mixed[2:]).all()
+
+
+def test_sosfiltfilt_into_out_is_the_same_bits_and_checks_out() -> None:
+    """PERF-64/65: ``out`` (a new array, a column of a table, a whole table) holds the numbers the call returns
+    without it; an ``out`` of another shape, dtype or a strided table is refused, not silently left unwritten."""
+    rng = np.random.default_rng(5)
+    sos = butter_sos(4, 20.0, 200.0, "low")
+    x = np.cumsum(rng.normal(0.0, 1.0, (40_000, 3)), axis=0)
+    whole = sosfiltfilt(sos, x)
+    table = np.full((40_000, 3), np.nan)
+    assert sosfiltfilt(sos, x, out=table) is table
+    assert table.tobytes() == whole.tobytes()
+    columns = np.full((40_000, 3), np.nan)
+    for j in range(3):
+        column = columns[:, j]
+        assert sosfiltfilt(sos, x[:, j], padlen=30, out=column) is column
+        assert column.tobytes() == sosfiltfilt(sos, np.ascontiguousarray(x[:, j]), padlen=30).tobytes()
+    assert np.array_equal(columns[:, 0], sosfiltfilt(sos, x, padlen=30)[:, 0])
+    for bad in (np.empty(40_000), np.empty((40_000, 3), dtype=np.float32), np.empty((3, 40_000)).T):
+        with pytest.raises(ValueError, match="out must be"):
+            sosfiltfilt(sos, x, out=bad)
+
+
+def test_sosfiltfilt_refuses_an_out_that_overlaps_a_table_unless_it_is_the_table() -> None:
+    """REVIEW-95: a table is filtered a column at a time into ``out``; an ``out`` that shares the table's memory in
+    another layout (the same buffer read as Fortran-ordered ``x`` and C-ordered ``out``, or shifted by one value)
+    overwrote columns not yet read and gave wrong numbers silently. It is refused; ``out`` that is ``x`` itself
+    (each column read before it is written) and a 1-D ``x`` overlapping ``out`` in any way (read whole first) stay."""
+    rng = np.random.default_rng(6)
+    sos = butter_sos(4, 20.0, 200.0, "low")
+    n = 5000
+    x = np.cumsum(rng.normal(0.0, 1.0, (n, 3)), axis=0)
+    expected = sosfiltfilt(sos, x)
+    same = x.copy()
+    assert sosfiltfilt(sos, same, out=same).tobytes() == expected.tobytes()
+    line = np.concatenate([[0.0], x[:, 1]])
+    assert sosfiltfilt(sos, line[1:], out=line[:-1]).tobytes() == expected[:, 1].tobytes()
+    by_axis = np.ascontiguousarray(x.T)
+    flat = np.concatenate([[0.0], x.ravel()])
+    for table, out in ((by_axis.T, by_axis.reshape(n, 3)), (flat[1:].reshape(n, 3), flat[:-1].reshape(n, 3))):
+        with pytest.raises(ValueError, match="out must be"):
+            sosfiltfilt(sos, table, out=out)

@@ -4,6 +4,7 @@ Bytes are counted by tracemalloc (deterministic), never timed; each bound lies b
 
 from __future__ import annotations
 
+import math
 import tracemalloc
 from collections.abc import Callable
 
@@ -85,6 +86,100 @@ def test_the_effort_s_change_is_taken_without_the_differences() -> None:
         v = acc[:n]
         assert np.array_equal(difference_norm_rows(v), norm_rows(np.diff(v, axis=0)))
         assert np.array_equal(difference_norm_rows(np.asfortranarray(v)), norm_rows(np.diff(v, axis=0)))
+
+
+def test_the_effort_s_total_holds_one_low_passed_axis_at_a_time() -> None:
+    """PERF-65: before, the (n, 3) low-passed signal beside one axis' forward and backward passes and its copy
+    (49.8 bytes a sample); now one low-passed axis and the (n - 1,) norms (41.8), and the same bits as filtering
+    the whole (n, 3) array and taking the norms of its differences."""
+    from retrogait.analysis.effort import accumulated_change_g
+    from retrogait.analysis.vectors import difference_norm_rows
+    from retrogait.dsp import butter_sos, sosfiltfilt
+    from retrogait.rate import measured_rate_hz
+
+    rng = np.random.default_rng(3)
+    acc = rng.normal(0.0, 2.0, (N, 3))
+    t = np.arange(N) / FS_HZ
+    assert _peak_per_sample(lambda: accumulated_change_g(t, acc, cutoff_hz=10.0)) < 45
+    for n, fs_hz in ((2, 26.0), (3, 26.0), (60, 26.0), (8193, 200.0), (8194, 26.0), (40_001, 200.0)):
+        v = acc[:n] + np.cumsum(rng.normal(0.0, 0.3, (n, 3)), axis=0)
+        time_s = np.arange(n) / fs_hz
+        rate_hz = measured_rate_hz(time_s)
+        sos = butter_sos(4, min(20.0, 0.45 * rate_hz), rate_hz, "low")
+        change_g = difference_norm_rows(sosfiltfilt(sos, v, padlen=min(3 * (2 * sos.shape[0] + 1), n - 1)))
+        expected = np.concatenate([[0.0], np.cumsum(change_g / STANDARD_GRAVITY_MS2)])
+        for layout in (v, np.asfortranarray(v)):
+            assert accumulated_change_g(time_s, layout, cutoff_hz=20.0).tobytes() == expected.tobytes()
+
+
+def test_the_trunk_s_mirror_check_sums_its_lagged_products_a_block_at_a_time() -> None:
+    """PERF-66: before, the (m, 2) products, both gathers and the index arrays of the whole recording at once
+    (48.1 bytes a sample); now a block's (9.7), and the sums the same bits as ``np.sum(products, axis=0)``
+    (blocks of 8192 samples: n around and across a block, a lag of zero or reaching past the end, -0.0)."""
+    from retrogait.analysis.contacts import lagged_product_sums
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(0.0, 1.0, (N, 2))
+    period = np.round(rng.uniform(0.3, 0.45, N) * FS_HZ).astype(np.int64)
+    assert _peak_per_sample(lambda: lagged_product_sums(x, period, 1)) < 20
+    for n in (0, 1, 5, 8191, 8192, 8193, 20_001, N):
+        v = x[:n].copy()
+        v[: min(n, 3)] = -0.0
+        lag = period[:n].copy()
+        lag[: n // 10] = 0
+        for times in (1, 2):
+            here = np.flatnonzero((times * lag > 0) & (np.arange(n) + times * lag < n))
+            expected = np.sum(v[here] * v[here + times * lag[here]], axis=0)
+            assert lagged_product_sums(v, lag, times).tobytes() == expected.tobytes()
+
+
+def test_the_steps_directions_recursions_hold_doubles_not_python_floats() -> None:
+    """PERF-67: before, each step's evidence, links and both messages as Python lists of floats (438 bytes a
+    step, beside the contacts on a slow recording's many steps); now arrays of doubles (165), the messages the
+    same bits as the lists' (evidence underflowing at every state included, EDGE-70)."""
+    from retrogait.analysis import travel
+
+    rng = np.random.default_rng(4)
+    steps = 10_500
+    evidence = rng.normal(0.0, 3.0, (steps, 3))
+    evidence[::97] = -800.0
+    switch = rng.uniform(0.0, 0.3, steps)
+    tracemalloc.start()
+    try:
+        forward, backward = travel._recursions(evidence, switch)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / steps < 250
+    e0, e1, e2 = (evidence[:, j].tolist() for j in range(3))
+    links = np.clip(switch[: steps - 1], travel.MIN_SWITCH, travel.FORGET)
+    half, stays = (0.5 * links).tolist(), (1.0 - 1.5 * links).tolist()
+    a = [e0[0] - max(e0[0], e1[0], e2[0]), e1[0] - max(e0[0], e1[0], e2[0]), e2[0] - max(e0[0], e1[0], e2[0])]
+    rows = [a]
+    for h, stay, *y in zip(half, stays, e0[1:], e1[1:], e2[1:], strict=True):
+        x = [math.exp(v) for v in a]
+        share = h * (x[0] + x[1] + x[2])
+        a = [math.log(stay * x[j] + share) + y[j] for j in range(3)]
+        a = [v - max(a) for v in a]
+        rows.append(a)
+    assert np.array_equal(forward, np.array(rows))
+    # REVIEW-97: the backward messages too (before, only their shape, last row and maxima were checked: a backward
+    # pass reading its links forwards passed), with the underflow branch every 97th step exercises (EDGE-70)
+    b = [0.0, 0.0, 0.0]
+    back = [b]
+    for h, stay, *y in zip(half[::-1], stays[::-1], e0[:0:-1], e1[:0:-1], e2[:0:-1], strict=True):
+        x = [math.exp(b[j] + y[j]) for j in range(3)]
+        share = h * (x[0] + x[1] + x[2])
+        if share == 0.0:
+            top = max(b[j] + y[j] for j in range(3))
+            x = [math.exp(b[j] + y[j] - top) for j in range(3)]
+            share = h * (x[0] + x[1] + x[2])
+        b = [math.log(stay * x[j] + share) for j in range(3)]
+        b = [v - max(b) for v in b]
+        back.append(b)
+    assert np.array_equal(backward, np.array(back[::-1]))
+    assert backward.shape == (steps, 3) and np.array_equal(backward[-1], [0.0, 0.0, 0.0])
+    assert np.all(backward.max(axis=1) == 0.0)
 
 
 @pytest.mark.parametrize("case", ["in order", "one sample a block", "overlapping"])
@@ -169,3 +264,35 @@ def test_a_whole_run_s_autocorrelation_keeps_only_its_lags() -> None:
     assert np.array_equal(got, _pearson_by_lag_before(x, 130))
     frames = rng.normal(size=(7, 300))
     assert np.array_equal(pearson_by_lag(frames, 40), _pearson_by_lag_before(frames, 40))
+
+
+def test_lagged_product_sums_are_np_sum_s_bits_for_one_column_too() -> None:
+    """REVIEW-94: one column of products is summed pairwise by ``np.sum`` (its rows are contiguous), not one row
+    after another, so blocks carried into each other differ from it in the last bits (2 of the 8 one-column cases
+    here); a column alone, or float32 values (summed in float32 by ``np.sum``), take the whole-array sum, which is
+    the number promised. Two or more float64 columns stay blocked."""
+    from retrogait.analysis.contacts import lagged_product_sums
+
+    rng = np.random.default_rng(11)
+    for n in (100, 8192, 20_000, 100_000):
+        lag = rng.integers(0, 60, n)
+        for v in (rng.normal(0.0, 1.0, (n, 1)), rng.normal(0.0, 1.0, (n, 2)).astype(np.float32)):
+            for times in (1, 2):
+                here = np.flatnonzero((times * lag > 0) & (np.arange(n) + times * lag < n))
+                expected = np.sum(v[here] * v[here + times * lag[here]], axis=0)
+                got = lagged_product_sums(v, lag, times)
+                assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("columns", [0, 1, 2, 4])
+def test_the_effort_s_total_refuses_an_acceleration_that_is_not_three_axes(columns: int) -> None:
+    """REVIEW-96: taken one axis at a time (PERF-65), the total no longer failed on a table without three axes: it
+    summed the squares of 1, 2 or 4 axes, and of none left its changes unwritten (whatever was in memory). Each is one
+    ValueError line, as it was on base (a broadcast error there)."""
+    from retrogait.analysis.effort import accumulated_change_g
+
+    t = np.arange(500) / FS_HZ
+    with pytest.raises(ValueError, match=r"acc_ms2 must be \(n, 3\)"):
+        accumulated_change_g(t, np.ones((500, columns)), cutoff_hz=10.0)
+    with pytest.raises(ValueError, match=r"acc_ms2 must be \(n, 3\)"):
+        accumulated_change_g(t, np.ones((499, 3)), cutoff_hz=10.0)

@@ -44,10 +44,13 @@ def default_padlen(sos: FloatArray) -> int:
     return 3 * ntaps
 
 
-def sosfiltfilt(sos: FloatArray, x: NDArray[np.floating], padlen: int | None = None) -> FloatArray:
+def sosfiltfilt(
+    sos: FloatArray, x: NDArray[np.floating], padlen: int | None = None, *, out: FloatArray | None = None
+) -> FloatArray:
     """Zero-phase filter ``x`` ((n,) or (n, k), along axis 0) with sections ``sos`` ((sections, 6), rows
-    ``b0, b1, b2, 1, a1, a2``); scipy's ``sosfiltfilt(sos, x, axis=0, padlen=padlen)``. Raises ValueError
-    unless ``n > padlen``."""
+    ``b0, b1, b2, 1, a1, a2``); scipy's ``sosfiltfilt(sos, x, axis=0, padlen=padlen)``, into ``out`` (float64,
+    ``x``'s shape, ``x`` itself or not overlapping a 2-D ``x``: REVIEW-95) when given, else a new array. Raises
+    ValueError unless ``n > padlen``."""
     sos = np.asarray(sos, dtype=np.float64)
     if sos.ndim != 2 or sos.shape[1] != 6 or not np.all(sos[:, 3] == 1):
         raise ValueError("sos must be (sections, 6) with a0 = 1")
@@ -57,12 +60,22 @@ def sosfiltfilt(sos: FloatArray, x: NDArray[np.floating], padlen: int | None = N
     if n <= edge:
         raise ValueError(f"The length of the input vector x must be greater than padlen, which is {edge}.")
     plan = _plan(sos.tobytes(), len(sos))
+    if out is not None and (
+        out.shape != values.shape or out.dtype != np.float64 or (out.ndim > 1 and not out.flags.c_contiguous)
+    ):
+        raise ValueError(f"out must be float64 of shape {values.shape} (C-ordered unless one-dimensional)")
+    if out is not None and values.ndim > 1 and out is not values and np.may_share_memory(out, values):
+        # a table is read a column at a time: an out over its memory in another layout would overwrite columns
+        # not yet read (a 1-D x is read whole before out is written, and out that is x reads each column first)
+        same = out.strides == values.strides and out.ctypes.data == values.ctypes.data
+        if not same:
+            raise ValueError("out must be x itself or not overlap it")
     if values.ndim == 1:
-        return _filtfilt_1d(plan, values, edge)
-    out = np.empty(values.shape)
+        return _filtfilt_1d(plan, values, edge, out=out)
+    out = np.empty(values.shape) if out is None else out
     flat = values.reshape(n, -1)
     for j in range(flat.shape[1]):
-        out.reshape(n, -1)[:, j] = _filtfilt_1d(plan, flat[:, j], edge)
+        _filtfilt_1d(plan, flat[:, j], edge, out=out.reshape(n, -1)[:, j])
     return out
 
 
@@ -175,8 +188,11 @@ def _steady_state(sos: FloatArray, sections: list[_Section]) -> FloatArray:
     return zi
 
 
-def _filtfilt_1d(plan: _Plan, x: FloatArray, edge: int) -> FloatArray:
-    """Forward-backward pass of one (n,) signal with its odd extension of ``edge`` samples."""
+def _filtfilt_1d(plan: _Plan, x: FloatArray, edge: int, out: FloatArray | None = None) -> FloatArray:
+    """Forward-backward pass of one (n,) signal with its odd extension of ``edge`` samples, into ``out`` ((n,),
+    e.g. a column of a table's result) or a new array. The forward pass is let go before the result is
+    copied out, and a column is written where it belongs: a long signal's peak is two (n + 2 edge,) arrays,
+    not three and a copy (PERF-64)."""
     n = x.size
     m = n + 2 * edge
     ext = np.empty(m)
@@ -187,7 +203,12 @@ def _filtfilt_1d(plan: _Plan, x: FloatArray, edge: int) -> FloatArray:
     forward = np.empty(m)
     _filter(plan, ext, forward)
     _filter(plan, forward[::-1], ext)  # the backward pass, reversed, into ext
-    return ext[m - 1 - edge : edge - 1 if edge else None : -1].copy()
+    del forward
+    result = ext[m - 1 - edge : edge - 1 if edge else None : -1]
+    if out is None:
+        return result.copy()
+    out[...] = result
+    return out
 
 
 def _filter(plan: _Plan, src: FloatArray, dst: FloatArray) -> None:
