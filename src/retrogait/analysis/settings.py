@@ -575,6 +575,14 @@ class DirectionSettings(Stage):
         1.3, "1", "a same-leg interval this much longer than the next stride is a pause", 1.0, 10.0
     )
     max_stride_s: float = quantity(2.5, "s", "longer same-leg strides are pauses, not strides", 0.5, 20.0)
+    bout_still_fraction: float = quantity(
+        0.5,
+        "1",
+        "foot/shank own-bout cap: standing ends a bout where the limb lay still this share of the interval"
+        " (a stride's foot-flat is shorter; DIRECTION-47)",
+        0.0,
+        1.0,
+    )
     anatomy_scale_log_ratio: float = quantity(
         0.25, "ln-ratio", "facing: median pitch asymmetry per log-odds (preset shank: 0.1)", 1e-3, 10.0
     )

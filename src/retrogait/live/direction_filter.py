@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.direction import (
+    SIDEWAYS_PLACEMENTS,
     FacingReversal,
     capped_posteriors,
     facing_and_conflict,
@@ -102,7 +103,8 @@ class OnlineDirection:
         # the bout's own contacts: the state is not carried across the end of a bout (nor a pause: forgotten)
         trunk = self.placement == "lower_back"  # offline's own-bout reading both ways (DIRECTION-32, LIVE-44)
         bout_links = lag_links
-        if trunk and lag_bout_start is not None:  # its bout alone: the lag stops at a bout end, as offline's
+        capped = trunk or self.placement in SIDEWAYS_PLACEMENTS  # offline's own-bout cap (DIRECTION-32, -47)
+        if capped and lag_bout_start is not None:  # its bout alone: the lag stops at a bout end, as offline's
             bout_links = [FORGET if ends else p for p, ends in zip(lag_links, lag_bout_start, strict=True)]
         bout, self._bout = _lagged(None if bout_start else self._bout, link, own, lag_evidence, bout_links)
         for name, value in cues.items():
