@@ -86,3 +86,21 @@ def test_a_foot_contact_live_takes_no_certainty_across_a_bout_end_in_its_lag() -
         label, conf = after_turn(placement, [True])
         assert label == "unknown" and conf < 0.4, (placement, label, conf)
         assert after_turn(placement, [False])[0] == "backward"  # within a bout the lag decides, as before
+
+
+def test_data_lost_in_the_pivot_stance_does_not_undo_its_bout_end() -> None:
+    """REVIEW-82: person 14 with the pivot contact missed (as above) and 0.3 s of data lost in the foot's 1.9 s
+    pivot stance (a BLE dropout, interpolated and marked in ``gap``). The limb lay still for 0.54 of the link's
+    observed samples; counted over the whole interval, lost samples included, it was 0.45, no bout end, and the
+    contact at 47.82 s read the backward walk's `backward` 0.95 again. Lost samples are neither still nor moving."""
+    lost = load_script("validate_pivot_drop")._lost
+    scored, t = _stepturn(14)
+    c = scored.contacts
+    keep = np.abs(t - 46.655) > 0.01
+    contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
+    at = int(np.argmin(np.abs(t[keep] - 47.82)))
+    signals = lost(scored.signals, contacts.ic_idx[at + 1], 0.3, 0.3)  # 0.6-0.3 s before the next contact
+    settings = DirectionSettings()
+    assert own_bout_ends(signals, contacts, direction_cues(signals, contacts, settings), settings)[at]
+    steps = step_directions(signals, contacts)
+    assert steps["direction"].iloc[at] == "unknown", steps.iloc[at]

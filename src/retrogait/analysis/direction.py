@@ -592,14 +592,17 @@ def own_bout_ends(
     bout reading of LIVE-23): :func:`bout_ends`, and at a foot or shank only where the limb lay still for at least
     ``bout_still_fraction`` of the link's interval (DIRECTION-47). A limb lies still through a slow stride's foot-flat
     (0.3-0.5 s of a 1-1.4 s stride, MOUNT-9), which :func:`standing_between` reads as standing although the walk goes
-    on; a wearer who stops, or pivots on that limb while the other leg turns, stands on it for most of the interval."""
+    on; a wearer who stops, or pivots on that limb while the other leg turns, stands on it for most of the interval.
+    The share is of the link's measured samples: samples lost in a recording gap are neither still nor moving
+    (REVIEW-82)."""
     ends = bout_ends(signals, contacts, cues, settings)
     if signals.placement not in SIDEWAYS_PLACEMENTS or ends.size == 0:
         return ends
     ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
     still = signals.still_mask(settings.standing_s, settings.standing_std_ms2) & ~signals.gap
     count = np.concatenate([[0], np.cumsum(still)])
-    return ends & (count[ic[1:]] - count[ic[:-1]] >= settings.bout_still_fraction * np.diff(ic))
+    measured = np.concatenate([[0], np.cumsum(~signals.gap)])
+    return ends & (count[ic[1:]] - count[ic[:-1]] >= settings.bout_still_fraction * np.diff(measured[ic]))
 
 
 def gait_changes(signals: BodySignals, contacts: Contacts, settings: DirectionSettings) -> NDArray[np.bool_]:
