@@ -954,10 +954,15 @@ PRESETS: dict[str, AnalysisSettings] = {
     "foot": _ONE_LEG,
     # the knee flexes one way: the shank's pitch asymmetry is a firmer facing cue than the foot's
     # its stride rest is mid-stance, where it rotates over the ankle at 100-250 deg/s but does not accelerate
+    # nor does it lie still through a stance of gait: its standing is a stop or a pivot stance, a bout end (REVIEW-83)
     "shank": replace(
         _ONE_LEG,
         direction=replace(
-            _ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0, rest_acc_weight_dps_per_ms2=100.0
+            _ONE_LEG.direction,
+            anatomy_scale_log_ratio=0.1,
+            anatomy_cap_log_odds=4.0,
+            rest_acc_weight_dps_per_ms2=100.0,
+            bout_still_fraction=0.0,
         ),
     ),
     "lower_back": _TWO_LEGS,
