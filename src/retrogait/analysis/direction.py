@@ -593,6 +593,7 @@ def own_bout_ends(
     ``bout_still_fraction`` of the link's interval (DIRECTION-47). A limb lies still through a slow stride's foot-flat
     (0.3-0.5 s of a 1-1.4 s stride, MOUNT-9), which :func:`standing_between` reads as standing although the walk goes
     on; a wearer who stops, or pivots on that limb while the other leg turns, stands on it for most of the interval.
+    A shank never lies still through a stance of gait: its preset's fraction is 0, its standing (REVIEW-83).
     The share is of the link's measured samples: samples lost in a recording gap are neither still nor moving
     (REVIEW-82)."""
     ends = bout_ends(signals, contacts, cues, settings)
