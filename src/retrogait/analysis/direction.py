@@ -201,6 +201,9 @@ def direction_probabilities(
         smoothed = own_bout_raised(own_bout_capped(smoothed, own), own)
         # a change across standing or a change of gait is the bout end's, not a seam (DIRECTION-40)
         smoothed = seam_capped(smoothed, evidence, before, after, settings.unknown_below_confidence)
+    elif signals.placement in SIDEWAYS_PLACEMENTS:  # foot, shank: the cap at its own bout ends (DIRECTION-47)
+        own = smooth_states(evidence, np.where(own_bout_ends(signals, contacts, cues, settings), FORGET, switch))
+        smoothed = own_bout_capped(smoothed, own)
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
     if isinstance(reversal, str):  # MEASURE
         reversal = facing_reversal(signals, contacts, cues, settings)
@@ -580,6 +583,27 @@ def bout_ends(
     if "early_stance_ax_ms2" in cues:  # a trunk that runs and may walk: a change of gait ends a bout
         ends = ends | gait_changes(signals, contacts, settings)
     return np.asarray(ends, dtype=bool)
+
+
+def own_bout_ends(
+    signals: BodySignals, contacts: Contacts, cues: CueTable, settings: DirectionSettings
+) -> NDArray[np.bool_]:
+    """(m - 1,) the links at which a contact's own bout ends for the own-bout cap (:func:`own_bout_capped`; live, the
+    bout reading of LIVE-23): :func:`bout_ends`, and at a foot or shank only where the limb lay still for at least
+    ``bout_still_fraction`` of the link's interval (DIRECTION-47). A limb lies still through a slow stride's foot-flat
+    (0.3-0.5 s of a 1-1.4 s stride, MOUNT-9), which :func:`standing_between` reads as standing although the walk goes
+    on; a wearer who stops, or pivots on that limb while the other leg turns, stands on it for most of the interval.
+    A shank never lies still through a stance of gait: its preset's fraction is 0, its standing (REVIEW-83).
+    The share is of the link's measured samples: samples lost in a recording gap are neither still nor moving
+    (REVIEW-82)."""
+    ends = bout_ends(signals, contacts, cues, settings)
+    if signals.placement not in SIDEWAYS_PLACEMENTS or ends.size == 0:
+        return ends
+    ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
+    still = signals.still_mask(settings.standing_s, settings.standing_std_ms2) & ~signals.gap
+    count = np.concatenate([[0], np.cumsum(still)])
+    measured = np.concatenate([[0], np.cumsum(~signals.gap)])
+    return ends & (count[ic[1:]] - count[ic[:-1]] >= settings.bout_still_fraction * np.diff(measured[ic]))
 
 
 def gait_changes(signals: BodySignals, contacts: Contacts, settings: DirectionSettings) -> NDArray[np.bool_]:

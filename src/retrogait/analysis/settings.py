@@ -575,6 +575,14 @@ class DirectionSettings(Stage):
         1.3, "1", "a same-leg interval this much longer than the next stride is a pause", 1.0, 10.0
     )
     max_stride_s: float = quantity(2.5, "s", "longer same-leg strides are pauses, not strides", 0.5, 20.0)
+    bout_still_fraction: float = quantity(
+        0.5,
+        "1",
+        "foot/shank own-bout cap: standing ends a bout where the limb lay still this share of the interval"
+        " (a stride's foot-flat is shorter; DIRECTION-47)",
+        0.0,
+        1.0,
+    )
     anatomy_scale_log_ratio: float = quantity(
         0.25, "ln-ratio", "facing: median pitch asymmetry per log-odds (preset shank: 0.1)", 1e-3, 10.0
     )
@@ -946,10 +954,15 @@ PRESETS: dict[str, AnalysisSettings] = {
     "foot": _ONE_LEG,
     # the knee flexes one way: the shank's pitch asymmetry is a firmer facing cue than the foot's
     # its stride rest is mid-stance, where it rotates over the ankle at 100-250 deg/s but does not accelerate
+    # nor does it lie still through a stance of gait: its standing is a stop or a pivot stance, a bout end (REVIEW-83)
     "shank": replace(
         _ONE_LEG,
         direction=replace(
-            _ONE_LEG.direction, anatomy_scale_log_ratio=0.1, anatomy_cap_log_odds=4.0, rest_acc_weight_dps_per_ms2=100.0
+            _ONE_LEG.direction,
+            anatomy_scale_log_ratio=0.1,
+            anatomy_cap_log_odds=4.0,
+            rest_acc_weight_dps_per_ms2=100.0,
+            bout_still_fraction=0.0,
         ),
     ),
     "lower_back": _TWO_LEGS,

@@ -31,6 +31,8 @@ two agree once the bout's own contacts decide; with every later contact as the l
 differs from the offline smoother. At the lower back the rule goes both ways, as offline (LIVE-44): the bout's
 reading stops at a bout end in the lag too, and where it names the label's state more surely than the chain (the
 next bout's evidence let through the bout end's link), the label is the bout's reading (direction.own_bout_raised).
+At a foot or shank the bout's reading stops at a bout end in the lag too, as offline's cap (DIRECTION-47, LIVE-57);
+the bout ends are direction.own_bout_ends' (a limb's standing only where it lay still through most of the link).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.direction import (
+    SIDEWAYS_PLACEMENTS,
     FacingReversal,
     capped_posteriors,
     facing_and_conflict,
@@ -91,9 +94,9 @@ class OnlineDirection:
         ``later_cues``: those of the contacts after it in the deciding window (not committed yet): the
         facing and the conflict cap are decided over every contact received so far, as offline over the
         session; ``bout_start``: a bout ended between the previous committed contact and this one
-        (direction.bout_ends: standing, a change of gait; see the module); ``stretch_start``: it follows
+        (direction.own_bout_ends: standing, a change of gait; see the module); ``stretch_start``: it follows
         standing or a pause, where a sensor may have been re-mounted (MOUNT-1, LIVE-26); ``lag_bout_start``: per lag
-        contact, whether a bout ends before it (the lower back's bout reading stops there, LIVE-44).
+        contact, whether a bout ends before it (the bout reading stops there: LIVE-44, LIVE-57).
         """
         own = np.asarray(evidence, dtype=np.float64)
         link = float(np.clip(switch_before, 0.0, FORGET))
@@ -102,7 +105,8 @@ class OnlineDirection:
         # the bout's own contacts: the state is not carried across the end of a bout (nor a pause: forgotten)
         trunk = self.placement == "lower_back"  # offline's own-bout reading both ways (DIRECTION-32, LIVE-44)
         bout_links = lag_links
-        if trunk and lag_bout_start is not None:  # its bout alone: the lag stops at a bout end, as offline's
+        capped = trunk or self.placement in SIDEWAYS_PLACEMENTS  # offline's own-bout cap (DIRECTION-32, -47)
+        if capped and lag_bout_start is not None:  # its bout alone: the lag stops at a bout end, as offline's
             bout_links = [FORGET if ends else p for p, ends in zip(lag_links, lag_bout_start, strict=True)]
         bout, self._bout = _lagged(None if bout_start else self._bout, link, own, lag_evidence, bout_links)
         for name, value in cues.items():

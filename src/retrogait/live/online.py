@@ -57,9 +57,9 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.contacts import detect_contacts
 from retrogait.analysis.direction import (
-    bout_ends,
     direction_cue_columns,
     link_switch_probability,
+    own_bout_ends,
     standing_between,
     travel_evidence,
     walking_steps_s,
@@ -171,7 +171,7 @@ class WindowResult:
     impact_peak_g, peak_time_s, side, landing_jerk_g_per_s``, ``switch_before`` (probability that the
     travel state changed since the window's previous contact, direction.link_switch_probability),
     ``bout_start`` (a bout ends between it and the window's previous contact: standing or a change of gait,
-    direction.bout_ends; True for the window's first contact), ``standing_before`` (the wearer stood between it
+    direction.own_bout_ends; True for the window's first contact), ``standing_before`` (the wearer stood between it
     and the window's previous contact, direction.standing_between; True for the first), ``walking_step_s`` (the
     walking trunk's measured step to the next contact, NaN if none: direction.walking_steps_s), the
     travel evidence EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present.
@@ -266,7 +266,7 @@ def analyse_window(
         "side": contacts.side.astype(object),
         "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
         "switch_before": np.concatenate([[np.nan], switch]),
-        "bout_start": np.concatenate([[True], bout_ends(signals, contacts, cues, settings.direction)]),
+        "bout_start": np.concatenate([[True], own_bout_ends(signals, contacts, cues, settings.direction)]),
         "standing_before": np.concatenate([[True], standing_between(signals, contacts, settings.direction)]),
         "walking_step_s": walking_steps_s(signals, contacts, settings.direction),
     }
