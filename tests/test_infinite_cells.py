@@ -221,4 +221,4 @@ def test_a_missing_gyroscope_cell_of_a_table_is_noted_with_what_analyze_does(tmp
         assert session.gyr is not None and int(session.gyro_missing.sum()) == count, path.name
         assert f"gyroscope has no sample at {count} of" in note, note
         assert "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing" in note, note
-        assert "the analysis leaves those samples out as gaps" in note, note
+        assert "the analysis bridges a lone one over at most 25 ms" in note, note

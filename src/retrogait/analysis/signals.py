@@ -30,6 +30,8 @@ class BodySignals:
         clipped: (n,) True where the raw sample was at the sensor's full scale.
         bridged: (n,) True where the sample was interpolated from a missing acceleration value bridged
             (bridge.py, EDGE-197), or None where none was.
+        gyr_bridged: (n,) True where the sample was interpolated from a missing gyroscope value bridged
+            (bridge.py, EDGE-212), or None where none was (the step is flagged ``bridged``, its impact kept).
         placement: one of conventions.PLACEMENTS.
         side: "left", "right" or None.
         anterior_sign_known: False when the anterior axis came from the signal itself and its sign
@@ -65,6 +67,7 @@ class BodySignals:
     sensor_to_body: NDArray[np.float64] | None = None
     acc_quantum_g: float | None = None
     bridged: NDArray[np.bool_] | None = None
+    gyr_bridged: NDArray[np.bool_] | None = None
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property

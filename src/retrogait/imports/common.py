@@ -1518,9 +1518,10 @@ def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> Fl
 #: becomes of its missing values (EDGE-197): the analysis' own note (``preprocess._gyro_used``) says which it did.
 TABLE_GYRO_CELL_WORDS: Final = (
     "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing, its time and "
-    "acceleration kept (a gyroscope value is not bridged): the analysis leaves those samples out as gaps, or "
-    f"analyses a long stretch of them (or a recording with a gyroscope value at fewer than {MIN_GYRO_COVERAGE:.0%} "
-    "of its rows) as from a sensor without one, and its note says which"
+    f"acceleration kept: the analysis bridges a lone one over at most {BRIDGE_MAX_S * 1000:.0f} ms between measured "
+    "values (EDGE-212) and leaves longer runs out as gaps, or analyses a long stretch of them (or a recording with "
+    f"a gyroscope value at fewer than {MIN_GYRO_COVERAGE:.0%} of its rows) as from a sensor without one, and its "
+    "note says which"
 )
 
 
