@@ -207,3 +207,31 @@ def test_a_whole_acceleration_sample_missing_beside_its_gyroscope_is_one_missing
     run = _with_empty_rows(clean, list(range(1200, 1210)), range(1, 4))  # 10 rows at 200 Hz: 55 ms, over the bridge
     _, _, _, notes = _headline(run, "shank")
     assert any("1 gap in the timestamps" in n for n in notes) and not any("values bridged" in n for n in notes)
+
+
+def test_a_row_with_only_its_time_on_the_sampling_clock_is_a_missed_sample(tmp_path: Path) -> None:
+    """EDGE-213 (EDGE-200): a row holding its time and nothing else, one period from its neighbours, is a sample
+    whose every value was lost: kept, bridged over at most 25 ms like any missing value (same steps and cadence as
+    the undamaged file, and as the same rows in a session file); a row squeezed between two samples (a marker line,
+    off the clock) is still dropped (``row_not_a_number``), said."""
+    clean, rows = _csv(tmp_path / "clean.csv", "shank", 0.0)
+    n0, cadence0, _, _ = _headline(clean, "shank")
+    lone = list(range(40, rows - 40, 97))
+    whole = _with_empty_rows(clean, lone, range(1, 7))
+    session = load_input(whole)
+    assert session.n_samples == rows and np.isnan(session.acc[lone]).all()
+    assert "row_not_a_number" not in str(session.meta.extra.get("import_dropped_detail", ""))
+    n1, cadence1, steps, notes = _headline(whole, "shank")
+    assert n1 == n0 and cadence1 == pytest.approx(cadence0, rel=0.005)
+    assert steps["quality_flags"].str.contains("bridged").any() and not steps["quality_flags"].str.contains("gap").any()
+    assert any(f"{len(lone)} rows holding a time and no value" in n for n in notes), notes
+    as_session = write_session(session, tmp_path / "whole_session.csv")
+    assert _headline(as_session, "shank")[:2] == (n1, cadence1)  # the session file agrees
+    lines = clean.read_text().splitlines()
+    t0, t1 = float(lines[501].split(",")[0]), float(lines[502].split(",")[0])
+    lines.insert(502, f"{t0 + 0.3 * (t1 - t0):.9g},,,,,,")  # between two samples, off the clock
+    marker = tmp_path / "marker.csv"
+    marker.write_text("\n".join(lines) + "\n")
+    session = load_input(marker)
+    assert session.n_samples == rows
+    assert "row_not_a_number=1" in str(session.meta.extra.get("import_dropped_detail", "")).replace(": ", "=")

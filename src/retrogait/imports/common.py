@@ -720,6 +720,17 @@ def clean_rows(
                 f"{int(missing.sum())} rows: the rows are kept with their time and other values; the analysis "
                 f"bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as gaps"
             )
+        missed = _missed_samples(t, v, finite) if not finite.all() else None
+        if missed is not None and missed.any():  # a sample on the clock whose every value was lost (EDGE-213)
+            finite, nan = finite | missed, nan & ~missed
+            infinite = int(np.isinf(np.asarray(np.asarray(values)[missed], dtype=np.float64)).sum())  # as read
+            report.notes.append(
+                f"{int(missed.sum())} row{'s' * (int(missed.sum()) != 1)} holding a time and no value"
+                + (f" ({infinite} infinite values, read as missing)" if infinite else "")
+                + " on the sampling clock (a period from the rows beside): samples whose values were all lost, kept "
+                f"as missing (the analysis bridges a lone one over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves "
+                "longer runs out as gaps)"
+            )
     if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
@@ -756,6 +767,35 @@ def clean_rows(
                 )
             t, v = t[forward], v[forward]
     return t, v
+
+
+#: A row holding only a time is a sample of the table's clock when it lies more than this share of the measured rows'
+#: median period from each neighbouring row (EDGE-213): a clock's samples lie one period apart (jitter far below
+#: half of one), while a line squeezed between two samples (a marker, another stream's row) lies nearer one of them.
+ON_CLOCK_MIN_SHARE: Final = 0.5
+
+
+def _missed_samples(t: FloatArray, v: FloatArray, kept: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
+    """(n,) True at the rows with a finite time and no value (NaN throughout) lying more than ``ON_CLOCK_MIN_SHARE``
+    of the median period of the ``kept`` rows from the row before and after them in time (both present, neither
+    at the same time as a kept row): a sample whose every value was lost (EDGE-213); None where there is none."""
+    bare = np.isfinite(t) & np.isnan(v).all(axis=1)
+    measured = np.sort(t[kept & np.isfinite(t)])
+    if not bare.any() or measured.size < 3:
+        return None
+    period = float(np.median(np.diff(measured)))
+    if not period > 0.0:
+        return None
+    clock = np.sort(t[(kept & np.isfinite(t)) | bare])
+    at = t[bare]
+    before, after = np.searchsorted(clock, at, "left"), np.searchsorted(clock, at, "right")
+    inside = (before > 0) & (after < clock.size) & (after - before == 1)  # neighbours on both sides, no tie
+    gap_before = at - clock[np.maximum(before - 1, 0)]
+    gap_after = clock[np.minimum(after, clock.size - 1)] - at
+    on = inside & (gap_before > ON_CLOCK_MIN_SHARE * period) & (gap_after > ON_CLOCK_MIN_SHARE * period)
+    out = np.zeros(t.size, dtype=bool)
+    out[np.flatnonzero(bare)[on]] = True
+    return out
 
 
 def _infinite_as_missing(
