@@ -233,3 +233,5 @@ def test_a_missing_gyroscope_cell_of_a_table_is_noted_with_what_analyze_does(tmp
         assert f"gyroscope has no sample at {count} of" in note, note
         assert "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing" in note, note
         assert "the analysis bridges a lone one over at most 25 ms" in note, note
+        infinite = f"{count} of the cells infinite in the file" if token == "inf" else "infinite in the file"
+        assert (infinite in note) == (token == "inf"), note  # EDGE-214: the infinite cells counted too

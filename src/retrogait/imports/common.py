@@ -703,6 +703,7 @@ def clean_rows(
     if gyro_from is not None:
         no_gyro = ~np.isfinite(v[:, gyro_from:]).all(axis=1)
         if no_gyro.any():
+            gyr_inf = np.isinf(v[no_gyro, gyro_from:]).sum(axis=1)  # counted for table_gyro's note (EDGE-214)
             v = v.copy() if v is values else v
             v[no_gyro, gyro_from:] = np.nan
         nan = np.isnan(t) | np.isnan(v[:, :gyro_from]).any(axis=1)
@@ -731,6 +732,8 @@ def clean_rows(
                 f"as missing (the analysis bridges a lone one over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves "
                 "longer runs out as gaps)"
             )
+    if gyro_from is not None and no_gyro.any():
+        report.gyro_infinite_cells = int(gyr_inf[finite[no_gyro]].sum())  # of the rows kept only (REVIEW-74)
     if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
@@ -1549,7 +1552,9 @@ def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> Fl
         report.gyro_left_out = "the gyroscope columns hold no number in any row; they were left out"
         report.notes.append(report.gyro_left_out)
         return None
-    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}; {TABLE_GYRO_CELL_WORDS}"
+    k = report.gyro_infinite_cells
+    infinite = f" ({k} of the cells infinite in the file, read as missing)" if k else ""  # EDGE-214
+    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}{infinite}; {TABLE_GYRO_CELL_WORDS}"
     report.notes.append(report.gyro_missing)
     return gyr_dps
 
