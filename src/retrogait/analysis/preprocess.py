@@ -528,9 +528,14 @@ def _acc_scale(t: NDArray[np.float64], acc: NDArray[np.float64], fs_hz: float, w
             return scale
         axis, start, stop = frozen_axis(acc, stuck)
         until = "on" if stop == t.size else f"to {t[stop - 1] - t[0]:.1f} s"
-        frozen = (
+        runs = int(np.count_nonzero(np.diff(stuck.astype(np.int8), prepend=0) == 1))
+        total = int(stuck.sum())
+        every = (
+            f" (the longest of {runs} stuck runs: {total} samples, {total / fs_hz:.1f} s in all)" if runs > 1 else ""
+        )
+        frozen = (  # every = EDGE-215
             f"; {ACC_COLUMNS[axis]} held one value from {t[start] - t[0]:.1f} s {until} ({stop - start} samples): a "
-            "stuck axis, and the samples it leaves measured give no unit either"
+            f"stuck axis{every}, and the samples it leaves measured give no unit either"
         )
     raise RetrogaitError(
         f"{where}: median |acc| is {median:.3g}, which is not gravity in m/s^2, g or mg; "
