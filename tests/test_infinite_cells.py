@@ -235,3 +235,12 @@ def test_a_missing_gyroscope_cell_of_a_table_is_noted_with_what_analyze_does(tmp
         assert "the analysis bridges a lone one over at most 25 ms" in note, note
         infinite = f"{count} of the cells infinite in the file" if token == "inf" else "infinite in the file"
         assert (infinite in note) == (token == "inf"), note  # EDGE-214: the infinite cells counted too
+
+
+def test_an_infinite_time_drops_its_row_of_a_generic_table_counted_out_of_range(tmp_path: Path) -> None:
+    """EDGE-216: the CHANGELOG's EDGE-198 line says so: "column t_s is infinite" refuses a session file only; a
+    generic table's row with an infinite time is dropped, counted as ``row_out_of_range`` (nothing places it)."""
+    path, rows = _generic(tmp_path / "rec.csv", {(700, 0): "inf"})
+    session = load_input(path)
+    assert session.n_samples == rows - 1
+    assert "row_out_of_range=1" in str(session.meta.extra.get("import_dropped_detail"))
