@@ -95,7 +95,12 @@ def phone_steps(
     gait = in_gait[window] & ~_long_gaps(signals.gap, settings.max_gap_s * fs) & ~standing
     period = per.step_s[window] * fs  # samples
     peaks = find_peaks(x, distance=max(1, int(settings.min_step_s * fs)))
-    steps = [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in runs(gait)]
+    stretches = runs(gait)
+    steps = [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in stretches]
+    placed = sum(int(found[-1] - found[0]) for found in steps if found.size)  # samples from first to last step
+    signals.keep_phone_gait(
+        sum(b - a for a, b in stretches) / fs, max(sum(b - a for a, b in stretches) - placed, 0) / fs
+    )
     peak_idx = np.sort(np.concatenate(steps)) if steps else np.zeros(0, dtype=np.int64)
     idx = landings(signals, peak_idx, period, settings)
     contacts = Contacts(
