@@ -14,9 +14,9 @@ from retrogait.conventions import STEP_COUNT_PLACEMENTS
 #: Periodicity windows of movement below which gait cannot be told (phone_steps.window_s each): the gait checks
 #: compare a window's strides with the next's, so a stretch shorter than two windows holds no full comparison.
 SHORT_WINDOWS = 2.0
-#: Share of the gait found left without steps from which the step count is said to be low (HONEST-37): a stretch's
-#: time before its first and after its last step placed, each second of it about one second's steps missing; the
-#: share the count is low by, so a tenth is said where a count 10 % low would mislead (not fitted to the traces).
+#: Share of the gait found whose step peaks the stretch-end rule cut off from which the step count is said to be low
+#: (HONEST-37): each second of it about one second's steps missing, so the share the count is low by; a tenth is
+#: said where a count 10 % low would mislead (not fitted to the traces).
 UNPLACED_SHARE = 0.1
 
 
@@ -39,7 +39,7 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
     moving_s_, span_s = moving_s(signals, settings)
     steps = settings.phone_steps
     gait = signals.phone_gait()
-    if gait is not None and gait[0] > 0.0 and gait[1] >= gait[0]:  # gait found, no step placed in it (HONEST-37)
+    if gait is not None and gait[0] > 0.0 and gait[2] == 0 and gait[1] > 0.0:  # gait, no step placed (HONEST-37)
         return (
             f"no steps found: the step detector found gait over {gait[0]:.1f} s (strides alike), but it places a "
             f"stretch's first step only where {EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step "
@@ -87,16 +87,16 @@ def short_gait_note(signals: BodySignals, placement: str, n_steps: int, settings
 
 
 def unplaced_gait_note(signals: BodySignals, n_steps: int) -> str | None:
-    """The note of a recording whose phone step detector (phone_steps.py) found gait but placed its ``n_steps`` steps
-    over less of it, by at least ``UNPLACED_SHARE`` of the gait's time: the count is low by about that share
-    (HONEST-37); None otherwise or where the detector did not run."""
+    """The note of a recording whose phone step detector (phone_steps.py) found gait and placed ``n_steps`` steps,
+    but whose stretch-end rule cut off step peaks over at least ``UNPLACED_SHARE`` of the gait's time: the count is
+    low by about that share (HONEST-37); None otherwise or where the detector did not run."""
     gait = signals.phone_gait()
     if gait is None or n_steps == 0 or gait[0] <= 0.0 or gait[1] < UNPLACED_SHARE * gait[0]:
         return None
-    gait_s, unplaced_s = gait
+    gait_s, trimmed_s, _ = gait
     return (
-        f"{n_steps} steps placed over {gait_s - unplaced_s:.1f} s of the {gait_s:.1f} s in which the step detector "
-        f"found gait (strides alike): it places a stretch's first and last steps only where {EDGE_GOOD_PAIRS + 1} "
-        "step peaks in a row lie a whole number of step periods apart, and here they did so only later (a phone in a "
-        f"pocket can peak between steps), so the step count may be low by about {unplaced_s / gait_s:.0%}"
+        f"{n_steps} steps, but {trimmed_s:.1f} s of the {gait_s:.1f} s in which the step detector found gait (strides "
+        f"alike) hold step peaks it placed no step on: it places a stretch's first and last steps only where "
+        f"{EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step periods apart, and there they did not "
+        f"(a phone in a pocket can peak between steps), so the step count may be low by about {trimmed_s / gait_s:.0%}"
     )

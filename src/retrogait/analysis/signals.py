@@ -87,15 +87,16 @@ class BodySignals:
             )
         return np.asarray(self._memo[key])
 
-    def keep_phone_gait(self, gait_s: float, unplaced_s: float) -> None:
+    def keep_phone_gait(self, gait_s: float, trimmed_s: float, placed: int) -> None:
         """Keep what the phones' step detector found on these signals (phone_steps.py, HONEST-37): the gait
-        stretches' time (s) and how much of it lies before a stretch's first or after its last step (s)."""
-        self._memo["phone_gait"] = (gait_s, unplaced_s)
+        stretches' time (s), the time (s) its stretch-end rule cut off between the peaks it found there and the
+        steps it placed, and how many steps it placed (before the gait gate)."""
+        self._memo["phone_gait"] = (gait_s, trimmed_s, placed)
 
-    def phone_gait(self) -> tuple[float, float] | None:
-        """``(gait_s, unplaced_s)`` kept by :meth:`keep_phone_gait`, or None where the detector did not run."""
+    def phone_gait(self) -> tuple[float, float, int] | None:
+        """``(gait_s, trimmed_s, placed)`` kept by :meth:`keep_phone_gait`, or None where the detector did not run."""
         kept = self._memo.get("phone_gait")
-        return None if kept is None else (float(kept[0]), float(kept[1]))
+        return None if kept is None else (float(kept[0]), float(kept[1]), int(kept[2]))
 
     @classmethod
     def uniform(
