@@ -64,3 +64,26 @@ def test_a_gyroscope_run_longer_than_the_bridge_stays_a_gap(tmp_path: Path) -> N
     assert any("left out of the analysis as gaps" in n for n in notes)
     assert not any("gyroscope values bridged" in n for n in notes)
     assert steps["quality_flags"].astype(str).str.contains("gap").any()
+
+
+def test_a_gyroscope_analysed_without_says_nothing_of_bridging(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """REVIEW-90 (EDGE-212): where the gyroscope is left out (a value at fewer than half the rows once the lone ones are
+    bridged), its bridged values are used nowhere: no note says they were bridged and their steps flagged (none
+    was), and ``retrogait info`` does not say analyze bridges them."""
+    from retrogait.cli import main
+
+    path, rows = _csv(tmp_path / "clean.csv", "shank", 0.0)
+    lines = path.read_text().splitlines()
+    for i in range(1, rows + 1):  # no gyroscope after 30 % of the rows, a lone one missing in 50 before
+        if i > 0.3 * rows or i % 50 == 25:
+            cells = lines[i].split(",")
+            lines[i] = ",".join(cells[:4] + ["", "", ""])
+    path.write_text("\n".join(lines) + "\n")
+    steps, _, notes = _run(path, "shank")
+    assert any("analysed without the gyroscope, as a sensor without one" in n for n in notes), notes
+    assert not any("gyroscope values bridged" in n for n in notes), notes
+    assert not steps["quality_flags"].astype(str).str.contains("bridged").any()
+    capsys.readouterr()
+    assert main(["info", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "analyses without the gyroscope" in out and "bridges" not in out, out

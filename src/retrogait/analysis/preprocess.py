@@ -473,16 +473,20 @@ def _finite_rows(
     """The rows with finite values (a lone missing acceleration or gyroscope value bridged first: bridge.py,
     EDGE-197, EDGE-212), and the times (s) of the rows with a bridged acceleration value, then gyroscope value."""
     t, acc, gyr = session.t_s, session.acc, session.gyr
-    gyr_bridged_t = np.zeros(0)
+    gyr_bridged_t, gyr_values = np.zeros(0), 0
     if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
         gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr)
-        if gyr_values:
-            notes.append(
-                f"{gyr_values} missing gyroscope values bridged (linear in time over at most "
-                f"{BRIDGE_MAX_S * 1000:.0f} ms between measured values, in {gyr_bridged_t.size} samples): steps "
-                "touching one are flagged bridged (their impact, read from the measured acceleration, is kept)"
-            )
+    said = len(notes)
     gyr = _gyro_used(t, gyr, notes)
+    if gyr is None:  # analysed without the gyroscope: its bridged values are used nowhere (REVIEW-90)
+        gyr_bridged_t, gyr_values = np.zeros(0), 0
+    if gyr_values:
+        notes.insert(
+            said,
+            f"{gyr_values} missing gyroscope values bridged (linear in time over at most "
+            f"{BRIDGE_MAX_S * 1000:.0f} ms between measured values, in {gyr_bridged_t.size} samples): steps "
+            "touching one are flagged bridged (their impact, read from the measured acceleration, is kept)",
+        )
     acc, bridged_t, bridged_values = bridge_missing(t, acc)
     if bridged_values:
         notes.append(

@@ -101,8 +101,8 @@ def info(
 
 def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     """What analyze does with the samples without a gyroscope value (``missing``, EDGE-46): bridges the lone ones
-    within ``BRIDGE_MAX_S`` of measured values (EDGE-212), then analyses without the gyroscope where too few
-    rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1), leaving the rest out as gaps."""
+    within ``BRIDGE_MAX_S`` of measured values (EDGE-212; said only where it is used, REVIEW-90), then analyses
+    without the gyroscope where too few rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1), leaving the rest out as gaps."""
     import numpy as np
 
     from retrogait.analysis.bridge import bridge_missing
@@ -121,7 +121,7 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
         doing = f"analyses {inside} in stretches of {MIN_STRETCH_S:g} s or more without the gyroscope" + (
             f", leaves the other {int(left.sum()) - inside} out as gaps" if inside < left.sum() else ""
         )
-    if bridged:
+    if bridged and used:  # analysed without the gyroscope: nothing bridged is used (REVIEW-90)
         within = f"bridges {bridged} (within {BRIDGE_MAX_S * 1000:.0f} ms)"
         doing = f"{within}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if left.any() else within
     return f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}"
