@@ -235,3 +235,30 @@ def test_a_row_with_only_its_time_on_the_sampling_clock_is_a_missed_sample(tmp_p
     session = load_input(marker)
     assert session.n_samples == rows
     assert "row_not_a_number=1" in str(session.meta.extra.get("import_dropped_detail", "")).replace(": ", "=")
+
+
+def test_another_streams_rows_between_a_jittered_clocks_samples_are_not_taken_for_missed_ones(tmp_path: Path) -> None:
+    """REVIEW-91 (EDGE-213): on a phone clock stamped with jitter (sd 5 % of a period), a second stream's time-only
+    rows lying between the samples are more than half the *median* period from both neighbours wherever that
+    interval is longer than the median; they were kept as 'missed samples' (363 of 1899 rows, then bridged: 26 of
+    27 steps lost their impact). A row is a missed sample only where the measured rows around it leave room for one
+    (about two periods apart or more); the samples truly lost on the same clock are still kept."""
+    rng = np.random.default_rng(2)
+    n, period = 2000, 0.01
+    t = np.sort(np.arange(n) * period + rng.normal(0.0, 0.05 * period, n))
+    values = rng.normal(0.0, 1.0, (n, 3)) + [0.0, 0.0, 9.81]
+    lost = np.zeros(n, dtype=bool)
+    lost[rng.choice(np.arange(200, n - 10), 15, replace=False)] = True
+    rows = [(tt, f"{tt:.6f}," + ("" if gone else ",".join(f"{v:.6f}" for v in vv))) for tt, vv, gone in zip(t, values, lost)]
+    rows = [(tt, r if not r.endswith(",") else r + ",,") for tt, r in rows]
+    other = ((t[:-1] + t[1:]) / 2 + rng.normal(0.0, 0.05 * period, n - 1))[150:]  # after 150 clean rows
+    other = other[~(lost[150:-1] | lost[151:])]  # beside measured rows only
+    rows += [(tt, f"{tt:.6f},,,") for tt in other]
+    rows.sort(key=lambda row: row[0])
+    path = tmp_path / "interleaved.csv"
+    path.write_text("\n".join(["time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)", *(r for _, r in rows)]) + "\n")
+    session = load_input(path)
+    assert session.n_samples == n  # the measured rows and the lost samples, none of the other stream's
+    assert int(np.isnan(session.acc).all(axis=1).sum()) == int(lost.sum())
+    detail = str(session.meta.extra.get("import_dropped_detail", "")).replace(": ", "=")
+    assert f"row_not_a_number={other.size}" in detail, detail

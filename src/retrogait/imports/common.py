@@ -781,7 +781,8 @@ ON_CLOCK_MIN_SHARE: Final = 0.5
 def _missed_samples(t: FloatArray, v: FloatArray, kept: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
     """(n,) True at the rows with a finite time and no value (NaN throughout) lying more than ``ON_CLOCK_MIN_SHARE``
     of the median period of the ``kept`` rows from the row before and after them in time (both present, neither
-    at the same time as a kept row): a sample whose every value was lost (EDGE-213); None where there is none."""
+    at the same time as a kept row), where the ``kept`` rows around them lie far enough apart for that many missed
+    samples (REVIEW-91): a sample whose every value was lost (EDGE-213); None where there is none."""
     bare = np.isfinite(t) & np.isnan(v).all(axis=1)
     measured = np.sort(t[kept & np.isfinite(t)])
     if not bare.any() or measured.size < 3:
@@ -796,6 +797,15 @@ def _missed_samples(t: FloatArray, v: FloatArray, kept: NDArray[np.bool_]) -> ND
     gap_before = at - clock[np.maximum(before - 1, 0)]
     gap_after = clock[np.minimum(after, clock.size - 1)] - at
     on = inside & (gap_before > ON_CLOCK_MIN_SHARE * period) & (gap_after > ON_CLOCK_MIN_SHARE * period)
+    # room for them (REVIEW-91): the measured rows around hold at most as many samples missed (about two periods
+    # apart for one) as there are such rows between them; on a clock with jitter, another stream's row between two
+    # samples an interval longer than the median apart is more than half a median period from both
+    interval = np.searchsorted(measured, at)  # the measured rows before and after: measured[interval - 1 : + 1]
+    between = (interval > 0) & (interval < measured.size)
+    edge = np.clip(interval, 1, measured.size - 1)
+    room = np.rint((measured[edge] - measured[edge - 1]) / period) - 1.0  # samples the clock missed there
+    crowd = np.bincount(interval, minlength=measured.size + 1)[interval]  # time-only rows in the same interval
+    on &= between & (crowd <= room)
     out = np.zeros(t.size, dtype=bool)
     out[np.flatnonzero(bare)[on]] = True
     return out
