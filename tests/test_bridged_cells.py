@@ -249,8 +249,8 @@ def test_another_streams_rows_between_a_jittered_clocks_samples_are_not_taken_fo
     values = rng.normal(0.0, 1.0, (n, 3)) + [0.0, 0.0, 9.81]
     lost = np.zeros(n, dtype=bool)
     lost[rng.choice(np.arange(200, n - 10), 15, replace=False)] = True
-    rows = [(tt, f"{tt:.6f}," + ("" if gone else ",".join(f"{v:.6f}" for v in vv))) for tt, vv, gone in zip(t, values, lost)]
-    rows = [(tt, r if not r.endswith(",") else r + ",,") for tt, r in rows]
+    cells = [",,," if gone else "," + ",".join(f"{v:.6f}" for v in vv) for vv, gone in zip(values, lost, strict=True)]
+    rows = [(tt, f"{tt:.6f}{c}") for tt, c in zip(t, cells, strict=True)]
     other = ((t[:-1] + t[1:]) / 2 + rng.normal(0.0, 0.05 * period, n - 1))[150:]  # after 150 clean rows
     other = other[~(lost[150:-1] | lost[151:])]  # beside measured rows only
     rows += [(tt, f"{tt:.6f},,,") for tt in other]

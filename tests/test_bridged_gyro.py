@@ -66,7 +66,9 @@ def test_a_gyroscope_run_longer_than_the_bridge_stays_a_gap(tmp_path: Path) -> N
     assert steps["quality_flags"].astype(str).str.contains("gap").any()
 
 
-def test_a_gyroscope_analysed_without_says_nothing_of_bridging(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_gyroscope_analysed_without_says_nothing_of_bridging(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """REVIEW-90 (EDGE-212): where the gyroscope is left out (a value at fewer than half the rows once the lone ones are
     bridged), its bridged values are used nowhere: no note says they were bridged and their steps flagged (none
     was), and ``retrogait info`` does not say analyze bridges them."""

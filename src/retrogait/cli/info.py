@@ -102,7 +102,8 @@ def info(
 def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     """What analyze does with the samples without a gyroscope value (``missing``, EDGE-46): bridges the lone ones
     within ``BRIDGE_MAX_S`` of measured values (EDGE-212; said only where it is used, REVIEW-90), then analyses
-    without the gyroscope where too few rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1), leaving the rest out as gaps."""
+    without the gyroscope where too few rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1),
+    leaving the rest out as gaps."""
     import numpy as np
 
     from retrogait.analysis.bridge import bridge_missing
