@@ -100,3 +100,20 @@ def test_a_front_pocket_cut_whose_step_peaks_lose_the_rhythm_says_so(shared_data
     assert any("may be low by about" in n for n in some.summary["notes"]), some.summary["notes"]
     pixel = load_input(shared_data / "phone_positions" / "Pixel_Jamie_Hard_BackPocket_1.accelerometer.csv.gz")
     assert not any("may be low by about" in n for n in analyze(pixel, placement="bag").summary["notes"])
+
+
+@pytest.mark.shared_data
+def test_the_no_steps_line_names_every_condition_of_the_stretch_end_rule(shared_data: Path) -> None:
+    """REVIEW-92 (HONEST-37): the Dario front-pocket cut at 141.4-165.4 s places no step, yet its last 4 step peaks do
+    lie a whole number of step periods apart: there the strides ahead are not alike (the cut ends), and the rule
+    wants both, with a step of the walk's size. The line said the peaks "never did" keep the rhythm, which was false;
+    it names the three conditions the rule holds the peaks to, and says they never held together."""
+    from retrogait.analysis.load import load_input
+
+    session = load_input(shared_data / "phone_positions" / "Samsung_Dario_Hard_FrontPocket_1.accelerometer.csv.gz")
+    t0 = float(session.t_s[0])
+    cut = analyze(session.between(t0 + 141.4, t0 + 165.4), placement="bag")
+    line = next(n for n in cut.summary["notes"] if "found gait over" in n)
+    assert len(cut.steps) == 0
+    assert "strides alike" in line.split("only where")[1] and "the walk's size" in line, line
+    assert "never held together" in line, line

@@ -42,9 +42,10 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
     if gait is not None and gait[0] > 0.0 and gait[2] == 0 and gait[1] > 0.0:  # gait, no step placed (HONEST-37)
         return (
             f"no steps found: the step detector found gait over {gait[0]:.1f} s (strides alike), but it places a "
-            f"stretch's first step only where {EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step "
-            f"periods apart (within {steps.rhythm_tolerance_fraction:.0%}), and this recording's peaks never did "
-            "(a phone in a pocket can peak between steps)"
+            f"stretch's first and last steps only where {EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number "
+            f"of step periods apart (within {steps.rhythm_tolerance_fraction:.0%}), with strides alike and a step of "
+            "the walk's size, and in this recording those never held together (a phone in a pocket can peak between "
+            "steps)"
         )
     if moving_s_ < 2.0 * steps.max_step_s:
         return (
@@ -97,6 +98,7 @@ def unplaced_gait_note(signals: BodySignals, n_steps: int) -> str | None:
     return (
         f"{n_steps} steps, but {trimmed_s:.1f} s of the {gait_s:.1f} s in which the step detector found gait (strides "
         f"alike) hold step peaks it placed no step on: it places a stretch's first and last steps only where "
-        f"{EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step periods apart, and there they did not "
+        f"{EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step periods apart, with strides alike and a "
+        "step of the walk's size, and there those did not hold together "
         f"(a phone in a pocket can peak between steps), so the step count may be low by about {trimmed_s / gait_s:.0%}"
     )
