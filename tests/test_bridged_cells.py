@@ -262,3 +262,27 @@ def test_another_streams_rows_between_a_jittered_clocks_samples_are_not_taken_fo
     assert int(np.isnan(session.acc).all(axis=1).sum()) == int(lost.sum())
     detail = str(session.meta.extra.get("import_dropped_detail", "")).replace(": ", "=")
     assert f"row_not_a_number={other.size}" in detail, detail
+
+
+def test_a_table_whose_rows_alternate_with_time_only_rows_from_its_start_is_read_by_its_header(tmp_path: Path) -> None:
+    """REVIEW-93 (EDGE-213): a generic CSV that interleaves another stream's time-only rows with its samples from the
+    first row was refused as "holds no three acceleration columns that can be told by name (columns: 0.984825,
+    column_1, ...)": the layout looked for 3 rows in a row each with 3 numbers or more, found them only past its
+    200-line window, and took a data line for the header. A row whose cells are numbers or empty (a value lost) is
+    no preamble: it is passed over when the data's start is looked for. The table is read by its header; the
+    interleaved rows lie between samples, so they are dropped (row_not_a_number), none taken for a missed sample."""
+    rng = np.random.default_rng(3)
+    n, period = 1000, 0.01
+    t = np.arange(n) * period + rng.normal(0.0, 0.05 * period, n)
+    values = rng.normal(0.0, 1.0, (n, 3)) + [0.0, 0.0, 9.81]
+    other = t[:-1] + 0.5 * period + rng.normal(0.0, 0.05 * period, n - 1)
+    rows = [(tt, f"{tt:.6f}," + ",".join(f"{v:.6f}" for v in vv)) for tt, vv in zip(t, values, strict=True)]
+    rows += [(tt, f"{tt:.6f},,,") for tt in other]
+    rows.sort(key=lambda row: row[0])
+    path = tmp_path / "interleaved_from_the_start.csv"
+    path.write_text("\n".join(["time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)", *(r for _, r in rows)]) + "\n")
+    session = load_input(path)
+    assert session.n_samples == n
+    np.testing.assert_allclose(session.acc[:, 2], values[:, 2], atol=1e-6)
+    detail = str(session.meta.extra.get("import_dropped_detail", "")).replace(": ", "=")
+    assert f"row_not_a_number={n - 1}" in detail, detail
