@@ -207,3 +207,82 @@ def test_a_whole_acceleration_sample_missing_beside_its_gyroscope_is_one_missing
     run = _with_empty_rows(clean, list(range(1200, 1210)), range(1, 4))  # 10 rows at 200 Hz: 55 ms, over the bridge
     _, _, _, notes = _headline(run, "shank")
     assert any("1 gap in the timestamps" in n for n in notes) and not any("values bridged" in n for n in notes)
+
+
+def test_a_row_with_only_its_time_on_the_sampling_clock_is_a_missed_sample(tmp_path: Path) -> None:
+    """EDGE-213 (EDGE-200): a row holding its time and nothing else, one period from its neighbours, is a sample
+    whose every value was lost: kept, bridged over at most 25 ms like any missing value (same steps and cadence as
+    the undamaged file, and as the same rows in a session file); a row squeezed between two samples (a marker line,
+    off the clock) is still dropped (``row_not_a_number``), said."""
+    clean, rows = _csv(tmp_path / "clean.csv", "shank", 0.0)
+    n0, cadence0, _, _ = _headline(clean, "shank")
+    lone = list(range(40, rows - 40, 97))
+    whole = _with_empty_rows(clean, lone, range(1, 7))
+    session = load_input(whole)
+    assert session.n_samples == rows and np.isnan(session.acc[lone]).all()
+    assert "row_not_a_number" not in str(session.meta.extra.get("import_dropped_detail", ""))
+    n1, cadence1, steps, notes = _headline(whole, "shank")
+    assert n1 == n0 and cadence1 == pytest.approx(cadence0, rel=0.005)
+    assert steps["quality_flags"].str.contains("bridged").any() and not steps["quality_flags"].str.contains("gap").any()
+    assert any(f"{len(lone)} rows holding a time and no value" in n for n in notes), notes
+    as_session = write_session(session, tmp_path / "whole_session.csv")
+    assert _headline(as_session, "shank")[:2] == (n1, cadence1)  # the session file agrees
+    lines = clean.read_text().splitlines()
+    t0, t1 = float(lines[501].split(",")[0]), float(lines[502].split(",")[0])
+    lines.insert(502, f"{t0 + 0.3 * (t1 - t0):.9g},,,,,,")  # between two samples, off the clock
+    marker = tmp_path / "marker.csv"
+    marker.write_text("\n".join(lines) + "\n")
+    session = load_input(marker)
+    assert session.n_samples == rows
+    assert "row_not_a_number=1" in str(session.meta.extra.get("import_dropped_detail", "")).replace(": ", "=")
+
+
+def test_another_streams_rows_between_a_jittered_clocks_samples_are_not_taken_for_missed_ones(tmp_path: Path) -> None:
+    """REVIEW-91 (EDGE-213): on a phone clock stamped with jitter (sd 5 % of a period), a second stream's time-only
+    rows lying between the samples are more than half the *median* period from both neighbours wherever that
+    interval is longer than the median; they were kept as 'missed samples' (363 of 1899 rows, then bridged: 26 of
+    27 steps lost their impact). A row is a missed sample only where the measured rows around it leave room for one
+    (about two periods apart or more); the samples truly lost on the same clock are still kept."""
+    rng = np.random.default_rng(2)
+    n, period = 2000, 0.01
+    t = np.sort(np.arange(n) * period + rng.normal(0.0, 0.05 * period, n))
+    values = rng.normal(0.0, 1.0, (n, 3)) + [0.0, 0.0, 9.81]
+    lost = np.zeros(n, dtype=bool)
+    lost[rng.choice(np.arange(200, n - 10), 15, replace=False)] = True
+    cells = [",,," if gone else "," + ",".join(f"{v:.6f}" for v in vv) for vv, gone in zip(values, lost, strict=True)]
+    rows = [(tt, f"{tt:.6f}{c}") for tt, c in zip(t, cells, strict=True)]
+    other = ((t[:-1] + t[1:]) / 2 + rng.normal(0.0, 0.05 * period, n - 1))[150:]  # after 150 clean rows
+    other = other[~(lost[150:-1] | lost[151:])]  # beside measured rows only
+    rows += [(tt, f"{tt:.6f},,,") for tt in other]
+    rows.sort(key=lambda row: row[0])
+    path = tmp_path / "interleaved.csv"
+    path.write_text("\n".join(["time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)", *(r for _, r in rows)]) + "\n")
+    session = load_input(path)
+    assert session.n_samples == n  # the measured rows and the lost samples, none of the other stream's
+    assert int(np.isnan(session.acc).all(axis=1).sum()) == int(lost.sum())
+    detail = str(session.meta.extra.get("import_dropped_detail", "")).replace(": ", "=")
+    assert f"row_not_a_number={other.size}" in detail, detail
+
+
+def test_a_table_whose_rows_alternate_with_time_only_rows_from_its_start_is_read_by_its_header(tmp_path: Path) -> None:
+    """REVIEW-93 (EDGE-213): a generic CSV that interleaves another stream's time-only rows with its samples from the
+    first row was refused as "holds no three acceleration columns that can be told by name (columns: 0.984825,
+    column_1, ...)": the layout looked for 3 rows in a row each with 3 numbers or more, found them only past its
+    200-line window, and took a data line for the header. A row whose cells are numbers or empty (a value lost) is
+    no preamble: it is passed over when the data's start is looked for. The table is read by its header; the
+    interleaved rows lie between samples, so they are dropped (row_not_a_number), none taken for a missed sample."""
+    rng = np.random.default_rng(3)
+    n, period = 1000, 0.01
+    t = np.arange(n) * period + rng.normal(0.0, 0.05 * period, n)
+    values = rng.normal(0.0, 1.0, (n, 3)) + [0.0, 0.0, 9.81]
+    other = t[:-1] + 0.5 * period + rng.normal(0.0, 0.05 * period, n - 1)
+    rows = [(tt, f"{tt:.6f}," + ",".join(f"{v:.6f}" for v in vv)) for tt, vv in zip(t, values, strict=True)]
+    rows += [(tt, f"{tt:.6f},,,") for tt in other]
+    rows.sort(key=lambda row: row[0])
+    path = tmp_path / "interleaved_from_the_start.csv"
+    path.write_text("\n".join(["time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)", *(r for _, r in rows)]) + "\n")
+    session = load_input(path)
+    assert session.n_samples == n
+    np.testing.assert_allclose(session.acc[:, 2], values[:, 2], atol=1e-6)
+    detail = str(session.meta.extra.get("import_dropped_detail", "")).replace(": ", "=")
+    assert f"row_not_a_number={n - 1}" in detail, detail

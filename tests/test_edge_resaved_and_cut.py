@@ -559,10 +559,10 @@ def test_a_generic_table_sorted_by_another_column_has_its_time_order_worked_out_
 ) -> None:
     """The generic reader tells the time unit from the column in time order, then ``clean_rows`` puts the rows back:
     one ``time_order_lost`` (it was two since EDGE-181: 200,000 rows 1.34 -> 1.64 s), the same session. With a row
-    whose acceleration values are all empty (dropped by ``clean_rows`` before the rows are put back: nothing but its
-    time left; one empty cell is kept and bridged since EDGE-197, an infinite one since EDGE-198) the order found for
-    the column is not that of the rows kept: worked out again for them, and the session is the table in order less
-    that row."""
+    holding nothing but a time off the sampling clock (0.3 periods after a sample: dropped by ``clean_rows`` before
+    the rows are put back; one empty cell is kept and bridged since EDGE-197, an infinite one since EDGE-198, a row of
+    them on the clock since EDGE-213) the order found for the column is not that of the rows kept: worked out again
+    for them, and the session is the table in order less that row."""
     from retrogait.imports import common, generic_csv
 
     calls: list[int] = []
@@ -577,11 +577,10 @@ def test_a_generic_table_sorted_by_another_column_has_its_time_order_worked_out_
     in_order, by_x = tmp_path / "in_order.csv", tmp_path / "by_x.csv"
     for path, key in ((in_order, "time"), (by_x, "x")):
         _jittered(path, "time_s;acc_x;acc_y;acc_z", ";", 0.0, key)
-        if empty_cell:  # the row at 12.34 s has no acceleration value
+        if empty_cell:  # a row with no value at 12.343 s, between the samples at 12.34 and 12.35 s
             lines = path.read_text().split("\n")
             at = next(i for i, line in enumerate(lines) if line.startswith("12.340000;"))
-            cells = lines[at].split(";")
-            lines[at] = ";".join([cells[0], "", "", ""])
+            lines.insert(at + 1, "12.343000;;;")
             path.write_text("\n".join(lines))
     expected = load_recording(in_order).session
     calls.clear()
@@ -589,8 +588,8 @@ def test_a_generic_table_sorted_by_another_column_has_its_time_order_worked_out_
     np.testing.assert_array_equal(result.session.t_s, expected.t_s)
     np.testing.assert_array_equal(result.session.acc, expected.acc)
     assert "put back in the order of their time, which steps by 0.01 s" in result.session.meta.extra["import_notes"]
-    assert result.session.n_samples == 3000 - empty_cell
-    assert calls == ([3000, 2999] if empty_cell else [3000])
+    assert result.session.n_samples == 3000
+    assert calls == ([3001, 3000] if empty_cell else [3000])
 
 
 @pytest.mark.parametrize(

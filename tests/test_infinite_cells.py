@@ -183,16 +183,27 @@ def test_a_missing_or_infinite_movesense_value_costs_no_packet(
 
 @pytest.mark.parametrize("gyro", ["inf", ""], ids=["gyro_inf", "gyro_empty"])
 def test_a_row_of_infinite_values_is_dropped_saying_they_were_infinite(tmp_path: Path, gyro: str) -> None:
-    """A row whose values are all infinite (or infinite and empty) has no measurement left and is dropped, as a row
-    of empty cells is; the note says they were infinite (EDGE-208): it said only ``row_not_a_number=1``."""
+    """A row whose values are all infinite (or infinite and empty) has no measurement left. Off the sampling clock
+    (0.3 periods after a sample) it is dropped, as a row of empty cells is, and the note says they were infinite
+    (EDGE-208: it said only ``row_not_a_number=1``); on the clock it is a sample whose values were all lost, kept as
+    missing and bridged, and its note says they were infinite (EDGE-213)."""
+    infinite = 6 if gyro == "inf" else 3
     cells = {**{(700, c): "-inf" for c in (1, 2, 3)}, **{(700, c): gyro for c in (4, 5, 6)}}
-    path, rows = _generic(tmp_path / "rec.csv", cells)
+    t = _table()[:, 0]
+    off = {**cells, (700, 0): f"{t[699] + 0.3 * (t[700] - t[699]):.9g}"}
+    path, rows = _generic(tmp_path / "off.csv", off)
     session = load_input(path)
     assert session.n_samples == rows - 1
     assert "row_not_a_number=1" in str(session.meta.extra.get("import_dropped_detail"))
-    infinite = 6 if gyro == "inf" else 3
     notes = list(analyze(path, placement="shank").summary["notes"])
     assert any(f"1 of the rows dropped with no number (row_not_a_number) held {infinite} infinite" in n for n in notes)
+    on, _ = _generic(tmp_path / "on.csv", cells)
+    session = load_input(on)
+    assert session.n_samples == rows and np.isnan(session.acc[700]).all()
+    notes = list(analyze(on, placement="shank").summary["notes"])
+    assert any(f"1 row holding a time and no value ({infinite} infinite values" in n for n in notes), notes
+    assert any("3 missing gyroscope values bridged" in n for n in notes), notes
+    assert any("3 missing acceleration values bridged" in n for n in notes), notes
     empty, _ = _generic(tmp_path / "empty.csv", {(700, c): "" for c in range(1, 7)})  # no word of infinite there
     assert not any("infinite" in n for n in analyze(empty, placement="shank").summary["notes"])
 
@@ -221,4 +232,15 @@ def test_a_missing_gyroscope_cell_of_a_table_is_noted_with_what_analyze_does(tmp
         assert session.gyr is not None and int(session.gyro_missing.sum()) == count, path.name
         assert f"gyroscope has no sample at {count} of" in note, note
         assert "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing" in note, note
-        assert "the analysis leaves those samples out as gaps" in note, note
+        assert "the analysis bridges a lone one over at most 25 ms" in note, note
+        infinite = f"{count} of the cells infinite in the file" if token == "inf" else "infinite in the file"
+        assert (infinite in note) == (token == "inf"), note  # EDGE-214: the infinite cells counted too
+
+
+def test_an_infinite_time_drops_its_row_of_a_generic_table_counted_out_of_range(tmp_path: Path) -> None:
+    """EDGE-216: the CHANGELOG's EDGE-198 line says so: "column t_s is infinite" refuses a session file only; a
+    generic table's row with an infinite time is dropped, counted as ``row_out_of_range`` (nothing places it)."""
+    path, rows = _generic(tmp_path / "rec.csv", {(700, 0): "inf"})
+    session = load_input(path)
+    assert session.n_samples == rows - 1
+    assert "row_out_of_range=1" in str(session.meta.extra.get("import_dropped_detail"))

@@ -207,6 +207,24 @@ def test_a_frozen_axis_whose_measured_rows_name_no_unit_is_refused_naming_it() -
     assert "acc_x held one value from 3.0 s on" in str(info.value), str(info.value)
 
 
+def test_a_refusal_for_a_frozen_axis_counts_every_stuck_run() -> None:
+    """EDGE-215 (EDGE-201): the refusal names the longest frozen run and says how many stuck runs there are and
+    their total (samples and s); it named only the longest."""
+    from retrogait.analysis.pipeline import analyze
+    from retrogait.errors import RetrogaitError
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    session = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:30"), 200.0, seed=3)).session
+    acc = session.acc * 8.0  # no unit: 8 times m/s^2
+    acc[600:1600, 0] = acc[600, 0]
+    acc[2000:, 1] = acc[2000, 1]
+    with pytest.raises(RetrogaitError) as info:
+        analyze(replace(session, acc=acc))
+    message = str(info.value)
+    assert "acc_y held one value from 10.0 s on" in message, message
+    assert "a stuck axis (the longest of 2 stuck runs: 5000 samples, 25.0 s in all)" in message, message
+
+
 def test_a_unit_is_not_read_from_a_few_measured_rows_of_a_mostly_frozen_file() -> None:
     """REVIEW-77: the unit EDGE-201 reads from the rows a stuck axis leaves measured rests on gravity dominating
     them (the quietest 1 s windows hold 1 g in that unit). A recording in g whose x axis froze at 4 g everywhere but

@@ -655,8 +655,9 @@ def _infinite_read_as_missing(values: NDArray[np.float64], meta: SessionMeta) ->
         values[inf[:, 3:].any(axis=1), 4:7] = np.nan
     note = (
         f"{acc_inf} acceleration value{'s' * (acc_inf != 1)} and {gyr_inf} gyroscope value{'s' * (gyr_inf != 1)} "
-        "in the file are infinite: no measurement, so read as missing (an acceleration value is bridged over at "
-        f"most {BRIDGE_MAX_S * 1000:.0f} ms or left out as a gap; that row's gyroscope is missing in all three axes)"
+        "in the file are infinite: no measurement, so read as missing (a value is bridged over at most "
+        f"{BRIDGE_MAX_S * 1000:.0f} ms or left out as a gap; an infinite gyroscope value leaves that row's gyroscope "
+        "missing in all three axes)"
     )
     told = meta.extra.get("import_notes", "")
     return replace(meta, extra={**meta.extra, "import_notes": " | ".join(filter(None, [told, note]))})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from retrogait.analysis.phone_steps import EDGE_GOOD_PAIRS
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.still import still_mask
@@ -13,6 +14,10 @@ from retrogait.conventions import STEP_COUNT_PLACEMENTS
 #: Periodicity windows of movement below which gait cannot be told (phone_steps.window_s each): the gait checks
 #: compare a window's strides with the next's, so a stretch shorter than two windows holds no full comparison.
 SHORT_WINDOWS = 2.0
+#: Share of the gait found whose step peaks the stretch-end rule cut off from which the step count is said to be low
+#: (HONEST-37): each second of it about one second's steps missing, so the share the count is low by; a tenth is
+#: said where a count 10 % low would mislead (not fitted to the traces).
+UNPLACED_SHARE = 0.1
 
 
 def moving_s(signals: BodySignals, settings: AnalysisSettings) -> tuple[float, float]:
@@ -33,6 +38,15 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
     steps do."""
     moving_s_, span_s = moving_s(signals, settings)
     steps = settings.phone_steps
+    gait = signals.phone_gait()
+    if gait is not None and gait[0] > 0.0 and gait[2] == 0 and gait[1] > 0.0:  # gait, no step placed (HONEST-37)
+        return (
+            f"no steps found: the step detector found gait over {gait[0]:.1f} s (strides alike), but it places a "
+            f"stretch's first and last steps only where {EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number "
+            f"of step periods apart (within {steps.rhythm_tolerance_fraction:.0%}), with strides alike and a step of "
+            "the walk's size, and in this recording those never held together (a phone in a pocket can peak between "
+            "steps)"
+        )
     if moving_s_ < 2.0 * steps.max_step_s:
         return (
             f"no steps found: the sensor hardly moves ({moving_s_:.1f} s of movement in {span_s:.1f} s of samples, "
@@ -70,4 +84,21 @@ def short_gait_note(signals: BodySignals, placement: str, n_steps: int, settings
         f"periodicity windows ({SHORT_WINDOWS * window_s:.0f} s), so steps near the recording's start and end are "
         "missed more often and the step count may be low (the cadence is read from the steps found); record at least "
         f"{SHORT_WINDOWS * window_s:.0f} s of walking or running for a full count"
+    )
+
+
+def unplaced_gait_note(signals: BodySignals, n_steps: int) -> str | None:
+    """The note of a recording whose phone step detector (phone_steps.py) found gait and placed ``n_steps`` steps,
+    but whose stretch-end rule cut off step peaks over at least ``UNPLACED_SHARE`` of the gait's time: the count is
+    low by about that share (HONEST-37); None otherwise or where the detector did not run."""
+    gait = signals.phone_gait()
+    if gait is None or n_steps == 0 or gait[0] <= 0.0 or gait[1] < UNPLACED_SHARE * gait[0]:
+        return None
+    gait_s, trimmed_s, _ = gait
+    return (
+        f"{n_steps} steps, but {trimmed_s:.1f} s of the {gait_s:.1f} s in which the step detector found gait (strides "
+        f"alike) hold step peaks it placed no step on: it places a stretch's first and last steps only where "
+        f"{EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step periods apart, with strides alike and a "
+        "step of the walk's size, and there those did not hold together "
+        f"(a phone in a pocket can peak between steps), so the step count may be low by about {trimmed_s / gait_s:.0%}"
     )

@@ -95,7 +95,11 @@ def phone_steps(
     gait = in_gait[window] & ~_long_gaps(signals.gap, settings.max_gap_s * fs) & ~standing
     period = per.step_s[window] * fs  # samples
     peaks = find_peaks(x, distance=max(1, int(settings.min_step_s * fs)))
-    steps = [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in runs(gait)]
+    stretches = runs(gait)
+    found = [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in stretches]
+    steps = [f[0] for f in found]
+    trimmed = sum(f[1] for f in found)  # samples between the anchors the end rule dropped and the steps (HONEST-37)
+    signals.keep_phone_gait(sum(b - a for a, b in stretches) / fs, trimmed / fs, sum(f.size for f in steps))
     peak_idx = np.sort(np.concatenate(steps)) if steps else np.zeros(0, dtype=np.int64)
     idx = landings(signals, peak_idx, period, settings)
     contacts = Contacts(
@@ -171,14 +175,16 @@ def runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 def _segment_steps(
     x: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
-) -> NDArray[np.int64]:
-    """Steps (sample indices) of one gait stretch from its signal peaks."""
+) -> tuple[NDArray[np.int64], int]:
+    """Steps (sample indices) of one gait stretch from its signal peaks, and the samples the stretch-end rule
+    (:func:`_trim_edges`) cut off: from the first anchor to the first kept, and from the last kept to the last."""
     if peaks.size < 2:
-        return np.zeros(0, dtype=np.int64)
-    anchors = local_maxima(peaks, x[peaks], 0.5 * settings.anchor_periods * period[peaks])
-    anchors = _trim_edges(x, anchors, period, settings)
+        return np.zeros(0, dtype=np.int64), 0
+    found = local_maxima(peaks, x[peaks], 0.5 * settings.anchor_periods * period[peaks])
+    anchors = _trim_edges(x, found, period, settings)
     if anchors.size < 2:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), int(found[-1] - found[0]) if found.size else 0
+    trimmed = int(anchors[0] - found[0]) + int(found[-1] - anchors[-1])
     gap = np.diff(anchors).astype(np.float64)
     p = period[(anchors[:-1] + anchors[1:]) // 2]
     k = np.maximum(np.rint(gap / p), 1).astype(np.int64)  # steps from one anchor to the next
@@ -186,7 +192,7 @@ def _segment_steps(
     j = np.arange(pair.size) - np.repeat(np.cumsum(k - 1) - (k - 1), k - 1) + 1  # 1 .. k-1 within a pair
     expected = anchors[pair] + j * gap[pair] / k[pair]
     inserted = _nearest_strong_peak(x, peaks, expected, settings.placement_periods * p[pair])
-    return np.sort(np.concatenate([anchors, inserted])).astype(np.int64)
+    return np.sort(np.concatenate([anchors, inserted])).astype(np.int64), trimmed
 
 
 def local_maxima(peaks: NDArray[np.int64], height: NDArray[np.float64], half: NDArray[np.float64]) -> NDArray[np.int64]:

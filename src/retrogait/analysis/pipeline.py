@@ -42,7 +42,7 @@ from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, st
 from retrogait.analysis.leg_rhythm import LegRhythm, both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
 from retrogait.analysis.mounting import MountingChange, mounting_changes
-from retrogait.analysis.no_steps import no_steps_note, short_gait_note
+from retrogait.analysis.no_steps import no_steps_note, short_gait_note, unplaced_gait_note
 from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
 from retrogait.analysis.quality import bridged_unmeasured, step_flags, with_flag
@@ -180,6 +180,9 @@ def said_if_no_steps(result: AnalysisResult, settings: AnalysisSettings | None) 
         short = short_gait_note(result.signals, placement, len(result.steps), used)
         if short:
             result.summary["notes"].append(short)
+        unplaced = unplaced_gait_note(result.signals, len(result.steps))  # HONEST-37
+        if unplaced:
+            result.summary["notes"].append(unplaced)
     elif not len(result.steps):
         if parts:  # joined parts: the whole's signals are not held (parts.py), so no movement is measured
             result.summary["notes"].append(f"no steps found in any of the {len(result.summary[parts[0]])} {parts[0]}")

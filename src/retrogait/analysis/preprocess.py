@@ -117,7 +117,7 @@ def preprocess(
     notes: list[str] = _reading_notes(session)
     if given is None and placement == "other" and not any("--placement" in note for note in notes):
         notes.append(PLACEMENT_NOT_GIVEN_NOTE)  # the import's default, said (EDGE-185)
-    t, acc, gyr, fs_hz, quantum_g, bridged_t = _checked_samples(session, where, settings, notes)
+    t, acc, gyr, fs_hz, quantum_g, bridged_t, gyr_bridged_t = _checked_samples(session, where, settings, notes)
     clipped_raw = _clipped(acc, session.meta.acc_range_g, settings, quantum_g, notes)
     by_order = placement not in STEP_COUNT_PLACEMENTS  # where impact is measured (HONEST-9)
     t_grid, acc_u, gyr_u, gap, clipped, placed = _uniform_grid(t, acc, gyr, clipped_raw, fs_hz, by_order)
@@ -162,6 +162,7 @@ def preprocess(
         sensor_to_body=rot,
         acc_quantum_g=quantum_g,
         bridged=on_grid(bridged_t, t_grid, fs_hz) if bridged_t.size else None,  # EDGE-197
+        gyr_bridged=on_grid(gyr_bridged_t, t_grid, fs_hz) if gyr_bridged_t.size and gyr_u is not None else None,
     )
 
 
@@ -205,16 +206,23 @@ def _reading_notes(session: Session) -> list[str]:
 def _checked_samples(
     session: Session, where: str, settings: PreprocessSettings, notes: list[str]
 ) -> tuple[
-    NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, float, float | None, NDArray[np.float64]
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64] | None,
+    float,
+    float | None,
+    NDArray[np.float64],
+    NDArray[np.float64],
 ]:
     """Plausible samples in m/s^2 and deg/s, the rate (Hz), the acceleration's quantum (g, None when its
     values lie on no grid: resolution.acc_quantum_g) and the times (s) of the samples with a missing acceleration
-    value bridged (bridge.py, EDGE-197); refuses too few, too slow or too short.
+    value bridged, then with a missing gyroscope value bridged (bridge.py, EDGE-197, EDGE-212); refuses too few,
+    too slow or too short.
 
     Missing values and samples beyond any sensor's range (1e300, a declared range exceeded) are dropped
     with a note: they become gaps, and the rest is analysed. With ``acc_gravity: removed`` in the header
     the acceleration is taken as m/s^2 and gravity is put back along the vertical of the movement."""
-    t, acc, gyr, bridged_t = _finite_rows(session, notes)
+    t, acc, gyr, bridged_t, gyr_bridged_t = _finite_rows(session, notes)
     if t.size < 10:
         raise RetrogaitError(f"{where}: too few valid samples ({t.size}) to analyse")
     fs_hz = recording_rate_hz(t, session.meta.sample_rate_hz)
@@ -242,7 +250,7 @@ def _checked_samples(
         gyr = gyr * _gyr_scale(acc, gyr, notes)
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
-    return t, acc, gyr, fs_hz, quantum_g, bridged_t
+    return t, acc, gyr, fs_hz, quantum_g, bridged_t, gyr_bridged_t
 
 
 def _refuse_nothing_to_analyse(
@@ -459,11 +467,26 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
 
 def _finite_rows(
     session: Session, notes: list[str]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.float64]]:
-    """The rows with finite values (a lone missing acceleration value bridged first: bridge.py, EDGE-197), and
-    the times (s) of the bridged rows."""
+) -> tuple[
+    NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.float64], NDArray[np.float64]
+]:
+    """The rows with finite values (a lone missing acceleration or gyroscope value bridged first: bridge.py,
+    EDGE-197, EDGE-212), and the times (s) of the rows with a bridged acceleration value, then gyroscope value."""
     t, acc, gyr = session.t_s, session.acc, session.gyr
+    gyr_bridged_t, gyr_values = np.zeros(0), 0
+    if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
+        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr)
+    said = len(notes)
     gyr = _gyro_used(t, gyr, notes)
+    if gyr is None:  # analysed without the gyroscope: its bridged values are used nowhere (REVIEW-90)
+        gyr_bridged_t, gyr_values = np.zeros(0), 0
+    if gyr_values:
+        notes.insert(
+            said,
+            f"{gyr_values} missing gyroscope values bridged (linear in time over at most "
+            f"{BRIDGE_MAX_S * 1000:.0f} ms between measured values, in {gyr_bridged_t.size} samples): steps "
+            "touching one are flagged bridged (their impact, read from the measured acceleration, is kept)",
+        )
     acc, bridged_t, bridged_values = bridge_missing(t, acc)
     if bridged_values:
         notes.append(
@@ -489,7 +512,7 @@ def _finite_rows(
         t, acc = t[idx], acc[idx]
         gyr = gyr[idx] if gyr is not None else None
         notes.append("timestamps were not increasing; sorted and duplicates dropped")
-    return t, acc, gyr, bridged_t
+    return t, acc, gyr, bridged_t, gyr_bridged_t
 
 
 def _acc_scale(t: NDArray[np.float64], acc: NDArray[np.float64], fs_hz: float, where: str, notes: list[str]) -> float:
@@ -509,9 +532,14 @@ def _acc_scale(t: NDArray[np.float64], acc: NDArray[np.float64], fs_hz: float, w
             return scale
         axis, start, stop = frozen_axis(acc, stuck)
         until = "on" if stop == t.size else f"to {t[stop - 1] - t[0]:.1f} s"
-        frozen = (
+        runs = int(np.count_nonzero(np.diff(stuck.astype(np.int8), prepend=0) == 1))
+        total = int(stuck.sum())
+        every = (
+            f" (the longest of {runs} stuck runs: {total} samples, {total / fs_hz:.1f} s in all)" if runs > 1 else ""
+        )
+        frozen = (  # every = EDGE-215
             f"; {ACC_COLUMNS[axis]} held one value from {t[start] - t[0]:.1f} s {until} ({stop - start} samples): a "
-            "stuck axis, and the samples it leaves measured give no unit either"
+            f"stuck axis{every}, and the samples it leaves measured give no unit either"
         )
     raise RetrogaitError(
         f"{where}: median |acc| is {median:.3g}, which is not gravity in m/s^2, g or mg; "

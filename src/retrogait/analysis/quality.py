@@ -11,7 +11,7 @@ from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ, STEP_COUNT_PLACEMENTS
 from retrogait.rate import meets_rate
 
-#: A step over a sample interpolated from a missing acceleration value (bridge.py, EDGE-197).
+#: A step over a sample interpolated from a missing acceleration (EDGE-197) or gyroscope (EDGE-212) value.
 BRIDGED_FLAG = "bridged"
 #: The columns a bridged sample in its step could move (an impact transient rises in 10-30 ms): NaN there.
 BRIDGED_NAN_COLUMNS = (
@@ -39,6 +39,8 @@ def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettin
     end = np.clip(np.where(contacts.to_idx > contacts.ic_idx, contacts.to_idx, default_end) + 1, 0, n)
     flags = np.full(m, "", dtype="<U32")
     bridged = signals.bridged if signals.bridged is not None else np.zeros(0, dtype=bool)  # EDGE-197
+    if signals.gyr_bridged is not None:  # a bridged gyroscope value flags its step too (EDGE-212)
+        bridged = signals.gyr_bridged | bridged if bridged.size else signals.gyr_bridged
     for name, mask in (("clipped", signals.clipped), ("gap", signals.gap), (BRIDGED_FLAG, bridged)):
         if not mask.any():  # most recordings: no step to flag, no running count of the whole signal
             continue

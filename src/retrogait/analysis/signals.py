@@ -30,6 +30,8 @@ class BodySignals:
         clipped: (n,) True where the raw sample was at the sensor's full scale.
         bridged: (n,) True where the sample was interpolated from a missing acceleration value bridged
             (bridge.py, EDGE-197), or None where none was.
+        gyr_bridged: (n,) True where the sample was interpolated from a missing gyroscope value bridged
+            (bridge.py, EDGE-212), or None where none was (the step is flagged ``bridged``, its impact kept).
         placement: one of conventions.PLACEMENTS.
         side: "left", "right" or None.
         anterior_sign_known: False when the anterior axis came from the signal itself and its sign
@@ -65,6 +67,7 @@ class BodySignals:
     sensor_to_body: NDArray[np.float64] | None = None
     acc_quantum_g: float | None = None
     bridged: NDArray[np.bool_] | None = None
+    gyr_bridged: NDArray[np.bool_] | None = None
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -83,6 +86,17 @@ class BodySignals:
                 else still_mask_of_norm(size, self.fs_hz, window_s, std_ms2)
             )
         return np.asarray(self._memo[key])
+
+    def keep_phone_gait(self, gait_s: float, trimmed_s: float, placed: int) -> None:
+        """Keep what the phones' step detector found on these signals (phone_steps.py, HONEST-37): the gait
+        stretches' time (s), the time (s) its stretch-end rule cut off between the peaks it found there and the
+        steps it placed, and how many steps it placed (before the gait gate)."""
+        self._memo["phone_gait"] = (gait_s, trimmed_s, placed)
+
+    def phone_gait(self) -> tuple[float, float, int] | None:
+        """``(gait_s, trimmed_s, placed)`` kept by :meth:`keep_phone_gait`, or None where the detector did not run."""
+        kept = self._memo.get("phone_gait")
+        return None if kept is None else (float(kept[0]), float(kept[1]), int(kept[2]))
 
     @classmethod
     def uniform(

@@ -12,6 +12,9 @@ from retrogait.cli.display import safe
 from retrogait.cli.reader_options import reader_options
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from retrogait.imports.base import ReaderOptions
     from retrogait.session import Session
 
@@ -32,12 +35,10 @@ def info(
     """
     from rich.console import Console
 
-    from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
     from retrogait.analysis.preprocess import ANY_UNIT_LIMIT, declared_range_clipping
     from retrogait.conventions import BRIDGE_MAX_S
     from retrogait.errors import RetrogaitError
     from retrogait.imports import load_recording
-    from retrogait.session import MIN_GYRO_COVERAGE
     from retrogait.summary import absurd_samples, gyro_text, session_overview
 
     console = Console(highlight=False)
@@ -75,17 +76,7 @@ def info(
             details.append(("gyroscope", meta.extra["import_gyro_left_out"]))
         missing = session.gyro_missing if session.gyr is not None else None
         if missing is not None and missing.any():  # rows kept without a gyroscope value (EDGE-46)
-            used = 1.0 - float(missing.mean()) >= MIN_GYRO_COVERAGE
-            doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
-            stretches = no_gyro_stretches(session.t_s, missing) if used else None
-            if stretches is not None and stretches.size:  # GYRO-1
-                inside = int((stretches[:, 1] - stretches[:, 0]).sum())
-                doing = f"analyses {inside} in stretches of {MIN_STRETCH_S:g} s or more without the gyroscope" + (
-                    f", leaves the other {int(missing.sum()) - inside} out as gaps" if inside < missing.sum() else ""
-                )
-            details.append(
-                ("gyroscope", f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}")
-            )
+            details.append(("gyroscope", _gyro_missing_detail(session, missing)))
         for column, n_missing, bridged in missing_cells(session):  # kept as NaN, bridged or gaps (EDGE-197/199)
             details.append(
                 (
@@ -106,6 +97,35 @@ def info(
         typer.echo(f"retrogait: error: {safe(problem, markup=False)}", err=True)
     if problems:
         raise typer.Exit(2)
+
+
+def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
+    """What analyze does with the samples without a gyroscope value (``missing``, EDGE-46): bridges the lone ones
+    within ``BRIDGE_MAX_S`` of measured values (EDGE-212; said only where it is used, REVIEW-90), then analyses
+    without the gyroscope where too few rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1),
+    leaving the rest out as gaps."""
+    import numpy as np
+
+    from retrogait.analysis.bridge import bridge_missing
+    from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
+    from retrogait.conventions import BRIDGE_MAX_S
+    from retrogait.session import MIN_GYRO_COVERAGE
+
+    assert session.gyr is not None
+    left = np.asarray(np.isnan(bridge_missing(session.t_s, session.gyr)[0]).any(axis=1), dtype=bool)
+    bridged = int(missing.sum()) - int(left.sum())
+    used = 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE
+    doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
+    stretches = no_gyro_stretches(session.t_s, left) if used else None
+    if stretches is not None and stretches.size:  # GYRO-1
+        inside = int((stretches[:, 1] - stretches[:, 0]).sum())
+        doing = f"analyses {inside} in stretches of {MIN_STRETCH_S:g} s or more without the gyroscope" + (
+            f", leaves the other {int(left.sum()) - inside} out as gaps" if inside < left.sum() else ""
+        )
+    if bridged and used:  # analysed without the gyroscope: nothing bridged is used (REVIEW-90)
+        within = f"bridges {bridged} (within {BRIDGE_MAX_S * 1000:.0f} ms)"
+        doing = f"{within}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if left.any() else within
+    return f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}"
 
 
 def missing_cells(session: Session) -> list[tuple[str, int, int]]:

@@ -164,6 +164,8 @@ class ImportReport:
     gyro_left_out: str | None = None
     #: accelerometer rows kept without a gyroscope value (EDGE-46): kept in the header (``import_gyro_missing``)
     gyro_missing: str | None = None
+    #: infinite gyroscope cells of a table's rows kept (EDGE-214): read as missing, counted in ``gyro_missing``
+    gyro_infinite_cells: int = 0
     #: the reader read only the part asked for (a GENEActiv ``.bin`` page by page, LONG-2); a part file's header
     #: that carries ``import_part_s`` from an earlier cut does not say this
     part_read: bool = False

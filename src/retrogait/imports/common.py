@@ -703,6 +703,7 @@ def clean_rows(
     if gyro_from is not None:
         no_gyro = ~np.isfinite(v[:, gyro_from:]).all(axis=1)
         if no_gyro.any():
+            gyr_inf = np.isinf(v[no_gyro, gyro_from:]).sum(axis=1)  # counted for table_gyro's note (EDGE-214)
             v = v.copy() if v is values else v
             v[no_gyro, gyro_from:] = np.nan
         nan = np.isnan(t) | np.isnan(v[:, :gyro_from]).any(axis=1)
@@ -720,6 +721,19 @@ def clean_rows(
                 f"{int(missing.sum())} rows: the rows are kept with their time and other values; the analysis "
                 f"bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as gaps"
             )
+        missed = _missed_samples(t, v, finite) if not finite.all() else None
+        if missed is not None and missed.any():  # a sample on the clock whose every value was lost (EDGE-213)
+            finite, nan = finite | missed, nan & ~missed
+            infinite = int(np.isinf(np.asarray(np.asarray(values)[missed], dtype=np.float64)).sum())  # as read
+            report.notes.append(
+                f"{int(missed.sum())} row{'s' * (int(missed.sum()) != 1)} holding a time and no value"
+                + (f" ({infinite} infinite values, read as missing)" if infinite else "")
+                + " on the sampling clock (a period from the rows beside): samples whose values were all lost, kept "
+                f"as missing (the analysis bridges a lone one over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves "
+                "longer runs out as gaps)"
+            )
+    if gyro_from is not None and no_gyro.any():
+        report.gyro_infinite_cells = int(gyr_inf[finite[no_gyro]].sum())  # of the rows kept only (REVIEW-74)
     if not finite.all():
         report.drop(f"{label}_not_a_number", int(nan.sum()))
         report.drop(f"{label}_out_of_range", int((~finite & ~nan).sum()))
@@ -756,6 +770,45 @@ def clean_rows(
                 )
             t, v = t[forward], v[forward]
     return t, v
+
+
+#: A row holding only a time is a sample of the table's clock when it lies more than this share of the measured rows'
+#: median period from each neighbouring row (EDGE-213): a clock's samples lie one period apart (jitter far below
+#: half of one), while a line squeezed between two samples (a marker, another stream's row) lies nearer one of them.
+ON_CLOCK_MIN_SHARE: Final = 0.5
+
+
+def _missed_samples(t: FloatArray, v: FloatArray, kept: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
+    """(n,) True at the rows with a finite time and no value (NaN throughout) lying more than ``ON_CLOCK_MIN_SHARE``
+    of the median period of the ``kept`` rows from the row before and after them in time (both present, neither
+    at the same time as a kept row), where the ``kept`` rows around them lie far enough apart for that many missed
+    samples (REVIEW-91): a sample whose every value was lost (EDGE-213); None where there is none."""
+    bare = np.isfinite(t) & np.isnan(v).all(axis=1)
+    measured = np.sort(t[kept & np.isfinite(t)])
+    if not bare.any() or measured.size < 3:
+        return None
+    period = float(np.median(np.diff(measured)))
+    if not period > 0.0:
+        return None
+    clock = np.sort(t[(kept & np.isfinite(t)) | bare])
+    at = t[bare]
+    before, after = np.searchsorted(clock, at, "left"), np.searchsorted(clock, at, "right")
+    inside = (before > 0) & (after < clock.size) & (after - before == 1)  # neighbours on both sides, no tie
+    gap_before = at - clock[np.maximum(before - 1, 0)]
+    gap_after = clock[np.minimum(after, clock.size - 1)] - at
+    on = inside & (gap_before > ON_CLOCK_MIN_SHARE * period) & (gap_after > ON_CLOCK_MIN_SHARE * period)
+    # room for them (REVIEW-91): the measured rows around hold at most as many samples missed (about two periods
+    # apart for one) as there are such rows between them; on a clock with jitter, another stream's row between two
+    # samples an interval longer than the median apart is more than half a median period from both
+    interval = np.searchsorted(measured, at)  # the measured rows before and after: measured[interval - 1 : + 1]
+    between = (interval > 0) & (interval < measured.size)
+    edge = np.clip(interval, 1, measured.size - 1)
+    room = np.rint((measured[edge] - measured[edge - 1]) / period) - 1.0  # samples the clock missed there
+    crowd = np.bincount(interval, minlength=measured.size + 1)[interval]  # time-only rows in the same interval
+    on &= between & (crowd <= room)
+    out = np.zeros(t.size, dtype=bool)
+    out[np.flatnonzero(bare)[on]] = True
+    return out
 
 
 def _infinite_as_missing(
@@ -1509,7 +1562,9 @@ def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> Fl
         report.gyro_left_out = "the gyroscope columns hold no number in any row; they were left out"
         report.notes.append(report.gyro_left_out)
         return None
-    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}; {TABLE_GYRO_CELL_WORDS}"
+    k = report.gyro_infinite_cells
+    infinite = f" ({k} of the cells infinite in the file, read as missing)" if k else ""  # EDGE-214
+    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}{infinite}; {TABLE_GYRO_CELL_WORDS}"
     report.notes.append(report.gyro_missing)
     return gyr_dps
 
@@ -1518,9 +1573,10 @@ def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> Fl
 #: becomes of its missing values (EDGE-197): the analysis' own note (``preprocess._gyro_used``) says which it did.
 TABLE_GYRO_CELL_WORDS: Final = (
     "an empty, NaN or infinite gyroscope cell leaves its row's three gyroscope values missing, its time and "
-    "acceleration kept (a gyroscope value is not bridged): the analysis leaves those samples out as gaps, or "
-    f"analyses a long stretch of them (or a recording with a gyroscope value at fewer than {MIN_GYRO_COVERAGE:.0%} "
-    "of its rows) as from a sensor without one, and its note says which"
+    f"acceleration kept: the analysis bridges a lone one over at most {BRIDGE_MAX_S * 1000:.0f} ms between measured "
+    "values (EDGE-212) and leaves longer runs out as gaps, or analyses a long stretch of them (or a recording with "
+    f"a gyroscope value at fewer than {MIN_GYRO_COVERAGE:.0%} of its rows) as from a sensor without one, and its "
+    "note says which"
 )
 
 

@@ -113,6 +113,13 @@ def _data_like(fields: list[str], n_fields: int, decimal: str) -> bool:
     return len(fields) == n_fields and numbers >= max(1, min(3, n_fields // 2))
 
 
+def _values_lost(fields: list[str], n_fields: int, decimal: str) -> bool:
+    """A row of the table with values lost: the table's fields, each a number or empty, some empty (a time-only row,
+    EDGE-213): no preamble, so passed over where the data's start is looked for (REVIEW-93)."""
+    cells = [f.strip() for f in fields]
+    return len(cells) == n_fields and "" in cells and all(not f or is_number(f, decimal) for f in cells)
+
+
 def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
     """The layout of the table at the start of ``text`` (``sep`` forces the delimiter).
 
@@ -143,7 +150,10 @@ def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
             i
             for i in range(len(rows))
             if _data_like(rows[i], n_fields, decimal)
-            and all(_data_like(r, n_fields, decimal) for r in rows[i + 1 : i + 3] if any(r))
+            and all(
+                _data_like(r, n_fields, decimal)
+                for r in [r for r in rows[i + 1 : i + 7] if any(r) and not _values_lost(r, n_fields, decimal)][:2]
+            )
         ),
         None,
     )
