@@ -19,7 +19,7 @@ from typing import Any
 
 from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
-from retrogait.batch.fingerprint import Overrides, analysed_settings, effective_settings, job_key
+from retrogait.batch.fingerprint import Overrides, analysed_settings, declared_digest, effective_settings, job_key
 from retrogait.batch.inputs import discover_inputs, export_companions
 from retrogait.batch.pool import local_workers, start_local_pool
 from retrogait.batch.store import BatchStore, output_files
@@ -62,6 +62,9 @@ class BatchResult:
     #: (input, the earlier input with the same samples in other bytes: a zip, a .gz, a converted copy) for each
     #: analysed but counted once with another (EDGE-84)
     same_samples_as: tuple[tuple[str, str], ...] = ()
+    #: sessions read as ``other`` that a manifest written before BATCH-50 left to analyse again: it did not record
+    #: the declared placement's settings their PHONE-17 decision ran on
+    n_from_older_manifest: int = 0
 
 
 def run_batch(
@@ -143,7 +146,7 @@ def run_batch(
     with ahead or nullcontext(), client if client is not None else nullcontext(), store.only_writer():
         settings = dict(settings or {})
 
-        finished = {} if force else _still_valid(store.finished(), overrides)
+        finished, older = ({}, set()) if force else _still_valid(store.finished(), overrides)
         outcomes: dict[str, JobOutcome] = {}
         keys: list[str | None] = [None] * len(paths)  # by input, once hashed
         first: dict[str, str] = {}
@@ -240,6 +243,7 @@ def run_batch(
             same_samples_as=tuple(same_samples_as),
             notes_path=tables.notes_path,
             n_noted=tables.n_noted,
+            n_from_older_manifest=sum(o.key in older for o in analysed),
         )
 
 
@@ -321,20 +325,33 @@ def _checked_overrides(overrides: Overrides | None) -> dict[str, dict[str, Any]]
     return plain
 
 
-def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -> dict[str, JobOutcome]:
+def _still_valid(
+    finished: dict[str, JobOutcome], overrides: Overrides | None
+) -> tuple[dict[str, JobOutcome], set[str]]:
     """The finished jobs whose analysis settings are the ones this run would use for their placement
-    (``settings_hash``): a changed setting re-runs a session, a settings file restating the preset does not."""
-    digests: dict[tuple[str | None, str | None], str] = {}
+    (``settings_hash``): a changed setting re-runs a session, a settings file restating the preset does not. A session
+    the analysis read as ``other`` also needs its declared placement's settings unchanged (``declared_settings_hash``,
+    BATCH-50). Also: the keys a manifest written before BATCH-50 leaves to analyse again (that digest missing)."""
+    digests: dict[tuple[str | None, str | None], tuple[str, str | None]] = {}
     valid = {}
+    older = set()
     for key, outcome in finished.items():
         # as analysed and as declared: a shank the analysis read as both legs' is analysed with other's preset and
         # what the settings change in the shank's, not other's preset with them (BATCH-47)
         placements = (outcome.summary.get("placement"), outcome.summary.get("declared_placement"))
         if placements not in digests:
-            digests[placements] = analysed_settings(overrides, *placements).digest()
-        if outcome.settings_hash == digests[placements] and outcome.notes is not None:  # notes: BATCH-48
+            digests[placements] = (
+                analysed_settings(overrides, *placements).digest(),
+                declared_digest(overrides, *placements),
+            )
+        analysed, declared = digests[placements]
+        if outcome.settings_hash != analysed or outcome.notes is None:  # notes: BATCH-48
+            continue
+        if declared is not None and outcome.declared_settings_hash is None:
+            older.add(key)
+        elif outcome.declared_settings_hash == declared:
             valid[key] = outcome
-    return valid
+    return valid, older
 
 
 Runner = Callable[[Iterable[Task], dict[str, Any], Overrides | None, str], Iterator[JobOutcome]]

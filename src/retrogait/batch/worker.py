@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retrogait.batch.fingerprint import Overrides, effective_settings
+from retrogait.batch.fingerprint import Overrides, declared_digest, effective_settings
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import discard, writable_text
 
@@ -52,6 +52,10 @@ class JobOutcome:
     #: (how the recording was read, found out from its data) and ``note``; None: not recorded (a manifest written
     #: before BATCH-48, whose session is analysed again)
     notes: list[tuple[str, str]] | None = None
+    #: for a one-leg placement the analysis read as both legs' (``other``, PHONE-17/18): the digest of the declared
+    #: placement's settings (its preset with the overrides), on which that decision ran; None: not read as other, or
+    #: a manifest written before BATCH-50 (such a session is analysed again once)
+    declared_settings_hash: str | None = None
 
 
 def samples_digest(session: Session) -> str:
@@ -255,4 +259,5 @@ def analyze_one(
         settings_hash=result.summary["settings_hash"],
         samples=samples,
         notes=notes,
+        declared_settings_hash=declared_digest(overrides, summary["placement"], summary["declared_placement"]),
     )

@@ -198,6 +198,13 @@ def _run(
         )
     if len(result.same_samples_as) > 10:
         console.print(f"... and {len(result.same_samples_as) - 10} more inputs holding an earlier one's samples")
+    if result.n_from_older_manifest:  # BATCH-50: why an unchanged session was analysed again, once
+        n = result.n_from_older_manifest
+        console.print(
+            f"note: {n} session{'s' if n != 1 else ''} declared on one leg and read as both legs' (other) "
+            f"{'were' if n != 1 else 'was'} analysed again: the manifest, written by an earlier retrogait, did not "
+            "record the declared placement's settings that reading ran on"
+        )
     # no rate when nothing was analysed: "0.0 sessions/min" for a re-run that skipped everything read as a stall
     rate = (
         f" ({60 * result.n_analysed / result.elapsed_s:.1f} sessions/min)"
