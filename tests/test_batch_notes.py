@@ -142,3 +142,31 @@ def test_a_copy_of_a_failed_input_is_not_said_counted(tmp_path: Path) -> None:
     assert row["session"] == str(folder / "b.csv") and row["kind"] == "batch"
     assert "counted once" not in row["note"]
     assert row["note"] == f"the same recording as {folder / 'a.csv'} (the same bytes), which failed: see errors.csv"
+
+
+def _steps_sessions(out: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return sorted(set(pq.ParquetFile(out / "steps.parquet").read(columns=["session"]).column(0).to_pylist()))
+
+
+def test_a_renamed_input_skipped_as_unchanged_is_named_as_given_in_this_run(
+    noted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BATCH-51: after `mv b_as_other.csv renamed.csv`, or reached by another relative path, the session is skipped as
+    unchanged (same bytes), but sessions.csv, the steps and notes.csv still named it as the earlier run was given it."""
+    pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "b.csv").write_bytes((noted / "b_as_other.csv").read_bytes())
+    out = tmp_path / "out"
+    run_batch([folder / "b.csv"], out, jobs=1, compare=False)
+    (folder / "b.csv").rename(folder / "renamed.csv")
+    monkeypatch.chdir(tmp_path)
+    named = str((folder / "renamed.csv").resolve())  # a batch names its inputs by their resolved paths
+    for given in (folder / "renamed.csv", Path("in") / "renamed.csv", Path("in") / ".." / "in" / "renamed.csv"):
+        result = run_batch([given], out, jobs=1, compare=False)
+        assert (result.n_analysed, result.n_skipped) == (0, 1)
+        assert [s["session"] for s in _rows(out / "sessions.csv")] == [named]
+        assert {n["session"] for n in _rows(out / "notes.csv")} == {named}
+        assert _steps_sessions(out) == [named]

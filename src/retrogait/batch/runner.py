@@ -23,7 +23,7 @@ from retrogait.batch.fingerprint import Overrides, analysed_settings, declared_d
 from retrogait.batch.inputs import discover_inputs, export_companions
 from retrogait.batch.pool import local_workers, start_local_pool
 from retrogait.batch.store import BatchStore, output_files
-from retrogait.batch.worker import JobOutcome, analyze_one
+from retrogait.batch.worker import JobOutcome, analyze_one, as_given
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import resume
@@ -165,10 +165,10 @@ def run_batch(
                     same_as.append((index, str(path), first[key]))
                     continue  # not analysed again: its steps file is the earlier input's, under its name (USER-2)
                 first[key] = str(path)
-                if key in finished:
-                    outcomes[key] = finished[key]
+                if key in finished:  # unchanged: named as this run is given it (BATCH-51)
+                    outcomes[key] = as_given(finished[key], str(path))
                     if on_done:
-                        on_done(finished[key], True)
+                        on_done(outcomes[key], True)
                 else:
                     yield str(path), key
 

@@ -125,6 +125,18 @@ class BatchStore:
         return CombinedTables(self.out_dir)
 
 
+def _named(table: Any, session: str) -> Any:
+    """An Arrow steps table whose ``session`` column says ``session``: the input as this run is given it, where the
+    session was analysed under another name and is skipped as unchanged (BATCH-51); the table itself otherwise."""
+    index = table.schema.get_field_index("session")
+    if index < 0 or table.num_rows == 0 or table.column(index)[0].as_py() == session:
+        return table
+    import pyarrow as pa
+
+    column = pa.array([session] * table.num_rows, type=pa.string()).cast(table.schema.field(index).type)
+    return table.set_column(index, table.schema.field(index), column)
+
+
 def _json_default(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()  # numpy scalars
@@ -169,6 +181,7 @@ class CombinedTables:
             # Arrow to Arrow: a session's table is appended without a round trip through pandas;
             # ParquetFile, not read_table, whose dataset layer would import pandas (BATCH-17)
             table = pq.ParquetFile(outcome.steps_file).read().replace_schema_metadata(None)
+            table = _named(table, outcome.summary["session"])
             with self._steps_written():
                 if self._parquet is None:
                     self._schema = table.schema
@@ -176,6 +189,8 @@ class CombinedTables:
                 self._parquet.write_table(table if table.schema == self._schema else table.cast(self._schema))
         else:
             frame = read_table(Path(outcome.steps_file))
+            if "session" in frame.columns:
+                frame["session"] = outcome.summary["session"]  # as this run is given it (BATCH-51)
             with (
                 self._steps_written(),
                 open(self._tmp, "w" if self._csv_header else "a", encoding="utf-8", newline="") as fh,

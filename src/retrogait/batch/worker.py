@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +56,17 @@ class JobOutcome:
     #: placement's settings (its preset with the overrides), on which that decision ran; None: not read as other, or
     #: a manifest written before BATCH-50 (such a session is analysed again once)
     declared_settings_hash: str | None = None
+
+
+def as_given(outcome: JobOutcome, path: str) -> JobOutcome:
+    """A finished job's outcome named by ``path``, the input as this run is given it: a session skipped as unchanged
+    after its file was renamed or moved, or reached by another relative path, kept the name it was analysed under
+    in sessions.csv, the steps and notes.csv (BATCH-51). Its steps file keeps the old name; the combined steps table
+    takes the summary's (``store.CombinedTables.add``)."""
+    if outcome.path == path:
+        return outcome
+    summary = {**outcome.summary, "session": writable_text(path)} if outcome.summary else outcome.summary
+    return replace(outcome, path=path, summary=summary)
 
 
 def samples_digest(session: Session) -> str:
