@@ -22,7 +22,7 @@ from retrogait.analysis.version import analysis_version
 from retrogait.batch.fingerprint import Overrides, analysed_settings, declared_digest, effective_settings, job_key
 from retrogait.batch.inputs import discover_inputs, export_companions
 from retrogait.batch.pool import local_workers, start_local_pool
-from retrogait.batch.store import BatchStore, output_files
+from retrogait.batch.store import SETTINGS_MARK, BatchStore, output_files, refuse_replacing_foreign, written_by_a_batch
 from retrogait.batch.worker import JobOutcome, analyze_one, as_given
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
@@ -121,6 +121,7 @@ def run_batch(
     # with workers, the inputs are hashed on a thread from now on: while the fork server gets ready or the Dask
     # client imports and connects, not between the workers' results; in this process (--jobs 1) one by one,
     # before each (BATCH-25, BATCH-28)
+    refuse_replacing_foreign(out)  # a user's own notes.csv there is not replaced (BATCH-52)
     in_process = scheduler is None and pool is None and local_workers(jobs) <= 1
     # workers take the largest inputs first, so that the batch does not end on one long session with the other
     # workers idle; in this process the order changes nothing (BATCH-32). Hashed in the order handed out.
@@ -272,14 +273,13 @@ def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides
             name = f"settings_{placement}_declared_{declared}.toml"
             whose = f"sessions declared {declared} ({placement}: the analysis read both legs' steps, PHONE-18)"
         header = (
-            f"# written by retrogait batch: the settings its {whose} were analysed with "
-            f"(analysis version {analysis_version()})\n"
+            f"{SETTINGS_MARK}: the settings its {whose} were analysed with (analysis version {analysis_version()})\n"
         )
         settings = analysed_settings(overrides, placement, declared)
         write_text(out / name, header + settings_to_toml(settings, preset=placement))
         names.append(name)
-    for earlier in out.glob("settings_*.toml"):
-        if earlier.name not in names:
+    for earlier in out.glob("settings_*.toml"):  # a batch's own only: a user's settings_lab.toml stays (BATCH-52)
+        if earlier.name not in names and written_by_a_batch(earlier):
             earlier.unlink(missing_ok=True)
 
 

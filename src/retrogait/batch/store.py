@@ -45,6 +45,57 @@ def output_files(out_dir: Path) -> list[Path]:
     return [out_dir / name for name in names]
 
 
+#: The first line of each table a batch writes into ``OUT`` (an empty table: an empty line): how a file there is told
+#: to be a batch's, beside the folder's manifest (BATCH-52).
+_FIRST_LINES = {
+    "sessions.csv": "session,",
+    "errors.csv": "file,reason",
+    NOTES: "session,kind,note",
+    "steps.csv": "session,",
+}
+#: The first line of the settings files a batch writes (``runner._write_settings``).
+SETTINGS_MARK = "# written by retrogait batch"
+
+
+def written_by_a_batch(path: Path) -> bool:
+    """True when ``path``, a file in an output folder under a name a batch writes, is one an earlier batch wrote: the
+    folder holds its manifest and the file starts as a batch writes it (a table's header, Parquet's magic bytes, the
+    settings files' mark). A user's own ``notes.csv`` or ``sessions.csv`` in a folder given as ``--out`` was
+    replaced without a word, and a user's ``settings_*.toml`` there removed (BATCH-52)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False  # a folder, or unreadable: writing it fails later with its own line
+    if path.name.startswith("settings_") and path.suffix == ".toml":
+        return head.startswith(SETTINGS_MARK.encode())
+    if not (path.parent / MANIFEST).is_file():
+        return False
+    if path.suffix == ".parquet":
+        return head.startswith(b"PAR1")
+    first = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+    return first == "" or first.startswith(_FIRST_LINES.get(path.name, "\0"))
+
+
+def refuse_replacing_foreign(out_dir: Path) -> None:
+    """Raise :class:`RetrogaitError` (one line naming the file) when ``out_dir`` holds a file under a name a batch
+    writes (its tables, a placement's settings file) that no batch wrote there (:func:`written_by_a_batch`): it would
+    be replaced. Nothing is written before this check (BATCH-52)."""
+    from retrogait.conventions import PLACEMENTS
+
+    if not out_dir.is_dir():
+        return
+    settings = [f"settings_{p}.toml" for p in PLACEMENTS] + [f"settings_other_declared_{p}.toml" for p in PLACEMENTS]
+    names = [*(p.name for p in output_files(out_dir)[1:]), "steps.parquet", "steps.csv", *settings]
+    for name in dict.fromkeys(names):
+        path = out_dir / name
+        if path.is_file() and not written_by_a_batch(path):
+            raise RetrogaitError(
+                f"{path}: a file not written by a batch is where `retrogait batch` writes its {name}: it would be "
+                "replaced; move it or give another --out (nothing was written)"
+            )
+
+
 class BatchStore:
     """Reads and writes one batch output folder."""
 
@@ -125,11 +176,11 @@ class BatchStore:
         return CombinedTables(self.out_dir)
 
 
-def _named(table: Any, session: str) -> Any:
+def _named(table: Any, session: str | None) -> Any:
     """An Arrow steps table whose ``session`` column says ``session``: the input as this run is given it, where the
     session was analysed under another name and is skipped as unchanged (BATCH-51); the table itself otherwise."""
     index = table.schema.get_field_index("session")
-    if index < 0 or table.num_rows == 0 or table.column(index)[0].as_py() == session:
+    if session is None or index < 0 or table.num_rows == 0 or table.column(index)[0].as_py() == session:
         return table
     import pyarrow as pa
 
@@ -181,7 +232,7 @@ class CombinedTables:
             # Arrow to Arrow: a session's table is appended without a round trip through pandas;
             # ParquetFile, not read_table, whose dataset layer would import pandas (BATCH-17)
             table = pq.ParquetFile(outcome.steps_file).read().replace_schema_metadata(None)
-            table = _named(table, outcome.summary["session"])
+            table = _named(table, outcome.summary.get("session"))
             with self._steps_written():
                 if self._parquet is None:
                     self._schema = table.schema
@@ -189,7 +240,7 @@ class CombinedTables:
                 self._parquet.write_table(table if table.schema == self._schema else table.cast(self._schema))
         else:
             frame = read_table(Path(outcome.steps_file))
-            if "session" in frame.columns:
+            if "session" in frame.columns and outcome.summary.get("session") is not None:
                 frame["session"] = outcome.summary["session"]  # as this run is given it (BATCH-51)
             with (
                 self._steps_written(),
