@@ -170,3 +170,27 @@ def test_a_renamed_input_skipped_as_unchanged_is_named_as_given_in_this_run(
         assert [s["session"] for s in _rows(out / "sessions.csv")] == [named]
         assert {n["session"] for n in _rows(out / "notes.csv")} == {named}
         assert _steps_sessions(out) == [named]
+
+
+def test_the_terminal_says_a_copy_of_a_failed_input_failed_and_counts_sessions_with_notes_apart(
+    noted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EDGE-210: the terminal said "b.csv is the same recording as a.csv (the same bytes): counted once" of a copy of
+    a failed input (notes.csv said it failed, REVIEW-60), and "N sessions with notes" counted copies, which are not in
+    sessions.csv."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.csv").write_text("garbage\n1,2\n", encoding="utf-8")
+    (folder / "b.csv").write_text("garbage\n1,2\n", encoding="utf-8")
+    (folder / "c.csv").write_bytes((noted / "c_shank.csv").read_bytes())
+    (folder / "d.csv").write_bytes((noted / "c_shank.csv").read_bytes())
+    out = tmp_path / "out"
+    main(["batch", str(folder), "--out", str(out), "--jobs", "1", "--no-compare"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{folder / 'b.csv'} is the same recording as {folder / 'a.csv'} (the same bytes), which failed" in err
+    assert f"{folder / 'b.csv'} is the same recording as {folder / 'a.csv'} (the same bytes): counted once" not in err
+    assert f"{folder / 'd.csv'} is the same recording as {folder / 'c.csv'} (the same bytes): counted once" in err
+    in_sessions = {r["session"] for r in _rows(out / "sessions.csv")}
+    noted_sessions = {r["session"] for r in _rows(out / "notes.csv")} & in_sessions
+    n = len(noted_sessions)
+    assert f"({n} session{'s' if n != 1 else ''} with notes, and 2 inputs not in sessions.csv)" in err

@@ -54,7 +54,7 @@ class BatchResult:
     elapsed_s: float
     #: ``notes.csv``: what the analysis said of each session, and the inputs counted once with another (BATCH-48)
     notes_path: Path | None = None
-    #: how many inputs have a row there
+    #: how many sessions of ``sessions.csv`` have a row there
     n_noted: int = 0
     cohort: tuple[str, ...] = ()
     #: (input, the earlier input with the same bytes) for each input counted once with another (EDGE-31)
@@ -65,6 +65,10 @@ class BatchResult:
     #: sessions read as ``other`` that a manifest written before BATCH-50 left to analyse again: it did not record
     #: the declared placement's settings their PHONE-17 decision ran on
     n_from_older_manifest: int = 0
+    #: how many inputs not in ``sessions.csv`` (copies of another) have a row in ``notes.csv`` (EDGE-210)
+    n_noted_other: int = 0
+    #: the inputs of ``same_as`` whose earlier input failed: not counted once, not counted at all (EDGE-210)
+    same_as_failed: tuple[str, ...] = ()
 
 
 def run_batch(
@@ -244,6 +248,8 @@ def run_batch(
             same_samples_as=tuple(same_samples_as),
             notes_path=tables.notes_path,
             n_noted=tables.n_noted,
+            n_noted_other=tables.n_noted_other,
+            same_as_failed=tuple(path for index, path, _ in sorted(same_as) if not outcomes[keys[index] or ""].ok),
             n_from_older_manifest=sum(o.key in older for o in analysed),
         )
 

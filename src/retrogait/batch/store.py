@@ -255,8 +255,14 @@ class CombinedTables:
 
     @property
     def n_noted(self) -> int:
-        """How many sessions have a row in ``notes.csv``."""
-        return len({row["session"] for row in self.notes})
+        """How many sessions of ``sessions.csv`` have a row in ``notes.csv``."""
+        return len({row["session"] for row in self.notes} & {str(s.get("session")) for s in self.summaries})
+
+    @property
+    def n_noted_other(self) -> int:
+        """How many inputs that are not in ``sessions.csv`` (a copy of another, EDGE-31/84) have a row in
+        ``notes.csv`` (EDGE-210)."""
+        return len({row["session"] for row in self.notes} - {str(s.get("session")) for s in self.summaries})
 
     def close(self) -> None:
         """Finish the steps file and write the sessions, errors and notes tables."""

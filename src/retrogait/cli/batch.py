@@ -188,8 +188,9 @@ def _run(
         console.print(f"... and {len(failures) - 10} more in {safe(result.errors_path)}")
     for line in result.cohort:
         console.print(safe(line))
-    for again, earlier in result.same_as[:10]:  # EDGE-31
-        console.print(f"note: {safe(again)} is the same recording as {safe(earlier)} (the same bytes): counted once")
+    for again, earlier in result.same_as[:10]:  # EDGE-31; of a failed input: as notes.csv says (REVIEW-60, EDGE-210)
+        counted = ", which failed: see errors.csv" if again in result.same_as_failed else ": counted once"
+        console.print(f"note: {safe(again)} is the same recording as {safe(earlier)} (the same bytes){counted}")
     if len(result.same_as) > 10:
         console.print(f"... and {len(result.same_as) - 10} more inputs the same as an earlier one")
     for again, earlier in result.same_samples_as[:10]:  # EDGE-84
@@ -220,7 +221,10 @@ def _run(
         + f" in {result.elapsed_s:.1f} s{rate}\n"
         f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\n"
         f"errors: {safe(result.errors_path)}\n"
-        f"notes: {safe(result.notes_path)} ({result.n_noted} session{'s' if result.n_noted != 1 else ''} with notes)"
+        f"notes: {safe(result.notes_path)} ({result.n_noted} session{'s' if result.n_noted != 1 else ''} with notes"
+        + (  # copies of another input: not in sessions.csv (EDGE-210)
+            f", and {m} input{'s' if m != 1 else ''} not in sessions.csv)" if (m := result.n_noted_other) else ")"
+        )
     )
     if result.n_failed:
         raise typer.Exit(EXIT_SOME_FAILED)
