@@ -78,3 +78,21 @@ def test_the_summary_counts_the_quantised_and_remounted_steps_compare_counts() -
         summary = result.summary["per_direction"][direction]["flagged_steps"]
         assert {flag: int(counts.loc[direction, flag]) for flag in summary} == summary
         assert summary.get("quantised", 0) == counts.loc[direction, "quantised"]
+
+
+def test_clean_means_one_thing_no_flag_at_all() -> None:
+    """EDGE-211: compare.csv's `subset` said "clean steps" of the steps no flag of which spoils the metric (a `no_gyro`,
+    `bridged`, `quantised` or `remounted` step among them), while compare.json's `clean` counts the steps without any
+    flag. The subset is now "usable steps"; `clean` is only the flag table's."""
+    from retrogait.compare.design import CompareSettings
+    from retrogait.compare.output import readable_table
+
+    flags = {0: "gap", 1: "no_gyro", N: "quantised"}
+    comparison = compare_directions(_steps(flags), settings=CompareSettings(flagged="separate"))
+    assert set(comparison.table["subset"]) == {"usable steps", "flagged steps only"}
+    contact = comparison.table.set_index(["metric", "subset"]).loc["contact_time_s"]
+    assert contact.loc["usable steps", ["n_forward", "n_backward"]].tolist() == [N - 1, N]  # no_gyro kept
+    counts = comparison.flag_counts.set_index("direction")
+    assert counts.loc["forward", "clean"] == N - 2 and counts.loc["backward", "clean"] == N - 1  # no flag at all
+    shown = readable_table(comparison)["metric"].tolist()
+    assert "contact_time_s" in shown and "contact_time_s (flagged steps)" in shown

@@ -31,9 +31,11 @@ from retrogait.compare.blocks import BLOCK_BOOTSTRAP_TEST, BlockInterval, block_
 from retrogait.compare.design import (
     ALPHA,
     DIRECTION_PAIR,
+    FLAGGED_SUBSET,
     MIN_CLUSTERS_FOR_INFERENCE,
     MIN_STEPS_FOR_INFERENCE,
     MIN_STEPS_PER_CLUSTER,
+    USABLE_SUBSET,
     CompareSettings,
     Comparison,
     FlaggedSteps,
@@ -309,7 +311,7 @@ def compare_metric(
         "label": metric.label,
         "unit": metric.unit,
         "kind": metric.kind,
-        "subset": "clean steps",
+        "subset": USABLE_SUBSET,
         "level": level,
     }
     groups: dict[str, NDArray[np.float64]] = {}
@@ -453,7 +455,7 @@ def compare_directions(
             flagged_row = compare_metric(
                 steps, metric, level=level, usable=spoiled, settings=settings, withhold=withhold
             )
-            flagged_row["subset"] = "flagged steps only"
+            flagged_row["subset"] = FLAGGED_SUBSET
             rows.append(flagged_row)
     if match_info is not None and not any(match_info.after.values()):  # say why nothing is left (USER-9)
         before = ", ".join(f"{match_info.before.get(d, 0)} {d}" for d in DIRECTION_PAIR)
