@@ -41,7 +41,7 @@ from retrogait.compare.design import (
     FlaggedSteps,
     Unit,
 )
-from retrogait.compare.fairness import MatchInfo, flag_counts, flag_matrix, match_steps
+from retrogait.compare.fairness import MatchInfo, flag_bits, flag_counts, flags_of, match_steps
 from retrogait.compare.inputs import UNKNOWN_SUBJECT, SourceInfo
 from retrogait.compare.metrics import METRICS, Metric
 from retrogait.compare.sentences import caveats_for, metric_sentence
@@ -64,6 +64,9 @@ __all__ = [
 #: Each step's step time when its previous contact is of the same bout and direction (s; else NaN), added
 #: before steps are filtered: the values of the cadence metric (``analysis.aggregate.step_times_in_runs``).
 STEP_TIME_IN_RUN_COLUMN = "step_time_in_run_s"
+#: Each step's quality flags as bits (``fairness.flag_bits``), read once per comparison and carried with the steps
+#: through their filtering, matching and sorting: the flag table and every metric's exclusions use them (EDGE-211).
+FLAG_BITS_COLUMN = "quality_flag_bits"
 #: A direction's step times: timed from a contact of the same bout and the same direction (as summary.json).
 RUN_KEYS = ("bout_id", "direction")
 
@@ -423,7 +426,8 @@ def compare_directions(
     if "subject" not in steps.columns:
         steps["subject"] = "unknown"
     steps[STEP_TIME_IN_RUN_COLUMN] = step_times_in_runs(steps, RUN_KEYS)  # before filtering
-    counts = flag_counts(steps)
+    steps[FLAG_BITS_COLUMN] = flag_bits(steps)  # the flag texts are read once (EDGE-211)
+    counts = flag_counts(steps, steps[FLAG_BITS_COLUMN].to_numpy())
     # sideways steps travel neither way (issue 17); unknown (and anything else) is no direction
     sideways = steps["direction"] == "sideways"
     excluded: dict[str, int] = {
@@ -445,7 +449,7 @@ def compare_directions(
     level, unit_reason = resolve_level(steps, settings.unit)
     placements = {s.placement for s in sources if s.placement}
     noun = landings_noun(placements.pop() if len(placements) == 1 else None)
-    flags = flag_matrix(steps)
+    flags = flags_of(steps[FLAG_BITS_COLUMN].to_numpy(), steps.index)
     withhold = pooled_people(steps, level)  # COMPARE-13
     rows: list[dict[str, Any]] = []
     for metric in metrics:
