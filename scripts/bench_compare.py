@@ -2,7 +2,7 @@
 
 Prints wall-clock seconds; run with ``python scripts/bench_compare.py``. ``--flags-only`` times only the reading of
 the steps' quality flags as a comparison reads them (the flag table and the metrics' exclusions) on a million steps
-with realistic flag texts; run it with ``PYTHONPATH=BASE/src`` in turn to pair it with another checkout (EDGE-211).
+with realistic flag texts; run it with ``PYTHONPATH=BASE/src`` in turn to pair it with another checkout (BATCH-53).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def flagged_steps(n: int, seed: int = 0) -> pd.DataFrame:
 
 def flags_as_compare_reads_them(steps: pd.DataFrame) -> None:
     """What a comparison does with the flag texts: the flag table, then the matrix the metrics' exclusions use (read
-    once where ``flag_bits`` exists, EDGE-211; twice before)."""
+    once where ``flag_bits`` exists, BATCH-53; twice before)."""
     from retrogait.compare import fairness
 
     if hasattr(fairness, "flag_bits"):

@@ -100,7 +100,7 @@ def test_clean_means_one_thing_no_flag_at_all() -> None:
 
 
 def _flag_matrix_per_step(steps: pd.DataFrame) -> pd.DataFrame:
-    """The flag matrix as it was made before EDGE-211's vectorisation: each step's text split at `;` and each flag
+    """The flag matrix as it was made before BATCH-53's vectorisation: each step's text split at `;` and each flag
     looked up in its tokens (exact tokens: `gap ` or `GAP` is no flag)."""
     flags = steps["quality_flags"].astype("string").fillna("")
     tokens = flags.str.split(";")
@@ -111,7 +111,7 @@ def _flag_matrix_per_step(steps: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_the_flag_matrix_is_the_per_step_one_on_fuzzed_flag_texts() -> None:
-    """EDGE-211 (issue 17): `flag_matrix` is made from the distinct texts, not step by step; the same booleans for
+    """BATCH-53 (issue 17): `flag_matrix` is made from the distinct texts, not step by step; the same booleans for
     every text a steps table can hold: empty, missing, flags in any order, repeated, unknown words, spaces, case,
     stray `;`, numbers read from an all-empty column."""
     from retrogait.compare.fairness import flag_counts, flag_matrix

@@ -65,7 +65,7 @@ __all__ = [
 #: before steps are filtered: the values of the cadence metric (``analysis.aggregate.step_times_in_runs``).
 STEP_TIME_IN_RUN_COLUMN = "step_time_in_run_s"
 #: Each step's quality flags as bits (``fairness.flag_bits``), read once per comparison and carried with the steps
-#: through their filtering, matching and sorting: the flag table and every metric's exclusions use them (EDGE-211).
+#: through their filtering, matching and sorting: the flag table and every metric's exclusions use them (BATCH-53).
 FLAG_BITS_COLUMN = "quality_flag_bits"
 #: A direction's step times: timed from a contact of the same bout and the same direction (as summary.json).
 RUN_KEYS = ("bout_id", "direction")
@@ -426,7 +426,7 @@ def compare_directions(
     if "subject" not in steps.columns:
         steps["subject"] = "unknown"
     steps[STEP_TIME_IN_RUN_COLUMN] = step_times_in_runs(steps, RUN_KEYS)  # before filtering
-    steps[FLAG_BITS_COLUMN] = flag_bits(steps)  # the flag texts are read once (EDGE-211)
+    steps[FLAG_BITS_COLUMN] = flag_bits(steps)  # the flag texts are read once (BATCH-53)
     counts = flag_counts(steps, steps[FLAG_BITS_COLUMN].to_numpy())
     # sideways steps travel neither way (issue 17); unknown (and anything else) is no direction
     sideways = steps["direction"] == "sideways"

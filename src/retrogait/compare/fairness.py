@@ -154,7 +154,7 @@ def flag_bits(steps: pd.DataFrame) -> NDArray[np.uint8]:
     a flag counts where it is one exact token, as ``str.split(";")`` gives them).
 
     Made from the distinct texts (a table holds a handful: "", "gap", "clipped;gap", ...), each split once, and spread
-    to the steps by their codes: the per-step split and a Python lookup per flag took 4 s per million steps (EDGE-211).
+    to the steps by their codes: the per-step split and a Python lookup per flag took 4 s per million steps (BATCH-53).
     """
     texts = steps["quality_flags"].astype("string").fillna("")  # an all-clean column may be read as NaN floats
     codes, uniques = pd.factorize(texts)
