@@ -104,3 +104,28 @@ def test_a_manifest_without_the_declared_placements_digest_analyses_a_session_re
     again = run_batch([shank_as_other], out, jobs=1, compare=False)
     assert (again.n_analysed, again.n_skipped, again.n_from_older_manifest) == (1, 0, 1)
     assert run_batch([shank_as_other], out, jobs=1, compare=False).n_skipped == 1
+
+
+def test_the_cli_says_once_why_an_older_manifests_session_read_as_other_is_analysed_again(
+    shank_as_other: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from retrogait.cli import main
+
+    out = tmp_path / "out"
+    argv = ["batch", str(shank_as_other), "--out", str(out), "--jobs", "1", "--no-compare"]
+    assert main(argv) == 0
+    manifest = out / "manifest.jsonl"
+    lines = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
+    manifest.write_text(
+        "".join(json.dumps({k: v for k, v in line.items() if k != "declared_settings_hash"}) + "\n" for line in lines),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(argv) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.count("did not record the declared placement's settings") == 1
+    assert "note: 1 session declared on one leg and read as both legs' (other) was analysed again" in err
+    assert main(argv) == 0
+    assert "did not record" not in capsys.readouterr().err
