@@ -71,3 +71,40 @@ def test_the_cli_says_it_in_one_line(run: Path, tmp_path: Path, capsys: pytest.C
     assert code != 0 and "Traceback" not in captured.err + captured.out
     assert f"{out / 'notes.csv'}: " in captured.err
     assert (out / "notes.csv").read_text(encoding="utf-8") == MINE
+
+
+@pytest.mark.parametrize("first_without_pyarrow", [True, False])
+def test_a_folder_a_batch_wrote_with_the_other_steps_format_is_run_again(
+    run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_without_pyarrow: bool
+) -> None:
+    """REVIEW-86: an --out whose session step files a batch wrote as CSV (pyarrow missing), re-run once pyarrow is
+    installed, ended in "internal error: ArrowInvalid: Parquet magic bytes not found" (its .csv step files were read
+    as Parquet); and the other way round. Such a session is analysed again into this run's format."""
+    import sys
+
+    import pandas as pd
+
+    from retrogait.batch.worker import steps_suffix
+
+    def pyarrow(usable: bool) -> None:
+        steps_suffix.cache_clear()
+        if usable:
+            monkeypatch.undo()
+        else:
+            monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # its import raises ImportError
+
+    out = tmp_path / "out"
+    try:
+        pyarrow(not first_without_pyarrow)
+        first = run_batch([run], out, jobs=1, compare=False)
+        pyarrow(first_without_pyarrow)
+        again = run_batch([run], out, jobs=1, compare=False)
+        suffix = steps_suffix()
+        third = run_batch([run], out, jobs=1, compare=False)  # then unchanged
+    finally:
+        pyarrow(True)
+    assert (first.n_analysed, again.n_analysed, again.n_skipped, again.n_failed) == (1, 1, 0, 0)
+    assert suffix == (".parquet" if first_without_pyarrow else ".csv")
+    steps = pd.read_parquet(again.steps_path) if suffix == ".parquet" else pd.read_csv(again.steps_path)
+    assert len(steps) > 0 and set(steps["session"]) == {str(run / "r.csv")}
+    assert (third.n_analysed, third.n_skipped) == (0, 1)

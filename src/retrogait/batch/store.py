@@ -147,6 +147,9 @@ class BatchStore:
         done: dict[str, JobOutcome] = {}
         if not self.manifest_path.exists():
             return done
+        # a step file in the other format (written with pyarrow missing, read now with it, or the other way round)
+        # cannot be appended to this run's steps table: that session is analysed again (REVIEW-86)
+        suffix = steps_suffix()
         with open(self.manifest_path, encoding="utf-8") as fh:
             for line in fh:
                 try:
@@ -157,7 +160,7 @@ class BatchStore:
                 # batch that wrote it was given --out (relative to its working directory), so a re-run from
                 # elsewhere, or of a moved folder, found none and analysed everything again (USER-8)
                 steps_file = self.results_dir / Path(outcome.steps_file).name if outcome.steps_file else None
-                if outcome.ok and steps_file is not None and steps_file.is_file():
+                if outcome.ok and steps_file is not None and steps_file.suffix == suffix and steps_file.is_file():
                     done[outcome.key] = replace(outcome, steps_file=str(steps_file))
                 else:
                     done.pop(outcome.key, None)
