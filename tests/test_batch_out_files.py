@@ -108,3 +108,17 @@ def test_a_folder_a_batch_wrote_with_the_other_steps_format_is_run_again(
     steps = pd.read_parquet(again.steps_path) if suffix == ".parquet" else pd.read_csv(again.steps_path)
     assert len(steps) > 0 and set(steps["session"]) == {str(run / "r.csv")}
     assert (third.n_analysed, third.n_skipped) == (0, 1)
+
+
+def test_a_users_steps_file_of_the_format_a_batch_does_not_write_is_not_refused(run: Path, tmp_path: Path) -> None:
+    """REVIEW-87: with pyarrow a batch writes `steps.parquet` and never touches `steps.csv`; a user's own `steps.csv`
+    (an `analyze` export) in --out was refused as "where `retrogait batch` writes its steps.csv: it would be replaced"."""
+    from retrogait.batch.worker import steps_suffix
+
+    assert steps_suffix() == ".parquet"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "steps.csv").write_text(MINE, encoding="utf-8")
+    result = run_batch([run], out, jobs=1, compare=False)
+    assert (result.n_analysed, result.steps_path.name) == (1, "steps.parquet")
+    assert (out / "steps.csv").read_text(encoding="utf-8") == MINE

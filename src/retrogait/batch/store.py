@@ -86,7 +86,8 @@ def refuse_replacing_foreign(out_dir: Path) -> None:
     if not out_dir.is_dir():
         return
     settings = [f"settings_{p}.toml" for p in PLACEMENTS] + [f"settings_other_declared_{p}.toml" for p in PLACEMENTS]
-    names = [*(p.name for p in output_files(out_dir)[1:]), "steps.parquet", "steps.csv", *settings]
+    # the steps file in this run's format only: with pyarrow a user's steps.csv is not touched (REVIEW-87)
+    names = [*(p.name for p in output_files(out_dir)[1:]), *settings]
     for name in dict.fromkeys(names):
         path = out_dir / name
         if path.is_file() and not written_by_a_batch(path):
@@ -143,7 +144,7 @@ class BatchStore:
             os.close(fd)  # releases the lock
 
     def finished(self) -> dict[str, JobOutcome]:
-        """Successful jobs already in the manifest whose step file still exists, by key."""
+        """Successful jobs already in the manifest whose step file still exists in this run's format, by key."""
         done: dict[str, JobOutcome] = {}
         if not self.manifest_path.exists():
             return done
