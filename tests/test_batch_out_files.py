@@ -112,7 +112,8 @@ def test_a_folder_a_batch_wrote_with_the_other_steps_format_is_run_again(
 
 def test_a_users_steps_file_of_the_format_a_batch_does_not_write_is_not_refused(run: Path, tmp_path: Path) -> None:
     """REVIEW-87: with pyarrow a batch writes `steps.parquet` and never touches `steps.csv`; a user's own `steps.csv`
-    (an `analyze` export) in --out was refused as "where `retrogait batch` writes its steps.csv: it would be replaced"."""
+    (an `analyze` export) in --out was refused as "where `retrogait batch` writes its steps.csv: it would be
+    replaced"."""
     from retrogait.batch.worker import steps_suffix
 
     assert steps_suffix() == ".parquet"
