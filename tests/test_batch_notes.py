@@ -202,3 +202,41 @@ def test_the_terminal_says_a_copy_of_a_failed_input_failed_and_counts_sessions_w
     noted_sessions = {r["session"] for r in _rows(out / "notes.csv")} & in_sessions
     n = len(noted_sessions)
     assert f"({n} session{'s' if n != 1 else ''} with notes, and 2 inputs not in sessions.csv)" in err
+
+
+def test_a_recording_moved_to_another_subjects_folder_takes_that_folders_subject(tmp_path: Path) -> None:
+    """REVIEW-89: after BATCH-51 a session skipped as unchanged is named by its new path, but its `subject`, taken from
+    its folder's name (no subject in its header), stayed the old folder's: `alice/run.csv` and `bob/run.csv` swapped
+    were named by their new paths with each other's subjects, in sessions.csv and the steps, and compared so by the
+    cohort. A subject its header gives stays."""
+    pytest.importorskip("pyarrow.parquet")
+    import pandas as pd
+
+    from retrogait.batch.worker import as_given
+
+    bouts = [Bout("still", "still", 0.0, 2.0), Bout("forward", "running", 3.0, 10.0)]
+    for name, seed in (("alice", 2), ("bob", 3)):
+        write_session(simulate(SimulationConfig("shank", bouts, 200.0, seed=seed)).session, tmp_path / name / "run.csv")
+    out = tmp_path / "out"
+    first = run_batch([tmp_path / "alice", tmp_path / "bob"], out, jobs=1, compare=False)
+    assert first.n_analysed == 2
+    before = {Path(r["session"]).parent.name: r["subject"] for r in _rows(out / "sessions.csv")}
+    assert before == {"alice": "alice", "bob": "bob"}
+    (tmp_path / "alice" / "run.csv").rename(tmp_path / "run.csv")
+    (tmp_path / "bob" / "run.csv").rename(tmp_path / "alice" / "run.csv")
+    (tmp_path / "run.csv").rename(tmp_path / "bob" / "run.csv")
+    again = run_batch([tmp_path / "alice", tmp_path / "bob"], out, jobs=1, compare=False)
+    assert (again.n_analysed, again.n_skipped) == (0, 2)
+    after = {Path(r["session"]).parent.name: r["subject"] for r in _rows(out / "sessions.csv")}
+    assert after == {"alice": "alice", "bob": "bob"}
+    steps = pd.read_parquet(out / "steps.parquet", columns=["session", "subject"]).drop_duplicates()
+    assert {Path(s).parent.name: subject for s, subject in steps.itertuples(index=False)} == after
+    # a subject its header gives is kept wherever the file goes
+    from retrogait.batch.worker import JobOutcome
+
+    said = JobOutcome("k", "/a/alice/run.csv", True, summary={"session": "/a/alice/run.csv", "subject": "S1"})
+    assert as_given(said, "/a/bob/run.csv").summary["subject"] == "S1"  # a manifest before REVIEW-89: by the name
+    header = replace(said, summary={**said.summary, "subject": "alice"}, subject_from_folder=False)
+    assert as_given(header, "/a/bob/run.csv").summary["subject"] == "alice"  # the header said alice
+    folder = replace(said, subject_from_folder=True)
+    assert as_given(folder, "/a/bob/run.csv").summary["subject"] == "bob"

@@ -180,16 +180,20 @@ class BatchStore:
         return CombinedTables(self.out_dir)
 
 
-def _named(table: Any, session: str | None) -> Any:
-    """An Arrow steps table whose ``session`` column says ``session``: the input as this run is given it, where the
-    session was analysed under another name and is skipped as unchanged (BATCH-51); the table itself otherwise."""
-    index = table.schema.get_field_index("session")
-    if session is None or index < 0 or table.num_rows == 0 or table.column(index)[0].as_py() == session:
-        return table
-    import pyarrow as pa
+def _named(table: Any, summary: dict[str, Any]) -> Any:
+    """An Arrow steps table whose ``session`` and ``subject`` columns say the summary's: the input as this run is given
+    it, where the session was analysed under another name and is skipped as unchanged (BATCH-51), and the subject
+    of the folder it was moved to (REVIEW-89); the table itself otherwise."""
+    for name in ("session", "subject"):
+        value = summary.get(name)
+        index = table.schema.get_field_index(name)
+        if value is None or index < 0 or table.num_rows == 0 or table.column(index)[0].as_py() == value:
+            continue
+        import pyarrow as pa
 
-    column = pa.array([session] * table.num_rows, type=pa.string()).cast(table.schema.field(index).type)
-    return table.set_column(index, table.schema.field(index), column)
+        column = pa.array([value] * table.num_rows, type=pa.string()).cast(table.schema.field(index).type)
+        table = table.set_column(index, table.schema.field(index), column)
+    return table
 
 
 def _json_default(value: Any) -> Any:
@@ -236,7 +240,7 @@ class CombinedTables:
             # Arrow to Arrow: a session's table is appended without a round trip through pandas;
             # ParquetFile, not read_table, whose dataset layer would import pandas (BATCH-17)
             table = pq.ParquetFile(outcome.steps_file).read().replace_schema_metadata(None)
-            table = _named(table, outcome.summary.get("session"))
+            table = _named(table, outcome.summary)
             with self._steps_written():
                 if self._parquet is None:
                     self._schema = table.schema
@@ -244,8 +248,9 @@ class CombinedTables:
                 self._parquet.write_table(table if table.schema == self._schema else table.cast(self._schema))
         else:
             frame = read_table(Path(outcome.steps_file))
-            if "session" in frame.columns and outcome.summary.get("session") is not None:
-                frame["session"] = outcome.summary["session"]  # as this run is given it (BATCH-51)
+            for name in ("session", "subject"):  # as this run is given it (BATCH-51, REVIEW-89)
+                if name in frame.columns and outcome.summary.get(name) is not None:
+                    frame[name] = outcome.summary[name]
             with (
                 self._steps_written(),
                 open(self._tmp, "w" if self._csv_header else "a", encoding="utf-8", newline="") as fh,
