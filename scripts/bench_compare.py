@@ -1,10 +1,13 @@
 """Benchmark of retrogait compare: statistics on many steps and sessions, and the effort proxy on 1 h.
 
-Prints wall-clock seconds; run with ``python scripts/bench_compare.py``.
+Prints wall-clock seconds; run with ``python scripts/bench_compare.py``. ``--flags-only`` times only the reading of
+the steps' quality flags as a comparison reads them (the flag table and the metrics' exclusions) on a million steps
+with realistic flag texts; run it with ``PYTHONPATH=BASE/src`` in turn to pair it with another checkout (BATCH-53).
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
@@ -35,7 +38,51 @@ def synthetic_steps(n_sessions: int, steps_per_direction: int, seed: int = 0) ->
     )
 
 
+#: Flag texts as analyses write them, with their share of steps (most steps carry none).
+FLAG_TEXTS = {"": 0.80, "gap": 0.05, "clipped": 0.05, "low_rate": 0.03, "clipped;low_rate": 0.03, "no_gyro": 0.02}
+FLAG_TEXTS |= {"quantised": 0.01, "bridged;gap": 0.005, "remounted": 0.005}
+
+
+def flagged_steps(n: int, seed: int = 0) -> pd.DataFrame:
+    """``n`` steps, half forward, with quality flags drawn from :data:`FLAG_TEXTS`."""
+    rng = np.random.default_rng(seed)
+    texts = rng.choice(list(FLAG_TEXTS), size=n, p=np.array(list(FLAG_TEXTS.values())) / sum(FLAG_TEXTS.values()))
+    return pd.DataFrame({"direction": np.where(rng.random(n) < 0.5, "forward", "backward"), "quality_flags": texts})
+
+
+def flags_as_compare_reads_them(steps: pd.DataFrame) -> None:
+    """What a comparison does with the flag texts: the flag table, then the matrix the metrics' exclusions use (read
+    once where ``flag_bits`` exists, BATCH-53; twice before)."""
+    from retrogait.compare import fairness
+
+    if hasattr(fairness, "flag_bits"):
+        bits = fairness.flag_bits(steps)
+        fairness.flag_counts(steps, bits)
+        fairness.flags_of(bits, steps.index)
+    else:
+        fairness.flag_counts(steps)
+        fairness.flag_matrix(steps)
+
+
+def bench_flags(n: int, repeats: int) -> None:
+    steps = flagged_steps(n)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        flags_as_compare_reads_them(steps)
+        times.append(time.perf_counter() - start)
+    print(f"quality flags of {n} steps (flag table and exclusions): median {np.median(times):.3f} s of {repeats}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--flags-only", action="store_true", help="time only the reading of the quality flags")
+    parser.add_argument("--flag-steps", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    bench_flags(args.flag_steps, args.repeats)
+    if args.flags_only:
+        return
     for n_sessions, per_dir in ((1, 5000), (30, 1000)):
         steps = synthetic_steps(n_sessions, per_dir)
         for unit in ("steps", "auto"):

@@ -22,7 +22,7 @@ FAST = CompareSettings(n_boot=300)
 
 def _row(comparison: object, metric: str) -> dict[str, object]:
     table = comparison.table  # type: ignore[attr-defined]
-    return table[(table["metric"] == metric) & (table["subset"] == "clean steps")].iloc[0].to_dict()  # type: ignore[no-any-return]
+    return table[(table["metric"] == metric) & (table["subset"] == "usable steps")].iloc[0].to_dict()  # type: ignore[no-any-return]
 
 
 def _limping(seed: int = 0) -> pd.DataFrame:

@@ -72,3 +72,60 @@ def test_a_foot_read_as_other_has_its_own_settings_file(tmp_path: Path) -> None:
     run_batch([path], out, overrides=SHANK_GAP, jobs=1, compare=False)  # 3.0 s: the foot preset's gap too
     assert [p.name for p in out.glob("settings_*.toml")] == ["settings_other_declared_foot.toml"]
     assert run_batch([path], out, overrides=SHANK_GAP, jobs=1, compare=False).n_skipped == 1
+
+
+def test_a_setting_of_the_declared_placement_that_reading_as_other_hides_runs_the_session_again(
+    shank_as_other: Path, tmp_path: Path
+) -> None:
+    """BATCH-50: the decision to read a shank without gyroscope as `other` (PHONE-17) runs on the shank's settings.
+    `max_contact_gap_s = 1.5` is other's own value, so the settings the session is analysed with are the same as
+    without the file, but the decision ran on 1.5 s, not the shank's 3.0 s: it was skipped as unchanged."""
+    out = tmp_path / "out"
+    first = run_batch([shank_as_other], out, jobs=1, compare=False)
+    other_gap = {"bouts": {"max_contact_gap_s": 1.5}}
+    runs = [run_batch([shank_as_other], out, overrides=other_gap, jobs=1, compare=False) for _ in range(2)]
+    assert [(r.n_analysed, r.n_skipped) for r in (first, *runs)] == [(1, 0), (1, 0), (0, 1)]
+
+
+def test_a_manifest_without_the_declared_placements_digest_analyses_a_session_read_as_other_again(
+    shank_as_other: Path, tmp_path: Path
+) -> None:
+    """A manifest written before BATCH-50 does not say what the PHONE-17 decision ran on: such a session is analysed
+    again once, and the result says how many were (the terminal says why once)."""
+    import json
+
+    out = tmp_path / "out"
+    run_batch([shank_as_other], out, jobs=1, compare=False)
+    manifest = out / "manifest.jsonl"
+    lines = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        del line["declared_settings_hash"]
+    manifest.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    again = run_batch([shank_as_other], out, jobs=1, compare=False)
+    assert (again.n_analysed, again.n_skipped, again.n_from_older_manifest) == (1, 0, 1)
+    assert run_batch([shank_as_other], out, jobs=1, compare=False).n_skipped == 1
+
+
+def test_the_cli_says_once_why_an_older_manifests_session_read_as_other_is_analysed_again(
+    shank_as_other: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from retrogait.cli import main
+
+    out = tmp_path / "out"
+    argv = ["batch", str(shank_as_other), "--out", str(out), "--jobs", "1", "--no-compare"]
+    assert main(argv) == 0
+    manifest = out / "manifest.jsonl"
+    lines = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
+    manifest.write_text(
+        "".join(json.dumps({k: v for k, v in line.items() if k != "declared_settings_hash"}) + "\n" for line in lines),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(argv) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.count("did not record the declared placement's settings") == 1
+    assert "note: 1 session declared on one leg and read as both legs' (other) was analysed again" in err
+    assert main(argv) == 0
+    assert "did not record" not in capsys.readouterr().err

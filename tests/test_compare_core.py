@@ -25,7 +25,7 @@ from steps_factory import make_steps
 FAST = CompareSettings(n_boot=500)
 
 
-def row(comparison: object, metric: str, subset: str = "clean steps") -> dict[str, object]:
+def row(comparison: object, metric: str, subset: str = "usable steps") -> dict[str, object]:
     table = comparison.table  # type: ignore[attr-defined]
     sel = table[(table["metric"] == metric) & (table["subset"] == subset)]
     assert len(sel) == 1

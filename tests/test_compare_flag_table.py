@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from retrogait.compare.core import compare_directions
 from retrogait.compare.metrics import QUALITY_FLAGS
@@ -78,3 +79,84 @@ def test_the_summary_counts_the_quantised_and_remounted_steps_compare_counts() -
         summary = result.summary["per_direction"][direction]["flagged_steps"]
         assert {flag: int(counts.loc[direction, flag]) for flag in summary} == summary
         assert summary.get("quantised", 0) == counts.loc[direction, "quantised"]
+
+
+def test_clean_means_one_thing_no_flag_at_all() -> None:
+    """EDGE-211: compare.csv's `subset` said "clean steps" of the steps no flag of which spoils the metric (a `no_gyro`,
+    `bridged`, `quantised` or `remounted` step among them), while compare.json's `clean` counts the steps without any
+    flag. The subset is now "usable steps"; `clean` is only the flag table's."""
+    from retrogait.compare.design import CompareSettings
+    from retrogait.compare.output import readable_table
+
+    flags = {0: "gap", 1: "no_gyro", N: "quantised"}
+    comparison = compare_directions(_steps(flags), settings=CompareSettings(flagged="separate"))
+    assert set(comparison.table["subset"]) == {"usable steps", "flagged steps only"}
+    contact = comparison.table.set_index(["metric", "subset"]).loc["contact_time_s"]
+    assert contact.loc["usable steps", ["n_forward", "n_backward"]].tolist() == [N - 1, N]  # no_gyro kept
+    counts = comparison.flag_counts.set_index("direction")
+    assert counts.loc["forward", "clean"] == N - 2 and counts.loc["backward", "clean"] == N - 1  # no flag at all
+    shown = readable_table(comparison)["metric"].tolist()
+    assert "contact_time_s" in shown and "contact_time_s (flagged steps)" in shown
+
+
+def _flag_matrix_per_step(steps: pd.DataFrame) -> pd.DataFrame:
+    """The flag matrix as it was made before BATCH-53's vectorisation: each step's text split at `;` and each flag
+    looked up in its tokens (exact tokens: `gap ` or `GAP` is no flag)."""
+    flags = steps["quality_flags"].astype("string").fillna("")
+    tokens = flags.str.split(";")
+    return pd.DataFrame(
+        {flag: tokens.map(lambda items, f=flag: f in items).astype(bool) for flag in QUALITY_FLAGS},
+        index=steps.index,
+    )
+
+
+def test_the_flag_matrix_is_the_per_step_one_on_fuzzed_flag_texts() -> None:
+    """BATCH-53 (issue 17): `flag_matrix` is made from the distinct texts, not step by step; the same booleans for
+    every text a steps table can hold: empty, missing, flags in any order, repeated, unknown words, spaces, case,
+    stray `;`, numbers read from an all-empty column."""
+    from retrogait.compare.fairness import flag_counts, flag_matrix
+
+    rng = np.random.default_rng(211)
+    words = [*QUALITY_FLAGS, "", "gap ", " gap", "GAP", "clip", "no-gyro", "low_rate;", "impact", "x"]
+    texts: list[object] = [";".join(rng.choice(words, size=rng.integers(0, 5))) for _ in range(3000)]
+    texts += [None, np.nan, "", ";", ";;gap;;", 1.0]
+    steps = pd.DataFrame(
+        {
+            "quality_flags": pd.Series(texts, dtype=object),
+            "direction": rng.choice(np.array(["forward", "backward", "sideways", "unknown", None]), len(texts)),
+        },
+        index=rng.permutation(len(texts)) + 7,
+    )
+    expected = _flag_matrix_per_step(steps)
+    pd.testing.assert_frame_equal(flag_matrix(steps), expected)
+    numbers = pd.DataFrame({"quality_flags": [np.nan, np.nan], "direction": ["forward", "backward"]})
+    pd.testing.assert_frame_equal(flag_matrix(numbers), _flag_matrix_per_step(numbers))
+    flags = expected.assign(direction=steps["direction"].to_numpy(), any_flag=expected.any(axis=1))
+    grouped = flags.groupby("direction", sort=True)  # the flag table as it was made before (a groupby)
+    before = grouped[[*QUALITY_FLAGS, "any_flag"]].sum().astype(int)
+    before.insert(0, "steps", grouped.size().astype(int))
+    before["clean"] = before["steps"] - before["any_flag"]
+    pd.testing.assert_frame_equal(flag_counts(steps), before.drop(columns="any_flag").reset_index())
+    counts = flag_counts(steps).set_index("direction")
+    for direction in ("forward", "backward"):
+        mine = expected[steps["direction"] == direction]
+        assert counts.loc[direction, list(QUALITY_FLAGS)].tolist() == mine.sum().tolist()
+        assert counts.loc[direction, "clean"] == int((~mine.any(axis=1)).sum())
+
+
+def test_a_comparison_reads_the_flags_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flag texts were split twice per comparison: for the flag table and for the metrics' exclusions."""
+    import retrogait.compare.core as core
+    import retrogait.compare.fairness as fairness
+
+    calls: list[int] = []
+    real = fairness.flag_bits
+
+    def counted(steps: pd.DataFrame) -> np.ndarray:
+        calls.append(len(steps))
+        return real(steps)
+
+    monkeypatch.setattr(fairness, "flag_bits", counted)
+    monkeypatch.setattr(core, "flag_bits", counted)
+    compare_directions(_steps({0: "gap", N: "clipped"}))
+    assert calls == [2 * N]

@@ -47,3 +47,16 @@ def analysed_settings(overrides: Overrides | None, placement: str | None, declar
     from retrogait.analysis.settings import settings_as_other
 
     return settings_as_other(effective_settings(overrides, declared), declared)
+
+
+def read_as_other(placement: str | None, declared: str | None) -> bool:
+    """True for a session declared on one leg (shank, foot) that the analysis read as both legs' (``other``)."""
+    return placement == "other" and declared is not None and declared != placement
+
+
+def declared_digest(overrides: Overrides | None, placement: str | None, declared: str | None) -> str | None:
+    """The digest of the settings the decision to read a one-leg session as ``other`` ran on (PHONE-17: the declared
+    placement's preset with ``overrides``: its bouts and direction cues), for a session read so; else None. The
+    analysed settings (``settings_as_other``) cannot tell a value left at the declared preset's from one set to
+    other's, so they alone do not decide whether that decision would change (BATCH-50)."""
+    return effective_settings(overrides, declared).digest() if read_as_other(placement, declared) else None

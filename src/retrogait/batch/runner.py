@@ -19,11 +19,11 @@ from typing import Any
 
 from retrogait.allocator import reuse_freed_memory
 from retrogait.analysis.version import analysis_version
-from retrogait.batch.fingerprint import Overrides, analysed_settings, effective_settings, job_key
+from retrogait.batch.fingerprint import Overrides, analysed_settings, declared_digest, effective_settings, job_key
 from retrogait.batch.inputs import discover_inputs, export_companions
 from retrogait.batch.pool import local_workers, start_local_pool
-from retrogait.batch.store import BatchStore, output_files
-from retrogait.batch.worker import JobOutcome, analyze_one
+from retrogait.batch.store import SETTINGS_MARK, BatchStore, output_files, refuse_replacing_foreign, written_by_a_batch
+from retrogait.batch.worker import JobOutcome, analyze_one, as_given
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import resume
@@ -54,7 +54,7 @@ class BatchResult:
     elapsed_s: float
     #: ``notes.csv``: what the analysis said of each session, and the inputs counted once with another (BATCH-48)
     notes_path: Path | None = None
-    #: how many inputs have a row there
+    #: how many sessions of ``sessions.csv`` have a row there
     n_noted: int = 0
     cohort: tuple[str, ...] = ()
     #: (input, the earlier input with the same bytes) for each input counted once with another (EDGE-31)
@@ -62,6 +62,13 @@ class BatchResult:
     #: (input, the earlier input with the same samples in other bytes: a zip, a .gz, a converted copy) for each
     #: analysed but counted once with another (EDGE-84)
     same_samples_as: tuple[tuple[str, str], ...] = ()
+    #: sessions read as ``other`` that a manifest written before BATCH-50 left to analyse again: it did not record
+    #: the declared placement's settings their PHONE-17 decision ran on
+    n_from_older_manifest: int = 0
+    #: how many inputs not in ``sessions.csv`` (copies of another) have a row in ``notes.csv`` (EDGE-210)
+    n_noted_other: int = 0
+    #: the inputs of ``same_as`` whose earlier input failed: not counted once, not counted at all (EDGE-210)
+    same_as_failed: tuple[str, ...] = ()
 
 
 def run_batch(
@@ -118,6 +125,7 @@ def run_batch(
     # with workers, the inputs are hashed on a thread from now on: while the fork server gets ready or the Dask
     # client imports and connects, not between the workers' results; in this process (--jobs 1) one by one,
     # before each (BATCH-25, BATCH-28)
+    refuse_replacing_foreign(out)  # a user's own notes.csv there is not replaced (BATCH-52)
     in_process = scheduler is None and pool is None and local_workers(jobs) <= 1
     # workers take the largest inputs first, so that the batch does not end on one long session with the other
     # workers idle; in this process the order changes nothing (BATCH-32). Hashed in the order handed out.
@@ -143,7 +151,7 @@ def run_batch(
     with ahead or nullcontext(), client if client is not None else nullcontext(), store.only_writer():
         settings = dict(settings or {})
 
-        finished = {} if force else _still_valid(store.finished(), overrides)
+        finished, older = ({}, set()) if force else _still_valid(store.finished(), overrides)
         outcomes: dict[str, JobOutcome] = {}
         keys: list[str | None] = [None] * len(paths)  # by input, once hashed
         first: dict[str, str] = {}
@@ -162,10 +170,10 @@ def run_batch(
                     same_as.append((index, str(path), first[key]))
                     continue  # not analysed again: its steps file is the earlier input's, under its name (USER-2)
                 first[key] = str(path)
-                if key in finished:
-                    outcomes[key] = finished[key]
+                if key in finished:  # unchanged: named as this run is given it (BATCH-51)
+                    outcomes[key] = as_given(finished[key], str(path))
                     if on_done:
-                        on_done(finished[key], True)
+                        on_done(outcomes[key], True)
                 else:
                     yield str(path), key
 
@@ -240,6 +248,9 @@ def run_batch(
             same_samples_as=tuple(same_samples_as),
             notes_path=tables.notes_path,
             n_noted=tables.n_noted,
+            n_noted_other=tables.n_noted_other,
+            same_as_failed=tuple(path for index, path, _ in sorted(same_as) if not outcomes[keys[index] or ""].ok),
+            n_from_older_manifest=sum(o.key in older for o in analysed),
         )
 
 
@@ -268,14 +279,13 @@ def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides
             name = f"settings_{placement}_declared_{declared}.toml"
             whose = f"sessions declared {declared} ({placement}: the analysis read both legs' steps, PHONE-18)"
         header = (
-            f"# written by retrogait batch: the settings its {whose} were analysed with "
-            f"(analysis version {analysis_version()})\n"
+            f"{SETTINGS_MARK}: the settings its {whose} were analysed with (analysis version {analysis_version()})\n"
         )
         settings = analysed_settings(overrides, placement, declared)
         write_text(out / name, header + settings_to_toml(settings, preset=placement))
         names.append(name)
-    for earlier in out.glob("settings_*.toml"):
-        if earlier.name not in names:
+    for earlier in out.glob("settings_*.toml"):  # a batch's own only: a user's settings_lab.toml stays (BATCH-52)
+        if earlier.name not in names and written_by_a_batch(earlier):
             earlier.unlink(missing_ok=True)
 
 
@@ -321,20 +331,33 @@ def _checked_overrides(overrides: Overrides | None) -> dict[str, dict[str, Any]]
     return plain
 
 
-def _still_valid(finished: dict[str, JobOutcome], overrides: Overrides | None) -> dict[str, JobOutcome]:
+def _still_valid(
+    finished: dict[str, JobOutcome], overrides: Overrides | None
+) -> tuple[dict[str, JobOutcome], set[str]]:
     """The finished jobs whose analysis settings are the ones this run would use for their placement
-    (``settings_hash``): a changed setting re-runs a session, a settings file restating the preset does not."""
-    digests: dict[tuple[str | None, str | None], str] = {}
+    (``settings_hash``): a changed setting re-runs a session, a settings file restating the preset does not. A session
+    the analysis read as ``other`` also needs its declared placement's settings unchanged (``declared_settings_hash``,
+    BATCH-50). Also: the keys a manifest written before BATCH-50 leaves to analyse again (that digest missing)."""
+    digests: dict[tuple[str | None, str | None], tuple[str, str | None]] = {}
     valid = {}
+    older = set()
     for key, outcome in finished.items():
         # as analysed and as declared: a shank the analysis read as both legs' is analysed with other's preset and
         # what the settings change in the shank's, not other's preset with them (BATCH-47)
         placements = (outcome.summary.get("placement"), outcome.summary.get("declared_placement"))
         if placements not in digests:
-            digests[placements] = analysed_settings(overrides, *placements).digest()
-        if outcome.settings_hash == digests[placements] and outcome.notes is not None:  # notes: BATCH-48
+            digests[placements] = (
+                analysed_settings(overrides, *placements).digest(),
+                declared_digest(overrides, *placements),
+            )
+        analysed, declared = digests[placements]
+        if outcome.settings_hash != analysed or outcome.notes is None:  # notes: BATCH-48
+            continue
+        if declared is not None and outcome.declared_settings_hash is None:
+            older.add(key)
+        elif outcome.declared_settings_hash == declared:
             valid[key] = outcome
-    return valid
+    return valid, older
 
 
 Runner = Callable[[Iterable[Task], dict[str, Any], Overrides | None, str], Iterator[JobOutcome]]

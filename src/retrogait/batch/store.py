@@ -45,6 +45,58 @@ def output_files(out_dir: Path) -> list[Path]:
     return [out_dir / name for name in names]
 
 
+#: The first line of each table a batch writes into ``OUT`` (an empty table: an empty line): how a file there is told
+#: to be a batch's, beside the folder's manifest (BATCH-52).
+_FIRST_LINES = {
+    "sessions.csv": "session,",
+    "errors.csv": "file,reason",
+    NOTES: "session,kind,note",
+    "steps.csv": "session,",
+}
+#: The first line of the settings files a batch writes (``runner._write_settings``).
+SETTINGS_MARK = "# written by retrogait batch"
+
+
+def written_by_a_batch(path: Path) -> bool:
+    """True when ``path``, a file in an output folder under a name a batch writes, is one an earlier batch wrote: the
+    folder holds its manifest and the file starts as a batch writes it (a table's header, Parquet's magic bytes, the
+    settings files' mark). A user's own ``notes.csv`` or ``sessions.csv`` in a folder given as ``--out`` was
+    replaced without a word, and a user's ``settings_*.toml`` there removed (BATCH-52)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False  # a folder, or unreadable: writing it fails later with its own line
+    if path.name.startswith("settings_") and path.suffix == ".toml":
+        return head.startswith(SETTINGS_MARK.encode())
+    if not (path.parent / MANIFEST).is_file():
+        return False
+    if path.suffix == ".parquet":
+        return head.startswith(b"PAR1")
+    first = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+    return first == "" or first.startswith(_FIRST_LINES.get(path.name, "\0"))
+
+
+def refuse_replacing_foreign(out_dir: Path) -> None:
+    """Raise :class:`RetrogaitError` (one line naming the file) when ``out_dir`` holds a file under a name a batch
+    writes (its tables, a placement's settings file) that no batch wrote there (:func:`written_by_a_batch`): it would
+    be replaced. Nothing is written before this check (BATCH-52)."""
+    from retrogait.conventions import PLACEMENTS
+
+    if not out_dir.is_dir():
+        return
+    settings = [f"settings_{p}.toml" for p in PLACEMENTS] + [f"settings_other_declared_{p}.toml" for p in PLACEMENTS]
+    # the steps file in this run's format only: with pyarrow a user's steps.csv is not touched (REVIEW-87)
+    names = [*(p.name for p in output_files(out_dir)[1:]), *settings]
+    for name in dict.fromkeys(names):
+        path = out_dir / name
+        if path.is_file() and not written_by_a_batch(path):
+            raise RetrogaitError(
+                f"{path}: a file not written by a batch is where `retrogait batch` writes its {name}: it would be "
+                "replaced; move it or give another --out (nothing was written)"
+            )
+
+
 class BatchStore:
     """Reads and writes one batch output folder."""
 
@@ -92,10 +144,13 @@ class BatchStore:
             os.close(fd)  # releases the lock
 
     def finished(self) -> dict[str, JobOutcome]:
-        """Successful jobs already in the manifest whose step file still exists, by key."""
+        """Successful jobs already in the manifest whose step file still exists in this run's format, by key."""
         done: dict[str, JobOutcome] = {}
         if not self.manifest_path.exists():
             return done
+        # a step file in the other format (written with pyarrow missing, read now with it, or the other way round)
+        # cannot be appended to this run's steps table: that session is analysed again (REVIEW-86)
+        suffix = steps_suffix()
         with open(self.manifest_path, encoding="utf-8") as fh:
             for line in fh:
                 try:
@@ -106,7 +161,7 @@ class BatchStore:
                 # batch that wrote it was given --out (relative to its working directory), so a re-run from
                 # elsewhere, or of a moved folder, found none and analysed everything again (USER-8)
                 steps_file = self.results_dir / Path(outcome.steps_file).name if outcome.steps_file else None
-                if outcome.ok and steps_file is not None and steps_file.is_file():
+                if outcome.ok and steps_file is not None and steps_file.suffix == suffix and steps_file.is_file():
                     done[outcome.key] = replace(outcome, steps_file=str(steps_file))
                 else:
                     done.pop(outcome.key, None)
@@ -123,6 +178,22 @@ class BatchStore:
     def combined(self) -> CombinedTables:
         """A writer of the combined steps, sessions and errors tables of this folder."""
         return CombinedTables(self.out_dir)
+
+
+def _named(table: Any, summary: dict[str, Any]) -> Any:
+    """An Arrow steps table whose ``session`` and ``subject`` columns say the summary's: the input as this run is given
+    it, where the session was analysed under another name and is skipped as unchanged (BATCH-51), and the subject
+    of the folder it was moved to (REVIEW-89); the table itself otherwise."""
+    for name in ("session", "subject"):
+        value = summary.get(name)
+        index = table.schema.get_field_index(name)
+        if value is None or index < 0 or table.num_rows == 0 or table.column(index)[0].as_py() == value:
+            continue
+        import pyarrow as pa
+
+        column = pa.array([value] * table.num_rows, type=pa.string()).cast(table.schema.field(index).type)
+        table = table.set_column(index, table.schema.field(index), column)
+    return table
 
 
 def _json_default(value: Any) -> Any:
@@ -169,6 +240,7 @@ class CombinedTables:
             # Arrow to Arrow: a session's table is appended without a round trip through pandas;
             # ParquetFile, not read_table, whose dataset layer would import pandas (BATCH-17)
             table = pq.ParquetFile(outcome.steps_file).read().replace_schema_metadata(None)
+            table = _named(table, outcome.summary)
             with self._steps_written():
                 if self._parquet is None:
                     self._schema = table.schema
@@ -176,6 +248,9 @@ class CombinedTables:
                 self._parquet.write_table(table if table.schema == self._schema else table.cast(self._schema))
         else:
             frame = read_table(Path(outcome.steps_file))
+            for name in ("session", "subject"):  # as this run is given it (BATCH-51, REVIEW-89)
+                if name in frame.columns and outcome.summary.get(name) is not None:
+                    frame[name] = outcome.summary[name]
             with (
                 self._steps_written(),
                 open(self._tmp, "w" if self._csv_header else "a", encoding="utf-8", newline="") as fh,
@@ -189,8 +264,14 @@ class CombinedTables:
 
     @property
     def n_noted(self) -> int:
-        """How many sessions have a row in ``notes.csv``."""
-        return len({row["session"] for row in self.notes})
+        """How many sessions of ``sessions.csv`` have a row in ``notes.csv``."""
+        return len({row["session"] for row in self.notes} & {str(s.get("session")) for s in self.summaries})
+
+    @property
+    def n_noted_other(self) -> int:
+        """How many inputs that are not in ``sessions.csv`` (a copy of another, EDGE-31/84) have a row in
+        ``notes.csv`` (EDGE-210)."""
+        return len({row["session"] for row in self.notes} - {str(s.get("session")) for s in self.summaries})
 
     def close(self) -> None:
         """Finish the steps file and write the sessions, errors and notes tables."""

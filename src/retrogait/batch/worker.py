@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retrogait.batch.fingerprint import Overrides, effective_settings
+from retrogait.batch.fingerprint import Overrides, declared_digest, effective_settings
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import discard, writable_text
 
@@ -52,6 +52,34 @@ class JobOutcome:
     #: (how the recording was read, found out from its data) and ``note``; None: not recorded (a manifest written
     #: before BATCH-48, whose session is analysed again)
     notes: list[tuple[str, str]] | None = None
+    #: for a one-leg placement the analysis read as both legs' (``other``, PHONE-17/18): the digest of the declared
+    #: placement's settings (its preset with the overrides), on which that decision ran; None: not read as other, or
+    #: a manifest written before BATCH-50 (such a session is analysed again once)
+    declared_settings_hash: str | None = None
+    #: True when ``summary["subject"]`` is the input's folder's name (its header gives no subject), False when its
+    #: header gives it; None: a manifest written before REVIEW-89 (``as_given`` then tells by the name)
+    subject_from_folder: bool | None = None
+
+
+def as_given(outcome: JobOutcome, path: str) -> JobOutcome:
+    """A finished job's outcome named by ``path``, the input as this run is given it: a session skipped as unchanged
+    after its file was renamed or moved, or reached by another relative path, kept the name it was analysed under
+    in sessions.csv, the steps and notes.csv (BATCH-51). Its steps file keeps the old name; the combined steps table
+    takes the summary's (``store.CombinedTables.add``). A ``subject`` that is the folder's name is the new folder's:
+    moved from ``alice/`` to ``bob/``, the session is bob's, as analysing it again would say (REVIEW-89); a subject
+    its header gives stays. A manifest written before that did not say which: a subject equal to the old folder's name
+    is taken as the folder's."""
+    if outcome.path == path:
+        return outcome
+    if not outcome.summary:
+        return replace(outcome, path=path)
+    summary = {**outcome.summary, "session": writable_text(path)}
+    from_folder = outcome.subject_from_folder
+    if from_folder is None:
+        from_folder = summary.get("subject") == writable_text(Path(outcome.path).parent.name)
+    if from_folder:
+        summary["subject"] = writable_text(Path(path).parent.name)
+    return replace(outcome, path=path, summary=summary)
 
 
 def samples_digest(session: Session) -> str:
@@ -255,4 +283,6 @@ def analyze_one(
         settings_hash=result.summary["settings_hash"],
         samples=samples,
         notes=notes,
+        declared_settings_hash=declared_digest(overrides, summary["placement"], summary["declared_placement"]),
+        subject_from_folder=not meta.subject,
     )

@@ -188,8 +188,9 @@ def _run(
         console.print(f"... and {len(failures) - 10} more in {safe(result.errors_path)}")
     for line in result.cohort:
         console.print(safe(line))
-    for again, earlier in result.same_as[:10]:  # EDGE-31
-        console.print(f"note: {safe(again)} is the same recording as {safe(earlier)} (the same bytes): counted once")
+    for again, earlier in result.same_as[:10]:  # EDGE-31; of a failed input: as notes.csv says (REVIEW-60, EDGE-210)
+        counted = ", which failed: see errors.csv" if again in result.same_as_failed else ": counted once"
+        console.print(f"note: {safe(again)} is the same recording as {safe(earlier)} (the same bytes){counted}")
     if len(result.same_as) > 10:
         console.print(f"... and {len(result.same_as) - 10} more inputs the same as an earlier one")
     for again, earlier in result.same_samples_as[:10]:  # EDGE-84
@@ -198,6 +199,13 @@ def _run(
         )
     if len(result.same_samples_as) > 10:
         console.print(f"... and {len(result.same_samples_as) - 10} more inputs holding an earlier one's samples")
+    if result.n_from_older_manifest:  # BATCH-50: why an unchanged session was analysed again, once
+        n = result.n_from_older_manifest
+        console.print(
+            f"note: {n} session{'s' if n != 1 else ''} declared on one leg and read as both legs' (other) "
+            f"{'were' if n != 1 else 'was'} analysed again: the manifest, written by an earlier retrogait, did not "
+            "record the declared placement's settings that reading ran on"
+        )
     # no rate when nothing was analysed: "0.0 sessions/min" for a re-run that skipped everything read as a stall
     rate = (
         f" ({60 * result.n_analysed / result.elapsed_s:.1f} sessions/min)"
@@ -213,7 +221,10 @@ def _run(
         + f" in {result.elapsed_s:.1f} s{rate}\n"
         f"steps: {safe(result.steps_path)}\nsessions: {safe(result.sessions_path)}\n"
         f"errors: {safe(result.errors_path)}\n"
-        f"notes: {safe(result.notes_path)} ({result.n_noted} session{'s' if result.n_noted != 1 else ''} with notes)"
+        f"notes: {safe(result.notes_path)} ({result.n_noted} session{'s' if result.n_noted != 1 else ''} with notes"
+        + (  # copies of another input: not in sessions.csv (EDGE-210)
+            f", and {m} input{'s' if m != 1 else ''} not in sessions.csv)" if (m := result.n_noted_other) else ")"
+        )
     )
     if result.n_failed:
         raise typer.Exit(EXIT_SOME_FAILED)

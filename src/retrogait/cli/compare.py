@@ -112,6 +112,7 @@ def compare(
     from rich.table import Table
 
     from retrogait.compare.core import CompareSettings, compare_directions
+    from retrogait.compare.design import FLAGGED_SUBSET
     from retrogait.compare.fairness import check_comparable, provenance_notes
     from retrogait.compare.inputs import analysis_folders_in, files_beside_analyses, load_inputs
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
@@ -164,7 +165,7 @@ def compare(
         ci = f"{r['ci_low']:+.1f} to {r['ci_high']:+.1f}{unit_text}" if math.isfinite(r["ci_low"]) else "-"
         diff = f"{r['difference']:+.1f}{unit_text}" if math.isfinite(r["difference"]) else "-"
         test = f"{r['test']}, {p_text(r)}" if math.isfinite(r["p_value"]) else r["note"] or "-"
-        name = r["metric"] + (" (flagged)" if r["subset"] != "clean steps" else "")
+        name = r["metric"] + (" (flagged)" if r["subset"] == FLAGGED_SUBSET else "")
         table.add_row(name, f"{r['n_forward']}/{r['n_backward']}", diff, ci, test)
     console.print(table)
     console.print(f"unit of analysis: {comparison.level}. {comparison.unit_reason}", soft_wrap=True)

@@ -31,15 +31,17 @@ from retrogait.compare.blocks import BLOCK_BOOTSTRAP_TEST, BlockInterval, block_
 from retrogait.compare.design import (
     ALPHA,
     DIRECTION_PAIR,
+    FLAGGED_SUBSET,
     MIN_CLUSTERS_FOR_INFERENCE,
     MIN_STEPS_FOR_INFERENCE,
     MIN_STEPS_PER_CLUSTER,
+    USABLE_SUBSET,
     CompareSettings,
     Comparison,
     FlaggedSteps,
     Unit,
 )
-from retrogait.compare.fairness import MatchInfo, flag_counts, flag_matrix, match_steps
+from retrogait.compare.fairness import MatchInfo, flag_bits, flag_counts, flags_of, match_steps
 from retrogait.compare.inputs import UNKNOWN_SUBJECT, SourceInfo
 from retrogait.compare.metrics import METRICS, Metric
 from retrogait.compare.sentences import caveats_for, metric_sentence
@@ -62,6 +64,9 @@ __all__ = [
 #: Each step's step time when its previous contact is of the same bout and direction (s; else NaN), added
 #: before steps are filtered: the values of the cadence metric (``analysis.aggregate.step_times_in_runs``).
 STEP_TIME_IN_RUN_COLUMN = "step_time_in_run_s"
+#: Each step's quality flags as bits (``fairness.flag_bits``), read once per comparison and carried with the steps
+#: through their filtering, matching and sorting: the flag table and every metric's exclusions use them (BATCH-53).
+FLAG_BITS_COLUMN = "quality_flag_bits"
 #: A direction's step times: timed from a contact of the same bout and the same direction (as summary.json).
 RUN_KEYS = ("bout_id", "direction")
 
@@ -309,7 +314,7 @@ def compare_metric(
         "label": metric.label,
         "unit": metric.unit,
         "kind": metric.kind,
-        "subset": "clean steps",
+        "subset": USABLE_SUBSET,
         "level": level,
     }
     groups: dict[str, NDArray[np.float64]] = {}
@@ -421,7 +426,8 @@ def compare_directions(
     if "subject" not in steps.columns:
         steps["subject"] = "unknown"
     steps[STEP_TIME_IN_RUN_COLUMN] = step_times_in_runs(steps, RUN_KEYS)  # before filtering
-    counts = flag_counts(steps)
+    steps[FLAG_BITS_COLUMN] = flag_bits(steps)  # the flag texts are read once (BATCH-53)
+    counts = flag_counts(steps, steps[FLAG_BITS_COLUMN].to_numpy())
     # sideways steps travel neither way (issue 17); unknown (and anything else) is no direction
     sideways = steps["direction"] == "sideways"
     excluded: dict[str, int] = {
@@ -443,7 +449,7 @@ def compare_directions(
     level, unit_reason = resolve_level(steps, settings.unit)
     placements = {s.placement for s in sources if s.placement}
     noun = landings_noun(placements.pop() if len(placements) == 1 else None)
-    flags = flag_matrix(steps)
+    flags = flags_of(steps[FLAG_BITS_COLUMN].to_numpy(), steps.index)
     withhold = pooled_people(steps, level)  # COMPARE-13
     rows: list[dict[str, Any]] = []
     for metric in metrics:
@@ -453,7 +459,7 @@ def compare_directions(
             flagged_row = compare_metric(
                 steps, metric, level=level, usable=spoiled, settings=settings, withhold=withhold
             )
-            flagged_row["subset"] = "flagged steps only"
+            flagged_row["subset"] = FLAGGED_SUBSET
             rows.append(flagged_row)
     if match_info is not None and not any(match_info.after.values()):  # say why nothing is left (USER-9)
         before = ", ".join(f"{match_info.before.get(d, 0)} {d}" for d in DIRECTION_PAIR)

@@ -16,6 +16,13 @@ from retrogait.compare.fairness import MatchInfo, MatchOn
 from retrogait.compare.inputs import SourceInfo
 from retrogait.jsontext import finite
 
+#: compare.csv's ``subset`` of the steps no flag of which spoils the metric (they may carry flags that spoil other
+#: metrics, or ``no_gyro``, ``bridged``, ``quantised``, ``remounted``, which spoil none). It said "clean steps", while
+#: compare.json's ``clean`` counts the steps without any flag: one word, two meanings (EDGE-211, docs/conventions.md).
+USABLE_SUBSET: Final = "usable steps"
+#: The subset of the steps a flag of which spoils the metric (``--flagged separate``).
+FLAGGED_SUBSET: Final = "flagged steps only"
+
 #: Fewest steps per direction for an interval and a test (single-session comparisons). Why 20: the
 #: percentile bootstrap interval of a mean undercovers for small samples (about 93 % instead of 95 %
 #: at n = 20, under 90 % below n = 10), a mean of fewer than ~10-20 steps of tibial acceleration is not

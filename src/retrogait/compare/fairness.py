@@ -8,6 +8,7 @@ from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from retrogait.compare.inputs import SourceInfo
 from retrogait.compare.metrics import QUALITY_FLAGS
@@ -148,26 +149,49 @@ def provenance_notes(sources: Sequence[SourceInfo], steps: pd.DataFrame | None =
     return out
 
 
+def flag_bits(steps: pd.DataFrame) -> NDArray[np.uint8]:
+    """Each step's quality flags as bits, bit ``i`` for ``QUALITY_FLAGS[i]``, from ``quality_flags`` (``;``-separated;
+    a flag counts where it is one exact token, as ``str.split(";")`` gives them).
+
+    Made from the distinct texts (a table holds a handful: "", "gap", "clipped;gap", ...), each split once, and spread
+    to the steps by their codes: the per-step split and a Python lookup per flag took 4 s per million steps (BATCH-53).
+    """
+    texts = steps["quality_flags"].astype("string").fillna("")  # an all-clean column may be read as NaN floats
+    codes, uniques = pd.factorize(texts)
+    per_text = np.array(
+        [sum(1 << i for i, flag in enumerate(QUALITY_FLAGS) if flag in str(text).split(";")) for text in uniques],
+        dtype=np.uint8,
+    )
+    return per_text[codes] if per_text.size else np.zeros(len(steps), dtype=np.uint8)
+
+
+def flags_of(bits: NDArray[np.uint8], index: pd.Index) -> pd.DataFrame:
+    """One boolean column per quality flag of :data:`QUALITY_FLAGS` from :func:`flag_bits`, on ``index``."""
+    return pd.DataFrame({flag: (bits & (1 << i)) != 0 for i, flag in enumerate(QUALITY_FLAGS)}, index=index)
+
+
 def flag_matrix(steps: pd.DataFrame) -> pd.DataFrame:
     """One boolean column per quality flag of :data:`QUALITY_FLAGS` (``clipped``, ``low_rate``, ``gap``, ``bridged``,
     ``no_gyro``, ``quantised``, ``remounted``) from ``quality_flags``."""
-    flags = steps["quality_flags"].astype("string").fillna("")  # an all-clean column may be read as NaN floats
-    tokens = flags.str.split(";")
-    return pd.DataFrame(
-        {flag: tokens.map(lambda items, f=flag: f in items).astype(bool) for flag in QUALITY_FLAGS},
-        index=steps.index,
-    )
+    return flags_of(flag_bits(steps), steps.index)
 
 
-def flag_counts(steps: pd.DataFrame) -> pd.DataFrame:
-    """Steps per direction: total, clean and carrying each flag (a step can carry several)."""
-    flags = flag_matrix(steps)
-    table = flags.assign(direction=steps["direction"].to_numpy(), any_flag=flags.any(axis=1))
-    grouped = table.groupby("direction", sort=True)
-    counts = grouped[[*QUALITY_FLAGS, "any_flag"]].sum().astype(int)
-    counts.insert(0, "steps", grouped.size().astype(int))
-    counts["clean"] = counts["steps"] - counts["any_flag"]
-    return counts.drop(columns="any_flag").reset_index()
+def flag_counts(steps: pd.DataFrame, bits: NDArray[np.uint8] | None = None) -> pd.DataFrame:
+    """Steps per direction: total, clean (no flag at all) and carrying each flag (a step can carry several);
+    ``bits``: the steps' :func:`flag_bits`, when already made."""
+    bits = flag_bits(steps) if bits is None else bits
+    # by direction, sorted, a missing direction left out (as pandas' groupby): counted with bincount, not a groupby
+    # of a boolean frame (0.5 s per million steps)
+    codes, directions = pd.factorize(steps["direction"], sort=True)
+    kept = codes >= 0
+    codes, bits = codes[kept], bits[kept]
+    k = len(directions)
+    counts = pd.DataFrame({"direction": np.asarray(directions, dtype=object)})
+    counts["steps"] = np.bincount(codes, minlength=k).astype(int)
+    for i, flag in enumerate(QUALITY_FLAGS):
+        counts[flag] = np.bincount(codes[(bits & (1 << i)) != 0], minlength=k).astype(int)
+    counts["clean"] = counts["steps"] - np.bincount(codes[bits != 0], minlength=k).astype(int)
+    return counts
 
 
 @dataclass(frozen=True)

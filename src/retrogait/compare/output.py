@@ -10,7 +10,7 @@ from typing import Any, Final
 import pandas as pd
 from matplotlib.figure import Figure
 
-from retrogait.compare.design import Comparison
+from retrogait.compare.design import FLAGGED_SUBSET, Comparison
 from retrogait.compare.sentences import number, p_text
 from retrogait.csvsafe import write_csv
 from retrogait.jsontext import dumps
@@ -82,7 +82,7 @@ def readable_table(comparison: Comparison) -> pd.DataFrame:
         )
         rows.append(
             {
-                "metric": f"{r['metric']}" + (" (flagged steps)" if r["subset"] != "clean steps" else ""),
+                "metric": f"{r['metric']}" + (" (flagged steps)" if r["subset"] == FLAGGED_SUBSET else ""),
                 "unit": unit,
                 f"{comparison.noun} fwd / bwd": f"{r['n_forward']} / {r['n_backward']}",
                 "forward mean ± SD": number(scale * r["mean_forward"])

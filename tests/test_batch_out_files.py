@@ -1,0 +1,125 @@
+"""A user's own file under a name a batch writes into `--out` (notes.csv, sessions.csv, settings_shank.toml...) is
+not replaced or removed: only files an earlier batch wrote there, told by its manifest and their first line, are
+(BATCH-52)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrogait.batch import run_batch
+from retrogait.cli import main
+from retrogait.errors import RetrogaitError
+from retrogait.session import write_session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+MINE = "my own notes, kept by hand\n"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with one short shank run."""
+    folder = tmp_path_factory.mktemp("out_files") / "in"
+    bouts = [Bout("still", "still", 0.0, 2.0), Bout("forward", "running", 3.0, 10.0)]
+    write_session(simulate(SimulationConfig("shank", bouts, 200.0, seed=2)).session, folder / "r.csv")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["notes.csv", "sessions.csv", "errors.csv", "steps.parquet", "settings_shank.toml"])
+def test_a_users_file_in_a_new_out_folder_is_not_replaced(run: Path, tmp_path: Path, name: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / name).write_text(MINE, encoding="utf-8")
+    with pytest.raises(RetrogaitError) as caught:
+        run_batch([run], out, jobs=1, compare=False)
+    message = str(caught.value)
+    assert message.startswith(f"{out / name}: ") and "\n" not in message and "not written by a batch" in message
+    assert (out / name).read_text(encoding="utf-8") == MINE
+    assert sorted(p.name for p in out.iterdir()) == [name]  # nothing written
+
+
+def test_a_users_file_in_an_earlier_batchs_folder_is_not_replaced(run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([run], out, jobs=1, compare=False)
+    (out / "notes.csv").write_text(MINE, encoding="utf-8")
+    with pytest.raises(RetrogaitError, match=r"notes\.csv: "):
+        run_batch([run], out, jobs=1, compare=False)
+    assert (out / "notes.csv").read_text(encoding="utf-8") == MINE
+    (out / "notes.csv").unlink()
+    again = run_batch([run], out, jobs=1, compare=False)  # its own tables are replaced as before
+    assert (again.n_skipped, (out / "notes.csv").is_file()) == (1, True)
+    assert run_batch([run], out, jobs=1, compare=False).n_skipped == 1
+
+
+def test_a_users_settings_file_of_another_name_in_out_is_kept(run: Path, tmp_path: Path) -> None:
+    """`settings_*.toml` of a placement no longer in the tables are removed (USER-3): a user's own `settings_lab.toml`
+    in --out was removed with them."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "settings_lab.toml").write_text("[bouts]\nmax_contact_gap_s = 2.0\n", encoding="utf-8")
+    run_batch([run], out, jobs=1, compare=False, overrides={"bouts": {"max_contact_gap_s": 2.0}})
+    assert sorted(p.name for p in out.glob("settings_*.toml")) == ["settings_lab.toml", "settings_shank.toml"]
+
+
+def test_the_cli_says_it_in_one_line(run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.csv").write_text(MINE, encoding="utf-8")
+    code = main(["batch", str(run), "--out", str(out), "--jobs", "1", "--no-compare"])
+    captured = capsys.readouterr()
+    assert code != 0 and "Traceback" not in captured.err + captured.out
+    assert f"{out / 'notes.csv'}: " in captured.err
+    assert (out / "notes.csv").read_text(encoding="utf-8") == MINE
+
+
+@pytest.mark.parametrize("first_without_pyarrow", [True, False])
+def test_a_folder_a_batch_wrote_with_the_other_steps_format_is_run_again(
+    run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_without_pyarrow: bool
+) -> None:
+    """REVIEW-86: an --out whose session step files a batch wrote as CSV (pyarrow missing), re-run once pyarrow is
+    installed, ended in "internal error: ArrowInvalid: Parquet magic bytes not found" (its .csv step files were read
+    as Parquet); and the other way round. Such a session is analysed again into this run's format."""
+    import sys
+
+    import pandas as pd
+
+    from retrogait.batch.worker import steps_suffix
+
+    def pyarrow(usable: bool) -> None:
+        steps_suffix.cache_clear()
+        if usable:
+            monkeypatch.undo()
+        else:
+            monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # its import raises ImportError
+
+    out = tmp_path / "out"
+    try:
+        pyarrow(not first_without_pyarrow)
+        first = run_batch([run], out, jobs=1, compare=False)
+        pyarrow(first_without_pyarrow)
+        again = run_batch([run], out, jobs=1, compare=False)
+        suffix = steps_suffix()
+        third = run_batch([run], out, jobs=1, compare=False)  # then unchanged
+    finally:
+        pyarrow(True)
+    assert (first.n_analysed, again.n_analysed, again.n_skipped, again.n_failed) == (1, 1, 0, 0)
+    assert suffix == (".parquet" if first_without_pyarrow else ".csv")
+    steps = pd.read_parquet(again.steps_path) if suffix == ".parquet" else pd.read_csv(again.steps_path)
+    assert len(steps) > 0 and set(steps["session"]) == {str(run / "r.csv")}
+    assert (third.n_analysed, third.n_skipped) == (0, 1)
+
+
+def test_a_users_steps_file_of_the_format_a_batch_does_not_write_is_not_refused(run: Path, tmp_path: Path) -> None:
+    """REVIEW-87: with pyarrow a batch writes `steps.parquet` and never touches `steps.csv`; a user's own `steps.csv`
+    (an `analyze` export) in --out was refused as "where `retrogait batch` writes its steps.csv: it would be
+    replaced"."""
+    from retrogait.batch.worker import steps_suffix
+
+    assert steps_suffix() == ".parquet"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "steps.csv").write_text(MINE, encoding="utf-8")
+    result = run_batch([run], out, jobs=1, compare=False)
+    assert (result.n_analysed, result.steps_path.name) == (1, "steps.parquet")
+    assert (out / "steps.csv").read_text(encoding="utf-8") == MINE
