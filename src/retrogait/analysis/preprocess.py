@@ -138,8 +138,7 @@ def preprocess(
         x, source, sign_known, yaw = _anterior(acc_u, gyr_u, z, axis, fs_hz, placement, unused, notes, settings)
         if source == "header" and sign_known and _turned_over(session, z, axis, notes):
             sign_known = False
-        if source == "header" and anterior_axis is not None:
-            source = "argument"
+        source = "argument" if source == "header" and anterior_axis is not None else source
     y = np.cross(z, x)
     rot = np.vstack([x, y, z])  # body = rot @ sensor
     acc_b = acc_u @ rot.T
