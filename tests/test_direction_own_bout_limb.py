@@ -34,21 +34,27 @@ def _stepturn(seed: int, placement: str = "foot") -> tuple[object, np.ndarray]:
     return scored, scored.signals.t_s[scored.contacts.ic_idx]
 
 
+def _assert_unknown_after_missed_pivot_contact(person: int, placement: str, missed_s: float, at_s: float) -> None:
+    """The pivot contact at `missed_s` removed from the true contacts: the contact at `at_s` (truth forward) reads
+    `unknown`, and no label is wrong at >= 0.9."""
+    scored, t = _stepturn(person, placement)
+    c = scored.contacts
+    keep = np.abs(t - missed_s) > 0.01
+    contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
+    steps = step_directions(scored.signals, contacts)
+    label, conf = steps["direction"].to_numpy(), steps["direction_confidence"].to_numpy()
+    at = int(np.argmin(np.abs(t[keep] - at_s)))
+    assert label[at] == "unknown", (label[at], conf[at])
+    true = np.asarray(scored.truth)[keep]
+    assert not ((label != true) & (label != "unknown") & (conf >= 0.9)).any()
+
+
 def test_a_contact_between_a_turn_and_the_pivot_stance_takes_no_certainty_across_it() -> None:
     """Person 14: the walk turns round at 46-47.8 s and turns into the backward walk at 49.8 s; with the pivot
     contact at 46.66 s missed, the next one (47.82 s, truth forward) carries a stride of no evidence over the whole
     turn (the chain forgets before it) and the foot then stands 1.8 s as the other leg pivots (standing, 0.05): it
     read the backward walk's `backward` at 0.95. Its own bout measures nothing: `unknown`. Fails before."""
-    scored, t = _stepturn(14)
-    c = scored.contacts
-    keep = np.abs(t - 46.655) > 0.01
-    contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
-    steps = step_directions(scored.signals, contacts)
-    label, conf = steps["direction"].to_numpy(), steps["direction_confidence"].to_numpy()
-    at = int(np.argmin(np.abs(t[keep] - 47.82)))
-    assert label[at] == "unknown", (label[at], conf[at])
-    true = np.asarray(scored.truth)[keep]
-    assert not ((label != true) & (label != "unknown") & (conf >= 0.9)).any()
+    _assert_unknown_after_missed_pivot_contact(14, "foot", missed_s=46.655, at_s=47.82)
 
 
 def test_a_slow_walk_s_foot_flat_ends_no_bout_for_the_cap() -> None:
@@ -112,13 +118,4 @@ def test_a_shank_contact_between_a_turn_and_the_pivot_stance_takes_no_certainty_
     stance, and there the quiet 0.3 s windows fill 0.44 of the 1.95 s link: under the foot's half, no bout end, and the
     contact at 47.805 s (truth forward) read the backward walk's `backward` 0.95. The shank preset's
     bout_still_fraction is 0: its standing is the bout end."""
-    scored, t = _stepturn(33, "shank")
-    c = scored.contacts
-    keep = np.abs(t - 46.645) > 0.01
-    contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
-    steps = step_directions(scored.signals, contacts)
-    label, conf = steps["direction"].to_numpy(), steps["direction_confidence"].to_numpy()
-    at = int(np.argmin(np.abs(t[keep] - 47.805)))
-    assert label[at] == "unknown", (label[at], conf[at])
-    true = np.asarray(scored.truth)[keep]
-    assert not ((label != true) & (label != "unknown") & (conf >= 0.9)).any()
+    _assert_unknown_after_missed_pivot_contact(33, "shank", missed_s=46.645, at_s=47.805)
