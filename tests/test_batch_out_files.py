@@ -123,3 +123,41 @@ def test_a_users_steps_file_of_the_format_a_batch_does_not_write_is_not_refused(
     result = run_batch([run], out, jobs=1, compare=False)
     assert (result.n_analysed, result.steps_path.name) == (1, "steps.parquet")
     assert (out / "steps.csv").read_text(encoding="utf-8") == MINE
+
+
+def test_a_batch_table_resaved_with_a_byte_order_mark_is_still_the_batchs(run: Path, tmp_path: Path) -> None:
+    """A spreadsheet re-saves a CSV as UTF-8 with a byte order mark before the header: the table is still the one the
+    batch wrote (its header after the mark), replaced on the next run as before, not refused as a user's file."""
+    out = tmp_path / "out"
+    run_batch([run], out, jobs=1, compare=False)
+    notes = out / "sessions.csv"
+    notes.write_bytes(b"\xef\xbb\xbf" + notes.read_bytes())
+    assert run_batch([run], out, jobs=1, compare=False).n_skipped == 1
+    assert not notes.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_an_unreadable_file_under_an_output_name_is_refused_as_unreadable(
+    run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the batch cannot read cannot be told to be a batch's: refused in one line saying it cannot be read, not
+    that no batch wrote it (the read refused as for a file without read permission; root reads those)."""
+    import builtins
+
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / "notes.csv"
+    mine.write_text(MINE, encoding="utf-8")
+
+    def refused(file: object, *args: object, **kwargs: object) -> object:
+        if Path(str(file)) == mine:
+            raise PermissionError(13, "Permission denied", str(file))
+        return builtins.open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("retrogait.batch.store.open", refused, raising=False)
+    with pytest.raises(RetrogaitError) as caught:
+        run_batch([run], out, jobs=1, compare=False)
+    message = str(caught.value)
+    assert message.startswith(f"{mine}: ") and "\n" not in message and "cannot be read" in message
+    assert "not written by a batch" not in message
+    monkeypatch.undo()
+    assert mine.read_text(encoding="utf-8") == MINE

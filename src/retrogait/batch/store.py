@@ -64,7 +64,7 @@ def written_by_a_batch(path: Path) -> bool:
     replaced without a word, and a user's ``settings_*.toml`` there removed (BATCH-52)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(512)
+            head = fh.read(512).removeprefix(b"\xef\xbb\xbf")  # a table re-saved by a spreadsheet: its header after
     except OSError:
         return False  # a folder, or unreadable: writing it fails later with its own line
     if path.name.startswith("settings_") and path.suffix == ".toml":
@@ -90,7 +90,17 @@ def refuse_replacing_foreign(out_dir: Path) -> None:
     names = [*(p.name for p in output_files(out_dir)[1:]), *settings]
     for name in dict.fromkeys(names):
         path = out_dir / name
-        if path.is_file() and not written_by_a_batch(path):
+        if not path.is_file():
+            continue
+        try:
+            with open(path, "rb") as fh:
+                fh.read(1)
+        except OSError as error:  # not "not written by a batch": that cannot be told
+            raise RetrogaitError(
+                f"{path}: cannot be read ({error.strerror or error}), so whether a batch wrote it cannot be told; "
+                f"`retrogait batch` writes its {name} there: move it or give another --out (nothing was written)"
+            ) from None
+        if not written_by_a_batch(path):
             raise RetrogaitError(
                 f"{path}: a file not written by a batch is where `retrogait batch` writes its {name}: it would be "
                 "replaced; move it or give another --out (nothing was written)"
