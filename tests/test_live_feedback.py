@@ -14,6 +14,7 @@ import pytest
 from pythonosc.osc_message import OscMessage
 
 import retrogait
+from live_replay import replay
 from retrogait.analysis.settings import SettingsError
 from retrogait.live.feedback import ImpactFeedback, RunningStats
 from retrogait.live.online import LiveStep
@@ -235,8 +236,6 @@ def test_the_feedback_log_s_header_is_on_disk_before_its_first_line(tmp_path: Pa
 
 def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:
     """The feedback runner fed as a recorder writes (no BLE, no timing in the result)."""
-    import asyncio
-
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
     from retrogait.ble.profiles.base import StreamInfo
     from retrogait.ble.timing import Timed
@@ -254,17 +253,12 @@ def test_runner_judges_logs_and_reads_out_per_direction(tmp_path: Path) -> None:
     live = LiveFeedback([BellOutput(bell)], FeedbackSettings(target_drop_pct=10.0, baseline_steps=5))
     live.attach(rec)
 
-    async def feed() -> None:
-        for i in range(0, session.n_samples, 40):
-            t = session.t_s[i : i + 40]
-            batch = Timed(t, session.acc[i : i + 40], session.gyr[i : i + 40], float(t[-1]), np.full(t.size, t[-1]))
-            for listener in rec.listeners:
-                listener(rec, batch)
-            while any(s.busy for s in live.sensors.values()):  # no faster than real time would be analysed
-                await asyncio.sleep(0.001)
-        await live.finish()
-
-    asyncio.run(feed())
+    batches = (
+        Timed(t, session.acc[i : i + 40], session.gyr[i : i + 40], float(t[-1]), np.full(t.size, t[-1]))
+        for i in range(0, session.n_samples, 40)
+        for t in [session.t_s[i : i + 40]]
+    )
+    replay(rec, live, batches)
     log = np.genfromtxt(tmp_path / "run.feedback.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
     contacts = log[np.isfinite(log["ic_time_s"])]
     offline = retrogait.analyze(session).steps

@@ -3,7 +3,6 @@ steps is read as ``other`` from the window that decides it on, as the offline an
 
 from __future__ import annotations
 
-import asyncio
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from live_replay import replay
 from retrogait import analyze
 from retrogait.analysis.leg_rhythm import MIN_CONTACTS
 from retrogait.live.online import LiveStep, OnlineStepDetector
@@ -116,17 +116,12 @@ def _run_trunk_as_shank(tmp_path: Path, outputs: list[Any], origin_s: float = 0.
     live = LiveFeedback(outputs, FeedbackSettings(target_g=0.05))  # every landing of a leg above it
     live.attach(rec)
 
-    async def feed() -> None:
-        for i in range(0, session.n_samples, 40):
-            t = session.t_s[i : i + 40] + origin_s
-            batch = Timed(t, session.acc[i : i + 40], None, float(t[-1]), np.full(t.size, t[-1]))
-            for listener in rec.listeners:
-                listener(rec, batch)
-            while any(s.busy for s in live.sensors.values()):
-                await asyncio.sleep(0.001)
-        await live.finish()
-
-    asyncio.run(feed())
+    batches = (
+        Timed(t, session.acc[i : i + 40], None, float(t[-1]), np.full(t.size, t[-1]))
+        for i in range(0, session.n_samples, 40)
+        for t in [session.t_s[i : i + 40] + origin_s]
+    )
+    replay(rec, live, batches)
     return live, rec
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from numpy.typing import NDArray
 
 import retrogait
+from live_replay import replay
 from retrogait.analysis.contacts import stance_score
 from retrogait.live.online import OnlineStepDetector
 from retrogait.live.trigger import ImpactTrigger, ImpactWindow, LandingRhythm
@@ -145,13 +147,11 @@ def test_every_cue_of_a_real_phone_counts_its_latency_from_the_packet_it_fired_w
     poll whose samples fired it. Before LIVE-51, 7 of 97 and 1 of 17 cues counted from the poll before (a landing
     recognised by the jerk on its transient's fall, after the peak; a peak of two equal samples, known only with the
     lower one after it): one poll period, ~50 ms, read as decision latency."""
-    import asyncio
-
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
     from retrogait.ble.profiles.base import StreamInfo
     from retrogait.ble.timing import Timed
     from retrogait.live.feedback import Cue
-    from retrogait.live.outputs import Judged
+    from retrogait.live.outputs import BellOutput
     from retrogait.live.runner import LiveFeedback
     from retrogait.live.settings import FeedbackSettings
 
@@ -159,20 +159,11 @@ def test_every_cue_of_a_real_phone_counts_its_latency_from_the_packet_it_fired_w
     poll = {"arrival": math.nan}
     fired_with: dict[float, float] = {}  # landing (s) -> arrival of the poll whose feed fired its cue
 
-    class Heard:
+    class Heard(BellOutput):  # the bell's quiet step, placement and close
         name = "heard"
 
         def cue(self, sensor: str, cue: Cue, landing_s: float) -> None:
             fired_with[landing_s] = poll["arrival"]
-
-        def step(self, sensor: str, judged: Judged) -> None:
-            pass
-
-        def placement(self, sensor: str, placement: str, declared: str, from_s: float, after: int, note: str) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
 
     spec = SensorSpec("phyphox", "shank", tmp_path / "phone.csv", side="left")
     rec = SensorRecorder(spec, RecordOptions(), origin_s=0.0, start_time_utc="2026-01-01T00:00:00Z")
@@ -180,18 +171,13 @@ def test_every_cue_of_a_real_phone_counts_its_latency_from_the_packet_it_fired_w
     live = LiveFeedback([Heard()], FeedbackSettings())
     live.attach(rec)
 
-    async def feed() -> None:
+    def polls() -> Iterator[Timed]:
         for k, i in enumerate(range(0, session.n_samples, 20)):
             t = session.t_s[i : i + 20]
-            poll["arrival"] = float(k)
-            batch = Timed(t, session.acc[i : i + 20], None, float(k), np.full(t.size, float(k)))
-            for listener in rec.listeners:
-                listener(rec, batch)
-            while any(s.busy for s in live.sensors.values()):  # no faster than real time would be analysed
-                await asyncio.sleep(0.001)
-        await live.finish()
+            poll["arrival"] = float(k)  # set as the poll is fed
+            yield Timed(t, session.acc[i : i + 20], None, float(k), np.full(t.size, float(k)))
 
-    asyncio.run(feed())
+    replay(rec, live, polls())
     (sensor,) = live.sensors.values()
     cued = [j.window for j in sensor.judged if j.cue is not None and j.window is not None]
     assert len(cued) >= 15 and len(cued) == len(fired_with)
