@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from retrogait.batch.store import COHORT_TITLE
 from retrogait.compare import CompareSettings, SourceInfo, compare_directions
 from retrogait.compare.metrics import METRICS
 from retrogait.compare.output import OUTPUT_FILES, write_comparison
@@ -82,7 +83,7 @@ def cohort_comparisons(steps_path: Path, sessions: pd.DataFrame, out_dir: Path) 
             comparison = compare_directions(group_steps, sources=_sources(group), settings=CompareSettings(unit="auto"))
             if (nothing := nothing_to_compare(comparison, options=False)) is not None:  # EDGE-98
                 raise RetrogaitError(nothing)
-            write_comparison(comparison, target, title=f"Cohort: forward vs backward ({placement}, {sensor})")
+            write_comparison(comparison, target, title=f"{COHORT_TITLE} ({placement}, {sensor})")
         except RetrogaitError as exc:
             _remove_earlier(target)
             lines.append(f"cohort {placement}/{sensor}: {sessions_text}, not compared: {exc}")

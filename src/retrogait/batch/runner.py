@@ -125,7 +125,7 @@ def run_batch(
     # with workers, the inputs are hashed on a thread from now on: while the fork server gets ready or the Dask
     # client imports and connects, not between the workers' results; in this process (--jobs 1) one by one,
     # before each (BATCH-25, BATCH-28)
-    refuse_replacing_foreign(out)  # a user's own notes.csv there is not replaced (BATCH-52)
+    refuse_replacing_foreign(out, compare=compare)  # a user's own notes.csv there is not replaced (BATCH-52, BATCH-56)
     in_process = scheduler is None and pool is None and local_workers(jobs) <= 1
     # workers take the largest inputs first, so that the batch does not end on one long session with the other
     # workers idle; in this process the order changes nothing (BATCH-32). Hashed in the order handed out.

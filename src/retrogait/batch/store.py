@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +78,126 @@ def written_by_a_batch(path: Path) -> bool:
     return first == "" or first.startswith(_FIRST_LINES.get(path.name, "\0"))
 
 
-def refuse_replacing_foreign(out_dir: Path) -> None:
+#: A session's step file in ``OUT/sessions/``: the first 24 hex digits of its job key (``worker.analyze_one``), and
+#: its temporary name while written.
+_STEP_FILE = re.compile(r"[0-9a-f]{24}\.(parquet|csv)(\.partial)?")
+#: The title of a cohort comparison's report.html (``cohort.COHORT_TITLE``): how a comparison folder in ``OUT/cohort/``
+#: is told to be a batch's (BATCH-56).
+COHORT_TITLE = "Cohort: forward vs backward"
+#: The comparison's own files in a group's folder beside its figures (``*.png``).
+_COMPARISON_FILES = ("compare.csv", "compare.json", "report.html")
+#: Where the comparison of each placement and sensor goes: ``OUT/cohort/<placement>_<sensor>/``.
+COHORT_DIR = "cohort"
+
+
+def manifest_is_a_batchs(path: Path) -> bool:
+    """True when ``path`` (an output folder's ``manifest.jsonl``) is one a batch keeps: empty, or its first line a
+    job's record (a JSON object with ``key``, ``path`` and ``ok``, as :meth:`BatchStore.record` writes it), or a first
+    record cut short by a crash (it starts ``{"key": "``). A user's own ``manifest.jsonl`` (a data set's list of
+    files) was appended to and read as a batch's (BATCH-56). Raises OSError when it cannot be read."""
+    with open(path, "rb") as fh:
+        first = fh.readline(1 << 20).removeprefix(b"\xef\xbb\xbf").strip()
+    if not first:
+        return True
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return first.startswith(b'{"key": "')
+    return isinstance(record, dict) and {"key", "path", "ok"} <= record.keys()
+
+
+def _foreign_lock(path: Path) -> Path | None:
+    """``path`` (``OUT/.batch.lock``) unless it holds what a batch writes there (nothing, or a process id)."""
+    with open(path, "rb") as fh:
+        text = fh.read(64).strip()
+    return None if not text or text.isdigit() else path
+
+
+def _foreign_sessions(path: Path) -> Path | None:
+    """The first entry of ``path`` (``OUT/sessions``) that is not a step file a batch names (:data:`_STEP_FILE`), or
+    ``path`` itself when it is not a folder; None when all are a batch's. A user's own ``sessions/`` folder got step
+    files mixed in among the user's files (BATCH-56)."""
+    if not path.is_dir():
+        return path
+    with os.scandir(path) as entries:
+        return next((path / e.name for e in entries if not _STEP_FILE.fullmatch(e.name) and not _system(e.name)), None)
+
+
+def _system(name: str) -> bool:
+    """True for a file a file manager or file system leaves in any folder it shows (``.DS_Store``, ``._*``, ``.nfs*``,
+    ``Thumbs.db``, ``desktop.ini``): hidden names, which a batch never writes over."""
+    return name.startswith(".") or name in ("Thumbs.db", "desktop.ini")
+
+
+def _foreign_cohort(path: Path) -> Path | None:
+    """The first comparison in ``path`` (``OUT/cohort``: a sub-folder holding a file the comparison writes,
+    compare.csv, compare.json, report.html or a figure) that no batch wrote (its report.html is not titled
+    :data:`COHORT_TITLE`), or ``path`` itself when it is not a folder; None when all are a batch's. A user's own
+    ``retrogait compare`` output there was replaced, or removed as an earlier comparison (EDGE-98) (BATCH-56)."""
+    if not path.is_dir():
+        return path
+    title = f"<title>{COHORT_TITLE}".encode()
+    for group in sorted(path.iterdir()):
+        # the comparison's files (compare.output.OUTPUT_FILES: not imported, it imports pandas and matplotlib)
+        if not group.is_dir() or not any(
+            name in _COMPARISON_FILES or name.endswith(".png") for name in os.listdir(group)
+        ):
+            continue  # a file or folder no comparison is written over: left as it is
+        report = group / "report.html"
+        if not report.is_file():
+            return group
+        with open(report, "rb") as fh:
+            if title not in fh.read(4096):
+                return group
+    return None
+
+
+def refuse_replacing_foreign(out_dir: Path, *, compare: bool = True) -> None:
     """Raise :class:`RetrogaitError` (one line naming the file) when ``out_dir`` holds a file under a name a batch
     writes (its tables, a placement's settings file) that no batch wrote there (:func:`written_by_a_batch`): it would
-    be replaced. Nothing is written before this check (BATCH-52)."""
+    be replaced. Nothing is written before this check (BATCH-52). The same for what a batch keeps or writes beside
+    them (BATCH-56): a ``manifest.jsonl`` that is not a batch's (it would be appended to and read as one), a
+    ``sessions/`` holding other files, a ``cohort/`` comparison not a batch's (with ``compare``), a ``.batch.lock``
+    holding something else than a process id."""
     from retrogait.conventions import PLACEMENTS
 
     if not out_dir.is_dir():
         return
+    kept: list[tuple[str, str, str, Callable[[Path], Path | None]]] = [
+        (
+            MANIFEST,
+            "keeps its manifest.jsonl",
+            "it would be appended to and read as a batch's",
+            lambda path: None if manifest_is_a_batchs(path) else path,
+        ),
+        (LOCK, "holds its lock", "it would be emptied", _foreign_lock),
+        (RESULTS_DIR, "writes each session's step file", "they would be mixed with what is there", _foreign_sessions),
+    ]
+    if compare:
+        kept.append(
+            (COHORT_DIR, "writes its cohort comparisons", "what is there would be replaced or removed", _foreign_cohort)
+        )
+    for name, doing, consequence, foreign_in in kept:  # the manifest first: the tables below are told by it
+        path = out_dir / name
+        if not os.path.lexists(path):
+            continue
+        remedy = (
+            "move it, give another --out or --no-compare" if name == COHORT_DIR else "move it or give another --out"
+        )
+        try:
+            foreign = foreign_in(path)
+        except OSError as error:
+            raise RetrogaitError(
+                f"{error.filename or path}: cannot be read ({error.strerror or error}), so whether a batch wrote it "
+                f"cannot be told; `retrogait batch` {doing} in {path}: {remedy} (nothing was written)"
+            ) from None
+        if foreign is not None:
+            raise RetrogaitError(
+                f"{foreign}: not written by a batch, where `retrogait batch` {doing}"
+                + (f" ({path})" if foreign != path else "")
+                + f": {consequence}; "
+                f"{remedy} (nothing was written)"
+            )
     settings = [f"settings_{p}.toml" for p in PLACEMENTS] + [f"settings_other_declared_{p}.toml" for p in PLACEMENTS]
     # the steps file in this run's format only: with pyarrow a user's steps.csv is not touched (REVIEW-87)
     names = [*(p.name for p in output_files(out_dir)[1:]), *settings]
