@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
-from retrogait.cli.display import safe
+from retrogait.cli.display import line_console, safe
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.gc_pause import resume
 
@@ -83,9 +83,7 @@ def batch(
     discover_inputs(inputs, exclude=[out])  # a missing input is refused before any worker starts
     n_workers = local_workers(jobs)
     if scheduler is None and jobs is not None and jobs > n_workers:  # EDGE-71
-        from rich.console import Console
-
-        Console(stderr=True).print(
+        line_console(stderr=True).print(
             f"note: --jobs {jobs}: {n_workers} worker processes ({n_workers // (os.cpu_count() or 1)} per core; "
             "more only cost memory)"
         )
@@ -117,7 +115,6 @@ def _run(
     reader: ReaderOptions,
 ) -> None:
     """The batch with its progress bar and summary lines (the options already checked)."""
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -141,7 +138,7 @@ def _run(
     }
     if reader.as_dict():  # how to read the inputs changes the results: part of every job's key
         settings["reader"] = reader.as_dict()
-    console = Console(stderr=True)
+    console = line_console(stderr=True)
     failures: list[JobOutcome] = []
     progress = Progress(
         TextColumn("[bold]analysing"),
