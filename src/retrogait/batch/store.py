@@ -38,6 +38,8 @@ LOCK = ".batch.lock"
 NOTES = "notes.csv"
 #: Its columns: the session (input path), ``input`` / ``note`` (as ``analyze`` prints them) or ``batch``, the text.
 NOTES_COLUMNS = ("session", "kind", "note")
+#: The fields of a manifest's record this retrogait reads.
+_OUTCOME_FIELDS = frozenset(f.name for f in fields(JobOutcome))
 
 
 def output_files(out_dir: Path) -> list[Path]:
@@ -277,8 +279,11 @@ class BatchStore:
         with open(self.manifest_path, encoding="utf-8") as fh:
             for line in fh:
                 try:
-                    outcome = JobOutcome(**json.loads(line))
-                except (json.JSONDecodeError, TypeError):
+                    record = json.loads(line)
+                    # a field this retrogait does not know is left out: a newer one's record is still read, its
+                    # analysis version told (BATCH-57), not the line skipped as cut short
+                    outcome = JobOutcome(**{k: v for k, v in record.items() if k in _OUTCOME_FIELDS})
+                except (json.JSONDecodeError, TypeError, AttributeError):
                     continue  # a line cut short by a crash: that job simply runs again
                 # the step file is looked for in this output folder by its name: the path recorded is as the
                 # batch that wrote it was given --out (relative to its working directory), so a re-run from

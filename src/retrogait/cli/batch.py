@@ -16,6 +16,7 @@ from retrogait.gc_pause import resume
 EXIT_SOME_FAILED = 1
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from concurrent.futures import ProcessPoolExecutor
 
     from retrogait.batch.fingerprint import Overrides
@@ -203,6 +204,8 @@ def _run(
             f"{'were' if n != 1 else 'was'} analysed again: the manifest, written by an earlier retrogait, did not "
             "record the declared placement's settings that reading ran on"
         )
+    if result.analysed_again_from:  # BATCH-57: results of another retrogait are made again, never silently
+        console.print(safe(analysed_again_line(result.analysed_again_from, result.steps_path.parent)))
     # no rate when nothing was analysed: "0.0 sessions/min" for a re-run that skipped everything read as a stall
     rate = (
         f" ({60 * result.n_analysed / result.elapsed_s:.1f} sessions/min)"
@@ -225,3 +228,40 @@ def _run(
     )
     if result.n_failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def analysed_again_line(again: Sequence[tuple[str, int]], out: Path) -> str:
+    """The terminal's one line for sessions whose results another retrogait made (``BatchResult.analysed_again_from``:
+    each analysis version with its count), analysed again by this one (BATCH-57). "a newer" or "an earlier" when every
+    other package version is above or below this one's, else "another"."""
+    from retrogait.analysis.version import analysis_version
+    from retrogait.batch.store import MANIFEST, RESULTS_DIR
+
+    this = analysis_version()
+    n = sum(count for _, count in again)
+    theirs = [_release(version) for version, _ in again]
+    mine = _release(this)
+    who = (
+        "a newer"
+        if mine is not None and all(v is not None and v > mine for v in theirs)
+        else "an earlier"
+        if mine is not None and all(v is not None and v < mine for v in theirs)
+        else "another"
+    )
+    versions = (
+        f"analysis version {again[0][0]}"
+        if len(again) == 1
+        else "analysis versions " + ", ".join(f"{version}: {count}" for version, count in again)
+    )
+    return (
+        f"note: {n} session{'s' if n != 1 else ''} analysed by {who} retrogait ({versions}) "
+        f"{'were' if n != 1 else 'was'} analysed again by this one ({this}); their earlier results stay in "
+        f"{out / MANIFEST} and {out / RESULTS_DIR}"
+    )
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """The package part of an analysis version (``0.2.0`` of ``0.2.0+3f2c9a1b7e04``) as numbers, None when it is not
+    plain numbers (a development build's ``0.2.0.dev3``)."""
+    parts = version.split("+", 1)[0].split(".")
+    return tuple(int(part) for part in parts) if all(part.isdigit() for part in parts) else None
