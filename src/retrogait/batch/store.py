@@ -121,8 +121,7 @@ def _foreign_sessions(path: Path) -> Path | None:
     files mixed in among the user's files (BATCH-56)."""
     if not path.is_dir():
         return path
-    with os.scandir(path) as entries:
-        return next((path / e.name for e in entries if not _STEP_FILE.fullmatch(e.name) and not _system(e.name)), None)
+    return next((path / n for n in os.listdir(path) if not _STEP_FILE.fullmatch(n) and not _system(n)), None)
 
 
 def _system(name: str) -> bool:
