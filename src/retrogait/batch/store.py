@@ -10,6 +10,11 @@ Layout of ``OUT``::
     notes.csv             one row per line `analyze` says of a session (its inferences and notes) and per input
                           counted once with another: session, kind, note (BATCH-48)
     .batch.lock           held (``flock``) by the batch writing the folder: a second one is refused (EDGE-97)
+    settings_*.toml       the settings each placement's sessions were analysed with (``runner._write_settings``)
+    cohort/GROUP/         the cohort comparison of a placement and sensor (``cohort.cohort_comparisons``)
+
+A file or folder under one of these names that no batch wrote is refused before anything is written
+(:func:`refuse_replacing_foreign`, BATCH-52, BATCH-56).
 """
 
 from __future__ import annotations
