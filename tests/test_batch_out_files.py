@@ -255,3 +255,24 @@ def test_the_cli_refuses_a_users_manifest_in_one_line_exit_2(
         f"retrogait: error: {out / 'manifest.jsonl'}: not written by a batch"
     )
     assert (out / "manifest.jsonl").read_text(encoding="utf-8") == '{"file": "a.csv"}\n'
+
+
+def test_a_comparison_a_killed_batch_left_without_its_report_is_the_batchs(tmp_path: Path) -> None:
+    """REVIEW-98: write_comparison writes report.html last, after the figures (seconds). A batch killed (kill -9, a
+    power cut, the OOM killer) between its compare.csv and its report.html left a group folder without report.html,
+    and every later batch into that folder was refused, its own folder named "not written by a batch". A group the
+    batch's own sessions.csv names is the batch's; the same folder under another group's name is still refused."""
+    run = tmp_path / "in"
+    bouts = [Bout("forward", "running", 3.0, 10.0), Bout("backward", "running", 2.5, 10.0)]
+    write_session(simulate(SimulationConfig("shank", bouts, 200.0, seed=3)).session, run / "r.csv")
+    out = tmp_path / "out"
+    run_batch([run], out, jobs=1, compare=True)
+    (group,) = (out / "cohort").iterdir()
+    (group / "report.html").unlink()  # killed before the comparison's last file
+    (group / ".report.html.0a1b2c3d.partial").write_bytes(b"<!doctype html>")  # and while writing it
+    assert run_batch([run], out, jobs=1, compare=True).n_skipped == 1
+    assert (group / "report.html").is_file()
+    (group / "report.html").unlink()
+    group.rename(out / "cohort" / "shank_Movesense")  # no group of this batch's: a user's, refused
+    with pytest.raises(RetrogaitError, match="shank_Movesense: not written by a batch"):
+        run_batch([run], out, jobs=1, compare=True)

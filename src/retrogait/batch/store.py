@@ -151,11 +151,36 @@ def _foreign_cohort(path: Path) -> Path | None:
             continue  # a file or folder no comparison is written over: left as it is
         report = group / "report.html"
         if not report.is_file():
+            # written last: a batch killed while comparing left the group without it (REVIEW-98)
+            if group.name in _cohort_groups(path.parent):
+                continue
             return group
         with open(report, "rb") as fh:
             if title not in fh.read(4096):
                 return group
     return None
+
+
+def cohort_group(placement: str, sensor: str) -> str:
+    """The name of the folder in ``OUT/cohort/`` of a placement's and sensor's comparison."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{placement}_{sensor}").strip("_")
+
+
+def _cohort_groups(out_dir: Path) -> frozenset[str]:
+    """The names of the comparison folders (``cohort.cohort_comparisons``: ``<placement>_<sensor>``) of the sessions in
+    ``out_dir``'s sessions.csv, when a batch wrote it (:func:`written_by_a_batch`); none otherwise. The tables are
+    written before the comparisons, so a batch killed while comparing left its groups there (REVIEW-98)."""
+    import csv
+
+    sessions = out_dir / "sessions.csv"
+    if not sessions.is_file() or not written_by_a_batch(sessions):
+        return frozenset()
+    names = set()
+    with open(sessions, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            placement, sensor = (row.get(k) or "unknown" for k in ("placement", "sensor"))
+            names.add(cohort_group(placement, sensor))
+    return frozenset(names)
 
 
 def refuse_replacing_foreign(out_dir: Path, *, compare: bool = True) -> None:
