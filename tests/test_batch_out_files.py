@@ -276,3 +276,27 @@ def test_a_comparison_a_killed_batch_left_without_its_report_is_the_batchs(tmp_p
     group.rename(out / "cohort" / "shank_Movesense")  # no group of this batch's: a user's, refused
     with pytest.raises(RetrogaitError, match="shank_Movesense: not written by a batch"):
         run_batch([run], out, jobs=1, compare=True)
+
+
+@pytest.mark.parametrize("kept", [1, 3, 8])
+def test_a_first_record_cut_within_its_first_bytes_is_the_batchs(run: Path, tmp_path: Path, kept: int) -> None:
+    """REVIEW-99: a first record cut short was recognised only once its first 9 bytes (`{"key": "`) were written; a
+    full disk or a kill that left fewer refused the batch's own folder."""
+    out = tmp_path / "out"
+    run_batch([run], out, jobs=1)
+    manifest = out / "manifest.jsonl"
+    manifest.write_bytes(manifest.read_bytes()[:kept])
+    assert run_batch([run], out, jobs=1).n_analysed == 1
+
+
+def test_a_manifest_a_power_cut_left_zeros_in_is_the_batchs(run: Path, tmp_path: Path) -> None:
+    """REVIEW-99: after a power cut, ext4 or XFS can leave the part of a file whose data never reached the disk as
+    zero bytes. Such a first line was skipped as cut short before BATCH-56, and then refused."""
+    out = tmp_path / "out"
+    run_batch([run], out, jobs=1)
+    manifest = out / "manifest.jsonl"
+    manifest.write_bytes(b"\0" * 700)
+    assert run_batch([run], out, jobs=1).n_analysed == 1
+    manifest.write_bytes(b"\0" * 700 + manifest.read_bytes()[700:])  # the next run appended after the zeros
+    assert run_batch([run], out, jobs=1).n_analysed == 1  # on the zeros' line: read as cut short, as before
+    assert run_batch([run], out, jobs=1).n_skipped == 1

@@ -95,21 +95,25 @@ COHORT_TITLE = "Cohort: forward vs backward"
 _COMPARISON_FILES = ("compare.csv", "compare.json", "report.html")
 #: Where the comparison of each placement and sensor goes: ``OUT/cohort/<placement>_<sensor>/``.
 COHORT_DIR = "cohort"
+#: How the first record of a manifest starts (``json.dumps`` of a :class:`JobOutcome`, ``key`` its first field).
+_FIRST_RECORD = b'{"key": "'
 
 
 def manifest_is_a_batchs(path: Path) -> bool:
     """True when ``path`` (an output folder's ``manifest.jsonl``) is one a batch keeps: empty, or its first line a
     job's record (a JSON object with ``key``, ``path`` and ``ok``, as :meth:`BatchStore.record` writes it), or a first
-    record cut short by a crash (it starts ``{"key": "``). A user's own ``manifest.jsonl`` (a data set's list of
+    record cut short by a crash (it starts ``{"key": "``, or is the start of that; zero bytes before it are a power
+    cut's, REVIEW-99). A user's own ``manifest.jsonl`` (a data set's list of
     files) was appended to and read as a batch's (BATCH-56). Raises OSError when it cannot be read."""
     with open(path, "rb") as fh:
-        first = fh.readline(1 << 20).removeprefix(b"\xef\xbb\xbf").strip()
+        # zero bytes: what a power cut left of records whose data never reached the disk (ext4, XFS) (REVIEW-99)
+        first = fh.readline(1 << 20).removeprefix(b"\xef\xbb\xbf").lstrip(b"\0").strip()
     if not first:
         return True
     try:
         record = json.loads(first)
-    except ValueError:
-        return first.startswith(b'{"key": "')
+    except ValueError:  # cut short anywhere, also within its first bytes (REVIEW-99)
+        return first.startswith(_FIRST_RECORD) or _FIRST_RECORD.startswith(first)
     return isinstance(record, dict) and {"key", "path", "ok"} <= record.keys()
 
 
