@@ -142,11 +142,13 @@ def _system(name: str) -> bool:
 def _foreign_cohort(path: Path) -> Path | None:
     """The first comparison in ``path`` (``OUT/cohort``: a sub-folder holding a file the comparison writes,
     compare.csv, compare.json, report.html or a figure) that no batch wrote (its report.html is not titled
-    :data:`COHORT_TITLE`), or ``path`` itself when it is not a folder; None when all are a batch's. A user's own
+    :data:`COHORT_TITLE`; one without report.html, written last, is the batch's when it is a group of the folder's
+    sessions.csv, REVIEW-98), or ``path`` itself when it is not a folder; None when all are a batch's. A user's own
     ``retrogait compare`` output there was replaced, or removed as an earlier comparison (EDGE-98) (BATCH-56)."""
     if not path.is_dir():
         return path
     title = f"<title>{COHORT_TITLE}".encode()
+    groups: frozenset[str] | None = None  # the batch's groups, read once and only where a report is missing
     for group in sorted(path.iterdir()):
         # the comparison's files (compare.output.OUTPUT_FILES: not imported, it imports pandas and matplotlib)
         if not group.is_dir() or not any(
@@ -156,7 +158,8 @@ def _foreign_cohort(path: Path) -> Path | None:
         report = group / "report.html"
         if not report.is_file():
             # written last: a batch killed while comparing left the group without it (REVIEW-98)
-            if group.name in _cohort_groups(path.parent):
+            groups = _cohort_groups(path.parent) if groups is None else groups
+            if group.name in groups:
                 continue
             return group
         with open(report, "rb") as fh:
@@ -180,7 +183,8 @@ def _cohort_groups(out_dir: Path) -> frozenset[str]:
     if not sessions.is_file() or not written_by_a_batch(sessions):
         return frozenset()
     names = set()
-    with open(sessions, encoding="utf-8", newline="") as fh:
+    # a table no longer as a batch wrote it (csv.Error): its groups are not known
+    with open(sessions, encoding="utf-8", errors="replace", newline="") as fh, suppress(csv.Error):
         for row in csv.DictReader(fh):
             placement, sensor = (row.get(k) or "unknown" for k in ("placement", "sensor"))
             names.add(cohort_group(placement, sensor))
