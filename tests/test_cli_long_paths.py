@@ -8,12 +8,15 @@ unset, and folds a word longer than that: a note naming a file under a long fold
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from retrogait.cli import main
+from retrogait.cli.display import line_console
 from retrogait.session import write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -84,3 +87,34 @@ def test_simulate_and_info_lines_name_long_paths_whole(deep: Path, capsys: pytes
     assert len(said) == 1 and said[0].startswith(f"wrote {session} (") and f" and {deep / 'sim_truth.csv'} (" in said[0]
     assert main(["info", str(session)]) == 0
     assert any(line.startswith(f"{session.name}  ") for line in capsys.readouterr().out.splitlines())
+
+
+@pytest.mark.parametrize(("variable", "value"), [("FORCE_COLOR", "1"), ("TTY_COMPATIBLE", "1")])
+def test_lines_are_whole_in_a_coloured_log_too(
+    deep: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    """REVIEW-100: rich takes FORCE_COLOR (set by many CI setups for coloured logs) and TTY_COMPATIBLE=1 as a
+    terminal, so `line_console` folded the lines at 80 columns again in just the CI log EDGE-220 is for. Whether the
+    output is a terminal is asked of the file itself; the colours stay."""
+    monkeypatch.setenv(variable, value)
+    session = deep / "sim.csv"
+    assert (
+        main(["simulate", "--out", str(session), "--seed", "3", "--bouts", "forward:running:3:6", "--rate", "200"]) == 0
+    )
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)
+    said = [line for line in shown.splitlines() if line.startswith("wrote ")]
+    assert len(said) == 1 and said[0].startswith(f"wrote {session} (") and f" and {deep / 'sim_truth.csv'} (" in said[0]
+
+
+def test_on_a_terminal_lines_wrap_at_its_width_as_before() -> None:
+    """On a terminal (its file says so) nothing changes: rich wraps at the terminal's width; off one, lines are
+    whole."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for file, wrapped in ((Terminal(), True), (io.StringIO(), False)):
+        console = line_console(file=file, width=40)
+        console.print("note: " + "/folder" * 20)
+        assert (len(file.getvalue().splitlines()) > 1) is wrapped
