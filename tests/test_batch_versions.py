@@ -5,6 +5,7 @@ the batch says so in one line with the count and the versions; the manifest reco
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from retrogait.analysis.version import analysis_version
 from retrogait.batch import run_batch
 from retrogait.batch.fingerprint import job_key
 from retrogait.batch.runner import _content_digest
+from retrogait.batch.worker import JobOutcome
 from retrogait.cli import main
 from retrogait.cli.batch import analysed_again_line
 from retrogait.session import write_session
@@ -122,3 +124,14 @@ def test_the_line_names_each_version_and_which_way(monkeypatch: pytest.MonkeyPat
     assert " by another retrogait " in same_release and " by a newer " not in same_release
     dev = analysed_again_line([("1.3.0.dev1+ffffffffffff", 2)], out)
     assert " by another retrogait " in dev
+
+
+def test_a_record_of_no_other_version_is_read_by_the_retrogait_before(squad: Path, tmp_path: Path) -> None:
+    """REVIEW-101: every record carried `"earlier_version": null`, a field the retrogait before BATCH-57 (63a4863, the
+    same analysis version) does not know: it skipped every record as cut short and analysed the whole folder again,
+    silently, when a user went back to it. The field is written only where it says something."""
+    out = tmp_path / "out"
+    assert run_batch([squad], out, jobs=1, compare=False).n_analysed == 2
+    records = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    before = {f.name for f in fields(JobOutcome)} - {"earlier_version"}  # the fields 63a4863 knows
+    assert records and all(record.keys() <= before for record in records)

@@ -334,9 +334,12 @@ class BatchStore:
 
     def record(self, outcome: JobOutcome) -> None:
         """Append one finished job to the manifest (flushed at once: a crash loses no finished job)."""
+        record = asdict(outcome)
+        if record["earlier_version"] is None:  # written only where it says something: the retrogait before BATCH-57
+            del record["earlier_version"]  # skips a record with a field it does not know (REVIEW-101)
         try:
             with open(self.manifest_path, "a", encoding="utf-8") as fh:
-                fh.write(dumps(asdict(outcome), default=_json_default) + "\n")  # NaN as null (EDGE-90)
+                fh.write(dumps(record, default=_json_default) + "\n")  # NaN as null (EDGE-90)
         except OSError as exc:  # a full disk names the manifest, not nothing (EDGE-21)
             raise naming_the_output(exc, self.manifest_path, self.manifest_path) from None
 
