@@ -168,7 +168,7 @@ def _foreign_cohort(path: Path) -> Path | None:
     return None
 
 
-def cohort_group(placement: str, sensor: str) -> str:
+def cohort_group(placement: object, sensor: object) -> str:
     """The name of the folder in ``OUT/cohort/`` of a placement's and sensor's comparison."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{placement}_{sensor}").strip("_")
 
