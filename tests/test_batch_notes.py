@@ -105,14 +105,6 @@ def test_an_input_counted_once_with_another_is_noted(noted: Path, tmp_path: Path
     ]
 
 
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """REVIEW-88: the terminal's lines are matched with their paths whole; rich folds a word longer than its width (80
-    columns off a terminal), so a long temporary folder (macOS' /var/folders/..., a long --basetemp) split the path and
-    failed these tests."""
-    monkeypatch.setenv("COLUMNS", "10000")
-
-
 def test_the_cli_names_the_notes_file(noted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert main(["batch", str(noted / "a_plain.csv"), "--out", str(out), "--jobs", "1", "--no-compare"]) == 0

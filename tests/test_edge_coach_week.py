@@ -113,7 +113,8 @@ def test_a_cohort_with_one_direction_is_said_and_not_written(
     out = tmp_path / "results"
     stale = out / "cohort" / "foot_retrogait_simulator_v2_synthetic"
     stale.mkdir(parents=True)
-    (stale / "report.html").write_text("an earlier batch's comparison\n")
+    # an earlier batch's comparison: its report's title is the batch's (a user's own is refused, BATCH-56)
+    (stale / "report.html").write_text("<html><head><title>Cohort: forward vs backward (foot, earlier)</title>\n")
     assert main(["batch", str(squad), "--out", str(out), "-j", "1"]) == 0
     printed = " ".join(capsys.readouterr().err.split())
     assert "cohort foot/retrogait simulator v2 (synthetic): 1 session, not compared: nothing to compare: " in printed

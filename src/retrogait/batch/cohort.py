@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
+from retrogait.batch.store import COHORT_TITLE, cohort_group
 from retrogait.compare import CompareSettings, SourceInfo, compare_directions
 from retrogait.compare.metrics import METRICS
 from retrogait.compare.output import OUTPUT_FILES, write_comparison
@@ -74,15 +74,14 @@ def cohort_comparisons(steps_path: Path, sessions: pd.DataFrame, out_dir: Path) 
     keys = ["placement", "sensor"]
     groups = sessions.assign(**{k: sessions.get(k, pd.Series(dtype=object)).fillna("unknown") for k in keys})
     for (placement, sensor), group in groups.groupby(keys, sort=True):
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{placement}_{sensor}").strip("_")
-        target = out_dir / name
+        target = out_dir / cohort_group(placement, sensor)
         group_steps = steps[steps["session"].isin(group["session"])]
         sessions_text = f"{len(group)} session{'s' if len(group) != 1 else ''}"
         try:
             comparison = compare_directions(group_steps, sources=_sources(group), settings=CompareSettings(unit="auto"))
             if (nothing := nothing_to_compare(comparison, options=False)) is not None:  # EDGE-98
                 raise RetrogaitError(nothing)
-            write_comparison(comparison, target, title=f"Cohort: forward vs backward ({placement}, {sensor})")
+            write_comparison(comparison, target, title=f"{COHORT_TITLE} ({placement}, {sensor})")
         except RetrogaitError as exc:
             _remove_earlier(target)
             lines.append(f"cohort {placement}/{sensor}: {sessions_text}, not compared: {exc}")

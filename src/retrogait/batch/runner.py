@@ -10,10 +10,11 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,9 @@ class BatchResult:
     n_noted_other: int = 0
     #: the inputs of ``same_as`` whose earlier input failed: not counted once, not counted at all (EDGE-210)
     same_as_failed: tuple[str, ...] = ()
+    #: (another analysis version, how many sessions whose results by it the manifest held were analysed again by this
+    #: one), most first: results of another retrogait are made again, and said so (BATCH-57)
+    analysed_again_from: tuple[tuple[str, int], ...] = ()
 
 
 def run_batch(
@@ -125,7 +129,7 @@ def run_batch(
     # with workers, the inputs are hashed on a thread from now on: while the fork server gets ready or the Dask
     # client imports and connects, not between the workers' results; in this process (--jobs 1) one by one,
     # before each (BATCH-25, BATCH-28)
-    refuse_replacing_foreign(out)  # a user's own notes.csv there is not replaced (BATCH-52)
+    refuse_replacing_foreign(out, compare=compare)  # a user's own notes.csv there is not replaced (BATCH-52, BATCH-56)
     in_process = scheduler is None and pool is None and local_workers(jobs) <= 1
     # workers take the largest inputs first, so that the batch does not end on one long session with the other
     # workers idle; in this process the order changes nothing (BATCH-32). Hashed in the order handed out.
@@ -151,7 +155,12 @@ def run_batch(
     with ahead or nullcontext(), client if client is not None else nullcontext(), store.only_writer():
         settings = dict(settings or {})
 
-        finished, older = ({}, set()) if force else _still_valid(store.finished(), overrides)
+        previous = {} if force else store.finished()
+        finished, older = _still_valid(previous, overrides)
+        # results another retrogait made of an input (its analysis version is in their key): made again by this one,
+        # and said so, never silently (BATCH-57); theirs stay in the manifest and sessions/
+        elsewhere = _OtherVersions.of(previous)
+        remade: dict[str, str] = {}  # key -> the other analysis version of that input's earlier results
         outcomes: dict[str, JobOutcome] = {}
         keys: list[str | None] = [None] * len(paths)  # by input, once hashed
         first: dict[str, str] = {}
@@ -175,6 +184,8 @@ def run_batch(
                     if on_done:
                         on_done(outcomes[key], True)
                 else:
+                    if elsewhere is not None and (version := elsewhere.version_of(digest, settings, str(path))):
+                        remade[key] = version
                     yield str(path), key
 
         tables = store.combined()
@@ -213,6 +224,8 @@ def run_batch(
         for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
             if compare and warming is None:  # the first session is back: import the comparison while waiting
                 warming = import_beside([COHORT_MODULE])
+            if outcome.key in remade:  # the manifest says which results this one makes again
+                outcome = replace(outcome, earlier_version=remade[outcome.key])
             store.record(outcome)
             outcomes[outcome.key] = outcome
             if on_done:
@@ -251,7 +264,42 @@ def run_batch(
             n_noted_other=tables.n_noted_other,
             same_as_failed=tuple(path for index, path, _ in sorted(same_as) if not outcomes[keys[index] or ""].ok),
             n_from_older_manifest=sum(o.key in older for o in analysed),
+            analysed_again_from=tuple(Counter(remade[o.key] for o in analysed if o.key in remade).most_common()),
         )
+
+
+@dataclass(frozen=True)
+class _OtherVersions:
+    """The manifest's results (``store.finished``) made by another analysis version than this one (BATCH-57)."""
+
+    #: their keys, each to its analysis version
+    by_key: dict[str, str]
+    #: the inputs as the run that made them named them, each to its analysis version
+    by_path: dict[str, str]
+    #: the versions, each once
+    versions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, previous: Mapping[str, JobOutcome]) -> _OtherVersions | None:
+        """Those of ``previous``; None when there are none."""
+        this = analysis_version()
+        by_key = {
+            key: version
+            for key, outcome in previous.items()
+            if isinstance(version := outcome.summary.get("analysis_version"), str) and version != this
+        }
+        if not by_key:
+            return None
+        by_path = {previous[key].path: version for key, version in by_key.items()}
+        return cls(by_key, by_path, tuple(dict.fromkeys(by_key.values())))
+
+    def version_of(self, digest: str, settings: Mapping[str, Any], path: str) -> str | None:
+        """The other analysis version whose results of this input the manifest holds: these bytes with these options
+        (its key under that version), or, were that retrogait's keys made otherwise, this path; else None."""
+        for version in self.versions:
+            if job_key(digest, settings, version) in self.by_key:
+                return version
+        return self.by_path.get(path)
 
 
 def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides: Overrides | None) -> None:

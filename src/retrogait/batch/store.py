@@ -10,15 +10,21 @@ Layout of ``OUT``::
     notes.csv             one row per line `analyze` says of a session (its inferences and notes) and per input
                           counted once with another: session, kind, note (BATCH-48)
     .batch.lock           held (``flock``) by the batch writing the folder: a second one is refused (EDGE-97)
+    settings_*.toml       the settings each placement's sessions were analysed with (``runner._write_settings``)
+    cohort/GROUP/         the cohort comparison of a placement and sensor (``cohort.cohort_comparisons``)
+
+A file or folder under one of these names that no batch wrote is refused before anything is written
+(:func:`refuse_replacing_foreign`, BATCH-52, BATCH-56).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,8 @@ LOCK = ".batch.lock"
 NOTES = "notes.csv"
 #: Its columns: the session (input path), ``input`` / ``note`` (as ``analyze`` prints them) or ``batch``, the text.
 NOTES_COLUMNS = ("session", "kind", "note")
+#: The fields of a manifest's record this retrogait reads.
+_OUTCOME_FIELDS = frozenset(f.name for f in fields(JobOutcome))
 
 
 def output_files(out_dir: Path) -> list[Path]:
@@ -77,14 +85,158 @@ def written_by_a_batch(path: Path) -> bool:
     return first == "" or first.startswith(_FIRST_LINES.get(path.name, "\0"))
 
 
-def refuse_replacing_foreign(out_dir: Path) -> None:
+#: A session's step file in ``OUT/sessions/``: the first 24 hex digits of its job key (``worker.analyze_one``), and
+#: its temporary name while written.
+_STEP_FILE = re.compile(r"[0-9a-f]{24}\.(parquet|csv)(\.partial)?")
+#: The title of a cohort comparison's report.html (``cohort.COHORT_TITLE``): how a comparison folder in ``OUT/cohort/``
+#: is told to be a batch's (BATCH-56).
+COHORT_TITLE = "Cohort: forward vs backward"
+#: The comparison's own files in a group's folder beside its figures (``*.png``).
+_COMPARISON_FILES = ("compare.csv", "compare.json", "report.html")
+#: Where the comparison of each placement and sensor goes: ``OUT/cohort/<placement>_<sensor>/``.
+COHORT_DIR = "cohort"
+#: How the first record of a manifest starts (``json.dumps`` of a :class:`JobOutcome`, ``key`` its first field).
+_FIRST_RECORD = b'{"key": "'
+
+
+def manifest_is_a_batchs(path: Path) -> bool:
+    """True when ``path`` (an output folder's ``manifest.jsonl``) is one a batch keeps: empty, or its first line a
+    job's record (a JSON object with ``key``, ``path`` and ``ok``, as :meth:`BatchStore.record` writes it), or a first
+    record cut short by a crash (it starts ``{"key": "``, or is the start of that; zero bytes before it are a power
+    cut's, REVIEW-99). A user's own ``manifest.jsonl`` (a data set's list of
+    files) was appended to and read as a batch's (BATCH-56). Raises OSError when it cannot be read."""
+    with open(path, "rb") as fh:
+        # zero bytes: what a power cut left of records whose data never reached the disk (ext4, XFS) (REVIEW-99)
+        first = fh.readline(1 << 20).removeprefix(b"\xef\xbb\xbf").lstrip(b"\0").strip()
+    if not first:
+        return True
+    try:
+        record = json.loads(first)
+    except ValueError:  # cut short anywhere, also within its first bytes (REVIEW-99)
+        return first.startswith(_FIRST_RECORD) or _FIRST_RECORD.startswith(first)
+    return isinstance(record, dict) and {"key", "path", "ok"} <= record.keys()
+
+
+def _foreign_lock(path: Path) -> Path | None:
+    """``path`` (``OUT/.batch.lock``) unless it holds what a batch writes there (nothing, or a process id)."""
+    with open(path, "rb") as fh:
+        text = fh.read(64).strip()
+    return None if not text or text.isdigit() else path
+
+
+def _foreign_sessions(path: Path) -> Path | None:
+    """The first entry of ``path`` (``OUT/sessions``) that is not a step file a batch names (:data:`_STEP_FILE`), or
+    ``path`` itself when it is not a folder; None when all are a batch's. A user's own ``sessions/`` folder got step
+    files mixed in among the user's files (BATCH-56)."""
+    if not path.is_dir():
+        return path
+    return next((path / n for n in os.listdir(path) if not _STEP_FILE.fullmatch(n) and not _system(n)), None)
+
+
+def _system(name: str) -> bool:
+    """True for a file a file manager or file system leaves in any folder it shows (``.DS_Store``, ``._*``, ``.nfs*``,
+    ``Thumbs.db``, ``desktop.ini``): hidden names, which a batch never writes over."""
+    return name.startswith(".") or name in ("Thumbs.db", "desktop.ini")
+
+
+def _foreign_cohort(path: Path) -> Path | None:
+    """The first comparison in ``path`` (``OUT/cohort``: a sub-folder holding a file the comparison writes,
+    compare.csv, compare.json, report.html or a figure) that no batch wrote (its report.html is not titled
+    :data:`COHORT_TITLE`; one without report.html, written last, is the batch's when it is a group of the folder's
+    sessions.csv, REVIEW-98), or ``path`` itself when it is not a folder; None when all are a batch's. A user's own
+    ``retrogait compare`` output there was replaced, or removed as an earlier comparison (EDGE-98) (BATCH-56)."""
+    if not path.is_dir():
+        return path
+    title = f"<title>{COHORT_TITLE}".encode()
+    groups: frozenset[str] | None = None  # the batch's groups, read once and only where a report is missing
+    for group in sorted(path.iterdir()):
+        # the comparison's files (compare.output.OUTPUT_FILES: not imported, it imports pandas and matplotlib)
+        if not group.is_dir() or not any(
+            name in _COMPARISON_FILES or name.endswith(".png") for name in os.listdir(group)
+        ):
+            continue  # a file or folder no comparison is written over: left as it is
+        report = group / "report.html"
+        if not report.is_file():
+            # written last: a batch killed while comparing left the group without it (REVIEW-98)
+            groups = _cohort_groups(path.parent) if groups is None else groups
+            if group.name in groups:
+                continue
+            return group
+        with open(report, "rb") as fh:
+            if title not in fh.read(4096):
+                return group
+    return None
+
+
+def cohort_group(placement: object, sensor: object) -> str:
+    """The name of the folder in ``OUT/cohort/`` of a placement's and sensor's comparison."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{placement}_{sensor}").strip("_")
+
+
+def _cohort_groups(out_dir: Path) -> frozenset[str]:
+    """The names of the comparison folders (``cohort.cohort_comparisons``: ``<placement>_<sensor>``) of the sessions in
+    ``out_dir``'s sessions.csv, when a batch wrote it (:func:`written_by_a_batch`); none otherwise. The tables are
+    written before the comparisons, so a batch killed while comparing left its groups there (REVIEW-98)."""
+    import csv
+
+    sessions = out_dir / "sessions.csv"
+    if not sessions.is_file() or not written_by_a_batch(sessions):
+        return frozenset()
+    names = set()
+    # a table no longer as a batch wrote it (csv.Error): its groups are not known
+    with open(sessions, encoding="utf-8", errors="replace", newline="") as fh, suppress(csv.Error):
+        for row in csv.DictReader(fh):
+            placement, sensor = (row.get(k) or "unknown" for k in ("placement", "sensor"))
+            names.add(cohort_group(placement, sensor))
+    return frozenset(names)
+
+
+def refuse_replacing_foreign(out_dir: Path, *, compare: bool = True) -> None:
     """Raise :class:`RetrogaitError` (one line naming the file) when ``out_dir`` holds a file under a name a batch
     writes (its tables, a placement's settings file) that no batch wrote there (:func:`written_by_a_batch`): it would
-    be replaced. Nothing is written before this check (BATCH-52)."""
+    be replaced. Nothing is written before this check (BATCH-52). The same for what a batch keeps or writes beside
+    them (BATCH-56): a ``manifest.jsonl`` that is not a batch's (it would be appended to and read as one), a
+    ``sessions/`` holding other files, a ``cohort/`` comparison not a batch's (with ``compare``), a ``.batch.lock``
+    holding something else than a process id."""
     from retrogait.conventions import PLACEMENTS
 
     if not out_dir.is_dir():
         return
+    kept: list[tuple[str, str, str, Callable[[Path], Path | None]]] = [
+        (
+            MANIFEST,
+            "keeps its manifest.jsonl",
+            "it would be appended to and read as a batch's",
+            lambda path: None if manifest_is_a_batchs(path) else path,
+        ),
+        (LOCK, "holds its lock", "it would be emptied", _foreign_lock),
+        (RESULTS_DIR, "writes each session's step file", "they would be mixed with what is there", _foreign_sessions),
+    ]
+    if compare:
+        kept.append(
+            (COHORT_DIR, "writes its cohort comparisons", "what is there would be replaced or removed", _foreign_cohort)
+        )
+    for name, doing, consequence, foreign_in in kept:  # the manifest first: the tables below are told by it
+        path = out_dir / name
+        if not os.path.lexists(path):
+            continue
+        remedy = (
+            "move it, give another --out or --no-compare" if name == COHORT_DIR else "move it or give another --out"
+        )
+        try:
+            foreign = foreign_in(path)
+        except OSError as error:
+            raise RetrogaitError(
+                f"{error.filename or path}: cannot be read ({error.strerror or error}), so whether a batch wrote it "
+                f"cannot be told; `retrogait batch` {doing} in {path}: {remedy} (nothing was written)"
+            ) from None
+        if foreign is not None:
+            raise RetrogaitError(
+                f"{foreign}: not written by a batch, where `retrogait batch` {doing}"
+                + (f" ({path})" if foreign != path else "")
+                + f": {consequence}; "
+                f"{remedy} (nothing was written)"
+            )
     settings = [f"settings_{p}.toml" for p in PLACEMENTS] + [f"settings_other_declared_{p}.toml" for p in PLACEMENTS]
     # the steps file in this run's format only: with pyarrow a user's steps.csv is not touched (REVIEW-87)
     names = [*(p.name for p in output_files(out_dir)[1:]), *settings]
@@ -164,8 +316,11 @@ class BatchStore:
         with open(self.manifest_path, encoding="utf-8") as fh:
             for line in fh:
                 try:
-                    outcome = JobOutcome(**json.loads(line))
-                except (json.JSONDecodeError, TypeError):
+                    record = json.loads(line)
+                    # a field this retrogait does not know is left out: a newer one's record is still read, its
+                    # analysis version told (BATCH-57), not the line skipped as cut short
+                    outcome = JobOutcome(**{k: v for k, v in record.items() if k in _OUTCOME_FIELDS})
+                except (json.JSONDecodeError, TypeError, AttributeError):
                     continue  # a line cut short by a crash: that job simply runs again
                 # the step file is looked for in this output folder by its name: the path recorded is as the
                 # batch that wrote it was given --out (relative to its working directory), so a re-run from
@@ -179,9 +334,12 @@ class BatchStore:
 
     def record(self, outcome: JobOutcome) -> None:
         """Append one finished job to the manifest (flushed at once: a crash loses no finished job)."""
+        record = asdict(outcome)
+        if record["earlier_version"] is None:  # written only where it says something: the retrogait before BATCH-57
+            del record["earlier_version"]  # skips a record with a field it does not know (REVIEW-101)
         try:
             with open(self.manifest_path, "a", encoding="utf-8") as fh:
-                fh.write(dumps(asdict(outcome), default=_json_default) + "\n")  # NaN as null (EDGE-90)
+                fh.write(dumps(record, default=_json_default) + "\n")  # NaN as null (EDGE-90)
         except OSError as exc:  # a full disk names the manifest, not nothing (EDGE-21)
             raise naming_the_output(exc, self.manifest_path, self.manifest_path) from None
 

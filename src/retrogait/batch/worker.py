@@ -59,6 +59,9 @@ class JobOutcome:
     #: True when ``summary["subject"]`` is the input's folder's name (its header gives no subject), False when its
     #: header gives it; None: a manifest written before REVIEW-89 (``as_given`` then tells by the name)
     subject_from_folder: bool | None = None
+    #: the analysis version of another retrogait whose results of this input the manifest held and this job made again
+    #: (those stay in the manifest and ``OUT/sessions/``); None: no such results (BATCH-57)
+    earlier_version: str | None = None
 
 
 def as_given(outcome: JobOutcome, path: str) -> JobOutcome:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from retrogait.cli.app import app
-from retrogait.cli.display import safe
+from retrogait.cli.display import line_console, safe
 from retrogait.cli.part import checked_part, checked_part_hours
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
@@ -260,12 +260,13 @@ def analyze(
                 paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
     Console().print(summary_table(result.summary))
+    lines = line_console()
     provenance = result.summary["input_provenance"]
     inferred = [(k, v) for k, v in provenance.items() if k.startswith("inferred_")]
     for key, value in inferred:  # how the input was read, where that was found out from the data
-        Console().print(f"input: {safe(key)}: {safe(value)}", highlight=False)
+        lines.print(f"input: {safe(key)}: {safe(value)}", highlight=False)
     for note in result.summary["notes"]:
-        Console().print(f"note: {safe(note)}")
-    Console().print(f"wrote {safe(', '.join(str(p) for p in paths.values()))}")
+        lines.print(f"note: {safe(note)}")
+    lines.print(f"wrote {safe(', '.join(str(p) for p in paths.values()))}")
     for old in stale:
-        Console().print(f"removed {safe(str(old))}: an earlier run's report, of other results")
+        lines.print(f"removed {safe(str(old))}: an earlier run's report, of other results")

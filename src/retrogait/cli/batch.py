@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
-from retrogait.cli.display import safe
+from retrogait.cli.display import line_console, safe
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.gc_pause import resume
 
@@ -16,6 +16,7 @@ from retrogait.gc_pause import resume
 EXIT_SOME_FAILED = 1
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from concurrent.futures import ProcessPoolExecutor
 
     from retrogait.batch.fingerprint import Overrides
@@ -83,9 +84,7 @@ def batch(
     discover_inputs(inputs, exclude=[out])  # a missing input is refused before any worker starts
     n_workers = local_workers(jobs)
     if scheduler is None and jobs is not None and jobs > n_workers:  # EDGE-71
-        from rich.console import Console
-
-        Console(stderr=True).print(
+        line_console(stderr=True).print(
             f"note: --jobs {jobs}: {n_workers} worker processes ({n_workers // (os.cpu_count() or 1)} per core; "
             "more only cost memory)"
         )
@@ -117,7 +116,6 @@ def _run(
     reader: ReaderOptions,
 ) -> None:
     """The batch with its progress bar and summary lines (the options already checked)."""
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -141,7 +139,7 @@ def _run(
     }
     if reader.as_dict():  # how to read the inputs changes the results: part of every job's key
         settings["reader"] = reader.as_dict()
-    console = Console(stderr=True)
+    console = line_console(stderr=True)
     failures: list[JobOutcome] = []
     progress = Progress(
         TextColumn("[bold]analysing"),
@@ -206,6 +204,8 @@ def _run(
             f"{'were' if n != 1 else 'was'} analysed again: the manifest, written by an earlier retrogait, did not "
             "record the declared placement's settings that reading ran on"
         )
+    if result.analysed_again_from:  # BATCH-57: results of another retrogait are made again, never silently
+        console.print(safe(analysed_again_line(result.analysed_again_from, result.steps_path.parent)))
     # no rate when nothing was analysed: "0.0 sessions/min" for a re-run that skipped everything read as a stall
     rate = (
         f" ({60 * result.n_analysed / result.elapsed_s:.1f} sessions/min)"
@@ -228,3 +228,40 @@ def _run(
     )
     if result.n_failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def analysed_again_line(again: Sequence[tuple[str, int]], out: Path) -> str:
+    """The terminal's one line for sessions whose results another retrogait made (``BatchResult.analysed_again_from``:
+    each analysis version with its count), analysed again by this one (BATCH-57). "a newer" or "an earlier" when every
+    other package version is above or below this one's, else "another"."""
+    from retrogait.analysis.version import analysis_version
+    from retrogait.batch.store import MANIFEST, RESULTS_DIR
+
+    this = analysis_version()
+    n = sum(count for _, count in again)
+    theirs = [_release(version) for version, _ in again]
+    mine = _release(this)
+    who = (
+        "a newer"
+        if mine is not None and all(v is not None and v > mine for v in theirs)
+        else "an earlier"
+        if mine is not None and all(v is not None and v < mine for v in theirs)
+        else "another"
+    )
+    versions = (
+        f"analysis version {again[0][0]}"
+        if len(again) == 1
+        else "analysis versions " + ", ".join(f"{version}: {count}" for version, count in again)
+    )
+    return (
+        f"note: {n} session{'s' if n != 1 else ''} analysed by {who} retrogait ({versions}) "
+        f"{'were' if n != 1 else 'was'} analysed again by this one ({this}); their earlier results stay in "
+        f"{out / MANIFEST} and {out / RESULTS_DIR}"
+    )
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """The package part of an analysis version (``0.2.0`` of ``0.2.0+3f2c9a1b7e04``) as numbers, None when it is not
+    plain numbers (a development build's ``0.2.0.dev3``)."""
+    parts = version.split("+", 1)[0].split(".")
+    return tuple(int(part) for part in parts) if all(part.isdigit() for part in parts) else None

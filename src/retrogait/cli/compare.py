@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
-from retrogait.cli.display import safe
+from retrogait.cli.display import line_console, safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import ACTIVITIES, PLACEMENTS
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
@@ -154,7 +154,7 @@ def compare(
         raise RetrogaitError(refusal + "; nothing written")
     with one_set():  # Ctrl-C or a full disk leaves the previous set of outputs or this one, not a mix (EDGE-1, EDGE-10)
         written = write_comparison(comparison, out)
-    console = Console()
+    console = line_console()
     table = Table(title=f"forward vs backward (unit: {comparison.level})", title_justify="left")
     for column in ("metric", f"{comparison.noun} fwd/bwd", "difference", "95 % CI", "test"):
         table.add_column(column, overflow="fold")
@@ -167,7 +167,7 @@ def compare(
         test = f"{r['test']}, {p_text(r)}" if math.isfinite(r["p_value"]) else r["note"] or "-"
         name = r["metric"] + (" (flagged)" if r["subset"] == FLAGGED_SUBSET else "")
         table.add_row(name, f"{r['n_forward']}/{r['n_backward']}", diff, ci, test)
-    console.print(table)
+    console.print(table, soft_wrap=False)
     console.print(f"unit of analysis: {comparison.level}. {comparison.unit_reason}", soft_wrap=True)
     if comparison.noun == "contacts":
         console.print("contacts = landings of the leg wearing the sensor; cadence is in steps of both legs per minute")

@@ -8,8 +8,12 @@ lines quoting them) goes through :func:`safe` before it is printed.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from retrogait.outfiles import writable_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 #: rich's markup tag pattern (rich.markup.escape), here so this module imports nothing heavy.
 _MARKUP = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
@@ -26,3 +30,25 @@ def safe(text: object, *, markup: bool = True) -> str:
         return shown
     shown = _MARKUP.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", shown)
     return shown + "\\" if shown.endswith("\\") and not shown.endswith("\\\\") else shown
+
+
+def line_console(*, stderr: bool = False, **kwargs: Any) -> Console:
+    """A rich console for the command's lines (notes, summaries, paths). Off a terminal (a pipe, a file, a CI log)
+    rich cannot ask for a width and, with ``COLUMNS`` unset, wraps at 80 columns, folding a long path into pieces:
+    a line a user greps for (a file's name, "counted once") was split over several (EDGE-220). There a line is
+    printed whole (``soft_wrap``), colours kept where asked for (``FORCE_COLOR``); on a terminal rich wraps it at the
+    terminal's width as before. Tables are printed with ``soft_wrap=False`` (their columns fit the width)."""
+    from rich.console import Console
+
+    console = Console(stderr=stderr, **kwargs)
+    console.soft_wrap = not _a_terminal(console.file)
+    return console
+
+
+def _a_terminal(file: Any) -> bool:
+    """True when ``file`` is a terminal, asked of the file itself: rich's ``is_terminal`` is also true off one with
+    ``FORCE_COLOR`` or ``TTY_COMPATIBLE=1`` set (coloured CI logs), where a line must stay whole too (REVIEW-100)."""
+    try:
+        return bool(file.isatty())
+    except (AttributeError, ValueError, OSError):  # no isatty, or closed
+        return False

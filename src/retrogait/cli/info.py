@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from retrogait.cli.app import app
-from retrogait.cli.display import safe
+from retrogait.cli.display import line_console, safe
 from retrogait.cli.reader_options import reader_options
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ def info(
 
     A file that cannot be read gets one error line; the others are still summarised.
     """
-    from rich.console import Console
 
     from retrogait.analysis.preprocess import ANY_UNIT_LIMIT, declared_range_clipping
     from retrogait.conventions import BRIDGE_MAX_S
@@ -41,7 +40,7 @@ def info(
     from retrogait.imports import load_recording
     from retrogait.summary import absurd_samples, gyro_text, session_overview
 
-    console = Console(highlight=False)
+    console = line_console(highlight=False)
     problems: list[str] = []
     for path in files:
         try:

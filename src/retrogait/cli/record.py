@@ -157,8 +157,6 @@ def record(
     """Record BLE sensors and phyphox phones, each to its own session file; optionally with live feedback."""
     import asyncio
 
-    from rich.console import Console
-
     from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec
     from retrogait.ble.liveview import live_view, summary_lines
     from retrogait.ble.profiles.base import StreamSettings
@@ -226,7 +224,9 @@ def record(
         wake_on_arrival=live is not None,
         poll_every_s=poll_every_s,
     )
-    console = Console(stderr=True)
+    from retrogait.cli.display import line_console
+
+    console = line_console(stderr=True)
     if live is not None:
         for note in live.notes:
             console.print(f"note: {note}", markup=False, highlight=False)

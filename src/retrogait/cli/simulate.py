@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from retrogait.cli.app import app
-from retrogait.cli.display import safe
+from retrogait.cli.display import line_console, safe
 from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
 
@@ -63,7 +63,6 @@ def simulate_command(
     ] = None,
 ) -> None:
     """Simulate forward/backward running and walking at the foot, shank or lower back (SYNTHETIC data)."""
-    from rich.console import Console
     from rich.table import Table
 
     from retrogait.outfiles import refuse_replacing_a_recording
@@ -93,7 +92,7 @@ def simulate_command(
     result = simulate(config)
     session_path, truth_path = write_simulation(result, out)
 
-    console = Console()
+    console = line_console()
     one_leg = placement in ONE_LEG_PLACEMENTS
     table = Table(
         title=f"simulated {placement} ({'acc+gyro' if config.with_gyro else 'acc only'}, {rate:g} Hz)",
@@ -121,7 +120,7 @@ def simulate_command(
         what += " (hard landing)" if bout.hard_landing else ""
         what += f", stepping turn {bout.turn_deg:g} deg" if bout.turn_deg else ""
         table.add_row(str(bout_id), what, f"{bout.duration_s:g} s", *n, f"{cadence:.1f} spm", contact)
-    console.print(table)
+    console.print(table, soft_wrap=False)
     console.print(
         f"wrote {safe(session_path)} ({result.session.n_samples} samples) and {safe(truth_path)} "
         f"({len(truth)} steps of both legs)"  # a name like run[/b].csv was markup: an internal error (EDGE-72)

@@ -45,6 +45,7 @@ table.data th { background: #f4f4f4; }
 table.data td:first-child, table.data th:first-child { text-align: left; }
 .note { color: #555555; font-size: 0.85rem; }
 footer { margin-top: 3rem; color: #777777; font-size: 0.8rem; }
+h1, p, li, figcaption, footer { overflow-wrap: anywhere; }
 """
 
 
