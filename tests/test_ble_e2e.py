@@ -466,3 +466,16 @@ def test_frames_arriving_while_the_stream_is_set_up_are_kept(
     assert got[0] == sent[0]  # the first frame, which came before the gyroscope started
     assert rec.status.stats.reconnects == int(fail_first)  # a failed setup is a link made again
     assert_unpaired_kept(rec, VERITY[0], bluez.sent_dir, got)
+
+
+def test_the_emulator_starts_under_a_folder_too_long_for_a_unix_socket(tmp_path: Path) -> None:
+    """A long test or CI folder (over AF_UNIX's 104-108 bytes) must not stop the bus: it listens from a short one."""
+    workdir = tmp_path / ("d" * 150) / "emu"
+    assert len(os.fsencode(workdir / "system_bus_socket")) > 108
+    with emulated_bluez(workdir, {"devices": ALL[:1]}) as emu:
+        result = run_cli(emu, "scan", "--timeout", "1.5")
+        socket_path = emu.bus_address.split("path=", 1)[1].split(",", 1)[0]
+    assert result.returncode == 0, result.stderr
+    assert ALL[0]["address"] in result.stdout
+    assert len(os.fsencode(socket_path)) <= 103
+    assert not Path(socket_path).parent.exists()  # the short folder is removed with the bus

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from retrogait.errors import RetrogaitError
+
+#: Longest path a Unix socket may have, in bytes, with its terminating NUL left out: ``sun_path`` is 108 bytes on
+#: Linux, 104 on macOS and the BSDs (the smaller is used).
+UNIX_SOCKET_PATH_MAX = 103
 
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -78,6 +83,10 @@ def emulated_bluez(workdir: Path, scenario: dict[str, Any], timeout_s: float = 3
         raise RetrogaitError("dbus-daemon is not installed (apt-get install dbus)")
     workdir.mkdir(parents=True, exist_ok=True)
     socket = workdir / "system_bus_socket"
+    short_dir: str | None = None
+    if len(os.fsencode(socket)) > UNIX_SOCKET_PATH_MAX:  # a long test or CI folder: the bus listens from a short one
+        short_dir = tempfile.mkdtemp(prefix="rgbus-", dir=_short_temp_root())
+        socket = Path(short_dir) / "bus"
     config = workdir / "bus.conf"
     config.write_text(BUS_CONFIG.format(socket=socket))
     sent_dir = workdir / "sent"
@@ -121,3 +130,13 @@ def emulated_bluez(workdir: Path, scenario: dict[str, Any], timeout_s: float = 3
             if proc is not None and proc.stdout is not None:
                 proc.stdout.close()
         bus_log.close()
+        if short_dir is not None:
+            shutil.rmtree(short_dir, ignore_errors=True)
+
+
+def _short_temp_root() -> str | None:
+    """The system's temporary folder, or ``/tmp`` where that is itself too long for a socket under it."""
+    root = tempfile.gettempdir()
+    if len(os.fsencode(root)) > UNIX_SOCKET_PATH_MAX - 20 and os.path.isdir("/tmp"):
+        return "/tmp"
+    return root
