@@ -63,3 +63,37 @@ def test_the_live_filter_caps_a_contact_whose_own_swing_a_gap_took() -> None:
     lost = OnlineDirection(settings, "foot").decide(evidence, FORGET, [], [], cues, False, True, own_swing_lost=True)
     assert plain[0] == lost[0] == "backward"
     assert plain[1] > 0.99 and abs(lost[1] - settings.unmeasured_cap_probability) < 1e-12
+
+
+def test_a_gap_that_took_the_swing_s_start_caps_the_contact_although_its_quietest_sample_lies_after_it() -> None:
+    """REVIEW-102: person 2 as above, but 1.0 s lost up to 0.2 s before the contact at 48.70 s (validate_pivot_drop.py
+    --gap-s 1.0 --gap-end-s 0.2). The swing and the rest it started from lie in the gap, so the quietest sample of the
+    search window is the one 3 samples before the contact, after the gap: the "swing" from it held no gap sample, was
+    not measured either, and the contact borrowed the next, backward stride at 1.000 uncapped."""
+    vr, drop = load_script("validate_reliability"), load_script("validate_pivot_drop")
+    rng = np.random.default_rng(1000 + 2)
+    for scenario, bouts_of in vr.SCENARIOS.items():
+        bouts = bouts_of(rng)
+        mounting = tuple(float(v) for v in rng.uniform(-8.0, 8.0, 3))
+        if scenario == "stepturn":
+            break
+    config = SimulationConfig(
+        "foot", bouts, sample_rate_hz=200.0, side="left", mounting_rotation_deg=mounting, seed=2, version=1
+    )
+    result = simulate(config)
+    truth = result.truth[result.truth["side"] == "left"].reset_index(drop=True)
+    scored = vr._with_true_contacts("pivot", "sim", result.session, truth, "foot")
+    signals, c = scored.signals, scored.contacts
+    t = signals.t_s[c.ic_idx]
+    k = int(np.argmin(np.abs(t - 47.62)))
+    keep = np.arange(len(c)) != k
+    contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
+    settings = preset("foot").direction
+    gapped = drop._lost(signals, c.ic_idx[k + 1], 1.0, 0.2)
+    cues = direction_cues(gapped, contacts, settings)
+    steps = step_directions(gapped, contacts, settings, cues=cues)
+    after = int(np.argmin(np.abs(t[keep] - 48.70)))
+    assert np.asarray(scored.truth)[keep][after] == "forward"
+    assert np.flatnonzero(cues["own_swing_lost"].to_numpy() > 0).tolist() == [after]
+    assert steps["direction"][after] == "backward"  # the borrowed stride's label stays, capped
+    assert abs(steps["direction_confidence"][after] - settings.unmeasured_cap_probability) < 1e-12

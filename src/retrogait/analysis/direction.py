@@ -1103,7 +1103,8 @@ def _own_swing_travel(
     :func:`_stride_travel`), from the quietest sample within one median stride before the contact (and after
     the rest of the leg's contact before) to its own rest; NaN elsewhere or where it was not measured (a swing
     holding samples of a recording gap is interpolated, not measured: REVIEW-67); and whether a gap took it (the
-    fourth array: the contact then has no evidence of its own, DIRECTION-49). ``energy``: the motion energy
+    fourth array: not measured, with a gap in the swing or in the window searched for its start, whose rest may lie
+    in the gap; the contact then has no evidence of its own, DIRECTION-49, REVIEW-102). ``energy``: the motion energy
     :func:`~retrogait.analysis.zupt.rest_indices` found the rests with (REVIEW-69).
 
     A same-leg interval of two strides or more is a stop -- the landing stride then also holds the step the
@@ -1125,15 +1126,18 @@ def _own_swing_travel(
     before = window_argmin(energy, start, ic[k], max_len=typical)
     pairs = np.column_stack([before, rest[k]]).ravel()  # (before_0, rest_0, before_1, rest_1, ...): every other stride
     ok = (before >= 0) & (before < rest[k])  # the odd pairs (a rest to the next window) are not read
+    searched_gap = np.zeros(k.size, dtype=bool)
     if signals.gap.any():  # a swing across a gap is interpolated, not measured (REVIEW-67)
         lost = np.concatenate([[0], np.cumsum(signals.gap)])
-        gapped = ok & (lost[rest[k] + 1] != lost[np.maximum(before, 0)])
-        lost_swing[k] = gapped
-        ok &= ~gapped
+        ok &= lost[rest[k] + 1] == lost[np.maximum(before, 0)]
+        # the window searched for the swing's start held a gap: the rest it started from may be in it (REVIEW-102)
+        searched_gap = lost[rest[k] + 1] != lost[start]
     dx, dy, turn = (v[0::2] for v in _stride_travel(signals, pairs, s))
     out = [nan, nan.copy(), nan.copy()]
     for o, v in zip(out, (dx, dy, turn), strict=True):
         o[k] = np.where(ok, v, np.nan)
+    # not measured where a gap held the swing or the window its start was searched in (DIRECTION-49, REVIEW-102)
+    lost_swing[k] = searched_gap & ~np.isfinite(out[0][k])
     return out[0], out[1], out[2], lost_swing
 
 
