@@ -40,3 +40,46 @@ def test_a_link_that_forgets_changes_the_steps_around_it() -> None:
     smoothed, own = forget_states(ll, switch, forget)
     assert own.tobytes() == smooth_states(ll, np.where(forget, FORGET, switch)).tobytes()
     assert own[9, 0] > smoothed[9, 0] and own[10, 1] > smoothed[10, 1]
+
+
+#: Evidence cells at the edges of float64: zeros of both signs, NaN, infinities (nan_to_num's +-1.8e308),
+#: log-odds past exp's range, subnormals.
+EXTREMES = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e308, -1e308, 745.0, -745.0, 800.0, -800.0, 5e-324, -5e-324, 1e15]
+
+
+def _outcome(ll: np.ndarray, switch: np.ndarray, forget: np.ndarray) -> tuple[object, object]:
+    """forget_states' two chains as bytes, and two smooth_states calls' (or the exception each raises)."""
+    try:
+        smoothed, own = forget_states(ll, switch, forget)
+        got: object = (smoothed.tobytes(), own.tobytes())
+    except (OverflowError, ValueError) as exc:  # exp of a log-odds past its range: as smooth_states
+        got = type(exc)
+    try:
+        want: object = (
+            smooth_states(ll, switch).tobytes(),
+            smooth_states(ll, np.where(forget, FORGET, switch)).tobytes(),
+        )
+    except (OverflowError, ValueError) as exc:
+        want = type(exc)
+    return got, want
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # inf - inf in a NaN evidence row's normalisation: both ways
+def test_the_same_bits_at_the_edges_of_float64() -> None:
+    """REVIEW-103 (PERF-69's review): evidence of +-0, NaN, +-inf, huge and subnormal cells, switch probabilities
+    NaN, negative, 0, above FORGET; forgetting at the first, the last, adjacent or every link; 0-2 steps."""
+    rng = np.random.default_rng(103)
+    for _ in range(400):
+        m = int(rng.choice([0, 1, 2, 3, 5, 40, 200]))
+        ll = rng.normal(size=(m, 3)) * float(rng.choice([1e-3, 1.0, 30.0, 800.0]))
+        cells = rng.random((m, 3)) < 0.15
+        ll[cells] = rng.choice(EXTREMES, size=int(cells.sum()))
+        links = max(m - 1, 0)
+        kinds = [0.01, 0.05, FORGET, 0.0, -0.0, 1e-320, 1.0, -1.0, np.nan]
+        switch = rng.choice(kinds, size=links, p=[0.5, 0.1, 0.1, 0.08, 0.05, 0.05, 0.05, 0.04, 0.03])
+        forget = rng.random(links) < float(rng.choice([0.0, 0.05, 0.5, 1.0]))
+        if links > 1:  # the first link, the last, or two adjacent ones
+            j = int(rng.integers(0, links - 1))
+            forget[[[0], [links - 1], [j, j + 1]][int(rng.integers(0, 3))]] = True
+        got, want = _outcome(ll, switch, forget)
+        assert got == want
