@@ -21,7 +21,8 @@ F = load_script("fuzz_settings")
 
 def test_fuzz_slice_has_no_uncaught_case() -> None:
     """A short, fixed slice of the fuzz: simulated recordings of every placement, low and high rates."""
-    counts, uncaught = F.run(cases=45, seed=11, with_samples=False)
+    # 60 cases: the draws follow the list of fields; with DIRECTION-49's field 45 of them held 17 accepted (22 before)
+    counts, uncaught = F.run(cases=60, seed=11, with_samples=False)
     assert not uncaught, uncaught[:3]
     assert counts["accepted"] > 20 and counts["refused"] > 3
 

@@ -87,6 +87,7 @@ from retrogait.analysis.travel import (
     FORGET,
     axis_evidence,
     chained_switch_probability,
+    forget_states,
     one_sided_states,
     smooth_states,
     vector_evidence,
@@ -191,7 +192,12 @@ def direction_probabilities(
         cues = direction_cues(signals, contacts, settings)
     evidence, relative = travel_evidence(cues, signals, settings)
     switch = link_switch_probability(signals, contacts, cues, settings)
-    smoothed = smooth_states(evidence, switch)
+    if signals.placement in SIDEWAYS_PLACEMENTS:  # foot, shank: the cap at its own bout ends (DIRECTION-47)
+        # the chain and the own-bout one in one go: the second run only where it differs (PERF-69)
+        smoothed, own = forget_states(evidence, switch, own_bout_ends(signals, contacts, cues, settings))
+        smoothed = own_bout_capped(smoothed, own)
+    else:
+        smoothed = smooth_states(evidence, switch)
     if signals.placement == "lower_back":  # the trunk: contacts of no evidence of their own (DIRECTION-32)
         # the chain within each bout (every bout end forgetting): its posterior, and its readings up to and from a step
         own, before, after = one_sided_states(
@@ -201,14 +207,31 @@ def direction_probabilities(
         smoothed = own_bout_raised(own_bout_capped(smoothed, own), own)
         # a change across standing or a change of gait is the bout end's, not a seam (DIRECTION-40)
         smoothed = seam_capped(smoothed, evidence, before, after, settings.unknown_below_confidence)
-    elif signals.placement in SIDEWAYS_PLACEMENTS:  # foot, shank: the cap at its own bout ends (DIRECTION-47)
-        own = smooth_states(evidence, np.where(own_bout_ends(signals, contacts, cues, settings), FORGET, switch))
-        smoothed = own_bout_capped(smoothed, own)
     post = facing_and_conflict(smoothed, cues, relative, signals.anterior_sign_known, settings)
     if isinstance(reversal, str):  # MEASURE
         reversal = facing_reversal(signals, contacts, cues, settings)
     post = reversal_applied(smoothed, post, reversal, relative, signals.anterior_sign_known, settings)
+    post = unmeasured_capped(post, cues, settings.unmeasured_cap_probability)
     return pd.DataFrame(post, columns=list(PROBABILITY_COLUMNS))
+
+
+def unmeasured_capped(post: FloatArray, cues: CueTable, cap: float) -> FloatArray:
+    """(m, 3) posteriors ``post`` with each contact whose own swing a recording gap took (the ``own_swing_lost`` cue:
+    a foot or shank contact after a pause, REVIEW-67) no surer of its most probable state than ``cap``
+    (:func:`capped_posteriors`; the label stays where ``cap`` is at least the labels' ``unknown_below_confidence``).
+    Such a contact has no evidence of its own: it reads the next contact's stride (DIRECTION-44's fallback) or the
+    chain, i.e. its neighbours, across a stretch the recording did not see, where the wearer may have turned or
+    stopped. The chain's odds that nothing changed there (1 - ``standing_switch_probability``, 0.95) are a prior,
+    not a measurement of this contact (DIRECTION-49)."""
+    if "own_swing_lost" not in cues:
+        return post
+    lost = np.asarray(cues["own_swing_lost"], dtype=np.float64) > 0
+    over = lost & (post.max(axis=1) > cap)
+    if not over.any():
+        return post
+    out = np.array(post, dtype=np.float64)
+    out[over] = capped_posteriors(out[over], cap)
+    return out
 
 
 def own_bout_capped(post: FloatArray, own: FloatArray) -> FloatArray:
@@ -597,8 +620,8 @@ def own_bout_ends(
     The share is of the link's measured samples: samples lost in a recording gap are neither still nor moving
     (REVIEW-82)."""
     ends = bout_ends(signals, contacts, cues, settings)
-    if signals.placement not in SIDEWAYS_PLACEMENTS or ends.size == 0:
-        return ends
+    if signals.placement not in SIDEWAYS_PLACEMENTS or ends.size == 0 or settings.bout_still_fraction <= 0:
+        return ends  # a fraction of 0: every link's still count reaches it (the shank; PERF-70)
     ic = np.clip(contacts.ic_idx.astype(np.int64), 0, signals.n_samples - 1)
     still = signals.still_mask(settings.standing_s, settings.standing_std_ms2) & ~signals.gap
     count = np.concatenate([[0], np.cumsum(still)])
@@ -779,7 +802,8 @@ def _limb_cues(
     window = _stride_window(ic, prev, nxt, pause)
     dx, dy, turn = _stride_travel(signals, rest, s)
     # after a pause, the contact's own swing where it was measured (DIRECTION-44), else the next contact's stride
-    own_dx, own_dy, own_turn = _own_swing_travel(signals, ic, rest, prev, pause, s, energy)
+    own_dx, own_dy, own_turn, lost = _own_swing_travel(signals, ic, rest, prev, pause, s, energy)
+    cues["own_swing_lost"] = lost.astype(np.float64)  # a gap took it: no evidence of its own (DIRECTION-49)
     own = np.isfinite(own_dx)
     cues["stride_dx_m"] = np.where(own, own_dx, _into_or_next(_into(dx, prev), pause, nxt))
     cues["stride_dy_m"] = np.where(own, own_dy, _into_or_next(_into(dy, prev), pause, nxt))
@@ -1074,11 +1098,13 @@ def _own_swing_travel(
     pause: NDArray[np.bool_],
     s: DirectionSettings,
     energy: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]:
     """Per contact after a pause with a contact of its leg before it: the stride of its own swing (m, m, deg: as
     :func:`_stride_travel`), from the quietest sample within one median stride before the contact (and after
     the rest of the leg's contact before) to its own rest; NaN elsewhere or where it was not measured (a swing
-    holding samples of a recording gap is interpolated, not measured: REVIEW-67). ``energy``: the motion energy
+    holding samples of a recording gap is interpolated, not measured: REVIEW-67); and whether a gap took it (the
+    fourth array: not measured, with a gap in the swing or in the window searched for its start, whose rest may lie
+    in the gap; the contact then has no evidence of its own, DIRECTION-49, REVIEW-102). ``energy``: the motion energy
     :func:`~retrogait.analysis.zupt.rest_indices` found the rests with (REVIEW-69).
 
     A same-leg interval of two strides or more is a stop -- the landing stride then also holds the step the
@@ -1088,9 +1114,10 @@ def _own_swing_travel(
     contact's: counted twice, and at a change of direction the other direction's (a walk turning round and
     then walking backward without a stop read its last forward contact `backward` at 1.000)."""
     nan = np.full(ic.size, np.nan)
+    lost_swing = np.zeros(ic.size, dtype=bool)
     k = np.flatnonzero(pause & (prev >= 0) & (rest >= 0))
     if k.size == 0:
-        return nan, nan.copy(), nan.copy()
+        return nan, nan.copy(), nan.copy(), lost_swing
     assert signals.gyr_dps is not None
     strides = ic[prev >= 0] - ic[np.maximum(prev, 0)][prev >= 0]
     typical = int(np.median(strides))
@@ -1099,14 +1126,19 @@ def _own_swing_travel(
     before = window_argmin(energy, start, ic[k], max_len=typical)
     pairs = np.column_stack([before, rest[k]]).ravel()  # (before_0, rest_0, before_1, rest_1, ...): every other stride
     ok = (before >= 0) & (before < rest[k])  # the odd pairs (a rest to the next window) are not read
+    searched_gap = np.zeros(k.size, dtype=bool)
     if signals.gap.any():  # a swing across a gap is interpolated, not measured (REVIEW-67)
         lost = np.concatenate([[0], np.cumsum(signals.gap)])
         ok &= lost[rest[k] + 1] == lost[np.maximum(before, 0)]
+        # the window searched for the swing's start held a gap: the rest it started from may be in it (REVIEW-102)
+        searched_gap = lost[rest[k] + 1] != lost[start]
     dx, dy, turn = (v[0::2] for v in _stride_travel(signals, pairs, s))
     out = [nan, nan.copy(), nan.copy()]
     for o, v in zip(out, (dx, dy, turn), strict=True):
         o[k] = np.where(ok, v, np.nan)
-    return out[0], out[1], out[2]
+    # not measured where a gap held the swing or the window its start was searched in (DIRECTION-49, REVIEW-102)
+    lost_swing[k] = searched_gap & ~np.isfinite(out[0][k])
+    return out[0], out[1], out[2], lost_swing
 
 
 def _stride_window(ic: IntArray, prev: IntArray, nxt: IntArray, pause: NDArray[np.bool_]) -> tuple[IntArray, IntArray]:

@@ -649,6 +649,14 @@ class DirectionSettings(Stage):
         0.0,
         0.5,
     )
+    unmeasured_cap_probability: float = quantity(
+        0.8,
+        "probability",
+        "foot/shank: a contact whose own swing a recording gap took claims at most this (the label stays above"
+        " unknown_below_confidence; DIRECTION-49)",
+        1 / 3,
+        1.0,
+    )
 
 
 @dataclass(frozen=True)

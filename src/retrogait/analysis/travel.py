@@ -165,3 +165,109 @@ def _recursions(log_likelihood: FloatArray, switch: FloatArray) -> tuple[FloatAr
         b0, b1, b2 = b0 - top, b1 - top, b2 - top
         push((b0, b1, b2))
     return np.frombuffer(fwd, dtype=np.float64).reshape(m, 3), np.frombuffer(bwd, dtype=np.float64).reshape(m, 3)[::-1]
+
+
+def forget_states(
+    log_likelihood: FloatArray, switch: FloatArray, forget: NDArray[np.bool_]
+) -> tuple[FloatArray, FloatArray]:
+    """(m, 3) each: :func:`smooth_states` of ``switch``, and of ``switch`` with FORGET at the ``forget`` links (m - 1,),
+    the same bits as two calls (PERF-69). The second chain's messages are the first's up to its first link that
+    differs (forward) and after its last (backward), and they meet the first's again a few steps past each such
+    link: the recursion is run from each differing link only until its message equals the first chain's, all three
+    numbers (the messages are finite and never -0.0, so equal numbers are equal bits); from there the two get the same
+    inputs, so the same numbers, up to the next differing link."""
+    m = log_likelihood.shape[0]
+    if m == 0:
+        return np.zeros((0, 3)), np.zeros((0, 3))
+    fwd, bwd = _recursions(log_likelihood, switch)
+    smoothed = _normalised(fwd + bwd)
+    sw = np.asarray(switch, dtype=np.float64)[: m - 1]
+    pl = np.clip(sw, MIN_SWITCH, FORGET)
+    own = np.clip(np.where(np.asarray(forget, dtype=bool)[: m - 1], FORGET, sw), MIN_SWITCH, FORGET)
+    links = np.flatnonzero(own != pl)
+    if links.size == 0:  # the same switch at every link: the same chain
+        return smoothed, smoothed
+    ev = np.nan_to_num(np.asarray(log_likelihood, dtype=np.float64))
+    half, stays = _doubles(0.5 * own), _doubles(1.0 - 1.5 * own)
+    e = _doubles(ev.ravel())
+    own_fwd = _resumed_forward(_doubles(fwd.ravel()), e, half, stays, links.tolist())
+    own_bwd = _resumed_backward(_doubles(bwd.ravel()), e, half, stays, links.tolist())
+    return smoothed, _normalised(
+        np.frombuffer(own_fwd, dtype=np.float64).reshape(m, 3) + np.frombuffer(own_bwd, dtype=np.float64).reshape(m, 3)
+    )
+
+
+def _resumed_forward(
+    first: array[float], e: array[float], half: array[float], stays: array[float], links: list[int]
+) -> array[float]:
+    """The forward messages (flat, 3 a step) of the chain with links ``half``/``stays`` (its 0.5 p and 1 - 1.5 p per
+    link), given those of a chain (``first``) that differs from it only at ``links`` (ascending): :func:`_recursions`'
+    forward update, run from each of ``links`` until its message equals ``first``'s."""
+    out = array("d", first)
+    exp, log = math.exp, math.log
+    last = len(e) // 3 - 1  # the last step
+    k, t = links[0], 0
+    while True:
+        i = 3 * k
+        x0, x1, x2 = exp(out[i]), exp(out[i + 1]), exp(out[i + 2])
+        h, stay = half[k], stays[k]
+        share = h * (x0 + x1 + x2)
+        a0 = log(stay * x0 + share) + e[i + 3]
+        a1 = log(stay * x1 + share) + e[i + 4]
+        a2 = log(stay * x2 + share) + e[i + 5]
+        top = a0
+        if a1 > top:
+            top = a1
+        if a2 > top:
+            top = a2
+        a0, a1, a2 = a0 - top, a1 - top, a2 - top
+        out[i + 3], out[i + 4], out[i + 5] = a0, a1, a2
+        k += 1
+        if k == last:
+            return out
+        if a0 == first[i + 3] and a1 == first[i + 4] and a2 == first[i + 5]:  # met: the same up to the next link
+            while t < len(links) and links[t] < k:
+                t += 1
+            if t == len(links):
+                return out
+            k = links[t]
+
+
+def _resumed_backward(
+    first: array[float], e: array[float], half: array[float], stays: array[float], links: list[int]
+) -> array[float]:
+    """The backward messages (flat, 3 a step, in step order) as :func:`_resumed_forward`: :func:`_recursions`'
+    backward update through each of ``links`` (descending) and on until its message equals ``first``'s."""
+    out = array("d", first)
+    exp, log = math.exp, math.log
+    t = len(links) - 1
+    k = links[t]  # the link: from step k + 1 to step k
+    while True:
+        i = 3 * k
+        b0, b1, b2 = out[i + 3], out[i + 4], out[i + 5]
+        y0, y1, y2 = e[i + 3], e[i + 4], e[i + 5]
+        h, stay = half[k], stays[k]
+        x0, x1, x2 = exp(b0 + y0), exp(b1 + y1), exp(b2 + y2)
+        share = h * (x0 + x1 + x2)
+        if share == 0.0:  # as _recursions (EDGE-70)
+            top = max(b0 + y0, b1 + y1, b2 + y2)
+            x0, x1, x2 = exp(b0 + y0 - top), exp(b1 + y1 - top), exp(b2 + y2 - top)
+            share = h * (x0 + x1 + x2)
+        b0, b1, b2 = log(stay * x0 + share), log(stay * x1 + share), log(stay * x2 + share)
+        top = b0
+        if b1 > top:
+            top = b1
+        if b2 > top:
+            top = b2
+        b0, b1, b2 = b0 - top, b1 - top, b2 - top
+        out[i], out[i + 1], out[i + 2] = b0, b1, b2
+        if k == 0:
+            return out
+        if b0 == first[i] and b1 == first[i + 1] and b2 == first[i + 2]:  # met: the same down to the next link
+            while t >= 0 and links[t] >= k:
+                t -= 1
+            if t < 0:
+                return out
+            k = links[t]
+        else:
+            k -= 1

@@ -51,6 +51,7 @@ from retrogait.analysis.direction import (
     own_bout_raised,
     reversal_applied,
     stretch_facings,
+    unmeasured_capped,
 )
 from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.travel import FORGET, smooth_states
@@ -84,6 +85,7 @@ class OnlineDirection:
         bout_start: bool = False,
         stretch_start: bool = False,
         lag_bout_start: list[bool] | None = None,
+        own_swing_lost: bool = False,
     ) -> tuple[str, float]:
         """Commit one contact and return its ``(direction, confidence)``.
 
@@ -96,7 +98,9 @@ class OnlineDirection:
         session; ``bout_start``: a bout ended between the previous committed contact and this one
         (direction.own_bout_ends: standing, a change of gait; see the module); ``stretch_start``: it follows
         standing or a pause, where a sensor may have been re-mounted (MOUNT-1, LIVE-26); ``lag_bout_start``: per lag
-        contact, whether a bout ends before it (the bout reading stops there: LIVE-44, LIVE-57).
+        contact, whether a bout ends before it (the bout reading stops there: LIVE-44, LIVE-57); ``own_swing_lost``:
+        a recording gap took its own swing, so it claims at most ``unmeasured_cap_probability`` (offline's
+        direction.unmeasured_capped, DIRECTION-49).
         """
         own = np.asarray(evidence, dtype=np.float64)
         link = float(np.clip(switch_before, 0.0, FORGET))
@@ -131,7 +135,10 @@ class OnlineDirection:
             self.settings,
         )
         final = own_bout_raised(post[None, :], bout[None, :])[0] if trunk else post
-        label, confidence = label_arrays(bout_capped(final, bout)[None, :], self.placement, self.settings)
+        final = bout_capped(final, bout)[None, :]
+        if own_swing_lost:
+            final = unmeasured_capped(final, {"own_swing_lost": np.ones(1)}, self.settings.unmeasured_cap_probability)
+        label, confidence = label_arrays(final, self.placement, self.settings)
         return str(label[0]), float(confidence[0])
 
     def _reversal(self, table: dict[str, NDArray[np.float64]], n_later: int, sign_known: bool) -> FacingReversal | None:

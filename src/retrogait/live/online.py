@@ -174,7 +174,8 @@ class WindowResult:
     direction.own_bout_ends; True for the window's first contact), ``standing_before`` (the wearer stood between it
     and the window's previous contact, direction.standing_between; True for the first), ``walking_step_s`` (the
     walking trunk's measured step to the next contact, NaN if none: direction.walking_steps_s), the
-    travel evidence EVIDENCE_COLUMNS (direction.travel_evidence) and the FACING_CUES present.
+    travel evidence EVIDENCE_COLUMNS (direction.travel_evidence), the FACING_CUES present and, at a foot
+    or shank with a gyroscope, ``own_swing_lost`` (a recording gap took the contact's own swing: DIRECTION-49).
     ``sign_known``: the anterior sign was known; ``relative``: the evidence is relative to the sensor's
     +x; ``signals``: the window's body-frame signals (None when the window could not be analysed).
     ``start_s``: the window's own first sample (host clock s; Window.start_s).
@@ -275,6 +276,8 @@ def analyse_window(
     for name in FACING_CUES:
         if name in cues:
             columns[name] = np.asarray(cues[name], dtype=float)
+    if "own_swing_lost" in cues:  # a foot or shank contact whose own swing a gap took (DIRECTION-49)
+        columns["own_swing_lost"] = np.asarray(cues["own_swing_lost"], dtype=float) > 0
     return WindowResult(
         window.end_s, window.final, columns, signals.anterior_sign_known, signals, relative, window.start_s
     )
@@ -755,6 +758,7 @@ class OnlineStepDetector:
             bout_start=bool(col["bout_start"][i]) if prev_in_window else True,
             stretch_start=bool(col["standing_before"][i]) if prev_in_window else True,
             lag_bout_start=[bool(col["bout_start"][j]) for j in lag],
+            own_swing_lost="own_swing_lost" in col and bool(col["own_swing_lost"][i]),
         )
         to = float(timing["to_time_s"][row])
         step = LiveStep(
