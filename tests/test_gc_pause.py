@@ -165,3 +165,33 @@ def test_analyze_imports_the_analysis_while_the_recording_is_read(small_session:
     assert events[3][1] is True
     assert events[4][1] > events[1][2]  # the modules imported beside the read frozen before the analysis
     assert (tmp_path / "out" / "summary.json").exists()
+
+
+#: ``analyze`` as the program, its import thread given a module that takes 1 s to import: prints at exit whether the
+#: thread is still alive.
+REFUSAL_PROBE = """
+import atexit, sys, threading
+sys.path.insert(0, sys.argv[1])
+import retrogait.cli.analyze as command
+original = command.import_beside
+command.import_beside = lambda modules: original([*modules, "slow_to_import"])
+alive = lambda: any(t.name == "retrogait-import" for t in threading.enumerate())
+atexit.register(lambda: print("ALIVE", alive(), file=sys.stderr))
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[2:]]
+sys.exit(main())
+"""
+
+
+def test_a_refused_recording_ends_after_the_imports_beside_its_read(tmp_path: Path) -> None:
+    """PERF-72: the read runs beside the import thread; a recording it refuses ends the process only once the thread
+    has ended (no import cut off by the interpreter's end), with the one line of its refusal."""
+    (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(1.0)\n")
+    bad = tmp_path / "run.csv"
+    bad.write_text("# retrogait-session: 1\n# placement: shank\nt_s,acc_x,acc_y,acc_z\n0.0,1,2,x\n0.01,1,2,3\n")
+    args = [str(tmp_path), "analyze", str(bad), "--out", str(tmp_path / "out"), "--no-report"]
+    proc = subprocess.run([sys.executable, "-c", REFUSAL_PROBE, *args], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[-1] == "ALIVE False", proc.stderr
+    assert len(lines) == 2 and lines[0].startswith(f"retrogait: error: {bad}"), proc.stderr

@@ -240,15 +240,19 @@ def analyze(
                 )
 
         def read(part_s: Part | None) -> Session:
-            return load_input(
-                input_file,
-                placement=placement,
-                side=side,
-                anterior_axis=anterior_axis,
-                reader=reader,
-                part_s=part_s,
-                max_acc_g=None if overrides is None else overrides.max_acc_g,  # (EDGE-131)
-            )
+            try:
+                return load_input(
+                    input_file,
+                    placement=placement,
+                    side=side,
+                    anterior_axis=anterior_axis,
+                    reader=reader,
+                    part_s=part_s,
+                    max_acc_g=None if overrides is None else overrides.max_acc_g,  # (EDGE-131)
+                )
+            except Exception:  # a refused recording: the imports end before the interpreter does
+                warm.join()
+                raise
 
         # the recording (or its part --start/--end) as one, or in parts joined (LONG-4)
         if parts_s is None:
