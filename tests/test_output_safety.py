@@ -190,3 +190,31 @@ def test_a_set_whose_file_cannot_be_synced_replaces_nothing_and_names_the_file(
     assert raised.value.filename == str(tmp_path / "b.csv")
     assert [(tmp_path / f"{name}.csv").read_text() for name in ("a", "b")] == ["previous\n"] * 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]  # no temporary file left behind
+
+
+def test_a_ctrl_c_while_a_set_waits_for_its_syncs_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-106: ``one_set`` called from Python code (``main([...])``, a notebook) gets Ctrl-C as
+    ``KeyboardInterrupt`` wherever it is; one that comes while the set, after an error, waits for a file's sync still
+    removes every temporary file of the set."""
+    import _thread
+
+    joining = threading.Event()
+    fsync, join = outfiles._fsync, outfiles._Syncing.join
+
+    def interrupted_once_joined(path: Path) -> None:
+        joining.wait(10)
+        _thread.interrupt_main()  # Ctrl-C, delivered to the main thread as it waits for this sync
+        fsync(path)
+
+    def joined(self: outfiles._Syncing, timeout: float | None = None) -> None:
+        joining.set()
+        join(self, timeout)
+
+    monkeypatch.setattr(outfiles, "_fsync", interrupted_once_joined)
+    monkeypatch.setattr(outfiles._Syncing, "join", joined)
+    with pytest.raises(KeyboardInterrupt), one_set():
+        write_text(tmp_path / "a.csv", "new\n")
+        raise RuntimeError("the set's next file failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

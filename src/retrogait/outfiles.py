@@ -213,9 +213,12 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
                 old.unlink(missing_ok=True)
         finally:
             _set.reset(token)
-            for file in staged:
-                file.join()
-                discard(file.tmp)
+            try:
+                for file in staged:
+                    file.join()
+            finally:  # a KeyboardInterrupt in a wait (main([...]) from Python) still removes them all (REVIEW-106)
+                for file in staged:
+                    discard(file.tmp)
 
 
 def discard(tmp: Path) -> None:
