@@ -7,8 +7,9 @@ with a probe that stamps the start and end of the read, its parse and checks, ea
 writing: the wall since the process started (``/proc``, 10 ms resolution at the start), the main thread's CPU, the
 other threads' CPU (the import thread, the source digest, pandas' parse, the parts beside: PERF-36/38/40) and the
 main thread's time waiting for a core (``/proc/self/task/ID/schedstat``; wall minus it is what the load did not add).
-With BASE_SRC (another tree's ``src``, first on ``PYTHONPATH``) its runs alternate with this tree's. Prints each
-stamp's medians over the runs. Linux only.
+With BASE_SRC (another tree's ``src``, first on ``PYTHONPATH``) its runs alternate with this tree's (the retrogait
+this Python imports, the caller's ``PYTHONPATH`` kept). The analysis' stamps are set where the command joins its import
+thread, so a tree that joins before the read has them too. Prints each stamp's medians over the runs. Linux only.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ STAGES = ("preprocess", "detect_contacts", "_gait_contacts", "impact_load", "dir
           "segment_bouts", "sacral_vgrf", "summarize", "mounting_changes", "write_outputs")
 import importlib, atexit
 import retrogait.analysis.load as load
+import retrogait.warm as warm
 read = load.load_input
 def load_input(*args, **kwargs):
     session = importlib.import_module("retrogait.session")
@@ -64,10 +66,23 @@ def load_input(*args, **kwargs):
         return read(*args, **kwargs)
     finally:
         mark("read <")
-        pipeline = importlib.import_module("retrogait.analysis.pipeline")  # in by now on either tree
-        for name in ("analyze", *STAGES):
-            wrapped(pipeline, name)
 load.load_input = load_input
+# the pipeline's functions wrapped once its import thread is joined, before the command binds them: after the read
+# on this tree, before it on a tree that joins there (63a4863); both get the same stamps (REVIEW-108)
+beside = warm.import_beside
+def import_beside(modules):
+    thread = beside(modules)
+    join = thread.join
+    def joined(*args, **kwargs):
+        join(*args, **kwargs)
+        pipeline = sys.modules.get("retrogait.analysis.pipeline")
+        if pipeline is not None and not getattr(pipeline, "_timeline_wrapped", False):
+            pipeline._timeline_wrapped = True
+            for name in ("analyze", *STAGES):
+                wrapped(pipeline, name)
+    thread.join = joined
+    return thread
+warm.import_beside = import_beside
 def report():
     mark("exit")
     for name, wall, main, process, waited in marks:
@@ -82,7 +97,9 @@ main()
 
 def one_run(path: Path, out: str, src: str | None, report: bool) -> dict[str, tuple[float, ...]]:
     """The stamps of one process: name -> (wall, main CPU, process CPU, main waiting for a core), s."""
-    env = {**os.environ, "PYTHONPATH": src} if src else {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    # this tree: the caller's own (its PYTHONPATH kept, as compile_package and bench_analyze_pairs.py take it: a review
+    # worktree run with another worktree's environment measures itself, REVIEW-107); BASE_SRC first on PYTHONPATH
+    env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
     args = [sys.executable, "-c", PROBE, "analyze", str(path), "--out", out, *([] if report else ["--no-report"])]
     proc = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
     stamps: dict[str, tuple[float, ...]] = {}
