@@ -218,3 +218,32 @@ def test_a_ctrl_c_while_a_set_waits_for_its_syncs_leaves_no_temporary_file(
         write_text(tmp_path / "a.csv", "new\n")
         raise RuntimeError("the set's next file failed")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_set_s_file_is_still_syncing_while_the_next_one_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-109: PERF-73's overlap itself: the first file's sync waits until the second file is being written, which
+    it can only see when the sync does not hold up the writing (a sync joined at once would wait here 10 s, then
+    fail)."""
+    second_written = threading.Event()
+    fsync, replace = outfiles._fsync, outfiles.replacing
+    seen: list[bool] = []
+
+    def waits_for_the_next_file(path: Path) -> None:
+        if Path(path).name.startswith(".a.csv"):
+            seen.append(second_written.wait(10))
+        fsync(path)
+
+    def noted(path: str | os.PathLike[str]) -> object:
+        if Path(path).name == "b.csv":
+            second_written.set()
+        return replace(path)
+
+    monkeypatch.setattr(outfiles, "_fsync", waits_for_the_next_file)
+    monkeypatch.setattr(outfiles, "replacing", noted)
+    with one_set():
+        write_text(tmp_path / "a.csv", "a\n")
+        write_text(tmp_path / "b.csv", "b\n")
+    assert seen == [True]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
