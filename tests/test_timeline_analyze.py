@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from script_module import load_script
 
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+from script_module import load_script
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -59,7 +59,9 @@ def test_a_tree_that_binds_the_analysis_before_the_read_is_stamped_too(tmp_path:
     command.write_text(text, encoding="utf-8")
     recording = tmp_path / "shank.csv"
     bouts = [Bout("still", "still", 0.0, 3.0), Bout("forward", "running", 3.0, 20.0), Bout("still", "still", 0.0, 3.0)]
-    write_simulation(simulate(SimulationConfig(placement="shank", bouts=bouts, sample_rate_hz=100.0, seed=0)), recording)
+    write_simulation(
+        simulate(SimulationConfig(placement="shank", bouts=bouts, sample_rate_hz=100.0, seed=0)), recording
+    )
     for src in (str(base), str(SRC)):
         stamps = timeline.one_run(recording, str(tmp_path / "out"), src, False)
         assert {"read >", "analyze >", "preprocess >", "analyze <", "write_outputs >", "write_outputs <"} <= set(
