@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import import_samples as samples
+from retrogait import outfiles
 from retrogait.cli import main
 from retrogait.errors import RetrogaitError
-from retrogait.outfiles import refuse_writing_over_inputs, replacing, write_text
+from retrogait.outfiles import one_set, refuse_writing_over_inputs, replacing, write_text
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
 
@@ -136,3 +138,112 @@ def test_compare_table_is_replaced_atomically(
     assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 2
     assert (out / "compare.csv").read_bytes() == good
     assert not list(out.glob(".*partial"))
+
+
+def test_a_set_s_files_are_synced_beside_the_next_ones_and_all_before_any_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-73: each file of a set is synced on a thread of its own once written; the renames wait for all."""
+    events: list[tuple[str, str, str]] = []
+    fsync, rename = outfiles._fsync, os.replace
+
+    def recorded_fsync(path: Path) -> None:
+        fsync(path)
+        events.append(("synced", Path(path).name.split(".")[1], threading.current_thread().name))
+
+    def recorded_rename(src: object, dst: object) -> None:
+        rename(src, dst)  # type: ignore[arg-type]
+        events.append(("renamed", Path(str(dst)).name.split(".")[0], threading.current_thread().name))
+
+    monkeypatch.setattr(outfiles, "_fsync", recorded_fsync)
+    monkeypatch.setattr(outfiles.os, "replace", recorded_rename)
+    write_text(tmp_path / "old.csv", "old\n")
+    events.clear()
+    with one_set([tmp_path / "old.csv"]):
+        for name in ("a", "b", "c"):
+            write_text(tmp_path / f"{name}.csv", f"{name}\n")
+    synced = [e for e in events if e[0] == "synced"]
+    assert sorted(e[1] for e in synced) == ["a", "b", "c"]
+    assert {e[2] for e in synced} == {"retrogait-fsync"}
+    assert [e[0] for e in events] == ["synced"] * 3 + ["renamed"] * 3
+    assert [e[1] for e in events[3:]] == ["a", "b", "c"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv", "c.csv"]  # the stale one removed
+    assert not [t for t in threading.enumerate() if t.name == "retrogait-fsync"]
+
+
+def test_a_set_whose_file_cannot_be_synced_replaces_nothing_and_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b"):
+        write_text(tmp_path / f"{name}.csv", "previous\n")
+    fsync = outfiles._fsync
+
+    def full_on_b(path: Path) -> None:
+        if Path(path).name.startswith(".b.csv"):
+            raise OSError(28, "No space left on device")
+        fsync(path)
+
+    monkeypatch.setattr(outfiles, "_fsync", full_on_b)
+    with pytest.raises(OSError) as raised, one_set():
+        for name in ("a", "b"):
+            write_text(tmp_path / f"{name}.csv", "new\n")
+    assert raised.value.filename == str(tmp_path / "b.csv")
+    assert [(tmp_path / f"{name}.csv").read_text() for name in ("a", "b")] == ["previous\n"] * 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]  # no temporary file left behind
+
+
+def test_a_ctrl_c_while_a_set_waits_for_its_syncs_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-106: ``one_set`` called from Python code (``main([...])``, a notebook) gets Ctrl-C as
+    ``KeyboardInterrupt`` wherever it is; one that comes while the set, after an error, waits for a file's sync still
+    removes every temporary file of the set."""
+    import _thread
+
+    joining = threading.Event()
+    fsync, join = outfiles._fsync, outfiles._Syncing.join
+
+    def interrupted_once_joined(path: Path) -> None:
+        joining.wait(10)
+        _thread.interrupt_main()  # Ctrl-C, delivered to the main thread as it waits for this sync
+        fsync(path)
+
+    def joined(self: outfiles._Syncing, timeout: float | None = None) -> None:
+        joining.set()
+        join(self, timeout)
+
+    monkeypatch.setattr(outfiles, "_fsync", interrupted_once_joined)
+    monkeypatch.setattr(outfiles._Syncing, "join", joined)
+    with pytest.raises(KeyboardInterrupt), one_set():
+        write_text(tmp_path / "a.csv", "new\n")
+        raise RuntimeError("the set's next file failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_set_s_file_is_still_syncing_while_the_next_one_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-109: PERF-73's overlap itself: the first file's sync waits until the second file is being written, which
+    it can only see when the sync does not hold up the writing (a sync joined at once would wait here 10 s, then
+    fail)."""
+    second_written = threading.Event()
+    fsync, replace = outfiles._fsync, outfiles.replacing
+    seen: list[bool] = []
+
+    def waits_for_the_next_file(path: Path) -> None:
+        if Path(path).name.startswith(".a.csv"):
+            seen.append(second_written.wait(10))
+        fsync(path)
+
+    def noted(path: str | os.PathLike[str]) -> object:
+        if Path(path).name == "b.csv":
+            second_written.set()
+        return replace(path)
+
+    monkeypatch.setattr(outfiles, "_fsync", waits_for_the_next_file)
+    monkeypatch.setattr(outfiles, "replacing", noted)
+    with one_set():
+        write_text(tmp_path / "a.csv", "a\n")
+        write_text(tmp_path / "b.csv", "b\n")
+    assert seen == [True]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]

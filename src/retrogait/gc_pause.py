@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 
 _paused = False
+_resumed = False
 
 
 def pause() -> None:
@@ -32,8 +33,18 @@ def pause() -> None:
 def resume() -> None:
     """After :func:`pause`: the objects alive now frozen (``gc.freeze``) and the collector on again; else
     nothing."""
-    global _paused
+    global _paused, _resumed
     if _paused:
-        _paused = False
+        _paused, _resumed = False, True
         gc.freeze()
         gc.enable()
+
+
+def freeze_imported() -> None:
+    """Once after :func:`resume`: the objects alive now (the modules a thread imported beside the reading, PERF-72)
+    frozen too, so later collections do not scan them; else nothing (a caller that did not :func:`pause`, or a
+    second call: a recording analysed in parts freezes before its first part only)."""
+    global _resumed
+    if _resumed:
+        _resumed = False
+        gc.freeze()

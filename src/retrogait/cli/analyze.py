@@ -14,7 +14,7 @@ from retrogait.cli.part import checked_part, checked_part_hours
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
 from retrogait.errors import RetrogaitError
-from retrogait.gc_pause import resume
+from retrogait.gc_pause import freeze_imported, resume
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
@@ -169,11 +169,14 @@ def analyze(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from retrogait.analysis.load import OUTPUT_FILES, load_input
-    from retrogait.analysis.settings_toml import read_settings_file
 
     placement, side = checked_place(placement, side)
     anterior_axis = checked_axis(anterior_axis, "--anterior-axis")  # before the recording is read (EDGE-75)
-    overrides = read_settings_file(settings_file) if settings_file is not None else None  # refused before reading data
+    overrides = None
+    if settings_file is not None:  # refused before reading data; the settings' module is imported only for it
+        from retrogait.analysis.settings_toml import read_settings_file
+
+        overrides = read_settings_file(settings_file)
     # `analyze .` or `analyze ..` (an export folder): named after the folder itself, beside it
     named = input_file if input_file.name not in ("", ".", "..") else input_file.resolve()
     if out is None and not named.name:  # `analyze /`: "internal error: ValueError" (EDGE-72)
@@ -201,20 +204,29 @@ def analyze(
     ) as bar:
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
         digest = _Digest(input_file)  # hashed while the recording is read and analysed (EDGE-8)
-        warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
         import retrogait.imports.loading  # noqa: F401  (pandas: what load_input imports first)
 
         resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
-        warm.join()
-        from retrogait.analysis.beside import second_thread
-        from retrogait.analysis.pipeline import analyze as run_analysis
-        from retrogait.analysis.pipeline import preset_settings, read_as_both_legs, said_if_no_steps, write_outputs
+        # the analysis' (and the report's) modules imported on a thread while the table is parsed: pandas' parser runs
+        # without the GIL, its import and the other imports on this thread do not (PERF-72)
+        warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
+
+        def imported() -> None:
+            """The analysis' modules in, and not scanned by the collector from now on (PERF-18)."""
+            warm.join()
+            freeze_imported()
 
         def settings_for(session: Session) -> AnalysisSettings:
+            from retrogait.analysis.pipeline import preset_settings
+
             resolved = placement or session.meta.placement
             return preset_settings(resolved) if overrides is None else overrides.for_placement(resolved)
 
         def analyse(session: Session, *, declared_facing_seen: bool = False) -> AnalysisResult:
+            imported()
+            from retrogait.analysis.beside import second_thread
+            from retrogait.analysis.pipeline import analyze as run_analysis
+
             effective = settings_for(session)
             with second_thread():  # one recording in this process: a part on the second core (PERF-36)
                 return run_analysis(
@@ -228,21 +240,27 @@ def analyze(
                 )
 
         def read(part_s: Part | None) -> Session:
-            return load_input(
-                input_file,
-                placement=placement,
-                side=side,
-                anterior_axis=anterior_axis,
-                reader=reader,
-                part_s=part_s,
-                max_acc_g=None if overrides is None else overrides.max_acc_g,  # (EDGE-131)
-            )
+            try:
+                return load_input(
+                    input_file,
+                    placement=placement,
+                    side=side,
+                    anterior_axis=anterior_axis,
+                    reader=reader,
+                    part_s=part_s,
+                    max_acc_g=None if overrides is None else overrides.max_acc_g,  # (EDGE-131)
+                )
+            except Exception:  # a refused recording: the imports end before the interpreter does
+                warm.join()
+                raise
 
         # the recording (or its part --start/--end) as one, or in parts joined (LONG-4)
         if parts_s is None:
             result = analyse(read(part))
         else:
+            imported()
             from retrogait.analysis.parts import analyze_file_in_parts
+            from retrogait.analysis.pipeline import read_as_both_legs, said_if_no_steps
 
             result = said_if_no_steps(
                 analyze_file_in_parts(input_file, read, analyse, settings_for, parts_s, both_legs=read_as_both_legs),
@@ -250,6 +268,8 @@ def analyze(
             )
         _with_source_digest(result.summary, digest.result())
         bar.update(task, advance=1, description="writing outputs")
+        from retrogait.analysis.pipeline import write_outputs
+
         if report:
             from retrogait.report.analysis_report import write_analysis_report
         # an earlier run's report beside these tables would show other numbers: it goes with them (EDGE-23)
