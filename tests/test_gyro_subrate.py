@@ -164,3 +164,20 @@ def test_the_resample_leaves_lost_samples_missing() -> None:
     assert np.isnan(out[99:102]).all() and not np.isnan(np.delete(out, [99, 100, 101], axis=0)).any()
     assert out[51, 0] == pytest.approx(25.5) and filled.sum() == 200 - 99 - 3
     assert found(t[::-1], np.isnan(gyr).any(axis=1)) is None
+
+
+def test_a_lost_sample_off_the_pattern_is_not_filled_as_the_rate() -> None:
+    """REVIEW-110: beside a gyroscope with a value on most rows (150 Hz in 200 Hz rows: every 4th row empty; a clock at
+    98 %: every 50th), a sample lost between two measured rows left one empty row too, 2 rows between its neighbours,
+    within the rate's span: it was interpolated as the rate, unflagged. Off the pattern's phase it is a value lost."""
+    t = np.arange(4000) / 200.0
+    for spacing, lost_rows in ((4, [401, 1205, 2809]), (50, [523, 1790, 3011])):
+        gyr = np.tile(np.arange(4000.0)[:, None], (1, 3))
+        gyr[3::spacing] = np.nan  # the pattern: the rate
+        gyr[lost_rows] = np.nan  # lost samples, each between two measured rows, off the pattern
+        sub = found(t, np.isnan(gyr).any(axis=1))
+        assert sub is not None and sub.rows_per_sample == pytest.approx(spacing / (spacing - 1), rel=0.01)
+        out, filled = resampled(t, gyr, sub)
+        assert not filled[lost_rows].any() and np.isnan(out[lost_rows]).all(), spacing
+        assert filled[3::spacing][1:-1].all()  # the pattern's own rows still are
+

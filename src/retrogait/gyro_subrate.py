@@ -127,14 +127,8 @@ def resampled(
     measured = np.flatnonzero(~lost)
     if measured.size < 2 or not lost.any():
         return gyr, filled
-    before = np.cumsum(~lost)  # measured rows up to and including each row
-    at = np.flatnonzero(lost & (before > 0) & (before < measured.size))  # between two measured rows
-    right = measured[before[at]]
-    left = measured[before[at] - 1]
-    span = t_s[right] - t_s[left]
-    near = span <= sub.max_span_s
-    at, left, right = at[near], left[near], right[near]
-    w = (t_s[at] - t_s[left]) / span[near]
+    at, left, right = _between(t_s, lost, measured, sub)
+    w = (t_s[at] - t_s[left]) / (t_s[right] - t_s[left])
     out = gyr.copy()
     for k in range(gyr.shape[1]):  # per axis (three), each vectorised along time
         out[at, k] = gyr[left, k] + (gyr[right, k] - gyr[left, k]) * w
@@ -146,3 +140,29 @@ def resampled(
     out[head], out[tail] = gyr[first], gyr[last]
     filled[head], filled[tail] = True, True
     return out, filled
+
+
+def _between(
+    t_s: NDArray[np.float64], lost: NDArray[np.bool_], measured: NDArray[np.intp], sub: SubRate
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """``(at, left, right)``: the rows without a value (``lost``) that are the rate's, each with its measured
+    neighbours ``left``/``right`` (``measured``: the rows with one, at least two): at most ``sub.max_span_s`` apart;
+    and, beside a gyroscope with a value on most rows (at most 2 rows per sample, so its empty rows come singly at
+    its pattern's spacing), a lone empty row at that spacing (within a row, as :func:`found`'s windows) from the
+    empty row before or after it. A lone sample lost between two measured rows spans 2 rows, within a rate's span:
+    off the pattern's phase it is a value lost, left for the bridge (flagged), not filled (REVIEW-110)."""
+    before = np.cumsum(~lost)  # measured rows up to and including each row
+    at = np.flatnonzero(lost & (before > 0) & (before < measured.size))  # between two measured rows
+    right = measured[before[at]]
+    left = measured[before[at] - 1]
+    near = t_s[right] - t_s[left] <= sub.max_span_s
+    r = sub.rows_per_sample
+    if r <= 2.0:  # the empty rows are the pattern's sparser kind, one at a time, (r / (r - 1)) rows apart
+        holes = np.flatnonzero(lost)
+        k = np.searchsorted(holes, at)
+        gap_before = np.where(k > 0, at - holes[np.maximum(k - 1, 0)], -1)
+        gap_after = np.where(k + 1 < holes.size, holes[np.minimum(k + 1, holes.size - 1)] - at, -1)
+        spacing = r / (r - 1.0)
+        on_phase = (np.abs(gap_before - spacing) <= 1.0) | (np.abs(gap_after - spacing) <= 1.0)
+        near &= (right - left == 2) & on_phase
+    return at[near], left[near], right[near]
