@@ -181,3 +181,14 @@ def test_a_lost_sample_off_the_pattern_is_not_filled_as_the_rate() -> None:
         assert not filled[lost_rows].any() and np.isnan(out[lost_rows]).all(), spacing
         assert filled[3::spacing][1:-1].all()  # the pattern's own rows still are
 
+
+@pytest.mark.parametrize(("burst", "every"), [(2, 16), (2, 50), (4, 25), (5, 50)])
+def test_a_burst_lost_at_a_steady_period_is_not_a_rate(burst: int, every: int) -> None:
+    """REVIEW-111: a BLE packet of ``burst`` gyroscope samples lost every ``every`` rows (the gyroscope on every other
+    row) passed the pattern's test and was named a gyroscope at 150-192 Hz, though none of its rows could be
+    interpolated as one (each run of empty rows spans more than its period): values lost, as before EDGE-217."""
+    t = np.arange(6000) / 200.0
+    missing = np.zeros(6000, dtype=bool)
+    for k in range(burst):
+        missing[10 + k :: every] = True
+    assert found(t, missing) is None

@@ -111,7 +111,13 @@ def found(t_s: NDArray[np.float64], missing: NDArray[np.bool_]) -> SubRate | Non
     rows_per_sample = spacing if share_missing > 0.5 else spacing / (spacing - 1.0) if spacing > 1.0 else np.inf
     if not np.isfinite(rows_per_sample) or rows_per_sample <= 1.0:
         return None
-    return SubRate(float(rows_per_sample), float(np.median(steps)))
+    sub = SubRate(float(rows_per_sample), float(np.median(steps)))
+    # The rate must be what leaves the empty rows: a burst of samples lost at a steady period (a BLE packet) passes
+    # the windows but leaves runs no period of a rate spans; so at least PATTERN_SHARE of them are the rate's
+    # (REVIEW-111).
+    if _between(t, np.asarray(missing, dtype=bool), measured, sub)[0].size < PATTERN_SHARE * float(inner.sum()):
+        return None
+    return sub
 
 
 def resampled(
