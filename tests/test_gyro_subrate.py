@@ -192,3 +192,14 @@ def test_a_burst_lost_at_a_steady_period_is_not_a_rate(burst: int, every: int) -
     for k in range(burst):
         missing[10 + k :: every] = True
     assert found(t, missing) is None
+
+
+def test_a_gyroscope_at_a_lower_rate_that_stops_for_a_long_stretch_is_still_a_rate() -> None:
+    """REVIEW-111's test counts runs of empty rows, not rows: a 100 Hz gyroscope on every 2nd row of 200 Hz rows that
+    stops for longer than it ran is still a rate (the stretch is one run, left to GYRO-1)."""
+    t = np.arange(12000) / 200.0
+    missing = np.zeros(12000, dtype=bool)
+    missing[1::2] = True
+    missing[3000:9000] = True
+    sub = found(t, missing)
+    assert sub is not None and sub.rows_per_sample == pytest.approx(2.0)

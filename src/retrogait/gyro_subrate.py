@@ -113,10 +113,13 @@ def found(t_s: NDArray[np.float64], missing: NDArray[np.bool_]) -> SubRate | Non
         return None
     sub = SubRate(float(rows_per_sample), float(np.median(steps)))
     # The rate must be what leaves the empty rows: a burst of samples lost at a steady period (a BLE packet) passes
-    # the windows but leaves runs no period of a rate spans (none of its rows is the rate's); a rate leaves most of
-    # them (0.67-1 with up to 5 % lost and stamps jittered by half a row, scripts/validate_gyro_subrate.py)
-    # (REVIEW-111).
-    if _between(t, np.asarray(missing, dtype=bool), measured, sub)[0].size <= 0.5 * float(inner.sum()):
+    # the windows but leaves runs of empty rows no period of a rate spans (none is the rate's); a rate leaves most of
+    # the runs, counted as runs so that one long stretch without the gyroscope weighs as one (REVIEW-111).
+    lost = np.asarray(missing, dtype=bool)
+    filled = np.zeros(lost.size, dtype=bool)
+    filled[_between(t, lost, measured, sub)[0]] = True
+    runs = np.flatnonzero(np.diff(inner.astype(np.int8)) == 1) + 1 + measured[0]  # each run's first row
+    if 2 * int(filled[runs].sum()) <= runs.size:
         return None
     return sub
 
