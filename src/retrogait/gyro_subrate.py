@@ -169,9 +169,10 @@ def _between(
     r = sub.rows_per_sample
     if r <= 2.0:  # the empty rows are the pattern's sparser kind, one at a time, (r / (r - 1)) rows apart
         holes = np.flatnonzero(lost)
-        k = np.searchsorted(holes, at)
-        gap_before = np.where(k > 0, at - holes[np.maximum(k - 1, 0)], -1)
-        gap_after = np.where(k + 1 < holes.size, holes[np.minimum(k + 1, holes.size - 1)] - at, -1)
+        apart = np.diff(holes)
+        k = np.cumsum(lost)[at] - 1  # each one's place among the empty rows
+        gap_before = np.concatenate([[-1], apart])[k]
+        gap_after = np.concatenate([apart, [-1]])[k]
         spacing = r / (r - 1.0)
         on_phase = (np.abs(gap_before - spacing) <= 1.0) | (np.abs(gap_after - spacing) <= 1.0)
         near &= (right - left != 2) | on_phase  # longer: the span's test (jitter at 2 rows per sample)
