@@ -10,11 +10,17 @@ gyroscope's own period. A value lost (a dropped sample, an empty or infinite cel
 steady spacing (each ``PATTERN_WINDOW`` spacings span one whole number of rows, or the next: a sampler whose period
 is not a whole number of rows alternates between the two), in at least ``PATTERN_SHARE`` of the windows. Lost
 values on top of the pattern break only the windows around them. Random holes do not pass: their spacings vary as
-a geometric law's (at the tightest, half the rows missing, 21-34 % of the windows pass; ``scripts/
+a geometric law's (at the tightest, half the rows missing, at most 46 % of the windows pass in 50 draws; ``scripts/
 validate_gyro_subrate.py``). :func:`resampled` then interpolates the gyroscope linearly in time onto the rows
 between two of its samples at most one of its periods and one row apart (the stamp of a sample written into the
 next row is off by up to one row), and within half a period of its first and last, as a separate gyroscope stream
-is put on the accelerometer's clock (imports.common.align_gyro). The rows it leaves without a value are the values
+is put on the accelerometer's clock (imports.common.align_gyro). Beside a gyroscope with a value on most rows (at
+most 2 rows per sample) a lone empty row is the rate's only at the pattern's spacing from the empty row before or
+after it: a sample lost between two measured rows leaves the same lone empty row, off the pattern's phase
+(REVIEW-110). The rate must leave most of the runs of empty rows: a burst of samples lost at a steady period (a BLE
+packet) passes the windows but leaves none a rate's period spans, and is values lost (REVIEW-111). A single sample
+lost at an exact steady period (every 50th) cannot be told from a clock at 98 % of the rows' rate and is read as
+that: the values are the bridge's (2 rows), only the flag differs. The rows it leaves without a value are the values
 lost: the analysis bridges them where their measured neighbours lie at most 25 ms apart, or one lost sample of the
 gyroscope's own where that is longer (``SubRate.bridge_s``), flagged ``bridged`` (EDGE-212), or leaves them out.
 """
