@@ -99,8 +99,9 @@ def info(
 
 
 def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
-    """What analyze does with the samples without a gyroscope value (``missing``, EDGE-46): bridges the lone ones
-    within ``BRIDGE_MAX_S`` of measured values (EDGE-212; said only where it is used, REVIEW-90), then analyses
+    """What analyze does with the samples without a gyroscope value (``missing``, EDGE-46): interpolates those between
+    the samples of a gyroscope at a steady lower rate (EDGE-217), bridges the lone ones within ``BRIDGE_MAX_S`` of
+    measured values (EDGE-212; said only where it is used, REVIEW-90), then analyses
     without the gyroscope where too few rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1),
     leaving the rest out as gaps."""
     import numpy as np
@@ -108,11 +109,17 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     from retrogait.analysis.bridge import bridge_missing
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
     from retrogait.conventions import BRIDGE_MAX_S
+    from retrogait.gyro_subrate import found, resampled
     from retrogait.session import MIN_GYRO_COVERAGE
 
     assert session.gyr is not None
-    left = np.asarray(np.isnan(bridge_missing(session.t_s, session.gyr)[0]).any(axis=1), dtype=bool)
-    bridged = int(missing.sum()) - int(left.sum())
+    gyr, sub = session.gyr, found(session.t_s, missing)  # a gyroscope at a lower rate than the rows (EDGE-217)
+    filled = np.zeros(missing.size, dtype=bool)
+    if sub is not None:
+        gyr, filled = resampled(session.t_s, gyr, sub)
+    bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
+    left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s)[0]).any(axis=1), dtype=bool)
+    bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())
     used = 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE
     doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
     stretches = no_gyro_stretches(session.t_s, left) if used else None
@@ -122,8 +129,12 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
             f", leaves the other {int(left.sum()) - inside} out as gaps" if inside < left.sum() else ""
         )
     if bridged and used:  # analysed without the gyroscope: nothing bridged is used (REVIEW-90)
-        within = f"bridges {bridged} (within {BRIDGE_MAX_S * 1000:.0f} ms)"
+        within = f"bridges {bridged} (within {bridge_s * 1000:.0f} ms)"
         doing = f"{within}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if left.any() else within
+    if sub is not None and used:  # the rows between its samples: a lower rate, not lost (EDGE-217)
+        between = f"interpolates {int(filled.sum())} between its own samples ({sub.words()})"
+        rest = bridged or left.any()
+        doing = f"{between}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if rest else between
     return f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}"
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from retrogait import gyro_subrate
 from retrogait.conventions import BRIDGE_MAX_S, MAX_ACC_G, MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import inference
@@ -1564,7 +1565,7 @@ def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> Fl
         return None
     k = report.gyro_infinite_cells
     infinite = f" ({k} of the cells infinite in the file, read as missing)" if k else ""  # EDGE-214
-    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}{infinite}; {TABLE_GYRO_CELL_WORDS}"
+    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}{infinite}; {_sub_rate_words(t_s, gyr_dps, covered)}"
     report.notes.append(report.gyro_missing)
     return gyr_dps
 
@@ -1578,6 +1579,26 @@ TABLE_GYRO_CELL_WORDS: Final = (
     f"a gyroscope value at fewer than {MIN_GYRO_COVERAGE:.0%} of its rows) as from a sensor without one, and its "
     "note says which"
 )
+
+
+def _sub_rate_words(t_s: FloatArray, gyr_dps: FloatArray, covered: NDArray[np.bool_]) -> str:
+    """What the analysis does with a table's rows without a gyroscope value: where they lie in a steady pattern, a
+    gyroscope sampled at a lower rate than the rows (gyro_subrate.py, EDGE-217), with how many values are missing off
+    it; else :data:`TABLE_GYRO_CELL_WORDS`."""
+    sub = gyro_subrate.found(t_s, ~covered)
+    if sub is None:
+        return TABLE_GYRO_CELL_WORDS
+    lost = int(np.isnan(gyro_subrate.resampled(t_s, gyr_dps, sub)[0]).any(axis=1).sum())
+    off = (
+        f"; {lost} row{'s' * (lost != 1)} missing a value off that pattern or beyond its ends are values lost: "
+        if lost
+        else "; "
+    )
+    return (
+        f"the rows with one lie in a steady pattern ({sub.words()}): a gyroscope measured at a lower rate, not values "
+        "lost; the analysis interpolates it linearly in time onto the rows between its own samples, as it does a "
+        f"separate gyroscope stream, and flags no step bridged for them{off}{TABLE_GYRO_CELL_WORDS}"
+    )
 
 
 def gyro_missing_text(t_s: FloatArray, covered: NDArray[np.bool_]) -> str:
