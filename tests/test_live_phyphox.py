@@ -254,8 +254,8 @@ def test_what_the_phone_measured_since_its_last_poll_is_fetched_at_the_stop(
         url = emu.start()
         stop = asyncio.Event()
 
-        async def take_then_stop(rec: PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
-            await take(rec, samples, arrival_s)
+        def take_then_stop(rec: PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
+            take(rec, samples, arrival_s)
             with emu.lock:
                 produced = emu._produced
             if not stopped and produced >= 400 and rec.stream.acc_after >= (produced - 1) / emu.rate_hz - 1e-9:
@@ -284,19 +284,19 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
 ) -> None:
     """LIVE-52: ``RecordOptions.poll_every_s`` (``record --poll-ms``) is the loop's interval: every wait between two
     polls is ``interval - the poll's own time`` (structural, not timed: at most the interval, whatever the load), so
-    10 ms is never a wait of the 25 ms default. The stop comes after 6 polls (a hook, not a clock)."""
+    10 ms is never a wait of the 25 ms default. The stop comes after 6 polls (a hook, not a clock). The waits are the
+    poller thread's (LIVE-61)."""
     from retrogait.live import phyphox
 
     poll_every_s = 0.01  # below the default: a loop on the default would wait up to 25 ms
     assert poll_every_s < RecordOptions.poll_every_s
     emu = EmulatedPhyphox(rate_hz=200.0)
     waits: list[float] = []
-    wait_for = asyncio.wait_for
+    pause = phyphox.PhyphoxRecorder._pause
 
-    def spy(aw: Any, timeout: float | None) -> Any:
-        if getattr(aw, "__qualname__", "") == "Event.wait" and timeout is not None:
-            waits.append(timeout)
-        return wait_for(aw, timeout)
+    def spy(rec: phyphox.PhyphoxRecorder, halt: Any, seconds: float) -> None:
+        waits.append(seconds)
+        pause(rec, halt, seconds)
 
     take = phyphox.PhyphoxRecorder._take
 
@@ -304,14 +304,14 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
         url = emu.start()
         stop = asyncio.Event()
 
-        async def take_and_count(rec: phyphox.PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
-            await take(rec, samples, arrival_s)
+        def take_and_count(rec: phyphox.PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
+            take(rec, samples, arrival_s)
             emu.advance(5)
             if rec.polls >= 6:
                 stop.set()
 
         monkeypatch.setattr(phyphox.PhyphoxRecorder, "_take", take_and_count)
-        monkeypatch.setattr(phyphox.asyncio, "wait_for", spy)
+        monkeypatch.setattr(phyphox.PhyphoxRecorder, "_pause", spy)
         spec = SensorSpec(profile="phyphox", placement="shank", out=tmp_path / "phone.csv", url=url, side="left")
         await record([spec], RecordOptions(poll_every_s=poll_every_s), stop=stop)
         emu.stop()
