@@ -102,9 +102,13 @@ def _indices_in(out: Path) -> np.ndarray:
     return k
 
 
-def test_dropped_connections_slow_answers_and_a_restart_lose_no_sample_that_arrived(tmp_path: Path) -> None:
+@pytest.mark.parametrize("keep_alive", [False, True])
+def test_dropped_connections_slow_answers_and_a_restart_lose_no_sample_that_arrived(
+    keep_alive: bool, tmp_path: Path
+) -> None:
+    """Also over a kept-open connection (LIVE-60): a dropped answer closes it; the next poll opens a new one."""
     faults = PhyphoxFaults(drop_every=5, slow_every=7, slow_s=0.3, restart_at_sample=900)
-    emu = EmulatedPhyphox(rate_hz=200.0, faults=faults)
+    emu = EmulatedPhyphox(rate_hz=200.0, faults=faults, keep_alive=keep_alive)
     out = tmp_path / "phone.csv"
     recorders = asyncio.run(_record_while_feeding(emu, out, chunks=40, chunk=40))
     got = _indices_in(out)
@@ -124,6 +128,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.parametrize("keep_alive", [False, True])
 @pytest.mark.parametrize(
     ("faults", "expected"),
     [
@@ -133,11 +138,11 @@ def _free_port() -> int:
     ],
 )
 def test_bad_phones_are_one_line(
-    faults: PhyphoxFaults | None, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    faults: PhyphoxFaults | None, expected: str, keep_alive: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from retrogait.cli import main
 
-    emu = EmulatedPhyphox(faults=faults) if faults is not None else None
+    emu = EmulatedPhyphox(faults=faults, keep_alive=keep_alive) if faults is not None else None
     url = emu.start() if emu is not None else f"http://127.0.0.1:{_free_port()}"
     try:
         status = main(
@@ -319,3 +324,94 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
     asyncio.run(main())
     assert len(waits) >= 4  # the waits between the polls (the stop may cut the last one short)
     assert max(waits) <= poll_every_s
+
+
+@pytest.mark.parametrize("keep_alive", [True, False])
+def test_a_phone_that_keeps_its_connection_open_is_polled_over_that_one(keep_alive: bool, tmp_path: Path) -> None:
+    """LIVE-60: phyphox on Android (JLHTTP) keeps a connection open between requests: the whole recording, its
+    start included, goes over one. One that closes it after each answer (iOS) gets a new one per request. Every
+    sample the phone sent is in the file, once, either way."""
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=keep_alive)
+    out = tmp_path / "phone.csv"
+    recorders = asyncio.run(_record_while_feeding(emu, out, chunks=20, chunk=40))
+    got = _indices_in(out)
+    assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served
+    requests = emu.gets + 2  # /config and /meta before the first /get
+    assert emu.gets > 20
+    assert emu.connections == (1 if keep_alive else requests)
+    assert recorders[0].client.connections == emu.connections
+
+
+def test_a_kept_connection_the_phone_closed_for_idling_is_replaced_before_the_next_request() -> None:
+    """JLHTTP answers a connection idle for its socket timeout (10 s) with a 408 and closes it: the client sees
+    that before it sends, opens a new connection and gets its answer (the 408 is not taken for it, no error).
+    The wait is on the emulator's event, not a clock."""
+    from retrogait.live.phyphox import PhyphoxClient
+
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True, idle_close_s=0.1)
+    client = PhyphoxClient(emu.start())
+    try:
+        assert client.request("/meta")["deviceModel"] == "Phone"
+        assert emu.idle_closed.wait(10.0)
+        assert client.request("/meta")["deviceModel"] == "Phone"
+        assert client.connections == 2 and emu.connections == 2
+    finally:
+        client.close()
+        emu.stop()
+
+
+def test_a_kept_connection_idle_longer_than_the_phone_keeps_it_is_not_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection idle for ``KEEPALIVE_IDLE_S`` (half JLHTTP's 10 s) is replaced before a request: the phone may be
+    closing it that moment. With the limit at 0 every request opens a new one."""
+    from retrogait.live import phyphox
+
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True)
+    client = phyphox.PhyphoxClient(emu.start())
+    try:
+        for _ in range(3):
+            client.request("/meta")
+        assert client.connections == 1
+        monkeypatch.setattr(phyphox, "KEEPALIVE_IDLE_S", 0.0)
+        for _ in range(3):
+            client.request("/meta")
+        assert client.connections == 4
+    finally:
+        client.close()
+        emu.stop()
+
+
+def test_a_phone_answering_something_that_is_not_http_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server at the address that answers garbage (no HTTP status line): the phone's one error line, naming what
+    came, not an internal error."""
+    import threading
+
+    from retrogait.cli import main
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            with conn:
+                conn.recv(4096)
+                conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        status = main(
+            ["record", "--sensor", "phyphox", "--url", f"http://127.0.0.1:{port}", "--placement", "shank"]
+            + ["--out", str(tmp_path / "a.csv"), "--quiet"]
+        )
+    finally:
+        server.close()
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "does not answer" in err and "SSH-2.0" in err, err
+    assert not (tmp_path / "a.csv").exists()

@@ -12,8 +12,9 @@
   experiment time running backwards, is a restart.
 * ``GET /control?cmd=start``: ``{"result": true}`` when the measurement began.
 
-Requests go one at a time (the app's server is single-threaded) through the standard library in a
-worker thread (decision LIVE-4). Experiment time (s since the measurement started, pauses skipped)
+Requests go one at a time through the standard library (``http.client``) over one kept-open connection
+(LIVE-4, LIVE-60), from a poller thread that parses each answer and hands its samples to the event loop in
+one callback (LIVE-61). Experiment time (s since the measurement started, pauses skipped)
 is the sensor clock: it is mapped to the recording's host clock by the same :class:`ClockMap` as a
 BLE sensor's; a restart or a resumed pause starts the map again (a gap in ``t_s``). Acceleration is
 the master clock; the gyroscope is interpolated onto it (as the phyphox importer does) once it has
@@ -134,9 +135,9 @@ class PhyphoxClient:
         except OSError:
             self.close()
             raise
-        except http.client.HTTPException as exc:  # a garbled answer (bad status line, cut short)
+        except http.client.HTTPException as exc:  # not an HTTP answer (a bad status line), or one cut short
             self.close()
-            raise OSError(" ".join(str(exc).split()) or type(exc).__name__) from None
+            raise OSError(" ".join(f"{type(exc).__name__}: {exc}".split())) from None
         self._last_used_s = time.monotonic()
         if not 200 <= reply.status < 300:  # as urllib's HTTPError, whose reason the error line names
             self.close()

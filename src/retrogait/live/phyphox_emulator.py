@@ -1,10 +1,11 @@
 """An emulated phyphox phone, written from the documented remote-access API (phyphox-docs
 ``remote-interface/openapi.yaml``): ``/config``, ``/meta``, ``/get`` (single, ``full`` and threshold
 reads, ``value|reference``, the threshold nudged by one unit of 8 significant digits, values as
-``0.#######E0``), ``/control?cmd=start|stop|clear``. The server is single-threaded like the app's. Its
-connections: kept open between requests, as phyphox on Android (JLHTTP 3.2: HTTP/1.1 keep-alive, an idle
-connection answered 408 and closed after 10 s), or closed after each answer (``Connection: close``), as phyphox
-on iOS (GCDWebServer) (``keep_alive``; LIVE-60).
+``0.#######E0``), ``/control?cmd=start|stop|clear``. The server handles one connection at a time (the
+app's serve several at once; a recorder holds one). Its connections (``keep_alive``; LIVE-60): kept open
+between requests, as phyphox on Android (JLHTTP 3.2: HTTP/1.1 keep-alive, an idle connection answered 408
+and closed after 10 s), or closed after each answer (``Connection: close``), as phyphox on iOS
+(GCDWebServer).
 
 It serves an "Acceleration (with g)" + gyroscope experiment (``accX/accY/accZ/acc_time``,
 ``gyrX/gyrY/gyrZ/gyr_time``, gyro in rad/s) whose samples are produced as time passes (real time) or
