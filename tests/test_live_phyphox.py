@@ -415,3 +415,41 @@ def test_a_phone_answering_something_that_is_not_http_is_one_line(
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and "does not answer" in err and "SSH-2.0" in err, err
     assert not (tmp_path / "a.csv").exists()
+
+
+@pytest.mark.parametrize("keep_alive", [False, True])
+def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_what_came(
+    keep_alive: bool, tmp_path: Path
+) -> None:
+    """The give-up line (raised in the poller thread since LIVE-61, on the loop as before): the phone's server goes
+    away after every sample measured so far was read; after ``reconnect_give_up_s`` of failed polls the recording
+    ends with one line naming the phone and the file, which holds every sample read."""
+    emu = EmulatedPhyphox(rate_hz=200.0, **({"keep_alive": True} if keep_alive else {}))
+    out = tmp_path / "phone.csv"
+
+    async def main() -> list:
+        url = emu.start()
+        options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=0.3, backoff_max_s=0.05)
+        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+        recorders: list = []
+        task = asyncio.create_task(record([spec], options, on_start=recorders.extend))
+        for _ in range(10):
+            emu.advance(40)
+            await asyncio.sleep(0.02)
+        for _ in range(3000):  # until the recorder has read everything measured (on the data, not a clock)
+            stream = recorders[0].stream if recorders else None
+            if stream is not None and stream.acc_after >= (400 - 1) / emu.rate_hz - 1e-9:
+                break
+            await asyncio.sleep(0.01)
+        emu.stop()
+        with pytest.raises(RetrogaitError) as info:
+            await task
+        message = str(info.value)
+        assert "\n" not in message and "phyphox stopped answering for 0.3 s" in message
+        assert "does not answer" in message and f"{out} holds everything until then" in message
+        return recorders
+
+    recorders = asyncio.run(main())
+    assert recorders[0].status.state == "failed"
+    got = _indices_in(out)
+    assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served and max(emu.served) == 399

@@ -262,16 +262,17 @@ class EmulatedPhyphox:
                 """Wait for a kept connection's next request: False when the emulator stops, or after
                 ``idle_close_s`` (answered 408 first, as JLHTTP's socket timeout)."""
                 deadline = time.monotonic() + emulator.idle_close_s
-                while not select.select([self.connection], [], [], IDLE_SLICE_S)[0]:
-                    if emulator._closing:
+                while True:
+                    if emulator._closing:  # also between requests that follow each other at once
                         return False
+                    if select.select([self.connection], [], [], IDLE_SLICE_S)[0]:
+                        return True
                     if time.monotonic() >= deadline:
                         self.wfile.write(
                             b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
                         )
                         emulator.idle_closed.set()
                         return False
-                return True
 
             def do_GET(self) -> None:
                 url = urllib.parse.urlsplit(self.path)
