@@ -272,12 +272,23 @@ def _numbers(values: Any) -> tuple[NDArray[np.float64], int]:
     if not isinstance(values, list):
         return np.zeros(0), int(values is not None)
     try:
-        return np.array(values, dtype=float), 0  # numpy makes null (None) NaN
-    except (TypeError, ValueError):  # strings that are not numbers, lists, objects (BLE-22)
-        out = np.asarray(
-            [float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan for v in values]
-        )
-        return out, sum(1 for v in values if v is not None and not isinstance(v, int | float))
+        out = np.array(values, dtype=float)  # numpy makes null (None) NaN
+        if out.ndim == 1:  # arrays of arrays of one length would be a table (REVIEW-114)
+            return out, 0
+    except (TypeError, ValueError, OverflowError):  # strings that are not numbers, lists, objects (BLE-22)
+        pass  # an integer no float holds (400 digits): OverflowError (REVIEW-114)
+    out = np.array([_number(v) for v in values], dtype=float).reshape(-1)
+    return out, sum(1 for v, x in zip(values, out, strict=True) if v is not None and np.isnan(x))
+
+
+def _number(value: Any) -> float:
+    """One JSON value as a float: NaN for anything that is not a number a float holds."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)
+    except OverflowError:
+        return math.nan
 
 
 def _columns(
