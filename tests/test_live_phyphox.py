@@ -453,3 +453,44 @@ def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_wha
     assert recorders[0].status.state == "failed"
     got = _indices_in(out)
     assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served and max(emu.served) == 399
+
+
+def test_a_recording_ended_by_an_error_on_the_loop_ends_its_poller_first(tmp_path: Path) -> None:
+    """REVIEW-115: a listener that raises ends the recording on the loop (its one line) while the poller thread may
+    be waiting for an answer (here a slow one): ``record`` returns only once the poller has ended, and the phone's
+    connection is closed, not opened again by the poller's last request after the recorder closed it."""
+    import threading
+
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True, faults=PhyphoxFaults(slow_every=1, slow_s=0.5))
+    out = tmp_path / "phone.csv"
+
+    def broken(rec: Any, timed: Any) -> None:
+        raise ValueError("listener broke")
+
+    async def main() -> list:
+        url = emu.start()
+        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+        recorders: list = []
+
+        def started(recs: list) -> None:
+            recorders.extend(recs)
+            recs[0].listeners.append(broken)
+
+        task = asyncio.create_task(record([spec], RecordOptions(poll_every_s=0.01), on_start=started))
+        for _ in range(3000):  # until the recording ends (on its end, not a clock)
+            if task.done():
+                break
+            emu.advance(40)
+            await asyncio.sleep(0.01)
+        with pytest.raises(RetrogaitError, match="listener broke"):
+            await task
+        assert recorders[0].client._conn is None  # closed by the recorder, after the poller's last request
+        return recorders
+
+    try:
+        recorders = asyncio.run(main())
+        for poller in [t for t in threading.enumerate() if t.name.startswith("phyphox poll")]:
+            poller.join(30.0)  # a thread that ended may still be leaving (its last callback came before)
+        assert recorders[0].client._conn is None  # not opened again by a poller that outlived the recording
+    finally:
+        emu.stop()

@@ -458,9 +458,10 @@ class PhyphoxRecorder(SensorRecorder):
         this loop in one callback (LIVE-61); here: the files' flush every ``flush_every_s``."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
+        ended: asyncio.Future[None] = loop.create_future()  # the thread's end (``done`` may end first: REVIEW-115)
         halt = threading.Event()
         poller = threading.Thread(
-            target=self._poller, args=(loop, done, halt), name=f"phyphox poll {self.url}", daemon=True
+            target=self._poller, args=(loop, done, halt, ended), name=f"phyphox poll {self.url}", daemon=True
         )
         poller.start()
         stopping = asyncio.ensure_future(stop.wait())
@@ -484,11 +485,19 @@ class PhyphoxRecorder(SensorRecorder):
         finally:
             halt.set()
             stopping.cancel()
-            if not done.done():  # cancelled: the poller's last answers are still taken
-                await asyncio.wait({done})
+            # cancelled: the poller's last answers are still taken; an error taking an answer: the poller's
+            # request in flight ends first, so the recorder closes the connection after its last use (REVIEW-115)
+            if not ended.done():
+                await asyncio.wait({ended})
         done.result()  # the poller's RetrogaitError (it gave up), or an error taking an answer
 
-    def _poller(self, loop: asyncio.AbstractEventLoop, done: asyncio.Future[None], halt: threading.Event) -> None:
+    def _poller(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        done: asyncio.Future[None],
+        halt: threading.Event,
+        ended: asyncio.Future[None],
+    ) -> None:
         """The poller thread: a ``/get`` every ``poll_every_s`` over the client's kept-open connection until
         ``halt``, then one more (LIVE-21); each answer parsed here and handed to the loop in one callback."""
         error: BaseException | None = None
@@ -498,6 +507,7 @@ class PhyphoxRecorder(SensorRecorder):
             error = exc
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for the result
             loop.call_soon_threadsafe(_settle, done, error)
+            loop.call_soon_threadsafe(_settle, ended, None)
 
     def _poll_until(self, loop: asyncio.AbstractEventLoop, done: asyncio.Future[None], halt: threading.Event) -> None:
         assert self.stream is not None
