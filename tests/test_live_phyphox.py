@@ -494,3 +494,22 @@ def test_a_recording_ended_by_an_error_on_the_loop_ends_its_poller_first(tmp_pat
         assert recorders[0].client._conn is None  # not opened again by a poller that outlived the recording
     finally:
         emu.stop()
+
+
+def test_a_proxy_in_the_environment_is_not_used_for_the_phone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-116: the phone is on the same network; an HTTP proxy set for the computer's web access (``http_proxy``,
+    often without the phone's address in ``no_proxy``) cannot reach it, so requests go to the phone directly (urllib
+    sent them to the proxy: "Connection refused" from a proxy that is not there)."""
+    from retrogait.live.phyphox import PhyphoxClient
+
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    emu = EmulatedPhyphox(rate_hz=200.0)
+    client = PhyphoxClient(emu.start())
+    try:
+        assert client.request("/meta")["deviceModel"] == "Phone"
+    finally:
+        client.close()
+        emu.stop()
