@@ -271,6 +271,7 @@ class EmulatedPhyphox:
                         self.wfile.write(
                             b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
                         )
+                        self.wfile.flush()  # sent before it is told: kept, its answers are buffered (REVIEW-117)
                         emulator.idle_closed.set()
                         return False
 
