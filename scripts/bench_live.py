@@ -9,6 +9,9 @@ fault runs without loss.
                                                   # only 3b.: a real recording streamed by the emulated phone
     python scripts/bench_live.py --only-phyphox --poll-ms 50  # the phone's rows of 3. and 4., polled every 50 ms
     python scripts/bench_live.py --only-mixed     # only the phone beside a Movesense in one process (3.)
+    python scripts/bench_live.py --only-mixed --phone-connection keep-alive --keep-files /tmp/x
+                                                  # ... the emulated phone keeping its connection open (Android's
+                                                  # phyphox), the run's session files copied to /tmp/x
 
 1. Online vs offline on the same recording, replayed in packets of 8 samples (deterministic: the
    detector's windows end on a grid, so the numbers do not depend on the machine): share of offline
@@ -64,6 +67,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -551,8 +555,12 @@ def bench_realtime(
     ble: bool = True,
     phone: bool = True,
     mixed: bool = True,
+    connection: str = "close",
+    keep: Path | None = None,
 ) -> None:
-    """``ble``: the BLE rows; ``phone``: the phone's rows alone; ``mixed``: the phone beside a Movesense."""
+    """``ble``: the BLE rows; ``phone``: the phone's rows alone; ``mixed``: the phone beside a Movesense;
+    ``connection``: the emulated phone's (``close`` after each answer, or ``keep-alive``); ``keep``: a folder the
+    mixed run's session files are copied to."""
     print(f"\n3. real time, {seconds:g} s, simulated shank running replayed at 208 Hz, live settings, target 3 g")
     print(f"   load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores shared)")
     bouts = [Bout("still", "still", 0, 4), Bout("forward", "running", 3.0, seconds)]
@@ -593,12 +601,23 @@ def bench_realtime(
                     _ble_rows(specs, options)
                 if mixed:
                     sent = emu.sent_dir / f"{devices[0]['name']}.sent"
+                    beside = specs(1, "mixed")[0]
                     bench_phyphox(
-                        sim.session, seconds, Path(tmp), poll_s=poll_s, beside=specs(1, "mixed")[0], beside_sent=sent
+                        sim.session,
+                        seconds,
+                        Path(tmp),
+                        poll_s=poll_s,
+                        beside=beside,
+                        beside_sent=sent,
+                        connection=connection,
                     )
+                    if keep is not None:
+                        keep.mkdir(parents=True, exist_ok=True)
+                        for path in (Path(tmp) / "phone-mixed.csv", beside.out):
+                            shutil.copy(path, keep / path.name)
         if phone:
-            bench_phyphox(sim.session, seconds, Path(tmp), poll_s=poll_s)
-            bench_phyphox(sim.session, seconds, Path(tmp), with_gyro=False, poll_s=poll_s)
+            bench_phyphox(sim.session, seconds, Path(tmp), poll_s=poll_s, connection=connection)
+            bench_phyphox(sim.session, seconds, Path(tmp), with_gyro=False, poll_s=poll_s, connection=connection)
 
 
 def _ble_rows(specs: Any, options: RecordOptions) -> None:
@@ -622,12 +641,18 @@ def bench_phyphox(
     poll_s: float = RecordOptions.poll_every_s,
     beside: SensorSpec | None = None,
     beside_sent: Path | None = None,
+    connection: str = "close",
 ) -> None:
     """``with_gyro`` False: a phone without gyroscope, whose stream PHONE-17's check reads (LIVE-46, REVIEW-50);
     ``settings``: the feedback's (default: an absolute target of 3 g); ``poll_s``: retrogait's poll interval (s);
     ``beside``: a BLE sensor recorded in the same process on the same clock, with ``record --feedback``'s BLE
-    settings (the emulated BlueZ running), ``beside_sent`` its emulator's sent log (what it sent, to count losses)."""
-    emu = EmulatedPhyphox(rate_hz=session.meta.sample_rate_hz, replay=session, realtime=True, with_gyro=with_gyro)
+    settings (the emulated BlueZ running), ``beside_sent`` its emulator's sent log (what it sent, to count losses);
+    ``connection``: the emulated phone closes its connection after each answer (``close``, phyphox on iOS, and the
+    emulator before LIVE-60) or keeps it open (``keep-alive``, phyphox on Android)."""
+    kept = {"keep_alive": True} if connection == "keep-alive" else {}  # (the base's emulator has no such option)
+    emu = EmulatedPhyphox(
+        rate_hz=session.meta.sample_rate_hz, replay=session, realtime=True, with_gyro=with_gyro, **kept
+    )
     url = emu.start()
     name = "phone.csv" if with_gyro else "phone-nogyro.csv"
     name = name if beside is None else "phone-mixed.csv"
@@ -654,8 +679,10 @@ def bench_phyphox(
         if beside is None
         else f"emulated phyphox phone and a {beside.profile} (BLE), one clock"
     )
+    opened = getattr(emu, "connections", None)
     print(f"   {what} ({rate:.0f} Hz, poll every {1000 * poll_s:g} ms), with feedback:"
           f" {100 * cpu:.1f} % of one core (emulator thread excluded){checks}")  # fmt: skip
+    print(f"   phone connection: {connection}" + ("" if opened is None else f", {opened} opened for {emu.gets} polls"))
     rows = len(pd.read_csv(tmp / name, comment="#"))
     side = (tmp / name).with_name(name.replace(".csv", ".unpaired.csv"))
     rows += len(pd.read_csv(side)) if side.exists() else 0
@@ -707,13 +734,16 @@ def _thread_cpu() -> dict[int, float]:
 # ------------------------------------------------------------------------------- 4. faults
 
 
-def bench_faults(poll_s: float = RecordOptions.poll_every_s, ble: bool = True) -> None:
+def bench_faults(poll_s: float = RecordOptions.poll_every_s, ble: bool = True, connection: str = "close") -> None:
     print("\n4. fault runs with the live settings: samples that arrived and are missing from the files")
     with tempfile.TemporaryDirectory() as tmp:
         if ble:
             _ble_faults(Path(tmp))
+        kept = {"keep_alive": True} if connection == "keep-alive" else {}
         emu2 = EmulatedPhyphox(
-            realtime=True, faults=PhyphoxFaults(drop_every=6, slow_every=9, slow_s=0.4, restart_at_sample=1000)
+            realtime=True,
+            faults=PhyphoxFaults(drop_every=6, slow_every=9, slow_s=0.4, restart_at_sample=1000),
+            **kept,  # type: ignore[arg-type]
         )
         url = emu2.start()
         out = Path(tmp) / "phone.csv"
@@ -726,7 +756,8 @@ def bench_faults(poll_s: float = RecordOptions.poll_every_s, ble: bool = True) -
             got = np.concatenate([got, index_of(pd.read_csv(side)[["acc_x_ms2", "acc_y_ms2", "acc_z_ms2"]].to_numpy())])
         served = np.asarray(sorted(emu2.served))
         print(
-            f"   phyphox (drops, slow answers, a restart; poll every {1000 * poll_s:g} ms): served {served.size}, "
+            f"   phyphox (drops, slow answers, a restart; poll every {1000 * poll_s:g} ms, connection {connection}):"
+            f" served {served.size}, "
             f"missing {np.setdiff1d(served, got).size}, twice {got.size - np.unique(got).size}"
         )
 
@@ -909,6 +940,14 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only the emulated phone (208 Hz, every --poll-ms) beside an emulated Movesense in one recording process",
     )
+    parser.add_argument(
+        "--phone-connection",
+        choices=("close", "keep-alive"),
+        default="close",
+        help="the emulated phone closes its connection after each answer (close: phyphox on iOS, and the emulator"
+        " before LIVE-60) or keeps it open (keep-alive: phyphox on Android); 3.'s phone rows",
+    )
+    parser.add_argument("--keep-files", type=Path, help="copy the mixed run's session files into this folder")
     args = parser.parse_args(argv)
     fresh: tuple[int, ...] = args.fresh_seeds
     poll_s = args.poll_ms / 1000
@@ -917,12 +956,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.stream is not None:
         bench_stream(args.stream, args.stream_placement, args.seconds, poll_s)
         return
+    connection, keep = args.phone_connection, args.keep_files
     if args.only_mixed:
-        bench_realtime(args.seconds, poll_s, ble=False, phone=False)
+        bench_realtime(args.seconds, poll_s, ble=False, phone=False, connection=connection, keep=keep)
         return
     if args.only_phyphox:
-        bench_realtime(args.seconds, poll_s, ble=False, mixed=False)
-        bench_faults(poll_s, ble=False)
+        bench_realtime(args.seconds, poll_s, ble=False, mixed=False, connection=connection)
+        bench_faults(poll_s, ble=False, connection=connection)
         return
     if args.only_cpu:
         bench_cpu(60.0)
@@ -930,8 +970,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args.only_realtime:
         bench_replays(args.simulator_version, fresh)
     if not args.skip_realtime:
-        bench_realtime(args.seconds, poll_s)
-        bench_faults(poll_s)
+        bench_realtime(args.seconds, poll_s, connection=connection, keep=keep)
+        bench_faults(poll_s, connection=connection)
 
 
 if __name__ == "__main__":

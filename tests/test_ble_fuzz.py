@@ -186,6 +186,9 @@ def _reply(t: list[float]) -> dict[str, object]:
         lambda r: {**r, "buffer": {**r["buffer"], "ax": {"buffer": 3}}},
         lambda r: {**r, "buffer": {**r["buffer"], "ax": {"buffer": ["abc", 1.0, [], {}, True]}}},
         lambda r: {**r, "buffer": {**r["buffer"], "gx": {"buffer": [1e308, 1e308, 1e308, 1e308, 1e308]}}},
+        # an integer no float holds (json reads 400 digits as an int), arrays of arrays of one length (REVIEW-114)
+        lambda r: {**r, "buffer": {**r["buffer"], "ax": {"buffer": [1.03, 10**400, 1.05, 1.06, 1.07]}}},
+        lambda r: {**r, "buffer": {**r["buffer"], "ax": {"buffer": [[1.0, 2.0]] * 5}}},
     ],
 )
 def test_phyphox_damaged_reply_is_counted_not_raised(damage: object) -> None:
@@ -196,6 +199,7 @@ def test_phyphox_damaged_reply_is_counted_not_raised(damage: object) -> None:
         samples = stream.take(damage(_reply([1.03, 1.04, 1.05, 1.06, 1.07])))  # type: ignore[operator]
     assert samples.malformed == 1
     assert np.isfinite(samples.acc).all() and np.isfinite(samples.gyr).all()
+    assert samples.acc.shape == (samples.acc_t.size, 3) and samples.gyr.shape == (samples.gyr_t.size, 3)
     assert not samples.restarted
 
 

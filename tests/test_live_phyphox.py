@@ -102,9 +102,13 @@ def _indices_in(out: Path) -> np.ndarray:
     return k
 
 
-def test_dropped_connections_slow_answers_and_a_restart_lose_no_sample_that_arrived(tmp_path: Path) -> None:
+@pytest.mark.parametrize("keep_alive", [False, True])
+def test_dropped_connections_slow_answers_and_a_restart_lose_no_sample_that_arrived(
+    keep_alive: bool, tmp_path: Path
+) -> None:
+    """Also over a kept-open connection (LIVE-60): a dropped answer closes it; the next poll opens a new one."""
     faults = PhyphoxFaults(drop_every=5, slow_every=7, slow_s=0.3, restart_at_sample=900)
-    emu = EmulatedPhyphox(rate_hz=200.0, faults=faults)
+    emu = EmulatedPhyphox(rate_hz=200.0, faults=faults, keep_alive=keep_alive)
     out = tmp_path / "phone.csv"
     recorders = asyncio.run(_record_while_feeding(emu, out, chunks=40, chunk=40))
     got = _indices_in(out)
@@ -124,6 +128,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.parametrize("keep_alive", [False, True])
 @pytest.mark.parametrize(
     ("faults", "expected"),
     [
@@ -133,11 +138,11 @@ def _free_port() -> int:
     ],
 )
 def test_bad_phones_are_one_line(
-    faults: PhyphoxFaults | None, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    faults: PhyphoxFaults | None, expected: str, keep_alive: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from retrogait.cli import main
 
-    emu = EmulatedPhyphox(faults=faults) if faults is not None else None
+    emu = EmulatedPhyphox(faults=faults, keep_alive=keep_alive) if faults is not None else None
     url = emu.start() if emu is not None else f"http://127.0.0.1:{_free_port()}"
     try:
         status = main(
@@ -254,8 +259,8 @@ def test_what_the_phone_measured_since_its_last_poll_is_fetched_at_the_stop(
         url = emu.start()
         stop = asyncio.Event()
 
-        async def take_then_stop(rec: PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
-            await take(rec, samples, arrival_s)
+        def take_then_stop(rec: PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
+            take(rec, samples, arrival_s)
             with emu.lock:
                 produced = emu._produced
             if not stopped and produced >= 400 and rec.stream.acc_after >= (produced - 1) / emu.rate_hz - 1e-9:
@@ -284,19 +289,19 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
 ) -> None:
     """LIVE-52: ``RecordOptions.poll_every_s`` (``record --poll-ms``) is the loop's interval: every wait between two
     polls is ``interval - the poll's own time`` (structural, not timed: at most the interval, whatever the load), so
-    10 ms is never a wait of the 25 ms default. The stop comes after 6 polls (a hook, not a clock)."""
+    10 ms is never a wait of the 25 ms default. The stop comes after 6 polls (a hook, not a clock). The waits are the
+    poller thread's (LIVE-61)."""
     from retrogait.live import phyphox
 
     poll_every_s = 0.01  # below the default: a loop on the default would wait up to 25 ms
     assert poll_every_s < RecordOptions.poll_every_s
     emu = EmulatedPhyphox(rate_hz=200.0)
     waits: list[float] = []
-    wait_for = asyncio.wait_for
+    pause = phyphox.PhyphoxRecorder._pause
 
-    def spy(aw: Any, timeout: float | None) -> Any:
-        if getattr(aw, "__qualname__", "") == "Event.wait" and timeout is not None:
-            waits.append(timeout)
-        return wait_for(aw, timeout)
+    def spy(rec: phyphox.PhyphoxRecorder, halt: Any, seconds: float) -> None:
+        waits.append(seconds)
+        pause(rec, halt, seconds)
 
     take = phyphox.PhyphoxRecorder._take
 
@@ -304,14 +309,14 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
         url = emu.start()
         stop = asyncio.Event()
 
-        async def take_and_count(rec: phyphox.PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
-            await take(rec, samples, arrival_s)
+        def take_and_count(rec: phyphox.PhyphoxRecorder, samples: Any, arrival_s: float) -> None:
+            take(rec, samples, arrival_s)
             emu.advance(5)
             if rec.polls >= 6:
                 stop.set()
 
         monkeypatch.setattr(phyphox.PhyphoxRecorder, "_take", take_and_count)
-        monkeypatch.setattr(phyphox.asyncio, "wait_for", spy)
+        monkeypatch.setattr(phyphox.PhyphoxRecorder, "_pause", spy)
         spec = SensorSpec(profile="phyphox", placement="shank", out=tmp_path / "phone.csv", url=url, side="left")
         await record([spec], RecordOptions(poll_every_s=poll_every_s), stop=stop)
         emu.stop()
@@ -319,3 +324,237 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
     asyncio.run(main())
     assert len(waits) >= 4  # the waits between the polls (the stop may cut the last one short)
     assert max(waits) <= poll_every_s
+
+
+@pytest.mark.parametrize("keep_alive", [True, False])
+def test_a_phone_that_keeps_its_connection_open_is_polled_over_that_one(keep_alive: bool, tmp_path: Path) -> None:
+    """LIVE-60: phyphox on Android (JLHTTP) keeps a connection open between requests: the whole recording, its
+    start included, goes over one. One that closes it after each answer (iOS) gets a new one per request. Every
+    sample the phone sent is in the file, once, either way."""
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=keep_alive)
+    out = tmp_path / "phone.csv"
+    recorders = asyncio.run(_record_while_feeding(emu, out, chunks=20, chunk=40))
+    got = _indices_in(out)
+    assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served
+    requests = emu.gets + 2  # /config and /meta before the first /get
+    assert emu.gets > 20
+    assert emu.connections == (1 if keep_alive else requests)
+    assert recorders[0].client.connections == emu.connections
+
+
+def test_a_kept_connection_the_phone_closed_for_idling_is_replaced_before_the_next_request() -> None:
+    """JLHTTP answers a connection idle for its socket timeout (10 s) with a 408 and closes it: the client sees
+    that before it sends, opens a new connection and gets its answer (the 408 is not taken for it, no error).
+    The wait is on the emulator's event, not a clock. The emulator's idle time counts from its accept, the first
+    request's included: 1 s, not less, so that a busy machine's pause between the client's connect and its send is
+    not taken for idling (REVIEW-117)."""
+    from retrogait.live.phyphox import PhyphoxClient
+
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True, idle_close_s=1.0)
+    client = PhyphoxClient(emu.start())
+    try:
+        assert client.request("/meta")["deviceModel"] == "Phone"
+        assert emu.idle_closed.wait(60.0)
+        assert client.request("/meta")["deviceModel"] == "Phone"
+        assert client.connections == 2 and emu.connections == 2
+    finally:
+        client.close()
+        emu.stop()
+
+
+def test_a_kept_connection_idle_longer_than_the_phone_keeps_it_is_not_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection idle for ``KEEPALIVE_IDLE_S`` (half JLHTTP's 10 s) is replaced before a request: the phone may be
+    closing it that moment. With the limit at 0 every request opens a new one."""
+    from retrogait.live import phyphox
+
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True)
+    client = phyphox.PhyphoxClient(emu.start())
+    try:
+        for _ in range(3):
+            client.request("/meta")
+        assert client.connections == 1
+        monkeypatch.setattr(phyphox, "KEEPALIVE_IDLE_S", 0.0)
+        for _ in range(3):
+            client.request("/meta")
+        assert client.connections == 4
+    finally:
+        client.close()
+        emu.stop()
+
+
+def test_a_phone_answering_something_that_is_not_http_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server at the address that answers garbage (no HTTP status line): the phone's one error line, naming what
+    came, not an internal error."""
+    import threading
+
+    from retrogait.cli import main
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            with conn:
+                conn.recv(4096)
+                conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        status = main(
+            ["record", "--sensor", "phyphox", "--url", f"http://127.0.0.1:{port}", "--placement", "shank"]
+            + ["--out", str(tmp_path / "a.csv"), "--quiet"]
+        )
+    finally:
+        server.close()
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "does not answer" in err and "SSH-2.0" in err, err
+    assert not (tmp_path / "a.csv").exists()
+
+
+@pytest.mark.parametrize("keep_alive", [False, True])
+def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_what_came(
+    keep_alive: bool, tmp_path: Path
+) -> None:
+    """The give-up line (raised in the poller thread since LIVE-61, on the loop as before): the phone's server goes
+    away after every sample measured so far was read; after ``reconnect_give_up_s`` of failed polls the recording
+    ends with one line naming the phone and the file, which holds every sample read."""
+    emu = EmulatedPhyphox(rate_hz=200.0, **({"keep_alive": True} if keep_alive else {}))
+    out = tmp_path / "phone.csv"
+
+    async def main() -> list:
+        url = emu.start()
+        options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=0.3, backoff_max_s=0.05)
+        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+        recorders: list = []
+        task = asyncio.create_task(record([spec], options, on_start=recorders.extend))
+        for _ in range(10):
+            emu.advance(40)
+            await asyncio.sleep(0.02)
+        for _ in range(3000):  # until the recorder has read everything measured (on the data, not a clock)
+            stream = recorders[0].stream if recorders else None
+            if stream is not None and stream.acc_after >= (400 - 1) / emu.rate_hz - 1e-9:
+                break
+            await asyncio.sleep(0.01)
+        emu.stop()
+        with pytest.raises(RetrogaitError) as info:
+            await task
+        message = str(info.value)
+        assert "\n" not in message and "phyphox stopped answering for 0.3 s" in message
+        assert "does not answer" in message and f"{out} holds everything until then" in message
+        return recorders
+
+    recorders = asyncio.run(main())
+    assert recorders[0].status.state == "failed"
+    got = _indices_in(out)
+    assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served and max(emu.served) == 399
+
+
+def test_a_recording_ended_by_an_error_on_the_loop_ends_its_poller_first(tmp_path: Path) -> None:
+    """REVIEW-115: a listener that raises ends the recording on the loop (its one line) while the poller thread may
+    be waiting for an answer (here a slow one): ``record`` returns only once the poller has ended, and the phone's
+    connection is closed, not opened again by the poller's last request after the recorder closed it."""
+    import threading
+
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True, faults=PhyphoxFaults(slow_every=1, slow_s=0.5))
+    out = tmp_path / "phone.csv"
+
+    def broken(rec: Any, timed: Any) -> None:
+        raise ValueError("listener broke")
+
+    async def main() -> list:
+        url = emu.start()
+        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+        recorders: list = []
+
+        def started(recs: list) -> None:
+            recorders.extend(recs)
+            recs[0].listeners.append(broken)
+
+        task = asyncio.create_task(record([spec], RecordOptions(poll_every_s=0.01), on_start=started))
+        for _ in range(3000):  # until the recording ends (on its end, not a clock)
+            if task.done():
+                break
+            emu.advance(40)
+            await asyncio.sleep(0.01)
+        with pytest.raises(RetrogaitError, match="listener broke"):
+            await task
+        assert recorders[0].client._conn is None  # closed by the recorder, after the poller's last request
+        return recorders
+
+    try:
+        recorders = asyncio.run(main())
+        for poller in [t for t in threading.enumerate() if t.name.startswith("phyphox poll")]:
+            poller.join(30.0)  # a thread that ended may still be leaving (its last callback came before)
+        assert recorders[0].client._conn is None  # not opened again by a poller that outlived the recording
+    finally:
+        emu.stop()
+
+
+def test_a_proxy_in_the_environment_is_not_used_for_the_phone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-116: the phone is on the same network; an HTTP proxy set for the computer's web access (``http_proxy``,
+    often without the phone's address in ``no_proxy``) cannot reach it, so requests go to the phone directly (urllib
+    sent them to the proxy: "Connection refused" from a proxy that is not there)."""
+    from retrogait.live.phyphox import PhyphoxClient
+
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    emu = EmulatedPhyphox(rate_hz=200.0)
+    client = PhyphoxClient(emu.start())
+    try:
+        assert client.request("/meta")["deviceModel"] == "Phone"
+    finally:
+        client.close()
+        emu.stop()
+
+
+@pytest.mark.parametrize("keep_alive", [False, True])
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+@pytest.mark.usefixtures("ctrl_c_as_from_a_terminal")
+def test_ctrl_c_or_sigterm_keeps_every_sample_the_phone_measured(keep_alive: bool, stop: str, tmp_path: Path) -> None:
+    """REVIEW-117: ``retrogait record --sensor phyphox`` stopped by Ctrl-C or SIGTERM (another process) ends with
+    status 0 and its file holds every sample the phone measured until the signal, each once: those of the polls
+    and those the poller thread fetches at the stop (LIVE-21, LIVE-61). The phone measures only when the test
+    advances it, and the signal comes once the file has rows (on the data, not a clock)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cli = [sys.executable, "-c", "import sys; from retrogait.cli import main; sys.exit(main())"]
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=keep_alive)
+    out = tmp_path / "phone.csv"
+    url = emu.start()
+    args = ["record", "--sensor", "phyphox", "--url", url, "--placement", "shank", "--out", str(out), "--quiet"]
+    proc = subprocess.Popen([*cli, *args], env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120  # a bound for a broken build only
+        while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 2_000):
+            assert proc.poll() is None, proc.communicate()
+            if emu.gets > 0:  # measuring, polled: more samples
+                emu.advance(20)
+            time.sleep(0.05)
+        emu.advance(30)  # measured after the last rows written: the stop's fetch takes them
+        proc.send_signal(getattr(signal, stop))
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        emu.stop()
+    assert proc.returncode == 0, stderr.decode()
+    got = _indices_in(out)
+    with emu.lock:
+        produced = emu._produced
+    assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served
+    assert emu.served == set(range(produced))

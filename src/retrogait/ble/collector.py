@@ -465,6 +465,10 @@ class SensorRecorder:
         ``flush_every_s``, in one append: with wake-on-arrival a batch is one packet, and a thread hop
         plus the text of a few rows cost far more per row than a flush's hundred; a killed recorder
         still loses less than a second)."""
+        self._deliver(timed)
+
+    def _deliver(self, timed: Timed | None) -> None:
+        """:meth:`_write` for a caller in the event loop that does not await (the phone's poll callback)."""
         if timed is not None:
             for listener in self.listeners:  # before the disk write: live feedback must not wait for it
                 listener(self, timed)

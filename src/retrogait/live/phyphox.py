@@ -12,8 +12,9 @@
   experiment time running backwards, is a restart.
 * ``GET /control?cmd=start``: ``{"result": true}`` when the measurement began.
 
-Requests go one at a time (the app's server is single-threaded) through the standard library in a
-worker thread (decision LIVE-4). Experiment time (s since the measurement started, pauses skipped)
+Requests go one at a time through the standard library (``http.client``) over one kept-open connection
+(LIVE-4, LIVE-60), from a poller thread that parses each answer and hands its samples to the event loop in
+one callback (LIVE-61). Experiment time (s since the measurement started, pauses skipped)
 is the sensor clock: it is mapped to the recording's host clock by the same :class:`ClockMap` as a
 BLE sensor's; a restart or a resumed pause starts the map again (a gap in ``t_s``). Acceleration is
 the master clock; the gyroscope is interpolated onto it (as the phyphox importer does) once it has
@@ -25,12 +26,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.client
 import json
 import math
+import select
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +59,9 @@ RATE_ROUND_HZ = 1.0
 #: Beyond any phone's accelerometer (32 g) and gyroscope (4000 deg/s) range: a damaged value (BLE-22).
 MAX_ACC_MS2 = 32 * 9.80665
 MAX_GYR_RAD_S = 4000 / DPS_PER_RAD_S
+#: A kept-open connection idle this long (s) is replaced before the next request: phyphox on Android (JLHTTP)
+#: closes a connection after 10 s without a request, answering 408 (LIVE-60).
+KEEPALIVE_IDLE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -93,30 +100,78 @@ def buffers_from_config(config: dict[str, Any], url: str) -> PhyphoxBuffers:
 
 
 class PhyphoxClient:
-    """Blocking JSON requests to one phone (call from a worker thread)."""
+    """Blocking JSON requests to one phone over one HTTP/1.1 connection kept open (LIVE-60).
+
+    Used by one thread at a time. phyphox on Android (JLHTTP) keeps a connection open between requests; on
+    iOS (GCDWebServer) it closes it after each answer, and the next request opens a new one. A connection
+    the server has closed, or one idle for ``KEEPALIVE_IDLE_S``, is replaced before a request is sent; a
+    request that fails once sent is not sent again (it raises, and the connection is closed)."""
 
     def __init__(self, url: str, timeout_s: float = 2.0) -> None:
         usage = f"--url {url!r}: give the address phyphox shows, e.g. http://192.168.0.42:8080"
         try:
             parsed = urllib.parse.urlparse(url if "://" in url else f"http://{url}")
-            _ = parsed.port  # a port that is not a number (":80a") raises here, not at the first request
+            port = parsed.port  # a port that is not a number (":80a") raises here, not at the first request
         except ValueError:  # "Invalid IPv6 URL" (an unclosed bracket), "Port could not be cast" (EDGE-63)
             raise RetrogaitError(usage) from None
         if parsed.scheme != "http" or not parsed.hostname:
             raise RetrogaitError(usage)
         self.base = f"http://{parsed.netloc}"
+        self.host, self.port = parsed.hostname, port or 80
         self.timeout_s = timeout_s
+        self._conn: http.client.HTTPConnection | None = None
+        self._last_used_s = -math.inf
+        #: connections opened (the first included): 1 for a phone that keeps its connection, one per request else
+        self.connections = 0
 
     def request(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
         """The JSON answer of ``path?params``; raises OSError when the phone does not answer."""
         query = urllib.parse.urlencode(params or [], safe="", quote_via=urllib.parse.quote)
-        url = f"{self.base}{path}" + (f"?{query}" if query else "")
-        with urllib.request.urlopen(url, timeout=self.timeout_s) as reply:
+        conn = self._connection()
+        try:
+            conn.request("GET", path + (f"?{query}" if query else ""))
+            reply = conn.getresponse()
             body = reply.read()
+        except OSError:
+            self.close()
+            raise
+        except http.client.HTTPException as exc:  # not an HTTP answer (a bad status line), or one cut short
+            self.close()
+            raise OSError(" ".join(f"{type(exc).__name__}: {exc}".split())) from None
+        self._last_used_s = time.monotonic()
+        if not 200 <= reply.status < 300:  # as urllib's HTTPError, whose reason the error line names
+            self.close()
+            raise OSError(reply.reason or f"HTTP {reply.status}")
         try:
             return json.loads(body)
         except ValueError:
             raise OSError(f"{path} answered something that is not JSON") from None
+
+    def _connection(self) -> http.client.HTTPConnection:
+        """The open connection, or a new one where the server closed it or it idled too long."""
+        conn = self._conn
+        if conn is not None and (
+            time.monotonic() - self._last_used_s > KEEPALIVE_IDLE_S or conn.sock is None or _readable(conn.sock)
+        ):  # closed by the server (EOF, or JLHTTP's 408 for an idle connection) or about to be
+            self.close()
+            conn = None
+        if conn is None:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout_s)
+            conn.auto_open = 0  # opened here and counted, never silently by http.client
+            conn.connect()
+            self._conn = conn
+            self.connections += 1
+        return conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Whether an idle connection has something to read: the server closed it (EOF) or answered unasked."""
+    return bool(select.select([sock], [], [], 0.0)[0])
 
 
 def unreachable(url: str, exc: BaseException) -> RetrogaitError:
@@ -202,17 +257,38 @@ def _incremental(time_buffer: str, axes: tuple[str, str, str], after: float) -> 
     return [(time_buffer, threshold), *((a, f"{threshold}|{time_buffer}") for a in axes)]
 
 
+def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
+    """The poller's end in the loop: ``done`` gets its error, or its result (the first one counts)."""
+    if done.done():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
+
+
 def _numbers(values: Any) -> tuple[NDArray[np.float64], int]:
     """A JSON array as floats (``null`` and anything not a number: NaN) and how many were not numbers."""
     if not isinstance(values, list):
         return np.zeros(0), int(values is not None)
     try:
-        return np.asarray([np.nan if v is None else v for v in values], dtype=float), 0
-    except (TypeError, ValueError):  # strings that are not numbers, lists, objects (BLE-22)
-        out = np.asarray(
-            [float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan for v in values]
-        )
-        return out, sum(1 for v in values if v is not None and not isinstance(v, int | float))
+        out = np.array(values, dtype=float)  # numpy makes null (None) NaN
+        if out.ndim == 1:  # arrays of arrays of one length would be a table (REVIEW-114)
+            return out, 0
+    except (TypeError, ValueError, OverflowError):  # strings that are not numbers, lists, objects (BLE-22)
+        pass  # an integer no float holds (400 digits): OverflowError (REVIEW-114)
+    out = np.array([_number(v) for v in values], dtype=float).reshape(-1)
+    return out, sum(1 for v, x in zip(values, out, strict=True) if v is not None and np.isnan(x))
+
+
+def _number(value: Any) -> float:
+    """One JSON value as a float: NaN for anything that is not a number a float holds."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)
+    except OverflowError:
+        return math.nan
 
 
 def _columns(
@@ -317,6 +393,7 @@ class PhyphoxRecorder(SensorRecorder):
         self.restarts = 0
         self.status.device_info = {}
         self._rate_probe: list[float] = []
+        self._measuring = False  # the latest answer taken: the experiment is measuring
 
     async def _call(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
         return await asyncio.to_thread(self.client.request, path, params)
@@ -331,7 +408,7 @@ class PhyphoxRecorder(SensorRecorder):
             raise
         finally:
             stop.set()
-            await self._drain(final=True)
+            self._drain(final=True)
             await self._store()
             if self.writer is not None:
                 await asyncio.to_thread(self.writer.flush)
@@ -377,64 +454,137 @@ class PhyphoxRecorder(SensorRecorder):
         self.status.state = "streaming"
 
     async def _poll(self, stop: asyncio.Event) -> None:
+        """Poll until ``stop`` in a thread of its own (:meth:`_poller`), which hands each answer's samples to
+        this loop in one callback (LIVE-61); here: the files' flush every ``flush_every_s``."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        ended: asyncio.Future[None] = loop.create_future()  # the thread's end (``done`` may end first: REVIEW-115)
+        halt = threading.Event()
+        poller = threading.Thread(
+            target=self._poller, args=(loop, done, halt, ended), name=f"phyphox poll {self.url}", daemon=True
+        )
+        poller.start()
+        stopping = asyncio.ensure_future(stop.wait())
+        waiting: set[asyncio.Future[Any]] = {done, stopping}
+        last_flush = time.monotonic()
+        try:
+            while not done.done():
+                finished, _ = await asyncio.wait(
+                    waiting, timeout=self.options.flush_every_s, return_when=asyncio.FIRST_COMPLETED
+                )
+                if stopping in finished:  # the poller fetches once more, hands that over, and ends
+                    halt.set()
+                    waiting = {done}
+                now = time.monotonic()
+                if now - last_flush >= self.options.flush_every_s and not done.done():
+                    await self._store()
+                    if self.writer is not None:
+                        await asyncio.to_thread(self.writer.flush)
+                        await asyncio.to_thread(self.unpaired_writer.flush)
+                    last_flush = now
+        finally:
+            halt.set()
+            stopping.cancel()
+            # cancelled: the poller's last answers are still taken; an error taking an answer: the poller's
+            # request in flight ends first, so the recorder closes the connection after its last use (REVIEW-115)
+            if not ended.done():
+                await asyncio.wait({ended})
+        done.result()  # the poller's RetrogaitError (it gave up), or an error taking an answer
+
+    def _poller(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        done: asyncio.Future[None],
+        halt: threading.Event,
+        ended: asyncio.Future[None],
+    ) -> None:
+        """The poller thread: a ``/get`` every ``poll_every_s`` over the client's kept-open connection until
+        ``halt``, then one more (LIVE-21); each answer parsed here and handed to the loop in one callback."""
+        error: BaseException | None = None
+        try:
+            self._poll_until(loop, done, halt)
+        except BaseException as exc:  # handed to the loop: the recording ends with it, as it did in the loop
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for the result
+            loop.call_soon_threadsafe(_settle, done, error)
+            loop.call_soon_threadsafe(_settle, ended, None)
+
+    def _poll_until(self, loop: asyncio.AbstractEventLoop, done: asyncio.Future[None], halt: threading.Event) -> None:
         assert self.stream is not None
         interval = self.options.poll_every_s
         failing_since: float | None = None
         backoff = interval
-        last_flush = time.monotonic()
-        while not stop.is_set():
+        while not halt.is_set():
             started = time.monotonic()
             try:
-                reply = await self._call("/get", self.stream.query())
+                reply = self.client.request("/get", self.stream.query())
             except OSError as exc:
                 now = time.monotonic()
                 failing_since = failing_since or now
-                self.status.state = "reconnecting"
+                loop.call_soon_threadsafe(self._set_state, "reconnecting")
                 if now - failing_since > self.options.reconnect_give_up_s:
                     raise RetrogaitError(
                         f"{self.url}: phyphox stopped answering for {self.options.reconnect_give_up_s:g} s "
                         f"({unreachable(self.url, exc)}); {self.spec.out} holds everything until then"
                     ) from None
                 backoff = min(backoff * 2, self.options.backoff_max_s)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), backoff)
+                self._pause(halt, backoff)
                 continue
             arrival = time.monotonic()
-            if failing_since is not None:
-                failing_since, backoff = None, interval
-                self.status.stats.reconnects += 1
-            self.status.state = "streaming" if self.stream.measuring else "paused"
-            await self._take_reply(reply, arrival)
-            if arrival - last_flush >= self.options.flush_every_s:
-                await self._store()
-            if arrival - last_flush >= self.options.flush_every_s and self.writer is not None:
-                await asyncio.to_thread(self.writer.flush)
-                await asyncio.to_thread(self.unpaired_writer.flush)
-                last_flush = arrival
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), max(interval - (time.monotonic() - started), 0.0))
+            self._hand(loop, done, reply, arrival, reconnected=failing_since is not None)
+            failing_since, backoff = None, interval
+            self._pause(halt, max(interval - (time.monotonic() - started), 0.0))
         # the recording stops: what the phone measured since the last poll is fetched once more, as a BLE
         # sensor's last packets arrive during its stop sequence (LIVE-21); a phone that does not answer now
         # keeps them (the file holds everything until the last poll)
         try:
-            reply = await self._call("/get", self.stream.query())
+            reply = self.client.request("/get", self.stream.query())
         except OSError:
             return
-        await self._take_reply(reply, time.monotonic())
+        self._hand(loop, done, reply, time.monotonic())
 
-    async def _take_reply(self, reply: Any, arrival_s: float) -> None:
-        """One poll's answer (arrived at host time ``arrival_s``, s) into the session."""
+    def _pause(self, halt: threading.Event, seconds: float) -> None:
+        """The poller's wait between two requests (s); ends early at ``halt``."""
+        halt.wait(seconds)
+
+    def _hand(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        done: asyncio.Future[None],
+        reply: Any,
+        arrival_s: float,
+        reconnected: bool = False,
+    ) -> None:
+        """An answer's new samples (parsed in the poller thread) to the loop, in one callback."""
         assert self.stream is not None
-        self.polls += 1
         samples = self.stream.take(reply)
-        self.status.stats.malformed += samples.malformed
-        await self._take(samples, arrival_s)
+        loop.call_soon_threadsafe(self._on_poll, done, samples, self.stream.measuring, arrival_s, reconnected)
 
-    async def _take(self, samples: Samples, arrival_s: float) -> None:
+    def _set_state(self, state: str) -> None:
+        self.status.state = state
+
+    def _on_poll(
+        self, done: asyncio.Future[None], samples: Samples, measuring: bool, arrival_s: float, reconnected: bool
+    ) -> None:
+        """In the loop: one poll's samples (the answer arrived at host time ``arrival_s``, s) into the session."""
+        if done.done():  # taking an earlier answer failed: the recording ends with that error
+            return
+        try:
+            if reconnected:
+                self.status.stats.reconnects += 1
+            self.status.state = "streaming" if measuring else "paused"
+            self._measuring = measuring
+            self.polls += 1
+            self.status.stats.malformed += samples.malformed
+            self._take(samples, arrival_s)
+        except BaseException as exc:
+            _settle(done, exc)
+
+    def _take(self, samples: Samples, arrival_s: float) -> None:
         """Place a poll's samples on the host clock and write the decided ones."""
-        paused = self.stream is not None and not self.stream.measuring  # experiment time stops, host time not
+        paused = not self._measuring  # experiment time stops, host time not
         if samples.restarted or (paused and not self._clock_restart):
-            await self._drain(final=True)  # what waits belongs to the old clock
+            self._drain(final=True)  # what waits belongs to the old clock
             self.restarts += int(samples.restarted)
             self._clock_restart = True
         if samples.acc_t.size:
@@ -450,7 +600,7 @@ class PhyphoxRecorder(SensorRecorder):
             self.clock.observe(samples.acc_t[-1:], np.array([arrival_s]))
             self._probe_rate(samples.acc_t)
         self.aligner.add(samples)
-        await self._drain(final=paused, arrival_s=arrival_s)
+        self._drain(final=paused, arrival_s=arrival_s)
 
     def _probe_rate(self, t: NDArray[np.float64]) -> None:
         if self.info is None:
@@ -460,7 +610,7 @@ class PhyphoxRecorder(SensorRecorder):
                 self.info = StreamInfo(rate, None, None, has_gyro=self.aligner.with_gyro, has_clock=True)
                 self.status.rate_hz = rate
 
-    async def _drain(self, final: bool, arrival_s: float = math.nan) -> None:
+    def _drain(self, final: bool, arrival_s: float = math.nan) -> None:
         if self.info is None and not final:
             return  # the rate (for the header) is not known yet: samples wait
         t, acc, gyr, paired = self.aligner.take(final)
@@ -485,7 +635,7 @@ class PhyphoxRecorder(SensorRecorder):
         if host.size:
             self.status.stats.samples_written += int(host.size)
             self.status.stats.packets += 1
-            await self._write(Timed(host, acc, gyr, arrival_s, np.full(host.size, arrival_s)))  # the releasing poll
+            self._deliver(Timed(host, acc, gyr, arrival_s, np.full(host.size, arrival_s)))  # the releasing poll
 
     def _count_gaps(self, t: NDArray[np.float64]) -> None:
         """Steps over 1.5 periods of experiment time are gaps (the phone lost samples, a pause)."""
@@ -495,6 +645,10 @@ class PhyphoxRecorder(SensorRecorder):
         self.status.stats.gaps += int(big.sum())
         self.status.stats.lost_samples += int(np.rint(steps[big] - 1).sum())
         self._last_sensor_s = float(t[-1])
+
+    def _close(self) -> None:
+        self.client.close()
+        super()._close()
 
     def _open_writer(self) -> Any:
         extra = {"phyphox_url": self.url, "phyphox_experiment": self.status.device_info.get("experiment", "")}

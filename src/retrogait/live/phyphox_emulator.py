@@ -1,7 +1,11 @@
 """An emulated phyphox phone, written from the documented remote-access API (phyphox-docs
 ``remote-interface/openapi.yaml``): ``/config``, ``/meta``, ``/get`` (single, ``full`` and threshold
 reads, ``value|reference``, the threshold nudged by one unit of 8 significant digits, values as
-``0.#######E0``), ``/control?cmd=start|stop|clear``. The server is single-threaded like the app's.
+``0.#######E0``), ``/control?cmd=start|stop|clear``. The server handles one connection at a time (the
+app's serve several at once; a recorder holds one). Its connections (``keep_alive``; LIVE-60): kept open
+between requests, as phyphox on Android (JLHTTP 3.2: HTTP/1.1 keep-alive, an idle connection answered 408
+and closed after 10 s), or closed after each answer (``Connection: close``), as phyphox on iOS
+(GCDWebServer).
 
 It serves an "Acceleration (with g)" + gyroscope experiment (``accX/accY/accZ/acc_time``,
 ``gyrX/gyrY/gyrZ/gyr_time``, gyro in rad/s) whose samples are produced as time passes (real time) or
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import select
 import threading
 import time
 import urllib.parse
@@ -38,6 +43,8 @@ def index_of(acc_ms2: NDArray[np.float64]) -> NDArray[np.int64]:
 
 
 GYR = ("gyrX", "gyrY", "gyrZ")
+#: A kept connection's wait for its next request looks at the emulator's stop this often (s).
+IDLE_SLICE_S = 0.05
 
 
 @dataclass
@@ -64,8 +71,17 @@ class EmulatedPhyphox:
         replay: Session | None = None,
         realtime: bool = False,
         with_gyro: bool = True,
+        keep_alive: bool = False,
+        idle_close_s: float = 10.0,
     ) -> None:
+        """``keep_alive``: connections stay open between requests (Android) or close after each answer (iOS);
+        ``idle_close_s``: a kept connection without a request this long (s) is answered 408 and closed (JLHTTP's)."""
         self.rate_hz = rate_hz
+        self.keep_alive = keep_alive
+        self.idle_close_s = idle_close_s
+        self.connections = 0  # connections accepted
+        self.idle_closed = threading.Event()  # set when a connection was closed for idling
+        self._closing = False
         self.faults = faults or PhyphoxFaults()
         self.replay = replay
         self.realtime = realtime
@@ -223,8 +239,41 @@ class EmulatedPhyphox:
         emulator = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *_: Any) -> None:
                 pass
+
+            # kept open: the whole answer in one write, as JLHTTP's buffered stream (an unbuffered header write and
+            # body write meet the client's delayed ACK: 40 ms an answer)
+            wbufsize = -1 if emulator.keep_alive else 0
+
+            def setup(self) -> None:
+                super().setup()
+                emulator.connections += 1
+
+            def handle_one_request(self) -> None:
+                if emulator.keep_alive and not self._next_request():
+                    self.close_connection = True
+                    return
+                super().handle_one_request()
+
+            def _next_request(self) -> bool:
+                """Wait for a kept connection's next request: False when the emulator stops, or after
+                ``idle_close_s`` (answered 408 first, as JLHTTP's socket timeout)."""
+                deadline = time.monotonic() + emulator.idle_close_s
+                while True:
+                    if emulator._closing:  # also between requests that follow each other at once
+                        return False
+                    if select.select([self.connection], [], [], IDLE_SLICE_S)[0]:
+                        return True
+                    if time.monotonic() >= deadline:
+                        self.wfile.write(
+                            b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+                        )
+                        self.wfile.flush()  # sent before it is told: kept, its answers are buffered (REVIEW-117)
+                        emulator.idle_closed.set()
+                        return False
 
             def do_GET(self) -> None:
                 url = urllib.parse.urlsplit(self.path)
@@ -252,6 +301,8 @@ class EmulatedPhyphox:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Access-Control-Allow-Origin", "*")
                 self.send_header("Content-Length", str(len(data)))
+                if not emulator.keep_alive:
+                    self.send_header("Connection", "close")  # as GCDWebServer on every answer
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -262,6 +313,7 @@ class EmulatedPhyphox:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def stop(self) -> None:
+        self._closing = True  # a kept connection's wait ends (the server handles one connection at a time)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
