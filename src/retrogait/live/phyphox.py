@@ -29,8 +29,6 @@ import contextlib
 import http.client
 import json
 import math
-import select
-import socket
 import threading
 import time
 import urllib.error
@@ -46,6 +44,7 @@ from retrogait.ble.profiles.base import StreamInfo
 from retrogait.ble.timing import ClockMap, Timed
 from retrogait.errors import RetrogaitError
 from retrogait.imports.common import MERGE_MAX_GAP_PERIODS, Stream, interpolate_onto
+from retrogait.live.socket_wait import readable
 
 #: phyphox's gyroscope is in rad/s.
 DPS_PER_RAD_S = 180.0 / math.pi
@@ -151,7 +150,7 @@ class PhyphoxClient:
         """The open connection, or a new one where the server closed it or it idled too long."""
         conn = self._conn
         if conn is not None and (
-            time.monotonic() - self._last_used_s > KEEPALIVE_IDLE_S or conn.sock is None or _readable(conn.sock)
+            time.monotonic() - self._last_used_s > KEEPALIVE_IDLE_S or conn.sock is None or readable(conn.sock)
         ):  # closed by the server (EOF, or JLHTTP's 408 for an idle connection) or about to be
             self.close()
             conn = None
@@ -169,16 +168,19 @@ class PhyphoxClient:
             self._conn = None
 
 
-def _readable(sock: socket.socket) -> bool:
-    """Whether an idle connection has something to read: the server closed it (EOF) or answered unasked."""
-    return bool(select.select([sock], [], [], 0.0)[0])
+#: Longest reason an error line quotes from a phone's answer (characters): a server that answers something else
+#: (PHONE-21) may send a line of kilobytes.
+REASON_MAX_CHARS = 200
 
 
 def unreachable(url: str, exc: BaseException) -> RetrogaitError:
     """One line for a phone that does not answer."""
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    text = " ".join(str(reason).split()) or type(exc).__name__
+    if len(text) > REASON_MAX_CHARS:
+        text = text[: REASON_MAX_CHARS - 1] + "…"
     return RetrogaitError(
-        f"phyphox at {url} does not answer ({' '.join(str(reason).split()) or type(exc).__name__}): "
+        f"phyphox at {url} does not answer ({text}): "
         "put the phone and this computer on the same network, open the experiment in phyphox, enable "
         "'Allow remote access' in its menu and use the address it shows"
     )

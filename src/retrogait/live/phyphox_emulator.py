@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import math
-import select
 import threading
 import time
 import urllib.parse
@@ -31,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.live.socket_wait import readable
 from retrogait.session import Session
 
 ACC = ("accX", "accY", "accZ")
@@ -265,7 +265,7 @@ class EmulatedPhyphox:
                 while True:
                     if emulator._closing:  # also between requests that follow each other at once
                         return False
-                    if select.select([self.connection], [], [], IDLE_SLICE_S)[0]:
+                    if readable(self.connection, IDLE_SLICE_S):
                         return True
                     if time.monotonic() >= deadline:
                         self.wfile.write(
