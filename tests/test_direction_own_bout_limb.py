@@ -10,34 +10,14 @@ from retrogait.analysis.settings import DirectionSettings
 from retrogait.analysis.signals import Contacts
 from retrogait.analysis.travel import FORGET
 from retrogait.live.direction_filter import OnlineDirection
-from retrogait.simulate import SimulationConfig, simulate
 from script_module import load_script
-
-
-def _stepturn(seed: int, placement: str = "foot") -> tuple[object, np.ndarray]:
-    """validate_reliability's person ``seed`` (in-sample, 1-35), `stepturn`, foot (or ``placement``), v1, 200 Hz, true
-    contacts: the scored item and its contacts' times (s)."""
-    vr = load_script("validate_reliability")
-    rng = np.random.default_rng(1000 + seed)  # validate_reliability's draws, scenario by scenario
-    for scenario, bouts_of in vr.SCENARIOS.items():
-        bouts = bouts_of(rng)
-        mounting = tuple(float(v) for v in rng.uniform(-8.0, 8.0, 3))
-        if scenario == "stepturn":
-            break
-    side = ("left", "right")[seed % 2]
-    config = SimulationConfig(
-        placement, bouts, sample_rate_hz=200.0, side=side, mounting_rotation_deg=mounting, seed=seed, version=1
-    )
-    result = simulate(config)
-    truth = result.truth[result.truth["side"] == side].reset_index(drop=True)
-    scored = vr._with_true_contacts("pivot", "sim", result.session, truth, placement)
-    return scored, scored.signals.t_s[scored.contacts.ic_idx]
+from stepturn_people import stepturn
 
 
 def _assert_unknown_after_missed_pivot_contact(person: int, placement: str, missed_s: float, at_s: float) -> None:
     """The pivot contact at `missed_s` removed from the true contacts: the contact at `at_s` (truth forward) reads
     `unknown`, and no label is wrong at >= 0.9."""
-    scored, t = _stepturn(person, placement)
+    scored, t = stepturn(person, placement)
     c = scored.contacts
     keep = np.abs(t - missed_s) > 0.01
     contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
@@ -62,7 +42,7 @@ def test_a_slow_walk_s_foot_flat_ends_no_bout_for_the_cap() -> None:
     stride, which standing_between reads as standing at every link. Those are no bout ends for the cap (the walk goes
     on): the turning step (its own stride -0.28 m over a 151 deg turn, own evidence 0.48) keeps its walk's
     `backward` (0.97). With standing as the bout end it went `unknown` 0.48 (35 such contacts in people 1-35)."""
-    scored, t = _stepturn(1)
+    scored, t = stepturn(1)
     signals, c = scored.signals, scored.contacts
     steps = step_directions(signals, c)
     at = int(np.argmin(np.abs(t - 21.0)))
@@ -100,7 +80,7 @@ def test_data_lost_in_the_pivot_stance_does_not_undo_its_bout_end() -> None:
     observed samples; counted over the whole interval, lost samples included, it was 0.45, no bout end, and the
     contact at 47.82 s read the backward walk's `backward` 0.95 again. Lost samples are neither still nor moving."""
     lost = load_script("validate_pivot_drop")._lost
-    scored, t = _stepturn(14)
+    scored, t = stepturn(14)
     c = scored.contacts
     keep = np.abs(t - 46.655) > 0.01
     contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])

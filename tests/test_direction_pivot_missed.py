@@ -17,7 +17,7 @@ from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.simulate import SimulationConfig, simulate
-from script_module import load_script
+from stepturn_people import stepturn
 
 
 def _turning_stride(fs: float, turn_deg: float, pitch_deg: float = 40.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -105,21 +105,8 @@ def test_a_swing_across_a_gap_in_the_data_is_not_measured() -> None:
     and 0.6 s of data lost up to 0.1 s before the next contact (47.34 s; preprocess interpolates a gap and marks it in
     ``BodySignals.gap``). DIRECTION-44 integrated that contact's own swing across the interpolated samples and read
     the forward contact `backward` 0.909; a swing holding a gap is not measured."""
-    vr = load_script("validate_reliability")
-    rng = np.random.default_rng(1000 + 22)  # validate_reliability's person 22, scenario by scenario
-    for scenario, bouts_of in vr.SCENARIOS.items():
-        bouts = bouts_of(rng)
-        mounting = tuple(float(v) for v in rng.uniform(-8.0, 8.0, 3))
-        if scenario == "stepturn":
-            break
-    config = SimulationConfig(
-        "foot", bouts, sample_rate_hz=200.0, side="left", mounting_rotation_deg=mounting, seed=22, version=1
-    )
-    result = simulate(config)
-    truth = result.truth[result.truth["side"] == "left"].reset_index(drop=True)
-    scored = vr._with_true_contacts("pivot", "sim", result.session, truth, "foot")
+    scored, t = stepturn(22)  # validate_reliability's person 22
     signals, c = scored.signals, scored.contacts
-    t = signals.t_s[c.ic_idx]
     keep = np.abs(t - 46.295) > 0.01
     lo, hi = np.searchsorted(signals.t_s, [46.645, 47.245])
     w = ((np.arange(lo, hi) - (lo - 1)) / (hi - (lo - 1)))[:, None]

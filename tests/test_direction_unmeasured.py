@@ -3,6 +3,8 @@ of its own, so its label claims at most ``unmeasured_cap_probability``, offline 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from retrogait.analysis.direction import direction_cues, step_directions
@@ -10,8 +12,27 @@ from retrogait.analysis.settings import preset
 from retrogait.analysis.signals import Contacts
 from retrogait.analysis.travel import FORGET
 from retrogait.live.direction_filter import OnlineDirection
-from retrogait.simulate import SimulationConfig, simulate
 from script_module import load_script
+from stepturn_people import stepturn
+
+
+def _person_2_gapped(gap_s: float, gap_end_s: float) -> tuple[Any, Any, Any, int, bool]:
+    """Person 2's `stepturn` with the pivot contact at 47.62 s missed and ``gap_s`` of data lost up to ``gap_end_s``
+    before the next contact (48.70 s; validate_pivot_drop.py's gap variant): the directions without and with the gap,
+    the gapped cues, the index of the contact at 48.70 s and whether its truth is forward."""
+    drop = load_script("validate_pivot_drop")
+    scored, t = stepturn(2)  # validate_reliability's person 2
+    signals, c = scored.signals, scored.contacts
+    k = int(np.argmin(np.abs(t - 47.62)))
+    keep = np.arange(len(c)) != k
+    contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
+    settings = preset("foot").direction
+    whole = step_directions(signals, contacts, settings)
+    gapped = drop._lost(signals, c.ic_idx[k + 1], gap_s, gap_end_s)
+    cues = direction_cues(gapped, contacts, settings)
+    steps = step_directions(gapped, contacts, settings, cues=cues)
+    after = int(np.argmin(np.abs(t[keep] - 48.70)))
+    return whole, steps, cues, after, bool(np.asarray(scored.truth)[keep][after] == "forward")
 
 
 def test_a_contact_whose_own_swing_a_gap_took_is_not_sure_of_the_stride_it_borrows() -> None:
@@ -19,31 +40,9 @@ def test_a_contact_whose_own_swing_a_gap_took_is_not_sure_of_the_stride_it_borro
     data lost up to 0.05 s before the next contact (48.70 s, truth forward: the last forward stride before the
     backward walk; validate_pivot_drop.py's gap variant). Its own swing is not measured (REVIEW-67), so it took the
     next contact's stride, the first backward one, and read `backward` 1.000 on 63a4863."""
-    vr, drop = load_script("validate_reliability"), load_script("validate_pivot_drop")
-    rng = np.random.default_rng(1000 + 2)  # validate_reliability's person 2, scenario by scenario
-    for scenario, bouts_of in vr.SCENARIOS.items():
-        bouts = bouts_of(rng)
-        mounting = tuple(float(v) for v in rng.uniform(-8.0, 8.0, 3))
-        if scenario == "stepturn":
-            break
-    config = SimulationConfig(
-        "foot", bouts, sample_rate_hz=200.0, side="left", mounting_rotation_deg=mounting, seed=2, version=1
-    )
-    result = simulate(config)
-    truth = result.truth[result.truth["side"] == "left"].reset_index(drop=True)
-    scored = vr._with_true_contacts("pivot", "sim", result.session, truth, "foot")
-    signals, c = scored.signals, scored.contacts
-    t = signals.t_s[c.ic_idx]
-    k = int(np.argmin(np.abs(t - 47.62)))
-    keep = np.arange(len(c)) != k
-    contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
+    whole, steps, cues, after, forward = _person_2_gapped(0.3, 0.05)
     settings = preset("foot").direction
-    whole = step_directions(signals, contacts, settings)
-    gapped = drop._lost(signals, c.ic_idx[k + 1], 0.3, 0.05)
-    cues = direction_cues(gapped, contacts, settings)
-    steps = step_directions(gapped, contacts, settings, cues=cues)
-    after = int(np.argmin(np.abs(t[keep] - 48.70)))
-    assert np.asarray(scored.truth)[keep][after] == "forward"
+    assert forward
     assert np.flatnonzero(cues["own_swing_lost"].to_numpy() > 0).tolist() == [after]
     # the label it borrowed stays, no surer than the cap
     assert steps["direction"][after] == "backward"
@@ -70,30 +69,9 @@ def test_a_gap_that_took_the_swing_s_start_caps_the_contact_although_its_quietes
     --gap-s 1.0 --gap-end-s 0.2). The swing and the rest it started from lie in the gap, so the quietest sample of the
     search window is the one 3 samples before the contact, after the gap: the "swing" from it held no gap sample, was
     not measured either, and the contact borrowed the next, backward stride at 1.000 uncapped."""
-    vr, drop = load_script("validate_reliability"), load_script("validate_pivot_drop")
-    rng = np.random.default_rng(1000 + 2)
-    for scenario, bouts_of in vr.SCENARIOS.items():
-        bouts = bouts_of(rng)
-        mounting = tuple(float(v) for v in rng.uniform(-8.0, 8.0, 3))
-        if scenario == "stepturn":
-            break
-    config = SimulationConfig(
-        "foot", bouts, sample_rate_hz=200.0, side="left", mounting_rotation_deg=mounting, seed=2, version=1
-    )
-    result = simulate(config)
-    truth = result.truth[result.truth["side"] == "left"].reset_index(drop=True)
-    scored = vr._with_true_contacts("pivot", "sim", result.session, truth, "foot")
-    signals, c = scored.signals, scored.contacts
-    t = signals.t_s[c.ic_idx]
-    k = int(np.argmin(np.abs(t - 47.62)))
-    keep = np.arange(len(c)) != k
-    contacts = Contacts(c.ic_idx[keep], c.to_idx[keep], c.side[keep])
+    _, steps, cues, after, forward = _person_2_gapped(1.0, 0.2)
     settings = preset("foot").direction
-    gapped = drop._lost(signals, c.ic_idx[k + 1], 1.0, 0.2)
-    cues = direction_cues(gapped, contacts, settings)
-    steps = step_directions(gapped, contacts, settings, cues=cues)
-    after = int(np.argmin(np.abs(t[keep] - 48.70)))
-    assert np.asarray(scored.truth)[keep][after] == "forward"
+    assert forward
     assert np.flatnonzero(cues["own_swing_lost"].to_numpy() > 0).tolist() == [after]
     assert steps["direction"][after] == "backward"  # the borrowed stride's label stays, capped
     assert abs(steps["direction_confidence"][after] - settings.unmeasured_cap_probability) < 1e-12
