@@ -158,6 +158,21 @@ def resampled(
     return out, filled
 
 
+def filled_in(
+    t_s: NDArray[np.float64], gyr: NDArray[np.float64], missing: NDArray[np.bool_] | None = None
+) -> tuple[NDArray[np.float64], SubRate | None, NDArray[np.bool_]]:
+    """``(gyr, sub, filled)``: where the rows without a gyroscope value (``missing``, else NaN in any axis) lie in a
+    steady pattern (:func:`found`), the gyroscope :func:`resampled` onto them, the sub-rate found and the rows it
+    filled; else ``gyr`` as it is, None and no row. One ``isnan`` pass on a gyroscope with every value."""
+    lost = np.asarray(np.isnan(gyr).any(axis=1) if missing is None else missing, dtype=bool)
+    none = np.zeros(lost.size, dtype=bool)
+    sub = found(t_s, lost) if lost.any() else None
+    if sub is None:
+        return gyr, None, none
+    out, filled = resampled(t_s, gyr, sub, lost)
+    return out, sub, filled
+
+
 def _between(
     t_s: NDArray[np.float64], lost: NDArray[np.bool_], measured: NDArray[np.intp], sub: SubRate
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:

@@ -36,8 +36,7 @@ from retrogait.conventions import (
     axis_vector,
 )
 from retrogait.errors import RetrogaitError
-from retrogait.gyro_subrate import SubRate, resampled
-from retrogait.gyro_subrate import found as sub_rate_found
+from retrogait.gyro_subrate import SubRate, filled_in
 from retrogait.masks import true_runs
 from retrogait.ranks import median_within, quantile_at_least
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
@@ -475,10 +474,10 @@ def _finite_rows(
     EDGE-197, EDGE-212), and the times (s) of the rows with a bridged acceleration value, then gyroscope value."""
     t, acc, gyr = session.t_s, session.acc, session.gyr
     gyr_bridged_t, gyr_values = np.zeros(0), 0
-    sub_rate = None
+    sub_rate, filled = None, np.zeros(0, dtype=bool)
     if gyr is not None:  # a gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217)
-        gyr, sub_rate = _gyro_at_sub_rate(t, gyr)
-    bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate[0].bridge_s
+        gyr, sub_rate, filled = filled_in(t, gyr)
+    bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
     if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
         gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s)
     said = len(notes)
@@ -486,7 +485,7 @@ def _finite_rows(
     if gyr is None:  # analysed without the gyroscope: its bridged values are used nowhere (REVIEW-90)
         gyr_bridged_t, gyr_values, sub_rate = np.zeros(0), 0, None
     if sub_rate is not None:
-        notes.insert(said, sub_rate_note(sub_rate[0], sub_rate[1]))
+        notes.insert(said, sub_rate_note(sub_rate, int(filled.sum())))
         said += 1
     if gyr_values:
         notes.insert(
@@ -521,22 +520,6 @@ def _finite_rows(
         gyr = gyr[idx] if gyr is not None else None
         notes.append("timestamps were not increasing; sorted and duplicates dropped")
     return t, acc, gyr, bridged_t, gyr_bridged_t
-
-
-def _gyro_at_sub_rate(
-    t: NDArray[np.float64], gyr: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], tuple[SubRate, int] | None]:
-    """The gyroscope with its rows between its own samples interpolated where it runs at a steady fraction of the rows'
-    rate (gyro_subrate.py, EDGE-217), and what was found with how many rows it filled; else as it is and None. One
-    ``isnan`` pass on a gyroscope with every value."""
-    missing = np.asarray(np.isnan(gyr).any(axis=1), dtype=bool)
-    if not missing.any():
-        return gyr, None
-    sub = sub_rate_found(t, missing)
-    if sub is None:
-        return gyr, None
-    gyr, filled = resampled(t, gyr, sub, missing)
-    return gyr, (sub, int(filled.sum()))
 
 
 def sub_rate_note(sub: SubRate, filled: int) -> str:

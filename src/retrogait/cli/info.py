@@ -109,14 +109,11 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     from retrogait.analysis.bridge import bridge_missing
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
     from retrogait.conventions import BRIDGE_MAX_S
-    from retrogait.gyro_subrate import found, resampled
+    from retrogait.gyro_subrate import filled_in
     from retrogait.session import MIN_GYRO_COVERAGE
 
     assert session.gyr is not None
-    gyr, sub = session.gyr, found(session.t_s, missing)  # a gyroscope at a lower rate than the rows (EDGE-217)
-    filled = np.zeros(missing.size, dtype=bool)
-    if sub is not None:
-        gyr, filled = resampled(session.t_s, gyr, sub)
+    gyr, sub, filled = filled_in(session.t_s, session.gyr, missing)  # a gyroscope at a lower rate (EDGE-217)
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
     left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s)[0]).any(axis=1), dtype=bool)
     bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())

@@ -1585,10 +1585,10 @@ def _sub_rate_words(t_s: FloatArray, gyr_dps: FloatArray, covered: NDArray[np.bo
     """What the analysis does with a table's rows without a gyroscope value: where they lie in a steady pattern, a
     gyroscope sampled at a lower rate than the rows (gyro_subrate.py, EDGE-217), with how many values are missing off
     it; else :data:`TABLE_GYRO_CELL_WORDS`."""
-    sub = gyro_subrate.found(t_s, ~covered)
+    gyr, sub, _ = gyro_subrate.filled_in(t_s, gyr_dps, ~covered)
     if sub is None:
         return TABLE_GYRO_CELL_WORDS
-    lost = int(np.isnan(gyro_subrate.resampled(t_s, gyr_dps, sub)[0]).any(axis=1).sum())
+    lost = int(np.isnan(gyr).any(axis=1).sum())
     off = (
         f"; {lost} row{'s' * (lost != 1)} missing a value off that pattern or beyond its ends are values lost: "
         if lost
