@@ -88,3 +88,49 @@ def _trace_errors(root: Path) -> pd.DataFrame:
             rows.append({"position": row.position, "error_pct": 100.0 * (n - row.true_steps) / row.true_steps})
         _ERRORS[root] = pd.DataFrame(rows)
     return _ERRORS[root]
+
+
+@pytest.mark.parametrize("duration_s", [12.0, 24.0, 60.0])
+def test_a_pocket_whose_other_leg_peaks_off_the_half_stride_keeps_its_steps(duration_s: float) -> None:
+    """PHONE-23: the other leg's landing peaks 0.3 of a step after the half-stride, so the anchors lie 1.3 and 0.7 step
+    periods apart (as the Samsung pockets', HONEST-37); read step by step no pair keeps the rhythm at the stretch's ends
+    and the detector placed no step (0 of 22, 44 and 109 before PHONE-23). Read over the
+    displaced peak, the pair late and the pair early together keep it: the count is the walk's and the stretch
+    reaches the walk's first and last steps. (A step the rhythm places between two anchors 2 steps apart may sit at
+    the half-stride rather than on the late peak, 0.3 s off: the count, not the time, is what a phone gives.)"""
+    walk = pocket_walk(duration_s=duration_s, weak_leg=0.8, weak_late=0.3)
+    found = retrogait.analyze(walk.session).steps["ic_time_s"].to_numpy()
+    true = walk.step_times_s
+    assert abs(found.size - true.size) <= 2
+    assert found[0] < true[0] + 0.15 and found[-1] > true[-1] - 0.15
+
+
+def test_the_rhythm_is_read_over_a_displaced_peak_not_over_any_late_gap() -> None:
+    """PHONE-23: a pair late and the next (or, past a pair in rhythm, the one after) early by the same amount keep
+    the rhythm together (one leg's peak off the half-stride); a late or early pair beside pairs in rhythm does not
+    (handling's stray peak), nor two late pairs (1.3 + 1.3 spans no whole number of steps within a quarter step)."""
+    from retrogait.analysis.phone_steps import in_rhythm
+
+    def read(gaps: list[float]) -> list[bool]:
+        return in_rhythm(np.array(gaps), 0.25).tolist()
+
+    assert read([1.3, 0.7, 1.3, 0.7]) == [True] * 4
+    assert read([1.3, 2.0, 0.7, 1.0]) == [True] * 4
+    assert read([1.0, 1.3, 1.0]) == [True, False, True]
+    assert read([1.0, 0.7, 1.0, 1.0]) == [True, False, True, True]
+    assert read([1.3, 1.3, 1.0]) == [False, False, True]
+    assert read([1.4, 0.7]) == [True, True]  # late 0.4, early 0.3: the anchors around lie 2.1 steps apart
+    assert read([1.3, 1.0, 1.0, 0.7]) == [False, True, True, False]  # two pairs in rhythm between: not one peak
+    assert read([3.3, 0.7]) == [False, False]  # three steps in one pair: no step's gap
+
+
+@pytest.mark.shared_data
+def test_handling_at_a_phone_traces_ends_is_not_read_as_a_displaced_peak(shared_data: Path) -> None:
+    """PHONE-23 (PHONE-22's finding): read over any stride, the Pixel in-hand trace gained steps at 0.10, 0.78 s and
+    163.94 s (the recording's first and last second: their anchors 1.27 and 1.38 step periods from a pair in rhythm);
+    read over a displaced peak only, its steps start at 1.54 s and end at 163.21 s, as before."""
+    from retrogait.analysis.load import load_input
+
+    session = load_input(shared_data / "phone_positions" / "Pixel_Jamie_Hard_InHand_1.accelerometer.csv.gz")
+    t = retrogait.analyze(session, placement="bag").steps["ic_time_s"].to_numpy() - float(session.t_s[0])
+    assert t[0] > 1.0 and t[-1] < 163.5, (t[:3], t[-3:])
