@@ -35,7 +35,8 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
     not quiet by the gait gate's ``quiet_window_s``/``quiet_std_ms2``) and why that gave no step: hardly any
     movement (under one stride of the slowest steps, 2 x ``phone_steps.max_step_s``), movement too short for the
     gait checks' windows (under ``SHORT_WINDOWS`` x ``phone_steps.window_s``), or movement that does not repeat as
-    steps do."""
+    steps do. Where the phone step detector found gait, it says what became of it: no step placed (its stretch-end
+    rule, HONEST-37), or steps placed that the gait checks dropped (PHONE-24)."""
     moving_s_, span_s = moving_s(signals, settings)
     steps = settings.phone_steps
     gait = signals.phone_gait()
@@ -46,6 +47,11 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
             f"of step periods apart (within {steps.rhythm_tolerance_fraction:.0%}), with strides alike and a step of "
             "the walk's size, and in this recording those never held together (a phone in a pocket can peak between "
             "steps)"
+        )
+    if gait is not None and gait[0] > 0.0 and gait[2] > 0:  # steps placed, every one dropped after (PHONE-24)
+        return (
+            f"no steps found: the step detector found gait over {gait[0]:.1f} s (strides alike) and placed {gait[2]} "
+            "steps in it, but the gait checks dropped every one (the note on dropped contacts says why)"
         )
     if moving_s_ < 2.0 * steps.max_step_s:
         return (
