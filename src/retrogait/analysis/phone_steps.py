@@ -245,8 +245,8 @@ def in_rhythm(gap: NDArray[np.float64], tolerance: float) -> NDArray[np.bool_]:
     the one after it early (0.7), or, where the other leg's peak was not an anchor, the second pair after it
     early (1.3, 2.0, 0.7) with the one between in rhythm: both pairs keep it where one is late and the other
     early and the anchors around the displaced peak(s) lie a whole number of steps apart within ``tolerance``
-    of a step. Handling's peaks pass the step's test by chance; they seldom come late then early by the same
-    amount (PHONE-23)."""
+    of a step. A lone late or early pair beside pairs in rhythm (handling at a recording's ends, PHONE-22) is not
+    a displaced leg and stays out (PHONE-23)."""
     whole = np.maximum(np.rint(gap), 1)
     step = (np.abs(gap - whole) / whole <= tolerance) & (whole <= 2)
     off = np.where(whole <= 2, gap - whole, np.nan)  # step periods late (> 0) or early (< 0); NaN: no step gap
