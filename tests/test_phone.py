@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -134,3 +135,39 @@ def test_handling_at_a_phone_traces_ends_is_not_read_as_a_displaced_peak(shared_
     session = load_input(shared_data / "phone_positions" / "Pixel_Jamie_Hard_InHand_1.accelerometer.csv.gz")
     t = retrogait.analyze(session, placement="bag").steps["ic_time_s"].to_numpy() - float(session.t_s[0])
     assert t[0] > 1.0 and t[-1] < 163.5, (t[:3], t[-3:])
+
+
+@pytest.mark.parametrize("late_s", [0.715, -0.715])
+def test_a_lone_stray_peak_beside_a_walk_is_not_read_as_a_displaced_leg(late_s: float) -> None:
+    """REVIEW-130 (PHONE-23): a stray peak 1.3 steps before a pocket walk's first step (or after its last), a third of
+    the walk's size, pairs with a noise peak 0.7 steps beyond it (3 % of the walk's size) into a late and an early
+    pair: read over a displaced peak without the peaks' size, that passed as a leg off the half-stride and the stray
+    and the noise became 2 steps (f59410f: none; the generator's abrupt start or stop leaves a step just outside the
+    walk with or without the stray). A displaced leg's peaks are steps of the walk's size."""
+    walk = pocket_walk(duration_s=30.0, seed=1)
+    session = walk.session
+    at = walk.step_times_s[0] - late_s if late_s > 0 else walk.step_times_s[-1] - late_s
+    size = np.linalg.norm(session.acc, axis=1, keepdims=True)
+    acc = session.acc + 0.5 * 9.80665 * np.exp(-0.5 * ((session.t_s - at) / 0.03) ** 2)[:, None] * session.acc / size
+    true = walk.step_times_s
+
+    def outside(acc: np.ndarray) -> list[float]:
+        found = retrogait.analyze(replace(session, acc=acc)).steps["ic_time_s"].to_numpy()
+        return found[(found < true[0] - 0.3) | (found > true[-1] + 0.3)].round(2).tolist()
+
+    # the generator's abrupt start and stop can leave a step just outside the walk: the stray must add none
+    assert set(outside(acc)) <= set(outside(session.acc)), (outside(acc), outside(session.acc))
+
+
+def test_the_displaced_reading_needs_its_peaks_to_be_steps() -> None:
+    """REVIEW-130: the late and early pairs keep the rhythm only where every anchor of them is a step of the walk's
+    size (a noise peak beside a stray one is not a displaced leg); the whole-number reading needs no size here."""
+    from retrogait.analysis.phone_steps import in_rhythm
+
+    gaps = np.array([0.73, 1.31, 1.0, 1.0])
+    assert in_rhythm(gaps, 0.25).tolist() == [True] * 4
+    small_first = np.array([False, True, True, True, True])
+    assert in_rhythm(gaps, 0.25, small_first).tolist() == [False, False, True, True]
+    run = np.array([1.3, 2.0, 0.7, 1.0])
+    assert in_rhythm(run, 0.25, np.ones(5, dtype=bool)).tolist() == [True] * 4
+    assert in_rhythm(run, 0.25, np.array([True, True, False, True, True])).tolist() == [False, True, False, True]
