@@ -44,9 +44,10 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
         return (
             f"no steps found: the step detector found gait over {gait[0]:.1f} s (strides alike), but it places a "
             f"stretch's first and last steps only where {EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number "
-            f"of step periods apart (within {steps.rhythm_tolerance_fraction:.0%}), with strides alike and a step of "
-            "the walk's size, and in this recording those never held together (a phone in a pocket can peak between "
-            "steps)"
+            f"of step periods apart (within {steps.rhythm_tolerance_fraction:.0%}; or where one leg's peak lies off "
+            "the half-stride, late from the peak before and early to the next by as much), with strides alike and a "
+            "step of the walk's size, and in this recording those never held together (a phone in a pocket can peak "
+            "between steps)"
         )
     if gait is not None and gait[0] > 0.0 and gait[2] > 0:  # steps placed, every one dropped after (PHONE-24)
         return (
@@ -104,7 +105,8 @@ def unplaced_gait_note(signals: BodySignals, n_steps: int) -> str | None:
     return (
         f"{n_steps} steps, but {trimmed_s:.1f} s of the {gait_s:.1f} s in which the step detector found gait (strides "
         f"alike) hold step peaks it placed no step on: it places a stretch's first and last steps only where "
-        f"{EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step periods apart, with strides alike and a "
-        "step of the walk's size, and there those did not hold together "
+        f"{EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step periods apart (or one leg's peak off "
+        "the half-stride, late and then early by as much), with strides alike and a step of the walk's size, and there "
+        "those did not hold together "
         f"(a phone in a pocket can peak between steps), so the step count may be low by about {trimmed_s / gait_s:.0%}"
     )
