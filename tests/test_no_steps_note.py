@@ -81,39 +81,64 @@ def test_a_real_phone_trace_cut_to_10_s_says_it_and_the_whole_does_not(shared_da
 
 @pytest.mark.shared_data
 def test_a_front_pocket_cut_whose_step_peaks_lose_the_rhythm_says_so(shared_data: Path) -> None:
-    """HONEST-37: the Samsung (Dario) front-pocket trace cut to 24 s: the detector finds gait over the whole cut
-    (strides alike), but its step peaks keep a whole number of step periods apart too rarely for the stretch's ends,
-    so it placed no step (30-54 s) or steps over part of it (60-84 s; the note gives the share); IMPORT-29's "does
-    not repeat as walking" was wrong there. An undamaged Pixel pocket trace gets neither note."""
+    """HONEST-37: the Samsung (Dario) front-pocket trace cut short: the detector finds gait over the whole cut (strides
+    alike), but its step peaks keep the rhythm too rarely for the stretch's ends, so it placed no step (42-54 s) or
+    steps over part of it (30-54 s, 60-84 s; the note gives the share); IMPORT-29's "does not repeat as walking" was
+    wrong there. An undamaged Pixel pocket trace gets neither note. (Until PHONE-23 the 24 s cut at 30-54 s placed no
+    step; read over the displaced leg's peak it places 30 of the 45 the whole trace holds there, and says so.)"""
     from retrogait.analysis.load import load_input
 
     session = load_input(shared_data / "phone_positions" / "Samsung_Dario_Hard_FrontPocket_1.accelerometer.csv.gz")
     t0 = float(session.t_s[0])
-    none = analyze(session.between(t0 + 30.0, t0 + 54.0), placement="bag")
+    none = analyze(session.between(t0 + 42.0, t0 + 54.0), placement="bag")
     notes = list(none.summary["notes"])
     assert len(none.steps) == 0
     assert not any("does not repeat as walking" in n for n in notes), notes
-    assert any("no steps found" in n and "found gait over 24.0 s" in n for n in notes), notes
-    some = analyze(session.between(t0 + 60.0, t0 + 84.0), placement="bag")
-    gait_s, trimmed_s, placed = some.signals.phone_gait() or (0.0, 0.0, 0)
-    assert len(some.steps) > 0 and placed > 0 and trimmed_s >= 0.1 * gait_s
-    assert any("may be low by about" in n for n in some.summary["notes"]), some.summary["notes"]
+    assert any("no steps found" in n and "found gait over 12.0 s" in n for n in notes), notes
+    for start in (30.0, 60.0):
+        some = analyze(session.between(t0 + start, t0 + start + 24.0), placement="bag")
+        gait_s, trimmed_s, placed = some.signals.phone_gait() or (0.0, 0.0, 0)
+        assert len(some.steps) > 0 and placed > 0 and trimmed_s >= 0.1 * gait_s
+        low = next(n for n in some.summary["notes"] if "may be low by about" in n)
+        assert "off the half-stride" in low, low  # REVIEW-132: the rhythm as PHONE-23 reads it
     pixel = load_input(shared_data / "phone_positions" / "Pixel_Jamie_Hard_BackPocket_1.accelerometer.csv.gz")
     assert not any("may be low by about" in n for n in analyze(pixel, placement="bag").summary["notes"])
 
 
 @pytest.mark.shared_data
 def test_the_no_steps_line_names_every_condition_of_the_stretch_end_rule(shared_data: Path) -> None:
-    """REVIEW-92 (HONEST-37): the Dario front-pocket cut at 141.4-165.4 s places no step, yet its last 4 step peaks do
-    lie a whole number of step periods apart: there the strides ahead are not alike (the cut ends), and the rule
-    wants both, with a step of the walk's size. The line said the peaks "never did" keep the rhythm, which was false;
-    it names the three conditions the rule holds the peaks to, and says they never held together."""
+    """REVIEW-92 (HONEST-37): the line said a cut's step peaks "never did" keep the rhythm, which was false where they
+    did but the strides ahead were not alike (the Dario front-pocket cut at 141.4-165.4 s, which since PHONE-23 places
+    40 steps); it names the three conditions the rule holds the peaks to, and says they never held together. The cut
+    at 42-54 s of the same trace still places no step."""
     from retrogait.analysis.load import load_input
 
     session = load_input(shared_data / "phone_positions" / "Samsung_Dario_Hard_FrontPocket_1.accelerometer.csv.gz")
     t0 = float(session.t_s[0])
-    cut = analyze(session.between(t0 + 141.4, t0 + 165.4), placement="bag")
+    cut = analyze(session.between(t0 + 42.0, t0 + 54.0), placement="bag")
     line = next(n for n in cut.summary["notes"] if "found gait over" in n)
     assert len(cut.steps) == 0
     assert "strides alike" in line.split("only where")[1] and "the walk's size" in line, line
     assert "never held together" in line, line
+    # REVIEW-132: since PHONE-23 the rule's rhythm also holds over a leg's peak off the half-stride; the line says so
+    assert "off the half-stride" in line.split("only where")[1], line
+
+
+@pytest.mark.shared_data
+def test_steps_placed_then_all_dropped_by_the_gait_checks_say_so(shared_data: Path) -> None:
+    """PHONE-24: the Carmelo back-pocket cut at 114.3-138.3 s: the phone detector finds gait over the whole cut and
+    places 44 steps, which the gait checks then drop (their median interval is the pocket's short one, 0.42 s, where
+    the signal does not repeat). The line said "it does not repeat as walking or running does (no gait found)"
+    beside the gait checks' own note; it says the detector's gait and steps and that the checks dropped them."""
+    from retrogait.analysis.load import load_input
+
+    session = load_input(shared_data / "phone_positions" / "Samsung_Carmelo_Hard_BackPocket_1.accelerometer.csv.gz")
+    t0 = float(session.t_s[0])
+    cut = analyze(session.between(t0 + 114.3, t0 + 138.3), placement="bag")
+    notes = list(cut.summary["notes"])
+    gait_s, _, placed = cut.signals.phone_gait() or (0.0, 0.0, 0)
+    assert len(cut.steps) == 0 and placed > 0 and gait_s > 20.0
+    assert any("contacts dropped" in n for n in notes), notes
+    line = next(n for n in notes if n.startswith("no steps found"))
+    assert f"placed {placed} steps" in line and "gait checks dropped every one" in line, line
+    assert "no gait found" not in line, line

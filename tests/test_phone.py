@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -88,3 +89,85 @@ def _trace_errors(root: Path) -> pd.DataFrame:
             rows.append({"position": row.position, "error_pct": 100.0 * (n - row.true_steps) / row.true_steps})
         _ERRORS[root] = pd.DataFrame(rows)
     return _ERRORS[root]
+
+
+@pytest.mark.parametrize("duration_s", [12.0, 24.0, 60.0])
+def test_a_pocket_whose_other_leg_peaks_off_the_half_stride_keeps_its_steps(duration_s: float) -> None:
+    """PHONE-23: the other leg's landing peaks 0.3 of a step after the half-stride, so the anchors lie 1.3 and 0.7 step
+    periods apart (as the Samsung pockets', HONEST-37); read step by step no pair keeps the rhythm at the stretch's ends
+    and the detector placed no step (0 of 22, 44 and 109 before PHONE-23). Read over the
+    displaced peak, the pair late and the pair early together keep it: the count is the walk's and the stretch
+    reaches the walk's first and last steps. (A step the rhythm places between two anchors 2 steps apart may sit at
+    the half-stride rather than on the late peak, 0.3 s off: the count, not the time, is what a phone gives.)"""
+    walk = pocket_walk(duration_s=duration_s, weak_leg=0.8, weak_late=0.3)
+    found = retrogait.analyze(walk.session).steps["ic_time_s"].to_numpy()
+    true = walk.step_times_s
+    assert abs(found.size - true.size) <= 2
+    assert found[0] < true[0] + 0.15 and found[-1] > true[-1] - 0.15
+
+
+def test_the_rhythm_is_read_over_a_displaced_peak_not_over_any_late_gap() -> None:
+    """PHONE-23: a pair late and the next (or, past a pair in rhythm, the one after) early by the same amount keep
+    the rhythm together (one leg's peak off the half-stride); a late or early pair beside pairs in rhythm does not
+    (handling's stray peak), nor two late pairs (1.3 + 1.3 spans no whole number of steps within a quarter step)."""
+    from retrogait.analysis.phone_steps import in_rhythm
+
+    def read(gaps: list[float]) -> list[bool]:
+        return in_rhythm(np.array(gaps), 0.25).tolist()
+
+    assert read([1.3, 0.7, 1.3, 0.7]) == [True] * 4
+    assert read([1.3, 2.0, 0.7, 1.0]) == [True] * 4
+    assert read([1.0, 1.3, 1.0]) == [True, False, True]
+    assert read([1.0, 0.7, 1.0, 1.0]) == [True, False, True, True]
+    assert read([1.3, 1.3, 1.0]) == [False, False, True]
+    assert read([1.4, 0.7]) == [True, True]  # late 0.4, early 0.3: the anchors around lie 2.1 steps apart
+    assert read([1.3, 1.0, 1.0, 0.7]) == [False, True, True, False]  # two pairs in rhythm between: not one peak
+    assert read([3.3, 0.7]) == [False, False]  # three steps in one pair: no step's gap
+
+
+@pytest.mark.shared_data
+def test_handling_at_a_phone_traces_ends_is_not_read_as_a_displaced_peak(shared_data: Path) -> None:
+    """PHONE-23 (PHONE-22's finding): read over any stride, the Pixel in-hand trace gained steps at 0.10, 0.78 s and
+    163.94 s (the recording's first and last second: their anchors 1.27 and 1.38 step periods from a pair in rhythm);
+    read over a displaced peak only, its steps start at 1.54 s and end at 163.21 s, as before."""
+    from retrogait.analysis.load import load_input
+
+    session = load_input(shared_data / "phone_positions" / "Pixel_Jamie_Hard_InHand_1.accelerometer.csv.gz")
+    t = retrogait.analyze(session, placement="bag").steps["ic_time_s"].to_numpy() - float(session.t_s[0])
+    assert t[0] > 1.0 and t[-1] < 163.5, (t[:3], t[-3:])
+
+
+@pytest.mark.parametrize("late_s", [0.715, -0.715])
+def test_a_lone_stray_peak_beside_a_walk_is_not_read_as_a_displaced_leg(late_s: float) -> None:
+    """REVIEW-130 (PHONE-23): a stray peak 1.3 steps before a pocket walk's first step (or after its last), a third of
+    the walk's size, pairs with a noise peak 0.7 steps beyond it (3 % of the walk's size) into a late and an early
+    pair: read over a displaced peak without the peaks' size, that passed as a leg off the half-stride and the stray
+    and the noise became 2 steps (f59410f: none; the generator's abrupt start or stop leaves a step just outside the
+    walk with or without the stray). A displaced leg's peaks are steps of the walk's size."""
+    walk = pocket_walk(duration_s=30.0, seed=1)
+    session = walk.session
+    at = walk.step_times_s[0] - late_s if late_s > 0 else walk.step_times_s[-1] - late_s
+    size = np.linalg.norm(session.acc, axis=1, keepdims=True)
+    acc = session.acc + 0.5 * 9.80665 * np.exp(-0.5 * ((session.t_s - at) / 0.03) ** 2)[:, None] * session.acc / size
+    true = walk.step_times_s
+
+    def outside(acc: np.ndarray) -> list[float]:
+        found = retrogait.analyze(replace(session, acc=acc)).steps["ic_time_s"].to_numpy()
+        return found[(found < true[0] - 0.3) | (found > true[-1] + 0.3)].round(2).tolist()
+
+    # the generator's abrupt start and stop can leave a step just outside the walk: the stray must add none
+    assert set(outside(acc)) <= set(outside(session.acc)), (outside(acc), outside(session.acc))
+
+
+def test_the_displaced_reading_needs_its_peaks_to_be_steps() -> None:
+    """REVIEW-130: the late and early pairs keep the rhythm only where every anchor of them is a step of the walk's
+    size (a noise peak beside a stray one is not a displaced leg); the whole-number reading needs no size here."""
+    from retrogait.analysis.phone_steps import in_rhythm
+
+    gaps = np.array([0.73, 1.31, 1.0, 1.0])
+    assert in_rhythm(gaps, 0.25).tolist() == [True] * 4
+    small_first = np.array([False, True, True, True, True])
+    assert in_rhythm(gaps, 0.25, small_first).tolist() == [False, False, True, True]
+    run = np.array([1.3, 2.0, 0.7, 1.0])
+    assert in_rhythm(run, 0.25, np.ones(5, dtype=bool)).tolist() == [True] * 4
+    assert in_rhythm(run, 0.25, np.array([True, True, False, True, True])).tolist() == [False, True, False, True]

@@ -35,7 +35,8 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
     not quiet by the gait gate's ``quiet_window_s``/``quiet_std_ms2``) and why that gave no step: hardly any
     movement (under one stride of the slowest steps, 2 x ``phone_steps.max_step_s``), movement too short for the
     gait checks' windows (under ``SHORT_WINDOWS`` x ``phone_steps.window_s``), or movement that does not repeat as
-    steps do."""
+    steps do. Where the phone step detector found gait, it says what became of it: no step placed (its stretch-end
+    rule, HONEST-37), or steps placed that the gait checks dropped (PHONE-24)."""
     moving_s_, span_s = moving_s(signals, settings)
     steps = settings.phone_steps
     gait = signals.phone_gait()
@@ -43,9 +44,15 @@ def no_steps_note(signals: BodySignals, settings: AnalysisSettings) -> str:
         return (
             f"no steps found: the step detector found gait over {gait[0]:.1f} s (strides alike), but it places a "
             f"stretch's first and last steps only where {EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number "
-            f"of step periods apart (within {steps.rhythm_tolerance_fraction:.0%}), with strides alike and a step of "
-            "the walk's size, and in this recording those never held together (a phone in a pocket can peak between "
-            "steps)"
+            f"of step periods apart (within {steps.rhythm_tolerance_fraction:.0%}; or where one leg's peak lies off "
+            "the half-stride, late from the peak before and early to the next by as much), with strides alike and a "
+            "step of the walk's size, and in this recording those never held together (a phone in a pocket can peak "
+            "between steps)"
+        )
+    if gait is not None and gait[0] > 0.0 and gait[2] > 0:  # steps placed, every one dropped after (PHONE-24)
+        return (
+            f"no steps found: the step detector found gait over {gait[0]:.1f} s (strides alike) and placed {gait[2]} "
+            "steps in it, but the gait checks dropped every one (the note on dropped contacts says why)"
         )
     if moving_s_ < 2.0 * steps.max_step_s:
         return (
@@ -98,7 +105,8 @@ def unplaced_gait_note(signals: BodySignals, n_steps: int) -> str | None:
     return (
         f"{n_steps} steps, but {trimmed_s:.1f} s of the {gait_s:.1f} s in which the step detector found gait (strides "
         f"alike) hold step peaks it placed no step on: it places a stretch's first and last steps only where "
-        f"{EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step periods apart, with strides alike and a "
-        "step of the walk's size, and there those did not hold together "
+        f"{EDGE_GOOD_PAIRS + 1} step peaks in a row lie a whole number of step periods apart (or one leg's peak off "
+        "the half-stride, late and then early by as much), with strides alike and a step of the walk's size, and there "
+        "those did not hold together "
         f"(a phone in a pocket can peak between steps), so the step count may be low by about {trimmed_s / gait_s:.0%}"
     )

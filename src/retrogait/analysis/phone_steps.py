@@ -16,7 +16,9 @@ depend on how the phone is turned in the pocket or the hand.
    strong leg of a pocket, or either leg of a symmetric placement). Between two anchors lie
    round(gap / step period) steps; the ones in between are placed on the highest peak near where
    the rhythm puts them (``placement_periods``), else where it puts them. At a stretch's ends,
-   anchors without the rhythm (gap not close to a whole number of steps), without the
+   anchors without the rhythm (gap not close to a whole number of steps; a pocket's leg whose peak
+   lies off the half-stride, late from one anchor and early to the next, keeps it where its peaks are steps of the
+   walk's size: :func:`in_rhythm`), without the
    stride-to-stride likeness of gait, or much smaller than the stretch's steps are dropped: handling
    the phone before or after a walk is not steps.
 
@@ -219,8 +221,6 @@ def _trim_edges(
     width = max(3, int(np.median(p)) * 2 + 1)
     prominence = x[anchors] - running_min(x, width)[anchors]
     gap = np.diff(anchors) / period[(anchors[:-1] + anchors[1:]) // 2]
-    whole = np.maximum(np.rint(gap), 1)
-    rhythm = (np.abs(gap - whole) / whole <= settings.rhythm_tolerance_fraction) & (whole <= 2)
     dec = max(1, int(np.median(p) / LIKENESS_SAMPLES_PER_STEP))
     alike_ahead = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=True) >= settings.edge_stride_correlation
     alike_behind = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=False) >= settings.edge_stride_correlation
@@ -229,6 +229,8 @@ def _trim_edges(
     inner_after, inner_before = _inner_medians(prominence, EDGE_NEIGHBOURS)
     big_start = prominence >= settings.edge_prominence_fraction * inner_after
     big_end = prominence >= settings.edge_prominence_fraction * inner_before
+    # a displaced leg's peaks are steps: of the walk's size next to the anchors on both sides (REVIEW-130)
+    rhythm = in_rhythm(gap, settings.rhythm_tolerance_fraction, big_start & big_end)
     run = EDGE_GOOD_PAIRS
     # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly)
     first = np.flatnonzero(_all_in_run(rhythm & alike_ahead[:-1] & (big_start[:-1] | big_start[1:]), run))
@@ -236,6 +238,38 @@ def _trim_edges(
     if first.size == 0 or last.size == 0 or last[-1] < first[0]:
         return anchors[:0]
     return anchors[first[0] : last[-1] + 2]
+
+
+def in_rhythm(
+    gap: NDArray[np.float64], tolerance: float, step_sized: NDArray[np.bool_] | None = None
+) -> NDArray[np.bool_]:
+    """Per anchor pair (``gap`` in step periods): True where it keeps the gait's rhythm. A pair does where its gap
+    is a whole number (1 or 2) of steps within ``tolerance`` of that number; or where one leg's peak lies off the
+    half-stride (a pocket: the thigh's two legs peak unlike), which puts the pair before it late (1.3 steps) and
+    the one after it early (0.7), or, where the other leg's peak was not an anchor, the second pair after it
+    early (1.3, 2.0, 0.7) with the one between in rhythm: both pairs keep it where one is late and the other
+    early and the anchors around the displaced peak(s) lie a whole number of steps apart within ``tolerance``
+    of a step. A lone late or early pair beside pairs in rhythm (handling at a recording's ends, PHONE-22) is not
+    a displaced leg and stays out (PHONE-23). ``step_sized`` (per anchor, ``gap.size + 1``; None: all): the
+    displaced reading also needs every anchor of the late and early pairs to be a step of the walk's size, so a
+    stray peak beside a walk does not pair with a noise peak into a late and an early pair (REVIEW-130)."""
+    whole = np.maximum(np.rint(gap), 1)
+    step = (np.abs(gap - whole) / whole <= tolerance) & (whole <= 2)
+    off = np.where(whole <= 2, gap - whole, np.nan)  # step periods late (> 0) or early (< 0); NaN: no step gap
+    out = step.copy()
+    for skip in (1, 2):  # the next pair, or the one after it with a pair in rhythm between
+        if gap.size <= skip:
+            break
+        a, b = off[:-skip], off[skip:]
+        both = ~step[:-skip] & ~step[skip:] & (a * b < 0) & (np.abs(a + b) <= tolerance)
+        if skip == 2:
+            both &= step[1:-1]
+        if step_sized is not None:  # the anchors i .. i + skip + 1 of the late and the early pair
+            for k in range(skip + 2):
+                both &= step_sized[k : k + both.size]
+        out[:-skip] |= both
+        out[skip:] |= both
+    return out
 
 
 def _all_in_run(good: NDArray[np.bool_], run: int) -> NDArray[np.bool_]:

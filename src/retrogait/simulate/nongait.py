@@ -112,6 +112,7 @@ def pocket_walk(
     weak_leg: float = 0.2,
     turn_at_s: float | None = None,
     seed: int = 0,
+    weak_late: float = 0.0,
 ) -> PocketWalk:
     """Walking with a phone in a trouser pocket (still 2 s before and after).
 
@@ -119,7 +120,8 @@ def pocket_walk(
     the body bounces by 0.1 g at each step; the thigh swings +-30 deg once per stride, carrying the phone
     (gravity turns in the phone frame) and accelerating it along the thigh (0.3 g at the stride rate).
     The phone is put in at an arbitrary angle; with ``turn_at_s`` it turns over by 120 deg in the pocket
-    there (within 0.5 s).
+    there (within 0.5 s). The other leg's landing comes ``weak_late`` of a step after the half-stride (steps
+    late, 1.3 / 0.7 step periods apart at 0.3, as a pocket's anchors can be, HONEST-37).
     """
     rng = np.random.default_rng(seed)
     total = duration_s + 4.0
@@ -127,6 +129,7 @@ def pocket_walk(
     t = np.arange(n) / fs_hz
     steps = np.arange(2.0 + step_s / 2, 2.0 + duration_s, step_s)
     strong = np.arange(steps.size) % 2 == 0
+    steps = np.where(strong, steps, steps + weak_late * step_s)
     walking = (t >= 2.0) & (t <= 2.0 + duration_s)
     vertical = np.zeros(n)
     for time, size in zip(steps, np.where(strong, 1.5, 1.5 * weak_leg), strict=True):  # one pulse per step
