@@ -2,7 +2,7 @@
 
 Usage:
     RETROGAIT_SHARED_DATA=../shared/data python scripts/validate_phone.py            # everything (~4 min)
-    python scripts/validate_phone.py --only counts|cv|nongait|synthetic|gravity|rate    # one part
+    python scripts/validate_phone.py --only counts|cv|cuts|nongait|synthetic|gravity|rate    # one part
 
 Parts (docs/validation.md, "Phones"):
 * counts: the 21 phone traces of ../shared/data/phone_positions (3 people, 7 positions), counted with the
@@ -11,6 +11,10 @@ Parts (docs/validation.md, "Phones"):
 * cv: leave-one-person-out cross-validation of the three thresholds that were chosen while looking at
   these traces (gait start, gait continuation, stretch ends): for each person, the grid point best on
   the other two people is scored on that person.
+* cuts: each trace whole and cut to 12 and 24 s at 5 offsets (210 cuts), each analysed alone: a cut is
+  "low" where it counts under 90 % of the steps the whole trace places in its window (a short recording
+  must not lose the steps the long one finds: PHONE-22/23); per person, with the whole traces' summed
+  |step-count error| against the true counts.
 * nongait: pure noise, handling, shaking, a car, a table, and the harsher handling at 2 Hz, rough road and
   a table tapped at 1 Hz (simulate/nongait.py) for every placement: steps found (0 expected); ``--seeds``.
 * synthetic: a phone in a pocket whose other leg lands 2-20x softer (or not at all) and which turns
@@ -72,6 +76,10 @@ GRID = {
     ("phone_steps", "edge_prominence_fraction"): (0.2, 0.3, 0.4),
 }
 MATCH_S = 0.05
+#: The cuts part: lengths (s), offsets per length, and the share of the whole trace's steps under which a cut is low.
+CUT_LENGTHS_S = (12.0, 24.0)
+CUT_OFFSETS = 5
+CUT_LOW_FRACTION = 0.9
 #: Placements the non-gait movements are analysed as (every detector: phones, trunk, one leg).
 NONGAIT_PLACEMENTS = ("thigh", "arm", "hand", "chest", "bag", "wrist", "other", "lower_back", "shank", "foot")
 CONSOLE = Console(width=170)
@@ -136,6 +144,34 @@ def counts(traces: list[tuple[pd.Series, Session]]) -> pd.DataFrame:
     df = pd.DataFrame(out)
     _per_position(df, "in-sample (default settings)")
     return df
+
+
+def cuts(traces: list[tuple[pd.Series, Session]]) -> None:
+    """Short recordings against the whole trace (PHONE-22/23): per person, cuts low and whole |error|."""
+    per: dict[str, list[int]] = {}
+    for row, session in traces:
+        whole = retrogait.analyze(session).steps["ic_time_s"].to_numpy()
+        t0, duration = float(session.t_s[0]), float(session.t_s[-1] - session.t_s[0])
+        low = 0
+        for length, k in itertools.product(CUT_LENGTHS_S, range(CUT_OFFSETS)):
+            start = t0 + (duration - length) * (k + 0.5) / CUT_OFFSETS
+            inside = int(((whole >= start) & (whole < start + length)).sum())
+            found = len(retrogait.analyze(session.between(start, start + length)).steps)
+            low += found < CUT_LOW_FRACTION * inside
+        tally = per.setdefault(str(row.user), [0, 0, 0, 0])
+        tally[0] += low
+        tally[1] += len(CUT_LENGTHS_S) * CUT_OFFSETS
+        tally[2] += abs(whole.size - int(row.true_steps))
+        tally[3] += int(row.true_steps)
+    rows = [(user, f"{lo} of {n}", f"{err} of {true}") for user, (lo, n, err, true) in sorted(per.items())]
+    total = np.sum(list(per.values()), axis=0)
+    rows.append(("all", f"{total[0]} of {total[1]}", f"{total[2]} of {total[3]}"))
+    _table(
+        f"Cuts of {' and '.join(f'{x:g}' for x in CUT_LENGTHS_S)} s at {CUT_OFFSETS} offsets: cuts under "
+        f"{CUT_LOW_FRACTION:.0%} of the whole trace's steps in their window; whole traces' summed |error|",
+        ("person", "cuts low", "whole |error| of true steps"),
+        rows,
+    )
 
 
 def _per_position(df: pd.DataFrame, label: str) -> None:
@@ -394,11 +430,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default = os.environ.get("RETROGAIT_SHARED_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--data", default=default)
-    parser.add_argument("--only", choices=("counts", "cv", "nongait", "synthetic", "gravity", "rate"), default=None)
+    parts = ("counts", "cv", "cuts", "nongait", "synthetic", "gravity", "rate")
+    parser.add_argument("--only", choices=parts, default=None)
     parser.add_argument("--seeds", type=int, default=3, help="seeds per non-gait cell (default 3)")
     args = parser.parse_args()
     root = Path(args.data)
-    needs_data = args.only in (None, "counts", "cv", "gravity")
+    needs_data = args.only in (None, "counts", "cv", "cuts", "gravity")
     if needs_data and not (root / "phone_positions").is_dir():
         raise SystemExit(f"validate_phone: no phone_positions folder under {root} (set RETROGAIT_SHARED_DATA)")
     started = time.perf_counter()
@@ -409,6 +446,9 @@ def main() -> None:
     if args.only in (None, "cv"):
         assert traces is not None
         cross_validated(traces)
+    if args.only in (None, "cuts"):
+        assert traces is not None
+        cuts(traces)
     if args.only in (None, "nongait"):
         nongait(args.seeds)
     if args.only in (None, "synthetic"):
