@@ -105,14 +105,14 @@ class Connection:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout_at(loop.time() + timeout_s) as deadline:
-                while True:
-                    answer = reader.feed(wire.buffer, wire.eof)
-                    if answer is not None:
-                        break
+                answer = reader.feed(wire.buffer, wire.eof)
+                while answer is None:
                     wire.waiter = loop.create_future()
                     await wire.waiter
                     wire.waiter = None
-                    deadline.reschedule(loop.time() + timeout_s)
+                    answer = reader.feed(wire.buffer, wire.eof)
+                    if answer is None:
+                        deadline.reschedule(loop.time() + timeout_s)
         except TimeoutError:
             self.close()
             raise TimeoutError("timed out") from None

@@ -478,9 +478,9 @@ class PhyphoxRecorder(SensorRecorder):
         failing_since: float | None = None
         backoff = interval
         stopping = asyncio.ensure_future(stop.wait())
+        due = time.monotonic()  # when this poll was due: the next is an interval later (or at once, when late)
         try:
             while not stop.is_set():
-                started = time.monotonic()
                 try:
                     reply = await self.client.request("/get", self.stream.query())
                 except OSError as exc:
@@ -494,10 +494,15 @@ class PhyphoxRecorder(SensorRecorder):
                         ) from None
                     backoff = min(backoff * 2, self.options.backoff_max_s)
                     await self._pause(stopping, backoff)
+                    due = time.monotonic()
                     continue
                 self._on_poll(reply, time.monotonic(), reconnected=failing_since is not None)
                 failing_since, backoff = None, interval
-                await self._pause(stopping, max(interval - (time.monotonic() - started), 0.0))
+                # on the interval's grid from when this poll was due, not from when the loop woke for it: the
+                # selector's wake-ups (whole ms, late) do not add up to a longer interval
+                now = time.monotonic()
+                due = max(due + interval, now)
+                await self._pause(stopping, due - now)
         finally:
             stopping.cancel()
         # the recording stops: what the phone measured since the last poll is fetched once more, as a BLE
