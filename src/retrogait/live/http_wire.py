@@ -98,8 +98,9 @@ class Connection:
         wire = self._wire
         assert wire is not None and wire.transport is not None
         host = self.host if ":" not in self.host else f"[{self.host}]"
+        host += "" if self.port == 80 else f":{self.port}"  # as http.client names it
         wire.transport.write(
-            f"GET {target} HTTP/1.1\r\nHost: {host}:{self.port}\r\nAccept-Encoding: identity\r\n\r\n".encode("ascii")
+            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: identity\r\n\r\n".encode("ascii")
         )
         reader = _AnswerReader()
         loop = asyncio.get_running_loop()
