@@ -6,7 +6,9 @@ import asyncio
 import errno
 import os
 import socket
+import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -295,3 +297,21 @@ def test_a_server_answering_without_end_is_the_phones_one_line(
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and f"phyphox at {url} does not answer" in err, err
     assert not (tmp_path / "a.csv").exists()
+
+
+def _reset(conn: socket.socket, sent: bytes) -> None:
+    """Reads the request, sends ``sent``, then resets the connection (SO_LINGER 0: an RST, as a phone app killed)."""
+    _request(conn)
+    if sent:
+        conn.sendall(sent)
+        time.sleep(0.1)
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+@pytest.mark.parametrize("sent", [b"", HEAD + b"Content-Length: 100\r\n\r\n" + b"x" * 20], ids=["before", "mid-body"])
+def test_a_reset_connection_says_what_the_system_says(sent: bytes) -> None:
+    """REVIEW-118: a connection reset by the phone is "[Errno 104] Connection reset by peer", as http.client's
+    read said it (f59410f), not "Remote end closed connection without response" or an IncompleteRead."""
+    with serve(lambda conn, n: _reset(conn, sent)) as url:
+        text = _error(url)
+    assert text == f"[Errno {errno.ECONNRESET}] {os.strerror(errno.ECONNRESET)}", text

@@ -39,6 +39,8 @@ class _Wire(asyncio.Protocol):
     def __init__(self) -> None:
         self.buffer = bytearray()
         self.eof = False
+        #: the error that ended the connection (a reset), raised where the answer was cut short by it (REVIEW-118)
+        self.error: Exception | None = None
         self.transport: asyncio.Transport | None = None
         self.waiter: asyncio.Future[None] | None = None
 
@@ -57,6 +59,7 @@ class _Wire(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.eof = True
+        self.error = exc
         self._wake()
 
     def _wake(self) -> None:
@@ -106,12 +109,12 @@ class Connection:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout_at(loop.time() + timeout_s) as deadline:
-                answer = reader.feed(wire.buffer, wire.eof)
+                answer = _feed(reader, wire)
                 while answer is None:
                     wire.waiter = loop.create_future()
                     await wire.waiter
                     wire.waiter = None
-                    answer = reader.feed(wire.buffer, wire.eof)
+                    answer = _feed(reader, wire)
                     if answer is None:
                         deadline.reschedule(loop.time() + timeout_s)
         except TimeoutError:
@@ -128,6 +131,23 @@ class Connection:
         wire, self._wire = self._wire, None
         if wire is not None and wire.transport is not None:
             wire.transport.close()
+
+
+def _feed(reader: _AnswerReader, wire: _Wire) -> Answer | None:
+    """``reader.feed`` on what ``wire`` received; an answer cut short by a connection error (a reset) raises that
+    error with the system's text, as a blocking read did ("[Errno 104] Connection reset by peer", REVIEW-118)."""
+    try:
+        answer = reader.feed(wire.buffer, wire.eof)
+    except http.client.HTTPException:
+        if not isinstance(wire.error, OSError):
+            raise
+        answer = None
+    error = wire.error
+    if answer is None and isinstance(error, OSError):
+        if error.errno is None:
+            raise error
+        raise type(error)(error.errno, os.strerror(error.errno)) from None
+    return answer
 
 
 class _AnswerReader:
