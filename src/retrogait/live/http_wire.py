@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import os
+import re
 from dataclasses import dataclass
 
 #: Longest status line and headers an answer may have (bytes); http.client allows 100 lines of 64 KiB.
@@ -21,6 +22,8 @@ MAX_HEADER_BYTES = 64 * 1024
 #: Longest body an answer may have (bytes): a poll's answer is ~1 KB; a phone's whole buffer after a restart
 #: (8 buffers, an hour at 500 Hz, ~20 characters a value) is ~300 MB, far more than any restart leaves.
 MAX_BODY_BYTES = 256 * 1024 * 1024
+#: the empty line that ends a head (after a line's LF: CRLF, or LF alone as http.client also read it)
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,8 @@ class _AnswerReader:
     def feed(self, buffer: bytearray, eof: bool) -> Answer | None:
         """The answer once complete (None: more bytes needed); raises for an answer that is not HTTP, too large, or
         cut short by ``eof``."""
-        if self.head is None:
+        while self.head is None or (100 <= self.head[0] < 200 and self.head[0] != 101):
+            # an interim answer (100 Continue, 103 Early Hints) comes before the answer: skipped (REVIEW-119)
             self.head = _head(buffer, eof)
             if self.head is None:
                 return None
@@ -230,9 +234,10 @@ class _AnswerReader:
 
 def _head(buffer: bytearray, eof: bool) -> tuple[int, str, dict[str, str], bool] | None:
     """Status, reason, headers (lower-case names) and whether HTTP/1.1, once the head has come; removed from
-    ``buffer``. Raises as http.client does for an answer that is not HTTP."""
-    end = buffer.find(b"\r\n\r\n")
-    if end < 0:
+    ``buffer``. Lines end in CRLF or, as http.client read them, LF alone (REVIEW-119). Raises as http.client does
+    for an answer that is not HTTP."""
+    blank = _BLANK_LINE.search(buffer)
+    if blank is None:
         first = buffer.find(b"\n")
         status_line = bytes(buffer if first < 0 else buffer[: first + 1])
         if first >= 0 or eof:  # the status line has come: is it HTTP at all?
@@ -242,10 +247,11 @@ def _head(buffer: bytearray, eof: bool) -> tuple[int, str, dict[str, str], bool]
         if eof:
             raise http.client.IncompleteRead(bytes(buffer))
         return None
+    end = blank.start() + 1  # the head's last line ends here
     if end > MAX_HEADER_BYTES:
         raise http.client.LineTooLong("header line")
-    lines = bytes(buffer[:end]).decode("iso-8859-1").split("\r\n")
-    del buffer[: end + 4]
+    lines = [line.rstrip("\r") for line in bytes(buffer[:end]).decode("iso-8859-1").split("\n")[:-1]]
+    del buffer[: blank.end()]
     status, reason, http11 = _status((lines[0] + "\r\n").encode("iso-8859-1"), False)
     headers: dict[str, str] = {}
     for line in lines[1:]:
