@@ -288,7 +288,8 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """LIVE-52: ``RecordOptions.poll_every_s`` (``record --poll-ms``) is the loop's interval: every wait between two
-    polls is ``interval - the poll's own time`` (structural, not timed: at most the interval, whatever the load), so
+    polls is what is left of the interval's grid (LIVE-64: the next poll due an interval after the one before was due;
+    structural, not timed: at most the interval, whatever the load), so
     10 ms is never a wait of the 25 ms default. The stop comes after 6 polls (a hook, not a clock). The waits are the
     poll task's on the loop (LIVE-64)."""
     from retrogait.live import phyphox
