@@ -344,3 +344,34 @@ def test_answers_http_client_read_are_read(wire: bytes) -> None:
     with serve(_answer_then_wait(wire)) as url:
         (reply,), client = _get(url, timeout_s=0.5)
     assert reply == json.loads(BODY) and client.connections == 1
+
+
+def _endless_trailer(conn: socket.socket, n: int) -> None:
+    _request(conn)
+    conn.sendall(HEAD + b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n")
+    for _ in range(2000):  # 2 MB, then closed: without the bound a different error, not a test hanging
+        conn.sendall(b"X-Trailer: " + b"x" * 1000 + b"\r\n")
+
+
+def _endless_continues(conn: socket.socket, n: int) -> None:
+    _request(conn)
+    for _ in range(1000):  # 2.5 MB, then closed (as above)
+        conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n" * 100)
+
+
+@pytest.mark.parametrize(
+    ("server", "expected"),
+    [
+        (_endless_trailer, "LineTooLong: got more than 65536 bytes when reading trailer line"),
+        (_endless_continues, "LineTooLong: got more than 65536 bytes when reading header line"),
+    ],
+)
+def test_endless_trailers_and_interim_answers_are_bounded(
+    server: Callable[[socket.socket, int], None], expected: str
+) -> None:
+    """REVIEW-121: a chunked body's trailer and interim 1xx answers count against ``MAX_HEADER_BYTES`` as the head's
+    lines do: a server sending them without end is a failed request (LIVE-64's claim), not one read until the
+    recording stops (each read moved the time-out on)."""
+    with serve(server) as url:
+        text = _error(url, timeout_s=2.0)
+    assert text == expected, text

@@ -161,15 +161,25 @@ class _AnswerReader:
         self.body = bytearray()
         # chunked bodies: bytes left of the current chunk with its CRLF; None: a size line next; -1: trailer lines
         self.chunk_left: int | None = None
+        #: bytes of interim (1xx) heads and of a chunked body's trailer read: bounded as a head (REVIEW-121)
+        self.interim_bytes = 0
+        self.trailer_bytes = 0
+        self.head_bytes = 0  # the last head's
 
     def feed(self, buffer: bytearray, eof: bool) -> Answer | None:
         """The answer once complete (None: more bytes needed); raises for an answer that is not HTTP, too large, or
         cut short by ``eof``."""
         while self.head is None or (100 <= self.head[0] < 200 and self.head[0] != 101):
             # an interim answer (100 Continue, 103 Early Hints) comes before the answer: skipped (REVIEW-119)
+            if self.head is not None:
+                self.interim_bytes += self.head_bytes
+                if self.interim_bytes > MAX_HEADER_BYTES:
+                    raise http.client.LineTooLong("header line")
+            before = len(buffer)
             self.head = _head(buffer, eof)
             if self.head is None:
                 return None
+            self.head_bytes = before - len(buffer)
         status, reason, headers, http11 = self.head
         closing = "close" in headers.get("connection", "").lower() or (
             not http11 and "keep-alive" not in headers.get("connection", "").lower()
@@ -213,6 +223,9 @@ class _AnswerReader:
                 if self.chunk_left is not None:  # the trailer ends at an empty line
                     if not line:
                         return True
+                    self.trailer_bytes += end + 2
+                    if self.trailer_bytes > MAX_HEADER_BYTES:
+                        raise http.client.LineTooLong("trailer line")
                     continue
                 size = line.split(b";", 1)[0].strip()
                 if not size or len(size) > 16 or any(c not in b"0123456789abcdefABCDEF" for c in size):
