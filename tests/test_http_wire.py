@@ -375,3 +375,16 @@ def test_endless_trailers_and_interim_answers_are_bounded(
     with serve(server) as url:
         text = _error(url, timeout_s=2.0)
     assert text == expected, text
+
+
+def test_a_host_name_not_found_says_what_the_resolver_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-118: a name the resolver does not know is "[Errno -2] Name or service not known", as http.client's
+    connect said it (f59410f), not "[Errno -2] Unknown error -2" (``os.strerror`` knows no resolver codes). The
+    resolver is a stand-in: no network asked."""
+
+    def getaddrinfo(*args: object, **kwargs: object) -> list[object]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    text = _error("http://phone.invalid:8080")
+    assert text == f"[Errno {socket.EAI_NONAME}] Name or service not known", text

@@ -15,6 +15,7 @@ import asyncio
 import http.client
 import os
 import re
+import socket
 from dataclasses import dataclass
 
 #: Longest status line and headers an answer may have (bytes); http.client allows 100 lines of 64 KiB.
@@ -87,7 +88,7 @@ class Connection:
         try:
             _, wire = await loop.create_connection(_Wire, self.host, self.port)
         except OSError as exc:  # the system's text, as a blocking connect gives it ("[Errno 111] Connection refused")
-            if exc.errno is None:
+            if exc.errno is None or isinstance(exc, socket.gaierror):  # the resolver's own text (REVIEW-118)
                 raise
             raise type(exc)(exc.errno, os.strerror(exc.errno)) from None
         self._wire = wire
