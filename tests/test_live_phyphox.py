@@ -436,7 +436,7 @@ def test_a_phone_answering_something_that_is_not_http_is_one_line(
 def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_what_came(
     keep_alive: bool, tmp_path: Path
 ) -> None:
-    """The give-up line (raised in the poller thread since LIVE-61, on the loop as before): the phone's server goes
+    """The give-up line (raised in the poll task on the loop, LIVE-64): the phone's server goes
     away after every sample measured so far was read; after ``reconnect_give_up_s`` of failed polls the recording
     ends with one line naming the phone and the file, which holds every sample read."""
     emu = EmulatedPhyphox(rate_hz=200.0, **({"keep_alive": True} if keep_alive else {}))
@@ -541,7 +541,7 @@ def test_a_proxy_in_the_environment_is_not_used_for_the_phone(monkeypatch: pytes
 def test_ctrl_c_or_sigterm_keeps_every_sample_the_phone_measured(keep_alive: bool, stop: str, tmp_path: Path) -> None:
     """REVIEW-117: ``retrogait record --sensor phyphox`` stopped by Ctrl-C or SIGTERM (another process) ends with
     status 0 and its file holds every sample the phone measured until the signal, each once: those of the polls
-    and those the poller thread fetches at the stop (LIVE-21, LIVE-61). The phone measures only when the test
+    and those the poll task fetches at the stop (LIVE-21, LIVE-64). The phone measures only when the test
     advances it, and the signal comes once the file has rows (on the data, not a clock)."""
     import os
     import signal
