@@ -388,3 +388,21 @@ def test_a_host_name_not_found_says_what_the_resolver_says(monkeypatch: pytest.M
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     text = _error("http://phone.invalid:8080")
     assert text == f"[Errno {socket.EAI_NONAME}] Name or service not known", text
+
+
+def test_a_host_name_not_in_ascii_is_sent_as_http_client_sent_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-119: a phone's name outside ASCII (here resolved by a stand-in resolver to this machine) is sent in the
+    ``Host`` header in IDNA, as http.client sent it, not a UnicodeEncodeError's traceback."""
+    resolve = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *args, **kwargs: resolve("127.0.0.1", *args, **kwargs))
+    requests: list[bytes] = []
+
+    def answer(conn: socket.socket, n: int) -> None:
+        requests.append(_request(conn))
+        conn.sendall(ANSWERS["length"])
+
+    with serve(answer) as url:
+        port = url.rsplit(":", 1)[1]
+        (reply,), _ = _get(f"http://téléphone.local:{port}")
+    assert reply == json.loads(BODY)
+    assert requests[0].startswith(b"GET /meta HTTP/1.1\r\nHost: xn--tlphone-byab.local:%s\r\n" % port.encode())

@@ -106,8 +106,12 @@ class Connection:
         assert wire is not None and wire.transport is not None
         host = self.host if ":" not in self.host else f"[{self.host}]"
         host += "" if self.port == 80 else f":{self.port}"  # as http.client names it
+        try:
+            host_bytes = host.encode("ascii")
+        except UnicodeEncodeError:  # a name outside ASCII: in IDNA, as http.client sent it (REVIEW-119)
+            host_bytes = host.encode("idna")
         wire.transport.write(
-            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: identity\r\n\r\n".encode("ascii")
+            f"GET {target} HTTP/1.1\r\nHost: ".encode("ascii") + host_bytes + b"\r\nAccept-Encoding: identity\r\n\r\n"
         )
         reader = _AnswerReader()
         loop = asyncio.get_running_loop()
