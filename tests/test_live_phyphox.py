@@ -288,9 +288,10 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """LIVE-52: ``RecordOptions.poll_every_s`` (``record --poll-ms``) is the loop's interval: every wait between two
-    polls is ``interval - the poll's own time`` (structural, not timed: at most the interval, whatever the load), so
+    polls is what is left of the interval's grid (LIVE-64: the next poll due an interval after the one before was due;
+    structural, not timed: at most the interval, whatever the load), so
     10 ms is never a wait of the 25 ms default. The stop comes after 6 polls (a hook, not a clock). The waits are the
-    poller thread's (LIVE-61)."""
+    poll task's on the loop (LIVE-64)."""
     from retrogait.live import phyphox
 
     poll_every_s = 0.01  # below the default: a loop on the default would wait up to 25 ms
@@ -299,9 +300,9 @@ def test_the_poll_loop_waits_at_most_the_poll_interval_it_is_given(
     waits: list[float] = []
     pause = phyphox.PhyphoxRecorder._pause
 
-    def spy(rec: phyphox.PhyphoxRecorder, halt: Any, seconds: float) -> None:
+    async def spy(rec: phyphox.PhyphoxRecorder, stopping: Any, seconds: float) -> None:
         waits.append(seconds)
-        pause(rec, halt, seconds)
+        await pause(rec, stopping, seconds)
 
     take = phyphox.PhyphoxRecorder._take
 
@@ -352,13 +353,19 @@ def test_a_kept_connection_the_phone_closed_for_idling_is_replaced_before_the_ne
 
     emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True, idle_close_s=1.0)
     client = PhyphoxClient(emu.start())
+
+    async def main() -> None:
+        try:
+            assert (await client.request("/meta"))["deviceModel"] == "Phone"
+            assert await asyncio.to_thread(emu.idle_closed.wait, 60.0)
+            assert (await client.request("/meta"))["deviceModel"] == "Phone"
+            assert client.connections == 2 and emu.connections == 2
+        finally:
+            client.close()
+
     try:
-        assert client.request("/meta")["deviceModel"] == "Phone"
-        assert emu.idle_closed.wait(60.0)
-        assert client.request("/meta")["deviceModel"] == "Phone"
-        assert client.connections == 2 and emu.connections == 2
+        asyncio.run(main())
     finally:
-        client.close()
         emu.stop()
 
 
@@ -369,16 +376,22 @@ def test_a_kept_connection_idle_longer_than_the_phone_keeps_it_is_not_reused(mon
 
     emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True)
     client = phyphox.PhyphoxClient(emu.start())
+
+    async def main() -> None:
+        try:
+            for _ in range(3):
+                await client.request("/meta")
+            assert client.connections == 1
+            monkeypatch.setattr(phyphox, "KEEPALIVE_IDLE_S", 0.0)
+            for _ in range(3):
+                await client.request("/meta")
+            assert client.connections == 4
+        finally:
+            client.close()
+
     try:
-        for _ in range(3):
-            client.request("/meta")
-        assert client.connections == 1
-        monkeypatch.setattr(phyphox, "KEEPALIVE_IDLE_S", 0.0)
-        for _ in range(3):
-            client.request("/meta")
-        assert client.connections == 4
+        asyncio.run(main())
     finally:
-        client.close()
         emu.stop()
 
 
@@ -423,7 +436,7 @@ def test_a_phone_answering_something_that_is_not_http_is_one_line(
 def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_what_came(
     keep_alive: bool, tmp_path: Path
 ) -> None:
-    """The give-up line (raised in the poller thread since LIVE-61, on the loop as before): the phone's server goes
+    """The give-up line (raised in the poll task on the loop, LIVE-64): the phone's server goes
     away after every sample measured so far was read; after ``reconnect_give_up_s`` of failed polls the recording
     ends with one line naming the phone and the file, which holds every sample read."""
     emu = EmulatedPhyphox(rate_hz=200.0, **({"keep_alive": True} if keep_alive else {}))
@@ -458,9 +471,9 @@ def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_wha
 
 
 def test_a_recording_ended_by_an_error_on_the_loop_ends_its_poller_first(tmp_path: Path) -> None:
-    """REVIEW-115: a listener that raises ends the recording on the loop (its one line) while the poller thread may
-    be waiting for an answer (here a slow one): ``record`` returns only once the poller has ended, and the phone's
-    connection is closed, not opened again by the poller's last request after the recorder closed it."""
+    """REVIEW-115: a listener that raises ends the recording on the loop (its one line) while a request may be in
+    flight (here slow answers): ``record`` returns only once the polls have ended (LIVE-64: a task on the loop, no
+    thread), and the phone's connection is closed, not opened again by a last request after the recorder closed it."""
     import threading
 
     emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True, faults=PhyphoxFaults(slow_every=1, slow_s=0.5))
@@ -491,9 +504,8 @@ def test_a_recording_ended_by_an_error_on_the_loop_ends_its_poller_first(tmp_pat
 
     try:
         recorders = asyncio.run(main())
-        for poller in [t for t in threading.enumerate() if t.name.startswith("phyphox poll")]:
-            poller.join(30.0)  # a thread that ended may still be leaving (its last callback came before)
-        assert recorders[0].client._conn is None  # not opened again by a poller that outlived the recording
+        assert not [t for t in threading.enumerate() if t.name.startswith("phyphox poll")]
+        assert recorders[0].client._conn is None  # not opened again by polls that outlived the recording
     finally:
         emu.stop()
 
@@ -510,10 +522,16 @@ def test_a_proxy_in_the_environment_is_not_used_for_the_phone(monkeypatch: pytes
     monkeypatch.delenv("NO_PROXY", raising=False)
     emu = EmulatedPhyphox(rate_hz=200.0)
     client = PhyphoxClient(emu.start())
+
+    async def main() -> None:
+        try:
+            assert (await client.request("/meta"))["deviceModel"] == "Phone"
+        finally:
+            client.close()
+
     try:
-        assert client.request("/meta")["deviceModel"] == "Phone"
+        asyncio.run(main())
     finally:
-        client.close()
         emu.stop()
 
 
@@ -523,7 +541,7 @@ def test_a_proxy_in_the_environment_is_not_used_for_the_phone(monkeypatch: pytes
 def test_ctrl_c_or_sigterm_keeps_every_sample_the_phone_measured(keep_alive: bool, stop: str, tmp_path: Path) -> None:
     """REVIEW-117: ``retrogait record --sensor phyphox`` stopped by Ctrl-C or SIGTERM (another process) ends with
     status 0 and its file holds every sample the phone measured until the signal, each once: those of the polls
-    and those the poller thread fetches at the stop (LIVE-21, LIVE-61). The phone measures only when the test
+    and those the poll task fetches at the stop (LIVE-21, LIVE-64). The phone measures only when the test
     advances it, and the signal comes once the file has rows (on the data, not a clock)."""
     import os
     import signal

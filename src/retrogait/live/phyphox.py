@@ -12,9 +12,9 @@
   experiment time running backwards, is a restart.
 * ``GET /control?cmd=start``: ``{"result": true}`` when the measurement began.
 
-Requests go one at a time through the standard library (``http.client``) over one kept-open connection
-(LIVE-4, LIVE-60), from a poller thread that parses each answer and hands its samples to the event loop in
-one callback (LIVE-61). Experiment time (s since the measurement started, pauses skipped)
+Requests go one at a time over one kept-open connection (LIVE-4, LIVE-60) on the event loop itself, through a
+small HTTP/1.1 client (:mod:`retrogait.live.http_wire`, LIVE-64); each answer is taken as it arrives.
+Experiment time (s since the measurement started, pauses skipped)
 is the sensor clock: it is mapped to the recording's host clock by the same :class:`ClockMap` as a
 BLE sensor's; a restart or a resumed pause starts the map again (a gap in ``t_s``). Acceleration is
 the master clock; the gyroscope is interpolated onto it (as the phyphox importer does) once it has
@@ -25,11 +25,9 @@ started) is a row with empty gyroscope cells (decision REC-20), in its place in 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import http.client
 import json
 import math
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -44,7 +42,7 @@ from retrogait.ble.profiles.base import StreamInfo
 from retrogait.ble.timing import ClockMap, Timed
 from retrogait.errors import RetrogaitError
 from retrogait.imports.common import MERGE_MAX_GAP_PERIODS, Stream, interpolate_onto
-from retrogait.live.socket_wait import readable
+from retrogait.live.http_wire import Connection
 
 #: phyphox's gyroscope is in rad/s.
 DPS_PER_RAD_S = 180.0 / math.pi
@@ -99,9 +97,9 @@ def buffers_from_config(config: dict[str, Any], url: str) -> PhyphoxBuffers:
 
 
 class PhyphoxClient:
-    """Blocking JSON requests to one phone over one HTTP/1.1 connection kept open (LIVE-60).
+    """JSON requests to one phone over one HTTP/1.1 connection kept open (LIVE-60), on the event loop (LIVE-64).
 
-    Used by one thread at a time. phyphox on Android (JLHTTP) keeps a connection open between requests; on
+    One request at a time, on one loop. phyphox on Android (JLHTTP) keeps a connection open between requests; on
     iOS (GCDWebServer) it closes it after each answer, and the next request opens a new one. A connection
     the server has closed, or one idle for ``KEEPALIVE_IDLE_S``, is replaced before a request is sent; a
     request that fails once sent is not sent again (it raises, and the connection is closed)."""
@@ -118,19 +116,17 @@ class PhyphoxClient:
         self.base = f"http://{parsed.netloc}"
         self.host, self.port = parsed.hostname, port or 80
         self.timeout_s = timeout_s
-        self._conn: http.client.HTTPConnection | None = None
+        self._conn: Connection | None = None
         self._last_used_s = -math.inf
         #: connections opened (the first included): 1 for a phone that keeps its connection, one per request else
         self.connections = 0
 
-    def request(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
+    async def request(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
         """The JSON answer of ``path?params``; raises OSError when the phone does not answer."""
         query = urllib.parse.urlencode(params or [], safe="", quote_via=urllib.parse.quote)
-        conn = self._connection()
         try:
-            conn.request("GET", path + (f"?{query}" if query else ""))
-            reply = conn.getresponse()
-            body = reply.read()
+            conn = await self._connection()
+            answer = await conn.get(path + (f"?{query}" if query else ""), self.timeout_s)
         except OSError:
             self.close()
             raise
@@ -138,31 +134,36 @@ class PhyphoxClient:
             self.close()
             raise OSError(" ".join(f"{type(exc).__name__}: {exc}".split())) from None
         self._last_used_s = time.monotonic()
-        if not 200 <= reply.status < 300:  # as urllib's HTTPError, whose reason the error line names
+        if not conn.is_open:
+            self._conn = None  # the phone closes it after each answer (iOS)
+        if not 200 <= answer.status < 300:  # as urllib's HTTPError, whose reason the error line names
             self.close()
-            raise OSError(reply.reason or f"HTTP {reply.status}")
+            raise OSError(answer.reason or f"HTTP {answer.status}")
         try:
-            return json.loads(body)
+            return json.loads(answer.body)
         except ValueError:
             raise OSError(f"{path} answered something that is not JSON") from None
 
-    def _connection(self) -> http.client.HTTPConnection:
+    async def _connection(self) -> Connection:
         """The open connection, or a new one where the server closed it or it idled too long."""
         conn = self._conn
-        if conn is not None and (
-            time.monotonic() - self._last_used_s > KEEPALIVE_IDLE_S or conn.sock is None or readable(conn.sock)
-        ):  # closed by the server (EOF, or JLHTTP's 408 for an idle connection) or about to be
+        if conn is not None and (time.monotonic() - self._last_used_s > KEEPALIVE_IDLE_S or conn.stale()):
+            # closed by the server (EOF, or JLHTTP's 408 for an idle connection) or about to be
             self.close()
             conn = None
         if conn is None:
-            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout_s)
-            conn.auto_open = 0  # opened here and counted, never silently by http.client
-            conn.connect()
+            conn = Connection(self.host, self.port)
+            try:
+                async with asyncio.timeout(self.timeout_s):
+                    await conn.connect()
+            except TimeoutError:
+                raise TimeoutError("timed out") from None
             self._conn = conn
             self.connections += 1
         return conn
 
     def close(self) -> None:
+        """Close the connection (on the loop that opened it)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -257,16 +258,6 @@ def _incremental(time_buffer: str, axes: tuple[str, str, str], after: float) -> 
         return [(time_buffer, "full"), *((a, "full") for a in axes)]
     threshold = repr(after)
     return [(time_buffer, threshold), *((a, f"{threshold}|{time_buffer}") for a in axes)]
-
-
-def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
-    """The poller's end in the loop: ``done`` gets its error, or its result (the first one counts)."""
-    if done.done():
-        return
-    if error is None:
-        done.set_result(None)
-    else:
-        done.set_exception(error)
 
 
 def _numbers(values: Any) -> tuple[NDArray[np.float64], int]:
@@ -398,7 +389,7 @@ class PhyphoxRecorder(SensorRecorder):
         self._measuring = False  # the latest answer taken: the experiment is measuring
 
     async def _call(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
-        return await asyncio.to_thread(self.client.request, path, params)
+        return await self.client.request(path, params)
 
     async def run(self, stop: asyncio.Event, device: Any = None) -> None:
         """Connect (check the experiment, start it), then poll until ``stop``; raises RetrogaitError."""
@@ -414,6 +405,7 @@ class PhyphoxRecorder(SensorRecorder):
             await self._store()
             if self.writer is not None:
                 await asyncio.to_thread(self.writer.flush)
+            self.client.close()  # on the loop, which owns the connection
             await asyncio.to_thread(self._close)
 
     async def _connect(self) -> None:
@@ -456,131 +448,87 @@ class PhyphoxRecorder(SensorRecorder):
         self.status.state = "streaming"
 
     async def _poll(self, stop: asyncio.Event) -> None:
-        """Poll until ``stop`` in a thread of its own (:meth:`_poller`), which hands each answer's samples to
-        this loop in one callback (LIVE-61); here: the files' flush every ``flush_every_s``."""
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[None] = loop.create_future()
-        ended: asyncio.Future[None] = loop.create_future()  # the thread's end (``done`` may end first: REVIEW-115)
-        halt = threading.Event()
-        poller = threading.Thread(
-            target=self._poller, args=(loop, done, halt, ended), name=f"phyphox poll {self.url}", daemon=True
-        )
-        poller.start()
-        stopping = asyncio.ensure_future(stop.wait())
-        waiting: set[asyncio.Future[Any]] = {done, stopping}
+        """Poll until ``stop`` (:meth:`_poll_until`, a task on this loop: LIVE-64); here: the files' flush every
+        ``flush_every_s``, which the polls do not wait for."""
+        poller = asyncio.ensure_future(self._poll_until(stop))
         last_flush = time.monotonic()
         try:
-            while not done.done():
-                finished, _ = await asyncio.wait(
-                    waiting, timeout=self.options.flush_every_s, return_when=asyncio.FIRST_COMPLETED
-                )
-                if stopping in finished:  # the poller fetches once more, hands that over, and ends
-                    halt.set()
-                    waiting = {done}
+            while not poller.done():
+                await asyncio.wait({poller}, timeout=self.options.flush_every_s)
                 now = time.monotonic()
-                if now - last_flush >= self.options.flush_every_s and not done.done():
+                if now - last_flush >= self.options.flush_every_s and not poller.done():
                     await self._store()
                     if self.writer is not None:
                         await asyncio.to_thread(self.writer.flush)
                         await asyncio.to_thread(self.unpaired_writer.flush)
                     last_flush = now
         finally:
-            halt.set()
-            stopping.cancel()
-            # cancelled: the poller's last answers are still taken; an error taking an answer: the poller's
-            # request in flight ends first, so the recorder closes the connection after its last use (REVIEW-115)
-            if not ended.done():
-                await asyncio.wait({ended})
-        done.result()  # the poller's RetrogaitError (it gave up), or an error taking an answer
+            # cancelled: the poller fetches once more, takes that and ends (LIVE-21); the recorder closes the
+            # connection after its last use (REVIEW-115)
+            stop.set()
+            if not poller.done():
+                await asyncio.wait({poller})
+        poller.result()  # the give-up line, or an error taking an answer
 
-    def _poller(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        done: asyncio.Future[None],
-        halt: threading.Event,
-        ended: asyncio.Future[None],
-    ) -> None:
-        """The poller thread: a ``/get`` every ``poll_every_s`` over the client's kept-open connection until
-        ``halt``, then one more (LIVE-21); each answer parsed here and handed to the loop in one callback."""
-        error: BaseException | None = None
-        try:
-            self._poll_until(loop, done, halt)
-        except BaseException as exc:  # handed to the loop: the recording ends with it, as it did in the loop
-            error = exc
-        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for the result
-            loop.call_soon_threadsafe(_settle, done, error)
-            loop.call_soon_threadsafe(_settle, ended, None)
-
-    def _poll_until(self, loop: asyncio.AbstractEventLoop, done: asyncio.Future[None], halt: threading.Event) -> None:
+    async def _poll_until(self, stop: asyncio.Event) -> None:
+        """A ``/get`` every ``poll_every_s`` over the client's kept-open connection until ``stop``, then one more
+        (LIVE-21); each answer taken as it arrives."""
         assert self.stream is not None
         interval = self.options.poll_every_s
         failing_since: float | None = None
         backoff = interval
-        while not halt.is_set():
-            started = time.monotonic()
-            try:
-                reply = self.client.request("/get", self.stream.query())
-            except OSError as exc:
+        stopping = asyncio.ensure_future(stop.wait())
+        due = time.monotonic()  # when this poll was due: the next is an interval later (or at once, when late)
+        try:
+            while not stop.is_set():
+                try:
+                    reply = await self.client.request("/get", self.stream.query())
+                except OSError as exc:
+                    now = time.monotonic()
+                    failing_since = failing_since or now
+                    self.status.state = "reconnecting"
+                    if now - failing_since > self.options.reconnect_give_up_s:
+                        raise RetrogaitError(
+                            f"{self.url}: phyphox stopped answering for {self.options.reconnect_give_up_s:g} s "
+                            f"({unreachable(self.url, exc)}); {self.spec.out} holds everything until then"
+                        ) from None
+                    backoff = min(backoff * 2, self.options.backoff_max_s)
+                    await self._pause(stopping, backoff)
+                    due = time.monotonic()
+                    continue
+                self._on_poll(reply, time.monotonic(), reconnected=failing_since is not None)
+                failing_since, backoff = None, interval
+                # on the interval's grid from when this poll was due, not from when the loop woke for it: the
+                # selector's wake-ups (whole ms, late) do not add up to a longer interval
                 now = time.monotonic()
-                failing_since = failing_since or now
-                loop.call_soon_threadsafe(self._set_state, "reconnecting")
-                if now - failing_since > self.options.reconnect_give_up_s:
-                    raise RetrogaitError(
-                        f"{self.url}: phyphox stopped answering for {self.options.reconnect_give_up_s:g} s "
-                        f"({unreachable(self.url, exc)}); {self.spec.out} holds everything until then"
-                    ) from None
-                backoff = min(backoff * 2, self.options.backoff_max_s)
-                self._pause(halt, backoff)
-                continue
-            arrival = time.monotonic()
-            self._hand(loop, done, reply, arrival, reconnected=failing_since is not None)
-            failing_since, backoff = None, interval
-            self._pause(halt, max(interval - (time.monotonic() - started), 0.0))
+                due = max(due + interval, now)
+                await self._pause(stopping, due - now)
+        finally:
+            stopping.cancel()
         # the recording stops: what the phone measured since the last poll is fetched once more, as a BLE
         # sensor's last packets arrive during its stop sequence (LIVE-21); a phone that does not answer now
         # keeps them (the file holds everything until the last poll)
         try:
-            reply = self.client.request("/get", self.stream.query())
+            reply = await self.client.request("/get", self.stream.query())
         except OSError:
             return
-        self._hand(loop, done, reply, time.monotonic())
+        self._on_poll(reply, time.monotonic())
 
-    def _pause(self, halt: threading.Event, seconds: float) -> None:
-        """The poller's wait between two requests (s); ends early at ``halt``."""
-        halt.wait(seconds)
+    async def _pause(self, stopping: asyncio.Future[Any], seconds: float) -> None:
+        """The wait between two requests (s); ends early at the stop."""
+        await asyncio.wait({stopping}, timeout=seconds)
 
-    def _hand(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        done: asyncio.Future[None],
-        reply: Any,
-        arrival_s: float,
-        reconnected: bool = False,
-    ) -> None:
-        """An answer's new samples (parsed in the poller thread) to the loop, in one callback."""
+    def _on_poll(self, reply: Any, arrival_s: float, reconnected: bool = False) -> None:
+        """One poll's answer (arrived at host time ``arrival_s``, s): its new samples into the session."""
         assert self.stream is not None
         samples = self.stream.take(reply)
-        loop.call_soon_threadsafe(self._on_poll, done, samples, self.stream.measuring, arrival_s, reconnected)
-
-    def _set_state(self, state: str) -> None:
-        self.status.state = state
-
-    def _on_poll(
-        self, done: asyncio.Future[None], samples: Samples, measuring: bool, arrival_s: float, reconnected: bool
-    ) -> None:
-        """In the loop: one poll's samples (the answer arrived at host time ``arrival_s``, s) into the session."""
-        if done.done():  # taking an earlier answer failed: the recording ends with that error
-            return
-        try:
-            if reconnected:
-                self.status.stats.reconnects += 1
-            self.status.state = "streaming" if measuring else "paused"
-            self._measuring = measuring
-            self.polls += 1
-            self.status.stats.malformed += samples.malformed
-            self._take(samples, arrival_s)
-        except BaseException as exc:
-            _settle(done, exc)
+        if reconnected:
+            self.status.stats.reconnects += 1
+        self.status.state = "streaming" if self.stream.measuring else "paused"
+        self._measuring = self.stream.measuring
+        self.polls += 1
+        self.status.stats.malformed += samples.malformed
+        self._take(samples, arrival_s)
 
     def _take(self, samples: Samples, arrival_s: float) -> None:
         """Place a poll's samples on the host clock and write the decided ones."""
@@ -647,10 +595,6 @@ class PhyphoxRecorder(SensorRecorder):
         self.status.stats.gaps += int(big.sum())
         self.status.stats.lost_samples += int(np.rint(steps[big] - 1).sum())
         self._last_sensor_s = float(t[-1])
-
-    def _close(self) -> None:
-        self.client.close()
-        super()._close()
 
     def _open_writer(self) -> Any:
         extra = {"phyphox_url": self.url, "phyphox_experiment": self.status.device_info.get("experiment", "")}
