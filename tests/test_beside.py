@@ -109,13 +109,44 @@ def test_the_pipeline_computes_the_effort_beside_the_contacts_with_the_same_step
 def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     from retrogait.analysis import contacts
 
-    names = _threads_of(contacts, "_step_period_s", monkeypatch)
+    names = _threads_of(contacts, "_step_period", monkeypatch)
     alone = pipeline.analyze(running)
     assert names and "retrogait-beside" not in names
     names.clear()
     with second_thread():
         split = pipeline.analyze(running)
     assert "retrogait-beside" in names
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
+def test_the_caller_takes_the_stride_period_s_windows_left_once_its_scores_are_done(
+    running: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-75: the thread beside holds its first chunk of windows until the caller has taken one, so both compute
+    some (a window a chunk); the steps have the same bits as one thread's."""
+    from retrogait.analysis import filters
+
+    monkeypatch.setattr(filters, "PERIOD_CHUNK", 1)
+    original = filters._first_period
+    names: list[str] = []
+    caller_took = threading.Event()
+
+    def first_period(*args: object, **kwargs: object) -> object:
+        name = threading.current_thread().name
+        if name == "retrogait-beside" and "retrogait-beside" not in names and not caller_took.is_set():
+            names.append(name)
+            assert caller_took.wait(30.0), "the caller took no window"
+        elif name != "retrogait-beside":
+            caller_took.set()
+        names.append(name)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    alone = pipeline.analyze(running)
+    names.clear()
+    monkeypatch.setattr(filters, "_first_period", first_period)
+    with second_thread():
+        split = pipeline.analyze(running)
+    assert {"retrogait-beside", threading.current_thread().name} <= set(names)
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 

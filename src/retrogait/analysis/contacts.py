@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import bisect
 import math
+import threading
 
 import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.beside import Beside
-from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
+from retrogait.analysis.filters import LocalPeriod, bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.phone_steps import phone_steps
 from retrogait.analysis.settings import ContactsSettings, ImpactSettings, PhoneStepSettings, StillSettings, preset
@@ -75,8 +76,21 @@ def _step_period_s(
 ) -> NDArray[np.float64]:
     """(n,) local period (s) of ``x`` between ``per`` times the step-period bounds (per = 2: strides): the
     first autocorrelation peak reaching ``first_fraction`` of the highest."""
-    return local_period_s(
-        x, fs, per * s.min_step_s, per * s.max_step_s, s.period_window_s, s.period_hop_s, first_fraction
+    return _step_period(x, fs, s, per, first_fraction).result()
+
+
+def _step_period(
+    x: NDArray[np.float64],
+    fs: float,
+    s: ContactsSettings,
+    per: float = 1.0,
+    first_fraction: float = 0.7,
+    parts: int = 1,
+) -> LocalPeriod:
+    """:func:`_step_period_s` as pieces threads can share (filters.LocalPeriod; ``parts``: runs of samples
+    interpolated apart)."""
+    return LocalPeriod(
+        x, fs, per * s.min_step_s, per * s.max_step_s, s.period_window_s, s.period_hop_s, first_fraction, parts=parts
     )
 
 
@@ -338,9 +352,16 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     # |a| (m/s^2) taken once for the stride period, the still mask and the stance score, let go after (PERF-60)
     held = [norm_rows(acc)]
 
+    shared: list[LocalPeriod] = []  # the stride period's pieces, once its band-pass is done
+    ready = threading.Event()
+
     def stride_s() -> NDArray[np.float64]:
-        norm = bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
-        stride = _step_period_s(norm, fs, s, per=2.0)
+        try:
+            norm = bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+            shared.append(_step_period(norm, fs, s, per=2.0, parts=2))
+        finally:
+            ready.set()
+        stride = shared[0].result()
         return np.where(np.isfinite(stride), stride, 1.0)
 
     period = Beside(stride_s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
@@ -352,6 +373,10 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     jerk = _limb_jerk(acc, fs, s) if gyr is None or not shank else None
     rate = None if gyr is None else stance_score(acc, gyr, fs, s, held[0])
     sagittal = lowpass(gyr[:, 1], RATE_LOWPASS_HZ, fs) if shank and gyr is not None else None  # while the FFTs run
+    if period.threaded:  # this thread's own scores done: it takes the period's windows left with the other (PERF-75)
+        ready.wait()
+        if shared:
+            shared[0].work()
     stride = period.result()
     held.clear()  # read by the period (done) and the scores: an (n,) array less from here (PERF-49)
     if rate is None or gyr is None:
