@@ -150,6 +150,31 @@ def test_the_caller_takes_the_stride_period_s_windows_left_once_its_scores_are_d
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 
+@pytest.mark.parametrize("mounting", [None, "0/0/90"])
+def test_the_mounting_check_runs_beside_the_summary_with_the_same_result(
+    mounting: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-76: the re-mount check reads the final steps and bouts on the second core while the summary and the notes
+    are written; the same steps, bouts and summary either way (a foot re-mounted with its swing axis turned while
+    standing: cut into two mountings, each analysed alone, where the check is not run again)."""
+    from retrogait.simulate import parse_bouts
+
+    middle = f"remount::{mounting}:9" if mounting else "still::0:9"
+    text = f"still::0:3,forward:running:3.0:20,{middle},backward:running:2.5:20,still::0:3"  # test_remount's B90
+    session = simulate(SimulationConfig("foot", parse_bouts(text), sample_rate_hz=200.0, seed=5)).session
+    names = _threads_of(pipeline, "mounting_changes", monkeypatch)
+    alone = pipeline.analyze(session)
+    assert names == [threading.current_thread().name]
+    names.clear()
+    with second_thread():
+        split = pipeline.analyze(session)
+    assert names == ["retrogait-beside"]
+    assert ("mountings" in alone.summary) == (mounting is not None)
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+    pd.testing.assert_frame_equal(alone.bouts, split.bouts, check_exact=True)
+    assert alone.summary == split.summary
+
+
 @pytest.mark.parametrize(
     ("placement", "part"),
     [
