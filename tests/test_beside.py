@@ -150,6 +150,30 @@ def test_the_caller_takes_the_stride_period_s_windows_left_once_its_scores_are_d
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
 
 
+def test_preprocess_finds_the_still_samples_beside_the_gyroscope_s_checks(
+    running: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-77: the sensor-frame still mask on the second core while the gyroscope's lag and rotating test run;
+    the same body signals, bit for bit, and the same notes."""
+    from dataclasses import fields
+
+    from retrogait.analysis import preprocess as pre
+
+    names = _threads_of(pre, "still_mask", monkeypatch)
+    alone = pre.preprocess(running)
+    assert names == [threading.current_thread().name]
+    names.clear()
+    with second_thread():
+        split = pre.preprocess(running)
+    assert names == ["retrogait-beside"]
+    for field in fields(alone):
+        a, b = getattr(alone, field.name), getattr(split, field.name)
+        if isinstance(a, np.ndarray):
+            assert np.array_equal(a, b, equal_nan=True), field.name
+        elif not field.name.startswith("_"):
+            assert a == b, field.name
+
+
 @pytest.mark.parametrize("mounting", [None, "0/0/90"])
 def test_the_mounting_check_runs_beside_the_summary_with_the_same_result(
     mounting: str | None, monkeypatch: pytest.MonkeyPatch
