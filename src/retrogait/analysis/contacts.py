@@ -356,12 +356,16 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     ready = threading.Event()
 
     def stride_s() -> NDArray[np.float64]:
-        try:
-            norm = bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
-            shared.append(_step_period(norm, fs, s, per=2.0, parts=2))
+        try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
+            shared.append(
+                _step_period(
+                    bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs), fs, s, per=2.0, parts=2
+                )
+            )
         finally:
             ready.set()
         stride = shared[0].result()
+        shared.clear()
         return np.where(np.isfinite(stride), stride, 1.0)
 
     period = Beside(stride_s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
@@ -375,8 +379,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     sagittal = lowpass(gyr[:, 1], RATE_LOWPASS_HZ, fs) if shank and gyr is not None else None  # while the FFTs run
     if period.threaded:  # this thread's own scores done: it takes the period's windows left with the other (PERF-75)
         ready.wait()
-        if shared:
-            shared[0].work()
+        _take_part_of(shared)
     stride = period.result()
     held.clear()  # read by the period (done) and the scores: an (n,) array less from here (PERF-49)
     if rate is None or gyr is None:
@@ -424,6 +427,13 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     keep = _one_stance_per_swing(ic, to, rate[quiet])
     ic, to = ic[keep], to[keep]
     return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
+
+
+def _take_part_of(shared: list[LocalPeriod]) -> None:
+    """Compute the pieces of the period in ``shared`` not yet taken (none where its thread is done and let it go)."""
+    period = next(iter(shared), None)  # one step: the list's other thread may empty it meanwhile
+    if period is not None:
+        period.work()
 
 
 #: Interpolated samples a block of a slow shank's landing windows spans at most, margins included: bounds its copies

@@ -104,12 +104,13 @@ class LocalPeriod:
         self._period = np.full(self._starts.size, np.nan)
         self._fs_hz, self._first_fraction, self._signs = fs_hz, first_fraction, signs
         self._nfft = 1 << (w + self._hi).bit_length()  # >= w + hi + 1: lags up to hi + 1 do not wrap (PERF-21)
-        self._windows = np.lib.stride_tricks.sliding_window_view(x, w, axis=0)
+        self._windows: NDArray[np.float64] | None = np.lib.stride_tricks.sliding_window_view(x, w, axis=0)
         # chunks bound the memory of long recordings
         chunks = range(0, self._starts.size, PERIOD_CHUNK) if self._hi > self._lo + 2 else range(0)
         self._chunks = list(chunks)
         self._centres = self._starts + w / 2.0
-        self._out = np.empty(n)
+        self._n = n
+        self._out: NDArray[np.float64] | None = None  # made once the windows are done: not held beside their FFTs
         bounds = np.linspace(0, n, max(1, parts) + 1).astype(np.int64)
         self._runs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
         self._claims = itertools.count()  # next() of a count is atomic: each piece is claimed by one thread
@@ -117,16 +118,25 @@ class LocalPeriod:
         self._chunks_left = len(self._chunks)
         self._pieces_left = len(self._chunks) + len(self._runs)
         self._periods_done = threading.Event()
+        self._error: BaseException | None = None
         self._all_done = threading.Event()
         if not self._chunks:
-            self._periods_done.set()
+            self._windows_done()
+
+    def _windows_done(self) -> None:
+        """Every chunk of windows done: the output made (one run makes its own), the signal no longer held, the runs
+        of samples let go."""
+        self._out = np.empty(self._n) if len(self._runs) > 1 else None
+        self._windows = None
+        self._periods_done.set()
 
     def work(self) -> None:
         """Compute pieces not yet claimed until none is left (a run of samples waits for every chunk of windows).
         A piece that raises raises here, and no other thread waits for it."""
         try:
             self._work()
-        except BaseException:
+        except BaseException as exc:
+            self._error = exc
             self._periods_done.set()
             self._all_done.set()
             raise
@@ -137,20 +147,28 @@ class LocalPeriod:
             if k < len(self._chunks):
                 c0 = self._chunks[k]
                 chunk = self._starts[c0 : c0 + PERIOD_CHUNK]
+                assert self._windows is not None  # let go only once every chunk is done
                 self._period[c0 : c0 + chunk.size] = _first_period(
                     self._windows[chunk], self._nfft, self._lo, self._hi, self._fs_hz, self._first_fraction, self._signs
                 )
                 with self._lock:
                     self._chunks_left -= 1
                     if self._chunks_left == 0:
-                        self._periods_done.set()
+                        self._windows_done()
             elif k < len(self._chunks) + len(self._runs):
                 self._periods_done.wait()
+                if self._error is not None:  # raised where it happened, and by result()
+                    return
                 a, b = self._runs[k - len(self._chunks)]
                 if self._starts.size == 1:
-                    self._out[a:b] = self._period[0]
+                    values = np.full(b - a, self._period[0])
                 else:
-                    self._out[a:b] = np.interp(np.arange(a, b), self._centres, self._period)
+                    values = np.interp(np.arange(a, b), self._centres, self._period)
+                if self._out is None:  # the one run: its values are the output
+                    self._out = values
+                else:
+                    self._out[a:b] = values
+                del values
             else:
                 return
             with self._lock:
@@ -162,6 +180,9 @@ class LocalPeriod:
         """(n,) the local period (s), once every piece is done (this thread computing those left)."""
         self.work()
         self._all_done.wait()
+        if self._error is not None:  # a piece another thread computed failed
+            raise self._error
+        assert self._out is not None
         return self._out
 
 
