@@ -186,7 +186,7 @@ def test_the_mounting_check_runs_beside_the_summary_with_the_same_result(
     middle = f"remount::{mounting}:9" if mounting else "still::0:9"
     text = f"still::0:3,forward:running:3.0:20,{middle},backward:running:2.5:20,still::0:3"  # test_remount's B90
     session = simulate(SimulationConfig("foot", parse_bouts(text), sample_rate_hz=200.0, seed=5)).session
-    names = _threads_of(pipeline, "mounting_changes", monkeypatch)
+    names = _threads_of(pipeline, "changes_of_steps", monkeypatch)
     alone = pipeline.analyze(session)
     assert names == [threading.current_thread().name]
     names.clear()

@@ -41,7 +41,7 @@ from retrogait.analysis.handedness import Handedness, foot_handedness
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
 from retrogait.analysis.leg_rhythm import LegRhythm, both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
-from retrogait.analysis.mounting import MountingChange, mounting_changes
+from retrogait.analysis.mounting import MountingChange, changes_of_steps, mounting_changes
 from retrogait.analysis.no_steps import no_steps_note, short_gait_note, unplaced_gait_note
 from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
@@ -675,11 +675,12 @@ def _session_analysis(
 def _mountings_beside(
     signals: BodySignals, steps: pd.DataFrame, bouts: pd.DataFrame, settings: AnalysisSettings
 ) -> Beside[list[MountingChange]]:
-    """:func:`mounting_changes` of the final ``steps`` and ``bouts`` beside the caller (PERF-76): on copies of the
-    columns it reads, so no table is read by two threads."""
-    read = steps[["step_time_s", "ic_time_s"]].copy()
+    """:func:`mounting_changes` of the final ``steps`` and ``bouts`` beside the caller (PERF-76): the steps' columns it
+    reads taken as arrays here and the bouts (a row a bout) copied, so no table is read by two threads."""
+    step_s = steps["step_time_s"].to_numpy(dtype=float)
+    ic_s = steps["ic_time_s"].to_numpy(dtype=float)
     own_bouts = bouts.copy()
-    return Beside(lambda: mounting_changes(signals, read, own_bouts, settings))
+    return Beside(lambda: changes_of_steps(signals, step_s, ic_s, own_bouts, settings))
 
 
 def _frame_checked(
