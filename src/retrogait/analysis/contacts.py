@@ -352,23 +352,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     # |a| (m/s^2) taken once for the stride period, the still mask and the stance score, let go after (PERF-60)
     held = [norm_rows(acc)]
 
-    shared: list[LocalPeriod] = []  # the stride period's pieces, once its band-pass is done
-    ready = threading.Event()
-
-    def stride_s() -> NDArray[np.float64]:
-        try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
-            shared.append(
-                _step_period(
-                    bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs), fs, s, per=2.0, parts=2
-                )
-            )
-        finally:
-            ready.set()
-        stride = shared[0].result()
-        shared.clear()
-        return np.where(np.isfinite(stride), stride, 1.0)
-
-    period = Beside(stride_s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
+    period = _StrideBeside(held, fs, s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
     moving = _moving(signals, still, held[0])
     gyr = signals.gyr_dps
     shank = signals.placement == "shank"
@@ -377,10 +361,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     jerk = _limb_jerk(acc, fs, s) if gyr is None or not shank else None
     rate = None if gyr is None else stance_score(acc, gyr, fs, s, held[0])
     sagittal = lowpass(gyr[:, 1], RATE_LOWPASS_HZ, fs) if shank and gyr is not None else None  # while the FFTs run
-    if period.threaded:  # this thread's own scores done: it takes the period's windows left with the other (PERF-75)
-        ready.wait()
-        _take_part_of(shared)
-    stride = period.result()
+    stride = period.result()  # this thread's own scores done: it takes the period's windows left (PERF-75)
     held.clear()  # read by the period (done) and the scores: an (n,) array less from here (PERF-49)
     if rate is None or gyr is None:
         assert jerk is not None
@@ -429,11 +410,38 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
 
 
-def _take_part_of(shared: list[LocalPeriod]) -> None:
-    """Compute the pieces of the period in ``shared`` not yet taken (none where its thread is done and let it go)."""
-    period = next(iter(shared), None)  # one step: the list's other thread may empty it meanwhile
-    if period is not None:
-        period.work()
+class _StrideBeside:
+    """A limb's stride period (s, (n,); none found: 1 s) of its |a| ``held[0]`` (m/s^2), band-passed and searched on
+    another thread where :class:`Beside` starts one (PERF-36); :meth:`result` first takes the period's windows left
+    with that thread (PERF-75). ``held`` is read when the thread starts, so the caller can let |a| go after."""
+
+    def __init__(self, held: list[NDArray[np.float64]], fs: float, s: ContactsSettings) -> None:
+        self._shared: list[LocalPeriod] = []  # the period's pieces, once the band-pass is done
+        self._ready = threading.Event()
+        self._held, self._fs, self._s = held, fs, s
+        self._period = Beside(self._stride_s)
+
+    def _stride_s(self) -> NDArray[np.float64]:
+        s = self._s
+        try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
+            band = bandpass(self._held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, self._fs)
+            self._shared.append(_step_period(band, self._fs, s, per=2.0, parts=2))
+            del band
+        finally:
+            self._ready.set()
+        stride = self._shared[0].result()
+        self._shared.clear()
+        return np.where(np.isfinite(stride), stride, 1.0)
+
+    def result(self) -> NDArray[np.float64]:
+        """The stride period (s), this thread computing the pieces left where the other thread runs."""
+        if self._period.threaded:
+            self._ready.wait()
+            period = next(iter(self._shared), None)  # one step: the other thread may empty the list meanwhile
+            if period is not None:
+                period.work()
+            del period
+        return self._period.result()
 
 
 #: Interpolated samples a block of a slow shank's landing windows spans at most, margins included: bounds its copies

@@ -645,11 +645,7 @@ def _session_analysis(
         flags = with_flag(flags, reversal.changed, "remounted")
     steps["quality_flags"] = flags.astype(object)
     steps = bridged_unmeasured(steps, signals, contacts, settings.impact, settings.quality)  # EDGE-197
-    steps[EFFORT_COLUMN] = (
-        effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, effort_total.result())
-        if effort_total is not None
-        else np.zeros(0)
-    )
+    steps[EFFORT_COLUMN] = _effort_column(steps, signals, settings, effort_total)
     steps, mirror_notes = _frame_checked(steps.reindex(columns=list(STEP_COLUMNS)), signals, contacts, settings)
     steps = steps.assign(**{c: _shared_text(steps[c]) for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
     found = _mountings_beside(declared_signals, steps, bouts, settings) if mountings else None
@@ -666,10 +662,17 @@ def _session_analysis(
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
-    result = AnalysisResult(
-        steps, bouts, summary, declared_signals, contacts, seen, bool(mirror_notes) or gate_mirrored
-    )
-    return result, found
+    mirrored = bool(mirror_notes) or gate_mirrored
+    return AnalysisResult(steps, bouts, summary, declared_signals, contacts, seen, mirrored), found
+
+
+def _effort_column(
+    steps: pd.DataFrame, signals: BodySignals, settings: AnalysisSettings, total: Beside[NDArray[np.float64]] | None
+) -> NDArray[np.float64]:
+    """The steps' effort (g/min, EFFORT_COLUMN) from the running total computed beside (PERF-36); none without steps."""
+    if total is None:
+        return np.zeros(0)
+    return effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, total.result())
 
 
 def _mountings_beside(
