@@ -413,25 +413,15 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
 class _StrideBeside:
     """A limb's stride period (s, (n,); none found: 1 s) of its |a| ``held[0]`` (m/s^2), band-passed and searched on
     another thread where :class:`Beside` starts one (PERF-36); :meth:`result` first takes the period's windows left
-    with that thread (PERF-75). ``held`` is read when the thread starts, so the caller can let |a| go after."""
+    with that thread (PERF-75). ``held`` is read when the thread starts, so the caller can let |a| go after. The part
+    refers to its lists, not to this object: no reference cycle keeps the period alive after the caller (PERF-18's
+    paused collector)."""
 
     def __init__(self, held: list[NDArray[np.float64]], fs: float, s: ContactsSettings) -> None:
         self._shared: list[LocalPeriod] = []  # the period's pieces, once the band-pass is done
         self._ready = threading.Event()
-        self._held, self._fs, self._s = held, fs, s
-        self._period = Beside(self._stride_s)
-
-    def _stride_s(self) -> NDArray[np.float64]:
-        s = self._s
-        try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
-            band = bandpass(self._held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, self._fs)
-            self._shared.append(_step_period(band, self._fs, s, per=2.0, parts=2))
-            del band
-        finally:
-            self._ready.set()
-        stride = self._shared[0].result()
-        self._shared.clear()
-        return np.where(np.isfinite(stride), stride, 1.0)
+        shared, ready = self._shared, self._ready
+        self._period = Beside(lambda: _stride_s(held, shared, ready, fs, s))
 
     def result(self) -> NDArray[np.float64]:
         """The stride period (s), this thread computing the pieces left where the other thread runs."""
@@ -442,6 +432,21 @@ class _StrideBeside:
                 period.work()
             del period
         return self._period.result()
+
+
+def _stride_s(
+    held: list[NDArray[np.float64]], shared: list[LocalPeriod], ready: threading.Event, fs: float, s: ContactsSettings
+) -> NDArray[np.float64]:
+    """:class:`_StrideBeside`'s part: the pieces put in ``shared`` (``ready`` set) once |a| is band-passed."""
+    try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
+        band = bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+        shared.append(_step_period(band, fs, s, per=2.0, parts=2))
+        del band
+    finally:
+        ready.set()
+    stride = shared[0].result()
+    shared.clear()
+    return np.where(np.isfinite(stride), stride, 1.0)
 
 
 #: Interpolated samples a block of a slow shank's landing windows spans at most, margins included: bounds its copies
