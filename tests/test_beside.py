@@ -239,3 +239,27 @@ def test_only_analyze_uses_the_second_core(
     extra = ["--no-report"] if command == "analyze" else ["--jobs", "1", "--no-compare"]
     assert main([command, str(path), "--out", str(out), *extra]) == 0
     assert names == (["retrogait-beside"] if command == "analyze" else [threading.current_thread().name])
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_the_stride_period_s_helper_is_let_go_with_the_contacts(running: Session, threaded: bool) -> None:
+    """PERF-75: nothing of the stride period outlives the contacts' search by a reference cycle, which the program's
+    paused collector (PERF-18) would keep, with the (n,) period, to the end (a first build did: bench_memory +0.14x)."""
+    import gc
+
+    from retrogait.analysis import contacts
+    from retrogait.analysis.preprocess import preprocess
+
+    signals = preprocess(running)
+    gc.collect()
+    gc.disable()
+    try:
+        if threaded:
+            with second_thread():
+                contacts.detect_contacts(signals)
+        else:
+            contacts.detect_contacts(signals)
+        alive = [o for o in gc.get_objects() if isinstance(o, contacts._StrideBeside)]
+    finally:
+        gc.enable()
+    assert alive == []
