@@ -413,7 +413,8 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
 class _StrideBeside:
     """A limb's stride period (s, (n,); none found: 1 s) of its |a| ``held[0]`` (m/s^2), band-passed and searched on
     another thread where :class:`Beside` starts one (PERF-36); :meth:`result` first takes the period's windows left
-    with that thread (PERF-75). ``held`` is read when the thread starts, so the caller can let |a| go after. The part
+    with that thread (PERF-75). ``held[0]`` is read by the part, on the thread beside whenever it gets there, or in
+    :meth:`result` where no thread runs it: the caller lets |a| go only after :meth:`result` (REVIEW-123). The part
     refers to its lists, not to this object: no reference cycle keeps the period alive after the caller (PERF-18's
     paused collector)."""
 
