@@ -527,6 +527,30 @@ def test_a_shared_local_period_s_failing_chunk_raises_where_it_ran_and_leaves_no
     assert not helper.is_alive() and all(str(e) == "chunk 3" for e in errors)
 
 
+def test_a_shared_local_period_s_failed_chunk_stops_the_other_threads_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-124: once a chunk of windows has raised, a thread that asks for work (the other thread's next piece,
+    or result()) starts no other chunk: the error is handed over at once, not after every chunk left is computed."""
+    monkeypatch.setattr(filters, "PERIOD_CHUNK", 1)
+    original = filters._first_period
+    calls: list[int] = []
+
+    def failing(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("chunk 1")
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(filters, "_first_period", failing)
+    x = np.sin(2 * np.pi * 1.4 * np.arange(6000) / 100.0)
+    shared = filters.LocalPeriod(x, 100.0, 0.44, 3.0, 6.0, 2.0, parts=2)
+    with pytest.raises(MemoryError, match="chunk 1"):
+        shared.work()  # the thread the chunk failed on
+    shared.work()  # the other thread's next piece: none taken
+    with pytest.raises(MemoryError, match="chunk 1"):
+        shared.result()
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize("n", [5, 60, 20_001])
 def test_rotating_mask_is_the_gathering_one(n: int) -> None:
     """PERF-23: |omega| by norm_rows, its 0.5 s mean by moving_average's slices; the mask as first written."""

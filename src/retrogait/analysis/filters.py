@@ -132,7 +132,7 @@ class LocalPeriod:
 
     def work(self) -> None:
         """Compute pieces not yet claimed until none is left (a run of samples waits for every chunk of windows).
-        A piece that raises raises here, and no other thread waits for it."""
+        A piece that raises raises here, and no other thread waits for it or starts a piece after it (REVIEW-124)."""
         try:
             self._work()
         except BaseException as exc:
@@ -142,7 +142,7 @@ class LocalPeriod:
             raise
 
     def _work(self) -> None:
-        while True:
+        while self._error is None:  # a piece failed: its error handed over at once, no piece left computed first
             k = next(self._claims)
             if k < len(self._chunks):
                 c0 = self._chunks[k]
