@@ -109,7 +109,7 @@ def test_the_pipeline_computes_the_effort_beside_the_contacts_with_the_same_step
 def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     from retrogait.analysis import contacts
 
-    names = _threads_of(contacts, "_step_period_s", monkeypatch)
+    names = _threads_of(contacts, "_step_period", monkeypatch)
     alone = pipeline.analyze(running)
     assert names and "retrogait-beside" not in names
     names.clear()
@@ -117,6 +117,86 @@ def test_the_stride_period_is_found_beside_the_sample_scores(running: Session, m
         split = pipeline.analyze(running)
     assert "retrogait-beside" in names
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
+def test_the_caller_takes_the_stride_period_s_windows_left_once_its_scores_are_done(
+    running: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-75: the thread beside holds its first chunk of windows until the caller has taken one, so both compute
+    some (a window a chunk); the steps have the same bits as one thread's."""
+    from retrogait.analysis import filters
+
+    monkeypatch.setattr(filters, "PERIOD_CHUNK", 1)
+    original = filters._first_period
+    names: list[str] = []
+    caller_took = threading.Event()
+
+    def first_period(*args: object, **kwargs: object) -> object:
+        name = threading.current_thread().name
+        if name == "retrogait-beside" and "retrogait-beside" not in names and not caller_took.is_set():
+            names.append(name)
+            assert caller_took.wait(30.0), "the caller took no window"
+        elif name != "retrogait-beside":
+            caller_took.set()
+        names.append(name)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    alone = pipeline.analyze(running)
+    names.clear()
+    monkeypatch.setattr(filters, "_first_period", first_period)
+    with second_thread():
+        split = pipeline.analyze(running)
+    assert {"retrogait-beside", threading.current_thread().name} <= set(names)
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
+def test_preprocess_finds_the_still_samples_beside_the_gyroscope_s_checks(
+    running: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-77: the sensor-frame still mask on the second core while the gyroscope's lag and rotating test run;
+    the same body signals, bit for bit, and the same notes."""
+    from dataclasses import fields
+
+    from retrogait.analysis import preprocess as pre
+
+    names = _threads_of(pre, "still_mask", monkeypatch)
+    alone = pre.preprocess(running)
+    assert names == [threading.current_thread().name]
+    names.clear()
+    with second_thread():
+        split = pre.preprocess(running)
+    assert names == ["retrogait-beside"]
+    for field in fields(alone):
+        a, b = getattr(alone, field.name), getattr(split, field.name)
+        if isinstance(a, np.ndarray):
+            assert np.array_equal(a, b, equal_nan=True), field.name
+        elif not field.name.startswith("_"):
+            assert a == b, field.name
+
+
+@pytest.mark.parametrize("mounting", [None, "0/0/90"])
+def test_the_mounting_check_runs_beside_the_summary_with_the_same_result(
+    mounting: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-76: the re-mount check reads the final steps and bouts on the second core while the summary and the notes
+    are written; the same steps, bouts and summary either way (a foot re-mounted with its swing axis turned while
+    standing: cut into two mountings, each analysed alone, where the check is not run again)."""
+    from retrogait.simulate import parse_bouts
+
+    middle = f"remount::{mounting}:9" if mounting else "still::0:9"
+    text = f"still::0:3,forward:running:3.0:20,{middle},backward:running:2.5:20,still::0:3"  # test_remount's B90
+    session = simulate(SimulationConfig("foot", parse_bouts(text), sample_rate_hz=200.0, seed=5)).session
+    names = _threads_of(pipeline, "changes_of_steps", monkeypatch)
+    alone = pipeline.analyze(session)
+    assert names == [threading.current_thread().name]
+    names.clear()
+    with second_thread():
+        split = pipeline.analyze(session)
+    assert names == ["retrogait-beside"]
+    assert ("mountings" in alone.summary) == (mounting is not None)
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+    pd.testing.assert_frame_equal(alone.bouts, split.bouts, check_exact=True)
+    assert alone.summary == split.summary
 
 
 @pytest.mark.parametrize(
@@ -159,3 +239,27 @@ def test_only_analyze_uses_the_second_core(
     extra = ["--no-report"] if command == "analyze" else ["--jobs", "1", "--no-compare"]
     assert main([command, str(path), "--out", str(out), *extra]) == 0
     assert names == (["retrogait-beside"] if command == "analyze" else [threading.current_thread().name])
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_the_stride_period_s_helper_is_let_go_with_the_contacts(running: Session, threaded: bool) -> None:
+    """PERF-75: nothing of the stride period outlives the contacts' search by a reference cycle, which the program's
+    paused collector (PERF-18) would keep, with the (n,) period, to the end (a first build did: bench_memory +0.14x)."""
+    import gc
+
+    from retrogait.analysis import contacts
+    from retrogait.analysis.preprocess import preprocess
+
+    signals = preprocess(running)
+    gc.collect()
+    gc.disable()
+    try:
+        if threaded:
+            with second_thread():
+                contacts.detect_contacts(signals)
+        else:
+            contacts.detect_contacts(signals)
+        alive = [o for o in gc.get_objects() if isinstance(o, contacts._StrideBeside)]
+    finally:
+        gc.enable()
+    assert alive == []

@@ -459,6 +459,98 @@ def test_local_period_with_the_smaller_fft_is_the_twice_window_one(fs: float) ->
             assert np.array_equal(filters.local_period_s(signal, *args), expected, equal_nan=True)
 
 
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_local_period_shared_by_threads_is_the_one_thread_one(parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-75: a LocalPeriod's chunks of windows and runs of samples taken by three threads at once (a window a
+    chunk), or by one, give local_period_s as first written, bit for bit; one column or three with signs."""
+    import threading
+
+    monkeypatch.setattr(filters, "PERIOD_CHUNK", 1)
+    fs = 100.0
+    rng = np.random.default_rng(parts)
+    t = np.arange(round(120 * fs)) / fs
+    x = np.sin(2 * np.pi * 1.4 * t + 0.3 * np.sin(2 * np.pi * t / 31.0)) + rng.normal(0.0, 0.3, t.size)
+    args = (fs, 0.44, 3.0, 6.0, 2.0)
+    for signal in (x, x[: round(4.5 * fs)], x[: round(6.5 * fs)]):
+        expected = _period_reference(signal, *args)
+        shared = filters.LocalPeriod(signal, *args, parts=parts)
+        helpers = [threading.Thread(target=shared.work) for _ in range(2)]
+        for helper in helpers:
+            helper.start()
+        assert np.array_equal(shared.result(), expected, equal_nan=True)
+        for helper in helpers:
+            helper.join()
+        assert np.array_equal(filters.LocalPeriod(signal, *args, parts=parts).result(), expected, equal_nan=True)
+    three = np.column_stack([x, -x, 0.5 * x])
+    signs = np.array([1.0, 1.0, 1.0])
+    whole = filters.local_period_s(three, *args, signs=signs)
+    assert np.isfinite(whole).any()
+    shared = filters.LocalPeriod(three, *args, signs=signs, parts=parts)
+    helper = threading.Thread(target=shared.work)
+    helper.start()
+    assert np.array_equal(shared.result(), whole, equal_nan=True)
+    helper.join()
+
+
+def test_a_shared_local_period_s_failing_chunk_raises_where_it_ran_and_leaves_no_thread_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PERF-75: the chunk that raises raises in the thread that computed it and in result(); no wait is left."""
+    import threading
+
+    monkeypatch.setattr(filters, "PERIOD_CHUNK", 1)
+    original = filters._first_period
+    calls: list[int] = []
+
+    def failing(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append(1)
+        if len(calls) == 3:
+            raise MemoryError("chunk 3")
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(filters, "_first_period", failing)
+    x = np.sin(2 * np.pi * 1.4 * np.arange(6000) / 100.0)
+    shared = filters.LocalPeriod(x, 100.0, 0.44, 3.0, 6.0, 2.0, parts=2)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            shared.work()
+        except MemoryError as exc:
+            errors.append(exc)
+
+    helper = threading.Thread(target=work)
+    helper.start()
+    with pytest.raises(MemoryError, match="chunk 3"):  # where it ran, or handed over by result()
+        shared.result()
+    helper.join(30.0)
+    assert not helper.is_alive() and all(str(e) == "chunk 3" for e in errors)
+
+
+def test_a_shared_local_period_s_failed_chunk_stops_the_other_threads_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-124: once a chunk of windows has raised, a thread that asks for work (the other thread's next piece,
+    or result()) starts no other chunk: the error is handed over at once, not after every chunk left is computed."""
+    monkeypatch.setattr(filters, "PERIOD_CHUNK", 1)
+    original = filters._first_period
+    calls: list[int] = []
+
+    def failing(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("chunk 1")
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(filters, "_first_period", failing)
+    x = np.sin(2 * np.pi * 1.4 * np.arange(6000) / 100.0)
+    shared = filters.LocalPeriod(x, 100.0, 0.44, 3.0, 6.0, 2.0, parts=2)
+    with pytest.raises(MemoryError, match="chunk 1"):
+        shared.work()  # the thread the chunk failed on
+    shared.work()  # the other thread's next piece: none taken
+    with pytest.raises(MemoryError, match="chunk 1"):
+        shared.result()
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize("n", [5, 60, 20_001])
 def test_rotating_mask_is_the_gathering_one(n: int) -> None:
     """PERF-23: |omega| by norm_rows, its 0.5 s mean by moving_average's slices; the mask as first written."""

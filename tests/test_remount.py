@@ -277,14 +277,14 @@ def test_steps_without_a_step_time_give_the_remount_check_no_numpy_warning(monke
     import retrogait.analysis.mounting as mounting
     import retrogait.analysis.pipeline as pipeline
 
-    real, seen = mounting.mounting_changes, []
+    real, seen = mounting.changes_of_steps, []
 
-    def without_step_times(*args: object) -> object:
-        signals, steps, bouts, settings = args
-        seen.append(len(steps))  # type: ignore[arg-type]
-        return real(signals, steps.assign(step_time_s=np.nan), bouts, settings)  # type: ignore[arg-type,attr-defined]
+    def without_step_times(*args: object) -> object:  # the steps' columns as the pipeline hands them (PERF-76)
+        signals, _step_s, ic_s, bouts, settings = args
+        seen.append(len(ic_s))  # type: ignore[arg-type]
+        return real(signals, np.full(len(ic_s), np.nan), ic_s, bouts, settings)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "mounting_changes", without_step_times)
+    monkeypatch.setattr(pipeline, "changes_of_steps", without_step_times)
     result = simulate(SimulationConfig("foot", parse_bouts(BOUTS), sample_rate_hz=100.0, seed=5))
     analyze(result.session)
     assert seen and seen[0] > 0

@@ -72,6 +72,11 @@ class Beside(Generic[T]):
             self._thread = threading.Thread(target=context.run, args=(self._run,), name="retrogait-beside", daemon=True)
             self._thread.start()
 
+    @property
+    def threaded(self) -> bool:
+        """The part runs on a thread of its own (else :meth:`result` computes it on the caller's)."""
+        return self._thread is not None
+
     def _run(self) -> None:
         try:
             self._value = self._part()

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import bisect
 import math
+import threading
 
 import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.beside import Beside
-from retrogait.analysis.filters import bandpass, in_g, local_period_s, lowpass
+from retrogait.analysis.filters import LocalPeriod, bandpass, in_g, local_period_s, lowpass
 from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.phone_steps import phone_steps
 from retrogait.analysis.settings import ContactsSettings, ImpactSettings, PhoneStepSettings, StillSettings, preset
@@ -75,8 +76,21 @@ def _step_period_s(
 ) -> NDArray[np.float64]:
     """(n,) local period (s) of ``x`` between ``per`` times the step-period bounds (per = 2: strides): the
     first autocorrelation peak reaching ``first_fraction`` of the highest."""
-    return local_period_s(
-        x, fs, per * s.min_step_s, per * s.max_step_s, s.period_window_s, s.period_hop_s, first_fraction
+    return _step_period(x, fs, s, per, first_fraction).result()
+
+
+def _step_period(
+    x: NDArray[np.float64],
+    fs: float,
+    s: ContactsSettings,
+    per: float = 1.0,
+    first_fraction: float = 0.7,
+    parts: int = 1,
+) -> LocalPeriod:
+    """:func:`_step_period_s` as pieces threads can share (filters.LocalPeriod; ``parts``: runs of samples
+    interpolated apart)."""
+    return LocalPeriod(
+        x, fs, per * s.min_step_s, per * s.max_step_s, s.period_window_s, s.period_hop_s, first_fraction, parts=parts
     )
 
 
@@ -338,12 +352,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     # |a| (m/s^2) taken once for the stride period, the still mask and the stance score, let go after (PERF-60)
     held = [norm_rows(acc)]
 
-    def stride_s() -> NDArray[np.float64]:
-        norm = bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
-        stride = _step_period_s(norm, fs, s, per=2.0)
-        return np.where(np.isfinite(stride), stride, 1.0)
-
-    period = Beside(stride_s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
+    period = _StrideBeside(held, fs, s)  # the stride period (FFTs) beside the sample scores in `analyze` (PERF-36)
     moving = _moving(signals, still, held[0])
     gyr = signals.gyr_dps
     shank = signals.placement == "shank"
@@ -352,7 +361,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     jerk = _limb_jerk(acc, fs, s) if gyr is None or not shank else None
     rate = None if gyr is None else stance_score(acc, gyr, fs, s, held[0])
     sagittal = lowpass(gyr[:, 1], RATE_LOWPASS_HZ, fs) if shank and gyr is not None else None  # while the FFTs run
-    stride = period.result()
+    stride = period.result()  # this thread's own scores done: it takes the period's windows left (PERF-75)
     held.clear()  # read by the period (done) and the scores: an (n,) array less from here (PERF-49)
     if rate is None or gyr is None:
         assert jerk is not None
@@ -399,6 +408,46 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     keep = _one_stance_per_swing(ic, to, rate[quiet])
     ic, to = ic[keep], to[keep]
     return Contacts(ic_idx=ic.astype(np.int64), to_idx=to.astype(np.int64), side=_sides(signals, ic.size))
+
+
+class _StrideBeside:
+    """A limb's stride period (s, (n,); none found: 1 s) of its |a| ``held[0]`` (m/s^2), band-passed and searched on
+    another thread where :class:`Beside` starts one (PERF-36); :meth:`result` first takes the period's windows left
+    with that thread (PERF-75). ``held[0]`` is read by the part, on the thread beside whenever it gets there, or in
+    :meth:`result` where no thread runs it: the caller lets |a| go only after :meth:`result` (REVIEW-123). The part
+    refers to its lists, not to this object: no reference cycle keeps the period alive after the caller (PERF-18's
+    paused collector)."""
+
+    def __init__(self, held: list[NDArray[np.float64]], fs: float, s: ContactsSettings) -> None:
+        self._shared: list[LocalPeriod] = []  # the period's pieces, once the band-pass is done
+        self._ready = threading.Event()
+        shared, ready = self._shared, self._ready
+        self._period = Beside(lambda: _stride_s(held, shared, ready, fs, s))
+
+    def result(self) -> NDArray[np.float64]:
+        """The stride period (s), this thread computing the pieces left where the other thread runs."""
+        if self._period.threaded:
+            self._ready.wait()
+            period = next(iter(self._shared), None)  # one step: the other thread may empty the list meanwhile
+            if period is not None:
+                period.work()
+            del period
+        return self._period.result()
+
+
+def _stride_s(
+    held: list[NDArray[np.float64]], shared: list[LocalPeriod], ready: threading.Event, fs: float, s: ContactsSettings
+) -> NDArray[np.float64]:
+    """:class:`_StrideBeside`'s part: the pieces put in ``shared`` (``ready`` set) once |a| is band-passed."""
+    try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
+        band = bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
+        shared.append(_step_period(band, fs, s, per=2.0, parts=2))
+        del band
+    finally:
+        ready.set()
+    stride = shared[0].result()
+    shared.clear()
+    return np.where(np.isfinite(stride), stride, 1.0)
 
 
 #: Interpolated samples a block of a slow shank's landing windows spans at most, margins included: bounds its copies

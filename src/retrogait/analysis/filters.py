@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
 from functools import lru_cache
 from typing import Literal
 
@@ -70,25 +72,118 @@ def local_period_s(
     the lower back's sway, +-1 per column; CADENCE-1). Windows go through the FFT in chunks of PERIOD_CHUNK, zero-padded
     to the smallest power of two holding the window and the lags searched (not twice the window).
     """
-    n = x.shape[0]
-    w = round(window_s * fs_hz)
-    hop = max(1, round(hop_s * fs_hz))
-    if n < w:
-        w = n
-    starts = np.arange(0, max(n - w, 0) + 1, hop)
-    lo = max(1, int(min_period_s * fs_hz))
-    hi = min(w - 2, int(max_period_s * fs_hz))
-    period = np.full(starts.size, np.nan)
-    if hi > lo + 2:
-        nfft = 1 << (w + hi).bit_length()  # >= w + hi + 1: lags up to hi + 1 do not wrap around (PERF-21)
-        windows = np.lib.stride_tricks.sliding_window_view(x, w, axis=0)
-        for c0 in range(0, starts.size, PERIOD_CHUNK):  # chunks bound the memory of long recordings
-            chunk = starts[c0 : c0 + PERIOD_CHUNK]
-            period[c0 : c0 + chunk.size] = _first_period(windows[chunk], nfft, lo, hi, fs_hz, first_fraction, signs)
-    centres = starts + w / 2.0
-    if starts.size == 1:
-        return np.full(n, period[0])
-    return np.interp(np.arange(n), centres, period)
+    return LocalPeriod(x, fs_hz, min_period_s, max_period_s, window_s, hop_s, first_fraction, signs).result()
+
+
+class LocalPeriod:
+    """:func:`local_period_s` as pieces of work that threads can share (PERF-75): each chunk of windows, then each
+    of ``parts`` runs of samples the periods are interpolated onto, taken by whichever thread asks next
+    (:meth:`work`); every piece is computed as the whole computes it, into its own slice, so the result has the
+    same bits however the pieces fall. One thread alone: :meth:`result`."""
+
+    def __init__(
+        self,
+        x: NDArray[np.float64],
+        fs_hz: float,
+        min_period_s: float,
+        max_period_s: float,
+        window_s: float,
+        hop_s: float,
+        first_fraction: float = 0.7,
+        signs: NDArray[np.float64] | None = None,
+        parts: int = 1,
+    ) -> None:
+        n = x.shape[0]
+        w = round(window_s * fs_hz)
+        hop = max(1, round(hop_s * fs_hz))
+        if n < w:
+            w = n
+        self._starts = np.arange(0, max(n - w, 0) + 1, hop)
+        self._lo = max(1, int(min_period_s * fs_hz))
+        self._hi = min(w - 2, int(max_period_s * fs_hz))
+        self._period = np.full(self._starts.size, np.nan)
+        self._fs_hz, self._first_fraction, self._signs = fs_hz, first_fraction, signs
+        self._nfft = 1 << (w + self._hi).bit_length()  # >= w + hi + 1: lags up to hi + 1 do not wrap (PERF-21)
+        self._windows: NDArray[np.float64] | None = np.lib.stride_tricks.sliding_window_view(x, w, axis=0)
+        # chunks bound the memory of long recordings
+        chunks = range(0, self._starts.size, PERIOD_CHUNK) if self._hi > self._lo + 2 else range(0)
+        self._chunks = list(chunks)
+        self._centres = self._starts + w / 2.0
+        self._n = n
+        self._out: NDArray[np.float64] | None = None  # made once the windows are done: not held beside their FFTs
+        bounds = np.linspace(0, n, max(1, parts) + 1).astype(np.int64)
+        self._runs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        self._claims = itertools.count()  # next() of a count is atomic: each piece is claimed by one thread
+        self._lock = threading.Lock()
+        self._chunks_left = len(self._chunks)
+        self._pieces_left = len(self._chunks) + len(self._runs)
+        self._periods_done = threading.Event()
+        self._error: BaseException | None = None
+        self._all_done = threading.Event()
+        if not self._chunks:
+            self._windows_done()
+
+    def _windows_done(self) -> None:
+        """Every chunk of windows done: the output made (one run makes its own), the signal no longer held, the runs
+        of samples let go."""
+        self._out = np.empty(self._n) if len(self._runs) > 1 else None
+        self._windows = None
+        self._periods_done.set()
+
+    def work(self) -> None:
+        """Compute pieces not yet claimed until none is left (a run of samples waits for every chunk of windows).
+        A piece that raises raises here, and no other thread waits for it or starts a piece after it (REVIEW-124)."""
+        try:
+            self._work()
+        except BaseException as exc:
+            self._error = exc
+            self._periods_done.set()
+            self._all_done.set()
+            raise
+
+    def _work(self) -> None:
+        while self._error is None:  # a piece failed: its error handed over at once, no piece left computed first
+            k = next(self._claims)
+            if k < len(self._chunks):
+                c0 = self._chunks[k]
+                chunk = self._starts[c0 : c0 + PERIOD_CHUNK]
+                assert self._windows is not None  # let go only once every chunk is done
+                self._period[c0 : c0 + chunk.size] = _first_period(
+                    self._windows[chunk], self._nfft, self._lo, self._hi, self._fs_hz, self._first_fraction, self._signs
+                )
+                with self._lock:
+                    self._chunks_left -= 1
+                    if self._chunks_left == 0:
+                        self._windows_done()
+            elif k < len(self._chunks) + len(self._runs):
+                self._periods_done.wait()
+                if self._error is not None:  # raised where it happened, and by result()
+                    return
+                a, b = self._runs[k - len(self._chunks)]
+                if self._starts.size == 1:
+                    values = np.full(b - a, self._period[0])
+                else:
+                    values = np.interp(np.arange(a, b), self._centres, self._period)
+                if self._out is None:  # the one run: its values are the output
+                    self._out = values
+                else:
+                    self._out[a:b] = values
+                del values
+            else:
+                return
+            with self._lock:
+                self._pieces_left -= 1
+                if self._pieces_left == 0:
+                    self._all_done.set()
+
+    def result(self) -> NDArray[np.float64]:
+        """(n,) the local period (s), once every piece is done (this thread computing those left)."""
+        self.work()
+        self._all_done.wait()
+        if self._error is not None:  # a piece another thread computed failed
+            raise self._error
+        assert self._out is not None
+        return self._out
 
 
 def _first_period(

@@ -118,6 +118,19 @@ def mounting_changes(
     signals: BodySignals, steps: pd.DataFrame, bouts: pd.DataFrame, settings: AnalysisSettings
 ) -> list[MountingChange]:
     """The mounting changes between consecutive gait bouts of an analysis (module doc), in time order."""
+    step_s = steps["step_time_s"].to_numpy(dtype=float) if len(steps) else np.zeros(0)
+    ic_s = steps["ic_time_s"].to_numpy(dtype=float) if len(steps) else np.zeros(0)
+    return changes_of_steps(signals, step_s, ic_s, bouts, settings)
+
+
+def changes_of_steps(
+    signals: BodySignals,
+    step_time_s: NDArray[np.float64],
+    ic_time_s: NDArray[np.float64],
+    bouts: pd.DataFrame,
+    settings: AnalysisSettings,
+) -> list[MountingChange]:
+    """:func:`mounting_changes` from the steps' ``step_time_s`` and ``ic_time_s`` (s; what it reads of them)."""
     s = settings.preprocess
     gait = bouts.loc[bouts["activity"].astype(str) != "still"].sort_values("start_s")
     if len(gait) < 2:
@@ -127,8 +140,9 @@ def mounting_changes(
     n_stand = max(round(s.remount_standing_s * signals.fs_hz), 2)
     starts = np.searchsorted(t, gait["start_s"].to_numpy(dtype=float))
     ends = np.searchsorted(t, gait["end_s"].to_numpy(dtype=float), side="right")
-    step_times = steps["step_time_s"].to_numpy(dtype=float) if len(steps) else np.zeros(0)
-    step_times = step_times[np.isfinite(step_times)]  # none where every step is cut off from the one before (EDGE-136)
+    step_times = step_time_s[
+        np.isfinite(step_time_s)
+    ]  # none where every step is cut off from the one before (EDGE-136)
     step_s = float(np.median(step_times)) if step_times.size else float("nan")
     stride = round(2.0 * step_s * signals.fs_hz) if np.isfinite(step_s) else 0
     leg = signals.placement in ("foot", "shank") and signals.gyr_dps is not None
@@ -140,7 +154,7 @@ def mounting_changes(
         and sw[2] >= s.remount_min_swing_deg
         for sw in swings
     ]
-    ic_s = np.sort(steps["ic_time_s"].to_numpy(dtype=float)) if len(steps) else np.zeros(0)
+    ic_s = np.sort(ic_time_s)
     gait_up = [
         _gait_up(signals, ic_s, float(lo), float(hi))
         for lo, hi in zip(gait["start_s"].to_numpy(dtype=float), gait["end_s"].to_numpy(dtype=float), strict=True)

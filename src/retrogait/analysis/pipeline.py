@@ -41,7 +41,7 @@ from retrogait.analysis.handedness import Handedness, foot_handedness
 from retrogait.analysis.impact import impact_load, impact_peaks, step_timing, step_timing_columns
 from retrogait.analysis.leg_rhythm import LegRhythm, both_legs_note, leg_rhythm, read_apart, reads_one_leg
 from retrogait.analysis.load import OUTPUT_FILES, load_input
-from retrogait.analysis.mounting import MountingChange, mounting_changes
+from retrogait.analysis.mounting import MountingChange, changes_of_steps, mounting_changes
 from retrogait.analysis.no_steps import no_steps_note, short_gait_note, unplaced_gait_note
 from retrogait.analysis.placement_check import placement_notes
 from retrogait.analysis.preprocess import AnteriorFrame, preprocess, without_vertical
@@ -152,12 +152,19 @@ def _analyze(
     result, calibration_note = _facing_from_forward_segment(
         session, placement, side, anterior_axis, forward_segment_s, settings
     )
+    found: Beside[list[MountingChange]] | None = None
     if result is None:
-        result = _analyze_session(session, placement, side, anterior_axis, settings, declared_seen=declared_facing_seen)
+        result, found = _session_analysis(
+            session, placement, side, anterior_axis, settings, declared_seen=declared_facing_seen, mountings=mounting
+        )
     if calibration_note:
         result.summary["notes"].append(calibration_note)
     if mounting:
-        changes = mounting_changes(result.signals, result.steps, result.bouts, settings)
+        changes = (
+            found.result()
+            if found is not None
+            else mounting_changes(result.signals, result.steps, result.bouts, settings)
+        )
         if changes and forward_segment_s is not None:  # the segment calibrates one frame: the others' steps unread
             said = _changes_said(changes, float(session.t_s[0]))
             said += "; not cut into mountings: the declared forward segment sets the sign for its own mounting only"
@@ -575,6 +582,22 @@ def _analyze_session(
 ) -> AnalysisResult:
     """:func:`analyze` of one session, settings resolved, without the stretches without gyroscope (``frame``: the
     anterior axis of another analysis of the recording, see preprocess; ``declared_seen``: ``declared_facing_seen``)."""
+    return _session_analysis(session, placement, side, anterior_axis, settings, frame, declared_seen)[0]
+
+
+def _session_analysis(
+    session: Session,
+    placement: str | None,
+    side: str | None,
+    anterior_axis: str | None,
+    settings: AnalysisSettings,
+    frame: AnteriorFrame | None = None,
+    declared_seen: bool = False,
+    *,
+    mountings: bool = False,
+) -> tuple[AnalysisResult, Beside[list[MountingChange]] | None]:
+    """:func:`_analyze_session`, and with ``mountings`` its :func:`mounting_changes` started beside the summary and
+    the notes once the steps and bouts are final (PERF-76; ``beside.py``: only in ``analyze``, where a core is free)."""
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
     contacts, gate_notes, gate_mirrored = _gait_contacts(
         declared_signals,
@@ -622,13 +645,10 @@ def _analyze_session(
         flags = with_flag(flags, reversal.changed, "remounted")
     steps["quality_flags"] = flags.astype(object)
     steps = bridged_unmeasured(steps, signals, contacts, settings.impact, settings.quality)  # EDGE-197
-    steps[EFFORT_COLUMN] = (
-        effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, effort_total.result())
-        if effort_total is not None
-        else np.zeros(0)
-    )
+    steps[EFFORT_COLUMN] = _effort_column(steps, signals, settings, effort_total)
     steps, mirror_notes = _frame_checked(steps.reindex(columns=list(STEP_COLUMNS)), signals, contacts, settings)
     steps = steps.assign(**{c: _shared_text(steps[c]) for c in TEXT_COLUMNS}).astype({"bout_id": "int64"})
+    found = _mountings_beside(declared_signals, steps, bouts, settings) if mountings else None
     summary = summarize(steps, bouts, declared_signals, session)
     notes = [
         *gate_notes,
@@ -642,7 +662,28 @@ def _analyze_session(
         notes.append(_reversal_note(reversal, signals.anterior_sign_known))
     summary["notes"] = [*summary["notes"], *notes]
     summary.update(provenance(settings))
-    return AnalysisResult(steps, bouts, summary, declared_signals, contacts, seen, bool(mirror_notes) or gate_mirrored)
+    mirrored = bool(mirror_notes) or gate_mirrored
+    return AnalysisResult(steps, bouts, summary, declared_signals, contacts, seen, mirrored), found
+
+
+def _effort_column(
+    steps: pd.DataFrame, signals: BodySignals, settings: AnalysisSettings, total: Beside[NDArray[np.float64]] | None
+) -> NDArray[np.float64]:
+    """The steps' effort (g/min, EFFORT_COLUMN) from the running total computed beside (PERF-36); none without steps."""
+    if total is None:
+        return np.zeros(0)
+    return effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, total.result())
+
+
+def _mountings_beside(
+    signals: BodySignals, steps: pd.DataFrame, bouts: pd.DataFrame, settings: AnalysisSettings
+) -> Beside[list[MountingChange]]:
+    """:func:`mounting_changes` of the final ``steps`` and ``bouts`` beside the caller (PERF-76): the steps' columns it
+    reads taken as arrays here and the bouts (a row a bout) copied, so no table is read by two threads."""
+    step_s = steps["step_time_s"].to_numpy(dtype=float)
+    ic_s = steps["ic_time_s"].to_numpy(dtype=float)
+    own_bouts = bouts.copy()
+    return Beside(lambda: changes_of_steps(signals, step_s, ic_s, own_bouts, settings))
 
 
 def _frame_checked(
