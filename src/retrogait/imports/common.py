@@ -22,6 +22,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
+from retrogait.acc_subrate import own_rows
 from retrogait.conventions import BRIDGE_MAX_S, MAX_ACC_G, MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import inference
@@ -694,6 +695,7 @@ def clean_rows(
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
+    acc_note: tuple[int, str] | None = None  # where and what the note on missing acceleration values says
     # one finiteness pass over the acceleration cells; an infinite value is looked for only among those it finds
     # not finite, so a clean table pays nothing for EDGE-198 (REVIEW-75). NaN for inf leaves it as it is.
     acc_finite = np.isfinite(v[:, :gyro_from] if gyro_from is not None else v)
@@ -717,10 +719,10 @@ def clean_rows(
             finite, nan = finite | missing, nan & ~missing
             infinite = int(inf[missing].sum()) if inf is not None else 0  # of the rows kept only (REVIEW-74)
             cells = f"empty, NaN or infinite cells, {infinite} of them infinite" if infinite else "empty or NaN cells"
-            report.notes.append(
+            acc_note = (
+                len(report.notes),  # its words are the rows' once in time order (EDGE-222): inserted at the end
                 f"{int(np.isnan(acc[missing]).sum())} acceleration values missing ({cells}) in "
-                f"{int(missing.sum())} rows: the rows are kept with their time and other values; the analysis "
-                f"bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as gaps"
+                f"{int(missing.sum())} rows: the rows are kept with their time and other values; ",
             )
         missed = _missed_samples(t, v, finite) if not finite.all() else None
         if missed is not None and missed.any():  # a sample on the clock whose every value was lost (EDGE-213)
@@ -754,6 +756,7 @@ def clean_rows(
                     f"{int(np.sum(~forward)) - duplicates} {_STREAM_WORDS.get(label, label + ' rows')} carry the stamp "
                     f"of the row before with other values{how}"
                 )
+                _say_missing_acc(acc_note, t, v[:, :gyro_from] if gyro_from is not None else v, report)
                 return t, v
             report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
             behind = int((t < previous_max).sum())  # not duplicates: rows before a time already read
@@ -770,7 +773,35 @@ def clean_rows(
                     int(np.count_nonzero(np.diff(np.sort(t)) == 0)),  # times repeated: their rows' order lost
                 )
             t, v = t[forward], v[forward]
+    _say_missing_acc(acc_note, t, v[:, :gyro_from] if gyro_from is not None else v, report)
     return t, v
+
+
+def _say_missing_acc(note: tuple[int, str] | None, t: FloatArray, acc: FloatArray, report: ImportReport) -> None:
+    """Insert :func:`clean_rows`' note on missing acceleration values (``note``: where, and its count) with what the
+    analysis does, read from the rows kept in time order (``t``, s; ``acc``): where they lie in a steady pattern, an
+    accelerometer at a lower rate than the rows, analysed on its own rows (acc_subrate.py, EDGE-222); else the bridge
+    (EDGE-197)."""
+    if note is None:
+        return
+    at, head = note
+    missing = np.asarray(np.isnan(acc).any(axis=1), dtype=bool)
+    sub, keep = own_rows(t, missing) if missing.any() else (None, missing)
+    bridge = (
+        f"the analysis bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as "
+        "gaps"
+    )
+    if sub is None:
+        report.notes.insert(at, head + bridge)
+        return
+    lost = int((missing & keep).sum())
+    report.notes.insert(
+        at,
+        f"{head}the acceleration has {sub.words('an accelerometer')}: a stream measured at a lower rate, not values "
+        f"lost; the analysis runs on the {int((keep & ~missing).sum())} rows it was measured on, with the gyroscope "
+        f"read there, and leaves out the {int((~keep).sum())} rows between them"
+        + (f"; {lost} sample{'s' * (lost != 1)} lost off that pattern keep a row each: {bridge}" if lost else ""),
+    )
 
 
 #: A row holding only a time is a sample of the table's clock when it lies more than this share of the measured rows'
