@@ -15,7 +15,7 @@ from numpy.lib.stride_tricks import as_strided
 from numpy.typing import NDArray
 
 from retrogait.acc_subrate import own_rate_hz, own_rows
-from retrogait.analysis.bridge import BRIDGE_MAX_S, bridge_missing, on_grid
+from retrogait.analysis.bridge import BRIDGE_MAX_S, bridge_missing, on_grid, short_losses
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.gyro_lag import gyro_lag, lag_note, shifted_back
 from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
@@ -28,6 +28,7 @@ from retrogait.analysis.zupt import moving_average
 from retrogait.conventions import (
     ACC_COLUMNS,
     AXES,
+    GYR_LOST_SPAN_COLUMN,
     MIN_SAMPLE_RATE_HZ,
     OVER_RANGE,
     PLACEMENTS,
@@ -492,17 +493,18 @@ def _finite_rows(
     sub_rate, filled = None, np.zeros(0, dtype=bool)
     if gyr is not None:  # a gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217)
         gyr, sub_rate, filled = filled_in(t, gyr)
-    acc_rate, keep = own_rows(
-        t, np.asarray(np.isnan(acc).any(axis=1), dtype=bool)
-    )  # an accelerometer at a lower rate (EDGE-222)
+    acc_missing = np.asarray(np.isnan(acc).any(axis=1), dtype=bool)
+    acc_rate, keep = own_rows(t, acc_missing)  # an accelerometer at a lower rate (EDGE-222)
+    spans = session.extra.get(GYR_LOST_SPAN_COLUMN)  # a separate gyroscope's measured spans (EDGE-223)
     if acc_rate is not None:  # analysed on its own rows, the gyroscope read there
-        notes.append(acc_rate_note(acc_rate, keep, np.asarray(np.isnan(acc[keep]).any(axis=1), dtype=bool)))
+        notes.append(acc_rate_note(acc_rate, keep, acc_missing[keep]))
         t, acc = t[keep], acc[keep]
         gyr = gyr[keep] if gyr is not None else None
         filled = filled[keep] if filled.size else filled
+        spans = spans[keep] if spans is not None and spans.size == keep.size else None
     bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
     if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
-        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s)
+        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s, short_losses(spans, gyr))
     said = len(notes)
     gyr = _gyro_used(t, gyr, notes)
     if gyr is None:  # analysed without the gyroscope: its bridged values are used nowhere (REVIEW-90)

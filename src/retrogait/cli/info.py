@@ -109,16 +109,17 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     leaving the rest out as gaps."""
     import numpy as np
 
-    from retrogait.analysis.bridge import bridge_missing
+    from retrogait.analysis.bridge import bridge_missing, short_losses
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
-    from retrogait.conventions import BRIDGE_MAX_S
+    from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
     from retrogait.gyro_subrate import filled_in
     from retrogait.session import MIN_GYRO_COVERAGE
 
     assert session.gyr is not None
     gyr, sub, filled = filled_in(session.t_s, session.gyr, missing)  # a gyroscope at a lower rate (EDGE-217)
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s)[0]).any(axis=1), dtype=bool)
+    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), gyr)  # a separate gyroscope's (EDGE-223)
+    left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s, short)[0]).any(axis=1), dtype=bool)
     bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())
     used = 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE
     doing = "leaves those out as gaps" if used else "analyses without the gyroscope"

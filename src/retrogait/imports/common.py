@@ -23,7 +23,13 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
-from retrogait.conventions import BRIDGE_MAX_S, MAX_ACC_G, MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
+from retrogait.conventions import (
+    BRIDGE_MAX_S,
+    GYR_LOST_SPAN_COLUMN,
+    MAX_ACC_G,
+    MIN_SAMPLE_RATE_HZ,
+    STANDARD_GRAVITY_MS2,
+)
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import inference
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
@@ -1580,8 +1586,29 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     if not covered.all():
         values[~covered] = np.nan
         report.gyro_missing = gyro_missing_text(acc.t_s, covered)
+        spans = lost_spans(acc.t_s, gyr.t_s, covered)
+        short = np.isfinite(spans) & (spans <= BRIDGE_MAX_S * (1.0 + 1e-6))
+        if short.any():  # EDGE-223: the analysis bridges those as a table's lost values
+            report.gyro_lost_span_s = spans
+            report.gyro_missing += (
+                f"; at {int(short.sum())} of them the gyroscope's measured samples around lie at most "
+                f"{BRIDGE_MAX_S * 1000:.0f} ms apart (a short loss): the analysis bridges those, flagged bridged, as a "
+                "table's lost values (the session's gyr_lost_span_s column keeps each span)"
+            )
         report.notes.append(report.gyro_missing)
     return acc, values
+
+
+def lost_spans(master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_]) -> FloatArray:
+    """(n,) per accelerometer row (times ``master_t``, s) without a gyroscope value (``~covered``) between two of the
+    gyroscope's own samples (times ``gyr_t``, s, increasing), the time (s) between those two; NaN elsewhere (a row
+    with a value, or before the gyroscope's first sample or after its last). Vectorised (one ``searchsorted``)."""
+    spans = np.full(master_t.size, np.nan)
+    at = np.flatnonzero(~covered)
+    k = np.searchsorted(gyr_t, master_t[at], side="right") - 1
+    inside = (k >= 0) & (k < gyr_t.size - 1)
+    spans[at[inside]] = gyr_t[k[inside] + 1] - gyr_t[k[inside]]
+    return spans
 
 
 def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> FloatArray | None:
@@ -1806,7 +1833,9 @@ def finish(
         )
     except ValueError as exc:
         raise RetrogaitError(str(exc)) from None
-    session = Session(t_s=acc.t_s - acc.t_s[0], acc=acc.xyz, gyr=gyr_dps, meta=meta, source=display)
+    spans = report.gyro_lost_span_s if gyr_dps is not None else None  # EDGE-223
+    columns = {GYR_LOST_SPAN_COLUMN: spans} if spans is not None and len(spans) == len(acc) else {}
+    session = Session(t_s=acc.t_s - acc.t_s[0], acc=acc.xyz, gyr=gyr_dps, meta=meta, extra=columns, source=display)
     problem = session_problem(session, MAX_ACC_G if options.max_acc_g is None else options.max_acc_g)
     if problem:
         raise InputFileError(display, problem)
