@@ -60,6 +60,7 @@ from retrogait.rate import (
     order_slots,
     packets_to_retime,
     retimed_packets,
+    steady_clock,
 )
 from retrogait.resolution import acc_quantum_g, describe_quantum
 from retrogait.session import MIN_GYRO_COVERAGE, Session, SessionMeta, session_problem
@@ -686,6 +687,7 @@ def clean_rows(
     *,
     gyro_from: int | None = None,
     found: FoundOrder | None = None,
+    retimed: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Drop rows with a missing/non-numeric value (``<label>_not_a_number``), an infinite one
     (``<label>_out_of_range``: call this after converting units, so a value the conversion overflows
@@ -697,7 +699,9 @@ def clean_rows(
     gyroscope in the same table: a row with a time and acceleration but a gyroscope value missing or not
     finite is kept, its gyroscope NaN (EDGE-50; :func:`table_gyro` says so). ``found``: the time order of
     ``t_s``'s finite times as a reader already worked it out (:class:`FoundOrder`), used where those are the rows
-    kept here (no row dropped for a value), else worked out again.
+    kept here (no row dropped for a value), else worked out again. ``retimed``: the times were re-timed within
+    delivery packets (EDGE-145/150), whose rule says what becomes of a row behind; else a row behind that is a sample
+    of a steady clock written out of order is sorted into place (EDGE-224).
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
@@ -764,8 +768,16 @@ def clean_rows(
                 )
                 _say_missing_acc(acc_note, t, v[:, :gyro_from] if gyro_from is not None else v, report)
                 return t, v
+            # samples of the clock written out of order: sorted in (EDGE-224); not where delivery packets were
+            # re-timed (EDGE-145: their rows behind are that rule's, its note says what becomes of them)
+            late = None if retimed else _late_samples(t, forward)
+            if late is not None:
+                t, v, forward, previous_max = _sorted_in(t, v, forward, late, report, label)
+        if not forward.all():
             report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
             behind = int((t < previous_max).sum())  # not duplicates: rows before a time already read
+            if behind <= MAX_TIME_BACK_SHARE * t.size:  # more: EDGE-2's refusal names them
+                report.notes.append(_dropped_behind_words(int((~forward).sum()), label))
             # the acceleration (the master clock) only: a second stream's rows are interpolated across, as gaps
             if behind and label in ("acc", "row") and (report.time_back is None or behind > report.time_back[0]):
                 first = int(np.argmax(t < previous_max))
@@ -889,6 +901,72 @@ MASTER_LABELS: Final = ("row", "acc")
 
 #: How a note names the rows of a stream (clean_rows' ``label``).
 _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope rows"}
+
+
+def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
+    """(n,) the rows behind a time already read (``~forward``) that are samples of a steady clock written out of
+    order (the rows sorted: no time repeated, ``rate.steady_clock``, no delivery packets): times which, sorted among
+    all the rows, lie more than ``ON_CLOCK_MIN_SHARE`` of the in-order rows' median period from the rows before and
+    after them (a hole of the clock, EDGE-213's geometry), where the rows behind are at most ``MAX_TIME_BACK_SHARE``
+    of the rows (more is EDGE-2's clock reset or joined recordings); None where there is none. A BLE packet or a
+    logger's thread delivering a sample late writes it so."""
+    behind = np.flatnonzero(~forward)
+    if behind.size > MAX_TIME_BACK_SHARE * t.size or forward.sum() < 3:
+        return None
+    order = np.argsort(t, kind="stable")
+    ordered = t[order]
+    if not (np.diff(ordered) > 0).all() or not steady_clock(ordered) or delivery_packets(ordered) is not None:
+        return None  # repeated stamps or bursts (delivery packets, EDGE-145): no hole to tell, their own rule
+    period = float(np.median(np.diff(t[forward])))
+    rank = np.empty(t.size, dtype=np.intp)
+    rank[order] = np.arange(t.size)
+    r = rank[behind]
+    inside = (r > 0) & (r < t.size - 1)
+    r = np.where(inside, r, 1)
+    on = inside & (t[behind] - ordered[r - 1] > ON_CLOCK_MIN_SHARE * period)
+    on &= ordered[np.minimum(r + 1, t.size - 1)] - t[behind] > ON_CLOCK_MIN_SHARE * period
+    if not on.any():
+        return None
+    late = np.zeros(t.size, dtype=bool)
+    late[behind[on]] = True
+    return late
+
+
+def _dropped_behind_words(n: int, label: str) -> str:
+    """The note on ``n`` rows of a stream (``label``) dropped at or before a time already read, off the clock."""
+    return (
+        f"{n} of the {_STREAM_WORDS.get(label, label + ' rows')} at or before a time already read and off the "
+        "sampling clock (within half a period of a sample, or a time repeated): not samples of this clock, dropped "
+        f"({label}_time_not_increasing)"
+    )
+
+
+def _sorted_in(
+    t: FloatArray,
+    v: FloatArray,
+    forward: NDArray[np.bool_],
+    late: NDArray[np.bool_],
+    report: ImportReport,
+    label: str,
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_], FloatArray]:
+    """The rows in order with the ``late`` ones sorted into place (said in a note, EDGE-224); the other rows behind
+    stay behind (``forward`` False) for :func:`clean_rows` to drop, named in a note of their own; and the new
+    running maximum before each row."""
+    keep = forward | late
+    off = ~keep
+    order = np.concatenate([np.flatnonzero(keep)[np.argsort(t[keep], kind="stable")], np.flatnonzero(off)])
+    words = _STREAM_WORDS.get(label, label + " rows")
+    n_late = int(late.sum())
+    report.notes.append(
+        f"{n_late} of the {words} stood out of time order (written after rows later in time, each at a time of the "
+        "sampling clock between the rows around it: a sample delivered late): put back in the order of their time, "
+        "nothing dropped"
+    )
+    t, v = t[order], v[order]
+    placed = np.zeros(t.size, dtype=bool)
+    placed[: int(keep.sum())] = True  # the dropped rows, last, compare against every earlier time
+    previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
+    return t, v, placed & (t > previous_max), previous_max
 
 
 def _ties_kept(
@@ -1228,9 +1306,11 @@ def refuse_time_going_back(display: str, report: ImportReport) -> None:
     )
 
 
-def clean_stream(t_s: NDArray[Any], xyz: NDArray[Any], report: ImportReport, label: str) -> Stream:
+def clean_stream(
+    t_s: NDArray[Any], xyz: NDArray[Any], report: ImportReport, label: str, retimed: bool = False
+) -> Stream:
     """:func:`clean_rows` for one three-axis stream."""
-    t, v = clean_rows(t_s, np.asarray(xyz, dtype=np.float64).reshape(-1, 3), report, label)
+    t, v = clean_rows(t_s, np.asarray(xyz, dtype=np.float64).reshape(-1, 3), report, label, retimed=retimed)
     return Stream(t, v)
 
 
@@ -1388,7 +1468,8 @@ def read_stream(
     if t_s is None:
         _refuse_rounded_time(source.display, time_column, raw_t)
         t_s = raw_t * time_to_s
-    stream = clean_stream(on_delivery(t_s, report, label, values), values, report, label)
+    on_clock = on_delivery(t_s, report, label, values)
+    stream = clean_stream(on_clock, values, report, label, retimed=on_clock is not t_s)
     if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
         refuse_time_going_back(source.display, report)
         why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
