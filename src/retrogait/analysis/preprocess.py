@@ -491,6 +491,9 @@ def _finite_rows(
     t, acc, gyr = session.t_s, session.acc, session.gyr
     gyr_bridged_t, gyr_values = np.zeros(0), 0
     sub_rate, filled = None, np.zeros(0, dtype=bool)
+    # an absurd value (beyond 1e7 in any unit, EDGE-36) is no measurement: no anchor to fill or bridge from (EDGE-225)
+    acc, acc_absurd = _absurd_as_missing(acc)
+    gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
     if gyr is not None:  # a gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217)
         gyr, sub_rate, filled = filled_in(t, gyr)
     acc_missing = np.asarray(np.isnan(acc).any(axis=1), dtype=bool)
@@ -502,9 +505,14 @@ def _finite_rows(
         gyr = gyr[keep] if gyr is not None else None
         filled = filled[keep] if filled.size else filled
         spans = spans[keep] if spans is not None and spans.size == keep.size else None
+        acc_absurd, gyr_absurd = acc_absurd[keep], gyr_absurd[keep]
     bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
     if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
-        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s, short_losses(spans, gyr))
+        short = short_losses(spans, gyr)
+        if short is not None:
+            short &= ~gyr_absurd
+        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s, short)
+        gyr, gyr_bridged_t, gyr_values = _absurd_put_back(t, gyr, gyr_absurd, gyr_bridged_t, gyr_values)
     said = len(notes)
     gyr = _gyro_used(t, gyr, notes)
     if gyr is None:  # analysed without the gyroscope: its bridged values are used nowhere (REVIEW-90)
@@ -520,6 +528,7 @@ def _finite_rows(
             "touching one are flagged bridged (their impact, read from the measured acceleration, is kept)",
         )
     acc, bridged_t, bridged_values = bridge_missing(t, acc)
+    acc, bridged_t, bridged_values = _absurd_put_back(t, acc, acc_absurd, bridged_t, bridged_values)
     if bridged_values:
         notes.append(
             f"{bridged_values} missing acceleration values bridged (linear in time over at most "
@@ -545,6 +554,37 @@ def _finite_rows(
         gyr = gyr[idx] if gyr is not None else None
         notes.append("timestamps were not increasing; sorted and duplicates dropped")
     return t, acc, gyr, bridged_t, gyr_bridged_t, acc_rate
+
+
+def _absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``(values, rows)``: ``values`` (n, 3) with the rows holding a finite value beyond ``ANY_UNIT_LIMIT`` set NaN
+    (a copy only where there is one), and those rows (n,): no anchor for the sub-rate's fill or the bridge
+    (EDGE-225); :func:`_absurd_put_back` makes them absurd again, to be dropped as before (EDGE-36)."""
+    with np.errstate(invalid="ignore"):
+        rows = np.asarray((np.isfinite(values) & (np.abs(values) >= ANY_UNIT_LIMIT)).any(axis=1), dtype=bool)
+    if not rows.any():
+        return values, rows
+    out = values.copy()
+    out[rows] = np.nan
+    return out, rows
+
+
+def _absurd_put_back(
+    t: NDArray[np.float64],
+    values: NDArray[np.float64],
+    rows: NDArray[np.bool_],
+    bridged_t: NDArray[np.float64],
+    bridged_values: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """``values`` with the absurd ``rows`` (:func:`_absurd_as_missing`) infinite again, so that they are dropped as
+    absurd values were (EDGE-36), whatever a fill or the bridge wrote there; ``bridged_t`` (s) and
+    ``bridged_values`` without them."""
+    if not rows.any():
+        return values, bridged_t, bridged_values
+    written = int(np.count_nonzero(np.isfinite(values[rows])))
+    out = values.copy()
+    out[rows] = np.inf
+    return out, bridged_t[~np.isin(bridged_t, t[rows])], max(0, bridged_values - written)
 
 
 def acc_rate_note(sub: SubRate, keep: NDArray[np.bool_], lost: NDArray[np.bool_]) -> str:
