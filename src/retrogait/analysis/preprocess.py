@@ -496,7 +496,9 @@ def _finite_rows(
     gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
     if gyr is not None:  # a gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217)
         gyr, sub_rate, filled = filled_in(t, gyr)
-    acc_missing = np.asarray(np.isnan(acc).any(axis=1), dtype=bool)
+    acc_missing = (
+        np.asarray(np.isnan(acc).any(axis=1), dtype=bool) if np.isnan(acc).any() else np.zeros(t.size, dtype=bool)
+    )
     acc_rate, keep = own_rows(t, acc_missing)  # an accelerometer at a lower rate (EDGE-222)
     spans = session.extra.get(GYR_LOST_SPAN_COLUMN)  # a separate gyroscope's measured spans (EDGE-223)
     if acc_rate is not None:  # analysed on its own rows, the gyroscope read there
@@ -560,6 +562,9 @@ def _absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64]
     """``(values, rows)``: ``values`` (n, 3) with the rows holding a finite value beyond ``ANY_UNIT_LIMIT`` set NaN
     (a copy only where there is one), and those rows (n,): no anchor for the sub-rate's fill or the bridge
     (EDGE-225); :func:`_absurd_put_back` makes them absurd again, to be dropped as before (EDGE-36)."""
+    largest = float(np.abs(values).max()) if values.size else 0.0  # NaN where a value is missing: the full test
+    if largest < ANY_UNIT_LIMIT:  # a recording without one pays one pass (EDGE-225)
+        return values, np.zeros(values.shape[0], dtype=bool)
     with np.errstate(invalid="ignore"):
         rows = np.asarray((np.isfinite(values) & (np.abs(values) >= ANY_UNIT_LIMIT)).any(axis=1), dtype=bool)
     if not rows.any():
