@@ -62,7 +62,9 @@ def test_a_row_off_the_clock_out_of_order_is_dropped_and_named(tmp_path: Path) -
     session = load_input(path)
     assert session.n_samples == 5999
     notes = session.meta.extra["import_notes"]
-    assert "at or before a time already read and off the sampling clock" in notes and "dropped" in notes, notes
+    assert "at or before a time already read and not placed on the sampling clock" in notes and "dropped" in notes, (
+        notes
+    )
 
 
 def _write(path: Path, lines: list[str]) -> Path:

@@ -935,9 +935,9 @@ def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_
 def _dropped_behind_words(n: int, label: str) -> str:
     """The note on ``n`` rows of a stream (``label``) dropped at or before a time already read, off the clock."""
     return (
-        f"{n} of the {_STREAM_WORDS.get(label, label + ' rows')} at or before a time already read and off the "
-        "sampling clock (within half a period of a sample, or a time repeated): not samples of this clock, dropped "
-        f"({label}_time_not_increasing)"
+        f"{n} of the {_STREAM_WORDS.get(label, label + ' rows')} at or before a time already read and not placed on "
+        "the sampling clock (a time repeated, within half a period of a sample, or stamps that are no steady clock "
+        f"once sorted): dropped ({label}_time_not_increasing)"
     )
 
 
