@@ -496,9 +496,7 @@ def _finite_rows(
     gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
     if gyr is not None:  # a gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217)
         gyr, sub_rate, filled = filled_in(t, gyr)
-    acc_missing = (
-        np.asarray(np.isnan(acc).any(axis=1), dtype=bool) if np.isnan(acc).any() else np.zeros(t.size, dtype=bool)
-    )
+    acc_missing = _missing_rows(acc)
     acc_rate, keep = own_rows(t, acc_missing)  # an accelerometer at a lower rate (EDGE-222)
     spans = session.extra.get(GYR_LOST_SPAN_COLUMN)  # a separate gyroscope's measured spans (EDGE-223)
     if acc_rate is not None:  # analysed on its own rows, the gyroscope read there
@@ -510,10 +508,7 @@ def _finite_rows(
         acc_absurd, gyr_absurd = acc_absurd[keep], gyr_absurd[keep]
     bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
     if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
-        short = short_losses(spans, gyr)
-        if short is not None:
-            short &= ~gyr_absurd
-        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s, short)
+        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s, short_losses(spans, gyr))
         gyr, gyr_bridged_t, gyr_values = _absurd_put_back(t, gyr, gyr_absurd, gyr_bridged_t, gyr_values)
     said = len(notes)
     gyr = _gyro_used(t, gyr, notes)
@@ -556,6 +551,13 @@ def _finite_rows(
         gyr = gyr[idx] if gyr is not None else None
         notes.append("timestamps were not increasing; sorted and duplicates dropped")
     return t, acc, gyr, bridged_t, gyr_bridged_t, acc_rate
+
+
+def _missing_rows(values: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """(n,) the rows of ``values`` (n, 3) with a NaN; one pass where there is none."""
+    if not np.isnan(values).any():
+        return np.zeros(values.shape[0], dtype=bool)
+    return np.asarray(np.isnan(values).any(axis=1), dtype=bool)
 
 
 def _absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
