@@ -70,3 +70,21 @@ def test_a_row_off_the_clock_out_of_order_is_dropped_and_named(tmp_path: Path) -
 def _write(path: Path, lines: list[str]) -> Path:
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def test_a_clock_jump_back_into_a_hole_is_not_sorted_into_it(tmp_path: Path) -> None:
+    """REVIEW-126: the clock jumps back by 20 s for 50 rows (then is put right) and lands in a 0.5 s dropout of the
+    recording. Those rows are written in their place in time with wrong stamps, not samples delivered late: taken out,
+    they leave a hole of their own length where they were written. Sorted into the dropout, 0.25 s of the end would
+    stand at another time of the recording; they are dropped and named, as before EDGE-224."""
+    lines = _lines()
+    rows = [*lines[:1001], *lines[1101:]]  # rows 1000..1099 lost (0.5 s)
+    at = rows.index(lines[5001])
+    jumped = [",".join([lines[1001 + k].split(",")[0], *rows[at + k].split(",")[1:]]) for k in range(50)]
+    path = _write(tmp_path / "jump.csv", [*rows[:at], *jumped, *rows[at + 50 :]])
+    session = load_input(path)
+    assert session.n_samples == 5850
+    t0 = float(lines[1].split(",")[0])
+    assert not ((session.t_s + t0 >= 4.999) & (session.t_s + t0 < 5.5)).any()  # nothing in the dropout
+    notes = session.meta.extra["import_notes"]
+    assert "out of time order" not in notes and "not placed on the sampling clock" in notes, notes
