@@ -36,9 +36,9 @@ def own_rows(t_s: NDArray[np.float64], missing: NDArray[np.bool_]) -> tuple[SubR
     """``(sub, keep)``: where the rows (times ``t_s``, s) ``missing`` an acceleration value lie in a steady pattern
     (:func:`retrogait.gyro_subrate.found`), the accelerometer's sub-rate and the rows (n,) to analyse: those with a
     value and, for each run of empty rows off the pattern (samples lost), as many rows as samples it lost (at least
-    one), each the row nearest its slot between the measured rows around the run; empty rows beyond the first or last
-    value are left out within half the accelerometer's period (the rate's), kept beyond (lost). Else None and every
-    row. Vectorised (one cumulative count places each empty row between its measured ones)."""
+    one), each the row nearest its slot between the measured rows around the run; empty rows before the first value
+    or after the last are left out (the accelerometer had not started or had stopped: nothing to bridge from, and no
+    count of samples it lost there, REVIEW-127). Else None and every row. Vectorised (one cumulative count places each empty row between its measured ones)."""
     lost = np.asarray(missing, dtype=bool)
     keep = np.ones(lost.size, dtype=bool)
     sub = found(t_s, lost) if lost.any() else None
@@ -48,8 +48,8 @@ def own_rows(t_s: NDArray[np.float64], missing: NDArray[np.bool_]) -> tuple[SubR
     measured = np.flatnonzero(~lost)
     first, last = int(measured[0]), int(measured[-1])
     period = sub.rows_per_sample * sub.row_period_s  # the accelerometer's own (s)
-    keep[:first] = t[first] - t[:first] > 0.5 * period
-    keep[last + 1 :] = t[last + 1 :] - t[last] > 0.5 * period
+    keep[:first] = False  # before its first value and after its last: not started or stopped, no sample lost
+    keep[last + 1 :] = False
     inner = np.zeros(lost.size, dtype=bool)
     inner[first:last] = lost[first:last]
     keep[inner] = False  # the rate's rows, and the runs off it until a row is kept for each sample they lost
