@@ -38,7 +38,8 @@ def own_rows(t_s: NDArray[np.float64], missing: NDArray[np.bool_]) -> tuple[SubR
     value and, for each run of empty rows off the pattern (samples lost), as many rows as samples it lost (at least
     one), each the row nearest its slot between the measured rows around the run; empty rows before the first value
     or after the last are left out (the accelerometer had not started or had stopped: nothing to bridge from, and no
-    count of samples it lost there, REVIEW-127). Else None and every row. Vectorised (one cumulative count places each empty row between its measured ones)."""
+    count of samples it lost there, REVIEW-127). Else None and every row. Vectorised (one cumulative count places
+    each empty row between its measured ones)."""
     lost = np.asarray(missing, dtype=bool)
     keep = np.ones(lost.size, dtype=bool)
     sub = found(t_s, lost) if lost.any() else None
