@@ -174,3 +174,12 @@ def test_rows_before_the_accelerometer_starts_are_no_samples_lost(tmp_path: Path
     reference, _ = _run(cut, axis)
     assert np.allclose(steps["ic_time_s"].to_numpy() - 0.5, reference["ic_time_s"].to_numpy(), atol=1e-9)
     assert np.array_equal(steps["impact_peak_g"].to_numpy(), reference["impact_peak_g"].to_numpy(), equal_nan=True)
+
+
+@pytest.mark.parametrize(("every", "rate"), [(8, True), (9, True), (10, False), (11, False)])
+def test_the_closest_set_rate_to_one_is_9_over_8(every: int, rate: bool) -> None:
+    """REVIEW-128: RATIO_MAX_DENOMINATOR's comment said a single sample lost at a steady period of 9 rows or more is
+    not read as a rate; every 9th (9/8) and every 8th (8/7) are, from every 10th on they are not."""
+    from retrogait.acc_subrate import sets_a_rate
+
+    assert sets_a_rate(every / (every - 1)) is rate

@@ -28,7 +28,8 @@ from retrogait.rate import same_rate
 
 #: The largest denominator of the rows' rate over the accelerometer's taken as the ratio of two sensors' set rates
 #: (400/200 = 2, 500/200 = 5/2, 200/150 = 4/3, 320/200 = 8/5): a phone's rates are divisions of one clock. The
-#: closest such ratio to one is 9/8: a single sample lost at a steady period of 9 rows or more is not read as a rate.
+#: closest such ratio to one is 9/8: a single sample lost at a steady period of 10 rows or more is not read as a rate;
+#: one lost every 9th (9/8) or 8th (8/7) row is, and analysed at 8/9 (7/8) of the rows' rate (REVIEW-128).
 RATIO_MAX_DENOMINATOR: Final = 8
 
 
