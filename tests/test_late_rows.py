@@ -34,8 +34,9 @@ def _swap(lines: list[str], i: int) -> list[str]:
         lambda ls: _swap(_swap(_swap(ls, 1001), 3001), 5001),
         lambda ls: [*ls[:3001], *ls[3002:3005], ls[3001], *ls[3005:]],
         lambda ls: [*ls[:2951], ls[3001], *ls[2951:3001], *ls[3002:]],
+        lambda ls: _swap(_swap(ls, 3001), 3003),
     ],
-    ids=["pair", "three-pairs", "row-3-later", "row-50-earlier"],
+    ids=["pair", "three-pairs", "row-3-later", "row-50-earlier", "two-pairs-in-a-row"],
 )
 def test_rows_out_of_order_on_the_clock_are_sorted_in_not_dropped(tmp_path: Path, move: object) -> None:
     """A swapped pair lost one row (5999 of 6000, `row_time_not_increasing=1`, no import note); a row written 50 rows

@@ -925,7 +925,7 @@ def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_
     r = np.where(inside, r, 1)
     on = inside & (t[behind] - ordered[r - 1] > ON_CLOCK_MIN_SHARE * period)
     on &= ordered[np.minimum(r + 1, t.size - 1)] - t[behind] > ON_CLOCK_MIN_SHARE * period
-    on &= ~_stamped_in_place(t, forward, behind, period)
+    on &= ~_stamped_in_place(t, ordered, forward, behind, period)
     if not on.any():
         return None
     late = np.zeros(t.size, dtype=bool)
@@ -934,20 +934,23 @@ def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_
 
 
 def _stamped_in_place(
-    t: FloatArray, forward: NDArray[np.bool_], behind: NDArray[np.intp], period: float
+    t: FloatArray, ordered: FloatArray, forward: NDArray[np.bool_], behind: NDArray[np.intp], period: float
 ) -> NDArray[np.bool_]:
     """(k,) for the rows ``behind`` (indices of the ``~forward`` rows), True where the run of rows behind holding it
-    is written in its place in time with times off it (REVIEW-126): taken out, the run leaves a hole of its own
-    samples between the rows in order around it (more than its rows plus ``ON_CLOCK_MIN_SHARE`` periods, s), as a
-    clock that jumps back does; or no row in order follows it (nothing to tell). A sample delivered late leaves no
-    hole where it was written (its neighbours in writing are a period apart)."""
+    is written in its place in time with times off it (REVIEW-126): between the rows in order around the run, the
+    clock (``period``, s) lacks at least as many samples as the run has rows, no row of the file (``ordered``: every
+    time, sorted) standing there, as where a clock jumped back; or no row in order follows it (nothing to tell). A
+    sample delivered late leaves no such hole where it was written: its neighbours in writing are a period apart, or
+    the samples between them are other late rows, written elsewhere (two swapped pairs in a row)."""
     in_order = np.flatnonzero(forward)
     before = np.cumsum(forward)[behind]  # the rows in order written before each (at least the first row)
     has_after = before < in_order.size
     a = in_order[before - 1]
     b = in_order[np.minimum(before, in_order.size - 1)]
     run = b - a - 1  # the rows between a and b: all behind
-    return ~has_after | (t[b] - t[a] > (run + ON_CLOCK_MIN_SHARE) * period)
+    there = np.searchsorted(ordered, t[b], side="left") - np.searchsorted(ordered, t[a], side="right")
+    lacking = np.rint((t[b] - t[a]) / period) - 1 - there
+    return ~has_after | (lacking >= run)
 
 
 def _dropped_behind_words(n: int, label: str) -> str:
