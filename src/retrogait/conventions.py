@@ -105,6 +105,10 @@ IMPACT_MIN_SAMPLE_RATE_HZ: Final = 200.0
 TIME_COLUMN: Final = "t_s"
 ACC_COLUMNS: Final = ("acc_x", "acc_y", "acc_z")
 GYR_COLUMNS: Final = ("gyr_x", "gyr_y", "gyr_z")
+#: A session column (EDGE-223): at a row without a gyroscope value whose gyroscope came from a file of its own, the
+#: time (s) between that file's measured samples around it (empty elsewhere): the analysis bridges the row where it
+#: is at most ``BRIDGE_MAX_S``, as a table's lost value (EDGE-212). A measured fact, not a value written.
+GYR_LOST_SPAN_COLUMN: Final = "gyr_lost_span_s"
 
 
 def landings_noun(placement: str | None) -> str:

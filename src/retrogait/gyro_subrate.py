@@ -76,8 +76,9 @@ class SubRate:
         row) where that is longer: a 50 Hz gyroscope's lone lost sample leaves 40 ms between its neighbours."""
         return max(BRIDGE_MAX_S, (2.0 * self.rows_per_sample + 1.0) * self.row_period_s * SPAN_TOLERANCE)
 
-    def words(self) -> str:
-        """``a value on every 2nd row, a gyroscope at 100 Hz beside rows at 200 Hz`` and the like."""
+    def words(self, sensor: str = "a gyroscope") -> str:
+        """``a value on every 2nd row, a gyroscope at 100 Hz beside rows at 200 Hz`` and the like (``sensor``: the
+        stream named, ``an accelerometer`` for the acceleration's own rate, EDGE-222)."""
         r = self.rows_per_sample
         every = round(r)
         pattern = (
@@ -85,7 +86,7 @@ class SubRate:
             if abs(r - every) < 0.02 * r
             else f"a value on {1.0 / r:.0%} of the rows in a steady pattern"
         )
-        return f"{pattern}, a gyroscope at {self.rate_hz:.4g} Hz beside rows at {self.row_rate_hz:.4g} Hz"
+        return f"{pattern}, {sensor} at {self.rate_hz:.4g} Hz beside rows at {self.row_rate_hz:.4g} Hz"
 
 
 def _ordinal(n: int) -> str:
@@ -123,7 +124,7 @@ def found(t_s: NDArray[np.float64], missing: NDArray[np.bool_]) -> SubRate | Non
     # the runs, counted as runs so that one long stretch without the gyroscope weighs as one (REVIEW-111).
     lost = np.asarray(missing, dtype=bool)
     filled = np.zeros(lost.size, dtype=bool)
-    filled[_between(t, lost, measured, sub)[0]] = True
+    filled[rate_rows(t, lost, measured, sub)[0]] = True
     runs = np.flatnonzero(np.diff(inner.astype(np.int8)) == 1) + 1 + measured[0]  # each run's first row
     if 2 * int(filled[runs].sum()) <= runs.size:
         return None
@@ -143,7 +144,7 @@ def resampled(
     measured = np.flatnonzero(~lost)
     if measured.size < 2 or not lost.any():
         return gyr, filled
-    at, left, right = _between(t_s, lost, measured, sub)
+    at, left, right = rate_rows(t_s, lost, measured, sub)
     w = (t_s[at] - t_s[left]) / (t_s[right] - t_s[left])
     out = gyr.copy()
     for k in range(gyr.shape[1]):  # per axis (three), each vectorised along time
@@ -173,7 +174,7 @@ def filled_in(
     return out, sub, filled
 
 
-def _between(
+def rate_rows(
     t_s: NDArray[np.float64], lost: NDArray[np.bool_], measured: NDArray[np.intp], sub: SubRate
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
     """``(at, left, right)``: the rows without a value (``lost``) that are the rate's, each with its measured

@@ -10,21 +10,29 @@ transient rises in 10-30 ms, so a bridged sample can flatten a peak: the steps t
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.conventions import BRIDGE_MAX_S
 
-__all__ = ["BRIDGE_MAX_S", "bridge_missing", "on_grid"]
+__all__ = ["BRIDGE_MAX_S", "bridge_missing", "on_grid", "short_losses"]
 
 
 def bridge_missing(
-    t_s: NDArray[np.float64], acc: NDArray[np.float64], max_s: float = BRIDGE_MAX_S
+    t_s: NDArray[np.float64],
+    acc: NDArray[np.float64],
+    max_s: float = BRIDGE_MAX_S,
+    short: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
     """``(acc, times, values)``: ``acc`` (n, 3) with each NaN whose axis has finite values before and after it at
     most ``max_s`` (s) apart in ``t_s`` (s), its own time between theirs, replaced by linear interpolation in time;
     the times (s) of the rows with a bridged value; how many values were bridged. Other NaN stay (left out as gaps:
-    times out of order or NaN are never extrapolated, REVIEW-56)."""
+    times out of order or NaN are never extrapolated, REVIEW-56). ``short`` (n,): rows whose loss is known short by
+    other means (a separate gyroscope's measured samples around it, EDGE-223), bridged whatever the span of the
+    rows with values around them."""
     missing = np.isnan(acc)
     if not missing.any():
         return acc, np.zeros(0), 0
@@ -41,15 +49,27 @@ def bridge_missing(
         at, after = at[inside], after[inside]
         left, right = good[after - 1], good[after]
         span = t_s[right] - t_s[left]
-        short = (span > 0.0) & (span <= max_s * (1.0 + 1e-6))
+        near = (span > 0.0) & (span <= max_s * (1.0 + 1e-6))
+        if short is not None:
+            near |= (span > 0.0) & short[at]
         # its own time between its neighbours' (times out of order or NaN: never extrapolated, REVIEW-56)
-        short &= (t_s[at] > t_s[left]) & (t_s[at] < t_s[right])
-        at, left, right, span = at[short], left[short], right[short], span[short]
+        near &= (t_s[at] > t_s[left]) & (t_s[at] < t_s[right])
+        at, left, right, span = at[near], left[near], right[near], span[near]
         w = (t_s[at] - t_s[left]) / span
         out[at, k] = acc[left, k] * (1.0 - w) + acc[right, k] * w
         rows[at] = True
         count += int(at.size)
     return out, t_s[rows], count
+
+
+def short_losses(spans: NDArray[Any] | None, values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
+    """(n,) the rows of ``values`` (n, 3) without a value whose separate stream's measured samples around lie at
+    most ``BRIDGE_MAX_S`` apart (``spans``, s: the session's ``gyr_lost_span_s`` column, EDGE-223), for
+    :func:`bridge_missing`'s ``short``; None without the column (or one of another length)."""
+    if spans is None or len(spans) != values.shape[0]:
+        return None
+    span = np.asarray(pd.to_numeric(pd.Series(spans), errors="coerce"), dtype=np.float64)
+    return np.asarray((span <= BRIDGE_MAX_S * (1.0 + 1e-6)) & np.isnan(values).any(axis=1), dtype=bool)
 
 
 def on_grid(times_s: NDArray[np.float64], t_grid: NDArray[np.float64], fs_hz: float) -> NDArray[np.bool_]:

@@ -14,8 +14,9 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 from numpy.typing import NDArray
 
+from retrogait.acc_subrate import own_rate_hz, own_rows
 from retrogait.analysis.beside import Beside
-from retrogait.analysis.bridge import BRIDGE_MAX_S, bridge_missing, on_grid
+from retrogait.analysis.bridge import BRIDGE_MAX_S, bridge_missing, on_grid, short_losses
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.gyro_lag import gyro_lag, lag_note, shifted_back
 from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
@@ -28,6 +29,7 @@ from retrogait.analysis.zupt import moving_average
 from retrogait.conventions import (
     ACC_COLUMNS,
     AXES,
+    GYR_LOST_SPAN_COLUMN,
     MIN_SAMPLE_RATE_HZ,
     OVER_RANGE,
     PLACEMENTS,
@@ -222,11 +224,15 @@ def _checked_samples(
     Missing values and samples beyond any sensor's range (1e300, a declared range exceeded) are dropped
     with a note: they become gaps, and the rest is analysed. With ``acc_gravity: removed`` in the header
     the acceleration is taken as m/s^2 and gravity is put back along the vertical of the movement."""
-    t, acc, gyr, bridged_t, gyr_bridged_t = _finite_rows(session, notes)
+    t, acc, gyr, bridged_t, gyr_bridged_t, acc_rate = _finite_rows(session, notes)
     if t.size < 10:
         raise RetrogaitError(f"{where}: too few valid samples ({t.size}) to analyse")
-    fs_hz = recording_rate_hz(t, session.meta.sample_rate_hz)
-    notes += _stated_rate_notes(session, fs_hz)
+    if acc_rate is None:
+        fs_hz = recording_rate_hz(t, session.meta.sample_rate_hz)
+        notes += _stated_rate_notes(session, fs_hz)
+    else:  # the accelerometer's own rate, read from its pattern in the rows (EDGE-222); the rows' is the file's
+        fs_hz = own_rate_hz(acc_rate, session.meta.sample_rate_hz)
+        notes += _stated_rate_notes(session, acc_rate.row_rate_hz, fs_hz)
     if not meets_rate(fs_hz, MIN_SAMPLE_RATE_HZ):
         raise RetrogaitError(
             f"{where}: sample rate {fs_hz:.1f} Hz is below {MIN_SAMPLE_RATE_HZ:g} Hz; gait cannot be analysed"
@@ -322,15 +328,18 @@ def _quantum_notes(quantum_g: float | None) -> list[str]:
     ]
 
 
-def _stated_rate_notes(session: Session, fs_hz: float) -> list[str]:
+def _stated_rate_notes(session: Session, fs_hz: float, own_hz: float | None = None) -> list[str]:
     """A note when the rate the file states (the header's, or the one the import set aside,
     ``import_stated_rate_hz``) differs from the timestamps' by more than RATE_TOLERANCE (HONEST-6): the
-    timestamps are used, and nothing said so. A sensor whose clock runs 2 % fast, stamped on arrival."""
+    timestamps are used, and nothing said so. A sensor whose clock runs 2 % fast, stamped on arrival. ``own_hz``:
+    the accelerometer's own rate beside rows at ``fs_hz`` (EDGE-222): a file stating either says nothing wrong."""
     try:
         stated = float(session.meta.extra.get("import_stated_rate_hz", session.meta.sample_rate_hz))
     except ValueError:
         return []
     if not (np.isfinite(stated) and stated > 0 and np.isfinite(fs_hz)) or same_rate(fs_hz, stated):
+        return []
+    if own_hz is not None and same_rate(own_hz, stated):
         return []
     return [
         f"the file states {stated:g} Hz but the timestamps give {fs_hz:.4g} Hz ({fs_hz / stated - 1.0:+.1%}): "
@@ -486,18 +495,39 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
 def _finite_rows(
     session: Session, notes: list[str]
 ) -> tuple[
-    NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.float64], NDArray[np.float64]
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64] | None,
+    NDArray[np.float64],
+    NDArray[np.float64],
+    SubRate | None,
 ]:
     """The rows with finite values (a lone missing acceleration or gyroscope value bridged first: bridge.py,
-    EDGE-197, EDGE-212), and the times (s) of the rows with a bridged acceleration value, then gyroscope value."""
+    EDGE-197, EDGE-212; of an acceleration at a lower rate than the rows, its own rows: acc_subrate.py, EDGE-222),
+    the times (s) of the rows with a bridged acceleration value, then gyroscope value, and the acceleration's
+    sub-rate (None where it has a value on every row or its missing values fall anywhere)."""
     t, acc, gyr = session.t_s, session.acc, session.gyr
     gyr_bridged_t, gyr_values = np.zeros(0), 0
     sub_rate, filled = None, np.zeros(0, dtype=bool)
+    # an absurd value (beyond 1e7 in any unit, EDGE-36) is no measurement: no anchor to fill or bridge from (EDGE-225)
+    acc, acc_absurd = _absurd_as_missing(acc)
+    gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
     if gyr is not None:  # a gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217)
         gyr, sub_rate, filled = filled_in(t, gyr)
+    acc_missing = _missing_rows(acc)
+    acc_rate, keep = own_rows(t, acc_missing)  # an accelerometer at a lower rate (EDGE-222)
+    spans = session.extra.get(GYR_LOST_SPAN_COLUMN)  # a separate gyroscope's measured spans (EDGE-223)
+    if acc_rate is not None:  # analysed on its own rows, the gyroscope read there
+        notes.append(acc_rate_note(acc_rate, keep, acc_missing[keep]))
+        t, acc = t[keep], acc[keep]
+        gyr = gyr[keep] if gyr is not None else None
+        filled = filled[keep] if filled.size else filled
+        spans = spans[keep] if spans is not None and spans.size == keep.size else None
+        acc_absurd, gyr_absurd = acc_absurd[keep], gyr_absurd[keep]
     bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
     if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
-        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s)
+        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s, short_losses(spans, gyr))
+        gyr, gyr_bridged_t, gyr_values = _absurd_put_back(t, gyr, gyr_absurd, gyr_bridged_t, gyr_values)
     said = len(notes)
     gyr = _gyro_used(t, gyr, notes)
     if gyr is None:  # analysed without the gyroscope: its bridged values are used nowhere (REVIEW-90)
@@ -513,6 +543,7 @@ def _finite_rows(
             "touching one are flagged bridged (their impact, read from the measured acceleration, is kept)",
         )
     acc, bridged_t, bridged_values = bridge_missing(t, acc)
+    acc, bridged_t, bridged_values = _absurd_put_back(t, acc, acc_absurd, bridged_t, bridged_values)
     if bridged_values:
         notes.append(
             f"{bridged_values} missing acceleration values bridged (linear in time over at most "
@@ -537,7 +568,66 @@ def _finite_rows(
         t, acc = t[idx], acc[idx]
         gyr = gyr[idx] if gyr is not None else None
         notes.append("timestamps were not increasing; sorted and duplicates dropped")
-    return t, acc, gyr, bridged_t, gyr_bridged_t
+    return t, acc, gyr, bridged_t, gyr_bridged_t, acc_rate
+
+
+def _missing_rows(values: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """(n,) the rows of ``values`` (n, 3) with a NaN; one pass where there is none."""
+    if not np.isnan(values).any():
+        return np.zeros(values.shape[0], dtype=bool)
+    return np.asarray(np.isnan(values).any(axis=1), dtype=bool)
+
+
+def _absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``(values, rows)``: ``values`` (n, 3) with the rows holding a finite value beyond ``ANY_UNIT_LIMIT`` set NaN
+    (a copy only where there is one), and those rows (n,): no anchor for the sub-rate's fill or the bridge
+    (EDGE-225); :func:`_absurd_put_back` makes them absurd again, to be dropped as before (EDGE-36)."""
+    largest = float(np.abs(values).max()) if values.size else 0.0  # NaN where a value is missing: the full test
+    if largest < ANY_UNIT_LIMIT:  # a recording without one pays one pass (EDGE-225)
+        return values, np.zeros(values.shape[0], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        rows = np.asarray((np.isfinite(values) & (np.abs(values) >= ANY_UNIT_LIMIT)).any(axis=1), dtype=bool)
+    if not rows.any():
+        return values, rows
+    out = values.copy()
+    out[rows] = np.nan
+    return out, rows
+
+
+def _absurd_put_back(
+    t: NDArray[np.float64],
+    values: NDArray[np.float64],
+    rows: NDArray[np.bool_],
+    bridged_t: NDArray[np.float64],
+    bridged_values: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """``values`` with the absurd ``rows`` (:func:`_absurd_as_missing`) infinite again, so that they are dropped as
+    absurd values were (EDGE-36), whatever a fill or the bridge wrote there; ``bridged_t`` (s) and
+    ``bridged_values`` without them."""
+    if not rows.any():
+        return values, bridged_t, bridged_values
+    written = int(np.count_nonzero(np.isfinite(values[rows])))
+    out = values.copy()
+    out[rows] = np.inf
+    return out, bridged_t[~np.isin(bridged_t, t[rows])], max(0, bridged_values - written)
+
+
+def acc_rate_note(sub: SubRate, keep: NDArray[np.bool_], lost: NDArray[np.bool_]) -> str:
+    """The analysis' note on an acceleration found at a steady fraction of the rows' rate (EDGE-222): ``keep`` the
+    rows analysed (n,), ``lost`` those of them without a value (samples lost off the pattern)."""
+    n_lost = int(lost.sum())
+    off = (
+        f"; {n_lost} sample{'s' * (n_lost != 1)} lost off that pattern keep a row each, missing (bridged or left out "
+        "as any missing value)"
+        if n_lost
+        else ""
+    )
+    return (
+        f"the acceleration has {sub.words('an accelerometer')}: a stream measured at a lower rate, not values lost; "
+        f"the analysis runs on the {int(keep.sum()) - n_lost} rows it was measured on (its own clock) with the "
+        f"gyroscope read there, as a separate gyroscope stream is put on the accelerometer's times, and leaves out "
+        f"the {int((~keep).sum())} rows between them (the session keeps them){off}"
+    )
 
 
 def sub_rate_note(sub: SubRate, filled: int) -> str:

@@ -7,7 +7,7 @@ settings), ``dsp/`` (the filters and peak finding they run on), ``imports/``, ``
 (which rows a part of a text file holds, LONG-6), ``resolution.py`` (the
 acceleration's quantum: a note and flags), ``masks.py`` (runs of True in a mask), ``gyro_turning.py``
 (a gyroscope's unit from gravity's turning), ``gyro_subrate.py`` (a gyroscope at a lower rate than the rows, EDGE-217),
-``conventions.py`` (gravity,
+``acc_subrate.py`` (an accelerometer at a lower rate, EDGE-222), ``conventions.py`` (gravity,
 rate floors), ``summary.py`` (gap and clipping rules) and ``csvsafe.py`` / ``csvtext.py`` (the text of
 the result files). ``tests/test_settings.py`` checks that every module these import is either listed
 here or makes no result (:data:`NOT_RESULTS`). Any edit of
@@ -38,6 +38,7 @@ ANALYSIS_SOURCES = (
     "masks.py",
     "gyro_turning.py",
     "gyro_subrate.py",
+    "acc_subrate.py",
     "textparts.py",
     "recording_part.py",
     "ranks.py",

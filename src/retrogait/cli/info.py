@@ -76,7 +76,10 @@ def info(
         missing = session.gyro_missing if session.gyr is not None else None
         if missing is not None and missing.any():  # rows kept without a gyroscope value (EDGE-46)
             details.append(("gyroscope", _gyro_missing_detail(session, missing)))
-        for column, n_missing, bridged in missing_cells(session):  # kept as NaN, bridged or gaps (EDGE-197/199)
+        own = _acc_own_rows_detail(session)  # an accelerometer at a lower rate than the rows (EDGE-222)
+        if own is not None:
+            details.append(("acceleration", own))
+        for column, n_missing, bridged in [] if own else missing_cells(session):  # bridged or gaps (EDGE-197/199)
             details.append(
                 (
                     column,
@@ -106,16 +109,17 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     leaving the rest out as gaps."""
     import numpy as np
 
-    from retrogait.analysis.bridge import bridge_missing
+    from retrogait.analysis.bridge import bridge_missing, short_losses
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
-    from retrogait.conventions import BRIDGE_MAX_S
+    from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
     from retrogait.gyro_subrate import filled_in
     from retrogait.session import MIN_GYRO_COVERAGE
 
     assert session.gyr is not None
     gyr, sub, filled = filled_in(session.t_s, session.gyr, missing)  # a gyroscope at a lower rate (EDGE-217)
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s)[0]).any(axis=1), dtype=bool)
+    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), gyr)  # a separate gyroscope's (EDGE-223)
+    left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s, short)[0]).any(axis=1), dtype=bool)
     bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())
     used = 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE
     doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
@@ -133,6 +137,35 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
         rest = bridged or left.any()
         doing = f"{between}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if rest else between
     return f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}"
+
+
+def _acc_own_rows_detail(session: Session) -> str | None:
+    """Where the rows without an acceleration value lie in a steady pattern (an accelerometer at a lower rate than the
+    rows, acc_subrate.py, EDGE-222): what analyze does (its own rows, the rows between left out, the samples lost off
+    the pattern bridged within ``BRIDGE_MAX_S`` or gaps); else None. One ``isnan`` pass where every value is there."""
+    import numpy as np
+
+    from retrogait.acc_subrate import own_rows
+    from retrogait.analysis.bridge import bridge_missing
+    from retrogait.conventions import BRIDGE_MAX_S
+
+    missing = np.asarray(np.isnan(session.acc).any(axis=1), dtype=bool)
+    if not missing.any():
+        return None
+    sub, keep = own_rows(session.t_s, missing)
+    if sub is None:
+        return None
+    lost = missing[keep]
+    doing = f"analyze runs on its {int((~lost).sum())} rows and leaves out the {int((~keep).sum())} between them"
+    if lost.any():
+        left = np.isnan(bridge_missing(session.t_s[keep], session.acc[keep])[0]).any(axis=1)
+        n_lost, n_left = int(lost.sum()), int(left.sum())
+        gaps = f", leaves {n_left} out as gaps" if n_left else ""
+        doing += (
+            f"; of {n_lost} samples lost off the pattern it bridges {n_lost - n_left} (within "
+            f"{BRIDGE_MAX_S * 1000:.0f} ms){gaps}"
+        )
+    return f"no value at {int(missing.sum())} of {missing.size} rows, {sub.words('an accelerometer')}: {doing}"
 
 
 def missing_cells(session: Session) -> list[tuple[str, int, int]]:

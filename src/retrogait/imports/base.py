@@ -166,6 +166,9 @@ class ImportReport:
     gyro_missing: str | None = None
     #: infinite gyroscope cells of a table's rows kept (EDGE-214): read as missing, counted in ``gyro_missing``
     gyro_infinite_cells: int = 0
+    #: per accelerometer row, the time (s) between the measured samples of a separate gyroscope around a row it has
+    #: no value at (NaN elsewhere, EDGE-223): the session's ``gyr_lost_span_s`` column, which the analysis bridges by
+    gyro_lost_span_s: Any = None  # a numpy array (n,); typed Any: this module stays free of numpy (BATCH-17)
     #: the reader read only the part asked for (a GENEActiv ``.bin`` page by page, LONG-2); a part file's header
     #: that carries ``import_part_s`` from an earlier cut does not say this
     part_read: bool = False

@@ -22,7 +22,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
-from retrogait.conventions import BRIDGE_MAX_S, MAX_ACC_G, MIN_SAMPLE_RATE_HZ, STANDARD_GRAVITY_MS2
+from retrogait.acc_subrate import own_rows
+from retrogait.conventions import (
+    BRIDGE_MAX_S,
+    GYR_LOST_SPAN_COLUMN,
+    MAX_ACC_G,
+    MIN_SAMPLE_RATE_HZ,
+    STANDARD_GRAVITY_MS2,
+)
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import inference
 from retrogait.imports.base import ImportOptions, ImportReport, ImportResult
@@ -53,6 +60,7 @@ from retrogait.rate import (
     order_slots,
     packets_to_retime,
     retimed_packets,
+    steady_clock,
 )
 from retrogait.resolution import acc_quantum_g, describe_quantum
 from retrogait.session import MIN_GYRO_COVERAGE, Session, SessionMeta, session_problem
@@ -679,6 +687,7 @@ def clean_rows(
     *,
     gyro_from: int | None = None,
     found: FoundOrder | None = None,
+    retimed: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Drop rows with a missing/non-numeric value (``<label>_not_a_number``), an infinite one
     (``<label>_out_of_range``: call this after converting units, so a value the conversion overflows
@@ -690,10 +699,13 @@ def clean_rows(
     gyroscope in the same table: a row with a time and acceleration but a gyroscope value missing or not
     finite is kept, its gyroscope NaN (EDGE-50; :func:`table_gyro` says so). ``found``: the time order of
     ``t_s``'s finite times as a reader already worked it out (:class:`FoundOrder`), used where those are the rows
-    kept here (no row dropped for a value), else worked out again.
+    kept here (no row dropped for a value), else worked out again. ``retimed``: the times were re-timed within
+    delivery packets (EDGE-145/150), whose rule says what becomes of a row behind; else a row behind that is a sample
+    of a steady clock written out of order is sorted into place (EDGE-224).
     """
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
+    acc_note: tuple[int, str] | None = None  # where and what the note on missing acceleration values says
     # one finiteness pass over the acceleration cells; an infinite value is looked for only among those it finds
     # not finite, so a clean table pays nothing for EDGE-198 (REVIEW-75). NaN for inf leaves it as it is.
     acc_finite = np.isfinite(v[:, :gyro_from] if gyro_from is not None else v)
@@ -717,10 +729,10 @@ def clean_rows(
             finite, nan = finite | missing, nan & ~missing
             infinite = int(inf[missing].sum()) if inf is not None else 0  # of the rows kept only (REVIEW-74)
             cells = f"empty, NaN or infinite cells, {infinite} of them infinite" if infinite else "empty or NaN cells"
-            report.notes.append(
+            acc_note = (
+                len(report.notes),  # its words are the rows' once in time order (EDGE-222): inserted at the end
                 f"{int(np.isnan(acc[missing]).sum())} acceleration values missing ({cells}) in "
-                f"{int(missing.sum())} rows: the rows are kept with their time and other values; the analysis "
-                f"bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as gaps"
+                f"{int(missing.sum())} rows: the rows are kept with their time and other values; ",
             )
         missed = _missed_samples(t, v, finite) if not finite.all() else None
         if missed is not None and missed.any():  # a sample on the clock whose every value was lost (EDGE-213)
@@ -754,9 +766,18 @@ def clean_rows(
                     f"{int(np.sum(~forward)) - duplicates} {_STREAM_WORDS.get(label, label + ' rows')} carry the stamp "
                     f"of the row before with other values{how}"
                 )
+                _say_missing_acc(acc_note, t, v[:, :gyro_from] if gyro_from is not None else v, report)
                 return t, v
+            # samples of the clock written out of order: sorted in (EDGE-224); not where delivery packets were
+            # re-timed (EDGE-145: their rows behind are that rule's, its note says what becomes of them)
+            late = None if retimed else _late_samples(t, forward)
+            if late is not None:
+                t, v, forward, previous_max = _sorted_in(t, v, forward, late, report, label)
+        if not forward.all():
             report.drop(f"{label}_time_not_increasing", int((~forward).sum()))
             behind = int((t < previous_max).sum())  # not duplicates: rows before a time already read
+            if behind <= MAX_TIME_BACK_SHARE * t.size:  # more: EDGE-2's refusal names them
+                report.notes.append(_dropped_behind_words(int((~forward).sum()), label))
             # the acceleration (the master clock) only: a second stream's rows are interpolated across, as gaps
             if behind and label in ("acc", "row") and (report.time_back is None or behind > report.time_back[0]):
                 first = int(np.argmax(t < previous_max))
@@ -770,7 +791,35 @@ def clean_rows(
                     int(np.count_nonzero(np.diff(np.sort(t)) == 0)),  # times repeated: their rows' order lost
                 )
             t, v = t[forward], v[forward]
+    _say_missing_acc(acc_note, t, v[:, :gyro_from] if gyro_from is not None else v, report)
     return t, v
+
+
+def _say_missing_acc(note: tuple[int, str] | None, t: FloatArray, acc: FloatArray, report: ImportReport) -> None:
+    """Insert :func:`clean_rows`' note on missing acceleration values (``note``: where, and its count) with what the
+    analysis does, read from the rows kept in time order (``t``, s; ``acc``): where they lie in a steady pattern, an
+    accelerometer at a lower rate than the rows, analysed on its own rows (acc_subrate.py, EDGE-222); else the bridge
+    (EDGE-197)."""
+    if note is None:
+        return
+    at, head = note
+    missing = np.asarray(np.isnan(acc).any(axis=1), dtype=bool)
+    sub, keep = own_rows(t, missing) if missing.any() else (None, missing)
+    bridge = (
+        f"the analysis bridges a missing value over at most {BRIDGE_MAX_S * 1000:.0f} ms and leaves longer runs out as "
+        "gaps"
+    )
+    if sub is None:
+        report.notes.insert(at, head + bridge)
+        return
+    lost = int((missing & keep).sum())
+    report.notes.insert(
+        at,
+        f"{head}the acceleration has {sub.words('an accelerometer')}: a stream measured at a lower rate, not values "
+        f"lost; the analysis runs on the {int((keep & ~missing).sum())} rows it was measured on, with the gyroscope "
+        f"read there, and leaves out the {int((~keep).sum())} rows between them"
+        + (f"; {lost} sample{'s' * (lost != 1)} lost off that pattern keep a row each: {bridge}" if lost else ""),
+    )
 
 
 #: A row holding only a time is a sample of the table's clock when it lies more than this share of the measured rows'
@@ -852,6 +901,94 @@ MASTER_LABELS: Final = ("row", "acc")
 
 #: How a note names the rows of a stream (clean_rows' ``label``).
 _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope rows"}
+
+
+def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
+    """(n,) the rows behind a time already read (``~forward``) that are samples of a steady clock written out of
+    order (the rows sorted: no time repeated, ``rate.steady_clock``, no delivery packets): times which, sorted among
+    all the rows, lie more than ``ON_CLOCK_MIN_SHARE`` of the in-order rows' median period from the rows before and
+    after them (a hole of the clock, EDGE-213's geometry), where the rows behind are at most ``MAX_TIME_BACK_SHARE``
+    of the rows (more is EDGE-2's clock reset or joined recordings); None where there is none. A BLE packet or a
+    logger's thread delivering a sample late writes it so."""
+    behind = np.flatnonzero(~forward)
+    if behind.size > MAX_TIME_BACK_SHARE * t.size or forward.sum() < 3:
+        return None
+    order = np.argsort(t, kind="stable")
+    ordered = t[order]
+    if not (np.diff(ordered) > 0).all() or not steady_clock(ordered) or delivery_packets(ordered) is not None:
+        return None  # repeated stamps or bursts (delivery packets, EDGE-145): no hole to tell, their own rule
+    period = float(np.median(np.diff(t[forward])))
+    rank = np.empty(t.size, dtype=np.intp)
+    rank[order] = np.arange(t.size)
+    r = rank[behind]
+    inside = (r > 0) & (r < t.size - 1)
+    r = np.where(inside, r, 1)
+    on = inside & (t[behind] - ordered[r - 1] > ON_CLOCK_MIN_SHARE * period)
+    on &= ordered[np.minimum(r + 1, t.size - 1)] - t[behind] > ON_CLOCK_MIN_SHARE * period
+    on &= ~_stamped_in_place(t, ordered, forward, behind, period)
+    if not on.any():
+        return None
+    late = np.zeros(t.size, dtype=bool)
+    late[behind[on]] = True
+    return late
+
+
+def _stamped_in_place(
+    t: FloatArray, ordered: FloatArray, forward: NDArray[np.bool_], behind: NDArray[np.intp], period: float
+) -> NDArray[np.bool_]:
+    """(k,) for the rows ``behind`` (indices of the ``~forward`` rows), True where the run of rows behind holding it
+    is written in its place in time with times off it (REVIEW-126): between the rows in order around the run, the
+    clock (``period``, s) lacks at least as many samples as the run has rows, no row of the file (``ordered``: every
+    time, sorted) standing there, as where a clock jumped back; or no row in order follows it (nothing to tell). A
+    sample delivered late leaves no such hole where it was written: its neighbours in writing are a period apart, or
+    the samples between them are other late rows, written elsewhere (two swapped pairs in a row)."""
+    in_order = np.flatnonzero(forward)
+    before = np.cumsum(forward)[behind]  # the rows in order written before each (at least the first row)
+    has_after = before < in_order.size
+    a = in_order[before - 1]
+    b = in_order[np.minimum(before, in_order.size - 1)]
+    run = b - a - 1  # the rows between a and b: all behind
+    there = np.searchsorted(ordered, t[b], side="left") - np.searchsorted(ordered, t[a], side="right")
+    lacking = np.rint((t[b] - t[a]) / period) - 1 - there
+    return ~has_after | (lacking >= run)
+
+
+def _dropped_behind_words(n: int, label: str) -> str:
+    """The note on ``n`` rows of a stream (``label``) dropped at or before a time already read, off the clock."""
+    return (
+        f"{n} of the {_STREAM_WORDS.get(label, label + ' rows')} at or before a time already read and not placed on "
+        "the sampling clock (a time repeated, within half a period of a sample, stamps that are no steady clock once "
+        "sorted, or rows that leave a hole of their own length where they were written: a clock that jumped back): "
+        f"dropped ({label}_time_not_increasing)"
+    )
+
+
+def _sorted_in(
+    t: FloatArray,
+    v: FloatArray,
+    forward: NDArray[np.bool_],
+    late: NDArray[np.bool_],
+    report: ImportReport,
+    label: str,
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_], FloatArray]:
+    """The rows in order with the ``late`` ones sorted into place (said in a note, EDGE-224); the other rows behind
+    stay behind (``forward`` False) for :func:`clean_rows` to drop, named in a note of their own; and the new
+    running maximum before each row."""
+    keep = forward | late
+    off = ~keep
+    order = np.concatenate([np.flatnonzero(keep)[np.argsort(t[keep], kind="stable")], np.flatnonzero(off)])
+    words = _STREAM_WORDS.get(label, label + " rows")
+    n_late = int(late.sum())
+    report.notes.append(
+        f"{n_late} of the {words} stood out of time order (written after rows later in time, each at a time of the "
+        "sampling clock between the rows around it: a sample delivered late): put back in the order of their time, "
+        "nothing dropped"
+    )
+    t, v = t[order], v[order]
+    placed = np.zeros(t.size, dtype=bool)
+    placed[: int(keep.sum())] = True  # the dropped rows, last, compare against every earlier time
+    previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
+    return t, v, placed & (t > previous_max), previous_max
 
 
 def _ties_kept(
@@ -1191,9 +1328,11 @@ def refuse_time_going_back(display: str, report: ImportReport) -> None:
     )
 
 
-def clean_stream(t_s: NDArray[Any], xyz: NDArray[Any], report: ImportReport, label: str) -> Stream:
+def clean_stream(
+    t_s: NDArray[Any], xyz: NDArray[Any], report: ImportReport, label: str, retimed: bool = False
+) -> Stream:
     """:func:`clean_rows` for one three-axis stream."""
-    t, v = clean_rows(t_s, np.asarray(xyz, dtype=np.float64).reshape(-1, 3), report, label)
+    t, v = clean_rows(t_s, np.asarray(xyz, dtype=np.float64).reshape(-1, 3), report, label, retimed=retimed)
     return Stream(t, v)
 
 
@@ -1351,7 +1490,8 @@ def read_stream(
     if t_s is None:
         _refuse_rounded_time(source.display, time_column, raw_t)
         t_s = raw_t * time_to_s
-    stream = clean_stream(on_delivery(t_s, report, label, values), values, report, label)
+    on_clock = on_delivery(t_s, report, label, values)
+    stream = clean_stream(on_clock, values, report, label, retimed=on_clock is not t_s)
     if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
         refuse_time_going_back(source.display, report)
         why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
@@ -1549,8 +1689,29 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     if not covered.all():
         values[~covered] = np.nan
         report.gyro_missing = gyro_missing_text(acc.t_s, covered)
+        spans = lost_spans(acc.t_s, gyr.t_s, covered)
+        short = np.isfinite(spans) & (spans <= BRIDGE_MAX_S * (1.0 + 1e-6))
+        if short.any():  # EDGE-223: the analysis bridges those as a table's lost values
+            report.gyro_lost_span_s = spans
+            report.gyro_missing += (
+                f"; at {int(short.sum())} of them the gyroscope's measured samples around lie at most "
+                f"{BRIDGE_MAX_S * 1000:.0f} ms apart (a short loss): the analysis bridges those, flagged bridged, as a "
+                "table's lost values (the session's gyr_lost_span_s column keeps each span)"
+            )
         report.notes.append(report.gyro_missing)
     return acc, values
+
+
+def lost_spans(master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_]) -> FloatArray:
+    """(n,) per accelerometer row (times ``master_t``, s) without a gyroscope value (``~covered``) between two of the
+    gyroscope's own samples (times ``gyr_t``, s, increasing), the time (s) between those two; NaN elsewhere (a row
+    with a value, or before the gyroscope's first sample or after its last). Vectorised (one ``searchsorted``)."""
+    spans = np.full(master_t.size, np.nan)
+    at = np.flatnonzero(~covered)
+    k = np.searchsorted(gyr_t, master_t[at], side="right") - 1
+    inside = (k >= 0) & (k < gyr_t.size - 1)
+    spans[at[inside]] = gyr_t[k[inside] + 1] - gyr_t[k[inside]]
+    return spans
 
 
 def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> FloatArray | None:
@@ -1775,7 +1936,9 @@ def finish(
         )
     except ValueError as exc:
         raise RetrogaitError(str(exc)) from None
-    session = Session(t_s=acc.t_s - acc.t_s[0], acc=acc.xyz, gyr=gyr_dps, meta=meta, source=display)
+    spans = report.gyro_lost_span_s if gyr_dps is not None else None  # EDGE-223
+    columns = {GYR_LOST_SPAN_COLUMN: spans} if spans is not None and len(spans) == len(acc) else {}
+    session = Session(t_s=acc.t_s - acc.t_s[0], acc=acc.xyz, gyr=gyr_dps, meta=meta, extra=columns, source=display)
     problem = session_problem(session, MAX_ACC_G if options.max_acc_g is None else options.max_acc_g)
     if problem:
         raise InputFileError(display, problem)

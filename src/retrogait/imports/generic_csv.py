@@ -877,7 +877,10 @@ def _read_plan(
         values[:, :3] *= factor
         if gyr_columns:
             values[:, 3:] *= _gyr_factor(values[:, 3:], values[:, :3], rate_hz, plan, mapping, gravity)
-    t, values = clean_rows(t_s, values, report, "row", gyro_from=3 if gyr_columns else None, found=found)
+    retimed = "inferred_time_base" in plan.inferred  # re-timed within delivery packets (EDGE-145)
+    t, values = clean_rows(
+        t_s, values, report, "row", gyro_from=3 if gyr_columns else None, found=found, retimed=retimed
+    )
     acc = Stream(t, values[:, :3])
     gyr_dps = table_gyro(t, values[:, 3:6], report) if same_gyro else None
     if plan.gyr is not None and plan.gyr_table is not None and not same_gyro:

@@ -144,7 +144,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
             values[:, 3:] *= rate_units.factor
             if rate_units.unit != "rads":
                 inferred["inferred_gyr_unit"] = rate_units.evidence
-    t, values = clean_rows(t, values, report, "row", gyro_from=3 if gyr_cols else None)
+    t, values = clean_rows(t, values, report, "row", gyro_from=3 if gyr_cols else None, retimed=packets is not None)
     if gravity == "removed":  # PTSS's ax, ay, az: linear acceleration in m/s^2, unless the data show gravity
         units = inference.acc_units(values[:, :3], 1.0 / max(inference.median_step(t), 1e-9), "ms2", None, "ms2")
         if isinstance(units, inference.AccUnits) and units.gravity == "included":

@@ -1,0 +1,76 @@
+"""A separate gyroscope file that loses packets: its short losses are bridged and flagged as a table's (EDGE-223)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrogait.analysis.load import load_input
+from retrogait.analysis.pipeline import analyze
+from retrogait.session import read_session, write_session
+from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+BOUTS = "forward:running:3.0:15,backward:running:2.5:15"
+
+
+def _folder(path: Path, gyr_every: int, burst: int, every: int) -> tuple[Path, str]:
+    """A phyphox folder of a simulated shank run (seed 4, 200 Hz acceleration) whose gyroscope (200 / ``gyr_every``
+    Hz, stamped 1.3 ms after the accelerometer) loses ``burst`` samples every ``every``."""
+    s = simulate(SimulationConfig("shank", parse_bouts(BOUTS), sample_rate_hz=200.0, seed=4)).session
+    assert s.gyr is not None
+    path.mkdir(parents=True)
+    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    np.savetxt(path / "Accelerometer.csv", np.column_stack([s.t_s, s.acc]), delimiter=",", header=acc_header,
+               comments="", fmt="%.7g")  # fmt: skip
+    at = np.arange(0, s.t_s.size, gyr_every)
+    kept = (np.arange(at.size) % every) >= burst
+    gyr = np.column_stack([s.t_s[at][kept] + 0.0013, np.radians(s.gyr[at][kept])])
+    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
+    np.savetxt(path / "Gyroscope.csv", gyr, delimiter=",", header=gyr_header, comments="", fmt="%.7g")
+    return path, str(s.meta.anterior_axis)
+
+
+def _flagged(steps: pd.DataFrame, flag: str) -> int:
+    return int(steps["quality_flags"].astype(str).str.split(";").apply(lambda f: flag in f).sum())
+
+
+@pytest.mark.parametrize(("burst", "every"), [(4, 40), (3, 24)])
+def test_a_separate_gyroscope_losing_short_packets_is_bridged_not_a_gap(tmp_path: Path, burst: int, every: int) -> None:
+    """A 200 Hz gyroscope file losing 4 samples every 40 (25 ms between the measured samples around each loss,
+    EDGE-212's span) left 5 accelerometer rows without a value, 30 ms between the rows with one: a gap each, 37 of 42
+    steps (f59410f). Bridged as a table's lost values are, flagged, no step lost, the impacts kept; 3 every 24 (20 ms)
+    was bridged already and stays so."""
+    full, axis = _folder(tmp_path / "full", 1, 0, 40)
+    lossy, _ = _folder(tmp_path / "lossy", 1, burst, every)
+    steps0 = analyze(full, placement="shank", side="left", anterior_axis=axis).steps
+    result = analyze(lossy, placement="shank", side="left", anterior_axis=axis)
+    steps, notes = result.steps, [str(n) for n in result.summary["notes"]]
+    assert len(steps) == len(steps0) and list(steps["direction"]) == list(steps0["direction"])
+    assert _flagged(steps, "gap") == 0 and _flagged(steps, "bridged") > 0
+    assert np.isfinite(steps["impact_peak_g"]).sum() == np.isfinite(steps0["impact_peak_g"]).sum()
+    assert any("missing gyroscope values bridged" in n for n in notes), notes
+
+
+def test_a_longer_loss_of_a_separate_gyroscope_stays_a_gap(tmp_path: Path) -> None:
+    """A 100 Hz gyroscope losing 2 samples every 16 leaves 30 ms between its measured samples, over EDGE-212's 25 ms
+    and EDGE-218's one lost sample of its own (2 lost in a row stay a gap): still gaps, none bridged."""
+    lossy, axis = _folder(tmp_path / "lossy", 2, 2, 16)
+    steps = analyze(lossy, placement="shank", side="left", anterior_axis=axis).steps
+    assert _flagged(steps, "bridged") == 0 and _flagged(steps, "gap") > 0
+
+
+def test_the_span_survives_a_session_file(tmp_path: Path) -> None:
+    """The measured gyroscope span of each row without a value is a session column: `convert`'s file analyses as the
+    folder does, its gyroscope cells still empty (nothing written that was not measured)."""
+    lossy, axis = _folder(tmp_path / "lossy", 1, 4, 40)
+    session = load_input(lossy)
+    assert session.gyr is not None and np.isnan(session.gyr).any()
+    path = write_session(session, tmp_path / "lossy.csv")
+    again = read_session(path)
+    assert again.gyr is not None and np.array_equal(np.isnan(again.gyr), np.isnan(session.gyr))
+    a = analyze(lossy, placement="shank", side="left", anterior_axis=axis).steps
+    b = analyze(path, placement="shank", side="left", anterior_axis=axis).steps
+    assert list(a["quality_flags"]) == list(b["quality_flags"]) and np.allclose(a["ic_time_s"], b["ic_time_s"])

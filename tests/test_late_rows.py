@@ -1,0 +1,91 @@
+"""A row written out of time order whose time fits the sampling clock is a sample delivered late: kept (EDGE-224)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait.analysis.load import load_input
+
+HEADER = "time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2),gyr_x (deg/s),gyr_y (deg/s),gyr_z (deg/s)"
+
+
+def _lines(n: int = 6000) -> list[str]:
+    """A 200 Hz table: a steady walk-like signal, every row distinct."""
+    rng = np.random.default_rng(2)
+    t = np.arange(n) / 200.0
+    acc = np.column_stack([np.sin(2 * np.pi * 1.5 * t), np.cos(2 * np.pi * 1.5 * t), 9.81 + np.sin(2 * np.pi * 3 * t)])
+    gyr = rng.normal(0.0, 20.0, (n, 3))
+    return [HEADER] + [
+        ",".join(f"{x:.6g}" for x in row) for row in np.column_stack([t, acc + rng.normal(0, 0.05, (n, 3)), gyr])
+    ]
+
+
+def _swap(lines: list[str], i: int) -> list[str]:
+    return [*lines[:i], lines[i + 1], lines[i], *lines[i + 2 :]]
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        lambda ls: _swap(ls, 3001),
+        lambda ls: _swap(_swap(_swap(ls, 1001), 3001), 5001),
+        lambda ls: [*ls[:3001], *ls[3002:3005], ls[3001], *ls[3005:]],
+        lambda ls: [*ls[:2951], ls[3001], *ls[2951:3001], *ls[3002:]],
+        lambda ls: _swap(_swap(ls, 3001), 3003),
+    ],
+    ids=["pair", "three-pairs", "row-3-later", "row-50-earlier", "two-pairs-in-a-row"],
+)
+def test_rows_out_of_order_on_the_clock_are_sorted_in_not_dropped(tmp_path: Path, move: object) -> None:
+    """A swapped pair lost one row (5999 of 6000, `row_time_not_increasing=1`, no import note); a row written 50 rows
+    early lost the 50 after it. Each is a sample of the clock (its time lies in a hole of it): every row kept, in time
+    order, values as written, and a note says how many were put in place."""
+    lines = _lines()
+    path = tmp_path / "moved.csv"
+    path.write_text("\n".join(move(lines)) + "\n")  # type: ignore[operator]
+    session = load_input(path)
+    reference = load_input(_write(tmp_path / "ref.csv", lines))
+    assert session.n_samples == 6000
+    assert np.array_equal(session.t_s, reference.t_s) and np.array_equal(session.acc, reference.acc)
+    assert session.meta.extra["import_dropped_rows"] == "0"
+    assert "out of time order" in session.meta.extra["import_notes"], session.meta.extra
+
+
+def test_a_row_off_the_clock_out_of_order_is_dropped_and_named(tmp_path: Path) -> None:
+    """A row behind a time already read that lies within half a period of a sample (not a sample of this clock) is
+    dropped as before, and the import note names it and why."""
+    lines = _lines()
+    stray = lines[3001].split(",")
+    stray[0] = f"{float(lines[2000].split(',')[0]) + 0.001:.6g}"  # 1 ms after a sample, a thousand rows back
+    path = _write(tmp_path / "stray.csv", [*lines[:3001], ",".join(stray), *lines[3002:]])
+    session = load_input(path)
+    assert session.n_samples == 5999
+    notes = session.meta.extra["import_notes"]
+    assert "at or before a time already read and not placed on the sampling clock" in notes and "dropped" in notes, (
+        notes
+    )
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_clock_jump_back_into_a_hole_is_not_sorted_into_it(tmp_path: Path) -> None:
+    """REVIEW-126: the clock jumps back by 20 s for 50 rows (then is put right) and lands in a 0.5 s dropout of the
+    recording. Those rows are written in their place in time with wrong stamps, not samples delivered late: taken out,
+    they leave a hole of their own length where they were written. Sorted into the dropout, 0.25 s of the end would
+    stand at another time of the recording; they are dropped and named, as before EDGE-224."""
+    lines = _lines()
+    rows = [*lines[:1001], *lines[1101:]]  # rows 1000..1099 lost (0.5 s)
+    at = rows.index(lines[5001])
+    jumped = [",".join([lines[1001 + k].split(",")[0], *rows[at + k].split(",")[1:]]) for k in range(50)]
+    path = _write(tmp_path / "jump.csv", [*rows[:at], *jumped, *rows[at + 50 :]])
+    session = load_input(path)
+    assert session.n_samples == 5850
+    t0 = float(lines[1].split(",")[0])
+    assert not ((session.t_s + t0 >= 4.999) & (session.t_s + t0 < 5.5)).any()  # nothing in the dropout
+    notes = session.meta.extra["import_notes"]
+    assert "out of time order" not in notes and "not placed on the sampling clock" in notes, notes
