@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import butter_sos, sosfiltfilt
+from retrogait.samples import whole_samples
 
 #: Windows of the local period estimate processed at once: bounds memory on long recordings and does
 #: not change any result, so it is not an analysis setting.
@@ -76,8 +77,8 @@ def local_period_s(
     if n < w:
         w = n
     starts = np.arange(0, max(n - w, 0) + 1, hop)
-    lo = max(1, int(min_period_s * fs_hz))
-    hi = min(w - 2, int(max_period_s * fs_hz))
+    lo = max(1, whole_samples(min_period_s, fs_hz))
+    hi = min(w - 2, whole_samples(max_period_s, fs_hz))
     period = np.full(starts.size, np.nan)
     if hi > lo + 2:
         nfft = 1 << (w + hi).bit_length()  # >= w + hi + 1: lags up to hi + 1 do not wrap around (PERF-21)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.samples import whole_samples
+
 #: The longest lag searched (s): below half a running step (0.3-0.35 s), so the next landing is not taken.
 MAX_LAG_S = 0.3
 #: The jolt magnitudes lose their moving mean over this window (s): what is left is what changes within a
@@ -118,7 +120,7 @@ def _active_blocks(acc: NDArray[np.float64], fs_hz: float) -> list[tuple[int, in
     n, size = acc.shape[0], round(BLOCK_S * fs_hz)
     if n <= MAX_BLOCKS * size:
         return [(0, n)]
-    step = max(1, int(fs_hz // RANK_RATE_HZ))
+    step = max(1, whole_samples(1.0 / RANK_RATE_HZ, fs_hz))
     sub = acc[::step]
     change = np.abs(np.diff(np.sqrt(np.square(sub).sum(axis=1)), prepend=0.0))
     starts = np.arange(0, n, size)

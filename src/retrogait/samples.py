@@ -1,0 +1,31 @@
+"""Durations as whole numbers of samples: one rule for every window of the analysis (docs/conventions.md).
+
+A window of ``duration_s`` at ``fs_hz`` holds ``duration_s * fs_hz`` samples, cut down to a whole number. A
+rate measured from timestamps is a round rate give or take a clock's error: a table stamped to the microsecond
+reads 299.99997 Hz for 300 Hz, a slope through jittered stamps 199.99998 Hz for 200 Hz. Cut down plainly, the
+shank's 0.05 s impact rise at 199.99998 Hz is 9.999999 -> 9 samples where 200 Hz gives 10, and the same run's
+contacts moved by up to 20 ms (CONTACT-12). A product within CLOCK_TOLERANCE (relative) under a whole number is
+that whole number: a rate within a clock's error of a round one gets the round rate's windows, and an exact
+round rate keeps its own (the same bits as a plain cut).
+"""
+
+from __future__ import annotations
+
+import math
+
+#: A clock's accuracy (relative): a sensor's crystal is within ~20-100 ppm of its nominal rate, so a window this
+#: close under a whole number of samples is that number (CONTACT-12). A clock's error, not a tuned number.
+CLOCK_TOLERANCE = 1e-4
+
+
+def whole_samples(duration_s: float, fs_hz: float) -> int:
+    """Samples in ``duration_s`` (s) at ``fs_hz`` (Hz), cut down to a whole number, a product within
+    CLOCK_TOLERANCE under a whole number counting as it (0.05 s at 199.99998 Hz: 10 samples, as at 200 Hz)."""
+    x = duration_s * fs_hz
+    return math.floor(x + abs(x) * CLOCK_TOLERANCE)
+
+
+def whole_at_least(x: float) -> int:
+    """The least whole number not under ``x`` (a count: samples, an interpolation factor), ``x`` within
+    CLOCK_TOLERANCE (relative) over a whole number counting as it (200 Hz / 99.99999 Hz: 2, as 200 / 100)."""
+    return math.ceil(x - abs(x) * CLOCK_TOLERANCE)

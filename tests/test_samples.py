@@ -1,0 +1,60 @@
+"""Durations as whole numbers of samples (retrogait.samples, CONTACT-12/13): a rate a clock's error under a round
+one gets the round rate's windows, and the same run's contacts do not move with it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import retrogait
+from retrogait.rate import measured_rate_hz
+from retrogait.samples import CLOCK_TOLERANCE, whole_at_least, whole_samples
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+def test_a_window_a_clock_error_under_a_round_rate_is_the_round_rates() -> None:
+    assert int(0.05 * 199.99998) == 9  # the plain cut this replaces
+    assert whole_samples(0.05, 199.99998) == whole_samples(0.05, 200.0) == 10
+    assert whole_samples(0.22, 199.99998) == whole_samples(0.22, 200.0) == 44
+    assert whole_samples(0.05, 200.0 * (1 + 1e-5)) == 10
+
+
+def test_exact_rates_cut_as_before() -> None:
+    for fs in (52.0, 100.0, 104.0, 200.0, 208.0, 400.0, 300.0, 1000.0):
+        for d in (0.0, 0.01, 0.02, 0.05, 0.1, 0.22, 0.25, 0.44, 0.5, 1.3):
+            assert whole_samples(d, fs) == int(d * fs)
+
+
+def test_a_real_shortfall_still_cuts_down() -> None:
+    # 9.99 samples (a rate 0.1 % under) is 9: only a clock's error counts as the whole number
+    assert whole_samples(0.05, 199.8) == 9
+    assert whole_samples(0.05, 200.0 * (1 - 10 * CLOCK_TOLERANCE)) == 9
+
+
+def test_whole_at_least() -> None:
+    assert whole_at_least(200.0 / 99.99998) == whole_at_least(2.0) == 2
+    assert whole_at_least(200.0 / 104.0) == 2
+    assert whole_at_least(200.0 / 52.0) == 4
+    assert whole_at_least(2.01) == 3
+
+
+@pytest.mark.parametrize(("placement", "fs"), [("shank", 200.0), ("shank", 100.0), ("foot", 100.0)])
+def test_contacts_do_not_move_with_a_rate_a_hair_off_a_round_one(placement: str, fs: float) -> None:
+    bouts = [Bout("forward", "running", 3.0, 12), Bout("backward", "running", 2.0, 12)]
+    session = simulate(SimulationConfig(placement, bouts, fs, seed=4)).session
+
+    def contacts(scale: float) -> np.ndarray:
+        t = session.t_s * scale
+        meta = dataclasses.replace(session.meta, sample_rate_hz=measured_rate_hz(t))  # a table's stamped rate
+        steps = retrogait.analyze(Session(t, session.acc, session.gyr, meta)).steps
+        return steps["ic_time_s"].to_numpy(dtype=float) / scale
+
+    same = contacts(1.0)
+    assert same.size > 10
+    for scale in (1 + 1e-7, 1 - 1e-7, 1 + 1e-5):
+        moved = contacts(scale)
+        assert moved.size == same.size
+        np.testing.assert_allclose(moved, same, atol=1e-6)
