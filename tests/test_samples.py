@@ -10,7 +10,7 @@ import pytest
 
 import retrogait
 from retrogait.rate import measured_rate_hz
-from retrogait.samples import CLOCK_TOLERANCE, whole_at_least, whole_samples
+from retrogait.samples import CLOCK_TOLERANCE, nearest_samples, whole_at_least, whole_samples
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -34,6 +34,16 @@ def test_a_real_shortfall_still_cuts_down() -> None:
     assert whole_samples(0.05, 200.0 * (1 - 10 * CLOCK_TOLERANCE)) == 9
 
 
+def test_nearest_a_clock_error_off_a_tie_is_the_tie() -> None:
+    assert round(0.06 * 124.9999875) == 7  # the plain round this replaces: 7.4999993
+    assert nearest_samples(0.06, 124.9999875) == nearest_samples(0.06, 125.0) == round(7.5) == 8
+    assert nearest_samples(0.02, 124.9999875) == nearest_samples(0.02, 125.0000125) == 2  # 2.5: to the even one
+    assert nearest_samples(0.06, 124.9) == 7  # 7.494: a real shortfall rounds as it is
+    for fs in (50.0, 52.0, 100.0, 104.0, 125.0, 200.0, 208.0, 300.0, 400.0, 1000.0):
+        for d in (0.01, 0.02, 0.025, 0.05, 0.06, 0.07, 0.1, 0.25, 0.5, 1.5, 2.0):
+            assert nearest_samples(d, fs) == round(d * fs)
+
+
 def test_whole_at_least() -> None:
     assert whole_at_least(200.0 / 99.99998) == whole_at_least(2.0) == 2
     assert whole_at_least(200.0 / 104.0) == 2
@@ -41,7 +51,7 @@ def test_whole_at_least() -> None:
     assert whole_at_least(2.01) == 3
 
 
-@pytest.mark.parametrize(("placement", "fs"), [("shank", 200.0), ("shank", 100.0), ("foot", 100.0)])
+@pytest.mark.parametrize(("placement", "fs"), [("shank", 200.0), ("shank", 100.0), ("foot", 100.0), ("foot", 125.0)])
 def test_contacts_do_not_move_with_a_rate_a_hair_off_a_round_one(placement: str, fs: float) -> None:
     bouts = [Bout("forward", "running", 3.0, 12), Bout("backward", "running", 2.0, 12)]
     session = simulate(SimulationConfig(placement, bouts, fs, seed=4)).session

@@ -29,3 +29,12 @@ def whole_at_least(x: float) -> int:
     """The least whole number not under ``x`` (a count: samples, an interpolation factor), ``x`` within
     CLOCK_TOLERANCE (relative) over a whole number counting as it (200 Hz / 99.99999 Hz: 2, as 200 / 100)."""
     return math.ceil(x - abs(x) * CLOCK_TOLERANCE)
+
+
+def nearest_samples(duration_s: float, fs_hz: float) -> int:
+    """Samples in ``duration_s`` (s) at ``fs_hz`` (Hz), to the nearest whole number as ``round`` does (a tie to the
+    even one), a product within CLOCK_TOLERANCE of a tie counting as the tie: 0.06 s at 124.9999875 Hz is 7.4999993
+    samples, and 8, as at 125 Hz (7.5), where a plain ``round`` gives 7."""
+    x = duration_s * fs_hz
+    tie = math.floor(x) + 0.5
+    return round(tie if abs(x - tie) <= abs(x) * CLOCK_TOLERANCE else x)

@@ -42,7 +42,7 @@ from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
 from retrogait.dsp.upsample import HALF_LENGTH, upsample
 from retrogait.rate import meets_rate
-from retrogait.samples import whole_at_least, whole_samples
+from retrogait.samples import nearest_samples, whole_at_least, whole_samples
 
 
 def detect_contacts(
@@ -378,7 +378,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     back = np.maximum((s.landing_window_strides * stride[quiet] * fs).astype(np.int64), 2)
     width = int(back.max()) + 1
     offs = np.arange(width)
-    lo = np.minimum(quiet - back, quiet_end - 2 * round(s.rest_window_s * fs))
+    lo = np.minimum(quiet - back, quiet_end - 2 * nearest_samples(s.rest_window_s, fs))
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     # (PERF-38); the shank's sagittal rate is the one its mid-stances were tested with (PERF-47)
@@ -545,7 +545,7 @@ def _shank_swinging(
     n = sagittal_dps.size
     way = _swing_way(sagittal_dps, at, stride_s, fs)
     # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
-    recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
+    recent = np.clip(at[:, None] - np.arange(max(1, nearest_samples(s.shank_swing_end_s, fs)) + 1)[None, :], 0, n - 1)
     return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
 
 
@@ -698,7 +698,7 @@ def _limb_landings(
     descending: NDArray[np.bool_] = np.asarray(v < -s.descent_speed_ms)
     has: NDArray[np.bool_] = np.asarray(descending.any(axis=1))
     arrest = np.where(has, width - np.argmax(descending[:, ::-1], axis=1), width - 1)
-    early = (offs[None, :] < (arrest - round(s.landing_search_s * fs))[:, None]) & has[:, None]
+    early = (offs[None, :] < (arrest - nearest_samples(s.landing_search_s, fs))[:, None]) & has[:, None]
     outside = early | (offs[None, :] > arrest[:, None])
     stop_at = idx[rows, np.argmax(np.where(outside, -np.inf, up[idx]), axis=1)]
     before = np.clip(stop_at[:, None] + np.arange(-rise, 1)[None, :], 0, n - 1)
@@ -832,7 +832,7 @@ def stance_score(
         / settings.rest_acc_scale_ms2
     )
     rate = norm_rows(gyr_dps) / settings.rest_rate_scale_dps
-    size = max(2, round(settings.rest_window_s * fs))
+    size = max(2, nearest_samples(settings.rest_window_s, fs))
     return running_max(acc_dev + rate, size)
 
 

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import butter_sos, sosfiltfilt
-from retrogait.samples import whole_samples
+from retrogait.samples import nearest_samples, whole_samples
 
 #: Windows of the local period estimate processed at once: bounds memory on long recordings and does
 #: not change any result, so it is not an analysis setting.
@@ -72,8 +72,8 @@ def local_period_s(
     to the smallest power of two holding the window and the lags searched (not twice the window).
     """
     n = x.shape[0]
-    w = round(window_s * fs_hz)
-    hop = max(1, round(hop_s * fs_hz))
+    w = nearest_samples(window_s, fs_hz)
+    hop = max(1, nearest_samples(hop_s, fs_hz))
     if n < w:
         w = n
     starts = np.arange(0, max(n - w, 0) + 1, hop)

@@ -10,7 +10,7 @@ from retrogait.analysis.settings import ImpactSettings, QualitySettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ, STEP_COUNT_PLACEMENTS
 from retrogait.rate import meets_rate
-from retrogait.samples import whole_samples
+from retrogait.samples import nearest_samples, whole_samples
 
 #: A step over a sample interpolated from a missing acceleration (EDGE-197) or gyroscope (EDGE-212) value.
 BRIDGED_FLAG = "bridged"
@@ -77,7 +77,9 @@ def bridged_unmeasured(
     fs, n = signals.fs_hz, signals.n_samples
     ic = contacts.ic_idx
     contact = np.where(contacts.to_idx > ic, contacts.to_idx - ic, 0)
-    reach = np.maximum(round(impact.window_s * fs), np.ceil(impact.loading_stance_fraction * contact)).astype(np.int64)
+    reach = np.maximum(nearest_samples(impact.window_s, fs), np.ceil(impact.loading_stance_fraction * contact)).astype(
+        np.int64
+    )
     start = np.clip(ic - whole_samples(settings.pre_contact_s, fs), 0, n)
     end = np.clip(ic + reach + 1, 0, n)
     csum = np.concatenate([[0], np.cumsum(bridged, dtype=np.int64)])
