@@ -68,3 +68,17 @@ def test_contacts_do_not_move_with_a_rate_a_hair_off_a_round_one(placement: str,
         moved = contacts(scale)
         assert moved.size == same.size
         np.testing.assert_allclose(moved, same, atol=1e-6)
+
+
+def test_a_long_window_keeps_its_own_count() -> None:
+    # the tolerance is relative: 30 s at 200.1 Hz (a rate 500 ppm off any round one) is 6003.0 samples, which
+    # 100 ppm would widen to 0.6 samples of slack and take for the tie 6003.5 -> 6004 (gyro_lag's BLOCK_S); 10 s at
+    # 1000 Hz is 10000 samples, which 1 sample of slack would cut to 10001 (REVIEW-134)
+    assert nearest_samples(30.0, 200.1) == round(30.0 * 200.1) == 6003
+    assert nearest_samples(30.0, 175.1) == 5253
+    assert whole_samples(10.0, 1000.0) == 10000
+    assert whole_samples(60.0, 1000.0) == 60000
+    assert whole_at_least(20000.0) == 20000
+    for fs in (100.0, 200.0, 400.0, 1000.0):  # a long window a clock's error off still counts as the round rate's
+        assert nearest_samples(30.0, fs * (1 - 1e-5)) == round(30.0 * fs)
+        assert whole_samples(1.0, fs * (1 - 1e-6)) == int(fs)
