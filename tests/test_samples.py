@@ -82,3 +82,35 @@ def test_a_long_window_keeps_its_own_count() -> None:
     for fs in (100.0, 200.0, 400.0, 1000.0):  # a long window a clock's error off still counts as the round rate's
         assert nearest_samples(30.0, fs * (1 - 1e-5)) == round(30.0 * fs)
         assert whole_samples(1.0, fs * (1 - 1e-6)) == int(fs)
+
+
+def test_the_shank_interpolation_factor_reaches_its_rate_as_rates_are_compared() -> None:
+    # CONTACT-13 reads a shank within RATE_TOLERANCE of 200 Hz as at 200 Hz; the factor reaching 200 Hz must ask
+    # the same: 99.5 Hz x 2 = 199 Hz meets 200 Hz, so 2 as at 100 Hz, not 3 (which moved 17 of 33 contacts by up
+    # to 100 ms against the same run at 100 Hz; REVIEW-135)
+    from retrogait.analysis.contacts import interpolation_factor
+    from retrogait.analysis.settings import ContactsSettings
+
+    s = ContactsSettings()
+    assert interpolation_factor(100.0, s) == interpolation_factor(99.5, s) == interpolation_factor(99.99999, s) == 2
+    assert interpolation_factor(49.7, s) == interpolation_factor(50.0, s) == 4
+    assert interpolation_factor(52.0, s) == 4 and interpolation_factor(104.0, s) == 2
+    assert interpolation_factor(66.0, s) == interpolation_factor(66.4, s) == 3  # 198 Hz meets 200 Hz within 1 %
+    assert interpolation_factor(65.9, s) == 4
+    assert interpolation_factor(97.0, s) == 3  # 194 Hz: short of 200 Hz beyond the tolerance
+
+
+@pytest.mark.parametrize(("fs", "slow"), [(100.0, 99.5), (50.0, 49.7)])
+def test_a_shank_within_the_rate_tolerance_reads_as_at_the_round_rate(fs: float, slow: float) -> None:
+    # the same run stamped at 99.5 Hz was interpolated by 3 and moved 17 of 33 contacts by up to 100 ms (REVIEW-135)
+    bouts = [Bout("forward", "running", 3.0, 12), Bout("backward", "running", 2.0, 12)]
+    session = simulate(SimulationConfig("shank", bouts, fs, seed=4)).session
+
+    def contacts(scale: float) -> np.ndarray:
+        t = session.t_s * scale
+        meta = dataclasses.replace(session.meta, sample_rate_hz=measured_rate_hz(t))
+        return retrogait.analyze(Session(t, session.acc, session.gyr, meta)).steps["ic_time_s"].to_numpy(float) / scale
+
+    same = contacts(1.0)
+    assert same.size > 10
+    np.testing.assert_allclose(contacts(fs / slow), same, atol=1e-6)

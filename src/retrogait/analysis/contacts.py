@@ -41,7 +41,7 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
 from retrogait.dsp.upsample import HALF_LENGTH, upsample
-from retrogait.rate import meets_rate
+from retrogait.rate import RATE_TOLERANCE, meets_rate
 from retrogait.samples import nearest_samples, whole_at_least, whole_samples
 
 
@@ -437,7 +437,7 @@ def _interpolated_landings(
     interpolated: the 208 Hz copies of a 52 Hz hour were 4 x its arrays (PERF-48)."""
     assert signals.gyr_dps is not None
     fs, n = signals.fs_hz, signals.n_samples
-    k = whole_at_least(s.shank_interpolate_hz / fs)
+    k = interpolation_factor(fs, s)
     margin = _landing_margin(fs, s)
     # blocks of windows (ordered by start), each interpolated with its margins: never the whole recording (PERF-48)
     order = np.argsort(lo, kind="stable")
@@ -468,6 +468,18 @@ def _limb_jerk(acc: NDArray[np.float64], fs: float, s: ContactsSettings) -> NDAr
     jerk = gradient_norm_rows(lowpass(acc, s.impact_cutoff_hz, fs))
     jerk *= fs
     return jerk
+
+
+def interpolation_factor(fs: float, s: ContactsSettings) -> int:
+    """The least whole factor whose rate meets ``shank_interpolate_hz`` as rates are compared (``meets_rate``, the
+    1 % tolerance that tells which shank is slow, CONTACT-13): 99.5 Hz x 2 = 199 Hz meets 200 Hz, so 2, as at
+    100 Hz (REVIEW-135)."""
+    k = max(1, math.ceil(s.shank_interpolate_hz * (1.0 - RATE_TOLERANCE) / fs))
+    while not meets_rate(k * fs, s.shank_interpolate_hz):
+        k += 1
+    while k > 1 and meets_rate((k - 1) * fs, s.shank_interpolate_hz):
+        k -= 1
+    return k
 
 
 def _landing_margin(fs: float, s: ContactsSettings) -> int:
