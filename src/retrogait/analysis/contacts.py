@@ -42,6 +42,8 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
 from retrogait.dsp.upsample import HALF_LENGTH, upsample
+from retrogait.rate import RATE_TOLERANCE, meets_rate
+from retrogait.samples import nearest_samples, whole_at_least, whole_samples
 
 
 def detect_contacts(
@@ -162,7 +164,7 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     moving = _moving(signals, still)
     step = bandpass(fz, s.step_band_low_hz, s.step_band_high_hz, fs)
     period = _trunk_step_period_s(signals, step, s)
-    peaks = find_peaks(step, distance=max(1, int(s.min_step_s * fs)), prominence=s.min_step_prominence_g)
+    peaks = find_peaks(step, distance=max(1, whole_samples(s.min_step_s, fs)), prominence=s.min_step_prominence_g)
     peaks = peaks[moving[peaks]]
     heights = step[peaks]
     candidates = peaks.astype(np.int64)
@@ -385,12 +387,14 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     back = np.maximum((s.landing_window_strides * stride[quiet] * fs).astype(np.int64), 2)
     width = int(back.max()) + 1
     offs = np.arange(width)
-    lo = np.minimum(quiet - back, quiet_end - 2 * round(s.rest_window_s * fs))
+    lo = np.minimum(quiet - back, quiet_end - 2 * nearest_samples(s.rest_window_s, fs))
     idx = np.clip(lo[:, None] + offs[None, :], 0, quiet_end[:, None])
     # the toe-offs (after each mid-stance) beside the landings (before it) in `analyze`: neither reads the other
     # (PERF-38); the shank's sagittal rate is the one its mid-stances were tested with (PERF-47)
     toe_offs = Beside(lambda: _limb_toe_offs(gyr, quiet, back, stride[quiet], fs, shank, s, sagittal))
-    if sagittal is not None and s.shank_interpolate_min_hz <= fs < s.shank_interpolate_hz:
+    # a rate within RATE_TOLERANCE of shank_interpolate_hz is that rate (199.99998 Hz is 200 Hz: CONTACT-13)
+    slow = meets_rate(fs, s.shank_interpolate_min_hz) and not meets_rate(fs, s.shank_interpolate_hz)
+    if sagittal is not None and slow:
         ic = _interpolated_landings(signals, quiet, lo, quiet_end, way(), s)
     elif sagittal is not None:
         vjerk = _vertical_jerk(acc, gyr, fs, quiet, s)
@@ -403,7 +407,7 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
     ic = np.where(lo >= 0, ic, -1)  # a stance already under way when the recording starts has no landing
     order = np.argsort(ic, kind="stable")
     ic, to, quiet = ic[order], to[order], quiet[order]
-    keep = np.concatenate([[True], np.diff(ic) > int(2 * s.min_step_s * fs)]) & (ic >= 0)
+    keep = np.concatenate([[True], np.diff(ic) > whole_samples(2 * s.min_step_s, fs)]) & (ic >= 0)
     ic, to, quiet = ic[keep], to[keep], quiet[keep]
     keep = _one_stance_per_swing(ic, to, rate[quiet])
     ic, to = ic[keep], to[keep]
@@ -482,7 +486,7 @@ def _interpolated_landings(
     interpolated: the 208 Hz copies of a 52 Hz hour were 4 x its arrays (PERF-48)."""
     assert signals.gyr_dps is not None
     fs, n = signals.fs_hz, signals.n_samples
-    k = math.ceil(s.shank_interpolate_hz / fs)
+    k = interpolation_factor(fs, s)
     margin = _landing_margin(fs, s)
     # blocks of windows (ordered by start), each interpolated with its margins: never the whole recording (PERF-48)
     order = np.argsort(lo, kind="stable")
@@ -515,6 +519,18 @@ def _limb_jerk(acc: NDArray[np.float64], fs: float, s: ContactsSettings) -> NDAr
     return jerk
 
 
+def interpolation_factor(fs: float, s: ContactsSettings) -> int:
+    """The least whole factor whose rate meets ``shank_interpolate_hz`` as rates are compared (``meets_rate``, the
+    1 % tolerance that tells which shank is slow, CONTACT-13): 99.5 Hz x 2 = 199 Hz meets 200 Hz, so 2, as at
+    100 Hz (REVIEW-135)."""
+    k = max(1, math.ceil(s.shank_interpolate_hz * (1.0 - RATE_TOLERANCE) / fs))
+    while not meets_rate(k * fs, s.shank_interpolate_hz):
+        k += 1
+    while k > 1 and meets_rate((k - 1) * fs, s.shank_interpolate_hz):
+        k -= 1
+    return k
+
+
 def _landing_margin(fs: float, s: ContactsSettings) -> int:
     """Recorded samples read on either side of a slow shank's landing windows so that they read as in the whole
     recording: a stride (its pitch is integrated from rest to rest), the low-passes' transients from the block's
@@ -522,7 +538,7 @@ def _landing_margin(fs: float, s: ContactsSettings) -> int:
     2 pi fc / sqrt 2), the impact onset's look back and the interpolation filter's reach."""
     cutoff = min(s.impact_cutoff_hz, RATE_LOWPASS_HZ)
     settle_s = EDGE_EFOLDS * math.sqrt(2.0) / (2.0 * math.pi * cutoff)
-    return math.ceil((MAX_STRIDE_S + settle_s + 2 * s.impact_rise_s) * fs) + HALF_LENGTH + 1
+    return whole_at_least((MAX_STRIDE_S + settle_s + 2 * s.impact_rise_s) * fs) + HALF_LENGTH + 1
 
 
 def _vertical_jerk(
@@ -547,7 +563,8 @@ def _shank_landings(
     """A shank's landing in each window ``idx``: the onset of its sharpest vertical jerk ``vjerk`` where
     ``turned`` (all the window if None)."""
     score = vjerk[idx] if turned is None else np.where(turned, vjerk[idx], -1.0)
-    return _impact_onset(vjerk, idx[np.arange(idx.shape[0]), np.argmax(score, axis=1)], int(s.impact_rise_s * fs), s)
+    sharpest = idx[np.arange(idx.shape[0]), np.argmax(score, axis=1)]
+    return _impact_onset(vjerk, sharpest, whole_samples(s.impact_rise_s, fs), s)
 
 
 def _limb_acc_only(
@@ -559,10 +576,10 @@ def _limb_acc_only(
 ) -> Contacts:
     """Foot/shank without gyroscope: IC = onset of the largest jerk per stride, TO unknown."""
     fs = signals.fs_hz
-    peaks = find_peaks(lowpass(jerk, 10.0, fs), distance=max(1, int(2 * s.min_step_s * fs)))
+    peaks = find_peaks(lowpass(jerk, 10.0, fs), distance=max(1, whole_samples(2 * s.min_step_s, fs)))
     peaks = peaks[moving[peaks]].astype(np.int64)
     peaks = _spaced(peaks, jerk[peaks], s.min_peak_spacing_periods * stride[peaks] * fs)
-    rise = int(s.impact_rise_s * fs)
+    rise = whole_samples(s.impact_rise_s, fs)
     peaks = np.asarray([_local_max(jerk, int(p), rise) for p in peaks], dtype=np.int64)
     ic = _impact_onset(jerk, peaks, rise, s)
     return Contacts(ic_idx=ic, to_idx=np.full(ic.size, -1, np.int64), side=_sides(signals, ic.size))
@@ -589,7 +606,7 @@ def _shank_swinging(
     n = sagittal_dps.size
     way = _swing_way(sagittal_dps, at, stride_s, fs)
     # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
-    recent = np.clip(at[:, None] - np.arange(max(1, round(s.shank_swing_end_s * fs)) + 1)[None, :], 0, n - 1)
+    recent = np.clip(at[:, None] - np.arange(max(1, nearest_samples(s.shank_swing_end_s, fs)) + 1)[None, :], 0, n - 1)
     return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
 
 
@@ -633,7 +650,7 @@ def _quiet_points(
     padded = np.empty(rate.size + 2)
     np.negative(rate, out=padded[1:-1])
     padded[0] = padded[-1] = -rate.max()
-    distance = max(1, int(2 * s.min_step_s * fs))
+    distance = max(1, whole_samples(2 * s.min_step_s, fs))
     if shank_sagittal_dps is None:
         quiet = find_peaks(padded, distance=distance, prominence=s.min_stance_prominence_score)
     else:
@@ -676,9 +693,9 @@ def _leaving_rest(
     rest = rate < s.rest_level_score
     count = np.zeros(rate.size + 1, dtype=np.int64)
     np.cumsum(rest, out=count[1:])
-    reach = max(1, int(2 * s.min_step_s * fs))
+    reach = max(1, whole_samples(2 * s.min_step_s, fs))
     recent = count[quiet] - count[np.maximum(quiet - reach, 0)] > 0  # at rest somewhere in the stride before
-    soon = max(1, int(s.min_step_s * fs))
+    soon = max(1, whole_samples(s.min_step_s, fs))
     settles = count[np.minimum(quiet + soon, rate.size)] - count[quiet] > 0  # at rest within a shortest step after
     return np.asarray(recent & ~rest[quiet] & ~settles)
 
@@ -731,7 +748,7 @@ def _limb_landings(
     """
     fs = signals.fs_hz
     acc = signals.acc_ms2
-    n, rise, rows = acc.shape[0], int(s.impact_rise_s * fs), np.arange(quiet.size)
+    n, rise, rows = acc.shape[0], whole_samples(s.impact_rise_s, fs), np.arange(quiet.size)
     up, vel = world_vertical_motion(acc, gyr_dps, fs, quiet, with_velocity=True)
     assert vel is not None
     up = lowpass(up, s.impact_cutoff_hz, fs)
@@ -742,7 +759,7 @@ def _limb_landings(
     descending: NDArray[np.bool_] = np.asarray(v < -s.descent_speed_ms)
     has: NDArray[np.bool_] = np.asarray(descending.any(axis=1))
     arrest = np.where(has, width - np.argmax(descending[:, ::-1], axis=1), width - 1)
-    early = (offs[None, :] < (arrest - round(s.landing_search_s * fs))[:, None]) & has[:, None]
+    early = (offs[None, :] < (arrest - nearest_samples(s.landing_search_s, fs))[:, None]) & has[:, None]
     outside = early | (offs[None, :] > arrest[:, None])
     stop_at = idx[rows, np.argmax(np.where(outside, -np.inf, up[idx]), axis=1)]
     before = np.clip(stop_at[:, None] + np.arange(-rise, 1)[None, :], 0, n - 1)
@@ -876,7 +893,7 @@ def stance_score(
         / settings.rest_acc_scale_ms2
     )
     rate = norm_rows(gyr_dps) / settings.rest_rate_scale_dps
-    size = max(2, round(settings.rest_window_s * fs))
+    size = max(2, nearest_samples(settings.rest_window_s, fs))
     return running_max(acc_dev + rate, size)
 
 

@@ -107,6 +107,7 @@ from retrogait.analysis.zupt import (
 )
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.rate import meets_rate
+from retrogait.samples import nearest_samples
 
 DIRECTION_COLUMNS = ("direction", "direction_confidence")
 #: The travel labels, in the column order of :func:`direction_probabilities`.
@@ -867,7 +868,9 @@ def _stride_travel(
         signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, block_rate_hz=s.strapdown_block_rate_hz
     )
     around = np.clip(
-        rest[:, None] + np.arange(-round(0.02 * fs), round(0.02 * fs) + 1)[None, :], 0, signals.n_samples - 1
+        rest[:, None] + np.arange(-nearest_samples(0.02, fs), nearest_samples(0.02, fs) + 1)[None, :],
+        0,
+        signals.n_samples - 1,
     )
     # |f| and |omega| of the samples around each rest (norm_rows: np.linalg.norm's numbers, PERF-4)
     deviation = np.abs(norm_rows(signals.acc_ms2[around.ravel()]).reshape(around.shape) - STANDARD_GRAVITY_MS2)
@@ -968,7 +971,9 @@ def _run_starts(
         return out
     seam = np.zeros(m, dtype=bool)
     seam[1:-1] = ~has_to[1:-1] & ~has_to[:-2] & has_to[2:]
-    longest = max(1, round(s.max_stride_s * signals.fs_hz))  # a longer interval is a pause, not a step into a run
+    longest = max(
+        1, nearest_samples(s.max_stride_s, signals.fs_hz)
+    )  # a longer interval is a pause, not a step into a run
     nxt = np.append(ic[1:], -1)
     k = np.flatnonzero(seam & (ic >= 0) & (nxt > ic) & (nxt - ic <= longest) & (ic < signals.n_samples))
     if k.size:
@@ -1160,8 +1165,8 @@ def _swing_peak_log_ratio(
     ``rate_sum``: zupt.running_sum of omega_y (deg/s), if already taken."""
     assert signals.gyr_dps is not None
     fs = signals.fs_hz
-    omega = moving_average(signals.gyr_dps[:, 1], round(0.02 * fs), rate_sum)
-    high, low = window_extremes(omega, start, stop, max_len=round(s.max_stride_s * fs))
+    omega = moving_average(signals.gyr_dps[:, 1], nearest_samples(0.02, fs), rate_sum)
+    high, low = window_extremes(omega, start, stop, max_len=nearest_samples(s.max_stride_s, fs))
     floor = s.swing_floor_dps  # below it there is no swing to speak of
     with np.errstate(invalid="ignore"):
         ratio = np.log((np.maximum(-low, 0.0) + floor) / (np.maximum(high, 0.0) + floor))
@@ -1183,7 +1188,7 @@ def _shank_pitch_asymmetry(
     # from the running sum the same: 0 / fs is 0.0
     cum = np.concatenate([[0.0], np.cumsum(signals.gyr_dps[:, 1]) / fs]) if rate_sum is None else rate_sum / fs
     stop = np.where(stop - start <= s.max_stride_s * fs, stop, start)
-    vals, mask = window_matrix(cum, start, stop + 1, max_len=round(s.max_stride_s * fs) + 1)
+    vals, mask = window_matrix(cum, start, stop + 1, max_len=nearest_samples(s.max_stride_s, fs) + 1)
     n_valid = mask.sum(axis=1)
     last = np.take_along_axis(vals, np.maximum(n_valid - 1, 0)[:, None], axis=1)[:, 0]
     frac = np.arange(vals.shape[1])[None, :] / np.maximum(n_valid - 1, 1)[:, None]
@@ -1275,10 +1280,10 @@ def _landing_impulse(signals: BodySignals, ic: IntArray, rest: IntArray) -> Floa
     flat meanwhile, so gravity leaks at most ~0.1-0.3 m/s into it."""
     fs = signals.fs_hz
     fx = signals.acc_ms2[:, 0]
-    start = ic - round(0.02 * fs)
-    stop = np.where(rest > ic, rest, ic + round(0.06 * fs))
+    start = ic - nearest_samples(0.02, fs)
+    stop = np.where(rest > ic, rest, ic + nearest_samples(0.06, fs))
     # f_x of the flat, still foot is the frame's own tilt: not an acceleration
-    half = round(0.02 * fs)
+    half = nearest_samples(0.02, fs)
     baseline = np.where(rest > ic, window_mean(fx, rest - half, rest + half + 1), 0.0)
     impulse = window_sum(fx, start, stop) / fs - baseline * (stop - start) / fs
     return np.where((start >= 0) & (stop <= fx.shape[0]), impulse, np.nan)
@@ -1288,7 +1293,7 @@ def _trunk_anterior(signals: BodySignals, s: DirectionSettings) -> FloatArray:
     """Anterior acceleration (m/s^2) minus its moving mean over ``tilt_window_s``: over whole strides
     the mean horizontal acceleration is zero, so what the mean removes is the sensor's tilt (gravity)."""
     ax = signals.acc_ms2[:, 0]
-    return ax - moving_average(ax, round(s.tilt_window_s * signals.fs_hz))
+    return ax - moving_average(ax, nearest_samples(s.tilt_window_s, signals.fs_hz))
 
 
 def walking_stretch(has_to: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -1330,7 +1335,7 @@ def _trunk_level(signals: BodySignals, s: DirectionSettings) -> tuple[FloatArray
     few degrees every step, which leaks g sin(tilt) into the horizontal axes) is removed as well, from
     the integrated rate with its own moving mean removed."""
     fs = signals.fs_hz
-    width = round(s.tilt_window_s * fs)
+    width = nearest_samples(s.tilt_window_s, fs)
     ax = _trunk_anterior(signals, s)
     ay = signals.acc_ms2[:, 1] - moving_average(signals.acc_ms2[:, 1], width)
     if signals.gyr_dps is not None:
@@ -1390,7 +1395,9 @@ def _acceleration_bounded(
         return contrast
     stop, _, ok, _ = _step_bounds(ic, signals.fs_hz, s, a.shape[0], walking, earlier)
     z = signals.acc_ms2[:, 2]
-    load = z / np.maximum(moving_average(z, round(s.tilt_window_s * signals.fs_hz)), 0.5 * STANDARD_GRAVITY_MS2)
+    load = z / np.maximum(
+        moving_average(z, nearest_samples(s.tilt_window_s, signals.fs_hz)), 0.5 * STANDARD_GRAVITY_MS2
+    )
     share = _braking_contrast(load, ic, walking, signals.fs_hz, s, earlier)
     mean = np.where(ok & walking, window_mean(a, np.clip(ic, 0, a.shape[0]), np.clip(stop, 0, a.shape[0])), np.nan)
     bound = s.acceleration_vertical_fraction * np.abs(_with_neighbours(mean) * share)
@@ -1577,7 +1584,7 @@ def _vertical_load(signals: BodySignals, s: DirectionSettings) -> FloatArray:
     """Vertical acceleration (m/s^2) minus its moving mean over ``tilt_window_s``: gravity and any
     calibration offset go, since the mean vertical acceleration over whole strides is zero."""
     z = signals.acc_ms2[:, 2]
-    return z - moving_average(z, round(s.tilt_window_s * signals.fs_hz))
+    return z - moving_average(z, nearest_samples(s.tilt_window_s, signals.fs_hz))
 
 
 def _landing_asymmetry(

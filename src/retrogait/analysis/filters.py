@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import butter_sos, sosfiltfilt
+from retrogait.samples import nearest_samples, whole_samples
 
 #: Windows of the local period estimate processed at once: bounds memory on long recordings and does
 #: not change any result, so it is not an analysis setting.
@@ -94,13 +95,13 @@ class LocalPeriod:
         parts: int = 1,
     ) -> None:
         n = x.shape[0]
-        w = round(window_s * fs_hz)
-        hop = max(1, round(hop_s * fs_hz))
+        w = nearest_samples(window_s, fs_hz)
+        hop = max(1, nearest_samples(hop_s, fs_hz))
         if n < w:
             w = n
         self._starts = np.arange(0, max(n - w, 0) + 1, hop)
-        self._lo = max(1, int(min_period_s * fs_hz))
-        self._hi = min(w - 2, int(max_period_s * fs_hz))
+        self._lo = max(1, whole_samples(min_period_s, fs_hz))
+        self._hi = min(w - 2, whole_samples(max_period_s, fs_hz))
         self._period = np.full(self._starts.size, np.nan)
         self._fs_hz, self._first_fraction, self._signs = fs_hz, first_fraction, signs
         self._nfft = 1 << (w + self._hi).bit_length()  # >= w + hi + 1: lags up to hi + 1 do not wrap (PERF-21)

@@ -27,6 +27,7 @@ from retrogait.analysis.impact import landing_transient
 from retrogait.analysis.settings import ContactsSettings, ImpactSettings
 from retrogait.analysis.stepwindows import block_samples
 from retrogait.analysis.zupt import level_velocity_carried, stride_pitch_blocks
+from retrogait.samples import nearest_samples
 
 #: Samples of strides integrated at once: bounds the temporaries on long recordings (changes no result,
 #: so not an analysis setting; PERF-20); a shorter part in a slow or short recording (block_samples, PERF-49).
@@ -93,11 +94,11 @@ def first_touch(
     has = falls.any(axis=1)
     last = idx.shape[1] - 1 - np.argmax(falls[:, ::-1], axis=1)
     touch = idx[np.arange(idx.shape[0]), last]
-    rise = round(s.impact_rise_s * fs_hz)
+    rise = nearest_samples(s.impact_rise_s, fs_hz)
     late = has & (impact_ic > touch + rise)
     at_impact = speed[np.clip(impact_ic, 0, speed.size - 1)]
-    airborne = has & (at_impact >= s.sole_rest_speed_ms) & (touch > impact_ic + round(s.sole_stop_s * fs_hz))
-    braking = airborne & (touch > impact_ic + rise) & (touch <= impact_ic + round(s.air_braking_s * fs_hz))
+    airborne = has & (at_impact >= s.sole_rest_speed_ms) & (touch > impact_ic + nearest_samples(s.sole_stop_s, fs_hz))
+    braking = airborne & (touch > impact_ic + rise) & (touch <= impact_ic + nearest_samples(s.air_braking_s, fs_hz))
     if braking.any():
         x = in_g(acc_ms2[:, 2]) - 1.0
         braking[braking] = ~_landed_between(x, impact_ic[braking], touch[braking], fs_hz, impact)
@@ -110,7 +111,7 @@ def _landed_between(
 ) -> NDArray[np.bool_]:
     """Per row, whether the largest ``x`` (vertical specific force, g, less 1) from ``start`` to ``end``
     (samples) is a landing's transient (impact.landing_transient); below one sample per lead: True."""
-    lead = round(impact.loading_lead_s * fs_hz)
+    lead = nearest_samples(impact.loading_lead_s, fs_hz)
     if lead < 1:
         return np.ones(start.size, dtype=bool)
     offs = np.arange(int((end - start).max()) + 1)

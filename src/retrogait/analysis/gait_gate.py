@@ -48,6 +48,7 @@ from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.still import still_mask_of_norm
 from retrogait.analysis.vectors import gate_norm_rows
 from retrogait.conventions import STEP_COUNT_PLACEMENTS
+from retrogait.samples import nearest_samples
 
 #: The run's signal is analysed decimated to about this rate (Hz): the step band ends at a few Hz.
 CYCLE_RATE_HZ = 50.0
@@ -383,7 +384,7 @@ def decide(
 
 def _movement(signals: BodySignals, band: ContactsSettings, still: StillSettings, gate: GaitGateSettings) -> _Movement:
     fs = signals.fs_hz
-    dec = max(1, round(fs / CYCLE_RATE_HZ))
+    dec = max(1, nearest_samples(1.0 / CYCLE_RATE_HZ, fs))
     rate = fs / dec
     used = signals.n_samples // dec * dec
     acc = signals.acc_ms2[:used]

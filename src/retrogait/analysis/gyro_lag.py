@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.samples import nearest_samples, whole_samples
+
 #: The longest lag searched (s): below half a running step (0.3-0.35 s), so the next landing is not taken.
 MAX_LAG_S = 0.3
 #: The jolt magnitudes lose their moving mean over this window (s): what is left is what changes within a
@@ -80,10 +82,10 @@ def gyro_lag(
         gap: (n,) grid points inside a gap (no data).
     """
     n = acc.shape[0]
-    most = round(MAX_LAG_S * fs_hz)
+    most = nearest_samples(MAX_LAG_S, fs_hz)
     if n < 4 * most + 8 or np.count_nonzero(~gap) < MIN_SPAN_S * fs_hz:
         return None
-    width, pad = round(JOLT_HIGHPASS_S * fs_hz), np.zeros(most)
+    width, pad = nearest_samples(JOLT_HIGHPASS_S, fs_hz), np.zeros(most)
     a_parts, g_parts = [], []
     for start, end in _active_blocks(acc, fs_hz):  # each followed by zeros: no lag reaches the next block
         a_parts += [_highpassed_jolt(acc[start:end], gap[start:end], width), pad]
@@ -96,7 +98,7 @@ def gyro_lag(
     full = np.fft.irfft(np.conj(np.fft.rfft(a, size)) * np.fft.rfft(g, size), size)
     corr = np.concatenate((full[-most:], full[: most + 1])) / norm  # corr[most + k]: the gyroscope k samples late
     peak = int(np.argmax(corr))
-    width = max(1, round(PEAK_HALF_WIDTH_S * fs_hz))
+    width = max(1, nearest_samples(PEAK_HALF_WIDTH_S, fs_hz))
     others = np.concatenate((corr[: max(0, peak - width)], corr[peak + width + 1 :]))
     top = float(corr[peak])
     if top < MIN_JOLT_CORRELATION or (others.size and top < PEAK_OVER_OTHERS * float(others.max())):
@@ -115,10 +117,10 @@ def gyro_lag(
 def _active_blocks(acc: NDArray[np.float64], fs_hz: float) -> list[tuple[int, int]]:
     """(start, end) rows of the MAX_BLOCKS blocks of BLOCK_S where |acc| changes most, in time order; the whole
     recording where it is no longer."""
-    n, size = acc.shape[0], round(BLOCK_S * fs_hz)
+    n, size = acc.shape[0], nearest_samples(BLOCK_S, fs_hz)
     if n <= MAX_BLOCKS * size:
         return [(0, n)]
-    step = max(1, int(fs_hz // RANK_RATE_HZ))
+    step = max(1, whole_samples(1.0 / RANK_RATE_HZ, fs_hz))
     sub = acc[::step]
     change = np.abs(np.diff(np.sqrt(np.square(sub).sum(axis=1)), prepend=0.0))
     starts = np.arange(0, n, size)

@@ -23,6 +23,7 @@ from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import FloatArray, IntArray
 from retrogait.analysis.stride_vectors import stride_vectors
 from retrogait.analysis.zupt import rest_indices
+from retrogait.samples import nearest_samples
 
 #: The frame is mirrored where its strides' median |rise| is this many times its mirror's: the mirror
 #: closes at least twice as well. Better unknown than wrong: a right-handed foot closes 7-40x better than
@@ -79,7 +80,7 @@ def frame_handedness(
         pairs = pairs[np.linspace(0, pairs.size - 1, MAX_STRIDES).round().astype(np.int64)]
     # the chosen strides' own samples (with the rests' gravity windows), end to end: a stride's integration
     # reads only its samples, so the cost follows the strides tested, not the recording's length
-    pad = max(round(REST_PAD_S * fs_hz), 1)
+    pad = max(nearest_samples(REST_PAD_S, fs_hz), 1)
     lo = np.maximum(a[pairs] - pad, 0)
     hi = np.minimum(b[pairs] + pad + 1, acc_ms2.shape[0])
     lengths = hi - lo

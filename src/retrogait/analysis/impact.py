@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from retrogait.analysis.filters import in_g
 from retrogait.analysis.settings import ImpactSettings, TimingSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.samples import nearest_samples
 
 
 def step_timing(signals: BodySignals, contacts: Contacts, settings: TimingSettings | None = None) -> pd.DataFrame:
@@ -146,10 +147,10 @@ def impact_peaks(
         contact_s = np.full(m, np.nan)
     phase = np.isfinite(contact_s)  # lower back with a toe-off: the impact phase, a share of the stance
     window = np.maximum(
-        np.where(phase, np.round(impact_phase_s(contact_s, settings) * fs), round(settings.window_s * fs)), 2
+        np.where(phase, np.round(impact_phase_s(contact_s, settings) * fs), nearest_samples(settings.window_s, fs)), 2
     ).astype(np.int64)
     axis_g = in_g(signals.acc_ms2[:, 2]) - 1.0
-    lead = round(settings.loading_lead_s * fs)
+    lead = nearest_samples(settings.loading_lead_s, fs)
     leg = signals.placement in ("foot", "shank")
     peak, rate = _peak_and_rate(axis_g, ic, window, lead, n, fs, settings.transient_rise_fraction if leg else None)
     # still rising at the impact phase's end: no impact peak in it, and the rise to the phase's end is the

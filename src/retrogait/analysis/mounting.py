@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.settings import AnalysisSettings
 from retrogait.analysis.signals import BodySignals
+from retrogait.samples import nearest_samples
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def changes_of_steps(
         return []
     t = signals.t_s
     still = signals.still_mask(settings.still.window_s, settings.still.std_ms2) & ~signals.gap
-    n_stand = max(round(s.remount_standing_s * signals.fs_hz), 2)
+    n_stand = max(nearest_samples(s.remount_standing_s, signals.fs_hz), 2)
     starts = np.searchsorted(t, gait["start_s"].to_numpy(dtype=float))
     ends = np.searchsorted(t, gait["end_s"].to_numpy(dtype=float), side="right")
     step_times = step_time_s[

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.samples import nearest_samples
+
 #: Rate (Hz) the band-passed signal is decimated to before the autocorrelation (step band < 5 Hz).
 ANALYSIS_RATE_HZ = 50.0
 #: Shortest lag (samples at ANALYSIS_RATE_HZ) searched for a periodicity faster than any step.
@@ -106,20 +108,20 @@ def windowed_periodicity(
         strong_fraction: the stride is the first autocorrelation peak reaching this share of the highest.
         clip_mad: each window is clipped to this many robust standard deviations (transients).
     """
-    dec = max(1, round(fs_hz / ANALYSIS_RATE_HZ))
+    dec = max(1, nearest_samples(1.0 / ANALYSIS_RATE_HZ, fs_hz))
     fs = fs_hz / dec
     y = np.asarray(x[::dec], dtype=np.float64)
     n = y.size
-    lo = max(2, round(2.0 * min_step_s * fs))
-    hi = round(2.0 * max_step_s * fs)
-    w = min(max(4, round(window_s * fs), hi + 4), n)  # a window holds the longest stride's lag (EDGE-70)
+    lo = max(2, nearest_samples(2.0 * min_step_s, fs))
+    hi = nearest_samples(2.0 * max_step_s, fs)
+    w = min(max(4, nearest_samples(window_s, fs), hi + 4), n)  # a window holds the longest stride's lag (EDGE-70)
     max_lag = min(2 * hi + 2, w - 2)
     empty = np.zeros(0)
     if n < 8 or hi + 2 > max_lag or lo >= hi:
         return Periodicity(empty, empty, empty, empty, empty, empty, empty)
-    starts = np.arange(0, n - w + 1, max(1, round(hop_s * fs)))
+    starts = np.arange(0, n - w + 1, max(1, nearest_samples(hop_s, fs)))
     frames = np.lib.stride_tricks.sliding_window_view(y, w)
-    fastest = max(FAST_MIN_LAG_SAMPLES + 2, round(min_step_s * fs))
+    fastest = max(FAST_MIN_LAG_SAMPLES + 2, nearest_samples(min_step_s, fs))
     parts = [
         _chunk(frames[starts[c : c + CHUNK_WINDOWS]], lo, hi, max_lag, fastest, strong_fraction, clip_mad)
         for c in range(0, starts.size, CHUNK_WINDOWS)

@@ -42,6 +42,7 @@ from retrogait.analysis.settings import PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.dsp import find_peaks, running_min
 from retrogait.masks import true_runs
+from retrogait.samples import whole_samples
 
 #: A stretch-end anchor's size is compared with the median of this many anchors just inside the stretch.
 EDGE_NEIGHBOURS = 9
@@ -96,7 +97,7 @@ def phone_steps(
     standing = signals.still_mask(still.window_s, still.std_ms2)  # shared with bouts (PERF-4)
     gait = in_gait[window] & ~_long_gaps(signals.gap, settings.max_gap_s * fs) & ~standing
     period = per.step_s[window] * fs  # samples
-    peaks = find_peaks(x, distance=max(1, int(settings.min_step_s * fs)))
+    peaks = find_peaks(x, distance=max(1, whole_samples(settings.min_step_s, fs)))
     stretches = runs(gait)
     found = [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in stretches]
     steps = [f[0] for f in found]

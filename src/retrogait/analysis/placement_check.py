@@ -16,6 +16,7 @@ import pandas as pd
 
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import ONE_LEG_PLACEMENTS
+from retrogait.samples import nearest_samples
 
 #: A leg segment's typical stride peaks above this (deg/s); a sensor below it in most strides is not on a leg.
 LEG_MIN_PEAK_DPS = 120.0
@@ -35,7 +36,7 @@ def typical_peak_rate_dps(signals: BodySignals, bouts: pd.DataFrame) -> float | 
     if signals.gyr_dps is None or not len(bouts):
         return None
     fs = signals.fs_hz
-    width = max(1, round(WINDOW_S * fs))
+    width = max(1, nearest_samples(WINDOW_S, fs))
     gait = bouts[bouts["activity"].isin(GAIT_ACTIVITIES)]
     first = np.searchsorted(signals.t_s, gait["start_s"].to_numpy(dtype=float))
     last = np.searchsorted(signals.t_s, gait["end_s"].to_numpy(dtype=float), side="right")

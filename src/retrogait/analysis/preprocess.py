@@ -44,6 +44,7 @@ from retrogait.masks import true_runs
 from retrogait.ranks import median_within, quantile_at_least
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
+from retrogait.samples import nearest_samples
 from retrogait.session import MIN_GYRO_COVERAGE, RADS_P99_DPS, Session, within_acc_range
 from retrogait.stuck import STUCK_MIN_S, frozen_axis, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
@@ -1113,7 +1114,7 @@ def _rotating(gyr: NDArray[np.float64] | None, n: int, fs_hz: float, max_rate_dp
     standing, but its centripetal acceleration tilts a mean taken as the vertical (issue 17)."""
     if gyr is None:
         return np.zeros(n, dtype=bool)
-    width = max(round(0.5 * fs_hz), 1)
+    width = max(nearest_samples(0.5, fs_hz), 1)
     return np.asarray(moving_average(norm_rows(gyr), width) > max_rate_dps)
 
 

@@ -10,6 +10,7 @@ from retrogait.analysis.settings import ImpactSettings, QualitySettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.conventions import IMPACT_MIN_SAMPLE_RATE_HZ, STEP_COUNT_PLACEMENTS
 from retrogait.rate import meets_rate
+from retrogait.samples import nearest_samples, whole_samples
 
 #: A step over a sample interpolated from a missing acceleration (EDGE-197) or gyroscope (EDGE-212) value.
 BRIDGED_FLAG = "bridged"
@@ -34,8 +35,8 @@ def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettin
         return np.zeros(0, dtype="<U32")
     fs = signals.fs_hz
     n = signals.n_samples
-    start = np.clip(contacts.ic_idx - int(settings.pre_contact_s * fs), 0, n)
-    default_end = contacts.ic_idx + int(settings.default_step_span_s * fs)
+    start = np.clip(contacts.ic_idx - whole_samples(settings.pre_contact_s, fs), 0, n)
+    default_end = contacts.ic_idx + whole_samples(settings.default_step_span_s, fs)
     end = np.clip(np.where(contacts.to_idx > contacts.ic_idx, contacts.to_idx, default_end) + 1, 0, n)
     flags = np.full(m, "", dtype="<U32")
     bridged = signals.bridged if signals.bridged is not None else np.zeros(0, dtype=bool)  # EDGE-197
@@ -76,8 +77,10 @@ def bridged_unmeasured(
     fs, n = signals.fs_hz, signals.n_samples
     ic = contacts.ic_idx
     contact = np.where(contacts.to_idx > ic, contacts.to_idx - ic, 0)
-    reach = np.maximum(round(impact.window_s * fs), np.ceil(impact.loading_stance_fraction * contact)).astype(np.int64)
-    start = np.clip(ic - int(settings.pre_contact_s * fs), 0, n)
+    reach = np.maximum(nearest_samples(impact.window_s, fs), np.ceil(impact.loading_stance_fraction * contact)).astype(
+        np.int64
+    )
+    start = np.clip(ic - whole_samples(settings.pre_contact_s, fs), 0, n)
     end = np.clip(ic + reach + 1, 0, n)
     csum = np.concatenate([[0], np.cumsum(bridged, dtype=np.int64)])
     hit = (csum[end] - csum[start]) > 0

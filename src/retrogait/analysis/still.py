@@ -7,6 +7,7 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.stepwindows import paired_running_sums
 from retrogait.analysis.vectors import norm_rows
+from retrogait.samples import nearest_samples
 
 
 def still_mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
@@ -21,7 +22,7 @@ def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float,
     taken once over the whole signal.
     """
     csum, csq = running_sums_and_squares(norm - norm.mean())
-    half = max(3, round(window_s * fs_hz)) // 2
+    half = max(3, nearest_samples(window_s, fs_hz)) // 2
     return np.asarray(_window_std(csum, csq, half) < std_ms2)
 
 

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.stepwindows import FloatArray, IntArray, interval_sums
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.samples import nearest_samples
 
 #: Strides per chunk of the padded matrix: its strides, of similar length, share its width.
 CHUNK_STRIDES = 1024
@@ -93,13 +94,13 @@ def stride_vectors(
     pairs = np.flatnonzero(valid)
     if pairs.size == 0:
         return StrideVectors(out["dx"], out["dy"], out["dz"], out["yaw"], valid)
-    half = max(round(rest_half_width_s * fs_hz), 1)
+    half = max(nearest_samples(rest_half_width_s, fs_hz), 1)
     # the specific force at every rest used, once: gravity at rest, the tilt reference of both ends
     ends = np.unique(np.concatenate([a[pairs], b[pairs]]))
     near = ends[:, None] + np.arange(-half, half + 1)[None, :]
     inside = (near >= 0) & (near < acc_ms2.shape[0])
     gravity = _rest_sums(acc_ms2, np.clip(near, 0, acc_ms2.shape[0] - 1), inside) / inside.sum(axis=1)[:, None]
-    block = max(round(fs_hz / block_rate_hz), 1)
+    block = max(nearest_samples(1.0 / block_rate_hz, fs_hz), 1)
     dt = 1.0 / fs_hz
     a, b = a[pairs], b[pairs]
     f0, f1 = gravity[np.searchsorted(ends, a)], gravity[np.searchsorted(ends, b)]

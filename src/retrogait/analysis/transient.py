@@ -18,6 +18,7 @@ from retrogait.analysis.settings import TransientSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import FloatArray, IntArray, window_argmax, window_matrix
 from retrogait.analysis.zupt import moving_average
+from retrogait.samples import nearest_samples
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,11 @@ def _landings(signals: BodySignals, contacts: Contacts, settings: TransientSetti
     settings = settings or preset(signals.placement).transient
     fs = signals.fs_hz
     z = signals.acc_ms2[:, 2]
-    dyn = z - moving_average(z, round(2.0 * fs))
+    dyn = z - moving_average(z, nearest_samples(2.0, fs))
     start, stop = stance_windows(signals, contacts, settings)
     length = stop - start
     early_stop = start + np.maximum(np.round(settings.search_stance_fraction * length).astype(np.int64), 2)
-    peak = window_argmax(dyn, start, early_stop, max_len=round(0.2 * fs))
+    peak = window_argmax(dyn, start, early_stop, max_len=nearest_samples(0.2, fs))
     return _Landings(dyn, start, stop, peak)
 
 
@@ -90,7 +91,7 @@ def stance_windows(
     settings = settings or preset(signals.placement).transient
     ic = contacts.ic_idx.astype(np.int64)
     to = contacts.to_idx.astype(np.int64)
-    fallback = ic + round(settings.fallback_stance_s * signals.fs_hz)
+    fallback = ic + nearest_samples(settings.fallback_stance_s, signals.fs_hz)
     nxt = np.append(ic[1:], np.iinfo(np.int64).max // 2)
     fallback = np.minimum(fallback, ic + (0.6 * (nxt - ic)).astype(np.int64))
     stop = np.where(to > ic, to, fallback)
@@ -115,7 +116,7 @@ def impact_transient_prominence(
     length = stop - start
     typical = float(np.median(length)) if length.size else 0.0
     smooth = moving_average(dyn, max(round(0.25 * typical), 1))
-    vals, mask = window_matrix(smooth, start, stop, fill=-np.inf, max_len=round(0.6 * fs))
+    vals, mask = window_matrix(smooth, start, stop, fill=-np.inf, max_len=nearest_samples(0.6, fs))
     active = vals.max(axis=1) if vals.size else np.full(len(contacts), np.nan)
     ok = (peak_idx >= 0) & (length >= 5) & (active > 0) & mask.any(axis=1)
     safe = np.maximum(peak_idx, 0)
@@ -137,7 +138,7 @@ def impact_transient_width_ms(
     fs = signals.fs_hz
     dyn, _, _, peak = landings or _landings(signals, contacts, settings)
     safe = np.maximum(peak, 0)
-    before, after = round(0.06 * fs), round(0.1 * fs)
+    before, after = nearest_samples(0.06, fs), nearest_samples(0.1, fs)
     vals, mask = window_matrix(dyn, safe - before, safe + after + 1)
     centre = np.minimum(safe, before)  # column of the peak (windows clipped at the signal start)
     height = dyn[safe]

@@ -59,6 +59,7 @@ from retrogait.analysis.settings import TrunkStrikeSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import window_mean
 from retrogait.dsp import butter_sos, sosfiltfilt, student_t_cdf
+from retrogait.samples import nearest_samples
 
 FloatArray = NDArray[np.float64]
 
@@ -115,12 +116,12 @@ def band_shock_ratio(
     shock = sosfiltfilt(sos, z) ** 2
     ic = contacts.ic_idx.astype(np.int64)
     nxt = np.append(ic[1:], -1)
-    land_lo = np.maximum(ic - round(settings.landing_before_s * fs), 0)
-    land_hi = ic + round(settings.landing_after_s * fs)
-    bg_lo = ic + round(settings.background_after_s * fs)
-    bg_hi = nxt - round(settings.background_end_before_s * fs)
+    land_lo = np.maximum(ic - nearest_samples(settings.landing_before_s, fs), 0)
+    land_hi = ic + nearest_samples(settings.landing_after_s, fs)
+    bg_lo = ic + nearest_samples(settings.background_after_s, fs)
+    bg_hi = nxt - nearest_samples(settings.background_end_before_s, fs)
     land_energy = window_mean(shock, land_lo, land_hi)
-    bg_hi = np.minimum(bg_hi, bg_lo + round(2.0 * fs))  # a pause after the step is not its background
+    bg_hi = np.minimum(bg_hi, bg_lo + nearest_samples(2.0, fs))  # a pause after the step is not its background
     bg_energy = window_mean(shock, bg_lo, bg_hi)
     ok = (nxt > ic) & (bg_hi - bg_lo >= land_hi - land_lo) & (bg_energy > 0) & (land_hi <= signals.n_samples)
     return np.where(ok, np.sqrt(land_energy / np.where(ok, bg_energy, 1.0)), np.nan)

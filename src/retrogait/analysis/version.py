@@ -28,6 +28,7 @@ ANALYSIS_SOURCES = (
     "imports",
     "session.py",
     "rate.py",
+    "samples.py",
     "conventions.py",
     "summary.py",
     "csvsafe.py",

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from retrogait.analysis.stepwindows import FloatArray, IntArray, window_argmin, window_mean, window_sum
 from retrogait.analysis.vectors import norm_rows
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.samples import nearest_samples
 
 
 def running_sum(x: FloatArray) -> FloatArray:
@@ -76,7 +77,7 @@ def motion_energy(
     np.multiply(acc_weight_dps_per_ms2, energy, out=energy)
     if gyr_dps is not None:
         energy += norm_rows(gyr_dps)
-    return moving_average(energy, round(smooth_ms * 1e-3 * fs_hz))
+    return moving_average(energy, nearest_samples(smooth_ms * 1e-3, fs_hz))
 
 
 def rest_indices(
@@ -106,11 +107,11 @@ def rest_indices(
     if ic.size == 0:
         return ic.copy()
     strides = np.diff(ic)
-    typical = int(np.median(strides)) if strides.size else round(1.0 * fs_hz)
+    typical = int(np.median(strides)) if strides.size else nearest_samples(1.0, fs_hz)
     stop = np.append(ic[1:], ic[-1] + typical)
-    stop = np.minimum(stop, ic + min(typical, round(max_stride_s * fs_hz)))
-    start = ic + round(skip_s * fs_hz)
-    return window_argmin(energy, start, stop, max_len=round(max_stride_s * fs_hz))
+    stop = np.minimum(stop, ic + min(typical, nearest_samples(max_stride_s, fs_hz)))
+    start = ic + nearest_samples(skip_s, fs_hz)
+    return window_argmin(energy, start, stop, max_len=nearest_samples(max_stride_s, fs_hz))
 
 
 def contact_to_rest_rotation_deg(
@@ -127,7 +128,7 @@ def contact_to_rest_rotation_deg(
 
 def gravity_pitch_rad(acc_ms2: FloatArray, idx: IntArray, fs_hz: float, half_width_s: float = 0.02) -> FloatArray:
     """Sagittal pitch (rad, positive front down) from the mean specific force around each index."""
-    half = max(round(half_width_s * fs_hz), 1)
+    half = max(nearest_samples(half_width_s, fs_hz), 1)
     fx = window_mean(acc_ms2[:, 0], idx - half, idx + half + 1)
     fz = window_mean(acc_ms2[:, 2], idx - half, idx + half + 1)
     return np.arctan2(-fx, fz)
