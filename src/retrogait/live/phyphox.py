@@ -29,7 +29,6 @@ import http.client
 import json
 import math
 import time
-import urllib.error
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
@@ -176,8 +175,7 @@ REASON_MAX_CHARS = 200
 
 def unreachable(url: str, exc: BaseException) -> RetrogaitError:
     """One line for a phone that does not answer."""
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    text = " ".join(str(reason).split()) or type(exc).__name__
+    text = " ".join(str(exc).split()) or type(exc).__name__
     if len(text) > REASON_MAX_CHARS:
         text = text[: REASON_MAX_CHARS - 1] + "…"
     return RetrogaitError(
