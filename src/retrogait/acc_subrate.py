@@ -118,9 +118,9 @@ def own_rate_hz(sub: SubRate, rows_stated_hz: float | None) -> float:
     """The accelerometer's rate (Hz) to analyse at: the rate the file states for its rows (``rows_stated_hz``, the
     session's) over the pattern's ratio as a fraction of small whole numbers (at most ``RATIO_MAX_DENOMINATOR``),
     where the rate measured over the recording (``sub``) agrees with it within ``rate.RATE_TOLERANCE``, as
-    ``rate.recording_rate_hz`` takes a stated rate; else the measured. A rate 1e-7 off a round one moves contacts
-    by whole samples (the analysis' windows in samples round down): a 200 Hz accelerometer in 300 Hz rows read
-    199.99998 Hz moved 5 of a simulated shank's 42 contacts by 20 ms."""
+    ``rate.recording_rate_hz`` takes a stated rate; else the measured. (A 200 Hz accelerometer in 300 Hz rows read
+    199.99998 Hz, which moved 5 of a simulated shank's 42 contacts by 20 ms before durations became samples within
+    a clock's tolerance, CONTACT-12.)"""
     if rows_stated_hz is None or not (math.isfinite(rows_stated_hz) and rows_stated_hz > 0):
         return sub.rate_hz
     ratio = Fraction(rows_stated_hz / sub.rate_hz).limit_denominator(RATIO_MAX_DENOMINATOR)
