@@ -16,6 +16,7 @@ from live_replay import replay
 from retrogait.analysis.contacts import stance_score
 from retrogait.live.online import OnlineStepDetector
 from retrogait.live.trigger import ImpactTrigger, ImpactWindow, LandingRhythm
+from retrogait.samples import nearest_samples
 from retrogait.simulate import Bout, SimulationConfig, simulate
 from script_module import load_script
 
@@ -285,6 +286,25 @@ def test_the_last_rest_is_the_offline_rest_score_s_whatever_the_packets() -> Non
     last = np.maximum.accumulate(np.where(score < trig.contacts.rest_level_score, session.t_s, -np.inf))
     known = np.arange(session.n_samples - rested[0].size, session.n_samples) - 4  # half of the 40 ms window
     np.testing.assert_array_equal(rested[0], last[known])
+
+
+def test_the_last_rest_counts_its_window_as_the_offline_rest_score_at_a_rate_a_hair_off_a_tie() -> None:
+    """The trigger's rest score window (40 ms) is the offline score's at any rate: at 87.49999 Hz it is 3.4999996
+    samples, which the offline score counts as the tie 3.5 (4 samples, CONTACT-12) and the trigger cut to 3 by its
+    own ``round`` (CONTACT-15: live/ was not audited), so its last rest was not the offline score's."""
+    fs = 87.49999
+    bouts = [Bout("still", "still", 0, 2), Bout("backward", "walking", 0.8, 6)]
+    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=87.5, seed=1)).session
+    trig = ImpactTrigger("foot", fs, OnlineStepDetector("foot", fs).analysis.impact)
+    trig.vertical = np.array([0.0, 0.0, 1.0])
+    for i in range(0, session.n_samples, 8):
+        s = slice(i, i + 8)
+        trig.feed(session.t_s[s], session.acc[s], np.full(session.t_s[s].size, 0.0), None, session.gyr[s])
+    score = stance_score(session.acc, session.gyr, fs, trig.contacts)
+    last = np.maximum.accumulate(np.where(score < trig.contacts.rest_level_score, session.t_s, -np.inf))
+    half = nearest_samples(trig.contacts.rest_window_s, fs) // 2
+    known = np.arange(session.n_samples - trig._rested.size, session.n_samples) - half
+    np.testing.assert_array_equal(trig._rested, last[known])
 
 
 @pytest.mark.parametrize("placement", ["foot", "shank"])

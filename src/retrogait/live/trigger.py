@@ -71,6 +71,7 @@ from retrogait.analysis.settings import ContactsSettings, ImpactSettings, preset
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.live.settings import TriggerSettings
+from retrogait.samples import nearest_samples
 
 #: Samples of the stream kept for looking back from a landing (s).
 _HISTORY_S = 1.0
@@ -97,7 +98,7 @@ def peak_times(signals: BodySignals, ic_idx: NDArray[np.int64], peak: NDArray[np
     impact window's start whose value is the reported peak (NaN without a peak)."""
     axis = impact_axis_g(signals.acc_ms2)
     t = signals.t_s
-    lead = round(0.1 * signals.fs_hz)  # the window starts loading_lead_s (<= 0.1 s in its bounds) before
+    lead = nearest_samples(0.1, signals.fs_hz)  # the window starts loading_lead_s (<= 0.1 s in its bounds) before
     out = np.full(ic_idx.size, np.nan)
     for i, (start, value) in enumerate(zip(ic_idx.tolist(), peak.tolist(), strict=True)):  # per step
         if np.isfinite(value):
@@ -388,7 +389,7 @@ class ImpactTrigger:
         score's window is complete (half a window, ~20 ms, after the sample)."""
         if gyr_dps is None or self.placement not in ONE_LEG_PLACEMENTS:
             return np.full(t_s.size, -math.inf)
-        size = max(2, round(self.contacts.rest_window_s * self.fs))
+        size = max(2, nearest_samples(self.contacts.rest_window_s, self.fs))  # as stance_score's (CONTACT-15)
         tail = self._rest_tail
         t, acc, gyr = (t_s, acc_ms2, gyr_dps) if tail is None else (
             np.concatenate([tail[0], t_s]), np.concatenate([tail[1], acc_ms2]), np.concatenate([tail[2], gyr_dps])
@@ -476,7 +477,7 @@ class ImpactTrigger:
 
     def _advance(self, w: ImpactWindow, target_g: float | None) -> bool:
         """The running maximum of ``w`` over the samples received; True when the cue fires now."""
-        lead = round(self.impact.loading_lead_s * self.fs)
+        lead = nearest_samples(self.impact.loading_lead_s, self.fs)  # as impact.py's (CONTACT-15)
         if self.placement in ONE_LEG_PLACEMENTS and lead >= 1:
             return self._advance_landing(w, target_g, lead)
         lo = int(np.searchsorted(self._t, w.start_s, side="left"))  # a window spans a few dozen samples
