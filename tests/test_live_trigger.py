@@ -12,6 +12,7 @@ import pytest
 from numpy.typing import NDArray
 
 import retrogait
+import retrogait.live.trigger as trigger_module
 from live_replay import replay
 from retrogait.analysis.contacts import stance_score
 from retrogait.live.online import OnlineStepDetector
@@ -103,6 +104,41 @@ def heel_strike_cue(recent_air: bool) -> ImpactWindow:
     assert window.max_g == pytest.approx(3.0)
     assert window.max_arrival_s == pytest.approx(0.515)
     return window
+
+
+def test_a_foot_s_cue_window_counts_its_samples_as_impact_py_at_a_rate_a_hair_off_a_tie(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cue's window is judged by the offline rule (touchdown_peaks, LIVE-29) over as many samples as impact.py
+    gives it: at 94.99999 Hz the 0.1 s window is 9.4999999 samples, the tie 9.5 (10) offline and 9 by the trigger's
+    own ``round`` (CONTACT-15)."""
+    fs = 94.99999
+    trig = ImpactTrigger("foot", fs, OnlineStepDetector("foot", fs).analysis.impact)
+    trig.vertical = np.array([0.0, 0.0, 1.0])
+    n = 95
+    t = np.arange(n) / fs
+    axis = np.zeros(n)
+    axis[49:53] = [1.0, 3.0, 1.5, 0.5]
+    acc = np.zeros((n, 3))
+    acc[:, 2] = (axis + 1.0) * 9.80665
+    windows: list[int] = []
+    real = trigger_module.touchdown_peaks
+
+    def spy(x, ic, window, lead, rise):  # type: ignore[no-untyped-def]
+        windows.extend(window.tolist())
+        return real(x, ic, window, lead, rise)
+
+    monkeypatch.setattr(trigger_module, "touchdown_peaks", spy)
+    window = ImpactWindow(t[48], t[48] - 0.02, t[48] + 0.1)
+    for i in range(0, n, PACKET):
+        if i == 48:
+            trig._open = window
+            trig._windows.append(window)
+        trig.feed(
+            t[i : i + PACKET], acc[i : i + PACKET], np.full(t[i : i + PACKET].size, t[min(i + PACKET, n) - 1]), 2.0
+        )
+    offline = max(2, nearest_samples(trig.impact.window_s, fs))  # impact.impact_peaks' count for a foot
+    assert windows and set(windows) == {offline}
 
 
 def test_a_heel_strike_s_cue_fires_on_the_rise_unless_the_gait_has_soft_landings() -> None:

@@ -468,6 +468,14 @@ class ImpactTrigger:
             return float(impact_phase_s(r.contact_s, self.impact))
         return self.impact.window_s
 
+    def _window_samples(self) -> int:
+        """:meth:`window_s` in samples as impact.py counts it for the offline rule (at least 2): a measured impact
+        phase rounded, the setting by samples.py's rule (CONTACT-15)."""
+        r = self.rhythm
+        if self.placement not in ONE_LEG_PLACEMENTS and r is not None and math.isfinite(r.contact_s):
+            return max(2, round(float(impact_phase_s(r.contact_s, self.impact)) * self.fs))
+        return max(2, nearest_samples(self.impact.window_s, self.fs))
+
     def _start(self, onset_s: float) -> ImpactWindow:
         window = ImpactWindow(onset_s, onset_s - self.impact.loading_lead_s, onset_s + self.window_s())
         self._last_onset_s = onset_s
@@ -512,7 +520,7 @@ class ImpactTrigger:
             if first is None:
                 return False
             self._anchor(w, float(t[first]))
-        window = round(self.window_s() * self.fs)
+        window = self._window_samples()
         rise = self.impact.transient_rise_fraction
         bound = w.onset_s + 2 * self.window_s()
         slow = False
