@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -15,8 +17,11 @@ import retrogait
 import retrogait.live.trigger as trigger_module
 from live_replay import replay
 from retrogait.analysis.contacts import stance_score
+from retrogait.analysis.impact import impact_peaks
+from retrogait.analysis.settings import preset
+from retrogait.analysis.signals import Contacts
 from retrogait.live.online import OnlineStepDetector
-from retrogait.live.trigger import ImpactTrigger, ImpactWindow, LandingRhythm
+from retrogait.live.trigger import ImpactTrigger, ImpactWindow, LandingRhythm, peak_times
 from retrogait.samples import nearest_samples
 from retrogait.simulate import Bout, SimulationConfig, simulate
 from script_module import load_script
@@ -139,6 +144,37 @@ def test_a_foot_s_cue_window_counts_its_samples_as_impact_py_at_a_rate_a_hair_of
         )
     offline = max(2, nearest_samples(trig.impact.window_s, fs))  # impact.impact_peaks' count for a foot
     assert windows and set(windows) == {offline}
+
+
+@pytest.mark.parametrize(
+    ("lead_s", "early", "expected"),
+    [(0.15, None, -12), (0.2, None, -12), (0.02, -8, 2)],
+    ids=["lead-0.15-s", "lead-0.2-s", "clipped-before-the-window"],
+)
+def test_a_step_s_peak_time_is_its_reported_peak_s_sample_in_the_impact_window(
+    lead_s: float, early: int | None, expected: int
+) -> None:
+    """``peak_times`` reads the reported impact peak's sample from the impact window's start, ``loading_lead_s``
+    before the contact, as impact.py does (REVIEW-136): it reached a fixed 0.1 s back, so with a lead set within its
+    bounds (0-0.2 s) a peak more than 0.1 s before the contact had no time (NaN beside a finite impact_peak_g), and a
+    sample of the same value before a 20 ms window (a clipped sensor's plateau) was taken for the peak."""
+    fs, n, ic = 100.0, 200, 100
+    axis = np.zeros(n)
+    if early is None:
+        axis[ic - 13 : ic - 8] = [0.5, 3.0, 2.0, 1.0, 0.5]  # the landing's transient 0.12 s before the contact
+    else:
+        axis[ic + early] = 3.0  # clipped in the swing, before the window
+        axis[ic : ic + 4] = [1.0, 2.0, 3.0, 1.0]
+    acc = np.zeros((n, 3))
+    acc[:, 2] = (axis + 1.0) * 9.80665
+    signals = SimpleNamespace(placement="shank", fs_hz=fs, t_s=np.arange(n) / fs, acc_ms2=acc, n_samples=n)
+    contacts = Contacts(np.array([ic]), np.array([ic + 25]), np.array(["left"]))
+    settings = replace(preset("shank").impact, loading_lead_s=lead_s)
+    peak, _ = impact_peaks(signals, contacts, np.array([0.25]), settings)  # type: ignore[arg-type]
+    assert peak[0] == pytest.approx(3.0)
+    lead = nearest_samples(lead_s, fs)
+    found = peak_times(signals, contacts.ic_idx, peak, lead)  # type: ignore[arg-type]
+    assert found[0] == pytest.approx((ic + expected) / fs)
 
 
 def test_a_heel_strike_s_cue_fires_on_the_rise_unless_the_gait_has_soft_landings() -> None:

@@ -264,7 +264,7 @@ def analyse_window(
         "ic_time_s": timing["ic_time_s"] + window.t0_s,
         "to_time_s": timing["to_time_s"] + window.t0_s,
         "impact_peak_g": peak,
-        "peak_time_s": peak_times(signals, contacts.ic_idx, peak) + window.t0_s,
+        "peak_time_s": peak_times(signals, contacts.ic_idx, peak, lead) + window.t0_s,
         "side": contacts.side.astype(object),
         "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
         "switch_before": np.concatenate([[np.nan], switch]),

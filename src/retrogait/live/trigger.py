@@ -93,12 +93,15 @@ def landing_jerks(signals: BodySignals, ic_idx: NDArray[np.int64], lead: int) ->
     return np.asarray(jerk[idx].max(axis=1))
 
 
-def peak_times(signals: BodySignals, ic_idx: NDArray[np.int64], peak: NDArray[np.float64]) -> NDArray[np.float64]:
+def peak_times(
+    signals: BodySignals, ic_idx: NDArray[np.int64], peak: NDArray[np.float64], lead: int
+) -> NDArray[np.float64]:
     """Time (s, the signals' clock) of each contact's impact peak sample: the first sample from the
-    impact window's start whose value is the reported peak (NaN without a peak)."""
+    impact window's start, ``lead`` samples (impact.py's loading lead) before the contact, whose value is the
+    reported peak (NaN without a peak). A fixed 0.1 s reach missed a peak further back under a longer lead (its
+    bounds reach 0.2 s) and took an equal sample before a shorter one's window (REVIEW-136)."""
     axis = impact_axis_g(signals.acc_ms2)
     t = signals.t_s
-    lead = nearest_samples(0.1, signals.fs_hz)  # the window starts loading_lead_s (<= 0.1 s in its bounds) before
     out = np.full(ic_idx.size, np.nan)
     for i, (start, value) in enumerate(zip(ic_idx.tolist(), peak.tolist(), strict=True)):  # per step
         if np.isfinite(value):
