@@ -16,6 +16,7 @@ same run (moved by more than 10 / 20 / 50 ms; a contact without a partner within
     .venv/bin/python scripts/probe_shank_rates.py [--seeds 1-6] [--rates 100,104,150,190,197,199,200,208,250,400]
 
 Seeds 1-6 are the diagnosis seeds of CONTACT-14 (70 and up are reserved). About a minute at the defaults.
+Bad options (seeds, rates, parts) are one error line, before anything is simulated (REVIEW-138).
 """
 
 from __future__ import annotations
@@ -47,12 +48,44 @@ BOUTS = [
 REFERENCE_HZ = 200.0
 
 
+PARTS = ("rates", "stamp", "phase", "ties")
+FIRST_RESERVED_SEED = 70
+
+
 def seeds_arg(text: str) -> list[int]:
-    """``1-6`` or ``1,2,5`` -> seeds."""
-    if "-" in text:
-        lo, hi = (int(v) for v in text.split("-"))
-        return list(range(lo, hi + 1))
-    return [int(v) for v in text.split(",")]
+    """``1-6``, ``1,2,5`` or ``1-2,5`` -> seeds (argparse's type: bad input is one error line, REVIEW-138)."""
+    seeds: list[int] = []
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.partition("-")
+            first, last = int(lo), int(hi or lo)
+            if first < 0 or last < first:
+                raise ValueError
+            seeds += range(first, last + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not seeds like 1-6, 1,2,5 or 1-2,5") from None
+    if max(seeds) >= FIRST_RESERVED_SEED:
+        raise argparse.ArgumentTypeError(f"seeds {FIRST_RESERVED_SEED} and up are reserved for a final fresh check")
+    return sorted(set(seeds))
+
+
+def rates_arg(text: str) -> list[float]:
+    """``100,200`` -> rates (Hz), each finite and positive."""
+    try:
+        rates = [float(v) for v in text.split(",")]
+    except ValueError:
+        rates = []
+    if not rates or not all(np.isfinite(r) and r > 0 for r in rates):
+        raise argparse.ArgumentTypeError(f"{text!r} is not positive rates (Hz) like 100,197,200")
+    return rates
+
+
+def parts_arg(text: str) -> list[str]:
+    """``rates,phase`` -> the readings to print, each one of PARTS."""
+    parts = text.split(",")
+    if not all(p in PARTS for p in parts):
+        raise argparse.ArgumentTypeError(f"{text!r}: each part is one of {', '.join(PARTS)}")
+    return parts
 
 
 def shank_run(fs: float, seed: int) -> SimulationResult:
@@ -139,15 +172,15 @@ def watch_ties(ratios: list[float]) -> Callable[[], None]:
     return undo
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="1-6", help="simulator seeds (CONTACT-14's diagnosis: 1-6)")
-    parser.add_argument("--rates", default="100,104,150,190,197,199,200,208,250,400", help="rates (Hz)")
-    parser.add_argument("--parts", default="rates,stamp,phase,ties", help="which readings")
-    args = parser.parse_args()
-    seeds, rates, parts = seeds_arg(args.seeds), [float(r) for r in args.rates.split(",")], args.parts.split(",")
-    if max(seeds) >= 70:
-        parser.error("seeds 70 and up are reserved for a final fresh check")
+    parser.add_argument(
+        "--seeds", type=seeds_arg, default="1-6", help="simulator seeds (CONTACT-14's diagnosis: 1-6; below 70)"
+    )
+    parser.add_argument("--rates", type=rates_arg, default="100,104,150,190,197,199,200,208,250,400", help="rates (Hz)")
+    parser.add_argument("--parts", type=parts_arg, default=",".join(PARTS), help=f"which readings: {', '.join(PARTS)}")
+    args = parser.parse_args(argv)
+    seeds, rates, parts = args.seeds, args.rates, args.parts
     runs = {(fs, seed): shank_run(fs, seed) for fs in (100.0, REFERENCE_HZ) for seed in seeds}
     read = {key: contacts_s(sim.session) for key, sim in runs.items()}
     if "rates" in parts:
