@@ -504,3 +504,17 @@ def test_a_slow_shanks_landings_are_the_same_with_one_window_a_block(monkeypatch
     one_each = retrogait.analyze(sim.session).steps[columns]
     assert len(whole) > 15
     pd.testing.assert_frame_equal(one_each, whole, check_exact=True)
+
+
+@pytest.mark.parametrize("fs", [50.0, 50.31, 52.0, 100.0, 104.0, 197.0])
+def test_a_slow_shanks_landing_margin_holds_all_it_is_meant_to(fs: float) -> None:
+    """``_landing_margin`` is a bound meant to be enough (a longest stride, the low-passes' settling, the onset's
+    look back, then the interpolation's reach): never less than its duration x rate. At 50 Hz the duration is
+    160.01 samples, which the clock's tolerance (CONTACT-12's rule for a window meant to be a round duration)
+    took for 160 (CONTACT-16)."""
+    s = ContactsSettings()
+    cutoff = min(s.impact_cutoff_hz, contacts_module.RATE_LOWPASS_HZ)
+    settle_s = contacts_module.EDGE_EFOLDS * np.sqrt(2.0) / (2.0 * np.pi * cutoff)
+    needed = (contacts_module.MAX_STRIDE_S + settle_s + 2 * s.impact_rise_s) * fs
+    reach = contacts_module.HALF_LENGTH + 1
+    assert contacts_module._landing_margin(fs, s) - reach >= needed

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -12,10 +14,15 @@ import pytest
 from numpy.typing import NDArray
 
 import retrogait
+import retrogait.live.trigger as trigger_module
 from live_replay import replay
 from retrogait.analysis.contacts import stance_score
+from retrogait.analysis.impact import impact_peaks
+from retrogait.analysis.settings import preset
+from retrogait.analysis.signals import Contacts
 from retrogait.live.online import OnlineStepDetector
-from retrogait.live.trigger import ImpactTrigger, ImpactWindow, LandingRhythm
+from retrogait.live.trigger import ImpactTrigger, ImpactWindow, LandingRhythm, peak_times
+from retrogait.samples import nearest_samples
 from retrogait.simulate import Bout, SimulationConfig, simulate
 from script_module import load_script
 
@@ -102,6 +109,72 @@ def heel_strike_cue(recent_air: bool) -> ImpactWindow:
     assert window.max_g == pytest.approx(3.0)
     assert window.max_arrival_s == pytest.approx(0.515)
     return window
+
+
+def test_a_foot_s_cue_window_counts_its_samples_as_impact_py_at_a_rate_a_hair_off_a_tie(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cue's window is judged by the offline rule (touchdown_peaks, LIVE-29) over as many samples as impact.py
+    gives it: at 94.99999 Hz the 0.1 s window is 9.4999999 samples, the tie 9.5 (10) offline and 9 by the trigger's
+    own ``round`` (CONTACT-15)."""
+    fs = 94.99999
+    trig = ImpactTrigger("foot", fs, OnlineStepDetector("foot", fs).analysis.impact)
+    trig.vertical = np.array([0.0, 0.0, 1.0])
+    n = 95
+    t = np.arange(n) / fs
+    axis = np.zeros(n)
+    axis[49:53] = [1.0, 3.0, 1.5, 0.5]
+    acc = np.zeros((n, 3))
+    acc[:, 2] = (axis + 1.0) * 9.80665
+    windows: list[int] = []
+    real = trigger_module.touchdown_peaks
+
+    def spy(x, ic, window, lead, rise):  # type: ignore[no-untyped-def]
+        windows.extend(window.tolist())
+        return real(x, ic, window, lead, rise)
+
+    monkeypatch.setattr(trigger_module, "touchdown_peaks", spy)
+    window = ImpactWindow(t[48], t[48] - 0.02, t[48] + 0.1)
+    for i in range(0, n, PACKET):
+        if i == 48:
+            trig._open = window
+            trig._windows.append(window)
+        trig.feed(
+            t[i : i + PACKET], acc[i : i + PACKET], np.full(t[i : i + PACKET].size, t[min(i + PACKET, n) - 1]), 2.0
+        )
+    offline = max(2, nearest_samples(trig.impact.window_s, fs))  # impact.impact_peaks' count for a foot
+    assert windows and set(windows) == {offline}
+
+
+@pytest.mark.parametrize(
+    ("lead_s", "early", "expected"),
+    [(0.15, None, -12), (0.2, None, -12), (0.02, -8, 2)],
+    ids=["lead-0.15-s", "lead-0.2-s", "clipped-before-the-window"],
+)
+def test_a_step_s_peak_time_is_its_reported_peak_s_sample_in_the_impact_window(
+    lead_s: float, early: int | None, expected: int
+) -> None:
+    """``peak_times`` reads the reported impact peak's sample from the impact window's start, ``loading_lead_s``
+    before the contact, as impact.py does (REVIEW-136): it reached a fixed 0.1 s back, so with a lead set within its
+    bounds (0-0.2 s) a peak more than 0.1 s before the contact had no time (NaN beside a finite impact_peak_g), and a
+    sample of the same value before a 20 ms window (a clipped sensor's plateau) was taken for the peak."""
+    fs, n, ic = 100.0, 200, 100
+    axis = np.zeros(n)
+    if early is None:
+        axis[ic - 13 : ic - 8] = [0.5, 3.0, 2.0, 1.0, 0.5]  # the landing's transient 0.12 s before the contact
+    else:
+        axis[ic + early] = 3.0  # clipped in the swing, before the window
+        axis[ic : ic + 4] = [1.0, 2.0, 3.0, 1.0]
+    acc = np.zeros((n, 3))
+    acc[:, 2] = (axis + 1.0) * 9.80665
+    signals = SimpleNamespace(placement="shank", fs_hz=fs, t_s=np.arange(n) / fs, acc_ms2=acc, n_samples=n)
+    contacts = Contacts(np.array([ic]), np.array([ic + 25]), np.array(["left"]))
+    settings = replace(preset("shank").impact, loading_lead_s=lead_s)
+    peak, _ = impact_peaks(signals, contacts, np.array([0.25]), settings)  # type: ignore[arg-type]
+    assert peak[0] == pytest.approx(3.0)
+    lead = nearest_samples(lead_s, fs)
+    found = peak_times(signals, contacts.ic_idx, peak, lead)  # type: ignore[arg-type]
+    assert found[0] == pytest.approx((ic + expected) / fs)
 
 
 def test_a_heel_strike_s_cue_fires_on_the_rise_unless_the_gait_has_soft_landings() -> None:
@@ -285,6 +358,25 @@ def test_the_last_rest_is_the_offline_rest_score_s_whatever_the_packets() -> Non
     last = np.maximum.accumulate(np.where(score < trig.contacts.rest_level_score, session.t_s, -np.inf))
     known = np.arange(session.n_samples - rested[0].size, session.n_samples) - 4  # half of the 40 ms window
     np.testing.assert_array_equal(rested[0], last[known])
+
+
+def test_the_last_rest_counts_its_window_as_the_offline_rest_score_at_a_rate_a_hair_off_a_tie() -> None:
+    """The trigger's rest score window (40 ms) is the offline score's at any rate: at 87.49999 Hz it is 3.4999996
+    samples, which the offline score counts as the tie 3.5 (4 samples, CONTACT-12) and the trigger cut to 3 by its
+    own ``round`` (CONTACT-15: live/ was not audited), so its last rest was not the offline score's."""
+    fs = 87.49999
+    bouts = [Bout("still", "still", 0, 2), Bout("backward", "walking", 0.8, 6)]
+    session = simulate(SimulationConfig("foot", bouts, sample_rate_hz=87.5, seed=1)).session
+    trig = ImpactTrigger("foot", fs, OnlineStepDetector("foot", fs).analysis.impact)
+    trig.vertical = np.array([0.0, 0.0, 1.0])
+    for i in range(0, session.n_samples, 8):
+        s = slice(i, i + 8)
+        trig.feed(session.t_s[s], session.acc[s], np.full(session.t_s[s].size, 0.0), None, session.gyr[s])
+    score = stance_score(session.acc, session.gyr, fs, trig.contacts)
+    last = np.maximum.accumulate(np.where(score < trig.contacts.rest_level_score, session.t_s, -np.inf))
+    half = nearest_samples(trig.contacts.rest_window_s, fs) // 2
+    known = np.arange(session.n_samples - trig._rested.size, session.n_samples) - half
+    np.testing.assert_array_equal(trig._rested, last[known])
 
 
 @pytest.mark.parametrize("placement", ["foot", "shank"])

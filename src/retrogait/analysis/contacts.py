@@ -43,7 +43,7 @@ from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
 from retrogait.dsp.upsample import HALF_LENGTH, upsample
 from retrogait.rate import RATE_TOLERANCE, meets_rate
-from retrogait.samples import nearest_samples, whole_at_least, whole_samples
+from retrogait.samples import nearest_samples, whole_samples
 
 
 def detect_contacts(
@@ -535,10 +535,12 @@ def _landing_margin(fs: float, s: ContactsSettings) -> int:
     """Recorded samples read on either side of a slow shank's landing windows so that they read as in the whole
     recording: a stride (its pitch is integrated from rest to rest), the low-passes' transients from the block's
     edge (decayed by EDGE_EFOLDS e-folds at the lower cutoff; a 2nd-order Butterworth's decay rate is
-    2 pi fc / sqrt 2), the impact onset's look back and the interpolation filter's reach."""
+    2 pi fc / sqrt 2), the impact onset's look back and the interpolation filter's reach. A bound meant to be
+    enough: rounded up plainly, not with a clock's tolerance (that is for a window meant to be a round duration;
+    at 50 Hz it took 160.01 samples for 160: CONTACT-16)."""
     cutoff = min(s.impact_cutoff_hz, RATE_LOWPASS_HZ)
     settle_s = EDGE_EFOLDS * math.sqrt(2.0) / (2.0 * math.pi * cutoff)
-    return whole_at_least((MAX_STRIDE_S + settle_s + 2 * s.impact_rise_s) * fs) + HALF_LENGTH + 1
+    return math.ceil((MAX_STRIDE_S + settle_s + 2 * s.impact_rise_s) * fs) + HALF_LENGTH + 1
 
 
 def _vertical_jerk(

@@ -79,6 +79,7 @@ from retrogait.live.direction_filter import OnlineDirection
 from retrogait.live.leg_check import LegCheck, rhythm_of_received
 from retrogait.live.settings import OnlineSettings, TriggerSettings
 from retrogait.live.trigger import LandingRhythm, landing_jerks, peak_times
+from retrogait.samples import nearest_samples
 from retrogait.session import Session, SessionMeta
 
 #: The travel evidence per contact: log-likelihoods of +x, -x and sideways (direction.travel_evidence).
@@ -258,12 +259,12 @@ def analyse_window(
         earlier_steps_s=earlier,
         earlier_intervals_s=window.earlier_intervals_s,
     )
-    lead = round(settings.impact.loading_lead_s * signals.fs_hz)
+    lead = nearest_samples(settings.impact.loading_lead_s, signals.fs_hz)  # as impact.py's (CONTACT-15)
     columns: dict[str, NDArray[Any]] = {
         "ic_time_s": timing["ic_time_s"] + window.t0_s,
         "to_time_s": timing["to_time_s"] + window.t0_s,
         "impact_peak_g": peak,
-        "peak_time_s": peak_times(signals, contacts.ic_idx, peak) + window.t0_s,
+        "peak_time_s": peak_times(signals, contacts.ic_idx, peak, lead) + window.t0_s,
         "side": contacts.side.astype(object),
         "landing_jerk_g_per_s": landing_jerks(signals, contacts.ic_idx, lead),
         "switch_before": np.concatenate([[np.nan], switch]),
@@ -524,7 +525,7 @@ class OnlineStepDetector:
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
         """The window, with the latest still stretch seen before it in front when it has none itself."""
         rate = self.meta.sample_rate_hz
-        need = round(self.settings.still_reference_s * rate)
+        need = nearest_samples(self.settings.still_reference_s, rate)
         if t.size < 3:
             return t, acc, gyr
         still = np.flatnonzero(still_mask(acc, rate, self.analysis.still.window_s, self.analysis.still.std_ms2))

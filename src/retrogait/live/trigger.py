@@ -71,6 +71,7 @@ from retrogait.analysis.settings import ContactsSettings, ImpactSettings, preset
 from retrogait.analysis.signals import BodySignals
 from retrogait.conventions import ONE_LEG_PLACEMENTS, STANDARD_GRAVITY_MS2
 from retrogait.live.settings import TriggerSettings
+from retrogait.samples import nearest_samples
 
 #: Samples of the stream kept for looking back from a landing (s).
 _HISTORY_S = 1.0
@@ -92,12 +93,15 @@ def landing_jerks(signals: BodySignals, ic_idx: NDArray[np.int64], lead: int) ->
     return np.asarray(jerk[idx].max(axis=1))
 
 
-def peak_times(signals: BodySignals, ic_idx: NDArray[np.int64], peak: NDArray[np.float64]) -> NDArray[np.float64]:
+def peak_times(
+    signals: BodySignals, ic_idx: NDArray[np.int64], peak: NDArray[np.float64], lead: int
+) -> NDArray[np.float64]:
     """Time (s, the signals' clock) of each contact's impact peak sample: the first sample from the
-    impact window's start whose value is the reported peak (NaN without a peak)."""
+    impact window's start, ``lead`` samples (impact.py's loading lead) before the contact, whose value is the
+    reported peak (NaN without a peak). A fixed 0.1 s reach missed a peak further back under a longer lead (its
+    bounds reach 0.2 s) and took an equal sample before a shorter one's window (REVIEW-136)."""
     axis = impact_axis_g(signals.acc_ms2)
     t = signals.t_s
-    lead = round(0.1 * signals.fs_hz)  # the window starts loading_lead_s (<= 0.1 s in its bounds) before
     out = np.full(ic_idx.size, np.nan)
     for i, (start, value) in enumerate(zip(ic_idx.tolist(), peak.tolist(), strict=True)):  # per step
         if np.isfinite(value):
@@ -388,7 +392,7 @@ class ImpactTrigger:
         score's window is complete (half a window, ~20 ms, after the sample)."""
         if gyr_dps is None or self.placement not in ONE_LEG_PLACEMENTS:
             return np.full(t_s.size, -math.inf)
-        size = max(2, round(self.contacts.rest_window_s * self.fs))
+        size = max(2, nearest_samples(self.contacts.rest_window_s, self.fs))  # as stance_score's (CONTACT-15)
         tail = self._rest_tail
         t, acc, gyr = (t_s, acc_ms2, gyr_dps) if tail is None else (
             np.concatenate([tail[0], t_s]), np.concatenate([tail[1], acc_ms2]), np.concatenate([tail[2], gyr_dps])
@@ -467,6 +471,14 @@ class ImpactTrigger:
             return float(impact_phase_s(r.contact_s, self.impact))
         return self.impact.window_s
 
+    def _window_samples(self) -> int:
+        """:meth:`window_s` in samples as impact.py counts it for the offline rule (at least 2): a measured impact
+        phase rounded, the setting by samples.py's rule (CONTACT-15)."""
+        r = self.rhythm
+        if self.placement not in ONE_LEG_PLACEMENTS and r is not None and math.isfinite(r.contact_s):
+            return max(2, round(float(impact_phase_s(r.contact_s, self.impact)) * self.fs))
+        return max(2, nearest_samples(self.impact.window_s, self.fs))
+
     def _start(self, onset_s: float) -> ImpactWindow:
         window = ImpactWindow(onset_s, onset_s - self.impact.loading_lead_s, onset_s + self.window_s())
         self._last_onset_s = onset_s
@@ -476,7 +488,7 @@ class ImpactTrigger:
 
     def _advance(self, w: ImpactWindow, target_g: float | None) -> bool:
         """The running maximum of ``w`` over the samples received; True when the cue fires now."""
-        lead = round(self.impact.loading_lead_s * self.fs)
+        lead = nearest_samples(self.impact.loading_lead_s, self.fs)  # as impact.py's (CONTACT-15)
         if self.placement in ONE_LEG_PLACEMENTS and lead >= 1:
             return self._advance_landing(w, target_g, lead)
         lo = int(np.searchsorted(self._t, w.start_s, side="left"))  # a window spans a few dozen samples
@@ -511,7 +523,7 @@ class ImpactTrigger:
             if first is None:
                 return False
             self._anchor(w, float(t[first]))
-        window = round(self.window_s() * self.fs)
+        window = self._window_samples()
         rise = self.impact.transient_rise_fraction
         bound = w.onset_s + 2 * self.window_s()
         slow = False
