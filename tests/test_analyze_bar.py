@@ -9,6 +9,7 @@ import pty
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -84,24 +85,52 @@ def test_a_variable_rich_reads_leaves_the_bar_to_rich(
 def test_on_a_terminal_the_bar_is_rich_s(small_session: Session, tmp_path: Path) -> None:
     """stderr a terminal (a pseudo-terminal here): rich is in before the read and draws its bar there."""
     path = write_session(small_session, tmp_path / "s.csv")
+    args = ["analyze", str(path), "--out", str(tmp_path / "o"), "--no-report"]
+    out, shown, code = _on_a_terminal([sys.executable, "-c", PROBE, *args], PLAIN)
+    assert code == 0
+    assert _seen(shown.decode(errors="replace")) == {"rich at the read": True}
+    assert "wrote " in out
+
+
+def _on_a_terminal(command: list[str], env: dict[str, str]) -> tuple[str, bytes, int]:
+    """``command`` run with its standard error on a pseudo-terminal: its standard output, what it showed on the
+    terminal, its exit status."""
     leader, follower = pty.openpty()
-    try:
-        out, _, code = _run(["analyze", str(path), "--out", str(tmp_path / "o"), "--no-report"], PLAIN, follower)
-        os.close(follower)
-        shown = b""
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read while the command runs: a terminal holds only ~20 kB unread (REVIEW-139)
         while True:
             try:
                 chunk = os.read(leader, 65536)
             except OSError:  # the terminal's other end closed: all read
-                break
+                return
             if not chunk:
-                break
-            shown += chunk
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        try:
+            proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, text=True, env=env, check=False)
+        finally:
+            os.close(follower)
+            reader.join()
     finally:
         os.close(leader)
+    return proc.stdout, b"".join(chunks), proc.returncode
+
+
+@pytest.mark.timeout(60)
+def test_a_terminal_s_output_is_read_while_the_command_runs() -> None:
+    """A bar redrawn ten times a second for a slow run (a loaded machine) writes more than a pseudo-terminal holds
+    unread (~20 kB): read only at the end, the command would block on its next write and the test hang
+    (REVIEW-139)."""
+    chatty = "import sys\nfor _ in range(2000): sys.stderr.write('x' * 99 + '\\n')\nprint('done')"
+    out, shown, code = _on_a_terminal([sys.executable, "-c", chatty], PLAIN)
     assert code == 0
-    assert _seen(shown.decode(errors="replace")) == {"rich at the read": True}
-    assert "wrote " in out
+    assert out == "done\n"
+    assert shown.count(b"x" * 99) == 2000
 
 
 class _Tty(io.StringIO):
