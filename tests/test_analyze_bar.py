@@ -190,3 +190,35 @@ def test_any_variable_rich_reads_leaves_it_to_rich(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(sys, "stderr", _Tty(False))
     monkeypatch.setenv(variable, value)
     assert display.stderr_surely_no_terminal() is False
+
+
+#: Runs ``analyze`` as the ``retrogait`` program with rich's console module broken (a damaged install).
+BROKEN_RICH = """
+import sys
+class Broken:
+    def find_spec(self, name, path=None, target=None):
+        if name == "rich.console":
+            raise ImportError("rich.console is damaged")
+sys.meta_path.insert(0, Broken())
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_a_broken_rich_off_a_terminal_stops_before_the_analysis(small_session: Session, tmp_path: Path) -> None:
+    """rich failing to import on the import thread: one line and status 70 before the analysis and before any file is
+    written, as f17fdb5 (rich imported before the read) did; not the whole analysis, its files written and then
+    "internal error" where the summary would be printed (REVIEW-140)."""
+    path = write_session(small_session, tmp_path / "s.csv")
+    args = ["analyze", str(path), "--out", str(tmp_path / "o"), "--no-report"]
+    proc = subprocess.run(
+        [sys.executable, "-c", BROKEN_RICH, *args], capture_output=True, text=True, env=PLAIN, check=False
+    )
+    assert proc.returncode == 70
+    assert proc.stderr.splitlines() == [
+        "retrogait: internal error: ImportError: rich.console is damaged "
+        "(this is a bug; rerun with RETROGAIT_DEBUG=1 for details and report it)"
+    ]
+    assert proc.stdout == ""
+    assert not (tmp_path / "o").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -251,6 +252,9 @@ def analyze(
         def imported() -> None:
             """The analysis' modules in, and not scanned by the collector from now on (PERF-18)."""
             warm.join()
+            if barless:  # rich's modules too: a failed import stops here, before the analysis and its files (REVIEW-140)
+                for name in RICH_FOR_THE_SUMMARY:
+                    importlib.import_module(name)
             freeze_imported()
 
         def settings_for(session: Session) -> AnalysisSettings:
