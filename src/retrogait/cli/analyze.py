@@ -252,7 +252,7 @@ def analyze(
         def imported() -> None:
             """The analysis' modules in, and not scanned by the collector from now on (PERF-18)."""
             warm.join()
-            if barless:  # rich's modules too: a failed import stops here, before the analysis and its files (REVIEW-140)
+            if barless:  # rich too: a failed import stops here, before the analysis and its files (REVIEW-140)
                 for name in RICH_FOR_THE_SUMMARY:
                     importlib.import_module(name)
             freeze_imported()
