@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from retrogait.cli.app import app
-from retrogait.cli.display import line_console, safe
+from retrogait.cli.display import line_console, safe, stderr_surely_no_terminal
 from retrogait.cli.part import checked_part, checked_part_hours
 from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
 from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
@@ -19,6 +20,7 @@ from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
     from rich.table import Table
 
     from retrogait.analysis.pipeline import AnalysisResult
@@ -72,6 +74,46 @@ def summary_table(summary: dict[str, Any]) -> Table:
             flags,
         )
     return table
+
+
+#: rich's modules that the end of ``analyze`` prints with (the summary's table, the lines after it): imported beside the
+#: read where no progress bar imports them first (PERF-84).
+RICH_FOR_THE_SUMMARY = ("rich.console", "rich.table")
+
+
+def _progress_bar() -> Progress:
+    """The transient bar shown on standard error while a recording is read and analysed; disabled where rich finds no
+    terminal (a transient bar on a console that is not a terminal leaves a blank line on stderr)."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+class _NoBar:
+    """What ``analyze`` does with its bar where rich would have disabled it (no terminal): nothing, rich not imported
+    for it (PERF-84)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: float) -> TaskID:
+        """A task's id, as rich gives one; nothing is shown."""
+        return cast("TaskID", 0)
+
+    def update(self, task: TaskID, *, advance: float, description: str) -> None:
+        """Nothing to show."""
 
 
 class _Digest(threading.Thread):
@@ -165,9 +207,6 @@ def analyze(
     import atexit
     import gc
 
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from retrogait.analysis.load import OUTPUT_FILES, load_input
 
     placement, side = checked_place(placement, side)
@@ -193,15 +232,10 @@ def analyze(
     # analysis' objects (0.2-0.3 s) are skipped; every output file is closed explicitly before (PERF-15)
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
-    console = Console(stderr=True)
-    with Progress(  # a transient bar on a console that is not a terminal leaves a blank line on stderr
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
+    # off a terminal rich would disable the bar: then neither it nor rich is made here, and rich (for the summary's
+    # table and lines) is imported beside the read with the analysis (PERF-84)
+    barless = stderr_surely_no_terminal()
+    with _NoBar() if barless else _progress_bar() as bar:
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
         digest = _Digest(input_file)  # hashed while the recording is read and analysed (EDGE-8)
         import retrogait.imports.loading  # noqa: F401  (pandas: what load_input imports first)
@@ -209,11 +243,18 @@ def analyze(
         resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
         # the analysis' (and the report's) modules imported on a thread while the table is parsed: pandas' parser runs
         # without the GIL, its import and the other imports on this thread do not (PERF-72)
-        warm = import_beside(["retrogait.analysis.pipeline"] + (["retrogait.report.analysis_report"] if report else []))
+        warm = import_beside(
+            ["retrogait.analysis.pipeline"]
+            + (["retrogait.report.analysis_report"] if report else [])
+            + (list(RICH_FOR_THE_SUMMARY) if barless else [])
+        )
 
         def imported() -> None:
             """The analysis' modules in, and not scanned by the collector from now on (PERF-18)."""
             warm.join()
+            if barless:  # rich too: a failed import stops here, before the analysis and its files (REVIEW-140)
+                for name in RICH_FOR_THE_SUMMARY:
+                    importlib.import_module(name)
             freeze_imported()
 
         def settings_for(session: Session) -> AnalysisSettings:
@@ -279,6 +320,8 @@ def analyze(
             if report:
                 paths["report"] = write_analysis_report(result, out_dir / "report.html")
         bar.update(task, advance=1, description="done")
+    from rich.console import Console
+
     Console().print(summary_table(result.summary))
     lines = line_console()
     provenance = result.summary["input_provenance"]

@@ -7,7 +7,9 @@ lines quoting them) goes through :func:`safe` before it is printed.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from retrogait.outfiles import writable_text
@@ -51,4 +53,26 @@ def _a_terminal(file: Any) -> bool:
     try:
         return bool(file.isatty())
     except (AttributeError, ValueError, OSError):  # no isatty, or closed
+        return False
+
+
+#: The environment variables by which rich takes a console for a terminal whatever its file is (or is not).
+RICH_TERMINAL_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE")
+
+
+def stderr_surely_no_terminal() -> bool:
+    """True only where rich's ``Console(stderr=True).is_terminal`` is surely False, asked without importing rich:
+    neither of :data:`RICH_TERMINAL_VARIABLES` is set and standard error (the file a rich proxy stands for) says it
+    is no terminal, as rich asks it (``isatty``; none, or a closed file, is none). Anything else (a terminal, a
+    variable set to any value, an ``isatty`` that fails otherwise) is left to rich: False. ``analyze`` then draws
+    no progress bar, which rich would have disabled there, and imports rich beside the read (PERF-84)."""
+    if any(name in os.environ for name in RICH_TERMINAL_VARIABLES):
+        return False
+    file = getattr(sys.stderr, "rich_proxied_file", sys.stderr)
+    isatty = getattr(file, "isatty", None)
+    try:
+        return isatty is None or not isatty()
+    except ValueError:  # closed: rich says no terminal too
+        return True
+    except Exception:  # rich would raise it: left to rich
         return False
