@@ -599,12 +599,14 @@ def _session_analysis(
     """:func:`_analyze_session`, and with ``mountings`` its :func:`mounting_changes` started beside the summary and
     the notes once the steps and bouts are final (PERF-76; ``beside.py``: only in ``analyze``, where a core is free)."""
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
+    signals, vertical_note = without_vertical(declared_signals, session)
+    if signals is declared_signals and not _frameless(signals):  # the facing and directions' standing (PERF-80)
+        signals.want_still(settings.direction.standing_s, settings.direction.standing_std_ms2)
     contacts, gate_notes, gate_mirrored = _gait_contacts(
         declared_signals,
         detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps, settings.impact),
         settings,
     )
-    signals, vertical_note = without_vertical(declared_signals, session)
     # the effort's running total reads only the samples: beside the per-step measures in `analyze` (PERF-36)
     samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
     effort_total = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz)) if len(contacts) else None

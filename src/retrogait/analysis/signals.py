@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.still import still_mask, still_mask_of_norm
+from retrogait.analysis.still import still_masks_of_norm
+from retrogait.analysis.vectors import norm_rows
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,19 @@ class BodySignals:
         ``norm_rows(acc_ms2)`` (m/s^2) where the caller has taken it (the same mask, PERF-60)."""
         key = ("still", window_s, std_ms2)
         if key not in self._memo:
-            self._memo[key] = (
-                still_mask(self.acc_ms2, self.fs_hz, window_s, std_ms2)
-                if size is None
-                else still_mask_of_norm(size, self.fs_hz, window_s, std_ms2)
-            )
+            # the masks a later stage will ask for (:meth:`want_still`) from the same |a| and running sums (PERF-80)
+            wanted = [(window_s, std_ms2)] + [
+                w for w in self._memo.pop("still_wanted", ()) if ("still", *w) not in self._memo and w != key[1:]
+            ]
+            masks = still_masks_of_norm(norm_rows(self.acc_ms2) if size is None else size, self.fs_hz, wanted)
+            self._memo.update({("still", *w): m for w, m in zip(wanted, masks, strict=True)})
         return np.asarray(self._memo[key])
+
+    def want_still(self, window_s: float, std_ms2: float) -> None:
+        """Ask for :meth:`still_mask` ``(window_s, std_ms2)`` (s, m/s^2) ahead: the first mask computed computes it
+        too, from the same |a| and running sums, and keeps it (n bools) until asked for (PERF-80)."""
+        if ("still", window_s, std_ms2) not in self._memo:
+            self._memo.setdefault("still_wanted", []).append((window_s, std_ms2))
 
     def keep_phone_gait(self, gait_s: float, trimmed_s: float, placed: int) -> None:
         """Keep what the phones' step detector found on these signals (phone_steps.py, HONEST-37): the gait
