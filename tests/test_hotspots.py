@@ -115,6 +115,7 @@ def test_a_still_mask_asked_for_ahead_comes_from_the_first_mask_s_sums(monkeypat
     size = norm_rows(acc)
     signals = BodySignals.uniform(acc, gyr, 100.0, "shank")
     signals.want_still(1.0, 0.5)
+    signals.want_still(1.0, 0.5)  # asked for twice: computed once
     signals.want_still(0.5, 0.3)  # the one asked for first: computed once
     sums = np.cumsum
     calls: list[list[tuple[float, float]]] = []
@@ -129,6 +130,8 @@ def test_a_still_mask_asked_for_ahead_comes_from_the_first_mask_s_sums(monkeypat
     monkeypatch.setattr(np, "cumsum", lambda *a, **k: cumsums.append(1) or sums(*a, **k))
     first = signals.still_mask(0.5, 0.3, size)
     assert calls == [[(0.5, 0.3), (1.0, 0.5)]] and len(cumsums) == 1
+    assert ("still", 1.0, 0.5) not in signals._memo  # a bit a sample until asked for
+    assert signals._memo[("still_bits", 1.0, 0.5)].nbytes == -(-acc.shape[0] // 8)
     assert np.array_equal(first, still_mask(acc, 100.0, 0.5, 0.3))
     assert np.array_equal(signals.still_mask(1.0, 0.5), still_mask(acc, 100.0, 1.0, 0.5))
     signals.want_still(1.0, 0.5)  # already there: nothing more is computed
