@@ -600,8 +600,7 @@ def _session_analysis(
     the notes once the steps and bouts are final (PERF-76; ``beside.py``: only in ``analyze``, where a core is free)."""
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
     signals, vertical_note = without_vertical(declared_signals, session)
-    if signals is declared_signals and not _frameless(signals):  # the facing and directions' standing (PERF-80)
-        signals.want_still(settings.direction.standing_s, settings.direction.standing_std_ms2)
+    _standing_asked_ahead(declared_signals, signals, settings)
     contacts, gate_notes, gate_mirrored = _gait_contacts(
         declared_signals,
         detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps, settings.impact),
@@ -666,6 +665,13 @@ def _session_analysis(
     summary.update(provenance(settings))
     mirrored = bool(mirror_notes) or gate_mirrored
     return AnalysisResult(steps, bouts, summary, declared_signals, contacts, seen, mirrored), found
+
+
+def _standing_asked_ahead(declared: BodySignals, signals: BodySignals, settings: AnalysisSettings) -> None:
+    """The facing's and the steps' directions' standing mask asked for with the contacts' still mask (PERF-80), where
+    those stages read the declared signals' own masks and a frame is there to read."""
+    if signals is declared and not _frameless(signals):
+        signals.want_still(settings.direction.standing_s, settings.direction.standing_std_ms2)
 
 
 def _effort_column(
