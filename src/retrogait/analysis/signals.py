@@ -78,7 +78,8 @@ class BodySignals:
     def still_mask(self, window_s: float, std_ms2: float, size: NDArray[np.float64] | None = None) -> NDArray[np.bool_]:
         """(n,) :func:`still.still_mask` of the body-frame acceleration (gaps not removed), computed once
         per (window_s, std_ms2) and shared: contacts, bouts and direction ask for the same mask. ``size``:
-        ``norm_rows(acc_ms2)`` (m/s^2) where the caller has taken it (the same mask, PERF-60)."""
+        ``norm_rows(acc_ms2)`` of these signals (m/s^2) where the caller has taken it (the same mask, PERF-60), and
+        nothing else: the masks asked for ahead (:meth:`want_still`) are taken from it too (REVIEW-146)."""
         key = ("still", window_s, std_ms2)
         packed = self._memo.pop(("still_bits", window_s, std_ms2), None)
         if packed is not None:  # taken ahead with another mask (PERF-80)
