@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from retrogait.analysis import contacts, filters, foot_landing, trunk_walk_contacts, world_vertical
@@ -90,6 +91,53 @@ def test_body_signals_share_one_still_mask() -> None:
     assert np.array_equal(first, still_mask(acc, 100.0, 0.5, 0.3))
     assert np.array_equal(signals.still_mask(1.0, 0.5), still_mask(acc, 100.0, 1.0, 0.5))
     assert len([k for k in signals._memo if k[0] == "still"]) == 2
+
+
+@pytest.mark.parametrize("n", [2, 7, 20_000])
+def test_still_masks_from_one_running_sum_are_each_the_reference(n: int) -> None:
+    """PERF-80: several windows' masks from one set of running sums are each the mask of the first-written code."""
+    from retrogait.analysis.still import still_masks_of_norm
+
+    acc, _ = _signal(n)
+    windows = [(0.5, 0.3), (1.0, 0.5), (0.001, 0.2), (3.0, 2.0)]
+    masks = still_masks_of_norm(norm_rows(acc), 100.0, windows)
+    for (window_s, std_ms2), mask in zip(windows, masks, strict=True):
+        assert np.array_equal(mask, _still_reference(acc, 100.0, window_s, std_ms2))
+
+
+@pytest.mark.parametrize("n", [6_000, 6_003])
+def test_a_still_mask_asked_for_ahead_comes_from_the_first_mask_s_sums(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-80: ``want_still`` has the first still mask computed also compute the wanted one, from the same |a| and
+    running sums (one |a|, one accumulation for both); each the mask it is alone; a wanted mask already there or the
+    one asked for is not computed again. ``n`` not a multiple of 8: the bits unpacked to n samples (REVIEW-145)."""
+    import retrogait.analysis.signals as signals_module
+
+    acc, gyr = _signal(n)
+    size = norm_rows(acc)
+    signals = BodySignals.uniform(acc, gyr, 100.0, "shank")
+    signals.want_still(1.0, 0.5)
+    signals.want_still(1.0, 0.5)  # asked for twice: computed once
+    signals.want_still(0.5, 0.3)  # the one asked for first: computed once
+    sums = np.cumsum
+    calls: list[list[tuple[float, float]]] = []
+    takes = signals_module.still_masks_of_norm
+
+    def counted(norm: np.ndarray, fs_hz: float, windows: list[tuple[float, float]]) -> list[np.ndarray]:
+        calls.append(list(windows))
+        return takes(norm, fs_hz, windows)
+
+    monkeypatch.setattr(signals_module, "still_masks_of_norm", counted)
+    cumsums: list[int] = []
+    monkeypatch.setattr(np, "cumsum", lambda *a, **k: cumsums.append(1) or sums(*a, **k))
+    first = signals.still_mask(0.5, 0.3, size)
+    assert calls == [[(0.5, 0.3), (1.0, 0.5)]] and len(cumsums) == 1
+    assert ("still", 1.0, 0.5) not in signals._memo  # a bit a sample until asked for
+    assert signals._memo[("still_bits", 1.0, 0.5)].nbytes == -(-acc.shape[0] // 8)
+    assert np.array_equal(first, still_mask(acc, 100.0, 0.5, 0.3))
+    assert np.array_equal(signals.still_mask(1.0, 0.5), still_mask(acc, 100.0, 1.0, 0.5))
+    signals.want_still(1.0, 0.5)  # already there: nothing more is computed
+    signals.still_mask(2.0, 0.4)
+    assert calls[1:] == [[(2.0, 0.4)]]
 
 
 def _vertical_reference(acc, gyr, fs, rest_idx, with_velocity=True, max_stride_s=2.5):  # type: ignore[no-untyped-def]
@@ -904,3 +952,36 @@ def test_the_gate_s_norm_sums_the_first_and_third_squares_then_the_second(n: int
     assert np.array_equal(gate_norm_rows(v).view(np.int64), np.sqrt((x * x + z * z) + y * y).view(np.int64))
     fortran = np.asfortranarray(v)
     assert np.array_equal(gate_norm_rows(fortran), np.sqrt(np.einsum("ij,ij->i", fortran, fortran)))
+
+
+@pytest.mark.parametrize("placement", ["shank", "lower_back"])
+def test_the_analysis_takes_the_standing_mask_with_the_contacts_still_mask(
+    placement: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-80: the facing's and the directions' standing mask (``standing_s``) comes from the same |a| and running
+    sums as the contacts' still mask, not from a second pass after the cues; the steps are those of masks taken one
+    at a time."""
+    import retrogait.analysis.signals as signals_module
+    from retrogait.analysis import pipeline
+    from retrogait.analysis.settings import preset
+
+    bouts = [Bout("still", "still", 0, 1.0), Bout("forward", "running", 3.0, 10.0), Bout("still", "still", 0, 2.0)]
+    session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=4)).session
+    with monkeypatch.context() as one_at_a_time:
+        one_at_a_time.setattr(BodySignals, "want_still", lambda *_: None)
+        alone = pipeline.analyze(session, mounting=False)
+    calls: list[list[tuple[float, float]]] = []
+    takes = signals_module.still_masks_of_norm
+
+    def counted(norm: np.ndarray, fs_hz: float, windows: list[tuple[float, float]]) -> list[np.ndarray]:
+        calls.append(list(windows))
+        return takes(norm, fs_hz, windows)
+
+    monkeypatch.setattr(signals_module, "still_masks_of_norm", counted)
+    shared = pipeline.analyze(session, mounting=False)
+    settings = preset(placement)
+    still = (settings.still.window_s, settings.still.std_ms2)
+    standing = (settings.direction.standing_s, settings.direction.standing_std_ms2)
+    assert calls == [[still, standing]]
+    pd.testing.assert_frame_equal(shared.steps, alone.steps)
+    pd.testing.assert_frame_equal(shared.bouts, alone.bouts)

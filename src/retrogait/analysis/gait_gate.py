@@ -45,7 +45,7 @@ from retrogait.analysis.filters import bandpass, in_g
 from retrogait.analysis.periodicity import MAD_TO_STD, pearson_by_lag, robust_clip
 from retrogait.analysis.settings import ContactsSettings, GaitGateSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
-from retrogait.analysis.still import still_mask_of_norm
+from retrogait.analysis.still import still_masks_of_norm
 from retrogait.analysis.vectors import gate_norm_rows
 from retrogait.conventions import STEP_COUNT_PLACEMENTS
 from retrogait.samples import nearest_samples
@@ -392,13 +392,17 @@ def _movement(signals: BodySignals, band: ContactsSettings, still: StillSettings
     norm = in_g(size.reshape(-1, dec).mean(axis=1))  # block means: decimated and anti-aliased (g)
     # the still and quiet masks from every dec-th sample of |a|: a standard deviation needs no anti-alias filter
     sparse, valid = size[::dec], ~signals.gap[:used:dec]
+    # both masks from one set of running sums (PERF-80)
+    standing, quiet = still_masks_of_norm(
+        sparse, rate, [(still.window_s, still.std_ms2), (gate.quiet_window_s, gate.quiet_std_ms2)]
+    )
     return _Movement(
         rate_hz=rate,
         dec=dec,
         slow=bandpass(norm, band.step_band_low_hz, band.step_band_high_hz, rate),
         quick=bandpass(norm, band.step_band_low_hz, 0.45 * rate, rate),
-        standing=still_mask_of_norm(sparse, rate, still.window_s, still.std_ms2) & valid,
-        quiet=still_mask_of_norm(sparse, rate, gate.quiet_window_s, gate.quiet_std_ms2) & valid,
+        standing=standing & valid,
+        quiet=quiet & valid,
     )
 
 

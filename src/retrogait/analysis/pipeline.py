@@ -599,12 +599,13 @@ def _session_analysis(
     """:func:`_analyze_session`, and with ``mountings`` its :func:`mounting_changes` started beside the summary and
     the notes once the steps and bouts are final (PERF-76; ``beside.py``: only in ``analyze``, where a core is free)."""
     declared_signals = preprocess(session, placement, side, anterior_axis, settings.preprocess, settings.still, frame)
+    signals, vertical_note = without_vertical(declared_signals, session)
+    _standing_asked_ahead(declared_signals, signals, settings)
     contacts, gate_notes, gate_mirrored = _gait_contacts(
         declared_signals,
         detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps, settings.impact),
         settings,
     )
-    signals, vertical_note = without_vertical(declared_signals, session)
     # the effort's running total reads only the samples: beside the per-step measures in `analyze` (PERF-36)
     samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
     effort_total = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz)) if len(contacts) else None
@@ -664,6 +665,13 @@ def _session_analysis(
     summary.update(provenance(settings))
     mirrored = bool(mirror_notes) or gate_mirrored
     return AnalysisResult(steps, bouts, summary, declared_signals, contacts, seen, mirrored), found
+
+
+def _standing_asked_ahead(declared: BodySignals, signals: BodySignals, settings: AnalysisSettings) -> None:
+    """The facing's and the steps' directions' standing mask asked for with the contacts' still mask (PERF-80), where
+    those stages read the declared signals' own masks and a frame is there to read."""
+    if signals is declared and not _frameless(signals):
+        signals.want_still(settings.direction.standing_s, settings.direction.standing_std_ms2)
 
 
 def _effort_column(

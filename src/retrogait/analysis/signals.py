@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.still import still_mask, still_mask_of_norm
+from retrogait.analysis.still import still_masks_of_norm
+from retrogait.analysis.vectors import norm_rows
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,30 @@ class BodySignals:
     def still_mask(self, window_s: float, std_ms2: float, size: NDArray[np.float64] | None = None) -> NDArray[np.bool_]:
         """(n,) :func:`still.still_mask` of the body-frame acceleration (gaps not removed), computed once
         per (window_s, std_ms2) and shared: contacts, bouts and direction ask for the same mask. ``size``:
-        ``norm_rows(acc_ms2)`` (m/s^2) where the caller has taken it (the same mask, PERF-60)."""
+        ``norm_rows(acc_ms2)`` of these signals (m/s^2) where the caller has taken it (the same mask, PERF-60), and
+        nothing else: the masks asked for ahead (:meth:`want_still`) are taken from it too (REVIEW-146)."""
         key = ("still", window_s, std_ms2)
+        packed = self._memo.pop(("still_bits", window_s, std_ms2), None)
+        if packed is not None:  # taken ahead with another mask (PERF-80)
+            self._memo[key] = np.unpackbits(packed, count=self.n_samples).view(np.bool_)
         if key not in self._memo:
-            self._memo[key] = (
-                still_mask(self.acc_ms2, self.fs_hz, window_s, std_ms2)
-                if size is None
-                else still_mask_of_norm(size, self.fs_hz, window_s, std_ms2)
-            )
+            # the masks a later stage will ask for (:meth:`want_still`) from the same |a| and running sums (PERF-80)
+            wanted = [(window_s, std_ms2)] + [
+                w for w in self._memo.pop("still_wanted", ()) if ("still", *w) not in self._memo and w != key[1:]
+            ]
+            masks = still_masks_of_norm(norm_rows(self.acc_ms2) if size is None else size, self.fs_hz, wanted)
+            self._memo[key] = masks[0]
+            # kept a bit a sample until asked for: the peak of the stages between is not raised
+            self._memo.update({("still_bits", *w): np.packbits(m) for w, m in zip(wanted[1:], masks[1:], strict=True)})
         return np.asarray(self._memo[key])
+
+    def want_still(self, window_s: float, std_ms2: float) -> None:
+        """Ask for :meth:`still_mask` ``(window_s, std_ms2)`` (s, m/s^2) ahead: the first mask computed computes it
+        too, from the same |a| and running sums, and keeps it a bit a sample until asked for (PERF-80)."""
+        wanted = self._memo.setdefault("still_wanted", [])
+        known = {("still", window_s, std_ms2), ("still_bits", window_s, std_ms2)} & self._memo.keys()
+        if not known and (window_s, std_ms2) not in wanted:
+            wanted.append((window_s, std_ms2))
 
     def keep_phone_gait(self, gait_s: float, trimmed_s: float, placed: int) -> None:
         """Keep what the phones' step detector found on these signals (phone_steps.py, HONEST-37): the gait

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -21,9 +23,20 @@ def still_mask_of_norm(norm: NDArray[np.float64], fs_hz: float, window_s: float,
     The window shrinks at the ends (it never reaches past the first or last sample); the running sums are
     taken once over the whole signal.
     """
+    return still_masks_of_norm(norm, fs_hz, [(window_s, std_ms2)])[0]
+
+
+def still_masks_of_norm(
+    norm: NDArray[np.float64], fs_hz: float, windows: Sequence[tuple[float, float]]
+) -> list[NDArray[np.bool_]]:
+    """:func:`still_mask_of_norm` of ``norm`` for each ``(window_s, std_ms2)`` of ``windows`` (s, m/s^2), from one
+    set of running sums of |acc| less its mean: each mask the one it would be alone, bit for bit (the sums do not
+    depend on the window; PERF-80)."""
     csum, csq = running_sums_and_squares(norm - norm.mean())
-    half = max(3, nearest_samples(window_s, fs_hz)) // 2
-    return np.asarray(_window_std(csum, csq, half) < std_ms2)
+    return [
+        np.asarray(_window_std(csum, csq, max(3, nearest_samples(window_s, fs_hz)) // 2) < std_ms2)
+        for window_s, std_ms2 in windows
+    ]
 
 
 def running_sums_and_squares(dev: NDArray[np.floating]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
