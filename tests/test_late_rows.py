@@ -89,3 +89,48 @@ def test_a_clock_jump_back_into_a_hole_is_not_sorted_into_it(tmp_path: Path) -> 
     assert not ((session.t_s + t0 >= 4.999) & (session.t_s + t0 < 5.5)).any()  # nothing in the dropout
     notes = session.meta.extra["import_notes"]
     assert "out of time order" not in notes and "not placed on the sampling clock" in notes, notes
+
+
+def _stamped_ahead(lines: list[str], row: int, ahead: float) -> list[str]:
+    """``lines`` with data row ``row``'s stamp moved ``ahead`` periods (200 Hz) forward, written where it was: its own
+    sample time lost (a logger's glitch)."""
+    cells = lines[row + 1].split(",")
+    cells[0] = f"{float(cells[0]) + ahead / 200.0:.6g}"
+    return [*lines[: row + 1], ",".join(cells), *lines[row + 2 :]]
+
+
+@pytest.mark.parametrize("ahead", [40.3, 100.4, 40.0], ids=["40-rows", "100-rows-over-1-percent", "on-a-sample"])
+def test_one_row_stamped_ahead_is_dropped_and_the_rows_after_it_kept(tmp_path: Path, ahead: float) -> None:
+    """EDGE-228: one row whose stamp jumps ahead of the rows written after it (its own sample time lost) onto a time
+    the clock already holds. f17fdb5: 100 rows ahead (1.7 % of the rows behind it) refused the whole file as two
+    recordings joined; 40 ahead kept the stray stamp, off the clock, and dropped the real sample beside it. Now the
+    stray alone is dropped and named; every other row is kept as written."""
+    lines = _lines()
+    session = load_input(_write(tmp_path / "ahead.csv", _stamped_ahead(lines, 3000, ahead)))
+    reference = load_input(_write(tmp_path / "ref.csv", [*lines[:3001], *lines[3002:]]))
+    assert session.n_samples == 5999
+    assert np.array_equal(session.t_s, reference.t_s) and np.array_equal(session.acc, reference.acc)
+    notes = session.meta.extra["import_notes"]
+    assert "1 row stamped ahead" in notes and "dropped (row_time_ahead)" in notes, notes
+    assert session.meta.extra["import_dropped_detail"] == "row_time_ahead=1", session.meta.extra
+
+
+def test_a_row_before_a_late_marker_is_no_stray(tmp_path: Path) -> None:
+    """EDGE-228's rule takes a row stamped ahead as the stray only where its stamp lands within half a period of a
+    row in order after those it jumped (a time the clock holds): a sample written before a marker line just under its
+    own time stays, the marker is dropped (as on f17fdb5)."""
+    lines = _lines()
+    marker = lines[3003].split(",")
+    marker[0] = f"{float(lines[3003].split(',')[0]) - 0.0004:.6g}"  # 0.4 ms under sample 3002's time
+    moved = [*lines[:3002], lines[3003], lines[3002], ",".join(marker), *lines[3004:]]
+    session = load_input(_write(tmp_path / "marker.csv", moved))
+    assert session.n_samples == 6000  # 3001, 3002 (sorted in), the marker dropped
+    assert float(lines[3003].split(",")[0]) in set(session.t_s.tolist())
+
+
+def test_two_recordings_joined_are_still_refused(tmp_path: Path) -> None:
+    """EDGE-228 leaves EDGE-2 alone: a second recording appended after the first (its clock from 0 again) is refused,
+    the last row of the first being no stray."""
+    lines = _lines(3000)
+    with pytest.raises(Exception, match="two recordings joined"):
+        load_input(_write(tmp_path / "joined.csv", [*lines, *lines[1:]]))

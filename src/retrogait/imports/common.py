@@ -757,6 +757,13 @@ def clean_rows(
     if t.size:
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
+        stray = None if forward.all() or retimed else _stamped_ahead(t, forward, previous_max)
+        if stray is not None:  # a row whose stamp jumped ahead: it alone dropped, the rows after it read (EDGE-228)
+            report.drop(f"{label}_time_ahead", int(stray.sum()))
+            report.notes.append(_ahead_words(t, stray, label))
+            t, v = t[~stray], v[~stray]
+            previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
+            forward = t > previous_max
         if not forward.all():
             kept = _ties_kept(t, v, forward)
             if kept is not None:
@@ -931,6 +938,61 @@ def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_
     late = np.zeros(t.size, dtype=bool)
     late[behind[on]] = True
     return late
+
+
+def _stamped_ahead(t: FloatArray, forward: NDArray[np.bool_], previous_max: FloatArray) -> NDArray[np.bool_] | None:
+    """(n,) the rows whose stamp jumped ahead of the rows written after them (EDGE-228); None where there is none.
+
+    Such a row is in order (``forward``) and a run of rows behind it follows, the first of them after every time
+    written before it (``previous_max``: the running maximum before each row, s): taken out, the rows after it are in
+    order. It is the stray, not a sample written early, where once sorted among all the rows it lies within
+    ``ON_CLOCK_MIN_SHARE`` of the in-order rows' median period of another row (no hole of the clock there: EDGE-224's
+    sample written early fills one), and at least as far off the clock's ticks (whole periods from the row written
+    before it) as that row, so a marker line beside a sample is not taken for the sample; or where it lies past every
+    other row by more than the clock's next tick and half a period. Its own sample's time is lost."""
+    n = t.size
+    i = np.flatnonzero(forward[:-1] & (t[1:] < t[:-1]) & (t[1:] > previous_max[:-1]))
+    i = i[i > 0]  # the row before gives the clock's ticks
+    if not i.size or forward.sum() < 3:
+        return None
+    period = float(np.median(np.diff(t[forward])))
+    if not period > 0.0:
+        return None
+    order = np.argsort(t, kind="stable")
+    ordered = t[order]
+    rank = np.empty(n, dtype=np.intp)
+    rank[order] = np.arange(n)
+    r = rank[i]
+    before = np.where(r > 0, t[i] - ordered[np.maximum(r - 1, 0)], np.inf)
+    after = np.where(r < n - 1, ordered[np.minimum(r + 1, n - 1)] - t[i], np.inf)
+    near = np.where(before <= after, t[i] - before, t[i] + after)
+    half = ON_CLOCK_MIN_SHARE * period
+
+    def off_tick(x: FloatArray) -> FloatArray:  # periods from the nearest tick of the clock through the row before
+        k = (x - t[i - 1]) / period
+        return np.abs(k - np.rint(k))
+
+    stray = (np.minimum(before, after) <= half) & (off_tick(t[i]) >= off_tick(near))
+    stray |= (r == n - 1) & (before > period + half)  # past the end, off the clock's next tick
+    if not stray.any():
+        return None
+    out = np.zeros(n, dtype=bool)
+    out[i[stray]] = True
+    return out
+
+
+def _ahead_words(t: FloatArray, stray: NDArray[np.bool_], label: str) -> str:
+    """The note on the ``stray`` rows of a stream (``label``) stamped ahead and dropped (EDGE-228), naming the first
+    by its stamp and the stamp of the row written before it (s)."""
+    first = int(np.argmax(stray))
+    n = int(stray.sum())
+    words = _STREAM_WORDS.get(label, label + " rows")
+    return (
+        f"{n} {'row' if n == 1 else words} stamped ahead of the {words} written after {'it' if n == 1 else 'them'} "
+        f"(the first at {t[first]:.6g} s, written after a row at {t[first - 1]:.6g} s): a stamp off its sample's "
+        "time, within half a period of another row's and off the sampling clock, not a sample written early: "
+        f"dropped ({label}_time_ahead); the rows after it are read in their order"
+    )
 
 
 def _stamped_in_place(
