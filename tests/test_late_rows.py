@@ -134,3 +134,30 @@ def test_two_recordings_joined_are_still_refused(tmp_path: Path) -> None:
     lines = _lines(3000)
     with pytest.raises(Exception, match="two recordings joined"):
         load_input(_write(tmp_path / "joined.csv", [*lines, *lines[1:]]))
+
+
+def test_a_swapped_pair_is_sorted_in_where_a_stamp_repeats_elsewhere(tmp_path: Path) -> None:
+    """EDGE-229: one repeated stamp (an Android-style tie, 10 s away) turned EDGE-224 off for the whole file on
+    f17fdb5, so the later-written row of a swapped pair was dropped (5998 rows). The repeat is judged where it is:
+    the pair is sorted in (the tied row is dropped and named as before)."""
+    lines = _lines()
+    tie = lines[1001].split(",")
+    tie[0] = lines[1000].split(",")[0]  # row 1000 stamped as row 999
+    damaged = _swap([*lines[:1001], ",".join(tie), *lines[1002:]], 3001)
+    session = load_input(_write(tmp_path / "tie_and_swap.csv", damaged))
+    reference = load_input(_write(tmp_path / "ref.csv", [*lines[:1001], *lines[1002:]]))
+    assert session.n_samples == 5999
+    assert np.array_equal(session.t_s, reference.t_s) and np.array_equal(session.acc, reference.acc)
+    notes = session.meta.extra["import_notes"]
+    assert "1 of the rows stood out of time order" in notes and "1 of the rows at or before a time" in notes, notes
+
+
+def test_a_row_behind_beside_a_repeated_stamp_is_not_sorted_in(tmp_path: Path) -> None:
+    """EDGE-229's guard: where a stamp repeats within two rows of a row behind (samples stamped as they arrived, a
+    jitter that leaves no hole to tell), the row behind is dropped as on f17fdb5."""
+    lines = _lines()
+    tie = lines[3000].split(",")
+    tie[0] = lines[2999].split(",")[0]  # row 2999 stamped as row 2998, beside the swapped pair (rows 3000, 3001)
+    damaged = _swap([*lines[:3000], ",".join(tie), *lines[3001:]], 3001)
+    session = load_input(_write(tmp_path / "tie_beside_swap.csv", damaged))
+    assert session.n_samples == 5998

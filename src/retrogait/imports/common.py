@@ -912,23 +912,30 @@ _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope r
 
 def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
     """(n,) the rows behind a time already read (``~forward``) that are samples of a steady clock written out of
-    order (the rows sorted: no time repeated, ``rate.steady_clock``, no delivery packets): times which, sorted among
-    all the rows, lie more than ``ON_CLOCK_MIN_SHARE`` of the in-order rows' median period from the rows before and
-    after them (a hole of the clock, EDGE-213's geometry), where the rows behind are at most ``MAX_TIME_BACK_SHARE``
-    of the rows (more is EDGE-2's clock reset or joined recordings); None where there is none. A BLE packet or a
+    order (the rows sorted: ``rate.steady_clock``, no delivery packets; no time repeated within two rows of it,
+    EDGE-229): times which, sorted among all the rows, lie more than ``ON_CLOCK_MIN_SHARE`` of the in-order rows'
+    median period from the rows before and after them (a hole of the clock, EDGE-213's geometry), where the rows
+    behind are at most ``MAX_TIME_BACK_SHARE`` of the rows (more is EDGE-2's clock reset or joined recordings); None
+    where there is none. A BLE packet or a
     logger's thread delivering a sample late writes it so."""
     behind = np.flatnonzero(~forward)
     if behind.size > MAX_TIME_BACK_SHARE * t.size or forward.sum() < 3:
         return None
     order = np.argsort(t, kind="stable")
     ordered = t[order]
-    if not (np.diff(ordered) > 0).all() or not steady_clock(ordered) or delivery_packets(ordered) is not None:
-        return None  # repeated stamps or bursts (delivery packets, EDGE-145): no hole to tell, their own rule
+    if not steady_clock(ordered) or delivery_packets(ordered) is not None:
+        return None  # bursts (delivery packets, EDGE-145): no hole to tell, their own rule
     period = float(np.median(np.diff(t[forward])))
     rank = np.empty(t.size, dtype=np.intp)
     rank[order] = np.arange(t.size)
     r = rank[behind]
     inside = (r > 0) & (r < t.size - 1)
+    # a stamp repeated among the rows around it once sorted (two each side): samples stamped as they arrived, whose
+    # jitter leaves no hole to tell there (EDGE-229; a repeat elsewhere in the file does not matter here)
+    tied = np.flatnonzero(np.diff(ordered) == 0)  # ordered[k] == ordered[k + 1]
+    if tied.size:
+        near = np.searchsorted(tied, r - 2, side="left")
+        inside &= ~((near < tied.size) & (tied[np.minimum(near, tied.size - 1)] <= r + 1))
     r = np.where(inside, r, 1)
     on = inside & (t[behind] - ordered[r - 1] > ON_CLOCK_MIN_SHARE * period)
     on &= ordered[np.minimum(r + 1, t.size - 1)] - t[behind] > ON_CLOCK_MIN_SHARE * period
