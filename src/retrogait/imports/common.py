@@ -916,8 +916,7 @@ def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_
     EDGE-229): times which, sorted among all the rows, lie more than ``ON_CLOCK_MIN_SHARE`` of the in-order rows'
     median period from the rows before and after them (a hole of the clock, EDGE-213's geometry), where the rows
     behind are at most ``MAX_TIME_BACK_SHARE`` of the rows (more is EDGE-2's clock reset or joined recordings); None
-    where there is none. A BLE packet or a
-    logger's thread delivering a sample late writes it so."""
+    where there is none. A BLE packet or a logger's thread delivering a sample late writes it so."""
     behind = np.flatnonzero(~forward)
     if behind.size > MAX_TIME_BACK_SHARE * t.size or forward.sum() < 3:
         return None
