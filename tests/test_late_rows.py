@@ -161,3 +161,28 @@ def test_a_row_behind_beside_a_repeated_stamp_is_not_sorted_in(tmp_path: Path) -
     damaged = _swap([*lines[:3000], ",".join(tie), *lines[3001:]], 3001)
     session = load_input(_write(tmp_path / "tie_beside_swap.csv", damaged))
     assert session.n_samples == 5998
+
+
+def test_a_row_stamped_ahead_is_named_by_its_time_from_the_first_row(tmp_path: Path) -> None:
+    """REVIEW-142: EDGE-228's note named the stray by its stamp as read, so on a clock of epoch seconds both stamps
+    it gives read "1.76e+09 s" (six digits): no row named. It names them from the first row, as EDGE-2's refusal
+    does, to the microsecond."""
+    lines = _stamped_ahead(_lines(), 3000, 40.3)
+    epoch = [
+        lines[0],
+        *(",".join([f"{float(line.split(',')[0]) + 1_760_000_000.0:.6f}", *line.split(",")[1:]]) for line in lines[1:]),
+    ]
+    session = load_input(_write(tmp_path / "epoch.csv", epoch))
+    assert session.n_samples == 5999
+    notes = session.meta.extra["import_notes"]
+    assert "(the first at 15.2015 s, written after a row at 14.995 s, from the first row)" in notes, notes
+
+
+def test_a_row_stamped_past_every_row_is_said_so(tmp_path: Path) -> None:
+    """REVIEW-143: a row whose stamp jumped past every other row (EDGE-228's second case: a clock glitch of 1e6 s)
+    is dropped, but the note said its stamp lay "within half a period of another row's": it says past every row."""
+    session = load_input(_write(tmp_path / "far.csv", _stamped_ahead(_lines(), 3000, 2e8)))
+    assert session.n_samples == 5999
+    notes = session.meta.extra["import_notes"]
+    assert "1 row stamped ahead" in notes and "within half a period of another row" not in notes, notes
+    assert "past every other row" in notes, notes

@@ -757,10 +757,11 @@ def clean_rows(
     if t.size:
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
-        stray = None if forward.all() or retimed else _stamped_ahead(t, forward, previous_max)
-        if stray is not None:  # a row whose stamp jumped ahead: it alone dropped, the rows after it read (EDGE-228)
+        ahead = None if forward.all() or retimed else _stamped_ahead(t, forward, previous_max)
+        if ahead is not None:  # a row whose stamp jumped ahead: it alone dropped, the rows after it read (EDGE-228)
+            stray, past = ahead
             report.drop(f"{label}_time_ahead", int(stray.sum()))
-            report.notes.append(_ahead_words(t, stray, label))
+            report.notes.append(_ahead_words(t, stray, past, label))
             t, v = t[~stray], v[~stray]
             previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
             forward = t > previous_max
@@ -946,8 +947,11 @@ def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_
     return late
 
 
-def _stamped_ahead(t: FloatArray, forward: NDArray[np.bool_], previous_max: FloatArray) -> NDArray[np.bool_] | None:
-    """(n,) the rows whose stamp jumped ahead of the rows written after them (EDGE-228); None where there is none.
+def _stamped_ahead(
+    t: FloatArray, forward: NDArray[np.bool_], previous_max: FloatArray
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] | None:
+    """``(stray, past)``, each (n,): the rows whose stamp jumped ahead of the rows written after them (EDGE-228), and
+    those of them whose stamp lies past every other row (not near one, REVIEW-143); None where there is none.
 
     Such a row is in order (``forward``) and a run of rows behind it follows, the first of them after every time
     written before it (``previous_max``: the running maximum before each row, s): taken out, the rows after it are in
@@ -979,25 +983,35 @@ def _stamped_ahead(t: FloatArray, forward: NDArray[np.bool_], previous_max: Floa
         return np.abs(k - np.rint(k))
 
     stray = (np.minimum(before, after) <= half) & (off_tick(t[i]) >= off_tick(near))
-    stray |= (r == n - 1) & (before > period + half)  # past the end, off the clock's next tick
-    if not stray.any():
+    last = (r == n - 1) & (before > period + half)  # past the end, off the clock's next tick
+    if not (stray | last).any():
         return None
-    out = np.zeros(n, dtype=bool)
-    out[i[stray]] = True
-    return out
+    out, past = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    out[i[stray | last]] = True
+    past[i[last & ~stray]] = True
+    return out, past
 
 
-def _ahead_words(t: FloatArray, stray: NDArray[np.bool_], label: str) -> str:
+def _ahead_words(t: FloatArray, stray: NDArray[np.bool_], past: NDArray[np.bool_], label: str) -> str:
     """The note on the ``stray`` rows of a stream (``label``) stamped ahead and dropped (EDGE-228), naming the first
-    by its stamp and the stamp of the row written before it (s)."""
+    by its time and the time of the row written before it, in s from the first row as EDGE-2's refusal does (a
+    stamp as read, an epoch's, gives no row in six digits: REVIEW-142), and saying where the stamps lay: near
+    another row's off the clock, or ``past`` every other row (REVIEW-143)."""
     first = int(np.argmax(stray))
     n = int(stray.sum())
     words = _STREAM_WORDS.get(label, label + " rows")
+    near = "within half a period of another row's and off the sampling clock"
+    far = "past every other row by more than a period and a half"
+    where = far if past[stray].all() else near if not past.any() else f"{near}, or {far}"
+
+    def s_from_first(x: float) -> str:  # to the microsecond, no trailing zeros
+        return f"{round(x - float(t[0]), 6):.12g}"
+
     return (
         f"{n} {'row' if n == 1 else words} stamped ahead of the {words} written after {'it' if n == 1 else 'them'} "
-        f"(the first at {t[first]:.6g} s, written after a row at {t[first - 1]:.6g} s): a stamp off its sample's "
-        "time, within half a period of another row's and off the sampling clock, not a sample written early: "
-        f"dropped ({label}_time_ahead); the rows after it are read in their order"
+        f"(the first at {s_from_first(t[first])} s, written after a row at {s_from_first(t[first - 1])} s, from the "
+        f"first row): a stamp off its sample's time, {where}, not a sample written early: dropped "
+        f"({label}_time_ahead); the rows after it are read in their order"
     )
 
 
