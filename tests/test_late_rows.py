@@ -186,3 +186,31 @@ def test_a_row_stamped_past_every_row_is_said_so(tmp_path: Path) -> None:
     notes = session.meta.extra["import_notes"]
     assert "1 row stamped ahead" in notes and "within half a period of another row" not in notes, notes
     assert "past every other row" in notes, notes
+
+
+@pytest.mark.parametrize("ahead", [40.3, 100.4], ids=["40-rows", "100-rows-over-1-percent"])
+def test_the_first_row_stamped_ahead_is_dropped_as_any_other(tmp_path: Path, ahead: float) -> None:
+    """REVIEW-144: EDGE-228 left out the file's first row (no row before it to give the clock's ticks), so the same
+    glitch there, a logger's first line being where a stale stamp is most often written, still refused the file as
+    two recordings joined (100 rows ahead) or kept the stray and dropped two real samples (40 ahead), while at the
+    second row it was dropped alone. The rows written after it give the ticks there."""
+    lines = _lines()
+    session = load_input(_write(tmp_path / "first.csv", _stamped_ahead(lines, 0, ahead)))
+    reference = load_input(_write(tmp_path / "ref.csv", [lines[0], *lines[2:]]))
+    assert session.n_samples == 5999
+    assert np.array_equal(session.t_s, reference.t_s) and np.array_equal(session.acc, reference.acc)
+    notes = session.meta.extra["import_notes"]
+    assert "(the first at the file's first row, 0" not in notes  # named by its own time, not as 0 s
+    assert f"(the file's first row, at {ahead / 200.0 - 0.005:.6g} s from the row after it)" in notes, notes
+    assert session.meta.extra["import_dropped_detail"] == "row_time_ahead=1", session.meta.extra
+
+
+def test_a_first_row_before_a_marker_is_no_stray(tmp_path: Path) -> None:
+    """REVIEW-144's guard: the first row, a sample, followed by a marker line stamped just under it, keeps the sample
+    (the marker is dropped as on edge50), though the marker is the row the ticks would be read from."""
+    lines = _lines()
+    marker = lines[1].split(",")
+    marker[0] = f"{float(marker[0]) - 0.0004:.6g}"
+    session = load_input(_write(tmp_path / "marker.csv", [lines[0], lines[1], ",".join(marker), *lines[2:]]))
+    assert session.n_samples == 6000
+    assert "stamped ahead" not in session.meta.extra.get("import_notes", "")

@@ -958,11 +958,11 @@ def _stamped_ahead(
     order. It is the stray, not a sample written early, where once sorted among all the rows it lies within
     ``ON_CLOCK_MIN_SHARE`` of the in-order rows' median period of another row (no hole of the clock there: EDGE-224's
     sample written early fills one), and at least as far off the clock's ticks (whole periods from the row written
-    before it) as that row, so a marker line beside a sample is not taken for the sample; or where it lies past every
+    before it; for the file's first row, from a row written after it other than that row, REVIEW-144) as that row, so
+    a marker line beside a sample is not taken for the sample; or where it lies past every
     other row by more than the clock's next tick and half a period. Its own sample's time is lost."""
     n = t.size
     i = np.flatnonzero(forward[:-1] & (t[1:] < t[:-1]) & (t[1:] > previous_max[:-1]))
-    i = i[i > 0]  # the row before gives the clock's ticks
     if not i.size or forward.sum() < 3:
         return None
     period = float(np.median(np.diff(t[forward])))
@@ -977,9 +977,13 @@ def _stamped_ahead(
     after = np.where(r < n - 1, ordered[np.minimum(r + 1, n - 1)] - t[i], np.inf)
     near = np.where(before <= after, t[i] - before, t[i] + after)
     half = ON_CLOCK_MIN_SHARE * period
+    # the row before gives the clock's ticks; before the file's first, a row after it that is not the one near it
+    # (REVIEW-144: the rows after a stray first row are samples; a marker just under a first sample is not)
+    near_row = np.where(before <= after, order[np.maximum(r - 1, 0)], order[np.minimum(r + 1, n - 1)])
+    tick = np.where(i > 0, t[i - 1], np.where(near_row == i + 1, t[np.minimum(i + 2, n - 1)], t[i + 1]))
 
-    def off_tick(x: FloatArray) -> FloatArray:  # periods from the nearest tick of the clock through the row before
-        k = (x - t[i - 1]) / period
+    def off_tick(x: FloatArray) -> FloatArray:  # periods from the nearest tick of the clock through ``tick``
+        k = (x - tick) / period
         return np.abs(k - np.rint(k))
 
     stray = (np.minimum(before, after) <= half) & (off_tick(t[i]) >= off_tick(near))
@@ -1004,13 +1008,18 @@ def _ahead_words(t: FloatArray, stray: NDArray[np.bool_], past: NDArray[np.bool_
     far = "past every other row by more than a period and a half"
     where = far if past[stray].all() else near if not past.any() else f"{near}, or {far}"
 
-    def s_from_first(x: float) -> str:  # to the microsecond, no trailing zeros
-        return f"{round(x - float(t[0]), 6):.12g}"
+    def s_from(x: float, origin: float) -> str:  # to the microsecond, no trailing zeros
+        return f"{round(x - origin, 6):.12g}"
 
+    named = (
+        f"the first at {s_from(t[first], t[0])} s, written after a row at {s_from(t[first - 1], t[0])} s, from the "
+        "first row"
+        if first > 0  # the file's first row (REVIEW-144): from the row written after it, the first kept
+        else f"the file's first row, at {s_from(t[0], t[1])} s from the row after it"
+    )
     return (
         f"{n} {'row' if n == 1 else words} stamped ahead of the {words} written after {'it' if n == 1 else 'them'} "
-        f"(the first at {s_from_first(t[first])} s, written after a row at {s_from_first(t[first - 1])} s, from the "
-        f"first row): a stamp off its sample's time, {where}, not a sample written early: dropped "
+        f"({named}): a stamp off its sample's time, {where}, not a sample written early: dropped "
         f"({label}_time_ahead); the rows after it are read in their order"
     )
 
