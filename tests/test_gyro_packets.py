@@ -74,3 +74,29 @@ def test_the_span_survives_a_session_file(tmp_path: Path) -> None:
     a = analyze(lossy, placement="shank", side="left", anterior_axis=axis).steps
     b = analyze(path, placement="shank", side="left", anterior_axis=axis).steps
     assert list(a["quality_flags"]) == list(b["quality_flags"]) and np.allclose(a["ic_time_s"], b["ic_time_s"])
+
+
+@pytest.mark.parametrize("written_span_s", [0.0, 0.02])
+def test_a_session_span_short_against_its_rows_is_not_trusted(tmp_path: Path, written_span_s: float) -> None:
+    """EDGE-231: a session's `gyr_lost_span_s` was trusted unbounded: a 0.5 s gyroscope loss whose span was edited to
+    0 or 20 ms was bridged (flagged `bridged`, every value interpolated over 0.5 s). The rows with a gyroscope value
+    around a loss lie at most its measured span and a row each side apart: rows further apart than the bridge's span
+    and two rows are what the measured span makes of them (here: as the folder analyses) whatever the file says."""
+    folder, axis = _folder(tmp_path / "full", 1, 0, 40)
+    gyroscope = folder / "Gyroscope.csv"
+    lines = gyroscope.read_text().splitlines()
+    gyroscope.write_text("\n".join([*lines[:3001], *lines[3101:]]) + "\n")  # 100 samples (0.5 s) lost at 15 s
+    session = load_input(folder)
+    assert session.gyr is not None
+    lost = np.isnan(session.gyr).any(axis=1)
+    assert 95 <= lost.sum() <= 101
+    spans = np.full(lost.size, np.nan)
+    spans[lost] = written_span_s  # edited by hand
+    session.extra["gyr_lost_span_s"] = spans
+    path = write_session(session, tmp_path / "edited.csv")
+    result = analyze(path, placement="shank", side="left", anterior_axis=axis)
+    notes = [str(n) for n in result.summary["notes"]]
+    assert not any("missing gyroscope values bridged" in n for n in notes), notes
+    as_measured = analyze(folder, placement="shank", side="left", anterior_axis=axis).steps  # the true 0.5 s span
+    assert list(result.steps["quality_flags"]) == list(as_measured["quality_flags"])
+    assert np.allclose(result.steps["ic_time_s"], as_measured["ic_time_s"])

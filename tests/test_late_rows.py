@@ -89,3 +89,128 @@ def test_a_clock_jump_back_into_a_hole_is_not_sorted_into_it(tmp_path: Path) -> 
     assert not ((session.t_s + t0 >= 4.999) & (session.t_s + t0 < 5.5)).any()  # nothing in the dropout
     notes = session.meta.extra["import_notes"]
     assert "out of time order" not in notes and "not placed on the sampling clock" in notes, notes
+
+
+def _stamped_ahead(lines: list[str], row: int, ahead: float) -> list[str]:
+    """``lines`` with data row ``row``'s stamp moved ``ahead`` periods (200 Hz) forward, written where it was: its own
+    sample time lost (a logger's glitch)."""
+    cells = lines[row + 1].split(",")
+    cells[0] = f"{float(cells[0]) + ahead / 200.0:.6g}"
+    return [*lines[: row + 1], ",".join(cells), *lines[row + 2 :]]
+
+
+@pytest.mark.parametrize("ahead", [40.3, 100.4, 40.0], ids=["40-rows", "100-rows-over-1-percent", "on-a-sample"])
+def test_one_row_stamped_ahead_is_dropped_and_the_rows_after_it_kept(tmp_path: Path, ahead: float) -> None:
+    """EDGE-228: one row whose stamp jumps ahead of the rows written after it (its own sample time lost) onto a time
+    the clock already holds. f17fdb5: 100 rows ahead (1.7 % of the rows behind it) refused the whole file as two
+    recordings joined; 40 ahead kept the stray stamp, off the clock, and dropped the real sample beside it. Now the
+    stray alone is dropped and named; every other row is kept as written."""
+    lines = _lines()
+    session = load_input(_write(tmp_path / "ahead.csv", _stamped_ahead(lines, 3000, ahead)))
+    reference = load_input(_write(tmp_path / "ref.csv", [*lines[:3001], *lines[3002:]]))
+    assert session.n_samples == 5999
+    assert np.array_equal(session.t_s, reference.t_s) and np.array_equal(session.acc, reference.acc)
+    notes = session.meta.extra["import_notes"]
+    assert "1 row stamped ahead" in notes and "dropped (row_time_ahead)" in notes, notes
+    assert session.meta.extra["import_dropped_detail"] == "row_time_ahead=1", session.meta.extra
+
+
+def test_a_row_before_a_late_marker_is_no_stray(tmp_path: Path) -> None:
+    """EDGE-228's rule takes a row stamped ahead as the stray only where its stamp lands within half a period of a
+    row in order after those it jumped (a time the clock holds): a sample written before a marker line just under its
+    own time stays, the marker is dropped (as on f17fdb5)."""
+    lines = _lines()
+    marker = lines[3003].split(",")
+    marker[0] = f"{float(lines[3003].split(',')[0]) - 0.0004:.6g}"  # 0.4 ms under sample 3002's time
+    moved = [*lines[:3002], lines[3003], lines[3002], ",".join(marker), *lines[3004:]]
+    session = load_input(_write(tmp_path / "marker.csv", moved))
+    assert session.n_samples == 6000  # 3001, 3002 (sorted in), the marker dropped
+    assert float(lines[3003].split(",")[0]) in set(session.t_s.tolist())
+
+
+def test_two_recordings_joined_are_still_refused(tmp_path: Path) -> None:
+    """EDGE-228 leaves EDGE-2 alone: a second recording appended after the first (its clock from 0 again) is refused,
+    the last row of the first being no stray."""
+    lines = _lines(3000)
+    with pytest.raises(Exception, match="two recordings joined"):
+        load_input(_write(tmp_path / "joined.csv", [*lines, *lines[1:]]))
+
+
+def test_a_swapped_pair_is_sorted_in_where_a_stamp_repeats_elsewhere(tmp_path: Path) -> None:
+    """EDGE-229: one repeated stamp (an Android-style tie, 10 s away) turned EDGE-224 off for the whole file on
+    f17fdb5, so the later-written row of a swapped pair was dropped (5998 rows). The repeat is judged where it is:
+    the pair is sorted in (the tied row is dropped and named as before)."""
+    lines = _lines()
+    tie = lines[1001].split(",")
+    tie[0] = lines[1000].split(",")[0]  # row 1000 stamped as row 999
+    damaged = _swap([*lines[:1001], ",".join(tie), *lines[1002:]], 3001)
+    session = load_input(_write(tmp_path / "tie_and_swap.csv", damaged))
+    reference = load_input(_write(tmp_path / "ref.csv", [*lines[:1001], *lines[1002:]]))
+    assert session.n_samples == 5999
+    assert np.array_equal(session.t_s, reference.t_s) and np.array_equal(session.acc, reference.acc)
+    notes = session.meta.extra["import_notes"]
+    assert "1 of the rows stood out of time order" in notes and "1 of the rows at or before a time" in notes, notes
+
+
+def test_a_row_behind_beside_a_repeated_stamp_is_not_sorted_in(tmp_path: Path) -> None:
+    """EDGE-229's guard: where a stamp repeats within two rows of a row behind (samples stamped as they arrived, a
+    jitter that leaves no hole to tell), the row behind is dropped as on f17fdb5."""
+    lines = _lines()
+    tie = lines[3000].split(",")
+    tie[0] = lines[2999].split(",")[0]  # row 2999 stamped as row 2998, beside the swapped pair (rows 3000, 3001)
+    damaged = _swap([*lines[:3000], ",".join(tie), *lines[3001:]], 3001)
+    session = load_input(_write(tmp_path / "tie_beside_swap.csv", damaged))
+    assert session.n_samples == 5998
+
+
+def test_a_row_stamped_ahead_is_named_by_its_time_from_the_first_row(tmp_path: Path) -> None:
+    """REVIEW-142: EDGE-228's note named the stray by its stamp as read, so on a clock of epoch seconds both stamps
+    it gives read "1.76e+09 s" (six digits): no row named. It names them from the first row, as EDGE-2's refusal
+    does, to the microsecond."""
+    lines = _stamped_ahead(_lines(), 3000, 40.3)
+    epoch = [
+        lines[0],
+        *(",".join([f"{float(line.split(',')[0]) + 1_760_000_000.0:.6f}", *line.split(",")[1:]]) for line in lines[1:]),
+    ]
+    session = load_input(_write(tmp_path / "epoch.csv", epoch))
+    assert session.n_samples == 5999
+    notes = session.meta.extra["import_notes"]
+    assert "(the first at 15.2015 s, written after a row at 14.995 s, from the first row)" in notes, notes
+
+
+def test_a_row_stamped_past_every_row_is_said_so(tmp_path: Path) -> None:
+    """REVIEW-143: a row whose stamp jumped past every other row (EDGE-228's second case: a clock glitch of 1e6 s)
+    is dropped, but the note said its stamp lay "within half a period of another row's": it says past every row."""
+    session = load_input(_write(tmp_path / "far.csv", _stamped_ahead(_lines(), 3000, 2e8)))
+    assert session.n_samples == 5999
+    notes = session.meta.extra["import_notes"]
+    assert "1 row stamped ahead" in notes and "within half a period of another row" not in notes, notes
+    assert "past every other row" in notes, notes
+
+
+@pytest.mark.parametrize("ahead", [40.3, 100.4], ids=["40-rows", "100-rows-over-1-percent"])
+def test_the_first_row_stamped_ahead_is_dropped_as_any_other(tmp_path: Path, ahead: float) -> None:
+    """REVIEW-144: EDGE-228 left out the file's first row (no row before it to give the clock's ticks), so the same
+    glitch there, a logger's first line being where a stale stamp is most often written, still refused the file as
+    two recordings joined (100 rows ahead) or kept the stray and dropped two real samples (40 ahead), while at the
+    second row it was dropped alone. The rows written after it give the ticks there."""
+    lines = _lines()
+    session = load_input(_write(tmp_path / "first.csv", _stamped_ahead(lines, 0, ahead)))
+    reference = load_input(_write(tmp_path / "ref.csv", [lines[0], *lines[2:]]))
+    assert session.n_samples == 5999
+    assert np.array_equal(session.t_s, reference.t_s) and np.array_equal(session.acc, reference.acc)
+    notes = session.meta.extra["import_notes"]
+    assert "(the first at the file's first row, 0" not in notes  # named by its own time, not as 0 s
+    assert f"(the file's first row, at {ahead / 200.0 - 0.005:.6g} s from the row after it)" in notes, notes
+    assert session.meta.extra["import_dropped_detail"] == "row_time_ahead=1", session.meta.extra
+
+
+def test_a_first_row_before_a_marker_is_no_stray(tmp_path: Path) -> None:
+    """REVIEW-144's guard: the first row, a sample, followed by a marker line stamped just under it, keeps the sample
+    (the marker is dropped as on edge50), though the marker is the row the ticks would be read from."""
+    lines = _lines()
+    marker = lines[1].split(",")
+    marker[0] = f"{float(marker[0]) - 0.0004:.6g}"
+    session = load_input(_write(tmp_path / "marker.csv", [lines[0], lines[1], ",".join(marker), *lines[2:]]))
+    assert session.n_samples == 6000
+    assert "stamped ahead" not in session.meta.extra.get("import_notes", "")

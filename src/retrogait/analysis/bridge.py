@@ -32,10 +32,16 @@ def bridge_missing(
     the times (s) of the rows with a bridged value; how many values were bridged. Other NaN stay (left out as gaps:
     times out of order or NaN are never extrapolated, REVIEW-56). ``short`` (n,): rows whose loss is known short by
     other means (a separate gyroscope's measured samples around it, EDGE-223), bridged whatever the span of the
-    rows with values around them."""
+    rows with values around them, up to ``max_s`` and a row's period (the median step of ``t_s``) each side: the
+    rows holding values around a separate stream's loss lie at most its measured span and a row each side apart, so
+    rows further apart are a gap whatever a file's span says (EDGE-231)."""
     missing = np.isnan(acc)
     if not missing.any():
         return acc, np.zeros(0), 0
+    if short is not None:  # the rows' own span around a short loss: its measured span and a row each side at most
+        steps = np.diff(t_s)
+        steps = steps[np.isfinite(steps) & (steps > 0.0)]
+        short_max_s = max_s + 2.0 * float(np.median(steps)) if steps.size else max_s
     out = acc.copy()
     rows = np.zeros(t_s.size, dtype=bool)
     count = 0
@@ -51,7 +57,7 @@ def bridge_missing(
         span = t_s[right] - t_s[left]
         near = (span > 0.0) & (span <= max_s * (1.0 + 1e-6))
         if short is not None:
-            near |= (span > 0.0) & short[at]
+            near |= (span > 0.0) & (span <= short_max_s * (1.0 + 1e-6)) & short[at]
         # its own time between its neighbours' (times out of order or NaN: never extrapolated, REVIEW-56)
         near &= (t_s[at] > t_s[left]) & (t_s[at] < t_s[right])
         at, left, right, span = at[near], left[near], right[near], span[near]

@@ -757,6 +757,14 @@ def clean_rows(
     if t.size:
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
+        ahead = None if forward.all() or retimed else _stamped_ahead(t, forward, previous_max)
+        if ahead is not None:  # a row whose stamp jumped ahead: it alone dropped, the rows after it read (EDGE-228)
+            stray, past = ahead
+            report.drop(f"{label}_time_ahead", int(stray.sum()))
+            report.notes.append(_ahead_words(t, stray, past, label))
+            t, v = t[~stray], v[~stray]
+            previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
+            forward = t > previous_max
         if not forward.all():
             kept = _ties_kept(t, v, forward)
             if kept is not None:
@@ -905,23 +913,29 @@ _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope r
 
 def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
     """(n,) the rows behind a time already read (``~forward``) that are samples of a steady clock written out of
-    order (the rows sorted: no time repeated, ``rate.steady_clock``, no delivery packets): times which, sorted among
-    all the rows, lie more than ``ON_CLOCK_MIN_SHARE`` of the in-order rows' median period from the rows before and
-    after them (a hole of the clock, EDGE-213's geometry), where the rows behind are at most ``MAX_TIME_BACK_SHARE``
-    of the rows (more is EDGE-2's clock reset or joined recordings); None where there is none. A BLE packet or a
-    logger's thread delivering a sample late writes it so."""
+    order (the rows sorted: ``rate.steady_clock``, no delivery packets; no time repeated within two rows of it,
+    EDGE-229): times which, sorted among all the rows, lie more than ``ON_CLOCK_MIN_SHARE`` of the in-order rows'
+    median period from the rows before and after them (a hole of the clock, EDGE-213's geometry), where the rows
+    behind are at most ``MAX_TIME_BACK_SHARE`` of the rows (more is EDGE-2's clock reset or joined recordings); None
+    where there is none. A BLE packet or a logger's thread delivering a sample late writes it so."""
     behind = np.flatnonzero(~forward)
     if behind.size > MAX_TIME_BACK_SHARE * t.size or forward.sum() < 3:
         return None
     order = np.argsort(t, kind="stable")
     ordered = t[order]
-    if not (np.diff(ordered) > 0).all() or not steady_clock(ordered) or delivery_packets(ordered) is not None:
-        return None  # repeated stamps or bursts (delivery packets, EDGE-145): no hole to tell, their own rule
+    if not steady_clock(ordered) or delivery_packets(ordered) is not None:
+        return None  # bursts (delivery packets, EDGE-145): no hole to tell, their own rule
     period = float(np.median(np.diff(t[forward])))
     rank = np.empty(t.size, dtype=np.intp)
     rank[order] = np.arange(t.size)
     r = rank[behind]
     inside = (r > 0) & (r < t.size - 1)
+    # a stamp repeated among the rows around it once sorted (two each side): samples stamped as they arrived, whose
+    # jitter leaves no hole to tell there (EDGE-229; a repeat elsewhere in the file does not matter here)
+    tied = np.flatnonzero(np.diff(ordered) == 0)  # ordered[k] == ordered[k + 1]
+    if tied.size:
+        near = np.searchsorted(tied, r - 2, side="left")
+        inside &= ~((near < tied.size) & (tied[np.minimum(near, tied.size - 1)] <= r + 1))
     r = np.where(inside, r, 1)
     on = inside & (t[behind] - ordered[r - 1] > ON_CLOCK_MIN_SHARE * period)
     on &= ordered[np.minimum(r + 1, t.size - 1)] - t[behind] > ON_CLOCK_MIN_SHARE * period
@@ -931,6 +945,83 @@ def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_
     late = np.zeros(t.size, dtype=bool)
     late[behind[on]] = True
     return late
+
+
+def _stamped_ahead(
+    t: FloatArray, forward: NDArray[np.bool_], previous_max: FloatArray
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] | None:
+    """``(stray, past)``, each (n,): the rows whose stamp jumped ahead of the rows written after them (EDGE-228), and
+    those of them whose stamp lies past every other row (not near one, REVIEW-143); None where there is none.
+
+    Such a row is in order (``forward``) and a run of rows behind it follows, the first of them after every time
+    written before it (``previous_max``: the running maximum before each row, s): taken out, the rows after it are in
+    order. It is the stray, not a sample written early, where once sorted among all the rows it lies within
+    ``ON_CLOCK_MIN_SHARE`` of the in-order rows' median period of another row (no hole of the clock there: EDGE-224's
+    sample written early fills one), and at least as far off the clock's ticks (whole periods from the row written
+    before it; for the file's first row, from a row written after it other than that row, REVIEW-144) as that row, so
+    a marker line beside a sample is not taken for the sample; or where it lies past every
+    other row by more than the clock's next tick and half a period. Its own sample's time is lost."""
+    n = t.size
+    i = np.flatnonzero(forward[:-1] & (t[1:] < t[:-1]) & (t[1:] > previous_max[:-1]))
+    if not i.size or forward.sum() < 3:
+        return None
+    period = float(np.median(np.diff(t[forward])))
+    if not period > 0.0:
+        return None
+    order = np.argsort(t, kind="stable")
+    ordered = t[order]
+    rank = np.empty(n, dtype=np.intp)
+    rank[order] = np.arange(n)
+    r = rank[i]
+    before = np.where(r > 0, t[i] - ordered[np.maximum(r - 1, 0)], np.inf)
+    after = np.where(r < n - 1, ordered[np.minimum(r + 1, n - 1)] - t[i], np.inf)
+    near = np.where(before <= after, t[i] - before, t[i] + after)
+    half = ON_CLOCK_MIN_SHARE * period
+    # the row before gives the clock's ticks; before the file's first, a row after it that is not the one near it
+    # (REVIEW-144: the rows after a stray first row are samples; a marker just under a first sample is not)
+    near_row = np.where(before <= after, order[np.maximum(r - 1, 0)], order[np.minimum(r + 1, n - 1)])
+    tick = np.where(i > 0, t[i - 1], np.where(near_row == i + 1, t[np.minimum(i + 2, n - 1)], t[i + 1]))
+
+    def off_tick(x: FloatArray) -> FloatArray:  # periods from the nearest tick of the clock through ``tick``
+        k = (x - tick) / period
+        return np.abs(k - np.rint(k))
+
+    stray = (np.minimum(before, after) <= half) & (off_tick(t[i]) >= off_tick(near))
+    last = (r == n - 1) & (before > period + half)  # past the end, off the clock's next tick
+    if not (stray | last).any():
+        return None
+    out, past = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    out[i[stray | last]] = True
+    past[i[last & ~stray]] = True
+    return out, past
+
+
+def _ahead_words(t: FloatArray, stray: NDArray[np.bool_], past: NDArray[np.bool_], label: str) -> str:
+    """The note on the ``stray`` rows of a stream (``label``) stamped ahead and dropped (EDGE-228), naming the first
+    by its time and the time of the row written before it, in s from the first row as EDGE-2's refusal does (a
+    stamp as read, an epoch's, gives no row in six digits: REVIEW-142), and saying where the stamps lay: near
+    another row's off the clock, or ``past`` every other row (REVIEW-143)."""
+    first = int(np.argmax(stray))
+    n = int(stray.sum())
+    words = _STREAM_WORDS.get(label, label + " rows")
+    near = "within half a period of another row's and off the sampling clock"
+    far = "past every other row by more than a period and a half"
+    where = far if past[stray].all() else near if not past.any() else f"{near}, or {far}"
+
+    def s_from(x: float, origin: float) -> str:  # to the microsecond, no trailing zeros
+        return f"{round(x - origin, 6):.12g}"
+
+    named = (
+        f"the first at {s_from(t[first], t[0])} s, written after a row at {s_from(t[first - 1], t[0])} s, from the "
+        "first row"
+        if first > 0  # the file's first row (REVIEW-144): from the row written after it, the first kept
+        else f"the file's first row, at {s_from(t[0], t[1])} s from the row after it"
+    )
+    return (
+        f"{n} {'row' if n == 1 else words} stamped ahead of the {words} written after {'it' if n == 1 else 'them'} "
+        f"({named}): a stamp off its sample's time, {where}, not a sample written early: dropped "
+        f"({label}_time_ahead); the rows after it are read in their order"
+    )
 
 
 def _stamped_in_place(
