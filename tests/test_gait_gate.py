@@ -314,6 +314,24 @@ def test_a_pocket_whose_landings_alternate_short_and_long_is_judged_by_its_strid
         assert _gated(signals, contacts).all(), first
 
 
+@pytest.mark.parametrize("duration_s", [12.0, 24.0])
+def test_a_pocket_whose_other_leg_is_missed_every_other_stride_keeps_its_steps(duration_s: float) -> None:
+    """REVIEW-148: the pocket of PHONE-26's test whose steps come every 0.55 s, the other leg's landing missed every
+    other stride (one landing in 4). The intervals are 1, 1, 2 steps: the median interval is the step, but two
+    strides in three hold the missed landing, so half the median stride is 1.5 steps, whose lag windows (+-30 %)
+    reach neither the step nor the stride. Read as half the median stride alone, every step was dropped as "does not
+    repeat at their rhythm"; the median interval kept them all (f17fdb5)."""
+    step_s = 0.55
+    signals = preprocess(_pocket_landing_alone(duration_s, 0.0, step_s))
+    steps = np.arange(2.0 + step_s / 2, 2.0 + duration_s, step_s)
+    steps = steps[np.arange(steps.size) % 4 != 3]
+    for first in range(3):  # the run starting at each place of the pattern
+        ic = np.rint(steps[first:] * signals.fs_hz).astype(np.int64)
+        assert median_step(ic, 2) > 1.4 * median_step(ic, 1)
+        contacts = Contacts(ic, np.full(ic.size, -1), np.array(["unknown"] * ic.size))
+        assert _gated(signals, contacts).all(), first
+
+
 def test_a_runs_step_is_half_its_median_stride_where_the_legs_alternate() -> None:
     """PHONE-26: median_step reads a run's step over two intervals (a stride) where asked, over one otherwise."""
     alternating = np.cumsum(np.r_[0, np.tile([18, 41], 10), 18])

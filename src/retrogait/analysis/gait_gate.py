@@ -14,10 +14,10 @@ bout allows, no standing between them). A run is gait only if
 * **the sensor moves between landings**: a walking body segment is never quiet for long; a sensor
   quiet for most of the run is lying somewhere, knocked now and then (``max_quiet_fraction``);
 * **the signal repeats at the rhythm the contacts give**: the autocorrelation of the run's step-band
-  |a| has a local peak within ``lag_tolerance_fraction`` of the contacts' step (as above) reaching
-  ``min_periodicity_correlation`` — at the trunk every step repeats (both legs load it alike), on one leg every
-  stride, and a phone may see one leg only, so either (``periodicity``). This reads the signal, not
-  the contacts' exact times: a detector's landing time may jitter by tens of ms from step to step
+  |a| has a local peak within ``lag_tolerance_fraction`` of the contacts' step (as above; on a phone, or of their
+  median interval: REVIEW-148) reaching ``min_periodicity_correlation`` — at the trunk every step repeats (both legs
+  load it alike), on one leg every stride, and a phone may see one leg only, so either (``periodicity``). This
+  reads the signal, not the contacts' exact times: a detector's landing time may jitter by tens of ms from step to step
   (a heel contact here, a flat-foot kink there) without changing the verdict;
 * **its strides are regular**: the robust coefficient of variation of the stride durations stays
   below ``max_stride_cv_ratio`` (``stride_cv``; a detector's timing jitter of +-50 ms adds < 0.05);
@@ -331,9 +331,17 @@ def _measure(
         lag = interval / mov.dec  # samples at the decimated rate
         first, last = int(at[a]), int(at[b - 1])
         span = mov.quick[first : last + 1]
-        lags = [f * lag for f in multiples]
         closed = (bool(cut_start[k]), bool(cut_end[k]))
-        repeat = periodicity(mov.slow, first, last, per_cycle * lag, lags, settings, closed, clip=piece)
+        # a phone's signal repeats at either reading of its step (REVIEW-148): where the detector misses one leg's
+        # landing every other stride (intervals 1, 1, 2 steps) half the median stride is 1.5 steps, whose windows
+        # reach neither the step nor the stride; the median interval's do. Where the two readings agree, one call
+        steps = dict.fromkeys((lag, median_step(run, 1) / mov.dec))
+        repeat = max(
+            periodicity(
+                mov.slow, first, last, per_cycle * lag, [f * s for f in multiples], settings, closed, clip=piece
+            )
+            for s in steps
+        )
         values[:, k] = (
             interval / fs,
             fastest_repeat(span, round(band.min_step_s * mov.rate_hz)),
@@ -458,7 +466,8 @@ def median_step(run: NDArray[np.int64], per_stride: int) -> float:
     """A run's step (samples): the median of its contacts' spans over ``per_stride`` consecutive intervals, divided
     by ``per_stride``. With 1 the median interval; with 2 half the median stride, which holds where the two legs'
     intervals alternate short and long (a gait's regularity is its stride's) and is the median interval, within
-    its jitter, where they do not."""
+    its jitter, where they do not and no landing is missed: where one in four is (intervals 1, 1, 2 steps) it is 1.5
+    steps, so a phone's periodicity is read at the median interval too (REVIEW-148)."""
     return float(np.median(run[per_stride:] - run[:-per_stride])) / per_stride
 
 
