@@ -10,7 +10,7 @@ import pytest
 
 import retrogait
 from retrogait.analysis.contacts import detect_contacts
-from retrogait.analysis.gait_gate import gait_gate, gait_kind_cuts, periodicity, rhythm_cuts
+from retrogait.analysis.gait_gate import gait_gate, gait_kind_cuts, median_step, periodicity, rhythm_cuts
 from retrogait.analysis.preprocess import preprocess
 from retrogait.analysis.settings import AnalysisSettings, GaitGateSettings
 from retrogait.analysis.signals import BodySignals, Contacts
@@ -280,6 +280,65 @@ def test_a_piece_is_read_clipped_and_within_its_own_gait() -> None:
 def _running(placement: str = "lower_back", seed: int = 1) -> Session:
     bouts = [STILL, Bout("forward", "running", 3.0, 15), STILL]
     return simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=seed)).session
+
+
+def _pocket_landing_alone(duration_s: float, late: float, step_s: float = 0.55, fs: float = 100.0) -> Session:
+    """A thigh whose |a| repeats by the stride only: the pocket leg lands by 1.5 g once a stride, the other leg's
+    landing is not seen (2 s still before and after)."""
+    t = np.arange(round((duration_s + 4.0) * fs)) / fs
+    pocket = np.arange(2.0 + step_s / 2, 2.0 + duration_s, 2 * step_s)
+    size = 1.0 + 1.5 * np.exp(-0.5 * ((t[:, None] - pocket[None, :]) / 0.03) ** 2).sum(axis=1)
+    rng = np.random.default_rng(1)
+    acc = np.column_stack([np.zeros(t.size), np.zeros(t.size), 9.80665 * size]) + rng.normal(0.0, 0.2, (t.size, 3))
+    return Session(t, acc, None, SessionMeta("thigh", fs))
+
+
+@pytest.mark.parametrize("late", [0.3, 0.38])
+@pytest.mark.parametrize("duration_s", [12.0, 24.0])
+def test_a_pocket_whose_landings_alternate_short_and_long_is_judged_by_its_stride(
+    duration_s: float, late: float
+) -> None:
+    """PHONE-26: a phone in a pocket that sees one leg, its steps placed with the other leg's `late` of a step after
+    the half-stride (intervals alternately 1 + late and 1 - late steps; the Carmelo back pocket's 0.62 / 1.38). The
+    signal repeats by the stride only. Read as the median interval, the run's step is the short or the long
+    interval as the count of each falls (one more short interval when the run starts on the late leg), and at the
+    short one neither lag window reaches the stride: every contact was dropped. Half the median stride is the step
+    whichever leg the run starts on."""
+    step_s = 0.55
+    signals = preprocess(_pocket_landing_alone(duration_s, late, step_s))
+    steps = np.arange(2.0 + step_s / 2, 2.0 + duration_s, step_s)
+    steps = np.where(np.arange(steps.size) % 2 == 0, steps, steps + late * step_s)
+    for first in (0, 1):  # a run starting on the pocket leg, then on the late leg (more short intervals)
+        ic = np.rint(steps[first:] * signals.fs_hz).astype(np.int64)
+        contacts = Contacts(ic, np.full(ic.size, -1), np.array(["unknown"] * ic.size))
+        assert _gated(signals, contacts).all(), first
+
+
+@pytest.mark.parametrize("duration_s", [12.0, 24.0])
+def test_a_pocket_whose_other_leg_is_missed_every_other_stride_keeps_its_steps(duration_s: float) -> None:
+    """REVIEW-148: the pocket of PHONE-26's test whose steps come every 0.55 s, the other leg's landing missed every
+    other stride (one landing in 4). The intervals are 1, 1, 2 steps: the median interval is the step, but two
+    strides in three hold the missed landing, so half the median stride is 1.5 steps, whose lag windows (+-30 %)
+    reach neither the step nor the stride. Read as half the median stride alone, every step was dropped as "does not
+    repeat at their rhythm"; the median interval kept them all (f17fdb5)."""
+    step_s = 0.55
+    signals = preprocess(_pocket_landing_alone(duration_s, 0.0, step_s))
+    steps = np.arange(2.0 + step_s / 2, 2.0 + duration_s, step_s)
+    steps = steps[np.arange(steps.size) % 4 != 3]
+    for first in range(3):  # the run starting at each place of the pattern
+        ic = np.rint(steps[first:] * signals.fs_hz).astype(np.int64)
+        assert median_step(ic, 2) > 1.4 * median_step(ic, 1)
+        contacts = Contacts(ic, np.full(ic.size, -1), np.array(["unknown"] * ic.size))
+        assert _gated(signals, contacts).all(), first
+
+
+def test_a_runs_step_is_half_its_median_stride_where_the_legs_alternate() -> None:
+    """PHONE-26: median_step reads a run's step over two intervals (a stride) where asked, over one otherwise."""
+    alternating = np.cumsum(np.r_[0, np.tile([18, 41], 10), 18])
+    assert median_step(alternating, 1) == 18.0
+    assert median_step(alternating, 2) == 29.5
+    steady = np.arange(0, 300, 25)
+    assert median_step(steady, 1) == median_step(steady, 2) == 25.0
 
 
 @pytest.mark.parametrize("bad", [1e300, np.inf, -np.inf, np.nan])

@@ -137,6 +137,27 @@ def test_handling_at_a_phone_traces_ends_is_not_read_as_a_displaced_peak(shared_
     assert t[0] > 1.0 and t[-1] < 163.5, (t[:3], t[-3:])
 
 
+@pytest.mark.shared_data
+@pytest.mark.parametrize(("start_s", "length_s"), [(114.3, 24.0), (99.0, 12.0), (126.0, 12.0)])
+def test_a_short_pocket_cut_whose_landings_alternate_keeps_its_steps(
+    shared_data: Path, start_s: float, length_s: float
+) -> None:
+    """PHONE-26 (PHONE-25's part 2): the Samsung (Carmelo) back pocket's steps alternate 0.34 and 0.76 s apart (one
+    leg's peak 0.38 of a step off the half-stride); in these cuts the short intervals outnumber the long by one, the
+    gait gate read their median, the short one, as the step, found no repetition near it or twice it (the stride,
+    1.10 s, lies beyond both lag windows) and dropped every step. Read as half the median stride, the cuts keep
+    their steps, as many as the whole trace has in the same seconds."""
+    from retrogait.analysis.load import load_input
+
+    session = load_input(shared_data / "phone_positions" / "Samsung_Carmelo_Hard_BackPocket_1.accelerometer.csv.gz")
+    t0 = float(session.t_s[0])
+    whole = retrogait.analyze(session, placement="thigh").steps["ic_time_s"].to_numpy() - t0
+    inside = int(((whole >= start_s) & (whole < start_s + length_s)).sum())
+    cut = retrogait.analyze(session.between(t0 + start_s, t0 + start_s + length_s), placement="thigh")
+    assert inside >= 0.9 * length_s / 0.56 and len(cut.steps) >= 0.9 * inside, (len(cut.steps), inside)
+    assert not any("contacts dropped" in n for n in cut.summary["notes"]), cut.summary["notes"]
+
+
 @pytest.mark.parametrize("late_s", [0.715, -0.715])
 def test_a_lone_stray_peak_beside_a_walk_is_not_read_as_a_displaced_leg(late_s: float) -> None:
     """REVIEW-130 (PHONE-23): a stray peak 1.3 steps before a pocket walk's first step (or after its last), a third of

@@ -4,18 +4,20 @@ Contact detectors find landing-like events; noise, handling, vibration or a sens
 produce such events too. Contacts are grouped into runs (consecutive contacts no further apart than a
 bout allows, no standing between them). A run is gait only if
 
-* **its cadence is plausible**: the median interval lies between the shortest and the longest step
-  (one leg's contacts: stride);
+* **its cadence is plausible**: its step lies between the shortest and the longest step (one leg's
+  contacts: stride). The step is the median interval; on a phone half the median stride, two consecutive
+  intervals (``median_step``): a pocket sees one leg's landing strongly and the other's displaced, so its
+  intervals can alternate short and long, and a gait's regularity is its stride's (PHONE-26);
 * **it does not repeat faster than anyone steps**: a strong autocorrelation peak of its movement at a
   lag below the shortest step, stronger than the stride's own repetition, is shaking or vibration
   (``max_fast_correlation``);
 * **the sensor moves between landings**: a walking body segment is never quiet for long; a sensor
   quiet for most of the run is lying somewhere, knocked now and then (``max_quiet_fraction``);
 * **the signal repeats at the rhythm the contacts give**: the autocorrelation of the run's step-band
-  |a| has a local peak within ``lag_tolerance_fraction`` of the contacts' median interval reaching
-  ``min_periodicity_correlation`` — at the trunk every step repeats (both legs load it alike), on one leg every
-  stride, and a phone may see one leg only, so either (``periodicity``). This reads the signal, not
-  the contacts' exact times: a detector's landing time may jitter by tens of ms from step to step
+  |a| has a local peak within ``lag_tolerance_fraction`` of the contacts' step (as above; on a phone, or of their
+  median interval: REVIEW-148) reaching ``min_periodicity_correlation`` — at the trunk every step repeats (both legs
+  load it alike), on one leg every stride, and a phone may see one leg only, so either (``periodicity``). This
+  reads the signal, not the contacts' exact times: a detector's landing time may jitter by tens of ms from step to step
   (a heel contact here, a flat-foot kink there) without changing the verdict;
 * **its strides are regular**: the robust coefficient of variation of the stride durations stays
   below ``max_stride_cv_ratio`` (``stride_cv``; a detector's timing jitter of +-50 ms adds < 0.05);
@@ -87,7 +89,8 @@ class RunMeasures:
     Attributes:
         starts, ends: (runs,) the run's first contact and one past its last (contact indices).
         first, last: (runs,) sample indices of its first and last contact.
-        interval_s: median interval between its contacts (s).
+        interval_s: its step (s): the median interval between its contacts, a phone's half its median stride
+            (:func:`median_step`).
         fast_r: highest autocorrelation peak of its movement faster than the shortest step (-1: none).
         stride_r: its movement's correlation one stride later.
         quiet_fraction: share of it during which the sensor is quiet.
@@ -315,18 +318,30 @@ def _measure(
     # the lags (in contact intervals) where the signal must repeat: at the trunk every step, on one leg
     # every stride; a phone may see one leg only (a pocket), so its steps or its strides
     multiples = (1.0, 2.0) if placement in STEP_COUNT_PLACEMENTS else (1.0,)
+    # ... and its step is half its stride, two consecutive intervals (PHONE-26): a pocket's intervals alternate
+    # short and long (one leg's peak off the half-stride), whose median is either; at the trunk both legs load it
+    # alike and the step is read as it is (a landing the detector missed doubles one interval, not the median)
+    per_stride = per_cycle if placement in STEP_COUNT_PLACEMENTS else 1
     values = np.full((6, starts.size), np.nan)  # interval, fast_r, stride_r, quiet, periodicity, stride cv
     for k, (a, b) in enumerate(zip(starts, ends, strict=True)):  # one iteration per run
         run = ic[a:b]
         if (run.size - 1) // per_cycle < 2:
             continue
-        interval = float(np.median(np.diff(run)))
+        interval = median_step(run, per_stride)
         lag = interval / mov.dec  # samples at the decimated rate
         first, last = int(at[a]), int(at[b - 1])
         span = mov.quick[first : last + 1]
-        lags = [f * lag for f in multiples]
         closed = (bool(cut_start[k]), bool(cut_end[k]))
-        repeat = periodicity(mov.slow, first, last, per_cycle * lag, lags, settings, closed, clip=piece)
+        # a phone's signal repeats at either reading of its step (REVIEW-148): where the detector misses one leg's
+        # landing every other stride (intervals 1, 1, 2 steps) half the median stride is 1.5 steps, whose windows
+        # reach neither the step nor the stride; the median interval's do. Where the two readings agree, one call
+        steps = dict.fromkeys((lag, median_step(run, 1) / mov.dec))
+        repeat = max(
+            periodicity(
+                mov.slow, first, last, per_cycle * lag, [f * s for f in multiples], settings, closed, clip=piece
+            )
+            for s in steps
+        )
         values[:, k] = (
             interval / fs,
             fastest_repeat(span, round(band.min_step_s * mov.rate_hz)),
@@ -449,6 +464,15 @@ def periodicity(
         if near.any():
             best = max(best, float(r[inner[near]].max()))
     return best
+
+
+def median_step(run: NDArray[np.int64], per_stride: int) -> float:
+    """A run's step (samples): the median of its contacts' spans over ``per_stride`` consecutive intervals, divided
+    by ``per_stride``. With 1 the median interval; with 2 half the median stride, which holds where the two legs'
+    intervals alternate short and long (a gait's regularity is its stride's) and is the median interval, within
+    its jitter, where they do not and no landing is missed: where one in four is (intervals 1, 1, 2 steps) it is 1.5
+    steps, so a phone's periodicity is read at the median interval too (REVIEW-148)."""
+    return float(np.median(run[per_stride:] - run[:-per_stride])) / per_stride
 
 
 def stride_cv(run: NDArray[np.int64], per_cycle: int, missed_tolerance: float) -> float:

@@ -770,7 +770,8 @@ class GaitGateSettings(Stage):
     lag_tolerance_fraction: float = quantity(
         0.3,
         "1",
-        "the repetition is searched within this share of the lag the contacts' median interval gives",
+        "the repetition is searched within this share of the lag the run's step gives (its median interval; a "
+        "phone's: half its median stride or its median interval, PHONE-26, REVIEW-148)",
         0.05,
         0.5,
     )
