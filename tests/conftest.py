@@ -72,9 +72,17 @@ def analysis_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def ctrl_c_as_from_a_terminal() -> Iterator[None]:
     """Programs a test starts (and the test process itself) take Ctrl-C as from a terminal, however the test run
     was started: a shell starts a background job ignoring SIGINT, a program inherits that and rightly keeps it, so
-    from a background job an interrupted command ran on to the end and these tests failed."""
+    from a background job an interrupted command ran on to the end and these tests failed. The same for the
+    terminal's hang-up: a run under ``nohup`` ignores SIGHUP, its programs inherit that and a recording then rightly
+    goes on after one (EDGE-100), so the SIGHUP tests timed out (LIVE-67)."""
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    hup = getattr(signal, "SIGHUP", None)
+    ignored_hup = hup is not None and signal.getsignal(hup) == signal.SIG_IGN
+    if ignored_hup:
+        signal.signal(hup, signal.SIG_DFL)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, before)
+        if ignored_hup:
+            signal.signal(hup, signal.SIG_IGN)

@@ -279,6 +279,33 @@ def test_a_refused_connection_says_what_the_system_says() -> None:
     assert text == f"[Errno {errno.ECONNREFUSED}] {os.strerror(errno.ECONNREFUSED)}"
 
 
+def test_a_connect_that_never_completes_times_out() -> None:
+    """LIVE-68: a connect the phone never completes (gone from the network: its SYNs unanswered) fails the request
+    "timed out" after the client's time-out, as a blocking connect with a time-out did. Made here by a listener whose
+    accept queue is full: the system drops the next SYN (Linux), so the connect waits for a SYN-ACK that never comes
+    (its retries take minutes without the time-out)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    held = []
+    try:
+        for _ in range(4):  # the accept queue (backlog 0: one connection) and more: later SYNs are dropped
+            s = socket.socket()
+            s.setblocking(False)
+            held.append(s)
+            with suppress(BlockingIOError):
+                s.connect(("127.0.0.1", port))
+        started = time.monotonic()
+        text = _error(f"http://127.0.0.1:{port}", timeout_s=0.3)
+        took = time.monotonic() - started
+    finally:
+        for s in held:
+            s.close()
+        listener.close()
+    assert text == "timed out" and took < 30.0, (text, took)  # 30 s: a bound for a busy machine, not a timing
+
+
 @pytest.mark.parametrize("server", [_endless_chunked_body, _length_of_400_digits, _endless_headers])
 def test_a_server_answering_without_end_is_the_phones_one_line(
     server: Callable[[socket.socket, int], None],

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
+import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -400,33 +403,40 @@ def test_a_phone_answering_something_that_is_not_http_is_one_line(
 ) -> None:
     """A server at the address that answers garbage (no HTTP status line): the phone's one error line, naming what
     came, not an internal error."""
-    import threading
-
     from retrogait.cli import main
 
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(8)
+    server.settimeout(0.05)  # accept wakes to see the end of the test: closing does not wake it (LIVE-67)
     port = server.getsockname()[1]
+    over = threading.Event()
 
     def answer() -> None:
-        while True:
+        while not over.is_set():
             try:
                 conn, _ = server.accept()
+            except TimeoutError:
+                continue
             except OSError:  # closed: the test is over
                 return
-            with conn:
+            conn.settimeout(10.0)
+            with conn, suppress(OSError):
                 conn.recv(4096)
                 conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
 
-    threading.Thread(target=answer, daemon=True).start()
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
     try:
         status = main(
             ["record", "--sensor", "phyphox", "--url", f"http://127.0.0.1:{port}", "--placement", "shank"]
             + ["--out", str(tmp_path / "a.csv"), "--quiet"]
         )
     finally:
+        over.set()
+        thread.join(10.0)
         server.close()
+    assert not thread.is_alive()
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and "does not answer" in err and "SSH-2.0" in err, err
     assert not (tmp_path / "a.csv").exists()
@@ -470,12 +480,128 @@ def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_wha
     assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served and max(emu.served) == 399
 
 
+@pytest.mark.parametrize("keep_alive", [False, True])
+def test_the_emulated_phone_stops_while_a_client_holds_a_connection_without_a_request(keep_alive: bool) -> None:
+    """LIVE-67: ``stop()`` waits for the server's thread; a client connected that has not sent its request (a
+    recorder on the loop that calls ``stop()`` between its connect and its request: the give-up test's hang under
+    load) held it forever where the emulator closes connections per answer (iOS): the thread was in a blocking read
+    of the request. Now every wait for a request watches the stop. Bounded: the stop runs in a thread joined 10 s."""
+    emu = EmulatedPhyphox(keep_alive=keep_alive)
+    port = int(emu.start().rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as client:
+        deadline = time.monotonic() + 60  # a bound for a broken build only
+        while emu.connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.001)  # accepted: the server's thread now waits for this connection's request
+        assert emu.connections == 1
+        stopper = threading.Thread(target=emu.stop, daemon=True)
+        stopper.start()
+        stopper.join(10.0)
+        assert not stopper.is_alive(), "stop() waits on a client that sends nothing"
+        assert client.recv(1) == b""  # closed without an answer
+
+
+def test_a_phone_stopped_between_a_polls_connect_and_its_request_ends_the_recording_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LIVE-67: the give-up test's interleaving forced, no load: the emulated phone (a connection per answer, iOS) is
+    stopped on the loop, as that test does, once its server has accepted a poll's connection and before the GET is
+    written. Before the fix the loop waited in ``stop()`` for the server's thread, which waited for that GET: the
+    test hung (pytest-timeout's 300 s, twice at load 10-13). Here the stop runs in a thread the loop joins 10 s (it
+    still cannot send meanwhile); then the give-up line, and the file holds every sample read."""
+    from retrogait.live import http_wire
+
+    emu = EmulatedPhyphox(rate_hz=200.0)
+    out = tmp_path / "phone.csv"
+    armed: list[int] = []
+    stopped: list[bool] = []
+    connect = http_wire.Connection.connect
+
+    async def connect_then_stop(conn: http_wire.Connection) -> None:
+        await connect(conn)
+        if armed and not stopped:
+            deadline = time.monotonic() + 60  # a bound for a broken build only
+            while emu.connections <= armed[0] and time.monotonic() < deadline:
+                time.sleep(0.001)  # on the loop: the server's thread has accepted this connection
+            stopper = threading.Thread(target=emu.stop, daemon=True)
+            stopper.start()
+            stopper.join(10.0)  # on the loop: this connection's GET is not written meanwhile
+            stopped.append(not stopper.is_alive())
+
+    monkeypatch.setattr(http_wire.Connection, "connect", connect_then_stop)
+
+    async def main() -> str:
+        url = emu.start()
+        options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=0.3, backoff_max_s=0.05)
+        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+        recorders: list = []
+        task = asyncio.create_task(record([spec], options, on_start=recorders.extend))
+        for _ in range(10):
+            emu.advance(40)
+            await asyncio.sleep(0.02)
+        for _ in range(3000):  # until the recorder has read everything measured (on the data, not a clock)
+            stream = recorders[0].stream if recorders else None
+            if stream is not None and stream.acc_after >= (400 - 1) / emu.rate_hz - 1e-9:
+                break
+            await asyncio.sleep(0.01)
+        armed.append(emu.connections)  # the next poll's connect stops the phone
+        with pytest.raises(RetrogaitError) as info:
+            await task
+        return str(info.value)
+
+    try:
+        message = asyncio.run(main())
+    finally:
+        emu.stop()
+    assert stopped == [True], "stop() waited for the poll's request, which the loop could not send"
+    assert "\n" not in message and "phyphox stopped answering for 0.3 s" in message and "does not answer" in message
+    got = _indices_in(out)
+    assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served and max(emu.served) == 399
+
+
+@pytest.mark.parametrize("keep_alive", [False, True])
+def test_a_phone_that_falls_silent_ends_the_recording_in_the_give_up_line(keep_alive: bool, tmp_path: Path) -> None:
+    """LIVE-68: a phone that takes the requests and never answers (the app frozen, its Wi-Fi gone with the
+    connection up): every wait on it has the poll's time-out (``connect_timeout_s / 10``, here 0.2 s; a read with no
+    byte, a connect the listen queue does not complete), so the polls fail and after ``reconnect_give_up_s`` the
+    recording ends in the give-up line, naming the time-out; the file holds every sample read. No load, no clock:
+    the phone falls silent once everything it measured was read."""
+    emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=keep_alive)
+    out = tmp_path / "phone.csv"
+
+    async def main() -> str:
+        url = emu.start()
+        options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=0.3, backoff_max_s=0.05, connect_timeout_s=2.0)
+        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+        recorders: list = []
+        task = asyncio.create_task(record([spec], options, on_start=recorders.extend))
+        for _ in range(10):
+            emu.advance(40)
+            await asyncio.sleep(0.02)
+        for _ in range(3000):  # until the recorder has read everything measured (on the data, not a clock)
+            stream = recorders[0].stream if recorders else None
+            if stream is not None and stream.acc_after >= (400 - 1) / emu.rate_hz - 1e-9:
+                break
+            await asyncio.sleep(0.01)
+        emu.fall_silent()
+        with pytest.raises(RetrogaitError) as info:
+            await task
+        assert recorders[0].status.state == "failed"
+        return str(info.value)
+
+    try:
+        message = asyncio.run(main())
+    finally:
+        emu.stop()
+    assert "\n" not in message and "phyphox stopped answering for 0.3 s" in message, message
+    assert "does not answer (timed out)" in message and f"{out} holds everything until then" in message, message
+    got = _indices_in(out)
+    assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served and max(emu.served) == 399
+
+
 def test_a_recording_ended_by_an_error_on_the_loop_ends_its_poller_first(tmp_path: Path) -> None:
     """REVIEW-115: a listener that raises ends the recording on the loop (its one line) while a request may be in
     flight (here slow answers): ``record`` returns only once the polls have ended (LIVE-64: a task on the loop, no
     thread), and the phone's connection is closed, not opened again by a last request after the recorder closed it."""
-    import threading
-
     emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=True, faults=PhyphoxFaults(slow_every=1, slow_s=0.5))
     out = tmp_path / "phone.csv"
 
@@ -547,7 +673,6 @@ def test_ctrl_c_or_sigterm_keeps_every_sample_the_phone_measured(keep_alive: boo
     import signal
     import subprocess
     import sys
-    import time
 
     cli = [sys.executable, "-c", "import sys; from retrogait.cli import main; sys.exit(main())"]
     emu = EmulatedPhyphox(rate_hz=200.0, keep_alive=keep_alive)

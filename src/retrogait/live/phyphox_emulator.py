@@ -12,7 +12,11 @@ It serves an "Acceleration (with g)" + gyroscope experiment (``accX/accY/accZ/ac
 as a test calls :meth:`EmulatedPhyphox.advance` (deterministic). Values either encode the sample
 index (``acc_x = (k % 1000 - 500) / 100``, ``acc_y = (k // 1000 % 1000 - 500) / 100`` m/s^2, so a test
 can check that every sample served is in the file once) or replay a session. Faults: dropped connections, slow answers,
-the experiment cleared and restarted, not running, no accelerometer, a gyroscope that lags or has a gap.
+the experiment cleared and restarted, not running, no accelerometer, a gyroscope that lags or has a gap, and a phone
+fallen silent (:meth:`EmulatedPhyphox.fall_silent`: requests read, never answered).
+
+Every wait of the server's thread on a client watches :meth:`EmulatedPhyphox.stop` (LIVE-67): the stop waits for
+that thread, and a client on the caller's own event loop cannot send while the caller is in ``stop()``.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ def index_of(acc_ms2: NDArray[np.float64]) -> NDArray[np.int64]:
 
 
 GYR = ("gyrX", "gyrY", "gyrZ")
-#: A kept connection's wait for its next request looks at the emulator's stop this often (s).
+#: A connection's wait for its next request (its first included, LIVE-67) looks at the emulator's stop this often (s).
 IDLE_SLICE_S = 0.05
 
 
@@ -81,7 +85,8 @@ class EmulatedPhyphox:
         self.idle_close_s = idle_close_s
         self.connections = 0  # connections accepted
         self.idle_closed = threading.Event()  # set when a connection was closed for idling
-        self._closing = False
+        self._closing = threading.Event()  # set by stop(): every wait on a client ends
+        self._silent = False  # fall_silent(): requests are read and never answered
         self.faults = faults or PhyphoxFaults()
         self.replay = replay
         self.realtime = realtime
@@ -152,6 +157,13 @@ class EmulatedPhyphox:
                 {"gyr_time": t[has] + 0.5 / self.rate_hz, "gyrX": gyr[has, 0], "gyrY": gyr[has, 1], "gyrZ": gyr[has, 2]}
             )
         return out
+
+    def fall_silent(self) -> None:
+        """From now on every request is read and not answered, its connection held open until :meth:`stop` (the app
+        frozen, the phone's Wi-Fi gone with the connection up): a client sees no byte; new connections wait in the
+        listen queue, unaccepted (the server handles one connection at a time), and once it is full are not
+        completed."""
+        self._silent = True
 
     # ------------------------------------------------------------------------------- the answers
 
@@ -253,17 +265,19 @@ class EmulatedPhyphox:
                 emulator.connections += 1
 
             def handle_one_request(self) -> None:
-                if emulator.keep_alive and not self._next_request():
+                if not self._next_request():
                     self.close_connection = True
                     return
                 super().handle_one_request()
 
             def _next_request(self) -> bool:
-                """Wait for a kept connection's next request: False when the emulator stops, or after
-                ``idle_close_s`` (answered 408 first, as JLHTTP's socket timeout)."""
-                deadline = time.monotonic() + emulator.idle_close_s
+                """Wait for the connection's next request, its first included: False when the emulator stops, or,
+                kept open, after ``idle_close_s`` (answered 408 first, as JLHTTP's socket timeout). A blocking read
+                here held ``stop()`` (which waits for this thread) for as long as the client sent nothing: forever
+                for a client on the event loop that called ``stop()`` between its connect and its request (LIVE-67)."""
+                deadline = time.monotonic() + emulator.idle_close_s if emulator.keep_alive else math.inf
                 while True:
-                    if emulator._closing:  # also between requests that follow each other at once
+                    if emulator._closing.is_set():  # also between requests that follow each other at once
                         return False
                     if readable(self.connection, IDLE_SLICE_S):
                         return True
@@ -276,6 +290,10 @@ class EmulatedPhyphox:
                         return False
 
             def do_GET(self) -> None:
+                if emulator._silent:  # no answer until the stop; then the connection closes without one
+                    emulator._closing.wait()
+                    self.close_connection = True
+                    return
                 url = urllib.parse.urlsplit(self.path)
                 params = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
                 f = emulator.faults
@@ -313,7 +331,10 @@ class EmulatedPhyphox:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def stop(self) -> None:
-        self._closing = True  # a kept connection's wait ends (the server handles one connection at a time)
+        """Stop serving; returns once the server's thread has ended (within ``IDLE_SLICE_S`` of a wait for a request,
+        a slow answer's ``slow_s``, and the server's 0.5 s poll), also called on the loop of a client that holds a
+        connection without having sent its request."""
+        self._closing.set()  # every wait on a client ends (the server handles one connection at a time)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
