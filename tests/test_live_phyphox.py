@@ -442,6 +442,26 @@ def test_a_phone_answering_something_that_is_not_http_is_one_line(
     assert not (tmp_path / "a.csv").exists()
 
 
+async def _recording_with_all_read(
+    emu: EmulatedPhyphox, url: str, options: RecordOptions, out: Path
+) -> tuple[asyncio.Task[None], list[Any]]:
+    """A left shank's phone recording started on the running loop, returned (its task and recorders) once the
+    emulated phone has measured 400 samples (10 x 40) and the recorder has read all of them (on the data, not a
+    clock)."""
+    spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+    recorders: list[Any] = []
+    task = asyncio.create_task(record([spec], options, on_start=recorders.extend))
+    for _ in range(10):
+        emu.advance(40)
+        await asyncio.sleep(0.02)
+    for _ in range(3000):
+        stream = recorders[0].stream if recorders else None
+        if stream is not None and stream.acc_after >= (400 - 1) / emu.rate_hz - 1e-9:
+            break
+        await asyncio.sleep(0.01)
+    return task, recorders
+
+
 @pytest.mark.parametrize("keep_alive", [False, True])
 def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_what_came(
     keep_alive: bool, tmp_path: Path
@@ -455,17 +475,7 @@ def test_a_phone_that_stops_answering_ends_the_recording_in_one_line_keeping_wha
     async def main() -> list:
         url = emu.start()
         options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=0.3, backoff_max_s=0.05)
-        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
-        recorders: list = []
-        task = asyncio.create_task(record([spec], options, on_start=recorders.extend))
-        for _ in range(10):
-            emu.advance(40)
-            await asyncio.sleep(0.02)
-        for _ in range(3000):  # until the recorder has read everything measured (on the data, not a clock)
-            stream = recorders[0].stream if recorders else None
-            if stream is not None and stream.acc_after >= (400 - 1) / emu.rate_hz - 1e-9:
-                break
-            await asyncio.sleep(0.01)
+        task, recorders = await _recording_with_all_read(emu, url, options, out)
         emu.stop()
         with pytest.raises(RetrogaitError) as info:
             await task
@@ -532,17 +542,7 @@ def test_a_phone_stopped_between_a_polls_connect_and_its_request_ends_the_record
     async def main() -> str:
         url = emu.start()
         options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=0.3, backoff_max_s=0.05)
-        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
-        recorders: list = []
-        task = asyncio.create_task(record([spec], options, on_start=recorders.extend))
-        for _ in range(10):
-            emu.advance(40)
-            await asyncio.sleep(0.02)
-        for _ in range(3000):  # until the recorder has read everything measured (on the data, not a clock)
-            stream = recorders[0].stream if recorders else None
-            if stream is not None and stream.acc_after >= (400 - 1) / emu.rate_hz - 1e-9:
-                break
-            await asyncio.sleep(0.01)
+        task, _ = await _recording_with_all_read(emu, url, options, out)
         armed.append(emu.connections)  # the next poll's connect stops the phone
         with pytest.raises(RetrogaitError) as info:
             await task
@@ -571,17 +571,7 @@ def test_a_phone_that_falls_silent_ends_the_recording_in_the_give_up_line(keep_a
     async def main() -> str:
         url = emu.start()
         options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=0.3, backoff_max_s=0.05, connect_timeout_s=2.0)
-        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
-        recorders: list = []
-        task = asyncio.create_task(record([spec], options, on_start=recorders.extend))
-        for _ in range(10):
-            emu.advance(40)
-            await asyncio.sleep(0.02)
-        for _ in range(3000):  # until the recorder has read everything measured (on the data, not a clock)
-            stream = recorders[0].stream if recorders else None
-            if stream is not None and stream.acc_after >= (400 - 1) / emu.rate_hz - 1e-9:
-                break
-            await asyncio.sleep(0.01)
+        task, recorders = await _recording_with_all_read(emu, url, options, out)
         emu.fall_silent()
         with pytest.raises(RetrogaitError) as info:
             await task
