@@ -464,20 +464,24 @@ class ImpactTrigger:
         toe_off = last_to if math.isfinite(last_to) and last_to > last_ic else last_ic + contact
         return max(toe_off + self.settings.gate_airborne_fraction * _airborne_s(r), self._last_end_s)
 
-    def window_s(self) -> float:
-        """Length of the impact window after the landing (s): impact.impact_load's for this placement."""
+    def _measured_phase_s(self) -> float | None:
+        """The impact phase (s) impact.impact_load reads from the contact time for this placement, None where it
+        takes the setting ``impact.window_s`` instead."""
         r = self.rhythm
         if self.placement not in ONE_LEG_PLACEMENTS and r is not None and math.isfinite(r.contact_s):
             return float(impact_phase_s(r.contact_s, self.impact))
-        return self.impact.window_s
+        return None
+
+    def window_s(self) -> float:
+        """Length of the impact window after the landing (s): impact.impact_load's for this placement."""
+        phase = self._measured_phase_s()
+        return self.impact.window_s if phase is None else phase
 
     def _window_samples(self) -> int:
         """:meth:`window_s` in samples as impact.py counts it for the offline rule (at least 2): a measured impact
         phase rounded, the setting by samples.py's rule (CONTACT-15)."""
-        r = self.rhythm
-        if self.placement not in ONE_LEG_PLACEMENTS and r is not None and math.isfinite(r.contact_s):
-            return max(2, round(float(impact_phase_s(r.contact_s, self.impact)) * self.fs))
-        return max(2, nearest_samples(self.impact.window_s, self.fs))
+        phase = self._measured_phase_s()
+        return max(2, nearest_samples(self.impact.window_s, self.fs) if phase is None else round(phase * self.fs))
 
     def _start(self, onset_s: float) -> ImpactWindow:
         window = ImpactWindow(onset_s, onset_s - self.impact.loading_lead_s, onset_s + self.window_s())
