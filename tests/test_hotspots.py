@@ -985,3 +985,38 @@ def test_the_analysis_takes_the_standing_mask_with_the_contacts_still_mask(
     assert calls == [[still, standing]]
     pd.testing.assert_frame_equal(shared.steps, alone.steps)
     pd.testing.assert_frame_equal(shared.bouts, alone.bouts)
+
+
+@pytest.mark.parametrize("rate_hz", [200.0, 100.0])
+def test_a_shank_s_swing_way_is_taken_once_at_its_candidates(rate_hz: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-92: the way each mid-stance turns (the landing search's and the interpolated landings') is the swing
+    test's own :func:`contacts._swing_way` at those candidates, not a second gather of their stride windows: one
+    call a detection, and the ways handed on are the numbers a call at the mid-stances gives."""
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("backward", "running", 2.5, 6.0)]
+    signals = preprocess(simulate(SimulationConfig("shank", bouts, sample_rate_hz=rate_hz, seed=7)).session)
+    ways: list[tuple[np.ndarray, np.ndarray]] = []
+    original = contacts._swing_way
+
+    def recorded(sagittal: np.ndarray, at: np.ndarray, stride: np.ndarray, fs: float) -> np.ndarray:
+        way = original(sagittal, at, stride, fs)
+        ways.append((at.copy(), way.copy()))
+        return way
+
+    monkeypatch.setattr(contacts, "_swing_way", recorded)
+    found = detect_contacts(signals)
+    assert len(found) > 10 and len(ways) == 1
+    quiet_points = contacts._quiet_points
+    handed: list[tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]] = []
+
+    def kept(rate, moving, stride, fs, s, sagittal=None, gap=None):  # type: ignore[no-untyped-def]
+        quiet, way = quiet_points(rate, moving, stride, fs, s, sagittal, gap)
+        handed.append((quiet, way, sagittal, stride))
+        return quiet, way
+
+    monkeypatch.setattr(contacts, "_quiet_points", kept)
+    monkeypatch.setattr(contacts, "_swing_way", original)
+    again = detect_contacts(signals)
+    np.testing.assert_array_equal(again.ic_idx, found.ic_idx)
+    ((quiet, way, sagittal, stride),) = handed
+    assert way is not None and quiet.size > 10 and np.isin(quiet, ways[0][0]).all()
+    assert np.array_equal(way, original(sagittal, quiet, stride, signals.fs_hz))
