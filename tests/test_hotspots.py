@@ -1020,3 +1020,35 @@ def test_a_shank_s_swing_way_is_taken_once_at_its_candidates(rate_hz: float, mon
     ((quiet, way, sagittal, stride),) = handed
     assert way is not None and quiet.size > 10 and np.isin(quiet, ways[0][0]).all()
     assert np.array_equal(way, original(sagittal, quiet, stride, signals.fs_hz))
+
+
+def test_a_shank_s_swing_way_block_as_wide_as_its_widest_window_is_the_whole_width_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PERF-92: each block of the swing way's windows is gathered as wide as its own widest window, not the widest
+    of all: a narrower window's samples past its end repeat its last, never the first largest. The signs are those
+    of every window gathered at the widest width, ties (a rate and its negative) and a NaN included."""
+    rng = np.random.default_rng(8)
+    fs, n = 200.0, 30_000
+    sagittal = np.round(np.cumsum(rng.normal(0.0, 30.0, n)) / 50.0) * 50.0  # coarse: equal |rate|s of either sign
+    sagittal[12_345] = np.nan
+    stride = np.full(n, 0.7)
+    stride[20_000:20_050] = 2.4  # a few long strides: one block much wider than the rest
+    at = np.sort(rng.choice(np.arange(n), 3000, replace=False)).astype(np.int64)
+    half = np.maximum((stride[at] * fs / 2).astype(np.int64), 1)
+    lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
+    seg = sagittal[np.clip(lo[:, None] + np.arange(2 * int(half.max()) + 1)[None, :], None, hi[:, None])]
+    reference = np.sign(seg[np.arange(at.size), np.argmax(np.abs(seg), axis=1)])
+    widths: list[int] = []
+    original = np.argmax
+
+    def recorded(a: np.ndarray, *args: object, **kwargs: object) -> object:
+        widths.append(int(np.shape(a)[1]))
+        return original(a, *args, **kwargs)
+
+    monkeypatch.setattr(contacts, "WINDOW_BLOCK_SAMPLES", 20_000)
+    monkeypatch.setattr(np, "argmax", recorded)
+    way = contacts._swing_way(sagittal, at, stride, fs)
+    monkeypatch.setattr(np, "argmax", original)
+    np.testing.assert_array_equal(way, reference)  # NaN where the reference has it
+    assert max(widths) == 2 * int(half.max()) + 1 and min(widths) == 2 * 70 + 1 and len(widths) > 10

@@ -619,7 +619,8 @@ def _swing_way(
 ) -> NDArray[np.float64]:
     """(m,) the sign (+1 / -1) a shank's sagittal rate (``sagittal_dps``, deg/s) has in its swing near each sample
     ``at``: the sign of the largest rate within half a local stride (``stride_s``, s per sample) either side (the
-    swing turns fastest). Gathered in bounded blocks of windows (PERF-20, CONTACT-6)."""
+    swing turns fastest). Gathered in bounded blocks of windows (PERF-20, CONTACT-6), each as wide as its own widest
+    window: a window's samples past its end repeat its last, which cannot be the first largest (PERF-92)."""
     n = sagittal_dps.size
     half = np.maximum((stride_s[at] * fs / 2).astype(np.int64), 1)
     lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
@@ -630,7 +631,8 @@ def _swing_way(
     rows = max(1, WINDOW_BLOCK_SAMPLES // offsets.size)  # a stride's window each, in bounded blocks (PERF-20)
     for first in range(0, at.size, rows):
         part = slice(first, first + rows)
-        seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :], None, hi[part, None])]
+        width = 2 * int(half[part].max()) + 1
+        seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :width], None, hi[part, None])]
         way[part] = np.sign(seg[np.arange(seg.shape[0]), np.argmax(np.abs(seg), axis=1)])
     return way
 
