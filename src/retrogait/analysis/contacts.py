@@ -659,19 +659,24 @@ def _quiet_points(
     np.negative(rate, out=padded[1:-1])
     padded[0] = padded[-1] = -rate.max()
     distance = max(1, whole_samples(2 * s.min_step_s, fs))
-    candidates, ways = np.zeros(0, dtype=np.int64), None
+    ways = None  # a shank's swing way at each of ``quiet`` (kept alongside while the candidates are many)
     if shank_sagittal_dps is None:
         quiet = find_peaks(padded, distance=distance, prominence=s.min_stance_prominence_score)
     else:
         # find_peaks' own steps, the swinging minima left out first: the nearer minima give way to the lower,
         # then the prominence test (each minimum's prominence is the signal's, whichever others are kept)
-        candidates = local_maxima(padded) - 1  # increasing, so each kept one is found by searchsorted
-        ways = _swing_way(shank_sagittal_dps, candidates, stride, fs)
-        quiet = candidates[~_shank_swinging(shank_sagittal_dps, candidates, stride, fs, s, ways)] + 1
+        at = local_maxima(padded) - 1
+        ways = _swing_way(shank_sagittal_dps, at, stride, fs)
+        kept = ~_shank_swinging(shank_sagittal_dps, at, stride, fs, s, ways)
+        quiet, ways = at[kept] + 1, ways[kept]
+        del at, kept
         if quiet.size > 1:
-            quiet = quiet[select_by_distance(quiet, padded[quiet], distance)]
-        quiet = quiet[peak_prominences(padded, quiet) >= s.min_stance_prominence_score]
+            kept = select_by_distance(quiet, padded[quiet], distance)
+            quiet, ways = quiet[kept], ways[kept]
+        kept = peak_prominences(padded, quiet) >= s.min_stance_prominence_score
+        quiet, ways = quiet[kept], ways[kept]
     quiet = quiet - 1
+    candidates = quiet  # increasing: each mid-stance kept is found among them by searchsorted
     del padded
     if gap is not None:
         quiet = quiet[~gap[quiet]]
