@@ -1052,3 +1052,23 @@ def test_a_shank_s_swing_way_block_as_wide_as_its_widest_window_is_the_whole_wid
     monkeypatch.setattr(np, "argmax", original)
     np.testing.assert_array_equal(way, reference)  # NaN where the reference has it
     assert max(widths) == 2 * int(half.max()) + 1 and min(widths) == 2 * 70 + 1 and len(widths) > 10
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_shank_s_mid_stances_take_their_own_swing_way_whichever_candidates_each_test_drops(seed: int) -> None:
+    """REVIEW-153: :func:`contacts._quiet_points` hands on the swing way it took at the rest score's candidates,
+    found at the mid-stances kept by ``searchsorted``. Each test after the swing test (distance, prominence, gap,
+    moved, spacing) drops candidates here, and the ways are +1 and -1 at random, so a way read at another
+    candidate's place shows; on a simulated bout the way is one sign for its whole length and hides that."""
+    rng = np.random.default_rng(seed)
+    fs, n = 100.0, 6000
+    t = np.arange(n) / fs
+    depth = rng.uniform(0.0, 2.0, n // 35 + 2)[(t / 0.35).astype(np.int64)]  # each half stride its own depth
+    rate = np.abs(1.5 + depth * np.cos(2 * np.pi * t / 0.7) + rng.normal(0.0, 0.05, n))
+    sagittal = np.round(rng.normal(0.0, 50.0, n) / 40.0) * 40.0
+    stride = rng.uniform(0.5, 1.6, n)
+    moving = np.repeat(rng.random(n // 100) < 0.8, 100)
+    gap = np.repeat(rng.random(n // 20) < 0.1, 20)
+    quiet, way = contacts._quiet_points(rate, moving, stride, fs, ContactsSettings(), sagittal, gap)
+    assert way is not None and quiet.size > 30 and (way > 0).any() and (way < 0).any()
+    np.testing.assert_array_equal(way, contacts._swing_way(sagittal, quiet, stride, fs))
