@@ -1072,3 +1072,24 @@ def test_a_shank_s_mid_stances_take_their_own_swing_way_whichever_candidates_eac
     quiet, way = contacts._quiet_points(rate, moving, stride, fs, ContactsSettings(), sagittal, gap)
     assert way is not None and quiet.size > 30 and (way > 0).any() and (way < 0).any()
     np.testing.assert_array_equal(way, contacts._swing_way(sagittal, quiet, stride, fs))
+
+
+@pytest.mark.parametrize("block", [1, 5_000, 20_000])
+def test_a_shank_s_swing_way_reads_no_sample_past_its_own_window(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-154: each block of the swing way's windows is gathered as wide as its widest (PERF-92); a narrower
+    window must still end at its own end. White noise (its largest |rate| a sample's own, either sign, ties
+    included), a stride period of its own at each sample and candidates at the recording's first and last
+    samples: the signs are those of each window sliced alone."""
+    rng = np.random.default_rng(block)
+    fs, n = 200.0, 8000
+    sagittal = np.round(rng.normal(0.0, 300.0, n) / 100.0) * 100.0
+    sagittal[[17, 4000]] = np.nan
+    stride = rng.uniform(0.05, 2.4, n)
+    at = np.concatenate([[0, n - 1], rng.integers(0, n, 600)]).astype(np.int64)
+    half = np.maximum((stride[at] * fs / 2).astype(np.int64), 1)
+    reference = np.empty(at.size)
+    for i, (a, h) in enumerate(zip(at, half, strict=True)):
+        window = sagittal[max(a - h, 0) : min(a + h, n - 1) + 1]
+        reference[i] = np.sign(window[np.argmax(np.abs(window))])
+    monkeypatch.setattr(contacts, "WINDOW_BLOCK_SAMPLES", block)
+    np.testing.assert_array_equal(contacts._swing_way(sagittal, at, stride, fs), reference)
