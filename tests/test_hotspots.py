@@ -985,3 +985,111 @@ def test_the_analysis_takes_the_standing_mask_with_the_contacts_still_mask(
     assert calls == [[still, standing]]
     pd.testing.assert_frame_equal(shared.steps, alone.steps)
     pd.testing.assert_frame_equal(shared.bouts, alone.bouts)
+
+
+@pytest.mark.parametrize("rate_hz", [200.0, 100.0])
+def test_a_shank_s_swing_way_is_taken_once_at_its_candidates(rate_hz: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-92: the way each mid-stance turns (the landing search's and the interpolated landings') is the swing
+    test's own :func:`contacts._swing_way` at those candidates, not a second gather of their stride windows: one
+    call a detection, and the ways handed on are the numbers a call at the mid-stances gives."""
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("backward", "running", 2.5, 6.0)]
+    signals = preprocess(simulate(SimulationConfig("shank", bouts, sample_rate_hz=rate_hz, seed=7)).session)
+    ways: list[tuple[np.ndarray, np.ndarray]] = []
+    original = contacts._swing_way
+
+    def recorded(sagittal: np.ndarray, at: np.ndarray, stride: np.ndarray, fs: float) -> np.ndarray:
+        way = original(sagittal, at, stride, fs)
+        ways.append((at.copy(), way.copy()))
+        return way
+
+    monkeypatch.setattr(contacts, "_swing_way", recorded)
+    found = detect_contacts(signals)
+    assert len(found) > 10 and len(ways) == 1
+    quiet_points = contacts._quiet_points
+    handed: list[tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]] = []
+
+    def kept(rate, moving, stride, fs, s, sagittal=None, gap=None):  # type: ignore[no-untyped-def]
+        quiet, way = quiet_points(rate, moving, stride, fs, s, sagittal, gap)
+        handed.append((quiet, way, sagittal, stride))
+        return quiet, way
+
+    monkeypatch.setattr(contacts, "_quiet_points", kept)
+    monkeypatch.setattr(contacts, "_swing_way", original)
+    again = detect_contacts(signals)
+    np.testing.assert_array_equal(again.ic_idx, found.ic_idx)
+    ((quiet, way, sagittal, stride),) = handed
+    assert way is not None and quiet.size > 10 and np.isin(quiet, ways[0][0]).all()
+    assert np.array_equal(way, original(sagittal, quiet, stride, signals.fs_hz))
+
+
+def test_a_shank_s_swing_way_block_as_wide_as_its_widest_window_is_the_whole_width_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PERF-92: each block of the swing way's windows is gathered as wide as its own widest window, not the widest
+    of all: a narrower window's samples past its end repeat its last, never the first largest. The signs are those
+    of every window gathered at the widest width, ties (a rate and its negative) and a NaN included."""
+    rng = np.random.default_rng(8)
+    fs, n = 200.0, 30_000
+    sagittal = np.round(np.cumsum(rng.normal(0.0, 30.0, n)) / 50.0) * 50.0  # coarse: equal |rate|s of either sign
+    sagittal[12_345] = np.nan
+    stride = np.full(n, 0.7)
+    stride[20_000:20_050] = 2.4  # a few long strides: one block much wider than the rest
+    at = np.sort(rng.choice(np.arange(n), 3000, replace=False)).astype(np.int64)
+    half = np.maximum((stride[at] * fs / 2).astype(np.int64), 1)
+    lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
+    seg = sagittal[np.clip(lo[:, None] + np.arange(2 * int(half.max()) + 1)[None, :], None, hi[:, None])]
+    reference = np.sign(seg[np.arange(at.size), np.argmax(np.abs(seg), axis=1)])
+    widths: list[int] = []
+    original = np.argmax
+
+    def recorded(a: np.ndarray, *args: object, **kwargs: object) -> object:
+        widths.append(int(np.shape(a)[1]))
+        return original(a, *args, **kwargs)
+
+    monkeypatch.setattr(contacts, "WINDOW_BLOCK_SAMPLES", 20_000)
+    monkeypatch.setattr(np, "argmax", recorded)
+    way = contacts._swing_way(sagittal, at, stride, fs)
+    monkeypatch.setattr(np, "argmax", original)
+    np.testing.assert_array_equal(way, reference)  # NaN where the reference has it
+    assert max(widths) == 2 * int(half.max()) + 1 and min(widths) == 2 * 70 + 1 and len(widths) > 10
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_shank_s_mid_stances_take_their_own_swing_way_whichever_candidates_each_test_drops(seed: int) -> None:
+    """REVIEW-153: :func:`contacts._quiet_points` hands on the swing way it took at the rest score's candidates,
+    found at the mid-stances kept by ``searchsorted``. Each test after the swing test (distance, prominence, gap,
+    moved, spacing) drops candidates here, and the ways are +1 and -1 at random, so a way read at another
+    candidate's place shows; on a simulated bout the way is one sign for its whole length and hides that."""
+    rng = np.random.default_rng(seed)
+    fs, n = 100.0, 6000
+    t = np.arange(n) / fs
+    depth = rng.uniform(0.0, 2.0, n // 35 + 2)[(t / 0.35).astype(np.int64)]  # each half stride its own depth
+    rate = np.abs(1.5 + depth * np.cos(2 * np.pi * t / 0.7) + rng.normal(0.0, 0.05, n))
+    sagittal = np.round(rng.normal(0.0, 50.0, n) / 40.0) * 40.0
+    stride = rng.uniform(0.5, 1.6, n)
+    moving = np.repeat(rng.random(n // 100) < 0.8, 100)
+    gap = np.repeat(rng.random(n // 20) < 0.1, 20)
+    quiet, way = contacts._quiet_points(rate, moving, stride, fs, ContactsSettings(), sagittal, gap)
+    assert way is not None and quiet.size > 30 and (way > 0).any() and (way < 0).any()
+    np.testing.assert_array_equal(way, contacts._swing_way(sagittal, quiet, stride, fs))
+
+
+@pytest.mark.parametrize("block", [1, 5_000, 20_000])
+def test_a_shank_s_swing_way_reads_no_sample_past_its_own_window(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-154: each block of the swing way's windows is gathered as wide as its widest (PERF-92); a narrower
+    window must still end at its own end. White noise (its largest |rate| a sample's own, either sign, ties
+    included), a stride period of its own at each sample and candidates at the recording's first and last
+    samples: the signs are those of each window sliced alone."""
+    rng = np.random.default_rng(block)
+    fs, n = 200.0, 8000
+    sagittal = np.round(rng.normal(0.0, 300.0, n) / 100.0) * 100.0
+    sagittal[[17, 4000]] = np.nan
+    stride = rng.uniform(0.05, 2.4, n)
+    at = np.concatenate([[0, n - 1], rng.integers(0, n, 600)]).astype(np.int64)
+    half = np.maximum((stride[at] * fs / 2).astype(np.int64), 1)
+    reference = np.empty(at.size)
+    for i, (a, h) in enumerate(zip(at, half, strict=True)):
+        window = sagittal[max(a - h, 0) : min(a + h, n - 1) + 1]
+        reference[i] = np.sign(window[np.argmax(np.abs(window))])
+    monkeypatch.setattr(contacts, "WINDOW_BLOCK_SAMPLES", block)
+    np.testing.assert_array_equal(contacts._swing_way(sagittal, at, stride, fs), reference)

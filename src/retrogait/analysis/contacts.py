@@ -369,13 +369,13 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
         assert jerk is not None
         return _limb_acc_only(signals, jerk, moving, stride, s)
 
-    quiet = _quiet_points(rate, moving, stride, fs, s, sagittal, signals.gap)
+    quiet, swing_way = _quiet_points(rate, moving, stride, fs, s, sagittal, signals.gap)
     if quiet.size == 0:
         return Contacts.empty()
 
     def way() -> NDArray[np.float64]:  # each stance's way of turning (+1 / -1): against its swing's
-        assert sagittal is not None
-        return -_swing_way(sagittal, quiet, stride, fs)
+        assert swing_way is not None  # the swing test's own, read at the mid-stances kept (PERF-92)
+        return -swing_way
 
     n = acc.shape[0]
     # the landing precedes the start of the rest that holds the quiet point (standing may follow it)
@@ -593,8 +593,10 @@ def _shank_swinging(
     stride_s: NDArray[np.float64],
     fs: float,
     s: ContactsSettings,
+    way: NDArray[np.float64] | None = None,
 ) -> NDArray[np.bool_]:
-    """Mask of the samples ``at`` where a shank turns the swing's way faster than ``shank_swing_rate_dps``.
+    """Mask of the samples ``at`` where a shank turns the swing's way faster than ``shank_swing_rate_dps``
+    (``way``: :func:`_swing_way` at ``at``, where the caller has it).
 
     Stance and swing rotate the shank opposite ways in either direction of travel (in stance the knee
     passes over the planted foot; in swing the foot passes under the knee; Aminian et al. 2002), and the
@@ -606,7 +608,7 @@ def _shank_swinging(
     if at.size == 0:
         return np.zeros(0, dtype=bool)
     n = sagittal_dps.size
-    way = _swing_way(sagittal_dps, at, stride_s, fs)
+    way = _swing_way(sagittal_dps, at, stride_s, fs) if way is None else way
     # the swing ends turning back before the touch: a mid-stance comes ``shank_swing_end_s`` after its last fast turn
     recent = np.clip(at[:, None] - np.arange(max(1, nearest_samples(s.shank_swing_end_s, fs)) + 1)[None, :], 0, n - 1)
     return np.asarray((way[:, None] * sagittal_dps[recent]).max(axis=1) > s.shank_swing_rate_dps)
@@ -617,7 +619,8 @@ def _swing_way(
 ) -> NDArray[np.float64]:
     """(m,) the sign (+1 / -1) a shank's sagittal rate (``sagittal_dps``, deg/s) has in its swing near each sample
     ``at``: the sign of the largest rate within half a local stride (``stride_s``, s per sample) either side (the
-    swing turns fastest). Gathered in bounded blocks of windows (PERF-20, CONTACT-6)."""
+    swing turns fastest). Gathered in bounded blocks of windows (PERF-20, CONTACT-6), each as wide as its own widest
+    window: a window's samples past its end repeat its last, which cannot be the first largest (PERF-92)."""
     n = sagittal_dps.size
     half = np.maximum((stride_s[at] * fs / 2).astype(np.int64), 1)
     lo, hi = np.maximum(at - half, 0), np.minimum(at + half, n - 1)
@@ -628,7 +631,8 @@ def _swing_way(
     rows = max(1, WINDOW_BLOCK_SAMPLES // offsets.size)  # a stride's window each, in bounded blocks (PERF-20)
     for first in range(0, at.size, rows):
         part = slice(first, first + rows)
-        seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :], None, hi[part, None])]
+        width = 2 * int(half[part].max()) + 1
+        seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :width], None, hi[part, None])]
         way[part] = np.sign(seg[np.arange(seg.shape[0]), np.argmax(np.abs(seg), axis=1)])
     return way
 
@@ -641,29 +645,38 @@ def _quiet_points(
     s: ContactsSettings,
     shank_sagittal_dps: NDArray[np.float64] | None = None,
     gap: NDArray[np.bool_] | None = None,
-) -> NDArray[np.int64]:
+) -> tuple[NDArray[np.int64], NDArray[np.float64] | None]:
     """Mid-stance sample of each stride: the prominent minima of the rest score ``rate`` (one per
     ``min_peak_spacing_periods`` strides) with movement in the ``landing_window_strides`` before them.
     A shank's (its sagittal rate ``shank_sagittal_dps`` given, deg/s) are never where it swings
     (:func:`_shank_swinging`): those are dropped before the nearer minima give way to the lower. A minimum
     inside a recording gap (``gap``: (n,) interpolated samples) is no measured stance: a gap over the first
-    swing from standing reads as rest, and its landing window put a contact on the push-off (CONTACT-11)."""
+    swing from standing reads as rest, and its landing window put a contact on the push-off (CONTACT-11).
+    With them, a shank's swing way (:func:`_swing_way`, +1 / -1) at each: the swing test's own numbers at the
+    candidates kept, the same inputs, not taken again (PERF-92); None without ``shank_sagittal_dps``."""
     # the recording may end (or start) standing on a stance: pad so that its rest still is a minimum
     padded = np.empty(rate.size + 2)
     np.negative(rate, out=padded[1:-1])
     padded[0] = padded[-1] = -rate.max()
     distance = max(1, whole_samples(2 * s.min_step_s, fs))
+    ways = None  # a shank's swing way at each of ``quiet`` (kept alongside while the candidates are many)
     if shank_sagittal_dps is None:
         quiet = find_peaks(padded, distance=distance, prominence=s.min_stance_prominence_score)
     else:
         # find_peaks' own steps, the swinging minima left out first: the nearer minima give way to the lower,
         # then the prominence test (each minimum's prominence is the signal's, whichever others are kept)
-        quiet = local_maxima(padded)
-        quiet = quiet[~_shank_swinging(shank_sagittal_dps, quiet - 1, stride, fs, s)]
+        at = local_maxima(padded) - 1
+        ways = _swing_way(shank_sagittal_dps, at, stride, fs)
+        kept = ~_shank_swinging(shank_sagittal_dps, at, stride, fs, s, ways)
+        quiet, ways = at[kept] + 1, ways[kept]
+        del at, kept
         if quiet.size > 1:
-            quiet = quiet[select_by_distance(quiet, padded[quiet], distance)]
-        quiet = quiet[peak_prominences(padded, quiet) >= s.min_stance_prominence_score]
+            kept = select_by_distance(quiet, padded[quiet], distance)
+            quiet, ways = quiet[kept], ways[kept]
+        kept = peak_prominences(padded, quiet) >= s.min_stance_prominence_score
+        quiet, ways = quiet[kept], ways[kept]
     quiet = quiet - 1
+    candidates = quiet  # increasing: each mid-stance kept is found among them by searchsorted
     del padded
     if gap is not None:
         quiet = quiet[~gap[quiet]]
@@ -674,7 +687,8 @@ def _quiet_points(
     reach = (s.landing_window_strides * stride[quiet] * fs).astype(np.int64)
     quiet = quiet[moved[quiet + 1] - moved[np.maximum(quiet - reach, 0)] > 0].astype(np.int64)
     del moved
-    return _spaced(quiet, -rate[quiet], s.min_peak_spacing_periods * stride[quiet] * fs)
+    quiet = _spaced(quiet, -rate[quiet], s.min_peak_spacing_periods * stride[quiet] * fs)
+    return quiet, None if ways is None else ways[np.searchsorted(candidates, quiet)]
 
 
 def _leaving_rest(
