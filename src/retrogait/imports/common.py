@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
+from retrogait.analysis.bridge import short_bridged
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
@@ -1784,13 +1785,31 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         short = np.isfinite(spans) & (spans <= BRIDGE_MAX_S * (1.0 + 1e-6))
         if short.any():  # EDGE-223: the analysis bridges those as a table's lost values
             report.gyro_lost_span_s = spans
-            report.gyro_missing += (
-                f"; at {int(short.sum())} of them the gyroscope's measured samples around lie at most "
-                f"{BRIDGE_MAX_S * 1000:.0f} ms apart (a short loss): the analysis bridges those, flagged bridged, as a "
-                "table's lost values (the session's gyr_lost_span_s column keeps each span)"
-            )
+            report.gyro_missing += _short_loss_words(int(short.sum()), short_bridged(acc.t_s, values, spans))
         report.notes.append(report.gyro_missing)
     return acc, values
+
+
+def _short_loss_words(short: int, bridged: int) -> str:
+    """What :func:`align_gyro`'s note adds for ``short`` rows in a separate gyroscope's short losses, ``bridged`` of
+    which the analysis' bridge takes (``bridge.short_bridged``, the analysis' own function: the note says what it
+    does, EDGE-234)."""
+    said = (
+        f"; at {short} of them the gyroscope's measured samples around lie at most {BRIDGE_MAX_S * 1000:.0f} ms apart "
+        "(a short loss)"
+    )
+    kept = "the session's gyr_lost_span_s column keeps each span"
+    if bridged == short:
+        return f"{said}: the analysis bridges those, flagged bridged, as a table's lost values ({kept})"
+    others = (
+        f"{short - bridged} stay gaps, the accelerometer's rows around them further apart than the loss and a "
+        "step each side that loses no row"
+    )
+    if bridged == 0:
+        return f"{said}: {others} ({kept})"
+    return (
+        f"{said}: the analysis bridges {bridged} of those, flagged bridged, as a table's lost values; {others} ({kept})"
+    )
 
 
 def lost_spans(master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_]) -> FloatArray:
