@@ -479,22 +479,12 @@ class ImpactTrigger:
 
     def _window_samples(self) -> int:
         """:meth:`window_s` in samples as impact.py counts it for the offline rule (at least 2): a measured impact
-        phase rounded (the lower back), the setting by samples.py's rule (CONTACT-15)."""
+        phase rounded, the setting by samples.py's rule (CONTACT-15)."""
         phase = self._measured_phase_s()
         return max(2, nearest_samples(self.impact.window_s, self.fs) if phase is None else round(phase * self.fs))
 
-    def _by_landing(self) -> bool:
-        """The window is judged by the offline rule at its contact (:meth:`_advance_landing`: foot, shank, with a
-        loading lead of a sample or more); else it is a running maximum over its samples (:meth:`_advance`)."""
-        return self.placement in ONE_LEG_PLACEMENTS and nearest_samples(self.impact.loading_lead_s, self.fs) >= 1
-
     def _start(self, onset_s: float) -> ImpactWindow:
-        """A window opened at a landing recognised at ``onset_s`` (host s). A running maximum's window ends
-        :meth:`_window_samples` samples after it, the count impact.py's peak is taken over (LIVE-69), not at
-        ``onset_s + window_s``, which holds floor(window x fs) of them; a window judged at its contact is
-        re-anchored there (:meth:`_anchor`)."""
-        span_s = self.window_s() if self._by_landing() else self._window_samples() / self.fs
-        window = ImpactWindow(onset_s, onset_s - self.impact.loading_lead_s, onset_s + span_s)
+        window = ImpactWindow(onset_s, onset_s - self.impact.loading_lead_s, onset_s + self.window_s())
         self._last_onset_s = onset_s
         self._last_landing = window
         self._windows.append(window)
@@ -502,12 +492,11 @@ class ImpactTrigger:
 
     def _advance(self, w: ImpactWindow, target_g: float | None) -> bool:
         """The running maximum of ``w`` over the samples received; True when the cue fires now."""
-        if self._by_landing():
-            return self._advance_landing(w, target_g, nearest_samples(self.impact.loading_lead_s, self.fs))
+        lead = nearest_samples(self.impact.loading_lead_s, self.fs)  # as impact.py's (CONTACT-15)
+        if self.placement in ONE_LEG_PLACEMENTS and lead >= 1:
+            return self._advance_landing(w, target_g, lead)
         lo = int(np.searchsorted(self._t, w.start_s, side="left"))  # a window spans a few dozen samples
-        # the landing's sample and the count after it set at the start (LIVE-69): by samples, not times
-        onset = int(np.searchsorted(self._t, w.onset_s, side="left"))
-        hi = min(onset + round((w.end_s - w.onset_s) * self.fs) + 1, self._t.size)
+        hi = int(np.searchsorted(self._t, w.end_s, side="right"))
         if hi <= lo:
             return False
         seg = self._axis[lo:hi]
