@@ -478,10 +478,10 @@ class ImpactTrigger:
         return self.impact.window_s if phase is None else phase
 
     def _window_samples(self) -> int:
-        """:meth:`window_s` in samples as impact.py counts it for the offline rule (at least 2): a measured impact
-        phase rounded, the setting by samples.py's rule (CONTACT-15)."""
-        phase = self._measured_phase_s()
-        return max(2, nearest_samples(self.impact.window_s, self.fs) if phase is None else round(phase * self.fs))
+        """The foot's or shank's ``impact.window_s`` in samples as impact.py counts it for the offline rule it is
+        judged by (:meth:`_judge`; at least 2, samples.py's rule: CONTACT-15). A measured impact phase (the lower
+        back) is never judged so: its cue is :meth:`_advance`'s running maximum over the window's time (LIVE-69)."""
+        return max(2, nearest_samples(self.impact.window_s, self.fs))
 
     def _start(self, onset_s: float) -> ImpactWindow:
         window = ImpactWindow(onset_s, onset_s - self.impact.loading_lead_s, onset_s + self.window_s())
@@ -491,7 +491,12 @@ class ImpactTrigger:
         return window
 
     def _advance(self, w: ImpactWindow, target_g: float | None) -> bool:
-        """The running maximum of ``w`` over the samples received; True when the cue fires now."""
+        """The running maximum of ``w`` over the samples received; True when the cue fires now.
+
+        The window is the samples from ``start_s`` to ``end_s`` in time, floor(window x fs) after the recognised
+        landing where impact.py counts round(...) after the offline contact; the landing is recognised a sample or
+        two after that contact (lower back, 200 Hz: median 2), so the later end holds what the offline window
+        does not, and counting round(...) made the cue agree with the offline impact less often (LIVE-69)."""
         lead = nearest_samples(self.impact.loading_lead_s, self.fs)  # as impact.py's (CONTACT-15)
         if self.placement in ONE_LEG_PLACEMENTS and lead >= 1:
             return self._advance_landing(w, target_g, lead)
