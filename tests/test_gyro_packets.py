@@ -166,3 +166,40 @@ def test_accelerometer_rows_lost_beside_a_short_gyroscope_loss_stay_a_gap_and_th
     left = np.isnan(bridge_missing(session.t_s, session.gyr, 0.025, short)[0]).any(axis=1)
     assert int(said.group(2)) == int(left.sum()) >= 1
     assert np.all(np.abs(session.t_s[left] - 15.26) < 0.015)
+
+
+def test_a_separate_gyroscope_s_periodic_short_losses_beside_a_26_hz_accelerometer_are_bridged_as_the_note_says(
+    tmp_path: Path,
+) -> None:
+    """REVIEW-161: beside a 26 Hz accelerometer a 200 Hz gyroscope file losing 4 samples every 100 leaves one row in 13
+    without a value, a steady pattern the analysis read as a gyroscope at 24 Hz (EDGE-217: "not values lost", no step
+    flagged) while the import's note, counting with the bridge (EDGE-234), said it bridges those, flagged. A separate
+    gyroscope's rows without a value are its losses (the session keeps their measured spans, EDGE-223), never a lower
+    rate: the analysis bridges as many as the note says, and `info` says so too."""
+    from retrogait.cli.info import _gyro_missing_detail
+
+    s = simulate(SimulationConfig("shank", parse_bouts(BOUTS), sample_rate_hz=52.0, seed=4)).session
+    assert s.gyr is not None
+    t, acc = s.t_s[::2], s.acc[::2]  # 26 Hz
+    path = tmp_path / "folder"
+    path.mkdir()
+    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    np.savetxt(path / "Accelerometer.csv", np.column_stack([t, acc]), delimiter=",", header=acc_header, comments="",
+               fmt="%.9g")  # fmt: skip
+    tg = np.arange(int(s.t_s[-1] * 200.0) + 1) / 200.0 + 0.0013
+    gyr = np.column_stack([np.interp(tg, s.t_s, np.radians(s.gyr[:, k])) for k in range(3)])
+    kept = (np.arange(tg.size) % 100) >= 4
+    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
+    np.savetxt(path / "Gyroscope.csv", np.column_stack([tg, gyr])[kept], delimiter=",", header=gyr_header,
+               comments="", fmt="%.9g")  # fmt: skip
+    session = load_input(path)
+    notes = str(session.meta.extra.get("import_gyro_missing", ""))
+    said = re.search(r"at (\d+) of them the gyroscope's measured samples around .*: the analysis bridges those", notes)
+    assert said is not None, notes
+    result = analyze(path, placement="shank", side="left", anterior_axis=str(s.meta.anterior_axis))
+    told = " | ".join(str(n) for n in result.summary["notes"])
+    assert "measured at a lower rate" not in told, told
+    assert f"in {said.group(1)} samples)" in told, told  # "N missing gyroscope values bridged (... in N samples)"
+    assert session.gyr is not None
+    missing = np.asarray(np.isnan(session.gyr).any(axis=1), dtype=bool)
+    assert f"bridges {said.group(1)} (within 25 ms)" in _gyro_missing_detail(session, missing)
