@@ -203,3 +203,25 @@ def test_a_separate_gyroscope_s_periodic_short_losses_beside_a_26_hz_acceleromet
     assert session.gyr is not None
     missing = np.asarray(np.isnan(session.gyr).any(axis=1), dtype=bool)
     assert f"bridges {said.group(1)} (within 25 ms)" in _gyro_missing_detail(session, missing)
+
+
+def test_a_short_loss_at_the_accelerometer_s_last_rows_is_named_as_at_the_file_s_end(tmp_path: Path) -> None:
+    """REVIEW-162: an accelerometer file that ends inside a short loss of the gyroscope (which goes on) leaves its last
+    rows without a value and no row with one after them: the bridge cannot take them, and EDGE-234's note said they
+    stay gaps because "the accelerometer's rows around them [lie] further apart than the loss and a step each side",
+    rows that do not exist. The note says they lie at the file's first or last rows."""
+    folder = _jittered_folder(tmp_path / "folder", 0.0)
+    acc = folder / "Accelerometer.csv"
+    lines = acc.read_text().splitlines()
+    acc.write_text("\n".join(lines[:1528]) + "\n")  # rows to 15.26 s: the loss at 15.25-15.27 s is the file's end
+    session = load_input(folder)
+    assert session.gyr is not None
+    notes = str(session.meta.extra.get("import_gyro_missing", ""))
+    from retrogait.analysis.bridge import bridge_missing, short_losses
+
+    short = short_losses(session.extra.get("gyr_lost_span_s"), session.gyr)
+    assert short is not None
+    left = short & np.isnan(bridge_missing(session.t_s, session.gyr, 0.025, short)[0]).any(axis=1)
+    assert int(left.sum()) == 2 and left[-2:].all()
+    assert "further apart than the loss" not in notes, notes
+    assert "2 stay gaps at the file's first or last rows, no row with a gyroscope value beyond them" in notes, notes

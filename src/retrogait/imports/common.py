@@ -1798,15 +1798,18 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         short = np.isfinite(spans) & (spans <= BRIDGE_MAX_S * (1.0 + 1e-6))
         if short.any():  # EDGE-223: the analysis bridges those as a table's lost values
             report.gyro_lost_span_s = spans
-            report.gyro_missing += _short_loss_words(int(short.sum()), short_bridged(acc.t_s, values, spans))
+            held = np.cumsum(covered)  # rows with a value up to each: none before, or none after (REVIEW-162)
+            edge = int(np.count_nonzero(short & ((held == 0) | (held == held[-1]))))
+            report.gyro_missing += _short_loss_words(int(short.sum()), short_bridged(acc.t_s, values, spans), edge)
         report.notes.append(report.gyro_missing)
     return acc, values
 
 
-def _short_loss_words(short: int, bridged: int) -> str:
+def _short_loss_words(short: int, bridged: int, edge: int = 0) -> str:
     """What :func:`align_gyro`'s note adds for ``short`` rows in a separate gyroscope's short losses, ``bridged`` of
     which the analysis' bridge takes (``bridge.short_bridged``, the analysis' own function: the note says what it
-    does, EDGE-234)."""
+    does, EDGE-234), ``edge`` of them before the first or after the last row with a value (no row beyond them to
+    bridge from: named so, not as rows too far apart, REVIEW-162)."""
     said = (
         f"; at {short} of them the gyroscope's measured samples around lie at most {BRIDGE_MAX_S * 1000:.0f} ms apart "
         "(a short loss)"
@@ -1814,10 +1817,20 @@ def _short_loss_words(short: int, bridged: int) -> str:
     kept = "the session's gyr_lost_span_s column keeps each span"
     if bridged == short:
         return f"{said}: the analysis bridges those, flagged bridged, as a table's lost values ({kept})"
-    others = (
-        f"{short - bridged} stay gaps, the accelerometer's rows around them further apart than the loss and a "
-        "step each side that loses no row"
-    )
+    apart = short - bridged - edge
+    gaps = [
+        f"{k} {'stays a gap' if k == 1 else 'stay gaps'}{why}"
+        for k, why in (
+            (edge, " at the file's first or last rows, no row with a gyroscope value beyond them"),
+            (
+                apart,
+                ", the accelerometer's rows around them further apart than the loss and a step each side that loses "
+                "no row",
+            ),
+        )
+        if k
+    ]
+    others = "; ".join(gaps)
     if bridged == 0:
         return f"{said}: {others} ({kept})"
     return (
