@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +101,127 @@ def test_a_session_span_short_against_its_rows_is_not_trusted(tmp_path: Path, wr
     as_measured = analyze(folder, placement="shank", side="left", anterior_axis=axis).steps  # the true 0.5 s span
     assert list(result.steps["quality_flags"]) == list(as_measured["quality_flags"])
     assert np.allclose(result.steps["ic_time_s"], as_measured["ic_time_s"])
+
+
+def _jittered_folder(path: Path, jitter_s: float) -> Path:
+    """A phyphox folder: 30 s of 100 Hz acceleration stamped with uniform jitter of +-``jitter_s`` (seeded), a 200 Hz
+    gyroscope file losing 4 samples every 100 (25 ms between the measured samples around each loss)."""
+    rng = np.random.default_rng(3)
+    t = np.arange(3000) / 100.0 + rng.uniform(-jitter_s, jitter_s, 3000)
+    acc = np.column_stack([np.sin(t), np.cos(t), 9.81 + 0.1 * np.sin(3.0 * t)])
+    tg = np.arange(6000) / 200.0 + 0.0012
+    kept = (np.arange(6000) % 100 < 50) | (np.arange(6000) % 100 >= 54)
+    tg = tg[kept]
+    gyr = np.column_stack([tg, np.sin(tg), np.cos(tg), np.sin(2.0 * tg)])
+    path.mkdir(parents=True)
+    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    np.savetxt(path / "Accelerometer.csv", np.column_stack([t, acc]), delimiter=",", header=acc_header, comments="",
+               fmt="%.9g")  # fmt: skip
+    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
+    np.savetxt(path / "Gyroscope.csv", gyr, delimiter=",", header=gyr_header, comments="", fmt="%.9g")
+    return path
+
+
+@pytest.mark.parametrize("jitter_s", [0.0, 0.003])
+def test_the_note_counts_the_short_losses_the_analysis_bridges_on_jittered_rows(
+    tmp_path: Path, jitter_s: float
+) -> None:
+    """EDGE-234: the import's note says the short losses of a separate gyroscope are bridged; with the rows' bound of
+    EDGE-231 read from the median step, 3 of ~150 such rows beside longer-than-median steps of a jittered
+    accelerometer (+-3 ms on 10 ms) stayed gaps while the note called them bridged. The note's count is what the
+    analysis' bridge does, and a loss of 25 ms between rows whose own steps are no lost sample is bridged."""
+    from retrogait.analysis.bridge import bridge_missing, short_losses
+
+    session = load_input(_jittered_folder(tmp_path / "folder", jitter_s))
+    assert session.gyr is not None
+    lost = np.isnan(session.gyr).any(axis=1)
+    notes = str(session.meta.extra.get("import_gyro_missing", ""))
+    said = re.search(r"at (\d+) of them the gyroscope's measured samples around lie at most 25 ms apart", notes)
+    assert said is not None, notes
+    short = short_losses(session.extra.get("gyr_lost_span_s"), session.gyr)
+    assert short is not None
+    bridged = ~np.isnan(bridge_missing(session.t_s, session.gyr, 0.025, short)[0]).any(axis=1) & lost
+    assert int(said.group(1)) == int(bridged.sum())
+    assert int(bridged.sum()) == int(short.sum()) > 100  # every loss is 25 ms between measured samples: all bridged
+
+
+def test_accelerometer_rows_lost_beside_a_short_gyroscope_loss_stay_a_gap_and_the_note_says_so(tmp_path: Path) -> None:
+    """EDGE-231/234's guard: the rows with a gyroscope value around a short loss lie within an ordinary step of the
+    accelerometer outside it; where 5 accelerometer rows (50 ms) are lost just before one the step there loses rows,
+    so the rows of that loss stay a gap (nothing bridged across the accelerometer's own gap) and the note's count
+    leaves them out, naming them."""
+    folder = _jittered_folder(tmp_path / "folder", 0.0)
+    acc = folder / "Accelerometer.csv"
+    lines = acc.read_text().splitlines()
+    acc.write_text("\n".join([*lines[:1521], *lines[1526:]]) + "\n")  # rows at 15.20-15.24 s; a loss at 15.25-15.27 s
+    session = load_input(folder)
+    assert session.gyr is not None
+    notes = str(session.meta.extra.get("import_gyro_missing", ""))
+    said = re.search(r"the analysis bridges (\d+) of those, .* (\d+) stay gaps", notes)
+    assert said is not None, notes
+    from retrogait.analysis.bridge import bridge_missing, short_losses
+
+    short = short_losses(session.extra.get("gyr_lost_span_s"), session.gyr)
+    assert short is not None
+    left = np.isnan(bridge_missing(session.t_s, session.gyr, 0.025, short)[0]).any(axis=1)
+    assert int(said.group(2)) == int(left.sum()) >= 1
+    assert np.all(np.abs(session.t_s[left] - 15.26) < 0.015)
+
+
+def test_a_separate_gyroscope_s_periodic_short_losses_beside_a_26_hz_accelerometer_are_bridged_as_the_note_says(
+    tmp_path: Path,
+) -> None:
+    """REVIEW-161: beside a 26 Hz accelerometer a 200 Hz gyroscope file losing 4 samples every 100 leaves one row in 13
+    without a value, a steady pattern the analysis read as a gyroscope at 24 Hz (EDGE-217: "not values lost", no step
+    flagged) while the import's note, counting with the bridge (EDGE-234), said it bridges those, flagged. A separate
+    gyroscope's rows without a value are its losses (the session keeps their measured spans, EDGE-223), never a lower
+    rate: the analysis bridges as many as the note says, and `info` says so too."""
+    from retrogait.cli.info import _gyro_missing_detail
+
+    s = simulate(SimulationConfig("shank", parse_bouts(BOUTS), sample_rate_hz=52.0, seed=4)).session
+    assert s.gyr is not None
+    t, acc = s.t_s[::2], s.acc[::2]  # 26 Hz
+    path = tmp_path / "folder"
+    path.mkdir()
+    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    np.savetxt(path / "Accelerometer.csv", np.column_stack([t, acc]), delimiter=",", header=acc_header, comments="",
+               fmt="%.9g")  # fmt: skip
+    tg = np.arange(int(s.t_s[-1] * 200.0) + 1) / 200.0 + 0.0013
+    gyr = np.column_stack([np.interp(tg, s.t_s, np.radians(s.gyr[:, k])) for k in range(3)])
+    kept = (np.arange(tg.size) % 100) >= 4
+    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
+    np.savetxt(path / "Gyroscope.csv", np.column_stack([tg, gyr])[kept], delimiter=",", header=gyr_header,
+               comments="", fmt="%.9g")  # fmt: skip
+    session = load_input(path)
+    notes = str(session.meta.extra.get("import_gyro_missing", ""))
+    said = re.search(r"at (\d+) of them the gyroscope's measured samples around .*: the analysis bridges those", notes)
+    assert said is not None, notes
+    result = analyze(path, placement="shank", side="left", anterior_axis=str(s.meta.anterior_axis))
+    told = " | ".join(str(n) for n in result.summary["notes"])
+    assert "measured at a lower rate" not in told, told
+    assert f"in {said.group(1)} samples)" in told, told  # "N missing gyroscope values bridged (... in N samples)"
+    assert session.gyr is not None
+    missing = np.asarray(np.isnan(session.gyr).any(axis=1), dtype=bool)
+    assert f"bridges {said.group(1)} (within 25 ms)" in _gyro_missing_detail(session, missing)
+
+
+def test_a_short_loss_at_the_accelerometer_s_last_rows_is_named_as_at_the_file_s_end(tmp_path: Path) -> None:
+    """REVIEW-162: an accelerometer file that ends inside a short loss of the gyroscope (which goes on) leaves its last
+    rows without a value and no row with one after them: the bridge cannot take them, and EDGE-234's note said they
+    stay gaps because "the accelerometer's rows around them [lie] further apart than the loss and a step each side",
+    rows that do not exist. The note says they lie at the file's first or last rows."""
+    folder = _jittered_folder(tmp_path / "folder", 0.0)
+    acc = folder / "Accelerometer.csv"
+    lines = acc.read_text().splitlines()
+    acc.write_text("\n".join(lines[:1528]) + "\n")  # rows to 15.26 s: the loss at 15.25-15.27 s is the file's end
+    session = load_input(folder)
+    assert session.gyr is not None
+    notes = str(session.meta.extra.get("import_gyro_missing", ""))
+    from retrogait.analysis.bridge import bridge_missing, short_losses
+
+    short = short_losses(session.extra.get("gyr_lost_span_s"), session.gyr)
+    assert short is not None
+    left = short & np.isnan(bridge_missing(session.t_s, session.gyr, 0.025, short)[0]).any(axis=1)
+    assert int(left.sum()) == 2 and left[-2:].all()
+    assert "further apart than the loss" not in notes, notes
+    assert "2 stay gaps at the file's first or last rows, no row with a gyroscope value beyond them" in notes, notes

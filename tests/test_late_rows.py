@@ -214,3 +214,49 @@ def test_a_first_row_before_a_marker_is_no_stray(tmp_path: Path) -> None:
     session = load_input(_write(tmp_path / "marker.csv", [lines[0], lines[1], ",".join(marker), *lines[2:]]))
     assert session.n_samples == 6000
     assert "stamped ahead" not in session.meta.extra.get("import_notes", "")
+
+
+def _jittered_clean(sd_periods: float, n: int = 12000) -> tuple[int, str]:
+    """``clean_rows`` on a 200 Hz table stamped with Gaussian jitter of ``sd_periods`` periods (seeded): the rows
+    dropped as stamped ahead and the notes."""
+    from retrogait.imports import common
+
+    rng = np.random.default_rng(1)
+    t = np.arange(n) / 200.0 + rng.normal(0.0, sd_periods / 200.0, n)
+    report = common.ImportReport("generic")
+    common.clean_rows(t, rng.normal(size=(n, 6)), report, "row", gyro_from=3)
+    return int(report.dropped.get("row_time_ahead", 0)), " | ".join(report.notes)
+
+
+def test_a_row_ahead_on_an_unsteady_clock_is_given_no_reason_that_is_not_known() -> None:
+    """EDGE-235: on a clock stamped with jitter of 0.3 periods (sd) EDGE-228 drops rows as stamped ahead (as many rows
+    as f17fdb5 dropped), but its note said "a stamp off its sample's time ... not a sample written early", which the
+    geometry tells only on a steady clock (the ticks it is read from; EDGE-224's sorting-in asks the same,
+    `rate.steady_clock`). There the note says what was seen and that the cause is not known."""
+    dropped, notes = _jittered_clean(0.3)
+    assert dropped > 0, notes
+    assert f"{dropped} rows stamped ahead" in notes, notes
+    assert "not a sample written early" not in notes and "off the sampling clock" not in notes, notes
+    assert "not known" in notes, notes
+
+
+def test_a_row_ahead_on_a_steady_clock_keeps_its_reason(tmp_path: Path) -> None:
+    """EDGE-235's guard: on a steady clock the tick geometry holds and the note keeps EDGE-228's reason."""
+    session = load_input(_write(tmp_path / "ahead.csv", _stamped_ahead(_lines(), 3000, 40.3)))
+    notes = session.meta.extra["import_notes"]
+    assert "a stamp off its sample's time, within half a period of another row's and off the sampling clock" in notes
+    assert "not known" not in notes, notes
+
+
+def test_the_rows_after_a_stray_are_read_as_any_and_the_note_claims_no_order(tmp_path: Path) -> None:
+    """EDGE-235 (2): `_stamped_ahead` checks only that the row written after the stray lies after every time written
+    before it, not that every row after it is in order; the note said "the rows after it are read in their order".
+    With a pair swapped among the rows the stray jumped (40 rows ahead, a swap 10 rows later) the stray is dropped and
+    the pair sorted in (EDGE-224): the rows equal the table without the stray, and the note claims no order."""
+    lines = _lines()
+    session = load_input(_write(tmp_path / "ahead_swap.csv", _swap(_stamped_ahead(lines, 3000, 40.3), 3011)))
+    reference = load_input(_write(tmp_path / "ref.csv", [*lines[:3001], *lines[3002:]]))
+    assert np.array_equal(session.t_s, reference.t_s) and np.array_equal(session.acc, reference.acc)
+    notes = session.meta.extra["import_notes"]
+    assert "1 row stamped ahead" in notes and "read in their order" not in notes, notes
+    assert "the rows after it are read without it" in notes, notes

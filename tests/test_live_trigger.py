@@ -177,6 +177,48 @@ def test_a_step_s_peak_time_is_its_reported_peak_s_sample_in_the_impact_window(
     assert found[0] == pytest.approx((ic + expected) / fs)
 
 
+def _peak_times_per_step(
+    axis: np.ndarray, t: np.ndarray, ic_idx: np.ndarray, peak: np.ndarray, lead: int
+) -> np.ndarray:
+    """REVIEW-136's ``peak_times``, one search per step to the end of the samples: LIVE-70's reference."""
+    out = np.full(ic_idx.size, np.nan)
+    for i, (start, value) in enumerate(zip(ic_idx.tolist(), peak.tolist(), strict=True)):
+        if np.isfinite(value):
+            lo = max(start - lead, 0)
+            hit = np.flatnonzero(np.abs(axis[lo:] - value) <= 1e-9 * max(1.0, abs(value)))
+            if hit.size:
+                out[i] = t[lo + hit[0]]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_peak_times_vectorised_gives_the_per_step_search_s_times_on_random_windows(seed: int) -> None:
+    """LIVE-70: ``peak_times`` searches every step at once, a block of samples at a time, where it searched each
+    step's samples to the end in a Python loop; on random windows (values on a coarse grid so that equal samples
+    repeat, peaks taken from the samples, from none, or NaN; contacts anywhere, the last samples and 0 included;
+    leads 0-40 samples) the times are those of the per-step search, NaN where it found none."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 3000))
+    axis = np.round(rng.normal(0.0, 1.0, n), 1)  # a coarse grid: many equal samples
+    fs = float(rng.choice([26.0, 100.0, 200.0, 416.0]))
+    t = 3.0 + np.arange(n) / fs
+    m = int(rng.integers(0, 200))
+    ic = rng.integers(0, n, m)
+    ic[: min(m, 2)] = [n - 1, 0][: min(m, 2)]
+    peak = axis[np.clip(ic + rng.integers(-45, 200, m), 0, n - 1)]
+    peak[rng.random(m) < 0.15] = np.nan
+    peak[rng.random(m) < 0.1] = 7.77  # on no sample
+    lead = int(rng.integers(0, 41))
+    acc = np.zeros((n, 3))
+    acc[:, 2] = (axis + 1.0) * 9.80665
+    signals = SimpleNamespace(t_s=t, acc_ms2=acc)
+    axis_read = trigger_module.impact_axis_g(acc)
+    expected = _peak_times_per_step(axis_read, t, ic, peak, lead)
+    found = peak_times(signals, ic, peak, lead)  # type: ignore[arg-type]
+    assert np.array_equal(found, expected, equal_nan=True)
+    assert np.isfinite(expected).sum() > 0 or m == 0 or np.isnan(peak).all() or (peak == 7.77).all()
+
+
 def test_a_heel_strike_s_cue_fires_on_the_rise_unless_the_gait_has_soft_landings() -> None:
     """A landing's own transient is cued by the first sample above the target, with the peak's packet, while no
     recent window held an event from the air; in a gait with soft landings (LIVE-29) a braking's onset looks the

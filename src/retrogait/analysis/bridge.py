@@ -17,8 +17,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.conventions import BRIDGE_MAX_S
+from retrogait.rate import REGULAR_PERCENTILE, STEADY_GAP_INTERVALS, steady_clock
 
-__all__ = ["BRIDGE_MAX_S", "bridge_missing", "on_grid", "short_losses"]
+__all__ = ["BRIDGE_MAX_S", "bridge_missing", "on_grid", "short_bridged", "short_losses"]
 
 
 def bridge_missing(
@@ -32,16 +33,17 @@ def bridge_missing(
     the times (s) of the rows with a bridged value; how many values were bridged. Other NaN stay (left out as gaps:
     times out of order or NaN are never extrapolated, REVIEW-56). ``short`` (n,): rows whose loss is known short by
     other means (a separate gyroscope's measured samples around it, EDGE-223), bridged whatever the span of the
-    rows with values around them, up to ``max_s`` and a row's period (the median step of ``t_s``) each side: the
-    rows holding values around a separate stream's loss lie at most its measured span and a row each side apart, so
-    rows further apart are a gap whatever a file's span says (EDGE-231)."""
+    rows with values around them where the rows without a value lie within ``max_s`` of each other and each side's
+    step (to the row with a value) is an ordinary one of ``t_s`` (:func:`ordinary_step_s`: the grid's gap rule; a
+    longer one has lost a row): the rows without a value of a separate stream's loss lie between its measured
+    samples, the rows with one within a row's own step outside them, so rows further apart are a gap whatever a
+    file's span says (EDGE-231), and a jittered clock's longer-than-median steps beside a loss are no reason to leave
+    it (EDGE-234)."""
     missing = np.isnan(acc)
     if not missing.any():
         return acc, np.zeros(0), 0
-    if short is not None:  # the rows' own span around a short loss: its measured span and a row each side at most
-        steps = np.diff(t_s)
-        steps = steps[np.isfinite(steps) & (steps > 0.0)]
-        short_max_s = max_s + 2.0 * float(np.median(steps)) if steps.size else max_s
+    if short is not None:  # a row's own step beside a short loss: at most an ordinary one (no row lost there)
+        step_max_s = ordinary_step_s(t_s)
     out = acc.copy()
     rows = np.zeros(t_s.size, dtype=bool)
     count = 0
@@ -56,8 +58,10 @@ def bridge_missing(
         left, right = good[after - 1], good[after]
         span = t_s[right] - t_s[left]
         near = (span > 0.0) & (span <= max_s * (1.0 + 1e-6))
-        if short is not None:
-            near |= (span > 0.0) & (span <= short_max_s * (1.0 + 1e-6)) & short[at]
+        if short is not None:  # the rows without a value within max_s, each side's step an ordinary one (EDGE-234)
+            inner = t_s[right - 1] - t_s[left + 1]
+            sides = np.maximum(t_s[left + 1] - t_s[left], t_s[right] - t_s[right - 1])
+            near |= (span > 0.0) & (inner <= max_s * (1.0 + 1e-6)) & (sides <= step_max_s * (1.0 + 1e-6)) & short[at]
         # its own time between its neighbours' (times out of order or NaN: never extrapolated, REVIEW-56)
         near &= (t_s[at] > t_s[left]) & (t_s[at] < t_s[right])
         at, left, right, span = at[near], left[near], right[near], span[near]
@@ -76,6 +80,31 @@ def short_losses(spans: NDArray[Any] | None, values: NDArray[np.float64]) -> NDA
         return None
     span = np.asarray(pd.to_numeric(pd.Series(spans), errors="coerce"), dtype=np.float64)
     return np.asarray((span <= BRIDGE_MAX_S * (1.0 + 1e-6)) & np.isnan(values).any(axis=1), dtype=bool)
+
+
+def ordinary_step_s(t_s: NDArray[np.float64]) -> float:
+    """The longest step (s) of the times ``t_s`` (s) that loses no row, by the grid's own gap rule
+    (``preprocess._to_uniform``): ``STEADY_GAP_INTERVALS`` (1.5) times the longest regular interval, the median step
+    on a steady clock (``rate.steady_clock``), else the longer of it and the ``REGULAR_PERCENTILE`` (95th) percentile
+    of the steps (a jittered clock's longer steps lose nothing); 0 without a step."""
+    steps = np.diff(t_s)
+    steps = steps[np.isfinite(steps) & (steps > 0.0)]
+    if not steps.size:
+        return 0.0
+    typical = float(np.median(steps))
+    regular = typical if steady_clock(t_s) else max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))
+    return STEADY_GAP_INTERVALS * regular
+
+
+def short_bridged(t_s: NDArray[np.float64], values: NDArray[np.float64], spans: NDArray[Any] | None) -> int:
+    """How many rows of ``values`` (n, 3) at times ``t_s`` (s) without a value :func:`bridge_missing` bridges as a
+    separate stream's short loss (``spans``, s, as :func:`short_losses` reads them): what an import's note may say the
+    analysis bridges (EDGE-234), read by the same function the analysis runs."""
+    short = short_losses(spans, values)
+    if short is None or not short.any():
+        return 0
+    out = bridge_missing(t_s, values, BRIDGE_MAX_S, short)[0]
+    return int(np.count_nonzero(short & np.isfinite(out).all(axis=1)))
 
 
 def on_grid(times_s: NDArray[np.float64], t_grid: NDArray[np.float64], fs_hz: float) -> NDArray[np.bool_]:

@@ -515,11 +515,13 @@ def _finite_rows(
     # an absurd value (beyond 1e7 in any unit, EDGE-36) is no measurement: no anchor to fill or bridge from (EDGE-225)
     acc, acc_absurd = _absurd_as_missing(acc)
     gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
-    if gyr is not None:  # a gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217)
+    spans = session.extra.get(GYR_LOST_SPAN_COLUMN)  # a separate gyroscope's measured spans (EDGE-223)
+    # a table's gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217); a separate gyroscope's rows
+    # without a value (its measured spans kept) are its losses, never a lower rate (REVIEW-161)
+    if gyr is not None and short_losses(spans, gyr) is None:
         gyr, sub_rate, filled = filled_in(t, gyr)
     acc_missing = _missing_rows(acc)
     acc_rate, keep = own_rows(t, acc_missing)  # an accelerometer at a lower rate (EDGE-222)
-    spans = session.extra.get(GYR_LOST_SPAN_COLUMN)  # a separate gyroscope's measured spans (EDGE-223)
     if acc_rate is not None:  # analysed on its own rows, the gyroscope read there
         notes.append(acc_rate_note(acc_rate, keep, acc_missing[keep]))
         t, acc = t[keep], acc[keep]

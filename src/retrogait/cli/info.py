@@ -116,9 +116,13 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     from retrogait.session import MIN_GYRO_COVERAGE
 
     assert session.gyr is not None
-    gyr, sub, filled = filled_in(session.t_s, session.gyr, missing)  # a gyroscope at a lower rate (EDGE-217)
+    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)  # a separate gyroscope's (EDGE-223)
+    gyr, sub, filled = (  # a table's gyroscope at a lower rate (EDGE-217); a separate one's are losses (REVIEW-161)
+        filled_in(session.t_s, session.gyr, missing)
+        if short is None
+        else (session.gyr, None, np.zeros(missing.size, dtype=bool))
+    )
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), gyr)  # a separate gyroscope's (EDGE-223)
     left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s, short)[0]).any(axis=1), dtype=bool)
     bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())
     used = 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
+from retrogait.analysis.bridge import short_bridged
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
@@ -759,9 +760,9 @@ def clean_rows(
         forward = t > previous_max
         ahead = None if forward.all() or retimed else _stamped_ahead(t, forward, previous_max)
         if ahead is not None:  # a row whose stamp jumped ahead: it alone dropped, the rows after it read (EDGE-228)
-            stray, past = ahead
+            stray, past, steady = ahead
             report.drop(f"{label}_time_ahead", int(stray.sum()))
-            report.notes.append(_ahead_words(t, stray, past, label))
+            report.notes.append(_ahead_words(t, stray, past, label, steady))
             t, v = t[~stray], v[~stray]
             previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
             forward = t > previous_max
@@ -949,13 +950,16 @@ def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_
 
 def _stamped_ahead(
     t: FloatArray, forward: NDArray[np.bool_], previous_max: FloatArray
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] | None:
-    """``(stray, past)``, each (n,): the rows whose stamp jumped ahead of the rows written after them (EDGE-228), and
-    those of them whose stamp lies past every other row (not near one, REVIEW-143); None where there is none.
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], bool] | None:
+    """``(stray, past, steady)``: (n,) the rows whose stamp jumped ahead of the rows written after them (EDGE-228),
+    (n,) those of them whose stamp lies past every other row (not near one, REVIEW-143), and whether the rows sorted
+    tick steadily (``rate.steady_clock``: only then is the clock's geometry below a reason, EDGE-235); None where
+    there is none.
 
-    Such a row is in order (``forward``) and a run of rows behind it follows, the first of them after every time
-    written before it (``previous_max``: the running maximum before each row, s): taken out, the rows after it are in
-    order. It is the stray, not a sample written early, where once sorted among all the rows it lies within
+    Such a row is in order (``forward``) and the row written after it lies behind it but after every time written
+    before it (``previous_max``: the running maximum before each row, s): taken out, the rows after it go on from
+    those before it (a later row behind among them is read as any such row, EDGE-224 or EDGE-2: nothing here checks
+    their order). It is the stray, not a sample written early, where once sorted among all the rows it lies within
     ``ON_CLOCK_MIN_SHARE`` of the in-order rows' median period of another row (no hole of the clock there: EDGE-224's
     sample written early fills one), and at least as far off the clock's ticks (whole periods from the row written
     before it; for the file's first row, from a row written after it other than that row, REVIEW-144) as that row, so
@@ -993,18 +997,22 @@ def _stamped_ahead(
     out, past = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     out[i[stray | last]] = True
     past[i[last & ~stray]] = True
-    return out, past
+    return out, past, steady_clock(ordered)
 
 
-def _ahead_words(t: FloatArray, stray: NDArray[np.bool_], past: NDArray[np.bool_], label: str) -> str:
+def _ahead_words(
+    t: FloatArray, stray: NDArray[np.bool_], past: NDArray[np.bool_], label: str, steady: bool = True
+) -> str:
     """The note on the ``stray`` rows of a stream (``label``) stamped ahead and dropped (EDGE-228), naming the first
     by its time and the time of the row written before it, in s from the first row as EDGE-2's refusal does (a
     stamp as read, an epoch's, gives no row in six digits: REVIEW-142), and saying where the stamps lay: near
-    another row's off the clock, or ``past`` every other row (REVIEW-143)."""
+    another row's off the clock, or ``past`` every other row (REVIEW-143). The cause (a stamp off its sample's time,
+    not a sample written early) is given on a ``steady`` clock only, whose ticks tell it; elsewhere the note says
+    it is not known (EDGE-235)."""
     first = int(np.argmax(stray))
     n = int(stray.sum())
     words = _STREAM_WORDS.get(label, label + " rows")
-    near = "within half a period of another row's and off the sampling clock"
+    near = "within half a period of another row's" + (" and off the sampling clock" if steady else "")
     far = "past every other row by more than a period and a half"
     where = far if past[stray].all() else near if not past.any() else f"{near}, or {far}"
 
@@ -1017,10 +1025,16 @@ def _ahead_words(t: FloatArray, stray: NDArray[np.bool_], past: NDArray[np.bool_
         if first > 0  # the file's first row (REVIEW-144): from the row written after it, the first kept
         else f"the file's first row, at {s_from(t[0], t[1])} s from the row after it"
     )
+    it = "it" if n == 1 else "them"
+    why = (
+        f"a stamp off its sample's time, {where}, not a sample written early"
+        if steady  # the clock's ticks tell a stamp off its time from a sample written early (EDGE-228)
+        else f"{where}; the stamps do not tick steadily, so whether a stamp is off its sample's time or a sample was "
+        "written early is not known"
+    )
     return (
-        f"{n} {'row' if n == 1 else words} stamped ahead of the {words} written after {'it' if n == 1 else 'them'} "
-        f"({named}): a stamp off its sample's time, {where}, not a sample written early: dropped "
-        f"({label}_time_ahead); the rows after it are read in their order"
+        f"{n} {'row' if n == 1 else words} stamped ahead of the {words} written after {it} ({named}): {why}: dropped "
+        f"({label}_time_ahead); the rows after {it} are read without {it}"
     )
 
 
@@ -1784,13 +1798,44 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         short = np.isfinite(spans) & (spans <= BRIDGE_MAX_S * (1.0 + 1e-6))
         if short.any():  # EDGE-223: the analysis bridges those as a table's lost values
             report.gyro_lost_span_s = spans
-            report.gyro_missing += (
-                f"; at {int(short.sum())} of them the gyroscope's measured samples around lie at most "
-                f"{BRIDGE_MAX_S * 1000:.0f} ms apart (a short loss): the analysis bridges those, flagged bridged, as a "
-                "table's lost values (the session's gyr_lost_span_s column keeps each span)"
-            )
+            held = np.cumsum(covered)  # rows with a value up to each: none before, or none after (REVIEW-162)
+            edge = int(np.count_nonzero(short & ((held == 0) | (held == held[-1]))))
+            report.gyro_missing += _short_loss_words(int(short.sum()), short_bridged(acc.t_s, values, spans), edge)
         report.notes.append(report.gyro_missing)
     return acc, values
+
+
+def _short_loss_words(short: int, bridged: int, edge: int = 0) -> str:
+    """What :func:`align_gyro`'s note adds for ``short`` rows in a separate gyroscope's short losses, ``bridged`` of
+    which the analysis' bridge takes (``bridge.short_bridged``, the analysis' own function: the note says what it
+    does, EDGE-234), ``edge`` of them before the first or after the last row with a value (no row beyond them to
+    bridge from: named so, not as rows too far apart, REVIEW-162)."""
+    said = (
+        f"; at {short} of them the gyroscope's measured samples around lie at most {BRIDGE_MAX_S * 1000:.0f} ms apart "
+        "(a short loss)"
+    )
+    kept = "the session's gyr_lost_span_s column keeps each span"
+    if bridged == short:
+        return f"{said}: the analysis bridges those, flagged bridged, as a table's lost values ({kept})"
+    apart = short - bridged - edge
+    gaps = [
+        f"{k} {'stays a gap' if k == 1 else 'stay gaps'}{why}"
+        for k, why in (
+            (edge, " at the file's first or last rows, no row with a gyroscope value beyond them"),
+            (
+                apart,
+                ", the accelerometer's rows around them further apart than the loss and a step each side that loses "
+                "no row",
+            ),
+        )
+        if k
+    ]
+    others = "; ".join(gaps)
+    if bridged == 0:
+        return f"{said}: {others} ({kept})"
+    return (
+        f"{said}: the analysis bridges {bridged} of those, flagged bridged, as a table's lost values; {others} ({kept})"
+    )
 
 
 def lost_spans(master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_]) -> FloatArray:
