@@ -16,8 +16,10 @@ a command module imports at its top only Typer, the standard library and light r
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from retrogait.errors import RetrogaitError
@@ -114,7 +116,7 @@ def os_error_text(exc: OSError) -> str:
 #: The module of ``retrogait.cli`` that registers each command (``formats`` lives beside ``convert``), in the order
 #: ``retrogait --help`` lists them.
 COMMAND_MODULES = {
-    "analyze": "analyze",
+    "analyze": "analyze_command",
     "batch": "batch",
     "compare": "compare",
     "convert": "convert",
@@ -212,6 +214,22 @@ def safe_text(text: str) -> str:
     return safe(text, markup=False)
 
 
+def _plain_analyze(args: list[str]) -> Callable[[], None] | None:
+    """``analyze`` run without Typer where its command line is a plain one (``analyze_line``, PERF-88); else None."""
+    if args[:1] != ["analyze"]:
+        return None
+    from retrogait.cli.analyze_line import plain_analyze, run_plain_analyze
+
+    given = plain_analyze(args[1:])
+    return None if given is None else functools.partial(run_plain_analyze, given)
+
+
+def _with_typer(args: list[str], argv: list[str] | None) -> Callable[[], None]:
+    """The command ``args`` names, run by Typer: its usage errors printed by it, with status 2."""
+    app = load_commands(args)
+    return functools.partial(app, args=argv, prog_name="retrogait")
+
+
 def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
 
@@ -222,12 +240,12 @@ def _run(args: list[str], argv: list[str] | None) -> int:
     # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up
     # only when this process is the `retrogait` program (PERF-12), not for main([...]) called from Python
     start_early(args, whole_process=argv is None)
-    app = load_commands(args)
+    run = _plain_analyze(args) or _with_typer(args, argv)
 
     from retrogait.cli.display import safe
 
     try:
-        app(args=argv, prog_name="retrogait")  # usage errors: Typer prints them and exits 2
+        run()
     except RetrogaitError as exc:  # a name with a newline or a terminal escape shown, not obeyed (EDGE-72)
         print(f"retrogait: error: {safe(exc, markup=False)}", file=sys.stderr)
         return EXIT_USER_ERROR

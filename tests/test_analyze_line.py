@@ -1,0 +1,266 @@
+"""``analyze``'s plain command line read without Typer (PERF-88): the same parameters as Typer's, the same ends, and
+everything else left to Typer."""
+
+from __future__ import annotations
+
+import errno
+import inspect
+import subprocess
+import sys
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import retrogait.cli as cli
+from retrogait.cli import analyze as command
+from retrogait.cli import analyze_line
+from retrogait.errors import RetrogaitError
+from retrogait.session import Session, write_session
+
+HELP = {"--help", "-h"}
+
+
+def _typer_params() -> list[Any]:
+    """The parameters of Typer's click command ``analyze`` as ``retrogait analyze`` builds it, its help option too."""
+    from typer.main import get_command
+
+    group = get_command(cli.load_commands(["analyze"]))
+    command_of_typer = group.commands["analyze"]  # type: ignore[attr-defined]
+    with group.make_context("retrogait", ["analyze"], resilient_parsing=True) as parent:
+        context = command_of_typer.make_context("analyze", ["run.csv"], parent=parent, resilient_parsing=True)
+        return list(command_of_typer.get_params(context))
+
+
+def _declared() -> dict[str, inspect.Parameter]:
+    """The parameters of Typer's ``analyze`` (the reader options among them), their annotations and defaults."""
+    from retrogait.cli import analyze_command
+
+    return dict(inspect.signature(analyze_command.analyze).parameters)
+
+
+def test_the_light_table_is_typer_s_declaration() -> None:
+    """Every option Typer's ``analyze`` takes is known to the light path, with the same parameter, kind and default: an
+    option added to or changed in the declaration fails here until the light path reads it as Typer does."""
+    params = _typer_params()
+    arguments = [p for p in params if p.param_type_name == "argument"]
+    assert [(p.name, p.required, p.nargs) for p in arguments] == [("input_file", True, 1)]
+    options = [p for p in params if p.param_type_name == "option"]
+    names = {name for p in options for name in (*p.opts, *p.secondary_opts)}
+    assert names == set(analyze_line.TEXT_OPTIONS) | set(analyze_line.FLAGS) | analyze_line.TYPER_ONLY | HELP
+    declared = _declared()
+    for p in options:
+        if set(p.opts) & HELP:
+            continue
+        assert not p.multiple and p.nargs == 1 and p.envvar is None and not p.is_eager, p.name
+        assert p.callback is None or p.name == "help", p.name
+        annotation = typing.get_args(declared[p.name].annotation)[0]
+        assert declared[p.name].default == analyze_line.DEFAULTS[p.name], p.name
+        if p.is_flag:
+            assert {name: (p.name, True) for name in p.opts} | {n: (p.name, False) for n in p.secondary_opts} == {
+                k: v for k, v in analyze_line.FLAGS.items() if v[0] == p.name
+            }
+            assert annotation is bool
+            continue
+        assert not p.secondary_opts, p.name
+        if set(p.opts) <= analyze_line.TYPER_ONLY:
+            assert annotation == float | None, p.name
+            continue
+        assert {name: analyze_line.TEXT_OPTIONS[name] for name in p.opts} == dict.fromkeys(p.opts, p.name)
+        wanted = Path | None if p.name in analyze_line.PATH_PARAMETERS else str | None
+        assert annotation == wanted, p.name
+    assert set(declared) == {"input_file", *analyze_line.DEFAULTS}
+    assert set(analyze_line.READER_PARAMETERS) <= set(declared)
+
+
+def test_the_command_takes_what_typer_s_declaration_hands_it() -> None:
+    """The command (``cli.analyze.analyze``) has Typer's parameters, the reader options as one ``reader``."""
+    body = inspect.signature(command.analyze).parameters
+    declared = _declared()
+    assert list(body) == [n for n in declared if n not in analyze_line.READER_PARAMETERS] + ["reader"]
+    assert all(body[n].default == declared[n].default for n in body if n != "reader")
+
+
+def _recorded(monkeypatch: pytest.MonkeyPatch, args: list[str], *, plain: bool) -> tuple[int, dict[str, Any] | None]:
+    """``main(["analyze", *args])`` with the command replaced by a recorder: its status and the arguments it got, by the
+    light path (``plain``) or by Typer."""
+    got: list[dict[str, Any]] = []
+    signature = inspect.signature(command.analyze)
+
+    def record(*a: Any, **kw: Any) -> None:
+        bound = signature.bind(*a, **kw)
+        bound.apply_defaults()
+        got.append(dict(bound.arguments))
+
+    monkeypatch.setattr(command, "analyze", record)
+    if not plain:
+        monkeypatch.setattr(cli, "_plain_analyze", lambda args: None)
+    code = cli.main(["analyze", *args])
+    monkeypatch.undo()
+    return code, got[0] if got else None
+
+
+#: Command lines the light path reads: each as Typer reads it.
+PLAIN_LINES = [
+    ["run.csv"],
+    ["run.csv", "--no-report"],
+    ["--no-report", "run.csv", "--report"],
+    ["run.csv", "--report", "--no-report", "--report", "--no-report"],
+    ["run.csv", "-o", "out"],
+    ["run.csv", "--out=out/", "--out", "again"],
+    ["run.csv", "--out", "a//b/./c"],
+    ["--placement", "shank", "run.csv", "--side", "left", "--anterior-axis", "+x"],
+    ["run.csv", "--placement=lower_back", "--placement", "foot"],
+    ["run.csv", "--settings", "s.toml", "--out", "o"],
+    ["run.csv", "-f", "phyphox", "--format=generic-csv"],
+    ["run.csv", "--time-column", "0", "--time-unit", "ms", "--acc-columns", "ax,ay,az", "--acc-unit", "g"],
+    ["run.csv", "--gyr-columns", "gx,gy,gz", "--gyr-unit", "dps", "--delimiter", ";"],
+    ["run.csv", "--delimiter=\\t"],
+    ["run.csv", "--placement", "a=b", "--side", "x y"],
+    ["dir/"],
+    ["..", "--out", "."],
+    ["ünïcode run.csv", "--out", "résultats"],
+]
+
+
+@pytest.mark.parametrize("args", PLAIN_LINES, ids=[" ".join(a) for a in PLAIN_LINES])
+def test_a_plain_line_hands_the_command_what_typer_hands_it(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The same parameters (paths as ``Path``, the last of a repeated option, the reader options as one
+    ``ReaderOptions``) and status, the light path taken."""
+    monkeypatch.chdir(tmp_path)
+    assert analyze_line.plain_analyze(args) is not None
+    assert _recorded(monkeypatch, args, plain=True) == _recorded(monkeypatch, args, plain=False)
+
+
+#: Command lines left to Typer.
+TYPER_LINES = [
+    [],
+    ["--help"],
+    ["run.csv", "-h"],
+    ["run.csv", "--rate", "100"],
+    ["run.csv", "--start=5"],
+    ["run.csv", "--end", "9"],
+    ["run.csv", "--part-hours", "1"],
+    ["run.csv", "--bogus"],
+    ["run.csv", "--no-report=1"],
+    ["run.csv", "-ofolder"],
+    ["run.csv", "-o=folder"],
+    ["run.csv", "--out"],
+    ["run.csv", "--out", "-x"],
+    ["run.csv", "--placement", ""],
+    ["run.csv", "--placement="],
+    ["--", "run.csv"],
+    ["-"],
+    ["run.csv", "other.csv"],
+    ["--out", "o"],
+    ["run\0.csv"],
+    ["run.csv", "--settings", "a\0b"],
+    ["run.csv", "--version"],
+    ["run.csv", "--Out", "o"],
+]
+
+
+@pytest.mark.parametrize("args", TYPER_LINES, ids=[" ".join(a) or "(none)" for a in TYPER_LINES])
+def test_any_other_line_is_left_to_typer(args: list[str]) -> None:
+    assert analyze_line.plain_analyze(args) is None
+
+
+@pytest.mark.parametrize("variable", ["_RETROGAIT_COMPLETE", "RETROGAIT_DEBUG"])
+def test_completion_and_debugging_are_typer_s(variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert analyze_line.plain_analyze(["run.csv"]) is not None
+    monkeypatch.setenv(variable, "1")
+    assert analyze_line.plain_analyze(["run.csv"]) is None
+
+
+def test_a_path_typer_s_check_refuses_is_typer_s(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An existing file or folder that cannot be read: Typer's "is not readable" usage error (root reads anything, so
+    the check is made to fail)."""
+    path = tmp_path / "run.csv"
+    path.write_text("t_s\n")
+    assert analyze_line.plain_analyze([str(path)]) is not None
+    monkeypatch.setattr(analyze_line.os, "access", lambda *a, **k: False)
+    assert analyze_line.plain_analyze([str(path)]) is None
+    assert analyze_line.plain_analyze([str(tmp_path / "missing.csv")]) is not None  # nothing to check
+
+
+def _ended(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], raised: BaseException, *, plain: bool
+) -> tuple[int, str, str]:
+    """``main(["analyze", "run.csv"])`` whose command raises ``raised``: status, stdout, stderr."""
+
+    def fail(*a: Any, **kw: Any) -> None:
+        raise raised
+
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # Typer wraps both for a closed pipe: put back after
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
+    monkeypatch.setattr(command, "analyze", fail)
+    if not plain:
+        monkeypatch.setattr(cli, "_plain_analyze", lambda args: None)
+    code = cli.main(["analyze", "run.csv", "--no-report"])
+    out, err = capsys.readouterr()
+    monkeypatch.undo()
+    return code, out, err
+
+
+ENDS = [
+    KeyboardInterrupt(),
+    EOFError("Compressed file ended before the end-of-stream marker was reached"),
+    BrokenPipeError(errno.EPIPE, "Broken pipe"),
+    OSError(errno.EPIPE, "Broken pipe"),
+    OSError(errno.ENOSPC, "No space left on device", "out/steps.csv"),
+    RetrogaitError("run.csv: no steps"),
+    ValueError("a bug"),
+]
+
+
+@pytest.mark.parametrize("raised", ENDS, ids=[type(e).__name__ + str(getattr(e, "errno", "")) for e in ENDS])
+def test_a_command_s_exception_ends_as_after_typer(
+    raised: BaseException, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C, an end of input, a closed pipe, a full disk, a refusal and a bug: the same status, standard output and
+    standard error by the light path as through Typer's run."""
+    monkeypatch.delenv("RETROGAIT_DEBUG", raising=False)
+    plain = _ended(monkeypatch, capsys, raised, plain=True)
+    assert plain == _ended(monkeypatch, capsys, raised, plain=False)
+    assert plain[0] != 0
+
+
+#: Runs ``analyze`` as the ``retrogait`` program; prints at exit whether Typer was imported when the read began.
+PROBE = """
+import atexit, sys
+import retrogait.analysis.load as load
+seen = {}
+original = load.load_input
+def load_input(*args, **kwargs):
+    seen["typer"] = "typer" in sys.modules
+    return original(*args, **kwargs)
+load.load_input = load_input
+atexit.register(lambda: print("SEEN", seen, file=sys.stderr))
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[1:]]
+main()
+"""
+
+
+def test_the_program_reads_a_plain_line_without_typer(small_session: Session, tmp_path: Path) -> None:
+    """Typer is not imported by ``retrogait analyze FILE --out D --no-report`` (it was on a9437db), and is by the same
+    line with ``--start 0``; both analyse and write their files."""
+    path = write_session(small_session, tmp_path / "s.csv")
+    seen = []
+    for extra in ([], ["--start", "0"]):
+        out = tmp_path / f"o{len(seen)}"
+        args = ["analyze", str(path), "--out", str(out), "--no-report", *extra]
+        proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stderr
+        assert (out / "summary.json").is_file() and "wrote" in proc.stdout
+        seen.append(proc.stderr.strip().splitlines()[-1])
+    assert seen == ["SEEN {'typer': False}", "SEEN {'typer': True}"]
+
+
+def test_as_typer_runs_passes_what_typer_passes() -> None:
+    """Any other exception leaves ``as_typer_runs`` as it was raised (``cli._run`` says it in one line)."""
+    with pytest.raises(OSError, match="denied"):
+        analyze_line.as_typer_runs(lambda: (_ for _ in ()).throw(PermissionError(errno.EACCES, "denied")))
