@@ -10,7 +10,9 @@ Start-up rule (issue 16; checked by tests/test_cli_startup.py, measured by scrip
 a command module imports at its top only Typer, the standard library and light retrogait modules
 (``cli.app``, ``conventions``, ``errors``, option definitions). Everything a command needs to *run*
 (rich, numpy, pandas, scipy, matplotlib, the analysis) is imported inside the command function, so
-``--version`` and ``--help`` load none of it and each command loads only what it uses.
+``--version`` and ``--help`` load none of it and each command loads only what it uses. ``analyze`` with a plain command
+line does not load Typer either (``cli.analyze_line``, PERF-88): its options are declared for Typer in
+``cli.analyze_command`` and the command itself is ``cli.analyze.analyze``.
 """
 
 from __future__ import annotations
