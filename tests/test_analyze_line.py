@@ -74,6 +74,31 @@ def test_the_light_table_is_typer_s_declaration() -> None:
     assert set(analyze_line.READER_PARAMETERS) <= set(declared)
 
 
+def test_typer_checks_and_reads_each_value_as_the_light_path_does() -> None:
+    """What the light path assumes of each parameter beyond its name, kind and default: a path checked only for being
+    readable where it is there (``_path_typer_takes``), no parser, prompt or file of Typer's, and a context that reads
+    no variable, no default map and every option by its own name, arguments and options in any order (REVIEW-150:
+    ``file_okay=False`` on ``--out`` or ``dir_okay=False`` on ``--settings`` passed the test above)."""
+    from typer.main import get_command
+
+    for p in _typer_params():
+        if p.name == "help":
+            continue
+        info = p.type_descriptor.parameter_info
+        assert {name: getattr(info, name) for name in analyze_line.PATH_CHECK} == analyze_line.PATH_CHECK, p.name
+        assert info.parser is None and info.default_factory is None, p.name
+        assert p.type_descriptor.file_annotation is None and p.expose_value, p.name
+        assert not getattr(p, "prompt", None) and not getattr(p, "count", False), p.name
+    group = get_command(cli.load_commands(["analyze"]))
+    with group.make_context("retrogait", ["analyze"], resilient_parsing=True) as parent:
+        context = group.commands["analyze"].make_context(  # type: ignore[attr-defined]
+            "analyze", ["run.csv"], parent=parent, resilient_parsing=True
+        )
+        assert context.auto_envvar_prefix is None and context.default_map is None
+        assert context.token_normalize_func is None
+        assert context.allow_interspersed_args and not context.ignore_unknown_options and not context.allow_extra_args
+
+
 def test_the_command_takes_what_typer_s_declaration_hands_it() -> None:
     """The command (``cli.analyze.analyze``) has Typer's parameters, the reader options as one ``reader``."""
     body = inspect.signature(command.analyze).parameters
@@ -93,11 +118,11 @@ def _recorded(monkeypatch: pytest.MonkeyPatch, args: list[str], *, plain: bool) 
         bound.apply_defaults()
         got.append(dict(bound.arguments))
 
-    monkeypatch.setattr(command, "analyze", record)
-    if not plain:
-        monkeypatch.setattr(cli, "_plain_analyze", lambda args: None)
-    code = cli.main(["analyze", *args])
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # undone alone: the test's folder and environment stay for both runs
+        patched.setattr(command, "analyze", record)
+        if not plain:
+            patched.setattr(cli, "_plain_analyze", lambda *a: None)
+        code = cli.main(["analyze", *args])
     return code, got[0] if got else None
 
 
@@ -121,6 +146,9 @@ PLAIN_LINES = [
     ["dir/"],
     ["..", "--out", "."],
     ["ünïcode run.csv", "--out", "résultats"],
+    # there: Typer's path checks see a file and a folder (REVIEW-150)
+    ["there.csv", "--out", "there", "--settings", "there.toml"],
+    ["there", "--out", "there.csv", "--settings", "there"],
 ]
 
 
@@ -131,6 +159,9 @@ def test_a_plain_line_hands_the_command_what_typer_hands_it(
     """The same parameters (paths as ``Path``, the last of a repeated option, the reader options as one
     ``ReaderOptions``) and status, the light path taken."""
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "there").mkdir()
+    (tmp_path / "there.csv").write_text("t_s\n")
+    (tmp_path / "there.toml").write_text("")
     assert analyze_line.plain_analyze(args) is not None
     assert _recorded(monkeypatch, args, plain=True) == _recorded(monkeypatch, args, plain=False)
 
@@ -194,14 +225,14 @@ def _ended(
     def fail(*a: Any, **kw: Any) -> None:
         raise raised
 
-    monkeypatch.setattr(sys, "stdout", sys.stdout)  # Typer wraps both for a closed pipe: put back after
-    monkeypatch.setattr(sys, "stderr", sys.stderr)
-    monkeypatch.setattr(command, "analyze", fail)
-    if not plain:
-        monkeypatch.setattr(cli, "_plain_analyze", lambda args: None)
-    code = cli.main(["analyze", "run.csv", "--no-report"])
-    out, err = capsys.readouterr()
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # undone alone: the test's environment stays for both runs
+        patched.setattr(sys, "stdout", sys.stdout)  # Typer wraps both for a closed pipe: put back after
+        patched.setattr(sys, "stderr", sys.stderr)
+        patched.setattr(command, "analyze", fail)
+        if not plain:
+            patched.setattr(cli, "_plain_analyze", lambda *a: None)
+        code = cli.main(["analyze", "run.csv", "--no-report"])
+        out, err = capsys.readouterr()
     return code, out, err
 
 
@@ -264,3 +295,4 @@ def test_as_typer_runs_passes_what_typer_passes() -> None:
     """Any other exception leaves ``as_typer_runs`` as it was raised (``cli._run`` says it in one line)."""
     with pytest.raises(OSError, match="denied"):
         analyze_line.as_typer_runs(lambda: (_ for _ in ()).throw(PermissionError(errno.EACCES, "denied")))
+

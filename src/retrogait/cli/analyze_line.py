@@ -43,6 +43,18 @@ TEXT_OPTIONS = {
 }
 #: The parameters among :data:`TEXT_OPTIONS` that Typer hands over as a ``pathlib.Path``.
 PATH_PARAMETERS = frozenset({"out", "settings_file"})
+#: Typer's path check as :func:`_path_typer_takes` makes it (Typer's defaults; tests/test_analyze_line.py checks each
+#: parameter's declaration against it).
+PATH_CHECK = {
+    "exists": False,
+    "file_okay": True,
+    "dir_okay": True,
+    "writable": False,
+    "readable": True,
+    "resolve_path": False,
+    "allow_dash": False,
+    "path_type": None,
+}
 #: Each flag: its name -> (parameter, value).
 FLAGS = {"--report": ("report", True), "--no-report": ("report", False)}
 #: The options left to Typer whenever given (numbers: their text is read by Typer's pydantic, in its words).
