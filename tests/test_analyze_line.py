@@ -296,3 +296,16 @@ def test_as_typer_runs_passes_what_typer_passes() -> None:
     with pytest.raises(OSError, match="denied"):
         analyze_line.as_typer_runs(lambda: (_ for _ in ()).throw(PermissionError(errno.EACCES, "denied")))
 
+
+def test_a_line_that_is_not_text_is_typer_s(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``main(["analyze", Path(...)])`` from Python: one line and status 70 as through Typer, not a traceback out of
+    ``main`` (REVIEW-151)."""
+    monkeypatch.delenv("RETROGAIT_DEBUG", raising=False)
+    args: list[Any] = ["analyze", Path("run.csv"), "--no-report"]
+    code = cli.main(args)
+    plain = code, capsys.readouterr().err
+    monkeypatch.setattr(cli, "_plain_analyze", lambda *a: None)
+    assert plain == (cli.main(args), capsys.readouterr().err)
+    assert plain[0] == cli.EXIT_INTERNAL_ERROR and plain[1].count("\n") == 1

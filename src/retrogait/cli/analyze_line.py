@@ -9,7 +9,8 @@ so every help text, usage error and its status stay Typer's own: ``--help`` / ``
 one given a value where it takes none, a value starting with ``-`` or empty, an option at the end without its value,
 ``--``, a second argument or none, ``-oDIR``, the numbers (``--rate``, ``--start``, ``--end``, ``--part-hours``: their
 text is read by Typer's pydantic), a path Typer's check would refuse (an unreadable file, a text no file name can
-hold), a shell completion request, and ``RETROGAIT_DEBUG`` (a traceback then comes through Typer as before).
+hold), a shell completion request, ``RETROGAIT_DEBUG`` (a traceback then comes through Typer as before), and an
+argument that is not text (``main([..., Path(...)])``: Typer's internal error, REVIEW-151).
 tests/test_analyze_line.py keeps :data:`TEXT_OPTIONS`, :data:`FLAGS` and :data:`TYPER_ONLY` in step with the Typer
 declaration (``cli.analyze_command``) and compares what both hand the command over many command lines.
 """
@@ -105,6 +106,8 @@ def plain_analyze(args: list[str]) -> dict[str, Any] | None:
     """The parameters Typer would hand ``analyze`` for ``args`` (after ``analyze``), the reader options among them by
     name; None for a command line left to Typer (the module's docstring lists what)."""
     if COMPLETION_VARIABLE in os.environ or os.environ.get("RETROGAIT_DEBUG"):
+        return None
+    if not all(type(arg) is str for arg in args):  # Typer's internal error in one line, not a traceback (REVIEW-151)
         return None
     given: dict[str, Any] = {}
     arguments: list[str] = []
