@@ -297,6 +297,89 @@ def test_as_typer_runs_passes_what_typer_passes() -> None:
         analyze_line.as_typer_runs(lambda: (_ for _ in ()).throw(PermissionError(errno.EACCES, "denied")))
 
 
+class _WindowsOs:
+    """The ``os`` module as ``typer.core`` sees it on Windows (``os.name`` "nt"), everything else the real one's."""
+
+    name = "nt"
+
+    def __getattr__(self, attribute: str) -> Any:
+        import os
+
+        return getattr(os, attribute)
+
+
+def _program_run(monkeypatch: pytest.MonkeyPatch, args: list[str], *, plain: bool) -> tuple[int, Any]:
+    """``cli._run`` as the ``retrogait`` program runs it (``argv`` None: Typer reads ``sys.argv``) with Typer's run as
+    on Windows and the command replaced by a recorder: its status and what the command got."""
+    import typer.core
+
+    got: list[dict[str, Any]] = []
+    signature = inspect.signature(command.analyze)
+
+    def record(*a: Any, **kw: Any) -> None:
+        bound = signature.bind(*a, **kw)
+        bound.apply_defaults()
+        got.append(dict(bound.arguments))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(command, "analyze", record)
+        patched.setattr("retrogait.cli.early.start_early", lambda *a, **k: None)  # no process-wide settings here
+        patched.setattr(typer.core, "os", _WindowsOs())
+        patched.setattr(analyze_line, "TYPER_EXPANDS_ARGS", True, raising=False)
+        patched.setattr(sys, "argv", ["retrogait", "analyze", *args])
+        patched.setattr(sys, "excepthook", sys.excepthook)  # Typer's run installs its own
+        if not plain:
+            patched.setattr(cli, "_plain_analyze", lambda *a: None)
+        code = cli._run(["analyze", *args], None)
+    return code, got[0] if got else None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [["*.csv"], ["r?n.csv", "--no-report"], ["~/run.csv"], ["$RUNS/run.csv"], ["run.csv", "--out", "$RUNS/o"]],
+)
+def test_the_program_s_line_on_windows_is_read_as_typer_expands_it(
+    line: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On Windows Typer's run of the program's own command line expands ``~``, environment variables and wildcards in
+    every argument (click's ``_expand_args``): ``retrogait analyze runs\\*.csv`` analysed the one file it matched
+    through Typer, "no such file" through the light path (REVIEW-149)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "run.csv").write_text("t_s\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    monkeypatch.setenv("RUNS", str(tmp_path))
+    typer_s = _program_run(monkeypatch, line, plain=False)
+    assert typer_s[0] == 0 and typer_s[1] is not None
+    assert _program_run(monkeypatch, line, plain=True) == typer_s
+
+
+def test_a_line_typer_does_not_expand_stays_light_on_windows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A line that Windows' expansion leaves as it is, and any line handed to ``main([...])`` (Typer expands only
+    ``sys.argv``), are still read by the light path (REVIEW-149)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "run.csv").write_text("t_s\n")
+    monkeypatch.setattr(analyze_line, "TYPER_EXPANDS_ARGS", True, raising=False)
+    assert not analyze_line.typer_expands(["analyze", "run.csv", "--out", "o", "--no-report"])
+    assert analyze_line.typer_expands(["analyze", "*.csv"])
+    assert cli._plain_analyze(["analyze", "*.csv"], ["analyze", "*.csv"]) is not None
+    assert cli._plain_analyze(["analyze", "*.csv"], None) is None
+    assert cli._plain_analyze(["analyze", "run.csv", "--out", "o"], None) is not None
+
+
+@pytest.mark.parametrize(
+    "arg", ["run.csv", "*.csv", "r[u]n.csv", "none*.csv", "~", "~/x", "$RUNS", "${RUNS}/x", "%RUNS%", "a$", "[", "**"]
+)
+def test_typer_expands_as_click_s_expand_args(arg: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``typer_expands`` is true exactly where click's own expansion (Typer's, on Windows) changes the argument."""
+    from typer._click.utils import _expand_args
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "run.csv").write_text("t_s\n")
+    monkeypatch.setenv("RUNS", str(tmp_path))
+    assert analyze_line.typer_expands([arg]) == (_expand_args([arg]) != [arg])
+
+
 def test_a_line_that_is_not_text_is_typer_s(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -216,14 +216,17 @@ def safe_text(text: str) -> str:
     return safe(text, markup=False)
 
 
-def _plain_analyze(args: list[str]) -> Callable[[], None] | None:
-    """``analyze`` run without Typer where its command line is a plain one (``analyze_line``, PERF-88); else None."""
+def _plain_analyze(args: list[str], argv: list[str] | None) -> Callable[[], None] | None:
+    """``analyze`` run without Typer where its command line is a plain one (``analyze_line``, PERF-88); else None.
+    ``argv`` None: the program's own command line, which Typer expands on Windows (REVIEW-149)."""
     if args[:1] != ["analyze"]:
         return None
-    from retrogait.cli.analyze_line import plain_analyze, run_plain_analyze
+    from retrogait.cli import analyze_line
 
-    given = plain_analyze(args[1:])
-    return None if given is None else functools.partial(run_plain_analyze, given)
+    if argv is None and analyze_line.TYPER_EXPANDS_ARGS and analyze_line.typer_expands(args):
+        return None
+    given = analyze_line.plain_analyze(args[1:])
+    return None if given is None else functools.partial(analyze_line.run_plain_analyze, given)
 
 
 def _with_typer(args: list[str], argv: list[str] | None) -> Callable[[], None]:
@@ -242,7 +245,7 @@ def _run(args: list[str], argv: list[str] | None) -> int:
     # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up
     # only when this process is the `retrogait` program (PERF-12), not for main([...]) called from Python
     start_early(args, whole_process=argv is None)
-    run = _plain_analyze(args) or _with_typer(args, argv)
+    run = _plain_analyze(args, argv) or _with_typer(args, argv)
 
     from retrogait.cli.display import safe
 

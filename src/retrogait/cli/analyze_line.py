@@ -9,8 +9,10 @@ so every help text, usage error and its status stay Typer's own: ``--help`` / ``
 one given a value where it takes none, a value starting with ``-`` or empty, an option at the end without its value,
 ``--``, a second argument or none, ``-oDIR``, the numbers (``--rate``, ``--start``, ``--end``, ``--part-hours``: their
 text is read by Typer's pydantic), a path Typer's check would refuse (an unreadable file, a text no file name can
-hold), a shell completion request, ``RETROGAIT_DEBUG`` (a traceback then comes through Typer as before), and an
-argument that is not text (``main([..., Path(...)])``: Typer's internal error, REVIEW-151).
+hold), a shell completion request, ``RETROGAIT_DEBUG`` (a traceback then comes through Typer as before), an argument
+that is not text (``main([..., Path(...)])``: Typer's internal error, REVIEW-151), and on Windows the program's own
+command line where Typer's run would expand ``~``, an environment variable or a wildcard in it (:func:`typer_expands`,
+REVIEW-149).
 tests/test_analyze_line.py keeps :data:`TEXT_OPTIONS`, :data:`FLAGS` and :data:`TYPER_ONLY` in step with the Typer
 declaration (``cli.analyze_command``) and compares what both hand the command over many command lines.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +88,9 @@ DEFAULTS: dict[str, Any] = {
     "part_hours": None,
     **dict.fromkeys(READER_PARAMETERS),
 }
+#: Whether Typer's run of the program's own command line (``sys.argv``, not a list handed to ``main``) expands each
+#: argument as a Unix shell would (``typer.core._main`` on Windows: click's ``_expand_args``).
+TYPER_EXPANDS_ARGS = os.name == "nt"
 #: Typer's shell completion asks through this variable (``_{PROG}_COMPLETE``, the program ``retrogait``).
 COMPLETION_VARIABLE = "_RETROGAIT_COMPLETE"
 
@@ -100,6 +106,23 @@ def _path_typer_takes(text: str) -> Path | None:
     except ValueError:  # a NUL or a text no file name can hold: pydantic's usage error
         return None
     return path if os.access(path, os.R_OK) else None
+
+
+def typer_expands(args: list[str]) -> bool:
+    """Whether click's expansion of the program's command line on Windows (``_expand_args``: ``~``, environment
+    variables, then wildcards, an argument matching nothing kept as expanded) changes ``args``: Typer then reads
+    another line than the one given (``analyze runs\\*.csv`` is the file it matches), so the line is Typer's."""
+    from glob import glob
+
+    for arg in args:
+        expanded = os.path.expandvars(os.path.expanduser(arg))
+        try:
+            matches = glob(expanded, recursive=True)
+        except re.error:
+            matches = []
+        if (matches or [expanded]) != [arg]:
+            return True
+    return False
 
 
 def plain_analyze(args: list[str]) -> dict[str, Any] | None:
