@@ -392,3 +392,38 @@ def test_a_line_that_is_not_text_is_typer_s(
     monkeypatch.setattr(cli, "_plain_analyze", lambda *a: None)
     assert plain == (cli.main(args), capsys.readouterr().err)
     assert plain[0] == cli.EXIT_INTERNAL_ERROR and plain[1].count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "line", [[""], ["--out", "o", ""], ["--no-report", "--", ""], ["", "--placement", "shank"], ["-o", "o", "", "-h"]]
+)
+def test_an_empty_recording_is_refused_not_the_current_folder(
+    line: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``retrogait analyze "$RUN"`` with the variable unset: ``""`` is the path ``.`` to Typer and to the light path
+    alike, so the current folder was analysed (a Sensor Logger or phyphox export there: its tables written beside it
+    as ``<folder>_analysis``), as ``--out ""`` wrote into it before EDGE-86 (REVIEW-152)."""
+    monkeypatch.chdir(tmp_path)
+    called: list[Any] = []
+    monkeypatch.setattr(command, "analyze", lambda *a, **k: called.append(a))
+    assert cli.main(["analyze", *line]) == 2
+    assert capsys.readouterr().err == (
+        "retrogait: error: the recording is empty (an unset shell variable?): give the file to analyse\n"
+    )
+    assert called == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        ["run.csv", "--placement", ""],
+        ["run.csv", "--start", ""],
+        ["run.csv", "-f", ""],
+        ["run.csv", "--time-column="],
+        ["run.csv", "-o", "o", "--rate", ""],
+        ["run.csv", " "],
+    ],
+)
+def test_an_empty_option_value_is_not_an_empty_recording(line: list[str]) -> None:
+    """An option's empty value is the option's (Typer's or the command's words), not the recording (REVIEW-152)."""
+    assert cli.empty_recording(["analyze", *line]) is None

@@ -161,6 +161,30 @@ def empty_out(args: list[str]) -> str | None:
     return None
 
 
+def empty_recording(args: list[str]) -> str | None:
+    """The refusal of an empty recording given to ``analyze`` (``analyze "$RUN"`` with the variable unset), else None:
+    Typer and the light path (PERF-88) both read ``""`` as the path ``.``, so the current folder was analysed and, an
+    export there, its tables written beside it (REVIEW-152; ``--out ""``: :func:`empty_out`). An option's empty value
+    is the option's (``analyze_line``'s table says which options take one)."""
+    if args[:1] != ["analyze"]:
+        return None
+    from retrogait.cli.analyze_line import TEXT_OPTIONS, TYPER_ONLY
+
+    arguments: list[object] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--":
+            arguments.extend(rest)
+        elif isinstance(arg, str) and arg.startswith("-") and len(arg) > 1:
+            if "=" not in arg and (arg in TEXT_OPTIONS or arg in TYPER_ONLY):
+                next(rest, None)  # its value
+        else:
+            arguments.append(arg)
+    if "" in arguments:
+        return "the recording is empty (an unset shell variable?): give the file to analyse"
+    return None
+
+
 def _from_broken_pipe(exc: SystemExit) -> bool:
     """True when ``exc`` is how rich (``Console.on_broken_pipe``) or Typer (its ``EPIPE`` handler) stop on a
     write to a closed pipe: exit 1 raised while handling that error."""
@@ -238,7 +262,7 @@ def _with_typer(args: list[str], argv: list[str] | None) -> Callable[[], None]:
 def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
 
-    if (refusal := empty_out(args) or folder_out(args)) is not None:
+    if (refusal := empty_out(args) or empty_recording(args) or folder_out(args)) is not None:
         print(f"retrogait: error: {refusal}", file=sys.stderr)
         return EXIT_USER_ERROR
 
