@@ -29,7 +29,7 @@ from benchproc import compile_package
 #: Timed in a fresh process, each after the ones before it (what it adds), the collector off.
 IMPORTS = {
     "pandas": "import pandas",
-    "Typer and the CLI": "import retrogait.cli.app, retrogait.cli.analyze",
+    "the CLI (a plain command line: no Typer, PERF-88)": "import retrogait.cli.analyze_line, retrogait.cli.analyze",
     "rich": "import rich.console, rich.progress, rich.table",
     "the readers": "import retrogait.analysis.part_plan, retrogait.imports.loading, retrogait.analysis.load",
     "the analysis": "import retrogait.analysis.pipeline",

@@ -10,14 +10,18 @@ Start-up rule (issue 16; checked by tests/test_cli_startup.py, measured by scrip
 a command module imports at its top only Typer, the standard library and light retrogait modules
 (``cli.app``, ``conventions``, ``errors``, option definitions). Everything a command needs to *run*
 (rich, numpy, pandas, scipy, matplotlib, the analysis) is imported inside the command function, so
-``--version`` and ``--help`` load none of it and each command loads only what it uses.
+``--version`` and ``--help`` load none of it and each command loads only what it uses. ``analyze`` with a plain command
+line does not load Typer either (``cli.analyze_line``, PERF-88): its options are declared for Typer in
+``cli.analyze_command`` and the command itself is ``cli.analyze.analyze``.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from retrogait.errors import RetrogaitError
@@ -114,7 +118,7 @@ def os_error_text(exc: OSError) -> str:
 #: The module of ``retrogait.cli`` that registers each command (``formats`` lives beside ``convert``), in the order
 #: ``retrogait --help`` lists them.
 COMMAND_MODULES = {
-    "analyze": "analyze",
+    "analyze": "analyze_command",
     "batch": "batch",
     "compare": "compare",
     "convert": "convert",
@@ -154,6 +158,30 @@ def empty_out(args: list[str]) -> str | None:
             break
         if arg == "--out=" or (arg in ("--out", "-o") and i + 1 < len(args) and not args[i + 1].strip()):
             return "--out is empty (an unset shell variable?): give the output folder or file"
+    return None
+
+
+def empty_recording(args: list[str]) -> str | None:
+    """The refusal of an empty recording given to ``analyze`` (``analyze "$RUN"`` with the variable unset), else None:
+    Typer and the light path (PERF-88) both read ``""`` as the path ``.``, so the current folder was analysed and, an
+    export there, its tables written beside it (REVIEW-152; ``--out ""``: :func:`empty_out`). An option's empty value
+    is the option's (``analyze_line``'s table says which options take one)."""
+    if args[:1] != ["analyze"]:
+        return None
+    from retrogait.cli.analyze_line import TEXT_OPTIONS, TYPER_ONLY
+
+    arguments: list[object] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--":
+            arguments.extend(rest)
+        elif isinstance(arg, str) and arg.startswith("-") and len(arg) > 1:
+            if "=" not in arg and (arg in TEXT_OPTIONS or arg in TYPER_ONLY):
+                next(rest, None)  # its value
+        else:
+            arguments.append(arg)
+    if "" in arguments:
+        return "the recording is empty (an unset shell variable?): give the file to analyse"
     return None
 
 
@@ -212,22 +240,41 @@ def safe_text(text: str) -> str:
     return safe(text, markup=False)
 
 
+def _plain_analyze(args: list[str], argv: list[str] | None) -> Callable[[], None] | None:
+    """``analyze`` run without Typer where its command line is a plain one (``analyze_line``, PERF-88); else None.
+    ``argv`` None: the program's own command line, which Typer expands on Windows (REVIEW-149)."""
+    if args[:1] != ["analyze"]:
+        return None
+    from retrogait.cli import analyze_line
+
+    if argv is None and analyze_line.TYPER_EXPANDS_ARGS and analyze_line.typer_expands(args):
+        return None
+    given = analyze_line.plain_analyze(args[1:])
+    return None if given is None else functools.partial(analyze_line.run_plain_analyze, given)
+
+
+def _with_typer(args: list[str], argv: list[str] | None) -> Callable[[], None]:
+    """The command ``args`` names, run by Typer: its usage errors printed by it, with status 2."""
+    app = load_commands(args)
+    return functools.partial(app, args=argv, prog_name="retrogait")
+
+
 def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
 
-    if (refusal := empty_out(args) or folder_out(args)) is not None:
+    if (refusal := empty_out(args) or empty_recording(args) or folder_out(args)) is not None:
         print(f"retrogait: error: {refusal}", file=sys.stderr)
         return EXIT_USER_ERROR
 
     # a batch's fork server imports the analysis while Typer and pandas load here; the allocator is set up
     # only when this process is the `retrogait` program (PERF-12), not for main([...]) called from Python
     start_early(args, whole_process=argv is None)
-    app = load_commands(args)
+    run = _plain_analyze(args, argv) or _with_typer(args, argv)
 
     from retrogait.cli.display import safe
 
     try:
-        app(args=argv, prog_name="retrogait")  # usage errors: Typer prints them and exits 2
+        run()
     except RetrogaitError as exc:  # a name with a newline or a terminal escape shown, not obeyed (EDGE-72)
         print(f"retrogait: error: {safe(exc, markup=False)}", file=sys.stderr)
         return EXIT_USER_ERROR

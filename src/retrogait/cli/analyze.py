@@ -1,19 +1,20 @@
-"""``retrogait analyze``: every step of a recording to steps.csv, summary.json and an HTML report."""
+"""``retrogait analyze``: every step of a recording to steps.csv, summary.json and an HTML report.
+
+The command itself, without Typer: ``cli.analyze_command`` declares its options for Typer, and a plain command line
+(``cli.analyze_line``) reaches :func:`analyze` without Typer or click (PERF-88).
+"""
 
 from __future__ import annotations
 
 import importlib
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import typer
-
-from retrogait.cli.app import app
 from retrogait.cli.display import line_console, safe, stderr_surely_no_terminal
 from retrogait.cli.part import checked_part, checked_part_hours
-from retrogait.cli.reader_options import checked_axis, checked_place, reader_options
-from retrogait.conventions import ONE_LEG_PLACEMENTS, PLACEMENTS
+from retrogait.cli.reader_values import checked_axis, checked_place
+from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import freeze_imported, resume
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
@@ -161,49 +162,22 @@ def _with_source_digest(summary: dict[str, Any], digest: str | None) -> None:
     summary.setdefault("source_digest", digest)
 
 
-@app.command()
-@reader_options
 def analyze(
-    input_file: Annotated[
-        Path, typer.Argument(help="Recording: session file or any export 'convert' reads.", show_default=False)
-    ],
-    placement: Annotated[str | None, typer.Option(help=f"{', '.join(PLACEMENTS)}.")] = None,
-    side: Annotated[str | None, typer.Option(help="left or right (foot / shank).")] = None,
-    anterior_axis: Annotated[
-        str | None, typer.Option("--anterior-axis", help="Sensor axis pointing forward: +x -x +y -y +z -z.")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default: INPUT name + '_analysis').")
-    ] = None,
-    settings_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--settings",
-            help="TOML file overriding analysis settings of the placement's preset (see `retrogait settings`).",
-            show_default=False,
-        ),
-    ] = None,
-    report: Annotated[
-        bool, typer.Option("--report/--no-report", help="Also write report.html (--no-report: tables only).")
-    ] = True,
-    start: Annotated[
-        float | None,
-        typer.Option("--start", help="Analyse from this time on (s from the recording's start; a long one's part)."),
-    ] = None,
-    end: Annotated[float | None, typer.Option("--end", help="Analyse up to this time (s from its start).")] = None,
-    part_hours: Annotated[
-        float | None,
-        typer.Option(
-            "--part-hours",
-            help="Analyse in parts of this many hours joined into one result (done by itself for a GENEActiv .bin "
-            "too long for the memory; this forces it, e.g. to check the join).",
-            show_default=False,
-        ),
-    ] = None,
+    input_file: Path,
+    placement: str | None = None,
+    side: str | None = None,
+    anterior_axis: str | None = None,
+    out: Path | None = None,
+    settings_file: Path | None = None,
+    report: bool = True,
+    start: float | None = None,
+    end: float | None = None,
+    part_hours: float | None = None,
     *,
     reader: ReaderOptions,
 ) -> None:
-    """Find every step: contacts, cadence, contact time, impact, direction, foot strike."""
+    """``retrogait analyze``, each argument as Typer hands it over (``cli.analyze_command``, whose options' help says
+    what each is): every step of ``input_file`` to its output folder, the summary printed."""
     import atexit
     import gc
 
