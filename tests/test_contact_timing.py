@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.signal import resample_poly
 
 import retrogait
 from retrogait.analysis import contacts as contacts_module
@@ -518,3 +519,59 @@ def test_a_slow_shanks_landing_margin_holds_all_it_is_meant_to(fs: float) -> Non
     needed = (contacts_module.MAX_STRIDE_S + settle_s + 2 * s.impact_rise_s) * fs
     reach = contacts_module.HALF_LENGTH + 1
     assert contacts_module._landing_margin(fs, s) - reach >= needed
+
+
+def _landing_window(lobes: list[float], offset_s: float, fs: float = 200.0) -> np.ndarray:
+    """|vertical jerk| (m/s^3) of a quiet swing and an impact whose jerk oscillates at 30 Hz (its rise and its fall:
+    lobes ~17 ms apart, heights ``lobes``) from 0.1 s on, sampled ``offset_s`` later."""
+    t = np.arange(60) / fs + offset_s - 0.1
+    half = 1.0 / 60.0  # a lobe: half a 30 Hz period
+    lobe = np.clip(np.floor(t / half), 0, len(lobes) - 1).astype(int)
+    inside = (t >= 0) & (t < half * len(lobes))
+    return np.where(inside, np.asarray(lobes)[lobe] * np.abs(np.sin(np.pi * t / half)), 0.0) + 1.0
+
+
+@pytest.mark.parametrize("lobes", [[100.0, 98.0, 20.0], [98.0, 100.0, 20.0], [90.0, 100.0, 30.0]])
+def test_a_shanks_landing_starts_at_its_impacts_first_lobe_whichever_lobe_is_sharpest(lobes: list[float]) -> None:
+    """CONTACT-17: an impact's |jerk| is an oscillation's, its rise and its fall two lobes of near-equal height; where
+    the samples fall decided which was the sharpest and the landing walked back to that lobe's start (~17 ms apart).
+    The burst now starts at its earliest lobe reaching ``shank_lobe_fraction`` of the sharpest within
+    ``impact_rise_s``: the same landing (within a sample) however the samples fall. The old rule (the fraction at 1)
+    takes the second lobe's start at some phases, ~15-20 ms later (fails before)."""
+    fs = 200.0
+    idx = np.arange(60)[None, :]
+
+    def onsets_s(s: ContactsSettings) -> np.ndarray:
+        offsets = np.array([0.0, 1.25e-3, 2.5e-3, 3.75e-3])  # the samples fall 0, 1/4, 1/2, 3/4 of a sample later
+        ic = [contacts_module._shank_landings(_landing_window(lobes, o, fs), idx, None, fs, s)[0] for o in offsets]
+        return np.asarray(ic) / fs - offsets
+
+    s = ContactsSettings()
+    assert np.all(np.abs(onsets_s(s) - 0.1) <= 1.0 / fs + 1e-9)  # the impact starts at 0.1 s
+    old = onsets_s(replace(s, shank_lobe_fraction=1.0))
+    assert old.max() - old.min() >= 0.015
+
+
+def test_a_shanks_contacts_do_not_move_with_where_its_samples_fall() -> None:
+    """CONTACT-17 on the simulator: a 200 Hz forward run read half a sample (2.5 ms) later, band-limited. With the
+    landing read from the sharpest lobe (``shank_lobe_fraction`` 1) ~40 % of the contacts moved by more than 10 ms
+    (CONTACT-14); read from the burst's first lobe, at most a few."""
+    sim = simulate(SimulationConfig("shank", [Bout("forward", "running", 3.0, 16)], sample_rate_hz=200.0, seed=3))
+    ses = sim.session
+    later = Session(
+        ses.t_s[:-1] + 0.5 / ses.meta.sample_rate_hz,
+        resample_poly(ses.acc, 2, 1, axis=0, padtype="edge")[1::2][:-1],
+        resample_poly(ses.gyr, 2, 1, axis=0, padtype="edge")[1::2][:-1],
+        ses.meta,
+    )
+
+    def moved_share(fraction: float) -> float:
+        settings = AnalysisSettings()
+        settings = replace(settings, contacts=replace(settings.contacts, shank_lobe_fraction=fraction))
+        ref = retrogait.analyze(ses, settings=settings).steps["ic_time_s"].to_numpy()
+        det = retrogait.analyze(later, settings=settings).steps["ic_time_s"].to_numpy()
+        assert ref.size > 20 and det.size == ref.size
+        return float(np.mean(np.abs(det - ref) > 0.0105))
+
+    assert moved_share(ContactsSettings().shank_lobe_fraction) <= 0.05
+    assert moved_share(1.0) >= 0.2

@@ -562,11 +562,25 @@ def _shank_landings(
     fs: float,
     s: ContactsSettings,
 ) -> NDArray[np.int64]:
-    """A shank's landing in each window ``idx``: the onset of its sharpest vertical jerk ``vjerk`` where
-    ``turned`` (all the window if None)."""
+    """A shank's landing in each window ``idx``: the onset of its sharpest vertical-jerk burst (``vjerk``, m/s^3)
+    where ``turned`` (all the window if None), read from the burst's first lobe.
+
+    An impact's jerk is an oscillation: |jerk| has its rise and its fall as two lobes of near-equal height ~17 ms
+    apart, and where the samples fall decided which was the sharpest, the onset then walking back to that lobe's
+    start (a 2.5 ms later reading moved 40 % of the contacts by > 10 ms: CONTACT-14). So the burst starts at its
+    earliest local peak reaching ``shank_lobe_fraction`` of the sharpest within ``impact_rise_s`` before it
+    (the sharpest itself where none does), whichever lobe the samples make the sharpest (CONTACT-17)."""
     score = vjerk[idx] if turned is None else np.where(turned, vjerk[idx], -1.0)
-    sharpest = idx[np.arange(idx.shape[0]), np.argmax(score, axis=1)]
-    return _impact_onset(vjerk, sharpest, whole_samples(s.impact_rise_s, fs), s)
+    rows = np.arange(idx.shape[0])
+    top = np.argmax(score, axis=1)
+    rise = whole_samples(s.impact_rise_s, fs)
+    cols = np.arange(score.shape[1])[None, :]
+    lobe = np.zeros(score.shape, dtype=bool)
+    lobe[:, 1:-1] = (score[:, 1:-1] >= score[:, :-2]) & (score[:, 1:-1] > score[:, 2:]) & (score[:, 1:-1] > 0)
+    lobe &= score >= s.shank_lobe_fraction * score[rows, top][:, None]
+    lobe &= (cols >= top[:, None] - rise) & (cols <= top[:, None])
+    first = np.where(lobe.any(axis=1), np.argmax(lobe, axis=1), top)
+    return _impact_onset(vjerk, idx[rows, first], rise, s)
 
 
 def _limb_acc_only(
