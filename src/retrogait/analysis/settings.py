@@ -267,7 +267,7 @@ class ContactsSettings(Stage):
         2000.0,
     )
     shank_lobe_fraction: float = quantity(
-        0.6,
+        0.7,
         "1",
         "shank: an earlier |jerk| lobe reaching this fraction of the sharpest within impact_rise_s starts its burst",
         0.0,
