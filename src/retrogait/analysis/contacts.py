@@ -566,8 +566,9 @@ def _shank_landings(
     where ``turned`` (all the window if None), read from the burst's first lobe.
 
     An impact's jerk is an oscillation: |jerk| has its rise and its fall as two lobes of near-equal height ~17 ms
-    apart, and where the samples fall decided which was the sharpest, the onset then walking back to that lobe's
-    start (a 2.5 ms later reading moved 40 % of the contacts by > 10 ms: CONTACT-14). So the burst starts at its
+    apart, and where the samples fall decided which was the sharpest and whether the trough between them was sampled
+    below the onset's 15 %, the onset then walking back to one lobe's start or the other's (a 2.5 ms later reading
+    moved 40 % of the contacts by > 10 ms: CONTACT-14, CONTACT-20). So the burst starts at its
     earliest local peak reaching ``shank_lobe_fraction`` of the sharpest within ``impact_rise_s`` before it
     (the sharpest itself where none does), whichever lobe the samples make the sharpest (CONTACT-17). The onset
     is read at ``shank_onset_fraction`` of that lobe: the jerk steps up at the touch, and the zero-phase low-pass
