@@ -584,3 +584,39 @@ def test_a_shanks_contacts_do_not_move_with_where_its_samples_fall() -> None:
     s = ContactsSettings()
     assert moved_share(s.shank_lobe_fraction, s.shank_onset_fraction) <= 0.05
     assert moved_share(1.0, s.impact_onset_fraction) >= 0.2
+
+
+@pytest.mark.parametrize("offset_s", [0.0, 1.25e-3, 2.5e-3, 3.75e-3])
+def test_a_shanks_landing_lobe_is_a_peak_of_the_jerk_not_of_the_window_cut_at_the_swings_reversal(
+    offset_s: float,
+) -> None:
+    """REVIEW-157: the landing window is searched from the end of the swing's reversal on (CONTACT-8), so its first
+    turned sample can lie on the falling tail of the reversal's own jerk burst. Masked to -1 before it, that sample
+    passed for a local peak, and where it reached ``shank_lobe_fraction`` of the impact within ``impact_rise_s``
+    before it, CONTACT-17 took it for the impact's first lobe and walked back into the reversal: a 52 Hz backward
+    walk (interpolated) read 8 of seeds 1-9's 99 contacts 80-90 ms early (within 50 ms 88 -> 80). A lobe is a peak
+    of the jerk itself: here the impact's first lobe's rise is read, not the reversal's (fails before where the
+    first turned sample lies within ``impact_rise_s`` of the sharpest: 48-51 ms early)."""
+    fs = 200.0
+    s = ContactsSettings()
+    t = np.arange(60) / fs + offset_s - 0.1  # the impact's clock: the touch at 0
+    reversal = 100.0 * np.exp(-0.5 * ((t + 0.035) / 0.012) ** 2)  # the swing's reversal in the air, 35 ms before
+    vjerk = _landing_window([100.0, 98.0, 20.0], offset_s, fs) + reversal
+    turned = (t > -0.031)[None, :]  # the rate turns the stance's way just after the reversal's jerk peaks
+    assert vjerk[np.argmax(turned[0])] >= s.shank_lobe_fraction * vjerk[turned[0]].max()  # a lobe's height
+    ic = contacts_module._shank_landings(vjerk, np.arange(60)[None, :], turned, fs, s)[0]
+    rise_s = np.arcsin(s.shank_onset_fraction) / (60.0 * np.pi)  # the first lobe's half-height
+    assert abs(t[ic] - rise_s) <= 1.0 / fs + 1e-9
+
+
+def test_a_slow_shanks_backward_walk_is_not_read_at_its_swings_reversal() -> None:
+    """REVIEW-157 on the simulator: a 52 Hz backward walk, read in its signals interpolated to 208 Hz (CONTACT-9),
+    where the window's first turned sample on the reversal's falling jerk passed for the impact's first lobe: this
+    run had 2 of 22 contacts 85-91 ms early (fails before); each is now within 50 ms of the truth, as before
+    CONTACT-17."""
+    sim = simulate(SimulationConfig("shank", [Bout("backward", "walking", 1.0, 24)], sample_rate_hz=52.0, seed=3))
+    truth = sim.truth[sim.truth["side"] == sim.config.side]["ic_time_s"].to_numpy()
+    truth = truth[(truth > 1.0) & (truth < truth.max() - 0.5)]
+    det = retrogait.analyze(sim.session).steps["ic_time_s"].to_numpy()
+    assert truth.size > 15
+    assert max(np.min(np.abs(det - t)) for t in truth) <= 0.05

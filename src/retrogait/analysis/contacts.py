@@ -570,16 +570,20 @@ def _shank_landings(
     below the onset's 15 %, the onset then walking back to one lobe's start or the other's (a 2.5 ms later reading
     moved 40 % of the contacts by > 10 ms: CONTACT-14, CONTACT-20). So the burst starts at its
     earliest local peak reaching ``shank_lobe_fraction`` of the sharpest within ``impact_rise_s`` before it
-    (the sharpest itself where none does), whichever lobe the samples make the sharpest (CONTACT-17). The onset
+    (the sharpest itself where none does), whichever lobe the samples make the sharpest (CONTACT-17); a lobe is a
+    peak of the jerk itself, not of the window cut where the swing's reversal ends (REVIEW-157). The onset
     is read at ``shank_onset_fraction`` of that lobe: the jerk steps up at the touch, and the zero-phase low-pass
     at ``impact_cutoff_hz`` spreads a step evenly about it, its half-height at the step (CONTACT-18)."""
-    score = vjerk[idx] if turned is None else np.where(turned, vjerk[idx], -1.0)
+    jerk = vjerk[idx]
+    score = jerk if turned is None else np.where(turned, jerk, -1.0)
     rows = np.arange(idx.shape[0])
     top = np.argmax(score, axis=1)
     rise = whole_samples(s.impact_rise_s, fs)
     cols = np.arange(score.shape[1])[None, :]
     lobe = np.zeros(score.shape, dtype=bool)
-    lobe[:, 1:-1] = (score[:, 1:-1] >= score[:, :-2]) & (score[:, 1:-1] > score[:, 2:]) & (score[:, 1:-1] > 0)
+    # the first turned sample on the falling tail of the reversal's own burst is no lobe of the impact (REVIEW-157)
+    lobe[:, 1:-1] = (jerk[:, 1:-1] >= jerk[:, :-2]) & (jerk[:, 1:-1] > jerk[:, 2:]) & (score[:, 1:-1] > 0)
+    del jerk
     lobe &= score >= s.shank_lobe_fraction * score[rows, top][:, None]
     lobe &= (cols >= top[:, None] - rise) & (cols <= top[:, None])
     first = np.where(lobe.any(axis=1), np.argmax(lobe, axis=1), top)
