@@ -11,7 +11,10 @@ same run (moved by more than 10 / 20 / 50 ms; a contact without a partner within
 - ``phase``: the 200 Hz run read half a sample (2.5 ms) later (band-limited: scipy's ``resample_poly`` by 2, its odd
   samples); the reference is the 200 Hz reading;
 - ``ties``: per landing window of the 200 Hz run, the height of the second-highest local peak of the (turned)
-  window's vertical jerk over the highest (``contacts._shank_landings`` watched): the share within 10 % / 5 %.
+  window's vertical jerk over the highest (``contacts._shank_landings`` watched): the share within 10 % / 5 %;
+- ``gaits``: the 200 Hz run per gait (direction and activity): contacts within 20 / 50 ms of the truth, the median
+  signed and absolute error and its interquartile range (ms), the median error of the contact time of those within
+  50 ms, and how many of the gait's contacts the ``phase`` reading moves by more than 10 / 20 ms (CONTACT-17).
 
     .venv/bin/python scripts/probe_shank_rates.py [--seeds 1-6] [--rates 100,104,150,190,197,199,200,208,250,400]
 
@@ -48,7 +51,7 @@ BOUTS = [
 REFERENCE_HZ = 200.0
 
 
-PARTS = ("rates", "stamp", "phase", "ties")
+PARTS = ("rates", "stamp", "phase", "ties", "gaits")
 FIRST_RESERVED_SEED = 70
 
 
@@ -137,6 +140,44 @@ class Tally:
         )
 
 
+def gait_lines(sims: list[SimulationResult]) -> list[str]:
+    """``gaits``: per gait of the 200 Hz runs ``sims``, its contacts against the truth and the half-sample reading."""
+    rows: dict[str, dict[str, list[float]]] = {}
+    for sim in sims:
+        steps = retrogait.analyze(sim.session).steps
+        det = steps["ic_time_s"].to_numpy(dtype=float)
+        contact = steps["contact_time_s"].to_numpy(dtype=float)
+        later = contacts_s(half_sample_later(sim.session))
+        truth = sim.truth[sim.truth["side"] == sim.config.side]
+        for (direction, activity), bout in truth.groupby(["direction", "activity"], sort=False):
+            t = bout["ic_time_s"].to_numpy(dtype=float)
+            inside = (det >= t[0] - 0.3) & (det <= t[-1] + 0.3)
+            d, c = det[inside], contact[inside]
+            keys = ("n", "w20", "w50", "err", "ct", "moved10", "moved20")
+            row = rows.setdefault(f"{direction} {activity}", {k: [] for k in keys})
+            row["n"].append(t.size)
+            row["w20"].append(match(t, d, 0.02)[0])
+            row["w50"].append(match(t, d, 0.05)[0])
+            row["err"] += [d[j] - t[i] for i, j in match(t, d, 0.2)[3]]
+            true_ct = bout["contact_time_s"].to_numpy(dtype=float)
+            row["ct"] += [c[j] - true_ct[i] for i, j in match(t, d, 0.05)[3]]
+            tally = Tally()
+            tally.add(t, later[(later >= t[0] - 0.3) & (later <= t[-1] + 0.3)], d)
+            row["moved10"].append(tally.moved[0])
+            row["moved20"].append(tally.moved[1])
+    lines = []
+    for gait, row in rows.items():
+        err = 1e3 * np.asarray(row["err"])
+        q1, q3 = np.percentile(err, [25, 75]) if err.size else (np.nan, np.nan)
+        lines.append(
+            f"200 Hz {gait:17s} truth {sum(row['n']):4.0f} within 20 ms {sum(row['w20']):4.0f} 50 ms "
+            f"{sum(row['w50']):4.0f} median error {np.median(err):+5.1f} ms (|.| {np.median(np.abs(err)):4.1f}, IQR "
+            f"{q3 - q1:4.1f}) contact time {1e3 * np.nanmedian(row['ct']):+5.1f} ms | read 2.5 ms later moved "
+            f"> 10 / 20 ms {sum(row['moved10']):3.0f} / {sum(row['moved20']):3.0f}"
+        )
+    return lines
+
+
 def restamped(session: Session, scale: float) -> Session:
     """``session``'s samples with their times x ``scale`` (its rate / ``scale``)."""
     meta = dataclasses.replace(session.meta, sample_rate_hz=session.meta.sample_rate_hz / scale)
@@ -209,6 +250,9 @@ def main(argv: list[str] | None = None) -> None:
             det = contacts_s(half_sample_later(runs[REFERENCE_HZ, seed].session))
             tally.add(truth_s(runs[REFERENCE_HZ, seed]), det, read[REFERENCE_HZ, seed])
         print(tally.line("200 Hz read 2.5 ms later"), flush=True)
+    if "gaits" in parts:
+        for line in gait_lines([runs[REFERENCE_HZ, seed] for seed in seeds]):
+            print(line, flush=True)
     if "ties" in parts:
         ratios: list[float] = []
         undo = watch_ties(ratios)

@@ -107,7 +107,13 @@ def test_yaw_90_makes_the_sign_unknown_and_keeps_contact_times(placement: str) -
     # never confidently wrong: each step is right or unknown
     assert ((steps["direction"] != truth["direction"]) & (steps["direction"] != "unknown")).mean() <= 0.05
     err = (steps["contact_time_s"] - truth["contact_time_s"]).abs()
-    assert float(np.nanmedian(err)) < 0.02
+    level, level_truth = _analysed(placement, 0.0)
+    level_err = (level.steps["contact_time_s"] - level_truth["contact_time_s"]).abs()
+    # the turned mount's contact times are the level mount's: as close to the truth (within 5 ms), and both within
+    # 30 ms: a shank's toe-off comes ~20 ms late in forward running, so its forward contacts read ~23 ms long
+    # here, turned or not (CONTACT-19; 9-10 ms while its landings read a mix of two jerk lobes, CONTACT-17)
+    assert float(np.nanmedian(err)) < float(np.nanmedian(level_err)) + 0.005
+    assert float(np.nanmedian(err)) < 0.03
     assert np.isfinite(steps["contact_time_s"]).mean() > 0.8
 
 

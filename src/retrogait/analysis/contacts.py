@@ -562,11 +562,32 @@ def _shank_landings(
     fs: float,
     s: ContactsSettings,
 ) -> NDArray[np.int64]:
-    """A shank's landing in each window ``idx``: the onset of its sharpest vertical jerk ``vjerk`` where
-    ``turned`` (all the window if None)."""
-    score = vjerk[idx] if turned is None else np.where(turned, vjerk[idx], -1.0)
-    sharpest = idx[np.arange(idx.shape[0]), np.argmax(score, axis=1)]
-    return _impact_onset(vjerk, sharpest, whole_samples(s.impact_rise_s, fs), s)
+    """A shank's landing in each window ``idx``: the onset of its sharpest vertical-jerk burst (``vjerk``, m/s^3)
+    where ``turned`` (all the window if None), read from the burst's first lobe.
+
+    An impact's jerk is an oscillation: |jerk| has its rise and its fall as two lobes of near-equal height ~17 ms
+    apart, and where the samples fall decided which was the sharpest and whether the trough between them was sampled
+    below the onset's 15 %, the onset then walking back to one lobe's start or the other's (a 2.5 ms later reading
+    moved 40 % of the contacts by > 10 ms: CONTACT-14, CONTACT-20). So the burst starts at its
+    earliest local peak reaching ``shank_lobe_fraction`` of the sharpest within ``impact_rise_s`` before it
+    (the sharpest itself where none does), whichever lobe the samples make the sharpest (CONTACT-17); a lobe is a
+    peak of the jerk itself, not of the window cut where the swing's reversal ends (REVIEW-157). The onset
+    is read at ``shank_onset_fraction`` of that lobe: the jerk steps up at the touch, and the zero-phase low-pass
+    at ``impact_cutoff_hz`` spreads a step evenly about it, its half-height at the step (CONTACT-18)."""
+    jerk = vjerk[idx]
+    score = jerk if turned is None else np.where(turned, jerk, -1.0)
+    rows = np.arange(idx.shape[0])
+    top = np.argmax(score, axis=1)
+    rise = whole_samples(s.impact_rise_s, fs)
+    cols = np.arange(score.shape[1])[None, :]
+    lobe = np.zeros(score.shape, dtype=bool)
+    # the first turned sample on the falling tail of the reversal's own burst is no lobe of the impact (REVIEW-157)
+    lobe[:, 1:-1] = (jerk[:, 1:-1] >= jerk[:, :-2]) & (jerk[:, 1:-1] > jerk[:, 2:]) & (score[:, 1:-1] > 0)
+    del jerk
+    lobe &= score >= s.shank_lobe_fraction * score[rows, top][:, None]
+    lobe &= (cols >= top[:, None] - rise) & (cols <= top[:, None])
+    first = np.where(lobe.any(axis=1), np.argmax(lobe, axis=1), top)
+    return _impact_onset(vjerk, idx[rows, first], rise, s, s.shank_onset_fraction)
 
 
 def _limb_acc_only(
@@ -914,21 +935,26 @@ def stance_score(
 
 
 def _impact_onset(
-    jerk: NDArray[np.float64], peak: NDArray[np.int64], rise: int, settings: ContactsSettings = ContactsSettings()
+    jerk: NDArray[np.float64],
+    peak: NDArray[np.int64],
+    rise: int,
+    settings: ContactsSettings = ContactsSettings(),
+    onset_fraction: float | None = None,
 ) -> NDArray[np.int64]:
     """Start of the jerk burst that ends in each peak, at most ``rise`` samples before it.
 
-    Walking back from the peak, the burst starts after the last sample below ``impact_onset_fraction`` of
-    the peak, or at a trough below ``impact_dip_fraction`` of it: a late-swing deceleration just before
-    landing is a separate burst, not part of the impact. Without either, the impact rose for the whole
-    ``rise`` (onset ``rise`` before the peak) if the swing was quiet before that; if it was not, the
-    landing ends a sustained deceleration without a transient of its own (a gentle toe landing) and
-    the contact is the peak, where that deceleration stops.
+    Walking back from the peak, the burst starts after the last sample below ``onset_fraction`` (default
+    ``impact_onset_fraction``) of the peak, or at a trough below ``impact_dip_fraction`` of it: a late-swing
+    deceleration just before landing is a separate burst, not part of the impact. Without either, the impact rose
+    for the whole ``rise`` (onset ``rise`` before the peak) if the swing was quiet before that; if it was not, the
+    landing ends a sustained deceleration without a transient of its own (a gentle toe landing) and the contact is
+    the peak, where that deceleration stops.
     """
+    fraction = settings.impact_onset_fraction if onset_fraction is None else onset_fraction
     offs = np.arange(-rise, 1)
     idx = np.clip(peak[:, None] + offs[None, :], 0, jerk.size - 1)
     seg = jerk[idx]
-    below = seg < settings.impact_onset_fraction * jerk[peak][:, None]
+    below = seg < fraction * jerk[peak][:, None]
     dip = np.zeros_like(below)  # a clear trough between two bursts
     dip[:, 1:-1] = (seg[:, 1:-1] <= seg[:, :-2]) & (seg[:, 1:-1] < seg[:, 2:])
     dip &= seg < settings.impact_dip_fraction * jerk[peak][:, None]
@@ -938,7 +964,7 @@ def _impact_onset(
     # its peak; with no quiet in the ``rise`` before that either, there is no impact onset to find
     # (a gentle landing ending a sustained deceleration): the contact is where it ends, the peak
     early = np.clip(peak[:, None] - rise + np.arange(-rise, 0)[None, :], 0, jerk.size - 1)
-    quiet_before = (jerk[early] < settings.impact_onset_fraction * jerk[peak][:, None]).any(axis=1)
+    quiet_before = (jerk[early] < fraction * jerk[peak][:, None]).any(axis=1)
     onset = np.where(stop.any(axis=1), last + below[np.arange(peak.size), last], np.where(quiet_before, 0, rise))
     return np.asarray(idx[np.arange(peak.size), np.clip(onset, 0, rise)], dtype=np.int64)
 

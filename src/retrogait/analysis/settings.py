@@ -266,6 +266,21 @@ class ContactsSettings(Stage):
         0.0,
         2000.0,
     )
+    shank_lobe_fraction: float = quantity(
+        0.7,
+        "1",
+        "shank: an earlier |jerk| lobe reaching this fraction of the sharpest within impact_rise_s starts its burst",
+        0.0,
+        1.0,
+    )
+    shank_onset_fraction: float = quantity(
+        0.5,
+        "1",
+        "shank IC: where the landing's first jerk lobe rises through this fraction of its height (the filter's "
+        "half-height of a step)",
+        0.0,
+        1.0,
+    )
     shank_interpolate_hz: float = quantity(
         200.0,
         "Hz",
