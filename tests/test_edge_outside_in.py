@@ -205,6 +205,50 @@ def test_an_empty_out_is_refused_not_the_current_folder(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        ["convert", "", "--out", "OUT/run.csv"],
+        ["convert", "--out", "OUT/run.csv", "--", ""],
+        ["info", "RUN", ""],
+        ["compare", "", "--out", "OUT/cmp"],
+        ["batch", "", "--out", "OUT/b"],
+    ],
+)
+def test_an_empty_argument_is_refused_not_the_current_folder(
+    line: list[str],
+    shank_run: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`convert "$RUN"` with the variable unset: Typer reads "" as `.`, so the export in the current folder was
+    converted (a session file written) and info / compare / batch read it (REVIEW-165; analyze: REVIEW-152)."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "run.csv").write_bytes(shank_run.read_bytes())
+    monkeypatch.chdir(folder)
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = [a.replace("OUT", str(out)).replace("RUN", str(shank_run)) for a in line]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "retrogait: error: an argument is empty (an unset shell variable?): give the file or folder\n"
+    )
+    assert list(out.iterdir()) == [] and sorted(p.name for p in folder.iterdir()) == ["run.csv"]
+
+
+@pytest.mark.parametrize(
+    "line", [["convert", "RUN", "--out", "OUT/run.csv", "--placement", ""], ["info", "RUN", "--sensor="]]
+)
+def test_an_option_s_empty_value_is_not_an_empty_argument(line: list[str], shank_run: Path, tmp_path: Path) -> None:
+    """An option's empty value is the option's own to judge, not taken for an empty recording (REVIEW-165)."""
+    from retrogait.cli import empty_path_argument
+
+    argv = [a.replace("OUT", str(tmp_path)).replace("RUN", str(shank_run)) for a in line]
+    assert empty_path_argument(argv) is None
+
+
 @pytest.mark.parametrize("out", [".", "DIR/.."])
 def test_simulate_into_a_folder_without_a_name_is_one_line(
     out: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -185,6 +185,45 @@ def empty_recording(args: list[str]) -> str | None:
     return None
 
 
+#: The commands other than ``analyze`` whose arguments name recordings, exports or result folders.
+PATH_ARGUMENT_COMMANDS = ("batch", "compare", "convert", "info")
+
+
+def empty_path_argument(args: list[str]) -> str | None:
+    """The refusal of an empty argument given to a command of :data:`PATH_ARGUMENT_COMMANDS` (``convert "$RUN"`` with
+    the variable unset), else None: Typer reads ``""`` as the path ``.``, so ``convert`` converted the export in the
+    current folder and ``info``/``compare`` read it (REVIEW-165, REVIEW-152's case for the other commands). Which
+    options take a value is read from the command's own declaration (Typer is loaded for these commands anyway), so
+    an option's empty value stays the option's."""
+    if args[:1] not in ([c] for c in PATH_ARGUMENT_COMMANDS) or "" not in args[1:]:
+        return None
+    import typer.main
+
+    group = typer.main.get_command(load_commands(args))
+    commands = getattr(group, "commands", None)  # the app's own group (cli/app.py)
+    command = commands.get(args[0]) if isinstance(commands, dict) else None
+    if command is None:
+        return None
+    values = {
+        name: param.nargs
+        for param in command.params
+        if param.param_type_name == "option"
+        and not getattr(param, "is_flag", False)
+        and not getattr(param, "count", False)
+        for name in param.opts
+    }
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--":
+            return "an argument is empty (an unset shell variable?): give the file or folder" if "" in rest else None
+        if arg.startswith("-") and len(arg) > 1:
+            for _ in range(values.get(arg, 0) if "=" not in arg else 0):
+                next(rest, None)  # its value
+        elif arg == "":
+            return "an argument is empty (an unset shell variable?): give the file or folder"
+    return None
+
+
 def _from_broken_pipe(exc: SystemExit) -> bool:
     """True when ``exc`` is how rich (``Console.on_broken_pipe``) or Typer (its ``EPIPE`` handler) stop on a
     write to a closed pipe: exit 1 raised while handling that error."""
@@ -262,7 +301,9 @@ def _with_typer(args: list[str], argv: list[str] | None) -> Callable[[], None]:
 def _run(args: list[str], argv: list[str] | None) -> int:
     from retrogait.cli.early import start_early
 
-    if (refusal := empty_out(args) or empty_recording(args) or folder_out(args)) is not None:
+    if (
+        refusal := empty_out(args) or empty_recording(args) or folder_out(args) or empty_path_argument(args)
+    ) is not None:
         print(f"retrogait: error: {refusal}", file=sys.stderr)
         return EXIT_USER_ERROR
 
