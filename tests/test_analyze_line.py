@@ -8,6 +8,7 @@ import inspect
 import subprocess
 import sys
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,9 +108,8 @@ def test_the_command_takes_what_typer_s_declaration_hands_it() -> None:
     assert all(body[n].default == declared[n].default for n in body if n != "reader")
 
 
-def _recorded(monkeypatch: pytest.MonkeyPatch, args: list[str], *, plain: bool) -> tuple[int, dict[str, Any] | None]:
-    """``main(["analyze", *args])`` with the command replaced by a recorder: its status and the arguments it got, by the
-    light path (``plain``) or by Typer."""
+def _recorder() -> tuple[list[dict[str, Any]], Callable[..., None]]:
+    """A stand-in for the ``analyze`` command and the list of the arguments (defaults applied) it was called with."""
     got: list[dict[str, Any]] = []
     signature = inspect.signature(command.analyze)
 
@@ -118,6 +118,13 @@ def _recorded(monkeypatch: pytest.MonkeyPatch, args: list[str], *, plain: bool) 
         bound.apply_defaults()
         got.append(dict(bound.arguments))
 
+    return got, record
+
+
+def _recorded(monkeypatch: pytest.MonkeyPatch, args: list[str], *, plain: bool) -> tuple[int, dict[str, Any] | None]:
+    """``main(["analyze", *args])`` with the command replaced by a recorder: its status and the arguments it got, by the
+    light path (``plain``) or by Typer."""
+    got, record = _recorder()
     with monkeypatch.context() as patched:  # undone alone: the test's folder and environment stay for both runs
         patched.setattr(command, "analyze", record)
         if not plain:
@@ -313,14 +320,7 @@ def _program_run(monkeypatch: pytest.MonkeyPatch, args: list[str], *, plain: boo
     on Windows and the command replaced by a recorder: its status and what the command got."""
     import typer.core
 
-    got: list[dict[str, Any]] = []
-    signature = inspect.signature(command.analyze)
-
-    def record(*a: Any, **kw: Any) -> None:
-        bound = signature.bind(*a, **kw)
-        bound.apply_defaults()
-        got.append(dict(bound.arguments))
-
+    got, record = _recorder()
     with monkeypatch.context() as patched:
         patched.setattr(command, "analyze", record)
         patched.setattr("retrogait.cli.early.start_early", lambda *a, **k: None)  # no process-wide settings here
