@@ -153,7 +153,7 @@ def cost_part() -> None:
     t = np.arange(n) / 200.0
     gyr = np.random.default_rng(0).normal(size=(n, 3))
     gyr[1::2] = np.nan
-    from retrogait.analysis.bridge import bridge_missing
+    from retrogait.bridge import bridge_missing
 
     now, before = [], []
     for _ in range(7):  # alternating: this rule, then what EDGE-212 did with the same rows (bridged them all)

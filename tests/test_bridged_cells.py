@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrogait.analysis.bridge import BRIDGE_MAX_S, bridge_missing
 from retrogait.analysis.load import load_input
 from retrogait.analysis.pipeline import analyze
+from retrogait.bridge import BRIDGE_MAX_S, bridge_missing
 from retrogait.session import read_session, write_session
 from retrogait.simulate import SimulationConfig, parse_bouts, simulate
 

@@ -130,7 +130,7 @@ def test_the_note_counts_the_short_losses_the_analysis_bridges_on_jittered_rows(
     EDGE-231 read from the median step, 3 of ~150 such rows beside longer-than-median steps of a jittered
     accelerometer (+-3 ms on 10 ms) stayed gaps while the note called them bridged. The note's count is what the
     analysis' bridge does, and a loss of 25 ms between rows whose own steps are no lost sample is bridged."""
-    from retrogait.analysis.bridge import bridge_missing, short_losses
+    from retrogait.bridge import bridge_missing, short_losses
 
     session = load_input(_jittered_folder(tmp_path / "folder", jitter_s))
     assert session.gyr is not None
@@ -159,7 +159,7 @@ def test_accelerometer_rows_lost_beside_a_short_gyroscope_loss_stay_a_gap_and_th
     notes = str(session.meta.extra.get("import_gyro_missing", ""))
     said = re.search(r"the analysis bridges (\d+) of those, .* (\d+) stay gaps", notes)
     assert said is not None, notes
-    from retrogait.analysis.bridge import bridge_missing, short_losses
+    from retrogait.bridge import bridge_missing, short_losses
 
     short = short_losses(session.extra.get("gyr_lost_span_s"), session.gyr)
     assert short is not None
@@ -217,7 +217,7 @@ def test_a_short_loss_at_the_accelerometer_s_last_rows_is_named_as_at_the_file_s
     session = load_input(folder)
     assert session.gyr is not None
     notes = str(session.meta.extra.get("import_gyro_missing", ""))
-    from retrogait.analysis.bridge import bridge_missing, short_losses
+    from retrogait.bridge import bridge_missing, short_losses
 
     short = short_losses(session.extra.get("gyr_lost_span_s"), session.gyr)
     assert short is not None

@@ -21,7 +21,7 @@ OVER_RANGE: Final = 1.1
 #: Beyond this (g) no wearable's accelerometer reads: the default of the setting [preprocess] max_acc_g.
 MAX_ACC_G: Final = 500.0
 #: Longest time (s) between the two measured values of an acceleration axis across which a missing value is
-#: bridged (analysis/bridge.py, EDGE-197); the import's note of kept rows states it.
+#: bridged (bridge.py, EDGE-197); the import's note of kept rows states it.
 BRIDGE_MAX_S: Final = 0.025
 
 PLACEMENTS: Final = ("foot", "shank", "lower_back", "thigh", "arm", "hand", "chest", "bag", "wrist", "other")

@@ -16,7 +16,6 @@ from numpy.typing import NDArray
 
 from retrogait.acc_subrate import own_rate_hz, own_rows
 from retrogait.analysis.beside import Beside
-from retrogait.analysis.bridge import BRIDGE_MAX_S, bridge_missing, on_grid, short_losses
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.gyro_lag import gyro_lag, lag_note, shifted_back
 from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
@@ -26,6 +25,7 @@ from retrogait.analysis.stepwindows import block_samples
 from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import moving_average
+from retrogait.bridge import BRIDGE_MAX_S, bridge_missing, on_grid, short_losses
 from retrogait.conventions import (
     ACC_COLUMNS,
     AXES,

@@ -109,8 +109,8 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     leaving the rest out as gaps."""
     import numpy as np
 
-    from retrogait.analysis.bridge import bridge_missing, short_losses
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
+    from retrogait.bridge import bridge_missing, short_losses
     from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
     from retrogait.gyro_subrate import filled_in
     from retrogait.session import MIN_GYRO_COVERAGE
@@ -150,7 +150,7 @@ def _acc_own_rows_detail(session: Session) -> str | None:
     import numpy as np
 
     from retrogait.acc_subrate import own_rows
-    from retrogait.analysis.bridge import bridge_missing
+    from retrogait.bridge import bridge_missing
     from retrogait.conventions import BRIDGE_MAX_S
 
     missing = np.asarray(np.isnan(session.acc).any(axis=1), dtype=bool)
@@ -174,12 +174,12 @@ def _acc_own_rows_detail(session: Session) -> str | None:
 
 def missing_cells(session: Session) -> list[tuple[str, int, int]]:
     """Per acceleration column with a missing value (an empty, NaN or infinite cell, read as NaN: EDGE-197/198):
-    ``(column, missing, bridged)``, ``bridged`` how many of them the analysis bridges (``analysis.bridge``: a lone
+    ``(column, missing, bridged)``, ``bridged`` how many of them the analysis bridges (``retrogait.bridge``: a lone
     one within ``BRIDGE_MAX_S`` of measured values); the others it leaves out as gaps. Vectorised: one ``isnan``
     pass, the bridge only where a value is missing."""
     import numpy as np
 
-    from retrogait.analysis.bridge import bridge_missing
+    from retrogait.bridge import bridge_missing
     from retrogait.conventions import ACC_COLUMNS
 
     missing = np.isnan(session.acc)
