@@ -40,6 +40,7 @@ ANALYSIS_SOURCES = (
     "gyro_turning.py",
     "gyro_subrate.py",
     "acc_subrate.py",
+    "bridge.py",
     "textparts.py",
     "recording_part.py",
     "ranks.py",
