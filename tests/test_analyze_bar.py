@@ -14,25 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from read_probe import modules_at_read_probe
 from retrogait.cli import display
 from retrogait.session import Session, write_session
 
-#: Runs ``analyze`` as the ``retrogait`` program; prints at exit whether rich was imported when the read began, and
-#: on which threads rich's console module was imported.
-PROBE = """
-import atexit, sys, threading
-import retrogait.analysis.load as load
-seen = {}
-original = load.load_input
-def load_input(*args, **kwargs):
-    seen["rich at the read"] = "rich.console" in sys.modules
-    return original(*args, **kwargs)
-load.load_input = load_input
-atexit.register(lambda: print("SEEN", seen, file=sys.stderr))
-from retrogait.cli import main
-sys.argv = ["retrogait", *sys.argv[1:]]
-main()
-"""
+#: Runs ``analyze`` as the ``retrogait`` program; prints at exit whether rich.console was imported when the read began.
+PROBE = modules_at_read_probe("rich at the read", "rich.console")
 
 #: The environment of a run: no variable by which rich takes any console for a terminal.
 PLAIN = {k: v for k, v in os.environ.items() if k not in display.RICH_TERMINAL_VARIABLES}

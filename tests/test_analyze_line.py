@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import retrogait.cli as cli
+from read_probe import modules_at_read_probe
 from retrogait.cli import analyze as command
 from retrogait.cli import analyze_line
 from retrogait.errors import RetrogaitError
@@ -266,21 +267,8 @@ def test_a_command_s_exception_ends_as_after_typer(
     assert plain[0] != 0
 
 
-#: Runs ``analyze`` as the ``retrogait`` program; prints at exit whether Typer was imported when the read began.
-PROBE = """
-import atexit, sys
-import retrogait.analysis.load as load
-seen = {}
-original = load.load_input
-def load_input(*args, **kwargs):
-    seen["typer"] = "typer" in sys.modules
-    return original(*args, **kwargs)
-load.load_input = load_input
-atexit.register(lambda: print("SEEN", seen, file=sys.stderr))
-from retrogait.cli import main
-sys.argv = ["retrogait", *sys.argv[1:]]
-main()
-"""
+#: Runs ``analyze`` as the ``retrogait`` program; prints at exit whether typer was imported when the read began.
+PROBE = modules_at_read_probe("typer", "typer")
 
 
 def test_the_program_reads_a_plain_line_without_typer(small_session: Session, tmp_path: Path) -> None:

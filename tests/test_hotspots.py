@@ -105,20 +105,10 @@ def test_still_masks_from_one_running_sum_are_each_the_reference(n: int) -> None
         assert np.array_equal(mask, _still_reference(acc, 100.0, window_s, std_ms2))
 
 
-@pytest.mark.parametrize("n", [6_000, 6_003])
-def test_a_still_mask_asked_for_ahead_comes_from_the_first_mask_s_sums(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PERF-80: ``want_still`` has the first still mask computed also compute the wanted one, from the same |a| and
-    running sums (one |a|, one accumulation for both); each the mask it is alone; a wanted mask already there or the
-    one asked for is not computed again. ``n`` not a multiple of 8: the bits unpacked to n samples (REVIEW-145)."""
+def _counted_still_masks(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[float, float]]]:
+    """The windows of each ``still_masks_of_norm`` call from now on (the body signals' shared running sums, PERF-80)."""
     import retrogait.analysis.signals as signals_module
 
-    acc, gyr = _signal(n)
-    size = norm_rows(acc)
-    signals = BodySignals.uniform(acc, gyr, 100.0, "shank")
-    signals.want_still(1.0, 0.5)
-    signals.want_still(1.0, 0.5)  # asked for twice: computed once
-    signals.want_still(0.5, 0.3)  # the one asked for first: computed once
-    sums = np.cumsum
     calls: list[list[tuple[float, float]]] = []
     takes = signals_module.still_masks_of_norm
 
@@ -127,6 +117,23 @@ def test_a_still_mask_asked_for_ahead_comes_from_the_first_mask_s_sums(n: int, m
         return takes(norm, fs_hz, windows)
 
     monkeypatch.setattr(signals_module, "still_masks_of_norm", counted)
+    return calls
+
+
+@pytest.mark.parametrize("n", [6_000, 6_003])
+def test_a_still_mask_asked_for_ahead_comes_from_the_first_mask_s_sums(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-80: ``want_still`` has the first still mask computed also compute the wanted one, from the same |a| and
+    running sums (one |a|, one accumulation for both); each the mask it is alone; a wanted mask already there or the
+    one asked for is not computed again. ``n`` not a multiple of 8: the bits unpacked to n samples (REVIEW-145)."""
+
+    acc, gyr = _signal(n)
+    size = norm_rows(acc)
+    signals = BodySignals.uniform(acc, gyr, 100.0, "shank")
+    signals.want_still(1.0, 0.5)
+    signals.want_still(1.0, 0.5)  # asked for twice: computed once
+    signals.want_still(0.5, 0.3)  # the one asked for first: computed once
+    sums = np.cumsum
+    calls = _counted_still_masks(monkeypatch)
     cumsums: list[int] = []
     monkeypatch.setattr(np, "cumsum", lambda *a, **k: cumsums.append(1) or sums(*a, **k))
     first = signals.still_mask(0.5, 0.3, size)
@@ -961,7 +968,6 @@ def test_the_analysis_takes_the_standing_mask_with_the_contacts_still_mask(
     """PERF-80: the facing's and the directions' standing mask (``standing_s``) comes from the same |a| and running
     sums as the contacts' still mask, not from a second pass after the cues; the steps are those of masks taken one
     at a time."""
-    import retrogait.analysis.signals as signals_module
     from retrogait.analysis import pipeline
     from retrogait.analysis.settings import preset
 
@@ -970,14 +976,7 @@ def test_the_analysis_takes_the_standing_mask_with_the_contacts_still_mask(
     with monkeypatch.context() as one_at_a_time:
         one_at_a_time.setattr(BodySignals, "want_still", lambda *_: None)
         alone = pipeline.analyze(session, mounting=False)
-    calls: list[list[tuple[float, float]]] = []
-    takes = signals_module.still_masks_of_norm
-
-    def counted(norm: np.ndarray, fs_hz: float, windows: list[tuple[float, float]]) -> list[np.ndarray]:
-        calls.append(list(windows))
-        return takes(norm, fs_hz, windows)
-
-    monkeypatch.setattr(signals_module, "still_masks_of_norm", counted)
+    calls = _counted_still_masks(monkeypatch)
     shared = pipeline.analyze(session, mounting=False)
     settings = preset(placement)
     still = (settings.still.window_s, settings.still.std_ms2)
