@@ -161,6 +161,22 @@ def empty_out(args: list[str]) -> str | None:
     return None
 
 
+def _empty_argument(args: list[str], values: dict[str, int]) -> bool:
+    """Whether one of a command's arguments (``args`` after its name) is ``""``; ``values``: each option that takes
+    values -> how many (an option's own empty value is the option's). Items that are not text (a ``Path`` from
+    Python) are arguments, never options."""
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            return "" in rest
+        if isinstance(arg, str) and arg.startswith("-") and len(arg) > 1:
+            for _ in range(0 if "=" in arg else values.get(arg, 0)):
+                next(rest, None)  # its value
+        elif arg == "":
+            return True
+    return False
+
+
 def empty_recording(args: list[str]) -> str | None:
     """The refusal of an empty recording given to ``analyze`` (``analyze "$RUN"`` with the variable unset), else None:
     Typer and the light path (PERF-88) both read ``""`` as the path ``.``, so the current folder was analysed and, an
@@ -170,17 +186,7 @@ def empty_recording(args: list[str]) -> str | None:
         return None
     from retrogait.cli.analyze_line import TEXT_OPTIONS, TYPER_ONLY
 
-    arguments: list[object] = []
-    rest = iter(args[1:])
-    for arg in rest:
-        if arg == "--":
-            arguments.extend(rest)
-        elif isinstance(arg, str) and arg.startswith("-") and len(arg) > 1:
-            if "=" not in arg and (arg in TEXT_OPTIONS or arg in TYPER_ONLY):
-                next(rest, None)  # its value
-        else:
-            arguments.append(arg)
-    if "" in arguments:
+    if _empty_argument(args[1:], dict.fromkeys([*TEXT_OPTIONS, *TYPER_ONLY], 1)):
         return "the recording is empty (an unset shell variable?): give the file to analyse"
     return None
 
@@ -212,15 +218,8 @@ def empty_path_argument(args: list[str]) -> str | None:
         and not getattr(param, "count", False)
         for name in param.opts
     }
-    rest = iter(args[1:])
-    for arg in rest:
-        if arg == "--":
-            return "an argument is empty (an unset shell variable?): give the file or folder" if "" in rest else None
-        if arg.startswith("-") and len(arg) > 1:
-            for _ in range(values.get(arg, 0) if "=" not in arg else 0):
-                next(rest, None)  # its value
-        elif arg == "":
-            return "an argument is empty (an unset shell variable?): give the file or folder"
+    if _empty_argument(args[1:], values):
+        return "an argument is empty (an unset shell variable?): give the file or folder"
     return None
 
 
