@@ -368,18 +368,33 @@ def test_typer_expands_as_click_s_expand_args(arg: str, monkeypatch: pytest.Monk
     assert analyze_line.typer_expands([arg]) == (_expand_args([arg]) != [arg])
 
 
-def test_a_line_that_is_not_text_is_typer_s(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_a_path_in_the_line_is_read_as_the_text_it_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``main(["analyze", Path(...)])`` from Python: one line and status 70 as through Typer, not a traceback out of
-    ``main`` (REVIEW-151)."""
+    """``main(["analyze", Path(...)])`` from Python analyses the path, on the light path and through Typer alike, as
+    ``main(["analyze", str(...)])`` does (REVIEW-166; REVIEW-151 had made it one line and status 70, not a
+    traceback)."""
     monkeypatch.delenv("RETROGAIT_DEBUG", raising=False)
-    args: list[Any] = ["analyze", Path("run.csv"), "--no-report"]
-    code = cli.main(args)
-    plain = code, capsys.readouterr().err
-    monkeypatch.setattr(cli, "_plain_analyze", lambda *a: None)
-    assert plain == (cli.main(args), capsys.readouterr().err)
-    assert plain[0] == cli.EXIT_INTERNAL_ERROR and plain[1].count("\n") == 1
+    args: list[Any] = [tmp_path / "run.csv", "--out", tmp_path / "out", "--no-report"]
+    as_text = _recorded(monkeypatch, [str(a) for a in args], plain=True)
+    assert as_text[0] == 0 and as_text[1] is not None and as_text[1]["input_file"] == tmp_path / "run.csv"
+    assert _recorded(monkeypatch, args, plain=True) == as_text
+    assert _recorded(monkeypatch, args, plain=False) == as_text
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("item", [3, None, b"run.csv", 2.5])
+def test_an_item_of_the_line_that_is_neither_text_nor_a_path_is_refused_in_one_line(
+    item: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Anything else in ``main([...])``'s list (a number, None, bytes) is a usage error naming its place and type,
+    status 2, before any command runs; not Typer's ``internal error`` (REVIEW-166)."""
+    called: list[Any] = []
+    monkeypatch.setattr(command, "analyze", lambda *a, **k: called.append(a))
+    assert cli.main(["analyze", item, "--no-report"]) == cli.EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("retrogait: error: argument 2 of main([...]) is ")
+    assert type(item).__name__ in err and called == []
 
 
 @pytest.mark.parametrize(

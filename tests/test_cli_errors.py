@@ -65,3 +65,20 @@ def test_empty_folder_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFix
     (tmp_path / "empty").mkdir()
     assert main(["analyze", str(tmp_path / "empty"), "--out", str(tmp_path / "o")]) == 2
     assert "empty folder" in capsys.readouterr().err
+
+
+def test_paths_handed_to_main_are_read_as_text_by_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``main([...])`` from a notebook with ``pathlib.Path`` items: ``convert`` and ``info`` ran into
+    ``str.endswith`` on a Path (a traceback out of ``main``) or Typer's ``object of type 'PosixPath' has no len()``
+    (status 70); now each reads the path it names (REVIEW-166)."""
+    session = simulate(SimulationConfig("lower_back", [Bout("forward", "running", 3.0, 5.0)], 100.0)).session
+    source = write_session(session, tmp_path / "run.csv")
+    assert main(["convert", source, "--out", tmp_path / "copy.csv"]) == 0
+    assert (tmp_path / "copy.csv").is_file()
+    assert main(["info", tmp_path / "copy.csv"]) == 0
+    assert "copy.csv" in capsys.readouterr().out
+    assert main(["convert", source, "--out", tmp_path / "newdir" / ""]) == 0  # Path drops the trailing "/"
+    assert main(["convert", source, "--out", str(tmp_path / "newdir") + "/"]) == 2
+    assert "names a folder" in capsys.readouterr().err

@@ -21,7 +21,7 @@ import errno
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from retrogait.errors import RetrogaitError
@@ -36,12 +36,18 @@ EXIT_INTERNAL_ERROR = 70
 EXIT_BROKEN_PIPE = 141
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str | os.PathLike[str]] | None = None) -> int:
     """Run the CLI; returns the process exit status (0 ok, 2 bad input, 70 internal error, 130 Ctrl-C, 141 output
     pipe closed by its reader (EDGE-89); the
     ``retrogait`` program itself, ``argv`` None, exits with 130 on Ctrl-C at once: EDGE-1, and with 143 on
     SIGTERM: EDGE-95)."""
-    args = sys.argv[1:] if argv is None else argv
+    args = sys.argv[1:]
+    if argv is not None:
+        args, refusal = _as_text(argv)
+        if refusal is not None:
+            print(f"retrogait: error: {refusal}", file=sys.stderr)
+            return EXIT_USER_ERROR
+    line = None if argv is None else args
     if args == ["--version"]:  # needs no command, so no Typer either
         from retrogait import __version__
 
@@ -53,15 +59,33 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["record"] or argv is not None:
         # record stops on Ctrl-C and finishes its files itself; main([...]) called from Python code that goes
         # on running (a notebook, a test) gets Ctrl-C as KeyboardInterrupt, like any other function
-        return _run(args, argv)
+        return _run(args, line)
     from retrogait.interrupt import exit_on_interrupt
 
     # the retrogait program: Ctrl-C gives one line and status 130 at once, wherever it comes (EDGE-1); SIGTERM 143
     with exit_on_interrupt(whole_process=True):
-        code = _run(args, argv)
+        code = _run(args, line)
     if args[:1] == ["analyze"]:
         end_without_teardown(code)  # PERF-35
     return code
+
+
+def _as_text(argv: Sequence[object]) -> tuple[list[str], str | None]:
+    """``main([...])``'s arguments as text: a path (``pathlib.Path``, any ``os.PathLike`` of text) as the string it
+    names, as a shell would hand it; the refusal of any other item that is not text (a number, None), which no
+    command reads (REVIEW-166)."""
+    args: list[str] = []
+    for i, arg in enumerate(argv):
+        if not isinstance(arg, str):
+            text = os.fspath(arg) if isinstance(arg, os.PathLike) else None
+            if not isinstance(text, str):
+                return [], (
+                    f"argument {i + 1} of main([...]) is {type(arg).__name__} {arg!r:.60}, not text: give each "
+                    "argument as a str or a path"
+                )
+            arg = text
+        args.append(arg)
+    return args, None
 
 
 def end_without_teardown(code: int) -> None:
