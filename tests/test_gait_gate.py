@@ -53,6 +53,15 @@ def test_handling_at_a_step_rate_at_the_lower_back_is_taken_for_a_short_walk() -
     assert all(len(retrogait.analyze(non_gait("handling_2hz", "lower_back", seed=s)).steps) == 0 for s in range(10))
 
 
+@pytest.mark.xfail(strict=True, reason="2-Hz handling's |a| is a walk's over 6-8 s (PHONE-29)")
+@pytest.mark.parametrize(("duration_s", "seed"), [(24.0, 3), (24.0, 31), (60.0, 32)])
+def test_handling_at_a_step_rate_on_a_phone_is_taken_for_a_short_walk(duration_s: float, seed: int) -> None:
+    """PHONE-28/29: of 183 recordings of 2-Hz handling (seeds 0-60 at 12, 24 and 60 s) these three give 11-17 steps on
+    every phone placement: one run each whose |a| repeats like a symmetric walk (seed 3: periodicity 0.62, stride CV
+    0.057). Strict: a gate that drops them turns this into a failure to be read, not a silent pass."""
+    assert len(retrogait.analyze(non_gait("handling_2hz", "hand", duration_s=duration_s, seed=seed)).steps) == 0
+
+
 def _gated(signals: BodySignals, contacts: Contacts) -> np.ndarray:
     settings = AnalysisSettings.for_placement(signals.placement)
     return gait_gate(
