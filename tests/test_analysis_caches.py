@@ -1,0 +1,77 @@
+"""``analyze`` fills the analysis' per-process caches on its import thread, beside the read (PERF-106)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from retrogait.session import Session, write_session
+from retrogait.warm import import_beside
+
+#: Runs ``analyze`` as the ``retrogait`` program does, recording the thread that first calls each cache's function.
+FIRST_CALLS_PROBE = """
+import atexit, sys, threading
+import retrogait.analysis.blas as blas
+import retrogait.analysis.version as version
+first = {}
+def recorded(module, name):
+    original = getattr(module, name)
+    def call():
+        first.setdefault(name, threading.current_thread().name)
+        return original()
+    setattr(module, name, call)
+recorded(blas, "blas_controller")
+recorded(version, "analysis_version")
+atexit.register(lambda: print("FIRST", sorted(first.items()), file=sys.stderr))
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("report", [False, True])
+def test_analyze_finds_the_blas_and_the_analysis_version_on_its_import_thread(
+    small_session: Session, tmp_path: Path, report: bool
+) -> None:
+    """threadpoolctl's view of the BLAS and the analysis version are found first on the import thread (beside the
+    read), not on the main thread when the analysis starts and ends; summary.json's version is the tree's."""
+    from retrogait.analysis.version import analysis_version
+
+    path = write_session(small_session, tmp_path / "s.csv")
+    args = ["analyze", str(path), "--out", str(tmp_path / "out"), *([] if report else ["--no-report"])]
+    proc = subprocess.run([sys.executable, "-c", FIRST_CALLS_PROBE, *args], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("FIRST "))
+    first = dict(ast.literal_eval(line.removeprefix("FIRST ")))
+    assert first == {"analysis_version": "retrogait-import", "blas_controller": "retrogait-import"}
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["analysis_version"] == analysis_version()
+
+
+def test_a_module_s_function_is_called_once_its_module_is_in_and_a_failure_ends_the_thread_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``module:function`` imports the module and calls the function on the import thread, in order; a function that
+    raises ends the thread without an error there (the command calls it again after the join and gets it)."""
+    (tmp_path / "caches_probe.py").write_text(
+        "import threading\ncalls = []\n"
+        "def fill():\n    calls.append(('fill', threading.current_thread().name))\n"
+        "def fail():\n    calls.append(('fail', threading.current_thread().name))\n    raise RuntimeError('no')\n"
+        "def after():\n    calls.append(('after', threading.current_thread().name))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    errors: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", errors.append)
+    thread = import_beside(["caches_probe:fill", "caches_probe:fail", "caches_probe:after"])
+    thread.join()
+    import caches_probe  # type: ignore[import-not-found]
+
+    assert caches_probe.calls == [("fill", "retrogait-import"), ("fail", "retrogait-import")]
+    assert not errors
+    sys.modules.pop("caches_probe", None)
