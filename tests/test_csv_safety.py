@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrogait.batch import run_batch
-from retrogait.csvsafe import FORMULA_STARTS, float_texts, safe_cell, safe_frame, write_csv
+from retrogait.csvsafe import FORMULA_STARTS, float_texts, floats_as_text, safe_cell, safe_frame, write_csv
 from retrogait.session import write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -288,3 +288,51 @@ def test_a_big_endian_float_column_is_written_as_its_values(tmp_path: Path) -> N
     expected = "".join(f"{cell},{k}{os.linesep}" for k, cell in enumerate(cells))
     assert (tmp_path / "ours.csv").read_bytes().decode() == f"a,n{os.linesep}{expected}"
     assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_columns_with_their_own_format_are_spelled_in_the_plain_path_as_pandas_writes_them(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-107: the columns named in ``column_formats`` (steps.csv's times, ``%.6f``) are spelled by write_csv's own
+    path, with their format (float64 and float32; an integer column named stays an integer), the other floats with
+    ``float_format``; the bytes are those of the frame with those columns made text first and written by pandas."""
+
+    def not_used(*_: object) -> None:
+        raise AssertionError("pandas' path taken")
+
+    frame = _plain_frame(3000, seed).drop(columns="text")  # cells the writer quotes: test_plain_tables_...
+    frame["f32"] = (np.random.default_rng(seed).standard_normal(3000) * 1e3).astype(np.float32)
+    formats = {"f0": "%.6f", "f32": "%.3f", "i": "%.2f", "absent": "%.1f"}
+    safe = safe_frame(frame)
+    named = {c: floats_as_text(safe[[c]], formats[c])[c] for c in safe.columns if c in formats}
+    with (tmp_path / "pandas.csv").open("w", newline="", encoding="utf-8") as fh:
+        floats_as_text(safe.assign(**named), "%.6g").to_csv(fh, index=False)
+    monkeypatch.setattr("retrogait.csvsafe.floats_as_text", not_used)
+    write_csv(frame, tmp_path / "ours.csv", formats, float_format="%.6g")
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+@pytest.mark.parametrize("terminator", ["\n", "\r\n", "|"])
+def test_rows_are_joined_only_where_the_csv_writer_would_not_quote_a_cell(terminator: str) -> None:
+    """PERF-107: the rows of cells no writer quotes are written joined by commas, the text ``csv.writer`` writes; a cell
+    with a comma, a quote, a line end, NUL or a character of the line's end (and a table of one column, whose empty
+    cell the writer quotes) is left to the writer: nothing written."""
+    import io
+
+    from retrogait.csvsafe import _joined_rows
+
+    plain = [["1.5", "", "-0", "forward"], ["x y", "naïve", " lead", "'=1"]]
+    ours, theirs = io.StringIO(), io.StringIO()
+    assert _joined_rows(ours, plain, terminator)
+    csv.writer(theirs, lineterminator=terminator).writerows(zip(*plain, strict=True))
+    assert ours.getvalue() == theirs.getvalue()
+    assert _joined_rows(ours, [[], []], terminator)  # no rows: nothing more written
+    assert ours.getvalue() == theirs.getvalue()
+    for cell in (",", '"', "a\rb", "a\nb", "\0", "x|y"):
+        quoted = io.StringIO()
+        if cell == "x|y" and terminator != "|":
+            continue
+        assert not _joined_rows(quoted, [["1", cell], ["2", "3"]], terminator), cell
+        assert not quoted.getvalue()
+    assert not _joined_rows(io.StringIO(), [["", "a"]], terminator)
