@@ -336,3 +336,38 @@ def test_rows_are_joined_only_where_the_csv_writer_would_not_quote_a_cell(termin
         assert not _joined_rows(quoted, [["1", cell], ["2", "3"]], terminator), cell
         assert not quoted.getvalue()
     assert not _joined_rows(io.StringIO(), [["", "a"]], terminator)
+
+
+@pytest.mark.parametrize("block", [1, 3, 4, None])
+def test_rows_joined_in_blocks_are_every_row_once_in_order(
+    block: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-167: ``_joined_rows`` joins ``_ROWS_AT_ONCE`` rows at a time; a table of more rows than one block (a
+    row short of a block, exactly one, one more, several) is every row once, in order, with its line end: pandas'
+    bytes. ``None``: the real block, crossed by one row (65,537 rows)."""
+    import retrogait.csvsafe as csvsafe
+
+    joined: list[bool] = []
+    real = csvsafe._joined_rows
+
+    def spied(*args: object) -> bool:
+        joined.append(real(*args))  # type: ignore[arg-type]
+        return joined[-1]
+
+    monkeypatch.setattr(csvsafe, "_joined_rows", spied)
+    if block is not None:
+        monkeypatch.setattr(csvsafe, "_ROWS_AT_ONCE", block)
+    sizes = [(1 << 16) + 1] if block is None else sorted({0, 1, block - 1, block, block + 1, 3 * block + 2} - {-1})
+    rng = np.random.default_rng(block or 0)
+    for rows in sizes:
+        frame = pd.DataFrame(
+            {"t": np.arange(rows) / 100.0, "x": rng.standard_normal(rows), "n": np.arange(rows) * 7, "d": "forward"}
+        )
+        for terminator in ("\n", "\r\n"):
+            write_csv(frame, tmp_path / "ours.csv", {"t": "%.6f"}, float_format="%.6g", lineterminator=terminator)
+            with (tmp_path / "pandas.csv").open("w", newline="", encoding="utf-8") as fh:
+                floats_as_text(safe_frame(frame).assign(t=[f"{t:.6f}" for t in frame["t"]]), "%.6g").to_csv(
+                    fh, index=False, lineterminator=terminator
+                )
+            assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes(), (rows, terminator)
+    assert joined and all(joined)
