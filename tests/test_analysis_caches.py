@@ -20,10 +20,14 @@ import atexit, sys, threading
 import retrogait.analysis.blas as blas
 import retrogait.analysis.version as version
 first = {}
+ANALYSIS_MODULES = ("retrogait.analysis.pipeline", "retrogait.report.analysis_report", "rich.table")
 def recorded(module, name):
     original = getattr(module, name)
     def call():
-        first.setdefault(name, threading.current_thread().name)
+        if name not in first:  # the thread, and which of the analysis' modules were in by then
+            in_by_then = [m for m in ANALYSIS_MODULES if m in sys.modules]
+            first[name] = threading.current_thread().name
+            first[name + " after"] = in_by_then
         return original()
     setattr(module, name, call)
 recorded(blas, "blas_controller")
@@ -49,7 +53,13 @@ def test_analyze_finds_the_blas_and_the_analysis_version_on_its_import_thread(
     assert proc.returncode == 0, proc.stderr
     line = next(x for x in proc.stderr.splitlines() if x.startswith("FIRST "))
     first = dict(ast.literal_eval(line.removeprefix("FIRST ")))
-    assert first == {"analysis_version": "retrogait-import", "blas_controller": "retrogait-import"}
+    assert {k: v for k, v in first.items() if not k.endswith(" after")} == {
+        "analysis_version": "retrogait-import",
+        "blas_controller": "retrogait-import",
+    }
+    # REVIEW-168: threadpoolctl looks at the libraries loaded once the pipeline, the report and rich are in
+    loaded = ["retrogait.analysis.pipeline", *(["retrogait.report.analysis_report"] if report else []), "rich.table"]
+    assert first["blas_controller after"] == loaded
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["analysis_version"] == analysis_version()
 
