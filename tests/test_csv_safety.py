@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrogait.batch import run_batch
@@ -371,3 +371,42 @@ def test_rows_joined_in_blocks_are_every_row_once_in_order(
                 )
             assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes(), (rows, terminator)
     assert joined and all(joined)
+
+
+#: Cells of characters the writer never quotes; one cell of a table may get one of :data:`_ANY_CHARACTER` (REVIEW-167).
+_PLAIN_TEXT = st.text(
+    st.sampled_from(["|", "\u2028", "\x0b", "\x85", " ", "'", "-", "é", "😀", "1", ".", "a"]), max_size=3
+)
+_ANY_CHARACTER = st.sampled_from([",", '"', "\r", "\n", "\0", "|", "\u2028", "\x85", "'", " "])
+
+
+@st.composite
+def _text_columns(draw: st.DrawFn) -> tuple[list[list[str]], str]:
+    """Columns of text cells (0-4 columns of 0-5 rows), at most one cell with a character the writer may quote, and
+    a line end."""
+    rows = draw(st.integers(0, 5))
+    columns = [
+        draw(st.lists(_PLAIN_TEXT, min_size=rows, max_size=rows)) for _ in range(draw(st.sampled_from([2, 3, 0, 1])))
+    ]
+    if rows and columns and draw(st.integers(0, 3)):
+        column, row = draw(st.integers(0, len(columns) - 1)), draw(st.integers(0, rows - 1))
+        columns[column][row] += draw(_ANY_CHARACTER)
+    return columns, draw(st.sampled_from(["\n", "\r\n", "|", "\u2028"]))
+
+
+@settings(max_examples=400)
+@given(_text_columns())
+def test_joined_rows_are_the_csv_writer_s_text_or_nothing(table: tuple[list[list[str]], str]) -> None:
+    """REVIEW-167: on random cells (the characters the writer quotes, those it does not, the line end's), ``_joined_rows``
+    writes exactly ``csv.writer``'s text, or nothing and returns False."""
+    import io
+
+    from retrogait.csvsafe import _joined_rows
+
+    columns, terminator = table
+    ours, theirs = io.StringIO(), io.StringIO()
+    csv.writer(theirs, lineterminator=terminator).writerows(zip(*columns, strict=True))
+    if _joined_rows(ours, columns, terminator):
+        assert ours.getvalue() == theirs.getvalue()
+    else:
+        assert not ours.getvalue()
