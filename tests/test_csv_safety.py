@@ -382,7 +382,7 @@ _ANY_CHARACTER = st.sampled_from([",", '"', "\r", "\n", "\0", "|", "\u2028", "\x
 
 @st.composite
 def _text_columns(draw: st.DrawFn) -> tuple[list[list[str]], str]:
-    """Columns of text cells (0-4 columns of 0-5 rows), at most one cell with a character the writer may quote, and
+    """Columns of text cells (0-3 columns of 0-5 rows), at most one cell with a character the writer may quote, and
     a line end."""
     rows = draw(st.integers(0, 5))
     columns = [

@@ -83,7 +83,7 @@ RICH_FOR_THE_SUMMARY = ("rich.console", "rich.table")
 #: What the analysis finds once a process, found on the import thread beside the read instead of on the main thread
 #: (PERF-106): threadpoolctl's view of the BLAS (the analysis' one-thread limit, PERF-4: ~11 ms of CPU, every loaded
 #: library inspected) once the analysis' modules are in, and the analysis version (summary.json's, a digest of its
-#: ~150 source files: ~7 ms).
+#: ~100 source files, 106 at REVIEW-169: ~7 ms).
 ANALYSIS_CACHES = ("retrogait.analysis.blas:blas_controller", "retrogait.analysis.version:analysis_version")
 
 
