@@ -397,8 +397,8 @@ def _text_columns(draw: st.DrawFn) -> tuple[list[list[str]], str]:
 @settings(max_examples=400)
 @given(_text_columns())
 def test_joined_rows_are_the_csv_writer_s_text_or_nothing(table: tuple[list[list[str]], str]) -> None:
-    """REVIEW-167: on random cells (the characters the writer quotes, those it does not, the line end's), ``_joined_rows``
-    writes exactly ``csv.writer``'s text, or nothing and returns False."""
+    """REVIEW-167: on random cells (the characters the writer quotes, those it does not, the line end's),
+    ``_joined_rows`` writes exactly ``csv.writer``'s text, or nothing and returns False."""
     import io
 
     from retrogait.csvsafe import _joined_rows
