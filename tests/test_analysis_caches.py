@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -39,17 +40,26 @@ main()
 """
 
 
+@pytest.mark.parametrize("bar", [False, True])
 @pytest.mark.parametrize("report", [False, True])
 def test_analyze_finds_the_blas_and_the_analysis_version_on_its_import_thread(
-    small_session: Session, tmp_path: Path, report: bool
+    small_session: Session, tmp_path: Path, report: bool, bar: bool
 ) -> None:
     """threadpoolctl's view of the BLAS and the analysis version are found first on the import thread (beside the
-    read), not on the main thread when the analysis starts and ends; summary.json's version is the tree's."""
+    read), not on the main thread when the analysis starts and ends; summary.json's version is the tree's. With and
+    without rich's progress bar (REVIEW-171: ``FORCE_COLOR`` set, a coloured CI log; else none of rich's terminal
+    variables, whatever the environment running the tests has)."""
     from retrogait.analysis.version import analysis_version
+    from retrogait.cli.display import RICH_TERMINAL_VARIABLES
 
     path = write_session(small_session, tmp_path / "s.csv")
     args = ["analyze", str(path), "--out", str(tmp_path / "out"), *([] if report else ["--no-report"])]
-    proc = subprocess.run([sys.executable, "-c", FIRST_CALLS_PROBE, *args], capture_output=True, text=True, check=False)
+    env = {k: v for k, v in os.environ.items() if k not in RICH_TERMINAL_VARIABLES} | (
+        {"FORCE_COLOR": "1"} if bar else {}
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", FIRST_CALLS_PROBE, *args], capture_output=True, text=True, check=False, env=env
+    )
     assert proc.returncode == 0, proc.stderr
     line = next(x for x in proc.stderr.splitlines() if x.startswith("FIRST "))
     first = dict(ast.literal_eval(line.removeprefix("FIRST ")))
