@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrogait.batch import run_batch
-from retrogait.csvsafe import FORMULA_STARTS, float_texts, safe_cell, safe_frame, write_csv
+from retrogait.csvsafe import FORMULA_STARTS, float_texts, floats_as_text, safe_cell, safe_frame, write_csv
 from retrogait.session import write_session
 from retrogait.simulate import Bout, SimulationConfig, simulate
 
@@ -288,3 +288,125 @@ def test_a_big_endian_float_column_is_written_as_its_values(tmp_path: Path) -> N
     expected = "".join(f"{cell},{k}{os.linesep}" for k, cell in enumerate(cells))
     assert (tmp_path / "ours.csv").read_bytes().decode() == f"a,n{os.linesep}{expected}"
     assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_columns_with_their_own_format_are_spelled_in_the_plain_path_as_pandas_writes_them(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-107: the columns named in ``column_formats`` (steps.csv's times, ``%.6f``) are spelled by write_csv's own
+    path, with their format (float64 and float32; an integer column named stays an integer), the other floats with
+    ``float_format``; the bytes are those of the frame with those columns made text first and written by pandas."""
+
+    def not_used(*_: object) -> None:
+        raise AssertionError("pandas' path taken")
+
+    frame = _plain_frame(3000, seed).drop(columns="text")  # cells the writer quotes: test_plain_tables_...
+    frame["f32"] = (np.random.default_rng(seed).standard_normal(3000) * 1e3).astype(np.float32)
+    formats = {"f0": "%.6f", "f32": "%.3f", "i": "%.2f", "absent": "%.1f"}
+    safe = safe_frame(frame)
+    named = {c: floats_as_text(safe[[c]], formats[c])[c] for c in safe.columns if c in formats}
+    with (tmp_path / "pandas.csv").open("w", newline="", encoding="utf-8") as fh:
+        floats_as_text(safe.assign(**named), "%.6g").to_csv(fh, index=False)
+    monkeypatch.setattr("retrogait.csvsafe.floats_as_text", not_used)
+    write_csv(frame, tmp_path / "ours.csv", formats, float_format="%.6g")
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+@pytest.mark.parametrize("terminator", ["\n", "\r\n", "|"])
+def test_rows_are_joined_only_where_the_csv_writer_would_not_quote_a_cell(terminator: str) -> None:
+    """PERF-107: the rows of cells no writer quotes are written joined by commas, the text ``csv.writer`` writes; a cell
+    with a comma, a quote, a line end, NUL or a character of the line's end (and a table of one column, whose empty
+    cell the writer quotes) is left to the writer: nothing written."""
+    import io
+
+    from retrogait.csvsafe import _joined_rows
+
+    plain = [["1.5", "", "-0", "forward"], ["x y", "naïve", " lead", "'=1"]]
+    ours, theirs = io.StringIO(), io.StringIO()
+    assert _joined_rows(ours, plain, terminator)
+    csv.writer(theirs, lineterminator=terminator).writerows(zip(*plain, strict=True))
+    assert ours.getvalue() == theirs.getvalue()
+    assert _joined_rows(ours, [[], []], terminator)  # no rows: nothing more written
+    assert ours.getvalue() == theirs.getvalue()
+    for cell in (",", '"', "a\rb", "a\nb", "\0", "x|y"):
+        quoted = io.StringIO()
+        if cell == "x|y" and terminator != "|":
+            continue
+        assert not _joined_rows(quoted, [["1", cell], ["2", "3"]], terminator), cell
+        assert not quoted.getvalue()
+    assert not _joined_rows(io.StringIO(), [["", "a"]], terminator)
+
+
+@pytest.mark.parametrize("block", [1, 3, 4, None])
+def test_rows_joined_in_blocks_are_every_row_once_in_order(
+    block: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-167: ``_joined_rows`` joins ``_ROWS_AT_ONCE`` rows at a time; a table of more rows than one block (a
+    row short of a block, exactly one, one more, several) is every row once, in order, with its line end: pandas'
+    bytes. ``None``: the real block, crossed by one row (65,537 rows)."""
+    import retrogait.csvsafe as csvsafe
+
+    joined: list[bool] = []
+    real = csvsafe._joined_rows
+
+    def spied(*args: object) -> bool:
+        joined.append(real(*args))  # type: ignore[arg-type]
+        return joined[-1]
+
+    monkeypatch.setattr(csvsafe, "_joined_rows", spied)
+    if block is not None:
+        monkeypatch.setattr(csvsafe, "_ROWS_AT_ONCE", block)
+    sizes = [(1 << 16) + 1] if block is None else sorted({0, 1, block - 1, block, block + 1, 3 * block + 2} - {-1})
+    rng = np.random.default_rng(block or 0)
+    for rows in sizes:
+        frame = pd.DataFrame(
+            {"t": np.arange(rows) / 100.0, "x": rng.standard_normal(rows), "n": np.arange(rows) * 7, "d": "forward"}
+        )
+        for terminator in ("\n", "\r\n"):
+            write_csv(frame, tmp_path / "ours.csv", {"t": "%.6f"}, float_format="%.6g", lineterminator=terminator)
+            with (tmp_path / "pandas.csv").open("w", newline="", encoding="utf-8") as fh:
+                floats_as_text(safe_frame(frame).assign(t=[f"{t:.6f}" for t in frame["t"]]), "%.6g").to_csv(
+                    fh, index=False, lineterminator=terminator
+                )
+            assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes(), (rows, terminator)
+    assert joined and all(joined)
+
+
+#: Cells of characters the writer never quotes; one cell of a table may get one of :data:`_ANY_CHARACTER` (REVIEW-167).
+_PLAIN_TEXT = st.text(
+    st.sampled_from(["|", "\u2028", "\x0b", "\x85", " ", "'", "-", "é", "😀", "1", ".", "a"]), max_size=3
+)
+_ANY_CHARACTER = st.sampled_from([",", '"', "\r", "\n", "\0", "|", "\u2028", "\x85", "'", " "])
+
+
+@st.composite
+def _text_columns(draw: st.DrawFn) -> tuple[list[list[str]], str]:
+    """Columns of text cells (0-3 columns of 0-5 rows), at most one cell with a character the writer may quote, and
+    a line end."""
+    rows = draw(st.integers(0, 5))
+    columns = [
+        draw(st.lists(_PLAIN_TEXT, min_size=rows, max_size=rows)) for _ in range(draw(st.sampled_from([2, 3, 0, 1])))
+    ]
+    if rows and columns and draw(st.integers(0, 3)):
+        column, row = draw(st.integers(0, len(columns) - 1)), draw(st.integers(0, rows - 1))
+        columns[column][row] += draw(_ANY_CHARACTER)
+    return columns, draw(st.sampled_from(["\n", "\r\n", "|", "\u2028"]))
+
+
+@settings(max_examples=400)
+@given(_text_columns())
+def test_joined_rows_are_the_csv_writer_s_text_or_nothing(table: tuple[list[list[str]], str]) -> None:
+    """REVIEW-167: on random cells (the characters the writer quotes, those it does not, the line end's),
+    ``_joined_rows`` writes exactly ``csv.writer``'s text, or nothing and returns False."""
+    import io
+
+    from retrogait.csvsafe import _joined_rows
+
+    columns, terminator = table
+    ours, theirs = io.StringIO(), io.StringIO()
+    csv.writer(theirs, lineterminator=terminator).writerows(zip(*columns, strict=True))
+    if _joined_rows(ours, columns, terminator):
+        assert ours.getvalue() == theirs.getvalue()
+    else:
+        assert not ours.getvalue()

@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from retrogait.outfiles import replacing, writable_text
 
@@ -97,33 +97,64 @@ def write_csv(
     ``float_format`` (times of a long recording: ``%.6g`` writes 3600.12 s to 10 ms). Returns the path."""
     to_csv.setdefault("index", False)
     safe = safe_frame(frame)
-    if column_formats:
-        named = [c for c in safe.columns if c in column_formats]
-        formatted = {c: floats_as_text(safe[[c]], column_formats[c], to_csv.get("na_rep", ""))[c] for c in named}
-        safe = safe.assign(**formatted) if formatted else safe
-    if isinstance(to_csv.get("float_format"), str) and set(to_csv) <= _PLAIN_OPTIONS:
-        cells = _plain_cells(safe, to_csv) if to_csv["index"] is False else None
+    plain = isinstance(to_csv.get("float_format"), str) and set(to_csv) <= _PLAIN_OPTIONS
+    if plain and to_csv["index"] is False:
+        cells = _plain_cells(safe, to_csv, column_formats or {})
         if cells is not None:  # the text pandas would write, without its per-block formatting (PERF-30)
             terminator = to_csv.get("lineterminator") or os.linesep
             with replacing(path) as tmp, open(tmp, "w", encoding=to_csv.get("encoding") or "utf-8", newline="") as fh:
                 writer = csv.writer(fh, lineterminator=terminator)
                 if to_csv.get("header", True) is True:
                     writer.writerow([str(name) for name in safe.columns])
-                writer.writerows(zip(*cells, strict=True) if cells else ([] for _ in range(len(safe))))
+                if not _joined_rows(fh, cells, terminator):
+                    writer.writerows(zip(*cells, strict=True) if cells else ([] for _ in range(len(safe))))
             return Path(path)
+    if column_formats:
+        named = [c for c in safe.columns if c in column_formats]
+        formatted = {c: floats_as_text(safe[[c]], column_formats[c], to_csv.get("na_rep", ""))[c] for c in named}
+        safe = safe.assign(**formatted) if formatted else safe
+    if plain:
         safe = floats_as_text(safe, to_csv["float_format"], to_csv.get("na_rep", ""))
     with replacing(path) as tmp:
         safe.to_csv(tmp, **to_csv)
     return Path(path)
 
 
-def _plain_cells(frame: pd.DataFrame, to_csv: Mapping[str, Any]) -> list[list[str]] | None:
+#: Characters that make ``csv.writer`` (the default dialect) quote a cell, beside those of the line end; NUL among
+#: them, so that a cell holding one is the CSV module's to write however it writes it.
+_QUOTED: Final = frozenset(',"\r\n\0')
+
+
+def _joined_rows(fh: IO[str], cells: list[list[str]], terminator: str) -> bool:
+    """Write the rows of ``cells`` (columns of text) to ``fh`` joined by commas, where that is the text ``csv.writer``
+    writes, and return True; write nothing and return False where it may not be: a cell holding a character the
+    writer quotes (:data:`_QUOTED`, the line end's), or fewer than two columns (a row of one empty cell is ``""``).
+    One ``join`` a row instead of the writer's look at every character of every cell (PERF-107)."""
+    special = _QUOTED | set(terminator)
+    if len(cells) < 2 or any(char in text for text in map("".join, cells) for char in special):
+        return False
+    rows = len(cells[0])
+    for lo in range(0, rows, _ROWS_AT_ONCE):
+        part = zip(*(column[lo : lo + _ROWS_AT_ONCE] for column in cells), strict=True)
+        fh.write(terminator.join(map(",".join, part)) + terminator)
+    return True
+
+
+#: Rows joined into one text at a time by :func:`_joined_rows` (its memory: ~150 bytes a row of an hour's steps).
+_ROWS_AT_ONCE: Final = 1 << 16
+
+
+def _plain_cells(
+    frame: pd.DataFrame, to_csv: Mapping[str, Any], column_formats: Mapping[str, str] | None = None
+) -> list[list[str]] | None:
     """Each column of ``frame`` as the text cells ``frame.to_csv(**to_csv)`` writes, or None where a column or
     option is one whose spelling is left to pandas (PERF-30).
 
     Covered: float64 (``float_format % value``, ``na_rep`` for NaN), int64 and bool (``str``), and object
     columns of text with gaps (None or NaN: ``na_rep``), under one level of plain column names. Anything
     else (dates, categories, nullable dtypes, objects holding numbers, a header given as a list) is None.
+    ``column_formats``: a float column of any width named here is spelled with its own format, as
+    :func:`write_csv` gives it (PERF-107: the text :func:`floats_as_text` made of it before, without the copies).
     """
     import numpy as np  # here: the batch process writes its tables without numpy (BATCH-17)
     import pandas as pd
@@ -133,8 +164,9 @@ def _plain_cells(frame: pd.DataFrame, to_csv: Mapping[str, Any]) -> list[list[st
         return None
     float_format: str = to_csv["float_format"]
     na_rep = str(to_csv.get("na_rep", ""))
+    named = column_formats or {}
     cells: list[list[str]] = []
-    for position, dtype in enumerate(frame.dtypes):
+    for position, (name, dtype) in enumerate(zip(frame.columns, frame.dtypes, strict=True)):
         column = frame.iloc[:, position]
         if isinstance(dtype, pd.StringDtype):  # pandas' text dtype (what safe_frame gives a neutralised column)
             values = column.to_numpy(dtype=object)  # gaps: NaN or pd.NA, by the dtype's variant
@@ -143,15 +175,20 @@ def _plain_cells(frame: pd.DataFrame, to_csv: Mapping[str, Any]) -> list[list[st
             values = column.to_numpy()
         else:
             return None
-        if dtype.kind == "f" and dtype.itemsize == 8:
+        if dtype.kind == "f" and name in named:
+            text = float_texts(values.astype(np.float64, copy=False), named[name], na_rep)
+        elif dtype.kind == "f" and dtype.itemsize == 8:
             text = float_texts(values, float_format, na_rep)
         elif dtype.kind in "iub":
-            text = [str(value) for value in values.tolist()]
+            text = list(map(str, values.tolist()))
         elif dtype.kind == "O":
             objects = values.tolist()
-            if not all(type(value) is str or _gap(value) for value in objects):
+            if set(map(type, objects)) <= {str}:  # text without gaps: the cells themselves
+                text = objects
+            elif all(type(value) is str or _gap(value) for value in objects):
+                text = [value if type(value) is str else na_rep for value in objects]
+            else:
                 return None
-            text = [value if type(value) is str else na_rep for value in objects]
         else:
             return None
         cells.append(text)

@@ -80,6 +80,11 @@ def summary_table(summary: dict[str, Any]) -> Table:
 #: rich's modules that the end of ``analyze`` prints with (the summary's table, the lines after it): imported beside the
 #: read where no progress bar imports them first (PERF-84).
 RICH_FOR_THE_SUMMARY = ("rich.console", "rich.table")
+#: What the analysis finds once a process, found on the import thread beside the read instead of on the main thread
+#: (PERF-106): threadpoolctl's view of the BLAS (the analysis' one-thread limit, PERF-4: ~11 ms of CPU, every loaded
+#: library inspected) once the analysis' modules are in, and the analysis version (summary.json's, a digest of its
+#: ~100 source files, 106 at REVIEW-169: ~7 ms).
+ANALYSIS_CACHES = ("retrogait.analysis.blas:blas_controller", "retrogait.analysis.version:analysis_version")
 
 
 def _progress_bar() -> Progress:
@@ -221,6 +226,7 @@ def analyze(
             ["retrogait.analysis.pipeline"]
             + (["retrogait.report.analysis_report"] if report else [])
             + (list(RICH_FOR_THE_SUMMARY) if barless else [])
+            + list(ANALYSIS_CACHES)  # last: the BLAS seen with every module the analysis runs with loaded
         )
 
         def imported() -> None:
