@@ -94,6 +94,32 @@ def test_another_thread_inside_the_block_computes_its_part_itself() -> None:
     assert names == [other.name]
 
 
+def test_a_part_after_a_threaded_one_runs_on_its_core_once_that_part_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-96: the second part takes the first's core even where no other core is free now (the first's thread is
+    runnable then, and counted), and never runs beside it; after a part computed by the caller, it is any part."""
+    order: list[str] = []
+    release = threading.Event()
+
+    def first() -> int:
+        release.wait(5.0)
+        order.append("first")
+        return 1
+
+    with second_thread():
+        one = Beside(first)
+        monkeypatch.setattr(beside, "runnable_now", lambda: 2)  # the first's thread and this one: no core free
+        two = Beside(lambda: order.append(threading.current_thread().name) or 2, after=one)
+        assert one.threaded and two.threaded
+        assert order == []  # waits for the first's part
+        release.set()
+        assert two.result() == 2 and one.result() == 1
+        assert order == ["first", "retrogait-beside"]
+        serial = Beside(lambda: 3)  # no core free: computed when asked
+        after_serial = Beside(lambda: threading.current_thread().name, after=serial)
+    assert not serial.threaded and not after_serial.threaded
+    assert after_serial.result() == threading.current_thread().name
+
+
 def test_the_pipeline_computes_the_effort_beside_the_contacts_with_the_same_steps(
     running: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,6 +232,7 @@ def test_the_mounting_check_runs_beside_the_summary_with_the_same_result(
         ("foot", "_limb_toe_offs"),
         ("shank", "step_directions"),
         ("lower_back", "step_directions"),
+        ("shank", "shank_rotation_cues"),
     ],
 )
 def test_toe_offs_and_directions_are_found_beside(placement: str, part: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,6 +30,7 @@ from retrogait.analysis.direction import (
     direction_cues,
     facing_per_stretch,
     facing_probability,
+    shank_rotation_cues,
     step_directions,
 )
 from retrogait.analysis.effort import EFFORT_COLUMN, accumulated_change_g, effort_for_steps
@@ -616,10 +617,15 @@ def _session_analysis(
     if signals.placement == "lower_back" and len(contacts):  # a flight at a walker's cadence (PHONE-15)
         contacts, flight_notes = slow_flights_as_walking(contacts, timing["step_time_s"].to_numpy(dtype=float))
         timing = step_timing(signals, contacts, settings.timing) if flight_notes else timing
+    rotation = _rotation_beside(signals, contacts, settings, effort_total)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
     transients = LandingTransients(signals, contacts, settings.transient)
-    cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
+    cues = (
+        direction_cues(signals, contacts, settings.direction, transients, None if rotation is None else rotation.result)
+        if len(contacts)
+        else None
+    )
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
     reversal, seen = None, declared_seen
     if cues is not None and not _frameless(signals):  # a direction to read: the facing per stretch (MOUNT-1, -8)
@@ -681,6 +687,19 @@ def _effort_column(
     if total is None:
         return np.zeros(0)
     return effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, total.result())
+
+
+def _rotation_beside(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, effort: Beside[Any] | None
+) -> Beside[tuple[NDArray[np.float64], NDArray[np.float64]]] | None:
+    """A shank's two rotation cues of direction (:func:`shank_rotation_cues`: they read only its contacts and omega_y)
+    started after the effort's running total, on its thread where it has one (PERF-96: a core found free when the
+    effort began, whose part is done before the main thread reaches the cues); None where the cues do not read them.
+    """
+    if signals.placement != "shank" or signals.gyr_dps is None or not len(contacts):
+        return None
+    direction = settings.direction
+    return Beside(lambda: shank_rotation_cues(signals, contacts, direction), after=effort)
 
 
 def _mountings_beside(

@@ -1,0 +1,81 @@
+"""A shank's rotation cues a block of strides at a time are the whole matrices' numbers, bit for bit (PERF-96)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrogait.analysis import pipeline
+from retrogait.analysis.direction import _after_pause, _stride_window
+from retrogait.analysis.settings import preset
+from retrogait.analysis.shank_rotation import pitch_asymmetry_log_ratio, rotation_cues, swing_peak_log_ratio
+from retrogait.analysis.stepwindows import IntArray, next_same_side, previous_same_side
+from retrogait.analysis.zupt import moving_average, running_sum
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+@pytest.fixture(scope="module", params=[200.0, 52.0])
+def strides(request: pytest.FixtureRequest) -> tuple[np.ndarray, float, IntArray, IntArray]:
+    """A shank's omega_y, its rate and its strides' windows as the direction cues take them: forward running, a
+    stop (a pause: a stride leaving the contact), backward walking (longer strides), so the windows differ."""
+    bouts = [
+        Bout("forward", "running", 3.0, 12.0),
+        Bout("still", "still", 0, 3.0),
+        Bout("backward", "walking", 1.0, 12.0),
+    ]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=request.param, seed=7)).session
+    result = pipeline.analyze(session)
+    contacts, signals = result.contacts, result.signals
+    assert signals.gyr_dps is not None and len(contacts) > 20
+    ic = contacts.ic_idx.astype(np.int64)
+    prev, nxt = previous_same_side(contacts.side, True), next_same_side(contacts.side, True)
+    start, stop = _stride_window(
+        ic, prev, nxt, _after_pause(ic, prev, nxt, preset("shank").direction.pause_stride_ratio)
+    )
+    return signals.gyr_dps[:, 1], signals.fs_hz, start, stop
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 16])
+def test_blocks_of_strides_give_the_whole_matrices_numbers(
+    strides: tuple[np.ndarray, float, IntArray, IntArray], block: int
+) -> None:
+    """Against the whole-array computation (omega_y smoothed over the whole recording, every stride's window in one
+    matrix of the widest window's width): a block's span off by one sample, or its own narrower rows (a row's sum is
+    pairwise, its order of additions set by the width), would change bits."""
+    rate, fs, start, stop = strides
+    s = preset("shank").direction
+    whole_swing = swing_peak_log_ratio(rate, fs, start, stop, s)
+    whole_pitch = pitch_asymmetry_log_ratio(rate, fs, start, stop, s)
+    assert np.isfinite(whole_swing).sum() > 20 and np.isfinite(whole_pitch).sum() > 20
+    assert np.ptp(stop - start) > 0.2 * fs  # windows of other lengths: blocks of other widths
+    swing, pitch = rotation_cues(rate, fs, start, stop, s, block_strides=block)
+    assert np.array_equal(swing, whole_swing, equal_nan=True)
+    assert np.array_equal(pitch, whole_pitch, equal_nan=True)
+
+
+def test_a_block_s_own_row_width_would_change_the_pitch_asymmetry(
+    strides: tuple[np.ndarray, float, IntArray, IntArray],
+) -> None:
+    """Why each block is given the whole set's row width: with its own (narrower) rows, some row sums round
+    otherwise (this guards the test above against data where the width could not matter)."""
+    rate, fs, start, stop = strides
+    s = preset("shank").direction
+    whole = pitch_asymmetry_log_ratio(rate, fs, start, stop, s)
+    rate_sum = running_sum(rate)
+    own = np.concatenate(
+        [
+            pitch_asymmetry_log_ratio(rate, fs, start[k : k + 2], stop[k : k + 2], s, rate_sum)
+            for k in range(0, start.shape[0], 2)
+        ]
+    )
+    assert not np.array_equal(own, whole, equal_nan=True)
+    np.testing.assert_allclose(own, whole, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("width", [1, 2, 4, 5])
+def test_a_moving_average_s_span_is_the_whole_one_s_samples(width: int) -> None:
+    x = np.random.default_rng(3).normal(size=40).cumsum()
+    whole = moving_average(x, width)
+    csum = running_sum(x)
+    for a, b in [(0, 40), (0, 1), (0, 3), (1, 7), (10, 30), (37, 40), (39, 40), (5, 5)]:
+        assert np.array_equal(moving_average(x, width, csum, span=(a, b)), whole[a:b]), (a, b)
