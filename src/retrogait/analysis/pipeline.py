@@ -607,9 +607,8 @@ def _session_analysis(
         detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps, settings.impact),
         settings,
     )
-    # the effort's running total reads only the samples: beside the per-step measures in `analyze` (PERF-36)
-    samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
-    effort_total = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz)) if len(contacts) else None
+    # the effort's running total reads only the samples, a shank's rotation cues the contacts: beside (PERF-36, -96)
+    effort_total, rotation = _beside_after_gate(signals, contacts, settings)
     if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
         contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
     timing = step_timing(signals, contacts, settings.timing)
@@ -617,15 +616,10 @@ def _session_analysis(
     if signals.placement == "lower_back" and len(contacts):  # a flight at a walker's cadence (PHONE-15)
         contacts, flight_notes = slow_flights_as_walking(contacts, timing["step_time_s"].to_numpy(dtype=float))
         timing = step_timing(signals, contacts, settings.timing) if flight_notes else timing
-    rotation = _rotation_beside(signals, contacts, settings, effort_total)
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
     transients = LandingTransients(signals, contacts, settings.transient)
-    cues = (
-        direction_cues(signals, contacts, settings.direction, transients, None if rotation is None else rotation.result)
-        if len(contacts)
-        else None
-    )
+    cues = _direction_cues(signals, contacts, settings, transients, rotation)
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
     reversal, seen = None, declared_seen
     if cues is not None and not _frameless(signals):  # a direction to read: the facing per stretch (MOUNT-1, -8)
@@ -689,17 +683,39 @@ def _effort_column(
     return effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, total.result())
 
 
-def _rotation_beside(
-    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, effort: Beside[Any] | None
-) -> Beside[tuple[NDArray[np.float64], NDArray[np.float64]]] | None:
-    """A shank's two rotation cues of direction (:func:`shank_rotation_cues`: they read only its contacts and omega_y)
-    started after the effort's running total, on its thread where it has one (PERF-96: a core found free when the
-    effort began, whose part is done before the main thread reaches the cues); None where the cues do not read them.
-    """
-    if signals.placement != "shank" or signals.gyr_dps is None or not len(contacts):
-        return None
+_Rotation = Beside[tuple[NDArray[np.float64], NDArray[np.float64]]]
+
+
+def _beside_after_gate(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
+) -> tuple[Beside[NDArray[np.float64]] | None, _Rotation | None]:
+    """The parts started once the gait gate has passed the contacts (none without contacts): the effort's running
+    total (PERF-36), and after it, on its thread where it has one, a shank's two rotation cues of direction
+    (:func:`shank_rotation_cues`, PERF-96: they read the contacts' times and sides and omega_y only, which nothing
+    after the gate changes at a shank; the effort is done before the main thread reaches the cues, so its core is
+    free for them). The rotation cues are None where the cues do not read them."""
+    if not len(contacts):
+        return None, None
+    samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
+    effort = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz))
+    if signals.placement != "shank" or signals.gyr_dps is None:
+        return effort, None
     direction = settings.direction
-    return Beside(lambda: shank_rotation_cues(signals, contacts, direction), after=effort)
+    return effort, Beside(lambda: shank_rotation_cues(signals, contacts, direction), after=effort)
+
+
+def _direction_cues(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: AnalysisSettings,
+    transients: LandingTransients,
+    rotation: _Rotation | None,
+) -> pd.DataFrame | None:
+    """:func:`direction_cues` of the contacts (None without any), a shank's rotation cues from ``rotation``."""
+    if not len(contacts):
+        return None
+    computed = None if rotation is None else rotation.result
+    return direction_cues(signals, contacts, settings.direction, transients, computed)
 
 
 def _mountings_beside(
