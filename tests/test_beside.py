@@ -233,16 +233,21 @@ def test_the_mounting_check_runs_beside_the_summary_with_the_same_result(
         ("shank", "step_directions"),
         ("lower_back", "step_directions"),
         ("shank", "shank_rotation_cues"),
+        ("shank", "impact_transient_width_ms"),
     ],
 )
 def test_toe_offs_and_directions_are_found_beside(placement: str, part: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """PERF-38: a limb's toe-offs on the second core while its landings are searched; PERF-40: the steps' directions
-    while the bouts and strikes are found. Forward running, a stop, backward walking; the same steps either way."""
+    while the bouts and strikes are found; PERF-96/97: a shank's rotation cues and its landings' transients after the
+    effort, on its thread. Forward running, a stop, backward walking; the same steps either way."""
     from retrogait.analysis import contacts
 
     bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1, 8.0)]
     session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=5)).session
-    names = _threads_of(contacts if part == "_limb_toe_offs" else pipeline, part, monkeypatch)
+    from retrogait.analysis import transient
+
+    modules = {"_limb_toe_offs": contacts, "impact_transient_width_ms": transient}
+    names = _threads_of(modules.get(part, pipeline), part, monkeypatch)
     alone = pipeline.analyze(session)
     assert names == [threading.current_thread().name]
     names.clear()

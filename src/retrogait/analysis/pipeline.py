@@ -65,6 +65,7 @@ from retrogait.csvsafe import write_csv
 from retrogait.errors import RetrogaitError
 from retrogait.memory import ANALYSIS_BYTES_PER_SAMPLE, ANALYSIS_INSTEAD, check_fits
 from retrogait.outfiles import write_text
+from retrogait.rate import meets_rate
 from retrogait.resolution import is_coarse
 from retrogait.session import Session
 
@@ -618,7 +619,7 @@ def _session_analysis(
         timing = step_timing(signals, contacts, settings.timing) if flight_notes else timing
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
-    transients = LandingTransients(signals, contacts, settings.transient)
+    transients, measured = _transients_beside(signals, contacts, settings, rotation)
     cues = _direction_cues(signals, contacts, settings, transients, rotation)
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
     reversal, seen = None, declared_seen
@@ -630,7 +631,7 @@ def _session_analysis(
     bouts, bout_id, bout_activity = segment_bouts(
         signals, contacts, timing, activity, settings.bouts, settings.still, heading, settings.contacts.min_step_s
     )
-    evidence = _Evidence.of(signals, contacts, settings, bout_id, transients, cues)
+    evidence = _Evidence.of(signals, contacts, settings, bout_id, _measured(transients, measured), cues)
     step_activities = np.where(bout_id >= 0, bout_activity, activity)
     running = (contacts.to_idx >= 0) & (step_activities == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
@@ -702,6 +703,25 @@ def _beside_after_gate(
         return effort, None
     direction = settings.direction
     return effort, Beside(lambda: shank_rotation_cues(signals, contacts, direction), after=effort)
+
+
+def _transients_beside(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, rotation: _Rotation | None
+) -> tuple[LandingTransients, Beside[tuple[NDArray[np.float64], NDArray[np.float64]]] | None]:
+    """The landings' impact transients, and at a shank whose strikes read them (its rate high enough) their two
+    measures computed after its rotation cues, on their thread where they have one (PERF-96): a shank's direction
+    cues do not read them, so nothing else does before :func:`_measured`."""
+    transients = LandingTransients(signals, contacts, settings.transient)
+    if rotation is None or not meets_rate(signals.fs_hz, settings.foot_strike.min_rate_for_transient_hz):
+        return transients, None
+    return transients, Beside(lambda: (transients.prominence, transients.width_ms), after=rotation)
+
+
+def _measured(transients: LandingTransients, measured: Beside[Any] | None) -> LandingTransients:
+    """``transients`` once their measures started beside are done (:func:`_transients_beside`)."""
+    if measured is not None:
+        measured.result()
+    return transients
 
 
 def _direction_cues(
