@@ -8,7 +8,7 @@ import pytest
 from retrogait.analysis import pipeline
 from retrogait.analysis.direction import _after_pause, _stride_window
 from retrogait.analysis.settings import preset
-from retrogait.analysis.shank_rotation import pitch_asymmetry_log_ratio, rotation_cues, swing_peak_log_ratio
+from retrogait.analysis.shank_rotation import Strides, pitch_asymmetry_log_ratio, rotation_cues, swing_peak_log_ratio
 from retrogait.analysis.stepwindows import IntArray, next_same_side, previous_same_side
 from retrogait.analysis.zupt import moving_average, running_sum
 from retrogait.simulate import Bout, SimulationConfig, simulate
@@ -44,11 +44,11 @@ def test_blocks_of_strides_give_the_whole_matrices_numbers(
     pairwise, its order of additions set by the width), would change bits."""
     rate, fs, start, stop = strides
     s = preset("shank").direction
-    whole_swing = swing_peak_log_ratio(rate, fs, start, stop, s)
-    whole_pitch = pitch_asymmetry_log_ratio(rate, fs, start, stop, s)
+    whole_swing = swing_peak_log_ratio(Strides(rate, fs, start, stop), s)
+    whole_pitch = pitch_asymmetry_log_ratio(Strides(rate, fs, start, stop), s)
     assert np.isfinite(whole_swing).sum() > 20 and np.isfinite(whole_pitch).sum() > 20
     assert np.ptp(stop - start) > 0.2 * fs  # windows of other lengths: blocks of other widths
-    swing, pitch = rotation_cues(rate, fs, start, stop, s, block_strides=block)
+    swing, pitch = rotation_cues(Strides(rate, fs, start, stop), s, block_strides=block)
     assert np.array_equal(swing, whole_swing, equal_nan=True)
     assert np.array_equal(pitch, whole_pitch, equal_nan=True)
 
@@ -60,11 +60,11 @@ def test_a_block_s_own_row_width_would_change_the_pitch_asymmetry(
     otherwise (this guards the test above against data where the width could not matter)."""
     rate, fs, start, stop = strides
     s = preset("shank").direction
-    whole = pitch_asymmetry_log_ratio(rate, fs, start, stop, s)
+    whole = pitch_asymmetry_log_ratio(Strides(rate, fs, start, stop), s)
     rate_sum = running_sum(rate)
     own = np.concatenate(
         [
-            pitch_asymmetry_log_ratio(rate, fs, start[k : k + 2], stop[k : k + 2], s, rate_sum)
+            pitch_asymmetry_log_ratio(Strides(rate, fs, start[k : k + 2], stop[k : k + 2]), s, rate_sum)
             for k in range(0, start.shape[0], 2)
         ]
     )

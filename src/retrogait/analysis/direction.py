@@ -68,7 +68,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.settings import DirectionSettings, preset
-from retrogait.analysis.shank_rotation import rotation_cues
+from retrogait.analysis.shank_rotation import Strides, rotation_cues
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import (
     FloatArray,
@@ -846,7 +846,7 @@ def shank_rotation_cues(
     prev = previous_same_side(contacts.side, True)
     nxt = next_same_side(contacts.side, True)
     window = _stride_window(ic, prev, nxt, _after_pause(ic, prev, nxt, s.pause_stride_ratio))
-    return rotation_cues(signals.gyr_dps[:, 1], signals.fs_hz, *window, s)
+    return rotation_cues(Strides(signals.gyr_dps[:, 1], signals.fs_hz, *window), s)
 
 
 def _heading_change(

@@ -12,7 +12,7 @@ on the other rows.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 
@@ -27,46 +27,43 @@ BLOCK_STRIDES: Final = 512
 SWING_SMOOTHING_S: Final = 0.02
 
 
+class Strides(NamedTuple):
+    """A shank's omega_y (deg/s, (n,)) at ``fs_hz`` and its strides ``[start, stop)`` (samples, (m,) each)."""
+
+    gyr_y_dps: FloatArray
+    fs_hz: float
+    start: IntArray
+    stop: IntArray
+
+
 def rotation_cues(
-    gyr_y_dps: FloatArray,
-    fs_hz: float,
-    start: IntArray,
-    stop: IntArray,
-    s: DirectionSettings,
-    block_strides: int = BLOCK_STRIDES,
+    strides: Strides, s: DirectionSettings, block_strides: int = BLOCK_STRIDES
 ) -> tuple[FloatArray, FloatArray]:
-    """(swing_peak_log_ratio, pitch_asymmetry_log_ratio) of each stride ``[start, stop)`` (samples) of a shank's
-    omega_y ``gyr_y_dps`` (n,) sampled at ``fs_hz``: :func:`swing_peak_log_ratio` and
+    """(swing_peak_log_ratio, pitch_asymmetry_log_ratio) of each of ``strides``: :func:`swing_peak_log_ratio` and
     :func:`pitch_asymmetry_log_ratio`, ``block_strides`` strides at a time."""
+    gyr_y_dps, fs_hz, start, stop = strides
     if gyr_y_dps.dtype != np.float64:  # the running sum's ratio to fs is then another number: the whole arrays
-        return swing_peak_log_ratio(gyr_y_dps, fs_hz, start, stop, s), pitch_asymmetry_log_ratio(
-            gyr_y_dps, fs_hz, start, stop, s
-        )
+        return swing_peak_log_ratio(strides, s), pitch_asymmetry_log_ratio(strides, s)
     rate_sum = running_sum(gyr_y_dps)  # (n + 1,): both cues read it
     swing = np.empty(start.shape[0])
     pitch = np.empty(start.shape[0])
     width = _pitch_width(start, stop, s, fs_hz, rate_sum.shape[0])
     for k in range(0, start.shape[0], max(block_strides, 1)):
         block = slice(k, k + max(block_strides, 1))
-        swing[block] = swing_peak_log_ratio(gyr_y_dps, fs_hz, start[block], stop[block], s, rate_sum)
-        pitch[block] = pitch_asymmetry_log_ratio(gyr_y_dps, fs_hz, start[block], stop[block], s, rate_sum, width)
+        some = strides._replace(start=start[block], stop=stop[block])
+        swing[block] = swing_peak_log_ratio(some, s, rate_sum)
+        pitch[block] = pitch_asymmetry_log_ratio(some, s, rate_sum, width)
     return swing, pitch
 
 
-def swing_peak_log_ratio(
-    gyr_y_dps: FloatArray,
-    fs_hz: float,
-    start: IntArray,
-    stop: IntArray,
-    s: DirectionSettings,
-    rate_sum: FloatArray | None = None,
-) -> FloatArray:
+def swing_peak_log_ratio(strides: Strides, s: DirectionSettings, rate_sum: FloatArray | None = None) -> FloatArray:
     """ln(|most negative omega_y| / most positive omega_y) over each contact-to-contact stride of a
     shank (20 ms smoothed). The fastest rotation of the stride is the swing bringing the distal
     end forward in forward gait (omega_y < 0: positive value) and backward in backward gait.
     Anchor-free: any window of one stride will do, so contact timing errors do not matter.
     ``rate_sum``: zupt.running_sum of omega_y (deg/s), if already taken; with it, omega_y is smoothed only over
     the samples the strides span."""
+    gyr_y_dps, fs_hz, start, stop = strides
     max_len = nearest_samples(s.max_stride_s, fs_hz)
     a, b = _span(start, np.minimum(stop, start + max_len), gyr_y_dps.shape[0])
     width = nearest_samples(SWING_SMOOTHING_S, fs_hz)
@@ -82,13 +79,7 @@ def swing_peak_log_ratio(
 
 
 def pitch_asymmetry_log_ratio(
-    gyr_y_dps: FloatArray,
-    fs_hz: float,
-    start: IntArray,
-    stop: IntArray,
-    s: DirectionSettings,
-    rate_sum: FloatArray | None = None,
-    width: int | None = None,
+    strides: Strides, s: DirectionSettings, rate_sum: FloatArray | None = None, width: int | None = None
 ) -> FloatArray:
     """The shank's pitch range asymmetry over each contact-to-contact stride: the gyro integral,
     made periodic (linear drift removed) and centred on its stride mean, then
@@ -99,6 +90,7 @@ def pitch_asymmetry_log_ratio(
     ``rate_sum``: zupt.running_sum of omega_y (deg/s, float64), if already taken; with it, the integral is taken
     only over the samples the strides span. ``width``: the window matrix's row width (samples; default: this call's
     widest window, :func:`_pitch_width`)."""
+    gyr_y_dps, fs_hz, start, stop = strides
     n = gyr_y_dps.shape[0]
     stop = np.where(stop - start <= s.max_stride_s * fs_hz, stop, start)
     max_len = nearest_samples(s.max_stride_s, fs_hz) + 1
