@@ -79,3 +79,47 @@ def test_a_moving_average_s_span_is_the_whole_one_s_samples(width: int) -> None:
     csum = running_sum(x)
     for a, b in [(0, 40), (0, 1), (0, 3), (1, 7), (10, 30), (37, 40), (39, 40), (5, 5)]:
         assert np.array_equal(moving_average(x, width, csum, span=(a, b)), whole[a:b]), (a, b)
+
+
+def _odd_stride_sets(rng: np.random.Generator, n: int, fs: float) -> list[tuple[str, IntArray, IntArray]]:
+    """Stride sets the pipeline's sorted, inner strides never make: at the recording's two edges (a window from
+    before its first sample, one past its last), unsorted and overlapping, empty and reversed windows, 1 stride,
+    exactly 512 and 513 (a block of 1 stride after the first), the widest window the last one."""
+    longest = int(2.4 * fs)
+    sets = []
+    start = np.sort(rng.integers(0, n - longest, size=40))
+    stop = start + rng.integers(int(0.6 * fs), int(1.2 * fs), size=40)
+    sets.append(("to the end", np.append(start, n - longest + 3), np.append(stop, n + 7)))
+    sets.append(("from before the start", np.append(-5, start), np.append(longest - 9, stop)))
+    sets.append(("last sample only", np.append(start, n - 1), np.append(stop, n)))
+    order = rng.permutation(40)
+    sets.append(("unsorted", start[order], stop[order]))
+    wild = rng.integers(-20, n + 20, size=60)
+    sets.append(("overlapping, empty, reversed", wild, wild + rng.integers(-5, int(3.0 * fs), size=60)))
+    sets.append(("one stride", start[:1], stop[:1]))
+    for m in (512, 513):
+        s0 = np.sort(rng.integers(0, n - longest, size=m))
+        sets.append((f"{m} strides", s0, s0 + rng.integers(1, longest, size=m)))
+    return sets
+
+
+@pytest.mark.filterwarnings("ignore:All-NaN slice:RuntimeWarning")  # a NaN rate's pitch rows, as before
+@pytest.mark.parametrize("fs", [26.0, 52.0, 200.0])
+def test_blocks_give_the_whole_numbers_on_any_stride_set(fs: float) -> None:
+    """REVIEW-172: the blocks' spans and row width taken from unsorted strides and strides at the recording's edges,
+    NaN in omega_y included, for 1, 3 and 512 strides a block. Fails on a block's span or the whole set's row width
+    clipped to n rather than the running sum's n + 1 samples, and on a span from the first and last strides."""
+    rng = np.random.default_rng(int(fs))
+    s = preset("shank").direction
+    n = int(90 * fs)
+    rate = np.cumsum(rng.normal(0.0, 40.0, size=n)) % 800.0 - 400.0
+    for nan_at in ([], [n // 3, n - 1]):
+        rate[nan_at] = np.nan
+        for name, start, stop in _odd_stride_sets(rng, n, fs):
+            strides = Strides(rate, fs, start.astype(np.int64), stop.astype(np.int64))
+            whole = swing_peak_log_ratio(strides, s), pitch_asymmetry_log_ratio(strides, s)
+            assert np.isfinite(whole[1]).any(), name
+            for block in (1, 3, 512):
+                swing, pitch = rotation_cues(strides, s, block_strides=block)
+                assert np.array_equal(swing, whole[0], equal_nan=True), (name, block, nan_at)
+                assert np.array_equal(pitch, whole[1], equal_nan=True), (name, block, nan_at)
