@@ -295,3 +295,44 @@ def test_the_stride_period_s_helper_is_let_go_with_the_contacts(running: Session
     finally:
         gc.enable()
     assert alive == []
+
+
+@pytest.mark.parametrize("rate_hz", [200.0, 100.0])
+def test_a_shank_s_landing_transients_are_joined_before_the_strikes_read_them(
+    rate_hz: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-173 (PERF-97): at 200 Hz the transients' two measures are done when the strikes read them, measured
+    once, on the beside thread, even where that thread is late (the strikes wait for it: on Python 3.11 a
+    cached_property's lock would hide a missing join, from 3.12 on the caller would measure them a second time);
+    below the rate whose strikes read them, never measured, threaded or not. Fails without ``_measured``'s join and
+    without ``_transients_beside``'s rate test (at 100 Hz)."""
+    import time
+
+    from retrogait.analysis import transient
+
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1, 8.0)]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=rate_hz, seed=5)).session
+    names: list[str] = []
+    kept: list[list[str]] = []
+    original, classes = transient.impact_transient_width_ms, pipeline.transient_strike_classes
+
+    def late(*args: object, **kwargs: object) -> object:
+        names.append(threading.current_thread().name)
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.5)  # the main thread reaches the strikes first
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    def strikes(signals: object, transients: object, *args: object) -> object:
+        kept.append([name for name in ("prominence", "width_ms") if name in vars(transients)])
+        return classes(signals, transients, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(transient, "impact_transient_width_ms", late)
+    monkeypatch.setattr(pipeline, "transient_strike_classes", strikes)
+    measured = ["prominence", "width_ms"] if rate_hz == 200.0 else []
+    alone = pipeline.analyze(session)
+    assert names == ([threading.current_thread().name] if measured else []) and kept == [measured]
+    names.clear(), kept.clear()
+    with second_thread():
+        split = pipeline.analyze(session)
+    assert names == (["retrogait-beside"] if measured else []) and kept == [measured]
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
