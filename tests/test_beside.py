@@ -120,6 +120,26 @@ def test_a_part_after_a_threaded_one_runs_on_its_core_once_that_part_is_done(mon
     assert after_serial.result() == threading.current_thread().name
 
 
+@pytest.mark.parametrize("threaded", [True, False])
+def test_a_part_after_another_keeps_each_part_s_own_error(threaded: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-175: an error of the earlier part is raised by its own result only (the later part still runs and gives
+    its value: nothing lost), an error of the later part by the later's; threaded or computed when asked. Fails where
+    the later part waits through the earlier's ``result()`` (the earlier's error then taken for the later's)."""
+    monkeypatch.setattr(beside, "runnable_now", lambda: 1 if threaded else 2)
+    with second_thread():
+        failing = Beside(lambda: 1 // 0)
+        after_failing = Beside(lambda: "later", after=failing)
+        fine = Beside(lambda: "earlier")
+        failing_after = Beside(lambda: [][1], after=fine)
+        assert after_failing.threaded is threaded and failing_after.threaded is threaded
+        assert after_failing.result() == "later"
+        with pytest.raises(IndexError):
+            failing_after.result()
+        assert fine.result() == "earlier"
+        with pytest.raises(ZeroDivisionError):
+            failing.result()
+
+
 def test_the_pipeline_computes_the_effort_beside_the_contacts_with_the_same_steps(
     running: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
