@@ -123,3 +123,13 @@ def test_blocks_give_the_whole_numbers_on_any_stride_set(fs: float) -> None:
                 swing, pitch = rotation_cues(strides, s, block_strides=block)
                 assert np.array_equal(swing, whole[0], equal_nan=True), (name, block, nan_at)
                 assert np.array_equal(pitch, whole[1], equal_nan=True), (name, block, nan_at)
+
+
+@pytest.mark.parametrize("width", [1, 4])
+@pytest.mark.parametrize("span", [(35, 45), (-2, 5), (7, 3)])
+def test_a_moving_average_s_span_outside_the_signal_is_refused(width: int, span: tuple[int, int]) -> None:
+    """REVIEW-176: a span past the signal's end (or before its start, or reversed) was answered with b - a values
+    of which those outside the signal were np.empty's leftovers (width > 1) or with fewer values (width 1)."""
+    x = np.random.default_rng(3).normal(size=40)
+    with pytest.raises(ValueError, match="span"):
+        moving_average(x, width, running_sum(x), span=span)

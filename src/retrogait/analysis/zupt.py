@@ -43,10 +43,13 @@ def moving_average(
     running sum (``running``: :func:`running_sum` of ``x``, if already taken); the windows that fit
     take their differences by whole-array slices and divide by ``width``, only the clipped ones at the
     ends by their own count (PERF-14; the same numbers as gathering every window's ends). ``span``: (a, b),
-    only the samples ``a:b`` of the result (the same numbers: each is its own window's; PERF-96)."""
+    only the samples ``a:b`` of the result (the same numbers: each is its own window's; PERF-96), 0 <= a <= b <= n
+    (else ValueError: REVIEW-176)."""
     width = max(int(width), 1)
     n = x.shape[0]
     a, b = (0, n) if span is None else span
+    if not 0 <= a <= b <= n:
+        raise ValueError(f"moving_average: span {a}:{b} is not within the signal's {n} samples")
     if width == 1 or x.size == 0:
         return x[a:b].astype(np.float64)
     csum = running_sum(x) if running is None else running
