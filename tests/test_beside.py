@@ -94,6 +94,52 @@ def test_another_thread_inside_the_block_computes_its_part_itself() -> None:
     assert names == [other.name]
 
 
+def test_a_part_after_a_threaded_one_runs_on_its_core_once_that_part_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-96: the second part takes the first's core even where no other core is free now (the first's thread is
+    runnable then, and counted), and never runs beside it; after a part computed by the caller, it is any part."""
+    order: list[str] = []
+    release = threading.Event()
+
+    def first() -> int:
+        release.wait(5.0)
+        order.append("first")
+        return 1
+
+    with second_thread():
+        one = Beside(first)
+        monkeypatch.setattr(beside, "runnable_now", lambda: 2)  # the first's thread and this one: no core free
+        two = Beside(lambda: order.append(threading.current_thread().name) or 2, after=one)
+        assert one.threaded and two.threaded
+        assert order == []  # waits for the first's part
+        release.set()
+        assert two.result() == 2 and one.result() == 1
+        assert order == ["first", "retrogait-beside"]
+        serial = Beside(lambda: 3)  # no core free: computed when asked
+        after_serial = Beside(lambda: threading.current_thread().name, after=serial)
+    assert not serial.threaded and not after_serial.threaded
+    assert after_serial.result() == threading.current_thread().name
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_a_part_after_another_keeps_each_part_s_own_error(threaded: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-175: an error of the earlier part is raised by its own result only (the later part still runs and gives
+    its value: nothing lost), an error of the later part by the later's; threaded or computed when asked. Fails where
+    the later part waits through the earlier's ``result()`` (the earlier's error then taken for the later's)."""
+    monkeypatch.setattr(beside, "runnable_now", lambda: 1 if threaded else 2)
+    with second_thread():
+        failing = Beside(lambda: 1 // 0)
+        after_failing = Beside(lambda: "later", after=failing)
+        fine = Beside(lambda: "earlier")
+        failing_after = Beside(lambda: [][1], after=fine)
+        assert after_failing.threaded is threaded and failing_after.threaded is threaded
+        assert after_failing.result() == "later"
+        with pytest.raises(IndexError):
+            failing_after.result()
+        assert fine.result() == "earlier"
+        with pytest.raises(ZeroDivisionError):
+            failing.result()
+
+
 def test_the_pipeline_computes_the_effort_beside_the_contacts_with_the_same_steps(
     running: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,16 +252,22 @@ def test_the_mounting_check_runs_beside_the_summary_with_the_same_result(
         ("foot", "_limb_toe_offs"),
         ("shank", "step_directions"),
         ("lower_back", "step_directions"),
+        ("shank", "shank_rotation_cues"),
+        ("shank", "impact_transient_width_ms"),
     ],
 )
 def test_toe_offs_and_directions_are_found_beside(placement: str, part: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """PERF-38: a limb's toe-offs on the second core while its landings are searched; PERF-40: the steps' directions
-    while the bouts and strikes are found. Forward running, a stop, backward walking; the same steps either way."""
+    while the bouts and strikes are found; PERF-96/97: a shank's rotation cues and its landings' transients after the
+    effort, on its thread. Forward running, a stop, backward walking; the same steps either way."""
     from retrogait.analysis import contacts
 
     bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1, 8.0)]
     session = simulate(SimulationConfig(placement, bouts, sample_rate_hz=200.0, seed=5)).session
-    names = _threads_of(contacts if part == "_limb_toe_offs" else pipeline, part, monkeypatch)
+    from retrogait.analysis import transient
+
+    modules = {"_limb_toe_offs": contacts, "impact_transient_width_ms": transient}
+    names = _threads_of(modules.get(part, pipeline), part, monkeypatch)
     alone = pipeline.analyze(session)
     assert names == [threading.current_thread().name]
     names.clear()
@@ -263,3 +315,44 @@ def test_the_stride_period_s_helper_is_let_go_with_the_contacts(running: Session
     finally:
         gc.enable()
     assert alive == []
+
+
+@pytest.mark.parametrize("rate_hz", [200.0, 100.0])
+def test_a_shank_s_landing_transients_are_joined_before_the_strikes_read_them(
+    rate_hz: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-173 (PERF-97): at 200 Hz the transients' two measures are done when the strikes read them, measured
+    once, on the beside thread, even where that thread is late (the strikes wait for it: on Python 3.11 a
+    cached_property's lock would hide a missing join, from 3.12 on the caller would measure them a second time);
+    below the rate whose strikes read them, never measured, threaded or not. Fails without ``_measured``'s join and
+    without ``_transients_beside``'s rate test (at 100 Hz)."""
+    import time
+
+    from retrogait.analysis import transient
+
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 2.0), Bout("backward", "walking", 1, 8.0)]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=rate_hz, seed=5)).session
+    names: list[str] = []
+    kept: list[list[str]] = []
+    original, classes = transient.impact_transient_width_ms, pipeline.transient_strike_classes
+
+    def late(*args: object, **kwargs: object) -> object:
+        names.append(threading.current_thread().name)
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.5)  # the main thread reaches the strikes first
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    def strikes(signals: object, transients: object, *args: object) -> object:
+        kept.append([name for name in ("prominence", "width_ms") if name in vars(transients)])
+        return classes(signals, transients, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(transient, "impact_transient_width_ms", late)
+    monkeypatch.setattr(pipeline, "transient_strike_classes", strikes)
+    measured = ["prominence", "width_ms"] if rate_hz == 200.0 else []
+    alone = pipeline.analyze(session)
+    assert names == ([threading.current_thread().name] if measured else []) and kept == [measured]
+    names.clear(), kept.clear()
+    with second_thread():
+        split = pipeline.analyze(session)
+    assert names == (["retrogait-beside"] if measured else []) and kept == [measured]
+    pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)

@@ -386,7 +386,7 @@ def test_smoother_is_the_per_step_one() -> None:
 def test_stride_vector_helpers_are_numpys_numbers() -> None:
     """The block-major strapdown's pieces (PERF-14): block tables hold _block_sums' sums, the row-by-row
     running sums are np.cumsum's, _sinc is np.sinc's, the centred rows are nanmean's."""
-    from retrogait.analysis.direction import _centred_rows
+    from retrogait.analysis.shank_rotation import _centred_rows
     from retrogait.analysis.stride_vectors import _block_sums, _block_tables, _blocks, _cumsum_rows, _sinc
 
     acc, gyr = _signal(3_000, seed=11)

@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -59,17 +59,24 @@ def _threaded() -> bool:
 
 
 class Beside(Generic[T]):
-    """``part()`` started now on another thread inside :func:`second_thread`, else computed at :meth:`result`."""
+    """``part()`` started now on another thread inside :func:`second_thread`, else computed at :meth:`result`.
 
-    def __init__(self, part: Callable[[], T]) -> None:
+    ``after``: a part started earlier whose thread this one follows: where ``after`` runs on a thread, this part
+    runs once that thread's part is done, on the core it held (its thread waits, so the two never take turns on
+    one core; PERF-96); else it starts as any part does."""
+
+    def __init__(self, part: Callable[[], T], *, after: Beside[Any] | None = None) -> None:
         self._part = part
         self._value: T | None = None
         self._error: BaseException | None = None
         self._done = False
         self._thread: threading.Thread | None = None
-        if _threaded():
+        first = None if after is None else after._thread
+        if first is not None or _threaded():
             context = contextvars.copy_context()
-            self._thread = threading.Thread(target=context.run, args=(self._run,), name="retrogait-beside", daemon=True)
+            self._thread = threading.Thread(
+                target=context.run, args=(self._run, first), name="retrogait-beside", daemon=True
+            )
             self._thread.start()
 
     @property
@@ -77,7 +84,9 @@ class Beside(Generic[T]):
         """The part runs on a thread of its own (else :meth:`result` computes it on the caller's)."""
         return self._thread is not None
 
-    def _run(self) -> None:
+    def _run(self, first: threading.Thread | None = None) -> None:
+        if first is not None:  # the part this one follows, on the core this one takes over
+            first.join()
         try:
             self._value = self._part()
         except BaseException as exc:  # handed to the caller by result()

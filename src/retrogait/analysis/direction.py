@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -68,6 +68,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.analysis.settings import DirectionSettings, preset
+from retrogait.analysis.shank_rotation import Strides, rotation_cues
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.stepwindows import (
     FloatArray,
@@ -77,7 +78,6 @@ from retrogait.analysis.stepwindows import (
     previous_same_side,
     window_argmin,
     window_extremes,
-    window_matrix,
     window_mean,
     window_sum,
 )
@@ -100,7 +100,6 @@ from retrogait.analysis.zupt import (
     motion_energy,
     moving_average,
     rest_indices,
-    running_sum,
     stride_pitch,
     stride_pitch_extremes_deg,
     stride_rotation_moment_deg,
@@ -726,15 +725,19 @@ def direction_cues(
     contacts: Contacts,
     settings: DirectionSettings | None = None,
     transients: LandingTransients | None = None,
+    rotation: Callable[[], tuple[FloatArray, FloatArray]] | None = None,
 ) -> pd.DataFrame:
     """Every direction cue that the placement and sensors allow, one row per contact (NaN where
     a cue cannot be measured), plus the summed evidence columns ``x_log_odds`` (cues that read the
     anterior axis) and ``free_log_odds`` (frame-free cues), both positive for forward.
 
     ``transients`` (the landings' impact transients, foot strike consistency) are measured here unless
-    given; settings default to the placement's preset. :func:`direction_cue_columns` as a table."""
+    given; settings default to the placement's preset. ``rotation``: where given, returns a shank's
+    :func:`shank_rotation_cues` of these contacts (computed beside: PERF-96). :func:`direction_cue_columns` as a
+    table."""
     return pd.DataFrame(
-        direction_cue_columns(signals, contacts, settings, transients), index=pd.RangeIndex(len(contacts))
+        direction_cue_columns(signals, contacts, settings, transients, rotation=rotation),
+        index=pd.RangeIndex(len(contacts)),
     )
 
 
@@ -745,10 +748,11 @@ def direction_cue_columns(
     transients: LandingTransients | None = None,
     *,
     earlier_steps_s: FloatArray | None = None,
+    rotation: Callable[[], tuple[FloatArray, FloatArray]] | None = None,
 ) -> dict[str, FloatArray]:
     """The columns of :func:`direction_cues`, one array each (the live detector's windows use them
     without building the table, with ``earlier_steps_s``: the walking trunk's steps measured before the
-    window, :func:`typical_walking_step`)."""
+    window, :func:`typical_walking_step`; ``rotation``: as :func:`direction_cues`')."""
     settings = settings or preset(signals.placement).direction
     m = len(contacts)
     cues: dict[str, FloatArray] = {}
@@ -756,7 +760,7 @@ def direction_cue_columns(
     evidence_free: list[FloatArray] = []
     if signals.placement in ("foot", "shank"):
         transients = transients or LandingTransients(signals, contacts)
-        _limb_cues(signals, contacts, settings, transients, cues, evidence_x)
+        _limb_cues(signals, contacts, settings, transients, cues, evidence_x, rotation)
     elif signals.placement == "lower_back":
         _trunk_cues(signals, contacts, settings, cues, evidence_x, evidence_free, earlier_steps_s)
     if signals.anterior_source == "none":  # no horizontal axis was found: x cues are noise
@@ -776,8 +780,10 @@ def _limb_cues(
     transients: LandingTransients,
     cues: dict[str, FloatArray],
     evidence_x: list[FloatArray],
+    rotation: Callable[[], tuple[FloatArray, FloatArray]] | None = None,
 ) -> None:
-    """Foot and shank cues (into ``cues``) and their axis-reading evidence (into ``evidence_x``)."""
+    """Foot and shank cues (into ``cues``) and their axis-reading evidence (into ``evidence_x``); ``rotation``:
+    a shank's :func:`shank_rotation_cues` of ``contacts``, where computed already."""
     ic = contacts.ic_idx.astype(np.int64)
     fs = signals.fs_hz
     prev = previous_same_side(contacts.side, True)
@@ -800,7 +806,6 @@ def _limb_cues(
         energy=energy,  # computed once: the own swings' quietest sample reads it too (REVIEW-69)
     )
     pause = _after_pause(ic, prev, nxt, s.pause_stride_ratio)
-    window = _stride_window(ic, prev, nxt, pause)
     dx, dy, turn = _stride_travel(signals, rest, s)
     # after a pause, the contact's own swing where it was measured (DIRECTION-44), else the next contact's stride
     own_dx, own_dy, own_turn, lost = _own_swing_travel(signals, ic, rest, prev, pause, s, energy)
@@ -816,19 +821,32 @@ def _limb_cues(
     # where no stride vector could be measured, the stride's sagittal rotation stands in: a proxy of how
     # the segment turns in each direction, it claims at most max_proxy_log_odds (DIRECTION-5)
     if signals.placement == "shank":
-        rate = signals.gyr_dps[:, 1]
-        rate_sum = running_sum(rate) if rate.dtype == np.float64 else None  # both cues' running sum of omega_y
-        cues["swing_peak_log_ratio"] = _swing_peak_log_ratio(signals, *window, s, rate_sum)
-        rotation = _log_odds(cues["swing_peak_log_ratio"], s.swing_peak_scale_log_ratio, s.max_proxy_log_odds)
-        cues["pitch_asymmetry_log_ratio"] = _shank_pitch_asymmetry(signals, *window, s, rate_sum)
+        swing, pitch_ratio = shank_rotation_cues(signals, contacts, s) if rotation is None else rotation()
+        cues["swing_peak_log_ratio"] = swing
+        rotation_odds = _log_odds(swing, s.swing_peak_scale_log_ratio, s.max_proxy_log_odds)
+        cues["pitch_asymmetry_log_ratio"] = pitch_ratio
     else:
         pitch = stride_pitch(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s)
         moment = stride_rotation_moment_deg(signals.acc_ms2, signals.gyr_dps, fs, rest, s.max_stride_s, pitch)
         cues["rotation_moment_deg"] = _into_or_next(_into(moment, prev), pause, nxt)
-        rotation = _log_odds(cues["rotation_moment_deg"], s.rotation_moment_scale_deg, s.max_proxy_log_odds)
+        rotation_odds = _log_odds(cues["rotation_moment_deg"], s.rotation_moment_scale_deg, s.max_proxy_log_odds)
         cues["pitch_asymmetry_log_ratio"] = _pitch_asymmetry_per_contact(signals, rest, prev, s, pitch)
         cues["strike_consistency"] = _strike_consistency(signals, contacts, s, transients.width_ms, rest)
-    evidence_x.append(np.where(np.isfinite(travel), travel, rotation))
+    evidence_x.append(np.where(np.isfinite(travel), travel, rotation_odds))
+
+
+def shank_rotation_cues(
+    signals: BodySignals, contacts: Contacts, s: DirectionSettings
+) -> tuple[FloatArray, FloatArray]:
+    """A shank's (swing_peak_log_ratio, pitch_asymmetry_log_ratio) per contact, over the same-leg stride landing on
+    it (or leaving it, after a pause: :func:`_stride_window`); shank_rotation.py, a block of strides at a time.
+    They read only the contacts and omega_y, so the pipeline starts them once the contacts are known (PERF-96)."""
+    assert signals.gyr_dps is not None
+    ic = contacts.ic_idx.astype(np.int64)
+    prev = previous_same_side(contacts.side, True)
+    nxt = next_same_side(contacts.side, True)
+    window = _stride_window(ic, prev, nxt, _after_pause(ic, prev, nxt, s.pause_stride_ratio))
+    return rotation_cues(Strides(signals.gyr_dps[:, 1], signals.fs_hz, *window), s)
 
 
 def _heading_change(
@@ -1153,73 +1171,6 @@ def _stride_window(ic: IntArray, prev: IntArray, nxt: IntArray, pause: NDArray[n
     start = np.where(has_prev, ic[np.maximum(prev, 0)], ic)
     stop = np.where(has_prev, ic, np.where(nxt >= 0, ic[np.maximum(nxt, 0)], ic))
     return start, stop
-
-
-def _swing_peak_log_ratio(
-    signals: BodySignals, start: IntArray, stop: IntArray, s: DirectionSettings, rate_sum: FloatArray | None = None
-) -> FloatArray:
-    """ln(|most negative omega_y| / most positive omega_y) over each contact-to-contact stride of a
-    shank (20 ms smoothed). The fastest rotation of the stride is the swing bringing the distal
-    end forward in forward gait (omega_y < 0: positive value) and backward in backward gait.
-    Anchor-free: any window of one stride will do, so contact timing errors do not matter.
-    ``rate_sum``: zupt.running_sum of omega_y (deg/s), if already taken."""
-    assert signals.gyr_dps is not None
-    fs = signals.fs_hz
-    omega = moving_average(signals.gyr_dps[:, 1], nearest_samples(0.02, fs), rate_sum)
-    high, low = window_extremes(omega, start, stop, max_len=nearest_samples(s.max_stride_s, fs))
-    floor = s.swing_floor_dps  # below it there is no swing to speak of
-    with np.errstate(invalid="ignore"):
-        ratio = np.log((np.maximum(-low, 0.0) + floor) / (np.maximum(high, 0.0) + floor))
-    return np.where((stop > start) & (stop - start <= s.max_stride_s * fs), ratio, np.nan)
-
-
-def _shank_pitch_asymmetry(
-    signals: BodySignals, start: IntArray, stop: IntArray, s: DirectionSettings, rate_sum: FloatArray | None = None
-) -> FloatArray:
-    """The shank's pitch range asymmetry over each contact-to-contact stride: the gyro integral,
-    made periodic (linear drift removed) and centred on its stride mean, then
-    ln((largest top-forward + floor) / (largest top-back + floor)), floor = ``pitch_floor_deg``. The knee
-    flexes one way, so the heel kick tips the shank top-forward further than the swing tips it back, in
-    both directions.
-    Anchor-free like the swing peak ratio (a shank is never still, so it has no rest to anchor to).
-    ``rate_sum``: zupt.running_sum of omega_y (deg/s, float64), if already taken."""
-    assert signals.gyr_dps is not None
-    fs = signals.fs_hz
-    # from the running sum the same: 0 / fs is 0.0
-    cum = np.concatenate([[0.0], np.cumsum(signals.gyr_dps[:, 1]) / fs]) if rate_sum is None else rate_sum / fs
-    stop = np.where(stop - start <= s.max_stride_s * fs, stop, start)
-    vals, mask = window_matrix(cum, start, stop + 1, max_len=nearest_samples(s.max_stride_s, fs) + 1)
-    n_valid = mask.sum(axis=1)
-    last = np.take_along_axis(vals, np.maximum(n_valid - 1, 0)[:, None], axis=1)[:, 0]
-    frac = np.arange(vals.shape[1])[None, :] / np.maximum(n_valid - 1, 1)[:, None]
-    # in place (PERF-14): pitch = vals - vals[:, :1] - (last - vals[:, 0]) * frac
-    first = vals[:, 0].copy()
-    frac *= (last - first)[:, None]
-    pitch = vals
-    pitch -= first[:, None]
-    pitch -= frac
-    pitch[~mask] = np.nan
-    ok = (n_valid > 3) & (stop > start)
-    out = np.full(start.shape[0], np.nan)
-    if ok.any():
-        centred = _centred_rows(pitch if ok.all() else pitch[ok])
-        high = np.nanmax(centred, axis=1)
-        low = np.nanmin(centred, axis=1)
-        out[ok] = np.log((np.maximum(high, 0.0) + s.pitch_floor_deg) / (np.maximum(-low, 0.0) + s.pitch_floor_deg))
-    return out
-
-
-def _centred_rows(p: FloatArray) -> FloatArray:
-    """``p - np.nanmean(p, axis=1)[:, None]`` computed in ``p`` (consumed) by numpy's own steps -- the
-    NaNs set to 0 for the row sums, counted, and put back -- without copying the matrix twice."""
-    isnan = np.isnan(p)
-    np.copyto(p, 0.0, where=isnan)
-    count = np.sum(~isnan, axis=1, dtype=np.intp)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.divide(np.sum(p, axis=1), count)
-    np.copyto(p, np.nan, where=isnan)
-    p -= mean[:, None]
-    return p
 
 
 def _strike_consistency(

@@ -30,6 +30,7 @@ from retrogait.analysis.direction import (
     direction_cues,
     facing_per_stretch,
     facing_probability,
+    shank_rotation_cues,
     step_directions,
 )
 from retrogait.analysis.effort import EFFORT_COLUMN, accumulated_change_g, effort_for_steps
@@ -64,6 +65,7 @@ from retrogait.csvsafe import write_csv
 from retrogait.errors import RetrogaitError
 from retrogait.memory import ANALYSIS_BYTES_PER_SAMPLE, ANALYSIS_INSTEAD, check_fits
 from retrogait.outfiles import write_text
+from retrogait.rate import meets_rate
 from retrogait.resolution import is_coarse
 from retrogait.session import Session
 
@@ -606,9 +608,8 @@ def _session_analysis(
         detect_contacts(declared_signals, settings.contacts, settings.still, settings.phone_steps, settings.impact),
         settings,
     )
-    # the effort's running total reads only the samples: beside the per-step measures in `analyze` (PERF-36)
-    samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
-    effort_total = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz)) if len(contacts) else None
+    # the effort's running total reads only the samples, a shank's rotation cues the contacts: beside (PERF-36, -96)
+    effort_total, rotation = _beside_after_gate(signals, contacts, settings)
     if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
         contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
     timing = step_timing(signals, contacts, settings.timing)
@@ -618,8 +619,8 @@ def _session_analysis(
         timing = step_timing(signals, contacts, settings.timing) if flight_notes else timing
     load = impact_load(signals, contacts, timing, settings.impact)
     activity = step_activity(signals, contacts, timing, settings.bouts)
-    transients = LandingTransients(signals, contacts, settings.transient)
-    cues = direction_cues(signals, contacts, settings.direction, transients) if len(contacts) else None
+    transients, measured = _transients_beside(signals, contacts, settings, rotation)
+    cues = _direction_cues(signals, contacts, settings, transients, rotation)
     heading = None if cues is None or "heading_change_deg" not in cues else cues["heading_change_deg"].to_numpy()
     reversal, seen = None, declared_seen
     if cues is not None and not _frameless(signals):  # a direction to read: the facing per stretch (MOUNT-1, -8)
@@ -630,7 +631,7 @@ def _session_analysis(
     bouts, bout_id, bout_activity = segment_bouts(
         signals, contacts, timing, activity, settings.bouts, settings.still, heading, settings.contacts.min_step_s
     )
-    evidence = _Evidence.of(signals, contacts, settings, bout_id, transients, cues)
+    evidence = _Evidence.of(signals, contacts, settings, bout_id, _measured(transients, measured), cues)
     step_activities = np.where(bout_id >= 0, bout_activity, activity)
     running = (contacts.to_idx >= 0) & (step_activities == "running")
     vgrf = sacral_vgrf(signals, contacts, timing, running, evidence.no_heel_shock(settings), settings.vgrf)
@@ -681,6 +682,60 @@ def _effort_column(
     if total is None:
         return np.zeros(0)
     return effort_for_steps(steps, signals.t_s, signals.acc_ms2, settings.effort, total.result())
+
+
+_Rotation = Beside[tuple[NDArray[np.float64], NDArray[np.float64]]]
+
+
+def _beside_after_gate(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
+) -> tuple[Beside[NDArray[np.float64]] | None, _Rotation | None]:
+    """The parts started once the gait gate has passed the contacts (none without contacts): the effort's running
+    total (PERF-36), and after it, on its thread where it has one, a shank's two rotation cues of direction
+    (:func:`shank_rotation_cues`, PERF-96: they read the contacts' times and sides and omega_y only, which nothing
+    after the gate changes at a shank; the effort is done before the main thread reaches the cues, so its core is
+    free for them). The rotation cues are None where the cues do not read them."""
+    if not len(contacts):
+        return None, None
+    samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
+    effort = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz))
+    if signals.placement != "shank" or signals.gyr_dps is None:
+        return effort, None
+    direction = settings.direction
+    return effort, Beside(lambda: shank_rotation_cues(signals, contacts, direction), after=effort)
+
+
+def _transients_beside(
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, rotation: _Rotation | None
+) -> tuple[LandingTransients, Beside[tuple[NDArray[np.float64], NDArray[np.float64]]] | None]:
+    """The landings' impact transients, and at a shank whose strikes read them (its rate high enough) their two
+    measures computed after its rotation cues, on their thread where they have one (PERF-96): a shank's direction
+    cues do not read them, so nothing else does before :func:`_measured`."""
+    transients = LandingTransients(signals, contacts, settings.transient)
+    if rotation is None or not meets_rate(signals.fs_hz, settings.foot_strike.min_rate_for_transient_hz):
+        return transients, None
+    return transients, Beside(lambda: (transients.prominence, transients.width_ms), after=rotation)
+
+
+def _measured(transients: LandingTransients, measured: Beside[Any] | None) -> LandingTransients:
+    """``transients`` once their measures started beside are done (:func:`_transients_beside`)."""
+    if measured is not None:
+        measured.result()
+    return transients
+
+
+def _direction_cues(
+    signals: BodySignals,
+    contacts: Contacts,
+    settings: AnalysisSettings,
+    transients: LandingTransients,
+    rotation: _Rotation | None,
+) -> pd.DataFrame | None:
+    """:func:`direction_cues` of the contacts (None without any), a shank's rotation cues from ``rotation``."""
+    if not len(contacts):
+        return None
+    computed = None if rotation is None else rotation.result
+    return direction_cues(signals, contacts, settings.direction, transients, computed)
 
 
 def _mountings_beside(

@@ -99,20 +99,27 @@ def window_mean(x: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
 
 
 def window_matrix(
-    x: FloatArray, start: IntArray, stop: IntArray, fill: float = np.nan, max_len: int | None = None
+    x: FloatArray,
+    start: IntArray,
+    stop: IntArray,
+    fill: float = np.nan,
+    max_len: int | None = None,
+    width: int | None = None,
 ) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Windows as rows of a padded matrix (steps x longest window) and its validity mask.
 
-    ``max_len`` caps the row length (samples) so one overlong window cannot blow up memory. A float64
+    ``max_len`` caps the row length (samples) so one overlong window cannot blow up memory; ``width``, where
+    given, is the row length instead (a block of windows given its whole set's rows: PERF-96). A float64
     signal's rows are copied from a sliding view of it (whole rows, no index matrix; PERF-14), the
     samples past each window's end then set to ``fill``: the same matrix as gathering every sample.
     """
     lo, hi, _ = clip_windows(start, stop, x.shape[0])
     length = np.maximum(hi - lo, 0)
-    width = int(length.max()) if length.size else 0
-    if max_len is not None:
-        width = min(width, max_len)
-    width = max(width, 1)
+    if width is None:
+        width = int(length.max()) if length.size else 0
+        if max_len is not None:
+            width = min(width, max_len)
+        width = max(width, 1)
     offsets = np.arange(width)
     mask = offsets[None, :] < length[:, None]
     n = x.shape[0]

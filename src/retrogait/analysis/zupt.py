@@ -34,30 +34,41 @@ def running_sum(x: FloatArray) -> FloatArray:
     return csum
 
 
-def moving_average(x: FloatArray, width: int, running: FloatArray | None = None) -> FloatArray:
+def moving_average(
+    x: FloatArray, width: int, running: FloatArray | None = None, span: tuple[int, int] | None = None
+) -> FloatArray:
     """Centred moving average over ``width`` samples (edges use the samples available).
 
     Sample i averages ``x[i - width // 2 : i - width // 2 + width]`` clipped to the signal, from one
     running sum (``running``: :func:`running_sum` of ``x``, if already taken); the windows that fit
     take their differences by whole-array slices and divide by ``width``, only the clipped ones at the
-    ends by their own count (PERF-14; the same numbers as gathering every window's ends)."""
+    ends by their own count (PERF-14; the same numbers as gathering every window's ends). ``span``: (a, b),
+    only the samples ``a:b`` of the result (the same numbers: each is its own window's; PERF-96), 0 <= a <= b <= n
+    (else ValueError: REVIEW-176)."""
     width = max(int(width), 1)
-    if width == 1 or x.size == 0:
-        return x.astype(np.float64)
     n = x.shape[0]
+    a, b = (0, n) if span is None else span
+    if not 0 <= a <= b <= n:
+        raise ValueError(f"moving_average: span {a}:{b} is not within the signal's {n} samples")
+    if width == 1 or x.size == 0:
+        return x[a:b].astype(np.float64)
     csum = running_sum(x) if running is None else running
     half = width // 2
-    out = np.empty(n)
-    # windows inside the signal: i from half to n - width + half
-    first, last = half, n - width + half
+    out = np.empty(b - a)
+    # windows inside the signal: i from half to n - width + half (those of them in the span)
+    first, last = max(half, a), min(n - width + half, b - 1)
     if last >= first:
-        np.subtract(csum[width : n + 1], csum[: n + 1 - width], out=out[first : last + 1])
-        out[first : last + 1] /= width
-    edge = np.concatenate([np.arange(min(first, n)), np.arange(max(last + 1, first, 0), n)])
+        inside = out[first - a : last - a + 1]
+        shift = first - half
+        np.subtract(csum[shift + width : last - half + width + 1], csum[shift : last - half + 1], out=inside)
+        inside /= width
+    edge = np.concatenate([np.arange(min(half, n)), np.arange(max(n - width + half + 1, half, 0), n)])
+    if span is not None:
+        edge = edge[(edge >= a) & (edge < b)]
     if edge.size:
         lo = np.clip(edge - half, 0, n)
         hi = np.clip(edge - half + width, 0, n)
-        out[edge] = (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
+        out[edge - a] = (csum[hi] - csum[lo]) / np.maximum(hi - lo, 1)
     return out
 
 
