@@ -55,12 +55,22 @@ def test_a_separate_gyroscope_losing_short_packets_is_bridged_not_a_gap(tmp_path
     assert any("missing gyroscope values bridged" in n for n in notes), notes
 
 
-def test_a_longer_loss_of_a_separate_gyroscope_stays_a_gap(tmp_path: Path) -> None:
-    """A 100 Hz gyroscope losing 2 samples every 16 leaves 30 ms between its measured samples, over EDGE-212's 25 ms
-    and EDGE-218's one lost sample of its own (2 lost in a row stay a gap): still gaps, none bridged."""
-    lossy, axis = _folder(tmp_path / "lossy", 2, 2, 16)
-    steps = analyze(lossy, placement="shank", side="left", anterior_axis=axis).steps
-    assert _flagged(steps, "bridged") == 0 and _flagged(steps, "gap") > 0
+def test_two_lost_samples_of_a_100_hz_separate_gyroscope_are_bridged_and_three_stay_a_gap(tmp_path: Path) -> None:
+    """EDGE-239 (EDGE-233's what-if taken): a 100 Hz gyroscope losing 2 samples every 16 leaves 30 ms between its
+    measured samples, over EDGE-212's 25 ms: a gap each (34 of 42 steps on f9c7a98). A separate gyroscope's loss is
+    bridged up to the larger of 25 ms and three of its own periods + 5 % (31.5 ms at 100 Hz), flagged: every step
+    kept, its direction the folder without loss's; 3 lost in a row (40 ms) stay a gap."""
+    full, axis = _folder(tmp_path / "full", 2, 0, 16)
+    steps0 = analyze(full, placement="shank", side="left", anterior_axis=axis).steps
+    lossy, _ = _folder(tmp_path / "lossy", 2, 2, 16)
+    result = analyze(lossy, placement="shank", side="left", anterior_axis=axis)
+    steps, notes = result.steps, [str(n) for n in result.summary["notes"]]
+    assert len(steps) == len(steps0) and list(steps["direction"]) == list(steps0["direction"])
+    assert _flagged(steps, "gap") == 0 and _flagged(steps, "bridged") == len(steps)
+    assert any("bridged (linear in time over at most 31.5 ms" in n for n in notes), notes
+    longer, _ = _folder(tmp_path / "longer", 2, 3, 16)
+    steps = analyze(longer, placement="shank", side="left", anterior_axis=axis).steps
+    assert _flagged(steps, "gap") > 0
 
 
 def test_the_span_survives_a_session_file(tmp_path: Path) -> None:
@@ -225,3 +235,92 @@ def test_a_short_loss_at_the_accelerometer_s_last_rows_is_named_as_at_the_file_s
     assert int(left.sum()) == 2 and left[-2:].all()
     assert "further apart than the loss" not in notes, notes
     assert "2 stay gaps at the file's first or last rows, no row with a gyroscope value beyond them" in notes, notes
+
+
+def test_a_separate_gyroscope_s_single_lost_sample_is_flagged_bridged_and_counted_alike(tmp_path: Path) -> None:
+    """EDGE-237/238 (EDGE-230's finding): `align_gyro` interpolates a separate gyroscope across one lost sample (two of
+    its periods, within EDGE-46's 2.5) with no flag, where a table's lost value is flagged `bridged`. The session's
+    `gyr_lost_span_s` now holds the span on those rows too, and the analysis flags the steps over them, counting the
+    same rows as the import's note and `info`; the steps, directions and contacts stay the folder without loss's."""
+    full, axis = _folder(tmp_path / "full", 2, 0, 10)
+    lossy, _ = _folder(tmp_path / "lossy", 2, 1, 10)  # a 100 Hz gyroscope losing 1 sample every 10
+    session = load_input(lossy)
+    assert session.gyr is not None and not np.isnan(session.gyr[2:]).any()  # all interpolated (its first one lost)
+    imported = str(session.meta.extra.get("import_notes", ""))
+    said = re.search(r"across a lost sample of its own at (\d+) accelerometer rows", imported)
+    assert said is not None, imported
+    spans = np.asarray(session.extra["gyr_lost_span_s"], dtype=float)
+    assert int(np.isfinite(spans).sum()) == int(said.group(1)) > 500
+    assert np.allclose(spans[np.isfinite(spans)], 0.02, atol=1e-3)  # two of its periods
+    steps0 = analyze(full, placement="shank", side="left", anterior_axis=axis).steps
+    result = analyze(lossy, placement="shank", side="left", anterior_axis=axis)
+    steps, told = result.steps, " | ".join(str(n) for n in result.summary["notes"])
+    assert f"{said.group(1)} gyroscope values interpolated by the import across a lost sample" in told, told
+    assert len(steps) == len(steps0) and list(steps["direction"]) == list(steps0["direction"])
+    assert np.allclose(steps["ic_time_s"], steps0["ic_time_s"])
+    assert _flagged(steps, "bridged") == len(steps) and _flagged(steps0, "bridged") == 0
+    from retrogait.cli.info import _separate_gyro_lines
+
+    assert _separate_gyro_lines(session) == [
+        f"interpolated by the import across a lost sample of its own at {said.group(1)} samples: analyze flags the "
+        "steps touching them bridged"
+    ]
+    path = write_session(session, tmp_path / "lossy.csv")  # the session file analyses the same
+    again = analyze(path, placement="shank", side="left", anterior_axis=axis).steps
+    assert list(again["quality_flags"]) == list(steps["quality_flags"])
+
+
+def test_a_separate_gyroscope_s_session_says_it_knows_its_losses_and_an_older_one_says_it_does_not(
+    tmp_path: Path,
+) -> None:
+    """EDGE-240 (EDGE-232's finding): a session converted before EDGE-223 has a separate gyroscope's import note and no
+    `gyr_lost_span_s`, as had one written from a folder without a short loss. The column is now written for every
+    separate gyroscope (all empty where nothing was lost), so its absence means an older file: that one gets one note
+    (analysis and `info`) that its losses are not known and that converting the export again would tell them; the new
+    one none, and the same steps (the empty column changes nothing)."""
+    folder, axis = _folder(tmp_path / "full", 1, 0, 40)
+    session = load_input(folder)
+    new = write_session(session, tmp_path / "new.csv")
+    header = new.read_text().splitlines()[: len(session.meta.header_items()) + 1]
+    assert header[-1].endswith(",gyr_lost_span_s")  # written, all empty
+    read = read_session(new)
+    assert np.isnan(np.asarray(read.extra["gyr_lost_span_s"], dtype=float)).all()
+    old_session = read_session(new)
+    old_session.extra.pop("gyr_lost_span_s")
+    old = write_session(old_session, tmp_path / "old.csv")
+    kw = {"placement": "shank", "side": "left", "anterior_axis": axis}
+    a, b = analyze(new, **kw), analyze(old, **kw)
+    older = [n for n in (str(m) for m in b.summary["notes"]) if "converted before retrogait kept" in n]
+    assert len(older) == 1 and "`retrogait convert` of the export again would tell them" in older[0]
+    assert not any("converted before retrogait kept" in str(n) for n in a.summary["notes"])
+    assert list(a.steps["quality_flags"]) == list(b.steps["quality_flags"])
+    from retrogait.cli.info import _separate_gyro_lines
+
+    assert _separate_gyro_lines(read_session(old)) == older and _separate_gyro_lines(read) == []
+
+
+def test_a_separate_gyroscope_s_loss_just_over_25_ms_beside_a_26_hz_accelerometer_is_no_lower_rate(
+    tmp_path: Path,
+) -> None:
+    """EDGE-238 (REVIEW-161's remainder): a 200 Hz gyroscope file losing 5 samples every 100 (30 ms between its
+    measured samples, no short loss) beside a 26 Hz accelerometer leaves one row in 13 without a value; without the
+    column (written only where a loss was short) the analysis read them as "a gyroscope at 24 Hz ... measured at a
+    lower rate, not values lost" and filled them unflagged. The column is there for every separate gyroscope, so its
+    rows without a value are its losses: never a lower rate."""
+    s = simulate(SimulationConfig("shank", parse_bouts(BOUTS), sample_rate_hz=52.0, seed=4)).session
+    assert s.gyr is not None
+    t, acc = s.t_s[::2], s.acc[::2]  # 26 Hz
+    path = tmp_path / "folder"
+    path.mkdir()
+    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    np.savetxt(path / "Accelerometer.csv", np.column_stack([t, acc]), delimiter=",", header=acc_header, comments="",
+               fmt="%.9g")  # fmt: skip
+    tg = np.arange(int(s.t_s[-1] * 200.0) + 1) / 200.0 + 0.0013
+    gyr = np.column_stack([np.interp(tg, s.t_s, np.radians(s.gyr[:, k])) for k in range(3)])
+    kept = (np.arange(tg.size) % 100) >= 5
+    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
+    np.savetxt(path / "Gyroscope.csv", np.column_stack([tg, gyr])[kept], delimiter=",", header=gyr_header,
+               comments="", fmt="%.9g")  # fmt: skip
+    result = analyze(path, placement="shank", side="left", anterior_axis=str(s.meta.anterior_axis))
+    told = " | ".join(str(n) for n in result.summary["notes"])
+    assert "measured at a lower rate" not in told, told

@@ -76,6 +76,7 @@ def info(
         missing = session.gyro_missing if session.gyr is not None else None
         if missing is not None and missing.any():  # rows kept without a gyroscope value (EDGE-46)
             details.append(("gyroscope", _gyro_missing_detail(session, missing)))
+        details += [("gyroscope", line) for line in _separate_gyro_lines(session)]
         own = _acc_own_rows_detail(session)  # an accelerometer at a lower rate than the rows (EDGE-222)
         if own is not None:
             details.append(("acceleration", own))
@@ -110,20 +111,24 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     import numpy as np
 
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
-    from retrogait.bridge import bridge_missing, short_losses
+    from retrogait.bridge import bridge_missing, separate_bridge_s, short_losses
     from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
     from retrogait.gyro_subrate import filled_in
     from retrogait.session import MIN_GYRO_COVERAGE
 
     assert session.gyr is not None
-    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)  # a separate gyroscope's (EDGE-223)
+    short_s = separate_bridge_s(session.meta.extra)  # a separate gyroscope's own span (EDGE-239)
+    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr, short_s)  # its losses (EDGE-223)
     gyr, sub, filled = (  # a table's gyroscope at a lower rate (EDGE-217); a separate one's are losses (REVIEW-161)
         filled_in(session.t_s, session.gyr, missing)
         if short is None
         else (session.gyr, None, np.zeros(missing.size, dtype=bool))
     )
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s, short)[0]).any(axis=1), dtype=bool)
+    out = bridge_missing(session.t_s, gyr, bridge_s, short, short_s)[0]
+    left = np.asarray(np.isnan(out).any(axis=1), dtype=bool)
+    if short is not None and (short & ~left).any():  # a short loss bridged over the gyroscope's own span
+        bridge_s = max(bridge_s, short_s)
     bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())
     used = 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE
     doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
@@ -134,13 +139,39 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
             f", leaves the other {int(left.sum()) - inside} out as gaps" if inside < left.sum() else ""
         )
     if bridged and used:  # analysed without the gyroscope: nothing bridged is used (REVIEW-90)
-        within = f"bridges {bridged} (within {bridge_s * 1000:.0f} ms)"
+        within = f"bridges {bridged} (within {bridge_s * 1000:.3g} ms)"
         doing = f"{within}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if left.any() else within
     if sub is not None and used:  # the rows between its samples: a lower rate, not lost (EDGE-217)
         between = f"interpolates {int(filled.sum())} between its own samples ({sub.words()})"
         rest = bridged or left.any()
         doing = f"{between}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if rest else between
     return f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}"
+
+
+def _separate_gyro_lines(session: Session) -> list[str]:
+    """What analyze says of a separate gyroscope's losses beyond the rows without a value: the rows the import
+    interpolated across a lost sample, whose steps it flags ``bridged`` (EDGE-238; said only where the gyroscope is
+    used, as REVIEW-90), and an older session's note that its losses are not known (EDGE-240); the analysis' own
+    functions. One pass over the column where a session has one."""
+    import numpy as np
+
+    from retrogait.bridge import interpolated_rows, older_separate_gyro_note
+    from retrogait.conventions import GYR_LOST_SPAN_COLUMN
+    from retrogait.session import MIN_GYRO_COVERAGE
+
+    if session.gyr is None:
+        return []
+    older = older_separate_gyro_note(True, session.extra, session.meta.extra)
+    if older is not None:
+        return [older]
+    across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)
+    if across is None or not across.any() or float(np.mean(~session.gyro_missing)) < MIN_GYRO_COVERAGE:
+        return []
+    n = int(across.sum())
+    return [
+        f"interpolated by the import across a lost sample of its own at {n} sample{'s' * (n != 1)}: analyze flags "
+        "the steps touching them bridged"
+    ]
 
 
 def _acc_own_rows_detail(session: Session) -> str | None:
