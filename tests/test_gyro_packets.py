@@ -178,6 +178,25 @@ def test_accelerometer_rows_lost_beside_a_short_gyroscope_loss_stay_a_gap_and_th
     assert np.all(np.abs(session.t_s[left] - 15.26) < 0.015)
 
 
+def _folder_26_hz(path: Path, lost: int) -> tuple[Path, str]:
+    """A phyphox folder of a simulated shank run (seed 4) with a 26 Hz accelerometer and a 200 Hz gyroscope file
+    (stamped 1.3 ms later) losing ``lost`` samples every 100; and the run's anterior axis."""
+    s = simulate(SimulationConfig("shank", parse_bouts(BOUTS), sample_rate_hz=52.0, seed=4)).session
+    assert s.gyr is not None
+    t, acc = s.t_s[::2], s.acc[::2]  # 26 Hz
+    path.mkdir()
+    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    np.savetxt(path / "Accelerometer.csv", np.column_stack([t, acc]), delimiter=",", header=acc_header, comments="",
+               fmt="%.9g")  # fmt: skip
+    tg = np.arange(int(s.t_s[-1] * 200.0) + 1) / 200.0 + 0.0013
+    gyr = np.column_stack([np.interp(tg, s.t_s, np.radians(s.gyr[:, k])) for k in range(3)])
+    kept = (np.arange(tg.size) % 100) >= lost
+    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
+    np.savetxt(path / "Gyroscope.csv", np.column_stack([tg, gyr])[kept], delimiter=",", header=gyr_header,
+               comments="", fmt="%.9g")  # fmt: skip
+    return path, str(s.meta.anterior_axis)
+
+
 def test_a_separate_gyroscope_s_periodic_short_losses_beside_a_26_hz_accelerometer_are_bridged_as_the_note_says(
     tmp_path: Path,
 ) -> None:
@@ -188,25 +207,12 @@ def test_a_separate_gyroscope_s_periodic_short_losses_beside_a_26_hz_acceleromet
     rate: the analysis bridges as many as the note says, and `info` says so too."""
     from retrogait.cli.info import _gyro_missing_detail
 
-    s = simulate(SimulationConfig("shank", parse_bouts(BOUTS), sample_rate_hz=52.0, seed=4)).session
-    assert s.gyr is not None
-    t, acc = s.t_s[::2], s.acc[::2]  # 26 Hz
-    path = tmp_path / "folder"
-    path.mkdir()
-    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
-    np.savetxt(path / "Accelerometer.csv", np.column_stack([t, acc]), delimiter=",", header=acc_header, comments="",
-               fmt="%.9g")  # fmt: skip
-    tg = np.arange(int(s.t_s[-1] * 200.0) + 1) / 200.0 + 0.0013
-    gyr = np.column_stack([np.interp(tg, s.t_s, np.radians(s.gyr[:, k])) for k in range(3)])
-    kept = (np.arange(tg.size) % 100) >= 4
-    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
-    np.savetxt(path / "Gyroscope.csv", np.column_stack([tg, gyr])[kept], delimiter=",", header=gyr_header,
-               comments="", fmt="%.9g")  # fmt: skip
+    path, axis = _folder_26_hz(tmp_path / "folder", 4)
     session = load_input(path)
     notes = str(session.meta.extra.get("import_gyro_missing", ""))
     said = re.search(r"at (\d+) of them the gyroscope's measured samples around .*: the analysis bridges those", notes)
     assert said is not None, notes
-    result = analyze(path, placement="shank", side="left", anterior_axis=str(s.meta.anterior_axis))
+    result = analyze(path, placement="shank", side="left", anterior_axis=axis)
     told = " | ".join(str(n) for n in result.summary["notes"])
     assert "measured at a lower rate" not in told, told
     assert f"in {said.group(1)} samples)" in told, told  # "N missing gyroscope values bridged (... in N samples)"
@@ -307,20 +313,7 @@ def test_a_separate_gyroscope_s_loss_just_over_25_ms_beside_a_26_hz_acceleromete
     column (written only where a loss was short) the analysis read them as "a gyroscope at 24 Hz ... measured at a
     lower rate, not values lost" and filled them unflagged. The column is there for every separate gyroscope, so its
     rows without a value are its losses: never a lower rate."""
-    s = simulate(SimulationConfig("shank", parse_bouts(BOUTS), sample_rate_hz=52.0, seed=4)).session
-    assert s.gyr is not None
-    t, acc = s.t_s[::2], s.acc[::2]  # 26 Hz
-    path = tmp_path / "folder"
-    path.mkdir()
-    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
-    np.savetxt(path / "Accelerometer.csv", np.column_stack([t, acc]), delimiter=",", header=acc_header, comments="",
-               fmt="%.9g")  # fmt: skip
-    tg = np.arange(int(s.t_s[-1] * 200.0) + 1) / 200.0 + 0.0013
-    gyr = np.column_stack([np.interp(tg, s.t_s, np.radians(s.gyr[:, k])) for k in range(3)])
-    kept = (np.arange(tg.size) % 100) >= 5
-    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
-    np.savetxt(path / "Gyroscope.csv", np.column_stack([tg, gyr])[kept], delimiter=",", header=gyr_header,
-               comments="", fmt="%.9g")  # fmt: skip
-    result = analyze(path, placement="shank", side="left", anterior_axis=str(s.meta.anterior_axis))
+    path, axis = _folder_26_hz(tmp_path / "folder", 5)
+    result = analyze(path, placement="shank", side="left", anterior_axis=axis)
     told = " | ".join(str(n) for n in result.summary["notes"])
     assert "measured at a lower rate" not in told, told

@@ -525,7 +525,7 @@ def _finite_rows(
         t, acc, gyr = _increasing(t, acc, gyr, notes)
         across = interpolated_rows(spans, session.gyr) if session.gyr is not None else None
         return t, acc, gyr, np.zeros(0), _across_lost(session.t_s, across, notes), None
-    gyr_bridged_t, gyr_values = np.zeros(0), 0
+    gyr_bridged_t, gyr_values, span_ms = np.zeros(0), 0, ""
     sub_rate, filled = None, np.zeros(0, dtype=bool)
     # an absurd value (beyond 1e7 in any unit, EDGE-36) is no measurement: no anchor to fill or bridge from (EDGE-225)
     acc, acc_absurd = _absurd_as_missing(acc)
@@ -543,10 +543,9 @@ def _finite_rows(
         filled = filled[keep] if filled.size else filled
         spans = spans[keep] if spans is not None and spans.size == keep.size else None
         acc_absurd, gyr_absurd = acc_absurd[keep], gyr_absurd[keep]
-    bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
     across = interpolated_rows(spans, gyr) if gyr is not None else None  # before the bridge fills any row
     if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
-        gyr, gyr_bridged_t, gyr_values, bridge_s = _bridge_gyro(t, gyr, gyr_absurd, bridge_s, spans, session)
+        gyr, gyr_bridged_t, gyr_values, span_ms = _bridge_gyro(t, gyr, gyr_absurd, sub_rate, spans, session)
     said = len(notes)
     gyr = _gyro_used(t, gyr, notes)
     if gyr is None:  # analysed without the gyroscope: its bridged values are used nowhere (REVIEW-90)
@@ -557,9 +556,9 @@ def _finite_rows(
     if gyr_values:
         notes.insert(
             said,
-            f"{gyr_values} missing gyroscope values bridged (linear in time over at most "
-            f"{bridge_s * 1000:.3g} ms between measured values, in {gyr_bridged_t.size} samples): steps "
-            "touching one are flagged bridged (their impact, read from the measured acceleration, is kept)",
+            f"{gyr_values} missing gyroscope values bridged (linear in time over at most {span_ms} ms between measured "
+            f"values, in {gyr_bridged_t.size} samples): steps touching one are flagged bridged (their impact, read "
+            "from the measured acceleration, is kept)",
         )
     if across is not None and across.any():  # interpolated by the import across a lost sample (EDGE-238)
         gyr_bridged_t = np.union1d(gyr_bridged_t, _across_lost(t, across, notes))
@@ -590,21 +589,23 @@ def _bridge_gyro(
     t: NDArray[np.float64],
     gyr: NDArray[np.float64],
     absurd: NDArray[np.bool_],
-    bridge_s: float,
+    sub_rate: SubRate | None,
     spans: NDArray[np.float64] | None,
     session: Session,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], int, float]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, str]:
     """``(gyr, times, values, span)``: the gyroscope (n, 3) at times ``t`` (s) with its lone missing values bridged
-    over ``bridge_s`` (s, EDGE-212/218) and a separate gyroscope's short losses (``spans``, EDGE-223) over its own span
-    (``bridge.separate_bridge_s``, EDGE-239), the ``absurd`` rows put back (EDGE-225); the times (s) of the rows
-    bridged, how many values, and the longest span (s) a bridged value lies in, for the note."""
+    over 25 ms or, beside its ``sub_rate``, one lost sample of its own (EDGE-212/218) and a separate gyroscope's short
+    losses (``spans``, EDGE-223) over its own span (``bridge.separate_bridge_s``, EDGE-239), the ``absurd`` rows put
+    back (EDGE-225); the times (s) of the rows bridged, how many values, and the longest span a bridged value may lie
+    in, in ms as the note writes it."""
+    bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
     short_s = separate_bridge_s(session.meta.extra)
     short = short_losses(spans, gyr, short_s)
     gyr, bridged_t, values = bridge_missing(t, gyr, bridge_s, short, short_s)
     gyr, bridged_t, values = _absurd_put_back(t, gyr, absurd, bridged_t, values)
-    if short is not None and short[np.isin(t, bridged_t)].any():
-        bridge_s = max(bridge_s, short_s)
-    return gyr, bridged_t, values, bridge_s
+    if short is not None and short[np.isin(t, bridged_t)].any():  # 31.5 ms beside a 100 Hz one
+        return gyr, bridged_t, values, f"{max(bridge_s, short_s) * 1000:.3g}"
+    return gyr, bridged_t, values, f"{bridge_s * 1000:.0f}"
 
 
 def _across_lost(t: NDArray[np.float64], across: NDArray[np.bool_] | None, notes: list[str]) -> NDArray[np.float64]:
