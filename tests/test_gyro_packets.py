@@ -317,3 +317,53 @@ def test_a_separate_gyroscope_s_loss_just_over_25_ms_beside_a_26_hz_acceleromete
     result = analyze(path, placement="shank", side="left", anterior_axis=axis)
     told = " | ".join(str(n) for n in result.summary["notes"])
     assert "measured at a lower rate" not in told, told
+
+
+def test_a_separate_gyroscope_without_a_loss_writes_the_header_key_and_no_column(tmp_path: Path) -> None:
+    """REVIEW-177 (the lead's preference to EDGE-237): the header key `import_gyro_period_s`, written by every import of
+    a separate gyroscope, is the mark that the import knew its losses; `gyr_lost_span_s` is written only where a loss
+    exists (an all-empty column cost reading an hour 100 -> 159 ms). A session without a loss: the key, no column, no
+    note that its losses are not known (analysis and `info`), the same steps as the folder's."""
+    from retrogait.cli.info import _separate_gyro_lines
+
+    folder, axis = _folder(tmp_path / "full", 1, 0, 40)
+    session = load_input(folder)
+    assert "gyr_lost_span_s" not in session.extra
+    assert float(session.meta.extra["import_gyro_period_s"]) == pytest.approx(0.005, rel=1e-3)
+    path = write_session(session, tmp_path / "new.csv")
+    header = path.read_text().splitlines()[len(session.meta.header_items())]
+    assert "gyr_lost_span_s" not in header
+    read = read_session(path)
+    assert "gyr_lost_span_s" not in read.extra and "import_gyro_period_s" in read.meta.extra
+    kw = {"placement": "shank", "side": "left", "anterior_axis": axis}
+    a, b = analyze(path, **kw), analyze(folder, **kw)
+    assert not any("converted before retrogait kept" in str(n) for n in a.summary["notes"])
+    assert _separate_gyro_lines(read) == []
+    assert list(a.steps["quality_flags"]) == list(b.steps["quality_flags"])
+    lossy, _ = _folder(tmp_path / "lossy", 1, 4, 40)  # a loss: the column written, the key too
+    lossy_session = load_input(lossy)
+    assert "gyr_lost_span_s" in lossy_session.extra and "import_gyro_period_s" in lossy_session.meta.extra
+
+
+def test_the_header_key_alone_says_the_losses_are_known_no_lower_rate(tmp_path: Path) -> None:
+    """REVIEW-177: a session with the header key `import_gyro_period_s` and no `gyr_lost_span_s` column (written by an
+    import whose gyroscope lost nothing, then cut or edited) knows its separate gyroscope's losses: its rows without a
+    value are losses, never a lower rate (EDGE-238's rule, decided by the key as by the column), and no note calls it
+    an older file; without the key either it is the older file EDGE-240 names."""
+    from retrogait.cli.info import _gyro_missing_detail
+
+    path, axis = _folder_26_hz(tmp_path / "folder", 5)
+    session = load_input(path)
+    assert "import_gyro_period_s" in session.meta.extra
+    session.extra.pop("gyr_lost_span_s", None)
+    keyed = write_session(session, tmp_path / "keyed.csv")
+    result = analyze(keyed, placement="shank", side="left", anterior_axis=axis)
+    told = " | ".join(str(n) for n in result.summary["notes"])
+    assert "measured at a lower rate" not in told and "converted before retrogait kept" not in told, told
+    read = read_session(keyed)
+    assert read.gyr is not None
+    assert "between its own samples" not in _gyro_missing_detail(read, read.gyro_missing)
+    session.meta.extra.pop("import_gyro_period_s")
+    older = write_session(session, tmp_path / "older.csv")
+    told = " | ".join(str(n) for n in analyze(older, placement="shank", side="left", anterior_axis=axis).summary["notes"])
+    assert "converted before retrogait kept" in told, told
