@@ -283,16 +283,17 @@ def test_a_separate_gyroscope_s_session_says_it_knows_its_losses_and_an_older_on
     `gyr_lost_span_s`, as had one written from a folder without a short loss. The column is now written for every
     separate gyroscope (all empty where nothing was lost), so its absence means an older file: that one gets one note
     (analysis and `info`) that its losses are not known and that converting the export again would tell them; the new
-    one none, and the same steps (the empty column changes nothing)."""
+    one none, and the same steps (the empty column changes nothing). REVIEW-177: the header key `import_gyro_period_s`
+    is the mark instead, the column written only where a loss exists: the older file has neither."""
     folder, axis = _folder(tmp_path / "full", 1, 0, 40)
     session = load_input(folder)
     new = write_session(session, tmp_path / "new.csv")
     header = new.read_text().splitlines()[: len(session.meta.header_items()) + 1]
-    assert header[-1].endswith(",gyr_lost_span_s")  # written, all empty
+    assert not header[-1].endswith(",gyr_lost_span_s")  # no loss: no column, the header key (REVIEW-177)
     read = read_session(new)
-    assert np.isnan(np.asarray(read.extra["gyr_lost_span_s"], dtype=float)).all()
+    assert "import_gyro_period_s" in read.meta.extra
     old_session = read_session(new)
-    old_session.extra.pop("gyr_lost_span_s")
+    old_session.meta.extra.pop("import_gyro_period_s")  # an older file: neither the key nor the column
     old = write_session(old_session, tmp_path / "old.csv")
     kw = {"placement": "shank", "side": "left", "anterior_axis": axis}
     a, b = analyze(new, **kw), analyze(old, **kw)
@@ -365,5 +366,7 @@ def test_the_header_key_alone_says_the_losses_are_known_no_lower_rate(tmp_path: 
     assert "between its own samples" not in _gyro_missing_detail(read, read.gyro_missing)
     session.meta.extra.pop("import_gyro_period_s")
     older = write_session(session, tmp_path / "older.csv")
-    told = " | ".join(str(n) for n in analyze(older, placement="shank", side="left", anterior_axis=axis).summary["notes"])
+    told = " | ".join(
+        str(n) for n in analyze(older, placement="shank", side="left", anterior_axis=axis).summary["notes"]
+    )
     assert "converted before retrogait kept" in told, told

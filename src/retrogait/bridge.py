@@ -24,6 +24,7 @@ __all__ = [
     "BRIDGE_MAX_S",
     "bridge_missing",
     "interpolated_rows",
+    "knows_losses",
     "lost_span_column",
     "older_separate_gyro_note",
     "on_grid",
@@ -178,19 +179,27 @@ def short_bridged(
     return int(np.count_nonzero(short & np.isfinite(out).all(axis=1)))
 
 
+def knows_losses(columns: Mapping[str, Any], header: Mapping[str, str]) -> bool:
+    """True where a session's import knew its separate gyroscope's losses: the header key ``import_gyro_period_s``,
+    written by every import of a separate gyroscope since EDGE-239 (REVIEW-177: the mark, whatever its value), or the
+    ``gyr_lost_span_s`` column in its extra ``columns``, written where a loss exists (EDGE-223 on). Such a session's
+    rows without a gyroscope value are losses, never a lower rate (REVIEW-161, EDGE-238)."""
+    return GYR_PERIOD_KEY in header or GYR_LOST_SPAN_COLUMN in columns
+
+
 def older_separate_gyro_note(has_gyro: bool, columns: Mapping[str, Any], header: Mapping[str, str]) -> str | None:
     """Where a session's gyroscope (``has_gyro``) came from a file of its own (its import's note in the ``header``,
-    ``SEPARATE_GYRO_WORDS``) and the session's extra ``columns`` hold no ``gyr_lost_span_s`` (converted before EDGE-237
-    wrote it for every separate gyroscope), one note that the gyroscope's losses are not known and that converting the
+    ``SEPARATE_GYRO_WORDS``) and neither its header holds ``import_gyro_period_s`` nor its extra ``columns``
+    ``gyr_lost_span_s`` (:func:`knows_losses`: converted before EDGE-237/REVIEW-177), one note that the gyroscope's losses are not known and that converting the
     export again would tell them (EDGE-240); None for any other session (a new one says its losses, even none, by the
-    column's presence)."""
-    if not has_gyro or GYR_LOST_SPAN_COLUMN in columns:
+    header key's presence, REVIEW-177)."""
+    if not has_gyro or knows_losses(columns, header):
         return None
     if SEPARATE_GYRO_WORDS not in header.get("import_notes", ""):
         return None
     return (
-        "this session was converted before retrogait kept its separate gyroscope's losses (no gyr_lost_span_s "
-        "column): which of its rows the gyroscope was interpolated across a lost sample at, and which rows without a "
+        "this session was converted before retrogait kept its separate gyroscope's losses (no "
+        "import_gyro_period_s header key, no gyr_lost_span_s column): which of its rows the gyroscope was interpolated across a lost sample at, and which rows without a "
         f"value are a short loss, are not known, so none of them is flagged bridged and only rows within "
         f"{BRIDGE_MAX_S * 1000:.0f} ms of measured values are bridged; `retrogait convert` of the export again would "
         "tell them"

@@ -29,6 +29,7 @@ from retrogait.bridge import (
     BRIDGE_MAX_S,
     bridge_missing,
     interpolated_rows,
+    knows_losses,
     lost_span_column,
     older_separate_gyro_note,
     on_grid,
@@ -531,8 +532,9 @@ def _finite_rows(
     acc, acc_absurd = _absurd_as_missing(acc)
     gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
     # a table's gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217); a separate gyroscope's rows
-    # without a value (the column present: its losses known) are its losses, never a lower rate (REVIEW-161, EDGE-238)
-    if gyr is not None and spans is None:
+    # without a value (its losses known: the header key or the column) are its losses, never a lower rate (REVIEW-161,
+    # EDGE-238, REVIEW-177)
+    if gyr is not None and spans is None and not knows_losses(session.extra, session.meta.extra):
         gyr, sub_rate, filled = filled_in(t, gyr)
     acc_missing = _missing_rows(acc)
     acc_rate, keep = own_rows(t, acc_missing)  # an accelerometer at a lower rate (EDGE-222)

@@ -143,16 +143,16 @@ def _gyro_left(
     it fills, and the longest span (s) bridged: the analysis' own functions, in its order."""
     import numpy as np
 
-    from retrogait.bridge import bridge_missing, separate_bridge_s, short_losses
+    from retrogait.bridge import bridge_missing, knows_losses, separate_bridge_s, short_losses
     from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
     from retrogait.gyro_subrate import filled_in
 
     assert session.gyr is not None
     short_s = separate_bridge_s(session.meta.extra)  # a separate gyroscope's own span (EDGE-239)
     short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr, short_s)  # its losses (EDGE-223)
-    gyr, sub, filled = (  # a table's gyroscope at a lower rate (EDGE-217); a separate one's are losses (REVIEW-161)
-        filled_in(session.t_s, session.gyr, missing)
-        if short is None
+    gyr, sub, filled = (  # a table's gyroscope at a lower rate (EDGE-217); a separate one's are losses (REVIEW-161,
+        filled_in(session.t_s, session.gyr, missing)  # known by the header key or the column: REVIEW-177)
+        if short is None and not knows_losses(session.extra, session.meta.extra)
         else (session.gyr, None, np.zeros(missing.size, dtype=bool))
     )
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s

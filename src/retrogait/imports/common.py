@@ -1793,9 +1793,11 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         f"{SEPARATE_GYRO_WORDS} "
         f"(gyro period {1000 * period:.2f} ms, no interpolation across gaps > {MERGE_MAX_GAP_PERIODS} periods)"
     )
-    # every row a loss touches gets its measured span, written for every separate gyroscope (EDGE-237, EDGE-240)
+    # every row a loss touches gets its measured span (EDGE-237); the column is written where a loss exists, the
+    # period (the header key: the import knew the losses) for every separate gyroscope (EDGE-239, REVIEW-177)
     spans = lost_spans(acc.t_s, gyr.t_s, covered, ordinary_step_s(gyr.t_s))
-    report.gyro_lost_span_s, report.gyro_period_s = spans, period
+    report.gyro_lost_span_s = spans if np.isfinite(spans).any() else None
+    report.gyro_period_s = period
     across = int(np.count_nonzero(covered & np.isfinite(spans)))
     if across:  # interpolated across a lost sample: the analysis flags their steps (EDGE-238)
         report.notes.append(_across_words(across))
@@ -2068,8 +2070,8 @@ def finish(
         extra[GYRO_LEFT_OUT_KEY] = report.gyro_left_out
     if report.gyro_missing:
         extra[GYRO_MISSING_KEY] = report.gyro_missing
-    if gyr_dps is not None and report.gyro_period_s is not None and report.gyro_lost_span_s is not None:
-        extra[GYR_PERIOD_KEY] = f"{report.gyro_period_s:.9g}"  # its losses' bridge span (EDGE-239)
+    if gyr_dps is not None and report.gyro_period_s is not None:  # its losses' bridge span (EDGE-239), and the mark
+        extra[GYR_PERIOD_KEY] = f"{report.gyro_period_s:.9g}"  # that the import knew them (REVIEW-177)
     report.rows_kept = len(acc)
     extra["import_dropped_rows"] = str(report.dropped_total)
     if report.dropped:
@@ -2099,7 +2101,7 @@ def finish(
         )
     except ValueError as exc:
         raise RetrogaitError(str(exc)) from None
-    spans = report.gyro_lost_span_s if gyr_dps is not None else None  # EDGE-223, every separate gyroscope's: EDGE-237
+    spans = report.gyro_lost_span_s if gyr_dps is not None else None  # EDGE-223/237, where a loss exists: REVIEW-177
     columns = {GYR_LOST_SPAN_COLUMN: spans} if spans is not None and len(spans) == len(acc) else {}
     session = Session(t_s=acc.t_s - acc.t_s[0], acc=acc.xyz, gyr=gyr_dps, meta=meta, extra=columns, source=display)
     problem = session_problem(session, MAX_ACC_G if options.max_acc_g is None else options.max_acc_g)
