@@ -99,8 +99,8 @@ def bridge_missing(
 
 def lost_span_column(spans: NDArray[Any] | None, n: int) -> NDArray[np.float64] | None:
     """The session's ``gyr_lost_span_s`` column (``spans``) as floats (s, NaN where empty or not a number), None
-    without it or where it holds another number of rows than ``n``: the column's presence says the import knew its
-    separate gyroscope's losses (EDGE-237)."""
+    without it or where it holds another number of rows than ``n`` (written where a separate gyroscope lost a sample,
+    EDGE-237/REVIEW-177)."""
     if spans is None or len(spans) != n:
         return None
     if isinstance(spans, np.ndarray) and spans.dtype == np.float64:
@@ -190,16 +190,17 @@ def knows_losses(columns: Mapping[str, Any], header: Mapping[str, str]) -> bool:
 def older_separate_gyro_note(has_gyro: bool, columns: Mapping[str, Any], header: Mapping[str, str]) -> str | None:
     """Where a session's gyroscope (``has_gyro``) came from a file of its own (its import's note in the ``header``,
     ``SEPARATE_GYRO_WORDS``) and neither its header holds ``import_gyro_period_s`` nor its extra ``columns``
-    ``gyr_lost_span_s`` (:func:`knows_losses`: converted before EDGE-237/REVIEW-177), one note that the gyroscope's losses are not known and that converting the
-    export again would tell them (EDGE-240); None for any other session (a new one says its losses, even none, by the
-    header key's presence, REVIEW-177)."""
+    ``gyr_lost_span_s`` (:func:`knows_losses`: converted before EDGE-237/REVIEW-177), one note that the gyroscope's
+    losses are not known and that converting the export again would tell them (EDGE-240); None for any other session (a
+    new one says its losses, even none, by the header key's presence, REVIEW-177)."""
     if not has_gyro or knows_losses(columns, header):
         return None
     if SEPARATE_GYRO_WORDS not in header.get("import_notes", ""):
         return None
     return (
-        "this session was converted before retrogait kept its separate gyroscope's losses (no "
-        "import_gyro_period_s header key, no gyr_lost_span_s column): which of its rows the gyroscope was interpolated across a lost sample at, and which rows without a "
+        "this session was converted before retrogait kept its separate gyroscope's losses (no import_gyro_period_s "
+        "header key, no gyr_lost_span_s column): which of its rows the gyroscope was interpolated across a lost sample "
+        "at, and which rows without a "
         f"value are a short loss, are not known, so none of them is flagged bridged and only rows within "
         f"{BRIDGE_MAX_S * 1000:.0f} ms of measured values are bridged; `retrogait convert` of the export again would "
         "tell them"

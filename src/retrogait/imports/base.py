@@ -168,7 +168,7 @@ class ImportReport:
     gyro_infinite_cells: int = 0
     #: per accelerometer row, the time (s) between the measured samples of a separate gyroscope around a row it has
     #: no value at (NaN elsewhere, EDGE-223): the session's ``gyr_lost_span_s`` column, which the analysis bridges by
-    #: and, since EDGE-237, at every row it interpolated across a lost sample; set for every separate gyroscope kept
+    #: and, since EDGE-237, at every row it interpolated across a lost sample; set where such a row exists (REVIEW-177)
     gyro_lost_span_s: Any = None  # a numpy array (n,); typed Any: this module stays free of numpy (BATCH-17)
     #: a separate gyroscope's own median period (s): the header's ``import_gyro_period_s`` (EDGE-239)
     gyro_period_s: float | None = None
