@@ -370,3 +370,30 @@ def test_the_header_key_alone_says_the_losses_are_known_no_lower_rate(tmp_path: 
         str(n) for n in analyze(older, placement="shank", side="left", anterior_axis=axis).summary["notes"]
     )
     assert "converted before retrogait kept" in told, told
+
+
+def test_no_separate_gyroscope_s_loss_is_bridged_over_35_ms_whatever_its_rate_or_header_says(tmp_path: Path) -> None:
+    """REVIEW-178: EDGE-239's cap (`SEPARATE_BRIDGE_CAP_S`, 35 ms) was tested by nothing (removed, every test passed).
+    A 50 Hz gyroscope losing 2 samples every 16 (60 ms between its measured samples; three of its periods + 5 % are
+    63 ms) stays a gap; a 100 Hz one losing 3 (40 ms) whose header key says a period of 1e9 s stays a gap too; a key
+    that is no positive number gives 25 ms, never a traceback."""
+    from retrogait.bridge import SEPARATE_BRIDGE_CAP_S, separate_bridge_s
+
+    assert SEPARATE_BRIDGE_CAP_S == pytest.approx(0.035)
+    for key, span in [("0.01", 0.0315), ("0.005", 0.025), ("1e9", 0.035), ("0.02", 0.035)]:
+        assert separate_bridge_s({"import_gyro_period_s": key}) == pytest.approx(span)
+    for key in ["0", "-0.01", "nan", "inf", "-inf", "abc", ""]:
+        assert separate_bridge_s({"import_gyro_period_s": key}) == pytest.approx(0.025)
+    slow, axis = _folder(tmp_path / "slow", 4, 2, 16)
+    session = load_input(slow)
+    assert float(session.meta.extra["import_gyro_period_s"]) == pytest.approx(0.02, rel=1e-3)
+    result = analyze(slow, placement="shank", side="left", anterior_axis=axis)
+    assert not any("missing gyroscope values bridged" in str(n) for n in result.summary["notes"])
+    assert _flagged(result.steps, "gap") > 0
+    longer, _ = _folder(tmp_path / "longer", 2, 3, 16)
+    session = load_input(longer)
+    session.meta.extra["import_gyro_period_s"] = "1e9"  # edited by hand
+    path = write_session(session, tmp_path / "edited.csv")
+    result = analyze(path, placement="shank", side="left", anterior_axis=axis)
+    assert not any("missing gyroscope values bridged" in str(n) for n in result.summary["notes"])
+    assert _flagged(result.steps, "gap") > 0
