@@ -397,3 +397,38 @@ def test_no_separate_gyroscope_s_loss_is_bridged_over_35_ms_whatever_its_rate_or
     result = analyze(path, placement="shank", side="left", anterior_axis=axis)
     assert not any("missing gyroscope values bridged" in str(n) for n in result.summary["notes"])
     assert _flagged(result.steps, "gap") > 0
+
+
+def test_a_separate_gyroscope_s_lost_samples_on_a_session_with_every_value_are_flagged_bridged(tmp_path: Path) -> None:
+    """REVIEW-179: EDGE-238's flag on the analysis' clean path (`_every_value_measured`: every row has a value, the
+    common case of a gyroscope losing single samples, none at its ends) was tested by nothing (its `_across_lost`
+    removed, every test passed: the branch's test loses the gyroscope's first sample, which leaves rows without a
+    value). A 100 Hz gyroscope losing its sixth sample of every 10: every row has a value, the rows interpolated across
+    a lost sample counted alike by the import's note, the analysis and `info`, every step flagged `bridged`."""
+    from retrogait.cli.info import _separate_gyro_lines
+
+    s = simulate(SimulationConfig("shank", parse_bouts(BOUTS), sample_rate_hz=200.0, seed=4)).session
+    assert s.gyr is not None
+    path = tmp_path / "lossy"
+    path.mkdir()
+    acc_header = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    np.savetxt(path / "Accelerometer.csv", np.column_stack([s.t_s, s.acc]), delimiter=",", header=acc_header,
+               comments="", fmt="%.7g")  # fmt: skip
+    at = np.arange(0, s.t_s.size, 2)
+    kept = (np.arange(at.size) % 10) != 5
+    gyr = np.column_stack([s.t_s[at][kept] + 0.0013, np.radians(s.gyr[at][kept])])
+    gyr_header = '"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"'
+    np.savetxt(path / "Gyroscope.csv", gyr, delimiter=",", header=gyr_header, comments="", fmt="%.7g")
+    session = load_input(path)
+    assert session.gyr is not None and np.isfinite(session.gyr).all()  # every row has a value
+    imported = str(session.meta.extra.get("import_notes", ""))
+    said = re.search(r"across a lost sample of its own at (\d+) accelerometer rows", imported)
+    assert said is not None, imported
+    result = analyze(path, placement="shank", side="left", anterior_axis=str(s.meta.anterior_axis))
+    told = " | ".join(str(n) for n in result.summary["notes"])
+    assert f"{said.group(1)} gyroscope values interpolated by the import across a lost sample" in told, told
+    assert _flagged(result.steps, "bridged") == len(result.steps) > 30
+    assert _separate_gyro_lines(session) == [
+        f"interpolated by the import across a lost sample of its own at {said.group(1)} samples: analyze flags the "
+        "steps touching them bridged"
+    ]
