@@ -432,3 +432,31 @@ def test_a_separate_gyroscope_s_lost_samples_on_a_session_with_every_value_are_f
         f"interpolated by the import across a lost sample of its own at {said.group(1)} samples: analyze flags the "
         "steps touching them bridged"
     ]
+
+
+def test_the_import_the_analysis_and_info_count_a_separate_gyroscope_s_losses_alike(tmp_path: Path) -> None:
+    """REVIEW-180: three rules of the branch were held by no test (each mutated, every test passed): the import's
+    note counting a 100 Hz gyroscope's two lost samples with its own span (31.5 ms, not 25 ms), the rows interpolated
+    across a lost sample being rows with a value (not the rows left without one), and `info` saying nothing of them
+    where the analysis goes without the gyroscope (REVIEW-90)."""
+    from retrogait.cli.info import _separate_gyro_lines
+
+    lossy, axis = _folder(tmp_path / "lossy", 2, 2, 16)  # 100 Hz, 2 lost every 16: 30 ms, rows without a value
+    session = load_input(lossy)
+    noted = str(session.meta.extra.get("import_gyro_missing", ""))
+    said = re.search(r"at (\d+) of them the gyroscope's measured samples around lie at most 31.5 ms apart", noted)
+    assert said is not None, noted
+    result = analyze(lossy, placement="shank", side="left", anterior_axis=axis)
+    told = " | ".join(str(n) for n in result.summary["notes"])
+    assert f"in {said.group(1)} samples)" in told, told
+    assert "interpolated by the import across a lost sample" not in told, told
+    assert _separate_gyro_lines(session) == []
+    early, _ = _folder(tmp_path / "early", 2, 1, 10)  # 1 lost every 10, and the file stops at 12 s of 30
+    gyroscope = early / "Gyroscope.csv"
+    gyroscope.write_text("\n".join(gyroscope.read_text().splitlines()[:1081]) + "\n")
+    session = load_input(early)
+    assert "across a lost sample of its own" in str(session.meta.extra.get("import_notes", ""))
+    result = analyze(early, placement="shank", side="left", anterior_axis=axis)
+    told = " | ".join(str(n) for n in result.summary["notes"])
+    assert "interpolated by the import across a lost sample" not in told and _flagged(result.steps, "bridged") == 0
+    assert _separate_gyro_lines(session) == []  # analysed without the gyroscope: nothing flagged, nothing said
