@@ -10,16 +10,38 @@ transient rises in 10-30 ms, so a bridged sample can flatten a peak: the steps t
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.conventions import BRIDGE_MAX_S
+from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN, GYR_PERIOD_KEY, SEPARATE_GYRO_WORDS
 from retrogait.rate import REGULAR_PERCENTILE, STEADY_GAP_INTERVALS, steady_clock
 
-__all__ = ["BRIDGE_MAX_S", "bridge_missing", "on_grid", "short_bridged", "short_losses"]
+__all__ = [
+    "BRIDGE_MAX_S",
+    "bridge_missing",
+    "interpolated_rows",
+    "knows_losses",
+    "lost_span_column",
+    "older_separate_gyro_note",
+    "on_grid",
+    "separate_bridge_s",
+    "separate_span_s",
+    "short_bridged",
+    "short_losses",
+]
+
+#: A separate gyroscope's loss is bridged across up to this many of its own samples lost in a row (EDGE-239): its
+#: measured samples around lie (n + 1) of its periods apart, +``SPAN_TOLERANCE``.
+SEPARATE_LOST_SAMPLES: Final = 2
+#: The stamps' own spread allowed on such a span (+5 %, as EDGE-218's one lost sample of a table's gyroscope).
+SPAN_TOLERANCE: Final = 1.05
+#: The longest span (s) a separate gyroscope's loss is bridged over, whatever its rate (EDGE-239): a 100 Hz stream's
+#: two lost samples (31.5 ms) pass, a 50 Hz stream's (63 ms, a quarter of a running contact) do not.
+SEPARATE_BRIDGE_CAP_S: Final = 0.035
 
 
 def bridge_missing(
@@ -27,6 +49,7 @@ def bridge_missing(
     acc: NDArray[np.float64],
     max_s: float = BRIDGE_MAX_S,
     short: NDArray[np.bool_] | None = None,
+    short_max_s: float | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
     """``(acc, times, values)``: ``acc`` (n, 3) with each NaN whose axis has finite values before and after it at
     most ``max_s`` (s) apart in ``t_s`` (s), its own time between theirs, replaced by linear interpolation in time;
@@ -38,7 +61,8 @@ def bridge_missing(
     longer one has lost a row): the rows without a value of a separate stream's loss lie between its measured
     samples, the rows with one within a row's own step outside them, so rows further apart are a gap whatever a
     file's span says (EDGE-231), and a jittered clock's longer-than-median steps beside a loss are no reason to leave
-    it (EDGE-234)."""
+    it (EDGE-234). ``short_max_s`` (s): the span those rows may take (a separate gyroscope's own, EDGE-239; default
+    ``max_s``)."""
     missing = np.isnan(acc)
     if not missing.any():
         return acc, np.zeros(0), 0
@@ -61,7 +85,8 @@ def bridge_missing(
         if short is not None:  # the rows without a value within max_s, each side's step an ordinary one (EDGE-234)
             inner = t_s[right - 1] - t_s[left + 1]
             sides = np.maximum(t_s[left + 1] - t_s[left], t_s[right] - t_s[right - 1])
-            near |= (span > 0.0) & (inner <= max_s * (1.0 + 1e-6)) & (sides <= step_max_s * (1.0 + 1e-6)) & short[at]
+            inner_ok = inner <= (max_s if short_max_s is None else short_max_s) * (1.0 + 1e-6)
+            near |= (span > 0.0) & inner_ok & (sides <= step_max_s * (1.0 + 1e-6)) & short[at]
         # its own time between its neighbours' (times out of order or NaN: never extrapolated, REVIEW-56)
         near &= (t_s[at] > t_s[left]) & (t_s[at] < t_s[right])
         at, left, right, span = at[near], left[near], right[near], span[near]
@@ -72,14 +97,59 @@ def bridge_missing(
     return out, t_s[rows], count
 
 
-def short_losses(spans: NDArray[Any] | None, values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
-    """(n,) the rows of ``values`` (n, 3) without a value whose separate stream's measured samples around lie at
-    most ``BRIDGE_MAX_S`` apart (``spans``, s: the session's ``gyr_lost_span_s`` column, EDGE-223), for
-    :func:`bridge_missing`'s ``short``; None without the column (or one of another length)."""
-    if spans is None or len(spans) != values.shape[0]:
+def lost_span_column(spans: NDArray[Any] | None, n: int) -> NDArray[np.float64] | None:
+    """The session's ``gyr_lost_span_s`` column (``spans``) as floats (s, NaN where empty or not a number), None
+    without it or where it holds another number of rows than ``n`` (written where a separate gyroscope lost a sample,
+    EDGE-237/REVIEW-177)."""
+    if spans is None or len(spans) != n:
         return None
-    span = np.asarray(pd.to_numeric(pd.Series(spans), errors="coerce"), dtype=np.float64)
-    return np.asarray((span <= BRIDGE_MAX_S * (1.0 + 1e-6)) & np.isnan(values).any(axis=1), dtype=bool)
+    if isinstance(spans, np.ndarray) and spans.dtype == np.float64:
+        return spans
+    return np.asarray(pd.to_numeric(pd.Series(spans), errors="coerce"), dtype=np.float64)
+
+
+def separate_bridge_s(extra: Mapping[str, str]) -> float:
+    """The longest span (s) over which a separate gyroscope's loss is bridged (EDGE-239), from its own median period
+    (the header's ``import_gyro_period_s``, s): the larger of ``BRIDGE_MAX_S`` (a tenth of the shortest step) and
+    ``SEPARATE_LOST_SAMPLES`` + 1 periods + 5 % (two lost samples of a 100 Hz stream, 31.5 ms, carry no more than
+    four of a 200 Hz stream's, 25 ms), at most ``SEPARATE_BRIDGE_CAP_S``; ``BRIDGE_MAX_S`` where the period is not
+    known (a file converted before it was written)."""
+    try:
+        return separate_span_s(float(extra.get(GYR_PERIOD_KEY, "nan")))
+    except ValueError:
+        return BRIDGE_MAX_S
+
+
+def separate_span_s(period_s: float) -> float:
+    """:func:`separate_bridge_s` of a separate gyroscope whose median period is ``period_s`` (s); ``BRIDGE_MAX_S``
+    where it is not a positive number."""
+    if not (np.isfinite(period_s) and period_s > 0.0):
+        return BRIDGE_MAX_S
+    own = (SEPARATE_LOST_SAMPLES + 1) * period_s * SPAN_TOLERANCE
+    return max(BRIDGE_MAX_S, min(SEPARATE_BRIDGE_CAP_S, own))
+
+
+def short_losses(
+    spans: NDArray[Any] | None, values: NDArray[np.float64], max_s: float = BRIDGE_MAX_S
+) -> NDArray[np.bool_] | None:
+    """(n,) the rows of ``values`` (n, 3) without a value whose separate stream's measured samples around lie at
+    most ``max_s`` (s) apart (``spans``, s: the session's ``gyr_lost_span_s`` column, EDGE-223; ``max_s``
+    :func:`separate_bridge_s`, EDGE-239), for :func:`bridge_missing`'s ``short``; None without the column (or one of
+    another length)."""
+    span = lost_span_column(spans, values.shape[0])
+    if span is None:
+        return None
+    return np.asarray((span <= max_s * (1.0 + 1e-6)) & np.isnan(values).any(axis=1), dtype=bool)
+
+
+def interpolated_rows(spans: NDArray[Any] | None, values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
+    """(n,) the rows of ``values`` (n, 3) with a value that lie in a separate stream's loss (a finite ``spans``, s:
+    the import interpolated them across a lost sample, EDGE-237): angular rate not measured there, whose steps are
+    flagged ``bridged`` (EDGE-238); None without the column."""
+    span = lost_span_column(spans, values.shape[0])
+    if span is None:
+        return None
+    return np.asarray(np.isfinite(span) & np.isfinite(values).all(axis=1), dtype=bool)
 
 
 def ordinary_step_s(t_s: NDArray[np.float64]) -> float:
@@ -96,15 +166,45 @@ def ordinary_step_s(t_s: NDArray[np.float64]) -> float:
     return STEADY_GAP_INTERVALS * regular
 
 
-def short_bridged(t_s: NDArray[np.float64], values: NDArray[np.float64], spans: NDArray[Any] | None) -> int:
+def short_bridged(
+    t_s: NDArray[np.float64], values: NDArray[np.float64], spans: NDArray[Any] | None, max_s: float = BRIDGE_MAX_S
+) -> int:
     """How many rows of ``values`` (n, 3) at times ``t_s`` (s) without a value :func:`bridge_missing` bridges as a
-    separate stream's short loss (``spans``, s, as :func:`short_losses` reads them): what an import's note may say the
-    analysis bridges (EDGE-234), read by the same function the analysis runs."""
-    short = short_losses(spans, values)
+    separate stream's short loss (``spans``, s, as :func:`short_losses` reads them with ``max_s``, s): what an
+    import's note may say the analysis bridges (EDGE-234), read by the same function the analysis runs."""
+    short = short_losses(spans, values, max_s)
     if short is None or not short.any():
         return 0
-    out = bridge_missing(t_s, values, BRIDGE_MAX_S, short)[0]
+    out = bridge_missing(t_s, values, BRIDGE_MAX_S, short, max_s)[0]
     return int(np.count_nonzero(short & np.isfinite(out).all(axis=1)))
+
+
+def knows_losses(columns: Mapping[str, Any], header: Mapping[str, str]) -> bool:
+    """True where a session's import knew its separate gyroscope's losses: the header key ``import_gyro_period_s``,
+    written by every import of a separate gyroscope since EDGE-239 (REVIEW-177: the mark, whatever its value), or the
+    ``gyr_lost_span_s`` column in its extra ``columns``, written where a loss exists (EDGE-223 on). Such a session's
+    rows without a gyroscope value are losses, never a lower rate (REVIEW-161, EDGE-238)."""
+    return GYR_PERIOD_KEY in header or GYR_LOST_SPAN_COLUMN in columns
+
+
+def older_separate_gyro_note(has_gyro: bool, columns: Mapping[str, Any], header: Mapping[str, str]) -> str | None:
+    """Where a session's gyroscope (``has_gyro``) came from a file of its own (its import's note in the ``header``,
+    ``SEPARATE_GYRO_WORDS``) and neither its header holds ``import_gyro_period_s`` nor its extra ``columns``
+    ``gyr_lost_span_s`` (:func:`knows_losses`: converted before EDGE-237/REVIEW-177), one note that the gyroscope's
+    losses are not known and that converting the export again would tell them (EDGE-240); None for any other session (a
+    new one says its losses, even none, by the header key's presence, REVIEW-177)."""
+    if not has_gyro or knows_losses(columns, header):
+        return None
+    if SEPARATE_GYRO_WORDS not in header.get("import_notes", ""):
+        return None
+    return (
+        "this session was converted before retrogait kept its separate gyroscope's losses (no import_gyro_period_s "
+        "header key, no gyr_lost_span_s column): which of its rows the gyroscope was interpolated across a lost sample "
+        "at, and which rows without a "
+        f"value are a short loss, are not known, so none of them is flagged bridged and only rows within "
+        f"{BRIDGE_MAX_S * 1000:.0f} ms of measured values are bridged; `retrogait convert` of the export again would "
+        "tell them"
+    )
 
 
 def on_grid(times_s: NDArray[np.float64], t_grid: NDArray[np.float64], fs_hz: float) -> NDArray[np.bool_]:

@@ -105,10 +105,23 @@ IMPACT_MIN_SAMPLE_RATE_HZ: Final = 200.0
 TIME_COLUMN: Final = "t_s"
 ACC_COLUMNS: Final = ("acc_x", "acc_y", "acc_z")
 GYR_COLUMNS: Final = ("gyr_x", "gyr_y", "gyr_z")
-#: A session column (EDGE-223): at a row without a gyroscope value whose gyroscope came from a file of its own, the
-#: time (s) between that file's measured samples around it (empty elsewhere): the analysis bridges the row where it
-#: is at most ``BRIDGE_MAX_S``, as a table's lost value (EDGE-212). A measured fact, not a value written.
+#: A session column (EDGE-223, EDGE-237): where the gyroscope came from a file of its own, at every row one of its
+#: losses touches (a row left without a value between two of its measured samples, and a row the import interpolated
+#: across a lost sample, EDGE-46's up to 2.5 periods), the time (s) between that file's measured samples around it;
+#: empty elsewhere. Written where the gyroscope lost a sample (REVIEW-177: an all-empty column cost an hour's read 100
+#: -> 159 ms); ``GYR_PERIOD_KEY``, written for every separate gyroscope, or the column says the import knew the
+#: gyroscope's losses, neither a table or an older file (EDGE-240, ``bridge.knows_losses``). The analysis bridges a row
+#: without a value where the span is short (EDGE-223, EDGE-239) and flags the steps over an interpolated one (EDGE-238).
+#: Measured facts, not values written.
 GYR_LOST_SPAN_COLUMN: Final = "gyr_lost_span_s"
+#: A session header key (EDGE-239): a separate gyroscope's own median period (s), from which its losses' bridge span is
+#: taken (``bridge.separate_bridge_s``); written by every import of a separate gyroscope: its presence says the import
+#: knew the gyroscope's losses, even none (REVIEW-177).
+GYR_PERIOD_KEY: Final = "import_gyro_period_s"
+#: The words an import's note on a separate gyroscope begins with (``imports.common.align_gyro``), kept in a session's
+#: ``import_notes`` header: a session holding them and neither ``gyr_lost_span_s`` nor ``import_gyro_period_s`` was
+#: converted before EDGE-237 (EDGE-240, REVIEW-177).
+SEPARATE_GYRO_WORDS: Final = "gyroscope interpolated linearly onto the accelerometer timestamps"
 
 
 def landings_noun(placement: str | None) -> str:

@@ -25,7 +25,17 @@ from retrogait.analysis.stepwindows import block_samples
 from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import moving_average
-from retrogait.bridge import BRIDGE_MAX_S, bridge_missing, on_grid, short_losses
+from retrogait.bridge import (
+    BRIDGE_MAX_S,
+    bridge_missing,
+    interpolated_rows,
+    knows_losses,
+    lost_span_column,
+    older_separate_gyro_note,
+    on_grid,
+    separate_bridge_s,
+    short_losses,
+)
 from retrogait.conventions import (
     ACC_COLUMNS,
     AXES,
@@ -191,6 +201,8 @@ def _reading_notes(session: Session) -> list[str]:
     EDGE-29), as notes; before them what else the import said (``import_notes``, IMPORT-23)."""
     told = session.meta.extra.get("import_notes", "")
     notes = [note.strip() for note in told.split(" | ") if note.strip()]
+    older = older_separate_gyro_note(session.gyr is not None, session.extra, session.meta.extra)
+    notes += [older] if older else []  # converted before the losses were kept (EDGE-240)
     cut = session.meta.extra.get("import_cut_short", "")
     notes += [f"file cut short: {cut}"] if cut else []  # read up to the cut (EDGE-9)
     gyro = session.meta.extra.get("import_gyro_left_out", "")
@@ -508,17 +520,21 @@ def _finite_rows(
     the times (s) of the rows with a bridged acceleration value, then gyroscope value, and the acceleration's
     sub-rate (None where it has a value on every row or its missing values fall anywhere)."""
     t, acc, gyr = session.t_s, session.acc, session.gyr
+    # a separate gyroscope's measured spans of its losses (EDGE-223, on every row a loss touches: EDGE-237)
+    spans = lost_span_column(session.extra.get(GYR_LOST_SPAN_COLUMN), t.size) if gyr is not None else None
     if _every_value_measured(t, acc, gyr):  # a clean recording pays two reductions an array, not the passes below
-        return (*_increasing(t, acc, gyr, notes), np.zeros(0), np.zeros(0), None)
-    gyr_bridged_t, gyr_values = np.zeros(0), 0
+        t, acc, gyr = _increasing(t, acc, gyr, notes)
+        across = interpolated_rows(spans, session.gyr) if session.gyr is not None else None
+        return t, acc, gyr, np.zeros(0), _across_lost(session.t_s, across, notes), None
+    gyr_bridged_t, gyr_values, span_ms = np.zeros(0), 0, ""
     sub_rate, filled = None, np.zeros(0, dtype=bool)
     # an absurd value (beyond 1e7 in any unit, EDGE-36) is no measurement: no anchor to fill or bridge from (EDGE-225)
     acc, acc_absurd = _absurd_as_missing(acc)
     gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
-    spans = session.extra.get(GYR_LOST_SPAN_COLUMN)  # a separate gyroscope's measured spans (EDGE-223)
     # a table's gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217); a separate gyroscope's rows
-    # without a value (its measured spans kept) are its losses, never a lower rate (REVIEW-161)
-    if gyr is not None and short_losses(spans, gyr) is None:
+    # without a value (its losses known: the header key or the column) are its losses, never a lower rate (REVIEW-161,
+    # EDGE-238, REVIEW-177)
+    if gyr is not None and spans is None and not knows_losses(session.extra, session.meta.extra):
         gyr, sub_rate, filled = filled_in(t, gyr)
     acc_missing = _missing_rows(acc)
     acc_rate, keep = own_rows(t, acc_missing)  # an accelerometer at a lower rate (EDGE-222)
@@ -529,24 +545,25 @@ def _finite_rows(
         filled = filled[keep] if filled.size else filled
         spans = spans[keep] if spans is not None and spans.size == keep.size else None
         acc_absurd, gyr_absurd = acc_absurd[keep], gyr_absurd[keep]
-    bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
+    across = interpolated_rows(spans, gyr) if gyr is not None else None  # before the bridge fills any row
     if gyr is not None:  # a lone missing gyroscope sample, bridged as the acceleration's (EDGE-212)
-        gyr, gyr_bridged_t, gyr_values = bridge_missing(t, gyr, bridge_s, short_losses(spans, gyr))
-        gyr, gyr_bridged_t, gyr_values = _absurd_put_back(t, gyr, gyr_absurd, gyr_bridged_t, gyr_values)
+        gyr, gyr_bridged_t, gyr_values, span_ms = _bridge_gyro(t, gyr, gyr_absurd, sub_rate, spans, session)
     said = len(notes)
     gyr = _gyro_used(t, gyr, notes)
     if gyr is None:  # analysed without the gyroscope: its bridged values are used nowhere (REVIEW-90)
-        gyr_bridged_t, gyr_values, sub_rate = np.zeros(0), 0, None
+        gyr_bridged_t, gyr_values, sub_rate, across = np.zeros(0), 0, None, None
     if sub_rate is not None:
         notes.insert(said, sub_rate_note(sub_rate, int(filled.sum())))
         said += 1
     if gyr_values:
         notes.insert(
             said,
-            f"{gyr_values} missing gyroscope values bridged (linear in time over at most "
-            f"{bridge_s * 1000:.0f} ms between measured values, in {gyr_bridged_t.size} samples): steps "
-            "touching one are flagged bridged (their impact, read from the measured acceleration, is kept)",
+            f"{gyr_values} missing gyroscope values bridged (linear in time over at most {span_ms} ms between measured "
+            f"values, in {gyr_bridged_t.size} samples): steps touching one are flagged bridged (their impact, read "
+            "from the measured acceleration, is kept)",
         )
+    if across is not None and across.any():  # interpolated by the import across a lost sample (EDGE-238)
+        gyr_bridged_t = np.union1d(gyr_bridged_t, _across_lost(t, across, notes))
     acc, bridged_t, bridged_values = bridge_missing(t, acc)
     acc, bridged_t, bridged_values = _absurd_put_back(t, acc, acc_absurd, bridged_t, bridged_values)
     if bridged_values:
@@ -568,6 +585,44 @@ def _finite_rows(
         notes.append(f"{missing} samples with missing, infinite or absurd values (beyond 1e7 in any unit) dropped")
     t, acc, gyr = _increasing(t, acc, gyr, notes)
     return t, acc, gyr, bridged_t, gyr_bridged_t, acc_rate
+
+
+def _bridge_gyro(
+    t: NDArray[np.float64],
+    gyr: NDArray[np.float64],
+    absurd: NDArray[np.bool_],
+    sub_rate: SubRate | None,
+    spans: NDArray[np.float64] | None,
+    session: Session,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, str]:
+    """``(gyr, times, values, span)``: the gyroscope (n, 3) at times ``t`` (s) with its lone missing values bridged
+    over 25 ms or, beside its ``sub_rate``, one lost sample of its own (EDGE-212/218) and a separate gyroscope's short
+    losses (``spans``, EDGE-223) over its own span (``bridge.separate_bridge_s``, EDGE-239), the ``absurd`` rows put
+    back (EDGE-225); the times (s) of the rows bridged, how many values, and the longest span a bridged value may lie
+    in, in ms as the note writes it."""
+    bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
+    short_s = separate_bridge_s(session.meta.extra)
+    short = short_losses(spans, gyr, short_s)
+    gyr, bridged_t, values = bridge_missing(t, gyr, bridge_s, short, short_s)
+    gyr, bridged_t, values = _absurd_put_back(t, gyr, absurd, bridged_t, values)
+    if short is not None and short[np.isin(t, bridged_t)].any():  # 31.5 ms beside a 100 Hz one
+        return gyr, bridged_t, values, f"{max(bridge_s, short_s) * 1000:.3g}"
+    return gyr, bridged_t, values, f"{bridge_s * 1000:.0f}"
+
+
+def _across_lost(t: NDArray[np.float64], across: NDArray[np.bool_] | None, notes: list[str]) -> NDArray[np.float64]:
+    """The times (s) of the rows ``across`` (n,) whose gyroscope value the import interpolated across a lost sample of
+    a separate gyroscope (``bridge.interpolated_rows``, EDGE-237), with a note: the steps over them are flagged
+    ``bridged`` (EDGE-238), as a table's lost value bridged is; none without such rows."""
+    if across is None or not across.any():
+        return np.zeros(0)
+    n = int(np.count_nonzero(across))
+    notes.append(
+        f"{n} gyroscope value{'s' * (n != 1)} interpolated by the import across a lost sample of the separate "
+        "gyroscope (its measured samples around more than one of its steps apart, the session's gyr_lost_span_s): "
+        "steps touching one are flagged bridged (their impact, read from the measured acceleration, is kept)"
+    )
+    return np.asarray(t[across], dtype=np.float64)
 
 
 def _every_value_measured(t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None) -> bool:

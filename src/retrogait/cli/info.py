@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+    from retrogait.gyro_subrate import SubRate
     from retrogait.imports.base import ReaderOptions
     from retrogait.session import Session
 
@@ -76,6 +77,7 @@ def info(
         missing = session.gyro_missing if session.gyr is not None else None
         if missing is not None and missing.any():  # rows kept without a gyroscope value (EDGE-46)
             details.append(("gyroscope", _gyro_missing_detail(session, missing)))
+        details += [("gyroscope", line) for line in _separate_gyro_lines(session)]
         own = _acc_own_rows_detail(session)  # an accelerometer at a lower rate than the rows (EDGE-222)
         if own is not None:
             details.append(("acceleration", own))
@@ -107,23 +109,11 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     measured values (EDGE-212; said only where it is used, REVIEW-90), then analyses
     without the gyroscope where too few rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1),
     leaving the rest out as gaps."""
-    import numpy as np
-
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
-    from retrogait.bridge import bridge_missing, short_losses
-    from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
-    from retrogait.gyro_subrate import filled_in
+    from retrogait.conventions import GYR_LOST_SPAN_COLUMN
     from retrogait.session import MIN_GYRO_COVERAGE
 
-    assert session.gyr is not None
-    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)  # a separate gyroscope's (EDGE-223)
-    gyr, sub, filled = (  # a table's gyroscope at a lower rate (EDGE-217); a separate one's are losses (REVIEW-161)
-        filled_in(session.t_s, session.gyr, missing)
-        if short is None
-        else (session.gyr, None, np.zeros(missing.size, dtype=bool))
-    )
-    bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    left = np.asarray(np.isnan(bridge_missing(session.t_s, gyr, bridge_s, short)[0]).any(axis=1), dtype=bool)
+    left, sub, filled, bridge_s = _gyro_left(session, missing)
     bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())
     used = 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE
     doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
@@ -134,13 +124,70 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
             f", leaves the other {int(left.sum()) - inside} out as gaps" if inside < left.sum() else ""
         )
     if bridged and used:  # analysed without the gyroscope: nothing bridged is used (REVIEW-90)
-        within = f"bridges {bridged} (within {bridge_s * 1000:.0f} ms)"
+        separate = GYR_LOST_SPAN_COLUMN in session.extra  # a separate gyroscope's span: 31.5 ms (EDGE-239)
+        within = f"bridges {bridged} (within {bridge_s * 1000:{'.3g' if separate else '.0f'}} ms)"
         doing = f"{within}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if left.any() else within
     if sub is not None and used:  # the rows between its samples: a lower rate, not lost (EDGE-217)
         between = f"interpolates {int(filled.sum())} between its own samples ({sub.words()})"
         rest = bridged or left.any()
         doing = f"{between}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if rest else between
     return f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}"
+
+
+def _gyro_left(
+    session: Session, missing: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], SubRate | None, NDArray[np.bool_], float]:
+    """``(left, sub_rate, filled, span)``: of the samples without a gyroscope value (``missing``), those analyze leaves
+    without one after a table's sub-rate fill (EDGE-217; never where the session keeps a separate gyroscope's losses,
+    REVIEW-161/EDGE-238) and the bridge (EDGE-212, a separate gyroscope's span EDGE-239), the sub-rate found, the rows
+    it fills, and the longest span (s) bridged: the analysis' own functions, in its order."""
+    import numpy as np
+
+    from retrogait.bridge import bridge_missing, knows_losses, separate_bridge_s, short_losses
+    from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
+    from retrogait.gyro_subrate import filled_in
+
+    assert session.gyr is not None
+    short_s = separate_bridge_s(session.meta.extra)  # a separate gyroscope's own span (EDGE-239)
+    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr, short_s)  # its losses (EDGE-223)
+    gyr, sub, filled = (  # a table's gyroscope at a lower rate (EDGE-217); a separate one's are losses (REVIEW-161,
+        filled_in(session.t_s, session.gyr, missing)  # known by the header key or the column: REVIEW-177)
+        if short is None and not knows_losses(session.extra, session.meta.extra)
+        else (session.gyr, None, np.zeros(missing.size, dtype=bool))
+    )
+    bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
+    out = bridge_missing(session.t_s, gyr, bridge_s, short, short_s)[0]
+    left = np.asarray(np.isnan(out).any(axis=1), dtype=bool)
+    if short is not None and (short & ~left).any():  # a short loss bridged over the gyroscope's own span
+        bridge_s = max(bridge_s, short_s)
+    return left, sub, filled, bridge_s
+
+
+def _separate_gyro_lines(session: Session) -> list[str]:
+    """What analyze says of a separate gyroscope's losses beyond the rows without a value: the rows the import
+    interpolated across a lost sample, whose steps it flags ``bridged`` (EDGE-238; said only where the gyroscope is
+    used, as REVIEW-90), and an older session's note that its losses are not known (EDGE-240); the analysis' own
+    functions. One pass over the column where a session has one."""
+    from retrogait.bridge import interpolated_rows, older_separate_gyro_note
+    from retrogait.conventions import GYR_LOST_SPAN_COLUMN
+    from retrogait.session import MIN_GYRO_COVERAGE
+
+    if session.gyr is None:
+        return []
+    older = older_separate_gyro_note(True, session.extra, session.meta.extra)
+    if older is not None:
+        return [older]
+    across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)
+    if across is None or not across.any():
+        return []
+    missing = session.gyro_missing
+    if missing.any() and 1.0 - float(_gyro_left(session, missing)[0].mean()) < MIN_GYRO_COVERAGE:
+        return []  # analysed without the gyroscope: nothing flagged (REVIEW-90)
+    n = int(across.sum())
+    return [
+        f"interpolated by the import across a lost sample of its own at {n} sample{'s' * (n != 1)}: analyze flags "
+        "the steps touching them bridged"
+    ]
 
 
 def _acc_own_rows_detail(session: Session) -> str | None:

@@ -168,7 +168,10 @@ class ImportReport:
     gyro_infinite_cells: int = 0
     #: per accelerometer row, the time (s) between the measured samples of a separate gyroscope around a row it has
     #: no value at (NaN elsewhere, EDGE-223): the session's ``gyr_lost_span_s`` column, which the analysis bridges by
+    #: and, since EDGE-237, at every row it interpolated across a lost sample; set where such a row exists (REVIEW-177)
     gyro_lost_span_s: Any = None  # a numpy array (n,); typed Any: this module stays free of numpy (BATCH-17)
+    #: a separate gyroscope's own median period (s): the header's ``import_gyro_period_s`` (EDGE-239)
+    gyro_period_s: float | None = None
     #: the reader read only the part asked for (a GENEActiv ``.bin`` page by page, LONG-2); a part file's header
     #: that carries ``import_part_s`` from an earlier cut does not say this
     part_read: bool = False

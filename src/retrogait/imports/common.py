@@ -23,12 +23,14 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
-from retrogait.bridge import short_bridged
+from retrogait.bridge import ordinary_step_s, separate_span_s, short_bridged
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
+    GYR_PERIOD_KEY,
     MAX_ACC_G,
     MIN_SAMPLE_RATE_HZ,
+    SEPARATE_GYRO_WORDS,
     STANDARD_GRAVITY_MS2,
 )
 from retrogait.errors import InputFileError, RetrogaitError
@@ -1788,30 +1790,50 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         report.notes.append(report.gyro_left_out)
         return acc, None
     report.notes.append(
-        "gyroscope interpolated linearly onto the accelerometer timestamps "
+        f"{SEPARATE_GYRO_WORDS} "
         f"(gyro period {1000 * period:.2f} ms, no interpolation across gaps > {MERGE_MAX_GAP_PERIODS} periods)"
     )
+    # every row a loss touches gets its measured span (EDGE-237); the column is written where a loss exists, the
+    # period (the header key: the import knew the losses) for every separate gyroscope (EDGE-239, REVIEW-177)
+    spans = lost_spans(acc.t_s, gyr.t_s, covered, ordinary_step_s(gyr.t_s))
+    report.gyro_lost_span_s = spans if np.isfinite(spans).any() else None
+    report.gyro_period_s = period
+    across = int(np.count_nonzero(covered & np.isfinite(spans)))
+    if across:  # interpolated across a lost sample: the analysis flags their steps (EDGE-238)
+        report.notes.append(_across_words(across))
     if not covered.all():
         values[~covered] = np.nan
         report.gyro_missing = gyro_missing_text(acc.t_s, covered)
-        spans = lost_spans(acc.t_s, gyr.t_s, covered)
-        short = np.isfinite(spans) & (spans <= BRIDGE_MAX_S * (1.0 + 1e-6))
+        limit_s = separate_span_s(period)  # EDGE-239
+        short = ~covered & np.isfinite(spans) & (spans <= limit_s * (1.0 + 1e-6))
         if short.any():  # EDGE-223: the analysis bridges those as a table's lost values
-            report.gyro_lost_span_s = spans
             held = np.cumsum(covered)  # rows with a value up to each: none before, or none after (REVIEW-162)
             edge = int(np.count_nonzero(short & ((held == 0) | (held == held[-1]))))
-            report.gyro_missing += _short_loss_words(int(short.sum()), short_bridged(acc.t_s, values, spans), edge)
+            bridged = short_bridged(acc.t_s, values, spans, limit_s)
+            report.gyro_missing += _short_loss_words(int(short.sum()), bridged, edge, limit_s)
         report.notes.append(report.gyro_missing)
     return acc, values
 
 
-def _short_loss_words(short: int, bridged: int, edge: int = 0) -> str:
+def _across_words(rows: int) -> str:
+    """The import's note on ``rows`` accelerometer rows a separate gyroscope was interpolated onto across a lost sample
+    of its own (EDGE-237): angular rate not measured there, which the analysis flags (EDGE-238)."""
+    return (
+        f"gyroscope interpolated across a lost sample of its own at {rows} accelerometer row{'s' * (rows != 1)} (its "
+        "measured samples around lie more than one of its steps apart, at most "
+        f"{MERGE_MAX_GAP_PERIODS} periods): the analysis flags the steps over them bridged, as a table's lost values "
+        "(the session's gyr_lost_span_s column keeps each span)"
+    )
+
+
+def _short_loss_words(short: int, bridged: int, edge: int = 0, limit_s: float = BRIDGE_MAX_S) -> str:
     """What :func:`align_gyro`'s note adds for ``short`` rows in a separate gyroscope's short losses, ``bridged`` of
     which the analysis' bridge takes (``bridge.short_bridged``, the analysis' own function: the note says what it
     does, EDGE-234), ``edge`` of them before the first or after the last row with a value (no row beyond them to
-    bridge from: named so, not as rows too far apart, REVIEW-162)."""
+    bridge from: named so, not as rows too far apart, REVIEW-162); ``limit_s`` (s) the span of a short loss
+    (EDGE-239)."""
     said = (
-        f"; at {short} of them the gyroscope's measured samples around lie at most {BRIDGE_MAX_S * 1000:.0f} ms apart "
+        f"; at {short} of them the gyroscope's measured samples around lie at most {limit_s * 1000:.3g} ms apart "
         "(a short loss)"
     )
     kept = "the session's gyr_lost_span_s column keeps each span"
@@ -1838,15 +1860,20 @@ def _short_loss_words(short: int, bridged: int, edge: int = 0) -> str:
     )
 
 
-def lost_spans(master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_]) -> FloatArray:
-    """(n,) per accelerometer row (times ``master_t``, s) without a gyroscope value (``~covered``) between two of the
-    gyroscope's own samples (times ``gyr_t``, s, increasing), the time (s) between those two; NaN elsewhere (a row
-    with a value, or before the gyroscope's first sample or after its last). Vectorised (one ``searchsorted``)."""
+def lost_spans(
+    master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_], lost_step_s: float = math.inf
+) -> FloatArray:
+    """(n,) per accelerometer row (times ``master_t``, s) between two of the gyroscope's own samples (times ``gyr_t``,
+    s, increasing) that lose a sample, the time (s) between those two: a row without a value (``~covered``), and a row
+    with one interpolated across more than ``lost_step_s`` (s: a step of the gyroscope's that loses a sample, its
+    grid's gap rule, EDGE-237); NaN elsewhere (a row between neighbouring samples, or before the gyroscope's first
+    sample or after its last). Vectorised (one ``searchsorted``)."""
     spans = np.full(master_t.size, np.nan)
-    at = np.flatnonzero(~covered)
-    k = np.searchsorted(gyr_t, master_t[at], side="right") - 1
-    inside = (k >= 0) & (k < gyr_t.size - 1)
-    spans[at[inside]] = gyr_t[k[inside] + 1] - gyr_t[k[inside]]
+    k = np.searchsorted(gyr_t, master_t, side="right") - 1
+    inside = np.flatnonzero((k >= 0) & (k < gyr_t.size - 1))
+    span = gyr_t[k[inside] + 1] - gyr_t[k[inside]]
+    lost = ~covered[inside] | (span > lost_step_s * (1.0 + 1e-6))
+    spans[inside[lost]] = span[lost]
     return spans
 
 
@@ -2043,6 +2070,8 @@ def finish(
         extra[GYRO_LEFT_OUT_KEY] = report.gyro_left_out
     if report.gyro_missing:
         extra[GYRO_MISSING_KEY] = report.gyro_missing
+    if gyr_dps is not None and report.gyro_period_s is not None:  # its losses' bridge span (EDGE-239), and the mark
+        extra[GYR_PERIOD_KEY] = f"{report.gyro_period_s:.9g}"  # that the import knew them (REVIEW-177)
     report.rows_kept = len(acc)
     extra["import_dropped_rows"] = str(report.dropped_total)
     if report.dropped:
@@ -2072,7 +2101,7 @@ def finish(
         )
     except ValueError as exc:
         raise RetrogaitError(str(exc)) from None
-    spans = report.gyro_lost_span_s if gyr_dps is not None else None  # EDGE-223
+    spans = report.gyro_lost_span_s if gyr_dps is not None else None  # EDGE-223/237, where a loss exists: REVIEW-177
     columns = {GYR_LOST_SPAN_COLUMN: spans} if spans is not None and len(spans) == len(acc) else {}
     session = Session(t_s=acc.t_s - acc.t_s[0], acc=acc.xyz, gyr=gyr_dps, meta=meta, extra=columns, source=display)
     problem = session_problem(session, MAX_ACC_G if options.max_acc_g is None else options.max_acc_g)
