@@ -158,6 +158,54 @@ def test_a_short_pocket_cut_whose_landings_alternate_keeps_its_steps(
     assert not any("contacts dropped" in n for n in cut.summary["notes"]), cut.summary["notes"]
 
 
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("trace", "start_s", "length_s"),
+    [("Samsung_Carmelo_Hard_InHand_1", 104.1, 12.0), ("Pixel_Jamie_Hard_InHand_1", 126.1, 24.0)],
+)
+def test_an_in_hand_cut_whose_steps_have_two_rises_keeps_its_steps(
+    shared_data: Path, trace: str, start_s: float, length_s: float
+) -> None:
+    """PHONE-30 (PHONE-27's gate-dropped cuts): in the hand each step's |a| rises twice about as steeply, at its peak
+    and a quarter of a step before it; the landing read step by step flipped between the two, so the steps' peaks came
+    every 0.55-0.61 s and their landings 0.26-0.96 s apart, and the gait gate dropped every step of these cuts as
+    strides varying more than any walk's (0 of 20 and 0 of 43 on f9c7a98). Read on the leg's mean rise, they keep as
+    many steps as the whole trace has in the same seconds."""
+    session = V.read_trace(shared_data / "phone_positions" / f"{trace}.accelerometer.csv.gz", "hand")
+    t0 = float(session.t_s[0])  # validate_phone's cuts, read as it reads them
+    whole = retrogait.analyze(session).steps["ic_time_s"].to_numpy() - t0
+    inside = int(((whole >= start_s) & (whole < start_s + length_s)).sum())
+    cut = retrogait.analyze(session.between(t0 + start_s, t0 + start_s + length_s))
+    assert inside >= 0.9 * length_s / 0.62 and len(cut.steps) >= 0.9 * inside, (len(cut.steps), inside)
+    assert not any("contacts dropped" in n for n in cut.summary["notes"]), cut.summary["notes"]
+
+
+def test_a_steps_landing_is_read_on_its_legs_mean_rise() -> None:
+    """PHONE-30: every step's |a| rises twice, a 20-ms pulse at its peak and one 0.23 s before it a tenth smaller on
+    average, each step's sizes drawn at random within +-10 %, so the steeper rise is now the one, now the other (one
+    step in nine). The landing is the same point of every step (the leg's mean rise), not the steeper of the two step
+    by step (0.25 s apart; 5 of 47 steps on f9c7a98)."""
+    from retrogait.analysis.phone_steps import landings
+    from retrogait.analysis.preprocess import preprocess
+    from retrogait.session import Session, SessionMeta
+
+    fs, step_s = 100.0, 0.6
+    t = np.arange(round(30.0 * fs)) / fs
+    peaks = np.arange(1.0, 29.0, step_s)
+    rng = np.random.default_rng(0)
+    size = rng.uniform(0.9, 1.1, (peaks.size, 2)) * [0.5, 0.45]
+    pulses = np.exp(-0.5 * ((t[:, None] - peaks[None, :]) / 0.02) ** 2) * size[:, 0]
+    pulses += np.exp(-0.5 * ((t[:, None] - peaks[None, :] + 0.23) / 0.02) ** 2) * size[:, 1]
+    acc = np.column_stack([np.zeros(t.size), np.zeros(t.size), 9.80665 * (1.0 + pulses.sum(axis=1))])
+    signals = preprocess(Session(t, acc, None, SessionMeta("hand", fs)))
+    peak_idx = np.rint(peaks * fs).astype(np.int64)
+    period = np.full(t.size, step_s * fs)
+    found = landings(signals, peak_idx, period, AnalysisSettings.for_placement("hand").phone_steps)
+    assert found.size == peak_idx.size
+    before = (peak_idx - found) / fs
+    assert np.count_nonzero(before > 0.05) <= 1, np.round(before, 2)  # a run's last step has fewer of its leg's around
+
+
 @pytest.mark.parametrize("late_s", [0.715, -0.715])
 def test_a_lone_stray_peak_beside_a_walk_is_not_read_as_a_displaced_leg(late_s: float) -> None:
     """REVIEW-130 (PHONE-23): a stray peak 1.3 steps before a pocket walk's first step (or after its last), a third of
