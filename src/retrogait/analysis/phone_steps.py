@@ -48,8 +48,6 @@ from retrogait.samples import whole_samples
 EDGE_NEIGHBOURS = 9
 #: A stretch starts (ends) with this many consecutive anchor pairs that keep the gait's rhythm.
 EDGE_GOOD_PAIRS = 3
-#: A step's landing is read on its leg's mean rise over this many strides either side (:func:`landings`).
-LANDING_STRIDES = 2
 #: The stride likeness is computed on the signal decimated to about this many samples per step.
 LIKENESS_SAMPLES_PER_STEP = 25
 
@@ -122,7 +120,7 @@ def landings(
     before the step's peak. The leading foot's collision turns the body's fall into a rise, so the
     force rises fastest at contact, whichever part of the foot lands (as at the lower back).
 
-    The rise is read on the step's leg's mean rise before its peak, over its LANDING_STRIDES strides either side
+    The rise is read on the step's leg's mean rise before its peak, over ``landing_strides`` strides either side
     (every other step, within as many strides of time), not on the one step alone: a collision comes at the same
     point of each step of a leg, while a phone in the hand, the arm damping the collision, shows two rises of about
     the same steepness per step (one a quarter of a step earlier), and the steeper of the two flips from step to
@@ -136,13 +134,14 @@ def landings(
     idx = peak_idx[:, None] - offs[None, :]
     valid = (offs[None, :] <= reach[:, None]) & (idx >= 0)
     values = np.where(valid, rise[np.clip(idx, 0, rise.size - 1)], np.nan)
-    # the same leg's steps around each: every other step, LANDING_STRIDES strides either side, as near in time
-    side = 2 * np.arange(-LANDING_STRIDES, LANDING_STRIDES + 1)
+    # the same leg's steps around each: every other step, landing_strides strides either side, as near in time
+    strides = settings.landing_strides
+    side = 2 * np.arange(-strides, strides + 1)
     near = np.arange(peak_idx.size)[:, None] + side[None, :]
     inside = (near >= 0) & (near < peak_idx.size)
     near = np.clip(near, 0, peak_idx.size - 1)
     apart = np.abs(peak_idx[near] - peak_idx[:, None])
-    inside &= apart <= (2 * LANDING_STRIDES + 0.5) * period[peak_idx][:, None]
+    inside &= apart <= (2 * strides + 0.5) * period[peak_idx][:, None]
     stacked = np.where(inside[:, :, None], values[near], np.nan)  # (steps, neighbours, offsets)
     counted = np.isfinite(stacked)
     mean = np.where(counted, stacked, 0.0).sum(axis=1) / np.maximum(counted.sum(axis=1), 1)
