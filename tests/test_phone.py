@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.typing import NDArray
 
 import retrogait
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
@@ -204,6 +205,76 @@ def test_a_steps_landing_is_read_on_its_legs_mean_rise() -> None:
     assert found.size == peak_idx.size
     before = (peak_idx - found) / fs
     assert np.count_nonzero(before > 0.05) <= 1, np.round(before, 2)  # a run's last step has fewer of its leg's around
+
+
+def _two_rise_steps(
+    peaks: NDArray[np.float64], early: NDArray[np.float64], late: NDArray[np.float64], fs: float = 100.0
+) -> tuple[object, NDArray[np.int64]]:
+    """|a| with two 20-ms pulses per step: ``late`` at its peak, ``early`` 0.23 s before it; the preprocessed
+    signals and the peaks' samples (for :func:`landings`)."""
+    from retrogait.analysis.preprocess import preprocess
+    from retrogait.session import Session, SessionMeta
+
+    t = np.arange(round((peaks[-1] + 1.0) * fs)) / fs
+    pulses = np.exp(-0.5 * ((t[:, None] - peaks[None, :]) / 0.02) ** 2) * late
+    pulses += np.exp(-0.5 * ((t[:, None] - peaks[None, :] + 0.23) / 0.02) ** 2) * early
+    acc = np.column_stack([np.zeros(t.size), np.zeros(t.size), 9.80665 * (1.0 + pulses.sum(axis=1))])
+    return preprocess(Session(t, acc, None, SessionMeta("hand", fs))), np.rint(peaks * fs).astype(np.int64)
+
+
+def test_a_landing_is_read_on_its_own_legs_steps_not_the_other_legs() -> None:
+    """REVIEW-183 (PHONE-30): the mean rise is its leg's, every other step: one leg lands at its early rise, the
+    other at its peak, every step alike. Averaged over both legs' steps the peak's rise would win for both (a test
+    pinned neither the every-other-step nor the time window before: both mutants passed)."""
+    from retrogait.analysis.phone_steps import landings
+
+    step_s = 0.6
+    peaks = np.arange(1.0, 25.0, step_s)
+    even = np.arange(peaks.size) % 2 == 0
+    signals, peak_idx = _two_rise_steps(peaks, np.where(even, 0.6, 0.4), np.where(even, 0.4, 0.7))
+    period = np.full(signals.acc_ms2.shape[0], step_s * 100.0)
+    found = landings(signals, peak_idx, period, AnalysisSettings.for_placement("hand").phone_steps)
+    before = (peak_idx - found) / 100.0
+    assert np.all(before[even] > 0.15) and np.all(before[~even] < 0.05), np.round(before, 2)
+
+
+def test_a_landing_is_not_read_on_steps_of_a_walk_seconds_away() -> None:
+    """REVIEW-183 (PHONE-30): the leg's steps count only within ``landing_strides`` strides of time: a walk that lands
+    at its peaks, then 10 s later one whose early rise is far the steeper; the first walk's last steps keep their
+    peak's landing (without the time window its last step's mean would take the second walk's)."""
+    from retrogait.analysis.phone_steps import landings
+
+    step_s = 0.6
+    first, second = np.arange(1.0, 10.0, step_s), np.arange(20.0, 29.0, step_s)
+    peaks = np.concatenate([first, second])
+    one = np.arange(peaks.size) < first.size
+    signals, peak_idx = _two_rise_steps(peaks, np.where(one, 0.2, 1.5), np.where(one, 0.5, 0.3))
+    period = np.full(signals.acc_ms2.shape[0], step_s * 100.0)
+    found = landings(signals, peak_idx, period, AnalysisSettings.for_placement("hand").phone_steps)
+    before = (peak_idx - found) / 100.0
+    assert np.all(before[one] < 0.05) and np.all(before[~one] > 0.15), np.round(before, 2)
+
+
+def test_the_landings_memory_does_not_grow_with_landing_strides() -> None:
+    """REVIEW-182 (PHONE-30, PHONE-32): the mean rise over the leg's steps is summed neighbour by neighbour, not
+    stacked as a (steps, neighbours, offsets) array: `bench_memory.py --grid` put the phone at 26 and 52 Hz over its
+    4x goal (4.43x, 4.15x; f9c7a98 3.61x, 3.54x), and `landing_strides` = 10 (its bound) held 21 such copies."""
+    import tracemalloc
+
+    from retrogait.analysis.phone_steps import landings
+
+    step_s = 0.6
+    peaks = np.arange(1.0, 600.0, step_s)
+    signals, peak_idx = _two_rise_steps(peaks, np.full(peaks.size, 0.4), np.full(peaks.size, 0.5))
+    period = np.full(signals.acc_ms2.shape[0], step_s * 100.0)
+    base = AnalysisSettings.for_placement("hand").phone_steps
+    peak = {}
+    for strides in (0, 10):
+        tracemalloc.start()
+        landings(signals, peak_idx, period, replace(base, landing_strides=strides))
+        peak[strides] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak[10] <= 1.5 * peak[0], peak
 
 
 @pytest.mark.parametrize("late_s", [0.715, -0.715])
