@@ -134,18 +134,23 @@ def landings(
     idx = peak_idx[:, None] - offs[None, :]
     valid = (offs[None, :] <= reach[:, None]) & (idx >= 0)
     values = np.where(valid, rise[np.clip(idx, 0, rise.size - 1)], np.nan)
-    # the same leg's steps around each: every other step, landing_strides strides either side, as near in time
+    # the same leg's steps around each: every other step, landing_strides strides either side, as near in time;
+    # summed neighbour by neighbour, in order (the same sums as a stacked (steps, neighbours, offsets) array's, whose
+    # memory grew with landing_strides: REVIEW-182)
     strides = settings.landing_strides
-    side = 2 * np.arange(-strides, strides + 1)
-    near = np.arange(peak_idx.size)[:, None] + side[None, :]
-    inside = (near >= 0) & (near < peak_idx.size)
-    near = np.clip(near, 0, peak_idx.size - 1)
-    apart = np.abs(peak_idx[near] - peak_idx[:, None])
-    inside &= apart <= (2 * strides + 0.5) * period[peak_idx][:, None]
-    stacked = np.where(inside[:, :, None], values[near], np.nan)  # (steps, neighbours, offsets)
-    counted = np.isfinite(stacked)
-    mean = np.where(counted, stacked, 0.0).sum(axis=1) / np.maximum(counted.sum(axis=1), 1)
-    mean = np.where(valid, mean, -np.inf)
+    own = np.arange(peak_idx.size)
+    window = (2 * strides + 0.5) * period[peak_idx]
+    total = np.zeros(values.shape)
+    count = np.zeros(values.shape, dtype=np.int64)
+    for shift in 2 * np.arange(-strides, strides + 1):
+        near = own + shift
+        inside = (near >= 0) & (near < peak_idx.size)
+        near = np.clip(near, 0, peak_idx.size - 1)
+        inside &= np.abs(peak_idx[near] - peak_idx) <= window
+        counted = inside[:, None] & np.isfinite(values[near])
+        total += np.where(counted, values[near], 0.0)
+        count += counted
+    mean = np.where(valid, total / np.maximum(count, 1), -np.inf)
     out = peak_idx - offs[np.argmax(mean, axis=1)]
     return np.unique(out).astype(np.int64)
 
