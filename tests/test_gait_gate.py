@@ -454,3 +454,34 @@ def test_gravity_removed_at_the_lower_back_without_a_vertical_counts_steps_only(
         assert steps[column].isna().all(), column
     assert set(steps["direction"]) == {"unknown"} and set(steps["foot_strike"]) == {"unknown"}
     assert any("vertical cannot be identified" in note for note in result.summary["notes"])
+
+
+@pytest.mark.parametrize("placement", ["hand", "thigh"])
+def test_a_steady_shake_whose_stride_falls_on_a_multiple_of_its_period_is_dropped(placement: str) -> None:
+    """PHONE-31: a 5-Hz shake (60 s, seed 11) on a phone: the detector places 11 steps; with PHONE-30's landings one
+    interval splits them and the 5-step piece repeats at its "stride" (about 17 periods of its |a|) as well as at its
+    fast peak (0.90 against 0.85), so comparing the two let it through (5 steps). Half the fast period off that
+    stride its correlation is the opposite phase (-0.45): it is a shake, and no steps are counted."""
+    session = non_gait("shaking", placement, duration_s=60.0, seed=11)
+    result = retrogait.analyze(session)
+    assert len(result.steps) == 0
+    assert any("faster than anyone steps" in n for n in result.summary["notes"]), result.summary["notes"]
+
+
+def test_a_walk_does_not_repeat_at_a_fraction_of_its_step_and_a_shake_repeats_at_every_multiple() -> None:
+    """PHONE-31 (fastest_repeat, held_repeat), at 50 Hz: a walk's |a| (1.8 steps/s, its second harmonic as strong as
+    0.8 of the fundamental) has no fast peak near ``max_fast_correlation`` = 0.6, so the gate never asks the rest; a
+    10-Hz |a| (a shake) has one, correlates as well at a "stride" on a multiple of its period (17 periods), and half
+    a period off that lag it is in the opposite phase."""
+    from retrogait.analysis.gait_gate import fastest_repeat, held_repeat, lagged_correlation
+
+    t = np.arange(500) / 50.0
+    shortest_step = round(0.25 * 50)
+    for harmonic in (0.0, 0.4, 0.8):
+        walk = np.sin(2 * np.pi * 1.8 * t) + harmonic * np.sin(2 * np.pi * 3.6 * t + 0.5)
+        assert fastest_repeat(walk, shortest_step)[0] < 0.6
+    shake = np.sin(2 * np.pi * 10.0 * t)
+    fast_r, period = fastest_repeat(shake, shortest_step)
+    assert fast_r > 0.9 and period == 5
+    assert lagged_correlation(shake, 17 * period) > 0.9
+    assert held_repeat(shake, 17 * period, period) < -0.5

@@ -130,12 +130,19 @@ def test_steps_placed_then_all_dropped_by_the_gait_checks_say_so(shared_data: Pa
     20 steps, whose intervals (0.31-0.89 s where the signal repeats every 0.61 s) vary more than any walk's, and the
     gait checks drop them all. The line said "too short to tell gait" beside the gait checks' own note; it says the
     detector's gait and steps and that the checks dropped them. (PHONE-24's first case, the Carmelo back-pocket cut
-    at 114.3-138.3 s, keeps its steps since PHONE-26.)"""
+    at 114.3-138.3 s, keeps its steps since PHONE-26; this one since PHONE-30, so its landings are read here step by
+    step again (`landing_strides` 0), as before PHONE-30, to keep a real case whose placed steps the checks drop.)"""
+    from dataclasses import replace
+
     from retrogait.analysis.load import load_input
+    from retrogait.analysis.settings import AnalysisSettings
+
+    base = AnalysisSettings.for_placement("bag")
+    step_by_step = replace(base, phone_steps=replace(base.phone_steps, landing_strides=0))
 
     session = load_input(shared_data / "phone_positions" / "Samsung_Carmelo_Hard_InHand_1.accelerometer.csv.gz")
     t0 = float(session.t_s[0])
-    cut = analyze(session.between(t0 + 104.1, t0 + 116.1), placement="bag")
+    cut = analyze(session.between(t0 + 104.1, t0 + 116.1), placement="bag", settings=step_by_step)
     notes = list(cut.summary["notes"])
     gait_s, _, placed = cut.signals.phone_gait() or (0.0, 0.0, 0)
     assert len(cut.steps) == 0 and placed > 0 and gait_s > 10.0

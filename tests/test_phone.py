@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.typing import NDArray
 
 import retrogait
 from retrogait.analysis.settings import PRESETS, AnalysisSettings
@@ -156,6 +157,124 @@ def test_a_short_pocket_cut_whose_landings_alternate_keeps_its_steps(
     cut = retrogait.analyze(session.between(t0 + start_s, t0 + start_s + length_s), placement="thigh")
     assert inside >= 0.9 * length_s / 0.56 and len(cut.steps) >= 0.9 * inside, (len(cut.steps), inside)
     assert not any("contacts dropped" in n for n in cut.summary["notes"]), cut.summary["notes"]
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("trace", "start_s", "length_s"),
+    [("Samsung_Carmelo_Hard_InHand_1", 104.1, 12.0), ("Pixel_Jamie_Hard_InHand_1", 126.1, 24.0)],
+)
+def test_an_in_hand_cut_whose_steps_have_two_rises_keeps_its_steps(
+    shared_data: Path, trace: str, start_s: float, length_s: float
+) -> None:
+    """PHONE-30 (PHONE-27's gate-dropped cuts): in the hand each step's |a| rises twice about as steeply, at its peak
+    and a quarter of a step before it; the landing read step by step flipped between the two, so the steps' peaks came
+    every 0.55-0.61 s and their landings 0.26-0.96 s apart, and the gait gate dropped every step of these cuts as
+    strides varying more than any walk's (0 of 20 and 0 of 43 on f9c7a98). Read on the leg's mean rise, they keep as
+    many steps as the whole trace has in the same seconds."""
+    session = V.read_trace(shared_data / "phone_positions" / f"{trace}.accelerometer.csv.gz", "hand")
+    t0 = float(session.t_s[0])  # validate_phone's cuts, read as it reads them
+    whole = retrogait.analyze(session).steps["ic_time_s"].to_numpy() - t0
+    inside = int(((whole >= start_s) & (whole < start_s + length_s)).sum())
+    cut = retrogait.analyze(session.between(t0 + start_s, t0 + start_s + length_s))
+    assert inside >= 0.9 * length_s / 0.62 and len(cut.steps) >= 0.9 * inside, (len(cut.steps), inside)
+    assert not any("contacts dropped" in n for n in cut.summary["notes"]), cut.summary["notes"]
+
+
+def test_a_steps_landing_is_read_on_its_legs_mean_rise() -> None:
+    """PHONE-30: every step's |a| rises twice, a 20-ms pulse at its peak and one 0.23 s before it a tenth smaller on
+    average, each step's sizes drawn at random within +-10 %, so the steeper rise is now the one, now the other (one
+    step in nine). The landing is the same point of every step (the leg's mean rise), not the steeper of the two step
+    by step (0.25 s apart; 5 of 47 steps on f9c7a98)."""
+    from retrogait.analysis.phone_steps import landings
+    from retrogait.analysis.preprocess import preprocess
+    from retrogait.session import Session, SessionMeta
+
+    fs, step_s = 100.0, 0.6
+    t = np.arange(round(30.0 * fs)) / fs
+    peaks = np.arange(1.0, 29.0, step_s)
+    rng = np.random.default_rng(0)
+    size = rng.uniform(0.9, 1.1, (peaks.size, 2)) * [0.5, 0.45]
+    pulses = np.exp(-0.5 * ((t[:, None] - peaks[None, :]) / 0.02) ** 2) * size[:, 0]
+    pulses += np.exp(-0.5 * ((t[:, None] - peaks[None, :] + 0.23) / 0.02) ** 2) * size[:, 1]
+    acc = np.column_stack([np.zeros(t.size), np.zeros(t.size), 9.80665 * (1.0 + pulses.sum(axis=1))])
+    signals = preprocess(Session(t, acc, None, SessionMeta("hand", fs)))
+    peak_idx = np.rint(peaks * fs).astype(np.int64)
+    period = np.full(t.size, step_s * fs)
+    found = landings(signals, peak_idx, period, AnalysisSettings.for_placement("hand").phone_steps)
+    assert found.size == peak_idx.size
+    before = (peak_idx - found) / fs
+    assert np.count_nonzero(before > 0.05) <= 1, np.round(before, 2)  # a run's last step has fewer of its leg's around
+
+
+def _two_rise_steps(
+    peaks: NDArray[np.float64], early: NDArray[np.float64], late: NDArray[np.float64], fs: float = 100.0
+) -> tuple[object, NDArray[np.int64]]:
+    """|a| with two 20-ms pulses per step: ``late`` at its peak, ``early`` 0.23 s before it; the preprocessed
+    signals and the peaks' samples (for :func:`landings`)."""
+    from retrogait.analysis.preprocess import preprocess
+    from retrogait.session import Session, SessionMeta
+
+    t = np.arange(round((peaks[-1] + 1.0) * fs)) / fs
+    pulses = np.exp(-0.5 * ((t[:, None] - peaks[None, :]) / 0.02) ** 2) * late
+    pulses += np.exp(-0.5 * ((t[:, None] - peaks[None, :] + 0.23) / 0.02) ** 2) * early
+    acc = np.column_stack([np.zeros(t.size), np.zeros(t.size), 9.80665 * (1.0 + pulses.sum(axis=1))])
+    return preprocess(Session(t, acc, None, SessionMeta("hand", fs))), np.rint(peaks * fs).astype(np.int64)
+
+
+def test_a_landing_is_read_on_its_own_legs_steps_not_the_other_legs() -> None:
+    """REVIEW-183 (PHONE-30): the mean rise is its leg's, every other step: one leg lands at its early rise, the
+    other at its peak, every step alike. Averaged over both legs' steps the peak's rise would win for both (a test
+    pinned neither the every-other-step nor the time window before: both mutants passed)."""
+    from retrogait.analysis.phone_steps import landings
+
+    step_s = 0.6
+    peaks = np.arange(1.0, 25.0, step_s)
+    even = np.arange(peaks.size) % 2 == 0
+    signals, peak_idx = _two_rise_steps(peaks, np.where(even, 0.6, 0.4), np.where(even, 0.4, 0.7))
+    period = np.full(signals.acc_ms2.shape[0], step_s * 100.0)
+    found = landings(signals, peak_idx, period, AnalysisSettings.for_placement("hand").phone_steps)
+    before = (peak_idx - found) / 100.0
+    assert np.all(before[even] > 0.15) and np.all(before[~even] < 0.05), np.round(before, 2)
+
+
+def test_a_landing_is_not_read_on_steps_of_a_walk_seconds_away() -> None:
+    """REVIEW-183 (PHONE-30): the leg's steps count only within ``landing_strides`` strides of time: a walk that lands
+    at its peaks, then 10 s later one whose early rise is far the steeper; the first walk's last steps keep their
+    peak's landing (without the time window its last step's mean would take the second walk's)."""
+    from retrogait.analysis.phone_steps import landings
+
+    step_s = 0.6
+    first, second = np.arange(1.0, 10.0, step_s), np.arange(20.0, 29.0, step_s)
+    peaks = np.concatenate([first, second])
+    one = np.arange(peaks.size) < first.size
+    signals, peak_idx = _two_rise_steps(peaks, np.where(one, 0.2, 1.5), np.where(one, 0.5, 0.3))
+    period = np.full(signals.acc_ms2.shape[0], step_s * 100.0)
+    found = landings(signals, peak_idx, period, AnalysisSettings.for_placement("hand").phone_steps)
+    before = (peak_idx - found) / 100.0
+    assert np.all(before[one] < 0.05) and np.all(before[~one] > 0.15), np.round(before, 2)
+
+
+def test_the_landings_memory_does_not_grow_with_landing_strides() -> None:
+    """REVIEW-182 (PHONE-30, PHONE-32): the mean rise over the leg's steps is summed neighbour by neighbour, not
+    stacked as a (steps, neighbours, offsets) array: `bench_memory.py --grid` put the phone at 26 and 52 Hz over its
+    4x goal (4.43x, 4.15x; f9c7a98 3.61x, 3.54x), and `landing_strides` = 10 (its bound) held 21 such copies."""
+    import tracemalloc
+
+    from retrogait.analysis.phone_steps import landings
+
+    step_s = 0.6
+    peaks = np.arange(1.0, 600.0, step_s)
+    signals, peak_idx = _two_rise_steps(peaks, np.full(peaks.size, 0.4), np.full(peaks.size, 0.5))
+    period = np.full(signals.acc_ms2.shape[0], step_s * 100.0)
+    base = AnalysisSettings.for_placement("hand").phone_steps
+    peak = {}
+    for strides in (0, 10):
+        tracemalloc.start()
+        landings(signals, peak_idx, period, replace(base, landing_strides=strides))
+        peak[strides] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak[10] <= 1.5 * peak[0], peak
 
 
 @pytest.mark.parametrize("late_s", [0.715, -0.715])

@@ -93,6 +93,9 @@ class RunMeasures:
             (:func:`median_step`).
         fast_r: highest autocorrelation peak of its movement faster than the shortest step (-1: none).
         stride_r: its movement's correlation one stride later.
+        held_r: its stride's repetition that counts against the fast one: on a phone whose fast repetition
+            reaches ``max_fast_correlation``, the lowest of stride_r and the correlations half the fast period either
+            side (:func:`held_repeat`), else stride_r.
         quiet_fraction: share of it during which the sensor is quiet.
         periodicity: how strongly its step-band |a| repeats at its contacts' rhythm (:func:`periodicity`).
         stride_cv: robust coefficient of variation of its strides (:func:`stride_cv`).
@@ -108,6 +111,7 @@ class RunMeasures:
     interval_s: NDArray[np.float64]
     fast_r: NDArray[np.float64]
     stride_r: NDArray[np.float64]
+    held_r: NDArray[np.float64]
     quiet_fraction: NDArray[np.float64]
     periodicity: NDArray[np.float64]
     stride_cv: NDArray[np.float64]
@@ -322,7 +326,8 @@ def _measure(
     # short and long (one leg's peak off the half-stride), whose median is either; at the trunk both legs load it
     # alike and the step is read as it is (a landing the detector missed doubles one interval, not the median)
     per_stride = per_cycle if placement in STEP_COUNT_PLACEMENTS else 1
-    values = np.full((6, starts.size), np.nan)  # interval, fast_r, stride_r, quiet, periodicity, stride cv
+    phone = placement in STEP_COUNT_PLACEMENTS
+    values = np.full((7, starts.size), np.nan)  # interval, fast_r, stride_r, held_r, quiet, periodicity, stride cv
     for k, (a, b) in enumerate(zip(starts, ends, strict=True)):  # one iteration per run
         run = ic[a:b]
         if (run.size - 1) // per_cycle < 2:
@@ -342,10 +347,15 @@ def _measure(
             )
             for s in steps
         )
+        fast_r, fast_lag = fastest_repeat(span, round(band.min_step_s * mov.rate_hz))
+        stride_lag = round(per_cycle * lag)
+        stride_r = lagged_correlation(span, stride_lag)
+        shaken = phone and fast_r >= settings.max_fast_correlation
         values[:, k] = (
             interval / fs,
-            fastest_repeat(span, round(band.min_step_s * mov.rate_hz)),
-            lagged_correlation(span, round(per_cycle * lag)),
+            fast_r,
+            stride_r,
+            held_repeat(span, stride_lag, fast_lag) if shaken else stride_r,
             float(np.mean(mov.quiet[first : last + 1])),
             repeat,
             stride_cv(run, per_cycle, settings.missed_tolerance_fraction),
@@ -385,7 +395,9 @@ def decide(
     scale = 2.0 if one_leg else 1.0
     checks = (
         ("cadence", ~((band.min_step_s * scale <= runs.interval_s) & (runs.interval_s <= band.max_step_s * scale))),
-        ("fast", (runs.fast_r >= settings.max_fast_correlation) & (runs.fast_r >= runs.stride_r)),
+        # a steady shake repeats at every multiple of its period, where a phone's "stride" may fall: there its
+        # repetition counts only where it holds half the fast period either side (held_r, PHONE-31)
+        ("fast", (runs.fast_r >= settings.max_fast_correlation) & (runs.fast_r >= runs.held_r)),
         ("quiet", runs.quiet_fraction > settings.max_quiet_fraction),
         ("aperiodic", runs.periodicity < settings.min_periodicity_correlation),
         ("irregular", runs.stride_cv > settings.max_stride_cv_ratio),
@@ -514,21 +526,33 @@ def _notes(verdict: NDArray[np.str_]) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def fastest_repeat(x: NDArray[np.float64], shortest_step: int) -> float:
-    """The highest autocorrelation peak of ``x`` at lags shorter than ``shortest_step`` samples (-1
-    without one): gait repeats no faster than its steps."""
+def fastest_repeat(x: NDArray[np.float64], shortest_step: int) -> tuple[float, int]:
+    """The highest autocorrelation peak of ``x`` at lags shorter than ``shortest_step`` samples and its lag
+    (samples; -1, 0 without one): gait repeats no faster than its steps."""
     if x.size < 4 * shortest_step or shortest_step < FAST_MIN_LAG_SAMPLES + 2:
-        return -1.0
+        return -1.0, 0
     x = x - x.mean()
     energy = float(x @ x)
     if energy <= 0.0:
-        return -1.0
+        return -1.0, 0
     first, last = FAST_MIN_LAG_SAMPLES - 1, shortest_step + 1  # a dozen lags at CYCLE_RATE_HZ
     lagged = np.lib.stride_tricks.sliding_window_view(x, last + 1)[:, first:]  # (n - last, lags): x[i + lag]
     r = (x[: lagged.shape[0]] @ lagged) / energy
     inner = r[1:-1]
-    peak = (inner > r[:-2]) & (inner >= r[2:])
-    return float(inner[peak].max()) if peak.any() else -1.0
+    peak = np.flatnonzero((inner > r[:-2]) & (inner >= r[2:]))
+    if not peak.size:
+        return -1.0, 0
+    best = peak[np.argmax(inner[peak])]
+    return float(inner[best]), int(best) + first + 1
+
+
+def held_repeat(x: NDArray[np.float64], lag: int, period: int) -> float:
+    """The correlation of ``x`` with itself ``lag`` samples later, held half of a fast ``period`` (samples)
+    either side: the lowest of the three (-1 when too short). A steady shake repeats at every multiple of its own
+    period, where a phone's "stride" may fall, and half a period off it is in the opposite phase; a walk repeats at
+    its step and stride, not at a fraction of a step, so its fast peak stays low and the gate never asks (PHONE-31)."""
+    half = max(1, round(period / 2))
+    return min(lagged_correlation(x, lag + d) for d in (-half, 0, half))
 
 
 def lagged_correlation(x: NDArray[np.float64], lag: int) -> float:

@@ -118,7 +118,13 @@ def landings(
 ) -> NDArray[np.int64]:
     """Initial contact of each step: the steepest rise of |a| (low-passed) in the half step period
     before the step's peak. The leading foot's collision turns the body's fall into a rise, so the
-    force rises fastest at contact, whichever part of the foot lands (as at the lower back)."""
+    force rises fastest at contact, whichever part of the foot lands (as at the lower back).
+
+    The rise is read on the step's leg's mean rise before its peak, over ``landing_strides`` strides either side
+    (every other step, within as many strides of time), not on the one step alone: a collision comes at the same
+    point of each step of a leg, while a phone in the hand, the arm damping the collision, shows two rises of about
+    the same steepness per step (one a quarter of a step earlier), and the steeper of the two flips from step to
+    step: the right number of steps at uneven times (0.3-0.9 s apart where the steps come every 0.6 s; PHONE-30)."""
     if peak_idx.size == 0:
         return peak_idx
     fs = signals.fs_hz
@@ -127,8 +133,25 @@ def landings(
     offs = np.arange(int(reach.max()) + 1)
     idx = peak_idx[:, None] - offs[None, :]
     valid = (offs[None, :] <= reach[:, None]) & (idx >= 0)
-    values = np.where(valid, rise[np.clip(idx, 0, rise.size - 1)], -np.inf)
-    out = peak_idx - offs[np.argmax(values, axis=1)]
+    values = np.where(valid, rise[np.clip(idx, 0, rise.size - 1)], np.nan)
+    # the same leg's steps around each: every other step, landing_strides strides either side, as near in time;
+    # summed neighbour by neighbour, in order (the same sums as a stacked (steps, neighbours, offsets) array's, whose
+    # memory grew with landing_strides: REVIEW-182)
+    strides = settings.landing_strides
+    own = np.arange(peak_idx.size)
+    window = (2 * strides + 0.5) * period[peak_idx]
+    total = np.zeros(values.shape)
+    count = np.zeros(values.shape, dtype=np.int64)
+    for shift in 2 * np.arange(-strides, strides + 1):
+        near = own + shift
+        inside = (near >= 0) & (near < peak_idx.size)
+        near = np.clip(near, 0, peak_idx.size - 1)
+        inside &= np.abs(peak_idx[near] - peak_idx) <= window
+        counted = inside[:, None] & np.isfinite(values[near])
+        total += np.where(counted, values[near], 0.0)
+        count += counted
+    mean = np.where(valid, total / np.maximum(count, 1), -np.inf)
+    out = peak_idx - offs[np.argmax(mean, axis=1)]
     return np.unique(out).astype(np.int64)
 
 

@@ -896,6 +896,13 @@ class PhoneStepSettings(Stage):
     landing_search_periods: float = quantity(
         0.5, "step periods", "the landing is the steepest rise of |a| this far before the step's peak", 0.05, 1.0
     )
+    landing_strides: int = quantity(
+        2,
+        "strides",
+        "a landing is read on its leg's mean rise over this many strides either side (0: the step's own)",
+        0,
+        10,
+    )
 
 
 @dataclass(frozen=True)
