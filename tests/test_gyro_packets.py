@@ -11,7 +11,8 @@ import pytest
 
 from retrogait.analysis.load import load_input
 from retrogait.analysis.pipeline import analyze
-from retrogait.session import read_session, write_session
+from retrogait.analysis.result import AnalysisResult
+from retrogait.session import Session, read_session, write_session
 from retrogait.simulate import SimulationConfig, parse_bouts, simulate
 
 BOUTS = "forward:running:3.0:15,backward:running:2.5:15"
@@ -36,6 +37,17 @@ def _folder(path: Path, gyr_every: int, burst: int, every: int) -> tuple[Path, s
 
 def _flagged(steps: pd.DataFrame, flag: str) -> int:
     return int(steps["quality_flags"].astype(str).str.split(";").apply(lambda f: flag in f).sum())
+
+
+def _noted_and_told(path: Path, pattern: str, axis: str) -> tuple[Session, re.Match[str], AnalysisResult, str]:
+    """A folder's session, its gyroscope import note's match of ``pattern``, the shank analysis of it and the
+    analysis' notes joined (what the import says against what the analysis tells)."""
+    session = load_input(path)
+    noted = str(session.meta.extra.get("import_gyro_missing", ""))
+    said = re.search(pattern, noted)
+    assert said is not None, noted
+    result = analyze(path, placement="shank", side="left", anterior_axis=axis)
+    return session, said, result, " | ".join(str(n) for n in result.summary["notes"])
 
 
 @pytest.mark.parametrize(("burst", "every"), [(4, 40), (3, 24)])
@@ -208,12 +220,8 @@ def test_a_separate_gyroscope_s_periodic_short_losses_beside_a_26_hz_acceleromet
     from retrogait.cli.info import _gyro_missing_detail
 
     path, axis = _folder_26_hz(tmp_path / "folder", 4)
-    session = load_input(path)
-    notes = str(session.meta.extra.get("import_gyro_missing", ""))
-    said = re.search(r"at (\d+) of them the gyroscope's measured samples around .*: the analysis bridges those", notes)
-    assert said is not None, notes
-    result = analyze(path, placement="shank", side="left", anterior_axis=axis)
-    told = " | ".join(str(n) for n in result.summary["notes"])
+    pattern = r"at (\d+) of them the gyroscope's measured samples around .*: the analysis bridges those"
+    session, said, _, told = _noted_and_told(path, pattern, axis)
     assert "measured at a lower rate" not in told, told
     assert f"in {said.group(1)} samples)" in told, told  # "N missing gyroscope values bridged (... in N samples)"
     assert session.gyr is not None
@@ -442,12 +450,8 @@ def test_the_import_the_analysis_and_info_count_a_separate_gyroscope_s_losses_al
     from retrogait.cli.info import _separate_gyro_lines
 
     lossy, axis = _folder(tmp_path / "lossy", 2, 2, 16)  # 100 Hz, 2 lost every 16: 30 ms, rows without a value
-    session = load_input(lossy)
-    noted = str(session.meta.extra.get("import_gyro_missing", ""))
-    said = re.search(r"at (\d+) of them the gyroscope's measured samples around lie at most 31.5 ms apart", noted)
-    assert said is not None, noted
-    result = analyze(lossy, placement="shank", side="left", anterior_axis=axis)
-    told = " | ".join(str(n) for n in result.summary["notes"])
+    pattern = r"at (\d+) of them the gyroscope's measured samples around lie at most 31.5 ms apart"
+    session, said, result, told = _noted_and_told(lossy, pattern, axis)
     assert f"in {said.group(1)} samples)" in told, told
     assert "interpolated by the import across a lost sample" not in told, told
     assert _separate_gyro_lines(session) == []
