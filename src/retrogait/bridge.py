@@ -23,6 +23,7 @@ from retrogait.rate import REGULAR_PERCENTILE, STEADY_GAP_INTERVALS, steady_cloc
 __all__ = [
     "BRIDGE_MAX_S",
     "bridge_missing",
+    "bridge_separate_gyro",
     "interpolated_rows",
     "knows_losses",
     "lost_span_column",
@@ -95,6 +96,33 @@ def bridge_missing(
         rows[at] = True
         count += int(at.size)
     return out, t_s[rows], count
+
+
+def bridge_separate_gyro(
+    t_s: NDArray[np.float64],
+    gyr: NDArray[np.float64],
+    bridge_s: float,
+    spans: NDArray[Any] | None,
+    header: Mapping[str, str],
+    absurd: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, float]:
+    """``(gyr, times, values, span_s)``: the gyroscope (n, 3, deg/s) at times ``t_s`` (s) with its missing values
+    bridged as the analysis bridges them (:func:`bridge_missing`): a lone one over ``bridge_s`` (s: 25 ms, or a table's
+    gyroscope's own sub-rate span, EDGE-212/218), and a separate gyroscope's short losses (``spans``, s: the session's
+    ``gyr_lost_span_s``, EDGE-223) over its own span (:func:`separate_bridge_s` of the ``header``, EDGE-239); the
+    times (s) of the rows bridged, how many values, and the longest span (s) a bridged value may lie in: the separate
+    gyroscope's where one of its short losses was bridged (a row not ``absurd``, whose value is no measurement,
+    EDGE-225), else ``bridge_s``. The one spelling read by the analysis (``preprocess._bridge_gyro``) and by
+    ``retrogait info`` (``cli/info._gyro_left``)."""
+    short_s = separate_bridge_s(header)
+    short = short_losses(spans, gyr, short_s)
+    out, times, values = bridge_missing(t_s, gyr, bridge_s, short, short_s)
+    if short is None or not times.size:
+        return out, times, values, bridge_s
+    taken = short & np.isin(t_s, times)
+    if absurd is not None and absurd.any():  # put back absurd by the caller: not bridged (EDGE-225)
+        taken &= ~np.isin(t_s, t_s[absurd])
+    return out, times, values, max(bridge_s, short_s) if taken.any() else bridge_s
 
 
 def lost_span_column(spans: NDArray[Any] | None, n: int) -> NDArray[np.float64] | None:

@@ -28,13 +28,12 @@ from retrogait.analysis.zupt import moving_average
 from retrogait.bridge import (
     BRIDGE_MAX_S,
     bridge_missing,
+    bridge_separate_gyro,
     interpolated_rows,
     knows_losses,
     lost_span_column,
     older_separate_gyro_note,
     on_grid,
-    separate_bridge_s,
-    short_losses,
 )
 from retrogait.conventions import (
     ACC_COLUMNS,
@@ -599,15 +598,11 @@ def _bridge_gyro(
     over 25 ms or, beside its ``sub_rate``, one lost sample of its own (EDGE-212/218) and a separate gyroscope's short
     losses (``spans``, EDGE-223) over its own span (``bridge.separate_bridge_s``, EDGE-239), the ``absurd`` rows put
     back (EDGE-225); the times (s) of the rows bridged, how many values, and the longest span a bridged value may lie
-    in, in ms as the note writes it."""
+    in, in ms as the note writes it (``bridge.bridge_separate_gyro``: the one spelling ``retrogait info`` reads too)."""
     bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
-    short_s = separate_bridge_s(session.meta.extra)
-    short = short_losses(spans, gyr, short_s)
-    gyr, bridged_t, values = bridge_missing(t, gyr, bridge_s, short, short_s)
+    gyr, bridged_t, values, span_s = bridge_separate_gyro(t, gyr, bridge_s, spans, session.meta.extra, absurd)
     gyr, bridged_t, values = _absurd_put_back(t, gyr, absurd, bridged_t, values)
-    if short is not None and short[np.isin(t, bridged_t)].any():  # 31.5 ms beside a 100 Hz one
-        return gyr, bridged_t, values, f"{max(bridge_s, short_s) * 1000:.3g}"
-    return gyr, bridged_t, values, f"{bridge_s * 1000:.0f}"
+    return gyr, bridged_t, values, f"{span_s * 1000:.3g}" if span_s != bridge_s else f"{bridge_s * 1000:.0f}"
 
 
 def _across_lost(t: NDArray[np.float64], across: NDArray[np.bool_] | None, notes: list[str]) -> NDArray[np.float64]:

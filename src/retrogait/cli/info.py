@@ -143,24 +143,20 @@ def _gyro_left(
     it fills, and the longest span (s) bridged: the analysis' own functions, in its order."""
     import numpy as np
 
-    from retrogait.bridge import bridge_missing, knows_losses, separate_bridge_s, short_losses
+    from retrogait.bridge import bridge_separate_gyro, knows_losses, lost_span_column
     from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
     from retrogait.gyro_subrate import filled_in
 
     assert session.gyr is not None
-    short_s = separate_bridge_s(session.meta.extra)  # a separate gyroscope's own span (EDGE-239)
-    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr, short_s)  # its losses (EDGE-223)
+    spans = lost_span_column(session.extra.get(GYR_LOST_SPAN_COLUMN), session.t_s.size)  # its losses (EDGE-223)
     gyr, sub, filled = (  # a table's gyroscope at a lower rate (EDGE-217); a separate one's are losses (REVIEW-161,
         filled_in(session.t_s, session.gyr, missing)  # known by the header key or the column: REVIEW-177)
-        if short is None and not knows_losses(session.extra, session.meta.extra)
+        if spans is None and not knows_losses(session.extra, session.meta.extra)
         else (session.gyr, None, np.zeros(missing.size, dtype=bool))
     )
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    out = bridge_missing(session.t_s, gyr, bridge_s, short, short_s)[0]
-    left = np.asarray(np.isnan(out).any(axis=1), dtype=bool)
-    if short is not None and (short & ~left).any():  # a short loss bridged over the gyroscope's own span
-        bridge_s = max(bridge_s, short_s)
-    return left, sub, filled, bridge_s
+    out, _, _, span_s = bridge_separate_gyro(session.t_s, gyr, bridge_s, spans, session.meta.extra)  # the analysis'
+    return np.asarray(np.isnan(out).any(axis=1), dtype=bool), sub, filled, span_s
 
 
 def _separate_gyro_lines(session: Session) -> list[str]:
