@@ -18,12 +18,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN, GYR_PERIOD_KEY, SEPARATE_GYRO_WORDS
+from retrogait.gyro_subrate import SubRate, filled_in
 from retrogait.rate import REGULAR_PERCENTILE, STEADY_GAP_INTERVALS, steady_clock
 
 __all__ = [
     "BRIDGE_MAX_S",
     "bridge_missing",
     "bridge_separate_gyro",
+    "gyro_left",
     "interpolated_rows",
     "knows_losses",
     "lost_span_column",
@@ -123,6 +125,29 @@ def bridge_separate_gyro(
     if absurd is not None and absurd.any():  # put back absurd by the caller: not bridged (EDGE-225)
         taken &= ~np.isin(t_s, t_s[absurd])
     return out, times, values, max(bridge_s, short_s) if taken.any() else bridge_s
+
+
+def gyro_left(
+    t_s: NDArray[np.float64],
+    gyr: NDArray[np.float64],
+    columns: Mapping[str, Any],
+    header: Mapping[str, str],
+    missing: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.bool_], SubRate | None, NDArray[np.bool_], float]:
+    """``(left, sub_rate, filled, span_s)``: of a session's rows (times ``t_s``, s; gyroscope ``gyr`` (n, 3), NaN where
+    it has no value, or ``missing``; its extra ``columns`` and ``header``), those the analysis leaves without a
+    gyroscope value after a table's sub-rate fill (EDGE-217; never where the losses of a separate gyroscope are known,
+    REVIEW-161/EDGE-238/REVIEW-177) and :func:`bridge_separate_gyro`; the sub-rate found, the rows it fills, and the
+    longest span (s) bridged: the analysis' own functions in its order, read by ``retrogait info`` and by the import's
+    notes (the coverage the analysis then judges, ``session.covers_enough``, EDGE-242)."""
+    spans = lost_span_column(columns.get(GYR_LOST_SPAN_COLUMN), t_s.size)  # its losses (EDGE-223)
+    none = np.zeros(t_s.size, dtype=bool)
+    gyr, sub, filled = (  # a table's gyroscope at a lower rate; a separate one's rows without a value are losses
+        filled_in(t_s, gyr, missing) if spans is None and not knows_losses(columns, header) else (gyr, None, none)
+    )
+    bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
+    out, _, _, span_s = bridge_separate_gyro(t_s, gyr, bridge_s, spans, header)
+    return np.asarray(np.isnan(out).any(axis=1), dtype=bool), sub, filled, span_s
 
 
 def lost_span_column(spans: NDArray[Any] | None, n: int) -> NDArray[np.float64] | None:
