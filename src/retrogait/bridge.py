@@ -28,6 +28,7 @@ __all__ = [
     "gyro_left",
     "interpolated_rows",
     "knows_losses",
+    "losing_steps",
     "lost_span_column",
     "older_separate_gyro_note",
     "on_grid",
@@ -42,6 +43,10 @@ __all__ = [
 SEPARATE_LOST_SAMPLES: Final = 2
 #: The stamps' own spread allowed on such a span (+5 %, as EDGE-218's one lost sample of a table's gyroscope).
 SPAN_TOLERANCE: Final = 1.05
+#: A jittered clock is on its own grid (t0 + k P) where every stamp lies within this share of a period of its slot:
+#: jitter under half a period either side leaves each stamp nearest its own slot, so a step that skips a slot lost a
+#: sample whatever the jitter of the two stamps around it (EDGE-244; +-0.4 leaves room for the fit's own error).
+GRID_SLOT_SHARE: Final = 0.4
 #: The longest span (s) a separate gyroscope's loss is bridged over, whatever its rate (EDGE-239): a 100 Hz stream's
 #: two lost samples (31.5 ms) pass, a 50 Hz stream's (63 ms, a quarter of a running contact) do not.
 SEPARATE_BRIDGE_CAP_S: Final = 0.035
@@ -217,6 +222,45 @@ def ordinary_step_s(t_s: NDArray[np.float64]) -> float:
     typical = float(np.median(steps))
     regular = typical if steady_clock(t_s) else max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))
     return STEADY_GAP_INTERVALS * regular
+
+
+def losing_steps(t_s: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """(n - 1,) the steps of a stream's increasing times ``t_s`` (s) that lose a sample: longer than
+    :func:`ordinary_step_s` (the grid's gap rule), or, on a clock that does not tick steadily but keeps to a grid of its
+    own (:func:`grid_slots`), a step that skips a slot of it (EDGE-244): a jittered clock's frequent losses raise the
+    gap rule's 95th percentile to a loss step itself (REVIEW-181), while its stamps stay within ``GRID_SLOT_SHARE`` of
+    a period of their slots; a bursty clock keeps to no grid and reads as before."""
+    steps = np.diff(t_s)
+    lost = np.asarray(steps > ordinary_step_s(t_s) * (1.0 + 1e-6), dtype=bool)
+    if steps.size < 2 or steady_clock(t_s):
+        return lost
+    slots = grid_slots(t_s)
+    return lost if slots is None else lost | (np.diff(slots) >= 2)
+
+
+def grid_slots(t_s: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """(n,) each time's slot ``k`` on the clock's own grid ``t0 + k P`` (s), fitted to the times ``t_s`` (s,
+    increasing, finite), where every time lies within ``GRID_SLOT_SHARE`` of ``P`` of its slot and no two share one;
+    None otherwise (a clock in bursts, a rate that changes, times not increasing). The slots start from the steps
+    counted in median steps (of those under 1.5 medians: a lost sample's left out), then the line is fitted twice
+    (least squares in ``k``): vectorised, two fits."""
+    steps = np.diff(t_s)
+    if not (np.isfinite(t_s).all() and (steps > 0.0).all()):
+        return None
+    typical = float(np.median(steps))
+    typical = float(np.median(steps[steps < STEADY_GAP_INTERVALS * typical]))  # a lost sample's steps left out
+    slots = np.concatenate([[0.0], np.cumsum(np.rint(steps / typical))])
+    for _ in range(2):
+        if slots[-1] <= 0.0:
+            return None
+        period, t0 = np.polyfit(slots, t_s, 1)
+        if not period > 0.0:
+            return None
+        slots = np.rint((t_s - t0) / period)
+    off = np.abs(t_s - (t0 + slots * period))
+    if float(off.max()) > GRID_SLOT_SHARE * period or bool((np.diff(slots) < 1).any()):
+        return None
+    return np.asarray(slots, dtype=np.float64)
 
 
 def short_bridged(

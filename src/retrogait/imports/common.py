@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
-from retrogait.bridge import bridge_separate_gyro, gyro_left, ordinary_step_s, separate_span_s, short_bridged
+from retrogait.bridge import bridge_separate_gyro, gyro_left, losing_steps, separate_span_s, short_bridged
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
@@ -1795,7 +1795,7 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     )
     # every row a loss touches gets its measured span (EDGE-237); the column is written where a loss exists, the
     # period (the header key: the import knew the losses) for every separate gyroscope (EDGE-239, REVIEW-177)
-    spans = lost_spans(acc.t_s, gyr.t_s, covered, ordinary_step_s(gyr.t_s))
+    spans = lost_spans(acc.t_s, gyr.t_s, covered, losing_steps(gyr.t_s))
     report.gyro_lost_span_s = spans if np.isfinite(spans).any() else None
     report.gyro_period_s = period
     values[~covered] = np.nan
@@ -1892,18 +1892,19 @@ def _short_loss_words(short: int, bridged: int, edge: int = 0, limit_s: float = 
 
 
 def lost_spans(
-    master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_], lost_step_s: float = math.inf
+    master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_], losing: NDArray[np.bool_] | None = None
 ) -> FloatArray:
     """(n,) per accelerometer row (times ``master_t``, s) between two of the gyroscope's own samples (times ``gyr_t``,
     s, increasing) that lose a sample, the time (s) between those two: a row without a value (``~covered``), and a row
-    with one interpolated across more than ``lost_step_s`` (s: a step of the gyroscope's that loses a sample, its
-    grid's gap rule, EDGE-237); NaN elsewhere (a row between neighbouring samples, or before the gyroscope's first
-    sample or after its last). Vectorised (one ``searchsorted``)."""
+    with one interpolated across a step of the gyroscope's that loses a sample (``losing``, per step of ``gyr_t``:
+    ``bridge.losing_steps``, its grid's gap rule, EDGE-237, or a slot of its own grid skipped, EDGE-244); NaN
+    elsewhere (a row between neighbouring samples, or before the gyroscope's first sample or after its last).
+    Vectorised (one ``searchsorted``)."""
     spans = np.full(master_t.size, np.nan)
     k = np.searchsorted(gyr_t, master_t, side="right") - 1
     inside = np.flatnonzero((k >= 0) & (k < gyr_t.size - 1))
     span = gyr_t[k[inside] + 1] - gyr_t[k[inside]]
-    lost = ~covered[inside] | (span > lost_step_s * (1.0 + 1e-6))
+    lost = ~covered[inside] if losing is None else ~covered[inside] | losing[k[inside]]
     spans[inside[lost]] = span[lost]
     return spans
 
