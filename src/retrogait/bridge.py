@@ -210,17 +210,19 @@ def interpolated_rows(spans: NDArray[Any] | None, values: NDArray[np.float64]) -
     return np.asarray(np.isfinite(span) & np.isfinite(values).all(axis=1), dtype=bool)
 
 
-def ordinary_step_s(t_s: NDArray[np.float64]) -> float:
+def ordinary_step_s(t_s: NDArray[np.float64], steady: bool | None = None) -> float:
     """The longest step (s) of the times ``t_s`` (s) that loses no row, by the grid's own gap rule
     (``preprocess._to_uniform``): ``STEADY_GAP_INTERVALS`` (1.5) times the longest regular interval, the median step
     on a steady clock (``rate.steady_clock``), else the longer of it and the ``REGULAR_PERCENTILE`` (95th) percentile
-    of the steps (a jittered clock's longer steps lose nothing); 0 without a step."""
+    of the steps (a jittered clock's longer steps lose nothing); 0 without a step. ``steady``: ``rate.steady_clock``
+    of ``t_s`` where the caller has it (one pass fewer)."""
     steps = np.diff(t_s)
     steps = steps[np.isfinite(steps) & (steps > 0.0)]
     if not steps.size:
         return 0.0
     typical = float(np.median(steps))
-    regular = typical if steady_clock(t_s) else max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))
+    steady = steady_clock(t_s) if steady is None else steady
+    regular = typical if steady else max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))
     return STEADY_GAP_INTERVALS * regular
 
 
@@ -231,8 +233,9 @@ def losing_steps(t_s: NDArray[np.float64]) -> NDArray[np.bool_]:
     gap rule's 95th percentile to a loss step itself (REVIEW-181), while its stamps stay within ``GRID_SLOT_SHARE`` of
     a period of their slots; a bursty clock keeps to no grid and reads as before."""
     steps = np.diff(t_s)
-    lost = np.asarray(steps > ordinary_step_s(t_s) * (1.0 + 1e-6), dtype=bool)
-    if steps.size < 2 or steady_clock(t_s):
+    steady = steady_clock(t_s)
+    lost = np.asarray(steps > ordinary_step_s(t_s, steady) * (1.0 + 1e-6), dtype=bool)
+    if steps.size < 2 or steady:
         return lost
     slots = grid_slots(t_s)
     return lost if slots is None else lost | (np.diff(slots) >= 2)
