@@ -81,3 +81,32 @@ def test_a_jittered_gyroscope_s_lost_samples_are_counted_and_flagged_alike(tmp_p
     ]
     flags = result.steps["quality_flags"].astype(str).str.split(";")
     assert len(result.steps) > 20 and bool(flags.apply(lambda f: "bridged" in f).all())
+
+
+@pytest.mark.parametrize("pair", [(0.005, 0.015), (0.0049, 0.0151), (0.0033, 0.0167)])
+def test_a_clock_stamping_its_samples_in_pairs_loses_none(pair: tuple[float, float]) -> None:
+    """REVIEW-185: a 100 Hz gyroscope whose samples come in pairs stamped 5 ms apart (5, 15, 5, 15 ms ...) loses
+    nothing, but its stamps keep to a 5 ms grid (the median of the steps under 1.5 medians is the short one) on which
+    every 15 ms step skips two slots: all 1000 of its long steps were read as losses (the gap rule: none), and an
+    import flagged every row interpolated across a lost sample. A clock's own grid holds a stamp in more of its slots
+    than it skips; this one in half of them."""
+    rng = np.random.default_rng(4)
+    t = np.concatenate([[0.0], np.cumsum(np.tile(pair, 1000))]) + rng.uniform(-0.0001, 0.0001, 2001)
+    assert grid_slots(t) is None
+    assert int(losing_steps(t).sum()) == 0
+
+
+def test_a_gyroscope_in_pairs_imports_without_lost_samples(tmp_path: Path) -> None:
+    """REVIEW-185 through the import: a phyphox folder whose 100 Hz gyroscope is stamped in pairs 5 ms apart gets no
+    ``gyr_lost_span_s`` (its branch: 1984 rows "interpolated across a lost sample of its own")."""
+    head = '"Time (s)","X ({0})","Y ({0})","Z ({0})"'
+    ta = np.arange(0.0, 20.0, 0.01)
+    tg = 0.0013 + np.concatenate([[0.0], np.cumsum(np.tile([0.005, 0.015], 990))])
+    wave = np.column_stack([np.sin(ta * k) for k in (3.0, 5.0, 7.0)])
+    np.savetxt(tmp_path / "Accelerometer.csv", np.column_stack([ta, wave + [0.0, 0.0, 9.81]]), delimiter=",",
+               header=head.format("m/s^2"), comments="", fmt="%.9g")  # fmt: skip
+    np.savetxt(tmp_path / "Gyroscope.csv", np.column_stack([tg, np.column_stack([np.cos(tg * k) for k in (3, 5, 7)])]),
+               delimiter=",", header=head.format("rad/s"), comments="", fmt="%.9g")  # fmt: skip
+    session = load_input(tmp_path)
+    assert "lost sample of its own" not in str(session.meta.extra.get("import_notes", ""))
+    assert "gyr_lost_span_s" not in session.extra
