@@ -243,8 +243,9 @@ def losing_steps(t_s: NDArray[np.float64]) -> NDArray[np.bool_]:
 
 def grid_slots(t_s: NDArray[np.float64]) -> NDArray[np.float64] | None:
     """(n,) each time's slot ``k`` on the clock's own grid ``t0 + k P`` (s), fitted to the times ``t_s`` (s,
-    increasing, finite), where every time lies within ``GRID_SLOT_SHARE`` of ``P`` of its slot and no two share one;
-    None otherwise (a clock in bursts, a rate that changes, times not increasing). The slots start from the steps
+    increasing, finite), where every time lies within ``GRID_SLOT_SHARE`` of ``P`` of its slot, no two share one and
+    fewer slots are skipped than taken (a clock losing a sample now and then, REVIEW-185); None otherwise (a clock in
+    bursts, in pairs, a rate that changes, times not increasing). The slots start from the steps
     counted in median steps (of those under 1.5 medians: a lost sample's left out), then the line is fitted twice
     (least squares in ``k``): vectorised, two fits."""
     steps = np.diff(t_s)
@@ -263,6 +264,8 @@ def grid_slots(t_s: NDArray[np.float64]) -> NDArray[np.float64] | None:
     off = np.abs(t_s - (t0 + slots * period))
     if float(off.max()) > GRID_SLOT_SHARE * period or bool((np.diff(slots) < 1).any()):
         return None
+    if slots[-1] - slots[0] - (t_s.size - 1) >= t_s.size - 1:  # as many slots skipped as steps: no clock's own grid
+        return None  # (samples in pairs 5 ms apart, 15 ms between: a 5 ms grid holding half its slots, REVIEW-185)
     return np.asarray(slots, dtype=np.float64)
 
 
