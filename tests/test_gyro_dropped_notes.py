@@ -104,3 +104,31 @@ def test_a_table_s_gyroscope_that_stops_early_is_told_it_is_gone_without(tmp_pat
     assert "the analysis bridges a lone one" not in imported, imported
     assert "full.csv gives a gyroscope value at 40 % of the rows" in imported and GOES_WITHOUT in imported, imported
     assert "analysed without the gyroscope, as a sensor without one" in told, told
+
+
+def test_an_older_session_whose_gyroscope_is_gone_without_is_promised_no_bridge(tmp_path: Path) -> None:
+    """REVIEW-187 (EDGE-242's "seen, not changed"): a session converted before the losses were kept (no
+    import_gyro_period_s, no gyr_lost_span_s: EDGE-240) whose separate gyroscope stops at 12 s of 30 was told "only
+    rows within 25 ms of measured values are bridged" beside "analysed without the gyroscope" (analysis and `info`);
+    the note now says the analysis goes without it, and still that converting again would tell the losses."""
+    from retrogait.cli.info import _separate_gyro_lines
+    from retrogait.session import read_session, write_session
+
+    folder, axis = _phyphox(tmp_path / "early", 1, 10, 12.0)
+    session = load_input(folder)
+    session.meta.extra.pop("import_gyro_period_s")
+    session.extra.pop("gyr_lost_span_s", None)
+    old = write_session(session, tmp_path / "old.csv")
+    result = analyze(old, placement="shank", side="left", anterior_axis=axis)
+    notes = [str(n) for n in result.summary["notes"]]
+    older = [n for n in notes if "converted before retrogait kept" in n]
+    assert len(older) == 1 and "analysed without the gyroscope, as a sensor without one" in " | ".join(notes), notes
+    assert "are bridged" not in older[0] and "the analysis goes without the gyroscope" in older[0], older[0]
+    assert "`retrogait convert` of the export again would tell them" in older[0]
+    assert _separate_gyro_lines(read_session(old)) == older
+    late, axis = _phyphox(tmp_path / "late", 1, 10, 24.0)  # most rows covered: the promise kept
+    session = load_input(late)
+    session.meta.extra.pop("import_gyro_period_s")
+    session.extra.pop("gyr_lost_span_s", None)
+    kept = analyze(write_session(session, tmp_path / "late.csv"), placement="shank", side="left", anterior_axis=axis)
+    assert any("only rows within 25 ms of measured values are bridged" in str(n) for n in kept.summary["notes"])
