@@ -31,6 +31,7 @@ __all__ = [
     "losing_steps",
     "lost_span_column",
     "older_separate_gyro_note",
+    "older_session_note",
     "on_grid",
     "separate_bridge_s",
     "separate_span_s",
@@ -290,24 +291,49 @@ def knows_losses(columns: Mapping[str, Any], header: Mapping[str, str]) -> bool:
     return GYR_PERIOD_KEY in header or GYR_LOST_SPAN_COLUMN in columns
 
 
-def older_separate_gyro_note(has_gyro: bool, columns: Mapping[str, Any], header: Mapping[str, str]) -> str | None:
+def older_separate_gyro_note(
+    has_gyro: bool, columns: Mapping[str, Any], header: Mapping[str, str], used: bool = True
+) -> str | None:
     """Where a session's gyroscope (``has_gyro``) came from a file of its own (its import's note in the ``header``,
     ``SEPARATE_GYRO_WORDS``) and neither its header holds ``import_gyro_period_s`` nor its extra ``columns``
     ``gyr_lost_span_s`` (:func:`knows_losses`: converted before EDGE-237/REVIEW-177), one note that the gyroscope's
     losses are not known and that converting the export again would tell them (EDGE-240); None for any other session (a
-    new one says its losses, even none, by the header key's presence, REVIEW-177)."""
+    new one says its losses, even none, by the header key's presence, REVIEW-177). Where the analysis goes without the
+    gyroscope (not ``used``: :func:`gyro_left`, ``session.covers_enough``) the note promises no bridge (REVIEW-187)."""
     if not has_gyro or knows_losses(columns, header):
         return None
     if SEPARATE_GYRO_WORDS not in header.get("import_notes", ""):
         return None
+    doing = (
+        f"so none of them is flagged bridged and only rows within {BRIDGE_MAX_S * 1000:.0f} ms of measured values are "
+        "bridged"
+        if used
+        else "and the analysis goes without the gyroscope (a value at under half the rows), so none is bridged or "
+        "flagged"
+    )
     return (
         "this session was converted before retrogait kept its separate gyroscope's losses (no import_gyro_period_s "
         "header key, no gyr_lost_span_s column): which of its rows the gyroscope was interpolated across a lost sample "
-        "at, and which rows without a "
-        f"value are a short loss, are not known, so none of them is flagged bridged and only rows within "
-        f"{BRIDGE_MAX_S * 1000:.0f} ms of measured values are bridged; `retrogait convert` of the export again would "
-        "tell them"
+        f"at, and which rows without a value are a short loss, are not known, {doing}; `retrogait convert` of the "
+        "export again would tell them"
     )
+
+
+def older_session_note(
+    t_s: NDArray[np.float64], gyr: NDArray[np.float64] | None, columns: Mapping[str, Any], header: Mapping[str, str]
+) -> str | None:
+    """:func:`older_separate_gyro_note` of a session (times ``t_s``, s; gyroscope ``gyr`` (n, 3) or None; its extra
+    ``columns`` and ``header``), the gyroscope's use read as the analysis reads it (:func:`gyro_left`, then
+    ``session.covers_enough``) only where the note applies and a value is missing (REVIEW-187)."""
+    from retrogait.session import covers_enough
+
+    note = older_separate_gyro_note(gyr is not None, columns, header)
+    if note is None or gyr is None:
+        return note
+    missing = np.isnan(gyr).any(axis=1)
+    if not missing.any() or covers_enough(gyro_left(t_s, gyr, columns, header, missing)[0]):
+        return note
+    return older_separate_gyro_note(True, columns, header, used=False)
 
 
 def on_grid(times_s: NDArray[np.float64], t_grid: NDArray[np.float64], fs_hz: float) -> NDArray[np.bool_]:

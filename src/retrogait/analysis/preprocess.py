@@ -32,7 +32,7 @@ from retrogait.bridge import (
     interpolated_rows,
     knows_losses,
     lost_span_column,
-    older_separate_gyro_note,
+    older_session_note,
     on_grid,
 )
 from retrogait.conventions import (
@@ -54,7 +54,7 @@ from retrogait.ranks import median_within, quantile_at_least
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.samples import nearest_samples
-from retrogait.session import MIN_GYRO_COVERAGE, RADS_P99_DPS, Session, within_acc_range
+from retrogait.session import RADS_P99_DPS, Session, covers_enough, within_acc_range
 from retrogait.stuck import STUCK_MIN_S, frozen_axis, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
@@ -200,7 +200,7 @@ def _reading_notes(session: Session) -> list[str]:
     EDGE-29), as notes; before them what else the import said (``import_notes``, IMPORT-23)."""
     told = session.meta.extra.get("import_notes", "")
     notes = [note.strip() for note in told.split(" | ") if note.strip()]
-    older = older_separate_gyro_note(session.gyr is not None, session.extra, session.meta.extra)
+    older = older_session_note(session.t_s, session.gyr, session.extra, session.meta.extra)
     notes += [older] if older else []  # converted before the losses were kept (EDGE-240)
     cut = session.meta.extra.get("import_cut_short", "")
     notes += [f"file cut short: {cut}"] if cut else []  # read up to the cut (EDGE-9)
@@ -487,7 +487,7 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
     n, share = int(missing.sum()), float(missing.mean())
     seconds = n * float(np.median(np.diff(t))) if t.size > 1 else 0.0
     what = f"the gyroscope has no value at {n} samples ({seconds:.2f} s, {percent(share)})"
-    if 1.0 - share < MIN_GYRO_COVERAGE:
+    if not covers_enough(missing):  # the import's and info's reading too (EDGE-242, REVIEW-187)
         notes.append(f"{what}: analysed without the gyroscope, as a sensor without one")
         return None
     stretches = no_gyro_stretches(t, np.asarray(missing, dtype=bool))

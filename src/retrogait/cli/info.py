@@ -152,13 +152,13 @@ def _separate_gyro_lines(session: Session) -> list[str]:
     interpolated across a lost sample, whose steps it flags ``bridged`` (EDGE-238; said only where the gyroscope is
     used, as REVIEW-90), and an older session's note that its losses are not known (EDGE-240); the analysis' own
     functions. One pass over the column where a session has one."""
-    from retrogait.bridge import interpolated_rows, older_separate_gyro_note
+    from retrogait.bridge import interpolated_rows, older_session_note
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
     from retrogait.session import covers_enough
 
     if session.gyr is None:
         return []
-    older = older_separate_gyro_note(True, session.extra, session.meta.extra)
+    older = older_session_note(session.t_s, session.gyr, session.extra, session.meta.extra)
     if older is not None:
         return [older]
     across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)
