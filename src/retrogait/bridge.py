@@ -48,6 +48,10 @@ SPAN_TOLERANCE: Final = 1.05
 #: jitter under half a period either side leaves each stamp nearest its own slot, so a step that skips a slot lost a
 #: sample whatever the jitter of the two stamps around it (EDGE-244; +-0.4 leaves room for the fit's own error).
 GRID_SLOT_SHARE: Final = 0.4
+#: Stamps per stretch fitted a grid of its own (REVIEW-186): 2.56 s at 100 Hz, over which a clock's rate wandering
+#: by 100 ppm moves its stamps 0.03 ms and a 0.1 % step of rate a stretch's by 0.03 of a period from its line, while
+#: the fit's own error from +-0.2 of a period of jitter stays near 0.02 of one (not fitted to a sweep).
+GRID_BLOCK: Final = 256
 #: The longest span (s) a separate gyroscope's loss is bridged over, whatever its rate (EDGE-239): a 100 Hz stream's
 #: two lost samples (31.5 ms) pass, a 50 Hz stream's (63 ms, a quarter of a running contact) do not.
 SEPARATE_BRIDGE_CAP_S: Final = 0.035
@@ -243,31 +247,46 @@ def losing_steps(t_s: NDArray[np.float64]) -> NDArray[np.bool_]:
 
 
 def grid_slots(t_s: NDArray[np.float64]) -> NDArray[np.float64] | None:
-    """(n,) each time's slot ``k`` on the clock's own grid ``t0 + k P`` (s), fitted to the times ``t_s`` (s,
-    increasing, finite), where every time lies within ``GRID_SLOT_SHARE`` of ``P`` of its slot, no two share one and
-    fewer slots are skipped than taken (a clock losing a sample now and then, REVIEW-185); None otherwise (a clock in
-    bursts, in pairs, a rate that changes, times not increasing). The slots start from the steps
-    counted in median steps (of those under 1.5 medians: a lost sample's left out), then the line is fitted twice
-    (least squares in ``k``): vectorised, two fits."""
+    """(n,) each time's slot ``k`` on the clock's own grid (s), fitted to the times ``t_s`` (s, increasing, finite) a
+    line ``t0 + k P`` per stretch of ``GRID_BLOCK`` stamps (a rate that wanders, a crystal's +-100 ppm, or steps by
+    0.1 %, moves a stretch's stamps a few hundredths of a period off its line, an hour's by periods: REVIEW-186),
+    where every time lies within ``GRID_SLOT_SHARE`` of its stretch's ``P`` of its slot, no two share one and fewer
+    slots are skipped than taken (a clock losing a sample now and then, REVIEW-185); None otherwise (a clock in
+    bursts, in pairs, a rate that changes within a stretch by more, times not increasing). The slots start from the
+    steps counted in median steps (of those under 1.5 medians: a lost sample's left out), then each stretch's line is
+    fitted twice (least squares in ``k``); a step from one stretch to the next counts the slots between the two lines'
+    times. Vectorised (``bincount`` sums), two fits."""
     steps = np.diff(t_s)
-    if not (np.isfinite(t_s).all() and (steps > 0.0).all()):
+    if not (np.isfinite(t_s).all() and (steps > 0.0).all()) or t_s.size < 2:
         return None
     typical = float(np.median(steps))
     typical = float(np.median(steps[steps < STEADY_GAP_INTERVALS * typical]))  # a lost sample's steps left out
     slots = np.concatenate([[0.0], np.cumsum(np.rint(steps / typical))])
+    blocks = max(1, t_s.size // GRID_BLOCK)  # the last stretch takes the stamps after the last whole one
+    block = np.minimum(np.arange(t_s.size) // GRID_BLOCK, blocks - 1)
+    first = np.arange(blocks) * GRID_BLOCK
+    y = t_s - t_s[first][block]  # each stretch's times and slots from its first stamp's (well conditioned)
+    x = slots - slots[first][block]
+    count = np.bincount(block, minlength=blocks).astype(np.float64)
     for _ in range(2):
-        if slots[-1] <= 0.0:
+        sx, sy = np.bincount(block, x, blocks), np.bincount(block, y, blocks)
+        sxx, sxy = np.bincount(block, x * x, blocks), np.bincount(block, x * y, blocks)
+        spread = count * sxx - sx * sx
+        if not (spread > 0.0).all():
             return None
-        period, t0 = np.polyfit(slots, t_s, 1)
-        if not period > 0.0:
+        period = (count * sxy - sx * sy) / spread
+        if not (period > 0.0).all():
             return None
-        slots = np.rint((t_s - t0) / period)
-    off = np.abs(t_s - (t0 + slots * period))
-    if float(off.max()) > GRID_SLOT_SHARE * period or bool((np.diff(slots) < 1).any()):
+        t0 = (sy - period * sx) / count
+        x = np.rint((y - t0[block]) / period[block])
+    p = period[block]
+    if float((np.abs(y - (t0[block] + x * p)) / p).max()) > GRID_SLOT_SHARE:
         return None
-    if slots[-1] - slots[0] - (t_s.size - 1) >= t_s.size - 1:  # as many slots skipped as steps: no clock's own grid
-        return None  # (samples in pairs 5 ms apart, 15 ms between: a 5 ms grid holding half its slots, REVIEW-185)
-    return np.asarray(slots, dtype=np.float64)
+    grid = t_s[first][block] + t0[block] + x * p  # each stamp's slot's time on its stretch's line
+    skips = np.rint(np.diff(grid) / (0.5 * (p[:-1] + p[1:])))  # within a stretch its slots' difference exactly
+    if bool((skips < 1).any()) or float(skips.sum()) - steps.size >= steps.size:  # as many slots skipped as steps:
+        return None  # no clock's own grid (samples in pairs 5 ms apart, 15 ms between: a 5 ms grid, REVIEW-185)
+    return np.concatenate([[0.0], np.cumsum(skips)])
 
 
 def short_bridged(
