@@ -349,7 +349,7 @@ def older_session_note(
     note = older_separate_gyro_note(gyr is not None, columns, header)
     if note is None or gyr is None:
         return note
-    missing = np.isnan(gyr).any(axis=1)
+    missing = np.asarray(np.isnan(gyr).any(axis=1), dtype=bool)
     if not missing.any() or covers_enough(gyro_left(t_s, gyr, columns, header, missing)[0]):
         return note
     return older_separate_gyro_note(True, columns, header, used=False)

@@ -487,7 +487,7 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
     n, share = int(missing.sum()), float(missing.mean())
     seconds = n * float(np.median(np.diff(t))) if t.size > 1 else 0.0
     what = f"the gyroscope has no value at {n} samples ({seconds:.2f} s, {percent(share)})"
-    if not covers_enough(missing):  # the import's and info's reading too (EDGE-242, REVIEW-187)
+    if not covers_enough(np.asarray(missing, dtype=bool)):  # the import's and info's reading too (EDGE-242, REVIEW-187)
         notes.append(f"{what}: analysed without the gyroscope, as a sensor without one")
         return None
     stretches = no_gyro_stretches(t, np.asarray(missing, dtype=bool))
