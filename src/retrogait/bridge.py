@@ -18,15 +18,20 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN, GYR_PERIOD_KEY, SEPARATE_GYRO_WORDS
+from retrogait.gyro_subrate import SubRate, filled_in
 from retrogait.rate import REGULAR_PERCENTILE, STEADY_GAP_INTERVALS, steady_clock
 
 __all__ = [
     "BRIDGE_MAX_S",
     "bridge_missing",
+    "bridge_separate_gyro",
+    "gyro_left",
     "interpolated_rows",
     "knows_losses",
+    "losing_steps",
     "lost_span_column",
     "older_separate_gyro_note",
+    "older_session_note",
     "on_grid",
     "separate_bridge_s",
     "separate_span_s",
@@ -39,6 +44,14 @@ __all__ = [
 SEPARATE_LOST_SAMPLES: Final = 2
 #: The stamps' own spread allowed on such a span (+5 %, as EDGE-218's one lost sample of a table's gyroscope).
 SPAN_TOLERANCE: Final = 1.05
+#: A jittered clock is on its own grid (t0 + k P) where every stamp lies within this share of a period of its slot:
+#: jitter under half a period either side leaves each stamp nearest its own slot, so a step that skips a slot lost a
+#: sample whatever the jitter of the two stamps around it (EDGE-244; +-0.4 leaves room for the fit's own error).
+GRID_SLOT_SHARE: Final = 0.4
+#: Stamps per stretch fitted a grid of its own (REVIEW-186): 2.56 s at 100 Hz, over which a clock's rate wandering
+#: by 100 ppm moves its stamps 0.03 ms and a 0.1 % step of rate a stretch's by 0.03 of a period from its line, while
+#: the fit's own error from +-0.2 of a period of jitter stays near 0.02 of one (not fitted to a sweep).
+GRID_BLOCK: Final = 256
 #: The longest span (s) a separate gyroscope's loss is bridged over, whatever its rate (EDGE-239): a 100 Hz stream's
 #: two lost samples (31.5 ms) pass, a 50 Hz stream's (63 ms, a quarter of a running contact) do not.
 SEPARATE_BRIDGE_CAP_S: Final = 0.035
@@ -97,6 +110,56 @@ def bridge_missing(
     return out, t_s[rows], count
 
 
+def bridge_separate_gyro(
+    t_s: NDArray[np.float64],
+    gyr: NDArray[np.float64],
+    bridge_s: float,
+    spans: NDArray[Any] | None,
+    header: Mapping[str, str],
+    absurd: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, float]:
+    """``(gyr, times, values, span_s)``: the gyroscope (n, 3, deg/s) at times ``t_s`` (s) with its missing values
+    bridged as the analysis bridges them (:func:`bridge_missing`): a lone one over ``bridge_s`` (s: 25 ms, or a table's
+    gyroscope's own sub-rate span, EDGE-212/218), and a separate gyroscope's short losses (``spans``, s: the session's
+    ``gyr_lost_span_s``, EDGE-223) over its own span (:func:`separate_bridge_s` of the ``header``, EDGE-239); the
+    times (s) of the rows bridged, how many values, and the longest span (s) a bridged value may lie in: the separate
+    gyroscope's where one of its short losses was bridged (a row not ``absurd``, whose value is no measurement,
+    EDGE-225), else ``bridge_s``. The one spelling read by the analysis (``preprocess._bridge_gyro``) and by
+    ``retrogait info`` (``cli/info._gyro_left``)."""
+    short_s = separate_bridge_s(header)
+    short = short_losses(spans, gyr, short_s)
+    out, times, values = bridge_missing(t_s, gyr, bridge_s, short, short_s)
+    if short is None or not times.size:
+        return out, times, values, bridge_s
+    taken = short & np.isin(t_s, times)
+    if absurd is not None and absurd.any():  # put back absurd by the caller: not bridged (EDGE-225)
+        taken &= ~np.isin(t_s, t_s[absurd])
+    return out, times, values, max(bridge_s, short_s) if taken.any() else bridge_s
+
+
+def gyro_left(
+    t_s: NDArray[np.float64],
+    gyr: NDArray[np.float64],
+    columns: Mapping[str, Any],
+    header: Mapping[str, str],
+    missing: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.bool_], SubRate | None, NDArray[np.bool_], float]:
+    """``(left, sub_rate, filled, span_s)``: of a session's rows (times ``t_s``, s; gyroscope ``gyr`` (n, 3), NaN where
+    it has no value, or ``missing``; its extra ``columns`` and ``header``), those the analysis leaves without a
+    gyroscope value after a table's sub-rate fill (EDGE-217; never where the losses of a separate gyroscope are known,
+    REVIEW-161/EDGE-238/REVIEW-177) and :func:`bridge_separate_gyro`; the sub-rate found, the rows it fills, and the
+    longest span (s) bridged: the analysis' own functions in its order, read by ``retrogait info`` and by the import's
+    notes (the coverage the analysis then judges, ``session.covers_enough``, EDGE-242)."""
+    spans = lost_span_column(columns.get(GYR_LOST_SPAN_COLUMN), t_s.size)  # its losses (EDGE-223)
+    none = np.zeros(t_s.size, dtype=bool)
+    gyr, sub, filled = (  # a table's gyroscope at a lower rate; a separate one's rows without a value are losses
+        filled_in(t_s, gyr, missing) if spans is None and not knows_losses(columns, header) else (gyr, None, none)
+    )
+    bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
+    out, _, _, span_s = bridge_separate_gyro(t_s, gyr, bridge_s, spans, header)
+    return np.asarray(np.isnan(out).any(axis=1), dtype=bool), sub, filled, span_s
+
+
 def lost_span_column(spans: NDArray[Any] | None, n: int) -> NDArray[np.float64] | None:
     """The session's ``gyr_lost_span_s`` column (``spans``) as floats (s, NaN where empty or not a number), None
     without it or where it holds another number of rows than ``n`` (written where a separate gyroscope lost a sample,
@@ -152,18 +215,78 @@ def interpolated_rows(spans: NDArray[Any] | None, values: NDArray[np.float64]) -
     return np.asarray(np.isfinite(span) & np.isfinite(values).all(axis=1), dtype=bool)
 
 
-def ordinary_step_s(t_s: NDArray[np.float64]) -> float:
+def ordinary_step_s(t_s: NDArray[np.float64], steady: bool | None = None) -> float:
     """The longest step (s) of the times ``t_s`` (s) that loses no row, by the grid's own gap rule
     (``preprocess._to_uniform``): ``STEADY_GAP_INTERVALS`` (1.5) times the longest regular interval, the median step
     on a steady clock (``rate.steady_clock``), else the longer of it and the ``REGULAR_PERCENTILE`` (95th) percentile
-    of the steps (a jittered clock's longer steps lose nothing); 0 without a step."""
+    of the steps (a jittered clock's longer steps lose nothing); 0 without a step. ``steady``: ``rate.steady_clock``
+    of ``t_s`` where the caller has it (one pass fewer)."""
     steps = np.diff(t_s)
     steps = steps[np.isfinite(steps) & (steps > 0.0)]
     if not steps.size:
         return 0.0
     typical = float(np.median(steps))
-    regular = typical if steady_clock(t_s) else max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))
+    steady = steady_clock(t_s) if steady is None else steady
+    regular = typical if steady else max(typical, float(np.percentile(steps, REGULAR_PERCENTILE)))
     return STEADY_GAP_INTERVALS * regular
+
+
+def losing_steps(t_s: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """(n - 1,) the steps of a stream's increasing times ``t_s`` (s) that lose a sample: longer than
+    :func:`ordinary_step_s` (the grid's gap rule), or, on a clock that does not tick steadily but keeps to a grid of its
+    own (:func:`grid_slots`), a step that skips a slot of it (EDGE-244): a jittered clock's frequent losses raise the
+    gap rule's 95th percentile to a loss step itself (REVIEW-181), while its stamps stay within ``GRID_SLOT_SHARE`` of
+    a period of their slots; a bursty clock keeps to no grid and reads as before."""
+    steps = np.diff(t_s)
+    steady = steady_clock(t_s)
+    lost = np.asarray(steps > ordinary_step_s(t_s, steady) * (1.0 + 1e-6), dtype=bool)
+    if steps.size < 2 or steady:
+        return lost
+    slots = grid_slots(t_s)
+    return lost if slots is None else lost | (np.diff(slots) >= 2)
+
+
+def grid_slots(t_s: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """(n,) each time's slot ``k`` on the clock's own grid (s), fitted to the times ``t_s`` (s, increasing, finite) a
+    line ``t0 + k P`` per stretch of ``GRID_BLOCK`` stamps (a rate that wanders, a crystal's +-100 ppm, or steps by
+    0.1 %, moves a stretch's stamps a few hundredths of a period off its line, an hour's by periods: REVIEW-186),
+    where every time lies within ``GRID_SLOT_SHARE`` of its stretch's ``P`` of its slot, no two share one and fewer
+    slots are skipped than taken (a clock losing a sample now and then, REVIEW-185); None otherwise (a clock in
+    bursts, in pairs, a rate that changes within a stretch by more, times not increasing). The slots start from the
+    steps counted in median steps (of those under 1.5 medians: a lost sample's left out), then each stretch's line is
+    fitted twice (least squares in ``k``); a step from one stretch to the next counts the slots between the two lines'
+    times. Vectorised (``bincount`` sums), two fits."""
+    steps = np.diff(t_s)
+    if not (np.isfinite(t_s).all() and (steps > 0.0).all()) or t_s.size < 2:
+        return None
+    typical = float(np.median(steps))
+    typical = float(np.median(steps[steps < STEADY_GAP_INTERVALS * typical]))  # a lost sample's steps left out
+    slots = np.concatenate([[0.0], np.cumsum(np.rint(steps / typical))])
+    blocks = max(1, t_s.size // GRID_BLOCK)  # the last stretch takes the stamps after the last whole one
+    block = np.minimum(np.arange(t_s.size) // GRID_BLOCK, blocks - 1)
+    first = np.arange(blocks) * GRID_BLOCK
+    y = t_s - t_s[first][block]  # each stretch's times and slots from its first stamp's (well conditioned)
+    x = slots - slots[first][block]
+    count = np.bincount(block, minlength=blocks).astype(np.float64)
+    for _ in range(2):
+        sx, sy = np.bincount(block, x, blocks), np.bincount(block, y, blocks)
+        sxx, sxy = np.bincount(block, x * x, blocks), np.bincount(block, x * y, blocks)
+        spread = count * sxx - sx * sx
+        if not (spread > 0.0).all():
+            return None
+        period = (count * sxy - sx * sy) / spread
+        if not (period > 0.0).all():
+            return None
+        t0 = (sy - period * sx) / count
+        x = np.rint((y - t0[block]) / period[block])
+    p = period[block]
+    if float((np.abs(y - (t0[block] + x * p)) / p).max()) > GRID_SLOT_SHARE:
+        return None
+    grid = t_s[first][block] + t0[block] + x * p  # each stamp's slot's time on its stretch's line
+    skips = np.rint(np.diff(grid) / (0.5 * (p[:-1] + p[1:])))  # within a stretch its slots' difference exactly
+    if bool((skips < 1).any()) or float(skips.sum()) - steps.size >= steps.size:  # as many slots skipped as steps:
+        return None  # no clock's own grid (samples in pairs 5 ms apart, 15 ms between: a 5 ms grid, REVIEW-185)
+    return np.concatenate([[0.0], np.cumsum(skips)])
 
 
 def short_bridged(
@@ -187,24 +310,49 @@ def knows_losses(columns: Mapping[str, Any], header: Mapping[str, str]) -> bool:
     return GYR_PERIOD_KEY in header or GYR_LOST_SPAN_COLUMN in columns
 
 
-def older_separate_gyro_note(has_gyro: bool, columns: Mapping[str, Any], header: Mapping[str, str]) -> str | None:
+def older_separate_gyro_note(
+    has_gyro: bool, columns: Mapping[str, Any], header: Mapping[str, str], used: bool = True
+) -> str | None:
     """Where a session's gyroscope (``has_gyro``) came from a file of its own (its import's note in the ``header``,
     ``SEPARATE_GYRO_WORDS``) and neither its header holds ``import_gyro_period_s`` nor its extra ``columns``
     ``gyr_lost_span_s`` (:func:`knows_losses`: converted before EDGE-237/REVIEW-177), one note that the gyroscope's
     losses are not known and that converting the export again would tell them (EDGE-240); None for any other session (a
-    new one says its losses, even none, by the header key's presence, REVIEW-177)."""
+    new one says its losses, even none, by the header key's presence, REVIEW-177). Where the analysis goes without the
+    gyroscope (not ``used``: :func:`gyro_left`, ``session.covers_enough``) the note promises no bridge (REVIEW-187)."""
     if not has_gyro or knows_losses(columns, header):
         return None
     if SEPARATE_GYRO_WORDS not in header.get("import_notes", ""):
         return None
+    doing = (
+        f"so none of them is flagged bridged and only rows within {BRIDGE_MAX_S * 1000:.0f} ms of measured values are "
+        "bridged"
+        if used
+        else "and the analysis goes without the gyroscope (a value at under half the rows), so none is bridged or "
+        "flagged"
+    )
     return (
         "this session was converted before retrogait kept its separate gyroscope's losses (no import_gyro_period_s "
         "header key, no gyr_lost_span_s column): which of its rows the gyroscope was interpolated across a lost sample "
-        "at, and which rows without a "
-        f"value are a short loss, are not known, so none of them is flagged bridged and only rows within "
-        f"{BRIDGE_MAX_S * 1000:.0f} ms of measured values are bridged; `retrogait convert` of the export again would "
-        "tell them"
+        f"at, and which rows without a value are a short loss, are not known, {doing}; `retrogait convert` of the "
+        "export again would tell them"
     )
+
+
+def older_session_note(
+    t_s: NDArray[np.float64], gyr: NDArray[np.float64] | None, columns: Mapping[str, Any], header: Mapping[str, str]
+) -> str | None:
+    """:func:`older_separate_gyro_note` of a session (times ``t_s``, s; gyroscope ``gyr`` (n, 3) or None; its extra
+    ``columns`` and ``header``), the gyroscope's use read as the analysis reads it (:func:`gyro_left`, then
+    ``session.covers_enough``) only where the note applies and a value is missing (REVIEW-187)."""
+    from retrogait.session import covers_enough
+
+    note = older_separate_gyro_note(gyr is not None, columns, header)
+    if note is None or gyr is None:
+        return note
+    missing = np.asarray(np.isnan(gyr).any(axis=1), dtype=bool)
+    if not missing.any() or covers_enough(gyro_left(t_s, gyr, columns, header, missing)[0]):
+        return note
+    return older_separate_gyro_note(True, columns, header, used=False)
 
 
 def on_grid(times_s: NDArray[np.float64], t_grid: NDArray[np.float64], fs_hz: float) -> NDArray[np.bool_]:

@@ -57,6 +57,15 @@ _OPTIONAL_FLOAT_KEYS = ("acc_range_g", "gyr_range_dps")
 ACC_GRAVITY_VALUES = ("included", "removed")
 #: ``analyze`` uses a gyroscope with a value at this fraction of the rows or more (EDGE-46).
 MIN_GYRO_COVERAGE = 0.5
+
+
+def covers_enough(left: NDArray[np.bool_]) -> bool:
+    """True where ``analyze`` uses a gyroscope whose rows ``left`` (n,) hold no value after its fill and bridge: a
+    value at ``MIN_GYRO_COVERAGE`` of the rows or more (``preprocess._gyro_used``'s rule, EDGE-46); else it analyses
+    every row as from a sensor without one, and bridges or flags none of the gyroscope's losses (REVIEW-90)."""
+    return 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE if left.size else True
+
+
 #: Control characters stored as ``\xNN`` in header values (newline and CR as ``\n`` and ``\r``).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -28,13 +28,12 @@ from retrogait.analysis.zupt import moving_average
 from retrogait.bridge import (
     BRIDGE_MAX_S,
     bridge_missing,
+    bridge_separate_gyro,
     interpolated_rows,
     knows_losses,
     lost_span_column,
-    older_separate_gyro_note,
+    older_session_note,
     on_grid,
-    separate_bridge_s,
-    short_losses,
 )
 from retrogait.conventions import (
     ACC_COLUMNS,
@@ -55,7 +54,7 @@ from retrogait.ranks import median_within, quantile_at_least
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
 from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
 from retrogait.samples import nearest_samples
-from retrogait.session import MIN_GYRO_COVERAGE, RADS_P99_DPS, Session, within_acc_range
+from retrogait.session import RADS_P99_DPS, Session, covers_enough, within_acc_range
 from retrogait.stuck import STUCK_MIN_S, frozen_axis, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
@@ -201,7 +200,7 @@ def _reading_notes(session: Session) -> list[str]:
     EDGE-29), as notes; before them what else the import said (``import_notes``, IMPORT-23)."""
     told = session.meta.extra.get("import_notes", "")
     notes = [note.strip() for note in told.split(" | ") if note.strip()]
-    older = older_separate_gyro_note(session.gyr is not None, session.extra, session.meta.extra)
+    older = older_session_note(session.t_s, session.gyr, session.extra, session.meta.extra)
     notes += [older] if older else []  # converted before the losses were kept (EDGE-240)
     cut = session.meta.extra.get("import_cut_short", "")
     notes += [f"file cut short: {cut}"] if cut else []  # read up to the cut (EDGE-9)
@@ -488,7 +487,7 @@ def _gyro_used(t: NDArray[np.float64], gyr: NDArray[np.float64] | None, notes: l
     n, share = int(missing.sum()), float(missing.mean())
     seconds = n * float(np.median(np.diff(t))) if t.size > 1 else 0.0
     what = f"the gyroscope has no value at {n} samples ({seconds:.2f} s, {percent(share)})"
-    if 1.0 - share < MIN_GYRO_COVERAGE:
+    if not covers_enough(np.asarray(missing, dtype=bool)):  # the import's and info's reading too (EDGE-242, REVIEW-187)
         notes.append(f"{what}: analysed without the gyroscope, as a sensor without one")
         return None
     stretches = no_gyro_stretches(t, np.asarray(missing, dtype=bool))
@@ -599,15 +598,11 @@ def _bridge_gyro(
     over 25 ms or, beside its ``sub_rate``, one lost sample of its own (EDGE-212/218) and a separate gyroscope's short
     losses (``spans``, EDGE-223) over its own span (``bridge.separate_bridge_s``, EDGE-239), the ``absurd`` rows put
     back (EDGE-225); the times (s) of the rows bridged, how many values, and the longest span a bridged value may lie
-    in, in ms as the note writes it."""
+    in, in ms as the note writes it (``bridge.bridge_separate_gyro``: the one spelling ``retrogait info`` reads too)."""
     bridge_s = BRIDGE_MAX_S if sub_rate is None else sub_rate.bridge_s
-    short_s = separate_bridge_s(session.meta.extra)
-    short = short_losses(spans, gyr, short_s)
-    gyr, bridged_t, values = bridge_missing(t, gyr, bridge_s, short, short_s)
+    gyr, bridged_t, values, span_s = bridge_separate_gyro(t, gyr, bridge_s, spans, session.meta.extra, absurd)
     gyr, bridged_t, values = _absurd_put_back(t, gyr, absurd, bridged_t, values)
-    if short is not None and short[np.isin(t, bridged_t)].any():  # 31.5 ms beside a 100 Hz one
-        return gyr, bridged_t, values, f"{max(bridge_s, short_s) * 1000:.3g}"
-    return gyr, bridged_t, values, f"{bridge_s * 1000:.0f}"
+    return gyr, bridged_t, values, f"{span_s * 1000:.3g}" if span_s != bridge_s else f"{bridge_s * 1000:.0f}"
 
 
 def _across_lost(t: NDArray[np.float64], across: NDArray[np.bool_] | None, notes: list[str]) -> NDArray[np.float64]:

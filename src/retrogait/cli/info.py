@@ -111,11 +111,11 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     leaving the rest out as gaps."""
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
-    from retrogait.session import MIN_GYRO_COVERAGE
+    from retrogait.session import covers_enough
 
     left, sub, filled, bridge_s = _gyro_left(session, missing)
     bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())
-    used = 1.0 - float(left.mean()) >= MIN_GYRO_COVERAGE
+    used = covers_enough(left)
     doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
     stretches = no_gyro_stretches(session.t_s, left) if used else None
     if stretches is not None and stretches.size:  # GYRO-1
@@ -141,26 +141,10 @@ def _gyro_left(
     without one after a table's sub-rate fill (EDGE-217; never where the session keeps a separate gyroscope's losses,
     REVIEW-161/EDGE-238) and the bridge (EDGE-212, a separate gyroscope's span EDGE-239), the sub-rate found, the rows
     it fills, and the longest span (s) bridged: the analysis' own functions, in its order."""
-    import numpy as np
-
-    from retrogait.bridge import bridge_missing, knows_losses, separate_bridge_s, short_losses
-    from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN
-    from retrogait.gyro_subrate import filled_in
+    from retrogait.bridge import gyro_left
 
     assert session.gyr is not None
-    short_s = separate_bridge_s(session.meta.extra)  # a separate gyroscope's own span (EDGE-239)
-    short = short_losses(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr, short_s)  # its losses (EDGE-223)
-    gyr, sub, filled = (  # a table's gyroscope at a lower rate (EDGE-217); a separate one's are losses (REVIEW-161,
-        filled_in(session.t_s, session.gyr, missing)  # known by the header key or the column: REVIEW-177)
-        if short is None and not knows_losses(session.extra, session.meta.extra)
-        else (session.gyr, None, np.zeros(missing.size, dtype=bool))
-    )
-    bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    out = bridge_missing(session.t_s, gyr, bridge_s, short, short_s)[0]
-    left = np.asarray(np.isnan(out).any(axis=1), dtype=bool)
-    if short is not None and (short & ~left).any():  # a short loss bridged over the gyroscope's own span
-        bridge_s = max(bridge_s, short_s)
-    return left, sub, filled, bridge_s
+    return gyro_left(session.t_s, session.gyr, session.extra, session.meta.extra, missing)
 
 
 def _separate_gyro_lines(session: Session) -> list[str]:
@@ -168,20 +152,20 @@ def _separate_gyro_lines(session: Session) -> list[str]:
     interpolated across a lost sample, whose steps it flags ``bridged`` (EDGE-238; said only where the gyroscope is
     used, as REVIEW-90), and an older session's note that its losses are not known (EDGE-240); the analysis' own
     functions. One pass over the column where a session has one."""
-    from retrogait.bridge import interpolated_rows, older_separate_gyro_note
+    from retrogait.bridge import interpolated_rows, older_session_note
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
-    from retrogait.session import MIN_GYRO_COVERAGE
+    from retrogait.session import covers_enough
 
     if session.gyr is None:
         return []
-    older = older_separate_gyro_note(True, session.extra, session.meta.extra)
+    older = older_session_note(session.t_s, session.gyr, session.extra, session.meta.extra)
     if older is not None:
         return [older]
     across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)
     if across is None or not across.any():
         return []
     missing = session.gyro_missing
-    if missing.any() and 1.0 - float(_gyro_left(session, missing)[0].mean()) < MIN_GYRO_COVERAGE:
+    if missing.any() and not covers_enough(_gyro_left(session, missing)[0]):
         return []  # analysed without the gyroscope: nothing flagged (REVIEW-90)
     n = int(across.sum())
     return [

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
-from retrogait.bridge import ordinary_step_s, separate_span_s, short_bridged
+from retrogait.bridge import bridge_separate_gyro, gyro_left, losing_steps, separate_span_s, short_bridged
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
@@ -66,7 +66,7 @@ from retrogait.rate import (
     steady_clock,
 )
 from retrogait.resolution import acc_quantum_g, describe_quantum
-from retrogait.session import MIN_GYRO_COVERAGE, Session, SessionMeta, session_problem
+from retrogait.session import MIN_GYRO_COVERAGE, Session, SessionMeta, covers_enough, session_problem
 from retrogait.summary import percent
 
 #: Multiply by these to get m/s^2 and deg/s.
@@ -1795,18 +1795,22 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     )
     # every row a loss touches gets its measured span (EDGE-237); the column is written where a loss exists, the
     # period (the header key: the import knew the losses) for every separate gyroscope (EDGE-239, REVIEW-177)
-    spans = lost_spans(acc.t_s, gyr.t_s, covered, ordinary_step_s(gyr.t_s))
+    spans = lost_spans(acc.t_s, gyr.t_s, covered, losing_steps(gyr.t_s))
     report.gyro_lost_span_s = spans if np.isfinite(spans).any() else None
     report.gyro_period_s = period
+    values[~covered] = np.nan
+    left = _left_after_bridge(acc.t_s, values, spans, period) if not covered.all() else ~covered
+    used = covers_enough(left)  # else the analysis goes without it: nothing bridged or flagged (REVIEW-90, EDGE-242)
     across = int(np.count_nonzero(covered & np.isfinite(spans)))
     if across:  # interpolated across a lost sample: the analysis flags their steps (EDGE-238)
-        report.notes.append(_across_words(across))
+        report.notes.append(_across_words(across, used))
     if not covered.all():
-        values[~covered] = np.nan
         report.gyro_missing = gyro_missing_text(acc.t_s, covered)
         limit_s = separate_span_s(period)  # EDGE-239
         short = ~covered & np.isfinite(spans) & (spans <= limit_s * (1.0 + 1e-6))
-        if short.any():  # EDGE-223: the analysis bridges those as a table's lost values
+        if not used:  # what the analysis does instead of any bridge (EDGE-242)
+            report.gyro_missing += f"; {_without_gyro_words(report, left)}"
+        elif short.any():  # EDGE-223: the analysis bridges those as a table's lost values
             held = np.cumsum(covered)  # rows with a value up to each: none before, or none after (REVIEW-162)
             edge = int(np.count_nonzero(short & ((held == 0) | (held == held[-1]))))
             bridged = short_bridged(acc.t_s, values, spans, limit_s)
@@ -1815,14 +1819,41 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     return acc, values
 
 
-def _across_words(rows: int) -> str:
+def _across_words(rows: int, used: bool = True) -> str:
     """The import's note on ``rows`` accelerometer rows a separate gyroscope was interpolated onto across a lost sample
-    of its own (EDGE-237): angular rate not measured there, which the analysis flags (EDGE-238)."""
+    of its own (EDGE-237): angular rate not measured there, which the analysis flags (EDGE-238) where it ``used`` the
+    gyroscope (:func:`covers_enough`); else the gyroscope's missing-rows note says what it does (EDGE-242)."""
+    doing = (
+        "the analysis flags the steps over them bridged, as a table's lost values"
+        if used
+        else f"the analysis goes without the gyroscope (a value at under {percent(MIN_GYRO_COVERAGE)} of the rows), "
+        "so none is flagged"
+    )
     return (
         f"gyroscope interpolated across a lost sample of its own at {rows} accelerometer row{'s' * (rows != 1)} (its "
-        "measured samples around lie more than one of its steps apart, at most "
-        f"{MERGE_MAX_GAP_PERIODS} periods): the analysis flags the steps over them bridged, as a table's lost values "
-        "(the session's gyr_lost_span_s column keeps each span)"
+        f"measured samples around lie more than one of its steps apart, at most {MERGE_MAX_GAP_PERIODS} periods): "
+        f"{doing} (the session's gyr_lost_span_s column keeps each span)"
+    )
+
+
+def _left_after_bridge(t_s: FloatArray, values: FloatArray, spans: FloatArray, period_s: float) -> NDArray[np.bool_]:
+    """(n,) the accelerometer rows (times ``t_s``, s) a separate gyroscope (``values``, NaN where it has none; its
+    losses' ``spans``, s; its median period ``period_s``, s, as the header will hold it) leaves without a value after
+    the analysis' own bridge (``bridge.bridge_separate_gyro``): what its coverage rule counts (EDGE-242)."""
+    header = {GYR_PERIOD_KEY: f"{period_s:.9g}"}  # as finish writes it, as the analysis reads it
+    out = bridge_separate_gyro(t_s, values, BRIDGE_MAX_S, spans, header)[0]
+    return np.asarray(np.isnan(out).any(axis=1), dtype=bool)
+
+
+def _without_gyro_words(report: ImportReport, left: NDArray[np.bool_], rows: str = "accelerometer ") -> str:
+    """What the analysis does with a gyroscope that leaves the ``rows`` ``left`` (n,) without a value after its fill and
+    bridge, more than ``1 - MIN_GYRO_COVERAGE`` of them: goes without it (EDGE-242), naming the gyroscope's file (a
+    separate one's: the last read, else the table's)."""
+    name = Path(report.files[-1]).name if report.files else "the gyroscope"
+    return (
+        f"{name} gives a gyroscope value at {percent(1.0 - float(left.mean()))} of the {rows}rows once the analysis "
+        f"fills and bridges what it can, under {percent(MIN_GYRO_COVERAGE)}: the analysis goes without the gyroscope, "
+        "as a sensor without one, and bridges or flags none of its losses"
     )
 
 
@@ -1861,18 +1892,19 @@ def _short_loss_words(short: int, bridged: int, edge: int = 0, limit_s: float = 
 
 
 def lost_spans(
-    master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_], lost_step_s: float = math.inf
+    master_t: FloatArray, gyr_t: FloatArray, covered: NDArray[np.bool_], losing: NDArray[np.bool_] | None = None
 ) -> FloatArray:
     """(n,) per accelerometer row (times ``master_t``, s) between two of the gyroscope's own samples (times ``gyr_t``,
     s, increasing) that lose a sample, the time (s) between those two: a row without a value (``~covered``), and a row
-    with one interpolated across more than ``lost_step_s`` (s: a step of the gyroscope's that loses a sample, its
-    grid's gap rule, EDGE-237); NaN elsewhere (a row between neighbouring samples, or before the gyroscope's first
-    sample or after its last). Vectorised (one ``searchsorted``)."""
+    with one interpolated across a step of the gyroscope's that loses a sample (``losing``, per step of ``gyr_t``:
+    ``bridge.losing_steps``, its grid's gap rule, EDGE-237, or a slot of its own grid skipped, EDGE-244); NaN
+    elsewhere (a row between neighbouring samples, or before the gyroscope's first sample or after its last).
+    Vectorised (one ``searchsorted``)."""
     spans = np.full(master_t.size, np.nan)
     k = np.searchsorted(gyr_t, master_t, side="right") - 1
     inside = np.flatnonzero((k >= 0) & (k < gyr_t.size - 1))
     span = gyr_t[k[inside] + 1] - gyr_t[k[inside]]
-    lost = ~covered[inside] | (span > lost_step_s * (1.0 + 1e-6))
+    lost = ~covered[inside] if losing is None else ~covered[inside] | losing[k[inside]]
     spans[inside[lost]] = span[lost]
     return spans
 
@@ -1889,7 +1921,9 @@ def table_gyro(t_s: FloatArray, gyr_dps: FloatArray, report: ImportReport) -> Fl
         return None
     k = report.gyro_infinite_cells
     infinite = f" ({k} of the cells infinite in the file, read as missing)" if k else ""  # EDGE-214
-    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}{infinite}; {_sub_rate_words(t_s, gyr_dps, covered)}"
+    left = gyro_left(t_s, gyr_dps, {}, {}, ~covered)[0]  # the analysis' fill and bridge (EDGE-242)
+    words = _sub_rate_words(t_s, gyr_dps, covered) if covers_enough(left) else _without_gyro_words(report, left, "")
+    report.gyro_missing = f"{gyro_missing_text(t_s, covered)}{infinite}; {words}"
     report.notes.append(report.gyro_missing)
     return gyr_dps
 
