@@ -1027,6 +1027,7 @@ def _uniform_grid(
         start, k = slots
         t = start + k.astype(np.float64) * period
         n = int(k[-1]) + 1
+        del slots, k  # (samples,) int64: not held beside the grid's arrays (PERF-112)
         grid = start + np.arange(n) * period
     # a steady clock's regular interval is its period: a stretch it delivered at a fraction of its rate (a phone's
     # screen off, power saving) is samples missing however long it lasts (HONEST-18)
