@@ -1027,7 +1027,7 @@ def _uniform_grid(
         t = start + k.astype(np.float64) * period
         n = int(k[-1]) + 1
         del slots, k  # (samples,) int64: not held beside the grid's arrays (PERF-112)
-        grid: NDArray[np.float64] = start + np.arange(n) * period
+        grid = np.asarray(start + np.arange(n) * period, dtype=np.float64)
     else:  # the grid made only now: not held beside the slots' fit above (PERF-112)
         grid = t[0] + np.arange(n) * period
     # a steady clock's regular interval is its period: a stretch it delivered at a fraction of its rate (a phone's
