@@ -1,6 +1,6 @@
 """Peak memory of the analysis per placement, as a multiple of the samples' float64 array (issue 16).
 
-Usage: python scripts/bench_memory.py [--minutes 60] [--data DIR] [--only TEXT] [--grid] [--owner]
+Usage: python scripts/bench_memory.py [--minutes 60] [--data DIR] [--only TEXT] [--grid] [--messy] [--owner]
 Simulates once (cached in ``--data``) a session per case -- shank, foot and lower back at 200 Hz (forward
 then backward running, as ``bench_analyze.py``'s shank), a lower back walking at 1000 Hz, and shanks at 52 and
 100 Hz (their landings searched at 200 Hz, CONTACT-9) -- and prints
@@ -11,6 +11,9 @@ simulate at 60 minutes.
 ``--grid``: every placement (foot, shank, lower back, and a phone: the lower back's session read as a phone
 on the chest) at 13, 26, 52, 100 and 200 Hz, running as above; below the simulator's 50 Hz the session is
 simulated at 208 Hz and decimated (``validate_low_rates.decimated``).
+``--messy``: each case's session with one implausible row (the middle row's acc_x set to MESSY_ACC_MS2, beyond any
+sensor's range: preprocess drops it and the grid has a one-sample gap), written once beside it, so the goal is
+checked on input the analysis must clean too (PERF-112).
 ``--owner``: also where each peak is reached: the call stack (retrogait's frames) at the Python or C call
 or return at which tracemalloc's peak last rose (``sys.setprofile``; slow, a diagnosis only).
 """
@@ -78,6 +81,28 @@ def simulated(placement: str, activity: str, rate_hz: float, minutes: float, fol
     return path
 
 
+#: ``--messy``: the acceleration (m/s^2) written into one row's acc_x, beyond any sensor's range (PERF-112).
+MESSY_ACC_MS2 = 400.0
+
+
+def messy(path: Path) -> Path:
+    """``path``'s session with its middle row's acc_x set to MESSY_ACC_MS2 (the text of every other row as it is),
+    written once beside it."""
+    out = path.with_name(path.stem + "_messy.csv")
+    if not out.exists():
+        lines = path.read_text().splitlines(keepends=True)
+        head = next(i for i, line in enumerate(lines) if not line.startswith("#"))  # the columns' names
+        column = lines[head].rstrip("\r\n").split(",").index("acc_x")
+        row = head + 1 + (len(lines) - head - 1) // 2
+        fields = lines[row].split(",")
+        fields[column] = f"{MESSY_ACC_MS2:g}"
+        lines[row] = ",".join(fields)
+        part = out.with_suffix(".part.csv")  # written whole, then named: another run may read the folder
+        part.write_text("".join(lines))
+        part.rename(out)
+    return out
+
+
 #: The peak's owner is recorded where tracemalloc's peak rose by more than this (bytes) since the last record:
 #: the record's own strings, made at the peak, must not raise it.
 OWNER_MARGIN_BYTES = 1 << 16
@@ -127,6 +152,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-memory")
     parser.add_argument("--only", default="", help="only the cases whose name contains this text")
     parser.add_argument("--grid", action="store_true", help="every placement at 13, 26, 52, 100 and 200 Hz")
+    parser.add_argument("--messy", action="store_true", help="one implausible row in each case's session")
     parser.add_argument("--owner", action="store_true", help="also the call stack where each peak is reached")
     args = parser.parse_args()
     cases = CASES
@@ -141,6 +167,7 @@ def main() -> None:
         if args.only not in name:
             continue
         path = simulated(placement, activity, rate_hz, args.minutes, args.data)
+        path = messy(path) if args.messy else path
         raw = read_session(path).n_samples * 7 * 8
         start = time.process_time()
         try:

@@ -170,9 +170,11 @@ def _lower_back(signals: BodySignals, s: ContactsSettings, still: StillSettings)
     candidates = peaks.astype(np.int64)
     peaks = _tallest_spaced(candidates, heights, s.min_peak_spacing_periods * period[peaks] * fs)
     peaks = _fill_lost_steps(peaks, candidates, period * fs, s.trunk_step_gap_periods)
+    del step, moving  # (n,) each: not read again, not held beside the edges' search (PERF-112)
     if peaks.size == 0:
         return Contacts.empty()
     edge = lowpass(fz, s.edge_cutoff_hz, fs)
+    del fz
     ic, to = _flight_edges(edge, peaks, period, fs, s, signals.gap)
     return Contacts(ic_idx=ic, to_idx=to, side=np.full(ic.size, "unknown", dtype="<U7"))
 

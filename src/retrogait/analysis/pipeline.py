@@ -646,6 +646,7 @@ def _session_analysis(
     if reversal is not None:  # MOUNT-1
         flags = with_flag(flags, reversal.changed, "remounted")
     steps["quality_flags"] = flags.astype(object)
+    del flags  # (steps,) fixed-width text: not held beside the stages after (PERF-112)
     steps = bridged_unmeasured(steps, signals, contacts, settings.impact, settings.quality)  # EDGE-197
     steps[EFFORT_COLUMN] = _effort_column(steps, signals, settings, effort_total)
     steps, mirror_notes = _frame_checked(steps.reindex(columns=list(STEP_COLUMNS)), signals, contacts, settings)

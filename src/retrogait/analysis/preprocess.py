@@ -1010,8 +1010,7 @@ def _uniform_grid(
     interval is its period, so a single missing sample is a gap there as before."""
     period = 1.0 / fs_hz
     n = int(np.floor((t[-1] - t[0]) * fs_hz + 1e-6)) + 1
-    grid = t[0] + np.arange(n) * period
-    if n == t.size and float(np.max(np.abs(grid - t))) < 0.1 * period:
+    if n == t.size and float(np.max(np.abs(t[0] + np.arange(n) * period - t))) < 0.1 * period:
         return t, acc, gyr, np.zeros(n, dtype=bool), clipped, "uniform"  # already uniform: no copy
     slots = _clock_slots(t, fs_hz)
     placed = "stamps" if slots is None else "slots"
@@ -1022,7 +1021,10 @@ def _uniform_grid(
         start, k = slots
         t = start + k.astype(np.float64) * period
         n = int(k[-1]) + 1
-        grid = start + np.arange(n) * period
+        del slots, k  # (samples,) int64: not held beside the grid's arrays (PERF-112)
+        grid = np.asarray(start + np.arange(n) * period, dtype=np.float64)
+    else:  # the grid made only now: not held beside the slots' fit above (PERF-112)
+        grid = t[0] + np.arange(n) * period
     # a steady clock's regular interval is its period: a stretch it delivered at a fraction of its rate (a phone's
     # screen off, power saving) is samples missing however long it lasts (HONEST-18)
     steady = placed in ("uniform", "slots") or steady_clock(t)

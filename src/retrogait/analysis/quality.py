@@ -38,16 +38,20 @@ def step_flags(signals: BodySignals, contacts: Contacts, settings: QualitySettin
     start = np.clip(contacts.ic_idx - whole_samples(settings.pre_contact_s, fs), 0, n)
     default_end = contacts.ic_idx + whole_samples(settings.default_step_span_s, fs)
     end = np.clip(np.where(contacts.to_idx > contacts.ic_idx, contacts.to_idx, default_end) + 1, 0, n)
-    flags = np.full(m, "", dtype="<U32")
     bridged = signals.bridged if signals.bridged is not None else np.zeros(0, dtype=bool)  # EDGE-197
     if signals.gyr_bridged is not None:  # a bridged gyroscope value flags its step too (EDGE-212)
         bridged = signals.gyr_bridged | bridged if bridged.size else signals.gyr_bridged
-    for name, mask in (("clipped", signals.clipped), ("gap", signals.gap), (BRIDGED_FLAG, bridged)):
-        if not mask.any():  # most recordings: no step to flag, no running count of the whole signal
-            continue
-        csum = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
-        hit = (csum[end] - csum[start]) > 0
-        flags = np.where(hit, np.char.add(flags, name + ";"), flags)
+    masks = (("clipped", signals.clipped), ("gap", signals.gap), (BRIDGED_FLAG, bridged))
+    marks = [(name, mask) for name, mask in masks if mask.any()]  # most recordings: none, no running count
+    # the text as wide as each flag's np.char.add made it, written once: only the steps hit are rewritten, no
+    # (steps,) text array beside it per flag, no whole-signal count beside its copy (PERF-112)
+    flags = np.full(m, "", dtype=f"<U{32 + sum(len(name) + 1 for name, _ in marks)}")
+    for name, mask in marks:
+        csum = np.zeros(mask.size + 1, dtype=np.int64)
+        np.cumsum(mask, dtype=np.int64, out=csum[1:])
+        hit = np.flatnonzero((csum[end] - csum[start]) > 0)
+        del csum
+        flags[hit] = np.char.add(flags[hit], name + ";")
     if signals.placement not in STEP_COUNT_PLACEMENTS and not meets_rate(fs, IMPACT_MIN_SAMPLE_RATE_HZ):
         flags = np.char.add(flags, "low_rate;")
     return np.char.rstrip(flags, ";")
