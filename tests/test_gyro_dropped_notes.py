@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from retrogait.analysis.load import load_input
 from retrogait.analysis.pipeline import analyze
@@ -88,24 +89,26 @@ def test_a_separate_gyroscope_covering_most_rows_keeps_its_promise(tmp_path: Pat
     assert "interpolated by the import across a lost sample" in told and bridged > 0, told
 
 
-def test_a_table_s_gyroscope_at_a_lower_rate_that_stops_early_is_promised_no_fill(tmp_path: Path) -> None:
-    """A table whose gyroscope fills every 2nd row (100 Hz beside 200 Hz rows) up to 12 s of 30: its note said "the
-    analysis interpolates it linearly in time onto the rows between its own samples" while the analysis went without
-    it (EDGE-242)."""
-    path, axis = _table(tmp_path / "sub.csv", 2, 12.0)
+@pytest.mark.parametrize(
+    ("name", "every", "old_promise"),
+    [
+        # a gyroscope filling every 2nd row (100 Hz beside 200 Hz rows): its note said "the analysis interpolates it
+        # linearly in time onto the rows between its own samples" while the analysis went without it
+        ("sub.csv", 2, "the analysis interpolates it"),
+        # a gyroscope filling every row: its note hedged ("bridges a lone one ... or analyses ... as from a sensor
+        # without one, and its note says which"); it now says which
+        ("full.csv", 1, "the analysis bridges a lone one"),
+    ],
+)
+def test_a_table_s_gyroscope_that_stops_early_is_told_it_is_gone_without(
+    tmp_path: Path, name: str, every: int, old_promise: str
+) -> None:
+    """A table whose gyroscope stops at 12 s of 30 (40 % of the rows) is promised no fill or bridge: its note names
+    the file and says the analysis goes without it, as the analysis then says (EDGE-242)."""
+    path, axis = _table(tmp_path / name, every, 12.0)
     imported, told, _ = _said(path, axis)
-    assert "the analysis interpolates it" not in imported, imported
-    assert "sub.csv gives a gyroscope value at 40 % of the rows" in imported and GOES_WITHOUT in imported, imported
-    assert DROPPED in told, told
-
-
-def test_a_table_s_gyroscope_that_stops_early_is_told_it_is_gone_without(tmp_path: Path) -> None:
-    """A table whose gyroscope fills every row up to 12 s of 30: its note hedged ("bridges a lone one ... or analyses
-    ... as from a sensor without one, and its note says which"); it now says which (EDGE-242)."""
-    path, axis = _table(tmp_path / "full.csv", 1, 12.0)
-    imported, told, _ = _said(path, axis)
-    assert "the analysis bridges a lone one" not in imported, imported
-    assert "full.csv gives a gyroscope value at 40 % of the rows" in imported and GOES_WITHOUT in imported, imported
+    assert old_promise not in imported, imported
+    assert f"{name} gives a gyroscope value at 40 % of the rows" in imported and GOES_WITHOUT in imported, imported
     assert DROPPED in told, told
 
 
