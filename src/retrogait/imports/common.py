@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
-from retrogait.bridge import bridge_separate_gyro, gyro_left, losing_steps, separate_span_s, short_bridged
+from retrogait.bridge import gyro_left, losing_steps, separate_span_s, short_bridged
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
@@ -1839,10 +1839,10 @@ def _across_words(rows: int, used: bool = True) -> str:
 def _left_after_bridge(t_s: FloatArray, values: FloatArray, spans: FloatArray, period_s: float) -> NDArray[np.bool_]:
     """(n,) the accelerometer rows (times ``t_s``, s) a separate gyroscope (``values``, NaN where it has none; its
     losses' ``spans``, s; its median period ``period_s``, s, as the header will hold it) leaves without a value after
-    the analysis' own bridge (``bridge.bridge_separate_gyro``): what its coverage rule counts (EDGE-242)."""
+    the analysis' own fill and bridge (``bridge.gyro_left``, as the session will hold it): what its coverage rule
+    counts (EDGE-242)."""
     header = {GYR_PERIOD_KEY: f"{period_s:.9g}"}  # as finish writes it, as the analysis reads it
-    out = bridge_separate_gyro(t_s, values, BRIDGE_MAX_S, spans, header)[0]
-    return np.asarray(np.isnan(out).any(axis=1), dtype=bool)
+    return gyro_left(t_s, values, {GYR_LOST_SPAN_COLUMN: spans}, header)[0]
 
 
 def _without_gyro_words(report: ImportReport, left: NDArray[np.bool_], rows: str = "accelerometer ") -> str:
