@@ -29,7 +29,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.beside import Beside
-from retrogait.analysis.filters import LocalPeriod, bandpass, in_g, local_period_s, lowpass
+from retrogait.analysis.filters import (
+    LocalPeriod,
+    bandpass,
+    block_means,
+    decimation_step,
+    in_g,
+    local_period_s,
+    lowpass,
+)
 from retrogait.analysis.foot_landing import first_touch
 from retrogait.analysis.phone_steps import phone_steps
 from retrogait.analysis.settings import ContactsSettings, ImpactSettings, PhoneStepSettings, StillSettings, preset
@@ -88,11 +96,22 @@ def _step_period(
     per: float = 1.0,
     first_fraction: float = 0.7,
     parts: int = 1,
+    step: int = 1,
+    n_out: int | None = None,
 ) -> LocalPeriod:
     """:func:`_step_period_s` as pieces threads can share (filters.LocalPeriod; ``parts``: runs of samples
-    interpolated apart)."""
+    interpolated apart; ``x`` at ``fs`` one value per ``step`` samples of the ``n_out`` the period is put on)."""
     return LocalPeriod(
-        x, fs, per * s.min_step_s, per * s.max_step_s, s.period_window_s, s.period_hop_s, first_fraction, parts=parts
+        x,
+        fs,
+        per * s.min_step_s,
+        per * s.max_step_s,
+        s.period_window_s,
+        s.period_hop_s,
+        first_fraction,
+        parts=parts,
+        step=step,
+        n_out=n_out,
     )
 
 
@@ -444,10 +463,14 @@ class _StrideBeside:
 def _stride_s(
     held: list[NDArray[np.float64]], shared: list[LocalPeriod], ready: threading.Event, fs: float, s: ContactsSettings
 ) -> NDArray[np.float64]:
-    """:class:`_StrideBeside`'s part: the pieces put in ``shared`` (``ready`` set) once |a| is band-passed."""
+    """:class:`_StrideBeside`'s part: the pieces put in ``shared`` (``ready`` set) once |a| is band-passed. |a| is
+    first averaged over blocks of k samples, the largest k keeping ``stride_period_rate_hz`` or above (a boxcar
+    anti-alias; an |a| periodic at the stride stays so however it aliases), then band-passed and searched at that
+    rate, the period put back on every sample (PERF-118)."""
     try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
-        band = bandpass(held[0], s.step_band_low_hz, 2 * s.step_band_high_hz, fs)
-        shared.append(_step_period(band, fs, s, per=2.0, parts=2))
+        step = decimation_step(fs, s.stride_period_rate_hz)
+        band = bandpass(block_means(held[0], step), s.step_band_low_hz, 2 * s.step_band_high_hz, fs / step)
+        shared.append(_step_period(band, fs / step, s, per=2.0, parts=2, step=step, n_out=held[0].shape[0]))
         del band
     finally:
         ready.set()

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import butter_sos, sosfiltfilt
+from retrogait.rate import RATE_TOLERANCE
 from retrogait.samples import nearest_samples, whole_samples
 
 #: Windows of the local period estimate processed at once: bounds memory on long recordings and does
@@ -48,6 +49,21 @@ def bandpass(
     return sosfiltfilt(sos, x)
 
 
+def decimation_step(fs_hz: float, rate_hz: float) -> int:
+    """The largest whole factor that keeps ``fs_hz`` (Hz) divided by it at or above ``rate_hz`` (Hz; within
+    RATE_TOLERANCE, so 199.9999 Hz over 50 Hz is 4); 1 where ``fs_hz`` is at or below ``rate_hz`` (PERF-118)."""
+    return max(1, int(fs_hz * (1.0 + RATE_TOLERANCE) / rate_hz))
+
+
+def block_means(x: NDArray[np.float64], step: int) -> NDArray[np.float64]:
+    """(n // step,) the means of ``x``'s whole blocks of ``step`` samples (a trailing part block left out): decimated
+    by ``step`` after a boxcar anti-alias filter (zero at every multiple of the lower rate). ``step`` 1: ``x``."""
+    if step == 1:
+        return x
+    used = x.shape[0] // step * step
+    return np.asarray(x[:used].reshape(-1, step).mean(axis=1))
+
+
 def in_g(acc_ms2: NDArray[np.float64]) -> NDArray[np.float64]:
     """m/s^2 -> g."""
     return acc_ms2 / STANDARD_GRAVITY_MS2
@@ -80,7 +96,9 @@ class LocalPeriod:
     """:func:`local_period_s` as pieces of work that threads can share (PERF-75): each chunk of windows, then each
     of ``parts`` runs of samples the periods are interpolated onto, taken by whichever thread asks next
     (:meth:`work`); every piece is computed as the whole computes it, into its own slice, so the result has the
-    same bits however the pieces fall. One thread alone: :meth:`result`."""
+    same bits however the pieces fall. One thread alone: :meth:`result`. ``step`` > 1: ``x`` (at ``fs_hz``) holds
+    one value per ``step`` samples of the output (block means: its sample i spans output samples i step to
+    (i + 1) step - 1), and the periods are interpolated onto ``n_out`` such samples (PERF-118)."""
 
     def __init__(
         self,
@@ -93,13 +111,16 @@ class LocalPeriod:
         first_fraction: float = 0.7,
         signs: NDArray[np.float64] | None = None,
         parts: int = 1,
+        step: int = 1,
+        n_out: int | None = None,
     ) -> None:
-        n = x.shape[0]
+        m = x.shape[0]
+        n = m if n_out is None else n_out
         w = nearest_samples(window_s, fs_hz)
         hop = max(1, nearest_samples(hop_s, fs_hz))
-        if n < w:
-            w = n
-        self._starts = np.arange(0, max(n - w, 0) + 1, hop)
+        if m < w:
+            w = m
+        self._starts = np.arange(0, max(m - w, 0) + 1, hop)
         self._lo = max(1, whole_samples(min_period_s, fs_hz))
         self._hi = min(w - 2, whole_samples(max_period_s, fs_hz))
         self._period = np.full(self._starts.size, np.nan)
@@ -109,7 +130,7 @@ class LocalPeriod:
         # chunks bound the memory of long recordings
         chunks = range(0, self._starts.size, PERIOD_CHUNK) if self._hi > self._lo + 2 else range(0)
         self._chunks = list(chunks)
-        self._centres = self._starts + w / 2.0
+        self._centres = self._starts + w / 2.0 if step == 1 else (self._starts + w / 2.0) * step  # output samples
         self._n = n
         self._out: NDArray[np.float64] | None = None  # made once the windows are done: not held beside their FFTs
         bounds = np.linspace(0, n, max(1, parts) + 1).astype(np.int64)

@@ -136,6 +136,14 @@ class ContactsSettings(Stage):
     TABLE = "contacts"
     ORDERED = (("min_step_s", "max_step_s"),)
     BELOW = (("step_band_low_hz", "step_band_high_hz"),)
+    AT_LEAST = (
+        (
+            "stride_period_rate_hz",
+            10.0,
+            "step_band_high_hz",
+            "the stride period's rate must hold 2.5 x its band's upper edge, 2 x step_band_high_hz, below half of it",
+        ),
+    )
 
     min_step_s: float = quantity(0.22, "s", "shortest step period (270 steps/min)", 0.1, 1.0)
     max_step_s: float = quantity(1.5, "s", "longest step period (40 steps/min)", 0.3, 5.0)
@@ -148,6 +156,14 @@ class ContactsSettings(Stage):
     )
     period_window_s: float = quantity(6.0, "s", "window of the local step-period autocorrelation", 1.0, 60.0)
     period_hop_s: float = quantity(2.0, "s", "hop between local step-period windows", 0.1, 60.0)
+    stride_period_rate_hz: float = quantity(
+        50.0,
+        "Hz",
+        "foot/shank: the stride period is searched in |a| averaged over blocks down to the lowest whole fraction of "
+        "the rate at or above this (at or above the recording's rate: every sample)",
+        10.0,
+        10000.0,
+    )
     edge_cutoff_hz: float = quantity(20.0, "Hz", "lower back: low-pass of the contact-edge force", 2.0, 100.0)
     flight_level_g: float = quantity(
         0.4, "g", "lower back: specific force below this is flight (0 g free fall + soft-tissue margin)", 0.0, 1.0

@@ -1,0 +1,97 @@
+"""A foot's or shank's stride period searched at a lower internal rate (PERF-118)."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import numpy as np
+import pytest
+
+from retrogait.analysis import contacts, filters
+from retrogait.analysis.filters import block_means, decimation_step
+from retrogait.analysis.settings import ContactsSettings, SettingsError
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+
+
+def _size(fs: float, strides_s: list[tuple[float, float]]) -> np.ndarray:
+    """|a| (m/s^2) of a gait whose stride lasts ``T`` s for ``d`` s, per (d, T): a stride fundamental and its third
+    harmonic (no step harmonic, so the stride is the first strong lag), the phase running on across changes."""
+    rate = np.concatenate([np.full(round(d * fs), 1.0 / period) for d, period in strides_s])
+    phase = 2.0 * np.pi * np.cumsum(rate) / fs
+    return STANDARD_GRAVITY_MS2 + 4.0 * np.sin(phase) + 1.0 * np.sin(3.0 * phase + 0.4)
+
+
+def _stride(size: np.ndarray, fs: float, s: ContactsSettings) -> np.ndarray:
+    return contacts._stride_s([size], [], threading.Event(), fs, s)
+
+
+def test_the_decimation_step_keeps_the_rate_at_or_above_the_setting() -> None:
+    assert [decimation_step(fs, 50.0) for fs in (200.0, 199.9999, 198.0, 104.0, 100.0, 75.0, 52.0, 50.0, 26.0)] == [
+        4,
+        4,
+        3,
+        2,
+        2,
+        1,
+        1,
+        1,
+        1,
+    ]
+    assert decimation_step(200.0, 10000.0) == 1
+
+
+def test_block_means_average_whole_blocks_and_leave_a_part_block_out() -> None:
+    x = np.arange(10.0)
+    assert block_means(x, 1) is x
+    np.testing.assert_array_equal(block_means(x, 4), [1.5, 5.5])
+    np.testing.assert_array_equal(block_means(x, 3), [1.0, 4.0, 7.0])
+
+
+@pytest.mark.parametrize("fs", [200.0, 100.0])
+def test_the_period_at_the_lower_rate_is_the_full_rate_s_within_a_lag_and_lies_where_the_stride_changes(
+    fs: float,
+) -> None:
+    """A stride of 1.1 s for 60 s, then 0.74 s: each read within one 50 Hz lag (20 ms) and at its own time, the
+    period put back on every sample of the recording (not on the blocks' count: that would read the first stride
+    far into the second)."""
+    size = _size(fs, [(60.0, 1.1), (60.0, 0.74)])
+    s = ContactsSettings()
+    low = _stride(size, fs, s)
+    full = _stride(size, fs, dataclasses.replace(s, stride_period_rate_hz=10000.0))
+    assert low.shape == full.shape == size.shape
+    t = np.arange(size.size) / fs
+    first, second = (t > 5.0) & (t < 55.0), (t > 65.0) & (t < 115.0)
+    assert np.all(np.abs(low[first] - 1.1) <= 0.02) and np.all(np.abs(low[second] - 0.74) <= 0.02)
+    lag = 1.01 / fs  # one sample of the recording
+    assert np.all(np.abs(full[first] - 1.1) <= lag) and np.all(np.abs(full[second] - 0.74) <= lag)
+    assert np.max(np.abs(low - full)) <= 0.03
+
+
+@pytest.mark.parametrize("fs", [52.0, 26.0])
+def test_at_or_below_the_rate_the_period_is_today_s_bit_for_bit(fs: float) -> None:
+    size = _size(fs, [(40.0, 1.2), (40.0, 0.8)])
+    s = ContactsSettings()
+    np.testing.assert_array_equal(
+        _stride(size, fs, s), _stride(size, fs, dataclasses.replace(s, stride_period_rate_hz=1e4))
+    )
+
+
+def test_at_200_hz_the_period_is_searched_in_a_quarter_of_the_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The windows the autocorrelation reads hold 50 Hz samples: 6 s windows of 300, not 1,200 (the CPU shed)."""
+    seen: list[int] = []
+    first_period = filters._first_period
+
+    def spy(frames: np.ndarray, *args: object) -> np.ndarray:
+        seen.append(frames.shape[-1])
+        return first_period(frames, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(filters, "_first_period", spy)
+    _stride(_size(200.0, [(30.0, 1.0)]), 200.0, ContactsSettings())
+    assert seen and set(seen) == {300}
+
+
+def test_a_rate_too_low_for_the_stride_band_is_refused() -> None:
+    with pytest.raises(SettingsError, match=r"\[contacts\] stride_period_rate_hz = 30.0 must be at least 10 x"):
+        ContactsSettings(stride_period_rate_hz=30.0)
+    assert ContactsSettings(stride_period_rate_hz=40.0).stride_period_rate_hz == 40.0
