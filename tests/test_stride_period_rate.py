@@ -77,6 +77,16 @@ def test_at_or_below_the_rate_the_period_is_today_s_bit_for_bit(fs: float) -> No
     )
 
 
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 9])
+def test_a_recording_of_a_few_samples_keeps_today_s_period(n: int) -> None:
+    """Shorter than one block of the lower rate: read at its own rate, no mean of an empty block (a warning)."""
+    size = STANDARD_GRAVITY_MS2 + np.arange(float(n))
+    s = ContactsSettings()
+    np.testing.assert_array_equal(
+        _stride(size, 200.0, s), _stride(size, 200.0, dataclasses.replace(s, stride_period_rate_hz=1e4))
+    )
+
+
 def test_at_200_hz_the_period_is_searched_in_a_quarter_of_the_samples(monkeypatch: pytest.MonkeyPatch) -> None:
     """The windows the autocorrelation reads hold 50 Hz samples: 6 s windows of 300, not 1,200 (the CPU shed)."""
     seen: list[int] = []

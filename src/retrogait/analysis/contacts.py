@@ -469,6 +469,7 @@ def _stride_s(
     rate, the period put back on every sample (PERF-118)."""
     try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
         step = decimation_step(fs, s.stride_period_rate_hz)
+        step = step if held[0].shape[0] >= step else 1  # a recording shorter than one block: read as it is
         band = bandpass(block_means(held[0], step), s.step_band_low_hz, 2 * s.step_band_high_hz, fs / step)
         shared.append(_step_period(band, fs / step, s, per=2.0, parts=2, step=step, n_out=held[0].shape[0]))
         del band
