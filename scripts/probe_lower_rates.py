@@ -1,6 +1,7 @@
 """What three more stages would shed at a lower internal rate or in float32, and what it would change (PERF-119..121).
 
 Usage: python scripts/probe_lower_rates.py [--repeats 7] [--data DIR]
+       python scripts/probe_lower_rates.py --still-rate-hz 50 -- scripts/validate.py [ARGS]
 On ``bench_analyze.py``'s simulated shank hour (200 Hz), one thread, CPU of this thread (``time.thread_time``,
 medians of ``--repeats``), each variant alternated with today's in one process; none of them is in the analysis:
 - the still mask (std of |a| over ``still.window_s`` below ``still.std_ms2``) from every 4th sample (50 Hz, a standard
@@ -161,11 +162,47 @@ def float32_probe(size: NDArray[np.float64], repeats: int) -> None:
     )
 
 
+def run_with_sparse_still_masks(rate_hz: float, script: list[str]) -> None:
+    """Run another script (``script``: its path and arguments) with every still mask of the offline analysis taken from
+    every k-th sample of |a| (k: the largest whole factor keeping ``rate_hz``; the gait gate's own as it is)."""
+    import runpy
+    import sys
+
+    from retrogait.analysis import signals, still
+    from retrogait.analysis.filters import decimation_step
+
+    plain = still.still_masks_of_norm
+
+    def sparse(norm: NDArray[np.float64], fs_hz: float, windows: list[tuple[float, float]]) -> list[NDArray[np.bool_]]:
+        k = decimation_step(fs_hz, rate_hz)
+        if k == 1 or norm.size < k:
+            return plain(norm, fs_hz, windows)
+        return [np.repeat(m, k)[: norm.size] for m in plain(norm[::k], fs_hz / k, windows)]
+
+    def mask(acc_ms2: NDArray[np.float64], fs_hz: float, window_s: float, std_ms2: float) -> NDArray[np.bool_]:
+        return sparse(norm_rows(acc_ms2), fs_hz, [(window_s, std_ms2)])[0]
+
+    signals.still_masks_of_norm = sparse  # type: ignore[assignment]  # BodySignals.still_mask
+    still.still_mask = mask  # type: ignore[assignment]
+    from retrogait.analysis import preprocess as preprocess_module
+
+    preprocess_module.still_mask = mask  # type: ignore[attr-defined]  # preprocessing's sensor-frame mask
+    sys.argv = script
+    runpy.run_path(script[0], run_name="__main__")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
+    parser.add_argument(
+        "--still-rate-hz", type=float, help="run the script after -- with the offline still masks at this rate"
+    )
+    parser.add_argument("script", nargs=argparse.REMAINDER, help="-- SCRIPT ARGS (with --still-rate-hz)")
     args = parser.parse_args()
+    if args.still_rate_hz is not None:
+        run_with_sparse_still_masks(args.still_rate_hz, args.script[1:] if args.script[:1] == ["--"] else args.script)
+        return
     signals = preprocess(load_input(simulated_shank(60.0, args.data)), "shank")
     size = norm_rows(signals.acc_ms2)
     with single_blas_thread():
