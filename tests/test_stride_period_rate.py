@@ -10,7 +10,8 @@ import pytest
 
 from retrogait.analysis import contacts, filters
 from retrogait.analysis.filters import block_means, decimation_step
-from retrogait.analysis.settings import ContactsSettings, SettingsError
+from retrogait.analysis.settings import AnalysisSettings, ContactsSettings
+from retrogait.analysis.settings_toml import parse_settings_toml
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 
 
@@ -101,7 +102,24 @@ def test_at_200_hz_the_period_is_searched_in_a_quarter_of_the_samples(monkeypatc
     assert seen and set(seen) == {300}
 
 
-def test_a_rate_too_low_for_the_stride_band_is_refused() -> None:
-    with pytest.raises(SettingsError, match=r"\[contacts\] stride_period_rate_hz = 30.0 must be at least 10 x"):
-        ContactsSettings(stride_period_rate_hz=30.0)
-    assert ContactsSettings(stride_period_rate_hz=40.0).stride_period_rate_hz == 40.0
+def test_a_wider_step_band_valid_before_perf_118_is_still_accepted_and_read_at_a_rate_that_holds_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REVIEW-194: a settings file with ``step_band_high_hz`` above 5 Hz (valid up to 20) was refused by the new
+    setting's default (50 Hz < 10 x 6 Hz) though it never named it. Accepted, and the stride period is then searched
+    at 10 x step_band_high_hz or above: 3 samples a block at 200 Hz (66.7 Hz), not 4 (50 Hz)."""
+    assert ContactsSettings(step_band_high_hz=6.0).stride_period_rate_hz == 50.0
+    overrides = parse_settings_toml("[contacts]\nstep_band_high_hz = 20.0\n")
+    assert overrides.apply(AnalysisSettings()).contacts.step_band_high_hz == 20.0
+    seen: list[int] = []
+    first_period = filters._first_period
+
+    def spy(frames: np.ndarray, *args: object) -> np.ndarray:
+        seen.append(frames.shape[-1])
+        return first_period(frames, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(filters, "_first_period", spy)
+    _stride(_size(200.0, [(30.0, 1.0)]), 200.0, ContactsSettings(step_band_high_hz=6.0))
+    assert seen and set(seen) == {400}  # 6 s at 200 / 3 Hz
+    assert contacts.stride_period_step(200.0, ContactsSettings(step_band_high_hz=6.0)) == 3
+    assert contacts.stride_period_step(200.0, ContactsSettings()) == 4
