@@ -460,6 +460,14 @@ class _StrideBeside:
         return self._period.result()
 
 
+def stride_period_step(fs: float, s: ContactsSettings) -> int:
+    """Samples a block of the stride period's |a| (PERF-118): the rate kept at or above ``stride_period_rate_hz`` and
+    10 x ``step_band_high_hz`` (the stride band's upper edge, 2 x step_band_high_hz, 2.5 x below the lower rate's
+    Nyquist frequency). A floor, not a refusal: a wider step band, valid before the setting, is read at a higher
+    rate, not refused by a default it never named (REVIEW-194)."""
+    return decimation_step(fs, max(s.stride_period_rate_hz, 10.0 * s.step_band_high_hz))
+
+
 def _stride_s(
     held: list[NDArray[np.float64]], shared: list[LocalPeriod], ready: threading.Event, fs: float, s: ContactsSettings
 ) -> NDArray[np.float64]:
@@ -468,7 +476,7 @@ def _stride_s(
     anti-alias; an |a| periodic at the stride stays so however it aliases), then band-passed and searched at that
     rate, the period put back on every sample (PERF-118)."""
     try:  # the band-passed |a| held by the pieces alone, let go once their windows are done
-        step = decimation_step(fs, s.stride_period_rate_hz)
+        step = stride_period_step(fs, s)
         step = step if held[0].shape[0] >= step else 1  # a recording shorter than one block: read as it is
         band = bandpass(block_means(held[0], step), s.step_band_low_hz, 2 * s.step_band_high_hz, fs / step)
         shared.append(_step_period(band, fs / step, s, per=2.0, parts=2, step=step, n_out=held[0].shape[0]))

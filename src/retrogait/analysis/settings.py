@@ -136,14 +136,6 @@ class ContactsSettings(Stage):
     TABLE = "contacts"
     ORDERED = (("min_step_s", "max_step_s"),)
     BELOW = (("step_band_low_hz", "step_band_high_hz"),)
-    AT_LEAST = (
-        (
-            "stride_period_rate_hz",
-            10.0,
-            "step_band_high_hz",
-            "the stride period's rate must hold 2.5 x its band's upper edge, 2 x step_band_high_hz, below half of it",
-        ),
-    )
 
     min_step_s: float = quantity(0.22, "s", "shortest step period (270 steps/min)", 0.1, 1.0)
     max_step_s: float = quantity(1.5, "s", "longest step period (40 steps/min)", 0.3, 5.0)
@@ -160,7 +152,7 @@ class ContactsSettings(Stage):
         50.0,
         "Hz",
         "foot/shank: the stride period is searched in |a| averaged over blocks down to the lowest whole fraction of "
-        "the rate at or above this (at or above the recording's rate: every sample)",
+        "the rate at or above this and 10 x step_band_high_hz (at or above the recording's rate: every sample)",
         10.0,
         10000.0,
     )
