@@ -123,3 +123,17 @@ def test_a_wider_step_band_valid_before_perf_118_is_still_accepted_and_read_at_a
     assert seen and set(seen) == {400}  # 6 s at 200 / 3 Hz
     assert contacts.stride_period_step(200.0, ContactsSettings(step_band_high_hz=6.0)) == 3
     assert contacts.stride_period_step(200.0, ContactsSettings()) == 4
+
+
+@pytest.mark.parametrize("fs", [833.0, 204.8])
+def test_the_lower_rate_s_windows_stay_on_today_s_grid_where_the_hop_is_not_whole_blocks(fs: float) -> None:
+    """REVIEW-195: at 833 Hz (16 a block) the 2 s hop is 104 blocks, 1,664 samples, not today's 1,666 (204.8 Hz: 408,
+    not 410): the windows drifted from today's by 2 samples a hop, 0.72 s after 10 min, and a stride change there
+    was read that much earlier or later (the period off by 71 ms at 833 Hz, 103 ms at 204.8 Hz). Each window now starts on the block nearest
+    today's start: the period within one lower-rate lag of the full rate's everywhere."""
+    size = _size(fs, [(600.0, 1.1), (60.0, 0.74)])
+    s = ContactsSettings()
+    low = _stride(size, fs, s)
+    full = _stride(size, fs, dataclasses.replace(s, stride_period_rate_hz=10000.0))
+    lag = contacts.stride_period_step(fs, s) / fs
+    assert np.max(np.abs(low - full)) <= lag
