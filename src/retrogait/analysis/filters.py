@@ -120,7 +120,16 @@ class LocalPeriod:
         hop = max(1, nearest_samples(hop_s, fs_hz))
         if m < w:
             w = m
-        self._starts = np.arange(0, max(m - w, 0) + 1, hop)
+        if step == 1:
+            self._starts = np.arange(0, max(m - w, 0) + 1, hop)
+        else:  # today's windows of the output's samples (its hop, its last start), each start on its nearest
+            # block: a hop that is not whole blocks (1,666 samples at 833 Hz, 104.125 blocks of 16) does not drift
+            # from them, nor does a window more or less end the recording (REVIEW-195)
+            fs_out = fs_hz * step
+            grid = np.arange(
+                0, max(n - nearest_samples(window_s, fs_out), 0) + 1, max(1, nearest_samples(hop_s, fs_out))
+            )
+            self._starts = np.unique(np.minimum((grid + step // 2) // step, max(m - w, 0)))
         self._lo = max(1, whole_samples(min_period_s, fs_hz))
         self._hi = min(w - 2, whole_samples(max_period_s, fs_hz))
         self._period = np.full(self._starts.size, np.nan)
