@@ -154,3 +154,22 @@ def test_the_lower_rate_s_windows_stay_on_today_s_grid_where_the_hop_is_not_whol
     short = size[: ends + 20]
     for n in range(ends - 16, ends + 17):  # today's last window kept, or not, whatever the tail of part blocks
         assert count(short[:n], s) == count(short[:n], every), n
+
+
+@pytest.mark.parametrize(("fs", "k"), [(200.0, 4), (100.0, 2), (1000.0, 20), (833.0, 16), (204.8, 4)])
+def test_the_lower_rate_s_windows_are_centred_where_today_s_are(fs: float, k: int) -> None:
+    """REVIEW-196: the windows' centres, put back in the recording's samples, are today's (at 200, 100, 1000 Hz to
+    the sample; where the hop is not whole blocks, within a block: half for the start, half for the width in whole
+    blocks): no test failed with them shifted by half a
+    block or a whole one, which moves every period by up to that much along the recording."""
+    n = round(fs * 95.0) + k - 1  # a tail of part blocks
+    x = np.random.default_rng(1).standard_normal(n)
+    args = (0.44, 3.0, 6.0, 2.0)
+    full = filters.LocalPeriod(x, fs, *args)
+    low = filters.LocalPeriod(block_means(x, k), fs / k, *args, step=k, n_out=n)
+    assert low._centres.shape == full._centres.shape
+    if round(2.0 * fs) % k == 0:
+        np.testing.assert_array_equal(low._centres, full._centres)
+    else:
+        assert np.max(np.abs(low._centres - full._centres)) <= k
+    assert low.result().shape == (n,)
