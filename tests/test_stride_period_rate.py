@@ -131,8 +131,9 @@ def test_the_lower_rate_s_windows_stay_on_today_s_grid_where_the_hop_is_not_whol
 ) -> None:
     """REVIEW-195: at 833 Hz (16 a block) the 2 s hop is 104 blocks, 1,664 samples, not today's 1,666 (204.8 Hz: 408,
     not 410): the windows drifted from today's by 2 samples a hop, 0.72 s after 10 min, and a stride change there
-    was read that much earlier or later (the period off by 71 ms at 833 Hz, 103 ms at 204.8 Hz). Each window now starts on the block nearest
-    today's start: the period within one lower-rate lag of the full rate's everywhere."""
+    was read that much earlier or later (the period off by 71 ms at 833 Hz, 103 ms at 204.8 Hz). Each window now
+    starts on the block nearest today's start: the period within one lower-rate lag of the full rate's everywhere,
+    and as many windows as today's, the last one too."""
     size = _size(fs, [(600.0, 1.1), (60.0, 0.74)])
     s, every = ContactsSettings(), ContactsSettings(stride_period_rate_hz=10000.0)
     lag = contacts.stride_period_step(fs, s) / fs
