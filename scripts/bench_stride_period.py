@@ -5,7 +5,8 @@ On ``bench_analyze.py``'s simulated shank hour (200 Hz): ``contacts._stride_s`` 
 ``stride_period_rate_hz``, band-passed, the windowed autocorrelation, the period put back on every sample) once per
 rate in turn, ``--repeats`` times, on one thread. Prints each rate's CPU of this thread (``time.thread_time``, median
 and least) and how far its period lies from the first rate's (10000 Hz: every sample, today's before PERF-118).
-Rates below ``ContactsSettings``' bound (10 x step_band_high_hz) are set past its check, to show what they would shed.
+Rates below ``ContactsSettings``' bound (10 Hz) are set past its check; the period is searched at no less than 10 x
+``step_band_high_hz`` (40 Hz at the default 4 Hz: a rate below it reads as 40 Hz, REVIEW-194).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def main() -> None:
     settings = []
     for rate in rates:
         s = dataclasses.replace(base)
-        object.__setattr__(s, "stride_period_rate_hz", rate)  # past the settings' bound, to show what it sheds
+        object.__setattr__(s, "stride_period_rate_hz", rate)  # past the settings' bound (10 Hz)
         settings.append(s)
     cpu: dict[float, list[float]] = {r: [] for r in rates}
     period: dict[float, np.ndarray] = {}
