@@ -174,3 +174,12 @@ def test_the_lower_rate_s_windows_are_centred_where_today_s_are(fs: float, k: in
     else:
         assert np.max(np.abs(low._centres - full._centres)) <= k
     assert low.result().shape == (n,)
+
+
+def test_a_slow_stride_s_period_moves_by_at_most_one_lower_rate_lag() -> None:
+    """REVIEW-197: a 2.9 s stride (its autocorrelation peak flat in the 6 s windows) is read 20 ms apart at 200 Hz,
+    one 50 Hz lag, not the half lag the bench hour moved by; never more than one."""
+    size = _size(200.0, [(90.0, 2.9), (60.0, 0.5)])
+    s = ContactsSettings()
+    moved = np.abs(_stride(size, 200.0, s) - _stride(size, 200.0, dataclasses.replace(s, stride_period_rate_hz=1e4)))
+    assert 0.01 < np.max(moved) <= 0.02 + 1e-9
