@@ -435,20 +435,41 @@ def _plausible_rows(
     settings: PreprocessSettings,
     notes: list[str],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
-    """Drop samples beyond any sensor's range (m/s^2, and deg/s or rad/s): they are gaps, with a note."""
-    limit_g = settings.max_acc_g if acc_range_g is None else min(settings.max_acc_g, OVER_RANGE * acc_range_g)
+    """Drop samples beyond any sensor's range (m/s^2, and deg/s or rad/s): they are gaps, with a note saying, for
+    each reason a row was dropped for, its own quantity (:func:`_beyond_range_note`)."""
     ok = within_acc_range(acc, acc_range_g, settings.max_acc_g)
-    if gyr is not None:
-        ok &= (np.abs(gyr) <= settings.max_rate_dps).all(axis=1)
+    fast = None if gyr is None else np.asarray(~(np.abs(gyr) <= settings.max_rate_dps).all(axis=1), dtype=bool)
+    if fast is not None:
+        ok &= ~fast
     if ok.all():
         return t, acc, gyr
-    largest = float(np.abs(acc[~ok]).max()) / STANDARD_GRAVITY_MS2
-    notes.append(
-        f"{int((~ok).sum())} samples beyond any sensor's range (acceleration up to {largest:.3g} g, limit "
-        f"{limit_g:g} g{'' if gyr is None else f', or angular rate above {settings.max_rate_dps:g} deg/s'}) "
-        "dropped; they are gaps"
-    )
+    notes.append(_beyond_range_note(acc, gyr, fast, acc_range_g, settings))
     return t[ok], acc[ok], gyr[ok] if gyr is not None else None
+
+
+def _beyond_range_note(
+    acc: NDArray[np.float64],
+    gyr: NDArray[np.float64] | None,
+    fast: NDArray[np.bool_] | None,
+    acc_range_g: float | None,
+    settings: PreprocessSettings,
+) -> str:
+    """The note on the rows :func:`_plausible_rows` drops: their count, then per reason the rows dropped for it and
+    its own largest value and limit: acceleration (g) beyond ``max_acc_g`` or 1.1 x a declared ``acc_range_g``,
+    angular rate (deg/s) beyond ``max_rate_dps`` (``fast``, (n,)); a row beyond both counts in both."""
+    limit_g = settings.max_acc_g if acc_range_g is None else min(settings.max_acc_g, OVER_RANGE * acc_range_g)
+    strong = np.asarray(~within_acc_range(acc, acc_range_g, settings.max_acc_g), dtype=bool)
+    fast = np.zeros(strong.size, dtype=bool) if fast is None or gyr is None else fast
+    dropped = int(np.count_nonzero(strong | fast))
+    reasons = []
+    if strong.any():
+        largest = float(np.abs(acc[strong]).max()) / STANDARD_GRAVITY_MS2
+        reasons.append((int(strong.sum()), f"acceleration up to {largest:.3g} g, limit {limit_g:g} g"))
+    if fast.any() and gyr is not None:
+        rate = float(np.abs(gyr[fast]).max())  # every value finite here (_finite_rows), under 1e7
+        reasons.append((int(fast.sum()), f"angular rate up to {rate:.0f} deg/s, limit {settings.max_rate_dps:g} deg/s"))
+    said = [words if k == dropped else f"{k} with {words}" for k, words in reasons]
+    return f"{dropped} samples beyond any sensor's range ({'; '.join(said)}) dropped; they are gaps"
 
 
 def _without_stuck_axis(
