@@ -48,3 +48,53 @@ def test_an_absurd_acceleration_value_is_no_anchor_of_the_bridge() -> None:
     kept, a, _, bridged_t, _, _ = _finite_rows(_session(gyr, acc), notes)
     assert kept.size == n - 1 and np.isin(1000 / 200.0, kept) and not np.isin(1001 / 200.0, kept)
     assert float(np.abs(a).max()) < 20.0 and np.isclose(bridged_t, 1000 / 200.0).any()
+
+
+def _separate_gyro_beside_absurd(lone: bool) -> Session:
+    """A simulated shank run (200 Hz) whose separate 100 Hz gyroscope (the header key, the losses' spans) lost two
+    samples (5 rows without a value, 30 ms between its measured ones: bridged, EDGE-239) right before three absurd
+    values (1e9 deg/s), and, with ``lone``, one lone value elsewhere (bridged over 25 ms)."""
+    from dataclasses import replace
+
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    s = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:15"), sample_rate_hz=200.0, seed=4)).session
+    assert s.gyr is not None
+    gyr, spans = s.gyr.copy(), np.full(s.t_s.size, np.nan)
+    gyr[2500:2505], spans[2500:2505] = np.nan, 0.030
+    gyr[2505:2508] = 1e9
+    if lone:
+        gyr[1000] = np.nan
+    meta = replace(s.meta, extra={**s.meta.extra, "import_gyro_period_s": "0.01"})
+    return replace(s, gyr=gyr, meta=meta, extra={"gyr_lost_span_s": spans})
+
+
+@pytest.mark.parametrize("lone", [True, False])
+def test_info_reads_absurd_gyroscope_values_beside_a_separate_gyroscope_s_loss_as_the_analysis(lone: bool) -> None:
+    """EDGE-246: the analysis reads an absurd value as no anchor (EDGE-225), so the loss before three of them spans
+    8 rows (35 ms between the rows without a value, over the 31.5 ms span) and stays a gap; `info` bridged it from the
+    absurd anchor and said "bridges 6 (within 31.5 ms)" (and 5 without the lone one) where the analysis bridged 1
+    over 25 ms (none) and left 5 out. Now `bridge.gyro_left` reads them as the analysis does."""
+    import retrogait
+    from retrogait.bridge import gyro_left
+    from retrogait.cli.info import _gyro_missing_detail
+
+    session = _separate_gyro_beside_absurd(lone)
+    assert session.gyr is not None
+    told = _gyro_missing_detail(session, session.gyro_missing)
+    notes = retrogait.analyze(session).summary["notes"]
+    bridged = [n for n in notes if "missing gyroscope values bridged" in n]
+    if lone:
+        assert bridged == [
+            "3 missing gyroscope values bridged (linear in time over at most 25 ms between measured values, in 1 "
+            "samples): steps touching one are flagged bridged (their impact, read from the measured acceleration, is "
+            "kept)"
+        ], notes
+        assert told == "no value at 6 of 3000 samples: analyze bridges 1 (within 25 ms), leaves the other 5 out as gaps"
+    else:
+        assert bridged == [], notes
+        assert told == "no value at 5 of 3000 samples: analyze leaves those out as gaps"
+    assert any(n.startswith("the gyroscope has no value at 5 samples") for n in notes), notes
+    left, _, _, span_s = gyro_left(session.t_s, session.gyr, session.extra, session.meta.extra, session.gyro_missing)
+    assert int(left.sum()) == 5 and not left[2505:2508].any()  # the absurd rows: dropped as absurd, not left out
+    assert span_s == 0.025

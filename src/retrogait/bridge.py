@@ -17,12 +17,19 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN, GYR_PERIOD_KEY, SEPARATE_GYRO_WORDS
+from retrogait.conventions import (
+    ANY_UNIT_LIMIT,
+    BRIDGE_MAX_S,
+    GYR_LOST_SPAN_COLUMN,
+    GYR_PERIOD_KEY,
+    SEPARATE_GYRO_WORDS,
+)
 from retrogait.gyro_subrate import SubRate, filled_in
 from retrogait.rate import REGULAR_PERCENTILE, STEADY_GAP_INTERVALS, steady_clock
 
 __all__ = [
     "BRIDGE_MAX_S",
+    "absurd_as_missing",
     "bridge_missing",
     "bridge_separate_gyro",
     "gyro_left",
@@ -149,15 +156,38 @@ def gyro_left(
     gyroscope value after a table's sub-rate fill (EDGE-217; never where the losses of a separate gyroscope are known,
     REVIEW-161/EDGE-238/REVIEW-177) and :func:`bridge_separate_gyro`; the sub-rate found, the rows it fills, and the
     longest span (s) bridged: the analysis' own functions in its order, read by ``retrogait info`` and by the import's
-    notes (the coverage the analysis then judges, ``session.covers_enough``, EDGE-242)."""
+    notes (the coverage the analysis then judges, ``session.covers_enough``, EDGE-242). A row with an absurd value
+    (:func:`absurd_as_missing`) is, as in the analysis, no anchor of the fill or the bridge and not bridged over
+    (EDGE-225), and is not left without a value: the analysis drops it as absurd (EDGE-36)."""
     spans = lost_span_column(columns.get(GYR_LOST_SPAN_COLUMN), t_s.size)  # its losses (EDGE-223)
     none = np.zeros(t_s.size, dtype=bool)
+    gyr, absurd = absurd_as_missing(gyr)
+    if missing is not None and absurd.any():
+        missing = missing | absurd
     gyr, sub, filled = (  # a table's gyroscope at a lower rate; a separate one's rows without a value are losses
         filled_in(t_s, gyr, missing) if spans is None and not knows_losses(columns, header) else (gyr, None, none)
     )
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    out, _, _, span_s = bridge_separate_gyro(t_s, gyr, bridge_s, spans, header)
-    return np.asarray(np.isnan(out).any(axis=1), dtype=bool), sub, filled, span_s
+    out, _, _, span_s = bridge_separate_gyro(t_s, gyr, bridge_s, spans, header, absurd)
+    left = np.isnan(out).any(axis=1)
+    return np.asarray(left & ~absurd if absurd.any() else left, dtype=bool), sub, filled, span_s
+
+
+def absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``(values, rows)``: ``values`` (n, 3) with the rows holding a finite value beyond ``ANY_UNIT_LIMIT`` set NaN
+    (a copy only where there is one), and those rows (n,): no anchor for the sub-rate's fill or the bridge
+    (EDGE-225); the analysis makes them absurd again afterwards (``preprocess._absurd_put_back``), to be dropped as
+    before (EDGE-36). One pass where there is none."""
+    largest = float(np.abs(values).max()) if values.size else 0.0  # NaN where a value is missing: the full test
+    if largest < ANY_UNIT_LIMIT:  # a recording without one pays one pass (EDGE-225)
+        return values, np.zeros(values.shape[0], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        rows = np.asarray((np.isfinite(values) & (np.abs(values) >= ANY_UNIT_LIMIT)).any(axis=1), dtype=bool)
+    if not rows.any():
+        return values, rows
+    out = values.copy()
+    out[rows] = np.nan
+    return out, rows
 
 
 def lost_span_column(spans: NDArray[Any] | None, n: int) -> NDArray[np.float64] | None:

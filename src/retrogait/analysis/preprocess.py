@@ -27,6 +27,7 @@ from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import moving_average
 from retrogait.bridge import (
     BRIDGE_MAX_S,
+    absurd_as_missing,
     bridge_missing,
     bridge_separate_gyro,
     interpolated_rows,
@@ -37,6 +38,7 @@ from retrogait.bridge import (
 )
 from retrogait.conventions import (
     ACC_COLUMNS,
+    ANY_UNIT_LIMIT,
     AXES,
     GYR_LOST_SPAN_COLUMN,
     MIN_SAMPLE_RATE_HZ,
@@ -58,9 +60,6 @@ from retrogait.session import RADS_P99_DPS, Session, covers_enough, within_acc_r
 from retrogait.stuck import STUCK_MIN_S, frozen_axis, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
-#: Beyond this no accelerometer or gyroscope reading is possible in any unit (mg, deg/s included): such
-#: values are dropped before anything is computed from them (their squares overflow).
-ANY_UNIT_LIMIT = 1e7
 #: Gravity removed: step-band acceleration above this (m/s^2) is movement; the extremes compared to find
 #: which end of the vertical is up are these percentiles (1 and 99).
 FREE_MOVING_MS2 = 0.2
@@ -549,8 +548,8 @@ def _finite_rows(
     gyr_bridged_t, gyr_values, span_ms = np.zeros(0), 0, ""
     sub_rate, filled = None, np.zeros(0, dtype=bool)
     # an absurd value (beyond 1e7 in any unit, EDGE-36) is no measurement: no anchor to fill or bridge from (EDGE-225)
-    acc, acc_absurd = _absurd_as_missing(acc)
-    gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
+    acc, acc_absurd = absurd_as_missing(acc)
+    gyr, gyr_absurd = absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
     # a table's gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217); a separate gyroscope's rows
     # without a value (its losses known: the header key or the column) are its losses, never a lower rate (REVIEW-161,
     # EDGE-238, REVIEW-177)
@@ -672,22 +671,6 @@ def _missing_rows(values: NDArray[np.float64]) -> NDArray[np.bool_]:
     return np.asarray(np.isnan(values).any(axis=1), dtype=bool)
 
 
-def _absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """``(values, rows)``: ``values`` (n, 3) with the rows holding a finite value beyond ``ANY_UNIT_LIMIT`` set NaN
-    (a copy only where there is one), and those rows (n,): no anchor for the sub-rate's fill or the bridge
-    (EDGE-225); :func:`_absurd_put_back` makes them absurd again, to be dropped as before (EDGE-36)."""
-    largest = float(np.abs(values).max()) if values.size else 0.0  # NaN where a value is missing: the full test
-    if largest < ANY_UNIT_LIMIT:  # a recording without one pays one pass (EDGE-225)
-        return values, np.zeros(values.shape[0], dtype=bool)
-    with np.errstate(invalid="ignore"):
-        rows = np.asarray((np.isfinite(values) & (np.abs(values) >= ANY_UNIT_LIMIT)).any(axis=1), dtype=bool)
-    if not rows.any():
-        return values, rows
-    out = values.copy()
-    out[rows] = np.nan
-    return out, rows
-
-
 def _absurd_put_back(
     t: NDArray[np.float64],
     values: NDArray[np.float64],
@@ -695,7 +678,7 @@ def _absurd_put_back(
     bridged_t: NDArray[np.float64],
     bridged_values: int,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
-    """``values`` with the absurd ``rows`` (:func:`_absurd_as_missing`) infinite again, so that they are dropped as
+    """``values`` with the absurd ``rows`` (``bridge.absurd_as_missing``) infinite again, so that they are dropped as
     absurd values were (EDGE-36), whatever a fill or the bridge wrote there; ``bridged_t`` (s) and
     ``bridged_values`` without them."""
     if not rows.any():
