@@ -29,6 +29,7 @@ from retrogait.rate import REGULAR_PERCENTILE, STEADY_GAP_INTERVALS, steady_cloc
 
 __all__ = [
     "BRIDGE_MAX_S",
+    "MIN_LOSS_STAMPS",
     "absurd_as_missing",
     "bridge_missing",
     "bridge_separate_gyro",
@@ -59,6 +60,11 @@ GRID_SLOT_SHARE: Final = 0.4
 #: by 100 ppm moves its stamps 0.03 ms and a 0.1 % step of rate a stretch's by 0.03 of a period from its line, while
 #: the fit's own error from +-0.2 of a period of jitter stays near 0.02 of one (not fitted to a sweep).
 GRID_BLOCK: Final = 256
+#: The fewest stamps of a stream on which its lost samples can be judged (EDGE-247): a lost sample shows only as a
+#: step of its own about twice the clock's step, and the stamps show the clock's step only where two steps agree beside
+#: a third; on two steps (three stamps) either may be the clock's (10 and 20 ms: a 100 Hz clock that lost one, or a
+#: 67 Hz one jittered by a third of its period), so neither rule (:func:`losing_steps`) can see a loss there.
+MIN_LOSS_STAMPS: Final = 4
 #: The longest span (s) a separate gyroscope's loss is bridged over, whatever its rate (EDGE-239): a 100 Hz stream's
 #: two lost samples (31.5 ms) pass, a 50 Hz stream's (63 ms, a quarter of a running contact) do not.
 SEPARATE_BRIDGE_CAP_S: Final = 0.035

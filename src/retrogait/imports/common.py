@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
-from retrogait.bridge import gyro_left, losing_steps, separate_span_s, short_bridged
+from retrogait.bridge import MIN_LOSS_STAMPS, gyro_left, losing_steps, separate_span_s, short_bridged
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
@@ -1793,6 +1793,8 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         f"{SEPARATE_GYRO_WORDS} "
         f"(gyro period {1000 * period:.2f} ms, no interpolation across gaps > {MERGE_MAX_GAP_PERIODS} periods)"
     )
+    if len(gyr) < MIN_LOSS_STAMPS:  # no rule can see a loss on so few stamps (EDGE-247)
+        report.notes.append(_too_few_stamps_words(report, len(gyr)))
     # every row a loss touches gets its measured span (EDGE-237); the column is written where a loss exists, the
     # period (the header key: the import knew the losses) for every separate gyroscope (EDGE-239, REVIEW-177)
     spans = lost_spans(acc.t_s, gyr.t_s, covered, losing_steps(gyr.t_s))
@@ -1817,6 +1819,17 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
             report.gyro_missing += _short_loss_words(int(short.sum()), bridged, edge, limit_s)
         report.notes.append(report.gyro_missing)
     return acc, values
+
+
+def _too_few_stamps_words(report: ImportReport, stamps: int) -> str:
+    """The import's note on a separate gyroscope of fewer than ``MIN_LOSS_STAMPS`` ``stamps``: whether it lost a
+    sample cannot be judged (EDGE-247), naming its file (the last the import read)."""
+    name = Path(report.files[-1]).name if report.files else "the gyroscope file"
+    return (
+        f"{name} holds {stamps} gyroscope samples: too few to judge whether it lost any (a lost sample shows only as a "
+        f"step about twice the clock's own, which the stamps show where two of at least {MIN_LOSS_STAMPS - 1} steps "
+        "agree), so no row is flagged for a loss of its own"
+    )
 
 
 def _across_words(rows: int, used: bool = True) -> str:
