@@ -98,3 +98,26 @@ def test_info_reads_absurd_gyroscope_values_beside_a_separate_gyroscope_s_loss_a
     left, _, _, span_s = gyro_left(session.t_s, session.gyr, session.extra, session.meta.extra, session.gyro_missing)
     assert int(left.sum()) == 5 and not left[2505:2508].any()  # the absurd rows: dropped as absurd, not left out
     assert span_s == 0.025
+
+
+def test_info_counts_rows_interpolated_across_a_lost_sample_without_an_absurd_one() -> None:
+    """EDGE-246: four rows interpolated by the import across a lost sample (their span in ``gyr_lost_span_s``), one
+    of them absurd: the analysis counts 3 (the absurd one is no value, dropped), `info` said 4; now 3 both."""
+    from dataclasses import replace
+
+    import retrogait
+    from retrogait.cli.info import _separate_gyro_lines
+
+    session = _separate_gyro_beside_absurd(False)
+    assert session.gyr is not None
+    gyr, spans = session.gyr.copy(), np.full(session.t_s.size, np.nan)
+    gyr[2500:2508] = gyr[2499]  # no loss nor absurd value there: measured-like values again
+    spans[1000:1004] = 0.020
+    gyr[1002] = 1e9
+    session = replace(session, gyr=gyr, extra={"gyr_lost_span_s": spans})
+    notes = retrogait.analyze(session).summary["notes"]
+    assert any(n.startswith("3 gyroscope values interpolated by the import across a lost sample") for n in notes), notes
+    assert _separate_gyro_lines(session) == [
+        "interpolated by the import across a lost sample of its own at 3 samples: analyze flags the steps touching "
+        "them bridged"
+    ]

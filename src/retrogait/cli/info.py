@@ -151,8 +151,9 @@ def _separate_gyro_lines(session: Session) -> list[str]:
     """What analyze says of a separate gyroscope's losses beyond the rows without a value: the rows the import
     interpolated across a lost sample, whose steps it flags ``bridged`` (EDGE-238; said only where the gyroscope is
     used, as REVIEW-90), and an older session's note that its losses are not known (EDGE-240); the analysis' own
-    functions. One pass over the column where a session has one."""
-    from retrogait.bridge import interpolated_rows, older_session_note
+    functions, an absurd value no interpolated row (the analysis drops it, EDGE-225/246). One pass over the column where
+    a session has one."""
+    from retrogait.bridge import absurd_as_missing, interpolated_rows, older_session_note
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
     from retrogait.session import covers_enough
 
@@ -161,7 +162,7 @@ def _separate_gyro_lines(session: Session) -> list[str]:
     older = older_session_note(session.t_s, session.gyr, session.extra, session.meta.extra)
     if older is not None:
         return [older]
-    across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)
+    across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), absurd_as_missing(session.gyr)[0])
     if across is None or not across.any():
         return []
     missing = session.gyro_missing
