@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,44 @@ def test_info_counts_rows_interpolated_across_a_lost_sample_without_an_absurd_on
         "interpolated by the import across a lost sample of its own at 3 samples: analyze flags the steps touching "
         "them bridged"
     ]
+
+
+def _phyphox_with_absurd(path: Path, lost: list[int], absurd_at: int) -> tuple[Path, str]:
+    """A phyphox folder of a simulated shank run (200 Hz acceleration, seed 4) whose 100 Hz gyroscope file loses the
+    samples ``lost`` and holds 1e9 rad/s (absurd in any unit) at sample ``absurd_at``."""
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    s = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:15"), sample_rate_hz=200.0, seed=4)).session
+    assert s.gyr is not None
+    path.mkdir(parents=True)
+    head = '"Time (s)","X ({0})","Y ({0})","Z ({0})"'
+    np.savetxt(path / "Accelerometer.csv", np.column_stack([s.t_s, s.acc]), delimiter=",", header=head.format("m/s^2"),
+               comments="", fmt="%.7g")  # fmt: skip
+    at = np.arange(0, s.t_s.size, 2)
+    gyr = np.column_stack([s.t_s[at] + 0.0013, np.radians(s.gyr[at])])
+    gyr[absurd_at, 1] = 1e9
+    np.savetxt(path / "Gyroscope.csv", np.delete(gyr, lost, axis=0), delimiter=",", header=head.format("rad/s"),
+               comments="", fmt="%.9g")  # fmt: skip
+    return path, str(s.meta.anterior_axis)
+
+
+def test_the_import_promises_no_flag_or_bridge_for_an_absurd_gyroscope_sample(tmp_path: Path) -> None:
+    """EDGE-246 at the import: one lost sample beside an absurd one (every row interpolated across the loss absurd,
+    dropped by the analysis): 441a915's note said "interpolated across a lost sample of its own at 4 accelerometer
+    rows ... the analysis flags the steps over them bridged", the analysis flagged none; two lost beside an absurd
+    one (a short loss whose anchor is absurd): it said "the analysis bridges those", the analysis left 6 gaps."""
+    from retrogait.analysis.load import load_input
+    from retrogait.analysis.pipeline import analyze
+
+    one, axis = _phyphox_with_absurd(tmp_path / "one", [500], 501)
+    session = load_input(one)
+    assert "lost sample of its own" not in str(session.meta.extra["import_notes"])
+    notes = analyze(one, placement="shank", side="left", anterior_axis=axis).summary["notes"]
+    assert not any("interpolated by the import" in n for n in notes), notes
+    assert any(n.startswith("6 samples with missing, infinite or absurd values") for n in notes), notes
+    two, _ = _phyphox_with_absurd(tmp_path / "two", [500, 501], 502)
+    said = str(load_input(two).meta.extra["import_gyro_missing"])
+    assert "(a short loss): 6 stay gaps" in said and "no anchor: the analysis drops it" in said, said
+    notes = analyze(two, placement="shank", side="left", anterior_axis=axis).summary["notes"]
+    assert not any("missing gyroscope values bridged" in n for n in notes), notes
+    assert any(n.startswith("the gyroscope has no value at 6 samples") for n in notes), notes

@@ -330,12 +330,14 @@ def short_bridged(
 ) -> int:
     """How many rows of ``values`` (n, 3) at times ``t_s`` (s) without a value :func:`bridge_missing` bridges as a
     separate stream's short loss (``spans``, s, as :func:`short_losses` reads them with ``max_s``, s): what an
-    import's note may say the analysis bridges (EDGE-234), read by the same function the analysis runs."""
+    import's note may say the analysis bridges (EDGE-234), read by the same function the analysis runs; an absurd
+    value (:func:`absurd_as_missing`) no anchor and not counted, as the analysis drops it (EDGE-225, EDGE-246)."""
+    values, absurd = absurd_as_missing(values)
     short = short_losses(spans, values, max_s)
     if short is None or not short.any():
         return 0
     out = bridge_missing(t_s, values, BRIDGE_MAX_S, short, max_s)[0]
-    return int(np.count_nonzero(short & np.isfinite(out).all(axis=1)))
+    return int(np.count_nonzero(short & ~absurd & np.isfinite(out).all(axis=1)))
 
 
 def knows_losses(columns: Mapping[str, Any], header: Mapping[str, str]) -> bool:

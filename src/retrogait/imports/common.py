@@ -23,7 +23,14 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
-from retrogait.bridge import MIN_LOSS_STAMPS, gyro_left, losing_steps, separate_span_s, short_bridged
+from retrogait.bridge import (
+    MIN_LOSS_STAMPS,
+    absurd_as_missing,
+    gyro_left,
+    losing_steps,
+    separate_span_s,
+    short_bridged,
+)
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
@@ -1803,7 +1810,8 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     values[~covered] = np.nan
     left = _left_after_bridge(acc.t_s, values, spans, period) if not covered.all() else ~covered
     used = covers_enough(left)  # else the analysis goes without it: nothing bridged or flagged (REVIEW-90, EDGE-242)
-    across = int(np.count_nonzero(covered & np.isfinite(spans)))
+    absurd = absurd_as_missing(values)[1]  # no value: the analysis drops it, interpolated or not (EDGE-225, EDGE-246)
+    across = int(np.count_nonzero(covered & np.isfinite(spans) & ~absurd))
     if across:  # interpolated across a lost sample: the analysis flags their steps (EDGE-238)
         report.notes.append(_across_words(across, used))
     if not covered.all():
@@ -1816,7 +1824,7 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
             held = np.cumsum(covered)  # rows with a value up to each: none before, or none after (REVIEW-162)
             edge = int(np.count_nonzero(short & ((held == 0) | (held == held[-1]))))
             bridged = short_bridged(acc.t_s, values, spans, limit_s)
-            report.gyro_missing += _short_loss_words(int(short.sum()), bridged, edge, limit_s)
+            report.gyro_missing += _short_loss_words(int(short.sum()), bridged, edge, limit_s, bool(absurd.any()))
         report.notes.append(report.gyro_missing)
     return acc, values
 
@@ -1870,17 +1878,20 @@ def _without_gyro_words(report: ImportReport, left: NDArray[np.bool_], rows: str
     )
 
 
-def _short_loss_words(short: int, bridged: int, edge: int = 0, limit_s: float = BRIDGE_MAX_S) -> str:
+def _short_loss_words(
+    short: int, bridged: int, edge: int = 0, limit_s: float = BRIDGE_MAX_S, absurd: bool = False
+) -> str:
     """What :func:`align_gyro`'s note adds for ``short`` rows in a separate gyroscope's short losses, ``bridged`` of
     which the analysis' bridge takes (``bridge.short_bridged``, the analysis' own function: the note says what it
     does, EDGE-234), ``edge`` of them before the first or after the last row with a value (no row beyond them to
     bridge from: named so, not as rows too far apart, REVIEW-162); ``limit_s`` (s) the span of a short loss
-    (EDGE-239)."""
+    (EDGE-239); ``absurd``: the gyroscope holds a value beyond 1e7, no anchor of the bridge (EDGE-225/246)."""
     said = (
         f"; at {short} of them the gyroscope's measured samples around lie at most {limit_s * 1000:.3g} ms apart "
         "(a short loss)"
     )
     kept = "the session's gyr_lost_span_s column keeps each span"
+    anchor = ", or a gyroscope value beyond 1e7 beside them (no anchor: the analysis drops it)" if absurd else ""
     if bridged == short:
         return f"{said}: the analysis bridges those, flagged bridged, as a table's lost values ({kept})"
     apart = short - bridged - edge
@@ -1891,7 +1902,7 @@ def _short_loss_words(short: int, bridged: int, edge: int = 0, limit_s: float = 
             (
                 apart,
                 ", the accelerometer's rows around them further apart than the loss and a step each side that loses "
-                "no row",
+                f"no row{anchor}",
             ),
         )
         if k
