@@ -77,3 +77,30 @@ def test_the_analysis_notes_a_gyroscope_spike_as_angular_rate(rate: float) -> No
         f"1 samples beyond any sensor's range (angular rate up to {abs(rate):.0f} deg/s, limit 10000 deg/s) dropped; "
         "they are gaps"
     ], said
+
+
+def test_a_gyroscope_read_as_rad_s_has_its_dropped_rate_told_in_rad_s() -> None:
+    """REVIEW-202: the rows are dropped before the analysis reads a gyroscope as rad/s (``_gyr_scale``), so the limit
+    and the largest value are the file's numbers, in rad/s there: edge54 said "angular rate up to 20000 deg/s, limit
+    10000 deg/s" of a value of 20,000 rad/s (1.15e6 deg/s). A simulated shank walk (100 Hz, seed 4) in rad/s at 0.6 of
+    its rate (99th percentile 4.4: read as rad/s), one value of 20,000."""
+    s = simulate(SimulationConfig("shank", parse_bouts("forward:walking:1.0:10"), sample_rate_hz=100.0, seed=4)).session
+    assert s.gyr is not None
+    gyr = np.radians(s.gyr) * 0.6
+    gyr[500, 1] = 20_000.0
+    notes = retrogait.analyze(replace(s, gyr=gyr)).summary["notes"]
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        "1 samples beyond any sensor's range (angular rate up to 20000 rad/s, limit 10000 rad/s) dropped; they are gaps"
+    ], notes
+    assert any(n.startswith("angular rate looked like rad/s") for n in notes), notes
+    gyr[500, 1] = 0.0  # a row beyond both: only the rate's words change
+    acc = s.acc.copy()
+    acc[500, 2] = 600.0 * G
+    gyr[[500, 600], 1] = [15_000.0, 12_000.0]
+    notes = retrogait.analyze(replace(s, acc=acc, gyr=gyr)).summary["notes"]
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 500 g; 2 with angular rate up to "
+        "15000 rad/s, limit 10000 rad/s) dropped; they are gaps"
+    ], notes
