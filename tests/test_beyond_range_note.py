@@ -94,13 +94,13 @@ def test_a_gyroscope_read_as_rad_s_has_its_dropped_rate_told_in_rad_s() -> None:
         "1 samples beyond any sensor's range (angular rate up to 20000 rad/s, limit 10000 rad/s) dropped; they are gaps"
     ], notes
     assert any(n.startswith("angular rate looked like rad/s") for n in notes), notes
-    gyr[500, 1] = 0.0  # a row beyond both: only the rate's words change
+    gyr[500, 1] = 0.0  # a row beyond both (the simulated sensor's declared 16 g): only the rate's words change
     acc = s.acc.copy()
     acc[500, 2] = 600.0 * G
     gyr[[500, 600], 1] = [15_000.0, 12_000.0]
     notes = retrogait.analyze(replace(s, acc=acc, gyr=gyr)).summary["notes"]
     said = [n for n in notes if "beyond any sensor's range" in n]
     assert said == [
-        "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 500 g; 2 with angular rate up to "
-        "15000 rad/s, limit 10000 rad/s) dropped; they are gaps"
+        "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 17.6 g; angular rate up to 15000 "
+        "rad/s, limit 10000 rad/s) dropped; they are gaps"
     ], notes

@@ -256,6 +256,7 @@ def _checked_samples(
     removed = gravity_removed(session)
     if not removed:
         acc = acc * _acc_scale(t, acc, fs_hz, where, notes)
+    beyond_at = len(notes)  # where _plausible_rows' note goes, if any: its rate in rad/s if read so (REVIEW-202)
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     _refuse_too_few_plausible(t, where, notes)
     quantum_g = acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)  # measured values only
@@ -264,7 +265,10 @@ def _checked_samples(
         t, acc, gyr = _without_stuck_axis(t, acc, gyr, fs_hz, notes)
         _refuse_too_few_plausible(t, where, notes)
     if gyr is not None:
-        gyr = gyr * _gyr_scale(acc, gyr, notes)
+        scale = _gyr_scale(acc, gyr, notes)
+        if scale != 1.0:
+            _rates_in_rads(notes, beyond_at)
+        gyr = gyr * scale
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
     return t, acc, gyr, fs_hz, quantum_g, bridged_t, gyr_bridged_t
@@ -446,6 +450,10 @@ def _plausible_rows(
     return t[ok], acc[ok], gyr[ok] if gyr is not None else None
 
 
+#: The words of :func:`_beyond_range_note` that :func:`_rates_in_rads` finds it by.
+BEYOND_RANGE_WORDS = "beyond any sensor's range"
+
+
 def _beyond_range_note(
     acc: NDArray[np.float64],
     gyr: NDArray[np.float64] | None,
@@ -468,7 +476,17 @@ def _beyond_range_note(
         rate = float(np.abs(gyr[fast]).max())  # every value finite here (_finite_rows), under 1e7
         reasons.append((int(fast.sum()), f"angular rate up to {rate:.0f} deg/s, limit {settings.max_rate_dps:g} deg/s"))
     said = [words if k == dropped else f"{k} with {words}" for k, words in reasons]
-    return f"{dropped} samples beyond any sensor's range ({'; '.join(said)}) dropped; they are gaps"
+    return f"{dropped} samples {BEYOND_RANGE_WORDS} ({'; '.join(said)}) dropped; they are gaps"
+
+
+def _rates_in_rads(notes: list[str], at: int) -> None:
+    """:func:`_beyond_range_note`'s angular rate, if ``notes`` holds it from index ``at`` on, in rad/s: the rows are
+    dropped before :func:`_gyr_scale` reads the gyroscope as rad/s, so the largest value and the limit compared
+    with it are the file's numbers, rad/s there (REVIEW-202; the rate's part alone says deg/s)."""
+    for k in range(at, len(notes)):
+        if BEYOND_RANGE_WORDS in notes[k]:
+            notes[k] = notes[k].replace(" deg/s", " rad/s")
+            return
 
 
 def _without_stuck_axis(
