@@ -164,3 +164,58 @@ def test_the_import_promises_no_flag_or_bridge_for_an_absurd_gyroscope_sample(tm
     notes = analyze(two, placement="shank", side="left", anterior_axis=axis).summary["notes"]
     assert not any("missing gyroscope values bridged" in n for n in notes), notes
     assert any(n.startswith("the gyroscope has no value at 6 samples") for n in notes), notes
+
+
+@pytest.mark.parametrize(
+    ("absurd", "told"), [([1000], "bridges 2 (within 26 ms)"), ([1000, 1002], "leaves the other 3 out as gaps")]
+)
+def test_info_reads_an_absurd_sample_of_a_table_s_gyroscope_at_a_lower_rate_as_the_analysis(
+    absurd: list[int], told: str
+) -> None:
+    """REVIEW-203 (EDGE-246's sub-rate fill, untested there): a 200 Hz table whose gyroscope has a value on every 2nd
+    row (100 Hz), ``absurd`` of its samples 1e9: the analysis fills 1498 or 1497 rows between its samples (the absurd
+    one no anchor) and bridges or leaves out the rest; `info` read the same only while `gyro_left` adds the absurd rows
+    to those without a value before the fill (without: "interpolates 1500 ..., bridges -3")."""
+    from dataclasses import replace
+
+    import retrogait
+    from retrogait.cli.info import _gyro_missing_detail
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    s = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:15"), sample_rate_hz=200.0, seed=4)).session
+    assert s.gyr is not None
+    gyr = s.gyr.copy()
+    gyr[1::2] = np.nan
+    gyr[absurd] = 1e9
+    session = replace(s, gyr=gyr)
+    filled = 1498 if len(absurd) == 1 else 1497
+    assert _gyro_missing_detail(session, session.gyro_missing) == (
+        f"no value at 1500 of 3000 samples: analyze interpolates {filled} between its own samples (a value on every "
+        f"2nd row, a gyroscope at 100 Hz beside rows at 200 Hz), {told}"
+    )
+    notes = retrogait.analyze(session).summary["notes"]
+    assert any(f"interpolated linearly in time onto the {filled} rows between" in n for n in notes), notes
+    if len(absurd) == 1:
+        assert any(n.startswith("6 missing gyroscope values bridged (linear in time over at most 26 ms") for n in notes)
+    else:
+        assert any(n.startswith("the gyroscope has no value at 3 samples") for n in notes), notes
+
+
+def test_the_import_counts_no_absurd_row_among_the_short_losses_the_analysis_bridges(tmp_path: Path) -> None:
+    """REVIEW-203 (EDGE-246's ``short_bridged``, untested there): a phyphox folder losing sample 500 beside an absurd
+    501 (rows interpolated across that loss, absurd, bridgeable once absurd is missing) and two samples at 800-801 (6
+    rows, a short loss): the analysis bridges the 6 (18 values); the import's note says so only while
+    `bridge.short_bridged` leaves the absurd rows out of its count (without: "bridges 10 of those ...; -4 stay
+    gaps")."""
+    from retrogait.analysis.load import load_input
+    from retrogait.analysis.pipeline import analyze
+
+    path, axis = _phyphox_with_absurd(tmp_path / "f", [500, 800, 801], 501)
+    said = str(load_input(path).meta.extra["import_gyro_missing"])
+    assert said.endswith(
+        "at 6 of them the gyroscope's measured samples around lie at most 31.5 ms apart (a short loss): the analysis "
+        "bridges those, flagged bridged, as a table's lost values (the session's gyr_lost_span_s column keeps each "
+        "span)"
+    ), said
+    notes = analyze(path, placement="shank", side="left", anterior_axis=axis).summary["notes"]
+    assert any(n.startswith("18 missing gyroscope values bridged (linear in time over at most 31.5 ms") for n in notes)
