@@ -219,3 +219,31 @@ def test_the_import_counts_no_absurd_row_among_the_short_losses_the_analysis_bri
     ), said
     notes = analyze(path, placement="shank", side="left", anterior_axis=axis).summary["notes"]
     assert any(n.startswith("18 missing gyroscope values bridged (linear in time over at most 31.5 ms") for n in notes)
+
+
+def test_info_reads_a_gyroscope_beside_an_accelerometer_at_a_lower_rate_on_the_analysis_own_rows() -> None:
+    """REVIEW-204 (REVIEW-187's and EDGE-242's "seen, not changed", and EDGE-246's claim): a 200 Hz table whose
+    acceleration has a value on every 2nd row (EDGE-222: the analysis runs on those 1500 rows) and whose gyroscope has
+    none at rows 1001 (between the accelerometer's rows), 1500 (lone: bridged) and 2002 (beside an absurd 2000: 30 ms
+    between its anchors, a gap). edge54's `info`: "no value at 3 of 3000 samples: analyze bridges 3 (within 25 ms)";
+    the analysis bridged 1 and left 1 out."""
+    from dataclasses import replace
+
+    import retrogait
+    from retrogait.cli.info import _gyro_missing_detail
+    from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+    s = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:15"), sample_rate_hz=200.0, seed=4)).session
+    assert s.gyr is not None
+    acc, gyr = s.acc.copy(), s.gyr.copy()
+    acc[1::2] = np.nan
+    gyr[[1001, 1500, 2002]] = np.nan
+    gyr[2000] = 1e9
+    session = replace(s, acc=acc, gyr=gyr)
+    notes = retrogait.analyze(session).summary["notes"]
+    assert any(n.startswith("3 missing gyroscope values bridged (linear in time over at most 25 ms") for n in notes)
+    assert any(n.startswith("the gyroscope has no value at 1 samples") for n in notes), notes
+    assert _gyro_missing_detail(session, session.gyro_missing) == (
+        "no value at 3 of 3000 samples (1 on the rows between the accelerometer's own, which analyze leaves out): "
+        "analyze bridges 1 (within 25 ms), leaves the other 1 out as gaps"
+    )
