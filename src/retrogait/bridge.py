@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from retrogait.acc_subrate import own_rows
 from retrogait.conventions import (
     ANY_UNIT_LIMIT,
     BRIDGE_MAX_S,
@@ -31,6 +32,7 @@ __all__ = [
     "BRIDGE_MAX_S",
     "MIN_LOSS_STAMPS",
     "absurd_as_missing",
+    "acc_kept_rows",
     "bridge_missing",
     "bridge_separate_gyro",
     "gyro_left",
@@ -156,6 +158,7 @@ def gyro_left(
     columns: Mapping[str, Any],
     header: Mapping[str, str],
     missing: NDArray[np.bool_] | None = None,
+    keep: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.bool_], SubRate | None, NDArray[np.bool_], float]:
     """``(left, sub_rate, filled, span_s)``: of a session's rows (times ``t_s``, s; gyroscope ``gyr`` (n, 3), NaN where
     it has no value, or ``missing``; its extra ``columns`` and ``header``), those the analysis leaves without a
@@ -164,7 +167,9 @@ def gyro_left(
     longest span (s) bridged: the analysis' own functions in its order, read by ``retrogait info`` and by the import's
     notes (the coverage the analysis then judges, ``session.covers_enough``, EDGE-242). A row with an absurd value
     (:func:`absurd_as_missing`) is, as in the analysis, no anchor of the fill or the bridge and not bridged over
-    (EDGE-225), and is not left without a value: the analysis drops it as absurd (EDGE-36)."""
+    (EDGE-225), and is not left without a value: the analysis drops it as absurd (EDGE-36). With ``keep`` (n,), the
+    rows the analysis keeps of an accelerometer at a lower rate (:func:`acc_kept_rows`, EDGE-222), the rows are read
+    there after the fill, as the analysis reads them: ``left`` and ``filled`` are then of those rows (REVIEW-204)."""
     spans = lost_span_column(columns.get(GYR_LOST_SPAN_COLUMN), t_s.size)  # its losses (EDGE-223)
     none = np.zeros(t_s.size, dtype=bool)
     gyr, absurd = absurd_as_missing(gyr)
@@ -173,10 +178,25 @@ def gyro_left(
     gyr, sub, filled = (  # a table's gyroscope at a lower rate; a separate one's rows without a value are losses
         filled_in(t_s, gyr, missing) if spans is None and not knows_losses(columns, header) else (gyr, None, none)
     )
+    if keep is not None:  # the accelerometer's own rows, the gyroscope read there (EDGE-222, REVIEW-204)
+        t_s, gyr, filled, absurd = t_s[keep], gyr[keep], filled[keep], absurd[keep]
+        spans = spans[keep] if spans is not None else None
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
     out, _, _, span_s = bridge_separate_gyro(t_s, gyr, bridge_s, spans, header, absurd)
     left = np.isnan(out).any(axis=1)
     return np.asarray(left & ~absurd if absurd.any() else left, dtype=bool), sub, filled, span_s
+
+
+def acc_kept_rows(t_s: NDArray[np.float64], acc: NDArray[np.float64]) -> NDArray[np.bool_] | None:
+    """(n,) the rows the analysis keeps where the acceleration ``acc`` (n, 3) at times ``t_s`` (s) is at a lower rate
+    than the rows (``acc_subrate.own_rows``, EDGE-222; an absurd value missing, as the analysis reads it), else None:
+    what ``retrogait info`` reads the gyroscope on (REVIEW-204). One ``isnan`` pass where every value is there."""
+    values = absurd_as_missing(acc)[0]
+    missing = np.isnan(values).any(axis=1)
+    if not missing.any():
+        return None
+    sub, keep = own_rows(t_s, np.asarray(missing, dtype=bool))
+    return None if sub is None else keep
 
 
 def absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
