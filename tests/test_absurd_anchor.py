@@ -247,3 +247,11 @@ def test_info_reads_a_gyroscope_beside_an_accelerometer_at_a_lower_rate_on_the_a
         "no value at 3 of 3000 samples (1 on the rows between the accelerometer's own, which analyze leaves out): "
         "analyze bridges 1 (within 25 ms), leaves the other 1 out as gaps"
     )
+    gyr[[1500, 2000]], gyr[[2004, 2006]] = gyr[1498], np.nan  # none bridged (40 ms): "the other", not "those"
+    session = replace(s, acc=acc, gyr=gyr)
+    assert _gyro_missing_detail(session, session.gyro_missing) == (
+        "no value at 4 of 3000 samples (1 on the rows between the accelerometer's own, which analyze leaves out): "
+        "analyze leaves the other 3 out as gaps"
+    )
+    notes = retrogait.analyze(session).summary["notes"]
+    assert any(n.startswith("the gyroscope has no value at 3 samples") for n in notes), notes

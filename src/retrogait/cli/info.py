@@ -136,6 +136,7 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
         doing = f"{between}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if rest else between
     off = int(missing.sum()) - int(on.sum())
     between = f" ({off} on the rows between the accelerometer's own, which analyze leaves out)" if off else ""
+    doing = doing.replace("those", f"the other {int(left.sum())}") if off else doing
     return f"no value at {int(missing.sum())} of {missing.size} samples{between}: analyze {doing}"
 
 
