@@ -72,3 +72,28 @@ def test_a_gyroscope_of_four_stamps_has_its_lost_sample_seen_and_no_such_note(tm
     assert "too few to judge" not in notes and "interpolated across a lost sample of its own at" in notes, notes
     spans = np.asarray(session.extra["gyr_lost_span_s"], dtype=np.float64)
     assert np.isfinite(spans).any() and np.allclose(spans[np.isfinite(spans)], 8.0)
+
+
+@pytest.mark.parametrize(
+    ("stamps", "said"),
+    [
+        ([], "Gyroscope.csv holds no samples: left out"),
+        (
+            [4.0],
+            "Gyroscope.csv has only 1 usable row: a gyroscope needs two to be put on the accelerometer's clock; left "
+            "out",
+        ),
+    ],
+)
+def test_a_gyroscope_of_fewer_than_two_stamps_is_left_out_in_words_that_count_its_rows(
+    tmp_path: Path, stamps: list[float], said: str
+) -> None:
+    """REVIEW-205: below EDGE-247's three stamps, a gyroscope file of one usable row is left out (two are needed to
+    interpolate); edge54 said it "has no usable rows (none)". No traceback, the acceleration analysed."""
+    path, axis = _folder(tmp_path / "few", stamps, 12.0)
+    session = load_input(path)
+    assert session.gyr is None
+    notes = str(session.meta.extra.get("import_notes", ""))
+    assert said in notes and "too few to judge" not in notes, notes
+    told = analyze(path, placement="shank", side="left", anterior_axis=axis).summary["notes"]
+    assert said in told, told
