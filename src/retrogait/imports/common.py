@@ -1606,10 +1606,17 @@ def read_stream(
         t_s = raw_t * time_to_s
     on_clock = on_delivery(t_s, report, label, values)
     stream = clean_stream(on_clock, values, report, label, retimed=on_clock is not t_s)
-    if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
+    if label == "gyr" and len(stream) < 2:  # a gyroscope file with under two usable rows: the rest is the recording
         refuse_time_going_back(source.display, report)
         why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
-        report.notes.append(f"{source.name} has no usable rows ({why or 'none'}): left out")
+        if len(stream) == 1:  # one row is no stream to interpolate (below EDGE-247's fewest stamps, REVIEW-205)
+            dropped = f" ({why})" if why else ""
+            report.notes.append(
+                f"{source.name} has only 1 usable row{dropped}: a gyroscope needs two to be put on the accelerometer's "
+                "clock; left out"
+            )
+        else:
+            report.notes.append(f"{source.name} has no usable rows ({why or 'none'}): left out")
         return Stream(np.empty(0), np.empty((0, 3)))
     require_rows(stream, source.display, label, report=report)
     return stream
