@@ -181,6 +181,7 @@ def test_accelerometer_rows_lost_beside_a_short_gyroscope_loss_stay_a_gap_and_th
     notes = str(session.meta.extra.get("import_gyro_missing", ""))
     said = re.search(r"the analysis bridges (\d+) of those, .* (\d+) stay gaps", notes)
     assert said is not None, notes
+    assert "beyond 1e7" not in notes, notes  # no absurd value here: no absurd anchor named (EDGE-246, REVIEW-203)
     from retrogait.bridge import bridge_missing, short_losses
 
     short = short_losses(session.extra.get("gyr_lost_span_s"), session.gyr)

@@ -17,12 +17,22 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from retrogait.conventions import BRIDGE_MAX_S, GYR_LOST_SPAN_COLUMN, GYR_PERIOD_KEY, SEPARATE_GYRO_WORDS
+from retrogait.acc_subrate import own_rows
+from retrogait.conventions import (
+    ANY_UNIT_LIMIT,
+    BRIDGE_MAX_S,
+    GYR_LOST_SPAN_COLUMN,
+    GYR_PERIOD_KEY,
+    SEPARATE_GYRO_WORDS,
+)
 from retrogait.gyro_subrate import SubRate, filled_in
 from retrogait.rate import REGULAR_PERCENTILE, STEADY_GAP_INTERVALS, steady_clock
 
 __all__ = [
     "BRIDGE_MAX_S",
+    "MIN_LOSS_STAMPS",
+    "absurd_as_missing",
+    "acc_kept_rows",
     "bridge_missing",
     "bridge_separate_gyro",
     "gyro_left",
@@ -52,6 +62,11 @@ GRID_SLOT_SHARE: Final = 0.4
 #: by 100 ppm moves its stamps 0.03 ms and a 0.1 % step of rate a stretch's by 0.03 of a period from its line, while
 #: the fit's own error from +-0.2 of a period of jitter stays near 0.02 of one (not fitted to a sweep).
 GRID_BLOCK: Final = 256
+#: The fewest stamps of a stream on which its lost samples can be judged (EDGE-247): a lost sample shows only as a
+#: step of its own about twice the clock's step, and the stamps show the clock's step only where two steps agree beside
+#: a third; on two steps (three stamps) either may be the clock's (10 and 20 ms: a 100 Hz clock that lost one, or a
+#: 67 Hz one jittered by a third of its period), so neither rule (:func:`losing_steps`) can see a loss there.
+MIN_LOSS_STAMPS: Final = 4
 #: The longest span (s) a separate gyroscope's loss is bridged over, whatever its rate (EDGE-239): a 100 Hz stream's
 #: two lost samples (31.5 ms) pass, a 50 Hz stream's (63 ms, a quarter of a running contact) do not.
 SEPARATE_BRIDGE_CAP_S: Final = 0.035
@@ -143,21 +158,62 @@ def gyro_left(
     columns: Mapping[str, Any],
     header: Mapping[str, str],
     missing: NDArray[np.bool_] | None = None,
+    keep: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.bool_], SubRate | None, NDArray[np.bool_], float]:
     """``(left, sub_rate, filled, span_s)``: of a session's rows (times ``t_s``, s; gyroscope ``gyr`` (n, 3), NaN where
     it has no value, or ``missing``; its extra ``columns`` and ``header``), those the analysis leaves without a
     gyroscope value after a table's sub-rate fill (EDGE-217; never where the losses of a separate gyroscope are known,
     REVIEW-161/EDGE-238/REVIEW-177) and :func:`bridge_separate_gyro`; the sub-rate found, the rows it fills, and the
     longest span (s) bridged: the analysis' own functions in its order, read by ``retrogait info`` and by the import's
-    notes (the coverage the analysis then judges, ``session.covers_enough``, EDGE-242)."""
+    notes (the coverage the analysis then judges, ``session.covers_enough``, EDGE-242). A row with an absurd value
+    (:func:`absurd_as_missing`) is, as in the analysis, no anchor of the fill or the bridge and not bridged over
+    (EDGE-225), and is not left without a value: the analysis drops it as absurd (EDGE-36). With ``keep`` (n,), the
+    rows the analysis keeps of an accelerometer at a lower rate (:func:`acc_kept_rows`, EDGE-222), the rows are read
+    there after the fill, as the analysis reads them: ``left`` and ``filled`` are then of those rows (REVIEW-204)."""
     spans = lost_span_column(columns.get(GYR_LOST_SPAN_COLUMN), t_s.size)  # its losses (EDGE-223)
     none = np.zeros(t_s.size, dtype=bool)
+    gyr, absurd = absurd_as_missing(gyr)
+    if missing is not None and absurd.any():
+        missing = missing | absurd
     gyr, sub, filled = (  # a table's gyroscope at a lower rate; a separate one's rows without a value are losses
         filled_in(t_s, gyr, missing) if spans is None and not knows_losses(columns, header) else (gyr, None, none)
     )
+    if keep is not None:  # the accelerometer's own rows, the gyroscope read there (EDGE-222, REVIEW-204)
+        t_s, gyr, filled, absurd = t_s[keep], gyr[keep], filled[keep], absurd[keep]
+        spans = spans[keep] if spans is not None else None
     bridge_s = BRIDGE_MAX_S if sub is None else sub.bridge_s
-    out, _, _, span_s = bridge_separate_gyro(t_s, gyr, bridge_s, spans, header)
-    return np.asarray(np.isnan(out).any(axis=1), dtype=bool), sub, filled, span_s
+    out, _, _, span_s = bridge_separate_gyro(t_s, gyr, bridge_s, spans, header, absurd)
+    left = np.isnan(out).any(axis=1)
+    return np.asarray(left & ~absurd if absurd.any() else left, dtype=bool), sub, filled, span_s
+
+
+def acc_kept_rows(t_s: NDArray[np.float64], acc: NDArray[np.float64]) -> NDArray[np.bool_] | None:
+    """(n,) the rows the analysis keeps where the acceleration ``acc`` (n, 3) at times ``t_s`` (s) is at a lower rate
+    than the rows (``acc_subrate.own_rows``, EDGE-222; an absurd value missing, as the analysis reads it), else None:
+    what ``retrogait info`` reads the gyroscope on (REVIEW-204). One ``isnan`` pass where every value is there."""
+    values = absurd_as_missing(acc)[0]
+    missing = np.isnan(values).any(axis=1)
+    if not missing.any():
+        return None
+    sub, keep = own_rows(t_s, np.asarray(missing, dtype=bool))
+    return None if sub is None else keep
+
+
+def absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``(values, rows)``: ``values`` (n, 3) with the rows holding a finite value beyond ``ANY_UNIT_LIMIT`` set NaN
+    (a copy only where there is one), and those rows (n,): no anchor for the sub-rate's fill or the bridge
+    (EDGE-225); the analysis makes them absurd again afterwards (``preprocess._absurd_put_back``), to be dropped as
+    before (EDGE-36). One pass where there is none."""
+    largest = float(np.abs(values).max()) if values.size else 0.0  # NaN where a value is missing: the full test
+    if largest < ANY_UNIT_LIMIT:  # a recording without one pays one pass (EDGE-225)
+        return values, np.zeros(values.shape[0], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        rows = np.asarray((np.isfinite(values) & (np.abs(values) >= ANY_UNIT_LIMIT)).any(axis=1), dtype=bool)
+    if not rows.any():
+        return values, rows
+    out = values.copy()
+    out[rows] = np.nan
+    return out, rows
 
 
 def lost_span_column(spans: NDArray[Any] | None, n: int) -> NDArray[np.float64] | None:
@@ -294,12 +350,14 @@ def short_bridged(
 ) -> int:
     """How many rows of ``values`` (n, 3) at times ``t_s`` (s) without a value :func:`bridge_missing` bridges as a
     separate stream's short loss (``spans``, s, as :func:`short_losses` reads them with ``max_s``, s): what an
-    import's note may say the analysis bridges (EDGE-234), read by the same function the analysis runs."""
+    import's note may say the analysis bridges (EDGE-234), read by the same function the analysis runs; an absurd
+    value (:func:`absurd_as_missing`) no anchor and not counted, as the analysis drops it (EDGE-225, EDGE-246)."""
+    values, absurd = absurd_as_missing(values)
     short = short_losses(spans, values, max_s)
     if short is None or not short.any():
         return 0
     out = bridge_missing(t_s, values, BRIDGE_MAX_S, short, max_s)[0]
-    return int(np.count_nonzero(short & np.isfinite(out).all(axis=1)))
+    return int(np.count_nonzero(short & ~absurd & np.isfinite(out).all(axis=1)))
 
 
 def knows_losses(columns: Mapping[str, Any], header: Mapping[str, str]) -> bool:

@@ -23,6 +23,10 @@ MAX_ACC_G: Final = 500.0
 #: Longest time (s) between the two measured values of an acceleration axis across which a missing value is
 #: bridged (bridge.py, EDGE-197); the import's note of kept rows states it.
 BRIDGE_MAX_S: Final = 0.025
+#: Beyond this no accelerometer or gyroscope reading is possible in any unit (mg, deg/s included): such values are
+#: no measurement, dropped before anything is computed from them (their squares overflow, EDGE-36) and no anchor of a
+#: fill or a bridge (EDGE-225).
+ANY_UNIT_LIMIT: Final = 1e7
 
 PLACEMENTS: Final = ("foot", "shank", "lower_back", "thigh", "arm", "hand", "chest", "bag", "wrist", "other")
 #: Placements on one leg: they see only that leg's landings ("contacts"); the steps of both legs are

@@ -27,6 +27,7 @@ from retrogait.analysis.vectors import norm_rows
 from retrogait.analysis.zupt import moving_average
 from retrogait.bridge import (
     BRIDGE_MAX_S,
+    absurd_as_missing,
     bridge_missing,
     bridge_separate_gyro,
     interpolated_rows,
@@ -37,6 +38,7 @@ from retrogait.bridge import (
 )
 from retrogait.conventions import (
     ACC_COLUMNS,
+    ANY_UNIT_LIMIT,
     AXES,
     GYR_LOST_SPAN_COLUMN,
     MIN_SAMPLE_RATE_HZ,
@@ -58,9 +60,6 @@ from retrogait.session import RADS_P99_DPS, Session, covers_enough, within_acc_r
 from retrogait.stuck import STUCK_MIN_S, frozen_axis, stuck_rows
 from retrogait.summary import CLIP_MARGIN, GAP_FACTOR, percent
 
-#: Beyond this no accelerometer or gyroscope reading is possible in any unit (mg, deg/s included): such
-#: values are dropped before anything is computed from them (their squares overflow).
-ANY_UNIT_LIMIT = 1e7
 #: Gravity removed: step-band acceleration above this (m/s^2) is movement; the extremes compared to find
 #: which end of the vertical is up are these percentiles (1 and 99).
 FREE_MOVING_MS2 = 0.2
@@ -257,6 +256,7 @@ def _checked_samples(
     removed = gravity_removed(session)
     if not removed:
         acc = acc * _acc_scale(t, acc, fs_hz, where, notes)
+    beyond_at = len(notes)  # where _plausible_rows' note goes, if any: its rate in rad/s if read so (REVIEW-202)
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     _refuse_too_few_plausible(t, where, notes)
     quantum_g = acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)  # measured values only
@@ -265,7 +265,10 @@ def _checked_samples(
         t, acc, gyr = _without_stuck_axis(t, acc, gyr, fs_hz, notes)
         _refuse_too_few_plausible(t, where, notes)
     if gyr is not None:
-        gyr = gyr * _gyr_scale(acc, gyr, notes)
+        scale = _gyr_scale(acc, gyr, notes)
+        if scale != 1.0:
+            _rates_in_rads(notes, beyond_at)
+        gyr = gyr * scale
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
     return t, acc, gyr, fs_hz, quantum_g, bridged_t, gyr_bridged_t
@@ -435,20 +438,55 @@ def _plausible_rows(
     settings: PreprocessSettings,
     notes: list[str],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
-    """Drop samples beyond any sensor's range (m/s^2, and deg/s or rad/s): they are gaps, with a note."""
-    limit_g = settings.max_acc_g if acc_range_g is None else min(settings.max_acc_g, OVER_RANGE * acc_range_g)
+    """Drop samples beyond any sensor's range (m/s^2, and deg/s or rad/s): they are gaps, with a note saying, for
+    each reason a row was dropped for, its own quantity (:func:`_beyond_range_note`)."""
     ok = within_acc_range(acc, acc_range_g, settings.max_acc_g)
-    if gyr is not None:
-        ok &= (np.abs(gyr) <= settings.max_rate_dps).all(axis=1)
+    fast = None if gyr is None else np.asarray(~(np.abs(gyr) <= settings.max_rate_dps).all(axis=1), dtype=bool)
+    if fast is not None:
+        ok &= ~fast
     if ok.all():
         return t, acc, gyr
-    largest = float(np.abs(acc[~ok]).max()) / STANDARD_GRAVITY_MS2
-    notes.append(
-        f"{int((~ok).sum())} samples beyond any sensor's range (acceleration up to {largest:.3g} g, limit "
-        f"{limit_g:g} g{'' if gyr is None else f', or angular rate above {settings.max_rate_dps:g} deg/s'}) "
-        "dropped; they are gaps"
-    )
+    notes.append(_beyond_range_note(acc, gyr, fast, acc_range_g, settings))
     return t[ok], acc[ok], gyr[ok] if gyr is not None else None
+
+
+#: The words of :func:`_beyond_range_note` that :func:`_rates_in_rads` finds it by.
+BEYOND_RANGE_WORDS = "beyond any sensor's range"
+
+
+def _beyond_range_note(
+    acc: NDArray[np.float64],
+    gyr: NDArray[np.float64] | None,
+    fast: NDArray[np.bool_] | None,
+    acc_range_g: float | None,
+    settings: PreprocessSettings,
+) -> str:
+    """The note on the rows :func:`_plausible_rows` drops: their count, then per reason the rows dropped for it and
+    its own largest value and limit: acceleration (g) beyond ``max_acc_g`` or 1.1 x a declared ``acc_range_g``,
+    angular rate (deg/s) beyond ``max_rate_dps`` (``fast``, (n,)); a row beyond both counts in both."""
+    limit_g = settings.max_acc_g if acc_range_g is None else min(settings.max_acc_g, OVER_RANGE * acc_range_g)
+    strong = np.asarray(~within_acc_range(acc, acc_range_g, settings.max_acc_g), dtype=bool)
+    fast = np.zeros(strong.size, dtype=bool) if fast is None or gyr is None else fast
+    dropped = int(np.count_nonzero(strong | fast))
+    reasons = []
+    if strong.any():
+        largest = float(np.abs(acc[strong]).max()) / STANDARD_GRAVITY_MS2
+        reasons.append((int(strong.sum()), f"acceleration up to {largest:.3g} g, limit {limit_g:g} g"))
+    if fast.any() and gyr is not None:
+        rate = float(np.abs(gyr[fast]).max())  # every value finite here (_finite_rows), under 1e7
+        reasons.append((int(fast.sum()), f"angular rate up to {rate:.0f} deg/s, limit {settings.max_rate_dps:g} deg/s"))
+    said = [words if k == dropped else f"{k} with {words}" for k, words in reasons]
+    return f"{dropped} samples {BEYOND_RANGE_WORDS} ({'; '.join(said)}) dropped; they are gaps"
+
+
+def _rates_in_rads(notes: list[str], at: int) -> None:
+    """:func:`_beyond_range_note`'s angular rate, if ``notes`` holds it from index ``at`` on, in rad/s: the rows are
+    dropped before :func:`_gyr_scale` reads the gyroscope as rad/s, so the largest value and the limit compared
+    with it are the file's numbers, rad/s there (REVIEW-202; the rate's part alone says deg/s)."""
+    for k in range(at, len(notes)):
+        if BEYOND_RANGE_WORDS in notes[k]:
+            notes[k] = notes[k].replace(" deg/s", " rad/s")
+            return
 
 
 def _without_stuck_axis(
@@ -528,8 +566,8 @@ def _finite_rows(
     gyr_bridged_t, gyr_values, span_ms = np.zeros(0), 0, ""
     sub_rate, filled = None, np.zeros(0, dtype=bool)
     # an absurd value (beyond 1e7 in any unit, EDGE-36) is no measurement: no anchor to fill or bridge from (EDGE-225)
-    acc, acc_absurd = _absurd_as_missing(acc)
-    gyr, gyr_absurd = _absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
+    acc, acc_absurd = absurd_as_missing(acc)
+    gyr, gyr_absurd = absurd_as_missing(gyr) if gyr is not None else (None, np.zeros(t.size, dtype=bool))
     # a table's gyroscope at a steady fraction of the rows' rate, resampled (EDGE-217); a separate gyroscope's rows
     # without a value (its losses known: the header key or the column) are its losses, never a lower rate (REVIEW-161,
     # EDGE-238, REVIEW-177)
@@ -651,22 +689,6 @@ def _missing_rows(values: NDArray[np.float64]) -> NDArray[np.bool_]:
     return np.asarray(np.isnan(values).any(axis=1), dtype=bool)
 
 
-def _absurd_as_missing(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """``(values, rows)``: ``values`` (n, 3) with the rows holding a finite value beyond ``ANY_UNIT_LIMIT`` set NaN
-    (a copy only where there is one), and those rows (n,): no anchor for the sub-rate's fill or the bridge
-    (EDGE-225); :func:`_absurd_put_back` makes them absurd again, to be dropped as before (EDGE-36)."""
-    largest = float(np.abs(values).max()) if values.size else 0.0  # NaN where a value is missing: the full test
-    if largest < ANY_UNIT_LIMIT:  # a recording without one pays one pass (EDGE-225)
-        return values, np.zeros(values.shape[0], dtype=bool)
-    with np.errstate(invalid="ignore"):
-        rows = np.asarray((np.isfinite(values) & (np.abs(values) >= ANY_UNIT_LIMIT)).any(axis=1), dtype=bool)
-    if not rows.any():
-        return values, rows
-    out = values.copy()
-    out[rows] = np.nan
-    return out, rows
-
-
 def _absurd_put_back(
     t: NDArray[np.float64],
     values: NDArray[np.float64],
@@ -674,7 +696,7 @@ def _absurd_put_back(
     bridged_t: NDArray[np.float64],
     bridged_values: int,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
-    """``values`` with the absurd ``rows`` (:func:`_absurd_as_missing`) infinite again, so that they are dropped as
+    """``values`` with the absurd ``rows`` (``bridge.absurd_as_missing``) infinite again, so that they are dropped as
     absurd values were (EDGE-36), whatever a fill or the bridge wrote there; ``bridged_t`` (s) and
     ``bridged_values`` without them."""
     if not rows.any():

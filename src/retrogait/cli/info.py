@@ -110,14 +110,17 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
     without the gyroscope where too few rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1),
     leaving the rest out as gaps."""
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
+    from retrogait.bridge import acc_kept_rows
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
     from retrogait.session import covers_enough
 
-    left, sub, filled, bridge_s = _gyro_left(session, missing)
-    bridged = int(missing.sum()) - int(filled.sum()) - int(left.sum())
+    keep = acc_kept_rows(session.t_s, session.acc)  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
+    left, sub, filled, bridge_s = _gyro_left(session, missing, keep)
+    on, t_s = (missing, session.t_s) if keep is None else (missing[keep], session.t_s[keep])
+    bridged = int(on.sum()) - int(filled.sum()) - int(left.sum())
     used = covers_enough(left)
     doing = "leaves those out as gaps" if used else "analyses without the gyroscope"
-    stretches = no_gyro_stretches(session.t_s, left) if used else None
+    stretches = no_gyro_stretches(t_s, left) if used else None
     if stretches is not None and stretches.size:  # GYRO-1
         inside = int((stretches[:, 1] - stretches[:, 0]).sum())
         doing = f"analyses {inside} in stretches of {MIN_STRETCH_S:g} s or more without the gyroscope" + (
@@ -131,28 +134,33 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
         between = f"interpolates {int(filled.sum())} between its own samples ({sub.words()})"
         rest = bridged or left.any()
         doing = f"{between}, {doing.replace('those', 'the other ' + str(int(left.sum())))}" if rest else between
-    return f"no value at {int(missing.sum())} of {missing.size} samples: analyze {doing}"
+    off = int(missing.sum()) - int(on.sum())
+    between = f" ({off} on the rows between the accelerometer's own, which analyze leaves out)" if off else ""
+    doing = doing.replace("those", f"the other {int(left.sum())}") if off else doing
+    return f"no value at {int(missing.sum())} of {missing.size} samples{between}: analyze {doing}"
 
 
 def _gyro_left(
-    session: Session, missing: NDArray[np.bool_]
+    session: Session, missing: NDArray[np.bool_], keep: NDArray[np.bool_] | None = None
 ) -> tuple[NDArray[np.bool_], SubRate | None, NDArray[np.bool_], float]:
     """``(left, sub_rate, filled, span)``: of the samples without a gyroscope value (``missing``), those analyze leaves
     without one after a table's sub-rate fill (EDGE-217; never where the session keeps a separate gyroscope's losses,
     REVIEW-161/EDGE-238) and the bridge (EDGE-212, a separate gyroscope's span EDGE-239), the sub-rate found, the rows
-    it fills, and the longest span (s) bridged: the analysis' own functions, in its order."""
+    it fills, and the longest span (s) bridged: the analysis' own functions, in its order; of the accelerometer's own
+    rows ``keep`` where it has a lower rate (``bridge.acc_kept_rows``, EDGE-222, REVIEW-204)."""
     from retrogait.bridge import gyro_left
 
     assert session.gyr is not None
-    return gyro_left(session.t_s, session.gyr, session.extra, session.meta.extra, missing)
+    return gyro_left(session.t_s, session.gyr, session.extra, session.meta.extra, missing, keep)
 
 
 def _separate_gyro_lines(session: Session) -> list[str]:
     """What analyze says of a separate gyroscope's losses beyond the rows without a value: the rows the import
     interpolated across a lost sample, whose steps it flags ``bridged`` (EDGE-238; said only where the gyroscope is
     used, as REVIEW-90), and an older session's note that its losses are not known (EDGE-240); the analysis' own
-    functions. One pass over the column where a session has one."""
-    from retrogait.bridge import interpolated_rows, older_session_note
+    functions, an absurd value no interpolated row (the analysis drops it, EDGE-225/246). One pass over the column where
+    a session has one."""
+    from retrogait.bridge import absurd_as_missing, acc_kept_rows, interpolated_rows, older_session_note
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
     from retrogait.session import covers_enough
 
@@ -161,11 +169,15 @@ def _separate_gyro_lines(session: Session) -> list[str]:
     older = older_session_note(session.t_s, session.gyr, session.extra, session.meta.extra)
     if older is not None:
         return [older]
-    across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), session.gyr)
+    across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), absurd_as_missing(session.gyr)[0])
     if across is None or not across.any():
         return []
+    keep = acc_kept_rows(session.t_s, session.acc)  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
+    across = across if keep is None else across[keep]
+    if not across.any():
+        return []
     missing = session.gyro_missing
-    if missing.any() and not covers_enough(_gyro_left(session, missing)[0]):
+    if missing.any() and not covers_enough(_gyro_left(session, missing, keep)[0]):
         return []  # analysed without the gyroscope: nothing flagged (REVIEW-90)
     n = int(across.sum())
     return [

@@ -23,7 +23,14 @@ from numpy.typing import NDArray
 
 from retrogait import gyro_subrate
 from retrogait.acc_subrate import own_rows
-from retrogait.bridge import gyro_left, losing_steps, separate_span_s, short_bridged
+from retrogait.bridge import (
+    MIN_LOSS_STAMPS,
+    absurd_as_missing,
+    gyro_left,
+    losing_steps,
+    separate_span_s,
+    short_bridged,
+)
 from retrogait.conventions import (
     BRIDGE_MAX_S,
     GYR_LOST_SPAN_COLUMN,
@@ -1599,10 +1606,17 @@ def read_stream(
         t_s = raw_t * time_to_s
     on_clock = on_delivery(t_s, report, label, values)
     stream = clean_stream(on_clock, values, report, label, retimed=on_clock is not t_s)
-    if label == "gyr" and len(stream) < 2:  # a gyroscope file with no usable row: the rest is the recording
+    if label == "gyr" and len(stream) < 2:  # a gyroscope file with under two usable rows: the rest is the recording
         refuse_time_going_back(source.display, report)
         why = ", ".join(f"{k}={v}" for k, v in report.dropped.items() if k.startswith(f"{label}_"))
-        report.notes.append(f"{source.name} has no usable rows ({why or 'none'}): left out")
+        if len(stream) == 1:  # one row is no stream to interpolate (below EDGE-247's fewest stamps, REVIEW-205)
+            dropped = f" ({why})" if why else ""
+            report.notes.append(
+                f"{source.name} has only 1 usable row{dropped}: a gyroscope needs two to be put on the accelerometer's "
+                "clock; left out"
+            )
+        else:
+            report.notes.append(f"{source.name} has no usable rows ({why or 'none'}): left out")
         return Stream(np.empty(0), np.empty((0, 3)))
     require_rows(stream, source.display, label, report=report)
     return stream
@@ -1793,6 +1807,8 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         f"{SEPARATE_GYRO_WORDS} "
         f"(gyro period {1000 * period:.2f} ms, no interpolation across gaps > {MERGE_MAX_GAP_PERIODS} periods)"
     )
+    if len(gyr) < MIN_LOSS_STAMPS:  # no rule can see a loss on so few stamps (EDGE-247)
+        report.notes.append(_too_few_stamps_words(report, len(gyr)))
     # every row a loss touches gets its measured span (EDGE-237); the column is written where a loss exists, the
     # period (the header key: the import knew the losses) for every separate gyroscope (EDGE-239, REVIEW-177)
     spans = lost_spans(acc.t_s, gyr.t_s, covered, losing_steps(gyr.t_s))
@@ -1801,7 +1817,8 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
     values[~covered] = np.nan
     left = _left_after_bridge(acc.t_s, values, spans, period) if not covered.all() else ~covered
     used = covers_enough(left)  # else the analysis goes without it: nothing bridged or flagged (REVIEW-90, EDGE-242)
-    across = int(np.count_nonzero(covered & np.isfinite(spans)))
+    absurd = absurd_as_missing(values)[1]  # no value: the analysis drops it, interpolated or not (EDGE-225, EDGE-246)
+    across = int(np.count_nonzero(covered & np.isfinite(spans) & ~absurd))
     if across:  # interpolated across a lost sample: the analysis flags their steps (EDGE-238)
         report.notes.append(_across_words(across, used))
     if not covered.all():
@@ -1814,9 +1831,20 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
             held = np.cumsum(covered)  # rows with a value up to each: none before, or none after (REVIEW-162)
             edge = int(np.count_nonzero(short & ((held == 0) | (held == held[-1]))))
             bridged = short_bridged(acc.t_s, values, spans, limit_s)
-            report.gyro_missing += _short_loss_words(int(short.sum()), bridged, edge, limit_s)
+            report.gyro_missing += _short_loss_words(int(short.sum()), bridged, edge, limit_s, bool(absurd.any()))
         report.notes.append(report.gyro_missing)
     return acc, values
+
+
+def _too_few_stamps_words(report: ImportReport, stamps: int) -> str:
+    """The import's note on a separate gyroscope of fewer than ``MIN_LOSS_STAMPS`` ``stamps``: whether it lost a
+    sample cannot be judged (EDGE-247), naming its file (the last the import read)."""
+    name = Path(report.files[-1]).name if report.files else "the gyroscope file"
+    return (
+        f"{name} holds {stamps} gyroscope samples: too few to judge whether it lost any (a lost sample shows only as a "
+        f"step about twice the clock's own, which the stamps show where two of at least {MIN_LOSS_STAMPS - 1} steps "
+        "agree), so no row is flagged for a loss of its own"
+    )
 
 
 def _across_words(rows: int, used: bool = True) -> str:
@@ -1857,17 +1885,20 @@ def _without_gyro_words(report: ImportReport, left: NDArray[np.bool_], rows: str
     )
 
 
-def _short_loss_words(short: int, bridged: int, edge: int = 0, limit_s: float = BRIDGE_MAX_S) -> str:
+def _short_loss_words(
+    short: int, bridged: int, edge: int = 0, limit_s: float = BRIDGE_MAX_S, absurd: bool = False
+) -> str:
     """What :func:`align_gyro`'s note adds for ``short`` rows in a separate gyroscope's short losses, ``bridged`` of
     which the analysis' bridge takes (``bridge.short_bridged``, the analysis' own function: the note says what it
     does, EDGE-234), ``edge`` of them before the first or after the last row with a value (no row beyond them to
     bridge from: named so, not as rows too far apart, REVIEW-162); ``limit_s`` (s) the span of a short loss
-    (EDGE-239)."""
+    (EDGE-239); ``absurd``: the gyroscope holds a value beyond 1e7, no anchor of the bridge (EDGE-225/246)."""
     said = (
         f"; at {short} of them the gyroscope's measured samples around lie at most {limit_s * 1000:.3g} ms apart "
         "(a short loss)"
     )
     kept = "the session's gyr_lost_span_s column keeps each span"
+    anchor = ", or a gyroscope value beyond 1e7 beside them (no anchor: the analysis drops it)" if absurd else ""
     if bridged == short:
         return f"{said}: the analysis bridges those, flagged bridged, as a table's lost values ({kept})"
     apart = short - bridged - edge
@@ -1878,7 +1909,7 @@ def _short_loss_words(short: int, bridged: int, edge: int = 0, limit_s: float = 
             (
                 apart,
                 ", the accelerometer's rows around them further apart than the loss and a step each side that loses "
-                "no row",
+                f"no row{anchor}",
             ),
         )
         if k

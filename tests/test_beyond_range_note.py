@@ -1,0 +1,106 @@
+"""A row dropped as beyond any sensor's range is told by what put it there: acceleration in g, angular rate in deg/s
+(EDGE-245). The note named the largest acceleration of every dropped row, so a gyroscope spike read "acceleration up
+to 0.993 g" (PERF-112's finding)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import retrogait
+from retrogait.analysis.preprocess import _plausible_rows
+from retrogait.analysis.settings import PreprocessSettings
+from retrogait.simulate import SimulationConfig, parse_bouts, simulate
+
+G = 9.80665
+
+
+def _rows(n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = np.arange(n) / 100.0
+    acc = np.column_stack([0.1 * np.sin(t), 0.2 * np.cos(t), np.full(n, G)])
+    gyr = np.column_stack([30.0 * np.sin(3 * t), np.zeros(n), np.ones(n)])
+    return t, acc, gyr
+
+
+def _note(acc: np.ndarray, gyr: np.ndarray | None, acc_range_g: float | None = None) -> tuple[str, int]:
+    t = np.arange(acc.shape[0]) / 100.0
+    notes: list[str] = []
+    kept, _, _ = _plausible_rows(t, acc, gyr, acc_range_g, PreprocessSettings(), notes)
+    assert len(notes) == 1, notes
+    return notes[0], kept.size
+
+
+def test_a_row_dropped_for_its_angular_rate_says_the_angular_rate_not_the_acceleration() -> None:
+    _, acc, gyr = _rows()
+    gyr[50, 1] = -25_000.0  # beyond 10,000 deg/s: no wearable gyroscope reads it
+    note, kept = _note(acc, gyr)
+    assert kept == 199
+    assert note == (
+        "1 samples beyond any sensor's range (angular rate up to 25000 deg/s, limit 10000 deg/s) dropped; they are gaps"
+    )
+
+
+def test_a_row_dropped_for_its_acceleration_says_the_acceleration_alone() -> None:
+    _, acc, gyr = _rows()
+    acc[80, 2] = 30.0 * G  # beyond 1.1 x a declared 16 g
+    note, kept = _note(acc, gyr, acc_range_g=16.0)
+    assert kept == 199
+    assert note == "1 samples beyond any sensor's range (acceleration up to 30 g, limit 17.6 g) dropped; they are gaps"
+    note, _ = _note(acc, None, acc_range_g=16.0)  # without a gyroscope: the same words
+    assert "angular rate" not in note
+
+
+def test_rows_dropped_for_either_or_both_say_each_reason_with_its_own_rows() -> None:
+    _, acc, gyr = _rows()
+    acc[[10, 20], 0] = [-600.0 * G, 550.0 * G]  # beyond 500 g
+    gyr[[20, 30, 40], 2] = [12_000.0, 40_000.0, -11_000.0]  # row 20 beyond both
+    note, kept = _note(acc, gyr)
+    assert kept == 196
+    assert note == (
+        "4 samples beyond any sensor's range (2 with acceleration up to 600 g, limit 500 g; 3 with angular rate up to "
+        "40000 deg/s, limit 10000 deg/s) dropped; they are gaps"
+    )
+
+
+@pytest.mark.parametrize("rate", [20_000.0, -15_000.0])
+def test_the_analysis_notes_a_gyroscope_spike_as_angular_rate(rate: float) -> None:
+    """End to end: a simulated shank run with one gyroscope value beyond the range, its acceleration at ~1 g."""
+    s = simulate(SimulationConfig("shank", parse_bouts("forward:running:3.0:10"), sample_rate_hz=200.0, seed=4)).session
+    assert s.gyr is not None
+    gyr = s.gyr.copy()
+    gyr[1000, 1] = rate
+    notes = retrogait.analyze(replace(s, gyr=gyr)).summary["notes"]
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        f"1 samples beyond any sensor's range (angular rate up to {abs(rate):.0f} deg/s, limit 10000 deg/s) dropped; "
+        "they are gaps"
+    ], said
+
+
+def test_a_gyroscope_read_as_rad_s_has_its_dropped_rate_told_in_rad_s() -> None:
+    """REVIEW-202: the rows are dropped before the analysis reads a gyroscope as rad/s (``_gyr_scale``), so the limit
+    and the largest value are the file's numbers, in rad/s there: edge54 said "angular rate up to 20000 deg/s, limit
+    10000 deg/s" of a value of 20,000 rad/s (1.15e6 deg/s). A simulated shank walk (100 Hz, seed 4) in rad/s at 0.6 of
+    its rate (99th percentile 4.4: read as rad/s), one value of 20,000."""
+    s = simulate(SimulationConfig("shank", parse_bouts("forward:walking:1.0:10"), sample_rate_hz=100.0, seed=4)).session
+    assert s.gyr is not None
+    gyr = np.radians(s.gyr) * 0.6
+    gyr[500, 1] = 20_000.0
+    notes = retrogait.analyze(replace(s, gyr=gyr)).summary["notes"]
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        "1 samples beyond any sensor's range (angular rate up to 20000 rad/s, limit 10000 rad/s) dropped; they are gaps"
+    ], notes
+    assert any(n.startswith("angular rate looked like rad/s") for n in notes), notes
+    gyr[500, 1] = 0.0  # a row beyond both (the simulated sensor's declared 16 g): only the rate's words change
+    acc = s.acc.copy()
+    acc[500, 2] = 600.0 * G
+    gyr[[500, 600], 1] = [15_000.0, 12_000.0]
+    notes = retrogait.analyze(replace(s, acc=acc, gyr=gyr)).summary["notes"]
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 17.6 g; angular rate up to 15000 "
+        "rad/s, limit 10000 rad/s) dropped; they are gaps"
+    ], notes
