@@ -217,7 +217,9 @@ def analyze(
     with _NoBar() if barless else _progress_bar() as bar:
         task = bar.add_task(f"analysing {safe(input_file.name)}", total=2)
         digest = _Digest(input_file)  # hashed while the recording is read and analysed (EDGE-8)
-        import retrogait.imports.loading  # noqa: F401  (pandas: what load_input imports first)
+        # the readers load_input imports first (pandas is usually in already: `analysis_parts` above imports it through
+        # the GENEActiv reader's size rule; --start/--end and --part-hours skip it: pandas comes in here; PERF-113)
+        import retrogait.imports.loading  # noqa: F401
 
         resume()  # the modules imported so far are not scanned again; the read and analysis are collected (PERF-18)
         # the analysis' (and the report's) modules imported on a thread while the table is parsed: pandas' parser runs
