@@ -88,8 +88,8 @@ def test_a_recording_of_a_few_samples_keeps_today_s_period(n: int) -> None:
     )
 
 
-def test_at_200_hz_the_period_is_searched_in_a_quarter_of_the_samples(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The windows the autocorrelation reads hold 50 Hz samples: 6 s windows of 300, not 1,200 (the CPU shed)."""
+def _window_lengths(monkeypatch: pytest.MonkeyPatch, settings: ContactsSettings) -> set[int]:
+    """The lengths (samples) of the windows the autocorrelation reads for 30 s of 1 s strides at 200 Hz."""
     seen: list[int] = []
     first_period = filters._first_period
 
@@ -98,8 +98,14 @@ def test_at_200_hz_the_period_is_searched_in_a_quarter_of_the_samples(monkeypatc
         return first_period(frames, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(filters, "_first_period", spy)
-    _stride(_size(200.0, [(30.0, 1.0)]), 200.0, ContactsSettings())
-    assert seen and set(seen) == {300}
+    _stride(_size(200.0, [(30.0, 1.0)]), 200.0, settings)
+    assert seen
+    return set(seen)
+
+
+def test_at_200_hz_the_period_is_searched_in_a_quarter_of_the_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The windows the autocorrelation reads hold 50 Hz samples: 6 s windows of 300, not 1,200 (the CPU shed)."""
+    assert _window_lengths(monkeypatch, ContactsSettings()) == {300}
 
 
 def test_a_wider_step_band_valid_before_perf_118_is_still_accepted_and_read_at_a_rate_that_holds_it(
@@ -111,16 +117,7 @@ def test_a_wider_step_band_valid_before_perf_118_is_still_accepted_and_read_at_a
     assert ContactsSettings(step_band_high_hz=6.0).stride_period_rate_hz == 50.0
     overrides = parse_settings_toml("[contacts]\nstep_band_high_hz = 20.0\n")
     assert overrides.apply(AnalysisSettings()).contacts.step_band_high_hz == 20.0
-    seen: list[int] = []
-    first_period = filters._first_period
-
-    def spy(frames: np.ndarray, *args: object) -> np.ndarray:
-        seen.append(frames.shape[-1])
-        return first_period(frames, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(filters, "_first_period", spy)
-    _stride(_size(200.0, [(30.0, 1.0)]), 200.0, ContactsSettings(step_band_high_hz=6.0))
-    assert seen and set(seen) == {400}  # 6 s at 200 / 3 Hz
+    assert _window_lengths(monkeypatch, ContactsSettings(step_band_high_hz=6.0)) == {400}  # 6 s at 200 / 3 Hz
     assert contacts.stride_period_step(200.0, ContactsSettings(step_band_high_hz=6.0)) == 3
     assert contacts.stride_period_step(200.0, ContactsSettings()) == 4
 
