@@ -64,6 +64,23 @@ def test_rows_dropped_for_either_or_both_say_each_reason_with_its_own_rows() -> 
     )
 
 
+@pytest.mark.parametrize(
+    ("acc_g", "rate", "said"),
+    [
+        (500.4, 0.0, "acceleration up to 500.4 g, limit 500 g"),
+        (0.0, -10_000.3, "angular rate up to 10000.3 deg/s, limit 10000 deg/s"),
+        (0.0, 10_000.6, "angular rate up to 10001 deg/s, limit 10000 deg/s"),
+    ],
+)
+def test_a_value_just_beyond_its_limit_is_not_shown_rounded_down_to_it(acc_g: float, rate: float, said: str) -> None:
+    """A value a hair beyond the limit reads beyond it, not "up to 10000 deg/s, limit 10000 deg/s" (EDGE-249)."""
+    _, acc, gyr = _rows()
+    acc[60, 0] = acc_g * G if acc_g else acc[60, 0]
+    gyr[60, 0] = rate if rate else gyr[60, 0]
+    note, _ = _note(acc, gyr)
+    assert note == f"1 samples beyond any sensor's range ({said}) dropped; they are gaps"
+
+
 @pytest.mark.parametrize("rate", [20_000.0, -15_000.0])
 def test_the_analysis_notes_a_gyroscope_spike_as_angular_rate(rate: float) -> None:
     """End to end: a simulated shank run with one gyroscope value beyond the range, its acceleration at ~1 g."""

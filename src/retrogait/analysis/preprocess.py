@@ -471,12 +471,20 @@ def _beyond_range_note(
     reasons = []
     if strong.any():
         largest = float(np.abs(acc[strong]).max()) / STANDARD_GRAVITY_MS2
-        reasons.append((int(strong.sum()), f"acceleration up to {largest:.3g} g, limit {limit_g:g} g"))
+        reasons.append((int(strong.sum()), f"acceleration up to {_above(largest, limit_g, 3)} g, limit {limit_g:g} g"))
     if fast.any() and gyr is not None:
         rate = float(np.abs(gyr[fast]).max())  # every value finite here (_finite_rows), under 1e7
-        reasons.append((int(fast.sum()), f"angular rate up to {rate:.0f} deg/s, limit {settings.max_rate_dps:g} deg/s"))
+        shown = _above(rate, settings.max_rate_dps, 0)
+        reasons.append((int(fast.sum()), f"angular rate up to {shown} deg/s, limit {settings.max_rate_dps:g} deg/s"))
     said = [words if k == dropped else f"{k} with {words}" for k, words in reasons]
     return f"{dropped} samples {BEYOND_RANGE_WORDS} ({'; '.join(said)}) dropped; they are gaps"
+
+
+def _above(value: float, limit: float, digits: int) -> str:
+    """``value`` (beyond ``limit``) as the note shows it: ``digits`` significant digits (0: no decimals), more where
+    that would round it down to the limit or below ("up to 10000 deg/s, limit 10000 deg/s" for 10,000.4; EDGE-249)."""
+    text = f"{value:.{digits}g}" if digits else f"{value:.0f}"
+    return text if float(text) > limit else f"{value:.9g}"
 
 
 def _rates_in_rads(notes: list[str], at: int) -> None:
