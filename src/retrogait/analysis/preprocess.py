@@ -440,13 +440,12 @@ def _plausible_rows(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
     """Drop samples beyond any sensor's range (m/s^2, and deg/s or rad/s): they are gaps, with a note saying, for
     each reason a row was dropped for, its own quantity (:func:`_beyond_range_note`)."""
-    ok = within_acc_range(acc, acc_range_g, settings.max_acc_g)
+    strong = np.asarray(~within_acc_range(acc, acc_range_g, settings.max_acc_g), dtype=bool)
     fast = None if gyr is None else np.asarray(~(np.abs(gyr) <= settings.max_rate_dps).all(axis=1), dtype=bool)
-    if fast is not None:
-        ok &= ~fast
+    ok = ~strong if fast is None else ~(strong | fast)
     if ok.all():
         return t, acc, gyr
-    notes.append(_beyond_range_note(acc, gyr, fast, acc_range_g, settings))
+    notes.append(_beyond_range_note(acc, gyr, strong, fast, acc_range_g, settings))
     return t[ok], acc[ok], gyr[ok] if gyr is not None else None
 
 
@@ -457,15 +456,16 @@ BEYOND_RANGE_WORDS = "beyond any sensor's range"
 def _beyond_range_note(
     acc: NDArray[np.float64],
     gyr: NDArray[np.float64] | None,
+    strong: NDArray[np.bool_],
     fast: NDArray[np.bool_] | None,
     acc_range_g: float | None,
     settings: PreprocessSettings,
 ) -> str:
     """The note on the rows :func:`_plausible_rows` drops: their count, then per reason the rows dropped for it and
-    its own largest value and limit: acceleration (g) beyond ``max_acc_g`` or 1.1 x a declared ``acc_range_g``,
-    angular rate (deg/s) beyond ``max_rate_dps`` (``fast``, (n,)); a row beyond both counts in both."""
+    its own largest value and limit: acceleration (g) beyond ``max_acc_g`` or 1.1 x a declared ``acc_range_g``
+    (``strong``, (n,)), angular rate (deg/s) beyond ``max_rate_dps`` (``fast``, (n,)); a row beyond both counts in
+    both."""
     limit_g = settings.max_acc_g if acc_range_g is None else min(settings.max_acc_g, OVER_RANGE * acc_range_g)
-    strong = np.asarray(~within_acc_range(acc, acc_range_g, settings.max_acc_g), dtype=bool)
     fast = np.zeros(strong.size, dtype=bool) if fast is None or gyr is None else fast
     dropped = int(np.count_nonzero(strong | fast))
     reasons = []
