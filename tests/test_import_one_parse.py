@@ -1,0 +1,131 @@
+"""App exports read faster with the same results (PERF-127..129, EDGE-250).
+
+A time column of numbers is parsed as float64 by the C parser, not as text and converted (PERF-127); a phyphox table
+holding the accelerometer and gyroscope beside one time column is read and parsed once (PERF-128), its dropped lines
+counted once (EDGE-250); a gyroscope on the accelerometer's own clock takes its values as interpolation would give
+them, bit for bit (PERF-129).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait.imports import common, load_recording
+from retrogait.imports.common import Source, Stream, interpolate_onto, read_table, text_time_s
+
+_PHYPHOX = (
+    '"Time (s)","Acceleration x (m/s^2)","Acceleration y (m/s^2)","Acceleration z (m/s^2)",'
+    '"Gyroscope x (rad/s)","Gyroscope y (rad/s)","Gyroscope z (rad/s)"\n'
+)
+
+
+def _phyphox_table(path: Path, rows: int = 600) -> Path:
+    rng = np.random.default_rng(7)
+    lines = [_PHYPHOX]
+    for i in range(rows):
+        acc = rng.normal(0.0, 1.0, 3) + [0.0, 0.0, 9.81]
+        gyr = rng.normal(0.0, 0.5, 3)
+        lines.append(",".join(f"{v:.9E}" for v in (0.01 * i, *acc, *gyr)) + "\n")
+    path.write_text("".join(lines))
+    return path
+
+
+def _times(text: str) -> Source:
+    return Source("t.csv", data=("time,ax\n" + text).encode())
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["0.006431", "0.007555", "1.5e-3", "-0", "", "2.0000000000000004", "123456.789012345678"],
+        ["0,5", "1,25", "3"],
+    ],
+)
+def test_a_time_column_of_numbers_is_read_as_the_numbers_its_text_gives(cells: list[str]) -> None:
+    decimal, sep = ("," if "0,5" in cells else "."), (";" if "0,5" in cells else ",")
+    data = f"time{sep}ax\n" + "".join(f"{c}{sep}1{sep[:0]}\n" for c in cells)
+    source = Source("t.csv", data=data.encode())
+    fast = read_table(source, sep=sep, decimal=decimal, numeric=["ax"], text=["time"], numbers_first=["time"])
+    slow = read_table(source, sep=sep, decimal=decimal, numeric=["ax"], text=["time"])
+    assert fast["time"].dtype == np.float64
+    assert slow["time"].dtype != np.float64
+    expected, kind = text_time_s(slow["time"], decimal)
+    assert kind == "number"
+    assert fast["time"].to_numpy().tobytes() == expected.tobytes()  # bit for bit, NaN where empty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021-03-05 12:34:56.789,1\n2021-03-05 12:34:56.799,2\n",  # date-time text
+        "0.01,1\nTime,2\n0.03,3\n",  # a real export's repeated header text in a row
+        "0.01,1\n,2\n,3\n",  # under half the cells finite: not what text_time_s calls numbers
+    ],
+)
+def test_a_time_column_that_is_not_all_numbers_is_read_as_text(text: str) -> None:
+    table = read_table(_times(text), numeric=["ax"], text=["time"], numbers_first=["time"])
+    assert table["time"].dtype != np.float64
+    assert table["ax"].dtype == np.float64
+
+
+def test_a_phyphox_table_of_both_sensors_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _phyphox_table(tmp_path / "both.csv")
+    calls: list[str] = []
+    real = common.Source.read_bytes
+
+    def counted(self: Source) -> bytes:
+        calls.append(self.display)
+        return real(self)
+
+    monkeypatch.setattr(common.Source, "read_bytes", counted)
+    result = load_recording(path)
+    assert result.session.gyr is not None and np.isfinite(result.session.gyr).all()
+    assert calls == [str(path)]
+
+
+def test_a_cut_last_line_of_a_phyphox_table_of_both_sensors_is_counted_once(tmp_path: Path) -> None:
+    path = _phyphox_table(tmp_path / "cut.csv")
+    path.write_bytes(path.read_bytes()[:-20])  # a recording stopped mid-row
+    result = load_recording(path)
+    assert result.report.dropped == {"last_line_cut_short": 1}
+    assert result.session.meta.extra["import_dropped_detail"] == "last_line_cut_short=1"
+
+
+def _interpolated(t: np.ndarray, v: np.ndarray, gap_s: float, edge_s: float) -> np.ndarray:
+    """interpolate_onto's general sums, at times that are the stream's own."""
+    k = np.searchsorted(t, t, side="right") - 1
+    out = np.full((t.size, 3), np.nan)
+    inner = (k >= 0) & (k < t.size - 1)
+    ki = k[inner]
+    ok = (t[ki + 1] - t[ki]) <= gap_s
+    idx, ki = np.flatnonzero(inner)[ok], ki[ok]
+    w = ((t[idx] - t[ki]) / (t[ki + 1] - t[ki]))[:, None]
+    out[idx] = v[ki] * (1.0 - w) + v[ki + 1] * w
+    out[k >= t.size - 1] = v[-1]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_gyroscope_on_the_accelerometers_own_clock_keeps_what_interpolation_gives(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    t = np.cumsum(rng.choice([0.01, 0.01, 0.01, 0.05, 0.3], size=n)) + 12.0
+    v = rng.normal(size=(n, 3))
+    draw = rng.random(size=(n, 3))
+    v[draw < 0.15] = 0.0
+    v[draw > 0.85] = -0.0  # -0.0 beside +0.0 becomes +0.0 in the sums: kept so
+    v[(draw > 0.80) & (draw < 0.82)] = np.nan
+    got = interpolate_onto(t.copy(), Stream(t, v), 0.025, 0.005)
+    assert got.tobytes() == _interpolated(t, v, 0.025, 0.005).tobytes()
+
+
+def test_a_master_clock_that_is_not_the_streams_own_is_interpolated() -> None:
+    t = np.arange(10) * 0.01
+    v = np.column_stack([t, 2 * t, 3 * t])
+    master = t + 0.005
+    got = interpolate_onto(master, Stream(t, v), 0.025, 0.01)
+    assert np.allclose(got[:-1], np.column_stack([master, 2 * master, 3 * master])[:-1])
+    assert np.array_equal(got[-1], v[-1])  # past the last sample by less than edge_s: its value
