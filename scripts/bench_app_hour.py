@@ -13,9 +13,11 @@ a phyphox folder (Accelerometer.csv + Gyroscope.csv on one clock).
 
 Per format, in pairs whose order alternates: the whole ``retrogait analyze FILE --no-report`` process, a process
 that only reads the same file(s) with ``pandas.read_csv`` (its bare columns: the reference of issue 16), and the
-read phase alone (``load_input`` timed inside a process, after its imports: wall and main-thread CPU). With
-BASE_SRC (the ``src`` of another tree, put first on PYTHONPATH) the base's analyze and read join each pair.
-Prints each format's medians and ratio (analyze / pandas), with the machine's load.
+read phase alone (``load_input`` inside a process: a first call's wall, its lazy imports included, and a second
+call's main-thread CPU, the read's own work). With BASE_SRC (the ``src`` of another tree, put first on PYTHONPATH)
+the base's analyze and read join each pair. ``--simulated`` adds the simulated hour's two layouts to the real
+exports (no real export holds acc and gyro beside one time column). Prints each format's medians and ratio (analyze /
+pandas), with the machine's load.
 """
 
 from __future__ import annotations
@@ -335,12 +337,12 @@ def simulated(out: Path) -> list[tuple[str, Path, list[tuple[Path, dict[str, obj
 
 
 def inputs(
-    formats: Path | None, data: Path, only: list[str]
+    formats: Path | None, data: Path, only: list[str], with_simulated: bool = False
 ) -> list[tuple[str, Path, list[tuple[Path, dict[str, object]]]]]:
     """(name, what analyze is given, [(data file, bare read options)]) per format, built once into ``data``."""
-    found = []
+    found = simulated(data) if formats is None or with_simulated else []
     if formats is None:
-        return simulated(data)
+        return found
     for number, export in enumerate(EXPORTS):
         if only and not any(o.lower() in export.name.lower() for o in only):
             continue
@@ -365,13 +367,14 @@ def inputs(
 
 _READ = (
     "import sys, time; import retrogait.imports; from retrogait.analysis.load import load_input; "
-    "t0 = time.perf_counter(); c0 = time.thread_time(); s = load_input(sys.argv[1]); "
-    "print(time.perf_counter() - t0, time.thread_time() - c0, len(s.t_s))"
+    "t0 = time.perf_counter(); s = load_input(sys.argv[1]); wall = time.perf_counter() - t0; "
+    "c0 = time.thread_time(); load_input(sys.argv[1]); print(wall, time.thread_time() - c0, len(s.t_s))"
 )
 
 
 def read_phase(src: str, given: Path) -> tuple[float, float, int]:
-    """(wall s, main-thread CPU s, samples) of ``load_input`` inside a process (its modules imported before)."""
+    """(wall s of a first ``load_input`` in a process, its lazy imports included; main-thread CPU s of a second
+    one, the read's own work; samples)."""
     env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
     done = subprocess.run(python(_READ) + [str(given)], env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -384,6 +387,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("base_src", nargs="?", default="", help="another tree's src folder, run in alternation")
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--simulated", action="store_true", help="the simulated hour's layouts too")
     parser.add_argument("--only", default="", help="comma-separated words of the formats to run")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "bench_app_hour")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data" / "formats")
@@ -397,9 +401,9 @@ def main() -> None:
     print(load())
     header = f"{'format':58} {'MB':>5} {'rows':>8} {'pandas s':>8}"
     for label in trees:
-        header += f" | {label}: {'analyze s':>9} {'ratio':>5} {'read s':>6} {'read cpu':>8}"
+        header += f" | {label}: {'analyze s':>9} {'ratio':>5} {'read s':>6} {'warm cpu':>8}"
     print(header)
-    for name, given, files in inputs(formats, args.data, only):
+    for name, given, files in inputs(formats, args.data, only, args.simulated):
         bare = python(
             f"import sys, json, pandas; [pandas.read_csv(f, **o) for f, o in {[(str(f), o) for f, o in files]!r}]"
         )
