@@ -1591,6 +1591,7 @@ def read_stream(
     stale: tuple[str, float] | None = None,
     text_time: str | None = None,
     text_time_forced: bool = False,
+    table: pd.DataFrame | None = None,
 ) -> Stream:
     """One three-axis stream of a table: times (x ``time_to_s`` -> s) and ``columns`` (x ``to_unit``),
     bad rows dropped and counted under ``label``; the rows of the ``acc`` stream count as read.
@@ -1598,45 +1599,12 @@ def read_stream(
     started (a sensor's cached last value), dropped and counted as ``{label}_before_recording_start``.
     ``text_time``: a column of date-time text on another clock that times the rows, with a note, where the time
     column's numbers were rounded by a spreadsheet (:func:`rounded_time`; Polar's phone timestamp, EDGE-141), or
-    (``text_time_forced``) where another file of the recording is timed by it (its partner's were rounded)."""
-    numeric = [time_column, *columns, *([stale[0]] if stale is not None else [])]
-    table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, report=report)
-    return table_stream(
-        source,
-        table,
-        time_column,
-        columns,
-        report,
-        label,
-        time_to_s=time_to_s,
-        to_unit=to_unit,
-        sep=sep,
-        decimal=decimal,
-        stale=stale,
-        text_time=text_time,
-        text_time_forced=text_time_forced,
-    )
-
-
-def table_stream(
-    source: Source,
-    table: pd.DataFrame,
-    time_column: str,
-    columns: Sequence[str],
-    report: ImportReport,
-    label: str,
-    *,
-    time_to_s: float = 1.0,
-    to_unit: float = 1.0,
-    sep: str = ",",
-    decimal: str = ".",
-    stale: tuple[str, float] | None = None,
-    text_time: str | None = None,
-    text_time_forced: bool = False,
-) -> Stream:
-    """:func:`read_stream` of a table already read (:func:`read_table` of ``source`` with ``time_column``,
-    ``columns`` and ``stale``'s column among its numeric ones): one file whose streams share a table is read and
-    parsed once (PERF-128)."""
+    (``text_time_forced``) where another file of the recording is timed by it (its partner's were rounded).
+    ``table``: the source's :func:`read_table` already read with these columns among its numeric ones (one file whose
+    streams share a table is read and parsed once, PERF-128)."""
+    if table is None:
+        numeric = [time_column, *columns, *([stale[0]] if stale is not None else [])]
+        table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, report=report)
     if label == "acc":
         report.rows_read += len(table)
     elif table.empty:  # a second sensor that gave nothing (only its header): left out, the rest is read

@@ -35,7 +35,6 @@ from retrogait.imports.common import (
     read_stream,
     read_table,
     require_rows,
-    table_stream,
     zip_names,
 )
 from retrogait.imports.workbook import is_workbook
@@ -309,20 +308,16 @@ def _read_stream(
     """The ``kind`` stream of a table: read from its file, or taken from ``table`` (:func:`_shared_table`)."""
     columns = layout.acc if kind == "acc" else layout.gyr
     assert columns is not None
-    if table is not None:
-        return table_stream(
-            layout.source,
-            table,
-            layout.time,
-            columns,
-            report,
-            kind,
-            to_unit=factor,
-            sep=layout.sep,
-            decimal=layout.decimal,
-        )
     return read_stream(
-        layout.source, layout.time, columns, report, kind, to_unit=factor, sep=layout.sep, decimal=layout.decimal
+        layout.source,
+        layout.time,
+        columns,
+        report,
+        kind,
+        to_unit=factor,
+        sep=layout.sep,
+        decimal=layout.decimal,
+        table=table,
     )
 
 
