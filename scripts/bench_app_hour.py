@@ -92,7 +92,7 @@ EXPORTS = (
         folder=False,
     ),
     Export(
-        "Physics Toolbox (linear acc, ~190 Hz irregular)",
+        "Physics Toolbox (linear acc, ~200 Hz irregular)",
         (Part("physicstoolbox_huy/ankle1_100.csv", "ankle1_100.csv", (TimeColumn(0, "fixed"),)),),
         folder=False,
     ),
