@@ -129,3 +129,55 @@ def test_a_master_clock_that_is_not_the_streams_own_is_interpolated() -> None:
     got = interpolate_onto(master, Stream(t, v), 0.025, 0.01)
     assert np.allclose(got[:-1], np.column_stack([master, 2 * master, 3 * master])[:-1])
     assert np.array_equal(got[-1], v[-1])  # past the last sample by less than edge_s: its value
+
+
+def _physics_toolbox(path: Path, times: list[str]) -> Path:
+    rng = np.random.default_rng(3)
+    acc = rng.normal(0.0, 2.0, (len(times), 3))
+    rows = "".join(f"{t},{a[0]:.4f},{a[1]:.4f},{a[2]:.4f},1.000\n" for t, a in zip(times, acc, strict=True))
+    path.write_text("time,ax (m/s^2),ay (m/s^2),az (m/s^2),aT (m/s^2)\n" + rows)
+    return path
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda s: f"{1_609_459_200 + s:.6f}",  # epoch seconds
+        lambda s: f"{1_609_459_200_000 + round(s * 1e3)}",  # epoch ms integers
+        lambda s: f"{1_609_459_200_000_000_000 + round(s * 1e9)}",  # epoch ns integers, beyond 2^53
+    ],
+    ids=["epoch_s", "epoch_ms", "epoch_ns"],
+)
+def test_a_physics_toolbox_time_column_of_epoch_stamps_is_read(tmp_path: Path, write: object) -> None:
+    """REVIEW-211: a time column since 1970 (seconds, ms or ns) was a KeyError ('epoch_s') in the reader, on 7f60ccd4
+    as on perf55r: the unit's factor is its relative unit's (as the generic reader takes it)."""
+    assert callable(write)
+    steps = np.cumsum(np.random.default_rng(4).uniform(0.004, 0.006, 2000))
+    path = _physics_toolbox(tmp_path / "epoch.csv", [write(s) for s in steps])
+    result = load_recording(path)
+    t = result.session.t_s
+    assert t[0] == 0.0 and 0.004 <= float(np.median(np.diff(t))) <= 0.006
+    assert "epoch" in result.session.meta.extra["inferred_time_unit"]
+
+
+def test_a_physics_toolbox_time_column_of_numbers_is_parsed_once_as_float64(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-213: PERF-127 in the reader itself (nothing failed with `_numbers_first` always False): a time column
+    of numbers never goes through text_time_s; one of clock text does."""
+    from retrogait.imports import physics_toolbox
+
+    called: list[int] = []
+    real = physics_toolbox.text_time_s
+
+    def counted(values: object, decimal: str = ".") -> object:
+        called.append(1)
+        return real(values, decimal)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(physics_toolbox, "text_time_s", counted)
+    steps = np.cumsum(np.random.default_rng(5).uniform(0.004, 0.006, 2000))
+    load_recording(_physics_toolbox(tmp_path / "seconds.csv", [f"{s:.6f}" for s in steps]))
+    assert called == []
+    clock = [f"10:{int(s) // 60:02d}:{int(s) % 60:02d}:{int(s % 1 * 1000):03d}" for s in steps]
+    load_recording(_physics_toolbox(tmp_path / "clock.csv", clock))
+    assert called == [1]
