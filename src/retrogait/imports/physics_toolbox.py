@@ -152,7 +152,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         base = inference.time_base(t, "s")
         if base is not None and base.unit != "s":
             t, inferred["inferred_time_unit"] = base.t_s, base.evidence
-            to_s = inference.TIME_FACTORS[base.unit]
+            to_s = inference.TIME_FACTORS[base.unit.removeprefix("epoch_")]  # epoch_s .. epoch_ns (REVIEW-211)
     if packets is not None:  # said in the unit found (EDGE-155)
         say_delivery(packets, to_s, report, "row")
     with np.errstate(over="ignore", invalid="ignore"):  # 1e308 g is no number of m/s^2: dropped as out of range
