@@ -5,7 +5,8 @@ BASE_SRC is the ``src`` folder of the code to compare with (put first on ``PYTHO
 files it takes every file and folder of ``../shared/data/formats`` and ``../shared/data/phone_positions`` (and the
 files inside each export folder one by one). Each tree reads all of them in its own process; the Sessions must
 match bit for bit (``t_s``, ``acc``, ``gyr``, every extra column, with NaN where NaN), their headers (``meta``,
-notes included) and source equal, and an input both refuse refused with the same message. Prints one line per
+notes included) and source equal, and an input both refuse refused with the same message (one a tree fails on with
+another exception, a bug, is ``crashed`` with its type and message, compared the same way). Prints one line per
 input and exits 1 on any difference.
 """
 
@@ -36,6 +37,9 @@ for path in sys.argv[2:]:
             s = load_input(path)
     except RetrogaitError as exc:
         out[path] = ("refused", str(exc))
+        continue
+    except Exception as exc:  # a tree's bug is a result too: the other inputs are still compared (REVIEW-210)
+        out[path] = ("crashed", f"{type(exc).__name__}: {exc}")
         continue
     out[path] = ("read", s.t_s, s.acc, s.gyr, dict(s.extra), asdict(s.meta), s.source)
 with open(sys.argv[1], "wb") as fh:
@@ -69,8 +73,8 @@ def differences(base: tuple[object, ...], this: tuple[object, ...]) -> list[str]
     """What differs between two trees' results for one input."""
     if base[0] != this[0]:
         return [f"{base[0]} vs {this[0]}"]
-    if base[0] == "refused":
-        return [] if base == this else ["refused differently"]
+    if base[0] in ("refused", "crashed"):
+        return [] if base == this else [f"{base[0]} differently"]
     found = [name for name, i in (("t_s", 1), ("acc", 2), ("gyr", 3)) if not _same_array(base[i], this[i])]
     extra_a, extra_b = base[4], this[4]
     assert isinstance(extra_a, dict) and isinstance(extra_b, dict)
