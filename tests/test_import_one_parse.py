@@ -181,3 +181,15 @@ def test_a_physics_toolbox_time_column_of_numbers_is_parsed_once_as_float64(
     clock = [f"10:{int(s) // 60:02d}:{int(s) % 60:02d}:{int(s % 1 * 1000):03d}" for s in steps]
     load_recording(_physics_toolbox(tmp_path / "clock.csv", clock))
     assert called == [1]
+
+
+@pytest.mark.parametrize("cells", [["-0", "5", "10"], ["3", "-0", "1"], ["-0.0", "5", ""], ["-0", "1.5"]])
+def test_a_negative_zero_among_the_times_reads_as_the_text_path_gives_it(cells: list[str]) -> None:
+    """REVIEW-212: pd.to_numeric reads a column of integers as int64 ("-0" -> +0.0), the C parser's float64 keeps
+    the sign: such a column goes the text path (the same bits as text_time_s's, whichever path)."""
+    source = _times("".join(f"{c},1\n" for c in cells))
+    slow = read_table(source, numeric=["ax"], text=["time"])
+    expected, _ = text_time_s(slow["time"])
+    fast = read_table(source, numeric=["ax"], text=["time"], numbers_first=["time"])
+    got = fast["time"].to_numpy() if fast["time"].dtype == np.float64 else text_time_s(fast["time"])[0]
+    assert got.tobytes() == expected.tobytes()
