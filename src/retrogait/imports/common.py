@@ -297,8 +297,9 @@ def read_table(
     (as str) of a delimited table (``sep`` ``\\s+`` = runs of whitespace). ``lines``: the
     :func:`~retrogait.imports.limits.line_bounds` of the source's bytes when the caller has them.
     ``numbers_first``: ``text`` columns (a time column written as numbers or as date-time text) read as float64
-    where the C parser reads every cell of them as a number and at least half are finite (what
-    :func:`text_time_s` calls ``number``; the same float64 values, PERF-127), else as str like the others.
+    where the C parser reads every cell of them as a number, at least half are finite (what :func:`text_time_s`
+    calls ``number``) and no -0.0 is among whole numbers only (the same float64 values, PERF-127, REVIEW-212), else
+    as str like the others.
 
     Before parsing, a header too wide for a sensor table is refused and rows with more fields than
     the header are dropped (``limits``: they would cost rows x their width in memory). The fast
@@ -343,7 +344,7 @@ def read_table(
             raise InputFileError(source.display, "is empty (no table)") from None
         except (ValueError, pd.errors.ParserError, UnicodeDecodeError, OverflowError):
             continue
-        if attempt is dtypes or all(_mostly_finite(frame[c].to_numpy()) for c in first):
+        if attempt is dtypes or all(_as_text_gives(frame[c].to_numpy()) for c in first):
             return frame
     try:
         with warnings.catch_warnings():
@@ -372,9 +373,18 @@ def read_table(
     return frame
 
 
-def _mostly_finite(values: FloatArray) -> bool:
-    """Whether at least half of ``values`` are finite (or there are none): :func:`text_time_s`'s ``number``."""
-    return values.size == 0 or float(np.isfinite(values).mean()) >= 0.5
+def _as_text_gives(values: FloatArray) -> bool:
+    """Whether ``values``, a column the C parser read as float64, are what :func:`text_time_s` gives from its text:
+    at least half finite (or none: its ``number``), and no -0.0 among whole numbers only (``pd.to_numeric`` reads a
+    column of integers as int64, its "-0" +0.0; such a column goes the text path, REVIEW-212)."""
+    if values.size == 0:
+        return True
+    finite = np.isfinite(values)
+    if float(finite.mean()) < 0.5:
+        return False
+    if not np.signbit(values[values == 0.0]).any():
+        return True
+    return not (finite.all() and bool((values == np.floor(values)).all()))  # a cell not a whole number: floats
 
 
 #: How many lines before the last one tell how long a whole row is at least (EDGE-12).
