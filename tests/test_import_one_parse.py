@@ -193,3 +193,12 @@ def test_a_negative_zero_among_the_times_reads_as_the_text_path_gives_it(cells: 
     fast = read_table(source, numeric=["ax"], text=["time"], numbers_first=["time"])
     got = fast["time"].to_numpy() if fast["time"].dtype == np.float64 else text_time_s(fast["time"])[0]
     assert got.tobytes() == expected.tobytes()
+
+
+def test_a_step_of_exactly_the_gap_limit_on_the_own_clock_is_interpolated_as_before() -> None:
+    """REVIEW-213: the own clock's gap test is the general path's `<=` (a `<` mutant passed every test above)."""
+    t = np.array([0.0, 1.0, 2.0, 4.5, 5.5, 9.0])  # steps 1, 1, 2.5 (the limit), 1, 3.5: exact in binary
+    v = np.arange(18, dtype=np.float64).reshape(6, 3)
+    got = interpolate_onto(t.copy(), Stream(t, v), 2.5, 0.5)
+    assert got.tobytes() == _interpolated(t, v, 2.5, 0.5).tobytes()
+    assert np.array_equal(got[2], v[2]) and np.isnan(got[4]).all()
