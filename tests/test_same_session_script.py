@@ -7,7 +7,7 @@ from pathlib import Path
 
 from script_module import load_script
 
-_LOAD = '''
+_LOAD = """
 from retrogait.errors import RetrogaitError
 
 
@@ -15,7 +15,7 @@ def load_input(path):
     if "crash" in path:
         raise KeyError("epoch_s")
     raise RetrogaitError(f"{path} refused")
-'''
+"""
 
 
 def _tree(root: Path) -> Path:
