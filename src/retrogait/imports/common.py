@@ -291,10 +291,15 @@ def read_table(
     names: Sequence[str] | None = None,
     report: ImportReport | None = None,
     lines: LineIndex | None = None,
+    numbers_first: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read the columns ``numeric`` (as float64, NaN where a value is not a number) and ``text``
     (as str) of a delimited table (``sep`` ``\\s+`` = runs of whitespace). ``lines``: the
     :func:`~retrogait.imports.limits.line_bounds` of the source's bytes when the caller has them.
+    ``numbers_first``: ``text`` columns (a time column written as numbers or as date-time text) read as float64
+    where the C parser reads every cell of them as a number, at least half are finite (what :func:`text_time_s`
+    calls ``number``) and no -0.0 is among whole numbers only (the same float64 values, PERF-127, REVIEW-212), else
+    as str like the others.
 
     Before parsing, a header too wide for a sensor table is refused and rows with more fields than
     the header are dropped (``limits``: they would cost rows x their width in memory). The fast
@@ -328,15 +333,19 @@ def read_table(
     }
     if names is not None:
         options.update(header=None, names=list(names))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            dtypes = {**dict.fromkeys(numeric, np.float64), **dict.fromkeys(text, str)}
-            return pd.read_csv(io.BytesIO(scan.data), dtype=dtypes, **options)
-    except pd.errors.EmptyDataError:
-        raise InputFileError(source.display, "is empty (no table)") from None
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError, OverflowError):
-        pass
+    dtypes = {**dict.fromkeys(numeric, np.float64), **dict.fromkeys(text, str)}
+    first = [c for c in dict.fromkeys(numbers_first) if c in text]
+    for attempt in ([{**dtypes, **dict.fromkeys(first, np.float64)}] if first else []) + [dtypes]:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                frame = pd.read_csv(io.BytesIO(scan.data), dtype=attempt, **options)
+        except pd.errors.EmptyDataError:
+            raise InputFileError(source.display, "is empty (no table)") from None
+        except (ValueError, pd.errors.ParserError, UnicodeDecodeError, OverflowError):
+            continue
+        if attempt is dtypes or all(_as_text_gives(frame[c].to_numpy()) for c in first):
+            return frame
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -362,6 +371,20 @@ def read_table(
             values = values.str.replace(decimal, ".", regex=False)
         frame[column] = pd.to_numeric(values, errors="coerce").astype(np.float64)
     return frame
+
+
+def _as_text_gives(values: FloatArray) -> bool:
+    """Whether ``values``, a column the C parser read as float64, are what :func:`text_time_s` gives from its text:
+    at least half finite (or none: its ``number``), and no -0.0 among whole numbers only (``pd.to_numeric`` reads a
+    column of integers as int64, its "-0" +0.0; such a column goes the text path, REVIEW-212)."""
+    if values.size == 0:
+        return True
+    finite = np.isfinite(values)
+    if float(finite.mean()) < 0.5:
+        return False
+    if not np.signbit(values[values == 0.0]).any():
+        return True
+    return not (finite.all() and bool((values == np.floor(values)).all()))  # a cell not a whole number: floats
 
 
 #: How many lines before the last one tell how long a whole row is at least (EDGE-12).
@@ -1578,6 +1601,7 @@ def read_stream(
     stale: tuple[str, float] | None = None,
     text_time: str | None = None,
     text_time_forced: bool = False,
+    table: pd.DataFrame | None = None,
 ) -> Stream:
     """One three-axis stream of a table: times (x ``time_to_s`` -> s) and ``columns`` (x ``to_unit``),
     bad rows dropped and counted under ``label``; the rows of the ``acc`` stream count as read.
@@ -1585,9 +1609,12 @@ def read_stream(
     started (a sensor's cached last value), dropped and counted as ``{label}_before_recording_start``.
     ``text_time``: a column of date-time text on another clock that times the rows, with a note, where the time
     column's numbers were rounded by a spreadsheet (:func:`rounded_time`; Polar's phone timestamp, EDGE-141), or
-    (``text_time_forced``) where another file of the recording is timed by it (its partner's were rounded)."""
-    numeric = [time_column, *columns, *([stale[0]] if stale is not None else [])]
-    table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, report=report)
+    (``text_time_forced``) where another file of the recording is timed by it (its partner's were rounded).
+    ``table``: the source's :func:`read_table` already read with these columns among its numeric ones (one file whose
+    streams share a table is read and parsed once, PERF-128)."""
+    if table is None:
+        numeric = [time_column, *columns, *([stale[0]] if stale is not None else [])]
+        table = read_table(source, sep=sep, decimal=decimal, numeric=numeric, report=report)
     if label == "acc":
         report.rows_read += len(table)
     elif table.empty:  # a second sensor that gave nothing (only its header): left out, the rest is read
@@ -1768,6 +1795,11 @@ def interpolate_onto(master_t: FloatArray, other: Stream, max_gap_s: float, edge
     out = np.full((master_t.size, 3), np.nan)
     if t.size == 0:
         return out
+    if _own_clock(master_t, t):  # each master time is one of other's own: the same sums at weight 0 (PERF-129)
+        own = np.flatnonzero(np.diff(t) <= max_gap_s)
+        out[own] = v[own] * 1.0 + v[own + 1] * 0.0  # as below: -0.0 next to +0.0, or beside a non-finite value, alike
+        out[-1] = v[-1]
+        return out
     k = np.searchsorted(t, master_t, side="right") - 1
     inner = (k >= 0) & (k < t.size - 1)
     ki = k[inner]
@@ -1782,6 +1814,13 @@ def interpolate_onto(master_t: FloatArray, other: Stream, max_gap_s: float, edge
     out[before] = v[0]
     out[after] = v[-1]
     return out
+
+
+def _own_clock(master_t: FloatArray, t: FloatArray) -> bool:
+    """Whether ``master_t`` is ``t`` itself, strictly increasing (one time column of a table read for both)."""
+    if master_t is not t and (master_t.shape != t.shape or not np.array_equal(master_t, t)):
+        return False
+    return t.size < 2 or bool((t[1:] > t[:-1]).all())
 
 
 def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[Stream, FloatArray | None]:

@@ -258,7 +258,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     report = ImportReport(format=NAME, files=[acc_layout.source.display])
     if acc_layout.linear:
         report.notes.append("phyphox linear acceleration: gravity removed (acc_gravity: removed)")
-    acc = _read_stream(acc_layout, "acc", report, 1.0)
+    shared = _shared_table(acc_layout, gyr_layout, report)
+    acc = _read_stream(acc_layout, "acc", report, 1.0, shared)
     require_rows(acc, shown, "accelerometer", report=report)
     fields = csv_layout(acc_layout.source)[0]
     extra = _unread_columns(acc_layout, fields, head_text(acc_layout.source.head()))
@@ -268,7 +269,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if gyr_layout is not None:
         if gyr_layout.source is not acc_layout.source:
             report.files.append(gyr_layout.source.display)
-        gyr = _read_stream(gyr_layout, "gyr", report, GYR_TO_DPS["rads"])
+        gyr = _read_stream(gyr_layout, "gyr", report, GYR_TO_DPS["rads"], shared)
     device, start, pauses = _meta(sources)
     pauses = [p for p in pauses if len(acc) and p[0] < float(acc.t_s[-1])]  # within the samples: some moved
     if pauses:
@@ -292,11 +293,31 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     )
 
 
-def _read_stream(layout: _Layout, kind: str, report: ImportReport, factor: float) -> Stream:
+def _shared_table(acc: _Layout, gyr: _Layout | None, report: ImportReport) -> pd.DataFrame | None:
+    """The table of a file holding both the accelerometer and the gyroscope beside one time column, read and parsed
+    once for both streams (PERF-128; its dropped lines counted once, EDGE-250); None for separate files."""
+    if gyr is None or gyr.source is not acc.source or acc.acc is None or acc.gyr is None:
+        return None
+    numeric = [acc.time, *acc.acc, *acc.gyr]
+    return read_table(acc.source, sep=acc.sep, decimal=acc.decimal, numeric=numeric, report=report)
+
+
+def _read_stream(
+    layout: _Layout, kind: str, report: ImportReport, factor: float, table: pd.DataFrame | None = None
+) -> Stream:
+    """The ``kind`` stream of a table: read from its file, or taken from ``table`` (:func:`_shared_table`)."""
     columns = layout.acc if kind == "acc" else layout.gyr
     assert columns is not None
     return read_stream(
-        layout.source, layout.time, columns, report, kind, to_unit=factor, sep=layout.sep, decimal=layout.decimal
+        layout.source,
+        layout.time,
+        columns,
+        report,
+        kind,
+        to_unit=factor,
+        sep=layout.sep,
+        decimal=layout.decimal,
+        table=table,
     )
 
 

@@ -100,6 +100,18 @@ def _sniff_head(data: bytes) -> float:
     return 0.85 if len(set(fields[1:]) & _KNOWN) >= 3 else 0.0
 
 
+def _numbers_first(source: Source, sep: str, index: int) -> bool:
+    """Whether the first data row's time (field ``index``) looks like a number: its column is then tried as float64
+    before it is read as text (a date-time text column would only fail that try, PERF-127)."""
+    lines = head_text(source.head()).splitlines()
+    fields = header_fields(lines[1], sep) if len(lines) > 1 else []
+    return len(fields) > index and _NUMBER.match(fields[index]) is not None
+
+
+#: A time written as a number: digits with a decimal point or comma and an exponent.
+_NUMBER = re.compile(r"^[+-]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+-]?\d+)?$")
+
+
 def read(path: Path, options: ImportOptions) -> ImportResult:
     source = _source(path)
     fields, sep, decimal = csv_layout(source)
@@ -114,11 +126,22 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         raise InputFileError(path, "has no acceleration columns (gFx, gFy, gFz or ax, ay, az)")
     gyr_cols = [by_short[c] for c in ("wx", "wy", "wz")] if {"wx", "wy", "wz"} <= set(by_short) else []
     report = ImportReport(format=NAME, files=[source.display])
+    time = by_short["time"]
+    first = [time] if _numbers_first(source, sep, fields.index(time)) else []
     table = read_table(
-        source, sep=sep, decimal=decimal, numeric=[*acc_cols, *gyr_cols], text=[by_short["time"]], report=report
+        source,
+        sep=sep,
+        decimal=decimal,
+        numeric=[*acc_cols, *gyr_cols],
+        text=[time],
+        report=report,
+        numbers_first=first,
     )
     report.rows_read = len(table) + report.dropped_total
-    t, kind = text_time_s(table[by_short["time"]], decimal)  # 0,006431 s in a decimal-comma export
+    if table[time].dtype == np.float64:  # every time a number to the C parser: text_time_s's numbers (PERF-127)
+        t, kind = table[time].to_numpy(dtype=np.float64), "number"
+    else:
+        t, kind = text_time_s(table[time], decimal)  # 0,006431 s in a decimal-comma export
     values = table[[*acc_cols, *gyr_cols]].to_numpy(dtype=np.float64)
     if kind == "number":  # rows sorted by another column: back in time order before their unit is told (EDGE-177)
         t, values = in_time_order(t, values, report, "row", unit=" (its unit)")
@@ -129,7 +152,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         base = inference.time_base(t, "s")
         if base is not None and base.unit != "s":
             t, inferred["inferred_time_unit"] = base.t_s, base.evidence
-            to_s = inference.TIME_FACTORS[base.unit]
+            to_s = inference.TIME_FACTORS[base.unit.removeprefix("epoch_")]  # epoch_s .. epoch_ns (REVIEW-211)
     if packets is not None:  # said in the unit found (EDGE-155)
         say_delivery(packets, to_s, report, "row")
     with np.errstate(over="ignore", invalid="ignore"):  # 1e308 g is no number of m/s^2: dropped as out of range
