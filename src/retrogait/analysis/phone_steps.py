@@ -50,6 +50,8 @@ EDGE_NEIGHBOURS = 9
 EDGE_GOOD_PAIRS = 3
 #: The stride likeness is computed on the signal decimated to about this many samples per step.
 LIKENESS_SAMPLES_PER_STEP = 25
+#: Values (anchors x lags x samples) of one block of the stride likeness: its temporaries stay in the cache (512 kB).
+LIKENESS_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ def _trim_edges(
         return anchors
     p = period[anchors]
     width = max(3, int(np.median(p)) * 2 + 1)
-    prominence = x[anchors] - running_min(x, width)[anchors]
+    prominence = x[anchors] - _running_min_at(x, width, anchors)
     gap = np.diff(anchors) / period[(anchors[:-1] + anchors[1:]) // 2]
     dec = max(1, int(np.median(p) / LIKENESS_SAMPLES_PER_STEP))
     alike_ahead = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=True) >= settings.edge_stride_correlation
@@ -328,28 +330,46 @@ def stride_likeness(
 ) -> NDArray[np.float64]:
     """Per index in ``at``: the best Pearson correlation (lags 1.8-2.2 step periods) between the stride
     that starts there and the next one (``ahead``), or the stride that ends there and the one before.
-    At a stretch's start the stride ahead is the walk's; behind it lies what came before the walk."""
+    At a stretch's start the stride ahead is the walk's; behind it lies what came before the walk.
+
+    All lags of the anchors of one step length at once, LIKENESS_BLOCK values at a time: each row's sums are
+    those of a row on its own (the same values in the same order: the same bits as lag by lag, PERF-123)."""
     n = x.size
     half = np.maximum(np.rint(period).astype(np.int64), 2)
     out = np.full(at.size, -1.0)
     for h in np.unique(half):  # one pass per distinct step length (few: the period changes slowly)
         sel = np.flatnonzero(half == h)
-        offs = np.arange(2 * h)
-        start = at[sel] if ahead else at[sel] - 2 * h
-        a = x[np.clip(start[:, None] + offs, 0, n - 1)]
-        for lag in range(int(1.8 * h), int(2.2 * h) + 1):
-            shift = lag if ahead else -lag
-            b = x[np.clip(start[:, None] + shift + offs, 0, n - 1)]
-            out[sel] = np.maximum(out[sel], _row_pearson(a, b))
+        lags = np.arange(int(1.8 * h), int(2.2 * h) + 1)
+        shifts = lags if ahead else -lags
+        rows = max(1, LIKENESS_BLOCK // (lags.size * 2 * h))
+        for first in range(0, sel.size, rows):
+            block = sel[first : first + rows]
+            start = at[block] if ahead else at[block] - 2 * h
+            lo = int(start[0]) + min(0, int(shifts[-1]))  # the block's samples, ends repeated (clipped indices)
+            piece = x[np.clip(np.arange(lo, int(start[-1]) + max(0, int(shifts[-1])) + 2 * h), 0, n - 1)]
+            strides = np.lib.stride_tricks.sliding_window_view(piece, 2 * h)  # strides[i] = the stride at lo + i
+            a = strides[start - lo]
+            b = strides[(start - lo)[:, None] + shifts[None, :]]
+            out[block] = np.maximum(out[block], _row_pearson(a[:, None, :], b).max(axis=1))
     return out
 
 
 def _row_pearson(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
-    a = a - a.mean(axis=1, keepdims=True)
-    b = b - b.mean(axis=1, keepdims=True)
-    den = np.sqrt(np.maximum((a * a).sum(axis=1) * (b * b).sum(axis=1), 1e-30))
-    out: NDArray[np.float64] = (a * b).sum(axis=1) / den
+    """Pearson correlation of ``a`` and ``b`` along their last axis (broadcast over the others)."""
+    a = a - a.mean(axis=-1, keepdims=True)
+    b = b - b.mean(axis=-1, keepdims=True)
+    den = np.sqrt(np.maximum((a * a).sum(axis=-1) * (b * b).sum(axis=-1), 1e-30))
+    out: NDArray[np.float64] = (a * b).sum(axis=-1) / den
     return out
+
+
+def _running_min_at(x: NDArray[np.float64], size: int, at: NDArray[np.int64]) -> NDArray[np.float64]:
+    """``running_min(x, size)[at]`` from the samples the windows at ``at`` (increasing) reach only: a stretch's
+    anchors, not the whole recording once per stretch (PERF-123). Exact: a window inside the piece is the same
+    samples, and one cut by the recording's ends repeats the same end sample."""
+    lo = max(int(at[0]) - size // 2, 0)
+    hi = min(int(at[-1]) - size // 2 + size, x.size)
+    return running_min(x[lo:hi], size)[at - lo]
 
 
 def _nearest_strong_peak(
