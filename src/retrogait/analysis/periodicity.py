@@ -68,12 +68,17 @@ class Periodicity:
 
     def at(self, t_s: NDArray[np.float64]) -> NDArray[np.int64]:
         """Index of the window whose centre is nearest to each time ``t_s`` (s)."""
-        if self.centre_s.size <= 1:  # no window, or a recording shorter than two: the one window
-            return np.zeros(t_s.shape, dtype=np.int64)
-        right = np.clip(np.searchsorted(self.centre_s, t_s), 1, max(self.centre_s.size - 1, 1))
-        left = right - 1
-        nearer_left = np.abs(t_s - self.centre_s[left]) <= np.abs(self.centre_s[right] - t_s)
-        return np.asarray(np.where(nearer_left, left, right), dtype=np.int64).clip(0, self.centre_s.size - 1)
+        return nearest_window(self.centre_s, t_s)
+
+
+def nearest_window(centre_s: NDArray[np.float64], t_s: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Index of the window (centres ``centre_s``, s, increasing) whose centre is nearest to each time ``t_s`` (s)."""
+    if centre_s.size <= 1:  # no window, or a recording shorter than two: the one window
+        return np.zeros(t_s.shape, dtype=np.int64)
+    right = np.clip(np.searchsorted(centre_s, t_s), 1, max(centre_s.size - 1, 1))
+    left = right - 1
+    nearer_left = np.abs(t_s - centre_s[left]) <= np.abs(centre_s[right] - t_s)
+    return np.asarray(np.where(nearer_left, left, right), dtype=np.int64).clip(0, centre_s.size - 1)
 
 
 def robust_clip(x: NDArray[np.float64], factor: float) -> NDArray[np.float64]:
@@ -109,6 +114,7 @@ def windowed_periodicity(
     max_step_s: float,
     strong_fraction: float,
     clip_mad: float,
+    needed_s: NDArray[np.float64] | None = None,
 ) -> Periodicity:
     """Step/stride periods and cycle likeness of a band-passed signal ``x`` (g), per window.
 
@@ -118,6 +124,10 @@ def windowed_periodicity(
         min_step_s, max_step_s: shortest and longest plausible step (s).
         strong_fraction: the stride is the first autocorrelation peak reaching this share of the highest.
         clip_mad: each window is clipped to this many robust standard deviations (transients).
+        needed_s: None (every window), or the times (s) whose nearest windows are needed: a block of CHUNK_WINDOWS
+            windows holding none of them is not computed (NaN; every centre is given). The blocks are those of a
+            whole run, so a window's values have the same bits either way (numpy's complex product rounds
+            differently below about 16k values: rows are not computed in other company, PERF-125).
     """
     dec = max(1, nearest_samples(1.0 / ANALYSIS_RATE_HZ, fs_hz))
     fs = fs_hz / dec
@@ -133,13 +143,20 @@ def windowed_periodicity(
     starts = np.arange(0, n - w + 1, max(1, nearest_samples(hop_s, fs)))
     frames = np.lib.stride_tricks.sliding_window_view(y, w)
     fastest = max(FAST_MIN_LAG_SAMPLES + 2, nearest_samples(min_step_s, fs))
+    centre_s = (starts.astype(np.float64) + w / 2.0) / fs
+    blocks = range(0, starts.size, CHUNK_WINDOWS)
+    wanted = np.ones(len(blocks), dtype=bool)
+    if needed_s is not None:
+        wanted = np.isin(np.arange(len(blocks)), nearest_window(centre_s, needed_s) // CHUNK_WINDOWS)
     parts = [
         _chunk(frames[starts[c : c + CHUNK_WINDOWS]], lo, hi, max_lag, fastest, strong_fraction, clip_mad)
-        for c in range(0, starts.size, CHUNK_WINDOWS)
+        if want
+        else _not_computed(starts[c : c + CHUNK_WINDOWS].size)
+        for c, want in zip(blocks, wanted, strict=True)
     ]
     lag, step, stride_r, step_r, rms, fast = (np.concatenate(p) for p in zip(*parts, strict=True))
     return Periodicity(
-        centre_s=(starts.astype(np.float64) + w / 2.0) / fs,
+        centre_s=centre_s,
         step_s=step / fs,
         stride_s=lag / fs,
         stride_r=stride_r,
@@ -180,6 +197,11 @@ def _chunk(
     step_r = np.where(found, np.maximum(at(step), at(2.0 * step)), -1.0)
     rms = np.sqrt(np.mean(f**2, axis=1))
     return lag, step, stride_r, step_r, rms, fast
+
+
+def _not_computed(m: int) -> tuple[NDArray[np.float64], ...]:
+    """What :func:`_chunk` gives, NaN, for ``m`` windows not needed."""
+    return tuple(np.full(m, np.nan) for _ in range(6))
 
 
 def _peak_values(seg: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -87,13 +87,14 @@ def phone_steps(
     n = x.size
     if per.centre_s.size == 0:
         return PhoneSteps(Contacts.empty(), per, np.zeros(n, dtype=bool))
-    seed = _moving(per, settings) & (per.stride_r >= settings.seed_stride_correlation)
-    # the steps may stay alike over a shorter window where the long one mixes two gaits (walk to run)
-    short = _periodicity(x, fs, settings, settings.short_window_s)
+    moving = _moving(per, settings)
+    seed = moving & (per.stride_r >= settings.seed_stride_correlation)
+    keep = moving & (per.step_r >= settings.keep_step_correlation)
+    # the steps may stay alike over a shorter window where the long one mixes two gaits (walk to run): asked only
+    # where the long one neither starts nor keeps a stretch (elsewhere it cannot change one; PERF-125)
+    short = _periodicity(x, fs, settings, settings.short_window_s, per.centre_s[~(seed | keep)])
     near = short.at(per.centre_s)
-    keep = (_moving(per, settings) & (per.step_r >= settings.keep_step_correlation)) | (
-        _moving(short, settings)[near] & (short.step_r[near] >= settings.keep_step_correlation)
-    )
+    keep |= _moving(short, settings)[near] & (short.step_r[near] >= settings.keep_step_correlation)
     in_gait = hysteresis(seed, keep)
     window = per.at(np.arange(n) / fs)
     standing = signals.still_mask(still.window_s, still.std_ms2)  # shared with bouts (PERF-4)
@@ -157,7 +158,13 @@ def landings(
     return np.unique(out).astype(np.int64)
 
 
-def _periodicity(x: NDArray[np.float64], fs: float, settings: PhoneStepSettings, window_s: float) -> Periodicity:
+def _periodicity(
+    x: NDArray[np.float64],
+    fs: float,
+    settings: PhoneStepSettings,
+    window_s: float,
+    needed_s: NDArray[np.float64] | None = None,
+) -> Periodicity:
     return windowed_periodicity(
         x,
         fs,
@@ -167,6 +174,7 @@ def _periodicity(x: NDArray[np.float64], fs: float, settings: PhoneStepSettings,
         max_step_s=settings.max_step_s,
         strong_fraction=settings.strong_fraction,
         clip_mad=settings.clip_factor,
+        needed_s=needed_s,
     )
 
 
