@@ -1,0 +1,115 @@
+"""The phone step path's vectorised pieces give the bits of the plain loops they replaced (PERF-123..125)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from retrogait.analysis.periodicity import CHUNK_WINDOWS, pearson_by_lag, row_median, windowed_periodicity
+from retrogait.analysis.phone_steps import _running_min_at, stride_likeness
+from retrogait.dsp import running_min
+
+
+def _row_pearson(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    a = a - a.mean(axis=1, keepdims=True)
+    b = b - b.mean(axis=1, keepdims=True)
+    den = np.sqrt(np.maximum((a * a).sum(axis=1) * (b * b).sum(axis=1), 1e-30))
+    out: NDArray[np.float64] = (a * b).sum(axis=1) / den
+    return out
+
+
+def likeness_lag_by_lag(
+    x: NDArray[np.float64], at: NDArray[np.int64], period: NDArray[np.float64], ahead: bool
+) -> NDArray[np.float64]:
+    """The stride likeness as it was computed before PERF-123: one lag at a time, indices clipped at the ends."""
+    n = x.size
+    half = np.maximum(np.rint(period).astype(np.int64), 2)
+    out = np.full(at.size, -1.0)
+    for h in np.unique(half):
+        sel = np.flatnonzero(half == h)
+        offs = np.arange(2 * h)
+        start = at[sel] if ahead else at[sel] - 2 * h
+        a = x[np.clip(start[:, None] + offs, 0, n - 1)]
+        for lag in range(int(1.8 * h), int(2.2 * h) + 1):
+            shift = lag if ahead else -lag
+            b = x[np.clip(start[:, None] + shift + offs, 0, n - 1)]
+            out[sel] = np.maximum(out[sel], _row_pearson(a, b))
+    return out
+
+
+def _walk(n: int, seed: int) -> NDArray[np.float64]:
+    """A step-like signal whose period drifts (many step lengths), with noise."""
+    rng = np.random.default_rng(seed)
+    phase = np.cumsum(2 * np.pi / rng.uniform(18.0, 34.0, n).clip(18.0, 34.0))
+    return np.sin(phase) ** 3 + 0.3 * rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("ahead", [True, False])
+def test_stride_likeness_has_the_bits_of_the_lag_by_lag_loop(ahead: bool) -> None:
+    x = _walk(6000, 5)
+    rng = np.random.default_rng(6)
+    at = np.sort(rng.choice(x.size, 400, replace=False)).astype(np.int64)
+    at[:2], at[-2:] = (0, 3), (x.size - 4, x.size - 1)  # strides reaching past both ends (clipped samples)
+    period = rng.uniform(8.0, 30.0, at.size)
+    got, want = stride_likeness(x, at, period, ahead), likeness_lag_by_lag(x, at, period, ahead)
+    assert np.array_equal(got.view(np.uint64), want.view(np.uint64))
+    assert (got > -1.0).all()
+
+
+def test_running_min_at_anchors_is_the_whole_running_min_there() -> None:
+    x = _walk(3000, 7)
+    for at in (np.array([0, 5, 40, 1200, 2990, 2999]), np.array([800, 801, 1500]), np.array([3, 2996])):
+        for size in (3, 21, 64, 401):
+            assert np.array_equal(_running_min_at(x, size, at), running_min(x, size)[at])
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 8, 200, 405])
+def test_row_median_has_the_bits_of_numpy_median(k: int) -> None:
+    rng = np.random.default_rng(k)
+    rows = [rng.standard_normal((7, k)), np.round(rng.standard_normal((7, k)), 1), -np.zeros((3, k))]
+    nan = rng.standard_normal((4, k))
+    nan[1, k // 2] = np.nan
+    for x in [*rows, nan, np.full((2, k), np.inf)]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            want = np.median(x, axis=-1, keepdims=True)
+        got = row_median(x)
+        assert got.shape == want.shape and np.array_equal(got.view(np.uint64), want.view(np.uint64))
+
+
+def test_pearson_by_lag_refuses_lags_longer_than_the_rows() -> None:
+    with pytest.raises(ValueError, match="do not fit"):
+        pearson_by_lag(np.ones((2, 10)), 10)
+
+
+def _periodicity(x: NDArray[np.float64], needed_s: NDArray[np.float64] | None = None) -> tuple[NDArray, ...]:
+    per = windowed_periodicity(
+        x,
+        50.0,
+        window_s=4.0,
+        hop_s=0.1,
+        min_step_s=0.25,
+        max_step_s=1.0,
+        strong_fraction=0.7,
+        clip_mad=4.0,
+        needed_s=needed_s,
+    )
+    return per.centre_s, per.step_s, per.stride_s, per.stride_r, per.step_r, per.rms_g, per.fast_r
+
+
+def test_needed_windows_are_computed_in_their_whole_blocks_with_the_same_bits() -> None:
+    x = _walk(50 * 60 * 3, 9) * 0.2  # 3 min at 50 Hz: 1761 windows, 7 blocks
+    whole = _periodicity(x)
+    centre = whole[0]
+    needed = centre[[10, 3 * CHUNK_WINDOWS + 5]]  # one window of the first block, one of the fourth
+    part = _periodicity(x, needed)
+    assert np.array_equal(part[0], centre)
+    computed = np.zeros(centre.size, dtype=bool)
+    computed[:CHUNK_WINDOWS] = computed[3 * CHUNK_WINDOWS : 4 * CHUNK_WINDOWS] = True
+    for got, want in zip(part[1:], whole[1:], strict=True):
+        assert np.array_equal(got[computed].view(np.uint64), want[computed].view(np.uint64))
+        assert np.isnan(got[~computed]).all()
+    assert all(np.isnan(v).all() for v in _periodicity(x, np.zeros(0))[1:])
