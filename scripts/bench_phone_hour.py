@@ -1,15 +1,18 @@
 """Benchmark: `retrogait analyze --no-report` of a 1 h phone recording against the bare read of the same file, paired.
 
-Usage: python scripts/bench_phone_hour.py [BASE_SRC] [--pairs 6] [--minutes 60] [--only sim|ptb] [--data DIR]
+Usage: python scripts/bench_phone_hour.py [BASE_SRC] [--pairs 6] [--minutes 60] [--only sim|ptb|phyphox]
+                                        [--data DIR]
 Issue 16 on the files users have (PERF-123): phones analysed by the phone step path (phone_steps.py).
 * ``sim``: the simulator's lower-back walking and running (1.3 and 3.0 m/s, alternating 5 min bouts, 100 Hz,
   accelerometer only, seed 0) written as a session file of a phone on the chest (as validate_phone.py counts
   it); built here, no ../shared needed.
-* ``ptb``: where ../shared/data (or ``RETROGAIT_SHARED_DATA``) is present, the real Physics Toolbox export
-  ``formats/physicstoolbox_huy/ankle1_100.csv`` (100 Hz, accelerometer only) tiled to the hour: its rows
-  repeated, the time column shifted by the recording's span plus one median step per copy; analysed with
-  ``--placement thigh`` (a phone in a pocket) and without a placement (``other``).
-Both files are written once into ``--data`` and reused. Each pair runs the bare ``pandas.read_csv`` of the
+* ``ptb``, ``phyphox``: where ../shared/data (or ``RETROGAIT_SHARED_DATA``) is present, the real Physics Toolbox
+  export ``formats/physicstoolbox_huy/ankle1_100.csv`` (100 Hz, accelerometer only) and the phyphox folder
+  ``formats/phyphox_lucadomene_gaitlab`` (50 Hz accelerometer and gyroscope) tiled to the hour: rows repeated,
+  the time column shifted by the recording's span plus one median step per copy; each analysed with
+  ``--placement thigh`` (a phone in a pocket) and without a placement (``other``); the bare read of a folder
+  reads its two CSV files.
+The files are written once into ``--data`` and reused. Each pair runs the bare ``pandas.read_csv`` of the
 file, then this tree's ``analyze`` (and with BASE_SRC, that tree's ``src`` first on ``PYTHONPATH``, the order
 alternating from pair to pair), printing every run's wall, user and system seconds and the load; then per
 input the medians, each tree's median ratio to the bare read of its pair, and this / base.
@@ -36,6 +39,8 @@ from retrogait.simulate import Bout, SimulationConfig, simulate
 ROOT = Path(__file__).resolve().parent.parent
 #: The real phone export tiled to the hour (../shared/data).
 PTB_EXPORT = Path("formats/physicstoolbox_huy/ankle1_100.csv")
+#: The real phyphox export (50 Hz accelerometer and gyroscope) tiled to the hour.
+PHYPHOX_EXPORT = Path("formats/phyphox_lucadomene_gaitlab")
 
 
 def shared_data() -> Path | None:
@@ -65,23 +70,31 @@ def simulated_phone(minutes: float, folder: Path) -> Path:
     return path
 
 
-def tiled_export(source: Path, minutes: float, folder: Path) -> Path:
-    """``source`` (a Physics Toolbox CSV: ``time`` in s first) tiled to ``minutes``: rows repeated, the time
-    shifted by the span plus one median step per copy, the other columns as written; written once."""
-    path = folder / f"ptb_{source.stem}_{minutes:g}min.csv"
+def tiled_csv(source: Path, path: Path, minutes: float, time_column: str, time_format: str) -> Path:
+    """``source`` (an export's CSV) tiled to ``minutes`` into ``path``: rows repeated, the time column (s) shifted by
+    the span plus one median step per copy and written with ``time_format``, the other columns as written; once."""
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         raw = pd.read_csv(source, dtype=str, keep_default_na=False)
-        t = raw["time"].astype(float).to_numpy()
+        t = raw[time_column].astype(float).to_numpy()
         span = t[-1] - t[0] + float(np.median(np.diff(t)))
-        copies = int(np.ceil(60.0 * minutes / span))
         parts = []
-        for i in range(copies):
+        for i in range(int(np.ceil(60.0 * minutes / span))):
             part = raw.copy()
-            part["time"] = [f"{v:.6f}" for v in t + i * span]
+            part[time_column] = [time_format % v for v in t + i * span]
             parts.append(part)
         pd.concat(parts, ignore_index=True).to_csv(path, index=False)
     return path
+
+
+def tiled_exports(shared: Path, minutes: float, folder: Path) -> dict[str, Path]:
+    """The real phone exports tiled to ``minutes``: the Physics Toolbox file and the phyphox folder (accelerometer
+    and gyroscope, each tiled by its own span)."""
+    ptb = tiled_csv(shared / PTB_EXPORT, folder / f"ptb_{PTB_EXPORT.stem}_{minutes:g}min.csv", minutes, "time", "%.6f")
+    phyphox = folder / f"phyphox_{minutes:g}min"
+    for name in ("Accelerometer", "Gyroscope"):
+        tiled_csv(shared / PHYPHOX_EXPORT / f"{name}.csv", phyphox / f"{name}.csv", minutes, "Time (s)", "%.9E")
+    return {"ptb": ptb, "phyphox": phyphox}
 
 
 def main() -> None:
@@ -89,7 +102,7 @@ def main() -> None:
     parser.add_argument("base_src", type=Path, nargs="?", help="another tree's src to compare with")
     parser.add_argument("--pairs", type=int, default=6)
     parser.add_argument("--minutes", type=float, default=60.0)
-    parser.add_argument("--only", choices=("sim", "ptb"), help="one input only")
+    parser.add_argument("--only", choices=("sim", "ptb", "phyphox"), help="one input only")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-phone")
     args = parser.parse_args()
     print(compile_package())
@@ -101,13 +114,16 @@ def main() -> None:
     if args.only in (None, "sim"):
         inputs["sim chest"] = (simulated_phone(args.minutes, args.data), [], "comment='#'")
     shared = shared_data()
-    if args.only in (None, "ptb"):
-        if shared is None:
-            print("../shared/data absent: the tiled Physics Toolbox hour is left out")
-        else:
-            ptb = tiled_export(shared / PTB_EXPORT, args.minutes, args.data)
-            inputs["ptb thigh"] = (ptb, ["--placement", "thigh"], "")
-            inputs["ptb none"] = (ptb, [], "")
+    if shared is None and args.only != "sim":
+        print("../shared/data absent: the tiled real exports are left out")
+    elif shared is not None and args.only != "sim":
+        tiled = tiled_exports(shared, args.minutes, args.data)
+        if args.only in (None, "ptb"):
+            inputs["ptb thigh"] = (tiled["ptb"], ["--placement", "thigh"], "")
+            inputs["ptb none"] = (tiled["ptb"], [], "")
+        if args.only in (None, "phyphox"):
+            inputs["phyphox thigh"] = (tiled["phyphox"], ["--placement", "thigh"], "")
+            inputs["phyphox none"] = (tiled["phyphox"], [], "")
     runs: dict[tuple[str, str], list[tuple[float, ...]]] = {}
     bares: dict[str, list[tuple[float, ...]]] = {}
     print(load())
@@ -116,19 +132,19 @@ def main() -> None:
             read_done: dict[Path, tuple[float, ...]] = {}
             for name, (path, options, read_options) in inputs.items():
                 if path not in read_done:
-                    read_done[path] = _once(
-                        python(f"import pandas; pandas.read_csv({str(path)!r}, {read_options})"), None
-                    )
+                    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+                    reads = "; ".join(f"pandas.read_csv({str(f)!r}, {read_options})" for f in files)
+                    read_done[path] = _once(python(f"import pandas; {reads}"), None)
                 bare = read_done[path]
                 bares.setdefault(name, []).append(bare)
-                print(f"pair {i} {name:9s} bare read: {bare[0]:5.2f} s, user {bare[2]:.2f} s", flush=True)
+                print(f"pair {i} {name:13s} bare read: {bare[0]:5.2f} s, user {bare[2]:.2f} s", flush=True)
                 order = list(trees.items()) if i % 2 == 0 else list(trees.items())[::-1]
                 for tree, src in order:
                     command = [RETROGAIT, "analyze", str(path), "--out", f"{out}/{tree}", "--no-report", *options]
                     sample = _once(command, {"PYTHONPATH": src} if src else None)
                     runs.setdefault((name, tree), []).append(sample)
                     print(
-                        f"pair {i} {name:9s} {tree:4s}: {sample[0]:5.2f} s, user {sample[2]:.2f} s, "
+                        f"pair {i} {name:13s} {tree:4s}: {sample[0]:5.2f} s, user {sample[2]:.2f} s, "
                         f"sys {sample[3]:.2f} s = {sample[0] / bare[0]:.2f}x the bare read, "
                         f"load {os.getloadavg()[0]:.2f}",
                         flush=True,
