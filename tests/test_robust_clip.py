@@ -24,3 +24,37 @@ def test_the_scale_is_the_mad_floored_at_a_share_of_the_std() -> None:
     mad_scale = MAD_TO_STD * float(np.median(np.abs(centred)))
     assert mad_scale > MIN_SCALE_OF_STD * float(np.std(centred))
     assert robust_clip(y, 3.0).max() == 3.0 * mad_scale
+
+
+def _reference_clip(x: np.ndarray, factor: float) -> np.ndarray:
+    """robust_clip as written before PERF-124/126: np.median twice, every row."""
+    centred = x - np.median(x, axis=-1, keepdims=True)
+    scale = np.maximum(
+        MAD_TO_STD * np.median(np.abs(centred), axis=-1, keepdims=True),
+        MIN_SCALE_OF_STD * np.std(centred, axis=-1, keepdims=True),
+    )
+    return np.asarray(np.clip(centred, -factor * scale, factor * scale))
+
+
+def test_rows_that_clip_nothing_skip_the_mad_with_the_same_bits() -> None:
+    """Rows shown not to reach the clip (no partition for their MAD) and rows that do, side by side: every value has
+    the bits of the clip computed with both medians, also where the largest value lies within a few roundings of
+    the clip (the proof's margin) and in rows of zeros."""
+    rng = np.random.default_rng(11)
+    factor = 4.0
+    for k in (5, 8, 101, 200, 405):
+        rows = [rng.standard_normal(k), rng.standard_normal(k) ** 5, np.zeros(k), np.round(rng.standard_normal(k), 1)]
+        for j in range(-4, 5):  # the largest value on either side of the clip, by a few ulps
+            row = rng.standard_normal(k)
+            row[0] = 10.0  # the largest: where it lies above the others moves neither the median nor the MAD
+            median = float(np.median(row))
+            row[0] = median + factor * MAD_TO_STD * float(np.median(np.abs(row - median)))
+            for _ in range(abs(j)):
+                row[0] = np.nextafter(row[0], np.inf * j)
+            rows.append(row)
+        x = np.array(rows)
+        got, want = robust_clip(x, factor), _reference_clip(x, factor)
+        assert np.array_equal(got.view(np.uint64), want.view(np.uint64))
+        assert np.array_equal(robust_clip(x[1], factor).view(np.uint64), want[1].view(np.uint64))  # one row (1-D)
+    with_nan = np.r_[rng.standard_normal(20), np.nan]
+    assert np.isnan(robust_clip(with_nan, factor)).all() and np.isnan(_reference_clip(with_nan, factor)).all()
