@@ -16,6 +16,9 @@ The files are written once into ``--data`` and reused. Each pair runs the bare `
 file, then this tree's ``analyze`` (and with BASE_SRC, that tree's ``src`` first on ``PYTHONPATH``, the order
 alternating from pair to pair), printing every run's wall, user and system seconds and the load; then per
 input the medians, each tree's median ratio to the bare read of its pair, and this / base.
+``--cpu N``: before the pairs, per input and tree (in turn, in a child process of that tree), the CPU of this thread
+(``time.thread_time``) of ``phone_steps`` alone on the signals the analysis hands it, N runs after one untimed:
+median and least (the step detector's own cost, steadier on a shared machine than the whole process's wall).
 """
 
 from __future__ import annotations
@@ -97,6 +100,34 @@ def tiled_exports(shared: Path, minutes: float, folder: Path) -> dict[str, Path]
     return {"ptb": ptb, "phyphox": phyphox}
 
 
+def phone_steps_cpu(path: Path, placement: str, repeats: int) -> list[float]:
+    """Thread CPU (s) of ``repeats`` runs of ``phone_steps`` on the signals ``analyze`` hands it for ``path`` at
+    ``placement`` (``-``: the file's), after one untimed run; in this process, with this tree's code."""
+    import time
+
+    import retrogait
+    import retrogait.analysis.contacts as contacts
+
+    seen = []
+    detector = contacts.phone_steps
+
+    def keep(signals, settings=None, still=None):  # type: ignore[no-untyped-def]
+        seen.append((signals, settings, still))
+        return detector(signals, settings, still)
+
+    contacts.phone_steps = keep
+    retrogait.analyze(path, placement=None if placement == "-" else placement)
+    contacts.phone_steps = detector
+    signals, settings, still = seen[0]
+    times = []
+    for _ in range(repeats + 1):
+        signals._memo.clear()
+        start = time.thread_time()
+        detector(signals, settings, still)
+        times.append(time.thread_time() - start)
+    return times[1:]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base_src", type=Path, nargs="?", help="another tree's src to compare with")
@@ -104,7 +135,16 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--only", choices=("sim", "ptb", "phyphox"), help="one input only")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-phone")
+    parser.add_argument("--cpu", type=int, default=0, help="runs of phone_steps' CPU per input and tree (0: none)")
+    parser.add_argument("--child-cpu", nargs="+", help=argparse.SUPPRESS)  # FILE REPEATS PLACEMENT (- for none)
     args = parser.parse_args()
+    if args.child_cpu:
+        print(
+            " ".join(
+                f"{t:.4f}" for t in phone_steps_cpu(Path(args.child_cpu[0]), args.child_cpu[2], int(args.child_cpu[1]))
+            )
+        )
+        return
     print(compile_package())
     trees = {"this": ""}
     if args.base_src is not None:
@@ -127,6 +167,19 @@ def main() -> None:
     runs: dict[tuple[str, str], list[tuple[float, ...]]] = {}
     bares: dict[str, list[tuple[float, ...]]] = {}
     print(load())
+    for name, (path, options, _) in inputs.items() if args.cpu else ():
+        for tree, src in trees.items():
+            child = [sys.executable, __file__, "--child-cpu", str(path), str(args.cpu), options[1] if options else "-"]
+            env = {**os.environ, "PYTHONPATH": src} if src else None
+            times = [
+                float(v)
+                for v in subprocess.run(child, env=env, check=True, capture_output=True, text=True).stdout.split()
+            ]
+            print(
+                f"{name:13s} {tree:4s}: phone_steps thread CPU median {statistics.median(times):.3f} s, "
+                f"least {min(times):.3f} s ({args.cpu} runs), {load()}",
+                flush=True,
+            )
     with tempfile.TemporaryDirectory() as out:
         for i in range(args.pairs):
             read_done: dict[Path, tuple[float, ...]] = {}
@@ -151,7 +204,7 @@ def main() -> None:
                     )
     print(load())
     median = statistics.median
-    for name, (path, options, _) in inputs.items():
+    for name, (path, options, _) in inputs.items() if args.pairs else ():
         walls = [b[0] for b in bares[name]]
         print(f"{name} ({path.name} {' '.join(options)}): bare read median {median(walls):.2f} s")
         for tree in trees:
