@@ -1,6 +1,6 @@
 """Benchmark: `retrogait analyze --no-report` of a 1 h phone recording against the bare read of the same file, paired.
 
-Usage: python scripts/bench_phone_hour.py [BASE_SRC] [--pairs 6] [--minutes 60] [--only sim|ptb|phyphox]
+Usage: python scripts/bench_phone_hour.py [BASE_SRC] [--pairs 6] [--cpu N] [--minutes 60] [--only sim|ptb|phyphox]
                                         [--data DIR]
 Issue 16 on the files users have (PERF-123): phones analysed by the phone step path (phone_steps.py).
 * ``sim``: the simulator's lower-back walking and running (1.3 and 3.0 m/s, alternating 5 min bouts, 100 Hz,
@@ -118,6 +118,8 @@ def phone_steps_cpu(path: Path, placement: str, repeats: int) -> list[float]:
     contacts.phone_steps = keep
     retrogait.analyze(path, placement=None if placement == "-" else placement)
     contacts.phone_steps = detector
+    if not seen:
+        raise SystemExit(f"{path}: the analysis did not reach phone_steps (not a phone placement)")
     signals, settings, still = seen[0]
     times = []
     for _ in range(repeats + 1):
