@@ -57,6 +57,9 @@ def test_stride_likeness_has_the_bits_of_the_lag_by_lag_loop(ahead: bool) -> Non
     got, want = stride_likeness(x, at, period, ahead), likeness_lag_by_lag(x, at, period, ahead)
     assert np.array_equal(got.view(np.uint64), want.view(np.uint64))
     assert (got > -1.0).all()
+    order = rng.permutation(at.size)  # anchors in any order (a stretch's end asks them from the last one back)
+    shuffled = stride_likeness(x, at[order], period[order], ahead)
+    assert np.array_equal(shuffled.view(np.uint64), want[order].view(np.uint64))
 
 
 def test_running_min_at_anchors_is_the_whole_running_min_there() -> None:

@@ -31,6 +31,7 @@ unknown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -256,8 +257,11 @@ def _trim_edges(
     prominence = x[anchors] - _running_min_at(x, width, anchors)
     gap = np.diff(anchors) / period[(anchors[:-1] + anchors[1:]) // 2]
     dec = max(1, int(np.median(p) / LIKENESS_SAMPLES_PER_STEP))
-    alike_ahead = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=True) >= settings.edge_stride_correlation
-    alike_behind = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=False) >= settings.edge_stride_correlation
+    coarse, at, step = x[::dec], anchors // dec, p / dec
+
+    def alike(i: NDArray[np.int64], ahead: bool) -> NDArray[np.bool_]:  # the stride likeness of anchors i
+        return np.asarray(stride_likeness(coarse, at[i], step[i], ahead) >= settings.edge_stride_correlation)
+
     # an end anchor is compared with the steps just inside the stretch (a walk that turns into a run
     # has steps of every size; handling before a walk is small next to the walk's first steps)
     inner_after, inner_before = _inner_medians(prominence, EDGE_NEIGHBOURS)
@@ -266,12 +270,39 @@ def _trim_edges(
     # a displaced leg's peaks are steps: of the walk's size next to the anchors on both sides (REVIEW-130)
     rhythm = in_rhythm(gap, settings.rhythm_tolerance_fraction, big_start & big_end)
     run = EDGE_GOOD_PAIRS
-    # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly)
-    first = np.flatnonzero(_all_in_run(rhythm & alike_ahead[:-1] & (big_start[:-1] | big_start[1:]), run))
-    last = np.flatnonzero(_all_in_run(rhythm & alike_behind[1:] & (big_end[:-1] | big_end[1:]), run)) + run - 1
-    if first.size == 0 or last.size == 0 or last[-1] < first[0]:
+    # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly); the
+    # likeness of a pair's first anchor (the stride ahead) or last (behind), asked from each end only until the
+    # first good run (PERF-123: the same anchors, the likeness of a few of them)
+    pairs = gap.size
+    first = _first_run(rhythm & (big_start[:-1] | big_start[1:]), lambda i: alike(i, True), run)
+    back = _first_run((rhythm & (big_end[:-1] | big_end[1:]))[::-1], lambda j: alike(pairs - j, False), run)
+    if first < 0 or back < 0:
         return anchors[:0]
-    return anchors[first[0] : last[-1] + 2]
+    last = pairs - 1 - back if pairs >= run else run - 1  # the last pair of the last good run
+    if last < first:
+        return anchors[:0]
+    return anchors[first : last + 2]
+
+
+def _first_run(candidate: NDArray[np.bool_], alike: Callable[[NDArray[np.int64]], NDArray[np.bool_]], run: int) -> int:
+    """The first i where ``candidate[i : i + run]`` and ``alike`` of those indices all hold (-1: nowhere; fewer than
+    ``run``: 0 where all hold). ``alike`` is asked in blocks that double from the start, only where ``candidate``
+    holds: a run found within the block's end is the first (every later start reaches past it)."""
+    n = candidate.size
+    if n < run:
+        return 0 if n > 0 and bool(candidate.all()) and bool(alike(np.arange(n)).all()) else -1
+    good = np.zeros(n, dtype=bool)
+    done, size = 0, 4 * run
+    while done < n:
+        upto = min(n, done + size)
+        asked = np.flatnonzero(candidate[done:upto]) + done
+        if asked.size:
+            good[asked] = alike(asked)
+        found = np.flatnonzero(_all_in_run(good[:upto], run))
+        if found.size:
+            return int(found[0])
+        done, size = upto, 2 * size
+    return -1
 
 
 def in_rhythm(
@@ -353,8 +384,8 @@ def stride_likeness(
         for first in range(0, sel.size, rows):
             block = sel[first : first + rows]
             start = at[block] if ahead else at[block] - 2 * h
-            lo = int(start[0]) + min(0, int(shifts[-1]))  # the block's samples, ends repeated (clipped indices)
-            piece = x[np.clip(np.arange(lo, int(start[-1]) + max(0, int(shifts[-1])) + 2 * h), 0, n - 1)]
+            lo = int(start.min()) + min(0, int(shifts[-1]))  # the block's samples, ends repeated (clipped indices)
+            piece = x[np.clip(np.arange(lo, int(start.max()) + max(0, int(shifts[-1])) + 2 * h), 0, n - 1)]
             strides = np.lib.stride_tricks.sliding_window_view(piece, 2 * h)  # strides[i] = the stride at lo + i
             a = strides[start - lo]
             b = strides[(start - lo)[:, None] + shifts[None, :]]
