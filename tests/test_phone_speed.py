@@ -9,7 +9,7 @@ import pytest
 from numpy.typing import NDArray
 
 from retrogait.analysis.periodicity import CHUNK_WINDOWS, pearson_by_lag, row_median, windowed_periodicity
-from retrogait.analysis.phone_steps import _running_min_at, stride_likeness
+from retrogait.analysis.phone_steps import _all_in_run, _first_run, _running_min_at, stride_likeness
 from retrogait.dsp import running_min
 
 
@@ -116,3 +116,27 @@ def test_needed_windows_are_computed_in_their_whole_blocks_with_the_same_bits() 
         assert np.array_equal(got[computed].view(np.uint64), want[computed].view(np.uint64))
         assert np.isnan(got[~computed]).all()
     assert all(np.isnan(v).all() for v in _periodicity(x, np.zeros(0))[1:])
+
+
+def test_first_good_run_is_found_asking_the_likeness_of_few_anchors() -> None:
+    """A stretch end's first run of good pairs, the likeness asked lazily, is the run the whole arrays give."""
+    rng = np.random.default_rng(12)
+    asked_share = []
+    for trial in range(400):
+        n, run = int(rng.integers(1, 120)), int(rng.integers(1, 5))
+        candidate = rng.random(n) < rng.uniform(0.5, 1.0)
+        alike_all = rng.random(n) < rng.uniform(0.5, 1.0)
+        asked: list[int] = []
+
+        def alike(
+            i: NDArray[np.int64], asked: list[int] = asked, alike_all: NDArray[np.bool_] = alike_all
+        ) -> NDArray[np.bool_]:
+            asked.extend(i.tolist())
+            return alike_all[i]
+
+        got = _first_run(candidate, alike, run)
+        runs = np.flatnonzero(_all_in_run(candidate & alike_all, run))
+        assert got == (int(runs[0]) if runs.size else -1), trial
+        assert len(asked) == len(set(asked)) and all(candidate[asked]), trial  # each candidate once at most
+        asked_share.append(len(asked) / n)
+    assert min(asked_share) < 0.2  # an early run leaves most anchors unasked
