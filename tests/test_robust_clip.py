@@ -58,3 +58,15 @@ def test_rows_that_clip_nothing_skip_the_mad_with_the_same_bits() -> None:
         assert np.array_equal(robust_clip(x[1], factor).view(np.uint64), want[1].view(np.uint64))  # one row (1-D)
     with_nan = np.r_[rng.standard_normal(20), np.nan]
     assert np.isnan(robust_clip(with_nan, factor)).all() and np.isnan(_reference_clip(with_nan, factor)).all()
+
+
+def test_rows_of_subnormal_values_keep_the_bits_of_the_clip() -> None:
+    """REVIEW-206: the proof's 1e-9 margin is relative; below the normal range a rounding is absolute (up to half of
+    5e-324), so a row of subnormal values (a band-pass's tail decaying after exact zeros) must not skip its MAD."""
+    rng = np.random.default_rng(206)
+    tiny = float(np.nextafter(0.0, 1.0))
+    for factor in (1.0, 2.5, 4.0, 5.0):
+        for k in (3, 7):
+            x = rng.integers(-60, 61, size=(4000, k)) * tiny
+            got, want = robust_clip(x, factor), _reference_clip(x, factor)
+            assert np.array_equal(got.view(np.uint64), want.view(np.uint64)), (factor, k)
