@@ -97,15 +97,18 @@ def _mad_where_clipped(size: NDArray[np.float64], factor: float) -> NDArray[np.f
     """The median of ``size`` (|x - median|) along the last axis, keepdims; +inf for rows shown to have no value
     beyond ``factor`` robust standard deviations, whose clip then changes nothing whatever the median (PERF-126).
     A row is shown so where at most its lower middle value lies below ``top / (factor * MAD_TO_STD)`` (``top``
-    its largest value; a 1e-9 margin over the roundings): its median, so the clip, reaches ``top``. Only the other
-    rows pay for the partition (most walking windows clip nothing); their medians have the same bits."""
+    its largest value; a 1e-9 margin over the roundings, so only where that bound is a normal number: REVIEW-206):
+    its median, so the clip, reaches ``top``. Only the other rows pay for the partition (most walking windows clip
+    nothing); their medians have the same bits."""
     k = size.shape[-1]
     if k == 0 or factor <= 0.0 or not np.isfinite(size).all():
         return row_median(size)
     rows = size.reshape(-1, k)
     top = rows.max(axis=1)
-    below = (rows < (top / (factor * MAD_TO_STD) * (1.0 + 1e-9))[:, None]).sum(axis=1)
-    open_rows = np.flatnonzero(~((top > 0.0) & (below <= (k - 1) // 2)))
+    bound = top / (factor * MAD_TO_STD)
+    below = (rows < (bound * (1.0 + 1e-9))[:, None]).sum(axis=1)
+    # the margin is relative: only where the bound is a normal number (a subnormal's rounding is absolute, REVIEW-206)
+    open_rows = np.flatnonzero(~((bound >= np.finfo(np.float64).tiny) & (below <= (k - 1) // 2)))
     mad = np.full((rows.shape[0], 1), np.inf)
     if open_rows.size:
         mad[open_rows] = row_median(rows[open_rows])
