@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import gzip
 import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from retrogait.analysis.periodicity import CHUNK_WINDOWS, pearson_by_lag, row_median, windowed_periodicity
+from retrogait.analysis import periodicity as periodicity_module
+from retrogait.analysis import phone_steps as phone_steps_module
+from retrogait.analysis.periodicity import (
+    CHUNK_WINDOWS,
+    Periodicity,
+    pearson_by_lag,
+    row_median,
+    windowed_periodicity,
+)
 from retrogait.analysis.phone_steps import _all_in_run, _first_run, _running_min_at, stride_likeness
+from retrogait.analysis.preprocess import preprocess
 from retrogait.dsp import running_min
+from retrogait.session import Session, SessionMeta
 
 
 def _row_pearson(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -140,3 +154,59 @@ def test_first_good_run_is_found_asking_the_likeness_of_few_anchors() -> None:
         assert len(asked) == len(set(asked)) and all(candidate[asked]), trial  # each candidate once at most
         asked_share.append(len(asked) / n)
     assert min(asked_share) < 0.2  # an early run leaves most anchors unasked
+
+
+def test_needed_windows_at_block_edges_compute_their_own_blocks() -> None:
+    """REVIEW-207: a needed window at a block's first or last row, and the run's last (partial) block, computes its
+    own block (the windows of the test above lie inside their blocks: a block read one off passed it)."""
+    x = _walk(50 * 60 * 3, 9) * 0.2  # 1761 windows: six whole blocks and one of 225
+    whole = _periodicity(x)
+    centre = whole[0]
+    last = centre.size - 1
+    for index, block in ((CHUNK_WINDOWS - 1, 0), (CHUNK_WINDOWS, 1), (2 * CHUNK_WINDOWS - 1, 1), (last, 6)):
+        part = _periodicity(x, centre[[index]])
+        computed = np.zeros(centre.size, dtype=bool)
+        computed[block * CHUNK_WINDOWS : (block + 1) * CHUNK_WINDOWS] = True
+        for got, want in zip(part[1:], whole[1:], strict=True):
+            assert np.array_equal(got[computed].view(np.uint64), want[computed].view(np.uint64)), index
+            assert np.isnan(got[~computed]).all(), index
+
+
+@pytest.mark.shared_data
+def test_phone_steps_with_the_short_window_where_needed_equals_it_everywhere(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-207: PERF-125's rule pinned end to end. A purse's trace tiled three times (long walks: whole blocks the
+    short window skips), where the short window does change the gait mask: the steps and the gait with the short
+    window only where the long one neither starts nor keeps a stretch equal those with it everywhere."""
+    path = shared_data / "phone_positions" / "Samsung_Carmelo_Hard_Purse_1.accelerometer.csv.gz"
+    with gzip.open(path, "rt") as fh:
+        values = np.loadtxt(fh, delimiter=",")
+    t = (values[:, 0] - values[0, 0]) * 1e-9
+    copies, span = 3, float(t[-1]) + 0.01
+    t = np.concatenate([t + i * span for i in range(copies)])
+    rate = round(float((t.size - 1) / t[-1]), 3)
+    signals = preprocess(Session(t, np.tile(values[:, 2:5], (copies, 1)), None, SessionMeta("thigh", rate)))
+    original = periodicity_module.windowed_periodicity
+    skipped: list[int] = []
+
+    def asked(*args: Any, needed_s: NDArray[np.float64] | None = None, **kwargs: Any) -> Periodicity:
+        per = original(*args, needed_s=needed_s, **kwargs)
+        if needed_s is not None:
+            skipped.append(int(np.isnan(per.step_r).sum()))
+        return per
+
+    def run(needed: Callable[[NDArray[np.float64] | None], NDArray[np.float64] | None]) -> tuple[bytes, bytes]:
+        def patched(*args: Any, needed_s: NDArray[np.float64] | None = None, **kwargs: Any) -> Periodicity:
+            return asked(*args, needed_s=needed(needed_s), **kwargs)
+
+        monkeypatch.setattr(phone_steps_module, "windowed_periodicity", patched)
+        found = phone_steps_module.phone_steps(signals)
+        return found.contacts.ic_idx.tobytes(), found.gait.tobytes()
+
+    lazy = run(lambda needed_s: needed_s)
+    assert skipped[0] >= CHUNK_WINDOWS  # at least one whole block of the short window not computed
+    everywhere = run(lambda needed_s: None)
+    never = run(lambda needed_s: None if needed_s is None else np.zeros(0))
+    assert lazy == everywhere
+    assert never != everywhere  # the short window changes this trace's gait: the comparison can fail
