@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
+import warnings
 
-from retrogait.analysis.periodicity import MAD_TO_STD, MIN_SCALE_OF_STD, robust_clip
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from retrogait.analysis.periodicity import MAD_TO_STD, MIN_SCALE_OF_STD, robust_clip, row_median
 
 
 def test_each_row_is_clipped_as_the_row_alone() -> None:
@@ -70,3 +75,31 @@ def test_rows_of_subnormal_values_keep_the_bits_of_the_clip() -> None:
             x = rng.integers(-60, 61, size=(4000, k)) * tiny
             got, want = robust_clip(x, factor), _reference_clip(x, factor)
             assert np.array_equal(got.view(np.uint64), want.view(np.uint64)), (factor, k)
+
+
+_SCALES = st.sampled_from([5e-324, 1e-310, 2.2250738585072014e-308, 1e-300, 1e-3, 1.0, 1e3, 1e150])
+
+
+@given(
+    rows=st.integers(1, 4).flatmap(
+        lambda m: st.integers(1, 40).flatmap(
+            lambda k: arrays(np.int64, (m, k), elements=st.integers(-50, 50))  # ties, zeros and equal rows
+        )
+    ),
+    scale=_SCALES,
+    factor=st.sampled_from([1.0, 2.5, 4.0, 100.0]),
+    top=st.integers(0, 3),
+)
+def test_clip_and_row_median_have_the_bits_of_numpy_medians_at_any_scale(
+    rows: np.ndarray, scale: float, factor: float, top: int
+) -> None:
+    """REVIEW-206: `robust_clip` (PERF-126's skipped MAD) and `row_median` (PERF-124) against np.median at scales from
+    the least subnormal to 1e150, with the largest value of a row moved 0-3 ulps up (the proof's margin)."""
+    x = rows.astype(np.float64) * scale
+    for _ in range(top):
+        x[:, -1] = np.nextafter(x[:, -1], np.inf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a square overflowing in the std, on both sides
+        got, want = robust_clip(x, factor), _reference_clip(x, factor)
+    assert np.array_equal(got.view(np.uint64), want.view(np.uint64))
+    assert np.array_equal(row_median(x).view(np.uint64), np.median(x, axis=-1, keepdims=True).view(np.uint64))
