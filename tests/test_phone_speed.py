@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from retrogait.analysis import periodicity as periodicity_module
@@ -210,3 +212,29 @@ def test_phone_steps_with_the_short_window_where_needed_equals_it_everywhere(
     never = run(lambda needed_s: None if needed_s is None else np.zeros(0))
     assert lazy == everywhere
     assert never != everywhere  # the short window changes this trace's gait: the comparison can fail
+
+
+@given(
+    n=st.integers(5, 400),
+    seed=st.integers(0, 2**16),
+    anchors=st.integers(1, 30),
+    longest=st.floats(0.5, 80.0),
+    ahead=st.booleans(),
+)
+def test_stride_likeness_has_the_loops_bits_on_any_signal_and_anchors(
+    n: int, seed: int, anchors: int, longest: float, ahead: bool
+) -> None:
+    """REVIEW-207: any length (strides longer than the signal), anchors anywhere and in any order, with repeats,
+    periods from 0.5 to 80 samples (LIKENESS_BLOCK's blocks of one anchor): the lag-by-lag loop's bits; and the
+    running minimum at sorted anchors for any window size."""
+    rng = np.random.default_rng(seed)
+    x = _walk(n, seed)
+    at = rng.integers(0, n, anchors)
+    at[rng.random(anchors) < 0.2] = n - 1
+    at[rng.random(anchors) < 0.2] = 0
+    period = rng.uniform(0.5, longest, anchors)
+    got, want = stride_likeness(x, at, period, ahead), likeness_lag_by_lag(x, at, period, ahead)
+    assert np.array_equal(got.view(np.uint64), want.view(np.uint64))
+    size = int(rng.integers(1, 2 * n + 3))
+    order = np.unique(at)
+    assert np.array_equal(_running_min_at(x, size, order), running_min(x, size)[order])
