@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
+import warnings
 
-from retrogait.analysis.periodicity import MAD_TO_STD, MIN_SCALE_OF_STD, robust_clip
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from retrogait.analysis.periodicity import MAD_TO_STD, MIN_SCALE_OF_STD, robust_clip, row_median
 
 
 def test_each_row_is_clipped_as_the_row_alone() -> None:
@@ -24,3 +29,77 @@ def test_the_scale_is_the_mad_floored_at_a_share_of_the_std() -> None:
     mad_scale = MAD_TO_STD * float(np.median(np.abs(centred)))
     assert mad_scale > MIN_SCALE_OF_STD * float(np.std(centred))
     assert robust_clip(y, 3.0).max() == 3.0 * mad_scale
+
+
+def _reference_clip(x: np.ndarray, factor: float) -> np.ndarray:
+    """robust_clip as written before PERF-124/126: np.median twice, every row."""
+    centred = x - np.median(x, axis=-1, keepdims=True)
+    scale = np.maximum(
+        MAD_TO_STD * np.median(np.abs(centred), axis=-1, keepdims=True),
+        MIN_SCALE_OF_STD * np.std(centred, axis=-1, keepdims=True),
+    )
+    return np.asarray(np.clip(centred, -factor * scale, factor * scale))
+
+
+def test_rows_that_clip_nothing_skip_the_mad_with_the_same_bits() -> None:
+    """Rows shown not to reach the clip (no partition for their MAD) and rows that do, side by side: every value has
+    the bits of the clip computed with both medians, also where the largest value lies within a few roundings of
+    the clip (the proof's margin) and in rows of zeros."""
+    rng = np.random.default_rng(11)
+    factor = 4.0
+    for k in (5, 8, 101, 200, 405):
+        rows = [rng.standard_normal(k), rng.standard_normal(k) ** 5, np.zeros(k), np.round(rng.standard_normal(k), 1)]
+        for j in range(-4, 5):  # the largest value on either side of the clip, by a few ulps
+            row = rng.standard_normal(k)
+            row[0] = 10.0  # the largest: where it lies above the others moves neither the median nor the MAD
+            median = float(np.median(row))
+            row[0] = median + factor * MAD_TO_STD * float(np.median(np.abs(row - median)))
+            for _ in range(abs(j)):
+                row[0] = np.nextafter(row[0], np.inf * j)
+            rows.append(row)
+        x = np.array(rows)
+        got, want = robust_clip(x, factor), _reference_clip(x, factor)
+        assert np.array_equal(got.view(np.uint64), want.view(np.uint64))
+        assert np.array_equal(robust_clip(x[1], factor).view(np.uint64), want[1].view(np.uint64))  # one row (1-D)
+    with_nan = np.r_[rng.standard_normal(20), np.nan]
+    assert np.isnan(robust_clip(with_nan, factor)).all() and np.isnan(_reference_clip(with_nan, factor)).all()
+
+
+def test_rows_of_subnormal_values_keep_the_bits_of_the_clip() -> None:
+    """REVIEW-206: the proof's 1e-9 margin is relative; below the normal range a rounding is absolute (up to half of
+    5e-324), so a row of subnormal values (a band-pass's tail decaying after exact zeros) must not skip its MAD."""
+    rng = np.random.default_rng(206)
+    tiny = float(np.nextafter(0.0, 1.0))
+    for factor in (1.0, 2.5, 4.0, 5.0):
+        for k in (3, 7):
+            x = rng.integers(-60, 61, size=(4000, k)) * tiny
+            got, want = robust_clip(x, factor), _reference_clip(x, factor)
+            assert np.array_equal(got.view(np.uint64), want.view(np.uint64)), (factor, k)
+
+
+_SCALES = st.sampled_from([5e-324, 1e-310, 2.2250738585072014e-308, 1e-300, 1e-3, 1.0, 1e3, 1e150])
+
+
+@given(
+    rows=st.integers(1, 4).flatmap(
+        lambda m: st.integers(1, 40).flatmap(
+            lambda k: arrays(np.int64, (m, k), elements=st.integers(-50, 50))  # ties, zeros and equal rows
+        )
+    ),
+    scale=_SCALES,
+    factor=st.sampled_from([1.0, 2.5, 4.0, 100.0]),
+    top=st.integers(0, 3),
+)
+def test_clip_and_row_median_have_the_bits_of_numpy_medians_at_any_scale(
+    rows: np.ndarray, scale: float, factor: float, top: int
+) -> None:
+    """REVIEW-206: `robust_clip` (PERF-126's skipped MAD) and `row_median` (PERF-124) against np.median at scales from
+    the least subnormal to 1e150, with the largest value of a row moved 0-3 ulps up (the proof's margin)."""
+    x = rows.astype(np.float64) * scale
+    for _ in range(top):
+        x[:, -1] = np.nextafter(x[:, -1], np.inf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a square overflowing in the std, on both sides
+        got, want = robust_clip(x, factor), _reference_clip(x, factor)
+    assert np.array_equal(got.view(np.uint64), want.view(np.uint64))
+    assert np.array_equal(row_median(x).view(np.uint64), np.median(x, axis=-1, keepdims=True).view(np.uint64))

@@ -68,24 +68,63 @@ class Periodicity:
 
     def at(self, t_s: NDArray[np.float64]) -> NDArray[np.int64]:
         """Index of the window whose centre is nearest to each time ``t_s`` (s)."""
-        if self.centre_s.size <= 1:  # no window, or a recording shorter than two: the one window
-            return np.zeros(t_s.shape, dtype=np.int64)
-        right = np.clip(np.searchsorted(self.centre_s, t_s), 1, max(self.centre_s.size - 1, 1))
-        left = right - 1
-        nearer_left = np.abs(t_s - self.centre_s[left]) <= np.abs(self.centre_s[right] - t_s)
-        return np.asarray(np.where(nearer_left, left, right), dtype=np.int64).clip(0, self.centre_s.size - 1)
+        return nearest_window(self.centre_s, t_s)
+
+
+def nearest_window(centre_s: NDArray[np.float64], t_s: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Index of the window (centres ``centre_s``, s, increasing) whose centre is nearest to each time ``t_s`` (s)."""
+    if centre_s.size <= 1:  # no window, or a recording shorter than two: the one window
+        return np.zeros(t_s.shape, dtype=np.int64)
+    right = np.clip(np.searchsorted(centre_s, t_s), 1, max(centre_s.size - 1, 1))
+    left = right - 1
+    nearer_left = np.abs(t_s - centre_s[left]) <= np.abs(centre_s[right] - t_s)
+    return np.asarray(np.where(nearer_left, left, right), dtype=np.int64).clip(0, centre_s.size - 1)
 
 
 def robust_clip(x: NDArray[np.float64], factor: float) -> NDArray[np.float64]:
     """``x`` less its median, clipped at ``factor`` robust standard deviations, row by row along the last axis: the
     scale is MAD_TO_STD median absolute deviations, floored at MIN_SCALE_OF_STD of the standard deviation so that a
     signal mostly still between its landings is not clipped flat (windows here, a gait gate's piece: PHONE-14)."""
-    centred = x - np.median(x, axis=-1, keepdims=True)
+    centred = x - row_median(x)
     scale = np.maximum(
-        MAD_TO_STD * np.median(np.abs(centred), axis=-1, keepdims=True),
+        MAD_TO_STD * _mad_where_clipped(np.abs(centred), factor),
         MIN_SCALE_OF_STD * np.std(centred, axis=-1, keepdims=True),
     )
     return np.asarray(np.clip(centred, -factor * scale, factor * scale))
+
+
+def _mad_where_clipped(size: NDArray[np.float64], factor: float) -> NDArray[np.float64]:
+    """The median of ``size`` (|x - median|) along the last axis, keepdims; +inf for rows shown to have no value
+    beyond ``factor`` robust standard deviations, whose clip then changes nothing whatever the median (PERF-126).
+    A row is shown so where at most its lower middle value lies below ``top / (factor * MAD_TO_STD)`` (``top``
+    its largest value; a 1e-9 margin over the roundings, so only where that bound is a normal number: REVIEW-206):
+    its median, so the clip, reaches ``top``. Only the other rows pay for the partition (most walking windows clip
+    nothing); their medians have the same bits."""
+    k = size.shape[-1]
+    if k == 0 or factor <= 0.0 or not np.isfinite(size).all():
+        return row_median(size)
+    rows = size.reshape(-1, k)
+    top = rows.max(axis=1)
+    bound = top / (factor * MAD_TO_STD)
+    below = (rows < (bound * (1.0 + 1e-9))[:, None]).sum(axis=1)
+    # the margin is relative: only where the bound is a normal number (a subnormal's rounding is absolute, REVIEW-206)
+    open_rows = np.flatnonzero(~((bound >= np.finfo(np.float64).tiny) & (below <= (k - 1) // 2)))
+    mad = np.full((rows.shape[0], 1), np.inf)
+    if open_rows.size:
+        mad[open_rows] = row_median(rows[open_rows])
+    return mad.reshape(*size.shape[:-1], 1)
+
+
+def row_median(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``np.median(x, axis=-1, keepdims=True)`` with the same bits at half its cost where ``x`` holds no NaN: the
+    same partition at the middle and mean of the middle value(s), without the partition's extra pass to the end
+    that ``np.median`` makes to find NaNs (PERF-124). With a NaN (or no values): ``np.median`` itself."""
+    k = x.shape[-1]
+    if k == 0 or np.isnan(x).any():
+        return np.asarray(np.median(x, axis=-1, keepdims=True))
+    middle = slice(k // 2, k // 2 + 1) if k % 2 else slice(k // 2 - 1, k // 2 + 1)
+    part = np.partition(x, [middle.start, middle.stop - 1] if k % 2 == 0 else [middle.start], axis=-1)
+    return np.asarray(np.mean(part[..., middle], axis=-1, keepdims=True))
 
 
 def windowed_periodicity(
@@ -98,6 +137,7 @@ def windowed_periodicity(
     max_step_s: float,
     strong_fraction: float,
     clip_mad: float,
+    needed_s: NDArray[np.float64] | None = None,
 ) -> Periodicity:
     """Step/stride periods and cycle likeness of a band-passed signal ``x`` (g), per window.
 
@@ -107,6 +147,10 @@ def windowed_periodicity(
         min_step_s, max_step_s: shortest and longest plausible step (s).
         strong_fraction: the stride is the first autocorrelation peak reaching this share of the highest.
         clip_mad: each window is clipped to this many robust standard deviations (transients).
+        needed_s: None (every window), or the times (s) whose nearest windows are needed: a block of CHUNK_WINDOWS
+            windows holding none of them is not computed (NaN; every centre is given). The blocks are those of a
+            whole run, so a window's values have the same bits either way (numpy's complex product rounds
+            differently below about 16k values: rows are not computed in other company, PERF-125).
     """
     dec = max(1, nearest_samples(1.0 / ANALYSIS_RATE_HZ, fs_hz))
     fs = fs_hz / dec
@@ -122,13 +166,20 @@ def windowed_periodicity(
     starts = np.arange(0, n - w + 1, max(1, nearest_samples(hop_s, fs)))
     frames = np.lib.stride_tricks.sliding_window_view(y, w)
     fastest = max(FAST_MIN_LAG_SAMPLES + 2, nearest_samples(min_step_s, fs))
+    centre_s = (starts.astype(np.float64) + w / 2.0) / fs
+    blocks = range(0, starts.size, CHUNK_WINDOWS)
+    wanted = np.ones(len(blocks), dtype=bool)
+    if needed_s is not None:
+        wanted = np.isin(np.arange(len(blocks)), nearest_window(centre_s, needed_s) // CHUNK_WINDOWS)
     parts = [
         _chunk(frames[starts[c : c + CHUNK_WINDOWS]], lo, hi, max_lag, fastest, strong_fraction, clip_mad)
-        for c in range(0, starts.size, CHUNK_WINDOWS)
+        if want
+        else _not_computed(starts[c : c + CHUNK_WINDOWS].size)
+        for c, want in zip(blocks, wanted, strict=True)
     ]
     lag, step, stride_r, step_r, rms, fast = (np.concatenate(p) for p in zip(*parts, strict=True))
     return Periodicity(
-        centre_s=(starts.astype(np.float64) + w / 2.0) / fs,
+        centre_s=centre_s,
         step_s=step / fs,
         stride_s=lag / fs,
         stride_r=stride_r,
@@ -171,6 +222,11 @@ def _chunk(
     return lag, step, stride_r, step_r, rms, fast
 
 
+def _not_computed(m: int) -> tuple[NDArray[np.float64], ...]:
+    """What :func:`_chunk` gives, NaN, for ``m`` windows not needed."""
+    return tuple(np.full(m, np.nan) for _ in range(6))
+
+
 def _peak_values(seg: NDArray[np.float64]) -> NDArray[np.float64]:
     """(m, k - 2): the value of each local maximum of the rows' interior samples, -inf elsewhere."""
     inner = seg[:, 1:-1]
@@ -184,22 +240,24 @@ def pearson_by_lag(frames: NDArray[np.float64], max_lag: int) -> NDArray[np.floa
 
     The lagged products come from one FFT per row; the means and energies of the two overlapping
     segments from cumulative sums, so each lag is normalised by its own segments (a window that ends
-    in standing still correlates its walking part with itself).
+    in standing still correlates its walking part with itself). ``max_lag`` is below the row length.
     """
     m, w = frames.shape
+    if not 0 <= max_lag < w:
+        raise ValueError(f"lags 0..{max_lag} do not fit in rows of {w} samples")
     nfft = 1 << int(np.ceil(np.log2(2 * w)))
     spec = np.fft.rfft(frames, nfft, axis=1)
     power = spec * np.conj(spec)  # a new array: numpy multiplies in place by other roundings
     del spec  # and of the inverse only the lags kept: a whole run is one long row (PERF-51)
     products = np.fft.irfft(power, nfft, axis=1)[:, : max_lag + 1].copy()
     del power
-    zero = np.zeros((m, 1))
-    c1 = np.concatenate([zero, np.cumsum(frames, axis=1)], axis=1)
-    c2 = np.concatenate([zero, np.cumsum(frames**2, axis=1)], axis=1)
-    lags = np.arange(max_lag + 1)
-    count = (w - lags).astype(np.float64)
-    head_sum, head_sq = c1[:, w - lags], c2[:, w - lags]
-    tail_sum, tail_sq = c1[:, [w]] - c1[:, lags], c2[:, [w]] - c2[:, lags]
+    c1, c2 = np.zeros((m, w + 1)), np.zeros((m, w + 1))  # sums of the first j samples and of their squares
+    np.cumsum(frames, axis=1, out=c1[:, 1:])
+    np.cumsum(frames**2, axis=1, out=c2[:, 1:])
+    count = (w - np.arange(max_lag + 1)).astype(np.float64)
+    # columns read as slices (a view; the head's reversed), not gathered: the same values (PERF-124)
+    head_sum, head_sq = c1[:, w - max_lag :][:, ::-1], c2[:, w - max_lag :][:, ::-1]
+    tail_sum, tail_sq = c1[:, w:] - c1[:, : max_lag + 1], c2[:, w:] - c2[:, : max_lag + 1]
     cov = products - head_sum * tail_sum / count
     var = (head_sq - head_sum**2 / count) * (tail_sq - tail_sum**2 / count)
     out: NDArray[np.float64] = cov / np.sqrt(np.maximum(var, 1e-30))

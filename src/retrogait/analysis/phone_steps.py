@@ -31,6 +31,7 @@ unknown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,8 @@ EDGE_NEIGHBOURS = 9
 EDGE_GOOD_PAIRS = 3
 #: The stride likeness is computed on the signal decimated to about this many samples per step.
 LIKENESS_SAMPLES_PER_STEP = 25
+#: Values (anchors x lags x samples) of one block of the stride likeness: its temporaries stay in the cache (512 kB).
+LIKENESS_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,14 @@ def phone_steps(
     n = x.size
     if per.centre_s.size == 0:
         return PhoneSteps(Contacts.empty(), per, np.zeros(n, dtype=bool))
-    seed = _moving(per, settings) & (per.stride_r >= settings.seed_stride_correlation)
-    # the steps may stay alike over a shorter window where the long one mixes two gaits (walk to run)
-    short = _periodicity(x, fs, settings, settings.short_window_s)
+    moving = _moving(per, settings)
+    seed = moving & (per.stride_r >= settings.seed_stride_correlation)
+    keep = moving & (per.step_r >= settings.keep_step_correlation)
+    # the steps may stay alike over a shorter window where the long one mixes two gaits (walk to run): asked only
+    # where the long one neither starts nor keeps a stretch (elsewhere it cannot change one; PERF-125)
+    short = _periodicity(x, fs, settings, settings.short_window_s, per.centre_s[~(seed | keep)])
     near = short.at(per.centre_s)
-    keep = (_moving(per, settings) & (per.step_r >= settings.keep_step_correlation)) | (
-        _moving(short, settings)[near] & (short.step_r[near] >= settings.keep_step_correlation)
-    )
+    keep |= _moving(short, settings)[near] & (short.step_r[near] >= settings.keep_step_correlation)
     in_gait = hysteresis(seed, keep)
     window = per.at(np.arange(n) / fs)
     standing = signals.still_mask(still.window_s, still.std_ms2)  # shared with bouts (PERF-4)
@@ -155,7 +159,13 @@ def landings(
     return np.unique(out).astype(np.int64)
 
 
-def _periodicity(x: NDArray[np.float64], fs: float, settings: PhoneStepSettings, window_s: float) -> Periodicity:
+def _periodicity(
+    x: NDArray[np.float64],
+    fs: float,
+    settings: PhoneStepSettings,
+    window_s: float,
+    needed_s: NDArray[np.float64] | None = None,
+) -> Periodicity:
     return windowed_periodicity(
         x,
         fs,
@@ -165,6 +175,7 @@ def _periodicity(x: NDArray[np.float64], fs: float, settings: PhoneStepSettings,
         max_step_s=settings.max_step_s,
         strong_fraction=settings.strong_fraction,
         clip_mad=settings.clip_factor,
+        needed_s=needed_s,
     )
 
 
@@ -243,11 +254,14 @@ def _trim_edges(
         return anchors
     p = period[anchors]
     width = max(3, int(np.median(p)) * 2 + 1)
-    prominence = x[anchors] - running_min(x, width)[anchors]
+    prominence = x[anchors] - _running_min_at(x, width, anchors)
     gap = np.diff(anchors) / period[(anchors[:-1] + anchors[1:]) // 2]
     dec = max(1, int(np.median(p) / LIKENESS_SAMPLES_PER_STEP))
-    alike_ahead = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=True) >= settings.edge_stride_correlation
-    alike_behind = stride_likeness(x[::dec], anchors // dec, p / dec, ahead=False) >= settings.edge_stride_correlation
+    coarse, at, step = x[::dec], anchors // dec, p / dec
+
+    def alike(i: NDArray[np.int64], ahead: bool) -> NDArray[np.bool_]:  # the stride likeness of anchors i
+        return np.asarray(stride_likeness(coarse, at[i], step[i], ahead) >= settings.edge_stride_correlation)
+
     # an end anchor is compared with the steps just inside the stretch (a walk that turns into a run
     # has steps of every size; handling before a walk is small next to the walk's first steps)
     inner_after, inner_before = _inner_medians(prominence, EDGE_NEIGHBOURS)
@@ -256,12 +270,39 @@ def _trim_edges(
     # a displaced leg's peaks are steps: of the walk's size next to the anchors on both sides (REVIEW-130)
     rhythm = in_rhythm(gap, settings.rhythm_tolerance_fraction, big_start & big_end)
     run = EDGE_GOOD_PAIRS
-    # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly)
-    first = np.flatnonzero(_all_in_run(rhythm & alike_ahead[:-1] & (big_start[:-1] | big_start[1:]), run))
-    last = np.flatnonzero(_all_in_run(rhythm & alike_behind[1:] & (big_end[:-1] | big_end[1:]), run)) + run - 1
-    if first.size == 0 or last.size == 0 or last[-1] < first[0]:
+    # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly); the
+    # likeness of a pair's first anchor (the stride ahead) or last (behind), asked from each end only until the
+    # first good run (PERF-123: the same anchors, the likeness of a few of them)
+    pairs = gap.size
+    first = _first_run(rhythm & (big_start[:-1] | big_start[1:]), lambda i: alike(i, True), run)
+    back = _first_run((rhythm & (big_end[:-1] | big_end[1:]))[::-1], lambda j: alike(pairs - j, False), run)
+    if first < 0 or back < 0:
         return anchors[:0]
-    return anchors[first[0] : last[-1] + 2]
+    last = pairs - 1 - back if pairs >= run else run - 1  # the last pair of the last good run
+    if last < first:
+        return anchors[:0]
+    return anchors[first : last + 2]
+
+
+def _first_run(candidate: NDArray[np.bool_], alike: Callable[[NDArray[np.int64]], NDArray[np.bool_]], run: int) -> int:
+    """The first i where ``candidate[i : i + run]`` and ``alike`` of those indices all hold (-1: nowhere; fewer than
+    ``run``: 0 where all hold). ``alike`` is asked in blocks that double from the start, only where ``candidate``
+    holds: a run found within the block's end is the first (every later start reaches past it)."""
+    n = candidate.size
+    if n < run:
+        return 0 if n > 0 and bool(candidate.all()) and bool(alike(np.arange(n)).all()) else -1
+    good = np.zeros(n, dtype=bool)
+    done, size = 0, 4 * run
+    while done < n:
+        upto = min(n, done + size)
+        asked = np.flatnonzero(candidate[done:upto]) + done
+        if asked.size:
+            good[asked] = alike(asked)
+        found = np.flatnonzero(_all_in_run(good[:upto], run))
+        if found.size:
+            return int(found[0])
+        done, size = upto, 2 * size
+    return -1
 
 
 def in_rhythm(
@@ -328,28 +369,46 @@ def stride_likeness(
 ) -> NDArray[np.float64]:
     """Per index in ``at``: the best Pearson correlation (lags 1.8-2.2 step periods) between the stride
     that starts there and the next one (``ahead``), or the stride that ends there and the one before.
-    At a stretch's start the stride ahead is the walk's; behind it lies what came before the walk."""
+    At a stretch's start the stride ahead is the walk's; behind it lies what came before the walk.
+
+    All lags of the anchors of one step length at once, LIKENESS_BLOCK values at a time: each row's sums are
+    those of a row on its own (the same values in the same order: the same bits as lag by lag, PERF-123)."""
     n = x.size
     half = np.maximum(np.rint(period).astype(np.int64), 2)
     out = np.full(at.size, -1.0)
     for h in np.unique(half):  # one pass per distinct step length (few: the period changes slowly)
         sel = np.flatnonzero(half == h)
-        offs = np.arange(2 * h)
-        start = at[sel] if ahead else at[sel] - 2 * h
-        a = x[np.clip(start[:, None] + offs, 0, n - 1)]
-        for lag in range(int(1.8 * h), int(2.2 * h) + 1):
-            shift = lag if ahead else -lag
-            b = x[np.clip(start[:, None] + shift + offs, 0, n - 1)]
-            out[sel] = np.maximum(out[sel], _row_pearson(a, b))
+        lags = np.arange(int(1.8 * h), int(2.2 * h) + 1)
+        shifts = lags if ahead else -lags
+        rows = max(1, LIKENESS_BLOCK // (lags.size * 2 * h))
+        for first in range(0, sel.size, rows):
+            block = sel[first : first + rows]
+            start = at[block] if ahead else at[block] - 2 * h
+            lo = int(start.min()) + min(0, int(shifts[-1]))  # the block's samples, ends repeated (clipped indices)
+            piece = x[np.clip(np.arange(lo, int(start.max()) + max(0, int(shifts[-1])) + 2 * h), 0, n - 1)]
+            strides = np.lib.stride_tricks.sliding_window_view(piece, 2 * h)  # strides[i] = the stride at lo + i
+            a = strides[start - lo]
+            b = strides[(start - lo)[:, None] + shifts[None, :]]
+            out[block] = np.maximum(out[block], _row_pearson(a[:, None, :], b).max(axis=1))
     return out
 
 
 def _row_pearson(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
-    a = a - a.mean(axis=1, keepdims=True)
-    b = b - b.mean(axis=1, keepdims=True)
-    den = np.sqrt(np.maximum((a * a).sum(axis=1) * (b * b).sum(axis=1), 1e-30))
-    out: NDArray[np.float64] = (a * b).sum(axis=1) / den
+    """Pearson correlation of ``a`` and ``b`` along their last axis (broadcast over the others)."""
+    a = a - a.mean(axis=-1, keepdims=True)
+    b = b - b.mean(axis=-1, keepdims=True)
+    den = np.sqrt(np.maximum((a * a).sum(axis=-1) * (b * b).sum(axis=-1), 1e-30))
+    out: NDArray[np.float64] = (a * b).sum(axis=-1) / den
     return out
+
+
+def _running_min_at(x: NDArray[np.float64], size: int, at: NDArray[np.int64]) -> NDArray[np.float64]:
+    """``running_min(x, size)[at]`` from the samples the windows at ``at`` (increasing) reach only: a stretch's
+    anchors, not the whole recording once per stretch (PERF-123). Exact: a window inside the piece is the same
+    samples, and one cut by the recording's ends repeats the same end sample."""
+    lo = max(int(at[0]) - size // 2, 0)
+    hi = min(int(at[-1]) - size // 2 + size, x.size)
+    return running_min(x[lo:hi], size)[at - lo]
 
 
 def _nearest_strong_peak(
