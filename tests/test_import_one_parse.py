@@ -8,6 +8,7 @@ them, bit for bit (PERF-129).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +159,18 @@ def test_a_physics_toolbox_time_column_of_epoch_stamps_is_read(tmp_path: Path, w
     t = result.session.t_s
     assert t[0] == 0.0 and 0.004 <= float(np.median(np.diff(t))) <= 0.006
     assert "epoch" in result.session.meta.extra["inferred_time_unit"]
+    # EDGE-251: its first stamp is when the recording started, kept as the generic reader keeps it
+    start = result.session.meta.start_time_utc
+    assert start is not None and start.endswith("Z")
+    started = datetime.fromisoformat(start.replace("Z", "+00:00")).timestamp()
+    assert abs(started - (1_609_459_200 + float(steps[0]))) < 0.002  # its millisecond text
+
+
+def test_a_physics_toolbox_time_column_from_its_start_claims_no_start_time(tmp_path: Path) -> None:
+    """EDGE-251: seconds since the recording's start say nothing of the clock: no start time is made up."""
+    steps = np.cumsum(np.random.default_rng(6).uniform(0.004, 0.006, 2000))
+    result = load_recording(_physics_toolbox(tmp_path / "seconds.csv", [f"{s:.6f}" for s in steps]))
+    assert result.session.meta.start_time_utc is None
 
 
 def test_a_physics_toolbox_time_column_of_numbers_is_parsed_once_as_float64(

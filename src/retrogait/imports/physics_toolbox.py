@@ -148,11 +148,15 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     t, packets = delivery_retimed(t, values)  # the phone's stamps, per sample or per delivered batch (EDGE-150)
     inferred: dict[str, str] = {}
     to_s = 1.0
+    start_epoch_s = None
     if kind == "number":  # seconds, as PTSS writes them, unless that makes no sampling rate
         base = inference.time_base(t, "s")
         if base is not None and base.unit != "s":
             t, inferred["inferred_time_unit"] = base.t_s, base.evidence
             to_s = inference.TIME_FACTORS[base.unit.removeprefix("epoch_")]  # epoch_s .. epoch_ns (REVIEW-211)
+        if base is not None and base.epoch:  # the earliest stamp since 1970 is the start, as generic_csv keeps it
+            finite = t[np.isfinite(t)]
+            start_epoch_s = float(finite[0]) if finite.size else None  # t is in time order here (EDGE-251)
     if packets is not None:  # said in the unit found (EDGE-155)
         say_delivery(packets, to_s, report, "row")
     with np.errstate(over="ignore", invalid="ignore"):  # 1e308 g is no number of m/s^2: dropped as out of range
@@ -184,6 +188,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         options,
         report,
         device="Physics Toolbox Sensor Suite",
+        start_epoch_s=start_epoch_s,
         gravity=gravity,
         inferred=inferred,
     )
