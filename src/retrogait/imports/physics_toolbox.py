@@ -41,6 +41,7 @@ from retrogait.imports.common import (
     text_time_s,
     to_si,
 )
+from retrogait.imports.table_layout import is_number
 from retrogait.imports.workbook import is_workbook
 
 NAME = "physics_toolbox"
@@ -100,16 +101,12 @@ def _sniff_head(data: bytes) -> float:
     return 0.85 if len(set(fields[1:]) & _KNOWN) >= 3 else 0.0
 
 
-def _numbers_first(source: Source, sep: str, index: int) -> bool:
-    """Whether the first data row's time (field ``index``) looks like a number: its column is then tried as float64
-    before it is read as text (a date-time text column would only fail that try, PERF-127)."""
+def _numbers_first(source: Source, sep: str, decimal: str, index: int) -> bool:
+    """Whether the first data row's time (field ``index``) is a number (``table_layout.is_number``): its column is
+    then tried as float64 before it is read as text (a date-time text column would only fail that try, PERF-127)."""
     lines = head_text(source.head()).splitlines()
     fields = header_fields(lines[1], sep) if len(lines) > 1 else []
-    return len(fields) > index and _NUMBER.match(fields[index]) is not None
-
-
-#: A time written as a number: digits with a decimal point or comma and an exponent.
-_NUMBER = re.compile(r"^[+-]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+-]?\d+)?$")
+    return len(fields) > index and is_number(fields[index], decimal)
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -127,7 +124,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     gyr_cols = [by_short[c] for c in ("wx", "wy", "wz")] if {"wx", "wy", "wz"} <= set(by_short) else []
     report = ImportReport(format=NAME, files=[source.display])
     time = by_short["time"]
-    first = [time] if _numbers_first(source, sep, fields.index(time)) else []
+    first = [time] if _numbers_first(source, sep, decimal, fields.index(time)) else []
     table = read_table(
         source,
         sep=sep,
