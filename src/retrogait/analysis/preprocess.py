@@ -49,6 +49,7 @@ from retrogait.conventions import (
     STEP_COUNT_PLACEMENTS,
     axis_vector,
 )
+from retrogait.dsp.line_fit import line_fit
 from retrogait.errors import RetrogaitError
 from retrogait.gyro_subrate import SubRate, filled_in
 from retrogait.masks import true_runs
@@ -1188,7 +1189,7 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     slope, offset = 1.0, 0.0
     for _ in range(2):  # a rate measured from jittered stamps is off by ~1e-4: the slots' line is refitted
         x = r / slope
-        slope, offset = np.polyfit(np.rint(x - _middle_phase(x)), r, 1)
+        slope, offset = line_fit(np.rint(x - _middle_phase(x)), r)  # np.polyfit's bits (PERF-137)
         if not slope > 0:
             return None
     exact = (r - offset) / slope

@@ -1,0 +1,57 @@
+"""``dsp.line_fit`` gives ``np.polyfit(x, y, 1)``'s two floats bit for bit (PERF-137)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from retrogait.dsp.line_fit import line_fit
+
+
+def _cases(seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Slots against clock phases as ``preprocess._clock_slots`` fits them, and plain noisy lines."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for n in (3, 4, 17, 1_000, 8_193, 60_000):
+        fs = float(rng.uniform(20.0, 1_000.0))
+        t = np.cumsum(rng.uniform(0.5, 1.5, n) / fs) + float(rng.uniform(0.0, 2e9))
+        r = (t - t[0]) * fs
+        cases.append((np.rint(r / rng.uniform(0.999, 1.001) - rng.uniform()), r))
+        x = rng.normal(0.0, 1.0, n) * 10.0 ** rng.uniform(-3.0, 6.0, n)
+        cases.append((x, 3.5 * x - 2.0 + rng.normal(0.0, 1e-3, n)))
+    x = np.rint(np.linspace(-3.0, 3.0, 101))  # -0.0 among the slots
+    cases.append((x, 2.0 * x + 0.25))
+    return cases
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_line_is_polyfits_bit_for_bit(seed: int) -> None:
+    for x, y in _cases(seed):
+        with warnings.catch_warnings(record=True) as polyfit_said:
+            warnings.simplefilter("always")
+            slope, offset = np.polyfit(x, y, 1)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            got = line_fit(x, y)
+        assert (got[0].tobytes(), got[1].tobytes()) == (slope.tobytes(), offset.tobytes()), x.size
+        assert [str(w.message) for w in said] == [str(w.message) for w in polyfit_said]
+
+
+def test_points_without_a_line_warn_as_polyfit_does() -> None:
+    x = np.full(5, 2.0)
+    y = np.arange(5.0)
+    with pytest.warns(np.exceptions.RankWarning):
+        expected = np.polyfit(x, y, 1)
+    with pytest.warns(np.exceptions.RankWarning, match="poorly conditioned"):
+        got = line_fit(x, y)
+    assert np.array_equal(np.array(got), expected, equal_nan=True)
+
+
+def test_points_on_one_x_of_zero_fail_as_polyfit_does() -> None:
+    x = np.zeros(4)
+    with np.errstate(invalid="ignore"), pytest.raises(np.linalg.LinAlgError):
+        np.polyfit(x, np.arange(4.0), 1)
+    with np.errstate(invalid="ignore"), pytest.raises(np.linalg.LinAlgError):
+        line_fit(x, np.arange(4.0))
