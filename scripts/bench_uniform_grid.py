@@ -1,0 +1,80 @@
+"""The grid of a recording: ``preprocess._uniform_grid`` and ``_clock_slots``' main-thread CPU, two trees alternated.
+
+Usage: python scripts/bench_uniform_grid.py BASE_SRC FILE [FILE ...] [--runs 2]
+
+For each input (what ``retrogait analyze`` is given: an export's folder or file) a process per tree reads it
+(``load_input``) and runs the analysis once, catching the arguments ``_uniform_grid`` is called with; then times
+``_uniform_grid`` (``_clock_slots`` inside it) and ``_clock_slots`` alone on them, each the least main-thread CPU
+(``time.thread_time``) of 5 calls, in ms. The trees run in turn, ``--runs`` times (this tree first, then BASE_SRC).
+Prints per input and tree the two times and how the samples were placed (``slots``, ``stamps``, ...), with the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_CHILD = """
+import sys, time, warnings
+import retrogait.imports
+from retrogait.analysis import preprocess
+from retrogait.analysis.load import load_input
+from retrogait.analysis.pipeline import analyze
+
+def least(call):
+    best = float("inf")
+    for _ in range(5):
+        start = time.thread_time()
+        out = call()
+        best = min(best, time.thread_time() - start)
+    return best * 1e3, out
+
+for path in sys.argv[1:]:
+    caught = []
+    grid = preprocess._uniform_grid
+    def catching(*args, **kw):
+        caught.append((args, kw))
+        return grid(*args, **kw)
+    preprocess._uniform_grid = catching
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        analyze(load_input(path))
+    preprocess._uniform_grid = grid
+    for args, kw in caught[:1]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            grid_ms, out = least(lambda: grid(*args, **kw))
+            slots_ms, _ = least(lambda: preprocess._clock_slots(args[0], args[4]))
+        print(f"{path}\\t{grid_ms:.1f}\\t{slots_ms:.1f}\\t{out[-1]}\\t{args[0].size}")
+"""
+
+
+def run(src: str, files: list[str]) -> list[list[str]]:
+    env = {**os.environ, "PYTHONPATH": src}
+    done = subprocess.run([sys.executable, "-c", _CHILD, *files], env=env, capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in done.stdout.splitlines()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("base_src")
+    parser.add_argument("files", nargs="+")
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args()
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print(f"{'input':40} {'tree':5} {'grid ms':>8} {'slots ms':>8} {'placed':>7} {'samples':>9}")
+    for _ in range(args.runs):
+        for name, src in (("this", str(ROOT / "src")), ("base", args.base_src)):
+            for path, grid_ms, slots_ms, placed, samples in run(src, args.files):
+                label = Path(path).name[:40]
+                print(f"{label:40} {name:5} {float(grid_ms):8.1f} {float(slots_ms):8.1f} {placed:>7} {int(samples):9d}")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
