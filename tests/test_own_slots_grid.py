@@ -61,3 +61,14 @@ def test_a_lost_sample_is_interpolated_as_before(monkeypatch: pytest.MonkeyPatch
     with np.errstate(invalid="ignore"):
         out = preprocess._uniform_grid(t[keep], acc[keep], gyr[keep], clipped[keep], fs)
     assert taken == [] and out[-1] == "slots" and out[0].size == t.size
+
+
+def test_two_slots_on_one_float_leave_it_to_the_interpolation() -> None:
+    n = 70_000
+    t = np.arange(n) / 100.0
+    t[50_001] = t[50_000]  # a step of 0 in the second block: the general path's 0 / 0 is kept
+    values = np.ones((n, 3))
+    out = np.empty((n, 3))
+    gap, clipped = np.empty(n, dtype=bool), np.zeros(n, dtype=bool)
+    done = preprocess._onto_own_slots(t, 0.025, 32_768, (values, out), (None, None), (clipped, clipped.copy()), gap)
+    assert done is False

@@ -1095,23 +1095,24 @@ def _onto_own_slots(
     same values without a search or gathered rows (PERF-138). At grid point i < n - 1 the interpolation's left
     sample is i at weight 0, so its sum is ``v[i] * 1.0 + v[i + 1] * 0.0`` (kept as a sum: a NaN or infinity beside
     it, a -0.0, give what they gave), at the last ``v[n - 2] * 0.0 + v[n - 1] * 1.0``; the step beside each point
-    (s) tells the gap (over ``longest``); the clip flag is its own sample's. Fills the ``(source, out)`` pairs and
-    returns True; False (nothing filled) where a step is not above 0 (two slots on one float: the general path's
-    0 / 0 is kept)."""
+    (s) tells the gap (over ``longest``); the clip flag is its own sample's. Fills the ``(source, out)`` pairs, a
+    block of rows at a time (no whole-recording temporaries, PERF-49), and returns True; False where a step is not
+    above 0 (two slots on one float: the general path, which writes every row again, keeps its 0 / 0)."""
     n = t.size
-    step = np.diff(t)
-    if not bool((step > 0.0).all()):
-        return False
-    gap[:-1] = step > longest
-    gap[-1] = step[-1] > longest
-    clipped[1][:] = clipped[0]
+    for first in range(0, n - 1, part):
+        end = min(first + part, n - 1)
+        step = t[first + 1 : end + 1] - t[first:end]  # np.diff(t)'s values
+        if not bool((step > 0.0).all()):
+            return False
+        gap[first:end] = step > longest
+        for values, out in (acc, gyr):
+            if values is not None and out is not None:
+                out[first:end] = values[first:end] * _ONE + values[first + 1 : end + 1] * _ZERO
+    gap[-1] = gap[-2]  # the last point's step is the one before it
     for values, out in (acc, gyr):
-        if values is None or out is None:
-            continue
-        for first in range(0, n - 1, part):  # a block at a time: no whole-recording temporaries (PERF-49)
-            end = min(first + part, n - 1)
-            out[first:end] = values[first:end] * _ONE + values[first + 1 : end + 1] * _ZERO
-        out[-1] = values[-2] * _ZERO + values[-1] * _ONE
+        if values is not None and out is not None:
+            out[-1] = values[-2] * _ZERO + values[-1] * _ONE
+    clipped[1][:] = clipped[0]
     return True
 
 
