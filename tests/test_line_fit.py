@@ -55,3 +55,21 @@ def test_points_on_one_x_of_zero_fail_as_polyfit_does() -> None:
         np.polyfit(x, np.arange(4.0), 1)
     with np.errstate(invalid="ignore"), pytest.raises(np.linalg.LinAlgError):
         line_fit(x, np.arange(4.0))
+
+
+@pytest.mark.parametrize("spacing", [1e-5, 1e-6])
+def test_polyfits_rcond_decides_the_rank_of_a_nearly_flat_x(spacing: float) -> None:
+    """An epoch-seconds clock over microseconds: the scaled columns' singular values 8e-15 (1e-5 s apart) and 9e-16
+    (1e-6 s) apart, either side of polyfit's rcond (n x eps = 2.2e-15): a line, then no line (REVIEW-216). Another
+    rcond (1e-10, or LAPACK's eps) gives other floats or no warning; the fits above never come near it."""
+    x = 1.7e9 + np.arange(10) * spacing
+    y = 2.0 * np.arange(10) + 1.0
+    with warnings.catch_warnings(record=True) as polyfit_said:
+        warnings.simplefilter("always")
+        slope, offset = np.polyfit(x, y, 1)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        got = line_fit(x, y)
+    assert (got[0].tobytes(), got[1].tobytes()) == (slope.tobytes(), offset.tobytes())
+    assert [str(w.message) for w in said] == [str(w.message) for w in polyfit_said]
+    assert len(said) == (1 if spacing == 1e-6 else 0)
