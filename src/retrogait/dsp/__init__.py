@@ -10,6 +10,7 @@ process's start):
   ``minimum_filter1d``, ``median_filter``);
 - :mod:`.normal`: the standard normal distribution function (``special.ndtr``) and Student's t (``special.stdtr``);
 - :mod:`.upsample`: band-limited interpolation by a whole factor (``signal.resample_poly(x, k, 1)``, close to it).
+- :mod:`.line_fit`: a least-squares line, ``np.polyfit(x, y, 1)``'s two floats bit for bit (PERF-137).
 """
 
 from retrogait.dsp.butter import butter_sos
