@@ -126,3 +126,24 @@ def test_only_rows_that_reach_the_clip_are_clipped_with_their_own_scale() -> Non
             assert np.array_equal(robust_clip(row, factor).view(np.int64), want.view(np.int64))
     calm_block = np.array([calm, calm * 2.0, -calm])
     assert np.array_equal(robust_clip(calm_block, 4.0), _reference_clip(calm_block, 4.0))
+
+
+def test_a_block_of_any_memory_layout_is_clipped_as_before() -> None:
+    """REVIEW-217: rows given in another memory layout (an F-ordered or transposed block, a 3-D block of windows
+    whose centred values numpy lays out as the input) are clipped with the bits of the clip on every row: the
+    clipped rows written back into ``centred`` itself, the standard deviation of each row in its own layout."""
+    rng = np.random.default_rng(217)
+    flat = rng.uniform(-1.0, 1.0, (12, 101))
+    flat[::2, 50] = 50.0  # every other row has a landing to clip; the others reach no clip
+    blocks = {
+        "F-ordered": np.asfortranarray(flat),
+        "transposed": np.ascontiguousarray(flat.T).T,
+        "3-D F-ordered": np.asfortranarray(flat.reshape(3, 4, 101)),
+        "3-D axes swapped": flat.reshape(4, 3, 101).transpose(1, 0, 2),
+        "reversed rows": flat[::-1],
+    }
+    for name, x in blocks.items():
+        for factor in (2.0, 4.0):
+            got, want = robust_clip(x, factor), _reference_clip(x, factor)
+            assert np.abs(got).max() < 10.0, name  # the landings clipped
+            assert np.array_equal(got.view(np.uint64), want.view(np.uint64)), (name, factor)
