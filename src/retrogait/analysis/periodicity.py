@@ -90,12 +90,18 @@ def robust_clip(x: NDArray[np.float64], factor: float) -> NDArray[np.float64]:
     the standard deviation and the clip (PERF-134)."""
     centred = x - row_median(x)
     mad, open_rows = _mad_where_clipped(np.abs(centred), factor)
+    if open_rows is not None and not centred.flags.c_contiguous:
+        # rows laid out otherwise (numpy lays ``centred`` out as ``x``): no (-1, k) view to write the clipped rows
+        # into, and each row's std is summed in its own layout; every row as before PERF-134 (REVIEW-217)
+        full = np.full((centred.size // max(centred.shape[-1], 1), 1), np.inf)
+        full[open_rows] = mad
+        mad, open_rows = full.reshape(*centred.shape[:-1], 1), None
     if open_rows is None:
         scale = np.maximum(MAD_TO_STD * mad, MIN_SCALE_OF_STD * np.std(centred, axis=-1, keepdims=True))
         return np.asarray(np.clip(centred, -factor * scale, factor * scale))
     if not open_rows.size:
         return centred
-    rows = centred.reshape(-1, centred.shape[-1])  # a view: ``centred`` is a new array
+    rows = centred.reshape(-1, centred.shape[-1])  # a view: ``centred`` is a new C-ordered array
     some = rows[open_rows]
     scale = np.maximum(MAD_TO_STD * mad, MIN_SCALE_OF_STD * np.std(some, axis=-1, keepdims=True))
     rows[open_rows] = np.clip(some, -factor * scale, factor * scale)
