@@ -79,3 +79,17 @@ def test_a_short_recordings_gravity_estimate_is_unchanged() -> None:
         xyz = rng.standard_normal((n, 3)) + np.array([0.0, 9.81, 0.0])
         xyz[rng.random(n) < 0.05] = np.nan
         assert bits(gravity_estimate(xyz, 100.0)) == bits(blocks_estimate(xyz, 100.0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_a_long_recording_of_another_dtype_has_the_bits_of_the_blocks(dtype: type) -> None:
+    """REVIEW-218: a recording of float32 (or integer) values: the long path's median per axis came back as a
+    Python float, so its motion (|row - centre|'s 95th percentile) was computed in float64 where the blocks' is in
+    float32: other bits. Values of another dtype than float64 take the code as it was."""
+    rng = np.random.default_rng(218)
+    rate = 8.0
+    n = (MAX_WINDOWS + 3) * 8 + 5
+    xyz = ((rng.standard_normal((n, 3)) + np.array([0.0, 0.0, 9.81])) * 100.0).astype(dtype)
+    assert _windows(n, rate, 1.0)[1] > MAX_WINDOWS
+    for given in (xyz, np.asfortranarray(xyz)):
+        assert bits(gravity_estimate(given, rate)) == bits(blocks_estimate(given, rate))
