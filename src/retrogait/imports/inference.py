@@ -179,10 +179,13 @@ def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float, flo
         return math.nan, math.nan, math.nan
     size, count = _windows(n, rate_hz, 1.0)
     with np.errstate(over="ignore", invalid="ignore"):
-        if count > MAX_WINDOWS:  # a long recording: windows spread evenly over it say as much
+        if count > MAX_WINDOWS and xyz.dtype == np.float64:  # its bits shown for float64 only (REVIEW-218)
             return _spread_windows_estimate(xyz, keep, n, size, count)
         finite = xyz[keep]
         blocks = finite[: size * count].reshape(count, size, 3)
+        if count > MAX_WINDOWS:  # a long recording: windows spread evenly over it say as much
+            blocks = blocks[np.linspace(0, count - 1, MAX_WINDOWS).astype(int)]
+            finite = blocks.reshape(-1, 3)
         means = blocks.mean(axis=1)
         spread = np.linalg.norm(blocks - means[:, None, :], axis=2).std(axis=1)
         quiet = _quiet_windows(means, spread)
@@ -205,8 +208,8 @@ def _quiet_windows(means: FloatArray, spread: FloatArray) -> NDArray[np.bool_] |
 def _spread_windows_estimate(
     xyz: FloatArray, keep: NDArray[np.bool_], n: int, size: int, count: int
 ) -> tuple[float, float, float]:
-    """:func:`gravity_estimate` over MAX_WINDOWS of the ``count`` windows of ``size`` finite rows, spread evenly,
-    with its numbers bit for bit and without its (n, 3) copies (PERF-133): each axis' windows taken from its column
+    """:func:`gravity_estimate` of float64 ``xyz`` over MAX_WINDOWS of the ``count`` windows of ``size`` finite rows,
+    spread evenly, with its numbers bit for bit and without its (n, 3) copies (PERF-133): each axis' windows taken from its column
     as (windows, size) rows; a window's mean adds its samples one at a time down a (size, windows) copy, as numpy's
     mean of (windows, size, 3) blocks does; the norms' squares summed (x + y) + z as ``np.linalg.norm``'s; the
     median of the values by one partition (no search for NaNs: they are finite)."""
