@@ -208,8 +208,9 @@ def _quiet_windows(means: FloatArray, spread: FloatArray) -> NDArray[np.bool_] |
 def _spread_windows_estimate(
     xyz: FloatArray, keep: NDArray[np.bool_], n: int, size: int, count: int
 ) -> tuple[float, float, float]:
-    """:func:`gravity_estimate` of float64 ``xyz`` over MAX_WINDOWS of the ``count`` windows of ``size`` finite rows,
-    spread evenly, with its numbers bit for bit and without its (n, 3) copies (PERF-133): each axis' windows taken from its column
+    """:func:`gravity_estimate` of float64 ``xyz`` over MAX_WINDOWS of the ``count`` windows of ``size`` finite
+    rows, spread evenly, with its numbers bit for bit and without its (n, 3) copies (PERF-133; float64 only: another
+    dtype's median would come back as a Python float, REVIEW-218): each axis' windows taken from its column
     as (windows, size) rows; a window's mean adds its samples one at a time down a (size, windows) copy, as numpy's
     mean of (windows, size, 3) blocks does; the norms' squares summed (x + y) + z as ``np.linalg.norm``'s; the
     median of the values by one partition (no search for NaNs: they are finite)."""
