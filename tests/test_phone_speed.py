@@ -238,3 +238,93 @@ def test_stride_likeness_has_the_loops_bits_on_any_signal_and_anchors(
     size = int(rng.integers(1, 2 * n + 3))
     order = np.unique(at)
     assert np.array_equal(_running_min_at(x, size, order), running_min(x, size)[order])
+
+
+def _simulated_phone(placement: str, seed: int) -> Any:
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+
+    bouts = [Bout("still", "still", 0.0, 3.0), Bout("forward", "walking", 1.3, 25.0), Bout("still", "still", 0.0, 3.0)]
+    session = simulate(SimulationConfig(placement="lower_back", bouts=bouts, sample_rate_hz=100.0, seed=seed)).session
+    return preprocess(Session(session.t_s, session.acc, None, SessionMeta(placement, 100.0)))
+
+
+@pytest.mark.parametrize("placement", ["thigh", "hand"])
+def test_phone_steps_takes_the_norm_of_the_acceleration_once_with_numpys_bits(
+    monkeypatch: pytest.MonkeyPatch, placement: str
+) -> None:
+    """PERF-135: |a| is taken once (for the step signal, standing and the landings) by ``norm_rows``, whose numbers
+    are ``np.linalg.norm``'s: the steps and gait are those of the norm taken by numpy at each use."""
+    signals = _simulated_phone(placement, seed=4)
+    calls: list[int] = []
+    norm_rows = phone_steps_module.norm_rows
+
+    def counted(v: NDArray[np.float64]) -> NDArray[np.float64]:
+        calls.append(v.shape[0])
+        return norm_rows(v)
+
+    monkeypatch.setattr(phone_steps_module, "norm_rows", counted)
+    found = phone_steps_module.phone_steps(signals)
+    assert calls == [signals.n_samples]
+    assert found.contacts.ic_idx.size > 20  # a walk: the landings were read
+
+    fresh = _simulated_phone(placement, seed=4)
+    monkeypatch.setattr(phone_steps_module, "norm_rows", lambda v: np.linalg.norm(v, axis=1))
+    numpys = phone_steps_module.phone_steps(fresh)
+    assert found.contacts.ic_idx.tobytes() == numpys.contacts.ic_idx.tobytes()
+    assert found.gait.tobytes() == numpys.gait.tobytes()
+    settings = phone_steps_module.preset(placement).phone_steps
+    x = phone_steps_module.step_signal(signals, settings)
+    assert (
+        x.tobytes()
+        == phone_steps_module.step_signal(signals, settings, np.linalg.norm(signals.acc_ms2, axis=1)).tobytes()
+    )
+
+
+@pytest.mark.parametrize("placement", ["thigh", "hand"])
+def test_phone_steps_shared_norm_is_each_uses_own(monkeypatch: pytest.MonkeyPatch, placement: str) -> None:
+    """REVIEW-219: the steps, landings and gait of ``phone_steps`` with its one |a| are those of ``phone_steps`` whose
+    step signal, standing and landings each take their own ``np.linalg.norm`` of the acceleration (as before
+    PERF-135), whatever array ``phone_steps`` hands them: an array other than |a| handed to one of them fails here
+    (the test above compares two runs of the same sharing code)."""
+    from retrogait.analysis.signals import BodySignals
+
+    step_signal, landings, still_mask = (
+        phone_steps_module.step_signal,
+        phone_steps_module.landings,
+        BodySignals.still_mask,
+    )
+    handed: dict[str, Any] = {}
+
+    def keep(name: str, size: Any) -> Any:
+        handed[name] = size
+        return size
+
+    with monkeypatch.context() as m:  # what phone_steps hands each use: |a| with numpy's bits
+        m.setattr(phone_steps_module, "step_signal", lambda s, st, size=None: step_signal(s, st, keep("x", size)))
+        m.setattr(
+            phone_steps_module,
+            "landings",
+            lambda s, peaks, period, st, size=None: landings(s, peaks, period, st, keep("landings", size)),
+        )
+        m.setattr(
+            BodySignals,
+            "still_mask",
+            lambda s, window_s, std, size=None: still_mask(s, window_s, std, keep("still", size)),
+        )
+        signals = _simulated_phone(placement, seed=4)
+        found = phone_steps_module.phone_steps(signals)
+    assert sorted(handed) == ["landings", "still", "x"]
+    for size in handed.values():
+        assert size.tobytes() == np.linalg.norm(signals.acc_ms2, axis=1).tobytes()
+    monkeypatch.setattr(phone_steps_module, "norm_rows", lambda v: np.linalg.norm(v, axis=1))
+    monkeypatch.setattr(phone_steps_module, "step_signal", lambda s, settings, size=None: step_signal(s, settings))
+    monkeypatch.setattr(
+        phone_steps_module,
+        "landings",
+        lambda s, peaks, period, settings, size=None: landings(s, peaks, period, settings),
+    )
+    monkeypatch.setattr(BodySignals, "still_mask", lambda s, window_s, std, size=None: still_mask(s, window_s, std))
+    own = phone_steps_module.phone_steps(_simulated_phone(placement, seed=4))
+    assert found.contacts.ic_idx.size > 20
+    assert found.contacts.ic_idx.tobytes() == own.contacts.ic_idx.tobytes()
+    assert found.gait.tobytes() == own.gait.tobytes()

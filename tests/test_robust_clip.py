@@ -103,3 +103,47 @@ def test_clip_and_row_median_have_the_bits_of_numpy_medians_at_any_scale(
         got, want = robust_clip(x, factor), _reference_clip(x, factor)
     assert np.array_equal(got.view(np.uint64), want.view(np.uint64))
     assert np.array_equal(row_median(x).view(np.uint64), np.median(x, axis=-1, keepdims=True).view(np.uint64))
+
+
+def test_only_rows_that_reach_the_clip_are_clipped_with_their_own_scale() -> None:
+    """PERF-134: a block of rows shown to reach no clip (returned centred as they are) between rows whose clip acts,
+    some by the MAD, some by the standard deviation's floor (mostly still between two landings): every value has the
+    bits of the clip computed on every row, also for a row given alone and for a block that holds no open row."""
+    rng = np.random.default_rng(21)
+    k = 203
+    still = np.zeros(k)
+    still[[40, 140]] = (9.0, -7.0)
+    spike = rng.standard_normal(k)
+    spike[100] = 40.0
+    calm = rng.uniform(-1.0, 1.0, k)  # no value beyond 4 robust standard deviations: no clip
+    rows = [calm, still, calm * 3.0, spike, rng.standard_normal(k) * 1e-3, still * -2.0, calm + 5.0]
+    x = np.array(rows * 3)
+    for factor in (2.0, 4.0):
+        expected = _reference_clip(x, factor)
+        got = robust_clip(x, factor)
+        assert np.array_equal(got.view(np.int64), expected.view(np.int64))
+        for row, want in zip(x, expected, strict=True):
+            assert np.array_equal(robust_clip(row, factor).view(np.int64), want.view(np.int64))
+    calm_block = np.array([calm, calm * 2.0, -calm])
+    assert np.array_equal(robust_clip(calm_block, 4.0), _reference_clip(calm_block, 4.0))
+
+
+def test_a_block_of_any_memory_layout_is_clipped_as_before() -> None:
+    """REVIEW-217: rows given in another memory layout (an F-ordered or transposed block, a 3-D block of windows
+    whose centred values numpy lays out as the input) are clipped with the bits of the clip on every row: the
+    clipped rows written back into ``centred`` itself, the standard deviation of each row in its own layout."""
+    rng = np.random.default_rng(217)
+    flat = rng.uniform(-1.0, 1.0, (12, 101))
+    flat[::2, 50] = 50.0  # every other row has a landing to clip; the others reach no clip
+    blocks = {
+        "F-ordered": np.asfortranarray(flat),
+        "transposed": np.ascontiguousarray(flat.T).T,
+        "3-D F-ordered": np.asfortranarray(flat.reshape(3, 4, 101)),
+        "3-D axes swapped": flat.reshape(4, 3, 101).transpose(1, 0, 2),
+        "reversed rows": flat[::-1],
+    }
+    for name, x in blocks.items():
+        for factor in (2.0, 4.0):
+            got, want = robust_clip(x, factor), _reference_clip(x, factor)
+            assert np.abs(got).max() < 10.0, name  # the landings clipped
+            assert np.array_equal(got.view(np.uint64), want.view(np.uint64)), (name, factor)

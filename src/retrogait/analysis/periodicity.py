@@ -84,35 +84,50 @@ def nearest_window(centre_s: NDArray[np.float64], t_s: NDArray[np.float64]) -> N
 def robust_clip(x: NDArray[np.float64], factor: float) -> NDArray[np.float64]:
     """``x`` less its median, clipped at ``factor`` robust standard deviations, row by row along the last axis: the
     scale is MAD_TO_STD median absolute deviations, floored at MIN_SCALE_OF_STD of the standard deviation so that a
-    signal mostly still between its landings is not clipped flat (windows here, a gait gate's piece: PHONE-14)."""
+    signal mostly still between its landings is not clipped flat (windows here, a gait gate's piece: PHONE-14).
+    A row shown to reach no clip (``_mad_where_clipped``) is its centred values as they are: its scale is +inf
+    whatever its standard deviation, and a clip at +-inf returns finite values unchanged; only the other rows pay for
+    the standard deviation and the clip (PERF-134)."""
     centred = x - row_median(x)
-    scale = np.maximum(
-        MAD_TO_STD * _mad_where_clipped(np.abs(centred), factor),
-        MIN_SCALE_OF_STD * np.std(centred, axis=-1, keepdims=True),
-    )
-    return np.asarray(np.clip(centred, -factor * scale, factor * scale))
+    mad, open_rows = _mad_where_clipped(np.abs(centred), factor)
+    if open_rows is not None and not centred.flags.c_contiguous:
+        # rows laid out otherwise (numpy lays ``centred`` out as ``x``): no (-1, k) view to write the clipped rows
+        # into, and each row's std is summed in its own layout; every row as before PERF-134 (REVIEW-217)
+        full = np.full((centred.size // max(centred.shape[-1], 1), 1), np.inf)
+        full[open_rows] = mad
+        mad, open_rows = full.reshape(*centred.shape[:-1], 1), None
+    if open_rows is None:
+        scale = np.maximum(MAD_TO_STD * mad, MIN_SCALE_OF_STD * np.std(centred, axis=-1, keepdims=True))
+        return np.asarray(np.clip(centred, -factor * scale, factor * scale))
+    if not open_rows.size:
+        return centred
+    rows = centred.reshape(-1, centred.shape[-1])  # a view: ``centred`` is a new C-ordered array
+    some = rows[open_rows]
+    scale = np.maximum(MAD_TO_STD * mad, MIN_SCALE_OF_STD * np.std(some, axis=-1, keepdims=True))
+    rows[open_rows] = np.clip(some, -factor * scale, factor * scale)
+    return centred
 
 
-def _mad_where_clipped(size: NDArray[np.float64], factor: float) -> NDArray[np.float64]:
-    """The median of ``size`` (|x - median|) along the last axis, keepdims; +inf for rows shown to have no value
-    beyond ``factor`` robust standard deviations, whose clip then changes nothing whatever the median (PERF-126).
+def _mad_where_clipped(
+    size: NDArray[np.float64], factor: float
+) -> tuple[NDArray[np.float64], NDArray[np.int64] | None]:
+    """(the median of ``size`` (|x - median|) along the last axis, keepdims, and None), or (the medians of the rows
+    ``open_rows`` (open, 1), ``open_rows``) where the other rows of the (-1, k) rows are shown to have no value beyond
+    ``factor`` robust standard deviations, whose clip then changes nothing whatever the median (PERF-126).
     A row is shown so where at most its lower middle value lies below ``top / (factor * MAD_TO_STD)`` (``top``
     its largest value; a 1e-9 margin over the roundings, so only where that bound is a normal number: REVIEW-206):
     its median, so the clip, reaches ``top``. Only the other rows pay for the partition (most walking windows clip
-    nothing); their medians have the same bits."""
+    nothing); their medians have the same bits. Rows of non-finite values: every row's median."""
     k = size.shape[-1]
     if k == 0 or factor <= 0.0 or not np.isfinite(size).all():
-        return row_median(size)
+        return row_median(size), None
     rows = size.reshape(-1, k)
     top = rows.max(axis=1)
     bound = top / (factor * MAD_TO_STD)
     below = (rows < (bound * (1.0 + 1e-9))[:, None]).sum(axis=1)
     # the margin is relative: only where the bound is a normal number (a subnormal's rounding is absolute, REVIEW-206)
     open_rows = np.flatnonzero(~((bound >= np.finfo(np.float64).tiny) & (below <= (k - 1) // 2)))
-    mad = np.full((rows.shape[0], 1), np.inf)
-    if open_rows.size:
-        mad[open_rows] = row_median(rows[open_rows])
-    return mad.reshape(*size.shape[:-1], 1)
+    return row_median(rows[open_rows]), open_rows
 
 
 def row_median(x: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -41,6 +41,7 @@ from retrogait.analysis.filters import bandpass, in_g, lowpass
 from retrogait.analysis.periodicity import Periodicity, windowed_periodicity
 from retrogait.analysis.settings import PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
+from retrogait.analysis.vectors import norm_rows
 from retrogait.dsp import find_peaks, running_min
 from retrogait.masks import true_runs
 from retrogait.samples import whole_samples
@@ -70,9 +71,12 @@ class PhoneSteps:
     gait: NDArray[np.bool_]
 
 
-def step_signal(signals: BodySignals, settings: PhoneStepSettings) -> NDArray[np.float64]:
-    """|a| / g - 1 band-passed to the step band (g): independent of the sensor's orientation."""
-    norm = in_g(np.linalg.norm(signals.acc_ms2, axis=1)) - 1.0
+def step_signal(
+    signals: BodySignals, settings: PhoneStepSettings, size: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """|a| / g - 1 band-passed to the step band (g): independent of the sensor's orientation. ``size``: |a| (m/s^2,
+    ``norm_rows(signals.acc_ms2)``) where the caller has it."""
+    norm = in_g(norm_rows(signals.acc_ms2) if size is None else size) - 1.0
     return bandpass(norm, settings.band_low_hz, settings.band_high_hz, signals.fs_hz)
 
 
@@ -83,7 +87,8 @@ def phone_steps(
     settings = settings or preset(signals.placement).phone_steps
     still = still or preset(signals.placement).still
     fs = signals.fs_hz
-    x = step_signal(signals, settings)
+    size = norm_rows(signals.acc_ms2)  # |a| (m/s^2) once for the step signal, standing and the landings (PERF-135)
+    x = step_signal(signals, settings, size)
     per = _periodicity(x, fs, settings, settings.window_s)
     n = x.size
     if per.centre_s.size == 0:
@@ -98,7 +103,7 @@ def phone_steps(
     keep |= _moving(short, settings)[near] & (short.step_r[near] >= settings.keep_step_correlation)
     in_gait = hysteresis(seed, keep)
     window = per.at(np.arange(n) / fs)
-    standing = signals.still_mask(still.window_s, still.std_ms2)  # shared with bouts (PERF-4)
+    standing = signals.still_mask(still.window_s, still.std_ms2, size)  # shared with bouts (PERF-4)
     gait = in_gait[window] & ~_long_gaps(signals.gap, settings.max_gap_s * fs) & ~standing
     period = per.step_s[window] * fs  # samples
     peaks = find_peaks(x, distance=max(1, whole_samples(settings.min_step_s, fs)))
@@ -108,7 +113,7 @@ def phone_steps(
     trimmed = sum(f[1] for f in found)  # samples between the anchors the end rule dropped and the steps (HONEST-37)
     signals.keep_phone_gait(sum(b - a for a, b in stretches) / fs, trimmed / fs, sum(f.size for f in steps))
     peak_idx = np.sort(np.concatenate(steps)) if steps else np.zeros(0, dtype=np.int64)
-    idx = landings(signals, peak_idx, period, settings)
+    idx = landings(signals, peak_idx, period, settings, size)
     contacts = Contacts(
         ic_idx=idx.astype(np.int64),
         to_idx=np.full(idx.size, -1, dtype=np.int64),
@@ -118,7 +123,11 @@ def phone_steps(
 
 
 def landings(
-    signals: BodySignals, peak_idx: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
+    signals: BodySignals,
+    peak_idx: NDArray[np.int64],
+    period: NDArray[np.float64],
+    settings: PhoneStepSettings,
+    size: NDArray[np.float64] | None = None,
 ) -> NDArray[np.int64]:
     """Initial contact of each step: the steepest rise of |a| (low-passed) in the half step period
     before the step's peak. The leading foot's collision turns the body's fall into a rise, so the
@@ -132,7 +141,8 @@ def landings(
     if peak_idx.size == 0:
         return peak_idx
     fs = signals.fs_hz
-    rise = np.gradient(lowpass(np.linalg.norm(signals.acc_ms2, axis=1), settings.landing_cutoff_hz, fs))
+    size = norm_rows(signals.acc_ms2) if size is None else size  # |a| (m/s^2), the caller's where it has it
+    rise = np.gradient(lowpass(size, settings.landing_cutoff_hz, fs))
     reach = np.maximum(np.rint(settings.landing_search_periods * period[peak_idx]).astype(np.int64), 1)
     offs = np.arange(int(reach.max()) + 1)
     idx = peak_idx[:, None] - offs[None, :]

@@ -173,25 +173,81 @@ def gravity_estimate(xyz: FloatArray, rate_hz: float) -> tuple[float, float, flo
     """(|gravity|, motion, quiet spread) in the file's unit: the median |vector mean| of the quietest 1 s
     windows, the 95th percentile of |acc| about its mean, and the median over those windows of their spread (the
     standard deviation of |acc - the window's mean|)."""
-    finite = xyz[np.isfinite(xyz).all(axis=1)]
-    if finite.shape[0] < 2:
+    keep = np.asarray(np.isfinite(xyz).all(axis=1))
+    n = int(np.count_nonzero(keep))
+    if n < 2:
         return math.nan, math.nan, math.nan
-    size, count = _windows(finite.shape[0], rate_hz, 1.0)
+    size, count = _windows(n, rate_hz, 1.0)
     with np.errstate(over="ignore", invalid="ignore"):
+        if count > MAX_WINDOWS and xyz.dtype == np.float64:  # its bits shown for float64 only (REVIEW-218)
+            return _spread_windows_estimate(xyz, keep, n, size, count)
+        finite = xyz[keep]
         blocks = finite[: size * count].reshape(count, size, 3)
         if count > MAX_WINDOWS:  # a long recording: windows spread evenly over it say as much
             blocks = blocks[np.linspace(0, count - 1, MAX_WINDOWS).astype(int)]
             finite = blocks.reshape(-1, 3)
         means = blocks.mean(axis=1)
         spread = np.linalg.norm(blocks - means[:, None, :], axis=2).std(axis=1)
-        usable = np.isfinite(spread) & np.isfinite(means).all(axis=1)  # a window with an absurd value is not quiet
-        if not usable.any():
+        quiet = _quiet_windows(means, spread)
+        if quiet is None:
             return math.nan, math.nan, math.nan
-        quiet = usable & (spread <= np.quantile(spread[usable], QUIET_QUANTILE))
         gravity = float(np.median(np.linalg.norm(means[quiet], axis=1)))
         centre = np.median(finite, axis=0)
         motion = float(np.nanpercentile(np.linalg.norm(finite - centre, axis=1), 95))
     return gravity, motion, float(np.median(spread[quiet]))
+
+
+def _quiet_windows(means: FloatArray, spread: FloatArray) -> NDArray[np.bool_] | None:
+    """The quietest windows (QUIET_QUANTILE of the spreads) of those with finite values; None if there are none."""
+    usable = np.isfinite(spread) & np.isfinite(means).all(axis=1)  # a window with an absurd value is not quiet
+    if not usable.any():
+        return None
+    return np.asarray(usable & (spread <= np.quantile(spread[usable], QUIET_QUANTILE)))
+
+
+def _spread_windows_estimate(
+    xyz: FloatArray, keep: NDArray[np.bool_], n: int, size: int, count: int
+) -> tuple[float, float, float]:
+    """:func:`gravity_estimate` of float64 ``xyz`` over MAX_WINDOWS of the ``count`` windows of ``size`` finite
+    rows, spread evenly, with its numbers bit for bit and without its (n, 3) copies (PERF-133; float64 only: another
+    dtype's median would come back as a Python float, REVIEW-218): each axis' windows taken from its column
+    as (windows, size) rows; a window's mean adds its samples one at a time down a (size, windows) copy, as numpy's
+    mean of (windows, size, 3) blocks does; the norms' squares summed (x + y) + z as ``np.linalg.norm``'s; the
+    median of the values by one partition (no search for NaNs: they are finite)."""
+    chosen = np.linspace(0, count - 1, MAX_WINDOWS).astype(int)
+    if n == keep.size:
+        blocks = np.stack([xyz[: size * count, axis].reshape(count, size)[chosen] for axis in range(3)])
+    else:  # rows with a NaN or an infinity left out
+        rows = np.flatnonzero(keep)[chosen[:, None] * size + np.arange(size)]
+        blocks = np.stack([np.take(xyz[:, axis], rows) for axis in range(3)])
+    means = np.add.reduce(np.ascontiguousarray(blocks.transpose(0, 2, 1)), axis=1) / size  # (3, windows)
+    spread = _row_norms(blocks, means[:, :, None]).std(axis=1)
+    means = np.ascontiguousarray(means.T)
+    quiet = _quiet_windows(means, spread)
+    if quiet is None:
+        return math.nan, math.nan, math.nan
+    gravity = float(np.median(np.linalg.norm(means[quiet], axis=1)))
+    values = blocks.reshape(3, -1)
+    centre = np.array([_middle(v) for v in values])[:, None]
+    motion = float(np.nanpercentile(_row_norms(values, centre), 95))
+    return gravity, motion, float(np.median(spread[quiet]))
+
+
+def _row_norms(columns: FloatArray, centre: FloatArray) -> FloatArray:
+    """|row - centre| of the rows whose axes are ``columns`` (3, ...), the squares summed as (x + y) + z: the
+    numbers of ``np.linalg.norm(rows - centre, axis=-1)`` without its (..., 3) temporaries."""
+    total = np.square(columns[0] - centre[0])
+    for axis in (1, 2):
+        total += np.square(columns[axis] - centre[axis])
+    return np.sqrt(total, out=total)
+
+
+def _middle(values: FloatArray) -> float:
+    """The median of finite ``values``: the mean of the middle one or two of a partition (``np.median`` without
+    its search for NaNs); a zero of either sign may come out as the other, which no norm about it sees."""
+    k = values.size
+    part = np.partition(values, [k // 2 - 1, k // 2] if k % 2 == 0 else [k // 2])
+    return float((part[k // 2 - 1] + part[k // 2]) / 2.0) if k % 2 == 0 else float(part[k // 2])
 
 
 def still_samples(gyr_dps: FloatArray, rate_hz: float) -> NDArray[np.bool_]:
