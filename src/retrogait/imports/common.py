@@ -302,7 +302,9 @@ def read_table(
     as str like the others.
 
     Before parsing, a header too wide for a sensor table is refused and rows with more fields than
-    the header are dropped (``limits``: they would cost rows x their width in memory). The fast
+    the header are dropped (``limits.drop_wide_rows``: a long one would cost rows x its width in memory; a short one
+    whose extra fields hold something cannot be matched to the columns, EDGE-255; one whose extra fields are empty
+    is read by its first fields). The fast
     path is pandas' C parser with float dtypes; only when it fails (text in a number column, ragged
     rows) is the table read again as text and converted value by value. Dropped rows (too many
     fields) are counted as ``malformed`` in ``report``.

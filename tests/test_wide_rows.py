@@ -1,0 +1,50 @@
+"""A row with more fields than its table's header (EDGE-255): its fields cannot be matched to the header's columns, so
+it is dropped and counted as ``malformed`` (what ``read_table``'s docstring said and what a long such row got), not
+read by its first fields without a word; a row whose extra fields are empty (a trailing separator) is read. phyphox
+writes every row of a table with the header's fields; the generic reader and phyphox's read the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait.imports import load_recording
+
+
+def _phyphox(folder: Path, extra: str) -> Path:
+    """A phyphox folder (Accelerometer.csv, 100 Hz, 20 s of a 2 Hz bounce, m/s^2) whose row 500 ends in ``extra``."""
+    folder.mkdir()
+    t = np.arange(2000) / 100.0
+    rows = [f"{x:.9E},{0.3 * np.sin(6 * x):.9E},{0.2:.9E},{9.8 + 3 * np.sin(4 * np.pi * x):.9E}" for x in t]
+    rows[500] += extra
+    head = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    (folder / "Accelerometer.csv").write_text(head + "\n" + "\n".join(rows) + "\n")
+    return folder
+
+
+def _generic(path: Path, extra: str) -> Path:
+    """The same signal as a generic table (time_s, acc_x..z)."""
+    t = np.arange(2000) / 100.0
+    rows = [f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t]
+    rows[500] += extra
+    path.write_text("time_s,acc_x,acc_y,acc_z\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("make", [_phyphox, _generic])
+def test_a_row_wider_than_the_header_is_dropped_and_counted(tmp_path: Path, make: Callable[[Path, str], Path]) -> None:
+    session = load_recording(make(tmp_path / "wide", ",7.5E0")).session
+    assert session.t_s.size == 1999
+    assert not np.isclose(session.t_s, 5.0).any()  # the wide row's own time
+    assert session.meta.extra["import_dropped_rows"] == "1"
+    assert session.meta.extra["import_dropped_detail"] == "malformed=1"
+
+
+@pytest.mark.parametrize("make", [_phyphox, _generic])
+def test_a_row_whose_extra_fields_are_empty_is_read(tmp_path: Path, make: Callable[[Path, str], Path]) -> None:
+    session = load_recording(make(tmp_path / "trailing", ",,")).session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_rows"] == "0"
