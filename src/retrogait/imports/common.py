@@ -1819,10 +1819,11 @@ def interpolate_onto(master_t: FloatArray, other: Stream, max_gap_s: float, edge
 
 
 def _own_clock(master_t: FloatArray, t: FloatArray) -> bool:
-    """Whether ``master_t`` is ``t`` itself, strictly increasing (one time column of a table read for both)."""
+    """Whether ``master_t`` is ``t`` itself, strictly increasing (one time column of a table read for both); a single
+    stamp only where it is finite (a NaN one is no clock: the search gives NaN there, as before PERF-129, EDGE-257)."""
     if master_t is not t and (master_t.shape != t.shape or not np.array_equal(master_t, t)):
         return False
-    return t.size < 2 or bool((t[1:] > t[:-1]).all())
+    return bool(np.isfinite(t).all()) if t.size < 2 else bool((t[1:] > t[:-1]).all())
 
 
 def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[Stream, FloatArray | None]:
