@@ -1826,6 +1826,29 @@ def _own_clock(master_t: FloatArray, t: FloatArray) -> bool:
     return bool(np.isfinite(t).all()) if t.size < 2 else bool((t[1:] > t[:-1]).all())
 
 
+def _gyro_beyond_words(acc_t: FloatArray, gyr_t: FloatArray, period_s: float) -> str | None:
+    """The note on a separate gyroscope's samples (times ``gyr_t``, s, sorted; ``period_s`` its period) more than
+    ``MERGE_MAX_GAP_PERIODS`` periods before the accelerometer's first time or after its last (``acc_t``, s, sorted),
+    counting all beyond half a period (the reach of :func:`interpolate_onto` at the ends): the session follows the
+    accelerometer's clock, so they are left out (EDGE-258: an accelerometer that stopped
+    while the gyroscope recorded on lost the gyroscope's rest unsaid); None where there are none (a sensor starting or
+    stopping a sample apart from the other, as every real export does, is not one)."""
+    reach = MERGE_MAX_GAP_PERIODS * period_s
+    if not (acc_t.size and gyr_t.size and np.isfinite(reach)):
+        return None
+    if gyr_t[0] >= acc_t[0] - reach and gyr_t[-1] <= acc_t[-1] + reach:
+        return None
+    edge = 0.5 * period_s  # the samples beyond what interpolate_onto reaches: none of them is in the session
+    before = int(np.searchsorted(gyr_t, acc_t[0] - edge, side="left"))
+    after = gyr_t.size - int(np.searchsorted(gyr_t, acc_t[-1] + edge, side="right"))
+    parts = [f"{before} before its first ({acc_t[0] - gyr_t[0]:.2f} s)"] if before else []
+    parts += [f"{after} after its last ({gyr_t[-1] - acc_t[-1]:.2f} s)"] if after else []
+    return (
+        f"the gyroscope recorded {before + after} samples where the accelerometer has none, {' and '.join(parts)}: "
+        "the session follows the accelerometer's clock, so they are left out"
+    )
+
+
 def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[Stream, FloatArray | None]:
     """Put the gyroscope on the accelerometer's clock (the master).
 
@@ -1849,6 +1872,9 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         f"{SEPARATE_GYRO_WORDS} "
         f"(gyro period {1000 * period:.2f} ms, no interpolation across gaps > {MERGE_MAX_GAP_PERIODS} periods)"
     )
+    beyond = _gyro_beyond_words(acc.t_s, gyr.t_s, period)
+    if beyond:  # recorded where the accelerometer has no sample: not in the session, said (EDGE-258)
+        report.notes.append(beyond)
     if len(gyr) < MIN_LOSS_STAMPS:  # no rule can see a loss on so few stamps (EDGE-247)
         report.notes.append(_too_few_stamps_words(report, len(gyr)))
     # every row a loss touches gets its measured span (EDGE-237); the column is written where a loss exists, the
