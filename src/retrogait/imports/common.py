@@ -1832,12 +1832,18 @@ def _gyro_beyond_words(acc_t: FloatArray, gyr_t: FloatArray, period_s: float) ->
     counting all beyond half a period (the reach of :func:`interpolate_onto` at the ends): the session follows the
     accelerometer's clock, so they are left out (EDGE-258: an accelerometer that stopped
     while the gyroscope recorded on lost the gyroscope's rest unsaid); None where there are none (a sensor starting or
-    stopping a sample apart from the other, as every real export does, is not one)."""
+    stopping a sample apart from the other, as every real export does, is not one). The periods are the slower
+    sensor's: an accelerometer's last stamp stands for its whole period, so a gyroscope 4 x faster recording the
+    same span ends 3 of its periods after it (REVIEW-220)."""
     reach = MERGE_MAX_GAP_PERIODS * period_s
     if not (acc_t.size and gyr_t.size and np.isfinite(reach)):
         return None
     if gyr_t[0] >= acc_t[0] - reach and gyr_t[-1] <= acc_t[-1] + reach:
         return None
+    if acc_t.size > 1:  # asked only here: the accelerometer's median period, where it is the slower (REVIEW-220)
+        reach = MERGE_MAX_GAP_PERIODS * max(period_s, float(np.median(np.diff(acc_t))))
+        if gyr_t[0] >= acc_t[0] - reach and gyr_t[-1] <= acc_t[-1] + reach:
+            return None
     edge = 0.5 * period_s  # the samples beyond what interpolate_onto reaches: none of them is in the session
     before = int(np.searchsorted(gyr_t, acc_t[0] - edge, side="left"))
     after = gyr_t.size - int(np.searchsorted(gyr_t, acc_t[-1] + edge, side="right"))
