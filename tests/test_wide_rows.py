@@ -48,3 +48,35 @@ def test_a_row_whose_extra_fields_are_empty_is_read(tmp_path: Path, make: Callab
     session = load_recording(make(tmp_path / "trailing", ",,")).session
     assert session.t_s.size == 2000
     assert session.meta.extra["import_dropped_rows"] == "0"
+
+
+def _marked(path: Path, every: int, sep: str = ",", extra: str = "lap") -> Path:
+    """The generic table (a 2 Hz bounce at rest level, 100 Hz, 20 s) whose every ``every``-th row ends in a field the
+    header does not name (``extra``: a logger's lap or event marker written only on the rows it marks)."""
+    t = np.arange(2000) / 100.0
+    rows = [f"{x:.3f}{sep}{0.3 * np.sin(6 * x):.4f}{sep}0.2{sep}{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t]
+    rows = [r + (f"{sep}{extra}" if i % every == 5 else "") for i, r in enumerate(rows)]
+    path.write_text(sep.join(["time_s", "acc_x", "acc_y", "acc_z"]) + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("every", [100, 10])
+def test_a_row_whose_extra_field_holds_text_is_read_and_told(tmp_path: Path, every: int) -> None:
+    """A marker beyond the header's columns (text, no number) is no part of a sample's values: the row's fields are
+    the header's, in order, so it is read by them and the rows holding one are told (REVIEW-221: EDGE-255 dropped
+    every such row, 200 of 2000 at every 10th; a row dropped every 100 leaves no 1 s without a gap, and a table
+    with a still start was then refused, "hold no gravity at rest")."""
+    session = load_recording(_marked(tmp_path / "marked.csv", every)).session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_rows"] == "0"
+    told = [n for n in session.meta.extra.get("import_notes", "").split(" | ") if "beyond the header's" in n]
+    assert told == [f"{2000 // every} rows hold text beyond the header's 4 fields ('lap'): read by their first 4"]
+
+
+@pytest.mark.parametrize(("sep", "extra"), [(",", "7.5"), (";", "7,5"), (",", "-1e3")])
+def test_a_row_whose_extra_field_holds_a_number_is_dropped(tmp_path: Path, sep: str, extra: str) -> None:
+    """A number beyond the header's columns (a decimal comma's too) may be a value of a row joined to this one or
+    shifted by an edit: which field is which column cannot be told, so the row is dropped and counted (EDGE-255)."""
+    session = load_recording(_marked(tmp_path / "numbered.csv", 100, sep, extra)).session
+    assert session.t_s.size == 1980
+    assert session.meta.extra["import_dropped_detail"] == "malformed=20"
