@@ -303,8 +303,9 @@ def read_table(
 
     Before parsing, a header too wide for a sensor table is refused and rows with more fields than
     the header are dropped (``limits.drop_wide_rows``: a long one would cost rows x its width in memory; a short one
-    whose extra fields hold something cannot be matched to the columns, EDGE-255; one whose extra fields are empty
-    is read by its first fields). The fast
+    whose extra fields hold a number cannot be matched to the columns, EDGE-255; one whose extra fields are empty
+    is read by its first fields, and so is one whose extra fields hold text only, a marker, with a note, REVIEW-221).
+    The fast
     path is pandas' C parser with float dtypes; only when it fails (text in a number column, ragged
     rows) is the table read again as text and converted value by value. Dropped rows (too many
     fields) are counted as ``malformed`` in ``report``.
@@ -325,6 +326,12 @@ def read_table(
     scan = drop_wide_rows(raw, sep, width, skip_lines=skiprows + (0 if names is not None else 1), lines=lines)
     if report is not None:
         report.drop("malformed", scan.dropped_rows)
+        marked = (
+            f"{scan.marked_rows} rows hold text beyond the header's {width} fields ('{scan.marker}'): read by their "
+            f"first {width}"
+        )
+        if scan.marked_rows and marked not in report.notes:  # a marker the header does not name (REVIEW-221)
+            report.notes.append(marked)
     options: dict[str, Any] = {
         "sep": sep,
         "skiprows": skiprows,
