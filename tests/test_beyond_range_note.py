@@ -149,3 +149,20 @@ def test_a_gyroscope_read_as_rad_s_drops_a_rate_beyond_the_limit_in_deg_s(spikes
     gap[rows] = True  # the same rows dropped in the session itself: the same steps
     dropped = replace(s, t_s=s.t_s[~gap], acc=s.acc[~gap], gyr=np.radians(s.gyr)[~gap] * 0.6)
     assert result.steps.equals(retrogait.analyze(dropped).steps)
+
+
+def test_a_row_dropped_for_its_acceleration_and_a_rad_s_spike_are_told_in_one_line() -> None:
+    """A row beyond the acceleration's range alone (its rate plausible) dropped before the unit is read, and a 500
+    rad/s spike dropped after it: one line counts both, each under its own reason (EDGE-254 rewrites the note from
+    the rows read; REVIEW-222: no test held a row dropped for its acceleration alone beside a spike, so leaving those
+    rows out of the rewritten note passed)."""
+    s, gyr = _rad_s_walk()
+    acc = s.acc.copy()
+    acc[400, 2] = 600.0 * G
+    gyr[700, 0] = 500.0
+    notes = retrogait.analyze(replace(s, acc=acc, gyr=gyr)).summary["notes"]
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 17.6 g; 1 with angular rate up to "
+        "28648 deg/s, limit 10000 deg/s) dropped; they are gaps"
+    ], notes
