@@ -96,28 +96,73 @@ def test_the_analysis_notes_a_gyroscope_spike_as_angular_rate(rate: float) -> No
     ], said
 
 
-def test_a_gyroscope_read_as_rad_s_has_its_dropped_rate_told_in_rad_s() -> None:
-    """REVIEW-202: the rows are dropped before the analysis reads a gyroscope as rad/s (``_gyr_scale``), so the limit
-    and the largest value are the file's numbers, in rad/s there: edge54 said "angular rate up to 20000 deg/s, limit
-    10000 deg/s" of a value of 20,000 rad/s (1.15e6 deg/s). A simulated shank walk (100 Hz, seed 4) in rad/s at 0.6 of
-    its rate (99th percentile 4.4: read as rad/s), one value of 20,000."""
+def _rad_s_walk() -> tuple[retrogait.Session, np.ndarray]:
+    """A simulated shank walk (100 Hz, seed 4, 10 s) with its gyroscope in rad/s at 0.6 of its rate (99th percentile
+    4.4: the analysis reads it as rad/s)."""
     s = simulate(SimulationConfig("shank", parse_bouts("forward:walking:1.0:10"), sample_rate_hz=100.0, seed=4)).session
     assert s.gyr is not None
-    gyr = np.radians(s.gyr) * 0.6
+    return s, np.radians(s.gyr) * 0.6
+
+
+def test_a_gyroscope_read_as_rad_s_has_its_dropped_rate_told_in_deg_s() -> None:
+    """The rows are dropped by the limit in deg/s once the unit is read (EDGE-254), so the note tells the rate in deg/s
+    (REVIEW-202 had told the file's numbers in rad/s, the limit 10,000 rad/s)."""
+    s, gyr = _rad_s_walk()
     gyr[500, 1] = 20_000.0
     notes = retrogait.analyze(replace(s, gyr=gyr)).summary["notes"]
     said = [n for n in notes if "beyond any sensor's range" in n]
     assert said == [
-        "1 samples beyond any sensor's range (angular rate up to 20000 rad/s, limit 10000 rad/s) dropped; they are gaps"
+        "1 samples beyond any sensor's range (angular rate up to 1145916 deg/s, limit 10000 deg/s) dropped; they are "
+        "gaps"
     ], notes
     assert any(n.startswith("angular rate looked like rad/s") for n in notes), notes
-    gyr[500, 1] = 0.0  # a row beyond both (the simulated sensor's declared 16 g): only the rate's words change
+    gyr[500, 1] = 0.0  # a row beyond both (the simulated sensor's declared 16 g)
     acc = s.acc.copy()
     acc[500, 2] = 600.0 * G
     gyr[[500, 600], 1] = [15_000.0, 12_000.0]
     notes = retrogait.analyze(replace(s, acc=acc, gyr=gyr)).summary["notes"]
     said = [n for n in notes if "beyond any sensor's range" in n]
     assert said == [
-        "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 17.6 g; angular rate up to 15000 "
-        "rad/s, limit 10000 rad/s) dropped; they are gaps"
+        "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 17.6 g; angular rate up to 859437 "
+        "deg/s, limit 10000 deg/s) dropped; they are gaps"
+    ], notes
+
+
+@pytest.mark.parametrize("spikes", [1, 3])
+def test_a_gyroscope_read_as_rad_s_drops_a_rate_beyond_the_limit_in_deg_s(spikes: int) -> None:
+    """EDGE-254: 500 rad/s is 28,648 deg/s, beyond any wearable gyroscope's range; the limit (10,000 deg/s) held in the
+    file's unit kept it and converted it. A spike of a few samples (under 1 % of the rows) does not decide the unit:
+    the gyroscope is still read as rad/s, the spike's rows are dropped as gaps, and every other row is as without
+    them."""
+    s, gyr = _rad_s_walk()
+    rows = [300, 500, 700][:spikes]
+    gyr[rows, 0] = 500.0
+    result = retrogait.analyze(replace(s, gyr=gyr))
+    notes = result.summary["notes"]
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        f"{spikes} samples beyond any sensor's range (angular rate up to 28648 deg/s, limit 10000 deg/s) dropped; "
+        "they are gaps"
+    ], notes
+    assert any(n.startswith("angular rate looked like rad/s") for n in notes), notes
+    gap = np.zeros(len(s.t_s), dtype=bool)
+    gap[rows] = True  # the same rows dropped in the session itself: the same steps
+    dropped = replace(s, t_s=s.t_s[~gap], acc=s.acc[~gap], gyr=np.radians(s.gyr)[~gap] * 0.6)
+    assert result.steps.equals(retrogait.analyze(dropped).steps)
+
+
+def test_a_row_dropped_for_its_acceleration_and_a_rad_s_spike_are_told_in_one_line() -> None:
+    """A row beyond the acceleration's range alone (its rate plausible) dropped before the unit is read, and a 500
+    rad/s spike dropped after it: one line counts both, each under its own reason (EDGE-254 rewrites the note from
+    the rows read; REVIEW-222: no test held a row dropped for its acceleration alone beside a spike, so leaving those
+    rows out of the rewritten note passed)."""
+    s, gyr = _rad_s_walk()
+    acc = s.acc.copy()
+    acc[400, 2] = 600.0 * G
+    gyr[700, 0] = 500.0
+    notes = retrogait.analyze(replace(s, acc=acc, gyr=gyr)).summary["notes"]
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 17.6 g; 1 with angular rate up to "
+        "28648 deg/s, limit 10000 deg/s) dropped; they are gaps"
     ], notes

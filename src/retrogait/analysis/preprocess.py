@@ -257,7 +257,8 @@ def _checked_samples(
     removed = gravity_removed(session)
     if not removed:
         acc = acc * _acc_scale(t, acc, fs_hz, where, notes)
-    beyond_at = len(notes)  # where _plausible_rows' note goes, if any: its rate in rad/s if read so (REVIEW-202)
+    beyond_at = len(notes)  # where _plausible_rows' note goes, if any: told again if the unit drops more (EDGE-254)
+    read_acc, read_gyr = acc, gyr
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     _refuse_too_few_plausible(t, where, notes)
     quantum_g = acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)  # measured values only
@@ -267,9 +268,13 @@ def _checked_samples(
         _refuse_too_few_plausible(t, where, notes)
     if gyr is not None:
         scale = _gyr_scale(acc, gyr, notes)
-        if scale != 1.0:
-            _rates_in_rads(notes, beyond_at)
-        gyr = gyr * scale
+        if scale != 1.0 and read_gyr is not None:  # the limit holds in deg/s, whatever the unit (EDGE-254)
+            kept = (t, acc, gyr * scale)
+            read = (read_acc, read_gyr)
+            t, acc, gyr = _beyond_in_deg_s(read, scale, kept, session.meta.acc_range_g, settings, notes, beyond_at)
+            _refuse_too_few_plausible(t, where, notes[beyond_at : beyond_at + 1])
+        else:
+            gyr = gyr * scale
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
     return t, acc, gyr, fs_hz, quantum_g, bridged_t, gyr_bridged_t
@@ -439,10 +444,11 @@ def _plausible_rows(
     settings: PreprocessSettings,
     notes: list[str],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
-    """Drop samples beyond any sensor's range (m/s^2, and deg/s or rad/s): they are gaps, with a note saying, for
+    """Drop samples beyond any sensor's range (m/s^2, and the rate in the file's numbers: beyond the limit in deg/s or
+    rad/s, beyond it in deg/s; :func:`_beyond_in_deg_s` after a rad/s read): they are gaps, with a note saying, for
     each reason a row was dropped for, its own quantity (:func:`_beyond_range_note`)."""
     strong = np.asarray(~within_acc_range(acc, acc_range_g, settings.max_acc_g), dtype=bool)
-    fast = None if gyr is None else np.asarray(~(np.abs(gyr) <= settings.max_rate_dps).all(axis=1), dtype=bool)
+    fast = None if gyr is None else _fast_rows(gyr, settings)
     ok = ~strong if fast is None else ~(strong | fast)
     if ok.all():
         return t, acc, gyr
@@ -450,7 +456,7 @@ def _plausible_rows(
     return t[ok], acc[ok], gyr[ok] if gyr is not None else None
 
 
-#: The words of :func:`_beyond_range_note` that :func:`_rates_in_rads` finds it by.
+#: The words of :func:`_beyond_range_note` that :func:`_beyond_in_deg_s` finds it by.
 BEYOND_RANGE_WORDS = "beyond any sensor's range"
 
 
@@ -488,14 +494,50 @@ def _above(value: float, limit: float, digits: int) -> str:
     return text if float(text) > limit else f"{value:.9g}"
 
 
-def _rates_in_rads(notes: list[str], at: int) -> None:
-    """:func:`_beyond_range_note`'s angular rate, if ``notes`` holds it from index ``at`` on, in rad/s: the rows are
-    dropped before :func:`_gyr_scale` reads the gyroscope as rad/s, so the largest value and the limit compared
-    with it are the file's numbers, rad/s there (REVIEW-202; the rate's part alone says deg/s)."""
-    for k in range(at, len(notes)):
-        if BEYOND_RANGE_WORDS in notes[k]:
-            notes[k] = notes[k].replace(" deg/s", " rad/s")
-            return
+def _beyond_in_deg_s(
+    read: tuple[NDArray[np.float64], NDArray[np.float64]],
+    scale: float,
+    kept: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    acc_range_g: float | None,
+    settings: PreprocessSettings,
+    notes: list[str],
+    at: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """``kept`` (times s, acceleration m/s^2, angular rate deg/s converted from rad/s) without its rows whose rate
+    is beyond ``max_rate_dps``, and :func:`_plausible_rows`' note (``notes[at]``, or put there) told of every row
+    dropped for its range, the rate in deg/s (``read``: the acceleration, m/s^2, and rate, the file's numbers, it was
+    given; ``scale``: deg/s per unit of them; EDGE-254).
+
+    :func:`_gyr_scale` reads the unit on the rows :func:`_plausible_rows` keeps by the limit in the file's numbers
+    (a row beyond 10,000 is beyond it in either unit), by their 99th percentile, which a spike of fewer than 1 % of
+    the rows does not move: a spike does not decide the unit. Rows beyond the limit once converted go after."""
+    t, acc, gyr = kept
+    fast = _fast_rows(gyr, settings)
+    told = at < len(notes) and BEYOND_RANGE_WORDS in notes[at]
+    if not (told or fast.any()):
+        return kept
+    read_acc, read_gyr = read
+    strong = np.asarray(~within_acc_range(read_acc, acc_range_g, settings.max_acc_g), dtype=bool)
+    before = strong | _fast_rows(read_gyr, settings)  # the rows _plausible_rows dropped: beyond in deg/s too
+    before_acc, before_gyr = read_acc[before], read_gyr[before] * scale
+    note = _beyond_range_note(
+        np.concatenate((before_acc, acc[fast])),
+        np.concatenate((before_gyr, gyr[fast])),
+        np.concatenate((strong[before], np.zeros(int(fast.sum()), dtype=bool))),
+        np.concatenate((_fast_rows(before_gyr, settings), fast[fast])),
+        acc_range_g,
+        settings,
+    )
+    if told:
+        notes[at] = note
+    else:
+        notes.insert(at, note)
+    return t[~fast], acc[~fast], gyr[~fast]
+
+
+def _fast_rows(gyr: NDArray[np.float64], settings: PreprocessSettings) -> NDArray[np.bool_]:
+    """(n,) True where an angular rate of ``gyr`` (n, 3) is beyond ``max_rate_dps`` (read in ``gyr``'s numbers)."""
+    return np.asarray(~(np.abs(gyr) <= settings.max_rate_dps).all(axis=1), dtype=bool)
 
 
 def _without_stuck_axis(
@@ -1243,8 +1285,12 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
 
 def _middle_phase(x: NDArray[np.float64]) -> float:
     """The middle of the arc (in periods, [0, 1)) that the fractional parts of ``x`` occupy: opposite the
-    widest empty arc between them, so that the largest distance from a slot is the smallest."""
-    f = x - np.floor(x)
+    widest empty arc between them, so that the largest distance from a slot is the smallest; NaN where a phase is
+    not finite (as before PERF-130, whose buckets cannot hold one; no caller passes one: EDGE-257)."""
+    with np.errstate(invalid="ignore"):  # an infinite x: a NaN phase
+        f = x - np.floor(x)
+    if np.isnan(f).any():  # ~0.35 ms for an hour's 720,000 stamps, 3 % of the call
+        return float("nan")
     widest = _widest_empty_arc(f)
     if widest is None:  # the phases fill every stretch of 3 buckets: found from them all in order
         f = np.sort(f)

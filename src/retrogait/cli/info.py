@@ -30,7 +30,8 @@ def info(
     reader: ReaderOptions,
 ) -> None:
     """Summarise recordings, one line each: format, placement, duration, rate, gyro, gravity, gaps,
-    |acc| median, clipping; then the sensor and what was inferred while reading (the inferred_* keys).
+    |acc| median, clipping; then the sensor, what was inferred while reading (the inferred_* keys) and the reader's
+    notes (what it inferred, converted or dropped: ``import_notes``, as analyze repeats them; EDGE-256).
 
     A file that cannot be read gets one error line; the others are still summarised.
     """
@@ -68,6 +69,7 @@ def info(
         if o.placement == "other":  # what an import without --placement gives: a default, not a finding (EDGE-186)
             details.append(("placement", "not given: `other` (steps and cadence only); give --placement"))
         details += [(k, v) for k, v in meta.extra.items() if k.startswith("inferred_")]
+        details += [("import note", note) for note in import_notes(session)]
         if below_range:
             details.append(("clipping", below_range))
         if meta.extra.get("import_cut_short"):  # read up to where the file was cut off (EDGE-9)
@@ -75,9 +77,10 @@ def info(
         if meta.extra.get("import_gyro_left_out"):  # a gyroscope read but not used (EDGE-29)
             details.append(("gyroscope", meta.extra["import_gyro_left_out"]))
         missing = session.gyro_missing if session.gyr is not None else None
+        keep = _KeptRows(session)  # read once for both gyroscope lines, where one needs it (EDGE-256)
         if missing is not None and missing.any():  # rows kept without a gyroscope value (EDGE-46)
-            details.append(("gyroscope", _gyro_missing_detail(session, missing)))
-        details += [("gyroscope", line) for line in _separate_gyro_lines(session)]
+            details.append(("gyroscope", _gyro_missing_detail(session, missing, keep)))
+        details += [("gyroscope", line) for line in _separate_gyro_lines(session, keep)]
         own = _acc_own_rows_detail(session)  # an accelerometer at a lower rate than the rows (EDGE-222)
         if own is not None:
             details.append(("acceleration", own))
@@ -103,18 +106,42 @@ def info(
         raise typer.Exit(2)
 
 
-def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_]) -> str:
+def import_notes(session: Session) -> list[str]:
+    """The reader's notes the session carries (``import_notes``, joined by " | "): what it inferred, converted or
+    dropped, as analyze puts them among its notes (``preprocess._reading_notes``)."""
+    told = session.meta.extra.get("import_notes", "")
+    return [note.strip() for note in told.split(" | ") if note.strip()]
+
+
+class _KeptRows:
+    """``bridge.acc_kept_rows`` of a session (the accelerometer's own rows where it is at a lower rate, else None),
+    read at the first call and kept: `info`'s two gyroscope lines read the same rows (EDGE-256)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._read = False
+        self._keep: NDArray[np.bool_] | None = None
+
+    def __call__(self) -> NDArray[np.bool_] | None:
+        if not self._read:
+            from retrogait.bridge import acc_kept_rows
+
+            self._keep = acc_kept_rows(self._session.t_s, self._session.acc)
+            self._read = True
+        return self._keep
+
+
+def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_], kept: _KeptRows | None = None) -> str:
     """What analyze does with the samples without a gyroscope value (``missing``, EDGE-46): interpolates those between
     the samples of a gyroscope at a steady lower rate (EDGE-217), bridges the lone ones within ``BRIDGE_MAX_S`` of
     measured values (EDGE-212; said only where it is used, REVIEW-90), then analyses
     without the gyroscope where too few rows hold one, or the stretches of ``MIN_STRETCH_S`` or more (GYRO-1),
     leaving the rest out as gaps."""
     from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, no_gyro_stretches
-    from retrogait.bridge import acc_kept_rows
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
     from retrogait.session import covers_enough
 
-    keep = acc_kept_rows(session.t_s, session.acc)  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
+    keep = (kept or _KeptRows(session))()  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
     left, sub, filled, bridge_s = _gyro_left(session, missing, keep)
     on, t_s = (missing, session.t_s) if keep is None else (missing[keep], session.t_s[keep])
     bridged = int(on.sum()) - int(filled.sum()) - int(left.sum())
@@ -154,13 +181,13 @@ def _gyro_left(
     return gyro_left(session.t_s, session.gyr, session.extra, session.meta.extra, missing, keep)
 
 
-def _separate_gyro_lines(session: Session) -> list[str]:
+def _separate_gyro_lines(session: Session, kept: _KeptRows | None = None) -> list[str]:
     """What analyze says of a separate gyroscope's losses beyond the rows without a value: the rows the import
     interpolated across a lost sample, whose steps it flags ``bridged`` (EDGE-238; said only where the gyroscope is
     used, as REVIEW-90), and an older session's note that its losses are not known (EDGE-240); the analysis' own
     functions, an absurd value no interpolated row (the analysis drops it, EDGE-225/246). One pass over the column where
-    a session has one."""
-    from retrogait.bridge import absurd_as_missing, acc_kept_rows, interpolated_rows, older_session_note
+    a session has one; ``kept``: the accelerometer's own rows, read once for both gyroscope lines."""
+    from retrogait.bridge import absurd_as_missing, interpolated_rows, older_session_note
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
     from retrogait.session import covers_enough
 
@@ -172,7 +199,7 @@ def _separate_gyro_lines(session: Session) -> list[str]:
     across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), absurd_as_missing(session.gyr)[0])
     if across is None or not across.any():
         return []
-    keep = acc_kept_rows(session.t_s, session.acc)  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
+    keep = (kept or _KeptRows(session))()  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
     across = across if keep is None else across[keep]
     if not across.any():
         return []

@@ -302,7 +302,10 @@ def read_table(
     as str like the others.
 
     Before parsing, a header too wide for a sensor table is refused and rows with more fields than
-    the header are dropped (``limits``: they would cost rows x their width in memory). The fast
+    the header are dropped (``limits.drop_wide_rows``: a long one would cost rows x its width in memory; a short one
+    whose extra fields hold a number cannot be matched to the columns, EDGE-255; one whose extra fields are empty
+    is read by its first fields, and so is one whose extra fields hold text only, a marker, with a note, REVIEW-221).
+    The fast
     path is pandas' C parser with float dtypes; only when it fails (text in a number column, ragged
     rows) is the table read again as text and converted value by value. Dropped rows (too many
     fields) are counted as ``malformed`` in ``report``.
@@ -323,6 +326,12 @@ def read_table(
     scan = drop_wide_rows(raw, sep, width, skip_lines=skiprows + (0 if names is not None else 1), lines=lines)
     if report is not None:
         report.drop("malformed", scan.dropped_rows)
+        marked = (
+            f"{scan.marked_rows} rows hold text beyond the header's {width} fields ('{scan.marker}'): read by their "
+            f"first {width}"
+        )
+        if scan.marked_rows and marked not in report.notes:  # a marker the header does not name (REVIEW-221)
+            report.notes.append(marked)
     options: dict[str, Any] = {
         "sep": sep,
         "skiprows": skiprows,
@@ -1817,10 +1826,40 @@ def interpolate_onto(master_t: FloatArray, other: Stream, max_gap_s: float, edge
 
 
 def _own_clock(master_t: FloatArray, t: FloatArray) -> bool:
-    """Whether ``master_t`` is ``t`` itself, strictly increasing (one time column of a table read for both)."""
+    """Whether ``master_t`` is ``t`` itself, strictly increasing (one time column of a table read for both); a single
+    stamp only where it is finite (a NaN one is no clock: the search gives NaN there, as before PERF-129, EDGE-257)."""
     if master_t is not t and (master_t.shape != t.shape or not np.array_equal(master_t, t)):
         return False
-    return t.size < 2 or bool((t[1:] > t[:-1]).all())
+    return bool(np.isfinite(t).all()) if t.size < 2 else bool((t[1:] > t[:-1]).all())
+
+
+def _gyro_beyond_words(acc_t: FloatArray, gyr_t: FloatArray, period_s: float) -> str | None:
+    """The note on a separate gyroscope's samples (times ``gyr_t``, s, sorted; ``period_s`` its period) more than
+    ``MERGE_MAX_GAP_PERIODS`` periods before the accelerometer's first time or after its last (``acc_t``, s, sorted),
+    counting all beyond half a period (the reach of :func:`interpolate_onto` at the ends): the session follows the
+    accelerometer's clock, so they are left out (EDGE-258: an accelerometer that stopped
+    while the gyroscope recorded on lost the gyroscope's rest unsaid); None where there are none (a sensor starting or
+    stopping a sample apart from the other, as every real export does, is not one). The periods are the slower
+    sensor's: an accelerometer's last stamp stands for its whole period, so a gyroscope 4 x faster recording the
+    same span ends 3 of its periods after it (REVIEW-220)."""
+    reach = MERGE_MAX_GAP_PERIODS * period_s
+    if not (acc_t.size and gyr_t.size and np.isfinite(reach)):
+        return None
+    if gyr_t[0] >= acc_t[0] - reach and gyr_t[-1] <= acc_t[-1] + reach:
+        return None
+    if acc_t.size > 1:  # asked only here: the accelerometer's median period, where it is the slower (REVIEW-220)
+        reach = MERGE_MAX_GAP_PERIODS * max(period_s, float(np.median(np.diff(acc_t))))
+        if gyr_t[0] >= acc_t[0] - reach and gyr_t[-1] <= acc_t[-1] + reach:
+            return None
+    edge = 0.5 * period_s  # the samples beyond what interpolate_onto reaches: none of them is in the session
+    before = int(np.searchsorted(gyr_t, acc_t[0] - edge, side="left"))
+    after = gyr_t.size - int(np.searchsorted(gyr_t, acc_t[-1] + edge, side="right"))
+    parts = [f"{before} before its first ({acc_t[0] - gyr_t[0]:.2f} s)"] if before else []
+    parts += [f"{after} after its last ({gyr_t[-1] - acc_t[-1]:.2f} s)"] if after else []
+    return (
+        f"the gyroscope recorded {before + after} samples where the accelerometer has none, {' and '.join(parts)}: "
+        "the session follows the accelerometer's clock, so they are left out"
+    )
 
 
 def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[Stream, FloatArray | None]:
@@ -1846,6 +1885,9 @@ def align_gyro(acc: Stream, gyr: Stream | None, report: ImportReport) -> tuple[S
         f"{SEPARATE_GYRO_WORDS} "
         f"(gyro period {1000 * period:.2f} ms, no interpolation across gaps > {MERGE_MAX_GAP_PERIODS} periods)"
     )
+    beyond = _gyro_beyond_words(acc.t_s, gyr.t_s, period)
+    if beyond:  # recorded where the accelerometer has no sample: not in the session, said (EDGE-258)
+        report.notes.append(beyond)
     if len(gyr) < MIN_LOSS_STAMPS:  # no rule can see a loss on so few stamps (EDGE-247)
         report.notes.append(_too_few_stamps_words(report, len(gyr)))
     # every row a loss touches gets its measured span (EDGE-237); the column is written where a loss exists, the
