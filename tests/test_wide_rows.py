@@ -120,3 +120,39 @@ def test_trailing_separators_are_screened_without_reading_each_row(
     assert session.t_s.size == 2000
     assert asked == [b"lap", b""]
     assert "1 rows hold text beyond the header's 4 fields ('lap')" in session.meta.extra["import_notes"]
+
+
+@pytest.mark.parametrize(("every", "rows_read", "dropped"), [(100, 1980, "malformed=20"), (95, 2000, None)])
+def test_numbers_beyond_the_header_on_more_than_one_row_in_a_hundred_are_a_column(
+    tmp_path: Path, every: int, rows_read: int, dropped: str | None
+) -> None:
+    """Rows holding a number beyond the header's fields: up to UNNAMED_COLUMN_SHARE (1 %) of the rows (20 of 2000)
+    are damage, dropped and counted (EDGE-255); more (21 of 2000 at every 95th) are a column the header does not
+    name, every row read by its first fields and told (EDGE-260: dropping most of a recording for a field nobody asked
+    for lost what was recorded)."""
+    session = load_recording(_marked(tmp_path / "numbered.csv", every, ",", "7.5")).session
+    assert session.t_s.size == rows_read
+    assert session.meta.extra.get("import_dropped_detail") == dropped
+    told = [n for n in session.meta.extra.get("import_notes", "").split(" | ") if "a column the header" in n]
+    assert told == ([] if every == 100 else [_unnamed(sum(i % every == 5 for i in range(2000)))])
+
+
+def _unnamed(rows: int) -> str:
+    return (
+        f"{rows} rows hold numbers beyond the header's 4 fields ('7.5'): too many to be damage, a column the header "
+        "does not name; read by their first 4"
+    )
+
+
+def test_a_phyphox_table_whose_every_row_holds_an_unnamed_number_is_read(tmp_path: Path) -> None:
+    """Every row of a phyphox table one number wider than its header (an edited export, a logger writing phyphox's
+    layout with a counter): read by the header's fields, told, nothing dropped (EDGE-260; EDGE-255 dropped all 2000
+    rows and refused the file: "has no usable acc rows (0 after dropping bad rows: malformed=2000)")."""
+    folder = _phyphox(tmp_path / "counter", "")
+    table = folder / "Accelerometer.csv"
+    head, *rows = table.read_text().splitlines()
+    table.write_text(head + "\n" + "".join(f"{row},7.5\n" for row in rows))
+    session = load_recording(folder).session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_rows"] == "0"
+    assert _unnamed(2000) in session.meta.extra["import_notes"].split(" | ")

@@ -332,6 +332,12 @@ def read_table(
         )
         if scan.marked_rows and marked not in report.notes:  # a marker the header does not name (REVIEW-221)
             report.notes.append(marked)
+        unnamed = (
+            f"{scan.unnamed_rows} rows hold numbers beyond the header's {width} fields ('{scan.unnamed_first}'): too "
+            f"many to be damage, a column the header does not name; read by their first {width}"
+        )
+        if scan.unnamed_rows and unnamed not in report.notes:  # too many rows to be damage (EDGE-260)
+            report.notes.append(unnamed)
     options: dict[str, Any] = {
         "sep": sep,
         "skiprows": skiprows,

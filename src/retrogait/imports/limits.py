@@ -208,6 +208,10 @@ class RowScan:
     #: (REVIEW-221).
     marked_rows: int = 0
     marker: str = ""
+    #: Rows kept, read by their first fields, because more than UNNAMED_COLUMN_SHARE of the rows hold a number
+    #: beyond the header's (a column it does not name), and the first such row's extra fields (EDGE-260).
+    unnamed_rows: int = 0
+    unnamed_first: str = ""
 
 
 def check_header(line: str, sep: str, display: str) -> int:
@@ -246,26 +250,28 @@ LineIndex = tuple[NDArray[np.int64], NDArray[np.int64]]
 
 def _wide_short_rows(
     data: bytes, lines: LineIndex, sep: str | None, n_fields: int, first: int
-) -> tuple[list[int], list[int]]:
+) -> tuple[list[int], list[int], list[int]]:
     """The lines from ``first`` on with more than ``n_fields`` fields separated by ``sep`` (one character) and a
     field beyond them holding something (EDGE-255): those where one holds a number, and those where they hold
-    text only (a marker: REVIEW-221); ([], []) where ``sep`` is not one character or a line holds a quote (a quoted
-    field may hold the separator: not counted here).
+    text only (a marker: REVIEW-221), and, where more than ``UNNAMED_COLUMN_SHARE`` of the rows hold a number beyond
+    the header's fields, those instead of the first (a column the header does not name, not damage: EDGE-260; the first
+    then empty); ([], [], []) where ``sep`` is not one character or a line holds a quote (a quoted field may hold the
+    separator: not counted here).
 
     One vectorised count of the separators (~1 ms per 10 MB): where the body holds exactly ``n_fields - 1`` per
     non-empty line, no line is asked; else each line's separators are counted (vectorised) and the wide lines' extra
     fields read. A wide line and narrow lines whose fields make up exactly the expected count are not seen."""
     starts, ends = lines
     if sep is None or len(sep) != 1 or ord(sep) > 127 or first >= starts.size:
-        return [], []
+        return [], [], []
     begin = int(starts[first])
     if data.find(b'"', begin) >= 0:
-        return [], []
+        return [], [], []
     buf = np.frombuffer(data, dtype=np.uint8)[begin:]
     is_sep = buf == ord(sep)
     rows = int(np.count_nonzero(ends[first:] > starts[first:]))
     if int(np.count_nonzero(is_sep)) == (n_fields - 1) * rows:
-        return [], []
+        return [], [], []
     within = int(np.searchsorted(starts, len(data)))  # the lines in ``data`` (an index of bytes cut after it: fewer)
     at = np.flatnonzero(is_sep)
     before = np.searchsorted(at, starts[first:within] - begin)  # separators before each line's first
@@ -283,8 +289,17 @@ def _wide_short_rows(
             numbered.append(int(i))
         elif any(extra):
             marked.append(int(i))
-    return numbered, marked
+    if len(numbered) > UNNAMED_COLUMN_SHARE * rows:  # a column the header does not name: read, told (EDGE-260)
+        return [], marked, numbered
+    return numbered, marked, []
 
+
+#: Share of a table's rows above which rows holding a number beyond the header's fields are a column the header
+#: does not name (an app or logger writing a field its header leaves out), read by their first fields and told, not
+#: damage dropped row by row (EDGE-260): a lost line end or an edit touches a few rows; dropping most of a recording
+#: (or refusing it: no row left) for a field nobody asked for would lose what was recorded. Not tuned: no real export
+#: holds such a row.
+UNNAMED_COLUMN_SHARE = 0.01
 
 #: Bytes of the fields beyond a header's that hold nothing: space, tab, CR (a CRLF line's end), the separator.
 _BLANKS = (32, 9, 13)
@@ -335,7 +350,9 @@ def drop_wide_rows(
     cannot be matched to the header's columns (EDGE-255); one whose extra fields are empty (a trailing separator)
     is kept, read by its first fields, and so is one whose extra fields hold text and no number (a marker the header
     does not name, written on the rows it marks: its fields are the header's, in order; counted in ``marked_rows``,
-    REVIEW-221). The first ``skip_lines`` lines (header, preamble) are not checked.
+    REVIEW-221). Where more than ``UNNAMED_COLUMN_SHARE`` of the rows hold a number beyond the header's fields, none
+    of them is dropped: a column the header does not name, read by the first fields (``unnamed_rows``, EDGE-260).
+    The first ``skip_lines`` lines (header, preamble) are not checked.
     """
     if not data:
         return RowScan(data, 0)
@@ -352,19 +369,21 @@ def drop_wide_rows(
         for i in long_rows
         if count_fields(data[starts[i] : ends[i]].decode("latin-1").rstrip("\r"), sep or r"\s+") > n_fields
     ]
-    short, marked = _wide_short_rows(data, (starts, ends), sep, n_fields, body.start)
+    short, marked, unnamed = _wide_short_rows(data, (starts, ends), sep, n_fields, body.start)
     wide = sorted(set(wide) | set(short)) if short else wide
     marked = sorted(set(marked) - set(wide)) if marked and wide else marked
+    unnamed = sorted(set(unnamed) - set(wide)) if unnamed and wide else unnamed
     mark = _first_marker(data, (starts, ends), sep, n_fields, marked)
+    extra = _first_marker(data, (starts, ends), sep, n_fields, unnamed)
     if not wide:
-        return RowScan(data, 0, len(marked), mark)
+        return RowScan(data, 0, len(marked), mark, len(unnamed), extra)
     keep: list[bytes] = []
     previous = 0
     for i in wide:
         keep.append(data[previous : starts[i]])
         previous = min(int(ends[i]) + 1, len(data))
     keep.append(data[previous:])
-    return RowScan(b"".join(keep), len(wide), len(marked), mark)
+    return RowScan(b"".join(keep), len(wide), len(marked), mark, len(unnamed), extra)
 
 
 def _first_marker(data: bytes, lines: LineIndex, sep: str | None, n_fields: int, marked: list[int]) -> str:
