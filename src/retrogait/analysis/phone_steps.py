@@ -87,7 +87,7 @@ def phone_steps(
     settings = settings or preset(signals.placement).phone_steps
     still = still or preset(signals.placement).still
     fs = signals.fs_hz
-    size = norm_rows(signals.acc_ms2)  # |a| (m/s^2) once for the step signal, standing and the landings (PERF-135)
+    size = norm_rows(signals.acc_ms2)  # |a| (m/s^2) once for the step signal and standing (PERF-135)
     x = step_signal(signals, settings, size)
     per = _periodicity(x, fs, settings, settings.window_s)
     n = x.size
@@ -113,7 +113,8 @@ def phone_steps(
     trimmed = sum(f[1] for f in found)  # samples between the anchors the end rule dropped and the steps (HONEST-37)
     signals.keep_phone_gait(sum(b - a for a, b in stretches) / fs, trimmed / fs, sum(f.size for f in steps))
     peak_idx = np.sort(np.concatenate(steps)) if steps else np.zeros(0, dtype=np.int64)
-    idx = landings(signals, peak_idx, period, settings, size)
+    del size  # not held through the landings' search: they take their own |a| (PERF-140: memory)
+    idx = landings(signals, peak_idx, period, settings)
     contacts = Contacts(
         ic_idx=idx.astype(np.int64),
         to_idx=np.full(idx.size, -1, dtype=np.int64),
@@ -141,8 +142,8 @@ def landings(
     if peak_idx.size == 0:
         return peak_idx
     fs = signals.fs_hz
-    size = norm_rows(signals.acc_ms2) if size is None else size  # |a| (m/s^2), the caller's where it has it
-    rise = np.gradient(lowpass(size, settings.landing_cutoff_hz, fs))
+    # |a| (m/s^2), the caller's where it has it; one taken here is let go once low-passed (PERF-140: memory)
+    rise = np.gradient(lowpass(norm_rows(signals.acc_ms2) if size is None else size, settings.landing_cutoff_hz, fs))
     reach = np.maximum(np.rint(settings.landing_search_periods * period[peak_idx]).astype(np.int64), 1)
     offs = np.arange(int(reach.max()) + 1)
     idx = peak_idx[:, None] - offs[None, :]
