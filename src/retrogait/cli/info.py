@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -77,7 +79,7 @@ def info(
         if meta.extra.get("import_gyro_left_out"):  # a gyroscope read but not used (EDGE-29)
             details.append(("gyroscope", meta.extra["import_gyro_left_out"]))
         missing = session.gyro_missing if session.gyr is not None else None
-        keep = _KeptRows(session)  # read once for both gyroscope lines, where one needs it (EDGE-256)
+        keep = _kept_rows(session)  # read once for both gyroscope lines, where one needs it (EDGE-256)
         if missing is not None and missing.any():  # rows kept without a gyroscope value (EDGE-46)
             details.append(("gyroscope", _gyro_missing_detail(session, missing, keep)))
         details += [("gyroscope", line) for line in _separate_gyro_lines(session, keep)]
@@ -113,25 +115,24 @@ def import_notes(session: Session) -> list[str]:
     return [note.strip() for note in told.split(" | ") if note.strip()]
 
 
-class _KeptRows:
-    """``bridge.acc_kept_rows`` of a session (the accelerometer's own rows where it is at a lower rate, else None),
-    read at the first call and kept: `info`'s two gyroscope lines read the same rows (EDGE-256)."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._read = False
-        self._keep: NDArray[np.bool_] | None = None
-
-    def __call__(self) -> NDArray[np.bool_] | None:
-        if not self._read:
-            from retrogait.bridge import acc_kept_rows
-
-            self._keep = acc_kept_rows(self._session.t_s, self._session.acc)
-            self._read = True
-        return self._keep
+#: The accelerometer's own rows of a session (``bridge.acc_kept_rows``: where it is at a lower rate than the rows,
+#: else None), read at the first call and kept: `info`'s two gyroscope lines read the same rows (EDGE-256).
+KeptRows = Callable[[], "NDArray[np.bool_] | None"]
 
 
-def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_], kept: _KeptRows | None = None) -> str:
+def _kept_rows(session: Session) -> KeptRows:
+    """:data:`KeptRows` of ``session``, read once, at its first call (where a gyroscope line needs them)."""
+
+    @functools.cache
+    def kept() -> NDArray[np.bool_] | None:
+        from retrogait.bridge import acc_kept_rows
+
+        return acc_kept_rows(session.t_s, session.acc)
+
+    return kept
+
+
+def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_], kept: KeptRows | None = None) -> str:
     """What analyze does with the samples without a gyroscope value (``missing``, EDGE-46): interpolates those between
     the samples of a gyroscope at a steady lower rate (EDGE-217), bridges the lone ones within ``BRIDGE_MAX_S`` of
     measured values (EDGE-212; said only where it is used, REVIEW-90), then analyses
@@ -141,7 +142,7 @@ def _gyro_missing_detail(session: Session, missing: NDArray[np.bool_], kept: _Ke
     from retrogait.conventions import GYR_LOST_SPAN_COLUMN
     from retrogait.session import covers_enough
 
-    keep = (kept or _KeptRows(session))()  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
+    keep = (kept or _kept_rows(session))()  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
     left, sub, filled, bridge_s = _gyro_left(session, missing, keep)
     on, t_s = (missing, session.t_s) if keep is None else (missing[keep], session.t_s[keep])
     bridged = int(on.sum()) - int(filled.sum()) - int(left.sum())
@@ -181,7 +182,7 @@ def _gyro_left(
     return gyro_left(session.t_s, session.gyr, session.extra, session.meta.extra, missing, keep)
 
 
-def _separate_gyro_lines(session: Session, kept: _KeptRows | None = None) -> list[str]:
+def _separate_gyro_lines(session: Session, kept: KeptRows | None = None) -> list[str]:
     """What analyze says of a separate gyroscope's losses beyond the rows without a value: the rows the import
     interpolated across a lost sample, whose steps it flags ``bridged`` (EDGE-238; said only where the gyroscope is
     used, as REVIEW-90), and an older session's note that its losses are not known (EDGE-240); the analysis' own
@@ -199,7 +200,7 @@ def _separate_gyro_lines(session: Session, kept: _KeptRows | None = None) -> lis
     across = interpolated_rows(session.extra.get(GYR_LOST_SPAN_COLUMN), absurd_as_missing(session.gyr)[0])
     if across is None or not across.any():
         return []
-    keep = (kept or _KeptRows(session))()  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
+    keep = (kept or _kept_rows(session))()  # an accelerometer at a lower rate: its rows (EDGE-222, REVIEW-204)
     across = across if keep is None else across[keep]
     if not across.any():
         return []
