@@ -114,6 +114,87 @@ def refuse_replacing_a_recording(
     )
 
 
+#: How each table or JSON file ``analyze`` and ``compare`` write into their output folder starts (after a UTF-8 byte
+#: order mark a spreadsheet adds when it saves the table again), by name: how a file there is told to be theirs.
+_OUTPUT_STARTS = {
+    "steps.csv": b"ic_time_s,",
+    "bouts.csv": b"bout_id,",
+    "compare.csv": b"metric,",
+}
+#: A key each JSON file ``analyze`` and ``compare`` write holds near its start.
+_JSON_KEYS = {"summary.json": b'"source":', "compare.json": b'"retrogait_version":'}
+#: How a report ends (``report.html.render_html``'s footer, near its end) and a figure starts (a PNG Matplotlib wrote).
+_REPORT_MARK = b"Made with retrogait"
+_FIGURE_MARKS = (b"\x89PNG", b"Matplotlib")
+
+
+def _an_output_of_ours(path: Path) -> bool:
+    """True when ``path``, under the name of a file ``analyze`` or ``compare`` writes, is one they wrote (or empty,
+    or not a file: writing it then fails with its own line): a steps or bouts table, summary.json, compare.csv or
+    .json starting as they write them, a report whose end says retrogait made it, a figure Matplotlib drew."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512).removeprefix(b"\xef\xbb\xbf")
+            if path.suffix == ".html" and head:
+                fh.seek(max(0, os.fstat(fh.fileno()).st_size - 8192))
+                return head.startswith(b"<!DOCTYPE html>") and _REPORT_MARK in fh.read()
+    except IsADirectoryError:
+        return True
+    if not head:
+        return True
+    if path.suffix == ".png":
+        return head.startswith(_FIGURE_MARKS[0]) and _FIGURE_MARKS[1] in head
+    if path.name in _JSON_KEYS:
+        return head.lstrip().startswith(b"{") and _JSON_KEYS[path.name] in head
+    return head.replace(b"\r\n", b"\n").startswith(_OUTPUT_STARTS.get(path.name, b"\0"))
+
+
+#: How the ground-truth table ``retrogait simulate`` writes beside its session begins (``simulate.TRUTH_COLUMNS``).
+_TRUTH_START = b"ic_time_s,to_time_s,side,direction,activity,"
+
+
+def refuse_replacing_a_truth_table(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`RetrogaitError` when ``path``, the ``X_truth.csv`` simulate writes beside ``X.csv``, exists and is
+    not a truth table simulate wrote (an empty file, or a folder, whose write fails with its own line, aside): a
+    recording named ``run_truth.csv`` was replaced by ``simulate --out run.csv`` without a word (EDGE-268)."""
+    target = Path(path)
+    try:
+        with open(target, "rb") as fh:
+            head = fh.read(len(_TRUTH_START) + 3).removeprefix(b"\xef\xbb\xbf")
+    except (FileNotFoundError, IsADirectoryError):
+        return
+    except OSError as error:
+        head = f"({error.strerror})".encode()
+    if head and not head.startswith(_TRUTH_START):
+        raise RetrogaitError(
+            f"{target}: exists and is not a ground-truth table that simulate wrote; it is not overwritten (it may be a "
+            "recording): choose another --out, or move it away first"
+        )
+
+
+def refuse_replacing_files_of_others(outputs: Iterable[str | os.PathLike[str]], command: str) -> None:
+    """Raise :class:`RetrogaitError` (one line naming the file) when one of ``outputs``, the files ``command``
+    (``analyze`` or ``compare``) writes into its output folder, exists and is not one it wrote
+    (:func:`_an_output_of_ours`): it would be replaced. ``analyze X --out .`` in a data set's folder replaced the
+    data set's own ``steps.csv`` (its true step counts) without a word (EDGE-267)."""
+    for out in map(Path, outputs):
+        if not os.path.lexists(out):
+            continue
+        try:
+            ours = _an_output_of_ours(out)
+        except OSError as error:
+            raise RetrogaitError(
+                f"{out}: cannot be read ({error.strerror or error}), so whether retrogait wrote it cannot be told; "
+                f"`retrogait {command}` writes its {out.name} there: move it or give another --out (nothing was "
+                "written)"
+            ) from None
+        if not ours:
+            raise RetrogaitError(
+                f"{out}: a file not written by `retrogait {command}` is where it writes its {out.name}: it would be "
+                "replaced; move it or give another --out (nothing was written)"
+            )
+
+
 #: What ``retrogait record`` writes beside a session file ``NAME.csv``, as ``NAME`` + suffix: the BLE log, the
 #: reference channels, the unpaired samples and the live-feedback log. Recorded data too: a new recording of
 #: the same name would replace (or, for unpaired samples, delete) them.
