@@ -321,3 +321,22 @@ def test_simulate_writes_its_own_truth_table_again(tmp_path: Path) -> None:
     assert first.startswith(",".join(TRUTH_COLUMNS).encode())  # the start the check looks for is the table's
     assert main([*argv, "--seed", "1"]) == 0
     assert (tmp_path / "x_truth.csv").read_bytes() != first
+
+
+def test_compare_replaces_its_compare_json_of_an_earlier_version(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # compare.json began with "level" (then "unit_of_analysis", "settings", "sources") until USER-1 put
+    # "retrogait_version" first: a rerun into the same --out refused the user's own file (REVIEW-233)
+    import json
+
+    out = tmp_path / "cmp"
+    argv = ["compare", str(recording), "--out", str(out), "--n-boot", "200"]
+    assert main(argv) == 0
+    written = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    del written["retrogait_version"]
+    (out / "compare.json").write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
+    assert main(argv) == 0, capsys.readouterr().err
+    assert '"retrogait_version"' in (out / "compare.json").read_text(encoding="utf-8")
+    (out / "compare.json").write_text('{\n  "level": 3, "mine": true\n}\n')  # "level" alone is not compare's
+    _refused(argv, capsys)
