@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -123,6 +124,9 @@ _OUTPUT_STARTS = {
 }
 #: A key each JSON file ``analyze`` and ``compare`` write holds near its start.
 _JSON_KEYS = {"summary.json": b'"source":', "compare.json": b'"retrogait_version":'}
+#: How a JSON file an earlier version wrote begins, by name: compare.json began with its unit of analysis, ``{"level":
+#: "steps"``, until USER-1 put ``retrogait_version`` first; a rerun into the same --out refused it (REVIEW-233).
+_JSON_EARLIER_STARTS = {"compare.json": re.compile(rb'\{\s*"level": "(steps|sessions|subjects)"')}
 #: How a report ends (``report.html.render_html``'s footer, near its end) and a figure starts (a PNG Matplotlib wrote).
 _REPORT_MARK = b"Made with retrogait"
 _FIGURE_MARKS = (b"\x89PNG", b"Matplotlib")
@@ -145,7 +149,10 @@ def _an_output_of_ours(path: Path) -> bool:
     if path.suffix == ".png":
         return head.startswith(_FIGURE_MARKS[0]) and _FIGURE_MARKS[1] in head
     if path.name in _JSON_KEYS:
-        return head.lstrip().startswith(b"{") and _JSON_KEYS[path.name] in head
+        earlier = _JSON_EARLIER_STARTS.get(path.name)
+        return head.lstrip().startswith(b"{") and (
+            _JSON_KEYS[path.name] in head or (earlier is not None and earlier.match(head.lstrip()) is not None)
+        )
     return head.replace(b"\r\n", b"\n").startswith(_OUTPUT_STARTS.get(path.name, b"\0"))
 
 
