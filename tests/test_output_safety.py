@@ -340,3 +340,27 @@ def test_compare_replaces_its_compare_json_of_an_earlier_version(
     assert '"retrogait_version"' in (out / "compare.json").read_text(encoding="utf-8")
     (out / "compare.json").write_text('{\n  "level": 3, "mine": true\n}\n')  # "level" alone is not compare's
     _refused(argv, capsys)
+
+
+@pytest.mark.parametrize(
+    "resave",
+    [
+        {"sep": ";", "decimal": ","},  # a spreadsheet in a comma-decimal locale (German, French): ';' between cells
+        {"quoting": 2},  # csv.QUOTE_NONNUMERIC: every text cell, the header too, in double quotes
+        {"sep": ";", "decimal": ",", "quoting": 1},  # both, every cell quoted (csv.QUOTE_ALL)
+        {"sep": "\t"},  # saved as tab-separated text under the same name
+    ],
+    ids=["semicolon", "quoted", "semicolon-quoted", "tab"],
+)
+def test_analyze_replaces_its_steps_table_re_saved_by_a_spreadsheet(
+    resave: dict[str, object], recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the table opened and saved again, its columns in their order: the user's own run, replaced (REVIEW-234)
+    out = tmp_path / "a"
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0
+    steps = (out / "steps.csv").read_bytes()
+    pd.read_csv(out / "steps.csv").to_csv(out / "steps.csv", index=False, **resave)  # type: ignore[call-overload]
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0, capsys.readouterr().err
+    assert (out / "steps.csv").read_bytes() == steps
+    (out / "steps.csv").write_text('"trace";"ic_time_s"\n"a";1\n')  # another table naming the column later: refused
+    _refused(["analyze", str(recording), "--out", str(out), "--no-report"], capsys)
