@@ -115,12 +115,14 @@ def refuse_replacing_a_recording(
     )
 
 
-#: How each table or JSON file ``analyze`` and ``compare`` write into their output folder starts (after a UTF-8 byte
-#: order mark a spreadsheet adds when it saves the table again), by name: how a file there is told to be theirs.
+#: The first column of each table ``analyze`` and ``compare`` write into their output folder, by name: how a table
+#: there is told to be theirs. Its header may have been saved again by a spreadsheet: after a UTF-8 byte order mark,
+#: the name in double quotes, and ``;`` (a comma-decimal locale's) or a tab after it; such a table was refused as
+#: someone else's (REVIEW-234).
 _OUTPUT_STARTS = {
-    "steps.csv": b"ic_time_s,",
-    "bouts.csv": b"bout_id,",
-    "compare.csv": b"metric,",
+    "steps.csv": b"ic_time_s",
+    "bouts.csv": b"bout_id",
+    "compare.csv": b"metric",
 }
 #: A key each JSON file ``analyze`` and ``compare`` write holds near its start.
 _JSON_KEYS = {"summary.json": b'"source":', "compare.json": b'"retrogait_version":'}
@@ -153,7 +155,8 @@ def _an_output_of_ours(path: Path) -> bool:
         return head.lstrip().startswith(b"{") and (
             _JSON_KEYS[path.name] in head or (earlier is not None and earlier.match(head.lstrip()) is not None)
         )
-    return head.replace(b"\r\n", b"\n").startswith(_OUTPUT_STARTS.get(path.name, b"\0"))
+    first = _OUTPUT_STARTS.get(path.name)
+    return first is not None and re.match(b'("?)' + first + rb'\1[,;\t]', head) is not None
 
 
 #: How the ground-truth table ``retrogait simulate`` writes beside its session begins (``simulate.TRUTH_COLUMNS``).
