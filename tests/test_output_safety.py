@@ -364,3 +364,20 @@ def test_analyze_replaces_its_steps_table_re_saved_by_a_spreadsheet(
     assert (out / "steps.csv").read_bytes() == steps
     (out / "steps.csv").write_text('"trace";"ic_time_s"\n"a";1\n')  # another table naming the column later: refused
     _refused(["analyze", str(recording), "--out", str(out), "--no-report"], capsys)
+
+
+@pytest.mark.parametrize("command", ["analyze", "compare"])
+def test_a_report_an_interrupted_earlier_run_left_half_written_is_replaced(
+    command: str, recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # until f1e1d583 (2026-12-01) a report was written straight to report.html: a run stopped while writing it (Ctrl-C,
+    # a full disk, a kill) left its first part, without the footer; the rerun refused it as someone else's (REVIEW-235)
+    out = tmp_path / "out"
+    argv = [command, str(recording), "--out", str(out), *(["--n-boot", "200"] if command == "compare" else [])]
+    assert main(argv) == 0
+    page = (out / "report.html").read_bytes()
+    (out / "report.html").write_bytes(page[: len(page) // 2])
+    assert main(argv) == 0, capsys.readouterr().err
+    assert (out / "report.html").read_bytes().endswith(b"</html>\n")
+    (out / "report.html").write_bytes(page[: len(page) // 2].replace(b"<title>", b"<title>My notes: "))
+    _refused(argv, capsys)  # a page of another title, without the footer: not the report's
