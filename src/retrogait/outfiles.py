@@ -131,6 +131,10 @@ _JSON_KEYS = {"summary.json": b'"source":', "compare.json": b'"retrogait_version
 _JSON_EARLIER_STARTS = {"compare.json": re.compile(rb'\{\s*"level": "(steps|sessions|subjects)"')}
 #: How a report ends (``report.html.render_html``'s footer, near its end) and a figure starts (a PNG Matplotlib wrote).
 _REPORT_MARK = b"Made with retrogait"
+#: The title in a report's head (analyze's; compare's; a batch's cohort comparison's): a report an earlier version wrote
+#: straight to report.html (before f1e1d583) and a run stopped while writing it (Ctrl-C, a full disk) holds its start
+#: but not its footer; the rerun refused it (REVIEW-235).
+_REPORT_TITLE = re.compile(rb"<title>(retrogait analysis|Forward vs backward running|Cohort: forward vs backward)")
 _FIGURE_MARKS = (b"\x89PNG", b"Matplotlib")
 
 
@@ -142,8 +146,12 @@ def _an_output_of_ours(path: Path) -> bool:
         with open(path, "rb") as fh:
             head = fh.read(512).removeprefix(b"\xef\xbb\xbf")
             if path.suffix == ".html" and head:
+                if not head.startswith(b"<!DOCTYPE html>"):
+                    return False
+                if _REPORT_TITLE.search(head) is not None:
+                    return True
                 fh.seek(max(0, os.fstat(fh.fileno()).st_size - 8192))
-                return head.startswith(b"<!DOCTYPE html>") and _REPORT_MARK in fh.read()
+                return _REPORT_MARK in fh.read()
     except IsADirectoryError:
         return True
     if not head:
