@@ -164,7 +164,7 @@ def _an_output_of_ours(path: Path) -> bool:
             _JSON_KEYS[path.name] in head or (earlier is not None and earlier.match(head.lstrip()) is not None)
         )
     first = _OUTPUT_STARTS.get(path.name)
-    return first is not None and re.match(b'("?)' + first + rb'\1[,;\t]', head) is not None
+    return first is not None and re.match(b'("?)' + first + rb"\1[,;\t]", head) is not None
 
 
 #: How the ground-truth table ``retrogait simulate`` writes beside its session begins (``simulate.TRUTH_COLUMNS``).
