@@ -381,3 +381,17 @@ def test_a_report_an_interrupted_earlier_run_left_half_written_is_replaced(
     assert (out / "report.html").read_bytes().endswith(b"</html>\n")
     (out / "report.html").write_bytes(page[: len(page) // 2].replace(b"<title>", b"<title>My notes: "))
     _refused(argv, capsys)  # a page of another title, without the footer: not the report's
+
+
+def test_simulate_does_not_replace_an_analysis_steps_table_named_as_its_truth_table(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # EDGE-268's check looks at the truth table's first five columns: the analysis' steps.csv shares its first four
+    # (`ic_time_s,to_time_s,side,direction,`); a check of the first one alone passed every test (review, REVIEW-235)
+    assert main(["analyze", str(recording), "--out", str(tmp_path / "a"), "--no-report"]) == 0
+    theirs = tmp_path / "x_truth.csv"
+    (tmp_path / "a" / "steps.csv").rename(theirs)
+    before = theirs.read_bytes()
+    assert before.startswith(b"ic_time_s,to_time_s,side,direction,")
+    err = _refused(["simulate", "--out", str(tmp_path / "x.csv"), "--bouts", "forward:running:3.0:4"], capsys)
+    assert "not a ground-truth table that simulate wrote" in err and theirs.read_bytes() == before
