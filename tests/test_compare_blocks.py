@@ -80,3 +80,16 @@ def test_cli_compares_a_forward_and_a_backward_run_of_one_person(
     assert "contacts" in out and "cadence is in steps of both legs per minute" in out
     report = (tmp_path / "c" / "report.html").read_text()
     assert "One person, 2 sessions" in report and "contacts" in report
+
+
+def test_a_share_s_interval_stays_within_100_points_either_way() -> None:
+    """HONEST-40: 82 of 83 forward landings rearfoot against none of 90 backward (`retrogait simulate` forward, then
+    backward, analysed and compared) printed "-98.8 pp, 95 % CI -100.6 to -98.8 pp": a difference of two shares
+    beyond -100 points. The percentile-t bound is clipped to what two shares can differ by; the test is unchanged."""
+    forward = np.ones(83)
+    forward[40] = 0.0
+    r = block_bootstrap_difference(forward, np.zeros(90), kind="points", n_boot=2000, seed=0)
+    assert r.estimate == pytest.approx(-100.0 * 82 / 83)
+    assert r.low == -100.0 and r.estimate <= r.high < 0.0 and r.p_value < 0.05
+    up = block_bootstrap_difference(np.zeros(90), forward, kind="points", n_boot=2000, seed=0)
+    assert up.high == 100.0 and 0.0 < up.low <= up.estimate

@@ -154,6 +154,30 @@ def test_one_person_with_too_few_sessions_is_compared_on_steps() -> None:
     assert three.level == "steps" and "its own session" not in three.unit_reason
 
 
+def test_the_sessions_counted_per_direction_are_said_to_be_those_of_five_steps_or_more() -> None:
+    """HONEST-41: a forward run and a session holding 2 backward steps (`compare a_fwd one/steps.csv`) read "(1 with
+    forward and 0 with backward steps; ...)" and "Each direction was run in its own session"; a session with 3 steps
+    of each direction was also said to be run one way only."""
+    two = _sessions(2, ratio=0.8, both=False)
+    two = two[(two["session"] == "s0") | (two.groupby("session").cumcount() < 2)]
+    c = compare_directions(two, settings=FAST)
+    assert "(1 with 5 or more forward and 0 with 5 or more backward steps; 6 such per direction" in c.unit_reason
+    assert "its own session" in c.unit_reason
+    few = _sessions(2, ratio=0.8)
+    few = few[(few["session"] == "s0") | (few.groupby(["session", "direction"]).cumcount() < 3)]
+    mixed = compare_directions(few, settings=FAST)
+    assert "its own session" not in mixed.unit_reason
+    assert "No session holds 5 or more steps of each direction" not in mixed.unit_reason  # s0 holds 60 of each
+    only_few = compare_directions(
+        few[few["session"] == "s1"]
+        .assign(session="s1")
+        .pipe(lambda f: pd.concat([f, _sessions(1, ratio=0.8, both=False).assign(session="s2")])),
+        settings=FAST,
+    )
+    assert "No session holds 5 or more steps of each direction" in only_few.unit_reason
+    assert "its own session" not in only_few.unit_reason
+
+
 def test_too_few_subjects_are_described_only() -> None:
     steps = _sessions(3, ratio=0.8)
     steps["subject"] = steps["session"].str.replace("s", "p")

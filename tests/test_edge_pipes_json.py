@@ -107,13 +107,13 @@ def test_compare_with_nothing_to_compare_is_refused(
     assert main(["simulate", "--out", str(run), "--bouts", f"still::0:3,{bouts},still::0:3", "--rate", "200"]) == 0
     out = tmp_path / "cmp"
     out.mkdir()
-    (out / "compare.csv").write_text("earlier\n", encoding="utf-8")
+    (out / "compare.csv").write_text("metric,earlier\n", encoding="utf-8")  # as compare writes it (EDGE-267)
     capsys.readouterr()
     assert main(["compare", str(run), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nothing to compare" in err and " 0 " in err and "nothing written" in err
     assert [p.name for p in out.iterdir()] == ["compare.csv"]
-    assert (out / "compare.csv").read_text(encoding="utf-8") == "earlier\n"
+    assert (out / "compare.csv").read_text(encoding="utf-8") == "metric,earlier\n"
 
 
 @pytest.mark.parametrize(

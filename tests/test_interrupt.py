@@ -18,6 +18,15 @@ from retrogait.session import Session, read_session, write_session
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
+#: An earlier run's outputs, as analyze writes them (their first line; a report's footer), marked "from an earlier run":
+#: a file there that is not theirs is refused, not replaced (EDGE-267).
+EARLIER_RUN = {
+    "steps.csv": "ic_time_s,from an earlier run\n",
+    "bouts.csv": "bout_id,from an earlier run\n",
+    "summary.json": '{"source": "from an earlier run"}\n',
+    "report.html": "<!DOCTYPE html>\nfrom an earlier run\n<footer>Made with retrogait 0.1.0.</footer>\n",
+}
+
 
 @pytest.fixture(autouse=True)
 def _ctrl_c_as_from_a_terminal(ctrl_c_as_from_a_terminal: None) -> None:
@@ -77,8 +86,8 @@ def test_ctrl_c_while_writing_finishes_the_set_of_outputs(small_session: Session
     source = write_session(small_session, tmp_path / "rec.csv")
     out = tmp_path / "out"
     out.mkdir()
-    for name in ("steps.csv", "bouts.csv", "summary.json", "report.html"):
-        (out / name).write_text("from an earlier run\n")
+    for name, text in EARLIER_RUN.items():
+        (out / name).write_text(text)
     done = _analyze_interrupted("writing", source, out)
     assert done.returncode == 130
     assert done.stderr.strip().splitlines()[-1] == "retrogait: interrupted"
@@ -125,7 +134,7 @@ def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path)
     recording, _ = write_simulation(simulate(config), tmp_path / "mixed.csv")
     out = tmp_path / "out"
     out.mkdir()
-    (out / "report.html").write_text("from an earlier run\n")
+    (out / "report.html").write_text(EARLIER_RUN["report.html"])
     # Ctrl-C while the first figure is drawn, compare.csv already written
     done = _interrupted(
         "retrogait.compare.output.png_bytes", "compare", str(recording), "--out", str(out), "--n-boot", "200"
@@ -252,8 +261,8 @@ def test_sigterm_in_analyze_ends_as_ctrl_c_does(small_session: Session, tmp_path
     source = write_session(small_session, tmp_path / "rec.csv")
     out = tmp_path / "out"
     out.mkdir()
-    for name in ("steps.csv", "bouts.csv", "summary.json", "report.html"):
-        (out / name).write_text("from an earlier run\n")
+    for name, text in EARLIER_RUN.items():
+        (out / name).write_text(text)
     step = {"reading": "retrogait.analysis.load.load_input", "writing": "retrogait.outfiles.replacing"}[where]
     done = _interrupted(step, "analyze", str(source), "--out", str(out), signal_name="SIGTERM")
     assert done.returncode == 143, done.stderr
@@ -300,8 +309,8 @@ def test_sighup_ends_as_sigterm_unless_nohup_ignores_it(small_session: Session, 
     source = write_session(small_session, tmp_path / "rec.csv")
     out = tmp_path / "out"
     out.mkdir()
-    for name in ("steps.csv", "bouts.csv", "summary.json", "report.html"):
-        (out / name).write_text("from an earlier run\n")
+    for name, text in EARLIER_RUN.items():
+        (out / name).write_text(text)
     done = _interrupted(
         "retrogait.outfiles.replacing", "analyze", str(source), "--out", str(out), signal_name="SIGHUP", ignored=ignored
     )

@@ -14,7 +14,7 @@ from retrogait import outfiles
 from retrogait.cli import main
 from retrogait.errors import RetrogaitError
 from retrogait.outfiles import one_set, refuse_writing_over_inputs, replacing, write_text
-from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+from retrogait.simulate import TRUTH_COLUMNS, Bout, SimulationConfig, simulate, write_simulation
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +247,151 @@ def test_a_set_s_file_is_still_syncing_while_the_next_one_is_written(
         write_text(tmp_path / "b.csv", "b\n")
     assert seen == [True]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
+
+
+# A command never replaces a file it did not write (EDGE-267, EDGE-268): `analyze X --out .` in a data set's folder
+# replaced the data set's own steps.csv; `simulate --out x.csv` replaced a recording named x_truth.csv.
+#: A data set's own table, as /work/shared/data/phone_positions/steps.csv begins (the true step count per trace).
+THEIR_STEPS = "trace,user,phone,position,duration_s,true_steps\nNexus_Jamie_Hard_InHand_1,Jamie,Nexus,InHand,152,305\n"
+
+
+@pytest.mark.parametrize("name", ["steps.csv", "bouts.csv", "summary.json", "report.html"])
+def test_analyze_does_not_replace_a_file_it_did_not_write(
+    name: str, recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    theirs = tmp_path / name
+    text = THEIR_STEPS if name.endswith(".csv") else ('{"trace": 1}\n' if name.endswith(".json") else "<p>mine</p>\n")
+    theirs.write_text(text)
+    err = _refused(["analyze", str(recording), "--out", str(tmp_path)], capsys)
+    assert str(theirs) in err and "not written by `retrogait analyze`" in err and "nothing was written" in err
+    assert theirs.read_text() == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing else written
+
+
+def test_analyze_replaces_its_own_outputs_and_an_empty_file(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "a"
+    assert main(["analyze", str(recording), "--out", str(out)]) == 0
+    steps = (out / "steps.csv").read_bytes()
+    (out / "steps.csv").write_bytes(b"\xef\xbb\xbf" + steps.replace(b"\n", b"\r\n"))  # re-saved by a spreadsheet
+    (out / "bouts.csv").write_bytes(b"")
+    assert main(["analyze", str(recording), "--out", str(out)]) == 0
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0  # removes its own report
+    assert (out / "steps.csv").read_bytes() == steps and not (out / "report.html").exists()
+
+
+def test_analyze_with_no_report_does_not_remove_someone_else_s_report(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "report.html").write_text("<!DOCTYPE html>\n<p>the physio's own notes</p>\n")
+    _refused(["analyze", str(recording), "--out", str(tmp_path), "--no-report"], capsys)
+    assert (tmp_path / "report.html").is_file()
+
+
+@pytest.mark.parametrize("name", ["compare.csv", "compare.json", "report.html", "distributions.png"])
+def test_compare_does_not_replace_a_file_it_did_not_write(
+    name: str, recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "cmp"
+    assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 0  # its own: replaced
+    assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 0
+    theirs = out / name
+    theirs.write_bytes(b"\x89PNG\r\n\x1a\n a photo" if name.endswith(".png") else b"metric_of_mine,1\n")
+    before = theirs.read_bytes()
+    err = _refused(["compare", str(recording), "--out", str(out), "--n-boot", "200"], capsys)
+    assert str(theirs) in err and "not written by `retrogait compare`" in err
+    assert theirs.read_bytes() == before
+
+
+def test_simulate_does_not_replace_a_recording_named_as_its_truth_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    theirs = tmp_path / "x_truth.csv"
+    theirs.write_text("time,ax,ay,az\n0.00,0.1,0.2,9.8\n")
+    err = _refused(["simulate", "--out", str(tmp_path / "x.csv"), "--bouts", "forward:running:3.0:4"], capsys)
+    assert str(theirs) in err and "not a ground-truth table that simulate wrote" in err
+    assert theirs.read_text() == "time,ax,ay,az\n0.00,0.1,0.2,9.8\n" and not (tmp_path / "x.csv").exists()
+
+
+def test_simulate_writes_its_own_truth_table_again(tmp_path: Path) -> None:
+    argv = ["simulate", "--out", str(tmp_path / "x.csv"), "--bouts", "forward:running:3.0:4", "--rate", "100"]
+    assert main(argv) == 0
+    first = (tmp_path / "x_truth.csv").read_bytes()
+    assert first.startswith(",".join(TRUTH_COLUMNS).encode())  # the start the check looks for is the table's
+    assert main([*argv, "--seed", "1"]) == 0
+    assert (tmp_path / "x_truth.csv").read_bytes() != first
+
+
+def test_compare_replaces_its_compare_json_of_an_earlier_version(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # compare.json began with "level" (then "unit_of_analysis", "settings", "sources") until USER-1 put
+    # "retrogait_version" first: a rerun into the same --out refused the user's own file (REVIEW-233)
+    import json
+
+    out = tmp_path / "cmp"
+    argv = ["compare", str(recording), "--out", str(out), "--n-boot", "200"]
+    assert main(argv) == 0
+    written = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    del written["retrogait_version"]
+    (out / "compare.json").write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
+    assert main(argv) == 0, capsys.readouterr().err
+    assert '"retrogait_version"' in (out / "compare.json").read_text(encoding="utf-8")
+    (out / "compare.json").write_text('{\n  "level": 3, "mine": true\n}\n')  # "level" alone is not compare's
+    _refused(argv, capsys)
+
+
+@pytest.mark.parametrize(
+    "resave",
+    [
+        {"sep": ";", "decimal": ","},  # a spreadsheet in a comma-decimal locale (German, French): ';' between cells
+        {"quoting": 2},  # csv.QUOTE_NONNUMERIC: every text cell, the header too, in double quotes
+        {"sep": ";", "decimal": ",", "quoting": 1},  # both, every cell quoted (csv.QUOTE_ALL)
+        {"sep": "\t"},  # saved as tab-separated text under the same name
+    ],
+    ids=["semicolon", "quoted", "semicolon-quoted", "tab"],
+)
+def test_analyze_replaces_its_steps_table_re_saved_by_a_spreadsheet(
+    resave: dict[str, object], recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the table opened and saved again, its columns in their order: the user's own run, replaced (REVIEW-234)
+    out = tmp_path / "a"
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0
+    steps = (out / "steps.csv").read_bytes()
+    pd.read_csv(out / "steps.csv").to_csv(out / "steps.csv", index=False, **resave)  # type: ignore[call-overload]
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0, capsys.readouterr().err
+    assert (out / "steps.csv").read_bytes() == steps
+    (out / "steps.csv").write_text('"trace";"ic_time_s"\n"a";1\n')  # another table naming the column later: refused
+    _refused(["analyze", str(recording), "--out", str(out), "--no-report"], capsys)
+
+
+@pytest.mark.parametrize("command", ["analyze", "compare"])
+def test_a_report_an_interrupted_earlier_run_left_half_written_is_replaced(
+    command: str, recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # until f1e1d583 (2026-12-01) a report was written straight to report.html: a run stopped while writing it (Ctrl-C,
+    # a full disk, a kill) left its first part, without the footer; the rerun refused it as someone else's (REVIEW-235)
+    out = tmp_path / "out"
+    argv = [command, str(recording), "--out", str(out), *(["--n-boot", "200"] if command == "compare" else [])]
+    assert main(argv) == 0
+    page = (out / "report.html").read_bytes()
+    (out / "report.html").write_bytes(page[: len(page) // 2])
+    assert main(argv) == 0, capsys.readouterr().err
+    assert (out / "report.html").read_bytes().endswith(b"</html>\n")
+    (out / "report.html").write_bytes(page[: len(page) // 2].replace(b"<title>", b"<title>My notes: "))
+    _refused(argv, capsys)  # a page of another title, without the footer: not the report's
+
+
+def test_simulate_does_not_replace_an_analysis_steps_table_named_as_its_truth_table(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # EDGE-268's check looks at the truth table's first five columns: the analysis' steps.csv shares its first four
+    # (`ic_time_s,to_time_s,side,direction,`); a check of the first one alone passed every test (review, REVIEW-235)
+    assert main(["analyze", str(recording), "--out", str(tmp_path / "a"), "--no-report"]) == 0
+    theirs = tmp_path / "x_truth.csv"
+    (tmp_path / "a" / "steps.csv").rename(theirs)
+    before = theirs.read_bytes()
+    assert before.startswith(b"ic_time_s,to_time_s,side,direction,")
+    err = _refused(["simulate", "--out", str(tmp_path / "x.csv"), "--bouts", "forward:running:3.0:4"], capsys)
+    assert "not a ground-truth table that simulate wrote" in err and theirs.read_bytes() == before

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -112,6 +113,104 @@ def refuse_replacing_a_recording(
         f"{target}: exists{unlike}; it is not overwritten (it may be a recording): choose another name, "
         "or move it away first"
     )
+
+
+#: The first column of each table ``analyze`` and ``compare`` write into their output folder, by name: how a table
+#: there is told to be theirs. Its header may have been saved again by a spreadsheet: after a UTF-8 byte order mark,
+#: the name in double quotes, and ``;`` (a comma-decimal locale's) or a tab after it; such a table was refused as
+#: someone else's (REVIEW-234).
+_OUTPUT_STARTS = {
+    "steps.csv": b"ic_time_s",
+    "bouts.csv": b"bout_id",
+    "compare.csv": b"metric",
+}
+#: A key each JSON file ``analyze`` and ``compare`` write holds near its start.
+_JSON_KEYS = {"summary.json": b'"source":', "compare.json": b'"retrogait_version":'}
+#: How a JSON file an earlier version wrote begins, by name: compare.json began with its unit of analysis, ``{"level":
+#: "steps"``, until USER-1 put ``retrogait_version`` first; a rerun into the same --out refused it (REVIEW-233).
+_JSON_EARLIER_STARTS = {"compare.json": re.compile(rb'\{\s*"level": "(steps|sessions|subjects)"')}
+#: How a report ends (``report.html.render_html``'s footer, near its end) and a figure starts (a PNG Matplotlib wrote).
+_REPORT_MARK = b"Made with retrogait"
+#: The title in a report's head (analyze's; compare's; a batch's cohort comparison's): a report an earlier version wrote
+#: straight to report.html (before f1e1d583) and a run stopped while writing it (Ctrl-C, a full disk) holds its start
+#: but not its footer; the rerun refused it (REVIEW-235).
+_REPORT_TITLE = re.compile(rb"<title>(retrogait analysis|Forward vs backward running|Cohort: forward vs backward)")
+_FIGURE_MARKS = (b"\x89PNG", b"Matplotlib")
+
+
+def _an_output_of_ours(path: Path) -> bool:
+    """True when ``path``, under the name of a file ``analyze`` or ``compare`` writes, is one they wrote (or empty,
+    or not a file: writing it then fails with its own line): a steps or bouts table, summary.json, compare.csv or
+    .json starting as they write them, a report whose end says retrogait made it, a figure Matplotlib drew."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512).removeprefix(b"\xef\xbb\xbf")
+            if path.suffix == ".html" and head:
+                if not head.startswith(b"<!DOCTYPE html>"):
+                    return False
+                if _REPORT_TITLE.search(head) is not None:
+                    return True
+                fh.seek(max(0, os.fstat(fh.fileno()).st_size - 8192))
+                return _REPORT_MARK in fh.read()
+    except IsADirectoryError:
+        return True
+    if not head:
+        return True
+    if path.suffix == ".png":
+        return head.startswith(_FIGURE_MARKS[0]) and _FIGURE_MARKS[1] in head
+    if path.name in _JSON_KEYS:
+        earlier = _JSON_EARLIER_STARTS.get(path.name)
+        return head.lstrip().startswith(b"{") and (
+            _JSON_KEYS[path.name] in head or (earlier is not None and earlier.match(head.lstrip()) is not None)
+        )
+    first = _OUTPUT_STARTS.get(path.name)
+    return first is not None and re.match(b'("?)' + first + rb"\1[,;\t]", head) is not None
+
+
+#: How the ground-truth table ``retrogait simulate`` writes beside its session begins (``simulate.TRUTH_COLUMNS``).
+_TRUTH_START = b"ic_time_s,to_time_s,side,direction,activity,"
+
+
+def refuse_replacing_a_truth_table(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`RetrogaitError` when ``path``, the ``X_truth.csv`` simulate writes beside ``X.csv``, exists and is
+    not a truth table simulate wrote (an empty file, or a folder, whose write fails with its own line, aside): a
+    recording named ``run_truth.csv`` was replaced by ``simulate --out run.csv`` without a word (EDGE-268)."""
+    target = Path(path)
+    try:
+        with open(target, "rb") as fh:
+            head = fh.read(len(_TRUTH_START) + 3).removeprefix(b"\xef\xbb\xbf")
+    except (FileNotFoundError, IsADirectoryError):
+        return
+    except OSError as error:
+        head = f"({error.strerror})".encode()
+    if head and not head.startswith(_TRUTH_START):
+        raise RetrogaitError(
+            f"{target}: exists and is not a ground-truth table that simulate wrote; it is not overwritten (it may be a "
+            "recording): choose another --out, or move it away first"
+        )
+
+
+def refuse_replacing_files_of_others(outputs: Iterable[str | os.PathLike[str]], command: str) -> None:
+    """Raise :class:`RetrogaitError` (one line naming the file) when one of ``outputs``, the files ``command``
+    (``analyze`` or ``compare``) writes into its output folder, exists and is not one it wrote
+    (:func:`_an_output_of_ours`): it would be replaced. ``analyze X --out .`` in a data set's folder replaced the
+    data set's own ``steps.csv`` (its true step counts) without a word (EDGE-267)."""
+    for out in map(Path, outputs):
+        if not os.path.lexists(out):
+            continue
+        try:
+            ours = _an_output_of_ours(out)
+        except OSError as error:
+            raise RetrogaitError(
+                f"{out}: cannot be read ({error.strerror or error}), so whether retrogait wrote it cannot be told; "
+                f"`retrogait {command}` writes its {out.name} there: move it or give another --out (nothing was "
+                "written)"
+            ) from None
+        if not ours:
+            raise RetrogaitError(
+                f"{out}: a file not written by `retrogait {command}` is where it writes its {out.name}: it would be "
+                "replaced; move it or give another --out (nothing was written)"
+            )
 
 
 #: What ``retrogait record`` writes beside a session file ``NAME.csv``, as ``NAME`` + suffix: the BLE log, the

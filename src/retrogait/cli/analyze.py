@@ -17,7 +17,7 @@ from retrogait.cli.reader_values import checked_axis, checked_place
 from retrogait.conventions import ONE_LEG_PLACEMENTS
 from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import freeze_imported, resume
-from retrogait.outfiles import one_set, refuse_writing_over_inputs
+from retrogait.outfiles import one_set, refuse_replacing_files_of_others, refuse_writing_over_inputs
 from retrogait.warm import import_beside
 
 if TYPE_CHECKING:
@@ -207,6 +207,7 @@ def analyze(
         parts_s = analysis_parts(input_file)  # (LONG-2, LONG-4)
     out_dir = out or named.with_name(_recording_stem(named) + "_analysis")
     refuse_writing_over_inputs([out_dir / name for name in OUTPUT_FILES.values()], [input_file])
+    refuse_replacing_files_of_others([out_dir / name for name in OUTPUT_FILES.values()], "analyze")  # (EDGE-267)
     # the process ends after the command: its last garbage collections over every loaded module and the
     # analysis' objects (0.2-0.3 s) are skipped; every output file is closed explicitly before (PERF-15)
     atexit.unregister(gc.freeze)

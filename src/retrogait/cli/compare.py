@@ -13,7 +13,7 @@ from retrogait.cli.app import app
 from retrogait.cli.display import line_console, safe
 from retrogait.cli.reader_options import reader_options
 from retrogait.conventions import ACTIVITIES, PLACEMENTS
-from retrogait.outfiles import one_set, refuse_writing_over_inputs
+from retrogait.outfiles import one_set, refuse_replacing_files_of_others, refuse_writing_over_inputs
 
 if TYPE_CHECKING:
     from retrogait.imports.base import ReaderOptions
@@ -123,6 +123,7 @@ def compare(
     not_compared = [(given, files_beside_analyses(given)) for given in inputs]  # beside its analysis folders
     inputs = [Path(one) for given in inputs for one in analysis_folders_in(given)]  # a folder of analyses: each
     refuse_writing_over_inputs([out / name for name in OUTPUT_FILES], inputs)
+    refuse_replacing_files_of_others([out / name for name in OUTPUT_FILES], "compare")  # (EDGE-267)
     with Progress(
         TextColumn("[bold]reading"),
         BarColumn(),

@@ -65,7 +65,7 @@ def simulate_command(
     """Simulate forward/backward running and walking at the foot, shank or lower back (SYNTHETIC data)."""
     from rich.table import Table
 
-    from retrogait.outfiles import refuse_replacing_a_recording
+    from retrogait.outfiles import refuse_replacing_a_recording, refuse_replacing_a_truth_table
     from retrogait.simulate import SimulationConfig, parse_bouts, simulate, write_simulation
     from retrogait.simulate.assemble import simulation_paths
     from retrogait.simulate.nominal import nominal_timing
@@ -74,6 +74,7 @@ def simulate_command(
     # name to add .csv to and was an internal error (EDGE-86)
     refuse_replacing_a_recording(out, remade_by="simulate")
     refuse_replacing_a_recording(simulation_paths(out)[0], remade_by="simulate")
+    refuse_replacing_a_truth_table(simulation_paths(out)[1])  # (EDGE-268)
 
     config = SimulationConfig(
         placement=placement,

@@ -193,8 +193,8 @@ def block_bootstrap_difference(
     t0 = observed / se
     side = min(int(np.sum(t_boot >= t0)), int(np.sum(t_boot <= t0)))
     p = min(1.0, 2.0 * (side + 1) / (t_boot.size + 1))
-    if kind == "points":
-        low, high = 100.0 * low, 100.0 * high
+    if kind == "points":  # shares in 0..1 differ by at most 100 points either way (HONEST-40)
+        low, high = 100.0 * max(low, -1.0), 100.0 * min(high, 1.0)
     else:
         low, high = 100.0 * math.expm1(low), 100.0 * math.expm1(high)
     return BlockInterval(

@@ -76,10 +76,10 @@ _BLOCKS = (
 )
 
 
-def _sessions_per_direction(steps: pd.DataFrame) -> tuple[int, int, int]:
-    """Sessions with at least MIN_STEPS_PER_CLUSTER steps forward, backward, and both."""
+def _sessions_per_direction(steps: pd.DataFrame, at_least: int = MIN_STEPS_PER_CLUSTER) -> tuple[int, int, int]:
+    """Sessions with at least ``at_least`` (default MIN_STEPS_PER_CLUSTER) steps forward, backward, and both."""
     counts = steps.groupby(["session", "direction"]).size().unstack("direction")
-    counts = counts.reindex(columns=list(DIRECTION_PAIR)).fillna(0) >= MIN_STEPS_PER_CLUSTER
+    counts = counts.reindex(columns=list(DIRECTION_PAIR)).fillna(0) >= at_least
     return int(counts["forward"].sum()), int(counts["backward"].sum()), int(counts.all(axis=1).sum())
 
 
@@ -156,14 +156,20 @@ def resolve_level(steps: pd.DataFrame, unit: Unit) -> tuple[str, str]:
             f"One session of one person: the steps of each direction are the sample, so the result describes this "
             f"runner in this session. {_BLOCKS}"
         )
-    confounded = (
-        " Each direction was run in its own session, so a difference may be the day as much as the direction."
-        if n_both == 0
-        else ""
-    )
+    confounded = ""
+    if n_both == 0:  # a session with a few steps of each direction was not run one way only (HONEST-41)
+        confounded = (
+            " Each direction was run in its own session, so a difference may be the day as much as the direction."
+            if _sessions_per_direction(steps, at_least=1)[2] == 0
+            else f" No session holds {MIN_STEPS_PER_CLUSTER} or more steps of each direction, so a difference may be "
+            "the day as much as the direction."
+        )
+    # the sessions counted are those holding MIN_STEPS_PER_CLUSTER steps of a direction: "0 with backward steps"
+    # was said of sessions holding 2 (HONEST-41)
     return "steps", (
-        f"One person, {sessions} sessions ({n_fwd} with forward and {n_bwd} with backward steps; "
-        f"{MIN_CLUSTERS_FOR_INFERENCE} per direction are needed to compare session means): the steps of each "
+        f"One person, {sessions} sessions ({n_fwd} with {MIN_STEPS_PER_CLUSTER} or more forward and {n_bwd} with "
+        f"{MIN_STEPS_PER_CLUSTER} or more backward steps; {MIN_CLUSTERS_FOR_INFERENCE} such per direction are needed "
+        "to compare session means): the steps of each "
         f"direction are the sample for this person in these sessions, and differences between sessions are not "
         f"in the error.{confounded} {_BLOCKS}"
     )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec, find_devices
-from retrogait.ble.errors import explain
+from retrogait.ble.errors import DeviceNotFoundError, explain
 from retrogait.ble.profiles import make_profile
 from retrogait.errors import RetrogaitError
 from retrogait.live.phyphox import PhyphoxRecorder
@@ -46,9 +46,12 @@ async def record(
         on_start(recorders)
     try:
         found = iter(await find_devices(ble_specs, options.scan_timeout_s) if ble_specs else [])
-    except RetrogaitError:
-        for r in recorders:
-            r.status.state = "not found"
+    except RetrogaitError as error:
+        # "not found" only where a scan ran and missed the sensor: with no Bluetooth (no D-Bus, no adapter) nothing
+        # was looked for, and a phone (--url) is not looked for by the scan at all (EDGE-269)
+        missed = isinstance(error, DeviceNotFoundError)
+        for spec, r in zip(specs, recorders, strict=True):
+            r.status.state = "not started" if spec.url is not None else "not found" if missed else "scan failed"
         raise
     devices = [None if s.url is not None else next(found) for s in specs]
     tasks = [asyncio.create_task(r.run(stop, d)) for r, d in zip(recorders, devices, strict=True)]
