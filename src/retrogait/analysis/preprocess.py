@@ -259,9 +259,11 @@ def _checked_samples(
         acc = acc * _acc_scale(t, acc, fs_hz, where, notes)
     beyond_at = len(notes)  # where _plausible_rows' note goes, if any: told again if the unit drops more (EDGE-254)
     read_acc, read_gyr = acc, gyr
+    # the quantum of the rows as read, beside the range check: the same rows where it drops none (PERF-143)
+    quantum_part = None if bridged_t.size else Beside(lambda: acc_quantum_g(read_acc))
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     _refuse_too_few_plausible(t, where, notes)
-    quantum_g = acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)  # measured values only
+    quantum_g = _measured_quantum_g(t, acc, bridged_t, quantum_part if acc is read_acc else None)
     notes += _quantum_notes(quantum_g)
     if not is_coarse(quantum_g):  # a coarse axis rests on one level while another moves: no stuck axis told
         t, acc, gyr = _without_stuck_axis(t, acc, gyr, fs_hz, notes)
@@ -278,6 +280,19 @@ def _checked_samples(
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
     return t, acc, gyr, fs_hz, quantum_g, bridged_t, gyr_bridged_t
+
+
+def _measured_quantum_g(
+    t: NDArray[np.float64],
+    acc: NDArray[np.float64],
+    bridged_t: NDArray[np.float64],
+    beside: Beside[float | None] | None,
+) -> float | None:
+    """The acceleration's quantum (g, :func:`acc_quantum_g`) of its measured values only (the samples at
+    ``bridged_t``, s, were bridged): ``beside``'s, started on these very rows where no sample was bridged (PERF-143)."""
+    if beside is not None:
+        return beside.result()
+    return acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)
 
 
 def _refuse_nothing_to_analyse(

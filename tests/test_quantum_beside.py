@@ -1,0 +1,81 @@
+"""The acceleration's quantum found beside the range check where a core is free, of the rows it keeps (PERF-143)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+
+import numpy as np
+import pytest
+
+from retrogait.analysis import beside, preprocess
+from retrogait.analysis.beside import second_thread
+from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.session import Session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+#: An accelerometer's step (g) the test's values are put on: the quantum the analysis must find.
+STEP_G = 1.0 / 512
+
+
+@pytest.fixture(scope="module")
+def quantised() -> Session:
+    bouts = [Bout("still", "still", 0, 1.0), Bout("forward", "running", 3.0, 8.0), Bout("still", "still", 0, 1.0)]
+    session = simulate(SimulationConfig("shank", bouts, sample_rate_hz=200.0, seed=4)).session
+    step = STEP_G * STANDARD_GRAVITY_MS2
+    return dataclasses.replace(session, acc=np.round(session.acc / step) * step)
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cores, one of them free (this test's thread the only one runnable)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(beside, "runnable_now", lambda: 1)
+
+
+def _quantum_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """(thread, rows) of each call of the quantum by preprocessing, recorded from now on."""
+    calls: list[tuple[str, int]] = []
+    original = preprocess.acc_quantum_g
+
+    def recorded(acc: np.ndarray) -> float | None:
+        calls.append((threading.current_thread().name, acc.shape[0]))
+        return original(acc)
+
+    monkeypatch.setattr(preprocess, "acc_quantum_g", recorded)
+    return calls
+
+
+def test_the_quantum_of_a_clean_recording_is_found_beside_and_is_the_serial_one(
+    quantised: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = preprocess.preprocess(quantised)
+    calls = _quantum_calls(monkeypatch)
+    with second_thread():
+        threaded = preprocess.preprocess(quantised)
+    assert calls == [("retrogait-beside", quantised.n_samples)]
+    assert threaded.acc_quantum_g == serial.acc_quantum_g == pytest.approx(STEP_G, rel=1e-6)
+    assert np.array_equal(threaded.acc_ms2, serial.acc_ms2)
+
+
+def test_a_row_the_range_check_drops_is_not_in_the_quantum(quantised: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The part beside read every row; once the check drops one, the quantum is of the rows kept, on this thread."""
+    acc = quantised.acc.copy()
+    acc[quantised.n_samples // 2, 0] = 1e4 * STANDARD_GRAVITY_MS2  # beyond any sensor's range
+    messy = dataclasses.replace(quantised, acc=acc)
+    calls = _quantum_calls(monkeypatch)
+    with second_thread():
+        found = preprocess.preprocess(messy)
+    assert (threading.current_thread().name, quantised.n_samples - 1) in calls  # the part beside may still be running
+    assert found.acc_quantum_g == pytest.approx(STEP_G, rel=1e-6)
+
+
+def test_where_no_core_is_free_the_quantum_is_found_on_this_thread(
+    quantised: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(beside, "runnable_now", lambda: 2)
+    calls = _quantum_calls(monkeypatch)
+    with second_thread():
+        preprocess.preprocess(quantised)
+    assert calls == [(threading.current_thread().name, quantised.n_samples)]
