@@ -10,17 +10,14 @@ for each the medians of the wall, this (main) thread's CPU (``time.thread_time``
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 from pandas.io.parsers import readers
 
-from bench_analyze import simulated_shank
+from bench_analyze import probe_hour
 from retrogait.session import _read_head, _read_table
 
 
@@ -33,12 +30,7 @@ def _timed(read: Callable[[], object]) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--minutes", type=float, default=60.0)
-    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
-    args = parser.parse_args()
-    path = simulated_shank(args.minutes, args.data)
+    args, path = probe_hour(__doc__ or "", 7)
     _, skip, columns = _read_head(path)
 
     def table() -> object:

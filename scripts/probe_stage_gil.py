@@ -16,18 +16,15 @@ Linux only.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import statistics
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from bench_analyze import simulated_shank
+from bench_analyze import probe_hour
 
 #: (module, function): the stages whose arguments are recorded and replayed.
 STAGES = [
@@ -86,12 +83,7 @@ def _controls() -> dict[str, Callable[[], Any]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--minutes", type=float, default=60.0)
-    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
-    args = parser.parse_args()
-    path = simulated_shank(args.minutes, args.data)
+    args, path = probe_hour(__doc__ or "", 5)
     import retrogait.analysis.beside as beside
     from retrogait.analysis import load, pipeline
     from retrogait.analysis.blas import single_blas_thread
