@@ -79,3 +79,25 @@ def test_where_no_core_is_free_the_quantum_is_found_on_this_thread(
     with second_thread():
         preprocess.preprocess(quantised)
     assert calls == [(threading.current_thread().name, quantised.n_samples)]
+
+
+def test_a_bridged_value_is_not_in_the_quantum_serial_or_threaded(
+    quantised: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lone missing value bridged between two levels lies half a step off them: no measurement. With a bridged
+    sample the quantum is the measured rows', on this thread, never the part beside's of every row (REVIEW-224:
+    the part taken with a bridged sample reads half the step on this recording)."""
+    acc = quantised.acc.copy()
+    rng = np.random.default_rng(0)
+    for axis in range(3):  # lone missing values at irregular rows (a steady pattern reads as a lower rate, EDGE-222)
+        rows = np.cumsum(rng.integers(2, 6, quantised.n_samples))
+        acc[rows[rows < quantised.n_samples - 2], axis] = np.nan
+    bridged = dataclasses.replace(quantised, acc=acc)
+    serial = preprocess.preprocess(bridged)
+    calls = _quantum_calls(monkeypatch)
+    with second_thread():
+        threaded = preprocess.preprocess(bridged)
+    assert any("missing acceleration values bridged" in note for note in threaded.notes)
+    assert [name for name, _ in calls] == [threading.current_thread().name]
+    assert calls[0][1] < quantised.n_samples  # the rows with a bridged value left out
+    assert threaded.acc_quantum_g == serial.acc_quantum_g == pytest.approx(STEP_G, rel=1e-6)
