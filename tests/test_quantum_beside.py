@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+from typing import Any
 
 import numpy as np
 import pytest
@@ -101,3 +102,28 @@ def test_a_bridged_value_is_not_in_the_quantum_serial_or_threaded(
     assert [name for name, _ in calls] == [threading.current_thread().name]
     assert calls[0][1] < quantised.n_samples  # the rows with a bridged value left out
     assert threaded.acc_quantum_g == serial.acc_quantum_g == pytest.approx(STEP_G, rel=1e-6)
+
+
+def test_the_range_check_runs_while_the_quantum_is_found_beside(
+    quantised: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The part is started before the range check, so the two overlap (the gain, PERF-143): the check sees the
+    quantum's part already running (REVIEW-226: the part started after the check passed every other test)."""
+    begun = threading.Event()
+    seen: list[bool] = []
+    quantum, plausible_rows = preprocess.acc_quantum_g, preprocess._plausible_rows
+
+    def found_beside(acc: np.ndarray) -> float | None:
+        begun.set()
+        return quantum(acc)
+
+    def checked(*args: Any) -> Any:
+        seen.append(begun.wait(timeout=10.0))  # set at once where the part runs beside; never where it runs after
+        return plausible_rows(*args)
+
+    monkeypatch.setattr(preprocess, "acc_quantum_g", found_beside)
+    monkeypatch.setattr(preprocess, "_plausible_rows", checked)
+    with second_thread():
+        found = preprocess.preprocess(quantised)
+    assert seen == [True]
+    assert found.acc_quantum_g == pytest.approx(STEP_G, rel=1e-6)
