@@ -94,7 +94,7 @@ GAIN_SAMPLES = 20_000
 
 #: The acceleration's quantum is found beside the range check (PERF-143) from this many rows on: the check's time,
 #: all the part can hide, grows with the rows (~4-5 ms of CPU at 720,000), the part's ~11 ms and its arrays (65,536
-#: values an axis, :data:`~retrogait.resolution.QUANTUM_SAMPLE_VALUES`) do not; below it the part saves ~1 ms at most,
+#: values an axis, :data:`~retrogait.resolution.QUANTUM_SAMPLE_VALUES`) do not; below it the part saves ~1.5 ms at most,
 #: and where the check drops a row it is left running beside the rows the check copies: a 26 Hz hour's threaded
 #: peak 3.61-3.85 -> 3.86-3.96 x (REVIEW-226). 262,144 rows: an hour at 73 Hz.
 QUANTUM_BESIDE_MIN_ROWS = 4 * QUANTUM_SAMPLE_VALUES
