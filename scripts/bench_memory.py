@@ -1,6 +1,6 @@
 """Peak memory of the analysis per placement, as a multiple of the samples' float64 array (issue 16).
 
-Usage: python scripts/bench_memory.py [--minutes 60] [--data DIR] [--only TEXT] [--grid] [--messy] [--owner]
+Usage: python scripts/bench_memory.py [--minutes 60] [--data DIR] [--only TEXT] [--grid] [--messy] [--beside] [--owner]
 Simulates once (cached in ``--data``) a session per case -- shank, foot and lower back at 200 Hz (forward
 then backward running, as ``bench_analyze.py``'s shank), a lower back walking at 1000 Hz, and shanks at 52 and
 100 Hz (their landings searched at 200 Hz, CONTACT-9) -- and prints
