@@ -46,6 +46,17 @@ def simulated_shank(minutes: float, folder: Path, placement: str = "shank") -> P
     return path
 
 
+def probe_hour(description: str, repeats: int) -> tuple[argparse.Namespace, Path]:
+    """The arguments of a probe of the bench hour (``--repeats``, ``--minutes``, ``--data``; ``description``: the
+    probe's docstring) and the hour's file, simulated once (:func:`simulated_shank`)."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--minutes", type=float, default=60.0)
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
+    args = parser.parse_args()
+    return args, simulated_shank(args.minutes, args.data)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--minutes", type=float, default=60.0)

@@ -1,6 +1,6 @@
 """Peak memory of the analysis per placement, as a multiple of the samples' float64 array (issue 16).
 
-Usage: python scripts/bench_memory.py [--minutes 60] [--data DIR] [--only TEXT] [--grid] [--messy] [--owner]
+Usage: python scripts/bench_memory.py [--minutes 60] [--data DIR] [--only TEXT] [--grid] [--messy] [--beside] [--owner]
 Simulates once (cached in ``--data``) a session per case -- shank, foot and lower back at 200 Hz (forward
 then backward running, as ``bench_analyze.py``'s shank), a lower back walking at 1000 Hz, and shanks at 52 and
 100 Hz (their landings searched at 200 Hz, CONTACT-9) -- and prints
@@ -14,6 +14,8 @@ simulated at 208 Hz and decimated (``validate_low_rates.decimated``).
 ``--messy``: each case's session with one implausible row (the middle row's acc_x set to MESSY_ACC_MS2, beyond any
 sensor's range: preprocess drops it and the grid has a one-sample gap), written once beside it, so the goal is
 checked on input the analysis must clean too (PERF-112).
+``--beside``: every part ``analyze`` runs beside where a core is free on a thread of its own (a core reported free
+whatever the load): the threaded peak, which moves with the threads' timing from run to run.
 ``--owner``: also where each peak is reached: the call stack (retrogait's frames) at the Python or C call
 or return at which tracemalloc's peak last rose (``sys.setprofile``; slow, a diagnosis only).
 """
@@ -146,6 +148,17 @@ def peak_owner(path: Path, top: int = 8) -> tuple[int, str, list[str]]:
     return int(best[0]), str(best[1]), lines
 
 
+def _beside_analyze(path: Path) -> object:
+    """``retrogait.analyze(path)`` inside ``beside.second_thread`` with a core reported free whatever the load: every
+    part ``analyze`` runs beside where a core is free on a thread of its own (tracemalloc counts every thread), so the
+    peak is the threaded one, which moves with the threads' timing."""
+    from retrogait.analysis import beside
+
+    beside.runnable_now = lambda: 1
+    with beside.second_thread():
+        return retrogait.analyze(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--minutes", type=float, default=60.0)
@@ -154,7 +167,11 @@ def main() -> None:
     parser.add_argument("--grid", action="store_true", help="every placement at 13, 26, 52, 100 and 200 Hz")
     parser.add_argument("--messy", action="store_true", help="one implausible row in each case's session")
     parser.add_argument("--owner", action="store_true", help="also the call stack where each peak is reached")
+    parser.add_argument(
+        "--beside", action="store_true", help="every part analyze runs beside on a thread of its own (PERF-143)"
+    )
     args = parser.parse_args()
+    analyze = _beside_analyze if args.beside else retrogait.analyze
     cases = CASES
     if args.grid:
         cases = tuple(
@@ -171,14 +188,14 @@ def main() -> None:
         raw = read_session(path).n_samples * 7 * 8
         start = time.process_time()
         try:
-            result = retrogait.analyze(path)
+            result = analyze(path)
         except RetrogaitError as error:  # a rate the analysis refuses (below 20 Hz)
             print(f"{name:28s} {raw // 56:9d} {raw / 1e6:7.1f}  refused: {str(error).rpartition(': ')[2]}")
             continue
         cpu = time.process_time() - start
         del result
         tracemalloc.start()
-        retrogait.analyze(path)
+        analyze(path)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         mark = "ok" if peak <= 4 * raw else "over"

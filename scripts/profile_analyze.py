@@ -1,17 +1,21 @@
 """Profile: where the CPU of an hour's `retrogait analyze --no-report` goes, stage by stage (PERF-46).
 
-Usage: python scripts/profile_analyze.py [--minutes 60] [--repeats 5] [--data DIR]
+Usage: python scripts/profile_analyze.py [--minutes 60] [--repeats 5] [--data DIR] [--beside]
 On ``bench_analyze.py``'s simulated shank: (1) the imports an ``analyze`` process makes, timed in a fresh process
 with the cyclic collector off as the command runs them (PERF-18): pandas (the bare read pays it too), then Typer and
 the CLI, rich, the readers and the analysis; (2) in this process, the read (the parse, the unit and rate checks), each
 stage of the analysis and the writing of the three tables, CPU of this thread (``time.thread_time``) with the parts
 that ``analyze`` runs beside made serial (PERF-36/38/40), so each is counted once; medians of ``--repeats`` runs after
 one untimed. CPU, not wall: the numbers hold on a shared machine. Stages nest (the read holds its parse and checks).
+``--beside``: the analysis inside ``beside.second_thread`` with a core reported free whatever the load, so every part
+``analyze`` runs beside where a core is free is on a thread of its own; a stage's row is then the CPU of the thread
+that called it (the main thread's for the chain, the part's own for ``accumulated_change_g`` and the like).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import statistics
 import subprocess
@@ -98,6 +102,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
+    parser.add_argument(
+        "--beside",
+        action="store_true",
+        help="the parts analyze runs beside on threads of their own, as where a core is free (PERF-143): "
+        "this thread's CPU is what they leave it",
+    )
     args = parser.parse_args()
     print(compile_package())
     path = simulated_shank(args.minutes, args.data)
@@ -106,14 +116,20 @@ def main() -> None:
     import retrogait.analysis.beside as beside
     from retrogait.analysis.blas import single_blas_thread
 
-    beside._threaded = lambda: False  # every part on this thread: counted once, in its stage
+    if args.beside:  # every part on a thread of its own: a core reported free whatever the load
+        beside.runnable_now = lambda: 1
+    else:
+        beside._threaded = lambda: False  # every part on this thread: counted once, in its stage
     times: dict[str, list[float]] = defaultdict(list)
     timed_stages(times)
     from retrogait.analysis import load, pipeline
 
     @single_blas_thread()
     def once(out: Path) -> None:
-        pipeline.write_outputs(pipeline.analyze(load.load_input(path)), out)
+        session = load.load_input(path)
+        with beside.second_thread() if args.beside else contextlib.nullcontext():
+            result = pipeline.analyze(session)
+        pipeline.write_outputs(result, out)
 
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(args.repeats + 1):

@@ -55,7 +55,7 @@ from retrogait.gyro_subrate import SubRate, filled_in
 from retrogait.masks import true_runs
 from retrogait.ranks import median_within, quantile_at_least
 from retrogait.rate import meets_rate, order_slots, recording_rate_hz, same_rate, steady_clock
-from retrogait.resolution import COARSE_QUANTUM_G, acc_quantum_g, is_coarse
+from retrogait.resolution import COARSE_QUANTUM_G, QUANTUM_SAMPLE_VALUES, acc_quantum_g, is_coarse
 from retrogait.samples import nearest_samples
 from retrogait.session import RADS_P99_DPS, Session, covers_enough, within_acc_range
 from retrogait.stuck import STUCK_MIN_S, frozen_axis, stuck_rows
@@ -91,6 +91,13 @@ GAIN_TOLERANCE = 0.03
 GAIN_MIN_REST_S = 1.0
 #: The still samples the gain's median is taken over, at most (evenly spaced among them: bounds its cost).
 GAIN_SAMPLES = 20_000
+
+#: The acceleration's quantum is found beside the range check (PERF-143) from this many rows on: the check's time,
+#: all the part can hide, grows with the rows (~4-5 ms of CPU at 720,000), the part's ~11 ms and its arrays (65,536
+#: values an axis, :data:`~retrogait.resolution.QUANTUM_SAMPLE_VALUES`) do not; below it the part saves ~1.5 ms at most,
+#: and where the check drops a row it is left running beside the rows the check copies: a 26 Hz hour's threaded
+#: peak 3.61-3.85 -> 3.86-3.96 x (REVIEW-226). 262,144 rows: an hour at 73 Hz.
+QUANTUM_BESIDE_MIN_ROWS = 4 * QUANTUM_SAMPLE_VALUES
 
 #: Timestamps within this many sample periods of one slot each of a uniform clock are that clock's samples
 #: stamped with delivery jitter (HONEST-3): they are put on their slots, not interpolated between.
@@ -259,9 +266,13 @@ def _checked_samples(
         acc = acc * _acc_scale(t, acc, fs_hz, where, notes)
     beyond_at = len(notes)  # where _plausible_rows' note goes, if any: told again if the unit drops more (EDGE-254)
     read_acc, read_gyr = acc, gyr
+    # the quantum of the rows as read, beside the range check: the same rows where it drops none (PERF-143); not
+    # where the check is too short to hide it (REVIEW-226)
+    beside_quantum = not bridged_t.size and t.size >= QUANTUM_BESIDE_MIN_ROWS
+    quantum_part = Beside(lambda: acc_quantum_g(read_acc)) if beside_quantum else None
     t, acc, gyr = _plausible_rows(t, acc, gyr, session.meta.acc_range_g, settings, notes)
     _refuse_too_few_plausible(t, where, notes)
-    quantum_g = acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)  # measured values only
+    quantum_g = _measured_quantum_g(t, acc, bridged_t, quantum_part if acc is read_acc else None)
     notes += _quantum_notes(quantum_g)
     if not is_coarse(quantum_g):  # a coarse axis rests on one level while another moves: no stuck axis told
         t, acc, gyr = _without_stuck_axis(t, acc, gyr, fs_hz, notes)
@@ -278,6 +289,19 @@ def _checked_samples(
     if removed:
         acc = gravity_put_back(acc, fs_hz, session.meta.vertical_axis, gyr is not None, notes)
     return t, acc, gyr, fs_hz, quantum_g, bridged_t, gyr_bridged_t
+
+
+def _measured_quantum_g(
+    t: NDArray[np.float64],
+    acc: NDArray[np.float64],
+    bridged_t: NDArray[np.float64],
+    beside: Beside[float | None] | None,
+) -> float | None:
+    """The acceleration's quantum (g, :func:`acc_quantum_g`) of its measured values only (the samples at
+    ``bridged_t``, s, were bridged): ``beside``'s, started on these very rows where no sample was bridged (PERF-143)."""
+    if beside is not None:
+        return beside.result()
+    return acc_quantum_g(acc[~np.isin(t, bridged_t)] if bridged_t.size else acc)
 
 
 def _refuse_nothing_to_analyse(
