@@ -1,0 +1,108 @@
+"""A block of rows written twice (a logger or an app sending a buffer again: each row's time and every value equal,
+as read from the file's text, to a row already read) is the same samples twice: the repeats are dropped, counted
+(``<stream>_written_twice``) and told; a time going back to *other* values is still refused as a clock reset or two
+recordings joined (EDGE-262)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrogait.errors import InputFileError
+from retrogait.imports import load_recording
+
+Edit = Callable[[list[str]], list[str]]
+
+
+def _rows() -> list[str]:
+    """2000 rows of a 2 Hz bounce at 100 Hz (time_s, acc_x..z in m/s^2)."""
+    t = np.arange(2000) / 100.0
+    return [f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t]
+
+
+def _generic(path: Path, edit: Edit) -> Path:
+    path.write_text("time_s,acc_x,acc_y,acc_z\n" + "\n".join(edit(_rows())) + "\n")
+    return path
+
+
+def _phyphox(folder: Path, edit: Edit) -> Path:
+    folder.mkdir()
+    head = '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    (folder / "Accelerometer.csv").write_text(head + "\n" + "\n".join(edit(_rows())) + "\n")
+    return folder
+
+
+def _block_again(rows: list[str]) -> list[str]:  # rows 800..999 written again after row 999
+    return rows[:1000] + rows[800:1000] + rows[1000:]
+
+
+def _start_again_at_end(rows: list[str]) -> list[str]:  # the first 200 rows written again at the end
+    return rows + rows[:200]
+
+
+@pytest.mark.parametrize("make", [_generic, _phyphox])
+@pytest.mark.parametrize("edit", [_block_again, _start_again_at_end])
+def test_a_block_written_twice_is_read_once_and_told(
+    tmp_path: Path, make: Callable[[Path, Edit], Path], edit: Edit
+) -> None:
+    clean = load_recording(make(tmp_path / "clean", lambda rows: rows)).session
+    loaded = load_recording(make(tmp_path / "twice", edit))
+    session = loaded.session
+    np.testing.assert_array_equal(session.t_s, clean.t_s)
+    np.testing.assert_array_equal(session.acc, clean.acc)
+    assert session.meta.extra["import_dropped_rows"] == "200"
+    label, words = ("row", "rows") if make is _generic else ("acc", "accelerometer rows")  # the generic reader's rows
+    assert session.meta.extra["import_dropped_detail"] == f"{label}_written_twice=200"
+    notes = session.meta.extra["import_notes"]
+    assert f"200 {words} repeat the time and every value of rows already read" in notes
+
+
+def test_a_time_going_back_to_other_values_is_still_refused(tmp_path: Path) -> None:
+    def reset(rows: list[str]) -> list[str]:  # rows 800..999's times again, with the values of rows 1000..1199
+        again = [f"{a.split(',')[0]},{','.join(b.split(',')[1:])}" for a, b in zip(rows[800:1000], rows[1000:1200])]
+        return rows[:1000] + again + rows[1000:]
+
+    with pytest.raises(InputFileError, match="time goes back"):
+        load_recording(_generic(tmp_path / "reset.csv", reset))
+
+
+def test_a_block_with_one_value_changed_keeps_its_other_repeats_dropped(tmp_path: Path) -> None:
+    def edited(rows: list[str]) -> list[str]:  # the block again, one of its rows with another acc_y
+        block = rows[800:1000]
+        block[50] = block[50].replace(",0.2,", ",0.3,")
+        return rows[:1000] + block + rows[1000:]
+
+    session = load_recording(_generic(tmp_path / "edited.csv", edited)).session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_detail"] == "row_time_not_increasing=1;row_written_twice=199"
+
+
+def _header_again(rows: list[str]) -> list[str]:  # the header written again at the middle (``_HEAD`` set by the maker)
+    return rows[:1000] + ["HEAD"] + rows[1000:]
+
+
+def _units_row(rows: list[str]) -> list[str]:
+    return ["s,m/s^2,m/s^2,m/s^2"] + rows
+
+
+@pytest.mark.parametrize(
+    ("make", "edit", "reason"),
+    [
+        (_generic, _header_again, "header_repeated"),
+        (_phyphox, _header_again, "header_repeated"),
+        (_phyphox, _units_row, "units_row"),  # the generic reader takes a units row for its header (refused, as before)
+    ],
+)
+def test_a_header_written_again_or_a_units_row_is_named(
+    tmp_path: Path, make: Callable[[Path, Edit], Path], edit: Edit, reason: str
+) -> None:
+    """EDGE-263: dropped and counted as before, under what it is, not ``<stream>_not_a_number``."""
+    head = "time_s,acc_x,acc_y,acc_z" if make is _generic else '"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"'
+    loaded = load_recording(make(tmp_path / "messy", lambda rows: [head if r == "HEAD" else r for r in edit(rows)]))
+    session = loaded.session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_rows"] == "1"
+    assert session.meta.extra["import_dropped_detail"] == f"{reason}=1"
