@@ -105,7 +105,7 @@ def test_trailing_separators_are_screened_without_reading_each_row(
     """Every row ending in a separator: the screen sees the fields beyond the header's blank in one vectorised pass
     and reads no row's fields one by one (REVIEW-223: EDGE-255 split every such row in Python, an hour's phyphox
     export with trailing separators imported in 0.67-0.75 s instead of 0.2-0.3 s); a row with a marker is still
-    read one by one and told."""
+    read and told."""
     from retrogait.imports import limits
 
     asked: list[bytes] = []
@@ -118,7 +118,7 @@ def test_trailing_separators_are_screened_without_reading_each_row(
     table.write_text(head + "\n" + "".join(row + ",\n" for row in rows))
     session = load_recording(folder).session
     assert session.t_s.size == 2000
-    assert asked == [b"lap", b""]
+    assert asked == []  # nor the marked row's: its fields are read with every wide row's at once (EDGE-264)
     assert "1 rows hold text beyond the header's 4 fields ('lap')" in session.meta.extra["import_notes"]
 
 
@@ -156,3 +156,120 @@ def test_a_phyphox_table_whose_every_row_holds_an_unnamed_number_is_read(tmp_pat
     assert session.t_s.size == 2000
     assert session.meta.extra["import_dropped_rows"] == "0"
     assert _unnamed(2000) in session.meta.extra["import_notes"].split(" | ")
+
+
+def test_an_unnamed_number_on_every_row_is_read_without_reading_each_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EDGE-260's table (a number beyond the header on every row) screened without a Python call per row (EDGE-264:
+    each row's fields were split and read by ``float`` one by one, ~0.3 s an hour at 100 Hz): read and told as
+    before."""
+    from retrogait.imports import limits
+
+    asked: list[bytes] = []
+    number = limits._is_number
+    monkeypatch.setattr(limits, "_is_number", lambda field: asked.append(field) or number(field))
+    folder = _phyphox(tmp_path / "counter", "")
+    table = folder / "Accelerometer.csv"
+    head, *rows = table.read_text().splitlines()
+    table.write_text(head + "\n" + "".join(f"{row},{i}\n" for i, row in enumerate(rows)))
+    session = load_recording(folder).session
+    assert session.t_s.size == 2000
+    assert asked == []
+    assert "2000 rows hold numbers beyond the header's 4 fields ('0')" in session.meta.extra["import_notes"]
+
+
+_TAILS = [
+    "",
+    " ",
+    "\t",
+    "\x0b",
+    "lap",
+    "7.5",
+    "7,5",
+    "-1e3",
+    "1E+05",
+    "+.5",
+    "1.",
+    ".5",
+    ".",
+    "+",
+    "-",
+    "e5",
+    "1e",
+    "1.e5",
+    "1.5.3",
+    "1,5,3",
+    "nan",
+    "NaN",
+    "-inf",
+    "Infinity",
+    "infinit",
+    "1_000",
+    "_1",
+    "0x10",
+    "12:30",
+    "1 2",
+    " 3 ",
+    "fay",
+    "1-2",
+    "--1",
+    "1e5e5",
+    "1e+",
+    "5+",
+    "x" * 70,
+    "1" * 70,
+    " " * 70,
+    "\u0661",
+    "\u00a01",
+    "1\u00a0",
+    "3\x1c",
+]
+
+
+def _split_each_line(data: bytes, sep: str, n_fields: int) -> tuple[list[int], list[int], list[int]]:
+    """REVIEW-221/EDGE-260's decisions by splitting every line in Python (the reference: REVIEW-223's comparison)."""
+    numbered: list[int] = []
+    marked: list[int] = []
+    lines = data.replace(b"\r\n", b"\n").split(b"\n")
+    for i, line in enumerate(lines[1:], start=1):
+        extra = [f.strip() for f in line.split(sep.encode())[n_fields:]]
+        if any(_float(f) for f in extra):
+            numbered.append(i)
+        elif any(extra):
+            marked.append(i)
+    rows = sum(1 for line in lines[1:] if line)
+    return ([], marked, numbered) if len(numbered) > 0.01 * rows else (numbered, marked, [])
+
+
+def _float(field: bytes) -> bool:
+    try:
+        float(field.replace(b",", b"."))
+    except ValueError:
+        return False
+    return True
+
+
+def test_the_screen_takes_the_decisions_of_splitting_each_line() -> None:
+    """Random tables (2-6 fields, ``,`` ``;`` tab, LF and CRLF, tails of blanks, markers, numbers in every form
+    ``float`` reads or refuses, long fields, non-ASCII bytes): the vectorised screen's wide rows are those of splitting
+    every line (EDGE-264, REVIEW-223's comparison)."""
+    from retrogait.imports.limits import _wide_short_rows, line_bounds
+
+    rng = np.random.default_rng(57)
+    for _ in range(600):
+        n_fields = int(rng.integers(2, 7))
+        sep = str(rng.choice([",", ";", "\t"]))
+        end = str(rng.choice(["\n", "\r\n"]))
+        rows = []
+        for _ in range(int(rng.integers(1, 60))):
+            row = sep.join(str(v) for v in np.round(rng.normal(size=n_fields), 3))
+            if rng.random() < 0.5:
+                row += "".join(sep + str(rng.choice(_TAILS)) for _ in range(int(rng.integers(1, 4))))
+            rows.append(row)
+        head = sep.join(f"c{i}" for i in range(n_fields))
+        data = (head + end + end.join(rows) + end).encode("utf-8")
+        if b'"' in data:
+            continue
+        got = _wide_short_rows(data, line_bounds(data), sep, n_fields, 1)
+        assert got == _split_each_line(data, sep, n_fields), (sep, n_fields, data[:400])

@@ -62,7 +62,10 @@ def test_a_block_written_twice_is_read_once_and_told(
 
 def test_a_time_going_back_to_other_values_is_still_refused(tmp_path: Path) -> None:
     def reset(rows: list[str]) -> list[str]:  # rows 800..999's times again, with the values of rows 1000..1199
-        again = [f"{a.split(',')[0]},{','.join(b.split(',')[1:])}" for a, b in zip(rows[800:1000], rows[1000:1200])]
+        again = [
+            f"{a.split(',')[0]},{','.join(b.split(',')[1:])}"
+            for a, b in zip(rows[800:1000], rows[1000:1200], strict=True)
+        ]
         return rows[:1000] + again + rows[1000:]
 
     with pytest.raises(InputFileError, match="time goes back"):

@@ -839,8 +839,8 @@ def clean_rows(
         if again is not None:  # rows already read, sent again: the same samples twice (EDGE-262)
             report.drop(f"{label}_written_twice", int(again.sum()))
             report.notes.append(
-                f"{int(again.sum())} {_STREAM_WORDS.get(label, label + ' rows')} repeat the time and every value of rows "
-                "already read (the same samples written twice, a buffer sent again): the repeats dropped"
+                f"{int(again.sum())} {_STREAM_WORDS.get(label, label + ' rows')} repeat the time and every value of "
+                "rows already read (the same samples written twice, a buffer sent again): the repeats dropped"
             )
             t, v = t[~again], v[~again]
             previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
@@ -1002,10 +1002,10 @@ _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope r
 def _written_again(
     t: FloatArray, v: FloatArray, forward: NDArray[np.bool_], previous_max: FloatArray
 ) -> NDArray[np.bool_] | None:
-    """(n,) the rows not after every earlier time (``~forward``) whose time ``t`` and every value ``v`` (n, m) equal, bit
-    for bit as parsed from the file's text (a missing value equal to a missing one), those of a row read before them:
-    the same sample written again (a buffer re-sent), EDGE-262. Looked for only where some row lies *behind* a time
-    already read (a row repeating the row before alone is HONEST-10's); None where none repeats. No tolerance: a
+    """(n,) the rows not after every earlier time (``~forward``) whose time ``t`` and every value ``v`` (n, m) equal,
+    bit for bit as parsed from the file's text (a missing value equal to a missing one), those of a row read before
+    them: the same sample written again (a buffer re-sent), EDGE-262. Looked for only where some row lies *behind* a
+    time already read (a row repeating the row before alone is HONEST-10's); None where none repeats. No tolerance: a
     sample taken again has its own noise and its own time, so the same text in every column is the same sample."""
     behind = t < previous_max
     if not behind.any():
