@@ -5,6 +5,7 @@ writes every row of a table with the header's fields; the generic reader and phy
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -233,7 +234,8 @@ def _split_each_line(data: bytes, sep: str, n_fields: int) -> tuple[list[int], l
     marked: list[int] = []
     lines = data.replace(b"\r\n", b"\n").split(b"\n")
     for i, line in enumerate(lines[1:], start=1):
-        extra = [f.strip() for f in line.split(sep.encode())[n_fields:]]
+        fields = re.split(rb"[ \t]+", line.strip(b" \t")) if sep == r"\s+" else line.split(sep.encode())
+        extra = [f.strip() for f in fields[n_fields:]]
         if any(_float(f) for f in extra):
             numbered.append(i)
         elif any(extra):
@@ -253,23 +255,75 @@ def _float(field: bytes) -> bool:
 def test_the_screen_takes_the_decisions_of_splitting_each_line() -> None:
     """Random tables (2-6 fields, ``,`` ``;`` tab, LF and CRLF, tails of blanks, markers, numbers in every form
     ``float`` reads or refuses, long fields, non-ASCII bytes): the vectorised screen's wide rows are those of splitting
-    every line (EDGE-264, REVIEW-223's comparison)."""
+    every line (EDGE-264, REVIEW-223's comparison); tables separated by runs of spaces and tabs too (EDGE-265)."""
     from retrogait.imports.limits import _wide_short_rows, line_bounds
 
     rng = np.random.default_rng(57)
     for _ in range(600):
         n_fields = int(rng.integers(2, 7))
-        sep = str(rng.choice([",", ";", "\t"]))
+        sep = str(rng.choice([",", ";", "\t", r"\s+"]))
         end = str(rng.choice(["\n", "\r\n"]))
         rows = []
         for _ in range(int(rng.integers(1, 60))):
-            row = sep.join(str(v) for v in np.round(rng.normal(size=n_fields), 3))
+            gap = (lambda: str(rng.choice([" ", "\t", "  ", " \t"]))) if sep == r"\s+" else (lambda s=sep: s)
+            row = (gap() if sep == r"\s+" and rng.random() < 0.2 else "") + gap().join(
+                str(v) for v in np.round(rng.normal(size=n_fields), 3)
+            )
             if rng.random() < 0.5:
-                row += "".join(sep + str(rng.choice(_TAILS)) for _ in range(int(rng.integers(1, 4))))
+                row += "".join(gap() + str(rng.choice(_TAILS)) for _ in range(int(rng.integers(1, 4))))
             rows.append(row)
-        head = sep.join(f"c{i}" for i in range(n_fields))
+        head = (" " if sep == r"\s+" else sep).join(f"c{i}" for i in range(n_fields))
         data = (head + end + end.join(rows) + end).encode("utf-8")
         if b'"' in data:
             continue
         got = _wide_short_rows(data, line_bounds(data), sep, n_fields, 1)
         assert got == _split_each_line(data, sep, n_fields), (sep, n_fields, data[:400])
+
+
+def _table(path: Path, sep: str, quote: str, extra: dict[int, str], head: str = "time_s,acc_x,acc_y,acc_z") -> Path:
+    """The generic table (a 2 Hz bounce at rest level, 100 Hz, 20 s), its fields separated by ``sep`` and each
+    written within ``quote``, the rows ``extra``'s keys ending in its text."""
+    t = np.arange(2000) / 100.0
+    values = [(f"{x:.3f}", f"{0.3 * np.sin(6 * x):.4f}", "0.2", f"{9.8 + 3 * np.sin(4 * np.pi * x):.4f}") for x in t]
+    rows = [sep.join(f"{quote}{v}{quote}" for v in row) + extra.get(i, "") for i, row in enumerate(values)]
+    names = sep.join(f"{quote}{name}{quote}" for name in head.split(","))
+    path.write_text(names + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sep", "quote", "extra"),
+    [(",", '"', ',"7.5"'), (",", "", ',"7.5"'), (" ", "", " 7.5"), ("  ", "", "  -1e3"), ("\t", "", " \t7.5")],
+)
+def test_a_number_beyond_the_header_in_a_quoted_or_whitespace_table_is_dropped(
+    tmp_path: Path, sep: str, quote: str, extra: str
+) -> None:
+    """EDGE-265: rows holding quotes, and tables whose fields are separated by runs of whitespace, were not screened
+    (EDGE-255's "not covered"): a row with a number beyond the header was read by its first fields without a word.
+    Now screened as any other table: dropped and counted."""
+    session = load_recording(_table(tmp_path / "t.csv", sep, quote, {500: extra})).session
+    assert session.t_s.size == 1999
+    assert session.meta.extra["import_dropped_detail"] == "malformed=1"
+
+
+@pytest.mark.parametrize(
+    ("sep", "quote", "extra", "marker"),
+    [(",", '"', ',"lap"', "lap"), (",", "", ',"a,b"', "a,b"), (" ", "", " lap", "lap")],
+)
+def test_text_beyond_the_header_in_a_quoted_or_whitespace_table_is_told(
+    tmp_path: Path, sep: str, quote: str, extra: str, marker: str
+) -> None:
+    """EDGE-265: a marker (a quoted one may hold the separator) read by the first fields and told, as REVIEW-221's."""
+    session = load_recording(_table(tmp_path / "t.csv", sep, quote, {500: extra, 900: extra})).session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_rows"] == "0"
+    assert f"2 rows hold text beyond the header's 4 fields ('{marker}')" in session.meta.extra["import_notes"]
+
+
+def test_a_number_beyond_the_header_on_many_rows_of_a_whitespace_table_is_a_column(tmp_path: Path) -> None:
+    """EDGE-265 with EDGE-260: every 10th row one number wider than its header: read and told, nothing dropped (a
+    table whose *every* row is wider is read as headerless, its header a preamble line, as a comma table is)."""
+    session = load_recording(_table(tmp_path / "t.txt", " ", "", dict.fromkeys(range(5, 2000, 10), " 7.5"))).session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_rows"] == "0"
+    assert _unnamed(200) in session.meta.extra["import_notes"].split(" | ")
