@@ -109,3 +109,30 @@ def test_a_header_written_again_or_a_units_row_is_named(
     assert session.t_s.size == 2000
     assert session.meta.extra["import_dropped_rows"] == "1"
     assert session.meta.extra["import_dropped_detail"] == f"{reason}=1"
+
+
+def _text_at_row_7(row: str, i: int) -> str:  # a cell of text: the table is read as text, not by the C parser's floats
+    return row.replace(",0.2,", ",x,") if i == 7 else row
+
+
+@pytest.mark.parametrize("first", ["nan,nan,nan,nan", "NaN,-inf,Infinity,+inf"])
+def test_a_first_row_of_values_that_are_no_finite_number_is_no_units_row(tmp_path: Path, first: str) -> None:
+    """A first sample whose cells read as NaN or infinite is a sample's (dropped or kept as the readers count any),
+    not a units row (EDGE-263)."""
+    loaded = load_recording(
+        _phyphox(tmp_path / "nan", lambda rows: [first, *(_text_at_row_7(r, i + 1) for i, r in enumerate(rows[1:]))])
+    )
+    assert "units_row" not in loaded.session.meta.extra.get("import_dropped_detail", "")
+
+
+def test_a_decimal_comma_table_s_first_row_is_no_units_row(tmp_path: Path) -> None:
+    """``;`` and decimal commas (a German Excel's save) read as text: its first row is a sample, its numbers written
+    with a comma (EDGE-263)."""
+    head = '"Time (s)";"X (m/s^2)";"Y (m/s^2)";"Z (m/s^2)"'
+    rows = [_text_at_row_7(row, i).replace(",", ";").replace(".", ",") for i, row in enumerate(_rows())]
+    folder = tmp_path / "de"
+    folder.mkdir()
+    (folder / "Accelerometer.csv").write_text(head + "\n" + "\n".join(rows) + "\n")
+    session = load_recording(folder).session
+    assert session.t_s.size == 2000
+    assert "units_row" not in session.meta.extra.get("import_dropped_detail", "")

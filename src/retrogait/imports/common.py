@@ -381,7 +381,7 @@ def read_table(
         data_rows = count_lines(scan.data, skiprows) - (1 if names is None else 0)
         report.drop("malformed", max(0, data_rows - len(frame)))
         # the header written again, a units row: dropped as before, counted as what they are (EDGE-263)
-        frame = _without_header_rows(frame, numeric, text, report, units_row=names is None)
+        frame = _without_header_rows(frame, numeric, text, report, decimal, units_row=names is None)
     for column in numeric:
         values = frame[column].str.strip()
         if decimal != ".":
@@ -390,15 +390,25 @@ def read_table(
     return frame
 
 
+#: A cell written as a value that is no finite number ("NaN", "-inf", "Infinity"): a sample's, not a unit.
+_NOT_FINITE_WORD = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+
+
 def _without_header_rows(
-    frame: pd.DataFrame, numeric: Sequence[str], text: Sequence[str], report: ImportReport, units_row: bool = True
+    frame: pd.DataFrame,
+    numeric: Sequence[str],
+    text: Sequence[str],
+    report: ImportReport,
+    decimal: str = ".",
+    units_row: bool = True,
 ) -> pd.DataFrame:
     """``frame`` (a table read as text, its header's names) without the rows that are no sample, counted in ``report``
     as what they are (EDGE-263): ``header_repeated``, a row whose every cell read equals its column's name (a header
     written again, a second recording's start); ``units_row``, the first row when none of its ``numeric`` cells is
     empty or a number (units or labels written under the header). Any other text is left to the readers'
-    ``<stream>_not_a_number``. ``units_row``: look for a units row (a table read by its own header line; not one read by
-    names a reader gives it, whose first row is its first sample's)."""
+    ``<stream>_not_a_number``. ``decimal``: the table's decimal mark. ``units_row``: look for a
+    units row (a table read by its own header line; not one read by names a reader gives it, whose first row is its
+    first sample's)."""
     if frame.empty:
         return frame
     columns = [*numeric, *text]
@@ -407,9 +417,10 @@ def _without_header_rows(
         header &= (frame[column].str.strip() == str(column).strip()).to_numpy()
     units = np.zeros(len(frame), dtype=bool)
     if units_row and numeric and not header[0]:
-        first = [str(frame[column].iloc[0]).strip() for column in numeric]
+        first = [str(frame[column].iloc[0]).strip().replace(decimal, ".") for column in numeric]  # as read below
         units[0] = all(first) and all(
-            not np.isfinite(pd.to_numeric(pd.Series([cell]), errors="coerce").iloc[0]) for cell in first
+            np.isnan(pd.to_numeric(pd.Series([cell]), errors="coerce").iloc[0]) and not _NOT_FINITE_WORD.fullmatch(cell)
+            for cell in first
         )
     if not (header.any() or units[0]):
         return frame
@@ -1005,8 +1016,9 @@ def _written_again(
     """(n,) the rows not after every earlier time (``~forward``) whose time ``t`` and every value ``v`` (n, m) equal,
     bit for bit as parsed from the file's text (a missing value equal to a missing one), those of a row read before
     them: the same sample written again (a buffer re-sent), EDGE-262. Looked for only where some row lies *behind* a
-    time already read (a row repeating the row before alone is HONEST-10's); None where none repeats. No tolerance: a
-    sample taken again has its own noise and its own time, so the same text in every column is the same sample."""
+    time already read; a row repeating the row just before it is HONEST-10's duplicate. None where none repeats. No
+    tolerance: a sample taken again has its own noise and its own time, so the same text in every column is the same
+    sample."""
     behind = t < previous_max
     if not behind.any():
         return None
@@ -1017,6 +1029,7 @@ def _written_again(
     at = np.minimum(np.searchsorted(ahead_t, t[rows]), ahead_t.size - 1)
     first = np.flatnonzero(forward)[at]  # the row read before with the same time, where there is one
     same = (t[first] == t[rows]) & ((v[first] == v[rows]) | (np.isnan(v[first]) & np.isnan(v[rows]))).all(axis=1)
+    same &= first != rows - 1  # a row repeating the row just before it is HONEST-10's duplicate, counted as before
     if not same.any():
         return None
     again = np.zeros(t.size, dtype=bool)
