@@ -100,6 +100,23 @@ def test_crlf_or_cr_rows_with_a_trailing_separator_are_read_untold(tmp_path: Pat
     assert "beyond the header's" not in session.meta.extra.get("import_notes", "")
 
 
+def _fields_asked(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The fields the screen asks ``limits._is_number`` of, one by one, from now on."""
+    from retrogait.imports import limits
+
+    asked: list[bytes] = []
+    number = limits._is_number
+    monkeypatch.setattr(limits, "_is_number", lambda field: asked.append(field) or number(field))
+    return asked
+
+
+def _phyphox_rows(folder: Path) -> tuple[Path, str, list[str]]:
+    """A phyphox folder's Accelerometer.csv (``_phyphox``'s, no row changed), its header and its rows."""
+    table = _phyphox(folder, "") / "Accelerometer.csv"
+    head, *rows = table.read_text().splitlines()
+    return table, head, rows
+
+
 def test_trailing_separators_are_screened_without_reading_each_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -107,17 +124,11 @@ def test_trailing_separators_are_screened_without_reading_each_row(
     and reads no row's fields one by one (REVIEW-223: EDGE-255 split every such row in Python, an hour's phyphox
     export with trailing separators imported in 0.67-0.75 s instead of 0.2-0.3 s); a row with a marker is still
     read and told."""
-    from retrogait.imports import limits
-
-    asked: list[bytes] = []
-    number = limits._is_number
-    monkeypatch.setattr(limits, "_is_number", lambda field: asked.append(field) or number(field))
-    folder = _phyphox(tmp_path / "trailing", "")
-    table = folder / "Accelerometer.csv"
-    head, *rows = table.read_text().splitlines()
+    asked = _fields_asked(monkeypatch)
+    table, head, rows = _phyphox_rows(tmp_path / "trailing")
     rows[700] += ",lap"
     table.write_text(head + "\n" + "".join(row + ",\n" for row in rows))
-    session = load_recording(folder).session
+    session = load_recording(table.parent).session
     assert session.t_s.size == 2000
     assert asked == []  # nor the marked row's: its fields are read with every wide row's at once (EDGE-264)
     assert "1 rows hold text beyond the header's 4 fields ('lap')" in session.meta.extra["import_notes"]
@@ -165,16 +176,10 @@ def test_an_unnamed_number_on_every_row_is_read_without_reading_each_row(
     """EDGE-260's table (a number beyond the header on every row) screened without a Python call per row (EDGE-264:
     each row's fields were split and read by ``float`` one by one, ~0.3 s an hour at 100 Hz): read and told as
     before."""
-    from retrogait.imports import limits
-
-    asked: list[bytes] = []
-    number = limits._is_number
-    monkeypatch.setattr(limits, "_is_number", lambda field: asked.append(field) or number(field))
-    folder = _phyphox(tmp_path / "counter", "")
-    table = folder / "Accelerometer.csv"
-    head, *rows = table.read_text().splitlines()
+    asked = _fields_asked(monkeypatch)
+    table, head, rows = _phyphox_rows(tmp_path / "counter")
     table.write_text(head + "\n" + "".join(f"{row},{i}\n" for i, row in enumerate(rows)))
-    session = load_recording(folder).session
+    session = load_recording(table.parent).session
     assert session.t_s.size == 2000
     assert asked == []
     assert "2000 rows hold numbers beyond the header's 4 fields ('0')" in session.meta.extra["import_notes"]
