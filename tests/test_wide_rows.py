@@ -336,7 +336,7 @@ def test_a_number_beyond_the_header_on_many_rows_of_a_whitespace_table_is_a_colu
 
 @pytest.mark.parametrize(("sep", "extra"), [(",", ",7.5"), (" ", " 7.5")])
 def test_a_first_data_row_wider_than_the_header_is_a_row_not_a_preamble(tmp_path: Path, sep: str, extra: str) -> None:
-    """EDGE-267: where the first data row held a field beyond the header's (every 10th row from the first), the
+    """EDGE-265: where the first data row held a field beyond the header's (every 10th row from the first), the
     generic reader took the header and that row for a 2-line preamble and read the table without its header: the
     first sample lost, told only as "2 preamble line(s) skipped". The header is the header; the wide rows are the
     row screen's (here a column the header does not name: read and told, EDGE-260)."""
@@ -347,7 +347,7 @@ def test_a_first_data_row_wider_than_the_header_is_a_row_not_a_preamble(tmp_path
 
 
 def test_a_wide_first_data_row_that_is_damage_is_dropped_and_counted(tmp_path: Path) -> None:
-    """EDGE-267: one wide first row (up to 1 % of the rows): damage, dropped and counted as any other (EDGE-255)."""
+    """EDGE-265: one wide first row (up to 1 % of the rows): damage, dropped and counted as any other (EDGE-255)."""
     session = load_recording(_table(tmp_path / "t.csv", ",", "", {0: ",7.5"})).session
     assert session.t_s.size == 1999
     assert session.meta.extra["import_dropped_detail"] == "malformed=1"

@@ -180,7 +180,7 @@ def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
     while wide >= 0 and len(rows[wide]) > n_fields and _data_like(rows[wide][:n_fields], n_fields, decimal):
         wide = _above(lines, wide)
     if wide != header and wide >= 0 and len(rows[wide]) == n_fields and not _data_like(rows[wide], n_fields, decimal):
-        first, header = _below(lines, wide), wide  # the row screen reads or drops their extra fields (EDGE-267)
+        first, header = _below(lines, wide), wide  # the row screen reads or drops their extra fields (EDGE-265)
     if header >= 0 and len(rows[header]) == n_fields and not _data_like(rows[header], n_fields, decimal):
         names = tuple(f.strip().strip('"').strip() for f in rows[header])
         return Layout(sep, decimal, header, names, n_fields)
