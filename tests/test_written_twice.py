@@ -136,3 +136,19 @@ def test_a_decimal_comma_table_s_first_row_is_no_units_row(tmp_path: Path) -> No
     session = load_recording(folder).session
     assert session.t_s.size == 2000
     assert "units_row" not in session.meta.extra.get("import_dropped_detail", "")
+
+
+def test_a_clock_reset_refused_names_where_the_time_goes_back_though_its_start_repeats_rows(tmp_path: Path) -> None:
+    """A sensor whose output at rest is constant (a coarse phone accelerometer lying on a table) starts two recordings
+    at rest; the second, its clock from 0 again, repeats the first's first 10 s to the bit, then moves otherwise.
+    The file is refused as a clock reset, as on the base; its refusal named the time going back "to 10 s" and
+    counted 200 of 3200 rows, the still rows already taken as written twice: where to split the file was wrong.
+    Where the file is refused anyway, the refusal speaks of the rows as written: to 0 s, 1200 of 4200 (REVIEW-230)."""
+    t = np.arange(3000) / 100.0
+    still = [f"{x:.3f},0.0000,0.0000,9.8066" for x in t[:1000]]
+    moving = [f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t[1000:]]
+    second = [*still, *(f"{x:.3f},0.1,0.2,9.0" for x in t[1000:1200])]
+    path = tmp_path / "reset.csv"
+    path.write_text("time_s,acc_x,acc_y,acc_z\n" + "\n".join([*still, *moving, *second]) + "\n")
+    with pytest.raises(InputFileError, match=r"time goes back from 29\.99 s to 0 s .* 1200 of 4200 rows"):
+        load_recording(path)
