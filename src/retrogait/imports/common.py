@@ -847,6 +847,7 @@ def clean_rows(
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
         again = None if forward.all() or retimed else _written_again(t, v, forward, previous_max)
+        as_written = (t, previous_max)  # the times as the file holds them: what a refusal names (REVIEW-230)
         if again is not None:  # rows already read, sent again: the same samples twice (EDGE-262)
             report.drop(f"{label}_written_twice", int(again.sum()))
             report.notes.append(
@@ -887,15 +888,21 @@ def clean_rows(
                 report.notes.append(_dropped_behind_words(int((~forward).sum()), label))
             # the acceleration (the master clock) only: a second stream's rows are interpolated across, as gaps
             if behind and label in ("acc", "row") and (report.time_back is None or behind > report.time_back[0]):
-                first = int(np.argmax(t < previous_max))
-                steps_back = int(np.count_nonzero(np.diff(t) < 0))
+                # refused (EDGE-2) though rows were taken as written twice: the time goes back to other values, so
+                # the refusal speaks of the rows as written, where the time goes back in the file (REVIEW-230)
+                tb, pm = (
+                    as_written if again is not None and behind > MAX_TIME_BACK_SHARE * t.size else (t, previous_max)
+                )
+                behind = int((tb < pm).sum()) if tb is not t else behind
+                first = int(np.argmax(tb < pm))
+                steps_back = int(np.count_nonzero(np.diff(tb) < 0))
                 report.time_back = (
                     behind,
-                    int(t.size),
-                    float(previous_max[first] - t[0]),
-                    float(t[first] - t[0]),
+                    int(tb.size),
+                    float(pm[first] - tb[0]),
+                    float(tb[first] - tb[0]),
                     steps_back,
-                    int(np.count_nonzero(np.diff(np.sort(t)) == 0)),  # times repeated: their rows' order lost
+                    int(np.count_nonzero(np.diff(np.sort(tb)) == 0)),  # times repeated: their rows' order lost
                 )
             t, v = t[forward], v[forward]
     _say_missing_acc(acc_note, t, v[:, :gyro_from] if gyro_from is not None else v, report)
