@@ -152,3 +152,30 @@ def test_a_clock_reset_refused_names_where_the_time_goes_back_though_its_start_r
     path.write_text("time_s,acc_x,acc_y,acc_z\n" + "\n".join([*still, *moving, *second]) + "\n")
     with pytest.raises(InputFileError, match=r"time goes back from 29\.99 s to 0 s .* 1200 of 4200 rows"):
         load_recording(path)
+
+
+def test_rows_with_missing_values_written_twice_are_repeats_too(tmp_path: Path) -> None:
+    """A missing value equals a missing one (EDGE-262's rule, not tested before): a table whose gyroscope is written on
+    every other row (its cells empty between), a block of it written again, reads as the clean table; without the
+    rule the block's 100 rows with empty cells lie behind, more than 1 % of the rows, and the file is refused as a
+    clock reset (REVIEW-231)."""
+
+    def rows() -> list[str]:
+        out = []
+        for i, row in enumerate(_rows()):
+            x = i / 100.0
+            out.append(row + (f",{20 * np.sin(3 * x):.3f},{5 * np.cos(2 * x):.3f},1.000" if i % 2 == 0 else ",,,"))
+        return out
+
+    def write(path: Path, lines: list[str]) -> Path:
+        path.write_text("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n" + "\n".join(lines) + "\n")
+        return path
+
+    clean = load_recording(write(tmp_path / "clean.csv", rows())).session
+    r = rows()
+    session = load_recording(write(tmp_path / "twice.csv", r[:1000] + r[800:1000] + r[1000:])).session
+    np.testing.assert_array_equal(session.t_s, clean.t_s)
+    np.testing.assert_array_equal(session.acc, clean.acc)
+    assert clean.gyr is not None and session.gyr is not None
+    np.testing.assert_array_equal(session.gyr, clean.gyr)
+    assert session.meta.extra["import_dropped_detail"] == "row_written_twice=200"
