@@ -351,3 +351,20 @@ def test_a_wide_first_data_row_that_is_damage_is_dropped_and_counted(tmp_path: P
     session = load_recording(_table(tmp_path / "t.csv", ",", "", {0: ",7.5"})).session
     assert session.t_s.size == 1999
     assert session.meta.extra["import_dropped_detail"] == "malformed=1"
+
+
+def test_a_separator_within_quotes_makes_no_row_wide(tmp_path: Path) -> None:
+    """EDGE-265 counts only the separators outside quotes: a label column whose quoted text holds the separator
+    ("walk, fast" on every 10th row) is no field beyond the header. Without that part of the rule those rows were told
+    "hold text beyond the header's 5 fields" and no test failed (REVIEW-231)."""
+    t = np.arange(2000) / 100.0
+    rows = [
+        f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f},"
+        + ('"walk, fast"' if i % 10 == 0 else '"run"')
+        for i, x in enumerate(t)
+    ]
+    path = tmp_path / "labelled.csv"
+    path.write_text("time_s,acc_x,acc_y,acc_z,label\n" + "\n".join(rows) + "\n")
+    session = load_recording(path).session
+    assert session.t_s.size == 2000
+    assert "beyond the header" not in session.meta.extra.get("import_notes", "")
