@@ -166,3 +166,33 @@ def test_a_row_dropped_for_its_acceleration_and_a_rad_s_spike_are_told_in_one_li
         "2 samples beyond any sensor's range (1 with acceleration up to 600 g, limit 17.6 g; 1 with angular rate up to "
         "28648 deg/s, limit 10000 deg/s) dropped; they are gaps"
     ], notes
+
+
+@pytest.mark.parametrize("spikes", [10, 15, 30, 60])
+def test_spikes_on_one_row_in_a_hundred_or_more_do_not_decide_the_unit(spikes: int) -> None:
+    """EDGE-266: the unit was read from the 99th percentile of |rate| over every row, so 10 single-row spikes of 500
+    rad/s in 1000 rows put it above 6 and the gyroscope was read as deg/s (every rate 57 x too small, the spikes kept
+    as 500 deg/s). A rate one sample alone holds is no movement of a body segment: the unit is read from the rate each
+    row and its neighbours hold (their median of three), so isolated spikes do not count, and are then dropped
+    beyond the limit in deg/s as with fewer."""
+    s, gyr = _rad_s_walk()
+    rows = np.arange(50, 50 + 15 * spikes, 15)[:spikes]  # single rows, 15 apart
+    gyr[rows, 0] = 500.0
+    notes = retrogait.analyze(replace(s, gyr=gyr)).summary["notes"]
+    assert any(n.startswith("angular rate looked like rad/s") for n in notes), notes
+    said = [n for n in notes if "beyond any sensor's range" in n]
+    assert said == [
+        f"{spikes} samples beyond any sensor's range (angular rate up to 28648 deg/s, limit 10000 deg/s) dropped; "
+        "they are gaps"
+    ], notes
+
+
+def test_a_deg_s_gyroscope_s_brief_turns_still_read_as_deg_s() -> None:
+    """The median of three keeps a rate held over three rows: a deg/s gyroscope (the simulated walk's own) whose
+    rate lies under 6 deg/s but for brief turns of 3 rows each on 2 % of its rows is still read as deg/s."""
+    s, _ = _rad_s_walk()
+    gyr = np.full_like(s.acc, 0.5)
+    for start in range(20, 1000, 150):  # 7 turns of 3 rows at 300 deg/s: 21 rows
+        gyr[start : start + 3, 2] = 300.0
+    notes = retrogait.analyze(replace(s, gyr=gyr)).summary["notes"]
+    assert not any(n.startswith("angular rate looked like rad/s") for n in notes), notes

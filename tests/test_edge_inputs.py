@@ -28,10 +28,12 @@ def _error(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def test_two_recordings_joined_in_one_file_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Half the rows (the second recording) were dropped as "time not increasing" and analyze said nothing."""
+    """Half the rows (the second recording) were dropped as "time not increasing" and analyze said nothing. The
+    second recording has other values (the same file twice is the same samples twice, read once: EDGE-262)."""
     one = samples.phyphox_classic(tmp_path / "one.csv").read_text()
+    two = samples.phyphox_classic(tmp_path / "two.csv", linear=True).read_text()
     joined = tmp_path / "joined.csv"
-    joined.write_text(one + one)  # the second header is a row of text, then the times start again
+    joined.write_text(one + two)  # the second header is a row of text, then the times start again
     assert main(["analyze", str(joined), "--no-report", "--out", str(tmp_path / "out")]) == 2
     line = _error(capsys)
     assert line.startswith(f"retrogait: error: {joined}: time goes back from ")

@@ -130,10 +130,12 @@ def test_a_row_before_a_late_marker_is_no_stray(tmp_path: Path) -> None:
 
 def test_two_recordings_joined_are_still_refused(tmp_path: Path) -> None:
     """EDGE-228 leaves EDGE-2 alone: a second recording appended after the first (its clock from 0 again) is refused,
-    the last row of the first being no stray."""
+    the last row of the first being no stray. The second has other values (the same rows again are the same samples
+    twice, read once: EDGE-262)."""
     lines = _lines(3000)
+    second = [line.rsplit(",", 1)[0] + ",1.5" for line in lines[1:]]
     with pytest.raises(Exception, match="two recordings joined"):
-        load_input(_write(tmp_path / "joined.csv", [*lines, *lines[1:]]))
+        load_input(_write(tmp_path / "joined.csv", [*lines, *second]))
 
 
 def test_a_swapped_pair_is_sorted_in_where_a_stamp_repeats_elsewhere(tmp_path: Path) -> None:

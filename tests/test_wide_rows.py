@@ -5,6 +5,7 @@ writes every row of a table with the header's fields; the generic reader and phy
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,26 +100,37 @@ def test_crlf_or_cr_rows_with_a_trailing_separator_are_read_untold(tmp_path: Pat
     assert "beyond the header's" not in session.meta.extra.get("import_notes", "")
 
 
+def _fields_asked(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The fields the screen asks ``limits._is_number`` of, one by one, from now on."""
+    from retrogait.imports import limits
+
+    asked: list[bytes] = []
+    number = limits._is_number
+    monkeypatch.setattr(limits, "_is_number", lambda field: asked.append(field) or number(field))
+    return asked
+
+
+def _phyphox_rows(folder: Path) -> tuple[Path, str, list[str]]:
+    """A phyphox folder's Accelerometer.csv (``_phyphox``'s, no row changed), its header and its rows."""
+    table = _phyphox(folder, "") / "Accelerometer.csv"
+    head, *rows = table.read_text().splitlines()
+    return table, head, rows
+
+
 def test_trailing_separators_are_screened_without_reading_each_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every row ending in a separator: the screen sees the fields beyond the header's blank in one vectorised pass
     and reads no row's fields one by one (REVIEW-223: EDGE-255 split every such row in Python, an hour's phyphox
     export with trailing separators imported in 0.67-0.75 s instead of 0.2-0.3 s); a row with a marker is still
-    read one by one and told."""
-    from retrogait.imports import limits
-
-    asked: list[bytes] = []
-    number = limits._is_number
-    monkeypatch.setattr(limits, "_is_number", lambda field: asked.append(field) or number(field))
-    folder = _phyphox(tmp_path / "trailing", "")
-    table = folder / "Accelerometer.csv"
-    head, *rows = table.read_text().splitlines()
+    read and told."""
+    asked = _fields_asked(monkeypatch)
+    table, head, rows = _phyphox_rows(tmp_path / "trailing")
     rows[700] += ",lap"
     table.write_text(head + "\n" + "".join(row + ",\n" for row in rows))
-    session = load_recording(folder).session
+    session = load_recording(table.parent).session
     assert session.t_s.size == 2000
-    assert asked == [b"lap", b""]
+    assert asked == []  # nor the marked row's: its fields are read with every wide row's at once (EDGE-264)
     assert "1 rows hold text beyond the header's 4 fields ('lap')" in session.meta.extra["import_notes"]
 
 
@@ -156,3 +168,203 @@ def test_a_phyphox_table_whose_every_row_holds_an_unnamed_number_is_read(tmp_pat
     assert session.t_s.size == 2000
     assert session.meta.extra["import_dropped_rows"] == "0"
     assert _unnamed(2000) in session.meta.extra["import_notes"].split(" | ")
+
+
+def test_an_unnamed_number_on_every_row_is_read_without_reading_each_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EDGE-260's table (a number beyond the header on every row) screened without a Python call per row (EDGE-264:
+    each row's fields were split and read by ``float`` one by one, ~0.3 s an hour at 100 Hz): read and told as
+    before."""
+    asked = _fields_asked(monkeypatch)
+    table, head, rows = _phyphox_rows(tmp_path / "counter")
+    table.write_text(head + "\n" + "".join(f"{row},{i}\n" for i, row in enumerate(rows)))
+    session = load_recording(table.parent).session
+    assert session.t_s.size == 2000
+    assert asked == []
+    assert "2000 rows hold numbers beyond the header's 4 fields ('0')" in session.meta.extra["import_notes"]
+
+
+_TAILS = [
+    "",
+    " ",
+    "\t",
+    "\x0b",
+    "lap",
+    "7.5",
+    "7,5",
+    "-1e3",
+    "1E+05",
+    "+.5",
+    "1.",
+    ".5",
+    ".",
+    "+",
+    "-",
+    "e5",
+    "1e",
+    "1.e5",
+    "1.5.3",
+    "1,5,3",
+    "nan",
+    "NaN",
+    "-inf",
+    "Infinity",
+    "infinit",
+    "1_000",
+    "_1",
+    "0x10",
+    "12:30",
+    "1 2",
+    " 3 ",
+    "fay",
+    "1-2",
+    "--1",
+    "1e5e5",
+    "1e+",
+    "5+",
+    "x" * 70,
+    "1" * 70,
+    " " * 70,
+    "\u0661",
+    "\u00a01",
+    "1\u00a0",
+    "3\x1c",
+]
+
+
+def _split_each_line(data: bytes, sep: str, n_fields: int) -> tuple[list[int], list[int], list[int]]:
+    """REVIEW-221/EDGE-260's decisions by splitting every line in Python (the reference: REVIEW-223's comparison)."""
+    numbered: list[int] = []
+    marked: list[int] = []
+    lines = data.replace(b"\r\n", b"\n").split(b"\n")
+    for i, line in enumerate(lines[1:], start=1):
+        fields = re.split(rb"[ \t]+", line.strip(b" \t")) if sep == r"\s+" else line.split(sep.encode())
+        extra = [f.strip() for f in fields[n_fields:]]
+        if any(_float(f) for f in extra):
+            numbered.append(i)
+        elif any(extra):
+            marked.append(i)
+    rows = sum(1 for line in lines[1:] if line)
+    return ([], marked, numbered) if len(numbered) > 0.01 * rows else (numbered, marked, [])
+
+
+def _float(field: bytes) -> bool:
+    try:
+        float(field.replace(b",", b"."))
+    except ValueError:
+        return False
+    return True
+
+
+def test_the_screen_takes_the_decisions_of_splitting_each_line() -> None:
+    """Random tables (2-6 fields, ``,`` ``;`` tab, LF and CRLF, tails of blanks, markers, numbers in every form
+    ``float`` reads or refuses, long fields, non-ASCII bytes): the vectorised screen's wide rows are those of splitting
+    every line (EDGE-264, REVIEW-223's comparison); tables separated by runs of spaces and tabs too (EDGE-265)."""
+    from retrogait.imports.limits import _wide_short_rows, line_bounds
+
+    rng = np.random.default_rng(57)
+    for _ in range(600):
+        n_fields = int(rng.integers(2, 7))
+        sep = str(rng.choice([",", ";", "\t", r"\s+"]))
+        end = str(rng.choice(["\n", "\r\n"]))
+        rows = []
+        for _ in range(int(rng.integers(1, 60))):
+            gap = (lambda: str(rng.choice([" ", "\t", "  ", " \t"]))) if sep == r"\s+" else (lambda s=sep: s)
+            row = (gap() if sep == r"\s+" and rng.random() < 0.2 else "") + gap().join(
+                str(v) for v in np.round(rng.normal(size=n_fields), 3)
+            )
+            if rng.random() < 0.5:
+                row += "".join(gap() + str(rng.choice(_TAILS)) for _ in range(int(rng.integers(1, 4))))
+            rows.append(row)
+        head = (" " if sep == r"\s+" else sep).join(f"c{i}" for i in range(n_fields))
+        data = (head + end + end.join(rows) + end).encode("utf-8")
+        if b'"' in data:
+            continue
+        got = _wide_short_rows(data, line_bounds(data), sep, n_fields, 1)
+        assert got == _split_each_line(data, sep, n_fields), (sep, n_fields, data[:400])
+
+
+def _table(path: Path, sep: str, quote: str, extra: dict[int, str], head: str = "time_s,acc_x,acc_y,acc_z") -> Path:
+    """The generic table (a 2 Hz bounce at rest level, 100 Hz, 20 s), its fields separated by ``sep`` and each
+    written within ``quote``, the rows ``extra``'s keys ending in its text."""
+    t = np.arange(2000) / 100.0
+    values = [(f"{x:.3f}", f"{0.3 * np.sin(6 * x):.4f}", "0.2", f"{9.8 + 3 * np.sin(4 * np.pi * x):.4f}") for x in t]
+    rows = [sep.join(f"{quote}{v}{quote}" for v in row) + extra.get(i, "") for i, row in enumerate(values)]
+    names = sep.join(f"{quote}{name}{quote}" for name in head.split(","))
+    path.write_text(names + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sep", "quote", "extra"),
+    [(",", '"', ',"7.5"'), (",", "", ',"7.5"'), (" ", "", " 7.5"), ("  ", "", "  -1e3"), ("\t", "", " \t7.5")],
+)
+def test_a_number_beyond_the_header_in_a_quoted_or_whitespace_table_is_dropped(
+    tmp_path: Path, sep: str, quote: str, extra: str
+) -> None:
+    """EDGE-265: rows holding quotes, and tables whose fields are separated by runs of whitespace, were not screened
+    (EDGE-255's "not covered"): a row with a number beyond the header was read by its first fields without a word.
+    Now screened as any other table: dropped and counted."""
+    session = load_recording(_table(tmp_path / "t.csv", sep, quote, {500: extra})).session
+    assert session.t_s.size == 1999
+    assert session.meta.extra["import_dropped_detail"] == "malformed=1"
+
+
+@pytest.mark.parametrize(
+    ("sep", "quote", "extra", "marker"),
+    [(",", '"', ',"lap"', "lap"), (",", "", ',"a,b"', "a,b"), (" ", "", " lap", "lap")],
+)
+def test_text_beyond_the_header_in_a_quoted_or_whitespace_table_is_told(
+    tmp_path: Path, sep: str, quote: str, extra: str, marker: str
+) -> None:
+    """EDGE-265: a marker (a quoted one may hold the separator) read by the first fields and told, as REVIEW-221's."""
+    session = load_recording(_table(tmp_path / "t.csv", sep, quote, {500: extra, 900: extra})).session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_rows"] == "0"
+    assert f"2 rows hold text beyond the header's 4 fields ('{marker}')" in session.meta.extra["import_notes"]
+
+
+def test_a_number_beyond_the_header_on_many_rows_of_a_whitespace_table_is_a_column(tmp_path: Path) -> None:
+    """EDGE-265 with EDGE-260: every 10th row one number wider than its header: read and told, nothing dropped (a
+    table whose *every* row is wider is read as headerless, its header a preamble line, as a comma table is)."""
+    session = load_recording(_table(tmp_path / "t.txt", " ", "", dict.fromkeys(range(5, 2000, 10), " 7.5"))).session
+    assert session.t_s.size == 2000
+    assert session.meta.extra["import_dropped_rows"] == "0"
+    assert _unnamed(200) in session.meta.extra["import_notes"].split(" | ")
+
+
+@pytest.mark.parametrize(("sep", "extra"), [(",", ",7.5"), (" ", " 7.5")])
+def test_a_first_data_row_wider_than_the_header_is_a_row_not_a_preamble(tmp_path: Path, sep: str, extra: str) -> None:
+    """EDGE-265: where the first data row held a field beyond the header's (every 10th row from the first), the
+    generic reader took the header and that row for a 2-line preamble and read the table without its header: the
+    first sample lost, told only as "2 preamble line(s) skipped". The header is the header; the wide rows are the
+    row screen's (here a column the header does not name: read and told, EDGE-260)."""
+    session = load_recording(_table(tmp_path / "t.csv", sep, "", dict.fromkeys(range(0, 2000, 10), extra))).session
+    assert session.t_s.size == 2000
+    assert "no header" not in session.meta.extra["inferred_layout"]
+    assert _unnamed(200) in session.meta.extra["import_notes"].split(" | ")
+
+
+def test_a_wide_first_data_row_that_is_damage_is_dropped_and_counted(tmp_path: Path) -> None:
+    """EDGE-265: one wide first row (up to 1 % of the rows): damage, dropped and counted as any other (EDGE-255)."""
+    session = load_recording(_table(tmp_path / "t.csv", ",", "", {0: ",7.5"})).session
+    assert session.t_s.size == 1999
+    assert session.meta.extra["import_dropped_detail"] == "malformed=1"
+
+
+def test_a_separator_within_quotes_makes_no_row_wide(tmp_path: Path) -> None:
+    """EDGE-265 counts only the separators outside quotes: a label column whose quoted text holds the separator
+    ("walk, fast" on every 10th row) is no field beyond the header. Without that part of the rule those rows were told
+    "hold text beyond the header's 5 fields" and no test failed (REVIEW-231)."""
+    t = np.arange(2000) / 100.0
+    rows = [
+        f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f},"
+        + ('"walk, fast"' if i % 10 == 0 else '"run"')
+        for i, x in enumerate(t)
+    ]
+    path = tmp_path / "labelled.csv"
+    path.write_text("time_s,acc_x,acc_y,acc_z,label\n" + "\n".join(rows) + "\n")
+    session = load_recording(path).session
+    assert session.t_s.size == 2000
+    assert "beyond the header" not in session.meta.extra.get("import_notes", "")

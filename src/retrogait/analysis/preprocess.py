@@ -895,8 +895,10 @@ def _unit_scale(acc: NDArray[np.float64], fs_hz: float, notes: list[str]) -> flo
 
 def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: list[str]) -> float:
     """57.3 when the gyroscope looks like rad/s while the sensor clearly moves, else 1 (whether it moves is asked
-    only of a gyroscope that looks like rad/s: PERF-54)."""
-    rates = norm_rows(gyr)
+    only of a gyroscope that looks like rad/s: PERF-54). Looks like rad/s: the 99th percentile of the rate each row
+    and its two neighbours hold (:func:`_held_rates`) is under ``RADS_P99_DPS``; a rate one row alone holds (a spike)
+    does not count, so spikes on 1 % of the rows or more cannot make a rad/s gyroscope read as deg/s (EDGE-266)."""
+    rates = _held_rates(norm_rows(gyr))
     if quantile_at_least(rates, 99.0, RADS_P99_DPS):  # told by counting, else computed (PERF-54)
         return 1.0
     p99 = float(np.percentile(rates, 99))
@@ -906,6 +908,17 @@ def _gyr_scale(acc_ms2: NDArray[np.float64], gyr: NDArray[np.float64], notes: li
         notes.append(f"angular rate looked like rad/s (99th percentile {p99:.2f}); converted to deg/s")
         return float(np.degrees(1.0))
     return 1.0
+
+
+def _held_rates(rates: NDArray[np.float64]) -> NDArray[np.float64]:
+    """|rate| (any unit) held by each row with its neighbours: the median of the row and the rows before and after it
+    (the first and last rows with themselves twice), so a value one row alone reaches, no body segment's movement
+    (a segment's rate rises and falls over tens of ms: several rows at 50 Hz and above), does not count. EDGE-266."""
+    if rates.size < 3:
+        return rates
+    before = np.concatenate([rates[:1], rates[:-1]])
+    after = np.concatenate([rates[1:], rates[-1:]])
+    return np.maximum(np.minimum(before, rates), np.minimum(np.maximum(before, rates), after))
 
 
 #: On a coarse signal (HONEST-8) a plateau at the extreme is clipping when its level is a sensor's full scale,

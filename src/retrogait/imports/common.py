@@ -380,12 +380,53 @@ def read_table(
     if report is not None:
         data_rows = count_lines(scan.data, skiprows) - (1 if names is None else 0)
         report.drop("malformed", max(0, data_rows - len(frame)))
+        # the header written again, a units row: dropped as before, counted as what they are (EDGE-263)
+        frame = _without_header_rows(frame, numeric, text, report, decimal, units_row=names is None)
     for column in numeric:
         values = frame[column].str.strip()
         if decimal != ".":
             values = values.str.replace(decimal, ".", regex=False)
         frame[column] = pd.to_numeric(values, errors="coerce").astype(np.float64)
     return frame
+
+
+#: A cell written as a value that is no finite number ("NaN", "-inf", "Infinity"): a sample's, not a unit.
+_NOT_FINITE_WORD = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+
+
+def _without_header_rows(
+    frame: pd.DataFrame,
+    numeric: Sequence[str],
+    text: Sequence[str],
+    report: ImportReport,
+    decimal: str = ".",
+    units_row: bool = True,
+) -> pd.DataFrame:
+    """``frame`` (a table read as text, its header's names) without the rows that are no sample, counted in ``report``
+    as what they are (EDGE-263): ``header_repeated``, a row whose every cell read equals its column's name (a header
+    written again, a second recording's start); ``units_row``, the first row when none of its ``numeric`` cells is
+    empty or a number (units or labels written under the header). Any other text is left to the readers'
+    ``<stream>_not_a_number``. ``decimal``: the table's decimal mark. ``units_row``: look for a
+    units row (a table read by its own header line; not one read by names a reader gives it, whose first row is its
+    first sample's)."""
+    if frame.empty:
+        return frame
+    columns = [*numeric, *text]
+    header = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        header &= (frame[column].str.strip() == str(column).strip()).to_numpy()
+    units = np.zeros(len(frame), dtype=bool)
+    if units_row and numeric and not header[0]:
+        first = [str(frame[column].iloc[0]).strip().replace(decimal, ".") for column in numeric]  # as read below
+        units[0] = all(first) and all(
+            np.isnan(pd.to_numeric(pd.Series([cell]), errors="coerce").iloc[0]) and not _NOT_FINITE_WORD.fullmatch(cell)
+            for cell in first
+        )
+    if not (header.any() or units[0]):
+        return frame
+    report.drop("header_repeated", int(header.sum()))
+    report.drop("units_row", int(units[0]))
+    return frame[~(header | units)].reset_index(drop=True)
 
 
 def _as_text_gives(values: FloatArray) -> bool:
@@ -805,6 +846,17 @@ def clean_rows(
     if t.size:
         previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
         forward = t > previous_max
+        again = None if forward.all() or retimed else _written_again(t, v, forward, previous_max)
+        as_written = (t, previous_max)  # the times as the file holds them: what a refusal names (REVIEW-230)
+        if again is not None:  # rows already read, sent again: the same samples twice (EDGE-262)
+            report.drop(f"{label}_written_twice", int(again.sum()))
+            report.notes.append(
+                f"{int(again.sum())} {_STREAM_WORDS.get(label, label + ' rows')} repeat the time and every value of "
+                "rows already read (the same samples written twice, a buffer sent again): the repeats dropped"
+            )
+            t, v = t[~again], v[~again]
+            previous_max = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
+            forward = t > previous_max
         ahead = None if forward.all() or retimed else _stamped_ahead(t, forward, previous_max)
         if ahead is not None:  # a row whose stamp jumped ahead: it alone dropped, the rows after it read (EDGE-228)
             stray, past, steady = ahead
@@ -836,15 +888,21 @@ def clean_rows(
                 report.notes.append(_dropped_behind_words(int((~forward).sum()), label))
             # the acceleration (the master clock) only: a second stream's rows are interpolated across, as gaps
             if behind and label in ("acc", "row") and (report.time_back is None or behind > report.time_back[0]):
-                first = int(np.argmax(t < previous_max))
-                steps_back = int(np.count_nonzero(np.diff(t) < 0))
+                # refused (EDGE-2) though rows were taken as written twice: the time goes back to other values, so
+                # the refusal speaks of the rows as written, where the time goes back in the file (REVIEW-230)
+                tb, pm = (
+                    as_written if again is not None and behind > MAX_TIME_BACK_SHARE * t.size else (t, previous_max)
+                )
+                behind = int((tb < pm).sum()) if tb is not t else behind
+                first = int(np.argmax(tb < pm))
+                steps_back = int(np.count_nonzero(np.diff(tb) < 0))
                 report.time_back = (
                     behind,
-                    int(t.size),
-                    float(previous_max[first] - t[0]),
-                    float(t[first] - t[0]),
+                    int(tb.size),
+                    float(pm[first] - tb[0]),
+                    float(tb[first] - tb[0]),
                     steps_back,
-                    int(np.count_nonzero(np.diff(np.sort(t)) == 0)),  # times repeated: their rows' order lost
+                    int(np.count_nonzero(np.diff(np.sort(tb)) == 0)),  # times repeated: their rows' order lost
                 )
             t, v = t[forward], v[forward]
     _say_missing_acc(acc_note, t, v[:, :gyro_from] if gyro_from is not None else v, report)
@@ -957,6 +1015,33 @@ MASTER_LABELS: Final = ("row", "acc")
 
 #: How a note names the rows of a stream (clean_rows' ``label``).
 _STREAM_WORDS = {"row": "rows", "acc": "accelerometer rows", "gyr": "gyroscope rows"}
+
+
+def _written_again(
+    t: FloatArray, v: FloatArray, forward: NDArray[np.bool_], previous_max: FloatArray
+) -> NDArray[np.bool_] | None:
+    """(n,) the rows not after every earlier time (``~forward``) whose time ``t`` and every value ``v`` (n, m) equal,
+    bit for bit as parsed from the file's text (a missing value equal to a missing one), those of a row read before
+    them: the same sample written again (a buffer re-sent), EDGE-262. Looked for only where some row lies *behind* a
+    time already read; a row repeating the row just before it is HONEST-10's duplicate. None where none repeats. No
+    tolerance: a sample taken again has its own noise and its own time, so the same text in every column is the same
+    sample."""
+    behind = t < previous_max
+    if not behind.any():
+        return None
+    ahead_t = t[forward]  # strictly increasing: every row after every earlier time
+    if ahead_t.size == 0:
+        return None
+    rows = np.flatnonzero(~forward)
+    at = np.minimum(np.searchsorted(ahead_t, t[rows]), ahead_t.size - 1)
+    first = np.flatnonzero(forward)[at]  # the row read before with the same time, where there is one
+    same = (t[first] == t[rows]) & ((v[first] == v[rows]) | (np.isnan(v[first]) & np.isnan(v[rows]))).all(axis=1)
+    same &= first != rows - 1  # a row repeating the row just before it is HONEST-10's duplicate, counted as before
+    if not same.any():
+        return None
+    again = np.zeros(t.size, dtype=bool)
+    again[rows[same]] = True
+    return again
 
 
 def _late_samples(t: FloatArray, forward: NDArray[np.bool_]) -> NDArray[np.bool_] | None:

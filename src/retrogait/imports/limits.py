@@ -262,13 +262,17 @@ def _wide_short_rows(
     non-empty line, no line is asked; else each line's separators are counted (vectorised) and the wide lines' extra
     fields read. A wide line and narrow lines whose fields make up exactly the expected count are not seen."""
     starts, ends = lines
-    if sep is None or len(sep) != 1 or ord(sep) > 127 or first >= starts.size:
+    spaces = sep == r"\s+"
+    if sep is None or not (spaces or (len(sep) == 1 and ord(sep) < 128)) or first >= starts.size:
         return [], [], []
     begin = int(starts[first])
-    if data.find(b'"', begin) >= 0:
-        return [], [], []
     buf = np.frombuffer(data, dtype=np.uint8)[begin:]
-    is_sep = buf == ord(sep)
+    is_sep = _whitespace_separators(buf, starts[first:] - begin) if spaces else buf == ord(sep)
+    if data.find(b'"', begin) >= 0:  # a quoted field may hold the separator: only those outside quotes (EDGE-265)
+        outside = _outside_quotes(buf, ends[first:] - begin)
+        if outside is None:
+            return [], [], []
+        is_sep &= outside
     rows = int(np.count_nonzero(ends[first:] > starts[first:]))
     if int(np.count_nonzero(is_sep)) == (n_fields - 1) * rows:
         return [], [], []
@@ -276,19 +280,17 @@ def _wide_short_rows(
     at = np.flatnonzero(is_sep)
     before = np.searchsorted(at, starts[first:within] - begin)  # separators before each line's first
     wide = np.flatnonzero(np.diff(before, append=at.size) > n_fields - 1)
-    if wide.size:  # where the fields beyond the header's begin: after the line's n_fields-th separator
-        cut = at[before[wide] + n_fields - 1] + begin + 1
-        wide += first
-        wide = wide[_holds_something(np.frombuffer(data, dtype=np.uint8), cut, ends[wide], ord(sep))]
-    byte = sep.encode()
     numbered: list[int] = []
     marked: list[int] = []
-    for i in wide:  # the few whose extra fields hold something, read one by one (REVIEW-223)
-        extra = [f.strip() for f in data[starts[i] : ends[i]].split(byte)[n_fields:]]
-        if any(_is_number(f) for f in extra):
-            numbered.append(int(i))
-        elif any(extra):
-            marked.append(int(i))
+    if wide.size:  # where the fields beyond the header's begin: after the line's n_fields-th separator
+        whole = np.frombuffer(data, dtype=np.uint8)
+        cut = at[before[wide] + n_fields - 1] + begin + 1
+        wide += first
+        held = _holds_something(whole, cut, ends[wide], 32 if spaces else ord(sep))
+        wide, cut = wide[held], cut[held]
+        number, text = _tails_read(whole, cut, ends[wide], is_sep, begin)  # all at once (EDGE-264)
+        numbered = wide[number].tolist()
+        marked = wide[text & ~number].tolist()
     if len(numbered) > UNNAMED_COLUMN_SHARE * rows:  # a column the header does not name: read, told (EDGE-260)
         return [], marked, numbered
     return numbered, marked, []
@@ -327,6 +329,130 @@ def _holds_something(
         at = np.minimum(cut[rows, None] + k, buf.size - 1)
         held[rows] = (~blank[buf[at]] & (k < length[rows, None])).any(axis=1)
     return held
+
+
+#: Byte classes of :func:`_tails_read`'s number grammar: ASCII whitespace (what ``bytes.strip`` and ``float`` strip),
+#: digit, sign, decimal point or comma, exponent mark, any other byte.
+_WS, _DIGIT, _SIGN, _POINT, _EXP, _OTHER = range(6)
+_CLASS = np.full(256, _OTHER, dtype=np.int8)
+_CLASS[[32, 9, 10, 13, 11, 12]] = _WS
+_CLASS[48:58] = _DIGIT
+_CLASS[[43, 45]] = _SIGN
+_CLASS[[46, 44]] = _POINT
+_CLASS[[69, 101]] = _EXP
+#: States of the grammar [ws] [sign] (digits [point [digits]] | point digits) [exp [sign] digits] [ws]: start, sign,
+#: digits, a point without digits before it, a point after digits, fraction digits, exponent mark, its sign, its
+#: digits, trailing whitespace, dead. A row per state, a column per byte class.
+_DEAD = 10
+_NEXT = np.array(
+    [
+        [0, 2, 1, 3, _DEAD, _DEAD],  # start
+        [_DEAD, 2, _DEAD, 3, _DEAD, _DEAD],  # sign
+        [9, 2, _DEAD, 4, 6, _DEAD],  # digits (a number)
+        [_DEAD, 5, _DEAD, _DEAD, _DEAD, _DEAD],  # a point, no digit yet
+        [9, 5, _DEAD, _DEAD, 6, _DEAD],  # digits and a point (a number)
+        [9, 5, _DEAD, _DEAD, 6, _DEAD],  # fraction digits (a number)
+        [_DEAD, 8, 7, _DEAD, _DEAD, _DEAD],  # exponent mark
+        [_DEAD, 8, _DEAD, _DEAD, _DEAD, _DEAD],  # exponent sign
+        [9, 8, _DEAD, _DEAD, _DEAD, _DEAD],  # exponent digits (a number)
+        [9, _DEAD, _DEAD, _DEAD, _DEAD, _DEAD],  # trailing whitespace (after a number)
+        [_DEAD] * 6,
+    ],
+    dtype=np.int8,
+)
+_NUMBER_STATES = np.array([False, False, True, False, True, True, False, False, True, True, False])
+#: Bytes a field the grammar refuses may hold and still be a number to ``float`` (``nan``, ``inf``, ``infinity``,
+#: ``1_000``): such fields are read one by one by :func:`_is_number`; a field with any other byte is no number.
+_FLOAT_WORD = np.zeros(256, dtype=bool)
+_FLOAT_WORD[[*b"nNaAiIfFtTyY_0123456789+-.,eE \t\n\r\x0b\x0c"]] = True
+#: Fields longer than this (bytes) are read one by one (no number is; bounds the grammar's passes).
+_FIELD_BYTES = 64
+
+
+def _whitespace_separators(buf: NDArray[np.uint8], line_starts: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """(bytes,) True at the byte before each field of a table whose fields are separated by runs of spaces or tabs
+    (``\\s+``) but the first field of its line (leading whitespace separates nothing, as for pandas): one mark per
+    separation, as a one-character separator has (EDGE-265). ``line_starts``: the lines' first bytes in ``buf``."""
+    blank = np.zeros(256, dtype=bool)
+    blank[[32, 9, 13, 10]] = True
+    ws = blank[buf]
+    field = ~ws  # a field's first byte: not blank, first or after a blank
+    field[1:] &= ws[:-1]
+    at = np.flatnonzero(field)
+    line_first = np.searchsorted(at, line_starts)  # each line's first field (where it lies in the line)
+    field[at[line_first[line_first < at.size]]] = False
+    out = np.zeros(buf.size, dtype=bool)
+    out[:-1] = field[1:]
+    return out
+
+
+def _outside_quotes(buf: NDArray[np.uint8], line_ends: NDArray[np.int64]) -> NDArray[np.bool_] | None:
+    """(bytes,) True at the bytes outside double quotes (an even count of quotes before them: ``""`` inside a field
+    counts twice); None where a line ends inside quotes (a field holding a line end: not screened). EDGE-265."""
+    parity = np.cumsum(buf == 34, dtype=np.uint8) & 1  # a uint8 count wraps at 256, an even number: parity holds
+    inside_end = parity[line_ends[line_ends < buf.size]]
+    if inside_end.any():
+        return None
+    return parity == 0
+
+
+def _tails_read(
+    buf: NDArray[np.uint8], cut: NDArray[np.int64], stop: NDArray[np.int64], is_sep: NDArray[np.bool_], begin: int
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per line, whether a field of its bytes ``cut`` to ``stop`` (fields split where ``is_sep``, a mask of ``buf``'s
+    bytes from ``begin`` on, is True) is a number to
+    :func:`_is_number` (``float`` of the stripped field, a decimal comma read as a point), and whether one holds
+    anything but whitespace: the decisions of splitting each line in Python (REVIEW-221), taken for all the lines at
+    once (EDGE-264: ~0.3 s for an hour whose every row holds an unnamed number). Each field's bytes run through the
+    number grammar (:data:`_NEXT`) one byte position at a time over all fields; a field it refuses that holds only
+    bytes ``float`` could read as a number otherwise (:data:`_FLOAT_WORD`), or longer than ``_FIELD_BYTES``, is asked
+    of :func:`_is_number` itself."""
+    lines = cut.size
+    length = np.maximum(stop - cut, 0)
+    total = int(length.sum())
+    if total == 0:
+        return np.zeros(lines, dtype=bool), np.zeros(lines, dtype=bool)
+    first = np.cumsum(length) - length  # each line's first byte among the tails' bytes
+    pos = np.repeat(cut - first, length) + np.arange(total)
+    tail = buf[pos]
+    is_sep = is_sep[pos - begin]
+    begins = np.zeros(total, dtype=bool)  # a field begins at a line's first byte and after each separator
+    begins[1:] = is_sep[:-1]
+    held = np.flatnonzero(length > 0)
+    begins[first[held]] = True
+    field_start = np.flatnonzero(begins)
+    field_line = held[np.searchsorted(first[held], field_start, side="right") - 1]
+    field_end = np.append(field_start[1:], total)
+    field_len = field_end - field_start - is_sep[field_end - 1]  # its separator, where one ends it, not counted
+    cls = _CLASS[tail]
+    text = np.logical_or.reduceat((cls != _WS) & ~is_sep, field_start)
+    state = np.zeros(field_start.size, dtype=np.int8)
+    order = np.argsort(-np.minimum(field_len, _FIELD_BYTES), kind="stable")  # longest first: those still read
+    passes = np.minimum(field_len[order], _FIELD_BYTES)
+    for k in range(int(passes[0]) if passes.size else 0):
+        active = order[: int(np.searchsorted(-passes, -k, side="left"))]
+        state[active] = _NEXT[state[active], cls[field_start[active] + k]]
+    number = _NUMBER_STATES[state] & (field_len <= _FIELD_BYTES)
+    word = ~np.logical_or.reduceat(~_FLOAT_WORD[tail] & ~is_sep, field_start)
+    ask = np.flatnonzero(~number & text & (word | (field_len > _FIELD_BYTES)))
+    quoted = np.logical_or.reduceat((tail == 34) & ~is_sep, field_start)
+    ask = np.union1d(ask, np.flatnonzero(quoted))
+    for i in ask:  # "nan", "inf", "1_000", a long field, a quoted one: read one by one (rare)
+        start = int(pos[field_start[i]])
+        field = _unquoted(bytes(buf[start : start + int(field_len[i])]).strip()) if quoted[i] else None
+        text[i] = bool(field) if field is not None else text[i]
+        number[i] = _is_number(field if field is not None else bytes(buf[start : start + int(field_len[i])]).strip())
+    return (
+        np.bincount(field_line[number], minlength=lines) > 0,
+        np.bincount(field_line[text], minlength=lines) > 0,
+    )
+
+
+def _unquoted(field: bytes) -> bytes:
+    """A field's value within its double quotes (``""`` one quote), stripped; as written where it is not quoted."""
+    if len(field) >= 2 and field[:1] == b'"' and field[-1:] == b'"':
+        return field[1:-1].replace(b'""', b'"').strip()
+    return field
 
 
 def _is_number(field: bytes) -> bool:
@@ -391,5 +517,9 @@ def _first_marker(data: bytes, lines: LineIndex, sep: str | None, n_fields: int,
     if not marked or sep is None:
         return ""
     starts, ends = lines
-    extra = data[starts[marked[0]] : ends[marked[0]]].split(sep.encode())[n_fields:]
-    return sep.join(f.strip().decode("latin-1") for f in extra).strip(sep)[:40]
+    line = data[starts[marked[0]] : ends[marked[0]]].decode("latin-1")
+    if sep == r"\s+":
+        extra = line.split()[n_fields:]
+        return " ".join(extra)[:40]
+    fields = next(csv.reader([line], delimiter=sep), []) if '"' in line else line.split(sep)
+    return sep.join(f.strip() for f in fields[n_fields:]).strip(sep)[:40]

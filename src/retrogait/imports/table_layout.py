@@ -120,6 +120,22 @@ def _values_lost(fields: list[str], n_fields: int, decimal: str) -> bool:
     return len(cells) == n_fields and "" in cells and all(not f or is_number(f, decimal) for f in cells)
 
 
+def _above(lines: list[str], i: int) -> int:
+    """The index of the last non-blank line before line ``i`` (-1: none)."""
+    i -= 1
+    while i >= 0 and not lines[i].strip():
+        i -= 1
+    return i
+
+
+def _below(lines: list[str], i: int) -> int:
+    """The index of the first non-blank line after line ``i``."""
+    i += 1
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i
+
+
 def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
     """The layout of the table at the start of ``text`` (``sep`` forces the delimiter).
 
@@ -159,9 +175,12 @@ def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
     )
     if first is None:
         raise InputFileError(display, f"has no lines of numbers in {n_fields} columns split on {delimiter_name(sep)}")
-    header = first - 1
-    while header >= 0 and not lines[header].strip():
-        header -= 1
+    header = _above(lines, first)
+    wide = header  # the first data rows may be wider than the header (a field it does not name): data, not preamble
+    while wide >= 0 and len(rows[wide]) > n_fields and _data_like(rows[wide][:n_fields], n_fields, decimal):
+        wide = _above(lines, wide)
+    if wide != header and wide >= 0 and len(rows[wide]) == n_fields and not _data_like(rows[wide], n_fields, decimal):
+        first, header = _below(lines, wide), wide  # the row screen reads or drops their extra fields (EDGE-265)
     if header >= 0 and len(rows[header]) == n_fields and not _data_like(rows[header], n_fields, decimal):
         names = tuple(f.strip().strip('"').strip() for f in rows[header])
         return Layout(sep, decimal, header, names, n_fields)
