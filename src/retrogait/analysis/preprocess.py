@@ -1272,6 +1272,8 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     if t.size < 3:
         return None
     r = (t - t[0]) * fs_hz
+    if _two_on_one_slot(r):  # None whatever the fits give: not fitted (PERF-146)
+        return None
     slope, offset = 1.0, 0.0
     for _ in range(2):  # a rate measured from jittered stamps is off by ~1e-4: the slots' line is refitted
         x = r / slope
@@ -1283,6 +1285,41 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     if float(np.max(np.abs(exact - k))) > SNAP_PERIODS or bool(np.any(np.diff(k) < 1)):
         return None
     return float(t[0] + (offset + slope * k[0]) / fs_hz), (k - k[0]).astype(np.int64)
+
+
+#: Clock periods: a step shorter than this puts two samples on one slot or one off its slot (PERF-146). Half the
+#: least step two slots allow (1 - 2 SNAP_PERIODS): the margin holds the fitted slope's 1 % from 1 (below).
+MIN_SLOT_STEP = 0.5 * (1.0 - 2.0 * SNAP_PERIODS)
+#: Clock periods: a spread of the stamps' clock positions that pins both fitted slopes within 1 % of 1 (below).
+SLOPE_PINNING_SPREAD = 100.0
+#: Steps looked at a block at a time (no (n,) temporary; bursts show within the first block).
+SLOT_STEP_BLOCK = 1 << 16
+
+
+def _two_on_one_slot(r: NDArray[np.float64]) -> bool:
+    """True where :func:`_clock_slots` returns None whatever its fits give, shown without fitting (PERF-146): the
+    stamps ``r`` (clock periods from the first) hold a step shorter than MIN_SLOT_STEP and spread enough to pin the
+    slope. False: not shown (the fits decide, as before).
+
+    Why it holds: each fit regresses ``r`` on whole numbers ``y`` within 1 of ``r / slope`` less the phase, so
+    ``y = r / slope + d`` with d spanning at most one period (its standard deviation at most 0.5). With ``q`` =
+    0.5 / the standard deviation of ``r / slope``, the least-squares slope is the previous one times a factor in
+    [1 / (1 + q), (1 - q) / (1 - 2 q)]. The standard deviation of ``r`` is at least the distance between its first
+    and last values over sqrt(2 n) (those two alone deviate that much from the mean); at SLOPE_PINNING_SPREAD or
+    more, q <= 0.005 for both fits (the first slope 1), and the second slope lies in [0.990, 1.011]. A step under
+    MIN_SLOT_STEP (0.05) is then under 0.051 on the fitted clock: the two samples are on one slot (the slots do not
+    increase) or on neighbouring slots with their distances from them adding to over 0.94, one over SNAP_PERIODS
+    (0.45). Negative steps too (the slots do not increase). Stamps not all finite are not taken as shown (the fits
+    raise there, as before; no caller passes one, EDGE-257)."""
+    n = r.size
+    spread = abs(float(r[-1] - r[0]))
+    if not (np.isfinite(spread) and spread >= SLOPE_PINNING_SPREAD * np.sqrt(2.0 * n)):
+        return False
+    for first in range(0, n - 1, SLOT_STEP_BLOCK):
+        end = min(first + SLOT_STEP_BLOCK, n - 1)
+        if bool((r[first + 1 : end + 1] - r[first:end] < MIN_SLOT_STEP).any()):
+            return bool(np.isfinite(r).all())  # a NaN: left to the fits, which raise as before
+    return False
 
 
 def _middle_phase(x: NDArray[np.float64]) -> float:
