@@ -1,0 +1,174 @@
+"""Thirty-seventh session's cuts of the phone hour give what the code before them gave (PERF-145..147)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from retrogait.analysis import periodicity as periodicity_module
+from retrogait.analysis import preprocess as preprocess_module
+from retrogait.analysis.periodicity import nearest_window, sample_windows
+from retrogait.analysis.preprocess import (
+    MIN_SLOT_STEP,
+    SNAP_PERIODS,
+    _clock_slots,
+    _refuse_nothing_to_analyse,
+    _two_on_one_slot,
+)
+from retrogait.errors import RetrogaitError
+
+
+def _refused(acc: NDArray[np.float64]) -> str | None:
+    try:
+        _refuse_nothing_to_analyse(acc, np.zeros(acc.shape[0], dtype=bool), "f.csv", [])
+    except RetrogaitError as error:
+        return str(error)
+    return None
+
+
+def test_a_flat_signal_is_refused_by_each_axis_range_as_by_numpys_ptp() -> None:
+    """PERF-145: each axis' range down its own column, the refusal of ``np.ptp(acc, axis=0).max() < 1e-6``: every
+    axis flat at its own level is refused (a range of the whole array would not be), one axis moving by 2e-6 is
+    not, and a NaN on one axis is not (numpy's max of the ranges is NaN; Python's ``max`` would skip it)."""
+    n = 1000
+    levels = np.tile([0.5, -9.81, 3.0], (n, 1))
+    assert _refused(levels) == "f.csv: the acceleration is constant (flat signal); nothing to analyse"
+    moving = levels.copy()
+    moving[::2, 2] += 2e-6
+    assert _refused(moving) is None
+    with_nan = levels.copy()
+    with_nan[10, 1] = np.nan
+    assert _refused(with_nan) is None
+    assert _refused(np.asfortranarray(levels)) is not None
+    for acc in (levels, moving, with_nan, np.random.default_rng(0).normal(size=(n, 3))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            flat = float(np.ptp(acc, axis=0).max()) < 1e-6  # the check as it was
+        assert (_refused(acc) is not None) == flat
+
+
+def _full_clock_slots(t: NDArray[np.float64], fs_hz: float, monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as patch:
+        patch.setattr(preprocess_module, "_two_on_one_slot", lambda r: False)
+        return _clock_slots(t, fs_hz)
+
+
+def _stamps(rng: np.random.Generator, case: int) -> tuple[NDArray[np.float64], float]:
+    """Jittered clocks, some with samples lost, one pair squeezed, bursts, a rate off, epoch seconds."""
+    n = int(rng.integers(3, 30_000))
+    fs = float(rng.choice([26.0, 50.0, 100.0, 200.0, 400.0]))
+    k = np.cumsum(rng.choice([1, 1, 1, 2], n)) if case % 3 else np.arange(n)
+    jitter = float(rng.choice([0.05, 0.2, 0.4, 0.44, 0.46, 0.6]))
+    t = (k + rng.uniform(-jitter, jitter, n)) / fs
+    if case % 4 == 0:  # one pair squeezed below and around MIN_SLOT_STEP
+        i = int(rng.integers(0, n - 1))
+        t[i + 1] = t[i] + rng.uniform(0.0, 3.0 * MIN_SLOT_STEP) / fs
+    if case % 5 == 0:  # a phone's bursts: several samples a few ms apart
+        t = np.sort(t + rng.choice([0.0, 0.3], n) / fs)
+    if case % 7 == 0:
+        t = t + 1.7e9
+    fs *= float(rng.choice([1.0, 1.0, 0.9, 1.1, 10.0, 21.0]))  # a rate measured off
+    return t, fs
+
+
+def test_clock_slots_refused_without_the_fits_only_where_the_fits_refuse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-146: wherever ``_two_on_one_slot`` shows it, the fits give None too; everywhere ``_clock_slots`` gives
+    the fits' own answer (the same start and slots)."""
+    rng = np.random.default_rng(146)
+    shown = 0
+    for case in range(400):
+        t, fs = _stamps(rng, case)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a rank-deficient fit's warning
+            full = _full_clock_slots(t, fs, monkeypatch)
+            fast = _clock_slots(t, fs)
+        if _two_on_one_slot((t - t[0]) * fs):
+            shown += 1
+            assert full is None, case
+        assert (full is None) == (fast is None), case
+        if full is not None and fast is not None:
+            assert full[0] == fast[0] and np.array_equal(full[1], fast[1]), case
+    assert 40 < shown < 400
+
+
+def test_two_neighbouring_slots_a_fifth_of_a_period_apart_still_take_the_fits() -> None:
+    """A step of 0.2 periods is two samples on neighbouring slots 0.4 off them (within SNAP_PERIODS): the slots
+    hold, so the shortcut must not refuse it (fails where MIN_SLOT_STEP is taken as 1 - 2 SNAP_PERIODS or more)."""
+    fs = 100.0
+    k = np.arange(50_000, dtype=np.float64)
+    t = k / fs
+    t[20_000] += 0.4 / fs
+    t[20_001] -= 0.4 / fs
+    assert MIN_SLOT_STEP < 1.0 - 2.0 * SNAP_PERIODS
+    assert not _two_on_one_slot((t - t[0]) * fs)
+    slots = _clock_slots(t, fs)
+    assert slots is not None and np.array_equal(slots[1], np.arange(k.size))
+
+
+def test_a_burst_refuses_the_slots_without_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phone's burst (two samples 2 % of a period apart) on an otherwise jittered hour: None without a fit (on
+    the code before PERF-146 the line was fitted twice); a short recording (spread too small to pin the slope) and
+    stamps with a NaN are left to the fits."""
+    rng = np.random.default_rng(3)
+    fs = 200.0
+    t = (np.arange(300_000) + rng.uniform(-0.2, 0.2, 300_000)) / fs
+    t[1001] = t[1000] + 0.02 / fs
+
+    def no_fit(*_: object) -> None:
+        raise AssertionError("fitted")
+
+    monkeypatch.setattr(preprocess_module, "line_fit", no_fit)
+    assert _clock_slots(t, fs) is None
+    short = np.array([0.0, 0.02, 1.0, 2.0, 3.0]) / fs
+    assert not _two_on_one_slot(short * fs)
+    with_nan = t.copy()
+    with_nan[5] = np.nan
+    assert not _two_on_one_slot((with_nan - with_nan[0]) * fs)
+
+
+def _centres(rng: np.random.Generator, case: int, n: int, fs: float) -> NDArray[np.float64]:
+    if case % 3 == 0:  # as windowed_periodicity lays them out
+        dec = max(1, round(fs / 50.0))
+        decimated = (n + dec - 1) // dec
+        w = min(int(rng.integers(4, 450)), decimated)
+        starts = np.arange(0, max(decimated - w + 1, 0), int(rng.integers(1, 30)))
+        return np.asarray((starts.astype(np.float64) + w / 2.0) / (fs / dec))
+    if case % 3 == 1:  # centres on samples: midpoints on samples and between them
+        return np.unique(rng.integers(0, n + 5, int(rng.integers(0, 200)))).astype(np.float64) / fs
+    return np.sort(rng.uniform(-5.0, 1.2 * n / fs + 5.0, int(rng.integers(0, 60))))  # beyond both ends too
+
+
+def test_sample_windows_are_the_nearest_windows_of_every_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PERF-147: ``sample_windows`` gives ``nearest_window(centre_s, np.arange(n) / fs)`` exactly (centres laid out
+    as the periodicity's, on samples, beyond the ends; rates with fractions), and on the periodicity's layout of a
+    long recording asks ``nearest_window`` about 5 samples a turn and those past the last centre, not every sample."""
+    rng = np.random.default_rng(147)
+    for case in range(600):
+        fs = float(rng.choice([12.5, 26.0, 50.0, 100.486, 202.386, 405.114]))
+        n = int(rng.integers(1, 20_000))
+        centres = _centres(rng, case, n, fs)
+        expected = nearest_window(centres, np.arange(n) / fs)
+        got = sample_windows(centres, n, fs)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected), case
+    # past the last centre two rounded distances can tie and nearest_window turns back (to the one before): the
+    # samples there are asked of it (fails where the tail is left to np.repeat)
+    centres = np.array([0.5, 1.0, np.nextafter(1.0, 2.0)])
+    expected = nearest_window(centres, np.arange(1000) / 100.0)
+    assert expected[-1] == 1 and np.array_equal(sample_windows(centres, 1000, 100.0), expected)
+    asked: list[int] = []
+
+    def counted(centre_s: NDArray[np.float64], t_s: NDArray[np.float64]) -> NDArray[np.int64]:
+        asked.append(t_s.size)
+        return nearest_window(centre_s, t_s)
+
+    monkeypatch.setattr(periodicity_module, "nearest_window", counted)
+    fs, n = 100.486, 360_000
+    starts = np.arange(0, n // 2 - 402 + 1, 13)
+    centres = (starts.astype(np.float64) + 402 / 2.0) / (fs / 2)
+    got = periodicity_module.sample_windows(centres, n, fs)
+    assert np.array_equal(got, nearest_window(centres, np.arange(n) / fs))
+    assert max(asked) <= 5 * centres.size and sum(asked) < n // 4  # 5 samples a turn, the tail
