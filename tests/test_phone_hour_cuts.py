@@ -16,6 +16,7 @@ from retrogait.analysis.preprocess import (
     MIN_SLOT_STEP,
     SNAP_PERIODS,
     _clock_slots,
+    _off_every_pinned_line,
     _refuse_nothing_to_analyse,
     _two_on_one_slot,
 )
@@ -54,6 +55,7 @@ def test_a_flat_signal_is_refused_by_each_axis_range_as_by_numpys_ptp() -> None:
 def _full_clock_slots(t: NDArray[np.float64], fs_hz: float, monkeypatch: pytest.MonkeyPatch) -> Any:
     with monkeypatch.context() as patch:
         patch.setattr(preprocess_module, "_two_on_one_slot", lambda r: False)
+        patch.setattr(preprocess_module, "_off_every_pinned_line", lambda r: False)
         return _clock_slots(t, fs_hz)
 
 
@@ -62,7 +64,11 @@ def _stamps(rng: np.random.Generator, case: int) -> tuple[NDArray[np.float64], f
     n = int(rng.integers(3, 30_000))
     fs = float(rng.choice([26.0, 50.0, 100.0, 200.0, 400.0]))
     k = np.cumsum(rng.choice([1, 1, 1, 2], n)) if case % 3 else np.arange(n)
-    jitter = float(rng.choice([0.05, 0.2, 0.4, 0.44, 0.46, 0.6]))
+    jitter = float(rng.choice([0.01, 0.05, 0.2, 0.4, 0.44, 0.46, 0.6]))
+    if case % 6 == 1:  # a phone's resampled clock: every sample one slot on, the rate drifting by 1e-4 to 1e-3
+        k = np.cumsum(
+            1.0 + float(rng.choice([1e-4, 4e-4, 1e-3])) * np.sin(np.arange(n) / float(rng.integers(500, 9000)))
+        )
     t = (k + rng.uniform(-jitter, jitter, n)) / fs
     if case % 4 == 0:  # one pair squeezed below and around MIN_SLOT_STEP
         i = int(rng.integers(0, n - 1))
@@ -76,10 +82,10 @@ def _stamps(rng: np.random.Generator, case: int) -> tuple[NDArray[np.float64], f
 
 
 def test_clock_slots_refused_without_the_fits_only_where_the_fits_refuse(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PERF-146: wherever ``_two_on_one_slot`` shows it, the fits give None too; everywhere ``_clock_slots`` gives
-    the fits' own answer (the same start and slots)."""
+    """PERF-146: wherever ``_two_on_one_slot`` or ``_off_every_pinned_line`` shows it, the fits give None too;
+    everywhere ``_clock_slots`` gives the fits' own answer (the same start and slots)."""
     rng = np.random.default_rng(146)
-    shown = 0
+    shown = off_line = 0
     for case in range(400):
         t, fs = _stamps(rng, case)
         with warnings.catch_warnings():
@@ -89,10 +95,13 @@ def test_clock_slots_refused_without_the_fits_only_where_the_fits_refuse(monkeyp
         if _two_on_one_slot((t - t[0]) * fs):
             shown += 1
             assert full is None, case
+        if _off_every_pinned_line((t - t[0]) * fs):
+            off_line += 1
+            assert full is None, case
         assert (full is None) == (fast is None), case
         if full is not None and fast is not None:
             assert full[0] == fast[0] and np.array_equal(full[1], fast[1]), case
-    assert 40 < shown < 400
+    assert 40 < shown < 400 and 10 < off_line < 400
 
 
 def test_two_neighbouring_slots_a_fifth_of_a_period_apart_still_take_the_fits() -> None:
@@ -128,6 +137,43 @@ def test_a_burst_refuses_the_slots_without_fitting(monkeypatch: pytest.MonkeyPat
     with_nan = t.copy()
     with_nan[5] = np.nan
     assert not _two_on_one_slot((with_nan - with_nan[0]) * fs)
+
+
+def test_a_drifting_clock_refuses_the_slots_without_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resampled phone clock (every sample one period on, the rate 4e-4 off for a while, as the generic phone
+    trace's hour): None without a fit; the same clock without the drift keeps its slots (the fits run)."""
+    n, fs = 200_000, 405.0
+    rng = np.random.default_rng(5)
+    drift = np.where((np.arange(n) // 20_000) % 2 == 1, 4e-4, -4e-4)
+    t = np.cumsum(1.0 + drift + rng.uniform(-0.01, 0.01, n)) / fs
+    steady = (np.arange(n) + rng.uniform(-0.01, 0.01, n)) / fs
+    assert _off_every_pinned_line((t - t[0]) * fs)
+    assert not _off_every_pinned_line((steady - steady[0]) * fs)
+    slots = _clock_slots(steady, fs)
+    assert slots is not None and np.array_equal(slots[1], np.arange(n))
+
+    def no_fit(*_: object) -> None:
+        raise AssertionError("fitted")
+
+    monkeypatch.setattr(preprocess_module, "line_fit", no_fit)
+    assert _clock_slots(t, fs) is None
+
+
+def test_clocks_at_the_limits_of_their_slots_keep_them() -> None:
+    """Samples wandering slowly within 0.42 of their slots (a stretch 0.84 wide), and a sample lost between two
+    0.44 off their slots (a step of 1.12 periods that is two slots): the slots hold and the shortcuts must not
+    refuse them (fails where the band is taken narrower than 2 SNAP_PERIODS, or a step of 1.12 as one slot)."""
+    fs, n = 100.0, 60_000
+    wander = np.arange(n) + 0.42 * np.sin(2.0 * np.pi * np.arange(n) / 1000.0)
+    k = np.concatenate([np.arange(30_000), np.arange(30_001, n + 1)]).astype(np.float64)
+    lost = k.copy()
+    lost[29_999] += 0.44
+    lost[30_000] -= 0.44
+    for stamps, slots in ((wander, np.arange(n)), (lost, k - k[0])):
+        t = stamps / fs
+        assert not _off_every_pinned_line((t - t[0]) * fs)
+        found = _clock_slots(t, fs)
+        assert found is not None and np.array_equal(found[1], slots)
 
 
 def _centres(rng: np.random.Generator, case: int, n: int, fs: float) -> NDArray[np.float64]:
