@@ -28,13 +28,12 @@ from retrogait.analysis.load import load_input
 from retrogait.analysis.phone_steps import phone_steps
 from retrogait.errors import RetrogaitError
 
-def least(call):
-    best = float("inf")
-    for _ in range(5):
-        start = time.thread_time()
-        call()
-        best = min(best, time.thread_time() - start)
-    return best * 1e3
+def cpu_ms(call):  # one call's main-thread CPU (ms)
+    start = time.thread_time()
+    call()
+    return (time.thread_time() - start) * 1e3
+
+least = lambda call: min(cpu_ms(call) for _ in range(5))
 
 check = preprocess._refuse_nothing_to_analyse
 ways = getattr(periodicity, "sample_windows", None)
@@ -62,26 +61,36 @@ for path in sys.argv[1:]:
 """
 
 
-def run(src: str, files: list[str]) -> list[list[str]]:
-    env = {**os.environ, "PYTHONPATH": src}
-    done = subprocess.run([sys.executable, "-c", _CHILD, *files], env=env, capture_output=True, text=True, check=True)
-    return [line.split("\t") for line in done.stdout.splitlines()]
+def _rows(src: str, files: list[str]) -> list[list[str]]:
+    """The child's tab-separated rows with the tree ``src`` first on PYTHONPATH."""
+    child = subprocess.run(
+        [sys.executable, "-c", _CHILD, *files], env={**os.environ, "PYTHONPATH": src}, capture_output=True, text=True
+    )
+    child.check_returncode()
+    return [line.split("\t") for line in child.stdout.splitlines()]
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("base_src")
-    parser.add_argument("files", nargs="+")
-    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=2, help="times the two trees run in turn")
+    parser.add_argument("base_src", help="the src folder of the tree to compare with")
+    parser.add_argument("files", nargs="+", help="what analyze is given")
     args = parser.parse_args()
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    print(f"{'input':40} {'tree':5} {'flat ms':>8} {'windows ms':>10} {'samples':>9} {'windows':>8}")
-    for _ in range(args.runs):
-        for name, src in (("this", str(ROOT / "src")), ("base", args.base_src)):
-            for path, check_ms, window_ms, samples, windows in run(src, args.files):
-                label = Path(path).name[:40]
-                print(f"{label:40} {name:5} {check_ms:>8} {window_ms:>10} {int(samples):9d} {windows:>8}")
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    trees = {"this": str(ROOT / "src"), "base": args.base_src}
+    table = [f"load average {_load()} on {os.cpu_count()} cores"]
+    table.append(f"{'input':40} {'tree':5} {'flat ms':>8} {'windows ms':>10} {'samples':>9} {'windows':>8}")
+    for name, src in [item for _ in range(args.runs) for item in trees.items()]:
+        table += [
+            f"{Path(row[0]).name[:40]:40} {name:5} {row[1]:>8} {row[2]:>10} {int(row[3]):9d} {row[4]:>8}"
+            for row in _rows(src, args.files)
+        ]
+        print("\n".join(table), flush=True)
+        table = []
+    print(f"load average {_load()}")
 
 
 if __name__ == "__main__":
