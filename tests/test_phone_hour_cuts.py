@@ -14,6 +14,7 @@ from retrogait.analysis import preprocess as preprocess_module
 from retrogait.analysis.periodicity import nearest_window, sample_windows
 from retrogait.analysis.preprocess import (
     MIN_SLOT_STEP,
+    ONE_SLOT_STEP,
     SNAP_PERIODS,
     _clock_slots,
     _off_every_pinned_line,
@@ -161,8 +162,10 @@ def test_a_drifting_clock_refuses_the_slots_without_fitting(monkeypatch: pytest.
 
 def test_clocks_at_the_limits_of_their_slots_keep_them() -> None:
     """Samples wandering slowly within 0.42 of their slots (a stretch 0.84 wide), and a sample lost between two
-    0.44 off their slots (a step of 1.12 periods that is two slots): the slots hold and the shortcuts must not
-    refuse them (fails where the band is taken narrower than 2 SNAP_PERIODS, or a step of 1.12 as one slot)."""
+    0.44 off their slots (a step of 1.12 periods that is two slots, beside steps of 1.44): the slots hold and the
+    shortcuts must not refuse them (fails where the band is taken narrower than 2 SNAP_PERIODS, or a step of 1.44 as
+    one slot; a step of 1.12 taken as one slot is not caught here, its neighbours' 1.44 end the stretch: REVIEW-227's
+    test below catches it)."""
     fs, n = 100.0, 60_000
     wander = np.arange(n) + 0.42 * np.sin(2.0 * np.pi * np.arange(n) / 1000.0)
     k = np.concatenate([np.arange(30_000), np.arange(30_001, n + 1)]).astype(np.float64)
@@ -174,6 +177,43 @@ def test_clocks_at_the_limits_of_their_slots_keep_them() -> None:
         assert not _off_every_pinned_line((t - t[0]) * fs)
         found = _clock_slots(t, fs)
         assert found is not None and np.array_equal(found[1], slots)
+
+
+def test_a_short_clock_off_its_rate_keeps_its_slots_within_the_slopes_slack() -> None:
+    """REVIEW-227: 1,100 stamps (11 s at 100 Hz) of a clock 5e-4 faster than its nominal rate, wandering slowly
+    within 0.3 of its slots: the fits' slope (~1.0005) keeps every slot. Against slope 1 the first 1,024 stamps
+    spread 0.98 of a period (over 0.9): only the slopes' slack (~3.2 periods here: the standard deviation of the
+    stamps is ~318, so the fitted slope is pinned only within ~0.3 %) keeps the band check from refusing them
+    (fails where the slack is left out: PERF-146's "equivalent in practice" mutant)."""
+    n, fs = 1100, 100.0
+    i = np.arange(n)
+    t = 1.7e9 + (i * 1.0005 + 0.3 * np.sin(2.0 * np.pi * i / 300.0)) / fs
+    r = (t - t[0]) * fs
+    off_one = r[:1024] - i[:1024]
+    assert float(off_one.max() - off_one.min()) > 2.0 * SNAP_PERIODS and float(np.diff(r).max()) < ONE_SLOT_STEP
+    assert not _off_every_pinned_line(r) and not _two_on_one_slot(r)
+    found = _clock_slots(t, fs)
+    assert found is not None and np.array_equal(found[1], i)
+
+
+def test_a_lost_sample_one_step_of_1_1_periods_is_two_slots_not_one() -> None:
+    """REVIEW-227: samples drifting over 200 stamps to 0.449 after their slots and, past a lost sample, back over
+    200 from 0.449 before theirs (the stretch of 1,024 stamps around it, on its slots each side, spans 1 period
+    about slope 1): the step over the lost sample is 2 - 0.898 = 1.102 periods (the shortest step two slots allow
+    is 1 + 2 (1 - SNAP_PERIODS) - 1 = 1.1), every other step ~1.002; the slots hold (fails where ONE_SLOT_STEP is
+    taken over 1.102: the stretch, one slot off past the lost sample, would read as off every line)."""
+    n, fs = 60_000, 100.0
+    k = np.concatenate([np.arange(30_000), np.arange(30_001, n + 1)]).astype(np.float64)
+    i = np.arange(n)
+    after = 0.449 * np.clip(1.0 - (29_999 - i) / 200.0, 0.0, 1.0)
+    before = -0.449 * np.clip(1.0 - (i - 30_000) / 200.0, 0.0, 1.0)
+    t = (k + np.where(i <= 29_999, after, before)) / fs
+    r = (t - t[0]) * fs
+    steps = np.diff(r)
+    assert abs(float(steps[29_999]) - 1.102) < 1e-6 and float(np.delete(steps, 29_999).max()) < 1.003
+    assert not _off_every_pinned_line(r) and not _two_on_one_slot(r)
+    found = _clock_slots(t, fs)
+    assert found is not None and np.array_equal(found[1], k)
 
 
 def _centres(rng: np.random.Generator, case: int, n: int, fs: float) -> NDArray[np.float64]:
