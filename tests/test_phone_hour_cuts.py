@@ -258,3 +258,22 @@ def test_sample_windows_are_the_nearest_windows_of_every_sample(monkeypatch: pyt
     got = periodicity_module.sample_windows(centres, n, fs)
     assert np.array_equal(got, nearest_window(centres, np.arange(n) / fs))
     assert max(asked) <= 5 * centres.size and sum(asked) < n // 4  # 5 samples a turn, the tail
+
+
+def test_sample_windows_of_centres_out_of_order_or_repeated_are_nearest_windows_own() -> None:
+    """REVIEW-228: centres repeated, or out of order (outside ``nearest_window``'s contract, where a turn need not
+    lie among the 5 samples around a midpoint): ``sample_windows`` still gives ``nearest_window``'s indices, its
+    check that every turn is bracketed sending them to the search per sample (fails where that check is left out:
+    no layout of the PERF-147 test reaches it)."""
+    rng = np.random.default_rng(228)
+    for case in range(300):
+        fs = float(rng.choice([26.0, 100.0, 33.3333]))
+        n = int(rng.integers(64, 400))
+        m = int(rng.integers(3, 9))
+        if case % 2:
+            centres = rng.uniform(0.0, n / fs, m)  # out of order
+        else:
+            centres = np.sort(np.repeat(rng.uniform(0.0, n / fs, m), rng.integers(1, 4, m)))  # repeated
+        expected = nearest_window(centres, np.arange(n) / fs)
+        got = sample_windows(centres, n, fs)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected), case
