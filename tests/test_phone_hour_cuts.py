@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from numpy.typing import NDArray
 
 from retrogait.analysis import periodicity as periodicity_module
 from retrogait.analysis import preprocess as preprocess_module
+from retrogait.analysis.load import load_input
 from retrogait.analysis.periodicity import nearest_window, sample_windows
 from retrogait.analysis.preprocess import (
     MIN_SLOT_STEP,
@@ -20,6 +22,7 @@ from retrogait.analysis.preprocess import (
     _off_every_pinned_line,
     _refuse_nothing_to_analyse,
     _two_on_one_slot,
+    preprocess,
 )
 from retrogait.errors import RetrogaitError
 
@@ -277,3 +280,37 @@ def test_sample_windows_of_centres_out_of_order_or_repeated_are_nearest_windows_
         expected = nearest_window(centres, np.arange(n) / fs)
         got = sample_windows(centres, n, fs)
         assert got.dtype == expected.dtype and np.array_equal(got, expected), case
+
+
+@pytest.mark.shared_data
+def test_real_phone_traces_the_band_shows_are_refused_by_the_fits_too(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-229: of the 21 phone_positions traces four (Pixel, back and front pocket, neck pouch, purse: a
+    resampled clock drifting off its rate) are shown by ``_off_every_pinned_line``, not none as PERF-146 said; the
+    fits give None there too, and on a trace neither check shows (Pixel in hand) ``_clock_slots`` is the fits'."""
+    caught: list[tuple[NDArray[np.float64], float]] = []
+    grid = preprocess_module._uniform_grid
+
+    def spy(t: NDArray[np.float64], *args: Any, **kwargs: Any) -> Any:
+        caught.append((t.copy(), float(args[3])))
+        return grid(t, *args, **kwargs)
+
+    monkeypatch.setattr(preprocess_module, "_uniform_grid", spy)
+    folder = shared_data / "phone_positions"
+    for name, shown in (
+        ("BackPocket", True),
+        ("FrontPocket", True),
+        ("NeckPouch", True),
+        ("Purse", True),
+        ("InHand", False),
+    ):
+        caught.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            preprocess(load_input(folder / f"Pixel_Jamie_Hard_{name}_1.accelerometer.csv.gz"))
+        t, fs = caught[0]
+        r = (t - t[0]) * fs
+        assert _off_every_pinned_line(r) is shown and not _two_on_one_slot(r), name
+        full = _full_clock_slots(t, fs, monkeypatch)
+        assert full is None and _clock_slots(t, fs) is None, name
