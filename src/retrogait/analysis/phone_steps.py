@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrogait.analysis.filters import bandpass, in_g, lowpass
-from retrogait.analysis.periodicity import Periodicity, windowed_periodicity
+from retrogait.analysis.periodicity import Periodicity, sample_windows, windowed_periodicity
 from retrogait.analysis.settings import PhoneStepSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.vectors import norm_rows
@@ -102,7 +102,7 @@ def phone_steps(
     near = short.at(per.centre_s)
     keep |= _moving(short, settings)[near] & (short.step_r[near] >= settings.keep_step_correlation)
     in_gait = hysteresis(seed, keep)
-    window = per.at(np.arange(n) / fs)
+    window = sample_windows(per.centre_s, n, fs)  # per.at(np.arange(n) / fs)'s indices (PERF-147)
     standing = signals.still_mask(still.window_s, still.std_ms2, size)  # shared with bouts (PERF-4)
     gait = in_gait[window] & ~_long_gaps(signals.gap, settings.max_gap_s * fs) & ~standing
     period = per.step_s[window] * fs  # samples

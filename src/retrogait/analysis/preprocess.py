@@ -308,12 +308,14 @@ def _refuse_nothing_to_analyse(
     acc_u: NDArray[np.float64], gap: NDArray[np.bool_], where: str, notes: list[str]
 ) -> None:
     """The one-line refusals of a uniform grid with nothing to analyse: every point in a gap (plausible samples left
-    only singly, each a gap from the next: EDGE-128; the line names the drop that left it so), or a flat signal."""
+    only singly, each a gap from the next: EDGE-128; the line names the drop that left it so), or a flat signal
+    (each axis' range taken down its own column: ``np.ptp(acc_u, axis=0)`` reduces an (n, 3) array three values at
+    a time, ~15 x slower, for the same ranges; PERF-145)."""
     if gap.all():
         dropped = [note for note in notes if "dropped" in note]
         why = f": {dropped[-1]}" if dropped else ""
         raise RetrogaitError(f"{where}: no stretch of samples without a gap is left to analyse{why}")
-    if float(np.ptp(acc_u, axis=0).max()) < 1e-6:
+    if float(np.max([np.ptp(acc_u[:, axis]) for axis in range(acc_u.shape[1])])) < 1e-6:  # PERF-145
         raise RetrogaitError(f"{where}: the acceleration is constant (flat signal); nothing to analyse")
 
 
@@ -1307,6 +1309,8 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     if t.size < 3:
         return None
     r = (t - t[0]) * fs_hz
+    if _two_on_one_slot(r) or _off_every_pinned_line(r):  # None whatever the fits give: not fitted (PERF-146)
+        return None
     slope, offset = 1.0, 0.0
     for _ in range(2):  # a rate measured from jittered stamps is off by ~1e-4: the slots' line is refitted
         x = r / slope
@@ -1318,6 +1322,97 @@ def _clock_slots(t: NDArray[np.float64], fs_hz: float) -> tuple[float, NDArray[n
     if float(np.max(np.abs(exact - k))) > SNAP_PERIODS or bool(np.any(np.diff(k) < 1)):
         return None
     return float(t[0] + (offset + slope * k[0]) / fs_hz), (k - k[0]).astype(np.int64)
+
+
+#: Clock periods: a step shorter than this puts two samples on one slot or one off its slot (PERF-146). Half the
+#: least step two slots allow (1 - 2 SNAP_PERIODS): the margin holds the fitted slope's 1 % from 1 (below).
+MIN_SLOT_STEP = 0.5 * (1.0 - 2.0 * SNAP_PERIODS)
+#: Clock periods: a spread of the stamps' clock positions that pins both fitted slopes within 1 % of 1 (below).
+SLOPE_PINNING_SPREAD = 100.0
+#: Steps looked at a block at a time (no (n,) temporary; bursts show within the first block).
+SLOT_STEP_BLOCK = 1 << 16
+
+
+def _two_on_one_slot(r: NDArray[np.float64]) -> bool:
+    """True where :func:`_clock_slots` returns None whatever its fits give, shown without fitting (PERF-146): the
+    stamps ``r`` (clock periods from the first) hold a step shorter than MIN_SLOT_STEP and spread enough to pin the
+    slope. False: not shown (the fits decide, as before).
+
+    Why it holds: each fit regresses ``r`` on whole numbers ``y`` within 1 of ``r / slope`` less the phase, so
+    ``y = r / slope + d`` with d spanning at most one period (its standard deviation at most 0.5). With ``q`` =
+    0.5 / the standard deviation of ``r / slope``, the least-squares slope is the previous one times a factor in
+    [1 / (1 + q), (1 - q) / (1 - 2 q)]. The standard deviation of ``r`` is at least the distance between its first
+    and last values over sqrt(2 n) (those two alone deviate that much from the mean); at SLOPE_PINNING_SPREAD or
+    more, q <= 0.005 for both fits (the first slope 1), and the second slope lies in [0.990, 1.011]. A step under
+    MIN_SLOT_STEP (0.05) is then under 0.051 on the fitted clock: the two samples are on one slot (the slots do not
+    increase) or on neighbouring slots with their distances from them adding to over 0.94, one over SNAP_PERIODS
+    (0.45). Negative steps too (the slots do not increase). Stamps not all finite are not taken as shown (the fits
+    raise there, as before; no caller passes one, EDGE-257)."""
+    n = r.size
+    spread = abs(float(r[-1] - r[0]))
+    if not (np.isfinite(spread) and spread >= SLOPE_PINNING_SPREAD * np.sqrt(2.0 * n)):
+        return False
+    for first in range(0, n - 1, SLOT_STEP_BLOCK):
+        end = min(first + SLOT_STEP_BLOCK, n - 1)
+        with np.errstate(invalid="ignore"):  # inf - inf: a NaN step, not shown; no warning of its own (REVIEW-229)
+            short = bool((r[first + 1 : end + 1] - r[first:end] < MIN_SLOT_STEP).any())
+        if short:
+            return bool(np.isfinite(r).all())  # a NaN: left to the fits, which raise as before
+    return False
+
+
+#: Stamps in the stretches of :func:`_off_every_pinned_line`, shortest first: a clock that drifts from the line
+#: shows over a long stretch, one with long steps only over a short one, and the slope's slack grows with the length.
+SLOT_BAND_SAMPLES = (1024, 4096, 16384)
+#: Clock periods: a step shorter than this is one slot where the fits' slope lies within 1 % of 1 (it is under 1.1
+#: slots, and two slots need 1 + 2 x (1 - SNAP_PERIODS) = 1.1 at least).
+ONE_SLOT_STEP = 1.05
+
+
+def _off_every_pinned_line(r: NDArray[np.float64]) -> bool:
+    """True where :func:`_clock_slots` returns None whatever its fits give, shown without fitting (PERF-146): a
+    stretch of m stamps ``r`` (clock periods from the first; m one of SLOT_BAND_SAMPLES), each step under
+    ONE_SLOT_STEP, lies wider than 2 SNAP_PERIODS slots about every line of the slopes the fits can give. False:
+    not shown.
+
+    Why it holds (see :func:`_two_on_one_slot` for the slope): with ``q`` = 0.5 / the standard deviation of ``r``
+    (itself over 100: ``q`` <= 0.005) the first fit's slope lies in [1 / (1 + q), (1 - q) / (1 - 2 q)] and the
+    second's in that times the same interval of q x the first slope: [lo, hi], within 1 % of 1. Were the samples
+    on their slots, each step of the stretch (under 1.05 / 0.99 < 1.1 slots) would be one slot, so ``r[i] - s i``
+    would lie within a band 2 SNAP_PERIODS x s wide for the fitted slope s. Over m stamps ``r[i] - s i`` moves by
+    at most (m - 1) |s - mid| from its value at the interval's middle, so a stretch wider than that plus 0.9 hi
+    (1e-6 more for the roundings) at the middle is off every such line: a sample is over SNAP_PERIODS from its
+    slot. Stamps not all finite: not shown (the standard deviation is NaN)."""
+    n = r.size
+    if n < SLOT_BAND_SAMPLES[0]:
+        return False
+    with np.errstate(invalid="ignore"):  # an infinite stamp: a NaN deviation, not shown, no warning (REVIEW-229)
+        spread = float(np.std(r))
+    if not (np.isfinite(spread) and spread >= SLOPE_PINNING_SPREAD):
+        return False
+    q = 0.5 / spread * (1.0 + 1e-6)  # the 1e-6: np.std's roundings
+    first_lo, first_hi = 1.0 / (1.0 + q), (1.0 - q) / (1.0 - 2.0 * q)
+    q2 = q * first_hi
+    lo = first_lo / (1.0 + q2) * (1.0 - 1e-9)  # the 1e-9: the fits' roundings
+    hi = first_hi * (1.0 - q2) / (1.0 - 2.0 * q2) * (1.0 + 1e-9)
+    return any(_off_the_band(r, m, lo, hi) for m in SLOT_BAND_SAMPLES if m <= n)
+
+
+def _off_the_band(r: NDArray[np.float64], m: int, lo: float, hi: float) -> bool:
+    """:func:`_off_every_pinned_line` over the stretches of ``m`` stamps (``r[j m : (j + 1) m]``), the slopes in
+    [``lo``, ``hi``]; SLOT_STEP_BLOCK stamps at a time (no (n,) temporary)."""
+    mid, slack = 0.5 * (lo + hi), (m - 1) * 0.5 * (hi - lo)
+    line = mid * np.arange(m)
+    stretches = r[: (r.size // m) * m].reshape(-1, m)
+    rows = max(1, SLOT_STEP_BLOCK // m)
+    for first in range(0, stretches.shape[0], rows):
+        part = stretches[first : first + rows]
+        one_slot = (np.diff(part, axis=1) < ONE_SLOT_STEP).all(axis=1)
+        off = part - line
+        width = off.max(axis=1) - off.min(axis=1)
+        if bool((one_slot & (width - slack > 2.0 * SNAP_PERIODS * hi + 1e-6)).any()):
+            return True
+    return False
 
 
 def _middle_phase(x: NDArray[np.float64]) -> float:
