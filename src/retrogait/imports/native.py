@@ -8,6 +8,7 @@ import re
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -37,11 +38,16 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         session = read_session_part(path, options.part_s, max_acc_g=max_acc_g)
     else:
         session = _read_packed(path, max_acc_g) if packed else read_session(path, max_acc_g=max_acc_g)
-    changes = {
+    changes: dict[str, Any] = {
         key: value
         for key in ("placement", "side", "sensor", "anterior_axis", "vertical_axis")
         if (value := getattr(options, key)) is not None and not (options.header_wins and _stated(session, key))
     }
+    replaced = _replaced_words(session, changes)
+    if replaced:  # kept with the session's own notes: analyze and summary.json say them, convert's header keeps them
+        extra = dict(session.meta.extra)
+        extra[IMPORT_NOTES_KEY] = " | ".join(filter(None, [extra.get(IMPORT_NOTES_KEY, ""), *replaced]))
+        changes = {**changes, "extra": extra}
     if changes:
         try:
             session = replace(session, meta=replace(session.meta, **changes))
@@ -50,7 +56,19 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     report = ImportReport(format=NAME, files=[str(path)], rows_read=session.n_samples, rows_kept=session.n_samples)
     report.part_read = options.part_s is not None and not packed
     report.notes.extend(n for n in session.meta.extra.get(IMPORT_NOTES_KEY, "").split(" | ") if n.startswith(_RESAVED))
+    report.notes.extend(replaced)
     return ImportResult(session=session, report=report)
+
+
+def _replaced_words(session: Session, changes: dict[str, Any]) -> list[str]:
+    """One note for each value the header states that an option replaces with another ("placement lower_back as
+    given, over the session header's shank"), so that what the recording declared is not lost unsaid (EDGE-270)."""
+    words = []
+    for key, value in changes.items():
+        stated = getattr(session.meta, key)
+        if _stated(session, key) and str(stated) != str(value):
+            words.append(f"{key} {value} as given, over the session header's {stated}")
+    return words
 
 
 def _stated(session: Session, key: str) -> bool:
