@@ -268,14 +268,16 @@ def _wide_short_rows(
     begin = int(starts[first])
     buf = np.frombuffer(data, dtype=np.uint8)[begin:]
     is_sep = _whitespace_separators(buf, starts[first:] - begin) if spaces else buf == ord(sep)
+    rows = int(np.count_nonzero(ends[first:] > starts[first:]))
+    if int(np.count_nonzero(is_sep)) == (n_fields - 1) * rows:  # separators within quotes only add to the count:
+        return [], [], []  # a wide line needs a short one to make it up, as without quotes (EDGE-265's fast path)
     if data.find(b'"', begin) >= 0:  # a quoted field may hold the separator: only those outside quotes (EDGE-265)
         outside = _outside_quotes(buf, ends[first:] - begin)
         if outside is None:
             return [], [], []
         is_sep &= outside
-    rows = int(np.count_nonzero(ends[first:] > starts[first:]))
-    if int(np.count_nonzero(is_sep)) == (n_fields - 1) * rows:
-        return [], [], []
+        if int(np.count_nonzero(is_sep)) == (n_fields - 1) * rows:
+            return [], [], []
     within = int(np.searchsorted(starts, len(data)))  # the lines in ``data`` (an index of bytes cut after it: fewer)
     at = np.flatnonzero(is_sep)
     before = np.searchsorted(at, starts[first:within] - begin)  # separators before each line's first
