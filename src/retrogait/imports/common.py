@@ -412,9 +412,14 @@ def _without_header_rows(
     if frame.empty:
         return frame
     columns = [*numeric, *text]
-    header = np.ones(len(frame), dtype=bool)
-    for column in columns:
-        header &= (frame[column].str.strip() == str(column).strip()).to_numpy()
+    header = np.zeros(len(frame), dtype=bool)
+    named = np.flatnonzero((frame[columns[0]].str.strip() == str(columns[0]).strip()).to_numpy())
+    if named.size:  # the other columns asked only of the rows whose first cell is its name: one pass, not one a column
+        rows = frame.iloc[named]
+        same = np.ones(named.size, dtype=bool)
+        for column in columns[1:]:
+            same &= (rows[column].str.strip() == str(column).strip()).to_numpy()
+        header[named[same]] = True
     units = np.zeros(len(frame), dtype=bool)
     if units_row and numeric and not header[0]:
         first = [str(frame[column].iloc[0]).strip().replace(decimal, ".") for column in numeric]  # as read below
