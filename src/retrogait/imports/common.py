@@ -261,16 +261,23 @@ def quoted_decimal_commas(data: str) -> bool:
 
 def detect_delimiter(text: str) -> tuple[str, str]:
     """``(delimiter, decimal)`` from the first lines of a table: tab, ';' or ','. With tab or ';'
-    the decimal mark is ',' when the first data line holds commas (European-locale exports); with ',' when its
-    quoted numbers hold a decimal comma (``"0,5"``, EDGE-164)."""
-    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()][:2]
+    the decimal mark is ',' when the first data line holds commas (European-locale exports); where that line holds
+    neither a comma nor a number with a point (a units row, ``"s";"m/s^2"``, or whole numbers), the next line
+    decides (EDGE-275). With ',' when its quoted numbers hold a decimal comma (``"0,5"``, EDGE-164)."""
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()][:4]
     header = lines[0] if lines else ""
     data = lines[1] if len(lines) > 1 else ""
-    if "\t" in header:
-        return "\t", "," if "," in data else "."
-    if header.count(";") > header.count(","):
-        return ";", "," if "," in data else "."
+    if "\t" in header or header.count(";") > header.count(","):
+        sep = "\t" if "\t" in header else ";"
+        for line in lines[1:]:
+            if "," in line or _POINT_DECIMAL.search(line):
+                return sep, "," if "," in line else "."
+        return sep, "."
     return ",", "," if quoted_decimal_commas(data) else "."
+
+
+#: A number written with a decimal point (``0.5``): a line that holds one has its decimal mark.
+_POINT_DECIMAL = re.compile(r"\d\.\d")
 
 
 def csv_layout(source: Source) -> tuple[list[str], str, str]:

@@ -76,12 +76,15 @@ def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None, sep: byte
     from the fixed-width bytes with numpy (no per-row text objects); NaN where a line does not
     start with a valid ``YYYY-MM-DD HH:MM:SS:mmm,``. ``starts``: the lines' first bytes, if known."""
     buf = np.frombuffer(data, dtype=np.uint8)
-    if starts is None:
-        starts = line_bounds(data)[0]
-    starts = starts[starts < buf.size]
-    first = buf[starts]
-    starts = starts[(first != 10) & (first != 13)]  # blank lines, as pandas skips them
-    return stamps_s(buf, starts, sep)
+    starts = line_bounds(data)[0] if starts is None else starts
+    return stamps_s(buf, starts[_rows_among(buf, starts)], sep)
+
+
+def _rows_among(buf: NDArray[np.uint8], starts: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Which of the lines starting at ``starts`` are rows: not blank (as pandas skips them)."""
+    inside = np.flatnonzero(starts < buf.size)
+    first = buf[starts[inside]]
+    return inside[(first != 10) & (first != 13)]
 
 
 def read(path: Path, options: ImportOptions) -> ImportResult:
@@ -102,27 +105,52 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if units and units != {"g"}:
         raise InputFileError(path, f"acceleration units {', '.join(sorted(units))} are not g")
     report = ImportReport(format=NAME, files=[str(path)])
+    keys = _keys(block[:offset], sep)
     if options.part_s is not None and _plain(path):  # a part alone, found by its time (LONG-6)
-        return _read_part(path, offset, header, options, report, sep)
-    t, xyz = _samples(_rows(path, offset), report, sep)[1:]
+        return _read_part(path, offset, header, options, report, sep, keys)
+    t, xyz = _samples(_rows(path, offset), report, sep, keys)[1:]
     return finish_geneactiv(path, Stream(t, xyz), header, options, report)
 
 
-def _samples(data: Source, report: ImportReport, sep: str = ",") -> tuple[FloatArray, FloatArray, FloatArray]:
+def _keys(block: bytes, sep: str = ",") -> frozenset[str]:
+    """The first field of each non-blank line of the header ``block`` (``Device Type``, ``Additional information``):
+    a row starting with one is that header's line written again (EDGE-274)."""
+    text = block.replace(b"\x00", b"").decode("latin-1")
+    return frozenset(key for line in re.split(r"\r\n|\r|\n", text) if (key := line.split(sep, 1)[0].strip()))
+
+
+def _samples(
+    data: Source, report: ImportReport, sep: str = ",", keys: frozenset[str] = frozenset()
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The rows of ``data`` (from a data row on) as times (s, the device's wall clock) and acceleration (m/s^2),
     rows that cannot be read dropped and counted in ``report``; first, the times of the rows as they stand.
     ``sep``: ``;`` where a spreadsheet in a decimal-comma locale saved the file (EDGE-119), or ``,`` with its numbers
-    quoted (``"-0,0195"``, EDGE-164)."""
+    quoted (``"-0,0195"``, EDGE-164). ``keys``: the header's first fields (:func:`_keys`); a row starting with one is
+    the header written again (a second export appended): dropped as ``header_repeated`` (EDGE-263, EDGE-274)."""
     first = data.head(4096).split(b"\n", 1)[0].decode("latin-1")
     decimal = "," if sep == ";" or quoted_decimal_commas(first) else "."
-    lines = line_bounds(data.read_bytes())  # once, for the row screen and the timestamps
+    raw = data.read_bytes()
+    lines = line_bounds(raw)  # once, for the row screen and the timestamps
     axes = ["x", "y", "z"]
     table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, report=report, lines=lines)
-    t = line_times_s(data.read_bytes(), lines[0], sep.encode())
+    t = line_times_s(raw, lines[0], sep.encode())
     if t.size != len(table) or report.dropped:  # ragged rows were skipped: align by parsing the text
         report.dropped.clear()
         table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
+        firsts = table["time"].to_numpy()
+    else:  # each row's first field, of the rows without a time only (rare): the header's lines among them
+        rows = _rows_among(np.frombuffer(raw, dtype=np.uint8), lines[0])
+        starts, ends = lines[0][rows], lines[1][rows]
+        firsts = np.empty(t.size, dtype=object)
+        for i in np.flatnonzero(np.isnan(t)) if keys else ():
+            firsts[i] = raw[starts[i] : ends[i]].decode("latin-1").split(sep, 1)[0]
+    again = np.zeros(t.size, dtype=bool)
+    for i in np.flatnonzero(np.isnan(t)) if keys else ():
+        again[i] = str(firsts[i]).replace("\x00", "").strip() in keys
+    if again.any():  # the header written again (a second export appended): no sample (EDGE-274)
+        report.drop("header_repeated", int(again.sum()))
+        t, table = t[~again], table[~again].reset_index(drop=True)
     report.rows_read = len(table) + report.dropped_total
     return t, *clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
 
@@ -145,7 +173,13 @@ def _line_times(block: bytes, sep: str = ",") -> tuple[NDArray[np.int64], FloatA
 
 
 def _read_part(
-    path: Path, offset: int, header: dict[str, str], options: ImportOptions, report: ImportReport, sep: str = ","
+    path: Path,
+    offset: int,
+    header: dict[str, str],
+    options: ImportOptions,
+    report: ImportReport,
+    sep: str = ",",
+    keys: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """The rows of ``options.part_s`` (s from the recording's first row) read alone: their bytes found by their time
     (``textparts``), the rest of the file not read (LONG-6); on the recording's time line, as the ``.bin``'s. Rows
@@ -165,7 +199,7 @@ def _read_part(
     del starts, stamps
     if not block:
         raise empty_part(display, part, rows.length_s, 0.0)  # 0: the time line's
-    t, xyz = _samples(Source(display, data=block), report, sep)[1:]
+    t, xyz = _samples(Source(display, data=block), report, sep, keys)[1:]
     del block
     behind = report.time_back  # EDGE-2 judges the whole recording's share: where a part's is over, read it whole
     if behind is not None and behind[0] > MAX_TIME_BACK_SHARE * behind[1]:

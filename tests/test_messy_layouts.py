@@ -1,0 +1,52 @@
+"""Messy but real layouts the readers must read right or refuse in one line (EDGE-274..): a GENEActiv header written
+again mid-file, phyphox's `;` table with decimal commas and a units row, a headerless table under a preamble."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from import_samples import geneactiv
+from retrogait.imports import load_recording
+
+
+def _geneactiv_header_again(path: Path) -> tuple[Path, int, int]:
+    """A GENEActiv CSV with its metadata header written again mid-file (a second export appended to the first's
+    rows, its clock going on): the file, its data rows and the header's non-blank lines."""
+    geneactiv(path)
+    lines = path.read_bytes().decode("latin-1").split("\r\n")
+    first = next(i for i, line in enumerate(lines) if line[:2] == "20")
+    header, rows = lines[:first], [line for line in lines[first:] if line]
+    middle = len(rows) // 2
+    path.write_bytes("\r\n".join(header + rows[:middle] + header + rows[middle:]).encode("latin-1") + b"\r\n")
+    return path, len(rows), sum(1 for line in header if line.strip())
+
+
+def test_a_geneactiv_header_written_again_is_named(tmp_path: Path) -> None:
+    """GENEActiv's metadata header written again mid-file: its lines dropped as `header_repeated`, as every other
+    reader counts a header written again (EDGE-263), not `row_not_a_number` (EDGE-274); every sample read."""
+    path, rows, lines = _geneactiv_header_again(tmp_path / "again.csv")
+    session = load_recording(path).session
+    assert session.t_s.size == rows
+    assert session.meta.extra["import_dropped_detail"] == f"header_repeated={lines}"
+
+
+def _phyphox_semicolon(path: Path, units: bool) -> Path:
+    """phyphox's single table as a German phone writes it (`;`, decimal commas), a units row under the header or
+    not: 400 rows at 100 Hz."""
+    t = np.arange(400) / 100.0
+    rows = [f"{x:.6f};{0.3 * np.sin(6 * x):.6f};0.200000;{9.8 + 3 * np.sin(4 * np.pi * x):.6f}" for x in t]
+    head = '"Time (s)";"X (m/s^2)";"Y (m/s^2)";"Z (m/s^2)"\n' + ('"s";"m/s^2";"m/s^2";"m/s^2"\n' if units else "")
+    path.write_text(head + "\n".join(row.replace(".", ",") for row in rows) + "\n")
+    return path
+
+
+def test_a_semicolon_decimal_comma_table_with_a_units_row_is_read(tmp_path: Path) -> None:
+    """The units row under the header does not decide the decimal mark: the row after it does (EDGE-275); every
+    sample read as the table without the units row reads it, the units row counted."""
+    clean = load_recording(_phyphox_semicolon(tmp_path / "clean.csv", units=False)).session
+    session = load_recording(_phyphox_semicolon(tmp_path / "units.csv", units=True)).session
+    assert session.meta.extra["import_dropped_detail"] == "units_row=1"
+    assert np.array_equal(session.t_s, clean.t_s)
+    assert np.array_equal(session.acc, clean.acc)
