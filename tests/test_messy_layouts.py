@@ -50,3 +50,24 @@ def test_a_semicolon_decimal_comma_table_with_a_units_row_is_read(tmp_path: Path
     assert session.meta.extra["import_dropped_detail"] == "units_row=1"
     assert np.array_equal(session.t_s, clean.t_s)
     assert np.array_equal(session.acc, clean.acc)
+
+
+def test_a_metadata_line_over_a_wider_line_of_numbers_is_a_preamble_where_it_names_no_acceleration(
+    tmp_path: Path,
+) -> None:
+    """A headerless table under two lines of metadata, the first as many names as the table has fields, the second
+    more numbers ("device,pixel,fw,x" / "1,2,3,4,5"): read as before EDGE-265, both lines a preamble, and said so
+    (EDGE-276); a header naming the acceleration over such a line stays the header (EDGE-265)."""
+    t = np.arange(2000) / 100.0
+    rows = [f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t]
+    path = tmp_path / "meta.csv"
+    path.write_text("device,pixel,fw,x\n1,2,3,4,5\n" + "\n".join(rows) + "\n")
+    loaded = load_recording(path)
+    assert loaded.session.t_s.size == 2000
+    assert "no header, 2 preamble line(s) skipped" in loaded.session.meta.extra["inferred_layout"]
+    assert any("(device, pixel, fw, x) names no acceleration columns" in note for note in loaded.report.notes)
+    named = tmp_path / "named.csv"
+    named.write_text("time_s,acc_x,acc_y,acc_z\n" + rows[0] + ",7.5\n" + "\n".join(rows[1:]) + "\n")
+    session = load_recording(named).session
+    assert (session.t_s.size, session.meta.extra["import_dropped_detail"]) == (1999, "malformed=1")
+    assert "header line" in session.meta.extra["inferred_layout"]

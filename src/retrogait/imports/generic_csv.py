@@ -213,6 +213,35 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         raise InputFileError(path, f"is a binary file, not a text table; {not_read_hint()}")
     sep = {"tab": "\t", "space": r"\s+", " ": r"\s+"}.get(mapping.delimiter or "", mapping.delimiter)
     head = _layout(data, display, sep)
+    try:
+        data, tables, plan, acc_table = _planned(data, head, mapping, options, path, display)
+    except InputFileError as refused:
+        if head.headerless_skip is None or mapping.acc_columns is not None:
+            raise
+        try:  # the "header" above wider lines of numbers names no acceleration: a preamble, as before EDGE-265
+            data, tables, plan, acc_table = _planned(data, head.headerless(), mapping, options, path, display)
+        except InputFileError:
+            raise refused from None
+        plan.notes.append(
+            f"the line above the numbers ({', '.join(head.names or ())}) names no acceleration columns and the line "
+            f"under it holds more numbers than it has fields: both read as a preamble ({head.headerless_skip} lines "
+            "skipped), the table as having no header, its columns by position (EDGE-276)"
+        )
+    report = ImportReport(format=NAME, files=[display])
+    if len(tables) > 1:
+        plan.inferred["inferred_blocks"] = "; ".join(
+            f"{i + 1}: {t.block.label or 'unlabelled'} ({len(t.columns)} columns)" for i, t in enumerate(tables)
+        )
+    plan.inferred["inferred_layout"] = acc_table.block.layout.describe()
+    return _read_plan(plan, acc_table, mapping, options, report, display)
+
+
+def _planned(
+    data: bytes, head: Layout, mapping: GenericCsvOptions, options: ImportOptions, path: Path, display: str
+) -> tuple[bytes, list[_Table], _Plan, _Table]:
+    """The file's ``data`` (put back in time order where a table without a header was sorted by another column,
+    EDGE-172), its tables read with the layout ``head``, the plan of what to read and the acceleration's table;
+    ``display``: the file (or workbook sheet) as messages name it."""
     lines = line_bounds(data)  # once: blank lines between blocks here, the row screen of read_table later
     blocks = split_blocks(data, head, display, lines)
     tables = [_table(data, b, display, lines if (b.start, b.end) == (0, len(data)) else None) for b in blocks]
@@ -225,13 +254,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     plan, acc_table = _plan(tables, mapping, options, path)
     if restored is not None:
         plan.notes.append(order_note)
-    report = ImportReport(format=NAME, files=[display])
-    if len(tables) > 1:
-        plan.inferred["inferred_blocks"] = "; ".join(
-            f"{i + 1}: {t.block.label or 'unlabelled'} ({len(t.columns)} columns)" for i, t in enumerate(tables)
-        )
-    plan.inferred["inferred_layout"] = acc_table.block.layout.describe()
-    return _read_plan(plan, acc_table, mapping, options, report, display)
+    return data, tables, plan, acc_table
 
 
 #: Rows gathered into their order at a time (bounds the index arrays: 8 bytes per byte of these rows).

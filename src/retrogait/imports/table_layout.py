@@ -66,6 +66,8 @@ class Layout:
         skip_lines: lines before the header (or before the first data line when there is no header).
         names: the header's column names, or None when the table has no header.
         n_fields: fields per data line.
+        headerless_skip: where the header was found above wider lines of numbers (EDGE-265), the lines to skip to
+            read the table without it, the header and those lines a preamble (as before EDGE-265; EDGE-276).
     """
 
     sep: str
@@ -73,6 +75,11 @@ class Layout:
     skip_lines: int
     names: tuple[str, ...] | None
     n_fields: int
+    headerless_skip: int | None = None
+
+    def headerless(self) -> Layout:
+        """This table read without the header found above wider lines of numbers (``headerless_skip``)."""
+        return Layout(self.sep, self.decimal, self.headerless_skip or 0, None, self.n_fields)
 
     def describe(self) -> str:
         """One phrase for the ``inferred_layout`` header key."""
@@ -179,11 +186,13 @@ def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
     wide = header  # the first data rows may be wider than the header (a field it does not name): data, not preamble
     while wide >= 0 and len(rows[wide]) > n_fields and _data_like(rows[wide][:n_fields], n_fields, decimal):
         wide = _above(lines, wide)
+    headerless_skip = None
     if wide != header and wide >= 0 and len(rows[wide]) == n_fields and not _data_like(rows[wide], n_fields, decimal):
+        headerless_skip = first
         first, header = _below(lines, wide), wide  # the row screen reads or drops their extra fields (EDGE-265)
     if header >= 0 and len(rows[header]) == n_fields and not _data_like(rows[header], n_fields, decimal):
         names = tuple(f.strip().strip('"').strip() for f in rows[header])
-        return Layout(sep, decimal, header, names, n_fields)
+        return Layout(sep, decimal, header, names, n_fields, headerless_skip)
     return Layout(sep, decimal, first, None, n_fields)
 
 
