@@ -140,11 +140,12 @@ def _samples(
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
         firsts = table["time"].to_numpy()
     else:  # each row's first field, of the rows without a time only (rare): the header's lines among them
-        rows = _rows_among(np.frombuffer(raw, dtype=np.uint8), lines[0])
-        starts, ends = lines[0][rows], lines[1][rows]
+        untimed = np.flatnonzero(np.isnan(t)) if keys else np.array([], dtype=np.intp)
         firsts = np.empty(t.size, dtype=object)
-        for i in np.flatnonzero(np.isnan(t)) if keys else ():
-            firsts[i] = raw[starts[i] : ends[i]].decode("latin-1").split(sep, 1)[0]
+        if untimed.size:
+            rows = _rows_among(np.frombuffer(raw, dtype=np.uint8), lines[0])[untimed]
+            for i, a, b in zip(untimed, lines[0][rows], lines[1][rows], strict=True):
+                firsts[i] = raw[a:b].decode("latin-1").split(sep, 1)[0]
     again = np.zeros(t.size, dtype=bool)
     for i in np.flatnonzero(np.isnan(t)) if keys else ():
         again[i] = str(firsts[i]).replace("\x00", "").strip() in keys
