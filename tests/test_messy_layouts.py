@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from import_samples import geneactiv
 from retrogait.imports import load_recording
@@ -71,3 +72,33 @@ def test_a_metadata_line_over_a_wider_line_of_numbers_is_a_preamble_where_it_nam
     session = load_recording(named).session
     assert (session.t_s.size, session.meta.extra["import_dropped_detail"]) == (1999, "malformed=1")
     assert "header line" in session.meta.extra["inferred_layout"]
+
+
+def _quote_text_cells(line: str, sep: str) -> str:
+    """``line`` as a spreadsheet writes it with "quote all text cells": the cells that are no number in quotes."""
+
+    def cell(text: str) -> str:
+        try:
+            float(text.replace(",", "."))
+        except ValueError:
+            return f'"{text}"' if text else text
+        return text
+
+    return sep.join(cell(text) for text in line.split(sep))
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_geneactiv_file_whose_text_cells_a_spreadsheet_quoted_is_read(tmp_path: Path, sep: str) -> None:
+    """GENEActiv re-saved with its text cells quoted (`"Device Type","GENEActiv"`, `"2019-08-06 10:25:50:000",0.1,...`):
+    the same samples as the file as written (EDGE-277), and a part of it the same part."""
+    clean = geneactiv(tmp_path / "clean.csv")
+    text = clean.read_bytes().decode("latin-1")
+    if sep == ";":
+        text = text.replace(",", ";").replace(".", ",")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_bytes("\r\n".join(_quote_text_cells(line, sep) for line in text.split("\r\n")).encode("latin-1"))
+    assert quoted.read_bytes().startswith(b'"Device Type"' + sep.encode() + b'"GENEActiv')
+    want, got = load_recording(clean).session, load_recording(quoted).session
+    assert np.array_equal(got.t_s, want.t_s) and np.array_equal(got.acc, want.acc)
+    want, got = load_recording(clean, part_s=(1.0, 3.0)).session, load_recording(quoted, part_s=(1.0, 3.0)).session
+    assert got.t_s.size > 50 and np.array_equal(got.t_s, want.t_s) and np.array_equal(got.acc, want.acc)

@@ -46,7 +46,9 @@ from retrogait.textparts import PROBE_BYTES, TIME_BACK_S, RowsInTime, check_orde
 NAME = "geneactiv"
 #: Bytes searched for the end of the header.
 HEADER_BYTES = 65536
-_DATA_LINE = re.compile(rb"(?:^|[\r\n])(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3})([,;])")
+_DATA_LINE = re.compile(rb'(?:^|[\r\n])("?)(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3})\1([,;])')
+#: The first line: ``Device Type,GENEActiv``, its cells quoted where a spreadsheet quoted text cells (EDGE-277).
+_FIRST_LINE = re.compile(rb'"?Device Type"?[,;]"?GENEActiv')
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S:%f"
 _COLUMNS = ("time", "x", "y", "z", "lux", "button", "temperature_c")
 
@@ -55,29 +57,40 @@ def sniff(path: Path) -> float:
     """The PC software's CSV (``Device Type,GENEActiv``) or the device's own ``.bin`` (``Device Identity``)."""
     head = head_bytes(path, 1024)
     start = head.lstrip(b"\xef\xbb\xbf")
-    return 0.95 if start.startswith((b"Device Type,GENEActiv", b"Device Type;GENEActiv")) or is_bin(head) else 0.0
+    return 0.95 if _FIRST_LINE.match(start) or is_bin(head) else 0.0
 
 
 def _header(block: bytes, sep: str = ",") -> dict[str, str]:
     """The ``Key,Value`` lines above the rows; the commas a spreadsheet pads each line with to the table's
     width (``Units,g,,,,,``, as Excel saves it) are not part of the value (EDGE-40); ``sep``: ``;`` where a
-    spreadsheet in a decimal-comma locale saved it (EDGE-119)."""
+    spreadsheet in a decimal-comma locale saved it (EDGE-119); the quotes a spreadsheet puts round text cells are not
+    part of a key or a value (EDGE-277)."""
     text = block.replace(b"\x00", b"").decode("latin-1")
     header: dict[str, str] = {}
     for line in re.split(r"\r\n|\r|\n", text):
         key, found, value = line.partition(sep)
-        if found and key.strip() and key.strip() not in header:
-            header[key.strip()] = re.sub(rf"[\s{sep}]+$", "", value).strip()
+        key = key.strip().strip('"').strip()
+        if found and key and key not in header:
+            header[key] = re.sub(rf"[\s{sep}]+$", "", value).strip().strip('"').strip()
     return header
 
 
-def line_times_s(data: bytes, starts: NDArray[np.int64] | None = None, sep: bytes = b",") -> FloatArray:
+def line_times_s(
+    data: bytes, starts: NDArray[np.int64] | None = None, sep: bytes = b",", quoted: bool = False
+) -> FloatArray:
     """Seconds since 1970 of the timestamp that starts each non-blank line of ``data``, decoded
     from the fixed-width bytes with numpy (no per-row text objects); NaN where a line does not
-    start with a valid ``YYYY-MM-DD HH:MM:SS:mmm,``. ``starts``: the lines' first bytes, if known."""
+    start with a valid ``YYYY-MM-DD HH:MM:SS:mmm,``. ``starts``: the lines' first bytes, if known. ``quoted``: the
+    stamps written ``"YYYY-MM-DD HH:MM:SS:mmm",`` (a spreadsheet quoting text cells, EDGE-277)."""
     buf = np.frombuffer(data, dtype=np.uint8)
     starts = line_bounds(data)[0] if starts is None else starts
-    return stamps_s(buf, starts[_rows_among(buf, starts)], sep)
+    rows = starts[_rows_among(buf, starts)]
+    if quoted:  # the stamp after the opening quote, the closing quote after it; a row without them has none
+        times = np.full(rows.size, np.nan)
+        opened = np.flatnonzero(buf[rows] == ord('"'))
+        times[opened] = stamps_s(buf, rows[opened] + 1, b'"')
+        return times
+    return stamps_s(buf, rows, sep)
 
 
 def _rows_among(buf: NDArray[np.uint8], starts: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -97,7 +110,8 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     if match is None:
         raise InputFileError(path, "has no GENEActiv data rows ('YYYY-MM-DD HH:MM:SS:mmm,x,y,z,...') after the header")
     offset = match.start(1)
-    sep = match.group(2).decode()  # ``;`` (with decimal commas): saved again by a spreadsheet in such a locale
+    sep = match.group(3).decode()  # ``;`` (with decimal commas): saved again by a spreadsheet in such a locale
+    quoted = bool(match.group(1))  # the times in quotes: a spreadsheet quoting text cells (EDGE-277)
     header = _header(block[:offset], sep)
     if header.get("Device Type", "").split(" ")[0] != "GENEActiv":
         raise InputFileError(path, "is not a GENEActiv CSV export (first line must be 'Device Type,GENEActiv')")
@@ -106,9 +120,9 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         raise InputFileError(path, f"acceleration units {', '.join(sorted(units))} are not g")
     report = ImportReport(format=NAME, files=[str(path)])
     keys = _keys(block[:offset], sep)
-    if options.part_s is not None and _plain(path):  # a part alone, found by its time (LONG-6)
+    if options.part_s is not None and _plain(path) and not quoted:  # a part alone, found by its time (LONG-6)
         return _read_part(path, offset, header, options, report, sep, keys)
-    t, xyz = _samples(_rows(path, offset), report, sep, keys)[1:]
+    t, xyz = _samples(_rows(path, offset), report, sep, keys, quoted)[1:]
     return finish_geneactiv(path, Stream(t, xyz), header, options, report)
 
 
@@ -116,24 +130,26 @@ def _keys(block: bytes, sep: str = ",") -> frozenset[str]:
     """The first field of each non-blank line of the header ``block`` (``Device Type``, ``Additional information``):
     a row starting with one is that header's line written again (EDGE-274)."""
     text = block.replace(b"\x00", b"").decode("latin-1")
-    return frozenset(key for line in re.split(r"\r\n|\r|\n", text) if (key := line.split(sep, 1)[0].strip()))
+    lines = re.split(r"\r\n|\r|\n", text)
+    return frozenset(key for line in lines if (key := line.split(sep, 1)[0].strip().strip('"').strip()))
 
 
 def _samples(
-    data: Source, report: ImportReport, sep: str = ",", keys: frozenset[str] = frozenset()
+    data: Source, report: ImportReport, sep: str = ",", keys: frozenset[str] = frozenset(), quoted: bool = False
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The rows of ``data`` (from a data row on) as times (s, the device's wall clock) and acceleration (m/s^2),
     rows that cannot be read dropped and counted in ``report``; first, the times of the rows as they stand.
     ``sep``: ``;`` where a spreadsheet in a decimal-comma locale saved the file (EDGE-119), or ``,`` with its numbers
     quoted (``"-0,0195"``, EDGE-164). ``keys``: the header's first fields (:func:`_keys`); a row starting with one is
-    the header written again (a second export appended): dropped as ``header_repeated`` (EDGE-263, EDGE-274)."""
+    the header written again (a second export appended): dropped as ``header_repeated`` (EDGE-263, EDGE-274).
+    ``quoted``: each row's time in double quotes (EDGE-277)."""
     first = data.head(4096).split(b"\n", 1)[0].decode("latin-1")
     decimal = "," if sep == ";" or quoted_decimal_commas(first) else "."
     raw = data.read_bytes()
     lines = line_bounds(raw)  # once, for the row screen and the timestamps
     axes = ["x", "y", "z"]
     table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, report=report, lines=lines)
-    t = line_times_s(raw, lines[0], sep.encode())
+    t = line_times_s(raw, lines[0], sep.encode(), quoted)
     if t.size != len(table) or report.dropped:  # ragged rows were skipped: align by parsing the text
         report.dropped.clear()
         table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, text=["time"], report=report)
@@ -145,7 +161,7 @@ def _samples(
         if untimed.size:
             rows = _rows_among(np.frombuffer(raw, dtype=np.uint8), lines[0])[untimed]
             for i, a, b in zip(untimed, lines[0][rows], lines[1][rows], strict=True):
-                firsts[i] = raw[a:b].decode("latin-1").split(sep, 1)[0]
+                firsts[i] = raw[a:b].decode("latin-1").split(sep, 1)[0].strip().strip('"')
     again = np.zeros(t.size, dtype=bool)
     for i in np.flatnonzero(np.isnan(t)) if keys else ():
         again[i] = str(firsts[i]).replace("\x00", "").strip() in keys
