@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -93,3 +94,20 @@ def test_a_share_s_interval_stays_within_100_points_either_way() -> None:
     assert r.low == -100.0 and r.estimate <= r.high < 0.0 and r.p_value < 0.05
     up = block_bootstrap_difference(np.zeros(90), forward, kind="points", n_boot=2000, seed=0)
     assert up.high == 100.0 and 0.0 < up.low <= up.estimate
+
+
+@pytest.mark.parametrize("odd", [(40,), (10, 30)])
+def test_a_share_s_interval_has_no_end_at_the_estimate_where_one_direction_never_varies(odd: tuple[int, ...]) -> None:
+    """HONEST-42: against a direction whose share never varies, one or two odd landings of the other: the resamples
+    missing them have no spread and were dropped, so the interval's other end sat at the estimate (82 of 83 against
+    0 of 90: "-98.8 pp, 95 % CI -100.0 to -98.8"). With each standard error at least one step's worth, the interval
+    reaches past the estimate on both sides, where a share without the odd landings lies."""
+    forward = np.ones(83)
+    forward[list(odd)] = 0.0
+    step = 100.0 / 83  # one landing's worth of the forward share (pp)
+    r = block_bootstrap_difference(forward, np.zeros(90), kind="points", n_boot=2000, seed=0)
+    assert r.low == -100.0 < r.estimate and r.high < 0.0 and r.p_value < 0.05
+    assert r.high - r.estimate > 0.5 * step  # the base: -98.78 against -98.80
+    up = block_bootstrap_difference(np.zeros(90), forward, kind="points", n_boot=2000, seed=0)
+    assert 0.0 < up.low and up.estimate - up.low > 0.5 * step and up.high == 100.0
+    assert math.isnan(block_bootstrap_difference(np.ones(30), np.zeros(30), kind="points").low)  # nothing varies

@@ -18,7 +18,10 @@ Method (a studentized circular block bootstrap, Politis & Romano 1992; Götze & 
   difference by the flat-top long-run variance (Politis & Romano 1995) computed for the block rule
   (never below the block estimate). The interval is the percentile-t interval, on the log scale for
   percent differences;
-* the p-value inverts that interval: p < alpha exactly when the 1 - alpha interval excludes zero.
+* the p-value inverts that interval: p < alpha exactly when the 1 - alpha interval excludes zero;
+* a share (0/1 per step): each standard error is at least one step's worth, 1 / n of its direction. A resample
+  whose steps are all alike has no spread: it was dropped as undefined, and where one direction's share never
+  varies and the other's is off by a step or two, the interval's other end sat at the estimate (HONEST-42).
 
 Coverage of the 95 % interval on AR(1) series with a known difference is in docs/compare.md.
 Vectorised: block means from one cumulative sum, resamples as index arrays in chunks.
@@ -181,6 +184,9 @@ def block_bootstrap_difference(
     mb, sb = _scale(rb.means, rb.se, kind)
     (oa,), (sea,) = _scale(np.array([a.mean()]), np.array([ra.se_observed]), kind)
     (ob,), (seb,) = _scale(np.array([b.mean()]), np.array([rb.se_observed]), kind)
+    if kind == "points" and (a.var() > 0.0 or b.var() > 0.0):  # a share: no standard error below one step's worth
+        sa, sb = np.fmax(np.nan_to_num(sa), 1.0 / a.size), np.fmax(np.nan_to_num(sb), 1.0 / b.size)
+        sea, seb = max(sea, 1.0 / a.size), max(seb, 1.0 / b.size)
     observed, se = float(ob - oa), math.hypot(float(sea), float(seb))
     with np.errstate(divide="ignore", invalid="ignore"):
         t_boot = ((mb - ma) - observed) / np.hypot(sa, sb)
