@@ -102,3 +102,17 @@ def test_a_geneactiv_file_whose_text_cells_a_spreadsheet_quoted_is_read(tmp_path
     assert np.array_equal(got.t_s, want.t_s) and np.array_equal(got.acc, want.acc)
     want, got = load_recording(clean, part_s=(1.0, 3.0)).session, load_recording(quoted, part_s=(1.0, 3.0)).session
     assert got.t_s.size > 50 and np.array_equal(got.t_s, want.t_s) and np.array_equal(got.acc, want.acc)
+
+
+def test_a_time_written_as_the_largest_float_is_told_without_a_warning(tmp_path: Path) -> None:
+    """A row whose time reads 1e308 (a stamp damaged into the largest double) is dropped as stamped ahead and told
+    in s from the first row, without numpy's overflow warning on the way (EDGE-278; found by
+    `scripts/fuzz_import.py --seed 59`, case 1388)."""
+    t = np.arange(2000) / 100.0
+    rows = [f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t]
+    rows[588] = "1e308" + rows[588][rows[588].index(",") :]
+    path = tmp_path / "far.csv"
+    path.write_text("time_s,acc_x,acc_y,acc_z\n" + "\n".join(rows) + "\n")
+    loaded = load_recording(path)  # pytest turns a warning into an error
+    assert loaded.session.t_s.size == 1999
+    assert any("1e+308 s" in note for note in loaded.report.notes)

@@ -1131,8 +1131,9 @@ def _stamped_ahead(
     tick = np.where(i > 0, t[i - 1], np.where(near_row == i + 1, t[np.minimum(i + 2, n - 1)], t[i + 1]))
 
     def off_tick(x: FloatArray) -> FloatArray:  # periods from the nearest tick of the clock through ``tick``
-        k = (x - tick) / period
-        return np.abs(k - np.rint(k))
+        with np.errstate(over="ignore", invalid="ignore"):  # a stamp near the largest double: NaN, no tick (EDGE-278)
+            k = (x - tick) / period
+            return np.abs(k - np.rint(k))
 
     stray = (np.minimum(before, after) <= half) & (off_tick(t[i]) >= off_tick(near))
     last = (r == n - 1) & (before > period + half)  # past the end, off the clock's next tick
@@ -1161,7 +1162,7 @@ def _ahead_words(
     where = far if past[stray].all() else near if not past.any() else f"{near}, or {far}"
 
     def s_from(x: float, origin: float) -> str:  # to the microsecond, no trailing zeros
-        return f"{round(x - origin, 6):.12g}"
+        return f"{round(float(x) - float(origin), 6):.12g}"  # Python's round: numpy's overflows by 1e308 (EDGE-278)
 
     named = (
         f"the first at {s_from(t[first], t[0])} s, written after a row at {s_from(t[first - 1], t[0])} s, from the "
