@@ -13,7 +13,7 @@ the share of replicates where an end sits at the estimate:
 * ``floor``: ``compare.blocks`` since HONEST-42: percentile-t with each standard error floored at one step's worth
   (1 / n of its direction), so zero-spread resamples are kept;
 * ``floor0``: percentile-t with only the standard errors that are zero (a resample, or the observed series, whose
-  landings are all alike) taken as one step's worth (1 / n of its direction): the others as ``current``;
+  landings are all alike) taken as one step's worth (1 / n of its direction): the others as ``dropped``;
 * ``newcombe``: Newcombe's hybrid score interval (Wilson per direction) on the effective number of landings
   (n x variance / long-run variance), not a bootstrap.
 
