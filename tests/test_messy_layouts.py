@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from import_samples import geneactiv
+from retrogait.errors import InputFileError
 from retrogait.imports import load_recording
 
 
@@ -116,3 +117,22 @@ def test_a_time_written_as_the_largest_float_is_told_without_a_warning(tmp_path:
     loaded = load_recording(path)  # pytest turns a warning into an error
     assert loaded.session.t_s.size == 1999
     assert any("1e+308 s" in note for note in loaded.report.notes)
+
+
+def test_a_header_over_a_wider_row_keeps_its_refusal_where_the_headerless_reading_fails_later(tmp_path: Path) -> None:
+    """REVIEW-236: a header naming its columns in no way the reader knows ("t,c1,...,c6", the gyroscope's first) over
+    a wider first row: read without it, the gyroscope's columns by position were taken as the acceleration and
+    refused in those words ("columns 1,2,3 are not named as acceleration at rest"), a header the file has unsaid and
+    --acc-columns not offered. The header's own refusal stands, as with a first row of the table's width."""
+    t = np.arange(2000) / 100.0
+    rows = [
+        f"{x:.3f},{50 * np.sin(3 * x):.3f},{10 * np.cos(2 * x):.3f},{5 + np.sin(x):.3f},"
+        f"{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}"
+        for x in t
+    ]
+    wide, plain = tmp_path / "wide.csv", tmp_path / "plain.csv"
+    wide.write_text("t,c1,c2,c3,c4,c5,c6\n" + rows[0] + ",7.5\n" + "\n".join(rows[1:]) + "\n")
+    plain.write_text("t,c1,c2,c3,c4,c5,c6\n" + "\n".join(rows) + "\n")
+    for path in (wide, plain):
+        with pytest.raises(InputFileError, match=r"no three acceleration columns that can be told by name \(columns: t"):
+            load_recording(path)
