@@ -214,19 +214,28 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     sep = {"tab": "\t", "space": r"\s+", " ": r"\s+"}.get(mapping.delimiter or "", mapping.delimiter)
     head = _layout(data, display, sep)
     try:
-        data, tables, plan, acc_table = _planned(data, head, mapping, options, path, display)
+        planned = _planned(data, head, mapping, options, path, display)
     except InputFileError as refused:
         if head.headerless_skip is None or mapping.acc_columns is not None:
             raise
         try:  # the "header" above wider lines of numbers names no acceleration: a preamble, as before EDGE-265
-            data, tables, plan, acc_table = _planned(data, head.headerless(), mapping, options, path, display)
-        except InputFileError:
-            raise refused from None
-        plan.notes.append(
-            f"the line above the numbers ({', '.join(head.names or ())}) names no acceleration columns and the line "
-            f"under it holds more numbers than it has fields: both read as a preamble ({head.headerless_skip} lines "
-            "skipped), the table as having no header, its columns by position (EDGE-276)"
-        )
+            planned = _planned(data, head.headerless(), mapping, options, path, display)
+            planned[2].notes.append(
+                f"the line above the numbers ({', '.join(head.names or ())}) names no acceleration columns and the "
+                f"line under it holds more numbers than it has fields: both read as a preamble ({head.headerless_skip} "
+                "lines skipped), the table as having no header, its columns by position (EDGE-276)"
+            )
+            return _read_planned(planned, mapping, options, display)
+        except InputFileError:  # read without it, refused too: the header's refusal names what the file holds
+            raise refused from None  # (REVIEW-236)
+    return _read_planned(planned, mapping, options, display)
+
+
+def _read_planned(
+    planned: tuple[bytes, list[_Table], _Plan, _Table], mapping: GenericCsvOptions, options: ImportOptions, display: str
+) -> ImportResult:
+    """The rows of the plan ``_planned`` made, read."""
+    _, tables, plan, acc_table = planned
     report = ImportReport(format=NAME, files=[display])
     if len(tables) > 1:
         plan.inferred["inferred_blocks"] = "; ".join(
