@@ -136,3 +136,23 @@ def test_a_header_over_a_wider_row_keeps_its_refusal_where_the_headerless_readin
     for path in (wide, plain):
         with pytest.raises(InputFileError, match=r"no three acceleration columns that can be told by name \(columns: t"):
             load_recording(path)
+
+
+def test_an_angular_rate_written_as_the_largest_float_is_told_without_a_warning(tmp_path: Path) -> None:
+    """REVIEW-237 (`scripts/fuzz_import.py --cases 800 --seed 61`, case 606, on the base too): one gyroscope cell in
+    rad/s written 1e308 overflowed to inf in the unit check's conversion to deg/s, numpy's "overflow encountered in
+    multiply" on the user's terminal (an error here), as EDGE-278's time did. The row is dropped and told."""
+    t = np.arange(2000) / 100.0
+    rows = [
+        f"{x:.3f},{0.03 * np.sin(6 * x):.4f},0.02,{-1 + 0.3 * np.sin(4 * np.pi * x):.4f},"
+        f"{0.5 * np.sin(3 * x):.4f},{0.2 * np.cos(2 * x):.4f},0.01"
+        for x in t
+    ]
+    rows[700] = rows[700].rsplit(",", 1)[0] + ",1e308"
+    path = tmp_path / "far.csv"
+    path.write_text(
+        "time_s,acc_x(G),acc_y(G),acc_z(G),gyro_x(rad/s),gyro_y(rad/s),gyro_z(rad/s)\n" + "\n".join(rows) + "\n"
+    )
+    session = load_recording(path).session  # pytest turns a warning into an error
+    assert session.t_s.size >= 1999 and session.gyr is not None
+    assert np.isfinite(session.gyr).sum() >= 3 * 1998
