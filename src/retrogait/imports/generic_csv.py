@@ -1167,7 +1167,8 @@ def _acc_factor(
     gyr_dps = None
     if gyr_raw is not None and plan.gyr is not None:
         gyr_factor = inference.gyro_factor_alone(gyr_raw, names.gyro_unit(plan.gyr.unit), mapping.gyr_unit)
-        gyr_dps = gyr_raw * gyr_factor if gyr_factor is not None else None
+        with np.errstate(over="ignore"):  # a rate near the largest double: inf, a row dropped later (REVIEW-237)
+            gyr_dps = gyr_raw * gyr_factor if gyr_factor is not None else None
     family = plan.acc.stem
     stated = names.acc_unit(plan.acc.unit) or ("g" if family in ("gf", "gforce") else None)
     units = inference.acc_units(
