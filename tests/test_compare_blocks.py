@@ -111,3 +111,34 @@ def test_a_share_s_interval_has_no_end_at_the_estimate_where_one_direction_never
     up = block_bootstrap_difference(np.zeros(90), forward, kind="points", n_boot=2000, seed=0)
     assert up.low > 0.0 and up.estimate - up.low > 0.5 * step and up.high == 100.0
     assert math.isnan(block_bootstrap_difference(np.ones(30), np.zeros(30), kind="points").low)  # nothing varies
+
+
+@pytest.mark.parametrize("kind", ["percent", "points"])
+def test_only_a_share_s_standard_errors_have_a_floor(kind: str) -> None:
+    """REVIEW-238: HONEST-42's floor of one step's worth (1 / n) is a share's; a percent difference's interval (log
+    scale, standard errors far under 1 / n: cadence 170 +- 1 /min) and a share away from its bounds (every resample's
+    spread over 1 / n) are the plain percentile-t interval of the same resamples. No test failed with the floor
+    applied to every metric (the percent interval moved from +1.076..+1.468 % to +1.088..+1.435 %)."""
+    from retrogait.compare.blocks import _resample
+
+    rng = np.random.default_rng(3)
+    if kind == "percent":
+        a, b = 170.0 + rng.normal(0.0, 1.0, 80), 172.0 + rng.normal(0.0, 1.0, 80)
+    else:
+        a, b = (rng.random(400) < 0.3).astype(float), (rng.random(400) < 0.7).astype(float)
+    got = block_bootstrap_difference(a, b, kind=kind, n_boot=2000, seed=0)  # type: ignore[arg-type]
+    draw = np.random.default_rng(0)
+    ra = _resample(a, serial_dependence(a), 2000, draw)
+    rb = _resample(b, serial_dependence(b), 2000, draw)
+    if kind == "percent":
+        ma, sa, mb, sb = np.log(ra.means), ra.se / ra.means, np.log(rb.means), rb.se / rb.means
+        oa, sea, ob, seb = math.log(a.mean()), ra.se_observed / a.mean(), math.log(b.mean()), rb.se_observed / b.mean()
+    else:
+        ma, sa, mb, sb = ra.means, ra.se, rb.means, rb.se
+        oa, sea, ob, seb = a.mean(), ra.se_observed, b.mean(), rb.se_observed
+        assert min(sa.min(), sb.min()) > 1.0 / 400  # no resample reaches the floor
+    observed, se = ob - oa, math.hypot(sea, seb)
+    q_low, q_high = np.percentile(((mb - ma) - observed) / np.hypot(sa, sb), [2.5, 97.5])
+    low, high = observed - q_high * se, observed - q_low * se
+    want = (math.expm1(low), math.expm1(high)) if kind == "percent" else (low, high)
+    assert (got.low, got.high) == pytest.approx((100.0 * want[0], 100.0 * want[1]), abs=1e-9)
