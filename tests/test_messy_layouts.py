@@ -156,3 +156,12 @@ def test_an_angular_rate_written_as_the_largest_float_is_told_without_a_warning(
     session = load_recording(path).session  # pytest turns a warning into an error
     assert session.t_s.size >= 1999 and session.gyr is not None
     assert np.isfinite(session.gyr).sum() >= 3 * 1998
+
+
+def test_a_geneactiv_header_written_again_is_named_in_a_part_read_alone(tmp_path: Path) -> None:
+    """REVIEW-238: a part found by its time (LONG-6) is read by its own `_samples` call; with the header's keys not
+    passed there, its header lines were `row_not_a_number` again, and no test failed."""
+    path, rows, lines = _geneactiv_header_again(tmp_path / "again.csv")
+    session = load_recording(path, part_s=(0.0, 1e6)).session
+    assert session.t_s.size == rows
+    assert session.meta.extra["import_dropped_detail"] == f"header_repeated={lines}"
