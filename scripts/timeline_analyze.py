@@ -1,7 +1,8 @@
 """Timeline: where the wall of one whole `retrogait analyze` process goes, stage by stage, thread by thread (PERF-71).
 
-Usage: python scripts/timeline_analyze.py [BASE_SRC] [--runs 6] [--report] [--minutes 60] [--data DIR]
-Runs ``retrogait analyze`` of ``bench_analyze.py``'s simulated shank (``--no-report`` unless ``--report``) as the
+Usage: python scripts/timeline_analyze.py [BASE_SRC] [--runs 6] [--report] [--minutes 60] [--data DIR] [--file PATH]
+Runs ``retrogait analyze`` of ``bench_analyze.py``'s simulated shank, or of ``--file`` (an export, a folder: PERF-156),
+(``--no-report`` unless ``--report``) as the
 program runs it (``main()`` reading ``sys.argv``: the early set-up, the paused collector, the exit without teardown),
 with a probe that stamps the start and end of the read, its parse and checks, each stage of the analysis and the
 writing: the wall since the process started (``/proc``, 10 ms resolution at the start), the main thread's CPU, the
@@ -117,9 +118,10 @@ def main() -> None:
     parser.add_argument("--report", action="store_true", help="with the report (default: --no-report)")
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
+    parser.add_argument("--file", type=Path, help="analyse this input instead of the simulated shank")
     args = parser.parse_args()
     print(compile_package())
-    path = simulated_shank(args.minutes, args.data)
+    path = args.file if args.file is not None else simulated_shank(args.minutes, args.data)
     trees: dict[str, str | None] = {"this": None}
     if args.base_src is not None:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.base_src)], check=True)
