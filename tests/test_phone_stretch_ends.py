@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 from numpy.typing import NDArray
@@ -13,7 +11,7 @@ from retrogait.analysis.phone_steps import (
     EDGE_GOOD_PAIRS,
     EDGE_NEIGHBOURS,
     LIKENESS_SAMPLES_PER_STEP,
-    _all_in_run,
+    _first_run,
     _inner_medians,
     _running_min_at,
     _segment_steps,
@@ -26,29 +24,11 @@ from retrogait.analysis.settings import PhoneStepSettings, preset
 from retrogait.dsp import find_peaks
 
 
-def _first_run_as_before(candidate: NDArray[np.bool_], alike: Callable[[NDArray[np.int64]], NDArray[np.bool_]]) -> int:
-    """dd3875e3's ``_first_run`` (blocks doubling from the start) with its run of EDGE_GOOD_PAIRS."""
-    run, n = EDGE_GOOD_PAIRS, candidate.size
-    if n < run:
-        return 0 if n > 0 and bool(candidate.all()) and bool(alike(np.arange(n)).all()) else -1
-    good = np.zeros(n, dtype=bool)
-    done, size = 0, 4 * run
-    while done < n:
-        upto = min(n, done + size)
-        asked = np.flatnonzero(candidate[done:upto]) + done
-        if asked.size:
-            good[asked] = alike(asked)
-        found = np.flatnonzero(_all_in_run(good[:upto], run))
-        if found.size:
-            return int(found[0])
-        done, size = upto, 2 * size
-    return -1
-
-
 def _trim_edges_as_before(
     x: NDArray[np.float64], anchors: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
 ) -> NDArray[np.int64]:
-    """dd3875e3's ``_trim_edges``: one stretch, its likeness asked stretch end by stretch end."""
+    """dd3875e3's ``_trim_edges``: one stretch, its likeness asked stretch end by stretch end (its ``_first_run``
+    unchanged)."""
     if anchors.size < 2:
         return anchors
     p = period[anchors]
@@ -66,8 +46,8 @@ def _trim_edges_as_before(
     big_end = prominence >= settings.edge_prominence_fraction * inner_before
     rhythm = in_rhythm(gap, settings.rhythm_tolerance_fraction, big_start & big_end)
     run, pairs = EDGE_GOOD_PAIRS, gap.size
-    first = _first_run_as_before(rhythm & (big_start[:-1] | big_start[1:]), lambda i: alike(i, True))
-    back = _first_run_as_before((rhythm & (big_end[:-1] | big_end[1:]))[::-1], lambda j: alike(pairs - j, False))
+    first = _first_run(rhythm & (big_start[:-1] | big_start[1:]), lambda i: alike(i, True), run)
+    back = _first_run((rhythm & (big_end[:-1] | big_end[1:]))[::-1], lambda j: alike(pairs - j, False), run)
     if first < 0 or back < 0:
         return anchors[:0]
     last = pairs - 1 - back if pairs >= run else run - 1
