@@ -67,3 +67,31 @@ def test_even_rows_up_to_the_limit_are_sorted_not_partitioned(monkeypatch: pytes
     assert asked == [SORTED_MEDIAN_MAX + 2, 402, 201]
     row_median(np.zeros((8, 202)))  # a zero in the middle: the partition chooses its sign, as before
     assert asked[-1] == 202
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("zeros", [(0.0, 0.0), (-0.0, -0.0), (-0.0, 0.0)])
+def test_one_row_whose_middle_values_are_zeros_sends_the_whole_block_to_the_partition(
+    monkeypatch: pytest.MonkeyPatch, dtype: type, zeros: tuple[float, float]
+) -> None:
+    """REVIEW-245: the zero fallback looks at every row's two middle values, not at the block's first row, nor
+    only where every row's middle is zero: one row among normal rows whose two middle values are zeros (of either
+    sign) is enough, and its median keeps the partition's bits, a zero's sign included."""
+    asked: list[int] = []
+    partition = np.partition
+
+    def counted(x: NDArray[np.float64], kth: object, axis: int = -1) -> NDArray[np.float64]:
+        asked.append(x.shape[-1])
+        return partition(x, kth, axis=axis)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(periodicity.np, "partition", counted)
+    rng = np.random.default_rng(245)
+    k = 202
+    x = rng.standard_normal((8, k)).astype(dtype)
+    row = np.concatenate([-1.0 - rng.random(k // 2 - 1), list(zeros), 1.0 + rng.random(k // 2 - 1)])
+    x[5] = rng.permutation(row).astype(dtype)
+    got = row_median(x)
+    assert asked == [k]
+    want = _partitioned(x)
+    assert np.array_equal(got.view(np.uint8), want.view(np.uint8))
+    assert got[5, 0] == 0.0 and got.dtype == dtype
