@@ -102,7 +102,12 @@ def one_run(path: Path, out: str, src: str | None, report: bool) -> dict[str, tu
     # worktree run with another worktree's environment measures itself, REVIEW-107); BASE_SRC first on PYTHONPATH
     env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
     args = [sys.executable, "-c", PROBE, "analyze", str(path), "--out", out, *([] if report else ["--no-report"])]
-    proc = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    proc = subprocess.run(args, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:  # a refused input (--file: anyone's export) says why, not a traceback (REVIEW-247)
+        said = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("MARK\t")]
+        raise SystemExit(
+            f"analyze {path} ({src or 'this tree'}): exit status {proc.returncode}: {said[-1] if said else ''}"
+        )
     stamps: dict[str, tuple[float, ...]] = {}
     for line in proc.stderr.splitlines():
         if line.startswith("MARK\t"):
@@ -120,6 +125,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
     parser.add_argument("--file", type=Path, help="analyse this input instead of the simulated shank")
     args = parser.parse_args()
+    if args.file is not None and not args.file.exists():
+        parser.error(f"--file {args.file}: no such file or folder")
     print(compile_package())
     path = args.file if args.file is not None else simulated_shank(args.minutes, args.data)
     trees: dict[str, str | None] = {"this": None}
