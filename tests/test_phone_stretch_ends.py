@@ -110,3 +110,47 @@ def test_every_stretch_keeps_the_anchors_and_steps_of_the_stretch_by_stretch_rul
             trimmed += 0 < anchors.size < found.size
     assert kept >= 10 and trimmed >= 5  # stretches kept whole, trimmed and dropped alike
     assert batched < len(stretches)  # the first asks of all stretches together, not one call per stretch end
+
+
+def _by_stretch(
+    x: NDArray[np.float64], peaks: NDArray[np.int64], stretches: list[tuple[int, int]], period: NDArray[np.float64]
+) -> list[tuple[NDArray[np.int64], int]]:
+    settings = preset("thigh").phone_steps
+    return [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in stretches]
+
+
+@pytest.mark.parametrize(
+    "case", ["none", "one", "no peaks", "touching", "tiny", "on peaks", "the ends", "NaN", "one decides"]
+)
+def test_stretches_of_every_shape_keep_the_stretch_by_stretch_steps(case: str) -> None:
+    """REVIEW-246: the shapes the batched first asks could trip on (no stretch, one, stretches of 0-3 peaks,
+    touching, bounded by a peak's own sample, reaching the recording's ends, NaN in the signal so the likeness is
+    NaN, a first block that decides alone) give each stretch the steps and trimmed samples of the rule stretch by
+    stretch."""
+    rng = np.random.default_rng(246)
+    n = 4000
+    x = np.sin(np.arange(n) * 2 * np.pi / 27) ** 5 + 0.1 * rng.standard_normal(n)
+    period = np.full(n, 27.0)
+    peaks = find_peaks(x, distance=5)
+    stretches = {
+        "none": [],
+        "one": [(0, n)],
+        "no peaks": [(0, n)],
+        "touching": [(0, 700), (700, 1500), (1500, n)],
+        "tiny": [(0, 20), (20, 50), (50, 80), (80, 110), (110, 2500)],
+        "on peaks": [(int(peaks[3]), int(peaks[10])), (int(peaks[10]), int(peaks[60])), (int(peaks[60]), n)],
+        "the ends": [(0, 900), (3000, n)],
+        "NaN": [(0, 1800), (1800, n)],
+        "one decides": [(100, 3900)],
+    }[case]
+    if case == "no peaks":
+        peaks = peaks[:0]
+    if case == "NaN":
+        x[1200:1300] = np.nan
+    got = _stretch_steps(x, peaks, stretches, period, preset("thigh").phone_steps)
+    want = _by_stretch(x, peaks, stretches, period)
+    assert len(got) == len(want) == len(stretches)
+    for (steps, cut), (want_steps, want_cut) in zip(got, want, strict=True):
+        assert np.array_equal(steps, want_steps) and cut == want_cut
+    if case in ("one", "one decides"):
+        assert got[0][0].size > 100  # a walk's steps found
