@@ -40,7 +40,8 @@ CHUNK_WINDOWS = 256
 MAD_TO_STD = 1.4826
 #: The clipping scale is at least this share of the window's standard deviation.
 MIN_SCALE_OF_STD = 0.25
-#: Rows of an even length up to this many values take their median from a sort, not a partition (PERF-154).
+#: Rows of an even length up to this many values take their median from a sort, not a partition (PERF-154). An
+#: implementation bound of numpy's speed on this machine, not a setting: either way the same bits (REVIEW-246).
 SORTED_MEDIAN_MAX = 256
 
 
