@@ -17,7 +17,9 @@ def test_files_after_bench_hour_are_compared_not_refused(monkeypatch: pytest.Mon
     compared: list[str] = []
     hour = tmp_path / "shank_60min.csv"
     monkeypatch.setattr(same, "simulated_shank", lambda minutes, data: hour)
-    monkeypatch.setattr(same, "outputs", lambda src, recording, out, options: compared.append(recording.name) or {})
+    monkeypatch.setattr(
+        same, "outputs", lambda src, recording, out, options: compared.append(recording.name) or {"refused": b"2 x"}
+    )
     files = [tmp_path / "a.csv", tmp_path / "b.csv"]
     monkeypatch.setattr("sys.argv", ["same_analysis.py", str(tmp_path / "base"), "--bench-hour", *map(str, files)])
     with pytest.raises(SystemExit) as stop:
