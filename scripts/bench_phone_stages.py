@@ -5,7 +5,8 @@ Usage: python scripts/bench_phone_stages.py BASE_SRC FILE [FILE ...] [--runs 2]
 For each input (what ``retrogait analyze`` is given) a process per tree reads it (``load_input``), runs
 ``preprocess`` once and ``phone_steps`` three times with these functions wrapped: ``phone_steps._periodicity`` (both
 windows), the stretches' steps (``_stretch_steps`` where the tree has it, PERF-153, else ``_segment_steps`` of every
-stretch, as dd3875e3 called it) and ``periodicity.row_median`` (PERF-154); each their summed main-thread CPU
+stretch, as dd3875e3 called it) and ``periodicity.row_median`` (PERF-154; apart, its calls on rows of an even
+length of up to 256, the rows PERF-154 sorts); each their summed main-thread CPU
 (``time.thread_time``) within one ``phone_steps`` call, the least of the three, in ms. The trees run in turn,
 ``--runs`` times (this tree first), with the load. The numbers of PERF-153/154 were taken by a session-local script
 doing the same (REVIEW-246). An input ``analyze`` refuses is a ``refused`` row.
@@ -29,7 +30,10 @@ from retrogait.errors import RetrogaitError
 
 spent = {}
 
-def wrap(module, name, key):
+def even(x):  # rows PERF-154 sorts: an even length of up to 256 values
+    return x.shape[-1] % 2 == 0 and x.shape[-1] <= 256
+
+def wrap(module, name, key, also=None):
     call = getattr(module, name, None)
     if call is None:
         return False
@@ -39,14 +43,17 @@ def wrap(module, name, key):
         try:
             return call(*args, **kwargs)
         finally:
-            spent[key] = spent.get(key, 0.0) + time.thread_time() - start
+            took = time.thread_time() - start
+            spent[key] = spent.get(key, 0.0) + took
+            if also is not None and also(*args):
+                spent[key + " even"] = spent.get(key + " even", 0.0) + took
     setattr(module, name, timed)
     return True
 
 wrap(ps, "_periodicity", "periodicity")
 if not wrap(ps, "_stretch_steps", "stretches"):
     wrap(ps, "_segment_steps", "stretches")
-wrap(periodicity, "row_median", "row_median")
+wrap(periodicity, "row_median", "row_median", even)
 for path in sys.argv[1:]:
     try:
         with warnings.catch_warnings():
@@ -63,7 +70,7 @@ for path in sys.argv[1:]:
     except RetrogaitError as error:
         print(f"{path}\\trefused\\t{type(error).__name__}", flush=True)
         continue
-    keys = ("phone_steps", "periodicity", "row_median", "stretches")
+    keys = ("phone_steps", "periodicity", "row_median", "row_median even", "stretches")
     print("\\t".join([path, *(f"{1e3 * best.get(k, 0.0):.1f}" for k in keys)]), flush=True)
 """
 
@@ -90,10 +97,13 @@ def main() -> None:
     args = parser.parse_args()
     trees = {"this": str(ROOT / "src"), "base": args.base_src}
     print(f"load average {_load()} on {os.cpu_count()} cores; least main-thread CPU of 3 phone_steps calls, ms")
-    print(f"{'input':40} {'tree':5} {'phone_steps':>11} {'periodicity':>11} {'row_median':>10} {'stretches':>9}")
+    print(
+        f"{'input':40} {'tree':5} "
+        + " ".join(f"{c:>11}" for c in ("phone_steps", "periodicity", "row_median", "even rows", "stretches"))
+    )
     for name, src in [item for _ in range(args.runs) for item in trees.items()]:
         for row in _rows(src, args.files):
-            cells = row[1:] if len(row) == 5 else [row[1], "", "", ""]
+            cells = row[1:] if len(row) == 6 else [row[1], "", "", "", ""]
             print(f"{Path(row[0]).name[:40]:40} {name:5} " + " ".join(f"{c:>11}" for c in cells), flush=True)
         print(f"load average {_load()}", flush=True)
 

@@ -17,5 +17,5 @@ def test_each_input_is_a_row_with_its_stages_and_a_refused_one_says_so(tmp_path:
     found = BENCH._rows(str(SRC), [str(bad), str(foot)])
     assert [row[0] for row in found] == [str(bad), str(foot)]
     assert found[0][1] == "refused" and found[0][2].endswith("Error")
-    total, periodicity, medians, stretches = (float(v) for v in found[1][1:])
-    assert total >= periodicity > 0.0 and periodicity >= medians > 0.0 and total >= stretches > 0.0
+    total, periodicity, medians, even, stretches = (float(v) for v in found[1][1:])
+    assert total >= periodicity > 0.0 and periodicity >= medians >= even >= 0.0 and total >= stretches > 0.0
