@@ -96,3 +96,14 @@ def test_a_file_that_is_not_there_is_refused_before_any_run(monkeypatch: pytest.
     with pytest.raises(SystemExit) as stop:
         timeline.main()
     assert stop.value.code == 2 and ran == []
+
+
+def test_a_refused_input_is_not_timed_as_an_analysis(tmp_path: Path) -> None:
+    """REVIEW-247: the probe ran the CLI's ``main()`` and dropped the exit status it returns, so a refused input
+    (a table of no known format) exited 0 and was timed as a read and an exit: a timeline of the refusal printed as
+    the analysis'. The probe now exits with main's status and the script stops with analyze's message."""
+    timeline = load_script("timeline_analyze")
+    bad = tmp_path / "not_a_recording.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="exit status 2: .*format not recognised"):
+        timeline.one_run(bad, str(tmp_path / "out"), str(SRC), False)
