@@ -92,7 +92,7 @@ atexit.register(report)
 mark("interpreter up")
 from retrogait.cli import main
 sys.argv = ["retrogait", *sys.argv[1:]]
-main()
+sys.exit(main())  # its status, as the program exits with it: a refused input is not timed (REVIEW-247)
 """
 
 
