@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--bench-hour", action="store_true", help="add bench_analyze.py's 1 h session")
     parser.add_argument("--options", default="", help="options passed on to analyze (one string)")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()  # files on either side of the options (REVIEW-247)
     files = list(args.files) or sorted(p for p in (ROOT / "sample_data").glob("*.csv") if "_truth" not in p.name)
     if args.bench_hour:
         files.append(simulated_shank(60.0, args.data))

@@ -1,7 +1,8 @@
 """Timeline: where the wall of one whole `retrogait analyze` process goes, stage by stage, thread by thread (PERF-71).
 
-Usage: python scripts/timeline_analyze.py [BASE_SRC] [--runs 6] [--report] [--minutes 60] [--data DIR]
-Runs ``retrogait analyze`` of ``bench_analyze.py``'s simulated shank (``--no-report`` unless ``--report``) as the
+Usage: python scripts/timeline_analyze.py [BASE_SRC] [--runs 6] [--report] [--minutes 60] [--data DIR] [--file PATH]
+Runs ``retrogait analyze`` of ``bench_analyze.py``'s simulated shank, or of ``--file`` (an export, a folder: PERF-156),
+(``--no-report`` unless ``--report``) as the
 program runs it (``main()`` reading ``sys.argv``: the early set-up, the paused collector, the exit without teardown),
 with a probe that stamps the start and end of the read, its parse and checks, each stage of the analysis and the
 writing: the wall since the process started (``/proc``, 10 ms resolution at the start), the main thread's CPU, the
@@ -91,7 +92,7 @@ atexit.register(report)
 mark("interpreter up")
 from retrogait.cli import main
 sys.argv = ["retrogait", *sys.argv[1:]]
-main()
+sys.exit(main())  # its status, as the program exits with it: a refused input is not timed (REVIEW-247)
 """
 
 
@@ -101,7 +102,12 @@ def one_run(path: Path, out: str, src: str | None, report: bool) -> dict[str, tu
     # worktree run with another worktree's environment measures itself, REVIEW-107); BASE_SRC first on PYTHONPATH
     env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
     args = [sys.executable, "-c", PROBE, "analyze", str(path), "--out", out, *([] if report else ["--no-report"])]
-    proc = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    proc = subprocess.run(args, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:  # a refused input (--file: anyone's export) says why, not a traceback (REVIEW-247)
+        said = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("MARK\t")]
+        raise SystemExit(
+            f"analyze {path} ({src or 'this tree'}): exit status {proc.returncode}: {said[-1] if said else ''}"
+        )
     stamps: dict[str, tuple[float, ...]] = {}
     for line in proc.stderr.splitlines():
         if line.startswith("MARK\t"):
@@ -117,9 +123,12 @@ def main() -> None:
     parser.add_argument("--report", action="store_true", help="with the report (default: --no-report)")
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "retrogait-bench-analyze")
+    parser.add_argument("--file", type=Path, help="analyse this input instead of the simulated shank")
     args = parser.parse_args()
+    if args.file is not None and not args.file.exists():
+        parser.error(f"--file {args.file}: no such file or folder")
     print(compile_package())
-    path = simulated_shank(args.minutes, args.data)
+    path = args.file if args.file is not None else simulated_shank(args.minutes, args.data)
     trees: dict[str, str | None] = {"this": None}
     if args.base_src is not None:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.base_src)], check=True)

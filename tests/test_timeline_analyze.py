@@ -67,3 +67,43 @@ def test_a_tree_that_binds_the_analysis_before_the_read_is_stamped_too(tmp_path:
         assert {"read >", "analyze >", "preprocess >", "analyze <", "write_outputs >", "write_outputs <"} <= set(
             stamps
         ), (src, sorted(stamps))
+
+
+def test_an_input_analyze_refuses_stops_the_timeline_with_analyzes_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """REVIEW-247: with ``--file`` (PERF-156) the input is anyone's export; one that ``analyze`` refuses ended the
+    script in a CalledProcessError traceback with analyze's message swallowed (its stderr captured). Now it stops
+    with the exit status and analyze's own last line."""
+    timeline = load_script("timeline_analyze")
+
+    def run(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(args, 2, "", "MARK\tread >\t1\t1\t1\t0\nerror: r.csv: no time column\n")
+
+    monkeypatch.setattr(timeline.subprocess, "run", run)
+    with pytest.raises(SystemExit, match="no time column") as stop:
+        timeline.one_run(tmp_path / "r.csv", str(tmp_path / "out"), None, False)
+    assert "status 2" in str(stop.value)
+
+
+def test_a_file_that_is_not_there_is_refused_before_any_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """REVIEW-247: ``--file`` naming nothing is a usage error (exit 2, no traceback), not a run of each tree."""
+    timeline = load_script("timeline_analyze")
+    ran: list[object] = []
+    monkeypatch.setattr(timeline, "compile_package", lambda: ran.append("compile") or "")
+    monkeypatch.setattr(timeline, "one_run", lambda *args: ran.append(args) or {})
+    monkeypatch.setattr("sys.argv", ["timeline_analyze.py", "--runs", "1", "--file", str(tmp_path / "missing.csv")])
+    with pytest.raises(SystemExit) as stop:
+        timeline.main()
+    assert stop.value.code == 2 and ran == []
+
+
+def test_a_refused_input_is_not_timed_as_an_analysis(tmp_path: Path) -> None:
+    """REVIEW-247: the probe ran the CLI's ``main()`` and dropped the exit status it returns, so a refused input
+    (a table of no known format) exited 0 and was timed as a read and an exit: a timeline of the refusal printed as
+    the analysis'. The probe now exits with main's status and the script stops with analyze's message."""
+    timeline = load_script("timeline_analyze")
+    bad = tmp_path / "not_a_recording.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"exit status 2: retrogait: error: .*acceleration columns"):
+        timeline.one_run(bad, str(tmp_path / "out"), str(SRC), False)

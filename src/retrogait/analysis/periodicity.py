@@ -40,6 +40,9 @@ CHUNK_WINDOWS = 256
 MAD_TO_STD = 1.4826
 #: The clipping scale is at least this share of the window's standard deviation.
 MIN_SCALE_OF_STD = 0.25
+#: Rows of an even length up to this many values take their median from a sort, not a partition (PERF-154). An
+#: implementation bound of numpy's speed on this machine, not a setting: either way the same bits (REVIEW-246).
+SORTED_MEDIAN_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -160,10 +163,17 @@ def _mad_where_clipped(
 def row_median(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """``np.median(x, axis=-1, keepdims=True)`` with the same bits at half its cost where ``x`` holds no NaN: the
     same partition at the middle and mean of the middle value(s), without the partition's extra pass to the end
-    that ``np.median`` makes to find NaNs (PERF-124). With a NaN (or no values): ``np.median`` itself."""
+    that ``np.median`` makes to find NaNs (PERF-124). With a NaN (or no values): ``np.median`` itself.
+    Rows of an even length up to SORTED_MEDIAN_MAX are sorted instead: numpy partitions at two places several
+    times slower than it sorts such rows, and the two middle values are the same numbers, so their mean has the
+    same bits; where one of them is a zero (whose sign a partition may choose otherwise), partitioned (PERF-154)."""
     k = x.shape[-1]
     if k == 0 or np.isnan(x).any():
         return np.asarray(np.median(x, axis=-1, keepdims=True))
+    if k % 2 == 0 and k <= SORTED_MEDIAN_MAX:
+        pair = np.sort(x, axis=-1)[..., k // 2 - 1 : k // 2 + 1]
+        if not (pair == 0.0).any():
+            return np.asarray(np.mean(pair, axis=-1, keepdims=True))
     middle = slice(k // 2, k // 2 + 1) if k % 2 else slice(k // 2 - 1, k // 2 + 1)
     part = np.partition(x, [middle.start, middle.stop - 1] if k % 2 == 0 else [middle.start], axis=-1)
     return np.asarray(np.mean(part[..., middle], axis=-1, keepdims=True))

@@ -108,7 +108,7 @@ def phone_steps(
     period = per.step_s[window] * fs  # samples
     peaks = find_peaks(x, distance=max(1, whole_samples(settings.min_step_s, fs)))
     stretches = runs(gait)
-    found = [_segment_steps(x, peaks[(peaks >= a) & (peaks < b)], period, settings) for a, b in stretches]
+    found = _stretch_steps(x, peaks, stretches, period, settings)
     steps = [f[0] for f in found]
     trimmed = sum(f[1] for f in found)  # samples between the anchors the end rule dropped and the steps (HONEST-37)
     signals.keep_phone_gait(sum(b - a for a, b in stretches) / fs, trimmed / fs, sum(f.size for f in steps))
@@ -221,15 +221,47 @@ def runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
+def _stretch_steps(
+    x: NDArray[np.float64],
+    peaks: NDArray[np.int64],
+    stretches: list[tuple[int, int]],
+    period: NDArray[np.float64],
+    settings: PhoneStepSettings,
+) -> list[tuple[NDArray[np.int64], int]]:
+    """:func:`_segment_steps` of each gait stretch (start, end: samples) from the signal's ``peaks`` (increasing).
+
+    The stride likeness the stretch-end rule asks first from each end of every stretch is computed in one
+    :func:`stride_likeness` call per decimation and direction, not one per stretch end (PERF-153): each row's sums
+    are those of a row on its own, so every stretch keeps its bits; only the rare later asks go stretch by stretch."""
+    bounds = np.searchsorted(peaks, np.asarray(stretches, dtype=np.int64).reshape(-1, 2))  # peaks >= a and < b
+    own = [peaks[lo:hi] for lo, hi in bounds.tolist()]
+    ends = [
+        _stretch_ends(x, local_maxima(p, x[p], 0.5 * settings.anchor_periods * period[p]), period, settings)
+        if p.size >= 2
+        else None
+        for p in own
+    ]
+    _ask_first(x, [e for e in ends if e is not None], settings.edge_stride_correlation)
+    return [_segment_steps(x, p, period, settings, e) for p, e in zip(own, ends, strict=True)]
+
+
 def _segment_steps(
-    x: NDArray[np.float64], peaks: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
+    x: NDArray[np.float64],
+    peaks: NDArray[np.int64],
+    period: NDArray[np.float64],
+    settings: PhoneStepSettings,
+    ends: _StretchEnds | None = None,
 ) -> tuple[NDArray[np.int64], int]:
     """Steps (sample indices) of one gait stretch from its signal peaks, and the samples the stretch-end rule
-    (:func:`_trim_edges`) cut off: from the first anchor to the first kept, and from the last kept to the last."""
+    (:func:`_trim_edges`) cut off: from the first anchor to the first kept, and from the last kept to the last.
+    ``ends``: the stretch's anchors and end candidates as :func:`_stretch_steps` laid them out (None: here)."""
     if peaks.size < 2:
         return np.zeros(0, dtype=np.int64), 0
-    found = local_maxima(peaks, x[peaks], 0.5 * settings.anchor_periods * period[peaks])
-    anchors = _trim_edges(x, found, period, settings)
+    if ends is None:
+        found = local_maxima(peaks, x[peaks], 0.5 * settings.anchor_periods * period[peaks])
+        ends = _stretch_ends(x, found, period, settings)
+    found = ends.anchors
+    anchors = _trim(ends, settings.edge_stride_correlation)
     if anchors.size < 2:
         return np.zeros(0, dtype=np.int64), int(found[-1] - found[0]) if found.size else 0
     trimmed = int(anchors[0] - found[0]) + int(found[-1] - anchors[-1])
@@ -263,16 +295,63 @@ def _trim_edges(
     rhythm and stride likeness and hold a step of the walk's size."""
     if anchors.size < 2:
         return anchors
+    return _trim(_stretch_ends(x, anchors, period, settings), settings.edge_stride_correlation)
+
+
+@dataclass
+class _StretchEnds:
+    """A stretch's anchors as the stretch-end rule sees them, before any stride likeness is asked.
+
+    Attributes:
+        anchors: (k,) the anchors (samples), increasing.
+        dec: the decimation of the stride likeness (about LIKENESS_SAMPLES_PER_STEP samples a step).
+        coarse: the signal decimated for the stride likeness (a view of every ``dec``-th sample).
+        at, step: (k,) each anchor's sample and step period (samples) in ``coarse``.
+        start, end: (k - 1,) per anchor pair: a candidate of a good run from the start (from the end).
+        known: per direction (True: the stride ahead of the anchor; False: behind it), the anchors whose
+            likeness is known and, for them, whether it reaches ``edge_stride_correlation`` ((k,) each).
+    """
+
+    anchors: NDArray[np.int64]
+    dec: int
+    coarse: NDArray[np.float64]
+    at: NDArray[np.int64]
+    step: NDArray[np.float64]
+    start: NDArray[np.bool_]
+    end: NDArray[np.bool_]
+    known: dict[bool, tuple[NDArray[np.bool_], NDArray[np.bool_]]]
+
+    def first_asked(self, ahead: bool) -> NDArray[np.int64]:
+        """The anchors whose likeness :func:`_first_run` asks first from the start (``ahead``) or the end."""
+        pairs = self.start.size
+        if ahead:
+            return _first_asked(self.start, EDGE_GOOD_PAIRS)
+        return pairs - _first_asked(self.end[::-1], EDGE_GOOD_PAIRS)
+
+    def alike(self, i: NDArray[np.int64], ahead: bool, threshold: float) -> NDArray[np.bool_]:
+        """Whether the stride likeness of anchors ``i`` (ahead of or behind them) reaches ``threshold``: known, or
+        computed here."""
+        asked, value = self.known.get(ahead, (np.zeros(self.at.size, dtype=bool), np.zeros(self.at.size, dtype=bool)))
+        out = value[i]
+        new = ~asked[i]
+        if new.any():
+            j = i[new]
+            out[new] = stride_likeness(self.coarse, self.at[j], self.step[j], ahead) >= threshold
+        return out
+
+
+def _stretch_ends(
+    x: NDArray[np.float64], anchors: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
+) -> _StretchEnds:
+    """The anchors of a stretch and the candidates of the stretch-end rule (fewer than 2 anchors: no pairs)."""
     p = period[anchors]
+    if anchors.size < 2:
+        none = np.zeros(0, dtype=bool)
+        return _StretchEnds(anchors, 1, x, anchors, p, none, none, {})
     width = max(3, int(np.median(p)) * 2 + 1)
     prominence = x[anchors] - _running_min_at(x, width, anchors)
     gap = np.diff(anchors) / period[(anchors[:-1] + anchors[1:]) // 2]
     dec = max(1, int(np.median(p) / LIKENESS_SAMPLES_PER_STEP))
-    coarse, at, step = x[::dec], anchors // dec, p / dec
-
-    def alike(i: NDArray[np.int64], ahead: bool) -> NDArray[np.bool_]:  # the stride likeness of anchors i
-        return np.asarray(stride_likeness(coarse, at[i], step[i], ahead) >= settings.edge_stride_correlation)
-
     # an end anchor is compared with the steps just inside the stretch (a walk that turns into a run
     # has steps of every size; handling before a walk is small next to the walk's first steps)
     inner_after, inner_before = _inner_medians(prominence, EDGE_NEIGHBOURS)
@@ -280,19 +359,57 @@ def _trim_edges(
     big_end = prominence >= settings.edge_prominence_fraction * inner_before
     # a displaced leg's peaks are steps: of the walk's size next to the anchors on both sides (REVIEW-130)
     rhythm = in_rhythm(gap, settings.rhythm_tolerance_fraction, big_start & big_end)
-    run = EDGE_GOOD_PAIRS
-    # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly); the
-    # likeness of a pair's first anchor (the stride ahead) or last (behind), asked from each end only until the
-    # first good run (PERF-123: the same anchors, the likeness of a few of them)
-    pairs = gap.size
-    first = _first_run(rhythm & (big_start[:-1] | big_start[1:]), lambda i: alike(i, True), run)
-    back = _first_run((rhythm & (big_end[:-1] | big_end[1:]))[::-1], lambda j: alike(pairs - j, False), run)
+    # a pair of anchors holds at least one step of the walk's size (a pocket's other leg lands softly)
+    start = rhythm & (big_start[:-1] | big_start[1:])
+    end = rhythm & (big_end[:-1] | big_end[1:])
+    return _StretchEnds(anchors, dec, x[::dec], anchors // dec, p / dec, start, end, {})
+
+
+def _trim(ends: _StretchEnds, threshold: float) -> NDArray[np.int64]:
+    """The anchors from the first good run of EDGE_GOOD_PAIRS pairs to the last (none: no such run). The likeness of
+    a pair's first anchor (the stride ahead) or last (behind), asked from each end only until the first good run
+    (PERF-123: the same anchors, the likeness of a few of them)."""
+    anchors, run, pairs = ends.anchors, EDGE_GOOD_PAIRS, ends.start.size
+    if anchors.size < 2:
+        return anchors
+    first = _first_run(ends.start, lambda i: ends.alike(i, True, threshold), run)
+    back = _first_run(ends.end[::-1], lambda j: ends.alike(pairs - j, False, threshold), run)
     if first < 0 or back < 0:
         return anchors[:0]
     last = pairs - 1 - back if pairs >= run else run - 1  # the last pair of the last good run
     if last < first:
         return anchors[:0]
     return anchors[first : last + 2]
+
+
+def _ask_first(x: NDArray[np.float64], ends: list[_StretchEnds], threshold: float) -> None:
+    """Fill each stretch's ``known`` likeness with the anchors :func:`_first_run` asks first from each end: all
+    stretches' anchors of one decimation and direction in one :func:`stride_likeness` call (PERF-153)."""
+    for ahead in (True, False):
+        asked = [e.first_asked(ahead) for e in ends]
+        for e in ends:
+            e.known[ahead] = (np.zeros(e.at.size, dtype=bool), np.zeros(e.at.size, dtype=bool))
+        for dec in sorted({e.dec for e in ends}):
+            group = [k for k, e in enumerate(ends) if e.dec == dec and asked[k].size]
+            if not group:
+                continue
+            coarse = x[::dec]
+            at = np.concatenate([ends[k].at[asked[k]] for k in group])
+            step = np.concatenate([ends[k].step[asked[k]] for k in group])
+            good = stride_likeness(coarse, at, step, ahead) >= threshold
+            cut = np.cumsum([asked[k].size for k in group])[:-1]
+            for k, value in zip(group, np.split(good, cut), strict=True):
+                seen, alike = ends[k].known[ahead]
+                seen[asked[k]] = True
+                alike[asked[k]] = value
+
+
+def _first_asked(candidate: NDArray[np.bool_], run: int) -> NDArray[np.int64]:
+    """The indices :func:`_first_run` asks ``alike`` of in its first block (none where it asks nothing)."""
+    n = candidate.size
+    if n < run:
+        return np.arange(n) if n > 0 and bool(candidate.all()) else np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(candidate[: min(n, 4 * run)])
 
 
 def _first_run(candidate: NDArray[np.bool_], alike: Callable[[NDArray[np.int64]], NDArray[np.bool_]], run: int) -> int:
