@@ -21,6 +21,7 @@ from retrogait.analysis.gyro_lag import gyro_lag, lag_note, shifted_back
 from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
 from retrogait.analysis.settings import PreprocessSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals
+from retrogait.analysis.slot_holes import lost_slots, onto_slots_with_holes
 from retrogait.analysis.stepwindows import block_samples
 from retrogait.analysis.still import still_mask
 from retrogait.analysis.vectors import norm_rows
@@ -1133,10 +1134,11 @@ def _uniform_grid(
         start, k = slots
         t = start + k.astype(np.float64) * period
         n = int(k[-1]) + 1
+        runs = lost_slots(k) if n > t.size else None  # a few slots without their sample (PERF-149)
         del slots, k  # (samples,) int64: not held beside the grid's arrays (PERF-112)
         grid = np.asarray(start + np.arange(n) * period, dtype=np.float64)
     else:  # the grid made only now: not held beside the slots' fit above (PERF-112)
-        grid = t[0] + np.arange(n) * period
+        grid, runs = t[0] + np.arange(n) * period, None
     # a steady clock's regular interval is its period: a stretch it delivered at a fraction of its rate (a phone's
     # screen off, power saving) is samples missing however long it lasts (HONEST-18)
     steady = placed in ("uniform", "slots") or steady_clock(t)
@@ -1148,6 +1150,9 @@ def _uniform_grid(
     part = block_samples(n, GRID_BLOCK_SAMPLES)
     own = placed != "stamps" and n == t.size and n > 1 and np.array_equal(t, grid)  # t is the grid (PERF-138)
     if own and _onto_own_slots(t, longest, part, (acc, acc_u), (gyr, gyr_u), (clipped, clipped_u), gap):
+        return grid, acc_u, gyr_u, gap, clipped_u, placed
+    filled = (acc, acc_u), (gyr, gyr_u), (clipped, clipped_u), gap
+    if runs is not None and t.size > 1 and onto_slots_with_holes(t, grid, runs, longest, part, *filled):
         return grid, acc_u, gyr_u, gap, clipped_u, placed
     for first in range(0, n, part):  # a block of grid points at a time: no whole-recording index arrays (PERF-49)
         at = slice(first, first + part)

@@ -1,0 +1,81 @@
+"""A clock with a few slots lost is put on the grid without the interpolation's search: the same arrays (PERF-149)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrogait.analysis import preprocess, slot_holes
+from test_own_slots_grid import _as_bytes, _recording
+
+#: (seed, samples, lost rows): one lost row (the range check's case), a lost row beside the first and the last,
+#: neighbouring lost rows, a long stretch lost (more empty slots than a block), lost rows in several blocks.
+CASES = [
+    (0, 70_001, [35_000]),
+    (1, 70_001, [1, 69_998]),
+    (2, 997, [400, 401, 402, 900]),
+    (3, 70_001, list(range(20_000, 30_000)) + [50_000]),
+    (4, 70_001, list(range(3, 70_000, 1_500))),
+    (5, 2_000, [1_997]),
+]
+
+
+def _grids(seed: int, n: int, lost: list[int], monkeypatch: pytest.MonkeyPatch) -> tuple[list, list, list[bool]]:
+    t, acc, gyr, clipped, fs = _recording(seed, n)
+    keep = np.ones(n, dtype=bool)
+    keep[lost] = False
+    args = (t[keep], acc[keep], gyr[keep] if seed != 3 else None, clipped[keep], fs)
+    taken: list[bool] = []
+    fill = slot_holes.onto_slots_with_holes
+
+    def counted(*a: object, **kw: object) -> bool:
+        taken.append(fill(*a, **kw))  # type: ignore[arg-type]
+        return taken[-1]
+
+    monkeypatch.setattr(preprocess, "onto_slots_with_holes", counted)
+    with np.errstate(invalid="ignore"):  # an infinity times the weight 0: NaN, as interpolated
+        fast = preprocess._uniform_grid(*args)
+    monkeypatch.setattr(preprocess, "onto_slots_with_holes", lambda *a, **kw: False)
+    with np.errstate(invalid="ignore"):
+        general = preprocess._uniform_grid(*args)
+    return _as_bytes(fast), _as_bytes(general), taken
+
+
+@pytest.mark.parametrize(("seed", "n", "lost"), CASES)
+def test_slots_with_their_samples_lost_get_what_interpolation_gives(
+    seed: int, n: int, lost: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, general, taken = _grids(seed, n, lost, monkeypatch)
+    assert taken == [True] and fast[-1] == "slots"
+    assert fast[0] == general[0]  # the grid: n points, the lost ones among them
+    assert np.frombuffer(fast[0]).size == n
+    assert fast == general
+
+
+def test_a_recording_losing_samples_all_through_is_interpolated(monkeypatch: pytest.MonkeyPatch) -> None:
+    lost = list(range(10, 60_000, 60_000 // (slot_holes.MAX_LOST_RUNS + 1)))
+    assert len(lost) > slot_holes.MAX_LOST_RUNS
+    fast, general, taken = _grids(6, 70_001, lost, monkeypatch)
+    assert taken == [] and fast == general
+
+
+def test_the_runs_between_lost_slots() -> None:
+    k = np.array([0, 1, 2, 4, 5, 9, 10], dtype=np.int64)
+    samples, slots = slot_holes.lost_slots(k)  # type: ignore[misc]
+    assert samples.tolist() == [0, 3, 5] and slots.tolist() == [0, 4, 9]
+    assert slot_holes.lost_slots(np.arange(2 * slot_holes.MAX_LOST_RUNS + 4, dtype=np.int64) * 2) is None
+
+
+def test_two_grid_points_on_one_float_leave_it_to_the_interpolation() -> None:
+    n = 1_000
+    grid = np.arange(n) / 100.0
+    grid[600] = grid[599]  # two slots on one float: the search counts both samples there
+    keep = np.ones(n, dtype=bool)
+    keep[300] = False
+    t, values = grid[keep], np.ones((keep.sum(), 3))
+    out, gap = np.empty((n, 3)), np.empty(n, dtype=bool)
+    clipped = np.zeros(t.size, dtype=bool)
+    runs = slot_holes.lost_slots(np.flatnonzero(keep).astype(np.int64))
+    assert runs is not None
+    args = (t, grid, runs, 0.015, 256, (values, out), (None, None), (clipped, np.empty(n, dtype=bool)), gap)
+    assert slot_holes.onto_slots_with_holes(*args) is False
