@@ -480,7 +480,25 @@ def _plausible_rows(
     if ok.all():
         return t, acc, gyr
     notes.append(_beyond_range_note(acc, gyr, strong, fast, acc_range_g, settings))
-    return t[ok], acc[ok], gyr[ok] if gyr is not None else None
+    dropped = np.flatnonzero(~ok)
+    if dropped.size > FEW_DROPPED_ROWS:
+        return t[ok], acc[ok], gyr[ok] if gyr is not None else None
+    return _kept_rows(t, dropped), _kept_rows(acc, dropped), _kept_rows(gyr, dropped) if gyr is not None else None
+
+
+#: Rows dropped by the range check up to which the rest are copied a run at a time (PERF-150).
+FEW_DROPPED_ROWS = 64
+
+
+def _kept_rows(values: NDArray[np.float64], dropped: NDArray[np.intp]) -> NDArray[np.float64]:
+    """``values`` without the rows ``dropped`` (increasing): what a boolean mask gives (a new C-ordered array of the
+    same type), copied a run of kept rows at a time, not gathered row by row (PERF-150)."""
+    out = np.empty((values.shape[0] - dropped.size, *values.shape[1:]), dtype=values.dtype)
+    start = at = 0
+    for stop in [*dropped.tolist(), values.shape[0]]:
+        out[at : at + stop - start] = values[start:stop]
+        at, start = at + stop - start, stop + 1
+    return out
 
 
 #: The words of :func:`_beyond_range_note` that :func:`_beyond_in_deg_s` finds it by.
