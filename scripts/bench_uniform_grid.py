@@ -8,7 +8,8 @@ For each input (what ``retrogait analyze`` is given: an export's folder or file)
 (``time.thread_time``) of 5 calls, in ms. The trees run in turn, ``--runs`` times (this tree first, then BASE_SRC).
 Prints per input and tree the two times, how the samples were placed (``slots``, ``stamps``, ...) and how the grid
 was filled (``own``: samples on their own slots, PERF-138's ``_onto_own_slots``; ``general``: it handed the recording
-back; ``-``: the interpolation, or a tree without it), with the load. An input ``analyze`` refuses is a ``refused``
+back; ``holes``: samples on their own slots but for a few empty ones, PERF-149's ``onto_slots_with_holes``; ``-``:
+the interpolation, or a tree without it), with the load. An input ``analyze`` refuses is a ``refused``
 row with the error's type (REVIEW-214).
 """
 
@@ -40,6 +41,7 @@ def least(call):
 
 grid = preprocess._uniform_grid
 own = getattr(preprocess, "_onto_own_slots", None)  # PERF-138's fast path: not in a tree before it
+holes = getattr(preprocess, "onto_slots_with_holes", None)  # PERF-149's: not in a tree before it
 for path in sys.argv[1:]:
     caught = []
     def catching(*args, **kw):
@@ -59,6 +61,8 @@ for path in sys.argv[1:]:
         taken = []
         if own is not None:
             preprocess._onto_own_slots = lambda *a, **k: taken.append(own(*a, **k)) or taken[-1]
+        if holes is not None:
+            preprocess.onto_slots_with_holes = lambda *a, **k: taken.append(2 * holes(*a, **k)) or bool(taken[-1])
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -67,7 +71,9 @@ for path in sys.argv[1:]:
         finally:
             if own is not None:
                 preprocess._onto_own_slots = own
-        path_taken = "-" if not taken else "own" if taken[-1] else "general"
+            if holes is not None:
+                preprocess.onto_slots_with_holes = holes
+        path_taken = "-" if not taken else "holes" if taken[-1] == 2 else "own" if taken[-1] else "general"
         print(f"{path}\\t{grid_ms:.1f}\\t{slots_ms:.1f}\\t{out[-1]}\\t{args[0].size}\\t{path_taken}", flush=True)
 """
 
