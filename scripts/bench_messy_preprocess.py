@@ -14,10 +14,9 @@ the load is printed. Compare a messy file's row with its clean twin's: the diffe
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from benchproc import load, tree_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,25 +53,19 @@ for path in sys.argv[1:]:
 """
 
 
-def run(src: str, files: list[str]) -> list[list[str]]:
-    env = {**os.environ, "PYTHONPATH": src}
-    done = subprocess.run([sys.executable, "-c", _CHILD, *files], env=env, capture_output=True, text=True, check=True)
-    return [line.split("\t") for line in done.stdout.splitlines()]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("base_src")
     parser.add_argument("files", nargs="+")
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    trees = (("this", str(ROOT / "src")), ("base", args.base_src))
+    print(load())
     print(f"{'input':40} {'tree':5} {'preprocess ms':>13} {'range check ms':>14} {'rows':>9}")
-    for _ in range(args.runs):
-        for name, src in (("this", str(ROOT / "src")), ("base", args.base_src)):
-            for path, whole, check, samples in run(src, args.files):
-                print(f"{Path(path).name[:40]:40} {name:5} {whole:>13} {check:>14} {int(samples):9d}")
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for name, src in [tree for _ in range(args.runs) for tree in trees]:
+        for path, whole, check, samples in tree_rows(src, _CHILD, args.files):
+            print(f"{Path(path).name[:40]:40} {name:5} {whole:>13} {check:>14} {int(samples):9d}")
+    print(load())
 
 
 if __name__ == "__main__":

@@ -113,3 +113,11 @@ def load() -> str:
     """The machine's load averages (1, 5, 15 min) and core count, to print with every result."""
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def tree_rows(src: str, code: str, files: Sequence[str]) -> list[list[str]]:
+    """The tab-separated lines ``code`` prints when run with ``files`` as its arguments in a process importing the
+    tree whose ``src`` folder is ``src`` (first on ``PYTHONPATH``)."""
+    env = {**os.environ, "PYTHONPATH": src}
+    done = subprocess.run([sys.executable, "-c", code, *files], env=env, capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in done.stdout.splitlines()]

@@ -77,5 +77,5 @@ def test_two_grid_points_on_one_float_leave_it_to_the_interpolation() -> None:
     clipped = np.zeros(t.size, dtype=bool)
     runs = slot_holes.lost_slots(np.flatnonzero(keep).astype(np.int64))
     assert runs is not None
-    args = (t, grid, runs, 0.015, 256, (values, out), (None, None), (clipped, np.empty(n, dtype=bool)), gap)
-    assert slot_holes.onto_slots_with_holes(*args) is False
+    filled = (values, out), (None, None), (clipped, np.empty(n, dtype=bool)), gap
+    assert slot_holes.onto_slots_with_holes(t, grid, runs, 0.015, 256, filled) is False

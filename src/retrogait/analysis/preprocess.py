@@ -1170,7 +1170,7 @@ def _uniform_grid(
     if own and _onto_own_slots(t, longest, part, (acc, acc_u), (gyr, gyr_u), (clipped, clipped_u), gap):
         return grid, acc_u, gyr_u, gap, clipped_u, placed
     filled = (acc, acc_u), (gyr, gyr_u), (clipped, clipped_u), gap
-    if runs is not None and t.size > 1 and onto_slots_with_holes(t, grid, runs, longest, part, *filled):
+    if runs is not None and t.size > 1 and onto_slots_with_holes(t, grid, runs, longest, part, filled):
         return grid, acc_u, gyr_u, gap, clipped_u, placed
     for first in range(0, n, part):  # a block of grid points at a time: no whole-recording index arrays (PERF-49)
         at = slice(first, first + part)

@@ -21,6 +21,9 @@ _BLOCK = 1 << 16
 _ONE, _ZERO = np.float64(1.0), np.float64(0.0)
 
 Pair = tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]
+#: What the grid is filled into: the (source, out) pairs of the acceleration and the gyroscope (m/s^2, deg/s; None
+#: without one) and of the clip flags, and the gap flags (out only).
+Filled = tuple[Pair, Pair, tuple[NDArray[np.bool_], NDArray[np.bool_]], NDArray[np.bool_]]
 
 
 def lost_slots(k: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
@@ -45,10 +48,7 @@ def onto_slots_with_holes(
     runs: tuple[NDArray[np.int64], NDArray[np.int64]],
     longest: float,
     part: int,
-    acc: Pair,
-    gyr: Pair,
-    clipped: tuple[NDArray[np.bool_], NDArray[np.bool_]],
-    gap: NDArray[np.bool_],
+    filled: Filled,
 ) -> bool:
     """``preprocess._uniform_grid``'s interpolation of samples at ``t`` onto ``grid`` (s), where each sample's time is
     its own grid point (``t[i] == grid[k[i]]``) and ``runs`` (:func:`lost_slots`) says where the slots ``k`` skip.
@@ -57,10 +57,11 @@ def onto_slots_with_holes(
     at or before it (clipped to [1, samples - 1]). On a strictly increasing grid that is the number of slots at or
     before j; so a sample's own slot (but the last) is ``v[i] * 1.0 + v[i + 1] * 0.0``, the last
     ``v[-2] * 0.0 + v[-1] * 1.0``, and an empty slot between samples i and i + 1 is interpolated between them; the
-    gap is the step between left and right over ``longest``, the clip flag the nearer sample's. Fills the
-    ``(source, out)`` pairs ``part`` rows at a time and returns True; False (nothing promised of what was written:
-    the interpolation writes every row again) where the grid does not increase strictly."""
+    gap is the step between left and right over ``longest``, the clip flag the nearer sample's. Fills ``filled``'s
+    ``(source, out)`` pairs and gap flags ``part`` rows at a time and returns True; False (nothing promised of what
+    was written: the interpolation writes every row again) where the grid does not increase strictly."""
     n, size = grid.size, t.size
+    acc, gyr, clipped, gap = filled
     for first in range(0, n - 1, _BLOCK):  # two grid points on one float: searched, the general path
         end = min(first + _BLOCK, n - 1)
         if not bool((grid[first + 1 : end + 1] > grid[first:end]).all()):
@@ -79,7 +80,7 @@ def onto_slots_with_holes(
                 if values is not None and out is not None:
                     out[rows] = values[first:end] * _ONE + values[first + 1 : end + 1] * _ZERO
         if b < size:  # the empty slots after this run's last sample, up to the next run's first
-            _between(t, grid, b - 1, (j + b - a, following), longest, part, acc, gyr, clipped, gap)
+            _between(t, grid, b - 1, (j + b - a, following), longest, part, filled)
     gap[-1] = t[-1] - t[-2] > longest
     clipped[1][-1] = clipped[0][-1]
     for values, out in (acc, gyr):
@@ -95,13 +96,11 @@ def _between(
     empty: tuple[int, int],
     longest: float,
     part: int,
-    acc: Pair,
-    gyr: Pair,
-    clipped: tuple[NDArray[np.bool_], NDArray[np.bool_]],
-    gap: NDArray[np.bool_],
+    filled: Filled,
 ) -> None:
     """The empty slots [``empty[0]``, ``empty[1]``) of the grid between samples ``left`` and ``left + 1``, filled
     by the interpolation's formula on those rows alone (every operation in it is elementwise)."""
+    acc, gyr, clipped, gap = filled
     right = left + 1
     step = t[right] - t[left]
     for first in range(empty[0], empty[1], part):
