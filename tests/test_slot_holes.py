@@ -59,7 +59,8 @@ def test_a_recording_losing_samples_all_through_is_interpolated(monkeypatch: pyt
     assert taken == [] and fast == general
 
 
-def test_the_runs_between_lost_slots() -> None:
+def test_the_runs_between_lost_slots(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(slot_holes, "SAMPLES_PER_LOST_RUN", 1)  # a few slots: the bound on short ones aside
     k = np.array([0, 1, 2, 4, 5, 9, 10], dtype=np.int64)
     samples, slots = slot_holes.lost_slots(k)  # type: ignore[misc]
     assert samples.tolist() == [0, 3, 5] and slots.tolist() == [0, 4, 9]
