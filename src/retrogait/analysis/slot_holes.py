@@ -4,7 +4,10 @@ A uniform recording that lost a row (an implausible sample dropped by the range 
 samples placed on the sensor's clock (``preprocess._clock_slots``) with a few slots left empty. The interpolation
 onto the grid searches every grid point among the samples and gathers four (n, 3) rows; here the samples' own slots
 take the sum that interpolation makes at weight 0, and only the empty slots are interpolated, with the same
-formula: the same floats, bit for bit.
+formula: the same floats, bit for bit, but for the sign of a NaN where two NaN summands meet (a NaN beside an
+infinity: numpy's add keeps one summand's in its vector lanes, the other's in the rows after them, so it follows the
+row's place in a block on either path, PERF-138's too; in ``analyze`` no infinity reaches the grid (EDGE-198 reads
+one as missing), so it takes two NaNs of opposite sign side by side in a column, REVIEW-243).
 """
 
 from __future__ import annotations
