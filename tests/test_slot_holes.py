@@ -104,8 +104,9 @@ def _canonical(out: tuple) -> list[bytes | str | None]:
     """The arrays' bytes with every NaN as numpy's own (REVIEW-243: where two NaN summands meet, numpy's add keeps
     the first one's sign in its vector lanes and the second one's in the rows left after them, so the sign of a NaN
     made of a NaN beside an infinity depends on where the row fell in the block, on either path)."""
-    return _as_bytes(tuple(np.where(np.isnan(a), np.nan, a) if isinstance(a, np.ndarray) and a.dtype.kind == "f"
-                           else a for a in out))
+    return _as_bytes(
+        tuple(np.where(np.isnan(a), np.nan, a) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a for a in out)
+    )
 
 
 @pytest.mark.parametrize("seed", range(40))
