@@ -13,10 +13,9 @@ the load is printed. Compare a messy file's row with its clean twin's: the diffe
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from benchproc import load, tree_rows
+from benchproc import load, tree_bench_args, tree_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,11 +53,7 @@ for path in sys.argv[1:]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("base_src")
-    parser.add_argument("files", nargs="+")
-    parser.add_argument("--runs", type=int, default=2)
-    args = parser.parse_args()
+    args = tree_bench_args(__doc__.split("\n\n")[0])
     trees = (("this", str(ROOT / "src")), ("base", args.base_src))
     print(load())
     print(f"{'input':40} {'tree':5} {'preprocess ms':>13} {'range check ms':>14} {'rows':>9}")

@@ -15,11 +15,9 @@ row with the error's type (REVIEW-214).
 
 from __future__ import annotations
 
-import argparse
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from benchproc import load, tree_bench_args, tree_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,25 +77,20 @@ for path in sys.argv[1:]:
 
 
 def run(src: str, files: list[str]) -> list[list[str]]:
-    env = {**os.environ, "PYTHONPATH": src}
-    done = subprocess.run([sys.executable, "-c", _CHILD, *files], env=env, capture_output=True, text=True, check=True)
-    return [line.split("\t") for line in done.stdout.splitlines()]
+    """The rows of ``files`` timed in a process importing the tree ``src``."""
+    return tree_rows(src, _CHILD, files)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("base_src")
-    parser.add_argument("files", nargs="+")
-    parser.add_argument("--runs", type=int, default=2)
-    args = parser.parse_args()
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    args = tree_bench_args(__doc__.split("\n\n")[0])
+    print(load())
     print(f"{'input':40} {'tree':5} {'grid ms':>8} {'slots ms':>8} {'placed':>7} {'samples':>9} {'grid by':>7}")
     for _ in range(args.runs):
         for name, src in (("this", str(ROOT / "src")), ("base", args.base_src)):
             for path, grid_ms, slots_ms, placed, samples, by in run(src, args.files):
                 label = Path(path).name[:40]
                 print(f"{label:40} {name:5} {grid_ms:>8} {slots_ms:>8} {placed:>7} {int(samples):9d} {by:>7}")
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(load())
 
 
 if __name__ == "__main__":
