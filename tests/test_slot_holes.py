@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retrogait.analysis import preprocess, slot_holes
-from test_own_slots_grid import _as_bytes, _recording
+from test_own_slots_grid import _as_bytes, _recording, spied
 
 #: (seed, samples, lost rows): one lost row (the range check's case), a lost row beside the first and the last,
 #: neighbouring lost rows, a long stretch lost (more empty slots than a block), lost rows in several blocks.
@@ -25,14 +25,7 @@ def _grids(seed: int, n: int, lost: list[int], monkeypatch: pytest.MonkeyPatch) 
     keep = np.ones(n, dtype=bool)
     keep[lost] = False
     args = (t[keep], acc[keep], gyr[keep] if seed != 3 else None, clipped[keep], fs)
-    taken: list[bool] = []
-    fill = slot_holes.onto_slots_with_holes
-
-    def counted(*a: object, **kw: object) -> bool:
-        taken.append(fill(*a, **kw))  # type: ignore[arg-type]
-        return taken[-1]
-
-    monkeypatch.setattr(preprocess, "onto_slots_with_holes", counted)
+    taken = spied(monkeypatch, "onto_slots_with_holes")
     with np.errstate(invalid="ignore"):  # an infinity times the weight 0: NaN, as interpolated
         fast = preprocess._uniform_grid(*args)
     monkeypatch.setattr(preprocess, "onto_slots_with_holes", lambda *a, **kw: False)
@@ -124,9 +117,7 @@ def test_short_recordings_with_holes_get_what_interpolation_gives(seed: int, mon
     keep = np.ones(n, dtype=bool)
     keep[lost] = False
     args = (t[keep], acc[keep], gyr[keep] if seed % 2 else None, clipped[keep], fs)
-    taken: list[bool] = []
-    fill = slot_holes.onto_slots_with_holes
-    monkeypatch.setattr(preprocess, "onto_slots_with_holes", lambda *a, **kw: taken.append(fill(*a, **kw)) or taken[-1])
+    taken = spied(monkeypatch, "onto_slots_with_holes")
     with np.errstate(invalid="ignore"):
         fast = preprocess._uniform_grid(*args)
     monkeypatch.setattr(preprocess, "onto_slots_with_holes", lambda *a, **kw: False)
