@@ -5,9 +5,9 @@ samples placed on the sensor's clock (``preprocess._clock_slots``) with a few sl
 onto the grid searches every grid point among the samples and gathers four (n, 3) rows; here the samples' own slots
 take the sum that interpolation makes at weight 0, and only the empty slots are interpolated, with the same
 formula: the same floats, bit for bit, but for the sign of a NaN where two NaN summands meet (a NaN beside an
-infinity: numpy's add keeps one summand's in its vector lanes, the other's in the rows after them, so it follows the
-row's place in a block on either path, PERF-138's too; in ``analyze`` no infinity reaches the grid (EDGE-198 reads
-one as missing), so it takes two NaNs of opposite sign side by side in a column, REVIEW-243).
+infinity: numpy's add keeps one summand's or the other's by the element's place in the array, so it follows the row's
+place in a block on either path, PERF-138's too). In ``analyze`` no infinity reaches the grid (read as missing,
+EDGE-198, or its row dropped by the range check): it would take two NaNs of opposite sign side by side (REVIEW-243).
 """
 
 from __future__ import annotations
