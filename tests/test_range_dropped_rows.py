@@ -12,10 +12,10 @@ from retrogait.analysis.settings import preset
 @pytest.mark.parametrize(
     "dropped", [[0], [4_999], [2_500], [10, 11, 12, 3_000], list(range(0, 5_000, 80)), list(range(4_990, 5_000))]
 )
-@pytest.mark.parametrize("order", ["C", "F"])
-def test_kept_rows_are_the_masks_rows_in_its_layout(dropped: list[int], order: str) -> None:
+@pytest.mark.parametrize(("order", "dtype"), [("C", np.float64), ("F", np.float64), ("F", np.float32)])
+def test_kept_rows_are_the_masks_rows_in_its_layout(dropped: list[int], order: str, dtype: type) -> None:
     rng = np.random.default_rng(len(dropped))
-    values = np.asarray(rng.normal(size=(5_000, 3)), order=order)
+    values = np.asarray(rng.normal(size=(5_000, 3)), order=order, dtype=dtype)  # float32: its type kept (REVIEW-244)
     values[rng.integers(0, 5_000, 50), 1] = np.nan
     t = np.arange(5_000) / 100.0
     ok = np.ones(5_000, dtype=bool)
