@@ -8,17 +8,16 @@ For each input (what ``retrogait analyze`` is given: an export's folder or file)
 (``time.thread_time``) of 5 calls, in ms. The trees run in turn, ``--runs`` times (this tree first, then BASE_SRC).
 Prints per input and tree the two times, how the samples were placed (``slots``, ``stamps``, ...) and how the grid
 was filled (``own``: samples on their own slots, PERF-138's ``_onto_own_slots``; ``general``: it handed the recording
-back; ``-``: the interpolation, or a tree without it), with the load. An input ``analyze`` refuses is a ``refused``
+back; ``holes``: samples on their own slots but for a few empty ones, PERF-149's ``onto_slots_with_holes``; ``-``:
+the interpolation, or a tree without it), with the load. An input ``analyze`` refuses is a ``refused``
 row with the error's type (REVIEW-214).
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from benchproc import load, tree_bench_args, tree_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +39,7 @@ def least(call):
 
 grid = preprocess._uniform_grid
 own = getattr(preprocess, "_onto_own_slots", None)  # PERF-138's fast path: not in a tree before it
+holes = getattr(preprocess, "onto_slots_with_holes", None)  # PERF-149's: not in a tree before it
 for path in sys.argv[1:]:
     caught = []
     def catching(*args, **kw):
@@ -59,6 +59,8 @@ for path in sys.argv[1:]:
         taken = []
         if own is not None:
             preprocess._onto_own_slots = lambda *a, **k: taken.append(own(*a, **k)) or taken[-1]
+        if holes is not None:
+            preprocess.onto_slots_with_holes = lambda *a, **k: taken.append(2 * holes(*a, **k)) or bool(taken[-1])
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -67,31 +69,28 @@ for path in sys.argv[1:]:
         finally:
             if own is not None:
                 preprocess._onto_own_slots = own
-        path_taken = "-" if not taken else "own" if taken[-1] else "general"
+            if holes is not None:
+                preprocess.onto_slots_with_holes = holes
+        path_taken = "-" if not taken else "holes" if taken[-1] == 2 else "own" if taken[-1] else "general"
         print(f"{path}\\t{grid_ms:.1f}\\t{slots_ms:.1f}\\t{out[-1]}\\t{args[0].size}\\t{path_taken}", flush=True)
 """
 
 
 def run(src: str, files: list[str]) -> list[list[str]]:
-    env = {**os.environ, "PYTHONPATH": src}
-    done = subprocess.run([sys.executable, "-c", _CHILD, *files], env=env, capture_output=True, text=True, check=True)
-    return [line.split("\t") for line in done.stdout.splitlines()]
+    """The rows of ``files`` timed in a process importing the tree ``src``."""
+    return tree_rows(src, _CHILD, files)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("base_src")
-    parser.add_argument("files", nargs="+")
-    parser.add_argument("--runs", type=int, default=2)
-    args = parser.parse_args()
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    args = tree_bench_args(__doc__.split("\n\n")[0])
+    print(load())
     print(f"{'input':40} {'tree':5} {'grid ms':>8} {'slots ms':>8} {'placed':>7} {'samples':>9} {'grid by':>7}")
     for _ in range(args.runs):
         for name, src in (("this", str(ROOT / "src")), ("base", args.base_src)):
             for path, grid_ms, slots_ms, placed, samples, by in run(src, args.files):
                 label = Path(path).name[:40]
                 print(f"{label:40} {name:5} {grid_ms:>8} {slots_ms:>8} {placed:>7} {int(samples):9d} {by:>7}")
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(load())
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ because the development machine is shared and absolute seconds drift with its lo
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -113,3 +114,21 @@ def load() -> str:
     """The machine's load averages (1, 5, 15 min) and core count, to print with every result."""
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def tree_rows(src: str, code: str, files: Sequence[str]) -> list[list[str]]:
+    """The tab-separated lines ``code`` prints when run with ``files`` as its arguments in a process importing the
+    tree whose ``src`` folder is ``src`` (first on ``PYTHONPATH``)."""
+    env = {**os.environ, "PYTHONPATH": src}
+    done = subprocess.run([sys.executable, "-c", code, *files], env=env, capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in done.stdout.splitlines()]
+
+
+def tree_bench_args(description: str) -> argparse.Namespace:
+    """The command line of a bench that runs this tree and another in turn: ``BASE_SRC FILE [FILE ...] [--runs N]``
+    (``base_src``, ``files``, ``runs``; 2 runs unless told)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("base_src")
+    parser.add_argument("files", nargs="+")
+    parser.add_argument("--runs", type=int, default=2)
+    return parser.parse_args()

@@ -7,6 +7,8 @@ the CLI, rich, the readers and the analysis; (2) in this process, the read (the 
 stage of the analysis and the writing of the three tables, CPU of this thread (``time.thread_time``) with the parts
 that ``analyze`` runs beside made serial (PERF-36/38/40), so each is counted once; medians of ``--repeats`` runs after
 one untimed. CPU, not wall: the numbers hold on a shared machine. Stages nest (the read holds its parse and checks).
+``--top N``: then the N functions by own time (cProfile's tottime, ms a run) over ``--repeats`` analyses after the
+read, the beside parts as above (PERF-151).
 ``--beside``: the analysis inside ``beside.second_thread`` with a core reported free whatever the load, so every part
 ``analyze`` runs beside where a core is free is on a thread of its own; a stage's row is then the CPU of the thread
 that called it (the main thread's for the chain, the part's own for ``accumulated_change_g`` and the like).
@@ -108,6 +110,7 @@ def main() -> None:
         help="the parts analyze runs beside on threads of their own, as where a core is free (PERF-143): "
         "this thread's CPU is what they leave it",
     )
+    parser.add_argument("--top", type=int, default=0, help="also the N functions by own time under cProfile")
     args = parser.parse_args()
     print(compile_package())
     path = simulated_shank(args.minutes, args.data)
@@ -142,6 +145,34 @@ def main() -> None:
     print(f"CPU of this thread, median of {args.repeats} runs ({path.name}):")
     for _module, _name, shown in STAGES:
         print(f"{shown:26s} {statistics.median(times[shown]):7.1f} ms")
+    if args.top:
+        own_time_top(path, args.top, args.repeats, single_blas_thread)
+
+
+def own_time_top(path: Path, top: int, repeats: int, blas: Callable[[], Any]) -> None:
+    """The ``top`` functions by own time (ms a run, cProfile's tottime) over ``repeats`` analyses of ``path``'s
+    session after the read (the stages' wrappers are counted in the stages' rows, not here)."""
+    import cProfile
+    import pstats
+
+    from retrogait.analysis import load, pipeline
+
+    session = load.load_input(path)
+    profile = cProfile.Profile()
+
+    @blas()
+    def analysed() -> None:
+        for _ in range(repeats):
+            profile.enable()
+            pipeline.analyze(session)
+            profile.disable()
+
+    analysed()
+    rows = sorted(pstats.Stats(profile).stats.items(), key=lambda item: -item[1][2])  # type: ignore[attr-defined]
+    print(f"own time under cProfile, ms a run (mean of {repeats}; profiled, so above the CPU above):")
+    for (file, line, name), (_, calls, own, _cum, _callers) in rows[:top]:
+        where = file.split("/src/")[-1].split("site-packages/")[-1]
+        print(f"{1000 * own / repeats:8.1f} ms {calls // repeats:7d} calls  {where}:{line}({name})")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,19 @@ def _recording(seed: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return t, acc, gyr, clipped, fs
 
 
+def spied(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
+    """``preprocess``'s fast path ``name`` replaced by itself noting what it returned, in the list returned."""
+    taken: list[bool] = []
+    real = getattr(preprocess, name)
+
+    def counted(*args: object, **kw: object) -> bool:
+        taken.append(real(*args, **kw))
+        return taken[-1]
+
+    monkeypatch.setattr(preprocess, name, counted)
+    return taken
+
+
 def _as_bytes(out: tuple) -> list[bytes | str | None]:
     return [None if a is None else a if isinstance(a, str) else np.ascontiguousarray(a).tobytes() for a in out]
 
@@ -35,14 +48,7 @@ def _as_bytes(out: tuple) -> list[bytes | str | None]:
 @pytest.mark.parametrize("seed", range(6))
 def test_samples_on_their_own_slots_get_what_interpolation_gives(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     t, acc, gyr, clipped, fs = _recording(seed, 70_001 if seed < 2 else 997)
-    taken: list[bool] = []
-    own = preprocess._onto_own_slots
-
-    def counted(*args: object, **kw: object) -> bool:
-        taken.append(own(*args, **kw))  # type: ignore[arg-type]
-        return taken[-1]
-
-    monkeypatch.setattr(preprocess, "_onto_own_slots", counted)
+    taken = spied(monkeypatch, "_onto_own_slots")
     with np.errstate(invalid="ignore"):  # an infinity times the weight 0: NaN, as interpolated
         fast = preprocess._uniform_grid(t, acc, gyr if seed != 3 else None, clipped, fs)
     assert taken == [True] and fast[-1] == "slots"
