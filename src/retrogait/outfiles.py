@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +24,16 @@ from typing import IO
 
 from retrogait.errors import RetrogaitError
 from retrogait.interrupt import uninterrupted
+from retrogait.own_outputs import (
+    BOM,
+    FIGURE_MARKS,
+    JSON_KEYS,
+    REPORT_FOOTER,
+    json_of,
+    report_titled,
+    starts_as,
+    table,
+)
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -115,60 +124,44 @@ def refuse_replacing_a_recording(
     )
 
 
-#: The first column of each table ``analyze`` and ``compare`` write into their output folder, by name: how a table
-#: there is told to be theirs. Its header may have been saved again by a spreadsheet: after a UTF-8 byte order mark,
-#: the name in double quotes, and ``;`` (a comma-decimal locale's) or a tab after it; such a table was refused as
-#: someone else's (REVIEW-234).
-_OUTPUT_STARTS = {
-    "steps.csv": b"ic_time_s",
-    "bouts.csv": b"bout_id",
-    "compare.csv": b"metric",
+#: The tables ``analyze`` and ``compare`` write into their output folder, by name: one is told to be theirs by its first
+#: column's name, also as a spreadsheet saves it again (REVIEW-234).
+_OUTPUT_TABLES = {
+    name: table(command, name)
+    for command, name in (("analyze", "steps.csv"), ("analyze", "bouts.csv"), ("compare", "compare.csv"))
 }
-#: A key each JSON file ``analyze`` and ``compare`` write holds near its start.
-_JSON_KEYS = {"summary.json": b'"source":', "compare.json": b'"retrogait_version":'}
-#: How a JSON file an earlier version wrote begins, by name: compare.json began with its unit of analysis, ``{"level":
-#: "steps"``, until USER-1 put ``retrogait_version`` first; a rerun into the same --out refused it (REVIEW-233).
-_JSON_EARLIER_STARTS = {"compare.json": re.compile(rb'\{\s*"level": "(steps|sessions|subjects)"')}
-#: How a report ends (``report.html.render_html``'s footer, near its end) and a figure starts (a PNG Matplotlib wrote).
-_REPORT_MARK = b"Made with retrogait"
-#: The title in a report's head (analyze's; compare's; a batch's cohort comparison's): a report an earlier version wrote
-#: straight to report.html (before f1e1d583) and a run stopped while writing it (Ctrl-C, a full disk) holds its start
-#: but not its footer; the rerun refused it (REVIEW-235).
-_REPORT_TITLE = re.compile(rb"<title>(retrogait analysis|Forward vs backward running|Cohort: forward vs backward)")
-_FIGURE_MARKS = (b"\x89PNG", b"Matplotlib")
 
 
 def _an_output_of_ours(path: Path) -> bool:
     """True when ``path``, under the name of a file ``analyze`` or ``compare`` writes, is one they wrote (or empty,
     or not a file: writing it then fails with its own line): a steps or bouts table, summary.json, compare.csv or
-    .json starting as they write them, a report whose end says retrogait made it, a figure Matplotlib drew."""
+    .json starting as they write them, a report whose end says retrogait made it, a figure Matplotlib drew
+    (:mod:`retrogait.own_outputs` says how each looks)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(512).removeprefix(b"\xef\xbb\xbf")
+            head = fh.read(512).removeprefix(BOM)
             if path.suffix == ".html" and head:
                 if not head.startswith(b"<!DOCTYPE html>"):
                     return False
-                if _REPORT_TITLE.search(head) is not None:
+                if report_titled(head):
                     return True
                 fh.seek(max(0, os.fstat(fh.fileno()).st_size - 8192))
-                return _REPORT_MARK in fh.read()
+                return REPORT_FOOTER in fh.read()
     except IsADirectoryError:
         return True
     if not head:
         return True
     if path.suffix == ".png":
-        return head.startswith(_FIGURE_MARKS[0]) and _FIGURE_MARKS[1] in head
-    if path.name in _JSON_KEYS:
-        earlier = _JSON_EARLIER_STARTS.get(path.name)
-        return head.lstrip().startswith(b"{") and (
-            _JSON_KEYS[path.name] in head or (earlier is not None and earlier.match(head.lstrip()) is not None)
-        )
-    first = _OUTPUT_STARTS.get(path.name)
-    return first is not None and re.match(b'("?)' + first + rb"\1[,;\t]", head) is not None
+        return head.startswith(FIGURE_MARKS[0]) and FIGURE_MARKS[1] in head
+    if path.name in JSON_KEYS:
+        return json_of(head, path.name)
+    known = _OUTPUT_TABLES.get(path.name)
+    return known is not None and starts_as(head, known, leading=1)
 
 
-#: How the ground-truth table ``retrogait simulate`` writes beside its session begins (``simulate.TRUTH_COLUMNS``).
-_TRUTH_START = b"ic_time_s,to_time_s,side,direction,activity,"
+#: How the ground-truth table ``retrogait simulate`` writes beside its session begins (``simulate.TRUTH_COLUMNS``), as
+#: it writes it (a truth table a spreadsheet saved again is not told: REVIEW-234's "not changed").
+_TRUTH_START = ",".join(table("simulate", "_truth.csv").columns).encode() + b","
 
 
 def refuse_replacing_a_truth_table(path: str | os.PathLike[str]) -> None:
@@ -178,7 +171,7 @@ def refuse_replacing_a_truth_table(path: str | os.PathLike[str]) -> None:
     target = Path(path)
     try:
         with open(target, "rb") as fh:
-            head = fh.read(len(_TRUTH_START) + 3).removeprefix(b"\xef\xbb\xbf")
+            head = fh.read(len(_TRUTH_START) + 3).removeprefix(BOM)
     except (FileNotFoundError, IsADirectoryError):
         return
     except OSError as error:

@@ -1,0 +1,121 @@
+"""retrogait's own outputs are told alike by the three checks that ask (ARCH-10, EDGE-279): an input that is one of
+them (imports.diagnose), a file in a batch's --out (batch.store), a file at analyze's or compare's output name
+(outfiles). One table says how each looks (own_outputs); these tests hold it to what the writers write."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from retrogait.batch import run_batch
+from retrogait.errors import InputFileError
+from retrogait.imports.diagnose import refuse_analysis_output
+from retrogait.session import write_session
+from retrogait.simulate import Bout, SimulationConfig, simulate
+
+
+def _semicolons(path: Path, to: Path) -> None:
+    """Saved again as a spreadsheet in a comma-decimal locale saves a CSV: `;` between cells, `,` as decimal mark."""
+    pd.read_csv(path).to_csv(to, sep=";", decimal=",", index=False)
+
+
+def _quoted(path: Path, to: Path) -> None:
+    """Saved again with its text cells quoted (LibreOffice's "quote all text cells", pandas' QUOTE_NONNUMERIC)."""
+    pd.read_csv(path).to_csv(to, index=False, quoting=csv.QUOTE_NONNUMERIC)
+
+
+def _tabs(path: Path, to: Path) -> None:
+    pd.read_csv(path).to_csv(to, sep="\t", index=False)
+
+
+def _earlier_compare_json(_: Path, to: Path) -> None:
+    """compare.json as versions before USER-1 wrote it: its unit of analysis first, no retrogait_version (REVIEW-233)."""
+    to.write_text('{\n  "level": "steps",\n  "unit_of_analysis": "steps",\n  "settings": {}\n}\n', encoding="utf-8")
+
+
+def _summary_before_its_digest(path: Path, to: Path) -> None:
+    """summary.json as versions before 9d5c0f95 (2026-12-01) wrote it: ``source`` first, no ``source_digest``."""
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    del summary["source_digest"]
+    to.parent.mkdir(parents=True, exist_ok=True)
+    to.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("source", "make", "name", "said"),
+    [
+        ("steps.csv", _semicolons, "steps.csv", "a steps table written by `retrogait analyze`"),
+        ("steps.csv", _quoted, "mine.csv", "a steps table written by `retrogait analyze`"),
+        ("steps.csv", _tabs, "steps.csv", "a steps table written by `retrogait analyze`"),
+        ("bouts.csv", _semicolons, "bouts.csv", "the bouts table written by `retrogait analyze`"),
+        ("steps.csv", _earlier_compare_json, "compare.json", "the comparison written by `retrogait compare`"),
+        ("summary.json", _summary_before_its_digest, "summary.json", "the summary written by `retrogait analyze`"),
+    ],
+    ids=["steps ;", "steps quoted", "steps tab", "bouts ;", "compare.json before USER-1", "summary before digest"],
+)
+def test_an_output_given_as_a_recording_is_told_as_outfiles_tells_it(
+    analysis_folder: Path, tmp_path: Path, source: str, make: Callable[[Path, Path], None], name: str, said: str
+) -> None:
+    """EDGE-279: what `analyze X --out` replaces as its own (REVIEW-233, REVIEW-234) was not known as an analysis
+    output when given as the recording: a steps table re-saved with `;` was "holds no three acceleration columns" with
+    the options to map them, an earlier compare.json or summary.json "format not recognised"."""
+    given = tmp_path / "given" / name
+    given.parent.mkdir(parents=True, exist_ok=True)
+    make(analysis_folder / source, given)
+    with pytest.raises(InputFileError) as refused:
+        refuse_analysis_output(given)
+    assert f"is {said}, not a recording" in str(refused.value)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with one short shank run."""
+    folder = tmp_path_factory.mktemp("own_outputs") / "in"
+    bouts = [Bout("still", "still", 0.0, 2.0), Bout("forward", "running", 3.0, 10.0)]
+    write_session(simulate(SimulationConfig("shank", bouts, 200.0, seed=2)).session, folder / "r.csv")
+    return folder
+
+
+@pytest.mark.parametrize("resave", [_semicolons, _quoted, _tabs], ids=["semicolons", "quoted", "tabs"])
+@pytest.mark.parametrize("name", ["sessions.csv", "notes.csv", "errors.csv"])
+def test_a_batch_table_a_spreadsheet_saved_again_is_the_batchs(
+    run: Path, tmp_path: Path, name: str, resave: Callable[[Path, Path], None]
+) -> None:
+    """EDGE-279: `analyze` and `compare` take their tables re-saved by a spreadsheet for theirs (REVIEW-234); a batch
+    refused its own sessions.csv saved so, "a file not written by a batch", and the rerun into that --out ended."""
+    out = tmp_path / "out"
+    run_batch([run], out, jobs=1, compare=False)
+    written = (out / name).read_bytes()
+    (out / "errors.csv").write_text("file,reason\nx.csv,is empty\n", encoding="utf-8")  # a table with a row to re-save
+    (out / "notes.csv").write_text("session,kind,note\nx.csv,batch,a note\n", encoding="utf-8")
+    resave(out / name, out / name)
+    again = run_batch([run], out, jobs=1, compare=False)
+    assert again.n_skipped == 1
+    assert (out / name).read_bytes() == written  # replaced by the batch's own, as it writes it
+
+
+def test_the_table_holds_the_columns_the_writers_write(analysis_folder: Path, run: Path, tmp_path: Path) -> None:
+    """Each table's first columns in own_outputs are those its command writes today (a writer that changes its
+    first columns must change the table, or its files would no longer be told as its own)."""
+    from retrogait.batch.store import NOTES_COLUMNS
+    from retrogait.own_outputs import header, table
+    from retrogait.simulate import TRUTH_COLUMNS
+
+    out = tmp_path / "out"
+    run_batch([run], out, jobs=1, compare=False)
+    written = {
+        ("analyze", "steps.csv"): header((analysis_folder / "steps.csv").read_bytes()),
+        ("analyze", "bouts.csv"): header((analysis_folder / "bouts.csv").read_bytes()),
+        ("batch", "sessions.csv"): header((out / "sessions.csv").read_bytes()),
+        ("batch", "errors.csv"): header((out / "errors.csv").read_bytes()),
+        ("batch", "notes.csv"): tuple(NOTES_COLUMNS),
+        ("simulate", "_truth.csv"): tuple(TRUTH_COLUMNS),
+    }
+    for (command, name), columns in written.items():
+        known = table(command, name).columns
+        assert columns[: len(known)] == known, (command, name)
