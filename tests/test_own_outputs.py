@@ -15,8 +15,6 @@ import pytest
 from retrogait.batch import run_batch
 from retrogait.errors import InputFileError
 from retrogait.imports.diagnose import refuse_analysis_output
-from retrogait.session import write_session
-from retrogait.simulate import Bout, SimulationConfig, simulate
 
 
 def _semicolons(path: Path, to: Path) -> None:
@@ -34,7 +32,8 @@ def _tabs(path: Path, to: Path) -> None:
 
 
 def _earlier_compare_json(_: Path, to: Path) -> None:
-    """compare.json as versions before USER-1 wrote it: its unit of analysis first, no retrogait_version (REVIEW-233)."""
+    """compare.json as versions before USER-1 wrote it: its unit of analysis first, no retrogait_version
+    (REVIEW-233)."""
     to.write_text('{\n  "level": "steps",\n  "unit_of_analysis": "steps",\n  "settings": {}\n}\n', encoding="utf-8")
 
 
@@ -72,23 +71,14 @@ def test_an_output_given_as_a_recording_is_told_as_outfiles_tells_it(
     assert f"is {said}, not a recording" in str(refused.value)
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with one short shank run."""
-    folder = tmp_path_factory.mktemp("own_outputs") / "in"
-    bouts = [Bout("still", "still", 0.0, 2.0), Bout("forward", "running", 3.0, 10.0)]
-    write_session(simulate(SimulationConfig("shank", bouts, 200.0, seed=2)).session, folder / "r.csv")
-    return folder
-
-
 @pytest.mark.parametrize("resave", [_semicolons, _quoted, _tabs], ids=["semicolons", "quoted", "tabs"])
 @pytest.mark.parametrize("name", ["sessions.csv", "notes.csv", "errors.csv"])
 def test_a_batch_table_a_spreadsheet_saved_again_is_the_batchs(
-    run: Path, tmp_path: Path, name: str, resave: Callable[[Path, Path], None]
+    analysis_folder: Path, tmp_path: Path, name: str, resave: Callable[[Path, Path], None]
 ) -> None:
     """EDGE-279: `analyze` and `compare` take their tables re-saved by a spreadsheet for theirs (REVIEW-234); a batch
     refused its own sessions.csv saved so, "a file not written by a batch", and the rerun into that --out ended."""
-    out = tmp_path / "out"
+    run, out = analysis_folder.parent / "run.csv", tmp_path / "out"  # the simulated run analysis_folder holds
     run_batch([run], out, jobs=1, compare=False)
     written = (out / name).read_bytes()
     (out / "errors.csv").write_text("file,reason\nx.csv,is empty\n", encoding="utf-8")  # a table with a row to re-save
@@ -99,7 +89,7 @@ def test_a_batch_table_a_spreadsheet_saved_again_is_the_batchs(
     assert (out / name).read_bytes() == written  # replaced by the batch's own, as it writes it
 
 
-def test_the_table_holds_the_columns_the_writers_write(analysis_folder: Path, run: Path, tmp_path: Path) -> None:
+def test_the_table_holds_the_columns_the_writers_write(analysis_folder: Path, tmp_path: Path) -> None:
     """Each table's first columns in own_outputs are those its command writes today (a writer that changes its
     first columns must change the table, or its files would no longer be told as its own)."""
     from retrogait.batch.store import NOTES_COLUMNS
@@ -107,7 +97,7 @@ def test_the_table_holds_the_columns_the_writers_write(analysis_folder: Path, ru
     from retrogait.simulate import TRUTH_COLUMNS
 
     out = tmp_path / "out"
-    run_batch([run], out, jobs=1, compare=False)
+    run_batch([analysis_folder.parent / "run.csv"], out, jobs=1, compare=False)
     written = {
         ("analyze", "steps.csv"): header((analysis_folder / "steps.csv").read_bytes()),
         ("analyze", "bouts.csv"): header((analysis_folder / "bouts.csv").read_bytes()),

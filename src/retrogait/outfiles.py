@@ -288,7 +288,9 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
     file, and only when all are written are they renamed onto their targets. Ctrl-C waits for the block
     (EDGE-1); a failure (a full disk) leaves every earlier file of the set as it was, none replaced (EDGE-10).
     ``stale``: files of an earlier set that this one does not write (a report left by a run with one),
-    removed once the new set is in place, so that the folder never mixes two runs (EDGE-23)."""
+    removed once the new set is in place, so that the folder never mixes two runs (EDGE-23); a list may grow in the
+    block (a batch learns which comparisons it no longer writes as it compares), and a folder in it is removed when it
+    is empty by then (BATCH-59)."""
     staged: list[_Syncing] = []
     with uninterrupted():  # the clean-up too: a Ctrl-C held back exits when this block ends
         token = _set.set(staged)
@@ -302,7 +304,11 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
                 except OSError as exc:
                     raise naming_the_output(exc, file.tmp, file.target) from None
             for old in stale:
-                old.unlink(missing_ok=True)
+                if old.is_dir():
+                    with suppress(OSError):  # not empty: it holds a file of someone else's, and stays
+                        old.rmdir()
+                else:
+                    old.unlink(missing_ok=True)
         finally:
             _set.reset(token)
             try:
@@ -311,6 +317,12 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
             finally:  # a KeyboardInterrupt in a wait (main([...]) from Python) still removes them all (REVIEW-106)
                 for file in staged:
                     discard(file.tmp)
+
+
+def staging() -> bool:
+    """True inside :func:`one_set`: a file written through :func:`replacing` is on disk under its temporary name until
+    the set ends, its target still the earlier file (or none)."""
+    return _set.get() is not None
 
 
 def discard(tmp: Path) -> None:

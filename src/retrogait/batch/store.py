@@ -33,7 +33,7 @@ from retrogait.csvsafe import safe_frame, write_records
 from retrogait.errors import RetrogaitError
 from retrogait.interrupt import discard_on_interrupt, keep
 from retrogait.jsontext import dumps
-from retrogait.outfiles import naming_the_output
+from retrogait.outfiles import naming_the_output, replacing, staging
 from retrogait.own_outputs import (
     PARQUET_MAGIC,
     REPORT_TITLES,
@@ -439,8 +439,10 @@ class CombinedTables:
         ``notes.csv`` (EDGE-210)."""
         return len({row["session"] for row in self.notes} - {str(s.get("session")) for s in self.summaries})
 
-    def close(self) -> None:
-        """Finish the steps file and write the sessions, errors and notes tables."""
+    def close(self) -> Path:
+        """Finish the steps file and write the sessions, errors and notes tables; returns where the steps table can be
+        read now. Inside :func:`outfiles.one_set` they are renamed with the rest of its set (the cohort comparisons,
+        BATCH-59), and until then the steps are read from their temporary name."""
         with self._steps_written():
             if self._parquet is not None:
                 self._parquet.close()
@@ -450,11 +452,18 @@ class CombinedTables:
                 pd.DataFrame().to_parquet(self._tmp, index=False)
             elif self._csv_header:
                 self._tmp.write_text("", encoding="utf-8")
-            self._tmp.replace(self.steps_path)
+            if staging():
+                with replacing(self.steps_path) as staged:  # synced beside the set's next files, renamed with them
+                    os.replace(self._tmp, staged)
+                readable = staged
+            else:
+                self._tmp.replace(self.steps_path)
+                readable = self.steps_path
             keep(self._tmp)
         write_records(self.summaries, self.sessions_path)
         write_records(self.failures, self.errors_path, columns=["file", "reason"])
         write_records(self.notes, self.notes_path, columns=NOTES_COLUMNS)
+        return readable
 
     @contextmanager
     def _steps_written(self) -> Iterator[None]:
