@@ -109,3 +109,28 @@ def test_the_table_holds_the_columns_the_writers_write(analysis_folder: Path, tm
     for (command, name), columns in written.items():
         known = table(command, name).columns
         assert columns[: len(known)] == known, (command, name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{\n  "files": ["a.csv", "b.csv"]\n}\n', '\n{"file": "a.csv"}\n', '{"file": "a.csv", "subject": "S01"}\n'],
+    ids=["pretty-printed JSON", "an empty first line", "a data set's list"],
+)
+def test_a_users_manifest_given_as_a_recording_is_not_called_a_batchs(tmp_path: Path, text: str) -> None:
+    """REVIEW-239: diagnose asked own_outputs' manifest_line, the batch store's lenient test (a first record a crash
+    cut short: an empty line, or any start of `{"key": "`, REVIEW-99) where it had asked for a batch's first record:
+    a user's own manifest.jsonl (a data set's list of files, BATCH-56's example) given where a recording belongs was
+    "the manifest written by `retrogait batch`"; it is left to the readers again ("format not recognised"), as before ARCH-10."""
+    given = tmp_path / "data" / "manifest.jsonl"
+    given.parent.mkdir()
+    given.write_text(text, encoding="utf-8")
+    refuse_analysis_output(given)  # not ours: left to the readers, which do not recognise it
+
+
+def test_a_batchs_manifest_given_as_a_recording_is_still_named(analysis_folder: Path, tmp_path: Path) -> None:
+    """REVIEW-239's other side: a batch's manifest.jsonl given as the recording is named as before."""
+    out = tmp_path / "out"
+    run_batch([analysis_folder.parent / "run.csv"], out, jobs=1, compare=False)
+    with pytest.raises(InputFileError) as refused:
+        refuse_analysis_output(out / "manifest.jsonl")
+    assert "is the manifest written by `retrogait batch`, not a recording" in str(refused.value)
