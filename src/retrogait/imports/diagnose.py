@@ -13,7 +13,7 @@ from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.app_formats import not_read_hint
-from retrogait.own_outputs import PARQUET_MAGIC, header, json_of, manifest_line, starts_as, table
+from retrogait.own_outputs import BOM, FIRST_RECORD, PARQUET_MAGIC, header, json_of, starts_as, table
 from retrogait.recordings import not_found_text
 
 #: How much of a file the checks look at (bytes).
@@ -124,7 +124,9 @@ def _refuse_other_output(path: Path) -> None:
         elif name.endswith(".csv"):
             known = next((t for t in _OUTPUT_TABLES if starts_as(text, t)), None)
             what = None if known is None else f"{known.what} written by `retrogait {known.command}`"
-        elif name == "manifest.jsonl" and manifest_line(text.split(b"\n", 1)[0]):
+        # a batch's first record as written, not manifest_line's crash-cut starts (an empty line, "{"): a user's
+        # own manifest.jsonl is not the batch's (REVIEW-239)
+        elif name == "manifest.jsonl" and text.removeprefix(BOM).startswith(FIRST_RECORD):
             what = "the manifest written by `retrogait batch`"
         elif name == "compare.json" and json_of(text[:512], "compare.json"):
             what, give = "the comparison written by `retrogait compare`", "give the recordings it compared"
