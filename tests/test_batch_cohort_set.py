@@ -127,3 +127,17 @@ def test_a_group_of_an_earlier_run_that_this_one_has_no_session_of_is_removed(
     run_batch([folder], out, jobs=1, compare=True)
     run_batch([folder / "r1.csv"], out, jobs=1, compare=True)
     assert [p.name for p in (out / "cohort").iterdir()] == [SHANK]
+
+
+def test_a_set_that_fails_leaves_no_folder_it_made(runs: tuple[Path, Path], tmp_path: Path, monkeypatch) -> None:
+    """REVIEW-240: the rerun adds a lower-back run, a group the earlier run had no comparison of; the set fails at the
+    shank group's report (a full disk). Every file was the earlier run's, but the new group's folder, made for its
+    staged files, stayed behind empty in cohort/."""
+    folder, _ = runs
+    out = tmp_path / "out"
+    run_batch([folder / "r1.csv"], out, jobs=1, compare=True)
+    folders = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir())
+    monkeypatch.setattr("retrogait.compare.output.write_text", _failing_report(OSError(28, "No space left on device")))
+    with pytest.raises(OSError):
+        run_batch([folder], out, jobs=1, compare=True)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()) == folders
