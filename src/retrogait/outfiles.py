@@ -258,9 +258,12 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     to disk before the rename, and removed when the block raises. The folder is created if needed.
     """
     target = Path(path)
+    staged = _set.get()
+    made = _made.get()
+    if made is not None:  # in a set: the folders made for it go again if it fails (REVIEW-240)
+        made.extend(folder for folder in (target.parent, *target.parent.parents) if not folder.exists())
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    staged = _set.get()
     with uninterrupted():  # Ctrl-C waits for the rename or the clean-up (EDGE-1)
         done = False
         try:
@@ -280,6 +283,9 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 #: The files of the set being written (:func:`one_set`), each syncing to disk, renamed at its end.
 _set: ContextVar[list[_Syncing] | None] = ContextVar("retrogait_output_set", default=None)
+#: The folders :func:`replacing` made for the set being written, removed (when empty) if the set fails: a batch's
+#: comparison of a group the earlier run had none of left its folder empty in ``cohort/`` (REVIEW-240).
+_made: ContextVar[list[Path] | None] = ContextVar("retrogait_output_set_folders", default=None)
 
 
 @contextmanager
@@ -290,10 +296,13 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
     ``stale``: files of an earlier set that this one does not write (a report left by a run with one),
     removed once the new set is in place, so that the folder never mixes two runs (EDGE-23); a list may grow in the
     block (a batch learns which comparisons it no longer writes as it compares), and a folder in it is removed when it
-    is empty by then (BATCH-59)."""
+    is empty by then (BATCH-59). A folder made for the set's files is removed again when the set fails and it is
+    empty (REVIEW-240)."""
     staged: list[_Syncing] = []
+    made: list[Path] = []
+    whole = False
     with uninterrupted():  # the clean-up too: a Ctrl-C held back exits when this block ends
-        token = _set.set(staged)
+        token, made_token = _set.set(staged), _made.set(made)
         try:
             yield
             for file in staged:  # every file on disk before any is renamed
@@ -303,6 +312,7 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
                     os.replace(file.tmp, file.target)
                 except OSError as exc:
                     raise naming_the_output(exc, file.tmp, file.target) from None
+            whole = True
             for old in stale:
                 if old.is_dir():
                     with suppress(OSError):  # not empty: it holds a file of someone else's, and stays
@@ -311,12 +321,17 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
                     old.unlink(missing_ok=True)
         finally:
             _set.reset(token)
+            _made.reset(made_token)
             try:
                 for file in staged:
                     file.join()
             finally:  # a KeyboardInterrupt in a wait (main([...]) from Python) still removes them all (REVIEW-106)
                 for file in staged:
                     discard(file.tmp)
+                if not whole:  # the deepest first; one holding a file (renamed before a rename failed) stays
+                    for folder in sorted(set(made), key=lambda f: len(f.parts), reverse=True):
+                        with suppress(OSError):
+                            folder.rmdir()
 
 
 def staging() -> bool:
