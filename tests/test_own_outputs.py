@@ -134,3 +134,23 @@ def test_a_batchs_manifest_given_as_a_recording_is_still_named(analysis_folder: 
     with pytest.raises(InputFileError) as refused:
         refuse_analysis_output(out / "manifest.jsonl")
     assert "is the manifest written by `retrogait batch`, not a recording" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [("errors.csv", "file,reasons"), ("notes.csv", "session,kind,notes"), ("notes.csv", "session;kind;notes")],
+)
+def test_a_table_naming_columns_the_batch_never_wrote_is_refused(
+    analysis_folder: Path, tmp_path: Path, name: str, header: str
+) -> None:
+    """REVIEW-241: EDGE-279 says `file,reasons` and `session,kind,notes` (names no batch wrote: errors.csv has been
+    `file,reason` since 98193f6e, notes.csv `session,kind,note` since 6b9930ab) are now refused where the prefix test
+    took them; nothing tested it (the errors table told by its first column alone passed every test)."""
+    from retrogait.errors import RetrogaitError
+
+    run, out = analysis_folder.parent / "run.csv", tmp_path / "out"
+    run_batch([run], out, jobs=1, compare=False)
+    (out / name).write_text(f"{header}\nx.csv,mine\n", encoding="utf-8")
+    with pytest.raises(RetrogaitError, match="not written by a batch"):
+        run_batch([run], out, jobs=1, compare=False)
+    assert (out / name).read_text(encoding="utf-8") == f"{header}\nx.csv,mine\n"
