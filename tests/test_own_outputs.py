@@ -120,7 +120,8 @@ def test_a_users_manifest_given_as_a_recording_is_not_called_a_batchs(tmp_path: 
     """REVIEW-239: diagnose asked own_outputs' manifest_line, the batch store's lenient test (a first record a crash
     cut short: an empty line, or any start of `{"key": "`, REVIEW-99) where it had asked for a batch's first record:
     a user's own manifest.jsonl (a data set's list of files, BATCH-56's example) given where a recording belongs was
-    "the manifest written by `retrogait batch`"; it is left to the readers again ("format not recognised"), as before ARCH-10."""
+    "the manifest written by `retrogait batch`"; it is left to the readers again ("format not recognised"), as before
+    ARCH-10."""
     given = tmp_path / "data" / "manifest.jsonl"
     given.parent.mkdir()
     given.write_text(text, encoding="utf-8")
