@@ -144,6 +144,27 @@ def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path)
     assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
 
 
+def test_ctrl_c_while_a_batch_compares_finishes_its_set_of_outputs(tmp_path: Path) -> None:
+    """BATCH-59: a batch's tables were renamed into place before its cohort comparisons were written, so Ctrl-C while
+    the first group's first figure was drawn left the new sessions.csv (two shank sessions) beside the shank
+    comparison of the earlier run (one). Now the tables, settings files and comparisons are one set: Ctrl-C waits for
+    it, and every file is this run's."""
+    from retrogait.batch import run_batch
+    from retrogait.simulate import Bout, SimulationConfig, simulate
+    from test_batch_cohort_set import one_run
+
+    bouts = [Bout("forward", "running", 3.0, 10.0), Bout("backward", "running", 2.5, 10.0)]
+    for name, placement, seed in (("in/r1.csv", "shank", 3), ("in/r2.csv", "lower_back", 3), ("r3.csv", "shank", 4)):
+        write_session(simulate(SimulationConfig(placement, bouts, 200.0, seed=seed)).session, tmp_path / name)
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], out, jobs=1, compare=True)
+    args = ("batch", str(tmp_path / "in"), str(tmp_path / "r3.csv"), "--out", str(out), "--jobs", "1")
+    done = _interrupted("retrogait.compare.output.png_bytes", *args)
+    assert done.returncode == 130 and done.stderr.strip().splitlines()[-1] == "retrogait: interrupted"
+    assert "Traceback" not in done.stderr
+    one_run(out)  # the comparisons are of the sessions in sessions.csv, this run's three
+
+
 # Imported by the batch's fork server (added to its preload): the first worker forked from it, while it
 # receives its process object, sends Ctrl-C to the batch and waits until the batch has exited before it
 # opens the batch's semaphores, the moment a Ctrl-C in a batch's first second can hit (EDGE-7). A batch that

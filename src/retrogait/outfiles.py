@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +24,16 @@ from typing import IO
 
 from retrogait.errors import RetrogaitError
 from retrogait.interrupt import uninterrupted
+from retrogait.own_outputs import (
+    BOM,
+    FIGURE_MARKS,
+    JSON_KEYS,
+    REPORT_FOOTER,
+    json_of,
+    report_titled,
+    starts_as,
+    table,
+)
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -115,60 +124,44 @@ def refuse_replacing_a_recording(
     )
 
 
-#: The first column of each table ``analyze`` and ``compare`` write into their output folder, by name: how a table
-#: there is told to be theirs. Its header may have been saved again by a spreadsheet: after a UTF-8 byte order mark,
-#: the name in double quotes, and ``;`` (a comma-decimal locale's) or a tab after it; such a table was refused as
-#: someone else's (REVIEW-234).
-_OUTPUT_STARTS = {
-    "steps.csv": b"ic_time_s",
-    "bouts.csv": b"bout_id",
-    "compare.csv": b"metric",
+#: The tables ``analyze`` and ``compare`` write into their output folder, by name: one is told to be theirs by its first
+#: column's name, also as a spreadsheet saves it again (REVIEW-234).
+_OUTPUT_TABLES = {
+    name: table(command, name)
+    for command, name in (("analyze", "steps.csv"), ("analyze", "bouts.csv"), ("compare", "compare.csv"))
 }
-#: A key each JSON file ``analyze`` and ``compare`` write holds near its start.
-_JSON_KEYS = {"summary.json": b'"source":', "compare.json": b'"retrogait_version":'}
-#: How a JSON file an earlier version wrote begins, by name: compare.json began with its unit of analysis, ``{"level":
-#: "steps"``, until USER-1 put ``retrogait_version`` first; a rerun into the same --out refused it (REVIEW-233).
-_JSON_EARLIER_STARTS = {"compare.json": re.compile(rb'\{\s*"level": "(steps|sessions|subjects)"')}
-#: How a report ends (``report.html.render_html``'s footer, near its end) and a figure starts (a PNG Matplotlib wrote).
-_REPORT_MARK = b"Made with retrogait"
-#: The title in a report's head (analyze's; compare's; a batch's cohort comparison's): a report an earlier version wrote
-#: straight to report.html (before f1e1d583) and a run stopped while writing it (Ctrl-C, a full disk) holds its start
-#: but not its footer; the rerun refused it (REVIEW-235).
-_REPORT_TITLE = re.compile(rb"<title>(retrogait analysis|Forward vs backward running|Cohort: forward vs backward)")
-_FIGURE_MARKS = (b"\x89PNG", b"Matplotlib")
 
 
 def _an_output_of_ours(path: Path) -> bool:
     """True when ``path``, under the name of a file ``analyze`` or ``compare`` writes, is one they wrote (or empty,
     or not a file: writing it then fails with its own line): a steps or bouts table, summary.json, compare.csv or
-    .json starting as they write them, a report whose end says retrogait made it, a figure Matplotlib drew."""
+    .json starting as they write them, a report whose end says retrogait made it, a figure Matplotlib drew
+    (:mod:`retrogait.own_outputs` says how each looks)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(512).removeprefix(b"\xef\xbb\xbf")
+            head = fh.read(512).removeprefix(BOM)
             if path.suffix == ".html" and head:
                 if not head.startswith(b"<!DOCTYPE html>"):
                     return False
-                if _REPORT_TITLE.search(head) is not None:
+                if report_titled(head):
                     return True
                 fh.seek(max(0, os.fstat(fh.fileno()).st_size - 8192))
-                return _REPORT_MARK in fh.read()
+                return REPORT_FOOTER in fh.read()
     except IsADirectoryError:
         return True
     if not head:
         return True
     if path.suffix == ".png":
-        return head.startswith(_FIGURE_MARKS[0]) and _FIGURE_MARKS[1] in head
-    if path.name in _JSON_KEYS:
-        earlier = _JSON_EARLIER_STARTS.get(path.name)
-        return head.lstrip().startswith(b"{") and (
-            _JSON_KEYS[path.name] in head or (earlier is not None and earlier.match(head.lstrip()) is not None)
-        )
-    first = _OUTPUT_STARTS.get(path.name)
-    return first is not None and re.match(b'("?)' + first + rb"\1[,;\t]", head) is not None
+        return head.startswith(FIGURE_MARKS[0]) and FIGURE_MARKS[1] in head
+    if path.name in JSON_KEYS:
+        return json_of(head, path.name)
+    known = _OUTPUT_TABLES.get(path.name)
+    return known is not None and starts_as(head, known, leading=1)
 
 
-#: How the ground-truth table ``retrogait simulate`` writes beside its session begins (``simulate.TRUTH_COLUMNS``).
-_TRUTH_START = b"ic_time_s,to_time_s,side,direction,activity,"
+#: How the ground-truth table ``retrogait simulate`` writes beside its session begins (``simulate.TRUTH_COLUMNS``), as
+#: it writes it (a truth table a spreadsheet saved again is not told: REVIEW-234's "not changed").
+_TRUTH_START = ",".join(table("simulate", "_truth.csv").columns).encode() + b","
 
 
 def refuse_replacing_a_truth_table(path: str | os.PathLike[str]) -> None:
@@ -178,7 +171,7 @@ def refuse_replacing_a_truth_table(path: str | os.PathLike[str]) -> None:
     target = Path(path)
     try:
         with open(target, "rb") as fh:
-            head = fh.read(len(_TRUTH_START) + 3).removeprefix(b"\xef\xbb\xbf")
+            head = fh.read(len(_TRUTH_START) + 3).removeprefix(BOM)
     except (FileNotFoundError, IsADirectoryError):
         return
     except OSError as error:
@@ -265,9 +258,12 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     to disk before the rename, and removed when the block raises. The folder is created if needed.
     """
     target = Path(path)
+    staged = _set.get()
+    made = _made.get()
+    if made is not None:  # in a set: the folders made for it go again if it fails (REVIEW-240)
+        made.extend(folder for folder in (target.parent, *target.parent.parents) if not folder.exists())
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    staged = _set.get()
     with uninterrupted():  # Ctrl-C waits for the rename or the clean-up (EDGE-1)
         done = False
         try:
@@ -287,6 +283,9 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 #: The files of the set being written (:func:`one_set`), each syncing to disk, renamed at its end.
 _set: ContextVar[list[_Syncing] | None] = ContextVar("retrogait_output_set", default=None)
+#: The folders :func:`replacing` made for the set being written, removed (when empty) if the set fails: a batch's
+#: comparison of a group the earlier run had none of left its folder empty in ``cohort/`` (REVIEW-240).
+_made: ContextVar[list[Path] | None] = ContextVar("retrogait_output_set_folders", default=None)
 
 
 @contextmanager
@@ -295,10 +294,15 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
     file, and only when all are written are they renamed onto their targets. Ctrl-C waits for the block
     (EDGE-1); a failure (a full disk) leaves every earlier file of the set as it was, none replaced (EDGE-10).
     ``stale``: files of an earlier set that this one does not write (a report left by a run with one),
-    removed once the new set is in place, so that the folder never mixes two runs (EDGE-23)."""
+    removed once the new set is in place, so that the folder never mixes two runs (EDGE-23); a list may grow in the
+    block (a batch learns which comparisons it no longer writes as it compares), and a folder in it is removed when it
+    is empty by then (BATCH-59). A folder made for the set's files is removed again when the set fails and it is
+    empty (REVIEW-240)."""
     staged: list[_Syncing] = []
+    made: list[Path] = []
+    whole = False
     with uninterrupted():  # the clean-up too: a Ctrl-C held back exits when this block ends
-        token = _set.set(staged)
+        token, made_token = _set.set(staged), _made.set(made)
         try:
             yield
             for file in staged:  # every file on disk before any is renamed
@@ -308,16 +312,32 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
                     os.replace(file.tmp, file.target)
                 except OSError as exc:
                     raise naming_the_output(exc, file.tmp, file.target) from None
+            whole = True
             for old in stale:
-                old.unlink(missing_ok=True)
+                if old.is_dir():
+                    with suppress(OSError):  # not empty: it holds a file of someone else's, and stays
+                        old.rmdir()
+                else:
+                    old.unlink(missing_ok=True)
         finally:
             _set.reset(token)
+            _made.reset(made_token)
             try:
                 for file in staged:
                     file.join()
             finally:  # a KeyboardInterrupt in a wait (main([...]) from Python) still removes them all (REVIEW-106)
                 for file in staged:
                     discard(file.tmp)
+                if not whole:  # the deepest first; one holding a file (renamed before a rename failed) stays
+                    for folder in sorted(set(made), key=lambda f: len(f.parts), reverse=True):
+                        with suppress(OSError):
+                            folder.rmdir()
+
+
+def staging() -> bool:
+    """True inside :func:`one_set`: a file written through :func:`replacing` is on disk under its temporary name until
+    the set ends, its target still the earlier file (or none)."""
+    return _set.get() is not None
 
 
 def discard(tmp: Path) -> None:

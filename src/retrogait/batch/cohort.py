@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +23,11 @@ COMPARE_COLUMNS = tuple(
 
 
 def _read_columns(path: Path, wanted: tuple[str, ...]) -> pd.DataFrame:
-    """Only the wanted columns of a Parquet or CSV table (those it has)."""
-    if path.suffix == ".parquet":
+    """Only the wanted columns of a Parquet or CSV table (those it has), told by its first bytes: the batch's steps
+    table is read under its temporary name, before the set it belongs to is renamed into place (BATCH-59)."""
+    with open(path, "rb") as fh:
+        parquet = fh.read(4) == b"PAR1"
+    if parquet:
         import pyarrow.parquet as pq
 
         names = set(pq.read_schema(path).names)
@@ -57,22 +61,26 @@ def _sources(sessions: pd.DataFrame) -> list[SourceInfo]:
     ]
 
 
-def cohort_comparisons(steps_path: Path, sessions: pd.DataFrame, out_dir: Path) -> list[str]:
+def cohort_comparisons(steps_path: Path, sessions: pd.DataFrame, out_dir: Path, stale: list[Path]) -> list[str]:
     """Compare directions per placement/sensor group of sessions; returns one line per group written or skipped.
 
     A group without forward or without backward steps (phones, a run one way only) is not written: its line says
     why, as `retrogait compare` does (EDGE-98); it wrote a report of "no forward or backward steps to compare" rows
-    and its line read like any comparison's.
+    and its line read like any comparison's. An earlier batch's comparison of such a group, and of a group no session
+    of this batch is in (BATCH-60), is added to ``stale``: called within :func:`outfiles.one_set` with the batch's
+    tables, it goes when they are in place (BATCH-59).
 
     Steps of one subject are pooled into one mean per subject and direction (the comparison's
     ``subjects`` level), so a squad of 12 runners counts as 12 observations, not thousands of steps.
     """
-    if sessions.empty:
-        return []
-    steps = _read_columns(steps_path, COMPARE_COLUMNS)
-    lines = []
+    lines: list[str] = []
     keys = ["placement", "sensor"]
     groups = sessions.assign(**{k: sessions.get(k, pd.Series(dtype=object)).fillna("unknown") for k in keys})
+    named = {cohort_group(placement, sensor) for placement, sensor in groups[keys].itertuples(index=False)}
+    stale.extend(path for earlier in _other_groups(out_dir, named) for path in _earlier(earlier))
+    if sessions.empty:
+        return lines
+    steps = _read_columns(steps_path, COMPARE_COLUMNS)
     for (placement, sensor), group in groups.groupby(keys, sort=True):
         target = out_dir / cohort_group(placement, sensor)
         group_steps = steps[steps["session"].isin(group["session"])]
@@ -83,17 +91,31 @@ def cohort_comparisons(steps_path: Path, sessions: pd.DataFrame, out_dir: Path) 
                 raise RetrogaitError(nothing)
             write_comparison(comparison, target, title=f"{COHORT_TITLE} ({placement}, {sensor})")
         except RetrogaitError as exc:
-            _remove_earlier(target)
+            stale.extend(_earlier(target))
             lines.append(f"cohort {placement}/{sensor}: {sessions_text}, not compared: {exc}")
             continue
         lines.append(f"cohort {placement}/{sensor}: {sessions_text}, level {comparison.level} -> {target}")
     return lines
 
 
-def _remove_earlier(target: Path) -> None:
-    """Remove the comparison an earlier batch wrote into ``target`` for a group this one does not compare: its
-    report beside this batch's tables would show another run's numbers (EDGE-98)."""
-    for name in OUTPUT_FILES:
-        (target / name).unlink(missing_ok=True)
-    if target.is_dir() and not any(target.iterdir()):
-        target.rmdir()
+def _other_groups(out_dir: Path, named: set[str]) -> list[Path]:
+    """The comparison folders in ``out_dir`` (``OUT/cohort``) of no group in ``named``: an earlier batch compared
+    sessions this one does not have, and its report beside this batch's tables showed another run's numbers
+    (BATCH-60). Each is a batch's: the batch refused to start over a comparison in ``OUT/cohort`` no batch wrote
+    (``store.refuse_replacing_foreign``, BATCH-56)."""
+    if not out_dir.is_dir():
+        return []
+    return [
+        folder
+        for folder in sorted(out_dir.iterdir())
+        if folder.name not in named
+        and folder.is_dir()
+        and any(name in OUTPUT_FILES or name.endswith(".png") for name in os.listdir(folder))
+    ]
+
+
+def _earlier(target: Path) -> list[Path]:
+    """The files of the comparison an earlier batch wrote into ``target`` for a group this one does not compare, and
+    the folder itself (removed when nothing else is in it): its report beside this batch's tables would show another
+    run's numbers (EDGE-98)."""
+    return [*(target / name for name in OUTPUT_FILES), target] if target.is_dir() else []

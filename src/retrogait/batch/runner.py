@@ -28,7 +28,7 @@ from retrogait.batch.worker import JobOutcome, analyze_one, as_given
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import resume
-from retrogait.outfiles import refuse_writing_over_inputs
+from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.recordings import file_digest
 from retrogait.warm import import_beside
 
@@ -232,20 +232,24 @@ def run_batch(
                 on_done(outcome, False)
             write_ready()
         write_ready()
-        tables.close()
-        _write_settings(out, tables.summaries, overrides)
+        cohort: list[str] = []
+        stale: list[Path] = []  # an earlier run's settings files and comparisons this one does not write
+        # the tables, settings files and comparisons are one set: a batch stopped while it compares (Ctrl-C, a full
+        # disk, an error) leaves the earlier run's, never the new tables beside earlier comparisons (BATCH-59)
+        with one_set(stale):
+            steps_now = tables.close()
+            _write_settings(out, tables.summaries, overrides, stale)
+            if compare:  # imported here: worker processes import this package and need no plotting
+                if warming is not None:
+                    warming.join()
+                import pandas as pd
+
+                from retrogait.batch.cohort import cohort_comparisons
+
+                cohort = cohort_comparisons(steps_now, pd.DataFrame(tables.summaries), out / "cohort", stale)
 
         ordered = [outcomes[k] for k in dict.fromkeys(keys) if k is not None]  # every input is hashed by now
         steps_path, sessions_path, errors_path = tables.steps_path, tables.sessions_path, tables.errors_path
-        cohort: list[str] = []
-        if compare:  # imported here: worker processes import this package and need no plotting
-            if warming is not None:
-                warming.join()
-            import pandas as pd
-
-            from retrogait.batch.cohort import cohort_comparisons
-
-            cohort = cohort_comparisons(steps_path, pd.DataFrame(tables.summaries), out / "cohort")
         analysed = [o for o in ordered if o.key not in finished]
         return BatchResult(
             n_inputs=len(paths),
@@ -302,13 +306,15 @@ class _OtherVersions:
         return self.by_path.get(path)
 
 
-def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides: Overrides | None) -> None:
+def _write_settings(
+    out: Path, summaries: Sequence[Mapping[str, Any]], overrides: Overrides | None, stale: list[Path]
+) -> None:
     """``OUT/settings_<placement>.toml``: every analysis setting the sessions of each placement in the tables
     were analysed with (their preset with the ``--settings`` file), readable again with ``--settings``;
     sessions of a one-leg placement the analysis read as both legs' (``other``, PHONE-18) have theirs in
     ``settings_other_declared_<placement>.toml`` (``analysed_settings``, BATCH-47). A file of a placement no longer
-    in the tables is removed (USER-3). A session analysed earlier is in the tables only when its settings are these
-    (``_still_valid``)."""
+    in the tables is added to ``stale``, removed with the set's end (USER-3, BATCH-59). A session analysed earlier is
+    in the tables only when its settings are these (``_still_valid``)."""
     from retrogait.analysis.settings_toml import settings_to_toml
     from retrogait.outfiles import write_text
 
@@ -334,7 +340,7 @@ def _write_settings(out: Path, summaries: Sequence[Mapping[str, Any]], overrides
         names.append(name)
     for earlier in out.glob("settings_*.toml"):  # a batch's own only: a user's settings_lab.toml stays (BATCH-52)
         if earlier.name not in names and written_by_a_batch(earlier):
-            earlier.unlink(missing_ok=True)
+            stale.append(earlier)
 
 
 _ALLOWED_SETTINGS = {"placement": PLACEMENTS, "side": SIDES, "anterior_axis": AXES}

@@ -33,7 +33,16 @@ from retrogait.csvsafe import safe_frame, write_records
 from retrogait.errors import RetrogaitError
 from retrogait.interrupt import discard_on_interrupt, keep
 from retrogait.jsontext import dumps
-from retrogait.outfiles import naming_the_output
+from retrogait.outfiles import naming_the_output, replacing, staging
+from retrogait.own_outputs import (
+    PARQUET_MAGIC,
+    REPORT_TITLES,
+    SETTINGS_MARK,
+    manifest_line,
+    report_titled,
+    starts_as,
+    table,
+)
 
 MANIFEST = "manifest.jsonl"
 RESULTS_DIR = "sessions"
@@ -53,16 +62,14 @@ def output_files(out_dir: Path) -> list[Path]:
     return [out_dir / name for name in names]
 
 
-#: The first line of each table a batch writes into ``OUT`` (an empty table: an empty line): how a file there is told
-#: to be a batch's, beside the folder's manifest (BATCH-52).
-_FIRST_LINES = {
-    "sessions.csv": "session,",
-    "errors.csv": "file,reason",
-    NOTES: "session,kind,note",
-    "steps.csv": "session,",
+#: The tables a batch writes into ``OUT`` (:mod:`retrogait.own_outputs`), each with how many of its first columns tell
+#: it to be the batch's beside the folder's manifest (BATCH-52): an empty table is a batch's too.
+_TABLES = {
+    "sessions.csv": (table("batch", "sessions.csv"), 1),
+    "errors.csv": (table("batch", "errors.csv"), 2),
+    NOTES: (table("batch", NOTES), 3),
+    "steps.csv": (table("batch", "steps.csv"), 1),
 }
-#: The first line of the settings files a batch writes (``runner._write_settings``).
-SETTINGS_MARK = "# written by retrogait batch"
 
 
 def written_by_a_batch(path: Path) -> bool:
@@ -80,9 +87,11 @@ def written_by_a_batch(path: Path) -> bool:
     if not (path.parent / MANIFEST).is_file():
         return False
     if path.suffix == ".parquet":
-        return head.startswith(b"PAR1")
-    first = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
-    return first == "" or first.startswith(_FIRST_LINES.get(path.name, "\0"))
+        return head.startswith(PARQUET_MAGIC)
+    if head.split(b"\n", 1)[0].rstrip(b"\r") == b"":
+        return True
+    known, leading = _TABLES.get(path.name, (None, 0))
+    return known is not None and starts_as(head, known, leading)
 
 
 #: A session's step file in ``OUT/sessions/``: the first 24 hex digits of its job key (``worker.analyze_one``), and
@@ -90,13 +99,11 @@ def written_by_a_batch(path: Path) -> bool:
 _STEP_FILE = re.compile(r"[0-9a-f]{24}\.(parquet|csv)(\.partial)?")
 #: The title of a cohort comparison's report.html (``cohort.COHORT_TITLE``): how a comparison folder in ``OUT/cohort/``
 #: is told to be a batch's (BATCH-56).
-COHORT_TITLE = "Cohort: forward vs backward"
+COHORT_TITLE = REPORT_TITLES["batch"]
 #: The comparison's own files in a group's folder beside its figures (``*.png``).
 _COMPARISON_FILES = ("compare.csv", "compare.json", "report.html")
 #: Where the comparison of each placement and sensor goes: ``OUT/cohort/<placement>_<sensor>/``.
 COHORT_DIR = "cohort"
-#: How the first record of a manifest starts (``json.dumps`` of a :class:`JobOutcome`, ``key`` its first field).
-_FIRST_RECORD = b'{"key": "'
 
 
 def manifest_is_a_batchs(path: Path) -> bool:
@@ -106,15 +113,7 @@ def manifest_is_a_batchs(path: Path) -> bool:
     cut's, REVIEW-99). A user's own ``manifest.jsonl`` (a data set's list of
     files) was appended to and read as a batch's (BATCH-56). Raises OSError when it cannot be read."""
     with open(path, "rb") as fh:
-        # zero bytes: what a power cut left of records whose data never reached the disk (ext4, XFS) (REVIEW-99)
-        first = fh.readline(1 << 20).removeprefix(b"\xef\xbb\xbf").lstrip(b"\0").strip()
-    if not first:
-        return True
-    try:
-        record = json.loads(first)
-    except ValueError:  # cut short anywhere, also within its first bytes (REVIEW-99)
-        return first.startswith(_FIRST_RECORD) or _FIRST_RECORD.startswith(first)
-    return isinstance(record, dict) and {"key", "path", "ok"} <= record.keys()
+        return manifest_line(fh.readline(1 << 20))
 
 
 def _foreign_lock(path: Path) -> Path | None:
@@ -147,7 +146,6 @@ def _foreign_cohort(path: Path) -> Path | None:
     ``retrogait compare`` output there was replaced, or removed as an earlier comparison (EDGE-98) (BATCH-56)."""
     if not path.is_dir():
         return path
-    title = f"<title>{COHORT_TITLE}".encode()
     groups: frozenset[str] | None = None  # the batch's groups, read once and only where a report is missing
     for group in sorted(path.iterdir()):
         # the comparison's files (compare.output.OUTPUT_FILES: not imported, it imports pandas and matplotlib)
@@ -163,7 +161,7 @@ def _foreign_cohort(path: Path) -> Path | None:
                 continue
             return group
         with open(report, "rb") as fh:
-            if title not in fh.read(4096):
+            if not report_titled(fh.read(4096), "batch"):
                 return group
     return None
 
@@ -441,8 +439,10 @@ class CombinedTables:
         ``notes.csv`` (EDGE-210)."""
         return len({row["session"] for row in self.notes} - {str(s.get("session")) for s in self.summaries})
 
-    def close(self) -> None:
-        """Finish the steps file and write the sessions, errors and notes tables."""
+    def close(self) -> Path:
+        """Finish the steps file and write the sessions, errors and notes tables; returns where the steps table can be
+        read now. Inside :func:`outfiles.one_set` they are renamed with the rest of its set (the cohort comparisons,
+        BATCH-59), and until then the steps are read from their temporary name."""
         with self._steps_written():
             if self._parquet is not None:
                 self._parquet.close()
@@ -452,11 +452,18 @@ class CombinedTables:
                 pd.DataFrame().to_parquet(self._tmp, index=False)
             elif self._csv_header:
                 self._tmp.write_text("", encoding="utf-8")
-            self._tmp.replace(self.steps_path)
+            if staging():
+                with replacing(self.steps_path) as staged:  # synced beside the set's next files, renamed with them
+                    os.replace(self._tmp, staged)
+                readable = staged
+            else:
+                self._tmp.replace(self.steps_path)
+                readable = self.steps_path
             keep(self._tmp)
         write_records(self.summaries, self.sessions_path)
         write_records(self.failures, self.errors_path, columns=["file", "reason"])
         write_records(self.notes, self.notes_path, columns=NOTES_COLUMNS)
+        return readable
 
     @contextmanager
     def _steps_written(self) -> Iterator[None]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports.app_formats import not_read_hint
+from retrogait.own_outputs import BOM, FIRST_RECORD, PARQUET_MAGIC, header, json_of, starts_as, table
 from retrogait.recordings import not_found_text
 
 #: How much of a file the checks look at (bytes).
@@ -47,9 +48,7 @@ def refuse_unreadable(path: Path) -> None:
 
 
 #: Columns only analyze's steps table has (a recording has a time and acc columns): both mark one.
-_STEPS_COLUMNS = (b"ic_time_s", b"direction")
-#: The first columns of analyze's bouts table.
-_BOUTS_COLUMNS = [b"bout_id", b"start_s", b"end_s"]
+_STEPS_COLUMNS = ("ic_time_s", "direction")
 
 
 def refuse_analysis_output(path: Path) -> None:
@@ -61,12 +60,13 @@ def refuse_analysis_output(path: Path) -> None:
     if path.is_dir() and (path / "steps.csv").is_file() and (path / "summary.json").is_file():
         what = "an analysis folder written by `retrogait analyze` (steps.csv, summary.json)"
     elif path.is_file() and path.suffix.lower() == ".csv":
-        columns = head(path).lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip().split(b",")
-        if columns[:3] == _BOUTS_COLUMNS:
+        text = head(path)
+        columns = header(text)  # also as a spreadsheet saved it again (;, a tab, quoted names: EDGE-279)
+        if starts_as(text, table("analyze", "bouts.csv")):
             what, compare = "the bouts table written by `retrogait analyze`", "; `retrogait compare` takes its folder"
         elif not all(column in columns for column in _STEPS_COLUMNS):
             return
-        elif b"speed_ms" in columns and b"quality_flags" not in columns:  # EDGE-76: the simulator's truth
+        elif "speed_ms" in columns and "quality_flags" not in columns:  # EDGE-76: the simulator's truth
             recording = path.name[: -len("_truth.csv")] + ".csv" if path.name.endswith("_truth.csv") else "its session"
             raise InputFileError(
                 path,
@@ -75,7 +75,7 @@ def refuse_analysis_output(path: Path) -> None:
             )
         else:
             what = "a steps table written by `retrogait analyze`"
-    elif path.is_file() and path.name.lower() == "summary.json" and b'"source_digest"' in head(path)[:4096]:
+    elif path.is_file() and path.name.lower() == "summary.json" and json_of(head(path)[:512], "summary.json"):
         what, compare = "the summary written by `retrogait analyze`", "; `retrogait compare` takes its folder"
     else:
         return
@@ -90,12 +90,8 @@ def _batch_folder(path: Path) -> Path | None:
     return None
 
 
-#: The first columns of the tables ``batch`` and ``compare`` write, and what each is.
-_OUTPUT_TABLES = {
-    (b"session", b"subject", b"placement"): "the sessions table written by `retrogait batch`",
-    (b"file", b"reason"): "the table of failed inputs written by `retrogait batch`",
-    (b"metric", b"label", b"unit"): "the comparison table written by `retrogait compare`",
-}
+#: The tables ``batch`` and ``compare`` write, told by their first columns (:mod:`retrogait.own_outputs`).
+_OUTPUT_TABLES = (table("batch", "sessions.csv"), table("batch", "errors.csv"), table("compare", "compare.csv"))
 
 
 def _refuse_other_output(path: Path) -> None:
@@ -122,15 +118,17 @@ def _refuse_other_output(path: Path) -> None:
             )
     elif path.is_file():
         text = head(path)
-        first = text.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip().split(b",")
         name = path.name.lower()
-        if text.startswith(b"PAR1"):
+        if text.startswith(PARQUET_MAGIC):
             what = "a Parquet table" + (" written by `retrogait batch`" if batch is not None else "")
         elif name.endswith(".csv"):
-            what = next((v for k, v in _OUTPUT_TABLES.items() if tuple(first[: len(k)]) == k), None)
-        elif name == "manifest.jsonl" and text.startswith(b'{"key"'):
+            known = next((t for t in _OUTPUT_TABLES if starts_as(text, t)), None)
+            what = None if known is None else f"{known.what} written by `retrogait {known.command}`"
+        # a batch's first record as written, not manifest_line's crash-cut starts (an empty line, "{"): a user's
+        # own manifest.jsonl is not the batch's (REVIEW-239)
+        elif name == "manifest.jsonl" and text.removeprefix(BOM).startswith(FIRST_RECORD):
             what = "the manifest written by `retrogait batch`"
-        elif name == "compare.json" and b'"retrogait_version"' in text[:200]:
+        elif name == "compare.json" and json_of(text[:512], "compare.json"):
             what, give = "the comparison written by `retrogait compare`", "give the recordings it compared"
         elif name.endswith((".html", ".htm")) and b"<html" in text[:4096].lower():
             what = "an HTML page (a report)"
