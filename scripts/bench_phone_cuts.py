@@ -12,11 +12,9 @@ in turn, ``--runs`` times (this tree first), with the load. An input ``analyze``
 
 from __future__ import annotations
 
-import argparse
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from benchproc import load, tree_bench_args, tree_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,25 +61,13 @@ for path in sys.argv[1:]:
 
 def _rows(src: str, files: list[str]) -> list[list[str]]:
     """The child's tab-separated rows with the tree ``src`` first on PYTHONPATH."""
-    child = subprocess.run(
-        [sys.executable, "-c", _CHILD, *files], env={**os.environ, "PYTHONPATH": src}, capture_output=True, text=True
-    )
-    child.check_returncode()
-    return [line.split("\t") for line in child.stdout.splitlines()]
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return tree_rows(src, _CHILD, files)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=2, help="times the two trees run in turn")
-    parser.add_argument("base_src", help="the src folder of the tree to compare with")
-    parser.add_argument("files", nargs="+", help="what analyze is given")
-    args = parser.parse_args()
+    args = tree_bench_args(__doc__.split("\n\n")[0])
     trees = {"this": str(ROOT / "src"), "base": args.base_src}
-    table = [f"load average {_load()} on {os.cpu_count()} cores"]
+    table = [f"{load()}"]
     table.append(f"{'input':40} {'tree':5} {'flat ms':>8} {'windows ms':>10} {'samples':>9} {'windows':>8}")
     for name, src in [item for _ in range(args.runs) for item in trees.items()]:
         table += [
@@ -90,7 +76,7 @@ def main() -> None:
         ]
         print("\n".join(table), flush=True)
         table = []
-    print(f"load average {_load()}")
+    print(load())
 
 
 if __name__ == "__main__":

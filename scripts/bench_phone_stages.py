@@ -14,11 +14,12 @@ doing the same (REVIEW-246). An input ``analyze`` refuses is a ``refused`` row.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from benchproc import load, tree_bench_args
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,18 +86,10 @@ def _rows(src: str, files: list[str]) -> list[list[str]]:
     return [line.split("\t") for line in child.stdout.splitlines()]
 
 
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=2, help="times the two trees run in turn")
-    parser.add_argument("base_src", help="the src folder of the tree to compare with")
-    parser.add_argument("files", nargs="+", help="what analyze is given")
-    args = parser.parse_args()
+    args = tree_bench_args(__doc__.split("\n\n")[0])
     trees = {"this": str(ROOT / "src"), "base": args.base_src}
-    print(f"load average {_load()} on {os.cpu_count()} cores; least main-thread CPU of 3 phone_steps calls, ms")
+    print(f"{load()}; least main-thread CPU of 3 phone_steps calls, ms")
     print(
         f"{'input':40} {'tree':5} "
         + " ".join(f"{c:>11}" for c in ("phone_steps", "periodicity", "row_median", "even rows", "stretches"))
@@ -105,7 +98,7 @@ def main() -> None:
         for row in _rows(src, args.files):
             cells = row[1:] if len(row) == 6 else [row[1], "", "", "", ""]
             print(f"{Path(row[0]).name[:40]:40} {name:5} " + " ".join(f"{c:>11}" for c in cells), flush=True)
-        print(f"load average {_load()}", flush=True)
+        print(load(), flush=True)
 
 
 if __name__ == "__main__":
