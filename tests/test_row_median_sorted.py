@@ -36,6 +36,19 @@ def _block(rng: np.random.Generator, k: int) -> NDArray[np.float64]:
     return x
 
 
+def _partitions_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The row lengths of every ``np.partition`` call :mod:`periodicity` makes from now on, in order."""
+    asked: list[int] = []
+    partition = np.partition
+
+    def counted(x: NDArray[np.float64], kth: object, axis: int = -1) -> NDArray[np.float64]:
+        asked.append(x.shape[-1])
+        return partition(x, kth, axis=axis)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(periodicity.np, "partition", counted)
+    return asked
+
+
 @pytest.mark.parametrize("k", [2, 4, 6, 64, 100, 200, 202, 256, 258, 402])
 def test_an_even_rows_median_from_a_sort_has_the_partitions_bits(k: int) -> None:
     rng = np.random.default_rng(k)
@@ -53,14 +66,7 @@ def test_an_even_rows_median_from_a_sort_has_the_partitions_bits(k: int) -> None
 def test_even_rows_up_to_the_limit_are_sorted_not_partitioned(monkeypatch: pytest.MonkeyPatch) -> None:
     """The cut is taken where it pays (rows of up to 256 values: a partition at two places costs 2-4 times a sort) and
     only there (rows of 402 real values sort slower than they partition)."""
-    asked: list[int] = []
-    partition = np.partition
-
-    def counted(x: NDArray[np.float64], kth: object, axis: int = -1) -> NDArray[np.float64]:
-        asked.append(x.shape[-1])
-        return partition(x, kth, axis=axis)  # type: ignore[call-overload,no-any-return]
-
-    monkeypatch.setattr(periodicity.np, "partition", counted)
+    asked = _partitions_counted(monkeypatch)
     rng = np.random.default_rng(0)
     for k in (200, 202, SORTED_MEDIAN_MAX, SORTED_MEDIAN_MAX + 2, 402, 201):
         row_median(rng.standard_normal((8, k)))
@@ -77,14 +83,7 @@ def test_one_row_whose_middle_values_are_zeros_sends_the_whole_block_to_the_part
     """REVIEW-245: the zero fallback looks at every row's two middle values, not at the block's first row, nor
     only where every row's middle is zero: one row among normal rows whose two middle values are zeros (of either
     sign) is enough, and its median keeps the partition's bits, a zero's sign included."""
-    asked: list[int] = []
-    partition = np.partition
-
-    def counted(x: NDArray[np.float64], kth: object, axis: int = -1) -> NDArray[np.float64]:
-        asked.append(x.shape[-1])
-        return partition(x, kth, axis=axis)  # type: ignore[call-overload,no-any-return]
-
-    monkeypatch.setattr(periodicity.np, "partition", counted)
+    asked = _partitions_counted(monkeypatch)
     rng = np.random.default_rng(245)
     k = 202
     x = rng.standard_normal((8, k)).astype(dtype)

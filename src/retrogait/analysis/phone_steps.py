@@ -253,7 +253,7 @@ def _segment_steps(
     ends: _StretchEnds | None = None,
 ) -> tuple[NDArray[np.int64], int]:
     """Steps (sample indices) of one gait stretch from its signal peaks, and the samples the stretch-end rule
-    (:func:`_trim_edges`) cut off: from the first anchor to the first kept, and from the last kept to the last.
+    (:func:`_trim`) cut off: from the first anchor to the first kept, and from the last kept to the last.
     ``ends``: the stretch's anchors and end candidates as :func:`_stretch_steps` laid them out (None: here)."""
     if peaks.size < 2:
         return np.zeros(0, dtype=np.int64), 0
@@ -286,16 +286,6 @@ def local_maxima(peaks: NDArray[np.int64], height: NDArray[np.float64], half: ND
         keep[:-k] &= ~((apart <= half[:-k]) & (height[k:] > height[:-k]))  # a higher one after
         k += 1
     return peaks[keep]
-
-
-def _trim_edges(
-    x: NDArray[np.float64], anchors: NDArray[np.int64], period: NDArray[np.float64], settings: PhoneStepSettings
-) -> NDArray[np.int64]:
-    """Drop anchors at the stretch's ends until EDGE_GOOD_PAIRS consecutive anchor pairs keep the gait's
-    rhythm and stride likeness and hold a step of the walk's size."""
-    if anchors.size < 2:
-        return anchors
-    return _trim(_stretch_ends(x, anchors, period, settings), settings.edge_stride_correlation)
 
 
 @dataclass
@@ -366,7 +356,9 @@ def _stretch_ends(
 
 
 def _trim(ends: _StretchEnds, threshold: float) -> NDArray[np.int64]:
-    """The anchors from the first good run of EDGE_GOOD_PAIRS pairs to the last (none: no such run). The likeness of
+    """The stretch-end rule: anchors at the stretch's ends dropped until EDGE_GOOD_PAIRS consecutive anchor pairs keep
+    the gait's rhythm and stride likeness and hold a step of the walk's size; the anchors from the first good run to
+    the last (none: no such run). The likeness of
     a pair's first anchor (the stride ahead) or last (behind), asked from each end only until the first good run
     (PERF-123: the same anchors, the likeness of a few of them)."""
     anchors, run, pairs = ends.anchors, EDGE_GOOD_PAIRS, ends.start.size
@@ -404,12 +396,17 @@ def _ask_first(x: NDArray[np.float64], ends: list[_StretchEnds], threshold: floa
                 alike[asked[k]] = value
 
 
+#: :func:`_first_run`'s first block of candidates, in runs (the blocks double after it); :func:`_first_asked` lays out
+#: the same block for PERF-153's one call.
+FIRST_BLOCK_RUNS = 4
+
+
 def _first_asked(candidate: NDArray[np.bool_], run: int) -> NDArray[np.int64]:
     """The indices :func:`_first_run` asks ``alike`` of in its first block (none where it asks nothing)."""
     n = candidate.size
     if n < run:
         return np.arange(n) if n > 0 and bool(candidate.all()) else np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(candidate[: min(n, 4 * run)])
+    return np.flatnonzero(candidate[: min(n, FIRST_BLOCK_RUNS * run)])
 
 
 def _first_run(candidate: NDArray[np.bool_], alike: Callable[[NDArray[np.int64]], NDArray[np.bool_]], run: int) -> int:
@@ -420,7 +417,7 @@ def _first_run(candidate: NDArray[np.bool_], alike: Callable[[NDArray[np.int64]]
     if n < run:
         return 0 if n > 0 and bool(candidate.all()) and bool(alike(np.arange(n)).all()) else -1
     good = np.zeros(n, dtype=bool)
-    done, size = 0, 4 * run
+    done, size = 0, FIRST_BLOCK_RUNS * run
     while done < n:
         upto = min(n, done + size)
         asked = np.flatnonzero(candidate[done:upto]) + done
