@@ -93,6 +93,18 @@ def line_times_s(
     return stamps_s(buf, rows, sep)
 
 
+def _first_fields(
+    raw: bytes, lines: tuple[NDArray[np.int64], NDArray[np.int64]], sep: str, rows: NDArray[np.intp]
+) -> list[object]:
+    """The first field of the rows ``rows`` (counted among the non-blank lines of ``raw``, whose bounds are
+    ``lines``), out of its quotes."""
+    at = _rows_among(np.frombuffer(raw, dtype=np.uint8), lines[0])[rows]
+    return [
+        raw[a:b].decode("latin-1").split(sep, 1)[0].strip().strip('"')
+        for a, b in zip(lines[0][at], lines[1][at], strict=True)
+    ]
+
+
 def _rows_among(buf: NDArray[np.uint8], starts: NDArray[np.int64]) -> NDArray[np.int64]:
     """Which of the lines starting at ``starts`` are rows: not blank (as pandas skips them)."""
     inside = np.flatnonzero(starts < buf.size)
@@ -154,17 +166,14 @@ def _samples(
         report.dropped.clear()
         table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
-        firsts = table["time"].to_numpy()
-    else:  # each row's first field, of the rows without a time only (rare): the header's lines among them
-        untimed = np.flatnonzero(np.isnan(t)) if keys else np.array([], dtype=np.intp)
-        firsts = np.empty(t.size, dtype=object)
-        if untimed.size:
-            rows = _rows_among(np.frombuffer(raw, dtype=np.uint8), lines[0])[untimed]
-            for i, a, b in zip(untimed, lines[0][rows], lines[1][rows], strict=True):
-                firsts[i] = raw[a:b].decode("latin-1").split(sep, 1)[0].strip().strip('"')
+        texts = table["time"].to_numpy()
+    else:
+        texts = None
     again = np.zeros(t.size, dtype=bool)
-    for i in np.flatnonzero(np.isnan(t)) if keys else ():
-        again[i] = str(firsts[i]).replace("\x00", "").strip() in keys
+    untimed = np.flatnonzero(np.isnan(t)) if keys else np.zeros(0, dtype=np.intp)
+    if untimed.size:  # each row's first field, of the rows without a time only (rare): the header's lines among them
+        firsts = texts[untimed].tolist() if texts is not None else _first_fields(raw, lines, sep, untimed)
+        again[untimed] = [str(f).replace("\x00", "").strip() in keys for f in firsts]
     if again.any():  # the header written again (a second export appended): no sample (EDGE-274)
         report.drop("header_repeated", int(again.sum()))
         t, table = t[~again], table[~again].reset_index(drop=True)
