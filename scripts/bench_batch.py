@@ -57,8 +57,15 @@ _TIMED = (
 )
 
 
+#: Simulated people (seeds) this bench may use: those from 112 on are kept for the lead's final check and are never run
+#: (BATCH-61); session ``i`` is person ``i % SEEDS`` running a little faster in each further round of them.
+SEEDS = 100
+
+
 def make_sessions(folder: Path, n: int, minutes: float) -> list[Path]:
-    """``n`` simulated shank sessions (forward and backward running bouts), made once."""
+    """``n`` simulated shank sessions (forward and backward running bouts), made once: person ``i % SEEDS`` (seed),
+    at 3.0 m/s forward and 2.5 m/s backward, 0.05 m/s faster in each further round of ``SEEDS`` people, so that every
+    session's bytes differ (a batch counts a copy once)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     half = 60.0 * minutes / 2
@@ -67,8 +74,9 @@ def make_sessions(folder: Path, n: int, minutes: float) -> list[Path]:
         paths.append(path)
         if path.exists():
             continue
-        bouts = [Bout("forward", "running", 3.0, half), Bout("backward", "running", 2.5, half)]
-        config = SimulationConfig(placement="shank", bouts=bouts, sample_rate_hz=200.0, seed=i)
+        faster = 0.05 * (i // SEEDS)
+        bouts = [Bout("forward", "running", 3.0 + faster, half), Bout("backward", "running", 2.5 + faster, half)]
+        config = SimulationConfig(placement="shank", bouts=bouts, sample_rate_hz=200.0, seed=i % SEEDS)
         write_simulation(simulate(config), path)
     return paths
 
@@ -148,7 +156,9 @@ def main() -> None:
     print(compile_package())
     for n in args.sessions:
         t0 = time.perf_counter()
-        paths = make_sessions(args.data / f"{n}x{args.minutes:g}min", n, args.minutes)
+        # a folder of more than SEEDS sessions made before BATCH-61 held people 112 and on: not reused
+        name = f"{n}x{args.minutes:g}min" + ("" if n <= SEEDS else f"-seeds{SEEDS}")
+        paths = make_sessions(args.data / name, n, args.minutes)
         folder = paths[0].parent.parent
         print(f"{n} sessions of {args.minutes:g} min ready in {time.perf_counter() - t0:.0f} s; {load()}")
         with tempfile.TemporaryDirectory() as out:
@@ -243,12 +253,15 @@ def worker_profiler(address: str, *, on: bool) -> None:
         client.run(switch)
 
 
-def _dask_cluster() -> Any:
-    """A local Dask cluster of 2 worker processes, 1 thread and one BLAS thread each (started warm)."""
+def _dask_cluster(**options: Any) -> Any:
+    """A local Dask cluster of 2 worker processes, 1 thread and one BLAS thread each (started warm); ``options``
+    go to ``LocalCluster`` (``preload``: modules its workers import as they start)."""
     from distributed import LocalCluster
 
     one_thread = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, env=one_thread, dashboard_address=":0")
+    return LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, env=one_thread, dashboard_address=":0", **options
+    )
 
 
 if __name__ == "__main__":

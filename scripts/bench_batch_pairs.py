@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from bench_analyze_pairs import wait_for_idle
-from bench_batch import make_sessions, timed
+from bench_batch import SEEDS, make_sessions, timed
 from benchproc import RETROGAIT, compile_package
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
@@ -44,7 +44,8 @@ def main() -> None:
     args = parser.parse_args()
     print(compile_package())
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.base_src)], check=True)
-    name = f"{args.sessions}x{args.minutes:g}min" + (f"+{args.long:g}min" if args.long else "")
+    name = f"{args.sessions}x{args.minutes:g}min" + ("" if args.sessions <= SEEDS else f"-seeds{SEEDS}")  # BATCH-61
+    name += f"+{args.long:g}min" if args.long else ""
     folder = make_sessions(args.data / name, args.sessions, args.minutes)[0].parent.parent
     if args.long:
         long_session(folder / "zz_long" / "session_long.csv", args.long)
