@@ -1,17 +1,19 @@
 """Benchmark: a time line of whole `retrogait batch` processes, the batch process and each worker, run in turn.
 
-Usage: python scripts/timeline_batch.py [TREE_SRC] [--jobs 1 2] [--runs 3] [--data DIR] [--scheduler ADDRESS]
-Runs ``retrogait batch DIR --force --no-compare --out OUT --jobs N`` (or ``--scheduler ADDRESS``) ``--runs`` times for
-each ``--jobs`` in turn, with TREE_SRC (default: this checkout's src) first on the path, in an interpreter that stamps
-(seconds since the command was launched, one clock for every process) where the batch process starts, has its fork
-server started, submits its first job, gets its first and last result, closes the tables and exits; where the fork
-server starts and ends its preload; where each worker is forked and starts and ends each session. It prints per run:
-the head (launch to each worker's first session), each worker's sessions (how many, their busy seconds, its idle
-time between them), the imbalance at the end (the first-ending worker's idle seconds until the last result) and the
-tail (last result to tables closed to the process' end), then the medians over the runs. DIR: ``bench_batch.py``'s
-20 ten-minute sessions (made by ``python scripts/bench_batch.py --sessions 20``).
-When imported with ``RETROGAIT_TIMELINE`` set (the fork server, as its first preload), this module stamps that
-process and the workers forked from it instead.
+Usage: python scripts/timeline_batch.py [TREE_SRC] [--jobs 1 2] [--runs 3] [--data DIR] [--dask]
+Runs ``retrogait batch DIR --force --no-compare --out OUT --jobs N`` ``--runs`` times for each ``--jobs`` in turn (with
+``--dask`` also ``--scheduler`` on ``bench_batch.py``'s 2-worker Dask cluster, started warm here), with TREE_SRC
+(default: this checkout's src) first on the path, in an interpreter that stamps (seconds since the command was
+launched, one monotonic clock for every process, with the process' CPU seconds) where the batch process starts, asks
+for its fork server, submits its first job, gets each result, closes the tables and exits (and each of its threads'
+CPU as it ends); where the fork server starts and ends its preload; where each worker (local or Dask) is forked and
+starts and ends each session. It prints per run: the head (launch to each worker's first session), each worker's
+sessions (how many, their busy seconds, its idle time between them, its CPU), the imbalance at the end (the two
+workers' last ends apart) and the tail (last result to tables closed to the process' end), then the medians over the
+runs. The functions are wrapped from outside (an import hook); the tree is not changed. DIR: ``bench_batch.py``'s 20
+ten-minute sessions (made by ``python scripts/bench_batch.py --sessions 20``).
+When imported with ``RETROGAIT_TIMELINE`` set (the fork server, as its first preload; a Dask worker, as the cluster's
+preload), this module stamps that process and the workers forked from it instead.
 """
 
 from __future__ import annotations
