@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -152,7 +152,12 @@ def run_batch(
         raise
     # a second batch into this folder now would mix two runs (EDGE-97); the client is closed at the end, and a
     # batch that fails hashes no further
-    with ahead or nullcontext(), client if client is not None else nullcontext(), store.only_writer():
+    with (
+        ahead or nullcontext(),
+        client if client is not None else nullcontext(),
+        store.only_writer(),
+        ExitStack() as cleanup,
+    ):
         settings = dict(settings or {})
 
         previous = {} if force else store.finished()
@@ -189,6 +194,9 @@ def run_batch(
                     yield str(path), key
 
         tables = store.combined()
+        # a batch stopped before its set is in (an error, or KeyboardInterrupt from Python, where the program's Ctrl-C
+        # handler is not there to remove it, EDGE-81) leaves no `.partial` of its combined steps (BATCH-64)
+        cleanup.callback(tables.discard)
         written: set[str] = set()
         position = 0  # keys[:position] are written (or were duplicates of written ones)
         by_samples: dict[str, str] = {}  # samples digest -> the input whose steps are in the tables (EDGE-84)
