@@ -28,6 +28,7 @@ from retrogait.batch.worker import JobOutcome, analyze_one, as_given
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import resume
+from retrogait.interrupt import finishing
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.recordings import file_digest
 from retrogait.warm import import_beside
@@ -244,7 +245,8 @@ def run_batch(
         stale: list[Path] = []  # an earlier run's settings files and comparisons this one does not write
         # the tables, settings files and comparisons are one set: a batch stopped while it compares (Ctrl-C, a full
         # disk, an error) leaves the earlier run's, never the new tables beside earlier comparisons (BATCH-59)
-        with one_set(stale):
+        ending = "the batch's tables" + (" and cohort comparisons" if compare else "")
+        with finishing(f"{ending} first: they are one set, never half of two runs (seconds)"), one_set(stale):
             steps_now = tables.close()
             _write_settings(out, tables.summaries, overrides, stale)
             if compare:  # imported here: worker processes import this package and need no plotting
