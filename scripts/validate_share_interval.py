@@ -10,13 +10,13 @@ the share of replicates where an end sits at the estimate:
 * ``dropped``: the percentile-t interval as ``compare.blocks`` built it before HONEST-42 (the resamples whose spread
   is zero dropped as undefined; no interval where they are half or more);
 * ``percentile``: the percentile interval of the same resamples' differences (no studentizing);
-* ``floor``: ``compare.blocks`` since HONEST-42: percentile-t with each standard error floored at one step's worth
-  (1 / n of its direction), so zero-spread resamples are kept;
+* ``floor``: ``compare.blocks`` from HONEST-42 to HONEST-43: percentile-t with each standard error floored at one
+  step's worth (1 / n of its direction), so zero-spread resamples are kept;
 * ``floor0``: percentile-t with only the standard errors that are zero (a resample, or the observed series, whose
   landings are all alike) taken as one step's worth (1 / n of its direction): the others as ``dropped``;
 * ``newcombe``: Newcombe's hybrid score interval (Wilson per direction) on the effective number of landings
   (n x variance / long-run variance), not a bootstrap;
-* ``hull``: the smallest interval holding both ``floor``'s and ``newcombe``'s (HONEST-43's candidate).
+* ``hull``: ``compare.blocks`` since HONEST-43: the smallest interval holding both ``floor``'s and ``newcombe``'s.
 
 ``--cases grid`` (HONEST-43): the shares 0, 0.02, 0.1, 0.3, 0.5 against their mirror (1 - p) and against themselves
 (no difference), instead of HONEST-42's seven pairs; ``--widths`` prints each method's mean width (percentage points)
@@ -76,8 +76,10 @@ def intervals(a: np.ndarray, b: np.ndarray, n_boot: int, seed: int) -> dict[str,
         out["dropped"] = (max(observed - q_hi * se, -1.0), min(observed - q_lo * se, 1.0))
     lo, hi = np.percentile(d, [2.5, 97.5])
     out["percentile"] = (max(float(lo), -1.0), min(float(hi), 1.0))
-    floor = block_bootstrap_difference(a, b, kind="points", n_boot=n_boot, seed=seed)  # compare's, HONEST-42
-    out["floor"] = (floor.low / 100.0, floor.high / 100.0)
+    sf = np.fmax(np.nan_to_num(ra.se), 1.0 / a.size), np.fmax(np.nan_to_num(rb.se), 1.0 / b.size)
+    sef = math.hypot(max(ra.se_observed, 1.0 / a.size), max(rb.se_observed, 1.0 / b.size))
+    q_lo, q_hi = np.percentile((d - observed) / np.hypot(*sf), [2.5, 97.5])  # HONEST-42 (compare's until HONEST-43)
+    out["floor"] = (max(observed - q_hi * sef, -1.0), min(observed - q_lo * sef, 1.0))
     sa0 = np.where(np.nan_to_num(ra.se) > 0, ra.se, 1.0 / a.size)
     sb0 = np.where(np.nan_to_num(rb.se) > 0, rb.se, 1.0 / b.size)
     se0 = math.hypot(ra.se_observed or 1.0 / a.size, rb.se_observed or 1.0 / b.size)
@@ -90,7 +92,8 @@ def intervals(a: np.ndarray, b: np.ndarray, n_boot: int, seed: int) -> dict[str,
     la, ua = _wilson(pa, min(n_a, a.size))
     lb, ub = _wilson(pb, min(n_b, b.size))
     out["newcombe"] = (observed - math.hypot(pb - lb, ua - pa), observed + math.hypot(ub - pb, pa - la))
-    out["hull"] = (min(out["floor"][0], out["newcombe"][0]), max(out["floor"][1], out["newcombe"][1]))
+    hull = block_bootstrap_difference(a, b, kind="points", n_boot=n_boot, seed=seed)  # compare's since HONEST-43
+    out["hull"] = (hull.low / 100.0, hull.high / 100.0)
     return out
 
 
