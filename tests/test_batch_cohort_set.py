@@ -141,3 +141,26 @@ def test_a_set_that_fails_leaves_no_folder_it_made(runs: tuple[Path, Path], tmp_
     with pytest.raises(OSError):
         run_batch([folder], out, jobs=1, compare=True)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()) == folders
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, MemoryError])
+def test_a_batch_stopped_from_python_while_it_analyses_leaves_no_temporary_file(
+    runs: tuple[Path, Path], tmp_path: Path, stop: type[BaseException]
+) -> None:
+    """BATCH-64: a KeyboardInterrupt raised in Python (``run_batch`` called from a script or a notebook, where the
+    program's Ctrl-C handler that removes it is not there: EDGE-81) once the first session was in the combined steps
+    table left ``steps.parquet.partial`` in the output folder; so did any other error raised between sessions."""
+    folder, more = runs
+    out = tmp_path / "out"
+    seen: list[object] = []
+
+    def stopping(outcome: object, skipped: bool) -> None:
+        seen.append(outcome)
+        if len(seen) == 3:  # two sessions are in the table: its temporary file is open
+            raise stop
+
+    with pytest.raises(stop):
+        run_batch([folder, more], out, jobs=1, compare=False, on_done=stopping)
+    assert not [p.name for p in out.rglob("*") if p.name.endswith(".partial")]
+    assert not (out / "steps.parquet").exists() and not (out / "steps.csv").exists()
+    assert run_batch([folder, more], out, jobs=1, compare=False).n_skipped == 3  # the finished ones kept

@@ -141,4 +141,40 @@ def test_only_a_share_s_standard_errors_have_a_floor(kind: str) -> None:
     q_low, q_high = np.percentile(((mb - ma) - observed) / np.hypot(sa, sb), [2.5, 97.5])
     low, high = observed - q_high * se, observed - q_low * se
     want = (math.expm1(low), math.expm1(high)) if kind == "percent" else (low, high)
+    if kind == "points":  # held with Newcombe's score interval on the effective n (HONEST-43)
+        score = _newcombe_by_hand(a, b)
+        want = (min(want[0], score[0]), max(want[1], score[1]))
     assert (got.low, got.high) == pytest.approx((100.0 * want[0], 100.0 * want[1]), abs=1e-9)
+
+
+def _newcombe_by_hand(a: np.ndarray, b: np.ndarray, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Newcombe's hybrid score interval of mean(b) - mean(a), Wilson's on n x variance / long-run variance (at most n)
+    of each direction, written out (Newcombe 1998, method 10)."""
+
+    def wilson(x: np.ndarray) -> tuple[float, float, float]:
+        p, lrv = float(x.mean()), serial_dependence(x).long_run_variance
+        n = x.size * min(1.0, float(x.var()) / lrv) if lrv > 0 and x.var() > 0 else float(x.size)
+        centre, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        return p, centre - half / (1 + z * z / n), centre + half / (1 + z * z / n)
+
+    (pa, la, ua), (pb, lb, ub) = wilson(a), wilson(b)
+    return pb - pa - math.hypot(pb - lb, ua - pa), pb - pa + math.hypot(ub - pb, pa - la)
+
+
+def test_a_share_near_its_bound_is_held_by_the_score_interval() -> None:
+    """HONEST-43: 1 midfoot landing of 38 forward against none of 45 backward (sample_data/foot_mixed.csv's midfoot
+    share): the bootstrap interval was -5.3 to +1.1 pp, narrower than the score interval of one landing in 38 alone
+    (Wilson 0.5 to 13.5 %); the 95 % interval now holds Newcombe's, and the p-value is the larger of the two
+    intervals', so p < 0.05 exactly when the interval excludes 0."""
+    forward = np.zeros(38)
+    forward[20] = 1.0
+    r = block_bootstrap_difference(forward, np.zeros(45), kind="points", n_boot=2000, seed=0)
+    low, high = _newcombe_by_hand(forward, np.zeros(45))
+    assert r.low <= 100.0 * low + 1e-9 and r.high >= 100.0 * high - 1e-9
+    assert r.low < -10.0 and r.p_value > 0.05
+    for n in (20, 40, 80):  # 1 to 7 landings of n against none: p < 0.05 exactly when the interval excludes 0
+        for k in range(1, 8):
+            a = np.zeros(n)
+            a[np.linspace(0, n - 1, k).astype(int)] = 1.0
+            got = block_bootstrap_difference(a, np.zeros(n + 5), kind="points", n_boot=2000, seed=0)
+            assert (got.p_value < 0.05) == (got.high < 0.0), (n, k, got)  # the bootstrap's p alone: 3 of 21 not

@@ -165,8 +165,8 @@ def test_a_set_s_files_are_synced_beside_the_next_ones_and_all_before_any_rename
     synced = [e for e in events if e[0] == "synced"]
     assert sorted(e[1] for e in synced) == ["a", "b", "c"]
     assert {e[2] for e in synced} == {"retrogait-fsync"}
-    assert [e[0] for e in events] == ["synced"] * 3 + ["renamed"] * 3
-    assert [e[1] for e in events[3:]] == ["a", "b", "c"]
+    assert [e[0] for e in events] == ["synced"] * 3 + ["renamed"] * 4
+    assert [e[1] for e in events[3:]] == ["", "a", "b", "c"]  # the set's journal first (".retrogait-set...", EDGE-287)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv", "c.csv"]  # the stale one removed
     assert not [t for t in threading.enumerate() if t.name == "retrogait-fsync"]
 

@@ -37,6 +37,9 @@ _lock = threading.Lock()  # blocks may run in several threads at once (writers)
 #: Temporary files written over a long stretch (a batch's combined steps table, ``discard_on_interrupt``):
 #: removed when Ctrl-C ends the process, which cannot wait for them (EDGE-81).
 _discard: set[str] = set()
+#: What the blocks being written now finish, outermost first (:func:`finishing`): said on stderr when a signal waits for
+#: them, so a Ctrl-C that does not end the command at once is not met with seconds of silence (BATCH-65).
+_finishing: list[str] = []
 
 
 def discard_on_interrupt(path: str | os.PathLike[str]) -> None:
@@ -76,6 +79,11 @@ def _exit_now(signum: int = signal.SIGINT) -> None:
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
     """The handler of SIGINT and SIGTERM: exit now, or when the blocks being written have finished."""
     if _state["deferring"]:
+        if not _state["pending"] and _finishing:  # said once, at the first signal
+            _, word = _ENDINGS.get(signal.Signals(signum), _ENDINGS[signal.SIGINT])
+            prefix = b"\r\x1b[2K" if os.isatty(2) else b""  # over a progress bar's line
+            with suppress(OSError):
+                os.write(2, prefix + b"retrogait: " + word + b": finishing " + _finishing[0].encode() + b"\n")
         _state["pending"] = _state["pending"] or signum  # the first signal decides the status
         return
     _exit_now(signum)
@@ -116,6 +124,20 @@ def uninterrupted() -> Iterator[None]:
             pending = 0 if _state["deferring"] else _state["pending"]
         if pending and signal.getsignal(pending) is _on_sigint:
             _exit_now(pending)
+
+
+@contextmanager
+def finishing(what: str) -> Iterator[None]:
+    """:func:`uninterrupted`, and a signal that comes meanwhile says on stderr that the command finishes ``what``
+    (``"the batch's tables and cohort comparisons first ..."``) before it exits."""
+    with _lock:
+        _finishing.append(what)
+    try:
+        with uninterrupted():
+            yield
+    finally:
+        with _lock:
+            _finishing.remove(what)
 
 
 @contextmanager

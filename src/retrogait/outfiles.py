@@ -7,12 +7,17 @@
   target only when the writing has finished (``os.replace`` is atomic on one file system), so a crash,
   a full disk or Ctrl-C leaves the previous file or none, never a half-written one (Ctrl-C waits for
   the file: ``interrupt.uninterrupted``).
+* :func:`one_set` writes several files as one set; from its first rename to its last removal a journal in their
+  folder (:data:`JOURNAL`) names what is left to do, so a set stopped part way (an error in a rename, ``kill -9``, a
+  power cut) is finished by the next set written there (:func:`finish_unfinished_set`) and refused by a reader
+  meanwhile (:func:`refuse_unfinished_set`), never read as one run (EDGE-287).
 * :func:`writable_text` makes a file name (or a message naming one) fit a UTF-8 table: a name in another
   system's encoding reaches Python with its bytes kept as surrogates, which no UTF-8 file can hold.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import threading
@@ -20,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from retrogait.errors import RetrogaitError
 from retrogait.interrupt import uninterrupted
@@ -288,6 +293,114 @@ _set: ContextVar[list[_Syncing] | None] = ContextVar("retrogait_output_set", def
 _made: ContextVar[list[Path] | None] = ContextVar("retrogait_output_set_folders", default=None)
 
 
+#: The journal of a set being renamed into place (:func:`one_set`), in the folder holding all its files: written (and
+#: synced) once every file of the set is on disk under its temporary name, removed once the last is renamed and the
+#: earlier set's files are gone (EDGE-287).
+JOURNAL = ".retrogait-set.journal"
+#: How many folders above a set's the journal of an earlier one is looked for: a batch's set spans ``cohort/GROUP/``.
+_JOURNAL_LEVELS = 2
+
+
+def _sync_folder(folder: Path) -> None:
+    """Sync a folder's entries (a rename in it) to disk; where a folder cannot be opened (not POSIX) nothing."""
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_journal(staged: Sequence[_Syncing], stale: Sequence[Path]) -> Path:
+    """Write the journal of a set whose files are all synced under their temporary names: the renames left to do and
+    the earlier set's files to remove, relative to the folder holding them all. Returns its path."""
+    root = Path(os.path.commonpath([os.path.abspath(p.parent) for p in [f.target for f in staged] + list(stale)]))
+    for above in (root, *root.parents)[: _JOURNAL_LEVELS + 1]:  # an earlier set stopped part way here: finished first
+        finish_unfinished_set(above)
+    entries = {
+        "renames": [[os.path.relpath(f.tmp, root), os.path.relpath(f.target, root)] for f in staged],
+        "stale": [os.path.relpath(p, root) for p in stale],
+    }
+    journal = root / JOURNAL
+    tmp = root / f".{JOURNAL}.{secrets.token_hex(4)}.partial"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(entries, fh)  # a name that is not UTF-8 kept as its escaped surrogates (ensure_ascii)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, journal)
+    except OSError as exc:
+        discard(tmp)
+        raise naming_the_output(exc, tmp, journal) from None
+    _sync_folder(root)
+    return journal
+
+
+def _journal_entries(folder: Path) -> dict[str, Any] | None:
+    """The journal in ``folder`` (its entries), None when there is none; an unreadable one raises
+    :class:`RetrogaitError` naming it."""
+    journal = folder / JOURNAL
+    try:
+        text = journal.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise RetrogaitError(f"{journal}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        entries = json.loads(text)
+        if not isinstance(entries, dict):
+            raise ValueError
+        return entries
+    except ValueError:  # not written by one_set (it is written whole, then renamed)
+        raise RetrogaitError(
+            f"{journal}: is not the journal of a set of outputs retrogait writes; move it away to write or read here"
+        ) from None
+
+
+def finish_unfinished_set(folder: str | os.PathLike[str]) -> bool:
+    """Finish the set of outputs whose renames were stopped part way in ``folder`` (its :data:`JOURNAL`): every file
+    still under its temporary name renamed onto its target, the earlier set's files removed, the journal last. All
+    the set's files were on disk before its journal was written, so the set is finished as it was meant to be.
+    Returns True when there was one (EDGE-287)."""
+    root = Path(folder)
+    entries = _journal_entries(root)
+    if entries is None:
+        return False
+    with uninterrupted():
+        for tmp_name, target_name in entries.get("renames", []):
+            tmp, target = root / str(tmp_name), root / str(target_name)
+            if os.path.lexists(tmp):  # else renamed before the set stopped
+                try:
+                    os.replace(tmp, target)
+                except OSError as exc:
+                    raise naming_the_output(exc, tmp, target) from None
+        for name in entries.get("stale", []):
+            old = root / str(name)
+            if old.is_dir():
+                with suppress(OSError):  # not empty: it holds a file of someone else's, and stays
+                    old.rmdir()
+            else:
+                old.unlink(missing_ok=True)
+        _sync_folder(root)
+        (root / JOURNAL).unlink(missing_ok=True)
+    return True
+
+
+def refuse_unfinished_set(path: str | os.PathLike[str], levels: int = _JOURNAL_LEVELS) -> None:
+    """Raise :class:`RetrogaitError` when ``path`` (an output folder, or a file in one) lies in a folder whose set of
+    outputs was stopped part way while it was renamed into place (a :data:`JOURNAL` there or up to ``levels`` folders
+    above, as a batch's ``cohort/GROUP/``): its files are of two runs (EDGE-287)."""
+    p = Path(path)
+    folder = p if p.is_dir() else p.parent
+    for above in (folder, *folder.parents)[: levels + 1]:
+        if os.path.lexists(above / JOURNAL):
+            raise RetrogaitError(
+                f"{p}: the writing of {above}'s outputs stopped part way ({above / JOURNAL} is left): some files are "
+                "of the earlier run and some of the new one; write into that folder again (the set is finished "
+                "first) before reading it"
+            )
+
+
 @contextmanager
 def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
     """The files written in the block (through :func:`replacing`) are one set: each goes to its temporary
@@ -297,16 +410,21 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
     removed once the new set is in place, so that the folder never mixes two runs (EDGE-23); a list may grow in the
     block (a batch learns which comparisons it no longer writes as it compares), and a folder in it is removed when it
     is empty by then (BATCH-59). A folder made for the set's files is removed again when the set fails and it is
-    empty (REVIEW-240)."""
+    empty (REVIEW-240). From the first rename to the last removal a journal beside the files says what is left to do:
+    a set stopped there (an error, ``kill -9``) keeps its files and the journal, finished by the next set written
+    there and refused by readers meanwhile (EDGE-287)."""
     staged: list[_Syncing] = []
     made: list[Path] = []
     whole = False
+    journal: Path | None = None
     with uninterrupted():  # the clean-up too: a Ctrl-C held back exits when this block ends
         token, made_token = _set.set(staged), _made.set(made)
         try:
             yield
             for file in staged:  # every file on disk before any is renamed
                 file.synced()
+            if staged:  # from here the set is finished whatever stops it: by this block, or the next set here
+                journal = _write_journal(staged, stale)
             for file in staged:
                 try:
                     os.replace(file.tmp, file.target)
@@ -319,6 +437,8 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
                         old.rmdir()
                 else:
                     old.unlink(missing_ok=True)
+            if journal is not None:
+                journal.unlink()
         finally:
             _set.reset(token)
             _made.reset(made_token)
@@ -326,9 +446,9 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
                 for file in staged:
                     file.join()
             finally:  # a KeyboardInterrupt in a wait (main([...]) from Python) still removes them all (REVIEW-106)
-                for file in staged:
+                for file in staged if journal is None else ():  # the journal's are kept to finish the set with
                     discard(file.tmp)
-                if not whole:  # the deepest first; one holding a file (renamed before a rename failed) stays
+                if not whole and journal is None:  # the deepest first; one holding a file stays
                     for folder in sorted(set(made), key=lambda f: len(f.parts), reverse=True):
                         with suppress(OSError):
                             folder.rmdir()

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from retrogait.batch.worker import JobOutcome, analyze_one, as_given
 from retrogait.conventions import AXES, PLACEMENTS, SIDES
 from retrogait.errors import RetrogaitError
 from retrogait.gc_pause import resume
+from retrogait.interrupt import finishing
 from retrogait.outfiles import one_set, refuse_writing_over_inputs
 from retrogait.recordings import file_digest
 from retrogait.warm import import_beside
@@ -152,7 +153,12 @@ def run_batch(
         raise
     # a second batch into this folder now would mix two runs (EDGE-97); the client is closed at the end, and a
     # batch that fails hashes no further
-    with ahead or nullcontext(), client if client is not None else nullcontext(), store.only_writer():
+    with (
+        ahead or nullcontext(),
+        client if client is not None else nullcontext(),
+        store.only_writer(),
+        ExitStack() as cleanup,
+    ):
         settings = dict(settings or {})
 
         previous = {} if force else store.finished()
@@ -189,6 +195,9 @@ def run_batch(
                     yield str(path), key
 
         tables = store.combined()
+        # a batch stopped before its set is in (an error, or KeyboardInterrupt from Python, where the program's Ctrl-C
+        # handler is not there to remove it, EDGE-81) leaves no `.partial` of its combined steps (BATCH-64)
+        cleanup.callback(tables.discard)
         written: set[str] = set()
         position = 0  # keys[:position] are written (or were duplicates of written ones)
         by_samples: dict[str, str] = {}  # samples digest -> the input whose steps are in the tables (EDGE-84)
@@ -236,7 +245,8 @@ def run_batch(
         stale: list[Path] = []  # an earlier run's settings files and comparisons this one does not write
         # the tables, settings files and comparisons are one set: a batch stopped while it compares (Ctrl-C, a full
         # disk, an error) leaves the earlier run's, never the new tables beside earlier comparisons (BATCH-59)
-        with one_set(stale):
+        ending = "the batch's tables" + (" and cohort comparisons" if compare else "")
+        with finishing(f"{ending} first: they are one set, never half of two runs (seconds)"), one_set(stale):
             steps_now = tables.close()
             _write_settings(out, tables.summaries, overrides, stale)
             if compare:  # imported here: worker processes import this package and need no plotting

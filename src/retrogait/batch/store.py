@@ -465,6 +465,17 @@ class CombinedTables:
         write_records(self.notes, self.notes_path, columns=NOTES_COLUMNS)
         return readable
 
+    def discard(self) -> None:
+        """Remove the steps table's temporary file (closing its writer): the batch ends without its set, or after it
+        (nothing is left to remove then). Errors doing so are not raised over the one that ended the batch."""
+        if self._parquet is not None:
+            with suppress(Exception):
+                self._parquet.close()
+            self._parquet = None
+        with suppress(OSError):
+            self._tmp.unlink(missing_ok=True)
+        keep(self._tmp)
+
     @contextmanager
     def _steps_written(self) -> Iterator[None]:
         """A write of the combined steps that fails (a full disk) names the steps file, not nothing or its

@@ -37,6 +37,7 @@ from retrogait.compare.metrics import METRICS
 from retrogait.compare.steps_cut import refuse_cut_last_row, refuse_missing_rows
 from retrogait.conventions import DIRECTIONS
 from retrogait.errors import InputFileError, RetrogaitError
+from retrogait.outfiles import refuse_unfinished_set
 from retrogait.session import Session
 
 if TYPE_CHECKING:
@@ -328,6 +329,7 @@ def load_input(
     p = Path(path)
     if not p.exists():
         raise InputFileError(p, "does not exist")
+    refuse_unfinished_set(p)  # an output folder whose set was stopped while renamed holds two runs (EDGE-287)
     if p.is_dir() and (p / "steps.csv").exists() and not (p / "steps.csv").is_file():
         raise InputFileError(p / "steps.csv", "is a folder, not a file: an analysis folder's steps table is a CSV file")
     if p.is_dir() and (p / "steps.csv").is_file():

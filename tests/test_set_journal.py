@@ -1,0 +1,137 @@
+"""A set of outputs stopped while it is renamed into place is never read as one run (EDGE-287): from its first rename
+to its last removal a journal beside its files says what is left; the next set written there finishes it, a reader
+refuses the folder meanwhile."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retrogait.cli import main
+from retrogait.errors import RetrogaitError
+from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
+
+#: Writes the earlier set (a.txt, sub/b.txt, c.txt: "old") when asked, then the new one (a.txt, sub/b.txt, e.txt:
+#: "new"; c.txt is the earlier set's and goes), and kills itself (SIGKILL, no clean-up of any kind) just before the
+#: KILL_AT-th file operation under OUT of the new set: a rename, a removal, a folder removed.
+_SET = """
+import os, signal, sys
+from pathlib import Path
+from retrogait.outfiles import one_set, write_text
+out, kill_at = Path(sys.argv[1]), int(sys.argv[2])
+if kill_at == 0:
+    with one_set():
+        for name in ("a.txt", "sub/b.txt", "c.txt"):
+            write_text(out / name, "old")
+    sys.exit(0)
+count = 0
+def killing(real):
+    def op(*args, **kwargs):
+        global count
+        if any(str(a).startswith(str(out)) for a in args[:2]):
+            count += 1
+            if count == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return op
+for name in ("replace", "rename", "unlink", "rmdir", "remove"):
+    setattr(os, name, killing(getattr(os, name)))
+with one_set([out / "c.txt"]):
+    for name in ("a.txt", "sub/b.txt", "e.txt"):
+        write_text(out / name, "new")
+print(count)
+"""
+
+
+def _files(out: Path) -> dict[str, str]:
+    """The set's files by name with their text (temporary files and the journal aside)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_text()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.endswith(".partial") and not p.name.startswith(".retrogait-set")
+    }
+
+
+JOURNAL = ".retrogait-set.journal"  # outfiles.JOURNAL, spelt out: the test runs on trees without it
+OLD = {"a.txt": "old", "c.txt": "old", "sub/b.txt": "old"}
+NEW = {"a.txt": "new", "e.txt": "new", "sub/b.txt": "new"}
+
+
+def _run(out: Path, kill_at: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _SET, str(out), str(kill_at)], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_a_set_killed_at_any_file_operation_is_the_earlier_run_or_finished_as_the_new_one(tmp_path: Path) -> None:
+    """``kill -9`` before each rename, removal and folder removal of a set: the folder holds the earlier set whole,
+    or the new one whole, or the journal, which a reader refuses and the next set written there finishes. Before
+    EDGE-287 a kill after the first rename left a.txt new beside sub/b.txt and c.txt old, unsaid."""
+    from retrogait import outfiles
+
+    kill_at, finished = 1, False
+    while not finished:
+        out = tmp_path / f"k{kill_at}"
+        assert _run(out, 0).returncode == 0
+        done = _run(out, kill_at)
+        finished = done.returncode == 0
+        if finished:  # the set ran to its end with fewer operations than kill_at
+            assert _files(out) == NEW
+            assert int(done.stdout) == kill_at - 1 and kill_at > 3
+            break
+        assert done.returncode == -9
+        state = _files(out)
+        if state not in (OLD, NEW):  # a mix: only with the journal, and no reader takes the folder then
+            assert (out / JOURNAL).is_file(), (kill_at, state)
+            with pytest.raises(RetrogaitError, match="stopped part way"):
+                outfiles.refuse_unfinished_set(out / "sub" / "b.txt")
+        if (out / JOURNAL).exists():  # finished by the next set written there, as the new one
+            with outfiles.one_set():
+                outfiles.write_text(out / "sub" / "f.txt", "next")
+            assert _files(out) == {**NEW, "sub/f.txt": "next"}
+        assert not list(out.glob(JOURNAL))
+        kill_at += 1
+    assert kill_at >= 5  # three renames, the journal's own and the stale file's removal were each killed at
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short simulated shank session with forward and backward running."""
+    bouts = [Bout("forward", "running", 3.0, 8.0), Bout("backward", "running", 2.5, 8.0)]
+    config = SimulationConfig(placement="shank", bouts=bouts, sample_rate_hz=200.0, seed=3)
+    path, _ = write_simulation(simulate(config), tmp_path_factory.mktemp("rec") / "run.csv")
+    return path
+
+
+def test_an_analysis_whose_rename_failed_is_refused_by_compare_and_finished_by_the_next_analyze(
+    recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error in the second rename of analyze's set (EACCES, say) left steps.csv new beside the earlier
+    summary.json and report, and `compare` of the folder read them as one analysis. Now the journal stays: compare
+    refuses the folder in one line naming it, and the next analyze into it finishes the set and writes its own."""
+    out = tmp_path / "a"
+    assert main(["analyze", str(recording), "--out", str(out)]) == 0
+    real, calls = os.replace, []
+
+    def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if not Path(dst).name.startswith(".retrogait-set"):
+            calls.append(dst)
+            if len(calls) == 2:
+                raise PermissionError(13, "Permission denied", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    assert main(["analyze", str(recording), "--out", str(out), "--placement", "shank", "--side", "right"]) != 0
+    monkeypatch.setattr(os, "replace", real)
+    capsys.readouterr()
+    assert (out / ".retrogait-set.journal").is_file()
+    assert main(["compare", str(out), "--out", str(tmp_path / "c"), "--n-boot", "200"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "stopped part way" in err and str(out) in err, err
+    assert main(["analyze", str(recording), "--out", str(out)]) == 0
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert main(["compare", str(out), "--out", str(tmp_path / "c"), "--n-boot", "200"]) == 0
