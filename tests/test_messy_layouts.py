@@ -166,3 +166,48 @@ def test_a_geneactiv_header_written_again_is_named_in_a_part_read_alone(tmp_path
     session = load_recording(path, part_s=(0.0, 1e6)).session
     assert session.t_s.size == rows
     assert session.meta.extra["import_dropped_detail"] == f"header_repeated={lines}"
+
+
+def _geneactiv_rows(path: Path) -> tuple[list[str], int]:
+    """The test sample's lines (CRLF) and the index of its first data row."""
+    lines = geneactiv(path).read_bytes().decode("latin-1").split("\r\n")
+    return lines, next(i for i, line in enumerate(lines) if line[:2] == "20")
+
+
+def test_geneactiv_rows_between_two_stray_quotes_are_read(tmp_path: Path) -> None:
+    """A stray double quote at the start of two rows 10 apart: the quote opened in one closed in the other, and the
+    rows between were one text field, 11 rows lost and 1 counted. Now the two rows are dropped and counted, the
+    rows between read as written (EDGE-281); a lone stray quote (refused before: "EOF inside string") alike."""
+    lines, first = _geneactiv_rows(tmp_path / "clean.csv")
+    clean = load_recording(tmp_path / "clean.csv").session
+    for name, damaged in (("two", (20, 30)), ("one", (20,))):
+        stray = list(lines)
+        for row in damaged:
+            stray[first + row] = '"' + stray[first + row]
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes("\r\n".join(stray).encode("latin-1"))
+        loaded = load_recording(path)
+        keep = np.ones(clean.t_s.size, dtype=bool)
+        keep[list(damaged)] = False
+        assert loaded.session.meta.extra["import_dropped_detail"] == f"row_quote_unclosed={len(damaged)}"
+        assert np.array_equal(loaded.session.t_s, clean.t_s[keep] - clean.t_s[keep][0])
+        assert np.array_equal(loaded.session.acc, clean.acc[keep])
+        assert any("not closed in the row" in note for note in loaded.report.notes)
+
+
+def test_a_geneactiv_file_with_a_trailing_empty_column_is_read(tmp_path: Path) -> None:
+    """Every row ending with a separator (a spreadsheet's empty column after GENEActiv's 7) was refused ("table
+    cannot be parsed (Number of passed names did not match ...)"); now the same samples as the file as written, and
+    a cell in that column told (EDGE-282)."""
+    lines, first = _geneactiv_rows(tmp_path / "clean.csv")
+    clean = load_recording(tmp_path / "clean.csv").session
+    padded = [line + "," if i >= first and line else line for i, line in enumerate(lines)]
+    path = tmp_path / "padded.csv"
+    path.write_bytes("\r\n".join(padded).encode("latin-1"))
+    session = load_recording(path).session
+    assert np.array_equal(session.t_s, clean.t_s) and np.array_equal(session.acc, clean.acc)
+    padded[first + 5] += "note"
+    path.write_bytes("\r\n".join(padded).encode("latin-1"))
+    loaded = load_recording(path)
+    assert np.array_equal(loaded.session.t_s, clean.t_s) and np.array_equal(loaded.session.acc, clean.acc)
+    assert any("empty column after GENEActiv's 7 ('note')" in note for note in loaded.report.notes)
