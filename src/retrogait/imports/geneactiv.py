@@ -37,7 +37,7 @@ from retrogait.imports.common import (
 )
 from retrogait.imports.geneactiv_bin import is_bin
 from retrogait.imports.geneactiv_common import finish_geneactiv, on_recording_time_line, stamps_s
-from retrogait.imports.limits import line_bounds
+from retrogait.imports.limits import LineIndex, line_bounds
 from retrogait.imports.part import empty_part
 from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
 from retrogait.recording_part import NotInTimeOrder
@@ -216,17 +216,19 @@ def _without_unclosed_quotes(raw: bytes) -> tuple[bytes, list[str]]:
     return buf[np.cumsum(edges[:-1]) == 0].tobytes(), lost
 
 
-def _trailing_empty_column(raw: bytes, lines: tuple[NDArray[np.int64], NDArray[np.int64]], sep: str) -> list[str] | None:
+def _trailing_empty_column(raw: bytes, lines: LineIndex, sep: str) -> list[str] | None:
     """Where the first row of ``raw`` (line bounds ``lines``) ends with ``sep`` (an empty column after the seven, as
     a spreadsheet saves a sheet with one more column in use: EDGE-282), the rows holding something in that column
     (its cell, read by none: told); None where the first row does not."""
+    first = raw[:65536].lstrip(b"\r\n").split(b"\n", 1)[0].split(b"\r", 1)[0]  # the first row, as the clean file's alone
+    if not first.endswith(sep.encode()):
+        return None
     buf = np.frombuffer(raw, dtype=np.uint8)
     starts, ends = lines
     last = ends - 1 - (buf[np.maximum(ends - 1, 0)] == 13).astype(np.int64)
     full = np.flatnonzero(last >= starts)
-    if full.size == 0 or buf[last[full[0]]] != ord(sep):
-        return None
-    seps = np.bincount(np.searchsorted(starts, np.flatnonzero(buf == ord(sep)), side="right") - 1, minlength=starts.size)
+    at = np.searchsorted(starts, np.flatnonzero(buf == ord(sep)), side="right") - 1
+    seps = np.bincount(at, minlength=starts.size)
     held = full[(seps[full] == len(_COLUMNS)) & (buf[last[full]] != ord(sep))]
     return [raw[starts[i] : last[i] + 1].decode("latin-1").rsplit(sep, 1)[-1] for i in held.tolist()]
 
