@@ -220,7 +220,7 @@ def _trailing_empty_column(raw: bytes, lines: LineIndex, sep: str) -> list[str] 
     """Where the first row of ``raw`` (line bounds ``lines``) ends with ``sep`` (an empty column after the seven, as
     a spreadsheet saves a sheet with one more column in use: EDGE-282), the rows holding something in that column
     (its cell, read by none: told); None where the first row does not."""
-    first = raw[:65536].lstrip(b"\r\n").split(b"\n", 1)[0].split(b"\r", 1)[0]  # the first row, as the clean file's alone
+    first = raw[:65536].lstrip(b"\r\n").split(b"\n", 1)[0].split(b"\r", 1)[0]  # the first row
     if not first.endswith(sep.encode()):
         return None
     buf = np.frombuffer(raw, dtype=np.uint8)
