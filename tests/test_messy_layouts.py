@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from import_samples import geneactiv
+from import_samples import geneactiv, metabase_pair, physics_toolbox, sensorlogger_folder
 from retrogait.errors import InputFileError
 from retrogait.imports import load_recording
 
@@ -211,3 +211,41 @@ def test_a_geneactiv_file_with_a_trailing_empty_column_is_read(tmp_path: Path) -
     loaded = load_recording(path)
     assert np.array_equal(loaded.session.t_s, clean.t_s) and np.array_equal(loaded.session.acc, clean.acc)
     assert any("empty column after GENEActiv's 7 ('note')" in note for note in loaded.report.notes)
+
+
+def _columns_reversed(path: Path) -> None:
+    """``path``'s table rewritten with its columns in the reverse order (a user or a script moving columns)."""
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(",".join(line.split(",")[::-1]) for line in lines) + "\n")
+
+
+@pytest.mark.parametrize("app", ["physics_toolbox", "sensorlogger", "metabase"])
+def test_an_app_s_table_with_its_own_columns_in_another_order_is_read_by_name(tmp_path: Path, app: str) -> None:
+    """Physics Toolbox, Sensor Logger and MetaBase tables whose header holds the app's own names in another order:
+    read by their app's reader, by name, the same samples as the file in its own order (EDGE-284). Before, the app
+    was not recognised: the generic reader refused Physics Toolbox's and Sensor Logger's (the acceleration without
+    gravity by position) and read MetaBase's from `elapsed (s)` (its times up to 2e-7 s off)."""
+    if app == "physics_toolbox":
+        clean = physics_toolbox(tmp_path / "clean" / "ptb.csv")
+        moved = physics_toolbox(tmp_path / "moved" / "ptb.csv")
+        targets = [moved]
+    elif app == "sensorlogger":  # one of its tables alone (its folder's Metadata.csv names the app already)
+        table = sensorlogger_folder(tmp_path / "export") / "TotalAcceleration.csv"
+        clean, moved = tmp_path / "clean" / table.name, tmp_path / "moved" / table.name
+        for copy in (clean, moved):
+            copy.parent.mkdir()
+            copy.write_bytes(table.read_bytes())
+        targets = [moved]
+    else:
+        clean = metabase_pair(tmp_path / "clean")
+        moved = metabase_pair(tmp_path / "moved")
+        targets = sorted(moved.parent.glob("*.csv"))
+    for target in targets:
+        _columns_reversed(target)
+    want, loaded = load_recording(clean), load_recording(moved)
+    assert loaded.report.format == want.report.format == app
+    assert np.array_equal(loaded.session.t_s, want.session.t_s)
+    assert np.array_equal(loaded.session.acc, want.session.acc)
+    assert (loaded.session.gyr is None) == (want.session.gyr is None)
+    if want.session.gyr is not None:
+        assert np.array_equal(loaded.session.gyr, want.session.gyr, equal_nan=True)
