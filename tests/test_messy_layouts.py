@@ -10,7 +10,7 @@ import pytest
 
 from import_samples import geneactiv, metabase_pair, physics_toolbox, sensorlogger_folder
 from retrogait.errors import InputFileError
-from retrogait.imports import load_recording
+from retrogait.imports import GenericCsvOptions, load_recording
 
 
 def _geneactiv_header_again(path: Path) -> tuple[Path, int, int]:
@@ -249,3 +249,26 @@ def test_an_app_s_table_with_its_own_columns_in_another_order_is_read_by_name(tm
     assert (loaded.session.gyr is None) == (want.session.gyr is None)
     if want.session.gyr is not None:
         assert np.array_equal(loaded.session.gyr, want.session.gyr, equal_nan=True)
+
+
+def test_a_header_of_unknown_names_over_a_first_row_one_field_wider_keeps_its_refusal(tmp_path: Path) -> None:
+    """EDGE-276's trade (REVIEW-236's "seen"): "t,c1,...,c6" over rows whose acceleration comes first is refused
+    (no acceleration told by name); with one field too many in the first row, the header and that row were read as a
+    preamble and the table by position. That row continues the table's clock (0.000, then 0.010, 0.020): a damaged
+    row, not metadata; the file keeps the plain file's refusal (EDGE-285). EDGE-276's metadata ("1,2,3,4,5" over a
+    clock starting at 0) stays a preamble (its own test)."""
+    t = np.arange(2000) / 100.0
+    rows = [
+        f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f},"
+        f"{50 * np.sin(3 * x):.3f},{10 * np.cos(2 * x):.3f},{5 + np.sin(x):.3f}"
+        for x in t
+    ]
+    wide, plain = tmp_path / "wide.csv", tmp_path / "plain.csv"
+    wide.write_text("t,c1,c2,c3,c4,c5,c6\n" + rows[0] + ",7.5\n" + "\n".join(rows[1:]) + "\n")
+    plain.write_text("t,c1,c2,c3,c4,c5,c6\n" + "\n".join(rows) + "\n")
+    refusal = r"no three acceleration columns that can be told by name \(columns: t, c1"
+    for path in (wide, plain):
+        with pytest.raises(InputFileError, match=refusal):
+            load_recording(path)
+    mapped = load_recording(wide, generic=GenericCsvOptions(time_column="t", acc_columns=("c1", "c2", "c3")))
+    assert (mapped.session.t_s.size, mapped.session.meta.extra["import_dropped_detail"]) == (1999, "malformed=1")
