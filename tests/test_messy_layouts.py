@@ -222,7 +222,7 @@ def _columns_reversed(path: Path) -> None:
 @pytest.mark.parametrize("app", ["physics_toolbox", "sensorlogger", "metabase"])
 def test_an_app_s_table_with_its_own_columns_in_another_order_is_read_by_name(tmp_path: Path, app: str) -> None:
     """Physics Toolbox, Sensor Logger and MetaBase tables whose header holds the app's own names in another order:
-    read by their app's reader, by name, the same samples as the file in its own order (EDGE-284). Before, the app
+    read by their app's reader, by name, the same samples as the file in its own order (IMPORT-30). Before, the app
     was not recognised: the generic reader refused Physics Toolbox's and Sensor Logger's (the acceleration without
     gravity by position) and read MetaBase's from `elapsed (s)` (its times up to 2e-7 s off)."""
     if app == "physics_toolbox":
@@ -255,7 +255,7 @@ def test_a_header_of_unknown_names_over_a_first_row_one_field_wider_keeps_its_re
     """EDGE-276's trade (REVIEW-236's "seen"): "t,c1,...,c6" over rows whose acceleration comes first is refused
     (no acceleration told by name); with one field too many in the first row, the header and that row were read as a
     preamble and the table by position. That row continues the table's clock (0.000, then 0.010, 0.020): a damaged
-    row, not metadata; the file keeps the plain file's refusal (EDGE-285). EDGE-276's metadata ("1,2,3,4,5" over a
+    row, not metadata; the file keeps the plain file's refusal (EDGE-284). EDGE-276's metadata ("1,2,3,4,5" over a
     clock starting at 0) stays a preamble (its own test)."""
     t = np.arange(2000) / 100.0
     rows = [

@@ -44,13 +44,13 @@ _SENSOR_IN_NAME = re.compile(r"(accelerometer|gyroscope)(_[0-9.]+hz)?", re.IGNOR
 
 def _kind(line: str) -> str | None:
     """``acc`` or ``gyr`` for a MetaBase header, also saved again with `;` or tabs between fields (EDGE-163), or with
-    its own columns in another order (EDGE-284)."""
+    its own columns in another order (IMPORT-30)."""
     fields = header_fields(line, detect_delimiter(line)[0])
     if not fields or _TIME not in (names := [f.lower() for f in fields]):
         return None
     own = (_TIME, "elapsed (s)")
     if names[0] != _TIME and not all(n in own or n.startswith("timestamp (") or _AXIS.match(n) for n in names):
-        return None  # its own names in another order are read by name (EDGE-284); another table is not its
+        return None  # its own names in another order are read by name (IMPORT-30); another table is not its
     units = {m.group(2).lower() for f in fields if (m := _AXIS.match(f))}
     if units & {"g", "m/s^2"}:
         return "acc"

@@ -146,7 +146,7 @@ def _below(lines: list[str], i: int) -> int:
 def _clock_goes_on(rows: list[list[str]], lines: list[str], wide: int, first: int, decimal: str) -> bool:
     """Whether the wide lines from line ``wide`` to the table's first row ``first``, and the first three rows, start
     with numbers that increase: the wide lines are rows of the table's clock with a field too many (damage, dropped
-    as such), not metadata over the table (EDGE-276's preamble); EDGE-285."""
+    as such), not metadata over the table (EDGE-276's preamble); EDGE-284."""
     firsts, i, rows_taken = [], wide, 0
     while i < len(lines) and rows_taken < 3:
         if lines[i].strip():
@@ -205,7 +205,7 @@ def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
         wide = _above(lines, wide)
     headerless_skip = None
     if wide != header and wide >= 0 and len(rows[wide]) == n_fields and not _data_like(rows[wide], n_fields, decimal):
-        # rows of the table's clock with a field too many are damaged rows, no preamble (EDGE-285)
+        # rows of the table's clock with a field too many are damaged rows, no preamble (EDGE-284)
         headerless_skip = None if _clock_goes_on(rows, lines, _below(lines, wide), first, decimal) else first
         first, header = _below(lines, wide), wide  # the row screen reads or drops their extra fields (EDGE-265)
     if header >= 0 and len(rows[header]) == n_fields and not _data_like(rows[header], n_fields, decimal):
