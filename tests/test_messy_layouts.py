@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from import_samples import geneactiv, metabase_pair, physics_toolbox, sensorlogger_folder
+from import_samples import geneactiv, metabase_pair, physics_toolbox, physics_toolbox_linear, sensorlogger_folder
 from retrogait.errors import InputFileError
 from retrogait.imports import GenericCsvOptions, load_recording
 
@@ -272,3 +272,39 @@ def test_a_header_of_unknown_names_over_a_first_row_one_field_wider_keeps_its_re
             load_recording(path)
     mapped = load_recording(wide, generic=GenericCsvOptions(time_column="t", acc_columns=("c1", "c2", "c3")))
     assert (mapped.session.t_s.size, mapped.session.meta.extra["import_dropped_detail"]) == (1999, "malformed=1")
+
+
+def _plain_table(path: Path, header: bool = True) -> tuple[Path, list[str]]:
+    """2000 rows at 100 Hz (time, x, y, z in m/s^2), with its header or without one: the file and its rows."""
+    t = np.arange(2000) / 100.0
+    rows = [f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t]
+    path.write_text(("time_s,acc_x,acc_y,acc_z\n" if header else "") + "\n".join(rows) + "\n")
+    return path, rows
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_a_blank_line_and_a_row_of_empty_cells_do_not_cut_the_table(tmp_path: Path, header: bool) -> None:
+    """A spreadsheet's empty row (`,,,`) under a blank line mid-file was taken as a second table's header: the rows
+    after it, half the recording, were not read and not told (the real Pixel phone trace: 29,916 of 59,833 rows).
+    Now that row is blank: every sample read, the empty row counted (EDGE-285)."""
+    clean, rows = _plain_table(tmp_path / "clean.csv", header)
+    damaged = tmp_path / "damaged.csv"
+    head = clean.read_text().splitlines()[: 1 if header else 0]
+    damaged.write_text("\n".join([*head, *rows[:1000], "", ",,,", *rows[1000:]]) + "\n")
+    want, loaded = load_recording(clean).session, load_recording(damaged).session
+    assert np.array_equal(loaded.t_s, want.t_s) and np.array_equal(loaded.acc, want.acc)
+    assert loaded.meta.extra["import_dropped_detail"] == "row_not_a_number=1"
+
+
+def test_rows_ending_with_a_separator_the_header_does_not_have_are_read(tmp_path: Path) -> None:
+    """Every data row one empty field wider than the header (a spreadsheet's trailing empty column, its header cell
+    not written): pandas took the first column as the rows' index and every column shifted, refused as "rows are not
+    in time order" (Physics Toolbox, Polar, phyphox) or "no usable acc rows" (MetaWear). Now the same samples as
+    the file without the trailing separators (EDGE-285)."""
+    toolbox = physics_toolbox_linear(tmp_path / "ptb" / "ptb.csv")  # its aT column not read
+    lines = toolbox.read_text().splitlines()
+    moved = tmp_path / "ptb_padded" / "ptb.csv"
+    moved.parent.mkdir()
+    moved.write_text("\n".join([lines[0], *(line + "," for line in lines[1:] if line)]) + "\n")
+    want, loaded = load_recording(toolbox).session, load_recording(moved).session
+    assert np.array_equal(loaded.t_s, want.t_s) and np.array_equal(loaded.acc, want.acc)

@@ -293,11 +293,17 @@ def _block_starts(data: bytes, head: Layout, lines: LineIndex) -> list[int]:
             at = data.find(header_line, at + len(header_line))
     cuts = [0]
     for at in sorted(candidates):
-        following = _decode(data[at : at + 4096]).lstrip("\r\n \t")
-        line = re.split(r"\r\n|\r|\n", following, maxsplit=1)[0]
+        following = re.split(r"\r\n|\r|\n", _decode(data[at : at + 4096]).lstrip("\r\n \t"))
+        line = next((x for x in following if not _empty_row(x, head.sep)), "")  # a row of empty cells is blank
         if line.strip() and not _data_like(split_fields(line, head.sep), head.n_fields, head.decimal):
             cuts.append(at)
     return cuts
+
+
+def _empty_row(line: str, sep: str | None) -> bool:
+    """Whether ``line`` holds only separators and blanks: a spreadsheet's empty row, no header of a new table
+    (EDGE-285: one under a blank line cut the table in two, its second part unread and untold)."""
+    return not (line.replace(sep, "") if sep and len(sep) == 1 else line).strip(" \t\"")
 
 
 def _header_bytes(data: bytes, head: Layout) -> tuple[bytes, int]:
