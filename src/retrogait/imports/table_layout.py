@@ -303,7 +303,7 @@ def _block_starts(data: bytes, head: Layout, lines: LineIndex) -> list[int]:
 def _empty_row(line: str, sep: str | None) -> bool:
     """Whether ``line`` holds only separators and blanks: a spreadsheet's empty row, no header of a new table
     (EDGE-285: one under a blank line cut the table in two, its second part unread and untold)."""
-    return not (line.replace(sep, "") if sep and len(sep) == 1 else line).strip(" \t\"")
+    return not (line.replace(sep, "") if sep and len(sep) == 1 else line).strip(' \t"')
 
 
 def _header_bytes(data: bytes, head: Layout) -> tuple[bytes, int]:
