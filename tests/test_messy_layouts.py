@@ -124,12 +124,16 @@ def test_a_header_over_a_wider_row_keeps_its_refusal_where_the_headerless_readin
     a wider first row: read without it, the gyroscope's columns by position were taken as the acceleration and
     refused in those words ("columns 1,2,3 are not named as acceleration at rest"), a header the file has unsaid and
     --acc-columns not offered. The header's own refusal stands, as with a first row of the table's width."""
+    _unknown_names_refused(tmp_path, gyro_first=True)
+
+
+def _unknown_names_refused(tmp_path: Path, gyro_first: bool) -> Path:
+    """2000 rows at 100 Hz under "t,c1,...,c6" (gyroscope or acceleration first), written with the first row one field
+    wider and without: both refused, naming the header's columns; the wide file."""
     t = np.arange(2000) / 100.0
-    rows = [
-        f"{x:.3f},{50 * np.sin(3 * x):.3f},{10 * np.cos(2 * x):.3f},{5 + np.sin(x):.3f},"
-        f"{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}"
-        for x in t
-    ]
+    gyro = [f"{50 * np.sin(3 * x):.3f},{10 * np.cos(2 * x):.3f},{5 + np.sin(x):.3f}" for x in t]
+    acc = [f"{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t]
+    rows = [f"{x:.3f},{g},{a}" if gyro_first else f"{x:.3f},{a},{g}" for x, g, a in zip(t, gyro, acc, strict=True)]
     wide, plain = tmp_path / "wide.csv", tmp_path / "plain.csv"
     wide.write_text("t,c1,c2,c3,c4,c5,c6\n" + rows[0] + ",7.5\n" + "\n".join(rows[1:]) + "\n")
     plain.write_text("t,c1,c2,c3,c4,c5,c6\n" + "\n".join(rows) + "\n")
@@ -137,6 +141,7 @@ def test_a_header_over_a_wider_row_keeps_its_refusal_where_the_headerless_readin
     for path in (wide, plain):
         with pytest.raises(InputFileError, match=refusal):
             load_recording(path)
+    return wide
 
 
 def test_an_angular_rate_written_as_the_largest_float_is_told_without_a_warning(tmp_path: Path) -> None:
@@ -257,19 +262,7 @@ def test_a_header_of_unknown_names_over_a_first_row_one_field_wider_keeps_its_re
     preamble and the table by position. That row continues the table's clock (0.000, then 0.010, 0.020): a damaged
     row, not metadata; the file keeps the plain file's refusal (EDGE-284). EDGE-276's metadata ("1,2,3,4,5" over a
     clock starting at 0) stays a preamble (its own test)."""
-    t = np.arange(2000) / 100.0
-    rows = [
-        f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f},"
-        f"{50 * np.sin(3 * x):.3f},{10 * np.cos(2 * x):.3f},{5 + np.sin(x):.3f}"
-        for x in t
-    ]
-    wide, plain = tmp_path / "wide.csv", tmp_path / "plain.csv"
-    wide.write_text("t,c1,c2,c3,c4,c5,c6\n" + rows[0] + ",7.5\n" + "\n".join(rows[1:]) + "\n")
-    plain.write_text("t,c1,c2,c3,c4,c5,c6\n" + "\n".join(rows) + "\n")
-    refusal = r"no three acceleration columns that can be told by name \(columns: t, c1"
-    for path in (wide, plain):
-        with pytest.raises(InputFileError, match=refusal):
-            load_recording(path)
+    wide = _unknown_names_refused(tmp_path, gyro_first=False)
     mapped = load_recording(wide, generic=GenericCsvOptions(time_column="t", acc_columns=("c1", "c2", "c3")))
     assert (mapped.session.t_s.size, mapped.session.meta.extra["import_dropped_detail"]) == (1999, "malformed=1")
 
