@@ -261,8 +261,14 @@ def test_a_header_of_unknown_names_over_a_first_row_one_field_wider_keeps_its_re
     (no acceleration told by name); with one field too many in the first row, the header and that row were read as a
     preamble and the table by position. That row continues the table's clock (0.000, then 0.010, 0.020): a damaged
     row, not metadata; the file keeps the plain file's refusal (EDGE-284). EDGE-276's metadata ("1,2,3,4,5" over a
-    clock starting at 0) stays a preamble (its own test)."""
+    clock starting at 0) stays a preamble, and so it does over a clock starting at 10 s: "1" lies 9 s before it, far
+    from its 10 ms step."""
     wide = _unknown_names_refused(tmp_path, gyro_first=False)
+    t = 10.0 + np.arange(2000) / 100.0
+    rows = [f"{x:.3f},{0.3 * np.sin(6 * x):.4f},0.2,{9.8 + 3 * np.sin(4 * np.pi * x):.4f}" for x in t]
+    meta = tmp_path / "meta.csv"
+    meta.write_text("device,pixel,fw,x\n1,2,3,4,5\n" + "\n".join(rows) + "\n")
+    assert "no header, 2 preamble line(s) skipped" in load_recording(meta).session.meta.extra["inferred_layout"]
     mapped = load_recording(wide, generic=GenericCsvOptions(time_column="t", acc_columns=("c1", "c2", "c3")))
     assert (mapped.session.t_s.size, mapped.session.meta.extra["import_dropped_detail"]) == (1999, "malformed=1")
 

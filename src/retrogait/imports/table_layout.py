@@ -145,8 +145,9 @@ def _below(lines: list[str], i: int) -> int:
 
 def _clock_goes_on(rows: list[list[str]], lines: list[str], wide: int, first: int, decimal: str) -> bool:
     """Whether the wide lines from line ``wide`` to the table's first row ``first``, and the first three rows, start
-    with numbers that increase: the wide lines are rows of the table's clock with a field too many (damage, dropped
-    as such), not metadata over the table (EDGE-276's preamble); EDGE-284."""
+    with numbers that increase, each step at most ``CLOCK_STEPS`` of the first rows' largest: the wide lines are rows
+    of the table's clock with a field too many (damage, dropped as such), not metadata over the table (EDGE-276's
+    preamble); EDGE-284."""
     firsts, i, rows_taken = [], wide, 0
     while i < len(lines) and rows_taken < 3:
         if lines[i].strip():
@@ -157,7 +158,14 @@ def _clock_goes_on(rows: list[list[str]], lines: list[str], wide: int, first: in
         values = np.array([float(f) for f in firsts])
     except ValueError:
         return False
-    return bool(np.all(np.isfinite(values)) and np.all(np.diff(values) > 0))
+    steps = np.diff(values)
+    if values.size < 3 or not np.all(np.isfinite(values)) or not np.all(steps > 0):
+        return False
+    return bool(steps.max() <= CLOCK_STEPS * steps[-2:].max())  # on the clock: a sample lost beside it at most
+
+
+#: A wide line on the table's clock lies at most this many of its first rows' steps before the next row.
+CLOCK_STEPS = 2.0
 
 
 def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
