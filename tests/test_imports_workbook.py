@@ -4,6 +4,7 @@ in one line. The workbooks are written here as phyphox-android's XlsxWriter writ
 from __future__ import annotations
 
 import shutil
+import struct
 import sys
 import zipfile
 from pathlib import Path
@@ -225,6 +226,30 @@ def test_a_cell_far_from_the_others_is_refused_not_the_end_of_the_process(
             archive.writestr(name, data)
     err = _refusal(book, capsys)
     assert err.count("\n") == 0 and "far.xlsx" in err and "is a damaged spreadsheet workbook" in err
+
+
+def test_an_xls_whose_chain_of_sectors_loops_is_refused_before_calamine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An .xls (a compound file) whose directory's chain of sectors points back to itself, as a file damaged by
+    bytes inserted or lost leaves it (`fuzz_import.py --seed 60`, case 316): calamine followed the loop until its
+    child's 2 GiB cap (about 5 s of a quiet machine); the structure is checked first and the file refused naming
+    the problem (EDGE-283). Bytes inserted mid-file and a file cut at half: refused in one line too."""
+    pytest.importorskip("xlwt")
+    book = samples.phyphox_workbook(tmp_path / "run.xls", samples.phyphox_folder(tmp_path / "csv"))
+    data = bytearray(book.read_bytes())
+    first_dir, fat = struct.unpack_from("<I", data, 0x30)[0], struct.unpack_from("<I", data, 0x4C)[0]
+    struct.pack_into("<I", data, (fat + 1) * 512 + 4 * first_dir, first_dir)  # the directory's next: itself
+    looped = tmp_path / "looped.xls"
+    looped.write_bytes(bytes(data))
+    err = _refusal(looped, capsys)
+    assert err.count("\n") == 0 and "looped.xls" in err and "chain of sectors runs in a loop" in err
+    clean = book.read_bytes()
+    for name, damaged in (("inserted", clean[:20000] + clean[19537:]), ("cut", clean[: len(clean) // 2])):
+        path = tmp_path / f"{name}.xls"
+        path.write_bytes(damaged)
+        err = _refusal(path, capsys)
+        assert err.count("\n") == 0 and f"{name}.xls" in err and "past the file's end" in err
 
 
 # ------------------------------------------------------- any table saved again as a workbook (IMPORT-17)

@@ -352,6 +352,7 @@ def read_table(
         "decimal": decimal,
         "skip_blank_lines": True,
         "engine": "c",
+        "index_col": False,  # rows one empty field wider than the header (a trailing separator): no index (EDGE-285)
     }
     if names is not None:
         options.update(header=None, names=list(names))

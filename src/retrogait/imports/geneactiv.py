@@ -37,7 +37,7 @@ from retrogait.imports.common import (
 )
 from retrogait.imports.geneactiv_bin import is_bin
 from retrogait.imports.geneactiv_common import finish_geneactiv, on_recording_time_line, stamps_s
-from retrogait.imports.limits import line_bounds
+from retrogait.imports.limits import LineIndex, line_bounds
 from retrogait.imports.part import empty_part
 from retrogait.imports.textcoding import UTF8_BOM, UTF16_PROBE_BYTES, utf16_encoding
 from retrogait.recording_part import NotInTimeOrder
@@ -155,16 +155,20 @@ def _samples(
     quoted (``"-0,0195"``, EDGE-164). ``keys``: the header's first fields (:func:`_keys`); a row starting with one is
     the header written again (a second export appended): dropped as ``header_repeated`` (EDGE-263, EDGE-274).
     ``quoted``: each row's time in double quotes (EDGE-277)."""
+    raw, unclosed = _without_unclosed_quotes(data.read_bytes())
+    if unclosed:  # the rows after such a row read as written, not merged into it (EDGE-281)
+        data = Source(data.display, data=raw)
     first = data.head(4096).split(b"\n", 1)[0].decode("latin-1")
     decimal = "," if sep == ";" or quoted_decimal_commas(first) else "."
-    raw = data.read_bytes()
     lines = line_bounds(raw)  # once, for the row screen and the timestamps
     axes = ["x", "y", "z"]
-    table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, report=report, lines=lines)
+    trailing = _trailing_empty_column(raw, lines, sep)
+    names = _COLUMNS + (("trailing_empty",) if trailing is not None else ())
+    table = read_table(data, names=names, numeric=axes, sep=sep, decimal=decimal, report=report, lines=lines)
     t = line_times_s(raw, lines[0], sep.encode(), quoted)
     if t.size != len(table) or report.dropped:  # ragged rows were skipped: align by parsing the text
         report.dropped.clear()
-        table = read_table(data, names=_COLUMNS, numeric=axes, sep=sep, decimal=decimal, text=["time"], report=report)
+        table = read_table(data, names=names, numeric=axes, sep=sep, decimal=decimal, text=["time"], report=report)
         t = parse_datetime_s(table["time"], _TIME_FORMAT)
         texts = table["time"].to_numpy()
     else:
@@ -177,8 +181,56 @@ def _samples(
     if again.any():  # the header written again (a second export appended): no sample (EDGE-274)
         report.drop("header_repeated", int(again.sum()))
         t, table = t[~again], table[~again].reset_index(drop=True)
+    if trailing:  # a cell in the empty column after the seven: said, as a field beyond them is (REVIEW-221)
+        report.notes.append(
+            f"{len(trailing)} rows hold a cell in the empty column after GENEActiv's 7 ('{trailing[0][:40]}'): read by "
+            "their first 7 (EDGE-282)"
+        )
+    if unclosed:
+        report.drop("row_quote_unclosed", len(unclosed))
+        report.notes.append(
+            f"{len(unclosed)} rows hold a double quote that is not closed in the row (the first: "
+            f"'{unclosed[0][:60]}'): dropped; the rows after each read as written, not merged into it (EDGE-281)"
+        )
     report.rows_read = len(table) + report.dropped_total
     return t, *clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
+
+
+def _without_unclosed_quotes(raw: bytes) -> tuple[bytes, list[str]]:
+    """``raw`` without its lines holding an odd count of double quotes, and those lines' text: a quote opened in one
+    row and closed rows later (a stray quote in each) would make the rows between one field of one row, lost with
+    one count (EDGE-281). GENEActiv's rows hold no line end within quotes; a clean file (no quote, or two a row
+    round its time, EDGE-277) is returned as it is (the same object)."""
+    if b'"' not in raw:
+        return raw, []
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    starts, ends = line_bounds(raw)
+    quotes = np.bincount(np.searchsorted(starts, np.flatnonzero(buf == 34), side="right") - 1, minlength=starts.size)
+    odd = np.flatnonzero(quotes % 2 == 1)
+    if odd.size == 0:
+        return raw, []
+    lost = [raw[starts[i] : ends[i]].decode("latin-1").strip().replace("\x00", "") for i in odd.tolist()]
+    edges = np.zeros(buf.size + 1, dtype=np.int64)
+    np.add.at(edges, starts[odd], 1)
+    np.add.at(edges, np.minimum(ends[odd] + 1, buf.size), -1)
+    return buf[np.cumsum(edges[:-1]) == 0].tobytes(), lost
+
+
+def _trailing_empty_column(raw: bytes, lines: LineIndex, sep: str) -> list[str] | None:
+    """Where the first row of ``raw`` (line bounds ``lines``) ends with ``sep`` (an empty column after the seven, as
+    a spreadsheet saves a sheet with one more column in use: EDGE-282), the rows holding something in that column
+    (its cell, read by none: told); None where the first row does not."""
+    first = raw[:65536].lstrip(b"\r\n").split(b"\n", 1)[0].split(b"\r", 1)[0]  # the first row
+    if not first.endswith(sep.encode()):
+        return None
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    starts, ends = lines
+    last = ends - 1 - (buf[np.maximum(ends - 1, 0)] == 13).astype(np.int64)
+    full = np.flatnonzero(last >= starts)
+    at = np.searchsorted(starts, np.flatnonzero(buf == ord(sep)), side="right") - 1
+    seps = np.bincount(at, minlength=starts.size)
+    held = full[(seps[full] == len(_COLUMNS)) & (buf[last[full]] != ord(sep))]
+    return [raw[starts[i] : last[i] + 1].decode("latin-1").rsplit(sep, 1)[-1] for i in held.tolist()]
 
 
 def _plain(path: Path) -> bool:

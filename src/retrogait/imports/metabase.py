@@ -43,10 +43,14 @@ _SENSOR_IN_NAME = re.compile(r"(accelerometer|gyroscope)(_[0-9.]+hz)?", re.IGNOR
 
 
 def _kind(line: str) -> str | None:
-    """``acc`` or ``gyr`` for a MetaBase header, also saved again with `;` or tabs between fields (EDGE-163)."""
+    """``acc`` or ``gyr`` for a MetaBase header, also saved again with `;` or tabs between fields (EDGE-163), or with
+    its own columns in another order (IMPORT-30)."""
     fields = header_fields(line, detect_delimiter(line)[0])
-    if not fields or fields[0].lower() != _TIME:
+    if not fields or _TIME not in (names := [f.lower() for f in fields]):
         return None
+    own = (_TIME, "elapsed (s)")
+    if names[0] != _TIME and not all(n in own or n.startswith("timestamp (") or _AXIS.match(n) for n in names):
+        return None  # its own names in another order are read by name (IMPORT-30); another table is not its
     units = {m.group(2).lower() for f in fields if (m := _AXIS.match(f))}
     if units & {"g", "m/s^2"}:
         return "acc"
@@ -109,7 +113,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     else:
         kind = _kind(first_line(head_bytes(path)))
         if kind is None:
-            raise InputFileError(path, "is not a MetaBase sensor CSV (first column must be 'epoc (ms)')")
+            raise InputFileError(path, "is not a MetaBase sensor CSV (no 'epoc (ms)' column among its own names)")
         given = Source(str(path), path=path)
         if kind == "gyr":
             partner = next(

@@ -89,7 +89,8 @@ def _sniff_head(data: bytes) -> float:
     fields = [_short(f) for f in raw]
     if (
         not fields
-        or fields[0] != "time"
+        or "time" not in fields
+        or (fields[0] != "time" and not set(fields) - {"time"} <= _KNOWN)  # the app's own names in another order
         or not ({"gfx", "gfy", "gfz"} <= set(fields) or {"ax", "ay", "az"} <= set(fields))
     ):
         return 0.0
@@ -98,7 +99,7 @@ def _sniff_head(data: bytes) -> float:
     ]
     if any(t.kind in ("acc", "linear", "gyro") for t in others):
         return 0.0  # motion columns this reader would leave out: the generic reader reads them all
-    return 0.85 if len(set(fields[1:]) & _KNOWN) >= 3 else 0.0
+    return 0.85 if len(set(fields) & _KNOWN) >= 3 else 0.0
 
 
 def _numbers_first(source: Source, sep: str, decimal: str, index: int) -> bool:

@@ -116,8 +116,10 @@ def _other_table(path: Path) -> str | None:
 
 
 def is_table(line: str) -> bool:
-    """The header of one of the app's tables, also saved again with `;` or tabs between fields (EDGE-163)."""
-    return re.sub(r"[;\t]", ",", line.lower().replace('"', "")).startswith(_HEADER_START)
+    """The header of one of the app's tables, also saved again with `;` or tabs between fields (EDGE-163), or with
+    its columns in another order (``time`` and ``seconds_elapsed`` among them: read by name, IMPORT-30)."""
+    header = re.sub(r"[;\t]", ",", line.lower().replace('"', ""))
+    return header.startswith(_HEADER_START) or {"time", "seconds_elapsed"} <= {f.strip() for f in header.split(",")}
 
 
 def sniff(path: Path) -> float:

@@ -143,6 +143,31 @@ def _below(lines: list[str], i: int) -> int:
     return i
 
 
+def _clock_goes_on(rows: list[list[str]], lines: list[str], wide: int, first: int, decimal: str) -> bool:
+    """Whether the wide lines from line ``wide`` to the table's first row ``first``, and the first three rows, start
+    with numbers that increase, each step at most ``CLOCK_STEPS`` of the first rows' largest: the wide lines are rows
+    of the table's clock with a field too many (damage, dropped as such), not metadata over the table (EDGE-276's
+    preamble); EDGE-284."""
+    firsts, i, rows_taken = [], wide, 0
+    while i < len(lines) and rows_taken < 3:
+        if lines[i].strip():
+            firsts.append(rows[i][0].strip().strip('"').replace(decimal, ".") if rows[i] else "")
+            rows_taken += i >= first
+        i += 1
+    try:
+        values = np.array([float(f) for f in firsts])
+    except ValueError:
+        return False
+    steps = np.diff(values)
+    if values.size < 3 or not np.all(np.isfinite(values)) or not np.all(steps > 0):
+        return False
+    return bool(steps.max() <= CLOCK_STEPS * steps[-2:].max())  # on the clock: a sample lost beside it at most
+
+
+#: A wide line on the table's clock lies at most this many of its first rows' steps before the next row.
+CLOCK_STEPS = 2.0
+
+
 def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
     """The layout of the table at the start of ``text`` (``sep`` forces the delimiter).
 
@@ -188,7 +213,8 @@ def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
         wide = _above(lines, wide)
     headerless_skip = None
     if wide != header and wide >= 0 and len(rows[wide]) == n_fields and not _data_like(rows[wide], n_fields, decimal):
-        headerless_skip = first
+        # rows of the table's clock with a field too many are damaged rows, no preamble (EDGE-284)
+        headerless_skip = None if _clock_goes_on(rows, lines, _below(lines, wide), first, decimal) else first
         first, header = _below(lines, wide), wide  # the row screen reads or drops their extra fields (EDGE-265)
     if header >= 0 and len(rows[header]) == n_fields and not _data_like(rows[header], n_fields, decimal):
         names = tuple(f.strip().strip('"').strip() for f in rows[header])
@@ -275,11 +301,17 @@ def _block_starts(data: bytes, head: Layout, lines: LineIndex) -> list[int]:
             at = data.find(header_line, at + len(header_line))
     cuts = [0]
     for at in sorted(candidates):
-        following = _decode(data[at : at + 4096]).lstrip("\r\n \t")
-        line = re.split(r"\r\n|\r|\n", following, maxsplit=1)[0]
+        following = re.split(r"\r\n|\r|\n", _decode(data[at : at + 4096]).lstrip("\r\n \t"))
+        line = next((x for x in following if not _empty_row(x, head.sep)), "")  # a row of empty cells is blank
         if line.strip() and not _data_like(split_fields(line, head.sep), head.n_fields, head.decimal):
             cuts.append(at)
     return cuts
+
+
+def _empty_row(line: str, sep: str | None) -> bool:
+    """Whether ``line`` holds only separators and blanks: a spreadsheet's empty row, no header of a new table
+    (EDGE-285: one under a blank line cut the table in two, its second part unread and untold)."""
+    return not (line.replace(sep, "") if sep and len(sep) == 1 else line).strip(' \t"')
 
 
 def _header_bytes(data: bytes, head: Layout) -> tuple[bytes, int]:

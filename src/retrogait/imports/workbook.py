@@ -33,6 +33,7 @@ import pandas as pd
 
 from retrogait.errors import InputFileError
 from retrogait.imports.limits import MAX_UNPACKED_BYTES, ZIP_ERRORS, bomb_error, unpack_limit
+from retrogait.imports.ole2 import DamagedCompoundFile, check_compound_file
 
 #: File endings of the workbooks read.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -132,6 +133,7 @@ def _read_sheets(path: str, resolved: str, size: int, mtime_ns: int) -> tuple[Sh
             path, "is a spreadsheet workbook: reading one needs python-calamine (pip install python-calamine)"
         ) from None
     _refuse_bomb(Path(path))
+    _refuse_damaged_compound_file(Path(path))
     sheets = [_sheet(name, header, body) for name, (header, body) in _parsed(path, resolved, size)]
     return tuple(sheet for sheet in sheets if sheet is not None)
 
@@ -186,6 +188,23 @@ def _refuse_bomb(path: Path) -> None:
             raise bomb_error(f"{path}/{info.filename}", unpack_limit(info.compress_size))
     if total > min(MAX_UNPACKED_BYTES, unpack_limit(packed)):
         raise bomb_error(str(path), min(MAX_UNPACKED_BYTES, unpack_limit(packed)))
+
+
+def _refuse_damaged_compound_file(path: Path) -> None:
+    """Refuse an ``.xls`` (an OLE2 compound file) whose chains of sectors loop, leave the file or hold less than its
+    workbook stream's size, before calamine follows them into gigabytes (``ole2``, EDGE-283)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(OLE2_MAGIC)) != OLE2_MAGIC:
+                return
+            data = OLE2_MAGIC + fh.read()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        check_compound_file(data)
+    except DamagedCompoundFile as exc:
+        problem = f"is a damaged spreadsheet workbook (.xls: {exc}); save its sensor sheet as CSV"
+        raise InputFileError(path, problem) from None
 
 
 def _sheet(name: str, header_cells: list[Any], body: Any) -> Sheet | None:
