@@ -95,13 +95,14 @@ def test_norms_in_halves_of_odd_sizes_are_the_whole_call_s_bits(
     monkeypatch.setattr(vectors, "NORM_BLOCK_ROWS", 4)
     monkeypatch.setattr(beside, "HALVES_MIN_ROWS", 2)
     threads: list[str] = []
-    real = vectors._norm_rows_into
+    for name in ("_norm_rows_into", "_norm_columns"):
+        real = getattr(vectors, name)
 
-    def recorded(*args: object) -> None:
-        threads.append(threading.current_thread().name)
-        real(*args)  # type: ignore[arg-type]
+        def recorded(*args: object, _real: object = real) -> object:
+            threads.append(threading.current_thread().name)
+            return _real(*args)  # type: ignore[operator]
 
-    monkeypatch.setattr(vectors, "_norm_rows_into", recorded)
+        monkeypatch.setattr(vectors, name, recorded)
     for n in SIZES:
         v = _rows(n, order, dtype)
         with np.errstate(invalid="ignore", over="ignore"):
@@ -111,8 +112,7 @@ def test_norms_in_halves_of_odd_sizes_are_the_whole_call_s_bits(
                 halves, gate_halves = vectors.norm_rows(v), vectors.gate_norm_rows(v)
         assert halves.tobytes() == whole.astype(halves.dtype).tobytes(), n
         assert gate_halves.tobytes() == gate.astype(gate_halves.dtype).tobytes(), n
-    split = order == "C" and dtype == np.float64  # the blocked path: C-ordered float64
-    assert ("retrogait-beside" in threads) == split
+    assert ("retrogait-beside" in threads) == (dtype == np.float64)  # float64 in halves, in blocks where C-ordered
 
 
 @pytest.mark.parametrize("order", ["C", "F"])

@@ -24,7 +24,16 @@ def norm_rows(v: NDArray[np.float64]) -> NDArray[np.float64]:
     """
     if v.dtype == np.float64 and v.flags.c_contiguous and v.ndim == 2 and v.shape[1] == 3:
         return _norm_rows_blocked(v)
-    out = np.multiply(v[:, 0], v[:, 0])
+    if v.dtype == np.float64 and v.ndim == 2:  # the halves of the rows on two cores where one is free (PERF-157)
+        out = np.empty(v.shape[0])
+        in_halves(lambda start, stop: _norm_columns(v[start:stop], out[start:stop]), v.shape[0])
+        return out
+    return _norm_columns(v)
+
+
+def _norm_columns(v: NDArray[np.float64], out: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+    """:func:`norm_rows` a column at a time into one (n,) scratch array (into ``out`` where given)."""
+    out = np.multiply(v[:, 0], v[:, 0], out=out)
     scratch = np.multiply(v[:, 1], v[:, 1])
     out += scratch
     out += np.multiply(v[:, 2], v[:, 2], out=scratch)
