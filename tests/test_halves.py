@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from numpy.typing import NDArray
 
-from retrogait.analysis import beside, pipeline, preprocess, vectors
+from retrogait.analysis import beside, contacts, pipeline, preprocess, vectors
 from retrogait.analysis.beside import in_halves, second_thread
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
@@ -178,3 +178,43 @@ def test_the_pipeline_s_steps_are_the_same_with_halves_on_two_threads(
     assert "retrogait-beside" in names["norm"] and "retrogait-beside" in names["body"]
     assert len(threaded) > 20
     pd.testing.assert_frame_equal(serial, threaded, check_exact=True)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 7, 8, 9, 61])
+def test_a_shank_s_swing_ways_in_halves_are_the_whole_call_s(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of 4 windows (``WINDOW_BLOCK_SAMPLES`` cut to 4 of the widest window), halves from one value on: each
+    window's way read from its own samples, the same with the second half on a thread of its own (PERF-159)."""
+    rng = np.random.default_rng(count)
+    fs, n = 200.0, 20_000
+    sagittal = np.cumsum(rng.normal(0.0, 30.0, n))
+    sagittal[n // 2 : n // 2 + 50] = np.nan
+    at = np.sort(rng.choice(n, size=count, replace=False)).astype(np.int64)
+    stride = rng.uniform(0.5, 1.4, n)
+    whole = contacts._swing_way(sagittal, at, stride, fs)
+    widest = 2 * int(np.maximum((stride[at] * fs / 2).astype(np.int64), 1).max(initial=1)) + 1
+    monkeypatch.setattr(contacts, "WINDOW_BLOCK_SAMPLES", 4 * widest)
+    monkeypatch.setattr(beside, "HALVES_MIN_ROWS", 1)
+    threads = _threads_of_blocks(monkeypatch)
+    with second_thread():
+        halves = contacts._swing_way(sagittal, at, stride, fs)
+    assert halves.tobytes() == whole.tobytes()
+    assert ("retrogait-beside" in threads) == (count >= 8)  # two blocks of 4 at least
+
+
+def _threads_of_blocks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The threads ``np.argmax`` runs on from now on in ``contacts`` (one call a block of windows)."""
+    names: list[str] = []
+
+    class Recorded:
+        def __getattr__(self, name: str) -> object:
+            if name == "argmax":
+
+                def argmax(*args: object, **kwargs: object) -> object:
+                    names.append(threading.current_thread().name)
+                    return np.argmax(*args, **kwargs)  # type: ignore[call-overload]
+
+                return argmax
+            return getattr(np, name)
+
+    monkeypatch.setattr(contacts, "np", Recorded())
+    return names
