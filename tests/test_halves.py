@@ -165,11 +165,9 @@ def test_the_pipeline_s_steps_are_the_same_with_halves_on_two_threads(
         names["norm"].append(threading.current_thread().name)
         real_norm(*args)  # type: ignore[arg-type]
 
-    def body(part, rows, *, align=1):  # type: ignore[no-untyped-def]
+    def body(part, rows, **kwargs):  # type: ignore[no-untyped-def]
         names["body"].append(threading.current_thread().name)
-        real_body(
-            lambda a, b: (names["body"].append(threading.current_thread().name), part(a, b))[1], rows, align=align
-        )
+        real_body(lambda a, b: (names["body"].append(threading.current_thread().name), part(a, b))[1], rows, **kwargs)
 
     monkeypatch.setattr(vectors, "_norm_rows_into", norm)
     monkeypatch.setattr(preprocess, "in_halves", body)
@@ -218,3 +216,22 @@ def _threads_of_blocks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(contacts, "np", Recorded())
     return names
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_the_weighted_samples_in_halves_are_numpy_s_product_in_its_layout(
+    order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(beside, "HALVES_MIN_ROWS", 1)
+    rng = np.random.default_rng(3)
+    for n in SIZES:
+        v = _rows(n, order, np.float64)
+        use = rng.random(n) > 0.4
+        with second_thread(), np.errstate(invalid="ignore"):  # inf x 0
+            whole = v.T * use
+            halves = preprocess._weighted(v, use)
+        assert halves.tobytes(order="A") == whole.tobytes(order="A"), n
+        assert (halves.flags.c_contiguous, halves.flags.f_contiguous) == (
+            whole.flags.c_contiguous,
+            whole.flags.f_contiguous,
+        )

@@ -1707,7 +1707,7 @@ def _principal_horizontal(
     """Unit horizontal axis (sensor coordinates) along which ``v`` (n, 3) has the most power over the
     samples ``use``, and its dominance: the ratio of the largest to the second horizontal eigenvalue
     (1 = no preferred axis). One pass over the data, no copy of the selected rows."""
-    weighted = v.T * use  # (3, n)
+    weighted = _weighted(v, use)  # (3, n)
     power = weighted @ v
     if centre:
         count = float(use.sum())
@@ -1717,6 +1717,21 @@ def _principal_horizontal(
     vals, vecs = np.linalg.eigh(flat @ power @ flat)  # ascending; the smallest is the vertical (~0)
     axis = _unit(vecs[:, -1] - (vecs[:, -1] @ z) * z)
     return axis, float(vals[-1] / vals[-2]) if vals[-2] > 0 else float("inf")
+
+
+def _weighted(v: NDArray[np.float64], use: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """``v.T * use`` ((3, n), ``v``'s unit; 0 where not ``use``), in the layout numpy gives it (C where ``v`` is
+    F-ordered, so the product after it is the same BLAS call): for a float64 ``v``, the halves of its samples on two
+    cores where one is free (PERF-158; an element-wise product, the same bits)."""
+    if v.dtype != np.float64 or use.dtype != np.bool_:
+        return np.asarray(v.T * use)
+    out = np.empty_like(v.T)
+    in_halves(
+        lambda start, stop: np.multiply(v[start:stop].T, use[start:stop], out=out[:, start:stop]),
+        v.shape[0],
+        row_values=3,
+    )
+    return out
 
 
 def _check_declared(
