@@ -31,7 +31,7 @@ def _calls(rows: int, align: int = 1) -> list[tuple[int, int, str]]:
 
 def test_one_call_outside_the_block_with_no_core_free_or_too_few_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     here = threading.current_thread().name
-    rows = beside.HALVES_MIN_ROWS
+    rows = beside.HALVES_MIN_VALUES
     assert _calls(rows) == [(0, rows, here)]  # outside second_thread()
     with second_thread():
         assert _calls(rows - 1) == [(0, rows - 1, here)]
@@ -48,7 +48,7 @@ def test_one_call_outside_the_block_with_no_core_free_or_too_few_rows(monkeypatc
 
 def test_inside_the_block_the_second_half_runs_beside_from_a_multiple_of_align() -> None:
     here = threading.current_thread().name
-    rows = 3 * beside.HALVES_MIN_ROWS + 5
+    rows = 3 * beside.HALVES_MIN_VALUES + 5
     with second_thread():
         assert _calls(rows) == [(0, rows // 2, here), (rows // 2, rows, "retrogait-beside")]
         middle = rows // 2 // 8192 * 8192
@@ -57,7 +57,7 @@ def test_inside_the_block_the_second_half_runs_beside_from_a_multiple_of_align()
 
 @pytest.mark.parametrize("failing", ["first", "second"])
 def test_an_error_in_either_half_reaches_the_caller_after_the_thread_is_done(failing: str) -> None:
-    rows = beside.HALVES_MIN_ROWS
+    rows = beside.HALVES_MIN_VALUES
     done: list[int] = []
 
     def part(start: int, stop: int) -> None:
@@ -93,7 +93,7 @@ def test_norms_in_halves_of_odd_sizes_are_the_whole_call_s_bits(
     """Blocks of 4 rows and halves from 2 rows, so that small odd sizes split; against numpy's own norm (PERF-4) and
     the gate's einsum (PERF-62), the whole call's numbers."""
     monkeypatch.setattr(vectors, "NORM_BLOCK_ROWS", 4)
-    monkeypatch.setattr(beside, "HALVES_MIN_ROWS", 2)
+    monkeypatch.setattr(beside, "HALVES_MIN_VALUES", 2)
     threads: list[str] = []
     for name in ("_norm_rows_into", "_norm_columns"):
         real = getattr(vectors, name)
@@ -116,7 +116,7 @@ def test_norms_in_halves_of_odd_sizes_are_the_whole_call_s_bits(
 
 
 @pytest.mark.parametrize("order", ["C", "F"])
-@pytest.mark.parametrize("n", [beside.HALVES_MIN_ROWS, 2 * beside.HALVES_MIN_ROWS + 1, 720_001])
+@pytest.mark.parametrize("n", [beside.HALVES_MIN_VALUES, 2 * beside.HALVES_MIN_VALUES + 1, 720_001])
 def test_rotations_to_the_body_frame_in_halves_are_the_whole_product_s_bits(order: str, n: int) -> None:
     rng = np.random.default_rng(2)
     rot = np.linalg.qr(rng.normal(size=(3, 3)))[0]
@@ -155,7 +155,7 @@ def test_the_pipeline_s_steps_are_the_same_with_halves_on_two_threads(
     running: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = pipeline.analyze(running).steps
-    monkeypatch.setattr(beside, "HALVES_MIN_ROWS", 1000)
+    monkeypatch.setattr(beside, "HALVES_MIN_VALUES", 1000)
     monkeypatch.setattr(vectors, "NORM_BLOCK_ROWS", 64)
     monkeypatch.setattr(preprocess, "NORM_BLOCK_ROWS", 64)
     names = {"norm": [], "body": []}  # type: dict[str, list[str]]
@@ -191,7 +191,7 @@ def test_a_shank_s_swing_ways_in_halves_are_the_whole_call_s(count: int, monkeyp
     whole = contacts._swing_way(sagittal, at, stride, fs)
     widest = 2 * int(np.maximum((stride[at] * fs / 2).astype(np.int64), 1).max(initial=1)) + 1
     monkeypatch.setattr(contacts, "WINDOW_BLOCK_SAMPLES", 4 * widest)
-    monkeypatch.setattr(beside, "HALVES_MIN_ROWS", 1)
+    monkeypatch.setattr(beside, "HALVES_MIN_VALUES", 1)
     threads = _threads_of_blocks(monkeypatch)
     with second_thread():
         halves = contacts._swing_way(sagittal, at, stride, fs)
@@ -222,7 +222,7 @@ def _threads_of_blocks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_the_weighted_samples_in_halves_are_numpy_s_product_in_its_layout(
     order: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(beside, "HALVES_MIN_ROWS", 1)
+    monkeypatch.setattr(beside, "HALVES_MIN_VALUES", 1)
     rng = np.random.default_rng(3)
     for n in SIZES:
         v = _rows(n, order, np.float64)

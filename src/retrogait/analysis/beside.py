@@ -23,7 +23,7 @@ T = TypeVar("T")
 #: Values (rows x a row's values) below which :func:`in_halves` makes one call: a thread's start and join (~0.1 ms)
 #: would take what half of a few milliseconds of row work saves (an implementation bound: either way the same bits,
 #: so not a setting).
-HALVES_MIN_ROWS = 1 << 17
+HALVES_MIN_VALUES = 1 << 17
 
 _depth = 0  # second_thread() blocks open on the thread that opened them
 _owner: threading.Thread | None = None
@@ -118,13 +118,13 @@ class Beside(Generic[T]):
 def in_halves(part: Callable[[int, int], object], rows: int, *, align: int = 1, row_values: int = 1) -> None:
     """``part(start, stop)`` over the rows ``0..rows``, for a ``part`` whose output rows ``start:stop`` depend only on
     its input rows ``start:stop`` and are written only by that call (PERF-157): where :class:`Beside` starts a
-    thread (inside :func:`second_thread`, a core free now) and the rows hold HALVES_MIN_ROWS values or more
+    thread (inside :func:`second_thread`, a core free now) and the rows hold HALVES_MIN_VALUES values or more
     (``row_values`` a row), ``part(middle, rows)`` runs on it while this thread runs ``part(0, middle)``, ``middle``
     half the rows rounded down to a multiple of ``align`` (a part that works in blocks of ``align`` rows then meets
     the whole call's blocks); else one call ``part(0, rows)``. Each row gets the same operations either way, so the
     same bits."""
     middle = rows // 2 // align * align
-    if rows * row_values < HALVES_MIN_ROWS or middle == 0:
+    if rows * row_values < HALVES_MIN_VALUES or middle == 0:
         part(0, rows)
         return
     second = Beside(lambda: part(middle, rows))
