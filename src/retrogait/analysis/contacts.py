@@ -28,7 +28,7 @@ import threading
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.beside import Beside
+from retrogait.analysis.beside import Beside, in_halves
 from retrogait.analysis.filters import (
     LocalPeriod,
     bandpass,
@@ -684,11 +684,16 @@ def _swing_way(
         return way
     offsets = np.arange(2 * int(half.max()) + 1)
     rows = max(1, WINDOW_BLOCK_SAMPLES // offsets.size)  # a stride's window each, in bounded blocks (PERF-20)
-    for first in range(0, at.size, rows):
-        part = slice(first, first + rows)
-        width = 2 * int(half[part].max()) + 1
-        seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :width], None, hi[part, None])]
-        way[part] = np.sign(seg[np.arange(seg.shape[0]), np.argmax(np.abs(seg), axis=1)])
+
+    def ways(start: int, stop: int) -> None:  # the blocks from ``start`` (a multiple of ``rows``) to ``stop``
+        for first in range(start, stop, rows):
+            part = slice(first, min(first + rows, stop))
+            width = 2 * int(half[part].max()) + 1
+            seg = sagittal_dps[np.clip(lo[part, None] + offsets[None, :width], None, hi[part, None])]
+            way[part] = np.sign(seg[np.arange(seg.shape[0]), np.argmax(np.abs(seg), axis=1)])
+
+    # each window's way reads only its own samples: the halves of the blocks on two cores where one is free (PERF-159)
+    in_halves(ways, at.size, align=rows, row_values=offsets.size)
     return way
 
 

@@ -15,7 +15,7 @@ from numpy.lib.stride_tricks import as_strided
 from numpy.typing import NDArray
 
 from retrogait.acc_subrate import own_rate_hz, own_rows
-from retrogait.analysis.beside import Beside
+from retrogait.analysis.beside import Beside, in_halves
 from retrogait.analysis.filters import bandpass
 from retrogait.analysis.gyro_lag import gyro_lag, lag_note, shifted_back
 from retrogait.analysis.gyro_stretches import MIN_STRETCH_S, NO_GYRO_FLAG, no_gyro_stretches
@@ -24,7 +24,7 @@ from retrogait.analysis.signals import BodySignals
 from retrogait.analysis.slot_holes import lost_slots, onto_slots_with_holes
 from retrogait.analysis.stepwindows import block_samples
 from retrogait.analysis.still import still_mask
-from retrogait.analysis.vectors import norm_rows
+from retrogait.analysis.vectors import NORM_BLOCK_ROWS, norm_rows
 from retrogait.analysis.zupt import moving_average
 from retrogait.bridge import (
     BRIDGE_MAX_S,
@@ -162,8 +162,8 @@ def preprocess(
         source = "argument" if source == "header" and anterior_axis is not None else source
     y = np.cross(z, x)
     rot = np.vstack([x, y, z])  # body = rot @ sensor
-    acc_b = acc_u @ rot.T
-    gyr_b = gyr_u @ rot.T if gyr_u is not None else None
+    acc_b = _to_body(acc_u, rot)
+    gyr_b = _to_body(gyr_u, rot) if gyr_u is not None else None
     return BodySignals(
         fs_hz=fs_hz,
         t_s=t_grid,
@@ -184,6 +184,21 @@ def preprocess(
         bridged=on_grid(bridged_t, t_grid, fs_hz) if bridged_t.size else None,  # EDGE-197
         gyr_bridged=on_grid(gyr_bridged_t, t_grid, fs_hz) if gyr_bridged_t.size and gyr_u is not None else None,
     )
+
+
+def _to_body(v: NDArray[np.float64], rot: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``v @ rot.T`` ((n, 3) sensor-frame rows in the body frame, ``v``'s unit): the halves of a float64 ``v``'s rows
+    on two cores where one is free (PERF-158), split at a multiple of NORM_BLOCK_ROWS rows, so never at a single row,
+    which numpy multiplies by another path (other bits; each half of 65,536 rows or more gives the whole product's
+    bits: tests/test_halves.py)."""
+    if v.dtype != np.float64 or v.ndim != 2:
+        return np.asarray(v @ rot.T)
+    out = np.empty((v.shape[0], rot.shape[0]))
+    turn = rot.T
+    in_halves(
+        lambda start, stop: np.matmul(v[start:stop], turn, out=out[start:stop]), v.shape[0], align=NORM_BLOCK_ROWS
+    )
+    return out
 
 
 def _resolved_header(
@@ -1692,7 +1707,7 @@ def _principal_horizontal(
     """Unit horizontal axis (sensor coordinates) along which ``v`` (n, 3) has the most power over the
     samples ``use``, and its dominance: the ratio of the largest to the second horizontal eigenvalue
     (1 = no preferred axis). One pass over the data, no copy of the selected rows."""
-    weighted = v.T * use  # (3, n)
+    weighted = _weighted(v, use)  # (3, n)
     power = weighted @ v
     if centre:
         count = float(use.sum())
@@ -1702,6 +1717,21 @@ def _principal_horizontal(
     vals, vecs = np.linalg.eigh(flat @ power @ flat)  # ascending; the smallest is the vertical (~0)
     axis = _unit(vecs[:, -1] - (vecs[:, -1] @ z) * z)
     return axis, float(vals[-1] / vals[-2]) if vals[-2] > 0 else float("inf")
+
+
+def _weighted(v: NDArray[np.float64], use: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """``v.T * use`` ((3, n), ``v``'s unit; 0 where not ``use``), in the layout numpy gives it (C where ``v`` is
+    F-ordered, so the product after it is the same BLAS call): for a float64 ``v``, the halves of its samples on two
+    cores where one is free (PERF-158; an element-wise product, the same bits)."""
+    if v.dtype != np.float64 or use.dtype != np.bool_:
+        return np.asarray(v.T * use)
+    out = np.empty_like(v.T)
+    in_halves(
+        lambda start, stop: np.multiply(v[start:stop].T, use[start:stop], out=out[:, start:stop]),
+        v.shape[0],
+        row_values=3,
+    )
+    return out
 
 
 def _check_declared(
