@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import IO, Any
 
 from retrogait.errors import RetrogaitError
@@ -348,13 +349,32 @@ def _journal_entries(folder: Path) -> dict[str, Any] | None:
         raise RetrogaitError(f"{journal}: cannot be read ({exc.strerror or exc})") from None
     try:
         entries = json.loads(text)
-        if not isinstance(entries, dict):
+        if not isinstance(entries, dict) or set(entries) != {"renames", "stale"}:
+            raise ValueError
+        renames, stale = entries["renames"], entries["stale"]
+        if not isinstance(renames, list) or not isinstance(stale, list):
+            raise ValueError
+        for pair in renames:  # a set's temporary file (`.NAME.<hex>.partial`) onto a file of the folder
+            if not (isinstance(pair, list) and len(pair) == 2 and all(_inside(name) for name in pair)):
+                raise ValueError
+            if not re.fullmatch(r"\..+\.[0-9a-f]{8}\.partial", Path(pair[0]).name):
+                raise ValueError
+        if not all(_inside(name) for name in stale):
             raise ValueError
         return entries
-    except ValueError:  # not written by one_set (it is written whole, then renamed)
+    except ValueError:  # not written by one_set (it is written whole, then renamed): damaged, crafted, another version
         raise RetrogaitError(
             f"{journal}: is not the journal of a set of outputs retrogait writes; move it away to write or read here"
         ) from None
+
+
+def _inside(name: object) -> bool:
+    """A journal's file name is relative to its folder and stays in it: never absolute, never through ``..`` (a
+    journal is a file in a user's folder: it may make retrogait rename or remove nothing elsewhere, REVIEW-260)."""
+    if not isinstance(name, str) or not name or "\0" in name:
+        return False
+    parts = Path(name).parts
+    return bool(parts) and not Path(name).is_absolute() and not PureWindowsPath(name).drive and ".." not in parts
 
 
 def finish_unfinished_set(folder: str | os.PathLike[str]) -> bool:
