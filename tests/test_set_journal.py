@@ -196,3 +196,28 @@ def test_a_crafted_journal_in_an_output_folder_removes_nothing_beside_it(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and JOURNAL in err, err
     assert victim.read_text() == "precious"
+
+
+def test_a_file_the_finished_set_brought_back_that_the_next_one_does_not_write_goes_with_the_earlier_run(
+    recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An analysis with a report stopped at its report's rename (the journal left), then one with --no-report: its
+    stale list (an earlier report.html) was made before the journal was finished, when report.html was still only
+    the stopped set's temporary file, so finishing it put that report in place beside the new tables, whose set had
+    no journal left to tell it: two runs in one folder. Now a file of the finished set that the new set does not
+    write is removed with the earlier run's (REVIEW-262)."""
+    out = tmp_path / "a"
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0
+    real = os.replace
+
+    def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).name == "report.html":
+            raise PermissionError(13, "Permission denied", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    assert main(["analyze", str(recording), "--out", str(out), "--placement", "shank", "--side", "right"]) != 0
+    monkeypatch.setattr(os, "replace", real)
+    assert (out / JOURNAL).is_file() and not (out / "report.html").exists()
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["bouts.csv", "steps.csv", "summary.json"]
