@@ -312,12 +312,22 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _write_journal(staged: Sequence[_Syncing], stale: Sequence[Path]) -> Path:
+def _write_journal(staged: Sequence[_Syncing], stale: Sequence[Path]) -> tuple[Path, list[Path]]:
     """Write the journal of a set whose files are all synced under their temporary names: the renames left to do and
-    the earlier set's files to remove, relative to the folder holding them all. Returns its path."""
+    the earlier set's files to remove, relative to the folder holding them all. Returns its path, and the files that
+    finishing an earlier set stopped part way here put where there was none, in this set's folder, and that this set
+    does not write: they are the earlier run's, and go with its other files (``stale`` was made before they were
+    there, REVIEW-262)."""
     root = Path(os.path.commonpath([os.path.abspath(p.parent) for p in [f.target for f in staged] + list(stale)]))
+    ours = {os.path.abspath(f.target) for f in staged} | {os.path.abspath(p) for p in stale}
+    brought: list[Path] = []
     for above in (root, *root.parents)[: _JOURNAL_LEVELS + 1]:  # an earlier set stopped part way here: finished first
-        finish_unfinished_set(above)
+        for target in _finish(above) or ():
+            whole = os.path.abspath(target)
+            if whole not in ours and os.path.commonpath([root, whole]) == str(root):
+                ours.add(whole)
+                brought.append(Path(whole))
+    stale = [*stale, *brought]
     entries = {
         "renames": [[os.path.relpath(f.tmp, root), os.path.relpath(f.target, root)] for f in staged],
         "stale": [os.path.relpath(p, root) for p in stale],
@@ -334,7 +344,7 @@ def _write_journal(staged: Sequence[_Syncing], stale: Sequence[Path]) -> Path:
         discard(tmp)
         raise naming_the_output(exc, tmp, journal) from None
     _sync_folder(root)
-    return journal
+    return journal, brought
 
 
 def _journal_entries(folder: Path) -> dict[str, Any] | None:
@@ -382,19 +392,26 @@ def finish_unfinished_set(folder: str | os.PathLike[str]) -> bool:
     still under its temporary name renamed onto its target, the earlier set's files removed, the journal last. All
     the set's files were on disk before its journal was written, so the set is finished as it was meant to be.
     Returns True when there was one (EDGE-287)."""
-    root = Path(folder)
+    return _finish(Path(folder)) is not None
+
+
+def _finish(root: Path) -> list[Path] | None:
+    """:func:`finish_unfinished_set`: the files it put where there was none (None when there was no journal)."""
     entries = _journal_entries(root)
     if entries is None:
-        return False
+        return None
+    created: list[Path] = []
     with uninterrupted():
-        for tmp_name, target_name in entries.get("renames", []):
+        for tmp_name, target_name in entries["renames"]:
             tmp, target = root / str(tmp_name), root / str(target_name)
             if os.path.lexists(tmp):  # else renamed before the set stopped
+                if not os.path.lexists(target):
+                    created.append(target)
                 try:
                     os.replace(tmp, target)
                 except OSError as exc:
                     raise naming_the_output(exc, tmp, target) from None
-        for name in entries.get("stale", []):
+        for name in entries["stale"]:
             old = root / str(name)
             if old.is_dir():
                 with suppress(OSError):  # not empty: it holds a file of someone else's, and stays
@@ -403,7 +420,7 @@ def finish_unfinished_set(folder: str | os.PathLike[str]) -> bool:
                 old.unlink(missing_ok=True)
         _sync_folder(root)
         (root / JOURNAL).unlink(missing_ok=True)
-    return True
+    return created
 
 
 def refuse_unfinished_set(path: str | os.PathLike[str], levels: int = _JOURNAL_LEVELS) -> None:
@@ -444,7 +461,8 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
             for file in staged:  # every file on disk before any is renamed
                 file.synced()
             if staged:  # from here the set is finished whatever stops it: by this block, or the next set here
-                journal = _write_journal(staged, stale)
+                journal, brought = _write_journal(staged, stale)
+                stale = [*stale, *brought]
             for file in staged:
                 try:
                     os.replace(file.tmp, file.target)
