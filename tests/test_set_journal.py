@@ -173,9 +173,8 @@ def test_a_journal_naming_files_outside_its_folder_or_not_retrogait_s_is_refused
     (out / JOURNAL).write_text(entries.replace("VICTIM", victim.as_posix()), encoding="utf-8")
     with pytest.raises(RetrogaitError, match="is not the journal of a set"):
         outfiles.finish_unfinished_set(out)
-    with pytest.raises(RetrogaitError, match="is not the journal of a set"):
-        with outfiles.one_set():
-            outfiles.write_text(out / "sub" / "f.txt", "next")
+    with pytest.raises(RetrogaitError, match="is not the journal of a set"), outfiles.one_set():
+        outfiles.write_text(out / "sub" / "f.txt", "next")
     assert victim.read_text() == "precious"
     assert (out / "notes.txt").read_text() == "mine"
     assert (out / ".a.txt.1a2b3c4d.partial").read_text() == "new" and not (out / "a.txt").exists()
