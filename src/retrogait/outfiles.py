@@ -426,11 +426,18 @@ def _finish(root: Path) -> list[Path] | None:
 def refuse_unfinished_set(path: str | os.PathLike[str], levels: int = _JOURNAL_LEVELS) -> None:
     """Raise :class:`RetrogaitError` when ``path`` (an output folder, or a file in one) lies in a folder whose set of
     outputs was stopped part way while it was renamed into place (a :data:`JOURNAL` there or up to ``levels`` folders
-    above, as a batch's ``cohort/GROUP/``): its files are of two runs (EDGE-287)."""
+    above, as a batch's ``cohort/GROUP/``) and that set has a file in that folder or below it: its files are of two
+    runs (EDGE-287). A folder below a stopped set that holds none of its files (an analysis in ``runs/a1`` beside one
+    stopped in ``runs``) is read (REVIEW-263); a journal that is not one_set's is refused as such."""
     p = Path(path)
-    folder = p if p.is_dir() else p.parent
+    folder = Path(os.path.abspath(p if p.is_dir() else p.parent))  # "." too has folders above it
     for above in (folder, *folder.parents)[: levels + 1]:
-        if os.path.lexists(above / JOURNAL):
+        entries = _journal_entries(above)
+        if entries is None:
+            continue
+        names = [target for _, target in entries["renames"]] + list(entries["stale"])
+        inside = os.path.relpath(folder, above)
+        if inside == "." or any(Path(name).parts[: len(Path(inside).parts)] == Path(inside).parts for name in names):
             raise RetrogaitError(
                 f"{p}: the writing of {above}'s outputs stopped part way ({above / JOURNAL} is left): some files are "
                 "of the earlier run and some of the new one; write into that folder again (the set is finished "
