@@ -367,7 +367,7 @@ def _journal_entries(folder: Path) -> dict[str, Any] | None:
         for pair in renames:  # a set's temporary file (`.NAME.<hex>.partial`) onto a file of the folder
             if not (isinstance(pair, list) and len(pair) == 2 and all(_inside(name) for name in pair)):
                 raise ValueError
-            if not re.fullmatch(r"\..+\.[0-9a-f]{8}\.partial", Path(pair[0]).name):
+            if not re.fullmatch(r"\..+\.[0-9a-f]{8}\.partial", Path(pair[0]).name, re.DOTALL):
                 raise ValueError
         if not all(_inside(name) for name in stale):
             raise ValueError
