@@ -178,3 +178,23 @@ def test_a_share_near_its_bound_is_held_by_the_score_interval() -> None:
             a[np.linspace(0, n - 1, k).astype(int)] = 1.0
             got = block_bootstrap_difference(a, np.zeros(n + 5), kind="points", n_boot=2000, seed=0)
             assert (got.p_value < 0.05) == (got.high < 0.0), (n, k, got)  # the bootstrap's p alone: 3 of 21 not
+
+
+def test_a_p_value_from_the_score_interval_is_never_told_as_a_bound() -> None:
+    """REVIEW-261: where the score interval's p-value is the larger, it is the p-value, not the resamples' smallest
+    one: `p_is_bound` (printed "p < ...") only with the bootstrap's bound 2 / (resamples + 1). With HONEST-43's line
+    `side = side if p >= p_score else 1` taken out, 1-7 landings of 20, 40, 80 against none gave p 0.0143 (20 steps,
+    5 landings) "p < 0.014", and no test failed."""
+    n_boot = 2000
+    for n in (20, 40, 80):
+        for k in range(1, 8):
+            a = np.zeros(n)
+            a[np.linspace(0, n - 1, k).astype(int)] = 1.0
+            got = block_bootstrap_difference(a, np.zeros(n + 5), kind="points", n_boot=n_boot, seed=0)
+            if got.p_is_bound:
+                assert got.p_value == pytest.approx(2.0 / (n_boot + 1)), (n, k, got)
+            else:
+                assert got.p_value > 2.0 / (n_boot + 1) - 1e-12, (n, k, got)
+    forward = np.zeros(38)
+    forward[20] = 1.0
+    assert not block_bootstrap_difference(forward, np.zeros(45), kind="points", n_boot=n_boot, seed=0).p_is_bound

@@ -135,3 +135,119 @@ def test_an_analysis_whose_rename_failed_is_refused_by_compare_and_finished_by_t
     assert main(["analyze", str(recording), "--out", str(out)]) == 0
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
     assert main(["compare", str(out), "--out", str(tmp_path / "c"), "--n-boot", "200"]) == 0
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        '{"renames": [], "stale": ["../victim.txt"]}',  # a file beside the folder
+        '{"renames": [], "stale": ["VICTIM"]}',  # an absolute path (VICTIM: the file's, filled in below)
+        '{"renames": [], "stale": ["sub/../../victim.txt"]}',
+        '{"renames": [[".a.txt.1a2b3c4d.partial", "../victim.txt"]], "stale": []}',  # a rename over it
+        '{"renames": [["../victim.txt", "a.txt"]], "stale": []}',  # a rename of it into the folder
+        '{"renames": [["notes.txt", "a.txt"]], "stale": []}',  # a user's file is no temporary file of a set
+        '{"renames": [], "stale": "notes.txt"}',  # a name, not a list: each of its letters a file
+        '{"renames": 5, "stale": []}',
+        '{"renames": [[1, 2]], "stale": []}',
+        '{"renames": [["ab"]], "stale": []}',
+        '{"version": 2, "moves": [["x", "y"]]}',  # a journal of another version: not taken as finished
+        '{"renames": [], "stale": ["notes.txt", null]}',
+    ],
+)
+def test_a_journal_naming_files_outside_its_folder_or_not_retrogait_s_is_refused_untouched(
+    tmp_path: Path, entries: str
+) -> None:
+    """A journal is a file in a user's folder: one that names a path outside that folder (``..``, an absolute path),
+    a file that is no set's temporary file, or is not in the journal's own shape (a crafted, damaged or other
+    version's one) is refused in one line, and nothing is renamed or removed, there or elsewhere. Before REVIEW-260
+    `finish_unfinished_set` removed `../victim.txt` (any file the journal named) and raised TypeError on a
+    number (REVIEW-260)."""
+    from retrogait import outfiles
+
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / "notes.txt").write_text("mine")
+    (out / ".a.txt.1a2b3c4d.partial").write_text("new")
+    (out / JOURNAL).write_text(entries.replace("VICTIM", victim.as_posix()), encoding="utf-8")
+    with pytest.raises(RetrogaitError, match="is not the journal of a set"):
+        outfiles.finish_unfinished_set(out)
+    with pytest.raises(RetrogaitError, match="is not the journal of a set"), outfiles.one_set():
+        outfiles.write_text(out / "sub" / "f.txt", "next")
+    assert victim.read_text() == "precious"
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / ".a.txt.1a2b3c4d.partial").read_text() == "new" and not (out / "a.txt").exists()
+    assert (out / JOURNAL).is_file() and not (out / "sub").exists()
+
+
+def test_a_crafted_journal_in_an_output_folder_removes_nothing_beside_it(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`retrogait analyze --out OUT` where OUT holds a journal naming `../victim.txt`: refused in one line (exit 2),
+    the file beside OUT kept; before REVIEW-260 the analysis removed it and exited 0."""
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / JOURNAL).write_text('{"renames": [], "stale": ["../victim.txt"]}', encoding="utf-8")
+    assert main(["analyze", str(recording), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and JOURNAL in err, err
+    assert victim.read_text() == "precious"
+
+
+def test_a_file_the_finished_set_brought_back_that_the_next_one_does_not_write_goes_with_the_earlier_run(
+    recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An analysis with a report stopped at its report's rename (the journal left), then one with --no-report: its
+    stale list (an earlier report.html) was made before the journal was finished, when report.html was still only
+    the stopped set's temporary file, so finishing it put that report in place beside the new tables, whose set had
+    no journal left to tell it: two runs in one folder. Now a file of the finished set that the new set does not
+    write is removed with the earlier run's (REVIEW-262)."""
+    out = tmp_path / "a"
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0
+    real = os.replace
+
+    def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).name == "report.html":
+            raise PermissionError(13, "Permission denied", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    assert main(["analyze", str(recording), "--out", str(out), "--placement", "shank", "--side", "right"]) != 0
+    monkeypatch.setattr(os, "replace", real)
+    assert (out / JOURNAL).is_file() and not (out / "report.html").exists()
+    assert main(["analyze", str(recording), "--out", str(out), "--no-report"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["bouts.csv", "steps.csv", "summary.json"]
+
+
+def test_an_analysis_in_a_folder_below_a_stopped_set_is_read_when_that_set_has_no_file_in_it(
+    recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An analysis in runs/a1, and one into runs itself stopped at its second rename (the journal left in runs):
+    runs/a1 holds no file of that set, and compare read it as before; it refused it, saying
+    runs' outputs stopped part way, until an analysis was written into runs again. runs itself is still refused
+    (REVIEW-263)."""
+    runs = tmp_path / "runs"
+    assert main(["analyze", str(recording), "--out", str(runs / "a1"), "--no-report"]) == 0
+    assert main(["analyze", str(recording), "--out", str(runs), "--no-report"]) == 0
+    real, calls = os.replace, []
+
+    def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if not Path(dst).name.startswith(".retrogait-set"):
+            calls.append(dst)
+            if len(calls) == 2:
+                raise PermissionError(13, "Permission denied", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    assert main(["analyze", str(recording), "--out", str(runs), "--no-report", "--placement", "shank"]) != 0
+    monkeypatch.setattr(os, "replace", real)
+    assert (runs / JOURNAL).is_file()
+    capsys.readouterr()
+    args = ["--out", str(tmp_path / "c"), "--n-boot", "200"]
+    assert main(["compare", str(runs / "a1"), *args]) == 0, capsys.readouterr().err
+    assert main(["compare", str(runs / "a1" / "steps.csv"), *args]) == 0, capsys.readouterr().err
+    assert main(["compare", str(runs), *args]) == 2
+    assert "stopped part way" in capsys.readouterr().err

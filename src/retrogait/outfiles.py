@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import IO, Any
 
 from retrogait.errors import RetrogaitError
@@ -311,12 +312,22 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _write_journal(staged: Sequence[_Syncing], stale: Sequence[Path]) -> Path:
+def _write_journal(staged: Sequence[_Syncing], stale: Sequence[Path]) -> tuple[Path, list[Path]]:
     """Write the journal of a set whose files are all synced under their temporary names: the renames left to do and
-    the earlier set's files to remove, relative to the folder holding them all. Returns its path."""
+    the earlier set's files to remove, relative to the folder holding them all. Returns its path, and the files that
+    finishing an earlier set stopped part way here put where there was none, in this set's folder, and that this set
+    does not write: they are the earlier run's, and go with its other files (``stale`` was made before they were
+    there, REVIEW-262)."""
     root = Path(os.path.commonpath([os.path.abspath(p.parent) for p in [f.target for f in staged] + list(stale)]))
+    ours = {os.path.abspath(f.target) for f in staged} | {os.path.abspath(p) for p in stale}
+    brought: list[Path] = []
     for above in (root, *root.parents)[: _JOURNAL_LEVELS + 1]:  # an earlier set stopped part way here: finished first
-        finish_unfinished_set(above)
+        for target in _finish(above) or ():
+            whole = os.path.abspath(target)
+            if whole not in ours and os.path.commonpath([root, whole]) == str(root):
+                ours.add(whole)
+                brought.append(Path(whole))
+    stale = [*stale, *brought]
     entries = {
         "renames": [[os.path.relpath(f.tmp, root), os.path.relpath(f.target, root)] for f in staged],
         "stale": [os.path.relpath(p, root) for p in stale],
@@ -333,7 +344,7 @@ def _write_journal(staged: Sequence[_Syncing], stale: Sequence[Path]) -> Path:
         discard(tmp)
         raise naming_the_output(exc, tmp, journal) from None
     _sync_folder(root)
-    return journal
+    return journal, brought
 
 
 def _journal_entries(folder: Path) -> dict[str, Any] | None:
@@ -348,13 +359,32 @@ def _journal_entries(folder: Path) -> dict[str, Any] | None:
         raise RetrogaitError(f"{journal}: cannot be read ({exc.strerror or exc})") from None
     try:
         entries = json.loads(text)
-        if not isinstance(entries, dict):
+        if not isinstance(entries, dict) or set(entries) != {"renames", "stale"}:
+            raise ValueError
+        renames, stale = entries["renames"], entries["stale"]
+        if not isinstance(renames, list) or not isinstance(stale, list):
+            raise ValueError
+        for pair in renames:  # a set's temporary file (`.NAME.<hex>.partial`) onto a file of the folder
+            if not (isinstance(pair, list) and len(pair) == 2 and all(_inside(name) for name in pair)):
+                raise ValueError
+            if not re.fullmatch(r"\..+\.[0-9a-f]{8}\.partial", Path(pair[0]).name, re.DOTALL):
+                raise ValueError
+        if not all(_inside(name) for name in stale):
             raise ValueError
         return entries
-    except ValueError:  # not written by one_set (it is written whole, then renamed)
+    except ValueError:  # not written by one_set (it is written whole, then renamed): damaged, crafted, another version
         raise RetrogaitError(
             f"{journal}: is not the journal of a set of outputs retrogait writes; move it away to write or read here"
         ) from None
+
+
+def _inside(name: object) -> bool:
+    """A journal's file name is relative to its folder and stays in it: never absolute, never through ``..`` (a
+    journal is a file in a user's folder: it may make retrogait rename or remove nothing elsewhere, REVIEW-260)."""
+    if not isinstance(name, str) or not name or "\0" in name:
+        return False
+    parts = Path(name).parts
+    return bool(parts) and not Path(name).is_absolute() and not PureWindowsPath(name).drive and ".." not in parts
 
 
 def finish_unfinished_set(folder: str | os.PathLike[str]) -> bool:
@@ -362,19 +392,26 @@ def finish_unfinished_set(folder: str | os.PathLike[str]) -> bool:
     still under its temporary name renamed onto its target, the earlier set's files removed, the journal last. All
     the set's files were on disk before its journal was written, so the set is finished as it was meant to be.
     Returns True when there was one (EDGE-287)."""
-    root = Path(folder)
+    return _finish(Path(folder)) is not None
+
+
+def _finish(root: Path) -> list[Path] | None:
+    """:func:`finish_unfinished_set`: the files it put where there was none (None when there was no journal)."""
     entries = _journal_entries(root)
     if entries is None:
-        return False
+        return None
+    created: list[Path] = []
     with uninterrupted():
-        for tmp_name, target_name in entries.get("renames", []):
+        for tmp_name, target_name in entries["renames"]:
             tmp, target = root / str(tmp_name), root / str(target_name)
             if os.path.lexists(tmp):  # else renamed before the set stopped
+                if not os.path.lexists(target):
+                    created.append(target)
                 try:
                     os.replace(tmp, target)
                 except OSError as exc:
                     raise naming_the_output(exc, tmp, target) from None
-        for name in entries.get("stale", []):
+        for name in entries["stale"]:
             old = root / str(name)
             if old.is_dir():
                 with suppress(OSError):  # not empty: it holds a file of someone else's, and stays
@@ -383,17 +420,24 @@ def finish_unfinished_set(folder: str | os.PathLike[str]) -> bool:
                 old.unlink(missing_ok=True)
         _sync_folder(root)
         (root / JOURNAL).unlink(missing_ok=True)
-    return True
+    return created
 
 
 def refuse_unfinished_set(path: str | os.PathLike[str], levels: int = _JOURNAL_LEVELS) -> None:
     """Raise :class:`RetrogaitError` when ``path`` (an output folder, or a file in one) lies in a folder whose set of
     outputs was stopped part way while it was renamed into place (a :data:`JOURNAL` there or up to ``levels`` folders
-    above, as a batch's ``cohort/GROUP/``): its files are of two runs (EDGE-287)."""
+    above, as a batch's ``cohort/GROUP/``) and that set has a file in that folder or below it: its files are of two
+    runs (EDGE-287). A folder below a stopped set that holds none of its files (an analysis in ``runs/a1`` beside one
+    stopped in ``runs``) is read (REVIEW-263); a journal that is not one_set's is refused as such."""
     p = Path(path)
-    folder = p if p.is_dir() else p.parent
+    folder = Path(os.path.abspath(p if p.is_dir() else p.parent))  # "." too has folders above it
     for above in (folder, *folder.parents)[: levels + 1]:
-        if os.path.lexists(above / JOURNAL):
+        entries = _journal_entries(above)
+        if entries is None:
+            continue
+        names = [target for _, target in entries["renames"]] + list(entries["stale"])
+        inside = os.path.relpath(folder, above)
+        if inside == "." or any(Path(name).parts[: len(Path(inside).parts)] == Path(inside).parts for name in names):
             raise RetrogaitError(
                 f"{p}: the writing of {above}'s outputs stopped part way ({above / JOURNAL} is left): some files are "
                 "of the earlier run and some of the new one; write into that folder again (the set is finished "
@@ -424,7 +468,8 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
             for file in staged:  # every file on disk before any is renamed
                 file.synced()
             if staged:  # from here the set is finished whatever stops it: by this block, or the next set here
-                journal = _write_journal(staged, stale)
+                journal, brought = _write_journal(staged, stale)
+                stale = [*stale, *brought]
             for file in staged:
                 try:
                     os.replace(file.tmp, file.target)
