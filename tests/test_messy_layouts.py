@@ -295,6 +295,19 @@ def test_an_app_s_table_with_its_own_columns_in_another_order_is_read_by_name(tm
         assert np.array_equal(loaded.session.gyr, want.session.gyr, equal_nan=True)
 
 
+def test_an_app_s_names_in_another_order_beside_a_name_it_does_not_write_are_not_its_table() -> None:
+    """IMPORT-30 takes an app's table by its names in any order only where every name is the app's own: with a name
+    the app does not write beside them the table is another's (the generic reader reads every column). Without this
+    test the guard could go unnoticed (REVIEW-259: the mutant dropping it passed every test)."""
+    from retrogait.imports.metabase import _kind
+    from retrogait.imports.physics_toolbox import _sniff_head
+
+    assert _sniff_head(b"ax,time,ay,az\n0.1,0.0,0.2,9.8\n") > 0
+    assert _sniff_head(b"ax,time,ay,az,heart rate\n0.1,0.0,0.2,9.8,80\n") == 0.0
+    assert _kind("x-axis (g),epoc (ms),y-axis (g),z-axis (g)") == "acc"
+    assert _kind("x-axis (g),epoc (ms),y-axis (g),z-axis (g),heart rate") is None
+
+
 def test_a_header_of_unknown_names_over_a_first_row_one_field_wider_keeps_its_refusal(tmp_path: Path) -> None:
     """EDGE-276's trade (REVIEW-236's "seen"): "t,c1,...,c6" over rows whose acceleration comes first is refused
     (no acceleration told by name); with one field too many in the first row, the header and that row were read as a
