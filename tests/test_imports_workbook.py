@@ -281,10 +281,12 @@ def test_an_xls_whose_workbook_stream_declares_more_than_it_holds_is_refused(tmp
     clean = samples.phyphox_workbook(tmp_path / "run.xls", samples.phyphox_folder(tmp_path / "csv")).read_bytes()
     first_dir = struct.unpack_from("<I", clean, 0x30)[0]
     entries = clean[(first_dir + 1) * 512 : (first_dir + 2) * 512]
-    at = (first_dir + 1) * 512 + next(i for i in range(0, 512, 128) if entries[i : i + 16] == "Workbook".encode("utf-16-le"))
+    name = "Workbook".encode("utf-16-le")
+    at = (first_dir + 1) * 512 + next(i for i in range(0, 512, 128) if entries[i : i + 16] == name)
     size = struct.unpack_from("<I", clean, at + 120)[0]
     assert size >= 4096  # in the FAT's sectors, not the mini stream
-    for declared, problem in ((len(clean) + 1, "more than the file's"), (-(-size // 512) * 512 + 1, "its sectors hold")):
+    beyond_chain = -(-size // 512) * 512 + 1
+    for declared, problem in ((len(clean) + 1, "more than the file's"), (beyond_chain, "its sectors hold")):
         data = bytearray(clean)
         struct.pack_into("<I", data, at + 120, declared)
         with pytest.raises(DamagedCompoundFile, match=problem):
