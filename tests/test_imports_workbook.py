@@ -252,6 +252,47 @@ def test_an_xls_whose_chain_of_sectors_loops_is_refused_before_calamine(
         assert err.count("\n") == 0 and f"{name}.xls" in err and "past the file's end" in err
 
 
+def test_an_xls_whose_sector_table_index_loops_is_refused_before_calamine(tmp_path: Path) -> None:
+    """The DIFAT (the index of the FAT's sectors past the header's 109) is a chain too, and calamine follows it to
+    its end whatever the header's count says: a DIFAT sector naming itself as the next made calamine grow its table
+    to the child's 2 GiB cap (~34 s), and a count of 2**32 - 1 made the check itself take 1.7 GB and 18 s per
+    million steps in the main process, without a cap. Both refused at once, naming the loop (REVIEW-256)."""
+    pytest.importorskip("xlwt")
+    from retrogait.imports.ole2 import DamagedCompoundFile, check_compound_file
+
+    clean = samples.phyphox_workbook(tmp_path / "run.xls", samples.phyphox_folder(tmp_path / "csv")).read_bytes()
+    check_compound_file(clean)
+    last = len(clean) // 512 - 2  # the file's last sector: made a DIFAT sector whose next is itself
+    for count in (1, 2**32 - 1):
+        data = bytearray(clean)
+        struct.pack_into("<I", data, 0x44, last)
+        struct.pack_into("<I", data, 0x48, count)
+        struct.pack_into("<I", data, (last + 1) * 512 + 508, last)
+        with pytest.raises(DamagedCompoundFile, match="runs in a loop"):
+            check_compound_file(bytes(data))
+
+
+def test_an_xls_whose_workbook_stream_declares_more_than_it_holds_is_refused(tmp_path: Path) -> None:
+    """EDGE-283's check of the workbook stream's size (more than the file, more than its chain of sectors holds)
+    had no test: each mutant dropping one passed (REVIEW-259)."""
+    pytest.importorskip("xlwt")
+    from retrogait.imports.ole2 import DamagedCompoundFile, check_compound_file
+
+    clean = samples.phyphox_workbook(tmp_path / "run.xls", samples.phyphox_folder(tmp_path / "csv")).read_bytes()
+    first_dir = struct.unpack_from("<I", clean, 0x30)[0]
+    entries = clean[(first_dir + 1) * 512 : (first_dir + 2) * 512]
+    name = "Workbook".encode("utf-16-le")
+    at = (first_dir + 1) * 512 + next(i for i in range(0, 512, 128) if entries[i : i + 16] == name)
+    size = struct.unpack_from("<I", clean, at + 120)[0]
+    assert size >= 4096  # in the FAT's sectors, not the mini stream
+    beyond_chain = -(-size // 512) * 512 + 1
+    for declared, problem in ((len(clean) + 1, "more than the file's"), (beyond_chain, "its sectors hold")):
+        data = bytearray(clean)
+        struct.pack_into("<I", data, at + 120, declared)
+        with pytest.raises(DamagedCompoundFile, match=problem):
+            check_compound_file(bytes(data))
+
+
 # ------------------------------------------------------- any table saved again as a workbook (IMPORT-17)
 
 

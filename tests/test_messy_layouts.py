@@ -200,6 +200,45 @@ def test_geneactiv_rows_between_two_stray_quotes_are_read(tmp_path: Path) -> Non
         assert any("not closed in the row" in note for note in loaded.report.notes)
 
 
+def test_geneactiv_quotes_that_open_no_field_keep_their_rows(tmp_path: Path) -> None:
+    """A quote inside or at the end of a field (``0"``, ``31.6"``) opens no quoted field: the parser reads it as
+    text, and the base read every row, the same samples as the clean file. EDGE-281 counted quotes by parity and
+    dropped such rows as ``row_quote_unclosed``; a row whose quotes are even but the last opens a field
+    (``0",",31.6``: a literal quote, then one at a field's start) was kept and merged the rows after it. Now the
+    rows are judged as the parser reads them: only a field opened and not closed drops its row (REVIEW-257); and
+    the rows are cut out without a 64-bit count per byte of the file (17 times the file's bytes before)."""
+    import tracemalloc
+
+    from retrogait.imports.geneactiv import _without_unclosed_quotes
+
+    lines, first = _geneactiv_rows(tmp_path / "clean.csv")
+    clean = load_recording(tmp_path / "clean.csv").session
+    literal = list(lines)
+    literal[first + 20] += '"'
+    literal[first + 30] = literal[first + 30].replace(",0,0,", ',0",0,', 1)
+    path = tmp_path / "literal.csv"
+    path.write_bytes("\r\n".join(literal).encode("latin-1"))
+    loaded = load_recording(path)
+    assert "import_dropped_detail" not in loaded.session.meta.extra
+    assert np.array_equal(loaded.session.t_s, clean.t_s) and np.array_equal(loaded.session.acc, clean.acc)
+    opened = list(lines)
+    opened[first + 20] = opened[first + 20].replace(",0,0,", ',0","0,', 1)
+    assert opened[first + 20].count('"') == 2
+    path = tmp_path / "opened.csv"
+    path.write_bytes("\r\n".join(opened).encode("latin-1"))
+    loaded = load_recording(path)
+    keep = np.ones(clean.t_s.size, dtype=bool)
+    keep[20] = False
+    assert loaded.session.meta.extra["import_dropped_detail"] == "row_quote_unclosed=1"
+    assert np.array_equal(loaded.session.acc, clean.acc[keep])
+    raw = ("\r\n".join(opened[first:]) * 20).encode("latin-1")
+    tracemalloc.start()
+    kept, lost = _without_unclosed_quotes(raw, ",")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(lost) == 20 and len(kept) < len(raw) and peak < 4 * len(raw)
+
+
 def test_a_geneactiv_file_with_a_trailing_empty_column_is_read(tmp_path: Path) -> None:
     """Every row ending with a separator (a spreadsheet's empty column after GENEActiv's 7) was refused ("table
     cannot be parsed (Number of passed names did not match ...)"); now the same samples as the file as written, and
@@ -254,6 +293,19 @@ def test_an_app_s_table_with_its_own_columns_in_another_order_is_read_by_name(tm
     assert (loaded.session.gyr is None) == (want.session.gyr is None)
     if want.session.gyr is not None:
         assert np.array_equal(loaded.session.gyr, want.session.gyr, equal_nan=True)
+
+
+def test_an_app_s_names_in_another_order_beside_a_name_it_does_not_write_are_not_its_table() -> None:
+    """IMPORT-30 takes an app's table by its names in any order only where every name is the app's own: with a name
+    the app does not write beside them the table is another's (the generic reader reads every column). Without this
+    test the guard could go unnoticed (REVIEW-259: the mutant dropping it passed every test)."""
+    from retrogait.imports.metabase import _kind
+    from retrogait.imports.physics_toolbox import _sniff_head
+
+    assert _sniff_head(b"ax,time,ay,az\n0.1,0.0,0.2,9.8\n") > 0
+    assert _sniff_head(b"ax,time,ay,az,heart rate\n0.1,0.0,0.2,9.8,80\n") == 0.0
+    assert _kind("x-axis (g),epoc (ms),y-axis (g),z-axis (g)") == "acc"
+    assert _kind("x-axis (g),epoc (ms),y-axis (g),z-axis (g),heart rate") is None
 
 
 def test_a_header_of_unknown_names_over_a_first_row_one_field_wider_keeps_its_refusal(tmp_path: Path) -> None:

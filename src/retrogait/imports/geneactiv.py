@@ -155,7 +155,7 @@ def _samples(
     quoted (``"-0,0195"``, EDGE-164). ``keys``: the header's first fields (:func:`_keys`); a row starting with one is
     the header written again (a second export appended): dropped as ``header_repeated`` (EDGE-263, EDGE-274).
     ``quoted``: each row's time in double quotes (EDGE-277)."""
-    raw, unclosed = _without_unclosed_quotes(data.read_bytes())
+    raw, unclosed = _without_unclosed_quotes(data.read_bytes(), sep)
     if unclosed:  # the rows after such a row read as written, not merged into it (EDGE-281)
         data = Source(data.display, data=raw)
     first = data.head(4096).split(b"\n", 1)[0].decode("latin-1")
@@ -196,24 +196,61 @@ def _samples(
     return t, *clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
 
 
-def _without_unclosed_quotes(raw: bytes) -> tuple[bytes, list[str]]:
-    """``raw`` without its lines holding an odd count of double quotes, and those lines' text: a quote opened in one
-    row and closed rows later (a stray quote in each) would make the rows between one field of one row, lost with
-    one count (EDGE-281). GENEActiv's rows hold no line end within quotes; a clean file (no quote, or two a row
-    round its time, EDGE-277) is returned as it is (the same object)."""
+def _without_unclosed_quotes(raw: bytes, sep: str) -> tuple[bytes, list[str]]:
+    """``raw`` without its lines that end inside a quoted field, and those lines' text: a quote opened in one row
+    and closed rows later (a stray quote in each) would make the rows between one field of one row, lost with one
+    count (EDGE-281). GENEActiv's rows hold no line end within quotes; a clean file (no quote, or two a row round
+    its time, EDGE-277) is returned as it is (the same object).
+
+    A line is judged as the parser reads it (REVIEW-257): a quote opens a field only at the field's start (the
+    line's start or after ``sep``); one inside or at the end of a field is text (``31.6"``: the row read as before
+    EDGE-281). Where every quote of a line alternates between a field's start and a field's end (opening, then
+    closing before ``sep`` or the line's end), the line is closed, vectorised; the few other lines holding a quote
+    at a field's start are read byte by byte (:func:`_ends_in_quotes`). The lines are cut out by slices."""
     if b'"' not in raw:
         return raw, []
     buf = np.frombuffer(raw, dtype=np.uint8)
     starts, ends = line_bounds(raw)
-    quotes = np.bincount(np.searchsorted(starts, np.flatnonzero(buf == 34), side="right") - 1, minlength=starts.size)
-    odd = np.flatnonzero(quotes % 2 == 1)
-    if odd.size == 0:
+    at = np.flatnonzero(buf == 34)
+    line = np.searchsorted(starts, at, side="right") - 1
+    mark = ord(sep) if len(sep) == 1 else 44
+    opener = (at == starts[line]) | (buf[np.maximum(at - 1, 0)] == mark)
+    after = np.minimum(at + 1, buf.size - 1)
+    closer = (at + 1 >= ends[line]) | (buf[after] == mark) | (buf[after] == 13)
+    counts = np.bincount(line, minlength=starts.size)
+    rank = np.arange(at.size) - (np.cumsum(counts) - counts)[line]  # each quote's place among its line's
+    regular = np.where(rank % 2 == 0, opener, closer)
+    odd = counts % 2 == 1
+    irregular = np.zeros(starts.size, dtype=bool)
+    irregular[line[~regular]] = True
+    has_opener = np.zeros(starts.size, dtype=bool)
+    has_opener[line[opener]] = True
+    candidates = np.flatnonzero((irregular | odd) & has_opener)  # a line whose quotes are all text is closed
+    open_lines = [i for i in candidates.tolist() if _ends_in_quotes(raw[starts[i] : ends[i]], mark)]
+    if not open_lines:
         return raw, []
-    lost = [raw[starts[i] : ends[i]].decode("latin-1").strip().replace("\x00", "") for i in odd.tolist()]
-    edges = np.zeros(buf.size + 1, dtype=np.int64)
-    np.add.at(edges, starts[odd], 1)
-    np.add.at(edges, np.minimum(ends[odd] + 1, buf.size), -1)
-    return buf[np.cumsum(edges[:-1]) == 0].tobytes(), lost
+    lost = [raw[starts[i] : ends[i]].decode("latin-1").strip().replace("\x00", "") for i in open_lines]
+    pieces, kept_from = [], 0
+    for i in open_lines:
+        pieces.append(raw[kept_from : starts[i]])
+        kept_from = min(int(ends[i]) + 1, len(raw))
+    pieces.append(raw[kept_from:])
+    return b"".join(pieces), lost
+
+
+def _ends_in_quotes(line: bytes, sep: int) -> bool:
+    """Whether the parser, reading ``line`` (without its line end), ends it inside a quoted field: a quote opens
+    one only at a field's start; within it a quote doubled is text, one before ``sep`` ends the field, one before
+    other text leaves the field unquoted (as pandas' C parser reads them)."""
+    state = 0  # 0: a field's start; 1: in an unquoted field; 2: in a quoted field; 3: a quote in a quoted field
+    for c in line:
+        if state == 1:
+            state = 0 if c == sep else 1
+        elif state == 2:
+            state = 3 if c == 34 else 2
+        else:  # a field's start, or just after a quote in a quoted field
+            state = 2 if c == 34 else 0 if c == sep else 1
+    return state == 2
 
 
 def _trailing_empty_column(raw: bytes, lines: LineIndex, sep: str) -> list[str] | None:

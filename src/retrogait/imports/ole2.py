@@ -41,7 +41,7 @@ def check_compound_file(data: bytes) -> None:
     if shift not in (9, 12) or mini_shift != 6:
         raise DamagedCompoundFile(f"its sector size 2^{shift} is not 512 or 4096 bytes")
     size = 1 << shift
-    n_fat, first_dir, _, cutoff, first_mini, n_mini, first_difat, n_difat = struct.unpack_from("<8I", data, 0x2C)
+    n_fat, first_dir, _, cutoff, first_mini, n_mini, first_difat, _ = struct.unpack_from("<8I", data, 0x2C)
     sectors = (len(data) + size - 1) // size - 1  # after the header; a last sector cut short still counts
 
     def sector(index: int) -> bytes:
@@ -49,11 +49,19 @@ def check_compound_file(data: bytes) -> None:
 
     difat = list(struct.unpack_from(f"<{_HEADER_DIFAT}I", data, 0x4C))
     at, per = first_difat, size // 4 - 1
-    for _ in range(n_difat):  # the DIFAT sectors beyond the header's 109 entries, each naming the next
+    seen: set[int] = set()
+    # the DIFAT sectors beyond the header's 109 entries, each naming the next, to the chain's end as calamine follows
+    # them (not the header's count, ``n_difat``): a loop is refused, and only the n_fat entries needed are kept
+    # (REVIEW-256: a DIFAT sector naming itself took calamine to the 2 GiB cap; a count of 2**32 - 1 the check)
+    while at < _SPECIAL:
         if at >= sectors:
             raise DamagedCompoundFile(f"its sector table's index points past the file's end (sector {at} of {sectors})")
+        if at in seen:
+            raise DamagedCompoundFile("its sector table's index (DIFAT) runs in a loop")
+        seen.add(at)
         listed = struct.unpack(f"<{per + 1}I", sector(at).ljust(size, b"\xff"))
-        difat.extend(listed[:per])
+        if len(difat) < n_fat:
+            difat.extend(listed[:per])
         at = listed[per]
     fat_sectors = difat[:n_fat]
     if len(fat_sectors) < n_fat or any(s >= sectors for s in fat_sectors):
