@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,15 +108,9 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_an_analysis_whose_rename_failed_is_refused_by_compare_and_finished_by_the_next_analyze(
-    recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """An error in the second rename of analyze's set (EACCES, say) left steps.csv new beside the earlier
-    summary.json and report, and `compare` of the folder read them as one analysis. Now the journal stays: compare
-    refuses the folder in one line naming it, and the next analyze into it finishes the set and writes its own."""
-    out = tmp_path / "a"
-    assert main(["analyze", str(recording), "--out", str(out)]) == 0
-    real, calls = os.replace, []
+def _failing_second_rename(real: Callable[..., None]) -> Callable[..., None]:
+    """``os.replace`` failing with EACCES at a set's second rename into place (the journal's own renames go through)."""
+    calls: list[object] = []
 
     def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         if not Path(dst).name.startswith(".retrogait-set"):
@@ -124,7 +119,19 @@ def test_an_analysis_whose_rename_failed_is_refused_by_compare_and_finished_by_t
                 raise PermissionError(13, "Permission denied", str(dst))
         real(src, dst)
 
-    monkeypatch.setattr(os, "replace", failing)
+    return failing
+
+
+def test_an_analysis_whose_rename_failed_is_refused_by_compare_and_finished_by_the_next_analyze(
+    recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error in the second rename of analyze's set (EACCES, say) left steps.csv new beside the earlier
+    summary.json and report, and `compare` of the folder read them as one analysis. Now the journal stays: compare
+    refuses the folder in one line naming it, and the next analyze into it finishes the set and writes its own."""
+    out = tmp_path / "a"
+    assert main(["analyze", str(recording), "--out", str(out)]) == 0
+    real = os.replace
+    monkeypatch.setattr(os, "replace", _failing_second_rename(real))
     assert main(["analyze", str(recording), "--out", str(out), "--placement", "shank", "--side", "right"]) != 0
     monkeypatch.setattr(os, "replace", real)
     capsys.readouterr()
@@ -232,16 +239,8 @@ def test_an_analysis_in_a_folder_below_a_stopped_set_is_read_when_that_set_has_n
     runs = tmp_path / "runs"
     assert main(["analyze", str(recording), "--out", str(runs / "a1"), "--no-report"]) == 0
     assert main(["analyze", str(recording), "--out", str(runs), "--no-report"]) == 0
-    real, calls = os.replace, []
-
-    def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if not Path(dst).name.startswith(".retrogait-set"):
-            calls.append(dst)
-            if len(calls) == 2:
-                raise PermissionError(13, "Permission denied", str(dst))
-        real(src, dst)
-
-    monkeypatch.setattr(os, "replace", failing)
+    real = os.replace
+    monkeypatch.setattr(os, "replace", _failing_second_rename(real))
     assert main(["analyze", str(recording), "--out", str(runs), "--no-report", "--placement", "shank"]) != 0
     monkeypatch.setattr(os, "replace", real)
     assert (runs / JOURNAL).is_file()
