@@ -145,6 +145,35 @@ def test_rotations_to_the_body_frame_split_at_a_single_row_would_differ() -> Non
     assert differ > 0
 
 
+def test_rotations_in_halves_never_multiply_a_single_row_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule that keeps the rotations' bits on every BLAS (REVIEW-248): a split never leaves a piece of one row
+    (numpy multiplies one row by another path), whatever the bound: with halves from one value on, every
+    ``np.matmul`` of ``_to_body`` is the whole call or a piece of at least NORM_BLOCK_ROWS rows, and the bits are
+    the whole product's."""
+    monkeypatch.setattr(beside, "HALVES_MIN_VALUES", 1)
+    pieces: list[tuple[int, int]] = []
+    real = np.matmul
+
+    def recorded(a: NDArray[np.float64], b: NDArray[np.float64], **kwargs: object) -> object:
+        pieces.append((a.shape[0], int(kwargs["out"].shape[0])))  # type: ignore[attr-defined]
+        return real(a, b, **kwargs)
+
+    rng = np.random.default_rng(4)
+    rot = np.linalg.qr(rng.normal(size=(3, 3)))[0]
+    sizes = [*range(0, 12), 8191, 8192, 8193, 16383, 16384, 16385, 16386, 24577]
+    for n in sizes:
+        v = _rows(n, "F", np.float64, seed=n)
+        whole = v @ rot.T
+        pieces.clear()
+        monkeypatch.setattr(np, "matmul", recorded)
+        with second_thread():
+            halves = preprocess._to_body(v, rot)
+        monkeypatch.setattr(np, "matmul", real)
+        assert halves.tobytes() == whole.tobytes(), n
+        assert len(pieces) == (2 if n >= 2 * vectors.NORM_BLOCK_ROWS else 1), n
+        assert all(rows >= vectors.NORM_BLOCK_ROWS or rows == n for rows, _ in pieces), (n, pieces)
+
+
 @pytest.fixture(scope="module")
 def running() -> Session:
     bouts = [Bout("still", "still", 0, 1.0), Bout("forward", "running", 3.0, 20.0), Bout("still", "still", 0, 1.0)]
