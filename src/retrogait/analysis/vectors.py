@@ -26,7 +26,9 @@ def norm_rows(v: NDArray[np.float64]) -> NDArray[np.float64]:
         return _norm_rows_blocked(v)
     if v.dtype == np.float64 and v.ndim == 2:  # the halves of the rows on two cores where one is free (PERF-157)
         out = np.empty(v.shape[0])
-        in_halves(lambda start, stop: _norm_columns(v[start:stop], out[start:stop]), v.shape[0])
+        # split at a block's multiple: numpy's add keeps one NaN's sign or the other's by the element's place in its
+        # call, so a half ending elsewhere than the whole call gives some NaN the other sign (REVIEW-249)
+        in_halves(lambda start, stop: _norm_columns(v[start:stop], out[start:stop]), v.shape[0], align=NORM_BLOCK_ROWS)
         return out
     return _norm_columns(v)
 
