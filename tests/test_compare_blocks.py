@@ -10,7 +10,12 @@ import pytest
 from scipy.signal import lfilter
 
 from retrogait.cli import main
-from retrogait.compare.blocks import block_bootstrap_difference, serial_dependence
+from retrogait.compare.blocks import (
+    BLOCK_BOOTSTRAP_TEST,
+    SCORE_TEST,
+    block_bootstrap_difference,
+    serial_dependence,
+)
 from retrogait.compare.stats import bootstrap_difference
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
@@ -198,3 +203,28 @@ def test_a_p_value_from_the_score_interval_is_never_told_as_a_bound() -> None:
     forward = np.zeros(38)
     forward[20] = 1.0
     assert not block_bootstrap_difference(forward, np.zeros(45), kind="points", n_boot=n_boot, seed=0).p_is_bound
+
+
+def test_the_test_named_is_the_one_whose_p_value_is_reported() -> None:
+    """HONEST-44: a share's p-value is the larger of the block bootstrap's and Newcombe's score interval's (HONEST-43),
+    but every row was labelled "block-bootstrap test". foot_mixed's midfoot share (1 landing of 38 against none of 45)
+    takes the score interval's p, as 1-7 landings of 20-80 steps against none do; shares in long runs of one class keep
+    the bootstrap's; a mean difference is always the bootstrap's."""
+    forward = np.zeros(38)
+    forward[20] = 1.0
+    near_bound = block_bootstrap_difference(forward, np.zeros(45), kind="points", n_boot=2000, seed=0)
+    assert near_bound.test == SCORE_TEST
+    for n in (20, 40, 80):  # 1-7 landings of n against none: the score interval's p is the larger, and named
+        for k in range(1, 8):
+            x = np.zeros(n)
+            x[np.linspace(0, n - 1, k).astype(int)] = 1.0
+            got = block_bootstrap_difference(x, np.zeros(n + 5), kind="points", n_boot=2000, seed=0)
+            assert got.test == SCORE_TEST and not got.p_is_bound, (n, k)
+    # shares in long runs of one class (a runner switching strike for stretches): the blocks' p is the larger
+    a = np.repeat([0.0, 1.0, 0.0, 1.0, 0.0, 1.0], 10)
+    b = np.repeat([1.0, 1.0, 0.0, 1.0, 1.0, 0.0], 10)
+    clustered = block_bootstrap_difference(a, b, kind="points", n_boot=2000, seed=0)
+    assert clustered.test == BLOCK_BOOTSTRAP_TEST and clustered.p_value > 0.05
+    rng = np.random.default_rng(3)
+    means = block_bootstrap_difference(rng.normal(10, 1, 60), rng.normal(11, 1, 60), kind="percent", n_boot=500, seed=0)
+    assert means.test == BLOCK_BOOTSTRAP_TEST

@@ -47,6 +47,8 @@ FloatArray = NDArray[np.float64]
 
 #: Name of the test reported for step-level comparisons.
 BLOCK_BOOTSTRAP_TEST: Final = "block-bootstrap test"
+#: Name of the test reported where a share's p-value is Newcombe's score interval's, the larger (HONEST-43/44).
+SCORE_TEST: Final = "Newcombe score test"
 #: Block length as a multiple of the Politis-White length (see the module docstring).
 BLOCK_FACTOR: Final = 2
 #: Longest block as a fraction of the series (a block as long as the series resamples nothing).
@@ -73,7 +75,8 @@ class BlockInterval:
 
     ``statistic`` is the studentized observed difference; ``p_value`` is NaN when no value varies.
     ``p_is_bound``: no resample was as extreme as the data, so ``p_value`` is the smallest p the resamples
-    can show, an upper bound of the p-value, not its value (USER-6).
+    can show, an upper bound of the p-value, not its value (USER-6). ``test``: the test whose p-value
+    ``p_value`` is (a share's may be Newcombe's score interval's, the larger: HONEST-43/44).
     """
 
     estimate: float
@@ -84,6 +87,7 @@ class BlockInterval:
     block_a: int
     block_b: int
     p_is_bound: bool = False
+    test: str = BLOCK_BOOTSTRAP_TEST
 
 
 def _flat_top(t: FloatArray) -> FloatArray:
@@ -241,16 +245,19 @@ def block_bootstrap_difference(
     t0 = observed / se
     side = min(int(np.sum(t_boot >= t0)), int(np.sum(t_boot <= t0)))
     p = min(1.0, 2.0 * (side + 1) / (t_boot.size + 1))
+    test = BLOCK_BOOTSTRAP_TEST
     if kind == "points":  # a share: held with Newcombe's score interval (HONEST-43); within +-100 points (HONEST-40)
         pa, na, pb, nb = float(a.mean()), _effective_n(a, dep_a), float(b.mean()), _effective_n(b, dep_b)
         score_low, score_high = _newcombe(pa, na, pb, nb, float(ndtri(0.5 + confidence / 2.0)))
         low, high = min(low, score_low), max(high, score_high)
         p_score = _newcombe_p(pa, na, pb, nb)
         side = side if p >= p_score else 1  # the p-value is the score interval's, not a bound of the resamples'
+        test = test if p >= p_score else SCORE_TEST  # the test named is the one whose p is told (HONEST-44)
         p = max(p, p_score)
         low, high = 100.0 * max(low, -1.0), 100.0 * min(high, 1.0)
     else:
         low, high = 100.0 * math.expm1(low), 100.0 * math.expm1(high)
     return BlockInterval(
-        estimate, float(low), float(high), float(t0), p, dep_a.block_steps, dep_b.block_steps, p_is_bound=side == 0
-    )
+        estimate, float(low), float(high), float(t0), p, dep_a.block_steps, dep_b.block_steps, p_is_bound=side == 0,
+        test=test,
+    )  # fmt: skip

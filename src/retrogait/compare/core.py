@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from retrogait.analysis.aggregate import cadence_aggregate, metric_aggregate, step_times_in_runs
 from retrogait.compare import stats
-from retrogait.compare.blocks import BLOCK_BOOTSTRAP_TEST, BlockInterval, block_bootstrap_difference
+from retrogait.compare.blocks import BlockInterval, block_bootstrap_difference
 from retrogait.compare.design import (
     ALPHA,
     DIRECTION_PAIR,
@@ -268,7 +268,7 @@ def _infer_steps(
         "ci_high": result.high,
         "effect_size": effect,
         "effect_size_name": "Cohen's h" if share else "Hedges' g",
-        "test": BLOCK_BOOTSTRAP_TEST if math.isfinite(result.p_value) else "",
+        "test": result.test if math.isfinite(result.p_value) else "",
         "statistic": result.statistic,
         "p_value": result.p_value,
         "p_value_is_bound": result.p_is_bound,
@@ -294,6 +294,7 @@ def _as_cadence(step_time: BlockInterval) -> BlockInterval:
         step_time.block_a,
         step_time.block_b,
         step_time.p_is_bound,
+        step_time.test,
     )
 
 
