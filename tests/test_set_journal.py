@@ -4,6 +4,7 @@ refuses the folder meanwhile."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -250,3 +251,28 @@ def test_an_analysis_in_a_folder_below_a_stopped_set_is_read_when_that_set_has_n
     assert main(["compare", str(runs / "a1" / "steps.csv"), *args]) == 0, capsys.readouterr().err
     assert main(["compare", str(runs), *args]) == 2
     assert "stopped part way" in capsys.readouterr().err
+
+
+def test_a_stopped_set_two_folders_up_refuses_its_files_there_and_three_up_is_not_looked_for(tmp_path: Path) -> None:
+    """REVIEW-263's "seen": no test held the refusal up to two folders above (a batch's set stopped while renaming
+    `cohort/GROUP/compare.csv` leaves its journal in the batch's folder). A journal two folders above naming a file in
+    the folder refuses it; one whose files are elsewhere does not; three folders above is beyond the rule's reach."""
+    from retrogait.outfiles import refuse_unfinished_set
+
+    batch = tmp_path / "batch"
+    group = batch / "cohort" / "g"
+    group.mkdir(parents=True)
+    (group / "compare.csv").write_text("metric\n", encoding="utf-8")
+    pair = [["cohort/g/.compare.csv.0123abcd.partial", "cohort/g/compare.csv"]]
+    (batch / JOURNAL).write_text(json.dumps({"renames": pair, "stale": []}), encoding="utf-8")
+    with pytest.raises(RetrogaitError, match="stopped part way"):
+        refuse_unfinished_set(group)
+    with pytest.raises(RetrogaitError, match="stopped part way"):
+        refuse_unfinished_set(group / "compare.csv")
+    elsewhere = [["cohort/h/.compare.csv.0123abcd.partial", "cohort/h/compare.csv"]]
+    (batch / JOURNAL).write_text(json.dumps({"renames": elsewhere, "stale": []}), encoding="utf-8")
+    refuse_unfinished_set(group)  # the stopped set has no file in cohort/g
+    deeper = group / "x"
+    deeper.mkdir()
+    (batch / JOURNAL).write_text(json.dumps({"renames": [], "stale": ["cohort/g/x/old.csv"]}), encoding="utf-8")
+    refuse_unfinished_set(deeper)  # three folders below the journal: not looked for (the rule's two levels)
