@@ -8,6 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+#: A real recording of the repository a bench script's test times (the mixed foot run of sample_data/).
+FOOT = SCRIPTS.parent / "sample_data" / "foot_mixed.csv"
 
 
 def load_script(name: str) -> ModuleType:
@@ -22,3 +24,11 @@ def load_script(name: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def refused_input(folder: Path) -> Path:
+    """A table of no known format in ``folder`` (``not_a_recording.csv``), which every reader refuses: a bench's
+    refused row."""
+    bad = folder / "not_a_recording.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    return bad

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from script_module import load_script
+from script_module import FOOT, load_script, refused_input
 
 BENCH = load_script("bench_phone_cuts")
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def test_each_input_is_a_row_with_its_windows_and_a_refused_one_says_so(tmp_path: Path) -> None:
-    bad = tmp_path / "not_a_recording.csv"
-    bad.write_text("a,b\n1,2\n")
-    foot = SRC.parent / "sample_data" / "foot_mixed.csv"
+    bad, foot = refused_input(tmp_path), FOOT
     found = BENCH._rows(str(SRC), [str(bad), str(foot)])
     assert [row[0] for row in found] == [str(bad), str(foot)]
     assert found[0][1:3] == ["-", "-"] and found[0][4].endswith("Error")

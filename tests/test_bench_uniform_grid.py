@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from script_module import load_script
+from script_module import FOOT, load_script, refused_input
 
 BENCH = load_script("bench_uniform_grid")
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_refused_input_is_a_row_and_the_others_are_timed(tmp_path: Path) -> None:
-    refused = tmp_path / "not_a_recording.csv"
-    refused.write_text("a,b\n1,2\n")
-    good = ROOT / "sample_data" / "foot_mixed.csv"
+    refused, good = refused_input(tmp_path), FOOT
     rows = BENCH.run(str(ROOT / "src"), [str(refused), str(good)])
     assert [row[0] for row in rows] == [str(refused), str(good)]
     assert rows[0][3] == "refused"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
-from script_module import load_script
+from script_module import load_script, refused_input
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -103,7 +103,6 @@ def test_a_refused_input_is_not_timed_as_an_analysis(tmp_path: Path) -> None:
     (a table of no known format) exited 0 and was timed as a read and an exit: a timeline of the refusal printed as
     the analysis'. The probe now exits with main's status and the script stops with analyze's message."""
     timeline = load_script("timeline_analyze")
-    bad = tmp_path / "not_a_recording.csv"
-    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    bad = refused_input(tmp_path)
     with pytest.raises(SystemExit, match=r"exit status 2: retrogait: error: .*acceleration columns"):
         timeline.one_run(bad, str(tmp_path / "out"), str(SRC), False)
