@@ -155,12 +155,14 @@ def _samples(
     quoted (``"-0,0195"``, EDGE-164). ``keys``: the header's first fields (:func:`_keys`); a row starting with one is
     the header written again (a second export appended): dropped as ``header_repeated`` (EDGE-263, EDGE-274).
     ``quoted``: each row's time in double quotes (EDGE-277)."""
-    raw, unclosed = _without_unclosed_quotes(data.read_bytes(), sep)
+    raw = data.read_bytes()
+    lines = line_bounds(raw)  # once, for the quote screen, the row screen and the timestamps
+    raw, unclosed = _without_unclosed_quotes(raw, sep, lines)
     if unclosed:  # the rows after such a row read as written, not merged into it (EDGE-281)
         data = Source(data.display, data=raw)
+        lines = line_bounds(raw)
     first = data.head(4096).split(b"\n", 1)[0].decode("latin-1")
     decimal = "," if sep == ";" or quoted_decimal_commas(first) else "."
-    lines = line_bounds(raw)  # once, for the row screen and the timestamps
     axes = ["x", "y", "z"]
     trailing = _trailing_empty_column(raw, lines, sep)
     names = _COLUMNS + (("trailing_empty",) if trailing is not None else ())
@@ -196,11 +198,11 @@ def _samples(
     return t, *clean_rows(t, to_si(table[["x", "y", "z"]].to_numpy(), ACC_TO_MS2["g"]), report, "row")
 
 
-def _without_unclosed_quotes(raw: bytes, sep: str) -> tuple[bytes, list[str]]:
-    """``raw`` without its lines that end inside a quoted field, and those lines' text: a quote opened in one row
-    and closed rows later (a stray quote in each) would make the rows between one field of one row, lost with one
-    count (EDGE-281). GENEActiv's rows hold no line end within quotes; a clean file (no quote, or two a row round
-    its time, EDGE-277) is returned as it is (the same object).
+def _without_unclosed_quotes(raw: bytes, sep: str, lines: LineIndex | None = None) -> tuple[bytes, list[str]]:
+    """``raw`` (its line bounds ``lines`` where known) without its lines that end inside a quoted field, and those
+    lines' text: a quote opened in one row and closed rows later (a stray quote in each) would make the rows between
+    one field of one row, lost with one count (EDGE-281). GENEActiv's rows hold no line end within quotes; a clean
+    file (no quote, or two a row round its time, EDGE-277) is returned as it is (the same object).
 
     A line is judged as the parser reads it (REVIEW-257): a quote opens a field only at the field's start (the
     line's start or after ``sep``); one inside or at the end of a field is text (``31.6"``: the row read as before
@@ -210,7 +212,7 @@ def _without_unclosed_quotes(raw: bytes, sep: str) -> tuple[bytes, list[str]]:
     if b'"' not in raw:
         return raw, []
     buf = np.frombuffer(raw, dtype=np.uint8)
-    starts, ends = line_bounds(raw)
+    starts, ends = lines if lines is not None else line_bounds(raw)
     at = np.flatnonzero(buf == 34)
     line = np.searchsorted(starts, at, side="right") - 1
     mark = ord(sep) if len(sep) == 1 else 44
