@@ -143,6 +143,10 @@ def _below(lines: list[str], i: int) -> int:
     return i
 
 
+#: A wide line on the table's clock lies at most this many of its first rows' steps before the next row.
+CLOCK_STEPS = 2.0
+
+
 def _clock_goes_on(rows: list[list[str]], lines: list[str], wide: int, first: int, decimal: str) -> bool:
     """Whether the wide lines from line ``wide`` to the table's first row ``first``, and the first three rows, start
     with numbers that increase, each step at most ``CLOCK_STEPS`` of the first rows' largest: the wide lines are rows
@@ -162,10 +166,6 @@ def _clock_goes_on(rows: list[list[str]], lines: list[str], wide: int, first: in
     if values.size < 3 or not np.all(np.isfinite(values)) or not np.all(steps > 0):
         return False
     return bool(steps.max() <= CLOCK_STEPS * steps[-2:].max())  # on the clock: a sample lost beside it at most
-
-
-#: A wide line on the table's clock lies at most this many of its first rows' steps before the next row.
-CLOCK_STEPS = 2.0
 
 
 def sniff_layout(text: str, display: str, sep: str | None = None) -> Layout:
