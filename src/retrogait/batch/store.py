@@ -33,7 +33,7 @@ from retrogait.csvsafe import safe_frame, write_records
 from retrogait.errors import RetrogaitError
 from retrogait.interrupt import discard_on_interrupt, keep
 from retrogait.jsontext import dumps
-from retrogait.outfiles import naming_the_output, replacing, staging
+from retrogait.outfiles import discard, naming_the_output, replacing, staging
 from retrogait.own_outputs import (
     PARQUET_MAGIC,
     REPORT_TITLES,
@@ -472,8 +472,7 @@ class CombinedTables:
             with suppress(Exception):
                 self._parquet.close()
             self._parquet = None
-        with suppress(OSError):
-            self._tmp.unlink(missing_ok=True)
+        discard(self._tmp)
         keep(self._tmp)
 
     @contextmanager
@@ -483,11 +482,7 @@ class CombinedTables:
         try:
             yield
         except OSError as exc:
-            if self._parquet is not None:
-                with suppress(Exception):
-                    self._parquet.close()
-                self._parquet = None
-            self._tmp.unlink(missing_ok=True)
+            self.discard()
             if exc.errno:  # pyarrow's words: "Error writing bytes to file. Detail: [errno 28] ..."
                 exc.strerror = os.strerror(exc.errno)
             raise naming_the_output(exc, self._tmp, self.steps_path) from None
