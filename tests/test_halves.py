@@ -15,6 +15,7 @@ from retrogait.analysis import beside, contacts, periodicity, pipeline, preproce
 from retrogait.analysis.beside import in_halves, second_thread
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from test_phone_speed import _periodicity
 
 
 @pytest.fixture(autouse=True)
@@ -289,21 +290,6 @@ def test_the_weighted_samples_in_halves_are_numpy_s_product_in_its_layout(
         )
 
 
-def _periodicity_of(x: NDArray[np.float64], needed_s: NDArray[np.float64] | None) -> tuple[NDArray[np.float64], ...]:
-    per = periodicity.windowed_periodicity(
-        x,
-        50.0,
-        window_s=4.0,
-        hop_s=0.1,
-        min_step_s=0.25,
-        max_step_s=1.0,
-        strong_fraction=0.7,
-        clip_mad=4.0,
-        needed_s=needed_s,
-    )
-    return per.centre_s, per.step_s, per.stride_s, per.stride_r, per.step_r, per.rms_g, per.fast_r
-
-
 @pytest.mark.parametrize("needed", [False, True])
 def test_periodicity_blocks_in_halves_are_the_one_thread_s_bits(needed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """A phone's windowed periodicity (PERF-167): the wanted blocks of windows in two halves, the second on a thread
@@ -312,9 +298,9 @@ def test_periodicity_blocks_in_halves_are_the_one_thread_s_bits(needed: bool, mo
     phase = np.cumsum(2 * np.pi / rng.uniform(18.0, 34.0, 50 * 60 * 4))  # 4 min at 50 Hz: 2361 windows, 10 blocks
     x = np.sin(phase) ** 3 + 0.3 * rng.standard_normal(phase.size)
     x[3000:3400] = 0.0  # a still stretch
-    centre = _periodicity_of(x, None)[0]
+    centre = _periodicity(x, None)[0]
     needed_s = centre[[5, 2 * periodicity.CHUNK_WINDOWS + 7, 6 * periodicity.CHUNK_WINDOWS + 1, -1]] if needed else None
-    one = _periodicity_of(x, needed_s)  # outside second_thread(): one pass on this thread
+    one = _periodicity(x, needed_s)  # outside second_thread(): one pass on this thread
     threads: list[str] = []
     chunk = periodicity._chunk
 
@@ -324,7 +310,7 @@ def test_periodicity_blocks_in_halves_are_the_one_thread_s_bits(needed: bool, mo
 
     monkeypatch.setattr(periodicity, "_chunk", recorded)
     with second_thread():
-        halves = _periodicity_of(x, needed_s)
+        halves = _periodicity(x, needed_s)
     blocks = 4 if needed else 10
     assert sorted(threads) == ["MainThread"] * (blocks // 2) + ["retrogait-beside"] * (blocks - blocks // 2)
     for got, want in zip(halves, one, strict=True):
