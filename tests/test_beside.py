@@ -85,8 +85,8 @@ def test_inside_the_block_a_part_runs_on_its_own_thread_and_its_error_reaches_th
 
 
 def test_a_part_s_thread_runs_under_the_caller_s_errstate() -> None:
-    """numpy 1.26 keeps ``errstate`` per thread, not in the context the thread copies (PACKAGING-2): without the
-    caller's, a part's 1/0 warns (an error here) where the caller's own would not, and an overflow does not raise."""
+    """The part's thread runs in a copy of the caller's context, which holds numpy's ``errstate`` from numpy 2.0 on
+    (numpy 1.26 kept it per thread: a part's 1/0 warned, an error here; PACKAGING-2): the caller's ``errstate``."""
 
     def part() -> tuple[dict[str, str], float]:
         return np.geterr(), float((np.ones(1) / np.zeros(1))[0])

@@ -5,8 +5,7 @@ and a core is free at the moment the part starts:
 a batch worker analyses on one core beside the other workers and never starts a thread here, so ``--jobs 2``
 keeps one analysis per core. Without it a :class:`Beside` computes its part when its result is first asked
 for, on the caller's thread: the same operations on the same arrays, so the same bits either way. The part
-runs in a copy of the caller's context and under the caller's numpy ``errstate`` (numpy 2 keeps it in the context,
-numpy 1.26 per thread: PACKAGING-2); its exception is raised by :meth:`Beside.result`.
+runs in a copy of the caller's context (numpy's ``errstate``); its exception is raised by :meth:`Beside.result`.
 :func:`in_halves` is the same rule for a row-independent function: its second half of rows on a thread of its own.
 """
 
@@ -80,12 +79,9 @@ class Beside(Generic[T]):
         self._thread: threading.Thread | None = None
         first = None if after is None else after._thread
         if first is not None or _threaded():
-            import numpy as np
-
             context = contextvars.copy_context()
-            errors = np.geterr()  # numpy < 2 keeps errstate per thread, not in the context (PACKAGING-2)
             self._thread = threading.Thread(
-                target=context.run, args=(self._run_under, errors, first), name="retrogait-beside", daemon=True
+                target=context.run, args=(self._run, first), name="retrogait-beside", daemon=True
             )
             self._thread.start()
 
@@ -93,13 +89,6 @@ class Beside(Generic[T]):
     def threaded(self) -> bool:
         """The part runs on a thread of its own (else :meth:`result` computes it on the caller's)."""
         return self._thread is not None
-
-    def _run_under(self, errors: dict[str, str], first: threading.Thread | None) -> None:
-        """:meth:`_run` on the part's thread, under the numpy ``errstate`` of the thread that created the part."""
-        import numpy as np
-
-        with np.errstate(**errors):  # type: ignore[arg-type]
-            self._run(first)
 
     def _run(self, first: threading.Thread | None = None) -> None:
         if first is not None:  # the part this one follows, on the core this one takes over
