@@ -83,10 +83,9 @@ def test_typer_checks_and_reads_each_value_as_the_light_path_does() -> None:
     ``file_okay=False`` on ``--out`` or ``dir_okay=False`` on ``--settings`` passed the test above)."""
     from typer.main import get_command
 
-    params = [p for p in _typer_params() if p.name != "help"]
-    if not all(hasattr(p, "type_descriptor") for p in params):  # Typer before 0.29 keeps them elsewhere (PACKAGING-3)
-        pytest.skip("reads the parameter info where Typer 0.29 keeps it (type_descriptor)")
-    for p in params:
+    for p in _typer_params():
+        if p.name == "help":
+            continue
         info = p.type_descriptor.parameter_info
         assert {name: getattr(info, name) for name in analyze_line.PATH_CHECK} == analyze_line.PATH_CHECK, p.name
         assert info.parser is None and info.default_factory is None, p.name
