@@ -84,6 +84,23 @@ def test_inside_the_block_a_part_runs_on_its_own_thread_and_its_error_reaches_th
     assert names == ["retrogait-beside"]
 
 
+def test_a_part_s_thread_runs_under_the_caller_s_errstate() -> None:
+    """The part's thread runs in a copy of the caller's context, which holds numpy's ``errstate`` from numpy 2.0 on
+    (numpy 1.26 kept it per thread: a part's 1/0 warned, an error here; PACKAGING-2): the caller's ``errstate``."""
+
+    def part() -> tuple[dict[str, str], float]:
+        return np.geterr(), float((np.ones(1) / np.zeros(1))[0])
+
+    with second_thread(), np.errstate(divide="ignore", over="raise", under="warn"):
+        first = Beside(part)
+        after = Beside(part, after=first)
+        assert first.threaded and after.threaded
+        results = [first.result(), after.result()]
+    for errors, value in results:
+        assert (errors["divide"], errors["over"], errors["under"]) == ("ignore", "raise", "warn")
+        assert value == np.inf
+
+
 def test_another_thread_inside_the_block_computes_its_part_itself() -> None:
     """A second thread's analysis (a caller's own thread pool) is not this block's to split."""
     names: list[str] = []
