@@ -8,6 +8,7 @@ collects their outcomes never loads them (BATCH-17).
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,15 @@ if TYPE_CHECKING:
 SUMMARY_METRICS = ("contact_time_s", "impact_peak_g", "impact_loading_rate_g_per_s", "vgrf_peak_bw")
 #: The directions a session row reports.
 DIRECTIONS = ("forward", "backward", "sideways", "unknown")
+
+
+#: The errors of a write that found the disk (or the user's quota, or a file size limit) full: the batch's, not the
+#: session's (EDGE-292).
+DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+class DiskFull(RetrogaitError):
+    """A session's result could not be written: the disk is full (:data:`DISK_FULL`)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,9 @@ class JobOutcome:
     #: the analysis version of another retrogait whose results of this input the manifest held and this job made again
     #: (those stay in the manifest and ``OUT/sessions/``); None: no such results (BATCH-57)
     earlier_version: str | None = None
+    #: the session's result could not be written for want of space (:class:`DiskFull`): the batch stops, nothing of it
+    #: recorded (EDGE-292); never in the manifest
+    disk_full: bool = False
 
 
 def as_given(outcome: JobOutcome, path: str) -> JobOutcome:
@@ -123,7 +136,8 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:  # a full disk is the user's to fix, not an internal error (EDGE-10)
         problem = os.strerror(exc.errno) if exc.errno else " ".join(str(exc).split())
-        raise RetrogaitError(f"{path}: cannot be written: {problem}") from None
+        full = exc.errno in DISK_FULL  # the batch stops: no session of it is "failed" for want of space (EDGE-292)
+        raise (DiskFull if full else RetrogaitError)(f"{path}: cannot be written: {problem}") from None
     finally:
         discard(tmp)  # a failure to remove it would hide the error above (EDGE-99)
 
@@ -272,7 +286,8 @@ def analyze_one(
         notes += [("batch", writable_text(text)) for text in options_not_applied(settings, meta)]  # EDGE-205
         summary["n_notes"] = len(notes)  # the session's rows of OUT/notes.csv (BATCH-48)
     except RetrogaitError as exc:
-        return JobOutcome(key, path, ok=False, error=str(exc), seconds=time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        return JobOutcome(key, path, ok=False, error=str(exc), seconds=seconds, disk_full=isinstance(exc, DiskFull))
     except Exception as exc:  # a bug: keep the batch going, say which file triggered it
         message = f"{path}: internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
         return JobOutcome(key, path, ok=False, error=message, seconds=time.perf_counter() - start)
