@@ -8,7 +8,6 @@ collects their outcomes never loads them (BATCH-17).
 
 from __future__ import annotations
 
-import errno
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from retrogait.batch.fingerprint import Overrides, declared_digest, effective_settings
 from retrogait.errors import RetrogaitError
-from retrogait.outfiles import discard, writable_text
+from retrogait.outfiles import DISK_FULL, discard, writable_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,11 +32,6 @@ if TYPE_CHECKING:
 SUMMARY_METRICS = ("contact_time_s", "impact_peak_g", "impact_loading_rate_g_per_s", "vgrf_peak_bw")
 #: The directions a session row reports.
 DIRECTIONS = ("forward", "backward", "sideways", "unknown")
-
-
-#: The errors of a write that found the disk (or the user's quota, or a file size limit) full: the batch's, not the
-#: session's (EDGE-292).
-DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 
 
 class DiskFull(RetrogaitError):
@@ -136,7 +130,9 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:  # a full disk is the user's to fix, not an internal error (EDGE-10)
         problem = os.strerror(exc.errno) if exc.errno else " ".join(str(exc).split())
-        full = exc.errno in DISK_FULL  # the batch stops: no session of it is "failed" for want of space (EDGE-292)
+        full = (
+            exc.errno in DISK_FULL
+        )  # the batch's, not the session's: the batch stops: no session of it is "failed" for want of space (EDGE-292)
         raise (DiskFull if full else RetrogaitError)(f"{path}: cannot be written: {problem}") from None
     finally:
         discard(tmp)  # a failure to remove it would hide the error above (EDGE-99)
