@@ -125,7 +125,9 @@ def test_ctrl_c_in_main_called_from_python_leaves_the_caller_running(small_sessi
     assert done.stdout.strip().splitlines()[-2:] == ["main returned 130", "caller still running"]
 
 
-def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path) -> None:
+def _compare_beside_an_earlier_report(tmp_path: Path) -> tuple[Path, Path]:
+    """A simulated lower-back recording of forward and backward running, and an output folder holding an earlier
+    run's report.html."""
     from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
     config = SimulationConfig(
@@ -135,6 +137,11 @@ def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.html").write_text(EARLIER_RUN["report.html"])
+    return recording, out
+
+
+def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path) -> None:
+    recording, out = _compare_beside_an_earlier_report(tmp_path)
     # Ctrl-C while the first figure is drawn, compare.csv already written
     done = _interrupted(
         "retrogait.compare.output.png_bytes", "compare", str(recording), "--out", str(out), "--n-boot", "200"
@@ -171,15 +178,7 @@ def test_ctrl_c_while_compare_writes_a_set_that_then_fails_says_it_is_not_writte
     """EDGE-291: Ctrl-C while compare draws, then its set's first rename fails (a full disk): the held-back exit
     says the comparison is not written, never that it is; the earlier report stays. Before, "retrogait:
     interrupted" alone, and the rename's error never said."""
-    from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
-
-    config = SimulationConfig(
-        "lower_back", [Bout("forward", "running", 3.0, 20.0), Bout("backward", "running", 2.5, 20.0)], seed=3
-    )
-    recording, _ = write_simulation(simulate(config), tmp_path / "mixed.csv")
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "report.html").write_text(EARLIER_RUN["report.html"])
+    recording, out = _compare_beside_an_earlier_report(tmp_path)
     args = ["compare", str(recording), "--out", str(out), "--n-boot", "200"]
     done = subprocess.run(
         [sys.executable, "-c", _FAILING_SET, str(out), *args], capture_output=True, text=True, timeout=300, check=False
