@@ -255,6 +255,9 @@ def test_a_full_disk_loses_no_sample(
             if self.path == out:
                 appends += 1
                 if appends > 2 and (room_again_at is None or appends < room_again_at):
+                    half = {name: np.asarray(column)[: len(column) // 2] for name, column in table.items()}
+                    super().append(half)  # a short write: part of the rows reach the file before the error
+                    self._fh.flush()
                     raise OSError(errno.ENOSPC, "No space left on device")
             return super().append(table)
 
