@@ -244,6 +244,7 @@ class SensorRecorder:
         self._unflushed: Timed | None = None  # batches appended since the last flush that reached the disk
         #: why the file cannot be written now (the disk full, EDGE-293), or None
         self.disk_full: str | None = None
+        self._writing_to: Path | None = None  # where the writer opened now writes, when not ``spec.out`` (EDGE-293)
         self._arrived = asyncio.Event()
         self._device: Any = None
 
@@ -420,7 +421,7 @@ class SensorRecorder:
         )
         if self.unpaired_writer.samples_written == 0:  # a side file left by an earlier recording of this name
             self.unpaired_writer.path.unlink(missing_ok=True)
-        return self.writer_factory(self.spec.out, meta, has_gyro=info.has_gyro)
+        return self.writer_factory(self._writing_to or self.spec.out, meta, has_gyro=info.has_gyro)
 
     async def _consume(self, sessions_over: asyncio.Event) -> None:
         last_flush = time.monotonic()
@@ -573,23 +574,23 @@ class SensorRecorder:
         """The rows the full disk refused until the end, in a session file of their own in the system's temporary
         folder (another file system, as a rule); raises the recording's one line saying where they are, or that
         they could not be written anywhere."""
-        assert self.writer is not None
-        n, kept = int(held.t_host_s.size), self.writer.rows_written
+        n, kept = int(held.t_host_s.size), self.writer.rows_written if self.writer is not None else 0
         first_s = float(held.t_host_s[0] - self.origin_s)
         elsewhere = Path(tempfile.gettempdir()) / f"{self.spec.out.stem}.after-disk-full-{os.getpid()}.csv"
         said = f"{self.spec.out}: the disk is full ({self.disk_full}): it holds the first {kept} rows"
+        kept_writer, self._writing_to = self.writer, elsewhere
         try:
-            writer = self.writer_factory(elsewhere, self.writer.meta, has_gyro=held.gyr_dps is not None)
-            self.writer, kept_writer = writer, self.writer
+            self.writer = self._open_writer()  # the recording's header, at ``elsewhere``
             self._append(held)
-            writer.close()
-            self.writer = kept_writer
+            self.writer.close()
         except OSError as exc:
             elsewhere.unlink(missing_ok=True)  # no part of them left there
             raise RetrogaitError(
                 f"{said}; the {n} rows from t = {first_s:.3f} s on could not be written anywhere "
                 f"({elsewhere}: {exc.strerror or exc}): they are lost"
             ) from None
+        finally:
+            self.writer, self._writing_to = kept_writer, None
         raise RetrogaitError(f"{said}; the {n} rows from t = {first_s:.3f} s on are in {elsewhere}")
 
     def _log_record(self) -> dict[str, Any]:
