@@ -231,6 +231,50 @@ def test_slow_disk_loses_nothing(bluez: EmulatedBluez, tmp_path: Path) -> None:
     assert_each_once(recorders[0].spec.out, "movesense", sent_indices(bluez.sent_dir, dev["name"]))
 
 
+@pytest.mark.scenario({"devices": [device("movesense", 50)]})
+@pytest.mark.parametrize("room_again_at", [5, None])
+def test_a_full_disk_loses_no_sample(
+    bluez: EmulatedBluez, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room_again_at: int | None
+) -> None:
+    """EDGE-293: the session file's disk refuses its 3rd append on (ENOSPC): until the 5th (room again), every sample
+    is in the file once; to the end, the file holds those before and the rest are in the temporary folder, the
+    recording's one line saying where. Before, the recording ended "Bluetooth failure with the sensor: OSError:
+    [Errno 28]" and every sample after the first refused write was lost."""
+    import errno
+    import tempfile
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    out = tmp_path / "full.csv"
+    appends = 0
+
+    class FullDisk(SessionWriter):
+        def append(self, table: Any) -> int:
+            nonlocal appends
+            if self.path == out:
+                appends += 1
+                if appends > 2 and (room_again_at is None or appends < room_again_at):
+                    half = {name: np.asarray(column)[: len(column) // 2] for name, column in table.items()}
+                    super().append(half)  # a short write: part of the rows reach the file before the error
+                    self._fh.flush()
+                    raise OSError(errno.ENOSPC, "No space left on device")
+            return super().append(table)
+
+    dev = device("movesense", 50)
+    run = record([spec(dev, out)], RecordOptions(duration_s=3.0), writer_factory=FullDisk)
+    if room_again_at is None:
+        with pytest.raises(RetrogaitError, match=r"the disk is full \(No space left on device\): it holds the first"):
+            asyncio.run(run)
+    else:
+        asyncio.run(run)
+    parts = [out, *sorted(elsewhere.glob("full.after-disk-full-*.csv"))]
+    assert len(parts) == (1 if room_again_at else 2)
+    written = np.concatenate([file_indices(part, "movesense") for part in parts])
+    sent = sent_indices(bluez.sent_dir, dev["name"])
+    assert np.unique(written).size == written.size and np.isin(sent, written).all()
+
+
 @pytest.mark.scenario(
     {"devices": [device("movesense", 60, missing_characteristic="34800002-7185-4d5d-b431-630e7050e8f0")]}
 )

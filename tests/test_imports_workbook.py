@@ -8,6 +8,7 @@ import struct
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -208,22 +209,27 @@ def test_a_zip_of_an_unknown_version_is_refused_in_one_line(tmp_path: Path, caps
     assert err.count("\n") == 0 and "run.zip" in err
 
 
+def _with_a_cell_at(path: Path, row: int, column: str) -> Path:
+    """phyphox's workbook at ``path`` with one more cell (the number 1) in its first sheet at ``column``/``row``."""
+    book = samples.phyphox_workbook(path, samples.phyphox_folder(path.parent / "csv"))
+    with zipfile.ZipFile(book) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        "</sheetData>", f'<row r="{row}"><c r="{column}{row}"><v>1</v></c></row></sheetData>'
+    ).encode()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return book
+
+
 def test_a_cell_far_from_the_others_is_refused_not_the_end_of_the_process(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """calamine holds a sheet as a dense grid: one cell at XFD1048576 asks for ~17 billion cells and Rust ends
     the process on the failed allocation (IMPORT-16: parsed in a child with its memory capped)."""
-    folder = samples.phyphox_folder(tmp_path / "csv")
-    book = samples.phyphox_workbook(tmp_path / "far.xlsx", folder)
-    with zipfile.ZipFile(book) as archive:
-        parts = {n: archive.read(n) for n in archive.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
-        "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
-    ).encode()
-    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    book = _with_a_cell_at(tmp_path / "far.xlsx", 1048576, "XFD")
     err = _refusal(book, capsys)
     assert err.count("\n") == 0 and "far.xlsx" in err and "is a damaged spreadsheet workbook" in err
 
@@ -314,3 +320,24 @@ def test_a_workbook_with_two_tables_of_numbers_is_refused_naming_them(
     assert main(["analyze", str(book), "--out", str(tmp_path / "out")]) != 0
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "'Left', 'Right'" in err, err
+
+
+def test_a_sheet_wider_than_a_table_is_refused_once_without_its_grid_handed_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cell's column index damaged to the far right (`fuzz_import.py --only xls --seed 74`, case 35: 12,548
+    columns) made calamine's dense grid of 5 million empty cells, handed to the parent and converted cell by cell,
+    once for every reader's sniff (7 parses, 10.6 s). Now a sheet wider than a CSV header may be is refused in the
+    child, named, and the refusal is kept for the file like its sheets: one parse (EDGE-294)."""
+    book = _with_a_cell_at(tmp_path / "wide.xlsx", 5000, "BZZ")
+    parses: list[object] = []
+    run = workbook_module.subprocess.run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        parses.append(args)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(workbook_module.subprocess, "run", counted)
+    err = _refusal(book, capsys)
+    assert err.count("\n") == 0 and "wide.xlsx" in err and "'Accelerometer' is 2,054 columns wide" in err
+    assert len(parses) == 1

@@ -125,7 +125,9 @@ def test_ctrl_c_in_main_called_from_python_leaves_the_caller_running(small_sessi
     assert done.stdout.strip().splitlines()[-2:] == ["main returned 130", "caller still running"]
 
 
-def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path) -> None:
+def _compare_beside_an_earlier_report(tmp_path: Path) -> tuple[Path, Path]:
+    """A simulated lower-back recording of forward and backward running, and an output folder holding an earlier
+    run's report.html."""
     from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
     config = SimulationConfig(
@@ -135,13 +137,57 @@ def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.html").write_text(EARLIER_RUN["report.html"])
+    return recording, out
+
+
+def test_ctrl_c_while_compare_writes_finishes_the_set_of_outputs(tmp_path: Path) -> None:
+    recording, out = _compare_beside_an_earlier_report(tmp_path)
     # Ctrl-C while the first figure is drawn, compare.csv already written
     done = _interrupted(
         "retrogait.compare.output.png_bytes", "compare", str(recording), "--out", str(out), "--n-boot", "200"
     )
-    assert done.returncode == 130 and done.stderr.strip().splitlines()[-1] == "retrogait: interrupted"
+    # EDGE-291: the seconds it waits are said, and at the exit what it wrote (before, "retrogait: interrupted" alone)
+    assert done.returncode == 130 and done.stderr.strip().splitlines()[-2:] == [
+        f"retrogait: interrupted: finishing writing the comparison to {out} first: its files are one set (seconds)",
+        f"retrogait: interrupted: the comparison is written to {out}, every file of it this run's; its table is not "
+        "printed",
+    ]
     assert "from an earlier run" not in (out / "report.html").read_text()  # the whole set is this run's
     assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
+
+
+_FAILING_SET = """
+import errno, os, signal, sys
+import retrogait.compare.output as output
+draw, rename, out = output.png_bytes, os.replace, sys.argv[1]
+def interrupting(*args, **kwargs):  # Ctrl-C while the first figure is drawn
+    os.kill(os.getpid(), signal.SIGINT)
+    return draw(*args, **kwargs)
+def failing(src, dst, *args, **kwargs):  # then the disk refuses the set's first rename
+    if str(dst).startswith(out) and not os.path.basename(str(dst)).startswith(".retrogait"):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    return rename(src, dst, *args, **kwargs)
+output.png_bytes, os.replace = interrupting, failing
+from retrogait.cli import main
+sys.argv = ["retrogait", *sys.argv[2:]]
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_while_compare_writes_a_set_that_then_fails_says_it_is_not_written(tmp_path: Path) -> None:
+    """EDGE-291: Ctrl-C while compare draws, then its set's first rename fails (a full disk): the held-back exit
+    says the comparison is not written, never that it is; the earlier report stays. Before, "retrogait:
+    interrupted" alone, and the rename's error never said."""
+    recording, out = _compare_beside_an_earlier_report(tmp_path)
+    args = ["compare", str(recording), "--out", str(out), "--n-boot", "200"]
+    done = subprocess.run(
+        [sys.executable, "-c", _FAILING_SET, str(out), *args], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 130 and done.stderr.strip().splitlines()[-1] == (
+        f"retrogait: interrupted: the comparison is not written ({out} as it was, or with a set journal the next run "
+        "finishes)"
+    )
+    assert (out / "report.html").read_text() == EARLIER_RUN["report.html"]
 
 
 def test_ctrl_c_while_a_batch_compares_finishes_its_set_of_outputs(tmp_path: Path) -> None:

@@ -40,6 +40,8 @@ _discard: set[str] = set()
 #: What the blocks being written now finish, outermost first (:func:`finishing`): said on stderr when a signal waits for
 #: them, so a Ctrl-C that does not end the command at once is not met with seconds of silence (BATCH-65).
 _finishing: list[str] = []
+#: What a signal that ends the process now leaves, innermost last (:func:`saying`): said on its line (EDGE-291).
+_leaving: list[Leaving] = []
 
 
 def discard_on_interrupt(path: str | os.PathLike[str]) -> None:
@@ -70,8 +72,9 @@ def _exit_now(signum: int = signal.SIGINT) -> None:
     # a progress bar may be on the line and have hidden the cursor: clear the line, show the cursor again
     prefix = b"\r\x1b[2K\x1b[?25h" if os.isatty(2) else b""
     status, word = _ENDINGS.get(signal.Signals(signum), _ENDINGS[signal.SIGINT])
+    left = (": " + _leaving[-1].words).encode() if _leaving else b""
     try:
-        os.write(2, prefix + b"retrogait: " + word + b"\n")
+        os.write(2, prefix + b"retrogait: " + word + left + b"\n")
     finally:
         os._exit(status)
 
@@ -138,6 +141,31 @@ def finishing(what: str) -> Iterator[None]:
     finally:
         with _lock:
             _finishing.remove(what)
+
+
+class Leaving:
+    """What a signal that ends the process leaves (:func:`saying`); :meth:`now` changes it as the work goes on."""
+
+    def __init__(self, words: str) -> None:
+        self.words = words
+
+    def now(self, words: str) -> None:
+        self.words = words
+
+
+@contextmanager
+def saying(left: str) -> Iterator[Leaving]:
+    """A signal that ends the process in the block (or as the block ends, held back by :func:`uninterrupted`) says on
+    its line what it leaves, ``left`` (``"nothing of the comparison written"``), after ``retrogait: interrupted:``;
+    the yielded :class:`Leaving` changes it (``"the comparison is written to OUT"``, once it is) (EDGE-291)."""
+    leaving = Leaving(left)
+    with _lock:
+        _leaving.append(leaving)
+    try:
+        yield leaving
+    finally:
+        with _lock:
+            _leaving.remove(leaving)
 
 
 @contextmanager

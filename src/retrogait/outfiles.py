@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -40,6 +41,9 @@ from retrogait.own_outputs import (
     starts_as,
     table,
 )
+
+#: The errors of a write that found the disk (or the user's quota, or a file size limit) full (EDGE-292, EDGE-293).
+DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -8,6 +8,7 @@ This module is the only place that knows that format; see ``docs/conventions.md`
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -332,6 +333,7 @@ class SessionWriter:
         extra_columns: tuple[str, ...] = (),
     ) -> None:
         self.path = Path(path)
+        self.meta = meta
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.columns = (*CORE_COLUMNS, *(GYR_COLUMNS if has_gyro else ()), *extra_columns)
         # w+: readable too, so a file whose folder is removed while recording can be written again (USER-4)
@@ -340,6 +342,8 @@ class SessionWriter:
         self._fh.flush()
         self.rows_written = 0
         self._last_t = -math.inf
+        #: (bytes, rows, last time) at the last flush that reached the disk: where :meth:`rewind` goes back to
+        self._kept = (os.fstat(self._fh.fileno()).st_size, 0, -math.inf)
         #: where the rows were written again at close when ``path`` had been removed meanwhile (USER-4)
         self.restored_to: Path | None = None
 
@@ -368,6 +372,17 @@ class SessionWriter:
         """Push written rows to the operating system and to disk."""
         self._fh.flush()
         os.fsync(self._fh.fileno())
+        self._kept = (os.fstat(self._fh.fileno()).st_size, self.rows_written, self._last_t)
+
+    def rewind(self) -> None:
+        """Back to the last :meth:`flush` that reached the disk: what was written after it (rows a full disk refused,
+        part of a row perhaps) is cut off, so those rows can be appended again, once (EDGE-293)."""
+        size, self.rows_written, self._last_t = self._kept
+        with contextlib.suppress(OSError, ValueError):  # its buffer's rows, written or not, are cut off below
+            self._fh.close()
+        self._fh = open(self.path, "r+", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self._fh.truncate(size)
+        self._fh.seek(0, os.SEEK_END)
 
     def close(self) -> None:
         """Flush and close; when the file (or its folder) was removed meanwhile, every row is written

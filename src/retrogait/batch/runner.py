@@ -233,6 +233,12 @@ def run_batch(
         for outcome in runner(todo(), settings, overrides, str(store.results_dir)):
             if compare and warming is None:  # the first session is back: import the comparison while waiting
                 warming = import_beside([COHORT_MODULE])
+            if outcome.disk_full:  # the disk's failure, not the session's: the earlier set stays whole (EDGE-292)
+                raise RetrogaitError(
+                    f"{outcome.error} (disk full?): the batch stopped before its tables; {out} keeps the earlier "
+                    "run's tables and comparisons, and every session analysed before this one; free space and run it "
+                    "again"
+                )
             if outcome.key in remade:  # the manifest says which results this one makes again
                 outcome = replace(outcome, earlier_version=remade[outcome.key])
             store.record(outcome)

@@ -333,6 +333,7 @@ class BatchStore:
     def record(self, outcome: JobOutcome) -> None:
         """Append one finished job to the manifest (flushed at once: a crash loses no finished job)."""
         record = asdict(outcome)
+        del record["disk_full"]  # a session whose result found the disk full is never recorded (EDGE-292)
         if record["earlier_version"] is None:  # written only where it says something: the retrogait before BATCH-57
             del record["earlier_version"]  # skips a record with a field it does not know (REVIEW-101)
         try:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from retrogait.batch.fingerprint import Overrides, declared_digest, effective_settings
 from retrogait.errors import RetrogaitError
-from retrogait.outfiles import discard, writable_text
+from retrogait.outfiles import DISK_FULL, discard, writable_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 SUMMARY_METRICS = ("contact_time_s", "impact_peak_g", "impact_loading_rate_g_per_s", "vgrf_peak_bw")
 #: The directions a session row reports.
 DIRECTIONS = ("forward", "backward", "sideways", "unknown")
+
+
+class DiskFull(RetrogaitError):
+    """A session's result could not be written: the disk is full (:data:`DISK_FULL`)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,9 @@ class JobOutcome:
     #: the analysis version of another retrogait whose results of this input the manifest held and this job made again
     #: (those stay in the manifest and ``OUT/sessions/``); None: no such results (BATCH-57)
     earlier_version: str | None = None
+    #: the session's result could not be written for want of space (:class:`DiskFull`): the batch stops, nothing of it
+    #: recorded (EDGE-292); never in the manifest
+    disk_full: bool = False
 
 
 def as_given(outcome: JobOutcome, path: str) -> JobOutcome:
@@ -123,7 +130,10 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:  # a full disk is the user's to fix, not an internal error (EDGE-10)
         problem = os.strerror(exc.errno) if exc.errno else " ".join(str(exc).split())
-        raise RetrogaitError(f"{path}: cannot be written: {problem}") from None
+        full = (
+            exc.errno in DISK_FULL
+        )  # the batch's, not the session's: the batch stops: no session of it is "failed" for want of space (EDGE-292)
+        raise (DiskFull if full else RetrogaitError)(f"{path}: cannot be written: {problem}") from None
     finally:
         discard(tmp)  # a failure to remove it would hide the error above (EDGE-99)
 
@@ -272,7 +282,8 @@ def analyze_one(
         notes += [("batch", writable_text(text)) for text in options_not_applied(settings, meta)]  # EDGE-205
         summary["n_notes"] = len(notes)  # the session's rows of OUT/notes.csv (BATCH-48)
     except RetrogaitError as exc:
-        return JobOutcome(key, path, ok=False, error=str(exc), seconds=time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        return JobOutcome(key, path, ok=False, error=str(exc), seconds=seconds, disk_full=isinstance(exc, DiskFull))
     except Exception as exc:  # a bug: keep the batch going, say which file triggered it
         message = f"{path}: internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
         return JobOutcome(key, path, ok=False, error=message, seconds=time.perf_counter() - start)

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from retrogait.ble.timing import StreamStats, Timed
 from retrogait.conventions import ACC_COLUMNS, GYR_COLUMNS, TIME_COLUMN
 from retrogait.errors import RetrogaitError
 from retrogait.jsontext import dumps
+from retrogait.outfiles import DISK_FULL
 from retrogait.session import SessionMeta, SessionWriter
 
 log = logging.getLogger(__name__)
@@ -239,6 +241,10 @@ class SensorRecorder:
         self.live_buffer: deque[Timed] = deque(maxlen=200)
         self.listeners: list[SampleListener] = []
         self._unstored: Timed | None = None  # batches the listeners have seen, not yet in the file
+        self._unflushed: Timed | None = None  # batches appended since the last flush that reached the disk
+        #: why the file cannot be written now (the disk full, EDGE-293), or None
+        self.disk_full: str | None = None
+        self._writing_to: Path | None = None  # where the writer opened now writes, when not ``spec.out`` (EDGE-293)
         self._arrived = asyncio.Event()
         self._device: Any = None
 
@@ -415,7 +421,7 @@ class SensorRecorder:
         )
         if self.unpaired_writer.samples_written == 0:  # a side file left by an earlier recording of this name
             self.unpaired_writer.path.unlink(missing_ok=True)
-        return self.writer_factory(self.spec.out, meta, has_gyro=info.has_gyro)
+        return self.writer_factory(self._writing_to or self.spec.out, meta, has_gyro=info.has_gyro)
 
     async def _consume(self, sessions_over: asyncio.Event) -> None:
         last_flush = time.monotonic()
@@ -436,9 +442,7 @@ class SensorRecorder:
                     await self._write_unpaired(self.assembler.take_unpaired())
             now = time.monotonic()
             if now - last_flush >= self.options.flush_every_s or final:
-                await self._store()
-                if self.writer is not None:
-                    await asyncio.to_thread(self.writer.flush)
+                await self._store_and_flush()
                 await asyncio.to_thread(self.unpaired_writer.flush)
                 last_flush = now
             if now - last_rate_t >= 1.0:
@@ -475,12 +479,37 @@ class SensorRecorder:
             self._unstored = Timed.join(self._unstored, timed)
             self.live_buffer.append(timed)
 
+    async def _store_and_flush(self) -> None:
+        """Append the batches not yet written and flush them to disk (in the writer thread). A write the disk refuses
+        (full: ENOSPC, a quota, a file size limit) loses nothing: the file is cut back to its last flush and every row
+        after it is held in memory, written again at the next flush, said once on the status (EDGE-293)."""
+        try:
+            await self._store()
+            if self.writer is not None:
+                await asyncio.to_thread(self.writer.flush)
+        except OSError as exc:
+            if exc.errno not in DISK_FULL:
+                raise
+            if self.writer is not None:
+                await asyncio.to_thread(self.writer.rewind)
+            self._unstored = Timed.join(self._unflushed, self._unstored)
+            self._unflushed = None
+            if self.disk_full is None:
+                self.disk_full = os.strerror(exc.errno)
+                log.warning(
+                    "%s: %s: %s; the samples are held in memory", self.spec.label, self.spec.out, self.disk_full
+                )
+            return
+        self._unflushed = None
+        self.disk_full = None
+
     async def _store(self) -> None:
-        """Append the batches not yet written (in the writer thread)."""
+        """Append the batches not yet written (in the writer thread); they are :attr:`_unflushed` until flushed."""
+        if self._unstored is not None and self.writer is None:
+            self.writer = await asyncio.to_thread(self._open_writer)
         timed, self._unstored = self._unstored, None
         if timed is not None:
-            if self.writer is None:
-                self.writer = await asyncio.to_thread(self._open_writer)
+            self._unflushed = Timed.join(self._unflushed, timed)
             await asyncio.to_thread(self._append, timed)
 
     async def _write_unpaired(self, placed: list[PlacedUnpaired]) -> None:
@@ -512,19 +541,57 @@ class SensorRecorder:
                 self.status.stats.malformed += 1
 
     def _close(self) -> None:
+        held = self._unstored if self.disk_full is not None else None  # the disk still full at the end (EDGE-293)
         if self.writer is not None:
             self.writer.close()
         self.unpaired_writer.close()
         self.status.state = "finished" if self.status.state != "failed" else "failed"
-        if self.ref_rows:
-            path = self.spec.out.with_name(self.spec.out.stem + ".reference.csv")
-            header = "t_s,hr_bpm,rr_s,rsc_speed_mps,rsc_cadence_per_min\n"
-            path.write_text(header + "\n".join(self.ref_rows) + "\n", encoding="utf-8")
-        if self.writer is not None:
-            log_path = self.spec.out.with_name(self.spec.out.stem + self.log_suffix)
-            tmp = log_path.with_name(log_path.name + ".partial")
-            tmp.write_text(dumps(self._log_record(), indent=1) + "\n", encoding="utf-8")
-            os.replace(tmp, log_path)
+        try:
+            if self.ref_rows:
+                path = self.spec.out.with_name(self.spec.out.stem + ".reference.csv")
+                header = "t_s,hr_bpm,rr_s,rsc_speed_mps,rsc_cadence_per_min\n"
+                path.write_text(header + "\n".join(self.ref_rows) + "\n", encoding="utf-8")
+            if self.writer is not None:
+                log_path = self.spec.out.with_name(self.spec.out.stem + self.log_suffix)
+                tmp = log_path.with_name(log_path.name + ".partial")
+                try:
+                    tmp.write_text(dumps(self._log_record(), indent=1) + "\n", encoding="utf-8")
+                    os.replace(tmp, log_path)
+                finally:
+                    tmp.unlink(missing_ok=True)
+        except OSError as exc:
+            if exc.errno not in DISK_FULL or held is not None:
+                raise
+            self.disk_full = os.strerror(exc.errno)  # the samples are all in the file; its log is not
+            raise RetrogaitError(
+                f"{self.spec.out}: every sample is written, but the disk is full ({self.disk_full}): its log "
+                f"{self.spec.out.stem}{self.log_suffix} and reference file are not"
+            ) from None
+        if held is not None:
+            self._write_elsewhere(held)
+
+    def _write_elsewhere(self, held: Timed) -> None:
+        """The rows the full disk refused until the end, in a session file of their own in the system's temporary
+        folder (another file system, as a rule); raises the recording's one line saying where they are, or that
+        they could not be written anywhere."""
+        n, kept = int(held.t_host_s.size), self.writer.rows_written if self.writer is not None else 0
+        first_s = float(held.t_host_s[0] - self.origin_s)
+        elsewhere = Path(tempfile.gettempdir()) / f"{self.spec.out.stem}.after-disk-full-{os.getpid()}.csv"
+        said = f"{self.spec.out}: the disk is full ({self.disk_full}): it holds the first {kept} rows"
+        kept_writer, self._writing_to = self.writer, elsewhere
+        try:
+            self.writer = self._open_writer()  # the recording's header, at ``elsewhere``
+            self._append(held)
+            self.writer.close()
+        except OSError as exc:
+            elsewhere.unlink(missing_ok=True)  # no part of them left there
+            raise RetrogaitError(
+                f"{said}; the {n} rows from t = {first_s:.3f} s on could not be written anywhere "
+                f"({elsewhere}: {exc.strerror or exc}): they are lost"
+            ) from None
+        finally:
+            self.writer, self._writing_to = kept_writer, None
+        raise RetrogaitError(f"{said}; the {n} rows from t = {first_s:.3f} s on are in {elsewhere}")
 
     def _log_record(self) -> dict[str, Any]:
         """What ``NAME.ble.json`` says about the recording."""

@@ -118,6 +118,7 @@ def compare(
     from retrogait.compare.output import OUTPUT_FILES, not_measured, write_comparison
     from retrogait.compare.sentences import left_out_text, nothing_to_compare, p_text
     from retrogait.errors import RetrogaitError
+    from retrogait.interrupt import finishing, saying
 
     activity = checked_activity(activity)
     not_compared = [(given, files_beside_analyses(given)) for given in inputs]  # beside its analysis folders
@@ -153,8 +154,15 @@ def compare(
     comparison = compare_directions(steps, sources=sources, settings=settings)
     if (refusal := nothing_to_compare(comparison)) is not None:  # before anything is written over (EDGE-92)
         raise RetrogaitError(refusal + "; nothing written")
-    with one_set():  # Ctrl-C or a full disk leaves the previous set of outputs or this one, not a mix (EDGE-1, EDGE-10)
-        written = write_comparison(comparison, out)
+    with (
+        saying(f"the comparison is not written ({out} as it was, or with a set journal the next run finishes)") as left,
+        finishing(f"writing the comparison to {out} first: its files are one set (seconds)"),
+    ):
+        with (
+            one_set()
+        ):  # Ctrl-C or a full disk leaves the earlier set of outputs or this one, not a mix (EDGE-1, EDGE-10)
+            written = write_comparison(comparison, out)
+        left.now(f"the comparison is written to {out}, every file of it this run's; its table is not printed")
     console = line_console()
     table = Table(title=f"forward vs backward (unit: {comparison.level})", title_justify="left")
     for column in ("metric", f"{comparison.noun} fwd/bwd", "difference", "95 % CI", "test"):

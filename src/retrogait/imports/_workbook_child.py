@@ -1,13 +1,16 @@
 """Parse a spreadsheet workbook with python-calamine in a child process whose memory is capped (workbook.py).
 
-Run as ``python _workbook_child.py PATH MAX_BYTES`` (by file path: the package and pandas are not imported).
+Run as ``python _workbook_child.py PATH MAX_BYTES MAX_COLUMNS`` (by file path: the package and pandas are not
+imported).
 A damaged workbook, or a stray cell far from the others, makes calamine ask for gigabytes for its dense
 cell grid, and Rust ends the process on a failed allocation: the cap and the separate process turn that
 into a refusal of the file instead of the end of the recording's analysis (IMPORT-16).
 
 Writes to stdout a pickle of ``[(sheet name, rows), ...]``: ``rows`` is ``(header cells, float64 array)``
 when every cell below the header is a number or a number's text, else ``(header cells, list of rows)``.
-Exit status 2 with a one-line message on stderr: calamine refused the file.
+Exit status 2 with a one-line message on stderr: calamine refused the file, or a sheet is wider than
+MAX_COLUMNS (``limits.MAX_COLUMNS``, as a CSV header): a damaged cell's column index far to the right makes a dense
+grid of millions of empty cells that would cost seconds to hand over and convert (EDGE-294).
 """
 
 from __future__ import annotations
@@ -29,13 +32,21 @@ def _rows(cells: list[list[Any]]) -> tuple[list[Any], Any]:
 
 
 def main() -> None:
-    path, max_bytes = sys.argv[1], int(sys.argv[2])
+    path, max_bytes, max_columns = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     resource.setrlimit(resource.RLIMIT_AS, (max_bytes, resource.getrlimit(resource.RLIMIT_AS)[1]))
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         with CalamineWorkbook.from_path(path) as book:
-            sheets = [(name, _rows(book.get_sheet_by_name(name).to_python())) for name in book.sheet_names]
+            sheets = []
+            for name in book.sheet_names:
+                sheet = book.get_sheet_by_name(name)
+                if sheet.width > max_columns:
+                    sys.stderr.write(
+                        f"its sheet '{name}' is {sheet.width:,} columns wide; a table has at most {max_columns:,}\n"
+                    )
+                    sys.exit(2)
+                sheets.append((name, _rows(sheet.to_python())))
     except (CalamineError, OSError, ValueError, RuntimeError) as exc:
         sys.stderr.write((str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__) + "\n")
         sys.exit(2)

@@ -54,8 +54,10 @@ from retrogait.imports.limits import (
     check_header,
     drop_wide_rows,
     gunzip_bounded,
+    header_names,
     line_bounds,
     read_bounded,
+    refuse_named_twice,
     unpack_limit,
 )
 from retrogait.imports.sensor_tables import is_records_json, is_sqlite, json_tables, sqlite_tables
@@ -329,7 +331,14 @@ def read_table(
         raw = whole
         if report is not None:
             report.drop("last_line_cut_short", 1)
-    width = len(names) if names is not None else check_header(nth_line(raw, skiprows), sep, source.display)
+    if names is None:
+        header = nth_line(raw, skiprows)
+        width = check_header(header, sep, source.display)
+        refuse_named_twice(
+            header_names(header, sep), [*numeric, *text], source.display
+        )  # the parser reads the first (EDGE-289)
+    else:
+        width = len(names)
     scan = drop_wide_rows(raw, sep, width, skip_lines=skiprows + (0 if names is not None else 1), lines=lines)
     if report is not None:
         report.drop("malformed", scan.dropped_rows)

@@ -47,6 +47,10 @@ NAME = "geneactiv"
 #: Bytes searched for the end of the header.
 HEADER_BYTES = 65536
 _DATA_LINE = re.compile(rb'(?:^|[\r\n])("?)(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3})\1([,;])')
+#: A data row whose time a spreadsheet wrote as a locale date (``06/08/2019 10:25:50.000``, ``6.8.2019 10:25:50``).
+_LOCALE_DATE = re.compile(
+    rb'(?:^|[\r\n])"?(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4} \d{1,2}:\d{2}(?::\d{2}(?:[.:,]\d+)?)?)"?[,;]'
+)
 #: The first line: ``Device Type,GENEActiv``, its cells quoted where a spreadsheet quoted text cells (EDGE-277).
 _FIRST_LINE = re.compile(rb'"?Device Type"?[,;]"?GENEActiv')
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S:%f"
@@ -120,6 +124,14 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         return geneactiv_bin.read(path, options)
     match = _DATA_LINE.search(block)
     if match is None:
+        local = _LOCALE_DATE.search(block)
+        if local is not None:  # a spreadsheet's re-save: day and month cannot be told apart everywhere (EDGE-288)
+            raise InputFileError(
+                path,
+                f"writes its times as a locale date ('{local.group(1).decode('ascii')}', a spreadsheet's re-save), not "
+                "as GENEActiv's 'YYYY-MM-DD HH:MM:SS:mmm': day and month cannot be told apart; export it again from "
+                "GENEActiv's software",
+            )
         raise InputFileError(path, "has no GENEActiv data rows ('YYYY-MM-DD HH:MM:SS:mmm,x,y,z,...') after the header")
     offset = match.start(1)
     sep = match.group(3).decode()  # ``;`` (with decimal commas): saved again by a spreadsheet in such a locale

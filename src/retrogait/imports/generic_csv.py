@@ -61,7 +61,7 @@ from retrogait.imports.common import (
     text_time_s,
     time_order_lost,
 )
-from retrogait.imports.limits import LineIndex, line_bounds
+from retrogait.imports.limits import LineIndex, line_bounds, refuse_named_twice
 from retrogait.imports.table_layout import (
     LAYOUT_BYTES,
     Block,
@@ -134,6 +134,8 @@ class _Table:
     skip: int
     lines: LineIndex | None = None
     flags: list[str] = field(default_factory=list)
+    #: Columns a user named by their position: told apart from one of the same name (EDGE-289).
+    by_position: set[str] = field(default_factory=set)
 
     def column(self, wanted: str, display: str) -> str:
         """The column a user named (header text, any case, or a 0-based position)."""
@@ -143,6 +145,7 @@ class _Table:
         if wanted.strip().lower() in lowered:
             return lowered[wanted.strip().lower()]
         if wanted.isdigit() and int(wanted) < len(self.columns):
+            self.by_position.add(self.columns[int(wanted)])
             return self.columns[int(wanted)]
         raise InputFileError(display, f"column {wanted!r} not found (columns: {_listed(self.columns)})")
 
@@ -938,6 +941,10 @@ def _read_plan(
 def _read_columns(table: _Table, numeric: list[str], text: list[str], report: ImportReport) -> pd.DataFrame:
     """The whole block, only these columns (within the limits of ``read_table``)."""
     layout = table.block.layout
+    if layout.names is not None:  # a name written twice is read from its first column: refused (EDGE-289)
+        written = [name or f"column_{i}" for i, name in enumerate(layout.names)]
+        named = [c for c in [*numeric, *text] if c not in table.by_position]  # a position is no name (EDGE-289)
+        refuse_named_twice(written, named, table.source.display, by_position=True)
     return read_table(
         table.source,
         sep=layout.sep,

@@ -224,6 +224,37 @@ def check_header(line: str, sep: str, display: str) -> int:
     return n
 
 
+def header_names(line: str, sep: str) -> list[str]:
+    """A header line's names as the table parser reads them (quotes understood, blanks kept)."""
+    if sep is None or sep == r"\s+":
+        return line.split()
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        return line.split(sep)
+
+
+def refuse_named_twice(fields: list[str], read: list[str], display: str, by_position: bool = False) -> None:
+    """Refuses a header (its names ``fields``) that names a column read (``read``) more than once: the table parser
+    would read the first and leave the other's values out, untold (EDGE-289). ``by_position``: the reader takes
+    columns by their 0-based position (the generic reader's ``--acc-columns``): the refusal says so."""
+    twice = [name for name in dict.fromkeys(read) if fields.count(name) > 1]
+    if twice:
+        where = "; ".join(
+            f"'{name}' is columns {' and '.join(str(i) for i, f in enumerate(fields) if f == name)}" for name in twice
+        )
+        raise InputFileError(
+            display,
+            f"names a column it reads twice ({where}, 0-based): which one holds the samples cannot be told; "
+            + (
+                "name the columns to read by their 0-based position (--acc-columns, --gyr-columns), or "
+                if by_position
+                else ""
+            )
+            + "rename or remove one",
+        )
+
+
 def count_fields(line: str, sep: str) -> int:
     """Fields of one delimited line, quotes understood (``sep`` None: runs of whitespace)."""
     if sep is None or sep == r"\s+":

@@ -13,6 +13,7 @@ from retrogait.imports.base import GenericCsvOptions, ImportOptions, ImportResul
 from retrogait.imports.cutzip import is_cut_zip, rebuilt
 from retrogait.imports.diagnose import refuse_unrecognised
 from retrogait.imports.file_size import estimated_samples
+from retrogait.imports.grouped_numbers import grouped_number, grouped_words
 from retrogait.imports.limits import CUT_SHORT_KEY, CutShort, recovering_cut_streams
 from retrogait.imports.part import NotInTimeOrder, Part, part_of
 from retrogait.imports.registry import claimed, detect_format, get_format
@@ -196,6 +197,11 @@ def _load(source: Path, format: str | None, options: ImportOptions) -> ImportRes
         with recovering_cut_streams() as cut:
             result = fmt.read(source, options)
         return with_cut_streams_noted(result, cut.values())
+    except InputFileError as exc:  # a refusal of a table whose numbers carry thousands separators says so (EDGE-288)
+        found = grouped_number(Path(exc.path))
+        if found is None:
+            raise
+        raise InputFileError(exc.path, grouped_words(found)) from None
     except RetrogaitError:
         raise
     except MemoryError:

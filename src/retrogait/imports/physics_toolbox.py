@@ -114,6 +114,17 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
     source = _source(path)
     fields, sep, decimal = csv_layout(source)
     by_short = {_short(f): f for f in fields}
+    shorts = [_short(f) for f in fields]
+    twice = [name for name in ("time", *sorted(_KNOWN)) if shorts.count(name) > 1]
+    if twice:  # ``ax`` beside ``ax (m/s^2)``: one would be read, the other left out untold (EDGE-289)
+        where = "; ".join(
+            " and ".join(f"'{f}' (column {i})" for i, f in enumerate(fields) if shorts[i] == name) for name in twice
+        )
+        raise InputFileError(
+            path,
+            f"names a column twice, units aside ({where}, 0-based): which one holds the samples cannot be told; "
+            "rename or remove one",
+        )
     if "time" not in by_short:
         raise InputFileError(path, "is not a Physics Toolbox export (no 'time' column)")
     if {"gfx", "gfy", "gfz"} <= set(by_short):

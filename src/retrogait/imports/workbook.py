@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from retrogait.errors import InputFileError
-from retrogait.imports.limits import MAX_UNPACKED_BYTES, ZIP_ERRORS, bomb_error, unpack_limit
+from retrogait.imports.limits import MAX_COLUMNS, MAX_UNPACKED_BYTES, ZIP_ERRORS, bomb_error, unpack_limit
 from retrogait.imports.ole2 import DamagedCompoundFile, check_compound_file
 
 #: File endings of the workbooks read.
@@ -121,11 +121,24 @@ def read_sheets(path: Path) -> list[Sheet]:
         st = path.stat()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    return list(_read_sheets(str(path), str(path.resolve()), st.st_size, st.st_mtime_ns))
+    sheets = _read_sheets(str(path), str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if isinstance(sheets, InputFileError):
+        raise sheets.with_traceback(None)
+    return list(sheets)
 
 
 @lru_cache(maxsize=2)  # a file is sniffed, then read: parsed once
-def _read_sheets(path: str, resolved: str, size: int, mtime_ns: int) -> tuple[Sheet, ...]:
+def _read_sheets(path: str, resolved: str, size: int, mtime_ns: int) -> tuple[Sheet, ...] | InputFileError:
+    """The sheets of the workbook, or its refusal: kept as well, so that every reader's sniff does not parse a
+    refused file again (7 parses of a damaged .xls, EDGE-294)."""
+    try:
+        return _sheets_of(path, resolved, size)
+    except InputFileError as exc:
+        return exc
+
+
+def _sheets_of(path: str, resolved: str, size: int) -> tuple[Sheet, ...]:
+    """:func:`_read_sheets`' work: the checks, the child's parse, the sheets with a header."""
     try:
         import python_calamine  # noqa: F401  (the child parses; a missing library is said here, in one line)
     except ImportError:
@@ -150,7 +163,13 @@ def _parsed(path: str, resolved: str, size: int) -> list[tuple[str, tuple[list[A
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     try:
         done = subprocess.run(
-            [sys.executable, str(Path(__file__).with_name("_workbook_child.py")), resolved, str(limit)],
+            [
+                sys.executable,
+                str(Path(__file__).with_name("_workbook_child.py")),
+                resolved,
+                str(limit),
+                str(MAX_COLUMNS),
+            ],
             capture_output=True,
             timeout=timeout_s,
             env=env,
