@@ -45,7 +45,7 @@ def compared(recording: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _compared_copy(compared: Path, tmp_path: Path) -> Path:
-    """A copy of ``compared`` (every file, hidden ones too, with its times): as if this test's compare had written it."""
+    """A copy of ``compared`` (every file, hidden ones too, with its times), as if this test had compared into it."""
     return Path(shutil.copytree(compared, tmp_path / "cmp"))
 
 
