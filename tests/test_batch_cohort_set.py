@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,25 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     write_session(simulate(SimulationConfig("lower_back", bouts, 200.0, seed=3)).session, folder / "in" / "r2.csv")
     write_session(simulate(SimulationConfig("shank", bouts, 200.0, seed=4)).session, folder / "more" / "r3.csv")
     return folder / "in", folder / "more" / "r3.csv"
+
+
+@pytest.fixture(scope="module")
+def batched(runs: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The output folders of ``run_batch([in], out, jobs=1, compare=True)`` (key "in": the shank and lower-back runs)
+    and of the same for in/r1.csv alone (key "r1"), each made once (SUITE-2); a test takes a copy (``_copy``)."""
+    folder, _ = runs
+    made = {}
+    for key, source in (("in", folder), ("r1", folder / "r1.csv")):
+        out = tmp_path_factory.mktemp(f"batched_{key}") / "out"
+        run_batch([source], out, jobs=1, compare=True)
+        made[key] = out
+    return made
+
+
+def _copy(out: Path, tmp_path: Path) -> Path:
+    """A copy of a batch's output folder (every file, hidden ones too, with its times) as this test's ``out``: the
+    folder as if this test's first run had written it."""
+    return Path(shutil.copytree(out, tmp_path / "out"))
 
 
 def outputs(out: Path) -> dict[str, bytes]:
@@ -66,15 +86,18 @@ def _failing_report(error: BaseException) -> Any:
     "error", [OSError(28, "No space left on device"), KeyboardInterrupt()], ids=["disk full", "Ctrl-C in Python"]
 )
 def test_a_batch_stopped_while_it_compares_leaves_the_earlier_runs_outputs(
-    runs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
+    runs: tuple[Path, Path],
+    batched: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: BaseException,
 ) -> None:
     """The rerun adds a shank session: its tables were renamed into place before the comparisons were written, and
     the comparisons group by group and file by file, so a full disk at the shank group's report (or Ctrl-C there, in
     code calling retrogait from Python) left the new sessions.csv and steps table beside the shank comparison of the
     earlier run, its compare.csv and figures new, its report.html old."""
     folder, more = runs
-    out = tmp_path / "out"
-    run_batch([folder], out, jobs=1, compare=True)
+    out = _copy(batched["in"], tmp_path)  # run_batch([folder], out, jobs=1, compare=True)
     one_run(out)
     before = outputs(out)
     monkeypatch.setattr("retrogait.compare.output.write_text", _failing_report(error))
@@ -89,12 +112,13 @@ def test_a_batch_stopped_while_it_compares_leaves_the_earlier_runs_outputs(
     assert outputs(out)["sessions.csv"] != before["sessions.csv"]
 
 
-def test_a_group_no_longer_compared_is_removed_with_the_set(runs: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_group_no_longer_compared_is_removed_with_the_set(
+    runs: tuple[Path, Path], batched: dict[str, Path], tmp_path: Path
+) -> None:
     """A group this batch does not compare (a forward run only) has its earlier comparison removed (EDGE-98), only
     once the new tables are in place; a file of the user's in its folder keeps the folder."""
     folder, _ = runs
-    out = tmp_path / "out"
-    run_batch([folder / "r1.csv"], out, jobs=1, compare=True)
+    out = _copy(batched["r1"], tmp_path)  # run_batch([folder / "r1.csv"], out, jobs=1, compare=True)
     (out / "cohort" / SHANK / "my_notes.txt").write_text("mine\n", encoding="utf-8")
     forward = tmp_path / "fwd" / "r1.csv"  # the same name, only forward running now: nothing to compare
     write_session(
@@ -110,14 +134,13 @@ def test_a_group_no_longer_compared_is_removed_with_the_set(runs: tuple[Path, Pa
 
 
 def test_a_group_of_an_earlier_run_that_this_one_has_no_session_of_is_removed(
-    runs: tuple[Path, Path], tmp_path: Path
+    runs: tuple[Path, Path], batched: dict[str, Path], tmp_path: Path
 ) -> None:
     """BATCH-60: a rerun into the same --out with the shank run alone kept the earlier run's lower-back comparison in
     cohort/ beside tables that hold no lower-back session (EDGE-98 removed only the comparisons of groups this run has
     and does not compare). It goes with this run's set; a user's file in its folder keeps the folder."""
     folder, _ = runs
-    out = tmp_path / "out"
-    run_batch([folder], out, jobs=1, compare=True)
+    out = _copy(batched["in"], tmp_path)  # run_batch([folder], out, jobs=1, compare=True)
     (out / "cohort" / LOWER_BACK / "my_notes.txt").write_text("mine\n", encoding="utf-8")
     result = run_batch([folder / "r1.csv"], out, jobs=1, compare=True)
     assert [line.split(":")[0] for line in result.cohort] == ["cohort shank/retrogait simulator v2 (synthetic)"]
@@ -129,13 +152,14 @@ def test_a_group_of_an_earlier_run_that_this_one_has_no_session_of_is_removed(
     assert [p.name for p in (out / "cohort").iterdir()] == [SHANK]
 
 
-def test_a_set_that_fails_leaves_no_folder_it_made(runs: tuple[Path, Path], tmp_path: Path, monkeypatch) -> None:
+def test_a_set_that_fails_leaves_no_folder_it_made(
+    runs: tuple[Path, Path], batched: dict[str, Path], tmp_path: Path, monkeypatch
+) -> None:
     """REVIEW-240: the rerun adds a lower-back run, a group the earlier run had no comparison of; the set fails at the
     shank group's report (a full disk). Every file was the earlier run's, but the new group's folder, made for its
     staged files, stayed behind empty in cohort/."""
     folder, _ = runs
-    out = tmp_path / "out"
-    run_batch([folder / "r1.csv"], out, jobs=1, compare=True)
+    out = _copy(batched["r1"], tmp_path)  # run_batch([folder / "r1.csv"], out, jobs=1, compare=True)
     folders = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir())
     monkeypatch.setattr("retrogait.compare.output.write_text", _failing_report(OSError(28, "No space left on device")))
     with pytest.raises(OSError):

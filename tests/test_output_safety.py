@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -32,6 +33,20 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     path, _ = write_simulation(simulate(config), tmp_path_factory.mktemp("rec") / "run.csv")
     return path
+
+
+@pytest.fixture(scope="module")
+def compared(recording: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder `compare recording --out cmp --n-boot 200` writes into a new folder, written once (SUITE-2); a
+    test that writes into it takes a copy (``_compared_copy``)."""
+    out = tmp_path_factory.mktemp("compared") / "cmp"
+    assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 0
+    return out
+
+
+def _compared_copy(compared: Path, tmp_path: Path) -> Path:
+    """A copy of ``compared`` (every file, hidden ones too, with its times), as if this test had compared into it."""
+    return Path(shutil.copytree(compared, tmp_path / "cmp"))
 
 
 def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -124,10 +139,9 @@ def test_a_failed_write_leaves_the_previous_file(tmp_path: Path) -> None:
 
 
 def test_compare_table_is_replaced_atomically(
-    recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    recording: Path, compared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "cmp"
-    assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 0
+    out = _compared_copy(compared, tmp_path)  # compare's own outputs
     good = (out / "compare.csv").read_bytes()
 
     def crash(self: pd.DataFrame, path: object = None, **kwargs: object) -> None:
@@ -293,11 +307,10 @@ def test_analyze_with_no_report_does_not_remove_someone_else_s_report(
 
 @pytest.mark.parametrize("name", ["compare.csv", "compare.json", "report.html", "distributions.png"])
 def test_compare_does_not_replace_a_file_it_did_not_write(
-    name: str, recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    name: str, recording: Path, compared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "cmp"
+    out = _compared_copy(compared, tmp_path)
     assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 0  # its own: replaced
-    assert main(["compare", str(recording), "--out", str(out), "--n-boot", "200"]) == 0
     theirs = out / name
     theirs.write_bytes(b"\x89PNG\r\n\x1a\n a photo" if name.endswith(".png") else b"metric_of_mine,1\n")
     before = theirs.read_bytes()
@@ -326,15 +339,14 @@ def test_simulate_writes_its_own_truth_table_again(tmp_path: Path) -> None:
 
 
 def test_compare_replaces_its_compare_json_of_an_earlier_version(
-    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    recording: Path, compared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # compare.json began with "level" (then "unit_of_analysis", "settings", "sources") until USER-1 put
     # "retrogait_version" first: a rerun into the same --out refused the user's own file (REVIEW-233)
     import json
 
-    out = tmp_path / "cmp"
+    out = _compared_copy(compared, tmp_path)
     argv = ["compare", str(recording), "--out", str(out), "--n-boot", "200"]
-    assert main(argv) == 0
     written = json.loads((out / "compare.json").read_text(encoding="utf-8"))
     del written["retrogait_version"]
     (out / "compare.json").write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
