@@ -30,9 +30,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.mark.parametrize("name", ["shank_forward_backward_forward.csv", "foot_mixed.csv"])
-def test_a_native_file_s_times_are_measured_once_from_read_to_steps(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_native_file_s_times_are_measured_once_from_read_to_steps(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting(monkeypatch)
     session = load.load_input(SAMPLES / name)
     assert calls[0] == 1  # the read's rate check
