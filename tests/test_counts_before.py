@@ -23,6 +23,8 @@ def test_counts_before_are_the_running_count_s(n: int, share: float) -> None:
     assert got.dtype.kind == "i"
     assert np.array_equal(got, reference[idx])
     assert counts_before(mask, idx[:0]).size == 0
+    pairs = np.stack([idx, idx[::-1]])  # several index arrays in one search
+    assert np.array_equal(counts_before(mask, pairs), reference[pairs])
 
 
 def test_the_count_s_callers_take_no_running_count_of_a_whole_recording(monkeypatch: pytest.MonkeyPatch) -> None:

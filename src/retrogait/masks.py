@@ -28,7 +28,7 @@ def runs_mask(n: int, starts: IndexArray, ends: IndexArray) -> NDArray[np.bool_]
 
 
 def counts_before(mask: NDArray[np.bool_], idx: NDArray[np.integer]) -> IndexArray:
-    """How many values of the 1-d ``mask`` before each index of ``idx`` (``0 <= idx <= mask.size``) are True:
+    """How many values of the 1-d ``mask`` before each index of ``idx`` (any shape, ``0 <= idx <= mask.size``) are True:
     ``concatenate([[0], cumsum(mask)])[idx]``, the same integers, without the (n + 1,) running count that is read
     only at ``idx``: the rarer value's positions searched (PERF-164)."""
     mask = np.asarray(mask, dtype=np.bool_)

@@ -219,7 +219,8 @@ def _bridged(still: NDArray[np.bool_], gap: NDArray[np.bool_], longest: int) -> 
     still samples on both sides, taken as still: no step fits in a gap shorter than the shortest step (HONEST-23)."""
     starts, ends = true_runs(~still)
     inside = (starts > 0) & (ends < still.size) & (ends - starts <= longest)
-    joined = inside & (counts_before(gap, ends) - counts_before(gap, starts) == ends - starts)  # PERF-164
+    gaps_before_end, gaps_before_start = counts_before(gap, np.stack([ends, starts]))  # PERF-164
+    joined = inside & (gaps_before_end - gaps_before_start == ends - starts)
     if not joined.any():
         return still
     return still | runs_mask(still.size, starts[joined], ends[joined])

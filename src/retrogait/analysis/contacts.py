@@ -744,8 +744,8 @@ def _quiet_points(
     quiet = quiet[~_leaving_rest(rate, quiet, fs, s)]
     # a stance on which the wearer stops and stands is still, but the stride landing on it moved
     reach = (s.landing_window_strides * stride[quiet] * fs).astype(np.int64)
-    moved = counts_before(moving, quiet + 1) - counts_before(moving, np.maximum(quiet - reach, 0))  # PERF-164
-    quiet = quiet[moved > 0].astype(np.int64)
+    ends, starts = counts_before(moving, np.stack([quiet + 1, np.maximum(quiet - reach, 0)]))  # PERF-164
+    quiet = quiet[ends - starts > 0].astype(np.int64)
     quiet = _spaced(quiet, -rate[quiet], s.min_peak_spacing_periods * stride[quiet] * fs)
     return quiet, None if ways is None else ways[np.searchsorted(candidates, quiet)]
 
@@ -767,10 +767,13 @@ def _leaving_rest(
     """
     rest = rate < s.rest_level_score
     reach = max(1, whole_samples(2 * s.min_step_s, fs))
-    at = counts_before(rest, quiet)  # the running count of rest read at the minima only (PERF-164)
-    recent = at - counts_before(rest, np.maximum(quiet - reach, 0)) > 0  # at rest somewhere in the stride before
     soon = max(1, whole_samples(s.min_step_s, fs))
-    settles = counts_before(rest, np.minimum(quiet + soon, rate.size)) - at > 0  # at rest within a shortest step after
+    # the running count of rest read at the minima and a stride before and a shortest step after them (PERF-164)
+    at, before, after = counts_before(
+        rest, np.stack([quiet, np.maximum(quiet - reach, 0), np.minimum(quiet + soon, rate.size)])
+    )
+    recent = at - before > 0  # at rest somewhere in the stride before
+    settles = after - at > 0  # at rest within a shortest step after
     return np.asarray(recent & ~rest[quiet] & ~settles)
 
 
