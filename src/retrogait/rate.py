@@ -114,10 +114,10 @@ def steady_clock(t_s: NDArray[np.float64]) -> bool:
     return bool(steps.size) and _steady(steps, float(np.median(steps)))
 
 
-def recording_rate_hz(t_s: NDArray[np.float64], nominal_hz: float | None) -> float:
+def recording_rate_hz(t_s: NDArray[np.float64], nominal_hz: float | None, measured_hz: float | None = None) -> float:
     """The rate of a recording (Hz): ``nominal_hz`` (the header's) when the timestamps agree with it within
-    RATE_TOLERANCE, else the measured rate."""
-    measured = measured_rate_hz(t_s)
+    RATE_TOLERANCE, else the measured rate (``measured_hz``: :func:`measured_rate_hz` of ``t_s``, where taken)."""
+    measured = measured_rate_hz(t_s) if measured_hz is None else measured_hz
     if nominal_hz is None or not (math.isfinite(nominal_hz) and nominal_hz > 0):
         return measured
     if math.isfinite(measured) and not same_rate(measured, nominal_hz):

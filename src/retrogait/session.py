@@ -170,6 +170,8 @@ class Session:
     meta: SessionMeta
     extra: dict[str, NDArray[Any]] = field(default_factory=dict)
     source: str | None = None
+    #: ``t_s`` and its measured rate (Hz), once taken (PERF-162); another array in ``t_s`` is measured anew
+    _rate: tuple[NDArray[np.float64], float] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.t_s = np.asarray(self.t_s, dtype=np.float64)
@@ -184,6 +186,23 @@ class Session:
         for name, values in self.extra.items():
             if len(values) != n:
                 raise ValueError(f"extra column {name!r} has {len(values)} values, expected {n}")
+
+    def measured_rate_hz(self, t_s: NDArray[np.float64] | None = None) -> float:
+        """``rate.measured_rate_hz`` (Hz) of ``t_s`` (s; None: the session's own), taken once for the array the
+        session holds as its ``t_s`` (the read's rate check, preprocessing and the effort ask of the same times:
+        PERF-162); any other array is measured now."""
+        if t_s is not None and t_s is not self.t_s:
+            return measured_rate_hz(t_s)
+        known = self._rate
+        if known is None or known[0] is not self.t_s:
+            known = (self.t_s, measured_rate_hz(self.t_s))
+            self._rate = known
+        return known[1]
+
+    def _remember_rate_hz(self, t_s: NDArray[np.float64], hz: float | None) -> None:
+        """Keep ``hz``, ``measured_rate_hz(t_s)`` taken already, where ``t_s`` is the session's own array."""
+        if hz is not None and t_s is self.t_s:
+            self._rate = (t_s, hz)
 
     @property
     def n_samples(self) -> int:
@@ -499,7 +518,7 @@ def _session_of(
             raise InputFileError(path, f"column {numeric[col]} {why}", first_data_line + row)
 
     t = values[:, 0]
-    problem = _time_problem(t, meta)
+    problem, measured_hz = _time_problem(t, meta)
     if problem is not None:
         at, message = problem
         raise InputFileError(path, message, first_data_line + at if at is not None else None)
@@ -508,6 +527,7 @@ def _session_of(
     extra = {c: frame[c].to_numpy() for c in columns if c not in numeric}
     del frame, values
     session = Session(t_s=t, acc=acc, gyr=gyr, meta=meta, extra=extra, source=str(path))
+    session._remember_rate_hz(t, measured_hz)  # taken by the check above: not again in the analysis (PERF-162)
     if part_s is not None:
         start, end = part_s
         session = session.between(None if start is None else origin + start, None if end is None else origin + end)
@@ -659,7 +679,7 @@ def session_problem(session: Session, max_acc_g: float = MAX_ACC_G) -> str | Non
     bad = _first_bad_value([session.t_s, session.acc], session.gyr)
     if bad is not None:
         return f"column {names[bad[1]]} {bad[2]} at row {bad[0] + 1}"
-    problem = _time_problem(session.t_s, session.meta)
+    problem, _ = _time_problem(session.t_s, session.meta)
     if problem is not None:
         return problem[1]
     return implausible_units(session, max_acc_g)
@@ -724,23 +744,27 @@ def _first_not_finite(values: NDArray[np.float64], empty_allowed: bool = False) 
     return int(row), int(col)
 
 
-def _time_problem(t: NDArray[np.float64], meta: SessionMeta) -> tuple[int | None, str] | None:
-    """(row, message) when the times do not strictly increase or contradict the header rate, else None."""
+def _time_problem(t: NDArray[np.float64], meta: SessionMeta) -> tuple[tuple[int | None, str] | None, float | None]:
+    """(row, message) when the times do not strictly increase or contradict the header rate, else None; and the
+    measured rate (Hz) where it was taken to check the header's, else None."""
     steps = np.diff(t)
     if steps.size and (steps <= 0).any():
         row = int(np.argmax(steps <= 0)) + 1
-        return row, (
-            f"time t_s={float(t[row])!r} is not after the previous {float(t[row - 1])!r} (t_s must strictly increase)"
-        )
+        return (
+            row,
+            f"time t_s={float(t[row])!r} is not after the previous {float(t[row - 1])!r} (t_s must strictly increase)",
+        ), None
     if steps.size >= 10:
         measured_hz = measured_rate_hz(t)
         if abs(measured_hz / meta.sample_rate_hz - 1.0) > 0.25:
             stated = meta.sample_rate_hz
-            return None, (
+            return (
+                None,
                 f"header sample_rate_hz is {stated:g} but the timestamps give {measured_hz:.4g} Hz; set the header "
-                "line '# sample_rate_hz:' to the sensor's rate, or correct t_s (s) if the timestamps are wrong"
-            )
-    return None
+                "line '# sample_rate_hz:' to the sensor's rate, or correct t_s (s) if the timestamps are wrong",
+            ), measured_hz
+        return None, measured_hz
+    return None, None
 
 
 def _read_head(path: Path) -> tuple[dict[str, str], int, list[str]]:

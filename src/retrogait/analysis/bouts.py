@@ -24,7 +24,7 @@ from retrogait.analysis.impact import mean_cadence_spm
 from retrogait.analysis.settings import BoutSettings, StillSettings, preset
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.dsp import running_median
-from retrogait.masks import runs_mask, true_runs
+from retrogait.masks import counts_before, runs_mask, true_runs
 
 BOUT_COLUMNS = ("bout_id", "start_s", "end_s", "activity", "n_steps", "cadence_spm", "contact_time_s")
 
@@ -188,8 +188,8 @@ def still_pauses(signals: BodySignals, contacts: Contacts, still: NDArray[np.boo
         return np.zeros(0, dtype=np.int64)
     if still is None:
         still = _still(signals, preset(signals.placement).still)
-    count = np.concatenate([[0], np.cumsum(still)])
-    return np.asarray(np.flatnonzero(count[ic[1:]] - count[ic[:-1]] > 0) + 1, dtype=np.int64)
+    count = counts_before(still, ic)  # the running count read at the contacts only (PERF-164)
+    return np.asarray(np.flatnonzero(count[1:] - count[:-1] > 0) + 1, dtype=np.int64)
 
 
 def _median(x: NDArray[np.float64]) -> float:
@@ -219,8 +219,8 @@ def _bridged(still: NDArray[np.bool_], gap: NDArray[np.bool_], longest: int) -> 
     still samples on both sides, taken as still: no step fits in a gap shorter than the shortest step (HONEST-23)."""
     starts, ends = true_runs(~still)
     inside = (starts > 0) & (ends < still.size) & (ends - starts <= longest)
-    gaps = np.concatenate([[0], np.cumsum(gap, dtype=np.int64)])
-    joined = inside & (gaps[ends] - gaps[starts] == ends - starts)
+    gaps_before_end, gaps_before_start = counts_before(gap, np.stack([ends, starts]))  # PERF-164
+    joined = inside & (gaps_before_end - gaps_before_start == ends - starts)
     if not joined.any():
         return still
     return still | runs_mask(still.size, starts[joined], ends[joined])

@@ -50,6 +50,7 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
 from retrogait.dsp.upsample import HALF_LENGTH, upsample
+from retrogait.masks import counts_before
 from retrogait.rate import RATE_TOLERANCE, meets_rate
 from retrogait.samples import nearest_samples, whole_samples
 
@@ -742,11 +743,9 @@ def _quiet_points(
         quiet = quiet[~gap[quiet]]
     quiet = quiet[~_leaving_rest(rate, quiet, fs, s)]
     # a stance on which the wearer stops and stands is still, but the stride landing on it moved
-    moved = np.zeros(moving.size + 1, dtype=np.int32)
-    np.cumsum(moving, out=moved[1:])
     reach = (s.landing_window_strides * stride[quiet] * fs).astype(np.int64)
-    quiet = quiet[moved[quiet + 1] - moved[np.maximum(quiet - reach, 0)] > 0].astype(np.int64)
-    del moved
+    ends, starts = counts_before(moving, np.stack([quiet + 1, np.maximum(quiet - reach, 0)]))  # PERF-164
+    quiet = quiet[ends - starts > 0].astype(np.int64)
     quiet = _spaced(quiet, -rate[quiet], s.min_peak_spacing_periods * stride[quiet] * fs)
     return quiet, None if ways is None else ways[np.searchsorted(candidates, quiet)]
 
@@ -767,12 +766,14 @@ def _leaving_rest(
     closing step of 0.35 s whose stance's own rest minimum lies too late to count as moved).
     """
     rest = rate < s.rest_level_score
-    count = np.zeros(rate.size + 1, dtype=np.int64)
-    np.cumsum(rest, out=count[1:])
     reach = max(1, whole_samples(2 * s.min_step_s, fs))
-    recent = count[quiet] - count[np.maximum(quiet - reach, 0)] > 0  # at rest somewhere in the stride before
     soon = max(1, whole_samples(s.min_step_s, fs))
-    settles = count[np.minimum(quiet + soon, rate.size)] - count[quiet] > 0  # at rest within a shortest step after
+    # the running count of rest read at the minima and a stride before and a shortest step after them (PERF-164)
+    at, before, after = counts_before(
+        rest, np.stack([quiet, np.maximum(quiet - reach, 0), np.minimum(quiet + soon, rate.size)])
+    )
+    recent = at - before > 0  # at rest somewhere in the stride before
+    settles = after - at > 0  # at rest within a shortest step after
     return np.asarray(recent & ~rest[quiet] & ~settles)
 
 

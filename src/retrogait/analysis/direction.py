@@ -105,6 +105,7 @@ from retrogait.analysis.zupt import (
     stride_rotation_moment_deg,
 )
 from retrogait.conventions import STANDARD_GRAVITY_MS2
+from retrogait.masks import counts_before
 from retrogait.rate import meets_rate
 from retrogait.samples import nearest_samples
 
@@ -713,8 +714,8 @@ def standing_between(
     if ic.size < 2:
         return np.zeros(max(ic.size - 1, 0), dtype=bool)
     still = signals.still_mask(settings.standing_s, settings.standing_std_ms2) & ~signals.gap
-    count = np.concatenate([[0], np.cumsum(still)])
-    return np.asarray(count[ic[1:]] - count[ic[:-1]] > 0)
+    count = counts_before(still, ic)  # the running count read at the contacts only (PERF-164)
+    return np.asarray(count[1:] - count[:-1] > 0)
 
 
 # --------------------------------------------------------------------------------------------- cues

@@ -33,19 +33,20 @@ EFFORT_COLUMN: Final = "effort_g_per_min"
 
 
 def accumulated_change_g(
-    t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], *, cutoff_hz: float
+    t_s: NDArray[np.float64], acc_ms2: NDArray[np.float64], *, cutoff_hz: float, fs_hz: float | None = None
 ) -> NDArray[np.float64]:
     """Running total (g) of ``||a[i+1] - a[i]||`` of the low-passed acceleration, shape (n,), starting at 0.
 
-    ``acc_ms2`` is (n, 3) in m/s^2 in any fixed frame; ``t_s`` (n,) in s. The sample rate is taken
-    from the median time step; the cut-off is capped at 45 % of it. Another shape of ``acc_ms2`` is one ValueError.
+    ``acc_ms2`` is (n, 3) in m/s^2 in any fixed frame; ``t_s`` (n,) in s. The sample rate is
+    ``rate.measured_rate_hz(t_s)`` (``fs_hz``, where taken already: PERF-162); the cut-off is capped at 45 % of it.
+    Another shape of ``acc_ms2`` is one ValueError.
     """
     n = t_s.shape[0]
     if n < 2:
         return np.zeros(n)
     if acc_ms2.shape != (n, 3):  # taken an axis at a time, other shapes would not fail by themselves (REVIEW-96)
         raise ValueError(f"acc_ms2 must be (n, 3) with n = {n} samples of t_s, not {acc_ms2.shape}")
-    fs_hz = measured_rate_hz(t_s)
+    fs_hz = measured_rate_hz(t_s) if fs_hz is None else fs_hz
     sos = butter_sos(4, min(cutoff_hz, 0.45 * fs_hz), fs_hz, "low")
     padlen = min(3 * (2 * sos.shape[0] + 1), n - 1)
     # one low-passed axis at a time, its squared steps added in difference_norm_rows' order: the same numbers

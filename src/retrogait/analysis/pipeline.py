@@ -609,7 +609,7 @@ def _session_analysis(
         settings,
     )
     # the effort's running total reads only the samples, a shank's rotation cues the contacts: beside (PERF-36, -96)
-    effort_total, rotation = _beside_after_gate(signals, contacts, settings)
+    effort_total, rotation = _beside_after_gate(signals, contacts, settings, session)
     if vertical_note:  # the steps stand; what needs the vertical (toe-off, impact, ...) is unknown
         contacts = Contacts(contacts.ic_idx, np.full(len(contacts), -1, dtype=np.int64), contacts.side)
     timing = step_timing(signals, contacts, settings.timing)
@@ -689,17 +689,20 @@ _Rotation = Beside[tuple[NDArray[np.float64], NDArray[np.float64]]]
 
 
 def _beside_after_gate(
-    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings
+    signals: BodySignals, contacts: Contacts, settings: AnalysisSettings, session: Session
 ) -> tuple[Beside[NDArray[np.float64]] | None, _Rotation | None]:
     """The parts started once the gait gate has passed the contacts (none without contacts): the effort's running
     total (PERF-36), and after it, on its thread where it has one, a shank's two rotation cues of direction
     (:func:`shank_rotation_cues`, PERF-96: they read the contacts' times and sides and omega_y only, which nothing
     after the gate changes at a shank; the effort is done before the main thread reaches the cues, so its core is
-    free for them). The rotation cues are None where the cues do not read them."""
+    free for them). The rotation cues are None where the cues do not read them. The effort's rate is ``session``'s
+    measured rate where the samples keep its times (taken once: PERF-162)."""
     if not len(contacts):
         return None, None
     samples, cutoff_hz = (signals.t_s, signals.acc_ms2), settings.effort.cutoff_hz
-    effort = Beside(lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz))
+    effort = Beside(
+        lambda: accumulated_change_g(*samples, cutoff_hz=cutoff_hz, fs_hz=session.measured_rate_hz(samples[0]))
+    )
     if signals.placement != "shank" or signals.gyr_dps is None:
         return effort, None
     direction = settings.direction

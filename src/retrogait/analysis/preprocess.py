@@ -263,7 +263,8 @@ def _checked_samples(
     if t.size < 10:
         raise RetrogaitError(f"{where}: too few valid samples ({t.size}) to analyse")
     if acc_rate is None:
-        fs_hz = recording_rate_hz(t, session.meta.sample_rate_hz)
+        # the read measured the session's times already: asked again only of other times (PERF-162)
+        fs_hz = recording_rate_hz(t, session.meta.sample_rate_hz, session.measured_rate_hz(t))
         notes += _stated_rate_notes(session, fs_hz)
     else:  # the accelerometer's own rate, read from its pattern in the rows (EDGE-222); the rows' is the file's
         fs_hz = own_rate_hz(acc_rate, session.meta.sample_rate_hz)

@@ -1,0 +1,64 @@
+"""The session's times measured once: the read's rate check, preprocessing and the effort share it (PERF-162)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import retrogait.rate as rate
+from retrogait.analysis import load, pipeline
+from retrogait.analysis.effort import accumulated_change_g
+from retrogait.session import Session, SessionMeta
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts rate.measured_rate's calls (every measured_rate_hz goes through it) on arrays of 1000 or more."""
+    calls = [0]
+    original = rate.measured_rate
+
+    def counted(t_s: np.ndarray) -> rate.MeasuredRate:
+        calls[0] += np.asarray(t_s).size >= 1000
+        return original(t_s)
+
+    monkeypatch.setattr(rate, "measured_rate", counted)
+    return calls
+
+
+@pytest.mark.parametrize("name", ["shank_forward_backward_forward.csv", "foot_mixed.csv"])
+def test_a_native_file_s_times_are_measured_once_from_read_to_steps(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting(monkeypatch)
+    session = load.load_input(SAMPLES / name)
+    assert calls[0] == 1  # the read's rate check
+    result = pipeline.analyze(session)
+    assert len(result.steps) > 10
+    assert calls[0] == 1  # preprocessing and the effort took the read's
+
+
+def test_the_session_s_rate_is_the_measured_rate_of_the_array_it_holds() -> None:
+    rng = np.random.default_rng(3)
+    t = np.cumsum(rng.uniform(0.004, 0.006, 5000))
+    session = Session(t, np.zeros((t.size, 3)), None, SessionMeta("shank", 200.0))
+    assert session.measured_rate_hz() == rate.measured_rate_hz(t)
+    other = t * 2.0
+    assert session.measured_rate_hz(other) == rate.measured_rate_hz(other)  # another array: measured, not the own
+    assert session.measured_rate_hz(t) == rate.measured_rate_hz(t)
+    session.t_s = other  # another array in t_s: measured anew, not the one remembered
+    assert session.measured_rate_hz() == rate.measured_rate_hz(other)
+    part = session.between(1.0, 5.0)  # a part's own times
+    assert part.measured_rate_hz() == rate.measured_rate_hz(part.t_s)
+    copy = replace(session, t_s=t)
+    assert copy.measured_rate_hz() == rate.measured_rate_hz(t)
+
+
+def test_the_effort_with_its_rate_given_is_the_effort_measuring_it() -> None:
+    rng = np.random.default_rng(4)
+    t = np.cumsum(rng.uniform(0.009, 0.011, 3000))
+    acc = rng.normal(0.0, 3.0, (t.size, 3))
+    own = accumulated_change_g(t, acc, cutoff_hz=20.0)
+    given = accumulated_change_g(t, acc, cutoff_hz=20.0, fs_hz=rate.measured_rate_hz(t))
+    assert own.tobytes() == given.tobytes()
