@@ -517,33 +517,52 @@ def test_a_phone_stopped_between_a_polls_connect_and_its_request_ends_the_record
     stopped on the loop, as that test does, once its server has accepted a poll's connection and before the GET is
     written. Before the fix the loop waited in ``stop()`` for the server's thread, which waited for that GET: the
     test hung (pytest-timeout's 300 s, twice at load 10-13). Here the stop runs in a thread the loop joins 10 s (it
-    still cannot send meanwhile); then the give-up line, and the file holds every sample read."""
+    still cannot send meanwhile); then the give-up line, and the file holds every sample read.
+
+    SUITE-5: the poll's connection is told by its client port among those the server's thread accepted (stdlib's
+    ``verify_request``, called right after each accept), not by a count of connections taken when the test arms: a
+    poll whose connection the server had accepted before that count waited out the bound for an accept that could
+    not come (60.56 s in a full run under load) and passed without the interleaving. The bound is now a failure."""
+    from http.server import HTTPServer
+
     from retrogait.live import http_wire
 
     emu = EmulatedPhyphox(rate_hz=200.0)
     out = tmp_path / "phone.csv"
-    armed: list[int] = []
+    accepted: list[int] = []  # the client port of every connection the server's thread accepted, in order
+    armed: list[bool] = []
+    in_time: list[bool] = []
     stopped: list[bool] = []
     connect = http_wire.Connection.connect
+    verify_request = HTTPServer.verify_request
+
+    def verify_accepted(server: HTTPServer, request: Any, client_address: Any) -> bool:
+        accepted.append(client_address[1])  # on the server's thread, once it has accepted the connection
+        return verify_request(server, request, client_address)
 
     async def connect_then_stop(conn: http_wire.Connection) -> None:
+        before = len(accepted)
         await connect(conn)
         if armed and not stopped:
+            assert conn._wire is not None and conn._wire.transport is not None
+            port = conn._wire.transport.get_extra_info("sockname")[1]
             deadline = time.monotonic() + 60  # a bound for a broken build only
-            while emu.connections <= armed[0] and time.monotonic() < deadline:
+            while port not in accepted[before:] and time.monotonic() < deadline:
                 time.sleep(0.001)  # on the loop: the server's thread has accepted this connection
+            in_time.append(port in accepted[before:])
             stopper = threading.Thread(target=emu.stop, daemon=True)
             stopper.start()
             stopper.join(10.0)  # on the loop: this connection's GET is not written meanwhile
             stopped.append(not stopper.is_alive())
 
+    monkeypatch.setattr(HTTPServer, "verify_request", verify_accepted)
     monkeypatch.setattr(http_wire.Connection, "connect", connect_then_stop)
 
     async def main() -> str:
         url = emu.start()
         options = RecordOptions(poll_every_s=0.01, reconnect_give_up_s=0.3, backoff_max_s=0.05)
         task, _ = await _recording_with_all_read(emu, url, options, out)
-        armed.append(emu.connections)  # the next poll's connect stops the phone
+        armed.append(True)  # the next poll's connect stops the phone
         with pytest.raises(RetrogaitError) as info:
             await task
         return str(info.value)
@@ -552,6 +571,7 @@ def test_a_phone_stopped_between_a_polls_connect_and_its_request_ends_the_record
         message = asyncio.run(main())
     finally:
         emu.stop()
+    assert in_time == [True], "the server did not accept the poll's connection within the bound: nothing was forced"
     assert stopped == [True], "stop() waited for the poll's request, which the loop could not send"
     assert "\n" not in message and "phyphox stopped answering for 0.3 s" in message and "does not answer" in message
     got = _indices_in(out)
