@@ -143,3 +143,16 @@ def test_a_minimum_is_kept_where_the_stride_before_it_moved_its_ends_included() 
     moving[600 - reach : 601] = True  # (500 never moved: not)
     quiet, _ = _quiet_points(rate, moving, stride, fs, s)
     assert [q for q in quiet.tolist() if 50 <= q <= 650] == [100, 300, 600]
+
+
+@pytest.mark.parametrize("share", [0.1, 0.9])
+@pytest.mark.parametrize("bad", [-1, -7, 11, 50])
+def test_an_index_outside_0_to_n_is_an_index_error_not_a_count(share: float, bad: int) -> None:
+    """The running count has n + 1 values: an index past n was an IndexError, and a negative one read it from its end
+    (the total, not a count before a sample); searched, both gave a number silently (REVIEW-278)."""
+    mask = np.random.default_rng(1).random(10) < share
+    with pytest.raises(IndexError, match="0 to 10"):
+        counts_before(mask, np.array([0, bad, 3]))
+    with pytest.raises(IndexError):
+        counts_before(mask, np.stack([np.array([0, 3]), np.array([bad, 4])]))
+    assert counts_before(mask, np.array([0, 10])).tolist() == [0, int(mask.sum())]
