@@ -97,3 +97,16 @@ def test_an_analysed_session_whose_times_change_in_place_is_analysed_on_its_new_
     again = pipeline.analyze(session).steps
     fresh = pipeline.analyze(Session(np.array(t, copy=True), read.acc, read.gyr, read.meta)).steps
     assert again.equals(fresh)
+
+
+@pytest.mark.parametrize("given", [{"placement": "shank"}, {"side": "right"}, {"placement": "shank", "side": "right"}])
+def test_a_header_value_given_on_the_command_line_keeps_the_read_s_rate(
+    given: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`analyze FILE --placement ...` (a header value replaced by the native reader, a new Session on the same times):
+    still one measurement from the read to the steps (REVIEW-279; before, the replaced session measured again)."""
+    calls = _counting(monkeypatch)
+    session = load.load_input(SAMPLES / "shank_forward_backward_forward.csv", **given)  # type: ignore[arg-type]
+    assert all(getattr(session.meta, key) == value for key, value in given.items())
+    pipeline.analyze(session)
+    assert calls[0] == 1
