@@ -228,8 +228,11 @@ class Session:
         return np.asarray(np.isnan(self.gyr).any(axis=1))
 
     def with_meta(self, **changes: Any) -> Session:
-        """A copy sharing the arrays, with some header values changed."""
-        return replace(self, meta=replace(self.meta, **changes))
+        """A copy sharing the arrays, with some header values changed: the same times, so the rate measured of them
+        is kept (still checked against them: :meth:`measured_rate_hz`; REVIEW-279)."""
+        copy = replace(self, meta=replace(self.meta, **changes))
+        copy._rate = self._rate
+        return copy
 
     def between(self, start_s: float | None, end_s: float | None) -> Session:
         """The samples with ``start_s <= t_s < end_s`` (s, the session's time; None: from its first or to its
