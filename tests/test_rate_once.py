@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,3 +63,50 @@ def test_the_effort_with_its_rate_given_is_the_effort_measuring_it() -> None:
     own = accumulated_change_g(t, acc, cutoff_hz=20.0)
     given = accumulated_change_g(t, acc, cutoff_hz=20.0, fs_hz=rate.measured_rate_hz(t))
     assert own.tobytes() == given.tobytes()
+
+
+def _fresh_rate(session: Session) -> float:
+    return rate.measured_rate_hz(np.array(session.t_s, copy=True))
+
+
+def test_times_changed_in_place_after_the_read_are_measured_anew() -> None:
+    """The kept rate is of the times as they were measured: times changed in place afterwards (a clock corrected, a
+    gap repaired through a view, a copy of the session sharing them) are measured again (REVIEW-276)."""
+    session = load.load_input(SAMPLES / "shank_forward_backward_forward.csv")
+    assert session.measured_rate_hz() == _fresh_rate(session)  # the read's
+    session.t_s *= 1.1  # the clock corrected in place: the same array object, other times
+    assert session.measured_rate_hz() == _fresh_rate(session)
+    assert session.measured_rate_hz(session.t_s) == _fresh_rate(session)  # as preprocessing asks
+    view = session.t_s[session.n_samples // 2 :]
+    view += 0.25  # a gap put in through a view sharing the memory
+    assert session.measured_rate_hz() == _fresh_rate(session)
+    shallow = copy.copy(session)  # shares the array and what was kept of it
+    np.multiply(shallow.t_s, 0.5, out=shallow.t_s)
+    assert shallow.measured_rate_hz() == _fresh_rate(shallow)
+    assert session.measured_rate_hz() == _fresh_rate(session)
+
+
+def test_an_analysed_session_whose_times_change_in_place_is_analysed_on_its_new_times() -> None:
+    """A session built from one's own arrays, analysed (its rate kept), its times then changed in place and analysed
+    again: the same steps as a session of a copy of the new times (REVIEW-276; before, the first times' rate)."""
+    read = load.load_input(SAMPLES / "shank_forward_backward_forward.csv")
+    t = np.array(read.t_s, copy=True)
+    session = Session(t, read.acc, read.gyr, read.meta)
+    pipeline.analyze(session)
+    t *= 1.1  # the caller's own array, which the session holds
+    again = pipeline.analyze(session).steps
+    fresh = pipeline.analyze(Session(np.array(t, copy=True), read.acc, read.gyr, read.meta)).steps
+    assert again.equals(fresh)
+
+
+@pytest.mark.parametrize("given", [{"placement": "shank"}, {"side": "right"}, {"placement": "shank", "side": "right"}])
+def test_a_header_value_given_on_the_command_line_keeps_the_read_s_rate(
+    given: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`analyze FILE --placement ...` (a header value replaced by the native reader, a new Session on the same times):
+    still one measurement from the read to the steps (REVIEW-279; before, the replaced session measured again)."""
+    calls = _counting(monkeypatch)
+    session = load.load_input(SAMPLES / "shank_forward_backward_forward.csv", **given)  # type: ignore[arg-type]
+    assert all(getattr(session.meta, key) == value for key, value in given.items())
+    pipeline.analyze(session)
+    assert calls[0] == 1

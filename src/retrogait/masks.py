@@ -30,9 +30,13 @@ def runs_mask(n: int, starts: IndexArray, ends: IndexArray) -> NDArray[np.bool_]
 def counts_before(mask: NDArray[np.bool_], idx: NDArray[np.integer]) -> IndexArray:
     """How many values of the 1-d ``mask`` before each index of ``idx`` (any shape, ``0 <= idx <= mask.size``) are True:
     ``concatenate([[0], cumsum(mask)])[idx]``, the same integers, without the (n + 1,) running count that is read
-    only at ``idx``: the rarer value's positions searched (PERF-164)."""
+    only at ``idx``: the rarer value's positions searched (PERF-164). An index outside 0..n is an IndexError, as the
+    running count's read of it past n was (a negative one is no count before a sample; searched, either gave a number:
+    REVIEW-278)."""
     mask = np.asarray(mask, dtype=np.bool_)
     at = np.asarray(idx)
+    if at.size and (at.min() < 0 or at.max() > mask.size):
+        raise IndexError(f"counts_before: indices must lie from 0 to {mask.size}, got {at.min()} to {at.max()}")
     if 2 * np.count_nonzero(mask) <= mask.size:
         return np.searchsorted(np.flatnonzero(mask), at, side="left")
     return at - np.searchsorted(np.flatnonzero(~mask), at, side="left")

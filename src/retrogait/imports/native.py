@@ -50,7 +50,7 @@ def read(path: Path, options: ImportOptions) -> ImportResult:
         changes = {**changes, "extra": extra}
     if changes:
         try:
-            session = replace(session, meta=replace(session.meta, **changes))
+            session = session.with_meta(**changes)  # the read's measured rate kept (REVIEW-279)
         except ValueError as exc:
             raise RetrogaitError(str(exc)) from None
     report = ImportReport(format=NAME, files=[str(path)], rows_read=session.n_samples, rows_kept=session.n_samples)
