@@ -275,6 +275,51 @@ def test_a_full_disk_loses_no_sample(
     assert np.unique(written).size == written.size and np.isin(sent, written).all()
 
 
+@pytest.mark.scenario({"devices": [device("movesense", 52), device("movesense", 53)]})
+def test_rows_held_at_the_end_go_to_a_new_private_file_of_their_own_and_each_sensor_says_where(
+    bluez: EmulatedBluez, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-272: two sensors recorded to ``a/run.csv`` and ``b/run.csv`` (allowed: each its own --out), the disk full
+    from the 3rd append to the end. Both held their rows for ``/tmp/run.after-disk-full-PID.csv``, the same name: the
+    second overwrote the first's rows, and only the first sensor's line was said. That name was also taken over when
+    a file of it existed (a PID used again, as in a container: an earlier recording's rows lost), and its rows were
+    readable by every user of the machine. Now each sensor's rows go to a new file of their own (created, never
+    replaced; the user's alone) and the error says where each sensor's rows are."""
+    import errno
+    import stat
+    import tempfile
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    earlier = elsewhere / f"run.after-disk-full-{os.getpid()}.csv"
+    earlier.write_text("an earlier recording's rows\n")
+    devs = [device("movesense", 52), device("movesense", 53)]
+    outs = [tmp_path / "a" / "run.csv", tmp_path / "b" / "run.csv"]
+    appends = dict.fromkeys(outs, 0)
+
+    class FullDisk(SessionWriter):
+        def append(self, table: Any) -> int:
+            if self.path in appends:
+                appends[self.path] += 1
+                if appends[self.path] > 2:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+            return super().append(table)
+
+    run = record([spec(d, o) for d, o in zip(devs, outs, strict=True)], RecordOptions(duration_s=3.0), writer_factory=FullDisk)
+    with pytest.raises(RetrogaitError) as caught:
+        asyncio.run(run)
+    assert earlier.read_text() == "an earlier recording's rows\n"
+    for dev, out in zip(devs, outs, strict=True):
+        assert f"{out}: the disk is full" in str(caught.value), "every sensor's line is said"
+        held = Path(str(caught.value).split(f"{out}: the disk is full")[1].split(" are in ")[1].split(";")[0])
+        assert held.parent == elsewhere and held != earlier
+        assert stat.S_IMODE(held.stat().st_mode) == 0o600
+        written = np.concatenate([file_indices(out, "movesense"), file_indices(held, "movesense")])
+        sent = sent_indices(bluez.sent_dir, dev["name"])
+        assert np.unique(written).size == written.size and np.isin(sent, written).all()
+
+
 @pytest.mark.scenario(
     {"devices": [device("movesense", 60, missing_characteristic="34800002-7185-4d5d-b431-630e7050e8f0")]}
 )
