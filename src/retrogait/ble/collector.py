@@ -204,6 +204,11 @@ def _is_transient(exc: BaseException) -> bool:
     return not isinstance(exc, RetrogaitError) or isinstance(exc, DeviceNotFoundError)
 
 
+class HeldElsewhere(RetrogaitError):
+    """The recording's line saying where the rows a full disk refused to the end are, or that they are lost (EDGE-293):
+    said for every sensor, not only the first that failed (REVIEW-272)."""
+
+
 class SensorRecorder:
     """Connects, streams, reconnects and writes one sensor's session file."""
 
@@ -576,22 +581,33 @@ class SensorRecorder:
         they could not be written anywhere."""
         n, kept = int(held.t_host_s.size), self.writer.rows_written if self.writer is not None else 0
         first_s = float(held.t_host_s[0] - self.origin_s)
-        elsewhere = Path(tempfile.gettempdir()) / f"{self.spec.out.stem}.after-disk-full-{os.getpid()}.csv"
+        prefix = f"{self.spec.out.stem}.after-disk-full-{os.getpid()}-"
+        elsewhere = Path(tempfile.gettempdir())  # the folder, in the line, where no file could be made there
         said = f"{self.spec.out}: the disk is full ({self.disk_full}): it holds the first {kept} rows"
-        kept_writer, self._writing_to = self.writer, elsewhere
+        kept_writer, made = self.writer, False
         try:
+            # a new file of its own, the user's alone: never another sensor's of the same name, nor one a PID used
+            # again left there, and not readable by every user of the machine (REVIEW-272)
+            fd, name = tempfile.mkstemp(prefix=prefix, suffix=".csv")
+            os.close(fd)
+            elsewhere, made = Path(name), True
+            self._writing_to = elsewhere
             self.writer = self._open_writer()  # the recording's header, at ``elsewhere``
             self._append(held)
             self.writer.close()
         except OSError as exc:
-            elsewhere.unlink(missing_ok=True)  # no part of them left there
-            raise RetrogaitError(
+            if self.writer is not kept_writer and self.writer is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    self.writer.close()
+            if made:
+                elsewhere.unlink(missing_ok=True)  # no part of them left there
+            raise HeldElsewhere(
                 f"{said}; the {n} rows from t = {first_s:.3f} s on could not be written anywhere "
                 f"({elsewhere}: {exc.strerror or exc}): they are lost"
             ) from None
         finally:
             self.writer, self._writing_to = kept_writer, None
-        raise RetrogaitError(f"{said}; the {n} rows from t = {first_s:.3f} s on are in {elsewhere}")
+        raise HeldElsewhere(f"{said}; the {n} rows from t = {first_s:.3f} s on are in {elsewhere}")
 
     def _log_record(self) -> dict[str, Any]:
         """What ``NAME.ble.json`` says about the recording."""
