@@ -306,7 +306,9 @@ def test_rows_held_at_the_end_go_to_a_new_private_file_of_their_own_and_each_sen
                     raise OSError(errno.ENOSPC, "No space left on device")
             return super().append(table)
 
-    run = record([spec(d, o) for d, o in zip(devs, outs, strict=True)], RecordOptions(duration_s=3.0), writer_factory=FullDisk)
+    run = record(
+        [spec(d, o) for d, o in zip(devs, outs, strict=True)], RecordOptions(duration_s=3.0), writer_factory=FullDisk
+    )
     with pytest.raises(RetrogaitError) as caught:
         asyncio.run(run)
     assert earlier.read_text() == "an earlier recording's rows\n"
