@@ -300,10 +300,13 @@ def test_a_full_disk_costs_one_piece_of_rows_a_try_not_every_row_held(
 
     class FullDisk(SessionWriter):
         def append(self, table: Any) -> int:
-            if self.path == out and self.rows_written > 0:
-                if room_again_at is None or len(refused) + 1 < room_again_at:
-                    refused.append(len(table[TIME_COLUMN]))
-                    raise OSError(errno.ENOSPC, "No space left on device")
+            if (
+                self.path == out
+                and self.rows_written > 0
+                and (room_again_at is None or len(refused) + 1 < room_again_at)
+            ):
+                refused.append(len(table[TIME_COLUMN]))
+                raise OSError(errno.ENOSPC, "No space left on device")
             return super().append(table)
 
     dev = device("movesense", 54)

@@ -64,12 +64,12 @@ async def record(
         timer.cancel()
     failures = [result for result in results if isinstance(result, BaseException)]
     if failures:
-        error = explain(failures[0])
+        failed = explain(failures[0])
         # every other sensor's rows a full disk sent elsewhere are said too, not only the first's (REVIEW-272)
         held = [str(f) for f in failures[1:] if isinstance(f, HeldElsewhere)]
         if held:
-            raise RetrogaitError("; ".join([str(error), *held])) from None
-        raise error
+            raise RetrogaitError("; ".join([str(failed), *held])) from None
+        raise failed
     return recorders
 
 
