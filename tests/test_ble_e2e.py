@@ -31,6 +31,7 @@ from ble_helpers import (
 from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.emulator.harness import EmulatedBluez, dbus_daemon_path, emulated_bluez
 from retrogait.ble.emulator.peripherals import GYR_COUNTS_PER_DPS, gyr_counts
+from retrogait.conventions import TIME_COLUMN
 from retrogait.errors import RetrogaitError
 from retrogait.live.recording import record
 from retrogait.session import SessionWriter, read_session
@@ -273,6 +274,100 @@ def test_a_full_disk_loses_no_sample(
     written = np.concatenate([file_indices(part, "movesense") for part in parts])
     sent = sent_indices(bluez.sent_dir, dev["name"])
     assert np.unique(written).size == written.size and np.isin(sent, written).all()
+
+
+@pytest.mark.scenario({"devices": [device("movesense", 54)]})
+@pytest.mark.parametrize("room_again_at", [9, None])
+def test_a_full_disk_costs_one_piece_of_rows_a_try_not_every_row_held(
+    bluez: EmulatedBluez, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room_again_at: int | None
+) -> None:
+    """REVIEW-274: while the disk stayed full, every flush formatted and tried to write every row held since it
+    filled (1.4 s of CPU a try, every 0.5 s, after an hour at 200 Hz with gyro), and every batch the listeners got
+    copied the whole held array again (27 ms each after an hour, on the event loop). Now the rows are held as the
+    batches they came in, written again in pieces of at most ``STORE_ROWS`` rows, each flushed: a try the disk refuses
+    costs one piece. Every sample still in a file once."""
+    import errno
+    import tempfile
+
+    from retrogait.ble import collector
+
+    monkeypatch.setattr(collector, "STORE_ROWS", 100, raising=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    out = tmp_path / "full.csv"
+    refused: list[int] = []
+
+    class FullDisk(SessionWriter):
+        def append(self, table: Any) -> int:
+            if (
+                self.path == out
+                and self.rows_written > 0
+                and (room_again_at is None or len(refused) + 1 < room_again_at)
+            ):
+                refused.append(len(table[TIME_COLUMN]))
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().append(table)
+
+    dev = device("movesense", 54)
+    run = record([spec(dev, out)], RecordOptions(duration_s=3.0, flush_every_s=0.1), writer_factory=FullDisk)
+    if room_again_at is None:
+        with pytest.raises(RetrogaitError, match=r"the disk is full \(No space left on device\): it holds the first"):
+            asyncio.run(run)
+    else:
+        asyncio.run(run)
+    assert len(refused) >= 8 and max(refused) <= 100, refused
+    parts = [out, *sorted(elsewhere.glob("full.after-disk-full-*.csv"))]
+    written = np.concatenate([file_indices(part, "movesense") for part in parts])
+    sent = sent_indices(bluez.sent_dir, dev["name"])
+    assert np.unique(written).size == written.size and np.isin(sent, written).all()
+
+
+@pytest.mark.scenario({"devices": [device("movesense", 52), device("movesense", 53)]})
+def test_rows_held_at_the_end_go_to_a_new_private_file_of_their_own_and_each_sensor_says_where(
+    bluez: EmulatedBluez, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-272: two sensors recorded to ``a/run.csv`` and ``b/run.csv`` (allowed: each its own --out), the disk full
+    from the 3rd append to the end. Both held their rows for ``/tmp/run.after-disk-full-PID.csv``, the same name: the
+    second overwrote the first's rows, and only the first sensor's line was said. That name was also taken over when
+    a file of it existed (a PID used again, as in a container: an earlier recording's rows lost), and its rows were
+    readable by every user of the machine. Now each sensor's rows go to a new file of their own (created, never
+    replaced; the user's alone) and the error says where each sensor's rows are."""
+    import errno
+    import stat
+    import tempfile
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    earlier = elsewhere / f"run.after-disk-full-{os.getpid()}.csv"
+    earlier.write_text("an earlier recording's rows\n")
+    devs = [device("movesense", 52), device("movesense", 53)]
+    outs = [tmp_path / "a" / "run.csv", tmp_path / "b" / "run.csv"]
+    appends = dict.fromkeys(outs, 0)
+
+    class FullDisk(SessionWriter):
+        def append(self, table: Any) -> int:
+            if self.path in appends:
+                appends[self.path] += 1
+                if appends[self.path] > 2:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+            return super().append(table)
+
+    run = record(
+        [spec(d, o) for d, o in zip(devs, outs, strict=True)], RecordOptions(duration_s=3.0), writer_factory=FullDisk
+    )
+    with pytest.raises(RetrogaitError) as caught:
+        asyncio.run(run)
+    assert earlier.read_text() == "an earlier recording's rows\n"
+    for dev, out in zip(devs, outs, strict=True):
+        assert f"{out}: the disk is full" in str(caught.value), "every sensor's line is said"
+        held = Path(str(caught.value).split(f"{out}: the disk is full")[1].split(" are in ")[1].split(";")[0])
+        assert held.parent == elsewhere and held != earlier
+        assert stat.S_IMODE(held.stat().st_mode) == 0o600
+        written = np.concatenate([file_indices(out, "movesense"), file_indices(held, "movesense")])
+        sent = sent_indices(bluez.sent_dir, dev["name"])
+        assert np.unique(written).size == written.size and np.isin(sent, written).all()
 
 
 @pytest.mark.scenario(

@@ -39,7 +39,8 @@ def test_a_table_with_thousands_separators_is_refused_naming_them(tmp_path: Path
     with pytest.raises(InputFileError) as refused:
         load_recording(path)
     message = str(refused.value)
-    assert message.startswith(f"{path}: writes its numbers with thousands separators") and "\n" not in message
+    assert message.startswith(f"{path}: has no usable acc rows") and "\n" not in message  # its own words (REVIEW-275)
+    assert "; it also writes its numbers with thousands separators (" in message
     assert "General" in message
 
 
@@ -63,3 +64,18 @@ def test_geneactiv_times_as_a_locale_date_are_refused_naming_them(tmp_path: Path
         load_recording(path, format="geneactiv")
     message = str(refused.value)
     assert "writes its times as a locale date ('06/08/2019 10:25:50.000'" in message and "\n" not in message
+
+
+def test_the_refusal_the_file_had_is_kept_beside_its_thousands_separators(tmp_path: Path) -> None:
+    """REVIEW-275: a refusal for another reason was replaced by the separators' words: a table of gait features (not a
+    recording) with ``"8,140.0"`` in its IC column was told "save it again with the numbers' format General", and
+    saved so it would have been refused again for what it is. Now its own problem comes first, the separators after."""
+    path = tmp_path / "gait_features.csv"
+    header = "bout_number,bout_length_sec,IC,FC,gait_cycles,steps,stride_duration,step_duration,cadence"
+    rows = [f'{i},14.66,"{8140 + 700 * i:,}.0","{8960 + 700 * i:,}.0",16,21,1.24,0.68,88.24' for i in range(20)]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    with pytest.raises(InputFileError) as refused:
+        load_recording(path)
+    message = str(refused.value)
+    assert message.startswith(f"{path}: is a table of gait events or features another tool computed"), message
+    assert 'thousands separators ("8,140.0"' in message and "\n" not in message

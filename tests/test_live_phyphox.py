@@ -711,3 +711,75 @@ def test_ctrl_c_or_sigterm_keeps_every_sample_the_phone_measured(keep_alive: boo
         produced = emu._produced
     assert len(got) == len(set(got.tolist())) and set(got.tolist()) == emu.served
     assert emu.served == set(range(produced))
+
+
+@pytest.mark.parametrize("room_again_at", [6, None])
+def test_a_full_disk_loses_no_sample_of_a_phone_either(
+    room_again_at: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-273: EDGE-293 (a write the full disk refuses loses nothing: cut back, held, written again, at the end
+    elsewhere) was built into the BLE recorder's flush only; a phyphox phone's recorder stores and flushes on its own
+    path, so on edge60 its recording ended at the first refused append with the samples after the last flush lost
+    (and the file with half a batch at its end). Now the phone's rows are each in the file once (room again), or in
+    the file and the temporary folder's (full to the end), the line saying where."""
+    import errno
+    import tempfile
+
+    from retrogait.session import SessionWriter
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    out = tmp_path / "phone.csv"
+    appends = 0
+
+    class FullDisk(SessionWriter):
+        def append(self, table: Any) -> int:
+            nonlocal appends
+            if self.path == out and len(table["t_s"]):
+                appends += 1
+                if appends > 2 and (room_again_at is None or appends < room_again_at):
+                    half = {name: np.asarray(column)[: len(column) // 2] for name, column in table.items()}
+                    super().append(half)  # a short write: part of the rows reach the file before the error
+                    self._fh.flush()
+                    raise OSError(errno.ENOSPC, "No space left on device")
+            return super().append(table)
+
+    emu = EmulatedPhyphox(rate_hz=200.0)
+
+    async def main() -> None:
+        url = emu.start()
+        stop = asyncio.Event()
+        options = RecordOptions(poll_every_s=0.01, flush_every_s=0.05)
+        spec = SensorSpec(profile="phyphox", placement="shank", out=out, url=url, side="left")
+        recorders: list = []
+        task = asyncio.create_task(
+            record([spec], options, stop=stop, on_start=recorders.extend, writer_factory=FullDisk)
+        )
+        for _ in range(30):
+            emu.advance(40)
+            await asyncio.sleep(0.03)
+        for _ in range(3000):
+            with emu.lock:
+                produced = emu._produced
+            stream = recorders[0].stream if recorders else None
+            if stream is not None and stream.acc_after >= (produced - 1) / emu.rate_hz - 1e-9:
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        try:
+            await task
+        finally:
+            emu.stop()
+
+    if room_again_at is None:
+        with pytest.raises(RetrogaitError, match=r"the disk is full \(No space left on device\): it holds the first"):
+            asyncio.run(main())
+    else:
+        asyncio.run(main())
+    assert appends >= (3 if room_again_at is None else room_again_at)
+    got = _indices_in(out)
+    for held in sorted(elsewhere.glob("phone.after-disk-full-*.csv")):
+        got = np.concatenate([got, index_of(pd.read_csv(held, comment="#")[["acc_x", "acc_y", "acc_z"]].to_numpy())])
+    assert len(got) == len(set(got.tolist())), "no sample twice"
+    assert set(got.tolist()) == emu.served, "every sample the phone sent is in a file"

@@ -204,6 +204,59 @@ def _is_transient(exc: BaseException) -> bool:
     return not isinstance(exc, RetrogaitError) or isinstance(exc, DeviceNotFoundError)
 
 
+#: The most rows appended and flushed at once (REVIEW-274): a store's batch is a flush interval's rows (100 at 200 Hz
+#: and 0.5 s); only rows a full disk held are more, and a try the disk refuses then costs the text of these
+#: (20,000 rows of 7 columns: 0.05 s), not of every row held (1.4 s an hour at 200 Hz)
+STORE_ROWS = 20_000
+
+
+def _split(timed: Timed, n: int) -> tuple[Timed, Timed]:
+    """``timed``'s first ``n`` rows and the rest."""
+
+    def cut(a: np.ndarray | None, part: slice) -> np.ndarray | None:
+        return None if a is None else a[part]
+
+    head, tail = slice(None, n), slice(n, None)
+    return (
+        Timed(
+            timed.t_host_s[head],
+            timed.acc_ms2[head],
+            cut(timed.gyr_dps, head),
+            timed.arrival_s,
+            cut(timed.packet_arrival_s, head),
+        ),
+        Timed(
+            timed.t_host_s[tail],
+            timed.acc_ms2[tail],
+            cut(timed.gyr_dps, tail),
+            timed.arrival_s,
+            cut(timed.packet_arrival_s, tail),
+        ),
+    )
+
+
+def _joined(parts: list[Timed]) -> Timed:
+    """The batches ``parts`` (at least one) as one, in one copy (:meth:`Timed.join`'s rule for gyro and arrivals)."""
+    if len(parts) == 1:
+        return parts[0]
+    gyr = None if any(p.gyr_dps is None for p in parts) else np.concatenate([p.gyr_dps for p in parts])
+    arrivals = (
+        None if any(p.packet_arrival_s is None for p in parts) else np.concatenate([p.packet_arrival_s for p in parts])
+    )
+    return Timed(
+        np.concatenate([p.t_host_s for p in parts]),
+        np.concatenate([p.acc_ms2 for p in parts]),
+        gyr,
+        float(np.fmax.reduce([p.arrival_s for p in parts])),
+        arrivals,
+    )
+
+
+class HeldElsewhere(RetrogaitError):
+    """The recording's line saying where the rows a full disk refused to the end are, or that they are lost (EDGE-293):
+    said for every sensor, not only the first that failed (REVIEW-272)."""
+
+
 class SensorRecorder:
     """Connects, streams, reconnects and writes one sensor's session file."""
 
@@ -240,8 +293,10 @@ class SensorRecorder:
         self.ref_rows: list[str] = []
         self.live_buffer: deque[Timed] = deque(maxlen=200)
         self.listeners: list[SampleListener] = []
-        self._unstored: Timed | None = None  # batches the listeners have seen, not yet in the file
-        self._unflushed: Timed | None = None  # batches appended since the last flush that reached the disk
+        self._unstored: Timed | None = None  # batches the listeners have seen since the last store
+        #: batches not yet flushed to disk, oldest first: one a store as a rule, more while a full disk refuses them
+        #: (EDGE-293); kept apart, so that a batch the listeners get copies no more than itself (REVIEW-274)
+        self._held: deque[Timed] = deque()
         #: why the file cannot be written now (the disk full, EDGE-293), or None
         self.disk_full: str | None = None
         self._writing_to: Path | None = None  # where the writer opened now writes, when not ``spec.out`` (EDGE-293)
@@ -482,35 +537,54 @@ class SensorRecorder:
     async def _store_and_flush(self) -> None:
         """Append the batches not yet written and flush them to disk (in the writer thread). A write the disk refuses
         (full: ENOSPC, a quota, a file size limit) loses nothing: the file is cut back to its last flush and every row
-        after it is held in memory, written again at the next flush, said once on the status (EDGE-293)."""
+        after it is held in memory, written again at the next flush, said once on the status (EDGE-293). They are
+        written in pieces of at most :data:`STORE_ROWS` rows, each flushed: a try the full disk refuses costs the
+        text of one piece, not of every row held (REVIEW-274)."""
+        if self._unstored is not None:
+            self._held.append(self._unstored)
+            self._unstored = None
         try:
-            await self._store()
-            if self.writer is not None:
+            if self._held and self.writer is None:
+                self.writer = await asyncio.to_thread(self._open_writer)
+            stored = False
+            while self._held:
+                assert self.writer is not None
+                piece = self._next_piece()
+                try:
+                    await asyncio.to_thread(self._append, piece)
+                    await asyncio.to_thread(self.writer.flush)
+                except BaseException:
+                    self._held.appendleft(piece)
+                    raise
+                stored = True
+            if not stored and self.writer is not None:
                 await asyncio.to_thread(self.writer.flush)
         except OSError as exc:
             if exc.errno not in DISK_FULL:
                 raise
             if self.writer is not None:
                 await asyncio.to_thread(self.writer.rewind)
-            self._unstored = Timed.join(self._unflushed, self._unstored)
-            self._unflushed = None
             if self.disk_full is None:
                 self.disk_full = os.strerror(exc.errno)
                 log.warning(
                     "%s: %s: %s; the samples are held in memory", self.spec.label, self.spec.out, self.disk_full
                 )
             return
-        self._unflushed = None
         self.disk_full = None
 
-    async def _store(self) -> None:
-        """Append the batches not yet written (in the writer thread); they are :attr:`_unflushed` until flushed."""
-        if self._unstored is not None and self.writer is None:
-            self.writer = await asyncio.to_thread(self._open_writer)
-        timed, self._unstored = self._unstored, None
-        if timed is not None:
-            self._unflushed = Timed.join(self._unflushed, timed)
-            await asyncio.to_thread(self._append, timed)
+    def _next_piece(self) -> Timed:
+        """The oldest held rows, at most :data:`STORE_ROWS` of them (whole batches, or the first's head), taken from
+        :attr:`_held`."""
+        first = self._held.popleft()
+        if first.t_host_s.size > STORE_ROWS:
+            head, rest = _split(first, STORE_ROWS)
+            self._held.appendleft(rest)
+            return head
+        parts, n = [first], first.t_host_s.size
+        while self._held and n + self._held[0].t_host_s.size <= STORE_ROWS:
+            parts.append(self._held.popleft())
+            n += parts[-1].t_host_s.size
+        return _joined(parts)
 
     async def _write_unpaired(self, placed: list[PlacedUnpaired]) -> None:
         if placed:
@@ -541,7 +615,9 @@ class SensorRecorder:
                 self.status.stats.malformed += 1
 
     def _close(self) -> None:
-        held = self._unstored if self.disk_full is not None else None  # the disk still full at the end (EDGE-293)
+        held = None  # the rows the disk, still full at the end, refused (EDGE-293)
+        if self.disk_full is not None and (self._held or self._unstored is not None):
+            held = _joined([*self._held, *([self._unstored] if self._unstored is not None else [])])
         if self.writer is not None:
             self.writer.close()
         self.unpaired_writer.close()
@@ -576,22 +652,33 @@ class SensorRecorder:
         they could not be written anywhere."""
         n, kept = int(held.t_host_s.size), self.writer.rows_written if self.writer is not None else 0
         first_s = float(held.t_host_s[0] - self.origin_s)
-        elsewhere = Path(tempfile.gettempdir()) / f"{self.spec.out.stem}.after-disk-full-{os.getpid()}.csv"
+        prefix = f"{self.spec.out.stem}.after-disk-full-{os.getpid()}-"
+        elsewhere = Path(tempfile.gettempdir())  # the folder, in the line, where no file could be made there
         said = f"{self.spec.out}: the disk is full ({self.disk_full}): it holds the first {kept} rows"
-        kept_writer, self._writing_to = self.writer, elsewhere
+        kept_writer, made = self.writer, False
         try:
+            # a new file of its own, the user's alone: never another sensor's of the same name, nor one a PID used
+            # again left there, and not readable by every user of the machine (REVIEW-272)
+            fd, name = tempfile.mkstemp(prefix=prefix, suffix=".csv")
+            os.close(fd)
+            elsewhere, made = Path(name), True
+            self._writing_to = elsewhere
             self.writer = self._open_writer()  # the recording's header, at ``elsewhere``
             self._append(held)
             self.writer.close()
         except OSError as exc:
-            elsewhere.unlink(missing_ok=True)  # no part of them left there
-            raise RetrogaitError(
+            if self.writer is not kept_writer and self.writer is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    self.writer.close()
+            if made:
+                elsewhere.unlink(missing_ok=True)  # no part of them left there
+            raise HeldElsewhere(
                 f"{said}; the {n} rows from t = {first_s:.3f} s on could not be written anywhere "
                 f"({elsewhere}: {exc.strerror or exc}): they are lost"
             ) from None
         finally:
             self.writer, self._writing_to = kept_writer, None
-        raise RetrogaitError(f"{said}; the {n} rows from t = {first_s:.3f} s on are in {elsewhere}")
+        raise HeldElsewhere(f"{said}; the {n} rows from t = {first_s:.3f} s on are in {elsewhere}")
 
     def _log_record(self) -> dict[str, Any]:
         """What ``NAME.ble.json`` says about the recording."""

@@ -201,7 +201,9 @@ def _load(source: Path, format: str | None, options: ImportOptions) -> ImportRes
         found = grouped_number(Path(exc.path))
         if found is None:
             raise
-        raise InputFileError(exc.path, grouped_words(found)) from None
+        # after the refusal's own words, which may name another problem (a table of gait features, not a recording):
+        # the separators' alone sent the user to save it again, to be refused for what it is (REVIEW-275)
+        raise InputFileError(exc.path, f"{exc.problem}; it also {grouped_words(found)}", exc.line) from None
     except RetrogaitError:
         raise
     except MemoryError:

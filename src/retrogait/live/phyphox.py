@@ -400,9 +400,7 @@ class PhyphoxRecorder(SensorRecorder):
         finally:
             stop.set()
             self._drain(final=True)
-            await self._store()
-            if self.writer is not None:
-                await asyncio.to_thread(self.writer.flush)
+            await self._store_and_flush()  # a full disk's refusal: cut back, the rows held (EDGE-293, REVIEW-273)
             self.client.close()  # on the loop, which owns the connection
             await asyncio.to_thread(self._close)
 
@@ -455,9 +453,8 @@ class PhyphoxRecorder(SensorRecorder):
                 await asyncio.wait({poller}, timeout=self.options.flush_every_s)
                 now = time.monotonic()
                 if now - last_flush >= self.options.flush_every_s and not poller.done():
-                    await self._store()
+                    await self._store_and_flush()  # as the BLE recorder's: a full disk loses nothing (REVIEW-273)
                     if self.writer is not None:
-                        await asyncio.to_thread(self.writer.flush)
                         await asyncio.to_thread(self.unpaired_writer.flush)
                     last_flush = now
         finally:

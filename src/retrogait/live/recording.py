@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from retrogait.ble.collector import RecordOptions, SensorRecorder, SensorSpec, find_devices
+from retrogait.ble.collector import HeldElsewhere, RecordOptions, SensorRecorder, SensorSpec, find_devices
 from retrogait.ble.errors import DeviceNotFoundError, explain
 from retrogait.ble.profiles import make_profile
 from retrogait.errors import RetrogaitError
@@ -31,7 +31,8 @@ async def record(
     """Record every sensor until ``stop`` is set, ``options.duration_s`` elapses or a sensor fails.
 
     All sensors share one host clock; each writes its own file. Raises the first sensor's
-    RetrogaitError after every file has been closed cleanly.
+    RetrogaitError after every file has been closed cleanly (with every other sensor's line saying where the rows a
+    full disk refused are, :class:`HeldElsewhere`).
     """
     if len({s.out.resolve() for s in specs}) != len(specs):
         raise RetrogaitError("each sensor needs its own --out file")
@@ -61,11 +62,14 @@ async def record(
     results = await asyncio.gather(*tasks, return_exceptions=True)
     if timer is not None:
         timer.cancel()
-    for result in results:
-        if isinstance(result, BaseException):
-            if isinstance(result, RetrogaitError):
-                raise result
-            raise explain(result)
+    failures = [result for result in results if isinstance(result, BaseException)]
+    if failures:
+        failed = explain(failures[0])
+        # every other sensor's rows a full disk sent elsewhere are said too, not only the first's (REVIEW-272)
+        held = [str(f) for f in failures[1:] if isinstance(f, HeldElsewhere)]
+        if held:
+            raise RetrogaitError("; ".join([str(failed), *held])) from None
+        raise failed
     return recorders
 
 
