@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import struct
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -341,3 +342,29 @@ def test_a_sheet_wider_than_a_table_is_refused_once_without_its_grid_handed_over
     err = _refusal(book, capsys)
     assert err.count("\n") == 0 and "wide.xlsx" in err and "'Accelerometer' is 2,054 columns wide" in err
     assert len(parses) == 1
+
+
+def test_a_parse_cut_short_by_time_is_not_kept_as_the_file_s_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-275's "seen" (lead): EDGE-294 keeps a workbook's refusal with its file state, so that every reader's sniff
+    does not parse a damaged file again; a parse that ran out of time under load was kept too, and the same file was
+    refused for the rest of the process (a batch, a compare of many files) though it reads. A timeout, or a child
+    killed from outside, is not a fact about the file: the next read parses it again."""
+    book = samples.phyphox_workbook(tmp_path / "run.xlsx", samples.phyphox_folder(tmp_path / "csv"))
+    run = workbook_module.subprocess.run
+    calls: list[int] = []
+
+    def late_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise subprocess.TimeoutExpired(args[0], kwargs.get("timeout", 0))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(workbook_module.subprocess, "run", late_once)
+    workbook_module._read_sheets.cache_clear()
+    with pytest.raises(InputFileError, match="not read within"):
+        workbook_module.read_sheets(book)
+    assert [sheet.name for sheet in workbook_module.read_sheets(book)]  # read now
+    assert len(calls) == 2
+    workbook_module._read_sheets.cache_clear()

@@ -20,6 +20,7 @@ import csv
 import io
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import zipfile
@@ -133,8 +134,15 @@ def _read_sheets(path: str, resolved: str, size: int, mtime_ns: int) -> tuple[Sh
     refused file again (7 parses of a damaged .xls, EDGE-294)."""
     try:
         return _sheets_of(path, resolved, size)
+    except _NotKept:
+        raise  # a parse cut short from outside: the next read of the file tries again
     except InputFileError as exc:
         return exc
+
+
+class _NotKept(InputFileError):
+    """A workbook's parse ended by time or by a signal from outside (load, a killed child): not a fact about the file,
+    so not kept with its state as a refusal is."""
 
 
 def _sheets_of(path: str, resolved: str, size: int) -> tuple[Sheet, ...]:
@@ -176,7 +184,9 @@ def _parsed(path: str, resolved: str, size: int) -> list[tuple[str, tuple[list[A
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise InputFileError(path, f"is a spreadsheet workbook that was not read within {timeout_s:.0f} s") from None
+        raise _NotKept(path, f"is a spreadsheet workbook that was not read within {timeout_s:.0f} s") from None
+    if done.returncode in (-signal.SIGKILL, -signal.SIGTERM):  # killed from outside, not the cap's abort
+        raise _NotKept(path, "is a spreadsheet workbook whose reading was stopped from outside; try again")
     if done.returncode == 2:
         problem = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["unreadable"]
         raise InputFileError(path, f"is a damaged or protected spreadsheet workbook ({problem[0]})")
