@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.typing import NDArray
 
-from retrogait.analysis import beside, contacts, periodicity, pipeline, preprocess, vectors
+from retrogait.analysis import beside, contacts, pipeline, preprocess, vectors
 from retrogait.analysis.beside import in_halves, second_thread
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
-from test_phone_speed import _periodicity
 
 
 @pytest.fixture(autouse=True)
@@ -288,30 +286,3 @@ def test_the_weighted_samples_in_halves_are_numpy_s_product_in_its_layout(
             whole.flags.c_contiguous,
             whole.flags.f_contiguous,
         )
-
-
-@pytest.mark.parametrize("needed", [False, True])
-def test_periodicity_blocks_in_halves_are_the_one_thread_s_bits(needed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A phone's windowed periodicity (PERF-167): the wanted blocks of windows in two halves, the second on a thread
-    of its own where a core is free; each block computed on its own, so the bits of one pass over them all."""
-    rng = np.random.default_rng(9)
-    phase = np.cumsum(2 * np.pi / rng.uniform(18.0, 34.0, 50 * 60 * 4))  # 4 min at 50 Hz: 2361 windows, 10 blocks
-    x = np.sin(phase) ** 3 + 0.3 * rng.standard_normal(phase.size)
-    x[3000:3400] = 0.0  # a still stretch
-    centre = _periodicity(x, None)[0]
-    needed_s = centre[[5, 2 * periodicity.CHUNK_WINDOWS + 7, 6 * periodicity.CHUNK_WINDOWS + 1, -1]] if needed else None
-    one = _periodicity(x, needed_s)  # outside second_thread(): one pass on this thread
-    threads: list[str] = []
-    chunk = periodicity._chunk
-
-    def recorded(*args: Any, **kwargs: Any) -> tuple[NDArray[np.float64], ...]:
-        threads.append(threading.current_thread().name)
-        return chunk(*args, **kwargs)
-
-    monkeypatch.setattr(periodicity, "_chunk", recorded)
-    with second_thread():
-        halves = _periodicity(x, needed_s)
-    blocks = 4 if needed else 10
-    assert sorted(threads) == ["MainThread"] * (blocks // 2) + ["retrogait-beside"] * (blocks - blocks // 2)
-    for got, want in zip(halves, one, strict=True):
-        assert got.tobytes() == want.tobytes()

@@ -18,7 +18,7 @@ the same samples ``L`` later. Physics fixes the ambiguities:
 Strong short-lived transients (a bag knocked against a leg) would dominate a window's correlation, so
 each window is clipped to ``clip_mad`` robust standard deviations first. The signal is decimated to
 about 50 Hz (the step band ends at a few Hz), and windows go through the FFT in chunks, so an hour of
-data costs a fraction of a second (half of the chunks on a second core where one is free: PERF-167).
+data costs a fraction of a second.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from retrogait.analysis.beside import in_halves
 from retrogait.samples import nearest_samples
 
 #: Rate (Hz) the band-passed signal is decimated to before the autocorrelation (step band < 5 Hz).
@@ -224,25 +223,13 @@ def windowed_periodicity(
     wanted = np.ones(len(blocks), dtype=bool)
     if needed_s is not None:
         wanted = np.isin(np.arange(len(blocks)), nearest_window(centre_s, needed_s) // CHUNK_WINDOWS)
-    parts: list[tuple[NDArray[np.float64], ...] | None] = [
-        None if want else _not_computed(starts[c : c + CHUNK_WINDOWS].size)
+    parts = [
+        _chunk(frames[starts[c : c + CHUNK_WINDOWS]], lo, hi, max_lag, fastest, strong_fraction, clip_mad)
+        if want
+        else _not_computed(starts[c : c + CHUNK_WINDOWS].size)
         for c, want in zip(blocks, wanted, strict=True)
     ]
-    todo = [k for k, want in enumerate(wanted.tolist()) if want]
-
-    def computed(first: int, stop: int) -> None:
-        """The wanted blocks ``todo[first:stop]``, each on its own as in one pass over them all (PERF-167)."""
-        for k in todo[first:stop]:
-            c = blocks[k]
-            parts[k] = _chunk(
-                frames[starts[c : c + CHUNK_WINDOWS]], lo, hi, max_lag, fastest, strong_fraction, clip_mad
-            )
-
-    # the second half of the blocks on a thread of its own where a core is free (the same blocks, the same bits)
-    in_halves(computed, len(todo), row_values=CHUNK_WINDOWS * w)
-    lag, step, stride_r, step_r, rms, fast = (
-        np.concatenate(p) for p in zip(*(q for q in parts if q is not None), strict=True)
-    )
+    lag, step, stride_r, step_r, rms, fast = (np.concatenate(p) for p in zip(*parts, strict=True))
     return Periodicity(
         centre_s=centre_s,
         step_s=step / fs,
