@@ -11,15 +11,21 @@ import pytest
 
 from retrogait.session import Session, write_session
 
-#: The CLI as the ``retrogait`` program runs it (``main()`` reads sys.argv), with an ``atexit`` handler and an
-#: object that tells when the interpreter's teardown deallocates it.
+#: The CLI as the ``retrogait`` program runs it (``main()`` reads sys.argv), with an ``atexit`` handler that leaves
+#: an object in a reference cycle, whose ``__del__`` tells when the interpreter's teardown collects it. It is made in
+#: the last ``atexit`` handler, after every ``gc.freeze`` of the command (PERF-18's ``resume``, PERF-15's handler):
+#: an object made before is frozen, never collected, and freed at exit only where the teardown wipes ``__main__``,
+#: which depended on the numpy release (2.4.6 kept ``__main__`` alive to be wiped, 2.0.2 did not; REVIEW-269).
 PROBE = """
 import atexit, os, sys
 class Teardown:
     def __del__(self, write=os.write):  # bound now: the teardown clears the modules' names first
         write(2, b"TEARDOWN\\n")
-kept = Teardown()
-atexit.register(lambda: sys.stderr.write("ATEXIT\\n"))
+def at_exit():
+    sys.stderr.write("ATEXIT\\n")
+    cycle = Teardown()
+    cycle.itself = cycle  # only the collection of Python's teardown frees it
+atexit.register(at_exit)
 from retrogait.cli import main
 sys.argv = ["retrogait", *sys.argv[1:]]
 sys.stdout.write("BEFORE\\n")  # buffered: flushed before the process ends
