@@ -70,6 +70,18 @@ def test_an_experiment_without_an_accelerometer_with_g_is_one_line() -> None:
     assert buffers_from_config(EmulatedPhyphox(with_gyro=False).config(), "u").gyr is None
 
 
+async def _until_all_read(emu: EmulatedPhyphox, recorders: list) -> None:
+    """Wait (on the data, never a fixed time; at most ~30 s) until the recorder has read every sample the phone
+    measured since its last restart."""
+    for _ in range(3000):
+        with emu.lock:
+            produced = emu._produced
+        stream = recorders[0].stream if recorders else None
+        if stream is not None and stream.acc_after >= (produced - 1) / emu.rate_hz - 1e-9:
+            return
+        await asyncio.sleep(0.01)
+
+
 async def _record_while_feeding(emu: EmulatedPhyphox, out: Path, chunks: int, chunk: int) -> list:
     """Record the emulated phone while its experiment measures ``chunks`` x ``chunk`` samples; stop once
     the recorder has everything the phone measured (waiting on the data, never on a fixed time)."""
@@ -82,13 +94,7 @@ async def _record_while_feeding(emu: EmulatedPhyphox, out: Path, chunks: int, ch
     for _ in range(chunks):
         emu.advance(chunk)
         await asyncio.sleep(0.02)
-    for _ in range(3000):  # until every sample measured since the last restart has been read
-        with emu.lock:
-            produced = emu._produced
-        stream = recorders[0].stream if recorders else None
-        if stream is not None and stream.acc_after >= (produced - 1) / emu.rate_hz - 1e-9:
-            break
-        await asyncio.sleep(0.01)
+    await _until_all_read(emu, recorders)
     stop.set()
     await task
     emu.stop()
@@ -759,13 +765,7 @@ def test_a_full_disk_loses_no_sample_of_a_phone_either(
         for _ in range(30):
             emu.advance(40)
             await asyncio.sleep(0.03)
-        for _ in range(3000):
-            with emu.lock:
-                produced = emu._produced
-            stream = recorders[0].stream if recorders else None
-            if stream is not None and stream.acc_after >= (produced - 1) / emu.rate_hz - 1e-9:
-                break
-            await asyncio.sleep(0.01)
+        await _until_all_read(emu, recorders)
         stop.set()
         try:
             await task

@@ -216,23 +216,16 @@ def _split(timed: Timed, n: int) -> tuple[Timed, Timed]:
     def cut(a: np.ndarray | None, part: slice) -> np.ndarray | None:
         return None if a is None else a[part]
 
-    head, tail = slice(None, n), slice(n, None)
-    return (
-        Timed(
-            timed.t_host_s[head],
-            timed.acc_ms2[head],
-            cut(timed.gyr_dps, head),
+    def rows(part: slice) -> Timed:
+        return Timed(
+            timed.t_host_s[part],
+            timed.acc_ms2[part],
+            cut(timed.gyr_dps, part),
             timed.arrival_s,
-            cut(timed.packet_arrival_s, head),
-        ),
-        Timed(
-            timed.t_host_s[tail],
-            timed.acc_ms2[tail],
-            cut(timed.gyr_dps, tail),
-            timed.arrival_s,
-            cut(timed.packet_arrival_s, tail),
-        ),
-    )
+            cut(timed.packet_arrival_s, part),
+        )
+
+    return rows(slice(None, n)), rows(slice(n, None))
 
 
 def _joined(parts: list[Timed]) -> Timed:
