@@ -28,6 +28,7 @@ from ble_helpers import (
     sent_indices,
     unpaired_indices,
 )
+from full_disk import full_disk_writer, held_elsewhere
 from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.emulator.harness import EmulatedBluez, dbus_daemon_path, emulated_bluez
 from retrogait.ble.emulator.peripherals import GYR_COUNTS_PER_DPS, gyr_counts
@@ -241,26 +242,9 @@ def test_a_full_disk_loses_no_sample(
     is in the file once; to the end, the file holds those before and the rest are in the temporary folder, the
     recording's one line saying where. Before, the recording ended "Bluetooth failure with the sensor: OSError:
     [Errno 28]" and every sample after the first refused write was lost."""
-    import errno
-    import tempfile
-
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    elsewhere = held_elsewhere(tmp_path, monkeypatch)
     out = tmp_path / "full.csv"
-    appends = 0
-
-    class FullDisk(SessionWriter):
-        def append(self, table: Any) -> int:
-            nonlocal appends
-            if self.path == out:
-                appends += 1
-                if appends > 2 and (room_again_at is None or appends < room_again_at):
-                    half = {name: np.asarray(column)[: len(column) // 2] for name, column in table.items()}
-                    super().append(half)  # a short write: part of the rows reach the file before the error
-                    self._fh.flush()
-                    raise OSError(errno.ENOSPC, "No space left on device")
-            return super().append(table)
+    FullDisk = full_disk_writer(out, room_again_at)
 
     dev = device("movesense", 50)
     run = record([spec(dev, out)], RecordOptions(duration_s=3.0), writer_factory=FullDisk)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from full_disk import full_disk_writer, held_elsewhere
 from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.sidefile import unpaired_path
 from retrogait.errors import RetrogaitError
@@ -728,28 +729,9 @@ def test_a_full_disk_loses_no_sample_of_a_phone_either(
     path, so on edge60 its recording ended at the first refused append with the samples after the last flush lost
     (and the file with half a batch at its end). Now the phone's rows are each in the file once (room again), or in
     the file and the temporary folder's (full to the end), the line saying where."""
-    import errno
-    import tempfile
-
-    from retrogait.session import SessionWriter
-
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    elsewhere = held_elsewhere(tmp_path, monkeypatch)
     out = tmp_path / "phone.csv"
-    appends = 0
-
-    class FullDisk(SessionWriter):
-        def append(self, table: Any) -> int:
-            nonlocal appends
-            if self.path == out and len(table["t_s"]):
-                appends += 1
-                if appends > 2 and (room_again_at is None or appends < room_again_at):
-                    half = {name: np.asarray(column)[: len(column) // 2] for name, column in table.items()}
-                    super().append(half)  # a short write: part of the rows reach the file before the error
-                    self._fh.flush()
-                    raise OSError(errno.ENOSPC, "No space left on device")
-            return super().append(table)
+    FullDisk = full_disk_writer(out, room_again_at, rows_only=True)
 
     emu = EmulatedPhyphox(rate_hz=200.0)
 
@@ -777,7 +759,7 @@ def test_a_full_disk_loses_no_sample_of_a_phone_either(
             asyncio.run(main())
     else:
         asyncio.run(main())
-    assert appends >= (3 if room_again_at is None else room_again_at)
+    assert FullDisk.appends >= (3 if room_again_at is None else room_again_at)
     got = _indices_in(out)
     for held in sorted(elsewhere.glob("phone.after-disk-full-*.csv")):
         got = np.concatenate([got, index_of(pd.read_csv(held, comment="#")[["acc_x", "acc_y", "acc_z"]].to_numpy())])

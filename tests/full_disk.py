@@ -1,0 +1,43 @@
+"""A session writer whose disk is full for a while, for the recorders' full-disk tests (EDGE-293, REVIEW-273)."""
+
+from __future__ import annotations
+
+import errno
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from retrogait.session import SessionWriter
+
+
+def held_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new folder made the temporary folder, where a recording puts the rows a full disk held to its end."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    return elsewhere
+
+
+def full_disk_writer(out: Path, room_again_at: int | None, *, rows_only: bool = False) -> type[SessionWriter]:
+    """A :class:`SessionWriter` whose appends to ``out`` find the disk full (ENOSPC) from the 3rd to before the
+    ``room_again_at``-th (None: to the end); each refused append is a short write, half its rows reaching the file
+    before the error. ``rows_only``: appends of no rows are not counted (a phone's empty polls). The class counts
+    the appends to ``out`` in ``appends``."""
+
+    class FullDisk(SessionWriter):
+        appends = 0
+
+        def append(self, table: Any) -> int:
+            if self.path == out and (not rows_only or len(table["t_s"])):
+                FullDisk.appends += 1
+                if FullDisk.appends > 2 and (room_again_at is None or FullDisk.appends < room_again_at):
+                    half = {name: np.asarray(column)[: len(column) // 2] for name, column in table.items()}
+                    super().append(half)  # a short write: part of the rows reach the file before the error
+                    self._fh.flush()
+                    raise OSError(errno.ENOSPC, "No space left on device")
+            return super().append(table)
+
+    return FullDisk
