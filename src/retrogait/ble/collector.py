@@ -228,23 +228,6 @@ def _split(timed: Timed, n: int) -> tuple[Timed, Timed]:
     return rows(slice(None, n)), rows(slice(n, None))
 
 
-def _joined(parts: list[Timed]) -> Timed:
-    """The batches ``parts`` (at least one) as one, in one copy (:meth:`Timed.join`'s rule for gyro and arrivals)."""
-    if len(parts) == 1:
-        return parts[0]
-    gyr = None if any(p.gyr_dps is None for p in parts) else np.concatenate([p.gyr_dps for p in parts])
-    arrivals = (
-        None if any(p.packet_arrival_s is None for p in parts) else np.concatenate([p.packet_arrival_s for p in parts])
-    )
-    return Timed(
-        np.concatenate([p.t_host_s for p in parts]),
-        np.concatenate([p.acc_ms2 for p in parts]),
-        gyr,
-        float(np.fmax.reduce([p.arrival_s for p in parts])),
-        arrivals,
-    )
-
-
 class HeldElsewhere(RetrogaitError):
     """The recording's line saying where the rows a full disk refused to the end are, or that they are lost (EDGE-293):
     said for every sensor, not only the first that failed (REVIEW-272)."""
@@ -577,7 +560,7 @@ class SensorRecorder:
         while self._held and n + self._held[0].t_host_s.size <= STORE_ROWS:
             parts.append(self._held.popleft())
             n += parts[-1].t_host_s.size
-        return _joined(parts)
+        return Timed.join_all(parts)
 
     async def _write_unpaired(self, placed: list[PlacedUnpaired]) -> None:
         if placed:
@@ -610,7 +593,7 @@ class SensorRecorder:
     def _close(self) -> None:
         held = None  # the rows the disk, still full at the end, refused (EDGE-293)
         if self.disk_full is not None and (self._held or self._unstored is not None):
-            held = _joined([*self._held, *([self._unstored] if self._unstored is not None else [])])
+            held = Timed.join_all([*self._held, *([self._unstored] if self._unstored is not None else [])])
         if self.writer is not None:
             self.writer.close()
         self.unpaired_writer.close()

@@ -150,16 +150,22 @@ class Timed:
         """``first`` then ``second`` (either may be None); both carry gyro or neither."""
         if first is None or second is None:
             return first if second is None else second
-        gyr = None
-        if first.gyr_dps is not None and second.gyr_dps is not None:
-            gyr = np.concatenate([first.gyr_dps, second.gyr_dps])
-        packets = None
-        if first.packet_arrival_s is not None and second.packet_arrival_s is not None:
-            packets = np.concatenate([first.packet_arrival_s, second.packet_arrival_s])
+        return Timed.join_all([first, second])
+
+    @staticmethod
+    def join_all(parts: list[Timed]) -> Timed:
+        """The batches ``parts`` (at least one) as one, in one copy: gyro and packet arrivals where every part has
+        them, the latest arrival."""
+        if len(parts) == 1:
+            return parts[0]
+        gyrs = [p.gyr_dps for p in parts if p.gyr_dps is not None]
+        gyr = np.concatenate(gyrs) if len(gyrs) == len(parts) else None
+        arrivals = [p.packet_arrival_s for p in parts if p.packet_arrival_s is not None]
+        packets = np.concatenate(arrivals) if len(arrivals) == len(parts) else None
         return Timed(
-            np.concatenate([first.t_host_s, second.t_host_s]),
-            np.concatenate([first.acc_ms2, second.acc_ms2]),
+            np.concatenate([p.t_host_s for p in parts]),
+            np.concatenate([p.acc_ms2 for p in parts]),
             gyr,
-            float(np.fmax(first.arrival_s, second.arrival_s)),
+            float(np.fmax.reduce([p.arrival_s for p in parts])),
             packets,
         )
