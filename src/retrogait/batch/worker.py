@@ -130,10 +130,9 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:  # a full disk is the user's to fix, not an internal error (EDGE-10)
         problem = os.strerror(exc.errno) if exc.errno else " ".join(str(exc).split())
-        full = (
-            exc.errno in DISK_FULL
-        )  # the batch's, not the session's: the batch stops: no session of it is "failed" for want of space (EDGE-292)
-        raise (DiskFull if full else RetrogaitError)(f"{path}: cannot be written: {problem}") from None
+        # a full disk is the batch's, not the session's: the batch stops, no session is "failed" for it (EDGE-292)
+        error = DiskFull if exc.errno in DISK_FULL else RetrogaitError
+        raise error(f"{path}: cannot be written: {problem}") from None
     finally:
         discard(tmp)  # a failure to remove it would hide the error above (EDGE-99)
 
