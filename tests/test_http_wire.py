@@ -345,11 +345,13 @@ def test_a_reset_connection_says_what_the_system_says(sent: bytes) -> None:
     assert text == f"[Errno {errno.ECONNRESET}] {os.strerror(errno.ECONNRESET)}", text
 
 
-def _answer_then_wait(wire: bytes) -> Callable[[socket.socket, int], None]:
+def _answer_then_wait(wire: bytes, read: threading.Event) -> Callable[[socket.socket, int], None]:
     def answer(conn: socket.socket, n: int) -> None:
         _request(conn)
         conn.sendall(wire)
-        time.sleep(1.0)  # the connection stays open: the answer must be complete without its end
+        # the connection stays open until the client has its answer or gave up (SUITE-7; was a fixed 1 s, which a
+        # loaded machine could outlast): the answer must be complete without its end. 60 s: a broken build's bound
+        read.wait(60.0)
 
     return answer
 
@@ -368,8 +370,12 @@ def test_answers_http_client_read_are_read(wire: bytes) -> None:
     """REVIEW-119: a head whose lines end in LF alone and a 100 Continue before the answer were read by http.client
     (f59410f; live48 timed out on the first and failed "Continue" on the second); other interim 1xx answers (103)
     are skipped too, as RFC 9110 asks."""
-    with serve(_answer_then_wait(wire)) as url:
-        (reply,), client = _get(url, timeout_s=0.5)
+    read = threading.Event()
+    with serve(_answer_then_wait(wire, read)) as url:
+        try:
+            (reply,), client = _get(url, timeout_s=0.5)
+        finally:
+            read.set()
     assert reply == json.loads(BODY) and client.connections == 1
 
 
