@@ -86,3 +86,12 @@ def ctrl_c_as_from_a_terminal() -> Iterator[None]:
         signal.signal(signal.SIGINT, before)
         if ignored_hup:
             signal.signal(hup, signal.SIG_IGN)
+
+
+@pytest.fixture
+def phone_stops_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The emulated phone's server looks for its stop every 10 ms instead of stdlib's 0.5 s (SUITE-8): each
+    ``EmulatedPhyphox.stop()`` waited up to 0.5 s for that poll; what the server does and answers is the same."""
+    from retrogait.live import phyphox_emulator
+
+    monkeypatch.setattr(phyphox_emulator, "SERVE_POLL_S", 0.01)

@@ -23,6 +23,7 @@ from retrogait.session import read_session
 from retrogait.simulate import Bout, SimulationConfig, simulate, write_simulation
 
 pytestmark = [
+    pytest.mark.usefixtures("phone_stops_at_once"),  # SUITE-8
     pytest.mark.ble,
     pytest.mark.slow,
     pytest.mark.skipif(dbus_daemon_path() is None, reason="dbus-daemon is not installed"),

@@ -22,6 +22,9 @@ from retrogait.live.phyphox import PhyphoxBuffers, PhyphoxStream, buffers_from_c
 from retrogait.live.phyphox_emulator import EmulatedPhyphox, PhyphoxFaults, index_of
 from retrogait.live.recording import record
 
+#: every emulated phone here stops without waiting out its server's 0.5 s poll (SUITE-8)
+pytestmark = pytest.mark.usefixtures("phone_stops_at_once")
+
 BUFFERS = PhyphoxBuffers(("accX", "accY", "accZ"), "acc_time", ("gyrX", "gyrY", "gyrZ"), "gyr_time")
 
 

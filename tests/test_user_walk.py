@@ -204,6 +204,7 @@ def test_the_end_of_a_recording_says_its_file_was_written_again(tmp_path: Path) 
 # ------------------------------ USER-5: `record --feedback` into a folder that does not exist yet
 
 
+@pytest.mark.usefixtures("phone_stops_at_once")  # SUITE-8
 def test_record_with_feedback_makes_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`record --sensor phyphox ... --feedback impact --out day2/run.csv` with day2/ not made yet ended at once
     with "cannot reach the system D-Bus / Bluetooth service ([Errno 2] ... day2/run.feedback.csv): is

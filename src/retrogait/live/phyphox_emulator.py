@@ -49,6 +49,9 @@ def index_of(acc_ms2: NDArray[np.float64]) -> NDArray[np.int64]:
 GYR = ("gyrX", "gyrY", "gyrZ")
 #: A connection's wait for its next request (its first included, LIVE-67) looks at the emulator's stop this often (s).
 IDLE_SLICE_S = 0.05
+#: The server's loop looks at a :meth:`EmulatedPhyphox.stop` this often between connections (s; stdlib's
+#: ``serve_forever`` default): a stop waits up to this long. A test hook (SUITE-8: the tests set it lower).
+SERVE_POLL_S = 0.5
 
 
 @dataclass
@@ -325,15 +328,17 @@ class EmulatedPhyphox:
                 self.wfile.write(data)
 
         self._server = HTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="phyphox-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(SERVE_POLL_S,), name="phyphox-emulator", daemon=True
+        )
         self._thread.start()
         self._started_at = time.monotonic()
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def stop(self) -> None:
         """Stop serving; returns once the server's thread has ended (within ``IDLE_SLICE_S`` of a wait for a request,
-        a slow answer's ``slow_s``, and the server's 0.5 s poll), also called on the loop of a client that holds a
-        connection without having sent its request."""
+        a slow answer's ``slow_s``, and the server's poll ``SERVE_POLL_S``), also called on the loop of a client that
+        holds a connection without having sent its request."""
         self._closing.set()  # every wait on a client ends (the server handles one connection at a time)
         if self._server is not None:
             self._server.shutdown()
