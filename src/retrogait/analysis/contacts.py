@@ -50,7 +50,7 @@ from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
 from retrogait.dsp.upsample import HALF_LENGTH, upsample
-from retrogait.masks import counts_before
+from retrogait.masks import counts_before, run_starts_at
 from retrogait.rate import RATE_TOLERANCE, meets_rate
 from retrogait.samples import nearest_samples, whole_samples
 
@@ -399,13 +399,9 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
         assert swing_way is not None  # the swing test's own, read at the mid-stances kept (PERF-92)
         return -swing_way
 
-    n = acc.shape[0]
-    # the landing precedes the start of the rest that holds the quiet point (standing may follow it)
-    rest = rate < s.rest_level_score
-    starts = np.flatnonzero(rest & ~np.concatenate([[False], rest[:-1]]))
-    run_start = np.maximum.accumulate(np.bincount(starts, weights=starts, minlength=n).astype(np.int64))
-    quiet_end = np.where(rest[quiet], run_start[quiet], quiet)
-    del rest, starts, run_start  # per-sample arrays not needed from here (PERF-20)
+    # the landing precedes the start of the rest that holds the quiet point (standing may follow it): found among
+    # the rest runs' starts, not from an (n,) running maximum of them read at the quiet points only (PERF-176)
+    quiet_end = run_starts_at(rate < s.rest_level_score, quiet).astype(np.int64)
     back = np.maximum((s.landing_window_strides * stride[quiet] * fs).astype(np.int64), 2)
     width = int(back.max()) + 1
     offs = np.arange(width)
