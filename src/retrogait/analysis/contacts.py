@@ -722,7 +722,8 @@ def _quiet_points(
     else:
         # find_peaks' own steps, the swinging minima left out first: the nearer minima give way to the lower,
         # then the prominence test (each minimum's prominence is the signal's, whichever others are kept)
-        at = local_maxima(padded) - 1
+        maxima = local_maxima(padded)  # the prominence test below reads them too (PERF-177)
+        at = maxima - 1
         ways = _swing_way(shank_sagittal_dps, at, stride, fs)
         kept = ~_shank_swinging(shank_sagittal_dps, at, stride, fs, s, ways)
         quiet, ways = at[kept] + 1, ways[kept]
@@ -730,7 +731,8 @@ def _quiet_points(
         if quiet.size > 1:
             kept = select_by_distance(quiet, padded[quiet], distance)
             quiet, ways = quiet[kept], ways[kept]
-        kept = peak_prominences(padded, quiet) >= s.min_stance_prominence_score
+        kept = peak_prominences(padded, quiet, maxima) >= s.min_stance_prominence_score
+        del maxima
         quiet, ways = quiet[kept], ways[kept]
     quiet = quiet - 1
     candidates = quiet  # increasing: each mid-stance kept is found among them by searchsorted
