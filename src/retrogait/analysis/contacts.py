@@ -44,7 +44,7 @@ from retrogait.analysis.settings import ContactsSettings, ImpactSettings, PhoneS
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.swing_axis import RATE_LOWPASS_HZ, rates_about, swing_axes
 from retrogait.analysis.trunk_walk_contacts import WINDOW_BLOCK_SAMPLES, collision_onsets
-from retrogait.analysis.vectors import gradient_norm_rows, norm_rows
+from retrogait.analysis.vectors import gradient, gradient_norm_rows, norm_rows
 from retrogait.analysis.world_vertical import MAX_STRIDE_S, world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
@@ -592,7 +592,8 @@ def _vertical_jerk(
     ``impact_cutoff_hz``."""
     up, _ = world_vertical_motion(acc, gyr, fs, rests, with_velocity=False)
     up = lowpass(up, s.impact_cutoff_hz, fs)
-    vjerk = np.abs(np.gradient(up))
+    vjerk = gradient(up)
+    np.abs(vjerk, out=vjerk)
     vjerk *= fs
     return vjerk
 
@@ -847,7 +848,7 @@ def _limb_landings(
     up, vel = world_vertical_motion(acc, gyr_dps, fs, quiet, with_velocity=True)
     assert vel is not None
     up = lowpass(up, s.impact_cutoff_hz, fs)
-    vjerk = np.abs(np.gradient(up)) * fs
+    vjerk = np.abs(gradient(up)) * fs
     width = idx.shape[1]
     offs = np.arange(width)
     v = np.where(np.isfinite(vel[idx]), vel[idx], 0.0)
