@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from retrogait.analysis import contacts
 from retrogait.analysis.contacts import _spaced
 from retrogait.dsp.peaks import local_maxima, peak_prominences
 
@@ -27,8 +28,10 @@ def _one_pass(
     return peaks[np.asarray(keep, dtype=np.int64)]
 
 
+@pytest.mark.parametrize("listed", [0, 10**9])  # the walk over the arrays and over lists (REVIEW-280)
 @pytest.mark.parametrize("seed", range(4))
-def test_the_peaks_kept_are_the_one_pass_s(seed: int) -> None:
+def test_the_peaks_kept_are_the_one_pass_s(seed: int, listed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts, "CONFLICTS_PER_LISTED", listed)
     rng = np.random.default_rng(seed)
     dropped = 0
     for _ in range(2000):
@@ -66,3 +69,23 @@ def test_prominences_from_the_maxima_given_are_those_searched_again() -> None:
         peaks = maxima[rng.random(maxima.size) < 0.5]
         given = peak_prominences(x, peaks, maxima)
         assert np.array_equal(given, peak_prominences(x, peaks), equal_nan=True)
+
+
+def test_a_run_of_conflicts_costs_no_numpy_call_per_peak(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A messy recording (every peak within the gap of the one before, ever higher or alternating) is walked over
+    lists, not with a searchsorted per conflict: the worst case no slower than the one pass before (REVIEW-280)."""
+    calls = 0
+    searchsorted = np.searchsorted
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return searchsorted(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(np, "searchsorted", counting)
+    peaks = np.arange(0, 1000, 2, dtype=np.int64)
+    for heights in (np.arange(peaks.size, dtype=float), np.tile([1.0, 0.0], peaks.size // 2)):
+        calls = 0
+        kept = _spaced(peaks, heights, np.full(peaks.size, 3.0))
+        assert np.array_equal(kept, _one_pass(peaks, heights, np.full(peaks.size, 3.0)))
+        assert calls <= 2

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from retrogait.analysis import contacts
 from retrogait.analysis.contacts import _one_stance_per_swing
 
 
@@ -23,8 +24,10 @@ def _one_pass(ic: NDArray[np.int64], to: NDArray[np.int64], score: NDArray[np.fl
     return keep
 
 
+@pytest.mark.parametrize("listed", [0, 10**9])  # the walk over the arrays and over lists (REVIEW-280)
 @pytest.mark.parametrize("seed", range(4))
-def test_the_stances_kept_are_the_one_pass_s(seed: int) -> None:
+def test_the_stances_kept_are_the_one_pass_s(seed: int, listed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts, "CONFLICTS_PER_LISTED", listed)
     rng = np.random.default_rng(seed)
     conflicts = 0
     for _ in range(2000):
@@ -54,3 +57,23 @@ def test_edge_cases_empty_one_and_no_conflict() -> None:
     score = np.array([0.5, 0.4, 0.6, 0.1])
     expected = [False, False, False, True]
     assert _one_stance_per_swing(ic, to, score).tolist() == _one_pass(ic, to, score).tolist() == expected
+
+
+def test_a_run_of_conflicts_costs_no_numpy_call_per_stance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A messy recording (each stance landing before the one before leaves) is walked over lists, not with a
+    searchsorted per conflict: the worst case no slower than the one pass before (REVIEW-280)."""
+    calls = 0
+    searchsorted = np.searchsorted
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return searchsorted(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(np, "searchsorted", counting)
+    ic = np.arange(0, 5000, 10, dtype=np.int64)
+    for score in (np.arange(ic.size, 0, -1, dtype=float), np.arange(ic.size, dtype=float)):
+        calls = 0
+        kept = _one_stance_per_swing(ic, ic + 15, score)
+        assert np.array_equal(kept, _one_pass(ic, ic + 15, score))
+        assert calls <= 2

@@ -24,6 +24,8 @@ from __future__ import annotations
 import bisect
 import math
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,6 +55,9 @@ from retrogait.dsp.upsample import HALF_LENGTH, upsample
 from retrogait.masks import counts_before, run_starts_at
 from retrogait.rate import RATE_TOLERANCE, meets_rate
 from retrogait.samples import nearest_samples, whole_samples
+
+# a conflict walk reads lists where more than one element in this many starts a conflict (REVIEW-280)
+CONFLICTS_PER_LISTED = 16
 
 
 def detect_contacts(
@@ -116,24 +121,41 @@ def _step_period(
     )
 
 
+def _walked(arrays: tuple[NDArray[Any], ...], conflicts: int) -> tuple[Sequence[Any], ...]:
+    """The arrays a conflict walk reads element by element: as they are where the conflicts are few (each read a numpy
+    scalar, no (n,) work), as lists where they are many (a list's read ~10 x cheaper than a numpy scalar's: the
+    walk over a messy recording no slower than the one pass over every element before; REVIEW-280). Equal either way:
+    Python's int / float comparison is exact, numpy's casts int64 sample indices below 2^53 exactly, NaN is False."""
+    if CONFLICTS_PER_LISTED * conflicts > arrays[0].size:
+        return tuple(a.tolist() for a in arrays)
+    return arrays  # type: ignore[return-value]
+
+
 def _spaced(peaks: NDArray[np.int64], heights: NDArray[np.float64], min_gap: NDArray[np.float64]) -> NDArray[np.int64]:
     """Drop peaks closer than ``min_gap`` (samples, per peak) to a higher neighbour kept before them."""
     if peaks.size < 2:
         return peaks
-    keep = np.ones(peaks.size, dtype=bool)
     # only a peak closer than its gap to the one before starts a conflict: the pass visits those and the peaks judged
-    # against an earlier one than their neighbour, not every peak (PERF-178)
+    # against an earlier one than their neighbour, not every peak (PERF-178); over Python lists, so a recording of
+    # conflicts only is no slower than the one pass over every peak before (REVIEW-280)
     starts = np.flatnonzero(np.diff(peaks) < min_gap[1:]) + 1
+    if starts.size == 0:
+        return peaks
+    conflicts, k = starts.tolist(), 0  # the next conflict start not passed yet: each passed once (REVIEW-280)
+    at, height, gap = _walked((peaks, heights, min_gap), starts.size)
+    keep = np.ones(peaks.size, dtype=bool)
     last, i = -1, 0  # the last peak kept, the peak judged
-    while i < peaks.size:
+    while i < len(at):
         if last == i - 1:  # each peak kept, as far as the next conflict
-            k = int(np.searchsorted(starts, i))
-            if k == starts.size:
+            while k < len(conflicts) and conflicts[k] < i:
+                k += 1
+            if k == len(conflicts):
                 break
-            i, last = int(starts[k]), int(starts[k]) - 1
-        if last >= 0 and peaks[i] - peaks[last] < min_gap[i]:
+            i = conflicts[k]
+            last = i - 1
+        if last >= 0 and at[i] - at[last] < gap[i]:
             keep[i] = False
-            if heights[i] > heights[last]:  # the higher one takes the last one's place
+            if height[i] > height[last]:  # the higher one takes the last one's place
                 keep[last], keep[i], last = False, True, i
             i += 1
             continue
@@ -798,19 +820,26 @@ def _one_stance_per_swing(
     on the previous stance. Of two such stances the one whose quiet point is less at rest (higher
     ``score``, dimensionless) is dropped.
     """
-    keep = np.ones(ic.size, dtype=bool)
     # only a stance landing by its predecessor's toe-off starts a conflict: the pass visits those and the stances
-    # a dropped one leaves judged against an earlier stance, not every stance (PERF-174)
+    # a dropped one leaves judged against an earlier stance, not every stance (PERF-174); over Python lists, so a
+    # recording of conflicts only is no slower than the one pass over every stance before (REVIEW-280)
     starts = np.flatnonzero((to[:-1] >= 0) & (ic[1:] <= to[:-1])) + 1
+    if starts.size == 0:
+        return np.ones(ic.size, dtype=bool)
+    conflicts, k = starts.tolist(), 0  # the next conflict start not passed yet: each passed once (REVIEW-280)
+    land, off, rest = _walked((ic, to, score), starts.size)
+    keep = np.ones(ic.size, dtype=bool)
     last, i = -1, 0
-    while i < ic.size:
+    while i < len(land):
         if last == i - 1:  # each stance kept and followed by one landing after its toe-off, up to the next conflict
-            k = int(np.searchsorted(starts, i))
-            if k == starts.size:
+            while k < len(conflicts) and conflicts[k] < i:
+                k += 1
+            if k == len(conflicts):
                 break
-            i, last = int(starts[k]), int(starts[k]) - 1
-        if last >= 0 and to[last] >= 0 and ic[i] <= to[last]:
-            if score[i] >= score[last]:
+            i = conflicts[k]
+            last = i - 1
+        if last >= 0 and off[last] >= 0 and land[i] <= off[last]:
+            if rest[i] >= rest[last]:
                 keep[i] = False
                 i += 1
                 continue
