@@ -36,3 +36,10 @@ def test_the_gradient_norm_rows_are_the_norm_of_numpy_s_gradient() -> None:
         v = rng.normal(size=(n, 3))
         v[rng.random((n, 3)) < 0.02] = np.nan
         assert gradient_norm_rows(v).tobytes() == norm_rows(np.gradient(v, axis=0)).tobytes()
+
+
+@pytest.mark.parametrize("shape", [(), (3, 4), (2, 2, 2)])
+def test_a_signal_not_1_d_is_refused_in_one_line(shape: tuple[int, ...]) -> None:
+    """np.gradient gives a tuple of arrays (or its own error) there, not the one array promised (REVIEW-281)."""
+    with pytest.raises(ValueError, match=r"^gradient: a 1-d signal is needed, this one has \d dimensions$"):
+        gradient(np.zeros(shape))

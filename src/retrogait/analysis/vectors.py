@@ -113,8 +113,12 @@ def gradient(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """(n,) ``np.gradient(x)`` of a 1-d ``x`` (n >= 2; per sample, in ``x``'s unit): for float64 the same numbers
     (the central differences halved inside, the one-sided differences at the ends, each by numpy's own operation)
     written into one new array, without numpy's (n,) temporaries and its general machinery, several times faster
-    on an hour (PERF-175); any other input is ``np.gradient``'s own."""
-    if x.ndim != 1 or x.dtype != np.float64 or x.shape[0] < 2:
+    on an hour (PERF-175); a 1-d input of any other dtype or shorter than 2 is ``np.gradient``'s own (its array or its
+    ValueError); any other number of dimensions a one-line ValueError (np.gradient's answer there is a tuple of
+    arrays, not this one array: REVIEW-281)."""
+    if x.ndim != 1:
+        raise ValueError(f"gradient: a 1-d signal is needed, this one has {x.ndim} dimensions")
+    if x.dtype != np.float64 or x.shape[0] < 2:
         return np.asarray(np.gradient(x))
     out = np.empty(x.shape[0])
     np.subtract(x[2:], x[:-2], out=out[1:-1])
