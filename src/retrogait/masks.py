@@ -40,3 +40,16 @@ def counts_before(mask: NDArray[np.bool_], idx: NDArray[np.integer]) -> IndexArr
     if 2 * np.count_nonzero(mask) <= mask.size:
         return np.searchsorted(np.flatnonzero(mask), at, side="left")
     return at - np.searchsorted(np.flatnonzero(~mask), at, side="left")
+
+
+def run_starts_at(mask: NDArray[np.bool_], idx: NDArray[np.integer]) -> IndexArray:
+    """The first index of the run of True values of the 1-d ``mask`` holding each index of ``idx`` (1-d, each in
+    0..n - 1), the index itself where ``mask`` is False there: what the running maximum of the runs' starts reads at
+    ``idx``, without that (n,) array (PERF-176)."""
+    mask = np.asarray(mask, dtype=np.bool_)
+    at = np.asarray(idx, dtype=np.intp)
+    starts = np.flatnonzero(mask & ~np.concatenate([[False], mask[:-1]]))
+    if starts.size == 0:  # no run: every index is its own
+        return at.copy()
+    holding = starts[np.maximum(np.searchsorted(starts, at, side="right") - 1, 0)]
+    return np.where(mask[at], holding, at)

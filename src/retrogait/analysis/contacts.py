@@ -24,6 +24,8 @@ from __future__ import annotations
 import bisect
 import math
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,15 +46,18 @@ from retrogait.analysis.settings import ContactsSettings, ImpactSettings, PhoneS
 from retrogait.analysis.signals import BodySignals, Contacts
 from retrogait.analysis.swing_axis import RATE_LOWPASS_HZ, rates_about, swing_axes
 from retrogait.analysis.trunk_walk_contacts import WINDOW_BLOCK_SAMPLES, collision_onsets
-from retrogait.analysis.vectors import gradient_norm_rows, norm_rows
+from retrogait.analysis.vectors import gradient, gradient_norm_rows, norm_rows
 from retrogait.analysis.world_vertical import MAX_STRIDE_S, world_vertical_motion
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import find_peaks, running_max
 from retrogait.dsp.peaks import local_maxima, peak_prominences, select_by_distance
 from retrogait.dsp.upsample import HALF_LENGTH, upsample
-from retrogait.masks import counts_before
+from retrogait.masks import counts_before, run_starts_at
 from retrogait.rate import RATE_TOLERANCE, meets_rate
 from retrogait.samples import nearest_samples, whole_samples
+
+# a conflict walk reads lists where more than one element in this many starts a conflict (REVIEW-280)
+CONFLICTS_PER_LISTED = 16
 
 
 def detect_contacts(
@@ -116,18 +121,46 @@ def _step_period(
     )
 
 
+def _walked(arrays: tuple[NDArray[Any], ...], conflicts: int) -> tuple[Sequence[Any], ...]:
+    """The arrays a conflict walk reads element by element: as they are where the conflicts are few (each read a numpy
+    scalar, no (n,) work), as lists where they are many (a list's read ~10 x cheaper than a numpy scalar's: the
+    walk over a messy recording no slower than the one pass over every element before; REVIEW-280). Equal either way:
+    Python's int / float comparison is exact, numpy's casts int64 sample indices below 2^53 exactly, NaN is False."""
+    if CONFLICTS_PER_LISTED * conflicts > arrays[0].size:
+        return tuple(a.tolist() for a in arrays)
+    return arrays  # type: ignore[return-value]
+
+
 def _spaced(peaks: NDArray[np.int64], heights: NDArray[np.float64], min_gap: NDArray[np.float64]) -> NDArray[np.int64]:
     """Drop peaks closer than ``min_gap`` (samples, per peak) to a higher neighbour kept before them."""
     if peaks.size < 2:
         return peaks
-    keep: list[int] = []
-    for i in range(peaks.size):  # one pass over steps, not samples
-        if keep and peaks[i] - peaks[keep[-1]] < min_gap[i]:
-            if heights[i] > heights[keep[-1]]:
-                keep[-1] = i
+    # only a peak closer than its gap to the one before starts a conflict: the pass visits those and the peaks judged
+    # against an earlier one than their neighbour, not every peak (PERF-178); over Python lists, so a recording of
+    # conflicts only is no slower than the one pass over every peak before (REVIEW-280)
+    starts = np.flatnonzero(np.diff(peaks) < min_gap[1:]) + 1
+    if starts.size == 0:
+        return peaks
+    conflicts, k = starts.tolist(), 0  # the next conflict start not passed yet: each passed once (REVIEW-280)
+    at, height, gap = _walked((peaks, heights, min_gap), starts.size)
+    keep = np.ones(peaks.size, dtype=bool)
+    last, i = -1, 0  # the last peak kept, the peak judged
+    while i < len(at):
+        if last == i - 1:  # each peak kept, as far as the next conflict
+            while k < len(conflicts) and conflicts[k] < i:
+                k += 1
+            if k == len(conflicts):
+                break
+            i = conflicts[k]
+            last = i - 1
+        if last >= 0 and at[i] - at[last] < gap[i]:
+            keep[i] = False
+            if height[i] > height[last]:  # the higher one takes the last one's place
+                keep[last], keep[i], last = False, True, i
+            i += 1
             continue
-        keep.append(i)
-    return peaks[np.asarray(keep, dtype=np.int64)]
+        last, i = i, i + 1
+    return peaks[keep]
 
 
 def _tallest_spaced(
@@ -399,13 +432,9 @@ def _limb(signals: BodySignals, s: ContactsSettings, still: StillSettings, impac
         assert swing_way is not None  # the swing test's own, read at the mid-stances kept (PERF-92)
         return -swing_way
 
-    n = acc.shape[0]
-    # the landing precedes the start of the rest that holds the quiet point (standing may follow it)
-    rest = rate < s.rest_level_score
-    starts = np.flatnonzero(rest & ~np.concatenate([[False], rest[:-1]]))
-    run_start = np.maximum.accumulate(np.bincount(starts, weights=starts, minlength=n).astype(np.int64))
-    quiet_end = np.where(rest[quiet], run_start[quiet], quiet)
-    del rest, starts, run_start  # per-sample arrays not needed from here (PERF-20)
+    # the landing precedes the start of the rest that holds the quiet point (standing may follow it): found among
+    # the rest runs' starts, not from an (n,) running maximum of them read at the quiet points only (PERF-176)
+    quiet_end = run_starts_at(rate < s.rest_level_score, quiet).astype(np.int64)
     back = np.maximum((s.landing_window_strides * stride[quiet] * fs).astype(np.int64), 2)
     width = int(back.max()) + 1
     offs = np.arange(width)
@@ -585,7 +614,8 @@ def _vertical_jerk(
     ``impact_cutoff_hz``."""
     up, _ = world_vertical_motion(acc, gyr, fs, rests, with_velocity=False)
     up = lowpass(up, s.impact_cutoff_hz, fs)
-    vjerk = np.abs(np.gradient(up))
+    vjerk = gradient(up)
+    np.abs(vjerk, out=vjerk)
     vjerk *= fs
     return vjerk
 
@@ -726,7 +756,8 @@ def _quiet_points(
     else:
         # find_peaks' own steps, the swinging minima left out first: the nearer minima give way to the lower,
         # then the prominence test (each minimum's prominence is the signal's, whichever others are kept)
-        at = local_maxima(padded) - 1
+        maxima = local_maxima(padded)  # the prominence test below reads them too (PERF-177)
+        at = maxima - 1
         ways = _swing_way(shank_sagittal_dps, at, stride, fs)
         kept = ~_shank_swinging(shank_sagittal_dps, at, stride, fs, s, ways)
         quiet, ways = at[kept] + 1, ways[kept]
@@ -734,7 +765,8 @@ def _quiet_points(
         if quiet.size > 1:
             kept = select_by_distance(quiet, padded[quiet], distance)
             quiet, ways = quiet[kept], ways[kept]
-        kept = peak_prominences(padded, quiet) >= s.min_stance_prominence_score
+        kept = peak_prominences(padded, quiet, maxima) >= s.min_stance_prominence_score
+        del maxima
         quiet, ways = quiet[kept], ways[kept]
     quiet = quiet - 1
     candidates = quiet  # increasing: each mid-stance kept is found among them by searchsorted
@@ -788,15 +820,31 @@ def _one_stance_per_swing(
     on the previous stance. Of two such stances the one whose quiet point is less at rest (higher
     ``score``, dimensionless) is dropped.
     """
+    # only a stance landing by its predecessor's toe-off starts a conflict: the pass visits those and the stances
+    # a dropped one leaves judged against an earlier stance, not every stance (PERF-174); over Python lists, so a
+    # recording of conflicts only is no slower than the one pass over every stance before (REVIEW-280)
+    starts = np.flatnonzero((to[:-1] >= 0) & (ic[1:] <= to[:-1])) + 1
+    if starts.size == 0:
+        return np.ones(ic.size, dtype=bool)
+    conflicts, k = starts.tolist(), 0  # the next conflict start not passed yet: each passed once (REVIEW-280)
+    land, off, rest = _walked((ic, to, score), starts.size)
     keep = np.ones(ic.size, dtype=bool)
-    last = -1
-    for i in range(ic.size):  # one pass over stances, not samples
-        if last >= 0 and to[last] >= 0 and ic[i] <= to[last]:
-            if score[i] >= score[last]:
+    last, i = -1, 0
+    while i < len(land):
+        if last == i - 1:  # each stance kept and followed by one landing after its toe-off, up to the next conflict
+            while k < len(conflicts) and conflicts[k] < i:
+                k += 1
+            if k == len(conflicts):
+                break
+            i = conflicts[k]
+            last = i - 1
+        if last >= 0 and off[last] >= 0 and land[i] <= off[last]:
+            if rest[i] >= rest[last]:
                 keep[i] = False
+                i += 1
                 continue
             keep[last] = False
-        last = i
+        last, i = i, i + 1
     return keep
 
 
@@ -829,7 +877,7 @@ def _limb_landings(
     up, vel = world_vertical_motion(acc, gyr_dps, fs, quiet, with_velocity=True)
     assert vel is not None
     up = lowpass(up, s.impact_cutoff_hz, fs)
-    vjerk = np.abs(np.gradient(up)) * fs
+    vjerk = np.abs(gradient(up)) * fs
     width = idx.shape[1]
     offs = np.arange(width)
     v = np.where(np.isfinite(vel[idx]), vel[idx], 0.0)

@@ -891,11 +891,13 @@ def _stride_travel(
         0,
         signals.n_samples - 1,
     )
-    # |f| and |omega| of the samples around each rest (norm_rows: np.linalg.norm's numbers, PERF-4)
-    deviation = np.abs(norm_rows(signals.acc_ms2[around.ravel()]).reshape(around.shape) - STANDARD_GRAVITY_MS2)
+    # |f| and |omega| of the samples around each rest (norm_rows: np.linalg.norm's numbers, PERF-4); the rows gathered
+    # by np.take, the same rows as indexing gives, several times faster (PERF-175)
+    near = around.ravel()
+    deviation = np.abs(norm_rows(np.take(signals.acc_ms2, near, axis=0)).reshape(around.shape) - STANDARD_GRAVITY_MS2)
     deviation = deviation.mean(axis=1)
     at_rest = (rest >= 0) & (deviation <= s.max_rest_acc_deviation_ms2)
-    rate = norm_rows(signals.gyr_dps[around.ravel()]).reshape(around.shape).mean(axis=1)
+    rate = norm_rows(np.take(signals.gyr_dps, near, axis=0)).reshape(around.shape).mean(axis=1)
     turn = vectors.heading_change_deg
     ok = vectors.valid & at_rest[:-1] & at_rest[1:] & (np.abs(np.diff(rate)) <= s.max_rest_rate_change_dps)
     ok &= np.abs(vectors.dz_m) <= s.max_stride_rise_m

@@ -129,10 +129,11 @@ def _one_by_one(
             k += 1
 
 
-def peak_prominences(x: FloatArray, peaks: IndexArray) -> FloatArray:
+def peak_prominences(x: FloatArray, peaks: IndexArray, maxima: IndexArray | None = None) -> FloatArray:
     """(len(peaks),) prominence of each peak of ``x`` (peaks being local maxima, as from
-    :func:`local_maxima`), scipy's ``peak_prominences(x, peaks)[0]`` with no window."""
-    return _prominences(x, peaks, local_maxima(x))
+    :func:`local_maxima`), scipy's ``peak_prominences(x, peaks)[0]`` with no window. ``maxima``: ``local_maxima(x)``
+    where the caller has it (the same array, not searched again: PERF-177)."""
+    return _prominences(x, peaks, local_maxima(x) if maxima is None else maxima)
 
 
 def _prominences(x: FloatArray, peaks: IndexArray, maxima: IndexArray) -> FloatArray:
