@@ -18,7 +18,7 @@ the same samples ``L`` later. Physics fixes the ambiguities:
 Strong short-lived transients (a bag knocked against a leg) would dominate a window's correlation, so
 each window is clipped to ``clip_mad`` robust standard deviations first. The signal is decimated to
 about 50 Hz (the step band ends at a few Hz), and windows go through the FFT in chunks, so an hour of
-data costs a fraction of a second.
+data costs a fraction of a second; in ``analyze``, where a core is free, a second thread takes chunks too (PERF-169).
 """
 
 from __future__ import annotations
