@@ -399,3 +399,42 @@ def test_the_caller_never_waits_for_more_than_the_block_the_other_thread_holds(
     assert names.count("retrogait-beside") == 1 and names.count(threading.current_thread().name) == blocks - 1
     for got, want in zip(shared, one, strict=True):
         assert got.tobytes() == want.tobytes()
+
+
+def test_an_interrupt_here_returns_only_once_the_other_thread_has_ended_its_piece(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REVIEW-285: Ctrl-C in this thread's piece while the other thread holds one: ``in_turns`` raises it once the
+    other thread has ended (it starts no piece after it), not leaving it running past the call. The other thread's
+    piece is let go when this thread waits for that thread (no timing: an event set from ``Thread.join``)."""
+    here = threading.current_thread().name
+    holding, release = threading.Event(), threading.Event()
+    calls: list[tuple[int, str]] = []
+    join = threading.Thread.join
+
+    def joined(thread: threading.Thread, timeout: float | None = None) -> None:
+        if thread.name == "retrogait-beside":
+            release.set()
+        join(thread, timeout)
+
+    def piece(k: int) -> None:
+        calls.append((k, threading.current_thread().name))
+        if threading.current_thread().name != here:
+            holding.set()
+            assert release.wait(30.0), "never waited for"
+            return
+        assert holding.wait(30.0), "the other thread took no piece"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "join", joined)
+    try:
+        with second_thread(), pytest.raises(KeyboardInterrupt):
+            in_turns(piece, 10)
+        running = [t for t in threading.enumerate() if t.name == "retrogait-beside" and t.is_alive()]
+        assert not running, "the other thread outlived in_turns"
+        assert len(calls) == 2 and {name for _, name in calls} == {here, "retrogait-beside"}
+    finally:  # a failing run lets the other thread go
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name == "retrogait-beside":
+                join(thread, 30.0)

@@ -203,8 +203,12 @@ def in_turns(piece: Callable[[int], object], count: int) -> None:
     (PERF-169): where :class:`Beside` starts a thread (inside :func:`second_thread`, a core free now) and there are
     two pieces or more, that thread and this one take the pieces one at a time, whichever asks next
     (:class:`Pieces`), and this thread, once none is left, waits only for the piece the other is computing; else
-    every piece here, in order. Each piece gets the same operations either way, so the same bits."""
+    every piece here, in order. Each piece gets the same operations either way, so the same bits. It returns or
+    raises once that thread has ended: a piece failing here (or Ctrl-C) stops it after the one piece it holds."""
     pieces = Pieces(count, piece)
-    if count > 1:
-        Beside(pieces.work)  # a helper where a core is free; its exception is the pieces' own, raised below
-    pieces.result()
+    helper = Beside(pieces.work) if count > 1 else None  # where a core is free; its error is the pieces', raised below
+    try:
+        pieces.result()
+    finally:  # the helper outlives no call: an error here (Ctrl-C) lets it end the one piece it holds (REVIEW-285)
+        if helper is not None:
+            helper.wait()
