@@ -3,8 +3,11 @@ pieces taken in turns by two threads (PERF-169)."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -438,3 +441,33 @@ def test_an_interrupt_here_returns_only_once_the_other_thread_has_ended_its_piec
         for thread in threading.enumerate():
             if thread.name == "retrogait-beside":
                 join(thread, 30.0)
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_failed_periodicity_keeps_no_cycle_holding_its_signal(
+    threaded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-286: a block that raises (on either thread) leaves no reference cycle through the kept error keeping
+    the signal alive once the error is dropped, with the collector off (as before PERF-169's pieces)."""
+    rng = np.random.default_rng(3)
+    x = np.sin(np.cumsum(2 * np.pi / rng.uniform(18.0, 34.0, 50 * 60 * 4))) + 0.3 * rng.standard_normal(50 * 60 * 4)
+    signal = weakref.ref(x)
+    chunk, calls = periodicity._chunk, []
+
+    def failing(*args: Any, **kwargs: Any) -> tuple[NDArray[np.float64], ...]:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 3:
+            raise MemoryError("block")
+        return chunk(*args, **kwargs)
+
+    monkeypatch.setattr(periodicity, "_chunk", failing)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with second_thread() if threaded else contextlib.nullcontext(), pytest.raises(MemoryError, match="block"):
+            _periodicity(x)
+        del x
+        assert signal() is None, "a cycle keeps the signal"
+    finally:
+        if collecting:
+            gc.enable()

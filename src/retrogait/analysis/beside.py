@@ -13,6 +13,7 @@ caller never waits for more than the piece the other thread is computing.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import itertools
 import os
@@ -197,6 +198,18 @@ class Pieces:
         if self._error is not None:  # a piece another thread computed failed
             raise self._error
 
+    def helped(self) -> None:
+        """:meth:`work` for a thread beside the one that calls :meth:`result`: a piece's exception is kept here
+        and raised by :meth:`result`, not also held by that thread (its traceback holds this object: a cycle)."""
+        with contextlib.suppress(BaseException):
+            self.work()
+
+    def let_go(self) -> None:
+        """Once no thread works on the pieces any more: neither ``piece`` nor an error held, so a raised error,
+        whose traceback's frames hold this object, makes no cycle keeping what the pieces read (REVIEW-286)."""
+        self._piece = None
+        self._error = None
+
 
 def in_turns(piece: Callable[[int], object], count: int) -> None:
     """``piece(k)`` for k in 0..count-1, each once, for pieces that read no piece's output and write only their own
@@ -206,9 +219,10 @@ def in_turns(piece: Callable[[int], object], count: int) -> None:
     every piece here, in order. Each piece gets the same operations either way, so the same bits. It returns or
     raises once that thread has ended: a piece failing here (or Ctrl-C) stops it after the one piece it holds."""
     pieces = Pieces(count, piece)
-    helper = Beside(pieces.work) if count > 1 else None  # where a core is free; its error is the pieces', raised below
+    helper = Beside(pieces.helped) if count > 1 else None  # where a core is free; its error raised by result()
     try:
         pieces.result()
     finally:  # the helper outlives no call: an error here (Ctrl-C) lets it end the one piece it holds (REVIEW-285)
         if helper is not None:
             helper.wait()
+        pieces.let_go()  # no cycle through a raised error keeps the signal past the call (REVIEW-286)
