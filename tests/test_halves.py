@@ -1,19 +1,25 @@
-"""Row-independent work in two halves of its rows on two threads where a core is free: the same bits (PERF-157)."""
+"""Row-independent work in two halves of its rows on two threads where a core is free: the same bits (PERF-157);
+pieces taken in turns by two threads (PERF-169)."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import threading
+import weakref
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.typing import NDArray
 
-from retrogait.analysis import beside, contacts, pipeline, preprocess, vectors
-from retrogait.analysis.beside import in_halves, second_thread
+from retrogait.analysis import beside, contacts, periodicity, pipeline, preprocess, vectors
+from retrogait.analysis.beside import in_halves, in_turns, second_thread
 from retrogait.session import Session
 from retrogait.simulate import Bout, SimulationConfig, simulate
+from test_phone_speed import _periodicity
 
 
 @pytest.fixture(autouse=True)
@@ -286,3 +292,182 @@ def test_the_weighted_samples_in_halves_are_numpy_s_product_in_its_layout(
             whole.flags.c_contiguous,
             whole.flags.f_contiguous,
         )
+
+
+def _turns(count: int) -> list[tuple[int, str]]:
+    calls: list[tuple[int, str]] = []
+    in_turns(lambda k: calls.append((k, threading.current_thread().name)), count)
+    return calls
+
+
+def test_pieces_in_turns_are_each_called_once_here_in_order_outside_the_block_or_with_no_core_free(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    here = threading.current_thread().name
+    assert _turns(5) == [(k, here) for k in range(5)]  # outside second_thread()
+    with second_thread():
+        assert _turns(0) == []
+        assert _turns(1) == [(0, here)]  # one piece: no thread
+        monkeypatch.setattr(beside, "runnable_now", lambda: 2)
+        assert _turns(5) == [(k, here) for k in range(5)]
+        monkeypatch.setattr(beside, "runnable_now", lambda: 1)
+        assert sorted(k for k, _ in _turns(40)) == list(range(40))
+
+
+def test_a_piece_in_turns_that_raises_on_the_other_thread_is_raised_here_and_stops_the_pieces() -> None:
+    """PERF-169: the other thread's piece raises while this thread holds one; this thread starts no piece after it
+    and raises its error once the piece it holds is done."""
+    here = threading.current_thread().name
+    took, started = threading.Event(), threading.Event()
+    other: list[threading.Thread] = []
+    calls: list[tuple[int, str]] = []
+
+    def piece(k: int) -> None:
+        calls.append((k, threading.current_thread().name))
+        if threading.current_thread().name != here:
+            other.append(threading.current_thread())
+            started.set()
+            assert took.wait(30.0), "this thread took no piece"
+            raise MemoryError(f"piece {k}")
+        if not took.is_set():
+            took.set()
+            assert started.wait(30.0), "the other thread took no piece"
+            other[0].join(30.0)  # it ends once its error is kept
+
+    with second_thread(), pytest.raises(MemoryError, match="piece"):
+        in_turns(piece, 10)
+    assert len(calls) == 2 and {name for _, name in calls} == {here, "retrogait-beside"}
+
+
+def _periodicity_in_turns(
+    needed: bool, monkeypatch: pytest.MonkeyPatch, stall: bool
+) -> tuple[tuple[NDArray[np.float64], ...], tuple[NDArray[np.float64], ...], list[str], int]:
+    """(one pass outside second_thread(), the blocks in turns inside it, the thread of each block, the blocks) of a
+    4 min phone-like signal at 50 Hz (2361 windows, 10 blocks; 4 of them asked with ``needed``). This thread's first
+    block waits until the other thread has taken one, so both take blocks; with ``stall``, the other thread's first
+    block waits until this thread has computed every other block (PERF-169)."""
+    rng = np.random.default_rng(9)
+    phase = np.cumsum(2 * np.pi / rng.uniform(18.0, 34.0, 50 * 60 * 4))
+    x = np.sin(phase) ** 3 + 0.3 * rng.standard_normal(phase.size)
+    x[3000:3400] = 0.0  # a still stretch
+    centre = _periodicity(x, None)[0]
+    needed_s = centre[[5, 2 * periodicity.CHUNK_WINDOWS + 7, 6 * periodicity.CHUNK_WINDOWS + 1, -1]] if needed else None
+    one = _periodicity(x, needed_s)  # outside second_thread(): one pass on this thread
+    blocks = 4 if needed else 10
+    here = threading.current_thread().name
+    names: list[str] = []
+    other_took, rest_done = threading.Event(), threading.Event()
+    chunk = periodicity._chunk
+
+    def recorded(*args: Any, **kwargs: Any) -> tuple[NDArray[np.float64], ...]:
+        name = threading.current_thread().name
+        first = name not in names
+        names.append(name)
+        if name == here and first:
+            assert other_took.wait(30.0), "the other thread took no block"
+        elif name != here and first:
+            other_took.set()
+            if stall:
+                assert rest_done.wait(30.0), "this thread left blocks to the stalled thread"
+        out = chunk(*args, **kwargs)
+        if name == here and names.count(here) == blocks - 1:
+            rest_done.set()
+        return out
+
+    monkeypatch.setattr(periodicity, "_chunk", recorded)
+    with second_thread():
+        shared = _periodicity(x, needed_s)
+    return one, shared, names, blocks
+
+
+@pytest.mark.parametrize("needed", [False, True])
+def test_periodicity_blocks_in_turns_on_two_threads_are_the_one_thread_s_bits(
+    needed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone's windowed periodicity (PERF-169): the wanted blocks of windows taken one at a time by this thread and a
+    thread of its own where a core is free; each block computed on its own, so the bits of one pass over them all."""
+    one, shared, names, blocks = _periodicity_in_turns(needed, monkeypatch, stall=False)
+    assert len(names) == blocks and set(names) == {threading.current_thread().name, "retrogait-beside"}
+    for got, want in zip(shared, one, strict=True):
+        assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("needed", [False, True])
+def test_the_caller_never_waits_for_more_than_the_block_the_other_thread_holds(
+    needed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PERF-169 (PERF-167 not taken): the other thread stalls in the first block it takes; this thread computes every
+    other block itself instead of waiting for a share of them, and the result has the same bits."""
+    one, shared, names, blocks = _periodicity_in_turns(needed, monkeypatch, stall=True)
+    assert names.count("retrogait-beside") == 1 and names.count(threading.current_thread().name) == blocks - 1
+    for got, want in zip(shared, one, strict=True):
+        assert got.tobytes() == want.tobytes()
+
+
+def test_an_interrupt_here_returns_only_once_the_other_thread_has_ended_its_piece(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REVIEW-285: Ctrl-C in this thread's piece while the other thread holds one: ``in_turns`` raises it once the
+    other thread has ended (it starts no piece after it), not leaving it running past the call. The other thread's
+    piece is let go when this thread waits for that thread (no timing: an event set from ``Thread.join``)."""
+    here = threading.current_thread().name
+    holding, release = threading.Event(), threading.Event()
+    calls: list[tuple[int, str]] = []
+    join = threading.Thread.join
+
+    def joined(thread: threading.Thread, timeout: float | None = None) -> None:
+        if thread.name == "retrogait-beside":
+            release.set()
+        join(thread, timeout)
+
+    def piece(k: int) -> None:
+        calls.append((k, threading.current_thread().name))
+        if threading.current_thread().name != here:
+            holding.set()
+            assert release.wait(30.0), "never waited for"
+            return
+        assert holding.wait(30.0), "the other thread took no piece"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "join", joined)
+    try:
+        with second_thread(), pytest.raises(KeyboardInterrupt):
+            in_turns(piece, 10)
+        running = [t for t in threading.enumerate() if t.name == "retrogait-beside" and t.is_alive()]
+        assert not running, "the other thread outlived in_turns"
+        assert len(calls) == 2 and {name for _, name in calls} == {here, "retrogait-beside"}
+    finally:  # a failing run lets the other thread go
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name == "retrogait-beside":
+                join(thread, 30.0)
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_failed_periodicity_keeps_no_cycle_holding_its_signal(
+    threaded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-286: a block that raises (on either thread) leaves no reference cycle through the kept error keeping
+    the signal alive once the error is dropped, with the collector off (as before PERF-169's pieces)."""
+    rng = np.random.default_rng(3)
+    x = np.sin(np.cumsum(2 * np.pi / rng.uniform(18.0, 34.0, 50 * 60 * 4))) + 0.3 * rng.standard_normal(50 * 60 * 4)
+    signal = weakref.ref(x)
+    chunk, calls = periodicity._chunk, []
+
+    def failing(*args: Any, **kwargs: Any) -> tuple[NDArray[np.float64], ...]:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 3:
+            raise MemoryError("block")
+        return chunk(*args, **kwargs)
+
+    monkeypatch.setattr(periodicity, "_chunk", failing)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with second_thread() if threaded else contextlib.nullcontext(), pytest.raises(MemoryError, match="block"):
+            _periodicity(x)
+        del x
+        assert signal() is None, "a cycle keeps the signal"
+    finally:
+        if collecting:
+            gc.enable()

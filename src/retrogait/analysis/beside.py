@@ -6,12 +6,16 @@ a batch worker analyses on one core beside the other workers and never starts a 
 keeps one analysis per core. Without it a :class:`Beside` computes its part when its result is first asked
 for, on the caller's thread: the same operations on the same arrays, so the same bits either way. The part
 runs in a copy of the caller's context (numpy's ``errstate``); its exception is raised by :meth:`Beside.result`.
-:func:`in_halves` is the same rule for a row-independent function: its second half of rows on a thread of its own.
+:func:`in_halves` is the same rule for a row-independent function: its second half of rows on a thread of its own;
+:func:`in_turns` for pieces of work taken one at a time by whichever thread asks next (:class:`Pieces`), so the
+caller never waits for more than the piece the other thread is computing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -136,3 +140,89 @@ def in_halves(part: Callable[[int, int], object], rows: int, *, align: int = 1, 
     finally:  # no thread left writing the rows once this returns or raises
         second.wait()
     second.result()
+
+
+class Pieces:
+    """``piece(k)`` for k in 0..count-1, each called once, by whichever thread asks next (:meth:`work`; PERF-75,
+    PERF-169): threads share the pieces one at a time, so a thread that finds none left waits at most for the pieces
+    the others are computing. A piece that raises raises in the thread that ran it and in :meth:`result`; no other
+    thread waits for it or starts a piece after it (REVIEW-124); ``failed`` is then called (after the error is kept),
+    to wake what a piece of the caller's waits on. ``piece`` is let go once every piece is done."""
+
+    def __init__(self, count: int, piece: Callable[[int], object], failed: Callable[[], object] | None = None) -> None:
+        self._count = count
+        self._piece: Callable[[int], object] | None = piece
+        self._failed = failed
+        self._claims = itertools.count()  # next() of a count is atomic: each piece is claimed by one thread
+        self._lock = threading.Lock()
+        self._left = count
+        self._error: BaseException | None = None
+        self._all_done = threading.Event()
+        if count <= 0:
+            self._piece = None
+            self._all_done.set()
+
+    @property
+    def error(self) -> BaseException | None:
+        """The exception a piece raised, if one did."""
+        return self._error
+
+    def work(self) -> None:
+        """Compute pieces not yet claimed until none is left or one has raised (its exception raised here where it
+        ran here)."""
+        try:
+            while self._error is None:  # a piece failed: its error handed over at once, no piece left computed first
+                k = next(self._claims)
+                piece = self._piece
+                if k >= self._count or piece is None:
+                    return
+                piece(k)
+                del piece
+                with self._lock:
+                    self._left -= 1
+                    if self._left == 0:
+                        self._piece = None  # what the pieces read is not held by a thread that comes late
+                        self._all_done.set()
+        except BaseException as exc:
+            self._error = exc
+            if self._failed is not None:
+                self._failed()
+            self._all_done.set()
+            raise
+
+    def result(self) -> None:
+        """Every piece done (this thread computing those left, then waiting for those another is computing); the
+        exception of a piece that raised raised here."""
+        self.work()
+        self._all_done.wait()
+        if self._error is not None:  # a piece another thread computed failed
+            raise self._error
+
+    def helped(self) -> None:
+        """:meth:`work` for a thread beside the one that calls :meth:`result`: a piece's exception is kept here
+        and raised by :meth:`result`, not also held by that thread (its traceback holds this object: a cycle)."""
+        with contextlib.suppress(BaseException):
+            self.work()
+
+    def let_go(self) -> None:
+        """Once no thread works on the pieces any more: neither ``piece`` nor an error held, so a raised error,
+        whose traceback's frames hold this object, makes no cycle keeping what the pieces read (REVIEW-286)."""
+        self._piece = None
+        self._error = None
+
+
+def in_turns(piece: Callable[[int], object], count: int) -> None:
+    """``piece(k)`` for k in 0..count-1, each once, for pieces that read no piece's output and write only their own
+    (PERF-169): where :class:`Beside` starts a thread (inside :func:`second_thread`, a core free now) and there are
+    two pieces or more, that thread and this one take the pieces one at a time, whichever asks next
+    (:class:`Pieces`), and this thread, once none is left, waits only for the piece the other is computing; else
+    every piece here, in order. Each piece gets the same operations either way, so the same bits. It returns or
+    raises once that thread has ended: a piece failing here (or Ctrl-C) stops it after the one piece it holds."""
+    pieces = Pieces(count, piece)
+    helper = Beside(pieces.helped) if count > 1 else None  # where a core is free; its error raised by result()
+    try:
+        pieces.result()
+    finally:  # the helper outlives no call: an error here (Ctrl-C) lets it end the one piece it holds (REVIEW-285)
+        if helper is not None:
+            helper.wait()
+        pieces.let_go()  # no cycle through a raised error keeps the signal past the call (REVIEW-286)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 from functools import lru_cache
 from typing import Literal
@@ -10,6 +9,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from retrogait.analysis.beside import Pieces
 from retrogait.conventions import STANDARD_GRAVITY_MS2
 from retrogait.dsp import butter_sos, sosfiltfilt
 from retrogait.rate import RATE_TOLERANCE
@@ -144,13 +144,11 @@ class LocalPeriod:
         self._out: NDArray[np.float64] | None = None  # made once the windows are done: not held beside their FFTs
         bounds = np.linspace(0, n, max(1, parts) + 1).astype(np.int64)
         self._runs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
-        self._claims = itertools.count()  # next() of a count is atomic: each piece is claimed by one thread
         self._lock = threading.Lock()
         self._chunks_left = len(self._chunks)
-        self._pieces_left = len(self._chunks) + len(self._runs)
         self._periods_done = threading.Event()
-        self._error: BaseException | None = None
-        self._all_done = threading.Event()
+        # a run waits for every chunk: a chunk that raises wakes it (its error kept first: the run computes nothing)
+        self._pieces = Pieces(len(self._chunks) + len(self._runs), self._piece, failed=self._periods_done.set)
         if not self._chunks:
             self._windows_done()
 
@@ -164,55 +162,39 @@ class LocalPeriod:
     def work(self) -> None:
         """Compute pieces not yet claimed until none is left (a run of samples waits for every chunk of windows).
         A piece that raises raises here, and no other thread waits for it or starts a piece after it (REVIEW-124)."""
-        try:
-            self._work()
-        except BaseException as exc:
-            self._error = exc
-            self._periods_done.set()
-            self._all_done.set()
-            raise
+        self._pieces.work()
 
-    def _work(self) -> None:
-        while self._error is None:  # a piece failed: its error handed over at once, no piece left computed first
-            k = next(self._claims)
-            if k < len(self._chunks):
-                c0 = self._chunks[k]
-                chunk = self._starts[c0 : c0 + PERIOD_CHUNK]
-                assert self._windows is not None  # let go only once every chunk is done
-                self._period[c0 : c0 + chunk.size] = _first_period(
-                    self._windows[chunk], self._nfft, self._lo, self._hi, self._fs_hz, self._first_fraction, self._signs
-                )
-                with self._lock:
-                    self._chunks_left -= 1
-                    if self._chunks_left == 0:
-                        self._windows_done()
-            elif k < len(self._chunks) + len(self._runs):
-                self._periods_done.wait()
-                if self._error is not None:  # raised where it happened, and by result()
-                    return
-                a, b = self._runs[k - len(self._chunks)]
-                if self._starts.size == 1:
-                    values = np.full(b - a, self._period[0])
-                else:
-                    values = np.interp(np.arange(a, b), self._centres, self._period)
-                if self._out is None:  # the one run: its values are the output
-                    self._out = values
-                else:
-                    self._out[a:b] = values
-                del values
-            else:
-                return
+    def _piece(self, k: int) -> None:
+        """The chunk of windows ``k``, or the run of samples ``k`` less the chunks."""
+        if k < len(self._chunks):
+            c0 = self._chunks[k]
+            chunk = self._starts[c0 : c0 + PERIOD_CHUNK]
+            assert self._windows is not None  # let go only once every chunk is done
+            self._period[c0 : c0 + chunk.size] = _first_period(
+                self._windows[chunk], self._nfft, self._lo, self._hi, self._fs_hz, self._first_fraction, self._signs
+            )
             with self._lock:
-                self._pieces_left -= 1
-                if self._pieces_left == 0:
-                    self._all_done.set()
+                self._chunks_left -= 1
+                if self._chunks_left == 0:
+                    self._windows_done()
+            return
+        self._periods_done.wait()
+        if self._pieces.error is not None:  # raised where it happened, and by result()
+            return
+        a, b = self._runs[k - len(self._chunks)]
+        if self._starts.size == 1:
+            values = np.full(b - a, self._period[0])
+        else:
+            values = np.interp(np.arange(a, b), self._centres, self._period)
+        if self._out is None:  # the one run: its values are the output
+            self._out = values
+        else:
+            self._out[a:b] = values
+        del values
 
     def result(self) -> NDArray[np.float64]:
         """(n,) the local period (s), once every piece is done (this thread computing those left)."""
-        self.work()
-        self._all_done.wait()
-        if self._error is not None:  # a piece another thread computed failed
-            raise self._error
+        self._pieces.result()
         assert self._out is not None
         return self._out
 
