@@ -428,6 +428,9 @@ def _table_sheets(path: Path) -> list[Sheet]:
 def _workbook_table(path: Path) -> tuple[str, bytes]:
     """(display, CSV text) of the one sheet of the workbook ``path`` that holds a table (IMPORT-17)."""
     sheets = _table_sheets(path)
+    wide = [sheet for sheet in read_sheets(path) if sheet.width is not None]
+    if not sheets and wide:  # its table may be the sheet too wide to be read (EDGE-294, IMPORT-31)
+        raise wide[0].too_wide()
     if len(sheets) != 1:
         names = ", ".join(repr(s.name) for s in sheets) or "none"
         raise InputFileError(
