@@ -354,10 +354,10 @@ def test_a_live_writer_s_temporary_files_stay_however_old_and_a_young_one_s_stay
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "staged"
         theirs = _partials(out)
-        assert len(theirs) == 2 and all(f".{child.pid}." in name for name in theirs), theirs
+        assert len(theirs) == 2 and all(f".{child.pid}-" in name for name in theirs), theirs
         _aged([out / name for name in theirs])
         gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-        young = out / f".e.txt.{int(gone.stdout)}.1a2b3c4d.partial"  # its process has ended
+        young = out / f".e.txt.{int(gone.stdout)}-{outfiles._host_tag()}.1a2b3c4d.partial"  # its process has ended
         young.write_text("another machine's, in flight")
         with outfiles.one_set():
             for name in ("a.txt", "sub/b.txt", "e.txt"):
@@ -371,3 +371,70 @@ def test_a_live_writer_s_temporary_files_stay_however_old_and_a_young_one_s_stay
         child.communicate(timeout=120)
     assert child.returncode == 0
     assert _files(out) == {"a.txt": "theirs", "e.txt": "ours", "sub/b.txt": "theirs"}
+
+
+_ELSEWHERE = "import socket\nsocket.gethostname = lambda: 'another-machine'\n" + _STAGED
+
+
+def test_an_hour_old_staged_set_of_a_writer_on_another_machine_stays_and_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-290: a writer on another machine sharing the folder (its machine's name another; its process id not
+    running here, as ``os.kill`` says by ProcessLookupError) has staged a set whose temporaries are two hours old (a
+    long batch: each file waits for the set's last). A set written there meanwhile left them on edge61 (EDGE-298)
+    only when the id ran here: it removed them, and the other writer's renames failed (its whole set lost). Now a
+    temporary's name carries its machine's tag, and one of another machine stays."""
+    from retrogait import outfiles
+
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _ELSEWHERE, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "staged"
+        theirs = _partials(out)
+        assert len(theirs) == 2, theirs
+        _aged([out / name for name in theirs])
+
+        def not_here(pid: int, sig: int) -> None:
+            raise ProcessLookupError(3, "No such process")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "kill", not_here)
+            with outfiles.one_set():
+                for name in ("a.txt", "sub/b.txt"):
+                    outfiles.write_text(out / name, "ours")
+        assert set(theirs) <= set(_partials(out)), _partials(out)
+        assert child.stdin is not None
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "done"
+    finally:
+        child.communicate(timeout=120)
+    assert child.returncode == 0
+    assert _files(out) == {"a.txt": "theirs", "sub/b.txt": "theirs"}
+
+
+def test_on_windows_no_process_is_signalled_and_a_dead_writer_s_file_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EDGE-298 on Windows: ``os.kill(pid, 0)`` there is a CTRL_C_EVENT sent to the process group; the clean-up never
+    calls it (a process is taken as running), so an hour-old temporary carrying a process id stays (REVIEW-290)."""
+    from retrogait import outfiles
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / f".a.txt.{int(gone.stdout)}-{outfiles._host_tag()}.1a2b3c4d.partial"
+    left.write_text("a dead writer's")
+    _aged([left])
+    assert outfiles.remove_leftovers({tmp_path: {"a.txt"}}, time.time()) == [left]  # off Windows: it goes
+    left.write_text("a dead writer's")
+    _aged([left])
+
+    def no_signal(pid: int, sig: int) -> None:
+        raise AssertionError(f"os.kill({pid}, {sig}) called")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "name", "nt")
+        patched.setattr(os, "kill", no_signal)
+        assert outfiles.remove_leftovers({tmp_path: {"a.txt"}}, time.time()) == []
+    assert left.exists()

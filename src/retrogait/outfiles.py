@@ -18,10 +18,12 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -266,14 +268,21 @@ class _Syncing(threading.Thread):
 #: carries runs no more: a live writer renames or removes its own within its run (EDGE-298).
 LEFTOVER_AGE_S = 3600.0
 #: What follows ``.TARGET.`` in the name of a temporary file :func:`replacing` makes (:func:`temporary_name`): the
-#: writer's process id (from EDGE-298; none before) and 8 random hex digits.
-_TEMPORARY_TAIL = re.compile(r"(?:(?P<pid>[0-9]{1,10})\.)?[0-9a-f]{8}\.partial")
+#: writer's process id and machine (from EDGE-298 and REVIEW-290; none before) and 8 random hex digits.
+_TEMPORARY_TAIL = re.compile(r"(?:(?P<pid>[0-9]{1,10})-(?P<host>[0-9a-f]{6})\.)?[0-9a-f]{8}\.partial")
+
+
+def _host_tag() -> str:
+    """6 hex digits of this machine's name: a process id is told running or not only on the machine it runs on
+    (REVIEW-290: a writer on another machine sharing the folder)."""
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:6]
 
 
 def temporary_name(name: str) -> str:
-    """The hidden temporary name of a file ``name`` being written: ``.NAME.PID.RANDOM.partial`` (the writer's process
-    id, so that a later set can tell a dead writer's left-over file from a live one's, EDGE-298)."""
-    return f".{name}.{os.getpid()}.{secrets.token_hex(4)}.partial"
+    """The hidden temporary name of a file ``name`` being written: ``.NAME.PID-HOST.RANDOM.partial`` (the writer's
+    process id and a tag of its machine's name, so that a later set on the same machine can tell a dead writer's
+    left-over file from a live one's, EDGE-298, REVIEW-290)."""
+    return f".{name}.{os.getpid()}-{_host_tag()}.{secrets.token_hex(4)}.partial"
 
 
 def _running(pid: int) -> bool:
@@ -290,24 +299,26 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _leftover(name: str, targets: set[str]) -> str | None:
+def _leftover(name: str, targets: set[str]) -> tuple[str, str] | None:
     """For a file ``name`` of a folder whose files ``targets`` a set writes: None when it is not one of their
-    temporary files (``.TARGET.[PID.]RANDOM.partial``), else the process id its name carries ("" where none)."""
+    temporary files (``.TARGET.[PID-HOST.]RANDOM.partial``), else the process id and machine tag its name carries
+    (both "" where none)."""
     if not name.startswith(".") or not name.endswith(".partial"):
         return None
     for target in targets:
         head = f".{target}."
         if name.startswith(head) and (tail := _TEMPORARY_TAIL.fullmatch(name, len(head))) is not None:
-            return tail["pid"] or ""
+            return tail["pid"] or "", tail["host"] or ""
     return None
 
 
 def remove_leftovers(targets: dict[Path, set[str]], now_s: float) -> list[Path]:
     """Remove the temporary files that writers of ``targets`` (file names by folder) left behind when they died before
-    their set's journal (EDGE-290): in each folder, a regular file named ``.TARGET.[PID.]RANDOM.partial`` for one of
-    its targets, last changed :data:`LEFTOVER_AGE_S` or more before ``now_s`` (s since 1970), whose process id, where
-    its name carries one, runs no more. Never a folder's where a set journal is left (a set's renames in progress or
-    stopped: its files are the journal's), never another name: a user's files and every file of a live writer stay.
+    their set's journal (EDGE-290): in each folder, a regular file named ``.TARGET.[PID-HOST.]RANDOM.partial`` for one
+    of its targets, last changed :data:`LEFTOVER_AGE_S` or more before ``now_s`` (s since 1970), whose process id, where
+    its name carries one, runs no more on this machine (one its name says is another machine's stays: REVIEW-290).
+    Never a folder's where a set journal is left (a set's renames in progress or stopped: its files are the
+    journal's), never another name: a user's files and every file of a live writer stay.
     Errors are not raised (a clean-up). Returns the files removed (EDGE-298)."""
     removed: list[Path] = []
     for folder, names in targets.items():
@@ -315,8 +326,11 @@ def remove_leftovers(targets: dict[Path, set[str]], now_s: float) -> list[Path]:
             continue
         with suppress(OSError), os.scandir(folder) as entries:
             for entry in entries:
-                pid = _leftover(entry.name, names)
-                if pid is None or not entry.is_file(follow_symlinks=False):
+                tagged = _leftover(entry.name, names)
+                if tagged is None or not entry.is_file(follow_symlinks=False):
+                    continue
+                pid, host = tagged
+                if host and host != _host_tag():  # another machine's writer: whether it runs cannot be told here
                     continue
                 with suppress(OSError):
                     if now_s - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE_S:
@@ -342,8 +356,8 @@ def _set_targets(staged: Sequence[_Syncing], stale: Sequence[Path], journal: Pat
 def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block ends without error, move it onto ``path``.
 
-    The temporary file is hidden (``.NAME.<pid>.<random>.partial``, :func:`temporary_name`), created with the usual
-    permissions, synced to disk before the rename, and removed when the block raises. The folder is created if
+    The temporary file is hidden (``.NAME.<pid>-<host>.<random>.partial``, :func:`temporary_name`), created with the
+    usual permissions, synced to disk before the rename, and removed when the block raises. The folder is created if
     needed. One a killed writer left is removed by a later set (:func:`remove_leftovers`, EDGE-298).
     """
     target = Path(path)
