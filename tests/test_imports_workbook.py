@@ -402,7 +402,7 @@ def test_a_sensor_sheet_wider_than_a_table_is_still_refused_naming_its_width(
 ) -> None:
     """The other half of IMPORT-31: the sheet that would be read, too wide (a damaged cell's index), is refused naming
     it and its width, as EDGE-294's: a table saved as a workbook whose one sheet has a cell at BZZ (2,054 columns),
-    and phyphox's with a notes sheet of 2,001 columns beside its damaged Accelerometer sheet."""
+    and phyphox's whose Accelerometer sheet has a cell at BZZ (with a wide notes sheet beside it: the next test)."""
     table = samples.generic(tmp_path / "phone.csv")
     rows = samples._csv_rows(table)
     rows[5] = [*rows[5], *([""] * 2050), 1.0]
@@ -415,3 +415,22 @@ def test_a_sensor_sheet_wider_than_a_table_is_still_refused_naming_its_width(
     assert "xl/worksheets/sheet1.xml" in names
     err = _refusal(damaged, capsys)
     assert err.count("\n") == 0 and "'Accelerometer' is 2,054 columns wide" in err, err
+
+
+def test_a_damaged_sensor_sheet_behind_a_wide_notes_sheet_is_the_one_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REVIEW-291: IMPORT-31's test said it checked "phyphox's with a notes sheet of 2,001 columns beside its damaged
+    Accelerometer sheet" but built no notes sheet. Here the notes sheet comes first in the workbook and the
+    Accelerometer sheet has a cell at column 2,054: the refusal names the sheet that would be read and its width, not
+    the notes sheet (21199662 named the first wide sheet, 'Notes')."""
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    sheets = [_WIDE_NOTES, *((p.stem, samples._csv_rows(p)) for p in sorted(folder.glob("*.csv")))]
+    sheets += [("Metadata Device", samples._csv_rows(folder / "meta" / "device.csv"))]
+    sheets += [("Metadata Time", samples._csv_rows(folder / "meta" / "time.csv"))]
+    acc = dict(sheets)["Accelerometer"]
+    acc[5] = [*acc[5], *([""] * 2048), 1.0]
+    book = samples.xlsx_workbook(tmp_path / "noted.xlsx", sheets)
+    err = _refusal(book, capsys)
+    assert err.count("\n") == 0 and "noted.xlsx" in err, err
+    assert "its sheet 'Accelerometer' is 2,05" in err and "'Notes'" not in err, err
