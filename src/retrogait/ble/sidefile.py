@@ -160,16 +160,19 @@ class UnpairedWriter:
 
     def _rewind(self) -> None:
         """Back to the last flush that reached the disk: what a refused write left after it (part of a line perhaps)
-        is cut off; a file whose header did not reach it is removed (made again by the next flush)."""
+        is cut off; a file whose header did not reach it is removed (made again by the next flush). The file is cut
+        back through its own descriptor, not reopened by its name: its folder may have been removed meanwhile, the
+        samples then only in the open file, restored at :meth:`close` (USER-4, REVIEW-294)."""
         if self._fh is None:
             return
+        kept = os.dup(self._fh.fileno()) if self._kept[0] else None
         with contextlib.suppress(OSError, ValueError):  # its buffer's lines, written or not, are cut off below
             self._fh.close()
-        if self._kept[0] == 0:
+        if kept is None:
             self.path.unlink(missing_ok=True)
             self._fh = None
             return
-        self._fh = open(self.path, "r+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
+        self._fh = open(kept, "r+", encoding="utf-8", newline="\n")  # noqa: SIM115  (closed in close())
         self._fh.truncate(self._kept[0])
         self._fh.seek(0, os.SEEK_END)
 
