@@ -41,3 +41,37 @@ def full_disk_writer(out: Path, room_again_at: int | None, *, rows_only: bool = 
             return super().append(table)
 
     return FullDisk
+
+
+def full_disk_side_file(monkeypatch: pytest.MonkeyPatch, room_again_at: int | None) -> list[int]:
+    """Every ``NAME.unpaired.csv`` file's writes of samples (not its header's) find the disk full (ENOSPC) from the
+    3rd to before the ``room_again_at``-th (None: to the end), each refused write a short one: half its text reaches
+    the file before the error. The files the side-file module opens are wrapped (its ``open``), so that the writer's
+    own code is what is tested. Returns the list the samples' writes are counted in (the size of each, in
+    characters)."""
+    from retrogait.ble import sidefile
+
+    writes: list[int] = []
+
+    class Full:
+        def __init__(self, fh: Any) -> None:
+            self._fh = fh
+
+        def write(self, text: str) -> int:
+            if text.startswith(sidefile.UNPAIRED_HEADER):
+                return self._fh.write(text)
+            writes.append(len(text))
+            if len(writes) > 2 and (room_again_at is None or len(writes) < room_again_at):
+                self._fh.write(text[: len(text) // 2])  # a short write: part of the lines reach the file
+                self._fh.flush()
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self._fh.write(text)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._fh, name)
+
+    def full_open(*args: Any, **kwargs: Any) -> Full:
+        return Full(open(*args, **kwargs))
+
+    monkeypatch.setattr(sidefile, "open", full_open, raising=False)
+    return writes

@@ -6,6 +6,7 @@ Tests wait on events and process exits with generous timeouts; none depends on t
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -28,10 +29,11 @@ from ble_helpers import (
     sent_indices,
     unpaired_indices,
 )
-from full_disk import full_disk_writer, held_elsewhere
+from full_disk import full_disk_side_file, full_disk_writer, held_elsewhere
 from retrogait.ble.collector import RecordOptions, SensorSpec
 from retrogait.ble.emulator.harness import EmulatedBluez, dbus_daemon_path, emulated_bluez
 from retrogait.ble.emulator.peripherals import GYR_COUNTS_PER_DPS, gyr_counts
+from retrogait.ble.sidefile import unpaired_path
 from retrogait.conventions import TIME_COLUMN
 from retrogait.errors import RetrogaitError
 from retrogait.live.recording import record
@@ -352,6 +354,63 @@ def test_rows_held_at_the_end_go_to_a_new_private_file_of_their_own_and_each_sen
         written = np.concatenate([file_indices(out, "movesense"), file_indices(held, "movesense")])
         sent = sent_indices(bluez.sent_dir, dev["name"])
         assert np.unique(written).size == written.size and np.isin(sent, written).all()
+
+
+@pytest.mark.scenario({"devices": [device("metawear", 56, malformed_every=9, short_every=5)]})
+@pytest.mark.parametrize("room_again_at", [5, None])
+def test_a_full_disk_under_the_unpaired_side_file_loses_no_sample(
+    bluez: EmulatedBluez, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room_again_at: int | None
+) -> None:
+    """EDGE-297: the ``NAME.unpaired.csv`` side file's disk refuses its 3rd write of samples on (a short write, then
+    ENOSPC; a MetaWear whose damaged packets leave gyro triples without their acc twin, kept there). Until the 5th
+    (room again) every unpaired sample is in the side file once and the recording ends well; to the end (the session
+    file's disk full too, and the log refused), the side file holds those before and the rest are in the temporary
+    folder, the recording's one line saying where each part is. On 21199662 it ended "Bluetooth failure with
+    MetaWear: OSError: [Errno 28] No space left on device", the samples after the refused write lost."""
+    elsewhere = held_elsewhere(tmp_path, monkeypatch)
+    out = tmp_path / "mw.csv"
+    writes = full_disk_side_file(monkeypatch, room_again_at)
+    dev = device("metawear", 56)
+    if room_again_at is None:
+        from retrogait.ble import collector
+
+        def refused(*_: Any, **__: Any) -> str:  # the log's text: its write is refused as the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(collector, "dumps", refused)
+        options = RecordOptions(duration_s=4.0, flush_every_s=0.2)
+        run = record([spec(dev, out)], options, writer_factory=full_disk_writer(out, None))
+        with pytest.raises(RetrogaitError) as caught:
+            asyncio.run(run)
+        line = str(caught.value)
+        assert "\n" not in line and "Bluetooth" not in line, line
+        assert f"{out}: the disk is full (No space left on device): it holds the first" in line, line
+        side = unpaired_path(out)
+        assert f"{side}: the disk is full (No space left on device): it holds the first" in line, line
+        assert "its log mw.ble.json and reference file are not written" in line, line
+        rows = [out, *sorted(elsewhere.glob("mw.after-disk-full-*.csv"))]
+        sides = [side, *sorted(elsewhere.glob("mw.unpaired.after-disk-full-*.csv"))]
+        assert len(rows) == 2 and len(sides) == 2 and str(sides[1]) in line, line
+    else:
+        asyncio.run(record([spec(dev, out)], RecordOptions(duration_s=4.0, flush_every_s=0.2)))
+        rows, sides = [out], [unpaired_path(out)]
+        assert not list(elsewhere.iterdir())
+    assert len(writes) >= 3, writes  # the disk refused (and with room again the recording ended well: no line)
+    acc_sent, gyr_sent = sent_by_stream(bluez.sent_dir, dev["name"])
+    got = np.concatenate([file_indices(part, "metawear") for part in rows])
+    assert np.unique(got).size == got.size and np.isin(acc_sent, got).all()
+    session = read_session(out)
+    rate = session.meta.sample_rate_hz
+    power_on = float(np.median(session.t_s - file_indices(out, "metawear") / rate))
+    kept = []
+    for part in sides:  # each side file's gyro samples, found near their times (ble_helpers.unpaired_indices)
+        single = tmp_path / "one" / "mw.csv"
+        single.parent.mkdir(exist_ok=True)
+        unpaired_path(single).write_bytes(part.read_bytes())
+        kept.append(unpaired_indices(single, "metawear", rate, power_on)[1])
+    gyr_kept = np.concatenate(kept)
+    assert gyr_kept.size > 20 and np.unique(gyr_kept).size == gyr_kept.size
+    np.testing.assert_array_equal(np.sort(gyr_kept), np.setdiff1d(gyr_sent, acc_sent))
 
 
 @pytest.mark.scenario(

@@ -54,3 +54,50 @@ def test_movesense_range_is_refused_before_scanning_in_one_line(
     with pytest.raises(RetrogaitError, match=r"no command to PUT /Meas/Acc/Config") as info:
         asyncio.run(record([spec], RecordOptions(scan_timeout_s=0.1)))
     assert "\n" not in str(info.value)
+
+
+def test_a_full_disk_after_the_side_file_s_folder_was_removed_still_restores_every_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-294: the side file's folder removed while recording (USER-4: its samples then live only in the open file,
+    restored at close) and its next write refused by a full disk: edge61's cut back reopened the file by its name,
+    raised FileNotFoundError out of ``flush`` with the open file already closed, and ``close`` then raised "I/O
+    operation on closed file": every sample lost. Now it is cut back through its own descriptor: the disk free again,
+    close restores all 20 samples, once and in order."""
+    import errno
+    import shutil
+    from typing import Any
+
+    from retrogait.ble import sidefile
+
+    full = [False]
+
+    class Full:
+        def __init__(self, fh: Any) -> None:
+            self._fh = fh
+
+        def write(self, text: str) -> int:
+            if full[0]:
+                self._fh.write(text[:7])  # a short write, then the refusal
+                self._fh.flush()
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return int(self._fh.write(text))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._fh, name)
+
+    monkeypatch.setattr(sidefile, "open", lambda *a, **k: Full(open(*a, **k)), raising=False)  # noqa: SIM115
+    writer = UnpairedWriter(unpaired_path(tmp_path / "rec" / "run.csv"), origin_s=0.0)
+    writer.append([PlacedUnpaired("gyr", np.arange(10.0), np.ones((10, 3)))])
+    writer.flush()
+    shutil.rmtree(tmp_path / "rec")
+    full[0] = True
+    writer.append([PlacedUnpaired("gyr", np.arange(10.0, 20.0), np.ones((10, 3)))])
+    writer.flush()
+    assert writer.disk_full is not None and writer.samples_held == 10
+    full[0] = False
+    writer.close()
+    assert writer.restored_to == writer.path and writer.samples_held == 0
+    text = writer.path.read_text()
+    assert text.startswith(UNPAIRED_HEADER)
+    assert [float(line.split(",")[0]) for line in text.splitlines()[1:]] == list(np.arange(20.0))

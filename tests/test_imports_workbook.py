@@ -368,3 +368,69 @@ def test_a_parse_cut_short_by_time_is_not_kept_as_the_file_s_refusal(
     assert [sheet.name for sheet in workbook_module.read_sheets(book)]  # read now
     assert len(calls) == 2
     workbook_module._read_sheets.cache_clear()
+
+
+#: A notes sheet wider than a table (2,001 columns: a row of remarks, one a column), valid as a workbook.
+_WIDE_NOTES = ("Notes", [["note", *(f"remark {i}" for i in range(2000))], ["warm-up", *([""] * 1999), "end"]])
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_notes_sheet_wider_than_a_table_beside_the_sensor_sheets_is_left_alone(tmp_path: Path, suffix: str) -> None:
+    """REVIEW-275's "seen" (EDGE-295): a valid phyphox workbook with a notes sheet of 2,001 columns, or a table saved as
+    a workbook with one, was refused naming the notes sheet and its width, though its sensor sheets are whole
+    (21199662). Now a sheet too wide is refused only where it is read: both read as without it (IMPORT-31). (An
+    .xls holds at most 256 columns: only a damaged one has a wider sheet.)"""
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    plain = samples.phyphox_workbook(tmp_path / f"plain{suffix}", folder)
+    sheets = [(p.stem, samples._csv_rows(p)) for p in sorted(folder.glob("*.csv"))]
+    sheets += [("Metadata Device", samples._csv_rows(folder / "meta" / "device.csv"))]
+    sheets += [("Metadata Time", samples._csv_rows(folder / "meta" / "time.csv")), _WIDE_NOTES]
+    writer = samples.ods_workbook if suffix == ".ods" else samples.xlsx_workbook
+    noted = writer(tmp_path / f"noted{suffix}", sheets)
+    with_notes, without = load_recording(noted), load_recording(plain)
+    assert with_notes.report.format == without.report.format == "phyphox"
+    _same_session(with_notes.session, without.session)
+    table = samples.generic(tmp_path / "phone.csv")
+    book = writer(tmp_path / f"phone{suffix}", [("Sheet1", samples._csv_rows(table)), _WIDE_NOTES])
+    from_book, from_csv = load_recording(book), load_recording(table)
+    assert from_book.report.format == "generic_csv"
+    np.testing.assert_array_equal(from_book.session.acc, from_csv.session.acc)
+
+
+def test_a_sensor_sheet_wider_than_a_table_is_still_refused_naming_its_width(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other half of IMPORT-31: the sheet that would be read, too wide (a damaged cell's index), is refused naming
+    it and its width, as EDGE-294's: a table saved as a workbook whose one sheet has a cell at BZZ (2,054 columns),
+    and phyphox's whose Accelerometer sheet has a cell at BZZ (with a wide notes sheet beside it: the next test)."""
+    table = samples.generic(tmp_path / "phone.csv")
+    rows = samples._csv_rows(table)
+    rows[5] = [*rows[5], *([""] * 2050), 1.0]
+    book = samples.xlsx_workbook(tmp_path / "phone.xlsx", [("Sheet1", rows)])
+    err = _refusal(book, capsys)
+    assert err.count("\n") == 0 and "phone.xlsx" in err and "its sheet 'Sheet1' is 2,0" in err, err
+    damaged = _with_a_cell_at(tmp_path / "wide.xlsx", 5000, "BZZ")
+    with zipfile.ZipFile(damaged) as archive:
+        names = archive.namelist()
+    assert "xl/worksheets/sheet1.xml" in names
+    err = _refusal(damaged, capsys)
+    assert err.count("\n") == 0 and "'Accelerometer' is 2,054 columns wide" in err, err
+
+
+def test_a_damaged_sensor_sheet_behind_a_wide_notes_sheet_is_the_one_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REVIEW-291: IMPORT-31's test said it checked "phyphox's with a notes sheet of 2,001 columns beside its damaged
+    Accelerometer sheet" but built no notes sheet. Here the notes sheet comes first in the workbook and the
+    Accelerometer sheet has a cell at column 2,054: the refusal names the sheet that would be read and its width, not
+    the notes sheet (21199662 named the first wide sheet, 'Notes')."""
+    folder = samples.phyphox_folder(tmp_path / "csv")
+    sheets = [_WIDE_NOTES, *((p.stem, samples._csv_rows(p)) for p in sorted(folder.glob("*.csv")))]
+    sheets += [("Metadata Device", samples._csv_rows(folder / "meta" / "device.csv"))]
+    sheets += [("Metadata Time", samples._csv_rows(folder / "meta" / "time.csv"))]
+    acc = dict(sheets)["Accelerometer"]
+    acc[5] = [*acc[5], *([""] * 2048), 1.0]
+    book = samples.xlsx_workbook(tmp_path / "noted.xlsx", sheets)
+    err = _refusal(book, capsys)
+    assert err.count("\n") == 0 and "noted.xlsx" in err, err
+    assert "its sheet 'Accelerometer' is 2,05" in err and "'Notes'" not in err, err

@@ -110,3 +110,23 @@ def test_a_header_value_given_on_the_command_line_keeps_the_read_s_rate(
     assert all(getattr(session.meta, key) == value for key, value in given.items())
     pipeline.analyze(session)
     assert calls[0] == 1
+
+
+def test_a_session_s_fields_are_the_recording_s_not_its_kept_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """EDGE-299: PERF-162's kept rate was a dataclass field (``_rate``): ``dataclasses.asdict(session)`` gave it as a
+    seventh key beside the recording's (with a deep copy of ``t_s`` inside it) and ``fields(Session)`` listed it. Now
+    it is an attribute: the fields are the recording's; the rate is still measured once, kept by ``with_meta``'s copy
+    and by a pickle, and not by ``replace`` (another object)."""
+    import dataclasses
+    import pickle
+
+    calls = _counting(monkeypatch)
+    session = load.load_input(SAMPLES / "foot_mixed.csv")
+    public = ["t_s", "acc", "gyr", "meta", "extra", "source"]
+    assert [f.name for f in dataclasses.fields(Session)] == public
+    assert list(dataclasses.asdict(session)) == public
+    hz = session.measured_rate_hz()
+    assert session.with_meta(side="left").measured_rate_hz() == hz
+    assert pickle.loads(pickle.dumps(session)).measured_rate_hz() == hz
+    assert calls[0] == 1
+    assert replace(session, source="x").measured_rate_hz() == hz and calls[0] == 2

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -276,3 +277,164 @@ def test_a_stopped_set_two_folders_up_refuses_its_files_there_and_three_up_is_no
     deeper.mkdir()
     (batch / JOURNAL).write_text(json.dumps({"renames": [], "stale": ["cohort/g/x/old.csv"]}), encoding="utf-8")
     refuse_unfinished_set(deeper)  # three folders below the journal: not looked for (the rule's two levels)
+
+
+def _partials(out: Path) -> list[str]:
+    """The hidden temporary files under ``out``, relative to it."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.partial"))
+
+
+def _aged(paths: list[Path], seconds: float = 2 * 3600.0) -> None:
+    """Last changed ``seconds`` ago (the clean-up's age rule is met without waiting for it)."""
+    when = time.time() - seconds
+    for path in paths:
+        os.utime(path, (when, when))
+
+
+def test_a_dead_writer_s_temporary_files_go_with_a_later_set_and_a_user_s_own_files_stay(tmp_path: Path) -> None:
+    """EDGE-290's reproduction: a set killed at its journal's rename leaves its files' temporaries and the journal's
+    (`.a.txt.PID.RANDOM.partial`, `sub/.b.txt...`, `..retrogait-set.journal...`); the next set written there, an hour
+    after, removes them (EDGE-298: its own targets' temporaries, an hour old, their writer's process gone). A user's
+    files of other names stay, however old: `.notes.1a2b3c4d.partial` (another name), `a.txt.1a2b3c4d.partial` (not
+    hidden), `.a.txt.bak`, `.a.txt.1a2b3c4d.partial.keep`, a folder `.a.txt.1a2b3c4d.partial`. On 21199662 the four
+    temporaries stayed for ever."""
+    from retrogait import outfiles
+
+    out = tmp_path / "out"
+    assert _run(out, 0).returncode == 0
+    assert _run(out, 1).returncode == -9  # killed at the journal's rename: every file staged, no journal
+    left = _partials(out)
+    assert len(left) == 4 and not (out / JOURNAL).exists(), left
+    own = [out / ".notes.1a2b3c4d.partial", out / "a.txt.1a2b3c4d.partial", out / ".a.txt.bak"]
+    own += [out / ".a.txt.1a2b3c4d.partial.keep", out / "sub" / ".e.txt.1a2b3c4d.partial"]  # e.txt: not written there
+    for path in own:
+        path.write_text("the user's")
+    (out / ".sub.1a2b3c4d.partial").mkdir()
+    _aged([out / name for name in left] + own + [out / ".sub.1a2b3c4d.partial"])
+    with outfiles.one_set([out / "c.txt"]):
+        for name in ("a.txt", "sub/b.txt", "e.txt"):
+            outfiles.write_text(out / name, "newer")
+    assert not set(left) & set(_partials(out)), _partials(out)
+    assert all(path.read_text() == "the user's" for path in own) and (out / ".sub.1a2b3c4d.partial").is_dir()
+    assert {k: v for k, v in _files(out).items() if v != "the user's"} == {
+        "a.txt": "newer",
+        "e.txt": "newer",
+        "sub/b.txt": "newer",
+    }
+
+
+_STAGED = """
+import sys
+import time
+from pathlib import Path
+from retrogait.outfiles import one_set, write_text
+out = Path(sys.argv[1])
+with one_set():
+    for name in ("a.txt", "sub/b.txt"):
+        write_text(out / name, "theirs")
+    print("staged", flush=True)
+    sys.stdin.readline()
+print("done", flush=True)
+"""
+
+
+def test_a_live_writer_s_temporary_files_stay_however_old_and_a_young_one_s_stay_whatever_its_process(
+    tmp_path: Path,
+) -> None:
+    """EDGE-298: a concurrent writer into the same folder, its set staged (its temporaries written, not renamed) and
+    its files made two hours old: a set written there meanwhile leaves them (its process runs), and it then
+    finishes its set. A temporary of a process that runs no more but made within the hour (a writer on another
+    machine sharing the folder, whose process this one cannot see) stays too."""
+    from retrogait import outfiles
+
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _STAGED, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "staged"
+        theirs = _partials(out)
+        assert len(theirs) == 2 and all(f".{child.pid}-" in name for name in theirs), theirs
+        _aged([out / name for name in theirs])
+        gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        young = out / f".e.txt.{int(gone.stdout)}-{outfiles._host_tag()}.1a2b3c4d.partial"  # its process has ended
+        young.write_text("another machine's, in flight")
+        with outfiles.one_set():
+            for name in ("a.txt", "sub/b.txt", "e.txt"):
+                outfiles.write_text(out / name, "ours")
+        assert set(theirs) <= set(_partials(out)) and young.exists()
+        assert child.stdin is not None
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "done"
+    finally:
+        child.communicate(timeout=120)
+    assert child.returncode == 0
+    assert _files(out) == {"a.txt": "theirs", "e.txt": "ours", "sub/b.txt": "theirs"}
+
+
+_ELSEWHERE = "import socket\nsocket.gethostname = lambda: 'another-machine'\n" + _STAGED
+
+
+def test_an_hour_old_staged_set_of_a_writer_on_another_machine_stays_and_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-290: a writer on another machine sharing the folder (its machine's name another; its process id not
+    running here, as ``os.kill`` says by ProcessLookupError) has staged a set whose temporaries are two hours old (a
+    long batch: each file waits for the set's last). A set written there meanwhile left them on edge61 (EDGE-298)
+    only when the id ran here: it removed them, and the other writer's renames failed (its whole set lost). Now a
+    temporary's name carries its machine's tag, and one of another machine stays."""
+    from retrogait import outfiles
+
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _ELSEWHERE, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "staged"
+        theirs = _partials(out)
+        assert len(theirs) == 2, theirs
+        _aged([out / name for name in theirs])
+
+        def not_here(pid: int, sig: int) -> None:
+            raise ProcessLookupError(3, "No such process")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "kill", not_here)
+            with outfiles.one_set():
+                for name in ("a.txt", "sub/b.txt"):
+                    outfiles.write_text(out / name, "ours")
+        assert set(theirs) <= set(_partials(out)), _partials(out)
+        assert child.stdin is not None
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "done"
+    finally:
+        child.communicate(timeout=120)
+    assert child.returncode == 0
+    assert _files(out) == {"a.txt": "theirs", "sub/b.txt": "theirs"}
+
+
+def test_on_windows_no_process_is_signalled_and_a_dead_writer_s_file_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EDGE-298 on Windows: ``os.kill(pid, 0)`` there is a CTRL_C_EVENT sent to the process group; the clean-up never
+    calls it (a process is taken as running), so an hour-old temporary carrying a process id stays (REVIEW-290)."""
+    from retrogait import outfiles
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / f".a.txt.{int(gone.stdout)}-{outfiles._host_tag()}.1a2b3c4d.partial"
+    left.write_text("a dead writer's")
+    _aged([left])
+    assert outfiles.remove_leftovers({tmp_path: {"a.txt"}}, time.time()) == [left]  # off Windows: it goes
+    left.write_text("a dead writer's")
+    _aged([left])
+
+    def no_signal(pid: int, sig: int) -> None:
+        raise AssertionError(f"os.kill({pid}, {sig}) called")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "name", "nt")
+        patched.setattr(os, "kill", no_signal)
+        assert outfiles.remove_leftovers({tmp_path: {"a.txt"}}, time.time()) == []
+    assert left.exists()

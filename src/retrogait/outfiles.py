@@ -18,11 +18,14 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
 import secrets
+import socket
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -260,12 +263,102 @@ class _Syncing(threading.Thread):
             raise naming_the_output(self.error, self.tmp, self.target) from None
 
 
+#: A temporary file of a set left by a writer that died before its set's journal (``kill -9``, a power cut: EDGE-290)
+#: is removed by a later set writing the same file in that folder once it is this old (s) and the process its name
+#: carries runs no more: a live writer renames or removes its own within its run (EDGE-298).
+LEFTOVER_AGE_S = 3600.0
+#: What follows ``.TARGET.`` in the name of a temporary file :func:`replacing` makes (:func:`temporary_name`): the
+#: writer's process id and machine (from EDGE-298 and REVIEW-290; none before) and 8 random hex digits.
+_TEMPORARY_TAIL = re.compile(r"(?:(?P<pid>[0-9]{1,10})-(?P<host>[0-9a-f]{6})\.)?[0-9a-f]{8}\.partial")
+
+
+def _host_tag() -> str:
+    """6 hex digits of this machine's name: a process id is told running or not only on the machine it runs on
+    (REVIEW-290: a writer on another machine sharing the folder)."""
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:6]
+
+
+def temporary_name(name: str) -> str:
+    """The hidden temporary name of a file ``name`` being written: ``.NAME.PID-HOST.RANDOM.partial`` (the writer's
+    process id and a tag of its machine's name, so that a later set on the same machine can tell a dead writer's
+    left-over file from a live one's, EDGE-298, REVIEW-290)."""
+    return f".{name}.{os.getpid()}-{_host_tag()}.{secrets.token_hex(4)}.partial"
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` may be running on this machine (True where it cannot be told: Windows, whose signal
+    0 is a Ctrl-C; another user's process; this process)."""
+    if os.name == "nt" or pid <= 0 or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def _leftover(name: str, targets: set[str]) -> tuple[str, str] | None:
+    """For a file ``name`` of a folder whose files ``targets`` a set writes: None when it is not one of their
+    temporary files (``.TARGET.[PID-HOST.]RANDOM.partial``), else the process id and machine tag its name carries
+    (both "" where none)."""
+    if not name.startswith(".") or not name.endswith(".partial"):
+        return None
+    for target in targets:
+        head = f".{target}."
+        if name.startswith(head) and (tail := _TEMPORARY_TAIL.fullmatch(name, len(head))) is not None:
+            return tail["pid"] or "", tail["host"] or ""
+    return None
+
+
+def remove_leftovers(targets: dict[Path, set[str]], now_s: float) -> list[Path]:
+    """Remove the temporary files that writers of ``targets`` (file names by folder) left behind when they died before
+    their set's journal (EDGE-290): in each folder, a regular file named ``.TARGET.[PID-HOST.]RANDOM.partial`` for one
+    of its targets, last changed :data:`LEFTOVER_AGE_S` or more before ``now_s`` (s since 1970), whose process id, where
+    its name carries one, runs no more on this machine (one its name says is another machine's stays: REVIEW-290).
+    Never a folder's where a set journal is left (a set's renames in progress or stopped: its files are the
+    journal's), never another name: a user's files and every file of a live writer stay.
+    Errors are not raised (a clean-up). Returns the files removed (EDGE-298)."""
+    removed: list[Path] = []
+    for folder, names in targets.items():
+        if any(os.path.lexists(above / JOURNAL) for above in (folder, *folder.parents)[: _JOURNAL_LEVELS + 1]):
+            continue
+        with suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                tagged = _leftover(entry.name, names)
+                if tagged is None or not entry.is_file(follow_symlinks=False):
+                    continue
+                pid, host = tagged
+                if host and host != _host_tag():  # another machine's writer: whether it runs cannot be told here
+                    continue
+                with suppress(OSError):
+                    if now_s - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE_S:
+                        continue
+                    if pid and _running(int(pid)):
+                        continue
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
+
+
+def _set_targets(staged: Sequence[_Syncing], stale: Sequence[Path], journal: Path | None) -> dict[Path, set[str]]:
+    """The file names a set wrote (or removed as the earlier set's) by folder, its journal's with them."""
+    targets: dict[Path, set[str]] = {}
+    for path in [f.target for f in staged] + [p for p in stale if not p.is_dir()]:
+        targets.setdefault(Path(os.path.abspath(path.parent)), set()).add(path.name)
+    if journal is not None:
+        targets.setdefault(Path(os.path.abspath(journal.parent)), set()).add(JOURNAL)
+    return targets
+
+
 @contextmanager
 def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block ends without error, move it onto ``path``.
 
-    The temporary file is hidden (``.NAME.<random>.partial``), created with the usual permissions, synced
-    to disk before the rename, and removed when the block raises. The folder is created if needed.
+    The temporary file is hidden (``.NAME.<pid>-<host>.<random>.partial``, :func:`temporary_name`), created with the
+    usual permissions, synced to disk before the rename, and removed when the block raises. The folder is created if
+    needed. One a killed writer left is removed by a later set (:func:`remove_leftovers`, EDGE-298).
     """
     target = Path(path)
     staged = _set.get()
@@ -273,7 +366,7 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     if made is not None:  # in a set: the folders made for it go again if it fails (REVIEW-240)
         made.extend(folder for folder in (target.parent, *target.parent.parents) if not folder.exists())
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+    tmp = target.with_name(temporary_name(target.name))
     with uninterrupted():  # Ctrl-C waits for the rename or the clean-up (EDGE-1)
         done = False
         try:
@@ -337,7 +430,7 @@ def _write_journal(staged: Sequence[_Syncing], stale: Sequence[Path]) -> tuple[P
         "stale": [os.path.relpath(p, root) for p in stale],
     }
     journal = root / JOURNAL
-    tmp = root / f".{JOURNAL}.{secrets.token_hex(4)}.partial"
+    tmp = root / temporary_name(JOURNAL)
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(entries, fh)  # a name that is not UTF-8 kept as its escaped surrogates (ensure_ascii)
@@ -368,7 +461,7 @@ def _journal_entries(folder: Path) -> dict[str, Any] | None:
         renames, stale = entries["renames"], entries["stale"]
         if not isinstance(renames, list) or not isinstance(stale, list):
             raise ValueError
-        for pair in renames:  # a set's temporary file (`.NAME.<hex>.partial`) onto a file of the folder
+        for pair in renames:  # a set's temporary file (`.NAME.[PID.]<hex>.partial`) onto a file of the folder
             if not (isinstance(pair, list) and len(pair) == 2 and all(_inside(name) for name in pair)):
                 raise ValueError
             if not re.fullmatch(r"\..+\.[0-9a-f]{8}\.partial", Path(pair[0]).name, re.DOTALL):
@@ -488,6 +581,7 @@ def one_set(stale: Sequence[Path] = ()) -> Iterator[None]:
                     old.unlink(missing_ok=True)
             if journal is not None:
                 journal.unlink()
+            remove_leftovers(_set_targets(staged, stale, journal), time.time())  # a dead writer's (EDGE-298)
         finally:
             _set.reset(token)
             _made.reset(made_token)

@@ -170,13 +170,13 @@ class Session:
     meta: SessionMeta
     extra: dict[str, NDArray[Any]] = field(default_factory=dict)
     source: str | None = None
-    #: ``t_s``, the key of its times (:func:`_times_key`) and their measured rate (Hz), once taken (PERF-162); another
-    #: array in ``t_s``, or the same one with its times changed in place since, is measured anew (REVIEW-276)
-    _rate: tuple[NDArray[np.float64], tuple[int, int], float] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
 
     def __post_init__(self) -> None:
+        #: ``t_s``, the key of its times (:func:`_times_key`) and their measured rate (Hz), once taken (PERF-162);
+        #: another array in ``t_s``, or the same one with its times changed in place since, is measured anew
+        #: (REVIEW-276). An attribute, not a field: ``dataclasses.asdict``/``fields`` give the recording's fields
+        #: only, not this cache (nor a deep copy of ``t_s`` in it; EDGE-299)
+        self._rate: tuple[NDArray[np.float64], tuple[int, int], float] | None = None
         self.t_s = np.asarray(self.t_s, dtype=np.float64)
         self.acc = np.asarray(self.acc, dtype=np.float64)
         if self.gyr is not None:

@@ -474,7 +474,7 @@ class SensorRecorder:
             now = time.monotonic()
             if now - last_flush >= self.options.flush_every_s or final:
                 await self._store_and_flush()
-                await asyncio.to_thread(self.unpaired_writer.flush)
+                await self._flush_unpaired()
                 last_flush = now
             if now - last_rate_t >= 1.0:
                 n = self.status.stats.samples_written
@@ -562,6 +562,19 @@ class SensorRecorder:
             n += parts[-1].t_host_s.size
         return Timed.join_all(parts)
 
+    async def _flush_unpaired(self) -> None:
+        """Write and flush the unpaired samples held (in the writer thread); a full disk holds them, said once on
+        the status as the session file's is (EDGE-297)."""
+        was = self.unpaired_writer.disk_full
+        await asyncio.to_thread(self.unpaired_writer.flush)
+        if self.unpaired_writer.disk_full is not None and was is None:
+            log.warning(
+                "%s: %s: %s; its samples are held in memory",
+                self.spec.label,
+                self.unpaired_writer.path,
+                self.unpaired_writer.disk_full,
+            )
+
     async def _write_unpaired(self, placed: list[PlacedUnpaired]) -> None:
         if placed:
             await asyncio.to_thread(self.unpaired_writer.append, placed)
@@ -596,8 +609,9 @@ class SensorRecorder:
             held = Timed.join_all([*self._held, *([self._unstored] if self._unstored is not None else [])])
         if self.writer is not None:
             self.writer.close()
-        self.unpaired_writer.close()
+        self.unpaired_writer.close()  # samples its full disk refuses stay held (EDGE-297)
         self.status.state = "finished" if self.status.state != "failed" else "failed"
+        log_refused = None
         try:
             if self.ref_rows:
                 path = self.spec.out.with_name(self.spec.out.stem + ".reference.csv")
@@ -612,19 +626,27 @@ class SensorRecorder:
                 finally:
                     tmp.unlink(missing_ok=True)
         except OSError as exc:
-            if exc.errno not in DISK_FULL or held is not None:
+            if exc.errno not in DISK_FULL:
                 raise
-            self.disk_full = os.strerror(exc.errno)  # the samples are all in the file; its log is not
+            log_refused = os.strerror(exc.errno)
+        # every part held is written elsewhere before anything is said: a log the full disk refuses too loses none
+        said = [self._write_elsewhere(held)] if held is not None else []
+        if self.unpaired_writer.samples_held:
+            said.append(self._unpaired_elsewhere())
+        logs = f"its log {self.spec.out.stem}{self.log_suffix} and reference file"
+        if log_refused is not None and not said:
+            self.disk_full = log_refused  # the samples are all in the file; its log is not
             raise RetrogaitError(
-                f"{self.spec.out}: every sample is written, but the disk is full ({self.disk_full}): its log "
-                f"{self.spec.out.stem}{self.log_suffix} and reference file are not"
-            ) from None
-        if held is not None:
-            self._write_elsewhere(held)
+                f"{self.spec.out}: every sample is written, but the disk is full ({log_refused}): {logs} are not"
+            )
+        if log_refused is not None:
+            said.append(f"{logs} are not written ({log_refused})")
+        if said:
+            raise HeldElsewhere("; ".join(said))
 
-    def _write_elsewhere(self, held: Timed) -> None:
+    def _write_elsewhere(self, held: Timed) -> str:
         """The rows the full disk refused until the end, in a session file of their own in the system's temporary
-        folder (another file system, as a rule); raises the recording's one line saying where they are, or that
+        folder (another file system, as a rule); returns the recording's words saying where they are, or that
         they could not be written anywhere."""
         n, kept = int(held.t_host_s.size), self.writer.rows_written if self.writer is not None else 0
         first_s = float(held.t_host_s[0] - self.origin_s)
@@ -648,13 +670,28 @@ class SensorRecorder:
                     self.writer.close()
             if made:
                 elsewhere.unlink(missing_ok=True)  # no part of them left there
-            raise HeldElsewhere(
+            return (
                 f"{said}; the {n} rows from t = {first_s:.3f} s on could not be written anywhere "
                 f"({elsewhere}: {exc.strerror or exc}): they are lost"
-            ) from None
+            )
         finally:
             self.writer, self._writing_to = kept_writer, None
-        raise HeldElsewhere(f"{said}; the {n} rows from t = {first_s:.3f} s on are in {elsewhere}")
+        return f"{said}; the {n} rows from t = {first_s:.3f} s on are in {elsewhere}"
+
+    def _unpaired_elsewhere(self) -> str:
+        """The unpaired samples the full disk refused until the end, in a file of their own in the system's
+        temporary folder (as the rows', :meth:`_write_elsewhere`); the words saying where they are (EDGE-297)."""
+        side = self.unpaired_writer
+        n = side.samples_held
+        said = f"{side.path}: the disk is full ({side.disk_full}): it holds the first {side.samples_on_disk} samples"
+        try:
+            elsewhere = side.write_elsewhere()
+        except OSError as exc:
+            return (
+                f"{said}; the other {n} could not be written anywhere ({tempfile.gettempdir()}: "
+                f"{exc.strerror or exc}): they are lost"
+            )
+        return f"{said}; the other {n} samples are in {elsewhere}"
 
     def _log_record(self) -> dict[str, Any]:
         """What ``NAME.ble.json`` says about the recording."""

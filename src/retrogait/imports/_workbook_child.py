@@ -7,10 +7,12 @@ cell grid, and Rust ends the process on a failed allocation: the cap and the sep
 into a refusal of the file instead of the end of the recording's analysis (IMPORT-16).
 
 Writes to stdout a pickle of ``[(sheet name, rows), ...]``: ``rows`` is ``(header cells, float64 array)``
-when every cell below the header is a number or a number's text, else ``(header cells, list of rows)``.
-Exit status 2 with a one-line message on stderr: calamine refused the file, or a sheet is wider than
-MAX_COLUMNS (``limits.MAX_COLUMNS``, as a CSV header): a damaged cell's column index far to the right makes a dense
-grid of millions of empty cells that would cost seconds to hand over and convert (EDGE-294).
+when every cell below the header is a number or a number's text, else ``(header cells, list of rows)``; for a sheet
+wider than MAX_COLUMNS (``limits.MAX_COLUMNS``, as a CSV header) ``(header cells, its width)``: its first row only
+(trailing empty cells left out), never its grid, which a damaged cell's column index far to the right makes millions
+of empty cells that would cost seconds to hand over and convert (EDGE-294); the parent refuses it where it is read, a
+notes sheet beside the sensor sheet is not (IMPORT-31).
+Exit status 2 with a one-line message on stderr: calamine refused the file.
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ def _rows(cells: list[list[Any]]) -> tuple[list[Any], Any]:
         return header, body
 
 
+def _header(sheet: Any) -> list[Any]:
+    """A sheet's first row, without its trailing empty cells (a row of calamine's grid: ``iter_rows`` converts only the
+    rows taken)."""
+    first = list(next(iter(sheet.iter_rows()), []))
+    while first and first[-1] in (None, ""):
+        first.pop()
+    return first
+
+
 def main() -> None:
     path, max_bytes, max_columns = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     resource.setrlimit(resource.RLIMIT_AS, (max_bytes, resource.getrlimit(resource.RLIMIT_AS)[1]))
@@ -41,7 +52,10 @@ def main() -> None:
             sheets = []
             for name in book.sheet_names:
                 sheet = book.get_sheet_by_name(name)
-                if sheet.width > max_columns:
+                if sheet.width > max_columns and hasattr(sheet, "iter_rows"):  # its header row alone: refused where
+                    sheets.append((name, (_header(sheet), int(sheet.width))))  # it is read (IMPORT-31)
+                    continue
+                if sheet.width > max_columns:  # a calamine without iter_rows: the workbook refused (EDGE-294)
                     sys.stderr.write(
                         f"its sheet '{name}' is {sheet.width:,} columns wide; a table has at most {max_columns:,}\n"
                     )

@@ -201,7 +201,11 @@ def _refuse_other_workbook(path: Path) -> None:
 
     if not is_workbook(path):
         return
-    names = [sheet.name for sheet in read_sheets(path)]  # a damaged workbook is refused here, saying so
+    sheets = read_sheets(path)  # a damaged workbook is refused here, saying so
+    wide = [sheet for sheet in sheets if sheet.width is not None]
+    if wide:  # no reader took it: a sheet too wide to be read may be its sensor sheet, damaged (EDGE-294, IMPORT-31)
+        raise wide[0].too_wide()
+    names = [sheet.name for sheet in sheets]
     shown = (
         ", ".join(repr(n) for n in names[:6]) + (", ..." if len(names) > 6 else "") if names else "none with a header"
     )

@@ -20,6 +20,7 @@ import io
 import math
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from numpy.typing import NDArray
 from retrogait.conventions import MIN_SAMPLE_RATE_HZ
 from retrogait.errors import InputFileError, RetrogaitError
 from retrogait.imports import column_names as names
-from retrogait.imports import inference
+from retrogait.imports import inference, side_by_side
 from retrogait.imports.app_formats import GENERIC_NAME, MAPPING_FLAGS, not_read_hint
 from retrogait.imports.base import GenericCsvOptions, ImportFormat, ImportOptions, ImportReport, ImportResult
 from retrogait.imports.column_names import ColumnName, Triplet
@@ -61,12 +62,13 @@ from retrogait.imports.common import (
     text_time_s,
     time_order_lost,
 )
-from retrogait.imports.limits import LineIndex, line_bounds, refuse_named_twice
+from retrogait.imports.limits import LineIndex, line_bounds, named_twice, refuse_named_twice
 from retrogait.imports.table_layout import (
     LAYOUT_BYTES,
     Block,
     Layout,
     delimiter_name,
+    line_above_header,
     sniff_layout,
     split_blocks,
 )
@@ -426,6 +428,9 @@ def _table_sheets(path: Path) -> list[Sheet]:
 def _workbook_table(path: Path) -> tuple[str, bytes]:
     """(display, CSV text) of the one sheet of the workbook ``path`` that holds a table (IMPORT-17)."""
     sheets = _table_sheets(path)
+    wide = [sheet for sheet in read_sheets(path) if sheet.width is not None]
+    if not sheets and wide:  # its table may be the sheet too wide to be read (EDGE-294, IMPORT-31)
+        raise wide[0].too_wide()
     if len(sheets) != 1:
         names = ", ".join(repr(s.name) for s in sheets) or "none"
         raise InputFileError(
@@ -892,7 +897,7 @@ def _read_plan(
     numeric = _columns_of(plan) + (list(plan.gyr.columns) if same_gyro and plan.gyr else [])
     time_numeric = [plan.time] if plan.time and not plan.time_text else []
     text = [c for c in (plan.time, plan.date) if c] if plan.time_text else []
-    frame = _read_columns(table, numeric + time_numeric, text, report)
+    frame = _read_columns(table, numeric + time_numeric, text, report, _side_by_side(plan, table, options))
     if plan.unordered is not None and plan.time == plan.unordered:  # a sort by another column undone (EDGE-177)
         frame = _in_time_order(frame, plan, display)
     report.rows_read = len(frame) + report.dropped_total
@@ -938,12 +943,22 @@ def _read_plan(
     )
 
 
-def _read_columns(table: _Table, numeric: list[str], text: list[str], report: ImportReport) -> pd.DataFrame:
-    """The whole block, only these columns (within the limits of ``read_table``)."""
+def _read_columns(
+    table: _Table,
+    numeric: list[str],
+    text: list[str],
+    report: ImportReport,
+    sides: Callable[[list[str]], str | None] | None = None,
+) -> pd.DataFrame:
+    """The whole block, only these columns (within the limits of ``read_table``); ``sides``: the words of a refusal
+    of names read twice where sensors stand side by side under them (:func:`_side_by_side`), or None."""
     layout = table.block.layout
     if layout.names is not None:  # a name written twice is read from its first column: refused (EDGE-289)
         written = [name or f"column_{i}" for i, name in enumerate(layout.names)]
         named = [c for c in [*numeric, *text] if c not in table.by_position]  # a position is no name (EDGE-289)
+        said = sides(written) if sides is not None and named_twice(written, named) else None
+        if said is not None:  # each sensor's columns by position (EDGE-296)
+            raise InputFileError(table.source.display, said)
         refuse_named_twice(written, named, table.source.display, by_position=True)
     return read_table(
         table.source,
@@ -956,6 +971,30 @@ def _read_columns(table: _Table, numeric: list[str], text: list[str], report: Im
         report=report,
         lines=table.lines,
     )
+
+
+def _side_by_side(plan: _Plan, table: _Table, options: ImportOptions) -> Callable[[list[str]], str | None]:
+    """The words refusing a header ``written`` whose names ``plan`` reads twice where a line of sensor names above
+    it tells them apart (``side_by_side``: each sensor's options), or None (EDGE-296)."""
+
+    def said(written: list[str]) -> str | None:
+        above = line_above_header(head_text(table.source.head(LAYOUT_BYTES)), table.block.layout)
+        position = table.columns.index
+        roles = {
+            "--time-column": [position(plan.time)] if plan.time else [],
+            "--acc-columns": [position(c) for c in plan.acc.columns] if plan.acc else [],
+            "--gyr-columns": [position(c) for c in plan.gyr.columns] if plan.gyr and plan.gyr_table is table else [],
+            side_by_side.UNNAMED_ROLE: [position(c) for c in (plan.gravity.columns if plan.gravity else ())]
+            + ([position(plan.date)] if plan.date else []),
+        }
+        found = side_by_side.sensors(written, above or [], roles)
+        typed = {str(p) for s in found for _, positions in s.options for p in positions}
+        if not found or typed & {c.strip().lower() for c in table.columns}:  # a position read as a name: no advice
+            return None
+        rate = "" if plan.time else f"--rate {options.rate_hz:g}" if options.rate_hz else "--rate HZ"
+        return side_by_side.refusal(found, rate)
+
+    return said
 
 
 def _times(

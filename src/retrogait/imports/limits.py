@@ -234,11 +234,16 @@ def header_names(line: str, sep: str) -> list[str]:
         return line.split(sep)
 
 
+def named_twice(fields: list[str], read: list[str]) -> list[str]:
+    """The names of ``read`` that the header ``fields`` writes more than once, in the order read (EDGE-289)."""
+    return [name for name in dict.fromkeys(read) if fields.count(name) > 1]
+
+
 def refuse_named_twice(fields: list[str], read: list[str], display: str, by_position: bool = False) -> None:
     """Refuses a header (its names ``fields``) that names a column read (``read``) more than once: the table parser
     would read the first and leave the other's values out, untold (EDGE-289). ``by_position``: the reader takes
     columns by their 0-based position (the generic reader's ``--acc-columns``): the refusal says so."""
-    twice = [name for name in dict.fromkeys(read) if fields.count(name) > 1]
+    twice = named_twice(fields, read)
     if twice:
         where = "; ".join(
             f"'{name}' is columns {' and '.join(str(i) for i, f in enumerate(fields) if f == name)}" for name in twice

@@ -135,6 +135,16 @@ def _above(lines: list[str], i: int) -> int:
     return i
 
 
+def line_above_header(text: str, layout: Layout) -> list[str] | None:
+    """The fields of the last non-blank line above ``layout``'s header in ``text`` (its block's start), or None where
+    the table has no header or nothing above it (a line of sensor names over their columns, EDGE-296)."""
+    if layout.names is None:
+        return None
+    lines = _lines(text)
+    i = _above(lines, layout.skip_lines)
+    return split_fields(lines[i], layout.sep) if i >= 0 else None
+
+
 def _below(lines: list[str], i: int) -> int:
     """The index of the first non-blank line after line ``i``."""
     i += 1

@@ -57,15 +57,29 @@ PARSE_SECONDS_PER_MB = 5.0
 class Sheet:
     """One sheet as a table: ``frame`` with the header row's texts as column names (float64 columns when
     every cell is a number or a number's text, else object), and ``head`` the header and first rows as
-    CSV text (what a sniffer reads)."""
+    CSV text (what a sniffer reads). ``width``: a sheet wider than a table (``limits.MAX_COLUMNS``), its header
+    row only (``frame`` has no rows): refused where it is read (:meth:`too_wide`), left alone where another sheet
+    is (IMPORT-31); ``book``: the workbook's path, as its refusal names it."""
 
     name: str
     frame: pd.DataFrame = field(repr=False)
     head: bytes = field(repr=False)
+    width: int | None = None
+    book: str = ""
+
+    def too_wide(self) -> InputFileError:
+        """The refusal of reading this sheet where it is wider than a table (a damaged cell's index, EDGE-294)."""
+        return InputFileError(
+            self.book,
+            f"is a damaged or protected spreadsheet workbook (its sheet '{self.name}' is {self.width or 0:,} columns "
+            f"wide; a table has at most {MAX_COLUMNS:,})",
+        )
 
     def columns(self, numeric: list[str], text: list[str], display: str) -> pd.DataFrame:
         """The columns ``numeric`` (float64, NaN where a cell is not a number) and ``text`` (str), as
         ``common.read_table`` gives a CSV file's."""
+        if self.width is not None:
+            raise self.too_wide()
         names = list(self.frame.columns)
         missing = [c for c in [*numeric, *text] if c not in names]
         if missing:
@@ -86,6 +100,8 @@ class Sheet:
 
     def csv_text(self) -> bytes:
         """The whole sheet as CSV text (for a reader that wants a file's bytes)."""
+        if self.width is not None:
+            raise self.too_wide()
         return str(self.frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 
@@ -155,7 +171,7 @@ def _sheets_of(path: str, resolved: str, size: int) -> tuple[Sheet, ...]:
         ) from None
     _refuse_bomb(Path(path))
     _refuse_damaged_compound_file(Path(path))
-    sheets = [_sheet(name, header, body) for name, (header, body) in _parsed(path, resolved, size)]
+    sheets = [_sheet(name, header, body, path) for name, (header, body) in _parsed(path, resolved, size)]
     return tuple(sheet for sheet in sheets if sheet is not None)
 
 
@@ -236,12 +252,16 @@ def _refuse_damaged_compound_file(path: Path) -> None:
         raise InputFileError(path, problem) from None
 
 
-def _sheet(name: str, header_cells: list[Any], body: Any) -> Sheet | None:
-    """A sheet as a table under its first row's texts (``body``: a float64 array, or the rows below the
-    header as cells); None for an empty sheet."""
+def _sheet(name: str, header_cells: list[Any], body: Any, book: str) -> Sheet | None:
+    """A sheet of the workbook ``book`` as a table under its first row's texts (``body``: a float64 array, the rows
+    below the header as cells, or the width of a sheet too wide to be handed over); None for an empty sheet."""
     if not any(_text(c) for c in header_cells):
         return None
     header = [_text(c).strip() for c in header_cells]
+    if isinstance(body, int):  # wider than a table: its header for the sniffers, refused if read (IMPORT-31)
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow(header)
+        return Sheet(name, pd.DataFrame(columns=header), line.getvalue().encode("utf-8"), width=body, book=book)
     if isinstance(body, np.ndarray):
         frame = pd.DataFrame(body, columns=header, copy=False)
         shown: list[list[Any]] = body[:HEAD_ROWS].tolist()
@@ -253,7 +273,7 @@ def _sheet(name: str, header_cells: list[Any], body: Any) -> Sheet | None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows([[_text(c) for c in row] for row in shown])
-    return Sheet(name, frame, buffer.getvalue().encode("utf-8"))
+    return Sheet(name, frame, buffer.getvalue().encode("utf-8"), book=book)
 
 
 def _cell(value: Any) -> Any:

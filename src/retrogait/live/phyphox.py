@@ -455,7 +455,7 @@ class PhyphoxRecorder(SensorRecorder):
                 if now - last_flush >= self.options.flush_every_s and not poller.done():
                     await self._store_and_flush()  # as the BLE recorder's: a full disk loses nothing (REVIEW-273)
                     if self.writer is not None:
-                        await asyncio.to_thread(self.unpaired_writer.flush)
+                        await self._flush_unpaired()
                     last_flush = now
         finally:
             # cancelled: the poller fetches once more, takes that and ends (LIVE-21); the recorder closes the
