@@ -438,3 +438,19 @@ def test_on_windows_no_process_is_signalled_and_a_dead_writer_s_file_stays(
         patched.setattr(os, "kill", no_signal)
         assert outfiles.remove_leftovers({tmp_path: {"a.txt"}}, time.time()) == []
     assert left.exists()
+
+
+def test_an_earlier_release_s_temporary_file_stays_until_a_week_old(tmp_path: Path) -> None:
+    """EDGE-302 (REVIEW-292): a temporary named by a release before EDGE-298 (`.a.txt.RANDOM.partial`, no process id)
+    may be a live writer's staged set (an earlier release running beside this one): two hours old it stays (EDGE-298
+    removed it by its age alone), eight days old it goes."""
+    from retrogait import outfiles
+
+    left = tmp_path / ".a.txt.1a2b3c4d.partial"
+    left.write_text("an earlier release's")
+    _aged([left])
+    assert outfiles.remove_leftovers({tmp_path: {"a.txt"}}, time.time()) == []
+    assert left.read_text() == "an earlier release's"
+    _aged([left], 8 * 86400.0)
+    assert outfiles.remove_leftovers({tmp_path: {"a.txt"}}, time.time()) == [left]
+    assert not left.exists()

@@ -267,6 +267,10 @@ class _Syncing(threading.Thread):
 #: is removed by a later set writing the same file in that folder once it is this old (s) and the process its name
 #: carries runs no more: a live writer renames or removes its own within its run (EDGE-298).
 LEFTOVER_AGE_S = 3600.0
+#: The age (s) from which a temporary file named by an earlier release (``.TARGET.RANDOM.partial``: no process id, so
+#: whether its writer runs cannot be told) is removed: a week, far beyond any set's staging (EDGE-302, REVIEW-292: an
+#: earlier release's live writer with an hour-old staged set kept its files).
+UNTAGGED_LEFTOVER_AGE_S = 7 * 86400.0
 #: What follows ``.TARGET.`` in the name of a temporary file :func:`replacing` makes (:func:`temporary_name`): the
 #: writer's process id and machine (from EDGE-298 and REVIEW-290; none before) and 8 random hex digits.
 _TEMPORARY_TAIL = re.compile(r"(?:(?P<pid>[0-9]{1,10})-(?P<host>[0-9a-f]{6})\.)?[0-9a-f]{8}\.partial")
@@ -315,8 +319,9 @@ def _leftover(name: str, targets: set[str]) -> tuple[str, str] | None:
 def remove_leftovers(targets: dict[Path, set[str]], now_s: float) -> list[Path]:
     """Remove the temporary files that writers of ``targets`` (file names by folder) left behind when they died before
     their set's journal (EDGE-290): in each folder, a regular file named ``.TARGET.[PID-HOST.]RANDOM.partial`` for one
-    of its targets, last changed :data:`LEFTOVER_AGE_S` or more before ``now_s`` (s since 1970), whose process id, where
-    its name carries one, runs no more on this machine (one its name says is another machine's stays: REVIEW-290).
+    of its targets, last changed :data:`LEFTOVER_AGE_S` or more before ``now_s`` (s since 1970) and whose process id
+    runs no more on this machine (one its name says is another machine's stays: REVIEW-290), or, named by an earlier
+    release without a process id, last changed :data:`UNTAGGED_LEFTOVER_AGE_S` or more before (EDGE-302).
     Never a folder's where a set journal is left (a set's renames in progress or stopped: its files are the
     journal's), never another name: a user's files and every file of a live writer stay.
     Errors are not raised (a clean-up). Returns the files removed (EDGE-298)."""
@@ -333,7 +338,8 @@ def remove_leftovers(targets: dict[Path, set[str]], now_s: float) -> list[Path]:
                 if host and host != _host_tag():  # another machine's writer: whether it runs cannot be told here
                     continue
                 with suppress(OSError):
-                    if now_s - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE_S:
+                    age_s = now_s - entry.stat(follow_symlinks=False).st_mtime
+                    if age_s < (LEFTOVER_AGE_S if pid else UNTAGGED_LEFTOVER_AGE_S):
                         continue
                     if pid and _running(int(pid)):
                         continue
