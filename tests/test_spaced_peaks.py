@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from call_count import NumpyCalls
 from retrogait.analysis import contacts
 from retrogait.analysis.contacts import _spaced
 from retrogait.dsp.peaks import local_maxima, peak_prominences
@@ -74,18 +75,10 @@ def test_prominences_from_the_maxima_given_are_those_searched_again() -> None:
 def test_a_run_of_conflicts_costs_no_numpy_call_per_peak(monkeypatch: pytest.MonkeyPatch) -> None:
     """A messy recording (every peak within the gap of the one before, ever higher or alternating) is walked over
     lists, not with a searchsorted per conflict: the worst case no slower than the one pass before (REVIEW-280)."""
-    calls = 0
-    searchsorted = np.searchsorted
-
-    def counting(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        return searchsorted(*args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(np, "searchsorted", counting)
+    searches = NumpyCalls(monkeypatch, "searchsorted")
     peaks = np.arange(0, 1000, 2, dtype=np.int64)
     for heights in (np.arange(peaks.size, dtype=float), np.tile([1.0, 0.0], peaks.size // 2)):
-        calls = 0
+        searches.n = 0
         kept = _spaced(peaks, heights, np.full(peaks.size, 3.0))
         assert np.array_equal(kept, _one_pass(peaks, heights, np.full(peaks.size, 3.0)))
-        assert calls <= 2
+        assert searches.n <= 2

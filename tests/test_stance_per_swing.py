@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from call_count import NumpyCalls
 from retrogait.analysis import contacts
 from retrogait.analysis.contacts import _one_stance_per_swing
 
@@ -62,18 +63,10 @@ def test_edge_cases_empty_one_and_no_conflict() -> None:
 def test_a_run_of_conflicts_costs_no_numpy_call_per_stance(monkeypatch: pytest.MonkeyPatch) -> None:
     """A messy recording (each stance landing before the one before leaves) is walked over lists, not with a
     searchsorted per conflict: the worst case no slower than the one pass before (REVIEW-280)."""
-    calls = 0
-    searchsorted = np.searchsorted
-
-    def counting(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        return searchsorted(*args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(np, "searchsorted", counting)
+    searches = NumpyCalls(monkeypatch, "searchsorted")
     ic = np.arange(0, 5000, 10, dtype=np.int64)
     for score in (np.arange(ic.size, 0, -1, dtype=float), np.arange(ic.size, dtype=float)):
-        calls = 0
+        searches.n = 0
         kept = _one_stance_per_swing(ic, ic + 15, score)
         assert np.array_equal(kept, _one_pass(ic, ic + 15, score))
-        assert calls <= 2
+        assert searches.n <= 2
