@@ -471,3 +471,44 @@ def test_a_failed_periodicity_keeps_no_cycle_holding_its_signal(
     finally:
         if collecting:
             gc.enable()
+
+
+@pytest.mark.parametrize("path", ["local_period_s", "stride", "stride_threaded"])
+def test_a_failed_local_period_keeps_no_cycle_holding_its_signal(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EDGE-305 (REVIEW-286's "seen"): a chunk of `filters.LocalPeriod`'s windows that raises (its second) leaves no
+    reference cycle through the kept error (its pieces', or the stride period's thread's) keeping the signal alive
+    once the error is dropped, with the collector off: `local_period_s` alone, and the stride period's pieces shared
+    with the thread beside (`contacts._StrideBeside`, one thread or two)."""
+    from retrogait.analysis import filters
+    from retrogait.analysis.settings import ContactsSettings
+
+    rng = np.random.default_rng(5)
+    n = 50 * 60 * 60  # an hour at 50 Hz: 57 chunks of windows
+    x = 9.81 + np.sin(np.cumsum(2 * np.pi / rng.uniform(40.0, 60.0, n))) + 0.3 * rng.standard_normal(n)
+    signal = weakref.ref(x)
+    first, calls = filters._first_period, []
+
+    def failing(*args: Any, **kwargs: Any) -> NDArray[np.float64]:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 2:
+            raise MemoryError("chunk")
+        return first(*args, **kwargs)
+
+    monkeypatch.setattr(filters, "_first_period", failing)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with second_thread() if path == "stride_threaded" else contextlib.nullcontext():
+            with pytest.raises(MemoryError, match="chunk"):
+                if path == "local_period_s":
+                    filters.local_period_s(x, 50.0, 0.25, 0.8, 10.0, 1.0)
+                else:
+                    held = [x]
+                    contacts._StrideBeside(held, 50.0, ContactsSettings()).result()
+            held = []
+        del x
+        assert len(calls) >= 2, calls
+        assert signal() is None, "a cycle keeps the signal"
+    finally:
+        if collecting:
+            gc.enable()

@@ -76,7 +76,7 @@ class Beside(Generic[T]):
     one core; PERF-96); else it starts as any part does."""
 
     def __init__(self, part: Callable[[], T], *, after: Beside[Any] | None = None) -> None:
-        self._part = part
+        self._part: Callable[[], T] | None = part
         self._value: T | None = None
         self._error: BaseException | None = None
         self._done = False
@@ -98,6 +98,7 @@ class Beside(Generic[T]):
         if first is not None:  # the part this one follows, on the core this one takes over
             first.join()
         try:
+            assert self._part is not None, "a part let go before it ran"
             self._value = self._part()
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
@@ -117,6 +118,14 @@ class Beside(Generic[T]):
         if self._error is not None:
             raise self._error
         return self._value  # type: ignore[return-value]
+
+    def let_go(self) -> None:
+        """Once its result was taken or raised: neither the part nor its error held, so an error raised, whose
+        traceback's frames (the thread's :meth:`_run`) hold this object, makes no cycle keeping what the part read
+        (EDGE-305). Waits for the part's thread first."""
+        self.wait()
+        self._part = None
+        self._error = None
 
 
 def in_halves(part: Callable[[int, int], object], rows: int, *, align: int = 1, row_values: int = 1) -> None:

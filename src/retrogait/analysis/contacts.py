@@ -92,7 +92,7 @@ def _step_period_s(
 ) -> NDArray[np.float64]:
     """(n,) local period (s) of ``x`` between ``per`` times the step-period bounds (per = 2: strides): the
     first autocorrelation peak reaching ``first_fraction`` of the highest."""
-    return _step_period(x, fs, s, per, first_fraction).result()
+    return _step_period(x, fs, s, per, first_fraction).result_alone()
 
 
 def _step_period(
@@ -480,14 +480,22 @@ class _StrideBeside:
         self._period = Beside(lambda: _stride_s(held, shared, ready, fs, s))
 
     def result(self) -> NDArray[np.float64]:
-        """The stride period (s), this thread computing the pieces left where the other thread runs."""
-        if self._period.threaded:
-            self._ready.wait()
-            period = next(iter(self._shared), None)  # one step: the other thread may empty the list meanwhile
-            if period is not None:
-                period.work()
-            del period
-        return self._period.result()
+        """The stride period (s), this thread computing the pieces left where the other thread runs. Raised or not,
+        the pieces, the part and its error are let go once the other thread has ended: no cycle through an error
+        keeps |a| or its windows after the caller (EDGE-305)."""
+        try:
+            if self._period.threaded:
+                self._ready.wait()
+                period = next(iter(self._shared), None)  # one step: the other thread may empty the list meanwhile
+                if period is not None:
+                    period.work()
+                del period
+            return self._period.result()
+        finally:
+            self._period.let_go()  # waits for the other thread: no thread works on the pieces after it
+            for pieces in self._shared:  # a failed piece's (the list is emptied where the period was found)
+                pieces.let_go()
+            self._shared.clear()
 
 
 def stride_period_step(fs: float, s: ContactsSettings) -> int:

@@ -89,7 +89,7 @@ def local_period_s(
     the lower back's sway, +-1 per column; CADENCE-1). Windows go through the FFT in chunks of PERIOD_CHUNK, zero-padded
     to the smallest power of two holding the window and the lags searched (not twice the window).
     """
-    return LocalPeriod(x, fs_hz, min_period_s, max_period_s, window_s, hop_s, first_fraction, signs).result()
+    return LocalPeriod(x, fs_hz, min_period_s, max_period_s, window_s, hop_s, first_fraction, signs).result_alone()
 
 
 class LocalPeriod:
@@ -197,6 +197,22 @@ class LocalPeriod:
         self._pieces.result()
         assert self._out is not None
         return self._out
+
+    def result_alone(self) -> NDArray[np.float64]:
+        """:meth:`result` where no other thread works on the pieces: they are let go after it, raised or not
+        (:meth:`let_go`)."""
+        try:
+            return self.result()
+        finally:
+            self.let_go()
+
+    def let_go(self) -> None:
+        """Once no thread works on the pieces any more: neither the pieces' error (whose traceback's frames hold
+        this object and its pieces: a cycle) nor the signal's windows nor the output held, so a chunk that raised
+        keeps no (n,) array alive after the caller has dropped its error (REVIEW-286, EDGE-305)."""
+        self._pieces.let_go()
+        self._windows = None
+        self._out = None
 
 
 def _first_period(
