@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +44,18 @@ def full_disk_writer(out: Path, room_again_at: int | None, *, rows_only: bool = 
     return FullDisk
 
 
-def full_disk_side_file(monkeypatch: pytest.MonkeyPatch, room_again_at: int | None) -> list[int]:
+def full_disk_side_file(
+    monkeypatch: pytest.MonkeyPatch,
+    room_again_at: int | Callable[[int], bool] | None,
+    *,
+    full_from: int = 3,
+) -> list[int]:
     """Every ``NAME.unpaired.csv`` file's writes of samples (not its header's) find the disk full (ENOSPC) from the
-    3rd to before the ``room_again_at``-th (None: to the end), each refused write a short one: half its text reaches
-    the file before the error. The files the side-file module opens are wrapped (its ``open``), so that the writer's
-    own code is what is tested. Returns the list the samples' writes are counted in (the size of each, in
-    characters)."""
+    ``full_from``-th to before the ``room_again_at``-th (None: to the end; a callable: room again where it returns
+    True, given the write's number, 1 the first: an event rather than a count), each refused write a short one: half
+    its text reaches the file before the error. The files the side-file module opens are wrapped (its ``open``), so
+    that the writer's own code is what is tested. Returns the list the samples' writes are counted in (the size of
+    each, in characters)."""
     from retrogait.ble import sidefile
 
     writes: list[int] = []
@@ -61,7 +68,7 @@ def full_disk_side_file(monkeypatch: pytest.MonkeyPatch, room_again_at: int | No
             if text.startswith(sidefile.UNPAIRED_HEADER):
                 return self._fh.write(text)
             writes.append(len(text))
-            if len(writes) > 2 and (room_again_at is None or len(writes) < room_again_at):
+            if len(writes) >= full_from and not _room(room_again_at, len(writes)):
                 self._fh.write(text[: len(text) // 2])  # a short write: part of the lines reach the file
                 self._fh.flush()
                 raise OSError(errno.ENOSPC, "No space left on device")
@@ -75,3 +82,12 @@ def full_disk_side_file(monkeypatch: pytest.MonkeyPatch, room_again_at: int | No
 
     monkeypatch.setattr(sidefile, "open", full_open, raising=False)
     return writes
+
+
+def _room(room_again_at: int | Callable[[int], bool] | None, write: int) -> bool:
+    """Whether the disk has room again for the side file's ``write``-th write of samples (see full_disk_side_file)."""
+    if room_again_at is None:
+        return False
+    if callable(room_again_at):
+        return room_again_at(write)
+    return write >= room_again_at

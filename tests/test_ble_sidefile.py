@@ -101,3 +101,44 @@ def test_a_full_disk_after_the_side_file_s_folder_was_removed_still_restores_eve
     text = writer.path.read_text()
     assert text.startswith(UNPAIRED_HEADER)
     assert [float(line.split(",")[0]) for line in text.splitlines()[1:]] == list(np.arange(20.0))
+
+
+@pytest.mark.parametrize("full_from", [1, 3])
+def test_the_log_names_the_side_file_only_with_samples_on_disk_and_where_the_rest_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full_from: int
+) -> None:
+    """EDGE-303 (REVIEW-293 item 1): the disk refuses the side file's writes of samples from the ``full_from``-th to
+    the end (its header taken, the log too). `NAME.ble.json` named `NAME.unpaired.csv` whenever a sample had been
+    handed over, also where every one was refused (the file its header alone), and never named the file the held
+    samples went to. Now `unpaired_file` names the side file only where samples of it are on disk, and
+    `unpaired_elsewhere_file` names the file elsewhere: every sample in one of the files the log names, once."""
+    import json
+
+    from full_disk import full_disk_side_file, held_elsewhere
+    from retrogait.ble.collector import HeldElsewhere, SensorRecorder
+    from retrogait.ble.profiles.base import StreamInfo
+
+    elsewhere = held_elsewhere(tmp_path, monkeypatch)
+    writes = full_disk_side_file(monkeypatch, None, full_from=full_from)
+    out = tmp_path / "rec" / "mw.csv"
+    recorder = SensorRecorder(SensorSpec("metawear", "foot", out), RecordOptions(), 0.0, "2026-12-08T01:00:00Z")
+    recorder.info = StreamInfo(rate_hz=100.0, acc_range_g=16.0, gyr_range_dps=2000.0, has_gyro=True, has_clock=True)
+    recorder.writer = recorder._writer_for("MetaWear", {})
+    side = recorder.unpaired_writer
+    for k in range(4):  # four flushes of 5 samples each, the writer's own rounds
+        side.append([PlacedUnpaired("gyr", np.arange(5.0 * k, 5.0 * k + 5.0), np.ones((5, 3)))])
+        side.flush()
+    with pytest.raises(HeldElsewhere) as caught:
+        recorder._close()
+    assert len(writes) >= 5, writes  # every write from full_from on refused, the close's too
+    log = json.loads(out.with_name("mw.ble.json").read_text())
+    kept = 5 * (full_from - 1)
+    assert log["unpaired_file"] == ("mw.unpaired.csv" if kept else None), log
+    moved = Path(log["unpaired_elsewhere_file"])
+    assert moved.parent == elsewhere and str(moved) in str(caught.value)
+    named = [out.parent / log["unpaired_file"]] if log["unpaired_file"] else []
+    times = [float(line.split(",")[0]) for part in [*named, moved] for line in part.read_text().splitlines()[1:]]
+    assert times == list(np.arange(20.0))
+    assert log["rows_elsewhere_file"] is None  # the session file's rows all on its disk
+    if not kept:  # the side file holds its header alone, or is absent
+        assert not side.path.exists() or side.path.read_text() == UNPAIRED_HEADER

@@ -276,6 +276,8 @@ class SensorRecorder:
         #: why the file cannot be written now (the disk full, EDGE-293), or None
         self.disk_full: str | None = None
         self._writing_to: Path | None = None  # where the writer opened now writes, when not ``spec.out`` (EDGE-293)
+        #: where the rows / unpaired samples the full disk held to the end were written, for the log (EDGE-303)
+        self._moved: dict[str, Path] = {}
         self._arrived = asyncio.Event()
         self._device: Any = None
 
@@ -611,6 +613,11 @@ class SensorRecorder:
             self.writer.close()
         self.unpaired_writer.close()  # samples its full disk refuses stay held (EDGE-297)
         self.status.state = "finished" if self.status.state != "failed" else "failed"
+        # every part held is written elsewhere before anything is said: a log the full disk refuses too loses none,
+        # and a log it takes names where they are (EDGE-303)
+        said = [self._write_elsewhere(held)] if held is not None else []
+        if self.unpaired_writer.samples_held:
+            said.append(self._unpaired_elsewhere())
         log_refused = None
         try:
             if self.ref_rows:
@@ -629,10 +636,6 @@ class SensorRecorder:
             if exc.errno not in DISK_FULL:
                 raise
             log_refused = os.strerror(exc.errno)
-        # every part held is written elsewhere before anything is said: a log the full disk refuses too loses none
-        said = [self._write_elsewhere(held)] if held is not None else []
-        if self.unpaired_writer.samples_held:
-            said.append(self._unpaired_elsewhere())
         logs = f"its log {self.spec.out.stem}{self.log_suffix} and reference file"
         if log_refused is not None and not said:
             self.disk_full = log_refused  # the samples are all in the file; its log is not
@@ -664,6 +667,7 @@ class SensorRecorder:
             self.writer = self._open_writer()  # the recording's header, at ``elsewhere``
             self._append(held)
             self.writer.close()
+            self._moved["rows"] = elsewhere
         except OSError as exc:
             if self.writer is not kept_writer and self.writer is not None:
                 with contextlib.suppress(OSError, ValueError):
@@ -691,6 +695,7 @@ class SensorRecorder:
                 f"{said}; the other {n} could not be written anywhere ({tempfile.gettempdir()}: "
                 f"{exc.strerror or exc}): they are lost"
             )
+        self._moved["unpaired"] = elsewhere
         return f"{said}; the other {n} samples are in {elsewhere}"
 
     def _log_record(self) -> dict[str, Any]:
@@ -704,12 +709,21 @@ class SensorRecorder:
             **asdict(self.status.stats),
             # gyroscope samples whose acceleration never came: kept in this file (acceleration whose
             # gyroscope never came is a row with empty gyroscope cells: acc_without_gyro, REC-20)
-            "unpaired_file": self.unpaired_writer.path.name if self.unpaired_writer.samples_written else None,
+            # (named only where samples of it reached the disk: a full disk may have refused them all; EDGE-303)
+            "unpaired_file": self.unpaired_writer.path.name if self.unpaired_writer.samples_on_disk else None,
+            # where the rows / unpaired samples a disk full to the end refused are (absolute paths; null: none)
+            "rows_elsewhere_file": _named(self._moved.get("rows")),
+            "unpaired_elsewhere_file": _named(self._moved.get("unpaired")),
             # settings the protocol cannot apply (Movesense ranges: decision BLE-8)
             "range_note": self.profile.range_note if self.profile else None,
             # packets missing by the device's sequence counter (generic profiles with one)
             "lost_packets_by_sequence": self.profile.lost_by_sequence if self.profile else None,
         }
+
+
+def _named(path: Path | None) -> str | None:
+    """A path as the log names it (null where there is none)."""
+    return None if path is None else str(path)
 
 
 def recent_samples(recorder: SensorRecorder, seconds: float) -> Timed | None:
