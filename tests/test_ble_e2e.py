@@ -362,14 +362,34 @@ def test_a_full_disk_under_the_unpaired_side_file_loses_no_sample(
     bluez: EmulatedBluez, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room_again_at: int | None
 ) -> None:
     """EDGE-297: the ``NAME.unpaired.csv`` side file's disk refuses its 3rd write of samples on (a short write, then
-    ENOSPC; a MetaWear whose damaged packets leave gyro triples without their acc twin, kept there). Until the 5th
+    ENOSPC; a MetaWear whose damaged packets leave gyro triples without their acc twin, kept there). From the 5th
     (room again) every unpaired sample is in the side file once and the recording ends well; to the end (the session
     file's disk full too, and the log refused), the side file holds those before and the rest are in the temporary
     folder, the recording's one line saying where each part is. On 21199662 it ended "Bluetooth failure with
-    MetaWear: OSError: [Errno 28] No space left on device", the samples after the refused write lost."""
+    MetaWear: OSError: [Errno 28] No space left on device", the samples after the refused write lost.
+    EDGE-304: the recording is stopped (its ``stop`` event) at the side file's 4th write of samples (the 2nd refused;
+    to the end, once the session file's disk has refused too), not after a fixed 4 s: both refusals come however few
+    consumer rounds a slow machine fits in, and the 5th write (room again) always comes, at the last round or the
+    close, after every sample was handed over."""
     elsewhere = held_elsewhere(tmp_path, monkeypatch)
     out = tmp_path / "mw.csv"
-    writes = full_disk_side_file(monkeypatch, room_again_at)
+    factory = SessionWriter if room_again_at else full_disk_writer(out, None)
+    session_refused = (lambda: True) if room_again_at else (lambda: getattr(factory, "appends", 0) >= 3)
+    stop, loops, stopped_at = asyncio.Event(), [], []
+
+    def room(write: int) -> bool:  # in the writer's thread: the recording stopped from the event loop's
+        if not stopped_at and write >= 4 and session_refused():
+            stopped_at.append(write)
+            loops[0].call_soon_threadsafe(stop.set)
+        return room_again_at is not None and write >= room_again_at
+
+    async def recording() -> None:
+        loops.append(asyncio.get_running_loop())
+        # a recording that never stops fails at the cap (generous: the stop comes after a second or two)
+        options = RecordOptions(duration_s=60.0, flush_every_s=0.2)
+        await record([spec(dev, out)], options, stop=stop, writer_factory=factory)
+
+    writes = full_disk_side_file(monkeypatch, room)
     dev = device("metawear", 56)
     if room_again_at is None:
         from retrogait.ble import collector
@@ -378,10 +398,8 @@ def test_a_full_disk_under_the_unpaired_side_file_loses_no_sample(
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(collector, "dumps", refused)
-        options = RecordOptions(duration_s=4.0, flush_every_s=0.2)
-        run = record([spec(dev, out)], options, writer_factory=full_disk_writer(out, None))
         with pytest.raises(RetrogaitError) as caught:
-            asyncio.run(run)
+            asyncio.run(recording())
         line = str(caught.value)
         assert "\n" not in line and "Bluetooth" not in line, line
         assert f"{out}: the disk is full (No space left on device): it holds the first" in line, line
@@ -392,10 +410,11 @@ def test_a_full_disk_under_the_unpaired_side_file_loses_no_sample(
         sides = [side, *sorted(elsewhere.glob("mw.unpaired.after-disk-full-*.csv"))]
         assert len(rows) == 2 and len(sides) == 2 and str(sides[1]) in line, line
     else:
-        asyncio.run(record([spec(dev, out)], RecordOptions(duration_s=4.0, flush_every_s=0.2)))
+        asyncio.run(recording())
         rows, sides = [out], [unpaired_path(out)]
         assert not list(elsewhere.iterdir())
-    assert len(writes) >= 3, writes  # the disk refused (and with room again the recording ended well: no line)
+    assert stopped_at, "stopped by the side file's 4th write, not the cap"
+    assert len(writes) > stopped_at[0], writes  # a write after the stop: room again, or refused to the end
     acc_sent, gyr_sent = sent_by_stream(bluez.sent_dir, dev["name"])
     got = np.concatenate([file_indices(part, "metawear") for part in rows])
     assert np.unique(got).size == got.size and np.isin(acc_sent, got).all()
