@@ -8,6 +8,7 @@ import gc
 import os
 import threading
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -452,22 +453,35 @@ def test_a_failed_periodicity_keeps_no_cycle_holding_its_signal(
     rng = np.random.default_rng(3)
     x = np.sin(np.cumsum(2 * np.pi / rng.uniform(18.0, 34.0, 50 * 60 * 4))) + 0.3 * rng.standard_normal(50 * 60 * 4)
     signal = weakref.ref(x)
-    chunk, calls = periodicity._chunk, []
-
-    def failing(*args: Any, **kwargs: Any) -> tuple[NDArray[np.float64], ...]:
-        calls.append(threading.current_thread().name)
-        if len(calls) == 3:
-            raise MemoryError("block")
-        return chunk(*args, **kwargs)
-
-    monkeypatch.setattr(periodicity, "_chunk", failing)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    _fails_at(monkeypatch, periodicity, "_chunk", 3, "block")
+    with _collector_off():
         with second_thread() if threaded else contextlib.nullcontext(), pytest.raises(MemoryError, match="block"):
             _periodicity(x)
         del x
         assert signal() is None, "a cycle keeps the signal"
+
+
+def _fails_at(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, nth: int, message: str) -> list[str]:
+    """``owner.name`` made to raise MemoryError(message) at its ``nth`` call; returns the calling threads' names."""
+    real, calls = getattr(owner, name), []
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls.append(threading.current_thread().name)
+        if len(calls) == nth:
+            raise MemoryError(message)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, failing)
+    return calls
+
+
+@contextlib.contextmanager
+def _collector_off() -> Iterator[None]:
+    """The cyclic garbage collector off within (on again after, where it was)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -486,18 +500,8 @@ def test_a_failed_local_period_keeps_no_cycle_holding_its_signal(path: str, monk
     n = 50 * 60 * 60  # an hour at 50 Hz: 57 chunks of windows
     x = 9.81 + np.sin(np.cumsum(2 * np.pi / rng.uniform(40.0, 60.0, n))) + 0.3 * rng.standard_normal(n)
     signal = weakref.ref(x)
-    first, calls = filters._first_period, []
-
-    def failing(*args: Any, **kwargs: Any) -> NDArray[np.float64]:
-        calls.append(threading.current_thread().name)
-        if len(calls) == 2:
-            raise MemoryError("chunk")
-        return first(*args, **kwargs)
-
-    monkeypatch.setattr(filters, "_first_period", failing)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    calls = _fails_at(monkeypatch, filters, "_first_period", 2, "chunk")
+    with _collector_off():
         with second_thread() if path == "stride_threaded" else contextlib.nullcontext():
             with pytest.raises(MemoryError, match="chunk"):
                 if path == "local_period_s":
@@ -509,6 +513,3 @@ def test_a_failed_local_period_keeps_no_cycle_holding_its_signal(path: str, monk
         del x
         assert len(calls) >= 2, calls
         assert signal() is None, "a cycle keeps the signal"
-    finally:
-        if collecting:
-            gc.enable()
