@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,39 @@ def test_the_log_names_the_side_file_only_with_samples_on_disk_and_where_the_res
     assert log["rows_elsewhere_file"] is None  # the session file's rows all on its disk
     if not kept:  # the side file holds its header alone, or is absent
         assert not side.path.exists() or side.path.read_text() == UNPAIRED_HEADER
+
+
+def test_a_log_refused_by_another_error_still_says_where_the_held_samples_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVIEW-305 (review of EDGE-303): the disk full to the end under the side file, then the log refused by another
+    error (EIO, a disk gone read-only: EROFS). EDGE-303 writes the held samples elsewhere before the log, but an
+    error other than a full disk's was raised bare: the samples in the temporary folder, no word saying so. Now the
+    recording's one line names the file elsewhere and the log not written, as for a full disk."""
+    from full_disk import full_disk_side_file, held_elsewhere
+    from retrogait.ble import collector
+    from retrogait.ble.collector import HeldElsewhere, SensorRecorder
+    from retrogait.ble.profiles.base import StreamInfo
+
+    elsewhere = held_elsewhere(tmp_path, monkeypatch)
+    full_disk_side_file(monkeypatch, None, full_from=1)
+
+    def refused(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(collector, "dumps", refused)
+    out = tmp_path / "rec" / "mw.csv"
+    recorder = SensorRecorder(SensorSpec("metawear", "foot", out), RecordOptions(), 0.0, "2026-12-08T01:00:00Z")
+    recorder.info = StreamInfo(rate_hz=100.0, acc_range_g=16.0, gyr_range_dps=2000.0, has_gyro=True, has_clock=True)
+    recorder.writer = recorder._writer_for("MetaWear", {})
+    side = recorder.unpaired_writer
+    side.append([PlacedUnpaired("gyr", np.arange(5.0), np.ones((5, 3)))])
+    side.flush()
+    with pytest.raises(HeldElsewhere) as caught:
+        recorder._close()
+    line = str(caught.value)
+    moved = sorted(elsewhere.glob("mw.unpaired.after-disk-full-*.csv"))
+    assert len(moved) == 1 and str(moved[0]) in line, line
+    assert "its log mw.ble.json and reference file are not written (Input/output error)" in line, line
+    assert "\n" not in line
+    assert [float(row.split(",")[0]) for row in moved[0].read_text().splitlines()[1:]] == list(np.arange(5.0))

@@ -633,9 +633,11 @@ class SensorRecorder:
                 finally:
                     tmp.unlink(missing_ok=True)
         except OSError as exc:
-            if exc.errno not in DISK_FULL:
+            # another error (EIO; EROFS: a failing disk made read-only) raised bare only where nothing was written
+            # elsewhere: else the line must still say where those rows and samples are (REVIEW-305)
+            if exc.errno not in DISK_FULL and not said:
                 raise
-            log_refused = os.strerror(exc.errno)
+            log_refused = os.strerror(exc.errno) if exc.errno is not None else str(exc)
         logs = f"its log {self.spec.out.stem}{self.log_suffix} and reference file"
         if log_refused is not None and not said:
             self.disk_full = log_refused  # the samples are all in the file; its log is not
