@@ -373,3 +373,29 @@ def test_a_shank_s_landing_transients_are_joined_before_the_strikes_read_them(
         split = pipeline.analyze(session)
     assert names == (["retrogait-beside"] if measured else []) and kept == [measured]
     pd.testing.assert_frame_equal(alone.steps, split.steps, check_exact=True)
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_part_let_go_hands_back_no_value_afterwards(threaded: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-306 (review of EDGE-305): `Beside.let_go` dropped the part's error, so a `result()` asked for after it
+    returned None (`_value`'s start) where the part had raised: a failed part read as a value. Now any `result()`
+    after `let_go` raises, one way, on either thread."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(beside, "runnable_now", lambda: 1 if threaded else 2)
+
+    def failing() -> int:
+        raise MemoryError("part")
+
+    with beside.second_thread():
+        part = beside.Beside(failing)
+    assert part.threaded == threaded
+    with pytest.raises(MemoryError, match="part"):
+        part.result()
+    part.let_go()
+    with pytest.raises(RuntimeError, match="let go"):
+        part.result()
+    done = beside.Beside(lambda: 3)
+    assert done.result() == 3
+    done.let_go()
+    with pytest.raises(RuntimeError, match="let go"):
+        done.result()

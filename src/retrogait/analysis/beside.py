@@ -80,6 +80,7 @@ class Beside(Generic[T]):
         self._value: T | None = None
         self._error: BaseException | None = None
         self._done = False
+        self._gone = False  # let go (:meth:`let_go`): no result to hand back any more (REVIEW-306)
         self._thread: threading.Thread | None = None
         first = None if after is None else after._thread
         if first is not None or _threaded():
@@ -110,7 +111,10 @@ class Beside(Generic[T]):
             self._thread.join()
 
     def result(self) -> T:
-        """The part's value (waiting for its thread, or computing it here); its exception raised here."""
+        """The part's value (waiting for its thread, or computing it here); its exception raised here. Not after
+        :meth:`let_go`: its error no longer held, a failed part would read as None (REVIEW-306)."""
+        if self._gone:
+            raise RuntimeError("a part's result asked for after it was let go")
         if self._thread is not None:
             self._thread.join()
         elif not self._done:
@@ -124,6 +128,7 @@ class Beside(Generic[T]):
         traceback's frames (the thread's :meth:`_run`) hold this object, makes no cycle keeping what the part read
         (EDGE-305). Waits for the part's thread first."""
         self.wait()
+        self._gone = True
         self._part = None
         self._error = None
 
