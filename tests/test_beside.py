@@ -399,3 +399,36 @@ def test_a_part_let_go_hands_back_no_value_afterwards(threaded: bool, monkeypatc
     done.let_go()
     with pytest.raises(RuntimeError, match="let go"):
         done.result()
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_failed_part_keeps_no_cycle_holding_what_it_read(threaded: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REVIEW-307 (review of EDGE-305): every `Beside` part that raises (the toe-offs beside the landings, the still
+    mask, the quantum, the effort and rotation cues...), not only the stride period's, kept its error, whose
+    traceback holds `Beside._run`'s frame (its `self`): a cycle keeping what the part read after the caller dropped
+    the error, until a full collection. Now `result()` holds the error no more once it raises it."""
+    import gc
+    import weakref
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(beside, "runnable_now", lambda: 1 if threaded else 2)
+    held = [np.ones(1000)]  # a list the part reads, as the analysis's (REVIEW-123)
+    signal = weakref.ref(held[0])
+
+    def failing(a: np.ndarray) -> float:
+        raise MemoryError(f"part of {a.size}")
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with beside.second_thread():
+            part = beside.Beside(lambda: failing(held[0]))
+        assert part.threaded == threaded
+        with pytest.raises(MemoryError, match="part of 1000"):
+            part.result()
+        del part
+        held.clear()
+        assert signal() is None, "a cycle keeps the signal"
+    finally:
+        if collecting:
+            gc.enable()

@@ -119,8 +119,15 @@ class Beside(Generic[T]):
             self._thread.join()
         elif not self._done:
             self._run()
-        if self._error is not None:
-            raise self._error
+        error = self._error
+        if error is not None:
+            # held no more once raised: its traceback holds :meth:`_run`'s frame (this object, its part and what the
+            # part read), a cycle past the caller's handling of it; a later result() raises (REVIEW-306, REVIEW-307)
+            self._error, self._part, self._gone = None, None, True
+            try:
+                raise error
+            finally:
+                del error  # nor this frame's own reference, which the raised traceback holds
         return self._value  # type: ignore[return-value]
 
     def let_go(self) -> None:
