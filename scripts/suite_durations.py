@@ -1,8 +1,11 @@
 """Where the test suite's time goes: pytest's ``--durations=0`` report grouped by test file and by test (SUITE-1).
 
 Usage:
-    nice -n 19 .venv/bin/python -m pytest -q -p no:cacheprovider --durations=0 > suite.txt
+    nice -n 19 .venv/bin/python -m pytest -n logical --dist worksteal -q -p no:cacheprovider --durations=0 > suite.txt
     python scripts/suite_durations.py suite.txt [--files 40] [--tests 20]
+
+With pytest-xdist (``-n``, the README's command since SUITE-11) the report lists every worker's tests: their sum is
+the time of all workers together, above the closing line's wall.
 
 Prints the summed setup / call / teardown seconds of each test file (the module-scoped fixtures are in the setup of
 a file's first test that uses them), the slowest tests (setup + call + teardown) and the run's closing line. The

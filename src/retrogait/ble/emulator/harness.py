@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,9 @@ from retrogait.errors import RetrogaitError
 #: Longest path a Unix socket may have, in bytes, with its terminating NUL left out: ``sun_path`` is 108 bytes on
 #: Linux, 104 on macOS and the BSDs (the smaller is used).
 UNIX_SOCKET_PATH_MAX = 103
+
+#: Linux ``prctl`` option: the signal a process gets when the thread that started it ends (``<sys/prctl.h>``).
+PR_SET_PDEATHSIG = 1
 
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -63,6 +68,28 @@ class EmulatedBluez:
         return env
 
 
+def _ended_with_this_process() -> Callable[[], None] | None:
+    """A ``preexec_fn`` by which a child gets SIGTERM when this process ends, however it ends (Linux), else None.
+
+    A SIGTERM'd or SIGKILL'd test run (or a pytest-xdist worker its controller kills) runs no ``finally``: without
+    this its ``dbus-daemon`` and emulator ran on, orphaned (SUITE-14). The signal comes when the *thread* that
+    started the child ends; the block of :func:`emulated_bluez` holds that thread until it stops them itself."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # this process ended before the prctl: nobody will send it
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
+
+
 def _wait_for_line(proc: subprocess.Popen[str], want: str, timeout_s: float) -> str:
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout_s
@@ -77,7 +104,8 @@ def _wait_for_line(proc: subprocess.Popen[str], want: str, timeout_s: float) -> 
 
 @contextmanager
 def emulated_bluez(workdir: Path, scenario: dict[str, Any], timeout_s: float = 30.0) -> Iterator[EmulatedBluez]:
-    """Run ``dbus-daemon`` and the emulator for ``scenario`` until the block ends."""
+    """Run ``dbus-daemon`` and the emulator for ``scenario`` until the block ends (or this process does: on Linux
+    both get SIGTERM when it ends without leaving the block, e.g. killed)."""
     daemon = dbus_daemon_path()
     if daemon is None:
         raise RetrogaitError("dbus-daemon is not installed (apt-get install dbus)")
@@ -93,11 +121,13 @@ def emulated_bluez(workdir: Path, scenario: dict[str, Any], timeout_s: float = 3
     sent_dir.mkdir(exist_ok=True)
     (workdir / "scenario.json").write_text(json.dumps(scenario))
     bus_log = open(workdir / "dbus-daemon.log", "w")  # noqa: SIM115  (closed with the daemon)
+    orphaned = _ended_with_this_process()
     bus = subprocess.Popen(
         [daemon, f"--config-file={config}", "--nofork", "--print-address"],
         stdout=subprocess.PIPE,
         stderr=bus_log,
         text=True,
+        preexec_fn=orphaned,  # a prctl, getppid and kill: nothing that takes a lock
     )
     emulator: subprocess.Popen[str] | None = None
     try:
@@ -115,6 +145,7 @@ def emulated_bluez(workdir: Path, scenario: dict[str, Any], timeout_s: float = 3
             stdout=subprocess.PIPE,
             text=True,
             env=env,
+            preexec_fn=orphaned,
         )
         _wait_for_line(emulator, "READY", timeout_s)
         yield EmulatedBluez(address, sent_dir, workdir)
