@@ -213,11 +213,17 @@ def test_clock_drift_is_followed_without_false_gaps(bluez: EmulatedBluez, tmp_pa
         nominal = session.meta.sample_rate_hz
         true_rate = nominal * (1 + dev["faults"]["clock_drift_ppm"] * 1e-6)
         if abs(true_rate - nominal) > 0.01 * nominal:
-            # the rate the file was written at, over its second half (the map has seen the drift by then),
-            # is that of the sensor's clock, not the nominal one. Judged against the drift itself, not a
-            # time threshold: arrival latency on a loaded machine does not add up to a 3 % rate error.
-            late = got >= np.median(got)
-            written_rate = 1.0 / np.polyfit(got[late], session.t_s[late], 1)[0]
+            # REC-24: the emulator takes sample k at power-on + k / true_rate on its drifting clock, however late load
+            # lets it send the packet (a late send is a burst of arrivals, which the recorder must see through):
+            # the written times are judged against those instants, i.e. against the sample indices, never the wall
+            # clock's scheduling. Over every sample placed after the map's first drift fit (2 s of the virtual
+            # clock), the written rate is the sensor clock's, not the nominal one, within half the drift (the slew
+            # may add 0.5 %, the envelope's fit ~0.75 %: REC-22's bound, 1.25 % < 1.5 %). A recorder starved of CPU
+            # may hold under 3 s of samples after its 8 s (seen at load 12, REC-24): nothing fitted to judge then.
+            fitted = got >= got[0] + 2.0 * nominal
+            if np.count_nonzero(fitted) < nominal:
+                continue
+            written_rate = 1.0 / np.polyfit(got[fitted], session.t_s[fitted], 1)[0]
             assert abs(written_rate - true_rate) < 0.5 * abs(true_rate - nominal), (dev["kind"], written_rate)
 
 

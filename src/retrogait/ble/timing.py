@@ -2,10 +2,11 @@
 
 Every packet arrives with a host timestamp (``time.monotonic``, s); devices with a clock give every
 sample a sensor time, devices without one get a virtual clock: sample count / nominal rate. The
-:class:`ClockMap` maps sensor time to host time continuously and monotonically: a robust slope
-(Theil-Sen, the drift) and the lower envelope of the arrival delays (latency is never negative) are
-re-estimated every few seconds, and the map slews towards them instead of jumping, so timestamps
-never go backwards and never jump.
+:class:`ClockMap` maps sensor time to host time continuously and monotonically: the line below the
+(sensor time, arrival) pairs closest to them, their lower envelope (latency is never negative, so late
+arrivals lie above it: :func:`lower_envelope_slope`), gives the drift and the offset; it is re-estimated
+every few seconds, and the map slews towards it instead of jumping, so timestamps never go backwards and
+never jump.
 """
 
 from __future__ import annotations
@@ -16,15 +17,32 @@ import numpy as np
 from numpy.typing import NDArray
 
 
-def theil_sen_slope(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
-    """The Theil-Sen slope: the median of the slopes between all pairs of points with different x.
+def lower_envelope_slope(x: NDArray[np.float64], y: NDArray[np.float64], lo: float, hi: float) -> float:
+    """The slope of the line below every point ``(x, y)`` that lies closest to them, limited to ``[lo, hi]``.
 
-    The estimator of ``scipy.stats.theilslopes(y, x)[0]`` (same pairs, same median, same value), without
-    its confidence interval, its input checks and the import of scipy in the recording path."""
-    dx = x[:, None] - x
-    dy = y[:, None] - y
-    up = dx > 0
-    return float(np.median(dy[up] / dx[up]))
+    One-way-delay skew estimation (Moon, Skelly & Towsley 1999): with ``x`` the sensor time and ``y`` the
+    arrival (s), a delay is never negative, so the clock is the line minimising the summed distance of the
+    points above it, subject to all of them lying on or above it. That line is the edge of the points' lower
+    convex hull over their mean ``x``: it maximises ``g(b) = min_i(y_i - b (x_i - mean x))``, a concave
+    function of the slope ``b``, found by bisection on the side of the mean its lowest point lies (one
+    vectorised pass per step), then made exact as the slope of the hull edge between the two last lowest
+    points. Late arrivals, however many and however bunched, lie above the line and do not move it."""
+    xc = x - x.mean()
+    yc = y - y.mean()
+    if xc[np.argmin(yc - hi * xc)] <= 0.0:
+        return hi  # the line's best slope is at least ``hi``
+    if xc[np.argmin(yc - lo * xc)] >= 0.0:
+        return lo
+    while hi - lo > 1e-10 * max(abs(lo), abs(hi), 1.0):
+        mid = 0.5 * (lo + hi)
+        if xc[np.argmin(yc - mid * xc)] < 0.0:
+            lo = mid  # the lowest point is left of the mean: g still rises
+        else:
+            hi = mid
+    left, right = int(np.argmin(yc - lo * xc)), int(np.argmin(yc - hi * xc))
+    if xc[right] > xc[left]:
+        return float(np.clip((yc[right] - yc[left]) / (xc[right] - xc[left]), lo, hi))
+    return 0.5 * (lo + hi)
 
 
 class ClockMap:
@@ -98,11 +116,9 @@ class ClockMap:
     def _refit(self, now_sensor_s: float) -> None:
         pairs = self._pairs[self._first : self._end]
         sensor, host = pairs[:, 0], pairs[:, 1]
-        step = max(1, sensor.size // 300)
-        s, h = sensor[::step], host[::step]
-        if s[-1] - s[0] > 2.0:
-            slope = theil_sen_slope(s, h)
-            self.drift = float(np.clip(slope - 1.0, -self.max_drift, self.max_drift))
+        if sensor[-1] - sensor[0] > 2.0:
+            slope = lower_envelope_slope(sensor, host, 1.0 - self.max_drift, 1.0 + self.max_drift)
+            self.drift = slope - 1.0
         offset_target = float(np.min(host - (1.0 + self.drift) * sensor))
         # re-anchor at the present point so the map stays continuous, then slew towards the target
         host_now = float(self.map(np.array([now_sensor_s]))[0])
