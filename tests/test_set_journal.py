@@ -9,7 +9,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -338,6 +339,33 @@ print("done", flush=True)
 """
 
 
+@contextmanager
+def _staged_writer(code: str, out: Path) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+    """Another writer (``code``, e.g. ``_STAGED``) with its set staged under ``out``: its temporaries made two hours
+    old and handed to the block with the process; after the block, it finishes its set and ends cleanly."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "staged"
+        theirs = _partials(out)
+        _aged([out / name for name in theirs])
+        yield child, theirs
+        assert child.stdin is not None
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "done"
+    finally:
+        child.communicate(timeout=120)
+    assert child.returncode == 0
+
+
+def _ended_pid() -> int:
+    """The id of a process that has ended (a writer whose process runs no more)."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(gone.stdout)
+
+
 def test_a_live_writer_s_temporary_files_stay_however_old_and_a_young_one_s_stay_whatever_its_process(
     tmp_path: Path,
 ) -> None:
@@ -348,28 +376,14 @@ def test_a_live_writer_s_temporary_files_stay_however_old_and_a_young_one_s_stay
     from retrogait import outfiles
 
     out = tmp_path / "out"
-    child = subprocess.Popen(
-        [sys.executable, "-c", _STAGED, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "staged"
-        theirs = _partials(out)
+    with _staged_writer(_STAGED, out) as (child, theirs):
         assert len(theirs) == 2 and all(f".{child.pid}-" in name for name in theirs), theirs
-        _aged([out / name for name in theirs])
-        gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-        young = out / f".e.txt.{int(gone.stdout)}-{outfiles._host_tag()}.1a2b3c4d.partial"  # its process has ended
+        young = out / f".e.txt.{_ended_pid()}-{outfiles._host_tag()}.1a2b3c4d.partial"  # its process has ended
         young.write_text("another machine's, in flight")
         with outfiles.one_set():
             for name in ("a.txt", "sub/b.txt", "e.txt"):
                 outfiles.write_text(out / name, "ours")
         assert set(theirs) <= set(_partials(out)) and young.exists()
-        assert child.stdin is not None
-        child.stdin.write("\n")
-        child.stdin.flush()
-        assert child.stdout.readline().strip() == "done"
-    finally:
-        child.communicate(timeout=120)
-    assert child.returncode == 0
     assert _files(out) == {"a.txt": "theirs", "e.txt": "ours", "sub/b.txt": "theirs"}
 
 
@@ -387,14 +401,8 @@ def test_an_hour_old_staged_set_of_a_writer_on_another_machine_stays_and_finishe
     from retrogait import outfiles
 
     out = tmp_path / "out"
-    child = subprocess.Popen(
-        [sys.executable, "-c", _ELSEWHERE, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "staged"
-        theirs = _partials(out)
+    with _staged_writer(_ELSEWHERE, out) as (_, theirs):
         assert len(theirs) == 2, theirs
-        _aged([out / name for name in theirs])
 
         def not_here(pid: int, sig: int) -> None:
             raise ProcessLookupError(3, "No such process")
@@ -405,13 +413,6 @@ def test_an_hour_old_staged_set_of_a_writer_on_another_machine_stays_and_finishe
                 for name in ("a.txt", "sub/b.txt"):
                     outfiles.write_text(out / name, "ours")
         assert set(theirs) <= set(_partials(out)), _partials(out)
-        assert child.stdin is not None
-        child.stdin.write("\n")
-        child.stdin.flush()
-        assert child.stdout.readline().strip() == "done"
-    finally:
-        child.communicate(timeout=120)
-    assert child.returncode == 0
     assert _files(out) == {"a.txt": "theirs", "sub/b.txt": "theirs"}
 
 
@@ -422,8 +423,7 @@ def test_on_windows_no_process_is_signalled_and_a_dead_writer_s_file_stays(
     calls it (a process is taken as running), so an hour-old temporary carrying a process id stays (REVIEW-290)."""
     from retrogait import outfiles
 
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    left = tmp_path / f".a.txt.{int(gone.stdout)}-{outfiles._host_tag()}.1a2b3c4d.partial"
+    left = tmp_path / f".a.txt.{_ended_pid()}-{outfiles._host_tag()}.1a2b3c4d.partial"
     left.write_text("a dead writer's")
     _aged([left])
     assert outfiles.remove_leftovers({tmp_path: {"a.txt"}}, time.time()) == [left]  # off Windows: it goes
